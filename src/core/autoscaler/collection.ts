@@ -1,0 +1,96 @@
+import { requireFinite, requireNonNegative, requirePositive, requireOneOf } from '../errors.js';
+import { WeightedWindowAverage, WindowAverage, type WindowAverager } from './window-average.js';
+
+/** Thrown by a metric source that has had nothing recorded for a whole stable window (upstream ErrNoData). */
+export class NoDataError extends Error {
+  override readonly name = 'NoDataError';
+  constructor(message = 'no data to scale on in the stable window') {
+    super(message);
+  }
+}
+
+/** What the decider reads; throws (e.g. {@link NoDataError}) when it has nothing. */
+export interface MetricSource {
+  stableAndPanicConcurrency(nowSeconds: number): { stable: number; panic: number };
+  stableAndPanicRPS(nowSeconds: number): { stable: number; panic: number };
+}
+
+/**
+ * One stat as the autoscaler receives it: a queue-proxy scrape (already scaled to the
+ * revision total) or an activator push. Proxied parts are requests that came through
+ * the activator, which reports them itself, so they are subtracted.
+ */
+export interface PodStat {
+  timeSeconds: number;
+  averageConcurrentRequests: number;
+  averageProxiedConcurrentRequests?: number;
+  requestCount: number;
+  proxiedRequestCount?: number;
+}
+
+export type AggregationAlgorithm = 'linear' | 'weighted-exponential';
+export const AGGREGATION_ALGORITHMS: readonly AggregationAlgorithm[] = ['linear', 'weighted-exponential'];
+
+export interface MetricCollectionOptions {
+  stableWindowSeconds: number;
+  panicWindowSeconds: number;
+  /** False when the Metric has no scrape target (TBC = −1): empty windows then read 0 instead of NoDataError. */
+  scrapeTarget?: boolean;
+  /** `autoscaling.knative.dev/metric-aggregation-algorithm`; linear by default. */
+  aggregationAlgorithm?: AggregationAlgorithm;
+}
+
+/**
+ * One revision's metric (upstream collector `collection`): four windows — stable and
+ * panic, for concurrency and for RPS — fed by every stat. Stats landing in the same
+ * 1 s bucket add up, which is how scraped pods and each activator sum to the revision total.
+ */
+export class MetricCollection implements MetricSource {
+  private readonly scrapeTarget: boolean;
+  private readonly concurrencyStable: WindowAverager;
+  private readonly concurrencyPanic: WindowAverager;
+  private readonly rpsStable: WindowAverager;
+  private readonly rpsPanic: WindowAverager;
+
+  constructor(opts: MetricCollectionOptions) {
+    requirePositive('stableWindowSeconds', opts.stableWindowSeconds);
+    requirePositive('panicWindowSeconds', opts.panicWindowSeconds);
+    const algorithm = requireOneOf('aggregationAlgorithm', opts.aggregationAlgorithm ?? 'linear', AGGREGATION_ALGORITHMS);
+    const make = (w: number): WindowAverager =>
+      algorithm === 'weighted-exponential' ? new WeightedWindowAverage(w) : new WindowAverage(w);
+    this.scrapeTarget = opts.scrapeTarget ?? true;
+    this.concurrencyStable = make(opts.stableWindowSeconds);
+    this.concurrencyPanic = make(opts.panicWindowSeconds);
+    this.rpsStable = make(opts.stableWindowSeconds);
+    this.rpsPanic = make(opts.panicWindowSeconds);
+  }
+
+  record(stat: PodStat): void {
+    requireFinite('stat.timeSeconds', stat.timeSeconds);
+    const concurrency =
+      requireNonNegative('stat.averageConcurrentRequests', stat.averageConcurrentRequests) -
+      requireNonNegative('stat.averageProxiedConcurrentRequests', stat.averageProxiedConcurrentRequests ?? 0);
+    const rps =
+      requireNonNegative('stat.requestCount', stat.requestCount) -
+      requireNonNegative('stat.proxiedRequestCount', stat.proxiedRequestCount ?? 0);
+    this.concurrencyStable.record(stat.timeSeconds, concurrency);
+    this.concurrencyPanic.record(stat.timeSeconds, concurrency);
+    this.rpsStable.record(stat.timeSeconds, rps);
+    this.rpsPanic.record(stat.timeSeconds, rps);
+  }
+
+  stableAndPanicConcurrency(nowSeconds: number): { stable: number; panic: number } {
+    return this.read(this.concurrencyStable, this.concurrencyPanic, nowSeconds);
+  }
+
+  stableAndPanicRPS(nowSeconds: number): { stable: number; panic: number } {
+    return this.read(this.rpsStable, this.rpsPanic, nowSeconds);
+  }
+
+  private read(stable: WindowAverager, panic: WindowAverager, now: number): { stable: number; panic: number } {
+    requireFinite('nowSeconds', now);
+    // Without a scrape target (TBC = −1) silence is real zero load, not missing data.
+    if (this.scrapeTarget && stable.isEmpty(now)) throw new NoDataError();
+    return { stable: stable.average(now), panic: panic.average(now) };
+  }
+}

@@ -1,0 +1,149 @@
+import { InvalidArgumentError, requireFinite, requirePositive } from '../errors.js';
+
+/** Digits the linear average is rounded to (upstream rounds half away from zero since 2025-06). */
+const AVERAGE_PRECISION = 1e6;
+
+/** Rounds to 6 decimals, halves away from zero (Go's math.Round), never returning -0. */
+export function roundTo6Digits(v: number): number {
+  const r = (Math.sign(v) * Math.round(Math.abs(v) * AVERAGE_PRECISION)) / AVERAGE_PRECISION;
+  return r === 0 ? 0 : r;
+}
+
+/** Common surface of the two averaging algorithms, so a collection can hold either. */
+export interface WindowAverager {
+  record(timeSeconds: number, value: number): void;
+  average(nowSeconds: number): number;
+  isEmpty(nowSeconds: number): boolean;
+}
+
+/**
+ * Linear bucketed window average (upstream `TimedFloat64Buckets`).
+ *
+ * Values are summed into buckets of `granularitySeconds`; the average divides the
+ * window total by the number of buckets that have been "live" since the first write,
+ * so a fresh window is averaged over its partial length, gaps count as zeros and
+ * a window of silence resets it. Bucket index = floor(t / granularity).
+ */
+export class WindowAverage implements WindowAverager {
+  protected readonly windowSeconds: number;
+  protected readonly granularity: number;
+  protected readonly buckets: Float64Array;
+  /** Bucket index (not time) of the first write of the current run, and of the newest write. */
+  protected firstWrite = 0;
+  protected lastWrite = Number.NEGATIVE_INFINITY;
+  protected total = 0;
+
+  constructor(windowSeconds: number, granularitySeconds = 1) {
+    requirePositive('windowSeconds', windowSeconds);
+    requirePositive('granularitySeconds', granularitySeconds);
+    this.windowSeconds = windowSeconds;
+    this.granularity = granularitySeconds;
+    this.buckets = new Float64Array(Math.ceil(windowSeconds / granularitySeconds));
+  }
+
+  protected index(t: number): number {
+    return Math.floor(t / this.granularity);
+  }
+
+  protected slot(idx: number): number {
+    const n = this.buckets.length;
+    return ((idx % n) + n) % n;
+  }
+
+  record(timeSeconds: number, value: number): void {
+    requireFinite('timeSeconds', timeSeconds);
+    requireFinite('value', value);
+    const b = this.index(timeSeconds);
+    const g = this.granularity;
+    if (b !== this.lastWrite) {
+      // Older than a whole window behind the newest write: it can no longer matter.
+      if (b * g + this.windowSeconds <= this.lastWrite * g) return;
+      if (this.lastWrite === Number.NEGATIVE_INFINITY || this.firstWrite > b) this.firstWrite = b;
+      if (b > this.lastWrite) {
+        if ((b - this.lastWrite) * g >= this.windowSeconds) {
+          // A full window of silence: start over.
+          this.firstWrite = b;
+          this.buckets.fill(0);
+          this.total = 0;
+        } else {
+          for (let i = this.lastWrite + 1; i <= b; i++) {
+            const s = this.slot(i);
+            this.total -= this.buckets[s]!;
+            this.buckets[s] = 0;
+          }
+        }
+        this.lastWrite = b;
+      }
+    }
+    const s = this.slot(b);
+    this.buckets[s] = this.buckets[s]! + value;
+    this.total += value;
+  }
+
+  average(nowSeconds: number): number {
+    requireFinite('nowSeconds', nowSeconds);
+    const now = this.index(nowSeconds);
+    const g = this.granularity;
+    const d = now - this.lastWrite; // in buckets
+    const liveSpan = this.lastWrite - this.firstWrite + 1; // +1: both ends inclusive
+    if (d <= 0) {
+      return roundTo6Digits(this.total / Math.min(liveSpan, this.buckets.length));
+    }
+    if (d * g < this.windowSeconds) {
+      // Buckets after the newest write up to now are stale ring slots from a window ago.
+      let sum = this.total;
+      for (let i = this.lastWrite + 1; i <= now; i++) sum -= this.buckets[this.slot(i)]!;
+      return roundTo6Digits(sum / Math.min(liveSpan, this.buckets.length - d));
+    }
+    return 0;
+  }
+
+  isEmpty(nowSeconds: number): boolean {
+    requireFinite('nowSeconds', nowSeconds);
+    return (this.index(nowSeconds) - this.lastWrite) * this.granularity > this.windowSeconds;
+  }
+}
+
+/** Upstream's precision target and floor for the exponential smoothing coefficient. */
+const WEIGHT_PRECISION = 0.9999;
+const MIN_SMOOTHING = 0.2;
+
+/** α = max(1 − (1 − 0.9999)^(1/n), 0.2) for a window of n buckets. */
+export function smoothingCoefficient(buckets: number): number {
+  if (!(buckets >= 1)) throw new InvalidArgumentError('buckets', `must be ≥ 1, got ${buckets}`);
+  return Math.max(1 - Math.pow(1 - WEIGHT_PRECISION, 1 / buckets), MIN_SMOOTHING);
+}
+
+/**
+ * Weighted-exponential window average (upstream `WeightedFloat64Buckets`, annotation
+ * `metric-aggregation-algorithm: weighted-exponential`). Records like the linear
+ * average; reads weight the newest bucket by α and each older one by another (1 − α).
+ * As upstream, the result is neither normalised nor rounded: one sample v reads as α·v.
+ */
+export class WeightedWindowAverage extends WindowAverage {
+  readonly smoothing: number;
+
+  constructor(windowSeconds: number, granularitySeconds = 1) {
+    super(windowSeconds, granularitySeconds);
+    this.smoothing = smoothingCoefficient(this.buckets.length);
+  }
+
+  override average(nowSeconds: number): number {
+    if (this.isEmpty(nowSeconds)) return 0;
+    const now = this.index(nowSeconds);
+    const a = this.smoothing;
+    let multiplier = a;
+    let count = this.buckets.length;
+    if (now > this.lastWrite) {
+      const missing = now - this.lastWrite;
+      multiplier *= Math.pow(1 - a, missing);
+      count -= missing;
+    }
+    let sum = 0;
+    for (let i = 0; i < count; i++) {
+      sum += this.buckets[this.slot(this.lastWrite - i)]! * multiplier;
+      multiplier *= 1 - a;
+    }
+    return sum;
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * Typed errors shared by the core libraries. Every public core function rejects
+ * nonsense input (NaN, negative windows, unknown enum values) with an
+ * {@link InvalidArgumentError} rather than returning NaN or silently clamping.
+ */
+
+/** A caller passed a value that no Knative object could hold. */
+export class InvalidArgumentError extends RangeError {
+  override readonly name = 'InvalidArgumentError';
+  /** The parameter or field path that was wrong, e.g. `spec.targetValue`. */
+  readonly field: string;
+  constructor(field: string, message: string) {
+    super(`${field}: ${message}`);
+    this.field = field;
+  }
+}
+
+/** Throws unless `v` is a finite number. */
+export function requireFinite(field: string, v: number): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) {
+    throw new InvalidArgumentError(field, `must be a finite number, got ${String(v)}`);
+  }
+  return v;
+}
+
+/** Throws unless `v` is a finite number ≥ 0. */
+export function requireNonNegative(field: string, v: number): number {
+  requireFinite(field, v);
+  if (v < 0) throw new InvalidArgumentError(field, `must be ≥ 0, got ${v}`);
+  return v;
+}
+
+/** Throws unless `v` is a finite number > 0. */
+export function requirePositive(field: string, v: number): number {
+  requireFinite(field, v);
+  if (v <= 0) throw new InvalidArgumentError(field, `must be > 0, got ${v}`);
+  return v;
+}
+
+/** Throws unless `v` is an integer (optionally ≥ min). */
+export function requireInteger(field: string, v: number, min?: number): number {
+  requireFinite(field, v);
+  if (!Number.isInteger(v)) throw new InvalidArgumentError(field, `must be an integer, got ${v}`);
+  if (min !== undefined && v < min) throw new InvalidArgumentError(field, `must be ≥ ${min}, got ${v}`);
+  return v;
+}
+
+/** Throws unless `v` is one of `allowed`. */
+export function requireOneOf<T extends string>(field: string, v: unknown, allowed: readonly T[]): T {
+  if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) {
+    throw new InvalidArgumentError(field, `must be one of ${allowed.map((a) => `"${a}"`).join(', ')}, got ${JSON.stringify(v)}`);
+  }
+  return v as T;
+}

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { MetricCollection, NoDataError } from '../../../src/core/autoscaler/collection.js';
+import { populationMeanSampleSize } from '../../../src/core/autoscaler/sample-size.js';
+import { InvalidArgumentError } from '../../../src/core/errors.js';
+
+describe('MetricCollection', () => {
+  it('keeps stable and panic windows for concurrency and RPS, subtracting proxied parts', () => {
+    const c = new MetricCollection({ stableWindowSeconds: 60, panicWindowSeconds: 6 });
+    for (let t = 0; t < 60; t++) {
+      c.record({
+        timeSeconds: t,
+        averageConcurrentRequests: t < 54 ? 10 : 40,
+        averageProxiedConcurrentRequests: t < 54 ? 0 : 10,
+        requestCount: 100,
+        proxiedRequestCount: 20,
+      });
+    }
+    // stable: (54 × 10 + 6 × 30) / 60 = 12; panic: the last 6 s at 30
+    expect(c.stableAndPanicConcurrency(59)).toEqual({ stable: 12, panic: 30 });
+    expect(c.stableAndPanicRPS(59)).toEqual({ stable: 80, panic: 80 });
+  });
+
+  it('sums a scrape and activator stats that land in the same second', () => {
+    const c = new MetricCollection({ stableWindowSeconds: 60, panicWindowSeconds: 6 });
+    c.record({ timeSeconds: 10.2, averageConcurrentRequests: 3, requestCount: 5 }); // scrape
+    c.record({ timeSeconds: 10.7, averageConcurrentRequests: 2, requestCount: 1 }); // activator 1
+    c.record({ timeSeconds: 10.9, averageConcurrentRequests: 1, requestCount: 1 }); // activator 2
+    expect(c.stableAndPanicConcurrency(10.95)).toEqual({ stable: 6, panic: 6 });
+    expect(c.stableAndPanicRPS(11)).toEqual({ stable: 7, panic: 7 });
+  });
+
+  it('throws NoDataError after a stable window without writes when it has a scrape target', () => {
+    const c = new MetricCollection({ stableWindowSeconds: 60, panicWindowSeconds: 6 });
+    expect(() => c.stableAndPanicConcurrency(0)).toThrow(NoDataError);
+    c.record({ timeSeconds: 0, averageConcurrentRequests: 1, requestCount: 1 });
+    expect(c.stableAndPanicConcurrency(60)).toEqual({ stable: 0, panic: 0 });
+    expect(() => c.stableAndPanicConcurrency(61)).toThrow(NoDataError);
+    expect(() => c.stableAndPanicRPS(61)).toThrow(NoDataError);
+  });
+
+  it('reads 0 instead of NoDataError without a scrape target (TBC = -1)', () => {
+    const c = new MetricCollection({ stableWindowSeconds: 60, panicWindowSeconds: 6, scrapeTarget: false });
+    expect(c.stableAndPanicConcurrency(0)).toEqual({ stable: 0, panic: 0 });
+    c.record({ timeSeconds: 0, averageConcurrentRequests: 1, requestCount: 1 });
+    expect(c.stableAndPanicConcurrency(100)).toEqual({ stable: 0, panic: 0 });
+  });
+
+  it('uses weighted-exponential windows when asked', () => {
+    const c = new MetricCollection({ stableWindowSeconds: 60, panicWindowSeconds: 6, aggregationAlgorithm: 'weighted-exponential' });
+    c.record({ timeSeconds: 0, averageConcurrentRequests: 10, requestCount: 0 });
+    const { stable, panic } = c.stableAndPanicConcurrency(0);
+    expect(stable).toBeCloseTo(2, 12); // α = 0.2 for 60 buckets
+    expect(panic).toBeCloseTo(10 * 0.78456, 3); // α ≈ 0.78456 for 6 buckets
+  });
+
+  it.each([
+    ['a negative window', () => new MetricCollection({ stableWindowSeconds: -60, panicWindowSeconds: 6 })],
+    ['an unknown algorithm', () => new MetricCollection({ stableWindowSeconds: 60, panicWindowSeconds: 6, aggregationAlgorithm: 'median' as never })],
+    ['a NaN stat', () => new MetricCollection({ stableWindowSeconds: 60, panicWindowSeconds: 6 }).record({ timeSeconds: 0, averageConcurrentRequests: Number.NaN, requestCount: 0 })],
+    ['a negative count', () => new MetricCollection({ stableWindowSeconds: 60, panicWindowSeconds: 6 }).record({ timeSeconds: 0, averageConcurrentRequests: 0, requestCount: -1 })],
+  ])('rejects %s', (_l, f) => {
+    expect(f).toThrow(InvalidArgumentError);
+  });
+});
+
+describe('populationMeanSampleSize', () => {
+  it.each([
+    [0, 0], [1, 1], [2, 2], [3, 3], [4, 4], [5, 4], [10, 7], [15, 8], [100, 14], [1000, 16], [10000, 16],
+  ])('N = %i scrapes %i pods', (n, want) => {
+    expect(populationMeanSampleSize(n)).toBe(want);
+  });
+  it('rejects a negative population', () => {
+    expect(() => populationMeanSampleSize(-1)).toThrow(InvalidArgumentError);
+  });
+});

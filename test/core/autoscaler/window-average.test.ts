@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import {
+  WeightedWindowAverage,
+  WindowAverage,
+  roundTo6Digits,
+  smoothingCoefficient,
+} from '../../../src/core/autoscaler/window-average.js';
+import { InvalidArgumentError } from '../../../src/core/errors.js';
+
+// Any origin works; a large one checks that indices are not assumed to start at 0.
+const T0 = 1_700_000_000;
+
+describe('WindowAverage (linear)', () => {
+  it('averages a partial window over the buckets written so far, not the whole window', () => {
+    const w = new WindowAverage(5);
+    w.record(T0, 1);
+    expect(w.average(T0)).toBe(1); // not 1/5
+    for (let i = 1; i < 5; i++) w.record(T0 + i, i + 1);
+    expect(w.average(T0 + 4)).toBe(3); // 15 / 5
+  });
+
+  it.each([
+    // [read offset, expected average] after writes 1..5 at T0..T0+4 in a 5 s window
+    ['a read lagging behind the last write', 3.6, 3],
+    ['a short hole drops stale ring slots', 6, (15 - 1 - 2) / 3],
+    ['exactly one window after the last write reads 0', 9, 0],
+    ['a long hole reads 0', 10, 0],
+  ])('%s', (_label, offset, want) => {
+    const w = new WindowAverage(5);
+    for (let i = 0; i < 5; i++) w.record(T0 + i, i + 1);
+    expect(w.average(T0 + offset)).toBeCloseTo(want, 12);
+  });
+
+  it('counts gaps as zeros after a write with holes, and resets after a window of silence', () => {
+    const w = new WindowAverage(5);
+    for (let i = 0; i < 5; i++) w.record(T0 + i, i + 1);
+    w.record(T0 + 6, 91);
+    expect(w.average(T0 + 6)).toBe((15 - 1 - 2 + 91) / 5);
+    w.record(T0 + 66, 1984); // a minute later: full reset
+    expect(w.average(T0 + 66)).toBe(1984);
+    w.record(T0 + 63, 4); // out of order but inside the window: extends the first write back
+    expect(w.average(T0 + 66)).toBe((4 + 1984) / 4);
+    w.record(T0 + 50, 1000); // a whole window older than the newest write: ignored
+    expect(w.average(T0 + 66)).toBe((4 + 1984) / 4);
+  });
+
+  it('sums values written in the same bucket (scrape + activator stats)', () => {
+    const w = new WindowAverage(120);
+    w.record(T0, 1); // activator poke
+    w.record(T0 + 0.1, 10); // scrape in the same second
+    w.record(T0 + 1, 1);
+    w.record(T0 + 3, 1);
+    expect(w.average(T0 + 3)).toBe(13 / 4);
+  });
+
+  it('sums many records per bucket in and out of order to the same total', () => {
+    const inOrder = new WindowAverage(60);
+    const shuffled = new WindowAverage(60);
+    const order = [0, 3, 2, 1, 4];
+    for (let p = 0; p < 5; p++) for (let t = 0; t < 5; t++) inOrder.record(T0 + p, p + t);
+    for (let p = 0; p < 5; p++) for (let t = 0; t < 5; t++) shuffled.record(T0 + order[p]!, p + t);
+    expect(inOrder.average(T0 + 4)).toBe(100 / 5);
+    expect(shuffled.average(T0 + 4)).toBe(100 / 5);
+  });
+
+  it('uses 5 s buckets with granularity 5', () => {
+    const w = new WindowAverage(120, 5);
+    w.record(T0, 1);
+    w.record(T0 + 3, 11);
+    w.record(T0 + 6, 1);
+    expect(w.average(T0 + 6)).toBe(13 / 2);
+  });
+
+  it('rounds to 6 digits half away from zero, so float residue reads as 0', () => {
+    const w = new WindowAverage(60);
+    w.record(T0, 0.1);
+    w.record(T0, 0.2);
+    w.record(T0, -0.3); // 0.1 + 0.2 - 0.3 = 5.55e-17
+    expect(w.average(T0)).toBe(0);
+    expect(Object.is(w.average(T0), -0)).toBe(false);
+    expect(roundTo6Digits(0.0000005)).toBe(0.000001);
+    expect(roundTo6Digits(-0.0000005)).toBe(-0.000001);
+    expect(roundTo6Digits(1 / 3)).toBe(0.333333);
+  });
+
+  it('is empty only strictly more than a window after the last write', () => {
+    const w = new WindowAverage(60);
+    expect(w.isEmpty(T0)).toBe(true);
+    expect(w.average(T0)).toBe(0);
+    w.record(T0, 3);
+    expect(w.isEmpty(T0 + 60)).toBe(false);
+    expect(w.average(T0 + 60)).toBe(0);
+    expect(w.isEmpty(T0 + 61)).toBe(true);
+  });
+
+  it('stays exactly 0 only once the last non-zero bucket left the window', () => {
+    const w = new WindowAverage(60);
+    w.record(T0, 6);
+    for (let t = 1; t < 60; t++) w.record(T0 + t, 0);
+    expect(w.average(T0 + 59)).toBe(0.1);
+    w.record(T0 + 60, 0);
+    expect(w.average(T0 + 60)).toBe(0);
+  });
+
+  it('works with negative times (floor, not truncation)', () => {
+    const w = new WindowAverage(5);
+    w.record(-1.5, 4); // bucket -2
+    w.record(-0.5, 2); // bucket -1
+    expect(w.average(-0.2)).toBe(3);
+  });
+
+  it.each([
+    ['NaN window', () => new WindowAverage(Number.NaN)],
+    ['zero window', () => new WindowAverage(0)],
+    ['negative granularity', () => new WindowAverage(60, -1)],
+    ['NaN value', () => new WindowAverage(60).record(T0, Number.NaN)],
+    ['NaN read time', () => new WindowAverage(60).average(Number.NaN)],
+  ])('rejects %s', (_label, f) => {
+    expect(f).toThrow(InvalidArgumentError);
+  });
+});
+
+describe('WeightedWindowAverage', () => {
+  it.each([
+    [100, 0.2],
+    [60, 0.2],
+    [40, 0.20567],
+    [6, 0.78456],
+  ])('smoothing coefficient for %i buckets is %f', (n, want) => {
+    expect(smoothingCoefficient(n)).toBeCloseTo(want, 4);
+  });
+
+  it('weights the newest bucket by α and older ones by powers of (1 − α), unnormalised', () => {
+    const w = new WeightedWindowAverage(5);
+    const a = w.smoothing;
+    w.record(T0, 2);
+    expect(w.average(T0)).toBeCloseTo(2 * a, 12);
+    expect(w.average(T0 + 1)).toBeCloseTo(2 * a * (1 - a), 12);
+    w.record(T0 + 1, 2);
+    expect(w.average(T0 + 1)).toBeCloseTo(2 * a * (1 - a) + 2 * a, 12);
+    for (let i = 0; i < 5; i++) w.record(T0 + 2 + i, i + 2);
+    const m = 1 - a;
+    expect(w.average(T0 + 6)).toBeCloseTo(a * (6 + 5 * m + 4 * m ** 2 + 3 * m ** 3 + 2 * m ** 4), 12);
+    expect(w.average(T0 + 16)).toBe(0);
+  });
+});
