@@ -1,0 +1,127 @@
+/**
+ * Activator sizing and slicing: how many activators the KPA puts in a revision's path
+ * (upstream `kpa.go` computeNumActivators), how one activator's throttler picks its
+ * share of pods and its capacity (`pkg/activator/net/throttler.go` assignSlice,
+ * pickIndices, calculateCapacity), and which load-balancing policy it uses
+ * (`newRevisionThrottler`, `lb_policy.go`).
+ */
+import { InvalidArgumentError, requireInteger, requireNonNegative, requirePositive } from '../errors.js';
+import { requireCount, requireTargetBurstCapacity } from './kpa-args.js';
+
+/** The KPA never asks for fewer activators than this. */
+export const MIN_ACTIVATORS = 2;
+
+/**
+ * The throttler's revision breaker cap (queue.MaxBreakerCapacity = MaxInt32). It is the
+ * capacity for CC = 0 with any backend, and the clamp for very large CC × pods.
+ */
+export const REVISION_MAX_CONCURRENCY = 2_147_483_647;
+
+/**
+ * Number of activators for a revision's SKS subset.
+ * TBC 0 → 2 (the activator is only in the path at zero scale). Otherwise
+ * `max(2, ceil((ready × total + max(TBC, 0)) / activatorCapacity))`; with TBC −1 the
+ * burst term is dropped. Defaults (total 100, TBC 211, capacity 100): 0 pods → 3, 1 pod → 4.
+ */
+export function activatorCount(opts: {
+  readyPods: number;
+  totalValue: number;
+  targetBurstCapacity: number;
+  activatorCapacity: number;
+}): number {
+  const ready = requireCount('readyPods', opts.readyPods);
+  const total = requireNonNegative('totalValue', opts.totalValue);
+  const tbc = requireTargetBurstCapacity('targetBurstCapacity', opts.targetBurstCapacity);
+  const capacity = requirePositive('activatorCapacity', opts.activatorCapacity);
+  if (tbc === 0) return MIN_ACTIVATORS;
+  // Same float operation order as upstream, so ceil lands on the same integer.
+  let toCover = ready * total;
+  if (tbc > 0) toCover += tbc;
+  return Math.max(MIN_ACTIVATORS, Math.ceil(toCover / capacity));
+}
+
+/**
+ * The pod trackers one activator sends to when CC > 0. `sortedTrackers` must already be
+ * sorted by destination (the throttler sorts by address string).
+ * - index −1 (not yet in the public endpoints), ≤ 1 tracker, or a single activator: all of them;
+ * - more activators than trackers: the one at `index mod N` (several activators share it);
+ * - otherwise slice `[i·⌊N/A⌋, (i+1)·⌊N/A⌋)` plus, for `i < N mod A`, the i-th of the last
+ *   `N mod A` trackers. 6 pods / 4 activators → {p0,p4}, {p1,p5}, {p2}, {p3}.
+ * Returns a new array; the input is not modified.
+ */
+export function assignSlice<T>(sortedTrackers: readonly T[], activatorIndex: number, numActivators: number): T[] {
+  if (!Array.isArray(sortedTrackers)) throw new InvalidArgumentError('sortedTrackers', 'must be an array');
+  requireInteger('activatorIndex', activatorIndex, -1);
+  requireCount('numActivators', numActivators);
+  const n = sortedTrackers.length;
+  if (activatorIndex === -1 || n <= 1 || numActivators === 1) return sortedTrackers.slice();
+  if (numActivators === 0) {
+    // The throttler sets index and count together, so a known index with no count is a caller bug.
+    throw new InvalidArgumentError('numActivators', `must be ≥ 1 when activatorIndex is ${activatorIndex}`);
+  }
+  if (numActivators > n) {
+    const only = sortedTrackers[activatorIndex % n];
+    return only === undefined ? [] : [only];
+  }
+  if (activatorIndex >= numActivators) {
+    // Upstream would slice past the end and panic.
+    throw new InvalidArgumentError('activatorIndex', `must be < numActivators (${numActivators}) when trackers ≥ activators, got ${activatorIndex}`);
+  }
+  const sliceSize = Math.floor(n / numActivators);
+  const begin = activatorIndex * sliceSize;
+  const out = sortedTrackers.slice(begin, begin + sliceSize);
+  const remnants = n % numActivators;
+  if (activatorIndex < remnants) {
+    const extra = sortedTrackers[n - remnants + activatorIndex];
+    if (extra !== undefined) out.push(extra);
+  }
+  return out;
+}
+
+/**
+ * Capacity of one activator's revision breaker (calculateCapacity):
+ * - with pod trackers: `CC × assignedTrackers`;
+ * - via the cluster IP (pass `assignedTrackers = 0`): `CC × backendCount`, then, if > 0,
+ *   `max(1, ⌊that / max(1, numActivators)⌋)`;
+ * - any backend with CC = 0, or a result above MaxInt32: MaxInt32 (the CC = 0 "infinite"
+ *   breaker only distinguishes 0 = closed from non-zero = open);
+ * - no backends: 0, so requests wait.
+ * When the throttler has neither trackers nor a cluster IP it passes `backendCount = 0`.
+ */
+export function activatorCapacityForRevision(opts: {
+  containerConcurrency: number;
+  backendCount: number;
+  assignedTrackers: number;
+  numActivators: number;
+}): number {
+  const cc = requireCount('containerConcurrency', opts.containerConcurrency);
+  const backends = requireCount('backendCount', opts.backendCount);
+  const assigned = requireCount('assignedTrackers', opts.assignedTrackers);
+  const activators = requireCount('numActivators', opts.numActivators);
+  let capacity: number;
+  if (assigned > 0) {
+    capacity = cc * assigned;
+  } else {
+    capacity = cc * backends;
+    if (capacity > 0) capacity = Math.max(1, Math.floor(capacity / Math.max(1, activators)));
+  }
+  if (backends > 0 && (cc === 0 || capacity > REVISION_MAX_CONCURRENCY)) capacity = REVISION_MAX_CONCURRENCY;
+  return capacity;
+}
+
+/** The activator's per-revision load-balancing policies. */
+export type LbPolicyName = 'random-choice-2' | 'first-available' | 'round-robin';
+/** All {@link LbPolicyName} values. */
+export const LB_POLICY_NAMES: readonly LbPolicyName[] = ['random-choice-2', 'first-available', 'round-robin'];
+
+/**
+ * The policy a new revision throttler picks from containerConcurrency:
+ * 0 → power-of-two-choices on in-flight weight; 1–3 → first tracker with a free slot
+ * (load clumps on the lowest-sorted pods); > 3 → round robin over trackers with a free slot.
+ */
+export function lbPolicyFor(containerConcurrency: number): LbPolicyName {
+  const cc = requireCount('containerConcurrency', containerConcurrency);
+  if (cc === 0) return 'random-choice-2';
+  if (cc <= 3) return 'first-available';
+  return 'round-robin';
+}

@@ -1,0 +1,392 @@
+/**
+ * Per-revision `autoscaling.knative.dev/*` annotations: names (with the legacy
+ * camelCase spellings upstream still reads), parsing and validation, after
+ * knative/serving pkg/apis/autoscaling/register.go and annotation_validation.go.
+ *
+ * Upstream validates the annotations in the admission webhook against the
+ * cluster's `config-autoscaler` (max-scale-limit, allow-zero-initial-scale,
+ * the default class) and collects every problem; {@link validateAutoscalingAnnotations}
+ * returns them in upstream's order and {@link parseAutoscalingAnnotations}
+ * throws the first. Annotations outside the autoscaling group are ignored.
+ */
+
+import type { AutoscalerConfig } from './types.js';
+import { InvalidArgumentError } from '../errors.js';
+import { goParseFloat, goParseInt } from './strconv.js';
+import { isWholeSeconds, nanosToSeconds, NANOS_PER_SECOND, tryParseGoDuration } from './duration.js';
+
+/** The autoscaling annotation group (`autoscaling.knative.dev`). */
+export const AUTOSCALING_GROUP = 'autoscaling.knative.dev';
+/** The Knative Pod Autoscaler class, the default and the only one knsim simulates. */
+export const KPA_CLASS = 'kpa.autoscaling.knative.dev';
+/** The Kubernetes HPA-backed class. */
+export const HPA_CLASS = 'hpa.autoscaling.knative.dev';
+/** Smallest allowed target value (concurrency or RPS per pod). */
+export const TARGET_MIN = 0.01;
+/** Smallest stable window, in seconds. */
+export const WINDOW_MIN_SECONDS = 6;
+/** Largest stable window (and largest scale-down delay / pod retention), in seconds. */
+export const WINDOW_MAX_SECONDS = 3600;
+/** Panic window percentage bounds. */
+export const PANIC_WINDOW_PERCENTAGE_MIN = 1;
+export const PANIC_WINDOW_PERCENTAGE_MAX = 100;
+/** Panic threshold percentage bounds (annotation only; the ConfigMap value is not range-checked). */
+export const PANIC_THRESHOLD_PERCENTAGE_MIN = 110;
+export const PANIC_THRESHOLD_PERCENTAGE_MAX = 1000;
+/** Per-revision override of config-deployment's `progress-deadline`. */
+export const PROGRESS_DEADLINE_ANNOTATION = 'serving.knative.dev/progress-deadline';
+
+const G = AUTOSCALING_GROUP;
+
+/**
+ * Annotation keys in lookup priority: the canonical kebab-case key first, then
+ * any legacy spelling. The first key present wins (upstream kmap.KeyPriority).
+ */
+export const AUTOSCALING_ANNOTATION_KEYS = {
+  class: [`${G}/class`],
+  metric: [`${G}/metric`],
+  target: [`${G}/target`],
+  targetUtilizationPercentage: [`${G}/target-utilization-percentage`, `${G}/targetUtilizationPercentage`],
+  window: [`${G}/window`],
+  panicWindowPercentage: [`${G}/panic-window-percentage`, `${G}/panicWindowPercentage`],
+  panicThresholdPercentage: [`${G}/panic-threshold-percentage`, `${G}/panicThresholdPercentage`],
+  minScale: [`${G}/min-scale`, `${G}/minScale`],
+  maxScale: [`${G}/max-scale`, `${G}/maxScale`],
+  initialScale: [`${G}/initial-scale`, `${G}/initialScale`],
+  activationScale: [`${G}/activation-scale`],
+  scaleDownDelay: [`${G}/scale-down-delay`, `${G}/scaleDownDelay`],
+  scaleToZeroPodRetentionPeriod: [`${G}/scale-to-zero-pod-retention-period`, `${G}/scaleToZeroPodRetentionPeriod`],
+  targetBurstCapacity: [`${G}/target-burst-capacity`, `${G}/targetBurstCapacity`],
+  metricAggregationAlgorithm: [`${G}/metric-aggregation-algorithm`, `${G}/metricAggregationAlgorithm`],
+} as const satisfies Record<string, readonly string[]>;
+
+/** How the collector averages a window (`metric-aggregation-algorithm`). */
+export type MetricAggregationAlgorithm = 'linear' | 'weighted-exponential';
+
+/** The valid autoscaling annotations of one revision, typed. Absent annotations are absent fields. */
+export interface AutoscalingAnnotations {
+  /** `class`, verbatim. */
+  class?: string;
+  /** `metric`, verbatim (for the KPA class it is validated to be `concurrency` or `rps`). */
+  metric?: string;
+  /** `target`: soft per-pod target, before utilization is applied. */
+  target?: number;
+  /** `target-utilization-percentage`, 1–100. */
+  targetUtilizationPercentage?: number;
+  /** `window`: stable window, whole seconds in [6, 3600]. */
+  windowSeconds?: number;
+  /** `panic-window-percentage`, 1–100. */
+  panicWindowPercentage?: number;
+  /** `panic-threshold-percentage`, 110–1000. */
+  panicThresholdPercentage?: number;
+  /** `min-scale`, int ≥ 0. */
+  minScale?: number;
+  /** `max-scale`, int ≥ 0 (0 = unbounded). */
+  maxScale?: number;
+  /** `initial-scale`, int ≥ 0 (0 only where the cluster allows it). */
+  initialScale?: number;
+  /** `activation-scale`, int ≥ 2. */
+  activationScale?: number;
+  /** `scale-down-delay`, whole seconds in [0, 3600]. */
+  scaleDownDelaySeconds?: number;
+  /** `scale-to-zero-pod-retention-period`, seconds in [0, 3600]. */
+  scaleToZeroPodRetentionPeriodSeconds?: number;
+  /** `target-burst-capacity`, ≥ 0 or -1. */
+  targetBurstCapacity?: number;
+  /**
+   * `metric-aggregation-algorithm`, normalised as the collector reads it:
+   * `weighted-exponential` for that value or `weightedExponential`, `linear` for any other value.
+   */
+  metricAggregationAlgorithm?: MetricAggregationAlgorithm;
+  /** `serving.knative.dev/progress-deadline`, whole seconds ≥ 0 (an empty value counts as absent). */
+  progressDeadlineSeconds?: number;
+}
+
+/** An autoscaling annotation value upstream's webhook would reject. */
+export class AnnotationError extends Error {
+  override readonly name = 'AnnotationError';
+  /** The full annotation key as written, e.g. `autoscaling.knative.dev/minScale`. */
+  readonly key: string;
+  /** The annotation value as written. */
+  readonly value: string;
+  constructor(key: string, value: string, rule: string) {
+    super(`${key}=${JSON.stringify(value)}: ${rule}`);
+    this.key = key;
+    this.value = value;
+  }
+}
+
+/** The cluster settings annotation validation depends on. */
+type AnnotationConfig = Pick<AutoscalerConfig, 'maxScaleLimit' | 'allowZeroInitialScale' | 'podAutoscalerClass'>;
+
+interface Found {
+  readonly key: string;
+  readonly value: string;
+}
+
+const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+const INT32_MAX = 2 ** 31 - 1;
+
+function lookup(m: Readonly<Record<string, string>>, keys: readonly string[]): Found | undefined {
+  for (const key of keys) {
+    if (!hasOwn(m, key)) continue;
+    const value: unknown = m[key];
+    if (typeof value !== 'string') {
+      throw new InvalidArgumentError(`annotations[${JSON.stringify(key)}]`, `annotation values must be strings, got ${typeof value}`);
+    }
+    return { key, value };
+  }
+  return undefined;
+}
+
+function checkInputs(annotations: unknown, cfg: unknown): asserts cfg is AnnotationConfig {
+  if (annotations === null || typeof annotations !== 'object') {
+    throw new InvalidArgumentError('annotations', `must be an object of strings, got ${String(annotations)}`);
+  }
+  if (cfg === null || typeof cfg !== 'object') throw new InvalidArgumentError('cfg', 'must be an AutoscalerConfig');
+  const c = cfg as Partial<Record<keyof AnnotationConfig, unknown>>;
+  if (typeof c.maxScaleLimit !== 'number' || !Number.isInteger(c.maxScaleLimit) || c.maxScaleLimit < 0) {
+    throw new InvalidArgumentError('cfg.maxScaleLimit', `must be an integer ≥ 0, got ${String(c.maxScaleLimit)}`);
+  }
+  if (typeof c.allowZeroInitialScale !== 'boolean') {
+    throw new InvalidArgumentError('cfg.allowZeroInitialScale', `must be a boolean, got ${String(c.allowZeroInitialScale)}`);
+  }
+  if (typeof c.podAutoscalerClass !== 'string') {
+    throw new InvalidArgumentError('cfg.podAutoscalerClass', `must be a string, got ${String(c.podAutoscalerClass)}`);
+  }
+}
+
+/** Parses and validates in one pass, keeping upstream's rule order. */
+function analyse(
+  annotations: Readonly<Record<string, string>>,
+  cfg: AnnotationConfig,
+): { values: AutoscalingAnnotations; errors: AnnotationError[] } {
+  const K = AUTOSCALING_ANNOTATION_KEYS;
+  const values: AutoscalingAnnotations = {};
+  const errors: AnnotationError[] = [];
+  const err = (f: Found, rule: string): void => {
+    errors.push(new AnnotationError(f.key, f.value, rule));
+  };
+
+  /** A float, or undefined after recording why not. Deviation: NaN/±Inf are refused (Go accepts them). */
+  const float = (f: Found): number | undefined => {
+    const r = goParseFloat(f.value);
+    if (!r.ok) {
+      err(f, 'not a number');
+      return undefined;
+    }
+    if (!Number.isFinite(r.value)) {
+      err(f, 'must be a finite number');
+      return undefined;
+    }
+    return r.value;
+  };
+  const duration = (f: Found): bigint | undefined => {
+    const r = tryParseGoDuration(f.value);
+    if (!r.ok) {
+      err(f, r.reason);
+      return undefined;
+    }
+    return r.nanos;
+  };
+  /** Upstream getIntGE0: an int32 ≥ 0; a missing or invalid value reads as 0 for the cross-checks. */
+  const intGE0 = (f: Found | undefined): { n: number; ok: boolean } => {
+    if (f === undefined) return { n: 0, ok: false };
+    const r = goParseInt(f.value, 32);
+    if (!r.ok && r.reason === 'syntax') err(f, 'not a decimal integer');
+    else if (!r.ok || r.value < 0n) err(f, `must be an integer in [0, ${INT32_MAX}]`);
+    else return { n: Number(r.value), ok: true };
+    return { n: 0, ok: false };
+  };
+
+  // class: a *.knative.dev class must be one Knative ships.
+  const cls = lookup(annotations, K.class);
+  if (cls) {
+    if (cls.value.endsWith('.knative.dev') && cls.value !== KPA_CLASS && cls.value !== HPA_CLASS) {
+      err(cls, `unknown autoscaler class (classes ending in .knative.dev must be ${KPA_CLASS} or ${HPA_CLASS})`);
+    } else values.class = cls.value;
+  }
+
+  // min-scale, max-scale, their limit, and activation-scale. Invalid values count as 0 below, as upstream.
+  const minF = lookup(annotations, K.minScale);
+  const maxF = lookup(annotations, K.maxScale);
+  const { n: min, ok: minOK } = intGE0(minF);
+  const { n: max, ok: maxOK } = intGE0(maxF);
+  if (minOK) values.minScale = min;
+  if (maxOK) values.maxScale = max;
+  if (maxF && max !== 0 && max < min) err(maxF, `max-scale=${max} is less than min-scale=${min}`);
+  if (maxF && cfg.maxScaleLimit !== 0) {
+    if (max > cfg.maxScaleLimit) err(maxF, `must be in [1, ${cfg.maxScaleLimit}] (max-scale-limit=${cfg.maxScaleLimit})`);
+    if (max === 0) err(maxF, `max-scale=0 (unlimited) is not allowed when max-scale-limit=${cfg.maxScaleLimit}; it must be at most ${cfg.maxScaleLimit}`);
+  }
+  const actF = lookup(annotations, K.activationScale);
+  if (actF) {
+    const r = goParseInt(actF.value, 32);
+    if (!r.ok) err(actF, 'not a decimal integer in int32 range');
+    else {
+      const act = Number(r.value);
+      if (min > act) err(actF, `min-scale=${min} is greater than activation-scale=${act}`);
+      else if (max !== 0 && max < act) err(actF, `max-scale=${max} is less than activation-scale=${act}`);
+      else if (act < 2) err(actF, `activation-scale=${act} must be greater than 1`);
+      else values.activationScale = act;
+    }
+  }
+
+  // Floats.
+  const pwF = lookup(annotations, K.panicWindowPercentage);
+  if (pwF) {
+    const v = float(pwF);
+    if (v !== undefined) {
+      if (v < PANIC_WINDOW_PERCENTAGE_MIN || v > PANIC_WINDOW_PERCENTAGE_MAX) {
+        err(pwF, `must be in [${PANIC_WINDOW_PERCENTAGE_MIN}, ${PANIC_WINDOW_PERCENTAGE_MAX}]`);
+      } else values.panicWindowPercentage = v;
+    }
+  }
+  const ptF = lookup(annotations, K.panicThresholdPercentage);
+  if (ptF) {
+    const v = float(ptF);
+    if (v !== undefined) {
+      if (v < PANIC_THRESHOLD_PERCENTAGE_MIN || v > PANIC_THRESHOLD_PERCENTAGE_MAX) {
+        err(ptF, `must be in [${PANIC_THRESHOLD_PERCENTAGE_MIN}, ${PANIC_THRESHOLD_PERCENTAGE_MAX}]`);
+      } else values.panicThresholdPercentage = v;
+    }
+  }
+  const tF = lookup(annotations, K.target);
+  if (tF) {
+    const v = float(tF);
+    if (v !== undefined) {
+      if (v < TARGET_MIN) err(tF, `target should be at least ${TARGET_MIN}`);
+      else values.target = v;
+    }
+  }
+  const tuF = lookup(annotations, K.targetUtilizationPercentage);
+  if (tuF) {
+    const v = float(tuF);
+    if (v !== undefined) {
+      if (v < 1 || v > 100) err(tuF, 'must be in [1, 100]');
+      else values.targetUtilizationPercentage = v;
+    }
+  }
+  const tbcF = lookup(annotations, K.targetBurstCapacity);
+  if (tbcF) {
+    const v = float(tbcF);
+    if (v !== undefined) {
+      if (v < 0 && v !== -1) err(tbcF, 'must be ≥ 0, or -1 for unlimited');
+      else values.targetBurstCapacity = v;
+    }
+  }
+
+  // window: [6s, 1h], whole seconds.
+  const wF = lookup(annotations, K.window);
+  if (wF) {
+    const ns = duration(wF);
+    if (ns !== undefined) {
+      const s = nanosToSeconds(ns);
+      if (ns < BigInt(WINDOW_MIN_SECONDS) * NANOS_PER_SECOND || ns > BigInt(WINDOW_MAX_SECONDS) * NANOS_PER_SECOND) {
+        err(wF, `must be in [${WINDOW_MIN_SECONDS}s, ${WINDOW_MAX_SECONDS}s]`);
+      } else if (!isWholeSeconds(ns)) err(wF, 'must be specified with at most second precision');
+      else values.windowSeconds = s;
+    }
+  }
+
+  // scale-to-zero-pod-retention-period: [0, 1h], any precision.
+  const retF = lookup(annotations, K.scaleToZeroPodRetentionPeriod);
+  if (retF) {
+    const ns = duration(retF);
+    if (ns !== undefined) {
+      if (ns < 0n || ns > BigInt(WINDOW_MAX_SECONDS) * NANOS_PER_SECOND) err(retF, `must be in [0s, ${WINDOW_MAX_SECONDS}s]`);
+      else values.scaleToZeroPodRetentionPeriodSeconds = nanosToSeconds(ns);
+    }
+  }
+
+  // scale-down-delay: [0, 1h], whole seconds.
+  const sddF = lookup(annotations, K.scaleDownDelay);
+  if (sddF) {
+    const ns = duration(sddF);
+    if (ns !== undefined) {
+      if (ns < 0n || ns > BigInt(WINDOW_MAX_SECONDS) * NANOS_PER_SECOND) err(sddF, `must be in [0s, ${WINDOW_MAX_SECONDS}s]`);
+      else if (!isWholeSeconds(ns)) err(sddF, 'must be specified with at most second precision');
+      else values.scaleDownDelaySeconds = nanosToSeconds(ns);
+    }
+  }
+
+  // metric: checked against the class in force (annotation, else the cluster default).
+  const mF = lookup(annotations, K.metric);
+  if (mF) {
+    const classInForce = cls ? cls.value : cfg.podAutoscalerClass;
+    if (classInForce === KPA_CLASS && mF.value !== 'concurrency' && mF.value !== 'rps') {
+      err(mF, `the ${KPA_CLASS} class supports only the "concurrency" and "rps" metrics`);
+    } else if (classInForce === HPA_CLASS && mF.value === '') {
+      err(mF, `the ${HPA_CLASS} class needs a metric`);
+    } else values.metric = mF.value;
+  }
+
+  // metric-aggregation-algorithm: validated only for an explicit KPA class annotation (upstream quirk).
+  const algF = lookup(annotations, K.metricAggregationAlgorithm);
+  if (algF) {
+    const known = algF.value === 'linear' || algF.value === 'weighted-exponential' || algF.value === 'weightedExponential';
+    if (cls?.value === KPA_CLASS && algF.value !== '' && !known) {
+      err(algF, 'must be "linear", "weighted-exponential" or "weightedExponential"');
+    } else {
+      values.metricAggregationAlgorithm =
+        algF.value === 'weighted-exponential' || algF.value === 'weightedExponential' ? 'weighted-exponential' : 'linear';
+    }
+  }
+
+  // initial-scale: ≥ 0, and 0 only where the cluster allows it.
+  const isF = lookup(annotations, K.initialScale);
+  if (isF) {
+    const r = goParseInt(isF.value, 64);
+    if (!r.ok) err(isF, 'not a decimal integer');
+    else if (r.value < 0n) err(isF, 'must be at least 0');
+    else if (r.value === 0n && !cfg.allowZeroInitialScale) err(isF, 'initial-scale=0 is not allowed by the cluster (allow-zero-initial-scale is false)');
+    // Deviation: upstream's webhook takes any int64 here, but every reader then wants an int32.
+    else if (r.value > BigInt(INT32_MAX)) err(isF, `must be at most ${INT32_MAX}`);
+    else values.initialScale = Number(r.value);
+  }
+
+  // serving.knative.dev/progress-deadline (validated with the revision, not the autoscaling group).
+  const pdF = lookup(annotations, [PROGRESS_DEADLINE_ANNOTATION]);
+  if (pdF && pdF.value !== '') {
+    const ns = duration(pdF);
+    if (ns !== undefined) {
+      if (!isWholeSeconds(ns)) err(pdF, 'must be specified with at most second precision');
+      else if (ns < 0n) err(pdF, 'must not be negative');
+      else values.progressDeadlineSeconds = nanosToSeconds(ns);
+    }
+  }
+
+  return { values, errors };
+}
+
+/**
+ * Every problem upstream's webhook would report for these annotations, in
+ * upstream's order (class, min/max/activation scale, floats, window, pod
+ * retention, scale-down delay, metric, aggregation algorithm, initial scale),
+ * followed by the progress-deadline check. Empty when all are valid.
+ * @throws InvalidArgumentError if `annotations` or `cfg` is not the right shape.
+ */
+export function validateAutoscalingAnnotations(
+  annotations: Readonly<Record<string, string>>,
+  cfg: Pick<AutoscalerConfig, 'maxScaleLimit' | 'allowZeroInitialScale' | 'podAutoscalerClass'>,
+): AnnotationError[] {
+  checkInputs(annotations, cfg);
+  return analyse(annotations, cfg).errors;
+}
+
+/**
+ * Parses a revision's autoscaling annotations into typed values (durations in
+ * seconds), validating them as upstream's webhook does against `cfg`.
+ * @throws AnnotationError for the first invalid annotation.
+ * @throws InvalidArgumentError if `annotations` or `cfg` is not the right shape.
+ */
+export function parseAutoscalingAnnotations(
+  annotations: Readonly<Record<string, string>>,
+  cfg: Pick<AutoscalerConfig, 'maxScaleLimit' | 'allowZeroInitialScale' | 'podAutoscalerClass'>,
+): AutoscalingAnnotations {
+  checkInputs(annotations, cfg);
+  const { values, errors } = analyse(annotations, cfg);
+  const first = errors[0];
+  if (first) throw first;
+  return values;
+}

@@ -1,0 +1,95 @@
+/**
+ * The parts of a PodAutoscaler's status that the KPA scaler reads and writes
+ * (upstream `pkg/apis/autoscaling/v1alpha1/pa_lifecycle.go`): the Active condition with
+ * its reason and last transition time, ScaleTargetInitialized, DesiredScale and ActualScale.
+ */
+import { InvalidArgumentError, requireFinite, requireInteger, requireOneOf } from '../errors.js';
+import { requireBoolean, requireNotAfter } from './kpa-args.js';
+
+/** The PA Active condition: Activating = Unknown, Active = True, Inactive = False. */
+export type ActiveState = 'Activating' | 'Active' | 'Inactive';
+/** All {@link ActiveState} values. */
+export const ACTIVE_STATES: readonly ActiveState[] = ['Activating', 'Active', 'Inactive'];
+
+/**
+ * The Active condition's reason. `''` is a condition without a reason: a fresh PA's
+ * initial Unknown, and every True. `Queued` comes with Activating; `NoTraffic` and
+ * `TimedOut` with Inactive.
+ */
+export type ActiveConditionReason = '' | 'Queued' | 'NoTraffic' | 'TimedOut';
+/** All {@link ActiveConditionReason} values. */
+export const ACTIVE_CONDITION_REASONS: readonly ActiveConditionReason[] = ['', 'Queued', 'NoTraffic', 'TimedOut'];
+
+/** The status of one PodAutoscaler, as plain data. */
+export interface PodAutoscalerState {
+  /** The Active condition. */
+  active: ActiveState;
+  /** The Active condition's reason. */
+  reason: ActiveConditionReason;
+  /**
+   * When the Active condition last changed status **or reason** (Knative's condition
+   * manager keeps the time only when nothing but the time would change). ActiveFor,
+   * InactiveFor and the activation timeout are measured from here.
+   */
+  lastTransitionSeconds: number;
+  /** Set the first time ready ≥ minReady while the SKS has a public service; never cleared. */
+  scaleTargetInitialized: boolean;
+  /** status.desiredScale; −1 when unset or unknown. */
+  desiredScale: number;
+  /** status.actualScale (ready pods at the last reconcile); −1 when unset. */
+  actualScale: number;
+}
+
+/** A new PA: Active is Unknown with no reason (Activating), nothing initialized, scales unset. */
+export function newPodAutoscalerState(nowSeconds: number): PodAutoscalerState {
+  requireFinite('nowSeconds', nowSeconds);
+  return {
+    active: 'Activating',
+    reason: '',
+    lastTransitionSeconds: nowSeconds,
+    scaleTargetInitialized: false,
+    desiredScale: -1,
+    actualScale: -1,
+  };
+}
+
+/** Checks a {@link PodAutoscalerState} observed at `nowSeconds`; `field` prefixes error messages. */
+export function validatePodAutoscalerState(s: PodAutoscalerState, nowSeconds: number, field = 'state'): PodAutoscalerState {
+  if (typeof s !== 'object' || s === null) throw new InvalidArgumentError(field, 'must be an object');
+  requireOneOf(`${field}.active`, s.active, ACTIVE_STATES);
+  requireOneOf(`${field}.reason`, s.reason, ACTIVE_CONDITION_REASONS);
+  requireNotAfter(`${field}.lastTransitionSeconds`, s.lastTransitionSeconds, nowSeconds);
+  requireBoolean(`${field}.scaleTargetInitialized`, s.scaleTargetInitialized);
+  requireInteger(`${field}.desiredScale`, s.desiredScale, -1);
+  requireInteger(`${field}.actualScale`, s.actualScale, -1);
+  return s;
+}
+
+/**
+ * Sets the Active condition. The transition time moves to `nowSeconds` only if the
+ * status or the reason changes; re-marking the same state keeps the old time.
+ */
+export function markActiveCondition(
+  s: PodAutoscalerState,
+  active: ActiveState,
+  reason: ActiveConditionReason,
+  nowSeconds: number,
+): PodAutoscalerState {
+  if (s.active === active && s.reason === reason) return s;
+  return { ...s, active, reason, lastTransitionSeconds: nowSeconds };
+}
+
+/** How long the PA has been Active (ActiveFor); −1 if it is not Active. */
+export function activeForSeconds(s: PodAutoscalerState, nowSeconds: number): number {
+  return s.active === 'Active' ? nowSeconds - s.lastTransitionSeconds : -1;
+}
+
+/** How long the PA has been Inactive (InactiveFor); −1 if it is not Inactive. */
+export function inactiveForSeconds(s: PodAutoscalerState, nowSeconds: number): number {
+  return s.active === 'Inactive' ? nowSeconds - s.lastTransitionSeconds : -1;
+}
+
+/** CanFailActivation: Activating for strictly longer than `timeoutSeconds`. */
+export function canFailActivation(s: PodAutoscalerState, nowSeconds: number, timeoutSeconds: number): boolean {
+  return s.active === 'Activating' && nowSeconds - s.lastTransitionSeconds > timeoutSeconds;
+}

@@ -1,0 +1,168 @@
+import { describe, expect, it } from 'vitest';
+import type { PodAutoscalerState } from '../../../src/core/autoscaler/pa-status.js';
+import {
+  ACTIVATOR_PROBE_REQUEUE_SECONDS,
+  PROXY_MODE_REQUEUE_SECONDS,
+  activationTimeoutSeconds,
+  handleScaleToZero,
+  scaleTarget,
+  type ScalerInput,
+  type ScalerSettings,
+} from '../../../src/core/autoscaler/scaler.js';
+import { InvalidArgumentError } from '../../../src/core/errors.js';
+
+// The fixture values of upstream's scaler tests: a 5 min stable window, a 60 s grace
+// period, a 121 s progress deadline (activation timeout 151 s) and TBC 200.
+const NOW = 1_700_000_000;
+const SW = 300;
+const GRACE = 60;
+const TIMEOUT = activationTimeoutSeconds(121);
+
+const SETTINGS: ScalerSettings = {
+  minScale: 0,
+  maxScale: 0,
+  initialScale: 1,
+  reachable: true,
+  enableScaleToZero: true,
+  stableWindowSeconds: SW,
+  scaleToZeroGracePeriodSeconds: GRACE,
+  scaleToZeroPodRetentionPeriodSeconds: 0,
+  targetBurstCapacity: 200,
+  activationTimeoutSeconds: TIMEOUT,
+};
+
+function pa(active: PodAutoscalerState['active'], ago: number, scaleTargetInitialized = false): PodAutoscalerState {
+  const reason = active === 'Inactive' ? 'NoTraffic' : active === 'Activating' ? 'Queued' : '';
+  return { active, reason, lastTransitionSeconds: NOW - ago, scaleTargetInitialized, desiredScale: -1, actualScale: -1 };
+}
+
+interface Case {
+  label: string;
+  desired: number;
+  replicas: number;
+  state: PodAutoscalerState;
+  settings?: Partial<ScalerSettings>;
+  sks?: Partial<Pick<ScalerInput, 'sksSpecMode' | 'activatorEndpointsPopulatedSinceSeconds'>>;
+  probe?: boolean;
+  want: number;
+  apply: number | undefined;
+  requeue?: number;
+  asyncProbe?: boolean;
+}
+
+function input(c: Case): ScalerInput {
+  return {
+    nowSeconds: NOW,
+    desiredScale: c.desired,
+    state: c.state,
+    settings: { ...SETTINGS, ...c.settings },
+    // Upstream's fixture SKS is in Serve mode with no ActivatorEndpointsPopulated condition.
+    sksSpecMode: c.sks?.sksSpecMode ?? 'Serve',
+    activatorEndpointsPopulatedSinceSeconds: c.sks?.activatorEndpointsPopulatedSinceSeconds,
+    activatorInPath: c.probe ?? true,
+    deploymentReplicas: c.replicas,
+  };
+}
+
+// Re-expresses upstream TestScaler: want = the returned scale, apply = the replica patch.
+const cases: Case[] = [
+  { label: 'active, idle, 1 s short of the stable window: hold 1 pod', desired: 0, replicas: 1, state: pa('Active', SW - 1), want: 1, apply: undefined, requeue: 1 },
+  { label: 'custom 45 s window, 1 s short: hold 1 pod', desired: 0, replicas: 1, state: pa('Active', 44), settings: { stableWindowSeconds: 45 }, want: 1, apply: undefined, requeue: 1 },
+  { label: 'custom 45 s window, active for 300 s: deactivate without probing', desired: 0, replicas: 1, state: pa('Active', SW), settings: { stableWindowSeconds: 45 }, probe: false, want: 0, apply: undefined },
+  { label: '10 replicas, idle before the window ends: cut to 1', desired: 0, replicas: 10, state: pa('Active', SW - 1), want: 1, apply: 1, requeue: 1 },
+  { label: 'active for a whole window: report 0, do not apply (SKS Serve, no requeue)', desired: 0, replicas: 1, state: pa('Active', SW), want: 0, apply: undefined },
+  { label: 'active for a whole window, SKS already Proxy: requeue 3 s', desired: 0, replicas: 1, state: pa('Active', SW), sks: { sksSpecMode: 'Proxy' }, want: 0, apply: undefined, requeue: PROXY_MODE_REQUEUE_SECONDS },
+  { label: 'custom window reached exactly', desired: 0, replicas: 1, state: pa('Active', 45), settings: { stableWindowSeconds: 45 }, want: 0, apply: undefined },
+  { label: 'inactive for grace, retention 0 (annotation over a 120 s ConfigMap value)', desired: 0, replicas: 1, state: pa('Inactive', GRACE), want: 0, apply: 0 },
+  { label: 'inactive for grace but retention 120 s: wait the rest of retention', desired: 0, replicas: 1, state: pa('Inactive', GRACE), settings: { scaleToZeroPodRetentionPeriodSeconds: 2 * GRACE }, want: 0, apply: undefined, requeue: GRACE },
+  { label: 'inactive for grace = retention: scale to zero', desired: 0, replicas: 1, state: pa('Inactive', GRACE), settings: { scaleToZeroPodRetentionPeriodSeconds: GRACE }, want: 0, apply: 0 },
+  { label: 'inactive 1 s short of grace, never proxied: wait the whole grace', desired: 0, replicas: 1, state: pa('Inactive', GRACE - 1), want: 0, apply: undefined, requeue: GRACE },
+  { label: 'inactive 1 s short of grace, proxied 59 s: wait 1 s', desired: 0, replicas: 1, state: pa('Inactive', GRACE - 1), sks: { activatorEndpointsPopulatedSinceSeconds: NOW - (GRACE - 1) }, want: 0, apply: undefined, requeue: 1 },
+  { label: 'proxied for grace, retention 42 s already passed: fast path', desired: 0, replicas: 1, state: pa('Inactive', GRACE - 1), settings: { scaleToZeroPodRetentionPeriodSeconds: 42 }, sks: { activatorEndpointsPopulatedSinceSeconds: NOW - GRACE }, want: 0, apply: 0 },
+  { label: 'proxied for grace: fast path', desired: 0, replicas: 1, state: pa('Inactive', GRACE - 1), sks: { activatorEndpointsPopulatedSinceSeconds: NOW - GRACE }, want: 0, apply: 0 },
+  { label: 'TBC -1: no probe needed', desired: 0, replicas: 1, state: pa('Inactive', GRACE), settings: { targetBurstCapacity: -1 }, probe: false, want: 0, apply: 0 },
+  { label: 'probe fails: async probe, requeue 1 s', desired: 0, replicas: 1, state: pa('Inactive', GRACE), probe: false, want: 0, apply: undefined, requeue: ACTIVATOR_PROBE_REQUEUE_SECONDS, asyncProbe: true },
+  { label: 'activating for half the timeout: report -1, requeue the whole timeout', desired: 0, replicas: 1, state: pa('Activating', TIMEOUT / 2), want: -1, apply: undefined, requeue: TIMEOUT },
+  { label: 'activating past the timeout: scale to zero', desired: 0, replicas: 1, state: pa('Activating', TIMEOUT + 1), want: 0, apply: 0 },
+  { label: 'activating past a 5 s progress deadline + 30 s', desired: 0, replicas: 1, state: pa('Activating', 36), settings: { activationTimeoutSeconds: activationTimeoutSeconds(5) }, want: 0, apply: 0 },
+  { label: 'min-scale 2 before grace', desired: 0, replicas: 10, state: pa('Inactive', GRACE - 1), settings: { minScale: 2 }, want: 2, apply: 2 },
+  { label: 'min-scale 2 after grace', desired: 0, replicas: 10, state: pa('Inactive', GRACE), settings: { minScale: 2 }, want: 2, apply: 2 },
+  { label: 'unreachable ignores a 600 s retention', desired: 0, replicas: 1, state: pa('Inactive', GRACE), settings: { reachable: false, scaleToZeroPodRetentionPeriodSeconds: 10 * GRACE }, want: 0, apply: 0 },
+  { label: 'unreachable, 1 s short of grace: waits for grace only', desired: 0, replicas: 1, state: pa('Inactive', GRACE - 1), settings: { reachable: false, scaleToZeroPodRetentionPeriodSeconds: 10 * GRACE }, want: 0, apply: undefined, requeue: GRACE },
+  { label: 'unreachable ignores min-scale', desired: 0, replicas: 10, state: pa('Inactive', GRACE), settings: { minScale: 2, reachable: false }, want: 0, apply: 0 },
+  { label: 'scales up', desired: 10, replicas: 1, state: pa('Activating', 0), want: 10, apply: 10 },
+  { label: 'scales up to max-scale', desired: 10, replicas: 1, state: pa('Activating', 0), settings: { maxScale: 8 }, want: 8, apply: 8 },
+  { label: 'scales up an inactive revision', desired: 10, replicas: 1, state: pa('Inactive', GRACE / 2), want: 10, apply: 10 },
+  { label: 'inactive with no metrics: nothing', desired: -1, replicas: 0, state: pa('Inactive', 0), want: -1, apply: undefined },
+  { label: 'scales from zero to one', desired: 1, replicas: 0, state: pa('Activating', 0), want: 1, apply: 1 },
+  { label: 'scales from zero to ten', desired: 10, replicas: 0, state: pa('Activating', 0), want: 10, apply: 10 },
+  { label: 'active with no metrics: nothing', desired: -1, replicas: 12, state: pa('Active', 0), want: -1, apply: undefined },
+  { label: 'initial scale 2 attained, idle for 2 min: cut to 1 first', desired: 0, replicas: 2, state: pa('Active', 120, true), settings: { initialScale: 2 }, want: 1, apply: 1, requeue: SW - 120 },
+  { label: 'initial scale 2 not reached: floor is 2', desired: 1, replicas: 0, state: pa('Activating', 0), settings: { initialScale: 2 }, want: 2, apply: 2 },
+  { label: 'initial scale 5 reached by the Deployment: no patch', desired: 1, replicas: 5, state: pa('Activating', 0), settings: { initialScale: 5 }, want: 5, apply: undefined },
+  { label: 'initial scale 0, inactive just now: wait the grace period', desired: 0, replicas: 0, state: pa('Inactive', 0), settings: { initialScale: 0 }, want: 0, apply: undefined, requeue: GRACE },
+  { label: 'unreachable with initial scale 2: not floored, cut to 1 first', desired: 0, replicas: 2, state: pa('Active', 120), settings: { initialScale: 2, reachable: false }, want: 1, apply: 1, requeue: SW - 120 },
+  // Upstream TestDisableScaleToZero (PA active, reachable).
+  { label: 'scale to zero disabled: 1', desired: 0, replicas: 10, state: pa('Active', 0), settings: { enableScaleToZero: false }, want: 1, apply: 1 },
+  { label: 'scale to zero disabled with min-scale 2: 2', desired: 0, replicas: 10, state: pa('Active', 0), settings: { enableScaleToZero: false, minScale: 2 }, want: 2, apply: 2 },
+  { label: 'scale to zero disabled, no metrics: nothing', desired: -1, replicas: 10, state: pa('Active', 0), settings: { enableScaleToZero: false }, want: -1, apply: undefined },
+  // Bounds while activating turn -1 into min (or 0 → the timeout gate).
+  { label: 'activating, no metrics, min-scale 3: 3 at once', desired: -1, replicas: 1, state: pa('Activating', 0), settings: { minScale: 3 }, want: 3, apply: 3 },
+  { label: 'activating, no metrics, scale to zero disabled: 1', desired: -1, replicas: 0, state: pa('Activating', 0), settings: { enableScaleToZero: false }, want: 1, apply: 1 },
+  { label: 'activating exactly the timeout: not yet (strictly longer)', desired: -1, replicas: 1, state: pa('Activating', TIMEOUT), want: -1, apply: undefined, requeue: TIMEOUT },
+];
+
+describe('scaleTarget (scaler.scale)', () => {
+  it.each(cases)('$label', (c) => {
+    const got = scaleTarget(input(c));
+    expect(got.want).toBe(c.want);
+    expect(got.applyReplicas).toBe(c.apply);
+    expect(got.requeueAfterSeconds).toBe(c.requeue);
+    expect(got.asyncProbe).toBe(c.asyncProbe ?? false);
+  });
+
+  it('does not modify its input', () => {
+    const c = cases[0]!;
+    const i = input(c);
+    const before = JSON.stringify(i);
+    scaleTarget(i);
+    expect(JSON.stringify(i)).toBe(before);
+  });
+});
+
+describe('handleScaleToZero', () => {
+  it.each([
+    ['a non-zero scale is applied as is', 4, { desired: 4, apply: true }],
+    ['0 while active past the window is reported, not applied', 0, { desired: 0, apply: false }],
+  ] as const)('%s', (_l, desired, want) => {
+    const got = handleScaleToZero(input({ ...cases[4]!, desired }), desired);
+    expect({ desired: got.desired, apply: got.apply }).toEqual(want);
+  });
+});
+
+describe('scaler input validation', () => {
+  const base = input(cases[0]!);
+  it.each([
+    ['NaN now', { ...base, nowSeconds: Number.NaN }, 'nowSeconds'],
+    ['fractional desired', { ...base, desiredScale: 1.5 }, 'desiredScale'],
+    ['desired below -1', { ...base, desiredScale: -2 }, 'desiredScale'],
+    ['negative replicas', { ...base, deploymentReplicas: -1 }, 'deploymentReplicas'],
+    ['unknown SKS mode', { ...base, sksSpecMode: 'Both' as never }, 'sksSpecMode'],
+    ['negative min-scale', { ...base, settings: { ...SETTINGS, minScale: -1 } }, 'settings.minScale'],
+    ['zero stable window', { ...base, settings: { ...SETTINGS, stableWindowSeconds: 0 } }, 'settings.stableWindowSeconds'],
+    ['NaN grace', { ...base, settings: { ...SETTINGS, scaleToZeroGracePeriodSeconds: Number.NaN } }, 'settings.scaleToZeroGracePeriodSeconds'],
+    ['negative retention', { ...base, settings: { ...SETTINGS, scaleToZeroPodRetentionPeriodSeconds: -1 } }, 'settings.scaleToZeroPodRetentionPeriodSeconds'],
+    ['TBC -2', { ...base, settings: { ...SETTINGS, targetBurstCapacity: -2 } }, 'settings.targetBurstCapacity'],
+    ['transition in the future', { ...base, state: { ...base.state, lastTransitionSeconds: NOW + 1 } }, 'state.lastTransitionSeconds'],
+    ['proxy since the future', { ...base, activatorEndpointsPopulatedSinceSeconds: NOW + 1 }, 'activatorEndpointsPopulatedSinceSeconds'],
+    ['probe result not boolean', { ...base, activatorInPath: 1 as never }, 'activatorInPath'],
+  ])('rejects %s', (_l, bad, field) => {
+    expect(() => scaleTarget(bad)).toThrow(InvalidArgumentError);
+    expect(() => scaleTarget(bad)).toThrow(field);
+  });
+
+  it('rejects a non-positive progress deadline', () => {
+    expect(() => activationTimeoutSeconds(0)).toThrow(InvalidArgumentError);
+    expect(activationTimeoutSeconds(600)).toBe(630);
+  });
+});
