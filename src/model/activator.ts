@@ -1,0 +1,248 @@
+import { assignSlice } from '../core/autoscaler/activators.js';
+import type { RandomStream } from '../engine/random.js';
+import { ConcurrencyMeter, emptyReport, type MeterReport } from './concurrency-meter.js';
+import { Fifo } from './fifo.js';
+import type { Pod } from './pod.js';
+import { Phase, type Request } from './request.js';
+import type { Revision } from './revision.js';
+import type { World } from './world.js';
+
+/** The activator's view of one healthy pod: its own in-flight count there (upstream podTracker). */
+interface Tracker {
+  pod: Pod;
+  inFlight: number;
+}
+
+type LbPick = (t: RevisionThrottler) => Tracker | undefined;
+
+/**
+ * One activator's throttler for one revision (pkg/activator/net/throttler.go): requests
+ * wait (no practical limit) until an assigned pod tracker has a free slot, chosen by the
+ * load-balancing policy that containerConcurrency selects.
+ */
+export class RevisionThrottler {
+  /** Healthy pods known by probing, sorted by creation order. */
+  private trackers: Tracker[] = [];
+  private readonly byPod = new Map<Pod, Tracker>();
+  assigned: Tracker[] = [];
+  /** −1 until this activator learns its place in the revision's activator subset. */
+  activatorIndex = -1;
+  numActivators = 0;
+  private readonly queue = new Fifo<Request>();
+  /** Requests waiting here (queue entries that timed out are skipped lazily). */
+  waiting = 0;
+  rr = 0;
+  readonly pick: LbPick;
+  // Concurrency reporter state for this revision.
+  meter: ConcurrencyMeter | undefined = undefined;
+  firstRequestAdjust = 0;
+  private readonly report: MeterReport = emptyReport();
+
+  constructor(
+    readonly activator: Activator,
+    readonly revision: Revision,
+  ) {
+    const cc = revision.spec.containerConcurrency;
+    this.pick = cc === 0 ? pickRandomChoice2 : cc <= 3 ? pickFirstAvailable : pickRoundRobin;
+  }
+
+  get cc(): number {
+    return this.revision.spec.containerConcurrency;
+  }
+
+  /** The revision's healthy pods changed (probe success, pod terminating). */
+  setHealthyPods(pods: readonly Pod[], now: number): void {
+    const next: Tracker[] = [];
+    for (const p of pods) {
+      let t = this.byPod.get(p);
+      if (t === undefined) {
+        t = { pod: p, inFlight: 0 };
+        this.byPod.set(p, t);
+      }
+      next.push(t);
+    }
+    for (const [p] of this.byPod) if (!pods.includes(p)) this.byPod.delete(p);
+    this.trackers = next;
+    this.reassign(now);
+  }
+
+  /** This activator's index and the subset size, from the revision's public endpoints. */
+  setPosition(index: number, count: number, now: number): void {
+    if (index === this.activatorIndex && count === this.numActivators) return;
+    this.activatorIndex = index;
+    this.numActivators = count;
+    this.reassign(now);
+  }
+
+  private reassign(now: number): void {
+    // CC = 0 uses every tracker; otherwise pods are sliced among the activators.
+    this.assigned = this.cc === 0 ? this.trackers : assignSlice(this.trackers, this.activatorIndex, this.numActivators);
+    if (this.rr >= this.assigned.length) this.rr = 0;
+    this.dispatch(now);
+  }
+
+  get capacityZero(): boolean {
+    return this.assigned.length === 0;
+  }
+
+  accept(req: Request, now: number): void {
+    req.activator = this.activator;
+    req.activatorIn = now;
+    req.route = 'activator';
+    req.phase = Phase.AtActivator;
+    if (this.meter === undefined) {
+      // First request after idle: poke the autoscaler at once with {1, 1}, taken back from the next report.
+      this.meter = new ConcurrencyMeter(now);
+      this.firstRequestAdjust = 1;
+      this.revision.autoscaler.onActivatorStat(now, 1, 1);
+    }
+    this.meter.in(now, false);
+    if (this.assigned.length === 0) req.cold = true;
+    this.waiting++;
+    this.queue.push(req);
+    this.revision.world.armDeadline(req);
+    this.dispatch(now);
+  }
+
+  private dispatching = false;
+
+  /** Sends waiting requests to pods while a tracker has room. */
+  dispatch(now: number): void {
+    // A pod answering at once (503) releases its tracker inside the loop; the running loop picks that up.
+    if (this.dispatching) return;
+    this.dispatching = true;
+    try {
+      this.dispatchLoop(now);
+    } finally {
+      this.dispatching = false;
+    }
+  }
+
+  private dispatchLoop(now: number): void {
+    while (this.waiting > 0) {
+      const head = this.queue.peek()!;
+      if (head.phase !== Phase.AtActivator) {
+        this.queue.shift(); // timed out or abandoned while waiting
+        continue;
+      }
+      const t = this.pick(this);
+      if (t === undefined) return;
+      this.queue.shift();
+      this.waiting--;
+      t.inFlight++;
+      head.activatorOut = now;
+      head.phase = Phase.Dispatched;
+      t.pod.accept(head, now, true);
+    }
+  }
+
+  /** The request this activator held is over (any outcome). */
+  onRequestDone(req: Request, now: number, wasWaiting: boolean): void {
+    this.meter!.out(now, false);
+    if (wasWaiting) {
+      this.waiting--;
+      return;
+    }
+    const t = req.pod === undefined ? undefined : this.byPod.get(req.pod);
+    if (t !== undefined) {
+      t.inFlight--;
+      this.dispatch(now);
+    }
+  }
+
+  /** The 1 s stats push; returns false when the entry goes away (idle for a whole period). */
+  pushStats(now: number): void {
+    if (this.meter === undefined) return;
+    const r = this.meter.cut(now, 1, this.report);
+    const adjust = this.firstRequestAdjust;
+    this.firstRequestAdjust = 0;
+    const concurrency = Math.max(r.averageConcurrency - adjust, 0);
+    const count = r.requestCount - adjust;
+    if (r.averageConcurrency === 0 && this.meter.current === 0) this.meter = undefined;
+    this.revision.autoscaler.onActivatorStat(now, concurrency, count);
+  }
+
+  /** Requests this activator holds for the revision (waiting or proxied). */
+  get held(): number {
+    return this.meter === undefined ? 0 : this.meter.current;
+  }
+}
+
+// Load-balancing policies (pkg/activator/net/lb_policy.go).
+
+function pickFirstAvailable(t: RevisionThrottler): Tracker | undefined {
+  const cc = t.cc;
+  for (const tr of t.assigned) if (tr.inFlight < cc) return tr;
+  return undefined;
+}
+
+function pickRoundRobin(t: RevisionThrottler): Tracker | undefined {
+  const a = t.assigned;
+  const n = a.length;
+  const cc = t.cc;
+  if (t.rr >= n) t.rr = 0;
+  for (let i = 0; i < n; i++) {
+    const idx = (t.rr + i) % n;
+    if (a[idx]!.inFlight < cc) {
+      t.rr = idx + 1;
+      return a[idx];
+    }
+  }
+  return undefined;
+}
+
+function pickRandomChoice2(t: RevisionThrottler): Tracker | undefined {
+  const a = t.assigned;
+  const n = a.length;
+  if (n === 0) return undefined;
+  if (n === 1) return a[0];
+  const rng = t.activator.lbRandom;
+  let i = 0;
+  let j = 1;
+  if (n > 2) {
+    i = rng.int(n);
+    j = rng.int(n - 1);
+    if (j >= i) j++;
+  }
+  let pick = a[i]!;
+  const alt = a[j]!;
+  if (pick.inFlight > alt.inFlight) pick = alt;
+  else if (pick.inFlight === alt.inFlight && rng.next() < 0.5) pick = alt;
+  return pick;
+}
+
+/** One activator pod: a throttler per revision and a 1 s stats push to the autoscaler. */
+export class Activator {
+  private readonly throttlers = new Map<Revision, RevisionThrottler>();
+  readonly lbRandom: RandomStream;
+
+  constructor(
+    readonly world: World,
+    readonly index: number,
+    readonly name: string,
+  ) {
+    this.lbRandom = world.sim.random.stream(`activator/${index}/lb`);
+  }
+
+  throttler(rev: Revision): RevisionThrottler {
+    let t = this.throttlers.get(rev);
+    if (t === undefined) {
+      t = new RevisionThrottler(this, rev);
+      t.setHealthyPods(rev.activatorHealthyPods, this.world.sim.now);
+      this.throttlers.set(rev, t);
+    }
+    return t;
+  }
+
+  existingThrottler(rev: Revision): RevisionThrottler | undefined {
+    return this.throttlers.get(rev);
+  }
+
+  pushStats(now: number): void {
+    for (const t of this.throttlers.values()) t.pushStats(now);
+  }
+
+  get allThrottlers(): IterableIterator<RevisionThrottler> {
+    return this.throttlers.values();
+  }
+}

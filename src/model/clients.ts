@@ -1,0 +1,143 @@
+import { makeSampler, type Sampler } from '../engine/distributions.js';
+import type { RandomStream } from '../engine/random.js';
+import { makeRate, type RateFunction } from './rate.js';
+import type { Request, RequestOwner } from './request.js';
+import type { ClosedLoopSpec, OpenLoopSpec, TraceReplaySpec } from './spec.js';
+import type { World } from './world.js';
+
+/** Open loop: the next arrival is drawn when the previous one is sent. */
+class OpenLoopClient implements RequestOwner {
+  private readonly rate: RateFunction;
+  private readonly rng: RandomStream;
+
+  constructor(
+    private readonly world: World,
+    private readonly spec: OpenLoopSpec,
+  ) {
+    this.rate = makeRate(spec.rate);
+    this.rng = world.sim.random.stream(`client/${spec.name}`);
+    this.scheduleAfter(spec.startSeconds, true);
+  }
+
+  done(_req: Request): void {}
+
+  private scheduleAfter(t: number, first = false): void {
+    const next = this.spec.process === 'poisson' ? this.nextPoisson(t) : this.nextUniform(t, first);
+    if (next < this.spec.endSeconds) this.world.sim.at(next, this.fire, this);
+  }
+
+  private fire(this: void, self: OpenLoopClient): void {
+    const s = self.spec;
+    self.world.send(self, s.name, s.service, s.tag, s.timeoutSeconds, undefined);
+    self.scheduleAfter(self.world.sim.now);
+  }
+
+  /** Exact for piecewise-constant rates (memoryless across segments), thinning otherwise. */
+  private nextPoisson(t: number): number {
+    const end = this.spec.endSeconds;
+    const rate = this.rate;
+    if (rate.segmentEnd !== undefined) {
+      while (t < end) {
+        const r = rate.at(t);
+        const segEnd = rate.segmentEnd(t);
+        if (r > 0) {
+          const next = t + this.rng.exponential(1 / r);
+          if (next < segEnd) return next;
+        }
+        t = segEnd;
+      }
+      return Number.POSITIVE_INFINITY;
+    }
+    const lambdaMax = rate.max(t, end);
+    if (!(lambdaMax > 0)) return Number.POSITIVE_INFINITY;
+    while (t < end) {
+      t += this.rng.exponential(1 / lambdaMax);
+      if (this.rng.next() * lambdaMax <= rate.at(t)) return t;
+    }
+    return Number.POSITIVE_INFINITY;
+  }
+
+  /** Evenly spaced at the current rate, the first at once; zero-rate stretches are skipped. */
+  private nextUniform(t: number, first: boolean): number {
+    const end = this.spec.endSeconds;
+    while (t < end) {
+      const r = this.rate.at(t);
+      if (r > 0) return first ? t : t + 1 / r;
+      t = this.rate.segmentEnd?.(t) ?? t + 0.1;
+      first = true;
+    }
+    return Number.POSITIVE_INFINITY;
+  }
+}
+
+/** Closed loop: each user sends, waits for the answer, thinks, and sends again until the end. */
+class ClosedLoopUser implements RequestOwner {
+  constructor(
+    private readonly client: ClosedLoopClient,
+    readonly index: number,
+  ) {}
+
+  done(_req: Request): void {
+    this.client.userDone(this);
+  }
+}
+
+class ClosedLoopClient {
+  private readonly think: Sampler;
+  private readonly rng: RandomStream;
+
+  constructor(
+    private readonly world: World,
+    private readonly spec: ClosedLoopSpec,
+  ) {
+    this.think = makeSampler(spec.think);
+    this.rng = world.sim.random.stream(`client/${spec.name}`);
+    for (let i = 0; i < spec.users; i++) world.sim.at(spec.startSeconds, this.send, new ClosedLoopUser(this, i));
+  }
+
+  private send = (user: ClosedLoopUser): void => {
+    if (this.world.sim.now >= this.spec.endSeconds) return;
+    const s = this.spec;
+    this.world.send(user, s.name, s.service, s.tag, s.timeoutSeconds, undefined);
+  };
+
+  userDone(user: ClosedLoopUser): void {
+    const next = this.world.sim.now + this.think.sample(this.rng);
+    if (next < this.spec.endSeconds) this.world.sim.at(next, this.send, user);
+  }
+}
+
+/** Replays recorded arrivals, one pending event at a time. */
+class TraceClient implements RequestOwner {
+  private i = 0;
+  constructor(
+    private readonly world: World,
+    private readonly spec: TraceReplaySpec,
+  ) {
+    this.scheduleNext();
+  }
+
+  done(_req: Request): void {}
+
+  private scheduleNext(): void {
+    const a = this.spec.arrivals;
+    while (this.i < a.length && a[this.i]! < this.spec.startSeconds) this.i++;
+    if (this.i < a.length && a[this.i]! < this.spec.endSeconds) this.world.sim.at(a[this.i]!, this.fire, this);
+  }
+
+  private fire(this: void, self: TraceClient): void {
+    const s = self.spec;
+    const d = s.durations?.[self.i];
+    self.world.send(self, s.name, s.service, s.tag, s.timeoutSeconds, d);
+    self.i++;
+    self.scheduleNext();
+  }
+}
+
+export function startClients(world: World): void {
+  for (const c of world.spec.clients) {
+    if (c.kind === 'open') new OpenLoopClient(world, c);
+    else if (c.kind === 'closed') new ClosedLoopClient(world, c);
+    else new TraceClient(world, c);
+  }
+}

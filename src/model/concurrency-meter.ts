@@ -1,0 +1,73 @@
+/**
+ * Time-weighted concurrency and request counts, cut into reports every period
+ * (the queue-proxy's and the activator's stats). Queued requests count: the "in"
+ * event comes before the breaker. Proxied requests (sent by an activator) are
+ * also tracked apart, so the autoscaler can subtract what the activator reports itself.
+ */
+export class ConcurrencyMeter {
+  current = 0;
+  proxiedCurrent = 0;
+  private integral = 0;
+  private proxiedIntegral = 0;
+  private lastChange: number;
+  private periodStart: number;
+  private arrivals = 0;
+  private proxiedArrivals = 0;
+
+  constructor(now: number) {
+    this.lastChange = now;
+    this.periodStart = now;
+  }
+
+  private advance(now: number): void {
+    const dt = now - this.lastChange;
+    if (dt > 0) {
+      this.integral += this.current * dt;
+      this.proxiedIntegral += this.proxiedCurrent * dt;
+      this.lastChange = now;
+    }
+  }
+
+  in(now: number, proxied: boolean): void {
+    this.advance(now);
+    this.current++;
+    this.arrivals++;
+    if (proxied) {
+      this.proxiedCurrent++;
+      this.proxiedArrivals++;
+    }
+  }
+
+  out(now: number, proxied: boolean): void {
+    this.advance(now);
+    this.current--;
+    if (proxied) this.proxiedCurrent--;
+  }
+
+  /** Cuts the report for the period ending now into `into` and starts a new period. */
+  cut(now: number, periodSeconds: number, into: MeterReport): MeterReport {
+    this.advance(now);
+    const span = now - this.periodStart;
+    into.averageConcurrency = span > 0 ? this.integral / span : 0;
+    into.averageProxiedConcurrency = span > 0 ? this.proxiedIntegral / span : 0;
+    into.requestCount = this.arrivals / periodSeconds;
+    into.proxiedRequestCount = this.proxiedArrivals / periodSeconds;
+    this.integral = 0;
+    this.proxiedIntegral = 0;
+    this.arrivals = 0;
+    this.proxiedArrivals = 0;
+    this.periodStart = now;
+    return into;
+  }
+}
+
+export interface MeterReport {
+  averageConcurrency: number;
+  averageProxiedConcurrency: number;
+  requestCount: number;
+  proxiedRequestCount: number;
+}
+
+export function emptyReport(): MeterReport {
+  return { averageConcurrency: 0, averageProxiedConcurrency: 0, requestCount: 0, proxiedRequestCount: 0 };
+}

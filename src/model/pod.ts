@@ -1,0 +1,114 @@
+import { ConcurrencyMeter, emptyReport, type MeterReport } from './concurrency-meter.js';
+import { Fifo } from './fifo.js';
+import { Phase, STATUS_OK, STATUS_OVERLOADED, type Request } from './request.js';
+import type { Revision } from './revision.js';
+
+/** Kubernetes-level lifecycle; activator health (probe) is tracked apart because it comes first. */
+export type PodPhase = 'Pending' | 'Starting' | 'Ready' | 'Terminating' | 'Gone';
+
+/** The queue-proxy's breaker holds CC in service and 10 × CC waiting (pkg/queue/breaker.go). */
+export const QUEUE_DEPTH_FACTOR = 10;
+
+/**
+ * A revision pod: queue-proxy (breaker, stats) in front of the user container.
+ * Every request passes the breaker; concurrency counts queued requests too.
+ */
+export class Pod {
+  phase: PodPhase = 'Pending';
+  /** The activator's probe succeeds (queue-proxy readiness passed). */
+  activatorHealthy = false;
+  /** Kubernetes says Ready and the pod is not terminating: the autoscaler counts it, Serve mode routes to it. */
+  k8sReady = false;
+  readyAt = Number.NaN;
+  terminatingAt = Number.NaN;
+  /** Requests inside the breaker: waiting plus executing. */
+  inFlight = 0;
+  executing = 0;
+  private readonly queue = new Fifo<Request>();
+  /** Set when the queue-proxy process starts; its 1 s report ticker runs from then. */
+  meter: ConcurrencyMeter | undefined = undefined;
+  /** The latest report cut, which is what a scrape reads. */
+  readonly lastReport: MeterReport = emptyReport();
+  private readonly maxInFlight: number;
+  private readonly cc: number;
+
+  constructor(
+    readonly revision: Revision,
+    readonly name: string,
+    /** Creation order within the revision; trackers are sorted by it. */
+    readonly seq: number,
+    readonly createdAt: number,
+  ) {
+    this.cc = revision.spec.containerConcurrency;
+    this.maxInFlight = this.cc > 0 ? this.cc * (1 + QUEUE_DEPTH_FACTOR) : Number.POSITIVE_INFINITY;
+  }
+
+  /** Requests waiting for a container slot. */
+  get queued(): number {
+    return this.inFlight - this.executing;
+  }
+
+  /** A request reaches the queue-proxy, proxied when it came through an activator. */
+  accept(req: Request, now: number, proxied: boolean): void {
+    req.pod = this;
+    req.podIn = now;
+    if (this.inFlight >= this.maxInFlight) {
+      // Breaker full: immediate 503 (ErrRequestQueueFull).
+      this.revision.world.finish(req, STATUS_OVERLOADED, now);
+      return;
+    }
+    this.meter!.in(now, proxied);
+    this.inFlight++;
+    if (this.cc === 0 || this.executing < this.cc) {
+      this.start(req, now);
+    } else {
+      req.phase = Phase.QueuedAtPod;
+      this.queue.push(req);
+      this.revision.world.armDeadline(req);
+    }
+  }
+
+  private start(req: Request, now: number): void {
+    this.executing++;
+    req.phase = Phase.Executing;
+    req.serviceStart = now;
+    const serviceTime = req.fixedServiceTime ?? this.revision.drawServiceTime();
+    const end = now + serviceTime;
+    // One event either way: the response, or the timeout that cuts it off.
+    if (end <= req.deadline) this.revision.world.sim.at(end, this.revision.world.onServiceDone, req);
+    else this.revision.world.armDeadline(req);
+  }
+
+  /**
+   * A request leaves the breaker (answered, timed out or abandoned): free its slot and
+   * start the next waiting one. `status` is only meaningful for completions.
+   */
+  release(req: Request, now: number): void {
+    const proxied = req.route === 'activator';
+    this.meter!.out(now, proxied);
+    this.inFlight--;
+    if (req.phase === Phase.Executing) {
+      this.executing--;
+      // Waiting requests that timed out were already removed from the count; skip them.
+      let next = this.queue.shift();
+      while (next !== undefined && next.phase !== Phase.QueuedAtPod) next = this.queue.shift();
+      if (next !== undefined) this.start(next, now);
+    }
+    if (this.phase === 'Terminating') this.revision.maybeGone(this, now);
+  }
+
+  /** The queue-proxy's 1 s report. */
+  cutReport(now: number): void {
+    if (this.meter !== undefined) this.meter.cut(now, 1, this.lastReport);
+  }
+
+  get idle(): boolean {
+    return this.inFlight === 0;
+  }
+
+  get isOk(): boolean {
+    return this.phase !== 'Gone' && this.phase !== 'Terminating';
+  }
+}
+
+export { STATUS_OK };

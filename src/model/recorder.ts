@@ -1,0 +1,32 @@
+import type { DecisionRecord } from './autoscaler.js';
+import type { Pod, PodPhase } from './pod.js';
+import type { Request } from './request.js';
+import type { Revision } from './revision.js';
+
+/** A pod's lifecycle step; ActivatorHealthy is when the activator's probe first succeeds. */
+export type PodEvent = PodPhase | 'ActivatorHealthy';
+
+/**
+ * What the model reports as it runs. Output writers (CSV, summary, charts) implement
+ * it; the model never formats anything itself.
+ */
+export interface Recorder {
+  /** A request finished (any status). */
+  request(req: Request): void;
+  /** One decider evaluation of a revision, with the KPA's view after it. */
+  decision(d: DecisionRecord): void;
+  podTransition(pod: Pod, event: PodEvent, now: number): void;
+  /** A service's traffic split changed (percent per revision name, default route). */
+  traffic(service: string, now: number, percents: ReadonlyMap<string, number>): void;
+  /** Once a second: a revision's pods and queues, for time-series charts. */
+  sample(rev: Revision, now: number): void;
+}
+
+/** A recorder that keeps nothing (benchmarks, tests that only read the world). */
+export const nullRecorder: Recorder = {
+  request: () => {},
+  decision: () => {},
+  podTransition: () => {},
+  traffic: () => {},
+  sample: () => {},
+};

@@ -1,0 +1,61 @@
+import type { Activator } from './activator.js';
+import type { Pod } from './pod.js';
+import type { Revision } from './revision.js';
+
+/** Status codes as requests.csv writes them; CLIENT_TIMEOUT is the client giving up. */
+export const STATUS_OK = 200;
+export const STATUS_NO_ROUTE = 404;
+export const STATUS_OVERLOADED = 503;
+export const STATUS_TIMEOUT = 504;
+export const STATUS_CLIENT_TIMEOUT = -1;
+
+/** Where a request is now; a deadline event that finds it elsewhere is stale. */
+export const enum Phase {
+  Routing,
+  AtActivator,
+  /** Sent on by an activator, not yet inside a pod's breaker. */
+  Dispatched,
+  QueuedAtPod,
+  Executing,
+  Done,
+}
+
+/** Called when a request finishes, whatever the outcome. */
+export interface RequestOwner {
+  done(req: Request): void;
+}
+
+export class Request {
+  revision: Revision | undefined = undefined;
+  route: 'activator' | 'direct' | 'none' = 'none';
+  activator: Activator | undefined = undefined;
+  pod: Pod | undefined = undefined;
+  phase: Phase = Phase.Routing;
+  status = 0;
+  /** Arrival at the activator and when it left for a pod. */
+  activatorIn = Number.NaN;
+  activatorOut = Number.NaN;
+  /** Arrival at the pod's queue-proxy, and when the user container took it. */
+  podIn = Number.NaN;
+  serviceStart = Number.NaN;
+  end = Number.NaN;
+  /** It waited at an activator while the revision had no pod to send it to. */
+  cold = false;
+  /** The earliest of the client's and the revision's timeouts (absolute time). */
+  deadline = Number.POSITIVE_INFINITY;
+  deadlineIsClient = false;
+  /** A deadline event has been scheduled for this request. */
+  deadlineArmed = false;
+
+  constructor(
+    readonly id: number,
+    readonly owner: RequestOwner,
+    readonly clientName: string,
+    readonly service: string,
+    readonly tag: string | undefined,
+    /** When the client sent it. */
+    readonly arrival: number,
+    /** Service time from a replayed trace; otherwise drawn from the revision's app model. */
+    readonly fixedServiceTime: number | undefined,
+  ) {}
+}

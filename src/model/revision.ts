@@ -1,0 +1,303 @@
+import { activatorEndpointsPopulated, effectiveSksMode, type SksMode } from '../core/autoscaler/sks.js';
+import { makeSampler, type Sampler } from '../engine/distributions.js';
+import type { RandomStream } from '../engine/random.js';
+import type { Activator } from './activator.js';
+import { RevisionAutoscaler } from './autoscaler.js';
+import { ConcurrencyMeter } from './concurrency-meter.js';
+import { Pod, type PodPhase } from './pod.js';
+import type { ServiceModel } from './service.js';
+import type { RevisionSpec } from './spec.js';
+import type { World } from './world.js';
+
+/**
+ * A revision: its Deployment (replicas and pods), its SKS (Serve/Proxy and the activator
+ * subset), and its autoscaler. Pod phases are drawn from the revision's pod-start model.
+ */
+export class Revision {
+  readonly autoscaler: RevisionAutoscaler;
+  /** Pods that exist (not Gone), in creation order. */
+  private pods: Pod[] = [];
+  private podSeq = 0;
+  /** Kubernetes-Ready, non-terminating pods, in creation order: the autoscaler's ready count and Serve endpoints. */
+  readyPods: Pod[] = [];
+  /** Pods the activators' probes found healthy (may precede Kubernetes readiness). */
+  activatorHealthyPods: Pod[] = [];
+  replicas = 0;
+  sksSpecMode: SksMode = 'Proxy';
+  sksEffectiveMode: SksMode = 'Proxy';
+  numActivators = 2;
+  activatorEndpointsPopulatedSince: number | undefined;
+  /** The activators in the revision's public endpoints while in Proxy. */
+  activatorSubset: Activator[] = [];
+  private serveRr = 0;
+  private proxyRr = 0;
+  deleted = false;
+  private readonly serviceTime: Sampler;
+  private readonly appRandom: RandomStream;
+  private readonly podRandom: RandomStream;
+  private readonly start: { scheduling: Sampler; imagePull: Sampler; containerStart: Sampler; readiness: Sampler; kubeletReadyLag: Sampler };
+  private readonly probePeriod: number;
+
+  constructor(
+    readonly world: World,
+    readonly service: ServiceModel,
+    readonly spec: RevisionSpec,
+    now: number,
+  ) {
+    const rnd = world.sim.random;
+    this.appRandom = rnd.stream(`app/${spec.name}`);
+    this.podRandom = rnd.stream(`pods/${spec.name}`);
+    this.serviceTime = makeSampler(spec.serviceTime);
+    const ps = spec.podStart;
+    this.start = {
+      scheduling: makeSampler(ps.scheduling),
+      imagePull: makeSampler(ps.imagePull),
+      containerStart: makeSampler(ps.containerStart),
+      readiness: makeSampler(ps.readiness),
+      kubeletReadyLag: makeSampler(ps.kubeletReadyLag),
+    };
+    this.probePeriod = world.spec.cluster.activatorProbePeriodSeconds;
+    this.activatorEndpointsPopulatedSince = now;
+    if (spec.initialPods !== undefined) {
+      // Running before the run started: pods already Ready, SKS as the KPA would have left it.
+      for (let i = 0; i < spec.initialPods; i++) this.addReadyPod(now);
+      this.replicas = spec.initialPods;
+    } else {
+      // A new Deployment starts with initial-scale replicas (and may be 0 if allowed).
+      this.replicas = spec.autoscaling.initialScale;
+    }
+    this.autoscaler = new RevisionAutoscaler(this, now);
+    this.reconcilePods(now);
+    this.refreshEndpoints(now);
+    // Creating the PodAutoscaler triggers its first reconcile (which creates the SKS).
+    this.autoscaler.reconcile(now);
+  }
+
+  drawServiceTime(): number {
+    return this.serviceTime.sample(this.appRandom);
+  }
+
+  podCounts(): { ready: number; notReady: number; pending: number; terminating: number } {
+    let notReady = 0;
+    let pending = 0;
+    let terminating = 0;
+    for (const p of this.pods) {
+      if (p.phase === 'Terminating') terminating++;
+      else if (p.phase === 'Pending') pending++;
+      else if (!p.k8sReady) notReady++;
+    }
+    return { ready: this.readyPods.length, notReady, pending, terminating };
+  }
+
+  /** Pods that are not terminating (what the ReplicaSet counts against replicas). */
+  private get livePods(): Pod[] {
+    return this.pods.filter((p) => p.isOk);
+  }
+
+  /** Pods that exist (not Gone), for sampling. */
+  get allPods(): readonly Pod[] {
+    return this.pods;
+  }
+
+  get existingPodCount(): number {
+    return this.pods.length;
+  }
+
+  // ---- Deployment -------------------------------------------------------------------------
+
+  setReplicas(n: number, now: number): void {
+    if (n === this.replicas) return;
+    this.replicas = n;
+    this.reconcilePods(now);
+  }
+
+  /** The ReplicaSet controller: create or delete pods to match replicas. */
+  private reconcilePods(now: number): void {
+    const live = this.livePods;
+    if (live.length < this.replicas) {
+      for (let i = live.length; i < this.replicas; i++) this.createPod(now);
+    } else if (live.length > this.replicas) {
+      // Kubernetes removes not-ready pods first, then the most recently ready.
+      const victims = live.slice().sort((a, b) => {
+        if (a.k8sReady !== b.k8sReady) return a.k8sReady ? 1 : -1;
+        if (!a.k8sReady) return b.createdAt - a.createdAt || b.seq - a.seq;
+        return b.readyAt - a.readyAt || b.seq - a.seq;
+      });
+      for (let i = 0; i < live.length - this.replicas; i++) this.terminate(victims[i]!, now);
+    }
+  }
+
+  private newPod(now: number): Pod {
+    const seq = ++this.podSeq;
+    const pod = new Pod(this, `${this.spec.name}-deployment-${String(seq).padStart(4, '0')}`, seq, now);
+    this.pods.push(pod);
+    return pod;
+  }
+
+  /** A pod of a revision that was running before the run started. */
+  private addReadyPod(now: number): void {
+    const pod = this.newPod(now);
+    this.world.recorder.podTransition(pod, 'Pending', now);
+    this.startQueueProxy(pod, now);
+    pod.activatorHealthy = true;
+    this.activatorHealthyPods.push(pod);
+    this.markReady(pod, now, false);
+  }
+
+  private createPod(now: number): void {
+    const pod = this.newPod(now);
+    this.world.recorder.podTransition(pod, 'Pending', now);
+    const r = this.podRandom;
+    const s = this.start;
+    const scheduled = now + s.scheduling.sample(r);
+    const containerUp = scheduled + s.imagePull.sample(r) + s.containerStart.sample(r);
+    const probeOk = containerUp + s.readiness.sample(r);
+    // The activator probes every 200 ms from the moment the address appears.
+    const found = scheduled + Math.max(0, Math.ceil((probeOk - scheduled) / this.probePeriod - 1e-9)) * this.probePeriod;
+    const k8sReady = probeOk + s.kubeletReadyLag.sample(r);
+    const sim = this.world.sim;
+    sim.at(scheduled, this.onScheduled, pod);
+    sim.at(containerUp, this.onContainerUp, pod);
+    sim.at(found, this.onProbeHealthy, pod);
+    sim.at(k8sReady, this.onKubeReady, pod);
+  }
+
+  private onScheduled = (pod: Pod): void => {
+    if (pod.phase !== 'Pending') return;
+    this.setPhase(pod, 'Starting', this.world.sim.now);
+  };
+
+  private onContainerUp = (pod: Pod): void => {
+    if (!pod.isOk) return;
+    this.startQueueProxy(pod, this.world.sim.now);
+  };
+
+  private startQueueProxy(pod: Pod, now: number): void {
+    pod.meter = new ConcurrencyMeter(now);
+    // The queue-proxy's report ticker runs from its own start, so pods report at different phases.
+    this.world.sim.every(now + 1, 1, this.onPodReport, pod);
+  }
+
+  private onPodReport = (pod: Pod): boolean => {
+    if (pod.phase === 'Gone') return false;
+    pod.cutReport(this.world.sim.now);
+    return true;
+  };
+
+  private onProbeHealthy = (pod: Pod): void => {
+    if (!pod.isOk) return;
+    pod.activatorHealthy = true;
+    this.activatorHealthyPods.push(pod);
+    this.activatorHealthyPods.sort((a, b) => a.seq - b.seq);
+    this.world.recorder.podTransition(pod, 'ActivatorHealthy', this.world.sim.now);
+    this.refreshTrackers(this.world.sim.now);
+  };
+
+  private onKubeReady = (pod: Pod): void => {
+    if (!pod.isOk) return;
+    this.markReady(pod, this.world.sim.now, true);
+  };
+
+  private markReady(pod: Pod, now: number, reconcile: boolean): void {
+    pod.k8sReady = true;
+    pod.readyAt = now;
+    this.readyPods.push(pod);
+    this.readyPods.sort((a, b) => a.seq - b.seq);
+    this.setPhase(pod, 'Ready', now);
+    if (reconcile) this.onPodsChanged(now);
+  }
+
+  private terminate(pod: Pod, now: number): void {
+    const wasReady = pod.k8sReady;
+    const wasHealthy = pod.activatorHealthy;
+    pod.k8sReady = false;
+    pod.activatorHealthy = false;
+    pod.terminatingAt = now;
+    this.setPhase(pod, 'Terminating', now);
+    if (wasReady) this.readyPods = this.readyPods.filter((p) => p !== pod);
+    if (wasHealthy) {
+      this.activatorHealthyPods = this.activatorHealthyPods.filter((p) => p !== pod);
+      this.refreshTrackers(now);
+    }
+    if (pod.meter === undefined) {
+      this.gone(pod, now); // no queue-proxy yet: nothing to drain
+    } else {
+      // SIGTERM: the queue-proxy drains for a quiet period, then shuts down once in-flight requests finish.
+      this.world.sim.at(now + this.world.spec.cluster.drainSeconds, this.onDrained, pod);
+    }
+    if (wasReady) this.onPodsChanged(now);
+  }
+
+  private onDrained = (pod: Pod): void => {
+    if (pod.phase === 'Terminating') this.maybeGone(pod, this.world.sim.now);
+  };
+
+  /** A terminating pod goes away once drained and idle. */
+  maybeGone(pod: Pod, now: number): void {
+    if (pod.phase !== 'Terminating' || !pod.idle) return;
+    if (now < pod.terminatingAt + this.world.spec.cluster.drainSeconds) return;
+    this.gone(pod, now);
+  }
+
+  private gone(pod: Pod, now: number): void {
+    this.setPhase(pod, 'Gone', now);
+    this.pods = this.pods.filter((p) => p !== pod);
+  }
+
+  private setPhase(pod: Pod, phase: PodPhase, now: number): void {
+    pod.phase = phase;
+    this.world.recorder.podTransition(pod, phase, now);
+  }
+
+  /** Ready pods changed: endpoints, then the PA reconciles (it watches the revision's pods). */
+  private onPodsChanged(now: number): void {
+    this.refreshEndpoints(now);
+    this.autoscaler.reconcile(now);
+  }
+
+  // ---- SKS and endpoints ------------------------------------------------------------------
+
+  setSks(mode: SksMode, numActivators: number, now: number): void {
+    if (mode === this.sksSpecMode && numActivators === this.numActivators) return;
+    this.sksSpecMode = mode;
+    this.numActivators = numActivators;
+    this.refreshEndpoints(now);
+  }
+
+  /** The SKS reconciler: effective mode, the activator subset, ActivatorEndpointsPopulated. */
+  private refreshEndpoints(now: number): void {
+    const activators = this.world.activators;
+    const mode = effectiveSksMode(this.sksSpecMode, this.readyPods.length, activators.length);
+    this.sksEffectiveMode = mode;
+    const populated = activatorEndpointsPopulated(this.sksSpecMode, this.readyPods.length);
+    if (populated && this.activatorEndpointsPopulatedSince === undefined) this.activatorEndpointsPopulatedSince = now;
+    else if (!populated) this.activatorEndpointsPopulatedSince = undefined;
+    // Any deterministic subset will do (upstream hashes the SKS name): consecutive from a per-revision offset.
+    const n = Math.min(this.numActivators, activators.length);
+    const subset: Activator[] = [];
+    for (let i = 0; i < n; i++) subset.push(activators[(this.world.activatorOffset(this) + i) % activators.length]!);
+    subset.sort((a, b) => a.index - b.index);
+    this.activatorSubset = subset;
+    if (mode === 'Proxy') {
+      // Activators outside the public endpoints ignore the update and keep their old position.
+      subset.forEach((a, i) => a.throttler(this).setPosition(i, subset.length, now));
+    }
+  }
+
+  private refreshTrackers(now: number): void {
+    for (const a of this.world.activators) {
+      const t = a.existingThrottler(this);
+      if (t !== undefined) t.setHealthyPods(this.activatorHealthyPods, now);
+    }
+  }
+
+  /** Where the ingress sends a request for this revision: an activator (Proxy) or a ready pod (Serve). */
+  nextEndpoint(): Activator | Pod {
+    if (this.sksEffectiveMode === 'Serve' && this.readyPods.length > 0) {
+      if (this.serveRr >= this.readyPods.length) this.serveRr = 0;
+      return this.readyPods[this.serveRr++]!;
+    }
+    if (this.proxyRr >= this.activatorSubset.length) this.proxyRr = 0;
+    return this.activatorSubset[this.proxyRr++]!;
+  }
+}

@@ -1,0 +1,145 @@
+import { latestReadyRevisionName } from '../core/traffic/latest-ready.js';
+import { buildSplit, pickIndex, type Split } from '../core/traffic/pick.js';
+import { resolveTraffic } from '../core/traffic/resolve.js';
+import { reconcileRollout } from '../core/traffic/rollout.js';
+import { ingressSplits, revisionPercents } from '../core/traffic/splits.js';
+import type { RevisionInfo, Rollout, TrafficTarget } from '../core/traffic/types.js';
+import { makeRouteTraffic } from '../core/traffic/validate.js';
+import type { RandomStream } from '../engine/random.js';
+import { Revision } from './revision.js';
+import type { RevisionSpec, ServiceSpec } from './spec.js';
+import type { World } from './world.js';
+
+/** Assumption: the ingress takes this long to program a new split and report Ready. */
+export const INGRESS_READY_SECONDS = 1;
+
+/** One group's ingress split, with the revisions it picks among. */
+interface GroupRoute {
+  split: Split;
+  revisions: Revision[];
+}
+
+/**
+ * A Knative Service: its revisions over time, and its Route. The Route is reconciled
+ * (traffic flattened against ready revisions, gradual rollout stepped) by core/traffic;
+ * each request then picks a revision of its group independently, with probability
+ * percent / 100, as Envoy-based ingresses do with weighted clusters.
+ */
+export class ServiceModel {
+  readonly revisions: Revision[] = [];
+  private readonly byName = new Map<string, Revision>();
+  private traffic: readonly TrafficTarget[] = [];
+  private rollout: Rollout | undefined;
+  private latestReady = '';
+  private defaultRoute: GroupRoute | undefined;
+  private readonly tagRoutes = new Map<string, GroupRoute>();
+  private readonly rng: RandomStream;
+  private lastSplitChange = Number.NEGATIVE_INFINITY;
+  private readonly readyNames = new Set<string>();
+
+  constructor(
+    readonly world: World,
+    readonly spec: ServiceSpec,
+  ) {
+    this.rng = world.sim.random.stream(`ingress/${spec.name}`);
+    for (const r of spec.revisions) world.sim.at(r.createdAtSeconds, this.createRevision, r);
+    for (const t of spec.traffic) world.sim.at(t.atSeconds, this.setTraffic, t.traffic);
+  }
+
+  private createRevision = (spec: RevisionSpec): void => {
+    const now = this.world.sim.now;
+    const rev = new Revision(this.world, this, spec, now);
+    this.revisions.push(rev);
+    this.byName.set(spec.name, rev);
+    this.onRevisionStatus(rev, now);
+    this.reconcileRoute(now);
+  };
+
+  private setTraffic = (traffic: readonly TrafficTarget[]): void => {
+    this.traffic = traffic;
+    this.reconcileRoute(this.world.sim.now);
+  };
+
+  /** The revision's PA status changed: the Route cares when it first becomes Ready. */
+  onRevisionStatus(rev: Revision, now: number): void {
+    if (this.readyNames.has(rev.spec.name) || !this.revisionReady(rev)) return;
+    this.readyNames.add(rev.spec.name);
+    // Constructors call in before the revision is registered; the creator reconciles then.
+    if (this.byName.has(rev.spec.name)) this.reconcileRoute(now);
+  }
+
+  /** A revision is Ready once its scale target reached initial scale (ScaleTargetInitialized). */
+  private revisionReady(rev: Revision): boolean {
+    return rev.autoscaler?.pa.scaleTargetInitialized === true;
+  }
+
+  private reconcileRoute(now: number): void {
+    const infos: RevisionInfo[] = this.revisions.map((r) => ({
+      name: r.spec.name,
+      configurationName: this.spec.name,
+      generation: r.spec.generation,
+      ready: this.readyNames.has(r.spec.name),
+      serviceName: this.spec.name,
+    }));
+    this.latestReady = latestReadyRevisionName(infos, this.spec.name, this.latestReady);
+    const res = resolveTraffic(makeRouteTraffic(this.spec.name, this.traffic), {
+      revisions: infos,
+      configurations: [{ name: this.spec.name, latestReadyRevisionName: this.latestReady || undefined }],
+    }, { serviceName: this.spec.name });
+    // Until its targets are ready, a Route keeps serving what it had (or nothing yet).
+    if (!res.ok) return;
+    const ro = reconcileRollout({
+      traffic: res.config,
+      previous: this.rollout,
+      nowSeconds: now,
+      durationSeconds: this.spec.rolloutDurationSeconds,
+      ingressBecameReady: now - this.lastSplitChange >= INGRESS_READY_SECONDS,
+    });
+    this.rollout = ro.rollout;
+    if (ro.nextStepTime !== undefined) this.world.sim.at(ro.nextStepTime, this.onRolloutStep, this);
+    const groups = ingressSplits(res.config, ro.rollout);
+    let changed = false;
+    for (const g of groups) {
+      const route = this.groupRoute(g.splits);
+      if (g.tag === '') {
+        changed = changed || !sameRoute(this.defaultRoute, route);
+        this.defaultRoute = route;
+        this.world.recorder.traffic(this.spec.name, now, revisionPercents(g.splits));
+      } else {
+        changed = changed || !sameRoute(this.tagRoutes.get(g.tag), route);
+        this.tagRoutes.set(g.tag, route);
+      }
+    }
+    if (changed) {
+      this.lastSplitChange = now;
+      // A rollout waits for the ingress to report the new split Ready.
+      if (ro.inProgress) this.world.sim.at(now + INGRESS_READY_SECONDS, this.onRolloutStep, this);
+    }
+  }
+
+  private onRolloutStep(this: void, self: ServiceModel): void {
+    self.reconcileRoute(self.world.sim.now);
+  }
+
+  private groupRoute(splits: ReadonlyArray<{ revisionName: string; percent: number }>): GroupRoute {
+    const live = splits.filter((s) => s.percent > 0 && this.byName.has(s.revisionName));
+    return {
+      split: buildSplit(live),
+      revisions: live.map((s) => this.byName.get(s.revisionName)!),
+    };
+  }
+
+  /** The revision a request goes to: its tag's route, or a weighted pick in the default group. */
+  route(tag: string | undefined): Revision | undefined {
+    const r = tag === undefined ? this.defaultRoute : this.tagRoutes.get(tag);
+    if (r === undefined || r.revisions.length === 0) return undefined;
+    if (r.revisions.length === 1) return r.revisions[0];
+    return r.revisions[pickIndex(r.split, this.rng.next())];
+  }
+}
+
+function sameRoute(a: GroupRoute | undefined, b: GroupRoute): boolean {
+  if (a === undefined || a.revisions.length !== b.revisions.length) return false;
+  for (let i = 0; i < a.revisions.length; i++) if (a.revisions[i] !== b.revisions[i]) return false;
+  return JSON.stringify(a.split) === JSON.stringify(b.split);
+}

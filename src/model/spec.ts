@@ -1,0 +1,128 @@
+/**
+ * The simulated world as plain, validated data: what the scenario loader produces
+ * and the model consumes. Times are seconds from the start of the run.
+ */
+import type { AutoscalerConfig } from '../core/autoscaler/types.js';
+import type { RevisionAutoscaling } from '../core/autoscaler/revision.js';
+import type { TrafficTarget } from '../core/traffic/types.js';
+import type { DistributionSpec } from '../engine/distributions.js';
+
+export type { DistributionSpec };
+
+/** How a pod comes up: each phase is drawn from its own distribution and added. */
+export interface PodStartSpec {
+  /** Pod created → scheduled and its address known (the activator starts probing). */
+  scheduling: DistributionSpec;
+  imagePull: DistributionSpec;
+  containerStart: DistributionSpec;
+  /** Container started → the queue-proxy readiness check passes (the activator's probe succeeds). */
+  readiness: DistributionSpec;
+  /** Queue-proxy ready → Kubernetes marks the pod Ready (kubelet probe period); the autoscaler counts it from then. */
+  kubeletReadyLag: DistributionSpec;
+}
+
+export interface RevisionSpec {
+  name: string;
+  service: string;
+  /** The Configuration generation that created it; higher is newer. */
+  generation: number;
+  createdAtSeconds: number;
+  /** spec.containerConcurrency; 0 means unlimited. */
+  containerConcurrency: number;
+  /** spec.timeoutSeconds (revision timeout; queue-proxy and activator answer 504 after it). */
+  timeoutSeconds: number;
+  /** Resolved from config-autoscaler + the revision's annotations + containerConcurrency by core. */
+  autoscaling: RevisionAutoscaling;
+  serviceTime: DistributionSpec;
+  podStart: PodStartSpec;
+  /**
+   * For a revision that exists when the run starts: how many Ready pods it has then
+   * (0 = scaled to zero long ago). Undefined: it is created at `createdAtSeconds` and
+   * starts with initial-scale pods, like a fresh deploy.
+   */
+  initialPods: number | undefined;
+}
+
+/** A traffic block in force from `atSeconds` (a Service update that only changes traffic, or the initial one). */
+export interface TrafficChange {
+  atSeconds: number;
+  traffic: readonly TrafficTarget[];
+}
+
+export interface ServiceSpec {
+  name: string;
+  /** Every revision the scenario creates over time (initial template and template updates), oldest first. */
+  revisions: readonly RevisionSpec[];
+  /** Traffic blocks over time, first one at 0. An empty block means 100 % to the latest ready revision. */
+  traffic: readonly TrafficChange[];
+  /** serving.knative.dev/rollout-duration (or config-network), seconds; 0 = no gradual rollout. */
+  rolloutDurationSeconds: number;
+}
+
+/** Request rate over time, in requests per second. */
+export type RateSpec =
+  | { shape: 'constant'; rps: number }
+  | { shape: 'step'; steps: ReadonlyArray<{ atSeconds: number; rps: number }> }
+  | { shape: 'ramp'; fromRps: number; toRps: number; startSeconds: number; endSeconds: number }
+  | { shape: 'spike'; baseRps: number; peakRps: number; atSeconds: number; durationSeconds: number }
+  | { shape: 'sine'; meanRps: number; amplitudeRps: number; periodSeconds: number; phaseSeconds: number };
+
+interface ClientBase {
+  /** Client name, shown in requests.csv. */
+  name: string;
+  service: string;
+  /** Send to this tag's route (tag-<name> URL) instead of the default split. */
+  tag?: string;
+  /** The client gives up after this long (status "client timeout"). */
+  timeoutSeconds?: number;
+  startSeconds: number;
+  endSeconds: number;
+}
+
+/** Open loop: arrivals do not wait for responses (like `hey -q` / vegeta). */
+export interface OpenLoopSpec extends ClientBase {
+  kind: 'open';
+  /** poisson: exponential gaps at the current rate; uniform: evenly spaced at the current rate. */
+  process: 'poisson' | 'uniform';
+  rate: RateSpec;
+}
+
+/** Closed loop: N users each send, wait for the answer, think, repeat (like `hey -c N`). */
+export interface ClosedLoopSpec extends ClientBase {
+  kind: 'closed';
+  users: number;
+  think: DistributionSpec;
+}
+
+/** Replay of recorded arrivals (seconds from the start), optionally with per-request service times. */
+export interface TraceReplaySpec extends ClientBase {
+  kind: 'trace';
+  arrivals: Float64Array;
+  durations: Float64Array | undefined;
+}
+
+export type ClientSpec = OpenLoopSpec | ClosedLoopSpec | TraceReplaySpec;
+
+export interface ClusterSpec {
+  /** Activator pods in the cluster; a revision's SKS subset takes numActivators of them. */
+  activatorReplicas: number;
+  /** Ingress (gateway) hop latency added to every request on the way in. */
+  ingressLatencySeconds: number;
+  /** Activator probe period while some address is not yet healthy (PROBE_FREQUENCY, 200 ms). */
+  activatorProbePeriodSeconds: number;
+  /** Queue-proxy drain quiet period after SIGTERM before the pod can go away (30 s). */
+  drainSeconds: number;
+}
+
+/** Which requests get a row in requests.csv. */
+export type RequestTraceMode = { mode: 'none' } | { mode: 'full' } | { mode: 'sample'; rate: number };
+
+export interface WorldSpec {
+  name: string;
+  seed: number;
+  durationSeconds: number;
+  autoscalerConfig: AutoscalerConfig;
+  cluster: ClusterSpec;
+  services: readonly ServiceSpec[];
+  clients: readonly ClientSpec[];
+}

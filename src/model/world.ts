@@ -1,0 +1,142 @@
+import { Simulation } from '../engine/simulation.js';
+import { Activator } from './activator.js';
+import { startClients } from './clients.js';
+import { Pod } from './pod.js';
+import type { Recorder } from './recorder.js';
+import {
+  Phase,
+  Request,
+  STATUS_CLIENT_TIMEOUT,
+  STATUS_NO_ROUTE,
+  STATUS_OK,
+  STATUS_TIMEOUT,
+  type RequestOwner,
+} from './request.js';
+import type { Revision } from './revision.js';
+import { ServiceModel } from './service.js';
+import type { WorldSpec } from './spec.js';
+
+/** A stable, well-spread string hash (FNV-1a) for deterministic choices keyed by names. */
+export function hashString(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/**
+ * The simulated cluster: services and their revisions, the activators, the ingress,
+ * and the clients, on one virtual clock. Finishing a request (any outcome) goes
+ * through {@link World.finish}, which releases every slot the request held.
+ */
+export class World {
+  readonly sim: Simulation;
+  readonly activators: Activator[] = [];
+  readonly services = new Map<string, ServiceModel>();
+  private nextRequestId = 1;
+  /** Requests sent so far. */
+  requestsSent = 0;
+
+  constructor(
+    readonly spec: WorldSpec,
+    readonly recorder: Recorder,
+  ) {
+    this.sim = new Simulation(spec.seed);
+    for (let i = 0; i < spec.cluster.activatorReplicas; i++) {
+      this.activators.push(new Activator(this, i, `activator-${i}`));
+    }
+    // Each activator pushes its stats every second from its own phase.
+    const phases = this.sim.random.stream('activator/phases');
+    for (const a of this.activators) {
+      this.sim.every(phases.uniform(0, 1), 1, (act: Activator) => act.pushStats(this.sim.now), a);
+    }
+    for (const s of spec.services) this.services.set(s.name, new ServiceModel(this, s));
+    startClients(this);
+    this.sim.every(0, 1, this.sampleAll, this);
+  }
+
+  private sampleAll(this: void, w: World): void {
+    const now = w.sim.now;
+    for (const s of w.services.values()) for (const r of s.revisions) w.recorder.sample(r, now);
+  }
+
+  /** Runs the whole scenario. */
+  run(): void {
+    this.sim.run(this.spec.durationSeconds);
+  }
+
+  activatorOffset(rev: Revision): number {
+    return hashString(rev.spec.name) % Math.max(1, this.activators.length);
+  }
+
+  /** A client sends a request now; it reaches the ingress after the hop latency. */
+  send(owner: RequestOwner, clientName: string, service: string, tag: string | undefined, timeout: number | undefined, fixedServiceTime: number | undefined): Request {
+    const now = this.sim.now;
+    const req = new Request(this.nextRequestId++, owner, clientName, service, tag, now, fixedServiceTime);
+    this.requestsSent++;
+    if (timeout !== undefined) {
+      req.deadline = now + timeout;
+      req.deadlineIsClient = true;
+    }
+    this.sim.at(now + this.spec.cluster.ingressLatencySeconds, this.onIngress, req);
+    return req;
+  }
+
+  private onIngress = (req: Request): void => {
+    const now = this.sim.now;
+    if (req.phase !== Phase.Routing) return;
+    const rev = this.services.get(req.service)!.route(req.tag);
+    if (rev === undefined) {
+      this.finish(req, STATUS_NO_ROUTE, now);
+      return;
+    }
+    req.revision = rev;
+    // The revision timeout runs from here (activator and queue-proxy hops take no time).
+    const revDeadline = now + rev.spec.timeoutSeconds;
+    if (revDeadline < req.deadline) {
+      req.deadline = revDeadline;
+      req.deadlineIsClient = false;
+    }
+    const ep = rev.nextEndpoint();
+    if (ep instanceof Pod) {
+      req.route = 'direct';
+      ep.accept(req, now, false);
+    } else {
+      ep.throttler(rev).accept(req, now);
+    }
+  };
+
+  /** Makes sure a deadline event exists for a request that is waiting or will outlive its deadline. */
+  armDeadline(req: Request): void {
+    if (req.deadlineArmed || req.deadline === Number.POSITIVE_INFINITY) return;
+    req.deadlineArmed = true;
+    this.sim.at(req.deadline, this.onDeadline, req);
+  }
+
+  private onDeadline = (req: Request): void => {
+    if (req.phase === Phase.Done) return;
+    this.finish(req, req.deadlineIsClient ? STATUS_CLIENT_TIMEOUT : STATUS_TIMEOUT, this.sim.now);
+  };
+
+  readonly onServiceDone = (req: Request): void => {
+    if (req.phase !== Phase.Executing) return;
+    this.finish(req, STATUS_OK, this.sim.now);
+  };
+
+  /** Ends a request: free its breaker slot and its activator tracker, then report it. */
+  finish(req: Request, status: number, now: number): void {
+    const phase = req.phase;
+    if (phase === Phase.Done) return;
+    if (req.pod !== undefined && (phase === Phase.Executing || phase === Phase.QueuedAtPod)) req.pod.release(req, now);
+    req.phase = Phase.Done;
+    req.status = status;
+    req.end = now;
+    if (req.activator !== undefined) {
+      req.activator.throttler(req.revision!).onRequestDone(req, now, phase === Phase.AtActivator);
+    }
+    this.recorder.request(req);
+    req.owner.done(req);
+  }
+}

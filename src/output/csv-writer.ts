@@ -1,0 +1,68 @@
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { stringify } from 'csv-stringify/sync';
+
+/**
+ * A buffered, synchronous CSV file writer. The simulation loop is synchronous, so rows
+ * are appended to an in-memory chunk and flushed in 256 KiB writes; memory stays flat
+ * however long the run. Row formatting is left to callers (hot path): they join numbers
+ * and pre-escaped strings, which avoids a per-row library call.
+ */
+export class CsvWriter {
+  private readonly fd: number;
+  private chunk = '';
+  rows = 0;
+
+  constructor(
+    readonly path: string,
+    header: readonly string[],
+  ) {
+    this.fd = openSync(path, 'w');
+    this.chunk = stringify([header as string[]]);
+  }
+
+  /** Appends one already formatted line (no trailing newline). */
+  line(s: string): void {
+    this.chunk += s + '\n';
+    this.rows++;
+    if (this.chunk.length > 262_144) this.flush();
+  }
+
+  flush(): void {
+    if (this.chunk.length > 0) {
+      writeSync(this.fd, this.chunk);
+      this.chunk = '';
+    }
+  }
+
+  close(): void {
+    this.flush();
+    closeSync(this.fd);
+  }
+}
+
+const escapeCache = new Map<string, string>();
+
+/** A CSV cell for a free-text string (quoted only when needed), cached because names repeat. */
+export function cell(s: string): string {
+  let e = escapeCache.get(s);
+  if (e === undefined) {
+    e = stringify([[s]]).replace(/\n$/, '');
+    escapeCache.set(s, e);
+  }
+  return e;
+}
+
+/** Seconds with microsecond resolution; deterministic formatting. */
+export function sec(t: number): string {
+  return Number.isFinite(t) ? t.toFixed(6) : '';
+}
+
+/** Milliseconds with microsecond resolution. */
+export function ms(seconds: number): string {
+  return Number.isFinite(seconds) ? (seconds * 1000).toFixed(3) : '';
+}
+
+/** A measured value with 6 decimals, blank when missing. */
+export function num(v: number): string {
+  return Number.isFinite(v) ? String(Math.round(v * 1e6) / 1e6) : '';
+}

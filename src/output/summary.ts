@@ -1,0 +1,101 @@
+import { LatencyHistogram, type LatencySummary } from './latency.js';
+
+/** Request outcome counts, as summary.json reports them. */
+export interface RequestCounts {
+  total: number;
+  ok: number;
+  status503: number;
+  status504: number;
+  clientTimeouts: number;
+  /** Sent while no revision of the service was routable (the Route was not ready). */
+  noRoute: number;
+}
+
+export interface RevisionSummary {
+  service: string;
+  revision: string;
+  requests: RequestCounts;
+  /** Percentiles of successful (200) requests, client-side (arrival to response). */
+  latencyMs: LatencySummary;
+  coldStartRequests: number;
+  /** Pod time from creation until the pod is gone (Pending, Starting, Ready and Terminating all cost). */
+  podSeconds: number;
+  maxReadyPods: number;
+  /** From the first request to the first Kubernetes-Ready pod at or after it (0 if one was ready). */
+  timeToFirstReadySeconds: number | null;
+  /** Each time the revision's Deployment went from some pods to none (the last pod starts terminating). */
+  scaleToZeroAtSeconds: number[];
+  panicSeconds: number;
+}
+
+export interface RunSummary {
+  scenario: string;
+  seed: number;
+  simulatedSeconds: number;
+  events: number;
+  wallSeconds: number;
+  overall: Omit<RevisionSummary, 'service' | 'revision' | 'timeToFirstReadySeconds' | 'scaleToZeroAtSeconds'>;
+  revisions: RevisionSummary[];
+}
+
+/** Running aggregates for one revision; O(1) memory per revision. */
+export class RevisionStats {
+  readonly counts: RequestCounts = { total: 0, ok: 0, status503: 0, status504: 0, clientTimeouts: 0, noRoute: 0 };
+  readonly latency = new LatencyHistogram();
+  readonly coldLatency = new LatencyHistogram();
+  readonly warmLatency = new LatencyHistogram();
+  cold = 0;
+  // Pod accounting.
+  existingPods = 0;
+  livePods = 0;
+  readyPods = 0;
+  maxReady = 0;
+  podSeconds = 0;
+  private lastPodChange = 0;
+  scaleToZeroAt: number[] = [];
+  // Cold-start timing.
+  firstRequestAt = Number.NaN;
+  firstReadyAfterRequest = Number.NaN;
+  // Panic.
+  panicSince = Number.NaN;
+  panicSeconds = 0;
+
+  constructor(
+    readonly service: string,
+    readonly revision: string,
+  ) {}
+
+  advancePods(now: number): void {
+    this.podSeconds += this.existingPods * (now - this.lastPodChange);
+    this.lastPodChange = now;
+  }
+
+  panic(inPanic: boolean, now: number): void {
+    if (inPanic && Number.isNaN(this.panicSince)) this.panicSince = now;
+    else if (!inPanic && !Number.isNaN(this.panicSince)) {
+      this.panicSeconds += now - this.panicSince;
+      this.panicSince = Number.NaN;
+    }
+  }
+
+  finish(now: number): RevisionSummary {
+    this.advancePods(now);
+    const panic = this.panicSeconds + (Number.isNaN(this.panicSince) ? 0 : now - this.panicSince);
+    return {
+      service: this.service,
+      revision: this.revision,
+      requests: { ...this.counts },
+      latencyMs: this.latency.summary(),
+      coldStartRequests: this.cold,
+      podSeconds: round3(this.podSeconds),
+      maxReadyPods: this.maxReady,
+      timeToFirstReadySeconds: Number.isNaN(this.firstReadyAfterRequest) ? null : round3(this.firstReadyAfterRequest - this.firstRequestAt),
+      scaleToZeroAtSeconds: this.scaleToZeroAt.map(round3),
+      panicSeconds: round3(panic),
+    };
+  }
+}
+
+export function round3(v: number): number {
+  return Math.round(v * 1000) / 1000;
+}
