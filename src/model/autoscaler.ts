@@ -42,7 +42,7 @@ export class RevisionAutoscaler {
   readonly collection: MetricCollection;
   status: DeciderStatus;
   pa: PodAutoscalerState;
-  private readonly settings: KpaSettings;
+  private settings: KpaSettings;
   private readonly scrapeRandom: RandomStream;
   private sksProvisioned: boolean;
   private requeueAt = Number.POSITIVE_INFINITY;
@@ -107,6 +107,28 @@ export class RevisionAutoscaler {
     sim.every(now + phases.uniform(0, SCRAPE_PERIOD_SECONDS), SCRAPE_PERIOD_SECONDS, this.scrape, this);
     // The decider's ticker starts when it is created, so revisions tick at different phases.
     sim.every(now + DECIDER_PERIOD_SECONDS, DECIDER_PERIOD_SECONDS, this.tick, this);
+  }
+
+  /**
+   * The revision's routing state changed (active ↔ reserve). An Unreachable revision loses
+   * min-scale, pod retention, the initial-scale floor, the scale-down rate limit and delay.
+   */
+  setReachable(reachable: boolean, now: number): void {
+    if (this.settings.reachable === reachable) return;
+    const a = this.revision.spec.autoscaling;
+    this.settings = {
+      ...this.settings,
+      reachable,
+      minScale: reachable ? a.minScale : 0,
+      scaleToZeroPodRetentionPeriodSeconds: reachable ? a.scaleToZeroPodRetentionPeriodSeconds : 0,
+    };
+    this.decider.update({ ...a.deciderSpec, reachable });
+    // A changed PA spec triggers a reconcile.
+    this.reconcile(now);
+  }
+
+  get reachable(): boolean {
+    return this.settings.reachable;
   }
 
   get want(): number {

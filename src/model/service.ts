@@ -36,6 +36,8 @@ export class ServiceModel {
   private readonly rng: RandomStream;
   private lastSplitChange = Number.NEGATIVE_INFINITY;
   private readonly readyNames = new Set<string>();
+  /** Revisions the Route has ever referenced: leaving its traffic makes them `reserve`. */
+  private readonly everActive = new Set<string>();
 
   constructor(
     readonly world: World,
@@ -87,7 +89,10 @@ export class ServiceModel {
       configurations: [{ name: this.spec.name, latestReadyRevisionName: this.latestReady || undefined }],
     }, { serviceName: this.spec.name });
     // Until its targets are ready, a Route keeps serving what it had (or nothing yet).
-    if (!res.ok) return;
+    if (!res.ok) {
+      this.syncRoutingState(undefined, now);
+      return;
+    }
     const ro = reconcileRollout({
       traffic: res.config,
       previous: this.rollout,
@@ -98,6 +103,9 @@ export class ServiceModel {
     this.rollout = ro.rollout;
     if (ro.nextStepTime !== undefined) this.world.sim.at(ro.nextStepTime, this.onRolloutStep, this);
     const groups = ingressSplits(res.config, ro.rollout);
+    const routed = new Set(res.config.revisionTargets.map((t) => t.revisionName));
+    for (const g of groups) for (const sp of g.splits) routed.add(sp.revisionName);
+    this.syncRoutingState(routed, now);
     let changed = false;
     for (const g of groups) {
       const route = this.groupRoute(g.splits);
@@ -114,6 +122,34 @@ export class ServiceModel {
       this.lastSplitChange = now;
       // A rollout waits for the ingress to report the new split Ready.
       if (ro.inProgress) this.world.sim.at(now + INGRESS_READY_SECONDS, this.onRolloutStep, this);
+    }
+  }
+
+  /**
+   * The labeler's routing state: a revision is `active` when the Route's spec or status
+   * traffic names it, or it is the latest created revision of a latestRevision target;
+   * a formerly active one becomes `reserve` (its PA turns Unreachable); others stay `pending`.
+   */
+  private syncRoutingState(statusRevisions: ReadonlySet<string> | undefined, now: number): void {
+    const active = new Set(statusRevisions ?? []);
+    for (const t of this.traffic) {
+      if (t.revisionName) active.add(t.revisionName);
+      if (t.latestRevision === true || (t.latestRevision === undefined && !t.revisionName)) {
+        const newest = this.revisions.reduce<Revision | undefined>((a, r) => (a === undefined || r.spec.generation > a.spec.generation ? r : a), undefined);
+        if (newest) active.add(newest.spec.name);
+      }
+    }
+    if (this.traffic.length === 0 && this.revisions.length > 0) {
+      active.add(this.revisions.reduce((a, r) => (r.spec.generation > a.spec.generation ? r : a)).spec.name);
+    }
+    for (const r of this.revisions) {
+      const name = r.spec.name;
+      if (active.has(name)) {
+        this.everActive.add(name);
+        r.autoscaler.setReachable(true, now);
+      } else if (this.everActive.has(name)) {
+        r.autoscaler.setReachable(false, now);
+      }
     }
   }
 

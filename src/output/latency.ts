@@ -11,12 +11,24 @@ export interface LatencySummary {
 
 /** 1 µs resolution up to 1 day, 3 significant digits: a fixed-size histogram whatever the run length. */
 export class LatencyHistogram {
-  private readonly h = hdr.build({
-    lowestDiscernibleValue: 1,
-    highestTrackableValue: 86_400_000_000,
-    numberOfSignificantValueDigits: 3,
-    useWebAssembly: false,
-  });
+  private readonly h: hdr.Histogram;
+
+  constructor(significantDigits: 1 | 2 | 3 = 3) {
+    this.h = hdr.build({
+      lowestDiscernibleValue: 1,
+      highestTrackableValue: 86_400_000_000,
+      numberOfSignificantValueDigits: significantDigits,
+      useWebAssembly: false,
+    });
+  }
+
+  reset(): void {
+    this.h.reset();
+  }
+
+  percentileMs(p: number): number {
+    return Math.round(this.h.getValueAtPercentile(p)) / 1000;
+  }
 
   recordSeconds(s: number): void {
     this.h.recordValue(Math.max(1, Math.round(s * 1e6)));

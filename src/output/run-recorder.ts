@@ -25,6 +25,10 @@ export const AUTOSCALER_HEADER = [
   'time_s', 'service', 'revision', 'metric', 'target', 'ready_pods', 'observed_stable', 'observed_panic',
   'desired', 'want', 'in_panic', 'excess_burst_capacity', 'sks_mode', 'activators', 'valid', 'poke',
 ] as const;
+export const REQUEST_SERIES_HEADER = [
+  'time_s', 'service', 'revision', 'completed', 'ok', 'status503', 'status504', 'client_timeouts', 'cold', 'p50_ms', 'p95_ms', 'p99_ms',
+] as const;
+export const LATENCY_CDF_HEADER = ['service', 'revision', 'kind', 'latency_ms', 'fraction'] as const;
 export const PODS_HEADER = ['time_s', 'service', 'revision', 'pod', 'event'] as const;
 export const TIMESERIES_HEADER = [
   'time_s', 'service', 'revision', 'pending', 'starting', 'ready', 'terminating', 'activator_healthy',
@@ -57,6 +61,9 @@ export class RunRecorder implements Recorder {
   private readonly autoscaler: CsvWriter | undefined;
   private readonly pods: CsvWriter | undefined;
   private readonly timeseries: CsvWriter | undefined;
+  private readonly requestSeries: CsvWriter | undefined;
+  /** Per revision, the current 1 s window of completions (flushed by sample()). */
+  private readonly window = new Map<Revision, SecondWindow>();
   private readonly byRevision = new Map<Revision, RevisionStats>();
   private readonly noRoute = new Map<string, RevisionStats>();
   private readonly sampleRate: number;
@@ -73,6 +80,7 @@ export class RunRecorder implements Recorder {
       this.autoscaler = new CsvWriter(join(options.outDir, 'autoscaler.csv'), AUTOSCALER_HEADER);
       this.pods = new CsvWriter(join(options.outDir, 'pods.csv'), PODS_HEADER);
       this.timeseries = new CsvWriter(join(options.outDir, 'timeseries.csv'), TIMESERIES_HEADER);
+      this.requestSeries = new CsvWriter(join(options.outDir, 'requests-per-second.csv'), REQUEST_SERIES_HEADER);
     }
   }
 
@@ -118,6 +126,14 @@ export class RunRecorder implements Recorder {
     }
     if (req.cold) s.cold++;
     if (Number.isNaN(s.firstRequestAt)) s.firstRequestAt = req.arrival;
+    if (rev !== undefined && this.requestSeries !== undefined) {
+      let win = this.window.get(rev);
+      if (win === undefined) {
+        win = new SecondWindow();
+        this.window.set(rev, win);
+      }
+      win.add(req.status, req.cold, latency);
+    }
     const w = this.requests;
     if (w !== undefined && (this.sampleRate >= 1 || sampled(req.id, this.sampleRate))) {
       const actQueue = Number.isNaN(req.activatorIn) ? Number.NaN : (Number.isNaN(req.activatorOut) ? req.end : req.activatorOut) - req.activatorIn;
@@ -183,6 +199,11 @@ export class RunRecorder implements Recorder {
     if (!Number.isNaN(s.firstRequestAt) && Number.isNaN(s.firstReadyAfterRequest) && s.readyPods > 0) {
       s.firstReadyAfterRequest = Math.max(s.firstRequestAt, now - 1);
     }
+    const win = this.window.get(rev);
+    if (win !== undefined && win.completed > 0) {
+      this.requestSeries!.line(`${sec(now)},${rev.spec.service},${rev.spec.name},${win.completed},${win.ok},${win.s503},${win.s504},${win.clientTimeouts},${win.cold},${win.p(50)},${win.p(95)},${win.p(99)}`);
+      win.reset();
+    }
     const w = this.timeseries;
     if (w === undefined) return;
     let pending = 0;
@@ -209,7 +230,8 @@ export class RunRecorder implements Recorder {
 
   /** Closes the files and returns the summary (wall time and event count from the caller). */
   finish(meta: { scenario: string; seed: number; simulatedSeconds: number; events: number; wallSeconds: number }): RunSummary {
-    for (const w of [this.requests, this.autoscaler, this.pods, this.timeseries]) w?.close();
+    for (const w of [this.requests, this.autoscaler, this.pods, this.timeseries, this.requestSeries]) w?.close();
+    if (this.options.perTickFiles ?? true) this.writeCdf();
     const now = meta.simulatedSeconds;
     const all = [...this.byRevision.values(), ...this.noRoute.values()];
     const revisions = all.map((s) => s.finish(now)).sort((a, b) => (a.service + '/' + a.revision).localeCompare(b.service + '/' + b.revision));
@@ -235,8 +257,50 @@ export class RunRecorder implements Recorder {
     };
   }
 
+  private writeCdf(): void {
+    const w = new CsvWriter(join(this.options.outDir, 'latency-cdf.csv'), LATENCY_CDF_HEADER);
+    const revs = [...this.byRevision.values()].sort((a, b) => (a.service + a.revision).localeCompare(b.service + b.revision));
+    for (const s of revs) {
+      for (const [kind, h] of [['all', s.latency], ['cold', s.coldLatency], ['warm', s.warmLatency]] as const) {
+        for (const pt of h.cdf()) w.line(`${s.service},${s.revision},${kind},${pt.ms},${pt.fraction}`);
+      }
+    }
+    w.close();
+  }
+
   /** Latency histograms (all, cold, warm) per revision, for charts. */
   get revisionStats(): ReadonlyMap<Revision, RevisionStats> {
     return this.byRevision;
+  }
+}
+
+/** Completions of one revision in the current 1 s window (latency of 200s at 2 significant digits). */
+class SecondWindow {
+  completed = 0;
+  ok = 0;
+  s503 = 0;
+  s504 = 0;
+  clientTimeouts = 0;
+  cold = 0;
+  private readonly latency = new LatencyHistogram(2);
+
+  add(status: number, cold: boolean, latencySeconds: number): void {
+    this.completed++;
+    if (cold) this.cold++;
+    if (status === STATUS_OK) {
+      this.ok++;
+      this.latency.recordSeconds(latencySeconds);
+    } else if (status === STATUS_OVERLOADED) this.s503++;
+    else if (status === STATUS_TIMEOUT) this.s504++;
+    else if (status === STATUS_CLIENT_TIMEOUT) this.clientTimeouts++;
+  }
+
+  p(percentile: number): string {
+    return this.ok === 0 ? '' : String(this.latency.percentileMs(percentile));
+  }
+
+  reset(): void {
+    this.completed = this.ok = this.s503 = this.s504 = this.clientTimeouts = this.cold = 0;
+    this.latency.reset();
   }
 }

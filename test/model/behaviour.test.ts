@@ -199,3 +199,33 @@ describe('determinism and independent random streams', () => {
     expect(b).toEqual(a);
   });
 });
+
+describe('routing state: a revision that leaves the traffic block becomes Unreachable', () => {
+  it('blue/green: the old revision ignores its min-scale once traffic moves away; the new one keeps it', () => {
+    const ann = { 'autoscaling.knative.dev/min-scale': '2' };
+    const svc = service('hello', [
+      revision({ name: 'hello-00001', initialPods: 2, annotations: ann }),
+      revision({ name: 'hello-00002', generation: 2, initialPods: 2, annotations: ann }),
+    ]);
+    const spec = world(
+      [{ ...svc, traffic: [{ atSeconds: 0, traffic: [{ revisionName: 'hello-00001', percent: 100 }] }, { atSeconds: 60, traffic: [{ revisionName: 'hello-00002', percent: 100 }] }] }],
+      [open(20, 0, 300)],
+      { duration: 300 },
+    );
+    const { rec } = run(spec);
+    const blue = rec.requests.filter((r) => r.arrival > 1 && r.arrival < 59);
+    const green = rec.requests.filter((r) => r.arrival > 61);
+    expect(blue.every((r) => r.revision!.spec.name === 'hello-00001')).toBe(true);
+    expect(green.every((r) => r.revision!.spec.name === 'hello-00002')).toBe(true);
+    const end = (rev: string) => rec.samples.filter((s) => s.rev === rev).at(-1)!.ready;
+    expect(end('hello-00001')).toBe(0);
+    expect(end('hello-00002')).toBe(2);
+    // Released from min-scale at 60 s, the KPA applies the decider's 1 pod at once; the last
+    // pod goes once a stable window without traffic has passed.
+    const oldTerminations = rec.pods.filter((p) => p.pod.revision.spec.name === 'hello-00001' && p.event === 'Terminating').map((p) => p.time);
+    expect(oldTerminations).toHaveLength(2);
+    expect(oldTerminations[0]).toBeCloseTo(60, 6);
+    expect(oldTerminations[1]!).toBeGreaterThan(120);
+    expect(oldTerminations[1]!).toBeLessThan(130);
+  });
+});

@@ -1,0 +1,62 @@
+import yargs from 'yargs';
+import { formatError } from '../scenario/errors.js';
+import { runCommand } from './run.js';
+import { EXIT_BAD_INPUT, EXIT_INTERNAL, UsageError } from './errors.js';
+
+/** Prints an error as one line and picks the exit code: 2 for bad input, 1 for a bug. */
+export function reportError(e: unknown): number {
+  const bad = formatError(e) ?? (e instanceof UsageError ? e.message : undefined);
+  if (bad !== undefined) {
+    process.stderr.write(`knsim: ${bad}\n`);
+    return EXIT_BAD_INPUT;
+  }
+  const msg = e instanceof Error ? e.message : String(e);
+  process.stderr.write(`knsim: internal error (please report): ${msg}\n`);
+  if (process.env['KNSIM_DEBUG']) process.stderr.write(`${(e as Error).stack ?? ''}\n`);
+  return EXIT_INTERNAL;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await yargs(argv)
+      .scriptName('knsim')
+      .usage('$0 <command> [options]\n\nA deterministic simulator of Knative Serving autoscaling (KPA) and request routing.')
+      .command(
+        'run <scenario>',
+        'Simulate a scenario and write reports/<name>/',
+        (y) =>
+          y
+            .positional('scenario', { type: 'string', describe: 'Scenario YAML file', demandOption: true })
+            .option('seed', { type: 'string', describe: 'Random seed (overrides the scenario)' })
+            .option('duration', { type: 'string', describe: 'Simulated time, e.g. 10m or 600 (overrides the scenario)' })
+            .option('out', { type: 'string', describe: 'Output directory (default reports/<scenario name>)' })
+            .option('set', { type: 'string', array: true, describe: 'Override a scenario value: path=value, e.g. configMaps.config-autoscaler.stable-window=30s' })
+            .option('trace', { type: 'string', describe: 'requests.csv rows: none | full | sample=R' })
+            .example('$0 run scenarios/quickstart.yaml', 'Run the quickstart scenario')
+            .example(`$0 run scenarios/hello-world.yaml --set 'services[0].manifest.spec.template.metadata.annotations["autoscaling.knative.dev/target"]=5'`, 'Override an annotation'),
+        async (args) => {
+          await runCommand({
+            scenario: args.scenario,
+            seed: args.seed,
+            duration: args.duration,
+            out: args.out,
+            set: args.set ?? [],
+            trace: args.trace,
+          });
+        },
+      )
+      .demandCommand(1, 'Name a command: knsim run <scenario.yaml>')
+      .strict()
+      .help()
+      .alias('h', 'help')
+      .version()
+      .wrap(Math.min(110, process.stdout.columns ?? 110))
+      .fail((msg, err) => {
+        // yargs reports unknown flags and missing arguments here; a handler's own error arrives as err.
+        throw err ?? new UsageError(msg);
+      })
+      .parseAsync();
+  } catch (e) {
+    process.exitCode = reportError(e);
+  }
+}

@@ -1,0 +1,29 @@
+import { join } from 'node:path';
+import { loadScenario } from '../scenario/load.js';
+import { runWorld } from '../output/run-world.js';
+import { textSummary } from '../output/text-summary.js';
+import { parseDurationFlag, parseSeed, parseTraceFlag } from './flags.js';
+
+export interface RunArgs {
+  scenario: string;
+  seed: unknown;
+  duration: unknown;
+  out: string | undefined;
+  set: string[];
+  trace: unknown;
+}
+
+/** `knsim run`: validate everything first, then simulate, then write. */
+export async function runCommand(args: RunArgs): Promise<void> {
+  const seed = parseSeed(args.seed);
+  const durationSeconds = parseDurationFlag(args.duration);
+  const trace = parseTraceFlag(args.trace);
+  const loaded = loadScenario(args.scenario, {
+    sets: args.set,
+    ...(seed !== undefined ? { seed } : {}),
+    ...(durationSeconds !== undefined ? { durationSeconds } : {}),
+  });
+  const outDir = args.out ?? join('reports', loaded.name);
+  const result = runWorld(loaded.world, { outDir, trace: trace ?? loaded.traceMode });
+  process.stdout.write(textSummary(result.summary, outDir) + '\n');
+}

@@ -1,0 +1,32 @@
+/**
+ * knsim/autoscaler — Knative Serving's KPA decision logic as a pure, clock-injected library.
+ *
+ * The same code drives knsim's simulator and its Kubernetes controller adapter. Time is
+ * always a parameter in seconds (any origin); nothing here reads a clock, draws random
+ * numbers or does I/O. Names follow knative/serving's pkg/autoscaler and are a published
+ * contract: they are added to, never renamed.
+ */
+export { InvalidArgumentError } from '../errors.js';
+export * from './types.js';
+// ConfigMap, annotations and per-revision resolution.
+export * from './config.js';
+export * from './duration.js';
+export * from './annotations.js';
+export * from './target.js';
+export * from './revision.js';
+// Metric collection.
+export * from './window-average.js';
+export * from './sample-size.js';
+export * from './collection.js';
+// The decider.
+export * from './decider-spec.js';
+export * from './delay-window.js';
+export * from './decider.js';
+export * from './initial-ebc.js';
+// The KPA reconciler's scaler step, SKS and activators.
+export * from './bounds.js';
+export * from './pa-status.js';
+export * from './scaler.js';
+export * from './kpa.js';
+export * from './sks.js';
+export * from './activators.js';

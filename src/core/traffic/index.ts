@@ -1,0 +1,15 @@
+/**
+ * knsim/traffic — Knative Route traffic: validation of a Service's or Route's `traffic`
+ * block, flattening against revisions, the per-request weighted pick, and gradual rollout
+ * (`serving.knative.dev/rollout-duration`). Pure and clock-injected, like knsim/autoscaler.
+ */
+export { InvalidArgumentError } from '../errors.js';
+export * from './types.js';
+export * from './validate.js';
+export * from './k8s-names.js';
+export * from './resolve.js';
+export * from './latest-ready.js';
+export * from './pick.js';
+export * from './rollout-duration.js';
+export * from './rollout.js';
+export * from './splits.js';

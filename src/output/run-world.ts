@@ -1,0 +1,57 @@
+import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import type { RequestTraceMode, WorldSpec } from '../model/spec.js';
+import { World } from '../model/world.js';
+import { RunRecorder } from './run-recorder.js';
+import { runSettings } from './settings.js';
+import type { RunSummary } from './summary.js';
+
+export interface RunWorldOptions {
+  /** Where the run's files go; written to a temporary sibling first and renamed at the end. */
+  outDir: string;
+  trace: RequestTraceMode;
+  perTickFiles?: boolean;
+  /** The scenario's description, copied into settings.json. */
+  description?: string;
+}
+
+export interface RunResult {
+  summary: RunSummary;
+  world: World;
+  recorder: RunRecorder;
+  outDir: string;
+}
+
+/**
+ * Runs one simulation and writes its outputs. Files appear under `outDir` only when the
+ * run completed: a failed run never leaves output that looks complete.
+ */
+export function runWorld(spec: WorldSpec, opts: RunWorldOptions): RunResult {
+  const outDir = resolve(opts.outDir);
+  mkdirSync(dirname(outDir), { recursive: true });
+  const tmp = `${outDir}.partial-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
+  const started = process.hrtime.bigint();
+  try {
+    const recorder = new RunRecorder({ outDir: tmp, trace: opts.trace, perTickFiles: opts.perTickFiles ?? true });
+    const world = new World(spec, recorder);
+    world.run();
+    const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const summary = recorder.finish({
+      scenario: spec.name,
+      seed: spec.seed,
+      simulatedSeconds: spec.durationSeconds,
+      events: world.sim.events,
+      wallSeconds: Math.round(wallSeconds * 1000) / 1000,
+    });
+    writeFileSync(join(tmp, 'settings.json'), JSON.stringify(runSettings(spec, opts.description ?? ''), null, 2) + '\n');
+    writeFileSync(join(tmp, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+    if (existsSync(outDir)) rmSync(outDir, { recursive: true, force: true });
+    renameSync(tmp, outDir);
+    return { summary, world, recorder, outDir };
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+}
