@@ -52,10 +52,12 @@ export class Simulation {
   run(until: number): void {
     const q = this.queue;
     while (q.peekTime() <= until) {
-      const e = q.pop()!;
-      this.clock = e.time;
+      this.clock = q.peekTime();
+      const fn = q.topFn() as EventFn<unknown>;
+      const payload = q.topPayload();
+      q.removeTop();
       this.processed++;
-      (e.fn as EventFn<unknown>)(e.payload);
+      fn(payload);
     }
     if (until > this.clock) this.clock = until;
   }
