@@ -23,13 +23,19 @@ class OpenLoopClient implements RequestOwner {
 
   private scheduleAfter(t: number, first = false): void {
     const next = this.spec.process === 'poisson' ? this.nextPoisson(t) : this.nextUniform(t, first);
-    if (next < this.spec.endSeconds) this.world.sim.at(next, this.fire, this);
+    if (next < this.spec.endSeconds) {
+      this.nextSend = next;
+      this.world.sim.at(next + this.world.ingressLatency, this.fire, this);
+    }
   }
+
+  private nextSend = 0;
 
   private fire(this: void, self: OpenLoopClient): void {
     const s = self.spec;
-    self.world.send(self, s.name, s.service, s.tag, s.timeoutSeconds, undefined);
-    self.scheduleAfter(self.world.sim.now);
+    const sentAt = self.nextSend;
+    self.world.arrive(self, s.name, s.service, s.tag, s.timeoutSeconds, undefined, sentAt);
+    self.scheduleAfter(sentAt);
   }
 
   /** Exact for piecewise-constant rates (memoryless across segments), thinning otherwise. */
@@ -72,6 +78,7 @@ class OpenLoopClient implements RequestOwner {
 
 /** Closed loop: each user sends, waits for the answer, thinks, and sends again until the end. */
 class ClosedLoopUser implements RequestOwner {
+  sentAt = 0;
   constructor(
     private readonly client: ClosedLoopClient,
     readonly index: number,
@@ -92,18 +99,22 @@ class ClosedLoopClient {
   ) {
     this.think = makeSampler(spec.think);
     this.rng = world.sim.random.stream(`client/${spec.name}`);
-    for (let i = 0; i < spec.users; i++) world.sim.at(spec.startSeconds, this.send, new ClosedLoopUser(this, i));
+    for (let i = 0; i < spec.users; i++) this.sendAt(spec.startSeconds, new ClosedLoopUser(this, i));
   }
 
-  private send = (user: ClosedLoopUser): void => {
-    if (this.world.sim.now >= this.spec.endSeconds) return;
+  private sendAt(t: number, user: ClosedLoopUser): void {
+    if (t >= this.spec.endSeconds) return;
+    user.sentAt = t;
+    this.world.sim.at(t + this.world.ingressLatency, this.arrive, user);
+  }
+
+  private arrive = (user: ClosedLoopUser): void => {
     const s = this.spec;
-    this.world.send(user, s.name, s.service, s.tag, s.timeoutSeconds, undefined);
+    this.world.arrive(user, s.name, s.service, s.tag, s.timeoutSeconds, undefined, user.sentAt);
   };
 
   userDone(user: ClosedLoopUser): void {
-    const next = this.world.sim.now + this.think.sample(this.rng);
-    if (next < this.spec.endSeconds) this.world.sim.at(next, this.send, user);
+    this.sendAt(this.world.sim.now + this.think.sample(this.rng), user);
   }
 }
 
@@ -122,13 +133,13 @@ class TraceClient implements RequestOwner {
   private scheduleNext(): void {
     const a = this.spec.arrivals;
     while (this.i < a.length && a[this.i]! < this.spec.startSeconds) this.i++;
-    if (this.i < a.length && a[this.i]! < this.spec.endSeconds) this.world.sim.at(a[this.i]!, this.fire, this);
+    if (this.i < a.length && a[this.i]! < this.spec.endSeconds) this.world.sim.at(a[this.i]! + this.world.ingressLatency, this.fire, this);
   }
 
   private fire(this: void, self: TraceClient): void {
     const s = self.spec;
     const d = s.durations?.[self.i];
-    self.world.send(self, s.name, s.service, s.tag, s.timeoutSeconds, d);
+    self.world.arrive(self, s.name, s.service, s.tag, s.timeoutSeconds, d, s.arrivals[self.i]!);
     self.i++;
     self.scheduleNext();
   }

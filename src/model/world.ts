@@ -71,22 +71,27 @@ export class World {
     return hashString(rev.spec.name) % Math.max(1, this.activators.length);
   }
 
-  /** A client sends a request now; it reaches the ingress after the hop latency. */
-  send(owner: RequestOwner, clientName: string, service: string, tag: string | undefined, timeout: number | undefined, fixedServiceTime: number | undefined): Request {
-    const now = this.sim.now;
-    const req = new Request(this.nextRequestId++, owner, clientName, service, tag, now, fixedServiceTime);
-    this.requestsSent++;
-    if (timeout !== undefined) {
-      req.deadline = now + timeout;
-      req.deadlineIsClient = true;
-    }
-    this.sim.at(now + this.spec.cluster.ingressLatencySeconds, this.onIngress, req);
-    return req;
+  /** The ingress hop latency: clients schedule their arrival events this much after sending. */
+  get ingressLatency(): number {
+    return this.spec.cluster.ingressLatencySeconds;
   }
 
-  private onIngress = (req: Request): void => {
+  /**
+   * A request sent by a client at `sentAt` reaches the ingress now (clients schedule this
+   * event at sentAt + the hop latency, so one event covers both).
+   */
+  arrive(owner: RequestOwner, clientName: string, service: string, tag: string | undefined, timeout: number | undefined, fixedServiceTime: number | undefined, sentAt: number): void {
+    const req = new Request(this.nextRequestId++, owner, clientName, service, tag, sentAt, fixedServiceTime);
+    this.requestsSent++;
+    if (timeout !== undefined) {
+      req.deadline = sentAt + timeout;
+      req.deadlineIsClient = true;
+    }
+    this.route(req);
+  }
+
+  private route(req: Request): void {
     const now = this.sim.now;
-    if (req.phase !== Phase.Routing) return;
     const rev = this.services.get(req.service)!.route(req.tag);
     if (rev === undefined) {
       this.finish(req, STATUS_NO_ROUTE, now);
@@ -106,7 +111,7 @@ export class World {
     } else {
       ep.throttler(rev).accept(req, now);
     }
-  };
+  }
 
   /** Makes sure a deadline event exists for a request that is waiting or will outlive its deadline. */
   armDeadline(req: Request): void {
