@@ -105,8 +105,10 @@ export class RevisionAutoscaler {
     const phases = revision.world.sim.random.stream(`autoscaler/${revision.spec.name}/phase`);
     const sim = revision.world.sim;
     sim.every(now + phases.uniform(0, SCRAPE_PERIOD_SECONDS), SCRAPE_PERIOD_SECONDS, this.scrape, this);
-    // The decider's ticker starts when it is created, so revisions tick at different phases.
-    sim.every(now + DECIDER_PERIOD_SECONDS, DECIDER_PERIOD_SECONDS, this.tick, this);
+    // The decider's ticker starts when it is created, so revisions tick at different phases;
+    // one that existed before the run was created at some unknown earlier time.
+    const firstTick = pre === undefined ? now + DECIDER_PERIOD_SECONDS : now + phases.uniform(0, DECIDER_PERIOD_SECONDS);
+    sim.every(firstTick, DECIDER_PERIOD_SECONDS, this.tick, this);
   }
 
   /**
