@@ -1,0 +1,160 @@
+/**
+ * The four Knative ConfigMaps a scenario may set, read the way the cluster
+ * reads them: config-autoscaler (by core), config-deployment's
+ * `progress-deadline`, config-defaults' revision timeout and container
+ * concurrency defaults and limits, and config-network's `rollout-duration`.
+ * Keys a ConfigMap does not know are ignored, as Knative ignores them.
+ */
+import { AutoscalerConfigError, parseAutoscalerConfig, AUTOSCALER_CONFIG_MAP_NAME } from '../core/autoscaler/config.js';
+import { KPA_CLASS } from '../core/autoscaler/annotations.js';
+import { isWholeSeconds, nanosToSeconds, tryParseGoDuration } from '../core/autoscaler/duration.js';
+import { DEFAULT_PROGRESS_DEADLINE_SECONDS } from '../core/autoscaler/revision.js';
+import { goParseInt } from '../core/autoscaler/strconv.js';
+import type { AutoscalerConfig } from '../core/autoscaler/types.js';
+import { InvalidArgumentError } from '../core/errors.js';
+import { parseNetworkRolloutDuration } from '../core/traffic/rollout-duration.js';
+import { formatPath, ScenarioError } from './errors.js';
+
+/** config-defaults, the part knsim reads. */
+export interface RevisionDefaults {
+  /** revision-timeout-seconds (300): spec.timeoutSeconds when unset. */
+  revisionTimeoutSeconds: number;
+  /** max-revision-timeout-seconds (600): the largest spec.timeoutSeconds allowed. */
+  maxRevisionTimeoutSeconds: number;
+  /** container-concurrency (0): spec.containerConcurrency when unset. */
+  containerConcurrency: number;
+  /** container-concurrency-max-limit (1000): the largest spec.containerConcurrency allowed. */
+  containerConcurrencyMaxLimit: number;
+}
+
+export const DEFAULT_REVISION_DEFAULTS: Readonly<RevisionDefaults> = Object.freeze({
+  revisionTimeoutSeconds: 300,
+  maxRevisionTimeoutSeconds: 600,
+  containerConcurrency: 0,
+  containerConcurrencyMaxLimit: 1000,
+});
+
+/** Everything the ConfigMaps decide. */
+export interface ClusterConfig {
+  autoscaler: AutoscalerConfig;
+  /** config-deployment progress-deadline, seconds (600). */
+  progressDeadlineSeconds: number;
+  defaults: RevisionDefaults;
+  /** config-network rollout-duration, seconds (0). */
+  networkRolloutDurationSeconds: number;
+}
+
+export interface ConfigMapsInput {
+  'config-autoscaler'?: Record<string, string> | undefined;
+  'config-deployment'?: Record<string, string> | undefined;
+  'config-defaults'?: Record<string, string> | undefined;
+  'config-network'?: Record<string, string> | undefined;
+}
+
+const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+
+/** Strips a known `prefix` from a core error message, leaving the rule. */
+export function stripPrefix(message: string, prefix: string): string {
+  return message.startsWith(prefix) ? message.slice(prefix.length) : message;
+}
+
+function keyPath(cm: string, key: string): string {
+  return formatPath(['configMaps', cm, key]);
+}
+
+/**
+ * Reads the ConfigMaps (absent ones take Knative's defaults).
+ * @throws ScenarioError at `configMaps.<name>["<key>"]` for the first bad value.
+ */
+export function readConfigMaps(file: string, cms: ConfigMapsInput | undefined): ClusterConfig {
+  const autoscalerData = cms?.['config-autoscaler'] ?? {};
+  let autoscaler: AutoscalerConfig;
+  try {
+    autoscaler = parseAutoscalerConfig(autoscalerData);
+  } catch (e) {
+    if (e instanceof AutoscalerConfigError) {
+      const rule = stripPrefix(e.message, `${AUTOSCALER_CONFIG_MAP_NAME}: ${e.key}=${JSON.stringify(e.value)}: `);
+      throw new ScenarioError(file, keyPath('config-autoscaler', e.key), rule);
+    }
+    throw e;
+  }
+  if (autoscaler.podAutoscalerClass !== KPA_CLASS) {
+    throw new ScenarioError(
+      file,
+      keyPath('config-autoscaler', 'pod-autoscaler-class'),
+      `class ${JSON.stringify(autoscaler.podAutoscalerClass)} is not simulated: knsim simulates the KPA only (${KPA_CLASS})`,
+    );
+  }
+
+  return {
+    autoscaler,
+    progressDeadlineSeconds: readDeployment(file, cms?.['config-deployment'] ?? {}),
+    defaults: readDefaults(file, cms?.['config-defaults'] ?? {}),
+    networkRolloutDurationSeconds: readNetwork(file, cms?.['config-network'] ?? {}),
+  };
+}
+
+/** config-deployment: `progress-deadline`, a positive Go duration at second precision. */
+function readDeployment(file: string, data: Readonly<Record<string, string>>): number {
+  const key = 'progress-deadline';
+  if (!hasOwn(data, key)) return DEFAULT_PROGRESS_DEADLINE_SECONDS;
+  const raw = data[key]!;
+  const fail = (rule: string): never => {
+    throw new ScenarioError(file, keyPath('config-deployment', key), rule);
+  };
+  const r = tryParseGoDuration(raw);
+  if (!r.ok) return fail(`failed to parse ${JSON.stringify(raw)}: ${r.reason}`);
+  if (r.nanos <= 0n) fail(`progress-deadline cannot be a non-positive duration, was ${raw}`);
+  if (!isWholeSeconds(r.nanos)) fail(`progress-deadline must be rounded to a whole second, was ${raw}`);
+  return nanosToSeconds(r.nanos);
+}
+
+/** config-defaults: timeouts and container concurrency, with upstream's checks. */
+function readDefaults(file: string, data: Readonly<Record<string, string>>): RevisionDefaults {
+  const out: RevisionDefaults = { ...DEFAULT_REVISION_DEFAULTS };
+  const fields: ReadonlyArray<[string, keyof RevisionDefaults]> = [
+    ['revision-timeout-seconds', 'revisionTimeoutSeconds'],
+    ['max-revision-timeout-seconds', 'maxRevisionTimeoutSeconds'],
+    ['container-concurrency', 'containerConcurrency'],
+    ['container-concurrency-max-limit', 'containerConcurrencyMaxLimit'],
+  ];
+  for (const [key, field] of fields) {
+    if (!hasOwn(data, key)) continue;
+    const raw = data[key]!;
+    const r = goParseInt(raw, 64);
+    if (!r.ok || r.value > BigInt(Number.MAX_SAFE_INTEGER) || r.value < -BigInt(Number.MAX_SAFE_INTEGER)) {
+      throw new ScenarioError(file, keyPath('config-defaults', key), `failed to parse ${JSON.stringify(raw)}: not a decimal integer`);
+    }
+    out[field] = Number(r.value);
+  }
+  const fail = (key: string, rule: string): never => {
+    throw new ScenarioError(file, keyPath('config-defaults', key), rule);
+  };
+  if (out.revisionTimeoutSeconds < 1) fail('revision-timeout-seconds', `expected 1 <= ${out.revisionTimeoutSeconds}`);
+  if (out.revisionTimeoutSeconds > out.maxRevisionTimeoutSeconds) {
+    fail(
+      'revision-timeout-seconds',
+      `revision-timeout-seconds (${out.revisionTimeoutSeconds}) cannot be greater than max-revision-timeout-seconds (${out.maxRevisionTimeoutSeconds})`,
+    );
+  }
+  if (out.containerConcurrencyMaxLimit < 1 || out.containerConcurrencyMaxLimit > 2 ** 31 - 1) {
+    fail('container-concurrency-max-limit', `expected 1 <= ${out.containerConcurrencyMaxLimit} <= ${2 ** 31 - 1}`);
+  }
+  if (out.containerConcurrency < 0 || out.containerConcurrency > out.containerConcurrencyMaxLimit) {
+    fail('container-concurrency', `expected 0 <= ${out.containerConcurrency} <= ${out.containerConcurrencyMaxLimit}`);
+  }
+  return out;
+}
+
+/** config-network: `rollout-duration` (integer seconds), via core. */
+function readNetwork(file: string, data: Readonly<Record<string, string>>): number {
+  try {
+    return parseNetworkRolloutDuration(data);
+  } catch (e) {
+    if (e instanceof InvalidArgumentError) {
+      const key = e.field.startsWith('config-network.') ? e.field.slice('config-network.'.length) : 'rollout-duration';
+      throw new ScenarioError(file, keyPath('config-network', key), stripPrefix(e.message, `${e.field}: `));
+    }
+    throw e;
+  }
+}

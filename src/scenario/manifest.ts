@@ -1,0 +1,359 @@
+/**
+ * A Knative Service manifest plus its timed updates → the model's ServiceSpec:
+ * revisions by Configuration generation (or BYO name), each with its
+ * containerConcurrency, timeout and resolved autoscaling; traffic blocks over
+ * time; the rollout duration. The checks are the serving webhook's where knsim
+ * reads the field, and knsim's own where a scenario refers to something.
+ */
+import { AnnotationError, AUTOSCALING_ANNOTATION_KEYS, KPA_CLASS } from '../core/autoscaler/annotations.js';
+import { resolveRevisionAutoscaling, type RevisionAutoscaling } from '../core/autoscaler/revision.js';
+import { InvalidArgumentError } from '../core/errors.js';
+import { dns1035LabelErrors } from '../core/traffic/k8s-names.js';
+import { effectiveRolloutDuration, rolloutDurationFromAnnotations } from '../core/traffic/rollout-duration.js';
+import type { TrafficTarget } from '../core/traffic/types.js';
+import { TrafficValidationError, validateTraffic } from '../core/traffic/validate.js';
+import type { DistributionSpec, PodStartSpec, RevisionSpec, ServiceSpec, TrafficChange } from '../model/spec.js';
+import type { ClusterConfig } from './configmaps.js';
+import { formatPath, ScenarioError, type PathSegment } from './errors.js';
+import type { AppInput, PodStartInput, ServiceEntryInput, ServiceManifest, TemplateInput } from './schema.js';
+
+export const SERVING_API_VERSION = 'serving.knative.dev/v1';
+
+/** The app model when nothing is set: 100 ms, constant. */
+export const DEFAULT_SERVICE_TIME: DistributionSpec = Object.freeze({ dist: 'constant', value: 0.1 });
+
+/** Pod start phases when nothing is set. */
+export const DEFAULT_POD_START: Readonly<PodStartSpec> = Object.freeze<PodStartSpec>({
+  scheduling: { dist: 'constant', value: 0.5 },
+  imagePull: { dist: 'constant', value: 0 },
+  containerStart: { dist: 'constant', value: 1 },
+  readiness: { dist: 'constant', value: 0.5 },
+  kubeletReadyLag: { dist: 'uniform', min: 0, max: 1 },
+});
+
+/** Where a manifest came from: its file and the path of the manifest inside it. */
+export interface ManifestSource {
+  manifest: ServiceManifest;
+  file: string;
+  base: readonly PathSegment[];
+}
+
+export interface ServiceContext {
+  /** The scenario file (updates, apps and initialPods live there). */
+  scenarioFile: string;
+  /** Index of the service in `services`. */
+  index: number;
+  entry: ServiceEntryInput;
+  source: ManifestSource;
+  cluster: ClusterConfig;
+  defaults: { app?: AppInput | undefined; podStart?: PodStartInput | undefined } | undefined;
+}
+
+export interface BuiltService {
+  spec: ServiceSpec;
+  /** Every tag named in any traffic block. */
+  tags: ReadonlySet<string>;
+}
+
+/** Parses a core field path such as `spec.traffic[1].percent` or `spec.traffic.tag[2]` into segments. */
+export function parseFieldPath(s: string): PathSegment[] {
+  const out: PathSegment[] = [];
+  const re = /([^.[\]]+)|\[(\d+)\]/g;
+  for (const m of s.matchAll(re)) {
+    if (m[2] !== undefined) out.push(Number(m[2]));
+    else if (m[1] !== undefined) out.push(m[1]);
+  }
+  return out;
+}
+
+/** Rule text of a TrafficValidationError: Knative's rule plus its details, without the paths. */
+export function trafficRule(e: TrafficValidationError): string {
+  const head = `${e.rule}: ${e.paths.join(', ')}`;
+  return e.message.startsWith(head) ? e.rule + e.message.slice(head.length) : e.rule;
+}
+
+function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
+  const ka = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
+  const kb = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
+  if (ka.length !== kb.length) return false;
+  return ka.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
+const fmtSeconds = (s: number): string => `${s}s`;
+
+function toTrafficTarget(t: Readonly<Record<string, unknown>>): TrafficTarget {
+  const out: { -readonly [K in keyof TrafficTarget]: TrafficTarget[K] } = {};
+  if (typeof t['tag'] === 'string') out.tag = t['tag'];
+  if (typeof t['revisionName'] === 'string') out.revisionName = t['revisionName'];
+  if (typeof t['configurationName'] === 'string') out.configurationName = t['configurationName'];
+  if (typeof t['latestRevision'] === 'boolean') out.latestRevision = t['latestRevision'];
+  if (typeof t['percent'] === 'number') out.percent = t['percent'];
+  return out;
+}
+
+/**
+ * Builds one Service: validates the manifest, creates its revisions over time
+ * and checks its traffic blocks.
+ * @throws ScenarioError for the first problem.
+ */
+export function buildService(ctx: ServiceContext): BuiltService {
+  const { entry, source, cluster, scenarioFile } = ctx;
+  const m = source.manifest;
+  const mFile = source.file;
+  const mPath = (...segs: PathSegment[]): string => formatPath([...source.base, ...segs]);
+  const entryBase: PathSegment[] = ['services', ctx.index];
+  const ePath = (...segs: PathSegment[]): string => formatPath([...entryBase, ...segs]);
+
+  if (m.apiVersion !== SERVING_API_VERSION) {
+    throw new ScenarioError(mFile, mPath('apiVersion'), `must be ${SERVING_API_VERSION} (a Knative Service), got ${JSON.stringify(m.apiVersion)}`);
+  }
+  if (m.kind !== 'Service') {
+    throw new ScenarioError(mFile, mPath('kind'), `must be Service, got ${JSON.stringify(m.kind)}`);
+  }
+  const svc = m.metadata.name;
+  const nameErrs = dns1035LabelErrors(svc);
+  if (nameErrs.length > 0) {
+    throw new ScenarioError(mFile, mPath('metadata', 'name'), `invalid value ${JSON.stringify(svc)}: not a DNS-1035 label: ${nameErrs.join('; ')}`);
+  }
+
+  // Rollout duration of a set of Service annotations (else config-network).
+  const rolloutOf = (annotations: Readonly<Record<string, string>>, file: string, base: readonly PathSegment[]): number => {
+    try {
+      return effectiveRolloutDuration(rolloutDurationFromAnnotations(annotations), cluster.networkRolloutDurationSeconds);
+    } catch (e) {
+      if (e instanceof TrafficValidationError) {
+        const key = e.field.startsWith('metadata.annotations.') ? e.field.slice('metadata.annotations.'.length) : e.field;
+        throw new ScenarioError(file, formatPath([...base, key]), trafficRule(e));
+      }
+      throw e;
+    }
+  };
+
+  const revisions: RevisionSpec[] = [];
+  const createdBy = new Map<string, string>();
+  const podStart = mergePodStart(ctx.defaults?.podStart, entry.podStart);
+  const serviceTimeDefault = entry.app?.serviceTime ?? ctx.defaults?.app?.serviceTime ?? DEFAULT_SERVICE_TIME;
+  const revisionApps = entry.revisionApps ?? {};
+
+  const addRevision = (
+    template: TemplateInput,
+    file: string,
+    base: readonly PathSegment[],
+    generation: number,
+    createdAtSeconds: number,
+    app: AppInput | undefined,
+    initialPods: number | undefined,
+  ): void => {
+    const tPath = (...segs: PathSegment[]): string => formatPath([...base, ...segs]);
+    const byo = template.metadata?.name;
+    let name: string;
+    if (byo !== undefined && byo !== '') {
+      if (!byo.startsWith(`${svc}-`)) {
+        throw new ScenarioError(file, tPath('metadata', 'name'), `${JSON.stringify(byo)} must have prefix ${JSON.stringify(`${svc}-`)}`);
+      }
+      const errs = dns1035LabelErrors(byo);
+      if (errs.length > 0) {
+        throw new ScenarioError(file, tPath('metadata', 'name'), `invalid value ${JSON.stringify(byo)}: not a DNS-1035 label: ${errs.join('; ')}`);
+      }
+      name = byo;
+    } else {
+      name = `${svc}-${String(generation).padStart(5, '0')}`;
+    }
+    const prev = createdBy.get(name);
+    if (prev !== undefined) {
+      throw new ScenarioError(
+        file,
+        tPath('metadata', 'name'),
+        `a changed template needs a new revision name: revision ${JSON.stringify(name)} already exists (created by ${prev})`,
+      );
+    }
+
+    const spec = template.spec ?? {};
+    const cc = spec.containerConcurrency ?? cluster.defaults.containerConcurrency;
+    if (cc < 0 || cc > cluster.defaults.containerConcurrencyMaxLimit) {
+      throw new ScenarioError(
+        file,
+        tPath('spec', 'containerConcurrency'),
+        `expected 0 <= ${cc} <= ${cluster.defaults.containerConcurrencyMaxLimit} (container-concurrency-max-limit)`,
+      );
+    }
+    const timeout = spec.timeoutSeconds ?? cluster.defaults.revisionTimeoutSeconds;
+    if (timeout < 1 || timeout > cluster.defaults.maxRevisionTimeoutSeconds) {
+      throw new ScenarioError(
+        file,
+        tPath('spec', 'timeoutSeconds'),
+        `expected 1 <= ${timeout} <= ${cluster.defaults.maxRevisionTimeoutSeconds} (max-revision-timeout-seconds)`,
+      );
+    }
+
+    const annotations = template.metadata?.annotations ?? {};
+    const autoscaling = resolveAutoscaling(annotations, cc, file, [...base, 'metadata', 'annotations'], cluster);
+
+    createdBy.set(name, formatPath(base));
+    const serviceTime = revisionApps[name]?.serviceTime ?? app?.serviceTime ?? serviceTimeDefault;
+    revisions.push({
+      name,
+      service: svc,
+      generation,
+      createdAtSeconds,
+      containerConcurrency: cc,
+      timeoutSeconds: timeout,
+      autoscaling,
+      serviceTime,
+      podStart,
+      initialPods,
+    });
+  };
+
+  const traffic: TrafficChange[] = [];
+  const tags = new Set<string>();
+  const checkTraffic = (
+    block: ReadonlyArray<Readonly<Record<string, unknown>>>,
+    atSeconds: number,
+    file: string,
+    base: readonly PathSegment[],
+  ): void => {
+    const targets = block.map(toTrafficTarget);
+    const first = validateTraffic(targets, 'service')[0];
+    if (first !== undefined) {
+      const segs = parseFieldPath(first.field);
+      // Core paths start at spec.traffic; re-root them where this block is written.
+      const rest = segs[0] === 'spec' && segs[1] === 'traffic' ? segs.slice(2) : segs;
+      throw new ScenarioError(file, formatPath([...base, ...rest]), trafficRule(first));
+    }
+    targets.forEach((t, i) => {
+      if (t.tag !== undefined && t.tag !== '') tags.add(t.tag);
+      if (t.revisionName === undefined || t.revisionName === '') return;
+      const known = revisions.filter((r) => r.createdAtSeconds <= atSeconds).map((r) => r.name);
+      if (!known.includes(t.revisionName)) {
+        throw new ScenarioError(
+          file,
+          formatPath([...base, i, 'revisionName']),
+          `revision ${JSON.stringify(t.revisionName)} referenced in traffic not found at ${fmtSeconds(atSeconds)} (revisions by then: ${known.join(', ')})`,
+        );
+      }
+    });
+    traffic.push({ atSeconds, traffic: targets });
+  };
+
+  // The initial state at t = 0.
+  const initialTemplate: TemplateInput = m.spec?.template ?? {};
+  let generation = 1;
+  addRevision(initialTemplate, mFile, [...source.base, 'spec', 'template'], generation, 0, undefined, entry.initialPods);
+  checkTraffic(m.spec?.traffic ?? [], 0, mFile, [...source.base, 'spec', 'traffic']);
+  const initialRollout = rolloutOf(m.metadata.annotations ?? {}, mFile, [...source.base, 'metadata', 'annotations']);
+
+  // Timed updates, like `kubectl apply` at `at`.
+  let currentTemplate = initialTemplate;
+  let currentRollout = initialRollout;
+  const rolloutAtNewRevisions: Array<{ seconds: number; path: string }> = [];
+  let lastAt = 0;
+  (entry.updates ?? []).forEach((u, j) => {
+    if (j > 0 && !(u.at > lastAt)) {
+      throw new ScenarioError(scenarioFile, ePath('updates', j, 'at'), `updates must be in strictly increasing order of at (previous at ${fmtSeconds(lastAt)})`);
+    }
+    lastAt = u.at;
+    if (u.annotations !== undefined) {
+      currentRollout = rolloutOf(u.annotations, scenarioFile, [...entryBase, 'updates', j, 'annotations']);
+    }
+    const changed = u.template !== undefined && !deepEqual(u.template, currentTemplate);
+    if (changed && u.template !== undefined) {
+      generation++;
+      addRevision(u.template, scenarioFile, [...entryBase, 'updates', j, 'template'], generation, u.at, u.app, undefined);
+      currentTemplate = u.template;
+      rolloutAtNewRevisions.push({
+        seconds: currentRollout,
+        path: ePath('updates', j, u.annotations !== undefined ? 'annotations' : 'template'),
+      });
+    } else if (u.app !== undefined) {
+      throw new ScenarioError(
+        scenarioFile,
+        ePath('updates', j, 'app'),
+        u.template === undefined
+          ? 'this update has no template, so it creates no revision for app to apply to'
+          : 'the template is unchanged, so this update creates no revision for app to apply to',
+      );
+    }
+    if (u.traffic !== undefined) checkTraffic(u.traffic, u.at, scenarioFile, [...entryBase, 'updates', j, 'traffic']);
+  });
+
+  // One rollout duration per Service: the one in force whenever a new revision rolls out.
+  let rolloutDurationSeconds = initialRollout;
+  const firstRollout = rolloutAtNewRevisions[0];
+  if (firstRollout !== undefined) {
+    rolloutDurationSeconds = firstRollout.seconds;
+    for (const r of rolloutAtNewRevisions) {
+      if (r.seconds !== firstRollout.seconds) {
+        throw new ScenarioError(
+          scenarioFile,
+          r.path,
+          `the rollout duration changes from ${fmtSeconds(firstRollout.seconds)} to ${fmtSeconds(r.seconds)} between revisions; knsim supports one rollout duration per Service`,
+        );
+      }
+    }
+  }
+
+  for (const name of Object.keys(revisionApps)) {
+    if (!createdBy.has(name)) {
+      throw new ScenarioError(
+        scenarioFile,
+        ePath('revisionApps', name),
+        `no revision named ${JSON.stringify(name)} (the scenario creates: ${[...createdBy.keys()].join(', ')})`,
+      );
+    }
+  }
+
+  return { spec: { name: svc, revisions, traffic, rolloutDurationSeconds }, tags };
+}
+
+function mergePodStart(defaults: PodStartInput | undefined, own: PodStartInput | undefined): PodStartSpec {
+  return {
+    scheduling: own?.scheduling ?? defaults?.scheduling ?? DEFAULT_POD_START.scheduling,
+    imagePull: own?.imagePull ?? defaults?.imagePull ?? DEFAULT_POD_START.imagePull,
+    containerStart: own?.containerStart ?? defaults?.containerStart ?? DEFAULT_POD_START.containerStart,
+    readiness: own?.readiness ?? defaults?.readiness ?? DEFAULT_POD_START.readiness,
+    kubeletReadyLag: own?.kubeletReadyLag ?? defaults?.kubeletReadyLag ?? DEFAULT_POD_START.kubeletReadyLag,
+  };
+}
+
+const CLASS_KEY = AUTOSCALING_ANNOTATION_KEYS.class[0];
+
+/** Resolves a revision's autoscaling via core, mapping its errors to the annotation's path. */
+function resolveAutoscaling(
+  annotations: Readonly<Record<string, string>>,
+  containerConcurrency: number,
+  file: string,
+  annotationsBase: readonly PathSegment[],
+  cluster: ClusterConfig,
+): RevisionAutoscaling {
+  try {
+    return resolveRevisionAutoscaling(cluster.autoscaler, {
+      annotations,
+      containerConcurrency,
+      progressDeadlineSeconds: cluster.progressDeadlineSeconds,
+    });
+  } catch (e) {
+    if (e instanceof AnnotationError) {
+      const rule = e.message.startsWith(`${e.key}=${JSON.stringify(e.value)}: `)
+        ? e.message.slice(`${e.key}=${JSON.stringify(e.value)}: `.length)
+        : e.message;
+      throw new ScenarioError(file, formatPath([...annotationsBase, e.key]), rule);
+    }
+    if (e instanceof InvalidArgumentError && e.field.includes(CLASS_KEY)) {
+      const cls = annotations[CLASS_KEY] ?? '';
+      throw new ScenarioError(
+        file,
+        formatPath([...annotationsBase, CLASS_KEY]),
+        `class ${JSON.stringify(cls)} is not simulated: knsim simulates the KPA only (${KPA_CLASS})`,
+      );
+    }
+    if (e instanceof InvalidArgumentError) {
+      throw new ScenarioError(file, formatPath(annotationsBase.slice(0, -2)), e.message);
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,261 @@
+/**
+ * The scenario file's schema (zod) and the translation of zod issues into
+ * ScenarioErrors with knsim's field paths and short rules.
+ *
+ * Scenario objects are strict (unknown fields are errors). Inside a Knative
+ * manifest, objects are loose: Kubernetes fields knsim does not read are ignored,
+ * but the ones it reads are type-checked.
+ */
+import { z } from 'zod';
+import { formatPath, ScenarioError, type PathSegment } from './errors.js';
+import { describeValue, distribution, duration, obj, rate, stringMap } from './values.js';
+
+// ---------------------------------------------------------------- Knative manifests
+
+export const annotationsSchema = stringMap('annotation');
+
+/** One `spec.traffic` entry; `url` and other status fields are ignored. */
+export const trafficTargetSchema = z.looseObject({
+  tag: z.string().optional(),
+  revisionName: z.string().optional(),
+  configurationName: z.string().optional(),
+  latestRevision: z.boolean().optional(),
+  percent: z.number().optional(),
+});
+export const trafficListSchema = z.array(trafficTargetSchema);
+
+/** `spec.template` of a Service (a RevisionTemplateSpec); containers and the rest are not read. */
+export const templateSchema = z.looseObject({
+  metadata: z
+    .looseObject({
+      name: z.string().optional(),
+      annotations: annotationsSchema.optional(),
+    })
+    .optional(),
+  spec: z
+    .looseObject({
+      containerConcurrency: z.int().optional(),
+      timeoutSeconds: z.int().optional(),
+    })
+    .optional(),
+});
+export type TemplateInput = z.output<typeof templateSchema>;
+
+export const serviceManifestSchema = z.looseObject({
+  apiVersion: z.string(),
+  kind: z.string(),
+  metadata: z.looseObject({
+    name: z.string(),
+    annotations: annotationsSchema.optional(),
+  }),
+  spec: z
+    .looseObject({
+      template: templateSchema.optional(),
+      traffic: trafficListSchema.optional(),
+    })
+    .optional(),
+});
+export type ServiceManifest = z.output<typeof serviceManifestSchema>;
+
+// ---------------------------------------------------------------- scenario
+
+const appSchema = obj({ serviceTime: distribution.optional() });
+export type AppInput = z.output<typeof appSchema>;
+
+const podStartSchema = obj({
+  scheduling: distribution.optional(),
+  imagePull: distribution.optional(),
+  containerStart: distribution.optional(),
+  readiness: distribution.optional(),
+  kubeletReadyLag: distribution.optional(),
+});
+export type PodStartInput = z.output<typeof podStartSchema>;
+
+const updateSchema = obj({
+  at: duration('positive'),
+  template: templateSchema.optional(),
+  traffic: trafficListSchema.optional(),
+  annotations: annotationsSchema.optional(),
+  app: appSchema.optional(),
+});
+export type UpdateInput = z.output<typeof updateSchema>;
+
+const serviceEntrySchema = obj({
+  manifest: serviceManifestSchema.optional(),
+  manifestFile: z.string().min(1).optional(),
+  manifestName: z.string().min(1).optional(),
+  initialPods: z.int().min(0).optional(),
+  app: appSchema.optional(),
+  revisionApps: z.record(z.string(), appSchema).optional(),
+  podStart: podStartSchema.optional(),
+  updates: z.array(updateSchema).optional(),
+});
+export type ServiceEntryInput = z.output<typeof serviceEntrySchema>;
+
+const openSchema = obj({
+  process: z.enum(['poisson', 'uniform']).optional(),
+  rps: z.number().min(0).optional(),
+  rate: rate.optional(),
+});
+
+const closedSchema = obj({
+  users: z.int().min(1),
+  think: distribution.optional(),
+});
+
+const traceClientSchema = obj({
+  file: z.string().min(1),
+  format: z.enum(['simple', 'azure2021']).optional(),
+  timeScale: z.number().gt(0).optional(),
+  offset: duration('nonneg').optional(),
+  useDurations: z.boolean().optional(),
+  app: z.string().optional(),
+  func: z.string().optional(),
+});
+export type TraceClientInput = z.output<typeof traceClientSchema>;
+
+const clientSchema = obj({
+  name: z.string().min(1),
+  service: z.string().min(1),
+  tag: z.string().min(1).optional(),
+  timeout: duration('positive').optional(),
+  start: duration('nonneg').optional(),
+  end: duration('positive').optional(),
+  open: openSchema.optional(),
+  closed: closedSchema.optional(),
+  trace: traceClientSchema.optional(),
+});
+export type ClientInput = z.output<typeof clientSchema>;
+
+/** The ConfigMaps knsim reads. */
+export const CONFIG_MAP_NAMES = ['config-autoscaler', 'config-deployment', 'config-defaults', 'config-network'] as const;
+
+const configMapsSchema = z.strictObject(
+  {
+    'config-autoscaler': stringMap('ConfigMap').optional(),
+    'config-deployment': stringMap('ConfigMap').optional(),
+    'config-defaults': stringMap('ConfigMap').optional(),
+    'config-network': stringMap('ConfigMap').optional(),
+  },
+  {
+    error: (iss) =>
+      iss.code === 'unrecognized_keys' ? `unknown ConfigMap (knsim reads ${CONFIG_MAP_NAMES.join(', ')})` : undefined,
+  },
+);
+
+const clusterSchema = obj({
+  activators: z.int().min(1).optional(),
+  ingressLatency: duration('nonneg').optional(),
+  activatorProbePeriod: duration('positive').optional(),
+  drainPeriod: duration('nonneg').optional(),
+});
+
+export const scenarioSchema = obj({
+  name: z.string(),
+  description: z.string().optional(),
+  seed: z.int().min(0).optional(),
+  duration: duration('positive'),
+  trace: z.string().optional(),
+  configMaps: configMapsSchema.optional(),
+  cluster: clusterSchema.optional(),
+  defaults: obj({ app: appSchema.optional(), podStart: podStartSchema.optional() }).optional(),
+  services: z.array(serviceEntrySchema).min(1),
+  clients: z.array(clientSchema).min(1),
+});
+export type ScenarioInput = z.output<typeof scenarioSchema>;
+
+// ---------------------------------------------------------------- issues → ScenarioError
+
+const EXPECTED: Record<string, string> = {
+  number: 'a number',
+  int: 'an integer',
+  string: 'a string',
+  boolean: 'a boolean',
+  object: 'a mapping',
+  record: 'a mapping',
+  map: 'a mapping',
+  array: 'a list',
+};
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let cur: unknown = root;
+  for (const seg of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    if (typeof seg === 'symbol') return undefined;
+    cur = Object.prototype.hasOwnProperty.call(cur, seg) ? (cur as Record<PropertyKey, unknown>)[seg] : undefined;
+  }
+  return cur;
+}
+
+function segments(path: readonly PropertyKey[]): PathSegment[] {
+  return path.map((p) => (typeof p === 'number' ? p : String(p)));
+}
+
+const fmtNum = (n: unknown): string => (typeof n === 'bigint' ? n.toString() : String(n));
+
+/** The rule text for one zod issue; `input` is the validated document, used to say what was found. */
+function ruleFor(iss: z.core.$ZodIssue, input: unknown): string {
+  const found = valueAt(input, iss.path);
+  switch (iss.code) {
+    case 'invalid_type': {
+      if (found === undefined) return 'required field is missing';
+      if (iss.expected === 'int' && typeof found === 'number' && Number.isFinite(found)) return `must be an integer, got ${found}`;
+      if (typeof found === 'number' && !Number.isFinite(found) && (iss.expected === 'number' || iss.expected === 'int')) {
+        return `must be a finite number, got ${String(found)}`;
+      }
+      return `expected ${EXPECTED[iss.expected] ?? iss.expected}, got ${describeValue(found)}`;
+    }
+    case 'too_small': {
+      if (iss.origin === 'array') return `must have at least ${fmtNum(iss.minimum)} item(s)`;
+      if (iss.origin === 'string') return 'must not be empty';
+      return `must be ${iss.inclusive ? '≥' : '>'} ${fmtNum(iss.minimum)}, got ${describeValue(found)}`;
+    }
+    case 'too_big': {
+      if (iss.origin === 'array') return `must have at most ${fmtNum(iss.maximum)} item(s)`;
+      if (iss.origin === 'string') return `must be at most ${fmtNum(iss.maximum)} characters`;
+      return `must be ${iss.inclusive ? '≤' : '<'} ${fmtNum(iss.maximum)}, got ${describeValue(found)}`;
+    }
+    case 'invalid_value': {
+      const allowed = iss.values.map((v) => String(v)).join(', ');
+      if (found === undefined) return `required field is missing (one of: ${allowed})`;
+      return `must be one of: ${allowed} (got ${describeValue(found)})`;
+    }
+    case 'invalid_union': {
+      const u = iss as z.core.$ZodIssueInvalidUnion & { discriminator?: string; options?: unknown[] };
+      if (u.options !== undefined) {
+        const allowed = u.options.map((v) => String(v)).join(', ');
+        if (found === undefined) return `required field is missing (one of: ${allowed})`;
+        return `must be one of: ${allowed} (got ${describeValue(found)})`;
+      }
+      return iss.message;
+    }
+    case 'unrecognized_keys':
+    case 'custom':
+    default:
+      return iss.message;
+  }
+}
+
+/**
+ * Converts the most useful issue of a failed parse into a ScenarioError: unknown
+ * fields first (a misspelt key usually also makes a required one "missing"),
+ * otherwise the first issue in document order.
+ * @param base path of the validated value inside `file` (e.g. [] for the whole scenario).
+ * @param input the value that was validated.
+ */
+export function issueToError(file: string, base: readonly PathSegment[], issues: readonly z.core.$ZodIssue[], input: unknown): ScenarioError {
+  const iss = issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0];
+  if (iss === undefined) return new ScenarioError(file, formatPath(base), 'invalid value');
+  let path = [...base, ...segments(iss.path)];
+  if (iss.code === 'unrecognized_keys' && iss.keys[0] !== undefined) path = [...path, iss.keys[0]];
+  return new ScenarioError(file, formatPath(path), ruleFor(iss, input));
+}
+
+/**
+ * Parses `input` with `schema`, throwing a ScenarioError (paths under `base`) when it does not fit.
+ */
+export function parseWith<T extends z.ZodType>(schema: T, input: unknown, file: string, base: readonly PathSegment[]): z.output<T> {
+  const r = schema.safeParse(input);
+  if (r.success) return r.data;
+  throw issueToError(file, base, r.error.issues, input);
+}

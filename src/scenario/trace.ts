@@ -1,0 +1,170 @@
+/**
+ * Request-trace files for trace-replay clients.
+ *
+ * - `simple`: one arrival time (seconds from the start) per line, an optional
+ *   second column with the request's service time (seconds), an optional header
+ *   line `arrival[,duration]`, `#` comments and blank lines. Columns are separated
+ *   by a comma or whitespace.
+ * - `azure2021`: the Azure Functions 2021 invocation trace CSV, header
+ *   `app,func,end_timestamp,duration` (seconds); each row is one invocation that
+ *   arrived at end_timestamp − duration.
+ *
+ * Errors point at `line N, column <name>` of the trace file.
+ */
+import { ScenarioError } from './errors.js';
+
+/** Arrivals (seconds, unsorted, as read) and optional per-request durations. */
+export interface RawTrace {
+  arrivals: number[];
+  durations: number[] | undefined;
+}
+
+export interface TraceData {
+  /** Sorted arrival times, seconds from the start of the run. */
+  arrivals: Float64Array;
+  /** Per-request service times in arrival order, or undefined to use the revision's app model. */
+  durations: Float64Array | undefined;
+}
+
+export type TraceFormat = 'simple' | 'azure2021';
+
+const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+function parseNumber(text: string): number | undefined {
+  if (!NUMBER.test(text)) return undefined;
+  const n = Number(text);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/**
+ * Parses a `simple` trace.
+ * @throws ScenarioError at `line N[, column arrival|duration]` of `file`.
+ */
+export function parseSimpleTrace(text: string, file: string): RawTrace {
+  const arrivals: number[] = [];
+  const durations: number[] = [];
+  let withDurations: { value: boolean; line: number } | undefined;
+  let sawData = false;
+  const lines = text.split(/\r?\n/);
+  for (let li = 0; li < lines.length; li++) {
+    const lineNo = li + 1;
+    let line = lines[li]!;
+    const hash = line.indexOf('#');
+    if (hash >= 0) line = line.slice(0, hash);
+    line = line.trim();
+    if (line === '') continue;
+    const cols = line.split(/\s*,\s*|\s+/);
+    if (!sawData && cols.length <= 2 && /^arrival$/i.test(cols[0]!) && (cols.length === 1 || /^duration$/i.test(cols[1]!))) {
+      sawData = true; // a header only counts before the first data line
+      continue;
+    }
+    sawData = true;
+    if (cols.length > 2) {
+      throw new ScenarioError(file, `line ${lineNo}`, `expected 1 or 2 columns (arrival[,duration]), got ${cols.length}`);
+    }
+    const a = parseNumber(cols[0]!);
+    if (a === undefined) throw new ScenarioError(file, `line ${lineNo}, column arrival`, `not a number: ${JSON.stringify(cols[0])}`);
+    if (a < 0) throw new ScenarioError(file, `line ${lineNo}, column arrival`, `must not be negative, got ${a}`);
+    const has = cols.length === 2;
+    if (withDurations === undefined) withDurations = { value: has, line: lineNo };
+    else if (withDurations.value !== has) {
+      throw new ScenarioError(
+        file,
+        `line ${lineNo}, column duration`,
+        has
+          ? `unexpected duration: line ${withDurations.line} has none (give a duration on every line or on none)`
+          : `missing duration: line ${withDurations.line} has one (give a duration on every line or on none)`,
+      );
+    }
+    arrivals.push(a);
+    if (has) {
+      const d = parseNumber(cols[1]!);
+      if (d === undefined) throw new ScenarioError(file, `line ${lineNo}, column duration`, `not a number: ${JSON.stringify(cols[1])}`);
+      if (d < 0) throw new ScenarioError(file, `line ${lineNo}, column duration`, `must not be negative, got ${d}`);
+      durations.push(d);
+    }
+  }
+  return { arrivals, durations: withDurations?.value === true ? durations : undefined };
+}
+
+/** The columns an Azure Functions 2021 invocation trace must have. */
+export const AZURE2021_COLUMNS = ['app', 'func', 'end_timestamp', 'duration'] as const;
+
+/**
+ * Parses an Azure Functions 2021 invocation trace, keeping the rows whose app
+ * and func match the filters (when given). Arrival = end_timestamp − duration.
+ * @throws ScenarioError at `line N[, column <name>]` of `file`.
+ */
+export function parseAzure2021Trace(text: string, file: string, filter: { app?: string | undefined; func?: string | undefined } = {}): RawTrace {
+  const arrivals: number[] = [];
+  const durations: number[] = [];
+  const lines = text.split(/\r?\n/);
+  let header: string[] | undefined;
+  let idx: Record<(typeof AZURE2021_COLUMNS)[number], number> | undefined;
+  for (let li = 0; li < lines.length; li++) {
+    const lineNo = li + 1;
+    const line = lines[li]!.trim();
+    if (line === '') continue;
+    const cols = line.split(',').map((c) => c.trim());
+    if (header === undefined || idx === undefined) {
+      header = cols;
+      const find = (name: string): number => cols.indexOf(name);
+      const missing = AZURE2021_COLUMNS.filter((c) => find(c) < 0);
+      if (missing.length > 0) {
+        throw new ScenarioError(
+          file,
+          `line ${lineNo}`,
+          `expected the header ${AZURE2021_COLUMNS.join(',')} (missing ${missing.join(', ')}), got ${JSON.stringify(line)}`,
+        );
+      }
+      idx = { app: find('app'), func: find('func'), end_timestamp: find('end_timestamp'), duration: find('duration') };
+      continue;
+    }
+    if (cols.length !== header.length) {
+      throw new ScenarioError(file, `line ${lineNo}`, `expected ${header.length} columns (${header.join(',')}), got ${cols.length}`);
+    }
+    if (filter.app !== undefined && cols[idx.app] !== filter.app) continue;
+    if (filter.func !== undefined && cols[idx.func] !== filter.func) continue;
+    const end = parseNumber(cols[idx.end_timestamp]!);
+    if (end === undefined) {
+      throw new ScenarioError(file, `line ${lineNo}, column end_timestamp`, `not a number: ${JSON.stringify(cols[idx.end_timestamp])}`);
+    }
+    const d = parseNumber(cols[idx.duration]!);
+    if (d === undefined) throw new ScenarioError(file, `line ${lineNo}, column duration`, `not a number: ${JSON.stringify(cols[idx.duration])}`);
+    if (d < 0) throw new ScenarioError(file, `line ${lineNo}, column duration`, `must not be negative, got ${d}`);
+    arrivals.push(end - d);
+    durations.push(d);
+  }
+  if (header === undefined) throw new ScenarioError(file, 'line 1', `expected the header ${AZURE2021_COLUMNS.join(',')}, got an empty file`);
+  return { arrivals, durations };
+}
+
+export interface TraceShaping {
+  format: TraceFormat;
+  /** Multiplies the gaps between arrivals (2 = half the rate). */
+  timeScale: number;
+  /** simple: added to every arrival; azure2021: where the first kept arrival lands. Seconds. */
+  offsetSeconds: number;
+  /** Keep per-request durations (when the trace has them). */
+  useDurations: boolean;
+}
+
+/**
+ * Sorts the arrivals (durations follow their requests) and places them on the
+ * run's clock: simple traces as `offset + t × timeScale`, Azure traces shifted
+ * so the first arrival is at `offset`, gaps multiplied by `timeScale`.
+ */
+export function shapeTrace(raw: RawTrace, opts: TraceShaping): TraceData {
+  const n = raw.arrivals.length;
+  const order = Array.from({ length: n }, (_, i) => i);
+  order.sort((x, y) => raw.arrivals[x]! - raw.arrivals[y]! || x - y);
+  const origin = opts.format === 'azure2021' && n > 0 ? raw.arrivals[order[0]!]! : 0;
+  const arrivals = new Float64Array(n);
+  const keepDurations = opts.useDurations && raw.durations !== undefined;
+  const durations = keepDurations ? new Float64Array(n) : undefined;
+  order.forEach((src, k) => {
+    arrivals[k] = opts.offsetSeconds + (raw.arrivals[src]! - origin) * opts.timeScale;
+    if (durations !== undefined) durations[k] = raw.durations![src]!;
+  });
+  return { arrivals, durations };
+}

@@ -1,0 +1,368 @@
+import { describe, expect, it } from 'vitest';
+import { formatError, ScenarioError } from '../../src/scenario/errors.js';
+import { loadScenario, scenarioFromValue } from '../../src/scenario/load.js';
+import { catchScenarioError, fixture } from './helpers.js';
+
+const BASE = fixture('base.yaml');
+const RT = fixture('roundtrip.yaml');
+const ANN = 'services[0].manifest.spec.template.metadata.annotations';
+
+interface Case {
+  what: string;
+  file?: string;
+  sets: string[];
+  /** Expected error: the file at fault (default: the scenario), its path and rule. */
+  errFile?: string;
+  path: string;
+  rule: string;
+}
+
+const cases: Case[] = [
+  // Unknown fields and wrong types.
+  {
+    what: 'unknown top-level field',
+    sets: ['sed=1'],
+    path: 'sed',
+    rule: 'unknown field (known fields: name, description, seed, duration, trace, configMaps, cluster, defaults, services, clients)',
+  },
+  { what: 'unknown field in a client', sets: ['clients[0].open.rsp=5'], path: 'clients[0].open.rsp', rule: 'unknown field (known fields: process, rps, rate)' },
+  {
+    what: 'unknown field in a distribution',
+    sets: ['services[0].app.serviceTime={dist: uniform, min: 0, mx: 1}'],
+    path: 'services[0].app.serviceTime.mx',
+    rule: 'unknown field (known fields: dist, min, max)',
+  },
+  {
+    what: 'unknown ConfigMap',
+    sets: ['configMaps.config-logging.x=1'],
+    path: 'configMaps.config-logging',
+    rule: 'unknown ConfigMap (knsim reads config-autoscaler, config-deployment, config-defaults, config-network)',
+  },
+  { what: 'wrong type (string for a number)', sets: ['clients[0].open.rps="5"'], path: 'clients[0].open.rps', rule: 'expected a number, got the string "5"' },
+  { what: 'wrong type (seed)', sets: ['seed=abc'], path: 'seed', rule: 'expected a number, got the string "abc"' },
+  { what: 'non-integer seed', sets: ['seed=1.5'], path: 'seed', rule: 'must be an integer, got 1.5' },
+  { what: 'negative initialPods', sets: ['services[0].initialPods=-1'], path: 'services[0].initialPods', rule: 'must be ≥ 0, got the number -1' },
+  { what: 'no services', sets: ['services=[]'], path: 'services', rule: 'must have at least 1 item(s)' },
+  { what: 'wrong type (manifest)', sets: ['services[0].manifest=[]'], path: 'services[0].manifest', rule: 'expected a mapping, got a list' },
+  {
+    what: 'bad duration',
+    sets: ['duration=10 minutes'],
+    path: 'duration',
+    rule: 'invalid duration "10 minutes": unknown unit " minutes" (use ns, us, ms, s, m or h)',
+  },
+  { what: 'zero duration', sets: ['duration=0s'], path: 'duration', rule: 'must be greater than 0' },
+  {
+    what: 'unknown distribution',
+    sets: ['services[0].app.serviceTime={dist: gamma, shape: 2}'],
+    path: 'services[0].app.serviceTime.dist',
+    rule: 'must be one of: constant, exponential, uniform, lognormal, empirical (got the string "gamma")',
+  },
+  {
+    what: 'lognormal p99 below the median',
+    sets: ['services[0].app.serviceTime={dist: lognormal, median: 1s, p99: 500ms}'],
+    path: 'services[0].app.serviceTime.p99',
+    rule: 'p99 (0.5s) must not be less than median (1s)',
+  },
+  {
+    what: 'unknown rate shape',
+    sets: ['clients[0].open={rate: {shape: square, rps: 1}}'],
+    path: 'clients[0].open.rate.shape',
+    rule: 'must be one of: constant, step, ramp, spike, sine, diurnal (got the string "square")',
+  },
+  {
+    what: 'trace mode',
+    sets: ['trace=sample=0'],
+    path: 'trace',
+    rule: 'sample rate must be a fraction in (0, 1], got "0"',
+  },
+  {
+    what: 'scenario name',
+    sets: ['name=My_Scenario'],
+    path: 'name',
+    rule: "must be a DNS-1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters), got \"My_Scenario\"",
+  },
+
+  // Knative: annotations, ConfigMaps, manifests.
+  { what: 'invalid annotation: target "0"', sets: [`${ANN}["autoscaling.knative.dev/target"]="0"`], path: `${ANN}["autoscaling.knative.dev/target"]`, rule: 'target should be at least 0.01' },
+  {
+    what: 'invalid annotation: window out of range',
+    sets: [`${ANN}["autoscaling.knative.dev/window"]=2s`],
+    path: `${ANN}["autoscaling.knative.dev/window"]`,
+    rule: 'must be in [6s, 3600s]',
+  },
+  {
+    what: 'HPA class',
+    sets: [`${ANN}["autoscaling.knative.dev/class"]=hpa.autoscaling.knative.dev`],
+    path: `${ANN}["autoscaling.knative.dev/class"]`,
+    rule: 'class "hpa.autoscaling.knative.dev" is not simulated: knsim simulates the KPA only (kpa.autoscaling.knative.dev)',
+  },
+  {
+    what: 'annotation value null',
+    sets: [`${ANN}["autoscaling.knative.dev/target"]=null`],
+    path: `${ANN}["autoscaling.knative.dev/target"]`,
+    rule: 'annotation values must be strings, got null',
+  },
+  {
+    what: 'config-autoscaler key',
+    sets: ['configMaps.config-autoscaler["stable-window"]=5s'],
+    path: 'configMaps.config-autoscaler["stable-window"]',
+    rule: 'must be in the [6s, 3600s] range',
+  },
+  {
+    what: 'config-autoscaler HPA default class',
+    sets: ['configMaps.config-autoscaler["pod-autoscaler-class"]=hpa.autoscaling.knative.dev'],
+    path: 'configMaps.config-autoscaler["pod-autoscaler-class"]',
+    rule: 'class "hpa.autoscaling.knative.dev" is not simulated: knsim simulates the KPA only (kpa.autoscaling.knative.dev)',
+  },
+  {
+    what: 'config-defaults container-concurrency above the limit',
+    sets: ['configMaps.config-defaults.container-concurrency=2000'],
+    path: 'configMaps.config-defaults["container-concurrency"]',
+    rule: 'expected 0 <= 2000 <= 1000',
+  },
+  {
+    what: 'config-deployment progress-deadline precision',
+    sets: ['configMaps.config-deployment.progress-deadline=1500ms'],
+    path: 'configMaps.config-deployment["progress-deadline"]',
+    rule: 'progress-deadline must be rounded to a whole second, was 1500ms',
+  },
+  {
+    what: 'config-network rollout-duration',
+    sets: ['configMaps.config-network.rollout-duration=2m'],
+    path: 'configMaps.config-network["rollout-duration"]',
+    rule: 'failed to parse "rollout-duration": invalid syntax "2m"',
+  },
+  {
+    what: 'apiVersion',
+    sets: ['services[0].manifest.apiVersion=apps/v1'],
+    path: 'services[0].manifest.apiVersion',
+    rule: 'must be serving.knative.dev/v1 (a Knative Service), got "apps/v1"',
+  },
+  { what: 'kind', sets: ['services[0].manifest.kind=Deployment'], path: 'services[0].manifest.kind', rule: 'must be Service, got "Deployment"' },
+  { what: 'missing metadata.name', sets: ['services[0].manifest.metadata={}'], path: 'services[0].manifest.metadata.name', rule: 'required field is missing' },
+  {
+    what: 'containerConcurrency above the limit',
+    sets: ['services[0].manifest.spec.template.spec.containerConcurrency=1001'],
+    path: 'services[0].manifest.spec.template.spec.containerConcurrency',
+    rule: 'expected 0 <= 1001 <= 1000 (container-concurrency-max-limit)',
+  },
+  {
+    what: 'timeoutSeconds above max-revision-timeout-seconds',
+    sets: ['services[0].manifest.spec.template.spec.timeoutSeconds=601'],
+    path: 'services[0].manifest.spec.template.spec.timeoutSeconds',
+    rule: 'expected 1 <= 601 <= 600 (max-revision-timeout-seconds)',
+  },
+  {
+    what: 'BYO revision name without the Service prefix',
+    sets: ['services[0].manifest.spec.template.metadata.name=v2'],
+    path: 'services[0].manifest.spec.template.metadata.name',
+    rule: '"v2" must have prefix "hello-"',
+  },
+  {
+    what: 'rollout-duration annotation',
+    sets: ['services[0].manifest.metadata.annotations["serving.knative.dev/rollout-duration"]=-5s'],
+    path: 'services[0].manifest.metadata.annotations["serving.knative.dev/rollout-duration"]',
+    rule: 'rollout-duration=-5s must be positive',
+  },
+
+  // Traffic.
+  {
+    what: 'traffic summing to 99',
+    sets: ['services[0].manifest.spec.traffic=[{latestRevision: true, percent: 99}]'],
+    path: 'services[0].manifest.spec.traffic',
+    rule: 'Traffic targets sum to 99, want 100',
+  },
+  {
+    what: 'duplicate tag',
+    sets: ['services[0].manifest.spec.traffic=[{latestRevision: true, percent: 100, tag: a}, {revisionName: hello-00001, percent: 0, tag: a}]'],
+    path: 'services[0].manifest.spec.traffic[1].tag',
+    rule: 'Multiple definitions for "a"',
+  },
+  {
+    what: 'traffic in an update summing to 101',
+    sets: ['services[0].updates=[{at: 1m, traffic: [{latestRevision: true, percent: 100}, {revisionName: hello-00001, percent: 1}]}]'],
+    path: 'services[0].updates[0].traffic',
+    rule: 'Traffic targets sum to 101, want 100',
+  },
+  {
+    what: 'traffic to a revision not created yet',
+    sets: ['services[0].manifest.spec.traffic=[{revisionName: hello-00002, percent: 100}]'],
+    path: 'services[0].manifest.spec.traffic[0].revisionName',
+    rule: 'revision "hello-00002" referenced in traffic not found at 0s (revisions by then: hello-00001)',
+  },
+  {
+    what: 'configurationName inside a Service',
+    sets: ['services[0].manifest.spec.traffic=[{configurationName: hello, percent: 100}]'],
+    path: 'services[0].manifest.spec.traffic[0].configurationName',
+    rule: 'must not set the field(s)',
+  },
+
+  // Updates.
+  {
+    what: 'updates out of order',
+    sets: ['services[0].updates=[{at: 2m, traffic: []}, {at: 1m, traffic: []}]'],
+    path: 'services[0].updates[1].at',
+    rule: 'updates must be in strictly increasing order of at (previous at 120s)',
+  },
+  {
+    what: 'update app without a template',
+    sets: ['services[0].updates=[{at: 1m, app: {serviceTime: 1s}}]'],
+    path: 'services[0].updates[0].app',
+    rule: 'this update has no template, so it creates no revision for app to apply to',
+  },
+  {
+    what: 'a reused BYO revision name',
+    sets: ['services[0].manifest.spec.template.metadata.name=hello-v1', 'services[0].updates=[{at: 1m, template: {metadata: {name: hello-v1}, spec: {containerConcurrency: 2}}}]'],
+    path: 'services[0].updates[0].template.metadata.name',
+    rule: 'a changed template needs a new revision name: revision "hello-v1" already exists (created by services[0].manifest.spec.template)',
+  },
+  {
+    what: 'revisionApps naming an unknown revision',
+    sets: ['services[0].revisionApps.hello-00009.serviceTime=1s'],
+    path: 'services[0].revisionApps.hello-00009',
+    rule: 'no revision named "hello-00009" (the scenario creates: hello-00001)',
+  },
+
+  // Clients.
+  { what: 'client for an unknown Service', sets: ['clients[0].service=nope'], path: 'clients[0].service', rule: 'no Service named "nope" (services: hello)' },
+  {
+    what: 'client tag not in any traffic block',
+    sets: ['clients[0].tag=canary'],
+    path: 'clients[0].tag',
+    rule: 'tag "canary" is not defined in any traffic block of Service "hello" (tags: none)',
+  },
+  { what: 'duplicate client name', sets: ['clients[1]={name: load, service: hello, open: {rps: 1}}'], path: 'clients[1].name', rule: 'duplicate client name "load" (also clients[0])' },
+  { what: 'no load kind', sets: ['clients[0]={name: c, service: hello}'], path: 'clients[0]', rule: 'exactly one of open, closed, trace is required' },
+  { what: 'two load kinds', sets: ['clients[0].closed.users=2'], path: 'clients[0].closed', rule: 'only one of open, closed, trace may be set (got open, closed)' },
+  { what: 'open without rps or rate', sets: ['clients[0].open={process: uniform}'], path: 'clients[0].open', rule: 'exactly one of rps, rate is required' },
+  { what: 'end before start', sets: ['clients[0].start=2m', 'clients[0].end=1m'], path: 'clients[0].end', rule: 'must be after start (120s), got 60s' },
+  {
+    what: 'step rate out of order',
+    sets: ['clients[0].open={rate: {shape: step, steps: [{at: 10s, rps: 1}, {at: 5s, rps: 2}]}}'],
+    path: 'clients[0].open.rate.steps[1].at',
+    rule: 'steps must be in strictly increasing order of at',
+  },
+  {
+    what: 'trace filter with the simple format',
+    sets: ['clients[0]={name: c, service: hello, trace: {file: traces/simple.csv, app: x}}'],
+    path: 'clients[0].trace.app',
+    rule: 'only allowed with format azure2021',
+  },
+
+  // Files.
+  {
+    what: 'unreadable manifestFile',
+    sets: ['services[0]={manifestFile: manifests/missing.yaml}'],
+    path: 'services[0].manifestFile',
+    rule: `cannot read "${fixture('manifests/missing.yaml')}": no such file or directory`,
+  },
+  {
+    what: 'a manifest file without a Service',
+    sets: ['services[0]={manifestFile: manifests/no-service.yaml}'],
+    path: 'services[0].manifestFile',
+    rule: `no document with kind: Service in ${fixture('manifests/no-service.yaml')}`,
+  },
+  {
+    what: 'several Services in a manifest file',
+    sets: ['services[0]={manifestFile: manifests/multi.yaml}'],
+    path: 'services[0].manifestFile',
+    rule: `${fixture('manifests/multi.yaml')} holds several Services (alpha, beta); pick one with manifestName`,
+  },
+  {
+    what: 'an error inside a manifest file points into that file',
+    sets: ['services[0]={manifestFile: manifests/bad-cc.yaml}', 'clients[0].service=bad'],
+    errFile: fixture('manifests/bad-cc.yaml'),
+    path: 'spec.template.spec.containerConcurrency',
+    rule: 'expected 0 <= -1 <= 1000 (container-concurrency-max-limit)',
+  },
+  {
+    what: 'unreadable trace file',
+    sets: ['clients[0]={name: c, service: hello, trace: {file: traces/missing.csv}}'],
+    path: 'clients[0].trace.file',
+    rule: `cannot read "${fixture('traces/missing.csv')}": no such file or directory`,
+  },
+  {
+    what: 'bad line in a simple trace',
+    sets: ['clients[0]={name: c, service: hello, trace: {file: traces/bad-simple.csv}}'],
+    errFile: fixture('traces/bad-simple.csv'),
+    path: 'line 4, column duration',
+    rule: 'not a number: "abc"',
+  },
+  {
+    what: 'bad line in an azure2021 trace',
+    sets: ['clients[0]={name: c, service: hello, trace: {file: traces/bad-azure.csv, format: azure2021}}'],
+    errFile: fixture('traces/bad-azure.csv'),
+    path: 'line 4, column end_timestamp',
+    rule: 'not a number: "10x.5"',
+  },
+  {
+    what: 'azure filter matching nothing',
+    sets: ['clients[0]={name: c, service: hello, trace: {file: traces/azure-small.csv, format: azure2021, func: nope}}'],
+    path: 'clients[0].trace.func',
+    rule: `no invocations in ${fixture('traces/azure-small.csv')} match the app/func filter`,
+  },
+
+  // --set syntax.
+  { what: '--set without "="', sets: ['seed'], path: '--set seed', rule: 'expected path=value' },
+  { what: '--set with an unclosed bracket', sets: ['clients[0.open=1'], path: '--set clients[0.open=1', rule: 'expected "]" at position 10' },
+  { what: '--set with an empty segment', sets: ['a..b=1'], path: '--set a..b=1', rule: 'unexpected "." at position 3 (quote keys with other characters: ["a.b/c"])' },
+  { what: '--set with an unterminated quote', sets: ['x["a=1'], path: '--set x["a=1', rule: 'unterminated quoted key starting at position 3' },
+  {
+    what: '--set indexing a mapping',
+    sets: ['clients[0].open[0]=1'],
+    path: '--set clients[0].open[0]=1',
+    rule: 'cannot index clients[0].open with [0]: it is a mapping, not a list',
+  },
+  { what: '--set with a bad value', sets: ['seed=[1'], path: '--set seed=[1', rule: 'invalid value: Flow sequence must end with a ]' },
+];
+
+describe('ScenarioError: path and rule for each class of bad input', () => {
+  it.each(cases)('$what', (c) => {
+    const file = c.file ?? BASE;
+    const err = catchScenarioError(() => loadScenario(file, { sets: c.sets }));
+    const errFile = c.errFile ?? file;
+    expect({ file: err.file, path: err.path, rule: err.rule }).toEqual({ file: errFile, path: c.path, rule: c.rule });
+    expect(err.message).toBe(`${errFile}: ${c.path}: ${c.rule}`);
+    expect(err.message).not.toContain('\n');
+    expect(formatError(err)).toBe(err.message);
+  });
+});
+
+describe('errors outside a field', () => {
+  it.each([
+    { file: fixture('invalid/bad-yaml.yaml'), path: 'line 5, column 1', rule: 'invalid YAML: Flow map in block collection must be sufficiently indented and end with a }' },
+    { file: fixture('invalid/dup-key.yaml'), path: 'line 3, column 1', rule: 'invalid YAML: Map keys must be unique' },
+    { file: fixture('no-such-scenario.yaml'), path: '', rule: 'cannot read the scenario file: no such file or directory' },
+  ])('$file', ({ file, path, rule }) => {
+    const err = catchScenarioError(() => loadScenario(file));
+    expect([err.path, err.rule]).toEqual([path, rule]);
+    expect(err.message).toBe(path === '' ? `${file}: ${rule}` : `${file}: ${path}: ${rule}`);
+  });
+
+  it('a required field missing from a scenario value', () => {
+    const err = catchScenarioError(() => scenarioFromValue({ name: 'x', services: [], clients: [] }, 'virtual.yaml'));
+    expect(err.message).toBe('virtual.yaml: duration: required field is missing');
+  });
+
+  it('prefers "unknown field" over the "missing" error a misspelt key causes', () => {
+    const err = catchScenarioError(() => scenarioFromValue({ name: 'x', durration: '1m', services: [], clients: [] }, 'virtual.yaml'));
+    expect(err.path).toBe('durration');
+    expect(err.rule.startsWith('unknown field')).toBe(true);
+  });
+
+  it('a scenario that is not a mapping', () => {
+    const err = catchScenarioError(() => scenarioFromValue([1, 2], 'virtual.yaml'));
+    expect(err.message).toBe('virtual.yaml: expected a mapping, got a list');
+  });
+
+  it('formatError ignores other errors', () => {
+    expect(formatError(new Error('boom'))).toBeUndefined();
+    expect(formatError('boom')).toBeUndefined();
+    expect(formatError(new ScenarioError('f.yaml', 'a.b', 'broken\nrule'))).toBe('f.yaml: a.b: broken rule');
+  });
+
+  it('the round-trip fixture is valid, so the table above breaks only what it sets', () => {
+    expect(() => loadScenario(BASE)).not.toThrow();
+    expect(() => loadScenario(RT)).not.toThrow();
+  });
+});

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { parseAzure2021Trace, parseSimpleTrace, shapeTrace } from '../../src/scenario/trace.js';
+import { catchScenarioError } from './helpers.js';
+
+describe('parseSimpleTrace', () => {
+  it.each([
+    { what: 'arrivals only', text: '1\n2.5\n0.5\n', arrivals: [1, 2.5, 0.5], durations: undefined },
+    { what: 'header, comments, blanks, durations', text: '# c\narrival,duration\n\n1,0.1 # x\n2 , 0.2\n', arrivals: [1, 2], durations: [0.1, 0.2] },
+    { what: 'whitespace separated', text: 'arrival duration\n1 0.5\n3\t0.25\n', arrivals: [1, 3], durations: [0.5, 0.25] },
+    { what: 'CRLF and exponents', text: 'arrival\r\n1e1\r\n.5\r\n', arrivals: [10, 0.5], durations: undefined },
+    { what: 'empty', text: '# nothing\n', arrivals: [], durations: undefined },
+  ])('$what', ({ text, arrivals, durations }) => {
+    expect(parseSimpleTrace(text, 't.csv')).toEqual({ arrivals, durations });
+  });
+
+  it.each([
+    { text: 'x\n', path: 'line 1, column arrival', rule: 'not a number: "x"' },
+    { text: '1\n-2\n', path: 'line 2, column arrival', rule: 'must not be negative, got -2' },
+    { text: '1,2,3\n', path: 'line 1', rule: 'expected 1 or 2 columns (arrival[,duration]), got 3' },
+    { text: '1,0.1\n2\n', path: 'line 2, column duration', rule: 'missing duration: line 1 has one (give a duration on every line or on none)' },
+    { text: '1\n\n2,0.1\n', path: 'line 3, column duration', rule: 'unexpected duration: line 1 has none (give a duration on every line or on none)' },
+    { text: '1,-0.1\n', path: 'line 1, column duration', rule: 'must not be negative, got -0.1' },
+    { text: '1\narrival\n', path: 'line 2, column arrival', rule: 'not a number: "arrival"' },
+    { text: 'NaN\n', path: 'line 1, column arrival', rule: 'not a number: "NaN"' },
+  ])('rejects $text', ({ text, path, rule }) => {
+    const err = catchScenarioError(() => parseSimpleTrace(text, 't.csv'));
+    expect(err.message).toBe(`t.csv: ${path}: ${rule}`);
+  });
+});
+
+describe('parseAzure2021Trace', () => {
+  const csv = 'app,func,end_timestamp,duration\na,f,10.5,0.5\nb,g,11,2\na,h,12,1\n';
+
+  it.each([
+    { what: 'all rows', filter: {}, arrivals: [10, 9, 11], durations: [0.5, 2, 1] },
+    { what: 'app filter', filter: { app: 'a' }, arrivals: [10, 11], durations: [0.5, 1] },
+    { what: 'app and func filter', filter: { app: 'a', func: 'h' }, arrivals: [11], durations: [1] },
+    { what: 'nothing matches', filter: { func: 'zzz' }, arrivals: [], durations: [] },
+  ])('$what', ({ filter, arrivals, durations }) => {
+    expect(parseAzure2021Trace(csv, 'az.csv', filter)).toEqual({ arrivals, durations });
+  });
+
+  it('accepts the columns in another order, plus extra ones', () => {
+    expect(parseAzure2021Trace('duration,end_timestamp,func,app,extra\n1,5,f,a,z\n', 'az.csv')).toEqual({ arrivals: [4], durations: [1] });
+  });
+
+  it.each([
+    { text: 'app,func,end,duration\n', path: 'line 1', rule: 'expected the header app,func,end_timestamp,duration (missing end_timestamp), got "app,func,end,duration"' },
+    { text: '', path: 'line 1', rule: 'expected the header app,func,end_timestamp,duration, got an empty file' },
+    { text: 'app,func,end_timestamp,duration\na,f,1\n', path: 'line 2', rule: 'expected 4 columns (app,func,end_timestamp,duration), got 3' },
+    { text: 'app,func,end_timestamp,duration\na,f,1,x\n', path: 'line 2, column duration', rule: 'not a number: "x"' },
+    { text: 'app,func,end_timestamp,duration\na,f,1,1\na,f,,1\n', path: 'line 3, column end_timestamp', rule: 'not a number: ""' },
+    { text: 'app,func,end_timestamp,duration\na,f,1,-1\n', path: 'line 2, column duration', rule: 'must not be negative, got -1' },
+  ])('rejects line errors: $path', ({ text, path, rule }) => {
+    const err = catchScenarioError(() => parseAzure2021Trace(text, 'az.csv'));
+    expect(err.message).toBe(`az.csv: ${path}: ${rule}`);
+  });
+});
+
+describe('shapeTrace', () => {
+  const raw = { arrivals: [3, 1, 2, 1], durations: [0.3, 0.1, 0.2, 0.15] };
+
+  it.each([
+    {
+      what: 'simple: offset + t × timeScale, sorted, durations follow their requests',
+      opts: { format: 'simple' as const, timeScale: 2, offsetSeconds: 10, useDurations: true },
+      arrivals: [12, 12, 14, 16],
+      durations: [0.1, 0.15, 0.2, 0.3],
+    },
+    {
+      what: 'azure2021: first arrival moved to offset',
+      opts: { format: 'azure2021' as const, timeScale: 0.5, offsetSeconds: 5, useDurations: true },
+      arrivals: [5, 5, 5.5, 6],
+      durations: [0.1, 0.15, 0.2, 0.3],
+    },
+    {
+      what: 'useDurations false drops them',
+      opts: { format: 'simple' as const, timeScale: 1, offsetSeconds: 0, useDurations: false },
+      arrivals: [1, 1, 2, 3],
+      durations: undefined,
+    },
+  ])('$what', ({ opts, arrivals, durations }) => {
+    const t = shapeTrace(raw, opts);
+    expect(t.arrivals).toBeInstanceOf(Float64Array);
+    expect(Array.from(t.arrivals)).toEqual(arrivals);
+    expect(t.durations === undefined ? undefined : Array.from(t.durations)).toEqual(durations);
+  });
+});
