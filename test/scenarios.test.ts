@@ -1,0 +1,235 @@
+/**
+ * Every shipped scenario runs, and shows what its description says, in numbers.
+ * Expectations come from Knative's rules (targets, windows, bounds), not from past output.
+ */
+import { readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { World } from '../src/model/world.js';
+import { loadScenario } from '../src/scenario/load.js';
+import { MemoryRecorder } from './model/world-fixture.js';
+
+const dir = resolve(import.meta.dirname, '../scenarios');
+
+function runScenario(name: string, sets: string[] = []) {
+  const loaded = loadScenario(join(dir, `${name}.yaml`), { sets });
+  const rec = new MemoryRecorder();
+  const world = new World(loaded.world, rec);
+  world.run();
+  const reqs = rec.requests;
+  const ok = reqs.filter((r) => r.status === 200);
+  const byRev = (rev: string) => reqs.filter((r) => r.revision?.spec.name === rev);
+  const ready = (rev: string, t: number) => rec.samples.filter((s) => s.rev === rev && s.time <= t).at(-1)?.ready ?? 0;
+  const maxReady = (rev: string) => Math.max(0, ...rec.samples.filter((s) => s.rev === rev).map((s) => s.ready));
+  const zeroAt = (rev: string) => rec.pods.filter((p) => p.pod.revision.spec.name === rev && p.event === 'Terminating').map((p) => p.time);
+  const lastEnd = (rev: string) => Math.max(...byRev(rev).map((r) => r.end));
+  return { loaded, world, rec, reqs, ok, byRev, ready, maxReady, zeroAt, lastEnd };
+}
+
+it('every file in scenarios/ is covered by this test', () => {
+  const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, '')).sort();
+  expect(files).toEqual([...covered].sort());
+});
+
+const covered = new Set<string>();
+const scenario = (name: string, fn: () => void) => {
+  covered.add(name);
+  describe(name, fn);
+};
+
+scenario('quickstart', () => {
+  const r = runScenario('quickstart');
+  it('cold-starts through the activator, serves everything, and returns to zero 60–95 s after the load', () => {
+    expect(r.ok.length).toBe(r.reqs.length);
+    const cold = r.reqs.filter((q) => q.cold);
+    expect(cold.length).toBeGreaterThan(10);
+    expect(cold.every((q) => q.arrival < 15)).toBe(true);
+    // 30 rps × ~0.13 s mean ≈ 4 concurrent: one pod (target 70).
+    expect(r.maxReady('hello-00001')).toBe(1);
+    const zero = r.zeroAt('hello-00001');
+    expect(zero).toHaveLength(1);
+    expect(zero[0]! - r.lastEnd('hello-00001')).toBeGreaterThanOrEqual(60);
+    expect(zero[0]! - r.lastEnd('hello-00001')).toBeLessThanOrEqual(95);
+  });
+});
+
+scenario('hello-world', () => {
+  const r = runScenario('hello-world');
+  it('20 in-flight requests at target 0.7 per pod ask for ceil(20 / 0.7) = 29 pods, then scale to zero', () => {
+    expect(r.maxReady('hello-00001')).toBe(29);
+    const desired = Math.max(...r.rec.decisions.map((d) => d.desired));
+    expect(desired).toBeGreaterThanOrEqual(29);
+    expect(r.reqs.filter((q) => q.cold).length).toBeGreaterThanOrEqual(1);
+    expect(r.ok.length).toBe(r.reqs.length);
+    // Each user loops 1 s requests for 60 s: roughly 20 × 60 minus cold-start waits.
+    expect(r.reqs.length).toBeGreaterThan(1000);
+    expect(r.reqs.length).toBeLessThanOrEqual(1200);
+    expect(r.ready('hello-00001', 299)).toBe(0);
+    expect(r.rec.decisions.some((d) => d.inPanic)).toBe(true);
+  });
+});
+
+scenario('spike-from-zero', () => {
+  const r = runScenario('spike-from-zero');
+  it('buffers the spike at the activator, panics, and returns to zero after', () => {
+    const first = Math.min(...r.reqs.map((q) => q.arrival));
+    expect(first).toBeGreaterThanOrEqual(30);
+    const poke = r.rec.decisions.find((d) => d.poke)!;
+    expect(poke.time - first).toBeLessThan(0.01);
+    expect(r.reqs.filter((q) => q.cold).length).toBeGreaterThan(100);
+    expect(r.rec.decisions.some((d) => d.inPanic)).toBe(true);
+    // 200 rps × 0.2 s = 40 in flight needs ceil(40 / 7) = 6 pods; panic over-provisions beyond that.
+    expect(r.maxReady('spiky-00001')).toBeGreaterThanOrEqual(6);
+    expect(r.ready('spiky-00001', 299)).toBe(0);
+    expect(r.ok.length).toBe(r.reqs.length);
+  });
+});
+
+scenario('scale-to-zero-tail', () => {
+  it('retention 2 m: the last pod goes max(grace, retention) after the PA turned inactive', () => {
+    const r = runScenario('scale-to-zero-tail');
+    const inactive = r.lastEnd('tail-00001') + 60;
+    const zero = r.zeroAt('tail-00001')[0]!;
+    expect(zero - inactive).toBeGreaterThanOrEqual(120);
+    expect(zero - inactive).toBeLessThanOrEqual(130);
+  });
+  it('without retention the activator was already in the path, so zero comes a few seconds after inactive', () => {
+    const r = runScenario('scale-to-zero-tail', ['configMaps.config-autoscaler.scale-to-zero-pod-retention-period=0s']);
+    const zero = r.zeroAt('tail-00001')[0]!;
+    expect(zero - r.lastEnd('tail-00001')).toBeGreaterThanOrEqual(60);
+    expect(zero - r.lastEnd('tail-00001')).toBeLessThanOrEqual(70);
+  });
+});
+
+scenario('blue-green', () => {
+  const r = runScenario('blue-green');
+  it('moves all default traffic to green once it is ready; blue keeps its tag until 3 m, then scales to zero', () => {
+    const users = r.reqs.filter((q) => q.clientName === 'users');
+    expect(users.filter((q) => q.arrival < 119).every((q) => q.revision!.spec.name === 'hello-blue')).toBe(true);
+    expect(users.filter((q) => q.arrival > 125).every((q) => q.revision!.spec.name === 'hello-green')).toBe(true);
+    expect(r.reqs.filter((q) => q.clientName === 'blue-check').every((q) => q.revision!.spec.name === 'hello-blue')).toBe(true);
+    const zero = r.zeroAt('hello-blue').at(-1)!;
+    expect(zero - r.lastEnd('hello-blue')).toBeGreaterThanOrEqual(60);
+    expect(zero - r.lastEnd('hello-blue')).toBeLessThanOrEqual(95);
+    expect(r.ready('hello-green', 359)).toBeGreaterThanOrEqual(1);
+  });
+});
+
+scenario('canary', () => {
+  const r = runScenario('canary');
+  it('splits the default route 90/10 and sends the QA tag client only to the canary', () => {
+    const users = r.reqs.filter((q) => q.clientName === 'users' && q.arrival > 65);
+    const n = users.length;
+    const canary = users.filter((q) => q.revision!.spec.name === 'hello-00002').length;
+    expect(Math.abs(canary - 0.1 * n)).toBeLessThan(4 * Math.sqrt(n * 0.1 * 0.9));
+    expect(r.reqs.filter((q) => q.clientName === 'qa').every((q) => q.revision!.spec.name === 'hello-00002')).toBe(true);
+  });
+});
+
+scenario('rollout', () => {
+  const r = runScenario('rollout');
+  it('shifts traffic in steps over the rollout duration instead of at once', () => {
+    const shares = r.rec.traffics.filter((t) => t.service === 'hello').map((t) => ({ time: t.time, p: t.percents.get('hello-00002') ?? 0 }));
+    const start = shares.find((s) => s.p > 0)!;
+    expect(start.p).toBe(1);
+    const done = shares.find((s) => s.p === 100)!;
+    // rollout-duration 120 s: the last step lands about 120 s after the 1 % start.
+    expect(done.time - start.time).toBeGreaterThan(100);
+    expect(done.time - start.time).toBeLessThanOrEqual(125);
+    const steps = new Set(shares.filter((s) => s.time >= start.time && s.time <= done.time).map((s) => s.p));
+    expect(steps.size).toBeGreaterThan(3);
+    expect(r.ok.length).toBe(r.reqs.length);
+  });
+});
+
+scenario('rps-metric', () => {
+  const r = runScenario('rps-metric');
+  it('tracks the request rate: 400 rps at 50 × 70 % = 35 rps per pod needs ceil(400 / 35) = 12 pods', () => {
+    expect(r.rec.decisions.every((d) => d.revision.spec.autoscaling.metric === 'rps')).toBe(true);
+    const late = r.rec.decisions.filter((d) => d.time > 300 && d.valid);
+    const desired = late.map((d) => d.desired);
+    expect(Math.min(...desired)).toBeGreaterThanOrEqual(11);
+    expect(Math.max(...desired)).toBeLessThanOrEqual(13);
+  });
+});
+
+scenario('scale-bounds', () => {
+  const r = runScenario('scale-bounds');
+  it('starts with initial-scale 3 pods and never goes below min-scale 2', () => {
+    expect(r.world.services.get('bounded')!.revisions[0]!.spec.autoscaling.initialScale).toBe(3);
+    expect(r.rec.pods.filter((p) => p.event === 'Pending' && p.time === 0)).toHaveLength(3);
+    const after = r.rec.samples.filter((s) => s.time > 10);
+    expect(Math.min(...after.map((s) => s.ready))).toBe(2);
+    expect(r.ready('bounded-00001', 299)).toBe(2);
+  });
+});
+
+scenario('scale-down-delay', () => {
+  const r = runScenario('scale-down-delay');
+  it('holds the burst pod count between bursts, so later bursts find warm pods', () => {
+    const rev = r.world.services.get('bursty')!.revisions[0]!.spec.name;
+    const peak = r.maxReady(rev);
+    expect(peak).toBeGreaterThan(1);
+    // Between bursts (40 s → 160 s) the 2 m delay keeps every pod.
+    expect(r.ready(rev, 150)).toBe(r.ready(rev, 45));
+    const later = r.reqs.filter((q) => q.arrival > 160 && q.arrival < 190);
+    expect(later.every((q) => !q.cold)).toBe(true);
+  });
+  it('without the delay the same bursts scale down in between', () => {
+    const r2 = runScenario('scale-down-delay', ['services[0].manifest.spec.template.metadata.annotations["autoscaling.knative.dev/scale-down-delay"]=0s']);
+    const rev = r2.world.services.get('bursty')!.revisions[0]!.spec.name;
+    expect(r2.ready(rev, 150)).toBeLessThan(r.ready(rev, 150));
+  });
+});
+
+describe('target burst capacity trio', () => {
+  covered.add('tbc-default');
+  covered.add('tbc-unlimited');
+  covered.add('tbc-zero');
+  const def = runScenario('tbc-default');
+  const unl = runScenario('tbc-unlimited');
+  const zero = runScenario('tbc-zero');
+  it('the same workload (common random numbers) in all three', () => {
+    const arrivals = (x: typeof def) => x.reqs.map((q) => q.arrival).sort((a, b) => a - b);
+    expect(arrivals(unl)).toEqual(arrivals(def));
+    expect(arrivals(zero)).toEqual(arrivals(def));
+  });
+  it('-1: every request through the activator; 0: direct whenever a pod is ready; 211: in between', () => {
+    expect(unl.reqs.every((q) => q.route === 'activator')).toBe(true);
+    expect(zero.reqs.filter((q) => q.route === 'activator').length).toBe(0);
+    const viaDefault = def.reqs.filter((q) => q.route === 'activator').length;
+    expect(viaDefault).toBeGreaterThan(0);
+    expect(viaDefault).toBeLessThan(def.reqs.length);
+  });
+  it('with TBC 0 the burst overflows the single pod’s queue-proxy (503s); the activator absorbs it otherwise', () => {
+    expect(zero.reqs.filter((q) => q.status === 503).length).toBeGreaterThan(0);
+    expect(unl.reqs.filter((q) => q.status === 503).length).toBe(0);
+    expect(def.reqs.filter((q) => q.status === 503).length).toBe(0);
+  });
+});
+
+scenario('two-services', () => {
+  const r = runScenario('two-services');
+  it('scales each service on its own metric: backend 10 rps × 0.5 s = 5 in flight at 0.7 per pod needs 8 pods', () => {
+    const backend = r.world.services.get('backend')!.revisions[0]!.spec.name;
+    const late = r.rec.decisionsOf(backend).filter((d) => d.time > 120 && d.valid).map((d) => d.desired);
+    expect(Math.min(...late)).toBeGreaterThanOrEqual(5);
+    expect(Math.max(...late)).toBeLessThanOrEqual(12);
+    const frontend = r.world.services.get('frontend')!.revisions[0]!.spec.name;
+    expect(r.byRev(frontend).length).toBeGreaterThan(r.byRev(backend).length * 10);
+  });
+});
+
+scenario('azure-trace', () => {
+  const r = runScenario('azure-trace');
+  it('replays both traces: recorded durations become service times', () => {
+    const fn = r.reqs.filter((q) => q.clientName === 'functions');
+    const arr = r.reqs.filter((q) => q.clientName === 'arrivals');
+    expect(fn.length).toBeGreaterThan(100);
+    expect(arr.length).toBeGreaterThan(10);
+    expect(fn.every((q) => q.fixedServiceTime !== undefined)).toBe(true);
+    expect(arr.every((q) => q.fixedServiceTime === undefined)).toBe(true);
+    const firstFn = Math.min(...fn.map((q) => q.arrival));
+    expect(firstFn).toBeCloseTo(5, 6); // offset 5s
+  });
+});
