@@ -190,7 +190,8 @@ describe('target burst capacity trio', () => {
   const unl = runScenario('tbc-unlimited');
   const zero = runScenario('tbc-zero');
   it('the same workload (common random numbers) in all three', () => {
-    const arrivals = (x: typeof def) => x.reqs.map((q) => q.arrival).sort((a, b) => a - b);
+    // Requests still in flight at the horizon never complete, so compare the arrivals before it.
+    const arrivals = (x: typeof def) => x.reqs.map((q) => q.arrival).filter((t) => t < 290).sort((a, b) => a - b);
     expect(arrivals(unl)).toEqual(arrivals(def));
     expect(arrivals(zero)).toEqual(arrivals(def));
   });
