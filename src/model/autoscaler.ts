@@ -163,13 +163,15 @@ export class RevisionAutoscaler {
       for (const p of self.pickSample(pods, sample, now)) add(p);
     }
     const scale = n / sample;
-    self.collection.record({
+    const stat = {
       timeSeconds: now,
       averageConcurrentRequests: conc * scale,
       averageProxiedConcurrentRequests: proxiedConc * scale,
       requestCount: count * scale,
       proxiedRequestCount: proxiedCount * scale,
-    });
+    };
+    self.collection.record(stat);
+    rev.world.recorder.stat?.(rev, stat, 'scrape');
   }
 
   /** Old pods (up a stable window) first, shuffled; young ones make up the rest (stats_scraper.go). */
@@ -191,7 +193,9 @@ export class RevisionAutoscaler {
   /** An activator's pushed stat: record it, and poke the decider if the revision is at zero. */
   onActivatorStat(now: number, concurrency: number, requestCount: number): void {
     // The autoscaler stamps pushed stats with its own clock, to the second.
-    this.collection.record({ timeSeconds: Math.floor(now), averageConcurrentRequests: concurrency, requestCount: Math.max(requestCount, 0) });
+    const stat = { timeSeconds: Math.floor(now), averageConcurrentRequests: concurrency, requestCount: Math.max(requestCount, 0) };
+    this.collection.record(stat);
+    this.revision.world.recorder.stat?.(this.revision, stat, 'activator');
     if (this.status.desiredScale === 0 && concurrency !== 0) this.evaluate(now, true);
   }
 

@@ -1,3 +1,4 @@
+import type { PodStat } from '../core/autoscaler/collection.js';
 import type { DecisionRecord } from './autoscaler.js';
 import type { Pod, PodPhase } from './pod.js';
 import type { Request } from './request.js';
@@ -20,6 +21,12 @@ export interface Recorder {
   traffic(service: string, now: number, percents: ReadonlyMap<string, number>): void;
   /** Once a second: a revision's pods and queues, for time-series charts. */
   sample(rev: Revision, now: number): void;
+  /**
+   * A stat the autoscaler recorded into the revision's metric collection: a scrape (the
+   * estimated revision total) or an activator push (also a poke). Optional: only needed to
+   * replay a run's metric inputs elsewhere, e.g. through the controller adapter.
+   */
+  stat?(rev: Revision, stat: PodStat, source: 'scrape' | 'activator'): void;
 }
 
 /** A recorder that keeps nothing (benchmarks, tests that only read the world). */

@@ -36,7 +36,8 @@ export const TIMESERIES_HEADER = [
 ] as const;
 
 export interface RunRecorderOptions {
-  outDir: string;
+  /** Where to write CSVs; undefined keeps only the in-memory aggregates (sweeps, tests). */
+  outDir: string | undefined;
   trace: RequestTraceMode;
   /** Write autoscaler.csv, pods.csv and timeseries.csv (default true). */
   perTickFiles?: boolean;
@@ -72,15 +73,18 @@ export class RunRecorder implements Recorder {
   private maxTotalReady = 0;
 
   constructor(readonly options: RunRecorderOptions) {
-    mkdirSync(options.outDir, { recursive: true });
+    const out = options.outDir;
     const t = options.trace;
     this.sampleRate = t.mode === 'full' ? 1 : t.mode === 'sample' ? t.rate : 0;
-    if (this.sampleRate > 0) this.requests = new CsvWriter(join(options.outDir, 'requests.csv'), REQUESTS_HEADER);
-    if (options.perTickFiles ?? true) {
-      this.autoscaler = new CsvWriter(join(options.outDir, 'autoscaler.csv'), AUTOSCALER_HEADER);
-      this.pods = new CsvWriter(join(options.outDir, 'pods.csv'), PODS_HEADER);
-      this.timeseries = new CsvWriter(join(options.outDir, 'timeseries.csv'), TIMESERIES_HEADER);
-      this.requestSeries = new CsvWriter(join(options.outDir, 'requests-per-second.csv'), REQUEST_SERIES_HEADER);
+    if (out !== undefined) {
+      mkdirSync(out, { recursive: true });
+      if (this.sampleRate > 0) this.requests = new CsvWriter(join(out, 'requests.csv'), REQUESTS_HEADER);
+      if (options.perTickFiles ?? true) {
+        this.autoscaler = new CsvWriter(join(out, 'autoscaler.csv'), AUTOSCALER_HEADER);
+        this.pods = new CsvWriter(join(out, 'pods.csv'), PODS_HEADER);
+        this.timeseries = new CsvWriter(join(out, 'timeseries.csv'), TIMESERIES_HEADER);
+        this.requestSeries = new CsvWriter(join(out, 'requests-per-second.csv'), REQUEST_SERIES_HEADER);
+      }
     }
   }
 
@@ -231,7 +235,7 @@ export class RunRecorder implements Recorder {
   /** Closes the files and returns the summary (wall time and event count from the caller). */
   finish(meta: { scenario: string; seed: number; simulatedSeconds: number; events: number; wallSeconds: number }): RunSummary {
     for (const w of [this.requests, this.autoscaler, this.pods, this.timeseries, this.requestSeries]) w?.close();
-    if (this.options.perTickFiles ?? true) this.writeCdf();
+    if (this.options.outDir !== undefined && (this.options.perTickFiles ?? true)) this.writeCdf();
     const now = meta.simulatedSeconds;
     const all = [...this.byRevision.values(), ...this.noRoute.values()];
     const revisions = all.map((s) => s.finish(now)).sort((a, b) => (a.service + '/' + a.revision).localeCompare(b.service + '/' + b.revision));
@@ -258,7 +262,7 @@ export class RunRecorder implements Recorder {
   }
 
   private writeCdf(): void {
-    const w = new CsvWriter(join(this.options.outDir, 'latency-cdf.csv'), LATENCY_CDF_HEADER);
+    const w = new CsvWriter(join(this.options.outDir!, 'latency-cdf.csv'), LATENCY_CDF_HEADER);
     const revs = [...this.byRevision.values()].sort((a, b) => (a.service + a.revision).localeCompare(b.service + b.revision));
     for (const s of revs) {
       for (const [kind, h] of [['all', s.latency], ['cold', s.coldLatency], ['warm', s.warmLatency]] as const) {

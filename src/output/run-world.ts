@@ -24,6 +24,25 @@ export interface RunResult {
 }
 
 /**
+ * Runs one simulation in memory and returns its summary; no files are written
+ * (sweeps and tuners run many of these).
+ */
+export function summarizeWorld(spec: WorldSpec): RunSummary {
+  const started = process.hrtime.bigint();
+  const recorder = new RunRecorder({ outDir: undefined, trace: { mode: 'none' }, perTickFiles: false });
+  const world = new World(spec, recorder);
+  world.run();
+  const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return recorder.finish({
+    scenario: spec.name,
+    seed: spec.seed,
+    simulatedSeconds: spec.durationSeconds,
+    events: world.sim.events,
+    wallSeconds: Math.round(wallSeconds * 1000) / 1000,
+  });
+}
+
+/**
  * Runs one simulation and writes its outputs. Files appear under `outDir` only when the
  * run completed: a failed run never leaves output that looks complete.
  */
