@@ -98,10 +98,26 @@ export class RevisionThrottler {
     }
     this.meter.in(now, false);
     if (this.assigned.length === 0) req.cold = true;
+    // Fast path: nobody is waiting and a pod has room, so the request goes straight through.
+    if (this.waiting === 0 && !this.dispatching) {
+      const t = this.pick(this);
+      if (t !== undefined) {
+        this.send(req, t, now);
+        return;
+      }
+    }
     this.waiting++;
     this.queue.push(req);
-    this.revision.world.armDeadline(req);
+    this.revision.world.deadlines.add(req);
     this.dispatch(now);
+  }
+
+  private send(req: Request, t: Tracker, now: number): void {
+    t.inFlight++;
+    req.activatorOut = now;
+    req.phase = Phase.Dispatched;
+    this.revision.world.deadlines.remove(req);
+    t.pod.accept(req, now, true);
   }
 
   private dispatching = false;
@@ -129,10 +145,7 @@ export class RevisionThrottler {
       if (t === undefined) return;
       this.queue.shift();
       this.waiting--;
-      t.inFlight++;
-      head.activatorOut = now;
-      head.phase = Phase.Dispatched;
-      t.pod.accept(head, now, true);
+      this.send(head, t, now);
     }
   }
 

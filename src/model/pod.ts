@@ -64,11 +64,12 @@ export class Pod {
     } else {
       req.phase = Phase.QueuedAtPod;
       this.queue.push(req);
-      this.revision.world.armDeadline(req);
+      this.revision.world.deadlines.add(req);
     }
   }
 
   private start(req: Request, now: number): void {
+    this.revision.world.deadlines.remove(req);
     this.executing++;
     req.phase = Phase.Executing;
     req.serviceStart = now;
@@ -76,7 +77,7 @@ export class Pod {
     const end = now + serviceTime;
     // One event either way: the response, or the timeout that cuts it off.
     if (end <= req.deadline) this.revision.world.sim.at(end, this.revision.world.onServiceDone, req);
-    else this.revision.world.armDeadline(req);
+    else this.revision.world.deadlines.add(req);
   }
 
   /**

@@ -44,8 +44,8 @@ export class Request {
   /** The earliest of the client's and the revision's timeouts (absolute time). */
   deadline = Number.POSITIVE_INFINITY;
   deadlineIsClient = false;
-  /** A deadline event has been scheduled for this request. */
-  deadlineArmed = false;
+  /** Position in the world's DeadlineSet while a timeout is watched for it; −1 otherwise. */
+  deadlineIndex = -1;
 
   constructor(
     readonly id: number,

@@ -13,6 +13,7 @@ import {
   type RequestOwner,
 } from './request.js';
 import type { Revision } from './revision.js';
+import { DeadlineSet } from './deadlines.js';
 import { ServiceModel } from './service.js';
 import type { WorldSpec } from './spec.js';
 
@@ -36,6 +37,8 @@ export class World {
   readonly activators: Activator[] = [];
   readonly services = new Map<string, ServiceModel>();
   private nextRequestId = 1;
+  /** Timeouts of waiting requests (and of executing ones that will outlive their deadline). */
+  readonly deadlines: DeadlineSet;
   /** Requests sent so far. */
   requestsSent = 0;
 
@@ -44,6 +47,9 @@ export class World {
     readonly recorder: Recorder,
   ) {
     this.sim = new Simulation(spec.seed);
+    this.deadlines = new DeadlineSet(this.sim, (req) =>
+      this.finish(req, req.deadlineIsClient ? STATUS_CLIENT_TIMEOUT : STATUS_TIMEOUT, this.sim.now),
+    );
     for (let i = 0; i < spec.cluster.activatorReplicas; i++) {
       this.activators.push(new Activator(this, i, `activator-${i}`));
     }
@@ -113,18 +119,6 @@ export class World {
     }
   }
 
-  /** Makes sure a deadline event exists for a request that is waiting or will outlive its deadline. */
-  armDeadline(req: Request): void {
-    if (req.deadlineArmed || req.deadline === Number.POSITIVE_INFINITY) return;
-    req.deadlineArmed = true;
-    this.sim.at(req.deadline, this.onDeadline, req);
-  }
-
-  private onDeadline = (req: Request): void => {
-    if (req.phase === Phase.Done) return;
-    this.finish(req, req.deadlineIsClient ? STATUS_CLIENT_TIMEOUT : STATUS_TIMEOUT, this.sim.now);
-  };
-
   readonly onServiceDone = (req: Request): void => {
     if (req.phase !== Phase.Executing) return;
     this.finish(req, STATUS_OK, this.sim.now);
@@ -135,6 +129,7 @@ export class World {
     const phase = req.phase;
     if (phase === Phase.Done) return;
     if (req.pod !== undefined && (phase === Phase.Executing || phase === Phase.QueuedAtPod)) req.pod.release(req, now);
+    this.deadlines.remove(req);
     req.phase = Phase.Done;
     req.status = status;
     req.end = now;

@@ -13,7 +13,7 @@ export interface LatencySummary {
 export class LatencyHistogram {
   private readonly h: hdr.Histogram;
 
-  constructor(significantDigits: 1 | 2 | 3 = 3) {
+  constructor(significantDigits: 2 | 3 = 3) {
     this.h = hdr.build({
       lowestDiscernibleValue: 1,
       highestTrackableValue: 86_400_000_000,

@@ -41,7 +41,6 @@ export interface RunSummary {
 /** Running aggregates for one revision; O(1) memory per revision. */
 export class RevisionStats {
   readonly counts: RequestCounts = { total: 0, ok: 0, status503: 0, status504: 0, clientTimeouts: 0, noRoute: 0 };
-  readonly latency = new LatencyHistogram();
   readonly coldLatency = new LatencyHistogram();
   readonly warmLatency = new LatencyHistogram();
   cold = 0;
@@ -65,6 +64,18 @@ export class RevisionStats {
     readonly revision: string,
   ) {}
 
+  private merged: LatencyHistogram | undefined;
+
+  /** Latency of every 200: the cold and warm histograms merged (built once, at the end). */
+  allLatency(): LatencyHistogram {
+    if (this.merged === undefined) {
+      this.merged = new LatencyHistogram();
+      this.merged.add(this.coldLatency);
+      this.merged.add(this.warmLatency);
+    }
+    return this.merged;
+  }
+
   advancePods(now: number): void {
     this.podSeconds += this.existingPods * (now - this.lastPodChange);
     this.lastPodChange = now;
@@ -85,7 +96,7 @@ export class RevisionStats {
       service: this.service,
       revision: this.revision,
       requests: { ...this.counts },
-      latencyMs: this.latency.summary(),
+      latencyMs: this.allLatency().summary(),
       coldStartRequests: this.cold,
       podSeconds: round3(this.podSeconds),
       maxReadyPods: this.maxReady,

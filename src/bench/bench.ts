@@ -1,0 +1,55 @@
+/**
+ * `npm run bench`: runs every case in a fresh process (so peak RSS is the case's own),
+ * prints a table and writes reports/bench/bench.json. Never part of the test suite.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BENCH_CASES } from './cases.js';
+
+interface Row {
+  case: string;
+  simulatedRequests: number;
+  simulatedRequestsPerSecond: number;
+  eventsPerSecond: number;
+  simulatedSecondsPerWallSecond: number;
+  peakRssMB: number;
+  wallSeconds: number;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+const only = process.argv.slice(2);
+const rows: Row[] = [];
+for (const c of BENCH_CASES) {
+  if (only.length > 0 && !only.includes(c.name)) continue;
+  process.stderr.write(`bench: ${c.name} — ${c.description} …\n`);
+  const out = execFileSync(process.execPath, [join(here, 'run-case.js'), c.name], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const row = JSON.parse(out.trim().split('\n').at(-1)!) as Row;
+  rows.push(row);
+  process.stderr.write(`  ${row.simulatedRequestsPerSecond.toLocaleString('en-US')} req/s, peak RSS ${row.peakRssMB} MB, ${row.wallSeconds} s (target ${c.target})\n`);
+}
+
+const pad = (s: string, n: number) => s.padStart(n);
+console.log(['case'.padEnd(24), pad('requests', 12), pad('req/s', 12), pad('events/s', 12), pad('sim s/wall s', 13), pad('peak RSS MB', 12), pad('wall s', 8), '  target'].join(''));
+for (const r of rows) {
+  const c = BENCH_CASES.find((x) => x.name === r.case)!;
+  console.log(
+    [
+      r.case.padEnd(24),
+      pad(r.simulatedRequests.toLocaleString('en-US'), 12),
+      pad(r.simulatedRequestsPerSecond.toLocaleString('en-US'), 12),
+      pad(r.eventsPerSecond.toLocaleString('en-US'), 12),
+      pad(r.simulatedSecondsPerWallSecond.toLocaleString('en-US'), 13),
+      pad(String(r.peakRssMB), 12),
+      pad(String(r.wallSeconds), 8),
+      `  ${c.target}`,
+    ].join(''),
+  );
+}
+mkdirSync('reports/bench', { recursive: true });
+writeFileSync(
+  'reports/bench/bench.json',
+  JSON.stringify(rows.map(({ wallSeconds: _w, ...r }) => r), null, 2) + '\n',
+);
+console.log('wrote reports/bench/bench.json');
