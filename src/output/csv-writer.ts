@@ -3,7 +3,8 @@ import { stringify } from 'csv-stringify/sync';
 
 /**
  * A buffered, synchronous CSV file writer. The simulation loop is synchronous, so rows
- * are appended to an in-memory chunk and flushed in 256 KiB writes; memory stays flat
+ * are appended to an in-memory chunk and flushed in 64 KiB writes (measured: larger
+ * chunks are slower, since V8 must flatten a long rope of row strings); memory stays flat
  * however long the run. Row formatting is left to callers (hot path): they join numbers
  * and pre-escaped strings, which avoids a per-row library call.
  */
@@ -24,7 +25,7 @@ export class CsvWriter {
   line(s: string): void {
     this.chunk += s + '\n';
     this.rows++;
-    if (this.chunk.length > 262_144) this.flush();
+    if (this.chunk.length > 65_536) this.flush();
   }
 
   flush(): void {
@@ -52,14 +53,28 @@ export function cell(s: string): string {
   return e;
 }
 
+const ZEROS = ['', '0', '00', '000', '0000', '00000', '000000'];
+
+/**
+ * A non-negative value with exactly `digits` decimals (same text as toFixed for the
+ * values a run produces, about a third faster: this runs several times per request row).
+ */
+function fixed(v: number, scale: number, digits: number): string {
+  const n = Math.round(v * scale);
+  if (!(n >= 0) || n > Number.MAX_SAFE_INTEGER) return v.toFixed(digits);
+  const int = Math.floor(n / scale);
+  const frac = String(n - int * scale);
+  return `${int}.${ZEROS[digits - frac.length]}${frac}`;
+}
+
 /** Seconds with microsecond resolution; deterministic formatting. */
 export function sec(t: number): string {
-  return Number.isFinite(t) ? t.toFixed(6) : '';
+  return Number.isFinite(t) ? fixed(t, 1e6, 6) : '';
 }
 
 /** Milliseconds with microsecond resolution. */
 export function ms(seconds: number): string {
-  return Number.isFinite(seconds) ? (seconds * 1000).toFixed(3) : '';
+  return Number.isFinite(seconds) ? fixed(seconds * 1000, 1e3, 3) : '';
 }
 
 /** A measured value with 6 decimals, blank when missing. */
