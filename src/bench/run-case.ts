@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { enableFastHistograms } from '../output/latency.js';
 import { runWorld } from '../output/run-world.js';
 import { scenarioFromValue } from '../scenario/index.js';
 import { BENCH_CASES } from './cases.js';
@@ -12,6 +13,7 @@ if (c === undefined) {
   process.stderr.write(`unknown bench case ${String(name)}\n`);
   process.exit(2);
 }
+await enableFastHistograms();
 const loaded = scenarioFromValue(c.scenario, `bench:${c.name}`);
 const out = mkdtempSync(join(tmpdir(), 'knsim-bench-'));
 const started = process.hrtime.bigint();

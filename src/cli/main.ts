@@ -1,4 +1,5 @@
 import yargs from 'yargs';
+import { enableFastHistograms } from '../output/latency.js';
 import { formatError } from '../scenario/errors.js';
 import { runCommand } from './run.js';
 import { EXIT_BAD_INPUT, EXIT_INTERNAL, UsageError } from './errors.js';
@@ -18,6 +19,7 @@ export function reportError(e: unknown): number {
 
 export async function main(argv: string[]): Promise<void> {
   try {
+    await enableFastHistograms();
     await yargs(argv)
       .scriptName('knsim')
       .usage('$0 <command> [options]\n\nA deterministic simulator of Knative Serving autoscaling (KPA) and request routing.')

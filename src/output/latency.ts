@@ -9,17 +9,37 @@ export interface LatencySummary {
   max: number;
 }
 
+let wasmReady = false;
+
+/**
+ * Switches new histograms to hdr-histogram-js's WebAssembly build (about 4× faster per
+ * record; same algorithm, so the same numbers). Call once per process or worker before
+ * a run; without it the pure JS build is used (tests do that).
+ */
+export async function enableFastHistograms(): Promise<void> {
+  if (wasmReady) return;
+  await hdr.initWebAssembly();
+  wasmReady = true;
+}
+
 /** 1 µs resolution up to 1 day, 3 significant digits: a fixed-size histogram whatever the run length. */
 export class LatencyHistogram {
   private readonly h: hdr.Histogram;
+  private readonly wasm: boolean;
 
   constructor(significantDigits: 2 | 3 = 3) {
+    this.wasm = wasmReady;
     this.h = hdr.build({
       lowestDiscernibleValue: 1,
       highestTrackableValue: 86_400_000_000,
       numberOfSignificantValueDigits: significantDigits,
-      useWebAssembly: false,
+      useWebAssembly: this.wasm,
     });
+  }
+
+  /** Frees a WebAssembly histogram's memory (a no-op for the JS build). Unusable afterwards. */
+  destroy(): void {
+    if (this.wasm) this.h.destroy();
   }
 
   reset(): void {

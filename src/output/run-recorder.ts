@@ -241,6 +241,9 @@ export class RunRecorder implements Recorder {
     const revisions = all.map((s) => s.finish(now)).sort((a, b) => (a.service + '/' + a.revision).localeCompare(b.service + '/' + b.revision));
     const latency = new LatencyHistogram();
     for (const s of all) latency.add(s.allLatency());
+    const overallLatency = latency.summary();
+    latency.destroy();
+    for (const s of all) s.destroy();
     const counts = { total: 0, ok: 0, status503: 0, status504: 0, clientTimeouts: 0, noRoute: 0 };
     for (const r of revisions) for (const k of Object.keys(counts) as Array<keyof typeof counts>) counts[k] += r.requests[k];
     return {
@@ -251,7 +254,7 @@ export class RunRecorder implements Recorder {
       wallSeconds: meta.wallSeconds,
       overall: {
         requests: counts,
-        latencyMs: latency.summary(),
+        latencyMs: overallLatency,
         coldStartRequests: revisions.reduce((a, r) => a + r.coldStartRequests, 0),
         podSeconds: round3(revisions.reduce((a, r) => a + r.podSeconds, 0)),
         maxReadyPods: this.maxTotalReady,
@@ -272,10 +275,6 @@ export class RunRecorder implements Recorder {
     w.close();
   }
 
-  /** Latency histograms (all, cold, warm) per revision, for charts. */
-  get revisionStats(): ReadonlyMap<Revision, RevisionStats> {
-    return this.byRevision;
-  }
 }
 
 /**

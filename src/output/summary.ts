@@ -76,6 +76,13 @@ export class RevisionStats {
     return this.merged;
   }
 
+  /** Frees the histograms (WebAssembly memory is not garbage-collected). */
+  destroy(): void {
+    this.merged?.destroy();
+    this.coldLatency.destroy();
+    this.warmLatency.destroy();
+  }
+
   advancePods(now: number): void {
     this.podSeconds += this.existingPods * (now - this.lastPodChange);
     this.lastPodChange = now;
