@@ -32,6 +32,9 @@ export class Revision {
   private serveRr = 0;
   private proxyRr = 0;
   deleted = false;
+  /** When the first request for this revision was sent, and when a pod was first Ready at or after it. */
+  firstRequestAt = Number.NaN;
+  firstReadyAfterRequestAt = Number.NaN;
   private readonly serviceTime: Sampler;
   private readonly appRandom: RandomStream;
   private readonly podRandom: RandomStream;
@@ -198,7 +201,15 @@ export class Revision {
     this.markReady(pod, this.world.sim.now, true);
   };
 
+  /** The ingress routed a request here (sent at `sentAt`). */
+  noteRequest(sentAt: number): void {
+    if (!Number.isNaN(this.firstRequestAt)) return;
+    this.firstRequestAt = sentAt;
+    if (this.readyPods.length > 0) this.firstReadyAfterRequestAt = sentAt;
+  }
+
   private markReady(pod: Pod, now: number, reconcile: boolean): void {
+    if (!Number.isNaN(this.firstRequestAt) && Number.isNaN(this.firstReadyAfterRequestAt)) this.firstReadyAfterRequestAt = now;
     pod.k8sReady = true;
     pod.readyAt = now;
     this.readyPods.push(pod);

@@ -104,6 +104,7 @@ export class World {
       return;
     }
     req.revision = rev;
+    if (Number.isNaN(rev.firstRequestAt)) rev.noteRequest(req.arrival);
     // The revision timeout runs from here (activator and queue-proxy hops take no time).
     const revDeadline = now + rev.spec.timeoutSeconds;
     if (revDeadline < req.deadline) {

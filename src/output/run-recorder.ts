@@ -129,7 +129,6 @@ export class RunRecorder implements Recorder {
         break;
     }
     if (req.cold) s.cold++;
-    if (Number.isNaN(s.firstRequestAt)) s.firstRequestAt = req.arrival;
     if (rev !== undefined && this.requestSeries !== undefined) {
       let win = this.window.get(rev);
       if (win === undefined) {
@@ -173,7 +172,6 @@ export class RunRecorder implements Recorder {
         this.totalReady++;
         if (s.readyPods > s.maxReady) s.maxReady = s.readyPods;
         if (this.totalReady > this.maxTotalReady) this.maxTotalReady = this.totalReady;
-        if (!Number.isNaN(s.firstRequestAt) && Number.isNaN(s.firstReadyAfterRequest)) s.firstReadyAfterRequest = now;
         break;
       case 'Terminating':
         if (!Number.isNaN(pod.readyAt)) {
@@ -198,11 +196,6 @@ export class RunRecorder implements Recorder {
   }
 
   sample(rev: Revision, now: number): void {
-    const s = this.stats(rev);
-    // The first request may have found a pod already Ready.
-    if (!Number.isNaN(s.firstRequestAt) && Number.isNaN(s.firstReadyAfterRequest) && s.readyPods > 0) {
-      s.firstReadyAfterRequest = Math.max(s.firstRequestAt, now - 1);
-    }
     const win = this.window.get(rev);
     if (win !== undefined && win.completed > 0) {
       this.requestSeries!.line(`${sec(now)},${rev.spec.service},${rev.spec.name},${win.completed},${win.ok},${win.s503},${win.s504},${win.clientTimeouts},${win.cold},${win.p(50)},${win.p(95)},${win.p(99)}`);
@@ -237,6 +230,10 @@ export class RunRecorder implements Recorder {
     for (const w of [this.requests, this.autoscaler, this.pods, this.timeseries, this.requestSeries]) w?.close();
     if (this.options.outDir !== undefined && (this.options.perTickFiles ?? true)) this.writeCdf();
     const now = meta.simulatedSeconds;
+    for (const [rev, s] of this.byRevision) {
+      s.firstRequestAt = rev.firstRequestAt;
+      s.firstReadyAfterRequest = rev.firstReadyAfterRequestAt;
+    }
     const all = [...this.byRevision.values(), ...this.noRoute.values()];
     const revisions = all.map((s) => s.finish(now)).sort((a, b) => (a.service + '/' + a.revision).localeCompare(b.service + '/' + b.revision));
     const latency = new LatencyHistogram();

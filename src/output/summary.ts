@@ -52,7 +52,7 @@ export class RevisionStats {
   podSeconds = 0;
   private lastPodChange = 0;
   scaleToZeroAt: number[] = [];
-  // Cold-start timing.
+  // Cold-start timing (from the model: when the first request was sent, and the first Ready pod at or after it).
   firstRequestAt = Number.NaN;
   firstReadyAfterRequest = Number.NaN;
   // Panic.

@@ -229,3 +229,20 @@ describe('routing state: a revision that leaves the traffic block becomes Unreac
     expect(oldTerminations[1]!).toBeLessThan(130);
   });
 });
+
+describe('summary: time to first ready pod', () => {
+  it('counts from the first request to the first Ready pod, or 0 when one was Ready', async () => {
+    const { RunRecorder } = await import('../../src/output/run-recorder.js');
+    const { World } = await import('../../src/model/world.js');
+    const summarize = (initialPods: number) => {
+      const spec = world([service('hello', [revision({ initialPods })])], [open(5, 10, 20)], { duration: 30 });
+      const rec = new RunRecorder({ outDir: undefined, trace: { mode: 'none' } });
+      const w = new World(spec, rec);
+      w.run();
+      return rec.finish({ scenario: 't', seed: 1, simulatedSeconds: 30, events: w.sim.events, wallSeconds: 0 }).revisions[0]!;
+    };
+    // From zero: poke at the first request, 0.5 s scheduling + 1 s start + 0.5 s readiness + 0.5 s kubelet lag.
+    expect(summarize(0).timeToFirstReadySeconds).toBeCloseTo(2.501, 3);
+    expect(summarize(1).timeToFirstReadySeconds).toBe(0);
+  });
+});
