@@ -2,6 +2,8 @@ import yargs from 'yargs';
 import { enableFastHistograms } from '../output/latency.js';
 import { formatError } from '../scenario/errors.js';
 import { runCommand } from './run.js';
+import { controllerCommand, controllerOptions, type ControllerArgs } from './controller.js';
+import { rolloutCommand, rolloutOptions, type RolloutArgs } from './rollout.js';
 import { EXIT_BAD_INPUT, EXIT_INTERNAL, UsageError } from './errors.js';
 
 /** Prints an error as one line and picks the exit code: 2 for bad input, 1 for a bug. */
@@ -46,6 +48,12 @@ export async function main(argv: string[]): Promise<void> {
             trace: args.trace,
           });
         },
+      )
+      .command('controller', "Run knsim's autoscaler against a live cluster: --mode shadow (report) or apply (scale)", (y) => controllerOptions(y), (args) =>
+        controllerCommand(args as unknown as ControllerArgs),
+      )
+      .command('rollout <service>', 'Shift a Service to a new revision in steps, rolling back on errors or latency', (y) => rolloutOptions(y), (args) =>
+        rolloutCommand(args as unknown as RolloutArgs),
       )
       .demandCommand(1, 'Name a command: knsim run <scenario.yaml>')
       .strict()

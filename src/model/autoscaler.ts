@@ -1,19 +1,27 @@
-import { Decider } from '../core/autoscaler/decider.js';
-import { MetricCollection } from '../core/autoscaler/collection.js';
-import { applyScaleResult, newDeciderStatus, type DeciderStatus } from '../core/autoscaler/initial-ebc.js';
-import { kpaReconcile, type KpaSettings } from '../core/autoscaler/kpa.js';
-import { newPodAutoscalerState, type PodAutoscalerState } from '../core/autoscaler/pa-status.js';
+import {
+  AutoscalerPipeline,
+  DECIDER_PERIOD_SECONDS,
+  SCRAPE_PERIOD_SECONDS,
+} from '../core/autoscaler/pipeline.js';
+import type { Decider } from '../core/autoscaler/decider.js';
+import type { MetricCollection } from '../core/autoscaler/collection.js';
+import type { DeciderStatus } from '../core/autoscaler/initial-ebc.js';
+import type { PodAutoscalerState } from '../core/autoscaler/pa-status.js';
 import { populationMeanSampleSize } from '../core/autoscaler/sample-size.js';
+import { estimateRevisionStat, scrapeOrder } from '../core/autoscaler/scrape-sample.js';
 import type { RandomStream } from '../engine/random.js';
 import type { Pod } from './pod.js';
 import type { Revision } from './revision.js';
 
-/** Scrape and decide periods (pkg/autoscaler/metrics/collector.go, scaling/multiscaler.go). */
-export const SCRAPE_PERIOD_SECONDS = 1;
-export const DECIDER_PERIOD_SECONDS = 2;
+/** Scrape and decide periods (pkg/autoscaler/metrics/collector.go, scaling/multiscaler.go), shared with the adapter. */
+export { SCRAPE_PERIOD_SECONDS, DECIDER_PERIOD_SECONDS };
 
-/** How long ago a pre-existing revision's PA changed state: far enough that no timer is pending. */
-const LONG_AGO_SECONDS = 86_400;
+/**
+ * Why the PA was reconciled: the multiscaler's notification after an evaluation, a
+ * requeue coming due, the route changing its reachability, or a watched object (the PA
+ * itself, the revision's pods) changing.
+ */
+export type ReconcileCause = 'notify' | 'requeue' | 'reachability' | 'watch';
 
 /** One decider evaluation, with what the KPA did about it, for autoscaler.csv. */
 export interface DecisionRecord {
@@ -38,69 +46,17 @@ export interface DecisionRecord {
  * on a poke while at zero) and the KPA reconciler, all driven by core.
  */
 export class RevisionAutoscaler {
-  readonly decider: Decider;
-  readonly collection: MetricCollection;
-  status: DeciderStatus;
-  pa: PodAutoscalerState;
-  private settings: KpaSettings;
+  /** The shared decision pipeline (collection, decider, status, PA), driven on simulated time. */
+  readonly pipeline: AutoscalerPipeline;
   private readonly scrapeRandom: RandomStream;
-  private sksProvisioned: boolean;
   private requeueAt = Number.POSITIVE_INFINITY;
 
   constructor(
     readonly revision: Revision,
     now: number,
   ) {
-    const a = revision.spec.autoscaling;
     const pre = revision.spec.initialPods;
-    // A fresh revision's decider cannot count pods yet (0). A revision deployed before the run
-    // has had its decider for a long time: it is not restarting, so it does not start in panic.
-    this.decider = new Decider(a.deciderSpec, pre === undefined ? { nowSeconds: now } : { nowSeconds: now, readyPods: Math.min(pre, 1) });
-    this.collection = new MetricCollection({
-      stableWindowSeconds: a.deciderSpec.stableWindowSeconds,
-      panicWindowSeconds: a.panicWindowSeconds,
-      // TBC = −1 keeps the activator in the path, so pods are not scraped.
-      scrapeTarget: a.deciderSpec.targetBurstCapacity !== -1,
-      aggregationAlgorithm: a.aggregationAlgorithm,
-    });
-    this.status = newDeciderStatus(a.deciderSpec, a.initialScale);
-    if (pre !== undefined) {
-      // What its last evaluations left behind: DesiredScale = the pods it has, EBC at no load.
-      const tbc = a.deciderSpec.targetBurstCapacity;
-      this.status = {
-        desiredScale: pre,
-        excessBurstCapacity: tbc === 0 ? 0 : tbc < 0 ? -1 : Math.floor(pre * a.deciderSpec.totalValue - tbc),
-      };
-    }
-    this.settings = {
-      minScale: a.minScale,
-      maxScale: a.maxScale,
-      initialScale: a.initialScale,
-      reachable: a.deciderSpec.reachable,
-      enableScaleToZero: a.enableScaleToZero,
-      stableWindowSeconds: a.deciderSpec.stableWindowSeconds,
-      scaleToZeroGracePeriodSeconds: a.scaleToZeroGracePeriodSeconds,
-      scaleToZeroPodRetentionPeriodSeconds: a.scaleToZeroPodRetentionPeriodSeconds,
-      targetBurstCapacity: a.deciderSpec.targetBurstCapacity,
-      activationTimeoutSeconds: a.activationTimeoutSeconds,
-      totalValue: a.deciderSpec.totalValue,
-      activatorCapacity: a.activatorCapacity,
-    };
-    if (pre === undefined) {
-      this.pa = newPodAutoscalerState(now);
-      this.sksProvisioned = false;
-    } else {
-      // Deployed long before the run: Active with its pods, or Inactive at zero.
-      this.pa = {
-        active: pre > 0 ? 'Active' : 'Inactive',
-        reason: pre > 0 ? '' : 'NoTraffic',
-        lastTransitionSeconds: now - LONG_AGO_SECONDS,
-        scaleTargetInitialized: true,
-        desiredScale: pre,
-        actualScale: pre,
-      };
-      this.sksProvisioned = true;
-    }
+    this.pipeline = new AutoscalerPipeline({ autoscaling: revision.spec.autoscaling, nowSeconds: now, existingPods: pre });
     this.scrapeRandom = revision.world.sim.random.stream(`autoscaler/${revision.spec.name}/scrape`);
     const phases = revision.world.sim.random.stream(`autoscaler/${revision.spec.name}/phase`);
     const sim = revision.world.sim;
@@ -111,92 +67,77 @@ export class RevisionAutoscaler {
     sim.every(firstTick, DECIDER_PERIOD_SECONDS, this.tick, this);
   }
 
+  get decider(): Decider {
+    return this.pipeline.decider;
+  }
+
+  get collection(): MetricCollection {
+    return this.pipeline.collection;
+  }
+
+  get status(): DeciderStatus {
+    return this.pipeline.status;
+  }
+
+  get pa(): PodAutoscalerState {
+    return this.pipeline.pa;
+  }
+
   /**
    * The revision's routing state changed (active ↔ reserve). An Unreachable revision loses
    * min-scale, pod retention, the initial-scale floor, the scale-down rate limit and delay.
    */
   setReachable(reachable: boolean, now: number): void {
-    if (this.settings.reachable === reachable) return;
-    const a = this.revision.spec.autoscaling;
-    this.settings = {
-      ...this.settings,
-      reachable,
-      minScale: reachable ? a.minScale : 0,
-      scaleToZeroPodRetentionPeriodSeconds: reachable ? a.scaleToZeroPodRetentionPeriodSeconds : 0,
-    };
-    this.decider.update({ ...a.deciderSpec, reachable });
     // A changed PA spec triggers a reconcile.
-    this.reconcile(now);
+    if (this.pipeline.setReachable(reachable)) this.reconcile(now, 'reachability');
   }
 
   get reachable(): boolean {
-    return this.settings.reachable;
+    return this.pipeline.reachable;
   }
 
   get want(): number {
-    return this.pa.desiredScale;
+    return this.pipeline.pa.desiredScale;
   }
 
   /** Every 1 s: sample the ready pods' latest queue-proxy reports and record the estimated revision total. */
   private scrape(this: void, self: RevisionAutoscaler): void {
     const rev = self.revision;
-    if (rev.spec.autoscaling.deciderSpec.targetBurstCapacity === -1) return;
+    if (!self.pipeline.scrapes) return;
     const pods = rev.readyPods;
     const n = pods.length;
     if (n === 0) return;
     const sample = populationMeanSampleSize(n);
     const now = rev.world.sim.now;
-    let conc = 0;
-    let proxiedConc = 0;
-    let count = 0;
-    let proxiedCount = 0;
+    const sums = { averageConcurrentRequests: 0, averageProxiedConcurrentRequests: 0, requestCount: 0, proxiedRequestCount: 0 };
     const add = (p: Pod): void => {
       const r = p.lastReport;
-      conc += r.averageConcurrency;
-      proxiedConc += r.averageProxiedConcurrency;
-      count += r.requestCount;
-      proxiedCount += r.proxiedRequestCount;
+      sums.averageConcurrentRequests += r.averageConcurrency;
+      sums.averageProxiedConcurrentRequests += r.averageProxiedConcurrency;
+      sums.requestCount += r.requestCount;
+      sums.proxiedRequestCount += r.proxiedRequestCount;
     };
     if (sample >= n) {
       for (const p of pods) add(p);
     } else {
-      for (const p of self.pickSample(pods, sample, now)) add(p);
+      // Old pods (up a stable window) first, shuffled; young ones make up the rest (stats_scraper.go).
+      // Simulated pods always answer, so the backups after the first `sample` are never needed.
+      const window = rev.spec.autoscaling.deciderSpec.stableWindowSeconds;
+      const order = scrapeOrder(pods, sample, (p) => now - p.createdAt >= window, (b) => self.scrapeRandom.int(b));
+      for (let i = 0; i < sample; i++) add(order[i]!);
     }
-    const scale = n / sample;
-    const stat = {
-      timeSeconds: now,
-      averageConcurrentRequests: conc * scale,
-      averageProxiedConcurrentRequests: proxiedConc * scale,
-      requestCount: count * scale,
-      proxiedRequestCount: proxiedCount * scale,
-    };
-    self.collection.record(stat);
+    const stat = estimateRevisionStat(now, sums, n, sample);
+    self.pipeline.recordScrape(stat);
     rev.world.recorder.stat?.(rev, stat, 'scrape');
-  }
-
-  /** Old pods (up a stable window) first, shuffled; young ones make up the rest (stats_scraper.go). */
-  private pickSample(pods: readonly Pod[], size: number, now: number): Pod[] {
-    const window = this.revision.spec.autoscaling.deciderSpec.stableWindowSeconds;
-    const old = pods.filter((p) => now - p.createdAt >= window);
-    const young = pods.filter((p) => now - p.createdAt < window);
-    const shuffle = (a: Pod[]): Pod[] => {
-      for (let i = a.length - 1; i > 0; i--) {
-        const j = this.scrapeRandom.int(i + 1);
-        [a[i], a[j]] = [a[j]!, a[i]!];
-      }
-      return a;
-    };
-    if (old.length >= size) return shuffle(old).slice(0, size);
-    return old.concat(shuffle(young)).slice(0, size);
   }
 
   /** An activator's pushed stat: record it, and poke the decider if the revision is at zero. */
   onActivatorStat(now: number, concurrency: number, requestCount: number): void {
     // The autoscaler stamps pushed stats with its own clock, to the second.
     const stat = { timeSeconds: Math.floor(now), averageConcurrentRequests: concurrency, requestCount: Math.max(requestCount, 0) };
-    this.collection.record(stat);
+    const poke = this.pipeline.recordPushed(stat);
     this.revision.world.recorder.stat?.(this.revision, stat, 'activator');
-    if (this.status.desiredScale === 0 && concurrency !== 0) this.evaluate(now, true);
+    if (poke) this.evaluate(now, true);
   }
 
   private tick(this: void, self: RevisionAutoscaler): boolean {
@@ -208,22 +149,20 @@ export class RevisionAutoscaler {
   private evaluate(now: number, poke: boolean): void {
     const rev = this.revision;
     const ready = rev.readyPods.length;
-    const result = this.decider.scale({ nowSeconds: now, readyPods: ready, metrics: this.collection });
-    const { status, notify } = applyScaleResult(this.status, result);
-    this.status = status;
-    if (notify) this.reconcile(now);
-    const obs = this.decider.lastObservation;
+    const ev = this.pipeline.evaluate(now, ready);
+    if (ev.notify) this.reconcile(now, 'notify');
+    const obs = ev.observation;
     rev.world.recorder.decision({
       time: now,
       revision: rev,
-      valid: result.scaleValid,
+      valid: ev.result.scaleValid,
       readyPods: ready,
-      observedStable: result.scaleValid && obs ? obs.observedStable : Number.NaN,
-      observedPanic: result.scaleValid && obs ? obs.observedPanic : Number.NaN,
-      desired: result.scaleValid ? result.desiredPodCount : this.status.desiredScale,
-      want: this.pa.desiredScale,
-      inPanic: this.decider.inPanic,
-      excessBurstCapacity: this.status.excessBurstCapacity,
+      observedStable: obs ? obs.observedStable : Number.NaN,
+      observedPanic: obs ? obs.observedPanic : Number.NaN,
+      desired: ev.result.scaleValid ? ev.result.desiredPodCount : ev.status.desiredScale,
+      want: this.pipeline.pa.desiredScale,
+      inPanic: ev.inPanic,
+      excessBurstCapacity: ev.status.excessBurstCapacity,
       sksMode: rev.sksEffectiveMode,
       activators: rev.numActivators,
       poke,
@@ -231,24 +170,18 @@ export class RevisionAutoscaler {
   }
 
   /** One PA reconcile (instantaneous), then act on it: replicas, SKS and requeue. */
-  reconcile(now: number): void {
+  reconcile(now: number, cause: ReconcileCause = 'watch'): void {
     const rev = this.revision;
-    const out = kpaReconcile(this.pa, {
+    const input = {
       nowSeconds: now,
-      decider: { desiredScale: this.status.desiredScale, excessBurstCapacity: this.status.excessBurstCapacity },
-      settings: this.settings,
       pods: rev.podCounts(),
-      sks: {
-        provisioned: this.sksProvisioned,
-        specMode: rev.sksSpecMode,
-        activatorEndpointsPopulatedSinceSeconds: rev.activatorEndpointsPopulatedSince,
-      },
+      sks: { specMode: rev.sksSpecMode, activatorEndpointsPopulatedSinceSeconds: rev.activatorEndpointsPopulatedSince },
       // The synchronous probe of the public service answers from an activator iff the SKS is in Proxy.
       activatorInPath: rev.sksEffectiveMode === 'Proxy',
       deploymentReplicas: rev.replicas,
-    });
-    this.pa = out.state;
-    this.sksProvisioned = true;
+    };
+    const out = this.pipeline.reconcile(input);
+    rev.world.recorder.reconcile?.(rev, now, input, out, cause);
     if (out.applyReplicas !== undefined) rev.setReplicas(out.applyReplicas, now);
     rev.setSks(out.sksMode, out.numActivators, now);
     const requeue = out.requeueAfterSeconds;
@@ -267,6 +200,6 @@ export class RevisionAutoscaler {
     const now = self.revision.world.sim.now;
     if (now !== self.requeueAt) return; // superseded by an earlier one that already ran
     self.requeueAt = Number.POSITIVE_INFINITY;
-    self.reconcile(now);
+    self.reconcile(now, 'requeue');
   }
 }

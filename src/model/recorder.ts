@@ -1,5 +1,7 @@
 import type { PodStat } from '../core/autoscaler/collection.js';
-import type { DecisionRecord } from './autoscaler.js';
+import type { KpaScaleOutput } from '../core/autoscaler/kpa.js';
+import type { PipelineReconcileInput } from '../core/autoscaler/pipeline.js';
+import type { DecisionRecord, ReconcileCause } from './autoscaler.js';
 import type { Pod, PodPhase } from './pod.js';
 import type { Request } from './request.js';
 import type { Revision } from './revision.js';
@@ -27,6 +29,12 @@ export interface Recorder {
    * replay a run's metric inputs elsewhere, e.g. through the controller adapter.
    */
   stat?(rev: Revision, stat: PodStat, source: 'scrape' | 'activator'): void;
+  /**
+   * A PA reconcile of a revision, with what it was given besides the PA's own state and
+   * what it decided. Optional: with `stat` and `decision`, it lets a run's whole decision
+   * sequence be replayed through the controller adapter.
+   */
+  reconcile?(rev: Revision, time: number, input: PipelineReconcileInput, output: KpaScaleOutput, cause: ReconcileCause): void;
 }
 
 /** A recorder that keeps nothing (benchmarks, tests that only read the world). */

@@ -18,6 +18,7 @@ export * from './revision.js';
 export * from './window-average.js';
 export * from './sample-size.js';
 export * from './collection.js';
+export * from './scrape-sample.js';
 // The decider.
 export * from './decider-spec.js';
 export * from './delay-window.js';
@@ -30,3 +31,5 @@ export * from './scaler.js';
 export * from './kpa.js';
 export * from './sks.js';
 export * from './activators.js';
+// One revision's whole decision pipeline (collection → decider → status → KPA scaler).
+export * from './pipeline.js';

@@ -1,0 +1,107 @@
+/**
+ * Kubernetes API access for the adapter: loading a kubeconfig (or the in-cluster service
+ * account), the typed clients it uses, per-request timeouts and patch content types, and
+ * classifying API errors (conflict, not found, worth retrying).
+ */
+import * as k8s from '@kubernetes/client-node';
+
+export interface KubeConfigOptions {
+  /** Path of a kubeconfig file; otherwise $KUBECONFIG, ~/.kube/config, then the in-cluster account. */
+  kubeconfig?: string | undefined;
+  /** Context to use instead of the kubeconfig's current one. */
+  context?: string | undefined;
+  /** Use the pod's service account (KUBERNETES_SERVICE_HOST and the mounted token). */
+  inCluster?: boolean | undefined;
+}
+
+/** Loads credentials the way kubectl finds them, or from the pod when `inCluster`. */
+export function loadKubeConfig(opts: KubeConfigOptions = {}): k8s.KubeConfig {
+  const kc = new k8s.KubeConfig();
+  if (opts.inCluster) kc.loadFromCluster();
+  else if (opts.kubeconfig !== undefined) kc.loadFromFile(opts.kubeconfig);
+  else kc.loadFromDefault();
+  if (opts.context !== undefined) kc.setCurrentContext(opts.context);
+  return kc;
+}
+
+/** The API groups the adapter talks to, and the timeout applied to every call. */
+export interface KubeClients {
+  core: k8s.CoreV1Api;
+  apps: k8s.AppsV1Api;
+  custom: k8s.CustomObjectsApi;
+  coordination: k8s.CoordinationV1Api;
+  /** Each request is aborted after this many seconds. */
+  requestTimeoutSeconds: number;
+}
+
+export function makeKubeClients(kc: k8s.KubeConfig, requestTimeoutSeconds = 5): KubeClients {
+  return {
+    core: kc.makeApiClient(k8s.CoreV1Api),
+    apps: kc.makeApiClient(k8s.AppsV1Api),
+    custom: kc.makeApiClient(k8s.CustomObjectsApi),
+    coordination: kc.makeApiClient(k8s.CoordinationV1Api),
+    requestTimeoutSeconds,
+  };
+}
+
+/** Knative's CRDs the adapter reads and writes. */
+export const SERVING_GROUP = 'serving.knative.dev';
+export const SERVING_VERSION = 'v1';
+export const AUTOSCALING_INTERNAL_GROUP = 'autoscaling.internal.knative.dev';
+export const AUTOSCALING_INTERNAL_VERSION = 'v1alpha1';
+
+/**
+ * Per-call options: abort after the clients' timeout, and optionally a patch content type.
+ * Without one the client sends JSON Patch; object bodies need merge patch (strategic merge
+ * patch is refused for custom resources).
+ */
+export function callOptions(kube: KubeClients, patch?: 'merge'): k8s.ConfigurationOptions {
+  const ms = Math.max(1, Math.round(kube.requestTimeoutSeconds * 1000));
+  const timeout: k8s.ObservableMiddleware = {
+    pre: (ctx) => {
+      ctx.setSignal(AbortSignal.timeout(ms));
+      return new k8s.Observable(Promise.resolve(ctx));
+    },
+    post: (rsp) => new k8s.Observable(Promise.resolve(rsp)),
+  };
+  const base: k8s.ConfigurationOptions = { middleware: [timeout], middlewareMergeStrategy: 'append' };
+  return patch === 'merge' ? k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch, base) : base;
+}
+
+/** The HTTP status of a failed API call, or undefined for a network error or timeout. */
+export function httpStatus(e: unknown): number | undefined {
+  return e instanceof k8s.ApiException ? (e.code as number) : undefined;
+}
+
+export const isNotFound = (e: unknown): boolean => httpStatus(e) === 404;
+export const isConflict = (e: unknown): boolean => httpStatus(e) === 409;
+
+/**
+ * Worth retrying later with backoff: no response at all (refused, reset, timed out), a
+ * server error, or throttling. Client errors other than 409/429 are not.
+ */
+export function isRetryable(e: unknown): boolean {
+  const code = httpStatus(e);
+  if (code === undefined) return true;
+  return code >= 500 || code === 429 || code === 409;
+}
+
+/** One line describing an API or network error. */
+export function describeError(e: unknown): string {
+  if (e instanceof k8s.ApiException) {
+    let detail = '';
+    const body: unknown = e.body;
+    if (typeof body === 'string') {
+      try {
+        const parsed = JSON.parse(body) as { message?: unknown };
+        if (typeof parsed.message === 'string') detail = `: ${parsed.message}`;
+      } catch {
+        detail = body.length > 0 ? `: ${body.slice(0, 200)}` : '';
+      }
+    }
+    return `HTTP ${String(e.code)}${detail}`.replace(/\s+/g, ' ');
+  }
+  if (e instanceof Error && e.name === 'AbortError') return 'request timed out';
+  if (e instanceof Error) return `${e.name}: ${e.message}`.replace(/\s+/g, ' ');
+  return String(e);
+}

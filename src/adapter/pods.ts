@@ -1,0 +1,95 @@
+/**
+ * A revision's pods as the autoscaler sees them (upstream `pkg/resources/pods.go`): one
+ * list per namespace, grouped by the `serving.knative.dev/revision` label, and counted
+ * by state. Ready = Running, not being deleted, condition Ready True.
+ */
+import type { V1Pod } from '@kubernetes/client-node';
+import { callOptions, type KubeClients } from './kube.js';
+
+/** The label Knative puts on every pod of a revision. */
+export const REVISION_LABEL = 'serving.knative.dev/revision';
+
+export interface PodInfo {
+  name: string;
+  namespace: string;
+  revision: string;
+  phase: string;
+  /** status.podIP ('' until assigned). */
+  ip: string;
+  ready: boolean;
+  terminating: boolean;
+  /** status.startTime in epoch seconds; undefined until the kubelet has started the pod. */
+  startTimeSeconds: number | undefined;
+}
+
+/** Pod counts by the states the KPA distinguishes (PodCountsByState). */
+export interface PodCounts {
+  ready: number;
+  notReady: number;
+  pending: number;
+  terminating: number;
+}
+
+function toSeconds(t: unknown): number | undefined {
+  if (t instanceof Date) return t.getTime() / 1000;
+  if (typeof t === 'string') {
+    const ms = Date.parse(t);
+    return Number.isFinite(ms) ? ms / 1000 : undefined;
+  }
+  return undefined;
+}
+
+/** The adapter's view of one pod, or undefined if it carries no revision label. */
+export function podInfo(p: V1Pod): PodInfo | undefined {
+  const revision = p.metadata?.labels?.[REVISION_LABEL];
+  if (!revision) return undefined;
+  const phase = p.status?.phase ?? '';
+  const readyCond = p.status?.conditions?.find((c) => c.type === 'Ready');
+  return {
+    name: p.metadata?.name ?? '',
+    namespace: p.metadata?.namespace ?? '',
+    revision,
+    phase,
+    ip: p.status?.podIP ?? '',
+    ready: readyCond?.status === 'True',
+    terminating: p.metadata?.deletionTimestamp != null,
+    startTimeSeconds: toSeconds(p.status?.startTime),
+  };
+}
+
+/** Counts as upstream: Pending → pending and not ready; Running → terminating, ready or not ready; others ignored. */
+export function podCounts(pods: readonly PodInfo[]): PodCounts {
+  const c: PodCounts = { ready: 0, notReady: 0, pending: 0, terminating: 0 };
+  for (const p of pods) {
+    if (p.phase === 'Pending') {
+      c.pending++;
+      c.notReady++;
+    } else if (p.phase === 'Running') {
+      if (p.terminating) {
+        c.terminating++;
+        c.notReady++;
+      } else if (p.ready) c.ready++;
+      else c.notReady++;
+    }
+  }
+  return c;
+}
+
+/** The pods the scraper may ask: running, not terminating, ready, with an IP. */
+export function scrapeablePods(pods: readonly PodInfo[]): PodInfo[] {
+  return pods.filter((p) => p.phase === 'Running' && !p.terminating && p.ready && p.ip !== '');
+}
+
+/** Lists every revision pod of a namespace (one API call), grouped by revision name. */
+export async function listRevisionPods(kube: KubeClients, namespace: string): Promise<Map<string, PodInfo[]>> {
+  const list = await kube.core.listNamespacedPod({ namespace, labelSelector: REVISION_LABEL }, callOptions(kube));
+  const byRevision = new Map<string, PodInfo[]>();
+  for (const item of list.items) {
+    const info = podInfo(item);
+    if (!info) continue;
+    const arr = byRevision.get(info.revision);
+    if (arr) arr.push(info);
+    else byRevision.set(info.revision, [info]);
+  }
+  return byRevision;
+}

@@ -1,0 +1,198 @@
+/**
+ * Knative objects the controller reads: Revisions (annotations, containerConcurrency,
+ * class), their PodAutoscalers (reachability, what Knative's autoscaler decided) and the
+ * `config-autoscaler` ConfigMap; and how a revision's settings are resolved with core.
+ */
+import {
+  AUTOSCALING_ANNOTATION_KEYS,
+  KPA_CLASS,
+  parseAutoscalerConfig,
+  resolveRevisionAutoscaling,
+  type AutoscalerConfig,
+  type RevisionAutoscaling,
+} from '../core/autoscaler/index.js';
+import {
+  AUTOSCALING_INTERNAL_GROUP,
+  AUTOSCALING_INTERNAL_VERSION,
+  callOptions,
+  isNotFound,
+  SERVING_GROUP,
+  SERVING_VERSION,
+  type KubeClients,
+} from './kube.js';
+
+/**
+ * The autoscaler class that hands a revision to knsim's controller. Knative's KPA and HPA
+ * reconcilers only take their own classes, so they leave such revisions alone. It must not
+ * end in `.knative.dev` (Knative's webhook rejects unknown classes there).
+ */
+export const KNSIM_CLASS = 'kpa.knsim.dev';
+
+/** The class annotation key. */
+export const CLASS_ANNOTATION = AUTOSCALING_ANNOTATION_KEYS.class[0];
+
+export interface RevisionObject {
+  namespace: string;
+  name: string;
+  annotations: Record<string, string>;
+  containerConcurrency: number;
+  /** The autoscaler class annotation, else ''. */
+  autoscalerClass: string;
+  /** metadata.creationTimestamp in epoch seconds, if known. */
+  createdSeconds: number | undefined;
+  serviceName: string;
+  configurationName: string;
+  generation: number;
+  /** Ready condition True. */
+  ready: boolean;
+}
+
+interface Meta {
+  name?: unknown;
+  namespace?: unknown;
+  annotations?: unknown;
+  labels?: unknown;
+  creationTimestamp?: unknown;
+}
+
+function stringMap(v: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (v && typeof v === 'object') {
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) if (typeof x === 'string') out[k] = x;
+  }
+  return out;
+}
+
+function conditionTrue(status: unknown, type: string): boolean {
+  const conds = (status as { conditions?: unknown } | undefined)?.conditions;
+  if (!Array.isArray(conds)) return false;
+  return conds.some((c: { type?: unknown; status?: unknown }) => c?.type === type && c?.status === 'True');
+}
+
+/** A Revision object from the API, or undefined if it lacks a name. */
+export function parseRevision(obj: unknown, fallbackNamespace: string): RevisionObject | undefined {
+  const o = obj as { metadata?: Meta; spec?: { containerConcurrency?: unknown }; status?: unknown } | undefined;
+  const m = o?.metadata;
+  if (!m || typeof m.name !== 'string') return undefined;
+  const annotations = stringMap(m.annotations);
+  const labels = stringMap(m.labels);
+  const cc = o?.spec?.containerConcurrency;
+  const created = typeof m.creationTimestamp === 'string' ? Date.parse(m.creationTimestamp) / 1000 : undefined;
+  return {
+    namespace: typeof m.namespace === 'string' ? m.namespace : fallbackNamespace,
+    name: m.name,
+    annotations,
+    containerConcurrency: typeof cc === 'number' && Number.isInteger(cc) && cc >= 0 ? cc : 0,
+    autoscalerClass: annotations[CLASS_ANNOTATION] ?? '',
+    createdSeconds: created !== undefined && Number.isFinite(created) ? created : undefined,
+    serviceName: labels['serving.knative.dev/service'] ?? '',
+    configurationName: labels['serving.knative.dev/configuration'] ?? '',
+    generation: Number(labels['serving.knative.dev/configurationGeneration'] ?? 0) || 0,
+    ready: conditionTrue(o?.status, 'Ready'),
+  };
+}
+
+export async function listRevisions(kube: KubeClients, namespace: string, labelSelector?: string): Promise<RevisionObject[]> {
+  const list = (await kube.custom.listNamespacedCustomObject(
+    { group: SERVING_GROUP, version: SERVING_VERSION, namespace, plural: 'revisions', ...(labelSelector ? { labelSelector } : {}) },
+    callOptions(kube),
+  )) as { items?: unknown[] };
+  const out: RevisionObject[] = [];
+  for (const item of list.items ?? []) {
+    const r = parseRevision(item, namespace);
+    if (r) out.push(r);
+  }
+  return out;
+}
+
+/** What the controller reads from a PodAutoscaler. */
+export interface PodAutoscalerObject {
+  name: string;
+  /** spec.reachability ≠ Unreachable. */
+  reachable: boolean;
+  /** spec.scaleTargetRef.name (the Deployment), if set. */
+  scaleTargetName: string | undefined;
+  /** status.desiredScale: what Knative's autoscaler decided; undefined if unset. */
+  desiredScale: number | undefined;
+  /** status.actualScale. */
+  actualScale: number | undefined;
+}
+
+export function parsePodAutoscaler(obj: unknown): PodAutoscalerObject | undefined {
+  const o = obj as
+    | { metadata?: Meta; spec?: { reachability?: unknown; scaleTargetRef?: { name?: unknown } }; status?: { desiredScale?: unknown; actualScale?: unknown } }
+    | undefined;
+  const name = o?.metadata?.name;
+  if (typeof name !== 'string') return undefined;
+  const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+  const target = o?.spec?.scaleTargetRef?.name;
+  return {
+    name,
+    reachable: o?.spec?.reachability !== 'Unreachable',
+    scaleTargetName: typeof target === 'string' && target !== '' ? target : undefined,
+    desiredScale: num(o?.status?.desiredScale),
+    actualScale: num(o?.status?.actualScale),
+  };
+}
+
+/** The namespace's PodAutoscalers by name (= revision name). */
+export async function listPodAutoscalers(kube: KubeClients, namespace: string): Promise<Map<string, PodAutoscalerObject>> {
+  const list = (await kube.custom.listNamespacedCustomObject(
+    { group: AUTOSCALING_INTERNAL_GROUP, version: AUTOSCALING_INTERNAL_VERSION, namespace, plural: 'podautoscalers' },
+    callOptions(kube),
+  )) as { items?: unknown[] };
+  const out = new Map<string, PodAutoscalerObject>();
+  for (const item of list.items ?? []) {
+    const pa = parsePodAutoscaler(item);
+    if (pa) out.set(pa.name, pa);
+  }
+  return out;
+}
+
+/** The Deployment Knative creates for a revision (resourcenames.Deployment). */
+export function deploymentName(revision: string, pa?: PodAutoscalerObject): string {
+  return pa?.scaleTargetName ?? `${revision}-deployment`;
+}
+
+/**
+ * Reads `config-autoscaler` from Knative's namespace and applies `overrides` (ConfigMap
+ * keys, e.g. `stable-window: 30s`) on top. A missing ConfigMap gives Knative's defaults.
+ * @throws AutoscalerConfigError for invalid values (the cluster's or the overrides').
+ */
+export async function loadAutoscalerConfig(
+  kube: KubeClients,
+  knativeNamespace: string,
+  overrides: Readonly<Record<string, string>>,
+): Promise<{ config: AutoscalerConfig; found: boolean }> {
+  let data: Record<string, string> = {};
+  let found = true;
+  try {
+    const cm = await kube.core.readNamespacedConfigMap({ name: 'config-autoscaler', namespace: knativeNamespace }, callOptions(kube));
+    data = { ...(cm.data ?? {}) };
+  } catch (e) {
+    if (!isNotFound(e)) throw e;
+    found = false;
+  }
+  return { config: parseAutoscalerConfig({ ...data, ...overrides }), found };
+}
+
+/**
+ * A revision's autoscaling settings for the adapter, resolved by core exactly as for the
+ * KPA: the knsim class (or any class) is read as the KPA class, since the decision logic
+ * is the KPA's. Unreachable revisions lose min-scale. Without `allowScaleToZero` the
+ * adapter never scales to zero: it receives no activator stats, so it could not see
+ * requests waiting for a revision at zero.
+ * @throws AnnotationError / InvalidArgumentError for invalid annotations.
+ */
+export function adapterAutoscaling(
+  config: AutoscalerConfig,
+  rev: Pick<RevisionObject, 'annotations' | 'containerConcurrency'>,
+  opts: { reachable: boolean; allowScaleToZero: boolean },
+): RevisionAutoscaling {
+  const annotations = { ...rev.annotations, [CLASS_ANNOTATION]: KPA_CLASS };
+  const a = resolveRevisionAutoscaling(
+    { ...config, podAutoscalerClass: KPA_CLASS },
+    { annotations, containerConcurrency: rev.containerConcurrency, reachable: opts.reachable },
+  );
+  return opts.allowScaleToZero ? a : { ...a, enableScaleToZero: false };
+}

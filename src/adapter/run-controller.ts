@@ -1,0 +1,184 @@
+/**
+ * Wiring for `knsim controller`: kubeconfig, clients, config-autoscaler, leader election,
+ * the decision CSV and the controller's run loop on the real clock, until SIGINT/SIGTERM
+ * or the requested duration.
+ */
+import { AutoscalerConfigError, parseAutoscalerConfig } from '../core/autoscaler/index.js';
+import { systemClock, type Clock } from './clock.js';
+import { Controller, type ControllerMode } from './controller.js';
+import { DecisionCsv, type ShadowRow } from './decision-csv.js';
+import { describeError, httpStatus, loadKubeConfig, makeKubeClients, type KubeClients } from './kube.js';
+import { LeaderElector } from './leader.js';
+import { lineLogger, type Logger } from './log.js';
+import { podMetricsUrl } from './qp-scraper.js';
+import { loadAutoscalerConfig } from './revisions.js';
+
+/** Everything `knsim controller` needs, already validated by the CLI. */
+export interface ControllerSettings {
+  mode: ControllerMode;
+  dryRun: boolean;
+  /** undefined: the kubeconfig context's namespace, else "default". */
+  namespaces: string[] | undefined;
+  selector: string | undefined;
+  kubeconfig: string | undefined;
+  context: string | undefined;
+  inCluster: boolean;
+  knativeNamespace: string;
+  /** config-autoscaler keys to override. */
+  config: Record<string, string>;
+  csv: string | undefined;
+  allowScaleToZero: boolean;
+  staleAfterSeconds: number;
+  subtractProxied: boolean;
+  metricsPort: number;
+  requestTimeoutSeconds: number;
+  leaseName: string;
+  leaseNamespace: string | undefined;
+  leaseDurationSeconds: number;
+  renewDeadlineSeconds: number;
+  retryPeriodSeconds: number;
+  identity: string;
+  durationSeconds: number | undefined;
+  logFormat: 'text' | 'json';
+}
+
+/** A problem with the controller's inputs found while starting: `<flag or object>: <rule>`. */
+export class SetupError extends Error {
+  override readonly name = 'SetupError';
+}
+
+export interface RunIo {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  clock?: Clock;
+  /** Stops the controller (in addition to SIGINT/SIGTERM and --duration). */
+  signal?: AbortSignal;
+  /** For tests: override the kube clients. */
+  kube?: KubeClients;
+}
+
+export interface RunSummary {
+  revisions: number;
+  decisions: number;
+  actions: number;
+}
+
+/** Starts the controller and resolves when it has stopped. @throws SetupError for unusable inputs. */
+export async function runController(s: ControllerSettings, io: RunIo = defaultIo()): Promise<RunSummary> {
+  const clock = io.clock ?? systemClock;
+  const logger: Logger = lineLogger(io.stderr, { json: s.logFormat === 'json', now: () => clock.now() });
+  let kube = io.kube;
+  let namespaces = s.namespaces;
+  if (!kube) {
+    let kc;
+    try {
+      kc = loadKubeConfig({ kubeconfig: s.kubeconfig, context: s.context, inCluster: s.inCluster });
+      if (!kc.getCurrentCluster()) throw new Error('no cluster in the current context');
+    } catch (e) {
+      throw new SetupError(`${s.inCluster ? '--in-cluster' : s.kubeconfig !== undefined ? '--kubeconfig' : s.context !== undefined ? '--context' : 'kubeconfig'}: ${describeError(e)}`);
+    }
+    namespaces ??= [kc.getContextObject(kc.getCurrentContext())?.namespace || 'default'];
+    kube = makeKubeClients(kc, s.requestTimeoutSeconds);
+  }
+  namespaces ??= ['default'];
+
+  let config;
+  try {
+    const loaded = await loadAutoscalerConfig(kube, s.knativeNamespace, s.config);
+    config = loaded.config;
+    if (!loaded.found) logger.warn('config-autoscaler not found; using Knative defaults', { namespace: s.knativeNamespace });
+  } catch (e) {
+    if (e instanceof AutoscalerConfigError) {
+      const where = e.key in s.config ? '--config' : `${s.knativeNamespace}/config-autoscaler`;
+      throw new SetupError(`${where}: ${e.message}`);
+    }
+    const code = httpStatus(e);
+    if (code === 401) throw new SetupError(`kubeconfig: the API server refused the credentials (${describeError(e)})`);
+    if (code !== 403) throw new SetupError(`kubeconfig: cannot read ${s.knativeNamespace}/config-autoscaler: ${describeError(e)}`);
+    logger.warn('not allowed to read config-autoscaler; using Knative defaults plus --config', { namespace: s.knativeNamespace });
+    try {
+      config = parseAutoscalerConfig(s.config);
+    } catch (e2) {
+      throw new SetupError(`--config: ${describeError(e2)}`);
+    }
+  }
+
+  const writes = s.mode === 'apply' && !s.dryRun;
+  let leader: LeaderElector | undefined;
+  if (writes) {
+    try {
+      leader = new LeaderElector({
+        kube,
+        clock,
+        logger,
+        namespace: s.leaseNamespace ?? namespaces[0] ?? 'default',
+        name: s.leaseName,
+        identity: s.identity,
+        leaseDurationSeconds: s.leaseDurationSeconds,
+        renewDeadlineSeconds: s.renewDeadlineSeconds,
+        retryPeriodSeconds: s.retryPeriodSeconds,
+      });
+    } catch (e) {
+      throw new SetupError(`--lease-duration: ${describeError(e)}`);
+    }
+  }
+
+  const csv = s.csv !== undefined ? new DecisionCsv(s.csv) : undefined;
+  const summary: RunSummary = { revisions: 0, decisions: 0, actions: 0 };
+  const seen = new Set<string>();
+  const controller = new Controller({
+    kube,
+    clock,
+    logger,
+    mode: s.mode,
+    dryRun: s.dryRun,
+    namespaces,
+    labelSelector: s.selector,
+    config,
+    allowScaleToZero: s.allowScaleToZero,
+    staleAfterSeconds: s.staleAfterSeconds,
+    subtractProxied: s.subtractProxied,
+    scrapeUrl: podMetricsUrl(s.metricsPort),
+    leader,
+    onRow: (row: ShadowRow) => {
+      csv?.write(row);
+      summary.decisions++;
+      seen.add(`${row.namespace}/${row.revision}`);
+      if (row.action !== 'none' && row.action !== 'hold' && row.action !== 'standby') summary.actions++;
+    },
+  });
+
+  const stop = new AbortController();
+  const onSignal = (): void => stop.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const forward = (): void => stop.abort();
+  io.signal?.addEventListener('abort', forward, { once: true });
+  if (s.durationSeconds !== undefined) void clock.sleep(s.durationSeconds, stop.signal).then(() => stop.abort());
+  logger.info('knsim controller starting', {
+    mode: s.mode,
+    dryRun: s.dryRun,
+    namespaces: namespaces.join(','),
+    identity: writes ? s.identity : undefined,
+    csv: s.csv,
+  });
+  try {
+    await controller.run(stop.signal);
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    io.signal?.removeEventListener('abort', forward);
+    stop.abort();
+    csv?.close();
+  }
+  summary.revisions = seen.size;
+  const verb = s.mode === 'shadow' ? 'would-scale' : s.dryRun ? 'dry-run' : 'scale';
+  io.stdout(
+    `knsim controller (${s.mode}${s.dryRun ? ', dry-run' : ''}): ${summary.decisions} decisions for ${summary.revisions} revisions, ${summary.actions} ${verb} actions${s.csv !== undefined ? `; wrote ${s.csv}` : ''}\n`,
+  );
+  return summary;
+}
+
+function defaultIo(): RunIo {
+  return { stdout: (x) => process.stdout.write(x), stderr: (x) => process.stderr.write(x) };
+}

@@ -1,0 +1,166 @@
+/**
+ * `knsim controller`: runs knsim's autoscaler against a live cluster (see src/adapter).
+ * Flag problems are UsageErrors (one line, exit 2); the adapter is loaded lazily so the
+ * simulator's commands never pay for the Kubernetes client.
+ */
+import { hostname } from 'node:os';
+import type { Argv } from 'yargs';
+import type { ControllerSettings } from '../adapter/run-controller.js';
+import { parseDurationFlag } from './flags.js';
+import { UsageError } from './errors.js';
+
+export function controllerOptions<T>(y: Argv<T>) {
+  return y
+    .option('mode', { type: 'string', default: 'shadow', describe: 'shadow: decide and report, write nothing | apply: scale revisions of the knsim class' })
+    .option('dry-run', { type: 'boolean', default: false, describe: 'apply mode: log the patches instead of sending them' })
+    .option('namespace', { alias: 'n', type: 'string', array: true, describe: 'Namespace(s) to watch (default: the kubeconfig context\'s, else "default")' })
+    .option('selector', { alias: 'l', type: 'string', describe: 'Only revisions matching this label selector' })
+    .option('kubeconfig', { type: 'string', describe: 'kubeconfig file (default $KUBECONFIG, ~/.kube/config, then in-cluster)' })
+    .option('context', { type: 'string', describe: 'kubeconfig context' })
+    .option('in-cluster', { type: 'boolean', default: false, describe: 'Use the pod\'s service account' })
+    .option('knative-namespace', { type: 'string', default: 'knative-serving', describe: 'Where config-autoscaler lives' })
+    .option('config', { type: 'string', array: true, describe: 'Override a config-autoscaler key: key=value, e.g. stable-window=30s' })
+    .option('csv', { type: 'string', describe: 'Decision CSV path (shadow mode default: knsim-decisions.csv)' })
+    .option('allow-scale-to-zero', { type: 'boolean', default: false, describe: 'apply mode: let revisions go to zero (knsim sees no activator stats, so it cannot scale them back up)' })
+    .option('stale-after', { type: 'string', default: '5s', describe: 'Hold the scale when ready pods have had no good scrape for this long' })
+    .option('subtract-proxied', { type: 'boolean', default: false, describe: 'Subtract activator-proxied requests, as Knative does when activator stats also arrive' })
+    .option('metrics-port', { type: 'number', default: 9090, describe: 'Queue-proxy autoscaler metrics port' })
+    .option('request-timeout', { type: 'string', default: '5s', describe: 'Timeout of each Kubernetes API request' })
+    .option('lease-name', { type: 'string', default: 'knsim-controller', describe: 'Leader-election Lease name' })
+    .option('lease-namespace', { type: 'string', describe: 'Lease namespace (default $POD_NAMESPACE, else the first --namespace)' })
+    .option('lease-duration', { type: 'string', default: '15s', describe: 'How long a silent leader keeps the Lease from others' })
+    .option('renew-deadline', { type: 'string', default: '10s', describe: 'The leader stops writing this long after its last renewal' })
+    .option('retry-period', { type: 'string', default: '2s', describe: 'How often to acquire or renew the Lease' })
+    .option('identity', { type: 'string', describe: 'Leader-election identity (default $POD_NAME, else hostname-pid)' })
+    .option('duration', { type: 'string', describe: 'Stop after this long (default: until SIGINT/SIGTERM)' })
+    .option('log-format', { type: 'string', default: 'text', describe: 'text | json' });
+}
+
+export interface ControllerArgs {
+  mode: unknown;
+  dryRun: unknown;
+  namespace: unknown;
+  selector: unknown;
+  kubeconfig: unknown;
+  context: unknown;
+  inCluster: unknown;
+  knativeNamespace: unknown;
+  config: unknown;
+  csv: unknown;
+  allowScaleToZero: unknown;
+  staleAfter: unknown;
+  subtractProxied: unknown;
+  metricsPort: unknown;
+  requestTimeout: unknown;
+  leaseName: unknown;
+  leaseNamespace: unknown;
+  leaseDuration: unknown;
+  renewDeadline: unknown;
+  retryPeriod: unknown;
+  identity: unknown;
+  duration: unknown;
+  logFormat: unknown;
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+
+function str(v: unknown): string | undefined {
+  return v === undefined ? undefined : String(v);
+}
+
+function seconds(v: unknown, flag: string): number {
+  const s = parseDurationFlag(v, flag);
+  if (s === undefined) throw new UsageError(`${flag}: required`);
+  return s;
+}
+
+/** `key=value` pairs of --config, checked for shape (values are checked by the ConfigMap parser). */
+export function parseConfigOverrides(v: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  const list = v === undefined ? [] : Array.isArray(v) ? v : [v];
+  for (const item of list) {
+    const s = String(item);
+    const eq = s.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--config: must be key=value, e.g. stable-window=30s (got ${JSON.stringify(s)})`);
+    out[s.slice(0, eq)] = s.slice(eq + 1);
+  }
+  return out;
+}
+
+/** Validates every flag; throws UsageError naming the first bad one. */
+export function parseControllerFlags(a: ControllerArgs, env: NodeJS.ProcessEnv = process.env): ControllerSettings {
+  const mode = String(a.mode);
+  if (mode !== 'shadow' && mode !== 'apply') throw new UsageError(`--mode: must be shadow or apply (got ${JSON.stringify(mode)})`);
+  const namespaces = a.namespace === undefined ? undefined : (Array.isArray(a.namespace) ? a.namespace : [a.namespace]).map(String);
+  for (const ns of namespaces ?? []) {
+    if (!DNS_LABEL.test(ns) || ns.length > 63) throw new UsageError(`--namespace: ${JSON.stringify(ns)} is not a valid namespace name`);
+  }
+  const knativeNamespace = String(a.knativeNamespace);
+  if (!DNS_LABEL.test(knativeNamespace)) throw new UsageError(`--knative-namespace: ${JSON.stringify(knativeNamespace)} is not a valid namespace name`);
+  const leaseName = String(a.leaseName);
+  if (!DNS_SUBDOMAIN.test(leaseName) || leaseName.length > 253) throw new UsageError(`--lease-name: ${JSON.stringify(leaseName)} is not a valid object name`);
+  const leaseNamespace = str(a.leaseNamespace) ?? env['POD_NAMESPACE'];
+  if (leaseNamespace !== undefined && !DNS_LABEL.test(leaseNamespace)) {
+    throw new UsageError(`--lease-namespace: ${JSON.stringify(leaseNamespace)} is not a valid namespace name`);
+  }
+  const metricsPort = Number(a.metricsPort);
+  if (!Number.isInteger(metricsPort) || metricsPort < 1 || metricsPort > 65535) {
+    throw new UsageError(`--metrics-port: must be a port number 1–65535 (got ${JSON.stringify(a.metricsPort)})`);
+  }
+  const logFormat = String(a.logFormat);
+  if (logFormat !== 'text' && logFormat !== 'json') throw new UsageError(`--log-format: must be text or json (got ${JSON.stringify(logFormat)})`);
+  const requestTimeoutSeconds = seconds(a.requestTimeout, '--request-timeout');
+  const leaseDurationSeconds = seconds(a.leaseDuration, '--lease-duration');
+  const renewDeadlineSeconds = seconds(a.renewDeadline, '--renew-deadline');
+  const retryPeriodSeconds = seconds(a.retryPeriod, '--retry-period');
+  if (!(renewDeadlineSeconds < leaseDurationSeconds)) throw new UsageError('--renew-deadline: must be shorter than --lease-duration');
+  if (!(retryPeriodSeconds < renewDeadlineSeconds)) throw new UsageError('--retry-period: must be shorter than --renew-deadline');
+  if (renewDeadlineSeconds + requestTimeoutSeconds > leaseDurationSeconds) {
+    throw new UsageError('--renew-deadline: plus --request-timeout must not exceed --lease-duration (else two leaders could overlap)');
+  }
+  const identity = str(a.identity) ?? env['POD_NAME'] ?? `${hostname()}-${process.pid}`;
+  if (identity === '') throw new UsageError('--identity: must not be empty');
+  const dryRun = a.dryRun === true;
+  const allowScaleToZero = a.allowScaleToZero === true;
+  if (mode === 'shadow' && dryRun) throw new UsageError('--dry-run: only means something with --mode apply (shadow mode never writes)');
+  const csv = str(a.csv) ?? (mode === 'shadow' ? 'knsim-decisions.csv' : undefined);
+  if (csv === '') throw new UsageError('--csv: must be a file path');
+  return {
+    mode,
+    dryRun,
+    namespaces,
+    selector: str(a.selector),
+    kubeconfig: str(a.kubeconfig),
+    context: str(a.context),
+    inCluster: a.inCluster === true,
+    knativeNamespace,
+    config: parseConfigOverrides(a.config),
+    csv,
+    allowScaleToZero,
+    staleAfterSeconds: seconds(a.staleAfter, '--stale-after'),
+    subtractProxied: a.subtractProxied === true,
+    metricsPort,
+    requestTimeoutSeconds,
+    leaseName,
+    leaseNamespace,
+    leaseDurationSeconds,
+    renewDeadlineSeconds,
+    retryPeriodSeconds,
+    identity,
+    durationSeconds: parseDurationFlag(a.duration, '--duration'),
+    logFormat,
+  };
+}
+
+/** Runs the controller until interrupted (or --duration). */
+export async function controllerCommand(args: ControllerArgs): Promise<void> {
+  const f = parseControllerFlags(args);
+  const { runController, SetupError } = await import('../adapter/run-controller.js');
+  try {
+    await runController(f);
+  } catch (e) {
+    if (e instanceof SetupError) throw new UsageError(e.message);
+    throw e;
+  }
+}

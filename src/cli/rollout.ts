@@ -1,0 +1,138 @@
+/**
+ * `knsim rollout <service>`: a gradual traffic rollout with automatic rollback (see
+ * src/adapter/rollout.ts). Exit 0 when complete (or dry-run), 3 when rolled back or
+ * stopped, 2 for bad input.
+ */
+import type { Argv } from 'yargs';
+import type { RolloutSettings } from '../adapter/run-rollout.js';
+import { parseDurationFlag } from './flags.js';
+import { UsageError } from './errors.js';
+
+/** Exit code of a rollout that was rolled back or could not finish. */
+export const EXIT_ROLLED_BACK = 3;
+
+export function rolloutOptions<T>(y: Argv<T>) {
+  return y
+    .positional('service', { type: 'string', describe: 'Knative Service name', demandOption: true })
+    .option('namespace', { alias: 'n', type: 'string', describe: 'Namespace (default: the kubeconfig context\'s, else "default")' })
+    .option('to', { type: 'string', describe: 'Revision to roll out (default: the Service\'s latest ready revision)' })
+    .option('steps', { type: 'string', default: '10,25,50,100', describe: 'Percent for the new revision after each step, ascending, ending at 100' })
+    .option('pause', { type: 'string', default: '60s', describe: 'Wait after each step (but the last), watching the new revision' })
+    .option('interval', { type: 'string', default: '10s', describe: 'How often to check the new revision\'s metrics during a pause' })
+    .option('max-error-rate', { type: 'string', describe: 'Roll back above this 5xx share, e.g. 0.05 or 5%' })
+    .option('max-latency', { type: 'string', describe: 'Roll back when the latency quantile exceeds this, e.g. 500ms' })
+    .option('latency-quantile', { type: 'number', default: 0.95, describe: 'Quantile judged against --max-latency' })
+    .option('min-requests', { type: 'number', default: 20, describe: 'Judge only windows with at least this many requests' })
+    .option('metrics-port', { type: 'number', default: 9091, describe: 'Queue-proxy request metrics port (Prometheus)' })
+    .option('dry-run', { type: 'boolean', default: false, describe: 'Print the traffic blocks instead of patching' })
+    .option('kubeconfig', { type: 'string', describe: 'kubeconfig file' })
+    .option('context', { type: 'string', describe: 'kubeconfig context' })
+    .option('in-cluster', { type: 'boolean', default: false, describe: 'Use the pod\'s service account' })
+    .option('request-timeout', { type: 'string', default: '5s', describe: 'Timeout of each Kubernetes API request' })
+    .option('log-format', { type: 'string', default: 'text', describe: 'text | json' });
+}
+
+export interface RolloutArgs {
+  service: unknown;
+  namespace: unknown;
+  to: unknown;
+  steps: unknown;
+  pause: unknown;
+  interval: unknown;
+  maxErrorRate: unknown;
+  maxLatency: unknown;
+  latencyQuantile: unknown;
+  minRequests: unknown;
+  metricsPort: unknown;
+  dryRun: unknown;
+  kubeconfig: unknown;
+  context: unknown;
+  inCluster: unknown;
+  requestTimeout: unknown;
+  logFormat: unknown;
+}
+
+const NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** --steps: whole percents in (0, 100], strictly ascending, the last 100. */
+export function parseSteps(v: unknown): number[] {
+  const s = String(v);
+  const steps = s.split(',').map((x) => x.trim().replace(/%$/, ''));
+  const nums = steps.map(Number);
+  if (steps.some((x) => !/^[0-9]+$/.test(x)) || nums.some((n) => n < 1 || n > 100)) {
+    throw new UsageError(`--steps: must be whole percents 1–100 separated by commas, e.g. 10,25,50,100 (got ${JSON.stringify(s)})`);
+  }
+  for (let i = 1; i < nums.length; i++) {
+    if (!(nums[i]! > nums[i - 1]!)) throw new UsageError(`--steps: must be strictly ascending (got ${JSON.stringify(s)})`);
+  }
+  if (nums.at(-1) !== 100) throw new UsageError(`--steps: the last step must be 100 (got ${JSON.stringify(s)})`);
+  return nums;
+}
+
+/** --max-error-rate: a fraction in [0, 1] or a percentage like 5%. */
+export function parseRate(v: unknown): number | undefined {
+  if (v === undefined) return undefined;
+  const s = String(v).trim();
+  const pct = s.endsWith('%');
+  const n = Number(pct ? s.slice(0, -1) : s);
+  const rate = pct ? n / 100 : n;
+  if (s === '' || s === '%' || !Number.isFinite(rate) || rate < 0 || rate > 1) {
+    throw new UsageError(`--max-error-rate: must be a fraction 0–1 or a percentage like 5% (got ${JSON.stringify(v)})`);
+  }
+  return rate;
+}
+
+export function parseRolloutFlags(a: RolloutArgs): RolloutSettings {
+  const service = String(a.service);
+  if (!NAME.test(service) || service.length > 63) throw new UsageError(`<service>: ${JSON.stringify(service)} is not a valid Service name`);
+  const namespace = a.namespace === undefined ? undefined : String(a.namespace);
+  if (namespace !== undefined && !NAME.test(namespace)) throw new UsageError(`--namespace: ${JSON.stringify(namespace)} is not a valid namespace name`);
+  const to = a.to === undefined ? undefined : String(a.to);
+  if (to !== undefined && (!NAME.test(to) || to.length > 63)) throw new UsageError(`--to: ${JSON.stringify(to)} is not a valid revision name`);
+  const pauseSeconds = parseDurationFlag(a.pause, '--pause') ?? 60;
+  const intervalSeconds = parseDurationFlag(a.interval, '--interval') ?? 10;
+  if (intervalSeconds > pauseSeconds) throw new UsageError('--interval: must not be longer than --pause');
+  const q = Number(a.latencyQuantile);
+  if (!(q > 0 && q < 1)) throw new UsageError(`--latency-quantile: must be between 0 and 1 (got ${JSON.stringify(a.latencyQuantile)})`);
+  const minRequests = Number(a.minRequests);
+  if (!Number.isInteger(minRequests) || minRequests < 1) throw new UsageError(`--min-requests: must be a whole number ≥ 1 (got ${JSON.stringify(a.minRequests)})`);
+  const metricsPort = Number(a.metricsPort);
+  if (!Number.isInteger(metricsPort) || metricsPort < 1 || metricsPort > 65535) {
+    throw new UsageError(`--metrics-port: must be a port number 1–65535 (got ${JSON.stringify(a.metricsPort)})`);
+  }
+  const logFormat = String(a.logFormat);
+  if (logFormat !== 'text' && logFormat !== 'json') throw new UsageError(`--log-format: must be text or json (got ${JSON.stringify(logFormat)})`);
+  return {
+    service,
+    namespace,
+    to,
+    steps: parseSteps(a.steps),
+    pauseSeconds,
+    intervalSeconds,
+    maxErrorRate: parseRate(a.maxErrorRate),
+    maxLatencySeconds: parseDurationFlag(a.maxLatency, '--max-latency'),
+    latencyQuantile: q,
+    minRequests,
+    metricsPort,
+    dryRun: a.dryRun === true,
+    kubeconfig: a.kubeconfig === undefined ? undefined : String(a.kubeconfig),
+    context: a.context === undefined ? undefined : String(a.context),
+    inCluster: a.inCluster === true,
+    requestTimeoutSeconds: parseDurationFlag(a.requestTimeout, '--request-timeout') ?? 5,
+    logFormat,
+  };
+}
+
+export async function rolloutCommand(args: RolloutArgs): Promise<void> {
+  const s = parseRolloutFlags(args);
+  const { runRollout } = await import('../adapter/run-rollout.js');
+  const { SetupError } = await import('../adapter/run-controller.js');
+  let outcome: string;
+  try {
+    outcome = (await runRollout(s, { stdout: (x) => process.stdout.write(x), stderr: (x) => process.stderr.write(x) })).outcome;
+  } catch (e) {
+    if (e instanceof SetupError) throw new UsageError(e.message);
+    throw e;
+  }
+  if (outcome === 'rolled-back' || outcome === 'aborted') process.exitCode = EXIT_ROLLED_BACK;
+}

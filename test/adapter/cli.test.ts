@@ -1,0 +1,229 @@
+/**
+ * `knsim controller` and `knsim rollout` on the command line: flag validation (one line,
+ * exit 2) and short end-to-end runs against the fake API server (the CLI process talks to
+ * 127.0.0.1 only).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { UsageError } from '../../src/cli/errors.js';
+import { parseControllerFlags, type ControllerArgs } from '../../src/cli/controller.js';
+import { parseRolloutFlags, parseSteps, type RolloutArgs } from '../../src/cli/rollout.js';
+import { FakeKube } from './support/fake-kube.js';
+import { FakeQueueProxies } from './support/fake-qp.js';
+
+const root = resolve(import.meta.dirname, '../..');
+const bin = join(root, 'bin/knsim.js');
+const tmp = mkdtempSync(join(tmpdir(), 'knsim-adapter-cli-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const controllerDefaults: ControllerArgs = {
+  mode: 'shadow',
+  dryRun: false,
+  namespace: undefined,
+  selector: undefined,
+  kubeconfig: undefined,
+  context: undefined,
+  inCluster: false,
+  knativeNamespace: 'knative-serving',
+  config: undefined,
+  csv: undefined,
+  allowScaleToZero: false,
+  staleAfter: '5s',
+  subtractProxied: false,
+  metricsPort: 9090,
+  requestTimeout: '5s',
+  leaseName: 'knsim-controller',
+  leaseNamespace: undefined,
+  leaseDuration: '15s',
+  renewDeadline: '10s',
+  retryPeriod: '2s',
+  identity: undefined,
+  duration: undefined,
+  logFormat: 'text',
+};
+
+const rolloutDefaults: RolloutArgs = {
+  service: 'hello',
+  namespace: undefined,
+  to: undefined,
+  steps: '10,25,50,100',
+  pause: '60s',
+  interval: '10s',
+  maxErrorRate: undefined,
+  maxLatency: undefined,
+  latencyQuantile: 0.95,
+  minRequests: 20,
+  metricsPort: 9091,
+  dryRun: false,
+  kubeconfig: undefined,
+  context: undefined,
+  inCluster: false,
+  requestTimeout: '5s',
+  logFormat: 'text',
+};
+
+function usage(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof UsageError) return e.message;
+    throw e;
+  }
+  throw new Error('no UsageError');
+}
+
+describe('controller flags', () => {
+  it('defaults: shadow mode, a decision CSV, upstream timings', () => {
+    const s = parseControllerFlags(controllerDefaults, { POD_NAME: 'p' });
+    expect(s).toMatchObject({ mode: 'shadow', dryRun: false, csv: 'knsim-decisions.csv', staleAfterSeconds: 5, metricsPort: 9090, leaseDurationSeconds: 15, renewDeadlineSeconds: 10, retryPeriodSeconds: 2, identity: 'p' });
+    expect(parseControllerFlags({ ...controllerDefaults, mode: 'apply' }, {}).csv).toBeUndefined();
+    expect(parseControllerFlags({ ...controllerDefaults, config: ['stable-window=30s', 'max-scale=10'] }, {}).config).toEqual({ 'stable-window': '30s', 'max-scale': '10' });
+  });
+
+  it.each([
+    [{ mode: 'yolo' }, /^--mode: must be shadow or apply/],
+    [{ dryRun: true }, /^--dry-run: only means something with --mode apply/],
+    [{ namespace: ['Default'] }, /^--namespace: "Default" is not a valid namespace name/],
+    [{ config: ['stable-window'] }, /^--config: must be key=value/],
+    [{ staleAfter: '-1s' }, /^--stale-after: /],
+    [{ metricsPort: 0 }, /^--metrics-port: must be a port number/],
+    [{ renewDeadline: '20s' }, /^--renew-deadline: must be shorter than --lease-duration/],
+    [{ retryPeriod: '10s' }, /^--retry-period: must be shorter than --renew-deadline/],
+    [{ requestTimeout: '6s' }, /^--renew-deadline: plus --request-timeout must not exceed --lease-duration/],
+    [{ leaseName: 'Not_Valid' }, /^--lease-name: /],
+    [{ logFormat: 'xml' }, /^--log-format: must be text or json/],
+    [{ duration: 'soon' }, /^--duration: must be a duration/],
+  ] as Array<[Partial<ControllerArgs>, RegExp]>)('%o is refused in one line naming the flag', (bad, msg) => {
+    const m = usage(() => parseControllerFlags({ ...controllerDefaults, ...bad }, {}));
+    expect(m).toMatch(msg);
+    expect(m).not.toContain('\n');
+  });
+});
+
+describe('rollout flags', () => {
+  it('parses steps, rates and latencies', () => {
+    expect(parseSteps('5, 25%, 100')).toEqual([5, 25, 100]);
+    const s = parseRolloutFlags({ ...rolloutDefaults, maxErrorRate: '2.5%', maxLatency: '750ms', pause: '2m' });
+    expect(s).toMatchObject({ maxErrorRate: 0.025, maxLatencySeconds: 0.75, pauseSeconds: 120, intervalSeconds: 10, steps: [10, 25, 50, 100] });
+  });
+
+  it.each([
+    [{ steps: '50,10,100' }, /^--steps: must be strictly ascending/],
+    [{ steps: '10,50' }, /^--steps: the last step must be 100/],
+    [{ steps: '0,100' }, /^--steps: must be whole percents 1–100/],
+    [{ steps: '10.5,100' }, /^--steps: must be whole percents/],
+    [{ maxErrorRate: '2' }, /^--max-error-rate: must be a fraction 0–1/],
+    [{ interval: '2m' }, /^--interval: must not be longer than --pause/],
+    [{ latencyQuantile: 1 }, /^--latency-quantile: must be between 0 and 1/],
+    [{ minRequests: 0 }, /^--min-requests: /],
+    [{ service: 'Hello' }, /^<service>: "Hello" is not a valid Service name/],
+    [{ to: 'x_y' }, /^--to: /],
+  ] as Array<[Partial<RolloutArgs>, RegExp]>)('%o is refused in one line naming the flag', (bad, msg) => {
+    expect(usage(() => parseRolloutFlags({ ...rolloutDefaults, ...bad }))).toMatch(msg);
+  });
+});
+
+function knsimSync(args: string[]): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', KUBECONFIG: join(tmp, 'none') } });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Runs the CLI without blocking this process (which serves the fake API). */
+function knsimAsync(args: string[], timeoutMs = 20_000): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { cwd: root, env: { ...process.env, NO_COLOR: '1' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`knsim ${args.join(' ')} did not finish; stderr: ${stderr}`));
+    }, timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolvePromise({ code: code ?? -1, stdout, stderr });
+    });
+  });
+}
+
+describe('knsim controller / rollout processes', () => {
+  it('bad flags exit 2 with one line', () => {
+    for (const args of [
+      ['controller', '--mode', 'nope'],
+      ['controller', '--no-such-flag'],
+      ['rollout', 'hello', '--steps', '50,10'],
+    ]) {
+      const r = knsimSync(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr.trim().split('\n').length).toBe(1);
+      expect(r.stderr).toMatch(/^knsim: /);
+      expect(r.stdout).toBe('');
+    }
+  });
+
+  it('a kubeconfig that does not exist is a usage error', () => {
+    const r = knsimSync(['controller', '--kubeconfig', join(tmp, 'missing.yaml'), '--duration', '1s']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^knsim: --kubeconfig: /);
+  });
+
+  describe('against the fake cluster', () => {
+    let kube: FakeKube;
+    let qps: FakeQueueProxies;
+    let kubeconfig: string;
+    beforeEach(async () => {
+      kube = await new FakeKube().start();
+      qps = new FakeQueueProxies();
+      kubeconfig = join(tmp, `kubeconfig-${Math.random().toString(36).slice(2)}.yaml`);
+      writeFileSync(kubeconfig, kube.kubeconfigYaml());
+    });
+    afterEach(async () => {
+      await Promise.all([kube.stop(), qps.stopAll()]);
+    });
+
+    it('shadow mode runs, writes its CSV and nothing to the cluster', async () => {
+      const qp = await qps.add('hello-00001-deployment-0', { averageConcurrentRequests: 20, requestCount: 20 });
+      kube.addRevision('default', 'hello-00001', { annotations: { 'autoscaling.knative.dev/target': '10' } });
+      kube.setPodAutoscaler('default', 'hello-00001', { desired: 1, actual: 1 });
+      kube.addPod('default', 'hello-00001-deployment-0', 'hello-00001');
+      const csv = join(tmp, 'shadow.csv');
+      const r = await knsimAsync(['controller', '--kubeconfig', kubeconfig, '--duration', '2.5s', '--csv', csv, '--metrics-port', String(qp.port), '--config', 'stable-window=30s']);
+      expect(r.stderr).not.toMatch(/ error /);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/^knsim controller \(shadow\): \d+ decisions for 1 revisions, \d+ would-scale actions; wrote .*shadow\.csv\n$/);
+      const lines = readFileSync(csv, 'utf8').trim().split('\n');
+      expect(lines[0]).toBe('time,namespace,revision,ready_pods,observed_stable,observed_panic,knsim_desired,knsim_want,knsim_in_panic,knsim_excess_burst_capacity,valid,hold,knative_desired,knative_actual,replicas,action');
+      expect(lines.length).toBeGreaterThan(1);
+      expect(lines.slice(1).every((l) => l.split(',')[2] === 'hello-00001' && l.split(',')[12] === '1')).toBe(true);
+      expect(lines.slice(1).some((l) => l.split(',')[6] === '3')).toBe(true); // ceil(20 / 7)
+      expect(kube.writes()).toEqual([]);
+      expect(kube.requests.some((q) => q.path === '/api/v1/namespaces/knative-serving/configmaps/config-autoscaler')).toBe(true);
+      expect(qps.requests.length).toBeGreaterThan(0);
+    });
+
+    it('rollout moves the traffic and exits 0; --dry-run writes nothing', async () => {
+      kube.put(FakeKube.SERVING, 'default', 'services', {
+        metadata: { name: 'hello' },
+        spec: { traffic: [{ revisionName: 'hello-00001', percent: 100 }] },
+        status: { latestReadyRevisionName: 'hello-00002' },
+      });
+      kube.addRevision('default', 'hello-00001', { service: 'hello', generation: 1 });
+      kube.addRevision('default', 'hello-00002', { service: 'hello', generation: 2 });
+      const dry = await knsimAsync(['rollout', 'hello', '--kubeconfig', kubeconfig, '--steps', '50,100', '--dry-run']);
+      expect(dry.code).toBe(0);
+      expect(dry.stdout).toBe('knsim rollout: default/hello: dry-run, would move traffic to hello-00002 in steps 50%, 100%\n');
+      expect(kube.writes()).toEqual([]);
+      const real = await knsimAsync(['rollout', 'hello', '--kubeconfig', kubeconfig, '--steps', '50,100', '--pause', '0.3s', '--interval', '0.3s']);
+      expect(real.code).toBe(0);
+      expect(real.stdout).toBe('knsim rollout: default/hello: hello-00002 now has 100% of the traffic (2 steps)\n');
+      expect(kube.writes().map((q) => `${q.method} ${q.contentType}`)).toEqual(['PATCH application/merge-patch+json', 'PATCH application/merge-patch+json']);
+      const unknown = await knsimAsync(['rollout', 'hello', '--kubeconfig', kubeconfig, '--to', 'hello-00009']);
+      expect(unknown.code).toBe(2);
+      expect(unknown.stderr).toBe('knsim: hello: revision hello-00009 not found in service hello\n');
+    });
+  });
+});

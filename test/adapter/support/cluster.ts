@@ -1,0 +1,169 @@
+/** A fake cluster (API server + queue-proxies + clock) and helpers to drive controllers on it. */
+import { defaultAutoscalerConfig } from '../../../src/core/autoscaler/index.js';
+import { Controller, type ControllerOptions } from '../../../src/adapter/controller.js';
+import type { ShadowRow } from '../../../src/adapter/decision-csv.js';
+import { LeaderElector } from '../../../src/adapter/leader.js';
+import type { Logger, LogFields } from '../../../src/adapter/log.js';
+import { KNSIM_CLASS } from '../../../src/adapter/revisions.js';
+import { FakeClock } from './fake-clock.js';
+import { FakeKube, type RecordedRequest } from './fake-kube.js';
+import { FakeQueueProxies } from './fake-qp.js';
+
+export const T0 = 1_700_000_000;
+export const NS = 'default';
+
+export class MemoryLogger implements Logger {
+  readonly lines: Array<{ level: string; msg: string; fields: LogFields | undefined }> = [];
+  info(msg: string, fields?: LogFields): void {
+    this.lines.push({ level: 'info', msg, fields });
+  }
+  warn(msg: string, fields?: LogFields): void {
+    this.lines.push({ level: 'warn', msg, fields });
+  }
+  error(msg: string, fields?: LogFields): void {
+    this.lines.push({ level: 'error', msg, fields });
+  }
+  has(msg: string | RegExp): boolean {
+    return this.lines.some((l) => (typeof msg === 'string' ? l.msg === msg : msg.test(l.msg)));
+  }
+}
+
+export interface Cluster {
+  kube: FakeKube;
+  qps: FakeQueueProxies;
+  clock: FakeClock;
+  stop(): Promise<void>;
+}
+
+export async function fakeCluster(): Promise<Cluster> {
+  const kube = await new FakeKube().start();
+  const qps = new FakeQueueProxies();
+  const clock = new FakeClock(T0);
+  kube.clock = clock;
+  return {
+    kube,
+    qps,
+    clock,
+    stop: async () => {
+      await Promise.all([kube.stop(), qps.stopAll()]);
+    },
+  };
+}
+
+/** A revision with `pods` ready pods, each with a fake queue-proxy reporting `concurrency`. */
+export async function addRevision(
+  c: Cluster,
+  name: string,
+  o: { annotations?: Record<string, string>; knsim?: boolean; pods: number; concurrency: number; replicas?: number; created?: string },
+): Promise<void> {
+  const annotations = { ...(o.knsim ? { 'autoscaling.knative.dev/class': KNSIM_CLASS } : {}), ...o.annotations };
+  c.kube.addRevision(NS, name, { annotations, ...(o.created !== undefined ? { created: o.created } : {}) });
+  c.kube.setDeployment(NS, `${name}-deployment`, o.replicas ?? o.pods);
+  c.kube.setPodAutoscaler(NS, name, {});
+  for (let i = 0; i < o.pods; i++) {
+    const pod = `${name}-deployment-${i}`;
+    c.kube.addPod(NS, pod, name);
+    await c.qps.add(pod, { averageConcurrentRequests: o.concurrency, requestCount: o.concurrency });
+  }
+}
+
+export function setConcurrency(c: Cluster, revision: string, concurrency: number): void {
+  for (const [pod, qp] of c.qps.byPod) if (pod.startsWith(`${revision}-deployment-`)) qp.stat = { ...qp.stat, averageConcurrentRequests: concurrency, requestCount: concurrency };
+}
+
+export interface Replica {
+  controller: Controller;
+  leader: LeaderElector | undefined;
+  rows: ShadowRow[];
+  logger: MemoryLogger;
+  token: string;
+}
+
+export function replica(
+  c: Cluster,
+  o: { token?: string; mode: 'shadow' | 'apply'; dryRun?: boolean; leader?: boolean; leaseNamespace?: string } & Partial<Omit<ControllerOptions, 'leader'>>,
+): Replica {
+  const token = o.token ?? 'replica-a';
+  const kube = c.kube.clients(token, 1);
+  const logger = new MemoryLogger();
+  const rows: ShadowRow[] = [];
+  const leader =
+    o.leader === false || o.mode === 'shadow' || o.dryRun
+      ? undefined
+      : new LeaderElector({
+          kube,
+          clock: c.clock,
+          logger,
+          namespace: o.leaseNamespace ?? NS,
+          name: 'knsim-controller',
+          identity: token,
+          leaseDurationSeconds: 15,
+          renewDeadlineSeconds: 10,
+          retryPeriodSeconds: 2,
+        });
+  let n = 0;
+  const { leaseNamespace: _ln, token: _t, leader: _l, ...rest } = o;
+  const controller = new Controller({
+    kube,
+    clock: c.clock,
+    logger,
+    dryRun: false,
+    namespaces: [NS],
+    config: defaultAutoscalerConfig,
+    allowScaleToZero: false,
+    scrapeUrl: c.qps.url,
+    scrapeTimeoutSeconds: 0.5,
+    // Deterministic "randomness": a fixed sequence.
+    random: () => ((n = (n * 7919 + 17) % 1000) / 1000),
+    backoff: { initialSeconds: 1, maxSeconds: 8, jitter: 0 },
+    onRow: (r) => rows.push(r),
+    ...rest,
+    leader,
+  });
+  return { controller, leader, rows, logger, token };
+}
+
+/**
+ * Advances the clock one second at a time for `seconds`: leaders renew every 2 s, every
+ * controller scrapes each second and decides every 2 s (as the run loop would).
+ */
+export async function run(c: Cluster, replicas: readonly Replica[], seconds: number, opts: { renew?: (r: Replica) => boolean } = {}): Promise<void> {
+  for (let s = 0; s < seconds; s++) {
+    c.clock.advance(1);
+    const t = Math.round(c.clock.now() - T0);
+    for (const r of replicas) {
+      if (r.leader && t % 2 === 0 && (opts.renew?.(r) ?? true)) await r.leader.tryAcquireOrRenew();
+      await r.controller.scrapeTick();
+      if (t % 2 === 0) await r.controller.decideTick();
+    }
+  }
+}
+
+/** Scale PATCHes of one Deployment, in order. */
+export function scalePatches(c: Cluster, deployment: string): RecordedRequest[] {
+  return c.kube.requests.filter((r) => r.method === 'PATCH' && r.path === `/apis/apps/v1/namespaces/${NS}/deployments/${deployment}/scale`);
+}
+
+/**
+ * No wrong or duplicate write: every scale PATCH that took effect changed the replicas
+ * (never re-sent a value the Deployment already had), carried a merge-patch body with
+ * the resourceVersion, and stayed within [min, max].
+ */
+export function checkScaleWrites(c: Cluster, deployment: string, initial: number, bounds: { min: number; max: number }): number[] {
+  let current = initial;
+  const applied: number[] = [];
+  for (const r of scalePatches(c, deployment)) {
+    if (r.contentType !== 'application/merge-patch+json') throw new Error(`PATCH #${r.seq} has content type ${r.contentType}`);
+    const body = r.body as { metadata?: { resourceVersion?: string }; spec?: { replicas?: number } };
+    const replicas = body.spec?.replicas;
+    if (typeof replicas !== 'number') throw new Error(`PATCH #${r.seq} without spec.replicas`);
+    if (body.metadata?.resourceVersion === undefined) throw new Error(`PATCH #${r.seq} without a resourceVersion precondition`);
+    if (replicas < bounds.min || (bounds.max > 0 && replicas > bounds.max)) throw new Error(`PATCH #${r.seq} to ${replicas} is outside [${bounds.min}, ${bounds.max}]`);
+    if (replicas === current) throw new Error(`PATCH #${r.seq} re-sent replicas=${replicas} the Deployment already had`);
+    if (r.applied) {
+      current = replicas;
+      applied.push(replicas);
+    }
+  }
+  return applied;
+}

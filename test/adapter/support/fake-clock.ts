@@ -1,0 +1,56 @@
+import type { Clock } from '../../../src/adapter/clock.js';
+
+/**
+ * A clock the test moves. `sleep` either waits for `advance` (manual) or, with
+ * `autoAdvance`, jumps time forward at once (so pauses cost no real time).
+ */
+export class FakeClock implements Clock {
+  private t: number;
+  private sleepers: Array<{ at: number; resolve: () => void }> = [];
+
+  constructor(
+    start = 1_700_000_000,
+    private readonly autoAdvance = false,
+  ) {
+    this.t = start;
+  }
+
+  now(): number {
+    return this.t;
+  }
+
+  set(t: number): void {
+    this.t = t;
+    this.wake();
+  }
+
+  advance(seconds: number): void {
+    this.set(this.t + seconds);
+  }
+
+  private wake(): void {
+    const due = this.sleepers.filter((s) => s.at <= this.t);
+    this.sleepers = this.sleepers.filter((s) => s.at > this.t);
+    for (const s of due) s.resolve();
+  }
+
+  sleep(seconds: number, signal?: AbortSignal): Promise<void> {
+    if (this.autoAdvance) {
+      this.t += Math.max(0, seconds);
+      return new Promise((r) => setImmediate(r));
+    }
+    return new Promise((resolve) => {
+      if (signal?.aborted) return resolve();
+      const entry = { at: this.t + seconds, resolve };
+      this.sleepers.push(entry);
+      signal?.addEventListener(
+        'abort',
+        () => {
+          this.sleepers = this.sleepers.filter((s) => s !== entry);
+          resolve();
+        },
+        { once: true },
+      );
+    });
+  }
+}

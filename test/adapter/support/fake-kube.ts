@@ -1,0 +1,378 @@
+/**
+ * A fake Kubernetes API server on 127.0.0.1 for the adapter tests: just the resources the
+ * controller and the rollout driver use, with resourceVersion preconditions (409), the
+ * content types a real apiserver insists on, injectable faults, and a log of every
+ * request (method, path, query, content type, body, which replica sent it).
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as k8s from '@kubernetes/client-node';
+import { makeKubeClients, type KubeClients } from '../../../src/adapter/kube.js';
+
+export interface RecordedRequest {
+  seq: number;
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  contentType: string | undefined;
+  accept: string | undefined;
+  body: unknown;
+  /** The bearer token: which replica sent it. */
+  token: string;
+  /** The response status (0: none sent — dropped or hung). */
+  status: number;
+  /** For lease-guarded checks: who held the lease (per the server's copy) when this arrived. */
+  leaseHolder: string;
+  /** A write that took effect (even if its answer was then lost). */
+  applied: boolean;
+  /** The test clock's time when the request arrived (set by `clock`). */
+  time: number;
+}
+
+export type Fault =
+  | { kind: 'status'; status: number; message?: string }
+  /** Do the request, then close the connection without answering (the answer is lost). */
+  | { kind: 'drop-after' }
+  /** Close the connection without doing anything. */
+  | { kind: 'drop-before' }
+  /** Do the request, then never answer (the client times out). */
+  | { kind: 'hang-after' };
+
+interface FaultRule {
+  match: (method: string, path: string, token: string) => boolean;
+  fault: Fault;
+  times: number;
+}
+
+type Obj = Record<string, unknown> & { metadata: Record<string, unknown> };
+
+const MERGE = 'application/merge-patch+json';
+
+function status(code: number, reason: string, message: string): string {
+  return JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code });
+}
+
+function labelsMatch(obj: Obj, selector: string | null): boolean {
+  if (!selector) return true;
+  const labels = (obj.metadata['labels'] ?? {}) as Record<string, string>;
+  return selector.split(',').every((term) => {
+    const [k, v] = term.split('=');
+    if (k === undefined) return true;
+    return v === undefined ? k in labels : labels[k] === v;
+  });
+}
+
+function mergePatch(target: unknown, patch: unknown): unknown {
+  if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) return patch;
+  const out: Record<string, unknown> = target && typeof target === 'object' && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
+  for (const [k, v] of Object.entries(patch as Record<string, unknown>)) {
+    if (v === null) delete out[k];
+    else out[k] = mergePatch(out[k], v);
+  }
+  return out;
+}
+
+export class FakeKube {
+  readonly requests: RecordedRequest[] = [];
+  private readonly server: http.Server;
+  private port = 0;
+  private rv = 100;
+  private seq = 0;
+  private faults: FaultRule[] = [];
+  /** Collections by key `<group-version-path>/<ns>/<plural>` → name → object. */
+  private readonly store = new Map<string, Map<string, Obj>>();
+  /** Optional hook run on every request before routing. */
+  onRequest: ((r: RecordedRequest) => void) | undefined;
+  /** Stamps each request's `time`. */
+  clock: { now(): number } | undefined;
+
+  /** Removes every pending fault. */
+  clearFaults(): void {
+    this.faults = [];
+  }
+
+  constructor() {
+    this.server = http.createServer((req, res) => this.handle(req, res));
+  }
+
+  async start(): Promise<this> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.port = (this.server.address() as AddressInfo).port;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** A KubeConfig for this server; `token` identifies the replica in the log. */
+  kubeConfig(token = 'replica-a'): k8s.KubeConfig {
+    const kc = new k8s.KubeConfig();
+    kc.loadFromOptions({
+      clusters: [{ name: 'fake', server: this.url, skipTLSVerify: true }],
+      users: [{ name: token, token }],
+      contexts: [{ name: 'fake', cluster: 'fake', user: token, namespace: 'default' }],
+      currentContext: 'fake',
+    });
+    return kc;
+  }
+
+  clients(token = 'replica-a', timeoutSeconds = 1): KubeClients {
+    return makeKubeClients(this.kubeConfig(token), timeoutSeconds);
+  }
+
+  /** Kubeconfig YAML (for the CLI). */
+  kubeconfigYaml(token = 'replica-a'): string {
+    return [
+      'apiVersion: v1',
+      'kind: Config',
+      'clusters:',
+      `- name: fake\n  cluster:\n    server: ${this.url}\n    insecure-skip-tls-verify: true`,
+      'users:',
+      `- name: u\n  user:\n    token: ${token}`,
+      'contexts:',
+      '- name: fake\n  context:\n    cluster: fake\n    user: u\n    namespace: default',
+      'current-context: fake',
+      '',
+    ].join('\n');
+  }
+
+  // ---- state ----
+
+  private coll(prefix: string, ns: string, plural: string): Map<string, Obj> {
+    const k = `${prefix}/${ns}/${plural}`;
+    let c = this.store.get(k);
+    if (!c) {
+      c = new Map();
+      this.store.set(k, c);
+    }
+    return c;
+  }
+
+  put(prefix: string, ns: string, plural: string, obj: Obj): Obj {
+    const name = String(obj.metadata['name']);
+    const stored: Obj = { ...obj, metadata: { ...obj.metadata, namespace: ns, resourceVersion: String(++this.rv) } };
+    this.coll(prefix, ns, plural).set(name, stored);
+    return stored;
+  }
+
+  get(prefix: string, ns: string, plural: string, name: string): Obj | undefined {
+    return this.coll(prefix, ns, plural).get(name);
+  }
+
+  delete(prefix: string, ns: string, plural: string, name: string): void {
+    this.coll(prefix, ns, plural).delete(name);
+  }
+
+  // Convenience for the controller's objects.
+  static readonly CORE = 'api/v1';
+  static readonly APPS = 'apis/apps/v1';
+  static readonly SERVING = 'apis/serving.knative.dev/v1';
+  static readonly PA = 'apis/autoscaling.internal.knative.dev/v1alpha1';
+  static readonly COORD = 'apis/coordination.k8s.io/v1';
+
+  addRevision(ns: string, name: string, o: { annotations?: Record<string, string>; cc?: number; service?: string; generation?: number; ready?: boolean; created?: string }): void {
+    this.put(FakeKube.SERVING, ns, 'revisions', {
+      metadata: {
+        name,
+        annotations: o.annotations ?? {},
+        creationTimestamp: o.created ?? '2020-01-01T00:00:00Z',
+        labels: {
+          'serving.knative.dev/service': o.service ?? name.replace(/-\d+$/, ''),
+          'serving.knative.dev/configuration': o.service ?? name.replace(/-\d+$/, ''),
+          'serving.knative.dev/configurationGeneration': String(o.generation ?? 1),
+        },
+      },
+      spec: { containerConcurrency: o.cc ?? 0 },
+      status: { conditions: [{ type: 'Ready', status: o.ready === false ? 'False' : 'True' }] },
+    });
+  }
+
+  addPod(ns: string, name: string, revision: string, o: { ip?: string; ready?: boolean; phase?: string; startTime?: string; terminating?: boolean } = {}): void {
+    this.put(FakeKube.CORE, ns, 'pods', {
+      metadata: {
+        name,
+        labels: { 'serving.knative.dev/revision': revision },
+        ...(o.terminating ? { deletionTimestamp: '2020-01-01T00:00:00Z' } : {}),
+      },
+      status: {
+        phase: o.phase ?? 'Running',
+        podIP: o.ip ?? '127.0.0.1',
+        startTime: o.startTime ?? '2020-01-01T00:00:00Z',
+        conditions: [{ type: 'Ready', status: o.ready === false ? 'False' : 'True' }],
+      },
+    });
+  }
+
+  setDeployment(ns: string, name: string, replicas: number): void {
+    this.put(FakeKube.APPS, ns, 'deployments', { metadata: { name }, spec: { replicas } });
+  }
+
+  replicas(ns: string, name: string): number | undefined {
+    return (this.get(FakeKube.APPS, ns, 'deployments', name)?.['spec'] as { replicas?: number } | undefined)?.replicas;
+  }
+
+  setPodAutoscaler(ns: string, name: string, o: { desired?: number; actual?: number; reachable?: boolean }): void {
+    this.put(FakeKube.PA, ns, 'podautoscalers', {
+      metadata: { name },
+      spec: { scaleTargetRef: { name: `${name}-deployment` }, reachability: o.reachable === false ? 'Unreachable' : 'Reachable' },
+      status: { ...(o.desired !== undefined ? { desiredScale: o.desired } : {}), ...(o.actual !== undefined ? { actualScale: o.actual } : {}) },
+    });
+  }
+
+  leaseHolder(ns: string, name: string): string {
+    return String((this.get(FakeKube.COORD, ns, 'leases', name)?.['spec'] as { holderIdentity?: string } | undefined)?.holderIdentity ?? '');
+  }
+
+  /** Injects `fault` for the next `times` requests matching. */
+  fault(match: { method?: string; path?: string | RegExp; token?: string }, fault: Fault, times = 1): void {
+    this.faults.push({
+      match: (m, p, t) =>
+        (match.token === undefined || match.token === t) &&
+        (match.method === undefined || match.method === m) &&
+        (match.path === undefined || (typeof match.path === 'string' ? p === match.path : match.path.test(p))),
+      fault,
+      times,
+    });
+  }
+
+  writes(): RecordedRequest[] {
+    return this.requests.filter((r) => r.method !== 'GET');
+  }
+
+  /** The lease namespace/name whose holder is stamped on each request. */
+  leaseWatch: { ns: string; name: string } | undefined;
+
+  // ---- HTTP ----
+
+  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      const raw = Buffer.concat(chunks).toString('utf8');
+      let body: unknown = undefined;
+      if (raw !== '') {
+        try {
+          body = JSON.parse(raw);
+        } catch {
+          body = raw;
+        }
+      }
+      const rec: RecordedRequest = {
+        seq: ++this.seq,
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        query: url.searchParams,
+        contentType: req.headers['content-type'],
+        accept: req.headers['accept'],
+        body,
+        token: (req.headers['authorization'] ?? '').replace(/^Bearer /, ''),
+        status: 0,
+        leaseHolder: this.leaseWatch ? this.leaseHolder(this.leaseWatch.ns, this.leaseWatch.name) : '',
+        applied: false,
+        time: this.clock?.now() ?? 0,
+      };
+      this.requests.push(rec);
+      this.onRequest?.(rec);
+      const rule = this.faults.find((f) => f.times > 0 && f.match(rec.method, rec.path, rec.token));
+      if (rule) rule.times--;
+      const fault = rule?.fault;
+      if (fault?.kind === 'drop-before') {
+        req.socket.destroy();
+        return;
+      }
+      if (fault?.kind === 'status') {
+        rec.status = fault.status;
+        res.writeHead(fault.status, { 'content-type': 'application/json' });
+        res.end(status(fault.status, fault.status === 409 ? 'Conflict' : 'InternalError', fault.message ?? 'injected fault'));
+        return;
+      }
+      const [code, out] = this.route(rec);
+      rec.applied = rec.method !== 'GET' && code >= 200 && code < 300;
+      if (fault?.kind === 'drop-after') {
+        req.socket.destroy();
+        return;
+      }
+      if (fault?.kind === 'hang-after') return;
+      rec.status = code;
+      res.writeHead(code, { 'content-type': 'application/json' });
+      res.end(out);
+    });
+  }
+
+  private route(r: RecordedRequest): [number, string] {
+    // /api/v1/namespaces/{ns}/{plural}[/{name}[/{sub}]] or /apis/{g}/{v}/namespaces/...
+    const m = /^\/(api\/v1|apis\/[^/]+\/[^/]+)\/namespaces\/([^/]+)\/([^/]+)(?:\/([^/]+))?(?:\/([^/]+))?$/.exec(r.path);
+    if (!m) return [404, status(404, 'NotFound', `no route ${r.path}`)];
+    const [, prefix, ns, plural, name, sub] = m as unknown as [string, string, string, string, string | undefined, string | undefined];
+    const coll = this.coll(prefix, ns, plural);
+    if (r.method === 'GET' && name === undefined) {
+      const items = [...coll.values()].filter((o) => labelsMatch(o, r.query.get('labelSelector')));
+      return [200, JSON.stringify({ apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: String(this.rv) }, items })];
+    }
+    if (r.method === 'POST' && name === undefined) {
+      const obj = r.body as Obj;
+      const n = String(obj?.metadata?.['name'] ?? '');
+      if (coll.has(n)) return [409, status(409, 'AlreadyExists', `${plural} "${n}" already exists`)];
+      return [201, JSON.stringify(this.put(prefix, ns, plural, obj))];
+    }
+    if (name === undefined) return [405, status(405, 'MethodNotAllowed', r.method)];
+    const existing = coll.get(name);
+    if (sub === 'scale') {
+      if (plural !== 'deployments') return [404, status(404, 'NotFound', r.path)];
+      if (!existing) return [404, status(404, 'NotFound', `deployments "${name}" not found`)];
+      const scale = () => ({
+        apiVersion: 'autoscaling/v1',
+        kind: 'Scale',
+        metadata: { name, namespace: ns, resourceVersion: existing.metadata['resourceVersion'] },
+        spec: { replicas: (existing['spec'] as { replicas: number }).replicas },
+      });
+      if (r.method === 'GET') return [200, JSON.stringify(scale())];
+      if (r.method === 'PATCH') {
+        if (r.contentType !== MERGE) return [415, status(415, 'UnsupportedMediaType', `content type ${r.contentType}`)];
+        const p = r.body as { metadata?: { resourceVersion?: string }; spec?: { replicas?: number } };
+        const want = p?.metadata?.resourceVersion;
+        if (want !== undefined && want !== existing.metadata['resourceVersion']) {
+          return [409, status(409, 'Conflict', 'the object has been modified; please apply your changes to the latest version and try again')];
+        }
+        const replicas = p?.spec?.replicas;
+        if (typeof replicas !== 'number') return [422, status(422, 'Invalid', 'spec.replicas required')];
+        const stored = this.put(prefix, ns, plural, { ...existing, spec: { ...(existing['spec'] as object), replicas } });
+        coll.set(name, stored);
+        return [200, JSON.stringify({ ...scale(), metadata: { name, namespace: ns, resourceVersion: stored.metadata['resourceVersion'] }, spec: { replicas } })];
+      }
+      return [405, status(405, 'MethodNotAllowed', r.method)];
+    }
+    if (sub !== undefined) return [404, status(404, 'NotFound', r.path)];
+    if (r.method === 'GET') {
+      if (!existing) return [404, status(404, 'NotFound', `${plural} "${name}" not found`)];
+      return [200, JSON.stringify(existing)];
+    }
+    if (r.method === 'PUT') {
+      if (!existing) return [404, status(404, 'NotFound', `${plural} "${name}" not found`)];
+      if (r.contentType !== 'application/json') return [415, status(415, 'UnsupportedMediaType', `content type ${r.contentType}`)];
+      const obj = r.body as Obj;
+      if (obj?.metadata?.['resourceVersion'] !== existing.metadata['resourceVersion']) {
+        return [409, status(409, 'Conflict', 'the object has been modified')];
+      }
+      return [200, JSON.stringify(this.put(prefix, ns, plural, obj))];
+    }
+    if (r.method === 'PATCH') {
+      if (!existing) return [404, status(404, 'NotFound', `${plural} "${name}" not found`)];
+      // Custom resources take merge patch (not strategic merge); the rest is not needed here.
+      if (r.contentType !== MERGE) return [415, status(415, 'UnsupportedMediaType', `content type ${r.contentType}`)];
+      const p = r.body as { metadata?: { resourceVersion?: string } };
+      const want = p?.metadata?.resourceVersion;
+      if (want !== undefined && want !== existing.metadata['resourceVersion']) return [409, status(409, 'Conflict', 'the object has been modified')];
+      const merged = mergePatch(existing, r.body) as Obj;
+      return [200, JSON.stringify(this.put(prefix, ns, plural, merged))];
+    }
+    return [405, status(405, 'MethodNotAllowed', r.method)];
+  }
+}
