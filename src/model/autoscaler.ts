@@ -189,6 +189,23 @@ export class RevisionAutoscaler {
     rev.service.onRevisionStatus(rev, now);
   }
 
+  private watchPendingAt = Number.NaN;
+
+  /**
+   * A watched object (the SKS) changed: reconcile the PA once more at this instant, after the
+   * current step finishes (an informer event, not a recursive call).
+   */
+  watchReconcile(now: number): void {
+    if (this.watchPendingAt === now) return;
+    this.watchPendingAt = now;
+    this.revision.world.sim.at(now, this.onWatch, this);
+  }
+
+  private onWatch(this: void, self: RevisionAutoscaler): void {
+    self.watchPendingAt = Number.NaN;
+    self.reconcile(self.revision.world.sim.now, 'watch');
+  }
+
   private requeue(at: number): void {
     // Keep only the earliest pending requeue, as a workqueue's AddAfter does.
     if (at >= this.requeueAt) return;

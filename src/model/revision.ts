@@ -273,16 +273,22 @@ export class Revision {
     this.sksSpecMode = mode;
     this.numActivators = numActivators;
     this.refreshEndpoints(now);
+    // The PA watches its SKS: a changed SKS (spec, then status) reconciles the PA again.
+    this.autoscaler.watchReconcile(now);
   }
 
   /** The SKS reconciler: effective mode, the activator subset, ActivatorEndpointsPopulated. */
   private refreshEndpoints(now: number): void {
     const activators = this.world.activators;
     const mode = effectiveSksMode(this.sksSpecMode, this.readyPods.length, activators.length);
+    const modeChanged = mode !== this.sksEffectiveMode;
     this.sksEffectiveMode = mode;
     const populated = activatorEndpointsPopulated(this.sksSpecMode, this.readyPods.length);
-    if (populated && this.activatorEndpointsPopulatedSince === undefined) this.activatorEndpointsPopulatedSince = now;
+    const wasPopulated = this.activatorEndpointsPopulatedSince !== undefined;
+    if (populated && !wasPopulated) this.activatorEndpointsPopulatedSince = now;
     else if (!populated) this.activatorEndpointsPopulatedSince = undefined;
+    // SKS status changes (effective mode, ActivatorEndpointsPopulated) reach the PA through its watch.
+    if ((modeChanged || populated !== wasPopulated) && this.autoscaler !== undefined) this.autoscaler.watchReconcile(now);
     // Any deterministic subset will do (upstream hashes the SKS name): consecutive from a per-revision offset.
     const n = Math.min(this.numActivators, activators.length);
     const subset: Activator[] = [];

@@ -246,3 +246,21 @@ describe('summary: time to first ready pod', () => {
     expect(summarize(1).timeToFirstReadySeconds).toBe(0);
   });
 });
+
+describe('scale to zero from Serve mode (the SKS change re-reconciles the PA)', () => {
+  it('TBC 0: the activator was not in the path, so the last pod goes one grace period after it is', () => {
+    const spec = world(
+      [service('hello', [revision({ initialPods: 1, annotations: { 'autoscaling.knative.dev/target-burst-capacity': '0' } })])],
+      [open(10, 0, 30)],
+      { duration: 200 },
+    );
+    const { rec } = run(spec);
+    expect(rec.requests.every((r) => r.route === 'direct')).toBe(true);
+    const lastEnd = Math.max(...rec.requests.map((r) => r.end));
+    const zero = rec.pods.filter((p) => p.event === 'Terminating').map((p) => p.time);
+    expect(zero).toHaveLength(1);
+    // ~60 s until the stable average is 0 (PA goes Inactive, SKS to Proxy), then the 30 s grace period.
+    expect(zero[0]! - lastEnd).toBeGreaterThanOrEqual(88);
+    expect(zero[0]! - lastEnd).toBeLessThanOrEqual(96);
+  });
+});
