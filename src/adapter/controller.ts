@@ -10,12 +10,21 @@
  * - Every 2 s: read the PodAutoscalers (reachability; Knative's own decision), evaluate
  *   each revision's decider, reconcile when the multiscaler would notify, and report.
  *
+ * In apply mode the controller is also the reconciler of knsim's PodAutoscaler class (what
+ * Knative's KPA does for its own): for each knsim-class PodAutoscaler it keeps the
+ * revision's ServerlessService as the KPA step decides (Serve/Proxy, activators) and writes
+ * the PodAutoscaler's status (service names, scales, Active / ScaleTargetInitialized /
+ * SKSReady / Ready), which Knative needs to mark the revision Ready. ServerlessServices
+ * are listed at each decide tick too; a change in one (e.g. its status) reconciles again.
+ *
  * Writes (apply mode only, never with dry-run or in shadow mode) are Deployment scale
- * patches through {@link ScaleWriter}, and only while this replica leads (Lease).
+ * patches through {@link ScaleWriter} and SKS / PA status writes through
+ * {@link ClassReconciler}, and only while this replica leads (Lease).
  */
 import type { AutoscalerConfig } from '../core/autoscaler/index.js';
-import { DECIDER_PERIOD_SECONDS, KPA_CLASS, SCRAPE_PERIOD_SECONDS } from '../core/autoscaler/index.js';
+import { DECIDER_PERIOD_SECONDS, KPA_CLASS, MIN_ACTIVATORS, SCRAPE_PERIOD_SECONDS } from '../core/autoscaler/index.js';
 import { Backoff, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
+import { ClassReconciler, classWriteDone } from './class-reconciler.js';
 import type { Clock } from './clock.js';
 import type { ShadowRow } from './decision-csv.js';
 import { RevisionLoop, type LoopDecision } from './decision-loop.js';
@@ -23,6 +32,7 @@ import { describeError, type KubeClients } from './kube.js';
 import type { LeaderElector } from './leader.js';
 import type { Logger } from './log.js';
 import { listRevisionPods, podCounts, scrapeablePods, type PodCounts, type PodInfo } from './pods.js';
+import { adoptPodAutoscalerStatus, desiredPodAutoscalerStatus, statusBody, type SksView } from './podautoscaler-status.js';
 import { fetchQueueProxyStat, podMetricsUrl, SCRAPE_TIMEOUT_SECONDS, scrapeRevision, type ScrapeUrl } from './qp-scraper.js';
 import {
   adapterAutoscaling,
@@ -34,6 +44,15 @@ import {
   type RevisionObject,
 } from './revisions.js';
 import { ScaleWriter, type ScaleRead } from './scale-writer.js';
+import {
+  activatorEndpointsPopulated,
+  activatorEndpointsPopulatedSince,
+  controlledBy,
+  listServerlessServices,
+  sksNotReadyMessage,
+  sksReady,
+  type ServerlessServiceObject,
+} from './sks.js';
 
 export type ControllerMode = 'shadow' | 'apply';
 
@@ -81,17 +100,60 @@ interface Managed {
   /** The Deployment's replicas as last read or written. */
   knownReplicas: number | undefined;
   lastLogged: string;
+  /** Apply mode: the PodAutoscaler as last seen (list, or a status write's answer). */
+  pa: Seen<PodAutoscalerObject | undefined>;
+  /** Apply mode: the SKS as last seen (null: none; undefined: not known yet). */
+  sks: Seen<ServerlessServiceObject | null | undefined>;
+  /** The SKS as the last reconcile left it (see {@link sksSignature}): another state reconciles again. */
+  sksActedOn: string | undefined;
+  /** The PA status last adopted or written (wire JSON): any other is someone else's, and adopted. */
+  statusSeen: string | undefined;
+  /** A reconcile is under way (the scrape and decide loops run concurrently). */
+  reconciling: boolean;
+}
+
+/**
+ * A value as of some point in the controller's sequence of API calls: a list's answer is
+ * as of when it was sent, a write's answer as of when it came back, so a list that was
+ * under way while a write completed cannot replace the newer written object.
+ */
+interface Seen<T> {
+  value: T;
+  seq: number;
 }
 
 const key = (namespace: string, name: string): string => `${namespace}/${name}`;
+
+/** What about an SKS makes its PA reconcile again when it changes. */
+function sksSignature(sks: ServerlessServiceObject | null | undefined): string {
+  if (sks === undefined) return 'unknown';
+  if (sks === null) return 'none';
+  const populated = sks.status.conditions.find((c) => c.type === 'ActivatorEndpointsPopulated');
+  return JSON.stringify([
+    sks.generation,
+    sks.status.observedGeneration,
+    sks.spec.mode,
+    sks.spec.numActivators,
+    sks.status.serviceName,
+    sks.status.privateServiceName,
+    sksReady(sks),
+    sksNotReadyMessage(sks),
+    populated?.status,
+    populated?.lastTransitionTime,
+  ]);
+}
 
 export class Controller {
   private readonly o: ControllerOptions;
   private readonly writer: ScaleWriter;
   private readonly revisions = new Map<string, RevisionObject>();
   private readonly managed = new Map<string, Managed>();
+  private readonly classes: ClassReconciler;
   private readonly pods = new Map<string, { at: number; byRevision: Map<string, PodInfo[]> }>();
-  private readonly pas = new Map<string, Map<string, PodAutoscalerObject>>();
+  private readonly pas = new Map<string, { seq: number; byName: Map<string, PodAutoscalerObject> }>();
+  private readonly skss = new Map<string, { seq: number; byName: Map<string, ServerlessServiceObject> }>();
+  /** Orders API answers (see {@link Seen}). */
+  private seq = 0;
   private readonly readBackoffs = new Map<string, Backoff>();
   private readonly staleAfter: number;
   private readonly random: () => number;
@@ -102,14 +164,35 @@ export class Controller {
     this.staleAfter = o.staleAfterSeconds ?? 5;
     this.random = o.random ?? Math.random;
     const backoff = o.backoff ?? DEFAULT_BACKOFF;
-    this.writer = new ScaleWriter({
+    const writerOptions = {
       kube: o.kube,
       clock: o.clock,
       logger: o.logger,
       dryRun: o.dryRun || o.mode === 'shadow',
       mayWrite: () => o.mode === 'apply' && !o.dryRun && (o.leader?.isLeader(o.clock.now()) ?? false),
       newBackoff: () => new Backoff({ ...backoff, random: this.random }),
-    });
+    };
+    this.writer = new ScaleWriter(writerOptions);
+    this.classes = new ClassReconciler(writerOptions);
+  }
+
+  private nextSeq(): number {
+    return ++this.seq;
+  }
+
+  /** Notes the PA as seen at `seq`; in apply mode a new PA or a changed spec reconciles again. */
+  private observePa(m: Managed, pa: PodAutoscalerObject | undefined, seq: number): void {
+    if (seq < m.pa.seq) return;
+    const before = m.pa.value;
+    m.pa = { value: pa, seq };
+    if (this.o.mode === 'apply' && pa !== undefined && (before === undefined || before.generation !== pa.generation)) m.loop.deferReconcile();
+  }
+
+  /** Notes the SKS as seen at `seq`; if it differs from what the last reconcile acted on, reconciles again. */
+  private observeSks(m: Managed, sks: ServerlessServiceObject | null | undefined, seq: number): void {
+    if (seq < m.sks.seq) return;
+    m.sks = { value: sks, seq };
+    if (this.o.mode === 'apply' && m.sksActedOn !== undefined && sksSignature(sks) !== m.sksActedOn) m.loop.deferReconcile();
   }
 
   /** Whether this controller writes at all (apply mode, no dry-run). */
@@ -177,7 +260,8 @@ export class Controller {
     const k = key(rev.namespace, rev.name);
     const existing = this.managed.get(k);
     if (existing) return existing;
-    const pa = this.pas.get(rev.namespace)?.get(rev.name);
+    const paList = this.pas.get(rev.namespace);
+    const pa = paList?.byName.get(rev.name);
     const reachable = pa?.reachable ?? true;
     let autoscaling;
     try {
@@ -208,7 +292,17 @@ export class Controller {
       lastRead: undefined,
       knownReplicas: undefined,
       lastLogged: '',
+      pa: { value: pa, seq: paList?.seq ?? 0 },
+      sks: { value: undefined, seq: 0 },
+      sksActedOn: undefined,
+      statusSeen: undefined,
+      reconciling: false,
     };
+    const sksList = this.skss.get(rev.namespace);
+    if (sksList) m.sks = { value: sksList.byName.get(rev.name) ?? null, seq: sksList.seq };
+    // As Knative reconciles every PodAutoscaler when it starts: create the SKS and report
+    // status at once, not only at knsim's first scaling decision.
+    if (this.o.mode === 'apply') loop.deferReconcile();
     this.managed.set(k, m);
     this.o.logger.info('managing revision', {
       revision: k,
@@ -274,13 +368,23 @@ export class Controller {
   async decideTick(): Promise<void> {
     const { clock } = this.o;
     for (const ns of this.o.namespaces) {
+      const paSeq = this.nextSeq();
       const pas = await this.guardedRead(`podautoscalers/${ns}`, 'list podautoscalers', () => listPodAutoscalers(this.o.kube, ns));
-      if (pas !== undefined) this.pas.set(ns, pas);
-      else this.pas.delete(ns);
+      if (pas !== undefined) {
+        this.pas.set(ns, { seq: paSeq, byName: pas });
+        for (const m of this.managed.values()) if (m.rev.namespace === ns) this.observePa(m, pas.get(m.rev.name), paSeq);
+      } else this.pas.delete(ns);
+      if (this.o.mode !== 'apply') continue;
+      const sksSeq = this.nextSeq();
+      const skss = await this.guardedRead(`serverlessservices/${ns}`, 'list serverlessservices', () => listServerlessServices(this.o.kube, ns));
+      if (skss !== undefined) {
+        this.skss.set(ns, { seq: sksSeq, byName: skss });
+        for (const m of this.managed.values()) if (m.rev.namespace === ns) this.observeSks(m, skss.get(m.rev.name) ?? null, sksSeq);
+      }
     }
     for (const m of this.managed.values()) {
       const now = clock.now();
-      const pa = this.pas.get(m.rev.namespace)?.get(m.rev.name);
+      const pa = this.pas.get(m.rev.namespace)?.byName.get(m.rev.name);
       if (pa && pa.reachable !== m.reachable) {
         m.reachable = pa.reachable;
         if (m.loop.pipeline.setReachable(pa.reachable)) m.loop.deferReconcile();
@@ -296,9 +400,9 @@ export class Controller {
     }
   }
 
-  /** One reconcile of a revision, then its write (or what would be written). Returns the action. */
+  /** One reconcile of a revision, then its writes (or what would be written). Returns the action. */
   private async reconcile(m: Managed, counts: PodCounts): Promise<string> {
-    const { clock, logger } = this.o;
+    const { clock } = this.o;
     const loop = m.loop;
     const now = clock.now();
     if (loop.isStale(now)) {
@@ -310,50 +414,192 @@ export class Controller {
       loop.deferReconcile();
       return 'standby';
     }
+    if (this.o.mode === 'shadow') {
+      const from = m.virtualReplicas;
+      const r = loop.reconcile(clock.now(), counts, from);
+      if (r.applyReplicas === undefined) return 'none';
+      m.virtualReplicas = r.applyReplicas;
+      return `would-scale ${from}->${r.applyReplicas}`;
+    }
+    if (m.reconciling) {
+      // The other loop is reconciling this revision; run again after it.
+      loop.deferReconcile();
+      return 'busy';
+    }
+    m.reconciling = true;
+    try {
+      return await this.reconcileApply(m, counts);
+    } finally {
+      m.reconciling = false;
+    }
+  }
+
+  /**
+   * Apply mode (and dry-run): one reconcile of a knsim-class PodAutoscaler, in upstream's
+   * order — the SKS must exist and name its private service before anything is scaled; the
+   * KPA step with the SKS's real spec mode and ActivatorEndpointsPopulated; the scale write;
+   * the SKS spec; the PA status. A revision taken over while running is not scaled (nor its
+   * SKS spec changed) before its decider has decided on data: until then only a missing
+   * SKS is created and the status reported.
+   */
+  private async reconcileApply(m: Managed, counts: PodCounts): Promise<string> {
+    const { clock, logger } = this.o;
+    const loop = m.loop;
+    const pa = m.pa.value;
+    if (pa === undefined) {
+      // Knative creates the PA right after the revision; the next list will have it.
+      loop.deferReconcile();
+      return 'no-podautoscaler';
+    }
     const target = { namespace: m.rev.namespace, deployment: m.deployment, revision: m.rev.name };
-    let replicas: number;
-    if (this.o.mode === 'shadow') replicas = m.virtualReplicas;
-    else {
-      if (this.writer.backingOff(target)) {
-        loop.deferReconcile();
-        return 'backoff';
-      }
-      const read = await this.writer.read(target);
-      if (read === undefined) {
+    if (this.writer.backingOff(target) || this.classes.backingOff(pa)) {
+      loop.deferReconcile();
+      return 'backoff';
+    }
+    let sks = m.sks.value;
+    if (sks === undefined) {
+      const seq = this.nextSeq();
+      sks = await this.classes.readSks(pa);
+      if (sks === undefined) {
         loop.deferReconcile();
         return 'read-failed';
       }
-      m.lastRead = read;
-      m.knownReplicas = read.replicas;
-      replicas = read.replicas;
+      m.sks = { value: sks, seq };
     }
-    const r = loop.reconcile(clock.now(), counts, replicas);
-    if (r.applyReplicas === undefined) return 'none';
-    const to = r.applyReplicas;
-    if (this.o.mode === 'shadow') {
-      m.virtualReplicas = to;
-      return `would-scale ${replicas}->${to}`;
+    if (sks !== null && !controlledBy(sks, pa)) {
+      await this.writeStatus(m, pa, undefined, sks.name);
+      this.classes.notOwned(pa);
+      m.sksActedOn = sksSignature(sks);
+      loop.deferReconcile();
+      return 'not-owned';
     }
-    const s = loop.pipeline.settings;
-    let min = s.reachable ? s.minScale : 0;
-    if (!loop.pipeline.autoscaling.enableScaleToZero) min = Math.max(min, 1);
-    const outcome = await this.writer.write(target, to, { min, max: s.maxScale }, m.lastRead);
-    switch (outcome) {
-      case 'written':
-        m.lastRead = undefined;
-        m.knownReplicas = to;
-        return `scale ${replicas}->${to}`;
-      case 'unchanged':
-        return 'none';
-      case 'dry-run':
-        return `dry-run ${replicas}->${to}`;
-      default:
-        // Not applied: reconcile again (after any backoff) with a fresh read.
-        m.lastRead = undefined;
-        loop.deferReconcile();
-        logger.info('scale not applied; will retry', { revision: target.revision, outcome });
-        return outcome;
+    this.adoptStatus(m, pa);
+
+    const decide = !loop.takenOver || loop.hasDecided;
+    let action = 'none';
+    let mode = loop.sksSpecMode;
+    let numActivators = MIN_ACTIVATORS;
+    if (!decide) {
+      // Nothing decided yet: create the SKS if it is missing (activators in the path, as
+      // for any new SKS), leave an existing one alone, report the status as it stands.
+      mode = 'Proxy';
+    } else {
+      // Dry-run without an SKS: the loop's model of the one it would create.
+      const virtual = sks === null && this.o.dryRun;
+      if (!virtual) loop.pipeline.sksProvisioned = sks !== null && sks.status.privateServiceName !== '';
+      let replicas: number;
+      if (loop.pipeline.sksProvisioned) {
+        const read = await this.writer.read(target);
+        if (read === undefined) {
+          loop.deferReconcile();
+          return 'read-failed';
+        }
+        m.lastRead = read;
+        m.knownReplicas = read.replicas;
+        replicas = read.replicas;
+      } else {
+        // Unused: nothing is scaled before the SKS is provisioned.
+        replicas = m.knownReplicas ?? 0;
+      }
+      const t = clock.now();
+      const sksInput =
+        sks === null
+          ? virtual
+            ? undefined
+            : { specMode: 'Proxy' as const, activatorEndpointsPopulatedSinceSeconds: undefined, activatorInPath: false }
+          : {
+              specMode: sks.spec.mode ?? 'Proxy',
+              activatorEndpointsPopulatedSinceSeconds: activatorEndpointsPopulatedSince(sks, t),
+              activatorInPath: activatorEndpointsPopulated(sks),
+            };
+      const wasInitialized = loop.pipeline.pa.scaleTargetInitialized;
+      const r = loop.reconcile(t, counts, replicas, sksInput);
+      if (sks !== null && sks.status.serviceName === '' && !wasInitialized && loop.pipeline.pa.scaleTargetInitialized) {
+        // Not initialized before the SKS names a public service.
+        loop.pipeline.pa = { ...loop.pipeline.pa, scaleTargetInitialized: false };
+      }
+      mode = r.output.sksMode;
+      numActivators = r.output.numActivators;
+      if (r.applyReplicas !== undefined) {
+        const to = r.applyReplicas;
+        const s = loop.pipeline.settings;
+        let min = s.reachable ? s.minScale : 0;
+        if (!loop.pipeline.autoscaling.enableScaleToZero) min = Math.max(min, 1);
+        const outcome = await this.writer.write(target, to, { min, max: s.maxScale }, m.lastRead);
+        switch (outcome) {
+          case 'written':
+            m.lastRead = undefined;
+            m.knownReplicas = to;
+            action = `scale ${replicas}->${to}`;
+            break;
+          case 'unchanged':
+            break;
+          case 'dry-run':
+            action = `dry-run ${replicas}->${to}`;
+            break;
+          default:
+            // Not applied: reconcile again (after any backoff) with a fresh read.
+            m.lastRead = undefined;
+            loop.deferReconcile();
+            logger.info('scale not applied; will retry', { revision: target.revision, outcome });
+            return outcome;
+        }
+      }
     }
+
+    const ensured = await this.classes.ensureSks(pa, sks, mode, numActivators, { keepSpec: !decide });
+    if (ensured.sks !== undefined) m.sks = { value: ensured.sks, seq: this.nextSeq() };
+    if (!classWriteDone(ensured.outcome)) {
+      loop.deferReconcile();
+      return action === 'none' ? `sks-${ensured.outcome}` : action;
+    }
+    m.sksActedOn = sksSignature(m.sks.value);
+    const current = m.sks.value ?? null;
+    let view: SksView | undefined;
+    if (current !== null) {
+      view = { serviceName: current.status.serviceName, privateServiceName: current.status.privateServiceName, ready: sksReady(current), notReadyMessage: sksNotReadyMessage(current) };
+    } else if (this.o.dryRun) {
+      // The SKS it would create, once Knative's networking has set it up.
+      view = { serviceName: pa.name, privateServiceName: `${pa.name}-private`, ready: counts.ready > 0, notReadyMessage: '' };
+    }
+    const written = await this.writeStatus(m, pa, view, undefined);
+    if (!written) {
+      loop.deferReconcile();
+      return action === 'none' ? 'status-not-written' : action;
+    }
+    if (!decide) loop.settle();
+    return action;
+  }
+
+  /**
+   * Takes over a PA status someone else wrote (another replica that led before, or this
+   * controller before a restart) into the pipeline's PA state, once per distinct status.
+   */
+  private adoptStatus(m: Managed, pa: PodAutoscalerObject): void {
+    const seen = JSON.stringify(statusBody(pa.status));
+    if (seen === m.statusSeen) return;
+    m.statusSeen = seen;
+    if (pa.status.conditions.length === 0) return;
+    m.loop.pipeline.pa = adoptPodAutoscalerStatus(m.loop.pipeline.pa, pa.status, this.o.clock.now());
+  }
+
+  /** Writes the PA status for the pipeline's PA state (if it changed). Returns whether the status is as wanted. */
+  private async writeStatus(m: Managed, pa: PodAutoscalerObject, sks: SksView | undefined, notOwned: string | undefined): Promise<boolean> {
+    const res = await this.classes.writeStatus(pa, (cur) =>
+      desiredPodAutoscalerStatus({
+        nowSeconds: this.o.clock.now(),
+        generation: cur.generation,
+        current: cur.status,
+        state: m.loop.pipeline.pa,
+        sks,
+        notOwned,
+      }),
+    );
+    if (res.pa !== undefined) {
+      m.pa = { value: res.pa, seq: this.nextSeq() };
+      if (res.outcome === 'patched' || res.outcome === 'unchanged') m.statusSeen = JSON.stringify(statusBody(res.pa.status));
+    }
+    return classWriteDone(res.outcome);
   }
 
   private emit(m: Managed, d: LoopDecision, pa: PodAutoscalerObject | undefined, action: string): void {
@@ -366,7 +612,7 @@ export class Controller {
     };
     this.o.onRow?.(row);
     const summary = `${row.valid}/${row.desired}/${row.want}/${row.hold}/${String(row.knativeDesired)}`;
-    const quiet = action === 'none' || action === 'hold' || action === 'standby' || action === 'backoff';
+    const quiet = action === 'none' || action === 'hold' || action === 'standby' || action === 'backoff' || action === 'busy';
     if (!quiet || summary !== m.lastLogged) {
       m.lastLogged = summary;
       this.o.logger.info('decision', {

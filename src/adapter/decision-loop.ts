@@ -78,6 +78,10 @@ export class RevisionLoop {
   readonly name: string;
   readonly pipeline: AutoscalerPipeline;
   readonly staleAfterSeconds: number;
+  /** The revision was running before this loop started (its decider status was assumed from its pods). */
+  readonly takenOver: boolean;
+  /** A decider evaluation has been valid since the loop started. */
+  private decided = false;
   /** Last time a scrape attempt succeeded (a stat, or no pods to scrape). */
   private lastGoodScrape: number;
   /** Since when ready pods have been > 0 (undefined while there are none). */
@@ -94,6 +98,7 @@ export class RevisionLoop {
     this.namespace = o.namespace;
     this.name = o.name;
     this.staleAfterSeconds = o.staleAfterSeconds;
+    this.takenOver = o.existingPods !== undefined;
     this.pipeline = new AutoscalerPipeline({ autoscaling: o.autoscaling, nowSeconds: o.nowSeconds, existingPods: o.existingPods });
     this.lastGoodScrape = o.nowSeconds;
     if (o.existingPods !== undefined && o.existingPods > 0) {
@@ -107,6 +112,14 @@ export class RevisionLoop {
   /** The PA's DesiredScale (−1 unknown). */
   get want(): number {
     return this.pipeline.pa.desiredScale;
+  }
+
+  /**
+   * Whether the loop has decided on data: a decider evaluation has been valid. Until then a
+   * taken-over revision's decider status is only what its pod count suggested.
+   */
+  get hasDecided(): boolean {
+    return this.decided;
   }
 
   /** The SKS spec mode the KPA step last chose. */
@@ -166,6 +179,7 @@ export class RevisionLoop {
       return { nowSeconds, poke, readyPods, evaluation: undefined, hold: 'stale-metrics', notify: false };
     }
     const evaluation = this.pipeline.evaluate(nowSeconds, readyPods);
+    if (evaluation.result.scaleValid) this.decided = true;
     if (evaluation.notify) this.pending = true;
     const hold = readyPods === undefined ? 'pods-unknown' : undefined;
     return { nowSeconds, poke, readyPods, evaluation, hold, notify: evaluation.notify };
@@ -217,6 +231,11 @@ export class RevisionLoop {
   /** Keeps a reconcile pending (its inputs could not be read, or its write must be retried). */
   deferReconcile(): void {
     this.pending = true;
+  }
+
+  /** The pending reconcile was handled without a KPA step (nothing decided yet to act on). */
+  settle(): void {
+    this.pending = false;
   }
 
   /** The row for a decide tick, with the PA's view after any reconcile it caused. */

@@ -49,6 +49,8 @@ export const SERVING_GROUP = 'serving.knative.dev';
 export const SERVING_VERSION = 'v1';
 export const AUTOSCALING_INTERNAL_GROUP = 'autoscaling.internal.knative.dev';
 export const AUTOSCALING_INTERNAL_VERSION = 'v1alpha1';
+export const NETWORKING_INTERNAL_GROUP = 'networking.internal.knative.dev';
+export const NETWORKING_INTERNAL_VERSION = 'v1alpha1';
 
 /**
  * Per-call options: abort after the clients' timeout, and optionally a patch content type.

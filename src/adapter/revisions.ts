@@ -20,6 +20,7 @@ import {
   SERVING_VERSION,
   type KubeClients,
 } from './kube.js';
+import { parseConditions, type KnativeCondition } from './conditions.js';
 
 /**
  * The autoscaler class that hands a revision to knsim's controller. Knative's KPA and HPA
@@ -105,33 +106,78 @@ export async function listRevisions(kube: KubeClients, namespace: string, labelS
   return out;
 }
 
+/** A PodAutoscaler's status as the adapter reads and writes it. */
+export interface PodAutoscalerStatus {
+  observedGeneration: number | undefined;
+  serviceName: string;
+  metricsServiceName: string;
+  desiredScale: number | undefined;
+  actualScale: number | undefined;
+  conditions: KnativeCondition[];
+}
+
 /** What the controller reads from a PodAutoscaler. */
 export interface PodAutoscalerObject {
   name: string;
+  namespace: string;
+  uid: string;
+  generation: number;
+  resourceVersion: string | undefined;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
   /** spec.reachability ≠ Unreachable. */
   reachable: boolean;
   /** spec.scaleTargetRef.name (the Deployment), if set. */
   scaleTargetName: string | undefined;
+  /** spec.scaleTargetRef (apps/v1 Deployment unless it says otherwise). */
+  scaleTargetRef: { apiVersion: string; kind: string; name: string };
+  /** spec.protocolType (http1 unless set). */
+  protocolType: string;
   /** status.desiredScale: what Knative's autoscaler decided; undefined if unset. */
   desiredScale: number | undefined;
   /** status.actualScale. */
   actualScale: number | undefined;
+  status: PodAutoscalerStatus;
 }
 
-export function parsePodAutoscaler(obj: unknown): PodAutoscalerObject | undefined {
+export function parsePodAutoscaler(obj: unknown, fallbackNamespace = ''): PodAutoscalerObject | undefined {
   const o = obj as
-    | { metadata?: Meta; spec?: { reachability?: unknown; scaleTargetRef?: { name?: unknown } }; status?: { desiredScale?: unknown; actualScale?: unknown } }
+    | {
+        metadata?: Meta & { uid?: unknown; generation?: unknown; resourceVersion?: unknown };
+        spec?: { reachability?: unknown; protocolType?: unknown; scaleTargetRef?: { apiVersion?: unknown; kind?: unknown; name?: unknown } };
+        status?: { desiredScale?: unknown; actualScale?: unknown; observedGeneration?: unknown; serviceName?: unknown; metricsServiceName?: unknown };
+      }
     | undefined;
-  const name = o?.metadata?.name;
+  const m = o?.metadata;
+  const name = m?.name;
   if (typeof name !== 'string') return undefined;
   const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-  const target = o?.spec?.scaleTargetRef?.name;
+  const text = (v: unknown, dflt: string): string => (typeof v === 'string' && v !== '' ? v : dflt);
+  const ref = o?.spec?.scaleTargetRef;
+  const target = ref?.name;
+  const status = o?.status;
   return {
     name,
+    namespace: text(m?.namespace, fallbackNamespace),
+    uid: text(m?.uid, ''),
+    generation: num(m?.generation) ?? 0,
+    resourceVersion: typeof m?.resourceVersion === 'string' ? m.resourceVersion : undefined,
+    labels: stringMap(m?.labels),
+    annotations: stringMap(m?.annotations),
     reachable: o?.spec?.reachability !== 'Unreachable',
     scaleTargetName: typeof target === 'string' && target !== '' ? target : undefined,
-    desiredScale: num(o?.status?.desiredScale),
-    actualScale: num(o?.status?.actualScale),
+    scaleTargetRef: { apiVersion: text(ref?.apiVersion, 'apps/v1'), kind: text(ref?.kind, 'Deployment'), name: text(target, `${name}-deployment`) },
+    protocolType: text(o?.spec?.protocolType, 'http1'),
+    desiredScale: num(status?.desiredScale),
+    actualScale: num(status?.actualScale),
+    status: {
+      observedGeneration: num(status?.observedGeneration),
+      serviceName: text(status?.serviceName, ''),
+      metricsServiceName: text(status?.metricsServiceName, ''),
+      desiredScale: num(status?.desiredScale),
+      actualScale: num(status?.actualScale),
+      conditions: parseConditions(status),
+    },
   };
 }
 
@@ -143,10 +189,24 @@ export async function listPodAutoscalers(kube: KubeClients, namespace: string): 
   )) as { items?: unknown[] };
   const out = new Map<string, PodAutoscalerObject>();
   for (const item of list.items ?? []) {
-    const pa = parsePodAutoscaler(item);
+    const pa = parsePodAutoscaler(item, namespace);
     if (pa) out.set(pa.name, pa);
   }
   return out;
+}
+
+/** One PodAutoscaler, read fresh (after a conflict); undefined if it does not exist. */
+export async function getPodAutoscaler(kube: KubeClients, namespace: string, name: string): Promise<PodAutoscalerObject | undefined> {
+  try {
+    const obj: unknown = await kube.custom.getNamespacedCustomObject(
+      { group: AUTOSCALING_INTERNAL_GROUP, version: AUTOSCALING_INTERNAL_VERSION, namespace, plural: 'podautoscalers', name },
+      callOptions(kube),
+    );
+    return parsePodAutoscaler(obj, namespace);
+  } catch (e) {
+    if (isNotFound(e)) return undefined;
+    throw e;
+  }
 }
 
 /** The Deployment Knative creates for a revision (resourcenames.Deployment). */

@@ -87,6 +87,8 @@ describe('RBAC manifests', () => {
     const writes = controllerRules.filter(({ rule }) => rule.verbs.some((v) => v === 'patch' || v === 'create' || v === 'update'));
     expect(writes.map(({ scope, rule }) => `${scope}:${rule.apiGroups[0]}/${rule.resources.join(',')}:${rule.verbs.join(',')}:${rule.resourceNames?.join(',') ?? ''}`).sort()).toEqual([
       ':apps/deployments/scale:get,patch:',
+      ':autoscaling.internal.knative.dev/podautoscalers/status:patch:',
+      ':networking.internal.knative.dev/serverlessservices:get,list,watch,create,patch:',
       'knsim-system:coordination.k8s.io/leases:create:',
       'knsim-system:coordination.k8s.io/leases:get,update:knsim-controller',
     ]);
@@ -108,6 +110,9 @@ describe('RBAC manifests', () => {
       await loadAutoscalerConfig(c.kube.clients(), 'knative-serving', {});
       const shadow = replica(c, { mode: 'shadow' });
       const apply = replica(c, { mode: 'apply', token: 'replica-b', leaseNamespace: 'knsim-system' });
+      // Conflicts make the controller re-read the SKS and the PA by name (get) as well.
+      c.kube.fault({ method: 'POST', path: /\/serverlessservices$/ }, { kind: 'status', status: 409 });
+      c.kube.fault({ method: 'PATCH', path: /\/status$/ }, { kind: 'status', status: 409 });
       await apply.leader!.tryAcquireOrRenew();
       for (const r of [shadow, apply]) await r.controller.syncRevisions();
       await run(c, [shadow, apply], 20);
@@ -122,17 +127,24 @@ describe('RBAC manifests', () => {
           'GET podautoscalers',
           'GET deployments/scale',
           'PATCH deployments/scale',
+          'GET serverlessservices',
+          'POST serverlessservices',
+          'PATCH serverlessservices',
+          'PATCH podautoscalers/status',
           'GET leases',
           'POST leases',
           'PUT leases',
         ]),
       );
+      const verbs = new Set(c.kube.requests.map((q) => `${attributes(q).verb} ${attributes(q).resource}`));
+      for (const v of ['get serverlessservices', 'list serverlessservices', 'get podautoscalers', 'patch podautoscalers/status']) expect(verbs.has(v), v).toBe(true);
       for (const q of c.kube.requests) {
         const a = attributes(q);
         expect(allowed(controllerRules, a), `${q.method} ${q.path}`).toBe(true);
       }
-      // Shadow mode would work without the scale rule at all.
-      const readOnly = controllerRules.filter(({ rule }) => !rule.resources.includes('deployments/scale'));
+      // Shadow mode would work without apply mode's three rules at all.
+      const applyOnly = ['deployments/scale', 'serverlessservices', 'podautoscalers/status'];
+      const readOnly = controllerRules.filter(({ rule }) => !rule.resources.some((r) => applyOnly.includes(r)));
       for (const q of c.kube.requests.filter((x) => x.token === 'replica-a')) expect(allowed(readOnly, attributes(q)), q.path).toBe(true);
     });
 

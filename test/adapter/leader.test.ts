@@ -119,13 +119,13 @@ describe('LeaderElector', () => {
 });
 
 /**
- * Every applied scale write came from a replica that held the Lease: its last successful
- * Lease write was less than the renew deadline (10 s) before, and no other replica had
- * acquired the Lease since.
+ * Every write other than the Lease's (scale patches, ServerlessServices, PodAutoscaler
+ * status) came from a replica that held the Lease: its last successful Lease write was
+ * less than the renew deadline (10 s) before, and no other replica had acquired it since.
  */
 function checkSingleWriter(requests: readonly RecordedRequest[]): void {
   const leaseWrites = requests.filter((q) => q.path.startsWith(LEASE) && q.applied);
-  for (const w of requests.filter((q) => q.method === 'PATCH' && q.path.endsWith('/scale'))) {
+  for (const w of requests.filter((q) => q.method !== 'GET' && !q.path.startsWith(LEASE))) {
     const mine = leaseWrites.filter((l) => l.token === w.token && l.seq < w.seq).at(-1);
     expect(mine, `write #${w.seq} by ${w.token} without ever holding the lease`).toBeDefined();
     expect(w.time - mine!.time, `write #${w.seq} by ${w.token} after its renew deadline`).toBeLessThan(10);
@@ -168,6 +168,9 @@ describe('two controller replicas', () => {
     expect(c.kube.replicas(NS, 'hello-00001-deployment')).toBe(8);
     expect(c.kube.leaseHolder(NS, 'knsim-controller')).toBe('replica-b');
     checkSingleWriter(c.kube.requests);
+    // Both replicas reconciled the PA's SKS and status, each while leading; one SKS in all.
+    for (const token of ['replica-a', 'replica-b']) expect(c.kube.requests.some((q) => q.token === token && q.method === 'PATCH' && q.path.endsWith('/status')), token).toBe(true);
+    expect(c.kube.serverlessServices(NS).length).toBe(1);
     checkScaleWrites(c, 'hello-00001-deployment', 2, { min: 0, max: 8 });
     expect(a.logger.has('leader election: not leader')).toBe(true);
     expect(T0).toBeLessThan(cutAt);

@@ -59,7 +59,7 @@ export async function addRevision(
   const annotations = { ...(o.knsim ? { 'autoscaling.knative.dev/class': KNSIM_CLASS } : {}), ...o.annotations };
   c.kube.addRevision(NS, name, { annotations, ...(o.created !== undefined ? { created: o.created } : {}) });
   c.kube.setDeployment(NS, `${name}-deployment`, o.replicas ?? o.pods);
-  c.kube.setPodAutoscaler(NS, name, {});
+  c.kube.setPodAutoscaler(NS, name, { annotations });
   for (let i = 0; i < o.pods; i++) {
     const pod = `${name}-deployment-${i}`;
     c.kube.addPod(NS, pod, name);

@@ -3,6 +3,14 @@
  * controller and the rollout driver use, with resourceVersion preconditions (409), the
  * content types a real apiserver insists on, injectable faults, and a log of every
  * request (method, path, query, content type, body, which replica sent it).
+ *
+ * Like a real apiserver it gives objects a uid and a metadata.generation that moves with
+ * their spec, and serves a `status` subresource for the Knative CRDs (PodAutoscalers,
+ * ServerlessServices): status changes only through it, spec only through the object.
+ * With `sksReconciler` on (the default) it also plays Knative's ServerlessService
+ * reconciler: before answering any request it sets each SKS's status from its spec and the
+ * revision's ready pods (service names, Ready = some pod ready, ActivatorEndpointsPopulated
+ * = Proxy mode or no pod ready), so a created SKS gets its status one request later.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -47,6 +55,12 @@ interface FaultRule {
 type Obj = Record<string, unknown> & { metadata: Record<string, unknown> };
 
 const MERGE = 'application/merge-patch+json';
+/** Resources whose status is only written through the status subresource. */
+const STATUS_SUBRESOURCE = new Set(['podautoscalers', 'serverlessservices']);
+
+function isoSeconds(t: number): string {
+  return new Date(Math.floor(t) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
 
 function status(code: number, reason: string, message: string): string {
   return JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code });
@@ -154,9 +168,27 @@ export class FakeKube {
     return c;
   }
 
+  private uid = 0;
+
+  /**
+   * Stores `obj` as a create or an update: a new resourceVersion; the uid kept (or assigned
+   * on create); generation 1 on create, +1 whenever the spec changes.
+   */
   put(prefix: string, ns: string, plural: string, obj: Obj): Obj {
     const name = String(obj.metadata['name']);
-    const stored: Obj = { ...obj, metadata: { ...obj.metadata, namespace: ns, resourceVersion: String(++this.rv) } };
+    const prev = this.coll(prefix, ns, plural).get(name);
+    const prevGen = typeof prev?.metadata['generation'] === 'number' ? prev.metadata['generation'] : undefined;
+    const generation = prev === undefined ? (obj.metadata['generation'] ?? 1) : JSON.stringify(prev['spec']) === JSON.stringify(obj['spec']) ? (prevGen ?? 1) : (prevGen ?? 1) + 1;
+    const stored: Obj = {
+      ...obj,
+      metadata: {
+        ...obj.metadata,
+        namespace: ns,
+        uid: prev?.metadata['uid'] ?? obj.metadata['uid'] ?? `uid-${++this.uid}`,
+        generation,
+        resourceVersion: String(++this.rv),
+      },
+    };
     this.coll(prefix, ns, plural).set(name, stored);
     return stored;
   }
@@ -175,6 +207,10 @@ export class FakeKube {
   static readonly SERVING = 'apis/serving.knative.dev/v1';
   static readonly PA = 'apis/autoscaling.internal.knative.dev/v1alpha1';
   static readonly COORD = 'apis/coordination.k8s.io/v1';
+  static readonly NET = 'apis/networking.internal.knative.dev/v1alpha1';
+
+  /** Play Knative's SKS reconciler (see the file comment). */
+  sksReconciler = true;
 
   addRevision(ns: string, name: string, o: { annotations?: Record<string, string>; cc?: number; service?: string; generation?: number; ready?: boolean; created?: string }): void {
     this.put(FakeKube.SERVING, ns, 'revisions', {
@@ -217,12 +253,75 @@ export class FakeKube {
     return (this.get(FakeKube.APPS, ns, 'deployments', name)?.['spec'] as { replicas?: number } | undefined)?.replicas;
   }
 
-  setPodAutoscaler(ns: string, name: string, o: { desired?: number; actual?: number; reachable?: boolean }): void {
+  setPodAutoscaler(ns: string, name: string, o: { desired?: number; actual?: number; reachable?: boolean; annotations?: Record<string, string> }): void {
     this.put(FakeKube.PA, ns, 'podautoscalers', {
-      metadata: { name },
-      spec: { scaleTargetRef: { name: `${name}-deployment` }, reachability: o.reachable === false ? 'Unreachable' : 'Reachable' },
+      metadata: {
+        name,
+        labels: { 'serving.knative.dev/revision': name, 'serving.knative.dev/service': name.replace(/-\d+$/, '') },
+        annotations: o.annotations ?? {},
+      },
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: `${name}-deployment` },
+        reachability: o.reachable === false ? 'Unreachable' : 'Reachable',
+        protocolType: 'http1',
+      },
       status: { ...(o.desired !== undefined ? { desiredScale: o.desired } : {}), ...(o.actual !== undefined ? { actualScale: o.actual } : {}) },
     });
+  }
+
+  podAutoscaler(ns: string, name: string): Obj | undefined {
+    return this.get(FakeKube.PA, ns, 'podautoscalers', name);
+  }
+
+  serverlessServices(ns: string): Obj[] {
+    return [...this.coll(FakeKube.NET, ns, 'serverlessservices').values()];
+  }
+
+  /** Ready pods of a revision, as the endpoints controller would count them. */
+  readyPods(ns: string, revision: string): number {
+    let n = 0;
+    for (const p of this.coll(FakeKube.CORE, ns, 'pods').values()) {
+      const labels = (p.metadata['labels'] ?? {}) as Record<string, string>;
+      const st = p['status'] as { phase?: string; conditions?: Array<{ type: string; status: string }> } | undefined;
+      if (labels['serving.knative.dev/revision'] !== revision || p.metadata['deletionTimestamp'] !== undefined) continue;
+      if (st?.phase === 'Running' && st.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) n++;
+    }
+    return n;
+  }
+
+  /** One round of the fake SKS reconciler over every ServerlessService. */
+  reconcileServerlessServices(): void {
+    for (const [k, coll] of this.store) {
+      if (!k.startsWith(`${FakeKube.NET}/`) || !k.endsWith('/serverlessservices')) continue;
+      const ns = k.slice(FakeKube.NET.length + 1, -'/serverlessservices'.length);
+      for (const sks of [...coll.values()]) {
+        const name = String(sks.metadata['name']);
+        const mode = (sks['spec'] as { mode?: string } | undefined)?.mode;
+        const ready = this.readyPods(ns, name);
+        const old = (sks['status'] ?? {}) as { conditions?: Array<Record<string, string>> };
+        const now = isoSeconds(this.clock?.now() ?? Date.now() / 1000);
+        const cond = (type: string, status: string, extra: Record<string, string> = {}): Record<string, string> => {
+          const prev = old.conditions?.find((c) => c.type === type);
+          return { type, status, ...extra, lastTransitionTime: prev?.['status'] === status ? (prev['lastTransitionTime'] ?? now) : now };
+        };
+        const endpoints = ready > 0 ? 'True' : 'Unknown';
+        const why = ready > 0 ? {} : { reason: 'NoHealthyBackends', message: 'no ready pods' };
+        const status = {
+          observedGeneration: sks.metadata['generation'],
+          serviceName: name,
+          privateServiceName: `${name}-private`,
+          conditions: [
+            cond('ActivatorEndpointsPopulated', ready === 0 || mode === 'Proxy' ? 'True' : 'False', { severity: 'Info', reason: 'ActivatorEndpointsPopulated' }),
+            cond('EndpointsPopulated', endpoints, why),
+            cond('Ready', endpoints, why),
+          ],
+        };
+        if (JSON.stringify(status) === JSON.stringify(sks['status'])) continue;
+        const stored = { ...sks, status };
+        stored.metadata = { ...sks.metadata, resourceVersion: String(++this.rv) };
+        coll.set(name, stored);
+      }
+    }
   }
 
   leaseHolder(ns: string, name: string): string {
@@ -280,6 +379,7 @@ export class FakeKube {
       };
       this.requests.push(rec);
       this.onRequest?.(rec);
+      if (this.sksReconciler) this.reconcileServerlessServices();
       const rule = this.faults.find((f) => f.times > 0 && f.match(rec.method, rec.path, rec.token));
       if (rule) rule.times--;
       const fault = rule?.fault;
@@ -320,7 +420,8 @@ export class FakeKube {
       const obj = r.body as Obj;
       const n = String(obj?.metadata?.['name'] ?? '');
       if (coll.has(n)) return [409, status(409, 'AlreadyExists', `${plural} "${n}" already exists`)];
-      return [201, JSON.stringify(this.put(prefix, ns, plural, obj))];
+      const { status: _ignored, ...rest } = obj;
+      return [201, JSON.stringify(this.put(prefix, ns, plural, (STATUS_SUBRESOURCE.has(plural) ? rest : obj) as Obj))];
     }
     if (name === undefined) return [405, status(405, 'MethodNotAllowed', r.method)];
     const existing = coll.get(name);
@@ -349,6 +450,18 @@ export class FakeKube {
       }
       return [405, status(405, 'MethodNotAllowed', r.method)];
     }
+    if (sub === 'status' && STATUS_SUBRESOURCE.has(plural)) {
+      if (!existing) return [404, status(404, 'NotFound', `${plural} "${name}" not found`)];
+      if (r.method === 'GET') return [200, JSON.stringify(existing)];
+      if (r.method !== 'PATCH') return [405, status(405, 'MethodNotAllowed', r.method)];
+      if (r.contentType !== MERGE) return [415, status(415, 'UnsupportedMediaType', `content type ${r.contentType}`)];
+      const p = r.body as { metadata?: { resourceVersion?: string }; status?: unknown };
+      const want = p?.metadata?.resourceVersion;
+      if (want !== undefined && want !== existing.metadata['resourceVersion']) return [409, status(409, 'Conflict', 'the object has been modified')];
+      // Only the status changes through the status subresource.
+      const next = { ...existing, status: mergePatch(existing['status'], p?.status ?? {}) } as Obj;
+      return [200, JSON.stringify(this.put(prefix, ns, plural, next))];
+    }
     if (sub !== undefined) return [404, status(404, 'NotFound', r.path)];
     if (r.method === 'GET') {
       if (!existing) return [404, status(404, 'NotFound', `${plural} "${name}" not found`)];
@@ -361,7 +474,8 @@ export class FakeKube {
       if (obj?.metadata?.['resourceVersion'] !== existing.metadata['resourceVersion']) {
         return [409, status(409, 'Conflict', 'the object has been modified')];
       }
-      return [200, JSON.stringify(this.put(prefix, ns, plural, obj))];
+      const next = STATUS_SUBRESOURCE.has(plural) ? ({ ...obj, status: existing['status'] } as Obj) : obj;
+      return [200, JSON.stringify(this.put(prefix, ns, plural, next))];
     }
     if (r.method === 'PATCH') {
       if (!existing) return [404, status(404, 'NotFound', `${plural} "${name}" not found`)];
@@ -371,6 +485,8 @@ export class FakeKube {
       const want = p?.metadata?.resourceVersion;
       if (want !== undefined && want !== existing.metadata['resourceVersion']) return [409, status(409, 'Conflict', 'the object has been modified')];
       const merged = mergePatch(existing, r.body) as Obj;
+      // The status of a resource with a status subresource does not change here.
+      if (STATUS_SUBRESOURCE.has(plural)) merged['status'] = existing['status'];
       return [200, JSON.stringify(this.put(prefix, ns, plural, merged))];
     }
     return [405, status(405, 'MethodNotAllowed', r.method)];
