@@ -53,3 +53,15 @@ writeFileSync(
   JSON.stringify(rows.map(({ wallSeconds: _w, ...r }) => r), null, 2) + '\n',
 );
 console.log('wrote reports/bench/bench.json');
+
+// ---- Sweep on worker threads (issue 5): the same 16-run sweep on 1 thread and on 2 worker threads.
+if (only.length === 0 || only.includes('sweep-workers')) {
+  process.stderr.write('bench: sweep-workers — a 16-run sweep on 1 thread, then on 2 worker threads (best of 3 rounds each) …\n');
+  const out = execFileSync(process.execPath, [join(here, '../sweep/bench-sweep.js')], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const s = JSON.parse(out.trim().split('\n').at(-1)!) as { runs: number; workers1Seconds: number; workers2Seconds: number; speedup: number; workers2CoresUsed: number };
+  console.log(
+    `sweep-workers: ${s.runs} runs — 1 thread ${s.workers1Seconds} s, 2 worker threads ${s.workers2Seconds} s: speed-up ${s.speedup}× (CPU/wall with 2 threads: ${s.workers2CoresUsed} cores)`,
+  );
+  writeFileSync('reports/bench/bench-sweep.json', JSON.stringify(s, null, 2) + '\n');
+  console.log('wrote reports/bench/bench-sweep.json');
+}

@@ -2,9 +2,13 @@ import yargs from 'yargs';
 import { enableFastHistograms } from '../output/latency.js';
 import { formatError } from '../scenario/errors.js';
 import { runCommand } from './run.js';
+import { reportCommand } from './report.js';
 import { controllerCommand, controllerOptions, type ControllerArgs } from './controller.js';
 import { rolloutCommand, rolloutOptions, type RolloutArgs } from './rollout.js';
 import { EXIT_BAD_INPUT, EXIT_INTERNAL, UsageError } from './errors.js';
+// Sweeps and the tuner (issue 5).
+import { sweepCommandModule } from './sweep.js';
+import { tuneCommandModule } from './tune.js';
 
 /** Prints an error as one line and picks the exit code: 2 for bad input, 1 for a bug. */
 export function reportError(e: unknown): number {
@@ -36,6 +40,7 @@ export async function main(argv: string[]): Promise<void> {
             .option('out', { type: 'string', describe: 'Output directory (default reports/<scenario name>)' })
             .option('set', { type: 'string', array: true, describe: 'Override a scenario value: path=value, e.g. configMaps.config-autoscaler.stable-window=30s' })
             .option('trace', { type: 'string', describe: 'requests.csv rows: none | full | sample=R' })
+            .option('report', { type: 'boolean', default: true, describe: 'Build charts and report.html (--no-report skips them)' })
             .example('$0 run scenarios/quickstart.yaml', 'Run the quickstart scenario')
             .example(`$0 run scenarios/hello-world.yaml --set 'services[0].manifest.spec.template.metadata.annotations["autoscaling.knative.dev/target"]=5'`, 'Override an annotation'),
         async (args) => {
@@ -46,7 +51,17 @@ export async function main(argv: string[]): Promise<void> {
             out: args.out,
             set: args.set ?? [],
             trace: args.trace,
+            report: args.report,
           });
+        },
+      )
+      .command(
+        'report <run-dir>',
+        'Build charts (.vl.json, .svg, .png) and a self-contained report.html for a run directory',
+        (y) => y.positional('run-dir', { type: 'string', describe: 'A directory written by knsim run', demandOption: true }),
+        async (args) => {
+          const path = await reportCommand(args['run-dir']);
+          process.stdout.write(`knsim: wrote ${path}\n`);
         },
       )
       .command('controller', "Run knsim's autoscaler against a live cluster: --mode shadow (report) or apply (scale)", (y) => controllerOptions(y), (args) =>
@@ -55,6 +70,9 @@ export async function main(argv: string[]): Promise<void> {
       .command('rollout <service>', 'Shift a Service to a new revision in steps, rolling back on errors or latency', (y) => rolloutOptions(y), (args) =>
         rolloutCommand(args as unknown as RolloutArgs),
       )
+      // Sweeps and the tuner (issue 5).
+      .command(sweepCommandModule)
+      .command(tuneCommandModule)
       .demandCommand(1, 'Name a command: knsim run <scenario.yaml>')
       .strict()
       .help()

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { loadScenario } from '../scenario/load.js';
 import { runWorld } from '../output/run-world.js';
 import { textSummary } from '../output/text-summary.js';
+import { reportCommand } from './report.js';
 import { parseDurationFlag, parseSeed, parseTraceFlag } from './flags.js';
 
 export interface RunArgs {
@@ -11,6 +12,7 @@ export interface RunArgs {
   out: string | undefined;
   set: string[];
   trace: unknown;
+  report: boolean;
 }
 
 /** `knsim run`: validate everything first, then simulate, then write. */
@@ -24,6 +26,7 @@ export async function runCommand(args: RunArgs): Promise<void> {
     ...(durationSeconds !== undefined ? { durationSeconds } : {}),
   });
   const outDir = args.out ?? join('reports', loaded.name);
-  const result = runWorld(loaded.world, { outDir, trace: trace ?? loaded.traceMode });
+  const result = runWorld(loaded.world, { outDir, trace: trace ?? loaded.traceMode, description: loaded.description });
   process.stdout.write(textSummary(result.summary, outDir) + '\n');
+  if (args.report) process.stdout.write(`report: ${await reportCommand(outDir)}\n`);
 }

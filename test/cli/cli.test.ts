@@ -45,6 +45,7 @@ describe('knsim CLI', () => {
   it('runs a scenario and writes every output file, with a summary on stdout', () => {
     const out = join(tmp(), 'run');
     const r = knsim(['run', 'scenarios/quickstart.yaml', '--out', out, '--duration', '60s']);
+    expect(existsSync(join(out, 'report.html'))).toBe(true);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^knsim: quickstart — 60 s simulated/);
@@ -62,10 +63,16 @@ describe('knsim CLI', () => {
     const b = join(tmp(), 'b');
     expect(knsim(['run', 'scenarios/quickstart.yaml', '--out', a, '--seed', '3']).code).toBe(0);
     expect(knsim(['run', 'scenarios/quickstart.yaml', '--out', b, '--seed', '3']).code).toBe(0);
-    const files = readdirSync(a).sort();
-    expect(readdirSync(b).sort()).toEqual(files);
-    const strip = (s: string) => s.replace(/"wallSeconds": [0-9.e+-]+/, '"wallSeconds": 0');
-    for (const f of files) expect(strip(readFileSync(join(b, f), 'utf8')), f).toBe(strip(readFileSync(join(a, f), 'utf8')));
+    const files = readdirSync(a, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).map((d) => join(d.parentPath, d.name).slice(a.length + 1)).sort();
+    expect(files).toContain('report.html');
+    expect(files).toContain(join('charts', 'pods.png'));
+    expect(readdirSync(b, { recursive: true }).length).toBe(readdirSync(a, { recursive: true }).length);
+    // wallSeconds is the only field allowed to differ (and the report shows it).
+    const strip = (s: string) => s.replace(/"wallSeconds": ?[0-9.e+-]+/g, '"wallSeconds":0').replace(/simulated in [0-9.]+ s/g, '').replace(/wall[^<]{0,40}?[0-9.]+ s/g, '');
+    for (const f of files) {
+      if (f.endsWith('.png')) expect(readFileSync(join(b, f)).equals(readFileSync(join(a, f))), f).toBe(true);
+      else expect(strip(readFileSync(join(b, f), 'utf8')), f).toBe(strip(readFileSync(join(a, f), 'utf8')));
+    }
     const c = join(tmp(), 'c');
     expect(knsim(['run', 'scenarios/quickstart.yaml', '--out', c, '--seed', '4']).code).toBe(0);
     expect(readFileSync(join(c, 'requests.csv'), 'utf8')).not.toBe(readFileSync(join(a, 'requests.csv'), 'utf8'));

@@ -1,0 +1,230 @@
+/**
+ * `knsim sweep <scenario>`, `knsim sweep merge <dirs..>` and `knsim sweep k8s-job <scenario>`.
+ * Every flag is checked, and every grid point loaded, before the first simulation.
+ */
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Argv, CommandModule } from 'yargs';
+import { parseAxes } from '../sweep/axes.js';
+import { checkPoints, defineSweep } from '../sweep/define.js';
+import { mergeSweeps, writeSweepDir, type WrittenSweep } from '../sweep/files.js';
+import { checkJobName, defaultJobName, jobYaml } from '../sweep/k8s-job.js';
+import { createRunner, defaultWorkers } from '../sweep/pool.js';
+import { createProgress } from '../sweep/progress.js';
+import { parseShard, shardPoints, MAX_SHARDS } from '../sweep/shard.js';
+import { MAX_REPLICATIONS, runSweep, sweepPoints, type SeedMode } from '../sweep/sweep.js';
+import { UsageError } from './errors.js';
+import { parseDurationFlag, parseSeed } from './flags.js';
+
+/** A whole-number flag in [min, max]; `fallback` when absent. */
+export function parseCount(v: unknown, flag: string, min: number, max: number, fallback: number): number {
+  if (v === undefined) return fallback;
+  const n = typeof v === 'number' ? v : /^\s*\d+\s*$/.test(String(v)) ? Number(v) : Number.NaN;
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${flag}: must be a whole number from ${min} to ${max} (got ${JSON.stringify(v)})`);
+  return n;
+}
+
+export function parseSeedsMode(v: unknown): SeedMode {
+  if (v === undefined || v === 'common') return 'common';
+  if (v === 'independent') return 'independent';
+  throw new UsageError(`--seeds: must be common or independent (got ${JSON.stringify(v)})`);
+}
+
+/** Flags a repeatable string option may arrive as: undefined, a string or an array. */
+export const stringList = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
+
+export const MAX_WORKERS = 1024;
+
+/** The options `sweep` and `sweep k8s-job` share. */
+function gridOptions<T>(y: Argv<T>) {
+  return y
+    .positional('scenario', { type: 'string', describe: 'Scenario YAML file', demandOption: true })
+    .option('grid', { type: 'string', array: true, describe: 'An axis: path=v1,v2,... or path=a..b:step (repeatable; the grid is their cartesian product)' })
+    .option('replications', { type: 'string', describe: 'Runs per point (default 5); replication r uses seed base + r at every point' })
+    .option('seed', { type: 'string', describe: 'Base seed (default: the scenario\'s seed)' })
+    .option('seeds', { type: 'string', describe: 'common (the default: common random numbers) or independent' })
+    .option('duration', { type: 'string', describe: 'Simulated time per run, e.g. 10m (overrides the scenario)' })
+    .option('set', { type: 'string', array: true, describe: 'Override a scenario value on every point: path=value' })
+    .option('workers', { type: 'string', describe: 'Worker threads (default: one per CPU; 1 runs in this thread)' });
+}
+
+interface GridArgs {
+  scenario: string;
+  grid?: unknown;
+  replications?: unknown;
+  seed?: unknown;
+  seeds?: unknown;
+  duration?: unknown;
+  set?: unknown;
+  workers?: unknown;
+}
+
+function defineFromArgs(args: GridArgs) {
+  const replications = parseCount(args.replications, '--replications', 1, MAX_REPLICATIONS, 5);
+  const workers = parseCount(args.workers, '--workers', 1, MAX_WORKERS, defaultWorkers());
+  const seed = parseSeed(args.seed);
+  const seeds = parseSeedsMode(args.seeds);
+  const durationSeconds = parseDurationFlag(args.duration);
+  const axes = parseAxes(stringList(args.grid), '--grid');
+  const { def } = defineSweep({
+    file: args.scenario,
+    axes,
+    sets: stringList(args.set),
+    ...(seed !== undefined ? { seed } : {}),
+    ...(durationSeconds !== undefined ? { durationSeconds } : {}),
+    seeds,
+    replications,
+  });
+  return { def, workers };
+}
+
+const fmtSeconds = (s: number): string => (s < 10 ? s.toFixed(2) : s.toFixed(1));
+
+function reportWarnings(w: WrittenSweep): void {
+  for (const line of w.warnings) process.stderr.write(`knsim: chart warning: ${line}\n`);
+}
+
+export interface SweepRunArgs extends GridArgs {
+  shard?: unknown;
+  out?: unknown;
+  report?: unknown;
+}
+
+/** `knsim sweep <scenario> --grid ... [--replications N] [--workers K] [--shard i/N]`. */
+export async function sweepCommand(args: SweepRunArgs): Promise<void> {
+  const shard = parseShard(args.shard);
+  const { def, workers } = defineFromArgs(args);
+  const total = sweepPoints(def);
+  const points = shardPoints(total, shard);
+  checkPoints(args.scenario, def, points);
+  const outDir = args.out !== undefined ? String(args.out) : join('reports', `${def.scenario}-sweep`);
+  const runs = points.length * def.replications;
+  const threads = Math.max(1, Math.min(workers, runs));
+  const started = process.hrtime.bigint();
+  const runner = createRunner(threads);
+  const progress = createProgress(`sweep ${def.scenario}`, runs);
+  let results;
+  try {
+    results = await runSweep({ file: args.scenario, def, points, runner, progress });
+  } finally {
+    progress.stop();
+    await runner.close();
+  }
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const written = await writeSweepDir(outDir, def, shard, results, { report: args.report !== false });
+  reportWarnings(written);
+  const what = shard !== undefined ? `shard ${shard.index}/${shard.count}: ${points.length} of ${total} points` : `${total} point${total === 1 ? '' : 's'}`;
+  process.stdout.write(
+    `knsim: sweep ${def.scenario} — ${what} × ${def.replications} replication${def.replications === 1 ? '' : 's'} = ${runs} runs on ${threads} thread${threads === 1 ? '' : 's'} in ${fmtSeconds(seconds)} s\n` +
+      `  wrote ${outDir}/ (${written.files.filter((f) => !f.startsWith('charts/')).join(', ')}${written.files.some((f) => f.startsWith('charts/')) ? ', charts/' : ''})\n`,
+  );
+}
+
+/** `knsim sweep merge <dirs..> [--out dir]`. */
+export async function sweepMergeCommand(args: { dirs: string[]; out?: unknown; report?: unknown }): Promise<void> {
+  const dirs = stringList(args.dirs);
+  const { def, results } = mergeSweeps(dirs);
+  const outDir = args.out !== undefined ? String(args.out) : join('reports', `${def.scenario}-sweep`);
+  if (dirs.some((d) => resolve(d) === resolve(outDir))) throw new UsageError(`sweep merge: --out ${outDir} is one of the directories being merged; write elsewhere`);
+  const written = await writeSweepDir(outDir, def, undefined, results, { report: args.report !== false });
+  reportWarnings(written);
+  process.stdout.write(`knsim: merged ${dirs.length} director${dirs.length === 1 ? 'y' : 'ies'} into ${outDir}/ — ${results.points.length} points × ${def.replications} replications\n`);
+}
+
+export interface JobArgs extends GridArgs {
+  shards?: unknown;
+  parallelism?: unknown;
+  image?: unknown;
+  pvc?: unknown;
+  cpu?: unknown;
+  memory?: unknown;
+  name?: unknown;
+  namespace?: unknown;
+  command?: unknown;
+  output?: unknown;
+}
+
+const QUANTITY = /^[0-9]+(\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/;
+
+/** `knsim sweep k8s-job <scenario> --grid ... --shards N`: prints (or writes) the Job manifest. */
+export async function sweepJobCommand(args: JobArgs): Promise<void> {
+  const shards = parseCount(args.shards, '--shards', 1, MAX_SHARDS, 4);
+  const parallelism = parseCount(args.parallelism, '--parallelism', 1, MAX_SHARDS, shards);
+  const { def, workers } = defineFromArgs({ ...args, workers: args.workers ?? '2' });
+  const cpu = args.cpu !== undefined ? String(args.cpu) : String(workers);
+  const memory = args.memory !== undefined ? String(args.memory) : '1Gi';
+  if (!QUANTITY.test(cpu)) throw new UsageError(`--cpu: must be a Kubernetes quantity such as 2 or 500m (got ${JSON.stringify(cpu)})`);
+  if (!QUANTITY.test(memory)) throw new UsageError(`--memory: must be a Kubernetes quantity such as 1Gi or 512Mi (got ${JSON.stringify(memory)})`);
+  const name = checkJobName(args.name !== undefined ? String(args.name) : defaultJobName(def.scenario));
+  const pvc = checkJobName(args.pvc !== undefined ? String(args.pvc) : 'knsim-results', '--pvc');
+  const namespace = args.namespace !== undefined ? checkJobName(String(args.namespace), '--namespace') : undefined;
+  const command = args.command !== undefined ? String(args.command).split(/\s+/).filter((s) => s !== '') : undefined;
+  if (command !== undefined && command.length === 0) throw new UsageError('--command: must not be empty');
+  const yaml = jobYaml({
+    file: args.scenario,
+    def,
+    shards,
+    parallelism,
+    image: args.image !== undefined ? String(args.image) : 'knsim:latest',
+    ...(command !== undefined ? { command } : {}),
+    pvc,
+    workers,
+    cpu,
+    memory,
+    name,
+    ...(namespace !== undefined ? { namespace } : {}),
+  });
+  if (args.output !== undefined) {
+    writeFileSync(String(args.output), yaml);
+    process.stdout.write(`knsim: wrote ${String(args.output)} — Indexed Job ${name}, ${shards} shard(s) of ${sweepPoints(def)} points\n`);
+  } else process.stdout.write(yaml);
+}
+
+/** The `sweep` command with its three forms, for main.ts. */
+export const sweepCommandModule: CommandModule = {
+  command: 'sweep',
+  describe: 'Sweep a grid of settings with replications: sweep <scenario> | sweep merge <dirs..> | sweep k8s-job <scenario>',
+  builder: (y) =>
+    y
+      .command(
+        'merge <dirs..>',
+        'Combine shard directories into the output of a single sweep',
+        (m) =>
+          m
+            .positional('dirs', { type: 'string', array: true, describe: 'Shard output directories', demandOption: true })
+            .option('out', { type: 'string', describe: 'Output directory (default reports/<scenario>-sweep)' })
+            .option('report', { type: 'boolean', default: true, describe: 'Write charts and report.html (--no-report to skip)' }),
+        async (a) => sweepMergeCommand({ dirs: stringList(a['dirs']), out: a['out'], report: a['report'] }),
+      )
+      .command(
+        'k8s-job <scenario>',
+        'Print a Kubernetes Indexed Job (and ConfigMap) that runs the sweep in N shards',
+        (j) =>
+          gridOptions(j)
+            .option('shards', { type: 'string', describe: 'Number of shards = Job completions (default 4)' })
+            .option('parallelism', { type: 'string', describe: 'Pods at once (default: all shards)' })
+            .option('image', { type: 'string', describe: 'Container image with knsim on PATH (default knsim:latest)' })
+            .option('command', { type: 'string', describe: 'The command that runs knsim in the image (default "knsim")' })
+            .option('pvc', { type: 'string', describe: 'PersistentVolumeClaim for the results, mounted at /results (default knsim-results)' })
+            .option('cpu', { type: 'string', describe: 'CPU request and limit per pod (default: --workers)' })
+            .option('memory', { type: 'string', describe: 'Memory request and limit per pod (default 1Gi)' })
+            .option('name', { type: 'string', describe: 'Job name (default knsim-sweep-<scenario>)' })
+            .option('namespace', { type: 'string', describe: 'Namespace of the Job and ConfigMap' })
+            .option('output', { type: 'string', alias: 'o', describe: 'Write the manifest to this file instead of stdout' })
+            .example('$0 sweep k8s-job scenarios/quickstart.yaml --grid configMaps.config-autoscaler.stable-window=30s,60s,90s --shards 3 --image ghcr.io/me/knsim:0.1 > job.yaml', ''),
+        async (a) => sweepJobCommand(a as unknown as JobArgs),
+      )
+      .command(
+        '$0 <scenario>',
+        'Run every point of the grid',
+        (s) =>
+          gridOptions(s)
+            .option('shard', { type: 'string', describe: 'Run only shard i of N: the points whose index is i modulo N (i/N)' })
+            .option('out', { type: 'string', describe: 'Output directory (default reports/<scenario>-sweep)' })
+            .option('report', { type: 'boolean', default: true, describe: 'Write charts and report.html (--no-report to skip)' })
+            .example(`$0 sweep scenarios/quickstart.yaml --grid 'services[0].manifest.spec.template.metadata.annotations["autoscaling.knative.dev/target"]=10,50,100' --grid configMaps.config-autoscaler.stable-window=30s,60s --replications 5`, ''),
+        async (a) => sweepCommand(a as unknown as SweepRunArgs),
+      )
+      .demandCommand(1),
+  handler: () => {},
+};

@@ -1,0 +1,136 @@
+/**
+ * `knsim tune <scenario> --space path=range|list ... --slo 'p99<=500ms' ... --objective podSeconds`:
+ * the cheapest configuration that meets every SLO with 95 % confidence, printed as a
+ * YAML patch for the user's Service (and ConfigMaps).
+ */
+import { join } from 'node:path';
+import type { CommandModule } from 'yargs';
+import { loadScenario } from '../scenario/load.js';
+import { parseAxes } from '../sweep/axes.js';
+import { checkPoints, defineSweep } from '../sweep/define.js';
+import { METRICS } from '../sweep/metrics.js';
+import { createRunner, defaultWorkers } from '../sweep/pool.js';
+import { createProgress } from '../sweep/progress.js';
+import { MAX_REPLICATIONS, taskFor } from '../sweep/sweep.js';
+import { writeTuneDir } from '../sweep/tune-output.js';
+import { parseObjective, parseSlo, tune, violation, winnerPatch } from '../sweep/tune.js';
+import { formatMetric, withCI } from '../output/sweep/report.js';
+import { UsageError } from './errors.js';
+import { parseDurationFlag, parseSeed } from './flags.js';
+import { MAX_WORKERS, parseCount, stringList } from './sweep.js';
+
+/** Exit code when no configuration meets every SLO (the outputs are still written). */
+export const EXIT_NO_SOLUTION = 3;
+
+export interface TuneArgs {
+  scenario: string;
+  space?: unknown;
+  slo?: unknown;
+  objective?: unknown;
+  replications?: unknown;
+  workers?: unknown;
+  seed?: unknown;
+  duration?: unknown;
+  set?: unknown;
+  out?: unknown;
+  report?: unknown;
+}
+
+export async function tuneCommand(args: TuneArgs): Promise<void> {
+  const replications = parseCount(args.replications, '--replications', 2, MAX_REPLICATIONS, 5);
+  const workers = parseCount(args.workers, '--workers', 1, MAX_WORKERS, defaultWorkers());
+  const seed = parseSeed(args.seed);
+  const durationSeconds = parseDurationFlag(args.duration);
+  const objective = parseObjective(args.objective);
+  const sloTexts = stringList(args.slo);
+  if (sloTexts.length === 0) throw new UsageError(`--slo: give at least one, e.g. --slo 'p99<=500ms' --slo 'errorRate<=0.1%'`);
+  const slos = sloTexts.map(parseSlo);
+  const axes = parseAxes(stringList(args.space), '--space');
+  const sets = stringList(args.set);
+  const { def } = defineSweep({
+    file: args.scenario,
+    axes,
+    sets,
+    ...(seed !== undefined ? { seed } : {}),
+    ...(durationSeconds !== undefined ? { durationSeconds } : {}),
+    seeds: 'common',
+    replications,
+    flag: '--space',
+  });
+  // Each axis value on its own, so a bad value fails before any run (points are checked again as the search reaches them).
+  for (let a = 0; a < axes.length; a++) {
+    for (let v = 0; v < axes[a]!.values.length; v++) {
+      loadScenario(args.scenario, { sets: [...sets, `${axes[a]!.path}=${axes[a]!.values[v]}`], ...(durationSeconds !== undefined ? { durationSeconds } : {}) });
+    }
+  }
+  const loaded = loadScenario(args.scenario, { sets });
+  const outDir = args.out !== undefined ? String(args.out) : join('reports', `${def.scenario}-tune`);
+
+  const started = process.hrtime.bigint();
+  const runner = createRunner(workers);
+  const progress = createProgress(`tune ${def.scenario}`, 0);
+  let result;
+  try {
+    result = await tune({
+      axes,
+      slos,
+      objective,
+      replications,
+      beforeNew: (points) => checkPoints(args.scenario, def, points),
+      evaluate: async (pairs) => {
+        progress.addTotal(pairs.length);
+        return runner.runAll(
+          pairs.map(([p, r]) => taskFor(args.scenario, def, p, r)),
+          () => progress.tick(),
+        );
+      },
+    });
+  } finally {
+    progress.stop();
+    await runner.close();
+  }
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const w = result.winner;
+  const header = w === undefined ? [] : [
+    `knsim tune ${def.scenario}: cheapest configuration meeting ${slos.map((s) => s.text).join(', ')} (95 % upper bounds, ${replications} replications)`,
+    `${METRICS[objective].label}: ${withCI(objective, w.metrics[objective])}; ${slos.map((s) => `${METRICS[s.metric].label} ${withCI(s.metric, w.metrics[s.metric])}`).join('; ')}`,
+  ];
+  const patch = w === undefined ? undefined : winnerPatch(loaded, axes, w.values, header).yaml;
+  const written = await writeTuneDir(outDir, { def, slos, objective, result, patch }, { report: args.report !== false });
+  for (const line of written.warnings) process.stderr.write(`knsim: chart warning: ${line}\n`);
+  process.stdout.write(
+    `knsim: tune ${def.scenario} — ${result.explored.length} of ${result.totalPoints} points explored, ${result.simulations} runs in ${result.rounds} rounds on ${Math.max(1, workers)} thread${workers === 1 ? '' : 's'} in ${seconds.toFixed(1)} s\n` +
+      `  wrote ${outDir}/ (${written.files.filter((f) => !f.startsWith('charts/')).join(', ')}${written.files.some((f) => f.startsWith('charts/')) ? ', charts/' : ''})\n`,
+  );
+  if (patch !== undefined) {
+    process.stdout.write(patch);
+    return;
+  }
+  const closest = [...result.explored].filter((p) => p.replications >= replications).sort((a, b) => violation(slos, a.metrics) - violation(slos, b.metrics))[0];
+  const near = closest === undefined ? '' : `; closest: ${def.axes.map((a, i) => `${a.path}=${closest.values[i]}`).join(' ')} with ${slos.map((s) => `${METRICS[s.metric].label} ≤ ${formatMetric(s.metric, closest.metrics[s.metric].hi)}`).join(', ')} (95 % upper bounds)`;
+  process.stderr.write(`knsim: tune: no explored configuration meets every SLO with 95 % confidence${near}\n`);
+  process.exitCode = EXIT_NO_SOLUTION;
+}
+
+export const tuneCommandModule: CommandModule = {
+  command: 'tune <scenario>',
+  describe: 'Find the cheapest settings that meet every SLO with 95 % confidence',
+  builder: (y) =>
+    y
+      .positional('scenario', { type: 'string', describe: 'Scenario YAML file', demandOption: true })
+      .option('space', { type: 'string', array: true, describe: 'A parameter: path=a..b:step or path=v1,v2,... (repeatable)' })
+      .option('slo', { type: 'string', array: true, describe: "An SLO: 'p99<=500ms', 'errorRate<=0.1%', 'rate503<=0.5%', 'coldStartFraction<=1%' (repeatable)" })
+      .option('objective', { type: 'string', describe: 'What to minimise: podSeconds (default) or maxPods' })
+      .option('replications', { type: 'string', describe: 'Replications of a confirmed point (default 5, at least 2)' })
+      .option('workers', { type: 'string', describe: 'Worker threads (default: one per CPU; 1 runs in this thread)' })
+      .option('seed', { type: 'string', describe: "Base seed (default: the scenario's seed)" })
+      .option('duration', { type: 'string', describe: 'Simulated time per run (overrides the scenario)' })
+      .option('set', { type: 'string', array: true, describe: 'Override a scenario value on every point: path=value' })
+      .option('out', { type: 'string', describe: 'Output directory (default reports/<scenario>-tune)' })
+      .option('report', { type: 'boolean', default: true, describe: 'Write charts and report.html (--no-report to skip)' })
+      .example(
+        `$0 tune scenarios/quickstart.yaml --space 'services[0].manifest.spec.template.spec.containerConcurrency=1..10' --space configMaps.config-autoscaler.stable-window=30s..120s:30s --slo 'p99<=500ms' --slo 'errorRate<=0.1%'`,
+        '',
+      ),
+  handler: async (a) => tuneCommand(a as unknown as TuneArgs),
+};

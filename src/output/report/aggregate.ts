@@ -1,0 +1,185 @@
+/**
+ * Puts per-second (and per-evaluation) series onto one coarse time grid so a chart never
+ * carries more than a few thousand points per revision, however long the run.
+ */
+
+/** Bucket widths the grid may use, in seconds. */
+const NICE_BUCKETS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14_400, 43_200, 86_400];
+
+export type TimeUnit = 's' | 'min' | 'h';
+
+export interface TimeAxis {
+  durationSeconds: number;
+  /** Width of one bucket in seconds (1 for short runs). */
+  bucketSeconds: number;
+  /** Number of buckets: bucket b covers [b·w, (b+1)·w). */
+  buckets: number;
+  /** The unit the charts' x axis uses. */
+  unit: TimeUnit;
+  unitSeconds: number;
+}
+
+/** The most points a per-revision series may have on the grid. */
+export const DEFAULT_MAX_POINTS = 1500;
+
+export function timeAxis(durationSeconds: number, maxPoints = DEFAULT_MAX_POINTS): TimeAxis {
+  const d = Math.max(1, durationSeconds);
+  const need = d / Math.max(1, maxPoints);
+  const bucketSeconds = NICE_BUCKETS.find((b) => b >= need) ?? Math.ceil(need);
+  const unit: TimeUnit = d <= 1200 ? 's' : d <= 6 * 3600 ? 'min' : 'h';
+  const unitSeconds = unit === 's' ? 1 : unit === 'min' ? 60 : 3600;
+  return { durationSeconds: d, bucketSeconds, buckets: Math.floor(d / bucketSeconds) + 1, unit, unitSeconds };
+}
+
+/** A human name for the grid, e.g. "1 s" or "1 min". */
+export function bucketLabel(axis: TimeAxis): string {
+  const b = axis.bucketSeconds;
+  if (b % 3600 === 0) return `${b / 3600} h`;
+  if (b % 60 === 0) return `${b / 60} min`;
+  return `${b} s`;
+}
+
+export function timeUnitLabel(axis: TimeAxis): string {
+  return axis.unit === 's' ? 'seconds' : axis.unit === 'min' ? 'minutes' : 'hours';
+}
+
+export function bucketOf(axis: TimeAxis, t: number): number {
+  const b = Math.floor(t / axis.bucketSeconds + 1e-9);
+  return b < 0 ? 0 : b >= axis.buckets ? axis.buckets - 1 : b;
+}
+
+/** The x value (in the axis unit) of a bucket's start. */
+export function xOf(axis: TimeAxis, bucket: number): number {
+  return round((bucket * axis.bucketSeconds) / axis.unitSeconds, 5);
+}
+
+/** The x value of a time in seconds. */
+export function xAt(axis: TimeAxis, t: number): number {
+  return round(t / axis.unitSeconds, 5);
+}
+
+/** Rounds to `digits` decimals; non-finite values become null (JSON-friendly). */
+export function round(v: number, digits = 3): number {
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+}
+
+/** null for a missing value, so JSON keeps the shape and Vega skips it. */
+export function val(v: number, digits = 3): number | null {
+  return Number.isFinite(v) ? round(v, digits) : null;
+}
+
+/** Largest sample in each bucket (NaN where a bucket has none). For levels such as pod counts. */
+export function bucketMax(axis: TimeAxis, time: readonly number[], values: readonly number[]): Float64Array {
+  const out = new Float64Array(axis.buckets).fill(Number.NaN);
+  for (let i = 0; i < time.length; i++) {
+    const v = values[i]!;
+    if (!Number.isFinite(v)) continue;
+    const b = bucketOf(axis, time[i]!);
+    const cur = out[b]!;
+    if (Number.isNaN(cur) || v > cur) out[b] = v;
+  }
+  return out;
+}
+
+/** Mean of the samples in each bucket (NaN where a bucket has none). */
+export function bucketMean(axis: TimeAxis, time: readonly number[], values: readonly number[]): Float64Array {
+  const sum = new Float64Array(axis.buckets);
+  const n = new Uint32Array(axis.buckets);
+  for (let i = 0; i < time.length; i++) {
+    const v = values[i]!;
+    if (!Number.isFinite(v)) continue;
+    const b = bucketOf(axis, time[i]!);
+    sum[b]! += v;
+    n[b]!++;
+  }
+  const out = new Float64Array(axis.buckets);
+  for (let b = 0; b < axis.buckets; b++) out[b] = n[b]! > 0 ? sum[b]! / n[b]! : Number.NaN;
+  return out;
+}
+
+/**
+ * Sum of counts per bucket (0 where none). `shiftSeconds` moves each row's time first:
+ * requests-per-second.csv stamps a window with its end, so -1 puts it at its start.
+ */
+export function bucketSum(axis: TimeAxis, time: readonly number[], values: readonly number[], shiftSeconds = 0): Float64Array {
+  const out = new Float64Array(axis.buckets);
+  for (let i = 0; i < time.length; i++) {
+    const v = values[i]!;
+    if (!Number.isFinite(v)) continue;
+    out[bucketOf(axis, time[i]! + shiftSeconds)]! += v;
+  }
+  return out;
+}
+
+/**
+ * A step function sampled at irregular times (the decider's desired scale, which holds
+ * between evaluations): the largest value set in each bucket, and where no evaluation
+ * falls in a bucket, the last value set before it. NaN before the first sample.
+ */
+export function bucketStep(axis: TimeAxis, time: readonly number[], values: readonly number[]): Float64Array {
+  const out = new Float64Array(axis.buckets).fill(Number.NaN);
+  const has = new Uint8Array(axis.buckets);
+  const last = new Float64Array(axis.buckets).fill(Number.NaN);
+  for (let i = 0; i < time.length; i++) {
+    const v = values[i]!;
+    if (!Number.isFinite(v)) continue;
+    const b = bucketOf(axis, time[i]!);
+    if (!has[b] || v > out[b]!) out[b] = v;
+    has[b] = 1;
+    last[b] = v;
+  }
+  let carry = Number.NaN;
+  for (let b = 0; b < axis.buckets; b++) {
+    if (has[b]) carry = last[b]!;
+    else out[b] = carry;
+  }
+  return out;
+}
+
+export interface Interval {
+  start: number;
+  end: number;
+}
+
+/**
+ * Periods where `flag` is 1, from samples that each hold until the next one (the last
+ * holds until `endSeconds`). Periods closer than one bucket are merged, and the gap
+ * allowed grows until at most `maxIntervals` remain, so shading stays cheap.
+ */
+export function intervals(
+  time: readonly number[],
+  flag: readonly number[],
+  endSeconds: number,
+  mergeGapSeconds: number,
+  maxIntervals = 400,
+): Interval[] {
+  const raw: Interval[] = [];
+  let open = Number.NaN;
+  for (let i = 0; i < time.length; i++) {
+    const on = flag[i] === 1;
+    if (on && Number.isNaN(open)) open = time[i]!;
+    else if (!on && !Number.isNaN(open)) {
+      raw.push({ start: open, end: time[i]! });
+      open = Number.NaN;
+    }
+  }
+  if (!Number.isNaN(open)) raw.push({ start: open, end: Math.max(open, endSeconds) });
+  let gap = mergeGapSeconds;
+  let merged = mergeIntervals(raw, gap);
+  while (merged.length > maxIntervals) {
+    gap = Math.max(gap * 2, 1);
+    merged = mergeIntervals(merged, gap);
+  }
+  return merged;
+}
+
+function mergeIntervals(list: readonly Interval[], gap: number): Interval[] {
+  const out: Interval[] = [];
+  for (const iv of list) {
+    const prev = out[out.length - 1];
+    if (prev !== undefined && iv.start - prev.end < gap) prev.end = Math.max(prev.end, iv.end);
+    else out.push({ ...iv });
+  }
+  return out;
+}

@@ -1,0 +1,141 @@
+import type { TopLevelSpec } from 'vega-lite';
+import { type Interval, type TimeAxis, bucketLabel, timeUnitLabel, xAt } from '../aggregate.js';
+import type { RevisionData, RunData } from '../load.js';
+
+/** A Vega-Lite fragment. Builders assemble plain objects; vl.compile checks them in tests. */
+export type Spec = Record<string, unknown>;
+
+export interface ChartContext {
+  run: RunData;
+  axis: TimeAxis;
+  /** More than one service: panel titles name the service too. */
+  multiService: boolean;
+}
+
+export interface Chart {
+  /** File stem: charts/<id>.vl.json, .svg, .png. */
+  id: string;
+  /** Short heading for the HTML report. */
+  heading: string;
+  /** One sentence on how to read it (shown above the chart in the HTML). */
+  explanation: string;
+  spec: TopLevelSpec;
+}
+
+export const WIDTH = 760;
+
+export const COLORS = {
+  desired: '#ff7f0e',
+  want: '#8c564b',
+  ready: '#2ca02c',
+  starting: '#1f77b4',
+  terminating: '#7f7f7f',
+  panic: '#d62728',
+  proxy: '#9467bd',
+  ok: '#4c78a8',
+  cold: '#f58518',
+  s503: '#e45756',
+  s504: '#b279a2',
+  clientTimeout: '#9d755d',
+  p50: '#4c78a8',
+  p95: '#f58518',
+  p99: '#e45756',
+  activator: '#9467bd',
+  queueProxy: '#17becf',
+  warm: '#4c78a8',
+  all: '#888888',
+} as const;
+
+const CONFIG: Spec = {
+  view: { stroke: '#cccccc' },
+  axis: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'normal', gridColor: '#ececec' },
+  legend: { labelFontSize: 11, titleFontSize: 12, orient: 'right', labelLimit: 420 },
+  title: { fontSize: 16, subtitleFontSize: 12, subtitleColor: '#555555', anchor: 'start', offset: 12 },
+  header: { labelFontSize: 12, titleFontSize: 12 },
+  concat: { spacing: 22 },
+  line: { strokeWidth: 1.8 },
+};
+
+/** The panel title of one revision. */
+export function revisionTitle(ctx: ChartContext, r: RevisionData): string {
+  return ctx.multiService ? `${r.service} / ${r.revision}` : r.revision;
+}
+
+/** "x (unit)" and, for long runs, a note that the data is bucketed. */
+export function xTitle(axis: TimeAxis): string {
+  return `time since start (${timeUnitLabel(axis)})`;
+}
+
+export function aggregationNote(axis: TimeAxis, how: string): string {
+  return axis.bucketSeconds > 1 ? ` Shown in ${bucketLabel(axis)} buckets (${how}).` : '';
+}
+
+/** The shared time axis: fixed to the run's length so panels line up. */
+export function xEncoding(axis: TimeAxis, field = 't'): Spec {
+  return {
+    field,
+    type: 'quantitative',
+    title: xTitle(axis),
+    scale: { domain: [0, xAt(axis, axis.durationSeconds)], nice: false, zero: false },
+    axis: { tickCount: 10, labelFlush: true },
+  };
+}
+
+/** Full-height shaded periods (panic) and a strip along the top (SKS Proxy), with their own legend. */
+export function periodLayers(axis: TimeAxis, panic: readonly Interval[] | undefined, proxy: readonly Interval[] | undefined): Spec[] {
+  const domain: string[] = [];
+  const range: string[] = [];
+  if (panic !== undefined) {
+    domain.push('panic mode');
+    range.push(COLORS.panic);
+  }
+  if (proxy !== undefined) {
+    domain.push('SKS in Proxy mode (activator in path)');
+    range.push(COLORS.proxy);
+  }
+  const fill = (label: string): Spec => ({
+    datum: label,
+    type: 'nominal',
+    scale: { domain, range },
+    legend: { title: 'periods', symbolType: 'square', symbolOpacity: 0.5 },
+  });
+  const rows = (ivs: readonly Interval[]): Spec[] => ivs.map((iv) => ({ s: xAt(axis, iv.start), e: xAt(axis, iv.end) }));
+  const layers: Spec[] = [];
+  if (panic !== undefined) {
+    layers.push({
+      data: { values: rows(panic) },
+      mark: { type: 'rect', opacity: 0.12 },
+      encoding: { x: { ...xEncoding(axis, 's') }, x2: { field: 'e' }, fill: fill('panic mode') },
+    });
+  }
+  if (proxy !== undefined) {
+    layers.push({
+      data: { values: rows(proxy) },
+      mark: { type: 'rect', opacity: 0.55 },
+      encoding: { x: { ...xEncoding(axis, 's') }, x2: { field: 'e' }, y: { value: 0 }, y2: { value: 7 }, fill: fill('SKS in Proxy mode (activator in path)') },
+    });
+  }
+  return layers;
+}
+
+/** A legend whose labels come from a key → label map (data keeps short keys). */
+export function keyedLegend(title: string, labels: Record<string, string>, extra: Spec = {}): Spec {
+  const map = JSON.stringify(labels).replace(/"/g, "'");
+  return { title, labelExpr: `${map}[datum.label] || datum.label`, ...extra };
+}
+
+export function topLevel(title: string, subtitle: string | string[], body: Spec): TopLevelSpec {
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: { text: title, subtitle },
+    background: 'white',
+    padding: 12,
+    config: CONFIG,
+    ...body,
+  } as unknown as TopLevelSpec;
+}
+
+/** One panel per item, stacked vertically (always a vconcat, so each panel keeps its own title). */
+export function stack(panels: Spec[]): Spec {
+  return { vconcat: panels, resolve: { scale: { stroke: 'shared', fill: 'shared', color: 'shared' } } };
+}

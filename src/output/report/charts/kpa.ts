@@ -1,0 +1,93 @@
+import { bucketMean, val, xAt, xOf } from '../aggregate.js';
+import type { RevisionData } from '../load.js';
+import { type Chart, type ChartContext, type Spec, COLORS, WIDTH, aggregationNote, keyedLegend, periodLayers, revisionTitle, stack, topLevel, xEncoding } from './common.js';
+import { panicIntervals } from './pods.js';
+
+function metricUnit(r: RevisionData): string {
+  return r.settings?.metric === 'rps' ? 'requests per second' : 'concurrent requests';
+}
+
+function labels(r: RevisionData): Record<string, string> {
+  const s = r.settings;
+  const sw = s ? ` (${s.stableWindowSeconds} s window)` : '';
+  const pw = s ? ` (${s.panicWindowSeconds} s window)` : '';
+  const pt = s ? `${s.panicThresholdPercent}% of ` : '';
+  return {
+    s: `observed, stable${sw}`,
+    p: `observed, panic${pw}`,
+    c: 'target × ready pods',
+    h: `panic threshold ≈ ${pt}target × max(1, ready)`,
+  };
+}
+
+function panel(ctx: ChartContext, r: RevisionData, i: number): Spec {
+  const { axis } = ctx;
+  const d = r.decisions;
+  const threshold = (r.settings?.panicThresholdPercent ?? 200) / 100;
+  // Only valid evaluations carry observed values (the collector had data).
+  const t: number[] = [];
+  const stable: number[] = [];
+  const panic: number[] = [];
+  const capacity: number[] = [];
+  const thresh: number[] = [];
+  for (let i = 0; i < d.time.length; i++) {
+    if (d.valid[i] !== 1) continue;
+    t.push(d.time[i]!);
+    stable.push(d.observedStable[i]!);
+    panic.push(d.observedPanic[i]!);
+    capacity.push(d.target[i]! * d.readyPods[i]!);
+    thresh.push(threshold * d.target[i]! * Math.max(1, d.readyPods[i]!));
+  }
+  const values: Spec[] = [];
+  if (axis.bucketSeconds <= 1) {
+    // Short runs: every evaluation as is.
+    for (let i = 0; i < t.length; i++) {
+      values.push({ t: xAt(axis, t[i]!), s: val(stable[i]!, 2), p: val(panic[i]!, 2), c: val(capacity[i]!, 2), h: val(thresh[i]!, 2) });
+    }
+  } else {
+    const [ms, mp, mc, mh] = [stable, panic, capacity, thresh].map((v) => bucketMean(axis, t, v)) as [Float64Array, Float64Array, Float64Array, Float64Array];
+    for (let b = 0; b < axis.buckets; b++) {
+      if (Number.isNaN(ms[b]!)) continue;
+      values.push({ t: xOf(axis, b), s: val(ms[b]!, 2), p: val(mp[b]!, 2), c: val(mc[b]!, 2), h: val(mh[b]!, 2) });
+    }
+  }
+  const keys = ['s', 'p', 'c', 'h'];
+  const lab = labels(r);
+  const legend = keyedLegend('KPA input', lab, { symbolType: 'stroke' });
+  return {
+    title: revisionTitle(ctx, r),
+    width: WIDTH,
+    height: 200,
+    layer: [
+      ...periodLayers(axis, panicIntervals(ctx, r), undefined),
+      {
+        data: { values },
+        transform: [{ fold: keys, as: ['k', 'v'] }],
+        name: `data_kpa_${i}`,
+        mark: { type: 'line', interpolate: 'linear' },
+        encoding: {
+          x: xEncoding(axis),
+          y: { field: 'v', type: 'quantitative', title: metricUnit(r) },
+          stroke: { field: 'k', type: 'nominal', scale: { domain: keys, range: [COLORS.ok, COLORS.cold, COLORS.ready, COLORS.panic] }, legend },
+          strokeDash: { field: 'k', type: 'nominal', scale: { domain: keys, range: [[1, 0], [1, 0], [6, 3], [2, 3]] }, legend },
+        },
+      },
+    ],
+  };
+}
+
+export function kpaChart(ctx: ChartContext): Chart | undefined {
+  const revs = ctx.run.revisions.filter((r) => r.decisions.valid.some((v) => v === 1));
+  if (revs.length === 0) return undefined;
+  return {
+    id: 'kpa',
+    heading: 'What the KPA saw',
+    explanation:
+      'The metric the autoscaler averaged over its stable and panic windows, against the capacity of the ready pods (target × ready pods): the KPA scales up when the observed value rises above that capacity, and panics when the panic-window value crosses the dotted threshold.',
+    spec: topLevel(
+      'What the KPA saw',
+      `Observed values at each decider evaluation (every 2 s, plus pokes from the activator) compared with target × ready pods.${aggregationNote(ctx.axis, 'mean of the evaluations in each bucket')}`,
+      stack(revs.map((r, i) => panel(ctx, r, i))),
+    ),
+  };
+}

@@ -1,0 +1,96 @@
+import { bucketMax, bucketStep, intervals, val, xOf } from '../aggregate.js';
+import type { RevisionData } from '../load.js';
+import { type Chart, type ChartContext, type Spec, COLORS, WIDTH, aggregationNote, keyedLegend, periodLayers, revisionTitle, stack, topLevel, xEncoding } from './common.js';
+
+const LABELS = {
+  d: 'desired (decider)',
+  w: 'want (after min/max and scale-to-zero)',
+  r: 'ready',
+  s: 'starting (pending + starting)',
+  x: 'terminating',
+};
+
+/** Panic periods from the decider's evaluations. */
+export function panicIntervals(ctx: ChartContext, r: RevisionData): ReturnType<typeof intervals> {
+  return intervals(r.decisions.time, r.decisions.inPanic, ctx.axis.durationSeconds, ctx.axis.bucketSeconds);
+}
+
+/** SKS Proxy periods from the per-second samples. */
+export function proxyIntervals(ctx: ChartContext, r: RevisionData): ReturnType<typeof intervals> {
+  const t = r.timeseries.time;
+  const end = t.length > 0 ? Math.min(ctx.axis.durationSeconds, t[t.length - 1]! + 1) : ctx.axis.durationSeconds;
+  return intervals(t, r.timeseries.proxy, end, ctx.axis.bucketSeconds);
+}
+
+const known = (v: number): number => (v >= 0 ? v : Number.NaN);
+
+function panel(ctx: ChartContext, r: RevisionData, i: number): Spec {
+  const { axis } = ctx;
+  const ts = r.timeseries;
+  // The decider reports -1 while it has no metric data yet: no decision, not a scale.
+  const desired = bucketStep(axis, r.decisions.time, r.decisions.desired.map(known));
+  const want = bucketStep(axis, r.decisions.time, r.decisions.want.map(known));
+  const ready = bucketMax(axis, ts.time, ts.ready);
+  const notReady = bucketMax(axis, ts.time, ts.pending.map((p, i) => p + ts.starting[i]!));
+  const terminating = bucketMax(axis, ts.time, ts.terminating);
+  const values: Spec[] = [];
+  for (let b = 0; b < axis.buckets; b++) {
+    const row: Spec = { t: xOf(axis, b) };
+    let any = false;
+    for (const [k, arr] of [['d', desired], ['w', want], ['r', ready], ['s', notReady], ['x', terminating]] as const) {
+      const v = val(arr[b]!, 0);
+      if (v !== null) {
+        row[k] = v;
+        any = true;
+      }
+    }
+    if (any) values.push(row);
+  }
+  const keys = Object.keys(LABELS);
+  return {
+    title: revisionTitle(ctx, r),
+    width: WIDTH,
+    height: 220,
+    layer: [
+      ...periodLayers(axis, panicIntervals(ctx, r), proxyIntervals(ctx, r)),
+      {
+        data: { values },
+        transform: [{ fold: keys, as: ['k', 'v'] }],
+        name: `data_pods_${i}`,
+        mark: { type: 'line', interpolate: 'step-after' },
+        encoding: {
+          x: xEncoding(axis),
+          y: { field: 'v', type: 'quantitative', title: 'pods', axis: { tickMinStep: 1, format: 'd' } },
+          stroke: {
+            field: 'k',
+            type: 'nominal',
+            scale: { domain: keys, range: [COLORS.desired, COLORS.want, COLORS.ready, COLORS.starting, COLORS.terminating] },
+            legend: keyedLegend('pods', LABELS, { symbolType: 'stroke' }),
+          },
+          strokeDash: {
+            field: 'k',
+            type: 'nominal',
+            scale: { domain: keys, range: [[6, 3], [2, 2], [1, 0], [1, 0], [1, 0]] },
+            legend: keyedLegend('pods', LABELS, { symbolType: 'stroke' }),
+          },
+        },
+      },
+    ],
+  };
+}
+
+export function podsChart(ctx: ChartContext): Chart | undefined {
+  const revs = ctx.run.revisions.filter((r) => r.timeseries.time.length > 0 || r.decisions.time.length > 0);
+  if (revs.length === 0) return undefined;
+  return {
+    id: 'pods',
+    heading: 'Pods over time',
+    explanation:
+      'The decider’s desired scale and the KPA’s want (dashed) against the pods that are actually starting, ready and terminating; red shading marks panic mode and the purple strip along the top marks periods when the SKS put the activator in the request path (Proxy mode).',
+    spec: topLevel(
+      'Pods over time',
+      `Desired and want are step functions set at each decider evaluation; pod counts are sampled every second.${aggregationNote(ctx.axis, 'pod counts are the maximum in each bucket')}`,
+      stack(revs.map((r, i) => panel(ctx, r, i))),
+    ),
+  };
+}

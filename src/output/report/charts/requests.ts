@@ -1,0 +1,105 @@
+import { bucketMax, bucketSum, val, xOf } from '../aggregate.js';
+import type { RevisionData } from '../load.js';
+import { type Chart, type ChartContext, type Spec, COLORS, WIDTH, aggregationNote, keyedLegend, revisionTitle, topLevel, xEncoding } from './common.js';
+
+const OUTCOMES = { ok: '200 OK', e3: '503 overloaded', e4: '504 timeout', ct: 'client gave up', cold: 'cold start (any outcome)' };
+const STATUS_KEYS = ['ok', 'e3', 'e4', 'ct'];
+// p99 first so it is drawn first and the lower percentiles stay visible on top of it.
+const PERCENTILES = { p99: 'p99', p95: 'p95', p50: 'p50 (median)' };
+
+function panels(ctx: ChartContext, r: RevisionData, i: number): Spec[] {
+  const { axis } = ctx;
+  const q = r.requests;
+  const w = axis.bucketSeconds;
+  // A row covers the second that ends at its time: shift by -1 s to its start.
+  const [ok, e3, e4, ct, cold] = [q.ok, q.status503, q.status504, q.clientTimeouts, q.cold].map((v) => bucketSum(axis, q.time, v, -1));
+  const [p50, p95, p99] = [q.p50, q.p95, q.p99].map((v) => bucketMax(axis, q.time.map((t) => t - 1), v)) as [Float64Array, Float64Array, Float64Array];
+  const rates: Spec[] = [];
+  const latency: Spec[] = [];
+  const coldMarks: Spec[] = [];
+  for (let b = 0; b < axis.buckets; b++) {
+    const t = xOf(axis, b);
+    rates.push({ t, ok: val(ok![b]! / w, 2), e3: val(e3![b]! / w, 2), e4: val(e4![b]! / w, 2), ct: val(ct![b]! / w, 2) });
+    if (cold![b]! > 0) coldMarks.push({ t, t2: xOf(axis, b + 1), c: val(cold![b]! / w, 2), n: cold![b]! });
+    if (Number.isFinite(p50[b]!)) latency.push({ t, p50: val(p50[b]!, 1), p95: val(p95[b]!, 1), p99: val(p99[b]!, 1) });
+  }
+  const outcomeKeys = Object.keys(OUTCOMES);
+  const pKeys = Object.keys(PERCENTILES);
+  const title = revisionTitle(ctx, r);
+  const ratePanel: Spec = {
+    title: `${title}: completions per second`,
+    width: WIDTH,
+    height: 160,
+    layer: [
+      {
+        data: { values: rates },
+        transform: [
+          { fold: STATUS_KEYS, as: ['outcome', 'v'] },
+          { calculate: `indexof(${JSON.stringify(STATUS_KEYS).replace(/"/g, "'")}, datum.outcome)`, as: 'oi' },
+        ],
+        name: `data_rate_${i}`,
+        mark: { type: 'area', interpolate: 'step-after' },
+        encoding: {
+          x: xEncoding(axis),
+          y: { field: 'v', type: 'quantitative', stack: 'zero', title: 'requests / s' },
+          fill: {
+            field: 'outcome',
+            type: 'nominal',
+            scale: { domain: outcomeKeys, range: [COLORS.ok, COLORS.s503, COLORS.s504, COLORS.clientTimeout, COLORS.cold] },
+            legend: keyedLegend('outcome', OUTCOMES, { symbolType: 'square' }),
+          },
+          order: { field: 'oi', sort: 'ascending' },
+        },
+      },
+      ...(coldMarks.length === 0 ? [] : [{
+        data: { values: coldMarks },
+        name: `data_cold_${i}`,
+        mark: { type: 'rect' },
+        encoding: {
+          x: xEncoding(axis),
+          x2: { field: 't2' },
+          y: { field: 'c', type: 'quantitative' },
+          y2: { datum: 0 },
+          fill: { datum: 'cold', type: 'nominal' },
+          tooltip: [{ field: 'n', title: 'cold-start requests' }],
+        },
+      }]),
+    ],
+  };
+  const latencyPanel: Spec = {
+    title: `${title}: latency of successful (200) requests`,
+    width: WIDTH,
+    height: 160,
+    data: { values: latency },
+    transform: [{ fold: pKeys, as: ['percentile', 'v'] }],
+    name: `data_latency_${i}`,
+    mark: { type: 'line', interpolate: 'step-after' },
+    encoding: {
+      x: xEncoding(axis),
+      y: { field: 'v', type: 'quantitative', scale: { type: 'log' }, title: 'latency (ms, log)' },
+      stroke: {
+        field: 'percentile',
+        type: 'nominal',
+        scale: { domain: pKeys, range: [COLORS.p99, COLORS.p95, COLORS.p50] },
+        legend: keyedLegend('percentile', PERCENTILES, { symbolType: 'stroke' }),
+      },
+    },
+  };
+  return [ratePanel, latencyPanel];
+}
+
+export function requestsChart(ctx: ChartContext): Chart | undefined {
+  const revs = ctx.run.revisions.filter((r) => r.requests.time.length > 0);
+  if (revs.length === 0) return undefined;
+  return {
+    id: 'requests',
+    heading: 'Requests and latency',
+    explanation:
+      'Completed requests per second by outcome (orange bars: requests that waited for a pod to start, i.e. cold starts), and below, the p50, p95 and p99 latency of the successful ones on a log scale.',
+    spec: topLevel(
+      'Requests and latency',
+      `Completions per second by outcome, cold-start requests in orange; latency percentiles of 200 responses from each second.${aggregationNote(ctx.axis, 'rates are bucket averages, percentiles the highest per-second value')}`,
+      { vconcat: revs.flatMap((r, i) => panels(ctx, r, i)), resolve: { scale: { fill: 'shared', stroke: 'shared' } } },
+    ),
+  };
+}

@@ -1,0 +1,56 @@
+import { bucketMean, val, xOf } from '../aggregate.js';
+import { type Chart, type ChartContext, type Spec, WIDTH, aggregationNote, topLevel, xEncoding } from './common.js';
+
+const PALETTE = ['#4c78a8', '#f58518', '#54a24b', '#e45756', '#72b7b2', '#b279a2', '#eeca3b', '#9d755d', '#ff9da6', '#bab0ac'];
+
+function panel(ctx: ChartContext, service: string, multiService: boolean, i: number): Spec | undefined {
+  const { axis } = ctx;
+  const revs = ctx.run.revisions.filter((r) => r.service === service && r.timeseries.time.length > 0);
+  if (revs.length === 0) return undefined;
+  const values: Spec[] = [];
+  const names = revs.map((r) => r.revision);
+  for (const r of revs) {
+    const m = bucketMean(axis, r.timeseries.time, r.timeseries.trafficPercent);
+    for (let b = 0; b < axis.buckets; b++) {
+      // Before a revision exists it gets no traffic: 0, so the stack stays whole.
+      values.push({ t: xOf(axis, b), r: r.revision, v: val(Number.isNaN(m[b]!) ? 0 : m[b]!, 2) });
+    }
+  }
+  return {
+    title: multiService ? service : `service ${service}`,
+    width: WIDTH,
+    height: 140,
+    data: { values },
+    name: `data_traffic_${i}`,
+    mark: { type: 'area', interpolate: 'step-after' },
+    encoding: {
+      x: xEncoding(axis),
+      y: { field: 'v', type: 'quantitative', stack: 'zero', title: 'share of traffic (%)', scale: { domain: [0, 100] } },
+      fill: {
+        field: 'r',
+        type: 'nominal',
+        title: 'revision',
+        scale: { domain: names, range: PALETTE.slice(0, Math.max(1, Math.min(names.length, PALETTE.length))) },
+        legend: { symbolType: 'square' },
+      },
+      order: { field: 'r', sort: 'ascending' },
+    },
+  };
+}
+
+export function trafficChart(ctx: ChartContext): Chart | undefined {
+  const services = [...new Set(ctx.run.revisions.map((r) => r.service))];
+  const panels = services.map((s, i) => panel(ctx, s, ctx.multiService, i)).filter((p): p is Spec => p !== undefined);
+  if (panels.length === 0) return undefined;
+  return {
+    id: 'traffic',
+    heading: 'Traffic share per revision',
+    explanation:
+      'The percentage of each service’s traffic routed to each revision: a split shows as parallel bands, a gradual rollout as a band that widens step by step.',
+    spec: topLevel(
+      'Traffic share per revision',
+      `Routing percentages from the Route's traffic block (and gradual rollouts), per service.${aggregationNote(ctx.axis, 'bucket average')}`,
+      { vconcat: panels, resolve: { scale: { fill: 'independent' } } },
+    ),
+  };
+}

@@ -1,0 +1,55 @@
+import { bucketMax, val, xOf } from '../aggregate.js';
+import type { RevisionData } from '../load.js';
+import { type Chart, type ChartContext, type Spec, COLORS, WIDTH, aggregationNote, keyedLegend, periodLayers, revisionTitle, stack, topLevel, xEncoding } from './common.js';
+import { proxyIntervals } from './pods.js';
+
+const LABELS = { a: 'buffered in activators', q: 'queued in queue-proxies' };
+
+function panel(ctx: ChartContext, r: RevisionData, i: number): Spec {
+  const { axis } = ctx;
+  const ts = r.timeseries;
+  const a = bucketMax(axis, ts.time, ts.activatorWaiting);
+  const q = bucketMax(axis, ts.time, ts.podQueued);
+  const values: Spec[] = [];
+  for (let b = 0; b < axis.buckets; b++) {
+    if (Number.isNaN(a[b]!) && Number.isNaN(q[b]!)) continue;
+    values.push({ t: xOf(axis, b), a: val(a[b]!, 0), q: val(q[b]!, 0) });
+  }
+  const keys = Object.keys(LABELS);
+  const legend = keyedLegend('waiting requests', LABELS, { symbolType: 'stroke' });
+  return {
+    title: revisionTitle(ctx, r),
+    width: WIDTH,
+    height: 160,
+    layer: [
+      ...periodLayers(axis, undefined, proxyIntervals(ctx, r)),
+      {
+        data: { values },
+        transform: [{ fold: keys, as: ['k', 'v'] }],
+        name: `data_waiting_${i}`,
+        mark: { type: 'line', interpolate: 'step-after' },
+        encoding: {
+          x: xEncoding(axis),
+          y: { field: 'v', type: 'quantitative', title: 'requests waiting', axis: { tickMinStep: 1, format: 'd' } },
+          stroke: { field: 'k', type: 'nominal', scale: { domain: keys, range: [COLORS.activator, COLORS.queueProxy] }, legend },
+        },
+      },
+    ],
+  };
+}
+
+export function waitingChart(ctx: ChartContext): Chart | undefined {
+  const revs = ctx.run.revisions.filter((r) => r.timeseries.time.length > 0);
+  if (revs.length === 0) return undefined;
+  return {
+    id: 'waiting',
+    heading: 'Where requests wait',
+    explanation:
+      'Requests held by the activators (while the SKS is in Proxy mode, marked by the purple strip, e.g. during a cold start) and requests queued in the pods’ queue-proxies because every container slot was busy.',
+    spec: topLevel(
+      'Where requests wait',
+      `Requests waiting at each second: buffered by the activators, or queued in a queue-proxy behind containerConcurrency.${aggregationNote(ctx.axis, 'the maximum in each bucket')}`,
+      stack(revs.map((r, i) => panel(ctx, r, i))),
+    ),
+  };
+}

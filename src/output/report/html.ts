@@ -1,0 +1,232 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { RevisionSettings, RunSettings } from '../settings.js';
+import type { RevisionSummary, RunSummary } from '../summary.js';
+import { type TimeAxis, bucketLabel } from './aggregate.js';
+import type { Chart } from './charts/index.js';
+
+const LIBS = [
+  ['vega', 'vega.min.js'],
+  ['vega-lite', 'vega-lite.min.js'],
+  ['vega-embed', 'vega-embed.min.js'],
+] as const;
+
+let libCache: string[] | undefined;
+
+/**
+ * The UMD bundles of vega, vega-lite and vega-embed, ready to inline. Their package
+ * exports block deep paths, so each is found next to the package's main entry.
+ */
+export function inlineLibraries(): string[] {
+  if (libCache === undefined) {
+    const req = createRequire(import.meta.url);
+    libCache = LIBS.map(([pkg, file]) => {
+      const code = readFileSync(join(dirname(req.resolve(pkg)), file), 'utf8');
+      return escapeScript(code.replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n'));
+    });
+  }
+  return libCache;
+}
+
+/** Makes text safe inside <script>…</script>. */
+export function escapeScript(code: string): string {
+  return code.replace(/<\/script/gi, '<\\/script').replace(/<!--/g, '<\\!--');
+}
+
+/** JSON for a <script type="application/json"> block: no "<" can end the element. */
+export function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+export function escapeHtml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+const n = (v: number): string => (Number.isInteger(v) ? v.toLocaleString('en-US') : String(v));
+const pct = (a: number, b: number): string => (b === 0 ? '–' : `${((100 * a) / b).toFixed(2)}%`);
+
+function formatDuration(s: number): string {
+  if (s < 120) return `${n(s)} s`;
+  if (s < 7200) return `${n(Math.round((s / 60) * 10) / 10)} min (${n(s)} s)`;
+  return `${n(Math.round((s / 3600) * 100) / 100)} h (${n(s)} s)`;
+}
+
+type SettingRow = [label: string, get: (r: RevisionSettings) => string];
+
+const SETTING_ROWS: SettingRow[] = [
+  ['service', (r) => r.service],
+  ['created at', (r) => `${n(r.createdAtSeconds)} s`],
+  ['metric', (r) => r.metric],
+  ['target per pod (after utilization)', (r) => n(r.target)],
+  ['total per pod (before utilization)', (r) => n(r.total)],
+  ['containerConcurrency', (r) => (r.containerConcurrency === 0 ? '0 (unlimited)' : n(r.containerConcurrency))],
+  ['timeoutSeconds', (r) => `${n(r.timeoutSeconds)} s`],
+  ['stable window', (r) => `${n(r.stableWindowSeconds)} s`],
+  ['panic window', (r) => `${n(r.panicWindowSeconds)} s`],
+  ['panic threshold', (r) => `${n(r.panicThresholdPercent)}%`],
+  ['target burst capacity (TBC)', (r) => (r.targetBurstCapacity < 0 ? `${r.targetBurstCapacity} (unlimited: activator always in path)` : r.targetBurstCapacity === 0 ? '0 (activator only at zero)' : n(r.targetBurstCapacity))],
+  ['scale-to-zero enabled', (r) => (r.enableScaleToZero ? 'yes' : 'no')],
+  ['scale-to-zero grace period', (r) => `${n(r.scaleToZeroGracePeriodSeconds)} s`],
+  ['scale-to-zero pod retention', (r) => `${n(r.scaleToZeroPodRetentionPeriodSeconds)} s`],
+  ['scale-down delay', (r) => `${n(r.scaleDownDelaySeconds)} s`],
+  ['min scale', (r) => n(r.minScale)],
+  ['max scale', (r) => (r.maxScale === 0 ? '0 (unlimited)' : n(r.maxScale))],
+  ['initial scale', (r) => n(r.initialScale)],
+  ['activation scale', (r) => n(r.activationScale)],
+  ['max scale-up rate', (r) => `${n(r.maxScaleUpRate)}×`],
+  ['max scale-down rate', (r) => `${n(r.maxScaleDownRate)}×`],
+];
+
+function settingsTable(settings: RunSettings | undefined): string {
+  if (settings === undefined || settings.revisions.length === 0) return '<p>No settings.json in this run directory.</p>';
+  const revs = settings.revisions;
+  const head = `<tr><th>setting</th>${revs.map((r) => `<th>${escapeHtml(r.revision)}</th>`).join('')}</tr>`;
+  const body = SETTING_ROWS.map(([label, get]) => `<tr><td>${escapeHtml(label)}</td>${revs.map((r) => `<td>${escapeHtml(get(r))}</td>`).join('')}</tr>`).join('\n');
+  return `<table class="settings">\n${head}\n${body}\n</table>\n<p class="note">Activators in the cluster: ${n(settings.activators)}.</p>`;
+}
+
+type SummaryRow = [label: string, get: (r: RevisionSummary) => string];
+
+const SUMMARY_ROWS: SummaryRow[] = [
+  ['requests', (r) => n(r.requests.total)],
+  ['200 OK', (r) => `${n(r.requests.ok)} (${pct(r.requests.ok, r.requests.total)})`],
+  ['503', (r) => n(r.requests.status503)],
+  ['504', (r) => n(r.requests.status504)],
+  ['client timeouts', (r) => n(r.requests.clientTimeouts)],
+  ['no route', (r) => n(r.requests.noRoute)],
+  ['latency p50 (ms)', (r) => n(r.latencyMs.p50)],
+  ['latency p95 (ms)', (r) => n(r.latencyMs.p95)],
+  ['latency p99 (ms)', (r) => n(r.latencyMs.p99)],
+  ['latency max (ms)', (r) => n(r.latencyMs.max)],
+  ['cold-start requests', (r) => n(r.coldStartRequests)],
+  ['pod-seconds', (r) => n(r.podSeconds)],
+  ['max ready pods', (r) => n(r.maxReadyPods)],
+  ['first request → first ready pod', (r) => (r.timeToFirstReadySeconds === null || r.timeToFirstReadySeconds === undefined ? '–' : `${n(r.timeToFirstReadySeconds)} s`)],
+  ['scaled to zero at', (r) => {
+    const z = r.scaleToZeroAtSeconds ?? [];
+    if (z.length === 0) return '–';
+    const shown = z.slice(0, 5).map((t) => `${n(t)} s`).join(', ');
+    return z.length > 5 ? `${shown} … (${n(z.length)} times)` : shown;
+  }],
+  ['time in panic', (r) => `${n(r.panicSeconds)} s`],
+];
+
+function summaryTable(summary: RunSummary): string {
+  const overall: RevisionSummary = {
+    ...summary.overall,
+    service: '',
+    revision: 'all',
+    timeToFirstReadySeconds: null,
+    scaleToZeroAtSeconds: [],
+  };
+  const revs = summary.revisions.filter((r) => r.revision !== '');
+  const noRoute = summary.revisions.filter((r) => r.revision === '');
+  const cols = [overall, ...revs];
+  const head = `<tr><th></th>${cols.map((r) => `<th>${escapeHtml(r.revision === 'all' ? 'whole run' : r.revision)}</th>`).join('')}</tr>`;
+  const rows = SUMMARY_ROWS.filter(([label]) => label !== 'no route' || summary.overall.requests.noRoute > 0);
+  const body = rows
+    .map(([label, get]) => {
+      const cells = cols.map((r) => (r === overall && (label === 'first request → first ready pod' || label === 'scaled to zero at') ? '' : get(r)));
+      return `<tr><td>${escapeHtml(label)}</td>${cells.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`;
+    })
+    .join('\n');
+  const nr = noRoute.length > 0
+    ? `<p class="note">Requests sent while a service had no routable revision: ${noRoute.map((r) => `${escapeHtml(r.service)} ${n(r.requests.total)}`).join(', ')}.</p>`
+    : '';
+  return `<table class="summary">\n${head}\n${body}\n</table>\n${nr}`;
+}
+
+const STYLE = `
+body { font-family: "DejaVu Sans", system-ui, -apple-system, "Segoe UI", sans-serif; color: #222; margin: 24px auto; max-width: 1180px; padding: 0 18px; line-height: 1.45; }
+h1 { font-size: 26px; margin-bottom: 4px; }
+h2 { font-size: 20px; margin-top: 36px; border-bottom: 1px solid #ddd; padding-bottom: 4px; }
+h3 { font-size: 17px; margin: 28px 0 4px; }
+p.lead { font-size: 15px; color: #333; margin-top: 4px; }
+p.meta, p.note { color: #555; font-size: 13px; }
+table { border-collapse: collapse; font-size: 13px; margin: 8px 0; }
+th, td { padding: 3px 10px; border-bottom: 1px solid #e4e4e4; text-align: right; white-space: nowrap; }
+th:first-child, td:first-child { text-align: left; color: #444; }
+th { background: #f5f5f5; }
+.explain { color: #333; max-width: 950px; margin: 4px 0 10px; }
+.chart { margin-bottom: 24px; overflow-x: auto; }
+nav ol { columns: 2; font-size: 14px; }
+`;
+
+const RUNNER = `
+(function () {
+  var charts = Array.prototype.slice.call(document.querySelectorAll('[data-chart]'));
+  var jobs = charts.map(function (el) {
+    var spec = JSON.parse(document.getElementById('spec-' + el.getAttribute('data-chart')).textContent);
+    return vegaEmbed(el, spec, { actions: false, renderer: 'svg' }).then(function (res) {
+      el.setAttribute('data-rendered', '1');
+      return res;
+    });
+  });
+  Promise.all(jobs).then(function () {
+    document.body.setAttribute('data-rendered', String(jobs.length));
+  }, function (err) {
+    document.body.setAttribute('data-render-error', String(err && err.message || err));
+    console.error(err);
+  });
+})();
+`;
+
+export interface HtmlInput {
+  summary: RunSummary;
+  settings: RunSettings | undefined;
+  axis: TimeAxis;
+  charts: Chart[];
+  /** Notes on charts that could not be drawn (missing files). */
+  missing: string[];
+}
+
+/** The self-contained report page: tables, one section per chart, the libraries and specs inlined. */
+export function buildHtml(input: HtmlInput): string {
+  const { summary, settings, axis, charts } = input;
+  const name = settings?.scenario ?? summary.scenario;
+  const description = settings?.description ?? '';
+  const revisions = summary.revisions.filter((r) => r.revision !== '').length;
+  const agg = axis.bucketSeconds > 1
+    ? ` This run is long, so the time-series charts show ${bucketLabel(axis)} buckets (each chart says how it aggregates); summary.json and the CSVs keep full resolution.`
+    : '';
+  const sections = charts
+    .map((c, i) => `<section id="chart-${c.id}">
+<h3>${i + 1}. ${escapeHtml(c.heading)}</h3>
+<p class="explain">${escapeHtml(c.explanation)}</p>
+<div class="chart" id="vis-${c.id}" data-chart="${c.id}"></div>
+</section>`)
+    .join('\n');
+  const nav = charts.map((c, i) => `<li><a href="#chart-${c.id}">${i + 1}. ${escapeHtml(c.heading)}</a></li>`).join('');
+  const specs = charts.map((c) => `<script type="application/json" id="spec-${c.id}">${scriptJson(c.spec)}</script>`).join('\n');
+  const libs = inlineLibraries().map((code) => `<script>${code}</script>`).join('\n');
+  const missing = input.missing.length > 0 ? `<p class="note">${input.missing.map(escapeHtml).join(' ')}</p>` : '';
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data: blob:">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>knsim report: ${escapeHtml(name)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<h1>knsim report: ${escapeHtml(name)}</h1>
+${description !== '' ? `<p class="lead">${escapeHtml(description)}</p>` : ''}
+<p class="meta">Seed ${n(summary.seed)} · ${formatDuration(summary.simulatedSeconds)} simulated · ${n(summary.events)} events · ${revisions} revision${revisions === 1 ? '' : 's'}.${agg}</p>
+<h2>Effective settings</h2>
+<p class="note">What each revision ran with, after config-autoscaler, annotations and containerConcurrency were resolved.</p>
+${settingsTable(settings)}
+<h2>Summary</h2>
+${summaryTable(summary)}
+<h2>Charts</h2>
+<nav><ol>${nav}</ol></nav>
+${missing}
+${sections}
+${libs}
+${specs}
+<script>${RUNNER}</script>
+</body>
+</html>
+`;
+}

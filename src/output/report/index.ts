@@ -1,0 +1,83 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DEFAULT_MAX_POINTS, timeAxis } from './aggregate.js';
+import { type Chart, type ChartContext, buildCharts } from './charts/index.js';
+import { buildHtml } from './html.js';
+import { type RunData, loadRunData } from './load.js';
+import { renderPng, renderSvg } from './render.js';
+
+export { NotARunDirectoryError, loadRunData, type RunData } from './load.js';
+export type { Chart } from './charts/index.js';
+export { renderPng, renderSvg } from './render.js';
+
+export interface ReportOptions {
+  /** Write each chart's .svg and .png too (default true); the HTML and .vl.json are always written. */
+  images?: boolean;
+  /** Most points per revision per series on the time axis (default 1500; fewer for many revisions). */
+  maxPoints?: number;
+}
+
+export interface ReportResult {
+  htmlPath: string;
+  htmlBytes: number;
+  /** Files written per chart, relative to the run directory. */
+  charts: Array<{ id: string; files: string[] }>;
+  bucketSeconds: number;
+  /** Warnings from vega-lite/vega while rendering images (empty when all is well). */
+  warnings: string[];
+}
+
+/** Keeps the whole report's data bounded: fewer points per revision when there are many. */
+export function pointsPerRevision(revisions: number, maxPoints = DEFAULT_MAX_POINTS): number {
+  return Math.max(300, Math.min(maxPoints, Math.floor(9000 / Math.max(1, revisions))));
+}
+
+/** The charts of a loaded run (no files written). */
+export function reportCharts(run: RunData, opts: Pick<ReportOptions, 'maxPoints'> = {}): { charts: Chart[]; ctx: ChartContext } {
+  const axis = timeAxis(run.durationSeconds, pointsPerRevision(run.revisions.length, opts.maxPoints));
+  const ctx: ChartContext = { run, axis, multiService: new Set(run.revisions.map((r) => r.service)).size > 1 };
+  return { charts: buildCharts(ctx), ctx };
+}
+
+function missingNotes(run: RunData): string[] {
+  const f = run.files;
+  const missing = [
+    !f.timeseries && 'timeseries.csv',
+    !f.autoscaler && 'autoscaler.csv',
+    !f.requestSeries && 'requests-per-second.csv',
+    !f.latencyCdf && 'latency-cdf.csv',
+  ].filter((x): x is string => typeof x === 'string');
+  return missing.length > 0 ? [`This run directory has no ${missing.join(', ')}, so the charts that need them are left out.`] : [];
+}
+
+/**
+ * Builds the report of a run directory: <run>/report.html (self-contained) and, per chart,
+ * <run>/charts/<id>.vl.json, .svg and .png.
+ */
+export async function buildReport(runDir: string, opts: ReportOptions = {}): Promise<ReportResult> {
+  const dir = resolve(runDir);
+  const run = loadRunData(dir);
+  const { charts, ctx } = reportCharts(run, opts);
+  const chartDir = join(dir, 'charts');
+  rmSync(chartDir, { recursive: true, force: true });
+  mkdirSync(chartDir, { recursive: true });
+  const written: ReportResult['charts'] = [];
+  const warnings: string[] = [];
+  for (const c of charts) {
+    const files = [`charts/${c.id}.vl.json`];
+    writeFileSync(join(dir, files[0]!), JSON.stringify(c.spec, null, 1) + '\n');
+    if (opts.images ?? true) {
+      const log = { warnings: [] as string[] };
+      const svg = await renderSvg(c.spec, log);
+      warnings.push(...log.warnings.map((w) => `${c.id}: ${w}`));
+      writeFileSync(join(chartDir, `${c.id}.svg`), svg);
+      writeFileSync(join(chartDir, `${c.id}.png`), await renderPng(svg));
+      files.push(`charts/${c.id}.svg`, `charts/${c.id}.png`);
+    }
+    written.push({ id: c.id, files });
+  }
+  const html = buildHtml({ summary: run.summary, settings: run.settings, axis: ctx.axis, charts, missing: missingNotes(run) });
+  const htmlPath = join(dir, 'report.html');
+  writeFileSync(htmlPath, html);
+  return { htmlPath, htmlBytes: Buffer.byteLength(html), charts: written, bucketSeconds: ctx.axis.bucketSeconds, warnings };
+}

@@ -1,0 +1,156 @@
+/**
+ * The sweep and tuner reports: charts/<id>.vl.json, .svg and .png per chart, and a
+ * self-contained report.html. Rendering reuses the run report's helpers.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { axisLabel } from '../../sweep/axes.js';
+import { METRICS, type MetricKey } from '../../sweep/metrics.js';
+import type { PointResult, SweepDefinition } from '../../sweep/sweep.js';
+import { escapeHtml, inlineLibraries, scriptJson } from '../report/html.js';
+import { renderPng, renderSvg } from '../report/render.js';
+import { sweepCharts, type SweepChart } from './charts.js';
+
+export interface WrittenReport {
+  /** Files written, relative to the directory. */
+  files: string[];
+  warnings: string[];
+}
+
+/** Writes charts/<id>.vl.json, .svg and .png for each chart. */
+export async function writeCharts(dir: string, charts: readonly SweepChart[], images = true): Promise<WrittenReport> {
+  const files: string[] = [];
+  const warnings: string[] = [];
+  if (charts.length === 0) return { files, warnings };
+  mkdirSync(join(dir, 'charts'), { recursive: true });
+  for (const c of charts) {
+    const base = `charts/${c.id}`;
+    writeFileSync(join(dir, `${base}.vl.json`), JSON.stringify(c.spec, null, 1) + '\n');
+    files.push(`${base}.vl.json`);
+    if (!images) continue;
+    const log = { warnings: [] as string[] };
+    // vega numbers gradients and clip paths with process-wide counters: restart them so a
+    // chart's SVG does not depend on what was rendered before it in this process.
+    const { resetSVGDefIds } = await import('vega');
+    resetSVGDefIds();
+    const svg = await renderSvg(c.spec, log);
+    warnings.push(...log.warnings.map((w) => `${c.id}: ${w}`));
+    writeFileSync(join(dir, `${base}.svg`), svg);
+    writeFileSync(join(dir, `${base}.png`), await renderPng(svg));
+    files.push(`${base}.svg`, `${base}.png`);
+  }
+  return { files, warnings };
+}
+
+const STYLE = `
+body { font-family: "DejaVu Sans", Verdana, sans-serif; margin: 24px; color: #222; max-width: 1200px; }
+h1 { font-size: 24px; margin-bottom: 4px; } h2 { font-size: 19px; margin-top: 32px; } h3 { font-size: 16px; }
+.lead { color: #444; max-width: 950px; } .note { color: #555; font-size: 13px; max-width: 950px; }
+table { border-collapse: collapse; font-size: 13px; margin: 8px 0; }
+td, th { border: 1px solid #ddd; padding: 3px 8px; text-align: right; } td:first-child, th:first-child { text-align: left; }
+th { background: #f5f5f5; } td.l { text-align: left; }
+.explain { color: #333; max-width: 950px; margin: 4px 0 10px; } .chart { margin-bottom: 24px; overflow-x: auto; }
+pre { background: #f7f7f7; padding: 10px; font-size: 13px; overflow-x: auto; }
+`;
+
+const RUNNER = `
+(function () {
+  var charts = Array.prototype.slice.call(document.querySelectorAll('[data-chart]'));
+  var jobs = charts.map(function (el) {
+    var spec = JSON.parse(document.getElementById('spec-' + el.getAttribute('data-chart')).textContent);
+    return vegaEmbed(el, spec, { actions: false, renderer: 'svg' }).then(function (res) { el.setAttribute('data-rendered', '1'); return res; });
+  });
+  Promise.all(jobs).then(function () { document.body.setAttribute('data-rendered', String(jobs.length)); },
+    function (err) { document.body.setAttribute('data-render-error', String(err && err.message || err)); console.error(err); });
+})();
+`;
+
+/** A self-contained page: the given HTML body sections, then one section per chart, with the libraries inlined. */
+export function chartsPage(title: string, bodyHtml: string, charts: readonly SweepChart[]): string {
+  const sections = charts
+    .map(
+      (c, i) => `<section id="chart-${c.id}">
+<h3>${i + 1}. ${escapeHtml(c.heading)}</h3>
+<p class="explain">${escapeHtml(c.explanation)}</p>
+<div class="chart" id="vis-${c.id}" data-chart="${c.id}"></div>
+</section>`,
+    )
+    .join('\n');
+  const specs = charts.map((c) => `<script type="application/json" id="spec-${c.id}">${scriptJson(c.spec)}</script>`).join('\n');
+  const libs = charts.length > 0 ? inlineLibraries().map((code) => `<script>${code}</script>`).join('\n') : '';
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data: blob:">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<h1>${escapeHtml(title)}</h1>
+${bodyHtml}
+${charts.length > 0 ? '<h2>Charts</h2>' : ''}
+${sections}
+${libs}
+${specs}
+${charts.length > 0 ? `<script>${RUNNER}</script>` : ''}
+</body>
+</html>
+`;
+}
+
+/** A number for tables: up to 4 significant digits (fractions as percentages). */
+export function formatMetric(k: MetricKey, v: number | null): string {
+  if (v === null || !Number.isFinite(v)) return '–';
+  if (METRICS[k].unit === 'fraction') return `${Number((v * 100).toPrecision(3))}%`;
+  return String(Number(v.toPrecision(Math.abs(v) >= 1000 ? 6 : 4)));
+}
+
+export function withCI(k: MetricKey, s: { mean: number; lo: number | null; hi: number | null }): string {
+  return s.lo === null || s.hi === null ? formatMetric(k, s.mean) : `${formatMetric(k, s.mean)} [${formatMetric(k, s.lo)}, ${formatMetric(k, s.hi)}]`;
+}
+
+const TABLE_METRICS: MetricKey[] = ['p50_ms', 'p95_ms', 'p99_ms', 'error_rate', 'cold_start_fraction', 'pod_seconds', 'max_pods'];
+const MAX_TABLE_ROWS = 400;
+
+/** The points as an HTML table (mean [95 % CI] per metric). */
+export function pointsTable(def: Pick<SweepDefinition, 'axes'>, points: readonly PointResult[], extra?: { title: string; cell: (p: PointResult) => string }): string {
+  const head = `<tr><th>point</th>${def.axes.map((a) => `<th>${escapeHtml(axisLabel(a))}</th>`).join('')}<th>runs</th>${extra !== undefined ? `<th>${escapeHtml(extra.title)}</th>` : ''}${TABLE_METRICS.map((k) => `<th>${escapeHtml(METRICS[k].label)}</th>`).join('')}</tr>`;
+  const rows = points
+    .slice(0, MAX_TABLE_ROWS)
+    .map(
+      (p) =>
+        `<tr><td>${p.point}</td>${p.values.map((v) => `<td class="l">${escapeHtml(v)}</td>`).join('')}<td>${p.replications}</td>${extra !== undefined ? `<td class="l">${escapeHtml(extra.cell(p))}</td>` : ''}${TABLE_METRICS.map((k) => `<td>${escapeHtml(withCI(k, p.metrics[k]))}</td>`).join('')}</tr>`,
+    )
+    .join('\n');
+  const more = points.length > MAX_TABLE_ROWS ? `<p class="note">First ${MAX_TABLE_ROWS} of ${points.length} rows; sweep.csv has them all.</p>` : '';
+  return `<table>\n${head}\n${rows}\n</table>\n${more}`;
+}
+
+/** The definition as a small table. */
+export function definitionTable(def: SweepDefinition): string {
+  const rows: Array<[string, string]> = [
+    ['scenario', `${def.scenario} (sha256 ${def.scenarioSha256.slice(0, 12)}…)`],
+    ['replications per point', String(def.replications)],
+    ['seeds', def.seeds === 'common' ? `common random numbers: replication r uses seed ${def.baseSeed} + r at every point` : `independent: seed ${def.baseSeed} + 1,000,000 × (point + 1) + r`],
+    ['duration', def.durationSeconds === null ? "the scenario's own" : `${def.durationSeconds} s`],
+    ['overrides on every point', def.sets.length === 0 ? '–' : def.sets.join('  ')],
+    ...def.axes.map((a): [string, string] => [`axis ${axisLabel(a)}`, `${a.path} ∈ {${a.values.join(', ')}}`]),
+  ];
+  return `<table>\n${rows.map(([k, v]) => `<tr><td>${escapeHtml(k)}</td><td class="l">${escapeHtml(v)}</td></tr>`).join('\n')}\n</table>`;
+}
+
+/** Writes the sweep report (charts and report.html) into `dir`. Points must be sorted by index. */
+export async function writeSweepReport(dir: string, def: SweepDefinition, points: readonly PointResult[], images = true): Promise<WrittenReport> {
+  const charts = sweepCharts(def.axes, points);
+  const written = await writeCharts(dir, charts, images);
+  const n = points.length;
+  const body = `<p class="lead">${n} point${n === 1 ? '' : 's'} × ${def.replications} replication${def.replications === 1 ? '' : 's'}. Each metric is the mean over replications with its 95 % confidence interval (Student t) in brackets; sweep.csv has every metric, runs.csv every replication.</p>
+<h2>Definition</h2>
+${definitionTable(def)}
+<h2>Points</h2>
+${pointsTable(def, points)}`;
+  writeFileSync(join(dir, 'report.html'), chartsPage(`knsim sweep: ${def.scenario}`, body, charts));
+  return { files: [...written.files, 'report.html'], warnings: written.warnings };
+}

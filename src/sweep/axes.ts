@@ -1,0 +1,199 @@
+/**
+ * Parameter axes of sweeps (`--grid`) and tuners (`--space`): a `--set` path and an
+ * ordered list of values, each applied to the scenario as `path=value`.
+ *
+ *   path=v1,v2,v3        a list (commas inside [], {} or quotes do not split)
+ *   path=a..b            a numeric range, step 1
+ *   path=a..b:step       a numeric range; a unit suffix may follow the numbers
+ *                        (30s..120s:30s gives 30s,60s,90s,120s)
+ */
+import { formatPath, ScenarioError } from '../scenario/errors.js';
+import { parseSetExpression } from '../scenario/set.js';
+import { UsageError } from '../cli/errors.js';
+
+export interface Axis {
+  /** The path in canonical `--set` form (as errors print it). */
+  path: string;
+  /** The values as text, in order; `${path}=${value}` is the override. */
+  values: string[];
+}
+
+/** Most values on one axis, and most points in a grid. */
+export const MAX_AXIS_VALUES = 10_000;
+export const MAX_POINTS = 1_000_000;
+
+/** The override that sets `axis` to `value`. */
+export function setExpression(axis: Axis, value: string): string {
+  return `${axis.path}=${value}`;
+}
+
+/** A short name for charts: the last path segment (the annotation or ConfigMap key, the field). */
+export function axisLabel(axis: Axis): string {
+  const { path } = parseSetExpression(`${axis.path}=0`);
+  const last = path[path.length - 1];
+  if (typeof last === 'number') return axis.path;
+  return last === undefined ? axis.path : last;
+}
+
+/** Splits `path=values` at the first `=` outside a quoted key. */
+function splitAtEquals(expr: string): [string, string] | undefined {
+  let quote: string | undefined;
+  for (let i = 0; i < expr.length; i++) {
+    const c = expr[i]!;
+    if (quote !== undefined) {
+      if (c === '\\' && quote === '"') i++;
+      else if (c === quote) quote = undefined;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '=') return [expr.slice(0, i), expr.slice(i + 1)];
+  }
+  return undefined;
+}
+
+/** Splits at commas that are not inside brackets, braces or quotes. */
+function splitTopLevel(text: string): string[] | undefined {
+  const out: string[] = [];
+  let depth = 0;
+  let quote: string | undefined;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quote !== undefined) {
+      if (c === '\\' && quote === '"') i++;
+      else if (c === quote) quote = undefined;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '[' || c === '{') depth++;
+    else if (c === ']' || c === '}') depth--;
+    else if (c === ',' && depth === 0) {
+      out.push(text.slice(start, i));
+      start = i + 1;
+    }
+    if (depth < 0) return undefined;
+  }
+  if (depth !== 0 || quote !== undefined) return undefined;
+  out.push(text.slice(start));
+  return out;
+}
+
+const NUM = '([+-]?(?:\\d+(?:\\.\\d*)?|\\.\\d+))([a-zA-Z%]*)';
+const RANGE = new RegExp(`^${NUM}\\.\\.${NUM}(?::${NUM})?$`);
+
+const decimals = (s: string): number => {
+  const dot = s.indexOf('.');
+  return dot < 0 ? 0 : s.length - dot - 1;
+};
+
+/** Expands `a..b[:step]`; undefined when `text` is not a range. */
+function expandRange(text: string, fail: (rule: string) => never): string[] | undefined {
+  const m = RANGE.exec(text.trim());
+  if (m === null) return undefined;
+  const [, aText, aUnit, bText, bUnit, stepText, stepUnit] = m as unknown as [string, string, string, string, string, string | undefined, string | undefined];
+  const units = [aUnit, bUnit, stepUnit ?? ''].filter((u) => u !== '');
+  const unit = units[0] ?? '';
+  if (units.some((u) => u !== unit)) fail(`a range's numbers must share one unit (got ${JSON.stringify(text.trim())})`);
+  const a = Number(aText);
+  const b = Number(bText);
+  const step = stepText === undefined ? 1 : Number(stepText);
+  if (!(step > 0)) fail(`a range's step must be > 0 (got ${JSON.stringify(text.trim())})`);
+  if (a > b) fail(`a range must go up: ${aText} > ${bText}`);
+  const count = Math.floor((b - a) / step + 1e-9) + 1;
+  if (count > MAX_AXIS_VALUES) fail(`the range ${JSON.stringify(text.trim())} has ${count} values (at most ${MAX_AXIS_VALUES})`);
+  const digits = Math.max(decimals(aText), decimals(stepText ?? '1'));
+  const out: string[] = [];
+  for (let k = 0; k < count; k++) {
+    const v = Number((a + k * step).toFixed(digits));
+    out.push(`${v === 0 ? 0 : v}${unit}`);
+  }
+  return out;
+}
+
+/**
+ * Parses one `--grid` / `--space` expression. Every value is checked as a `--set`
+ * override here, so a bad path or value fails before any simulation starts.
+ * @throws UsageError naming the flag and the rule.
+ */
+export function parseAxis(expr: string, flag: '--grid' | '--space'): Axis {
+  const fail = (rule: string): never => {
+    throw new UsageError(`${flag} ${expr}: ${rule}`);
+  };
+  if (typeof expr !== 'string') throw new UsageError(`${flag}: expected path=v1,v2,... or path=a..b:step`);
+  const parts = splitAtEquals(expr);
+  if (parts === undefined || parts[0].trim() === '') return fail('expected path=v1,v2,... or path=a..b:step');
+  const [rawPath, rawValues] = parts;
+  let canonical: string;
+  try {
+    canonical = formatPath(parseSetExpression(`${rawPath.trim()}=0`).path);
+  } catch (e) {
+    if (e instanceof ScenarioError) return fail(e.rule);
+    throw e;
+  }
+  const items = splitTopLevel(rawValues);
+  if (items === undefined) return fail('unbalanced brackets or quotes in the values');
+  let values: string[];
+  if (items.length === 1 && RANGE.test(items[0]!.trim())) values = expandRange(items[0]!, fail)!;
+  else values = items.map((v) => v.trim());
+  if (values.length === 0 || values.some((v) => v === '')) fail('every value must be non-empty (path=v1,v2,... or path=a..b:step)');
+  const seen = new Set<string>();
+  for (const v of values) {
+    if (seen.has(v)) fail(`the value ${JSON.stringify(v)} appears twice`);
+    seen.add(v);
+    try {
+      parseSetExpression(`${canonical}=${v}`);
+    } catch (e) {
+      if (e instanceof ScenarioError) fail(`value ${JSON.stringify(v)}: ${e.rule}`);
+      throw e;
+    }
+  }
+  return { path: canonical, values };
+}
+
+/** Parses every expression of a repeatable flag; at least one, no path twice. */
+export function parseAxes(exprs: readonly string[], flag: '--grid' | '--space'): Axis[] {
+  if (exprs.length === 0) throw new UsageError(`${flag}: give at least one ${flag} path=v1,v2,...`);
+  const axes = exprs.map((e) => parseAxis(e, flag));
+  const paths = new Set<string>();
+  for (const a of axes) {
+    if (paths.has(a.path)) throw new UsageError(`${flag}: the path ${a.path} is given twice`);
+    paths.add(a.path);
+  }
+  const points = pointCount(axes);
+  if (points > MAX_POINTS) {
+    throw new UsageError(`${flag}: the grid has ${points.toLocaleString('en-US')} points (at most ${MAX_POINTS.toLocaleString('en-US')})`);
+  }
+  return axes;
+}
+
+export function pointCount(axes: readonly Axis[]): number {
+  return axes.reduce((n, a) => n * a.values.length, 1);
+}
+
+/**
+ * The value index on each axis of point `index`. Points are numbered in row-major
+ * order: the first axis varies slowest, the last fastest.
+ */
+export function pointCoords(axes: readonly Axis[], index: number): number[] {
+  const coords = new Array<number>(axes.length).fill(0);
+  let rest = index;
+  for (let a = axes.length - 1; a >= 0; a--) {
+    const n = axes[a]!.values.length;
+    coords[a] = rest % n;
+    rest = Math.floor(rest / n);
+  }
+  return coords;
+}
+
+/** The inverse of pointCoords. */
+export function pointIndex(axes: readonly Axis[], coords: readonly number[]): number {
+  let index = 0;
+  for (let a = 0; a < axes.length; a++) index = index * axes[a]!.values.length + coords[a]!;
+  return index;
+}
+
+/** The values of point `index`, one per axis. */
+export function pointValues(axes: readonly Axis[], index: number): string[] {
+  return pointCoords(axes, index).map((c, a) => axes[a]!.values[c]!);
+}
+
+/** The `--set` overrides of point `index`. */
+export function pointSets(axes: readonly Axis[], index: number): string[] {
+  return pointValues(axes, index).map((v, a) => setExpression(axes[a]!, v));
+}

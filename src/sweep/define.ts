@@ -1,0 +1,70 @@
+/** Turning command-line choices into a SweepDefinition, and checking every point before any run. */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { UsageError } from '../cli/errors.js';
+import { loadScenario } from '../scenario/load.js';
+import { parseSetExpression } from '../scenario/set.js';
+import type { Axis } from './axes.js';
+import { MAX_REPLICATIONS, taskFor, type SeedMode, type SweepDefinition } from './sweep.js';
+
+export interface DefineOptions {
+  file: string;
+  axes: Axis[];
+  /** `--set` overrides for every point. */
+  sets?: string[];
+  /** `--seed`: the base seed (default: the scenario's seed). */
+  seed?: number;
+  /** `--duration` in seconds. */
+  durationSeconds?: number;
+  seeds?: SeedMode;
+  replications: number;
+  /** Which flag the axes came from, for messages. */
+  flag?: '--grid' | '--space';
+}
+
+/**
+ * Loads the scenario once (with the shared overrides) to learn its name and seed, and
+ * fixes everything that decides the numbers.
+ * @throws ScenarioError for a bad scenario or override, UsageError for a bad combination of flags.
+ */
+export function defineSweep(o: DefineOptions): { def: SweepDefinition; description: string } {
+  const flag = o.flag ?? '--grid';
+  if (!Number.isInteger(o.replications) || o.replications < 1 || o.replications > MAX_REPLICATIONS) {
+    throw new UsageError(`--replications: must be a whole number from 1 to ${MAX_REPLICATIONS} (got ${o.replications})`);
+  }
+  for (const a of o.axes) {
+    const path = parseSetExpression(`${a.path}=0`).path;
+    if (path.length === 1 && path[0] === 'seed') throw new UsageError(`${flag} ${a.path}: the seed is not a setting; use --seed and --replications`);
+    if (path.length === 1 && path[0] === 'duration' && o.durationSeconds !== undefined) throw new UsageError(`${flag} ${a.path}: conflicts with --duration`);
+  }
+  const sets = o.sets ?? [];
+  const loaded = loadScenario(o.file, {
+    sets,
+    ...(o.seed !== undefined ? { seed: o.seed } : {}),
+    ...(o.durationSeconds !== undefined ? { durationSeconds: o.durationSeconds } : {}),
+  });
+  const sha = createHash('sha256').update(readFileSync(o.file)).digest('hex');
+  const def: SweepDefinition = {
+    scenario: loaded.name,
+    scenarioSha256: sha,
+    sets: [...sets],
+    durationSeconds: o.durationSeconds ?? null,
+    baseSeed: loaded.world.seed,
+    seeds: o.seeds ?? 'common',
+    replications: o.replications,
+    axes: o.axes.map((a) => ({ path: a.path, values: [...a.values] })),
+  };
+  return { def, description: loaded.description };
+}
+
+/**
+ * Loads the scenario of every given point (replication 0) so that an override that
+ * breaks the scenario fails before any simulation runs.
+ * @throws ScenarioError
+ */
+export function checkPoints(file: string, def: SweepDefinition, points: readonly number[]): void {
+  for (const p of points) {
+    const t = taskFor(file, def, p, 0);
+    loadScenario(t.file, { sets: t.sets, seed: t.seed, ...(t.durationSeconds !== undefined ? { durationSeconds: t.durationSeconds } : {}) });
+  }
+}

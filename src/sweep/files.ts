@@ -1,0 +1,316 @@
+/**
+ * A sweep's output directory and the merge of shard directories.
+ *
+ *   sweep.json   the definition (what decides the numbers), plus the shard for a shard
+ *   sweep.csv    one row per point: the axis values, then mean and 95 % CI per metric
+ *   runs.csv     one row per (point, replication): the seed and every metric
+ *   report.html, charts/   (full sweeps only; a shard's report would show a few points)
+ *
+ * Rows are sorted by point index and numbers are rounded to 6 decimals and printed
+ * with String(), which reads back as the same double: the files of merged shards are
+ * rebuilt from their rows by the same code and are byte-identical to a single run's.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { UsageError } from '../cli/errors.js';
+import { writeSweepReport } from '../output/sweep/report.js';
+import { METRIC_KEYS, type MetricKey, type MetricValues } from './metrics.js';
+import { shardPoints, type Shard } from './shard.js';
+import { sweepPoints, type MetricStat, type PointResult, type RunResult, type SweepDefinition, type SweepResults } from './sweep.js';
+
+export const SWEEP_JSON = 'sweep.json';
+export const SWEEP_CSV = 'sweep.csv';
+export const RUNS_CSV = 'runs.csv';
+const KIND = 'knsim-sweep';
+const VERSION = 1;
+
+// ---------------------------------------------------------------- CSV
+
+/** Quotes a field when it holds a comma, quote, line break or edge spaces (RFC 4180). */
+export function csvField(s: string): string {
+  return /[",\r\n]|^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** Parses RFC 4180 CSV text (as csvField writes it) into rows of fields. */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  let i = 0;
+  const n = text.length;
+  let atStart = true;
+  while (i < n) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"') {
+        if (text[i + 1] === '"') {
+          field += '"';
+          i += 2;
+          continue;
+        }
+        quoted = false;
+        i++;
+        continue;
+      }
+      field += c;
+      i++;
+      continue;
+    }
+    if (c === '"' && atStart) {
+      quoted = true;
+      atStart = false;
+      i++;
+    } else if (c === ',') {
+      row.push(field);
+      field = '';
+      atStart = true;
+      i++;
+    } else if (c === '\n' || c === '\r') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+      atStart = true;
+      i += c === '\r' && text[i + 1] === '\n' ? 2 : 1;
+    } else {
+      field += c;
+      atStart = false;
+      i++;
+    }
+  }
+  if (field !== '' || row.length > 0) {
+    row.push(field);
+    rows.push(row);
+  }
+  return rows;
+}
+
+const num = (v: number): string => String(v === 0 ? 0 : v);
+const numOrEmpty = (v: number | null): string => (v === null ? '' : num(v));
+
+export function sweepCsvHeader(def: SweepDefinition): string[] {
+  return ['point', ...def.axes.map((a) => a.path), 'replications', ...metricColumns()];
+}
+
+export function runsCsvHeader(def: SweepDefinition): string[] {
+  return ['point', 'replication', 'seed', ...def.axes.map((a) => a.path), ...METRIC_KEYS];
+}
+
+const line = (fields: readonly string[]): string => fields.map(csvField).join(',') + '\n';
+
+/** mean, lo, hi per metric, as sweep.csv prints them. */
+export function metricCells(p: PointResult): string[] {
+  const f: string[] = [];
+  for (const k of METRIC_KEYS) {
+    const s = p.metrics[k];
+    f.push(num(s.mean), numOrEmpty(s.lo), numOrEmpty(s.hi));
+  }
+  return f;
+}
+
+export function metricColumns(): string[] {
+  return METRIC_KEYS.flatMap((k) => [`${k}_mean`, `${k}_ci95_lo`, `${k}_ci95_hi`]);
+}
+
+export const csvLine = line;
+
+export function formatSweepCsv(def: SweepDefinition, points: readonly PointResult[]): string {
+  let out = line(sweepCsvHeader(def));
+  for (const p of [...points].sort((a, b) => a.point - b.point)) out += line([String(p.point), ...p.values, String(p.replications), ...metricCells(p)]);
+  return out;
+}
+
+export function formatRunsCsv(def: SweepDefinition, runs: readonly RunResult[]): string {
+  let out = line(runsCsvHeader(def));
+  const sorted = [...runs].sort((a, b) => a.point - b.point || a.replication - b.replication);
+  for (const r of sorted) out += line([String(r.point), String(r.replication), String(r.seed), ...r.values, ...METRIC_KEYS.map((k) => num(r.metrics[k]))]);
+  return out;
+}
+
+// ---------------------------------------------------------------- sweep.json
+
+export interface SweepJson {
+  kind: typeof KIND;
+  version: typeof VERSION;
+  definition: SweepDefinition;
+  points: number;
+  metrics: readonly MetricKey[];
+  /** Present in a shard's directory only. */
+  shard?: Shard;
+}
+
+export function sweepJson(def: SweepDefinition, shard: Shard | undefined): SweepJson {
+  return { kind: KIND, version: VERSION, definition: def, points: sweepPoints(def), metrics: METRIC_KEYS, ...(shard !== undefined ? { shard } : {}) };
+}
+
+// ---------------------------------------------------------------- writing
+
+export interface WriteOptions {
+  /** Charts and report.html (never for a shard). Default true. */
+  report?: boolean;
+}
+
+export interface WrittenSweep {
+  outDir: string;
+  files: string[];
+  /** Warnings from rendering the charts. */
+  warnings: string[];
+}
+
+/**
+ * Writes a sweep directory. Everything goes to a temporary sibling that is renamed into
+ * place at the end, so a failed or interrupted sweep never leaves a directory that
+ * looks complete.
+ */
+export async function writeSweepDir(outDir: string, def: SweepDefinition, shard: Shard | undefined, results: SweepResults, opts: WriteOptions = {}): Promise<WrittenSweep> {
+  const out = resolve(outDir);
+  mkdirSync(dirname(out), { recursive: true });
+  const tmp = `${out}.partial-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp);
+  try {
+    const files = [SWEEP_JSON, SWEEP_CSV, RUNS_CSV];
+    writeFileSync(join(tmp, SWEEP_JSON), JSON.stringify(sweepJson(def, shard), null, 2) + '\n');
+    writeFileSync(join(tmp, SWEEP_CSV), formatSweepCsv(def, results.points));
+    writeFileSync(join(tmp, RUNS_CSV), formatRunsCsv(def, results.runs));
+    let warnings: string[] = [];
+    if (shard === undefined && (opts.report ?? true)) {
+      const rep = await writeSweepReport(tmp, def, [...results.points].sort((a, b) => a.point - b.point));
+      files.push(...rep.files);
+      warnings = rep.warnings;
+    }
+    if (existsSync(out)) rmSync(out, { recursive: true, force: true });
+    renameSync(tmp, out);
+    return { outDir: out, files, warnings };
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+// ---------------------------------------------------------------- reading and merging
+
+export interface ReadSweep {
+  dir: string;
+  json: SweepJson;
+  results: SweepResults;
+}
+
+const bad = (dir: string, rule: string): never => {
+  throw new UsageError(`sweep merge: ${dir}: ${rule}`);
+};
+
+function readText(dir: string, file: string): string {
+  try {
+    return readFileSync(join(dir, file), 'utf8');
+  } catch {
+    return bad(dir, `no ${file} (not a knsim sweep output directory, or the shard did not finish)`);
+  }
+}
+
+function parseNumber(dir: string, file: string, s: string, nullable: boolean): number | null {
+  if (s === '' && nullable) return null;
+  const v = Number(s);
+  if (s === '' || !Number.isFinite(v)) return bad(dir, `${file}: ${JSON.stringify(s)} is not a number`);
+  return v;
+}
+
+/** Reads a sweep (or shard) directory back into its definition and rows. */
+export function readSweepDir(dir: string): ReadSweep {
+  let json: SweepJson;
+  try {
+    json = JSON.parse(readText(dir, SWEEP_JSON)) as SweepJson;
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    return bad(dir, `${SWEEP_JSON} is not valid JSON`);
+  }
+  if (json?.kind !== KIND || json.version !== VERSION || typeof json.definition !== 'object') {
+    bad(dir, `${SWEEP_JSON} is not a knsim sweep (version ${VERSION}) description`);
+  }
+  const def = json.definition;
+  const nAxes = def.axes.length;
+
+  const sweepRows = parseCsv(readText(dir, SWEEP_CSV));
+  if (JSON.stringify(sweepRows[0]) !== JSON.stringify(sweepCsvHeader(def))) bad(dir, `${SWEEP_CSV}: the header does not match ${SWEEP_JSON}`);
+  const points: PointResult[] = sweepRows.slice(1).map((f) => {
+    if (f.length !== 2 + nAxes + 3 * METRIC_KEYS.length) bad(dir, `${SWEEP_CSV}: a row has ${f.length} fields`);
+    const metrics = {} as Record<MetricKey, MetricStat>;
+    METRIC_KEYS.forEach((k, i) => {
+      const at = 2 + nAxes + 3 * i;
+      metrics[k] = {
+        mean: parseNumber(dir, SWEEP_CSV, f[at]!, false)!,
+        lo: parseNumber(dir, SWEEP_CSV, f[at + 1]!, true),
+        hi: parseNumber(dir, SWEEP_CSV, f[at + 2]!, true),
+      };
+    });
+    return { point: parseNumber(dir, SWEEP_CSV, f[0]!, false)!, values: f.slice(1, 1 + nAxes), replications: parseNumber(dir, SWEEP_CSV, f[1 + nAxes]!, false)!, metrics };
+  });
+
+  const runRows = parseCsv(readText(dir, RUNS_CSV));
+  if (JSON.stringify(runRows[0]) !== JSON.stringify(runsCsvHeader(def))) bad(dir, `${RUNS_CSV}: the header does not match ${SWEEP_JSON}`);
+  const runs: RunResult[] = runRows.slice(1).map((f) => {
+    if (f.length !== 3 + nAxes + METRIC_KEYS.length) bad(dir, `${RUNS_CSV}: a row has ${f.length} fields`);
+    const metrics = {} as MetricValues;
+    METRIC_KEYS.forEach((k, i) => (metrics[k] = parseNumber(dir, RUNS_CSV, f[3 + nAxes + i]!, false)!));
+    return {
+      point: parseNumber(dir, RUNS_CSV, f[0]!, false)!,
+      replication: parseNumber(dir, RUNS_CSV, f[1]!, false)!,
+      seed: parseNumber(dir, RUNS_CSV, f[2]!, false)!,
+      values: f.slice(3, 3 + nAxes),
+      metrics,
+    };
+  });
+  return { dir, json, results: { points, runs } };
+}
+
+/**
+ * Combines shard directories (or any directories of one sweep that together hold every
+ * point exactly once) into the definition and rows of the whole sweep.
+ * @throws UsageError when they belong to different sweeps, overlap or leave points out.
+ */
+export function mergeSweeps(dirs: readonly string[]): { def: SweepDefinition; results: SweepResults } {
+  if (dirs.length === 0) throw new UsageError('sweep merge: name the shard directories to merge');
+  const read = dirs.map(readSweepDir);
+  const first = read[0]!;
+  const def = first.json.definition;
+  const defText = JSON.stringify(def);
+  for (const r of read.slice(1)) {
+    if (JSON.stringify(r.json.definition) !== defText) {
+      throw new UsageError(`sweep merge: ${r.dir} is from a different sweep than ${first.dir} (${SWEEP_JSON} definitions differ: scenario, overrides, grid, seeds or replications)`);
+    }
+  }
+  const total = sweepPoints(def);
+  const owner = new Map<number, string>();
+  const points: PointResult[] = [];
+  const runs: RunResult[] = [];
+  for (const r of read) {
+    const expected = r.json.shard !== undefined ? shardPoints(total, r.json.shard) : undefined;
+    const got = r.results.points.map((p) => p.point);
+    if (expected !== undefined && JSON.stringify(expected) !== JSON.stringify(got)) {
+      throw new UsageError(`sweep merge: ${r.dir}: shard ${r.json.shard!.index}/${r.json.shard!.count} should hold ${expected.length} point(s) but holds ${got.length}`);
+    }
+    for (const p of r.results.points) {
+      if (!Number.isInteger(p.point) || p.point < 0 || p.point >= total) throw new UsageError(`sweep merge: ${r.dir}: point ${p.point} is outside the grid (0–${total - 1})`);
+      const prev = owner.get(p.point);
+      if (prev !== undefined) throw new UsageError(`sweep merge: point ${p.point} is in both ${prev} and ${r.dir}`);
+      owner.set(p.point, r.dir);
+      points.push(p);
+    }
+    const have = new Set(got);
+    for (const run of r.results.runs) {
+      if (!have.has(run.point)) throw new UsageError(`sweep merge: ${r.dir}: ${RUNS_CSV} has point ${run.point}, which its ${SWEEP_CSV} does not`);
+      runs.push(run);
+    }
+  }
+  if (owner.size !== total) {
+    const missing: number[] = [];
+    for (let p = 0; p < total && missing.length < 5; p++) if (!owner.has(p)) missing.push(p);
+    const shardCount = read.find((r) => r.json.shard !== undefined)?.json.shard?.count;
+    const shards = shardCount === undefined ? [] : [...new Set(missing.map((p) => p % shardCount))];
+    const hint = shardCount !== undefined ? ` (missing shard${shards.length > 1 ? 's' : ''} ${shards.map((i) => `${i}/${shardCount}`).join(', ')})` : '';
+    throw new UsageError(`sweep merge: ${total - owner.size} of ${total} points are in none of the directories, e.g. point${missing.length > 1 ? 's' : ''} ${missing.join(', ')}${hint}`);
+  }
+  if (runs.length !== total * def.replications) throw new UsageError(`sweep merge: expected ${total * def.replications} rows in the ${RUNS_CSV} files, found ${runs.length}`);
+  return { def, results: { points, runs } };
+}

@@ -1,0 +1,194 @@
+/**
+ * `knsim sweep k8s-job`: a Kubernetes Indexed Job that runs one shard of a sweep per
+ * completion index (`JOB_COMPLETION_INDEX` → `--shard i/N`), each writing its shard
+ * directory to a shared results volume, plus a ConfigMap with the scenario (and the
+ * manifest and trace files it names) mounted at /scenario.
+ */
+import { readFileSync } from 'node:fs';
+import * as nodePath from 'node:path';
+import { Document, parse as parseYaml } from 'yaml';
+import { UsageError } from '../cli/errors.js';
+import { applySet, parseSetExpression } from '../scenario/set.js';
+import type { SweepDefinition } from './sweep.js';
+
+export interface JobOptions {
+  /** The scenario file on this machine. */
+  file: string;
+  def: SweepDefinition;
+  shards: number;
+  /** Pods at once (default: all shards). */
+  parallelism?: number;
+  image: string;
+  /** The container's command before `sweep …` (default ["knsim"]). */
+  command?: string[];
+  /** The PersistentVolumeClaim mounted at /results. */
+  pvc: string;
+  /** Worker threads per pod (`--workers`). */
+  workers: number;
+  cpu: string;
+  memory: string;
+  /** The Job's name (the ConfigMap is <name>-scenario). */
+  name: string;
+  namespace?: string;
+}
+
+export const SCENARIO_MOUNT = '/scenario';
+export const RESULTS_MOUNT = '/results';
+/** ConfigMaps hold at most 1 MiB. */
+const CONFIGMAP_LIMIT = 1_000_000;
+
+const DNS1123 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** A default Job name from the scenario name (Indexed Job pod names add "-<index>-xxxxx"). */
+export function defaultJobName(scenario: string): string {
+  return `knsim-sweep-${scenario}`.slice(0, 52).replace(/-+$/, '');
+}
+
+export function checkJobName(name: string, flag = '--name'): string {
+  if (!DNS1123.test(name) || name.length > 52) {
+    throw new UsageError(`${flag}: must be a DNS-1123 label of at most 52 characters (lower-case letters, digits, '-'), got ${JSON.stringify(name)}`);
+  }
+  return name;
+}
+
+/** Kubernetes expands $(VAR) in args; a literal "$(" from the user must be written "$$(". */
+const escapeK8s = (s: string): string => s.replace(/\$\(/g, '$$$$(');
+
+interface Mounted {
+  key: string;
+  path: string;
+  text: string;
+}
+
+/** The scenario file and every relative file it names (manifestFile, trace file), also through overrides and axes. */
+function scenarioFiles(file: string, def: SweepDefinition): Mounted[] {
+  let raw: unknown = parseYaml(readFileSync(file, 'utf8'));
+  for (const s of def.sets) raw = applySet(raw, s, file);
+  const refs = new Set<string>();
+  const scan = (v: unknown): void => {
+    const o = v as { services?: unknown; clients?: unknown } | null;
+    if (o === null || typeof o !== 'object') return;
+    if (Array.isArray(o.services)) for (const s of o.services) if (typeof (s as { manifestFile?: unknown })?.manifestFile === 'string') refs.add((s as { manifestFile: string }).manifestFile);
+    if (Array.isArray(o.clients)) {
+      for (const c of o.clients) {
+        const f = (c as { trace?: { file?: unknown } })?.trace?.file;
+        if (typeof f === 'string') refs.add(f);
+      }
+    }
+  };
+  scan(raw);
+  for (const a of def.axes) {
+    const path = parseSetExpression(`${a.path}=0`).path;
+    const last = path[path.length - 1];
+    const prev = path[path.length - 2];
+    if (last === 'manifestFile' || (last === 'file' && prev === 'trace')) for (const v of a.values) refs.add(String(parseYaml(v)));
+  }
+  const used = new Set<string>();
+  const keyFor = (p: string): string => {
+    let key = p.replace(/[^-._a-zA-Z0-9]/g, '_');
+    while (used.has(key)) key = `_${key}`;
+    used.add(key);
+    return key;
+  };
+  const base = nodePath.basename(file);
+  const out: Mounted[] = [{ key: keyFor(base), path: base, text: readFileSync(file, 'utf8') }];
+  for (const ref of [...refs].sort()) {
+    const norm = nodePath.posix.normalize(ref.replace(/\\/g, '/'));
+    if (nodePath.isAbsolute(ref) || norm.startsWith('../') || norm === '..') {
+      throw new UsageError(`sweep k8s-job: the scenario names ${JSON.stringify(ref)}, which is not inside the scenario's directory; copy it next to the scenario and use a relative path`);
+    }
+    let text: string;
+    try {
+      text = readFileSync(nodePath.join(nodePath.dirname(file), ref), 'utf8');
+    } catch {
+      throw new UsageError(`sweep k8s-job: cannot read ${JSON.stringify(ref)}, named by the scenario`);
+    }
+    out.push({ key: keyFor(norm), path: norm, text });
+  }
+  const bytes = out.reduce((n, m) => n + Buffer.byteLength(m.text), 0);
+  if (bytes > CONFIGMAP_LIMIT) {
+    throw new UsageError(`sweep k8s-job: the scenario and its files are ${bytes.toLocaleString('en-US')} bytes, over the 1 MiB a ConfigMap holds; bake them into the image instead`);
+  }
+  return out;
+}
+
+/** The container arguments of one shard (with $(JOB_COMPLETION_INDEX) for the kubelet to fill in). */
+export function shardArgs(scenarioInPod: string, def: SweepDefinition, shards: number, workers: number, outDir: string): string[] {
+  const args = ['sweep', scenarioInPod];
+  for (const s of def.sets) args.push('--set', escapeK8s(s));
+  for (const a of def.axes) args.push('--grid', escapeK8s(`${a.path}=${a.values.join(',')}`));
+  args.push('--replications', String(def.replications), '--seed', String(def.baseSeed), '--seeds', def.seeds);
+  if (def.durationSeconds !== null) args.push('--duration', String(def.durationSeconds));
+  args.push('--workers', String(workers), '--shard', `$(JOB_COMPLETION_INDEX)/${shards}`, '--out', `${outDir}/shard-$(JOB_COMPLETION_INDEX)`);
+  return args;
+}
+
+/** The manifests (ConfigMap, then Job) as objects. */
+export function jobManifests(o: JobOptions): Array<Record<string, unknown>> {
+  const files = scenarioFiles(o.file, o.def);
+  const cmName = `${o.name}-scenario`;
+  const labels = { 'app.kubernetes.io/name': 'knsim', 'app.kubernetes.io/component': 'sweep', 'app.kubernetes.io/instance': o.name };
+  const meta = (name: string): Record<string, unknown> => ({ name, ...(o.namespace !== undefined ? { namespace: o.namespace } : {}), labels });
+  const configMap = {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: meta(cmName),
+    data: Object.fromEntries(files.map((f) => [f.key, f.text])),
+  };
+  const resources = { cpu: o.cpu, memory: o.memory };
+  const job = {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: meta(o.name),
+    spec: {
+      completionMode: 'Indexed',
+      completions: o.shards,
+      parallelism: Math.min(o.parallelism ?? o.shards, o.shards),
+      backoffLimit: Math.max(6, 2 * o.shards),
+      template: {
+        metadata: { labels },
+        spec: {
+          restartPolicy: 'Never',
+          securityContext: { fsGroup: 1000 },
+          containers: [
+            {
+              name: 'knsim',
+              image: o.image,
+              imagePullPolicy: 'IfNotPresent',
+              command: o.command ?? ['knsim'],
+              args: shardArgs(`${SCENARIO_MOUNT}/${files[0]!.path}`, o.def, o.shards, o.workers, `${RESULTS_MOUNT}/${o.name}`),
+              env: [
+                // Set by the Job controller too; declared so that $(JOB_COMPLETION_INDEX) in args is expanded on every version.
+                { name: 'JOB_COMPLETION_INDEX', valueFrom: { fieldRef: { fieldPath: "metadata.annotations['batch.kubernetes.io/job-completion-index']" } } },
+                // No progress bar in logs.
+                { name: 'CI', value: 'true' },
+              ],
+              resources: { requests: resources, limits: resources },
+              volumeMounts: [
+                { name: 'scenario', mountPath: SCENARIO_MOUNT, readOnly: true },
+                { name: 'results', mountPath: RESULTS_MOUNT },
+              ],
+            },
+          ],
+          volumes: [
+            { name: 'scenario', configMap: { name: cmName, items: files.map((f) => ({ key: f.key, path: f.path })) } },
+            { name: 'results', persistentVolumeClaim: { claimName: o.pvc } },
+          ],
+        },
+      },
+    },
+  };
+  return [configMap, job];
+}
+
+/** The manifests as one multi-document YAML text, ready for `kubectl apply -f`. */
+export function jobYaml(o: JobOptions): string {
+  const [cm, job] = jobManifests(o);
+  const head = new Document(cm, { aliasDuplicateObjects: false });
+  head.commentBefore =
+    ` knsim sweep ${o.def.scenario}: ${o.shards} shard(s) as an Indexed Job.\n` +
+    ` kubectl apply -f this file; when it completes, copy ${RESULTS_MOUNT}/${o.name}/shard-* from the "${o.pvc}" volume\n` +
+    ` and run: knsim sweep merge shard-*`;
+  const body = new Document(job, { aliasDuplicateObjects: false });
+  return head.toString({ lineWidth: 0 }) + '---\n' + body.toString({ lineWidth: 0 });
+}

@@ -1,0 +1,123 @@
+/**
+ * A sweep: every point of a grid, each simulated `replications` times.
+ *
+ * Seeds: with `common` seeds (the default) replication r of every point runs with seed
+ * baseSeed + r. Every model component draws from its own named stream of the run seed,
+ * so replication r of two points sees the same arrivals and service times and the
+ * points differ only by their settings (common random numbers): differences between
+ * points are not noise. `independent` seeds (baseSeed + 1,000,000 × (point + 1) + r)
+ * are there to measure what that buys.
+ */
+import { pointCount, pointSets, pointValues, type Axis } from './axes.js';
+import { METRIC_KEYS, type MetricKey, type MetricValues } from './metrics.js';
+import type { Runner } from './pool.js';
+import type { Progress } from './progress.js';
+import { meanCI, round6 } from './stats.js';
+import type { RunTask } from './task.js';
+
+export type SeedMode = 'common' | 'independent';
+
+/** Everything that decides a sweep's numbers; shards of one sweep share it exactly. */
+export interface SweepDefinition {
+  /** The scenario's name. */
+  scenario: string;
+  /** SHA-256 of the scenario file's bytes (the path is not part of it: shards may see the file elsewhere). */
+  scenarioSha256: string;
+  /** `--set` overrides applied to every point, before the point's own. */
+  sets: string[];
+  /** `--duration` in seconds, or null for the scenario's own. */
+  durationSeconds: number | null;
+  baseSeed: number;
+  seeds: SeedMode;
+  replications: number;
+  axes: Axis[];
+}
+
+export const MAX_REPLICATIONS = 10_000;
+
+/** The seed of replication r of point p. */
+export function seedFor(def: Pick<SweepDefinition, 'baseSeed' | 'seeds'>, point: number, r: number): number {
+  return def.seeds === 'common' ? def.baseSeed + r : def.baseSeed + 1_000_000 * (point + 1) + r;
+}
+
+export function sweepPoints(def: SweepDefinition): number {
+  return pointCount(def.axes);
+}
+
+/** The task of replication r of point p. */
+export function taskFor(file: string, def: SweepDefinition, point: number, r: number): RunTask {
+  return {
+    file,
+    sets: [...def.sets, ...pointSets(def.axes, point)],
+    seed: seedFor(def, point, r),
+    ...(def.durationSeconds !== null ? { durationSeconds: def.durationSeconds } : {}),
+  };
+}
+
+export interface MetricStat {
+  mean: number;
+  /** The 95 % interval; null with one replication. */
+  lo: number | null;
+  hi: number | null;
+}
+
+/** One row of sweep.csv. */
+export interface PointResult {
+  point: number;
+  values: string[];
+  replications: number;
+  metrics: Record<MetricKey, MetricStat>;
+}
+
+/** One row of runs.csv. */
+export interface RunResult {
+  point: number;
+  replication: number;
+  seed: number;
+  values: string[];
+  metrics: MetricValues;
+}
+
+/** Rounds a run's metrics as the files hold them. */
+export function roundMetrics(m: MetricValues): MetricValues {
+  const out = {} as MetricValues;
+  for (const k of METRIC_KEYS) out[k] = round6(m[k]);
+  return out;
+}
+
+/** Mean and CI per metric over a point's runs (already rounded), rounded for the files. */
+export function pointStats(runs: readonly MetricValues[]): Record<MetricKey, MetricStat> {
+  const out = {} as Record<MetricKey, MetricStat>;
+  for (const k of METRIC_KEYS) {
+    const ci = meanCI(runs.map((m) => m[k]));
+    out[k] = ci.n < 2 ? { mean: round6(ci.mean), lo: null, hi: null } : { mean: round6(ci.mean), lo: round6(ci.lo), hi: round6(ci.hi) };
+  }
+  return out;
+}
+
+export interface SweepResults {
+  points: PointResult[];
+  runs: RunResult[];
+}
+
+/** Runs the given points of a sweep (all replications of each) and summarises them. */
+export async function runSweep(opts: { file: string; def: SweepDefinition; points: readonly number[]; runner: Runner; progress?: Progress }): Promise<SweepResults> {
+  const { file, def, points, runner, progress } = opts;
+  const tasks: RunTask[] = [];
+  for (const p of points) for (let r = 0; r < def.replications; r++) tasks.push(taskFor(file, def, p, r));
+  const metrics = await runner.runAll(tasks, () => progress?.tick());
+  const runs: RunResult[] = [];
+  const results: PointResult[] = [];
+  let k = 0;
+  for (const p of points) {
+    const values = pointValues(def.axes, p);
+    const mine: MetricValues[] = [];
+    for (let r = 0; r < def.replications; r++) {
+      const m = roundMetrics(metrics[k++]!);
+      mine.push(m);
+      runs.push({ point: p, replication: r, seed: seedFor(def, p, r), values, metrics: m });
+    }
+    results.push({ point: p, values, replications: def.replications, metrics: pointStats(mine) });
+  }
+  return { points: results, runs };
+}

@@ -1,0 +1,24 @@
+/** One simulation of a sweep or tuner: a scenario file, its overrides and a seed → metrics. */
+import { summarizeWorld } from '../output/run-world.js';
+import { loadScenario } from '../scenario/load.js';
+import { metricsOf, type MetricValues } from './metrics.js';
+
+export interface RunTask {
+  /** The scenario file (relative to the working directory, which workers share). */
+  file: string;
+  /** Base `--set` overrides followed by the point's own. */
+  sets: string[];
+  seed: number;
+  /** Overrides the scenario's duration. */
+  durationSeconds?: number;
+}
+
+/** Loads the scenario with the task's overrides and seed, simulates it in memory, returns its metrics. */
+export function runTask(task: RunTask): MetricValues {
+  const loaded = loadScenario(task.file, {
+    sets: task.sets,
+    seed: task.seed,
+    ...(task.durationSeconds !== undefined ? { durationSeconds: task.durationSeconds } : {}),
+  });
+  return metricsOf(summarizeWorld(loaded.world));
+}

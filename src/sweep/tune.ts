@@ -1,0 +1,415 @@
+/**
+ * The tuner: the cheapest point of a search space that meets every SLO with 95 %
+ * confidence (the upper end of each SLO metric's confidence interval meets it), found
+ * without simulating the whole grid.
+ *
+ * Search: coarse-to-fine coordinate refinement with racing.
+ *  1. Start on a coarse lattice of the grid (every s-th value of each axis, plus the last).
+ *  2. Race the candidates: simulate them with a few replications (3), drop those that
+ *     are clearly infeasible (the lower end of an SLO metric's interval violates it) or
+ *     clearly costlier than the incumbent, the cheapest confirmed feasible point (the
+ *     paired 95 % interval of the objective difference lies above 0: common random
+ *     numbers make this test sharp), then bring the survivors to the full replication count.
+ *  3. Halve the strides and put the ±stride box around the promising confirmed points on
+ *     the candidate list: the two cheapest feasible ones, and every feasible or uncertain
+ *     (interval straddling a threshold) point not clearly costlier than the incumbent,
+ *     since a cheaper feasible point can only hide near those. Repeat; at stride 1 it keeps
+ *     going until no new point appears.
+ * Every replication r of every point uses seed baseSeed + r, so a point's numbers are
+ * exactly those a full sweep with the same seeds would give.
+ */
+import { parse as parseYaml, Document } from 'yaml';
+import { UsageError } from '../cli/errors.js';
+import type { LoadedScenario } from '../scenario/load.js';
+import { parseSetExpression } from '../scenario/set.js';
+import { pointCoords, pointCount, pointIndex, pointValues, type Axis } from './axes.js';
+import { METRICS, METRIC_KEYS, metricByName, type MetricKey, type MetricValues } from './metrics.js';
+import { pairedDifferenceCI } from './stats.js';
+import { pointStats, roundMetrics, type MetricStat, type PointResult } from './sweep.js';
+
+// ---------------------------------------------------------------- SLOs and objective
+
+export interface Slo {
+  metric: MetricKey;
+  /** '<=' or '<'. */
+  op: '<=' | '<';
+  /** In the metric's own unit: ms for latencies, a fraction for rates. */
+  threshold: number;
+  /** As the user wrote it. */
+  text: string;
+}
+
+/**
+ * Parses `metric<=value[unit]`: `p99<=500ms`, `p95<1s`, `errorRate<=0.1%`,
+ * `rate503<=0.001`, `maxPods<=10`. Latencies take ms (the default) or s; rates take % or a fraction.
+ */
+export function parseSlo(expr: string): Slo {
+  const fail = (rule: string): never => {
+    throw new UsageError(`--slo ${JSON.stringify(expr)}: ${rule}`);
+  };
+  const m = /^\s*([A-Za-z0-9_]+)\s*(<=|≤|<)\s*([0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)\s*(ms|s|%)?\s*$/.exec(String(expr));
+  if (m === null) return fail(`expected metric<=value, e.g. p99<=500ms or errorRate<=0.1% (metrics: ${sloMetricNames()})`);
+  const metric = metricByName(m[1]!);
+  if (metric === undefined) return fail(`unknown metric ${JSON.stringify(m[1])} (metrics: ${sloMetricNames()})`);
+  let v = Number(m[3]);
+  const unit = m[4] ?? '';
+  if (metric.unit === 'ms') {
+    if (unit === 's') v *= 1000;
+    else if (unit !== '' && unit !== 'ms') fail(`${m[1]} is a latency: give ms or s`);
+  } else if (metric.unit === 'fraction') {
+    if (unit === '%') v /= 100;
+    else if (unit !== '') fail(`${m[1]} is a rate: give a percentage (0.1%) or a fraction (0.001)`);
+    if (v > 1) fail(`a rate cannot exceed 100%`);
+  } else if (unit !== '') fail(`${m[1]} takes a plain number`);
+  return { metric: metric.key, op: m[2] === '<' ? '<' : '<=', threshold: v, text: String(expr).trim() };
+}
+
+function sloMetricNames(): string {
+  return METRIC_KEYS.map((k) => METRICS[k].aliases[0] ?? k).join(', ');
+}
+
+export function parseObjective(v: unknown): MetricKey {
+  const s = v === undefined ? 'podSeconds' : String(v);
+  const m = metricByName(s);
+  if (m === undefined) throw new UsageError(`--objective: must be podSeconds or maxPods (or another metric: ${sloMetricNames()}), got ${JSON.stringify(s)}`);
+  return m.key;
+}
+
+const meets = (slo: Slo, v: number): boolean => (slo.op === '<' ? v < slo.threshold : v <= slo.threshold);
+
+/** Meets every SLO with confidence: the 95 % upper bound of each SLO metric meets it. */
+export function confidentlyFeasible(slos: readonly Slo[], m: Record<MetricKey, MetricStat>): boolean {
+  return slos.every((s) => m[s.metric].hi !== null && meets(s, m[s.metric].hi!));
+}
+
+/** Violates an SLO with confidence: the 95 % lower bound of some SLO metric fails it. */
+export function clearlyInfeasible(slos: readonly Slo[], m: Record<MetricKey, MetricStat>): boolean {
+  return slos.some((s) => m[s.metric].lo !== null && !meets(s, m[s.metric].lo!));
+}
+
+/** How far the worst SLO's upper bound is past its threshold, relative to it (≤ 0: met). */
+export function violation(slos: readonly Slo[], m: Record<MetricKey, MetricStat>): number {
+  let worst = -Infinity;
+  for (const s of slos) {
+    const v = m[s.metric].hi ?? m[s.metric].mean;
+    worst = Math.max(worst, (v - s.threshold) / Math.max(Math.abs(s.threshold), 1e-9));
+  }
+  return worst;
+}
+
+/**
+ * The cheapest point meeting every SLO with confidence, among fully replicated points:
+ * the smallest objective mean, ties to the lower point index. The rule a full grid
+ * is judged by too.
+ */
+export function bestFeasible(points: readonly PointResult[], slos: readonly Slo[], objective: MetricKey, replications: number): PointResult | undefined {
+  let best: PointResult | undefined;
+  for (const p of points) {
+    if (p.replications < replications || !confidentlyFeasible(slos, p.metrics)) continue;
+    if (best === undefined || p.metrics[objective].mean < best.metrics[objective].mean || (p.metrics[objective].mean === best.metrics[objective].mean && p.point < best.point)) best = p;
+  }
+  return best;
+}
+
+// ---------------------------------------------------------------- search
+
+export type PointStatus = 'winner' | 'feasible' | 'uncertain' | 'infeasible' | 'dominated';
+
+export interface ExploredPoint extends PointResult {
+  status: PointStatus;
+}
+
+export interface TuneProblem {
+  axes: Axis[];
+  slos: Slo[];
+  objective: MetricKey;
+  /** Replications of a confirmed point (≥ 2). */
+  replications: number;
+  /** Replications of the first racing rung (default 3, at most `replications`). */
+  firstRung?: number;
+  /** Points refined around per round (default 2). */
+  centers?: number;
+  /**
+   * Runs replication r of point p for each pair; results in the same order. Called with
+   * every run the tuner needs next, so they can go in parallel.
+   */
+  evaluate(pairs: ReadonlyArray<readonly [point: number, replication: number]>): Promise<MetricValues[]>;
+  /** Called with the points about to be simulated for the first time (to check them). */
+  beforeNew?(points: readonly number[]): void;
+}
+
+export interface TuneResult {
+  winner: ExploredPoint | undefined;
+  /** Every simulated point, by index. */
+  explored: ExploredPoint[];
+  /** Every run, per point, in replication order. */
+  runs: Map<number, MetricValues[]>;
+  simulations: number;
+  rounds: number;
+  totalPoints: number;
+}
+
+function initialStride(n: number, intervals: number): number {
+  if (n <= intervals + 1) return 1;
+  let s = 1;
+  while ((n - 1) / s > intervals) s *= 2;
+  return s;
+}
+
+/**
+ * The first round's lattice: per axis a power-of-two stride giving at most 4 intervals
+ * (fewer when there are many axes, so the lattice stays near 256 points), the values
+ * 0, s, 2s, … and always the last one.
+ */
+export function coarseLattice(sizes: readonly number[]): { strides: number[]; lattice: number[][] } {
+  const intervals = Math.max(2, Math.floor(256 ** (1 / Math.max(1, sizes.length))) - 1);
+  const strides = sizes.map((n) => initialStride(n, Math.min(4, intervals)));
+  const lattice = sizes.map((n, a) => {
+    const vs: number[] = [];
+    for (let v = 0; v < n; v += strides[a]!) vs.push(v);
+    if (vs[vs.length - 1] !== n - 1) vs.push(n - 1);
+    return vs;
+  });
+  return { strides, lattice };
+}
+
+/** Finds the cheapest configuration meeting every SLO with confidence (see the module comment). */
+export async function tune(problem: TuneProblem): Promise<TuneResult> {
+  const { axes, slos, objective } = problem;
+  const R = problem.replications;
+  if (!Number.isInteger(R) || R < 2) throw new UsageError(`--replications: the tuner needs at least 2 (a confidence interval needs 2 values), got ${R}`);
+  const total = pointCount(axes);
+  const dims = axes.length;
+  const sizes = axes.map((a) => a.values.length);
+  const rungs: number[] = [];
+  for (let r = Math.min(problem.firstRung ?? 3, R); r < R; r *= 2) rungs.push(r);
+  rungs.push(R);
+  const K = problem.centers ?? 2;
+
+  const runs = new Map<number, MetricValues[]>();
+  const eliminated = new Map<number, 'infeasible' | 'dominated'>();
+  let simulations = 0;
+
+  const statsOf = (p: number): Record<MetricKey, MetricStat> => pointStats(runs.get(p)!);
+  const asResult = (p: number): PointResult => ({ point: p, values: pointValues(axes, p), replications: runs.get(p)!.length, metrics: statsOf(p) });
+  const confirmed = (): PointResult[] => [...runs.keys()].filter((p) => runs.get(p)!.length >= R && !eliminated.has(p)).sort((a, b) => a - b).map(asResult);
+
+  async function ensure(points: readonly number[], reps: number): Promise<void> {
+    const fresh = points.filter((p) => !runs.has(p));
+    if (fresh.length > 0) problem.beforeNew?.(fresh);
+    const pairs: Array<readonly [number, number]> = [];
+    for (const p of points) for (let r = runs.get(p)?.length ?? 0; r < reps; r++) pairs.push([p, r]);
+    if (pairs.length === 0) return;
+    const out = await problem.evaluate(pairs);
+    simulations += pairs.length;
+    pairs.forEach(([p, r], i) => {
+      const list = runs.get(p) ?? [];
+      if (list.length !== r) throw new Error(`tuner: replication ${r} of point ${p} out of order`);
+      list.push(roundMetrics(out[i]!));
+      runs.set(p, list);
+    });
+  }
+
+  /** The cheapest confirmed feasible point (ties to the lower index). */
+  function incumbent(): PointResult | undefined {
+    return bestFeasible(confirmed(), slos, objective, R);
+  }
+
+  /**
+   * Drops candidates that cannot win: clearly infeasible ones, and those clearly costlier
+   * than the incumbent (the paired 95 % interval of their objective difference lies
+   * above 0). Only the incumbent is compared against, to keep false drops rare.
+   */
+  function prune(points: readonly number[]): number[] {
+    const inc = incumbent();
+    const incRuns = inc === undefined ? undefined : runs.get(inc.point)!.map((v) => v[objective]);
+    return points.filter((p) => {
+      if (clearlyInfeasible(slos, statsOf(p))) {
+        eliminated.set(p, 'infeasible');
+        return false;
+      }
+      if (inc !== undefined && incRuns !== undefined && inc.point !== p) {
+        const d = pairedDifferenceCI(runs.get(p)!.map((v) => v[objective]), incRuns);
+        if (d.n >= 2 && d.lo > 0) {
+          eliminated.set(p, 'dominated');
+          return false;
+        }
+      }
+      return true;
+    });
+  }
+
+  async function race(candidates: readonly number[]): Promise<void> {
+    let alive = candidates.filter((p) => !eliminated.has(p) && (runs.get(p)?.length ?? 0) < R);
+    for (const rung of rungs) {
+      if (alive.length === 0) return;
+      await ensure(alive, rung);
+      alive = prune(alive);
+    }
+  }
+
+  /**
+   * The points to refine around: the K cheapest confirmed feasible points, and every
+   * confirmed point whose SLO verdict is uncertain (its interval straddles a threshold)
+   * and whose mean objective is below the best feasible one: feasible points cheaper
+   * than the incumbent can only hide near those. While nothing is feasible: the K least
+   * infeasible points and every uncertain one.
+   */
+  function centers(): number[] {
+    const all = confirmed();
+    const feasible = all.filter((p) => confidentlyFeasible(slos, p.metrics));
+    const uncertain = all.filter((p) => !confidentlyFeasible(slos, p.metrics) && !clearlyInfeasible(slos, p.metrics));
+    const byObjective = (a: PointResult, b: PointResult): number => a.metrics[objective].mean - b.metrics[objective].mean || a.point - b.point;
+    let out: number[];
+    if (feasible.length > 0) {
+      const best = [...feasible].sort(byObjective);
+      const incumbent = runs.get(best[0]!.point)!.map((v) => v[objective]);
+      // Not clearly costlier than the incumbent: the paired 95 % interval of (point − incumbent) reaches 0 or below.
+      const tied = (p: PointResult): boolean => pairedDifferenceCI(runs.get(p.point)!.map((v) => v[objective]), incumbent).lo <= 0;
+      out = [...best.slice(0, K).map((p) => p.point), ...best.filter(tied).map((p) => p.point), ...uncertain.filter(tied).map((p) => p.point)];
+    } else {
+      const least = all
+        .map((p) => ({ p: p.point, v: violation(slos, p.metrics), o: p.metrics[objective].mean }))
+        .sort((a, b) => a.v - b.v || a.o - b.o || a.p - b.p)
+        .slice(0, K)
+        .map((x) => x.p);
+      out = [...least, ...uncertain.map((p) => p.point)];
+    }
+    return [...new Set(out)];
+  }
+
+  function neighbourhood(center: number, strides: readonly number[]): number[] {
+    const c = pointCoords(axes, center);
+    const options = c.map((ci, a) => [...new Set([ci - strides[a]!, ci, ci + strides[a]!].filter((v) => v >= 0 && v < sizes[a]!))]);
+    const out: number[] = [];
+    if (3 ** dims <= 81) {
+      const rec = (a: number, acc: number[]): void => {
+        if (a === dims) {
+          out.push(pointIndex(axes, acc));
+          return;
+        }
+        for (const v of options[a]!) rec(a + 1, [...acc, v]);
+      };
+      rec(0, []);
+    } else {
+      for (let a = 0; a < dims; a++) for (const v of options[a]!) out.push(pointIndex(axes, c.map((x, i) => (i === a ? v : x))));
+    }
+    return out;
+  }
+
+  // Round 0: the coarse lattice.
+  const { strides: firstStrides, lattice } = coarseLattice(sizes);
+  let strides = firstStrides;
+  let candidates: number[] = [];
+  const build = (a: number, acc: number[]): void => {
+    if (a === dims) {
+      candidates.push(pointIndex(axes, acc));
+      return;
+    }
+    for (const v of lattice[a]!) build(a + 1, [...acc, v]);
+  };
+  build(0, []);
+
+  let rounds = 0;
+  for (;;) {
+    rounds++;
+    await race(candidates);
+    const atOne = strides.every((s) => s === 1);
+    strides = strides.map((s) => Math.max(1, Math.floor(s / 2)));
+    const next = new Set<number>();
+    for (const c of centers()) for (const p of neighbourhood(c, strides)) if (!runs.has(p) && !eliminated.has(p)) next.add(p);
+    candidates = [...next].sort((a, b) => a - b);
+    if (candidates.length === 0 && atOne) break;
+  }
+
+  const winnerResult = bestFeasible(confirmed(), slos, objective, R);
+  const explored: ExploredPoint[] = [...runs.keys()]
+    .sort((a, b) => a - b)
+    .map((p) => {
+      const r = asResult(p);
+      const status: PointStatus =
+        winnerResult?.point === p ? 'winner'
+        : eliminated.get(p) ?? (clearlyInfeasible(slos, r.metrics) ? 'infeasible' : confidentlyFeasible(slos, r.metrics) ? 'feasible' : 'uncertain');
+      return { ...r, status };
+    });
+  return { winner: explored.find((e) => e.status === 'winner'), explored, runs, simulations, rounds, totalPoints: total };
+}
+
+// ---------------------------------------------------------------- the winner as a patch
+
+export interface PatchResult {
+  /** Multi-document YAML: one Service patch per service touched, one ConfigMap patch per ConfigMap. */
+  yaml: string;
+  /** Axis settings that are not Knative configuration (the scenario's app or clients). */
+  scenarioOnly: string[];
+}
+
+const KEY_ORDER = ['apiVersion', 'kind', 'metadata', 'spec', 'data'];
+
+/** Puts apiVersion, kind, metadata, spec, data first at every level (as kubectl prints objects). */
+function ordered(v: unknown): unknown {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
+  const o = v as Record<string, unknown>;
+  const keys = Object.keys(o).sort((a, b) => {
+    const ia = KEY_ORDER.indexOf(a);
+    const ib = KEY_ORDER.indexOf(b);
+    return (ia < 0 ? KEY_ORDER.length : ia) - (ib < 0 ? KEY_ORDER.length : ib);
+  });
+  return Object.fromEntries(keys.map((k) => [k, ordered(o[k])]));
+}
+
+const setIn = (root: Record<string, unknown>, path: readonly (string | number)[], value: unknown): void => {
+  let cur: Record<string, unknown> = root;
+  path.forEach((seg, i) => {
+    const key = String(seg);
+    if (i === path.length - 1) cur[key] = value;
+    else cur = (cur[key] ??= {}) as Record<string, unknown>;
+  });
+};
+
+/**
+ * The winner as patches for the user's objects: `services[i].manifest.<path>` becomes a
+ * Knative Service patch at <path> (annotation and label values as strings), and
+ * `configMaps.<name>.<key>` a ConfigMap data patch in knative-serving.
+ */
+export function winnerPatch(loaded: LoadedScenario, axes: readonly Axis[], values: readonly string[], header: string[] = []): PatchResult {
+  const services = new Map<number, Record<string, unknown>>();
+  const configMaps = new Map<string, Record<string, string>>();
+  const scenarioOnly: string[] = [];
+  axes.forEach((axis, i) => {
+    const text = values[i]!;
+    const { path, value } = parseSetExpression(`${axis.path}=${text}`);
+    if (path[0] === 'services' && typeof path[1] === 'number' && path[2] === 'manifest' && path.length > 3) {
+      const rest = path.slice(3);
+      const parent = rest[rest.length - 2];
+      const v = parent === 'annotations' || parent === 'labels' ? (typeof value === 'string' ? value : text) : value;
+      const patch = services.get(path[1]) ?? {};
+      setIn(patch, rest, v);
+      services.set(path[1], patch);
+    } else if (path[0] === 'configMaps' && typeof path[1] === 'string' && typeof path[2] === 'string' && path.length === 3) {
+      const data = configMaps.get(path[1]) ?? {};
+      data[path[2]] = typeof value === 'string' ? value : text;
+      configMaps.set(path[1], data);
+    } else {
+      scenarioOnly.push(`${axis.path}=${text}`);
+    }
+  });
+  const docs: Document[] = [];
+  for (const [i, patch] of [...services].sort((a, b) => a[0] - b[0])) {
+    const name = loaded.world.services[i]?.name ?? `services[${i}]`;
+    const { metadata, ...rest } = patch as { metadata?: Record<string, unknown> };
+    docs.push(new Document(ordered({ apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name, ...(metadata ?? {}) }, ...rest })));
+  }
+  for (const [name, data] of [...configMaps].sort((a, b) => a[0].localeCompare(b[0]))) {
+    docs.push(new Document({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'knative-serving' }, data }));
+  }
+  const comments = [...header, ...scenarioOnly.map((s) => `scenario setting (not part of a Service or ConfigMap): ${s}`)];
+  if (docs.length === 0) {
+    return { yaml: comments.map((c) => `# ${c}`).join('\n') + (comments.length > 0 ? '\n' : '') + '{}\n', scenarioOnly };
+  }
+  if (comments.length > 0) docs[0]!.commentBefore = comments.map((c) => ` ${c}`).join('\n');
+  return { yaml: docs.map((d) => d.toString({ lineWidth: 0 })).join('---\n'), scenarioOnly };
+}
+
+/** Reads a value as YAML would (for tests and messages). */
+export const yamlValue = (text: string): unknown => parseYaml(text);

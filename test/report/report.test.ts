@@ -1,0 +1,109 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildReport, renderPng, renderSvg } from '../../src/output/report/index.js';
+import { runWorld } from '../../src/output/run-world.js';
+import { loadScenario } from '../../src/scenario/load.js';
+
+const root = resolve(import.meta.dirname, '../..');
+const sha = (b: string | Buffer) => createHash('sha256').update(b).digest('hex');
+
+/** Runs a shipped scenario (shortened) into a fresh directory and builds its report. */
+async function reportOf(name: string, opts: { sets?: string[]; durationSeconds?: number } = {}) {
+  const loaded = loadScenario(join(root, 'scenarios', `${name}.yaml`), { sets: opts.sets ?? [], ...(opts.durationSeconds ? { durationSeconds: opts.durationSeconds } : {}) });
+  const dir = join(mkdtempSync(join(tmpdir(), 'knsim-report-')), name);
+  runWorld(loaded.world, { outDir: dir, trace: { mode: 'none' }, description: loaded.description });
+  const result = await buildReport(dir);
+  return { dir, result };
+}
+
+describe('report', () => {
+  let canary: Awaited<ReturnType<typeof reportOf>>;
+  beforeAll(async () => {
+    canary = await reportOf('canary', { durationSeconds: 150 });
+  });
+
+  it('builds the six charts, each as .vl.json, .svg and .png, with data in every spec', () => {
+    expect(canary.result.charts.map((c) => c.id)).toEqual(['pods', 'kpa', 'requests', 'waiting', 'traffic', 'latency-cdf']);
+    for (const c of canary.result.charts) {
+      for (const f of c.files) expect(existsSync(join(canary.dir, f)), f).toBe(true);
+      const spec = JSON.parse(readFileSync(join(canary.dir, `charts/${c.id}.vl.json`), 'utf8'));
+      const rows = JSON.stringify(spec).match(/"values":\[\{/g) ?? [];
+      expect(rows.length, `${c.id} has inline data`).toBeGreaterThan(0);
+      expect(readFileSync(join(canary.dir, `charts/${c.id}.svg`), 'utf8')).toMatch(/<path|<rect|<line/);
+    }
+    expect(canary.result.warnings).toEqual([]);
+  });
+
+  it('opens with the effective settings and the summary numbers', () => {
+    const html = readFileSync(canary.result.htmlPath, 'utf8');
+    for (const s of ['hello-00001', 'hello-00002', 'containerConcurrency', 'target burst capacity (TBC)', 'scale-to-zero grace period', 'scale-to-zero pod retention', 'min scale', 'max scale', 'latency p99 (ms)', 'pod-seconds']) expect(html).toContain(s);
+    expect(html).not.toMatch(/<script[^>]+src=/); // nothing fetched: vega, vega-lite and vega-embed are inlined
+  });
+
+  it('SVG and PNG are byte-stable for the same input', async () => {
+    const spec = JSON.parse(readFileSync(join(canary.dir, 'charts/pods.vl.json'), 'utf8'));
+    const svg1 = await renderSvg(spec);
+    const svg2 = await renderSvg(spec);
+    expect(sha(svg2)).toBe(sha(svg1));
+    expect(sha(await renderPng(svg2))).toBe(sha(await renderPng(svg1)));
+    expect(sha(svg1)).toBe(sha(readFileSync(join(canary.dir, 'charts/pods.svg'), 'utf8')));
+    const again = await buildReport(canary.dir);
+    expect(again.htmlBytes).toBe(canary.result.htmlBytes);
+    expect(sha(readFileSync(join(canary.dir, 'charts/requests.png')))).toBe(sha(readFileSync(join(canary.dir, 'charts/requests.png'))));
+  });
+
+  it('aggregates a 24-hour run so report.html stays under 5 MB', async () => {
+    const { result } = await reportOf('quickstart', {
+      durationSeconds: 86_400,
+      sets: ['clients[0].open.rate={shape: sine, mean: 5, amplitude: 4, period: 6h}'],
+    });
+    expect(statSync(result.htmlPath).size).toBeLessThan(5 * 1024 * 1024);
+    expect(result.bucketSeconds).toBeGreaterThan(1);
+  }, 120_000);
+});
+
+const chromium = '/usr/bin/chromium';
+const haveChromium = existsSync(chromium);
+if (!haveChromium && process.env['CI']) throw new Error(`CI must install chromium (${chromium}) for the browser test`);
+
+describe.runIf(haveChromium)('report.html in a real browser', () => {
+  it('renders every chart with data marks, with no console errors and no network requests', async () => {
+    const { chromium: pw } = await import('playwright-core');
+    const { result } = await reportOf('blue-green', { durationSeconds: 240 });
+    const browser = await pw.launch({
+      executablePath: chromium,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      const requests: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(m.text());
+      });
+      page.on('pageerror', (e) => errors.push(String(e)));
+      page.on('request', (r) => {
+        if (!r.url().startsWith('file:') && !r.url().startsWith('data:')) requests.push(r.url());
+      });
+      await page.goto(pathToFileURL(result.htmlPath).href);
+      await page.waitForSelector('body[data-rendered]', { timeout: 30_000 });
+      const charts = await page.locator('[data-chart]').count();
+      expect(charts).toBe(result.charts.length);
+      for (const c of result.charts) {
+        const sel = `#vis-${c.id}`;
+        expect(await page.locator(`${sel}[data-rendered="1"]`).count(), c.id).toBe(1);
+        const marks = await page.locator(`${sel} svg g.mark-line path, ${sel} svg g.mark-rect path, ${sel} svg g.mark-area path, ${sel} svg g.mark-symbol path`).count();
+        expect(marks, `${c.id} data marks`).toBeGreaterThan(0);
+      }
+      expect(errors).toEqual([]);
+      expect(requests).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 90_000);
+});

@@ -1,0 +1,109 @@
+/**
+ * Shards merged equal a single run, byte for byte (every file, charts and report
+ * included), and the worker-thread pool gives the same numbers as running in-process.
+ */
+import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../src/cli/errors.js';
+import { parseAxes } from '../../src/sweep/axes.js';
+import { defineSweep } from '../../src/sweep/define.js';
+import { mergeSweeps, readSweepDir, writeSweepDir } from '../../src/sweep/files.js';
+import { createRunner } from '../../src/sweep/pool.js';
+import { shardPoints, type Shard } from '../../src/sweep/shard.js';
+import { runSweep, sweepPoints, type SweepDefinition } from '../../src/sweep/sweep.js';
+
+const FILE = 'scenarios/quickstart.yaml';
+const TARGET = 'services[0].manifest.spec.template.metadata.annotations["autoscaling.knative.dev/target"]';
+const tmp = (): string => mkdtempSync(join(tmpdir(), 'knsim-sweep-'));
+
+function define(): SweepDefinition {
+  const axes = parseAxes([`${TARGET}=5,20,70`, 'configMaps.config-autoscaler.stable-window=30s,60s'], '--grid');
+  return defineSweep({ file: FILE, axes, replications: 3, durationSeconds: 150 }).def;
+}
+
+/** Every file under dir, relative path → bytes. */
+function files(dir: string): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  const walk = (d: string): void => {
+    for (const f of readdirSync(d).sort()) {
+      const p = join(d, f);
+      if (statSync(p).isDirectory()) walk(p);
+      else out.set(relative(dir, p), readFileSync(p));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+async function runShard(def: SweepDefinition, out: string, shard: Shard | undefined, report = true): Promise<void> {
+  const points = shardPoints(sweepPoints(def), shard);
+  const results = await runSweep({ file: FILE, def, points, runner: createRunner(1) });
+  await writeSweepDir(out, def, shard, results, { report });
+}
+
+describe('sweep shards and merge', () => {
+  it('shards merged equal a single run byte for byte', async () => {
+    const def = define();
+    const root = tmp();
+    await runShard(def, join(root, 'single'), undefined);
+    for (let i = 0; i < 3; i++) await runShard(def, join(root, `shard-${i}`), { index: i, count: 3 });
+    // A shard holds its own points and no report.
+    expect(readSweepDir(join(root, 'shard-1')).results.points.map((p) => p.point)).toEqual([1, 4]);
+    expect(existsSync(join(root, 'shard-1', 'report.html'))).toBe(false);
+
+    const merged = mergeSweeps([2, 0, 1].map((i) => join(root, `shard-${i}`)));
+    await writeSweepDir(join(root, 'merged'), merged.def, undefined, merged.results);
+    const a = files(join(root, 'single'));
+    const b = files(join(root, 'merged'));
+    expect([...b.keys()]).toEqual([...a.keys()]);
+    expect([...a.keys()]).toEqual(expect.arrayContaining(['sweep.csv', 'runs.csv', 'sweep.json', 'report.html', 'charts/pareto.png', 'charts/heatmap-p99-ms.svg']));
+    for (const [f, bytes] of a) expect(b.get(f)!.equals(bytes), f).toBe(true);
+
+    const csv = readFileSync(join(root, 'single', 'sweep.csv'), 'utf8').trim().split('\n');
+    expect(csv).toHaveLength(1 + 6);
+    expect(csv[0]).toMatch(/^point,"services\[0\]\.manifest.*",replications,p50_ms_mean,p50_ms_ci95_lo,p50_ms_ci95_hi,/);
+    expect(readFileSync(join(root, 'single', 'runs.csv'), 'utf8').trim().split('\n')).toHaveLength(1 + 18);
+  }, 60_000);
+
+  it('refuses missing, overlapping or foreign shards', async () => {
+    const def = define();
+    const root = tmp();
+    for (let i = 0; i < 2; i++) await runShard(def, join(root, `s${i}`), { index: i, count: 2 }, false);
+    expect(() => mergeSweeps([join(root, 's0')])).toThrow(/points are in none of the directories.*missing shard 1\/2/);
+    expect(() => mergeSweeps([join(root, 's0'), join(root, 's0'), join(root, 's1')])).toThrow(/is in both/);
+    const other = { ...def, replications: 2 };
+    await runShard(other, join(root, 'o1'), { index: 1, count: 2 }, false);
+    expect(() => mergeSweeps([join(root, 's0'), join(root, 'o1')])).toThrow(UsageError);
+    expect(() => mergeSweeps([join(root, 'nope')])).toThrow(/no sweep.json/);
+    // A tampered row count is caught.
+    const csv = join(root, 's1', 'sweep.csv');
+    writeFileSync(csv, readFileSync(csv, 'utf8').split('\n').slice(0, -2).join('\n') + '\n');
+    expect(() => mergeSweeps([join(root, 's0'), join(root, 's1')])).toThrow(/should hold/);
+  }, 30_000);
+
+  it('a failed write leaves no directory behind', async () => {
+    const def = define();
+    const root = tmp();
+    const results = await runSweep({ file: FILE, def, points: [0], runner: createRunner(1) });
+    const out = join(root, 'out');
+    // Rows without metrics make the write fail after the temporary directory was created.
+    const broken = { points: results.points.map((p) => ({ ...p, metrics: undefined as never })), runs: results.runs };
+    await expect(writeSweepDir(out, def, undefined, broken)).rejects.toThrow();
+    expect(readdirSync(root)).toEqual([]);
+  });
+
+  it('worker threads (piscina, from src through tsx) give the numbers of the in-process runner', async () => {
+    const def = define();
+    const points = [0, 3, 5];
+    const inProcess = await runSweep({ file: FILE, def, points, runner: createRunner(1) });
+    const pool = createRunner(2);
+    try {
+      const threaded = await runSweep({ file: FILE, def, points, runner: pool });
+      expect(threaded).toEqual(inProcess);
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
+});
