@@ -1,10 +1,10 @@
-import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { mkdirSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { RequestTraceMode, WorldSpec } from '../model/spec.js';
 import { World } from '../model/world.js';
 import { RunRecorder } from './run-recorder.js';
 import { runSettings } from './settings.js';
+import { stageDirectory } from './staged-dir.js';
 import type { RunSummary } from './summary.js';
 
 export interface RunWorldOptions {
@@ -47,10 +47,8 @@ export function summarizeWorld(spec: WorldSpec): RunSummary {
  * run completed: a failed run never leaves output that looks complete.
  */
 export function runWorld(spec: WorldSpec, opts: RunWorldOptions): RunResult {
-  const outDir = resolve(opts.outDir);
-  mkdirSync(dirname(outDir), { recursive: true });
-  const tmp = `${outDir}.partial-${process.pid}`;
-  rmSync(tmp, { recursive: true, force: true });
+  const stage = stageDirectory(opts.outDir);
+  const tmp = stage.path;
   const started = process.hrtime.bigint();
   try {
     const recorder = new RunRecorder({ outDir: tmp, trace: opts.trace, perTickFiles: opts.perTickFiles ?? true });
@@ -66,11 +64,10 @@ export function runWorld(spec: WorldSpec, opts: RunWorldOptions): RunResult {
     });
     writeFileSync(join(tmp, 'settings.json'), JSON.stringify(runSettings(spec, opts.description ?? ''), null, 2) + '\n');
     writeFileSync(join(tmp, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
-    if (existsSync(outDir)) rmSync(outDir, { recursive: true, force: true });
-    renameSync(tmp, outDir);
-    return { summary, world, recorder, outDir };
+    stage.commit();
+    return { summary, world, recorder, outDir: stage.target };
   } catch (e) {
-    rmSync(tmp, { recursive: true, force: true });
+    stage.abort();
     throw e;
   }
 }

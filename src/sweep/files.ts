@@ -10,8 +10,9 @@
  * with String(), which reads back as the same double: the files of merged shards are
  * rebuilt from their rows by the same code and are byte-identical to a single run's.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { stageDirectory } from '../output/staged-dir.js';
+import { join } from 'node:path';
 import { UsageError } from '../cli/errors.js';
 import { writeSweepReport } from '../output/sweep/report.js';
 import { METRIC_KEYS, type MetricKey, type MetricValues } from './metrics.js';
@@ -164,11 +165,8 @@ export interface WrittenSweep {
  * looks complete.
  */
 export async function writeSweepDir(outDir: string, def: SweepDefinition, shard: Shard | undefined, results: SweepResults, opts: WriteOptions = {}): Promise<WrittenSweep> {
-  const out = resolve(outDir);
-  mkdirSync(dirname(out), { recursive: true });
-  const tmp = `${out}.partial-${process.pid}`;
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp);
+  const stage = stageDirectory(outDir);
+  const tmp = stage.path;
   try {
     const files = [SWEEP_JSON, SWEEP_CSV, RUNS_CSV];
     writeFileSync(join(tmp, SWEEP_JSON), JSON.stringify(sweepJson(def, shard), null, 2) + '\n');
@@ -180,11 +178,10 @@ export async function writeSweepDir(outDir: string, def: SweepDefinition, shard:
       files.push(...rep.files);
       warnings = rep.warnings;
     }
-    if (existsSync(out)) rmSync(out, { recursive: true, force: true });
-    renameSync(tmp, out);
-    return { outDir: out, files, warnings };
+    stage.commit();
+    return { outDir: stage.target, files, warnings };
   } catch (e) {
-    rmSync(tmp, { recursive: true, force: true });
+    stage.abort();
     throw e;
   }
 }

@@ -3,8 +3,9 @@
  * (every explored point with its verdict), runs.csv (every run), winner.yaml (the patch),
  * and, unless turned off, charts/ and report.html.
  */
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { stageDirectory } from '../output/staged-dir.js';
+import { join } from 'node:path';
 import { writeTuneReport } from '../output/sweep/tune-report.js';
 import { pointValues } from './axes.js';
 import { csvLine, formatRunsCsv, metricCells, metricColumns } from './files.js';
@@ -54,11 +55,8 @@ export function tuneJson(o: TuneOutput): Record<string, unknown> {
 
 /** Writes the directory through a temporary sibling renamed at the end. */
 export async function writeTuneDir(outDir: string, o: TuneOutput, opts: { report?: boolean } = {}): Promise<{ outDir: string; files: string[]; warnings: string[] }> {
-  const out = resolve(outDir);
-  mkdirSync(dirname(out), { recursive: true });
-  const tmp = `${out}.partial-${process.pid}`;
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp);
+  const stage = stageDirectory(outDir);
+  const tmp = stage.path;
   try {
     const files = ['tune.json', 'tune.csv', 'runs.csv'];
     writeFileSync(join(tmp, 'tune.json'), JSON.stringify(tuneJson(o), null, 2) + '\n');
@@ -74,11 +72,10 @@ export async function writeTuneDir(outDir: string, o: TuneOutput, opts: { report
       files.push(...rep.files);
       warnings = rep.warnings;
     }
-    if (existsSync(out)) rmSync(out, { recursive: true, force: true });
-    renameSync(tmp, out);
-    return { outDir: out, files, warnings };
+    stage.commit();
+    return { outDir: stage.target, files, warnings };
   } catch (e) {
-    rmSync(tmp, { recursive: true, force: true });
+    stage.abort();
     throw e;
   }
 }
