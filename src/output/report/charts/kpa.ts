@@ -16,7 +16,8 @@ function labels(r: RevisionData): Record<string, string> {
     s: `observed, stable${sw}`,
     p: `observed, panic${pw}`,
     c: 'target × ready pods',
-    h: `panic threshold ≈ ${pt}target × max(1, ready)`,
+    // Approximate: panic compares ceil(panic / target) with the ready pods, not the raw value.
+    h: `panic threshold ≈ ${pt}target × pods`,
   };
 }
 
