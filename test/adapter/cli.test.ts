@@ -191,7 +191,7 @@ describe('knsim controller / rollout processes', () => {
       kube.setPodAutoscaler('default', 'hello-00001', { desired: 1, actual: 1 });
       kube.addPod('default', 'hello-00001-deployment-0', 'hello-00001');
       const csv = join(tmp, 'shadow.csv');
-      const r = await knsimAsync(['controller', '--kubeconfig', kubeconfig, '--duration', '2.5s', '--csv', csv, '--metrics-port', String(qp.port), '--config', 'stable-window=30s']);
+      const r = await knsimAsync(['controller', '--kubeconfig', kubeconfig, '--duration', '6s', '--csv', csv, '--metrics-port', String(qp.port), '--config', 'stable-window=30s']);
       expect(r.stderr).not.toMatch(/ error /);
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/^knsim controller \(shadow\): \d+ decisions for 1 revisions, \d+ would-scale actions; wrote .*shadow\.csv\n$/);
