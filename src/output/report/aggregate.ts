@@ -183,3 +183,32 @@ function mergeIntervals(list: readonly Interval[], gap: number): Interval[] {
   }
   return out;
 }
+
+export type Row = Record<string, number | string | null>;
+
+/**
+ * Breaks lines where data is missing: after any row whose successor is more than
+ * `maxGapX` away (or that is last), adds a row with every key null, which Vega-Lite
+ * draws as a gap instead of a line across the hole. With `closeStepX`, a step line's
+ * last level before the gap is first held for one more step so isolated points show.
+ */
+export function breakGaps(rows: readonly Row[], keys: readonly string[], maxGapX: number, closeStepX?: number): Row[] {
+  const out: Row[] = [];
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    out.push(r);
+    const next = rows[i + 1];
+    const t = r['t'] as number;
+    if (next !== undefined && (next['t'] as number) - t <= maxGapX + 1e-9) continue;
+    let end = t;
+    if (closeStepX !== undefined) {
+      end = round(t + closeStepX, 5);
+      out.push({ ...r, t: end });
+    }
+    if (next === undefined) continue;
+    const gap: Row = { t: end };
+    for (const k of keys) gap[k] = null;
+    out.push(gap);
+  }
+  return out;
+}

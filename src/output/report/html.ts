@@ -43,7 +43,7 @@ export function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-const n = (v: number): string => (Number.isInteger(v) ? v.toLocaleString('en-US') : String(v));
+const n = (v: number): string => (Number.isFinite(v) ? v.toLocaleString('en-US', { maximumFractionDigits: 3 }) : String(v));
 const pct = (a: number, b: number): string => (b === 0 ? '–' : `${((100 * a) / b).toFixed(2)}%`);
 
 function formatDuration(s: number): string {
@@ -197,7 +197,7 @@ export function buildHtml(input: HtmlInput): string {
 <div class="chart" id="vis-${c.id}" data-chart="${c.id}"></div>
 </section>`)
     .join('\n');
-  const nav = charts.map((c, i) => `<li><a href="#chart-${c.id}">${i + 1}. ${escapeHtml(c.heading)}</a></li>`).join('');
+  const nav = charts.map((c) => `<li><a href="#chart-${c.id}">${escapeHtml(c.heading)}</a></li>`).join('');
   const specs = charts.map((c) => `<script type="application/json" id="spec-${c.id}">${scriptJson(c.spec)}</script>`).join('\n');
   const libs = inlineLibraries().map((code) => `<script>${code}</script>`).join('\n');
   const missing = input.missing.length > 0 ? `<p class="note">${input.missing.map(escapeHtml).join(' ')}</p>` : '';

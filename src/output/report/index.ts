@@ -56,7 +56,8 @@ function missingNotes(run: RunData): string[] {
  */
 export async function buildReport(runDir: string, opts: ReportOptions = {}): Promise<ReportResult> {
   const dir = resolve(runDir);
-  const run = loadRunData(dir);
+  // Loaded by the path as given, so an error names it the way the user typed it.
+  const run = loadRunData(runDir);
   const { charts, ctx } = reportCharts(run, opts);
   const chartDir = join(dir, 'charts');
   rmSync(chartDir, { recursive: true, force: true });

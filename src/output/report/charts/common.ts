@@ -38,7 +38,7 @@ export const COLORS = {
   s504: '#b279a2',
   clientTimeout: '#9d755d',
   p50: '#4c78a8',
-  p95: '#f58518',
+  p95: '#54a24b',
   p99: '#e45756',
   activator: '#9467bd',
   queueProxy: '#17becf',
@@ -50,7 +50,7 @@ const CONFIG: Spec = {
   view: { stroke: '#cccccc' },
   axis: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'normal', gridColor: '#ececec' },
   legend: { labelFontSize: 11, titleFontSize: 12, orient: 'right', labelLimit: 420 },
-  title: { fontSize: 16, subtitleFontSize: 12, subtitleColor: '#555555', anchor: 'start', offset: 12 },
+  title: { fontSize: 16, subtitleFontSize: 12, subtitleColor: '#555555', anchor: 'start', frame: 'group', offset: 12 },
   header: { labelFontSize: 12, titleFontSize: 12 },
   concat: { spacing: 22 },
   line: { strokeWidth: 1.8 },
@@ -67,7 +67,7 @@ export function xTitle(axis: TimeAxis): string {
 }
 
 export function aggregationNote(axis: TimeAxis, how: string): string {
-  return axis.bucketSeconds > 1 ? ` Shown in ${bucketLabel(axis)} buckets (${how}).` : '';
+  return axis.bucketSeconds > 1 ? `\nShown in ${bucketLabel(axis)} buckets (${how}).` : '';
 }
 
 /** The shared time axis: fixed to the run's length so panels line up. */
@@ -127,7 +127,8 @@ export function keyedLegend(title: string, labels: Record<string, string>, extra
 export function topLevel(title: string, subtitle: string | string[], body: Spec): TopLevelSpec {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: title, subtitle },
+    // A subtitle line per sentence group (\n): long single lines would make the PNG very wide.
+    title: { text: title, subtitle: typeof subtitle === 'string' && subtitle.includes('\n') ? subtitle.split('\n') : subtitle },
     background: 'white',
     padding: 12,
     config: CONFIG,
@@ -138,4 +139,11 @@ export function topLevel(title: string, subtitle: string | string[], body: Spec)
 /** One panel per item, stacked vertically (always a vconcat, so each panel keeps its own title). */
 export function stack(panels: Spec[]): Spec {
   return { vconcat: panels, resolve: { scale: { stroke: 'shared', fill: 'shared', color: 'shared' } } };
+}
+
+/** A y scale from 0 with ~10% headroom above the largest value, so lines stay clear of the top strip. */
+export function headroomScale(values: Iterable<number>): Spec {
+  let max = 0;
+  for (const v of values) if (Number.isFinite(v) && v > max) max = v;
+  return { domain: [0, max > 0 ? Math.max(max + 1, max * 1.1) : 1], nice: true, zero: true };
 }

@@ -1,4 +1,4 @@
-import { bucketMean, val, xAt, xOf } from '../aggregate.js';
+import { type Row, breakGaps, bucketMean, val, xAt, xOf } from '../aggregate.js';
 import type { RevisionData } from '../load.js';
 import { type Chart, type ChartContext, type Spec, COLORS, WIDTH, aggregationNote, keyedLegend, periodLayers, revisionTitle, stack, topLevel, xEncoding } from './common.js';
 import { panicIntervals } from './pods.js';
@@ -39,7 +39,8 @@ function panel(ctx: ChartContext, r: RevisionData, i: number): Spec {
     capacity.push(d.target[i]! * d.readyPods[i]!);
     thresh.push(threshold * d.target[i]! * Math.max(1, d.readyPods[i]!));
   }
-  const values: Spec[] = [];
+  const keys = ['s', 'p', 'c', 'h'];
+  const values: Row[] = [];
   if (axis.bucketSeconds <= 1) {
     // Short runs: every evaluation as is.
     for (let i = 0; i < t.length; i++) {
@@ -52,7 +53,15 @@ function panel(ctx: ChartContext, r: RevisionData, i: number): Spec {
       values.push({ t: xOf(axis, b), s: val(ms[b]!, 2), p: val(mp[b]!, 2), c: val(mc[b]!, 2), h: val(mh[b]!, 2) });
     }
   }
-  const keys = ['s', 'p', 'c', 'h'];
+  // When the load is tiny next to the pods' capacity (an idle tail), a linear axis flattens the
+  // observed values onto zero: a symlog axis keeps both readable.
+  const maxOf = (a: readonly number[]): number => a.reduce((m, v) => (Number.isFinite(v) && v > m ? v : m), 0);
+  const observedMax = Math.max(maxOf(stable), maxOf(panic));
+  const squeezed = Math.max(maxOf(capacity), maxOf(thresh)) > 8 * Math.max(observedMax, 0.5);
+  const top = Math.max(maxOf(capacity), maxOf(thresh));
+  const yScale: Spec = squeezed ? { type: 'symlog', constant: Math.max(0.5, observedMax / 4), domain: [0, top * 1.15], nice: false } : {};
+  const ticks = [0, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000].filter((v) => v <= top * 1.05);
+  const yTitle = squeezed ? (r.settings?.metric === 'rps' ? 'requests/s (symlog)' : 'concurrency (symlog)') : metricUnit(r);
   const lab = labels(r);
   const legend = keyedLegend('KPA input', lab, { symbolType: 'stroke' });
   return {
@@ -62,13 +71,14 @@ function panel(ctx: ChartContext, r: RevisionData, i: number): Spec {
     layer: [
       ...periodLayers(axis, panicIntervals(ctx, r), undefined),
       {
-        data: { values },
+        // Evaluations without data (e.g. at zero) leave a gap: ticks are 2 s apart.
+        data: { values: breakGaps(values, keys, xAt(axis, Math.max(4.5, 1.5 * axis.bucketSeconds))) },
         transform: [{ fold: keys, as: ['k', 'v'] }],
         name: `data_kpa_${i}`,
         mark: { type: 'line', interpolate: 'linear' },
         encoding: {
           x: xEncoding(axis),
-          y: { field: 'v', type: 'quantitative', title: metricUnit(r) },
+          y: { field: 'v', type: 'quantitative', title: yTitle, scale: yScale, ...(squeezed ? { axis: { values: ticks, format: ',~r' } } : {}) },
           stroke: { field: 'k', type: 'nominal', scale: { domain: keys, range: [COLORS.ok, COLORS.cold, COLORS.ready, COLORS.panic] }, legend },
           strokeDash: { field: 'k', type: 'nominal', scale: { domain: keys, range: [[1, 0], [1, 0], [6, 3], [2, 3]] }, legend },
         },

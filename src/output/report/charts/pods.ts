@@ -1,13 +1,14 @@
 import { bucketMax, bucketStep, intervals, val, xOf } from '../aggregate.js';
 import type { RevisionData } from '../load.js';
-import { type Chart, type ChartContext, type Spec, COLORS, WIDTH, aggregationNote, keyedLegend, periodLayers, revisionTitle, stack, topLevel, xEncoding } from './common.js';
+import { type Chart, type ChartContext, type Spec, COLORS, WIDTH, aggregationNote, headroomScale, keyedLegend, periodLayers, revisionTitle, stack, topLevel, xEncoding } from './common.js';
 
+// Pod counts first, decisions last: the dashed decision lines are drawn on top and stay visible.
 const LABELS = {
-  d: 'desired (decider)',
-  w: 'want (after min/max and scale-to-zero)',
   r: 'ready',
   s: 'starting (pending + starting)',
   x: 'terminating',
+  d: 'desired (decider)',
+  w: 'want (after min/max and scale-to-zero)',
 };
 
 /** Panic periods from the decider's evaluations. */
@@ -60,17 +61,17 @@ function panel(ctx: ChartContext, r: RevisionData, i: number): Spec {
         mark: { type: 'line', interpolate: 'step-after' },
         encoding: {
           x: xEncoding(axis),
-          y: { field: 'v', type: 'quantitative', title: 'pods', axis: { tickMinStep: 1, format: 'd' } },
+          y: { field: 'v', type: 'quantitative', title: 'pods', scale: headroomScale([desired, want, ready, notReady, terminating].flatMap((a) => [...a])), axis: { tickMinStep: 1, format: 'd' } },
           stroke: {
             field: 'k',
             type: 'nominal',
-            scale: { domain: keys, range: [COLORS.desired, COLORS.want, COLORS.ready, COLORS.starting, COLORS.terminating] },
+            scale: { domain: keys, range: [COLORS.ready, COLORS.starting, COLORS.terminating, COLORS.desired, COLORS.want] },
             legend: keyedLegend('pods', LABELS, { symbolType: 'stroke' }),
           },
           strokeDash: {
             field: 'k',
             type: 'nominal',
-            scale: { domain: keys, range: [[6, 3], [2, 2], [1, 0], [1, 0], [1, 0]] },
+            scale: { domain: keys, range: [[1, 0], [1, 0], [1, 0], [6, 3], [2, 2]] },
             legend: keyedLegend('pods', LABELS, { symbolType: 'stroke' }),
           },
         },

@@ -1,4 +1,4 @@
-import { bucketMax, bucketSum, val, xOf } from '../aggregate.js';
+import { type Row, breakGaps, bucketMax, bucketSum, val, xOf } from '../aggregate.js';
 import type { RevisionData } from '../load.js';
 import { type Chart, type ChartContext, type Spec, COLORS, WIDTH, aggregationNote, keyedLegend, revisionTitle, topLevel, xEncoding } from './common.js';
 
@@ -15,7 +15,7 @@ function panels(ctx: ChartContext, r: RevisionData, i: number): Spec[] {
   const [ok, e3, e4, ct, cold] = [q.ok, q.status503, q.status504, q.clientTimeouts, q.cold].map((v) => bucketSum(axis, q.time, v, -1));
   const [p50, p95, p99] = [q.p50, q.p95, q.p99].map((v) => bucketMax(axis, q.time.map((t) => t - 1), v)) as [Float64Array, Float64Array, Float64Array];
   const rates: Spec[] = [];
-  const latency: Spec[] = [];
+  const latency: Row[] = [];
   const coldMarks: Spec[] = [];
   for (let b = 0; b < axis.buckets; b++) {
     const t = xOf(axis, b);
@@ -70,13 +70,14 @@ function panels(ctx: ChartContext, r: RevisionData, i: number): Spec[] {
     title: `${title}: latency of successful (200) requests`,
     width: WIDTH,
     height: 160,
-    data: { values: latency },
+    // Seconds without a 200 leave a gap rather than a line across it.
+    data: { values: breakGaps(latency, pKeys, xOf(axis, 1), xOf(axis, 1)) },
     transform: [{ fold: pKeys, as: ['percentile', 'v'] }],
     name: `data_latency_${i}`,
     mark: { type: 'line', interpolate: 'step-after' },
     encoding: {
       x: xEncoding(axis),
-      y: { field: 'v', type: 'quantitative', scale: { type: 'log' }, title: 'latency (ms, log)' },
+      y: { field: 'v', type: 'quantitative', scale: { type: 'log', padding: 6 }, title: 'latency (ms, log)' },
       stroke: {
         field: 'percentile',
         type: 'nominal',

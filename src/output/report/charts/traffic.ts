@@ -19,13 +19,13 @@ function panel(ctx: ChartContext, service: string, multiService: boolean, i: num
   return {
     title: multiService ? service : `service ${service}`,
     width: WIDTH,
-    height: 140,
+    height: names.length > 1 ? 140 : 80,
     data: { values },
     name: `data_traffic_${i}`,
     mark: { type: 'area', interpolate: 'step-after' },
     encoding: {
       x: xEncoding(axis),
-      y: { field: 'v', type: 'quantitative', stack: 'zero', title: 'share of traffic (%)', scale: { domain: [0, 100] } },
+      y: { field: 'v', type: 'quantitative', stack: 'zero', title: 'traffic (%)', scale: { domain: [0, 100] } },
       fill: {
         field: 'r',
         type: 'nominal',

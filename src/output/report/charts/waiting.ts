@@ -1,6 +1,6 @@
 import { bucketMax, val, xOf } from '../aggregate.js';
 import type { RevisionData } from '../load.js';
-import { type Chart, type ChartContext, type Spec, COLORS, WIDTH, aggregationNote, keyedLegend, periodLayers, revisionTitle, stack, topLevel, xEncoding } from './common.js';
+import { type Chart, type ChartContext, type Spec, COLORS, WIDTH, aggregationNote, headroomScale, keyedLegend, periodLayers, revisionTitle, stack, topLevel, xEncoding } from './common.js';
 import { proxyIntervals } from './pods.js';
 
 const LABELS = { a: 'buffered in activators', q: 'queued in queue-proxies' };
@@ -30,7 +30,7 @@ function panel(ctx: ChartContext, r: RevisionData, i: number): Spec {
         mark: { type: 'line', interpolate: 'step-after' },
         encoding: {
           x: xEncoding(axis),
-          y: { field: 'v', type: 'quantitative', title: 'requests waiting', axis: { tickMinStep: 1, format: 'd' } },
+          y: { field: 'v', type: 'quantitative', title: 'requests waiting', scale: headroomScale([...a, ...q]), axis: { tickMinStep: 1, format: 'd' } },
           stroke: { field: 'k', type: 'nominal', scale: { domain: keys, range: [COLORS.activator, COLORS.queueProxy] }, legend },
         },
       },
