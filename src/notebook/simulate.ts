@@ -17,26 +17,8 @@ import type { RunSummary } from '../output/summary.js';
 import { parse as parseYaml } from 'yaml';
 import { applySet, loadScenario, scenarioFromValue, type LoadedScenario } from '../scenario/index.js';
 
-/** One decider evaluation, as autoscaler.csv has it. */
-export interface DecisionRow {
-  time: number;
-  service: string;
-  revision: string;
-  valid: boolean;
-  readyPods: number;
-  observedStable: number;
-  observedPanic: number;
-  /** The decider's count. */
-  desired: number;
-  /** After min/max/initial scale and the scale-to-zero gates: the Deployment's target. */
-  want: number;
-  inPanic: boolean;
-  excessBurstCapacity: number;
-  sksMode: 'Serve' | 'Proxy';
-  activators: number;
-  /** Run at once on an activator poke (scale from zero), not on the 2 s tick. */
-  poke: boolean;
-}
+/** One decider evaluation, as autoscaler.csv has it: the model's record with names instead of objects. */
+export type DecisionRow = Omit<DecisionRecord, 'revision'> & { service: string; revision: string };
 
 /** One revision at the end of a simulated second. */
 export interface SampleRow {
