@@ -50,19 +50,43 @@ export class RevisionThrottler {
     return this.revision.spec.containerConcurrency;
   }
 
-  /** The revision's healthy pods changed (probe success, pod terminating). */
+  /** The throttler's first view of the revision's healthy pods (sorted by creation order). */
   setHealthyPods(pods: readonly Pod[], now: number): void {
-    const next: Tracker[] = [];
-    for (const p of pods) {
-      let t = this.byPod.get(p);
-      if (t === undefined) {
-        t = { pod: p, inFlight: 0 };
-        this.byPod.set(p, t);
-      }
-      next.push(t);
+    this.byPod.clear();
+    this.trackers = pods.map((pod) => {
+      const t = { pod, inFlight: 0 };
+      this.byPod.set(pod, t);
+      return t;
+    });
+    this.reassign(now);
+  }
+
+  // Probe successes and terminations arrive one pod at a time; updating by one keeps a
+  // scale-up to a thousand pods linear per pod (a full re-sync per pod would be quadratic).
+
+  /** A pod passed the activator's probe. */
+  podHealthy(pod: Pod, now: number): void {
+    if (this.byPod.has(pod)) return;
+    const t = { pod, inFlight: 0 };
+    this.byPod.set(pod, t);
+    let lo = 0;
+    let hi = this.trackers.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.trackers[mid]!.pod.seq < pod.seq) lo = mid + 1;
+      else hi = mid;
     }
-    for (const [p] of this.byPod) if (!pods.includes(p)) this.byPod.delete(p);
-    this.trackers = next;
+    // A new array: `assigned` may be this very array and must not change under a dispatch.
+    this.trackers = [...this.trackers.slice(0, lo), t, ...this.trackers.slice(lo)];
+    this.reassign(now);
+  }
+
+  /** A pod stopped being healthy (terminating). */
+  podUnhealthy(pod: Pod, now: number): void {
+    const t = this.byPod.get(pod);
+    if (t === undefined) return;
+    this.byPod.delete(pod);
+    this.trackers = this.trackers.filter((x) => x !== t);
     this.reassign(now);
   }
 

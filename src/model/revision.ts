@@ -193,7 +193,7 @@ export class Revision {
     this.activatorHealthyPods.push(pod);
     this.activatorHealthyPods.sort((a, b) => a.seq - b.seq);
     this.world.recorder.podTransition(pod, 'ActivatorHealthy', this.world.sim.now);
-    this.refreshTrackers(this.world.sim.now);
+    for (const a of this.world.activators) a.existingThrottler(this)?.podHealthy(pod, this.world.sim.now);
   };
 
   private onKubeReady = (pod: Pod): void => {
@@ -228,7 +228,7 @@ export class Revision {
     if (wasReady) this.readyPods = this.readyPods.filter((p) => p !== pod);
     if (wasHealthy) {
       this.activatorHealthyPods = this.activatorHealthyPods.filter((p) => p !== pod);
-      this.refreshTrackers(now);
+      for (const a of this.world.activators) a.existingThrottler(this)?.podUnhealthy(pod, now);
     }
     if (pod.meter === undefined) {
       this.gone(pod, now); // no queue-proxy yet: nothing to drain
@@ -298,13 +298,6 @@ export class Revision {
     if (mode === 'Proxy') {
       // Activators outside the public endpoints ignore the update and keep their old position.
       subset.forEach((a, i) => a.throttler(this).setPosition(i, subset.length, now));
-    }
-  }
-
-  private refreshTrackers(now: number): void {
-    for (const a of this.world.activators) {
-      const t = a.existingThrottler(this);
-      if (t !== undefined) t.setHealthyPods(this.activatorHealthyPods, now);
     }
   }
 
