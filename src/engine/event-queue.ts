@@ -24,13 +24,24 @@ function earlier(a: SimEvent, b: SimEvent): boolean {
 export class EventQueue {
   private readonly heap = new FastPriorityQueue<SimEvent>(earlier);
   private nextSeq = 0;
+  /** Spent event records, reused so a run does not allocate one per event. */
+  private readonly free: SimEvent[] = [];
 
   get size(): number {
     return this.heap.size;
   }
 
   push<T>(time: number, fn: EventFn<T>, payload: T): void {
-    this.heap.add({ time, seq: this.nextSeq++, fn: fn as EventFn<never>, payload });
+    const e = this.free.pop();
+    if (e === undefined) {
+      this.heap.add({ time, seq: this.nextSeq++, fn: fn as EventFn<never>, payload });
+      return;
+    }
+    e.time = time;
+    e.seq = this.nextSeq++;
+    e.fn = fn as EventFn<never>;
+    e.payload = payload;
+    this.heap.add(e);
   }
 
   /** Time of the earliest event, ∞ when empty. */
@@ -50,6 +61,8 @@ export class EventQueue {
 
   /** Drops the earliest event. */
   removeTop(): void {
-    this.heap.poll();
+    const e = this.heap.poll()!;
+    e.payload = undefined; // do not keep a finished request alive
+    this.free.push(e);
   }
 }

@@ -1,100 +1,149 @@
 /**
- * The sweep case of `npm run bench`: the same sweep on 1 thread (in-process) and on a
- * pool of 2 worker threads, wall time of each and the speed-up. Run directly
- * (`node dist/sweep/bench-sweep.js`) it prints the result as JSON.
+ * The sweep case of `npm run bench`: one sweep on 1 thread (in-process) and on a pool of
+ * 2 worker threads, measured two ways.
+ *
+ * - Throughput: each runner is created once and warmed by one untimed round (module
+ *   loading, WebAssembly and JIT warm-up happen once per thread, whatever the sweep's
+ *   size), then timed over `rounds` interleaved rounds; the fastest of each counts, since
+ *   other load on a shared machine only ever slows a round down.
+ * - End to end: the `knsim sweep` command itself, a fresh process per timing, so it
+ *   includes process start, worker start and JIT warm-up (about half a second per
+ *   thread): what a short sweep on the command line sees.
+ *
+ * Run directly (`node dist/sweep/bench-sweep.js [rounds]`) it prints the result as JSON.
  */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { enableFastHistograms } from '../output/latency.js';
 import { parseAxes } from './axes.js';
 import { defineSweep } from './define.js';
-import { createRunner } from './pool.js';
+import { createRunner, type Runner } from './pool.js';
 import { runSweep, sweepPoints } from './sweep.js';
 
 export interface SweepBench {
+  runs: number;
+  /** Warm runners: wall seconds of the fastest round, and the ratio. */
   workers1Seconds: number;
   workers2Seconds: number;
   speedup: number;
+  /** `knsim sweep --workers 1|2` as fresh processes. */
+  cliWorkers1Seconds: number;
+  cliWorkers2Seconds: number;
+  cliSpeedup: number;
 }
 
 export interface SweepBenchDetails extends SweepBench {
   points: number;
   replications: number;
-  runs: number;
   /** Timed rounds per configuration (interleaved); the fastest of each counts. */
   rounds: number;
   /** Every round's wall time, seconds. */
   workers1All: number[];
   workers2All: number[];
+  cliWorkers1All: number[];
+  cliWorkers2All: number[];
   /** CPU seconds (all threads) over wall seconds in the fastest 2-worker round: the cores actually used. */
   workers2CoresUsed: number;
-  /** The two configurations gave the same numbers. */
+  /** The two configurations gave the same numbers in every round. */
   identical: boolean;
 }
 
-/** The scenario file, relative to the package root (dist/sweep/ → ../../scenarios). */
-const SCENARIO = fileURLToPath(new URL('../../scenarios/quickstart.yaml', import.meta.url));
+/** The package root (dist/sweep/ → ../../). */
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const SCENARIO = join(ROOT, 'scenarios/quickstart.yaml');
+const CLI = join(ROOT, 'bin/knsim.js');
 
 /**
  * quickstart with its load raised to 1,000 rps and kept on for the whole 5 simulated
- * minutes; containerConcurrency 2…9 (8 points) × 2 replications = 16 runs of about
- * 290,000 requests each. Each configuration is timed `rounds` times, interleaved, and
- * the fastest round counts: on a shared machine other load only ever slows a round down.
+ * minutes; containerConcurrency 2…9 (8 points) × 5 replications (the CLI's default) =
+ * 40 runs of about 290,000 requests each. Smaller containerConcurrency means more pods,
+ * so the runs differ in cost by about 2×, as the points of real sweeps do.
  */
-export async function benchSweepDetails(rounds = 3): Promise<SweepBenchDetails> {
+const GRID = 'services[0].manifest.spec.template.spec.containerConcurrency=2..9';
+const SETS = ['clients[0].open.rate.steps[1].rps=1000', 'clients[0].open.rate.steps[2].at=5m'];
+const DURATION = '5m';
+const REPLICATIONS = 5;
+
+const r2 = (v: number): number => Math.round(v * 100) / 100;
+
+export async function benchSweepDetails(rounds = 3, cliRounds = 2): Promise<SweepBenchDetails> {
   await enableFastHistograms();
-  const axes = parseAxes(['services[0].manifest.spec.template.spec.containerConcurrency=2..9'], '--grid');
-  const { def } = defineSweep({
-    file: SCENARIO,
-    axes,
-    sets: ['clients[0].open.rate.steps[1].rps=1000', 'clients[0].open.rate.steps[2].at=5m'],
-    durationSeconds: 300,
-    replications: 2,
-  });
+  const axes = parseAxes([GRID], '--grid');
+  const { def } = defineSweep({ file: SCENARIO, axes, sets: SETS, durationSeconds: 300, replications: REPLICATIONS });
   const points = [...Array(sweepPoints(def)).keys()];
-  const time = async (workers: number) => {
-    const runner = createRunner(workers);
+  const time = async (runner: Runner) => {
     const cpu0 = process.cpuUsage();
     const started = process.hrtime.bigint();
-    try {
-      const results = await runSweep({ file: SCENARIO, def, points, runner });
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const cpu = process.cpuUsage(cpu0);
-      return { seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, results: JSON.stringify(results) };
-    } finally {
-      await runner.close();
-    }
+    const results = await runSweep({ file: SCENARIO, def, points, runner });
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const cpu = process.cpuUsage(cpu0);
+    return { seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, results: JSON.stringify(results) };
   };
   const one: Array<Awaited<ReturnType<typeof time>>> = [];
   const two: Array<Awaited<ReturnType<typeof time>>> = [];
-  for (let i = 0; i < rounds; i++) {
-    one.push(await time(1));
-    two.push(await time(2));
+  const inProcess = createRunner(1);
+  const pool = createRunner(2);
+  let identical: boolean;
+  try {
+    // Untimed warm-up round on each runner.
+    const warm = [await time(inProcess), await time(pool)];
+    for (let i = 0; i < rounds; i++) {
+      one.push(await time(inProcess));
+      two.push(await time(pool));
+    }
+    identical = [...warm, ...one, ...two].every((x) => x.results === warm[0]!.results);
+  } finally {
+    await inProcess.close();
+    await pool.close();
   }
   const best = (xs: typeof one) => xs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
   const b1 = best(one);
   const b2 = best(two);
-  const r2 = (v: number): number => Math.round(v * 100) / 100;
+
+  // End to end through the CLI, fresh processes, interleaved.
+  const out = mkdtempSync(join(tmpdir(), 'knsim-bench-sweep-'));
+  const cli = (workers: number): number => {
+    const args = [CLI, 'sweep', SCENARIO, '--grid', GRID, ...SETS.flatMap((s) => ['--set', s]), '--duration', DURATION];
+    args.push('--replications', String(REPLICATIONS), '--workers', String(workers), '--no-report', '--out', join(out, `w${workers}`));
+    const started = process.hrtime.bigint();
+    execFileSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'ignore'] });
+    return Number(process.hrtime.bigint() - started) / 1e9;
+  };
+  const c1: number[] = [];
+  const c2: number[] = [];
+  try {
+    for (let i = 0; i < cliRounds; i++) {
+      c1.push(cli(1));
+      c2.push(cli(2));
+    }
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
   return {
+    runs: points.length * def.replications,
     workers1Seconds: r2(b1.seconds),
     workers2Seconds: r2(b2.seconds),
     speedup: r2(b1.seconds / b2.seconds),
+    cliWorkers1Seconds: r2(Math.min(...c1)),
+    cliWorkers2Seconds: r2(Math.min(...c2)),
+    cliSpeedup: r2(Math.min(...c1) / Math.min(...c2)),
     points: points.length,
     replications: def.replications,
-    runs: points.length * def.replications,
     rounds,
     workers1All: one.map((x) => r2(x.seconds)),
     workers2All: two.map((x) => r2(x.seconds)),
+    cliWorkers1All: c1.map(r2),
+    cliWorkers2All: c2.map(r2),
     workers2CoresUsed: r2(b2.cpuSeconds / b2.seconds),
-    identical: [...one, ...two].every((x) => x.results === b1.results),
+    identical,
   };
-}
-
-export async function benchSweep(): Promise<SweepBench> {
-  const { workers1Seconds, workers2Seconds, speedup } = await benchSweepDetails();
-  return { workers1Seconds, workers2Seconds, speedup };
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
   const rounds = process.argv[2] !== undefined ? Number(process.argv[2]) : 3;
-  process.stdout.write(JSON.stringify(await benchSweepDetails(rounds)) + '\n');
+  const cliRounds = process.argv[3] !== undefined ? Number(process.argv[3]) : 2;
+  process.stdout.write(JSON.stringify(await benchSweepDetails(rounds, cliRounds)) + '\n');
 }
