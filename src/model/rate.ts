@@ -26,7 +26,11 @@ export function makeRate(spec: RateSpec): RateFunction {
       return {
         at,
         max: (from, to) => Math.max(at(from), ...steps.filter((s) => s.atSeconds >= from && s.atSeconds <= to).map((s) => s.rps)),
-        segmentEnd: (t) => steps.find((s) => s.atSeconds > t)?.atSeconds ?? Number.POSITIVE_INFINITY,
+        // Called once per arrival: a plain loop, no closure per call.
+        segmentEnd: (t) => {
+          for (const s of steps) if (s.atSeconds > t) return s.atSeconds;
+          return Number.POSITIVE_INFINITY;
+        },
       };
     }
     case 'spike': {
