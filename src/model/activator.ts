@@ -77,7 +77,9 @@ export class RevisionThrottler {
       else hi = mid;
     }
     // A new array: `assigned` may be this very array and must not change under a dispatch.
-    this.trackers = [...this.trackers.slice(0, lo), t, ...this.trackers.slice(lo)];
+    const next = this.trackers.slice();
+    next.splice(lo, 0, t);
+    this.trackers = next;
     this.reassign(now);
   }
 
