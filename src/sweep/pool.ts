@@ -68,11 +68,18 @@ class PoolRunner implements Runner {
     const lane = async (): Promise<void> => {
       while (next < tasks.length) {
         const i = next++;
-        out[i] = (await this.pool.run(tasks[i])) as MetricValues;
+        try {
+          out[i] = (await this.pool.run(tasks[i])) as MetricValues;
+        } catch (err) {
+          next = tasks.length; // one failed run fails the sweep: start no more
+          throw err;
+        }
         onDone?.();
       }
     };
-    await Promise.all(Array.from({ length: Math.min(this.workers, tasks.length) }, lane));
+    // Settle every lane first, so nothing of this sweep is still running when it rejects.
+    const lanes = await Promise.allSettled(Array.from({ length: Math.min(this.workers, tasks.length) }, lane));
+    for (const l of lanes) if (l.status === 'rejected') throw l.reason;
     return out;
   }
   async close(): Promise<void> {
