@@ -61,8 +61,8 @@ class PoolRunner implements Runner {
     this.pool = new Piscina({ filename, execArgv, minThreads: workers, maxThreads: workers, idleTimeout: 60_000, concurrentTasksPerWorker: 1 });
   }
   async runAll(tasks: readonly RunTask[], onDone?: () => void): Promise<MetricValues[]> {
-    // Hand tasks out in order, one per idle worker (piscina's own queue does not keep
-    // submission order), so a grid's runs start in grid order and the tail stays short.
+    // Hand tasks out in order, one per idle worker: piscina's own queue does not keep
+    // submission order, and runs that start in grid order make the progress bar honest.
     const out: MetricValues[] = new Array<MetricValues>(tasks.length);
     let next = 0;
     const lane = async (): Promise<void> => {
