@@ -64,7 +64,7 @@ const CLI = join(ROOT, 'bin/knsim.js');
  */
 const GRID = 'services[0].manifest.spec.template.spec.containerConcurrency=2..9';
 const SETS = ['clients[0].open.rate.steps[1].rps=1000', 'clients[0].open.rate.steps[2].at=5m'];
-const DURATION = '5m';
+const DURATION_SECONDS = 300;
 const REPLICATIONS = 5;
 
 const r2 = (v: number): number => Math.round(v * 100) / 100;
@@ -72,7 +72,7 @@ const r2 = (v: number): number => Math.round(v * 100) / 100;
 export async function benchSweepDetails(rounds = 3, cliRounds = 2): Promise<SweepBenchDetails> {
   await enableFastHistograms();
   const axes = parseAxes([GRID], '--grid');
-  const { def } = defineSweep({ file: SCENARIO, axes, sets: SETS, durationSeconds: 300, replications: REPLICATIONS });
+  const { def } = defineSweep({ file: SCENARIO, axes, sets: SETS, durationSeconds: DURATION_SECONDS, replications: REPLICATIONS });
   const points = [...Array(sweepPoints(def)).keys()];
   const time = async (runner: Runner) => {
     const cpu0 = process.cpuUsage();
@@ -106,7 +106,7 @@ export async function benchSweepDetails(rounds = 3, cliRounds = 2): Promise<Swee
   // End to end through the CLI, fresh processes, interleaved.
   const out = mkdtempSync(join(tmpdir(), 'knsim-bench-sweep-'));
   const cli = (workers: number): number => {
-    const args = [CLI, 'sweep', SCENARIO, '--grid', GRID, ...SETS.flatMap((s) => ['--set', s]), '--duration', DURATION];
+    const args = [CLI, 'sweep', SCENARIO, '--grid', GRID, ...SETS.flatMap((s) => ['--set', s]), '--duration', `${DURATION_SECONDS}s`];
     args.push('--replications', String(REPLICATIONS), '--workers', String(workers), '--no-report', '--out', join(out, `w${workers}`));
     const started = process.hrtime.bigint();
     execFileSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'ignore'] });
