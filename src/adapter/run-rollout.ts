@@ -2,11 +2,11 @@
  * Wiring for `knsim rollout`: kubeconfig, clients and the rollout driver on the real
  * clock, stopped by SIGINT/SIGTERM (which leaves the traffic as it is).
  */
-import { systemClock, type Clock } from './clock.js';
-import { describeError, loadKubeConfig, makeKubeClients, type KubeClients } from './kube.js';
+import { systemClock } from './clock.js';
+import { describeError, loadKubeConfig, makeKubeClients } from './kube.js';
 import { lineLogger } from './log.js';
 import { RolloutDriver, RolloutPlanError, type RolloutResult } from './rollout.js';
-import { SetupError } from './run-controller.js';
+import { SetupError, type RunIo } from './run-controller.js';
 
 export interface RolloutSettings {
   service: string;
@@ -28,13 +28,8 @@ export interface RolloutSettings {
   logFormat: 'text' | 'json';
 }
 
-export interface RolloutIo {
-  stdout: (s: string) => void;
-  stderr: (s: string) => void;
-  clock?: Clock;
-  kube?: KubeClients;
-  signal?: AbortSignal;
-}
+/** The same I/O seams as the controller (output, clock, abort, kube clients for tests). */
+export type RolloutIo = RunIo;
 
 /** Runs a rollout to its end. @throws SetupError for unusable inputs (bad kubeconfig, unknown revision…). */
 export async function runRollout(s: RolloutSettings, io: RolloutIo): Promise<RolloutResult> {

@@ -4,9 +4,9 @@
  * bad flags failing with one line and exit 2 before any output appears.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { parseAxes } from '../../src/sweep/axes.js';
@@ -14,6 +14,7 @@ import { defineSweep } from '../../src/sweep/define.js';
 import { formatSweepCsv } from '../../src/sweep/files.js';
 import { createRunner } from '../../src/sweep/pool.js';
 import { runSweep } from '../../src/sweep/sweep.js';
+import { files } from '../support/files.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const bin = join(root, 'bin/knsim.js');
@@ -28,18 +29,6 @@ function knsim(args: string[]): { code: number; stdout: string; stderr: string }
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'knsim-sweep-cli-'));
 
-function files(dir: string): Map<string, Buffer> {
-  const out = new Map<string, Buffer>();
-  const walk = (d: string): void => {
-    for (const f of readdirSync(d).sort()) {
-      const p = join(d, f);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.set(relative(dir, p), readFileSync(p));
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 describe('knsim sweep (dist)', () => {
   it('runs on 2 worker threads; 3 shards merged are byte-identical; numbers match the in-process runner', async () => {

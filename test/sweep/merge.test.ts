@@ -2,9 +2,9 @@
  * Shards merged equal a single run, byte for byte (every file, charts and report
  * included), and the worker-thread pool gives the same numbers as running in-process.
  */
-import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/cli/errors.js';
 import { parseAxes } from '../../src/sweep/axes.js';
@@ -13,6 +13,7 @@ import { mergeSweeps, readSweepDir, writeSweepDir } from '../../src/sweep/files.
 import { createRunner } from '../../src/sweep/pool.js';
 import { shardPoints, type Shard } from '../../src/sweep/shard.js';
 import { runSweep, sweepPoints, type SweepDefinition } from '../../src/sweep/sweep.js';
+import { files } from '../support/files.js';
 
 const FILE = 'scenarios/quickstart.yaml';
 const TARGET = 'services[0].manifest.spec.template.metadata.annotations["autoscaling.knative.dev/target"]';
@@ -23,19 +24,6 @@ function define(): SweepDefinition {
   return defineSweep({ file: FILE, axes, replications: 3, durationSeconds: 150 }).def;
 }
 
-/** Every file under dir, relative path → bytes. */
-function files(dir: string): Map<string, Buffer> {
-  const out = new Map<string, Buffer>();
-  const walk = (d: string): void => {
-    for (const f of readdirSync(d).sort()) {
-      const p = join(d, f);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.set(relative(dir, p), readFileSync(p));
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 async function runShard(def: SweepDefinition, out: string, shard: Shard | undefined, report = true): Promise<void> {
   const points = shardPoints(sweepPoints(def), shard);
