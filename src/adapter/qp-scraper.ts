@@ -46,6 +46,22 @@ export async function fetchQueueProxyStat(url: string, timeoutSeconds = SCRAPE_T
   }
 }
 
+/** The fields the collector sums; one pod's bad value must not poison the revision's estimate. */
+const SUMMED_FIELDS = ['averageConcurrentRequests', 'averageProxiedConcurrentRequests', 'requestCount', 'proxiedRequestCount'] as const;
+
+/**
+ * A stat whose counters are NaN, infinite or negative is that pod's failure (it is replaced by
+ * the next pod in line, like any pod that did not answer), not the whole round's.
+ * @throws when a summed field is not a finite, non-negative number.
+ */
+export function checkedStat(s: QueueProxyStat): QueueProxyStat {
+  for (const f of SUMMED_FIELDS) {
+    const v = s[f];
+    if (!Number.isFinite(v) || v < 0) throw new Error(`queue-proxy ${JSON.stringify(s.podName)} reported ${f} = ${v}; expected a finite number ≥ 0`);
+  }
+  return s;
+}
+
 /** One revision scrape's outcome. */
 export type RevisionScrape =
   | {
@@ -101,7 +117,7 @@ export async function scrapeRevision(o: ScrapeRevisionOptions): Promise<Revision
       const pod = order[i];
       if (pod === undefined) return false;
       try {
-        stats.push(await o.fetchStat(pod));
+        stats.push(checkedStat(await o.fetchStat(pod)));
         return true;
       } catch (e) {
         failures++;

@@ -93,4 +93,23 @@ describe('queue-proxy scraping', () => {
     expect(r2).toMatchObject({ kind: 'failed', sampleSize: 4, failures: 2 });
     expect(await scrape([])).toEqual({ kind: 'no-pods' });
   });
+
+  it('counts a pod reporting NaN, infinite or negative stats as one failed pod, not a failed round', async () => {
+    const pods = [pod('a', 100), pod('b', 100), pod('c', 100), pod('d', 100), pod('e', 100)];
+    for (const p of pods) await qps.add(p.name, { averageConcurrentRequests: 2 });
+    const identity = { random: () => 0.999999 };
+    const errors: string[] = [];
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, -1]) {
+      qps.get('a').stat.averageConcurrentRequests = bad;
+      errors.length = 0;
+      const r = await scrapeRevision({
+        pods, nowSeconds: NOW, stableWindowSeconds: 60, randomInt: (b) => Math.floor(identity.random() * b),
+        fetchStat: (p) => fetchQueueProxyStat(qps.url(p), 0.3), onPodError: (_p, e) => errors.push((e as Error).message),
+      });
+      // 'a' is replaced by 'e': the sample of 4 pods at 2 each, scaled by 5/4, is 10.
+      expect(r, String(bad)).toMatchObject({ kind: 'stat', sampleSize: 4, failures: 1 });
+      expect(r.kind === 'stat' && r.stat.averageConcurrentRequests).toBeCloseTo(10, 12);
+      expect(errors).toEqual([`queue-proxy "a" reported averageConcurrentRequests = ${bad}; expected a finite number ≥ 0`]);
+    }
+  });
 });
