@@ -3,10 +3,10 @@
  * ../report/render.js). Every chart shows means with their 95 % confidence intervals.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { axisLabel, type Axis } from '../../sweep/axes.js';
-import { METRICS, type MetricKey } from '../../sweep/metrics.js';
-import type { PointResult } from '../../sweep/sweep.js';
-import type { ExploredPoint, PointStatus } from '../../sweep/tune.js';
+import { axisLabel, type Axis } from '../axes.js';
+import { METRICS, type MetricKey } from '../../output/metrics.js';
+import type { PointResult } from '../sweep.js';
+import type { ExploredPoint, PointStatus } from '../tune.js';
 
 type Spec = Record<string, unknown>;
 

@@ -1,5 +1,5 @@
 /** The numbers a sweep keeps from each run, taken from the run's overall summary. */
-import type { RunSummary } from '../output/summary.js';
+import type { RunSummary } from './summary.js';
 
 export const METRIC_KEYS = [
   'p50_ms',
