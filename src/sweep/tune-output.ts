@@ -12,7 +12,6 @@ import { csvLine, formatRunsCsv, metricCells, metricColumns } from './files.js';
 import { seedFor, type RunResult } from './sweep.js';
 import type { TuneOutput } from './tune.js';
 
-
 export function formatTuneCsv(o: TuneOutput): string {
   let out = csvLine(['point', ...o.def.axes.map((a) => a.path), 'replications', 'status', ...metricColumns()]);
   for (const p of o.result.explored) out += csvLine([String(p.point), ...p.values, String(p.replications), p.status, ...metricCells(p)]);
