@@ -1,5 +1,5 @@
 /** One simulation of a sweep or tuner: a scenario file, its overrides and a seed → metrics. */
-import { summarizeWorld } from '../output/run-world.js';
+import { summarizeWorld } from '../run/run-world.js';
 import { loadScenario } from '../scenario/load.js';
 import { metricsOf, type MetricValues } from '../output/metrics.js';
 
