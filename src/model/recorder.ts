@@ -1,6 +1,4 @@
-import type { PodStat } from '../core/autoscaler/collection.js';
-import type { KpaScaleOutput } from '../core/autoscaler/kpa.js';
-import type { PipelineReconcileInput } from '../core/autoscaler/pipeline.js';
+import type { PodStat, KpaScaleOutput, PipelineReconcileInput } from '../core/autoscaler/index.js';
 import type { DecisionRecord, ReconcileCause } from './autoscaler.js';
 import type { Pod, PodPhase } from './pod.js';
 import type { Request } from './request.js';
