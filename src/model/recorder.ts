@@ -8,8 +8,8 @@ import type { Revision } from './revision.js';
 export type PodEvent = PodPhase | 'ActivatorHealthy';
 
 /**
- * What the model reports as it runs. Output writers (CSV, summary, charts) implement
- * it; the model never formats anything itself.
+ * What the model reports as it runs. src/run implements it, turning the live objects into
+ * plain records for the output writers; the model never formats anything itself.
  */
 export interface Recorder {
   /** A request finished (any status). */
