@@ -117,6 +117,7 @@ export interface RevisionEndRecord {
 
 /** Anything that consumes a run's records as they are made. */
 export interface RecordSink {
+  /** The record is the sink's only for the call (the run reuses it): copy what you keep. */
   request(r: RequestRecord): void;
   decision(r: AutoscalerRecord): void;
   pod(r: PodRecord): void;

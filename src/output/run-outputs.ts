@@ -76,7 +76,12 @@ export class RunOutputs implements RecordSink {
     }
   }
 
+  /** The last accumulator looked up: consecutive records are mostly of one revision. */
+  private last: RevisionAccumulator | undefined = undefined;
+
   private revision(service: string, revision: string): RevisionAccumulator {
+    const last = this.last;
+    if (last !== undefined && last.stats.revision === revision && last.stats.service === service) return last;
     let inService = this.byRevision.get(service);
     if (inService === undefined) {
       inService = new Map();
@@ -88,6 +93,7 @@ export class RunOutputs implements RecordSink {
       inService.set(revision, a);
       this.accumulators.push(a);
     }
+    this.last = a;
     return a;
   }
 

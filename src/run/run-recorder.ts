@@ -33,25 +33,48 @@ function outcomeOf(status: number): RequestOutcome {
   }
 }
 
-/** A finished request as a record. */
-export function requestRecord(req: Request): RequestRecord {
+/** A record to fill with {@link fillRequestRecord}. */
+export function blankRequestRecord(): RequestRecord {
   return {
-    id: req.id,
-    service: req.service,
-    revision: req.revision?.spec.name ?? '',
-    client: req.clientName,
-    tag: req.tag,
-    arrival: req.arrival,
-    serviceStart: req.serviceStart,
-    end: req.end,
-    status: req.status,
-    outcome: outcomeOf(req.status),
-    route: req.route,
-    pod: req.pod?.name ?? '',
-    cold: req.cold,
-    activatorQueueSeconds: Number.isNaN(req.activatorIn) ? Number.NaN : (Number.isNaN(req.activatorOut) ? req.end : req.activatorOut) - req.activatorIn,
-    podQueueSeconds: Number.isNaN(req.podIn) ? Number.NaN : (Number.isNaN(req.serviceStart) ? req.end : req.serviceStart) - req.podIn,
+    id: 0,
+    service: '',
+    revision: '',
+    client: '',
+    tag: undefined,
+    arrival: Number.NaN,
+    serviceStart: Number.NaN,
+    end: Number.NaN,
+    status: 0,
+    outcome: 'ok',
+    route: 'none',
+    pod: '',
+    cold: false,
+    activatorQueueSeconds: Number.NaN,
+    podQueueSeconds: Number.NaN,
   };
+}
+
+/**
+ * A finished request as a record, written into `r`: the run reuses one record for every
+ * request (a long run finishes millions) rather than allocating each.
+ */
+export function fillRequestRecord(r: RequestRecord, req: Request): RequestRecord {
+  r.id = req.id;
+  r.service = req.service;
+  r.revision = req.revision?.spec.name ?? '';
+  r.client = req.clientName;
+  r.tag = req.tag;
+  r.arrival = req.arrival;
+  r.serviceStart = req.serviceStart;
+  r.end = req.end;
+  r.status = req.status;
+  r.outcome = outcomeOf(req.status);
+  r.route = req.route;
+  r.pod = req.pod?.name ?? '';
+  r.cold = req.cold;
+  r.activatorQueueSeconds = Number.isNaN(req.activatorIn) ? Number.NaN : (Number.isNaN(req.activatorOut) ? req.end : req.activatorOut) - req.activatorIn;
+  r.podQueueSeconds = Number.isNaN(req.podIn) ? Number.NaN : (Number.isNaN(req.serviceStart) ? req.end : req.serviceStart) - req.podIn;
+  return r;
 }
 
 /** A decider evaluation as a record, with the revision's metric and target from its spec. */
@@ -128,9 +151,13 @@ export function timeseriesRecord(rev: Revision, now: number, trafficPercent: num
  */
 export class RunRecorder implements Recorder {
   readonly outputs: RunOutputs;
-  private readonly sinks: RecordSink[];
+  /** Sinks besides the outputs. */
+  private readonly extra: RecordSink[];
   /** The revisions that reported anything, for their cold-start timing at the end. */
   private readonly seen = new Set<Revision>();
+  /** The last revision a request reported (requests come in runs of one revision; skips most Set lookups). */
+  private lastRequestRevision: Revision | undefined = undefined;
+  private readonly requestRecord = blankRequestRecord();
   private readonly trafficShare = new Map<string, ReadonlyMap<string, number>>();
 
   constructor(
@@ -143,37 +170,46 @@ export class RunRecorder implements Recorder {
       requestSampleRate: t.mode === 'full' ? 1 : t.mode === 'sample' ? t.rate : 0,
       ...(options.perTickFiles !== undefined ? { perTickFiles: options.perTickFiles } : {}),
     });
-    this.sinks = [this.outputs, ...extra];
+    this.extra = extra;
   }
 
   request(req: Request): void {
-    if (req.revision !== undefined) this.seen.add(req.revision);
-    const r = requestRecord(req);
-    for (const s of this.sinks) s.request(r);
+    const rev = req.revision;
+    if (rev !== undefined && rev !== this.lastRequestRevision) {
+      this.seen.add(rev);
+      this.lastRequestRevision = rev;
+    }
+    const r = fillRequestRecord(this.requestRecord, req);
+    this.outputs.request(r);
+    for (const s of this.extra) s.request(r);
   }
 
   decision(d: DecisionRecord): void {
     this.seen.add(d.revision);
     const r = autoscalerRecord(d);
-    for (const s of this.sinks) s.decision(r);
+    this.outputs.decision(r);
+    for (const s of this.extra) s.decision(r);
   }
 
   podTransition(pod: Pod, event: PodEvent, now: number): void {
     this.seen.add(pod.revision);
     const r = podRecord(pod, event, now);
-    for (const s of this.sinks) s.pod(r);
+    this.outputs.pod(r);
+    for (const s of this.extra) s.pod(r);
   }
 
   traffic(service: string, now: number, percents: ReadonlyMap<string, number>): void {
     this.trafficShare.set(service, new Map(percents));
     const r = { time: now, service, percents: Object.fromEntries(percents) };
-    for (const s of this.sinks) s.traffic(r);
+    this.outputs.traffic(r);
+    for (const s of this.extra) s.traffic(r);
   }
 
   sample(rev: Revision, now: number): void {
     this.seen.add(rev);
     const r = timeseriesRecord(rev, now, this.trafficShare.get(rev.spec.service)?.get(rev.spec.name) ?? 0);
-    for (const s of this.sinks) s.sample(r);
+    this.outputs.sample(r);
+    for (const s of this.extra) s.sample(r);
   }
 
   /** Closes the files and returns the summary (wall time and event count from the caller). */
