@@ -7,7 +7,7 @@
 import { fileURLToPath } from 'node:url';
 import type { WorldSpec } from '../model/spec.js';
 import { World } from '../model/world.js';
-import type { AutoscalerRecord, PodEventName, PodRecord, RecordSink, RequestRecord, TimeseriesRecord, TrafficRecord } from '../output/records.js';
+import type { AutoscalerRecord, PodRecord, RecordSink, RequestRecord, TimeseriesRecord, TrafficRecord } from '../output/records.js';
 import type { RunSummary } from '../output/summary.js';
 import { RunRecorder } from '../run/run-recorder.js';
 import { parse as parseYaml } from 'yaml';
@@ -16,41 +16,22 @@ import { applySet, loadScenario, scenarioFromValue, type LoadedScenario } from '
 /** One decider evaluation, as autoscaler.csv has it (less the revision's metric and target). */
 export type DecisionRow = Omit<AutoscalerRecord, 'metric' | 'target'>;
 
-/** One revision at the end of a simulated second. */
-export interface SampleRow {
-  time: number;
-  service: string;
-  revision: string;
-  pending: number;
-  starting: number;
-  ready: number;
-  terminating: number;
-  /** Deployment replicas. */
-  replicas: number;
-  /** Requests waiting at the activators for a pod. */
-  activatorWaiting: number;
+/** One revision at the end of a simulated second (the run's TimeseriesRecord, with pods' requests summed). */
+export type SampleRow = Pick<
+  TimeseriesRecord,
+  'time' | 'service' | 'revision' | 'pending' | 'starting' | 'ready' | 'terminating' | 'replicas' | 'activatorWaiting' | 'trafficPercent'
+> & {
   /** Requests in the pods (queued in queue-proxies or executing). */
   inPods: number;
   /** The SKS sends requests through the activators. */
   proxy: boolean;
-  /** The revision's share of the service's default route, percent. */
-  trafficPercent: number;
-}
+};
 
-export interface TrafficRow {
-  time: number;
-  service: string;
-  /** Percent per revision on the default route. */
-  percents: Record<string, number>;
-}
+/** A traffic split change: percent per revision on the default route. */
+export type TrafficRow = TrafficRecord;
 
-export interface PodEventRow {
-  time: number;
-  service: string;
-  revision: string;
-  pod: string;
-  event: PodEventName;
-}
+/** A pod lifecycle step. */
+export type PodEventRow = Omit<PodRecord, 'readyAt' | 'terminatingAt'>;
 
 /** One finished request (kept only with `requests: true`). */
 export interface RequestRow {

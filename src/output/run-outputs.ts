@@ -187,6 +187,7 @@ export class RunOutputs implements RecordSink {
     this.pods?.line(`${sec(now)},${p.service},${p.revision},${p.pod},${p.event}`);
   }
 
+  /** Traffic shares reach the files through each second's TimeseriesRecord. */
   traffic(_r: TrafficRecord): void {}
 
   sample(r: TimeseriesRecord): void {
