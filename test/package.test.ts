@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '..');
@@ -36,21 +36,8 @@ describe('published package', () => {
   });
 });
 
+// The import rules (layers, core's index, no packages in core) are in test/architecture/imports.test.ts.
 describe('architecture rules', () => {
-  const core = join(root, 'src/core');
-  it('nothing under src/core imports outside src/core (no npm packages, no node: modules)', () => {
-    const bad: string[] = [];
-    for (const f of walk(core).filter((p) => p.endsWith('.ts'))) {
-      const src = readFileSync(f, 'utf8');
-      for (const m of src.matchAll(/(?:import|export)[^'"]*from\s+['"]([^'"]+)['"]/g)) {
-        const spec = m[1]!;
-        const target = spec.startsWith('.') ? resolve(dirname(f), spec) : spec;
-        if (!spec.startsWith('.') || relative(core, target).startsWith('..')) bad.push(`${relative(root, f)} → ${spec}`);
-      }
-    }
-    expect(bad).toEqual([]);
-  });
-
   it('src/core, src/engine and src/model never read Math.random or the wall clock', () => {
     const bad: string[] = [];
     for (const dir of ['src/core', 'src/engine', 'src/model']) {

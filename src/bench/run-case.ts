@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { enableFastHistograms } from '../output/latency.js';
-import { runWorld } from '../output/run-world.js';
+import { runWorld } from '../run/run-world.js';
 import { scenarioFromValue } from '../scenario/index.js';
 import { BENCH_CASES } from './cases.js';
 

@@ -1,7 +1,4 @@
-/** A bad command line: printed as one line, exit code 2. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
+export { UsageError } from '../scenario/usage-error.js';
 
 export const EXIT_BAD_INPUT = 2;
 export const EXIT_INTERNAL = 1;

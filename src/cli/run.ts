@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { loadScenario } from '../scenario/load.js';
-import { runWorld } from '../output/run-world.js';
+import { runWorld } from '../run/run-world.js';
 import { textSummary } from '../output/text-summary.js';
 import { reportCommand } from './report.js';
 import { parseDurationFlag, parseSeed, parseTraceFlag } from './flags.js';

@@ -1,4 +1,4 @@
-import { assignSlice } from '../core/autoscaler/activators.js';
+import { assignSlice } from '../core/autoscaler/index.js';
 import type { RandomStream } from '../engine/random.js';
 import { ConcurrencyMeter, emptyReport, type MeterReport } from './concurrency-meter.js';
 import { Fifo } from './fifo.js';

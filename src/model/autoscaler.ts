@@ -2,13 +2,14 @@ import {
   AutoscalerPipeline,
   DECIDER_PERIOD_SECONDS,
   SCRAPE_PERIOD_SECONDS,
-} from '../core/autoscaler/pipeline.js';
-import type { Decider } from '../core/autoscaler/decider.js';
-import type { MetricCollection } from '../core/autoscaler/collection.js';
-import type { DeciderStatus } from '../core/autoscaler/initial-ebc.js';
-import type { PodAutoscalerState } from '../core/autoscaler/pa-status.js';
-import { populationMeanSampleSize } from '../core/autoscaler/sample-size.js';
-import { estimateRevisionStat, scrapeOrder } from '../core/autoscaler/scrape-sample.js';
+  type Decider,
+  type MetricCollection,
+  type DeciderStatus,
+  type PodAutoscalerState,
+  populationMeanSampleSize,
+  estimateRevisionStat,
+  scrapeOrder,
+} from '../core/autoscaler/index.js';
 import type { RandomStream } from '../engine/random.js';
 import type { Pod } from './pod.js';
 import type { Revision } from './revision.js';

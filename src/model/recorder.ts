@@ -1,6 +1,4 @@
-import type { PodStat } from '../core/autoscaler/collection.js';
-import type { KpaScaleOutput } from '../core/autoscaler/kpa.js';
-import type { PipelineReconcileInput } from '../core/autoscaler/pipeline.js';
+import type { PodStat, KpaScaleOutput, PipelineReconcileInput } from '../core/autoscaler/index.js';
 import type { DecisionRecord, ReconcileCause } from './autoscaler.js';
 import type { Pod, PodPhase } from './pod.js';
 import type { Request } from './request.js';
@@ -10,8 +8,8 @@ import type { Revision } from './revision.js';
 export type PodEvent = PodPhase | 'ActivatorHealthy';
 
 /**
- * What the model reports as it runs. Output writers (CSV, summary, charts) implement
- * it; the model never formats anything itself.
+ * What the model reports as it runs. src/run implements it, turning the live objects into
+ * plain records for the output writers; the model never formats anything itself.
  */
 export interface Recorder {
   /** A request finished (any status). */

@@ -1,4 +1,4 @@
-import { activatorEndpointsPopulated, effectiveSksMode, type SksMode } from '../core/autoscaler/sks.js';
+import { activatorEndpointsPopulated, effectiveSksMode, type SksMode } from '../core/autoscaler/index.js';
 import { makeSampler, type Sampler } from '../engine/distributions.js';
 import type { RandomStream } from '../engine/random.js';
 import type { Activator } from './activator.js';

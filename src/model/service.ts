@@ -1,10 +1,17 @@
-import { latestReadyRevisionName } from '../core/traffic/latest-ready.js';
-import { buildSplit, pickIndex, type Split } from '../core/traffic/pick.js';
-import { resolveTraffic } from '../core/traffic/resolve.js';
-import { reconcileRollout } from '../core/traffic/rollout.js';
-import { ingressSplits, revisionPercents } from '../core/traffic/splits.js';
-import type { RevisionInfo, Rollout, TrafficTarget } from '../core/traffic/types.js';
-import { makeRouteTraffic } from '../core/traffic/validate.js';
+import {
+  latestReadyRevisionName,
+  buildSplit,
+  pickIndex,
+  type Split,
+  resolveTraffic,
+  reconcileRollout,
+  ingressSplits,
+  revisionPercents,
+  type RevisionInfo,
+  type Rollout,
+  type TrafficTarget,
+  makeRouteTraffic,
+} from '../core/traffic/index.js';
 import type { RandomStream } from '../engine/random.js';
 import { Revision } from './revision.js';
 import type { RevisionSpec, ServiceSpec } from './spec.js';

@@ -2,9 +2,8 @@
  * The simulated world as plain, validated data: what the scenario loader produces
  * and the model consumes. Times are seconds from the start of the run.
  */
-import type { AutoscalerConfig } from '../core/autoscaler/types.js';
-import type { RevisionAutoscaling } from '../core/autoscaler/revision.js';
-import type { TrafficTarget } from '../core/traffic/types.js';
+import type { AutoscalerConfig, RevisionAutoscaling } from '../core/autoscaler/index.js';
+import type { TrafficTarget } from '../core/traffic/index.js';
 import type { DistributionSpec } from '../engine/distributions.js';
 
 export type { DistributionSpec };

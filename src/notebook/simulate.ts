@@ -5,56 +5,33 @@
  * writes to summary.json.
  */
 import { fileURLToPath } from 'node:url';
-import type { DecisionRecord } from '../model/autoscaler.js';
-import type { Pod } from '../model/pod.js';
-import type { PodEvent, Recorder } from '../model/recorder.js';
-import type { Request } from '../model/request.js';
-import type { Revision } from '../model/revision.js';
 import type { WorldSpec } from '../model/spec.js';
 import { World } from '../model/world.js';
-import { RunRecorder } from '../output/run-recorder.js';
+import type { AutoscalerRecord, PodRecord, RecordSink, RequestRecord, TimeseriesRecord, TrafficRecord } from '../output/records.js';
 import type { RunSummary } from '../output/summary.js';
+import { RunRecorder } from '../run/run-recorder.js';
 import { parse as parseYaml } from 'yaml';
 import { applySet, loadScenario, scenarioFromValue, type LoadedScenario } from '../scenario/index.js';
 
-/** One decider evaluation, as autoscaler.csv has it: the model's record with names instead of objects. */
-export type DecisionRow = Omit<DecisionRecord, 'revision'> & { service: string; revision: string };
+/** One decider evaluation, as autoscaler.csv has it (less the revision's metric and target). */
+export type DecisionRow = Omit<AutoscalerRecord, 'metric' | 'target'>;
 
-/** One revision at the end of a simulated second. */
-export interface SampleRow {
-  time: number;
-  service: string;
-  revision: string;
-  pending: number;
-  starting: number;
-  ready: number;
-  terminating: number;
-  /** Deployment replicas. */
-  replicas: number;
-  /** Requests waiting at the activators for a pod. */
-  activatorWaiting: number;
+/** One revision at the end of a simulated second (the run's TimeseriesRecord, with pods' requests summed). */
+export type SampleRow = Pick<
+  TimeseriesRecord,
+  'time' | 'service' | 'revision' | 'pending' | 'starting' | 'ready' | 'terminating' | 'replicas' | 'activatorWaiting' | 'trafficPercent'
+> & {
   /** Requests in the pods (queued in queue-proxies or executing). */
   inPods: number;
   /** The SKS sends requests through the activators. */
   proxy: boolean;
-  /** The revision's share of the service's default route, percent. */
-  trafficPercent: number;
-}
+};
 
-export interface TrafficRow {
-  time: number;
-  service: string;
-  /** Percent per revision on the default route. */
-  percents: Record<string, number>;
-}
+/** A traffic split change: percent per revision on the default route. */
+export type TrafficRow = TrafficRecord;
 
-export interface PodEventRow {
-  time: number;
-  service: string;
-  revision: string;
-  pod: string;
-  event: PodEvent;
-}
+/** A pod lifecycle step. */
+export type PodEventRow = Omit<PodRecord, 'readyAt' | 'terminatingAt'>;
 
 /** One finished request (kept only with `requests: true`). */
 export interface RequestRow {
@@ -138,7 +115,8 @@ export function scenarioFromYaml(yamlText: string, opts: ScenarioOptions = {}): 
   return scenarioFromValue(raw, file);
 }
 
-class NotebookRecorder implements Recorder {
+/** Keeps a run's records as the notebook's rows. */
+class NotebookSink implements RecordSink {
   readonly decisions: DecisionRow[] = [];
   readonly samples: SampleRow[] = [];
   readonly traffics: TrafficRow[] = [];
@@ -146,100 +124,76 @@ class NotebookRecorder implements Recorder {
   readonly requests: RequestRow[] = [];
   readonly revisions: string[] = [];
   private readonly seen = new Set<string>();
-  private readonly share = new Map<string, ReadonlyMap<string, number>>();
 
-  constructor(
-    private readonly inner: RunRecorder,
-    private readonly keepRequests: boolean,
-  ) {}
+  constructor(private readonly keepRequests: boolean) {}
 
-  private note(rev: Revision): void {
-    if (!this.seen.has(rev.spec.name)) {
-      this.seen.add(rev.spec.name);
-      this.revisions.push(rev.spec.name);
+  private note(revision: string): void {
+    if (!this.seen.has(revision)) {
+      this.seen.add(revision);
+      this.revisions.push(revision);
     }
   }
 
-  request(req: Request): void {
-    this.inner.request(req);
+  request(r: RequestRecord): void {
     if (!this.keepRequests) return;
     this.requests.push({
-      service: req.service,
-      revision: req.revision?.spec.name ?? '',
-      client: req.clientName,
-      tag: req.tag,
-      arrival: req.arrival,
-      latencyMs: (req.end - req.arrival) * 1000,
-      waitMs: (req.serviceStart - req.arrival) * 1000,
-      status: req.status,
-      cold: req.cold,
-      route: req.route,
+      service: r.service,
+      revision: r.revision,
+      client: r.client,
+      tag: r.tag,
+      arrival: r.arrival,
+      latencyMs: (r.end - r.arrival) * 1000,
+      waitMs: (r.serviceStart - r.arrival) * 1000,
+      status: r.status,
+      cold: r.cold,
+      route: r.route,
     });
   }
 
-  decision(d: DecisionRecord): void {
-    this.inner.decision(d);
-    this.note(d.revision);
+  decision(r: AutoscalerRecord): void {
+    this.note(r.revision);
     this.decisions.push({
-      time: d.time,
-      service: d.revision.spec.service,
-      revision: d.revision.spec.name,
-      valid: d.valid,
-      readyPods: d.readyPods,
-      observedStable: d.observedStable,
-      observedPanic: d.observedPanic,
-      desired: d.desired,
-      want: d.want,
-      inPanic: d.inPanic,
-      excessBurstCapacity: d.excessBurstCapacity,
-      sksMode: d.sksMode,
-      activators: d.activators,
-      poke: d.poke,
+      time: r.time,
+      service: r.service,
+      revision: r.revision,
+      valid: r.valid,
+      readyPods: r.readyPods,
+      observedStable: r.observedStable,
+      observedPanic: r.observedPanic,
+      desired: r.desired,
+      want: r.want,
+      inPanic: r.inPanic,
+      excessBurstCapacity: r.excessBurstCapacity,
+      sksMode: r.sksMode,
+      activators: r.activators,
+      poke: r.poke,
     });
   }
 
-  podTransition(pod: Pod, event: PodEvent, now: number): void {
-    this.inner.podTransition(pod, event, now);
-    this.note(pod.revision);
-    this.pods.push({ time: now, service: pod.revision.spec.service, revision: pod.revision.spec.name, pod: pod.name, event });
+  pod(r: PodRecord): void {
+    this.note(r.revision);
+    this.pods.push({ time: r.time, service: r.service, revision: r.revision, pod: r.pod, event: r.event });
   }
 
-  traffic(service: string, now: number, percents: ReadonlyMap<string, number>): void {
-    this.inner.traffic(service, now, percents);
-    this.share.set(service, new Map(percents));
-    this.traffics.push({ time: now, service, percents: Object.fromEntries(percents) });
+  traffic(r: TrafficRecord): void {
+    this.traffics.push({ time: r.time, service: r.service, percents: { ...r.percents } });
   }
 
-  sample(rev: Revision, now: number): void {
-    this.inner.sample(rev, now);
-    this.note(rev);
-    let pending = 0;
-    let starting = 0;
-    let ready = 0;
-    let terminating = 0;
-    let inPods = 0;
-    for (const p of rev.allPods) {
-      if (p.phase === 'Pending') pending++;
-      else if (p.phase === 'Starting') starting++;
-      else if (p.phase === 'Ready') ready++;
-      else if (p.phase === 'Terminating') terminating++;
-      inPods += p.queued + p.executing;
-    }
-    let waiting = 0;
-    for (const a of rev.world.activators) waiting += a.existingThrottler(rev)?.waiting ?? 0;
+  sample(r: TimeseriesRecord): void {
+    this.note(r.revision);
     this.samples.push({
-      time: now,
-      service: rev.spec.service,
-      revision: rev.spec.name,
-      pending,
-      starting,
-      ready,
-      terminating,
-      replicas: rev.replicas,
-      activatorWaiting: waiting,
-      inPods,
-      proxy: rev.sksEffectiveMode === 'Proxy',
-      trafficPercent: this.share.get(rev.spec.service)?.get(rev.spec.name) ?? 0,
+      time: r.time,
+      service: r.service,
+      revision: r.revision,
+      pending: r.pending,
+      starting: r.starting,
+      ready: r.ready,
+      terminating: r.terminating,
+      replicas: r.replicas,
+      activatorWaiting: r.activatorWaiting,
+      inPods: r.podQueued + r.podExecuting,
+      proxy: r.sksMode === 'Proxy',
+      trafficPercent: r.trafficPercent,
     });
   }
 }
@@ -250,11 +204,11 @@ class NotebookRecorder implements Recorder {
  */
 export function simulate(input: LoadedScenario | WorldSpec, opts: SimulateOptions = {}): SimRun {
   const spec: WorldSpec = 'world' in input ? input.world : input;
-  const inner = new RunRecorder({ outDir: undefined, trace: { mode: 'none' }, perTickFiles: false });
-  const rec = new NotebookRecorder(inner, opts.requests ?? false);
-  const world = new World(spec, rec);
+  const rec = new NotebookSink(opts.requests ?? false);
+  const recorder = new RunRecorder({ outDir: undefined, trace: { mode: 'none' }, perTickFiles: false }, rec);
+  const world = new World(spec, recorder);
   world.run();
-  const summary = inner.finish({
+  const summary = recorder.finish({
     scenario: spec.name,
     seed: spec.seed,
     simulatedSeconds: spec.durationSeconds,

@@ -1,5 +1,3 @@
-import type { WorldSpec } from '../model/spec.js';
-
 /** The effective settings of every revision, as the report's first table shows them. */
 export interface RevisionSettings {
   service: string;
@@ -34,45 +32,4 @@ export interface RunSettings {
   activators: number;
   revisions: RevisionSettings[];
   clients: Array<{ name: string; service: string; kind: string; tag: string | null }>;
-}
-
-export function runSettings(w: WorldSpec, description = ''): RunSettings {
-  return {
-    scenario: w.name,
-    description,
-    seed: w.seed,
-    durationSeconds: w.durationSeconds,
-    activators: w.cluster.activatorReplicas,
-    revisions: w.services.flatMap((s) =>
-      s.revisions.map((r) => {
-        const a = r.autoscaling;
-        const d = a.deciderSpec;
-        return {
-          service: s.name,
-          revision: r.name,
-          createdAtSeconds: r.createdAtSeconds,
-          containerConcurrency: r.containerConcurrency,
-          timeoutSeconds: r.timeoutSeconds,
-          metric: a.metric,
-          target: d.targetValue,
-          total: d.totalValue,
-          stableWindowSeconds: d.stableWindowSeconds,
-          panicWindowSeconds: a.panicWindowSeconds,
-          panicThresholdPercent: Math.round(d.panicThreshold * 100),
-          targetBurstCapacity: d.targetBurstCapacity,
-          scaleToZeroGracePeriodSeconds: a.scaleToZeroGracePeriodSeconds,
-          scaleToZeroPodRetentionPeriodSeconds: a.scaleToZeroPodRetentionPeriodSeconds,
-          scaleDownDelaySeconds: d.scaleDownDelaySeconds,
-          enableScaleToZero: a.enableScaleToZero,
-          minScale: a.minScale,
-          maxScale: a.maxScale,
-          initialScale: a.initialScale,
-          activationScale: a.activationScale,
-          maxScaleUpRate: d.maxScaleUpRate,
-          maxScaleDownRate: d.maxScaleDownRate,
-        };
-      }),
-    ),
-    clients: w.clients.map((c) => ({ name: c.name, service: c.service, kind: c.kind, tag: c.tag ?? null })),
-  };
 }

@@ -5,14 +5,20 @@
  * concurrency defaults and limits, and config-network's `rollout-duration`.
  * Keys a ConfigMap does not know are ignored, as Knative ignores them.
  */
-import { AutoscalerConfigError, parseAutoscalerConfig, AUTOSCALER_CONFIG_MAP_NAME } from '../core/autoscaler/config.js';
-import { KPA_CLASS } from '../core/autoscaler/annotations.js';
-import { isWholeSeconds, nanosToSeconds, tryParseGoDuration } from '../core/autoscaler/duration.js';
-import { DEFAULT_PROGRESS_DEADLINE_SECONDS } from '../core/autoscaler/revision.js';
-import { goParseInt } from '../core/autoscaler/strconv.js';
-import type { AutoscalerConfig } from '../core/autoscaler/types.js';
-import { InvalidArgumentError } from '../core/errors.js';
-import { parseNetworkRolloutDuration } from '../core/traffic/rollout-duration.js';
+import {
+  AutoscalerConfigError,
+  parseAutoscalerConfig,
+  AUTOSCALER_CONFIG_MAP_NAME,
+  KPA_CLASS,
+  isWholeSeconds,
+  nanosToSeconds,
+  tryParseGoDuration,
+  DEFAULT_PROGRESS_DEADLINE_SECONDS,
+  goParseInt,
+  type AutoscalerConfig,
+  InvalidArgumentError,
+} from '../core/autoscaler/index.js';
+import { parseNetworkRolloutDuration } from '../core/traffic/index.js';
 import { formatPath, ScenarioError } from './errors.js';
 
 /** config-defaults, the part knsim reads. */

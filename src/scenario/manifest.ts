@@ -5,13 +5,22 @@
  * time; the rollout duration. The checks are the serving webhook's where knsim
  * reads the field, and knsim's own where a scenario refers to something.
  */
-import { AnnotationError, AUTOSCALING_ANNOTATION_KEYS, KPA_CLASS } from '../core/autoscaler/annotations.js';
-import { resolveRevisionAutoscaling, type RevisionAutoscaling } from '../core/autoscaler/revision.js';
-import { InvalidArgumentError } from '../core/errors.js';
-import { dns1035LabelErrors } from '../core/traffic/k8s-names.js';
-import { effectiveRolloutDuration, rolloutDurationFromAnnotations } from '../core/traffic/rollout-duration.js';
-import type { TrafficTarget } from '../core/traffic/types.js';
-import { TrafficValidationError, validateTraffic } from '../core/traffic/validate.js';
+import {
+  AnnotationError,
+  AUTOSCALING_ANNOTATION_KEYS,
+  KPA_CLASS,
+  resolveRevisionAutoscaling,
+  type RevisionAutoscaling,
+  InvalidArgumentError,
+} from '../core/autoscaler/index.js';
+import {
+  dns1035LabelErrors,
+  effectiveRolloutDuration,
+  rolloutDurationFromAnnotations,
+  type TrafficTarget,
+  TrafficValidationError,
+  validateTraffic,
+} from '../core/traffic/index.js';
 import type { DistributionSpec, PodStartSpec, RevisionSpec, ServiceSpec, TrafficChange } from '../model/spec.js';
 import type { ClusterConfig } from './configmaps.js';
 import { formatPath, ScenarioError, type PathSegment } from './errors.js';

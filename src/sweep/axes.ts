@@ -9,7 +9,7 @@
  */
 import { formatPath, ScenarioError } from '../scenario/errors.js';
 import { parseSetExpression } from '../scenario/set.js';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../scenario/usage-error.js';
 
 export interface Axis {
   /** The path in canonical `--set` form (as errors print it). */

@@ -1,7 +1,7 @@
 /** Turning command-line choices into a SweepDefinition, and checking every point before any run. */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../scenario/usage-error.js';
 import { loadScenario } from '../scenario/load.js';
 import { parseSetExpression } from '../scenario/set.js';
 import type { Axis } from './axes.js';

@@ -13,9 +13,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { stageDirectory } from '../output/staged-dir.js';
 import { join } from 'node:path';
-import { UsageError } from '../cli/errors.js';
-import { writeSweepReport } from '../output/sweep/report.js';
-import { METRIC_KEYS, type MetricKey, type MetricValues } from './metrics.js';
+import { UsageError } from '../scenario/usage-error.js';
+import { writeSweepReport } from './report/report.js';
+import { METRIC_KEYS, type MetricKey, type MetricValues } from '../output/metrics.js';
 import { shardPoints, type Shard } from './shard.js';
 import { sweepPoints, type MetricStat, type PointResult, type RunResult, type SweepDefinition, type SweepResults } from './sweep.js';
 

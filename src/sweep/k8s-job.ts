@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import { Document, parse as parseYaml } from 'yaml';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../scenario/usage-error.js';
 import { applySet, parseSetExpression } from '../scenario/set.js';
 import type { SweepDefinition } from './sweep.js';
 

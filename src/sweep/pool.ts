@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
-import type { MetricValues } from './metrics.js';
+import type { MetricValues } from '../output/metrics.js';
 import { runTask, type RunTask } from './task.js';
 
 export interface Runner {

@@ -3,7 +3,7 @@
  * neighbouring (similarly expensive) points on different shards, and the subset depends
  * only on (i, N, number of points), so any machine computes the same one.
  */
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../scenario/usage-error.js';
 
 export interface Shard {
   index: number;

@@ -9,7 +9,7 @@
  * are there to measure what that buys.
  */
 import { pointCount, pointSets, pointValues, type Axis } from './axes.js';
-import { METRIC_KEYS, type MetricKey, type MetricValues } from './metrics.js';
+import { METRIC_KEYS, type MetricKey, type MetricValues } from '../output/metrics.js';
 import type { Runner } from './pool.js';
 import type { Progress } from './progress.js';
 import { meanCI, round6 } from './stats.js';

@@ -1,7 +1,7 @@
 /** One simulation of a sweep or tuner: a scenario file, its overrides and a seed → metrics. */
-import { summarizeWorld } from '../output/run-world.js';
+import { summarizeWorld } from '../run/run-world.js';
 import { loadScenario } from '../scenario/load.js';
-import { metricsOf, type MetricValues } from './metrics.js';
+import { metricsOf, type MetricValues } from '../output/metrics.js';
 
 export interface RunTask {
   /** The scenario file (relative to the working directory, which workers share). */

@@ -6,21 +6,11 @@
 import { writeFileSync } from 'node:fs';
 import { stageDirectory } from '../output/staged-dir.js';
 import { join } from 'node:path';
-import { writeTuneReport } from '../output/sweep/tune-report.js';
+import { writeTuneReport } from './report/tune-report.js';
 import { pointValues } from './axes.js';
 import { csvLine, formatRunsCsv, metricCells, metricColumns } from './files.js';
-import type { MetricKey } from './metrics.js';
-import { seedFor, type RunResult, type SweepDefinition } from './sweep.js';
-import type { Slo, TuneResult } from './tune.js';
-
-export interface TuneOutput {
-  def: SweepDefinition;
-  slos: Slo[];
-  objective: MetricKey;
-  result: TuneResult;
-  /** The winner's patch (YAML), if there is a winner. */
-  patch: string | undefined;
-}
+import { seedFor, type RunResult } from './sweep.js';
+import type { TuneOutput } from './tune.js';
 
 export function formatTuneCsv(o: TuneOutput): string {
   let out = csvLine(['point', ...o.def.axes.map((a) => a.path), 'replications', 'status', ...metricColumns()]);

@@ -19,13 +19,13 @@
  * exactly those a full sweep with the same seeds would give.
  */
 import { parse as parseYaml, Document } from 'yaml';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../scenario/usage-error.js';
 import type { LoadedScenario } from '../scenario/load.js';
 import { parseSetExpression } from '../scenario/set.js';
 import { pointCoords, pointCount, pointIndex, pointValues, type Axis } from './axes.js';
-import { METRICS, METRIC_KEYS, metricByName, type MetricKey, type MetricValues } from './metrics.js';
+import { METRICS, METRIC_KEYS, metricByName, type MetricKey, type MetricValues } from '../output/metrics.js';
 import { pairedDifferenceCI } from './stats.js';
-import { pointStats, roundMetrics, type MetricStat, type PointResult } from './sweep.js';
+import { pointStats, roundMetrics, type MetricStat, type PointResult, type SweepDefinition } from './sweep.js';
 
 // ---------------------------------------------------------------- SLOs and objective
 
@@ -147,6 +147,16 @@ export interface TuneResult {
   simulations: number;
   rounds: number;
   totalPoints: number;
+}
+
+/** What a tune writes: tune.json, tune.csv, runs.csv, winner.yaml and its report. */
+export interface TuneOutput {
+  def: SweepDefinition;
+  slos: Slo[];
+  objective: MetricKey;
+  result: TuneResult;
+  /** The winner's patch (YAML), if there is a winner. */
+  patch: string | undefined;
 }
 
 function initialStride(n: number, intervals: number): number {

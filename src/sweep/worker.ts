@@ -1,6 +1,6 @@
 /** The piscina worker of sweeps and tuners: runs one RunTask per call. */
 import { enableFastHistograms } from '../output/latency.js';
-import type { MetricValues } from './metrics.js';
+import type { MetricValues } from '../output/metrics.js';
 import { runTask, type RunTask } from './task.js';
 
 let ready: Promise<void> | undefined;

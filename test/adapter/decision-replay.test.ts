@@ -18,7 +18,7 @@ import type { Request } from '../../src/model/request.js';
 import type { Revision } from '../../src/model/revision.js';
 import { World } from '../../src/model/world.js';
 import { num } from '../../src/output/csv-writer.js';
-import { RunRecorder } from '../../src/output/run-recorder.js';
+import { RunRecorder } from '../../src/run/run-recorder.js';
 import { loadScenario } from '../../src/scenario/load.js';
 
 type Ev =

@@ -232,7 +232,7 @@ describe('routing state: a revision that leaves the traffic block becomes Unreac
 
 describe('summary: time to first ready pod', () => {
   it('counts from the first request to the first Ready pod, or 0 when one was Ready', async () => {
-    const { RunRecorder } = await import('../../src/output/run-recorder.js');
+    const { RunRecorder } = await import('../../src/run/run-recorder.js');
     const { World } = await import('../../src/model/world.js');
     const summarize = (initialPods: number) => {
       const spec = world([service('hello', [revision({ initialPods })])], [open(5, 10, 20)], { duration: 30 });

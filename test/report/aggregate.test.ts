@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { reportCommand } from '../../src/cli/report.js';
 import { UsageError } from '../../src/cli/errors.js';
-import { AUTOSCALER_HEADER, LATENCY_CDF_HEADER, REQUEST_SERIES_HEADER, TIMESERIES_HEADER } from '../../src/output/run-recorder.js';
+import { AUTOSCALER_HEADER, LATENCY_CDF_HEADER, REQUEST_SERIES_HEADER, TIMESERIES_HEADER } from '../../src/output/run-outputs.js';
 import { breakGaps, bucketMax, bucketStep, bucketSum, intervals, timeAxis } from '../../src/output/report/aggregate.js';
 import { buildReport, loadRunData, NotARunDirectoryError } from '../../src/output/report/index.js';
 

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildReport, renderPng, renderSvg } from '../../src/output/report/index.js';
-import { runWorld } from '../../src/output/run-world.js';
+import { runWorld } from '../../src/run/run-world.js';
 import { loadScenario } from '../../src/scenario/load.js';
 
 const root = resolve(import.meta.dirname, '../..');

@@ -9,7 +9,7 @@ import { defineSweep } from '../../src/sweep/define.js';
 import { createRunner } from '../../src/sweep/pool.js';
 import { runSweep, seedFor, type SeedMode } from '../../src/sweep/sweep.js';
 import { variance } from '../../src/sweep/stats.js';
-import type { MetricKey } from '../../src/sweep/metrics.js';
+import type { MetricKey } from '../../src/output/metrics.js';
 
 const FILE = 'scenarios/quickstart.yaml';
 const TARGET = 'services[0].manifest.spec.template.metadata.annotations["autoscaling.knative.dev/target"]';

@@ -8,7 +8,7 @@ import { UsageError } from '../../src/cli/errors.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { parseAxes, pointCoords, type Axis } from '../../src/sweep/axes.js';
 import { defineSweep } from '../../src/sweep/define.js';
-import type { MetricValues } from '../../src/sweep/metrics.js';
+import type { MetricValues } from '../../src/output/metrics.js';
 import { createRunner } from '../../src/sweep/pool.js';
 import { runSweep, taskFor, type SweepDefinition, type SweepResults } from '../../src/sweep/sweep.js';
 import { bestFeasible, coarseLattice, parseObjective, parseSlo, tune, winnerPatch } from '../../src/sweep/tune.js';

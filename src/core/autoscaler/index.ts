@@ -11,6 +11,8 @@ export * from './types.js';
 // ConfigMap, annotations and per-revision resolution.
 export * from './config.js';
 export * from './duration.js';
+// Go's strconv parsing rules, as Knative's ConfigMap and annotation parsers apply them.
+export * from './strconv.js';
 export * from './annotations.js';
 export * from './target.js';
 export * from './revision.js';

@@ -1,9 +1,9 @@
 /** The tuner's report: the explored points as charts and a table, the winner and its patch. */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { METRICS } from '../../sweep/metrics.js';
-import type { TuneOutput } from '../../sweep/tune-output.js';
-import { escapeHtml } from '../report/html.js';
+import { METRICS } from '../../output/metrics.js';
+import type { TuneOutput } from '../tune.js';
+import { escapeHtml } from '../../output/report/html.js';
 import { tuneCharts } from './charts.js';
 import { chartsPage, definitionTable, pointsTable, withCI, writeCharts, type WrittenReport } from './report.js';
 

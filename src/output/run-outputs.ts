@@ -1,20 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DecisionRecord } from '../model/autoscaler.js';
-import type { Pod } from '../model/pod.js';
-import type { PodEvent, Recorder } from '../model/recorder.js';
-import {
-  STATUS_CLIENT_TIMEOUT,
-  STATUS_NO_ROUTE,
-  STATUS_OK,
-  STATUS_OVERLOADED,
-  STATUS_TIMEOUT,
-  type Request,
-} from '../model/request.js';
-import type { Revision } from '../model/revision.js';
-import type { RequestTraceMode } from '../model/spec.js';
 import { CsvWriter, cell, ms, num, sec } from './csv-writer.js';
 import { LatencyHistogram } from './latency.js';
+import type { AutoscalerRecord, PodRecord, RecordSink, RequestOutcome, RequestRecord, RevisionEndRecord, TimeseriesRecord, TrafficRecord } from './records.js';
 import { RevisionStats, round3, type RunSummary } from './summary.js';
 
 export const REQUESTS_HEADER = [
@@ -35,16 +23,17 @@ export const TIMESERIES_HEADER = [
   'replicas', 'activator_waiting', 'pod_queued', 'pod_executing', 'sks_mode', 'traffic_percent',
 ] as const;
 
-export interface RunRecorderOptions {
+export interface RunOutputsOptions {
   /** Where to write CSVs; undefined keeps only the in-memory aggregates (sweeps, tests). */
   outDir: string | undefined;
-  trace: RequestTraceMode;
+  /** The share of requests written to requests.csv: 0 (none), 1 (all) or a sampled fraction. */
+  requestSampleRate: number;
   /** Write autoscaler.csv, pods.csv and timeseries.csv (default true). */
   perTickFiles?: boolean;
 }
 
-function statusText(status: number): string {
-  return status === STATUS_CLIENT_TIMEOUT ? 'client_timeout' : String(status);
+function statusText(r: RequestRecord): string {
+  return r.outcome === 'clientTimeout' ? 'client_timeout' : String(r.status);
 }
 
 /** A deterministic keep/drop for sampled request traces: a hash of the id, not a random draw. */
@@ -54,28 +43,27 @@ function sampled(id: number, rate: number): boolean {
 }
 
 /**
- * Streams the run's CSVs and keeps the aggregates summary.json needs. Memory is O(revisions),
- * not O(requests): percentiles come from fixed-size HDR histograms.
+ * Streams the run's CSVs from its records and keeps the aggregates summary.json needs.
+ * Memory is O(revisions), not O(requests): percentiles come from fixed-size HDR histograms.
  */
-export class RunRecorder implements Recorder {
+export class RunOutputs implements RecordSink {
   private readonly requests: CsvWriter | undefined;
   private readonly autoscaler: CsvWriter | undefined;
   private readonly pods: CsvWriter | undefined;
   private readonly timeseries: CsvWriter | undefined;
   private readonly requestSeries: CsvWriter | undefined;
-  /** Per revision, the current 1 s window of completions (flushed by sample()). */
-  private readonly window = new Map<Revision, SecondWindow>();
-  private readonly byRevision = new Map<Revision, RevisionStats>();
+  /** Per service and revision, the running aggregates and the current 1 s window of completions (flushed by sample()). */
+  private readonly byRevision = new Map<string, Map<string, RevisionAccumulator>>();
+  /** The same accumulators, in first-seen order. */
+  private readonly accumulators: RevisionAccumulator[] = [];
   private readonly noRoute = new Map<string, RevisionStats>();
   private readonly sampleRate: number;
-  private readonly trafficShare = new Map<string, ReadonlyMap<string, number>>();
   private totalReady = 0;
   private maxTotalReady = 0;
 
-  constructor(readonly options: RunRecorderOptions) {
+  constructor(readonly options: RunOutputsOptions) {
     const out = options.outDir;
-    const t = options.trace;
-    this.sampleRate = t.mode === 'full' ? 1 : t.mode === 'sample' ? t.rate : 0;
+    this.sampleRate = options.requestSampleRate;
     if (out !== undefined) {
       mkdirSync(out, { recursive: true });
       if (this.sampleRate > 0) this.requests = new CsvWriter(join(out, 'requests.csv'), REQUESTS_HEADER);
@@ -88,81 +76,89 @@ export class RunRecorder implements Recorder {
     }
   }
 
-  private stats(rev: Revision): RevisionStats {
-    let s = this.byRevision.get(rev);
-    if (s === undefined) {
-      s = new RevisionStats(rev.spec.service, rev.spec.name);
-      this.byRevision.set(rev, s);
+  /** The last accumulator looked up: consecutive records are mostly of one revision. */
+  private last: RevisionAccumulator | undefined = undefined;
+
+  private revision(service: string, revision: string): RevisionAccumulator {
+    const last = this.last;
+    if (last !== undefined && last.stats.revision === revision && last.stats.service === service) return last;
+    let inService = this.byRevision.get(service);
+    if (inService === undefined) {
+      inService = new Map();
+      this.byRevision.set(service, inService);
     }
-    return s;
+    let a = inService.get(revision);
+    if (a === undefined) {
+      a = { stats: new RevisionStats(service, revision), window: undefined };
+      inService.set(revision, a);
+      this.accumulators.push(a);
+    }
+    this.last = a;
+    return a;
   }
 
-  request(req: Request): void {
-    const rev = req.revision;
+  private stats(service: string, revision: string): RevisionStats {
+    return this.revision(service, revision).stats;
+  }
+
+  request(r: RequestRecord): void {
     let s: RevisionStats;
-    if (rev === undefined) {
-      s = this.noRoute.get(req.service) ?? new RevisionStats(req.service, '');
-      this.noRoute.set(req.service, s);
+    let acc: RevisionAccumulator | undefined;
+    if (r.revision === '') {
+      s = this.noRoute.get(r.service) ?? new RevisionStats(r.service, '');
+      this.noRoute.set(r.service, s);
     } else {
-      s = this.stats(rev);
+      acc = this.revision(r.service, r.revision);
+      s = acc.stats;
     }
     const c = s.counts;
     c.total++;
-    const latency = req.end - req.arrival;
-    switch (req.status) {
-      case STATUS_OK:
+    const latency = r.end - r.arrival;
+    switch (r.outcome) {
+      case 'ok':
         c.ok++;
         // "All" is cold + warm, merged when the summary is built.
-        (req.cold ? s.coldLatency : s.warmLatency).recordSeconds(latency);
+        (r.cold ? s.coldLatency : s.warmLatency).recordSeconds(latency);
         break;
-      case STATUS_OVERLOADED:
+      case 'overloaded':
         c.status503++;
         break;
-      case STATUS_TIMEOUT:
+      case 'timeout':
         c.status504++;
         break;
-      case STATUS_CLIENT_TIMEOUT:
+      case 'clientTimeout':
         c.clientTimeouts++;
         break;
-      case STATUS_NO_ROUTE:
+      case 'noRoute':
         c.noRoute++;
         break;
     }
-    if (req.cold) s.cold++;
-    if (rev !== undefined && this.requestSeries !== undefined) {
-      let win = this.window.get(rev);
-      if (win === undefined) {
-        win = new SecondWindow();
-        this.window.set(rev, win);
-      }
-      win.add(req.status, req.cold, latency);
+    if (r.cold) s.cold++;
+    if (acc !== undefined && this.requestSeries !== undefined) {
+      acc.window ??= new SecondWindow();
+      acc.window.add(r.outcome, r.cold, latency);
     }
     const w = this.requests;
-    if (w !== undefined && (this.sampleRate >= 1 || sampled(req.id, this.sampleRate))) {
-      const actQueue = Number.isNaN(req.activatorIn) ? Number.NaN : (Number.isNaN(req.activatorOut) ? req.end : req.activatorOut) - req.activatorIn;
-      const podQueue = Number.isNaN(req.podIn) ? Number.NaN : (Number.isNaN(req.serviceStart) ? req.end : req.serviceStart) - req.podIn;
+    if (w !== undefined && (this.sampleRate >= 1 || sampled(r.id, this.sampleRate))) {
       w.line(
-        `${req.id},${req.service},${rev?.spec.name ?? ''},${cell(req.clientName)},${sec(req.arrival)},${sec(req.serviceStart)},${sec(req.end)},${ms(latency)},${statusText(req.status)},${req.route},${req.pod?.name ?? ''},${req.cold ? 1 : 0},${ms(actQueue)},${ms(podQueue)}`,
+        `${r.id},${r.service},${r.revision},${cell(r.client)},${sec(r.arrival)},${sec(r.serviceStart)},${sec(r.end)},${ms(latency)},${statusText(r)},${r.route},${r.pod},${r.cold ? 1 : 0},${ms(r.activatorQueueSeconds)},${ms(r.podQueueSeconds)}`,
       );
     }
   }
 
-  decision(d: DecisionRecord): void {
-    const s = this.stats(d.revision);
+  decision(d: AutoscalerRecord): void {
+    const s = this.stats(d.service, d.revision);
     s.panic(d.inPanic, d.time);
-    const w = this.autoscaler;
-    if (w === undefined) return;
-    const spec = d.revision.spec;
-    w.line(
-      `${sec(d.time)},${spec.service},${spec.name},${spec.autoscaling.metric},${num(spec.autoscaling.deciderSpec.targetValue)},${d.readyPods},${num(d.observedStable)},${num(d.observedPanic)},${d.desired},${d.want},${d.inPanic ? 1 : 0},${d.excessBurstCapacity},${d.sksMode},${d.activators},${d.valid ? 1 : 0},${d.poke ? 1 : 0}`,
+    this.autoscaler?.line(
+      `${sec(d.time)},${d.service},${d.revision},${d.metric},${num(d.target)},${d.readyPods},${num(d.observedStable)},${num(d.observedPanic)},${d.desired},${d.want},${d.inPanic ? 1 : 0},${d.excessBurstCapacity},${d.sksMode},${d.activators},${d.valid ? 1 : 0},${d.poke ? 1 : 0}`,
     );
   }
 
-  podTransition(pod: Pod, event: PodEvent, now: number): void {
-    const rev = pod.revision;
-    const s = this.stats(rev);
+  pod(p: PodRecord): void {
+    const now = p.time;
+    const s = this.stats(p.service, p.revision);
     s.advancePods(now);
-    switch (event) {
+    switch (p.event) {
       case 'Pending':
         s.existingPods++;
         s.livePods++;
@@ -174,7 +170,7 @@ export class RunRecorder implements Recorder {
         if (this.totalReady > this.maxTotalReady) this.maxTotalReady = this.totalReady;
         break;
       case 'Terminating':
-        if (!Number.isNaN(pod.readyAt)) {
+        if (!Number.isNaN(p.readyAt)) {
           s.readyPods--;
           this.totalReady--;
         }
@@ -183,58 +179,43 @@ export class RunRecorder implements Recorder {
         break;
       case 'Gone':
         s.existingPods--;
-        if (Number.isNaN(pod.terminatingAt)) s.livePods--;
+        if (Number.isNaN(p.terminatingAt)) s.livePods--;
         break;
       default:
         break;
     }
-    this.pods?.line(`${sec(now)},${rev.spec.service},${rev.spec.name},${pod.name},${event}`);
+    this.pods?.line(`${sec(now)},${p.service},${p.revision},${p.pod},${p.event}`);
   }
 
-  traffic(service: string, _now: number, percents: ReadonlyMap<string, number>): void {
-    this.trafficShare.set(service, new Map(percents));
-  }
+  /** Traffic shares reach the files through each second's TimeseriesRecord. */
+  traffic(_r: TrafficRecord): void {}
 
-  sample(rev: Revision, now: number): void {
-    const win = this.window.get(rev);
+  sample(r: TimeseriesRecord): void {
+    const win = this.byRevision.get(r.service)?.get(r.revision)?.window;
     if (win !== undefined && win.completed > 0) {
-      this.requestSeries!.line(`${sec(now)},${rev.spec.service},${rev.spec.name},${win.completed},${win.ok},${win.s503},${win.s504},${win.clientTimeouts},${win.cold},${win.p(50)},${win.p(95)},${win.p(99)}`);
+      this.requestSeries!.line(`${sec(r.time)},${r.service},${r.revision},${win.completed},${win.ok},${win.s503},${win.s504},${win.clientTimeouts},${win.cold},${win.p(50)},${win.p(95)},${win.p(99)}`);
       win.reset();
     }
-    const w = this.timeseries;
-    if (w === undefined) return;
-    let pending = 0;
-    let starting = 0;
-    let ready = 0;
-    let terminating = 0;
-    let queued = 0;
-    let executing = 0;
-    for (const p of rev.allPods) {
-      if (p.phase === 'Pending') pending++;
-      else if (p.phase === 'Starting') starting++;
-      else if (p.phase === 'Ready') ready++;
-      else if (p.phase === 'Terminating') terminating++;
-      queued += p.queued;
-      executing += p.executing;
-    }
-    let waiting = 0;
-    for (const a of rev.world.activators) waiting += a.existingThrottler(rev)?.waiting ?? 0;
-    const share = this.trafficShare.get(rev.spec.service)?.get(rev.spec.name) ?? 0;
-    w.line(
-      `${sec(now)},${rev.spec.service},${rev.spec.name},${pending},${starting},${ready},${terminating},${rev.activatorHealthyPods.length},${rev.replicas},${waiting},${queued},${executing},${rev.sksEffectiveMode},${num(share)}`,
+    this.timeseries?.line(
+      `${sec(r.time)},${r.service},${r.revision},${r.pending},${r.starting},${r.ready},${r.terminating},${r.activatorHealthy},${r.replicas},${r.activatorWaiting},${r.podQueued},${r.podExecuting},${r.sksMode},${num(r.trafficPercent)}`,
     );
   }
 
-  /** Closes the files and returns the summary (wall time and event count from the caller). */
-  finish(meta: { scenario: string; seed: number; simulatedSeconds: number; events: number; wallSeconds: number }): RunSummary {
+  /**
+   * Closes the files and returns the summary (wall time and event count from the caller;
+   * each revision's cold-start timing from the run).
+   */
+  finish(meta: { scenario: string; seed: number; simulatedSeconds: number; events: number; wallSeconds: number }, timings: readonly RevisionEndRecord[]): RunSummary {
     for (const w of [this.requests, this.autoscaler, this.pods, this.timeseries, this.requestSeries]) w?.close();
     if (this.options.outDir !== undefined && (this.options.perTickFiles ?? true)) this.writeCdf();
     const now = meta.simulatedSeconds;
-    for (const [rev, s] of this.byRevision) {
-      s.firstRequestAt = rev.firstRequestAt;
-      s.firstReadyAfterRequest = rev.firstReadyAfterRequestAt;
+    for (const r of timings) {
+      const s = this.byRevision.get(r.service)?.get(r.revision)?.stats;
+      if (s === undefined) continue;
+      s.firstRequestAt = r.firstRequestAt;
+      s.firstReadyAfterRequest = r.firstReadyAfterRequestAt;
     }
-    const all = [...this.byRevision.values(), ...this.noRoute.values()];
+    const all = [...this.accumulators.map((a) => a.stats), ...this.noRoute.values()];
     const revisions = all.map((s) => s.finish(now)).sort((a, b) => (a.service + '/' + a.revision).localeCompare(b.service + '/' + b.revision));
     const latency = new LatencyHistogram();
     for (const s of all) latency.add(s.allLatency());
@@ -263,7 +244,7 @@ export class RunRecorder implements Recorder {
 
   private writeCdf(): void {
     const w = new CsvWriter(join(this.options.outDir!, 'latency-cdf.csv'), LATENCY_CDF_HEADER);
-    const revs = [...this.byRevision.values()].sort((a, b) => (a.service + a.revision).localeCompare(b.service + b.revision));
+    const revs = this.accumulators.map((a) => a.stats).sort((a, b) => (a.service + a.revision).localeCompare(b.service + b.revision));
     for (const s of revs) {
       for (const [kind, h] of [['all', s.allLatency()], ['cold', s.coldLatency], ['warm', s.warmLatency]] as const) {
         for (const pt of h.cdf()) w.line(`${s.service},${s.revision},${kind},${pt.ms},${pt.fraction}`);
@@ -272,6 +253,12 @@ export class RunRecorder implements Recorder {
     w.close();
   }
 
+}
+
+interface RevisionAccumulator {
+  stats: RevisionStats;
+  /** Only while requests-per-second.csv is written. */
+  window: SecondWindow | undefined;
 }
 
 /**
@@ -289,19 +276,19 @@ class SecondWindow {
   private latencies = new Float64Array(64);
   private sorted = false;
 
-  add(status: number, cold: boolean, latencySeconds: number): void {
+  add(outcome: RequestOutcome, cold: boolean, latencySeconds: number): void {
     this.completed++;
     if (cold) this.cold++;
-    if (status === STATUS_OK) {
+    if (outcome === 'ok') {
       if (this.ok === this.latencies.length) {
         const grown = new Float64Array(this.latencies.length * 2);
         grown.set(this.latencies);
         this.latencies = grown;
       }
       this.latencies[this.ok++] = latencySeconds;
-    } else if (status === STATUS_OVERLOADED) this.s503++;
-    else if (status === STATUS_TIMEOUT) this.s504++;
-    else if (status === STATUS_CLIENT_TIMEOUT) this.clientTimeouts++;
+    } else if (outcome === 'overloaded') this.s503++;
+    else if (outcome === 'timeout') this.s504++;
+    else if (outcome === 'clientTimeout') this.clientTimeouts++;
   }
 
   /** The p-th percentile (nearest rank) of this second's 200 latencies, in ms; blank when none. */

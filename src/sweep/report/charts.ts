@@ -3,10 +3,10 @@
  * ../report/render.js). Every chart shows means with their 95 % confidence intervals.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { axisLabel, type Axis } from '../../sweep/axes.js';
-import { METRICS, type MetricKey } from '../../sweep/metrics.js';
-import type { PointResult } from '../../sweep/sweep.js';
-import type { ExploredPoint, PointStatus } from '../../sweep/tune.js';
+import { axisLabel, type Axis } from '../axes.js';
+import { HEATMAP_METRICS, LINE_CHART_METRICS, METRICS, type MetricKey } from '../../output/metrics.js';
+import type { PointResult } from '../sweep.js';
+import type { ExploredPoint, PointStatus } from '../tune.js';
 
 type Spec = Record<string, unknown>;
 
@@ -92,12 +92,10 @@ const fmt = (k: MetricKey): string => (METRICS[k].unit === 'fraction' ? '.3~%' :
 
 // ---------------------------------------------------------------- one axis: lines with CI bands
 
-const LINE_METRICS: MetricKey[] = ['p50_ms', 'p95_ms', 'p99_ms', 'error_rate', 'cold_start_fraction', 'pod_seconds', 'max_pods', 'rate_503'];
-
 function linesChart(axes: readonly Axis[], points: readonly PointResult[]): SweepChart {
   const s = axisScale(axes[0]!, 0);
   const x = xyEncoding(s, points.length > 12);
-  const panels = LINE_METRICS.map((k) => {
+  const panels = LINE_CHART_METRICS.map((k) => {
     const values = points.map((p) => ({ ...pointRow(axes, [s], p), mean: p.metrics[k].mean, lo: p.metrics[k].lo, hi: p.metrics[k].hi }));
     const axis = METRICS[k].unit === 'fraction' ? { format: '.2~%' } : {};
     const y = { field: 'mean', type: 'quantitative', title: null, scale: { zero: false }, axis };
@@ -129,13 +127,6 @@ function linesChart(axes: readonly Axis[], points: readonly PointResult[]): Swee
 }
 
 // ---------------------------------------------------------------- two axes: heatmaps
-
-const HEATMAP_METRICS: Array<[MetricKey, string]> = [
-  ['p99_ms', 'orangered'],
-  ['pod_seconds', 'blues'],
-  ['error_rate', 'reds'],
-  ['cold_start_fraction', 'purples'],
-];
 
 function heatmapChart(axes: readonly Axis[], points: readonly PointResult[], k: MetricKey, scheme: string): SweepChart {
   const sx = axisScale(axes[0]!, 0);

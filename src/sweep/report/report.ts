@@ -4,11 +4,11 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { axisLabel } from '../../sweep/axes.js';
-import { METRICS, type MetricKey } from '../../sweep/metrics.js';
-import type { PointResult, SweepDefinition } from '../../sweep/sweep.js';
-import { escapeHtml, inlineLibraries, scriptJson } from '../report/html.js';
-import { renderPng, renderSvg } from '../report/render.js';
+import { axisLabel } from '../axes.js';
+import { METRICS, type MetricKey } from '../../output/metrics.js';
+import type { PointResult, SweepDefinition } from '../sweep.js';
+import { escapeHtml, inlineLibraries, scriptJson } from '../../output/report/html.js';
+import { renderPng, renderSvg } from '../../output/report/render.js';
 import { sweepCharts, type SweepChart } from './charts.js';
 
 export interface WrittenReport {

@@ -2,10 +2,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RequestTraceMode, WorldSpec } from '../model/spec.js';
 import { World } from '../model/world.js';
+import { stageDirectory } from '../output/staged-dir.js';
+import type { RunSummary } from '../output/summary.js';
 import { RunRecorder } from './run-recorder.js';
 import { runSettings } from './settings.js';
-import { stageDirectory } from './staged-dir.js';
-import type { RunSummary } from './summary.js';
 
 export interface RunWorldOptions {
   /** Where the run's files go; written to a temporary sibling first and renamed at the end. */

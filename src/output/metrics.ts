@@ -1,0 +1,87 @@
+/**
+ * The per-run metric table. A metric is defined once here — its key, label, unit, the
+ * names --slo and --objective accept, and how it is computed from the run's summary — and
+ * everything else reads this table: sweep.csv / runs.csv columns and their order, the sweep
+ * and tune charts' axes, tune's SLO and objective parsing, and the in-memory metrics each
+ * sweep run returns. Adding a per-run metric is one entry (plus, if the summary does not
+ * carry what it needs yet, the aggregate in ./summary.ts that the run records feed).
+ */
+import type { RunSummary } from './summary.js';
+
+export interface MetricInfo<K extends string = MetricKey> {
+  key: K;
+  /** For chart axes and tables. */
+  label: string;
+  /** How the metric is read in --slo and --objective (besides its key). */
+  aliases: readonly string[];
+  /** 'ms' for latencies (an SLO may say 500ms or 0.5s), 'fraction' for rates (0.1% or 0.001), '' otherwise. */
+  unit: 'ms' | 'fraction' | '';
+  /** The run's value. Rates are 0 when nothing was sent. */
+  of(summary: RunSummary): number;
+  /**
+   * Where the sweep report charts it: `line` is its panel's position on the one-axis
+   * page, `heatmap` its position and colour scheme on the two-axis page. Absent: not charted.
+   */
+  chart?: { line?: number; heatmap?: { at: number; scheme: string } };
+}
+
+/** A share of all requests sent (0 when nothing was sent). */
+function ofRequests(s: RunSummary, n: number): number {
+  const total = s.overall.requests.total;
+  return total === 0 ? 0 : n / total;
+}
+
+/**
+ * Latency percentiles are of the 200 responses (ms); the rates are fractions of all
+ * requests answered 503 / 504 / anything but 200 / after a cold start; pod-seconds and the
+ * most pods ready at once are over all services together. Order is column order.
+ */
+const TABLE = [
+  { key: 'p50_ms', label: 'p50 latency (ms)', aliases: ['p50', 'p50Ms'], unit: 'ms', of: (s) => s.overall.latencyMs.p50, chart: { line: 0 } },
+  { key: 'p95_ms', label: 'p95 latency (ms)', aliases: ['p95', 'p95Ms'], unit: 'ms', of: (s) => s.overall.latencyMs.p95, chart: { line: 1 } },
+  { key: 'p99_ms', label: 'p99 latency (ms)', aliases: ['p99', 'p99Ms'], unit: 'ms', of: (s) => s.overall.latencyMs.p99, chart: { line: 2, heatmap: { at: 0, scheme: 'orangered' } } },
+  { key: 'rate_503', label: '503 rate', aliases: ['rate503', '503Rate', '503'], unit: 'fraction', of: (s) => ofRequests(s, s.overall.requests.status503), chart: { line: 7 } },
+  { key: 'rate_504', label: '504 rate', aliases: ['rate504', '504Rate', '504'], unit: 'fraction', of: (s) => ofRequests(s, s.overall.requests.status504) },
+  { key: 'error_rate', label: 'error rate (non-200)', aliases: ['errorRate', 'errors'], unit: 'fraction', of: (s) => ofRequests(s, s.overall.requests.total - s.overall.requests.ok), chart: { line: 3, heatmap: { at: 2, scheme: 'reds' } } },
+  { key: 'cold_start_fraction', label: 'cold-start fraction', aliases: ['coldStartFraction', 'coldStarts', 'coldStart'], unit: 'fraction', of: (s) => ofRequests(s, s.overall.coldStartRequests), chart: { line: 4, heatmap: { at: 3, scheme: 'purples' } } },
+  { key: 'pod_seconds', label: 'pod-seconds', aliases: ['podSeconds', 'cost'], unit: '', of: (s) => s.overall.podSeconds, chart: { line: 5, heatmap: { at: 1, scheme: 'blues' } } },
+  { key: 'max_pods', label: 'max ready pods', aliases: ['maxPods', 'maxReadyPods'], unit: '', of: (s) => s.overall.maxReadyPods, chart: { line: 6 } },
+] as const satisfies ReadonlyArray<MetricInfo<string>>;
+
+export type MetricKey = (typeof TABLE)[number]['key'];
+
+export const METRIC_KEYS: readonly MetricKey[] = TABLE.map((m) => m.key);
+
+/** One run's metrics, in METRIC_KEYS order. */
+export type MetricValues = Record<MetricKey, number>;
+
+export const METRICS: Readonly<Record<MetricKey, MetricInfo>> = Object.fromEntries(TABLE.map((m): [MetricKey, MetricInfo] => [m.key, m])) as Record<MetricKey, MetricInfo>;
+
+/** Finds a metric by key or alias (case-insensitive); undefined when unknown. */
+export function metricByName(name: string): MetricInfo | undefined {
+  const n = name.trim().toLowerCase();
+  for (const k of METRIC_KEYS) {
+    const m = METRICS[k];
+    if (m.key === n || m.aliases.some((a) => a.toLowerCase() === n)) return m;
+  }
+  return undefined;
+}
+
+const ALL: ReadonlyArray<MetricInfo> = METRIC_KEYS.map((k) => METRICS[k]);
+
+/** The metrics the sweep report draws a line panel for, in panel order. */
+export const LINE_CHART_METRICS: readonly MetricKey[] = ALL.filter((m) => m.chart?.line !== undefined)
+  .sort((a, b) => a.chart!.line! - b.chart!.line!)
+  .map((m) => m.key);
+
+/** The metrics the sweep report draws a heatmap for, in order, with their colour schemes. */
+export const HEATMAP_METRICS: ReadonlyArray<readonly [MetricKey, string]> = ALL.flatMap((m) => (m.chart?.heatmap !== undefined ? [{ key: m.key, ...m.chart.heatmap }] : []))
+  .sort((a, b) => a.at - b.at)
+  .map((h) => [h.key, h.scheme] as const);
+
+/** A run's metrics, from its summary. */
+export function metricsOf(summary: RunSummary): MetricValues {
+  const out = {} as MetricValues;
+  for (const m of ALL) out[m.key] = m.of(summary);
+  return out;
+}

@@ -1,0 +1,127 @@
+/**
+ * What a run reports, as plain data: the records src/run makes from the live model as it
+ * runs, and everything under src/output consumes. No record refers to a model object, so
+ * the writers here can be fed from anywhere (a run, a test, a replay) and the model can
+ * change its insides without touching them. Times are simulated seconds; NaN where a
+ * moment has not happened.
+ */
+
+/** How a request ended. */
+export type RequestOutcome = 'ok' | 'overloaded' | 'timeout' | 'clientTimeout' | 'noRoute';
+
+/** One finished request (any outcome). */
+export interface RequestRecord {
+  id: number;
+  service: string;
+  /** '' when no revision was routable. */
+  revision: string;
+  client: string;
+  tag: string | undefined;
+  /** When the client sent it. */
+  arrival: number;
+  /** When the user container took it; NaN if it never started. */
+  serviceStart: number;
+  end: number;
+  /** As requests.csv writes it: 200, 503, 504, 404 (no route) or -1 (the client gave up). */
+  status: number;
+  outcome: RequestOutcome;
+  route: 'activator' | 'direct' | 'none';
+  /** The pod that served or queued it; '' if none. */
+  pod: string;
+  /** It waited at an activator while the revision had no pod to send it to. */
+  cold: boolean;
+  /** Time in an activator (until sent on, or until the end); NaN if it never went through one. */
+  activatorQueueSeconds: number;
+  /** Time in a queue-proxy before the app took it (or until the end); NaN if it never reached a pod. */
+  podQueueSeconds: number;
+}
+
+/** One decider evaluation of a revision with the KPA's view after it: a row of autoscaler.csv. */
+export interface AutoscalerRecord {
+  time: number;
+  service: string;
+  revision: string;
+  /** The revision's scaling metric and target (from its spec). */
+  metric: string;
+  target: number;
+  valid: boolean;
+  readyPods: number;
+  observedStable: number;
+  observedPanic: number;
+  desired: number;
+  want: number;
+  inPanic: boolean;
+  excessBurstCapacity: number;
+  sksMode: 'Serve' | 'Proxy';
+  activators: number;
+  poke: boolean;
+}
+
+/** A pod lifecycle step; ActivatorHealthy is when the activator's probe first succeeds. */
+export type PodEventName = 'Pending' | 'Starting' | 'Ready' | 'Terminating' | 'Gone' | 'ActivatorHealthy';
+
+/** One pod lifecycle step: a row of pods.csv. */
+export interface PodRecord {
+  time: number;
+  service: string;
+  revision: string;
+  pod: string;
+  event: PodEventName;
+  /** When the pod became Kubernetes-Ready, NaN if it has not (as of this event). */
+  readyAt: number;
+  /** When the pod started terminating, NaN if it has not (as of this event). */
+  terminatingAt: number;
+}
+
+/** A service's traffic split changed. */
+export interface TrafficRecord {
+  time: number;
+  service: string;
+  /** Percent per revision name on the default route. */
+  percents: Readonly<Record<string, number>>;
+}
+
+/** One revision at the end of a simulated second: a row of timeseries.csv. */
+export interface TimeseriesRecord {
+  time: number;
+  service: string;
+  revision: string;
+  /** Pods by phase. */
+  pending: number;
+  starting: number;
+  ready: number;
+  terminating: number;
+  /** Pods the activators' probes have found healthy. */
+  activatorHealthy: number;
+  /** Deployment replicas. */
+  replicas: number;
+  /** Requests waiting at the activators for a pod. */
+  activatorWaiting: number;
+  /** Requests in the pods' queue-proxies, waiting and executing. */
+  podQueued: number;
+  podExecuting: number;
+  sksMode: 'Serve' | 'Proxy';
+  /** The revision's share of the service's default route, percent. */
+  trafficPercent: number;
+}
+
+/** A revision's cold-start timing, known at the end of a run. */
+export interface RevisionEndRecord {
+  service: string;
+  revision: string;
+  /** When its first request was sent. */
+  firstRequestAt: number;
+  /** Its first Kubernetes-Ready pod at or after that request. */
+  firstReadyAfterRequestAt: number;
+}
+
+/** Anything that consumes a run's records as they are made. */
+export interface RecordSink {
+  /** The record is the sink's only for the call (the run reuses it): copy what you keep. */
+  request(r: RequestRecord): void;
+  decision(r: AutoscalerRecord): void;
+  pod(r: PodRecord): void;
+  traffic(r: TrafficRecord): void;
+  /** Once a second per revision. */
+  sample(r: TimeseriesRecord): void;
+}

@@ -1,0 +1,225 @@
+import type { DecisionRecord } from '../model/autoscaler.js';
+import type { Pod } from '../model/pod.js';
+import type { PodEvent, Recorder } from '../model/recorder.js';
+import { STATUS_CLIENT_TIMEOUT, STATUS_NO_ROUTE, STATUS_OK, STATUS_OVERLOADED, STATUS_TIMEOUT, type Request } from '../model/request.js';
+import type { Revision } from '../model/revision.js';
+import type { RequestTraceMode } from '../model/spec.js';
+import type { AutoscalerRecord, PodRecord, RecordSink, RequestOutcome, RequestRecord, RevisionEndRecord, TimeseriesRecord } from '../output/records.js';
+import { RunOutputs } from '../output/run-outputs.js';
+import type { RunSummary } from '../output/summary.js';
+
+export interface RunRecorderOptions {
+  /** Where to write CSVs; undefined keeps only the in-memory aggregates (sweeps, tests). */
+  outDir: string | undefined;
+  trace: RequestTraceMode;
+  /** Write autoscaler.csv, pods.csv and timeseries.csv (default true). */
+  perTickFiles?: boolean;
+}
+
+function outcomeOf(status: number): RequestOutcome {
+  switch (status) {
+    case STATUS_OK:
+      return 'ok';
+    case STATUS_OVERLOADED:
+      return 'overloaded';
+    case STATUS_TIMEOUT:
+      return 'timeout';
+    case STATUS_CLIENT_TIMEOUT:
+      return 'clientTimeout';
+    case STATUS_NO_ROUTE:
+      return 'noRoute';
+    default:
+      throw new Error(`request finished with status ${status}`);
+  }
+}
+
+/** A record to fill with {@link fillRequestRecord}. */
+export function blankRequestRecord(): RequestRecord {
+  return {
+    id: 0,
+    service: '',
+    revision: '',
+    client: '',
+    tag: undefined,
+    arrival: Number.NaN,
+    serviceStart: Number.NaN,
+    end: Number.NaN,
+    status: 0,
+    outcome: 'ok',
+    route: 'none',
+    pod: '',
+    cold: false,
+    activatorQueueSeconds: Number.NaN,
+    podQueueSeconds: Number.NaN,
+  };
+}
+
+/**
+ * A finished request as a record, written into `r`: the run reuses one record for every
+ * request (a long run finishes millions) rather than allocating each.
+ */
+export function fillRequestRecord(r: RequestRecord, req: Request): RequestRecord {
+  r.id = req.id;
+  r.service = req.service;
+  r.revision = req.revision?.spec.name ?? '';
+  r.client = req.clientName;
+  r.tag = req.tag;
+  r.arrival = req.arrival;
+  r.serviceStart = req.serviceStart;
+  r.end = req.end;
+  r.status = req.status;
+  r.outcome = outcomeOf(req.status);
+  r.route = req.route;
+  r.pod = req.pod?.name ?? '';
+  r.cold = req.cold;
+  r.activatorQueueSeconds = Number.isNaN(req.activatorIn) ? Number.NaN : (Number.isNaN(req.activatorOut) ? req.end : req.activatorOut) - req.activatorIn;
+  r.podQueueSeconds = Number.isNaN(req.podIn) ? Number.NaN : (Number.isNaN(req.serviceStart) ? req.end : req.serviceStart) - req.podIn;
+  return r;
+}
+
+/** A decider evaluation as a record, with the revision's metric and target from its spec. */
+export function autoscalerRecord(d: DecisionRecord): AutoscalerRecord {
+  const spec = d.revision.spec;
+  return {
+    time: d.time,
+    service: spec.service,
+    revision: spec.name,
+    metric: spec.autoscaling.metric,
+    target: spec.autoscaling.deciderSpec.targetValue,
+    valid: d.valid,
+    readyPods: d.readyPods,
+    observedStable: d.observedStable,
+    observedPanic: d.observedPanic,
+    desired: d.desired,
+    want: d.want,
+    inPanic: d.inPanic,
+    excessBurstCapacity: d.excessBurstCapacity,
+    sksMode: d.sksMode,
+    activators: d.activators,
+    poke: d.poke,
+  };
+}
+
+export function podRecord(pod: Pod, event: PodEvent, now: number): PodRecord {
+  const spec = pod.revision.spec;
+  return { time: now, service: spec.service, revision: spec.name, pod: pod.name, event, readyAt: pod.readyAt, terminatingAt: pod.terminatingAt };
+}
+
+/**
+ * A revision's state now: the one place that counts its pods by phase and its queued
+ * requests (at the activators and in the pods).
+ */
+export function timeseriesRecord(rev: Revision, now: number, trafficPercent: number): TimeseriesRecord {
+  let pending = 0;
+  let starting = 0;
+  let ready = 0;
+  let terminating = 0;
+  let queued = 0;
+  let executing = 0;
+  for (const p of rev.allPods) {
+    if (p.phase === 'Pending') pending++;
+    else if (p.phase === 'Starting') starting++;
+    else if (p.phase === 'Ready') ready++;
+    else if (p.phase === 'Terminating') terminating++;
+    queued += p.queued;
+    executing += p.executing;
+  }
+  let waiting = 0;
+  for (const a of rev.world.activators) waiting += a.existingThrottler(rev)?.waiting ?? 0;
+  return {
+    time: now,
+    service: rev.spec.service,
+    revision: rev.spec.name,
+    pending,
+    starting,
+    ready,
+    terminating,
+    activatorHealthy: rev.activatorHealthyPods.length,
+    replicas: rev.replicas,
+    activatorWaiting: waiting,
+    podQueued: queued,
+    podExecuting: executing,
+    sksMode: rev.sksEffectiveMode,
+    trafficPercent,
+  };
+}
+
+/**
+ * The model's recorder for a run: turns what the model reports (live requests, pods and
+ * revisions) into plain records and hands them to the run's outputs (CSVs and summary)
+ * and to any other sinks (a notebook keeping rows in memory).
+ */
+export class RunRecorder implements Recorder {
+  readonly outputs: RunOutputs;
+  /** Sinks besides the outputs. */
+  private readonly extra: RecordSink[];
+  /** The revisions that reported anything, for their cold-start timing at the end. */
+  private readonly seen = new Set<Revision>();
+  /** The last revision a request reported (requests come in runs of one revision; skips most Set lookups). */
+  private lastRequestRevision: Revision | undefined = undefined;
+  private readonly requestRecord = blankRequestRecord();
+  private readonly trafficShare = new Map<string, ReadonlyMap<string, number>>();
+
+  constructor(
+    readonly options: RunRecorderOptions,
+    ...extra: RecordSink[]
+  ) {
+    const t = options.trace;
+    this.outputs = new RunOutputs({
+      outDir: options.outDir,
+      requestSampleRate: t.mode === 'full' ? 1 : t.mode === 'sample' ? t.rate : 0,
+      ...(options.perTickFiles !== undefined ? { perTickFiles: options.perTickFiles } : {}),
+    });
+    this.extra = extra;
+  }
+
+  request(req: Request): void {
+    const rev = req.revision;
+    if (rev !== undefined && rev !== this.lastRequestRevision) {
+      this.seen.add(rev);
+      this.lastRequestRevision = rev;
+    }
+    const r = fillRequestRecord(this.requestRecord, req);
+    this.outputs.request(r);
+    for (const s of this.extra) s.request(r);
+  }
+
+  decision(d: DecisionRecord): void {
+    this.seen.add(d.revision);
+    const r = autoscalerRecord(d);
+    this.outputs.decision(r);
+    for (const s of this.extra) s.decision(r);
+  }
+
+  podTransition(pod: Pod, event: PodEvent, now: number): void {
+    this.seen.add(pod.revision);
+    const r = podRecord(pod, event, now);
+    this.outputs.pod(r);
+    for (const s of this.extra) s.pod(r);
+  }
+
+  traffic(service: string, now: number, percents: ReadonlyMap<string, number>): void {
+    this.trafficShare.set(service, new Map(percents));
+    const r = { time: now, service, percents: Object.fromEntries(percents) };
+    this.outputs.traffic(r);
+    for (const s of this.extra) s.traffic(r);
+  }
+
+  sample(rev: Revision, now: number): void {
+    this.seen.add(rev);
+    const r = timeseriesRecord(rev, now, this.trafficShare.get(rev.spec.service)?.get(rev.spec.name) ?? 0);
+    this.outputs.sample(r);
+    for (const s of this.extra) s.sample(r);
+  }
+
+  /** Closes the files and returns the summary (wall time and event count from the caller). */
+  finish(meta: { scenario: string; seed: number; simulatedSeconds: number; events: number; wallSeconds: number }): RunSummary {
+    const timings: RevisionEndRecord[] = [...this.seen].map((rev) => ({
+      service: rev.spec.service,
+      revision: rev.spec.name,
+      firstRequestAt: rev.firstRequestAt,
+      firstReadyAfterRequestAt: rev.firstReadyAfterRequestAt,
+    }));
+    return this.outputs.finish(meta, timings);
+  }
+}

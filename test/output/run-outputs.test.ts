@@ -1,0 +1,125 @@
+/**
+ * The outputs are fed plain records, so they can be driven without a model: these runs are
+ * written by hand and their summary and metrics checked against numbers worked out here.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { HEATMAP_METRICS, LINE_CHART_METRICS, METRIC_KEYS, METRICS, metricByName, metricsOf } from '../../src/output/metrics.js';
+import type { PodRecord, RequestRecord, TimeseriesRecord } from '../../src/output/records.js';
+import { RunOutputs } from '../../src/output/run-outputs.js';
+
+const SVC = 'hello';
+const REV = 'hello-00001';
+
+function request(id: number, arrival: number, latency: number, outcome: RequestRecord['outcome'], cold = false): RequestRecord {
+  const status = { ok: 200, overloaded: 503, timeout: 504, clientTimeout: -1, noRoute: 404 }[outcome];
+  return {
+    id,
+    service: SVC,
+    revision: outcome === 'noRoute' ? '' : REV,
+    client: 'load',
+    tag: undefined,
+    arrival,
+    serviceStart: outcome === 'ok' ? arrival : Number.NaN,
+    end: arrival + latency,
+    status,
+    outcome,
+    route: outcome === 'noRoute' ? 'none' : 'direct',
+    pod: outcome === 'ok' ? 'p1' : '',
+    cold,
+    activatorQueueSeconds: Number.NaN,
+    podQueueSeconds: outcome === 'ok' ? 0 : Number.NaN,
+  };
+}
+
+function pod(time: number, name: string, event: PodRecord['event'], readyAt = Number.NaN, terminatingAt = Number.NaN): PodRecord {
+  return { time, service: SVC, revision: REV, pod: name, event, readyAt, terminatingAt };
+}
+
+function sample(time: number, ready: number): TimeseriesRecord {
+  return {
+    time, service: SVC, revision: REV, pending: 0, starting: 0, ready, terminating: 0, activatorHealthy: ready, replicas: ready,
+    activatorWaiting: 0, podQueued: 0, podExecuting: 0, sksMode: 'Serve', trafficPercent: 100,
+  };
+}
+
+const meta = { scenario: 't', seed: 1, simulatedSeconds: 10, events: 0, wallSeconds: 0 };
+
+/** Two pods: p1 from 0 (Ready at 1) to the end; p2 created at 2, Ready at 3, terminating at 6, gone at 7. */
+function feed(out: RunOutputs): void {
+  out.pod(pod(0, 'p1', 'Pending'));
+  out.pod(pod(1, 'p1', 'Ready', 1));
+  out.pod(pod(2, 'p2', 'Pending'));
+  out.pod(pod(3, 'p2', 'Ready', 3));
+  out.decision({
+    time: 4, service: SVC, revision: REV, metric: 'concurrency', target: 10, valid: true, readyPods: 2, observedStable: 5, observedPanic: 30,
+    desired: 3, want: 3, inPanic: true, excessBurstCapacity: -1, sksMode: 'Serve', activators: 1, poke: false,
+  });
+  out.decision({
+    time: 6, service: SVC, revision: REV, metric: 'concurrency', target: 10, valid: true, readyPods: 2, observedStable: 5, observedPanic: 5,
+    desired: 1, want: 1, inPanic: false, excessBurstCapacity: 5, sksMode: 'Serve', activators: 1, poke: false,
+  });
+  out.pod(pod(6, 'p2', 'Terminating', 3, 6));
+  out.pod(pod(7, 'p2', 'Gone', 3, 6));
+  out.request(request(1, 1, 0.1, 'ok', true));
+  out.request(request(2, 1.5, 0.2, 'ok'));
+  out.request(request(3, 2, 0.3, 'overloaded'));
+  out.request(request(4, 2, 10, 'timeout'));
+  out.request(request(5, 2.5, 1, 'clientTimeout'));
+  out.request(request(6, 0.5, 0, 'noRoute'));
+  out.sample(sample(1, 1));
+  out.sample(sample(2, 1));
+}
+
+describe('RunOutputs from hand-written records', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'knsim-outputs-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('counts outcomes, pod-seconds, ready pods, panic and scale-to-zero from records alone', () => {
+    const out = new RunOutputs({ outDir: undefined, requestSampleRate: 0 });
+    feed(out);
+    const s = out.finish(meta, [{ service: SVC, revision: REV, firstRequestAt: 0.5, firstReadyAfterRequestAt: 1 }]);
+    expect(s.overall.requests).toEqual({ total: 6, ok: 2, status503: 1, status504: 1, clientTimeouts: 1, noRoute: 1 });
+    expect(s.overall.coldStartRequests).toBe(1);
+    // p1 for 10 s, p2 from 2 until gone at 7.
+    expect(s.overall.podSeconds).toBe(15);
+    expect(s.overall.maxReadyPods).toBe(2);
+    expect(s.overall.panicSeconds).toBe(2);
+    const rev = s.revisions.find((r) => r.revision === REV)!;
+    expect(rev.timeToFirstReadySeconds).toBe(0.5);
+    expect(rev.scaleToZeroAtSeconds).toEqual([]);
+    expect(s.revisions.map((r) => r.revision)).toEqual(['', REV]);
+  });
+
+  it('writes the CSV rows from the records', () => {
+    const out = new RunOutputs({ outDir: dir, requestSampleRate: 1 });
+    feed(out);
+    out.finish(meta, []);
+    const requests = readFileSync(join(dir, 'requests.csv'), 'utf8').trim().split('\n');
+    expect(requests[1]).toBe('1,hello,hello-00001,load,1.000000,1.000000,1.100000,100.000,200,direct,p1,1,,0.000');
+    expect(requests[5]).toBe('5,hello,hello-00001,load,2.500000,,3.500000,1000.000,client_timeout,direct,,0,,');
+    expect(readFileSync(join(dir, 'pods.csv'), 'utf8').trim().split('\n').at(-1)).toBe('7.000000,hello,hello-00001,p2,Gone');
+    expect(readFileSync(join(dir, 'timeseries.csv'), 'utf8').trim().split('\n')[2]).toBe('2.000000,hello,hello-00001,0,0,1,0,1,1,0,0,0,Serve,100');
+  });
+});
+
+describe('the metric table', () => {
+  it('computes every metric from a summary', () => {
+    const out = new RunOutputs({ outDir: undefined, requestSampleRate: 0 });
+    feed(out);
+    const m = metricsOf(out.finish(meta, []));
+    expect(Object.keys(m)).toEqual([...METRIC_KEYS]);
+    expect(m).toMatchObject({ rate_503: 1 / 6, rate_504: 1 / 6, error_rate: 4 / 6, cold_start_fraction: 1 / 6, pod_seconds: 15, max_pods: 2 });
+  });
+
+  it('finds metrics by alias and places the sweep charts from the table', () => {
+    expect(metricByName('P99')?.key).toBe('p99_ms');
+    expect(metricByName('cost')?.key).toBe('pod_seconds');
+    expect(metricByName('p42')).toBeUndefined();
+    expect(METRICS.rate_504.unit).toBe('fraction');
+    expect(LINE_CHART_METRICS).toEqual(['p50_ms', 'p95_ms', 'p99_ms', 'error_rate', 'cold_start_fraction', 'pod_seconds', 'max_pods', 'rate_503']);
+    expect(HEATMAP_METRICS).toEqual([['p99_ms', 'orangered'], ['pod_seconds', 'blues'], ['error_rate', 'reds'], ['cold_start_fraction', 'purples']]);
+  });
+});
