@@ -1,4 +1,4 @@
-import { activatorCapacityForRevision, assignSlice, lbPolicyFor, type LbPolicyName } from '../core/autoscaler/activators.js';
+import { activatorCapacityForRevision, assignSlice, lbPolicyFor, type LbPolicyName } from '../core/autoscaler/index.js';
 import type { RandomStream } from '../engine/random.js';
 import { ConcurrencyMeter, emptyReport, type MeterReport } from './concurrency-meter.js';
 import { Fifo } from './fifo.js';

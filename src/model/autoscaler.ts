@@ -10,6 +10,7 @@ import type { PodAutoscalerState } from '../core/autoscaler/pa-status.js';
 import { populationMeanSampleSize } from '../core/autoscaler/sample-size.js';
 import { estimateRevisionStat, scrapeOrder } from '../core/autoscaler/scrape-sample.js';
 import type { RandomStream } from '../engine/random.js';
+import { WATCH_RECONCILE_PRIORITY } from './event-order.js';
 import type { Pod } from './pod.js';
 import type { Revision } from './revision.js';
 
@@ -198,7 +199,7 @@ export class RevisionAutoscaler {
   watchReconcile(now: number): void {
     if (this.watchPendingAt === now) return;
     this.watchPendingAt = now;
-    this.revision.world.sim.at(now, this.onWatch, this);
+    this.revision.world.sim.at(now, this.onWatch, this, WATCH_RECONCILE_PRIORITY);
   }
 
   private onWatch(this: void, self: RevisionAutoscaler): void {

@@ -1,11 +1,20 @@
-import { nextRoutingState, routedRevisions, type RoutingState } from '../core/traffic/labeler.js';
-import { latestReadyRevisionName } from '../core/traffic/latest-ready.js';
-import { buildSplit, pickIndex, type Split } from '../core/traffic/pick.js';
-import { resolveTraffic } from '../core/traffic/resolve.js';
-import { reconcileRollout } from '../core/traffic/rollout.js';
-import { ingressSplits, revisionPercents } from '../core/traffic/splits.js';
-import type { RevisionInfo, Rollout, TrafficTarget } from '../core/traffic/types.js';
-import { makeRouteTraffic } from '../core/traffic/validate.js';
+import {
+  buildSplit,
+  ingressSplits,
+  latestReadyRevisionName,
+  makeRouteTraffic,
+  nextRoutingState,
+  pickIndex,
+  reconcileRollout,
+  resolveTraffic,
+  revisionPercents,
+  routedRevisions,
+  type RevisionInfo,
+  type Rollout,
+  type RoutingState,
+  type Split,
+  type TrafficTarget,
+} from '../core/traffic/index.js';
 import type { RandomStream } from '../engine/random.js';
 import { Revision } from './revision.js';
 import type { RevisionSpec, ServiceSpec } from './spec.js';
