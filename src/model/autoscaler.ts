@@ -193,8 +193,8 @@ export class RevisionAutoscaler {
   private watchPendingAt = Number.NaN;
 
   /**
-   * A watched object (the SKS) changed: reconcile the PA once more at this instant, after the
-   * current step finishes (an informer event, not a recursive call).
+   * A watched object (the SKS) changed: reconcile the PA once more at this instant, after
+   * everything else due then (an informer event, not a recursive call).
    */
   watchReconcile(now: number): void {
     if (this.watchPendingAt === now) return;
