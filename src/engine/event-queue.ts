@@ -5,18 +5,19 @@ export type EventFn<T = unknown> = (payload: T) => void;
 
 interface SimEvent {
   time: number;
+  priority: number;
   seq: number;
   fn: EventFn<never>;
   payload: unknown;
 }
 
-/** Earlier time first; ties in scheduling order (fastpriorityqueue itself is not stable). */
+/** Earlier time first; same-instant ties by priority, then scheduling order (fastpriorityqueue itself is not stable). */
 function earlier(a: SimEvent, b: SimEvent): boolean {
-  return a.time < b.time || (a.time === b.time && a.seq < b.seq);
+  return a.time < b.time || (a.time === b.time && (a.priority < b.priority || (a.priority === b.priority && a.seq < b.seq)));
 }
 
 /**
- * The future event list: a binary heap ordered by (time, seq), which keeps runs
+ * The future event list: a binary heap ordered by (time, priority, seq), which keeps runs
  * deterministic. Cancelled work is handled by its owner (a stale event checks its own
  * state and returns), which is cheaper than deleting from the heap; long timeouts are
  * kept out of it altogether (see model/deadlines.ts), so it stays small.
@@ -31,13 +32,15 @@ export class EventQueue {
     return this.heap.size;
   }
 
-  push<T>(time: number, fn: EventFn<T>, payload: T): void {
+  /** Adds an event; among events at the same `time`, a lower `priority` comes out first. */
+  push<T>(time: number, fn: EventFn<T>, payload: T, priority = 0): void {
     const e = this.free.pop();
     if (e === undefined) {
-      this.heap.add({ time, seq: this.nextSeq++, fn: fn as EventFn<never>, payload });
+      this.heap.add({ time, priority, seq: this.nextSeq++, fn: fn as EventFn<never>, payload });
       return;
     }
     e.time = time;
+    e.priority = priority;
     e.seq = this.nextSeq++;
     e.fn = fn as EventFn<never>;
     e.payload = payload;

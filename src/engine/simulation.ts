@@ -1,6 +1,11 @@
 import { EventQueue, type EventFn } from './event-queue.js';
 import { RandomStreams } from './random.js';
 
+// A scheduling error is a bug in the model, not bad input: it throws a plain Error.
+function requirePriority(priority: number): void {
+  if (!Number.isSafeInteger(priority)) throw new Error(`priority must be an integer, got ${priority}`);
+}
+
 /**
  * The DES kernel: a virtual clock, the future event list and the run loop.
  * Nothing here reads the wall clock; `now` only moves when an event is taken.
@@ -24,14 +29,26 @@ export class Simulation {
     return this.processed;
   }
 
-  /** Runs `fn(payload)` at absolute time `time` (never earlier than now). */
-  at<T>(time: number, fn: EventFn<T>, payload: T): void {
-    this.queue.push(time < this.clock ? this.clock : time, fn, payload);
+  /**
+   * Runs `fn(payload)` at absolute time `time` ≥ now. Events due at the same instant run
+   * by `priority` (lower first, default 0), then in the order they were scheduled.
+   * @throws Error if `time` is before now (or NaN), or `priority` is not an integer.
+   */
+  at<T>(time: number, fn: EventFn<T>, payload: T, priority = 0): void {
+    // `!(≥)` also rejects NaN, which would corrupt the heap's order.
+    if (!(time >= this.clock)) throw new Error(`event scheduled in the past: at ${time} s, now ${this.clock} s`);
+    if (priority !== 0) requirePriority(priority);
+    this.queue.push(time, fn, payload, priority);
   }
 
-  /** Runs `fn(payload)` after `delay` seconds. */
-  after<T>(delay: number, fn: EventFn<T>, payload: T): void {
-    this.queue.push(this.clock + (delay > 0 ? delay : 0), fn, payload);
+  /**
+   * Runs `fn(payload)` after `delay` ≥ 0 seconds; same-instant order as {@link at}.
+   * @throws Error if `delay` is negative (or NaN), or `priority` is not an integer.
+   */
+  after<T>(delay: number, fn: EventFn<T>, payload: T, priority = 0): void {
+    if (!(delay >= 0)) throw new Error(`event scheduled in the past: after ${delay} s, now ${this.clock} s`);
+    if (priority !== 0) requirePriority(priority);
+    this.queue.push(this.clock + delay, fn, payload, priority);
   }
 
   /**
@@ -39,6 +56,8 @@ export class Simulation {
    * Tick times are computed as first + k × period, so they do not drift.
    */
   every<T>(first: number, period: number, fn: (payload: T) => boolean | void, payload: T): void {
+    if (!(first >= this.clock)) throw new Error(`event scheduled in the past: every ${period} s from ${first} s, now ${this.clock} s`);
+    if (!(period > 0)) throw new Error(`period must be > 0 s, got ${period}`);
     let k = 0;
     const tick = (): void => {
       if (fn(payload) === false) return;

@@ -1,4 +1,4 @@
-import { assignSlice } from '../core/autoscaler/index.js';
+import { activatorCapacityForRevision, assignSlice, lbPolicyFor, type LbPolicyName } from '../core/autoscaler/index.js';
 import type { RandomStream } from '../engine/random.js';
 import { ConcurrencyMeter, emptyReport, type MeterReport } from './concurrency-meter.js';
 import { Fifo } from './fifo.js';
@@ -32,6 +32,11 @@ export class RevisionThrottler {
   /** Requests waiting here (queue entries that timed out are skipped lazily). */
   waiting = 0;
   rr = 0;
+  /**
+   * The revision breaker's capacity (core's calculateCapacity). Each tracker's own
+   * CC-slot limit enforces it while dispatching; 0 means requests wait for a pod.
+   */
+  capacity = 0;
   readonly pick: LbPick;
   // Concurrency reporter state for this revision.
   meter: ConcurrencyMeter | undefined = undefined;
@@ -42,8 +47,7 @@ export class RevisionThrottler {
     readonly activator: Activator,
     readonly revision: Revision,
   ) {
-    const cc = revision.spec.containerConcurrency;
-    this.pick = cc === 0 ? pickRandomChoice2 : cc <= 3 ? pickFirstAvailable : pickRoundRobin;
+    this.pick = LB_POLICIES[lbPolicyFor(revision.spec.containerConcurrency)];
   }
 
   get cc(): number {
@@ -104,11 +108,13 @@ export class RevisionThrottler {
     // CC = 0 uses every tracker; otherwise pods are sliced among the activators.
     this.assigned = this.cc === 0 ? this.trackers : assignSlice(this.trackers, this.activatorIndex, this.numActivators);
     if (this.rr >= this.assigned.length) this.rr = 0;
+    this.capacity = activatorCapacityForRevision({
+      containerConcurrency: this.cc,
+      backendCount: this.trackers.length,
+      assignedTrackers: this.assigned.length,
+      numActivators: this.numActivators,
+    });
     this.dispatch(now);
-  }
-
-  get capacityZero(): boolean {
-    return this.assigned.length === 0;
   }
 
   accept(req: Request, now: number): void {
@@ -123,7 +129,7 @@ export class RevisionThrottler {
       this.revision.autoscaler.onActivatorStat(now, 1, 1);
     }
     this.meter.in(now, false);
-    if (this.assigned.length === 0) req.cold = true;
+    if (this.capacity === 0) req.cold = true;
     // Fast path: nobody is waiting and a pod has room, so the request goes straight through.
     if (this.waiting === 0 && !this.dispatching) {
       const t = this.pick(this);
@@ -189,7 +195,10 @@ export class RevisionThrottler {
     }
   }
 
-  /** The 1 s stats push; returns false when the entry goes away (idle for a whole period). */
+  /**
+   * The 1 s stats push to the autoscaler. The entry goes away after a whole idle period,
+   * so the next request pokes the autoscaler again.
+   */
   pushStats(now: number): void {
     if (this.meter === undefined) return;
     const r = this.meter.cut(now, 1, this.report);
@@ -249,6 +258,12 @@ function pickRandomChoice2(t: RevisionThrottler): Tracker | undefined {
   else if (pick.inFlight === alt.inFlight && rng.next() < 0.5) pick = alt;
   return pick;
 }
+
+const LB_POLICIES: Record<LbPolicyName, LbPick> = {
+  'random-choice-2': pickRandomChoice2,
+  'first-available': pickFirstAvailable,
+  'round-robin': pickRoundRobin,
+};
 
 /** One activator pod: a throttler per revision and a 1 s stats push to the autoscaler. */
 export class Activator {

@@ -11,6 +11,7 @@ import {
   scrapeOrder,
 } from '../core/autoscaler/index.js';
 import type { RandomStream } from '../engine/random.js';
+import { WATCH_RECONCILE_PRIORITY } from './event-order.js';
 import type { Pod } from './pod.js';
 import type { Revision } from './revision.js';
 
@@ -193,13 +194,13 @@ export class RevisionAutoscaler {
   private watchPendingAt = Number.NaN;
 
   /**
-   * A watched object (the SKS) changed: reconcile the PA once more at this instant, after the
-   * current step finishes (an informer event, not a recursive call).
+   * A watched object (the SKS) changed: reconcile the PA once more at this instant, after
+   * everything else due then (an informer event, not a recursive call).
    */
   watchReconcile(now: number): void {
     if (this.watchPendingAt === now) return;
     this.watchPendingAt = now;
-    this.revision.world.sim.at(now, this.onWatch, this);
+    this.revision.world.sim.at(now, this.onWatch, this, WATCH_RECONCILE_PRIORITY);
   }
 
   private onWatch(this: void, self: RevisionAutoscaler): void {

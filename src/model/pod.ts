@@ -81,8 +81,8 @@ export class Pod {
   }
 
   /**
-   * A request leaves the breaker (answered, timed out or abandoned): free its slot and
-   * start the next waiting one. `status` is only meaningful for completions.
+   * A request leaves the breaker (answered, timed out or abandoned): free its slot and,
+   * if it was executing, start the next waiting one.
    */
   release(req: Request, now: number): void {
     const proxied = req.route === 'activator';

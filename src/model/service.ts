@@ -1,16 +1,19 @@
 import {
-  latestReadyRevisionName,
   buildSplit,
-  pickIndex,
-  type Split,
-  resolveTraffic,
-  reconcileRollout,
   ingressSplits,
+  latestReadyRevisionName,
+  makeRouteTraffic,
+  nextRoutingState,
+  pickIndex,
+  reconcileRollout,
+  resolveTraffic,
   revisionPercents,
+  routedRevisions,
   type RevisionInfo,
   type Rollout,
+  type RoutingState,
+  type Split,
   type TrafficTarget,
-  makeRouteTraffic,
 } from '../core/traffic/index.js';
 import type { RandomStream } from '../engine/random.js';
 import { Revision } from './revision.js';
@@ -43,8 +46,8 @@ export class ServiceModel {
   private readonly rng: RandomStream;
   private lastSplitChange = Number.NEGATIVE_INFINITY;
   private readonly readyNames = new Set<string>();
-  /** Revisions the Route has ever referenced: leaving its traffic makes them `reserve`. */
-  private readonly everActive = new Set<string>();
+  /** Each revision's routing state, as the labeler last set it (absent: `pending`). */
+  private readonly routingState = new Map<string, RoutingState>();
 
   constructor(
     readonly world: World,
@@ -133,30 +136,22 @@ export class ServiceModel {
   }
 
   /**
-   * The labeler's routing state: a revision is `active` when the Route's spec or status
-   * traffic names it, or it is the latest created revision of a latestRevision target;
-   * a formerly active one becomes `reserve` (its PA turns Unreachable); others stay `pending`.
+   * The labeler (core/traffic): routed revisions are `active`, formerly active ones
+   * `reserve`; the PA of each is Reachable or Unreachable accordingly.
    */
   private syncRoutingState(statusRevisions: ReadonlySet<string> | undefined, now: number): void {
-    const active = new Set(statusRevisions ?? []);
-    for (const t of this.traffic) {
-      if (t.revisionName) active.add(t.revisionName);
-      if (t.latestRevision === true || (t.latestRevision === undefined && !t.revisionName)) {
-        const newest = this.revisions.reduce<Revision | undefined>((a, r) => (a === undefined || r.spec.generation > a.spec.generation ? r : a), undefined);
-        if (newest) active.add(newest.spec.name);
-      }
-    }
-    if (this.traffic.length === 0 && this.revisions.length > 0) {
-      active.add(this.revisions.reduce((a, r) => (r.spec.generation > a.spec.generation ? r : a)).spec.name);
-    }
+    const routed = routedRevisions({
+      traffic: this.traffic,
+      statusRevisions,
+      revisions: this.revisions.map((r) => ({ name: r.spec.name, generation: r.spec.generation })),
+    });
     for (const r of this.revisions) {
       const name = r.spec.name;
-      if (active.has(name)) {
-        this.everActive.add(name);
-        r.autoscaler.setReachable(true, now);
-      } else if (this.everActive.has(name)) {
-        r.autoscaler.setReachable(false, now);
-      }
+      // Read and set one revision at a time: setReachable may reconcile the Route again.
+      const state = nextRoutingState(routed.has(name), this.routingState.get(name) ?? 'pending');
+      this.routingState.set(name, state);
+      if (state === 'active') r.autoscaler.setReachable(true, now);
+      else if (state === 'reserve') r.autoscaler.setReachable(false, now);
     }
   }
 

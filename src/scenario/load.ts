@@ -276,6 +276,11 @@ function buildClient(
   if (c.end !== undefined && !(c.end > startSeconds)) {
     throw new ScenarioError(file, at('end'), `must be after start (${startSeconds}s), got ${c.end}s`);
   }
+  // The timeout runs from sending, so a shorter one would expire before the request reached the ingress.
+  const ingressLatency = s.cluster?.ingressLatency ?? DEFAULT_CLUSTER.ingressLatencySeconds;
+  if (c.timeout !== undefined && c.timeout < ingressLatency) {
+    throw new ScenarioError(file, at('timeout'), `must be at least cluster.ingressLatency (${ingressLatency}s), got ${c.timeout}s`);
+  }
   const base = {
     name: c.name,
     service: c.service,

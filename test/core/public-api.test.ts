@@ -77,10 +77,11 @@ describe('knsim/autoscaler published names', () => {
 });
 
 describe('knsim/traffic published names', () => {
-  it('exports validation, resolution, the per-request pick and rollouts', () => {
+  it('exports validation, resolution, the per-request pick, rollouts and the labeler', () => {
     for (const name of [
       'validateTraffic', 'assertValidTraffic', 'makeRouteTraffic', 'TrafficValidationError', 'resolveTraffic', 'buildSplit',
       'pickRevision', 'reconcileRollout', 'ingressSplits', 'revisionPercents', 'InvalidArgumentError',
+      'routedRevisions', 'nextRoutingState',
     ]) {
       expect(traffic, name).toHaveProperty(name);
     }

@@ -22,23 +22,112 @@ describe('EventQueue', () => {
     expect(popped).toEqual(want);
     expect(q.peekTime()).toBe(Number.POSITIVE_INFINITY);
   });
+
+  it('pops in (time, priority, scheduling order) order, for 10 000 random events with priorities −2…2', () => {
+    const q = new EventQueue();
+    const rng = new RandomStream(2, 'q');
+    const pushed: Array<[number, number, number]> = [];
+    for (let i = 0; i < 10_000; i++) {
+      const t = Math.floor(rng.next() * 50) / 10; // many ties
+      const p = rng.int(5) - 2;
+      pushed.push([t, p, i]);
+      q.push(t, () => {}, i, p);
+    }
+    const popped: number[] = [];
+    while (q.size > 0) {
+      popped.push(q.topPayload() as number);
+      q.removeTop();
+    }
+    const want = pushed.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]).map(([, , i]) => i);
+    expect(popped).toEqual(want);
+  });
 });
 
 describe('Simulation', () => {
-  it('runs events in time order, never earlier than now, and stops at the horizon', () => {
+  it('runs events in time order and stops at the horizon', () => {
     const sim = new Simulation(1);
     const seen: Array<[string, number]> = [];
     sim.at(5, (s: string) => {
       seen.push([s, sim.now]);
-      sim.at(1, (x: string) => seen.push([x, sim.now]), 'past→now'); // clamped to now
+      sim.at(5, (x: string) => seen.push([x, sim.now]), 'now');
       sim.after(2, (x: string) => seen.push([x, sim.now]), 'later');
     }, 'first');
     sim.at(5, (s: string) => seen.push([s, sim.now]), 'tie');
     sim.at(20, (s: string) => seen.push([s, sim.now]), 'beyond');
     sim.run(10);
-    expect(seen).toEqual([['first', 5], ['tie', 5], ['past→now', 5], ['later', 7]]);
+    expect(seen).toEqual([['first', 5], ['tie', 5], ['now', 5], ['later', 7]]);
     expect(sim.now).toBe(10);
     expect(sim.events).toBe(4);
+  });
+
+  it.each([
+    ['at an earlier time', (sim: Simulation) => sim.at(4.5, () => {}, undefined), 'event scheduled in the past: at 4.5 s, now 5 s'],
+    ['at NaN', (sim: Simulation) => sim.at(Number.NaN, () => {}, undefined), 'event scheduled in the past: at NaN s, now 5 s'],
+    ['after a negative delay', (sim: Simulation) => sim.after(-0.25, () => {}, undefined), 'event scheduled in the past: after -0.25 s, now 5 s'],
+    ['every from an earlier time', (sim: Simulation) => sim.every(1, 1, () => {}, undefined), 'event scheduled in the past: every 1 s from 1 s, now 5 s'],
+    ['every with period 0', (sim: Simulation) => sim.every(5, 0, () => {}, undefined), 'period must be > 0 s, got 0'],
+    ['a fractional priority', (sim: Simulation) => sim.at(6, () => {}, undefined, 0.5), 'priority must be an integer, got 0.5'],
+  ])('throws on an event scheduled %s, and schedules nothing', (_what, schedule, message) => {
+    const sim = new Simulation(1);
+    sim.run(5);
+    expect(() => schedule(sim)).toThrow(message);
+    sim.run(100);
+    expect(sim.events).toBe(0);
+  });
+
+  it('throws inside an event too, and the run stops there', () => {
+    const sim = new Simulation(1);
+    sim.at(3, () => sim.at(2, () => {}, undefined), undefined);
+    expect(() => sim.run(10)).toThrow('event scheduled in the past: at 2 s, now 3 s');
+  });
+
+  it('accepts now itself and a zero delay', () => {
+    const sim = new Simulation(1);
+    const seen: string[] = [];
+    sim.at(2, () => {
+      sim.at(2, (s: string) => seen.push(s), 'at now');
+      sim.after(0, (s: string) => seen.push(s), 'after 0');
+    }, undefined);
+    sim.run(2);
+    expect(seen).toEqual(['at now', 'after 0']);
+  });
+
+  // Same-instant events run by priority (lower first), then in scheduling order.
+  const priorityCases: { name: string; events: Array<[label: string, time: number, priority?: number]>; want: string[] }[] = [
+    { name: 'default priority: scheduling order', events: [['a', 1], ['b', 1], ['c', 1]], want: ['a', 'b', 'c'] },
+    { name: 'a later priority runs after every default one', events: [['late', 1, 1], ['a', 1], ['b', 1]], want: ['a', 'b', 'late'] },
+    { name: 'an earlier priority runs before', events: [['a', 1], ['first', 1, -1], ['b', 1]], want: ['first', 'a', 'b'] },
+    { name: 'time beats priority', events: [['t2', 2, -5], ['t1', 1, 5]], want: ['t1', 't2'] },
+    {
+      name: 'three priorities interleaved',
+      events: [['p2a', 1, 2], ['p0a', 1], ['p1a', 1, 1], ['p2b', 1, 2], ['p0b', 1, 0], ['p1b', 1, 1]],
+      want: ['p0a', 'p0b', 'p1a', 'p1b', 'p2a', 'p2b'],
+    },
+  ];
+  it.each(priorityCases)('same-instant order: $name', ({ events, want }) => {
+    const sim = new Simulation(1);
+    const seen: string[] = [];
+    for (const [label, time, priority] of events) sim.at(time, (s: string) => seen.push(s), label, priority);
+    sim.run(10);
+    expect(seen).toEqual(want);
+  });
+
+  it('keeps scheduling order among equal priorities, also for events added at the running instant', () => {
+    const sim = new Simulation(1);
+    const seen: string[] = [];
+    const log = (s: string): void => {
+      seen.push(s);
+    };
+    sim.at(1, () => {
+      log('first');
+      sim.at(1, log, 'late-2', 1);
+      sim.after(0, log, 'default-added');
+      sim.at(1, log, 'late-3', 1);
+    }, undefined);
+    sim.at(1, log, 'late-1', 1);
+    sim.at(1, log, 'default');
+    sim.run(1);
+    expect(seen).toEqual(['first', 'default', 'default-added', 'late-1', 'late-2', 'late-3']);
   });
 
   it('periodic timers tick at first + k × period without drift until they return false', () => {

@@ -236,6 +236,13 @@ const cases: Case[] = [
   { what: 'two load kinds', sets: ['clients[0].closed.users=2'], path: 'clients[0].closed', rule: 'only one of open, closed, trace may be set (got open, closed)' },
   { what: 'open without rps or rate', sets: ['clients[0].open={process: uniform}'], path: 'clients[0].open', rule: 'exactly one of rps, rate is required' },
   { what: 'end before start', sets: ['clients[0].start=2m', 'clients[0].end=1m'], path: 'clients[0].end', rule: 'must be after start (120s), got 60s' },
+  { what: 'timeout below the ingress latency', sets: ['clients[0].timeout=500us'], path: 'clients[0].timeout', rule: 'must be at least cluster.ingressLatency (0.001s), got 0.0005s' },
+  {
+    what: 'timeout below a set ingress latency',
+    sets: ['cluster.ingressLatency=2s', 'clients[0].timeout=1s'],
+    path: 'clients[0].timeout',
+    rule: 'must be at least cluster.ingressLatency (2s), got 1s',
+  },
   {
     what: 'step rate out of order',
     sets: ['clients[0].open={rate: {shape: step, steps: [{at: 10s, rps: 1}, {at: 5s, rps: 2}]}}'],

@@ -13,13 +13,11 @@ import type { AutoscalerConfig, DeciderSpec, ScalingMetric } from './types.js';
 import { InvalidArgumentError, requireFinite, requireInteger, requireNonNegative, requirePositive } from '../errors.js';
 import type { MetricAggregationAlgorithm } from './annotations.js';
 import { AUTOSCALING_ANNOTATION_KEYS, KPA_CLASS, parseAutoscalingAnnotations } from './annotations.js';
+import { activationTimeoutSeconds } from './scaler.js';
 import { resolveMetricTarget, resolveWindows } from './target.js';
 
 /** config-deployment `progress-deadline` default, seconds. */
 export const DEFAULT_PROGRESS_DEADLINE_SECONDS = 600;
-
-/** The KPA gives an activating revision this much longer than its progress deadline before scaling it to zero, seconds. */
-export const ACTIVATION_TIMEOUT_BUFFER_SECONDS = 30;
 
 /** One revision's resolved autoscaling settings. */
 export interface RevisionAutoscaling {
@@ -53,7 +51,7 @@ export interface RevisionAutoscaling {
   containerConcurrency: number;
   /** `serving.knative.dev/progress-deadline`, else config-deployment `progress-deadline`. */
   progressDeadlineSeconds: number;
-  /** How long the KPA waits for an activating revision before giving up: progress deadline + 30 s. */
+  /** How long the KPA waits for an activating revision before giving up (scaler's activationTimeoutSeconds). */
   activationTimeoutSeconds: number;
 }
 
@@ -185,6 +183,6 @@ export function resolveRevisionAutoscaling(cfg: AutoscalerConfig, rev: RevisionA
     activatorCapacity: cfg.activatorCapacity,
     containerConcurrency,
     progressDeadlineSeconds,
-    activationTimeoutSeconds: progressDeadlineSeconds + ACTIVATION_TIMEOUT_BUFFER_SECONDS,
+    activationTimeoutSeconds: activationTimeoutSeconds(progressDeadlineSeconds),
   };
 }

@@ -19,10 +19,11 @@ import { proxyForSeconds, SKS_MODES, type SksMode } from './sks.js';
 /** DesiredScale value meaning "no metrics yet". */
 export const SCALE_UNKNOWN = -1;
 
-// Added to the progress deadline so the revision reconciler can report pod failures
-// first. Same value as revision.ts's exported ACTIVATION_TIMEOUT_BUFFER_SECONDS; kept
-// private here so the barrel has one owner for that name.
-const ACTIVATION_TIMEOUT_BUFFER_SECONDS = 30;
+/**
+ * The KPA gives an activating revision this much longer than its progress deadline
+ * before scaling it to zero, so the revision reconciler can report pod failures first.
+ */
+export const ACTIVATION_TIMEOUT_BUFFER_SECONDS = 30;
 
 /**
  * Requeue after deciding to deactivate while the SKS is already in Proxy mode: the SKS
@@ -36,9 +37,12 @@ export const PROXY_MODE_REQUEUE_SECONDS = 3;
  */
 export const ACTIVATOR_PROBE_REQUEUE_SECONDS = 1;
 
-/** The activation timeout: `progressDeadline + 30 s` (default 600 + 30 = 630 s). */
+/**
+ * The activation timeout: `progressDeadline + 30 s` (default 600 + 30 = 630 s). A 0 s
+ * progress deadline (the annotation allows it) leaves the 30 s buffer.
+ */
 export function activationTimeoutSeconds(progressDeadlineSeconds: number): number {
-  return requirePositive('progressDeadlineSeconds', progressDeadlineSeconds) + ACTIVATION_TIMEOUT_BUFFER_SECONDS;
+  return requireNonNegative('progressDeadlineSeconds', progressDeadlineSeconds) + ACTIVATION_TIMEOUT_BUFFER_SECONDS;
 }
 
 /** Per-revision settings the scaler needs (annotation, else ConfigMap, already resolved). */

@@ -1,7 +1,7 @@
 /**
  * knsim/traffic — Knative Route traffic: validation of a Service's or Route's `traffic`
  * block, flattening against revisions, the per-request weighted pick, and gradual rollout
- * (`serving.knative.dev/rollout-duration`). Pure and clock-injected, like knsim/autoscaler.
+ * (`serving.knative.dev/rollout-duration`), and the labeler's routing state. Pure and clock-injected, like knsim/autoscaler.
  */
 export { InvalidArgumentError } from '../errors.js';
 export * from './types.js';
@@ -13,3 +13,4 @@ export * from './pick.js';
 export * from './rollout-duration.js';
 export * from './rollout.js';
 export * from './splits.js';
+export * from './labeler.js';

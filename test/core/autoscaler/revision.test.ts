@@ -295,6 +295,15 @@ describe('scale-to-zero settings and timeouts', () => {
       timeout: 150,
     },
     {
+      name: 'a 0s progress-deadline annotation leaves the 30 s buffer',
+      rev: { containerConcurrency: 0, annotations: { [PROGRESS_DEADLINE_ANNOTATION]: '0s' } },
+      retention: 0,
+      grace: 30,
+      enable: true,
+      pd: 0,
+      timeout: 30,
+    },
+    {
       name: 'an empty progress-deadline annotation is ignored',
       rev: { containerConcurrency: 0, annotations: { [PROGRESS_DEADLINE_ANNOTATION]: '' } },
       retention: 0,

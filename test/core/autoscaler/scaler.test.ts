@@ -161,8 +161,9 @@ describe('scaler input validation', () => {
     expect(() => scaleTarget(bad)).toThrow(field);
   });
 
-  it('rejects a non-positive progress deadline', () => {
-    expect(() => activationTimeoutSeconds(0)).toThrow(InvalidArgumentError);
+  it('adds 30 s to the progress deadline, 0 s included, and rejects a negative one', () => {
+    expect(() => activationTimeoutSeconds(-1)).toThrow(InvalidArgumentError);
+    expect(activationTimeoutSeconds(0)).toBe(30);
     expect(activationTimeoutSeconds(600)).toBe(630);
   });
 });
