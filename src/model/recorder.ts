@@ -1,7 +1,7 @@
 import type { PodStat } from '../core/autoscaler/collection.js';
 import type { KpaScaleOutput } from '../core/autoscaler/kpa.js';
+import type { DecisionRecord, ReconcileCause } from '../core/autoscaler/loop.js';
 import type { PipelineReconcileInput } from '../core/autoscaler/pipeline.js';
-import type { DecisionRecord, ReconcileCause } from './autoscaler.js';
 import type { Pod, PodPhase } from './pod.js';
 import type { Request } from './request.js';
 import type { Revision } from './revision.js';
@@ -16,8 +16,8 @@ export type PodEvent = PodPhase | 'ActivatorHealthy';
 export interface Recorder {
   /** A request finished (any status). */
   request(req: Request): void;
-  /** One decider evaluation of a revision, with the KPA's view after it. */
-  decision(d: DecisionRecord): void;
+  /** One decider evaluation of a revision (`rev`), with the KPA's view after it. */
+  decision(d: DecisionRecord, rev: Revision): void;
   podTransition(pod: Pod, event: PodEvent, now: number): void;
   /** A service's traffic split changed (percent per revision name, default route). */
   traffic(service: string, now: number, percents: ReadonlyMap<string, number>): void;

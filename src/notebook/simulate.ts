@@ -5,7 +5,7 @@
  * writes to summary.json.
  */
 import { fileURLToPath } from 'node:url';
-import type { DecisionRecord } from '../model/autoscaler.js';
+import type { DecisionRecord } from '../core/autoscaler/loop.js';
 import type { Pod } from '../model/pod.js';
 import type { PodEvent, Recorder } from '../model/recorder.js';
 import type { Request } from '../model/request.js';
@@ -17,8 +17,8 @@ import type { RunSummary } from '../output/summary.js';
 import { parse as parseYaml } from 'yaml';
 import { applySet, loadScenario, scenarioFromValue, type LoadedScenario } from '../scenario/index.js';
 
-/** One decider evaluation, as autoscaler.csv has it: the model's record with names instead of objects. */
-export type DecisionRow = Omit<DecisionRecord, 'revision'> & { service: string; revision: string };
+/** One decider evaluation, as autoscaler.csv has it: core's record and the revision's service. */
+export type DecisionRow = DecisionRecord & { service: string };
 
 /** One revision at the end of a simulated second. */
 export interface SampleRow {
@@ -177,13 +177,13 @@ class NotebookRecorder implements Recorder {
     });
   }
 
-  decision(d: DecisionRecord): void {
-    this.inner.decision(d);
-    this.note(d.revision);
+  decision(d: DecisionRecord, rev: Revision): void {
+    this.inner.decision(d, rev);
+    this.note(rev);
     this.decisions.push({
       time: d.time,
-      service: d.revision.spec.service,
-      revision: d.revision.spec.name,
+      service: rev.spec.service,
+      revision: d.revision,
       valid: d.valid,
       readyPods: d.readyPods,
       observedStable: d.observedStable,

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DecisionRecord } from '../model/autoscaler.js';
+import type { DecisionRecord } from '../core/autoscaler/loop.js';
 import type { Pod } from '../model/pod.js';
 import type { PodEvent, Recorder } from '../model/recorder.js';
 import {
@@ -147,12 +147,12 @@ export class RunRecorder implements Recorder {
     }
   }
 
-  decision(d: DecisionRecord): void {
-    const s = this.stats(d.revision);
+  decision(d: DecisionRecord, rev: Revision): void {
+    const s = this.stats(rev);
     s.panic(d.inPanic, d.time);
     const w = this.autoscaler;
     if (w === undefined) return;
-    const spec = d.revision.spec;
+    const spec = rev.spec;
     w.line(
       `${sec(d.time)},${spec.service},${spec.name},${spec.autoscaling.metric},${num(spec.autoscaling.deciderSpec.targetValue)},${d.readyPods},${num(d.observedStable)},${num(d.observedPanic)},${d.desired},${d.want},${d.inPanic ? 1 : 0},${d.excessBurstCapacity},${d.sksMode},${d.activators},${d.valid ? 1 : 0},${d.poke ? 1 : 0}`,
     );
