@@ -1,6 +1,8 @@
 /**
- * The controller adapter: knsim's autoscaler (core's decision pipeline, as in the
- * simulator) driven by a real cluster.
+ * The controller adapter: knsim's autoscaler (core's {@link DecisionLoop}, the one the
+ * simulator runs) driven by a real cluster. The adapter does the Kubernetes I/O only:
+ * it lists pods, PodAutoscalers and SKSs, scrapes queue-proxies, and writes replicas,
+ * SKSs and PA status as the loop decides.
  *
  * - Every resync: list the Revisions to manage (apply: those of the knsim class; shadow:
  *   every KPA- or knsim-class revision).

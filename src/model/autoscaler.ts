@@ -1,8 +1,13 @@
-import { DecisionLoop, type ReconcileCause } from '../core/autoscaler/loop.js';
-import type { PodAutoscalerState } from '../core/autoscaler/pa-status.js';
-import { DECIDER_PERIOD_SECONDS, SCRAPE_PERIOD_SECONDS } from '../core/autoscaler/pipeline.js';
-import { populationMeanSampleSize } from '../core/autoscaler/sample-size.js';
-import { estimateRevisionStat, scrapeOrder } from '../core/autoscaler/scrape-sample.js';
+import {
+  DECIDER_PERIOD_SECONDS,
+  DecisionLoop,
+  SCRAPE_PERIOD_SECONDS,
+  estimateRevisionStat,
+  populationMeanSampleSize,
+  scrapeOrder,
+  type PodAutoscalerState,
+  type ReconcileCause,
+} from '../core/autoscaler/index.js';
 import type { RandomStream } from '../engine/random.js';
 import type { Pod } from './pod.js';
 import type { Revision } from './revision.js';

@@ -1,7 +1,4 @@
-import type { PodStat } from '../core/autoscaler/collection.js';
-import type { KpaScaleOutput } from '../core/autoscaler/kpa.js';
-import type { DecisionRecord, ReconcileCause } from '../core/autoscaler/loop.js';
-import type { PipelineReconcileInput } from '../core/autoscaler/pipeline.js';
+import type { DecisionRecord, KpaScaleOutput, PipelineReconcileInput, PodStat, ReconcileCause } from '../core/autoscaler/index.js';
 import type { Pod, PodPhase } from './pod.js';
 import type { Request } from './request.js';
 import type { Revision } from './revision.js';

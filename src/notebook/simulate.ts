@@ -5,7 +5,7 @@
  * writes to summary.json.
  */
 import { fileURLToPath } from 'node:url';
-import type { DecisionRecord } from '../core/autoscaler/loop.js';
+import type { DecisionRecord } from '../core/autoscaler/index.js';
 import type { Pod } from '../model/pod.js';
 import type { PodEvent, Recorder } from '../model/recorder.js';
 import type { Request } from '../model/request.js';

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DecisionRecord } from '../core/autoscaler/loop.js';
+import type { DecisionRecord } from '../core/autoscaler/index.js';
 import type { Pod } from '../model/pod.js';
 import type { PodEvent, Recorder } from '../model/recorder.js';
 import {
