@@ -145,7 +145,7 @@ scenario('rollout', () => {
 scenario('rps-metric', () => {
   const r = runScenario('rps-metric');
   it('tracks the request rate: 400 rps at 50 × 70 % = 35 rps per pod needs ceil(400 / 35) = 12 pods', () => {
-    expect(r.rec.decisions.every((d) => d.revision.spec.autoscaling.metric === 'rps')).toBe(true);
+    expect(r.rec.decisions.every((d) => d.rev.spec.autoscaling.metric === 'rps')).toBe(true);
     const late = r.rec.decisions.filter((d) => d.time > 300 && d.valid);
     const desired = late.map((d) => d.desired);
     expect(Math.min(...desired)).toBeGreaterThanOrEqual(11);

@@ -1,6 +1,8 @@
 /**
- * The controller adapter: knsim's autoscaler (core's decision pipeline, as in the
- * simulator) driven by a real cluster.
+ * The controller adapter: knsim's autoscaler (core's {@link DecisionLoop}, the one the
+ * simulator runs) driven by a real cluster. The adapter does the Kubernetes I/O only:
+ * it lists pods, PodAutoscalers and SKSs, scrapes queue-proxies, and writes replicas,
+ * SKSs and PA status as the loop decides.
  *
  * - Every resync: list the Revisions to manage (apply: those of the knsim class; shadow:
  *   every KPA- or knsim-class revision).
@@ -21,13 +23,12 @@
  * patches through {@link ScaleWriter} and SKS / PA status writes through
  * {@link ClassReconciler}, and only while this replica leads (Lease).
  */
-import type { AutoscalerConfig } from '../core/autoscaler/index.js';
-import { DECIDER_PERIOD_SECONDS, KPA_CLASS, MIN_ACTIVATORS, SCRAPE_PERIOD_SECONDS } from '../core/autoscaler/index.js';
+import type { AutoscalerConfig, DecisionTick, LoopReconcile, LoopReconcileInput, SksMode } from '../core/autoscaler/index.js';
+import { DECIDER_PERIOD_SECONDS, DecisionLoop, KPA_CLASS, MIN_ACTIVATORS, SCRAPE_PERIOD_SECONDS } from '../core/autoscaler/index.js';
 import { Backoff, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 import { ClassReconciler, classWriteDone } from './class-reconciler.js';
 import type { Clock } from './clock.js';
 import type { ShadowRow } from './decision-csv.js';
-import { RevisionLoop, type LoopDecision } from './decision-loop.js';
 import { describeError, type KubeClients } from './kube.js';
 import type { LeaderElector } from './leader.js';
 import type { Logger } from './log.js';
@@ -90,7 +91,8 @@ export interface ControllerOptions {
 
 interface Managed {
   rev: RevisionObject;
-  loop: RevisionLoop;
+  /** Core's decision loop of the revision (the one the simulator runs). */
+  loop: DecisionLoop;
   deployment: string;
   reachable: boolean;
   /** Shadow mode: the replicas knsim would have set. */
@@ -185,14 +187,14 @@ export class Controller {
     if (seq < m.pa.seq) return;
     const before = m.pa.value;
     m.pa = { value: pa, seq };
-    if (this.o.mode === 'apply' && pa !== undefined && (before === undefined || before.generation !== pa.generation)) m.loop.deferReconcile();
+    if (this.o.mode === 'apply' && pa !== undefined && (before === undefined || before.generation !== pa.generation)) m.loop.requestReconcile();
   }
 
   /** Notes the SKS as seen at `seq`; if it differs from what the last reconcile acted on, reconciles again. */
   private observeSks(m: Managed, sks: ServerlessServiceObject | null | undefined, seq: number): void {
     if (seq < m.sks.seq) return;
     m.sks = { value: sks, seq };
-    if (this.o.mode === 'apply' && m.sksActedOn !== undefined && sksSignature(sks) !== m.sksActedOn) m.loop.deferReconcile();
+    if (this.o.mode === 'apply' && m.sksActedOn !== undefined && sksSignature(sks) !== m.sksActedOn) m.loop.requestReconcile();
   }
 
   /** Whether this controller writes at all (apply mode, no dry-run). */
@@ -201,7 +203,7 @@ export class Controller {
   }
 
   /** The managed revisions' loops (for tests and status). */
-  loops(): RevisionLoop[] {
+  loops(): DecisionLoop[] {
     return [...this.managed.values()].map((m) => m.loop);
   }
 
@@ -275,9 +277,8 @@ export class Controller {
     // A revision created less than a stable window ago starts as new (PA activating);
     // an older one is taken over as running with the pods it has.
     const isNew = rev.createdSeconds !== undefined && now - rev.createdSeconds < autoscaling.deciderSpec.stableWindowSeconds;
-    const loop = new RevisionLoop({
-      namespace: rev.namespace,
-      name: rev.name,
+    const loop = new DecisionLoop({
+      revision: rev.name,
       autoscaling,
       nowSeconds: now,
       existingPods: isNew ? undefined : ready,
@@ -302,7 +303,7 @@ export class Controller {
     if (sksList) m.sks = { value: sksList.byName.get(rev.name) ?? null, seq: sksList.seq };
     // As Knative reconciles every PodAutoscaler when it starts: create the SKS and report
     // status at once, not only at knsim's first scaling decision.
-    if (this.o.mode === 'apply') loop.deferReconcile();
+    if (this.o.mode === 'apply') loop.requestReconcile();
     this.managed.set(k, m);
     this.o.logger.info('managing revision', {
       revision: k,
@@ -345,13 +346,13 @@ export class Controller {
   private async scrapeOne(m: Managed, pods: readonly PodInfo[], now: number): Promise<void> {
     const counts = podCounts(pods);
     m.loop.observePods(now, counts);
-    if (m.loop.pipeline.scrapes) {
+    if (m.loop.scrapes) {
       const timeout = this.o.scrapeTimeoutSeconds ?? SCRAPE_TIMEOUT_SECONDS;
       const url = this.o.scrapeUrl ?? podMetricsUrl();
       const res = await scrapeRevision({
         pods: scrapeablePods(pods),
         nowSeconds: now,
-        stableWindowSeconds: m.loop.pipeline.autoscaling.deciderSpec.stableWindowSeconds,
+        stableWindowSeconds: m.loop.stableWindowSeconds,
         randomInt: (b) => Math.min(b - 1, Math.floor(this.random() * b)),
         fetchStat: (p) => fetchQueueProxyStat(url(p), timeout),
         subtractProxied: this.o.subtractProxied ?? false,
@@ -387,7 +388,8 @@ export class Controller {
       const pa = this.pas.get(m.rev.namespace)?.byName.get(m.rev.name);
       if (pa && pa.reachable !== m.reachable) {
         m.reachable = pa.reachable;
-        if (m.loop.pipeline.setReachable(pa.reachable)) m.loop.deferReconcile();
+        // A changed PA spec leaves a reconcile pending.
+        m.loop.setReachable(pa.reachable);
       }
       const listing = this.pods.get(m.rev.namespace);
       const fresh = listing !== undefined && now - listing.at <= this.staleAfter;
@@ -406,24 +408,24 @@ export class Controller {
     const loop = m.loop;
     const now = clock.now();
     if (loop.isStale(now)) {
-      loop.deferReconcile();
+      loop.requestReconcile();
       return 'hold';
     }
     if (this.writes && !(this.o.leader?.isLeader(now) ?? false)) {
       // A standby keeps its deciders warm but does not reconcile.
-      loop.deferReconcile();
+      loop.requestReconcile();
       return 'standby';
     }
     if (this.o.mode === 'shadow') {
       const from = m.virtualReplicas;
-      const r = loop.reconcile(clock.now(), counts, from);
+      const r = this.reconcileLoop(m, clock.now(), { pods: counts, deploymentReplicas: from });
       if (r.applyReplicas === undefined) return 'none';
       m.virtualReplicas = r.applyReplicas;
       return `would-scale ${from}->${r.applyReplicas}`;
     }
     if (m.reconciling) {
       // The other loop is reconciling this revision; run again after it.
-      loop.deferReconcile();
+      loop.requestReconcile();
       return 'busy';
     }
     m.reconciling = true;
@@ -432,6 +434,12 @@ export class Controller {
     } finally {
       m.reconciling = false;
     }
+  }
+
+  /** One step of the loop: a requeue that is due is taken by this reconcile (the adapter polls for requeues). */
+  private reconcileLoop(m: Managed, now: number, input: LoopReconcileInput): LoopReconcile {
+    m.loop.takeRequeue(now);
+    return m.loop.reconcile(now, input);
   }
 
   /**
@@ -443,154 +451,169 @@ export class Controller {
    * SKS is created and the status reported.
    */
   private async reconcileApply(m: Managed, counts: PodCounts): Promise<string> {
-    const { clock, logger } = this.o;
     const loop = m.loop;
     const pa = m.pa.value;
     if (pa === undefined) {
       // Knative creates the PA right after the revision; the next list will have it.
-      loop.deferReconcile();
+      loop.requestReconcile();
       return 'no-podautoscaler';
     }
     const target = { namespace: m.rev.namespace, deployment: m.deployment, revision: m.rev.name };
     if (this.writer.backingOff(target) || this.classes.backingOff(pa)) {
-      loop.deferReconcile();
+      loop.requestReconcile();
       return 'backoff';
     }
-    let sks = m.sks.value;
+    const sks = await this.currentSks(m, pa);
     if (sks === undefined) {
-      const seq = this.nextSeq();
-      sks = await this.classes.readSks(pa);
-      if (sks === undefined) {
-        loop.deferReconcile();
-        return 'read-failed';
-      }
-      m.sks = { value: sks, seq };
+      loop.requestReconcile();
+      return 'read-failed';
     }
-    if (sks !== null && !controlledBy(sks, pa)) {
-      await this.writeStatus(m, pa, undefined, sks.name);
-      this.classes.notOwned(pa);
-      m.sksActedOn = sksSignature(sks);
-      loop.deferReconcile();
-      return 'not-owned';
-    }
+    if (sks !== null && !controlledBy(sks, pa)) return this.sksNotOwned(m, pa, sks);
     this.adoptStatus(m, pa);
-
     const decide = !loop.takenOver || loop.hasDecided;
-    let action = 'none';
-    let mode = loop.sksSpecMode;
-    let numActivators = MIN_ACTIVATORS;
-    if (!decide) {
-      // Nothing decided yet: create the SKS if it is missing (activators in the path, as
-      // for any new SKS), leave an existing one alone, report the status as it stands.
-      mode = 'Proxy';
-    } else {
-      // Dry-run without an SKS: the loop's model of the one it would create.
-      const virtual = sks === null && this.o.dryRun;
-      if (!virtual) loop.pipeline.sksProvisioned = sks !== null && sks.status.privateServiceName !== '';
-      let replicas: number;
-      if (loop.pipeline.sksProvisioned) {
-        const read = await this.writer.read(target);
-        if (read === undefined) {
-          loop.deferReconcile();
-          return 'read-failed';
-        }
-        m.lastRead = read;
-        m.knownReplicas = read.replicas;
-        replicas = read.replicas;
-      } else {
-        // Unused: nothing is scaled before the SKS is provisioned.
-        replicas = m.knownReplicas ?? 0;
-      }
-      const t = clock.now();
-      const sksInput =
-        sks === null
-          ? virtual
-            ? undefined
-            : { specMode: 'Proxy' as const, activatorEndpointsPopulatedSinceSeconds: undefined, activatorInPath: false }
-          : {
-              specMode: sks.spec.mode ?? 'Proxy',
-              activatorEndpointsPopulatedSinceSeconds: activatorEndpointsPopulatedSince(sks, t),
-              activatorInPath: activatorEndpointsPopulated(sks),
-            };
-      const wasInitialized = loop.pipeline.pa.scaleTargetInitialized;
-      const r = loop.reconcile(t, counts, replicas, sksInput);
-      if (sks !== null && sks.status.serviceName === '' && !wasInitialized && loop.pipeline.pa.scaleTargetInitialized) {
-        // Not initialized before the SKS names a public service.
-        loop.pipeline.pa = { ...loop.pipeline.pa, scaleTargetInitialized: false };
-      }
-      mode = r.output.sksMode;
-      numActivators = r.output.numActivators;
-      if (r.applyReplicas !== undefined) {
-        const to = r.applyReplicas;
-        const s = loop.pipeline.settings;
-        let min = s.reachable ? s.minScale : 0;
-        if (!loop.pipeline.autoscaling.enableScaleToZero) min = Math.max(min, 1);
-        const outcome = await this.writer.write(target, to, { min, max: s.maxScale }, m.lastRead);
-        switch (outcome) {
-          case 'written':
-            m.lastRead = undefined;
-            m.knownReplicas = to;
-            action = `scale ${replicas}->${to}`;
-            break;
-          case 'unchanged':
-            break;
-          case 'dry-run':
-            action = `dry-run ${replicas}->${to}`;
-            break;
-          default:
-            // Not applied: reconcile again (after any backoff) with a fresh read.
-            m.lastRead = undefined;
-            loop.deferReconcile();
-            logger.info('scale not applied; will retry', { revision: target.revision, outcome });
-            return outcome;
-        }
-      }
-    }
+    // Nothing decided yet: create the SKS if it is missing (activators in the path, as
+    // for any new SKS), leave an existing one alone, report the status as it stands.
+    const step = decide ? await this.scaleStep(m, sks, counts, target) : { action: 'none', sks: { mode: 'Proxy' as const, activators: MIN_ACTIVATORS } };
+    if (step.sks === undefined) return step.action;
+    return this.finishApply(m, pa, sks, counts, step.action, step.sks, decide);
+  }
 
-    const ensured = await this.classes.ensureSks(pa, sks, mode, numActivators, { keepSpec: !decide });
+  /** The SKS as last seen, read if not known yet (undefined: the read failed). */
+  private async currentSks(m: Managed, pa: PodAutoscalerObject): Promise<ServerlessServiceObject | null | undefined> {
+    if (m.sks.value !== undefined) return m.sks.value;
+    const seq = this.nextSeq();
+    const sks = await this.classes.readSks(pa);
+    if (sks !== undefined) m.sks = { value: sks, seq };
+    return sks;
+  }
+
+  /** Someone else's SKS has the PA's name: report it in the PA status; reconcile again when it changes. */
+  private async sksNotOwned(m: Managed, pa: PodAutoscalerObject, sks: ServerlessServiceObject): Promise<string> {
+    await this.writeStatus(m, pa, undefined, sks.name);
+    this.classes.notOwned(pa);
+    m.sksActedOn = sksSignature(sks);
+    m.loop.requestReconcile();
+    return 'not-owned';
+  }
+
+  /** The SKS as the loop is told: as read, or (dry-run without one) undefined, the loop's model of the one it would create. */
+  private sksInput(sks: ServerlessServiceObject | null, now: number): LoopReconcileInput['sks'] {
+    if (sks === null) {
+      return this.o.dryRun ? undefined : { specMode: 'Proxy', activatorEndpointsPopulatedSinceSeconds: undefined, activatorInPath: false, provisioned: false };
+    }
+    return {
+      specMode: sks.spec.mode ?? 'Proxy',
+      activatorEndpointsPopulatedSinceSeconds: activatorEndpointsPopulatedSince(sks, now),
+      activatorInPath: activatorEndpointsPopulated(sks),
+      provisioned: sks.status.privateServiceName !== '',
+      publicServiceNamed: sks.status.serviceName !== '',
+    };
+  }
+
+  /**
+   * The KPA step and the scale write. Returns the action and the SKS spec to program, or
+   * (no `sks`) why the reconcile must run again.
+   */
+  private async scaleStep(
+    m: Managed,
+    sks: ServerlessServiceObject | null,
+    counts: PodCounts,
+    target: { namespace: string; deployment: string; revision: string },
+  ): Promise<{ action: string; sks?: { mode: SksMode; activators: number } }> {
+    const loop = m.loop;
+    // Nothing is scaled before the SKS is provisioned, so the replicas are read only after.
+    let replicas = m.knownReplicas ?? 0;
+    if (this.sksInput(sks, this.o.clock.now())?.provisioned ?? loop.sksProvisioned) {
+      const read = await this.writer.read(target);
+      if (read === undefined) {
+        loop.requestReconcile();
+        return { action: 'read-failed' };
+      }
+      m.lastRead = read;
+      m.knownReplicas = read.replicas;
+      replicas = read.replicas;
+    }
+    const t = this.o.clock.now();
+    const r = this.reconcileLoop(m, t, { pods: counts, deploymentReplicas: replicas, sks: this.sksInput(sks, t) });
+    const programmed = { mode: r.output.sksMode, activators: r.output.numActivators };
+    const to = r.applyReplicas;
+    if (to === undefined) return { action: 'none', sks: programmed };
+    const { min, max } = loop.scaleBounds();
+    const outcome = await this.writer.write(target, to, { min, max }, m.lastRead);
+    switch (outcome) {
+      case 'written':
+        m.lastRead = undefined;
+        m.knownReplicas = to;
+        return { action: `scale ${replicas}->${to}`, sks: programmed };
+      case 'unchanged':
+        return { action: 'none', sks: programmed };
+      case 'dry-run':
+        return { action: `dry-run ${replicas}->${to}`, sks: programmed };
+      default:
+        // Not applied: reconcile again (after any backoff) with a fresh read.
+        m.lastRead = undefined;
+        loop.requestReconcile();
+        this.o.logger.info('scale not applied; will retry', { revision: target.revision, outcome });
+        return { action: outcome };
+    }
+  }
+
+  /** The SKS spec, then the PA status. Returns the action, or why the reconcile must run again. */
+  private async finishApply(
+    m: Managed,
+    pa: PodAutoscalerObject,
+    sks: ServerlessServiceObject | null,
+    counts: PodCounts,
+    action: string,
+    spec: { mode: SksMode; activators: number },
+    decide: boolean,
+  ): Promise<string> {
+    const loop = m.loop;
+    const ensured = await this.classes.ensureSks(pa, sks, spec.mode, spec.activators, { keepSpec: !decide });
     if (ensured.sks !== undefined) m.sks = { value: ensured.sks, seq: this.nextSeq() };
     if (!classWriteDone(ensured.outcome)) {
-      loop.deferReconcile();
+      loop.requestReconcile();
       return action === 'none' ? `sks-${ensured.outcome}` : action;
     }
     m.sksActedOn = sksSignature(m.sks.value);
-    const current = m.sks.value ?? null;
-    let view: SksView | undefined;
-    if (current !== null) {
-      view = { serviceName: current.status.serviceName, privateServiceName: current.status.privateServiceName, ready: sksReady(current), notReadyMessage: sksNotReadyMessage(current) };
-    } else if (this.o.dryRun) {
-      // The SKS it would create, once Knative's networking has set it up.
-      view = { serviceName: pa.name, privateServiceName: `${pa.name}-private`, ready: counts.ready > 0, notReadyMessage: '' };
-    }
-    const written = await this.writeStatus(m, pa, view, undefined);
+    const written = await this.writeStatus(m, pa, this.sksView(m.sks.value ?? null, pa, counts), undefined);
     if (!written) {
-      loop.deferReconcile();
+      loop.requestReconcile();
       return action === 'none' ? 'status-not-written' : action;
     }
     if (!decide) loop.settle();
     return action;
   }
 
+  /** The SKS as the PA status reports it: as read, or (dry-run) the one it would create, once networking has set it up. */
+  private sksView(current: ServerlessServiceObject | null, pa: PodAutoscalerObject, counts: PodCounts): SksView | undefined {
+    if (current !== null) {
+      return { serviceName: current.status.serviceName, privateServiceName: current.status.privateServiceName, ready: sksReady(current), notReadyMessage: sksNotReadyMessage(current) };
+    }
+    if (this.o.dryRun) return { serviceName: pa.name, privateServiceName: `${pa.name}-private`, ready: counts.ready > 0, notReadyMessage: '' };
+    return undefined;
+  }
+
   /**
    * Takes over a PA status someone else wrote (another replica that led before, or this
-   * controller before a restart) into the pipeline's PA state, once per distinct status.
+   * controller before a restart) into the loop's PA state, once per distinct status.
    */
   private adoptStatus(m: Managed, pa: PodAutoscalerObject): void {
     const seen = JSON.stringify(statusBody(pa.status));
     if (seen === m.statusSeen) return;
     m.statusSeen = seen;
     if (pa.status.conditions.length === 0) return;
-    m.loop.pipeline.pa = adoptPodAutoscalerStatus(m.loop.pipeline.pa, pa.status, this.o.clock.now());
+    m.loop.adoptPa(adoptPodAutoscalerStatus(m.loop.pa, pa.status, this.o.clock.now()));
   }
 
-  /** Writes the PA status for the pipeline's PA state (if it changed). Returns whether the status is as wanted. */
+  /** Writes the PA status for the loop's PA state (if it changed). Returns whether the status is as wanted. */
   private async writeStatus(m: Managed, pa: PodAutoscalerObject, sks: SksView | undefined, notOwned: string | undefined): Promise<boolean> {
     const res = await this.classes.writeStatus(pa, (cur) =>
       desiredPodAutoscalerStatus({
         nowSeconds: this.o.clock.now(),
         generation: cur.generation,
         current: cur.status,
-        state: m.loop.pipeline.pa,
+        state: m.loop.pa,
         sks,
         notOwned,
       }),
@@ -602,29 +625,30 @@ export class Controller {
     return classWriteDone(res.outcome);
   }
 
-  private emit(m: Managed, d: LoopDecision, pa: PodAutoscalerObject | undefined, action: string): void {
+  private emit(m: Managed, d: DecisionTick, pa: PodAutoscalerObject | undefined, action: string): void {
     const row: ShadowRow = {
-      ...m.loop.row(d),
+      ...m.loop.record(d, m.loop.sksSpec),
+      namespace: m.rev.namespace,
       knativeDesired: m.rev.autoscalerClass === KNSIM_CLASS ? undefined : pa?.desiredScale,
       knativeActual: pa?.actualScale,
       replicas: this.o.mode === 'shadow' ? m.virtualReplicas : m.knownReplicas,
       action,
     };
     this.o.onRow?.(row);
-    const summary = `${row.valid}/${row.desired}/${row.want}/${row.hold}/${String(row.knativeDesired)}`;
+    const summary = `${row.valid}/${row.desired}/${row.want}/${row.hold ?? ''}/${String(row.knativeDesired)}`;
     const quiet = action === 'none' || action === 'hold' || action === 'standby' || action === 'backoff' || action === 'busy';
     if (!quiet || summary !== m.lastLogged) {
       m.lastLogged = summary;
       this.o.logger.info('decision', {
         revision: key(row.namespace, row.revision),
-        ready: row.readyPods,
+        ready: Number.isNaN(row.readyPods) ? undefined : row.readyPods,
         stable: Number.isNaN(row.observedStable) ? undefined : Math.round(row.observedStable * 1000) / 1000,
         panic: Number.isNaN(row.observedPanic) ? undefined : Math.round(row.observedPanic * 1000) / 1000,
         knsimDesired: row.desired,
         knsimWant: row.want,
         knativeDesired: row.knativeDesired,
         valid: row.valid,
-        hold: row.hold || undefined,
+        hold: row.hold,
         action,
       });
     }

@@ -5,7 +5,7 @@
  */
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { DecisionRow } from './decision-loop.js';
+import type { DecisionRecord } from '../core/autoscaler/index.js';
 
 export const DECISION_CSV_HEADER = [
   'time',
@@ -26,8 +26,9 @@ export const DECISION_CSV_HEADER = [
   'action',
 ] as const;
 
-/** A decision row with the cluster's side and the action taken. */
-export interface ShadowRow extends DecisionRow {
+/** Core's decision record with the revision's namespace, the cluster's side and the action taken. */
+export interface ShadowRow extends DecisionRecord {
+  namespace: string;
   /** PodAutoscaler status.desiredScale (undefined if unset or no PA). */
   knativeDesired: number | undefined;
   knativeActual: number | undefined;
@@ -55,7 +56,7 @@ export function decisionCsvLine(r: ShadowRow): string {
     String(r.inPanic),
     fmt(r.excessBurstCapacity),
     String(r.valid),
-    r.hold,
+    r.hold ?? '',
     fmt(r.knativeDesired),
     fmt(r.knativeActual),
     fmt(r.replicas),

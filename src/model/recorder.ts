@@ -1,5 +1,4 @@
-import type { PodStat, KpaScaleOutput, PipelineReconcileInput } from '../core/autoscaler/index.js';
-import type { DecisionRecord, ReconcileCause } from './autoscaler.js';
+import type { DecisionRecord, KpaScaleOutput, PipelineReconcileInput, PodStat, ReconcileCause } from '../core/autoscaler/index.js';
 import type { Pod, PodPhase } from './pod.js';
 import type { Request } from './request.js';
 import type { Revision } from './revision.js';
@@ -14,8 +13,8 @@ export type PodEvent = PodPhase | 'ActivatorHealthy';
 export interface Recorder {
   /** A request finished (any status). */
   request(req: Request): void;
-  /** One decider evaluation of a revision, with the KPA's view after it. */
-  decision(d: DecisionRecord): void;
+  /** One decider evaluation of a revision (`rev`), with the KPA's view after it. */
+  decision(d: DecisionRecord, rev: Revision): void;
   podTransition(pod: Pod, event: PodEvent, now: number): void;
   /** A service's traffic split changed (percent per revision name, default route). */
   traffic(service: string, now: number, percents: ReadonlyMap<string, number>): void;

@@ -1,4 +1,4 @@
-import type { DecisionRecord } from '../model/autoscaler.js';
+import type { DecisionRecord } from '../core/autoscaler/index.js';
 import type { Pod } from '../model/pod.js';
 import type { PodEvent, Recorder } from '../model/recorder.js';
 import { STATUS_CLIENT_TIMEOUT, STATUS_NO_ROUTE, STATUS_OK, STATUS_OVERLOADED, STATUS_TIMEOUT, type Request } from '../model/request.js';
@@ -78,8 +78,8 @@ export function fillRequestRecord(r: RequestRecord, req: Request): RequestRecord
 }
 
 /** A decider evaluation as a record, with the revision's metric and target from its spec. */
-export function autoscalerRecord(d: DecisionRecord): AutoscalerRecord {
-  const spec = d.revision.spec;
+export function autoscalerRecord(d: DecisionRecord, rev: Revision): AutoscalerRecord {
+  const spec = rev.spec;
   return {
     time: d.time,
     service: spec.service,
@@ -184,9 +184,9 @@ export class RunRecorder implements Recorder {
     for (const s of this.extra) s.request(r);
   }
 
-  decision(d: DecisionRecord): void {
-    this.seen.add(d.revision);
-    const r = autoscalerRecord(d);
+  decision(d: DecisionRecord, rev: Revision): void {
+    this.seen.add(rev);
+    const r = autoscalerRecord(d, rev);
     this.outputs.decision(r);
     for (const s of this.extra) s.decision(r);
   }

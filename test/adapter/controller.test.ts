@@ -202,7 +202,7 @@ describe('safety', () => {
     expect(podLists.map((q) => q.status)).toEqual([500, 500, 500, 200, 200, 200, 200, 200]);
     expect(r.logger.has('list pods failed; backing off')).toBe(true);
     // No pods known, no decision, no write, until the list works.
-    expect(r.rows.filter((x) => x.time - T0 < 8).every((x) => !x.valid && x.readyPods === undefined)).toBe(true);
+    expect(r.rows.filter((x) => x.time - T0 < 8).every((x) => !x.valid && Number.isNaN(x.readyPods))).toBe(true);
     expect(scalePatches(c, DEPLOY).every((q) => q.time - T0 >= 8)).toBe(true);
   });
 

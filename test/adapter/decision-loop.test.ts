@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Backoff } from '../../src/adapter/backoff.js';
-import { RevisionLoop } from '../../src/adapter/decision-loop.js';
 import { adapterAutoscaling, KNSIM_CLASS } from '../../src/adapter/revisions.js';
-import { defaultAutoscalerConfig } from '../../src/core/autoscaler/index.js';
+import { DecisionLoop, defaultAutoscalerConfig } from '../../src/core/autoscaler/index.js';
 
 const T = 1000;
 const autoscaling = (annotations: Record<string, string> = {}, allowScaleToZero = true) =>
@@ -21,64 +20,66 @@ describe('adapter settings', () => {
   });
 });
 
-describe('RevisionLoop', () => {
+describe('the decision loop as the adapter drives it', () => {
   it('holds while ready pods have had no good scrape for stale-after seconds', () => {
-    const loop = new RevisionLoop({ namespace: 'ns', name: 'r', autoscaling: autoscaling({ 'autoscaling.knative.dev/target': '10' }), nowSeconds: T, existingPods: 2, staleAfterSeconds: 5 });
+    const loop = new DecisionLoop({ revision: 'r', autoscaling: autoscaling({ 'autoscaling.knative.dev/target': '10' }), nowSeconds: T, existingPods: 2, staleAfterSeconds: 5 });
     loop.recordScrape(stat(T + 1, 14));
-    expect(loop.decide(T + 2, 2).evaluation?.result.scaleValid).toBe(true);
+    expect(loop.decide(T + 2, 2).evaluation?.valid).toBe(true);
     expect(loop.isStale(T + 6)).toBe(false);
     expect(loop.isStale(T + 6.5)).toBe(true);
     const held = loop.decide(T + 8, 2);
     expect(held).toMatchObject({ hold: 'stale-metrics', evaluation: undefined, notify: false });
-    expect(loop.row(held)).toMatchObject({ valid: false, hold: 'stale-metrics', desired: 2 });
+    expect(loop.record(held, loop.sksSpec)).toMatchObject({ valid: false, hold: 'stale-metrics', desired: 2 });
     // An empty scrape (no pods to ask) is a good scrape too.
     loop.recordEmptyScrape(T + 9);
     expect(loop.isStale(T + 10)).toBe(false);
     // Pods that just became ready get stale-after seconds for their first scrape.
-    const fresh = new RevisionLoop({ namespace: 'ns', name: 'r2', autoscaling: autoscaling(), nowSeconds: T, staleAfterSeconds: 5 });
+    const fresh = new DecisionLoop({ revision: 'r2', autoscaling: autoscaling(), nowSeconds: T, staleAfterSeconds: 5 });
     expect(fresh.decide(T + 100, 0).hold).toBeUndefined();
     expect(fresh.decide(T + 102, 1).hold).toBeUndefined();
     expect(fresh.decide(T + 108, 1).hold).toBe('stale-metrics');
   });
 
   it('never scales on no data: the decider is invalid and nothing is due', () => {
-    const loop = new RevisionLoop({ namespace: 'ns', name: 'r', autoscaling: autoscaling(), nowSeconds: T, existingPods: 3, staleAfterSeconds: 5 });
+    const loop = new DecisionLoop({ revision: 'r', autoscaling: autoscaling(), nowSeconds: T, existingPods: 3, staleAfterSeconds: 5 });
     const d = loop.decide(T + 2, 3);
-    expect(d.evaluation?.result.scaleValid).toBe(false);
+    expect(d.evaluation?.valid).toBe(false);
     expect(d.notify).toBe(false);
     expect(loop.reconcileDue(T + 2)).toBe(false);
     expect(loop.decide(T + 4, undefined)).toMatchObject({ hold: 'pods-unknown', notify: false });
   });
 
   it('asks for reconciles on notify, pod changes and requeues, and follows the scale-to-zero timers', () => {
-    const loop = new RevisionLoop({ namespace: 'ns', name: 'r', autoscaling: autoscaling(), nowSeconds: T, existingPods: 2, staleAfterSeconds: 5 });
+    const loop = new DecisionLoop({ revision: 'r', autoscaling: autoscaling(), nowSeconds: T, existingPods: 2, staleAfterSeconds: 5 });
     expect(loop.observePods(T, pods(2))).toBe(false); // nothing reconciled yet to compare with
-    loop.reconcile(T, pods(2), 2);
+    loop.reconcile(T, { pods: pods(2), deploymentReplicas: 2 });
     expect(loop.reconcileDue(T)).toBe(false);
     expect(loop.observePods(T + 1, pods(1))).toBe(true);
     expect(loop.reconcileDue(T + 1)).toBe(true);
-    expect(loop.reconcile(T + 1, pods(1), 2).applyReplicas).toBeUndefined();
+    expect(loop.reconcile(T + 1, { pods: pods(1), deploymentReplicas: 2 }).applyReplicas).toBeUndefined();
     expect(loop.reconcileDue(T + 1)).toBe(false);
     // Idle: desired 0; the PA, active for long, goes inactive; the KPA requeues to finish scaling to zero.
     loop.recordScrape(stat(T + 1, 0));
     const d = loop.decide(T + 2, 1);
     expect(d.notify).toBe(true);
     expect(loop.reconcileDue(T + 2)).toBe(true);
-    const r = loop.reconcile(T + 2, pods(1), 2);
+    const r = loop.reconcile(T + 2, { pods: pods(1), deploymentReplicas: 2 });
     expect(r.output.want).toBe(0);
     expect(r.applyReplicas).toBeUndefined();
     expect(r.output.requeueAfterSeconds).toBe(3); // the SKS was already in Proxy (EBC < 0 with 2 pods)
     expect(loop.sksSpecMode).toBe('Proxy');
     expect(loop.reconcileDue(T + 4)).toBe(false);
     expect(loop.reconcileDue(T + 5)).toBe(true);
-    const z = loop.reconcile(T + 5, pods(1), 2);
-    expect(loop.pipeline.pa.active).toBe('Inactive');
+    // The adapter polls: the reconcile that runs once the requeue is due takes it.
+    expect(loop.takeRequeue(T + 5)).toBe(true);
+    const z = loop.reconcile(T + 5, { pods: pods(1), deploymentReplicas: 2 });
+    expect(loop.pa.active).toBe('Inactive');
     // The activator has been in the path since the loop started (T): grace 30 s − 5 s.
     expect(z.output.requeueAfterSeconds).toBe(25);
     expect(z.applyReplicas).toBeUndefined();
     expect(loop.reconcileDue(T + 29)).toBe(false);
     expect(loop.reconcileDue(T + 30)).toBe(true);
-    expect(loop.reconcile(T + 30, pods(1), 2).applyReplicas).toBe(0);
+    expect(loop.reconcile(T + 30, { pods: pods(1), deploymentReplicas: 2 }).applyReplicas).toBe(0);
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * "Same code, same inputs": a simulated run's metric series (every stat the autoscaler
  * recorded, the ready pods at each evaluation, each reconcile's inputs) is fed through
- * the controller adapter's decision loop at the same clock times, and its decisions must
+ * the decision loop as the controller adapter runs it (its own model of the SKS, a fresh
+ * loop per revision) at the same clock times, and its decisions must
  * equal the simulator's autoscaler.csv row for row: desired, want, EBC, validity, panic
  * and the observed values.
  */
@@ -9,9 +10,16 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { RevisionLoop, type LoopDecision } from '../../src/adapter/decision-loop.js';
-import type { KpaScaleOutput, PipelineReconcileInput, PodStat, RevisionAutoscaling } from '../../src/core/autoscaler/index.js';
-import type { DecisionRecord, ReconcileCause } from '../../src/model/autoscaler.js';
+import {
+  DecisionLoop,
+  type DecisionRecord,
+  type DecisionTick,
+  type KpaScaleOutput,
+  type PipelineReconcileInput,
+  type PodStat,
+  type ReconcileCause,
+  type RevisionAutoscaling,
+} from '../../src/core/autoscaler/index.js';
 import type { Pod } from '../../src/model/pod.js';
 import type { PodEvent, Recorder } from '../../src/model/recorder.js';
 import type { Request } from '../../src/model/request.js';
@@ -43,9 +51,9 @@ class CapturingRecorder implements Recorder {
   sample(rev: Revision, now: number): void {
     this.inner.sample(rev, now);
   }
-  decision(d: DecisionRecord): void {
-    this.inner.decision(d);
-    this.log.push({ k: 'decision', rev: d.revision.spec.name, time: d.time, readyPods: d.readyPods, poke: d.poke });
+  decision(d: DecisionRecord, rev: Revision): void {
+    this.inner.decision(d, rev);
+    this.log.push({ k: 'decision', rev: d.revision, time: d.time, readyPods: d.readyPods, poke: d.poke });
   }
   stat(rev: Revision, stat: PodStat, source: 'scrape' | 'activator'): void {
     this.log.push({ k: 'stat', rev: rev.spec.name, stat: { ...stat }, source });
@@ -99,20 +107,20 @@ function readAutoscalerCsv(path: string): CsvRow[] {
   });
 }
 
-/** Replays the log through the adapter's RevisionLoop; returns its rows (as autoscaler.csv would print them) and reconcile mismatches. */
+/** Replays the log through a DecisionLoop as the adapter drives it; returns its rows (as autoscaler.csv would print them) and reconcile mismatches. */
 function replay(cap: CapturingRecorder): { rows: CsvRow[]; reconcileMismatches: string[]; reconciles: number } {
-  const loops = new Map<string, RevisionLoop>();
-  const ahead = new Map<string, LoopDecision>();
+  const loops = new Map<string, DecisionLoop>();
+  const ahead = new Map<string, DecisionTick>();
   const pokes = new Map<string, boolean>();
   const rows: CsvRow[] = [];
   const mismatches: string[] = [];
   let reconciles = 0;
-  const loopOf = (rev: string): RevisionLoop => {
+  const loopOf = (rev: string): DecisionLoop => {
     let l = loops.get(rev);
     if (!l) {
       const c = cap.created.get(rev);
       if (!c) throw new Error(`${rev}: event before creation`);
-      l = new RevisionLoop({ namespace: 'sim', name: rev, autoscaling: c.autoscaling, nowSeconds: c.time, existingPods: c.initialPods, staleAfterSeconds: 5 });
+      l = new DecisionLoop({ revision: rev, autoscaling: c.autoscaling, nowSeconds: c.time, existingPods: c.initialPods, staleAfterSeconds: 5 });
       loops.set(rev, l);
     }
     return l;
@@ -125,7 +133,7 @@ function replay(cap: CapturingRecorder): { rows: CsvRow[]; reconcileMismatches: 
       if (ev.source === 'scrape') loop.recordScrape(ev.stat);
       else pokes.set(ev.rev, loop.recordPushed(ev.stat));
     } else if (ev.k === 'reconcile') {
-      if (loop.pipeline.reachable !== ev.reachable) loop.pipeline.setReachable(ev.reachable);
+      loop.setReachable(ev.reachable);
       if (ev.cause === 'notify') {
         // The evaluation that notified comes first; its decision row is logged after the reconcile(s).
         const d = log.slice(i + 1).find((e): e is Extract<Ev, { k: 'decision' }> => e.k === 'decision' && e.rev === ev.rev);
@@ -134,13 +142,17 @@ function replay(cap: CapturingRecorder): { rows: CsvRow[]; reconcileMismatches: 
         if (!dec.notify) mismatches.push(`${ev.rev}@${ev.time}: the simulator notified, the adapter did not`);
         ahead.set(ev.rev, dec);
       }
-      const r = loop.reconcile(ev.time, ev.input.pods, ev.input.deploymentReplicas, {
-        specMode: ev.input.sks.specMode,
-        activatorEndpointsPopulatedSinceSeconds: ev.input.sks.activatorEndpointsPopulatedSinceSeconds,
-        activatorInPath: ev.input.activatorInPath,
+      const r = loop.reconcile(ev.time, {
+        pods: ev.input.pods,
+        deploymentReplicas: ev.input.deploymentReplicas,
+        sks: {
+          specMode: ev.input.sks.specMode,
+          activatorEndpointsPopulatedSinceSeconds: ev.input.sks.activatorEndpointsPopulatedSinceSeconds,
+          activatorInPath: ev.input.activatorInPath,
+        },
       });
       reconciles++;
-      const got = JSON.stringify({ ...r.output, state: loop.pipeline.pa });
+      const got = JSON.stringify({ ...r.output, state: loop.pa });
       const want = JSON.stringify(ev.output);
       if (got !== want) mismatches.push(`${ev.rev}@${ev.time} (${ev.cause}): adapter ${got} ≠ simulator ${want}`);
     } else {
@@ -152,7 +164,7 @@ function replay(cap: CapturingRecorder): { rows: CsvRow[]; reconcileMismatches: 
       }
       if (ev.poke && pokes.get(ev.rev) !== true) mismatches.push(`${ev.rev}@${ev.time}: a poke the adapter's loop did not ask for`);
       pokes.delete(ev.rev);
-      const row = loop.row(dec);
+      const row = loop.record(dec, loop.sksSpec);
       rows.push({
         revision: ev.rev,
         ready: String(row.readyPods),

@@ -21,7 +21,7 @@ export const RULES: LayerRules = {
     model: ['engine', 'core'],
     scenario: ['model', 'core'],
     output: [],
-    run: ['model', 'output'],
+    run: ['model', 'output', 'core'],
     sweep: ['run', 'scenario', 'output', 'core'],
     adapter: ['core'],
     // Apps may import any library folder; nothing imports an app.

@@ -19,7 +19,9 @@ import {
   populationMeanSampleSize,
   resolveMetricTarget,
   resolveWindows,
+  type AutoscalerClass,
   type AutoscalerConfig,
+  type DecisionRecord,
   type DeciderSpec,
   type MetricSource,
   type PodStat,
@@ -34,6 +36,7 @@ describe('knsim/autoscaler published names', () => {
       'populationMeanSampleSize', 'WindowAverage', 'NoDataError', 'MetricCollection', 'Decider', 'initialExcessBurstCapacity',
       'activatorCount', 'kpaReconcile', 'newPodAutoscalerState', 'assignSlice', 'lbPolicyFor', 'effectiveSksMode',
       'resolveRevisionAutoscaling', 'parseAutoscalingAnnotations', 'InvalidArgumentError',
+      'DecisionLoop', 'AutoscalerClassRegistry', 'defaultAutoscalerClasses', 'kpaClass',
     ]) {
       expect(autoscaler, name).toHaveProperty(name);
     }
@@ -73,6 +76,19 @@ describe('knsim/autoscaler published names', () => {
       expect(e).toBeInstanceOf(AutoscalerConfigError);
       expect((e as AutoscalerConfigError).key).toBe('stable-window');
     }
+  });
+});
+
+describe('knsim/autoscaler decision loop and class seam', () => {
+  it('drives the KPA class by its annotation value and emits plain decision records', () => {
+    const kpa: AutoscalerClass = autoscaler.kpaClass;
+    expect(kpa.name).toBe('kpa.autoscaling.knative.dev');
+    const a = autoscaler.resolveRevisionAutoscaling(defaultAutoscalerConfig, { containerConcurrency: 0 });
+    const loop = new autoscaler.DecisionLoop({ revision: 'r-1', autoscaling: a, nowSeconds: 0, existingPods: 1 });
+    loop.recordScrape({ timeSeconds: 1, averageConcurrentRequests: 140, requestCount: 140 });
+    const tick = loop.tick(loop.nextTickSeconds, 1);
+    const rec: DecisionRecord = loop.record(tick, loop.sksSpec);
+    expect(rec).toMatchObject({ time: 2, revision: 'r-1', valid: true, readyPods: 1, observedStable: 140, desired: 2, inPanic: true, poke: false });
   });
 });
 

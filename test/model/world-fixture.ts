@@ -4,7 +4,7 @@ import { resolveRevisionAutoscaling } from '../../src/core/autoscaler/revision.j
 import type { TrafficTarget } from '../../src/core/traffic/types.js';
 import type { DistributionSpec } from '../../src/engine/distributions.js';
 import type { Pod } from '../../src/model/pod.js';
-import type { DecisionRecord } from '../../src/model/autoscaler.js';
+import type { DecisionRecord } from '../../src/core/autoscaler/loop.js';
 import type { PodEvent, Recorder } from '../../src/model/recorder.js';
 import type { Request } from '../../src/model/request.js';
 import type { Revision } from '../../src/model/revision.js';
@@ -71,15 +71,16 @@ export function world(services: ServiceSpec[], clients: ClientSpec[], opts: { du
 /** Keeps everything in memory for assertions. */
 export class MemoryRecorder implements Recorder {
   requests: Request[] = [];
-  decisions: DecisionRecord[] = [];
+  /** Each decision with its live revision. */
+  decisions: Array<DecisionRecord & { rev: Revision }> = [];
   pods: Array<{ pod: Pod; event: PodEvent; time: number }> = [];
   traffics: Array<{ service: string; time: number; percents: Map<string, number> }> = [];
   samples: Array<{ rev: string; time: number; ready: number; waiting: number }> = [];
   request(req: Request): void {
     this.requests.push(req);
   }
-  decision(d: DecisionRecord): void {
-    this.decisions.push(d);
+  decision(d: DecisionRecord, rev: Revision): void {
+    this.decisions.push({ ...d, rev });
   }
   podTransition(pod: Pod, event: PodEvent, time: number): void {
     this.pods.push({ pod, event, time });
@@ -92,8 +93,8 @@ export class MemoryRecorder implements Recorder {
     for (const a of rev.world.activators) waiting += a.existingThrottler(rev)?.waiting ?? 0;
     this.samples.push({ rev: rev.spec.name, time, ready: rev.readyPods.length, waiting });
   }
-  decisionsOf(rev: string): DecisionRecord[] {
-    return this.decisions.filter((d) => d.revision.spec.name === rev);
+  decisionsOf(rev: string): Array<DecisionRecord & { rev: Revision }> {
+    return this.decisions.filter((d) => d.revision === rev);
   }
 }
 

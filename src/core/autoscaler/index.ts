@@ -35,3 +35,6 @@ export * from './sks.js';
 export * from './activators.js';
 // One revision's whole decision pipeline (collection → decider → status → KPA scaler).
 export * from './pipeline.js';
+// Autoscaler classes (the KPA first) and the per-revision decision loop that drives one.
+export * from './classes.js';
+export * from './loop.js';

@@ -8,6 +8,8 @@
  * random numbers or does I/O. The caller owns the timers (scrape every
  * {@link SCRAPE_PERIOD_SECONDS}, decide every {@link DECIDER_PERIOD_SECONDS}, requeues)
  * and acts on a reconcile's output (patching replicas, programming the SKS).
+ * {@link DecisionLoop} (`loop.ts`) does that bookkeeping; the KPA class (`classes.ts`)
+ * wraps this pipeline.
  */
 import { requireCount } from './kpa-args.js';
 import { MetricCollection, type PodStat } from './collection.js';
