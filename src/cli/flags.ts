@@ -1,4 +1,4 @@
-import { parseGoDuration } from '../core/autoscaler/duration.js';
+import { parseGoDuration } from '../core/duration.js';
 import type { RequestTraceMode } from '../model/spec.js';
 import { UsageError } from './errors.js';
 

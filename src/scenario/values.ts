@@ -4,7 +4,7 @@
  * is already in the model's units (seconds, requests per second).
  */
 import { z } from 'zod';
-import { nanosToSeconds, tryParseGoDuration } from '../core/autoscaler/duration.js';
+import { nanosToSeconds, tryParseGoDuration } from '../core/duration.js';
 import type { DistributionSpec, RateSpec } from '../model/spec.js';
 
 /** How a value is described in a "got …" clause. */

@@ -7,10 +7,11 @@
  * contract: they are added to, never renamed.
  */
 export { InvalidArgumentError } from '../errors.js';
+export * from '../field-error.js';
 export * from './types.js';
 // ConfigMap, annotations and per-revision resolution.
 export * from './config.js';
-export * from './duration.js';
+export * from '../duration.js';
 export * from './annotations.js';
 export * from './target.js';
 export * from './revision.js';
