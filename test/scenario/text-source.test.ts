@@ -25,15 +25,23 @@ function tempFile(text: string): string {
 }
 
 describe('forEachCsvRecord (csv-parse, streamed)', () => {
-  const text = 'app,func,note\r\n\n a , f ,"x, ""quoted""\nspans lines"\n   \nb,g,plain\rc,h,é€\n';
+  const text = 'app,func,note\n\n a , f ,"x, ""quoted""\nspans lines"\n   \nb,g,plain\nc,h,é€\n';
   const want: Array<[number, string[]]> = [
     [1, ['app', 'func', 'note']],
-    [4, ['a', 'f', 'x, "quoted"\nspans lines']],
+    [3, ['a', 'f', 'x, "quoted"\nspans lines']],
     [6, ['b', 'g', 'plain']],
     [7, ['c', 'h', 'é€']],
   ];
 
-  it('reads quoted fields, mixed line ends, blank lines and trims fields', () => {
+  it('reads CRLF files, counting lines inside quoted fields', () => {
+    expect(records({ path: tempFile('a,b\r\n\r\n1,"x\r\ny"\r\n2, z \r\n') }, 3)).toEqual([
+      [1, ['a', 'b']],
+      [3, ['1', 'x\r\ny']],
+      [5, ['2', 'z']],
+    ]);
+  });
+
+  it('reads quoted fields, blank lines and trims fields', () => {
     expect(records({ text })).toEqual(want);
   });
 
