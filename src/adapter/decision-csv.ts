@@ -5,6 +5,7 @@
  */
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { stringify } from 'csv-stringify/sync';
 import type { DecisionRecord } from '../core/autoscaler/index.js';
 
 export const DECISION_CSV_HEADER = [
@@ -41,10 +42,9 @@ export interface ShadowRow extends DecisionRecord {
 const fmt = (v: number | undefined, digits = 3): string =>
   v === undefined || Number.isNaN(v) ? '' : Number.isInteger(v) ? String(v) : String(Math.round(v * 10 ** digits) / 10 ** digits);
 
-const quote = (s: string): string => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-
+/** One row, quoted by csv-stringify as knsim's other CSVs are (the adapter imports no knsim output code). */
 export function decisionCsvLine(r: ShadowRow): string {
-  return [
+  const fields = [
     new Date(r.time * 1000).toISOString(),
     r.namespace,
     r.revision,
@@ -61,9 +61,8 @@ export function decisionCsvLine(r: ShadowRow): string {
     fmt(r.knativeActual),
     fmt(r.replicas),
     r.action,
-  ]
-    .map(quote)
-    .join(',');
+  ];
+  return stringify([fields]).replace(/\n$/, '');
 }
 
 /** Appends rows to a CSV file (created with its header). */

@@ -1,4 +1,4 @@
-import { parseGoDuration } from '../core/autoscaler/index.js';
+import { parseDuration } from '../scenario/values.js';
 import type { RequestTraceMode } from '../model/spec.js';
 import { UsageError } from './errors.js';
 
@@ -12,20 +12,17 @@ export function parseSeed(v: unknown): number | undefined {
   return n;
 }
 
-/** --duration: a Go duration ("10m", "90s") or a number of seconds, > 0. */
+/**
+ * --duration and the other time flags: a Go duration ("90s", "10m", "1h30m"), the
+ * same syntax a scenario's duration strings take, > 0. A bare number is not a Go
+ * duration; the error suggests its seconds spelling ("90" → "90s").
+ */
 export function parseDurationFlag(v: unknown, flag = '--duration'): number | undefined {
   if (v === undefined) return undefined;
-  let s: number;
-  if (typeof v === 'number' || /^\s*[0-9.]+\s*$/.test(String(v))) s = Number(v);
-  else {
-    try {
-      s = parseGoDuration(String(v));
-    } catch {
-      throw new UsageError(`${flag}: must be a duration like 90s, 10m or 1h30m, or seconds (got ${JSON.stringify(v)})`);
-    }
-  }
-  if (!(s > 0) || !Number.isFinite(s)) throw new UsageError(`${flag}: must be > 0 (got ${JSON.stringify(v)})`);
-  return s;
+  const r = parseDuration(String(v));
+  if (!r.ok) throw new UsageError(`${flag}: ${r.rule}`);
+  if (!(r.seconds > 0) || !Number.isFinite(r.seconds)) throw new UsageError(`${flag}: must be > 0 (got ${JSON.stringify(v)})`);
+  return r.seconds;
 }
 
 /** --trace: none | full | sample=R with R in (0, 1]. */

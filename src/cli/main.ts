@@ -36,7 +36,7 @@ export async function main(argv: string[]): Promise<void> {
           y
             .positional('scenario', { type: 'string', describe: 'Scenario YAML file', demandOption: true })
             .option('seed', { type: 'string', describe: 'Random seed (overrides the scenario)' })
-            .option('duration', { type: 'string', describe: 'Simulated time, e.g. 10m or 600 (overrides the scenario)' })
+            .option('duration', { type: 'string', describe: 'Simulated time, a Go duration such as 10m or 90s (overrides the scenario)' })
             .option('out', { type: 'string', describe: 'Output directory (default reports/<scenario name>)' })
             .option('set', { type: 'string', array: true, describe: 'Override a scenario value: path=value, e.g. configMaps.config-autoscaler.stable-window=30s' })
             .option('trace', { type: 'string', describe: 'requests.csv rows: none | full | sample=R' })

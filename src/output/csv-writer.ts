@@ -18,7 +18,7 @@ export class CsvWriter {
     header: readonly string[],
   ) {
     this.fd = openSync(path, 'w');
-    this.chunk = stringify([header as string[]]);
+    this.chunk = header.map(cell).join(',') + '\n';
   }
 
   /** Appends one already formatted line (no trailing newline). */
@@ -41,16 +41,16 @@ export class CsvWriter {
   }
 }
 
-const escapeCache = new Map<string, string>();
+/** What makes csv-stringify quote a field: a delimiter, a quote or a line break. */
+const NEEDS_QUOTES = /[",\r\n]/;
 
-/** A CSV cell for a free-text string (quoted only when needed), cached because names repeat. */
+/**
+ * knsim's one CSV quoting function: a cell for a free-text string, quoted by
+ * csv-stringify (RFC 4180) when it needs quotes and passed through otherwise,
+ * which keeps the per-row cost of names and numbers to one regex test.
+ */
 export function cell(s: string): string {
-  let e = escapeCache.get(s);
-  if (e === undefined) {
-    e = stringify([[s]]).replace(/\n$/, '');
-    escapeCache.set(s, e);
-  }
-  return e;
+  return NEEDS_QUOTES.test(s) ? stringify([[s]]).replace(/\n$/, '') : s;
 }
 
 const ZEROS = ['', '0', '00', '000', '0000', '00000', '000000'];

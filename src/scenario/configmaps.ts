@@ -5,19 +5,7 @@
  * concurrency defaults and limits, and config-network's `rollout-duration`.
  * Keys a ConfigMap does not know are ignored, as Knative ignores them.
  */
-import {
-  AutoscalerConfigError,
-  parseAutoscalerConfig,
-  AUTOSCALER_CONFIG_MAP_NAME,
-  KPA_CLASS,
-  isWholeSeconds,
-  nanosToSeconds,
-  tryParseGoDuration,
-  DEFAULT_PROGRESS_DEADLINE_SECONDS,
-  goParseInt,
-  type AutoscalerConfig,
-  InvalidArgumentError,
-} from '../core/autoscaler/index.js';
+import { parseAutoscalerConfig, KPA_CLASS, isWholeSeconds, nanosToSeconds, tryParseGoDuration, DEFAULT_PROGRESS_DEADLINE_SECONDS, goParseInt, type AutoscalerConfig, FieldError } from '../core/autoscaler/index.js';
 import { parseNetworkRolloutDuration } from '../core/traffic/index.js';
 import { formatPath, ScenarioError } from './errors.js';
 
@@ -59,11 +47,6 @@ export interface ConfigMapsInput {
 
 const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
-/** Strips a known `prefix` from a core error message, leaving the rule. */
-export function stripPrefix(message: string, prefix: string): string {
-  return message.startsWith(prefix) ? message.slice(prefix.length) : message;
-}
-
 function keyPath(cm: string, key: string): string {
   return formatPath(['configMaps', cm, key]);
 }
@@ -78,10 +61,8 @@ export function readConfigMaps(file: string, cms: ConfigMapsInput | undefined): 
   try {
     autoscaler = parseAutoscalerConfig(autoscalerData);
   } catch (e) {
-    if (e instanceof AutoscalerConfigError) {
-      const rule = stripPrefix(e.message, `${AUTOSCALER_CONFIG_MAP_NAME}: ${e.key}=${JSON.stringify(e.value)}: `);
-      throw new ScenarioError(file, keyPath('config-autoscaler', e.key), rule);
-    }
+    // Core's paths start at the ConfigMap's name (config-autoscaler[<key>]).
+    if (e instanceof FieldError) throw ScenarioError.fromField(file, e.viaField('configMaps'));
     throw e;
   }
   if (autoscaler.podAutoscalerClass !== KPA_CLASS) {
@@ -157,10 +138,7 @@ function readNetwork(file: string, data: Readonly<Record<string, string>>): numb
   try {
     return parseNetworkRolloutDuration(data);
   } catch (e) {
-    if (e instanceof InvalidArgumentError) {
-      const key = e.field.startsWith('config-network.') ? e.field.slice('config-network.'.length) : 'rollout-duration';
-      throw new ScenarioError(file, keyPath('config-network', key), stripPrefix(e.message, `${e.field}: `));
-    }
+    if (e instanceof FieldError) throw ScenarioError.fromField(file, e.viaField('configMaps'));
     throw e;
   }
 }

@@ -4,6 +4,8 @@
  * whose message is a single line: `<file>: <path>: <rule>`.
  */
 
+import type { FieldError, FieldPathSegment } from '../core/autoscaler/index.js';
+
 /** A path segment: an object key or a list index. */
 export type PathSegment = string | number;
 
@@ -26,6 +28,17 @@ export class ScenarioError extends Error {
     this.path = path;
     this.rule = oneLine(rule);
   }
+
+  /**
+   * A core {@link FieldError} placed in `file`: its (first) issue's path, which the
+   * caller has already prefixed with where the object sits (`err.viaField(...)`),
+   * printed as {@link formatPath} prints paths, and its rule with any details.
+   */
+  static fromField(file: string, err: FieldError): ScenarioError {
+    const issue = err.first;
+    const rule = issue.details ? `${issue.message} (${issue.details})` : issue.message;
+    return new ScenarioError(file, formatPath(issue.paths[0] ?? []), rule);
+  }
 }
 
 function oneLine(s: string): string {
@@ -42,13 +55,18 @@ const IDENT = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 /**
  * Formats a path the way errors print it and `--set` reads it: `a.b[0].c`, with
  * keys that are not plain identifiers (and every annotation, label and ConfigMap
- * key) in brackets and double quotes: `annotations["autoscaling.knative.dev/target"]`.
+ * key, and every map-key segment of a core FieldError) in brackets and double
+ * quotes: `annotations["autoscaling.knative.dev/target"]`.
  */
-export function formatPath(segments: readonly PathSegment[]): string {
+export function formatPath(segments: readonly FieldPathSegment[]): string {
   let out = '';
   segments.forEach((seg, i) => {
     if (typeof seg === 'number') {
       out += `[${seg}]`;
+      return;
+    }
+    if (typeof seg === 'object') {
+      out += `[${JSON.stringify(seg.key)}]`;
       return;
     }
     const prev = segments[i - 1];

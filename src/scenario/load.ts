@@ -123,15 +123,18 @@ function readText(path: string, onError: (reason: string) => ScenarioError): str
   try {
     return readFileSync(path, 'utf8');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const reason =
-      code === 'ENOENT' ? 'no such file or directory'
-      : code === 'EISDIR' ? 'is a directory'
-      : code === 'EACCES' ? 'permission denied'
-      : e instanceof Error ? e.message
-      : String(e);
-    throw onError(reason);
+    throw onError(ioReason(e));
   }
+}
+
+/** Why a file could not be read, in a few words. */
+function ioReason(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' ? 'no such file or directory'
+    : code === 'EISDIR' ? 'is a directory'
+    : code === 'EACCES' ? 'permission denied'
+    : e instanceof Error ? e.message
+    : String(e);
 }
 
 function firstLine(s: string): string {
@@ -308,8 +311,15 @@ function buildClient(
     if (t.func !== undefined) throw new ScenarioError(file, at('trace', 'func'), 'only allowed with format azure2021');
   }
   const tFile = relativeTo(file, t.file);
-  const text = readText(tFile, (reason) => new ScenarioError(file, at('trace', 'file'), `cannot read ${JSON.stringify(tFile)}: ${reason}`));
-  const raw: RawTrace = format === 'azure2021' ? parseAzure2021Trace(text, tFile, { app: t.app, func: t.func }) : parseSimpleTrace(text, tFile);
+  let raw: RawTrace;
+  try {
+    // Streamed from the file: a trace of hundreds of megabytes is never held as text.
+    const source = { path: tFile };
+    raw = format === 'azure2021' ? parseAzure2021Trace(source, tFile, { app: t.app, func: t.func }) : parseSimpleTrace(source, tFile);
+  } catch (e) {
+    if (typeof (e as NodeJS.ErrnoException).code !== 'string' || e instanceof ScenarioError) throw e;
+    throw new ScenarioError(file, at('trace', 'file'), `cannot read ${JSON.stringify(tFile)}: ${ioReason(e)}`);
+  }
   if (raw.arrivals.length === 0) {
     const filtered = t.app !== undefined || t.func !== undefined;
     throw new ScenarioError(

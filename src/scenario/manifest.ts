@@ -5,22 +5,8 @@
  * time; the rollout duration. The checks are the serving webhook's where knsim
  * reads the field, and knsim's own where a scenario refers to something.
  */
-import {
-  AnnotationError,
-  AUTOSCALING_ANNOTATION_KEYS,
-  KPA_CLASS,
-  resolveRevisionAutoscaling,
-  type RevisionAutoscaling,
-  InvalidArgumentError,
-} from '../core/autoscaler/index.js';
-import {
-  dns1035LabelErrors,
-  effectiveRolloutDuration,
-  rolloutDurationFromAnnotations,
-  type TrafficTarget,
-  TrafficValidationError,
-  validateTraffic,
-} from '../core/traffic/index.js';
+import { AUTOSCALING_ANNOTATION_KEYS, KPA_CLASS, resolveRevisionAutoscaling, type RevisionAutoscaling, InvalidArgumentError, FieldError } from '../core/autoscaler/index.js';
+import { dns1035LabelErrors, effectiveRolloutDuration, rolloutDurationFromAnnotations, type TrafficTarget, trafficBlockErrors } from '../core/traffic/index.js';
 import type { DistributionSpec, PodStartSpec, RevisionSpec, ServiceSpec, TrafficChange } from '../model/spec.js';
 import type { ClusterConfig } from './configmaps.js';
 import { formatPath, ScenarioError, type PathSegment } from './errors.js';
@@ -62,23 +48,6 @@ export interface BuiltService {
   spec: ServiceSpec;
   /** Every tag named in any traffic block. */
   tags: ReadonlySet<string>;
-}
-
-/** Parses a core field path such as `spec.traffic[1].percent` or `spec.traffic.tag[2]` into segments. */
-export function parseFieldPath(s: string): PathSegment[] {
-  const out: PathSegment[] = [];
-  const re = /([^.[\]]+)|\[(\d+)\]/g;
-  for (const m of s.matchAll(re)) {
-    if (m[2] !== undefined) out.push(Number(m[2]));
-    else if (m[1] !== undefined) out.push(m[1]);
-  }
-  return out;
-}
-
-/** Rule text of a TrafficValidationError: Knative's rule plus its details, without the paths. */
-export function trafficRule(e: TrafficValidationError): string {
-  const head = `${e.rule}: ${e.paths.join(', ')}`;
-  return e.message.startsWith(head) ? e.rule + e.message.slice(head.length) : e.rule;
 }
 
 function deepEqual(a: unknown, b: unknown): boolean {
@@ -134,9 +103,11 @@ export function buildService(ctx: ServiceContext): BuiltService {
     try {
       return effectiveRolloutDuration(rolloutDurationFromAnnotations(annotations), cluster.networkRolloutDurationSeconds);
     } catch (e) {
-      if (e instanceof TrafficValidationError) {
-        const key = e.field.startsWith('metadata.annotations.') ? e.field.slice('metadata.annotations.'.length) : e.field;
-        throw new ScenarioError(file, formatPath([...base, key]), trafficRule(e));
+      if (e instanceof FieldError) {
+        // Core names the annotation under metadata.annotations; `base` is where this map is written.
+        const path = e.first.paths[0] ?? [];
+        const rel = path[0] === 'metadata' && path[1] === 'annotations' ? path.slice(2) : path;
+        throw ScenarioError.fromField(file, new FieldError([{ ...e.first, paths: [rel] }]).via(...base));
       }
       throw e;
     }
@@ -227,13 +198,9 @@ export function buildService(ctx: ServiceContext): BuiltService {
     base: readonly PathSegment[],
   ): void => {
     const targets = block.map(toTrafficTarget);
-    const first = validateTraffic(targets, 'service')[0];
-    if (first !== undefined) {
-      const segs = parseFieldPath(first.field);
-      // Core paths start at spec.traffic; re-root them where this block is written.
-      const rest = segs[0] === 'spec' && segs[1] === 'traffic' ? segs.slice(2) : segs;
-      throw new ScenarioError(file, formatPath([...base, ...rest]), trafficRule(first));
-    }
+    // Core's paths are relative to the list; `base` is where this block is written.
+    const errs = trafficBlockErrors(targets, 'service');
+    if (errs !== undefined) throw ScenarioError.fromField(file, errs.via(...base));
     targets.forEach((t, i) => {
       if (t.tag !== undefined && t.tag !== '') tags.add(t.tag);
       if (t.revisionName === undefined || t.revisionName === '') return;
@@ -346,12 +313,8 @@ function resolveAutoscaling(
       progressDeadlineSeconds: cluster.progressDeadlineSeconds,
     });
   } catch (e) {
-    if (e instanceof AnnotationError) {
-      const rule = e.message.startsWith(`${e.key}=${JSON.stringify(e.value)}: `)
-        ? e.message.slice(`${e.key}=${JSON.stringify(e.value)}: `.length)
-        : e.message;
-      throw new ScenarioError(file, formatPath([...annotationsBase, e.key]), rule);
-    }
+    // Annotation errors are at [<key>] of the annotations map.
+    if (e instanceof FieldError) throw ScenarioError.fromField(file, e.via(...annotationsBase));
     if (e instanceof InvalidArgumentError && e.field.includes(CLASS_KEY)) {
       const cls = annotations[CLASS_KEY] ?? '';
       throw new ScenarioError(

@@ -9,9 +9,12 @@
  *   `app,func,end_timestamp,duration` (seconds); each row is one invocation that
  *   arrived at end_timestamp − duration.
  *
- * Errors point at `line N, column <name>` of the trace file.
+ * Files are read a chunk at a time (see text-source.ts): loading holds the
+ * arrivals, not the file's text. Errors point at `line N, column <name>` of the
+ * trace file.
  */
 import { ScenarioError } from './errors.js';
+import { forEachCsvRecord, forEachLine, type TextSource } from './text-source.js';
 
 /** Arrivals (seconds, unsorted, as read) and optional per-request durations. */
 export interface RawTrace {
@@ -37,26 +40,24 @@ function parseNumber(text: string): number | undefined {
 }
 
 /**
- * Parses a `simple` trace.
+ * Parses a `simple` trace, given as text or as a file read line by line.
  * @throws ScenarioError at `line N[, column arrival|duration]` of `file`.
  */
-export function parseSimpleTrace(text: string, file: string): RawTrace {
+export function parseSimpleTrace(source: TextSource | string, file: string): RawTrace {
   const arrivals: number[] = [];
   const durations: number[] = [];
   let withDurations: { value: boolean; line: number } | undefined;
   let sawData = false;
-  const lines = text.split(/\r?\n/);
-  for (let li = 0; li < lines.length; li++) {
-    const lineNo = li + 1;
-    let line = lines[li]!;
+  forEachLine(typeof source === 'string' ? { text: source } : source, (raw, lineNo) => {
+    let line = raw;
     const hash = line.indexOf('#');
     if (hash >= 0) line = line.slice(0, hash);
     line = line.trim();
-    if (line === '') continue;
+    if (line === '') return;
     const cols = line.split(/\s*,\s*|\s+/);
     if (!sawData && cols.length <= 2 && /^arrival$/i.test(cols[0]!) && (cols.length === 1 || /^duration$/i.test(cols[1]!))) {
       sawData = true; // a header only counts before the first data line
-      continue;
+      return;
     }
     sawData = true;
     if (cols.length > 2) {
@@ -83,7 +84,7 @@ export function parseSimpleTrace(text: string, file: string): RawTrace {
       if (d < 0) throw new ScenarioError(file, `line ${lineNo}, column duration`, `must not be negative, got ${d}`);
       durations.push(d);
     }
-  }
+  });
   return { arrivals, durations: withDurations?.value === true ? durations : undefined };
 }
 
@@ -91,21 +92,21 @@ export function parseSimpleTrace(text: string, file: string): RawTrace {
 export const AZURE2021_COLUMNS = ['app', 'func', 'end_timestamp', 'duration'] as const;
 
 /**
- * Parses an Azure Functions 2021 invocation trace, keeping the rows whose app
- * and func match the filters (when given). Arrival = end_timestamp − duration.
+ * Parses an Azure Functions 2021 invocation trace, given as text or as a file
+ * streamed record by record (csv-parse), keeping the rows whose app and func
+ * match the filters (when given). Arrival = end_timestamp − duration.
  * @throws ScenarioError at `line N[, column <name>]` of `file`.
  */
-export function parseAzure2021Trace(text: string, file: string, filter: { app?: string | undefined; func?: string | undefined } = {}): RawTrace {
+export function parseAzure2021Trace(
+  source: TextSource | string,
+  file: string,
+  filter: { app?: string | undefined; func?: string | undefined } = {},
+): RawTrace {
   const arrivals: number[] = [];
   const durations: number[] = [];
-  const lines = text.split(/\r?\n/);
   let header: string[] | undefined;
   let idx: Record<(typeof AZURE2021_COLUMNS)[number], number> | undefined;
-  for (let li = 0; li < lines.length; li++) {
-    const lineNo = li + 1;
-    const line = lines[li]!.trim();
-    if (line === '') continue;
-    const cols = line.split(',').map((c) => c.trim());
+  forEachCsvRecord(typeof source === 'string' ? { text: source } : source, file, (cols, lineNo) => {
     if (header === undefined || idx === undefined) {
       header = cols;
       const find = (name: string): number => cols.indexOf(name);
@@ -114,17 +115,17 @@ export function parseAzure2021Trace(text: string, file: string, filter: { app?: 
         throw new ScenarioError(
           file,
           `line ${lineNo}`,
-          `expected the header ${AZURE2021_COLUMNS.join(',')} (missing ${missing.join(', ')}), got ${JSON.stringify(line)}`,
+          `expected the header ${AZURE2021_COLUMNS.join(',')} (missing ${missing.join(', ')}), got ${JSON.stringify(cols.join(','))}`,
         );
       }
       idx = { app: find('app'), func: find('func'), end_timestamp: find('end_timestamp'), duration: find('duration') };
-      continue;
+      return;
     }
     if (cols.length !== header.length) {
       throw new ScenarioError(file, `line ${lineNo}`, `expected ${header.length} columns (${header.join(',')}), got ${cols.length}`);
     }
-    if (filter.app !== undefined && cols[idx.app] !== filter.app) continue;
-    if (filter.func !== undefined && cols[idx.func] !== filter.func) continue;
+    if (filter.app !== undefined && cols[idx.app] !== filter.app) return;
+    if (filter.func !== undefined && cols[idx.func] !== filter.func) return;
     const end = parseNumber(cols[idx.end_timestamp]!);
     if (end === undefined) {
       throw new ScenarioError(file, `line ${lineNo}, column end_timestamp`, `not a number: ${JSON.stringify(cols[idx.end_timestamp])}`);
@@ -134,7 +135,7 @@ export function parseAzure2021Trace(text: string, file: string, filter: { app?: 
     if (d < 0) throw new ScenarioError(file, `line ${lineNo}, column duration`, `must not be negative, got ${d}`);
     arrivals.push(end - d);
     durations.push(d);
-  }
+  });
   if (header === undefined) throw new ScenarioError(file, 'line 1', `expected the header ${AZURE2021_COLUMNS.join(',')}, got an empty file`);
   return { arrivals, durations };
 }

@@ -11,6 +11,8 @@
  * rebuilt from their rows by the same code and are byte-identical to a single run's.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
+import { cell, num } from '../output/csv-writer.js';
 import { stageDirectory } from '../output/staged-dir.js';
 import { join } from 'node:path';
 import { UsageError } from '../scenario/usage-error.js';
@@ -27,67 +29,11 @@ const VERSION = 1;
 
 // ---------------------------------------------------------------- CSV
 
-/** Quotes a field when it holds a comma, quote, line break or edge spaces (RFC 4180). */
-export function csvField(s: string): string {
-  return /[",\r\n]|^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-/** Parses RFC 4180 CSV text (as csvField writes it) into rows of fields. */
+/** Reads CSV text (RFC 4180, as {@link cell} quotes it) into rows of fields. */
 export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  let i = 0;
-  const n = text.length;
-  let atStart = true;
-  while (i < n) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i += 2;
-          continue;
-        }
-        quoted = false;
-        i++;
-        continue;
-      }
-      field += c;
-      i++;
-      continue;
-    }
-    if (c === '"' && atStart) {
-      quoted = true;
-      atStart = false;
-      i++;
-    } else if (c === ',') {
-      row.push(field);
-      field = '';
-      atStart = true;
-      i++;
-    } else if (c === '\n' || c === '\r') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      atStart = true;
-      i += c === '\r' && text[i + 1] === '\n' ? 2 : 1;
-    } else {
-      field += c;
-      atStart = false;
-      i++;
-    }
-  }
-  if (field !== '' || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows;
+  return parse(text, { relax_column_count: true }) as string[][];
 }
 
-const num = (v: number): string => String(v === 0 ? 0 : v);
 const numOrEmpty = (v: number | null): string => (v === null ? '' : num(v));
 
 export function sweepCsvHeader(def: SweepDefinition): string[] {
@@ -98,7 +44,7 @@ export function runsCsvHeader(def: SweepDefinition): string[] {
   return ['point', 'replication', 'seed', ...def.axes.map((a) => a.path), ...METRIC_KEYS];
 }
 
-const line = (fields: readonly string[]): string => fields.map(csvField).join(',') + '\n';
+const line = (fields: readonly string[]): string => fields.map(cell).join(',') + '\n';
 
 /** mean, lo, hi per metric, as sweep.csv prints them. */
 export function metricCells(p: PointResult): string[] {

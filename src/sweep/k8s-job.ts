@@ -118,7 +118,7 @@ export function shardArgs(scenarioInPod: string, def: SweepDefinition, shards: n
   for (const s of def.sets) args.push('--set', escapeK8s(s));
   for (const a of def.axes) args.push('--grid', escapeK8s(`${a.path}=${a.values.join(',')}`));
   args.push('--replications', String(def.replications), '--seed', String(def.baseSeed), '--seeds', def.seeds);
-  if (def.durationSeconds !== null) args.push('--duration', String(def.durationSeconds));
+  if (def.durationSeconds !== null) args.push('--duration', `${def.durationSeconds}s`);
   args.push('--workers', String(workers), '--shard', `$(JOB_COMPLETION_INDEX)/${shards}`, '--out', `${outDir}/shard-$(JOB_COMPLETION_INDEX)`);
   return args;
 }

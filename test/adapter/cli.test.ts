@@ -95,7 +95,8 @@ describe('controller flags', () => {
     [{ requestTimeout: '6s' }, /^--renew-deadline: plus --request-timeout must not exceed --lease-duration/],
     [{ leaseName: 'Not_Valid' }, /^--lease-name: /],
     [{ logFormat: 'xml' }, /^--log-format: must be text or json/],
-    [{ duration: 'soon' }, /^--duration: must be a duration/],
+    [{ duration: 'soon' }, /^--duration: invalid duration "soon": not a Go duration/],
+    [{ duration: '30' }, /^--duration: invalid duration "30": missing unit .*did you mean "30s"\?\)$/],
   ] as Array<[Partial<ControllerArgs>, RegExp]>)('%o is refused in one line naming the flag', (bad, msg) => {
     const m = usage(() => parseControllerFlags({ ...controllerDefaults, ...bad }, {}));
     expect(m).toMatch(msg);

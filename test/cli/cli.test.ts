@@ -101,7 +101,8 @@ describe('knsim CLI', () => {
   const bad: Array<[string, string | null, string[], RegExp]> = [
     ['an unknown flag', null, ['--bogus'], /^knsim: Unknown argument: bogus$/],
     ['a bad seed', null, ['--seed', 'x'], /^knsim: --seed: must be a whole number ≥ 0 \(got "x"\)$/],
-    ['a bad duration', null, ['--duration', 'soon'], /^knsim: --duration: must be a duration/],
+    ['a bad duration', null, ['--duration', 'soon'], /^knsim: --duration: invalid duration "soon": not a Go duration/],
+    ['a bare number as duration', null, ['--duration', '90'], /^knsim: --duration: invalid duration "90": missing unit \(use ns, us, ms, s, m or h; did you mean "90s"\?\)$/],
     ['a bad trace mode', null, ['--trace', 'all'], /^knsim: --trace: must be none, full or sample=R/],
     ['a missing file', 'MISSING', [], /^knsim: .*nope\.yaml: /],
     ['an unknown key', base.replace('duration: 30s', 'duration: 30s\nbogus: 1'), [], /^knsim: .*s\.yaml: bogus: unknown field/],

@@ -20,7 +20,7 @@ const root = resolve(import.meta.dirname, '../..');
 const bin = join(root, 'bin/knsim.js');
 const SCENARIO = 'scenarios/quickstart.yaml';
 const CC = 'services[0].manifest.spec.template.spec.containerConcurrency';
-const GRID = ['--grid', `${CC}=2,4,6`, '--grid', 'configMaps.config-autoscaler.stable-window=30s,60s', '--replications', '3', '--duration', '150'];
+const GRID = ['--grid', `${CC}=2,4,6`, '--grid', 'configMaps.config-autoscaler.stable-window=30s,60s', '--replications', '3', '--duration', '150s'];
 
 function knsim(args: string[]): { code: number; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', CI: '1' } });
@@ -88,7 +88,7 @@ describe('knsim sweep (dist)', () => {
 
   it('tune prints the winner as a YAML patch and writes its report', () => {
     const dir = tmp();
-    const r = knsim(['tune', SCENARIO, '--space', `${CC}=2..6:2`, '--slo', 'p95<=600ms', '--slo', 'errorRate<=0.1%', '--replications', '3', '--duration', '150', '--workers', '2', '--out', join(dir, 't')]);
+    const r = knsim(['tune', SCENARIO, '--space', `${CC}=2..6:2`, '--slo', 'p95<=600ms', '--slo', 'errorRate<=0.1%', '--replications', '3', '--duration', '150s', '--workers', '2', '--out', join(dir, 't')]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^knsim: tune quickstart — \d+ of 3 points explored/);
@@ -100,7 +100,7 @@ describe('knsim sweep (dist)', () => {
     for (const f of ['tune.json', 'tune.csv', 'runs.csv', 'report.html', 'charts/tune-explored.png', 'charts/tune-space.svg']) expect(existsSync(join(dir, 't', f)), f).toBe(true);
 
     // Nothing meets the SLO: exit 3, one line on stderr, the explored points still written.
-    const none = knsim(['tune', SCENARIO, '--space', `${CC}=2..6:2`, '--slo', 'p99<=10ms', '--replications', '2', '--duration', '60', '--workers', '1', '--no-report', '--out', join(dir, 'n')]);
+    const none = knsim(['tune', SCENARIO, '--space', `${CC}=2..6:2`, '--slo', 'p99<=10ms', '--replications', '2', '--duration', '60s', '--workers', '1', '--no-report', '--out', join(dir, 'n')]);
     expect(none.code).toBe(3);
     expect(none.stderr).toMatch(/^knsim: tune: no explored configuration meets every SLO with 95 % confidence; closest: /);
     expect(none.stderr.trim().split('\n')).toHaveLength(1);

@@ -46,7 +46,7 @@ describe('sweep k8s-job', () => {
     expect(arg('--out')).toBe('/results/knsim-sweep-test/shard-$(JOB_COMPLETION_INDEX)');
     expect(arg('--replications')).toBe('4');
     expect(arg('--seed')).toBe('42');
-    expect(arg('--duration')).toBe('120');
+    expect(arg('--duration')).toBe('120s');
     expect(arg('--workers')).toBe('2');
     expect(c.args.filter((a: string) => a === '--grid')).toHaveLength(2);
     expect(c.env).toContainEqual({ name: 'JOB_COMPLETION_INDEX', valueFrom: { fieldRef: { fieldPath: "metadata.annotations['batch.kubernetes.io/job-completion-index']" } } });

@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/cli/errors.js';
 import { parseAxes, parseAxis, pointCoords, pointCount, pointIndex, pointSets, pointValues } from '../../src/sweep/axes.js';
-import { csvField, parseCsv } from '../../src/sweep/files.js';
+import { parseCsv } from '../../src/sweep/files.js';
+import { cell } from '../../src/output/csv-writer.js';
 import { parseShard, shardPoints } from '../../src/sweep/shard.js';
 import { meanCI, pairedDifferenceCI, round6, tQuantile975 } from '../../src/sweep/stats.js';
 
@@ -105,7 +106,7 @@ describe('--shard i/N', () => {
 describe('CSV', () => {
   it('quotes what needs quoting and parses it back', () => {
     const rows = [['point', 'configMaps.config-autoscaler["stable-window"]', 'a,b', ' x', ''], ['1', '[1, 2]', 'line\nbreak', 'q"q', '']];
-    const text = rows.map((r) => r.map(csvField).join(',')).join('\n') + '\n';
+    const text = rows.map((r) => r.map(cell).join(',')).join('\n') + '\n';
     expect(parseCsv(text)).toEqual(rows);
   });
 });

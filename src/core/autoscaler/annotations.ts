@@ -12,8 +12,9 @@
 
 import type { AutoscalerConfig } from './types.js';
 import { InvalidArgumentError } from '../errors.js';
-import { goParseFloat, goParseInt } from './strconv.js';
-import { isWholeSeconds, nanosToSeconds, NANOS_PER_SECOND, tryParseGoDuration } from './duration.js';
+import { FieldError } from '../field-error.js';
+import { goParseFloat, goParseInt } from '../strconv.js';
+import { isWholeSeconds, nanosToSeconds, NANOS_PER_SECOND, tryParseGoDuration } from '../duration.js';
 
 /** The autoscaling annotation group (`autoscaling.knative.dev`). */
 export const AUTOSCALING_GROUP = 'autoscaling.knative.dev';
@@ -102,15 +103,20 @@ export interface AutoscalingAnnotations {
   progressDeadlineSeconds?: number;
 }
 
-/** An autoscaling annotation value upstream's webhook would reject. */
-export class AnnotationError extends Error {
-  override readonly name = 'AnnotationError';
+/**
+ * An autoscaling annotation value upstream's webhook would reject: a
+ * {@link FieldError} at the annotation's key (`[<key>]`, relative to the
+ * annotations map), with a message naming the key, value and rule.
+ */
+export class AnnotationError extends FieldError {
+  override name = 'AnnotationError';
   /** The full annotation key as written, e.g. `autoscaling.knative.dev/minScale`. */
   readonly key: string;
   /** The annotation value as written. */
   readonly value: string;
   constructor(key: string, value: string, rule: string) {
-    super(`${key}=${JSON.stringify(value)}: ${rule}`);
+    super(rule, [[{ key }]]);
+    this.message = `${key}=${JSON.stringify(value)}: ${rule}`;
     this.key = key;
     this.value = value;
   }

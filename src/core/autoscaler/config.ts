@@ -11,8 +11,9 @@
  */
 
 import type { AutoscalerConfig } from './types.js';
-import { goParseBool, goParseFloat, goParseInt } from './strconv.js';
-import { isWholeSeconds, nanosToSeconds, tryParseGoDuration } from './duration.js';
+import { FieldError } from '../field-error.js';
+import { goParseBool, goParseFloat, goParseInt } from '../strconv.js';
+import { isWholeSeconds, nanosToSeconds, tryParseGoDuration } from '../duration.js';
 import {
   KPA_CLASS,
   PANIC_WINDOW_PERCENTAGE_MAX,
@@ -55,18 +56,20 @@ export const defaultAutoscalerConfig: Readonly<AutoscalerConfig> = Object.freeze
 });
 
 /**
- * A `config-autoscaler` value that upstream would refuse. `key` is the
- * offending ConfigMap key (for a rule relating two keys, one of them); the
- * one-line message names the key, the value and the rule.
+ * A `config-autoscaler` value that upstream would refuse: a {@link FieldError}
+ * at `config-autoscaler[<key>]`. `key` is the offending ConfigMap key (for a
+ * rule relating two keys, one of them); the one-line message names the key,
+ * the value and the rule.
  */
-export class AutoscalerConfigError extends Error {
-  override readonly name = 'AutoscalerConfigError';
+export class AutoscalerConfigError extends FieldError {
+  override name = 'AutoscalerConfigError';
   /** The ConfigMap key at fault, e.g. `stable-window`. */
   readonly key: string;
   /** The value as written in the ConfigMap (or, if the key was absent, the effective value). */
   readonly value: string;
   constructor(key: string, value: string, rule: string) {
-    super(`${AUTOSCALER_CONFIG_MAP_NAME}: ${key}=${JSON.stringify(value)}: ${rule}`);
+    super(rule, [[AUTOSCALER_CONFIG_MAP_NAME, { key }]]);
+    this.message = `${AUTOSCALER_CONFIG_MAP_NAME}: ${key}=${JSON.stringify(value)}: ${rule}`;
     this.key = key;
     this.value = value;
   }

@@ -4,8 +4,8 @@ import { validateDeciderSpec } from './decider-spec.js';
 import { DelayWindow } from './delay-window.js';
 import type { DeciderSpec, ScaleResult } from './types.js';
 
-/** The decider ticks every 2 s; the scale-down-delay window uses slots of the same size. */
-export const DECIDER_TICK_SECONDS = 2;
+/** The multiscaler ticks each decider every 2 s; the scale-down-delay window uses slots of the same size. */
+export const DECIDER_PERIOD_SECONDS = 2;
 
 const INVALID: Readonly<ScaleResult> = Object.freeze({ desiredPodCount: 0, excessBurstCapacity: 0, scaleValid: false });
 
@@ -48,7 +48,7 @@ export class Decider {
     this.panicTime = ready > 1 ? init.nowSeconds : undefined;
     this.maxPanic = ready;
     this.delayWindow =
-      spec.scaleDownDelaySeconds > 0 ? new DelayWindow(spec.scaleDownDelaySeconds, DECIDER_TICK_SECONDS) : undefined;
+      spec.scaleDownDelaySeconds > 0 ? new DelayWindow(spec.scaleDownDelaySeconds, DECIDER_PERIOD_SECONDS) : undefined;
   }
 
   get inPanic(): boolean {

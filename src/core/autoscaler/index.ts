@@ -7,12 +7,13 @@
  * contract: they are added to, never renamed.
  */
 export { InvalidArgumentError } from '../errors.js';
+export * from '../field-error.js';
 export * from './types.js';
 // ConfigMap, annotations and per-revision resolution.
 export * from './config.js';
-export * from './duration.js';
+export * from '../duration.js';
 // Go's strconv parsing rules, as Knative's ConfigMap and annotation parsers apply them.
-export * from './strconv.js';
+export * from '../strconv.js';
 export * from './annotations.js';
 export * from './target.js';
 export * from './revision.js';

@@ -22,8 +22,7 @@ import type { ScaleResult } from './types.js';
 
 /** The collector scrapes each revision's pods this often (upstream collector scrapeTickInterval). */
 export const SCRAPE_PERIOD_SECONDS = 1;
-/** The multiscaler ticks each decider this often. */
-export const DECIDER_PERIOD_SECONDS = 2;
+export { DECIDER_PERIOD_SECONDS } from './decider.js';
 
 /** How long ago the PA of a revision that predates the autoscaler changed state: far enough that no timer is pending. */
 export const EXISTING_REVISION_AGE_SECONDS = 86_400;

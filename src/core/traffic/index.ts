@@ -4,6 +4,7 @@
  * (`serving.knative.dev/rollout-duration`), and the labeler's routing state. Pure and clock-injected, like knsim/autoscaler.
  */
 export { InvalidArgumentError } from '../errors.js';
+export * from '../field-error.js';
 export * from './types.js';
 export * from './validate.js';
 export * from './k8s-names.js';

@@ -6,14 +6,18 @@
  * (knative.dev/networking pkg/config). Zero disables gradual rollout.
  */
 
+import { tryParseGoDuration } from '../duration.js';
 import { InvalidArgumentError } from '../errors.js';
-import { GoDurationError, parseGoDurationNanos } from './go-duration.js';
+import { FieldError, type FieldPath } from '../field-error.js';
+import { goParseInt } from '../strconv.js';
 import { TrafficValidationError } from './validate.js';
 
 /** The rollout-duration annotation key. */
 export const ROLLOUT_DURATION_ANNOTATION = 'serving.knative.dev/rollout-duration';
 /** The legacy spelling, read when the current key is absent. */
 export const ROLLOUT_DURATION_ANNOTATION_LEGACY = 'serving.knative.dev/rolloutDuration';
+/** The ConfigMap that holds the cluster-wide rollout duration. */
+export const NETWORK_CONFIG_MAP_NAME = 'config-network';
 /** The config-network key (integer seconds). */
 export const NETWORK_ROLLOUT_DURATION_KEY = 'rollout-duration';
 /** The legacy config-network key, overridden by the current one. */
@@ -37,14 +41,11 @@ function isWholeSecondsInGo(ns: bigint): boolean {
  * @throws {TrafficValidationError} at `metadata.annotations.<key>` when invalid.
  */
 export function parseRolloutDurationAnnotation(value: string, key: string = ROLLOUT_DURATION_ANNOTATION): number {
-  const field = `metadata.annotations.${key}`;
-  let ns: bigint;
-  try {
-    ns = parseGoDurationNanos(value);
-  } catch (e) {
-    if (e instanceof GoDurationError) throw new TrafficValidationError(`invalid value: ${value}`, [field], e.message);
-    throw e;
-  }
+  // Knative prints the annotation key as a field: metadata.annotations.serving.knative.dev/rollout-duration.
+  const field = ['metadata', 'annotations', key];
+  const r = tryParseGoDuration(value);
+  if (!r.ok) throw new TrafficValidationError(`invalid value: ${value}`, [field], r.reason);
+  const ns = r.nanos;
   if (!isWholeSecondsInGo(ns)) {
     throw new TrafficValidationError(`rollout-duration=${value} is not at second precision`, [field]);
   }
@@ -74,28 +75,24 @@ export function rolloutDurationFromAnnotations(annotations: Readonly<Record<stri
  * Parses config-network's rollout duration, a base-10 integer number of seconds
  * ≥ 0 (no unit: "300", not "300s"). The current key overrides the legacy one;
  * absent keys give the default, 0.
- * @throws {InvalidArgumentError} when the value is not an integer or is negative.
+ * @throws {FieldError} at `config-network[<key>]` when the value is not an integer or is negative.
  */
 export function parseNetworkRolloutDuration(data: Readonly<Record<string, string>>): number {
+  const at = (key: string): FieldPath => [NETWORK_CONFIG_MAP_NAME, { key }];
   let secs = 0;
   for (const key of [NETWORK_ROLLOUT_DURATION_KEY_LEGACY, NETWORK_ROLLOUT_DURATION_KEY]) {
     if (!Object.prototype.hasOwnProperty.call(data, key)) continue;
     const raw = data[key] ?? '';
-    // strconv.ParseInt: optional sign, decimal digits only, no spaces.
-    if (!/^[+-]?[0-9]+$/.test(raw)) {
-      throw new InvalidArgumentError(`config-network.${key}`, `failed to parse ${JSON.stringify(key)}: invalid syntax ${JSON.stringify(raw)}`);
+    const r = goParseInt(raw, 64);
+    // knsim also needs the seconds exact in a double.
+    if (!r.ok || !Number.isSafeInteger(Number(r.value))) {
+      const why = !r.ok && r.reason === 'syntax' ? 'invalid syntax' : 'value out of range';
+      throw new FieldError(`failed to parse ${JSON.stringify(key)}: ${why} ${JSON.stringify(raw)}`, [at(key)]);
     }
-    const n = Number(raw);
-    if (!Number.isSafeInteger(n)) {
-      throw new InvalidArgumentError(`config-network.${key}`, `failed to parse ${JSON.stringify(key)}: value out of range ${JSON.stringify(raw)}`);
-    }
-    secs = n;
+    secs = Number(r.value);
   }
   if (secs < 0) {
-    throw new InvalidArgumentError(
-      `config-network.${NETWORK_ROLLOUT_DURATION_KEY}`,
-      `${NETWORK_ROLLOUT_DURATION_KEY} must be a positive integer, but was ${secs}`,
-    );
+    throw new FieldError(`${NETWORK_ROLLOUT_DURATION_KEY} must be a positive integer, but was ${secs}`, [at(NETWORK_ROLLOUT_DURATION_KEY)]);
   }
   return secs;
 }

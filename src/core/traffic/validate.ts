@@ -5,33 +5,33 @@
  * Service → Route translation of the service reconciler (resources/route.go).
  */
 
+import { FieldError, formatIssuePaths, type FieldIssue, type FieldPathInput } from '../field-error.js';
 import { dns1035LabelErrors, qualifiedNameErrors } from './k8s-names.js';
 import type { DefaultedTrafficTarget, TrafficOwner, TrafficTarget } from './types.js';
 
 /**
- * A traffic block (or traffic annotation) the serving webhook would reject.
- * `field` is the offending field path, e.g. `spec.traffic[1].percent`; `paths`
- * lists every path the rule names (duplicate tags name both entries); the
- * message reads like Knative's: `<rule>: <paths>`.
+ * A traffic block (or traffic annotation) the serving webhook would reject: a
+ * {@link FieldError} with one issue. `field` is the offending field path, e.g.
+ * `spec.traffic[1].percent`; `paths` lists every path the rule names (duplicate
+ * tags name both entries); the message reads like Knative's: `<rule>: <paths>`.
  */
-export class TrafficValidationError extends Error {
-  override readonly name = 'TrafficValidationError';
-  /** The offending field path. */
-  readonly field: string;
+export class TrafficValidationError extends FieldError {
+  override name = 'TrafficValidationError';
   /** All field paths this error names, sorted as Knative prints them. */
   readonly paths: readonly string[];
   /** The rule that was broken, in Knative's words, without the paths. */
   readonly rule: string;
-  constructor(rule: string, paths: readonly string[], details?: string) {
-    const sorted = [...paths].sort();
-    super(`${rule}: ${sorted.join(', ')}${details ? ` (${details})` : ''}`);
-    this.field = paths[0] ?? '';
-    this.paths = sorted;
+  constructor(rule: string, paths: readonly FieldPathInput[], details?: string) {
+    super(rule, paths, details);
+    this.paths = formatIssuePaths(this.first);
     this.rule = rule;
   }
-}
 
-const TRAFFIC = 'spec.traffic';
+  /** The TrafficValidationError of one issue of a composed FieldError. */
+  static fromIssue(issue: FieldIssue): TrafficValidationError {
+    return new TrafficValidationError(issue.message, issue.paths, issue.details);
+  }
+}
 
 /**
  * Applies Knative's defaults to a traffic block: a Service with no traffic sends
@@ -54,54 +54,54 @@ export function defaultTraffic(traffic: readonly TrafficTarget[], owner: Traffic
   });
 }
 
-/** Checks one defaulted target; `at` is its path, e.g. `spec.traffic[2]`. */
-function validateTarget(tt: DefaultedTrafficTarget, at: string, owner: TrafficOwner): TrafficValidationError[] {
-  const errs: TrafficValidationError[] = [];
+/** Checks one defaulted target; paths are relative to the target. */
+function validateTarget(tt: DefaultedTrafficTarget, owner: TrafficOwner): FieldError[] {
+  const errs: FieldError[] = [];
   // latestRevision must agree with whether the target is pinned to a revision.
   const pinned = tt.revisionName !== '';
   if (pinned === tt.latestRevision) {
     errs.push(
-      new TrafficValidationError(
+      new FieldError(
         `may not set revisionName ${JSON.stringify(tt.revisionName)} when latestRevision is ${String(tt.latestRevision)}`,
-        [`${at}.latestRevision`],
+        ['latestRevision'],
       ),
     );
   }
   // Inside a Service the configuration is implied, so naming one is an error.
   if (owner === 'service' && tt.configurationName !== '') {
-    errs.push(new TrafficValidationError('must not set the field(s)', [`${at}.configurationName`]));
+    errs.push(new FieldError('must not set the field(s)', ['configurationName']));
   } else if (tt.revisionName !== '' && tt.configurationName !== '') {
     errs.push(
-      new TrafficValidationError('expected exactly one, got both', [`${at}.revisionName`, `${at}.configurationName`]),
+      new FieldError('expected exactly one, got both', ['revisionName', 'configurationName']),
     );
   } else if (tt.revisionName !== '') {
     const msgs = qualifiedNameErrors(tt.revisionName);
     if (msgs.length > 0) {
       errs.push(
-        new TrafficValidationError(`invalid key name ${JSON.stringify(tt.revisionName)}`, [`${at}.revisionName`], msgs.join(', ')),
+        new FieldError(`invalid key name ${JSON.stringify(tt.revisionName)}`, ['revisionName'], msgs.join(', ')),
       );
     }
   } else if (tt.configurationName !== '') {
     const msgs = qualifiedNameErrors(tt.configurationName);
     if (msgs.length > 0) {
       errs.push(
-        new TrafficValidationError(
+        new FieldError(
           `invalid key name ${JSON.stringify(tt.configurationName)}`,
-          [`${at}.configurationName`],
+          ['configurationName'],
           msgs.join(', '),
         ),
       );
     }
   } else if (owner === 'route') {
     errs.push(
-      new TrafficValidationError('expected exactly one, got neither', [`${at}.revisionName`, `${at}.configurationName`]),
+      new FieldError('expected exactly one, got neither', ['revisionName', 'configurationName']),
     );
   }
   // percent is an int64 in the API; anything else would not even decode.
   if (typeof tt.percent !== 'number' || !Number.isInteger(tt.percent)) {
-    errs.push(new TrafficValidationError(`invalid value: ${String(tt.percent)}`, [`${at}.percent`], 'percent must be an integer'));
+    errs.push(new FieldError(`invalid value: ${String(tt.percent)}`, ['percent'], 'percent must be an integer'));
   } else if (tt.percent < 0 || tt.percent > 100) {
-    errs.push(new TrafficValidationError(`expected 0 <= ${tt.percent} <= 100`, [`${at}.percent`]));
+    errs.push(new FieldError(`expected 0 <= ${tt.percent} <= 100`, ['percent']));
   }
   return errs;
 }
@@ -121,33 +121,40 @@ function validateTarget(tt: DefaultedTrafficTarget, at: string, owner: TrafficOw
  * `spec.traffic.tag[i]`, not `spec.traffic[i].tag`.
  */
 export function validateTraffic(traffic: readonly TrafficTarget[], owner: TrafficOwner): TrafficValidationError[] {
+  const errs = trafficBlockErrors(traffic, owner);
+  return errs === undefined ? [] : errs.viaField('spec', 'traffic').issues.map((i) => TrafficValidationError.fromIssue(i));
+}
+
+/**
+ * The checks of {@link validateTraffic} as one {@link FieldError} whose paths
+ * are relative to the traffic list (`[1].percent`, `tag[2]`, `` for the sum),
+ * for callers that place the block elsewhere; undefined when the block is valid.
+ */
+export function trafficBlockErrors(traffic: readonly TrafficTarget[], owner: TrafficOwner): FieldError | undefined {
   const defaulted = defaultTraffic(traffic, owner);
-  const errs: TrafficValidationError[] = [];
+  const errs: FieldError[] = [];
   const firstIndexOfTag = new Map<string, number>();
   let sum = 0;
   defaulted.forEach((tt, i) => {
-    const at = `${TRAFFIC}[${i}]`;
-    errs.push(...validateTarget(tt, at, owner));
+    errs.push(...validateTarget(tt, owner).map((e) => e.viaIndex(i)));
     if (typeof tt.percent === 'number' && Number.isFinite(tt.percent)) sum += tt.percent;
     if (tt.tag === '') return;
     const msgs = dns1035LabelErrors(tt.tag);
     if (msgs.length > 0) {
-      errs.push(new TrafficValidationError(`invalid value: not a DNS 1035 label: [${msgs.join(' ')}]`, [`${TRAFFIC}.tag[${i}]`]));
+      errs.push(new FieldError(`invalid value: not a DNS 1035 label: [${msgs.join(' ')}]`, [['tag', i]]));
     }
     const prev = firstIndexOfTag.get(tt.tag);
     if (prev !== undefined) {
       // One definition per tag, even if both entries point at the same target.
-      errs.push(
-        new TrafficValidationError(`Multiple definitions for ${JSON.stringify(tt.tag)}`, [`${at}.tag`, `${TRAFFIC}[${prev}].tag`]),
-      );
+      errs.push(new FieldError(`Multiple definitions for ${JSON.stringify(tt.tag)}`, [[i, 'tag'], [prev, 'tag']]));
     } else {
       firstIndexOfTag.set(tt.tag, i);
     }
   });
   if (sum !== 100) {
-    errs.push(new TrafficValidationError(`Traffic targets sum to ${sum}, want 100`, [TRAFFIC]));
+    errs.push(new FieldError(`Traffic targets sum to ${sum}, want 100`));
   }
-  return errs;
+  return FieldError.merge(...errs);
 }
 
 /**
@@ -170,7 +177,7 @@ export function assertValidTraffic(traffic: readonly TrafficTarget[], owner: Tra
  */
 export function makeRouteTraffic(serviceName: string, traffic: readonly TrafficTarget[]): DefaultedTrafficTarget[] {
   if (qualifiedNameErrors(serviceName).length > 0) {
-    throw new TrafficValidationError(`invalid key name ${JSON.stringify(serviceName)}`, ['metadata.name']);
+    throw new TrafficValidationError(`invalid key name ${JSON.stringify(serviceName)}`, [['metadata', 'name']]);
   }
   return assertValidTraffic(traffic, 'service').map((tt) =>
     tt.revisionName === '' ? { ...tt, configurationName: serviceName } : tt,

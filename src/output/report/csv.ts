@@ -1,47 +1,18 @@
 /**
- * A small reader for the CSVs knsim writes (RFC 4180 quoting is honoured, but the
- * run files the report reads only ever hold names and numbers).
+ * Reading the CSVs knsim writes back for the report (csv-parse; the run files
+ * only ever hold names and numbers).
  */
+import { parse } from 'csv-parse/sync';
+
 export interface CsvTable {
   header: readonly string[];
   rows: string[][];
 }
 
-function splitQuoted(line: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let inQuotes = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!;
-    if (inQuotes) {
-      if (ch === '"') {
-        if (line[i + 1] === '"') {
-          cur += '"';
-          i++;
-        } else inQuotes = false;
-      } else cur += ch;
-    } else if (ch === '"') inQuotes = true;
-    else if (ch === ',') {
-      out.push(cur);
-      cur = '';
-    } else cur += ch;
-  }
-  out.push(cur);
-  return out;
-}
-
-/** Parses CSV text with a header line. Blank lines are skipped. */
+/** Parses CSV text with a header line (csv-parse, RFC 4180). Blank lines are skipped. */
 export function parseCsv(text: string): CsvTable {
-  const lines = text.split('\n');
-  const first = lines[0]?.replace(/\r$/, '') ?? '';
-  const header = first.includes('"') ? splitQuoted(first) : first.split(',');
-  const rows: string[][] = [];
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i]!.replace(/\r$/, '');
-    if (line === '') continue;
-    rows.push(line.includes('"') ? splitQuoted(line) : line.split(','));
-  }
-  return { header, rows };
+  const records = parse(text, { relax_column_count: true, skip_empty_lines: true }) as string[][];
+  return { header: records[0] ?? [], rows: records.slice(1) };
 }
 
 /** Column accessors by name; a missing column is an error naming the file. */
@@ -66,8 +37,8 @@ export class Columns {
   }
 }
 
-/** A number cell; blank or unparsable is NaN. */
-export function num(cell: string | undefined): number {
+/** Reads a number cell; blank or unparsable is NaN. */
+export function parseNumberCell(cell: string | undefined): number {
   if (cell === undefined || cell === '') return Number.NaN;
   return Number(cell);
 }

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RevisionSettings, RunSettings } from '../settings.js';
 import type { RunSummary } from '../summary.js';
-import { Columns, num, parseCsv } from './csv.js';
+import { Columns, parseNumberCell, parseCsv } from './csv.js';
 
 /** timeseries.csv of one revision: one sample per simulated second. */
 export interface TimeseriesData {
@@ -143,15 +143,15 @@ export function loadRunData(dir: string): RunData {
     const [iAw, iPq, iPx, iSks, iTr] = [c.col('activator_waiting'), c.col('pod_queued'), c.col('pod_executing'), c.col('sks_mode'), c.col('traffic_percent')];
     for (const row of ts.rows) {
       const d = rev(row[iS] ?? '', row[iR] ?? '').timeseries;
-      d.time.push(num(row[iT]));
-      d.pending.push(num(row[iPe]));
-      d.starting.push(num(row[iSt]));
-      d.ready.push(num(row[iRe]));
-      d.terminating.push(num(row[iTe]));
-      d.activatorWaiting.push(num(row[iAw]));
-      d.podQueued.push(num(row[iPq]));
-      d.podExecuting.push(num(row[iPx]));
-      d.trafficPercent.push(num(row[iTr]));
+      d.time.push(parseNumberCell(row[iT]));
+      d.pending.push(parseNumberCell(row[iPe]));
+      d.starting.push(parseNumberCell(row[iSt]));
+      d.ready.push(parseNumberCell(row[iRe]));
+      d.terminating.push(parseNumberCell(row[iTe]));
+      d.activatorWaiting.push(parseNumberCell(row[iAw]));
+      d.podQueued.push(parseNumberCell(row[iPq]));
+      d.podExecuting.push(parseNumberCell(row[iPx]));
+      d.trafficPercent.push(parseNumberCell(row[iTr]));
       d.proxy.push(row[iSks] === 'Proxy' ? 1 : 0);
     }
   }
@@ -163,15 +163,15 @@ export function loadRunData(dir: string): RunData {
     const [iOs, iOp, iDe, iWa, iIp, iVa] = [c.col('observed_stable'), c.col('observed_panic'), c.col('desired'), c.col('want'), c.col('in_panic'), c.col('valid')];
     for (const row of as.rows) {
       const d = rev(row[iS] ?? '', row[iR] ?? '').decisions;
-      d.time.push(num(row[iT]));
-      d.target.push(num(row[iTg]));
-      d.readyPods.push(num(row[iRp]));
-      d.observedStable.push(num(row[iOs]));
-      d.observedPanic.push(num(row[iOp]));
-      d.desired.push(num(row[iDe]));
-      d.want.push(num(row[iWa]));
-      d.inPanic.push(num(row[iIp]));
-      d.valid.push(num(row[iVa]));
+      d.time.push(parseNumberCell(row[iT]));
+      d.target.push(parseNumberCell(row[iTg]));
+      d.readyPods.push(parseNumberCell(row[iRp]));
+      d.observedStable.push(parseNumberCell(row[iOs]));
+      d.observedPanic.push(parseNumberCell(row[iOp]));
+      d.desired.push(parseNumberCell(row[iDe]));
+      d.want.push(parseNumberCell(row[iWa]));
+      d.inPanic.push(parseNumberCell(row[iIp]));
+      d.valid.push(parseNumberCell(row[iVa]));
     }
   }
 
@@ -182,16 +182,16 @@ export function loadRunData(dir: string): RunData {
     const [i503, i504, iCt, iCo, i50, i95, i99] = [c.col('status503'), c.col('status504'), c.col('client_timeouts'), c.col('cold'), c.col('p50_ms'), c.col('p95_ms'), c.col('p99_ms')];
     for (const row of rq.rows) {
       const d = rev(row[iS] ?? '', row[iR] ?? '').requests;
-      d.time.push(num(row[iT]));
-      d.completed.push(num(row[iC]));
-      d.ok.push(num(row[iOk]));
-      d.status503.push(num(row[i503]));
-      d.status504.push(num(row[i504]));
-      d.clientTimeouts.push(num(row[iCt]));
-      d.cold.push(num(row[iCo]));
-      d.p50.push(num(row[i50]));
-      d.p95.push(num(row[i95]));
-      d.p99.push(num(row[i99]));
+      d.time.push(parseNumberCell(row[iT]));
+      d.completed.push(parseNumberCell(row[iC]));
+      d.ok.push(parseNumberCell(row[iOk]));
+      d.status503.push(parseNumberCell(row[i503]));
+      d.status504.push(parseNumberCell(row[i504]));
+      d.clientTimeouts.push(parseNumberCell(row[iCt]));
+      d.cold.push(parseNumberCell(row[iCo]));
+      d.p50.push(parseNumberCell(row[i50]));
+      d.p95.push(parseNumberCell(row[i95]));
+      d.p99.push(parseNumberCell(row[i99]));
     }
   }
 
@@ -202,7 +202,7 @@ export function loadRunData(dir: string): RunData {
     for (const row of cdf.rows) {
       const kind = row[iK];
       if (kind !== 'all' && kind !== 'cold' && kind !== 'warm') continue;
-      rev(row[iS] ?? '', row[iR] ?? '').cdf[kind].push({ ms: num(row[iMs]), fraction: num(row[iF]) });
+      rev(row[iS] ?? '', row[iR] ?? '').cdf[kind].push({ ms: parseNumberCell(row[iMs]), fraction: parseNumberCell(row[iF]) });
     }
   }
 

@@ -6,8 +6,8 @@ import {
   parseGoDurationNanos,
   parseGoDurationWholeSeconds,
   tryParseGoDuration,
-} from '../../../src/core/autoscaler/duration.js';
-import { InvalidArgumentError } from '../../../src/core/errors.js';
+} from '../../src/core/duration.js';
+import { InvalidArgumentError } from '../../src/core/errors.js';
 
 describe('tryParseGoDuration (time.ParseDuration grammar)', () => {
   const valid: Array<[string, bigint]> = [
@@ -136,5 +136,56 @@ describe('seconds helpers', () => {
     [-9_000_000_000_000_000_000n, -9_000_000_000],
   ])('nanosToSeconds(%s) = %d', (nanos, seconds) => {
     expect(nanosToSeconds(nanos)).toBeCloseTo(seconds, 6);
+  });
+});
+
+describe('tryParseGoDuration: more of time.ParseDuration', () => {
+  const ok: [string, bigint][] = [
+    ['0', 0n],
+    ['+0', 0n],
+    ['-0', 0n],
+    ['0s', 0n],
+    ['5s', 5_000_000_000n],
+    ['300s', 300_000_000_000n],
+    ['5m', 300_000_000_000n],
+    ['1h', 3_600_000_000_000n],
+    ['3h15m21s', 11_721_000_000_000n],
+    ['1h2m3s4ms5us6ns', 3_723_004_005_006n],
+    ['1.5h', 5_400_000_000_000n],
+    ['.5s', 500_000_000n],
+    ['1.s', 1_000_000_000n],
+    ['-1.5s', -1_500_000_000n],
+    ['+2m', 120_000_000_000n],
+    ['10\u00b5s', 10_000n],
+    ['10\u03bcs', 10_000n],
+    ['1.0000000001s', 1_000_000_000n], // sub-nanosecond fraction truncates
+    ['9223372036854775807ns', 9_223_372_036_854_775_807n],
+    ['-9223372036854775808ns', -9_223_372_036_854_775_808n],
+    ['2562047h', 9_223_369_200_000_000_000n],
+  ];
+  it.each(ok)('%j → %s ns', (s, want) => {
+    expect(tryParseGoDuration(s)).toEqual({ ok: true, nanos: want });
+  });
+  const bad: [string, string][] = [
+    ['', 'not a Go duration'],
+    ['s', 'not a Go duration'],
+    ['.s', 'not a Go duration'],
+    ['-.s', 'not a Go duration'],
+    ['5', 'missing unit (use ns, us, ms, s, m or h; did you mean "5s"?)'],
+    ['-1.5', 'did you mean "-1.5s"?'],
+    ['1x5', 'unknown unit "x"'],
+    ['120000000000', 'missing unit'],
+    ['1d', 'unknown unit "d"'],
+    ['5 s', 'unknown unit " s"'],
+    ['five minutes and 6 seconds', 'not a Go duration'],
+    ['CLXXXIIIs', 'not a Go duration'],
+    ['3000000h', 'overflows'],
+    ['9223372036854775808ns', 'overflows'],
+    ['99999999999999999999s', 'overflows'],
+  ];
+  it.each(bad)('%j is rejected (%s)', (s, reason) => {
+    const r = tryParseGoDuration(s);
+    expect(r.ok).toBe(false);
+    expect(r.ok ? '' : r.reason).toContain(reason);
   });
 });

@@ -1,13 +1,15 @@
 /**
- * Go `time.ParseDuration` for knsim. Knative reads every duration knob
- * (`stable-window`, `scale-down-delay`, the `window` annotation, …) with Go's
- * parser, which works in int64 nanoseconds. We parse to exact bigint
+ * Go `time.ParseDuration` for knsim, the one duration parser of core (the
+ * autoscaler's knobs, the rollout-duration annotation) and of the CLI and
+ * scenarios. Knative reads every duration (`stable-window`,
+ * `scale-down-delay`, the `window` annotation, `rollout-duration`, …) with
+ * Go's parser, which works in int64 nanoseconds. We parse to exact bigint
  * nanoseconds too, so rules such as "whole seconds only" (which rejects
  * "61984ms") are decided exactly as upstream decides them, and only then
  * convert to knsim's unit, seconds.
  */
 
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError } from './errors.js';
 
 /** Nanoseconds in one second. */
 export const NANOS_PER_SECOND = 1_000_000_000n;
@@ -31,6 +33,12 @@ const UNIT_NANOS: ReadonlyMap<string, bigint> = new Map([
 export type GoDurationResult = { readonly ok: true; readonly nanos: bigint } | { readonly ok: false; readonly reason: string };
 
 const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
+
+/** Go's "missing unit"; a bare number (Go accepts only "0") gets the seconds spelling as a hint. */
+function missingUnit(s: string): string {
+  const bare = /^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)$/.test(s);
+  return `missing unit (use ns, us, ms, s, m or h${bare ? `; did you mean ${JSON.stringify(`${s}s`)}?` : ''})`;
+}
 
 /**
  * Parses `s` with Go's `time.ParseDuration` grammar,
@@ -95,7 +103,7 @@ export function tryParseGoDuration(s: string): GoDurationResult {
     // Unit: everything up to the next digit or dot.
     let k = 0;
     while (k < rest.length && !(rest[k] === '.' || isDigit(rest[k]))) k++;
-    if (k === 0) return { ok: false, reason: 'missing unit (use ns, us, ms, s, m or h)' };
+    if (k === 0) return { ok: false, reason: missingUnit(s) };
     const unitText = rest.slice(0, k);
     rest = rest.slice(k);
     const unit = UNIT_NANOS.get(unitText);

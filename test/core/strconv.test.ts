@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { goParseBool, goParseFloat, goParseInt } from '../../../src/core/autoscaler/strconv.js';
+import { goParseBool, goParseFloat, goParseInt } from '../../src/core/strconv.js';
 
 describe('goParseBool (strconv.ParseBool)', () => {
   it.each([

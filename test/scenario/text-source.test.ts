@@ -1,0 +1,105 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ScenarioError } from '../../src/scenario/errors.js';
+import { forEachCsvRecord, forEachLine, type TextSource } from '../../src/scenario/text-source.js';
+import { parseAzure2021Trace } from '../../src/scenario/trace.js';
+
+const records = (source: TextSource, chunkBytes?: number): Array<[number, string[]]> => {
+  const out: Array<[number, string[]]> = [];
+  forEachCsvRecord(source, 'f.csv', (fields, line) => out.push([line, fields]), chunkBytes);
+  return out;
+};
+
+const lines = (source: TextSource, chunkBytes?: number): Array<[number, string]> => {
+  const out: Array<[number, string]> = [];
+  forEachLine(source, (line, n) => out.push([n, line]), chunkBytes);
+  return out;
+};
+
+function tempFile(text: string): string {
+  const p = join(mkdtempSync(join(tmpdir(), 'knsim-text-')), 'f.csv');
+  writeFileSync(p, text);
+  return p;
+}
+
+describe('forEachCsvRecord (csv-parse, streamed)', () => {
+  const text = 'app,func,note\n\n a , f ,"x, ""quoted""\nspans lines"\n   \nb,g,plain\nc,h,é€\n';
+  const want: Array<[number, string[]]> = [
+    [1, ['app', 'func', 'note']],
+    [3, ['a', 'f', 'x, "quoted"\nspans lines']],
+    [6, ['b', 'g', 'plain']],
+    [7, ['c', 'h', 'é€']],
+  ];
+
+  it('reads CRLF files, counting lines inside quoted fields', () => {
+    expect(records({ path: tempFile('a,b\r\n\r\n1,"x\r\ny"\r\n2, z \r\n') }, 3)).toEqual([
+      [1, ['a', 'b']],
+      [3, ['1', 'x\r\ny']],
+      [5, ['2', 'z']],
+    ]);
+  });
+
+  it('reads quoted fields, blank lines and trims fields', () => {
+    expect(records({ text })).toEqual(want);
+  });
+
+  it.each([1, 2, 3, 7, 64])('gives the same records from a file read %i bytes at a time', (chunk) => {
+    expect(records({ path: tempFile(text) }, chunk)).toEqual(want);
+  });
+
+  it.each([
+    ['a,b\n1,"open\n', 'f.csv: line 2: invalid CSV: Quote Not Closed: the parsing is finished with an opening quote at line 2'],
+    ['a,b\n1,x"y\n', 'f.csv: line 2: invalid CSV: Invalid Opening Quote: a quote is found on field 1 at line 2, value is "x"'],
+  ])('rejects bad quoting with a one-line error: %j', (bad, message) => {
+    for (const source of [{ text: bad }, { path: tempFile(bad) }]) {
+      let caught: unknown;
+      try {
+        records(source, 2);
+      } catch (e) {
+        caught = e;
+      }
+      expect(caught).toBeInstanceOf(ScenarioError);
+      expect((caught as ScenarioError).message).toBe(message);
+    }
+  });
+
+  it('stops at the first error the record handler throws', () => {
+    const seen: number[] = [];
+    expect(() =>
+      forEachCsvRecord({ text: 'a\n1\n2\n3\n' }, 'f.csv', (_f, line) => {
+        seen.push(line);
+        if (line === 3) throw new Error('stop');
+      }),
+    ).toThrow('stop');
+    expect(seen).toEqual([1, 2, 3]);
+  });
+});
+
+describe('forEachLine (streamed)', () => {
+  const text = 'a\r\nbé\n\n€ c\nlast';
+  const want: Array<[number, string]> = [
+    [1, 'a'],
+    [2, 'bé'],
+    [3, ''],
+    [4, '€ c'],
+    [5, 'last'],
+  ];
+  it.each([1, 2, 5, 1024])('splits lines, with multi-byte characters cut by chunks of %i bytes', (chunk) => {
+    expect(lines({ path: tempFile(text) }, chunk)).toEqual(want);
+    expect(lines({ text }, chunk)).toEqual(want);
+  });
+});
+
+describe('parseAzure2021Trace from a file', () => {
+  it('streams the file and keeps only the arrivals', () => {
+    const rows = ['app,func,end_timestamp,duration'];
+    for (let i = 0; i < 5000; i++) rows.push(`app-${i % 3},func-${i % 2},${(10 + i * 0.5).toFixed(3)},0.250`);
+    const raw = parseAzure2021Trace({ path: tempFile(rows.join('\n') + '\n') }, 'az.csv', { app: 'app-1' });
+    expect(raw.arrivals.length).toBe(1667);
+    expect(raw.arrivals[0]).toBeCloseTo(10.25, 9);
+    expect(raw.arrivals[1]).toBeCloseTo(11.75, 9);
+    expect(raw.durations?.every((d) => d === 0.25)).toBe(true);
+  });
+});
