@@ -11,7 +11,8 @@
  * rebuilt from their rows by the same code and are byte-identical to a single run's.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { stageDirectory } from '../output/staged-dir.js';
+import { stageDirectory, type StageOptions } from '../output/staged-dir.js';
+import { toOutputError } from '../output/output-error.js';
 import { join } from 'node:path';
 import { UsageError } from '../cli/errors.js';
 import { writeSweepReport } from '../output/sweep/report.js';
@@ -150,6 +151,8 @@ export function sweepJson(def: SweepDefinition, shard: Shard | undefined): Sweep
 export interface WriteOptions {
   /** Charts and report.html (never for a shard). Default true. */
   report?: boolean;
+  /** How errors name the directory, and paths it may not replace. */
+  output?: StageOptions;
 }
 
 export interface WrittenSweep {
@@ -165,7 +168,7 @@ export interface WrittenSweep {
  * looks complete.
  */
 export async function writeSweepDir(outDir: string, def: SweepDefinition, shard: Shard | undefined, results: SweepResults, opts: WriteOptions = {}): Promise<WrittenSweep> {
-  const stage = stageDirectory(outDir);
+  const stage = stageDirectory(outDir, { command: shard !== undefined ? 'sweep --shard' : 'sweep', ...opts.output });
   const tmp = stage.path;
   try {
     const files = [SWEEP_JSON, SWEEP_CSV, RUNS_CSV];
@@ -182,7 +185,7 @@ export async function writeSweepDir(outDir: string, def: SweepDefinition, shard:
     return { outDir: stage.target, files, warnings };
   } catch (e) {
     stage.abort();
-    throw e;
+    throw toOutputError(e, opts.output?.label ?? `--out ${outDir}`);
   }
 }
 
