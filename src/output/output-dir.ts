@@ -8,7 +8,7 @@
  */
 import { existsSync, lstatSync, readFileSync, readdirSync, realpathSync, renameSync, rmSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
-import { OutputError } from './output-error.js';
+import { mapOutputErrors, OutputError } from './output-error.js';
 
 export const MANIFEST = '.knsim-output.json';
 const KIND = 'knsim-output';
@@ -146,15 +146,19 @@ export function inspectTarget(target: string, label: string): TargetState {
 export function checkOutDir(outDir: string, opts: OutDirOptions = {}): string {
   const label = opts.label ?? `--out ${outDir}`;
   const target = resolve(outDir);
-  const real = realish(target);
-  if (contains(real, realish(process.cwd()))) {
-    throw new OutputError(`${label}: is the current directory or one of its parents, which knsim would replace; choose another path`);
-  }
-  for (const p of opts.protect ?? []) {
-    if (contains(real, realish(p))) throw new OutputError(`${label}: holds ${p}, which knsim would replace; choose another path`);
-  }
-  inspectTarget(target, label);
-  return target;
+  return mapOutputErrors(label, () => {
+    // A file (or link) at DIR is refused as such, before asking what it would hold.
+    if (existsSync(target) && !lstatSync(target).isDirectory()) inspectTarget(target, label);
+    const real = realish(target);
+    if (contains(real, realish(process.cwd()))) {
+      throw new OutputError(`${label}: is the current directory or one of its parents, which knsim would replace; choose another path`);
+    }
+    for (const p of opts.protect ?? []) {
+      if (contains(real, realish(p))) throw new OutputError(`${label}: holds ${p}, which knsim would replace; choose another path`);
+    }
+    inspectTarget(target, label);
+    return target;
+  });
 }
 
 /** True when no process `pid` exists (another user's process counts as alive). */
