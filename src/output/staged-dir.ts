@@ -87,8 +87,14 @@ export function stageDirectory(outDir: string, opts: StageOptions = {}): StagedD
     }
     mkdirSync(path);
     track(path);
-    writeManifest(path, newManifest(command, [], true));
-    fault('stage', path);
+    try {
+      writeManifest(path, newManifest(command, [], true));
+      fault('stage', path);
+    } catch (e) {
+      rmSync(path, { recursive: true, force: true });
+      untrack(path);
+      throw e;
+    }
     return {
       path,
       target,
