@@ -131,7 +131,7 @@ export async function sweepMergeCommand(args: { dirs: string[]; out?: unknown; r
   const { def, results } = mergeSweeps(dirs);
   const outDir = args.out !== undefined ? String(args.out) : join('reports', `${def.scenario}-sweep`);
   if (dirs.some((d) => resolve(d) === resolve(outDir))) throw new UsageError(`sweep merge: --out ${outDir} is one of the directories being merged; write elsewhere`);
-  const output = { label: outLabel(outDir, args.out !== undefined), protect: dirs, command: 'sweep merge' };
+  const output = { label: outLabel(outDir, args.out !== undefined), protect: dirs };
   checkOutDir(outDir, output);
   const written = await writeSweepDir(outDir, def, undefined, results, { report: args.report !== false, output });
   reportWarnings(written);

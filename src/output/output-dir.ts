@@ -18,7 +18,7 @@ export interface Manifest {
   version: 1;
   /** knsim's package version. */
   knsim: string;
-  /** The command that wrote the directory: run, sweep, sweep merge, tune. */
+  /** The command that wrote the directory: run, sweep (merged sweeps too, so they match a single run's byte for byte), tune. */
   command: string;
   /** Present while the directory is a staging directory (`<out>.partial-<pid>`) of process `pid`. */
   state?: 'staging';

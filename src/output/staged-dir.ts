@@ -17,7 +17,7 @@ export interface StagedDirectory {
 }
 
 export interface StageOptions extends OutDirOptions {
-  /** Recorded in the manifest: run, sweep, sweep merge, tune. */
+  /** Recorded in the manifest: run, sweep, tune. */
   command?: string;
   /** Where notes go (default: stderr, one line each). */
   warn?: (line: string) => void;

@@ -168,7 +168,7 @@ export interface WrittenSweep {
  * looks complete.
  */
 export async function writeSweepDir(outDir: string, def: SweepDefinition, shard: Shard | undefined, results: SweepResults, opts: WriteOptions = {}): Promise<WrittenSweep> {
-  const stage = stageDirectory(outDir, { command: shard !== undefined ? 'sweep --shard' : 'sweep', ...opts.output });
+  const stage = stageDirectory(outDir, { command: 'sweep', ...opts.output });
   const tmp = stage.path;
   try {
     const files = [SWEEP_JSON, SWEEP_CSV, RUNS_CSV];
