@@ -6,13 +6,14 @@ import { reportCommand } from './report.js';
 import { controllerCommand, controllerOptions, type ControllerArgs } from './controller.js';
 import { rolloutCommand, rolloutOptions, type RolloutArgs } from './rollout.js';
 import { EXIT_BAD_INPUT, EXIT_INTERNAL, UsageError } from './errors.js';
+import { OutputError } from '../output/output-error.js';
 // Sweeps and the tuner (issue 5).
 import { sweepCommandModule } from './sweep.js';
 import { tuneCommandModule } from './tune.js';
 
-/** Prints an error as one line and picks the exit code: 2 for bad input, 1 for a bug. */
+/** Prints an error as one line and picks the exit code: 2 for bad input (or an unwritable output), 1 for a bug. */
 export function reportError(e: unknown): number {
-  const bad = formatError(e) ?? (e instanceof UsageError ? e.message : undefined);
+  const bad = formatError(e) ?? (e instanceof UsageError || e instanceof OutputError ? e.message : undefined);
   if (bad !== undefined) {
     process.stderr.write(`knsim: ${bad}\n`);
     return EXIT_BAD_INPUT;

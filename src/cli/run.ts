@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { loadScenario } from '../scenario/load.js';
-import { runWorld } from '../run/run-world.js';
+import { runWorldInterruptible } from '../run/run-world.js';
+import { checkOutDir } from '../output/output-dir.js';
 import { textSummary } from '../output/text-summary.js';
 import { reportCommand } from './report.js';
 import { parseDurationFlag, parseSeed, parseTraceFlag } from './flags.js';
@@ -15,6 +16,9 @@ export interface RunArgs {
   report: boolean;
 }
 
+/** How output errors name the directory: as typed, or marked as the default. */
+export const outLabel = (outDir: string, given: boolean): string => `--out ${outDir}${given ? '' : ' (the default)'}`;
+
 /** `knsim run`: validate everything first, then simulate, then write. */
 export async function runCommand(args: RunArgs): Promise<void> {
   const seed = parseSeed(args.seed);
@@ -26,7 +30,9 @@ export async function runCommand(args: RunArgs): Promise<void> {
     ...(durationSeconds !== undefined ? { durationSeconds } : {}),
   });
   const outDir = args.out ?? join('reports', loaded.name);
-  const result = runWorld(loaded.world, { outDir, trace: trace ?? loaded.traceMode, description: loaded.description });
-  process.stdout.write(textSummary(result.summary, outDir) + '\n');
+  const output = { label: outLabel(outDir, args.out !== undefined), protect: [args.scenario], command: 'run' };
+  checkOutDir(outDir, output);
+  const result = await runWorldInterruptible(loaded.world, { outDir, trace: trace ?? loaded.traceMode, description: loaded.description, output });
+  process.stdout.write(textSummary(result.summary, outDir, result.files) + '\n');
   if (args.report) process.stdout.write(`report: ${await reportCommand(outDir)}\n`);
 }

@@ -14,6 +14,9 @@ import { createProgress } from '../sweep/progress.js';
 import { parseShard, shardPoints, MAX_SHARDS } from '../sweep/shard.js';
 import { MAX_REPLICATIONS, runSweep, sweepPoints, type SeedMode } from '../sweep/sweep.js';
 import { UsageError } from './errors.js';
+import { checkOutDir } from '../output/output-dir.js';
+import { mapOutputErrors } from '../output/output-error.js';
+import { outLabel } from './run.js';
 import { parseDurationFlag, parseSeed } from './flags.js';
 
 /** A whole-number flag in [min, max]; `fallback` when absent. */
@@ -98,6 +101,8 @@ export async function sweepCommand(args: SweepRunArgs): Promise<void> {
   const points = shardPoints(total, shard);
   checkPoints(args.scenario, def, points);
   const outDir = args.out !== undefined ? String(args.out) : join('reports', `${def.scenario}-sweep`);
+  const output = { label: outLabel(outDir, args.out !== undefined), protect: [args.scenario] };
+  checkOutDir(outDir, output);
   const runs = points.length * def.replications;
   const threads = Math.max(1, Math.min(workers, runs));
   const started = process.hrtime.bigint();
@@ -111,7 +116,7 @@ export async function sweepCommand(args: SweepRunArgs): Promise<void> {
     await runner.close();
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const written = await writeSweepDir(outDir, def, shard, results, { report: args.report !== false });
+  const written = await writeSweepDir(outDir, def, shard, results, { report: args.report !== false, output });
   reportWarnings(written);
   const what = shard !== undefined ? `shard ${shard.index}/${shard.count}: ${points.length} of ${total} points` : `${total} point${total === 1 ? '' : 's'}`;
   process.stdout.write(
@@ -126,7 +131,9 @@ export async function sweepMergeCommand(args: { dirs: string[]; out?: unknown; r
   const { def, results } = mergeSweeps(dirs);
   const outDir = args.out !== undefined ? String(args.out) : join('reports', `${def.scenario}-sweep`);
   if (dirs.some((d) => resolve(d) === resolve(outDir))) throw new UsageError(`sweep merge: --out ${outDir} is one of the directories being merged; write elsewhere`);
-  const written = await writeSweepDir(outDir, def, undefined, results, { report: args.report !== false });
+  const output = { label: outLabel(outDir, args.out !== undefined), protect: dirs };
+  checkOutDir(outDir, output);
+  const written = await writeSweepDir(outDir, def, undefined, results, { report: args.report !== false, output });
   reportWarnings(written);
   process.stdout.write(`knsim: merged ${dirs.length} director${dirs.length === 1 ? 'y' : 'ies'} into ${outDir}/ — ${results.points.length} points × ${def.replications} replications\n`);
 }
@@ -175,7 +182,7 @@ export async function sweepJobCommand(args: JobArgs): Promise<void> {
     ...(namespace !== undefined ? { namespace } : {}),
   });
   if (args.output !== undefined) {
-    writeFileSync(String(args.output), yaml);
+    mapOutputErrors(`--output ${String(args.output)}`, () => writeFileSync(String(args.output), yaml));
     process.stdout.write(`knsim: wrote ${String(args.output)} — Indexed Job ${name}, ${shards} shard(s) of ${sweepPoints(def)} points\n`);
   } else process.stdout.write(yaml);
 }

@@ -16,6 +16,8 @@ import { writeTuneDir } from '../sweep/tune-output.js';
 import { parseObjective, parseSlo, tune, violation, winnerPatch } from '../sweep/tune.js';
 import { formatMetric, withCI } from '../sweep/report/report.js';
 import { UsageError } from './errors.js';
+import { checkOutDir } from '../output/output-dir.js';
+import { outLabel } from './run.js';
 import { parseDurationFlag, parseSeed } from './flags.js';
 import { MAX_WORKERS, parseCount, stringList } from './sweep.js';
 
@@ -65,6 +67,8 @@ export async function tuneCommand(args: TuneArgs): Promise<void> {
   }
   const loaded = loadScenario(args.scenario, { sets });
   const outDir = args.out !== undefined ? String(args.out) : join('reports', `${def.scenario}-tune`);
+  const output = { label: outLabel(outDir, args.out !== undefined), protect: [args.scenario] };
+  checkOutDir(outDir, output);
 
   const started = process.hrtime.bigint();
   const runner = createRunner(workers);
@@ -96,7 +100,7 @@ export async function tuneCommand(args: TuneArgs): Promise<void> {
     `${METRICS[objective].label}: ${withCI(objective, w.metrics[objective])}; ${slos.map((s) => `${METRICS[s.metric].label} ${withCI(s.metric, w.metrics[s.metric])}`).join('; ')}`,
   ];
   const patch = w === undefined ? undefined : winnerPatch(loaded, axes, w.values, header).yaml;
-  const written = await writeTuneDir(outDir, { def, slos, objective, result, patch }, { report: args.report !== false });
+  const written = await writeTuneDir(outDir, { def, slos, objective, result, patch }, { report: args.report !== false, output });
   for (const line of written.warnings) process.stderr.write(`knsim: chart warning: ${line}\n`);
   process.stdout.write(
     `knsim: tune ${def.scenario} — ${result.explored.length} of ${result.totalPoints} points explored, ${result.simulations} runs in ${result.rounds} rounds on ${Math.max(1, workers)} thread${workers === 1 ? '' : 's'} in ${seconds.toFixed(1)} s\n` +

@@ -1,5 +1,8 @@
+import { isMainThread } from 'node:worker_threads';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname } from 'node:path';
+import { checkOutDir, cleanStale, inspectTarget, listFiles, newManifest, readManifest, retireOutput, writeManifest, type OutDirOptions } from './output-dir.js';
+import { mapOutputErrors, OutputError } from './output-error.js';
 
 /** A directory being written next to its final place. */
 export interface StagedDirectory {
@@ -7,32 +10,133 @@ export interface StagedDirectory {
   readonly path: string;
   /** The final directory. */
   readonly target: string;
-  /** Replaces the target with what was written. */
-  commit(): void;
+  /** Replaces the target with what was written; returns the files written (sorted, manifest left out). */
+  commit(): string[];
   /** Throws away what was written. */
   abort(): void;
 }
 
+export interface StageOptions extends OutDirOptions {
+  /** Recorded in the manifest: run, sweep, tune. */
+  command?: string;
+  /** Where notes go (default: stderr, one line each). */
+  warn?: (line: string) => void;
+}
+
 /**
- * Outputs (runs, sweeps, tunes) are written into a temporary sibling and moved into place
- * only once complete, so a failed or interrupted command never leaves a directory that looks
- * complete, and an earlier good one survives until the new one is ready.
+ * Test-only fault injection: with KNSIM_TEST_FAULT=<step> the commit fails at that step
+ * (stage, rename-aside, rename-in, retire) as if the file system had returned EIO, so tests
+ * can show that a failure at any step leaves the previous output whole.
  */
-export function stageDirectory(outDir: string): StagedDirectory {
-  const target = resolve(outDir);
-  mkdirSync(dirname(target), { recursive: true });
-  const path = `${target}.partial-${process.pid}`;
-  rmSync(path, { recursive: true, force: true });
-  mkdirSync(path);
-  return {
-    path,
-    target,
-    commit() {
-      if (existsSync(target)) rmSync(target, { recursive: true, force: true });
-      renameSync(path, target);
-    },
-    abort() {
+function fault(step: string, path: string): void {
+  if (process.env['KNSIM_TEST_FAULT'] !== step) return;
+  throw Object.assign(new Error(`EIO: injected fault at ${step}`), { code: 'EIO', syscall: 'rename', path });
+}
+
+// Staging directories of this process, removed on SIGINT/SIGTERM (exit 130/143).
+const live = new Set<string>();
+const onSigint = (): void => interrupted('SIGINT', 130);
+const onSigterm = (): void => interrupted('SIGTERM', 143);
+
+function interrupted(signal: string, code: number): void {
+  for (const p of live) {
+    try {
+      rmSync(p, { recursive: true, force: true });
+      process.stderr.write(`knsim: ${signal}: removed ${p}\n`);
+    } catch (e) {
+      process.stderr.write(`knsim: ${signal}: could not remove ${p}: ${(e as Error).message}\n`);
+    }
+  }
+  process.exit(code);
+}
+
+function track(path: string): void {
+  if (live.size === 0 && isMainThread) {
+    process.on('SIGINT', onSigint);
+    process.on('SIGTERM', onSigterm);
+  }
+  live.add(path);
+}
+
+function untrack(path: string): void {
+  if (!live.delete(path) || live.size > 0) return;
+  process.removeListener('SIGINT', onSigint);
+  process.removeListener('SIGTERM', onSigterm);
+}
+
+/**
+ * Outputs (runs, sweeps, tunes) are written into a temporary sibling `<out>.partial-<pid>`
+ * and moved into place only once complete, so a failed or interrupted command never leaves
+ * a directory that looks complete. knsim replaces only what it wrote (see output-dir.ts);
+ * a previous output is renamed aside, the new one renamed in, and only then the old one
+ * deleted, so a failure at any step leaves the previous output whole.
+ * @throws OutputError when the target may not be replaced or cannot be written.
+ */
+export function stageDirectory(outDir: string, opts: StageOptions = {}): StagedDirectory {
+  const label = opts.label ?? `--out ${outDir}`;
+  const command = opts.command ?? 'run';
+  const warn = opts.warn ?? ((line: string) => process.stderr.write(`${line}\n`));
+  return mapOutputErrors(label, () => {
+    const target = checkOutDir(outDir, opts);
+    mkdirSync(dirname(target), { recursive: true });
+    for (const note of cleanStale(target)) warn(`knsim: ${label}: left by a knsim process that died: ${note}`);
+    const path = `${target}.partial-${process.pid}`;
+    if (existsSync(path)) {
+      if (readManifest(path)?.state !== 'staging') throw new OutputError(`${label}: ${path} exists and is not a knsim staging directory; remove it yourself`);
       rmSync(path, { recursive: true, force: true });
-    },
-  };
+    }
+    mkdirSync(path);
+    track(path);
+    try {
+      writeManifest(path, newManifest(command, [], true));
+      fault('stage', path);
+    } catch (e) {
+      rmSync(path, { recursive: true, force: true });
+      untrack(path);
+      throw e;
+    }
+    return {
+      path,
+      target,
+      commit: () => mapOutputErrors(label, () => commit(path, target, label, command, warn)),
+      abort() {
+        rmSync(path, { recursive: true, force: true });
+        untrack(path);
+      },
+    };
+  });
+}
+
+function commit(path: string, target: string, label: string, command: string, warn: (line: string) => void): string[] {
+  const files = listFiles(path);
+  writeManifest(path, newManifest(command, files));
+  // Checked again: the target may have changed while the run was going.
+  const state = inspectTarget(target, label);
+  if (state.kind === 'absent') {
+    fault('rename-in', path);
+    renameSync(path, target);
+    untrack(path);
+    return files;
+  }
+  const aside = `${target}.previous-${process.pid}`;
+  if (existsSync(aside)) throw new OutputError(`${label}: ${aside} is in the way of replacing the previous output; remove it yourself`);
+  fault('rename-aside', target);
+  renameSync(target, aside);
+  try {
+    fault('rename-in', path);
+    renameSync(path, target);
+  } catch (e) {
+    renameSync(aside, target);
+    throw e;
+  }
+  untrack(path);
+  try {
+    fault('retire', aside);
+    const kept = retireOutput(aside, target);
+    if (kept !== undefined) warn(`knsim: ${label}: files knsim did not write were in the previous output; moved them to ${kept}`);
+  } catch (e) {
+    // The new output is complete; the old one stays aside for the user (and the next run) to clean up.
+    warn(`knsim: ${label}: the previous output is in ${aside}; it could not be removed: ${(e as Error).message}`);
+  }
+  return files;
 }

@@ -2,8 +2,16 @@ import type { RunSummary } from './summary.js';
 
 const pct = (n: number, d: number): string => (d === 0 ? '0%' : `${((100 * n) / d).toFixed(2)}%`);
 
-/** The short human summary `knsim run` prints. */
-export function textSummary(s: RunSummary, outDir: string): string {
+/** The order the wrote-line lists a run's files in; others follow, sorted. */
+const FILE_ORDER = ['summary.json', 'settings.json', 'requests.csv', 'autoscaler.csv', 'pods.csv', 'timeseries.csv', 'requests-per-second.csv', 'latency-cdf.csv'];
+
+const rank = (f: string): number => {
+  const i = FILE_ORDER.indexOf(f);
+  return i < 0 ? FILE_ORDER.length : i;
+};
+
+/** The short human summary `knsim run` prints; `files` are the files written, as listed. */
+export function textSummary(s: RunSummary, outDir: string, files: readonly string[]): string {
   const o = s.overall;
   const lines = [
     `knsim: ${s.scenario} — ${s.simulatedSeconds} s simulated (seed ${s.seed}) in ${s.wallSeconds} s, ${s.events} events`,
@@ -22,6 +30,7 @@ export function textSummary(s: RunSummary, outDir: string): string {
         zero,
     );
   }
-  lines.push(`wrote ${outDir}/ (summary.json, requests.csv, autoscaler.csv, pods.csv, timeseries.csv)`);
+  const listed = [...files].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+  lines.push(`wrote ${outDir}/ (${listed.join(', ')})`);
   return lines.join('\n');
 }

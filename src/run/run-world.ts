@@ -2,10 +2,11 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RequestTraceMode, WorldSpec } from '../model/spec.js';
 import { World } from '../model/world.js';
-import { stageDirectory } from '../output/staged-dir.js';
 import type { RunSummary } from '../output/summary.js';
 import { RunRecorder } from './run-recorder.js';
 import { runSettings } from './settings.js';
+import { stageDirectory, type StagedDirectory, type StageOptions } from '../output/staged-dir.js';
+import { toOutputError } from '../output/output-error.js';
 
 export interface RunWorldOptions {
   /** Where the run's files go; written to a temporary sibling first and renamed at the end. */
@@ -14,6 +15,8 @@ export interface RunWorldOptions {
   perTickFiles?: boolean;
   /** The scenario's description, copied into settings.json. */
   description?: string;
+  /** How errors name the directory, and paths it may not replace. */
+  output?: StageOptions;
 }
 
 export interface RunResult {
@@ -21,6 +24,8 @@ export interface RunResult {
   world: World;
   recorder: RunRecorder;
   outDir: string;
+  /** The files written, relative to outDir, sorted (the manifest left out). */
+  files: string[];
 }
 
 /**
@@ -42,32 +47,79 @@ export function summarizeWorld(spec: WorldSpec): RunSummary {
   });
 }
 
+/** Simulated time is run in this many slices by runWorldInterruptible. */
+const SLICES = 1000;
+
 /**
  * Runs one simulation and writes its outputs. Files appear under `outDir` only when the
  * run completed: a failed run never leaves output that looks complete.
  */
 export function runWorld(spec: WorldSpec, opts: RunWorldOptions): RunResult {
-  const stage = stageDirectory(opts.outDir);
-  const tmp = stage.path;
+  const run = startRun(spec, opts);
+  try {
+    run.world.run();
+    return finishRun(spec, opts, run);
+  } catch (e) {
+    run.stage.abort();
+    throw toOutputError(e, run.label);
+  }
+}
+
+/**
+ * runWorld for the CLI: the simulation runs in slices of simulated time with a turn of the
+ * event loop between them, so SIGINT/SIGTERM can remove the staging directory and exit.
+ * Slicing does not change the run: Simulation.run(until) takes every event up to `until`
+ * in order, wherever the slices fall.
+ */
+export async function runWorldInterruptible(spec: WorldSpec, opts: RunWorldOptions): Promise<RunResult> {
+  const run = startRun(spec, opts);
+  try {
+    for (let k = 1; k < SLICES; k++) {
+      run.world.sim.run((spec.durationSeconds * k) / SLICES);
+      await new Promise<void>((r) => setImmediate(r));
+    }
+    run.world.run();
+    return finishRun(spec, opts, run);
+  } catch (e) {
+    run.stage.abort();
+    throw toOutputError(e, run.label);
+  }
+}
+
+interface StartedRun {
+  stage: StagedDirectory;
+  label: string;
+  recorder: RunRecorder;
+  world: World;
+  started: bigint;
+}
+
+function startRun(spec: WorldSpec, opts: RunWorldOptions): StartedRun {
+  const label = opts.output?.label ?? `--out ${opts.outDir}`;
+  const stage = stageDirectory(opts.outDir, { command: 'run', ...opts.output });
   const started = process.hrtime.bigint();
   try {
-    const recorder = new RunRecorder({ outDir: tmp, trace: opts.trace, perTickFiles: opts.perTickFiles ?? true });
+    const recorder = new RunRecorder({ outDir: stage.path, trace: opts.trace, perTickFiles: opts.perTickFiles ?? true });
     const world = new World(spec, recorder);
-    world.run();
-    const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
-    const summary = recorder.finish({
-      scenario: spec.name,
-      seed: spec.seed,
-      simulatedSeconds: spec.durationSeconds,
-      events: world.sim.events,
-      wallSeconds: Math.round(wallSeconds * 1000) / 1000,
-    });
-    writeFileSync(join(tmp, 'settings.json'), JSON.stringify(runSettings(spec, opts.description ?? ''), null, 2) + '\n');
-    writeFileSync(join(tmp, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
-    stage.commit();
-    return { summary, world, recorder, outDir: stage.target };
+    return { stage, label, recorder, world, started };
   } catch (e) {
     stage.abort();
-    throw e;
+    throw toOutputError(e, label);
   }
+}
+
+function finishRun(spec: WorldSpec, opts: RunWorldOptions, run: StartedRun): RunResult {
+  const { stage, recorder, world } = run;
+  const wallSeconds = Number(process.hrtime.bigint() - run.started) / 1e9;
+  const summary = recorder.finish({
+    scenario: spec.name,
+    seed: spec.seed,
+    simulatedSeconds: spec.durationSeconds,
+    events: world.sim.events,
+    wallSeconds: Math.round(wallSeconds * 1000) / 1000,
+  });
+  writeFileSync(join(stage.path, 'settings.json'), JSON.stringify(runSettings(spec, opts.description ?? ''), null, 2) + '\n');
+  writeFileSync(join(stage.path, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+  const files = stage.commit();
+  return { summary, world, recorder, outDir: stage.target, files };
 }

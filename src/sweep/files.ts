@@ -13,7 +13,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { cell, num } from '../output/csv-writer.js';
-import { stageDirectory } from '../output/staged-dir.js';
+import { stageDirectory, type StageOptions } from '../output/staged-dir.js';
+import { toOutputError } from '../output/output-error.js';
 import { join } from 'node:path';
 import { UsageError } from '../scenario/usage-error.js';
 import { writeSweepReport } from './report/report.js';
@@ -96,6 +97,8 @@ export function sweepJson(def: SweepDefinition, shard: Shard | undefined): Sweep
 export interface WriteOptions {
   /** Charts and report.html (never for a shard). Default true. */
   report?: boolean;
+  /** How errors name the directory, and paths it may not replace. */
+  output?: StageOptions;
 }
 
 export interface WrittenSweep {
@@ -111,7 +114,7 @@ export interface WrittenSweep {
  * looks complete.
  */
 export async function writeSweepDir(outDir: string, def: SweepDefinition, shard: Shard | undefined, results: SweepResults, opts: WriteOptions = {}): Promise<WrittenSweep> {
-  const stage = stageDirectory(outDir);
+  const stage = stageDirectory(outDir, { command: 'sweep', ...opts.output });
   const tmp = stage.path;
   try {
     const files = [SWEEP_JSON, SWEEP_CSV, RUNS_CSV];
@@ -128,7 +131,7 @@ export async function writeSweepDir(outDir: string, def: SweepDefinition, shard:
     return { outDir: stage.target, files, warnings };
   } catch (e) {
     stage.abort();
-    throw e;
+    throw toOutputError(e, opts.output?.label ?? `--out ${outDir}`);
   }
 }
 

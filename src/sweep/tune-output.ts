@@ -4,7 +4,8 @@
  * and, unless turned off, charts/ and report.html.
  */
 import { writeFileSync } from 'node:fs';
-import { stageDirectory } from '../output/staged-dir.js';
+import { stageDirectory, type StageOptions } from '../output/staged-dir.js';
+import { toOutputError } from '../output/output-error.js';
 import { join } from 'node:path';
 import { writeTuneReport } from './report/tune-report.js';
 import { pointValues } from './axes.js';
@@ -44,8 +45,8 @@ export function tuneJson(o: TuneOutput): Record<string, unknown> {
 }
 
 /** Writes the directory through a temporary sibling renamed at the end. */
-export async function writeTuneDir(outDir: string, o: TuneOutput, opts: { report?: boolean } = {}): Promise<{ outDir: string; files: string[]; warnings: string[] }> {
-  const stage = stageDirectory(outDir);
+export async function writeTuneDir(outDir: string, o: TuneOutput, opts: { report?: boolean; output?: StageOptions } = {}): Promise<{ outDir: string; files: string[]; warnings: string[] }> {
+  const stage = stageDirectory(outDir, { command: 'tune', ...opts.output });
   const tmp = stage.path;
   try {
     const files = ['tune.json', 'tune.csv', 'runs.csv'];
@@ -66,6 +67,6 @@ export async function writeTuneDir(outDir: string, o: TuneOutput, opts: { report
     return { outDir: stage.target, files, warnings };
   } catch (e) {
     stage.abort();
-    throw e;
+    throw toOutputError(e, opts.output?.label ?? `--out ${outDir}`);
   }
 }

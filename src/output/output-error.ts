@@ -1,0 +1,58 @@
+/**
+ * Errors about an output directory: printed as one line naming the path and the cause,
+ * exit code 2 (the user's disk, permissions or path, not a knsim bug).
+ */
+export class OutputError extends Error {
+  override readonly name = 'OutputError';
+}
+
+/** The file-system failures a user can fix, in words. */
+const CAUSES: Readonly<Record<string, string>> = {
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  EFBIG: 'file too large',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  ENOTDIR: 'a part of the path is a file, not a directory',
+  EEXIST: 'a file is in the way',
+  EISDIR: 'is a directory',
+  ENOENT: 'no such file or directory (was it removed while knsim was writing?)',
+  ENAMETOOLONG: 'file name too long',
+  ELOOP: 'too many levels of symbolic links',
+  EMFILE: 'too many open files',
+  ENFILE: 'too many open files in the system',
+  EIO: 'input/output error',
+  EBUSY: 'device or resource busy',
+  ENOTEMPTY: 'directory not empty',
+  EXDEV: 'cannot move across file systems',
+};
+
+/** The errno code of a Node.js file-system error, if `e` is one. */
+function errnoCode(e: unknown): string | undefined {
+  const code = (e as { code?: unknown } | null)?.code;
+  return e instanceof Error && typeof code === 'string' ? code : undefined;
+}
+
+/**
+ * `e` as an OutputError when it is a file-system failure a user can fix, else `e` itself
+ * (a bug stays an internal error). `what` names the output, e.g. `--out reports/x`.
+ */
+export function toOutputError(e: unknown, what: string): unknown {
+  if (e instanceof OutputError) return e;
+  const code = errnoCode(e);
+  if (code === undefined || CAUSES[code] === undefined) return e;
+  const err = e as NodeJS.ErrnoException & { dest?: string };
+  const op = err.syscall !== undefined ? `${err.syscall} ` : '';
+  const at = err.path !== undefined ? `${op}${err.path}${err.dest !== undefined ? ` -> ${err.dest}` : ''}: ` : op !== '' ? `${op.trim()}: ` : '';
+  return new OutputError(`${what}: ${at}${CAUSES[code]} (${code})`);
+}
+
+/** Runs `fn`, turning a file-system failure into an OutputError about `what`. */
+export function mapOutputErrors<T>(what: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    throw toOutputError(e, what);
+  }
+}

@@ -1,0 +1,293 @@
+/**
+ * Output directories through the real CLI (node bin/knsim.js, so dist/ must be built):
+ * knsim replaces only what it wrote, atomically, and cleans up its staging directories.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { files } from '../support/files.js';
+
+const root = resolve(import.meta.dirname, '../..');
+const bin = join(root, 'bin/knsim.js');
+
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function knsim(args: string[], cwd: string, env: Record<string, string> = {}): Result {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env } });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+const tiny = (duration: string, rps: number): string => `
+name: tiny
+seed: 42
+duration: ${duration}
+services:
+  - manifest:
+      apiVersion: serving.knative.dev/v1
+      kind: Service
+      metadata: { name: hello }
+      spec:
+        template:
+          spec: { containerConcurrency: 0 }
+    initialPods: 1
+clients:
+  - name: load
+    service: hello
+    open: { rps: ${rps} }
+`;
+
+/** A temp directory holding s.yaml (a 20 s run) and long.yaml (hours of simulated time). */
+function workdir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'knsim-out-'));
+  writeFileSync(join(dir, 's.yaml'), tiny('20s', 5));
+  writeFileSync(join(dir, 'long.yaml'), tiny('10h', 500));
+  return dir;
+}
+
+const run = (dir: string, out: string, extra: string[] = [], env: Record<string, string> = {}): Result =>
+  knsim(['run', 's.yaml', '--out', out, '--no-report', ...extra], dir, env);
+
+/** The names in dir that are staging, aside or kept directories of `name`. */
+const siblings = (dir: string, name: string): string[] => readdirSync(dir).filter((f) => f.startsWith(`${name}.`)).sort();
+
+const manifest = (dir: string): { kind: string; command: string; files: string[] } => JSON.parse(readFileSync(join(dir, '.knsim-output.json'), 'utf8'));
+
+function oneLine(r: Result): string {
+  const lines = r.stderr.trimEnd().split('\n');
+  expect(lines, r.stderr).toHaveLength(1);
+  expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+  return lines[0]!;
+}
+
+describe('knsim run --out: only what knsim wrote is replaced', { timeout: 180_000 }, () => {
+  it('an existing file at --out is refused (exit 2) and left as it was', () => {
+    const dir = workdir();
+    writeFileSync(join(dir, 'results'), 'my data\n');
+    const r = run(dir, 'results');
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(oneLine(r)).toBe('knsim: --out results: exists and is not a knsim output directory (it is a file); choose another path or remove it yourself');
+    expect(readFileSync(join(dir, 'results'), 'utf8')).toBe('my data\n');
+    expect(siblings(dir, 'results')).toEqual([]);
+  });
+
+  it('a directory of unrelated files is refused and keeps its files', () => {
+    const dir = workdir();
+    mkdirSync(join(dir, 'data/sub'), { recursive: true });
+    writeFileSync(join(dir, 'data/a.txt'), 'a\n');
+    writeFileSync(join(dir, 'data/sub/b.txt'), 'b\n');
+    const r = run(dir, 'data');
+    expect(r.code).toBe(2);
+    expect(oneLine(r)).toBe(
+      'knsim: --out data: exists and is not a knsim output directory (it has no .knsim-output.json; it holds 2 entries: "a.txt", "sub"); choose another path or remove it yourself',
+    );
+    expect([...files(join(dir, 'data')).keys()].sort()).toEqual(['a.txt', join('sub', 'b.txt')]);
+    expect(siblings(dir, 'data')).toEqual([]);
+  });
+
+  it('--out . , a parent of the current directory, or a directory holding the scenario is refused; the scenario survives', () => {
+    const dir = workdir();
+    const before = files(dir);
+    for (const out of ['.', '..', dir]) {
+      const r = run(dir, out);
+      expect(r.code, out).toBe(2);
+      expect(oneLine(r)).toBe(`knsim: --out ${out}: is the current directory or one of its parents, which knsim would replace; choose another path`);
+    }
+    // From elsewhere: the directory is not the cwd, but it holds the scenario file.
+    const other = mkdtempSync(join(tmpdir(), 'knsim-cwd-'));
+    const r = knsim(['run', join(dir, 's.yaml'), '--out', dir, '--no-report'], other);
+    expect(r.code).toBe(2);
+    expect(oneLine(r)).toBe(`knsim: --out ${dir}: holds ${join(dir, 's.yaml')}, which knsim would replace; choose another path`);
+    expect(files(dir)).toEqual(before);
+  });
+
+  it('an empty directory is used, and the default reports/<name> follows the same rules', () => {
+    const dir = workdir();
+    mkdirSync(join(dir, 'empty'));
+    expect(run(dir, 'empty').code).toBe(0);
+    expect(manifest(join(dir, 'empty')).kind).toBe('knsim-output');
+    mkdirSync(join(dir, 'reports/tiny'), { recursive: true });
+    writeFileSync(join(dir, 'reports/tiny/mine.txt'), 'x');
+    const r = knsim(['run', 's.yaml', '--no-report'], dir);
+    expect(r.code).toBe(2);
+    expect(oneLine(r)).toMatch(/^knsim: --out reports\/tiny \(the default\): exists and is not a knsim output directory \(it has no \.knsim-output\.json; it holds 1 entry: "mine\.txt"\)/);
+    expect(readdirSync(join(dir, 'reports/tiny'))).toEqual(['mine.txt']);
+  });
+
+  it('a previous knsim output is replaced: its listed files go, a file the user added moves to <out>.kept-1', () => {
+    const dir = workdir();
+    const out = join(dir, 'out');
+    expect(run(dir, 'out', ['--trace', 'full']).code).toBe(0);
+    expect(existsSync(join(out, 'requests.csv'))).toBe(true);
+    writeFileSync(join(out, 'notes.md'), 'my notes\n');
+    const r = run(dir, 'out', ['--trace', 'none', '--seed', '7']);
+    expect(r.code).toBe(0);
+    expect(oneLine(r)).toBe(`knsim: --out out: files knsim did not write were in the previous output; moved them to ${out}.kept-1`);
+    // The new output only: requests.csv of the first run is gone, since --trace none does not write it.
+    const written = ['autoscaler.csv', 'latency-cdf.csv', 'pods.csv', 'requests-per-second.csv', 'settings.json', 'summary.json', 'timeseries.csv'];
+    expect(readdirSync(out).sort()).toEqual(['.knsim-output.json', ...written]);
+    expect(manifest(out).files).toEqual(written);
+    expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).seed).toBe(7);
+    expect(readdirSync(`${out}.kept-1`)).toEqual(['notes.md']);
+    expect(readFileSync(`${out}.kept-1/notes.md`, 'utf8')).toBe('my notes\n');
+    expect(siblings(dir, 'out')).toEqual(['out.kept-1']);
+  });
+
+  it('--trace none: the wrote-line lists exactly the files written', () => {
+    const dir = workdir();
+    const r = run(dir, 'out', ['--trace', 'none']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe(
+      'wrote out/ (summary.json, settings.json, autoscaler.csv, pods.csv, timeseries.csv, requests-per-second.csv, latency-cdf.csv)',
+    );
+    const full = run(dir, 'out2', ['--trace', 'full']);
+    expect(full.stdout.trimEnd().split('\n').at(-1)).toBe(
+      'wrote out2/ (summary.json, settings.json, requests.csv, autoscaler.csv, pods.csv, timeseries.csv, requests-per-second.csv, latency-cdf.csv)',
+    );
+  });
+
+  it('the report files are added to the manifest, so a later run replaces them too', () => {
+    const dir = workdir();
+    const out = join(dir, 'out');
+    expect(knsim(['run', 's.yaml', '--out', 'out'], dir).code).toBe(0);
+    const listed = manifest(out).files;
+    expect(listed).toContain('report.html');
+    expect(listed).toContain('charts/pods.png');
+    expect([...files(out).keys()].filter((f) => f !== '.knsim-output.json').sort()).toEqual(listed.map((f) => join(...f.split('/'))).sort());
+    const r = run(dir, 'out');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(existsSync(join(out, 'report.html'))).toBe(false);
+    expect(existsSync(join(out, 'charts'))).toBe(false);
+    expect(siblings(dir, 'out')).toEqual([]);
+  });
+});
+
+describe('knsim run --out: replacing is atomic', { timeout: 180_000 }, () => {
+  // KNSIM_TEST_FAULT=<step> makes the commit fail at that step as an EIO would (src/output/staged-dir.ts).
+  it.each([
+    ['stage', /^knsim: --out out: rename .*out\.partial-\d+: input\/output error \(EIO\)$/],
+    ['rename-aside', /^knsim: --out out: rename .*\/out: input\/output error \(EIO\)$/],
+    ['rename-in', /^knsim: --out out: rename .*out\.partial-\d+: input\/output error \(EIO\)$/],
+  ])('a failure at %s leaves the previous output whole (exit 2, nothing left beside it)', (step, message) => {
+    const dir = workdir();
+    const out = join(dir, 'out');
+    expect(run(dir, 'out').code).toBe(0);
+    writeFileSync(join(out, 'notes.md'), 'mine\n');
+    const before = files(out);
+    const r = run(dir, 'out', ['--seed', '9'], { KNSIM_TEST_FAULT: step });
+    expect(r.code).toBe(2);
+    expect(oneLine(r)).toMatch(message);
+    expect(files(out)).toEqual(before);
+    expect(siblings(dir, 'out')).toEqual([]);
+  });
+
+  it('a failure deleting the old output after the swap keeps the new output and leaves the old aside for the next run', () => {
+    const dir = workdir();
+    const out = join(dir, 'out');
+    expect(run(dir, 'out').code).toBe(0);
+    const r = run(dir, 'out', ['--seed', '9'], { KNSIM_TEST_FAULT: 'retire' });
+    expect(r.code).toBe(0);
+    expect(oneLine(r)).toMatch(/^knsim: --out out: the previous output is in .*out\.previous-\d+; it could not be removed: /);
+    expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).seed).toBe(9);
+    const [aside] = siblings(dir, 'out');
+    expect(aside).toMatch(/^out\.previous-\d+$/);
+    expect(JSON.parse(readFileSync(join(dir, aside!, 'summary.json'), 'utf8')).seed).toBe(42);
+    // Its process is gone: the next run removes it.
+    const next = run(dir, 'out');
+    expect(next.code).toBe(0);
+    expect(oneLine(next)).toBe(`knsim: --out out: left by a knsim process that died: removed ${join(dir, aside!)}`);
+    expect(siblings(dir, 'out')).toEqual([]);
+  });
+});
+
+describe('knsim run: staging directories', { timeout: 180_000 }, () => {
+  /** Starts a long run, waits for its staging directory, sends `signal`, returns the exit. */
+  async function interrupt(dir: string, signal: NodeJS.Signals): Promise<{ code: number | null; stderr: string; partial: string }> {
+    const child = spawn(process.execPath, [bin, 'run', 'long.yaml', '--out', 'out', '--trace', 'none', '--no-report'], { cwd: dir });
+    let stderr = '';
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
+    const partial = `out.partial-${child.pid}`;
+    for (let i = 0; i < 600 && !existsSync(join(dir, partial, '.knsim-output.json')); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(existsSync(join(dir, partial))).toBe(true);
+    child.kill(signal);
+    return { code: await exited, stderr, partial };
+  }
+
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('%s during a long run removes the staging directory, exits %i, and the previous output survives', async (signal, code) => {
+    const dir = workdir();
+    expect(run(dir, 'out').code).toBe(0);
+    const before = files(join(dir, 'out'));
+    const r = await interrupt(dir, signal);
+    expect(r.code).toBe(code);
+    expect(r.stderr).toBe(`knsim: ${signal}: removed ${join(dir, r.partial)}\n`);
+    expect(siblings(dir, 'out')).toEqual([]);
+    expect(files(join(dir, 'out'))).toEqual(before);
+  });
+
+  it('a stale staging directory of a dead process is removed by the next run; unmarked or live ones are not', () => {
+    const dir = workdir();
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+    const stale = `out.partial-${dead}`;
+    mkdirSync(join(dir, stale));
+    writeFileSync(join(dir, stale, '.knsim-output.json'), JSON.stringify({ kind: 'knsim-output', version: 1, knsim: '0.1.0', command: 'run', state: 'staging', pid: dead, files: [] }));
+    writeFileSync(join(dir, stale, 'pods.csv'), 'half a file');
+    // Not marked as knsim's: left alone (no process has this pid; it is above Linux's pid_max).
+    const unmarked = 'out.partial-99999999';
+    mkdirSync(join(dir, unmarked));
+    writeFileSync(join(dir, unmarked, 'x'), 'x');
+    // Marked, but its process (this test runner) is alive: left alone.
+    const live = `out.partial-${process.pid}`;
+    mkdirSync(join(dir, live));
+    copyFileSync(join(dir, stale, '.knsim-output.json'), join(dir, live, '.knsim-output.json'));
+    const r = run(dir, 'out');
+    expect(r.code).toBe(0);
+    expect(oneLine(r)).toBe(`knsim: --out out: left by a knsim process that died: removed ${join(dir, stale)}`);
+    expect(siblings(dir, 'out').sort()).toEqual([live, unmarked].sort());
+  });
+
+  it('--out below a file: exit 2, one line naming the path and the cause', () => {
+    const dir = workdir();
+    writeFileSync(join(dir, 'f'), 'file');
+    const r = run(dir, 'f/sub/out');
+    expect(r.code).toBe(2);
+    expect(oneLine(r)).toBe(`knsim: --out f/sub/out: lstat ${join(dir, 'f/sub/out')}: a part of the path is a file, not a directory (ENOTDIR)`);
+    expect(readFileSync(join(dir, 'f'), 'utf8')).toBe('file');
+  });
+});
+
+describe('knsim sweep and tune --out', { timeout: 180_000 }, () => {
+  it('sweep refuses a directory of unrelated files before running, and replaces its own output', () => {
+    const dir = workdir();
+    mkdirSync(join(dir, 'sw'));
+    writeFileSync(join(dir, 'sw/keep.txt'), 'keep');
+    const args = ['sweep', 's.yaml', '--grid', 'configMaps.config-autoscaler.stable-window=30s,60s', '--replications', '1', '--workers', '1', '--no-report', '--out', 'sw'];
+    const r = knsim(args, dir);
+    expect(r.code).toBe(2);
+    expect(oneLine(r)).toMatch(/^knsim: --out sw: exists and is not a knsim output directory \(it has no \.knsim-output\.json/);
+    expect(readdirSync(join(dir, 'sw'))).toEqual(['keep.txt']);
+    const ok = knsim([...args.slice(0, -1), 'sw2'], dir);
+    expect(ok.code).toBe(0);
+    expect(manifest(join(dir, 'sw2'))).toMatchObject({ command: 'sweep', files: ['runs.csv', 'sweep.csv', 'sweep.json'] });
+    expect(knsim([...args.slice(0, -1), 'sw2'], dir).code).toBe(0);
+    expect(siblings(dir, 'sw2')).toEqual([]);
+  });
+
+  it('tune refuses --out . (the scenario survives)', () => {
+    const dir = workdir();
+    const r = knsim(['tune', 's.yaml', '--space', 'configMaps.config-autoscaler.stable-window=30s,60s', '--slo', 'p99<=5s', '--workers', '1', '--no-report', '--out', '.'], dir);
+    expect(r.code).toBe(2);
+    expect(oneLine(r)).toBe('knsim: --out .: is the current directory or one of its parents, which knsim would replace; choose another path');
+    expect(readdirSync(dir).sort()).toEqual(['long.yaml', 's.yaml']);
+  });
+});
