@@ -6,6 +6,7 @@ import { reportCommand } from './report.js';
 import { controllerCommand, controllerOptions, type ControllerArgs } from './controller.js';
 import { rolloutCommand, rolloutOptions, type RolloutArgs } from './rollout.js';
 import { EXIT_BAD_INPUT, EXIT_INTERNAL, UsageError } from './errors.js';
+import { workLimitOptions } from './flags.js';
 // Sweeps and the tuner (issue 5).
 import { sweepCommandModule } from './sweep.js';
 import { tuneCommandModule } from './tune.js';
@@ -33,7 +34,7 @@ export async function main(argv: string[]): Promise<void> {
         'run <scenario>',
         'Simulate a scenario and write reports/<name>/',
         (y) =>
-          y
+          workLimitOptions(y)
             .positional('scenario', { type: 'string', describe: 'Scenario YAML file', demandOption: true })
             .option('seed', { type: 'string', describe: 'Random seed (overrides the scenario)' })
             .option('duration', { type: 'string', describe: 'Simulated time, e.g. 10m or 600 (overrides the scenario)' })
@@ -52,6 +53,10 @@ export async function main(argv: string[]): Promise<void> {
             set: args.set ?? [],
             trace: args.trace,
             report: args.report,
+            maxRequests: args['max-requests'],
+            maxPods: args['max-pods'],
+            maxUsers: args['max-users'],
+            maxEvents: args['max-events'],
           });
         },
       )

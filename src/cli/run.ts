@@ -3,9 +3,10 @@ import { loadScenario } from '../scenario/load.js';
 import { runWorld } from '../output/run-world.js';
 import { textSummary } from '../output/text-summary.js';
 import { reportCommand } from './report.js';
-import { parseDurationFlag, parseSeed, parseTraceFlag } from './flags.js';
+import { checkWork, guardProgress } from '../scenario/work-estimate.js';
+import { parseDurationFlag, parseSeed, parseTraceFlag, parseWorkLimits, type WorkLimitArgs } from './flags.js';
 
-export interface RunArgs {
+export interface RunArgs extends WorkLimitArgs {
   scenario: string;
   seed: unknown;
   duration: unknown;
@@ -20,13 +21,15 @@ export async function runCommand(args: RunArgs): Promise<void> {
   const seed = parseSeed(args.seed);
   const durationSeconds = parseDurationFlag(args.duration);
   const trace = parseTraceFlag(args.trace);
+  const limits = parseWorkLimits(args);
   const loaded = loadScenario(args.scenario, {
     sets: args.set,
     ...(seed !== undefined ? { seed } : {}),
     ...(durationSeconds !== undefined ? { durationSeconds } : {}),
   });
+  checkWork(loaded, limits);
   const outDir = args.out ?? join('reports', loaded.name);
-  const result = runWorld(loaded.world, { outDir, trace: trace ?? loaded.traceMode, description: loaded.description });
+  const result = guardProgress(loaded, () => runWorld(loaded.world, { outDir, trace: trace ?? loaded.traceMode, description: loaded.description }));
   process.stdout.write(textSummary(result.summary, outDir) + '\n');
   if (args.report) process.stdout.write(`report: ${await reportCommand(outDir)}\n`);
 }

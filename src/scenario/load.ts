@@ -12,6 +12,7 @@ import { formatPath, ScenarioError, type PathSegment } from './errors.js';
 import { buildService, type ManifestSource } from './manifest.js';
 import { parseWith, scenarioSchema, serviceManifestSchema, type ClientInput, type ScenarioInput, type ServiceEntryInput } from './schema.js';
 import { applySet } from './set.js';
+import type { RevisionOrigin } from './work-estimate.js';
 import { parseAzure2021Trace, parseSimpleTrace, shapeTrace, type RawTrace } from './trace.js';
 
 export interface LoadOptions {
@@ -31,6 +32,8 @@ export interface LoadedScenario {
   description: string;
   traceMode: RequestTraceMode;
   world: WorldSpec;
+  /** Where each revision was written, [service][revision], for the work estimate's messages. */
+  revisionOrigins?: RevisionOrigin[][];
 }
 
 /** Cluster defaults when the scenario's `cluster` block leaves them out. */
@@ -82,6 +85,7 @@ export function scenarioFromValue(raw: unknown, file: string): LoadedScenario {
   const cluster = readConfigMaps(file, s.configMaps);
 
   const services: ServiceSpec[] = [];
+  const revisionOrigins: RevisionOrigin[][] = [];
   const tagsByService = new Map<string, ReadonlySet<string>>();
   const serviceIndex = new Map<string, number>();
   s.services.forEach((entry, i) => {
@@ -95,6 +99,7 @@ export function scenarioFromValue(raw: unknown, file: string): LoadedScenario {
     serviceIndex.set(name, i);
     tagsByService.set(name, built.tags);
     services.push(built.spec);
+    revisionOrigins.push(built.origins);
   });
 
   const clientIndex = new Map<string, number>();
@@ -114,7 +119,7 @@ export function scenarioFromValue(raw: unknown, file: string): LoadedScenario {
     services,
     clients,
   };
-  return { file, name: s.name, description: s.description ?? '', traceMode, world };
+  return { file, name: s.name, description: s.description ?? '', traceMode, world, revisionOrigins };
 }
 
 // ---------------------------------------------------------------- files and YAML
