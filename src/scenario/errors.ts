@@ -23,7 +23,8 @@ export class ScenarioError extends Error {
   constructor(file: string, path: string, rule: string) {
     const f = capEchoes(file.replace(NEWLINES, ' '));
     const p = capEchoes(path.replace(NEWLINES, ' '));
-    const r = capEchoes(oneLine(rule));
+    // The rule gets what is left of one line of MAX_LINE characters (at least MAX_ECHO).
+    const r = capText(capEchoes(oneLine(rule)), Math.max(MAX_ECHO, MAX_LINE - f.length - p.length - 4));
     super(p === '' ? `${f}: ${r}` : `${f}: ${p}: ${r}`);
     this.file = file;
     this.path = p;
@@ -39,8 +40,8 @@ function oneLine(s: string): string {
 
 /** Echoed values are cut to this many characters (with an ellipsis), so a 16 MB value makes a short error. */
 export const MAX_ECHO = 80;
-/** A rule longer than this is cut: an error stays one readable line whatever the input. */
-const MAX_RULE = 240;
+/** A message longer than this has its rule cut: an error stays one readable line whatever the input. */
+const MAX_LINE = 300;
 
 /** `s` cut to `max` characters, the last one an ellipsis. */
 export function capText(s: string, max = MAX_ECHO): string {
@@ -62,7 +63,7 @@ function capEchoes(s: string): string {
   const out = s
     .replace(/"(?:[^"\\]|\\.){79,}"/g, (m) => `${m.slice(0, MAX_ECHO - 2)}…"`)
     .replace(/[^\s"]{81,}/g, (m) => capText(m));
-  return capText(out, MAX_RULE);
+  return capText(out, MAX_LINE);
 }
 
 /** The one-line message for a ScenarioError (what the CLI prints after `knsim: `); undefined for anything else. */
