@@ -76,10 +76,10 @@ export interface WorkEstimate {
   durationSeconds: number;
 }
 
-/** A number for a message: exact below 10 million, else 3 significant digits as `3.6e15`. */
+/** A number for a message: whole numbers exact below 10 million, fractions to 4 digits, else 3 digits as `3.6e15`. */
 export function fmtAmount(n: number): string {
   if (!Number.isFinite(n)) return String(n);
-  if (Math.abs(n) < 1e7) return String(Number(n.toPrecision(4)));
+  if (Math.abs(n) < 1e7) return Number.isInteger(n) ? String(n) : String(Number(n.toPrecision(4)));
   return Number(n.toPrecision(3)).toExponential().replace('e+', 'e');
 }
 
@@ -308,28 +308,33 @@ export function checkWork(input: WorkInput, limits: Readonly<WorkLimits> = DEFAU
 
 /**
  * The scenario error for a run whose simulated time stopped advancing, naming the
- * likeliest cause: a closed-loop client whose request, answer and think time can all take 0 s.
+ * likeliest cause: a closed-loop client whose request, answer and think time can all take
+ * (next to) no time; else a trace replaying too many requests at one instant.
  */
 export function noProgressError(input: WorkInput, e: NoProgressError): ScenarioError {
   const { world } = input;
-  const canBeZero = (d: RevisionSpec['serviceTime']): boolean =>
-    d.dist === 'constant' ? d.value === 0 : d.dist === 'uniform' ? d.min === 0 : d.dist === 'empirical' ? d.values.includes(0) : false;
   const stuck = `simulated time stopped at ${fmtAmount(e.atSeconds)} s (${fmtAmount(e.events)} events without the clock moving)`;
-  const i = world.clients.findIndex(
-    (c) =>
-      c.kind === 'closed' &&
-      canBeZero(c.think) &&
-      world.cluster.ingressLatencySeconds === 0 &&
-      (world.services.find((s) => s.name === c.service)?.revisions.some((r) => canBeZero(r.serviceTime)) ?? true),
-  );
-  if (i >= 0) {
+  const fastest = (service: string): number =>
+    Math.min(...(world.services.find((s) => s.name === service)?.revisions.map((r) => makeSampler(r.serviceTime).mean) ?? [0]));
+  let best: { i: number; cycle: number } | undefined;
+  world.clients.forEach((c, i) => {
+    if (c.kind !== 'closed') return;
+    const cycle = makeSampler(c.think).mean + world.cluster.ingressLatencySeconds + fastest(c.service);
+    if (best === undefined || cycle < best.cycle) best = { i, cycle };
+  });
+  if (best !== undefined) {
     return new ScenarioError(
       input.file,
-      formatPath(['clients', i, 'closed', 'think']),
-      `${stuck}: its users loop without time passing (think time 0, service time 0, ingress latency 0); give one of them a duration`,
+      formatPath(['clients', best.i, 'closed', 'think']),
+      `${stuck}: its users loop without time passing (think time + service time + ingress latency ≈ ${fmtAmount(best.cycle)} s); give one of them a duration`,
     );
   }
-  return new ScenarioError(input.file, '', `${stuck}: something in the scenario loops at one instant (a zero service time, think time or ingress latency?)`);
+  const trace = world.clients.findIndex((c) => c.kind === 'trace');
+  return new ScenarioError(
+    input.file,
+    trace >= 0 ? formatPath(['clients', trace, 'trace', 'timeScale']) : 'clients',
+    `${stuck}: too many requests at one instant`,
+  );
 }
 
 /** Runs a simulation, turning the engine's no-progress stop into a ScenarioError for the scenario. */
