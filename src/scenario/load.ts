@@ -46,6 +46,8 @@ export const DEFAULT_CLUSTER = Object.freeze({
 
 export const DEFAULT_SEED = 1;
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /**
@@ -387,6 +389,8 @@ function buildClient(
   seen: Map<string, number>,
 ): ClientSpec {
   const at = (...segs: PathSegment[]): string => formatPath(['clients', i, ...segs]);
+  // A YAML escape can make a lone UTF-16 surrogate, which no output file (UTF-8) can hold.
+  if (LONE_SURROGATE.test(c.name)) throw new ScenarioError(file, at('name'), 'must be valid Unicode: it holds a lone UTF-16 surrogate (an escape such as "\\uD800")');
   const prev = seen.get(c.name);
   if (prev !== undefined) throw new ScenarioError(file, at('name'), `duplicate client name ${JSON.stringify(c.name)} (also clients[${prev}])`);
   seen.set(c.name, i);

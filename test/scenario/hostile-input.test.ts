@@ -123,6 +123,13 @@ describe('invalid UTF-8 is rejected with its line and byte offset', () => {
     expect(firstInvalidUtf8(Buffer.from([0x61, 0x62, 0xff, 0x80]))).toBe(2);
   });
 
+  it('a client name with a lone surrogate (from a YAML escape) is refused; a real emoji is fine', () => {
+    const err = load(BASE.replace('name: load,', 'name: "load\\ud800",'));
+    expect(err.path).toBe('clients[0].name');
+    expect(err.rule).toBe('must be valid Unicode: it holds a lone UTF-16 surrogate (an escape such as "\\uD800")');
+    expect(loadScenario(write(BASE.replace('name: load,', 'name: "load \\U0001F642",'))).world.clients[0]!.name).toBe('load 🙂');
+  });
+
   it('a valid file with a BOM still loads', () => {
     expect(loadScenario(write(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(BASE)]))).name).toBe('hostile');
   });
