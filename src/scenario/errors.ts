@@ -21,7 +21,8 @@ export class ScenarioError extends Error {
   /** The broken rule, short, in Knative's words where there are some. */
   readonly rule: string;
   constructor(file: string, path: string, rule: string) {
-    const f = capEchoes(file.replace(NEWLINES, ' '));
+    // The file is the user's own path, kept whole; the path and rule echo the input, so they are capped.
+    const f = file.replace(NEWLINES, ' ');
     const p = capEchoes(path.replace(NEWLINES, ' '));
     // The rule gets what is left of one line of MAX_LINE characters (at least MAX_ECHO).
     const r = capText(capEchoes(oneLine(rule)), Math.max(MAX_ECHO, MAX_LINE - f.length - p.length - 4));
