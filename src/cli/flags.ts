@@ -1,5 +1,7 @@
 import { parseDuration } from '../scenario/values.js';
 import type { RequestTraceMode } from '../model/spec.js';
+import type { Argv } from 'yargs';
+import { DEFAULT_WORK_LIMITS, WORK_LIMIT_FLAGS, type WorkLimits } from '../scenario/work-estimate.js';
 import { UsageError } from './errors.js';
 
 /** --seed: a whole number ≥ 0. */
@@ -36,4 +38,47 @@ export function parseTraceFlag(v: unknown): RequestTraceMode | undefined {
     if (rate > 0 && rate <= 1) return { mode: 'sample', rate };
   }
   throw new UsageError(`--trace: must be none, full or sample=R with 0 < R ≤ 1 (got ${JSON.stringify(s)})`);
+}
+
+/** The work-limit flags (see scenario/work-estimate.ts), as yargs options. */
+export function workLimitOptions<T>(y: Argv<T>) {
+  return y
+    .option('max-requests', { type: 'string', describe: `Refuse runs expected to send more requests (default ${DEFAULT_WORK_LIMITS.requests.toExponential()})` })
+    .option('max-pods', { type: 'string', describe: `Refuse runs that need more pods at once, activators included (default ${DEFAULT_WORK_LIMITS.pods})` })
+    .option('max-users', { type: 'string', describe: `Refuse runs with more closed-loop users (default ${DEFAULT_WORK_LIMITS.users})` })
+    .option('max-events', { type: 'string', describe: `Refuse runs with more periodic events (default ${DEFAULT_WORK_LIMITS.events.toExponential()})` });
+}
+
+/** The work-limit flags as parsed by yargs (camel-cased). */
+export interface WorkLimitArgs {
+  maxRequests?: unknown;
+  maxPods?: unknown;
+  maxUsers?: unknown;
+  maxEvents?: unknown;
+}
+
+/** --max-requests, --max-pods, --max-users, --max-events: a number > 0 such as 5e9 each; the defaults otherwise. */
+export function parseWorkLimits(args: WorkLimitArgs): WorkLimits {
+  const one = (v: unknown, key: keyof WorkLimits): number => {
+    if (v === undefined) return DEFAULT_WORK_LIMITS[key];
+    const s = String(Array.isArray(v) ? v[v.length - 1] : v).trim();
+    const n = /^(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/.test(s) ? Number(s) : Number.NaN;
+    if (!(n > 0) || !Number.isFinite(n)) throw new UsageError(`${WORK_LIMIT_FLAGS[key]}: must be a number > 0 such as 5e9 (got ${JSON.stringify(s.slice(0, 80))})`);
+    return n;
+  };
+  return {
+    requests: one(args.maxRequests, 'requests'),
+    pods: one(args.maxPods, 'pods'),
+    users: one(args.maxUsers, 'users'),
+    events: one(args.maxEvents, 'events'),
+  };
+}
+
+/** The flags that give `limits` again (only those that differ from the defaults), for command lines knsim writes. */
+export function workLimitArgs(limits: Readonly<WorkLimits>): string[] {
+  const out: string[] = [];
+  for (const key of ['requests', 'pods', 'users', 'events'] as const) {
+    if (limits[key] !== DEFAULT_WORK_LIMITS[key]) out.push(WORK_LIMIT_FLAGS[key], String(limits[key]));
+  }
+  return out;
 }

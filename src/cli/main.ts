@@ -7,6 +7,7 @@ import { controllerCommand, controllerOptions, type ControllerArgs } from './con
 import { rolloutCommand, rolloutOptions, type RolloutArgs } from './rollout.js';
 import { EXIT_BAD_INPUT, EXIT_INTERNAL, UsageError } from './errors.js';
 import { OutputError } from '../output/output-error.js';
+import { workLimitOptions } from './flags.js';
 // Sweeps and the tuner (issue 5).
 import { sweepCommandModule } from './sweep.js';
 import { tuneCommandModule } from './tune.js';
@@ -34,7 +35,7 @@ export async function main(argv: string[]): Promise<void> {
         'run <scenario>',
         'Simulate a scenario and write reports/<name>/',
         (y) =>
-          y
+          workLimitOptions(y)
             .positional('scenario', { type: 'string', describe: 'Scenario YAML file', demandOption: true })
             .option('seed', { type: 'string', describe: 'Random seed (overrides the scenario)' })
             .option('duration', { type: 'string', describe: 'Simulated time, a Go duration such as 10m or 90s (overrides the scenario)' })
@@ -53,6 +54,10 @@ export async function main(argv: string[]): Promise<void> {
             set: args.set ?? [],
             trace: args.trace,
             report: args.report,
+            maxRequests: args['max-requests'],
+            maxPods: args['max-pods'],
+            maxUsers: args['max-users'],
+            maxEvents: args['max-events'],
           });
         },
       )

@@ -4,9 +4,10 @@ import { runWorldInterruptible } from '../run/run-world.js';
 import { checkOutDir } from '../output/output-dir.js';
 import { textSummary } from '../output/text-summary.js';
 import { reportCommand } from './report.js';
-import { parseDurationFlag, parseSeed, parseTraceFlag } from './flags.js';
+import { checkWork, guardProgress } from '../scenario/work-estimate.js';
+import { parseDurationFlag, parseSeed, parseTraceFlag, parseWorkLimits, type WorkLimitArgs } from './flags.js';
 
-export interface RunArgs {
+export interface RunArgs extends WorkLimitArgs {
   scenario: string;
   seed: unknown;
   duration: unknown;
@@ -24,15 +25,17 @@ export async function runCommand(args: RunArgs): Promise<void> {
   const seed = parseSeed(args.seed);
   const durationSeconds = parseDurationFlag(args.duration);
   const trace = parseTraceFlag(args.trace);
+  const limits = parseWorkLimits(args);
   const loaded = loadScenario(args.scenario, {
     sets: args.set,
     ...(seed !== undefined ? { seed } : {}),
     ...(durationSeconds !== undefined ? { durationSeconds } : {}),
   });
+  checkWork(loaded, limits);
   const outDir = args.out ?? join('reports', loaded.name);
   const output = { label: outLabel(outDir, args.out !== undefined), protect: [args.scenario], command: 'run' };
   checkOutDir(outDir, output);
-  const result = await runWorldInterruptible(loaded.world, { outDir, trace: trace ?? loaded.traceMode, description: loaded.description, output });
+  const result = await guardProgress(loaded, () => runWorldInterruptible(loaded.world, { outDir, trace: trace ?? loaded.traceMode, description: loaded.description, output }));
   process.stdout.write(textSummary(result.summary, outDir, result.files) + '\n');
   if (args.report) process.stdout.write(`report: ${await reportCommand(outDir)}\n`);
 }

@@ -17,7 +17,7 @@ import { UsageError } from './errors.js';
 import { checkOutDir } from '../output/output-dir.js';
 import { mapOutputErrors } from '../output/output-error.js';
 import { outLabel } from './run.js';
-import { parseDurationFlag, parseSeed } from './flags.js';
+import { parseDurationFlag, parseSeed, parseWorkLimits, workLimitArgs, workLimitOptions, type WorkLimitArgs } from './flags.js';
 
 /** A whole-number flag in [min, max]; `fallback` when absent. */
 export function parseCount(v: unknown, flag: string, min: number, max: number, fallback: number): number {
@@ -40,7 +40,7 @@ export const MAX_WORKERS = 1024;
 
 /** The options `sweep` and `sweep k8s-job` share. */
 function gridOptions<T>(y: Argv<T>) {
-  return y
+  return workLimitOptions(y)
     .positional('scenario', { type: 'string', describe: 'Scenario YAML file', demandOption: true })
     .option('grid', { type: 'string', array: true, describe: 'An axis: path=v1,v2,... or path=a..b:step (repeatable; the grid is their cartesian product)' })
     .option('replications', { type: 'string', describe: 'Runs per point (default 5); replication r uses seed base + r at every point' })
@@ -51,7 +51,7 @@ function gridOptions<T>(y: Argv<T>) {
     .option('workers', { type: 'string', describe: 'Worker threads (default: one per CPU; 1 runs in this thread)' });
 }
 
-interface GridArgs {
+interface GridArgs extends WorkLimitArgs {
   scenario: string;
   grid?: unknown;
   replications?: unknown;
@@ -68,6 +68,7 @@ function defineFromArgs(args: GridArgs) {
   const seed = parseSeed(args.seed);
   const seeds = parseSeedsMode(args.seeds);
   const durationSeconds = parseDurationFlag(args.duration);
+  const limits = parseWorkLimits(args);
   const axes = parseAxes(stringList(args.grid), '--grid');
   const { def } = defineSweep({
     file: args.scenario,
@@ -78,7 +79,7 @@ function defineFromArgs(args: GridArgs) {
     seeds,
     replications,
   });
-  return { def, workers };
+  return { def, workers, limits };
 }
 
 const fmtSeconds = (s: number): string => (s < 10 ? s.toFixed(2) : s.toFixed(1));
@@ -96,10 +97,10 @@ export interface SweepRunArgs extends GridArgs {
 /** `knsim sweep <scenario> --grid ... [--replications N] [--workers K] [--shard i/N]`. */
 export async function sweepCommand(args: SweepRunArgs): Promise<void> {
   const shard = parseShard(args.shard);
-  const { def, workers } = defineFromArgs(args);
+  const { def, workers, limits } = defineFromArgs(args);
   const total = sweepPoints(def);
   const points = shardPoints(total, shard);
-  checkPoints(args.scenario, def, points);
+  checkPoints(args.scenario, def, points, limits);
   const outDir = args.out !== undefined ? String(args.out) : join('reports', `${def.scenario}-sweep`);
   const output = { label: outLabel(outDir, args.out !== undefined), protect: [args.scenario] };
   checkOutDir(outDir, output);
@@ -157,7 +158,7 @@ const QUANTITY = /^[0-9]+(\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/;
 export async function sweepJobCommand(args: JobArgs): Promise<void> {
   const shards = parseCount(args.shards, '--shards', 1, MAX_SHARDS, 4);
   const parallelism = parseCount(args.parallelism, '--parallelism', 1, MAX_SHARDS, shards);
-  const { def, workers } = defineFromArgs({ ...args, workers: args.workers ?? '2' });
+  const { def, workers, limits } = defineFromArgs({ ...args, workers: args.workers ?? '2' });
   const cpu = args.cpu !== undefined ? String(args.cpu) : String(workers);
   const memory = args.memory !== undefined ? String(args.memory) : '1Gi';
   if (!QUANTITY.test(cpu)) throw new UsageError(`--cpu: must be a Kubernetes quantity such as 2 or 500m (got ${JSON.stringify(cpu)})`);
@@ -179,6 +180,7 @@ export async function sweepJobCommand(args: JobArgs): Promise<void> {
     cpu,
     memory,
     name,
+    limitArgs: workLimitArgs(limits),
     ...(namespace !== undefined ? { namespace } : {}),
   });
   if (args.output !== undefined) {

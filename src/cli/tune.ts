@@ -18,13 +18,13 @@ import { formatMetric, withCI } from '../sweep/report/report.js';
 import { UsageError } from './errors.js';
 import { checkOutDir } from '../output/output-dir.js';
 import { outLabel } from './run.js';
-import { parseDurationFlag, parseSeed } from './flags.js';
+import { parseDurationFlag, parseSeed, parseWorkLimits, workLimitOptions, type WorkLimitArgs } from './flags.js';
 import { MAX_WORKERS, parseCount, stringList } from './sweep.js';
 
 /** Exit code when no configuration meets every SLO (the outputs are still written). */
 export const EXIT_NO_SOLUTION = 3;
 
-export interface TuneArgs {
+export interface TuneArgs extends WorkLimitArgs {
   scenario: string;
   space?: unknown;
   slo?: unknown;
@@ -43,6 +43,7 @@ export async function tuneCommand(args: TuneArgs): Promise<void> {
   const workers = parseCount(args.workers, '--workers', 1, MAX_WORKERS, defaultWorkers());
   const seed = parseSeed(args.seed);
   const durationSeconds = parseDurationFlag(args.duration);
+  const limits = parseWorkLimits(args);
   const objective = parseObjective(args.objective);
   const sloTexts = stringList(args.slo);
   if (sloTexts.length === 0) throw new UsageError(`--slo: give at least one, e.g. --slo 'p99<=500ms' --slo 'errorRate<=0.1%'`);
@@ -80,7 +81,7 @@ export async function tuneCommand(args: TuneArgs): Promise<void> {
       slos,
       objective,
       replications,
-      beforeNew: (points) => checkPoints(args.scenario, def, points),
+      beforeNew: (points) => checkPoints(args.scenario, def, points, limits),
       evaluate: async (pairs) => {
         progress.addTotal(pairs.length);
         return runner.runAll(
@@ -120,7 +121,7 @@ export const tuneCommandModule: CommandModule = {
   command: 'tune <scenario>',
   describe: 'Find the cheapest settings that meet every SLO with 95 % confidence',
   builder: (y) =>
-    y
+    workLimitOptions(y)
       .positional('scenario', { type: 'string', describe: 'Scenario YAML file', demandOption: true })
       .option('space', { type: 'string', array: true, describe: 'A parameter: path=a..b:step or path=v1,v2,... (repeatable)' })
       .option('slo', { type: 'string', array: true, describe: "An SLO: 'p99<=500ms', 'errorRate<=0.1%', 'rate503<=0.5%', 'coldStartFraction<=1%' (repeatable)" })

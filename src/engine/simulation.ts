@@ -1,4 +1,5 @@
 import { EventQueue, type EventFn } from './event-queue.js';
+import { MAX_EVENTS_AT_ONE_INSTANT, NoProgressError } from './no-progress.js';
 import { RandomStreams } from './random.js';
 
 // A scheduling error is a bug in the model, not bad input: it throws a plain Error.
@@ -15,6 +16,8 @@ export class Simulation {
   readonly random: RandomStreams;
   private clock = 0;
   private processed = 0;
+  /** Events allowed at one instant before {@link run} stops with a NoProgressError. */
+  maxEventsAtOneInstant = MAX_EVENTS_AT_ONE_INSTANT;
 
   constructor(seed: number) {
     this.random = new RandomStreams(seed);
@@ -67,11 +70,18 @@ export class Simulation {
     this.queue.push(first, tick, undefined);
   }
 
-  /** Runs every event with time ≤ `until`, then leaves the clock at `until`. */
+  /**
+   * Runs every event with time ≤ `until`, then leaves the clock at `until`.
+   * @throws NoProgressError when more than maxEventsAtOneInstant events run without the clock moving.
+   */
   run(until: number): void {
     const q = this.queue;
+    let sameInstant = 0;
     while (q.peekTime() <= until) {
-      this.clock = q.peekTime();
+      const t = q.peekTime();
+      if (t !== this.clock) sameInstant = 0;
+      else if (++sameInstant > this.maxEventsAtOneInstant) throw new NoProgressError(t, sameInstant - 1);
+      this.clock = t;
       const fn = q.topFn() as EventFn<unknown>;
       const payload = q.topPayload();
       q.removeTop();

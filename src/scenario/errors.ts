@@ -23,10 +23,15 @@ export class ScenarioError extends Error {
   /** The broken rule, short, in Knative's words where there are some. */
   readonly rule: string;
   constructor(file: string, path: string, rule: string) {
-    super(path === '' ? `${file}: ${oneLine(rule)}` : `${file}: ${path}: ${oneLine(rule)}`);
+    // The file is the user's own path, kept whole; the path and rule echo the input, so they are capped.
+    const f = file.replace(NEWLINES, ' ');
+    const p = capEchoes(path.replace(NEWLINES, ' '));
+    // The rule gets what is left of one line of MAX_LINE characters (at least MAX_ECHO).
+    const r = capText(capEchoes(oneLine(rule)), Math.max(MAX_ECHO, MAX_LINE - f.length - p.length - 4));
+    super(p === '' ? `${f}: ${r}` : `${f}: ${p}: ${r}`);
     this.file = file;
-    this.path = path;
-    this.rule = oneLine(rule);
+    this.path = p;
+    this.rule = r;
   }
 
   /**
@@ -41,8 +46,38 @@ export class ScenarioError extends Error {
   }
 }
 
+const NEWLINES = /[\r\n\u2028\u2029]/g;
+
 function oneLine(s: string): string {
-  return s.replace(/\s*\r?\n\s*/g, ' ').trim();
+  return s.replace(/\s*[\r\n\u2028\u2029]+\s*/g, ' ').trim();
+}
+
+/** Echoed values are cut to this many characters (with an ellipsis), so a 16 MB value makes a short error. */
+export const MAX_ECHO = 80;
+/** A message longer than this has its rule cut: an error stays one readable line whatever the input. */
+const MAX_LINE = 300;
+
+/** `s` cut to `max` characters, the last one an ellipsis. */
+export function capText(s: string, max = MAX_ECHO): string {
+  return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
+}
+
+/** JSON.stringify of a string, cut to {@link MAX_ECHO} characters (the closing quote kept). */
+export function quote(s: string): string {
+  const q = JSON.stringify(s);
+  return q.length <= MAX_ECHO ? q : `${q.slice(0, MAX_ECHO - 2)}…"`;
+}
+
+/**
+ * Caps what a message echoes from the input, wherever it was built (core's messages
+ * too): quoted strings and unbroken runs longer than {@link MAX_ECHO}, then the whole text.
+ */
+function capEchoes(s: string): string {
+  if (s.length <= MAX_ECHO) return s;
+  const out = s
+    .replace(/"(?:[^"\\]|\\.){79,}"/g, (m) => `${m.slice(0, MAX_ECHO - 2)}…"`)
+    .replace(/[^\s"]{81,}/g, (m) => capText(m));
+  return capText(out, MAX_LINE);
 }
 
 /** The one-line message for a ScenarioError (what the CLI prints after `knsim: `); undefined for anything else. */

@@ -5,13 +5,14 @@
  */
 import { readFileSync } from 'node:fs';
 import * as nodePath from 'node:path';
-import { LineCounter, parseAllDocuments, parseDocument } from 'yaml';
+import { isDocument, LineCounter, parseAllDocuments, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
 import type { ClientSpec, RequestTraceMode, ServiceSpec, WorldSpec } from '../model/spec.js';
 import { readConfigMaps } from './configmaps.js';
 import { formatPath, ScenarioError, type PathSegment } from './errors.js';
 import { buildService, type ManifestSource } from './manifest.js';
 import { parseWith, scenarioSchema, serviceManifestSchema, type ClientInput, type ScenarioInput, type ServiceEntryInput } from './schema.js';
 import { applySet } from './set.js';
+import type { RevisionOrigin } from './work-estimate.js';
 import { parseAzure2021Trace, parseSimpleTrace, shapeTrace, type RawTrace } from './trace.js';
 
 export interface LoadOptions {
@@ -31,6 +32,8 @@ export interface LoadedScenario {
   description: string;
   traceMode: RequestTraceMode;
   world: WorldSpec;
+  /** Where each revision was written, [service][revision], for the work estimate's messages. */
+  revisionOrigins?: RevisionOrigin[][];
 }
 
 /** Cluster defaults when the scenario's `cluster` block leaves them out. */
@@ -43,6 +46,8 @@ export const DEFAULT_CLUSTER = Object.freeze({
 
 export const DEFAULT_SEED = 1;
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /**
@@ -52,6 +57,7 @@ const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 export function loadScenario(file: string, opts: LoadOptions = {}): LoadedScenario {
   const text = readText(file, (reason) => new ScenarioError(file, '', `cannot read the scenario file: ${reason}`));
   let raw = parseYamlOne(text, file);
+  rejectProtoKeys(raw, file, []);
   for (const expr of opts.sets ?? []) raw = applySet(raw, expr, file);
   if (isMapping(raw)) {
     const over: Record<string, unknown> = { ...raw };
@@ -68,6 +74,7 @@ export function loadScenario(file: string, opts: LoadOptions = {}): LoadedScenar
  * @throws ScenarioError
  */
 export function scenarioFromValue(raw: unknown, file: string): LoadedScenario {
+  rejectProtoKeys(raw, file, []);
   const s = parseWith(scenarioSchema, raw, file, []);
   if (!DNS1123_LABEL.test(s.name) || s.name.length > 63) {
     throw new ScenarioError(
@@ -80,6 +87,7 @@ export function scenarioFromValue(raw: unknown, file: string): LoadedScenario {
   const cluster = readConfigMaps(file, s.configMaps);
 
   const services: ServiceSpec[] = [];
+  const revisionOrigins: RevisionOrigin[][] = [];
   const tagsByService = new Map<string, ReadonlySet<string>>();
   const serviceIndex = new Map<string, number>();
   s.services.forEach((entry, i) => {
@@ -93,6 +101,7 @@ export function scenarioFromValue(raw: unknown, file: string): LoadedScenario {
     serviceIndex.set(name, i);
     tagsByService.set(name, built.tags);
     services.push(built.spec);
+    revisionOrigins.push(built.origins);
   });
 
   const clientIndex = new Map<string, number>();
@@ -112,7 +121,7 @@ export function scenarioFromValue(raw: unknown, file: string): LoadedScenario {
     services,
     clients,
   };
-  return { file, name: s.name, description: s.description ?? '', traceMode, world };
+  return { file, name: s.name, description: s.description ?? '', traceMode, world, revisionOrigins };
 }
 
 // ---------------------------------------------------------------- files and YAML
@@ -120,11 +129,58 @@ export function scenarioFromValue(raw: unknown, file: string): LoadedScenario {
 const isMapping = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function readText(path: string, onError: (reason: string) => ScenarioError): string {
+  let bytes: Buffer;
   try {
-    return readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (e) {
     throw onError(ioReason(e));
   }
+  return decodeUtf8(bytes, path);
+}
+
+/** Strict UTF-8 (a BOM is kept, as readFileSync's 'utf8' keeps it); a bad byte is an error naming its line and offset. */
+export function decodeUtf8(bytes: Uint8Array, file: string): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    const at = firstInvalidUtf8(bytes);
+    let line = 1;
+    for (let i = 0; i < at; i++) if (bytes[i] === 0x0a) line++;
+    throw new ScenarioError(file, `line ${line}`, `invalid UTF-8 at byte offset ${at}: the file must be UTF-8 text`);
+  }
+}
+
+/** Offset of the first byte that does not start a well-formed UTF-8 sequence (RFC 3629: no overlongs, no surrogates, ≤ U+10FFFF). */
+export function firstInvalidUtf8(b: Uint8Array): number {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i]!;
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    let n: number;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (c >= 0xc2 && c <= 0xdf) n = 1;
+    else if (c >= 0xe0 && c <= 0xef) {
+      n = 2;
+      if (c === 0xe0) lo = 0xa0;
+      if (c === 0xed) hi = 0x9f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      n = 3;
+      if (c === 0xf0) lo = 0x90;
+      if (c === 0xf4) hi = 0x8f;
+    } else return i;
+    const second = b[i + 1];
+    if (second === undefined || second < lo || second > hi) return i;
+    for (let k = 2; k <= n; k++) {
+      const x = b[i + k];
+      if (x === undefined || x < 0x80 || x > 0xbf) return i;
+    }
+    i += n + 1;
+  }
+  return b.length;
 }
 
 /** Why a file could not be read, in a few words. */
@@ -148,38 +204,120 @@ interface YamlErrorLike {
 
 function yamlError(file: string, e: YamlErrorLike, lc: LineCounter): ScenarioError {
   const { line, col } = lc.linePos(e.pos[0]);
-  return new ScenarioError(file, `line ${line}, column ${col}`, `invalid YAML: ${firstLine(e.message)}`);
+  const rule = /call stack/i.test(e.message) ? TOO_DEEP : `invalid YAML: ${firstLine(e.message)}`;
+  return new ScenarioError(file, `line ${line}, column ${col}`, rule);
 }
 
-function toJS(doc: { toJS(opts?: { maxAliasCount?: number }): unknown }, file: string): unknown {
+/** yaml's guard against alias bombs ("billion laughs"): aliased nodes a document may expand to. */
+export const MAX_ALIAS_COUNT = 1000;
+
+const TOO_DEEP = 'invalid YAML: nested too deeply';
+
+/**
+ * The alias to blame when a document expands too much: the first one whose anchor itself
+ * holds aliases (where a bomb multiplies), else the first alias.
+ */
+function blameAlias(doc: Document): YamlNode | undefined {
+  let first: YamlNode | undefined;
+  let blamed: YamlNode | undefined;
+  visit(doc, {
+    Alias(_, alias) {
+      first ??= alias;
+      const target = alias.resolve(doc);
+      let nested = false;
+      if (target !== undefined) {
+        visit(target, {
+          Alias() {
+            nested = true;
+            return visit.BREAK;
+          },
+        });
+      }
+      if (nested) {
+        blamed = alias;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return blamed ?? first;
+}
+
+function toJS(doc: Document, file: string, lc: LineCounter): unknown {
   try {
-    return doc.toJS({ maxAliasCount: 1000 });
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (e) {
+    if (e instanceof RangeError) throw new ScenarioError(file, '', TOO_DEEP);
+    if (e instanceof ReferenceError && isDocument(doc)) {
+      const alias = blameAlias(doc);
+      const where = alias?.range !== undefined && alias.range !== null ? lc.linePos(alias.range[0]) : undefined;
+      throw new ScenarioError(
+        file,
+        where !== undefined ? `line ${where.line}, column ${where.col}` : '',
+        `invalid YAML: aliases expand to more than ${MAX_ALIAS_COUNT} nodes (an alias bomb?); write the values out instead`,
+      );
+    }
     throw new ScenarioError(file, '', `invalid YAML: ${firstLine(e instanceof Error ? e.message : String(e))}`);
+  }
+}
+
+/** Runs a YAML parse, turning a stack overflow on absurd nesting into a ScenarioError. */
+function guardDepth<T>(file: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (e) {
+    if (e instanceof RangeError) throw new ScenarioError(file, '', TOO_DEEP);
+    throw e;
   }
 }
 
 /** Parses a one-document YAML file. */
 function parseYamlOne(text: string, file: string): unknown {
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  const doc = guardDepth(file, () => parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true }));
   const err = doc.errors[0];
   if (err !== undefined) throw yamlError(file, err, lc);
-  return toJS(doc, file);
+  return toJS(doc, file, lc);
 }
 
 /** Parses a (possibly multi-document) YAML file. */
 function parseYamlAll(text: string, file: string): unknown[] {
   const lc = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  const docs = guardDepth(file, () => parseAllDocuments(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true }));
   if (!Array.isArray(docs)) return [];
   const out: unknown[] = [];
   for (const doc of docs) {
     const err = doc.errors[0];
     if (err !== undefined) throw yamlError(file, err, lc);
-    out.push(toJS(doc, file));
+    const value = toJS(doc, file, lc);
+    rejectProtoKeys(value, file, []);
+    out.push(value);
   }
   return out;
+}
+
+/**
+ * Rejects `__proto__` keys anywhere in a parsed file: JavaScript objects would drop or
+ * misread them, so the value would silently vanish.
+ * @throws ScenarioError at the key's path.
+ */
+export function rejectProtoKeys(root: unknown, file: string, base: readonly PathSegment[]): void {
+  const seen = new Set<object>();
+  const stack: Array<{ v: unknown; path: readonly PathSegment[] }> = [{ v: root, path: base }];
+  while (stack.length > 0) {
+    const { v, path } = stack.pop()!;
+    if (typeof v !== 'object' || v === null || seen.has(v)) continue;
+    seen.add(v);
+    if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push({ v: v[i], path: [...path, i] });
+      continue;
+    }
+    const keys = Object.keys(v);
+    if (Object.prototype.hasOwnProperty.call(v, '__proto__')) {
+      throw new ScenarioError(file, formatPath([...path, '__proto__']), 'the key "__proto__" is not allowed');
+    }
+    for (let i = keys.length - 1; i >= 0; i--) stack.push({ v: (v as Record<string, unknown>)[keys[i]!], path: [...path, keys[i]!] });
+  }
 }
 
 /** A path named in the scenario, as the user sees it (relative to the scenario's directory). */
@@ -254,6 +392,8 @@ function buildClient(
   seen: Map<string, number>,
 ): ClientSpec {
   const at = (...segs: PathSegment[]): string => formatPath(['clients', i, ...segs]);
+  // A YAML escape can make a lone UTF-16 surrogate, which no output file (UTF-8) can hold.
+  if (LONE_SURROGATE.test(c.name)) throw new ScenarioError(file, at('name'), 'must be valid Unicode: it holds a lone UTF-16 surrogate (an escape such as "\\uD800")');
   const prev = seen.get(c.name);
   if (prev !== undefined) throw new ScenarioError(file, at('name'), `duplicate client name ${JSON.stringify(c.name)} (also clients[${prev}])`);
   seen.set(c.name, i);

@@ -10,6 +10,7 @@ import { dns1035LabelErrors, effectiveRolloutDuration, rolloutDurationFromAnnota
 import type { DistributionSpec, PodStartSpec, RevisionSpec, ServiceSpec, TrafficChange } from '../model/spec.js';
 import type { ClusterConfig } from './configmaps.js';
 import { formatPath, ScenarioError, type PathSegment } from './errors.js';
+import type { RevisionOrigin } from './work-estimate.js';
 import type { AppInput, PodStartInput, ServiceEntryInput, ServiceManifest, TemplateInput } from './schema.js';
 
 export const SERVING_API_VERSION = 'serving.knative.dev/v1';
@@ -46,6 +47,8 @@ export interface ServiceContext {
 
 export interface BuiltService {
   spec: ServiceSpec;
+  /** Where each revision's template was written (for the work estimate's messages), in spec.revisions order. */
+  origins: RevisionOrigin[];
   /** Every tag named in any traffic block. */
   tags: ReadonlySet<string>;
 }
@@ -114,6 +117,7 @@ export function buildService(ctx: ServiceContext): BuiltService {
   };
 
   const revisions: RevisionSpec[] = [];
+  const origins: RevisionOrigin[] = [];
   const createdBy = new Map<string, string>();
   const podStart = mergePodStart(ctx.defaults?.podStart, entry.podStart);
   const serviceTimeDefault = entry.app?.serviceTime ?? ctx.defaults?.app?.serviceTime ?? DEFAULT_SERVICE_TIME;
@@ -175,6 +179,7 @@ export function buildService(ctx: ServiceContext): BuiltService {
 
     createdBy.set(name, formatPath(base));
     const serviceTime = revisionApps[name]?.serviceTime ?? app?.serviceTime ?? serviceTimeDefault;
+    origins.push({ file, path: base, annotations });
     revisions.push({
       name,
       service: svc,
@@ -283,7 +288,7 @@ export function buildService(ctx: ServiceContext): BuiltService {
     }
   }
 
-  return { spec: { name: svc, revisions, traffic, rolloutDurationSeconds }, tags };
+  return { spec: { name: svc, revisions, traffic, rolloutDurationSeconds }, origins, tags };
 }
 
 function mergePodStart(defaults: PodStartInput | undefined, own: PodStartInput | undefined): PodStartSpec {

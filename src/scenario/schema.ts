@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { formatPath, ScenarioError, type PathSegment } from './errors.js';
-import { describeValue, distribution, duration, obj, rate, stringMap } from './values.js';
+import { count, describeValue, distribution, duration, obj, rate, stringMap } from './values.js';
 
 // ---------------------------------------------------------------- Knative manifests
 
@@ -84,7 +84,7 @@ const serviceEntrySchema = obj({
   manifest: serviceManifestSchema.optional(),
   manifestFile: z.string().min(1).optional(),
   manifestName: z.string().min(1).optional(),
-  initialPods: z.int().min(0).optional(),
+  initialPods: count(0).optional(),
   app: appSchema.optional(),
   revisionApps: z.record(z.string(), appSchema).optional(),
   podStart: podStartSchema.optional(),
@@ -99,7 +99,7 @@ const openSchema = obj({
 });
 
 const closedSchema = obj({
-  users: z.int().min(1),
+  users: count(1),
   think: distribution.optional(),
 });
 
@@ -144,7 +144,7 @@ const configMapsSchema = z.strictObject(
 );
 
 const clusterSchema = obj({
-  activators: z.int().min(1).optional(),
+  activators: count(1).optional(),
   ingressLatency: duration('nonneg').optional(),
   activatorProbePeriod: duration('positive').optional(),
   drainPeriod: duration('nonneg').optional(),
@@ -212,6 +212,9 @@ function ruleFor(iss: z.core.$ZodIssue, input: unknown): string {
     }
     case 'too_big': {
       if (iss.origin === 'array') return `must have at most ${fmtNum(iss.maximum)} item(s)`;
+      if (iss.maximum === Number.MAX_SAFE_INTEGER) {
+        return `must be an integer of at most 2^53 − 1 = ${Number.MAX_SAFE_INTEGER} (the largest knsim holds exactly), got ${describeValue(found)}`;
+      }
       if (iss.origin === 'string') return `must be at most ${fmtNum(iss.maximum)} characters`;
       return `must be ${iss.inclusive ? '≤' : '<'} ${fmtNum(iss.maximum)}, got ${describeValue(found)}`;
     }

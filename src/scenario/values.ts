@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { nanosToSeconds, tryParseGoDuration } from '../core/autoscaler/index.js';
 import type { DistributionSpec, RateSpec } from '../model/spec.js';
+import { quote } from './errors.js';
 
 /** How a value is described in a "got …" clause. */
 export function describeValue(v: unknown): string {
@@ -13,7 +14,7 @@ export function describeValue(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
-  if (typeof v === 'string') return `the string ${JSON.stringify(v)}`;
+  if (typeof v === 'string') return `the string ${quote(v)}`;
   if (typeof v === 'number') return `the number ${String(v)}`;
   if (typeof v === 'boolean') return `the boolean ${String(v)}`;
   return `a ${typeof v}`;
@@ -61,6 +62,25 @@ export function duration(check: DurationCheck = 'nonneg') {
       return z.NEVER;
     }
     return r.seconds;
+  });
+}
+
+/**
+ * A count (pods, users, activators): a whole number ≥ `min`. There is no upper bound
+ * here: how much is too much is the work estimate's call (see work-estimate.ts), so
+ * `initialPods: 1e308` is refused there, by the pod limit, with the flag that raises it.
+ */
+export function count(min: number) {
+  return z.unknown().transform((v, ctx): number => {
+    let rule: string | undefined;
+    if (v === undefined) rule = 'required field is missing';
+    else if (typeof v !== 'number') rule = `expected an integer, got ${describeValue(v)}`;
+    else if (!Number.isFinite(v)) rule = `must be a finite number, got ${String(v)}`;
+    else if (!Number.isInteger(v)) rule = `must be an integer, got ${v}`;
+    else if (v < min) rule = `must be ≥ ${min}, got the number ${v}`;
+    if (rule === undefined) return v as number;
+    ctx.addIssue({ code: 'custom', message: rule });
+    return z.NEVER;
   });
 }
 

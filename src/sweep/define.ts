@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { UsageError } from '../scenario/usage-error.js';
 import { loadScenario } from '../scenario/load.js';
 import { parseSetExpression } from '../scenario/set.js';
+import { checkWork, DEFAULT_WORK_LIMITS, type WorkLimits } from '../scenario/work-estimate.js';
 import type { Axis } from './axes.js';
 import { MAX_REPLICATIONS, taskFor, type SeedMode, type SweepDefinition } from './sweep.js';
 
@@ -58,13 +59,14 @@ export function defineSweep(o: DefineOptions): { def: SweepDefinition; descripti
 }
 
 /**
- * Loads the scenario of every given point (replication 0) so that an override that
- * breaks the scenario fails before any simulation runs.
+ * Loads the scenario of every given point (replication 0) and estimates its work, so that
+ * an override that breaks the scenario, or asks for more than `limits`, fails before any
+ * simulation runs (replications differ only by their seed, so they do the same work).
  * @throws ScenarioError
  */
-export function checkPoints(file: string, def: SweepDefinition, points: readonly number[]): void {
+export function checkPoints(file: string, def: SweepDefinition, points: readonly number[], limits: Readonly<WorkLimits> = DEFAULT_WORK_LIMITS): void {
   for (const p of points) {
     const t = taskFor(file, def, p, 0);
-    loadScenario(t.file, { sets: t.sets, seed: t.seed, ...(t.durationSeconds !== undefined ? { durationSeconds: t.durationSeconds } : {}) });
+    checkWork(loadScenario(t.file, { sets: t.sets, seed: t.seed, ...(t.durationSeconds !== undefined ? { durationSeconds: t.durationSeconds } : {}) }), limits);
   }
 }

@@ -30,6 +30,8 @@ export interface JobOptions {
   /** The Job's name (the ConfigMap is <name>-scenario). */
   name: string;
   namespace?: string;
+  /** Work-limit flags to pass on to every shard (`--max-pods 200000`, …). */
+  limitArgs?: readonly string[];
 }
 
 export const SCENARIO_MOUNT = '/scenario';
@@ -113,12 +115,13 @@ function scenarioFiles(file: string, def: SweepDefinition): Mounted[] {
 }
 
 /** The container arguments of one shard (with $(JOB_COMPLETION_INDEX) for the kubelet to fill in). */
-export function shardArgs(scenarioInPod: string, def: SweepDefinition, shards: number, workers: number, outDir: string): string[] {
+export function shardArgs(scenarioInPod: string, def: SweepDefinition, shards: number, workers: number, outDir: string, limitArgs: readonly string[] = []): string[] {
   const args = ['sweep', scenarioInPod];
   for (const s of def.sets) args.push('--set', escapeK8s(s));
   for (const a of def.axes) args.push('--grid', escapeK8s(`${a.path}=${a.values.join(',')}`));
   args.push('--replications', String(def.replications), '--seed', String(def.baseSeed), '--seeds', def.seeds);
   if (def.durationSeconds !== null) args.push('--duration', `${def.durationSeconds}s`);
+  args.push(...limitArgs);
   args.push('--workers', String(workers), '--shard', `$(JOB_COMPLETION_INDEX)/${shards}`, '--out', `${outDir}/shard-$(JOB_COMPLETION_INDEX)`);
   return args;
 }
@@ -156,7 +159,7 @@ export function jobManifests(o: JobOptions): Array<Record<string, unknown>> {
               image: o.image,
               imagePullPolicy: 'IfNotPresent',
               command: o.command ?? ['knsim'],
-              args: shardArgs(`${SCENARIO_MOUNT}/${files[0]!.path}`, o.def, o.shards, o.workers, `${RESULTS_MOUNT}/${o.name}`),
+              args: shardArgs(`${SCENARIO_MOUNT}/${files[0]!.path}`, o.def, o.shards, o.workers, `${RESULTS_MOUNT}/${o.name}`, o.limitArgs),
               env: [
                 // Set by the Job controller too; declared so that $(JOB_COMPLETION_INDEX) in args is expanded on every version.
                 { name: 'JOB_COMPLETION_INDEX', valueFrom: { fieldRef: { fieldPath: "metadata.annotations['batch.kubernetes.io/job-completion-index']" } } },

@@ -9,7 +9,9 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
 import type { MetricValues } from '../output/metrics.js';
+import { ScenarioError } from '../scenario/errors.js';
 import { runTask, type RunTask } from './task.js';
+import { isWorkerScenarioError } from './worker.js';
 
 export interface Runner {
   readonly workers: number;
@@ -69,7 +71,9 @@ class PoolRunner implements Runner {
       while (next < tasks.length) {
         const i = next++;
         try {
-          out[i] = (await this.pool.run(tasks[i])) as MetricValues;
+          const r: unknown = await this.pool.run(tasks[i]);
+          if (isWorkerScenarioError(r)) throw new ScenarioError(r.scenarioError.file, r.scenarioError.path, r.scenarioError.rule);
+          out[i] = r as MetricValues;
         } catch (err) {
           next = tasks.length; // one failed run fails the sweep: start no more
           throw err;

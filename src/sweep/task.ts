@@ -1,6 +1,7 @@
 /** One simulation of a sweep or tuner: a scenario file, its overrides and a seed → metrics. */
 import { summarizeWorld } from '../run/run-world.js';
 import { loadScenario } from '../scenario/load.js';
+import { guardProgress } from '../scenario/work-estimate.js';
 import { metricsOf, type MetricValues } from '../output/metrics.js';
 
 export interface RunTask {
@@ -20,5 +21,5 @@ export function runTask(task: RunTask): MetricValues {
     seed: task.seed,
     ...(task.durationSeconds !== undefined ? { durationSeconds: task.durationSeconds } : {}),
   });
-  return metricsOf(summarizeWorld(loaded.world));
+  return metricsOf(guardProgress(loaded, () => summarizeWorld(loaded.world)));
 }

@@ -89,4 +89,12 @@ clients:
     expect(args).toContain('services[0].manifest.metadata.annotations["x"]=$$(A),b');
     expect(args).toContain('$(JOB_COMPLETION_INDEX)/2');
   });
+
+  it('passes raised work limits on to every shard', () => {
+    const { def } = defineSweep({ file: 'scenarios/quickstart.yaml', axes: parseAxes(['configMaps.config-autoscaler.stable-window=30s,60s'], '--grid'), replications: 1 });
+    const args = shardArgs('/scenario/q.yaml', def, 2, 1, '/results/x', ['--max-pods', '200000']);
+    const i = args.indexOf('--max-pods');
+    expect(args.slice(i, i + 2)).toEqual(['--max-pods', '200000']);
+    expect(shardArgs('/scenario/q.yaml', def, 2, 1, '/results/x')).not.toContain('--max-pods');
+  });
 });

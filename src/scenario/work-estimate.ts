@@ -1,0 +1,352 @@
+/**
+ * How much work a loaded scenario asks for, estimated before it runs, and the limits
+ * above which knsim refuses it: a well-formed but absurd value (`rps: 1e12`,
+ * `initialPods: 1e6`, a 100-year duration) would otherwise run until memory runs out.
+ * Each limit has a flag that raises it. Also: turning the engine's no-progress stop
+ * into a scenario error that names the likely cause.
+ */
+import { makeSampler } from '../engine/distributions.js';
+import { NoProgressError } from '../engine/no-progress.js';
+import type { ClientSpec, RateSpec, RevisionSpec, WorldSpec } from '../model/spec.js';
+import { AUTOSCALING_ANNOTATION_KEYS } from '../core/autoscaler/annotations.js';
+import { formatPath, ScenarioError, type PathSegment } from './errors.js';
+
+/** The limits; each has a command-line flag. */
+export interface WorkLimits {
+  /** Requests the clients send over the run (--max-requests). */
+  requests: number;
+  /** Pods at the peak: revision pods plus activators (--max-pods). */
+  pods: number;
+  /** Closed-loop users, each with a request in flight (--max-users). */
+  users: number;
+  /** Periodic events over the run: stats pushes, scrapes, decider ticks, pod reports, samples (--max-events). */
+  events: number;
+}
+
+/**
+ * The defaults: 10 × the largest bench case (steady-24h, 86.4 M requests), far more
+ * pods than one Knative cluster runs, and periodic events a run gets through in minutes.
+ */
+export const DEFAULT_WORK_LIMITS: Readonly<WorkLimits> = Object.freeze({
+  requests: 1e9,
+  pods: 100_000,
+  users: 100_000,
+  events: 1e10,
+});
+
+/** The flag that raises each limit. */
+export const WORK_LIMIT_FLAGS: Readonly<Record<keyof WorkLimits, string>> = Object.freeze({
+  requests: '--max-requests',
+  pods: '--max-pods',
+  users: '--max-users',
+  events: '--max-events',
+});
+
+/** Where a revision was written: the template's file and path, and its annotations. */
+export interface RevisionOrigin {
+  file: string;
+  path: readonly PathSegment[];
+  annotations: Readonly<Record<string, string>>;
+}
+
+/** What the estimate reads from a loaded scenario. */
+export interface WorkInput {
+  file: string;
+  world: WorldSpec;
+  /** [service][revision], as the loader built them; without it, paths name the service entry. */
+  revisionOrigins?: ReadonlyArray<ReadonlyArray<RevisionOrigin>> | undefined;
+}
+
+/** One contribution to a total, with the field to blame and how it was worked out. */
+export interface WorkItem {
+  file: string;
+  path: string;
+  amount: number;
+  /** "1e12 requests/s × 3600 s", for the message. */
+  how: string;
+}
+
+export interface WorkEstimate {
+  requests: WorkItem[];
+  pods: WorkItem[];
+  users: WorkItem[];
+  /** Periodic events per simulated second, and over the run. */
+  eventsPerSecond: number;
+  events: number;
+  durationSeconds: number;
+}
+
+/** A number for a message: whole numbers exact below 10 million, fractions to 4 digits, else 3 digits as `3.6e15`. */
+export function fmtAmount(n: number): string {
+  if (!Number.isFinite(n)) return String(n);
+  if (Math.abs(n) < 1e7) return Number.isInteger(n) ? String(n) : String(Number(n.toPrecision(4)));
+  return Number(n.toPrecision(3)).toExponential().replace('e+', 'e');
+}
+
+/** Seconds a client sends for: [start, end) within the run. */
+function activeSeconds(c: ClientSpec, duration: number): number {
+  return Math.max(0, Math.min(c.endSeconds, duration) - c.startSeconds);
+}
+
+/** ∫ rate dt over [from, to): exact for every shape but sine, which takes its mean (or its peak when it is clipped at 0). */
+export function expectedArrivals(rate: RateSpec, from: number, to: number): number {
+  if (!(to > from)) return 0;
+  const overlap = (a: number, b: number): number => Math.max(0, Math.min(b, to) - Math.max(a, from));
+  switch (rate.shape) {
+    case 'constant':
+      return rate.rps * (to - from);
+    case 'step': {
+      let sum = 0;
+      const steps = [...rate.steps].sort((a, b) => a.atSeconds - b.atSeconds);
+      steps.forEach((s, i) => {
+        sum += s.rps * overlap(s.atSeconds, steps[i + 1]?.atSeconds ?? Number.POSITIVE_INFINITY);
+      });
+      return sum;
+    }
+    case 'ramp': {
+      const { fromRps, toRps, startSeconds: a, endSeconds: b } = rate;
+      const at = (t: number): number => (t <= a ? fromRps : t >= b ? toRps : fromRps + ((toRps - fromRps) * (t - a)) / (b - a));
+      const lo = Math.max(a, from);
+      const hi = Math.min(b, to);
+      const ramp = hi > lo ? ((at(lo) + at(hi)) / 2) * (hi - lo) : 0;
+      return fromRps * overlap(Number.NEGATIVE_INFINITY, a) + ramp + toRps * overlap(b, Number.POSITIVE_INFINITY);
+    }
+    case 'spike':
+      return rate.baseRps * (to - from) + (rate.peakRps - rate.baseRps) * overlap(rate.atSeconds, rate.atSeconds + rate.durationSeconds);
+    case 'sine': {
+      const amp = Math.abs(rate.amplitudeRps);
+      return (amp <= rate.meanRps ? rate.meanRps : rate.meanRps + amp) * (to - from);
+    }
+  }
+}
+
+/** The highest rate of a shape (requests per second). */
+function peakRate(rate: RateSpec): number {
+  switch (rate.shape) {
+    case 'constant':
+      return rate.rps;
+    case 'step':
+      return Math.max(...rate.steps.map((s) => s.rps));
+    case 'ramp':
+      return Math.max(rate.fromRps, rate.toRps);
+    case 'spike':
+      return Math.max(rate.baseRps, rate.peakRps);
+    case 'sine':
+      return rate.meanRps + Math.abs(rate.amplitudeRps);
+  }
+}
+
+function rateWhat(rate: RateSpec): { field: string; how: (seconds: number) => string } {
+  if (rate.shape === 'constant') return { field: 'rps', how: (s) => `${fmtAmount(rate.rps)} requests/s × ${fmtAmount(s)} s` };
+  return { field: 'rate', how: (s) => `a ${rate.shape} rate of up to ${fmtAmount(peakRate(rate))} requests/s over ${fmtAmount(s)} s` };
+}
+
+function annotationKey(annotations: Readonly<Record<string, string>>, keys: readonly string[]): string | undefined {
+  return keys.find((k) => Object.prototype.hasOwnProperty.call(annotations, k));
+}
+
+/**
+ * Estimates the work of a loaded scenario: expected requests per client (rate × time for
+ * open loops, users × time / cycle for closed loops, the arrivals of a trace), pods at the
+ * peak (what initialPods, initial-scale and min-scale start or keep, plus what the load
+ * needs at the revision's target, capped by max-scale), closed-loop users, and periodic events.
+ */
+export function estimateWork(input: WorkInput): WorkEstimate {
+  const { file, world } = input;
+  const duration = world.durationSeconds;
+  const cluster = world.cluster;
+  const requests: WorkItem[] = [];
+  const users: WorkItem[] = [];
+  const at = (...segs: PathSegment[]): string => formatPath(segs);
+
+  // Mean service time of the fastest revision of each service: a closed loop's shortest cycle.
+  const serviceIndex = new Map(world.services.map((s, i) => [s.name, i]));
+  const fastest = (service: string): number => {
+    const s = world.services[serviceIndex.get(service) ?? -1];
+    return s === undefined ? 0 : Math.min(...s.revisions.map((r) => makeSampler(r.serviceTime).mean));
+  };
+  // Concurrency each service's load asks for (Little's law), and the client to blame.
+  const demand = new Map<string, { inFlight: number; rps: number; path: string; how: string }>();
+  const addDemand = (service: string, path: string, rps: number, inFlight: number, how: string): void => {
+    const d = demand.get(service);
+    if (d === undefined) demand.set(service, { inFlight, rps, path, how });
+    else {
+      if (inFlight > d.inFlight) Object.assign(d, { path, how });
+      d.inFlight += inFlight;
+      d.rps += rps;
+    }
+  };
+
+  world.clients.forEach((c, i) => {
+    const seconds = activeSeconds(c, duration);
+    if (c.kind === 'open') {
+      const w = rateWhat(c.rate);
+      const n = expectedArrivals(c.rate, c.startSeconds, Math.min(c.endSeconds, duration));
+      requests.push({ file, path: at('clients', i, 'open', w.field), amount: n, how: `${w.how(seconds)} = ${fmtAmount(n)} requests` });
+      const rps = peakRate(c.rate);
+      const st = fastest(c.service);
+      addDemand(c.service, at('clients', i, 'open', w.field), rps, rps * st, `${fmtAmount(rps)} requests/s × ${fmtAmount(st)} s service time`);
+    } else if (c.kind === 'closed') {
+      const cycle = makeSampler(c.think).mean + cluster.ingressLatencySeconds + fastest(c.service);
+      // Every user sends once at the start; a zero-time cycle is the engine's to catch.
+      const rounds = seconds > 0 ? Math.max(1, cycle > 0 ? seconds / cycle : 1) : 0;
+      requests.push({
+        file,
+        path: at('clients', i, 'closed', 'users'),
+        amount: c.users * rounds,
+        how: `${fmtAmount(c.users)} users × ${fmtAmount(seconds)} s / ${fmtAmount(cycle)} s per request = ${fmtAmount(c.users * rounds)} requests`,
+      });
+      users.push({ file, path: at('clients', i, 'closed', 'users'), amount: c.users, how: `${fmtAmount(c.users)} closed-loop users` });
+      addDemand(c.service, at('clients', i, 'closed', 'users'), 0, c.users, `${fmtAmount(c.users)} users`);
+    } else {
+      const end = Math.min(c.endSeconds, duration);
+      let n = 0;
+      for (const a of c.arrivals) if (a >= c.startSeconds && a < end) n++;
+      requests.push({ file, path: at('clients', i, 'trace', 'file'), amount: n, how: `${fmtAmount(n)} requests in ${fmtAmount(seconds)} s` });
+    }
+  });
+
+  const pods: WorkItem[] = [];
+  pods.push({ file, path: 'cluster.activators', amount: cluster.activatorReplicas, how: `${fmtAmount(cluster.activatorReplicas)} activator pods` });
+  let revisions = 0;
+  let revisionPods = 0;
+  world.services.forEach((s, si) => {
+    let extra: WorkItem | undefined;
+    s.revisions.forEach((r, ri) => {
+      revisions++;
+      const origin = input.revisionOrigins?.[si]?.[ri];
+      const start = startPods(r, si, file, origin);
+      if (start.amount > 0) pods.push(start);
+      revisionPods += start.amount;
+      const d = demand.get(s.name);
+      if (d === undefined) return;
+      const target = r.autoscaling.deciderSpec.targetValue;
+      const load = r.autoscaling.metric === 'rps' ? d.rps : d.inFlight;
+      let need = target > 0 ? Math.ceil(load / target) : 0;
+      if (r.autoscaling.maxScale > 0) need = Math.min(need, r.autoscaling.maxScale);
+      const more = need - start.amount;
+      if (more > 0 && (extra === undefined || more > extra.amount)) {
+        const unit = r.autoscaling.metric === 'rps' ? 'requests/s' : 'requests in flight';
+        extra = {
+          file,
+          path: d.path,
+          amount: more,
+          how: `${d.how} = ${fmtAmount(load)} ${unit} for ${r.name} at ${fmtAmount(target)} per pod = ${fmtAmount(need)} pods`,
+        };
+      }
+    });
+    // The load lands on one revision at a time: count the largest need once per service.
+    if (extra !== undefined) {
+      pods.push(extra);
+      revisionPods += extra.amount;
+    }
+  });
+  const peakPods = revisionPods;
+  // Per simulated second: one sample of every revision, one stats push per activator, one
+  // scrape and half a decider tick per revision, one report per pod.
+  const eventsPerSecond = 1 + cluster.activatorReplicas + 1.5 * revisions + peakPods;
+  return { requests, pods, users, eventsPerSecond, events: eventsPerSecond * duration, durationSeconds: duration };
+}
+
+/** The pods a revision starts with or keeps: initialPods (or initial-scale when created during the run) and min-scale. */
+function startPods(r: RevisionSpec, si: number, file: string, origin: RevisionOrigin | undefined): WorkItem {
+  const K = AUTOSCALING_ANNOTATION_KEYS;
+  const minScale = r.autoscaling.minScale;
+  const initial = r.initialPods ?? r.autoscaling.initialScale;
+  const annotationPath = (keys: readonly string[], cmKey: string): { file: string; path: string } => {
+    const key = origin !== undefined ? annotationKey(origin.annotations, keys) : undefined;
+    if (origin !== undefined && key !== undefined) return { file: origin.file, path: formatPath([...origin.path, 'metadata', 'annotations', key]) };
+    return { file, path: formatPath(['configMaps', 'config-autoscaler', cmKey]) };
+  };
+  if (minScale > initial) {
+    return { ...annotationPath(K.minScale, 'min-scale'), amount: minScale, how: `min-scale keeps ${fmtAmount(minScale)} pods of ${r.name}` };
+  }
+  if (r.initialPods !== undefined) {
+    return { file, path: formatPath(['services', si, 'initialPods']), amount: initial, how: `${fmtAmount(initial)} pods of ${r.name}` };
+  }
+  const where = origin !== undefined ? annotationPath(K.initialScale, 'initial-scale') : { file, path: formatPath(['services', si]) };
+  return { ...where, amount: initial, how: `initial-scale starts ${fmtAmount(initial)} pods of ${r.name}` };
+}
+
+function exceeds(kind: keyof WorkLimits, limit: number, unit: string): string {
+  return `exceeds the limit of ${fmtAmount(limit)} ${unit} (raise with ${WORK_LIMIT_FLAGS[kind]})`;
+}
+
+/** The item to blame for a total: the largest. */
+function largest(items: readonly WorkItem[]): WorkItem | undefined {
+  return items.reduce<WorkItem | undefined>((best, it) => (best === undefined || it.amount > best.amount ? it : best), undefined);
+}
+
+function checkTotal(kind: keyof WorkLimits, items: readonly WorkItem[], limit: number, unit: string): void {
+  const total = items.reduce((a, it) => a + it.amount, 0);
+  if (!(total > limit)) return;
+  const top = largest(items)!;
+  // The total only when this item alone is within the limit.
+  const others = top.amount <= limit ? ` (${fmtAmount(total)} ${unit} in all)` : '';
+  throw new ScenarioError(top.file, top.path, `${top.how}${others} ${exceeds(kind, limit, unit)}`);
+}
+
+/**
+ * Refuses a scenario whose estimated work is over a limit, naming the field that
+ * contributes most, the arithmetic and the flag that raises the limit.
+ * @throws ScenarioError
+ */
+export function checkWork(input: WorkInput, limits: Readonly<WorkLimits> = DEFAULT_WORK_LIMITS): WorkEstimate {
+  const e = estimateWork(input);
+  checkTotal('requests', e.requests, limits.requests, 'requests');
+  checkTotal('users', e.users, limits.users, 'users');
+  checkTotal('pods', e.pods, limits.pods, 'pods');
+  if (e.events > limits.events) {
+    throw new ScenarioError(
+      input.file,
+      'duration',
+      `${fmtAmount(e.durationSeconds)} s × ${fmtAmount(e.eventsPerSecond)} periodic events/s = ${fmtAmount(e.events)} events ${exceeds('events', limits.events, 'events')}`,
+    );
+  }
+  return e;
+}
+
+/**
+ * The scenario error for a run whose simulated time stopped advancing, naming the
+ * likeliest cause: a closed-loop client whose request, answer and think time can all take
+ * (next to) no time; else a trace replaying too many requests at one instant.
+ */
+export function noProgressError(input: WorkInput, e: NoProgressError): ScenarioError {
+  const { world } = input;
+  const stuck = `simulated time stopped at ${fmtAmount(e.atSeconds)} s (${fmtAmount(e.events)} events without the clock moving)`;
+  const fastest = (service: string): number =>
+    Math.min(...(world.services.find((s) => s.name === service)?.revisions.map((r) => makeSampler(r.serviceTime).mean) ?? [0]));
+  let best: { i: number; cycle: number } | undefined;
+  world.clients.forEach((c, i) => {
+    if (c.kind !== 'closed') return;
+    const cycle = makeSampler(c.think).mean + world.cluster.ingressLatencySeconds + fastest(c.service);
+    if (best === undefined || cycle < best.cycle) best = { i, cycle };
+  });
+  if (best !== undefined) {
+    return new ScenarioError(
+      input.file,
+      formatPath(['clients', best.i, 'closed', 'think']),
+      `${stuck}: its users loop without time passing (think time + service time + ingress latency ≈ ${fmtAmount(best.cycle)} s); give one of them a duration`,
+    );
+  }
+  const trace = world.clients.findIndex((c) => c.kind === 'trace');
+  return new ScenarioError(
+    input.file,
+    trace >= 0 ? formatPath(['clients', trace, 'trace', 'timeScale']) : 'clients',
+    `${stuck}: too many requests at one instant`,
+  );
+}
+
+/** Runs a simulation, turning the engine's no-progress stop into a ScenarioError for the scenario. */
+export function guardProgress<T>(input: WorkInput, run: () => T): T {
+  const rethrow = (e: unknown): never => {
+    throw e instanceof NoProgressError ? noProgressError(input, e) : e;
+  };
+  try {
+    const r = run();
+    // A run that yields between slices (runWorldInterruptible) fails through its promise.
+    return (r instanceof Promise ? r.catch(rethrow) : r) as T;
+  } catch (e) {
+    return rethrow(e);
+  }
+}

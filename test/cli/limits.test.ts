@@ -1,0 +1,67 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '../..');
+const bin = join(root, 'bin/knsim.js');
+
+function knsim(args: string[]): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+const scenario = `
+name: tiny
+duration: 30s
+services:
+  - manifest: { apiVersion: serving.knative.dev/v1, kind: Service, metadata: { name: hello } }
+    initialPods: 1
+clients:
+  - { name: load, service: hello, open: { rps: 5 } }
+`;
+
+function setup(): { file: string; out: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'knsim-limits-'));
+  const file = join(dir, 's.yaml');
+  writeFileSync(file, scenario);
+  return { file, out: join(dir, 'out') };
+}
+
+describe('work limits on the command line', () => {
+  it('run refuses rps: 1e12 before simulating: one line, exit 2, no output', () => {
+    const { file, out } = setup();
+    const r = knsim(['run', file, '--out', out, '--no-report', '--set', 'clients[0].open.rps=1e12']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`knsim: ${file}: clients[0].open.rps: 1e12 requests/s × 30 s = 3e13 requests exceeds the limit of 1e9 requests (raise with --max-requests)\n`);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('--max-requests lowers and raises the limit', () => {
+    const { file, out } = setup();
+    const low = knsim(['run', file, '--out', out, '--no-report', '--max-requests', '100']);
+    expect(low.code).toBe(2);
+    expect(low.stderr).toBe(`knsim: ${file}: clients[0].open.rps: 5 requests/s × 30 s = 150 requests exceeds the limit of 100 requests (raise with --max-requests)\n`);
+    const ok = knsim(['run', file, '--out', out, '--no-report', '--max-requests', '200']);
+    expect(ok.stderr).toBe('');
+    expect(ok.code).toBe(0);
+    expect(existsSync(join(out, 'summary.json'))).toBe(true);
+  });
+
+  it('a bad limit flag is a usage error', () => {
+    const { file, out } = setup();
+    const r = knsim(['run', file, '--out', out, '--max-pods', 'many']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('knsim: --max-pods: must be a number > 0 such as 5e9 (got "many")\n');
+  });
+
+  it('sweep checks every point before the first run', () => {
+    const { file, out } = setup();
+    const r = knsim(['sweep', file, '--out', out, '--no-report', '--workers', '1', '--replications', '1', '--grid', 'clients[0].open.rps=5,1e12']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`knsim: ${file}: clients[0].open.rps: 1e12 requests/s × 30 s = 3e13 requests exceeds the limit of 1e9 requests (raise with --max-requests)\n`);
+    expect(existsSync(out)).toBe(false);
+  });
+});

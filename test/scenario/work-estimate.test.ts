@@ -1,0 +1,248 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BENCH_CASES } from '../../src/bench/cases.js';
+import { UsageError } from '../../src/cli/errors.js';
+import { parseWorkLimits, workLimitArgs } from '../../src/cli/flags.js';
+import { loadScenario, scenarioFromValue } from '../../src/scenario/load.js';
+import { checkWork, DEFAULT_WORK_LIMITS, estimateWork, expectedArrivals, fmtAmount, type WorkItem, type WorkLimits } from '../../src/scenario/work-estimate.js';
+import { catchScenarioError, SCENARIOS } from './helpers.js';
+
+const sum = (items: readonly WorkItem[]): number => items.reduce((a, it) => a + it.amount, 0);
+
+/** A one-service scenario: 10 rps of 100 ms requests for an hour against one pod. */
+function base(): Record<string, any> {
+  return {
+    name: 'limits',
+    duration: '1h',
+    services: [
+      {
+        manifest: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name: 'hello' }, spec: { template: { metadata: { annotations: {} } } } },
+        initialPods: 1,
+        app: { serviceTime: '100ms' },
+      },
+    ],
+    clients: [{ name: 'load', service: 'hello', open: { rps: 10 } }],
+  };
+}
+
+const ANN = 'services[0].manifest.spec.template.metadata.annotations';
+
+describe('estimateWork', () => {
+  it('counts the requests, pods and periodic events of a plain scenario', () => {
+    const e = estimateWork(scenarioFromValue(base(), 's.yaml'));
+    expect(sum(e.requests)).toBe(36_000);
+    expect(e.requests[0]).toMatchObject({ path: 'clients[0].open.rps', amount: 36_000, how: '10 requests/s × 3600 s = 36000 requests' });
+    // 3 activators + 1 pod (1 in flight at 0.7 × 100 per pod needs 1).
+    expect(sum(e.pods)).toBe(4);
+    // 1 sample + 3 activator pushes + 1.5 autoscaler ticks + 1 pod report per second.
+    expect(e.eventsPerSecond).toBe(6.5);
+    expect(e.events).toBe(6.5 * 3600);
+  });
+
+  it('integrates every rate shape over the client’s active time', () => {
+    expect(expectedArrivals({ shape: 'constant', rps: 4 }, 10, 70)).toBe(240);
+    expect(expectedArrivals({ shape: 'step', steps: [{ atSeconds: 0, rps: 1 }, { atSeconds: 30, rps: 5 }] }, 0, 60)).toBe(30 + 150);
+    expect(expectedArrivals({ shape: 'ramp', fromRps: 0, toRps: 10, startSeconds: 0, endSeconds: 10 }, 0, 20)).toBe(50 + 100);
+    expect(expectedArrivals({ shape: 'spike', baseRps: 1, peakRps: 101, atSeconds: 10, durationSeconds: 5 }, 0, 60)).toBe(60 + 500);
+    expect(expectedArrivals({ shape: 'sine', meanRps: 10, amplitudeRps: 5, periodSeconds: 60, phaseSeconds: 0 }, 0, 600)).toBe(6000);
+    // Clipped at 0: the peak bounds it.
+    expect(expectedArrivals({ shape: 'sine', meanRps: 10, amplitudeRps: 30, periodSeconds: 60, phaseSeconds: 0 }, 0, 600)).toBe(24_000);
+  });
+
+  it('a closed loop sends users × time / cycle, and at least one request per user', () => {
+    const s = base();
+    s.clients = [{ name: 'hey', service: 'hello', closed: { users: 20, think: '900ms' } }];
+    const e = estimateWork(scenarioFromValue(s, 's.yaml'));
+    // cycle = 0.9 s think + 0.001 s ingress + 0.1 s service = 1.001 s.
+    expect(sum(e.requests)).toBeCloseTo((20 * 3600) / 1.001, 6);
+    expect(sum(e.users)).toBe(20);
+    s.clients = [{ name: 'hey', service: 'hello', closed: { users: 20, think: '10000h' } }];
+    expect(sum(estimateWork(scenarioFromValue(s, 's.yaml')).requests)).toBe(20);
+  });
+
+  it('every shipped scenario and bench case is within the default limits', () => {
+    for (const f of readdirSync(SCENARIOS).filter((n) => n.endsWith('.yaml'))) {
+      expect(() => checkWork(loadScenario(join(SCENARIOS, f))), f).not.toThrow();
+    }
+    const bench = new Map(BENCH_CASES.map((b) => [b.name, estimateWork(scenarioFromValue(b.scenario, `${b.name}.yaml`))]));
+    expect(sum(bench.get('steady-24h')!.requests)).toBe(86_400_000);
+    // 100 services at 1 + (7i mod 19) rps for an hour.
+    let rps = 0;
+    for (let i = 0; i < 100; i++) rps += 1 + ((i * 7) % 19);
+    expect(sum(bench.get('100-services')!.requests)).toBe(rps * 3600);
+    for (const b of BENCH_CASES) expect(() => checkWork(scenarioFromValue(b.scenario, `${b.name}.yaml`)), b.name).not.toThrow();
+  });
+});
+
+interface Refusal {
+  what: string;
+  edit: (s: Record<string, any>) => void;
+  path: string;
+  rule: string;
+  /** Limits that let it through (none for values no limit can take). */
+  raised?: Partial<WorkLimits>;
+}
+
+const refusals: Refusal[] = [
+  {
+    what: 'rps: 1e12',
+    edit: (s) => (s.clients[0].open.rps = 1e12),
+    path: 'clients[0].open.rps',
+    rule: '1e12 requests/s × 3600 s = 3.6e15 requests exceeds the limit of 1e9 requests (raise with --max-requests)',
+    raised: { requests: 1e16, pods: 1e12, events: 1e16 },
+  },
+  {
+    what: 'two clients over the limit together',
+    edit: (s) => {
+      s.clients[0].open.rps = 100_000;
+      s.clients.push({ name: 'more', service: 'hello', open: { rps: 200_000 } });
+    },
+    path: 'clients[1].open.rps',
+    rule: '200000 requests/s × 3600 s = 7.2e8 requests (1.08e9 requests in all) exceeds the limit of 1e9 requests (raise with --max-requests)',
+    raised: { requests: 2e9 },
+  },
+  {
+    what: 'a spike rate',
+    edit: (s) => (s.clients[0].open = { rate: { shape: 'spike', base: 1, peak: 1e9, at: '10s', duration: '10s' } }),
+    path: 'clients[0].open.rate',
+    rule: 'a spike rate of up to 1e9 requests/s over 3600 s = 1e10 requests exceeds the limit of 1e9 requests (raise with --max-requests)',
+    raised: { requests: 1e11, pods: 1e8 },
+  },
+  {
+    what: '1e9 closed-loop users thinking for 1000 h',
+    edit: (s) => (s.clients[0] = { name: 'hey', service: 'hello', closed: { users: 1e9, think: '1000h' } }),
+    path: 'clients[0].closed.users',
+    rule: '1e9 closed-loop users exceeds the limit of 100000 users (raise with --max-users)',
+    raised: { users: 1e9, pods: 1e8, events: 1e11 },
+  },
+  {
+    what: 'initialPods: 1e6',
+    edit: (s) => (s.services[0].initialPods = 1e6),
+    path: 'services[0].initialPods',
+    rule: '1000000 pods of hello-00001 exceeds the limit of 100000 pods (raise with --max-pods)',
+    raised: { pods: 2e6 },
+  },
+  {
+    what: 'initialPods: 1e308',
+    edit: (s) => (s.services[0].initialPods = 1e308),
+    path: 'services[0].initialPods',
+    rule: '1e308 pods of hello-00001 exceeds the limit of 100000 pods (raise with --max-pods)',
+  },
+  {
+    what: 'min-scale 1e6 on the revision',
+    edit: (s) => (s.services[0].manifest.spec.template.metadata.annotations['autoscaling.knative.dev/min-scale'] = '1000000'),
+    path: `${ANN}["autoscaling.knative.dev/min-scale"]`,
+    rule: 'min-scale keeps 1000000 pods of hello-00001 exceeds the limit of 100000 pods (raise with --max-pods)',
+    raised: { pods: 2e6 },
+  },
+  {
+    what: 'min-scale 1e6 in config-autoscaler',
+    edit: (s) => (s.configMaps = { 'config-autoscaler': { 'min-scale': '1000000' } }),
+    path: 'configMaps.config-autoscaler["min-scale"]',
+    rule: 'min-scale keeps 1000000 pods of hello-00001 exceeds the limit of 100000 pods (raise with --max-pods)',
+    raised: { pods: 2e6 },
+  },
+  {
+    what: 'initial-scale 500000 on a revision created by an update',
+    edit: (s) => {
+      s.services[0].updates = [{ at: '60s', template: { metadata: { annotations: { 'autoscaling.knative.dev/initial-scale': '500000' } } } }];
+    },
+    path: 'services[0].updates[0].template.metadata.annotations["autoscaling.knative.dev/initial-scale"]',
+    rule: 'initial-scale starts 500000 pods of hello-00002 exceeds the limit of 100000 pods (raise with --max-pods)',
+    raised: { pods: 1e6 },
+  },
+  {
+    what: 'load that needs more pods than the limit',
+    edit: (s) => {
+      s.clients[0].open.rps = 100_000;
+      s.duration = '5s';
+      s.services[0].app.serviceTime = '100s';
+    },
+    path: 'clients[0].open.rps',
+    rule: '100000 requests/s × 100 s service time = 1e7 requests in flight for hello-00001 at 70 per pod = 142858 pods exceeds the limit of 100000 pods (raise with --max-pods)',
+    raised: { pods: 2e5 },
+  },
+  {
+    what: 'cluster.activators: 1e9',
+    edit: (s) => (s.cluster = { activators: 1e9 }),
+    path: 'cluster.activators',
+    rule: '1e9 activator pods exceeds the limit of 100000 pods (raise with --max-pods)',
+    raised: { pods: 2e9, events: 1e13 },
+  },
+  {
+    what: 'a 100-year duration',
+    edit: (s) => {
+      s.duration = '876000h';
+      s.clients[0].open.rps = 0.01;
+    },
+    path: 'duration',
+    rule: '3.15e9 s × 6.5 periodic events/s = 2.05e10 events exceeds the limit of 1e10 events (raise with --max-events)',
+    raised: { events: 3e10 },
+  },
+];
+
+describe('checkWork', () => {
+  it.each(refusals)('$what: refused with the field, the arithmetic and the flag; accepted with the limit raised', ({ edit, path, rule, raised }) => {
+    const s = base();
+    edit(s);
+    const loaded = scenarioFromValue(s, 's.yaml');
+    const err = catchScenarioError(() => checkWork(loaded));
+    expect(err.file).toBe('s.yaml');
+    expect(err.path).toBe(path);
+    expect(err.rule).toBe(rule);
+    expect(err.message).toBe(`s.yaml: ${path}: ${rule}`);
+    if (raised !== undefined) expect(() => checkWork(loaded, { ...DEFAULT_WORK_LIMITS, ...raised })).not.toThrow();
+  });
+
+  it('max-scale caps the pods the load asks for', () => {
+    const s = base();
+    s.clients[0].open.rps = 100_000;
+    s.duration = '5s';
+    s.services[0].app.serviceTime = '100s';
+    s.services[0].manifest.spec.template.metadata.annotations['autoscaling.knative.dev/max-scale'] = '50';
+    const e = checkWork(scenarioFromValue(s, 's.yaml'));
+    expect(sum(e.pods)).toBe(3 + 50);
+  });
+
+  it('names the revision in its manifest file', () => {
+    const err = catchScenarioError(() =>
+      checkWork(loadScenario(join(SCENARIOS, 'quickstart.yaml'), { sets: ['services[0].manifest.spec.template.metadata.annotations["autoscaling.knative.dev/min-scale"]="200000"'] })),
+    );
+    expect(err.message).toBe(
+      `${join(SCENARIOS, 'quickstart.yaml')}: ${ANN}["autoscaling.knative.dev/min-scale"]: min-scale keeps 200000 pods of hello-00001 exceeds the limit of 100000 pods (raise with --max-pods)`,
+    );
+  });
+});
+
+describe('fmtAmount', () => {
+  it.each([
+    [36_000, '36000'],
+    [6.5, '6.5'],
+    [0.1204, '0.1204'],
+    [1e7, '1e7'],
+    [3.6e15, '3.6e15'],
+    [2.0498e10, '2.05e10'],
+    [1e308, '1e308'],
+  ])('%s → %s', (n, s) => expect(fmtAmount(n)).toBe(s));
+});
+
+describe('work-limit flags', () => {
+  it('default, read numbers such as 5e9, and write back only what differs', () => {
+    expect(parseWorkLimits({})).toEqual(DEFAULT_WORK_LIMITS);
+    const l = parseWorkLimits({ maxRequests: '5e9', maxPods: '200000', maxUsers: '1e6', maxEvents: '2.5e10' });
+    expect(l).toEqual({ requests: 5e9, pods: 200_000, users: 1e6, events: 2.5e10 });
+    expect(workLimitArgs(l)).toEqual(['--max-requests', '5000000000', '--max-pods', '200000', '--max-users', '1000000', '--max-events', '25000000000']);
+    expect(workLimitArgs(DEFAULT_WORK_LIMITS)).toEqual([]);
+  });
+
+  it.each([
+    [{ maxRequests: 'lots' }, '--max-requests: must be a number > 0 such as 5e9 (got "lots")'],
+    [{ maxPods: '0' }, '--max-pods: must be a number > 0 such as 5e9 (got "0")'],
+    [{ maxUsers: '-5' }, '--max-users: must be a number > 0 such as 5e9 (got "-5")'],
+    [{ maxEvents: '1e999' }, '--max-events: must be a number > 0 such as 5e9 (got "1e999")'],
+  ])('%o → %s', (args, message) => {
+    expect(() => parseWorkLimits(args)).toThrow(UsageError);
+    expect(() => parseWorkLimits(args)).toThrow(message);
+  });
+});
