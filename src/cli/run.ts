@@ -4,6 +4,7 @@ import { runWorld } from '../output/run-world.js';
 import { textSummary } from '../output/text-summary.js';
 import { reportCommand } from './report.js';
 import { parseDurationFlag, parseSeed, parseTraceFlag } from './flags.js';
+import { requireOptional } from './optional-deps.js';
 
 export interface RunArgs {
   scenario: string;
@@ -20,6 +21,7 @@ export async function runCommand(args: RunArgs): Promise<void> {
   const seed = parseSeed(args.seed);
   const durationSeconds = parseDurationFlag(args.duration);
   const trace = parseTraceFlag(args.trace);
+  if (args.report) requireOptional('charts');
   const loaded = loadScenario(args.scenario, {
     sets: args.set,
     ...(seed !== undefined ? { seed } : {}),

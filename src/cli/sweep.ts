@@ -15,6 +15,7 @@ import { parseShard, shardPoints, MAX_SHARDS } from '../sweep/shard.js';
 import { MAX_REPLICATIONS, runSweep, sweepPoints, type SeedMode } from '../sweep/sweep.js';
 import { UsageError } from './errors.js';
 import { parseDurationFlag, parseSeed } from './flags.js';
+import { requireOptional } from './optional-deps.js';
 
 /** A whole-number flag in [min, max]; `fallback` when absent. */
 export function parseCount(v: unknown, flag: string, min: number, max: number, fallback: number): number {
@@ -97,6 +98,7 @@ export async function sweepCommand(args: SweepRunArgs): Promise<void> {
   const total = sweepPoints(def);
   const points = shardPoints(total, shard);
   checkPoints(args.scenario, def, points);
+  if (shard === undefined && args.report !== false) requireOptional('charts');
   const outDir = args.out !== undefined ? String(args.out) : join('reports', `${def.scenario}-sweep`);
   const runs = points.length * def.replications;
   const threads = Math.max(1, Math.min(workers, runs));
@@ -124,6 +126,7 @@ export async function sweepCommand(args: SweepRunArgs): Promise<void> {
 export async function sweepMergeCommand(args: { dirs: string[]; out?: unknown; report?: unknown }): Promise<void> {
   const dirs = stringList(args.dirs);
   const { def, results } = mergeSweeps(dirs);
+  if (args.report !== false) requireOptional('charts');
   const outDir = args.out !== undefined ? String(args.out) : join('reports', `${def.scenario}-sweep`);
   if (dirs.some((d) => resolve(d) === resolve(outDir))) throw new UsageError(`sweep merge: --out ${outDir} is one of the directories being merged; write elsewhere`);
   const written = await writeSweepDir(outDir, def, undefined, results, { report: args.report !== false });

@@ -17,6 +17,7 @@ import { parseObjective, parseSlo, tune, violation, winnerPatch } from '../sweep
 import { formatMetric, withCI } from '../output/sweep/report.js';
 import { UsageError } from './errors.js';
 import { parseDurationFlag, parseSeed } from './flags.js';
+import { requireOptional } from './optional-deps.js';
 import { MAX_WORKERS, parseCount, stringList } from './sweep.js';
 
 /** Exit code when no configuration meets every SLO (the outputs are still written). */
@@ -65,6 +66,7 @@ export async function tuneCommand(args: TuneArgs): Promise<void> {
   }
   const loaded = loadScenario(args.scenario, { sets });
   const outDir = args.out !== undefined ? String(args.out) : join('reports', `${def.scenario}-tune`);
+  if (args.report !== false) requireOptional('charts');
 
   const started = process.hrtime.bigint();
   const runner = createRunner(workers);
