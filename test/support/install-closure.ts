@@ -2,7 +2,7 @@
  * What `npm install knsim` puts in a fresh project's node_modules, worked out from
  * package-lock.json and measured on the installed node_modules, without the network.
  */
-import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 interface LockEntry {
@@ -75,18 +75,4 @@ export function diskUsage(path: string): number {
     for (const f of readdirSync(path)) if (f !== 'node_modules') total += diskUsage(join(path, f));
   }
   return total;
-}
-
-/**
- * Bytes a fresh `npm install <knsim tarball>` adds: knsim's own published files plus every
- * package of its install closure, measured in the clone's node_modules (a superset).
- */
-export function installSize(root: string): { bytes: number; packages: string[]; perPackage: Map<string, number> } {
-  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as PackageJson;
-  const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockEntry> };
-  const packages = installClosure(pkg, lock, (key) => existsSync(join(root, key)));
-  const perPackage = new Map<string, number>();
-  perPackage.set(pkg.name, ['package.json', 'README.md', ...pkg.files].reduce((s, f) => s + diskUsage(join(root, f)), 0));
-  for (const key of packages) perPackage.set(key.replace(/^node_modules\//, ''), diskUsage(join(root, key)));
-  return { bytes: [...perPackage.values()].reduce((a, b) => a + b, 0), packages, perPackage };
 }
