@@ -104,7 +104,6 @@ describe('executing the notebooks (jupyter nbconvert + tslab)', () => {
         expect(html.includes('✓ '), `${f}: the check cell printed its passed checks`).toBe(true);
       }
     },
-    300_000,
   );
 });
 

@@ -1,11 +1,13 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OPTIONAL_FEATURES } from '../src/cli/optional-deps.js';
+import { diskUsage, installClosure, type PackageJson } from './support/install-closure.js';
 
 const root = resolve(import.meta.dirname, '..');
-const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
-  name: string;
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as PackageJson & {
   exports: Record<string, { types: string; default: string }>;
 };
 
@@ -37,6 +39,89 @@ describe('published package', () => {
 });
 
 // The import rules (layers, core's index, no packages in core) are in test/architecture/imports.test.ts.
+/**
+ * A fresh project that ran `npm install <knsim tarball>`, built offline: knsim's published
+ * files and its install closure from package-lock.json, copied from the clone's node_modules
+ * (which has every package of the closure, and more). A real `npm pack` + `npm install` measured
+ * 21 MB with `du -sh` where this copy measures 20.1 MB (npm adds .bin and its hidden lockfile).
+ */
+describe('installed as a library (fresh project, no optional peers)', () => {
+  let project: string;
+  let closure: string[];
+  const LIMIT_MB = 40;
+
+  beforeAll(() => {
+    project = mkdtempSync(join(tmpdir(), 'knsim-install-'));
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', type: 'module' }));
+    const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8'));
+    closure = installClosure(pkg, lock, (key) => existsSync(join(root, key)));
+    for (const f of ['package.json', 'README.md', ...pkg.files]) cpSync(join(root, f), join(project, 'node_modules/knsim', f), { recursive: true });
+    for (const key of closure) {
+      // A nested node_modules holds separate packages: they are copied only if in the closure.
+      const src = join(root, key);
+      cpSync(src, join(project, key), { recursive: true, filter: (p) => !relative(src, p).split(sep).includes('node_modules') });
+    }
+  });
+  afterAll(() => rmSync(project, { recursive: true, force: true }));
+
+  const knsim = (...args: string[]) =>
+    spawnSync(process.execPath, [join(project, 'node_modules/knsim/bin/knsim.js'), ...args], { cwd: project, encoding: 'utf8' });
+
+  it(`costs at most ${LIMIT_MB} MB of node_modules and none of the optional peers`, () => {
+    const mb = diskUsage(join(project, 'node_modules')) / 2 ** 20;
+    expect(closure).toContain('node_modules/zod');
+    const biggest = readdirSync(join(project, 'node_modules'))
+      .map((d) => [d, diskUsage(join(project, 'node_modules', d)) / 2 ** 20] as const)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 5)
+      .map(([d, m]) => `${d} ${m.toFixed(1)} MB`);
+    expect(mb, `node_modules is ${mb.toFixed(1)} MB; biggest: ${biggest.join(', ')}`).toBeLessThanOrEqual(LIMIT_MB);
+    expect(mb).toBeGreaterThan(5); // the copy really holds knsim and its dependencies
+    const optional = Object.keys(pkg.peerDependencies ?? {});
+    expect(optional.length).toBeGreaterThan(0);
+    expect(closure.filter((k) => optional.some((o) => k === `node_modules/${o}`))).toEqual([]);
+  });
+
+  it('imports knsim/autoscaler and knsim/traffic', () => {
+    const code =
+      "import { Decider, parseAutoscalerConfig } from 'knsim/autoscaler'; import { resolveTraffic, buildSplit } from 'knsim/traffic'; console.log(typeof Decider, typeof parseAutoscalerConfig, typeof resolveTraffic, typeof buildSplit)";
+    writeFileSync(join(project, 'use.mjs'), code);
+    const out = execFileSync(process.execPath, ['use.mjs'], { cwd: project, encoding: 'utf8' });
+    expect(out.trim()).toBe('function function function function');
+  });
+
+  it('runs a shipped scenario with --no-report', () => {
+    const r = knsim('run', 'node_modules/knsim/scenarios/hello-world.yaml', '--no-report', '--out', 'out/hello');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const summary = JSON.parse(readFileSync(join(project, 'out/hello/summary.json'), 'utf8')) as { overall: { requests: { total: number } } };
+    expect(summary.overall.requests.total).toBe(1113);
+  });
+
+  it.each([
+    [['run', 'node_modules/knsim/scenarios/hello-world.yaml', '--out', 'out/charts'], 'charts' as const],
+    [['controller'], 'kubernetes' as const],
+  ])('knsim %j without the optional peers: one line naming the npm install command, exit 2', (args, feature) => {
+    const r = knsim(...args);
+    expect(r.status).toBe(2);
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    const install = OPTIONAL_FEATURES[feature].packages.map((p) => `${p}@${pkg.peerDependencies![p]}`).join(' ');
+    expect(lines[0]).toContain(`run npm install ${install}`);
+    expect(existsSync(join(project, 'out/charts'))).toBe(false); // checked before simulating
+  });
+
+  it('every optional peer is a devDependency at the same range, so a clone has it', () => {
+    for (const [name, range] of Object.entries(pkg.peerDependencies ?? {})) {
+      expect(pkg.peerDependenciesMeta?.[name]?.optional, name).toBe(true);
+      expect(pkg.devDependencies?.[name], name).toBe(range);
+      expect(pkg.dependencies?.[name], name).toBeUndefined();
+    }
+    const named = Object.values(OPTIONAL_FEATURES).flatMap((f) => [...f.packages]);
+    expect(named.sort()).toEqual(Object.keys(pkg.peerDependencies ?? {}).sort());
+  });
+});
+
 describe('architecture rules', () => {
   it('src/core, src/engine and src/model never read Math.random or the wall clock', () => {
     const bad: string[] = [];

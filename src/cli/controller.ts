@@ -8,6 +8,7 @@ import type { Argv } from 'yargs';
 import type { ControllerSettings } from '../adapter/run-controller.js';
 import { parseDurationFlag } from './flags.js';
 import { UsageError } from './errors.js';
+import { requireOptional } from './optional-deps.js';
 
 export function controllerOptions<T>(y: Argv<T>) {
   return y
@@ -156,6 +157,7 @@ export function parseControllerFlags(a: ControllerArgs, env: NodeJS.ProcessEnv =
 /** Runs the controller until interrupted (or --duration). */
 export async function controllerCommand(args: ControllerArgs): Promise<void> {
   const f = parseControllerFlags(args);
+  requireOptional('kubernetes');
   const { runController, SetupError } = await import('../adapter/run-controller.js');
   try {
     await runController(f);

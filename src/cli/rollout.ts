@@ -7,6 +7,7 @@ import type { Argv } from 'yargs';
 import type { RolloutSettings } from '../adapter/run-rollout.js';
 import { parseDurationFlag } from './flags.js';
 import { UsageError } from './errors.js';
+import { requireOptional } from './optional-deps.js';
 
 /** Exit code of a rollout that was rolled back or could not finish. */
 export const EXIT_ROLLED_BACK = 3;
@@ -125,6 +126,7 @@ export function parseRolloutFlags(a: RolloutArgs): RolloutSettings {
 
 export async function rolloutCommand(args: RolloutArgs): Promise<void> {
   const s = parseRolloutFlags(args);
+  requireOptional('kubernetes');
   const { runRollout } = await import('../adapter/run-rollout.js');
   const { SetupError } = await import('../adapter/run-controller.js');
   let outcome: string;

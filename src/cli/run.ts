@@ -6,6 +6,7 @@ import { textSummary } from '../output/text-summary.js';
 import { reportCommand } from './report.js';
 import { checkWork, guardProgress } from '../scenario/work-estimate.js';
 import { parseDurationFlag, parseSeed, parseTraceFlag, parseWorkLimits, type WorkLimitArgs } from './flags.js';
+import { requireOptional } from './optional-deps.js';
 
 export interface RunArgs extends WorkLimitArgs {
   scenario: string;
@@ -26,6 +27,7 @@ export async function runCommand(args: RunArgs): Promise<void> {
   const durationSeconds = parseDurationFlag(args.duration);
   const trace = parseTraceFlag(args.trace);
   const limits = parseWorkLimits(args);
+  if (args.report) requireOptional('charts');
   const loaded = loadScenario(args.scenario, {
     sets: args.set,
     ...(seed !== undefined ? { seed } : {}),

@@ -18,6 +18,7 @@ import { checkOutDir } from '../output/output-dir.js';
 import { mapOutputErrors } from '../output/output-error.js';
 import { outLabel } from './run.js';
 import { parseDurationFlag, parseSeed, parseWorkLimits, workLimitArgs, workLimitOptions, type WorkLimitArgs } from './flags.js';
+import { requireOptional } from './optional-deps.js';
 
 /** A whole-number flag in [min, max]; `fallback` when absent. */
 export function parseCount(v: unknown, flag: string, min: number, max: number, fallback: number): number {
@@ -101,6 +102,7 @@ export async function sweepCommand(args: SweepRunArgs): Promise<void> {
   const total = sweepPoints(def);
   const points = shardPoints(total, shard);
   checkPoints(args.scenario, def, points, limits);
+  if (shard === undefined && args.report !== false) requireOptional('charts');
   const outDir = args.out !== undefined ? String(args.out) : join('reports', `${def.scenario}-sweep`);
   const output = { label: outLabel(outDir, args.out !== undefined), protect: [args.scenario] };
   checkOutDir(outDir, output);
@@ -130,6 +132,7 @@ export async function sweepCommand(args: SweepRunArgs): Promise<void> {
 export async function sweepMergeCommand(args: { dirs: string[]; out?: unknown; report?: unknown }): Promise<void> {
   const dirs = stringList(args.dirs);
   const { def, results } = mergeSweeps(dirs);
+  if (args.report !== false) requireOptional('charts');
   const outDir = args.out !== undefined ? String(args.out) : join('reports', `${def.scenario}-sweep`);
   if (dirs.some((d) => resolve(d) === resolve(outDir))) throw new UsageError(`sweep merge: --out ${outDir} is one of the directories being merged; write elsewhere`);
   const output = { label: outLabel(outDir, args.out !== undefined), protect: dirs };

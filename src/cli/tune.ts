@@ -19,6 +19,7 @@ import { UsageError } from './errors.js';
 import { checkOutDir } from '../output/output-dir.js';
 import { outLabel } from './run.js';
 import { parseDurationFlag, parseSeed, parseWorkLimits, workLimitOptions, type WorkLimitArgs } from './flags.js';
+import { requireOptional } from './optional-deps.js';
 import { MAX_WORKERS, parseCount, stringList } from './sweep.js';
 
 /** Exit code when no configuration meets every SLO (the outputs are still written). */
@@ -70,6 +71,7 @@ export async function tuneCommand(args: TuneArgs): Promise<void> {
   const outDir = args.out !== undefined ? String(args.out) : join('reports', `${def.scenario}-tune`);
   const output = { label: outLabel(outDir, args.out !== undefined), protect: [args.scenario] };
   checkOutDir(outDir, output);
+  if (args.report !== false) requireOptional('charts');
 
   const started = process.hrtime.bigint();
   const runner = createRunner(workers);

@@ -10,7 +10,7 @@ import { happyCondition, type KnativeCondition } from '../../src/adapter/conditi
 import { adoptPodAutoscalerStatus, desiredPodAutoscalerStatus } from '../../src/adapter/podautoscaler-status.js';
 import type { PodAutoscalerStatus } from '../../src/adapter/revisions.js';
 import { newPodAutoscalerState } from '../../src/core/autoscaler/index.js';
-import { FakeKube, type Fault, type RecordedRequest } from './support/fake-kube.js';
+import { FakeKube, HANG_TIMEOUT_SECONDS, type Fault, type RecordedRequest } from './support/fake-kube.js';
 import { NS, T0, addRevision, fakeCluster, replica, run, scalePatches, setConcurrency, type Cluster, type Replica } from './support/cluster.js';
 
 let c: Cluster;
@@ -269,7 +269,7 @@ describe('faults', () => {
   it.each(cases)('%s: one SKS, no wrong status, and it still ends Ready', async (_name, match, fault) => {
     await newRevision(REV);
     c.kube.fault(match, fault, 2);
-    const r = await leader();
+    const r = await leader('replica-a', { mode: 'apply', ...(fault.kind === 'hang-after' ? { requestTimeoutSeconds: HANG_TIMEOUT_SECONDS } : {}) });
     await runFollowing([r], 40, { [REV]: 5 });
     checkOneSks();
     const applied = checkStatusWrites();

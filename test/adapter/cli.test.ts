@@ -132,8 +132,12 @@ function knsimSync(args: string[]): { code: number; stdout: string; stderr: stri
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Runs the CLI without blocking this process (which serves the fake API). */
-function knsimAsync(args: string[], timeoutMs = 20_000): Promise<{ code: number; stdout: string; stderr: string }> {
+/**
+ * Runs the CLI without blocking this process (which serves the fake API). The deadline is far
+ * beyond the few seconds a run takes, since on a busy machine a process can wait long for a
+ * core, and three of them fit in the suite's test timeout (vitest.config.ts).
+ */
+function knsimAsync(args: string[], timeoutMs = 90_000): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [bin, ...args], { cwd: root, env: { ...process.env, NO_COLOR: '1' } });
     let stdout = '';

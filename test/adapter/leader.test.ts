@@ -18,7 +18,7 @@ const LEASE = `/apis/coordination.k8s.io/v1/namespaces/${NS}/leases`;
 
 function elector(identity: string, o: Partial<{ lease: number; renew: number; retry: number; timeout: number }> = {}): LeaderElector {
   return new LeaderElector({
-    kube: c.kube.clients(identity, o.timeout ?? 1),
+    kube: c.kube.clients(identity, o.timeout),
     clock: c.clock,
     logger: silentLogger,
     namespace: NS,

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PodInfo } from '../../src/adapter/pods.js';
 import { fetchQueueProxyStat, podMetricsUrl, PROTOBUF_MIME, scrapeRevision } from '../../src/adapter/qp-scraper.js';
-import { FakeQueueProxies } from './support/fake-qp.js';
+import { FakeQueueProxies, HANG_SCRAPE_TIMEOUT_SECONDS, SCRAPE_TIMEOUT_SECONDS } from './support/fake-qp.js';
 
 const NOW = 1_700_000_000;
 
@@ -23,7 +23,7 @@ const scrape = (pods: PodInfo[], extra: { subtractProxied?: boolean; random?: ()
     nowSeconds: NOW,
     stableWindowSeconds: 60,
     randomInt: (b) => Math.floor((extra.random ?? (() => 0))() * b),
-    fetchStat: (p) => fetchQueueProxyStat(qps.url(p), 0.3),
+    fetchStat: (p) => fetchQueueProxyStat(qps.url(p), SCRAPE_TIMEOUT_SECONDS),
     ...(extra.subtractProxied !== undefined ? { subtractProxied: extra.subtractProxied } : {}),
   });
 
@@ -47,7 +47,7 @@ describe('queue-proxy scraping', () => {
       ['drop', /fetch failed|socket|terminated/i],
     ] as const) {
       qp.fault = fault;
-      await expect(fetchQueueProxyStat(qp.url, 0.2), fault).rejects.toThrow(msg);
+      await expect(fetchQueueProxyStat(qp.url, fault === 'hang' ? HANG_SCRAPE_TIMEOUT_SECONDS : SCRAPE_TIMEOUT_SECONDS), fault).rejects.toThrow(msg);
     }
   });
 
@@ -104,7 +104,7 @@ describe('queue-proxy scraping', () => {
       errors.length = 0;
       const r = await scrapeRevision({
         pods, nowSeconds: NOW, stableWindowSeconds: 60, randomInt: (b) => Math.floor(identity.random() * b),
-        fetchStat: (p) => fetchQueueProxyStat(qps.url(p), 0.3), onPodError: (_p, e) => errors.push((e as Error).message),
+        fetchStat: (p) => fetchQueueProxyStat(qps.url(p), SCRAPE_TIMEOUT_SECONDS), onPodError: (_p, e) => errors.push((e as Error).message),
       });
       // 'a' is replaced by 'e': the sample of 4 pods at 2 each, scaled by 5/4, is 10.
       expect(r, String(bad)).toMatchObject({ kind: 'stat', sampleSize: 4, failures: 1 });

@@ -6,7 +6,7 @@ import type { RevisionObject } from '../../src/adapter/revisions.js';
 import type { TrafficTarget } from '../../src/core/traffic/index.js';
 import { FakeClock } from './support/fake-clock.js';
 import { FakeKube } from './support/fake-kube.js';
-import { FakeQueueProxies } from './support/fake-qp.js';
+import { FakeQueueProxies, SCRAPE_TIMEOUT_SECONDS } from './support/fake-qp.js';
 import { MemoryLogger, NS, T0 } from './support/cluster.js';
 
 const BOUNDS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
@@ -160,7 +160,7 @@ describe('RolloutDriver', () => {
 
   function driver(o: Partial<RolloutOptions> = {}): RolloutDriver {
     return new RolloutDriver({
-      kube: kube.clients('rollout', 1),
+      kube: kube.clients('rollout'),
       clock,
       logger,
       namespace: NS,
@@ -172,6 +172,7 @@ describe('RolloutDriver', () => {
       maxErrorRate: 0.05,
       maxLatencySeconds: 0.5,
       metricsUrl: qps.url,
+      metricsTimeoutSeconds: SCRAPE_TIMEOUT_SECONDS,
       backoff: { initialSeconds: 1, maxSeconds: 4, jitter: 0 },
       ...o,
     });

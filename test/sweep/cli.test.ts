@@ -57,7 +57,7 @@ describe('knsim sweep (dist)', () => {
     const { def } = defineSweep({ file: SCENARIO, axes, replications: 3, durationSeconds: 150 });
     const mine = await runSweep({ file: SCENARIO, def, points: [0, 1, 2, 3, 4, 5], runner: createRunner(1) });
     expect(formatSweepCsv(def, mine.points)).toBe(a.get('sweep.csv')!.toString('utf8'));
-  }, 60_000);
+  });
 
   it('bad flags exit 2 with one line, before any output', () => {
     const dir = tmp();
@@ -84,7 +84,7 @@ describe('knsim sweep (dist)', () => {
       expect(existsSync(out)).toBe(false);
     }
     expect(readdirSync(dir)).toEqual([]);
-  }, 60_000);
+  });
 
   it('tune prints the winner as a YAML patch and writes its report', () => {
     const dir = tmp();
@@ -106,7 +106,7 @@ describe('knsim sweep (dist)', () => {
     expect(none.stderr.trim().split('\n')).toHaveLength(1);
     expect(existsSync(join(dir, 'n', 'tune.csv'))).toBe(true);
     expect(existsSync(join(dir, 'n', 'winner.yaml'))).toBe(false);
-  }, 60_000);
+  });
 
   it('k8s-job prints a manifest that parses as YAML', () => {
     const r = knsim(['sweep', 'k8s-job', SCENARIO, ...GRID, '--shards', '4', '--image', 'registry.example.com/knsim:1', '--pvc', 'results']);

@@ -53,7 +53,7 @@ describe('sweep shards and merge', () => {
     expect(csv).toHaveLength(1 + 6);
     expect(csv[0]).toMatch(/^point,"services\[0\]\.manifest.*",replications,p50_ms_mean,p50_ms_ci95_lo,p50_ms_ci95_hi,/);
     expect(readFileSync(join(root, 'single', 'runs.csv'), 'utf8').trim().split('\n')).toHaveLength(1 + 18);
-  }, 60_000);
+  });
 
   it('refuses missing, overlapping or foreign shards', async () => {
     const def = define();
@@ -69,7 +69,7 @@ describe('sweep shards and merge', () => {
     const csv = join(root, 's1', 'sweep.csv');
     writeFileSync(csv, readFileSync(csv, 'utf8').split('\n').slice(0, -2).join('\n') + '\n');
     expect(() => mergeSweeps([join(root, 's0'), join(root, 's1')])).toThrow(/should hold/);
-  }, 30_000);
+  });
 
   it('a failed write leaves no directory behind', async () => {
     const def = define();
@@ -93,5 +93,5 @@ describe('sweep shards and merge', () => {
     } finally {
       await pool.close();
     }
-  }, 60_000);
+  });
 });

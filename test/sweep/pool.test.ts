@@ -21,7 +21,7 @@ describe('pool runner (2 worker threads)', () => {
     } finally {
       await pool.close();
     }
-  }, 60_000);
+  });
 
   it('rejects on a failed run and starts no further runs', async () => {
     const tasks = [task(1), task(2, 'scenarios/no-such-file.yaml'), ...Array.from({ length: 20 }, (_, i) => task(i + 3, FILE, 600))];
@@ -36,5 +36,5 @@ describe('pool runner (2 worker threads)', () => {
     } finally {
       await pool.close();
     }
-  }, 60_000);
+  });
 });

@@ -43,7 +43,7 @@ describe('tuner', () => {
     grid2d = await fullGrid([`${CC}=1..6`, `${UTIL}=40..100:10`]);
     // Utilization 40..100 % in steps of 3 at containerConcurrency 4 (21 points): a bumpy, non-monotone cost.
     grid1d = await fullGrid([`${UTIL}=40..100:3`], [`${CC}=4`]);
-  }, 60_000);
+  });
 
   it('finds the cheapest point meeting the SLOs with confidence, simulating it for real', async () => {
     const slos = [parseSlo('p95<=420ms'), parseSlo('errorRate<=0.1%')];
@@ -69,7 +69,7 @@ describe('tuner', () => {
     expect(runs).toBe(result.simulations);
     expect(result.simulations).toBeLessThan(0.75 * 42 * R);
     expect(result.explored.length).toBeLessThan(42);
-  }, 30_000);
+  });
 
   it('finds the known optimum for every SLO threshold and objective on both grids', async () => {
     const thresholds = [
@@ -105,7 +105,7 @@ describe('tuner', () => {
     expect(cases).toBeGreaterThan(30);
     expect(offLattice).toBeGreaterThan(0);
     expect(simulations).toBeLessThan(0.8 * full);
-  }, 30_000);
+  });
 
   it('reports no winner when nothing meets the SLOs with confidence', async () => {
     const result = await tune({ axes: grid1d.axes, slos: [parseSlo('p99<=100ms')], objective: 'pod_seconds', replications: R, evaluate: grid1d.lookup });

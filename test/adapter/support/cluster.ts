@@ -7,7 +7,7 @@ import type { Logger, LogFields } from '../../../src/adapter/log.js';
 import { KNSIM_CLASS } from '../../../src/adapter/revisions.js';
 import { FakeClock } from './fake-clock.js';
 import { FakeKube, type RecordedRequest } from './fake-kube.js';
-import { FakeQueueProxies } from './fake-qp.js';
+import { FakeQueueProxies, SCRAPE_TIMEOUT_SECONDS } from './fake-qp.js';
 
 export const T0 = 1_700_000_000;
 export const NS = 'default';
@@ -81,10 +81,10 @@ export interface Replica {
 
 export function replica(
   c: Cluster,
-  o: { token?: string; mode: 'shadow' | 'apply'; dryRun?: boolean; leader?: boolean; leaseNamespace?: string } & Partial<Omit<ControllerOptions, 'leader'>>,
+  o: { token?: string; mode: 'shadow' | 'apply'; dryRun?: boolean; leader?: boolean; leaseNamespace?: string; requestTimeoutSeconds?: number } & Partial<Omit<ControllerOptions, 'leader'>>,
 ): Replica {
   const token = o.token ?? 'replica-a';
-  const kube = c.kube.clients(token, 1);
+  const kube = c.kube.clients(token, o.requestTimeoutSeconds);
   const logger = new MemoryLogger();
   const rows: ShadowRow[] = [];
   const leader =
@@ -102,7 +102,7 @@ export function replica(
           retryPeriodSeconds: 2,
         });
   let n = 0;
-  const { leaseNamespace: _ln, token: _t, leader: _l, ...rest } = o;
+  const { leaseNamespace: _ln, token: _t, leader: _l, requestTimeoutSeconds: _rt, ...rest } = o;
   const controller = new Controller({
     kube,
     clock: c.clock,
@@ -112,7 +112,7 @@ export function replica(
     config: defaultAutoscalerConfig,
     allowScaleToZero: false,
     scrapeUrl: c.qps.url,
-    scrapeTimeoutSeconds: 0.5,
+    scrapeTimeoutSeconds: SCRAPE_TIMEOUT_SECONDS,
     // Deterministic "randomness": a fixed sequence.
     random: () => ((n = (n * 7919 + 17) % 1000) / 1000),
     backoff: { initialSeconds: 1, maxSeconds: 8, jitter: 0 },

@@ -17,6 +17,19 @@ import type { AddressInfo } from 'node:net';
 import * as k8s from '@kubernetes/client-node';
 import { makeKubeClients, type KubeClients } from '../../../src/adapter/kube.js';
 
+/**
+ * Request timeout of the tests' clients. This server answers in milliseconds, but on a busy
+ * machine a request can wait a while for a core, and a spurious timeout would change what the
+ * controller does. 5 s also keeps renew deadline + timeout within the tests' leases (10 + 5 ≤ 15).
+ */
+export const REQUEST_TIMEOUT_SECONDS = 5;
+
+/**
+ * For tests of a `hang-after` fault, where the client's timeout is what ends the request:
+ * short so the test stays quick; every other request still answers in milliseconds.
+ */
+export const HANG_TIMEOUT_SECONDS = 1;
+
 export interface RecordedRequest {
   seq: number;
   method: string;
@@ -136,7 +149,7 @@ export class FakeKube {
     return kc;
   }
 
-  clients(token = 'replica-a', timeoutSeconds = 1): KubeClients {
+  clients(token = 'replica-a', timeoutSeconds = REQUEST_TIMEOUT_SECONDS): KubeClients {
     return makeKubeClients(this.kubeConfig(token), timeoutSeconds);
   }
 

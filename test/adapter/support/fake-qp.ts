@@ -7,6 +7,15 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { encodeStat, type QueueProxyStat } from '../../../src/adapter/stat-proto.js';
 
+/**
+ * Scrape timeout for tests: these servers answer at once (or fail at once), but on a busy
+ * machine an answer can wait a while for a core, and a spurious timeout is a failed pod.
+ */
+export const SCRAPE_TIMEOUT_SECONDS = 5;
+
+/** For a `hang` fault, where the timeout is what ends the scrape: short, so the test stays quick. */
+export const HANG_SCRAPE_TIMEOUT_SECONDS = 0.2;
+
 export type QpFault = 'none' | 'status500' | 'wrong-type' | 'hang' | 'drop' | 'garbage';
 
 export interface QpRequest {
