@@ -17,6 +17,14 @@ export class RandomStream {
     return this.prng();
   }
 
+  /**
+   * Uniform in (0, 1), for inverse CDFs (which are infinite at 0): the generator's values are
+   * multiples of 2^-32, so moving each to the middle of its cell never reaches 0 or 1.
+   */
+  open(): number {
+    return this.prng() + 2 ** -33;
+  }
+
   /** Uniform in [min, max). */
   uniform(min: number, max: number): number {
     return min + (max - min) * this.prng();

@@ -5,7 +5,6 @@ import { reconcileRollout } from '../core/traffic/rollout.js';
 import { ingressSplits, revisionPercents } from '../core/traffic/splits.js';
 import type { RevisionInfo, Rollout, TrafficTarget } from '../core/traffic/types.js';
 import { makeRouteTraffic } from '../core/traffic/validate.js';
-import type { RandomStream } from '../engine/random.js';
 import { Revision } from './revision.js';
 import type { RevisionSpec, ServiceSpec } from './spec.js';
 import type { World } from './world.js';
@@ -33,7 +32,6 @@ export class ServiceModel {
   private latestReady = '';
   private defaultRoute: GroupRoute | undefined;
   private readonly tagRoutes = new Map<string, GroupRoute>();
-  private readonly rng: RandomStream;
   private lastSplitChange = Number.NEGATIVE_INFINITY;
   private readonly readyNames = new Set<string>();
   /** Revisions the Route has ever referenced: leaving its traffic makes them `reserve`. */
@@ -43,7 +41,6 @@ export class ServiceModel {
     readonly world: World,
     readonly spec: ServiceSpec,
   ) {
-    this.rng = world.sim.random.stream(`ingress/${spec.name}`);
     for (const r of spec.revisions) world.sim.at(r.createdAtSeconds, this.createRevision, r);
     for (const t of spec.traffic) world.sim.at(t.atSeconds, this.setTraffic, t.traffic);
   }
@@ -165,12 +162,12 @@ export class ServiceModel {
     };
   }
 
-  /** The revision a request goes to: its tag's route, or a weighted pick in the default group. */
-  route(tag: string | undefined): Revision | undefined {
+  /** The revision a request goes to: its tag's route, or a weighted pick (by the request's uniform u) in the default group. */
+  route(tag: string | undefined, u: number): Revision | undefined {
     const r = tag === undefined ? this.defaultRoute : this.tagRoutes.get(tag);
     if (r === undefined || r.revisions.length === 0) return undefined;
     if (r.revisions.length === 1) return r.revisions[0];
-    return r.revisions[pickIndex(r.split, this.rng.next())];
+    return r.revisions[pickIndex(r.split, u)];
   }
 }
 
