@@ -1,5 +1,5 @@
 import { makeSampler, type Sampler } from '../engine/distributions.js';
-import type { RandomStream } from '../engine/random.js';
+import type { RandomStream, RequestStream } from '../engine/random.js';
 import { makeRate, type RateFunction } from './rate.js';
 import type { Request, RequestOwner } from './request.js';
 import type { ClosedLoopSpec, OpenLoopSpec, TraceReplaySpec } from './spec.js';
@@ -9,15 +9,15 @@ import type { World } from './world.js';
  * The stream a client's requests take their route and work uniforms from. Open-loop and trace
  * arrivals do not depend on the system, so one stream per client keys them by request index.
  */
-function requestStream(world: World, client: string): RandomStream {
-  return world.sim.random.stream(`work/${client}`);
+function requestStream(world: World, client: string): RequestStream {
+  return world.sim.random.requestStream(`work/${client}`);
 }
 
 /** Open loop: the next arrival is drawn when the previous one is sent. */
 class OpenLoopClient implements RequestOwner {
   private readonly rate: RateFunction;
   private readonly rng: RandomStream;
-  private readonly work: RandomStream;
+  private readonly work: RequestStream;
 
   constructor(
     private readonly world: World,
@@ -93,7 +93,7 @@ class OpenLoopClient implements RequestOwner {
  */
 class ClosedLoopUser implements RequestOwner {
   sentAt = 0;
-  readonly stream: RandomStream;
+  readonly stream: RequestStream;
   constructor(
     private readonly client: ClosedLoopClient,
     readonly index: number,
@@ -101,7 +101,7 @@ class ClosedLoopUser implements RequestOwner {
     clientName: string,
   ) {
     // The index comes first so that no other client's name can produce the same stream name.
-    this.stream = world.sim.random.stream(`user/${index}/${clientName}`);
+    this.stream = world.sim.random.requestStream(`user/${index}/${clientName}`);
   }
 
   done(_req: Request): void {
@@ -139,7 +139,7 @@ class ClosedLoopClient {
 /** Replays recorded arrivals, one pending event at a time. */
 class TraceClient implements RequestOwner {
   private i = 0;
-  private readonly work: RandomStream;
+  private readonly work: RequestStream;
   constructor(
     private readonly world: World,
     private readonly spec: TraceReplaySpec,

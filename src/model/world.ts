@@ -1,4 +1,4 @@
-import type { RandomStream } from '../engine/random.js';
+import type { RequestStream } from '../engine/random.js';
 import { Simulation } from '../engine/simulation.js';
 import { Activator } from './activator.js';
 import { startClients } from './clients.js';
@@ -90,7 +90,7 @@ export class World {
    * work, so the n-th request of a sender gets the same ones whatever the autoscaler or the
    * other clients do (common random numbers).
    */
-  arrive(owner: RequestOwner, clientName: string, service: string, tag: string | undefined, timeout: number | undefined, fixedServiceTime: number | undefined, sentAt: number, origin: RandomStream): void {
+  arrive(owner: RequestOwner, clientName: string, service: string, tag: string | undefined, timeout: number | undefined, fixedServiceTime: number | undefined, sentAt: number, origin: RequestStream): void {
     const req = new Request(this.nextRequestId++, owner, clientName, service, tag, sentAt, fixedServiceTime);
     this.requestsSent++;
     if (timeout !== undefined) {

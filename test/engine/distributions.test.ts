@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeSampler, normalQuantile, type DistributionSpec } from '../../src/engine/distributions.js';
-import { RandomStream } from '../../src/engine/random.js';
+import { RequestStream } from '../../src/engine/random.js';
 
 describe('normalQuantile (AS 241)', () => {
   it.each([
@@ -57,15 +57,28 @@ describe('quantile: each distribution from one uniform', () => {
   }
 });
 
-describe('RandomStream.open', () => {
-  it('is strictly inside (0, 1) and follows next() one for one', () => {
-    const a = new RandomStream(7, 'x');
-    const b = new RandomStream(7, 'x');
-    for (let i = 0; i < 2000; i++) {
+describe('RequestStream', () => {
+  it('is a pure function of seed and name, strictly inside (0, 1), and uniform', () => {
+    const a = new RequestStream(7, 'work/a');
+    const b = new RequestStream(7, 'work/a');
+    const other = new RequestStream(7, 'work/b');
+    const bins = new Array<number>(10).fill(0);
+    let same = 0;
+    const n = 100_000;
+    for (let i = 0; i < n; i++) {
       const u = a.open();
-      expect(u).toBeGreaterThan(0);
-      expect(u).toBeLessThan(1);
-      expect(u).toBe(b.next() + 2 ** -33);
+      if (!(u > 0 && u < 1) || u !== b.open()) throw new Error(`draw ${i}: ${u}`);
+      if (other.open() === u) same++;
+      bins[Math.floor(u * 10)]!++;
     }
+    expect(same).toBe(0);
+    // χ² with 9 degrees of freedom: 27.9 is its 99.9th percentile.
+    const chi2 = bins.reduce((acc, c) => acc + (c - n / 10) ** 2 / (n / 10), 0);
+    expect(chi2).toBeLessThan(27.9);
+  });
+  it('another seed gives another sequence', () => {
+    const a = new RequestStream(1, 'work/a');
+    const b = new RequestStream(2, 'work/a');
+    expect([a.open(), a.open()]).not.toEqual([b.open(), b.open()]);
   });
 });
