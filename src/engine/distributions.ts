@@ -14,7 +14,7 @@ export type DistributionSpec =
 const Z99 = 2.3263478740408408;
 
 export interface Sampler {
-  /** A draw from the stream (pod start phases: how many uniforms it takes is the stream's business). */
+  /** A draw from a stream, for pod start phases (a lognormal takes a varying number of uniforms). */
   sample(rng: RandomStream): number;
   /**
    * The inverse CDF at u in (0, 1): one uniform per value, so a value keyed to a request stays
@@ -52,7 +52,7 @@ export function makeSampler(spec: DistributionSpec): Sampler {
     case 'empirical': {
       const values = spec.values.slice();
       const mean = values.reduce((a, b) => a + b, 0) / values.length;
-      // The quantile needs the values in order; sample keeps the listed order (its draws predate quantile).
+      // The quantile reads the values in order; sample keeps the listed order, so pod-start draws stay as they were.
       const sorted = values.slice().sort((a, b) => a - b);
       const n = sorted.length;
       return { mean, sample: (r) => values[r.int(values.length)]!, quantile: (u) => sorted[Math.min(n - 1, Math.floor(u * n))]! };
