@@ -195,6 +195,19 @@ describe('target burst capacity trio', () => {
     expect(arrivals(unl)).toEqual(arrivals(def));
     expect(arrivals(zero)).toEqual(arrivals(def));
   });
+  it('and the same work: a request has the same service time in all three, whenever a pod starts it', () => {
+    const work = (x: typeof def) => new Map(x.reqs.map((q) => [q.id, q.serviceTime]));
+    const d = work(def);
+    let compared = 0;
+    for (const other of [unl, zero]) {
+      for (const [id, t] of work(other)) {
+        if (!d.has(id)) continue; // still in flight at the horizon in one run
+        compared++;
+        expect(t, `request ${id}`).toBe(d.get(id));
+      }
+    }
+    expect(compared).toBeGreaterThan(0.99 * 2 * d.size);
+  });
   it('-1: every request through the activator; 0: direct whenever a pod is ready; 211: in between', () => {
     expect(unl.reqs.every((q) => q.route === 'activator')).toBe(true);
     expect(zero.reqs.filter((q) => q.route === 'activator').length).toBe(0);

@@ -54,10 +54,51 @@ export class RandomStream {
   }
 }
 
+/**
+ * A request origin's uniforms (route, service time, think time): one or two per request, on the
+ * hot path, so a small-state generator (sfc32) rather than alea's closure. Seeded from the alea
+ * stream of the same name, so it is as reproducible as the others.
+ */
+export class RequestStream {
+  private a: number;
+  private b: number;
+  private c: number;
+  private d: number;
+
+  constructor(seed: number | string, name: string) {
+    const s = seedrandom.alea(`${seed}/${name}`);
+    this.a = (s() * 2 ** 32) | 0;
+    this.b = (s() * 2 ** 32) | 0;
+    this.c = (s() * 2 ** 32) | 0;
+    this.d = 1;
+    // sfc32's first outputs still show the seed; its author discards a dozen or so.
+    for (let i = 0; i < 15; i++) this.next32();
+  }
+
+  private next32(): number {
+    const t = (((this.a + this.b) | 0) + this.d) | 0;
+    this.d = (this.d + 1) | 0;
+    this.a = this.b ^ (this.b >>> 9);
+    this.b = (this.c + (this.c << 3)) | 0;
+    this.c = (((this.c << 21) | (this.c >>> 11)) + t) | 0;
+    return t >>> 0;
+  }
+
+  /** Uniform in (0, 1), never 0 or 1 (inverse CDFs are infinite there): the middle of one of 2^32 cells. */
+  open(): number {
+    return (this.next32() + 0.5) / 4294967296;
+  }
+}
+
 /** Hands out streams by name, all derived from one run seed. */
 export class RandomStreams {
   private readonly streams = new Map<string, RandomStream>();
   constructor(readonly seed: number) {}
+
+  /** A request origin's stream (not cached: each origin asks once). */
+  requestStream(name: string): RequestStream {
+    return new RequestStream(this.seed, name);
+  }
 
   stream(name: string): RandomStream {
     let s = this.streams.get(name);

@@ -1,14 +1,23 @@
 import { makeSampler, type Sampler } from '../engine/distributions.js';
-import type { RandomStream } from '../engine/random.js';
+import type { RandomStream, RequestStream } from '../engine/random.js';
 import { makeRate, type RateFunction } from './rate.js';
 import type { Request, RequestOwner } from './request.js';
 import type { ClosedLoopSpec, OpenLoopSpec, TraceReplaySpec } from './spec.js';
 import type { World } from './world.js';
 
+/**
+ * The stream a client's requests take their route and work uniforms from. Open-loop and trace
+ * arrivals do not depend on the system, so one stream per client keys them by request index.
+ */
+function requestStream(world: World, client: string): RequestStream {
+  return world.sim.random.requestStream(`work/${client}`);
+}
+
 /** Open loop: the next arrival is drawn when the previous one is sent. */
 class OpenLoopClient implements RequestOwner {
   private readonly rate: RateFunction;
   private readonly rng: RandomStream;
+  private readonly work: RequestStream;
 
   constructor(
     private readonly world: World,
@@ -16,6 +25,7 @@ class OpenLoopClient implements RequestOwner {
   ) {
     this.rate = makeRate(spec.rate);
     this.rng = world.sim.random.stream(`client/${spec.name}`);
+    this.work = requestStream(world, spec.name);
     this.scheduleAfter(spec.startSeconds, true);
   }
 
@@ -34,7 +44,7 @@ class OpenLoopClient implements RequestOwner {
   private fire(this: void, self: OpenLoopClient): void {
     const s = self.spec;
     const sentAt = self.nextSend;
-    self.world.arrive(self, s.name, s.service, s.tag, s.timeoutSeconds, undefined, sentAt);
+    self.world.arrive(self, s.name, s.service, s.tag, s.timeoutSeconds, undefined, sentAt, self.work);
     self.scheduleAfter(sentAt);
   }
 
@@ -76,13 +86,23 @@ class OpenLoopClient implements RequestOwner {
   }
 }
 
-/** Closed loop: each user sends, waits for the answer, thinks, and sends again until the end. */
+/**
+ * Closed loop: each user sends, waits for the answer, thinks, and sends again until the end.
+ * When a user sends depends on the system, so each user has its own stream: its k-th request
+ * gets the same route and work uniforms, and its k-th think time the same value, in any configuration.
+ */
 class ClosedLoopUser implements RequestOwner {
   sentAt = 0;
+  readonly stream: RequestStream;
   constructor(
     private readonly client: ClosedLoopClient,
     readonly index: number,
-  ) {}
+    world: World,
+    clientName: string,
+  ) {
+    // The index comes first so that no other client's name can produce the same stream name.
+    this.stream = world.sim.random.requestStream(`user/${index}/${clientName}`);
+  }
 
   done(_req: Request): void {
     this.client.userDone(this);
@@ -91,15 +111,13 @@ class ClosedLoopUser implements RequestOwner {
 
 class ClosedLoopClient {
   private readonly think: Sampler;
-  private readonly rng: RandomStream;
 
   constructor(
     private readonly world: World,
     private readonly spec: ClosedLoopSpec,
   ) {
     this.think = makeSampler(spec.think);
-    this.rng = world.sim.random.stream(`client/${spec.name}`);
-    for (let i = 0; i < spec.users; i++) this.sendAt(spec.startSeconds, new ClosedLoopUser(this, i));
+    for (let i = 0; i < spec.users; i++) this.sendAt(spec.startSeconds, new ClosedLoopUser(this, i, world, spec.name));
   }
 
   private sendAt(t: number, user: ClosedLoopUser): void {
@@ -110,21 +128,23 @@ class ClosedLoopClient {
 
   private arrive = (user: ClosedLoopUser): void => {
     const s = this.spec;
-    this.world.arrive(user, s.name, s.service, s.tag, s.timeoutSeconds, undefined, user.sentAt);
+    this.world.arrive(user, s.name, s.service, s.tag, s.timeoutSeconds, undefined, user.sentAt, user.stream);
   };
 
   userDone(user: ClosedLoopUser): void {
-    this.sendAt(this.world.sim.now + this.think.sample(this.rng), user);
+    this.sendAt(this.world.sim.now + this.think.quantile(user.stream.open()), user);
   }
 }
 
 /** Replays recorded arrivals, one pending event at a time. */
 class TraceClient implements RequestOwner {
   private i = 0;
+  private readonly work: RequestStream;
   constructor(
     private readonly world: World,
     private readonly spec: TraceReplaySpec,
   ) {
+    this.work = requestStream(world, spec.name);
     this.scheduleNext();
   }
 
@@ -139,7 +159,7 @@ class TraceClient implements RequestOwner {
   private fire(this: void, self: TraceClient): void {
     const s = self.spec;
     const d = s.durations?.[self.i];
-    self.world.arrive(self, s.name, s.service, s.tag, s.timeoutSeconds, d, s.arrivals[self.i]!);
+    self.world.arrive(self, s.name, s.service, s.tag, s.timeoutSeconds, d, s.arrivals[self.i]!, self.work);
     self.i++;
     self.scheduleNext();
   }

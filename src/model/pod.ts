@@ -73,8 +73,7 @@ export class Pod {
     this.executing++;
     req.phase = Phase.Executing;
     req.serviceStart = now;
-    const serviceTime = req.fixedServiceTime ?? this.revision.drawServiceTime();
-    const end = now + serviceTime;
+    const end = now + req.serviceTime;
     // One event either way: the response, or the timeout that cuts it off.
     if (end <= req.deadline) this.revision.world.sim.at(end, this.revision.world.onServiceDone, req);
     else this.revision.world.deadlines.add(req);

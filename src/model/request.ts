@@ -46,6 +46,11 @@ export class Request {
   deadlineIsClient = false;
   /** Position in the world's DeadlineSet while a timeout is watched for it; −1 otherwise. */
   deadlineIndex = -1;
+  /**
+   * The work it brings, set when routed: the trace's duration, or the revision's service-time
+   * quantile at the request's own uniform. NaN while unrouted (404s never get one).
+   */
+  serviceTime = Number.NaN;
 
   constructor(
     readonly id: number,

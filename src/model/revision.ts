@@ -36,7 +36,6 @@ export class Revision {
   firstRequestAt = Number.NaN;
   firstReadyAfterRequestAt = Number.NaN;
   private readonly serviceTime: Sampler;
-  private readonly appRandom: RandomStream;
   private readonly podRandom: RandomStream;
   private readonly start: { scheduling: Sampler; imagePull: Sampler; containerStart: Sampler; readiness: Sampler; kubeletReadyLag: Sampler };
   private readonly probePeriod: number;
@@ -48,7 +47,6 @@ export class Revision {
     now: number,
   ) {
     const rnd = world.sim.random;
-    this.appRandom = rnd.stream(`app/${spec.name}`);
     this.podRandom = rnd.stream(`pods/${spec.name}`);
     this.serviceTime = makeSampler(spec.serviceTime);
     const ps = spec.podStart;
@@ -76,8 +74,9 @@ export class Revision {
     this.autoscaler.reconcile(now);
   }
 
-  drawServiceTime(): number {
-    return this.serviceTime.sample(this.appRandom);
+  /** A request's service time from its own uniform (drawn at arrival from its client's stream). */
+  serviceTimeAt(u: number): number {
+    return this.serviceTime.quantile(u);
   }
 
   podCounts(): { ready: number; notReady: number; pending: number; terminating: number } {

@@ -15,7 +15,6 @@ import {
   type Split,
   type TrafficTarget,
 } from '../core/traffic/index.js';
-import type { RandomStream } from '../engine/random.js';
 import { Revision } from './revision.js';
 import type { RevisionSpec, ServiceSpec } from './spec.js';
 import type { World } from './world.js';
@@ -43,7 +42,6 @@ export class ServiceModel {
   private latestReady = '';
   private defaultRoute: GroupRoute | undefined;
   private readonly tagRoutes = new Map<string, GroupRoute>();
-  private readonly rng: RandomStream;
   private lastSplitChange = Number.NEGATIVE_INFINITY;
   private readonly readyNames = new Set<string>();
   /** Each revision's routing state, as the labeler last set it (absent: `pending`). */
@@ -53,7 +51,6 @@ export class ServiceModel {
     readonly world: World,
     readonly spec: ServiceSpec,
   ) {
-    this.rng = world.sim.random.stream(`ingress/${spec.name}`);
     for (const r of spec.revisions) world.sim.at(r.createdAtSeconds, this.createRevision, r);
     for (const t of spec.traffic) world.sim.at(t.atSeconds, this.setTraffic, t.traffic);
   }
@@ -167,12 +164,12 @@ export class ServiceModel {
     };
   }
 
-  /** The revision a request goes to: its tag's route, or a weighted pick in the default group. */
-  route(tag: string | undefined): Revision | undefined {
+  /** The revision a request goes to: its tag's route, or a weighted pick (by the request's uniform u) in the default group. */
+  route(tag: string | undefined, u: number): Revision | undefined {
     const r = tag === undefined ? this.defaultRoute : this.tagRoutes.get(tag);
     if (r === undefined || r.revisions.length === 0) return undefined;
     if (r.revisions.length === 1) return r.revisions[0];
-    return r.revisions[pickIndex(r.split, this.rng.next())];
+    return r.revisions[pickIndex(r.split, u)];
   }
 }
 

@@ -1,3 +1,4 @@
+import type { RequestStream } from '../engine/random.js';
 import { Simulation } from '../engine/simulation.js';
 import { Activator } from './activator.js';
 import { startClients } from './clients.js';
@@ -84,26 +85,32 @@ export class World {
 
   /**
    * A request sent by a client at `sentAt` reaches the ingress now (clients schedule this
-   * event at sentAt + the hop latency, so one event covers both).
+   * event at sentAt + the hop latency, so one event covers both). `origin` is the sender's
+   * request stream: every request takes exactly two uniforms from it, for its route and its
+   * work, so the n-th request of a sender gets the same ones whatever the autoscaler or the
+   * other clients do (common random numbers).
    */
-  arrive(owner: RequestOwner, clientName: string, service: string, tag: string | undefined, timeout: number | undefined, fixedServiceTime: number | undefined, sentAt: number): void {
+  arrive(owner: RequestOwner, clientName: string, service: string, tag: string | undefined, timeout: number | undefined, fixedServiceTime: number | undefined, sentAt: number, origin: RequestStream): void {
     const req = new Request(this.nextRequestId++, owner, clientName, service, tag, sentAt, fixedServiceTime);
     this.requestsSent++;
     if (timeout !== undefined) {
       req.deadline = sentAt + timeout;
       req.deadlineIsClient = true;
     }
-    this.route(req);
+    const routeU = origin.open();
+    const workU = origin.open();
+    this.route(req, routeU, workU);
   }
 
-  private route(req: Request): void {
+  private route(req: Request, routeU: number, workU: number): void {
     const now = this.sim.now;
-    const rev = this.services.get(req.service)!.route(req.tag);
+    const rev = this.services.get(req.service)!.route(req.tag, routeU);
     if (rev === undefined) {
       this.finish(req, STATUS_NO_ROUTE, now);
       return;
     }
     req.revision = rev;
+    req.serviceTime = req.fixedServiceTime ?? rev.serviceTimeAt(workU);
     if (Number.isNaN(rev.firstRequestAt)) rev.noteRequest(req.arrival);
     // The revision timeout runs from here (activator and queue-proxy hops take no time).
     const revDeadline = now + rev.spec.timeoutSeconds;

@@ -38,7 +38,9 @@ export interface LoadedScenario {
 
 /** Cluster defaults when the scenario's `cluster` block leaves them out. */
 export const DEFAULT_CLUSTER = Object.freeze({
-  activatorReplicas: 3,
+  // A default install's activator HPA minReplicas (config/core/deployments/activator-hpa.yaml);
+  // its CPU-driven scale-out needs a CPU model, which knsim does not have.
+  activatorReplicas: 1,
   ingressLatencySeconds: 0.001,
   activatorProbePeriodSeconds: 0.2,
   drainSeconds: 30,

@@ -8,7 +8,7 @@
 import { makeSampler } from '../engine/distributions.js';
 import { NoProgressError } from '../engine/no-progress.js';
 import type { ClientSpec, RateSpec, RevisionSpec, WorldSpec } from '../model/spec.js';
-import { AUTOSCALING_ANNOTATION_KEYS } from '../core/autoscaler/annotations.js';
+import { AUTOSCALING_ANNOTATION_KEYS } from '../core/autoscaler/index.js';
 import { formatPath, ScenarioError, type PathSegment } from './errors.js';
 
 /** The limits; each has a command-line flag. */

@@ -226,12 +226,56 @@ describe('Decider: invalid results change nothing', () => {
     ['zero target', () => new Decider(spec(0, 1), { nowSeconds: 0 })],
     ['negative window', () => new Decider(spec(1, 1, { stableWindowSeconds: -60 }), { nowSeconds: 0 })],
     ['unknown metric', () => new Decider(spec(1, 1, { scalingMetric: 'cpu' as never }), { nowSeconds: 0 })],
-    ['TBC -2', () => new Decider(spec(1, -2), { nowSeconds: 0 })],
+    ['negative panic threshold', () => new Decider(spec(1, 1, { panicThreshold: -1 }), { nowSeconds: 0 })],
+    ['negative scale-up rate', () => new Decider(spec(1, 1, { maxScaleUpRate: -1 }), { nowSeconds: 0 })],
+    ['zero scale-down rate (divided by)', () => new Decider(spec(1, 1, { maxScaleDownRate: 0 }), { nowSeconds: 0 })],
+    ['negative delay', () => new Decider(spec(1, 1, { scaleDownDelaySeconds: -2 }), { nowSeconds: 0 })],
+    ['infinite TBC', () => new Decider(spec(1, Number.POSITIVE_INFINITY), { nowSeconds: 0 })],
+    ['zero window by update', () => new Decider(spec(1, 1), { nowSeconds: 0 }).update(spec(1, 1, { stableWindowSeconds: -1 }))],
     ['NaN now', () => new Decider(spec(1, 1), { nowSeconds: 0 }).scale({ nowSeconds: Number.NaN, readyPods: 1, metrics: new FakeMetrics() })],
     ['fractional ready pods', () => new Decider(spec(1, 1), { nowSeconds: 0 }).scale({ nowSeconds: 1, readyPods: 1.5, metrics: new FakeMetrics() })],
     ['NaN observation', () => new Decider(spec(1, 1), { nowSeconds: 0 }).scale({ nowSeconds: 1, readyPods: 1, metrics: new FakeMetrics(Number.NaN, 0) })],
   ])('rejects %s', (_l, f) => {
     expect(f).toThrow(InvalidArgumentError);
+  });
+});
+
+describe('Decider: accepts every spec upstream’s decider runs with', () => {
+  // Each row: a spec the ConfigMap or annotation validation would refuse but upstream's
+  // decider takes (its own tests use several), and evaluations [time, ready, panic = stable, desired, EBC, in panic].
+  const rows: Array<[string, Partial<DeciderSpec>, Array<[number, number, number, number, number, boolean]>]> = [
+    [
+      // upstream TestAutoscalerScaleDownDelay: the fields it does not set are zero, the stable window included
+      'upstream’s scale-down-delay fixture (zero stable window, total, TBC and activation scale)',
+      { targetValue: 10, totalValue: 0, targetBurstCapacity: 0, panicThreshold: 100, stableWindowSeconds: 0, scaleDownDelaySeconds: 300, activationScale: 0 },
+      [
+        [2, 0, 40, 4, 0, false],
+        [300, 0, 0, 4, 0, false],
+        [302, 0, 0, 0, 0, false],
+      ],
+    ],
+    [
+      'zero stable window: panic ends at the first evaluation below the threshold',
+      { totalValue: 0, targetBurstCapacity: 0, stableWindowSeconds: 0 },
+      [
+        [2, 1, 40, 4, 0, true], // 4 pods for 1 ready: over 2×
+        [4, 4, 30, 3, 0, false], // 3 < 2 × 4: out of panic at once (a 60 s window would hold 4)
+        [6, 4, 90, 9, 0, true],
+      ],
+    ],
+    ['TBC −2 works as −1: EBC −1', { targetBurstCapacity: -2 }, [[2, 1, 5, 1, -1, false]]],
+    ['panic threshold 0: every evaluation panics', { panicThreshold: 0 }, [[2, 1, 30, 3, -1, true], [4, 3, 0, 3, -1, true]]],
+    ['scale-up rate 0: never above 0 pods, even in panic', { maxScaleUpRate: 0 }, [[2, 0, 50, 0, -1, true]]],
+    ['scale-up rate 1.1 still adds a pod (upstream’s fixture)', { maxScaleUpRate: 1.1 }, [[2, 2, 30, 3, -1, false]]],
+  ];
+  it.each(rows)('%s', (_l, over, steps) => {
+    const d = new Decider(spec(10, -1, over), { nowSeconds: 0 });
+    const m = new FakeMetrics();
+    for (const [at, ready, obs, desired, ebcWant, panic] of steps) {
+      m.set(obs, obs);
+      const r = d.scale({ nowSeconds: at, readyPods: ready, metrics: m });
+      expect([r.desiredPodCount, r.excessBurstCapacity, r.scaleValid, d.inPanic], `at ${at}`).toEqual([desired, ebcWant, true, panic]);
+    }
   });
 });
 
