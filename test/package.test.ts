@@ -94,8 +94,20 @@ describe('installed as a library (fresh project, no optional peers)', () => {
     const r = knsim('run', 'node_modules/knsim/scenarios/hello-world.yaml', '--no-report', '--out', 'out/hello');
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    const summary = JSON.parse(readFileSync(join(project, 'out/hello/summary.json'), 'utf8')) as { overall: { requests: { total: number } } };
-    expect(summary.overall.requests.total).toBe(1113);
+    // The installed package simulates exactly what the clone does: same timeseries, same summary.
+    const clone = mkdtempSync(join(tmpdir(), 'knsim-clone-run-'));
+    try {
+      execFileSync(process.execPath, [join(root, 'bin/knsim.js'), 'run', join(root, 'scenarios/hello-world.yaml'), '--no-report', '--out', join(clone, 'hello')], { encoding: 'utf8' });
+      const read = (dir: string, f: string) => readFileSync(join(dir, f), 'utf8');
+      expect(read(join(project, 'out/hello'), 'timeseries.csv')).toBe(read(join(clone, 'hello'), 'timeseries.csv'));
+      type Summary = { wallSeconds?: number; overall: { requests: { total: number } } };
+      const installed = JSON.parse(read(join(project, 'out/hello'), 'summary.json')) as Summary;
+      const cloned = JSON.parse(read(join(clone, 'hello'), 'summary.json')) as Summary;
+      expect(installed.overall.requests.total).toBeGreaterThan(1000);
+      expect({ ...installed, wallSeconds: 0 }).toEqual({ ...cloned, wallSeconds: 0 });
+    } finally {
+      rmSync(clone, { recursive: true, force: true });
+    }
   });
 
   it.each([

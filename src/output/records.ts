@@ -5,6 +5,7 @@
  * change its insides without touching them. Times are simulated seconds; NaN where a
  * moment has not happened.
  */
+import type { DecisionRecord } from '../core/autoscaler/index.js';
 
 /** How a request ended. */
 export type RequestOutcome = 'ok' | 'overloaded' | 'timeout' | 'clientTimeout' | 'noRoute';
@@ -37,25 +38,12 @@ export interface RequestRecord {
 }
 
 /** One decider evaluation of a revision with the KPA's view after it: a row of autoscaler.csv. */
-export interface AutoscalerRecord {
-  time: number;
+export type AutoscalerRecord = Omit<DecisionRecord, 'hold'> & {
   service: string;
-  revision: string;
   /** The revision's scaling metric and target (from its spec). */
   metric: string;
   target: number;
-  valid: boolean;
-  readyPods: number;
-  observedStable: number;
-  observedPanic: number;
-  desired: number;
-  want: number;
-  inPanic: boolean;
-  excessBurstCapacity: number;
-  sksMode: 'Serve' | 'Proxy';
-  activators: number;
-  poke: boolean;
-}
+};
 
 /** A pod lifecycle step; ActivatorHealthy is when the activator's probe first succeeds. */
 export type PodEventName = 'Pending' | 'Starting' | 'Ready' | 'Terminating' | 'Gone' | 'ActivatorHealthy';

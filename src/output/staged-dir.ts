@@ -2,7 +2,7 @@ import { isMainThread } from 'node:worker_threads';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { checkOutDir, cleanStale, inspectTarget, listFiles, newManifest, readManifest, retireOutput, writeManifest, type OutDirOptions } from './output-dir.js';
-import { mapOutputErrors, OutputError } from './output-error.js';
+import { mapOutputErrors, OutputError, toOutputError } from './output-error.js';
 
 /** A directory being written next to its final place. */
 export interface StagedDirectory {
@@ -139,4 +139,20 @@ function commit(path: string, target: string, label: string, command: string, wa
     warn(`knsim: ${label}: the previous output is in ${aside}; it could not be removed: ${(e as Error).message}`);
   }
   return files;
+}
+
+/**
+ * Stages `outDir`, lets `write` fill the staging directory and commits it; on any failure the
+ * staging directory is removed and the error names the output (the previous output stays).
+ */
+export async function writeStaged<T extends object>(outDir: string, opts: StageOptions, write: (dir: string) => Promise<T>): Promise<T & { outDir: string }> {
+  const stage = stageDirectory(outDir, opts);
+  try {
+    const written = await write(stage.path);
+    stage.commit();
+    return { ...written, outDir: stage.target };
+  } catch (e) {
+    stage.abort();
+    throw toOutputError(e, opts.label ?? `--out ${outDir}`);
+  }
 }

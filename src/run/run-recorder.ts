@@ -79,25 +79,9 @@ export function fillRequestRecord(r: RequestRecord, req: Request): RequestRecord
 
 /** A decider evaluation as a record, with the revision's metric and target from its spec. */
 export function autoscalerRecord(d: DecisionRecord, rev: Revision): AutoscalerRecord {
+  const { hold: _hold, ...decision } = d;
   const spec = rev.spec;
-  return {
-    time: d.time,
-    service: spec.service,
-    revision: spec.name,
-    metric: spec.autoscaling.metric,
-    target: spec.autoscaling.deciderSpec.targetValue,
-    valid: d.valid,
-    readyPods: d.readyPods,
-    observedStable: d.observedStable,
-    observedPanic: d.observedPanic,
-    desired: d.desired,
-    want: d.want,
-    inPanic: d.inPanic,
-    excessBurstCapacity: d.excessBurstCapacity,
-    sksMode: d.sksMode,
-    activators: d.activators,
-    poke: d.poke,
-  };
+  return { ...decision, service: spec.service, metric: spec.autoscaling.metric, target: spec.autoscaling.deciderSpec.targetValue };
 }
 
 export function podRecord(pod: Pod, event: PodEvent, now: number): PodRecord {

@@ -13,8 +13,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { cell, num } from '../output/csv-writer.js';
-import { stageDirectory, type StageOptions } from '../output/staged-dir.js';
-import { toOutputError } from '../output/output-error.js';
+import { writeStaged, type StageOptions } from '../output/staged-dir.js';
 import { join } from 'node:path';
 import { UsageError } from '../scenario/usage-error.js';
 import { writeSweepReport } from './report/report.js';
@@ -114,9 +113,7 @@ export interface WrittenSweep {
  * looks complete.
  */
 export async function writeSweepDir(outDir: string, def: SweepDefinition, shard: Shard | undefined, results: SweepResults, opts: WriteOptions = {}): Promise<WrittenSweep> {
-  const stage = stageDirectory(outDir, { command: 'sweep', ...opts.output });
-  const tmp = stage.path;
-  try {
+  return writeStaged(outDir, { command: 'sweep', ...opts.output }, async (tmp) => {
     const files = [SWEEP_JSON, SWEEP_CSV, RUNS_CSV];
     writeFileSync(join(tmp, SWEEP_JSON), JSON.stringify(sweepJson(def, shard), null, 2) + '\n');
     writeFileSync(join(tmp, SWEEP_CSV), formatSweepCsv(def, results.points));
@@ -127,12 +124,8 @@ export async function writeSweepDir(outDir: string, def: SweepDefinition, shard:
       files.push(...rep.files);
       warnings = rep.warnings;
     }
-    stage.commit();
-    return { outDir: stage.target, files, warnings };
-  } catch (e) {
-    stage.abort();
-    throw toOutputError(e, opts.output?.label ?? `--out ${outDir}`);
-  }
+    return { files, warnings };
+  });
 }
 
 // ---------------------------------------------------------------- reading and merging

@@ -4,8 +4,7 @@
  * and, unless turned off, charts/ and report.html.
  */
 import { writeFileSync } from 'node:fs';
-import { stageDirectory, type StageOptions } from '../output/staged-dir.js';
-import { toOutputError } from '../output/output-error.js';
+import { writeStaged, type StageOptions } from '../output/staged-dir.js';
 import { join } from 'node:path';
 import { writeTuneReport } from './report/tune-report.js';
 import { pointValues } from './axes.js';
@@ -46,9 +45,7 @@ export function tuneJson(o: TuneOutput): Record<string, unknown> {
 
 /** Writes the directory through a temporary sibling renamed at the end. */
 export async function writeTuneDir(outDir: string, o: TuneOutput, opts: { report?: boolean; output?: StageOptions } = {}): Promise<{ outDir: string; files: string[]; warnings: string[] }> {
-  const stage = stageDirectory(outDir, { command: 'tune', ...opts.output });
-  const tmp = stage.path;
-  try {
+  return writeStaged(outDir, { command: 'tune', ...opts.output }, async (tmp) => {
     const files = ['tune.json', 'tune.csv', 'runs.csv'];
     writeFileSync(join(tmp, 'tune.json'), JSON.stringify(tuneJson(o), null, 2) + '\n');
     writeFileSync(join(tmp, 'tune.csv'), formatTuneCsv(o));
@@ -63,10 +60,6 @@ export async function writeTuneDir(outDir: string, o: TuneOutput, opts: { report
       files.push(...rep.files);
       warnings = rep.warnings;
     }
-    stage.commit();
-    return { outDir: stage.target, files, warnings };
-  } catch (e) {
-    stage.abort();
-    throw toOutputError(e, opts.output?.label ?? `--out ${outDir}`);
-  }
+    return { files, warnings };
+  });
 }

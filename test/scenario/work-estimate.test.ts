@@ -33,11 +33,11 @@ describe('estimateWork', () => {
     const e = estimateWork(scenarioFromValue(base(), 's.yaml'));
     expect(sum(e.requests)).toBe(36_000);
     expect(e.requests[0]).toMatchObject({ path: 'clients[0].open.rps', amount: 36_000, how: '10 requests/s × 3600 s = 36000 requests' });
-    // 3 activators + 1 pod (1 in flight at 0.7 × 100 per pod needs 1).
-    expect(sum(e.pods)).toBe(4);
-    // 1 sample + 3 activator pushes + 1.5 autoscaler ticks + 1 pod report per second.
-    expect(e.eventsPerSecond).toBe(6.5);
-    expect(e.events).toBe(6.5 * 3600);
+    // 1 activator (the default install's activator HPA minReplicas) + 1 pod (1 in flight at 0.7 × 100 per pod needs 1).
+    expect(sum(e.pods)).toBe(2);
+    // 1 sample + 1 activator push + 1.5 autoscaler ticks + 1 pod report per second.
+    expect(e.eventsPerSecond).toBe(4.5);
+    expect(e.events).toBe(4.5 * 3600);
   });
 
   it('integrates every rate shape over the client’s active time', () => {
@@ -177,7 +177,7 @@ const refusals: Refusal[] = [
       s.clients[0].open.rps = 0.01;
     },
     path: 'duration',
-    rule: '3.15e9 s × 6.5 periodic events/s = 2.05e10 events exceeds the limit of 1e10 events (raise with --max-events)',
+    rule: '3.15e9 s × 4.5 periodic events/s = 1.42e10 events exceeds the limit of 1e10 events (raise with --max-events)',
     raised: { events: 3e10 },
   },
 ];
@@ -202,7 +202,7 @@ describe('checkWork', () => {
     s.services[0].app.serviceTime = '100s';
     s.services[0].manifest.spec.template.metadata.annotations['autoscaling.knative.dev/max-scale'] = '50';
     const e = checkWork(scenarioFromValue(s, 's.yaml'));
-    expect(sum(e.pods)).toBe(3 + 50);
+    expect(sum(e.pods)).toBe(1 + 50); // 1 activator + max-scale
   });
 
   it('names the revision in its manifest file', () => {
