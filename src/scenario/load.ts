@@ -8,6 +8,7 @@ import * as nodePath from 'node:path';
 import { isDocument, LineCounter, parseAllDocuments, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
 import type { ClientSpec, RequestTraceMode, ServiceSpec, WorldSpec } from '../model/spec.js';
 import { readConfigMaps } from './configmaps.js';
+import { resolveConfigMaps, type ConfigMapFile } from './configmap-manifests.js';
 import { formatPath, ScenarioError, type PathSegment } from './errors.js';
 import { buildService, type ManifestSource } from './manifest.js';
 import { parseWith, scenarioSchema, serviceManifestSchema, type ClientInput, type ScenarioInput, type ServiceEntryInput } from './schema.js';
@@ -86,7 +87,8 @@ export function scenarioFromValue(raw: unknown, file: string): LoadedScenario {
     );
   }
   const traceMode = parseTraceMode(s.trace, file);
-  const cluster = readConfigMaps(file, s.configMaps);
+  const cms = resolveConfigMaps(file, s.configMaps, readConfigMapFiles(s.configMapFiles ?? [], file));
+  const cluster = readConfigMaps(file, cms.data, cms.where);
 
   const services: ServiceSpec[] = [];
   const revisionOrigins: RevisionOrigin[][] = [];
@@ -325,6 +327,17 @@ export function rejectProtoKeys(root: unknown, file: string, base: readonly Path
 /** A path named in the scenario, as the user sees it (relative to the scenario's directory). */
 function relativeTo(scenarioFile: string, p: string): string {
   return nodePath.isAbsolute(p) ? p : nodePath.join(nodePath.dirname(scenarioFile), p);
+}
+
+// ---------------------------------------------------------------- ConfigMaps
+
+/** The documents of each `configMapFiles` entry (relative to the scenario's directory). */
+function readConfigMapFiles(paths: readonly string[], file: string): ConfigMapFile[] {
+  return paths.map((p, index) => {
+    const cmFile = relativeTo(file, p);
+    const text = readText(cmFile, (reason) => new ScenarioError(file, formatPath(['configMapFiles', index]), `cannot read ${JSON.stringify(cmFile)}: ${reason}`));
+    return { file: cmFile, docs: parseYamlAll(text, cmFile), index };
+  });
 }
 
 // ---------------------------------------------------------------- services
