@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import { isDocument, LineCounter, parseAllDocuments, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
 import type { ClientSpec, RequestTraceMode, ServiceSpec, WorldSpec } from '../model/spec.js';
-import { readConfigMaps } from './configmaps.js';
+import { readConfigMaps, type KeyWhere } from './configmaps.js';
 import { resolveConfigMaps, type ConfigMapFile } from './configmap-manifests.js';
 import { formatPath, ScenarioError, type PathSegment } from './errors.js';
 import { buildService, type ManifestSource } from './manifest.js';
@@ -35,6 +35,8 @@ export interface LoadedScenario {
   world: WorldSpec;
   /** Where each revision was written, [service][revision], for the work estimate's messages. */
   revisionOrigins?: RevisionOrigin[][];
+  /** Where each ConfigMap key is written (a manifest file, or the scenario's bare data). */
+  configMapWhere?: KeyWhere;
 }
 
 /** Cluster defaults when the scenario's `cluster` block leaves them out. */
@@ -125,7 +127,7 @@ export function scenarioFromValue(raw: unknown, file: string): LoadedScenario {
     services,
     clients,
   };
-  return { file, name: s.name, description: s.description ?? '', traceMode, world, revisionOrigins };
+  return { file, name: s.name, description: s.description ?? '', traceMode, world, revisionOrigins, configMapWhere: cms.where };
 }
 
 // ---------------------------------------------------------------- files and YAML

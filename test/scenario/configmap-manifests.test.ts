@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { loadScenario, scenarioFromValue } from '../../src/scenario/load.js';
+import { checkWork } from '../../src/scenario/work-estimate.js';
 import { catchScenarioError, fixture } from './helpers.js';
 
 /** test/fixtures/base.yaml with `extra` merged in at the top level. */
@@ -209,6 +210,12 @@ describe('ConfigMap manifests Kubernetes or knsim would refuse: one-line errors 
   it('a patch key over a file: an error names the scenario, where the key was written', () => {
     const e = catchScenarioError(() => load({ configMapFiles: ['config-autoscaler.yaml'], configMaps: { 'config-autoscaler': { 'stable-window': '2h' } } }));
     expect([e.file, e.path]).toEqual([SCENARIO, 'configMaps.config-autoscaler["stable-window"]']);
+  });
+
+  it('the work limit blames a min-scale written in a ConfigMap file at its file and key', () => {
+    const f = file('min.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: config-autoscaler }\ndata: { min-scale: "1000000" }\n');
+    const e = catchScenarioError(() => checkWork(inDir({ configMapFiles: [f] })));
+    expect(e.message).toBe(`${join(dir, f)}: data["min-scale"]: min-scale keeps 1000000 pods of hello-00001 exceeds the limit of 100000 pods (raise with --max-pods)`);
   });
 
   it('the fixtures parse as the YAML kubectl prints (one List, several documents)', () => {
