@@ -151,6 +151,10 @@ const configMapDataSchema = z.strictObject(
  */
 const configMapsSchema = z.unknown().transform((v, ctx): z.output<typeof configMapDataSchema> | { manifests: unknown[] } => {
   if (Array.isArray(v)) return { manifests: v };
+  if (typeof v !== 'object' || v === null) {
+    ctx.addIssue({ code: 'custom', message: `expected a mapping (each ConfigMap's data by name) or a list (ConfigMap manifests), got ${describeValue(v)}` });
+    return z.NEVER;
+  }
   const r = configMapDataSchema.safeParse(v);
   if (r.success) return r.data;
   for (const iss of r.error.issues) ctx.issues.push({ ...iss, input: v } as (typeof ctx.issues)[number]);

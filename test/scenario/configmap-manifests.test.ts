@@ -144,6 +144,16 @@ describe('ConfigMap manifests Kubernetes or knsim would refuse: one-line errors 
     expect(e.message).not.toContain('\n');
   });
 
+  it('configMaps that is neither a mapping nor a list', () => {
+    const e = catchScenarioError(() => inDir({ configMaps: 'config-autoscaler.yaml' }));
+    expect([e.path, e.rule]).toEqual(['configMaps', `expected a mapping (each ConfigMap's data by name) or a list (ConfigMap manifests), got the string "config-autoscaler.yaml"`]);
+  });
+
+  it('a ConfigMap name the bare form does not know stays an error', () => {
+    const e = catchScenarioError(() => inDir({ configMaps: { 'config-logging': { a: 'b' } } }));
+    expect([e.path, e.rule]).toEqual(['configMaps.config-logging', 'unknown ConfigMap (knsim reads config-autoscaler, config-deployment, config-defaults, config-network)']);
+  });
+
   it('a bad value in a file names the file and the key under data', () => {
     const f = file('cas.yaml', readFileSync(fixture('configmaps', 'config-autoscaler.yaml'), 'utf8').replace('stable-window: 30s', 'stable-window: 61500ms'));
     const e = catchScenarioError(() => inDir({ configMapFiles: [f] }));
