@@ -7,6 +7,7 @@
  */
 import { parseAutoscalerConfig, KPA_CLASS, isWholeSeconds, nanosToSeconds, tryParseGoDuration, DEFAULT_PROGRESS_DEADLINE_SECONDS, goParseInt, type AutoscalerConfig, FieldError } from '../core/autoscaler/index.js';
 import { parseNetworkRolloutDuration } from '../core/traffic/index.js';
+import type { ConfigMapName } from './schema.js';
 import { formatPath, ScenarioError } from './errors.js';
 
 /** config-defaults, the part knsim reads. */
@@ -47,47 +48,68 @@ export interface ConfigMapsInput {
 
 const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
-function keyPath(cm: string, key: string): string {
-  return formatPath(['configMaps', cm, key]);
+/** Where a ConfigMap key is written (a manifest's file and path, or the scenario's bare data). */
+export type KeyWhere = (cm: ConfigMapName, key: string) => { file: string; path: string };
+
+/** The bare form's paths: `configMaps.<name>["<key>"]` in the scenario. */
+const bareWhere =
+  (file: string): KeyWhere =>
+  (cm, key) => ({ file, path: formatPath(['configMaps', cm, key]) });
+
+/** A ScenarioError at `cm`'s `key`, wherever it is written. */
+function errorAt(where: KeyWhere, cm: ConfigMapName, key: string, rule: string): ScenarioError {
+  const w = where(cm, key);
+  return new ScenarioError(w.file, w.path, rule);
+}
+
+/** A core FieldError at `<cm>[<key>]` placed where that key is written. */
+function fromCore(file: string, where: KeyWhere, e: FieldError): ScenarioError {
+  const issue = e.first;
+  const [cm, keySeg] = issue.paths[0] ?? [];
+  const rule = issue.details ? `${issue.message} (${issue.details})` : issue.message;
+  if (typeof cm === 'string' && typeof keySeg === 'object') return errorAt(where, cm as ConfigMapName, keySeg.key, rule);
+  return ScenarioError.fromField(file, e.viaField('configMaps'));
 }
 
 /**
  * Reads the ConfigMaps (absent ones take Knative's defaults).
- * @throws ScenarioError at `configMaps.<name>["<key>"]` for the first bad value.
+ * @param where where each key is written (default: the bare form in `file`).
+ * @throws ScenarioError at `configMaps.<name>["<key>"]` (or the manifest's key) for the first bad value.
  */
-export function readConfigMaps(file: string, cms: ConfigMapsInput | undefined): ClusterConfig {
+export function readConfigMaps(file: string, cms: ConfigMapsInput | undefined, where: KeyWhere = bareWhere(file)): ClusterConfig {
   const autoscalerData = cms?.['config-autoscaler'] ?? {};
   let autoscaler: AutoscalerConfig;
   try {
     autoscaler = parseAutoscalerConfig(autoscalerData);
   } catch (e) {
     // Core's paths start at the ConfigMap's name (config-autoscaler[<key>]).
-    if (e instanceof FieldError) throw ScenarioError.fromField(file, e.viaField('configMaps'));
+    if (e instanceof FieldError) throw fromCore(file, where, e);
     throw e;
   }
   if (autoscaler.podAutoscalerClass !== KPA_CLASS) {
-    throw new ScenarioError(
-      file,
-      keyPath('config-autoscaler', 'pod-autoscaler-class'),
+    throw errorAt(
+      where,
+      'config-autoscaler',
+      'pod-autoscaler-class',
       `class ${JSON.stringify(autoscaler.podAutoscalerClass)} is not simulated: knsim simulates the KPA only (${KPA_CLASS})`,
     );
   }
 
   return {
     autoscaler,
-    progressDeadlineSeconds: readDeployment(file, cms?.['config-deployment'] ?? {}),
-    defaults: readDefaults(file, cms?.['config-defaults'] ?? {}),
-    networkRolloutDurationSeconds: readNetwork(file, cms?.['config-network'] ?? {}),
+    progressDeadlineSeconds: readDeployment(where, cms?.['config-deployment'] ?? {}),
+    defaults: readDefaults(where, cms?.['config-defaults'] ?? {}),
+    networkRolloutDurationSeconds: readNetwork(file, where, cms?.['config-network'] ?? {}),
   };
 }
 
 /** config-deployment: `progress-deadline`, a positive Go duration at second precision. */
-function readDeployment(file: string, data: Readonly<Record<string, string>>): number {
+function readDeployment(where: KeyWhere, data: Readonly<Record<string, string>>): number {
   const key = 'progress-deadline';
   if (!hasOwn(data, key)) return DEFAULT_PROGRESS_DEADLINE_SECONDS;
   const raw = data[key]!;
   const fail = (rule: string): never => {
-    throw new ScenarioError(file, keyPath('config-deployment', key), rule);
+    throw errorAt(where, 'config-deployment', key, rule);
   };
   const r = tryParseGoDuration(raw);
   if (!r.ok) return fail(`failed to parse ${JSON.stringify(raw)}: ${r.reason}`);
@@ -97,7 +119,7 @@ function readDeployment(file: string, data: Readonly<Record<string, string>>): n
 }
 
 /** config-defaults: timeouts and container concurrency, with upstream's checks. */
-function readDefaults(file: string, data: Readonly<Record<string, string>>): RevisionDefaults {
+function readDefaults(where: KeyWhere, data: Readonly<Record<string, string>>): RevisionDefaults {
   const out: RevisionDefaults = { ...DEFAULT_REVISION_DEFAULTS };
   const fields: ReadonlyArray<[string, keyof RevisionDefaults]> = [
     ['revision-timeout-seconds', 'revisionTimeoutSeconds'],
@@ -110,12 +132,12 @@ function readDefaults(file: string, data: Readonly<Record<string, string>>): Rev
     const raw = data[key]!;
     const r = goParseInt(raw, 64);
     if (!r.ok || r.value > BigInt(Number.MAX_SAFE_INTEGER) || r.value < -BigInt(Number.MAX_SAFE_INTEGER)) {
-      throw new ScenarioError(file, keyPath('config-defaults', key), `failed to parse ${JSON.stringify(raw)}: not a decimal integer`);
+      throw errorAt(where, 'config-defaults', key, `failed to parse ${JSON.stringify(raw)}: not a decimal integer`);
     }
     out[field] = Number(r.value);
   }
   const fail = (key: string, rule: string): never => {
-    throw new ScenarioError(file, keyPath('config-defaults', key), rule);
+    throw errorAt(where, 'config-defaults', key, rule);
   };
   if (out.revisionTimeoutSeconds < 1) fail('revision-timeout-seconds', `expected 1 <= ${out.revisionTimeoutSeconds}`);
   if (out.revisionTimeoutSeconds > out.maxRevisionTimeoutSeconds) {
@@ -134,11 +156,11 @@ function readDefaults(file: string, data: Readonly<Record<string, string>>): Rev
 }
 
 /** config-network: `rollout-duration` (integer seconds), via core. */
-function readNetwork(file: string, data: Readonly<Record<string, string>>): number {
+function readNetwork(file: string, where: KeyWhere, data: Readonly<Record<string, string>>): number {
   try {
     return parseNetworkRolloutDuration(data);
   } catch (e) {
-    if (e instanceof FieldError) throw ScenarioError.fromField(file, e.viaField('configMaps'));
+    if (e instanceof FieldError) throw fromCore(file, where, e);
     throw e;
   }
 }

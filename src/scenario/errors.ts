@@ -108,7 +108,7 @@ export function formatPath(segments: readonly FieldPathSegment[]): string {
     const quoted =
       !IDENT.test(seg) ||
       (i > 0 && (prev === 'annotations' || prev === 'labels')) ||
-      (i === 2 && segments[0] === 'configMaps');
+      (i === 2 && segments[0] === 'configMaps' && typeof prev === 'string');
     if (quoted) out += `[${JSON.stringify(seg)}]`;
     else out += i === 0 ? seg : `.${seg}`;
   });

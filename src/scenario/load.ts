@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import { isDocument, LineCounter, parseAllDocuments, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
 import type { ClientSpec, RequestTraceMode, ServiceSpec, WorldSpec } from '../model/spec.js';
-import { readConfigMaps } from './configmaps.js';
+import { readConfigMaps, type KeyWhere } from './configmaps.js';
+import { resolveConfigMaps, type ConfigMapFile } from './configmap-manifests.js';
 import { formatPath, ScenarioError, type PathSegment } from './errors.js';
 import { buildService, type ManifestSource } from './manifest.js';
 import { parseWith, scenarioSchema, serviceManifestSchema, type ClientInput, type ScenarioInput, type ServiceEntryInput } from './schema.js';
@@ -34,6 +35,8 @@ export interface LoadedScenario {
   world: WorldSpec;
   /** Where each revision was written, [service][revision], for the work estimate's messages. */
   revisionOrigins?: RevisionOrigin[][];
+  /** Where each ConfigMap key is written (a manifest file, or the scenario's bare data). */
+  configMapWhere?: KeyWhere;
 }
 
 /** Cluster defaults when the scenario's `cluster` block leaves them out. */
@@ -86,7 +89,8 @@ export function scenarioFromValue(raw: unknown, file: string): LoadedScenario {
     );
   }
   const traceMode = parseTraceMode(s.trace, file);
-  const cluster = readConfigMaps(file, s.configMaps);
+  const cms = resolveConfigMaps(file, s.configMaps, readConfigMapFiles(s.configMapFiles ?? [], file));
+  const cluster = readConfigMaps(file, cms.data, cms.where);
 
   const services: ServiceSpec[] = [];
   const revisionOrigins: RevisionOrigin[][] = [];
@@ -123,7 +127,7 @@ export function scenarioFromValue(raw: unknown, file: string): LoadedScenario {
     services,
     clients,
   };
-  return { file, name: s.name, description: s.description ?? '', traceMode, world, revisionOrigins };
+  return { file, name: s.name, description: s.description ?? '', traceMode, world, revisionOrigins, configMapWhere: cms.where };
 }
 
 // ---------------------------------------------------------------- files and YAML
@@ -325,6 +329,17 @@ export function rejectProtoKeys(root: unknown, file: string, base: readonly Path
 /** A path named in the scenario, as the user sees it (relative to the scenario's directory). */
 function relativeTo(scenarioFile: string, p: string): string {
   return nodePath.isAbsolute(p) ? p : nodePath.join(nodePath.dirname(scenarioFile), p);
+}
+
+// ---------------------------------------------------------------- ConfigMaps
+
+/** The documents of each `configMapFiles` entry (relative to the scenario's directory). */
+function readConfigMapFiles(paths: readonly string[], file: string): ConfigMapFile[] {
+  return paths.map((p, index) => {
+    const cmFile = relativeTo(file, p);
+    const text = readText(cmFile, (reason) => new ScenarioError(file, formatPath(['configMapFiles', index]), `cannot read ${JSON.stringify(cmFile)}: ${reason}`));
+    return { file: cmFile, docs: parseYamlAll(text, cmFile), index };
+  });
 }
 
 // ---------------------------------------------------------------- services

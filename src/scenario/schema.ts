@@ -129,8 +129,10 @@ export type ClientInput = z.output<typeof clientSchema>;
 
 /** The ConfigMaps knsim reads. */
 export const CONFIG_MAP_NAMES = ['config-autoscaler', 'config-deployment', 'config-defaults', 'config-network'] as const;
+export type ConfigMapName = (typeof CONFIG_MAP_NAMES)[number];
 
-const configMapsSchema = z.strictObject(
+/** The bare form: each ConfigMap's `data` by name. */
+const configMapDataSchema = z.strictObject(
   {
     'config-autoscaler': stringMap('ConfigMap').optional(),
     'config-deployment': stringMap('ConfigMap').optional(),
@@ -142,6 +144,22 @@ const configMapsSchema = z.strictObject(
       iss.code === 'unrecognized_keys' ? `unknown ConfigMap (knsim reads ${CONFIG_MAP_NAMES.join(', ')})` : undefined,
   },
 );
+
+/**
+ * `configMaps`: bare data by name (a mapping), or Kubernetes manifests (a list, as
+ * kubectl prints them), which configmap-manifests.ts reads.
+ */
+const configMapsSchema = z.unknown().transform((v, ctx): z.output<typeof configMapDataSchema> | { manifests: unknown[] } => {
+  if (Array.isArray(v)) return { manifests: v };
+  if (typeof v !== 'object' || v === null) {
+    ctx.addIssue({ code: 'custom', message: `expected a mapping (each ConfigMap's data by name) or a list (ConfigMap manifests), got ${describeValue(v)}` });
+    return z.NEVER;
+  }
+  const r = configMapDataSchema.safeParse(v);
+  if (r.success) return r.data;
+  for (const iss of r.error.issues) ctx.issues.push({ ...iss, input: v } as (typeof ctx.issues)[number]);
+  return z.NEVER;
+});
 
 const clusterSchema = obj({
   activators: count(1).optional(),
@@ -157,6 +175,7 @@ export const scenarioSchema = obj({
   duration: duration('positive'),
   trace: z.string().optional(),
   configMaps: configMapsSchema.optional(),
+  configMapFiles: z.array(z.string().min(1)).optional(),
   cluster: clusterSchema.optional(),
   defaults: obj({ app: appSchema.optional(), podStart: podStartSchema.optional() }).optional(),
   services: z.array(serviceEntrySchema).min(1),

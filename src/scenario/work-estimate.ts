@@ -55,6 +55,8 @@ export interface WorkInput {
   world: WorldSpec;
   /** [service][revision], as the loader built them; without it, paths name the service entry. */
   revisionOrigins?: ReadonlyArray<ReadonlyArray<RevisionOrigin>> | undefined;
+  /** Where a config-autoscaler key is written (a manifest file's path); without it, `configMaps.config-autoscaler[<key>]` in `file`. */
+  configMapWhere?: ((cm: 'config-autoscaler', key: string) => { file: string; path: string }) | undefined;
 }
 
 /** One contribution to a total, with the field to blame and how it was worked out. */
@@ -215,7 +217,7 @@ export function estimateWork(input: WorkInput): WorkEstimate {
     s.revisions.forEach((r, ri) => {
       revisions++;
       const origin = input.revisionOrigins?.[si]?.[ri];
-      const start = startPods(r, si, file, origin);
+      const start = startPods(r, si, file, origin, input.configMapWhere);
       if (start.amount > 0) pods.push(start);
       revisionPods += start.amount;
       const d = demand.get(s.name);
@@ -249,14 +251,14 @@ export function estimateWork(input: WorkInput): WorkEstimate {
 }
 
 /** The pods a revision starts with or keeps: initialPods (or initial-scale when created during the run) and min-scale. */
-function startPods(r: RevisionSpec, si: number, file: string, origin: RevisionOrigin | undefined): WorkItem {
+function startPods(r: RevisionSpec, si: number, file: string, origin: RevisionOrigin | undefined, cmWhere: WorkInput['configMapWhere']): WorkItem {
   const K = AUTOSCALING_ANNOTATION_KEYS;
   const minScale = r.autoscaling.minScale;
   const initial = r.initialPods ?? r.autoscaling.initialScale;
   const annotationPath = (keys: readonly string[], cmKey: string): { file: string; path: string } => {
     const key = origin !== undefined ? annotationKey(origin.annotations, keys) : undefined;
     if (origin !== undefined && key !== undefined) return { file: origin.file, path: formatPath([...origin.path, 'metadata', 'annotations', key]) };
-    return { file, path: formatPath(['configMaps', 'config-autoscaler', cmKey]) };
+    return cmWhere?.('config-autoscaler', cmKey) ?? { file, path: formatPath(['configMaps', 'config-autoscaler', cmKey]) };
   };
   if (minScale > initial) {
     return { ...annotationPath(K.minScale, 'min-scale'), amount: minScale, how: `min-scale keeps ${fmtAmount(minScale)} pods of ${r.name}` };

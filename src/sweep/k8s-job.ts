@@ -62,14 +62,15 @@ interface Mounted {
   text: string;
 }
 
-/** The scenario file and every relative file it names (manifestFile, trace file), also through overrides and axes. */
+/** The scenario file and every relative file it names (manifestFile, configMapFiles, trace file), also through overrides and axes. */
 function scenarioFiles(file: string, def: SweepDefinition): Mounted[] {
   let raw: unknown = parseYaml(readFileSync(file, 'utf8'));
   for (const s of def.sets) raw = applySet(raw, s, file);
   const refs = new Set<string>();
   const scan = (v: unknown): void => {
-    const o = v as { services?: unknown; clients?: unknown } | null;
+    const o = v as { services?: unknown; clients?: unknown; configMapFiles?: unknown } | null;
     if (o === null || typeof o !== 'object') return;
+    if (Array.isArray(o.configMapFiles)) for (const f of o.configMapFiles) if (typeof f === 'string') refs.add(f);
     if (Array.isArray(o.services)) for (const s of o.services) if (typeof (s as { manifestFile?: unknown })?.manifestFile === 'string') refs.add((s as { manifestFile: string }).manifestFile);
     if (Array.isArray(o.clients)) {
       for (const c of o.clients) {
@@ -83,7 +84,7 @@ function scenarioFiles(file: string, def: SweepDefinition): Mounted[] {
     const path = parseSetExpression(`${a.path}=0`).path;
     const last = path[path.length - 1];
     const prev = path[path.length - 2];
-    if (last === 'manifestFile' || (last === 'file' && prev === 'trace')) for (const v of a.values) refs.add(String(parseYaml(v)));
+    if (last === 'manifestFile' || (last === 'file' && prev === 'trace') || (typeof last === 'number' && prev === 'configMapFiles')) for (const v of a.values) refs.add(String(parseYaml(v)));
   }
   const used = new Set<string>();
   const keyFor = (p: string): string => {

@@ -66,6 +66,27 @@ describe('sweep k8s-job', () => {
     expect(job!.spec.parallelism).toBe(2);
   });
 
+  it('mounts the ConfigMap files a scenario names (configMapFiles)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'knsim-job-'));
+    mkdirSync(join(dir, 'cms'));
+    writeFileSync(join(dir, 'cms', 'autoscaler.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: config-autoscaler }\ndata: { stable-window: 30s }\n');
+    writeFileSync(
+      join(dir, 'x.yaml'),
+      `name: x
+duration: 30s
+configMapFiles: [cms/autoscaler.yaml]
+services:
+  - manifest: { apiVersion: serving.knative.dev/v1, kind: Service, metadata: { name: a }, spec: { template: { spec: {} } } }
+clients:
+  - { name: c, service: a, open: { rps: 1 } }
+`,
+    );
+    const [cm, job] = manifests(join(dir, 'x.yaml'), ['services[0].manifest.spec.template.spec.containerConcurrency=1,2']);
+    expect(Object.keys(cm!.data).sort()).toEqual(['cms_autoscaler.yaml', 'x.yaml']);
+    const items = job!.spec.template.spec.volumes.find((v: Obj) => v.name === 'scenario').configMap.items;
+    expect(items).toContainEqual({ key: 'cms_autoscaler.yaml', path: 'cms/autoscaler.yaml' });
+  });
+
   it('refuses files outside the scenario directory', () => {
     const dir = mkdtempSync(join(tmpdir(), 'knsim-job-'));
     mkdirSync(join(dir, 's'));
