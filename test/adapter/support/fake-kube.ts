@@ -170,6 +170,8 @@ export class FakeKube {
     const selector = r.query.get('labelSelector');
     const from = Number(r.query.get('resourceVersion') ?? '0') || 0;
     res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
+    // The client waits for the headers before it reads events.
+    res.flushHeaders();
     r.status = 200;
     if (from > 0 && from < this.oldestRv) {
       const gone = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'too old resource version', reason: 'Expired', code: 410 };
