@@ -1,15 +1,15 @@
 /**
  * The controller adapter: knsim's autoscaler (core's {@link DecisionLoop}, the one the
  * simulator runs) driven by a real cluster. The adapter does the Kubernetes I/O only:
- * it lists pods, PodAutoscalers and SKSs, scrapes queue-proxies, and writes replicas,
- * SKSs and PA status as the loop decides.
+ * it watches pods, PodAutoscalers and SKSs (informers, see {@link WatchedCollection}),
+ * scrapes queue-proxies, and writes replicas, SKSs and PA status as the loop decides.
  *
  * - Every resync: list the Revisions to manage (apply: those of the knsim class; shadow:
  *   every KPA- or knsim-class revision).
- * - Every 1 s: list each namespace's revision pods, scrape a sample of each revision's
+ * - Every 1 s: take each namespace's revision pods as the informer has them, scrape a sample of each revision's
  *   queue-proxies into its metric collection, and run reconciles that are due (pods
  *   changed, requeue time reached, or a held one).
- * - Every 2 s: read the PodAutoscalers (reachability; Knative's own decision), evaluate
+ * - Every 2 s: take the PodAutoscalers as last seen (reachability; Knative's own decision), evaluate
  *   each revision's decider, reconcile when the multiscaler would notify, and report.
  *
  * In apply mode the controller is also the reconciler of knsim's PodAutoscaler class (what
@@ -17,7 +17,9 @@
  * revision's ServerlessService as the KPA step decides (Serve/Proxy, activators) and writes
  * the PodAutoscaler's status (service names, scales, Active / ScaleTargetInitialized /
  * SKSReady / Ready), which Knative needs to mark the revision Ready. ServerlessServices
- * are listed at each decide tick too; a change in one (e.g. its status) reconciles again.
+ * are taken at each decide tick too; a change in one (e.g. its status) reconciles again.
+ *
+ * Ticks driven from outside `run` (tests, tools) list pods, PAs and SKSs once per tick instead.
  *
  * Writes (apply mode only, never with dry-run or in shadow mode) are Deployment scale
  * patches through {@link ScaleWriter} and SKS / PA status writes through
