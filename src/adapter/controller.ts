@@ -1,15 +1,15 @@
 /**
  * The controller adapter: knsim's autoscaler (core's {@link DecisionLoop}, the one the
  * simulator runs) driven by a real cluster. The adapter does the Kubernetes I/O only:
- * it lists pods, PodAutoscalers and SKSs, scrapes queue-proxies, and writes replicas,
- * SKSs and PA status as the loop decides.
+ * it watches pods, PodAutoscalers and SKSs (informers, see {@link WatchedCollection}),
+ * scrapes queue-proxies, and writes replicas, SKSs and PA status as the loop decides.
  *
  * - Every resync: list the Revisions to manage (apply: those of the knsim class; shadow:
  *   every KPA- or knsim-class revision).
- * - Every 1 s: list each namespace's revision pods, scrape a sample of each revision's
+ * - Every 1 s: take each namespace's revision pods as the informer has them, scrape a sample of each revision's
  *   queue-proxies into its metric collection, and run reconciles that are due (pods
  *   changed, requeue time reached, or a held one).
- * - Every 2 s: read the PodAutoscalers (reachability; Knative's own decision), evaluate
+ * - Every 2 s: take the PodAutoscalers as last seen (reachability; Knative's own decision), evaluate
  *   each revision's decider, reconcile when the multiscaler would notify, and report.
  *
  * In apply mode the controller is also the reconciler of knsim's PodAutoscaler class (what
@@ -17,7 +17,9 @@
  * revision's ServerlessService as the KPA step decides (Serve/Proxy, activators) and writes
  * the PodAutoscaler's status (service names, scales, Active / ScaleTargetInitialized /
  * SKSReady / Ready), which Knative needs to mark the revision Ready. ServerlessServices
- * are listed at each decide tick too; a change in one (e.g. its status) reconciles again.
+ * are taken at each decide tick too; a change in one (e.g. its status) reconciles again.
+ *
+ * Ticks driven from outside `run` (tests, tools) list pods, PAs and SKSs once per tick instead.
  *
  * Writes (apply mode only, never with dry-run or in shadow mode) are Deployment scale
  * patches through {@link ScaleWriter} and SKS / PA status writes through
@@ -32,15 +34,19 @@ import type { ShadowRow } from './decision-csv.js';
 import { describeError, type KubeClients } from './kube.js';
 import type { LeaderElector } from './leader.js';
 import type { Logger } from './log.js';
-import { listRevisionPods, podCounts, scrapeablePods, type PodCounts, type PodInfo } from './pods.js';
+import { DEFAULT_RESYNC_SECONDS, WatchedCollection } from './informer.js';
+import { groupByRevision, listRevisionPodItems, listRevisionPods, podCounts, podsPath, REVISION_LABEL, scrapeablePods, type PodCounts, type PodInfo } from './pods.js';
 import { adoptPodAutoscalerStatus, desiredPodAutoscalerStatus, statusBody, type SksView } from './podautoscaler-status.js';
 import { fetchQueueProxyStat, podMetricsUrl, SCRAPE_TIMEOUT_SECONDS, scrapeRevision, type ScrapeUrl } from './qp-scraper.js';
 import {
   adapterAutoscaling,
   deploymentName,
   KNSIM_CLASS,
+  listPodAutoscalerItems,
   listPodAutoscalers,
   listRevisions,
+  podAutoscalersByName,
+  podAutoscalersPath,
   type PodAutoscalerObject,
   type RevisionObject,
 } from './revisions.js';
@@ -49,13 +55,25 @@ import {
   activatorEndpointsPopulated,
   activatorEndpointsPopulatedSince,
   controlledBy,
+  listServerlessServiceItems,
   listServerlessServices,
+  serverlessServicesByName,
+  serverlessServicesPath,
   sksNotReadyMessage,
   sksReady,
   type ServerlessServiceObject,
 } from './sks.js';
 
 export type ControllerMode = 'shadow' | 'apply';
+
+/**
+ * Whether a decision row's action changed (or would have changed) a Deployment's replicas:
+ * `scale a->b`, `would-scale a->b` or `dry-run a->b`. Every other action (busy, backoff,
+ * read-failed, not-owned, …) is a reason nothing was scaled.
+ */
+export function isScaleAction(action: string): boolean {
+  return /^(scale|would-scale|dry-run) \d+->\d+$/.test(action);
+}
 
 export interface ControllerOptions {
   kube: KubeClients;
@@ -85,8 +103,12 @@ export interface ControllerOptions {
   /** Required in apply mode without dry-run: writes only while leading. */
   leader?: LeaderElector | undefined;
   backoff?: BackoffOptions;
-  /** Periods of the run loop (tests may shorten them); upstream's 1 s / 2 s by default. */
-  periods?: { scrapeSeconds?: number; decideSeconds?: number; resyncSeconds?: number };
+  /**
+   * Periods of the run loop (tests may shorten them): scrape 1 s and decide 2 s as upstream;
+   * revisions listed every `resyncSeconds` (10 s); the informers of pods, PodAutoscalers and
+   * ServerlessServices relist every `watchResyncSeconds` (upstream's 10 h).
+   */
+  periods?: { scrapeSeconds?: number; decideSeconds?: number; resyncSeconds?: number; watchResyncSeconds?: number };
 }
 
 interface Managed {
@@ -126,6 +148,15 @@ interface Seen<T> {
 
 const key = (namespace: string, name: string): string => `${namespace}/${name}`;
 
+interface NamespaceWatch {
+  pods: WatchedCollection;
+  pas: WatchedCollection;
+  paSeq: number;
+  /** Apply mode only. */
+  skss: WatchedCollection | undefined;
+  sksSeq: number;
+}
+
 /** What about an SKS makes its PA reconcile again when it changes. */
 function sksSignature(sks: ServerlessServiceObject | null | undefined): string {
   if (sks === undefined) return 'unknown';
@@ -154,6 +185,8 @@ export class Controller {
   private readonly pods = new Map<string, { at: number; byRevision: Map<string, PodInfo[]> }>();
   private readonly pas = new Map<string, { seq: number; byName: Map<string, PodAutoscalerObject> }>();
   private readonly skss = new Map<string, { seq: number; byName: Map<string, ServerlessServiceObject> }>();
+  /** While `run` runs: each namespace's informers, and the sequence number of their last change. */
+  private readonly watched = new Map<string, NamespaceWatch>();
   /** Orders API answers (see {@link Seen}). */
   private seq = 0;
   private readonly readBackoffs = new Map<string, Backoff>();
@@ -321,12 +354,40 @@ export class Controller {
 
   private readonly invalid = new Set<string>();
 
+  /**
+   * A namespace's revision pods: from its informer while `run` runs (undefined while the
+   * informer is not synced, as a failed list), else listed once (ticks driven from outside).
+   */
+  private async readPods(ns: string): Promise<Map<string, PodInfo[]> | undefined> {
+    const w = this.watched.get(ns);
+    if (!w) return this.guardedRead(`pods/${ns}`, 'list pods', () => listRevisionPods(this.o.kube, ns));
+    return w.pods.synced ? groupByRevision(w.pods.items()) : undefined;
+  }
+
+  /** A namespace's PodAutoscalers and the sequence number they are as of (see {@link readPods}). */
+  private async readPas(ns: string): Promise<{ seq: number; byName: Map<string, PodAutoscalerObject> } | undefined> {
+    const w = this.watched.get(ns);
+    if (w) return w.pas.synced ? { seq: w.paSeq, byName: podAutoscalersByName(w.pas.items(), ns) } : undefined;
+    const seq = this.nextSeq();
+    const byName = await this.guardedRead(`podautoscalers/${ns}`, 'list podautoscalers', () => listPodAutoscalers(this.o.kube, ns));
+    return byName === undefined ? undefined : { seq, byName };
+  }
+
+  /** A namespace's ServerlessServices and the sequence number they are as of (see {@link readPods}). */
+  private async readSkss(ns: string): Promise<{ seq: number; byName: Map<string, ServerlessServiceObject> } | undefined> {
+    const w = this.watched.get(ns)?.skss;
+    if (w) return w.synced ? { seq: this.watched.get(ns)?.sksSeq ?? 0, byName: serverlessServicesByName(w.items(), ns) } : undefined;
+    const seq = this.nextSeq();
+    const byName = await this.guardedRead(`serverlessservices/${ns}`, 'list serverlessservices', () => listServerlessServices(this.o.kube, ns));
+    return byName === undefined ? undefined : { seq, byName };
+  }
+
   /** The 1 s tick: pods, scrapes, due reconciles. */
   async scrapeTick(): Promise<void> {
     const { clock } = this.o;
     await Promise.all(
       this.o.namespaces.map(async (ns) => {
-        const byRevision = await this.guardedRead(`pods/${ns}`, 'list pods', () => listRevisionPods(this.o.kube, ns));
+        const byRevision = await this.readPods(ns);
         const now = clock.now();
         if (byRevision === undefined) return;
         this.pods.set(ns, { at: now, byRevision });
@@ -365,22 +426,20 @@ export class Controller {
     if (m.loop.reconcileDue(this.o.clock.now())) await this.reconcile(m, counts);
   }
 
-  /** The 2 s tick: PodAutoscalers, decider evaluations, notified reconciles, rows. */
+  /** The 2 s tick: PodAutoscalers (and SKSs) as last seen, decider evaluations, notified reconciles, rows. */
   async decideTick(): Promise<void> {
     const { clock } = this.o;
     for (const ns of this.o.namespaces) {
-      const paSeq = this.nextSeq();
-      const pas = await this.guardedRead(`podautoscalers/${ns}`, 'list podautoscalers', () => listPodAutoscalers(this.o.kube, ns));
+      const pas = await this.readPas(ns);
       if (pas !== undefined) {
-        this.pas.set(ns, { seq: paSeq, byName: pas });
-        for (const m of this.managed.values()) if (m.rev.namespace === ns) this.observePa(m, pas.get(m.rev.name), paSeq);
+        this.pas.set(ns, pas);
+        for (const m of this.managed.values()) if (m.rev.namespace === ns) this.observePa(m, pas.byName.get(m.rev.name), pas.seq);
       } else this.pas.delete(ns);
       if (this.o.mode !== 'apply') continue;
-      const sksSeq = this.nextSeq();
-      const skss = await this.guardedRead(`serverlessservices/${ns}`, 'list serverlessservices', () => listServerlessServices(this.o.kube, ns));
+      const skss = await this.readSkss(ns);
       if (skss !== undefined) {
-        this.skss.set(ns, { seq: sksSeq, byName: skss });
-        for (const m of this.managed.values()) if (m.rev.namespace === ns) this.observeSks(m, skss.get(m.rev.name) ?? null, sksSeq);
+        this.skss.set(ns, skss);
+        for (const m of this.managed.values()) if (m.rev.namespace === ns) this.observeSks(m, skss.byName.get(m.rev.name) ?? null, skss.seq);
       }
     }
     for (const m of this.managed.values()) {
@@ -655,8 +714,9 @@ export class Controller {
   }
 
   /**
-   * Runs until `signal` aborts: leader election (if any), resync, scrape and decide loops
-   * on the clock. Errors in one round are logged; the loops go on.
+   * Runs until `signal` aborts: leader election (if any), the informers of pods,
+   * PodAutoscalers and (apply mode) ServerlessServices, the revision resync, scrape and
+   * decide loops on the clock. Errors in one round are logged; the loops go on.
    */
   async run(signal: AbortSignal): Promise<void> {
     const p = this.o.periods ?? {};
@@ -669,12 +729,60 @@ export class Controller {
       await leader.tryAcquireOrRenew();
       loops.push(this.every(leader.opts.retryPeriodSeconds, signal, 'leader election', () => leader.tryAcquireOrRenew().then(() => {})));
     }
+    loops.push(...(await this.startInformers(signal, p.watchResyncSeconds ?? DEFAULT_RESYNC_SECONDS)));
     await this.syncRevisions().catch((e: unknown) => this.o.logger.error('sync failed', { reason: describeError(e) }));
     loops.push(this.every(resync, signal, 'sync', () => this.syncRevisions(), resync));
     loops.push(this.every(scrape, signal, 'scrape', () => this.scrapeTick()));
     loops.push(this.every(decide, signal, 'decide', () => this.decideTick(), decide));
     await Promise.all(loops);
+    this.watched.clear();
     if (leader) await leader.release();
+  }
+
+  /** Starts each namespace's informers; resolves (with their run loops) once each has tried its first list. */
+  private async startInformers(signal: AbortSignal, resyncSeconds: number): Promise<Array<Promise<void>>> {
+    const { kube, clock, logger } = this.o;
+    const backoff = { ...(this.o.backoff ?? DEFAULT_BACKOFF), random: this.random };
+    const runs: Array<Promise<void>> = [];
+    const firstLists: Array<Promise<void>> = [];
+    const start = (c: WatchedCollection): void => {
+      firstLists.push(new Promise<void>((resolve) => runs.push(c.run(signal, resolve).finally(resolve))));
+    };
+    for (const ns of this.o.namespaces) {
+      const common = { kube, clock, logger, resyncSeconds, backoff };
+      const w: NamespaceWatch = { paSeq: 0, sksSeq: 0 } as NamespaceWatch;
+      w.pods = new WatchedCollection({
+        ...common,
+        what: `pods ${ns}`,
+        path: podsPath(ns),
+        labelSelector: REVISION_LABEL,
+        list: () => listRevisionPodItems(kube, ns),
+        onChange: () => {},
+      });
+      w.pas = new WatchedCollection({
+        ...common,
+        what: `podautoscalers ${ns}`,
+        path: podAutoscalersPath(ns),
+        list: () => listPodAutoscalerItems(kube, ns),
+        onChange: () => (w.paSeq = this.nextSeq()),
+      });
+      w.skss =
+        this.o.mode === 'apply'
+          ? new WatchedCollection({
+              ...common,
+              what: `serverlessservices ${ns}`,
+              path: serverlessServicesPath(ns),
+              list: () => listServerlessServiceItems(kube, ns),
+              onChange: () => (w.sksSeq = this.nextSeq()),
+            })
+          : undefined;
+      this.watched.set(ns, w);
+      start(w.pods);
+      start(w.pas);
+      if (w.skss) start(w.skss);
+    }
+    await Promise.all(firstLists);
+    return runs;
   }
 
   private async every(period: number, signal: AbortSignal, what: string, fn: () => Promise<void>, firstDelay = 0): Promise<void> {

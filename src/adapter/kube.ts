@@ -4,6 +4,7 @@
  * classifying API errors (conflict, not found, worth retrying).
  */
 import * as k8s from '@kubernetes/client-node';
+import { ResponseShapeError } from './response-shape.js';
 
 export interface KubeConfigOptions {
   /** Path of a kubeconfig file; otherwise $KUBECONFIG, ~/.kube/config, then the in-cluster account. */
@@ -30,6 +31,8 @@ export interface KubeClients {
   apps: k8s.AppsV1Api;
   custom: k8s.CustomObjectsApi;
   coordination: k8s.CoordinationV1Api;
+  /** Where the clients point: informers open their watches with it. */
+  config: k8s.KubeConfig;
   /** Each request is aborted after this many seconds. */
   requestTimeoutSeconds: number;
 }
@@ -40,6 +43,7 @@ export function makeKubeClients(kc: k8s.KubeConfig, requestTimeoutSeconds = 5): 
     apps: kc.makeApiClient(k8s.AppsV1Api),
     custom: kc.makeApiClient(k8s.CustomObjectsApi),
     coordination: kc.makeApiClient(k8s.CoordinationV1Api),
+    config: kc,
     requestTimeoutSeconds,
   };
 }
@@ -103,6 +107,7 @@ export function describeError(e: unknown): string {
     }
     return `HTTP ${String(e.code)}${detail}`.replace(/\s+/g, ' ');
   }
+  if (e instanceof ResponseShapeError) return e.message;
   if (e instanceof Error && e.name === 'AbortError') return 'request timed out';
   if (e instanceof Error) return `${e.name}: ${e.message}`.replace(/\s+/g, ' ');
   return String(e);

@@ -5,6 +5,7 @@
  */
 import type { V1Pod } from '@kubernetes/client-node';
 import { callOptions, type KubeClients } from './kube.js';
+import { checkList, type CheckedList } from './response-shape.js';
 
 /** The label Knative puts on every pod of a revision. */
 export const REVISION_LABEL = 'serving.knative.dev/revision';
@@ -80,16 +81,29 @@ export function scrapeablePods(pods: readonly PodInfo[]): PodInfo[] {
   return pods.filter((p) => p.phase === 'Running' && !p.terminating && p.ready && p.ip !== '');
 }
 
-/** Lists every revision pod of a namespace (one API call), grouped by revision name. */
-export async function listRevisionPods(kube: KubeClients, namespace: string): Promise<Map<string, PodInfo[]>> {
-  const list = await kube.core.listNamespacedPod({ namespace, labelSelector: REVISION_LABEL }, callOptions(kube));
+/** The API path of a namespace's pods (lists and watches). */
+export const podsPath = (namespace: string): string => `/api/v1/namespaces/${namespace}/pods`;
+
+/** Lists every revision pod of a namespace (one API call), checked to be a list. */
+export async function listRevisionPodItems(kube: KubeClients, namespace: string): Promise<CheckedList> {
+  const list: unknown = await kube.core.listNamespacedPod({ namespace, labelSelector: REVISION_LABEL }, callOptions(kube));
+  return checkList(list, podsPath(namespace), 'PodList');
+}
+
+/** Pods grouped by revision name (pods without the revision label are left out). */
+export function groupByRevision(items: readonly unknown[]): Map<string, PodInfo[]> {
   const byRevision = new Map<string, PodInfo[]>();
-  for (const item of list.items) {
-    const info = podInfo(item);
+  for (const item of items) {
+    const info = podInfo(item as V1Pod);
     if (!info) continue;
     const arr = byRevision.get(info.revision);
     if (arr) arr.push(info);
     else byRevision.set(info.revision, [info]);
   }
   return byRevision;
+}
+
+/** Lists every revision pod of a namespace (one API call), grouped by revision name. */
+export async function listRevisionPods(kube: KubeClients, namespace: string): Promise<Map<string, PodInfo[]>> {
+  return groupByRevision((await listRevisionPodItems(kube, namespace)).items);
 }

@@ -20,6 +20,7 @@ import {
   SERVING_VERSION,
   type KubeClients,
 } from './kube.js';
+import { checkList, type CheckedList } from './response-shape.js';
 import { parseConditions, type KnativeCondition } from './conditions.js';
 
 /**
@@ -97,9 +98,9 @@ export async function listRevisions(kube: KubeClients, namespace: string, labelS
   const list = (await kube.custom.listNamespacedCustomObject(
     { group: SERVING_GROUP, version: SERVING_VERSION, namespace, plural: 'revisions', ...(labelSelector ? { labelSelector } : {}) },
     callOptions(kube),
-  )) as { items?: unknown[] };
+  )) as unknown;
   const out: RevisionObject[] = [];
-  for (const item of list.items ?? []) {
+  for (const item of checkList(list, `/apis/${SERVING_GROUP}/${SERVING_VERSION}/namespaces/${namespace}/revisions`, 'RevisionList').items) {
     const r = parseRevision(item, namespace);
     if (r) out.push(r);
   }
@@ -182,17 +183,30 @@ export function parsePodAutoscaler(obj: unknown, fallbackNamespace = ''): PodAut
 }
 
 /** The namespace's PodAutoscalers by name (= revision name). */
-export async function listPodAutoscalers(kube: KubeClients, namespace: string): Promise<Map<string, PodAutoscalerObject>> {
-  const list = (await kube.custom.listNamespacedCustomObject(
+/** The API path of a namespace's PodAutoscalers (lists and watches). */
+export const podAutoscalersPath = (namespace: string): string => `/apis/${AUTOSCALING_INTERNAL_GROUP}/${AUTOSCALING_INTERNAL_VERSION}/namespaces/${namespace}/podautoscalers`;
+
+/** The namespace's PodAutoscalers as the API returns them, checked to be a list. */
+export async function listPodAutoscalerItems(kube: KubeClients, namespace: string): Promise<CheckedList> {
+  const list: unknown = await kube.custom.listNamespacedCustomObject(
     { group: AUTOSCALING_INTERNAL_GROUP, version: AUTOSCALING_INTERNAL_VERSION, namespace, plural: 'podautoscalers' },
     callOptions(kube),
-  )) as { items?: unknown[] };
+  );
+  return checkList(list, podAutoscalersPath(namespace), 'PodAutoscalerList');
+}
+
+/** PodAutoscalers by name. */
+export function podAutoscalersByName(items: readonly unknown[], namespace: string): Map<string, PodAutoscalerObject> {
   const out = new Map<string, PodAutoscalerObject>();
-  for (const item of list.items ?? []) {
+  for (const item of items) {
     const pa = parsePodAutoscaler(item, namespace);
     if (pa) out.set(pa.name, pa);
   }
   return out;
+}
+
+export async function listPodAutoscalers(kube: KubeClients, namespace: string): Promise<Map<string, PodAutoscalerObject>> {
+  return podAutoscalersByName((await listPodAutoscalerItems(kube, namespace)).items, namespace);
 }
 
 /** One PodAutoscaler, read fresh (after a conflict); undefined if it does not exist. */

@@ -5,7 +5,7 @@
  */
 import { AutoscalerConfigError, parseAutoscalerConfig } from '../core/autoscaler/index.js';
 import { systemClock, type Clock } from './clock.js';
-import { Controller, type ControllerMode } from './controller.js';
+import { Controller, isScaleAction, type ControllerMode } from './controller.js';
 import { DecisionCsv, type ShadowRow } from './decision-csv.js';
 import { describeError, httpStatus, loadKubeConfig, makeKubeClients, type KubeClients } from './kube.js';
 import { LeaderElector } from './leader.js';
@@ -144,7 +144,7 @@ export async function runController(s: ControllerSettings, io: RunIo = defaultIo
       csv?.write(row);
       summary.decisions++;
       seen.add(`${row.namespace}/${row.revision}`);
-      if (row.action !== 'none' && row.action !== 'hold' && row.action !== 'standby') summary.actions++;
+      if (isScaleAction(row.action)) summary.actions++;
     },
   });
 

@@ -9,6 +9,7 @@
 import type { SksMode } from '../core/autoscaler/index.js';
 import { findCondition, parseConditions, parseTime, READY, type KnativeCondition } from './conditions.js';
 import { callOptions, isNotFound, NETWORKING_INTERNAL_GROUP, NETWORKING_INTERNAL_VERSION, type KubeClients } from './kube.js';
+import { checkList, type CheckedList } from './response-shape.js';
 import type { PodAutoscalerObject } from './revisions.js';
 
 export const SKS_API_VERSION = `${NETWORKING_INTERNAL_GROUP}/${NETWORKING_INTERNAL_VERSION}`;
@@ -163,15 +164,28 @@ export function makeServerlessService(pa: PodAutoscalerObject, spec: SksSpec): R
 
 const coords = (namespace: string) => ({ group: NETWORKING_INTERNAL_GROUP, version: NETWORKING_INTERNAL_VERSION, namespace, plural: PLURAL });
 
-/** The namespace's ServerlessServices by name. */
-export async function listServerlessServices(kube: KubeClients, namespace: string): Promise<Map<string, ServerlessServiceObject>> {
-  const list = (await kube.custom.listNamespacedCustomObject(coords(namespace), callOptions(kube))) as { items?: unknown[] };
+/** The API path of a namespace's ServerlessServices (lists and watches). */
+export const serverlessServicesPath = (namespace: string): string => `/apis/${NETWORKING_INTERNAL_GROUP}/${NETWORKING_INTERNAL_VERSION}/namespaces/${namespace}/${PLURAL}`;
+
+/** The namespace's ServerlessServices as the API returns them, checked to be a list. */
+export async function listServerlessServiceItems(kube: KubeClients, namespace: string): Promise<CheckedList> {
+  const list: unknown = await kube.custom.listNamespacedCustomObject(coords(namespace), callOptions(kube));
+  return checkList(list, serverlessServicesPath(namespace), 'ServerlessServiceList');
+}
+
+/** ServerlessServices by name. */
+export function serverlessServicesByName(items: readonly unknown[], namespace: string): Map<string, ServerlessServiceObject> {
   const out = new Map<string, ServerlessServiceObject>();
-  for (const item of list.items ?? []) {
+  for (const item of items) {
     const s = parseServerlessService(item, namespace);
     if (s) out.set(s.name, s);
   }
   return out;
+}
+
+/** The namespace's ServerlessServices by name. */
+export async function listServerlessServices(kube: KubeClients, namespace: string): Promise<Map<string, ServerlessServiceObject>> {
+  return serverlessServicesByName((await listServerlessServiceItems(kube, namespace)).items, namespace);
 }
 
 /** One SKS, or null if it does not exist. */

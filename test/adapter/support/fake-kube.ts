@@ -11,6 +11,11 @@
  * reconciler: before answering any request it sets each SKS's status from its spec and the
  * revision's ready pods (service names, Ready = some pod ready, ActivatorEndpointsPopulated
  * = Proxy mode or no pod ready), so a created SKS gets its status one request later.
+ *
+ * Lists can be watched (`?watch=true&resourceVersion=N`): newline-delimited JSON events
+ * (ADDED / MODIFIED / DELETED with the object) after N from a history the server keeps;
+ * a resourceVersion older than the history gets an ERROR event with a 410 Status (Gone),
+ * after which a client relists. Tests can expire the history and end or drop the watches.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -67,6 +72,19 @@ interface FaultRule {
 
 type Obj = Record<string, unknown> & { metadata: Record<string, unknown> };
 
+interface WatchEvent {
+  coll: string;
+  type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  object: Obj;
+  rv: number;
+}
+
+interface Watcher {
+  coll: string;
+  selector: string | null;
+  res: http.ServerResponse;
+}
+
 const MERGE = 'application/merge-patch+json';
 /** Resources whose status is only written through the status subresource. */
 const STATUS_SUBRESOURCE = new Set(['podautoscalers', 'serverlessservices']);
@@ -112,6 +130,59 @@ export class FakeKube {
   onRequest: ((r: RecordedRequest) => void) | undefined;
   /** Stamps each request's `time`. */
   clock: { now(): number } | undefined;
+
+  /** Every change, for watches that start from an older resourceVersion (since `oldestRv`). */
+  private history: WatchEvent[] = [];
+  private oldestRv = 0;
+  private readonly watchers = new Set<Watcher>();
+
+  /** Open watches (optionally of one plural). */
+  watchCount(plural?: string): number {
+    return [...this.watchers].filter((w) => plural === undefined || w.coll.endsWith(`/${plural}`)).length;
+  }
+
+  /** Forgets the event history and ends every watch: a client that rewatches from its resourceVersion gets 410 Gone. */
+  expireWatchHistory(): void {
+    this.history = [];
+    this.oldestRv = this.rv + 1;
+    for (const w of [...this.watchers]) w.res.end();
+    this.watchers.clear();
+  }
+
+  /** Drops every watch's connection without ending it (a network failure). */
+  dropWatches(): void {
+    for (const w of [...this.watchers]) w.res.socket?.destroy();
+    this.watchers.clear();
+  }
+
+  /** A GET list reads like lists not watches. */
+  static isList(r: RecordedRequest): boolean {
+    return r.method === 'GET' && r.query.get('watch') !== 'true' && /\/namespaces\/[^/]+\/[^/]+$/.test(r.path);
+  }
+
+  private emitEvent(prefix: string, ns: string, plural: string, type: WatchEvent['type'], object: Obj): void {
+    const ev: WatchEvent = { coll: `${prefix}/${ns}/${plural}`, type, object, rv: Number(object.metadata['resourceVersion'] ?? this.rv) };
+    this.history.push(ev);
+    for (const w of this.watchers) if (w.coll === ev.coll && labelsMatch(object, w.selector)) w.res.write(`${JSON.stringify({ type, object })}\n`);
+  }
+
+  private serveWatch(r: RecordedRequest, res: http.ServerResponse, coll: string): void {
+    const selector = r.query.get('labelSelector');
+    const from = Number(r.query.get('resourceVersion') ?? '0') || 0;
+    res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
+    // The client waits for the headers before it reads events.
+    res.flushHeaders();
+    r.status = 200;
+    if (from > 0 && from < this.oldestRv) {
+      const gone = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'too old resource version', reason: 'Expired', code: 410 };
+      res.end(`${JSON.stringify({ type: 'ERROR', object: gone })}\n`);
+      return;
+    }
+    for (const ev of this.history) if (ev.coll === coll && ev.rv > from && labelsMatch(ev.object, selector)) res.write(`${JSON.stringify({ type: ev.type, object: ev.object })}\n`);
+    const w: Watcher = { coll, selector, res };
+    this.watchers.add(w);
+    res.on('close', () => this.watchers.delete(w));
+  }
 
   /** Removes every pending fault. */
   clearFaults(): void {
@@ -203,6 +274,7 @@ export class FakeKube {
       },
     };
     this.coll(prefix, ns, plural).set(name, stored);
+    this.emitEvent(prefix, ns, plural, prev === undefined ? 'ADDED' : 'MODIFIED', stored);
     return stored;
   }
 
@@ -211,7 +283,9 @@ export class FakeKube {
   }
 
   delete(prefix: string, ns: string, plural: string, name: string): void {
+    const prev = this.coll(prefix, ns, plural).get(name);
     this.coll(prefix, ns, plural).delete(name);
+    if (prev) this.emitEvent(prefix, ns, plural, 'DELETED', { ...prev, metadata: { ...prev.metadata, resourceVersion: String(++this.rv) } });
   }
 
   // Convenience for the controller's objects.
@@ -333,6 +407,7 @@ export class FakeKube {
         const stored = { ...sks, status };
         stored.metadata = { ...sks.metadata, resourceVersion: String(++this.rv) };
         coll.set(name, stored);
+        this.emitEvent(FakeKube.NET, ns, 'serverlessservices', 'MODIFIED', stored);
       }
     }
   }
@@ -404,6 +479,11 @@ export class FakeKube {
         rec.status = fault.status;
         res.writeHead(fault.status, { 'content-type': 'application/json' });
         res.end(status(fault.status, fault.status === 409 ? 'Conflict' : 'InternalError', fault.message ?? 'injected fault'));
+        return;
+      }
+      const watch = rec.method === 'GET' && rec.query.get('watch') === 'true' ? /^\/(api\/v1|apis\/[^/]+\/[^/]+)\/namespaces\/([^/]+)\/([^/]+)$/.exec(rec.path) : null;
+      if (watch) {
+        this.serveWatch(rec, res, `${watch[1]}/${watch[2]}/${watch[3]}`);
         return;
       }
       const [code, out] = this.route(rec);

@@ -1,0 +1,135 @@
+/**
+ * One collection (a namespace's pods, PodAutoscalers or ServerlessServices) kept current by
+ * the Kubernetes client's informer (list, then watch from the list's resourceVersion), the
+ * way Knative's controllers see the cluster instead of polling it.
+ *
+ * The client's ListWatch rewatches when the server ends a watch and relists on 410 Gone;
+ * any other error stops it: this wrapper logs the error and restarts it after a backoff on
+ * the injected clock. Every `resyncSeconds` it relists from scratch (a fresh informer),
+ * so a missed event cannot last.
+ */
+import * as k8s from '@kubernetes/client-node';
+import { Backoff, type BackoffOptions } from './backoff.js';
+import type { Clock } from './clock.js';
+import { describeError, type KubeClients } from './kube.js';
+import type { Logger } from './log.js';
+import type { CheckedList } from './response-shape.js';
+
+/** Upstream's informers resync every 10 hours by default. */
+export const DEFAULT_RESYNC_SECONDS = 10 * 60 * 60;
+
+export interface WatchedCollectionOptions {
+  kube: KubeClients;
+  clock: Clock;
+  logger: Logger;
+  /** For log lines: e.g. "pods default". */
+  what: string;
+  /** The collection's API path (the watch adds ?watch=true). */
+  path: string;
+  list: () => Promise<CheckedList>;
+  labelSelector?: string | undefined;
+  resyncSeconds: number;
+  backoff: BackoffOptions & { random?: () => number };
+  /** Called after every change (a list or an event). */
+  onChange: () => void;
+}
+
+type Obj = k8s.KubernetesObject;
+
+export class WatchedCollection {
+  private informer: (k8s.Informer<Obj> & k8s.ObjectCache<Obj>) | undefined;
+  private readonly backoff: Backoff;
+  /** True from a successful list until the informer stops on an error. */
+  private healthy = false;
+  private failure: unknown;
+  private wake: (() => void) | undefined;
+
+  constructor(private readonly o: WatchedCollectionOptions) {
+    this.backoff = new Backoff(o.backoff);
+  }
+
+  /** Whether the cache is being kept current (listed, and the watch has not failed since). */
+  get synced(): boolean {
+    return this.healthy;
+  }
+
+  /** The objects as last seen (raw API objects). */
+  items(): unknown[] {
+    return [...(this.informer?.list() ?? [])];
+  }
+
+  private make(): k8s.Informer<Obj> & k8s.ObjectCache<Obj> {
+    const listFn = async (): Promise<k8s.KubernetesListObject<Obj>> => {
+      const list = await this.o.list();
+      return list as unknown as k8s.KubernetesListObject<Obj>;
+    };
+    const inf = k8s.makeInformer<Obj>(this.o.kube.config, this.o.path, listFn, this.o.labelSelector);
+    const current = (): boolean => this.informer === inf;
+    const changed = (): void => {
+      if (current()) this.o.onChange();
+    };
+    inf.on('add', changed);
+    inf.on('update', changed);
+    inf.on('delete', changed);
+    inf.on('error', (err: unknown) => {
+      if (!current()) return;
+      this.healthy = false;
+      this.failure = err ?? new Error('watch failed');
+      this.wake?.();
+    });
+    return inf;
+  }
+
+  /** Starts a fresh informer (a full list); false if the list failed. */
+  private async startFresh(): Promise<boolean> {
+    await this.informer?.stop();
+    this.informer = this.make();
+    return this.restart();
+  }
+
+  /** (Re)starts the current informer: a list if it has no resourceVersion (or had a 410), then a watch. */
+  private async restart(): Promise<boolean> {
+    this.failure = undefined;
+    await this.informer?.start();
+    if (this.failure !== undefined) return false;
+    this.healthy = true;
+    this.backoff.succeed();
+    this.o.onChange();
+    return true;
+  }
+
+  /** Runs until `signal` aborts. Resolves once the first list has been tried (`started`). */
+  async run(signal: AbortSignal, started?: () => void): Promise<void> {
+    const { clock, logger } = this.o;
+    let ok = await this.startFresh();
+    started?.();
+    let resyncAt = clock.now() + this.o.resyncSeconds;
+    while (!signal.aborted) {
+      if (!ok || this.failure !== undefined) {
+        const delay = this.backoff.fail(clock.now());
+        logger.warn(`watch ${this.o.what} failed; restarting`, { reason: describeError(this.failure), retryInSeconds: Math.round(delay * 1000) / 1000 });
+        this.failure = undefined;
+        await clock.sleep(delay, signal);
+        if (signal.aborted) break;
+        ok = await this.restart();
+        continue;
+      }
+      // Sleep until the resync is due or the informer reports an error.
+      const stopSleep = new AbortController();
+      const onAbort = (): void => stopSleep.abort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.wake = onAbort;
+      await clock.sleep(Math.max(0, resyncAt - clock.now()), stopSleep.signal);
+      this.wake = undefined;
+      signal.removeEventListener('abort', onAbort);
+      if (signal.aborted) break;
+      if (this.failure !== undefined) continue;
+      if (clock.now() >= resyncAt) {
+        resyncAt = clock.now() + this.o.resyncSeconds;
+        ok = await this.startFresh();
+      }
+    }
+    this.healthy = false;
+    await this.informer?.stop();
+  }
+}

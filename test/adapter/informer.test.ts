@@ -1,0 +1,167 @@
+/**
+ * The controller's informers against the fake API server: pods, PodAutoscalers and
+ * ServerlessServices are listed once and then watched (no polling), a 410 Gone relists, a
+ * dropped watch reconnects; garbage list answers give one line saying what was expected;
+ * the exit summary counts only scale actions.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { isScaleAction } from '../../src/adapter/controller.js';
+import { describeError } from '../../src/adapter/kube.js';
+import { listPodAutoscalers } from '../../src/adapter/revisions.js';
+import { listRevisionPods } from '../../src/adapter/pods.js';
+import { FakeKube } from './support/fake-kube.js';
+import { NS, addRevision, fakeCluster, replica, type Cluster, type Replica } from './support/cluster.js';
+import { until } from './support/wait.js';
+
+let c: Cluster;
+beforeEach(async () => {
+  c = await fakeCluster();
+});
+afterEach(async () => {
+  await c.stop();
+});
+
+const PODS = `/api/v1/namespaces/${NS}/pods`;
+const PAS = `/apis/autoscaling.internal.knative.dev/v1alpha1/namespaces/${NS}/podautoscalers`;
+const SKSS = `/apis/networking.internal.knative.dev/v1alpha1/namespaces/${NS}/serverlessservices`;
+
+const lists = (path: string): number => c.kube.requests.filter((r) => FakeKube.isList(r) && r.path === path).length;
+const watches = (path: string): number => c.kube.requests.filter((r) => r.query.get('watch') === 'true' && r.path === path).length;
+
+/**
+ * Starts `r` on the fake clock and waits until its loops sleep on the clock (the informers
+ * have listed and the revisions have been read); returns its stop function.
+ */
+async function start(r: Replica, periods: { watchResyncSeconds?: number } = {}): Promise<{ stop: () => Promise<void> }> {
+  const ac = new AbortController();
+  const running = (r.controller as unknown as { o: { periods?: object } }).o;
+  running.periods = { ...running.periods, ...periods };
+  const done = r.controller.run(ac.signal);
+  await until('the revisions read', () => c.kube.requests.some((q) => q.path.endsWith('/revisions') && q.status === 200));
+  await new Promise((res) => setTimeout(res, 200));
+  return {
+    stop: async () => {
+      ac.abort();
+      await done;
+    },
+  };
+}
+
+/** One second of the fake clock, then waits until the controller has produced `rows` rows. */
+async function second(r: Replica, rowsAtLeast?: number): Promise<void> {
+  c.clock.advance(1);
+  if (rowsAtLeast !== undefined) await until(`${rowsAtLeast} decision rows`, () => r.rows.length >= rowsAtLeast);
+  else await new Promise((res) => setTimeout(res, 30));
+}
+
+describe('informers', () => {
+  it('lists pods and PodAutoscalers once, then sees a new pod through the watch at the next scrape', async () => {
+    await addRevision(c, 'hello-00001', { pods: 1, concurrency: 5, annotations: { 'autoscaling.knative.dev/target': '10' } });
+    const r = replica(c, { mode: 'shadow' });
+    const ctl = await start(r);
+    await until('pod and PA watches', () => c.kube.watchCount('pods') === 1 && c.kube.watchCount('podautoscalers') === 1);
+    for (let s = 1; s <= 10; s++) await second(r, Math.floor(s / 2));
+    expect(r.rows.at(-1)?.readyPods).toBe(1);
+
+    c.kube.addPod(NS, 'hello-00001-deployment-1', 'hello-00001');
+    await c.qps.add('hello-00001-deployment-1', { averageConcurrentRequests: 5, requestCount: 5 });
+    // The watch delivers it, with no list: the decisions count it within a few ticks.
+    for (let s = 11; s <= 32; s++) await second(r, Math.floor(s / 2));
+    const firstWithTwo = r.rows.findIndex((x) => x.readyPods === 2);
+    expect(firstWithTwo).toBeGreaterThanOrEqual(5); // decided at 12 s or later
+    expect(firstWithTwo).toBeLessThanOrEqual(8); // by 18 s
+    expect(r.rows.at(-1)?.readyPods).toBe(2);
+    await ctl.stop();
+
+    // 32 s of scrape (1 s) and decide (2 s) ticks, but one list of each and one watch.
+    expect(lists(PODS)).toBe(1);
+    expect(lists(PAS)).toBe(1);
+    expect(watches(PODS)).toBe(1);
+    expect(watches(PAS)).toBe(1);
+    expect(lists(SKSS) + watches(SKSS)).toBe(0); // shadow mode does not read SKSs
+  });
+
+  it('relists at the resync period and only then', async () => {
+    await addRevision(c, 'hello-00001', { pods: 1, concurrency: 5 });
+    const r = replica(c, { mode: 'shadow' });
+    const ctl = await start(r, { watchResyncSeconds: 10 });
+    await until('watches', () => c.kube.watchCount() === 2);
+    for (let s = 1; s <= 25; s++) await second(r, Math.floor(s / 2));
+    await until('the resync at 20 s', () => lists(PODS) >= 3 && lists(PAS) >= 3);
+    await ctl.stop();
+    // At start, 10 s and 20 s.
+    expect(lists(PODS)).toBe(3);
+    expect(lists(PAS)).toBe(3);
+  });
+
+  it('relists after 410 Gone and reconnects a dropped watch, seeing changes made meanwhile', async () => {
+    await addRevision(c, 'hello-00001', { pods: 1, concurrency: 5 });
+    const r = replica(c, { mode: 'shadow' });
+    const ctl = await start(r);
+    await until('two watches', () => c.kube.watchCount() === 2);
+    for (let s = 1; s <= 4; s++) await second(r, Math.floor(s / 2));
+    expect(lists(PODS)).toBe(1);
+
+    // The server forgets its history and ends the watches: rewatching from the old
+    // resourceVersion gets 410 Gone, and the informers list again.
+    c.kube.expireWatchHistory();
+    c.kube.addPod(NS, 'hello-00001-deployment-1', 'hello-00001');
+    await c.qps.add('hello-00001-deployment-1', { averageConcurrentRequests: 5, requestCount: 5 });
+    await until('relists after 410', () => lists(PODS) === 2 && lists(PAS) === 2);
+    await until('watching again', () => c.kube.watchCount() === 2);
+    await second(r);
+    await second(r, 3);
+    console.log("DBG", (r.controller as any).watched.get(NS).pods.items().length, c.kube.watchCount(), r.rows.map((x) => x.readyPods).join(","), r.logger.lines.filter((l) => l.level !== "info"));
+    expect(r.rows.at(-1)?.readyPods).toBe(2);
+
+    // A dropped connection: the watches reconnect (after backoff if it was an error) without a list.
+    c.kube.dropWatches();
+    c.kube.addPod(NS, 'hello-00001-deployment-2', 'hello-00001');
+    await c.qps.add('hello-00001-deployment-2', { averageConcurrentRequests: 5, requestCount: 5 });
+    for (let s = 0; s < 4 && c.kube.watchCount() < 2; s++) {
+      await second(r);
+      await until('a reconnect attempt', () => c.kube.watchCount() === 2 || r.logger.has(/^watch .* failed; restarting$/), 30);
+    }
+    for (let s = 0; s < 60 && c.kube.watchCount() < 2; s++) await second(r);
+    expect(c.kube.watchCount()).toBe(2);
+    const before = r.rows.length;
+    for (let s = 0; s < 4; s++) await second(r);
+    await until('two more decisions', () => r.rows.length >= before + 2);
+    expect(r.rows.at(-1)?.readyPods).toBe(3);
+    expect(lists(PODS)).toBe(2);
+    await ctl.stop();
+  });
+});
+
+describe('garbage answers', () => {
+  it.each([
+    ['podautoscalers', PAS, 'PodAutoscalerList', () => listPodAutoscalers(c.kube.clients(), NS)],
+    ['pods', PODS, 'PodList', () => listRevisionPods(c.kube.clients(), NS)],
+  ] as const)('a %s list without items[] says what was expected', async (_plural, path, kind, list) => {
+    c.kube.fault({ path }, { kind: 'status', status: 200, message: 'not a list' });
+    let err: unknown;
+    await list().catch((e: unknown) => (err = e));
+    expect(describeError(err)).toMatch(new RegExp(`^GET ${path.replace(/[/.]/g, '\\$&')}: expected a ${kind} with items\\[\\], got \\{.*"kind":"Status"`));
+  });
+});
+
+describe('exit summary', () => {
+  it.each([
+    ['scale 1->3', true],
+    ['would-scale 2->0', true],
+    ['dry-run 4->2', true],
+    ['busy', false],
+    ['backoff', false],
+    ['hold', false],
+    ['none', false],
+    ['standby', false],
+    ['read-failed', false],
+    ['not-owned', false],
+    ['no-podautoscaler', false],
+    ['sks-conflict', false],
+    ['status-not-written', false],
+    ['conflict', false],
+  ] as const)('%s counts as a scale action: %s', (action, counts) => {
+    expect(isScaleAction(action)).toBe(counts);
+  });
+});
