@@ -136,6 +136,8 @@ export class RevisionAutoscaler {
     if (r.applyReplicas !== undefined) rev.setReplicas(r.applyReplicas, now);
     rev.setSks(r.output.sksMode, r.output.numActivators, now);
     if (r.requeueAt !== undefined) rev.world.sim.at(r.requeueAt, this.onRequeue, this);
+    // The new SKS reports its private service: the PA's watch reconciles it again now.
+    if (r.sksProvisioned) this.watchReconcile(now);
     rev.service.onRevisionStatus(rev, now);
   }
 

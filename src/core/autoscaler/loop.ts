@@ -136,6 +136,13 @@ export interface LoopReconcile {
   applyReplicas: number | undefined;
   /** A requeue that is now the earliest pending one: run {@link DecisionLoop.takeRequeue} then. */
   requeueAt: number | undefined;
+  /**
+   * The loop's model of the SKS came into being with this reconcile: the SKS reconciler
+   * reports its private service, and the PA, which watches its SKS, is reconciled again at
+   * this instant (a reconcile is pending). Never set when the caller read a real SKS: its
+   * own watch sees the status change.
+   */
+  sksProvisioned: boolean;
 }
 
 const DEFAULT_CLASSES = defaultAutoscalerClasses();
@@ -418,12 +425,16 @@ export class DecisionLoop {
   reconcile(nowSeconds: number, i: LoopReconcileInput): LoopReconcile {
     const input = this.classInput(nowSeconds, i);
     const wasInitialized = this.cls.pa.scaleTargetInitialized;
+    const wasProvisioned = this.cls.sksProvisioned;
     const output = this.cls.reconcile(input);
     if (i.sks?.publicServiceNamed === false && !wasInitialized && this.cls.pa.scaleTargetInitialized) {
       // Not initialized before the SKS names a public service.
       this.cls.adoptPa({ ...this.cls.pa, scaleTargetInitialized: false });
     }
-    this.pending = false;
+    // Upstream stops after creating the SKS (want −1, nothing scaled); the SKS status naming
+    // its private service brings the PA back, and only then are the bounds applied.
+    const sksProvisioned = i.sks?.provisioned === undefined && !wasProvisioned && this.cls.sksProvisioned;
+    this.pending = sksProvisioned;
     const pods = i.pods;
     this.lastReconciledPods = { ready: pods.ready, notReady: pods.notReady ?? 0, pending: pods.pending ?? 0, terminating: pods.terminating ?? 0 };
     // The SKS reconciler's view of the new spec mode (activators assumed healthy).
@@ -441,7 +452,7 @@ export class DecisionLoop {
       const at = nowSeconds + output.requeueAfterSeconds;
       if (at < this.requeueSeconds) requeueAt = this.requeueSeconds = at;
     }
-    return { input, output, applyReplicas: output.applyReplicas, requeueAt };
+    return { input, output, applyReplicas: output.applyReplicas, requeueAt, sksProvisioned };
   }
 
   private classInput(nowSeconds: number, i: LoopReconcileInput): ClassReconcileInput {

@@ -242,3 +242,58 @@ describe('autoscaler classes', () => {
     expect(new DecisionLoop({ revision: 'k', autoscaling: kpa(), nowSeconds: 0 }).scaleBounds()).toEqual({ min: 0, max: 0, scaleToZero: true });
   });
 });
+
+describe('DecisionLoop: a new revision once its SKS reports its private service', () => {
+  const MIN = 'autoscaling.knative.dev/min-scale';
+  const INITIAL = 'autoscaling.knative.dev/initial-scale';
+  const zeroAllowed = { 'allow-zero-initial-scale': 'true' };
+  // Created at t = 10 with no pods and the Deployment at initial-scale replicas. The first
+  // reconcile only creates the SKS; the loop's model of it then names the private service,
+  // which reconciles the PA again at once with nothing else changed.
+  // 0 ready pods: ceil(TBC 211 / activator capacity 100) = 3 activators. The spec mode is
+  // Serve only when want > 0 and the initial EBC, initial-scale × 100 − 211, is ≥ 0.
+  it.each([
+    { name: 'defaults: nothing to apply, Activating, activation timeout (600 + 30 s) requeued', ann: {}, cfg: {}, replicas: 1, want: -1, apply: undefined, requeueAt: 10 + 630, active: 'Activating', initialized: false, mode: 'Proxy' },
+    { name: 'min-scale 4: all four pods at creation', ann: { [MIN]: '4' }, cfg: {}, replicas: 1, want: 4, apply: 4, requeueAt: undefined, active: 'Activating', initialized: false, mode: 'Proxy' },
+    { name: 'initial-scale 3: the floor is already the Deployment', ann: { [INITIAL]: '3' }, cfg: {}, replicas: 3, want: 3, apply: undefined, requeueAt: undefined, active: 'Activating', initialized: false, mode: 'Serve' },
+    // minReady 0: Inactive (NoTraffic) since the first reconcile, so −1 passes the scaler untouched.
+    { name: 'initial-scale 0: initialized at zero, Inactive', ann: { [INITIAL]: '0' }, cfg: zeroAllowed, replicas: 0, want: -1, apply: undefined, requeueAt: undefined, active: 'Inactive', initialized: true, mode: 'Proxy' },
+    { name: 'initial-scale 0 with min-scale 2: min wins', ann: { [INITIAL]: '0', [MIN]: '2' }, cfg: zeroAllowed, replicas: 0, want: 2, apply: 2, requeueAt: undefined, active: 'Activating', initialized: false, mode: 'Proxy' },
+  ])('$name', ({ ann, cfg, replicas, want, apply, requeueAt, active, initialized, mode }) => {
+    const autoscaling = resolveRevisionAutoscaling(parseAutoscalerConfig(cfg), { containerConcurrency: 0, annotations: ann });
+    const loop = new DecisionLoop({ revision: 'r', autoscaling, nowSeconds: 10 });
+    expect(loop.sksProvisioned).toBe(false);
+    const first = loop.reconcile(10, { pods: pods(0), deploymentReplicas: replicas });
+    expect([first.output.want, first.applyReplicas, first.requeueAt, first.sksProvisioned]).toEqual([-1, undefined, undefined, true]);
+    expect([loop.pa.scaleTargetInitialized, loop.reconcileDue(10)]).toEqual([false, true]);
+    const second = loop.reconcile(10, { pods: pods(0), deploymentReplicas: replicas });
+    expect([second.output.want, second.applyReplicas, second.requeueAt, second.sksProvisioned]).toEqual([want, apply, requeueAt, false]);
+    expect([loop.pa.active, loop.pa.scaleTargetInitialized, loop.pa.lastTransitionSeconds]).toEqual([active, initialized, 10]);
+    expect([second.output.sksMode, second.output.numActivators]).toEqual([mode, 3]);
+    expect(loop.reconcileDue(10)).toBe(false);
+  });
+
+  it('initial-scale 0: the first stat after Ready scales it from zero at the next tick', () => {
+    const autoscaling = resolveRevisionAutoscaling(parseAutoscalerConfig(zeroAllowed), { containerConcurrency: 0, annotations: { [INITIAL]: '0' } });
+    const loop = new DecisionLoop({ revision: 'r', autoscaling, nowSeconds: 10 });
+    loop.reconcile(10, { pods: pods(0), deploymentReplicas: 0 });
+    loop.reconcile(10, { pods: pods(0), deploymentReplicas: 0 });
+    // No data: the ticks are invalid and the PA stays Inactive at zero.
+    expect(loop.tick(12, 0)).toMatchObject({ notify: false, evaluation: { valid: false } });
+    // DesiredScale is still −1, not 0, so an activator stat does not poke.
+    expect(loop.recordPushed(stat(13, 1))).toBe(false);
+    expect(loop.tick(14, 0)).toMatchObject({ notify: true, evaluation: { valid: true, desiredPodCount: 1 } });
+    const r = loop.reconcile(14, { pods: pods(0), deploymentReplicas: 0 });
+    expect([r.output.want, r.applyReplicas, loop.pa.active]).toEqual([1, 1, 'Activating']);
+  });
+
+  it('a caller that reads the real SKS is not told to reconcile again: its watch sees the status', () => {
+    const autoscaling = resolveRevisionAutoscaling(parseAutoscalerConfig({}), { containerConcurrency: 0, annotations: { [MIN]: '4' } });
+    const loop = new DecisionLoop({ revision: 'r', autoscaling, nowSeconds: 10 });
+    const sks = (provisioned: boolean) => ({ specMode: 'Proxy' as const, activatorEndpointsPopulatedSinceSeconds: 10, activatorInPath: true, provisioned });
+    const unprovisioned = loop.reconcile(10, { pods: pods(0), deploymentReplicas: 1, sks: sks(false) });
+    expect([unprovisioned.output.want, unprovisioned.sksProvisioned, loop.reconcileDue(10)]).toEqual([-1, false, false]);
+    const named = loop.reconcile(11, { pods: pods(0), deploymentReplicas: 1, sks: sks(true) });
+    expect([named.output.want, named.applyReplicas, named.sksProvisioned]).toEqual([4, 4, false]);
+  });
+});
