@@ -84,8 +84,9 @@ export function autoscalerRecord(d: DecisionRecord, rev: Revision): AutoscalerRe
     time: d.time,
     service: spec.service,
     revision: spec.name,
-    metric: spec.autoscaling.metric,
-    target: spec.autoscaling.deciderSpec.targetValue,
+    // The settings in force: a patch or a config-autoscaler change may have replaced the spec's.
+    metric: rev.autoscaler.loop.autoscaling.metric,
+    target: rev.autoscaler.loop.autoscaling.deciderSpec.targetValue,
     valid: d.valid,
     readyPods: d.readyPods,
     observedStable: d.observedStable,
