@@ -56,6 +56,8 @@ export interface AutoscalingChange {
   atSeconds: number;
   revision: string;
   autoscaling: RevisionAutoscaling;
+  /** Where the scenario made the change (a field path), for messages. */
+  source?: string;
 }
 
 export interface ServiceSpec {
