@@ -2,7 +2,11 @@
  * Changes during a run that Knative takes without a new revision: a Revision's annotations
  * patched in place, config-autoscaler changed, a Service deleted (scenario `updates`).
  */
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runWorld } from '../../src/run/run-world.js';
 import { STATUS_NO_ROUTE, STATUS_OK } from '../../src/model/request.js';
 import { scenarioFromValue } from '../../src/scenario/load.js';
 import { ScenarioError } from '../../src/scenario/errors.js';
@@ -133,6 +137,41 @@ describe('changing config-autoscaler mid-run', () => {
   });
 });
 
+describe('autoscaler.csv shows the settings in force', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'knsim-changes-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const load = [{ name: 'load', service: 'hello', start: '0s', end: '100s', open: { process: 'uniform', rps: 100 } }];
+  const loaded = scenarioFromValue(
+    scenario({
+      initialPods: 10,
+      clients: load,
+      duration: '150s',
+      updates: [
+        { at: '90s', configMaps: { 'config-autoscaler': { 'stable-window': '6s' } } },
+        { at: '95s', patchRevision: { name: 'hello-00001', annotations: { 'autoscaling.knative.dev/target-utilization-percentage': '50' } } },
+      ],
+    }),
+    FILE,
+  );
+  const out = join(dir, 'run');
+  runWorld(loaded.world, { outDir: out, trace: { mode: 'none' } });
+  const [header, ...lines] = readFileSync(join(out, 'autoscaler.csv'), 'utf8').trim().split('\n');
+  const cols = header!.split(',');
+  const rows = lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [cols[i]!, v])));
+  const ticks = rows.filter((r) => r['poke'] === '0' && r['valid'] === '1');
+
+  it('target: 0.7 (CC 1 × 70 %) until the patch at 95 s, then 0.5', () => {
+    for (const r of ticks) expect(Number(r['target'])).toBe(Number(r['time_s']) < 95 ? 0.7 : 0.5);
+    expect(ticks.some((r) => Number(r['time_s']) > 95)).toBe(true);
+  });
+
+  it('observed_stable falls to 0 within 8 s of the load stopping (6 s window)', () => {
+    const after = ticks.filter((r) => Number(r['time_s']) > 107 && Number(r['time_s']) < 120);
+    expect(after.length).toBeGreaterThan(0);
+    for (const r of after) expect(Number(r['observed_stable'])).toBe(0);
+  });
+});
+
 describe('deleting the Service', () => {
   const load = [{ name: 'load', service: 'hello', start: '0s', end: '200s', open: { process: 'uniform', rps: 20 } }];
   const rec = simulate(
@@ -165,7 +204,7 @@ describe('deleting the Service', () => {
     // At once: min-scale no longer holds, so down to the decider's 3 (2 in flight / 0.7).
     expect(rec.pods.filter((p) => p.event === 'Terminating' && p.time === 60)).toHaveLength(1);
     // Then no load reaches it: the 60 s stable window drains, and it is at zero a stable window
-    // (plus the decider's 2 s tick) after the deletion. Unreachable, it skips the grace period.
+    // (plus the decider's 2 s tick) after the deletion.
     const gone = firstTime(rec, 60.1, (n) => n === 0);
     expect(gone).toBeGreaterThanOrEqual(120);
     expect(gone).toBeLessThanOrEqual(126);
