@@ -45,16 +45,14 @@ export function applyClusterUpdates(input: ClusterUpdatesInput): ServiceSpec[] {
   const where = new Map<string, { si: number; ri: number }>();
   services.forEach((s, si) => s.revisions.forEach((r, ri) => where.set(r.name, { si, ri })));
   const annotations = services.map((s, si) => s.revisions.map((_, ri) => ({ ...(origins[si]?.[ri]?.annotations ?? {}) })));
-  const current = services.map((s) => s.revisions.map((r) => r.autoscaling));
   const changes: AutoscalingChange[][] = services.map(() => []);
   const deletedAt: Array<number | undefined> = services.map(() => undefined);
   const configs: Array<{ atSeconds: number; cluster: ClusterConfig; j: number }> = [{ atSeconds: 0, cluster: input.cluster, j: -1 }];
   let cms: ConfigMapsInput = { ...(input.configMaps ?? {}) };
 
   const exists = (r: RevisionSpec, t: number): boolean => r.createdAtSeconds < t;
+  // Every change is listed; the autoscaler ignores one that leaves the settings as they are.
   const change = (si: number, ri: number, t: number, a: RevisionSpec['autoscaling'], source: string): void => {
-    if (same(a, current[si]![ri])) return;
-    current[si]![ri] = a;
     changes[si]!.push({ atSeconds: t, revision: services[si]!.revisions[ri]!.name, autoscaling: a, source });
   };
 

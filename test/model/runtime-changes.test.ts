@@ -15,7 +15,15 @@ import { MemoryRecorder, run } from './world-fixture.js';
 const FILE = 'changes.yaml';
 
 /** A one-Service scenario: `hello`, pods start in 2 s + a 0.5 s kubelet lag, optional load and updates. */
-function scenario(o: { annotations?: Record<string, string>; initialPods?: number; clients?: unknown[]; updates?: unknown[]; duration?: string; configMaps?: unknown }): Record<string, unknown> {
+function scenario(o: {
+  annotations?: Record<string, string>;
+  initialPods?: number;
+  clients?: unknown[];
+  updates?: unknown[];
+  serviceUpdates?: unknown[];
+  duration?: string;
+  configMaps?: unknown;
+}): Record<string, unknown> {
   return {
     name: 'changes',
     duration: o.duration ?? '5m',
@@ -31,6 +39,7 @@ function scenario(o: { annotations?: Record<string, string>; initialPods?: numbe
         initialPods: o.initialPods ?? 0,
         app: { serviceTime: '100ms' },
         podStart: { scheduling: '500ms', containerStart: '1s', readiness: '500ms', kubeletReadyLag: '500ms' },
+        ...(o.serviceUpdates !== undefined ? { updates: o.serviceUpdates } : {}),
       },
     ],
     clients: o.clients ?? [{ name: 'probe', service: 'hello', start: '290s', end: '291s', open: { rps: 0 } }],
@@ -209,6 +218,36 @@ describe('deleting the Service', () => {
     expect(gone).toBeGreaterThanOrEqual(120);
     expect(gone).toBeLessThanOrEqual(126);
     expect(readyAt(rec, 199)).toBe(0);
+  });
+});
+
+describe('loading config-autoscaler changes', () => {
+  const w = scenarioFromValue(
+    scenario({
+      configMaps: { 'config-autoscaler': { 'stable-window': '30s' } },
+      serviceUpdates: [{ at: '100s', template: { spec: { containerConcurrency: 2 } } }],
+      updates: [{ at: '50s', configMaps: { 'config-autoscaler': { 'stable-window': '6s' } } }],
+    }),
+    FILE,
+  ).world;
+  const svc = w.services[0]!;
+
+  it('the revision that exists gets the new window at the change', () => {
+    expect(svc.revisions[0]!.autoscaling.deciderSpec.stableWindowSeconds).toBe(30);
+    expect(svc.autoscalingChanges?.map((c) => [c.atSeconds, c.revision, c.autoscaling.deciderSpec.stableWindowSeconds])).toEqual([[50, 'hello-00001', 6]]);
+  });
+
+  it('a revision created after it is resolved under it', () => {
+    expect(svc.revisions[1]!.name).toBe('hello-00002');
+    expect(svc.revisions[1]!.autoscaling.deciderSpec.stableWindowSeconds).toBe(6);
+  });
+
+  it('a ConfigMap that no longer admits a revision\'s annotations is an error at the change', () => {
+    const raw = scenario({
+      annotations: { 'autoscaling.knative.dev/max-scale': '20' },
+      updates: [{ at: '50s', configMaps: { 'config-autoscaler': { 'max-scale-limit': '10', 'max-scale': '5' } } }],
+    });
+    expect(() => scenarioFromValue(raw, FILE)).toThrow(/^changes\.yaml: updates\[0\]\.configMaps: revision hello-00001: .*max-scale/);
   });
 });
 
