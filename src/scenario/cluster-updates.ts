@@ -78,7 +78,7 @@ export function applyClusterUpdates(input: ClusterUpdatesInput): ServiceSpec[] {
       try {
         cluster = readConfigMaps(file, cms);
       } catch (e) {
-        if (e instanceof ScenarioError) throw new ScenarioError(file, `${at(j)}.${e.path}`, e.rule);
+        if (e instanceof ScenarioError) throw new ScenarioError(file, e.path === '' ? at(j, 'configMaps') : `${at(j)}.${e.path}`, e.rule);
         throw e;
       }
       configs.push({ atSeconds: u.at, cluster, j });
