@@ -7,6 +7,7 @@ import {
   scrapeOrder,
   type PodAutoscalerState,
   type ReconcileCause,
+  type RevisionAutoscaling,
 } from '../core/autoscaler/index.js';
 import type { RandomStream } from '../engine/random.js';
 import { WATCH_RECONCILE_PRIORITY } from './event-order.js';
@@ -53,6 +54,14 @@ export class RevisionAutoscaler {
 
   get reachable(): boolean {
     return this.loop.reachable;
+  }
+
+  /**
+   * The PA's spec changed in place (patched annotations, a config-autoscaler change): the
+   * loop takes the new settings, and the changed PA is reconciled as a watch event.
+   */
+  update(autoscaling: RevisionAutoscaling, now: number): void {
+    if (this.loop.update(autoscaling, now)) this.watchReconcile(now);
   }
 
   get want(): number {

@@ -16,7 +16,7 @@ import {
   type TrafficTarget,
 } from '../core/traffic/index.js';
 import { Revision } from './revision.js';
-import type { RevisionSpec, ServiceSpec } from './spec.js';
+import type { AutoscalingChange, RevisionSpec, ServiceSpec } from './spec.js';
 import type { World } from './world.js';
 
 /** Assumption: the ingress takes this long to program a new split and report Ready. */
@@ -46,6 +46,8 @@ export class ServiceModel {
   private readonly readyNames = new Set<string>();
   /** Each revision's routing state, as the labeler last set it (absent: `pending`). */
   private readonly routingState = new Map<string, RoutingState>();
+  /** The Service was deleted: it has no Route any more. */
+  private deleted = false;
 
   constructor(
     readonly world: World,
@@ -53,7 +55,34 @@ export class ServiceModel {
   ) {
     for (const r of spec.revisions) world.sim.at(r.createdAtSeconds, this.createRevision, r);
     for (const t of spec.traffic) world.sim.at(t.atSeconds, this.setTraffic, t.traffic);
+    for (const c of spec.autoscalingChanges ?? []) world.sim.at(c.atSeconds, this.changeAutoscaling, c);
+    if (spec.deletedAtSeconds !== undefined) world.sim.at(spec.deletedAtSeconds, this.deleteService, undefined);
   }
+
+  /** A revision's PA spec changed in place (patched annotations, config-autoscaler). */
+  private changeAutoscaling = (c: AutoscalingChange): void => {
+    this.byName.get(c.revision)?.autoscaler.update(c.autoscaling, this.world.sim.now);
+  };
+
+  /**
+   * `kubectl delete ksvc`: the Route goes, so requests get 404 from now on, and the
+   * labeler moves every revision to `reserve`: their PAs turn Unreachable and scale to
+   * zero without min-scale. (Upstream's garbage collector then deletes the revisions
+   * too; knsim keeps them, so their scale-down stays visible.)
+   */
+  private deleteService = (): void => {
+    const now = this.world.sim.now;
+    this.deleted = true;
+    this.traffic = [];
+    this.rollout = undefined;
+    this.defaultRoute = undefined;
+    this.tagRoutes.clear();
+    this.world.recorder.traffic(this.spec.name, now, new Map());
+    for (const r of this.revisions) {
+      this.routingState.set(r.spec.name, 'reserve');
+      r.autoscaler.setReachable(false, now);
+    }
+  };
 
   private createRevision = (spec: RevisionSpec): void => {
     const now = this.world.sim.now;
@@ -83,6 +112,7 @@ export class ServiceModel {
   }
 
   private reconcileRoute(now: number): void {
+    if (this.deleted) return;
     const infos: RevisionInfo[] = this.revisions.map((r) => ({
       name: r.spec.name,
       configurationName: this.spec.name,

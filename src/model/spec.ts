@@ -48,6 +48,18 @@ export interface TrafficChange {
   traffic: readonly TrafficTarget[];
 }
 
+/**
+ * A revision's settings changed in place from `atSeconds` on: its annotations were patched,
+ * or config-autoscaler changed. `autoscaling` is resolved as reachable (the route decides that).
+ */
+export interface AutoscalingChange {
+  atSeconds: number;
+  revision: string;
+  autoscaling: RevisionAutoscaling;
+  /** Where the scenario made the change (a field path), for messages. */
+  source?: string;
+}
+
 export interface ServiceSpec {
   name: string;
   /** Every revision the scenario creates over time (initial template and template updates), oldest first. */
@@ -56,6 +68,10 @@ export interface ServiceSpec {
   traffic: readonly TrafficChange[];
   /** serving.knative.dev/rollout-duration (or config-network), seconds; 0 = no gradual rollout. */
   rolloutDurationSeconds: number;
+  /** In-place changes of its revisions' settings, in time order (none when absent). */
+  autoscalingChanges?: readonly AutoscalingChange[];
+  /** When the Service is deleted (its Route goes; requests get 404); absent: never. */
+  deletedAtSeconds?: number;
 }
 
 /** Request rate over time, in requests per second. */

@@ -81,7 +81,9 @@ export function fillRequestRecord(r: RequestRecord, req: Request): RequestRecord
 export function autoscalerRecord(d: DecisionRecord, rev: Revision): AutoscalerRecord {
   const { hold: _hold, ...decision } = d;
   const spec = rev.spec;
-  return { ...decision, service: spec.service, metric: spec.autoscaling.metric, target: spec.autoscaling.deciderSpec.targetValue };
+  // The settings in force: a patch or a config-autoscaler change may have replaced the spec's.
+  const autoscaling = rev.autoscaler.loop.autoscaling;
+  return { ...decision, service: spec.service, metric: autoscaling.metric, target: autoscaling.deciderSpec.targetValue };
 }
 
 export function podRecord(pod: Pod, event: PodEvent, now: number): PodRecord {

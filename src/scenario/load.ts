@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import { isDocument, LineCounter, parseAllDocuments, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
 import type { ClientSpec, RequestTraceMode, ServiceSpec, WorldSpec } from '../model/spec.js';
+import { applyClusterUpdates } from './cluster-updates.js';
 import { readConfigMaps, type KeyWhere } from './configmaps.js';
 import { resolveConfigMaps, type ConfigMapFile } from './configmap-manifests.js';
 import { formatPath, ScenarioError, type PathSegment } from './errors.js';
@@ -92,23 +93,24 @@ export function scenarioFromValue(raw: unknown, file: string): LoadedScenario {
   const cms = resolveConfigMaps(file, s.configMaps, readConfigMapFiles(s.configMapFiles ?? [], file));
   const cluster = readConfigMaps(file, cms.data, cms.where);
 
-  const services: ServiceSpec[] = [];
+  const built: ServiceSpec[] = [];
   const revisionOrigins: RevisionOrigin[][] = [];
   const tagsByService = new Map<string, ReadonlySet<string>>();
   const serviceIndex = new Map<string, number>();
   s.services.forEach((entry, i) => {
     const source = manifestSource(entry, i, file);
-    const built = buildService({ scenarioFile: file, index: i, entry, source, cluster, defaults: s.defaults });
-    const name = built.spec.name;
+    const b = buildService({ scenarioFile: file, index: i, entry, source, cluster, defaults: s.defaults });
+    const name = b.spec.name;
     const prev = serviceIndex.get(name);
     if (prev !== undefined) {
       throw new ScenarioError(source.file, formatPath([...source.base, 'metadata', 'name']), `duplicate Service name ${JSON.stringify(name)} (also services[${prev}])`);
     }
     serviceIndex.set(name, i);
-    tagsByService.set(name, built.tags);
-    services.push(built.spec);
-    revisionOrigins.push(built.origins);
+    tagsByService.set(name, b.tags);
+    built.push(b.spec);
+    revisionOrigins.push(b.origins);
   });
+  const services = applyClusterUpdates({ file, updates: s.updates, services: built, origins: revisionOrigins, configMaps: cms.data, cluster });
 
   const clientIndex = new Map<string, number>();
   const clients = s.clients.map((c, i) => buildClient(c, i, s, file, tagsByService, clientIndex));

@@ -304,7 +304,7 @@ function mergePodStart(defaults: PodStartInput | undefined, own: PodStartInput |
 const CLASS_KEY = AUTOSCALING_ANNOTATION_KEYS.class[0];
 
 /** Resolves a revision's autoscaling via core, mapping its errors to the annotation's path. */
-function resolveAutoscaling(
+export function resolveAutoscaling(
   annotations: Readonly<Record<string, string>>,
   containerConcurrency: number,
   file: string,

@@ -168,6 +168,33 @@ const clusterSchema = obj({
   drainPeriod: duration('nonneg').optional(),
 });
 
+/**
+ * A merge patch of annotations: string values (YAML numbers and booleans are accepted),
+ * `null` removes the key.
+ */
+const annotationPatchSchema = z.record(z.string(), z.unknown()).transform((m, ctx): Record<string, string | null> => {
+  const out: Record<string, string | null> = {};
+  let ok = true;
+  for (const [k, v] of Object.entries(m)) {
+    if (typeof v === 'string' || v === null) out[k] = v;
+    else if (typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
+    else {
+      ctx.addIssue({ code: 'custom', message: `annotation values must be strings (or null to remove the key), got ${describeValue(v)}`, path: [k] });
+      ok = false;
+    }
+  }
+  return ok ? out : z.NEVER;
+});
+
+/** A timed change to the cluster during the run (top-level `updates`). */
+const clusterUpdateSchema = obj({
+  at: duration('positive'),
+  configMaps: configMapsSchema.optional(),
+  patchRevision: obj({ name: z.string().min(1), annotations: annotationPatchSchema }).optional(),
+  deleteService: z.string().min(1).optional(),
+});
+export type ClusterUpdateInput = z.output<typeof clusterUpdateSchema>;
+
 export const scenarioSchema = obj({
   name: z.string(),
   description: z.string().optional(),
@@ -180,6 +207,7 @@ export const scenarioSchema = obj({
   defaults: obj({ app: appSchema.optional(), podStart: podStartSchema.optional() }).optional(),
   services: z.array(serviceEntrySchema).min(1),
   clients: z.array(clientSchema).min(1),
+  updates: z.array(clusterUpdateSchema).optional(),
 });
 export type ScenarioInput = z.output<typeof scenarioSchema>;
 

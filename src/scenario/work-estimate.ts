@@ -217,7 +217,13 @@ export function estimateWork(input: WorkInput): WorkEstimate {
     s.revisions.forEach((r, ri) => {
       revisions++;
       const origin = input.revisionOrigins?.[si]?.[ri];
-      const start = startPods(r, si, file, origin, input.configMapWhere);
+      let start = startPods(r, si, file, origin, input.configMapWhere);
+      // An in-place change (a patch, a ConfigMap change) may raise min-scale later on.
+      for (const c of s.autoscalingChanges ?? []) {
+        if (c.revision !== r.name || !(c.autoscaling.minScale > start.amount)) continue;
+        const n = c.autoscaling.minScale;
+        start = { file, path: c.source ?? 'updates', amount: n, how: `min-scale keeps ${fmtAmount(n)} pods of ${r.name} from ${fmtAmount(c.atSeconds)} s` };
+      }
       if (start.amount > 0) pods.push(start);
       revisionPods += start.amount;
       const d = demand.get(s.name);

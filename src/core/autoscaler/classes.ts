@@ -114,6 +114,12 @@ export interface AutoscalerClassInstance {
   reconcile(input: ClassReconcileInput): ClassReconcileOutput;
   /** The revision's reachability changed; returns true if the PA spec changed (reconcile then). */
   setReachable(reachable: boolean): boolean;
+  /**
+   * Optional: the PA spec changed in place (patched annotations, a config-autoscaler
+   * change) at `nowSeconds`; returns true if anything changed (reconcile then). A class
+   * without it keeps the settings it was created with.
+   */
+  update?(autoscaling: RevisionAutoscaling, nowSeconds: number): boolean;
   /** Take over a PodAutoscaler status written elsewhere (another replica, a restart, a withheld condition). */
   adoptPa(state: PodAutoscalerState): void;
   /** The bounds any replica write must respect now. */
@@ -193,6 +199,10 @@ class KpaInstance implements AutoscalerClassInstance {
 
   setReachable(reachable: boolean): boolean {
     return this.p.setReachable(reachable);
+  }
+
+  update(autoscaling: RevisionAutoscaling, nowSeconds: number): boolean {
+    return this.p.update(autoscaling, nowSeconds);
   }
 
   adoptPa(state: PodAutoscalerState): void {

@@ -46,7 +46,7 @@ export interface MetricCollectionOptions {
  * 1 s bucket add up, which is how scraped pods and each activator sum to the revision total.
  */
 export class MetricCollection implements MetricSource {
-  private readonly scrapeTarget: boolean;
+  private scrapeTarget: boolean;
   private readonly concurrencyStable: WindowAverager;
   private readonly concurrencyPanic: WindowAverager;
   private readonly rpsStable: WindowAverager;
@@ -63,6 +63,21 @@ export class MetricCollection implements MetricSource {
     this.concurrencyPanic = make(opts.panicWindowSeconds);
     this.rpsStable = make(opts.stableWindowSeconds);
     this.rpsPanic = make(opts.panicWindowSeconds);
+  }
+
+  /**
+   * The Metric's spec changed (upstream collection.updateMetric): the windows are resized
+   * at `nowSeconds`, keeping their newest data, and the scrape target follows the spec.
+   * The averaging algorithm stays as created.
+   */
+  update(opts: Omit<MetricCollectionOptions, 'aggregationAlgorithm'>, nowSeconds: number): void {
+    requirePositive('stableWindowSeconds', opts.stableWindowSeconds);
+    requirePositive('panicWindowSeconds', opts.panicWindowSeconds);
+    this.concurrencyStable.resize(opts.stableWindowSeconds, nowSeconds);
+    this.concurrencyPanic.resize(opts.panicWindowSeconds, nowSeconds);
+    this.rpsStable.resize(opts.stableWindowSeconds, nowSeconds);
+    this.rpsPanic.resize(opts.panicWindowSeconds, nowSeconds);
+    this.scrapeTarget = opts.scrapeTarget ?? true;
   }
 
   record(stat: PodStat): void {

@@ -150,7 +150,8 @@ const DEFAULT_CLASSES = defaultAutoscalerClasses();
 /** The decision loop of one revision. */
 export class DecisionLoop {
   readonly revision: string;
-  readonly autoscaling: RevisionAutoscaling;
+  /** The revision's settings in force (replaced by {@link update}). */
+  autoscaling: RevisionAutoscaling;
   /** The revision was running before the loop started (its decider status was assumed from its pods). */
   readonly takenOver: boolean;
   readonly staleAfterSeconds: number;
@@ -408,6 +409,19 @@ export class DecisionLoop {
    */
   setReachable(reachable: boolean): boolean {
     if (!this.cls.setReachable(reachable)) return false;
+    this.pending = true;
+    return true;
+  }
+
+  /**
+   * The revision's settings changed in place at `nowSeconds` (its annotations were patched,
+   * or config-autoscaler changed): the class takes them (decider spec, metric windows,
+   * bounds). Returns true when anything changed: a reconcile is then pending, as for any
+   * change of the PA's spec. Resolve `autoscaling` as reachable; the route's view stays.
+   */
+  update(autoscaling: RevisionAutoscaling, nowSeconds: number): boolean {
+    if (this.cls.update === undefined || !this.cls.update(autoscaling, nowSeconds)) return false;
+    this.autoscaling = autoscaling;
     this.pending = true;
     return true;
   }

@@ -85,7 +85,8 @@ function kpaSettings(a: RevisionAutoscaling): KpaSettings {
  * and KPA settings, and the steps that move them.
  */
 export class AutoscalerPipeline {
-  readonly autoscaling: RevisionAutoscaling;
+  /** The settings in force (replaced by {@link update}). */
+  autoscaling: RevisionAutoscaling;
   readonly decider: Decider;
   readonly collection: MetricCollection;
   /** The multiscaler's decider status (DesiredScale, EBC). */
@@ -190,6 +191,37 @@ export class AutoscalerPipeline {
     this.pa = out.state;
     this.sksProvisioned = true;
     return out;
+  }
+
+  /**
+   * The PA's spec changed in place (a patched revision annotation, or a config-autoscaler
+   * change): as upstream's reconciler does, the decider takes the new DeciderSpec, the
+   * metric collection resizes its windows, and the KPA reads the new bounds and timings.
+   * Reachability stays as the route set it (`a` is resolved as reachable). Decider state
+   * (panic, the scale-down-delay window) and the statuses carry over. Returns true if
+   * anything changed; the caller reconciles then.
+   */
+  update(a: RevisionAutoscaling, nowSeconds: number): boolean {
+    if (JSON.stringify(a) === JSON.stringify(this.autoscaling)) return false;
+    const reachable = this.kpa.reachable;
+    this.autoscaling = a;
+    this.decider.update({ ...a.deciderSpec, reachable });
+    this.collection.update(
+      {
+        stableWindowSeconds: a.deciderSpec.stableWindowSeconds,
+        panicWindowSeconds: a.panicWindowSeconds,
+        scrapeTarget: a.deciderSpec.targetBurstCapacity !== -1,
+      },
+      nowSeconds,
+    );
+    const k = kpaSettings(a);
+    this.kpa = {
+      ...k,
+      reachable,
+      minScale: reachable ? a.minScale : 0,
+      scaleToZeroPodRetentionPeriodSeconds: reachable ? a.scaleToZeroPodRetentionPeriodSeconds : 0,
+    };
+    return true;
   }
 
   /**

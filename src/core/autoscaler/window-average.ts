@@ -14,6 +14,8 @@ export interface WindowAverager {
   record(timeSeconds: number, value: number): void;
   average(nowSeconds: number): number;
   isEmpty(nowSeconds: number): boolean;
+  /** Changes the window length at `nowSeconds`, keeping the newest buckets that fit (upstream ResizeWindow). */
+  resize(windowSeconds: number, nowSeconds: number): void;
 }
 
 /**
@@ -25,9 +27,9 @@ export interface WindowAverager {
  * a window of silence resets it. Bucket index = floor(t / granularity).
  */
 export class WindowAverage implements WindowAverager {
-  protected readonly windowSeconds: number;
+  protected windowSeconds: number;
   protected readonly granularity: number;
-  protected readonly buckets: Float64Array;
+  protected buckets: Float64Array;
   /** Bucket index (not time) of the first write of the current run, and of the newest write. */
   protected firstWrite = 0;
   protected lastWrite = Number.NEGATIVE_INFINITY;
@@ -102,6 +104,36 @@ export class WindowAverage implements WindowAverager {
     requireFinite('nowSeconds', nowSeconds);
     return (this.index(nowSeconds) - this.lastWrite) * this.granularity > this.windowSeconds;
   }
+
+  /**
+   * A new window length, as upstream's ResizeWindow does it: when the old window still
+   * holds data at `nowSeconds`, the newest min(old, new) buckets move over and the live
+   * span is taken to be the whole old window; otherwise the buckets start empty.
+   */
+  resize(windowSeconds: number, nowSeconds: number): void {
+    requirePositive('windowSeconds', windowSeconds);
+    requireFinite('nowSeconds', nowSeconds);
+    if (windowSeconds === this.windowSeconds) return;
+    const next = new Float64Array(Math.ceil(windowSeconds / this.granularity));
+    const old = this.buckets;
+    let total = 0;
+    if (this.lastWrite !== Number.NEGATIVE_INFINITY && (this.index(nowSeconds) - this.lastWrite) * this.granularity <= this.windowSeconds) {
+      const keep = Math.min(next.length, old.length);
+      for (let i = 0; i < keep; i++) {
+        const idx = this.lastWrite - i;
+        const v = old[this.slot(idx)]!;
+        next[((idx % next.length) + next.length) % next.length] = v;
+        total += v;
+      }
+      // Upstream assumes data as far back as the old window reached.
+      this.firstWrite = this.lastWrite - (old.length - 1);
+    } else {
+      this.firstWrite = this.lastWrite;
+    }
+    this.windowSeconds = windowSeconds;
+    this.buckets = next;
+    this.total = total;
+  }
 }
 
 /** Upstream's precision target and floor for the exponential smoothing coefficient. */
@@ -121,10 +153,15 @@ export function smoothingCoefficient(buckets: number): number {
  * As upstream, the result is neither normalised nor rounded: one sample v reads as α·v.
  */
 export class WeightedWindowAverage extends WindowAverage {
-  readonly smoothing: number;
+  smoothing: number;
 
   constructor(windowSeconds: number, granularitySeconds = 1) {
     super(windowSeconds, granularitySeconds);
+    this.smoothing = smoothingCoefficient(this.buckets.length);
+  }
+
+  override resize(windowSeconds: number, nowSeconds: number): void {
+    super.resize(windowSeconds, nowSeconds);
     this.smoothing = smoothingCoefficient(this.buckets.length);
   }
 

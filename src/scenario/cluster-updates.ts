@@ -1,0 +1,179 @@
+/**
+ * The scenario's top-level `updates`: changes during the run that Knative takes without a
+ * new revision — a Revision's annotations patched in place, `config-autoscaler` changed,
+ * a Service deleted. They become each Service's `autoscalingChanges` (the revision's
+ * settings resolved again, as the PA reconciler reads them after the change) and
+ * `deletedAtSeconds`. Revisions created after a ConfigMap change are resolved with the
+ * ConfigMap in force when they are created.
+ */
+import type { AutoscalingChange, RevisionSpec, ServiceSpec } from '../model/spec.js';
+import { readConfigMaps, type ClusterConfig, type ConfigMapsInput } from './configmaps.js';
+import { formatPath, ScenarioError, type PathSegment } from './errors.js';
+import { resolveAutoscaling } from './manifest.js';
+import type { ClusterUpdateInput } from './schema.js';
+import type { RevisionOrigin } from './work-estimate.js';
+
+/** The ConfigMaps a run may change while it runs. */
+export const RUNTIME_CONFIG_MAPS: readonly string[] = ['config-autoscaler'];
+
+export interface ClusterUpdatesInput {
+  file: string;
+  updates: readonly ClusterUpdateInput[] | undefined;
+  services: readonly ServiceSpec[];
+  /** Where each revision was written, [service][revision] (its annotations at creation). */
+  origins: ReadonlyArray<ReadonlyArray<RevisionOrigin>>;
+  /** The scenario's `configMaps` as written, and as read. */
+  configMaps: ConfigMapsInput | undefined;
+  cluster: ClusterConfig;
+}
+
+const fmtSeconds = (s: number): string => `${s}s`;
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * Validates the updates and returns the Services with their in-place changes and
+ * deletion times (and the settings of revisions created after a ConfigMap change).
+ * @throws ScenarioError naming `updates[j]…` for the first problem.
+ */
+export function applyClusterUpdates(input: ClusterUpdatesInput): ServiceSpec[] {
+  const { file, services, origins } = input;
+  const updates = input.updates ?? [];
+  if (updates.length === 0) return [...services];
+  const at = (j: number, ...segs: PathSegment[]): string => formatPath(['updates', j, ...segs]);
+
+  // Where every revision is, and its annotations now.
+  const where = new Map<string, { si: number; ri: number }>();
+  services.forEach((s, si) => s.revisions.forEach((r, ri) => where.set(r.name, { si, ri })));
+  const annotations = services.map((s, si) => s.revisions.map((_, ri) => ({ ...(origins[si]?.[ri]?.annotations ?? {}) })));
+  const changes: AutoscalingChange[][] = services.map(() => []);
+  const deletedAt: Array<number | undefined> = services.map(() => undefined);
+  const configs: Array<{ atSeconds: number; cluster: ClusterConfig; j: number }> = [{ atSeconds: 0, cluster: input.cluster, j: -1 }];
+  let cms: ConfigMapsInput = { ...(input.configMaps ?? {}) };
+
+  const exists = (r: RevisionSpec, t: number): boolean => r.createdAtSeconds < t;
+  // Every change is listed; the autoscaler ignores one that leaves the settings as they are.
+  const change = (si: number, ri: number, t: number, a: RevisionSpec['autoscaling'], source: string): void => {
+    changes[si]!.push({ atSeconds: t, revision: services[si]!.revisions[ri]!.name, autoscaling: a, source });
+  };
+
+  let lastAt = 0;
+  updates.forEach((u, j) => {
+    if (j > 0 && !(u.at > lastAt)) {
+      throw new ScenarioError(file, at(j, 'at'), `updates must be in strictly increasing order of at (previous at ${fmtSeconds(lastAt)})`);
+    }
+    lastAt = u.at;
+    if (u.configMaps === undefined && u.patchRevision === undefined && u.deleteService === undefined) {
+      throw new ScenarioError(file, at(j), 'an update needs at least one of configMaps, patchRevision, deleteService');
+    }
+
+    if (u.configMaps !== undefined) {
+      for (const name of Object.keys(u.configMaps)) {
+        if (!RUNTIME_CONFIG_MAPS.includes(name)) {
+          throw new ScenarioError(file, at(j, 'configMaps', name), `only ${RUNTIME_CONFIG_MAPS.join(', ')} can change during a run`);
+        }
+      }
+      // A ConfigMap is replaced whole, as `kubectl apply` replaces its data.
+      cms = { ...cms, ...u.configMaps };
+      let cluster: ClusterConfig;
+      try {
+        cluster = readConfigMaps(file, cms);
+      } catch (e) {
+        if (e instanceof ScenarioError) throw new ScenarioError(file, e.path === '' ? at(j, 'configMaps') : `${at(j)}.${e.path}`, e.rule);
+        throw e;
+      }
+      configs.push({ atSeconds: u.at, cluster, j });
+      services.forEach((s, si) => {
+        if (deletedAt[si] !== undefined) return;
+        s.revisions.forEach((r, ri) => {
+          if (!exists(r, u.at)) return;
+          const a = resolveUnder(cluster, annotations[si]![ri]!, r, file, at(j, 'configMaps'));
+          change(si, ri, u.at, a, at(j, 'configMaps'));
+        });
+      });
+    }
+
+    if (u.patchRevision !== undefined) {
+      const p = u.patchRevision;
+      const loc = where.get(p.name);
+      if (loc === undefined) {
+        throw new ScenarioError(file, at(j, 'patchRevision', 'name'), `no revision named ${JSON.stringify(p.name)} (revisions: ${[...where.keys()].join(', ')})`);
+      }
+      const r = services[loc.si]!.revisions[loc.ri]!;
+      if (!exists(r, u.at)) {
+        throw new ScenarioError(file, at(j, 'patchRevision', 'name'), `revision ${JSON.stringify(p.name)} is created at ${fmtSeconds(r.createdAtSeconds)}, not before this update`);
+      }
+      const gone = deletedAt[loc.si];
+      if (gone !== undefined) {
+        throw new ScenarioError(file, at(j, 'patchRevision', 'name'), `revision ${JSON.stringify(p.name)} was deleted with its Service at ${fmtSeconds(gone)}`);
+      }
+      // A merge patch: keys set, `null` removes.
+      const next = annotations[loc.si]![loc.ri]!;
+      for (const [k, v] of Object.entries(p.annotations)) {
+        if (v === null) delete next[k];
+        else next[k] = v;
+      }
+      const cluster = configs[configs.length - 1]!.cluster;
+      const a = resolveAutoscaling(next, r.containerConcurrency, file, ['updates', j, 'patchRevision', 'annotations'], cluster);
+      change(loc.si, loc.ri, u.at, a, at(j, 'patchRevision', 'annotations'));
+    }
+
+    if (u.deleteService !== undefined) {
+      const si = services.findIndex((s) => s.name === u.deleteService);
+      if (si < 0) {
+        throw new ScenarioError(file, at(j, 'deleteService'), `no Service named ${JSON.stringify(u.deleteService)} (services: ${services.map((s) => s.name).join(', ')})`);
+      }
+      if (deletedAt[si] !== undefined) {
+        throw new ScenarioError(file, at(j, 'deleteService'), `Service ${JSON.stringify(u.deleteService)} is already deleted at ${fmtSeconds(deletedAt[si]!)}`);
+      }
+      const s = services[si]!;
+      const later = [...s.revisions.map((r) => r.createdAtSeconds), ...s.traffic.map((t) => t.atSeconds)].filter((t) => t >= u.at);
+      if (later.length > 0) {
+        throw new ScenarioError(
+          file,
+          at(j, 'deleteService'),
+          `Service ${JSON.stringify(u.deleteService)} still has updates at ${fmtSeconds(Math.min(...later))}, at or after its deletion at ${fmtSeconds(u.at)}`,
+        );
+      }
+      deletedAt[si] = u.at;
+    }
+  });
+
+  return services.map((s, si) => {
+    // A revision created after a ConfigMap change is admitted and resolved under it.
+    const revisions = s.revisions.map((r, ri) => {
+      const cfg = configsAt(configs, r.createdAtSeconds);
+      if (cfg.j < 0) return r;
+      const a = resolveUnder(cfg.cluster, origins[si]?.[ri]?.annotations ?? {}, r, file, at(cfg.j, 'configMaps'));
+      return same(a, r.autoscaling) ? r : { ...r, autoscaling: a };
+    });
+    const own = changes[si]!;
+    const out: ServiceSpec = { ...s, revisions };
+    if (own.length > 0) out.autoscalingChanges = own;
+    const d = deletedAt[si];
+    if (d !== undefined) out.deletedAtSeconds = d;
+    return out;
+  });
+}
+
+/** The ConfigMaps in force at `t` (a change at `t` counts). */
+function configsAt<T extends { atSeconds: number }>(configs: readonly T[], t: number): T {
+  let found = configs[0]!;
+  for (const c of configs) if (c.atSeconds <= t) found = c;
+  return found;
+}
+
+/** A revision's settings under another config-autoscaler; a revision it no longer admits is an error at the change. */
+function resolveUnder(
+  cluster: ClusterConfig,
+  annotations: Readonly<Record<string, string>>,
+  r: RevisionSpec,
+  file: string,
+  path: string,
+): RevisionSpec['autoscaling'] {
+  try {
+    return resolveAutoscaling(annotations, r.containerConcurrency, file, [], cluster);
+  } catch (e) {
+    if (e instanceof ScenarioError) throw new ScenarioError(file, path, `revision ${r.name}: ${e.path === '' ? '' : `${e.path}: `}${e.rule}`);
+    throw e;
+  }
+}

@@ -1,0 +1,285 @@
+/**
+ * Changes during a run that Knative takes without a new revision: a Revision's annotations
+ * patched in place, config-autoscaler changed, a Service deleted (scenario `updates`).
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runWorld } from '../../src/run/run-world.js';
+import { STATUS_NO_ROUTE, STATUS_OK } from '../../src/model/request.js';
+import { scenarioFromValue } from '../../src/scenario/load.js';
+import { ScenarioError } from '../../src/scenario/errors.js';
+import { MemoryRecorder, run } from './world-fixture.js';
+
+const FILE = 'changes.yaml';
+
+/** A one-Service scenario: `hello`, pods start in 2 s + a 0.5 s kubelet lag, optional load and updates. */
+function scenario(o: {
+  annotations?: Record<string, string>;
+  initialPods?: number;
+  clients?: unknown[];
+  updates?: unknown[];
+  serviceUpdates?: unknown[];
+  duration?: string;
+  configMaps?: unknown;
+}): Record<string, unknown> {
+  return {
+    name: 'changes',
+    duration: o.duration ?? '5m',
+    ...(o.configMaps !== undefined ? { configMaps: o.configMaps } : {}),
+    services: [
+      {
+        manifest: {
+          apiVersion: 'serving.knative.dev/v1',
+          kind: 'Service',
+          metadata: { name: 'hello' },
+          spec: { template: { metadata: { annotations: o.annotations ?? {} }, spec: { containerConcurrency: 1 } } },
+        },
+        initialPods: o.initialPods ?? 0,
+        app: { serviceTime: '100ms' },
+        podStart: { scheduling: '500ms', containerStart: '1s', readiness: '500ms', kubeletReadyLag: '500ms' },
+        ...(o.serviceUpdates !== undefined ? { updates: o.serviceUpdates } : {}),
+      },
+    ],
+    clients: o.clients ?? [{ name: 'probe', service: 'hello', start: '290s', end: '291s', open: { rps: 0 } }],
+    ...(o.updates !== undefined ? { updates: o.updates } : {}),
+  };
+}
+
+function simulate(raw: Record<string, unknown>): MemoryRecorder {
+  return run(scenarioFromValue(raw, FILE).world).rec;
+}
+
+/** Ready pods of hello-00001 over time, from the pod transitions. */
+function readyAt(rec: MemoryRecorder, t: number): number {
+  let n = 0;
+  for (const p of rec.pods) {
+    if (p.time > t) break;
+    if (p.event === 'Ready') n++;
+    if (p.event === 'Terminating' && p.pod.readyAt <= p.time) n--;
+  }
+  return n;
+}
+
+/** The first time from `from` on at which `pred` holds for the ready count (checked at pod transitions). */
+function firstTime(rec: MemoryRecorder, from: number, pred: (ready: number) => boolean): number {
+  for (const p of rec.pods) if (p.time >= from && pred(readyAt(rec, p.time))) return p.time;
+  return Number.NaN;
+}
+
+describe('patching a revision\'s min-scale in place', () => {
+  // Idle at zero; min-scale 0 → 3 at 60 s, back to 0 at 120 s; no load at all.
+  const rec = simulate(
+    scenario({
+      updates: [
+        { at: '60s', patchRevision: { name: 'hello-00001', annotations: { 'autoscaling.knative.dev/min-scale': '3' } } },
+        { at: '120s', patchRevision: { name: 'hello-00001', annotations: { 'autoscaling.knative.dev/min-scale': null } } },
+      ],
+    }),
+  );
+
+  it('creates no revision', () => {
+    expect(new Set(rec.decisions.map((d) => d.revision))).toEqual(new Set(['hello-00001']));
+  });
+
+  it('has no pods before the patch', () => {
+    expect(rec.pods.filter((p) => p.time < 60)).toHaveLength(0);
+    expect(readyAt(rec, 59.9)).toBe(0);
+  });
+
+  it('asks for 3 pods at the patch and has 3 ready 2.5 s later (pod start 2 s + kubelet lag 0.5 s)', () => {
+    const created = rec.pods.filter((p) => p.event === 'Pending');
+    expect(created.slice(0, 3).map((p) => p.time)).toEqual([60, 60, 60]);
+    expect(firstTime(rec, 60, (n) => n === 3)).toBeCloseTo(62.5, 9);
+    expect(readyAt(rec, 119.9)).toBe(3);
+  });
+
+  it('when min-scale is removed at 120 s, drops to what the decider wants (1: max-scale-down-rate 2 from 3 pods) at once', () => {
+    const down = rec.pods.filter((p) => p.event === 'Terminating');
+    expect(down.slice(0, 2).map((p) => p.time)).toEqual([120, 120]);
+    expect(readyAt(rec, 120)).toBe(1);
+  });
+
+  it('and to zero once the PA has been Active for a stable window (60 s from 62.5 s)', () => {
+    const gone = firstTime(rec, 120.1, (n) => n === 0);
+    expect(gone).toBeGreaterThanOrEqual(122.5);
+    expect(gone).toBeLessThanOrEqual(127);
+    expect(readyAt(rec, 290)).toBe(0);
+  });
+});
+
+describe('changing config-autoscaler mid-run', () => {
+  // A warm pod at 10 concurrent (100 rps × 100 ms … CC 1, so ~10 pods), load stops at 100 s.
+  const load = [{ name: 'load', service: 'hello', start: '0s', end: '100s', open: { process: 'uniform', rps: 100 } }];
+  const base = simulate(scenario({ initialPods: 10, clients: load, duration: '200s' }));
+  const changed = simulate(
+    scenario({ initialPods: 10, clients: load, duration: '200s', updates: [{ at: '90s', configMaps: { 'config-autoscaler': { 'stable-window': '6s' } } }] }),
+  );
+  const stable = (rec: MemoryRecorder, t0: number, t1: number): number[] =>
+    rec.decisionsOf('hello-00001').filter((d) => d.valid && !d.poke && d.time > t0 && d.time <= t1).map((d) => d.observedStable);
+
+  it('runs the same until the change', () => {
+    expect(stable(changed, 0, 90)).toEqual(stable(base, 0, 90));
+  });
+
+  it('the 6 s window forgets the load 6 s after it stops; the 60 s window still averages it', () => {
+    // Load ends at 100 s: by 108 s the 6 s window reads 0; the 60 s one still reads about 10 × 52/60.
+    const after = stable(changed, 107, 110);
+    expect(after.length).toBeGreaterThan(0);
+    for (const v of after) expect(v).toBe(0);
+    for (const v of stable(base, 107, 110)) {
+      expect(v).toBeGreaterThan(7);
+      expect(v).toBeLessThan(10);
+    }
+  });
+
+  it('keeps the data it had: right after the change the window reads the last 6 s of load (about 10)', () => {
+    const first = stable(changed, 90, 93)[0]!;
+    expect(first).toBeGreaterThan(9);
+    expect(first).toBeLessThan(11);
+  });
+
+  it('scales down sooner with the shorter window', () => {
+    const down = (rec: MemoryRecorder): number => firstTime(rec, 100, (n) => n <= 2);
+    expect(down(changed)).toBeLessThan(down(base) - 30);
+  });
+});
+
+describe('autoscaler.csv shows the settings in force', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'knsim-changes-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const load = [{ name: 'load', service: 'hello', start: '0s', end: '100s', open: { process: 'uniform', rps: 100 } }];
+  const loaded = scenarioFromValue(
+    scenario({
+      initialPods: 10,
+      clients: load,
+      duration: '150s',
+      updates: [
+        { at: '90s', configMaps: { 'config-autoscaler': { 'stable-window': '6s' } } },
+        { at: '95s', patchRevision: { name: 'hello-00001', annotations: { 'autoscaling.knative.dev/target-utilization-percentage': '50' } } },
+      ],
+    }),
+    FILE,
+  );
+  const out = join(dir, 'run');
+  runWorld(loaded.world, { outDir: out, trace: { mode: 'none' } });
+  const [header, ...lines] = readFileSync(join(out, 'autoscaler.csv'), 'utf8').trim().split('\n');
+  const cols = header!.split(',');
+  const rows = lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [cols[i]!, v])));
+  const ticks = rows.filter((r) => r['poke'] === '0' && r['valid'] === '1');
+
+  it('target: 0.7 (CC 1 × 70 %) until the patch at 95 s, then 0.5', () => {
+    for (const r of ticks) expect(Number(r['target'])).toBe(Number(r['time_s']) < 95 ? 0.7 : 0.5);
+    expect(ticks.some((r) => Number(r['time_s']) > 95)).toBe(true);
+  });
+
+  it('observed_stable falls to 0 within 8 s of the load stopping (6 s window)', () => {
+    const after = ticks.filter((r) => Number(r['time_s']) > 107 && Number(r['time_s']) < 120);
+    expect(after.length).toBeGreaterThan(0);
+    for (const r of after) expect(Number(r['observed_stable'])).toBe(0);
+  });
+});
+
+describe('deleting the Service', () => {
+  const load = [{ name: 'load', service: 'hello', start: '0s', end: '200s', open: { process: 'uniform', rps: 20 } }];
+  const rec = simulate(
+    scenario({
+      initialPods: 4,
+      annotations: { 'autoscaling.knative.dev/min-scale': '4' },
+      clients: load,
+      duration: '200s',
+      updates: [{ at: '60s', deleteService: 'hello' }],
+    }),
+  );
+
+  it('serves before the deletion and answers 404 from then on', () => {
+    const before = rec.requests.filter((r) => r.arrival < 59.9);
+    const after = rec.requests.filter((r) => r.arrival > 60);
+    expect(before.length).toBeGreaterThan(1000);
+    expect(before.every((r) => r.status === STATUS_OK)).toBe(true);
+    expect(after.length).toBeGreaterThan(2500);
+    expect(after.every((r) => r.status === STATUS_NO_ROUTE)).toBe(true);
+  });
+
+  it('records an empty traffic split at the deletion', () => {
+    const last = rec.traffics[rec.traffics.length - 1]!;
+    expect(last.time).toBe(60);
+    expect(last.percents.size).toBe(0);
+  });
+
+  it('scales its revision to zero despite min-scale 4 (Unreachable)', () => {
+    expect(readyAt(rec, 59.9)).toBe(4);
+    // At once: min-scale no longer holds, so down to the decider's 3 (2 in flight / 0.7).
+    expect(rec.pods.filter((p) => p.event === 'Terminating' && p.time === 60)).toHaveLength(1);
+    // Then no load reaches it: the 60 s stable window drains, and it is at zero a stable window
+    // (plus the decider's 2 s tick) after the deletion.
+    const gone = firstTime(rec, 60.1, (n) => n === 0);
+    expect(gone).toBeGreaterThanOrEqual(120);
+    expect(gone).toBeLessThanOrEqual(126);
+    expect(readyAt(rec, 199)).toBe(0);
+  });
+});
+
+describe('loading config-autoscaler changes', () => {
+  const w = scenarioFromValue(
+    scenario({
+      configMaps: { 'config-autoscaler': { 'stable-window': '30s' } },
+      serviceUpdates: [{ at: '100s', template: { spec: { containerConcurrency: 2 } } }],
+      updates: [{ at: '50s', configMaps: { 'config-autoscaler': { 'stable-window': '6s' } } }],
+    }),
+    FILE,
+  ).world;
+  const svc = w.services[0]!;
+
+  it('the revision that exists gets the new window at the change', () => {
+    expect(svc.revisions[0]!.autoscaling.deciderSpec.stableWindowSeconds).toBe(30);
+    expect(svc.autoscalingChanges?.map((c) => [c.atSeconds, c.revision, c.autoscaling.deciderSpec.stableWindowSeconds])).toEqual([[50, 'hello-00001', 6]]);
+  });
+
+  it('a revision created after it is resolved under it', () => {
+    expect(svc.revisions[1]!.name).toBe('hello-00002');
+    expect(svc.revisions[1]!.autoscaling.deciderSpec.stableWindowSeconds).toBe(6);
+  });
+
+  it('a ConfigMap that no longer admits a revision\'s annotations is an error at the change', () => {
+    const raw = scenario({
+      annotations: { 'autoscaling.knative.dev/max-scale': '20' },
+      updates: [{ at: '50s', configMaps: { 'config-autoscaler': { 'max-scale-limit': '10', 'max-scale': '5' } } }],
+    });
+    expect(() => scenarioFromValue(raw, FILE)).toThrow(/^changes\.yaml: updates\[0\]\.configMaps: revision hello-00001: .*max-scale/);
+  });
+});
+
+describe('update validation', () => {
+  const fail = (updates: unknown[]): string => {
+    try {
+      scenarioFromValue(scenario({ updates }), FILE);
+    } catch (e) {
+      expect(e).toBeInstanceOf(ScenarioError);
+      return (e as Error).message;
+    }
+    throw new Error('accepted');
+  };
+  it.each([
+    [[{ at: '10s', patchRevision: { name: 'hello-00009', annotations: {} } }], 'changes.yaml: updates[0].patchRevision.name: no revision named "hello-00009" (revisions: hello-00001)'],
+    [
+      [{ at: '10s', patchRevision: { name: 'hello-00001', annotations: { 'autoscaling.knative.dev/min-scale': 'x' } } }],
+      'changes.yaml: updates[0].patchRevision.annotations["autoscaling.knative.dev/min-scale"]:',
+    ],
+    [[{ at: '10s', configMaps: { 'config-network': {} } }], 'changes.yaml: updates[0].configMaps.config-network: only config-autoscaler can change during a run'],
+    [[{ at: '10s', configMaps: { 'config-autoscaler': { 'stable-window': 'soon' } } }], 'changes.yaml: updates[0].configMaps'],
+    [[{ at: '10s', deleteService: 'nope' }], 'changes.yaml: updates[0].deleteService: no Service named "nope" (services: hello)'],
+    [[{ at: '10s' }], 'changes.yaml: updates[0]: an update needs at least one of configMaps, patchRevision, deleteService'],
+    [[{ at: '20s', deleteService: 'hello' }, { at: '10s', deleteService: 'hello' }], 'changes.yaml: updates[1].at: updates must be in strictly increasing order of at (previous at 20s)'],
+    [
+      [{ at: '10s', deleteService: 'hello' }, { at: '20s', patchRevision: { name: 'hello-00001', annotations: {} } }],
+      'changes.yaml: updates[1].patchRevision.name: revision "hello-00001" was deleted with its Service at 10s',
+    ],
+    [[{ at: '10s', restart: true }], 'changes.yaml: updates[0].restart: unknown field'],
+  ])('%j → %s', (updates, message) => {
+    const m = fail(updates as unknown[]);
+    expect(m.startsWith(message)).toBe(true);
+    expect(m).not.toContain('\n');
+  });
+});
