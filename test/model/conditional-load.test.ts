@@ -3,6 +3,9 @@
  * Ready pods, when its SKS switches mode, or when it has scaled to zero. The client's first
  * request goes out at the instant the pods.csv / autoscaler.csv row shows the condition met.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { World } from '../../src/model/world.js';
 import { scenarioFromValue } from '../../src/scenario/load.js';
@@ -149,7 +152,7 @@ describe('startWhen scaledToZero', () => {
     expect(first.status).toBe(200);
   });
 
-  it('uniform arrivals make the start exact: the first request goes out at that Terminating row's time', () => {
+  it('uniform arrivals make the start exact: the first request goes out at that Terminating row’s time', () => {
     const r = run(scenario({ initialPods: 1, clients: [short, { ...afterZero('0s'), open: { process: 'uniform', rps: 2 } }] }));
     expect(r.sent('after-zero')[0]).toBe(r.zeroAt);
   });
@@ -183,6 +186,25 @@ describe('startWhen scaledToZero', () => {
       expect(rb[k]!.offset).toBeCloseTo(q.offset, 9);
       expect(rb[k]!.serviceTime).toBe(q.serviceTime);
     });
+  });
+});
+
+describe('a conditional client’s own times count from its start', () => {
+  const when3 = { revision: 'hello-00001', readyPods: 3 };
+  it('a step rate: nothing for 10 s after the start, then 2 rps (uniform) until `for: 20s` ends it → 20 requests', () => {
+    const steps = [{ at: '0s', rps: 0 }, { at: '10s', rps: 2 }];
+    const r = run(scenario({ initialPods: 0, clients: [load, { name: 'stepped', service: 'hello', startWhen: when3, for: '20s', open: { process: 'uniform', rate: { shape: 'step', steps } } }] }));
+    const s = r.sent('stepped');
+    expect(s[0]).toBe(r.readyTimes[2]! + 10);
+    expect(s).toHaveLength(20);
+  });
+  it('a trace: its arrivals are shifted by the start', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'knsim-cond-'));
+    const file = join(dir, 'arrivals.txt');
+    writeFileSync(file, '0\n1.5\n4\n');
+    const r = run(scenario({ initialPods: 0, clients: [load, { name: 'replay', service: 'hello', startWhen: when3, trace: { file } }] }));
+    const t3 = r.readyTimes[2]!;
+    expect(r.sent('replay')).toEqual([t3, t3 + 1.5, t3 + 4]);
   });
 });
 
