@@ -182,6 +182,37 @@ scenario('scale-down-delay', () => {
   });
 });
 
+scenario('wait-for-zero', () => {
+  const r = runScenario('wait-for-zero');
+  const sent = (client: string) => r.reqs.filter((q) => q.clientName === client).sort((a, b) => a.arrival - b.arrival);
+  const probe = sent('probe');
+  const after = sent('after-zero');
+  const readyAt = r.rec.pods.find((p) => p.event === 'Ready')!.time;
+  const zero = r.zeroAt('hello-00001');
+  it('the probe starts at the first Ready pod and sends for 20 s: 1 user, 1 s think + 0.1 s work + 1 ms ingress → 19 requests', () => {
+    expect(probe[0]!.arrival).toBe(readyAt);
+    expect(probe).toHaveLength(Math.floor(20 / 1.101) + 1);
+    expect(probe.every((q) => q.status === 200 && !q.cold)).toBe(true);
+  });
+  it('the revision reaches zero a stable window (60 s) after the probe, within the 30 s grace period and a tick', () => {
+    expect(zero).toHaveLength(2);
+    const idle = zero[0]! - probe.at(-1)!.end;
+    expect(idle).toBeGreaterThanOrEqual(60);
+    expect(idle).toBeLessThanOrEqual(60 + 30 + 2);
+  });
+  it('after-zero starts exactly 5 s after zero, 2 rps for 30 s = 60 requests; the first cold-starts a pod in 2.2 s', () => {
+    expect(after[0]!.arrival).toBe(zero[0]! + 5);
+    expect(after).toHaveLength(60);
+    expect(after.every((q) => q.status === 200)).toBe(true);
+    // Scheduling 0.5 s, container 1 s, readiness 0.5 s, seen by the activator's next 200 ms probe at 2.1 s; + 100 ms work + 1 ms ingress.
+    expect(after[0]!.cold).toBe(true);
+    expect(after[0]!.end - after[0]!.arrival).toBeCloseTo(2.201, 6);
+    expect(after.filter((q) => !q.cold).length).toBeGreaterThan(50);
+    // And back to zero once it stops.
+    expect(zero[1]!).toBeGreaterThan(after.at(-1)!.end + 60);
+  });
+});
+
 describe('target burst capacity trio', () => {
   covered.add('tbc-default');
   covered.add('tbc-unlimited');

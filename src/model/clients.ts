@@ -1,8 +1,9 @@
 import { makeSampler, type Sampler } from '../engine/distributions.js';
 import type { RandomStream, RequestStream } from '../engine/random.js';
-import { makeRate, type RateFunction } from './rate.js';
+import { makeRate, shiftRate, type RateFunction } from './rate.js';
 import type { Request, RequestOwner } from './request.js';
-import type { ClosedLoopSpec, OpenLoopSpec, TraceReplaySpec } from './spec.js';
+import type { ClientSpec, ClosedLoopSpec, OpenLoopSpec, TraceReplaySpec } from './spec.js';
+import { watchStart } from './start-condition.js';
 import type { World } from './world.js';
 
 /**
@@ -15,9 +16,10 @@ function requestStream(world: World, client: string): RequestStream {
 
 /** Open loop: the next arrival is drawn when the previous one is sent. */
 class OpenLoopClient implements RequestOwner {
-  private readonly rate: RateFunction;
+  private rate: RateFunction;
   private readonly rng: RandomStream;
   private readonly work: RequestStream;
+  private end: number;
 
   constructor(
     private readonly world: World,
@@ -26,14 +28,19 @@ class OpenLoopClient implements RequestOwner {
     this.rate = makeRate(spec.rate);
     this.rng = world.sim.random.stream(`client/${spec.name}`);
     this.work = requestStream(world, spec.name);
-    this.scheduleAfter(spec.startSeconds, true);
+    this.end = spec.endSeconds;
+    whenStarting(world, spec, (start, end, shift) => {
+      this.rate = shiftRate(this.rate, shift);
+      this.end = end;
+      this.scheduleAfter(start, true);
+    });
   }
 
   done(_req: Request): void {}
 
   private scheduleAfter(t: number, first = false): void {
     const next = this.spec.process === 'poisson' ? this.nextPoisson(t) : this.nextUniform(t, first);
-    if (next < this.spec.endSeconds) {
+    if (next < this.end) {
       this.nextSend = next;
       this.world.sim.at(next + this.world.ingressLatency, this.fire, this);
     }
@@ -50,7 +57,7 @@ class OpenLoopClient implements RequestOwner {
 
   /** Exact for piecewise-constant rates (memoryless across segments), thinning otherwise. */
   private nextPoisson(t: number): number {
-    const end = this.spec.endSeconds;
+    const end = this.end;
     const rate = this.rate;
     if (rate.segmentEnd !== undefined) {
       while (t < end) {
@@ -75,7 +82,7 @@ class OpenLoopClient implements RequestOwner {
 
   /** Evenly spaced at the current rate, the first at once; zero-rate stretches are skipped. */
   private nextUniform(t: number, first: boolean): number {
-    const end = this.spec.endSeconds;
+    const end = this.end;
     while (t < end) {
       const r = this.rate.at(t);
       if (r > 0) return first ? t : t + 1 / r;
@@ -111,17 +118,22 @@ class ClosedLoopUser implements RequestOwner {
 
 class ClosedLoopClient {
   private readonly think: Sampler;
+  private end: number;
 
   constructor(
     private readonly world: World,
     private readonly spec: ClosedLoopSpec,
   ) {
     this.think = makeSampler(spec.think);
-    for (let i = 0; i < spec.users; i++) this.sendAt(spec.startSeconds, new ClosedLoopUser(this, i, world, spec.name));
+    this.end = spec.endSeconds;
+    whenStarting(world, spec, (start, end) => {
+      this.end = end;
+      for (let i = 0; i < spec.users; i++) this.sendAt(start, new ClosedLoopUser(this, i, world, spec.name));
+    });
   }
 
   private sendAt(t: number, user: ClosedLoopUser): void {
-    if (t >= this.spec.endSeconds) return;
+    if (t >= this.end) return;
     user.sentAt = t;
     this.world.sim.at(t + this.world.ingressLatency, this.arrive, user);
   }
@@ -140,29 +152,53 @@ class ClosedLoopClient {
 class TraceClient implements RequestOwner {
   private i = 0;
   private readonly work: RequestStream;
+  private start = 0;
+  private end: number;
+  /** Added to the recorded arrivals: a conditional client's trace counts from its start. */
+  private shift = 0;
   constructor(
     private readonly world: World,
     private readonly spec: TraceReplaySpec,
   ) {
     this.work = requestStream(world, spec.name);
-    this.scheduleNext();
+    this.end = spec.endSeconds;
+    whenStarting(world, spec, (start, end, shift) => {
+      this.start = start;
+      this.end = end;
+      this.shift = shift;
+      this.scheduleNext();
+    });
   }
 
   done(_req: Request): void {}
 
   private scheduleNext(): void {
     const a = this.spec.arrivals;
-    while (this.i < a.length && a[this.i]! < this.spec.startSeconds) this.i++;
-    if (this.i < a.length && a[this.i]! < this.spec.endSeconds) this.world.sim.at(a[this.i]! + this.world.ingressLatency, this.fire, this);
+    while (this.i < a.length && a[this.i]! + this.shift < this.start) this.i++;
+    if (this.i < a.length && a[this.i]! + this.shift < this.end) this.world.sim.at(a[this.i]! + this.shift + this.world.ingressLatency, this.fire, this);
   }
 
   private fire(this: void, self: TraceClient): void {
     const s = self.spec;
     const d = s.durations?.[self.i];
-    self.world.arrive(self, s.name, s.service, s.tag, s.timeoutSeconds, d, s.arrivals[self.i]!, self.work);
+    self.world.arrive(self, s.name, s.service, s.tag, s.timeoutSeconds, d, s.arrivals[self.i]! + self.shift, self.work);
     self.i++;
     self.scheduleNext();
   }
+}
+
+/**
+ * Calls `begin(start, end, shift)` when the client starts: at once for `startSeconds`, or
+ * when its `startWhen` condition is met; `shift` is what its rate's and trace's times move
+ * by (0, or the conditional start). `forSeconds` ends it that long after its start.
+ */
+function whenStarting(world: World, spec: ClientSpec, begin: (start: number, end: number, shift: number) => void): void {
+  const endFor = (start: number): number => (spec.forSeconds !== undefined ? Math.min(spec.endSeconds, start + spec.forSeconds) : spec.endSeconds);
+  if (spec.startWhen === undefined) {
+    begin(spec.startSeconds, endFor(spec.startSeconds), 0);
+    return;
+  }
+  watchStart(world, spec.startWhen, (t) => begin(t, endFor(t), t));
 }
 
 export function startClients(world: World): void {

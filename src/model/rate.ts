@@ -60,3 +60,14 @@ export function makeRate(spec: RateSpec): RateFunction {
     }
   }
 }
+
+/** The same rate `by` seconds later: a conditional client's rate counts from its start. */
+export function shiftRate(rate: RateFunction, by: number): RateFunction {
+  if (by === 0) return rate;
+  const segmentEnd = rate.segmentEnd;
+  return {
+    at: (t) => rate.at(t - by),
+    max: (from, to) => rate.max(from - by, to - by),
+    ...(segmentEnd !== undefined ? { segmentEnd: (t: number) => segmentEnd(t - by) + by } : {}),
+  };
+}

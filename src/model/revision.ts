@@ -9,6 +9,12 @@ import type { ServiceModel } from './service.js';
 import type { RevisionSpec } from './spec.js';
 import type { World } from './world.js';
 
+/** Watches a revision's Ready pods, replicas and SKS mode (a client waiting to start). */
+export interface RevisionObserver {
+  /** Called after each change of those, at the instant it happens. */
+  revisionChanged(rev: Revision, now: number): void;
+}
+
 /**
  * A revision: its Deployment (replicas and pods), its SKS (Serve/Proxy and the activator
  * subset), and its autoscaler. Pod phases are drawn from the revision's pod-start model.
@@ -39,6 +45,7 @@ export class Revision {
   private readonly podRandom: RandomStream;
   private readonly start: { scheduling: Sampler; imagePull: Sampler; containerStart: Sampler; readiness: Sampler; kubeletReadyLag: Sampler };
   private readonly probePeriod: number;
+  private observers: RevisionObserver[] = [];
 
   constructor(
     readonly world: World,
@@ -105,12 +112,26 @@ export class Revision {
     return this.pods.length;
   }
 
+  observe(o: RevisionObserver): void {
+    this.observers.push(o);
+  }
+
+  unobserve(o: RevisionObserver): void {
+    this.observers = this.observers.filter((x) => x !== o);
+  }
+
+  private notify(now: number): void {
+    if (this.observers.length === 0) return;
+    for (const o of this.observers.slice()) o.revisionChanged(this, now);
+  }
+
   // ---- Deployment -------------------------------------------------------------------------
 
   setReplicas(n: number, now: number): void {
     if (n === this.replicas) return;
     this.replicas = n;
     this.reconcilePods(now);
+    this.notify(now);
   }
 
   /** The ReplicaSet controller: create or delete pods to match replicas. */
@@ -214,6 +235,7 @@ export class Revision {
     this.readyPods.push(pod);
     this.readyPods.sort((a, b) => a.seq - b.seq);
     this.setPhase(pod, 'Ready', now);
+    this.notify(now);
     if (reconcile) this.onPodsChanged(now);
   }
 
@@ -224,7 +246,10 @@ export class Revision {
     pod.activatorHealthy = false;
     pod.terminatingAt = now;
     this.setPhase(pod, 'Terminating', now);
-    if (wasReady) this.readyPods = this.readyPods.filter((p) => p !== pod);
+    if (wasReady) {
+      this.readyPods = this.readyPods.filter((p) => p !== pod);
+      this.notify(now);
+    }
     if (wasHealthy) {
       this.activatorHealthyPods = this.activatorHealthyPods.filter((p) => p !== pod);
       for (const a of this.world.activators) a.existingThrottler(this)?.podUnhealthy(pod, now);
@@ -288,6 +313,7 @@ export class Revision {
     else if (!populated) this.activatorEndpointsPopulatedSince = undefined;
     // SKS status changes (effective mode, ActivatorEndpointsPopulated) reach the PA through its watch.
     if ((modeChanged || populated !== wasPopulated) && this.autoscaler !== undefined) this.autoscaler.watchReconcile(now);
+    if (modeChanged) this.notify(now);
     // Any deterministic subset will do (upstream hashes the SKS name): consecutive from a per-revision offset.
     const n = Math.min(this.numActivators, activators.length);
     const subset: Activator[] = [];

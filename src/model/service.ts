@@ -91,6 +91,7 @@ export class ServiceModel {
     this.byName.set(spec.name, rev);
     this.onRevisionStatus(rev, now);
     this.reconcileRoute(now);
+    this.world.revisionCreated(rev, now);
   };
 
   private setTraffic = (traffic: readonly TrafficTarget[]): void => {

@@ -90,8 +90,34 @@ interface ClientBase {
   tag?: string;
   /** The client gives up after this long (status "client timeout"). */
   timeoutSeconds?: number;
+  /** When the client starts sending (unused with `startWhen`). */
   startSeconds: number;
+  /** When it stops sending, in run time (with `startWhen`, also `forSeconds` after its start). */
   endSeconds: number;
+  /** Start when a revision first meets a condition instead of at `startSeconds`. */
+  startWhen?: StartCondition;
+  /** Send for this long after the actual start (the earlier of this and `endSeconds` ends it). */
+  forSeconds?: number;
+}
+
+/** What a conditional client waits for, on one revision. */
+export type RevisionCondition =
+  /** At least this many Kubernetes-Ready pods (true at once if it already has them). */
+  | { kind: 'readyPods'; atLeast: number }
+  /** The SKS's effective mode switches to this one (a mode it is in when the watch begins does not count). */
+  | { kind: 'sksMode'; mode: 'Serve' | 'Proxy' }
+  /** Deployment scaled to 0 replicas and no pod Ready (upstream's e2e: ReadyReplicas == 0); true at once if so. */
+  | { kind: 'scaledToZero' };
+
+/**
+ * A client that starts on a condition, as upstream's e2e tests start load: the client
+ * starts `delaySeconds` after the first instant the condition holds, watched from the
+ * revision's creation. Its rate's and trace's times then count from its start.
+ */
+export interface StartCondition {
+  revision: string;
+  when: RevisionCondition;
+  delaySeconds: number;
 }
 
 /** Open loop: arrivals do not wait for responses (like `hey -q` / vegeta). */

@@ -42,6 +42,8 @@ export class World {
   readonly deadlines: DeadlineSet;
   /** Requests sent so far. */
   requestsSent = 0;
+  /** Callbacks waiting for a revision to be created, by revision name. */
+  private readonly revisionWaiters = new Map<string, Array<(rev: Revision, now: number) => void>>();
 
   constructor(
     readonly spec: WorldSpec,
@@ -62,6 +64,21 @@ export class World {
     for (const s of spec.services) this.services.set(s.name, new ServiceModel(this, s));
     startClients(this);
     this.sim.every(0, 1, this.sampleAll, this);
+  }
+
+  /** Calls `fn` when the revision named `name` is created (revisions are created by events, t = 0 included). */
+  whenRevisionCreated(name: string, fn: (rev: Revision, now: number) => void): void {
+    const list = this.revisionWaiters.get(name);
+    if (list === undefined) this.revisionWaiters.set(name, [fn]);
+    else list.push(fn);
+  }
+
+  /** A Service created a revision (after its first reconcile and the Route's). */
+  revisionCreated(rev: Revision, now: number): void {
+    const list = this.revisionWaiters.get(rev.spec.name);
+    if (list === undefined) return;
+    this.revisionWaiters.delete(rev.spec.name);
+    for (const fn of list) fn(rev, now);
   }
 
   private sampleAll(this: void, w: World): void {

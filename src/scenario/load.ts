@@ -6,13 +6,21 @@
 import { readFileSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import { isDocument, LineCounter, parseAllDocuments, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
-import type { ClientSpec, RequestTraceMode, ServiceSpec, WorldSpec } from '../model/spec.js';
+import type { ClientSpec, RequestTraceMode, ServiceSpec, StartCondition, WorldSpec } from '../model/spec.js';
 import { applyClusterUpdates } from './cluster-updates.js';
 import { readConfigMaps, type KeyWhere } from './configmaps.js';
 import { resolveConfigMaps, type ConfigMapFile } from './configmap-manifests.js';
 import { formatPath, ScenarioError, type PathSegment } from './errors.js';
 import { buildService, type ManifestSource } from './manifest.js';
-import { parseWith, scenarioSchema, serviceManifestSchema, type ClientInput, type ScenarioInput, type ServiceEntryInput } from './schema.js';
+import {
+  parseWith,
+  scenarioSchema,
+  serviceManifestSchema,
+  type ClientInput,
+  type ScenarioInput,
+  type ServiceEntryInput,
+  type StartWhenInput,
+} from './schema.js';
 import { applySet } from './set.js';
 import type { RevisionOrigin } from './work-estimate.js';
 import { parseAzure2021Trace, parseSimpleTrace, shapeTrace, type RawTrace } from './trace.js';
@@ -113,7 +121,8 @@ export function scenarioFromValue(raw: unknown, file: string): LoadedScenario {
   const services = applyClusterUpdates({ file, updates: s.updates, services: built, origins: revisionOrigins, configMaps: cms.data, cluster });
 
   const clientIndex = new Map<string, number>();
-  const clients = s.clients.map((c, i) => buildClient(c, i, s, file, tagsByService, clientIndex));
+  const revisionNames = services.flatMap((sv) => sv.revisions.map((r) => r.name));
+  const clients = s.clients.map((c, i) => buildClient(c, i, s, file, tagsByService, clientIndex, revisionNames));
 
   const world: WorldSpec = {
     name: s.name,
@@ -409,6 +418,7 @@ function buildClient(
   file: string,
   tagsByService: ReadonlyMap<string, ReadonlySet<string>>,
   seen: Map<string, number>,
+  revisionNames: readonly string[],
 ): ClientSpec {
   const at = (...segs: PathSegment[]): string => formatPath(['clients', i, ...segs]);
   // A YAML escape can make a lone UTF-16 surrogate, which no output file (UTF-8) can hold.
@@ -433,9 +443,13 @@ function buildClient(
   if (kinds.length === 0) throw new ScenarioError(file, at(), 'exactly one of open, closed, trace is required');
   if (kinds.length > 1) throw new ScenarioError(file, at(kinds[1]!), `only one of open, closed, trace may be set (got ${kinds.join(', ')})`);
 
+  if (c.start !== undefined && c.startWhen !== undefined) throw new ScenarioError(file, at('startWhen'), 'set either start or startWhen, not both');
+  if (c.end !== undefined && c.for !== undefined) throw new ScenarioError(file, at('for'), 'set either end or for, not both');
+  const startWhen = c.startWhen !== undefined ? startCondition(c.startWhen, file, at, revisionNames) : undefined;
   const startSeconds = c.start ?? 0;
-  const endSeconds = c.end ?? s.duration;
-  if (c.end !== undefined && !(c.end > startSeconds)) {
+  // A conditional client's `for` counts from when it actually starts; a fixed start's is folded into its end.
+  const endSeconds = c.end ?? (c.for !== undefined && startWhen === undefined ? startSeconds + c.for : s.duration);
+  if (c.end !== undefined && startWhen === undefined && !(c.end > startSeconds)) {
     throw new ScenarioError(file, at('end'), `must be after start (${startSeconds}s), got ${c.end}s`);
   }
   // The timeout runs from sending, so a shorter one would expire before the request reached the ingress.
@@ -450,6 +464,8 @@ function buildClient(
     ...(c.timeout !== undefined ? { timeoutSeconds: c.timeout } : {}),
     startSeconds,
     endSeconds,
+    ...(startWhen !== undefined ? { startWhen } : {}),
+    ...(startWhen !== undefined && c.for !== undefined ? { forSeconds: c.for } : {}),
   };
 
   if (c.open !== undefined) {
@@ -494,4 +510,20 @@ function buildClient(
     useDurations: t.useDurations ?? true,
   });
   return { kind: 'trace', ...base, arrivals: data.arrivals, durations: data.durations };
+}
+
+/** A client's `startWhen`: one condition on a revision the scenario creates. */
+function startCondition(w: StartWhenInput, file: string, at: (...segs: PathSegment[]) => string, revisionNames: readonly string[]): StartCondition {
+  if (!revisionNames.includes(w.revision)) {
+    const some = revisionNames.slice(0, 5).join(', ') + (revisionNames.length > 5 ? ', …' : '');
+    throw new ScenarioError(file, at('startWhen', 'revision'), `no revision named ${JSON.stringify(w.revision)} in the scenario (revisions: ${some})`);
+  }
+  const kinds = (['readyPods', 'sksMode', 'scaledToZero'] as const).filter((k) => w[k] !== undefined);
+  if (kinds.length === 0) throw new ScenarioError(file, at('startWhen'), 'exactly one of readyPods, sksMode, scaledToZero is required');
+  if (kinds.length > 1) throw new ScenarioError(file, at('startWhen', kinds[1]!), `only one of readyPods, sksMode, scaledToZero may be set (got ${kinds.join(', ')})`);
+  const when: StartCondition['when'] =
+    w.readyPods !== undefined ? { kind: 'readyPods', atLeast: w.readyPods }
+    : w.sksMode !== undefined ? { kind: 'sksMode', mode: w.sksMode }
+    : { kind: 'scaledToZero' };
+  return { revision: w.revision, when, delaySeconds: w.delay ?? 0 };
 }

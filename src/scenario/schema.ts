@@ -114,13 +114,25 @@ const traceClientSchema = obj({
 });
 export type TraceClientInput = z.output<typeof traceClientSchema>;
 
+/** A client that starts on a revision's condition; exactly one of readyPods, sksMode, scaledToZero. */
+const startWhenSchema = obj({
+  revision: z.string().min(1),
+  readyPods: count(1).optional(),
+  sksMode: z.enum(['Serve', 'Proxy']).optional(),
+  scaledToZero: z.literal(true).optional(),
+  delay: duration('nonneg').optional(),
+});
+export type StartWhenInput = z.output<typeof startWhenSchema>;
+
 const clientSchema = obj({
   name: z.string().min(1),
   service: z.string().min(1),
   tag: z.string().min(1).optional(),
   timeout: duration('positive').optional(),
   start: duration('nonneg').optional(),
+  startWhen: startWhenSchema.optional(),
   end: duration('positive').optional(),
+  for: duration('positive').optional(),
   open: openSchema.optional(),
   closed: closedSchema.optional(),
   trace: traceClientSchema.optional(),

@@ -85,9 +85,15 @@ export function fmtAmount(n: number): string {
   return Number(n.toPrecision(3)).toExponential().replace('e+', 'e');
 }
 
-/** Seconds a client sends for: [start, end) within the run. */
-function activeSeconds(c: ClientSpec, duration: number): number {
-  return Math.max(0, Math.min(c.endSeconds, duration) - c.startSeconds);
+/**
+ * When a client sends, in its own time (rates and traces are in the same time): [start, end)
+ * within the run. A conditional client (startWhen) may start at 0, and its times count
+ * from its start, so [0, the earliest of end, for and the duration) bounds it.
+ */
+function activeWindow(c: ClientSpec, duration: number): { from: number; to: number; seconds: number } {
+  const from = c.startWhen !== undefined ? 0 : c.startSeconds;
+  const to = Math.min(c.endSeconds, duration, c.forSeconds ?? Number.POSITIVE_INFINITY);
+  return { from, to, seconds: Math.max(0, to - from) };
 }
 
 /** ∫ rate dt over [from, to): exact for every shape but sine, which takes its mean (or its peak when it is clipped at 0). */
@@ -180,10 +186,10 @@ export function estimateWork(input: WorkInput): WorkEstimate {
   };
 
   world.clients.forEach((c, i) => {
-    const seconds = activeSeconds(c, duration);
+    const { from, to, seconds } = activeWindow(c, duration);
     if (c.kind === 'open') {
       const w = rateWhat(c.rate);
-      const n = expectedArrivals(c.rate, c.startSeconds, Math.min(c.endSeconds, duration));
+      const n = expectedArrivals(c.rate, from, to);
       requests.push({ file, path: at('clients', i, 'open', w.field), amount: n, how: `${w.how(seconds)} = ${fmtAmount(n)} requests` });
       const rps = peakRate(c.rate);
       const st = fastest(c.service);
@@ -201,9 +207,8 @@ export function estimateWork(input: WorkInput): WorkEstimate {
       users.push({ file, path: at('clients', i, 'closed', 'users'), amount: c.users, how: `${fmtAmount(c.users)} closed-loop users` });
       addDemand(c.service, at('clients', i, 'closed', 'users'), 0, c.users, `${fmtAmount(c.users)} users`);
     } else {
-      const end = Math.min(c.endSeconds, duration);
       let n = 0;
-      for (const a of c.arrivals) if (a >= c.startSeconds && a < end) n++;
+      for (const a of c.arrivals) if (a >= from && a < to) n++;
       requests.push({ file, path: at('clients', i, 'trace', 'file'), amount: n, how: `${fmtAmount(n)} requests in ${fmtAmount(seconds)} s` });
     }
   });
