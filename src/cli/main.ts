@@ -8,6 +8,7 @@ import { rolloutCommand, rolloutOptions, type RolloutArgs } from './rollout.js';
 import { EXIT_BAD_INPUT, EXIT_INTERNAL, UsageError } from './errors.js';
 import { OutputError } from '../output/output-error.js';
 import { workLimitOptions } from './flags.js';
+import { closest } from '../scenario/did-you-mean.js';
 // Sweeps and the tuner (issue 5).
 import { sweepCommandModule } from './sweep.js';
 import { tuneCommandModule } from './tune.js';
@@ -25,10 +26,33 @@ export function reportError(e: unknown): number {
   return EXIT_INTERNAL;
 }
 
+/**
+ * yargs' complaint as one line with a suggestion: an unknown command gets yargs' own
+ * "Did you mean" (recommendCommands) with the name it is about, an unknown flag the
+ * closest known flag (yargs suggests commands only).
+ */
+export function usageMessage(msg: string | null | undefined, argv: readonly string[], flags: readonly string[]): string {
+  const text = String(msg ?? '').trim();
+  if (/^Did you mean /.test(text)) {
+    const typed = argv.find((a) => !a.startsWith('-'));
+    return typed === undefined ? text : `unknown command ${JSON.stringify(typed)}. ${text}`;
+  }
+  const m = /^Unknown arguments?: (.*)$/.exec(text);
+  if (m === null) return text.split('\n').map((l) => l.trim()).filter((l) => l !== '').join(' ');
+  const names = m[1]!.split(', ');
+  const known = flags.filter((f) => f.length > 1);
+  const hints = names.map((n) => {
+    const c = closest(n, known);
+    return c === undefined ? '' : ` (did you mean --${c}?)`;
+  });
+  return `${m[0]!.slice(0, m[0]!.indexOf(':') + 1)} ${names.map((n, i) => `${n.length > 1 ? '--' : '-'}${n}${hints[i]}`).join(', ')}`;
+}
+
 export async function main(argv: string[]): Promise<void> {
   try {
     await enableFastHistograms();
-    await yargs(argv)
+    const cli = yargs(argv);
+    await cli
       .scriptName('knsim')
       .usage('$0 <command> [options]\n\nA deterministic simulator of Knative Serving autoscaling (KPA) and request routing.')
       .command(
@@ -80,6 +104,8 @@ export async function main(argv: string[]): Promise<void> {
       .command(sweepCommandModule)
       .command(tuneCommandModule)
       .demandCommand(1, 'Name a command: knsim run <scenario.yaml>')
+      // Misspelt commands and flags get yargs' "Did you mean ...?" (its own edit distance).
+      .recommendCommands()
       .strict()
       .help()
       .alias('h', 'help')
@@ -87,7 +113,8 @@ export async function main(argv: string[]): Promise<void> {
       .wrap(Math.min(110, process.stdout.columns ?? 110))
       .fail((msg, err) => {
         // yargs reports unknown flags and missing arguments here; a handler's own error arrives as err.
-        throw err ?? new UsageError(msg);
+        if (err) throw err;
+        throw new UsageError(usageMessage(msg, argv, Object.keys((cli as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions().key)));
       })
       .parseAsync();
   } catch (e) {

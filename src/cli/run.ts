@@ -7,6 +7,7 @@ import { reportCommand } from './report.js';
 import { checkWork, guardProgress } from '../scenario/work-estimate.js';
 import { parseDurationFlag, parseSeed, parseTraceFlag, parseWorkLimits, type WorkLimitArgs } from './flags.js';
 import { requireOptional } from './optional-deps.js';
+import { runProgress } from './run-progress.js';
 
 export interface RunArgs extends WorkLimitArgs {
   scenario: string;
@@ -33,11 +34,28 @@ export async function runCommand(args: RunArgs): Promise<void> {
     ...(seed !== undefined ? { seed } : {}),
     ...(durationSeconds !== undefined ? { durationSeconds } : {}),
   });
+  const warnings = loaded.warnings ?? [];
+  for (const w of warnings) process.stderr.write(`knsim: warning: ${w}\n`);
   checkWork(loaded, limits);
   const outDir = args.out ?? join('reports', loaded.name);
   const output = { label: outLabel(outDir, args.out !== undefined), protect: [args.scenario], command: 'run' };
   checkOutDir(outDir, output);
-  const result = await guardProgress(loaded, () => runWorldInterruptible(loaded.world, { outDir, trace: trace ?? loaded.traceMode, description: loaded.description, output }));
+  const progress = runProgress({ durationSeconds: loaded.world.durationSeconds, stream: process.stderr, env: process.env, now: () => performance.now() });
+  let result;
+  try {
+    result = await guardProgress(loaded, () =>
+      runWorldInterruptible(loaded.world, {
+        outDir,
+        trace: trace ?? loaded.traceMode,
+        description: loaded.description,
+        output,
+        ...(warnings.length > 0 ? { warnings } : {}),
+        onProgress: (s) => progress.update(s),
+      }),
+    );
+  } finally {
+    progress.stop();
+  }
   process.stdout.write(textSummary(result.summary, outDir, result.files) + '\n');
   if (args.report) process.stdout.write(`report: ${await reportCommand(outDir)}\n`);
 }

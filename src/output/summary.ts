@@ -36,6 +36,8 @@ export interface RunSummary {
   wallSeconds: number;
   overall: Omit<RevisionSummary, 'service' | 'revision' | 'timeToFirstReadySeconds' | 'scaleToZeroAtSeconds'>;
   revisions: RevisionSummary[];
+  /** Scenario keys Knative ignores that look like typos, as `knsim run` printed them; absent when there are none. */
+  warnings?: string[];
 }
 
 /** Running aggregates for one revision; O(1) memory per revision. */

@@ -10,13 +10,19 @@ const rank = (f: string): number => {
   return i < 0 ? FILE_ORDER.length : i;
 };
 
+/**
+ * Why requests get 404: Knative programs a Service's route only once a revision is
+ * Ready, so a fresh deploy (no `initialPods`) answers 404 until its first pod is.
+ */
+export const NO_ROUTE_WHY = '404: sent before any revision they could go to was Ready; a fresh deploy without initialPods has no route until its first pod is Ready';
+
 /** The short human summary `knsim run` prints; `files` are the files written, as listed. */
 export function textSummary(s: RunSummary, outDir: string, files: readonly string[]): string {
   const o = s.overall;
   const lines = [
     `knsim: ${s.scenario} — ${s.simulatedSeconds} s simulated (seed ${s.seed}) in ${s.wallSeconds} s, ${s.events} events`,
     `requests ${o.requests.total}: ok ${o.requests.ok}, 503 ${o.requests.status503}, 504 ${o.requests.status504}, client timeouts ${o.requests.clientTimeouts}` +
-      (o.requests.noRoute > 0 ? `, no route ${o.requests.noRoute}` : '') +
+      (o.requests.noRoute > 0 ? `, no route ${o.requests.noRoute} (${NO_ROUTE_WHY})` : '') +
       ` (errors ${pct(o.requests.total - o.requests.ok, o.requests.total)})`,
     `latency ms (200s): p50 ${o.latencyMs.p50}  p95 ${o.latencyMs.p95}  p99 ${o.latencyMs.p99}  max ${o.latencyMs.max}`,
     `cold-start requests ${o.coldStartRequests}; pod-seconds ${o.podSeconds}; max ready pods ${o.maxReadyPods}; panic ${o.panicSeconds} s`,

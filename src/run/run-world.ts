@@ -17,6 +17,10 @@ export interface RunWorldOptions {
   description?: string;
   /** How errors name the directory, and paths it may not replace. */
   output?: StageOptions;
+  /** Copied into summary.json's `warnings` when there are any. */
+  warnings?: readonly string[];
+  /** runWorldInterruptible calls this after each slice with the simulated seconds done so far. */
+  onProgress?: (simulatedSeconds: number) => void;
 }
 
 export interface RunResult {
@@ -75,10 +79,13 @@ export async function runWorldInterruptible(spec: WorldSpec, opts: RunWorldOptio
   const run = startRun(spec, opts);
   try {
     for (let k = 1; k < SLICES; k++) {
-      run.world.sim.run((spec.durationSeconds * k) / SLICES);
+      const until = (spec.durationSeconds * k) / SLICES;
+      run.world.sim.run(until);
+      opts.onProgress?.(until);
       await new Promise<void>((r) => setImmediate(r));
     }
     run.world.run();
+    opts.onProgress?.(spec.durationSeconds);
     return finishRun(spec, opts, run);
   } catch (e) {
     run.stage.abort();
@@ -118,6 +125,7 @@ function finishRun(spec: WorldSpec, opts: RunWorldOptions, run: StartedRun): Run
     events: world.sim.events,
     wallSeconds: Math.round(wallSeconds * 1000) / 1000,
   });
+  if (opts.warnings !== undefined && opts.warnings.length > 0) summary.warnings = [...opts.warnings];
   writeFileSync(join(stage.path, 'settings.json'), JSON.stringify(runSettings(spec, opts.description ?? ''), null, 2) + '\n');
   writeFileSync(join(stage.path, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
   const files = stage.commit();

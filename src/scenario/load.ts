@@ -21,7 +21,9 @@ import {
   type ServiceEntryInput,
   type StartWhenInput,
 } from './schema.js';
-import { applySet } from './set.js';
+import { applySet, parseSetExpression, setAt } from './set.js';
+import { overridePathError } from './override-paths.js';
+import { autoscalerConfigWarnings } from './annotation-warnings.js';
 import type { RevisionOrigin } from './work-estimate.js';
 import { parseAzure2021Trace, parseSimpleTrace, shapeTrace, type RawTrace } from './trace.js';
 
@@ -46,6 +48,16 @@ export interface LoadedScenario {
   revisionOrigins?: RevisionOrigin[][];
   /** Where each ConfigMap key is written (a manifest file, or the scenario's bare data). */
   configMapWhere?: KeyWhere;
+  /** Keys Knative ignores that look like typos (unknown autoscaling annotations, config-autoscaler keys), one line each. */
+  warnings?: string[];
+}
+
+/** A `--set` into a Service given by `manifestFile`: applied to the Service once the file is read. */
+export interface ManifestFileSet {
+  expr: string;
+  /** The path inside the Service (after `services[i].manifest`). */
+  path: PathSegment[];
+  value: unknown;
 }
 
 /** Cluster defaults when the scenario's `cluster` block leaves them out. */
@@ -72,14 +84,36 @@ export function loadScenario(file: string, opts: LoadOptions = {}): LoadedScenar
   const text = readText(file, (reason) => new ScenarioError(file, '', `cannot read the scenario file: ${reason}`));
   let raw = parseYamlOne(text, file);
   rejectProtoKeys(raw, file, []);
-  for (const expr of opts.sets ?? []) raw = applySet(raw, expr, file);
+  const manifestSets = new Map<number, ManifestFileSet[]>();
+  for (const expr of opts.sets ?? []) {
+    const deferred = manifestFileSet(raw, expr, file);
+    if (deferred === undefined) raw = applySet(raw, expr, file);
+    else manifestSets.set(deferred.index, [...(manifestSets.get(deferred.index) ?? []), deferred.set]);
+  }
   if (isMapping(raw)) {
     const over: Record<string, unknown> = { ...raw };
     if (opts.seed !== undefined) over['seed'] = opts.seed;
     if (opts.durationSeconds !== undefined) over['duration'] = opts.durationSeconds;
     raw = over;
   }
-  return scenarioFromValue(raw, file);
+  return scenarioFromValue(raw, file, manifestSets);
+}
+
+/**
+ * A `--set` whose path goes into `services[i].manifest` of a service given by
+ * `manifestFile`: it has to wait until the file is read, so it is returned to be
+ * applied then; undefined for every other override.
+ */
+function manifestFileSet(raw: unknown, expr: string, file: string): { index: number; set: ManifestFileSet } | undefined {
+  const { path, value } = parseSetExpression(expr, file);
+  const index = path[1];
+  if (path[0] !== 'services' || typeof index !== 'number' || path[2] !== 'manifest' || path.length <= 3) return undefined;
+  const services = isMapping(raw) ? raw['services'] : undefined;
+  const entry = Array.isArray(services) ? (services[index] as unknown) : undefined;
+  if (!isMapping(entry) || typeof entry['manifestFile'] !== 'string' || entry['manifest'] !== undefined) return undefined;
+  const bad = overridePathError(path);
+  if (bad !== undefined) throw new ScenarioError(file, `--set ${expr}`, bad);
+  return { index, set: { expr, path: path.slice(3), value } };
 }
 
 /**
@@ -87,7 +121,7 @@ export function loadScenario(file: string, opts: LoadOptions = {}): LoadedScenar
  * `manifestFile` and trace `file` paths are resolved against `file`'s directory.
  * @throws ScenarioError
  */
-export function scenarioFromValue(raw: unknown, file: string): LoadedScenario {
+export function scenarioFromValue(raw: unknown, file: string, manifestSets: ReadonlyMap<number, readonly ManifestFileSet[]> = new Map()): LoadedScenario {
   rejectProtoKeys(raw, file, []);
   const s = parseWith(scenarioSchema, raw, file, []);
   if (!DNS1123_LABEL.test(s.name) || s.name.length > 63) {
@@ -100,14 +134,15 @@ export function scenarioFromValue(raw: unknown, file: string): LoadedScenario {
   const traceMode = parseTraceMode(s.trace, file);
   const cms = resolveConfigMaps(file, s.configMaps, readConfigMapFiles(s.configMapFiles ?? [], file));
   const cluster = readConfigMaps(file, cms.data, cms.where);
+  const warnings = autoscalerConfigWarnings(cms.data?.['config-autoscaler'], file);
 
   const built: ServiceSpec[] = [];
   const revisionOrigins: RevisionOrigin[][] = [];
   const tagsByService = new Map<string, ReadonlySet<string>>();
   const serviceIndex = new Map<string, number>();
   s.services.forEach((entry, i) => {
-    const source = manifestSource(entry, i, file);
-    const b = buildService({ scenarioFile: file, index: i, entry, source, cluster, defaults: s.defaults });
+    const source = manifestSource(entry, i, file, manifestSets.get(i) ?? []);
+    const b = buildService({ scenarioFile: file, index: i, entry, source, cluster, defaults: s.defaults, warnings });
     const name = b.spec.name;
     const prev = serviceIndex.get(name);
     if (prev !== undefined) {
@@ -138,7 +173,8 @@ export function scenarioFromValue(raw: unknown, file: string): LoadedScenario {
     services,
     clients,
   };
-  return { file, name: s.name, description: s.description ?? '', traceMode, world, revisionOrigins, configMapWhere: cms.where };
+  const unique = [...new Set(warnings)];
+  return { file, name: s.name, description: s.description ?? '', traceMode, world, revisionOrigins, configMapWhere: cms.where, ...(unique.length > 0 ? { warnings: unique } : {}) };
 }
 
 // ---------------------------------------------------------------- files and YAML
@@ -355,7 +391,7 @@ function readConfigMapFiles(paths: readonly string[], file: string): ConfigMapFi
 
 // ---------------------------------------------------------------- services
 
-function manifestSource(entry: ServiceEntryInput, i: number, file: string): ManifestSource {
+function manifestSource(entry: ServiceEntryInput, i: number, file: string, sets: readonly ManifestFileSet[]): ManifestSource {
   const at = (...segs: PathSegment[]): string => formatPath(['services', i, ...segs]);
   if (entry.manifest !== undefined && entry.manifestFile !== undefined) {
     throw new ScenarioError(file, at(), 'set either manifest or manifestFile, not both');
@@ -392,7 +428,15 @@ function manifestSource(entry: ServiceEntryInput, i: number, file: string): Mani
   } else {
     throw new ScenarioError(file, at('manifestFile'), `${mFile} holds several Services (${services.map(nameOf).join(', ')}); pick one with manifestName`);
   }
-  const manifest = parseWith(serviceManifestSchema, chosen, mFile, []);
+  // `--set services[i].manifest...` overrides, now that there is a manifest to apply them to.
+  let overridden: unknown = chosen;
+  for (const o of sets) {
+    overridden = setAt(overridden, o.path, o.value, (rule) => {
+      throw new ScenarioError(file, `--set ${o.expr}`, rule);
+    });
+  }
+  if (sets.length > 0) rejectProtoKeys(overridden, file, []);
+  const manifest = parseWith(serviceManifestSchema, overridden, mFile, []);
   return { manifest, file: mFile, base: [] };
 }
 

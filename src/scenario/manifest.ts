@@ -11,6 +11,7 @@ import type { DistributionSpec, PodStartSpec, RevisionSpec, ServiceSpec, Traffic
 import type { ClusterConfig } from './configmaps.js';
 import { formatPath, ScenarioError, type PathSegment } from './errors.js';
 import type { RevisionOrigin } from './work-estimate.js';
+import { annotationWarnings } from './annotation-warnings.js';
 import type { AppInput, PodStartInput, ServiceEntryInput, ServiceManifest, TemplateInput } from './schema.js';
 
 export const SERVING_API_VERSION = 'serving.knative.dev/v1';
@@ -43,6 +44,8 @@ export interface ServiceContext {
   source: ManifestSource;
   cluster: ClusterConfig;
   defaults: { app?: AppInput | undefined; podStart?: PodStartInput | undefined } | undefined;
+  /** Receives a warning for each unknown autoscaling annotation. */
+  warnings?: string[];
 }
 
 export interface BuiltService {
@@ -103,6 +106,7 @@ export function buildService(ctx: ServiceContext): BuiltService {
 
   // Rollout duration of a set of Service annotations (else config-network).
   const rolloutOf = (annotations: Readonly<Record<string, string>>, file: string, base: readonly PathSegment[]): number => {
+    ctx.warnings?.push(...annotationWarnings(annotations, file, base));
     try {
       return effectiveRolloutDuration(rolloutDurationFromAnnotations(annotations), cluster.networkRolloutDurationSeconds);
     } catch (e) {
@@ -175,6 +179,7 @@ export function buildService(ctx: ServiceContext): BuiltService {
     }
 
     const annotations = template.metadata?.annotations ?? {};
+    ctx.warnings?.push(...annotationWarnings(annotations, file, [...base, 'metadata', 'annotations']));
     const autoscaling = resolveAutoscaling(annotations, cc, file, [...base, 'metadata', 'annotations'], cluster);
 
     createdBy.set(name, formatPath(base));

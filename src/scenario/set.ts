@@ -8,6 +8,7 @@
  */
 import { parse } from 'yaml';
 import { formatPath, ScenarioError, type PathSegment } from './errors.js';
+import { overridePathError } from './override-paths.js';
 
 /** Where --set errors point when no scenario file is known. */
 const DEFAULT_FILE = 'command line';
@@ -126,14 +127,25 @@ const isMapping = (v: unknown): v is Record<string, unknown> => typeof v === 'ob
  * input is not modified. Missing intermediate mappings (or lists, before an
  * index) are created; a list index may be at most the list's length (appending).
  * @param file named in errors (the scenario file).
- * @throws ScenarioError at path `--set <expr>` for bad syntax, indexing a non-list,
- *   a key inside a non-mapping, or an index past the end of a list.
+ * @throws ScenarioError at path `--set <expr>` for bad syntax, a path into a manifest
+ *   field a Knative Service does not have, indexing a non-list, a key inside a
+ *   non-mapping, or an index past the end of a list.
  */
 export function applySet(raw: unknown, expr: string, file: string = DEFAULT_FILE): unknown {
   const { path, value } = parseSetExpression(expr, file);
   const fail = (rule: string): never => {
     throw new ScenarioError(file, `--set ${expr}`, rule);
   };
+  const bad = overridePathError(path);
+  if (bad !== undefined) fail(bad);
+  return setAt(raw, path, value, fail);
+}
+
+/**
+ * Sets `path` to `value` in a copy of `raw` (the work of applySet, for a parsed
+ * expression; `fail` reports problems).
+ */
+export function setAt(raw: unknown, path: readonly PathSegment[], value: unknown, fail: (rule: string) => never): unknown {
   const root: unknown = raw === undefined || raw === null ? {} : structuredClone(raw);
   if (!isMapping(root)) return fail(`the scenario is ${kindOf(root)}, not a mapping`);
 

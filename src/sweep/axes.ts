@@ -5,10 +5,12 @@
  *   path=v1,v2,v3        a list (commas inside [], {} or quotes do not split)
  *   path=a..b            a numeric range, step 1
  *   path=a..b:step       a numeric range; a unit suffix may follow the numbers
- *                        (30s..120s:30s gives 30s,60s,90s,120s)
+ *                        (30s..120s:30s gives 30s,60s,90s,120s); durations may
+ *                        mix units (0s..10m:1m gives 0s,60s,...,600s)
  */
 import { formatPath, ScenarioError } from '../scenario/errors.js';
 import { parseSetExpression } from '../scenario/set.js';
+import { overridePathError } from '../scenario/override-paths.js';
 import { UsageError } from '../scenario/usage-error.js';
 
 export interface Axis {
@@ -82,19 +84,38 @@ const decimals = (s: string): number => {
   return dot < 0 ? 0 : s.length - dot - 1;
 };
 
+/** Duration units a range may mix, in seconds (Go's units from ms up). */
+const DURATION_UNITS: Readonly<Record<string, number>> = { ms: 0.001, s: 1, m: 60, h: 3600 };
+
+/**
+ * The one unit a range's numbers are written in, and each unit's factor to it.
+ * Durations may mix units (`0s..10m:1m`): they are written in the smallest one
+ * given, so every value stays exact. A number without a unit takes the range's unit.
+ */
+function rangeUnit(units: readonly string[], text: string, fail: (rule: string) => never): { unit: string; factor: (u: string) => number } {
+  const given = units.filter((u) => u !== '');
+  const unit = given[0] ?? '';
+  if (given.every((u) => u === unit)) return { unit, factor: () => 1 };
+  if (!given.every((u) => DURATION_UNITS[u] !== undefined)) {
+    fail(`a range's numbers must share one unit, or all be durations (ms, s, m, h) (got ${JSON.stringify(text)})`);
+  }
+  const smallest = given.reduce((a, u) => (DURATION_UNITS[u]! < DURATION_UNITS[a]! ? u : a));
+  return { unit: smallest, factor: (u) => (u === '' ? 1 : DURATION_UNITS[u]! / DURATION_UNITS[smallest]!) };
+}
+
 /** Expands `a..b[:step]`; undefined when `text` is not a range. */
 function expandRange(text: string, fail: (rule: string) => never): string[] | undefined {
   const m = RANGE.exec(text.trim());
   if (m === null) return undefined;
   const [, aText, aUnit, bText, bUnit, stepText, stepUnit] = m as unknown as [string, string, string, string, string, string | undefined, string | undefined];
-  const units = [aUnit, bUnit, stepUnit ?? ''].filter((u) => u !== '');
-  const unit = units[0] ?? '';
-  if (units.some((u) => u !== unit)) fail(`a range's numbers must share one unit (got ${JSON.stringify(text.trim())})`);
-  const a = Number(aText);
-  const b = Number(bText);
-  const step = stepText === undefined ? 1 : Number(stepText);
+  const { unit, factor } = rangeUnit([aUnit, bUnit, stepUnit ?? ''], text.trim(), fail);
+  // Scaling by a unit factor (60, 3600, 1000) keeps the digits after the point at most as many.
+  const scaled = (t: string, u: string): number => Number((Number(t) * factor(u)).toFixed(decimals(t)));
+  const a = scaled(aText, aUnit);
+  const b = scaled(bText, bUnit);
+  const step = stepText === undefined ? 1 : scaled(stepText, stepUnit ?? '');
   if (!(step > 0)) fail(`a range's step must be > 0 (got ${JSON.stringify(text.trim())})`);
-  if (a > b) fail(`a range must go up: ${aText} > ${bText}`);
+  if (a > b) fail(`a range must go up: ${aText}${aUnit} > ${bText}${bUnit}`);
   const count = Math.floor((b - a) / step + 1e-9) + 1;
   if (count > MAX_AXIS_VALUES) fail(`the range ${JSON.stringify(text.trim())} has ${count} values (at most ${MAX_AXIS_VALUES})`);
   const digits = Math.max(decimals(aText), decimals(stepText ?? '1'));
@@ -121,7 +142,10 @@ export function parseAxis(expr: string, flag: '--grid' | '--space'): Axis {
   const [rawPath, rawValues] = parts;
   let canonical: string;
   try {
-    canonical = formatPath(parseSetExpression(`${rawPath.trim()}=0`).path);
+    const { path } = parseSetExpression(`${rawPath.trim()}=0`);
+    const bad = overridePathError(path);
+    if (bad !== undefined) return fail(bad);
+    canonical = formatPath(path);
   } catch (e) {
     if (e instanceof ScenarioError) return fail(e.rule);
     throw e;

@@ -99,7 +99,7 @@ describe('knsim CLI', () => {
   });
 
   const bad: Array<[string, string | null, string[], RegExp]> = [
-    ['an unknown flag', null, ['--bogus'], /^knsim: Unknown argument: bogus$/],
+    ['an unknown flag', null, ['--bogus'], /^knsim: Unknown argument: --bogus$/],
     ['a bad seed', null, ['--seed', 'x'], /^knsim: --seed: must be a whole number ≥ 0 \(got "x"\)$/],
     ['a bad duration', null, ['--duration', 'soon'], /^knsim: --duration: invalid duration "soon": not a Go duration/],
     ['a bare number as duration', null, ['--duration', '90'], /^knsim: --duration: invalid duration "90": missing unit \(use ns, us, ms, s, m or h; did you mean "90s"\?\)$/],

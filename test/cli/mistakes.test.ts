@@ -1,0 +1,157 @@
+/**
+ * Mistakes the CLI catches (issue 14): misspelt commands, flags and override paths
+ * exit 2 with one line and a suggestion; unknown autoscaling keys warn on stderr and
+ * land in summary.json; the summary line says why requests got no route; the run's
+ * progress bar shows only on a terminal, outside CI, for runs longer than a moment.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runProgress, SHOW_AFTER_MS, type Bar } from '../../src/cli/run-progress.js';
+import { usageMessage } from '../../src/cli/main.js';
+
+const root = resolve(import.meta.dirname, '../..');
+const bin = join(root, 'bin/knsim.js');
+
+function knsim(args: string[]): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', CI: '1' } });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+const tmp = (): string => mkdtempSync(join(tmpdir(), 'knsim-mistakes-'));
+
+/** A fresh deploy (no initialPods) with two annotation typos and a config-autoscaler typo. */
+const TYPOS = `
+name: typos
+duration: 20s
+configMaps:
+  config-autoscaler: { stable-windw: "30s" }
+services:
+  - manifest:
+      apiVersion: serving.knative.dev/v1
+      kind: Service
+      metadata: { name: hello }
+      spec:
+        template:
+          metadata:
+            annotations: { autoscaling.knative.dev/minscale: "1", autoscaling.knative.dev/targt: "10" }
+clients:
+  - name: load
+    service: hello
+    open: { rps: 10, process: uniform }
+`;
+
+describe('misspelt commands and flags', () => {
+  it.each([
+    { args: ['rn', 'scenarios/quickstart.yaml'], line: 'knsim: unknown command "rn". Did you mean run?' },
+    { args: ['swep'], line: 'knsim: unknown command "swep". Did you mean sweep?' },
+    { args: ['run', 'scenarios/quickstart.yaml', '--trase', 'full'], line: 'knsim: Unknown argument: --trase (did you mean --trace?)' },
+    { args: ['sweep', 'scenarios/quickstart.yaml', '--gird', 'a=1'], line: 'knsim: Unknown argument: --gird (did you mean --grid?)' },
+  ])('knsim $args.0 ... exits 2 with one line', ({ args, line }) => {
+    const r = knsim(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`${line}\n`);
+    expect(r.stdout).toBe('');
+  });
+
+  it('formats several unknown flags on one line', () => {
+    expect(usageMessage('Unknown arguments: sed, zzzzzz', ['run', 'x', '--sed', '1', '--zzzzzz'], ['seed', 'set', 'trace'])).toBe(
+      'Unknown arguments: --sed (did you mean --seed?), --zzzzzz',
+    );
+  });
+});
+
+describe('misspelt override paths', () => {
+  const bad = 'services[0].manifest.spec.template.spec.containerConcurency';
+  const fix = 'services[0].manifest.spec.template.spec.containerConcurrency';
+
+  it('knsim run --set exits 2 naming the path and the fix', () => {
+    const r = knsim(['run', 'scenarios/quickstart.yaml', '--no-report', '--out', join(tmp(), 'o'), '--set', `${bad}=1`]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      `knsim: scenarios/quickstart.yaml: --set ${bad}=1: "containerConcurency" is not a field of services[0].manifest.spec.template.spec (did you mean ${fix}?)\n`,
+    );
+  });
+
+  it('knsim sweep --grid exits 2 before running anything', () => {
+    const out = join(tmp(), 'o');
+    const r = knsim(['sweep', 'scenarios/quickstart.yaml', '--grid', `${bad}=1,2`, '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain(`--grid ${bad}=1,2: "containerConcurency" is not a field`);
+    expect(r.stderr).toContain(`did you mean ${fix}?`);
+  });
+});
+
+describe('keys Knative ignores', () => {
+  it('warn on stderr, one line each, and are listed in summary.json', () => {
+    const dir = tmp();
+    const file = join(dir, 'typos.yaml');
+    writeFileSync(file, TYPOS);
+    const out = join(dir, 'out');
+    const r = knsim(['run', file, '--no-report', '--out', out]);
+    expect(r.code).toBe(0);
+    const ann = 'services[0].manifest.spec.template.metadata.annotations';
+    const warnings = [
+      `${file}: configMaps.config-autoscaler["stable-windw"]: unknown config-autoscaler key, ignored (did you mean stable-window?)`,
+      `${file}: ${ann}["autoscaling.knative.dev/minscale"]: unknown autoscaling annotation, ignored (did you mean autoscaling.knative.dev/min-scale?)`,
+      `${file}: ${ann}["autoscaling.knative.dev/targt"]: unknown autoscaling annotation, ignored (did you mean autoscaling.knative.dev/target?)`,
+    ];
+    expect(r.stderr).toBe(warnings.map((w) => `knsim: warning: ${w}\n`).join(''));
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { warnings?: string[]; overall: { requests: { noRoute: number } } };
+    expect(summary.warnings).toEqual(warnings);
+    // A fresh deploy: requests before the first Ready pod get no route, and the summary line says why.
+    expect(summary.overall.requests.noRoute).toBeGreaterThan(0);
+    expect(r.stdout).toContain(
+      `no route ${summary.overall.requests.noRoute} (404: sent before any revision they could go to was Ready; a fresh deploy without initialPods has no route until its first pod is Ready)`,
+    );
+  });
+
+  it('leave summary.json without a warnings key when there are none', () => {
+    const out = join(tmp(), 'out');
+    const r = knsim(['run', 'scenarios/quickstart.yaml', '--no-report', '--out', out, '--duration', '20s']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(readFileSync(join(out, 'summary.json'), 'utf8')).not.toContain('warnings');
+  });
+});
+
+describe('knsim run progress bar', () => {
+  /** Drives runProgress with a fake clock advancing `msPerSlice` per tenth of the run; returns what the bar saw. */
+  function drive(opts: { isTTY: boolean; ci?: string; msPerSlice: number }): string[] {
+    const calls: string[] = [];
+    const bar: Bar = { start: (t, v) => calls.push(`start ${t} ${v}`), update: (v) => calls.push(`update ${v}`), stop: () => calls.push('stop') };
+    let now = 0;
+    const p = runProgress({
+      durationSeconds: 600,
+      stream: { isTTY: opts.isTTY },
+      env: opts.ci === undefined ? {} : { CI: opts.ci },
+      now: () => now,
+      makeBar: () => bar,
+    });
+    for (let k = 1; k <= 10; k++) {
+      now += opts.msPerSlice;
+      p.update(60 * k);
+    }
+    p.stop();
+    return calls;
+  }
+
+  it('shows simulated seconds on a TTY when the run will take more than a couple of seconds', () => {
+    // 300 ms per 60 s simulated: 3 s in all, more than SHOW_AFTER_MS.
+    expect(SHOW_AFTER_MS).toBe(2000);
+    expect(drive({ isTTY: true, msPerSlice: 300 })).toEqual([
+      'start 600 60', 'update 120', 'update 180', 'update 240', 'update 300', 'update 360', 'update 420', 'update 480', 'update 540', 'update 600', 'stop',
+    ]);
+  });
+
+  it.each([
+    { what: 'a quick run', isTTY: true, msPerSlice: 100 },
+    { what: 'not a TTY', isTTY: false, msPerSlice: 300 },
+    { what: 'CI', isTTY: true, ci: 'true', msPerSlice: 300 },
+  ])('stays quiet for $what', ({ isTTY, ci, msPerSlice }) => {
+    expect(drive({ isTTY, msPerSlice, ...(ci !== undefined ? { ci } : {}) })).toEqual([]);
+  });
+});
