@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CsvWriter, cell, ms, num, sec } from './csv-writer.js';
 import { LatencyHistogram } from './latency.js';
-import type { AutoscalerRecord, PodRecord, RecordSink, RequestOutcome, RequestRecord, RevisionEndRecord, TimeseriesRecord, TrafficRecord } from './records.js';
+import type { AutoscalerRecord, PodRecord, RecordSink, RequestOutcome, RequestRecord, TimeseriesRecord, TrafficRecord } from './records.js';
 import { RevisionStats, round3, type RunSummary } from './summary.js';
 
 export const REQUESTS_HEADER = [
@@ -56,7 +56,8 @@ export class RunOutputs implements RecordSink {
   private readonly byRevision = new Map<string, Map<string, RevisionAccumulator>>();
   /** The same accumulators, in first-seen order. */
   private readonly accumulators: RevisionAccumulator[] = [];
-  private readonly noRoute = new Map<string, RevisionStats>();
+  /** Per service, requests sent while it had no routable revision: not any revision's. */
+  private readonly noRoute = new Map<string, number>();
   private readonly sampleRate: number;
   private totalReady = 0;
   private maxTotalReady = 0;
@@ -102,18 +103,16 @@ export class RunOutputs implements RecordSink {
   }
 
   request(r: RequestRecord): void {
-    let s: RevisionStats;
-    let acc: RevisionAccumulator | undefined;
+    const latency = r.end - r.arrival;
     if (r.revision === '') {
-      s = this.noRoute.get(r.service) ?? new RevisionStats(r.service, '');
-      this.noRoute.set(r.service, s);
-    } else {
-      acc = this.revision(r.service, r.revision);
-      s = acc.stats;
+      this.noRoute.set(r.service, (this.noRoute.get(r.service) ?? 0) + 1);
+      this.traceRequest(r, latency);
+      return;
     }
+    const acc = this.revision(r.service, r.revision);
+    const s = acc.stats;
     const c = s.counts;
     c.total++;
-    const latency = r.end - r.arrival;
     switch (r.outcome) {
       case 'ok':
         c.ok++;
@@ -134,10 +133,14 @@ export class RunOutputs implements RecordSink {
         break;
     }
     if (r.cold) s.cold++;
-    if (acc !== undefined && this.requestSeries !== undefined) {
+    if (this.requestSeries !== undefined) {
       acc.window ??= new SecondWindow();
       acc.window.add(r.outcome, r.cold, latency);
     }
+    this.traceRequest(r, latency);
+  }
+
+  private traceRequest(r: RequestRecord, latency: number): void {
     const w = this.requests;
     if (w !== undefined && (this.sampleRate >= 1 || sampled(r.id, this.sampleRate))) {
       w.line(
@@ -164,6 +167,7 @@ export class RunOutputs implements RecordSink {
         s.livePods++;
         break;
       case 'Ready':
+        if (Number.isNaN(s.firstReadyAt)) s.firstReadyAt = now;
         s.readyPods++;
         this.totalReady++;
         if (s.readyPods > s.maxReady) s.maxReady = s.readyPods;
@@ -202,20 +206,13 @@ export class RunOutputs implements RecordSink {
   }
 
   /**
-   * Closes the files and returns the summary (wall time and event count from the caller;
-   * each revision's cold-start timing from the run).
+   * Closes the files and returns the summary (wall time and event count from the caller).
    */
-  finish(meta: { scenario: string; seed: number; simulatedSeconds: number; events: number; wallSeconds: number }, timings: readonly RevisionEndRecord[]): RunSummary {
+  finish(meta: { scenario: string; seed: number; simulatedSeconds: number; events: number; wallSeconds: number }): RunSummary {
     for (const w of [this.requests, this.autoscaler, this.pods, this.timeseries, this.requestSeries]) w?.close();
     if (this.options.outDir !== undefined && (this.options.perTickFiles ?? true)) this.writeCdf();
     const now = meta.simulatedSeconds;
-    for (const r of timings) {
-      const s = this.byRevision.get(r.service)?.get(r.revision)?.stats;
-      if (s === undefined) continue;
-      s.firstRequestAt = r.firstRequestAt;
-      s.firstReadyAfterRequest = r.firstReadyAfterRequestAt;
-    }
-    const all = [...this.accumulators.map((a) => a.stats), ...this.noRoute.values()];
+    const all = this.accumulators.map((a) => a.stats);
     const revisions = all.map((s) => s.finish(now)).sort((a, b) => (a.service + '/' + a.revision).localeCompare(b.service + '/' + b.revision));
     const latency = new LatencyHistogram();
     for (const s of all) latency.add(s.allLatency());
@@ -224,6 +221,12 @@ export class RunOutputs implements RecordSink {
     for (const s of all) s.destroy();
     const counts = { total: 0, ok: 0, status503: 0, status504: 0, clientTimeouts: 0, noRoute: 0 };
     for (const r of revisions) for (const k of Object.keys(counts) as Array<keyof typeof counts>) counts[k] += r.requests[k];
+    const noRouteByService: Record<string, number> = {};
+    for (const [service, n] of [...this.noRoute].sort(([a], [b]) => a.localeCompare(b))) {
+      noRouteByService[service] = n;
+      counts.total += n;
+      counts.noRoute += n;
+    }
     return {
       scenario: meta.scenario,
       seed: meta.seed,
@@ -238,7 +241,8 @@ export class RunOutputs implements RecordSink {
         maxReadyPods: this.maxTotalReady,
         panicSeconds: round3(revisions.reduce((a, r) => a + r.panicSeconds, 0)),
       },
-      revisions: revisions.filter((r) => r.revision !== '' || r.requests.total > 0),
+      noRouteByService,
+      revisions,
     };
   }
 

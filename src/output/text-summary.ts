@@ -16,17 +16,16 @@ export function textSummary(s: RunSummary, outDir: string, files: readonly strin
   const lines = [
     `knsim: ${s.scenario} — ${s.simulatedSeconds} s simulated (seed ${s.seed}) in ${s.wallSeconds} s, ${s.events} events`,
     `requests ${o.requests.total}: ok ${o.requests.ok}, 503 ${o.requests.status503}, 504 ${o.requests.status504}, client timeouts ${o.requests.clientTimeouts}` +
-      (o.requests.noRoute > 0 ? `, no route ${o.requests.noRoute}` : '') +
+      (o.requests.noRoute > 0 ? `, no route ${o.requests.noRoute} (sent while no revision was Ready to route to)` : '') +
       ` (errors ${pct(o.requests.total - o.requests.ok, o.requests.total)})`,
     `latency ms (200s): p50 ${o.latencyMs.p50}  p95 ${o.latencyMs.p95}  p99 ${o.latencyMs.p99}  max ${o.latencyMs.max}`,
     `cold-start requests ${o.coldStartRequests}; pod-seconds ${o.podSeconds}; max ready pods ${o.maxReadyPods}; panic ${o.panicSeconds} s`,
   ];
   for (const r of s.revisions) {
-    if (r.revision === '') continue;
     const zero = r.scaleToZeroAtSeconds.length > 0 ? `; to zero at ${r.scaleToZeroAtSeconds.map((t) => `${t}s`).join(', ')}` : '';
     lines.push(
       `  ${r.revision}: ${r.requests.total} req, p99 ${r.latencyMs.p99} ms, cold ${r.coldStartRequests}, max ready ${r.maxReadyPods}, pod-s ${r.podSeconds}` +
-        (r.timeToFirstReadySeconds !== null ? `, first ready after ${r.timeToFirstReadySeconds}s` : '') +
+        (r.timeToFirstReadySeconds !== null ? `, first pod ready at ${r.timeToFirstReadySeconds}s` : '') +
         zero,
     );
   }
