@@ -212,3 +212,33 @@ export function breakGaps(rows: readonly Row[], keys: readonly string[], maxGapX
   }
   return out;
 }
+
+/**
+ * A level changed by events (a pod count from pods.csv), as the largest level it held in
+ * each bucket [b·w, (b+1)·w): a bucket shows a change in the second it happened. Events
+ * at one instant apply together (a zero-length blip is not a level). NaN before the first
+ * event; the last level holds to the end. `times` must be in order.
+ */
+export function levelMax(axis: TimeAxis, times: readonly number[], deltas: readonly number[]): Float64Array {
+  const out = new Float64Array(axis.buckets).fill(Number.NaN);
+  const raise = (b: number, v: number): void => {
+    const c = out[b]!;
+    out[b] = Number.isNaN(c) || v > c ? v : c;
+  };
+  let level = 0;
+  /** The bucket where the current level began (-1 before the first event). */
+  let held = -1;
+  let i = 0;
+  while (i < times.length) {
+    const t = times[i]!;
+    const b = bucketOf(axis, t);
+    // The old level held until t: through bucket b unless t is b's very start.
+    const last = t > b * axis.bucketSeconds + 1e-9 ? b : b - 1;
+    if (held >= 0) for (let k = held; k <= last; k++) raise(k, level);
+    while (i < times.length && times[i] === t) level += deltas[i++]!;
+    raise(b, level);
+    held = b;
+  }
+  if (held >= 0) for (let k = held; k < axis.buckets; k++) raise(k, level);
+  return out;
+}
