@@ -16,6 +16,7 @@ export const AUTOSCALER_HEADER = [
 export const REQUEST_SERIES_HEADER = [
   'time_s', 'service', 'revision', 'completed', 'ok', 'status503', 'status504', 'client_timeouts', 'cold', 'p50_ms', 'p95_ms', 'p99_ms',
 ] as const;
+export const LATENCY_BUCKETS_HEADER = ['start_s', 'bucket_s', 'service', 'revision', 'ok', 'p50_ms', 'p95_ms', 'p99_ms'] as const;
 export const LATENCY_CDF_HEADER = ['service', 'revision', 'kind', 'latency_ms', 'fraction'] as const;
 export const PODS_HEADER = ['time_s', 'service', 'revision', 'pod', 'event'] as const;
 export const TIMESERIES_HEADER = [
@@ -30,6 +31,11 @@ export interface RunOutputsOptions {
   requestSampleRate: number;
   /** Write autoscaler.csv, pods.csv and timeseries.csv (default true). */
   perTickFiles?: boolean;
+  /**
+   * The report's time bucket (s). Above 1, latency-buckets.csv gets the percentiles of
+   * each bucket's 200s from one histogram per bucket: percentiles of seconds cannot be combined.
+   */
+  latencyBucketSeconds?: number;
 }
 
 function statusText(r: RequestRecord): string {
@@ -52,6 +58,8 @@ export class RunOutputs implements RecordSink {
   private readonly pods: CsvWriter | undefined;
   private readonly timeseries: CsvWriter | undefined;
   private readonly requestSeries: CsvWriter | undefined;
+  private readonly latencyBuckets: CsvWriter | undefined;
+  private readonly bucketSeconds: number;
   /** Per service and revision, the running aggregates and the current 1 s window of completions (flushed by sample()). */
   private readonly byRevision = new Map<string, Map<string, RevisionAccumulator>>();
   /** The same accumulators, in first-seen order. */
@@ -65,6 +73,7 @@ export class RunOutputs implements RecordSink {
   constructor(readonly options: RunOutputsOptions) {
     const out = options.outDir;
     this.sampleRate = options.requestSampleRate;
+    this.bucketSeconds = options.latencyBucketSeconds ?? 1;
     if (out !== undefined) {
       mkdirSync(out, { recursive: true });
       if (this.sampleRate > 0) this.requests = new CsvWriter(join(out, 'requests.csv'), REQUESTS_HEADER);
@@ -73,6 +82,7 @@ export class RunOutputs implements RecordSink {
         this.pods = new CsvWriter(join(out, 'pods.csv'), PODS_HEADER);
         this.timeseries = new CsvWriter(join(out, 'timeseries.csv'), TIMESERIES_HEADER);
         this.requestSeries = new CsvWriter(join(out, 'requests-per-second.csv'), REQUEST_SERIES_HEADER);
+        if (this.bucketSeconds > 1) this.latencyBuckets = new CsvWriter(join(out, 'latency-buckets.csv'), LATENCY_BUCKETS_HEADER);
       }
     }
   }
@@ -90,7 +100,7 @@ export class RunOutputs implements RecordSink {
     }
     let a = inService.get(revision);
     if (a === undefined) {
-      a = { stats: new RevisionStats(service, revision), window: undefined };
+      a = { stats: new RevisionStats(service, revision), window: undefined, bucket: undefined };
       inService.set(revision, a);
       this.accumulators.push(a);
     }
@@ -118,6 +128,7 @@ export class RunOutputs implements RecordSink {
         c.ok++;
         // "All" is cold + warm, merged when the summary is built.
         (r.cold ? s.coldLatency : s.warmLatency).recordSeconds(latency);
+        if (this.latencyBuckets !== undefined) this.bucketLatency(acc, r.end, latency);
         break;
       case 'overloaded':
         c.status503++;
@@ -138,6 +149,26 @@ export class RunOutputs implements RecordSink {
       acc.window.add(r.outcome, r.cold, latency);
     }
     this.traceRequest(r, latency);
+  }
+
+  /** Adds a 200 to its bucket (by completion time; completions come in time order). */
+  private bucketLatency(acc: RevisionAccumulator, end: number, latency: number): void {
+    const index = Math.floor(end / this.bucketSeconds + 1e-9);
+    if (acc.bucket === undefined) acc.bucket = { index, latency: new LatencyHistogram() };
+    else if (acc.bucket.index !== index) {
+      this.flushBucket(acc);
+      acc.bucket.index = index;
+    }
+    acc.bucket.latency.recordSeconds(latency);
+  }
+
+  private flushBucket(acc: RevisionAccumulator): void {
+    const b = acc.bucket;
+    if (b === undefined || b.latency.count === 0) return;
+    const h = b.latency;
+    const s = acc.stats;
+    this.latencyBuckets!.line(`${b.index * this.bucketSeconds},${this.bucketSeconds},${s.service},${s.revision},${h.count},${h.percentileMs(50)},${h.percentileMs(95)},${h.percentileMs(99)}`);
+    h.reset();
   }
 
   private traceRequest(r: RequestRecord, latency: number): void {
@@ -209,7 +240,11 @@ export class RunOutputs implements RecordSink {
    * Closes the files and returns the summary (wall time and event count from the caller).
    */
   finish(meta: { scenario: string; seed: number; simulatedSeconds: number; events: number; wallSeconds: number }): RunSummary {
-    for (const w of [this.requests, this.autoscaler, this.pods, this.timeseries, this.requestSeries]) w?.close();
+    for (const a of this.accumulators) {
+      if (this.latencyBuckets !== undefined) this.flushBucket(a);
+      a.bucket?.latency.destroy();
+    }
+    for (const w of [this.requests, this.autoscaler, this.pods, this.timeseries, this.requestSeries, this.latencyBuckets]) w?.close();
     if (this.options.outDir !== undefined && (this.options.perTickFiles ?? true)) this.writeCdf();
     const now = meta.simulatedSeconds;
     const all = this.accumulators.map((a) => a.stats);
@@ -263,6 +298,8 @@ interface RevisionAccumulator {
   stats: RevisionStats;
   /** Only while requests-per-second.csv is written. */
   window: SecondWindow | undefined;
+  /** The 200s of the current report bucket; only while latency-buckets.csv is written. */
+  bucket: { index: number; latency: LatencyHistogram } | undefined;
 }
 
 /**

@@ -14,6 +14,8 @@ export interface RunRecorderOptions {
   trace: RequestTraceMode;
   /** Write autoscaler.csv, pods.csv and timeseries.csv (default true). */
   perTickFiles?: boolean;
+  /** The report's time bucket (s), for latency-buckets.csv (see RunOutputsOptions). */
+  latencyBucketSeconds?: number;
 }
 
 function outcomeOf(status: number): RequestOutcome {
@@ -165,6 +167,7 @@ export class RunRecorder implements Recorder {
       outDir: options.outDir,
       requestSampleRate: t.mode === 'full' ? 1 : t.mode === 'sample' ? t.rate : 0,
       ...(options.perTickFiles !== undefined ? { perTickFiles: options.perTickFiles } : {}),
+      ...(options.latencyBucketSeconds !== undefined ? { latencyBucketSeconds: options.latencyBucketSeconds } : {}),
     });
     this.extra = extra;
   }

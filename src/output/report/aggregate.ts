@@ -31,6 +31,19 @@ export function timeAxis(durationSeconds: number, maxPoints = DEFAULT_MAX_POINTS
   return { durationSeconds: d, bucketSeconds, buckets: Math.floor(d / bucketSeconds) + 1, unit, unitSeconds };
 }
 
+/** Keeps the whole report's data bounded: fewer points per revision when there are many. */
+export function pointsPerRevision(revisions: number, maxPoints = DEFAULT_MAX_POINTS): number {
+  return Math.max(300, Math.min(maxPoints, Math.floor(9000 / Math.max(1, revisions))));
+}
+
+/**
+ * The bucket width the report of a run will chart with (default points): the run writes
+ * latency percentiles per bucket of this width so the chart need not combine percentiles.
+ */
+export function reportBucketSeconds(durationSeconds: number, revisions: number): number {
+  return timeAxis(durationSeconds, pointsPerRevision(revisions)).bucketSeconds;
+}
+
 /** A human name for the grid, e.g. "1 s" or "1 min". */
 export function bucketLabel(axis: TimeAxis): string {
   const b = axis.bucketSeconds;
