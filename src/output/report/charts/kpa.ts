@@ -16,7 +16,7 @@ function labels(r: RevisionData): Record<string, string> {
     s: `observed, stable${sw}`,
     p: `observed, panic${pw}`,
     c: 'target × ready pods',
-    h: `panic line: the panic value above it starts panic (⌈${pt}ready pods⌉ − 1) × target`,
+    h: `panic line: (⌈${pt}ready pods⌉ − 1) × target`,
   };
 }
 
