@@ -95,3 +95,59 @@ describe('per-second charts put each second at the time it describes', () => {
     expect(starts).toBeGreaterThan(0);
   });
 });
+
+describe('latency chart of a long run', () => {
+  it('plots, per bucket, the percentiles of all the 200s completed in it (requests.csv), within HDR precision', () => {
+    const { world } = scenarioFromValue(
+      {
+        name: 'two-hours',
+        duration: '2h',
+        services: [
+          {
+            manifest: {
+              apiVersion: 'serving.knative.dev/v1',
+              kind: 'Service',
+              metadata: { name: 'svc' },
+              spec: { template: { spec: { containerConcurrency: 4, containers: [{ image: 'x' }] } } },
+            },
+            initialPods: 2,
+            app: { serviceTime: { dist: 'lognormal', median: '50ms', p99: '400ms' } },
+          },
+        ],
+        clients: [{ name: 'c', service: 'svc', start: '0s', end: '2h', open: { rps: 6 } }],
+      },
+      'two-hours.yaml',
+    );
+    const dir = join(mkdtempSync(join(tmpdir(), 'knsim-long-')), 'long');
+    runWorld(world, { outDir: dir, trace: { mode: 'full' } });
+    const { spec, axis } = chartsOf(dir);
+    expect(axis.bucketSeconds).toBe(5);
+    const s = spec('requests');
+    expect(JSON.stringify(s)).toContain('percentiles of all 200s in each 5 s bucket');
+    // breakGaps holds a level one more step before a gap: that copy is not a bucket's own row.
+    const all = dataOf(s, 'data_latency_0');
+    const rows = all.filter((r, i) => r['p99'] !== null && !(i > 0 && all[i - 1]!['p99'] === r['p99'] && all[i - 1]!['p50'] === r['p50'] && (i === all.length - 1 || all[i + 1]!['p99'] === null)));
+    // The 200s of each bucket, by completion time, from requests.csv.
+    const byBucket = new Map<number, number[]>();
+    for (const q of csv(dir, 'requests.csv')) {
+      if (q['status'] !== '200') continue;
+      const b = Math.floor(Number(q['end_s']) / 5 + 1e-9);
+      const l = byBucket.get(b) ?? [];
+      l.push(Number(q['latency_ms']));
+      byBucket.set(b, l);
+    }
+    const rank = (sorted: number[], p: number): number => sorted[Math.max(1, Math.ceil((p / 100) * sorted.length)) - 1]!;
+    let compared = 0;
+    for (const r of rows) {
+      const b = Math.round((r['t']! * 60) / 5);
+      const l = byBucket.get(b)!.sort((x, y) => x - y);
+      for (const [key, p] of [['p50', 50], ['p95', 95], ['p99', 99]] as const) {
+        const exact = rank(l, p);
+        // 3 significant digits, then the chart's 0.1 ms rounding.
+        expect(Math.abs(r[key]! - exact), `bucket ${b} ${key}`).toBeLessThanOrEqual(exact * 2e-3 + 0.051);
+      }
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(1400);
+  });
+});
