@@ -26,6 +26,9 @@ export async function enableFastHistograms(): Promise<void> {
 export class LatencyHistogram {
   private readonly h: hdr.Histogram;
   private readonly wasm: boolean;
+  /** Exact extremes (µs): HDR reports a bucket's upper edge, which can lie above the largest value recorded. */
+  private minUs = Number.POSITIVE_INFINITY;
+  private maxUs = 0;
 
   constructor(significantDigits: 2 | 3 = 3) {
     this.wasm = wasmReady;
@@ -44,14 +47,22 @@ export class LatencyHistogram {
 
   reset(): void {
     this.h.reset();
+    this.minUs = Number.POSITIVE_INFINITY;
+    this.maxUs = 0;
   }
 
+  /** The p-th percentile in ms: HDR's value (3 significant digits) kept within the exact [min, max]. */
   percentileMs(p: number): number {
-    return Math.round(this.h.getValueAtPercentile(p)) / 1000;
+    if (this.h.totalCount === 0) return 0;
+    const v = Math.round(this.h.getValueAtPercentile(p));
+    return Math.min(this.maxUs, Math.max(this.minUs, v)) / 1000;
   }
 
   recordSeconds(s: number): void {
-    this.h.recordValue(Math.max(1, Math.round(s * 1e6)));
+    const us = Math.max(1, Math.round(s * 1e6));
+    this.h.recordValue(us);
+    if (us < this.minUs) this.minUs = us;
+    if (us > this.maxUs) this.maxUs = us;
   }
 
   get count(): number {
@@ -60,13 +71,20 @@ export class LatencyHistogram {
 
   add(other: LatencyHistogram): void {
     this.h.add(other.h);
+    if (other.minUs < this.minUs) this.minUs = other.minUs;
+    if (other.maxUs > this.maxUs) this.maxUs = other.maxUs;
   }
 
-  /** Percentiles (ms, 3 decimals); zeros when empty. */
+  /** The smallest latency recorded, ms (0 when empty). */
+  get minMs(): number {
+    return this.h.totalCount === 0 ? 0 : this.minUs / 1000;
+  }
+
+  /** Percentiles (ms, 3 decimals), each within [min, max]; max is exact; zeros when empty. */
   summary(): LatencySummary {
     if (this.h.totalCount === 0) return { p50: 0, p90: 0, p95: 0, p99: 0, max: 0 };
-    const at = (p: number): number => Math.round(this.h.getValueAtPercentile(p)) / 1000;
-    return { p50: at(50), p90: at(90), p95: at(95), p99: at(99), max: Math.round(this.h.maxValue) / 1000 };
+    const at = (p: number): number => this.percentileMs(p);
+    return { p50: at(50), p90: at(90), p95: at(95), p99: at(99), max: this.maxUs / 1000 };
   }
 
   /** The CDF as (latency ms, fraction ≤) points, for charts. */
@@ -75,7 +93,7 @@ export class LatencyHistogram {
     if (this.h.totalCount === 0) return out;
     for (let i = 1; i <= points; i++) {
       const p = (100 * i) / points;
-      out.push({ ms: Math.round(this.h.getValueAtPercentile(Math.min(p, 100))) / 1000, fraction: p / 100 });
+      out.push({ ms: this.percentileMs(Math.min(p, 100)), fraction: p / 100 });
     }
     return out;
   }

@@ -93,16 +93,6 @@ export interface TimeseriesRecord {
   trafficPercent: number;
 }
 
-/** A revision's cold-start timing, known at the end of a run. */
-export interface RevisionEndRecord {
-  service: string;
-  revision: string;
-  /** When its first request was sent. */
-  firstRequestAt: number;
-  /** Its first Kubernetes-Ready pod at or after that request. */
-  firstReadyAfterRequestAt: number;
-}
-
 /** Anything that consumes a run's records as they are made. */
 export interface RecordSink {
   /** The record is the sink's only for the call (the run reuses it): copy what you keep. */

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CsvWriter, cell, ms, num, sec } from './csv-writer.js';
 import { LatencyHistogram } from './latency.js';
-import type { AutoscalerRecord, PodRecord, RecordSink, RequestOutcome, RequestRecord, RevisionEndRecord, TimeseriesRecord, TrafficRecord } from './records.js';
+import type { AutoscalerRecord, PodRecord, RecordSink, RequestOutcome, RequestRecord, TimeseriesRecord, TrafficRecord } from './records.js';
 import { RevisionStats, round3, type RunSummary } from './summary.js';
 
 export const REQUESTS_HEADER = [
@@ -16,6 +16,7 @@ export const AUTOSCALER_HEADER = [
 export const REQUEST_SERIES_HEADER = [
   'time_s', 'service', 'revision', 'completed', 'ok', 'status503', 'status504', 'client_timeouts', 'cold', 'p50_ms', 'p95_ms', 'p99_ms',
 ] as const;
+export const LATENCY_BUCKETS_HEADER = ['start_s', 'bucket_s', 'service', 'revision', 'ok', 'p50_ms', 'p95_ms', 'p99_ms'] as const;
 export const LATENCY_CDF_HEADER = ['service', 'revision', 'kind', 'latency_ms', 'fraction'] as const;
 export const PODS_HEADER = ['time_s', 'service', 'revision', 'pod', 'event'] as const;
 export const TIMESERIES_HEADER = [
@@ -30,6 +31,11 @@ export interface RunOutputsOptions {
   requestSampleRate: number;
   /** Write autoscaler.csv, pods.csv and timeseries.csv (default true). */
   perTickFiles?: boolean;
+  /**
+   * The report's time bucket (s). Above 1, latency-buckets.csv gets the percentiles of
+   * each bucket's 200s from one histogram per bucket: percentiles of seconds cannot be combined.
+   */
+  latencyBucketSeconds?: number;
 }
 
 function statusText(r: RequestRecord): string {
@@ -52,11 +58,14 @@ export class RunOutputs implements RecordSink {
   private readonly pods: CsvWriter | undefined;
   private readonly timeseries: CsvWriter | undefined;
   private readonly requestSeries: CsvWriter | undefined;
+  private readonly latencyBuckets: CsvWriter | undefined;
+  private readonly bucketSeconds: number;
   /** Per service and revision, the running aggregates and the current 1 s window of completions (flushed by sample()). */
   private readonly byRevision = new Map<string, Map<string, RevisionAccumulator>>();
   /** The same accumulators, in first-seen order. */
   private readonly accumulators: RevisionAccumulator[] = [];
-  private readonly noRoute = new Map<string, RevisionStats>();
+  /** Per service, requests sent while it had no routable revision: not any revision's. */
+  private readonly noRoute = new Map<string, number>();
   private readonly sampleRate: number;
   private totalReady = 0;
   private maxTotalReady = 0;
@@ -64,6 +73,7 @@ export class RunOutputs implements RecordSink {
   constructor(readonly options: RunOutputsOptions) {
     const out = options.outDir;
     this.sampleRate = options.requestSampleRate;
+    this.bucketSeconds = options.latencyBucketSeconds ?? 1;
     if (out !== undefined) {
       mkdirSync(out, { recursive: true });
       if (this.sampleRate > 0) this.requests = new CsvWriter(join(out, 'requests.csv'), REQUESTS_HEADER);
@@ -72,6 +82,7 @@ export class RunOutputs implements RecordSink {
         this.pods = new CsvWriter(join(out, 'pods.csv'), PODS_HEADER);
         this.timeseries = new CsvWriter(join(out, 'timeseries.csv'), TIMESERIES_HEADER);
         this.requestSeries = new CsvWriter(join(out, 'requests-per-second.csv'), REQUEST_SERIES_HEADER);
+        if (this.bucketSeconds > 1) this.latencyBuckets = new CsvWriter(join(out, 'latency-buckets.csv'), LATENCY_BUCKETS_HEADER);
       }
     }
   }
@@ -89,7 +100,7 @@ export class RunOutputs implements RecordSink {
     }
     let a = inService.get(revision);
     if (a === undefined) {
-      a = { stats: new RevisionStats(service, revision), window: undefined };
+      a = { stats: new RevisionStats(service, revision), window: undefined, bucket: undefined };
       inService.set(revision, a);
       this.accumulators.push(a);
     }
@@ -102,23 +113,22 @@ export class RunOutputs implements RecordSink {
   }
 
   request(r: RequestRecord): void {
-    let s: RevisionStats;
-    let acc: RevisionAccumulator | undefined;
+    const latency = r.end - r.arrival;
     if (r.revision === '') {
-      s = this.noRoute.get(r.service) ?? new RevisionStats(r.service, '');
-      this.noRoute.set(r.service, s);
-    } else {
-      acc = this.revision(r.service, r.revision);
-      s = acc.stats;
+      this.noRoute.set(r.service, (this.noRoute.get(r.service) ?? 0) + 1);
+      this.traceRequest(r, latency);
+      return;
     }
+    const acc = this.revision(r.service, r.revision);
+    const s = acc.stats;
     const c = s.counts;
     c.total++;
-    const latency = r.end - r.arrival;
     switch (r.outcome) {
       case 'ok':
         c.ok++;
         // "All" is cold + warm, merged when the summary is built.
         (r.cold ? s.coldLatency : s.warmLatency).recordSeconds(latency);
+        if (this.latencyBuckets !== undefined) this.bucketLatency(acc, r.end, latency);
         break;
       case 'overloaded':
         c.status503++;
@@ -134,10 +144,34 @@ export class RunOutputs implements RecordSink {
         break;
     }
     if (r.cold) s.cold++;
-    if (acc !== undefined && this.requestSeries !== undefined) {
+    if (this.requestSeries !== undefined) {
       acc.window ??= new SecondWindow();
       acc.window.add(r.outcome, r.cold, latency);
     }
+    this.traceRequest(r, latency);
+  }
+
+  /** Adds a 200 to its bucket (by completion time; completions come in time order). */
+  private bucketLatency(acc: RevisionAccumulator, end: number, latency: number): void {
+    const index = Math.floor(end / this.bucketSeconds + 1e-9);
+    if (acc.bucket === undefined) acc.bucket = { index, latency: new LatencyHistogram() };
+    else if (acc.bucket.index !== index) {
+      this.flushBucket(acc);
+      acc.bucket.index = index;
+    }
+    acc.bucket.latency.recordSeconds(latency);
+  }
+
+  private flushBucket(acc: RevisionAccumulator): void {
+    const b = acc.bucket;
+    if (b === undefined || b.latency.count === 0) return;
+    const h = b.latency;
+    const s = acc.stats;
+    this.latencyBuckets!.line(`${b.index * this.bucketSeconds},${this.bucketSeconds},${s.service},${s.revision},${h.count},${h.percentileMs(50)},${h.percentileMs(95)},${h.percentileMs(99)}`);
+    h.reset();
+  }
+
+  private traceRequest(r: RequestRecord, latency: number): void {
     const w = this.requests;
     if (w !== undefined && (this.sampleRate >= 1 || sampled(r.id, this.sampleRate))) {
       w.line(
@@ -164,6 +198,7 @@ export class RunOutputs implements RecordSink {
         s.livePods++;
         break;
       case 'Ready':
+        if (Number.isNaN(s.firstReadyAt)) s.firstReadyAt = now;
         s.readyPods++;
         this.totalReady++;
         if (s.readyPods > s.maxReady) s.maxReady = s.readyPods;
@@ -202,20 +237,17 @@ export class RunOutputs implements RecordSink {
   }
 
   /**
-   * Closes the files and returns the summary (wall time and event count from the caller;
-   * each revision's cold-start timing from the run).
+   * Closes the files and returns the summary (wall time and event count from the caller).
    */
-  finish(meta: { scenario: string; seed: number; simulatedSeconds: number; events: number; wallSeconds: number }, timings: readonly RevisionEndRecord[]): RunSummary {
-    for (const w of [this.requests, this.autoscaler, this.pods, this.timeseries, this.requestSeries]) w?.close();
+  finish(meta: { scenario: string; seed: number; simulatedSeconds: number; events: number; wallSeconds: number }): RunSummary {
+    for (const a of this.accumulators) {
+      if (this.latencyBuckets !== undefined) this.flushBucket(a);
+      a.bucket?.latency.destroy();
+    }
+    for (const w of [this.requests, this.autoscaler, this.pods, this.timeseries, this.requestSeries, this.latencyBuckets]) w?.close();
     if (this.options.outDir !== undefined && (this.options.perTickFiles ?? true)) this.writeCdf();
     const now = meta.simulatedSeconds;
-    for (const r of timings) {
-      const s = this.byRevision.get(r.service)?.get(r.revision)?.stats;
-      if (s === undefined) continue;
-      s.firstRequestAt = r.firstRequestAt;
-      s.firstReadyAfterRequest = r.firstReadyAfterRequestAt;
-    }
-    const all = [...this.accumulators.map((a) => a.stats), ...this.noRoute.values()];
+    const all = this.accumulators.map((a) => a.stats);
     const revisions = all.map((s) => s.finish(now)).sort((a, b) => (a.service + '/' + a.revision).localeCompare(b.service + '/' + b.revision));
     const latency = new LatencyHistogram();
     for (const s of all) latency.add(s.allLatency());
@@ -224,6 +256,12 @@ export class RunOutputs implements RecordSink {
     for (const s of all) s.destroy();
     const counts = { total: 0, ok: 0, status503: 0, status504: 0, clientTimeouts: 0, noRoute: 0 };
     for (const r of revisions) for (const k of Object.keys(counts) as Array<keyof typeof counts>) counts[k] += r.requests[k];
+    const noRouteByService: Record<string, number> = {};
+    for (const [service, n] of [...this.noRoute].sort(([a], [b]) => a.localeCompare(b))) {
+      noRouteByService[service] = n;
+      counts.total += n;
+      counts.noRoute += n;
+    }
     return {
       scenario: meta.scenario,
       seed: meta.seed,
@@ -238,7 +276,8 @@ export class RunOutputs implements RecordSink {
         maxReadyPods: this.maxTotalReady,
         panicSeconds: round3(revisions.reduce((a, r) => a + r.panicSeconds, 0)),
       },
-      revisions: revisions.filter((r) => r.revision !== '' || r.requests.total > 0),
+      noRouteByService,
+      revisions,
     };
   }
 
@@ -259,6 +298,8 @@ interface RevisionAccumulator {
   stats: RevisionStats;
   /** Only while requests-per-second.csv is written. */
   window: SecondWindow | undefined;
+  /** The 200s of the current report bucket; only while latency-buckets.csv is written. */
+  bucket: { index: number; latency: LatencyHistogram } | undefined;
 }
 
 /**

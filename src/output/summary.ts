@@ -21,7 +21,11 @@ export interface RevisionSummary {
   /** Pod time from creation until the pod is gone (Pending, Starting, Ready and Terminating all cost). */
   podSeconds: number;
   maxReadyPods: number;
-  /** From the first request to the first Kubernetes-Ready pod at or after it (0 if one was ready). */
+  /**
+   * When the revision's first pod became Kubernetes-Ready, seconds from the run start (the
+   * time of its first Ready row in pods.csv; 0 for initialPods); null if no pod ever was.
+   * For a service's first revision this is its time to first ready.
+   */
   timeToFirstReadySeconds: number | null;
   /** Each time the revision's Deployment went from some pods to none (the last pod starts terminating). */
   scaleToZeroAtSeconds: number[];
@@ -35,6 +39,12 @@ export interface RunSummary {
   events: number;
   wallSeconds: number;
   overall: Omit<RevisionSummary, 'service' | 'revision' | 'timeToFirstReadySeconds' | 'scaleToZeroAtSeconds'>;
+  /**
+   * Requests per service sent while none of its revisions was routable (its Route not yet
+   * ready, e.g. a fresh deploy before the first pod is Ready): answered "no route", counted
+   * in overall.requests.noRoute, and in no revision. Only services with such requests.
+   */
+  noRouteByService: Record<string, number>;
   revisions: RevisionSummary[];
   /** Scenario keys Knative ignores that look like typos, as `knsim run` printed them; absent when there are none. */
   warnings?: string[];
@@ -54,9 +64,8 @@ export class RevisionStats {
   podSeconds = 0;
   private lastPodChange = 0;
   scaleToZeroAt: number[] = [];
-  // Cold-start timing (from the model: when the first request was sent, and the first Ready pod at or after it).
-  firstRequestAt = Number.NaN;
-  firstReadyAfterRequest = Number.NaN;
+  /** The first Ready pod event (run time). */
+  firstReadyAt = Number.NaN;
   // Panic.
   panicSince = Number.NaN;
   panicSeconds = 0;
@@ -109,7 +118,7 @@ export class RevisionStats {
       coldStartRequests: this.cold,
       podSeconds: round3(this.podSeconds),
       maxReadyPods: this.maxReady,
-      timeToFirstReadySeconds: Number.isNaN(this.firstReadyAfterRequest) ? null : round3(this.firstReadyAfterRequest - this.firstRequestAt),
+      timeToFirstReadySeconds: Number.isNaN(this.firstReadyAt) ? null : round3(this.firstReadyAt),
       scaleToZeroAtSeconds: this.scaleToZeroAt.map(round3),
       panicSeconds: round3(panic),
     };

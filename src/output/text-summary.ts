@@ -3,7 +3,7 @@ import type { RunSummary } from './summary.js';
 const pct = (n: number, d: number): string => (d === 0 ? '0%' : `${((100 * n) / d).toFixed(2)}%`);
 
 /** The order the wrote-line lists a run's files in; others follow, sorted. */
-const FILE_ORDER = ['summary.json', 'settings.json', 'requests.csv', 'autoscaler.csv', 'pods.csv', 'timeseries.csv', 'requests-per-second.csv', 'latency-cdf.csv'];
+const FILE_ORDER = ['summary.json', 'settings.json', 'requests.csv', 'autoscaler.csv', 'pods.csv', 'timeseries.csv', 'requests-per-second.csv', 'latency-buckets.csv', 'latency-cdf.csv'];
 
 const rank = (f: string): number => {
   const i = FILE_ORDER.indexOf(f);
@@ -28,11 +28,10 @@ export function textSummary(s: RunSummary, outDir: string, files: readonly strin
     `cold-start requests ${o.coldStartRequests}; pod-seconds ${o.podSeconds}; max ready pods ${o.maxReadyPods}; panic ${o.panicSeconds} s`,
   ];
   for (const r of s.revisions) {
-    if (r.revision === '') continue;
     const zero = r.scaleToZeroAtSeconds.length > 0 ? `; to zero at ${r.scaleToZeroAtSeconds.map((t) => `${t}s`).join(', ')}` : '';
     lines.push(
       `  ${r.revision}: ${r.requests.total} req, p99 ${r.latencyMs.p99} ms, cold ${r.coldStartRequests}, max ready ${r.maxReadyPods}, pod-s ${r.podSeconds}` +
-        (r.timeToFirstReadySeconds !== null ? `, first ready after ${r.timeToFirstReadySeconds}s` : '') +
+        (r.timeToFirstReadySeconds !== null ? `, first pod ready at ${r.timeToFirstReadySeconds}s` : '') +
         zero,
     );
   }

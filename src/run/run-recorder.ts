@@ -4,7 +4,7 @@ import type { PodEvent, Recorder } from '../model/recorder.js';
 import { STATUS_CLIENT_TIMEOUT, STATUS_NO_ROUTE, STATUS_OK, STATUS_OVERLOADED, STATUS_TIMEOUT, type Request } from '../model/request.js';
 import type { Revision } from '../model/revision.js';
 import type { RequestTraceMode } from '../model/spec.js';
-import type { AutoscalerRecord, PodRecord, RecordSink, RequestOutcome, RequestRecord, RevisionEndRecord, TimeseriesRecord } from '../output/records.js';
+import type { AutoscalerRecord, PodRecord, RecordSink, RequestOutcome, RequestRecord, TimeseriesRecord } from '../output/records.js';
 import { RunOutputs } from '../output/run-outputs.js';
 import type { RunSummary } from '../output/summary.js';
 
@@ -14,6 +14,8 @@ export interface RunRecorderOptions {
   trace: RequestTraceMode;
   /** Write autoscaler.csv, pods.csv and timeseries.csv (default true). */
   perTickFiles?: boolean;
+  /** The report's time bucket (s), for latency-buckets.csv (see RunOutputsOptions). */
+  latencyBucketSeconds?: number;
 }
 
 function outcomeOf(status: number): RequestOutcome {
@@ -139,10 +141,6 @@ export class RunRecorder implements Recorder {
   readonly outputs: RunOutputs;
   /** Sinks besides the outputs. */
   private readonly extra: RecordSink[];
-  /** The revisions that reported anything, for their cold-start timing at the end. */
-  private readonly seen = new Set<Revision>();
-  /** The last revision a request reported (requests come in runs of one revision; skips most Set lookups). */
-  private lastRequestRevision: Revision | undefined = undefined;
   private readonly requestRecord = blankRequestRecord();
   private readonly trafficShare = new Map<string, ReadonlyMap<string, number>>();
 
@@ -155,30 +153,24 @@ export class RunRecorder implements Recorder {
       outDir: options.outDir,
       requestSampleRate: t.mode === 'full' ? 1 : t.mode === 'sample' ? t.rate : 0,
       ...(options.perTickFiles !== undefined ? { perTickFiles: options.perTickFiles } : {}),
+      ...(options.latencyBucketSeconds !== undefined ? { latencyBucketSeconds: options.latencyBucketSeconds } : {}),
     });
     this.extra = extra;
   }
 
   request(req: Request): void {
-    const rev = req.revision;
-    if (rev !== undefined && rev !== this.lastRequestRevision) {
-      this.seen.add(rev);
-      this.lastRequestRevision = rev;
-    }
     const r = fillRequestRecord(this.requestRecord, req);
     this.outputs.request(r);
     for (const s of this.extra) s.request(r);
   }
 
   decision(d: DecisionRecord, rev: Revision): void {
-    this.seen.add(rev);
     const r = autoscalerRecord(d, rev);
     this.outputs.decision(r);
     for (const s of this.extra) s.decision(r);
   }
 
   podTransition(pod: Pod, event: PodEvent, now: number): void {
-    this.seen.add(pod.revision);
     const r = podRecord(pod, event, now);
     this.outputs.pod(r);
     for (const s of this.extra) s.pod(r);
@@ -192,7 +184,6 @@ export class RunRecorder implements Recorder {
   }
 
   sample(rev: Revision, now: number): void {
-    this.seen.add(rev);
     const r = timeseriesRecord(rev, now, this.trafficShare.get(rev.spec.service)?.get(rev.spec.name) ?? 0);
     this.outputs.sample(r);
     for (const s of this.extra) s.sample(r);
@@ -200,12 +191,6 @@ export class RunRecorder implements Recorder {
 
   /** Closes the files and returns the summary (wall time and event count from the caller). */
   finish(meta: { scenario: string; seed: number; simulatedSeconds: number; events: number; wallSeconds: number }): RunSummary {
-    const timings: RevisionEndRecord[] = [...this.seen].map((rev) => ({
-      service: rev.spec.service,
-      revision: rev.spec.name,
-      firstRequestAt: rev.firstRequestAt,
-      firstReadyAfterRequestAt: rev.firstReadyAfterRequestAt,
-    }));
-    return this.outputs.finish(meta, timings);
+    return this.outputs.finish(meta);
   }
 }

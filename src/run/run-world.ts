@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { RequestTraceMode, WorldSpec } from '../model/spec.js';
 import { World } from '../model/world.js';
 import type { RunSummary } from '../output/summary.js';
+import { reportBucketSeconds } from '../output/report/aggregate.js';
 import { RunRecorder } from './run-recorder.js';
 import { runSettings } from './settings.js';
 import { stageDirectory, type StagedDirectory, type StageOptions } from '../output/staged-dir.js';
@@ -106,7 +107,13 @@ function startRun(spec: WorldSpec, opts: RunWorldOptions): StartedRun {
   const stage = stageDirectory(opts.outDir, { command: 'run', ...opts.output });
   const started = process.hrtime.bigint();
   try {
-    const recorder = new RunRecorder({ outDir: stage.path, trace: opts.trace, perTickFiles: opts.perTickFiles ?? true });
+    const revisions = spec.services.reduce((n, s) => n + s.revisions.length, 0);
+    const recorder = new RunRecorder({
+      outDir: stage.path,
+      trace: opts.trace,
+      perTickFiles: opts.perTickFiles ?? true,
+      latencyBucketSeconds: reportBucketSeconds(spec.durationSeconds, revisions),
+    });
     const world = new World(spec, recorder);
     return { stage, label, recorder, world, started };
   } catch (e) {

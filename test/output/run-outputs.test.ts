@@ -80,7 +80,7 @@ describe('RunOutputs from hand-written records', () => {
   it('counts outcomes, pod-seconds, ready pods, panic and scale-to-zero from records alone', () => {
     const out = new RunOutputs({ outDir: undefined, requestSampleRate: 0 });
     feed(out);
-    const s = out.finish(meta, [{ service: SVC, revision: REV, firstRequestAt: 0.5, firstReadyAfterRequestAt: 1 }]);
+    const s = out.finish(meta);
     expect(s.overall.requests).toEqual({ total: 6, ok: 2, status503: 1, status504: 1, clientTimeouts: 1, noRoute: 1 });
     expect(s.overall.coldStartRequests).toBe(1);
     // p1 for 10 s, p2 from 2 until gone at 7.
@@ -88,15 +88,18 @@ describe('RunOutputs from hand-written records', () => {
     expect(s.overall.maxReadyPods).toBe(2);
     expect(s.overall.panicSeconds).toBe(2);
     const rev = s.revisions.find((r) => r.revision === REV)!;
-    expect(rev.timeToFirstReadySeconds).toBe(0.5);
+    // p1's Ready row, from the run start.
+    expect(rev.timeToFirstReadySeconds).toBe(1);
     expect(rev.scaleToZeroAtSeconds).toEqual([]);
-    expect(s.revisions.map((r) => r.revision)).toEqual(['', REV]);
+    // The no-route request is the service's, not a revision's.
+    expect(s.revisions.map((r) => r.revision)).toEqual([REV]);
+    expect(s.noRouteByService).toEqual({ [SVC]: 1 });
   });
 
   it('writes the CSV rows from the records', () => {
     const out = new RunOutputs({ outDir: dir, requestSampleRate: 1 });
     feed(out);
-    out.finish(meta, []);
+    out.finish(meta);
     const requests = readFileSync(join(dir, 'requests.csv'), 'utf8').trim().split('\n');
     expect(requests[1]).toBe('1,hello,hello-00001,load,1.000000,1.000000,1.100000,100.000,200,direct,p1,1,,0.000');
     expect(requests[5]).toBe('5,hello,hello-00001,load,2.500000,,3.500000,1000.000,client_timeout,direct,,0,,');
@@ -109,7 +112,7 @@ describe('the metric table', () => {
   it('computes every metric from a summary', () => {
     const out = new RunOutputs({ outDir: undefined, requestSampleRate: 0 });
     feed(out);
-    const m = metricsOf(out.finish(meta, []));
+    const m = metricsOf(out.finish(meta));
     expect(Object.keys(m)).toEqual([...METRIC_KEYS]);
     expect(m).toMatchObject({ rate_503: 1 / 6, rate_504: 1 / 6, error_rate: 4 / 6, cold_start_fraction: 1 / 6, pod_seconds: 15, max_pods: 2 });
   });

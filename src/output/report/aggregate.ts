@@ -31,6 +31,19 @@ export function timeAxis(durationSeconds: number, maxPoints = DEFAULT_MAX_POINTS
   return { durationSeconds: d, bucketSeconds, buckets: Math.floor(d / bucketSeconds) + 1, unit, unitSeconds };
 }
 
+/** Keeps the whole report's data bounded: fewer points per revision when there are many. */
+export function pointsPerRevision(revisions: number, maxPoints = DEFAULT_MAX_POINTS): number {
+  return Math.max(300, Math.min(maxPoints, Math.floor(9000 / Math.max(1, revisions))));
+}
+
+/**
+ * The bucket width the report of a run will chart with (default points): the run writes
+ * latency percentiles per bucket of this width so the chart need not combine percentiles.
+ */
+export function reportBucketSeconds(durationSeconds: number, revisions: number): number {
+  return timeAxis(durationSeconds, pointsPerRevision(revisions)).bucketSeconds;
+}
+
 /** A human name for the grid, e.g. "1 s" or "1 min". */
 export function bucketLabel(axis: TimeAxis): string {
   const b = axis.bucketSeconds;
@@ -210,5 +223,35 @@ export function breakGaps(rows: readonly Row[], keys: readonly string[], maxGapX
     for (const k of keys) gap[k] = null;
     out.push(gap);
   }
+  return out;
+}
+
+/**
+ * A level changed by events (a pod count from pods.csv), as the largest level it held in
+ * each bucket [b·w, (b+1)·w): a bucket shows a change in the second it happened. Events
+ * at one instant apply together (a zero-length blip is not a level). NaN before the first
+ * event; the last level holds to the end. `times` must be in order.
+ */
+export function levelMax(axis: TimeAxis, times: readonly number[], deltas: readonly number[]): Float64Array {
+  const out = new Float64Array(axis.buckets).fill(Number.NaN);
+  const raise = (b: number, v: number): void => {
+    const c = out[b]!;
+    out[b] = Number.isNaN(c) || v > c ? v : c;
+  };
+  let level = 0;
+  /** The bucket where the current level began (-1 before the first event). */
+  let held = -1;
+  let i = 0;
+  while (i < times.length) {
+    const t = times[i]!;
+    const b = bucketOf(axis, t);
+    // The old level held until t: through bucket b unless t is b's very start.
+    const last = t > b * axis.bucketSeconds + 1e-9 ? b : b - 1;
+    if (held >= 0) for (let k = held; k <= last; k++) raise(k, level);
+    while (i < times.length && times[i] === t) level += deltas[i++]!;
+    raise(b, level);
+    held = b;
+  }
+  if (held >= 0) for (let k = held; k < axis.buckets; k++) raise(k, level);
   return out;
 }

@@ -102,7 +102,7 @@ const SUMMARY_ROWS: SummaryRow[] = [
   ['cold-start requests', (r) => n(r.coldStartRequests)],
   ['pod-seconds', (r) => n(r.podSeconds)],
   ['max ready pods', (r) => n(r.maxReadyPods)],
-  ['first request → first ready pod', (r) => (r.timeToFirstReadySeconds === null || r.timeToFirstReadySeconds === undefined ? '–' : `${n(r.timeToFirstReadySeconds)} s`)],
+  ['first pod ready at (since start)', (r) => (r.timeToFirstReadySeconds === null || r.timeToFirstReadySeconds === undefined ? '–' : `${n(r.timeToFirstReadySeconds)} s`)],
   ['scaled to zero at', (r) => {
     const z = r.scaleToZeroAtSeconds ?? [];
     if (z.length === 0) return '–';
@@ -120,19 +120,20 @@ function summaryTable(summary: RunSummary): string {
     timeToFirstReadySeconds: null,
     scaleToZeroAtSeconds: [],
   };
+  // Summaries written before noRouteByService listed no-route requests as a revision named ''.
   const revs = summary.revisions.filter((r) => r.revision !== '');
-  const noRoute = summary.revisions.filter((r) => r.revision === '');
+  const noRoute = Object.entries(summary.noRouteByService ?? Object.fromEntries(summary.revisions.filter((r) => r.revision === '').map((r) => [r.service, r.requests.total])));
   const cols = [overall, ...revs];
   const head = `<tr><th></th>${cols.map((r) => `<th>${escapeHtml(r.revision === 'all' ? 'whole run' : r.revision)}</th>`).join('')}</tr>`;
   const rows = SUMMARY_ROWS.filter(([label]) => label !== 'no route' || summary.overall.requests.noRoute > 0);
   const body = rows
     .map(([label, get]) => {
-      const cells = cols.map((r) => (r === overall && (label === 'first request → first ready pod' || label === 'scaled to zero at') ? '' : get(r)));
+      const cells = cols.map((r) => (r === overall && (label === 'first pod ready at (since start)' || label === 'scaled to zero at') ? '' : get(r)));
       return `<tr><td>${escapeHtml(label)}</td>${cells.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`;
     })
     .join('\n');
   const nr = noRoute.length > 0
-    ? `<p class="note">Requests sent while a service had no routable revision: ${noRoute.map((r) => `${escapeHtml(r.service)} ${n(r.requests.total)}`).join(', ')}.</p>`
+    ? `<p class="note">Requests sent while a service had no routable revision (answered “no route”; none of its revisions was Ready yet): ${noRoute.map(([service, count]) => `${escapeHtml(service)} ${n(count)}`).join(', ')}.</p>`
     : '';
   return `<table class="summary">\n${head}\n${body}\n</table>\n${nr}`;
 }

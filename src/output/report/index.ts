@@ -1,6 +1,6 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DEFAULT_MAX_POINTS, timeAxis } from './aggregate.js';
+import { pointsPerRevision, timeAxis } from './aggregate.js';
 import { type Chart, type ChartContext, buildCharts } from './charts/index.js';
 import { buildHtml } from './html.js';
 import { type RunData, loadRunData } from './load.js';
@@ -27,10 +27,7 @@ export interface ReportResult {
   warnings: string[];
 }
 
-/** Keeps the whole report's data bounded: fewer points per revision when there are many. */
-export function pointsPerRevision(revisions: number, maxPoints = DEFAULT_MAX_POINTS): number {
-  return Math.max(300, Math.min(maxPoints, Math.floor(9000 / Math.max(1, revisions))));
-}
+export { pointsPerRevision } from './aggregate.js';
 
 /** The charts of a loaded run (no files written). */
 export function reportCharts(run: RunData, opts: Pick<ReportOptions, 'maxPoints'> = {}): { charts: Chart[]; ctx: ChartContext } {

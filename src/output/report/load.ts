@@ -32,6 +32,23 @@ export interface DecisionData {
   valid: number[];
 }
 
+/** pods.csv of one revision: each pod's transitions, in time order. */
+export interface PodEventData {
+  time: number[];
+  pod: string[];
+  event: string[];
+}
+
+/** latency-buckets.csv of one revision: percentiles of the 200s completed in each chart bucket. */
+export interface LatencyBucketData {
+  /** Bucket start, seconds. */
+  start: number[];
+  bucketSeconds: number[];
+  p50: number[];
+  p95: number[];
+  p99: number[];
+}
+
 /** requests-per-second.csv of one revision: completions in the second ending at `time` (rows only for seconds with completions). */
 export interface RequestSeriesData {
   time: number[];
@@ -58,6 +75,8 @@ export interface RevisionData {
   timeseries: TimeseriesData;
   decisions: DecisionData;
   requests: RequestSeriesData;
+  pods: PodEventData;
+  latencyBuckets: LatencyBucketData;
   cdf: { all: CdfPoint[]; cold: CdfPoint[]; warm: CdfPoint[] };
 }
 
@@ -68,7 +87,7 @@ export interface RunData {
   durationSeconds: number;
   revisions: RevisionData[];
   /** Which of the per-tick files were present. */
-  files: { timeseries: boolean; autoscaler: boolean; requestSeries: boolean; latencyCdf: boolean };
+  files: { timeseries: boolean; autoscaler: boolean; requestSeries: boolean; latencyCdf: boolean; pods: boolean; latencyBuckets: boolean };
 }
 
 /** The directory is not a knsim run directory. */
@@ -118,6 +137,8 @@ export function loadRunData(dir: string): RunData {
         timeseries: emptyTimeseries(),
         decisions: emptyDecisions(),
         requests: emptyRequests(),
+        pods: { time: [], pod: [], event: [] },
+        latencyBuckets: { start: [], bucketSeconds: [], p50: [], p95: [], p99: [] },
         cdf: { all: [], cold: [], warm: [] },
       };
       revs.set(k, r);
@@ -195,6 +216,32 @@ export function loadRunData(dir: string): RunData {
     }
   }
 
+  const pe = read('pods.csv');
+  if (pe !== undefined) {
+    const c = pe.cols;
+    const [iT, iS, iR, iP, iE] = [c.col('time_s'), c.col('service'), c.col('revision'), c.col('pod'), c.col('event')];
+    for (const row of pe.rows) {
+      const d = rev(row[iS] ?? '', row[iR] ?? '').pods;
+      d.time.push(parseNumberCell(row[iT]));
+      d.pod.push(row[iP] ?? '');
+      d.event.push(row[iE] ?? '');
+    }
+  }
+
+  const lb = read('latency-buckets.csv');
+  if (lb !== undefined) {
+    const c = lb.cols;
+    const [iT, iW, iS, iR, i50, i95, i99] = [c.col('start_s'), c.col('bucket_s'), c.col('service'), c.col('revision'), c.col('p50_ms'), c.col('p95_ms'), c.col('p99_ms')];
+    for (const row of lb.rows) {
+      const d = rev(row[iS] ?? '', row[iR] ?? '').latencyBuckets;
+      d.start.push(parseNumberCell(row[iT]));
+      d.bucketSeconds.push(parseNumberCell(row[iW]));
+      d.p50.push(parseNumberCell(row[i50]));
+      d.p95.push(parseNumberCell(row[i95]));
+      d.p99.push(parseNumberCell(row[i99]));
+    }
+  }
+
   const cdf = read('latency-cdf.csv');
   if (cdf !== undefined) {
     const c = cdf.cols;
@@ -212,6 +259,6 @@ export function loadRunData(dir: string): RunData {
     settings,
     durationSeconds: settings?.durationSeconds ?? summary.simulatedSeconds,
     revisions: [...revs.values()],
-    files: { timeseries: ts !== undefined, autoscaler: as !== undefined, requestSeries: rq !== undefined, latencyCdf: cdf !== undefined },
+    files: { timeseries: ts !== undefined, autoscaler: as !== undefined, requestSeries: rq !== undefined, latencyCdf: cdf !== undefined, pods: pe !== undefined, latencyBuckets: lb !== undefined },
   };
 }

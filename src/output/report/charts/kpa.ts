@@ -16,9 +16,18 @@ function labels(r: RevisionData): Record<string, string> {
     s: `observed, stable${sw}`,
     p: `observed, panic${pw}`,
     c: 'target × ready pods',
-    // Approximate: panic compares ceil(panic / target) with the ready pods, not the raw value.
-    h: `panic threshold ≈ ${pt}target × pods`,
+    h: `panic line: (⌈${pt}ready pods⌉ − 1) × target`,
   };
+}
+
+/**
+ * The panic value above which the decider panics at an evaluation: it panics when
+ * ⌈panic / target⌉ / max(1, ready) ≥ threshold, and since ⌈panic / target⌉ is a whole
+ * number that holds exactly when panic > target × (⌈threshold × max(1, ready)⌉ − 1).
+ */
+export function panicLine(threshold: number, target: number, readyPods: number): number {
+  // The tolerance keeps products such as 2 × 3 from rounding up to 7.
+  return target * (Math.ceil(threshold * Math.max(1, readyPods) - 1e-9) - 1);
 }
 
 function panel(ctx: ChartContext, r: RevisionData, i: number): Spec {
@@ -37,7 +46,7 @@ function panel(ctx: ChartContext, r: RevisionData, i: number): Spec {
     stable.push(d.observedStable[i]!);
     panic.push(d.observedPanic[i]!);
     capacity.push(d.target[i]! * d.readyPods[i]!);
-    thresh.push(threshold * d.target[i]! * Math.max(1, d.readyPods[i]!));
+    thresh.push(panicLine(threshold, d.target[i]!, d.readyPods[i]!));
   }
   const keys = ['s', 'p', 'c', 'h'];
   const values: Row[] = [];
@@ -94,7 +103,7 @@ export function kpaChart(ctx: ChartContext): Chart | undefined {
     id: 'kpa',
     heading: 'What the KPA saw',
     explanation:
-      'The metric the autoscaler averaged over its stable and panic windows, against the capacity of the ready pods (target × ready pods): the KPA scales up when the observed value rises above that capacity, and panics when the panic-window value crosses the dotted threshold.',
+      'The metric the autoscaler averaged over its stable and panic windows, against the capacity of the ready pods (target × ready pods): the KPA scales up when the observed value rises above that capacity, and panics when the panic-window value rises above the dotted panic line (the decider compares the panic value rounded up to whole pods with the panic threshold × the ready pods, so the line moves in whole-pod steps).',
     spec: topLevel(
       'What the KPA saw',
       `Observed values at each decider evaluation (every 2 s, plus pokes from the activator) compared with target × ready pods.${aggregationNote(ctx.axis, 'mean of the evaluations in each bucket')}`,

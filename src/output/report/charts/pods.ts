@@ -1,4 +1,4 @@
-import { bucketMax, bucketStep, intervals, val, xOf } from '../aggregate.js';
+import { type TimeAxis, bucketLabel, bucketMax, bucketStep, intervals, levelMax, val, xOf } from '../aggregate.js';
 import type { RevisionData } from '../load.js';
 import { type Chart, type ChartContext, type Spec, COLORS, WIDTH, aggregationNote, headroomScale, keyedLegend, periodLayers, revisionTitle, stack, topLevel, xEncoding } from './common.js';
 
@@ -25,15 +25,52 @@ export function proxyIntervals(ctx: ChartContext, r: RevisionData): ReturnType<t
 
 const known = (v: number): number => (v >= 0 ? v : Number.NaN);
 
+/**
+ * Ready, not-yet-ready (Pending or Starting) and Terminating pod counts from pods.csv, each
+ * the most held in a bucket: the Ready step lands in the second pods.csv says, not at the
+ * next whole-second sample.
+ */
+export function podLevels(axis: TimeAxis, r: RevisionData): { ready: Float64Array; notReady: Float64Array; terminating: Float64Array } {
+  const e = r.pods;
+  const ready: number[] = [];
+  const notReady: number[] = [];
+  const terminating: number[] = [];
+  const state = new Map<string, string>();
+  for (let i = 0; i < e.time.length; i++) {
+    const pod = e.pod[i]!;
+    const was = state.get(pod);
+    const now = e.event[i]!;
+    let [dr, dn, dt] = [0, 0, 0];
+    if (was === 'Ready') dr--;
+    else if (was === 'Pending' || was === 'Starting') dn--;
+    else if (was === 'Terminating') dt--;
+    if (now === 'Ready') dr++;
+    else if (now === 'Pending' || now === 'Starting') dn++;
+    else if (now === 'Terminating') dt++;
+    if (now === 'Gone') state.delete(pod);
+    else if (now === 'Ready' || now === 'Pending' || now === 'Starting' || now === 'Terminating') state.set(pod, now);
+    else [dr, dn, dt] = [0, 0, 0];
+    ready.push(dr);
+    notReady.push(dn);
+    terminating.push(dt);
+  }
+  return { ready: levelMax(axis, e.time, ready), notReady: levelMax(axis, e.time, notReady), terminating: levelMax(axis, e.time, terminating) };
+}
+
 function panel(ctx: ChartContext, r: RevisionData, i: number): Spec {
   const { axis } = ctx;
   const ts = r.timeseries;
   // The decider reports -1 while it has no metric data yet: no decision, not a scale.
   const desired = bucketStep(axis, r.decisions.time, r.decisions.desired.map(known));
   const want = bucketStep(axis, r.decisions.time, r.decisions.want.map(known));
-  const ready = bucketMax(axis, ts.time, ts.ready);
-  const notReady = bucketMax(axis, ts.time, ts.pending.map((p, i) => p + ts.starting[i]!));
-  const terminating = bucketMax(axis, ts.time, ts.terminating);
+  // From pods.csv when the run has it (exact times); else the whole-second samples.
+  const { ready, notReady, terminating } = ctx.run.files.pods
+    ? podLevels(axis, r)
+    : {
+        ready: bucketMax(axis, ts.time, ts.ready),
+        notReady: bucketMax(axis, ts.time, ts.pending.map((p, i) => p + ts.starting[i]!)),
+        terminating: bucketMax(axis, ts.time, ts.terminating),
+      };
   const values: Spec[] = [];
   for (let b = 0; b < axis.buckets; b++) {
     const row: Spec = { t: xOf(axis, b) };
@@ -90,7 +127,7 @@ export function podsChart(ctx: ChartContext): Chart | undefined {
       'The decider’s desired scale and the KPA’s want (dashed) against the pods that are actually starting, ready and terminating; red shading marks panic mode and the purple strip along the top marks periods when the SKS put the activator in the request path (Proxy mode).',
     spec: topLevel(
       'Pods over time',
-      `Desired and want are step functions set at each decider evaluation; pod counts are sampled every second.${aggregationNote(ctx.axis, 'pod counts are the maximum in each bucket')}`,
+      `Desired and want are step functions set at each decider evaluation; pod counts come from the pod transitions (pods.csv), the most held in each ${bucketLabel(ctx.axis)} step.${aggregationNote(ctx.axis, 'pod counts are the maximum in each bucket')}`,
       stack(revs.map((r, i) => panel(ctx, r, i))),
     ),
   };

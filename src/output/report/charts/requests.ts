@@ -1,4 +1,4 @@
-import { type Row, breakGaps, bucketMax, bucketSum, val, xOf } from '../aggregate.js';
+import { type Row, type TimeAxis, bucketLabel, bucketMax, bucketOf, bucketSum, breakGaps, val, xOf } from '../aggregate.js';
 import type { RevisionData } from '../load.js';
 import { type Chart, type ChartContext, type Spec, COLORS, WIDTH, aggregationNote, keyedLegend, revisionTitle, topLevel, xEncoding } from './common.js';
 
@@ -7,13 +7,35 @@ const STATUS_KEYS = ['ok', 'e3', 'e4', 'ct'];
 // p99 first so it is drawn first and the lower percentiles stay visible on top of it.
 const PERCENTILES = { p99: 'p99', p95: 'p95', p50: 'p50 (median)' };
 
+/**
+ * Latency percentiles per bucket: each second's own on a 1 s grid; on a coarser grid those
+ * of all the bucket's 200s, from latency-buckets.csv when the run wrote it for this grid.
+ * Without it, the highest per-second value stands in (an upper bound, said so in the title).
+ */
+function latencySeries(axis: TimeAxis, r: RevisionData): { p: [Float64Array, Float64Array, Float64Array]; exact: boolean } {
+  const lb = r.latencyBuckets;
+  if (axis.bucketSeconds > 1 && lb.start.length > 0 && lb.bucketSeconds.every((w) => w === axis.bucketSeconds)) {
+    const p = [0, 1, 2].map(() => new Float64Array(axis.buckets).fill(Number.NaN)) as [Float64Array, Float64Array, Float64Array];
+    for (let k = 0; k < lb.start.length; k++) {
+      const b = bucketOf(axis, lb.start[k]!);
+      p[0][b] = lb.p50[k]!;
+      p[1][b] = lb.p95[k]!;
+      p[2][b] = lb.p99[k]!;
+    }
+    return { p, exact: true };
+  }
+  const q = r.requests;
+  const shifted = q.time.map((t) => t - 1);
+  return { p: [q.p50, q.p95, q.p99].map((v) => bucketMax(axis, shifted, v)) as [Float64Array, Float64Array, Float64Array], exact: axis.bucketSeconds <= 1 };
+}
+
 function panels(ctx: ChartContext, r: RevisionData, i: number): Spec[] {
   const { axis } = ctx;
   const q = r.requests;
   const w = axis.bucketSeconds;
   // A row covers the second that ends at its time: shift by -1 s to its start.
   const [ok, e3, e4, ct, cold] = [q.ok, q.status503, q.status504, q.clientTimeouts, q.cold].map((v) => bucketSum(axis, q.time, v, -1));
-  const [p50, p95, p99] = [q.p50, q.p95, q.p99].map((v) => bucketMax(axis, q.time.map((t) => t - 1), v)) as [Float64Array, Float64Array, Float64Array];
+  const { p: [p50, p95, p99], exact } = latencySeries(axis, r);
   const rates: Spec[] = [];
   const latency: Row[] = [];
   const coldMarks: Spec[] = [];
@@ -27,7 +49,7 @@ function panels(ctx: ChartContext, r: RevisionData, i: number): Spec[] {
   const pKeys = Object.keys(PERCENTILES);
   const title = revisionTitle(ctx, r);
   const ratePanel: Spec = {
-    title: `${title}: completions per second`,
+    title: `${title}: completions per second${axis.bucketSeconds > 1 ? ` (mean over each ${bucketLabel(axis)} bucket)` : ''}`,
     width: WIDTH,
     height: 160,
     layer: [
@@ -67,7 +89,9 @@ function panels(ctx: ChartContext, r: RevisionData, i: number): Spec[] {
     ],
   };
   const latencyPanel: Spec = {
-    title: `${title}: latency of successful (200) requests`,
+    title: `${title}: latency of successful (200) requests, percentiles ${
+      axis.bucketSeconds <= 1 ? 'of each second' : exact ? `of all 200s in each ${bucketLabel(axis)} bucket` : `per second, highest in each ${bucketLabel(axis)} bucket (an upper bound)`
+    }`,
     width: WIDTH,
     height: 160,
     // Seconds without a 200 leave a gap rather than a line across it.
@@ -99,7 +123,10 @@ export function requestsChart(ctx: ChartContext): Chart | undefined {
       'Completed requests per second by outcome (orange bars: requests that waited for a pod to start, i.e. cold starts), and below, the p50, p95 and p99 latency of the successful ones on a log scale.',
     spec: topLevel(
       'Requests and latency',
-      `Completions per second by outcome, cold-start requests in orange; latency percentiles of 200 responses from each second.${aggregationNote(ctx.axis, 'rates are bucket averages, percentiles the highest per-second value')}`,
+      `Completions per second by outcome, cold-start requests in orange; latency percentiles of 200 responses, by completion time.${aggregationNote(
+        ctx.axis,
+        ctx.run.files.latencyBuckets ? 'rates are bucket averages; percentiles are of all the 200s completed in the bucket' : 'rates are bucket averages, percentiles the highest per-second value',
+      )}`,
       { vconcat: revs.flatMap((r, i) => panels(ctx, r, i)), resolve: { scale: { fill: 'shared', stroke: 'shared' } } },
     ),
   };

@@ -27,7 +27,10 @@ function panel(ctx: ChartContext, r: RevisionData, i: number): Spec {
         data: { values },
         transform: [{ fold: keys, as: ['k', 'v'] }],
         name: `data_waiting_${i}`,
-        mark: { type: 'line', interpolate: 'step-after' },
+        // A 1 s grid shows each whole-second sample at its own instant, joined by lines (a step
+        // from each sample would claim it held for the next second and draw changes late);
+        // coarser buckets keep a step per bucket.
+        mark: { type: 'line', interpolate: axis.bucketSeconds <= 1 ? 'linear' : 'step-after' },
         encoding: {
           x: xEncoding(axis),
           y: { field: 'v', type: 'quantitative', title: 'requests waiting', scale: headroomScale([...a, ...q]), axis: { tickMinStep: 1, format: 'd' } },
@@ -48,7 +51,7 @@ export function waitingChart(ctx: ChartContext): Chart | undefined {
       'Requests held by the activators (while the SKS is in Proxy mode, marked by the purple strip, e.g. during a cold start) and requests queued in the pods’ queue-proxies because every container slot was busy.',
     spec: topLevel(
       'Where requests wait',
-      `Requests waiting at each second: buffered by the activators, or queued in a queue-proxy behind containerConcurrency.${aggregationNote(ctx.axis, 'the maximum in each bucket')}`,
+      `Requests waiting, sampled at each whole second: buffered by the activators, or queued in a queue-proxy behind containerConcurrency.${aggregationNote(ctx.axis, 'the maximum in each bucket')}`,
       stack(revs.map((r, i) => panel(ctx, r, i))),
     ),
   };

@@ -1,0 +1,153 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadRunData, reportCharts } from '../../src/output/report/index.js';
+import { runWorld } from '../../src/run/run-world.js';
+import { loadScenario, scenarioFromValue } from '../../src/scenario/load.js';
+
+const root = resolve(import.meta.dirname, '../..');
+
+type Row = Record<string, number | null>;
+
+function csv(dir: string, file: string): Array<Record<string, string>> {
+  const [head, ...lines] = readFileSync(join(dir, file), 'utf8').trim().split('\n');
+  const cols = head!.split(',');
+  return lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [cols[i]!, v])));
+}
+
+/** The inline data rows of the chart's layer or panel named `name`. */
+function dataOf(spec: unknown, name: string): Row[] {
+  let found: Row[] | undefined;
+  const walk = (o: unknown): void => {
+    if (found !== undefined || o === null || typeof o !== 'object') return;
+    const r = o as Record<string, unknown>;
+    if (r['name'] === name && typeof r['data'] === 'object') {
+      found = ((r['data'] as { values: Row[] }).values);
+      return;
+    }
+    for (const v of Object.values(r)) walk(v);
+  };
+  walk(spec);
+  expect(found, name).toBeDefined();
+  return found!;
+}
+
+function chartsOf(dir: string) {
+  const { charts, ctx } = reportCharts(loadRunData(dir));
+  return { spec: (id: string) => charts.find((c) => c.id === id)!.spec, axis: ctx.axis };
+}
+
+describe('per-second charts put each second at the time it describes', () => {
+  let dir: string;
+  beforeAll(() => {
+    const loaded = loadScenario(join(root, 'scenarios', 'hello-world.yaml'), { sets: [], durationSeconds: 120 });
+    dir = join(mkdtempSync(join(tmpdir(), 'knsim-truth-')), 'hw');
+    runWorld(loaded.world, { outDir: dir, trace: { mode: 'full' } });
+  });
+
+  it('the pods chart steps in the second pods.csv says (ready, starting), the most held in that second', () => {
+    const { spec } = chartsOf(dir);
+    const rows = dataOf(spec('pods'), 'data_pods_0');
+    const events = csv(dir, 'pods.csv');
+    // Brute force: the ready count just after each instant where it can change, per second.
+    const readyAt = (t: number): number => {
+      const state = new Map<string, string>();
+      for (const e of events) if (Number(e['time_s']) <= t && e['event'] !== 'ActivatorHealthy') state.set(e['pod']!, e['event']!);
+      return [...state.values()].filter((s) => s === 'Ready').length;
+    };
+    const firstReady = Number(events.find((e) => e['event'] === 'Ready')!['time_s']);
+    const firstPending = Number(events.find((e) => e['event'] === 'Pending')!['time_s']);
+    expect(firstReady % 1).not.toBe(0);
+    expect(rows.find((r) => (r['r'] ?? 0) >= 1)!['t']).toBe(Math.floor(firstReady));
+    expect(rows.find((r) => (r['s'] ?? 0) >= 1)!['t']).toBe(Math.floor(firstPending));
+    for (const r of rows.slice(0, 90)) {
+      const b = r['t']!;
+      const instants = [b, ...events.map((e) => Number(e['time_s'])).filter((t) => t > b && t < b + 1)];
+      expect(r['r'], `second ${b}`).toBe(Math.max(...instants.map(readyAt)));
+    }
+  });
+
+  it('the waiting chart draws each timeseries.csv sample at its own time, not as a step into the next second', () => {
+    const { spec } = chartsOf(dir);
+    const s = spec('waiting');
+    const rows = dataOf(s, 'data_waiting_0');
+    const ts = csv(dir, 'timeseries.csv');
+    for (const r of rows) {
+      const sample = ts.find((x) => Number(x['time_s']) === r['t'])!;
+      expect(r['a'], `t=${r['t']}`).toBe(Number(sample['activator_waiting']));
+    }
+    expect(JSON.stringify(s)).toContain('"interpolate":"linear"');
+  });
+
+  it('every panic start in autoscaler.csv is at an evaluation where the drawn panic value is above the drawn panic line', () => {
+    const { spec } = chartsOf(dir);
+    const rows = dataOf(spec('kpa'), 'data_kpa_0');
+    const as = csv(dir, 'autoscaler.csv');
+    let starts = 0;
+    for (let i = 0; i < as.length; i++) {
+      if (as[i]!['in_panic'] !== '1' || (i > 0 && as[i - 1]!['in_panic'] === '1')) continue;
+      starts++;
+      const t = Number(as[i]!['time_s']);
+      const row = rows.find((r) => r['t'] === Math.round(t * 1e5) / 1e5)!;
+      expect(row['p']!, `panic start at ${t}`).toBeGreaterThan(row['h']!);
+    }
+    expect(starts).toBeGreaterThan(0);
+  });
+});
+
+describe('latency chart of a long run', () => {
+  it('plots, per bucket, the percentiles of all the 200s completed in it (requests.csv), within HDR precision', () => {
+    const { world } = scenarioFromValue(
+      {
+        name: 'two-hours',
+        duration: '2h',
+        services: [
+          {
+            manifest: {
+              apiVersion: 'serving.knative.dev/v1',
+              kind: 'Service',
+              metadata: { name: 'svc' },
+              spec: { template: { spec: { containerConcurrency: 4, containers: [{ image: 'x' }] } } },
+            },
+            initialPods: 2,
+            app: { serviceTime: { dist: 'lognormal', median: '50ms', p99: '400ms' } },
+          },
+        ],
+        clients: [{ name: 'c', service: 'svc', start: '0s', end: '2h', open: { rps: 6 } }],
+      },
+      'two-hours.yaml',
+    );
+    const dir = join(mkdtempSync(join(tmpdir(), 'knsim-long-')), 'long');
+    runWorld(world, { outDir: dir, trace: { mode: 'full' } });
+    const { spec, axis } = chartsOf(dir);
+    expect(axis.bucketSeconds).toBe(5);
+    const s = spec('requests');
+    expect(JSON.stringify(s)).toContain('percentiles of all 200s in each 5 s bucket');
+    // breakGaps holds a level one more step before a gap: that copy is not a bucket's own row.
+    const all = dataOf(s, 'data_latency_0');
+    const rows = all.filter((r, i) => r['p99'] !== null && !(i > 0 && all[i - 1]!['p99'] === r['p99'] && all[i - 1]!['p50'] === r['p50'] && (i === all.length - 1 || all[i + 1]!['p99'] === null)));
+    // The 200s of each bucket, by completion time, from requests.csv.
+    const byBucket = new Map<number, number[]>();
+    for (const q of csv(dir, 'requests.csv')) {
+      if (q['status'] !== '200') continue;
+      const b = Math.floor(Number(q['end_s']) / 5 + 1e-9);
+      const l = byBucket.get(b) ?? [];
+      l.push(Number(q['latency_ms']));
+      byBucket.set(b, l);
+    }
+    const rank = (sorted: number[], p: number): number => sorted[Math.max(1, Math.ceil((p / 100) * sorted.length)) - 1]!;
+    let compared = 0;
+    for (const r of rows) {
+      const b = Math.round((r['t']! * 60) / 5);
+      const l = byBucket.get(b)!.sort((x, y) => x - y);
+      for (const [key, p] of [['p50', 50], ['p95', 95], ['p99', 99]] as const) {
+        const exact = rank(l, p);
+        // 3 significant digits, then the chart's 0.1 ms rounding.
+        expect(Math.abs(r[key]! - exact), `bucket ${b} ${key}`).toBeLessThanOrEqual(exact * 2e-3 + 0.051);
+      }
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(1400);
+  });
+});
