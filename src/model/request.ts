@@ -5,6 +5,8 @@ import type { Revision } from './revision.js';
 /** Status codes as requests.csv writes them; CLIENT_TIMEOUT is the client giving up. */
 export const STATUS_OK = 200;
 export const STATUS_NO_ROUTE = 404;
+/** The user container exited under a request: the queue-proxy's proxy answers 502 Bad Gateway. */
+export const STATUS_BAD_GATEWAY = 502;
 export const STATUS_OVERLOADED = 503;
 export const STATUS_TIMEOUT = 504;
 export const STATUS_CLIENT_TIMEOUT = -1;

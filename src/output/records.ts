@@ -7,7 +7,7 @@
  */
 
 /** How a request ended. */
-export type RequestOutcome = 'ok' | 'overloaded' | 'timeout' | 'clientTimeout' | 'noRoute';
+export type RequestOutcome = 'ok' | 'overloaded' | 'timeout' | 'clientTimeout' | 'noRoute' | 'badGateway';
 
 /** One finished request (any outcome). */
 export interface RequestRecord {
@@ -22,7 +22,7 @@ export interface RequestRecord {
   /** When the user container took it; NaN if it never started. */
   serviceStart: number;
   end: number;
-  /** As requests.csv writes it: 200, 503, 504, 404 (no route) or -1 (the client gave up). */
+  /** As requests.csv writes it: 200, 502 (the container crashed under it), 503, 504, 404 (no route) or -1 (the client gave up). */
   status: number;
   outcome: RequestOutcome;
   route: 'activator' | 'direct' | 'none';
@@ -58,7 +58,19 @@ export interface AutoscalerRecord {
 }
 
 /** A pod lifecycle step; ActivatorHealthy is when the activator's probe first succeeds. */
-export type PodEventName = 'Pending' | 'Starting' | 'Ready' | 'Terminating' | 'Gone' | 'ActivatorHealthy';
+export type PodEventName =
+  | 'Pending'
+  | 'Starting'
+  | 'Ready'
+  | 'Terminating'
+  | 'Gone'
+  | 'ActivatorHealthy'
+  // Only with injected faults:
+  | 'NotReady'
+  | 'CrashLoopBackOff'
+  | 'Restarted'
+  | 'ErrImagePull'
+  | 'ImagePullBackOff';
 
 /** One pod lifecycle step: a row of pods.csv. */
 export interface PodRecord {
@@ -113,6 +125,8 @@ export interface RevisionEndRecord {
   firstRequestAt: number;
   /** Its first Kubernetes-Ready pod at or after that request. */
   firstReadyAfterRequestAt: number;
+  /** When its Ready condition became False and why (a failed progress deadline); undefined if it did not. */
+  failure?: { atSeconds: number; reason: string } | undefined;
 }
 
 /** Anything that consumes a run's records as they are made. */

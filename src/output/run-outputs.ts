@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { CsvWriter, cell, ms, num, sec } from './csv-writer.js';
 import { LatencyHistogram } from './latency.js';
 import type { AutoscalerRecord, PodRecord, RecordSink, RequestOutcome, RequestRecord, RevisionEndRecord, TimeseriesRecord, TrafficRecord } from './records.js';
-import { RevisionStats, round3, type RunSummary } from './summary.js';
+import { RevisionStats, round3, type RequestCounts, type RunSummary } from './summary.js';
 
 export const REQUESTS_HEADER = [
   'id', 'service', 'revision', 'client', 'arrival_s', 'service_start_s', 'end_s', 'latency_ms', 'status',
@@ -132,6 +132,9 @@ export class RunOutputs implements RecordSink {
       case 'noRoute':
         c.noRoute++;
         break;
+      case 'badGateway':
+        c.status502 = (c.status502 ?? 0) + 1;
+        break;
     }
     if (r.cold) s.cold++;
     if (acc !== undefined && this.requestSeries !== undefined) {
@@ -168,6 +171,14 @@ export class RunOutputs implements RecordSink {
         this.totalReady++;
         if (s.readyPods > s.maxReady) s.maxReady = s.readyPods;
         if (this.totalReady > this.maxTotalReady) this.maxTotalReady = this.totalReady;
+        break;
+      case 'NotReady':
+      case 'CrashLoopBackOff':
+        // Left the ready endpoints; the event still carries when it had been Ready.
+        if (!Number.isNaN(p.readyAt)) {
+          s.readyPods--;
+          this.totalReady--;
+        }
         break;
       case 'Terminating':
         if (!Number.isNaN(p.readyAt)) {
@@ -214,6 +225,7 @@ export class RunOutputs implements RecordSink {
       if (s === undefined) continue;
       s.firstRequestAt = r.firstRequestAt;
       s.firstReadyAfterRequest = r.firstReadyAfterRequestAt;
+      s.failure = r.failure;
     }
     const all = [...this.accumulators.map((a) => a.stats), ...this.noRoute.values()];
     const revisions = all.map((s) => s.finish(now)).sort((a, b) => (a.service + '/' + a.revision).localeCompare(b.service + '/' + b.revision));
@@ -222,8 +234,12 @@ export class RunOutputs implements RecordSink {
     const overallLatency = latency.summary();
     latency.destroy();
     for (const s of all) s.destroy();
-    const counts = { total: 0, ok: 0, status503: 0, status504: 0, clientTimeouts: 0, noRoute: 0 };
-    for (const r of revisions) for (const k of Object.keys(counts) as Array<keyof typeof counts>) counts[k] += r.requests[k];
+    const counts: RequestCounts = { total: 0, ok: 0, status503: 0, status504: 0, clientTimeouts: 0, noRoute: 0 };
+    for (const r of revisions) {
+      for (const k of ['total', 'ok', 'status503', 'status504', 'clientTimeouts', 'noRoute'] as const) counts[k] += r.requests[k];
+      // Present only when some request got one (runs without crashes keep their summary's shape).
+      if (r.requests.status502 !== undefined) counts.status502 = (counts.status502 ?? 0) + r.requests.status502;
+    }
     return {
       scenario: meta.scenario,
       seed: meta.seed,

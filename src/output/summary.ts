@@ -9,6 +9,8 @@ export interface RequestCounts {
   clientTimeouts: number;
   /** Sent while no revision of the service was routable (the Route was not ready). */
   noRoute: number;
+  /** 502 Bad Gateway: the user container exited under the request. Absent when there were none. */
+  status502?: number;
 }
 
 export interface RevisionSummary {
@@ -26,6 +28,8 @@ export interface RevisionSummary {
   /** Each time the revision's Deployment went from some pods to none (the last pod starts terminating). */
   scaleToZeroAtSeconds: number[];
   panicSeconds: number;
+  /** The revision's Ready condition became False (progress deadline), with upstream's reason. Absent if it did not. */
+  failure?: { atSeconds: number; reason: string };
 }
 
 export interface RunSummary {
@@ -34,7 +38,7 @@ export interface RunSummary {
   simulatedSeconds: number;
   events: number;
   wallSeconds: number;
-  overall: Omit<RevisionSummary, 'service' | 'revision' | 'timeToFirstReadySeconds' | 'scaleToZeroAtSeconds'>;
+  overall: Omit<RevisionSummary, 'service' | 'revision' | 'timeToFirstReadySeconds' | 'scaleToZeroAtSeconds' | 'failure'>;
   revisions: RevisionSummary[];
 }
 
@@ -55,6 +59,7 @@ export class RevisionStats {
   // Cold-start timing (from the model: when the first request was sent, and the first Ready pod at or after it).
   firstRequestAt = Number.NaN;
   firstReadyAfterRequest = Number.NaN;
+  failure: { atSeconds: number; reason: string } | undefined;
   // Panic.
   panicSince = Number.NaN;
   panicSeconds = 0;
@@ -110,6 +115,7 @@ export class RevisionStats {
       timeToFirstReadySeconds: Number.isNaN(this.firstReadyAfterRequest) ? null : round3(this.firstReadyAfterRequest - this.firstRequestAt),
       scaleToZeroAtSeconds: this.scaleToZeroAt.map(round3),
       panicSeconds: round3(panic),
+      ...(this.failure !== undefined ? { failure: { atSeconds: round3(this.failure.atSeconds), reason: this.failure.reason } } : {}),
     };
   }
 }

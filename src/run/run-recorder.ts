@@ -1,7 +1,7 @@
 import type { DecisionRecord } from '../core/autoscaler/index.js';
 import type { Pod } from '../model/pod.js';
 import type { PodEvent, Recorder } from '../model/recorder.js';
-import { STATUS_CLIENT_TIMEOUT, STATUS_NO_ROUTE, STATUS_OK, STATUS_OVERLOADED, STATUS_TIMEOUT, type Request } from '../model/request.js';
+import { STATUS_BAD_GATEWAY, STATUS_CLIENT_TIMEOUT, STATUS_NO_ROUTE, STATUS_OK, STATUS_OVERLOADED, STATUS_TIMEOUT, type Request } from '../model/request.js';
 import type { Revision } from '../model/revision.js';
 import type { RequestTraceMode } from '../model/spec.js';
 import type { AutoscalerRecord, PodRecord, RecordSink, RequestOutcome, RequestRecord, RevisionEndRecord, TimeseriesRecord } from '../output/records.js';
@@ -28,6 +28,8 @@ function outcomeOf(status: number): RequestOutcome {
       return 'clientTimeout';
     case STATUS_NO_ROUTE:
       return 'noRoute';
+    case STATUS_BAD_GATEWAY:
+      return 'badGateway';
     default:
       throw new Error(`request finished with status ${status}`);
   }
@@ -117,10 +119,11 @@ export function timeseriesRecord(rev: Revision, now: number, trafficPercent: num
   let queued = 0;
   let executing = 0;
   for (const p of rev.allPods) {
-    if (p.phase === 'Pending') pending++;
-    else if (p.phase === 'Starting') starting++;
+    if (p.phase === 'Pending' || p.phase === 'ImagePullBackOff') pending++;
     else if (p.phase === 'Ready') ready++;
     else if (p.phase === 'Terminating') terminating++;
+    // Running but not Ready, restarting, or waiting for an image: all not yet (or no longer) serving.
+    else if (p.phase !== 'Gone') starting++;
     queued += p.queued;
     executing += p.executing;
   }
@@ -219,6 +222,7 @@ export class RunRecorder implements Recorder {
       revision: rev.spec.name,
       firstRequestAt: rev.firstRequestAt,
       firstReadyAfterRequestAt: rev.firstReadyAfterRequestAt,
+      failure: rev.failure,
     }));
     return this.outputs.finish(meta, timings);
   }
