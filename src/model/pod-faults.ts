@@ -124,7 +124,7 @@ export class PodFaults {
   private onPullRetry = (s: Step): void => {
     const { pod } = s;
     if (!pod.isOk || s.token !== pod.fault.containerToken) return;
-    this.rev.setPhase(pod, 'Starting', this.sim.now);
+    pod.phase = 'Starting'; // pulling again; the next row is its outcome
     this.pull(pod, this.sim.now, this.rev.drawStart('imagePull'));
   };
 
