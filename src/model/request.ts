@@ -32,6 +32,8 @@ export class Request {
   route: 'activator' | 'direct' | 'none' = 'none';
   activator: Activator | undefined = undefined;
   pod: Pod | undefined = undefined;
+  /** The activator's tracker it was sent through (opaque here), so that only that tracker's count goes down. */
+  tracker: object | undefined = undefined;
   phase: Phase = Phase.Routing;
   status = 0;
   /** Arrival at the activator and when it left for a pod. */

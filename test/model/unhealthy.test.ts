@@ -48,6 +48,29 @@ describe('readiness failing for a window', () => {
   });
 });
 
+describe('a pod back from a short readiness failure, requests still in flight', () => {
+  it('the activator counts only what it sends through the new tracker: one new request joins the held one, no more', () => {
+    // 10 s requests, CC 1, two pinned pods kept busy through the activator; pod 1 is out from 30.5 s to 32.1 s
+    // while still working on a request it took before.
+    const spec = world(
+      [service('hello', [faulty({ initialPods: 2, annotations: pinned(2), cc: 1, serviceTime: constant(10) }, [{ kind: 'readinessFailure', atSeconds: 30, durationSeconds: 2, pods: 1 }])])],
+      [uniform(0.3, 0, 200)],
+      { duration: 260, activators: 1 },
+    );
+    const { rec } = run(spec);
+    const heldAcross = rec.requests.filter((r) => r.pod?.name === POD1 && r.podIn < 30.5 && r.end > 32.1);
+    expect(heldAcross.length).toBe(1);
+    expect(heldAcross[0]!.status).toBe(STATUS_OK);
+    // Upstream too starts the returning pod with a fresh tracker (breaker empty), so one more request joins the
+    // one it holds and waits in its queue-proxy; the old request finishing must not free a second slot.
+    const toPod1 = rec.requests.filter((r) => r.pod?.name === POD1);
+    const inPod = (t: number): number => toPod1.filter((r) => r.podIn <= t && t < r.end).length;
+    expect(Math.max(...toPod1.map((r) => inPod(r.podIn)))).toBe(2);
+    const waitedInPod = rec.requests.filter((r) => r.status === STATUS_OK && r.serviceStart > r.podIn);
+    expect(waitedInPod.map((r) => [r.pod!.name, Number(r.podIn.toFixed(3))])).toEqual([[POD1, 32.1]]);
+  });
+});
+
 describe('a crashing container', () => {
   // CC 1, 2 s requests, one every second: both pinned pods are always busy, so the activator is in the path.
   // Pod 1 crashes at 60 s, runs 5 s after its restart and crashes again; pod 2's container crashes at 300 s
