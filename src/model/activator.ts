@@ -146,6 +146,7 @@ export class RevisionThrottler {
 
   private send(req: Request, t: Tracker, now: number): void {
     t.inFlight++;
+    req.tracker = t;
     req.activatorOut = now;
     req.phase = Phase.Dispatched;
     this.revision.world.deadlines.remove(req);
@@ -188,8 +189,9 @@ export class RevisionThrottler {
       this.waiting--;
       return;
     }
+    // A pod that left and came back (readiness, crash) has a new tracker; requests sent through the old one do not count there.
     const t = req.pod === undefined ? undefined : this.byPod.get(req.pod);
-    if (t !== undefined) {
+    if (t !== undefined && t === req.tracker) {
       t.inFlight--;
       this.dispatch(now);
     }

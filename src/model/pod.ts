@@ -1,10 +1,15 @@
 import { ConcurrencyMeter, emptyReport, type MeterReport } from './concurrency-meter.js';
 import { Fifo } from './fifo.js';
+import { KubeletBackoff } from './kubelet-backoff.js';
 import { Phase, STATUS_OK, STATUS_OVERLOADED, type Request } from './request.js';
 import type { Revision } from './revision.js';
 
-/** Kubernetes-level lifecycle; activator health (probe) is tracked apart because it comes first. */
-export type PodPhase = 'Pending' | 'Starting' | 'Ready' | 'Terminating' | 'Gone';
+/**
+ * Kubernetes-level lifecycle; activator health (probe) is tracked apart because it comes first.
+ * Only pods with injected faults reach NotReady (running, readiness failing), CrashLoopBackOff
+ * (user container exited, waiting to restart) and ImagePullBackOff (pull failed, waiting to retry).
+ */
+export type PodPhase = 'Pending' | 'Starting' | 'Ready' | 'NotReady' | 'CrashLoopBackOff' | 'ImagePullBackOff' | 'Terminating' | 'Gone';
 
 /** The queue-proxy's breaker holds CC in service and 10 × CC waiting (pkg/queue/breaker.go). */
 export const QUEUE_DEPTH_FACTOR = 10;
@@ -31,6 +36,33 @@ export class Pod {
   readonly lastReport: MeterReport = emptyReport();
   private readonly maxInFlight: number;
   private readonly cc: number;
+  /**
+   * Fault state, used only by revisions with injected faults. Tokens change when a scheduled
+   * step stops applying: `containerToken` when the user container exits, `readyToken` when
+   * readiness changes course.
+   */
+  readonly fault = {
+    containerToken: 0,
+    readyToken: 0,
+    /** The user container is running (it exits on a crash). */
+    containerUp: false,
+    containerStartedAt: Number.NaN,
+    /** When the container's own readiness check first passes after its start. */
+    appReadyAt: Number.POSITIVE_INFINITY,
+    /** Readiness-failure windows on this pod now. */
+    readinessFailing: 0,
+    /** Since when the activator probes it (address known, or back in the not-ready set). */
+    probeSince: Number.NaN,
+    restarts: 0,
+    crashesLeft: 0,
+    uptimeSeconds: 0,
+    restartBackoff: new KubeletBackoff(),
+    pullBackoff: new KubeletBackoff(),
+    /** The container is waiting for an image (ErrImagePull / ImagePullBackOff), for the revision's status. */
+    waitingReason: '' as '' | 'ErrImagePull' | 'ImagePullBackOff',
+  };
+  /** Requests inside the breaker, kept only when a crash may have to fail them. */
+  private readonly active: Set<Request> | undefined;
 
   constructor(
     readonly revision: Revision,
@@ -41,6 +73,7 @@ export class Pod {
   ) {
     this.cc = revision.spec.containerConcurrency;
     this.maxInFlight = this.cc > 0 ? this.cc * (1 + QUEUE_DEPTH_FACTOR) : Number.POSITIVE_INFINITY;
+    this.active = revision.hasFaults ? new Set() : undefined;
   }
 
   /** Requests waiting for a container slot. */
@@ -59,6 +92,7 @@ export class Pod {
     }
     this.meter!.in(now, proxied);
     this.inFlight++;
+    this.active?.add(req);
     if (this.cc === 0 || this.executing < this.cc) {
       this.start(req, now);
     } else {
@@ -87,7 +121,10 @@ export class Pod {
     const proxied = req.route === 'activator';
     this.meter!.out(now, proxied);
     this.inFlight--;
-    if (req.phase === Phase.Executing) {
+    this.active?.delete(req);
+    if (req.phase === Phase.Executing && this.active !== undefined && !this.fault.containerUp) {
+      this.executing--; // the container is gone: nothing waiting can start
+    } else if (req.phase === Phase.Executing) {
       this.executing--;
       // Waiting requests that timed out were already removed from the count; skip them.
       let next = this.queue.shift();
@@ -95,6 +132,15 @@ export class Pod {
       if (next !== undefined) this.start(next, now);
     }
     if (this.phase === 'Terminating') this.revision.maybeGone(this, now);
+  }
+
+  /**
+   * The user container exited: the queue-proxy answers every request it holds (executing
+   * or waiting) with `status` at once.
+   */
+  failAll(status: number, now: number): void {
+    if (this.active === undefined) return;
+    for (const req of [...this.active]) this.revision.world.finish(req, status, now);
   }
 
   /** The queue-proxy's 1 s report. */

@@ -3,8 +3,11 @@ import type { Pod, PodPhase } from './pod.js';
 import type { Request } from './request.js';
 import type { Revision } from './revision.js';
 
-/** A pod's lifecycle step; ActivatorHealthy is when the activator's probe first succeeds. */
-export type PodEvent = PodPhase | 'ActivatorHealthy';
+/**
+ * A pod's lifecycle step; ActivatorHealthy is when the activator's probe succeeds,
+ * ErrImagePull a failed image pull, Restarted a user container starting again after a crash.
+ */
+export type PodEvent = PodPhase | 'ActivatorHealthy' | 'ErrImagePull' | 'Restarted';
 
 /**
  * What the model reports as it runs. src/run implements it, turning the live objects into
@@ -16,6 +19,8 @@ export interface Recorder {
   /** One decider evaluation of a revision (`rev`), with the KPA's view after it. */
   decision(d: DecisionRecord, rev: Revision): void;
   podTransition(pod: Pod, event: PodEvent, now: number): void;
+  /** The revision's Ready condition became False (it failed to progress), with upstream's reason. Optional. */
+  revisionFailed?(rev: Revision, now: number, reason: string): void;
   /** A service's traffic split changed (percent per revision name, default route). */
   traffic(service: string, now: number, percents: ReadonlyMap<string, number>): void;
   /** Once a second: a revision's pods and queues, for time-series charts. */

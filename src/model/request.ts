@@ -5,6 +5,8 @@ import type { Revision } from './revision.js';
 /** Status codes as requests.csv writes them; CLIENT_TIMEOUT is the client giving up. */
 export const STATUS_OK = 200;
 export const STATUS_NO_ROUTE = 404;
+/** The user container exited under a request: the queue-proxy's proxy answers 502 Bad Gateway. */
+export const STATUS_BAD_GATEWAY = 502;
 export const STATUS_OVERLOADED = 503;
 export const STATUS_TIMEOUT = 504;
 export const STATUS_CLIENT_TIMEOUT = -1;
@@ -30,6 +32,8 @@ export class Request {
   route: 'activator' | 'direct' | 'none' = 'none';
   activator: Activator | undefined = undefined;
   pod: Pod | undefined = undefined;
+  /** The activator's tracker it was sent through (opaque here), so that only that tracker's count goes down. */
+  tracker: object | undefined = undefined;
   phase: Phase = Phase.Routing;
   status = 0;
   /** Arrival at the activator and when it left for a pod. */

@@ -4,6 +4,7 @@ import type { RandomStream } from '../engine/random.js';
 import type { Activator } from './activator.js';
 import { RevisionAutoscaler } from './autoscaler.js';
 import { ConcurrencyMeter } from './concurrency-meter.js';
+import { PodFaults } from './pod-faults.js';
 import { Pod, type PodPhase } from './pod.js';
 import type { ServiceModel } from './service.js';
 import type { RevisionSpec } from './spec.js';
@@ -46,6 +47,12 @@ export class Revision {
   private readonly start: { scheduling: Sampler; imagePull: Sampler; containerStart: Sampler; readiness: Sampler; kubeletReadyLag: Sampler };
   private readonly probePeriod: number;
   private observers: RevisionObserver[] = [];
+  /** Injected faults (undefined: healthy pods, and the original start path). */
+  readonly faults: PodFaults | undefined;
+  /** Ready False: the revision failed to progress (set once, at the progress deadline). */
+  failure: { atSeconds: number; reason: string } | undefined;
+  /** When a pod last became Kubernetes-Ready (Deployment progress), NaN if never. */
+  lastPodReadyAt = Number.NaN;
 
   constructor(
     readonly world: World,
@@ -65,6 +72,7 @@ export class Revision {
       kubeletReadyLag: makeSampler(ps.kubeletReadyLag),
     };
     this.probePeriod = world.spec.cluster.activatorProbePeriodSeconds;
+    this.faults = spec.faults !== undefined && spec.faults.length > 0 ? new PodFaults(this, spec.faults) : undefined;
     this.activatorEndpointsPopulatedSince = now;
     if (spec.initialPods !== undefined) {
       // Running before the run started: pods already Ready, SKS as the KPA would have left it.
@@ -75,10 +83,15 @@ export class Revision {
       this.replicas = spec.autoscaling.initialScale;
     }
     this.autoscaler = new RevisionAutoscaler(this, now);
+    this.faults?.start(now);
     this.reconcilePods(now);
     this.refreshEndpoints(now);
     // Creating the PodAutoscaler triggers its first reconcile (which creates the SKS).
     this.autoscaler.reconcile(now);
+  }
+
+  get hasFaults(): boolean {
+    return this.spec.faults !== undefined && this.spec.faults.length > 0;
   }
 
   /** A request's service time from its own uniform (drawn at arrival from its client's stream). */
@@ -92,14 +105,14 @@ export class Revision {
     let terminating = 0;
     for (const p of this.pods) {
       if (p.phase === 'Terminating') terminating++;
-      else if (p.phase === 'Pending') pending++;
+      else if (p.phase === 'Pending' || p.phase === 'ImagePullBackOff') pending++;
       else if (!p.k8sReady) notReady++;
     }
     return { ready: this.readyPods.length, notReady, pending, terminating };
   }
 
   /** Pods that are not terminating (what the ReplicaSet counts against replicas). */
-  private get livePods(): Pod[] {
+  get livePods(): Pod[] {
     return this.pods.filter((p) => p.isOk);
   }
 
@@ -165,6 +178,12 @@ export class Revision {
     pod.activatorHealthy = true;
     this.activatorHealthyPods.push(pod);
     this.markReady(pod, now, false);
+    this.faults?.runningSince(pod, now);
+  }
+
+  /** Draws a pod-start phase from the revision's pod stream (the fault path draws step by step). */
+  drawStart(phase: 'scheduling' | 'imagePull' | 'containerStart' | 'readiness' | 'kubeletReadyLag'): number {
+    return this.start[phase].sample(this.podRandom);
   }
 
   private createPod(now: number): void {
@@ -173,6 +192,10 @@ export class Revision {
     const r = this.podRandom;
     const s = this.start;
     const scheduled = now + s.scheduling.sample(r);
+    if (this.faults !== undefined) {
+      this.faults.create(pod, scheduled, s.imagePull.sample(r), s.containerStart.sample(r), s.readiness.sample(r), s.kubeletReadyLag.sample(r));
+      return;
+    }
     const containerUp = scheduled + s.imagePull.sample(r) + s.containerStart.sample(r);
     const probeOk = containerUp + s.readiness.sample(r);
     // The activator probes every 200 ms from the moment the address appears.
@@ -185,6 +208,11 @@ export class Revision {
     sim.at(k8sReady, this.onKubeReady, pod);
   }
 
+  /** The activator's probe grid: it probes every period from `since` until the probe passes at `okAt`. */
+  probeFoundAt(since: number, okAt: number): number {
+    return since + Math.max(0, Math.ceil((okAt - since) / this.probePeriod - 1e-9)) * this.probePeriod;
+  }
+
   private onScheduled = (pod: Pod): void => {
     if (pod.phase !== 'Pending') return;
     this.setPhase(pod, 'Starting', this.world.sim.now);
@@ -195,7 +223,7 @@ export class Revision {
     this.startQueueProxy(pod, this.world.sim.now);
   };
 
-  private startQueueProxy(pod: Pod, now: number): void {
+  startQueueProxy(pod: Pod, now: number): void {
     pod.meter = new ConcurrencyMeter(now);
     // The queue-proxy's report ticker runs from its own start, so pods report at different phases.
     this.world.sim.every(now + 1, 1, this.onPodReport, pod);
@@ -209,17 +237,48 @@ export class Revision {
 
   private onProbeHealthy = (pod: Pod): void => {
     if (!pod.isOk) return;
+    this.probeHealthy(pod);
+  };
+
+  /** The activator's probe of the pod passed: its throttlers may send to it. */
+  probeHealthy(pod: Pod): void {
     pod.activatorHealthy = true;
     this.activatorHealthyPods.push(pod);
     this.activatorHealthyPods.sort((a, b) => a.seq - b.seq);
     this.world.recorder.podTransition(pod, 'ActivatorHealthy', this.world.sim.now);
     for (const a of this.world.activators) a.existingThrottler(this)?.podHealthy(pod, this.world.sim.now);
-  };
+  }
 
   private onKubeReady = (pod: Pod): void => {
     if (!pod.isOk) return;
     this.markReady(pod, this.world.sim.now, true);
   };
+
+  /**
+   * The pod left the ready endpoints (readiness failing, or its container exited): the
+   * autoscaler stops counting it and the activators stop sending to it. Requests it holds
+   * stay there (a crash fails them separately).
+   */
+  markNotReady(pod: Pod, phase: PodPhase, now: number): void {
+    const wasReady = pod.k8sReady;
+    pod.k8sReady = false;
+    // The event carries when it had been Ready (the summary's ready count goes down by it).
+    if (!wasReady) pod.readyAt = Number.NaN;
+    this.setPhase(pod, phase, now);
+    pod.readyAt = Number.NaN;
+    if (wasReady) this.readyPods = this.readyPods.filter((p) => p !== pod);
+    if (pod.activatorHealthy) {
+      pod.activatorHealthy = false;
+      this.activatorHealthyPods = this.activatorHealthyPods.filter((p) => p !== pod);
+      for (const a of this.world.activators) a.existingThrottler(this)?.podUnhealthy(pod, now);
+    }
+    if (wasReady) this.onPodsChanged(now);
+  }
+
+  /** Kubernetes marks the pod Ready again (or for the first time), on the fault path. */
+  markKubeReady(pod: Pod, now: number): void {
+    this.markReady(pod, now, true);
+  }
 
   /** The ingress routed a request here (sent at `sentAt`). */
   noteRequest(sentAt: number): void {
@@ -232,6 +291,7 @@ export class Revision {
     if (!Number.isNaN(this.firstRequestAt) && Number.isNaN(this.firstReadyAfterRequestAt)) this.firstReadyAfterRequestAt = now;
     pod.k8sReady = true;
     pod.readyAt = now;
+    this.lastPodReadyAt = now;
     this.readyPods.push(pod);
     this.readyPods.sort((a, b) => a.seq - b.seq);
     this.setPhase(pod, 'Ready', now);
@@ -279,7 +339,7 @@ export class Revision {
     this.pods = this.pods.filter((p) => p !== pod);
   }
 
-  private setPhase(pod: Pod, phase: PodPhase, now: number): void {
+  setPhase(pod: Pod, phase: PodPhase, now: number): void {
     pod.phase = phase;
     this.world.recorder.podTransition(pod, phase, now);
   }

@@ -20,6 +20,22 @@ export interface PodStartSpec {
   kubeletReadyLag: DistributionSpec;
 }
 
+/**
+ * A fault injected into a revision's pods (times are seconds from the start of the run).
+ * `pods` undefined means every pod of the revision; otherwise the oldest `pods` pods that
+ * exist at `atSeconds` and are not terminating.
+ */
+export type PodFaultSpec =
+  /** The readiness probe fails for the window (pods = undefined: also pods started in it); Infinity: never passes again. */
+  | { kind: 'readinessFailure'; atSeconds: number; durationSeconds: number; pods: number | undefined }
+  /**
+   * The user container exits at `atSeconds` (pods whose container is running); after each
+   * restart it runs `uptimeSeconds` and exits again, until it has exited `count` times.
+   */
+  | { kind: 'crash'; atSeconds: number; pods: number | undefined; count: number; uptimeSeconds: number }
+  /** Image pulls that start in the window fail (ErrImagePull, then ImagePullBackOff and a retry). */
+  | { kind: 'imagePull'; atSeconds: number; durationSeconds: number };
+
 export interface RevisionSpec {
   name: string;
   service: string;
@@ -40,6 +56,8 @@ export interface RevisionSpec {
    * starts with initial-scale pods, like a fresh deploy.
    */
   initialPods: number | undefined;
+  /** Injected pod faults; undefined or empty: the pods are healthy. */
+  faults?: readonly PodFaultSpec[] | undefined;
 }
 
 /** A traffic block in force from `atSeconds` (a Service update that only changes traffic, or the initial one). */

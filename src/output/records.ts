@@ -8,7 +8,7 @@
 import type { DecisionRecord } from '../core/autoscaler/index.js';
 
 /** How a request ended. */
-export type RequestOutcome = 'ok' | 'overloaded' | 'timeout' | 'clientTimeout' | 'noRoute';
+export type RequestOutcome = 'ok' | 'overloaded' | 'timeout' | 'clientTimeout' | 'noRoute' | 'badGateway';
 
 /** One finished request (any outcome). */
 export interface RequestRecord {
@@ -23,7 +23,7 @@ export interface RequestRecord {
   /** When the user container took it; NaN if it never started. */
   serviceStart: number;
   end: number;
-  /** As requests.csv writes it: 200, 503, 504, 404 (no route) or -1 (the client gave up). */
+  /** As requests.csv writes it: 200, 502 (the container crashed under it), 503, 504, 404 (no route) or -1 (the client gave up). */
   status: number;
   outcome: RequestOutcome;
   route: 'activator' | 'direct' | 'none';
@@ -46,7 +46,19 @@ export type AutoscalerRecord = Omit<DecisionRecord, 'hold'> & {
 };
 
 /** A pod lifecycle step; ActivatorHealthy is when the activator's probe first succeeds. */
-export type PodEventName = 'Pending' | 'Starting' | 'Ready' | 'Terminating' | 'Gone' | 'ActivatorHealthy';
+export type PodEventName =
+  | 'Pending'
+  | 'Starting'
+  | 'Ready'
+  | 'Terminating'
+  | 'Gone'
+  | 'ActivatorHealthy'
+  // Only with injected faults:
+  | 'NotReady'
+  | 'CrashLoopBackOff'
+  | 'Restarted'
+  | 'ErrImagePull'
+  | 'ImagePullBackOff';
 
 /** One pod lifecycle step: a row of pods.csv. */
 export interface PodRecord {
@@ -91,6 +103,14 @@ export interface TimeseriesRecord {
   sksMode: 'Serve' | 'Proxy';
   /** The revision's share of the service's default route, percent. */
   trafficPercent: number;
+}
+
+/** How a revision ended the run, known only at its end. */
+export interface RevisionEndRecord {
+  service: string;
+  revision: string;
+  /** When its Ready condition became False and why (a failed progress deadline); undefined if it did not. */
+  failure?: { atSeconds: number; reason: string } | undefined;
 }
 
 /** Anything that consumes a run's records as they are made. */

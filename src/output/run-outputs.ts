@@ -2,8 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CsvWriter, cell, ms, num, sec } from './csv-writer.js';
 import { LatencyHistogram } from './latency.js';
-import type { AutoscalerRecord, PodRecord, RecordSink, RequestOutcome, RequestRecord, TimeseriesRecord, TrafficRecord } from './records.js';
-import { RevisionStats, round3, type RunSummary } from './summary.js';
+import type { AutoscalerRecord, PodRecord, RecordSink, RequestOutcome, RequestRecord, RevisionEndRecord, TimeseriesRecord, TrafficRecord } from './records.js';
+import { RevisionStats, round3, type RequestCounts, type RunSummary } from './summary.js';
 
 export const REQUESTS_HEADER = [
   'id', 'service', 'revision', 'client', 'arrival_s', 'service_start_s', 'end_s', 'latency_ms', 'status',
@@ -142,6 +142,9 @@ export class RunOutputs implements RecordSink {
       case 'noRoute':
         c.noRoute++;
         break;
+      case 'badGateway':
+        c.status502 = (c.status502 ?? 0) + 1;
+        break;
     }
     if (r.cold) s.cold++;
     if (this.requestSeries !== undefined) {
@@ -204,6 +207,14 @@ export class RunOutputs implements RecordSink {
         if (s.readyPods > s.maxReady) s.maxReady = s.readyPods;
         if (this.totalReady > this.maxTotalReady) this.maxTotalReady = this.totalReady;
         break;
+      case 'NotReady':
+      case 'CrashLoopBackOff':
+        // Left the ready endpoints; the event still carries when it had been Ready.
+        if (!Number.isNaN(p.readyAt)) {
+          s.readyPods--;
+          this.totalReady--;
+        }
+        break;
       case 'Terminating':
         if (!Number.isNaN(p.readyAt)) {
           s.readyPods--;
@@ -239,7 +250,7 @@ export class RunOutputs implements RecordSink {
   /**
    * Closes the files and returns the summary (wall time and event count from the caller).
    */
-  finish(meta: { scenario: string; seed: number; simulatedSeconds: number; events: number; wallSeconds: number }): RunSummary {
+  finish(meta: { scenario: string; seed: number; simulatedSeconds: number; events: number; wallSeconds: number }, ends: readonly RevisionEndRecord[] = []): RunSummary {
     for (const a of this.accumulators) {
       if (this.latencyBuckets !== undefined) this.flushBucket(a);
       a.bucket?.latency.destroy();
@@ -247,6 +258,10 @@ export class RunOutputs implements RecordSink {
     for (const w of [this.requests, this.autoscaler, this.pods, this.timeseries, this.requestSeries, this.latencyBuckets]) w?.close();
     if (this.options.outDir !== undefined && (this.options.perTickFiles ?? true)) this.writeCdf();
     const now = meta.simulatedSeconds;
+    for (const r of ends) {
+      const s = this.byRevision.get(r.service)?.get(r.revision)?.stats;
+      if (s !== undefined) s.failure = r.failure;
+    }
     const all = this.accumulators.map((a) => a.stats);
     const revisions = all.map((s) => s.finish(now)).sort((a, b) => (a.service + '/' + a.revision).localeCompare(b.service + '/' + b.revision));
     const latency = new LatencyHistogram();
@@ -254,8 +269,12 @@ export class RunOutputs implements RecordSink {
     const overallLatency = latency.summary();
     latency.destroy();
     for (const s of all) s.destroy();
-    const counts = { total: 0, ok: 0, status503: 0, status504: 0, clientTimeouts: 0, noRoute: 0 };
-    for (const r of revisions) for (const k of Object.keys(counts) as Array<keyof typeof counts>) counts[k] += r.requests[k];
+    const counts: RequestCounts = { total: 0, ok: 0, status503: 0, status504: 0, clientTimeouts: 0, noRoute: 0 };
+    for (const r of revisions) {
+      for (const k of ['total', 'ok', 'status503', 'status504', 'clientTimeouts', 'noRoute'] as const) counts[k] += r.requests[k];
+      // Present only when some request got one (runs without crashes keep their summary's shape).
+      if (r.requests.status502 !== undefined) counts.status502 = (counts.status502 ?? 0) + r.requests.status502;
+    }
     const noRouteByService: Record<string, number> = {};
     for (const [service, n] of [...this.noRoute].sort(([a], [b]) => a.localeCompare(b))) {
       noRouteByService[service] = n;

@@ -9,6 +9,8 @@ export interface RequestCounts {
   clientTimeouts: number;
   /** Sent while no revision of the service was routable (the Route was not ready). */
   noRoute: number;
+  /** 502 Bad Gateway: the user container exited under the request. Absent when there were none. */
+  status502?: number;
 }
 
 export interface RevisionSummary {
@@ -30,6 +32,8 @@ export interface RevisionSummary {
   /** Each time the revision's Deployment went from some pods to none (the last pod starts terminating). */
   scaleToZeroAtSeconds: number[];
   panicSeconds: number;
+  /** The revision's Ready condition became False (progress deadline), with upstream's reason. Absent if it did not. */
+  failure?: { atSeconds: number; reason: string };
 }
 
 export interface RunSummary {
@@ -38,7 +42,7 @@ export interface RunSummary {
   simulatedSeconds: number;
   events: number;
   wallSeconds: number;
-  overall: Omit<RevisionSummary, 'service' | 'revision' | 'timeToFirstReadySeconds' | 'scaleToZeroAtSeconds'>;
+  overall: Omit<RevisionSummary, 'service' | 'revision' | 'timeToFirstReadySeconds' | 'scaleToZeroAtSeconds' | 'failure'>;
   /**
    * Requests per service sent while none of its revisions was routable (its Route not yet
    * ready, e.g. a fresh deploy before the first pod is Ready): answered "no route", counted
@@ -66,6 +70,7 @@ export class RevisionStats {
   scaleToZeroAt: number[] = [];
   /** The first Ready pod event (run time). */
   firstReadyAt = Number.NaN;
+  failure: { atSeconds: number; reason: string } | undefined;
   // Panic.
   panicSince = Number.NaN;
   panicSeconds = 0;
@@ -121,6 +126,7 @@ export class RevisionStats {
       timeToFirstReadySeconds: Number.isNaN(this.firstReadyAt) ? null : round3(this.firstReadyAt),
       scaleToZeroAtSeconds: this.scaleToZeroAt.map(round3),
       panicSeconds: round3(panic),
+      ...(this.failure !== undefined ? { failure: { atSeconds: round3(this.failure.atSeconds), reason: this.failure.reason } } : {}),
     };
   }
 }

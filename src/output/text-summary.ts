@@ -23,6 +23,7 @@ export function textSummary(s: RunSummary, outDir: string, files: readonly strin
     `knsim: ${s.scenario} — ${s.simulatedSeconds} s simulated (seed ${s.seed}) in ${s.wallSeconds} s, ${s.events} events`,
     `requests ${o.requests.total}: ok ${o.requests.ok}, 503 ${o.requests.status503}, 504 ${o.requests.status504}, client timeouts ${o.requests.clientTimeouts}` +
       (o.requests.noRoute > 0 ? `, no route ${o.requests.noRoute} (${NO_ROUTE_WHY})` : '') +
+      (o.requests.status502 !== undefined ? `, 502 ${o.requests.status502}` : '') +
       ` (errors ${pct(o.requests.total - o.requests.ok, o.requests.total)})`,
     `latency ms (200s): p50 ${o.latencyMs.p50}  p95 ${o.latencyMs.p95}  p99 ${o.latencyMs.p99}  max ${o.latencyMs.max}`,
     `cold-start requests ${o.coldStartRequests}; pod-seconds ${o.podSeconds}; max ready pods ${o.maxReadyPods}; panic ${o.panicSeconds} s`,
@@ -32,7 +33,8 @@ export function textSummary(s: RunSummary, outDir: string, files: readonly strin
     lines.push(
       `  ${r.revision}: ${r.requests.total} req, p99 ${r.latencyMs.p99} ms, cold ${r.coldStartRequests}, max ready ${r.maxReadyPods}, pod-s ${r.podSeconds}` +
         (r.timeToFirstReadySeconds !== null ? `, first pod ready at ${r.timeToFirstReadySeconds}s` : '') +
-        zero,
+        zero +
+        (r.failure !== undefined ? `; Ready False at ${r.failure.atSeconds}s (${r.failure.reason})` : ''),
     );
   }
   const listed = [...files].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));

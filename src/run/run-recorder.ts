@@ -1,10 +1,10 @@
 import type { DecisionRecord } from '../core/autoscaler/index.js';
 import type { Pod } from '../model/pod.js';
 import type { PodEvent, Recorder } from '../model/recorder.js';
-import { STATUS_CLIENT_TIMEOUT, STATUS_NO_ROUTE, STATUS_OK, STATUS_OVERLOADED, STATUS_TIMEOUT, type Request } from '../model/request.js';
+import { STATUS_BAD_GATEWAY, STATUS_CLIENT_TIMEOUT, STATUS_NO_ROUTE, STATUS_OK, STATUS_OVERLOADED, STATUS_TIMEOUT, type Request } from '../model/request.js';
 import type { Revision } from '../model/revision.js';
 import type { RequestTraceMode } from '../model/spec.js';
-import type { AutoscalerRecord, PodRecord, RecordSink, RequestOutcome, RequestRecord, TimeseriesRecord } from '../output/records.js';
+import type { AutoscalerRecord, PodRecord, RecordSink, RequestOutcome, RequestRecord, RevisionEndRecord, TimeseriesRecord } from '../output/records.js';
 import { RunOutputs } from '../output/run-outputs.js';
 import type { RunSummary } from '../output/summary.js';
 
@@ -30,6 +30,8 @@ function outcomeOf(status: number): RequestOutcome {
       return 'clientTimeout';
     case STATUS_NO_ROUTE:
       return 'noRoute';
+    case STATUS_BAD_GATEWAY:
+      return 'badGateway';
     default:
       throw new Error(`request finished with status ${status}`);
   }
@@ -105,10 +107,11 @@ export function timeseriesRecord(rev: Revision, now: number, trafficPercent: num
   let queued = 0;
   let executing = 0;
   for (const p of rev.allPods) {
-    if (p.phase === 'Pending') pending++;
-    else if (p.phase === 'Starting') starting++;
+    if (p.phase === 'Pending' || p.phase === 'ImagePullBackOff') pending++;
     else if (p.phase === 'Ready') ready++;
     else if (p.phase === 'Terminating') terminating++;
+    // Running but not Ready, restarting, or waiting for an image: all not yet (or no longer) serving.
+    else if (p.phase !== 'Gone') starting++;
     queued += p.queued;
     executing += p.executing;
   }
@@ -143,6 +146,8 @@ export class RunRecorder implements Recorder {
   private readonly extra: RecordSink[];
   private readonly requestRecord = blankRequestRecord();
   private readonly trafficShare = new Map<string, ReadonlyMap<string, number>>();
+  /** Revisions that had pods or decisions: the ones whose end state (a failure) the summary reports. */
+  private readonly seen = new Set<Revision>();
 
   constructor(
     readonly options: RunRecorderOptions,
@@ -165,12 +170,14 @@ export class RunRecorder implements Recorder {
   }
 
   decision(d: DecisionRecord, rev: Revision): void {
+    this.seen.add(rev);
     const r = autoscalerRecord(d, rev);
     this.outputs.decision(r);
     for (const s of this.extra) s.decision(r);
   }
 
   podTransition(pod: Pod, event: PodEvent, now: number): void {
+    this.seen.add(pod.revision);
     const r = podRecord(pod, event, now);
     this.outputs.pod(r);
     for (const s of this.extra) s.pod(r);
@@ -191,6 +198,7 @@ export class RunRecorder implements Recorder {
 
   /** Closes the files and returns the summary (wall time and event count from the caller). */
   finish(meta: { scenario: string; seed: number; simulatedSeconds: number; events: number; wallSeconds: number }): RunSummary {
-    return this.outputs.finish(meta);
+    const ends: RevisionEndRecord[] = [...this.seen].map((rev) => ({ service: rev.spec.service, revision: rev.spec.name, failure: rev.failure }));
+    return this.outputs.finish(meta, ends);
   }
 }

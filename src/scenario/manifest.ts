@@ -7,12 +7,12 @@
  */
 import { AUTOSCALING_ANNOTATION_KEYS, KPA_CLASS, resolveRevisionAutoscaling, type RevisionAutoscaling, InvalidArgumentError, FieldError } from '../core/autoscaler/index.js';
 import { dns1035LabelErrors, effectiveRolloutDuration, rolloutDurationFromAnnotations, type TrafficTarget, trafficBlockErrors } from '../core/traffic/index.js';
-import type { DistributionSpec, PodStartSpec, RevisionSpec, ServiceSpec, TrafficChange } from '../model/spec.js';
+import type { DistributionSpec, PodFaultSpec, PodStartSpec, RevisionSpec, ServiceSpec, TrafficChange } from '../model/spec.js';
 import type { ClusterConfig } from './configmaps.js';
 import { formatPath, ScenarioError, type PathSegment } from './errors.js';
 import type { RevisionOrigin } from './work-estimate.js';
 import { annotationWarnings } from './annotation-warnings.js';
-import type { AppInput, PodStartInput, ServiceEntryInput, ServiceManifest, TemplateInput } from './schema.js';
+import type { AppInput, FaultInput, PodStartInput, ServiceEntryInput, ServiceManifest, TemplateInput } from './schema.js';
 
 export const SERVING_API_VERSION = 'serving.knative.dev/v1';
 
@@ -184,6 +184,7 @@ export function buildService(ctx: ServiceContext): BuiltService {
 
     createdBy.set(name, formatPath(base));
     const serviceTime = revisionApps[name]?.serviceTime ?? app?.serviceTime ?? serviceTimeDefault;
+    const faults = revisionApps[name]?.faults ?? app?.faults ?? entry.app?.faults ?? ctx.defaults?.app?.faults;
     origins.push({ file, path: base, annotations });
     revisions.push({
       name,
@@ -196,6 +197,7 @@ export function buildService(ctx: ServiceContext): BuiltService {
       serviceTime,
       podStart,
       initialPods,
+      ...(faults !== undefined && faults.length > 0 ? { faults: faults.map(toFaultSpec) } : {}),
     });
   };
 
@@ -294,6 +296,18 @@ export function buildService(ctx: ServiceContext): BuiltService {
   }
 
   return { spec: { name: svc, revisions, traffic, rolloutDurationSeconds }, origins, tags };
+}
+
+/** A validated scenario fault in the model's terms (the schema checked each kind's fields). */
+function toFaultSpec(f: FaultInput): PodFaultSpec {
+  switch (f.kind) {
+    case 'readinessFailure':
+      return { kind: f.kind, atSeconds: f.at ?? 0, durationSeconds: f.duration ?? Number.POSITIVE_INFINITY, pods: f.pods };
+    case 'crash':
+      return { kind: f.kind, atSeconds: f.at, pods: f.pods, count: f.count ?? 1, uptimeSeconds: f.uptime ?? 0 };
+    case 'imagePull':
+      return { kind: f.kind, atSeconds: f.at ?? 0, durationSeconds: f.duration ?? Number.POSITIVE_INFINITY };
+  }
 }
 
 function mergePodStart(defaults: PodStartInput | undefined, own: PodStartInput | undefined): PodStartSpec {

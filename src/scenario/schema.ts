@@ -59,7 +59,18 @@ export type ServiceManifest = z.output<typeof serviceManifestSchema>;
 
 // ---------------------------------------------------------------- scenario
 
-const appSchema = obj({ serviceTime: distribution.optional() });
+/**
+ * Injected pod faults (README "Unhealthy pods"). `at` is seconds from the start of the run;
+ * an absent `duration` lasts to the end; an absent `pods` means every pod of the revision.
+ */
+const faultSchema = z.discriminatedUnion('kind', [
+  obj({ kind: z.literal('readinessFailure'), at: duration('nonneg').optional(), duration: duration('positive').optional(), pods: count(1).optional() }),
+  obj({ kind: z.literal('crash'), at: duration('nonneg'), pods: count(1).optional(), count: count(1).optional(), uptime: duration('nonneg').optional() }),
+  obj({ kind: z.literal('imagePull'), at: duration('nonneg').optional(), duration: duration('positive').optional() }),
+]);
+export type FaultInput = z.output<typeof faultSchema>;
+
+const appSchema = obj({ serviceTime: distribution.optional(), faults: z.array(faultSchema).optional() });
 export type AppInput = z.output<typeof appSchema>;
 
 const podStartSchema = obj({

@@ -14,7 +14,7 @@ const SVC = 'hello';
 const REV = 'hello-00001';
 
 function request(id: number, arrival: number, latency: number, outcome: RequestRecord['outcome'], cold = false): RequestRecord {
-  const status = { ok: 200, overloaded: 503, timeout: 504, clientTimeout: -1, noRoute: 404 }[outcome];
+  const status = { ok: 200, overloaded: 503, timeout: 504, clientTimeout: -1, noRoute: 404, badGateway: 502 }[outcome];
   return {
     id,
     service: SVC,

@@ -1,0 +1,297 @@
+import type { Pod } from './pod.js';
+import { STATUS_BAD_GATEWAY } from './request.js';
+import type { Revision } from './revision.js';
+import type { PodFaultSpec } from './spec.js';
+
+type ReadinessFault = Extract<PodFaultSpec, { kind: 'readinessFailure' }>;
+type CrashFault = Extract<PodFaultSpec, { kind: 'crash' }>;
+type ImagePullFault = Extract<PodFaultSpec, { kind: 'imagePull' }>;
+
+/** A scheduled step of one pod, valid while the pod's token of its kind is unchanged. */
+interface Step {
+  pod: Pod;
+  token: number;
+}
+
+/**
+ * Injected faults of one revision's pods, and the pod lifecycle they need: a pod of such a
+ * revision comes up step by step (pull, container start, readiness, activator probe,
+ * Kubernetes Ready) so that any step can fail or be undone.
+ *
+ * - Readiness failure: the kubelet's probe notices after a kubelet lag; the pod leaves the
+ *   ready endpoints (NotReady): the KPA stops counting it, the activators drop its tracker,
+ *   Serve mode stops routing to it. Requests it already holds finish normally (the app is
+ *   up). When readiness passes again the activator re-probes it on its 200 ms grid and
+ *   Kubernetes marks it Ready after another kubelet lag.
+ * - Crash: the user container exits. Kubernetes marks the pod not Ready at once; the
+ *   queue-proxy answers every request it holds with 502 Bad Gateway (the activator passes
+ *   the 502 on). The kubelet restarts the container after its back-off (10 s, doubling, at
+ *   most 5 min; reset after 10 min running); the pod then goes through container start and
+ *   readiness again.
+ * - Image pull failure: an attempt that starts in the window fails after the pull time
+ *   (ErrImagePull); the kubelet waits its back-off (ImagePullBackOff) and pulls again.
+ *
+ * Revision failure: a revision whose scale target is not initialized a progress deadline
+ * after its last progress (creation, or a pod becoming Ready) has Ready False. Its reason is
+ * upstream's: the oldest pod's waiting reason when its image cannot be pulled
+ * (reconcile_resources.go), otherwise ProgressDeadlineExceeded.
+ */
+export class PodFaults {
+  private readonly readiness: ReadinessFault[] = [];
+  private readonly crashes: CrashFault[] = [];
+  private readonly pulls: ImagePullFault[] = [];
+  /** Revision-wide readiness failures in force now (they also hold pods started during them). */
+  private outages = 0;
+
+  constructor(
+    readonly rev: Revision,
+    faults: readonly PodFaultSpec[],
+  ) {
+    for (const f of faults) {
+      if (f.kind === 'readinessFailure') this.readiness.push(f);
+      else if (f.kind === 'crash') this.crashes.push(f);
+      else this.pulls.push(f);
+    }
+  }
+
+  private get sim() {
+    return this.rev.world.sim;
+  }
+
+  /** Schedules the timed faults and the progress-deadline check (from the revision's creation). */
+  start(now: number): void {
+    for (const f of this.readiness) {
+      if (f.atSeconds + f.durationSeconds <= now) continue;
+      this.sim.at(Math.max(f.atSeconds, now), this.onReadinessFault, f);
+    }
+    for (const f of this.crashes) if (f.atSeconds >= now) this.sim.at(f.atSeconds, this.onCrashFault, f);
+    if (this.rev.spec.initialPods === undefined) this.sim.at(now + this.rev.spec.autoscaling.progressDeadlineSeconds, this.onProgressCheck, this);
+  }
+
+  /** A pod that was running before the run started. */
+  runningSince(pod: Pod, now: number): void {
+    pod.fault.containerUp = true;
+    pod.fault.containerStartedAt = now;
+    pod.fault.appReadyAt = now;
+    pod.fault.probeSince = now;
+  }
+
+  // ---- start-up, step by step ----------------------------------------------------------------
+
+  /** A new pod: the first pod-start draws come from the revision's pod stream, as for healthy pods. */
+  create(pod: Pod, scheduledAt: number, pull: number, containerStart: number, readiness: number, lag: number): void {
+    const first = { pull, containerStart, readiness, lag };
+    this.sim.at(scheduledAt, (p: Pod) => this.onScheduled(p, first), pod);
+  }
+
+  private firstDraws = new WeakMap<Pod, { containerStart: number; readiness: number; lag: number }>();
+
+  private onScheduled(pod: Pod, first: { pull: number; containerStart: number; readiness: number; lag: number }): void {
+    if (pod.phase !== 'Pending') return;
+    const now = this.sim.now;
+    this.rev.setPhase(pod, 'Starting', now);
+    pod.fault.probeSince = now;
+    this.firstDraws.set(pod, first);
+    this.pull(pod, now, first.pull);
+  }
+
+  private pullFails(at: number): boolean {
+    return this.pulls.some((f) => at >= f.atSeconds && at < f.atSeconds + f.durationSeconds);
+  }
+
+  private pull(pod: Pod, now: number, seconds: number): void {
+    const token = pod.fault.containerToken;
+    if (this.pullFails(now)) this.sim.at(now + seconds, this.onPullFailed, { pod, token });
+    else {
+      const start = this.firstDraws.get(pod)?.containerStart ?? this.rev.drawStart('containerStart');
+      this.sim.at(now + seconds + start, this.onContainerUp, { pod, token });
+    }
+  }
+
+  private onPullFailed = (s: Step): void => {
+    const { pod } = s;
+    if (!pod.isOk || s.token !== pod.fault.containerToken) return;
+    const now = this.sim.now;
+    const f = pod.fault;
+    f.waitingReason = 'ErrImagePull';
+    this.rev.world.recorder.podTransition(pod, 'ErrImagePull', now);
+    const delay = f.pullBackoff.failed(now, Number.NaN);
+    f.waitingReason = 'ImagePullBackOff';
+    this.rev.setPhase(pod, 'ImagePullBackOff', now);
+    this.sim.at(now + delay, this.onPullRetry, { pod, token: s.token });
+  };
+
+  private onPullRetry = (s: Step): void => {
+    const { pod } = s;
+    if (!pod.isOk || s.token !== pod.fault.containerToken) return;
+    pod.phase = 'Starting'; // pulling again; the next row is its outcome
+    this.pull(pod, this.sim.now, this.rev.drawStart('imagePull'));
+  };
+
+  private onContainerUp = (s: Step): void => {
+    const { pod } = s;
+    if (!pod.isOk || s.token !== pod.fault.containerToken) return;
+    const now = this.sim.now;
+    const f = pod.fault;
+    f.waitingReason = '';
+    f.containerUp = true;
+    f.containerStartedAt = now;
+    if (pod.meter === undefined) this.rev.startQueueProxy(pod, now);
+    const first = this.firstDraws.get(pod);
+    const readiness = first?.readiness ?? this.rev.drawStart('readiness');
+    f.appReadyAt = now + readiness;
+    this.sim.at(f.appReadyAt, this.onAppReady, { pod, token: f.containerToken });
+    if (f.crashesLeft > 0) this.sim.at(now + f.uptimeSeconds, this.onCrashAgain, { pod, token: f.containerToken });
+  };
+
+  private failing(pod: Pod): boolean {
+    return pod.fault.readinessFailing > 0 || this.outages > 0;
+  }
+
+  private onAppReady = (s: Step): void => {
+    const { pod } = s;
+    if (!pod.isOk || s.token !== pod.fault.containerToken || this.failing(pod)) return;
+    this.becomeHealthy(pod, this.sim.now);
+  };
+
+  /** Readiness passes at `now`: the activator finds it on its probe grid, Kubernetes after a kubelet lag. */
+  private becomeHealthy(pod: Pod, now: number): void {
+    const f = pod.fault;
+    const token = ++f.readyToken;
+    const first = this.firstDraws.get(pod);
+    this.firstDraws.delete(pod);
+    const lag = first?.lag ?? this.rev.drawStart('kubeletReadyLag');
+    this.sim.at(this.rev.probeFoundAt(f.probeSince, now), this.onFound, { pod, token });
+    this.sim.at(now + lag, this.onKubeReady, { pod, token });
+  }
+
+  private onFound = (s: Step): void => {
+    const { pod } = s;
+    if (!pod.isOk || s.token !== pod.fault.readyToken || pod.activatorHealthy) return;
+    this.rev.probeHealthy(pod);
+  };
+
+  private onKubeReady = (s: Step): void => {
+    const { pod } = s;
+    if (!pod.isOk || s.token !== pod.fault.readyToken || pod.k8sReady) return;
+    this.rev.markKubeReady(pod, this.sim.now);
+  };
+
+  // ---- readiness failures ------------------------------------------------------------------
+
+  /** The oldest `n` pods that exist and are not terminating (all of them when n is undefined). */
+  private pick(n: number | undefined, eligible: (p: Pod) => boolean): Pod[] {
+    const live = this.rev.livePods.filter(eligible);
+    return n === undefined ? live : live.slice(0, n);
+  }
+
+  private onReadinessFault = (f: ReadinessFault): void => {
+    const now = this.sim.now;
+    const pods = this.pick(f.pods, () => true);
+    if (f.pods === undefined) this.outages++;
+    for (const p of pods) {
+      if (f.pods !== undefined) p.fault.readinessFailing++;
+      this.readinessLost(p, now);
+    }
+    const end = f.atSeconds + f.durationSeconds;
+    if (Number.isFinite(end)) {
+      this.sim.at(end, () => {
+        if (f.pods === undefined) this.outages--;
+        else for (const p of pods) p.fault.readinessFailing--;
+        for (const p of f.pods === undefined ? this.rev.livePods : pods) this.readinessBack(p, this.sim.now);
+      }, undefined);
+    }
+  };
+
+  /** The probe starts failing: whatever readiness was on its way is off; a pod in the endpoints leaves them after a kubelet lag. */
+  private readinessLost(pod: Pod, now: number): void {
+    const f = pod.fault;
+    const token = ++f.readyToken;
+    if (!pod.k8sReady && !pod.activatorHealthy) return;
+    const lag = this.rev.drawStart('kubeletReadyLag');
+    this.sim.at(now + lag, this.onNotReady, { pod, token });
+  }
+
+  private onNotReady = (s: Step): void => {
+    const { pod } = s;
+    if (!pod.isOk || s.token !== pod.fault.readyToken) return;
+    const now = this.sim.now;
+    pod.fault.probeSince = now;
+    this.rev.markNotReady(pod, 'NotReady', now);
+  };
+
+  /** A readiness failure ended: if nothing else holds the pod, its readiness passes again. */
+  private readinessBack(pod: Pod, now: number): void {
+    if (!pod.isOk || this.failing(pod)) return;
+    const f = pod.fault;
+    if (!f.containerUp || now < f.appReadyAt) return; // its own start-up will pass readiness
+    if (pod.k8sReady && pod.activatorHealthy) {
+      f.readyToken++; // it never left: cancel the pending NotReady
+      return;
+    }
+    this.becomeHealthy(pod, now);
+  }
+
+  // ---- crashes -----------------------------------------------------------------------------
+
+  private onCrashFault = (f: CrashFault): void => {
+    const now = this.sim.now;
+    for (const p of this.pick(f.pods, (x) => x.fault.containerUp)) {
+      p.fault.crashesLeft = f.count;
+      p.fault.uptimeSeconds = f.uptimeSeconds;
+      this.crash(p, now);
+    }
+  };
+
+  private onCrashAgain = (s: Step): void => {
+    const { pod } = s;
+    if (!pod.isOk || s.token !== pod.fault.containerToken || pod.fault.crashesLeft <= 0) return;
+    this.crash(pod, this.sim.now);
+  };
+
+  /** The user container exits: out of the endpoints at once, requests it holds get 502, restart after the back-off. */
+  private crash(pod: Pod, now: number): void {
+    const f = pod.fault;
+    f.crashesLeft--;
+    f.containerUp = false;
+    f.appReadyAt = Number.POSITIVE_INFINITY;
+    this.firstDraws.delete(pod);
+    const token = ++f.containerToken;
+    f.readyToken++;
+    f.probeSince = now;
+    // Leave the endpoints first, so that requests failing now free no tracker slot for this pod.
+    this.rev.markNotReady(pod, 'CrashLoopBackOff', now);
+    pod.failAll(STATUS_BAD_GATEWAY, now);
+    const delay = f.restartBackoff.failed(now, f.containerStartedAt);
+    this.sim.at(now + delay, this.onRestart, { pod, token });
+  }
+
+  private onRestart = (s: Step): void => {
+    const { pod } = s;
+    if (!pod.isOk || s.token !== pod.fault.containerToken) return;
+    const now = this.sim.now;
+    pod.fault.restarts++;
+    // One row: Restarted stands for the container starting again.
+    this.rev.world.recorder.podTransition(pod, 'Restarted', now);
+    pod.phase = 'Starting';
+    this.sim.at(now + this.rev.drawStart('containerStart'), this.onContainerUp, { pod, token: s.token });
+  };
+
+  // ---- the revision's progress deadline ----------------------------------------------------
+
+  private onProgressCheck(this: void, self: PodFaults): void {
+    const rev = self.rev;
+    const now = self.sim.now;
+    if (rev.deleted || rev.failure !== undefined || rev.autoscaler.pa.scaleTargetInitialized) return;
+    const deadline = rev.spec.autoscaling.progressDeadlineSeconds;
+    const progressAt = Math.max(rev.spec.createdAtSeconds, Number.isNaN(rev.lastPodReadyAt) ? -Infinity : rev.lastPodReadyAt);
+    if (now < progressAt + deadline) {
+      self.sim.at(progressAt + deadline, self.onProgressCheck, self);
+      return;
+    }
+    const oldest = rev.livePods[0];
+    const reason = oldest !== undefined && oldest.fault.waitingReason !== '' ? oldest.fault.waitingReason : 'ProgressDeadlineExceeded';
+    rev.failure = { atSeconds: now, reason };
+    rev.world.recorder.revisionFailed?.(rev, now, reason);
+  }
+}
