@@ -63,6 +63,30 @@ export interface RunSummary {
   actions: number;
 }
 
+/** The kubeconfig flags of `knsim controller` and `knsim rollout`. */
+export interface ConnectSettings {
+  kubeconfig: string | undefined;
+  context: string | undefined;
+  inCluster: boolean;
+  requestTimeoutSeconds: number;
+}
+
+/**
+ * Loads the kubeconfig the flags name and makes the clients; `namespace` is the current
+ * context's (else `default`). @throws SetupError naming the flag that led to the bad config.
+ */
+export function connect(s: ConnectSettings): { kube: KubeClients; namespace: string } {
+  let kc;
+  try {
+    kc = loadKubeConfig({ kubeconfig: s.kubeconfig, context: s.context, inCluster: s.inCluster });
+    if (!kc.getCurrentCluster()) throw new Error('no cluster in the current context');
+  } catch (e) {
+    const flag = s.inCluster ? '--in-cluster' : s.kubeconfig !== undefined ? '--kubeconfig' : s.context !== undefined ? '--context' : 'kubeconfig';
+    throw new SetupError(`${flag}: ${describeError(e)}`);
+  }
+  return { kube: makeKubeClients(kc, s.requestTimeoutSeconds), namespace: kc.getContextObject(kc.getCurrentContext())?.namespace || 'default' };
+}
+
 /** Starts the controller and resolves when it has stopped. @throws SetupError for unusable inputs. */
 export async function runController(s: ControllerSettings, io: RunIo = defaultIo()): Promise<RunSummary> {
   const clock = io.clock ?? systemClock;
@@ -70,15 +94,9 @@ export async function runController(s: ControllerSettings, io: RunIo = defaultIo
   let kube = io.kube;
   let namespaces = s.namespaces;
   if (!kube) {
-    let kc;
-    try {
-      kc = loadKubeConfig({ kubeconfig: s.kubeconfig, context: s.context, inCluster: s.inCluster });
-      if (!kc.getCurrentCluster()) throw new Error('no cluster in the current context');
-    } catch (e) {
-      throw new SetupError(`${s.inCluster ? '--in-cluster' : s.kubeconfig !== undefined ? '--kubeconfig' : s.context !== undefined ? '--context' : 'kubeconfig'}: ${describeError(e)}`);
-    }
-    namespaces ??= [kc.getContextObject(kc.getCurrentContext())?.namespace || 'default'];
-    kube = makeKubeClients(kc, s.requestTimeoutSeconds);
+    const c = connect(s);
+    namespaces ??= [c.namespace];
+    kube = c.kube;
   }
   namespaces ??= ['default'];
 

@@ -3,10 +3,9 @@
  * clock, stopped by SIGINT/SIGTERM (which leaves the traffic as it is).
  */
 import { systemClock } from './clock.js';
-import { describeError, loadKubeConfig, makeKubeClients } from './kube.js';
 import { lineLogger } from './log.js';
 import { RolloutDriver, RolloutPlanError, type RolloutResult } from './rollout.js';
-import { SetupError, type RunIo } from './run-controller.js';
+import { connect, SetupError, type RunIo } from './run-controller.js';
 
 export interface RolloutSettings {
   service: string;
@@ -38,15 +37,9 @@ export async function runRollout(s: RolloutSettings, io: RolloutIo): Promise<Rol
   let kube = io.kube;
   let namespace = s.namespace;
   if (!kube) {
-    let kc;
-    try {
-      kc = loadKubeConfig({ kubeconfig: s.kubeconfig, context: s.context, inCluster: s.inCluster });
-      if (!kc.getCurrentCluster()) throw new Error('no cluster in the current context');
-    } catch (e) {
-      throw new SetupError(`${s.kubeconfig !== undefined ? '--kubeconfig' : 'kubeconfig'}: ${describeError(e)}`);
-    }
-    namespace ??= kc.getContextObject(kc.getCurrentContext())?.namespace || 'default';
-    kube = makeKubeClients(kc, s.requestTimeoutSeconds);
+    const c = connect(s);
+    namespace ??= c.namespace;
+    kube = c.kube;
   }
   const driver = new RolloutDriver({
     kube,

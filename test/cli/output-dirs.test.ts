@@ -107,6 +107,21 @@ describe('knsim run --out: only what knsim wrote is replaced', { timeout: 180_00
     expect(files(dir)).toEqual(before);
   });
 
+  it('knsim report replaces its own charts and keeps a file the user put in charts/', () => {
+    const dir = workdir();
+    expect(run(dir, 'out').code).toBe(0);
+    expect(knsim(['report', 'out'], dir).code).toBe(0);
+    const first = manifest(join(dir, 'out')).files.filter((f) => f.startsWith('charts/'));
+    expect(first.length).toBeGreaterThan(3);
+    writeFileSync(join(dir, 'out/charts/mine.txt'), 'my notes');
+    const r = knsim(['report', 'out'], dir);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(dir, 'out/charts/mine.txt'), 'utf8')).toBe('my notes');
+    expect(manifest(join(dir, 'out')).files.filter((f) => f.startsWith('charts/'))).toEqual(first);
+    for (const f of first) expect(existsSync(join(dir, 'out', f)), f).toBe(true);
+  });
+
   it('an empty directory is used, and the default reports/<name> follows the same rules', () => {
     const dir = workdir();
     mkdirSync(join(dir, 'empty'));

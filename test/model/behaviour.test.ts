@@ -231,7 +231,7 @@ describe('routing state: a revision that leaves the traffic block becomes Unreac
 });
 
 describe('summary: time to first ready pod', () => {
-  it('counts from the first request to the first Ready pod, or 0 when one was Ready', async () => {
+  it('is the first Ready pod of the revision, from the run start (as pods.csv has it), or 0 when one was Ready', async () => {
     const { RunRecorder } = await import('../../src/run/run-recorder.js');
     const { World } = await import('../../src/model/world.js');
     const summarize = (initialPods: number) => {
@@ -241,8 +241,9 @@ describe('summary: time to first ready pod', () => {
       w.run();
       return rec.finish({ scenario: 't', seed: 1, simulatedSeconds: 30, events: w.sim.events, wallSeconds: 0 }).revisions[0]!;
     };
-    // From zero: poke at the first request, 0.5 s scheduling + 1 s start + 0.5 s readiness + 0.5 s kubelet lag.
-    expect(summarize(0).timeToFirstReadySeconds).toBeCloseTo(2.501, 3);
+    // From zero: the first request at 10.06 s pokes the KPA; 0.5 s scheduling + 1 s start + 0.5 s readiness
+    // + 0.5 s kubelet lag later the first pod is Ready.
+    expect(summarize(0).timeToFirstReadySeconds).toBeCloseTo(10.06 + 2.501, 3);
     expect(summarize(1).timeToFirstReadySeconds).toBe(0);
   });
 });

@@ -60,7 +60,7 @@ describe('--grid and --space axes', () => {
   });
 
   it('rejects bad axes with a one-line UsageError naming the flag', () => {
-    const bad = [`${CC}`, `${CC}=`, `${CC}=1,,2`, `${CC}=1,1`, `${CC}=5..1`, `${CC}=1..5:0`, `${CC}=1s..5m`, '=1,2', `${CC}=[1,2`, 'a..b=1'];
+    const bad = [`${CC}`, `${CC}=`, `${CC}=1,,2`, `${CC}=1,1`, `${CC}=5..1`, `${CC}=1..5:0`, `${CC}=1s..5m:0s`, '=1,2', `${CC}=[1,2`, 'a..b=1'];
     for (const expr of bad) {
       let err: unknown;
       try {

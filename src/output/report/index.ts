@@ -1,4 +1,5 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readManifest } from '../output-dir.js';
 import { join, resolve } from 'node:path';
 import { pointsPerRevision, timeAxis } from './aggregate.js';
 import { type Chart, type ChartContext, buildCharts } from './charts/index.js';
@@ -57,7 +58,9 @@ export async function buildReport(runDir: string, opts: ReportOptions = {}): Pro
   const run = loadRunData(runDir);
   const { charts, ctx } = reportCharts(run, opts);
   const chartDir = join(dir, 'charts');
-  rmSync(chartDir, { recursive: true, force: true });
+  // The previous report's charts go only as far as the manifest lists them: a file a user put
+  // in charts/ stays.
+  for (const f of readManifest(dir)?.files ?? []) if (f.startsWith('charts/')) rmSync(join(dir, f), { force: true });
   mkdirSync(chartDir, { recursive: true });
   const written: ReportResult['charts'] = [];
   const warnings: string[] = [];
