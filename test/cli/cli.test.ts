@@ -1,16 +1,13 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runKnsim } from '../support/cli.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const bin = join(root, 'bin/knsim.js');
 
-function knsim(args: string[], cwd = root): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+const knsim = (args: string[], cwd = root) => runKnsim(args, cwd);
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'knsim-cli-'));
 

@@ -4,21 +4,18 @@
  * land in summary.json; the summary line says why requests got no route; the run's
  * progress bar shows only on a terminal, outside CI, for runs longer than a moment.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runKnsim } from '../support/cli.js';
 import { runProgress, SHOW_AFTER_MS, type Bar } from '../../src/cli/run-progress.js';
 import { usageMessage } from '../../src/cli/main.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const bin = join(root, 'bin/knsim.js');
 
-function knsim(args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', CI: '1' } });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+const knsim = (args: string[]) => runKnsim(args, root, { CI: '1' });
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'knsim-mistakes-'));
 

@@ -7,21 +7,14 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdir
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runKnsim, type CliResult } from '../support/cli.js';
 import { files } from '../support/files.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const bin = join(root, 'bin/knsim.js');
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function knsim(args: string[], cwd: string, env: Record<string, string> = {}): Result {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env } });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+type Result = CliResult;
+const knsim = runKnsim;
 
 const tiny = (duration: string, rps: number): string => `
 name: tiny
