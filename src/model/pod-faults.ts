@@ -249,6 +249,12 @@ export class PodFaults {
     this.crash(pod, this.sim.now);
   };
 
+  /** The container was OOM-killed (its row is written): the crash path, without using up an injected crash. */
+  oomKill(pod: Pod, now: number): void {
+    pod.fault.crashesLeft++;
+    this.crash(pod, now);
+  }
+
   /** The user container exits: out of the endpoints at once, requests it holds get 502, restart after the back-off. */
   private crash(pod: Pod, now: number): void {
     const f = pod.fault;

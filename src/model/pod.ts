@@ -1,6 +1,7 @@
 import { ConcurrencyMeter, emptyReport, type MeterReport } from './concurrency-meter.js';
 import { Fifo } from './fifo.js';
 import { KubeletBackoff } from './kubelet-backoff.js';
+import type { PodResources } from './pod-resources.js';
 import { Phase, STATUS_OK, STATUS_OVERLOADED, type Request } from './request.js';
 import type { Revision } from './revision.js';
 
@@ -63,6 +64,8 @@ export class Pod {
   };
   /** Requests inside the breaker, kept only when a crash may have to fail them. */
   private readonly active: Set<Request> | undefined;
+  /** CPU and memory, only for revisions that model them (pod-resources.ts); set when its containers start. */
+  res: PodResources | undefined = undefined;
 
   constructor(
     readonly revision: Revision,
@@ -107,6 +110,7 @@ export class Pod {
     this.executing++;
     req.phase = Phase.Executing;
     req.serviceStart = now;
+    if (this.res !== undefined && this.res.start(req, now)) return;
     const end = now + req.serviceTime;
     // One event either way: the response, or the timeout that cuts it off.
     if (end <= req.deadline) this.revision.world.sim.at(end, this.revision.world.onServiceDone, req);
@@ -119,6 +123,7 @@ export class Pod {
    */
   release(req: Request, now: number): void {
     const proxied = req.route === 'activator';
+    if (this.res !== undefined && req.phase === Phase.Executing) this.res.stop(req, now);
     this.meter!.out(now, proxied);
     this.inFlight--;
     this.active?.delete(req);
@@ -146,6 +151,19 @@ export class Pod {
   /** The queue-proxy's 1 s report. */
   cutReport(now: number): void {
     if (this.meter !== undefined) this.meter.cut(now, 1, this.lastReport);
+  }
+
+  /**
+   * metrics-server's CPU usage of the pod (millicores, rounded up as the HPA reads it) from its
+   * last scrape at or before `now`; undefined while it has no metrics (metrics-server.ts).
+   */
+  cpuUsageMillis(now: number): number | undefined {
+    return this.revision.world.metricsServer?.cpuMillis(this, now);
+  }
+
+  /** metrics-server's working set of the pod (bytes) from its last scrape; undefined without metrics. */
+  memoryWorkingSetBytes(now: number): number | undefined {
+    return this.revision.world.metricsServer?.memoryBytes(this, now);
   }
 
   get idle(): boolean {

@@ -2,12 +2,14 @@ import type { DecisionRecord, KpaScaleOutput, PipelineReconcileInput, PodStat, R
 import type { Pod, PodPhase } from './pod.js';
 import type { Request } from './request.js';
 import type { Revision } from './revision.js';
+import type { PodMetricsSample } from './metrics-server.js';
 
 /**
  * A pod's lifecycle step; ActivatorHealthy is when the activator's probe succeeds,
- * ErrImagePull a failed image pull, Restarted a user container starting again after a crash.
+ * ErrImagePull a failed image pull, Restarted a user container starting again after a crash,
+ * OOMKilled the user container killed for going over its memory limit.
  */
-export type PodEvent = PodPhase | 'ActivatorHealthy' | 'ErrImagePull' | 'Restarted';
+export type PodEvent = PodPhase | 'ActivatorHealthy' | 'ErrImagePull' | 'Restarted' | 'OOMKilled';
 
 /**
  * What the model reports as it runs. src/run implements it, turning the live objects into
@@ -23,6 +25,11 @@ export interface Recorder {
   revisionFailed?(rev: Revision, now: number, reason: string): void;
   /** A service's traffic split changed (percent per revision name, default route). */
   traffic(service: string, now: number, percents: ReadonlyMap<string, number>): void;
+  /**
+   * A metrics-server scrape of a pod of a revision that models resources: what the metrics
+   * API (and so the HPA) reads until the next scrape. Optional.
+   */
+  podMetrics?(sample: PodMetricsSample): void;
   /** Once a second: a revision's pods and queues, for time-series charts. */
   sample(rev: Revision, now: number): void;
   /**

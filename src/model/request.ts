@@ -55,6 +55,8 @@ export class Request {
    * quantile at the request's own uniform. NaN while unrouted (404s never get one).
    */
   serviceTime = Number.NaN;
+  /** The request's work uniform (set when routed), for the CPU model's wait time. */
+  workU = Number.NaN;
 
   constructor(
     readonly id: number,

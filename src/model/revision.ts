@@ -6,6 +6,8 @@ import { RevisionAutoscaler } from './autoscaler.js';
 import { ConcurrencyMeter } from './concurrency-meter.js';
 import { PodFaults } from './pod-faults.js';
 import { Pod, type PodPhase } from './pod.js';
+import { RevisionResources } from './pod-resources.js';
+import { STATUS_BAD_GATEWAY } from './request.js';
 import type { ServiceModel } from './service.js';
 import type { RevisionSpec } from './spec.js';
 import type { World } from './world.js';
@@ -47,8 +49,10 @@ export class Revision {
   private readonly start: { scheduling: Sampler; imagePull: Sampler; containerStart: Sampler; readiness: Sampler; kubeletReadyLag: Sampler };
   private readonly probePeriod: number;
   private observers: RevisionObserver[] = [];
-  /** Injected faults (undefined: healthy pods, and the original start path). */
+  /** Injected faults, or a memory limit that can OOM-kill (undefined: healthy pods, and the original start path). */
   readonly faults: PodFaults | undefined;
+  /** CPU/memory model (undefined: the fixed service time, no resources). */
+  readonly resources: RevisionResources | undefined;
   /** Ready False: the revision failed to progress (set once, at the progress deadline). */
   failure: { atSeconds: number; reason: string } | undefined;
   /** When a pod last became Kubernetes-Ready (Deployment progress), NaN if never. */
@@ -72,7 +76,9 @@ export class Revision {
       kubeletReadyLag: makeSampler(ps.kubeletReadyLag),
     };
     this.probePeriod = world.spec.cluster.activatorProbePeriodSeconds;
-    this.faults = spec.faults !== undefined && spec.faults.length > 0 ? new PodFaults(this, spec.faults) : undefined;
+    this.resources = spec.work !== undefined || spec.memory !== undefined ? new RevisionResources(this, spec.work, spec.memory, spec.resources) : undefined;
+    const injected = spec.faults !== undefined && spec.faults.length > 0;
+    this.faults = injected || this.resources?.canOom === true ? new PodFaults(this, spec.faults ?? []) : undefined;
     this.activatorEndpointsPopulatedSince = now;
     if (spec.initialPods !== undefined) {
       // Running before the run started: pods already Ready, SKS as the KPA would have left it.
@@ -91,7 +97,24 @@ export class Revision {
   }
 
   get hasFaults(): boolean {
-    return this.spec.faults !== undefined && this.spec.faults.length > 0;
+    return this.faults !== undefined;
+  }
+
+  /**
+   * The user container went over its memory limit: OOMKilled. Requests it holds fail with
+   * 502 as on a crash; a running pod restarts after the kubelet's back-off, a terminating
+   * one just drains away.
+   */
+  oomKill(pod: Pod, now: number): void {
+    if (pod.phase === 'Gone' || !pod.fault.containerUp) return;
+    this.world.recorder.podTransition(pod, 'OOMKilled', now);
+    if (pod.phase === 'Terminating') {
+      pod.fault.containerUp = false;
+      pod.failAll(STATUS_BAD_GATEWAY, now);
+      this.maybeGone(pod, now);
+      return;
+    }
+    this.faults!.oomKill(pod, now);
   }
 
   /** A request's service time from its own uniform (drawn at arrival from its client's stream). */
@@ -175,6 +198,7 @@ export class Revision {
     const pod = this.newPod(now);
     this.world.recorder.podTransition(pod, 'Pending', now);
     this.startQueueProxy(pod, now);
+    if (pod.res !== undefined) pod.res.runningBeforeRun = true;
     pod.activatorHealthy = true;
     this.activatorHealthyPods.push(pod);
     this.markReady(pod, now, false);
@@ -225,6 +249,7 @@ export class Revision {
 
   startQueueProxy(pod: Pod, now: number): void {
     pod.meter = new ConcurrencyMeter(now);
+    if (this.resources !== undefined) pod.res = this.resources.newPod(pod, now);
     // The queue-proxy's report ticker runs from its own start, so pods report at different phases.
     this.world.sim.every(now + 1, 1, this.onPodReport, pod);
   }

@@ -48,6 +48,7 @@ export interface RevisionSpec {
   timeoutSeconds: number;
   /** Resolved from config-autoscaler + the revision's annotations + containerConcurrency by core. */
   autoscaling: RevisionAutoscaling;
+  /** A request's work: its service time, or with `work.kind` cpu its CPU-seconds (drawn at the request's own uniform). */
   serviceTime: DistributionSpec;
   podStart: PodStartSpec;
   /**
@@ -58,6 +59,60 @@ export interface RevisionSpec {
   initialPods: number | undefined;
   /** Injected pod faults; undefined or empty: the pods are healthy. */
   faults?: readonly PodFaultSpec[] | undefined;
+  /** Requests and limits from the manifest (plus the queue-proxy's); undefined when the scenario does not model resources. */
+  resources?: PodResourcesSpec | undefined;
+  /** How a request uses the pod (src/model/cpu.ts); undefined: the fixed service time (`serviceTime`). */
+  work?: WorkModelSpec | undefined;
+  /** Memory per pod (src/model/memory.ts); undefined: memory is not modelled. */
+  memory?: MemoryModelSpec | undefined;
+}
+
+/** One container's requests and limits: CPU in millicores, memory in bytes; undefined = not set. */
+export interface ContainerResources {
+  cpuRequestMillis?: number | undefined;
+  cpuLimitMillis?: number | undefined;
+  memoryRequestBytes?: number | undefined;
+  memoryLimitBytes?: number | undefined;
+}
+
+/** What the pod asks Kubernetes for, after Knative's and Kubernetes' defaulting. */
+export interface PodResourcesSpec {
+  /** The serving (user) container: its limits bound the CPU and memory models. */
+  user: ContainerResources;
+  /** Other containers of a multi-container revision (their requests count in the pod's). */
+  sidecars: readonly ContainerResources[];
+  /** The queue-proxy sidecar (config-deployment queue-sidecar-*; CPU request 25m by default). */
+  queueProxy: ContainerResources;
+}
+
+/**
+ * A request's work when it is not a fixed service time.
+ * - cpu: processor sharing of the user container's CPU (limit, or `ceilingMillis` without one).
+ * - profile: a measured latency-vs-concurrency table of one pod (`hey -c N`), interpolated.
+ */
+export type WorkModelSpec =
+  | {
+      kind: 'cpu';
+      /** Non-CPU time per request (I/O, downstream calls), before its CPU work; constant 0 when absent. */
+      waitSeconds: DistributionSpec;
+      /** Cores one request can use at once. */
+      parallelism: number;
+      /** Cores a pod without a CPU limit gets (what its node would give it, until nodes exist). */
+      ceilingMillis: number;
+    }
+  | {
+      kind: 'profile';
+      /** Concurrency (strictly increasing, ≥ 1) → latency (s) of one request at that steady concurrency. */
+      concurrency: readonly number[];
+      latencySeconds: readonly number[];
+      /** The pod's CPU usage (millicores) at each point, if measured; undefined: not reported. */
+      cpuMillis: readonly number[] | undefined;
+    };
+
+/** Working set = baseline + perRequest × requests in the user container. */
+export interface MemoryModelSpec {
+  baselineBytes: number;
+  perRequestBytes: number;
 }
 
 /** A traffic block in force from `atSeconds` (a Service update that only changes traffic, or the initial one). */
@@ -171,6 +226,8 @@ export interface ClusterSpec {
   activatorProbePeriodSeconds: number;
   /** Queue-proxy drain quiet period after SIGTERM before the pod can go away (30 s). */
   drainSeconds: number;
+  /** metrics-server's scrape period (`--metric-resolution`; 15 s in its shipped manifests). Used only when a revision models resources. */
+  metricsResolutionSeconds?: number;
 }
 
 /** Which requests get a row in requests.csv. */

@@ -15,6 +15,7 @@ import {
 } from './request.js';
 import type { Revision } from './revision.js';
 import { DeadlineSet } from './deadlines.js';
+import { MetricsServer } from './metrics-server.js';
 import { ServiceModel } from './service.js';
 import type { WorldSpec } from './spec.js';
 
@@ -42,6 +43,8 @@ export class World {
   readonly deadlines: DeadlineSet;
   /** Requests sent so far. */
   requestsSent = 0;
+  /** Present when some revision models CPU or memory (metrics-server.ts). */
+  readonly metricsServer: MetricsServer | undefined;
   /** Callbacks waiting for a revision to be created, by revision name. */
   private readonly revisionWaiters = new Map<string, Array<(rev: Revision, now: number) => void>>();
 
@@ -61,6 +64,8 @@ export class World {
     for (const a of this.activators) {
       this.sim.every(phases.uniform(0, 1), 1, (act: Activator) => act.pushStats(this.sim.now), a);
     }
+    const resources = spec.services.some((s) => s.revisions.some((r) => r.work !== undefined || r.memory !== undefined));
+    this.metricsServer = resources ? new MetricsServer(this) : undefined;
     for (const s of spec.services) this.services.set(s.name, new ServiceModel(this, s));
     startClients(this);
     this.sim.every(0, 1, this.sampleAll, this);
@@ -128,6 +133,7 @@ export class World {
     }
     req.revision = rev;
     req.serviceTime = req.fixedServiceTime ?? rev.serviceTimeAt(workU);
+    req.workU = workU;
     if (Number.isNaN(rev.firstRequestAt)) rev.noteRequest(req.arrival);
     // The revision timeout runs from here (activator and queue-proxy hops take no time).
     const revDeadline = now + rev.spec.timeoutSeconds;

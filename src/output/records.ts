@@ -58,7 +58,9 @@ export type PodEventName =
   | 'CrashLoopBackOff'
   | 'Restarted'
   | 'ErrImagePull'
-  | 'ImagePullBackOff';
+  | 'ImagePullBackOff'
+  // Only with a memory model and limit:
+  | 'OOMKilled';
 
 /** One pod lifecycle step: a row of pods.csv. */
 export interface PodRecord {
@@ -103,6 +105,38 @@ export interface TimeseriesRecord {
   sksMode: 'Serve' | 'Proxy';
   /** The revision's share of the service's default route, percent. */
   trafficPercent: number;
+  /** Only for revisions that model resources: metrics-server's view (see ResourceColumns). */
+  resources?: ResourceColumns | undefined;
+}
+
+/**
+ * A revision's resource use as metrics-server last reported it, summed over the pods it has
+ * metrics for (NaN where not modelled or unknown).
+ */
+export interface ResourceColumns {
+  /** CPU usage, millicores (each pod's rounded up, as the HPA reads it). */
+  cpuUsageMillis: number;
+  /** CPU requests of the same pods (all containers), millicores; NaN if a container has none. */
+  cpuRequestMillis: number;
+  /** floor(100 × usage / request), as the HPA computes utilization; NaN without requests. */
+  cpuUtilizationPercent: number;
+  /** Working sets, bytes. */
+  memoryBytes: number;
+  /** Pods with metrics. */
+  podsWithMetrics: number;
+}
+
+/** One pod's metrics after a metrics-server scrape (only revisions that model resources). */
+export interface PodMetricsRecord {
+  time: number;
+  service: string;
+  revision: string;
+  pod: string;
+  /** Millicores over the scrape window, rounded up; NaN if CPU is not modelled. */
+  cpuMillis: number;
+  /** Working set, bytes; NaN if memory is not modelled. */
+  memoryBytes: number;
+  windowSeconds: number;
 }
 
 /** How a revision ended the run, known only at its end. */
@@ -122,4 +156,6 @@ export interface RecordSink {
   traffic(r: TrafficRecord): void;
   /** Once a second per revision. */
   sample(r: TimeseriesRecord): void;
+  /** A metrics-server scrape of one pod (revisions that model resources). Optional. */
+  podMetrics?(r: PodMetricsRecord): void;
 }

@@ -24,7 +24,12 @@ export const TIMESERIES_HEADER = [
   'replicas', 'activator_waiting', 'pod_queued', 'pod_executing', 'sks_mode', 'traffic_percent',
 ] as const;
 
+/** timeseries.csv's extra columns, written only when some revision models resources. */
+export const RESOURCE_COLUMNS_HEADER = ['cpu_usage_m', 'cpu_request_m', 'cpu_utilization_pct', 'memory_bytes', 'pods_with_metrics'] as const;
+
 export interface RunOutputsOptions {
+  /** Add RESOURCE_COLUMNS_HEADER to timeseries.csv (some revision models CPU or memory). */
+  resourceColumns?: boolean;
   /** Where to write CSVs; undefined keeps only the in-memory aggregates (sweeps, tests). */
   outDir: string | undefined;
   /** The share of requests written to requests.csv: 0 (none), 1 (all) or a sampled fraction. */
@@ -40,6 +45,13 @@ export interface RunOutputsOptions {
 
 function statusText(r: RequestRecord): string {
   return r.outcome === 'clientTimeout' ? 'client_timeout' : String(r.status);
+}
+
+/** The resource cells of a timeseries row (leading comma); empty cells where unknown or not modelled. */
+function resourceCells(c: TimeseriesRecord['resources']): string {
+  if (c === undefined) return ',,,,,';
+  const f = (v: number): string => (Number.isNaN(v) ? '' : String(v));
+  return `,${f(c.cpuUsageMillis)},${f(c.cpuRequestMillis)},${f(c.cpuUtilizationPercent)},${f(c.memoryBytes)},${c.podsWithMetrics}`;
 }
 
 /** A deterministic keep/drop for sampled request traces: a hash of the id, not a random draw. */
@@ -80,7 +92,7 @@ export class RunOutputs implements RecordSink {
       if (options.perTickFiles ?? true) {
         this.autoscaler = new CsvWriter(join(out, 'autoscaler.csv'), AUTOSCALER_HEADER);
         this.pods = new CsvWriter(join(out, 'pods.csv'), PODS_HEADER);
-        this.timeseries = new CsvWriter(join(out, 'timeseries.csv'), TIMESERIES_HEADER);
+        this.timeseries = new CsvWriter(join(out, 'timeseries.csv'), options.resourceColumns === true ? [...TIMESERIES_HEADER, ...RESOURCE_COLUMNS_HEADER] : TIMESERIES_HEADER);
         this.requestSeries = new CsvWriter(join(out, 'requests-per-second.csv'), REQUEST_SERIES_HEADER);
         if (this.bucketSeconds > 1) this.latencyBuckets = new CsvWriter(join(out, 'latency-buckets.csv'), LATENCY_BUCKETS_HEADER);
       }
@@ -242,9 +254,9 @@ export class RunOutputs implements RecordSink {
       this.requestSeries!.line(`${sec(r.time)},${r.service},${r.revision},${win.completed},${win.ok},${win.s503},${win.s504},${win.clientTimeouts},${win.cold},${win.p(50)},${win.p(95)},${win.p(99)}`);
       win.reset();
     }
-    this.timeseries?.line(
-      `${sec(r.time)},${r.service},${r.revision},${r.pending},${r.starting},${r.ready},${r.terminating},${r.activatorHealthy},${r.replicas},${r.activatorWaiting},${r.podQueued},${r.podExecuting},${r.sksMode},${num(r.trafficPercent)}`,
-    );
+    if (this.timeseries === undefined) return;
+    const row = `${sec(r.time)},${r.service},${r.revision},${r.pending},${r.starting},${r.ready},${r.terminating},${r.activatorHealthy},${r.replicas},${r.activatorWaiting},${r.podQueued},${r.podExecuting},${r.sksMode},${num(r.trafficPercent)}`;
+    this.timeseries.line(this.options.resourceColumns === true ? row + resourceCells(r.resources) : row);
   }
 
   /**

@@ -4,7 +4,8 @@ import type { PodEvent, Recorder } from '../model/recorder.js';
 import { STATUS_BAD_GATEWAY, STATUS_CLIENT_TIMEOUT, STATUS_NO_ROUTE, STATUS_OK, STATUS_OVERLOADED, STATUS_TIMEOUT, type Request } from '../model/request.js';
 import type { Revision } from '../model/revision.js';
 import type { RequestTraceMode } from '../model/spec.js';
-import type { AutoscalerRecord, PodRecord, RecordSink, RequestOutcome, RequestRecord, RevisionEndRecord, TimeseriesRecord } from '../output/records.js';
+import type { PodMetricsSample } from '../model/metrics-server.js';
+import type { AutoscalerRecord, PodRecord, RecordSink, RequestOutcome, RequestRecord, ResourceColumns, RevisionEndRecord, TimeseriesRecord } from '../output/records.js';
 import { RunOutputs } from '../output/run-outputs.js';
 import type { RunSummary } from '../output/summary.js';
 
@@ -16,6 +17,8 @@ export interface RunRecorderOptions {
   perTickFiles?: boolean;
   /** The report's time bucket (s), for latency-buckets.csv (see RunOutputsOptions). */
   latencyBucketSeconds?: number;
+  /** timeseries.csv gets the resource columns (some revision models CPU or memory). */
+  resourceColumns?: boolean;
 }
 
 function outcomeOf(status: number): RequestOutcome {
@@ -132,6 +135,31 @@ export function timeseriesRecord(rev: Revision, now: number, trafficPercent: num
     podExecuting: executing,
     sksMode: rev.sksEffectiveMode,
     trafficPercent,
+    ...(rev.resources !== undefined ? { resources: resourceColumns(rev) } : {}),
+  };
+}
+
+/**
+ * A revision's resource use as metrics-server reports it now: sums over the pods it has
+ * metrics for, with their requests (the HPA's utilization denominator).
+ */
+export function resourceColumns(rev: Revision): ResourceColumns {
+  const samples = rev.world.metricsServer?.podMetrics(rev) ?? [];
+  let cpu = 0;
+  let mem = 0;
+  for (const s of samples) {
+    cpu += s.cpuMillis;
+    mem += s.memoryBytes;
+  }
+  const perPod = rev.resources?.podCpuRequestMillis;
+  const request = perPod === undefined ? Number.NaN : perPod * samples.length;
+  const cpuUsage = samples.length === 0 ? Number.NaN : cpu;
+  return {
+    cpuUsageMillis: cpuUsage,
+    cpuRequestMillis: samples.length === 0 ? Number.NaN : request,
+    cpuUtilizationPercent: request > 0 && !Number.isNaN(cpuUsage) ? Math.floor((100 * cpuUsage) / request) : Number.NaN,
+    memoryBytes: samples.length === 0 ? Number.NaN : mem,
+    podsWithMetrics: samples.length,
   };
 }
 
@@ -159,6 +187,7 @@ export class RunRecorder implements Recorder {
       requestSampleRate: t.mode === 'full' ? 1 : t.mode === 'sample' ? t.rate : 0,
       ...(options.perTickFiles !== undefined ? { perTickFiles: options.perTickFiles } : {}),
       ...(options.latencyBucketSeconds !== undefined ? { latencyBucketSeconds: options.latencyBucketSeconds } : {}),
+      ...(options.resourceColumns === true ? { resourceColumns: true } : {}),
     });
     this.extra = extra;
   }
@@ -194,6 +223,10 @@ export class RunRecorder implements Recorder {
     const r = timeseriesRecord(rev, now, this.trafficShare.get(rev.spec.service)?.get(rev.spec.name) ?? 0);
     this.outputs.sample(r);
     for (const s of this.extra) s.sample(r);
+  }
+
+  podMetrics(sample: PodMetricsSample): void {
+    for (const s of this.extra) s.podMetrics?.(sample);
   }
 
   /** Closes the files and returns the summary (wall time and event count from the caller). */

@@ -113,6 +113,7 @@ function startRun(spec: WorldSpec, opts: RunWorldOptions): StartedRun {
       trace: opts.trace,
       perTickFiles: opts.perTickFiles ?? true,
       latencyBucketSeconds: reportBucketSeconds(spec.durationSeconds, revisions),
+      resourceColumns: spec.services.some((s) => s.revisions.some((r) => r.work !== undefined || r.memory !== undefined)),
     });
     const world = new World(spec, recorder);
     return { stage, label, recorder, world, started };

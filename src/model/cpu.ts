@@ -1,0 +1,161 @@
+/**
+ * Processor sharing of one pod's capacity among the requests in service, in virtual time.
+ *
+ * Every job in service progresses at the same rate r(n) (n = jobs in service), so the work
+ * each has received since the pod was last idle is one number, the virtual time V, with
+ * dV/dt = r(n). A job that enters at V0 with work w finishes when V reaches its tag V0 + w;
+ * the next completion is the smallest tag (a binary heap), at t + (tag − V) / r(n). An
+ * arrival, a departure or a completion costs O(log n), whatever n is.
+ */
+
+/** Work each of `n` jobs in service receives per second (for the CPU model, cores per request). */
+export type RateFn = (n: number) => number;
+
+interface Job<T> {
+  readonly item: T;
+  readonly tag: number;
+  index: number;
+}
+
+/** Jobs within this much (relative) of their tag are done: the clock's rounding, not work. */
+const EPS = 1e-9;
+
+export class ProcessorSharing<T> {
+  private readonly heap: Job<T>[] = [];
+  private readonly jobs = new Map<T, Job<T>>();
+  private v = 0;
+  private t = 0;
+  private rate = 0;
+  /** ∫ n × r(n) dt: work done in total (core-seconds for the CPU model). */
+  private done = 0;
+
+  constructor(private readonly rateOf: RateFn) {}
+
+  get size(): number {
+    return this.heap.length;
+  }
+
+  /** Total work rate now (n × r(n); cores in use for the CPU model). */
+  get throughput(): number {
+    return this.heap.length * this.rate;
+  }
+
+  /** Work done in total up to `now` (which must not be before the last call). */
+  cumulative(now: number): number {
+    return this.done + this.throughput * (now - this.t);
+  }
+
+  has(item: T): boolean {
+    return this.jobs.has(item);
+  }
+
+  private advance(now: number): void {
+    const dt = now - this.t;
+    if (dt > 0) {
+      this.v += this.rate * dt;
+      this.done += this.heap.length * this.rate * dt;
+    }
+    this.t = now;
+  }
+
+  private setRate(): void {
+    const n = this.heap.length;
+    this.rate = n > 0 ? this.rateOf(n) : 0;
+    // Idle: restart virtual time, so it stays small however long the run.
+    if (n === 0) this.v = 0;
+  }
+
+  add(item: T, work: number, now: number): void {
+    this.advance(now);
+    const job: Job<T> = { item, tag: this.v + work, index: this.heap.length };
+    this.heap.push(job);
+    this.jobs.set(item, job);
+    this.up(job.index);
+    this.setRate();
+  }
+
+  /** Takes a job out before it is done (timed out, failed); false if it is not in service. */
+  remove(item: T, now: number): boolean {
+    const job = this.jobs.get(item);
+    if (job === undefined) return false;
+    this.advance(now);
+    this.jobs.delete(item);
+    this.removeAt(job.index);
+    this.setRate();
+    return true;
+  }
+
+  /** When the next job finishes at the current rate; Infinity when none is in service. */
+  nextCompletion(): number {
+    const top = this.heap[0];
+    if (top === undefined) return Number.POSITIVE_INFINITY;
+    return this.t + Math.max(0, top.tag - this.v) / this.rate;
+  }
+
+  /** Takes out every job whose work is done at `now` and returns them, earliest tag first. */
+  popDone(now: number): T[] {
+    this.advance(now);
+    const out: T[] = [];
+    const limit = this.v + EPS * Math.max(1, this.v);
+    while (this.heap.length > 0 && this.heap[0]!.tag <= limit) {
+      const job = this.heap[0]!;
+      this.jobs.delete(job.item);
+      this.removeAt(0);
+      out.push(job.item);
+    }
+    if (out.length > 0) this.setRate();
+    return out;
+  }
+
+  private removeAt(i: number): void {
+    const h = this.heap;
+    const last = h.pop()!;
+    if (i < h.length) {
+      h[i] = last;
+      last.index = i;
+      this.down(i);
+      this.up(last.index);
+    }
+  }
+
+  private up(i: number): void {
+    const h = this.heap;
+    const job = h[i]!;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      const parent = h[p]!;
+      if (parent.tag <= job.tag) break;
+      h[i] = parent;
+      parent.index = i;
+      i = p;
+    }
+    h[i] = job;
+    job.index = i;
+  }
+
+  private down(i: number): void {
+    const h = this.heap;
+    const n = h.length;
+    const job = h[i]!;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      const r = l + 1;
+      const c = r < n && h[r]!.tag < h[l]!.tag ? r : l;
+      if (h[c]!.tag >= job.tag) break;
+      h[i] = h[c]!;
+      h[i]!.index = i;
+      i = c;
+    }
+    h[i] = job;
+    job.index = i;
+  }
+}
+
+/**
+ * The CPU model's rate: requests in their CPU phase share `capacityCores` equally (the CFS
+ * quota of a limit, or the node's share without one), each using at most `parallelism` cores.
+ */
+export function cpuRate(capacityCores: number, parallelism: number): RateFn {
+  return (n) => Math.min(parallelism, capacityCores / n);
+}

@@ -1,0 +1,129 @@
+import type { Pod } from './pod.js';
+import type { Revision } from './revision.js';
+import type { World } from './world.js';
+
+/** metrics-server's own default is 60 s; its shipped manifests and Helm chart set 15 s (capacity spec §2.7). */
+export const DEFAULT_METRICS_RESOLUTION_SECONDS = 15;
+/** A container first seen at least this old gets a synthetic start point, so one scrape suffices. */
+export const FRESH_CONTAINER_MIN_SECONDS = 10;
+
+/** One pod's metrics as the metrics API serves them after a scrape. */
+export interface PodMetricsSample {
+  time: number;
+  service: string;
+  revision: string;
+  pod: string;
+  /** CPU over the last scrape window, millicores rounded up (as the HPA reads it); NaN if CPU is not modelled. */
+  cpuMillis: number;
+  /** Working set at the scrape (bytes); NaN if memory is not modelled. */
+  memoryBytes: number;
+  /** The window the CPU rate covers (s). */
+  windowSeconds: number;
+}
+
+/**
+ * metrics-server for the revisions that model resources: it scrapes every pod's cumulative
+ * CPU counter and working set every resolution (from t = 0), keeps the last and previous
+ * point of each, and serves CPU as (cum_last − cum_prev) / (t_last − t_prev) and memory as
+ * the last working set (kubernetes-sigs/metrics-server pkg/storage). A pod first seen
+ * 10 s ≤ age < resolution after its containers started gets the synthetic point {start, 0};
+ * a younger one needs a second scrape. Kubelet sample time = scrape time.
+ *
+ * The autoscaler side reads it through {@link MetricsServer.podMetrics} (per revision) or
+ * `Pod.cpuUsageMillis(now)` / `Pod.memoryWorkingSetBytes(now)` (per pod).
+ */
+export class MetricsServer {
+  readonly resolution: number;
+
+  constructor(readonly world: World) {
+    this.resolution = world.spec.cluster.metricsResolutionSeconds ?? DEFAULT_METRICS_RESOLUTION_SECONDS;
+    world.sim.every(0, this.resolution, this.scrape, this);
+  }
+
+  private scrape(this: void, self: MetricsServer): void {
+    const world = self.world;
+    const now = world.sim.now;
+    const res = self.resolution;
+    for (const s of world.services.values()) {
+      for (const rev of s.revisions) {
+        if (rev.resources === undefined) continue;
+        for (const pod of rev.allPods) {
+          const r = pod.res;
+          if (r === undefined) continue;
+          const cpu = r.cpuSeconds(now);
+          const mem = r.memoryBytes();
+          const p = r.points;
+          if (p === undefined) {
+            const age = now - r.startedAt;
+            const before = r.runningBeforeRun;
+            const fresh = age >= FRESH_CONTAINER_MIN_SECONDS && age < res;
+            r.points = {
+              // A pod running before the run was idle then; a fresh one counts from its start.
+              prevT: before ? now - res : fresh ? r.startedAt : Number.NaN,
+              prevCpu: before ? cpu : 0,
+              lastT: now,
+              lastCpu: cpu,
+              memoryBytes: mem,
+            };
+          } else {
+            p.prevT = p.lastT;
+            p.prevCpu = p.lastCpu;
+            p.lastT = now;
+            p.lastCpu = cpu;
+            p.memoryBytes = mem;
+          }
+          const rec = world.recorder;
+          if (rec.podMetrics !== undefined) {
+            const sample = self.sample(pod, rev);
+            if (sample !== undefined) rec.podMetrics(sample);
+          }
+        }
+      }
+    }
+  }
+
+  private sample(pod: Pod, rev: Revision): PodMetricsSample | undefined {
+    const p = pod.res?.points;
+    if (p === undefined || Number.isNaN(p.prevT)) return undefined;
+    return {
+      time: p.lastT,
+      service: rev.spec.service,
+      revision: rev.spec.name,
+      pod: pod.name,
+      cpuMillis: cpuMillisOf(p.prevT, p.prevCpu, p.lastT, p.lastCpu),
+      memoryBytes: p.memoryBytes,
+      windowSeconds: p.lastT - p.prevT,
+    };
+  }
+
+  /** The pod's CPU (millicores) from its last two scrapes at or before `now`; undefined without both. */
+  cpuMillis(pod: Pod, now: number): number | undefined {
+    const p = pod.res?.points;
+    if (p === undefined || Number.isNaN(p.prevT) || p.lastT > now) return undefined;
+    const m = cpuMillisOf(p.prevT, p.prevCpu, p.lastT, p.lastCpu);
+    return Number.isNaN(m) ? undefined : m;
+  }
+
+  /** The pod's working set (bytes) at its last scrape at or before `now`; undefined without metrics. */
+  memoryBytes(pod: Pod, now: number): number | undefined {
+    const p = pod.res?.points;
+    if (p === undefined || Number.isNaN(p.prevT) || p.lastT > now || Number.isNaN(p.memoryBytes)) return undefined;
+    return p.memoryBytes;
+  }
+
+  /** What the metrics API lists for a revision now: one sample per pod that has both points. */
+  podMetrics(rev: Revision): PodMetricsSample[] {
+    const out: PodMetricsSample[] = [];
+    for (const pod of rev.allPods) {
+      const s = this.sample(pod, rev);
+      if (s !== undefined) out.push(s);
+    }
+    return out;
+  }
+}
+
+/** CPU rate between two points in millicores, rounded up (a hair of float noise is not a millicore). */
+export function cpuMillisOf(prevT: number, prevCpu: number, lastT: number, lastCpu: number): number {
+  const m = ((lastCpu - prevCpu) / (lastT - prevT)) * 1000;
+  return Math.ceil(m - 1e-6);
+}

@@ -1,0 +1,226 @@
+import { makeSampler, type Sampler } from '../engine/distributions.js';
+import { AppProfile } from './app-profile.js';
+import { cpuRate, ProcessorSharing } from './cpu.js';
+import { overMemoryLimit, workingSetBytes } from './memory.js';
+import type { Pod } from './pod.js';
+import { STATUS_OK, type Request } from './request.js';
+import type { Revision } from './revision.js';
+import type { MemoryModelSpec, PodResourcesSpec, WorkModelSpec } from './spec.js';
+
+/**
+ * A second uniform from a request's work uniform (a 32-bit mix of its cell): the wait time
+ * must not be the CPU work's twin, and a request takes exactly two uniforms from its stream
+ * (README, Determinism), so the wait is keyed to the same request without a third draw.
+ */
+export function secondUniform(u: number): number {
+  let h = Math.floor(u * 4294967296) >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  h = (h ^ (h >>> 16)) >>> 0;
+  return (h + 0.5) / 4294967296;
+}
+
+/** Sum of a resource over the pod's containers; undefined if any container lacks it (the HPA's rule). */
+function podTotal(r: PodResourcesSpec, get: (c: PodResourcesSpec['user']) => number | undefined): number | undefined {
+  let sum = 0;
+  for (const c of [r.user, r.queueProxy, ...r.sidecars]) {
+    const v = get(c);
+    if (v === undefined) return undefined;
+    sum += v;
+  }
+  return sum;
+}
+
+/**
+ * A revision's resource model: how its requests use a pod (CPU processor sharing or a
+ * measured profile), its memory, and the requests and limits the pods carry. Present only
+ * when the revision opts in (scenario `app.cpu`, `app.profile` or `app.memory`).
+ */
+export class RevisionResources {
+  readonly work: WorkModelSpec | undefined;
+  readonly memory: MemoryModelSpec | undefined;
+  readonly spec: PodResourcesSpec;
+  readonly profile: AppProfile | undefined;
+  /** Capacity of one pod in cores (CPU model): the user container's CPU limit, or the ceiling. */
+  readonly capacityCores: number;
+  private readonly wait: Sampler | undefined;
+  /** The pod's CPU request in millicores (all containers), undefined if some container has none. */
+  readonly podCpuRequestMillis: number | undefined;
+  readonly podMemoryRequestBytes: number | undefined;
+
+  constructor(
+    readonly rev: Revision,
+    work: WorkModelSpec | undefined,
+    memory: MemoryModelSpec | undefined,
+    resources: PodResourcesSpec | undefined,
+  ) {
+    this.work = work;
+    this.memory = memory;
+    this.spec = resources ?? { user: {}, sidecars: [], queueProxy: {} };
+    this.podCpuRequestMillis = podTotal(this.spec, (c) => c.cpuRequestMillis);
+    this.podMemoryRequestBytes = podTotal(this.spec, (c) => c.memoryRequestBytes);
+    this.capacityCores = 0;
+    if (work?.kind === 'cpu') {
+      this.capacityCores = (this.spec.user.cpuLimitMillis ?? work.ceilingMillis) / 1000;
+      this.wait = work.waitSeconds.dist === 'constant' && work.waitSeconds.value === 0 ? undefined : makeSampler(work.waitSeconds);
+    } else if (work?.kind === 'profile') {
+      this.profile = new AppProfile(work.concurrency, work.latencySeconds, work.cpuMillis);
+    }
+  }
+
+  waitAt(u: number): number {
+    return this.wait === undefined ? 0 : this.wait.quantile(secondUniform(u));
+  }
+
+  /** Whether a memory limit can OOM-kill this revision's pods (then they take the crash path). */
+  get canOom(): boolean {
+    return this.memory !== undefined && this.spec.user.memoryLimitBytes !== undefined;
+  }
+
+  newPod(pod: Pod, now: number): PodResources {
+    const w = this.work;
+    const ps =
+      w === undefined ? undefined
+      : w.kind === 'cpu' ? new ProcessorSharing<Request>(cpuRate(this.capacityCores, w.parallelism))
+      : new ProcessorSharing<Request>((n) => this.profile!.rate(n));
+    return new PodResources(this, pod, ps, now);
+  }
+}
+
+/** metrics-server's points for one pod: the last two scrapes (cumulative CPU-seconds) and the working set. */
+export interface ScrapePoints {
+  prevT: number;
+  prevCpu: number;
+  lastT: number;
+  lastCpu: number;
+  memoryBytes: number;
+}
+
+/**
+ * One pod's CPU and memory: the requests in its user container (in their wait or CPU phase),
+ * the CPU time used so far (the kubelet's cumulative counter) and the working set.
+ */
+export class PodResources {
+  /** Requests in their non-CPU wait phase, with when it ends. */
+  private readonly waiting = new Set<Request>();
+  /** The earliest completion event pending (DeadlineSet's pattern: later ones find nothing and reschedule). */
+  private nextAt = Number.POSITIVE_INFINITY;
+  private oomPending = false;
+  /** Profile model: CPU-seconds used up to `profileT` at the usage in force since. */
+  private profileCpu = 0;
+  private profileT: number;
+  /** What metrics-server has scraped (metrics-server.ts). */
+  points: ScrapePoints | undefined = undefined;
+  /** The pod was running before the run started (its first scrape has a previous point). */
+  runningBeforeRun = false;
+
+  constructor(
+    readonly model: RevisionResources,
+    readonly pod: Pod,
+    private readonly ps: ProcessorSharing<Request> | undefined,
+    /** When the pod's containers started (the kubelet counts CPU from here). */
+    readonly startedAt: number,
+  ) {
+    this.profileT = startedAt;
+  }
+
+  private get sim() {
+    return this.model.rev.world.sim;
+  }
+
+  /**
+   * The user container takes a request (the pod has counted it in `executing`). Returns true
+   * when this model times the request (CPU or profile); false leaves the fixed service time.
+   */
+  start(req: Request, now: number): boolean {
+    const m = this.model;
+    if (m.memory !== undefined && !this.oomPending && overMemoryLimit(m.memory, m.spec.user.memoryLimitBytes, this.pod.executing)) {
+      // The kernel kills the container as the allocation happens; the kill runs as its own event.
+      this.oomPending = true;
+      this.sim.at(now, this.onOom, this);
+    }
+    if (this.ps === undefined) return false;
+    this.profileAdvance(now);
+    const world = m.rev.world;
+    // No precomputed end: the revision timeout is watched by the world's deadline set.
+    world.deadlines.add(req);
+    const wait = Number.isNaN(req.workU) ? 0 : m.waitAt(req.workU);
+    if (wait > 0) {
+      this.waiting.add(req);
+      this.sim.at(now + wait, this.onWaitDone, { self: this, req });
+    } else {
+      this.ps.add(req, req.serviceTime, now);
+      this.reschedule();
+    }
+    return true;
+  }
+
+  /** A request leaves the user container (done, timed out, failed). */
+  stop(req: Request, now: number): void {
+    if (this.ps === undefined) return;
+    this.profileAdvance(now);
+    if (this.waiting.delete(req)) return;
+    if (this.ps.remove(req, now)) this.reschedule();
+  }
+
+  private onWaitDone(this: void, s: { self: PodResources; req: Request }): void {
+    const { self, req } = s;
+    if (!self.waiting.delete(req)) return; // it ended while waiting
+    const now = self.sim.now;
+    self.profileAdvance(now);
+    self.ps!.add(req, req.serviceTime, now);
+    self.reschedule();
+  }
+
+  private reschedule(): void {
+    const next = this.ps!.nextCompletion();
+    if (next < this.nextAt) {
+      this.nextAt = next;
+      this.sim.at(next, this.onCompletion, this);
+    }
+  }
+
+  private onCompletion(this: void, self: PodResources): void {
+    const now = self.sim.now;
+    if (now < self.nextAt) return; // superseded by an earlier one that already ran
+    self.nextAt = Number.POSITIVE_INFINITY;
+    self.profileAdvance(now);
+    const done = self.ps!.popDone(now);
+    const world = self.model.rev.world;
+    for (const req of done) world.finish(req, STATUS_OK, now);
+    self.reschedule();
+  }
+
+  private onOom(this: void, self: PodResources): void {
+    self.oomPending = false;
+    const m = self.model;
+    const pod = self.pod;
+    // Requests may have left since the allocation: the kill happened at it, so it stands.
+    m.rev.oomKill(pod, self.sim.now);
+  }
+
+  /** Profile model: integrate the profile's CPU usage up to `now` before the concurrency changes. */
+  private profileAdvance(now: number): void {
+    const p = this.model.profile;
+    if (p === undefined) return;
+    const cpu = p.cpuMillisAt(this.ps!.size) ?? 0;
+    this.profileCpu += (cpu / 1000) * (now - this.profileT);
+    this.profileT = now;
+  }
+
+  /** CPU-seconds the pod has used up to `now` (the kubelet's cumulative counter); NaN if not modelled. */
+  cpuSeconds(now: number): number {
+    const m = this.model;
+    if (m.work?.kind === 'cpu') return this.ps!.cumulative(now);
+    if (m.profile !== undefined && m.work?.kind === 'profile' && m.work.cpuMillis !== undefined) {
+      return this.profileCpu + ((m.profile.cpuMillisAt(this.ps!.size) ?? 0) / 1000) * (now - this.profileT);
+    }
+    return Number.NaN;
+  }
+
+  /** The user container's working set now (bytes); NaN if memory is not modelled. */
+  memoryBytes(): number {
+    const mem = this.model.memory;
+    return mem === undefined ? Number.NaN : workingSetBytes(mem, this.pod.executing);
+  }
+}
