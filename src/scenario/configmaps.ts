@@ -9,6 +9,8 @@ import { parseAutoscalerConfig, KPA_CLASS, isWholeSeconds, nanosToSeconds, tryPa
 import { parseNetworkRolloutDuration } from '../core/traffic/index.js';
 import type { ConfigMapName } from './schema.js';
 import { formatPath, ScenarioError } from './errors.js';
+import type { ContainerResources } from '../model/spec.js';
+import { parseCpuMillis, parseMemoryBytes, QuantityError } from './quantity.js';
 
 /** config-defaults, the part knsim reads. */
 export interface RevisionDefaults {
@@ -37,7 +39,14 @@ export interface ClusterConfig {
   defaults: RevisionDefaults;
   /** config-network rollout-duration, seconds (0). */
   networkRolloutDurationSeconds: number;
+  /** config-defaults revision-{cpu,memory}-{request,limit}: applied to each container that sets none (unset upstream by default). */
+  containerDefaults: ContainerResources;
+  /** config-deployment queue-sidecar-{cpu,memory}-{request,limit}: the queue-proxy's resources (CPU request 25m by default). */
+  queueProxy: ContainerResources;
 }
+
+/** config-deployment's queue-sidecar-cpu-request default (pkg/deployment/config.go). */
+export const QUEUE_SIDECAR_CPU_REQUEST_MILLIS = 25;
 
 export interface ConfigMapsInput {
   'config-autoscaler'?: Record<string, string> | undefined;
@@ -100,7 +109,34 @@ export function readConfigMaps(file: string, cms: ConfigMapsInput | undefined, w
     progressDeadlineSeconds: readDeployment(where, cms?.['config-deployment'] ?? {}),
     defaults: readDefaults(where, cms?.['config-defaults'] ?? {}),
     networkRolloutDurationSeconds: readNetwork(file, where, cms?.['config-network'] ?? {}),
+    containerDefaults: readResources(where, 'config-defaults', 'revision', cms?.['config-defaults'] ?? {}),
+    queueProxy: {
+      cpuRequestMillis: QUEUE_SIDECAR_CPU_REQUEST_MILLIS,
+      ...readResources(where, 'config-deployment', 'queue-sidecar', cms?.['config-deployment'] ?? {}),
+    },
   };
+}
+
+/** `<prefix>-cpu-request`, `-memory-request`, `-cpu-limit`, `-memory-limit` as Kubernetes quantities; absent keys are left out. */
+function readResources(where: KeyWhere, cm: ConfigMapName, prefix: string, data: Readonly<Record<string, string>>): ContainerResources {
+  const out: ContainerResources = {};
+  const fields: ReadonlyArray<[string, keyof ContainerResources, (v: unknown) => number]> = [
+    ['cpu-request', 'cpuRequestMillis', parseCpuMillis],
+    ['memory-request', 'memoryRequestBytes', parseMemoryBytes],
+    ['cpu-limit', 'cpuLimitMillis', parseCpuMillis],
+    ['memory-limit', 'memoryLimitBytes', parseMemoryBytes],
+  ];
+  for (const [suffix, field, parse] of fields) {
+    const key = `${prefix}-${suffix}`;
+    if (!hasOwn(data, key)) continue;
+    try {
+      out[field] = parse(data[key]!);
+    } catch (e) {
+      if (e instanceof QuantityError) throw errorAt(where, cm, key, `failed to parse quantity: ${e.message}`);
+      throw e;
+    }
+  }
+  return out;
 }
 
 /** config-deployment: `progress-deadline`, a positive Go duration at second precision. */

@@ -136,13 +136,16 @@ export function scenarioFromValue(raw: unknown, file: string, manifestSets: Read
   const cluster = readConfigMaps(file, cms.data, cms.where);
   const warnings = autoscalerConfigWarnings(cms.data?.['config-autoscaler'], file);
 
+  if (s.cluster?.podCpuCeiling !== undefined && !(s.cluster.podCpuCeiling > 0)) {
+    throw new ScenarioError(file, 'cluster.podCpuCeiling', `must be greater than 0, got ${s.cluster.podCpuCeiling}m`);
+  }
   const built: ServiceSpec[] = [];
   const revisionOrigins: RevisionOrigin[][] = [];
   const tagsByService = new Map<string, ReadonlySet<string>>();
   const serviceIndex = new Map<string, number>();
   s.services.forEach((entry, i) => {
     const source = manifestSource(entry, i, file, manifestSets.get(i) ?? []);
-    const b = buildService({ scenarioFile: file, index: i, entry, source, cluster, defaults: s.defaults, warnings });
+    const b = buildService({ scenarioFile: file, index: i, entry, source, cluster, defaults: s.defaults, warnings, podCpuCeilingMillis: s.cluster?.podCpuCeiling });
     const name = b.spec.name;
     const prev = serviceIndex.get(name);
     if (prev !== undefined) {
@@ -169,12 +172,19 @@ export function scenarioFromValue(raw: unknown, file: string, manifestSets: Read
       ingressLatencySeconds: s.cluster?.ingressLatency ?? DEFAULT_CLUSTER.ingressLatencySeconds,
       activatorProbePeriodSeconds: s.cluster?.activatorProbePeriod ?? DEFAULT_CLUSTER.activatorProbePeriodSeconds,
       drainSeconds: s.cluster?.drainPeriod ?? DEFAULT_CLUSTER.drainSeconds,
+      ...(s.cluster?.metricsResolution !== undefined ? { metricsResolutionSeconds: metricsResolution(s.cluster.metricsResolution, file) } : {}),
     },
     services,
     clients,
   };
   const unique = [...new Set(warnings)];
   return { file, name: s.name, description: s.description ?? '', traceMode, world, revisionOrigins, configMapWhere: cms.where, ...(unique.length > 0 ? { warnings: unique } : {}) };
+}
+
+/** metrics-server refuses a resolution under 10 s (Options.validate). */
+function metricsResolution(seconds: number, file: string): number {
+  if (seconds < 10) throw new ScenarioError(file, 'cluster.metricsResolution', `must be at least 10s (metrics-server's minimum), got ${seconds}s`);
+  return seconds;
 }
 
 // ---------------------------------------------------------------- files and YAML

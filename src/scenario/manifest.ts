@@ -12,6 +12,7 @@ import type { ClusterConfig } from './configmaps.js';
 import { formatPath, ScenarioError, type PathSegment } from './errors.js';
 import type { RevisionOrigin } from './work-estimate.js';
 import { annotationWarnings } from './annotation-warnings.js';
+import { appModel, DEFAULT_POD_CPU_CEILING_MILLIS, podResources } from './resources.js';
 import type { AppInput, FaultInput, PodStartInput, ServiceEntryInput, ServiceManifest, TemplateInput } from './schema.js';
 
 export const SERVING_API_VERSION = 'serving.knative.dev/v1';
@@ -46,6 +47,8 @@ export interface ServiceContext {
   defaults: { app?: AppInput | undefined; podStart?: PodStartInput | undefined } | undefined;
   /** Receives a warning for each unknown autoscaling annotation. */
   warnings?: string[];
+  /** `cluster.podCpuCeiling` (millicores): CPU of a pod without a limit in the CPU model. */
+  podCpuCeilingMillis?: number | undefined;
 }
 
 export interface BuiltService {
@@ -183,7 +186,18 @@ export function buildService(ctx: ServiceContext): BuiltService {
     const autoscaling = resolveAutoscaling(annotations, cc, file, [...base, 'metadata', 'annotations'], cluster);
 
     createdBy.set(name, formatPath(base));
-    const serviceTime = revisionApps[name]?.serviceTime ?? app?.serviceTime ?? serviceTimeDefault;
+    const resources = podResources(spec.containers, cluster, file, [...base, 'spec']);
+    const model = appModel(
+      [
+        { app: revisionApps[name], file: scenarioFile, path: [...entryBase, 'revisionApps', name] },
+        { app, file: scenarioFile, path: [...base.slice(0, -1), 'app'] },
+        { app: entry.app, file: scenarioFile, path: [...entryBase, 'app'] },
+        { app: ctx.defaults?.app, file: scenarioFile, path: ['defaults', 'app'] },
+      ],
+      resources,
+      ctx.podCpuCeilingMillis ?? DEFAULT_POD_CPU_CEILING_MILLIS,
+    );
+    const serviceTime = model.serviceTime ?? serviceTimeDefault;
     const faults = revisionApps[name]?.faults ?? app?.faults ?? entry.app?.faults ?? ctx.defaults?.app?.faults;
     origins.push({ file, path: base, annotations });
     revisions.push({
@@ -198,6 +212,7 @@ export function buildService(ctx: ServiceContext): BuiltService {
       podStart,
       initialPods,
       ...(faults !== undefined && faults.length > 0 ? { faults: faults.map(toFaultSpec) } : {}),
+      ...(model.work !== undefined || model.memory !== undefined ? { resources, work: model.work, memory: model.memory } : {}),
     });
   };
 

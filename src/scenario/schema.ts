@@ -9,6 +9,32 @@
 import { z } from 'zod';
 import { formatPath, ScenarioError, type PathSegment } from './errors.js';
 import { count, describeValue, distribution, duration, obj, rate, stringMap } from './values.js';
+import { parseCpuMillis, parseMemoryBytes, QuantityError } from './quantity.js';
+
+/** A Kubernetes quantity field read with `parse` (CPU → millicores, memory → bytes); a bad one is an issue at its path. */
+function quantity(parse: (v: unknown) => number) {
+  return z.unknown().transform((v, ctx): number => {
+    try {
+      return parse(v);
+    } catch (e) {
+      if (!(e instanceof QuantityError)) throw e;
+      ctx.addIssue({ code: 'custom', message: e.message });
+      return z.NEVER;
+    }
+  });
+}
+export const cpuQuantity = quantity(parseCpuMillis);
+export const memoryQuantity = quantity(parseMemoryBytes);
+
+/** `resources.requests` / `resources.limits` of a container: only cpu and memory are read. */
+const resourceListSchema = z.looseObject({ cpu: cpuQuantity.optional(), memory: memoryQuantity.optional() });
+
+/** A container of the template: its resources, and ports (the serving container of a multi-container revision has them). */
+const containerSchema = z.looseObject({
+  ports: z.array(z.unknown()).optional(),
+  resources: z.looseObject({ requests: resourceListSchema.optional(), limits: resourceListSchema.optional() }).optional(),
+});
+export type ContainerInput = z.output<typeof containerSchema>;
 
 // ---------------------------------------------------------------- Knative manifests
 
@@ -36,6 +62,7 @@ export const templateSchema = z.looseObject({
     .looseObject({
       containerConcurrency: z.int().optional(),
       timeoutSeconds: z.int().optional(),
+      containers: z.array(containerSchema).optional(),
     })
     .optional(),
 });
@@ -70,7 +97,22 @@ const faultSchema = z.discriminatedUnion('kind', [
 ]);
 export type FaultInput = z.output<typeof faultSchema>;
 
-const appSchema = obj({ serviceTime: distribution.optional(), faults: z.array(faultSchema).optional() });
+/** A point of a measured profile: latency or throughput (`hey -c N` against one pod) at a concurrency. */
+const profilePointSchema = obj({
+  concurrency: z.number().min(1),
+  latency: duration('positive').optional(),
+  rps: z.number().gt(0).optional(),
+  cpu: cpuQuantity.optional(),
+});
+export type ProfilePointInput = z.output<typeof profilePointSchema>;
+
+const appSchema = obj({
+  serviceTime: distribution.optional(),
+  cpu: obj({ work: distribution, wait: distribution.optional(), parallelism: z.number().gt(0).optional() }).optional(),
+  profile: z.array(profilePointSchema).min(1).optional(),
+  memory: obj({ baseline: memoryQuantity, perRequest: memoryQuantity.optional() }).optional(),
+  faults: z.array(faultSchema).optional(),
+});
 export type AppInput = z.output<typeof appSchema>;
 
 const podStartSchema = obj({
@@ -189,6 +231,8 @@ const clusterSchema = obj({
   ingressLatency: duration('nonneg').optional(),
   activatorProbePeriod: duration('positive').optional(),
   drainPeriod: duration('nonneg').optional(),
+  podCpuCeiling: cpuQuantity.optional(),
+  metricsResolution: duration('positive').optional(),
 });
 
 /**

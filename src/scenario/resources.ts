@@ -1,0 +1,135 @@
+/**
+ * A revision's resources and resource model from its template and app:
+ * - requests and limits of its containers after Knative's defaulting (config-defaults
+ *   revision-* for each container that sets none) and Kubernetes' (a request left unset
+ *   takes the limit), validated as the API server does (request ≤ limit); plus the
+ *   queue-proxy's (config-deployment queue-sidecar-*);
+ * - the app's work model (fixed service time, `cpu`, or a measured `profile`) and memory.
+ */
+import type { DistributionSpec, MemoryModelSpec, PodResourcesSpec, WorkModelSpec, ContainerResources } from '../model/spec.js';
+import type { ClusterConfig } from './configmaps.js';
+import { formatPath, ScenarioError, type PathSegment } from './errors.js';
+import type { AppInput, ContainerInput } from './schema.js';
+
+/** A pod without a CPU limit gets this much CPU when the scenario sets no `cluster.podCpuCeiling`. */
+export const DEFAULT_POD_CPU_CEILING_MILLIS = 1000;
+
+const fmtCpu = (m: number): string => `${m}m`;
+const fmtMem = (b: number): string => `${b}`;
+
+/** One container's resources after defaulting, with the API server's request ≤ limit check. */
+function containerResources(c: ContainerInput, defaults: ContainerResources, file: string, base: readonly PathSegment[]): ContainerResources {
+  const req = c.resources?.requests ?? {};
+  const lim = c.resources?.limits ?? {};
+  const cpuLimit = lim.cpu ?? defaults.cpuLimitMillis;
+  const memLimit = lim.memory ?? defaults.memoryLimitBytes;
+  // Knative's webhook fills requests from config-defaults first; Kubernetes then copies a limit into a missing request.
+  const cpuRequest = req.cpu ?? defaults.cpuRequestMillis ?? cpuLimit;
+  const memRequest = req.memory ?? defaults.memoryRequestBytes ?? memLimit;
+  const at = formatPath([...base, 'resources', 'requests']);
+  if (cpuRequest !== undefined && cpuLimit !== undefined && cpuRequest > cpuLimit) {
+    throw new ScenarioError(file, `${at}.cpu`, `must be less than or equal to cpu limit of ${fmtCpu(cpuLimit)}, got ${fmtCpu(cpuRequest)}`);
+  }
+  if (memRequest !== undefined && memLimit !== undefined && memRequest > memLimit) {
+    throw new ScenarioError(file, `${at}.memory`, `must be less than or equal to memory limit of ${fmtMem(memLimit)} bytes, got ${fmtMem(memRequest)} bytes`);
+  }
+  return { cpuRequestMillis: cpuRequest, cpuLimitMillis: cpuLimit, memoryRequestBytes: memRequest, memoryLimitBytes: memLimit };
+}
+
+/**
+ * The pod's resources from the template's containers (`specBase` is the path of
+ * `spec.template.spec`). The serving container is the one with `ports` when there are
+ * several (Knative's multi-container rule), else the first.
+ */
+export function podResources(containers: readonly ContainerInput[] | undefined, cluster: ClusterConfig, file: string, specBase: readonly PathSegment[]): PodResourcesSpec {
+  const list = containers ?? [];
+  const all = list.map((c, i) => containerResources(c, cluster.containerDefaults, file, [...specBase, 'containers', i]));
+  let serving = list.length > 1 ? list.findIndex((c) => c.ports !== undefined && c.ports.length > 0) : 0;
+  if (serving < 0) serving = 0;
+  const user = all[serving] ?? containerResources({}, cluster.containerDefaults, file, [...specBase, 'containers', 0]);
+  return { user, sidecars: all.filter((_, i) => i !== serving), queueProxy: { ...cluster.queueProxy } };
+}
+
+/** An app and where it is written, most specific first. */
+export interface PlacedApp {
+  app: AppInput | undefined;
+  file: string;
+  path: readonly PathSegment[];
+}
+
+export interface AppModel {
+  /** The request's work distribution (service time; CPU-seconds with the CPU model); undefined: the caller's default. */
+  serviceTime: DistributionSpec | undefined;
+  work: WorkModelSpec | undefined;
+  memory: MemoryModelSpec | undefined;
+}
+
+/**
+ * The work and memory model of a revision: the most specific app that sets any of
+ * serviceTime, cpu, profile decides the work model; the most specific that sets memory, the memory.
+ */
+export function appModel(apps: readonly PlacedApp[], resources: PodResourcesSpec, ceilingMillis: number): AppModel {
+  const workApp = apps.find((a) => a.app?.serviceTime !== undefined || a.app?.cpu !== undefined || a.app?.profile !== undefined);
+  let serviceTime: DistributionSpec | undefined;
+  let work: WorkModelSpec | undefined;
+  if (workApp !== undefined) {
+    const app = workApp.app!;
+    const at = (...segs: PathSegment[]): string => formatPath([...workApp.path, ...segs]);
+    if (app.cpu !== undefined && app.profile !== undefined) throw new ScenarioError(workApp.file, at('profile'), 'set one of cpu, profile, not both');
+    if (app.cpu !== undefined && app.serviceTime !== undefined) {
+      throw new ScenarioError(workApp.file, at('serviceTime'), 'set either serviceTime or cpu (cpu.work is the CPU time per request), not both');
+    }
+    serviceTime = app.serviceTime;
+    if (app.cpu !== undefined) {
+      serviceTime = app.cpu.work;
+      work = {
+        kind: 'cpu',
+        waitSeconds: app.cpu.wait ?? { dist: 'constant', value: 0 },
+        parallelism: app.cpu.parallelism ?? 1,
+        ceilingMillis,
+      };
+    } else if (app.profile !== undefined) {
+      const p = profile(app.profile, workApp.file, [...workApp.path, 'profile']);
+      work = p;
+      // A request's time alone on a pod: the profile's latency at concurrency 1 unless serviceTime says otherwise.
+      serviceTime ??= { dist: 'constant', value: p.latencySeconds[0]! };
+    }
+  }
+  const memApp = apps.find((a) => a.app?.memory !== undefined);
+  let memory: MemoryModelSpec | undefined;
+  if (memApp !== undefined) {
+    const m = memApp.app!.memory!;
+    memory = { baselineBytes: m.baseline, perRequestBytes: m.perRequest ?? 0 };
+    const limit = resources.user.memoryLimitBytes;
+    if (limit !== undefined && memory.baselineBytes > limit) {
+      throw new ScenarioError(
+        memApp.file,
+        formatPath([...memApp.path, 'memory', 'baseline']),
+        `${memory.baselineBytes} bytes is above the container's memory limit (${limit} bytes): every start would be OOM-killed`,
+      );
+    }
+  }
+  return { serviceTime, work, memory };
+}
+
+/** A measured profile: concurrency strictly increasing, each point with exactly one of latency, rps, cpu on all points or none. */
+function profile(points: NonNullable<AppInput['profile']>, file: string, base: readonly PathSegment[]): Extract<WorkModelSpec, { kind: 'profile' }> {
+  const concurrency: number[] = [];
+  const latency: number[] = [];
+  const cpu: number[] = [];
+  points.forEach((p, i) => {
+    const at = (...segs: PathSegment[]): string => formatPath([...base, i, ...segs]);
+    if (i > 0 && !(p.concurrency > concurrency[i - 1]!)) {
+      throw new ScenarioError(file, at('concurrency'), `must be greater than the previous point's (${concurrency[i - 1]}): points go by increasing concurrency`);
+    }
+    if ((p.latency === undefined) === (p.rps === undefined)) throw new ScenarioError(file, at(), 'exactly one of latency, rps is required');
+    if ((p.cpu === undefined) !== (points[0]!.cpu === undefined)) {
+      throw new ScenarioError(file, at('cpu'), 'set cpu on every point of the profile or on none');
+    }
+    concurrency.push(p.concurrency);
+    // hey -c N with no think time: N requests always in flight, so latency = N / throughput (Little's law).
+    latency.push(p.latency ?? p.concurrency / p.rps!);
+    if (p.cpu !== undefined) cpu.push(p.cpu);
+  });
+  return { kind: 'profile', concurrency, latencySeconds: latency, cpuMillis: cpu.length > 0 ? cpu : undefined };
+}
