@@ -278,3 +278,31 @@ scenario('azure-trace', () => {
     expect(firstFn).toBeCloseTo(5, 6); // offset 5s
   });
 });
+
+scenario('cpu-bound', () => {
+  const r = runScenario('cpu-bound');
+  const rev = 'crunch-00001';
+  it('saw-tooths at target 10: down to one pod that falls behind, then scaled out again, before the burst', () => {
+    const before = r.rec.samples.filter((s) => s.rev === rev && s.time < 180);
+    const firstLow = before.find((s) => s.time > 30 && s.ready === 1);
+    expect(firstLow).toBeDefined();
+    expect(before.some((s) => s.time > firstLow!.time && s.ready >= 4)).toBe(true);
+    expect(r.rec.decisionsOf(rev).filter((d) => d.time < 180 && d.inPanic).length).toBeGreaterThan(45);
+  });
+  it('OOM-kills pods in the burst and answers the requests they held 502, and nothing else fails', () => {
+    const ooms = r.rec.pods.filter((p) => p.event === 'OOMKilled');
+    expect(ooms.filter((o) => o.time >= 180 && o.time < 240).length).toBeGreaterThanOrEqual(3);
+    const bad = r.reqs.filter((q) => q.status === 502);
+    expect(bad.length).toBeGreaterThan(0);
+    for (const q of bad) expect(ooms.some((o) => Math.abs(o.time - q.end) < 1e-9 && o.pod === q.pod)).toBe(true);
+    expect(r.reqs.filter((q) => q.status !== 200 && q.status !== 502)).toEqual([]);
+  });
+  it('metrics-server sees about 1.4 cores of use at 15 rps (90 ms of CPU per request on average)', () => {
+    const w = r.world;
+    const revision = w.services.get('crunch')!.revisions[0]!;
+    const used = w.metricsServer!.podMetrics(revision).reduce((a, m) => a + m.cpuMillis, 0);
+    // Last scrape at 360 s covers 345–360 s of steady 15 rps.
+    expect(used).toBeGreaterThan(1100);
+    expect(used).toBeLessThan(1800);
+  });
+});

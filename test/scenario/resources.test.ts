@@ -1,0 +1,137 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseCpuMillis, parseMemoryBytes, QuantityError } from '../../src/scenario/quantity.js';
+import { scenarioFromValue, loadScenario } from '../../src/scenario/load.js';
+import { runKnsim } from '../support/cli.js';
+import { catchScenarioError, SCENARIOS } from './helpers.js';
+
+describe('Kubernetes quantities', () => {
+  it.each([
+    ['500m', 500],
+    ['1', 1000],
+    [1, 1000],
+    [0.5, 500],
+    ['1.5', 1500],
+    ['2k', 2_000_000],
+    ['100u', 1], // rounded up to a whole millicore, as MilliValue does
+    ['1e-3', 1],
+    ['0', 0],
+    ['.25', 250],
+  ] as const)('cpu %j is %d m', (q, m) => expect(parseCpuMillis(q)).toBe(m));
+
+  it.each([
+    ['2Gi', 2 * 2 ** 30],
+    ['512Mi', 512 * 2 ** 20],
+    ['100M', 100_000_000],
+    ['1.5Ki', 1536],
+    ['128974848', 128974848],
+    ['129e6', 129_000_000],
+    ['1k', 1000],
+  ] as const)('memory %j is %d bytes', (q, b) => expect(parseMemoryBytes(q)).toBe(b));
+
+  it.each([['abc'], ['1.5 Gi'], [' 1'], ['1gi'], ['--1'], ['-1'], ['1Gb'], [''], [true], [null]])('rejects %j', (q) => {
+    expect(() => parseCpuMillis(q)).toThrow(QuantityError);
+  });
+});
+
+const manifest = (container: Record<string, unknown>, annotations: Record<string, string> = {}) => ({
+  apiVersion: 'serving.knative.dev/v1',
+  kind: 'Service',
+  metadata: { name: 'hello' },
+  spec: { template: { metadata: { annotations }, spec: { containers: [{ image: 'x', ...container }] } } },
+});
+
+const scenario = (over: Record<string, unknown> = {}, container: Record<string, unknown> = {}, app: Record<string, unknown> = { cpu: { work: '100ms' } }) => ({
+  name: 't',
+  duration: '1m',
+  services: [{ manifest: manifest(container), app }],
+  clients: [{ name: 'c', service: 'hello', open: { rps: 1 } }],
+  ...over,
+});
+
+const rev = (raw: unknown) => scenarioFromValue(raw, 's.yaml').world.services[0]!.revisions[0]!;
+
+describe('resources from the manifest and the ConfigMaps', () => {
+  it('reads requests and limits; the queue-proxy requests 25m', () => {
+    const r = rev(scenario({}, { resources: { requests: { cpu: '500m', memory: '256Mi' }, limits: { cpu: 1, memory: '512Mi' } } }));
+    expect(r.resources).toEqual({
+      user: { cpuRequestMillis: 500, cpuLimitMillis: 1000, memoryRequestBytes: 256 * 2 ** 20, memoryLimitBytes: 512 * 2 ** 20 },
+      sidecars: [],
+      queueProxy: { cpuRequestMillis: 25 },
+    });
+    expect(r.work).toEqual({ kind: 'cpu', waitSeconds: { dist: 'constant', value: 0 }, parallelism: 1, ceilingMillis: 1000 });
+    expect(r.serviceTime).toEqual({ dist: 'constant', value: 0.1 });
+  });
+
+  it('a request left unset takes the limit (Kubernetes defaulting); config-defaults fills containers that set none', () => {
+    expect(rev(scenario({}, { resources: { limits: { cpu: '2' } } })).resources!.user).toMatchObject({ cpuRequestMillis: 2000, cpuLimitMillis: 2000 });
+    const withDefaults = scenario({
+      configMaps: {
+        'config-defaults': { 'revision-cpu-request': '400m', 'revision-memory-limit': '200M' },
+        'config-deployment': { 'queue-sidecar-cpu-request': '50m', 'queue-sidecar-memory-request': '64Mi' },
+      },
+    });
+    const r = rev(withDefaults);
+    expect(r.resources!.user).toEqual({ cpuRequestMillis: 400, cpuLimitMillis: undefined, memoryRequestBytes: 200_000_000, memoryLimitBytes: 200_000_000 });
+    expect(r.resources!.queueProxy).toEqual({ cpuRequestMillis: 50, memoryRequestBytes: 64 * 2 ** 20 });
+  });
+
+  it('without app.cpu/profile/memory a revision keeps the fixed service time and carries no resources', () => {
+    const r = rev(scenario({}, { resources: { limits: { cpu: '2' } } }, { serviceTime: '50ms' }));
+    expect(r.work).toBeUndefined();
+    expect(r.resources).toBeUndefined();
+    expect(r.serviceTime).toEqual({ dist: 'constant', value: 0.05 });
+  });
+
+  it('a profile by throughput becomes latencies (Little’s law); its first latency is the request’s time alone', () => {
+    const r = rev(scenario({}, {}, { profile: [{ concurrency: 1, rps: 20 }, { concurrency: 4, latency: '80ms', cpu: '900m' }].map((p, i) => (i === 0 ? { ...p, cpu: '250m' } : p)) }));
+    expect(r.work).toEqual({ kind: 'profile', concurrency: [1, 4], latencySeconds: [0.05, 0.08], cpuMillis: [250, 900] });
+    expect(r.serviceTime).toEqual({ dist: 'constant', value: 0.05 });
+  });
+
+  it('cluster.podCpuCeiling sets the CPU of pods without a limit', () => {
+    expect(rev(scenario({ cluster: { podCpuCeiling: '2500m' } })).work).toMatchObject({ ceilingMillis: 2500 });
+  });
+});
+
+describe('bad input: one line with the file, the field path and the rule', () => {
+  const base = 'services[0].manifest.spec.template.spec.containers[0].resources';
+  it.each([
+    [scenario({}, { resources: { limits: { cpu: '1 core' } } }), `s.yaml: ${base}.limits.cpu: "1 core": quantities must match`],
+    [scenario({}, { resources: { requests: { memory: '-1Gi' } } }), `s.yaml: ${base}.requests.memory: "-1Gi": must be greater than or equal to 0`],
+    [scenario({}, { resources: { requests: { cpu: '2' }, limits: { cpu: '1' } } }), `s.yaml: ${base}.requests.cpu: must be less than or equal to cpu limit of 1000m, got 2000m`],
+    [scenario({ configMaps: { 'config-defaults': { 'revision-cpu-limit': 'lots' } } }), 's.yaml: configMaps.config-defaults["revision-cpu-limit"]: failed to parse quantity: "lots": quantities must match'],
+    [scenario({}, {}, { serviceTime: '1s', cpu: { work: '1s' } }), 's.yaml: services[0].app.serviceTime: set either serviceTime or cpu'],
+    [scenario({}, {}, { profile: [{ concurrency: 2, latency: '1s' }, { concurrency: 2, latency: '2s' }] }), 's.yaml: services[0].app.profile[1].concurrency: must be greater than the previous point'],
+    [scenario({}, {}, { profile: [{ concurrency: 1, latency: '1s', rps: 3 }] }), 's.yaml: services[0].app.profile[0]: exactly one of latency, rps is required'],
+    [scenario({}, { resources: { limits: { memory: '100Mi' } } }, { memory: { baseline: '200Mi' } }), 's.yaml: services[0].app.memory.baseline: 209715200 bytes is above the container'],
+    [scenario({}, {}, { memory: { baseline: '1 GB' } }), 's.yaml: services[0].app.memory.baseline: "1 GB": quantities must match'],
+    [scenario({ cluster: { metricsResolution: '5s' } }), "s.yaml: cluster.metricsResolution: must be at least 10s (metrics-server's minimum), got 5s"],
+    [scenario({ cluster: { podCpuCeiling: 0 } }), 's.yaml: cluster.podCpuCeiling: must be greater than 0'],
+  ])('%#: %s', (raw, want) => {
+    const e = catchScenarioError(() => scenarioFromValue(raw, 's.yaml'));
+    expect(e.message.startsWith(want), e.message).toBe(true);
+    expect(e.message).not.toContain('\n');
+  });
+
+  it('the CLI exits 2 with that one line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'knsim-q-'));
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, JSON.stringify(scenario({}, { resources: { limits: { cpu: '1.2.3' } } })));
+    const r = runKnsim(['run', file, '--out', join(dir, 'out')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual([`knsim: ${file}: ${base}.limits.cpu: "1.2.3": quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$' (e.g. 500m, 1.5, 2Gi)`]);
+  });
+});
+
+describe('scenarios/cpu-bound.yaml loads as described', () => {
+  it('has 1-CPU requests and limits, the CPU model with a 20 ms wait and memory 128Mi + 8Mi per request', () => {
+    const r = loadScenario(join(SCENARIOS, 'cpu-bound.yaml')).world.services[0]!.revisions[0]!;
+    expect(r.resources!.user).toEqual({ cpuRequestMillis: 1000, cpuLimitMillis: 1000, memoryRequestBytes: 256 * 2 ** 20, memoryLimitBytes: 512 * 2 ** 20 });
+    expect(r.work).toMatchObject({ kind: 'cpu', waitSeconds: { dist: 'constant', value: 0.02 } });
+    expect(r.memory).toEqual({ baselineBytes: 128 * 2 ** 20, perRequestBytes: 8 * 2 ** 20 });
+    expect(readFileSync(join(SCENARIOS, 'cpu-bound.yaml'), 'utf8')).toContain('autoscaling.knative.dev/target: "10"');
+  });
+});
