@@ -28,7 +28,7 @@ export const RULES: LayerRules = {
     ...Object.fromEntries(APPS.map((a) => [a, [...LIBRARY]])),
   },
   noPackages: ['core'],
-  coreEntryPoints: ['src/core/autoscaler/index.ts', 'src/core/traffic/index.ts'],
+  coreEntryPoints: ['src/core/autoscaler/index.ts', 'src/core/traffic/index.ts', 'src/core/capacity/index.ts'],
 };
 
 describe('src/ keeps the layer table', () => {
