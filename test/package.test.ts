@@ -19,9 +19,9 @@ function walk(dir: string): string[] {
 }
 
 describe('published package', () => {
-  it('is named knsim and exports ./autoscaler and ./traffic with types, built to dist', () => {
+  it('is named knsim and exports ./autoscaler, ./traffic and ./capacity with types, built to dist', () => {
     expect(pkg.name).toBe('knsim');
-    for (const sub of ['./autoscaler', './traffic']) {
+    for (const sub of ['./autoscaler', './traffic', './capacity']) {
       const e = pkg.exports[sub]!;
       expect(existsSync(join(root, e.default)), e.default).toBe(true);
       expect(existsSync(join(root, e.types)), e.types).toBe(true);
@@ -31,10 +31,10 @@ describe('published package', () => {
   it('resolves knsim/autoscaler and knsim/traffic from node', () => {
     const out = execFileSync(
       process.execPath,
-      ['--input-type=module', '-e', "const a = await import('knsim/autoscaler'); const t = await import('knsim/traffic'); console.log(typeof a.Decider, typeof a.parseAutoscalerConfig, typeof t.resolveTraffic, typeof t.buildSplit)"],
+      ['--input-type=module', '-e', "const a = await import('knsim/autoscaler'); const t = await import('knsim/traffic'); const c = await import('knsim/capacity'); console.log(typeof a.Decider, typeof a.parseAutoscalerConfig, typeof t.resolveTraffic, typeof t.buildSplit, c.schedulingBackoffSeconds(3))"],
       { cwd: root, encoding: 'utf8' },
     );
-    expect(out.trim()).toBe('function function function function');
+    expect(out.trim()).toBe('function function function function 4');
   });
 });
 

@@ -1,0 +1,235 @@
+/**
+ * The Cluster Autoscaler's decisions (kubernetes/autoscaler cluster-autoscaler), one loop at a
+ * time, on plain data: which node group to grow for the pods that are Unschedulable (binpacking
+ * estimator + least-waste expander), when a node is unneeded and when it may be removed
+ * (unneeded time, cooldowns), and the node-group back-off after a failed scale-up.
+ * Time is a parameter; ties are broken by a caller-supplied `tieBreak`.
+ */
+import { requireInteger, requireNonNegative } from '../errors.js';
+import { fits } from './fit.js';
+import type { NodeView, PodResources, Resources } from './types.js';
+import { addResources } from './types.js';
+
+/** CA flags knsim models, with their defaults (cluster-autoscaler/FAQ.md parameter table). */
+export interface ClusterAutoscalerConfig {
+  readonly scanIntervalSeconds: number;
+  readonly newPodScaleUpDelaySeconds: number;
+  readonly maxNodesPerScaleUp: number;
+  readonly maxNodeProvisionSeconds: number;
+  readonly initialNodeGroupBackoffSeconds: number;
+  readonly maxNodeGroupBackoffSeconds: number;
+  readonly scaleDownUtilizationThreshold: number;
+  readonly scaleDownUnneededSeconds: number;
+  readonly scaleDownDelayAfterAddSeconds: number;
+  readonly scaleDownDelayAfterDeleteSeconds: number;
+  readonly scaleDownDelayAfterFailureSeconds: number;
+  readonly maxEmptyBulkDelete: number;
+  readonly nodeDeleteDelayAfterTaintSeconds: number;
+  readonly maxGracefulTerminationSeconds: number;
+}
+
+export const DEFAULT_CLUSTER_AUTOSCALER_CONFIG: ClusterAutoscalerConfig = Object.freeze({
+  scanIntervalSeconds: 10,
+  newPodScaleUpDelaySeconds: 0,
+  maxNodesPerScaleUp: 1000,
+  maxNodeProvisionSeconds: 15 * 60,
+  initialNodeGroupBackoffSeconds: 5 * 60,
+  maxNodeGroupBackoffSeconds: 30 * 60,
+  scaleDownUtilizationThreshold: 0.5,
+  scaleDownUnneededSeconds: 10 * 60,
+  scaleDownDelayAfterAddSeconds: 10 * 60,
+  scaleDownDelayAfterDeleteSeconds: 0,
+  scaleDownDelayAfterFailureSeconds: 3 * 60,
+  maxEmptyBulkDelete: 10,
+  nodeDeleteDelayAfterTaintSeconds: 5,
+  maxGracefulTerminationSeconds: 600,
+});
+
+/** What a fresh node of a group offers: allocatable, max pods, and its DaemonSet pods' requests. */
+export interface NodeTemplate {
+  readonly allocatable: Resources;
+  readonly maxPods: number;
+  readonly daemonSetRequests: Resources;
+  readonly daemonSetPods: number;
+}
+
+/** A fresh node of `template`, as the scheduler would see it before any workload lands. */
+export function templateNode(name: string, template: NodeTemplate): NodeView {
+  return {
+    name,
+    allocatable: template.allocatable,
+    maxPods: template.maxPods,
+    requested: template.daemonSetRequests,
+    nonZeroRequested: template.daemonSetRequests,
+    pods: template.daemonSetPods,
+  };
+}
+
+function bind(node: NodeView, pod: PodResources): NodeView {
+  return {
+    ...node,
+    requested: addResources(node.requested, pod.requests),
+    nonZeroRequested: addResources(node.nonZeroRequested, pod.nonZeroRequests),
+    pods: node.pods + 1,
+  };
+}
+
+/** The estimator's order: largest first by cpu/allocatable + memory/allocatable (a stable sort). */
+function decreasing(pods: readonly PodResources[], a: Resources): PodResources[] {
+  const size = (p: PodResources) =>
+    (a.cpuMillis > 0 ? p.requests.cpuMillis / a.cpuMillis : 0) + (a.memoryBytes > 0 ? p.requests.memoryBytes / a.memoryBytes : 0);
+  return pods
+    .map((p, i) => ({ p, i, s: size(p) }))
+    .sort((x, y) => y.s - x.s || x.i - y.i)
+    .map((x) => x.p);
+}
+
+export interface NodeEstimate {
+  /** New nodes the group needs for `scheduled`. */
+  readonly nodes: number;
+  /** The pods those nodes would hold (pods that fit no empty node of this group are left out). */
+  readonly scheduled: readonly PodResources[];
+}
+
+/**
+ * The binpacking estimator: first-fit decreasing of `pods` onto fresh template nodes, at most
+ * `limit` of them. A pod that does not fit an empty template node is not helped by this group
+ * and is skipped; once `limit` nodes are open, pods that fit none of them are left out.
+ */
+export function estimateNodes(pods: readonly PodResources[], template: NodeTemplate, limit: number): NodeEstimate {
+  requireInteger('limit', limit, 0);
+  const empty = templateNode('template', template);
+  const bins: NodeView[] = [];
+  const scheduled: PodResources[] = [];
+  for (const pod of decreasing(pods, template.allocatable)) {
+    const i = bins.findIndex((b) => fits(b, pod));
+    if (i >= 0) {
+      bins[i] = bind(bins[i]!, pod);
+      scheduled.push(pod);
+    } else if (fits(empty, pod) && bins.length < limit) {
+      bins.push(bind(empty, pod));
+      scheduled.push(pod);
+    }
+  }
+  return { nodes: bins.length, scheduled };
+}
+
+/** One node group's scale-up option. */
+export interface ScaleUpOption<G = string> {
+  readonly group: G;
+  readonly template: NodeTemplate;
+  readonly nodes: number;
+  readonly scheduled: readonly PodResources[];
+}
+
+/**
+ * The least-waste expander's score (expander/waste/waste.go): unused fraction of CPU plus
+ * unused fraction of memory over the new nodes, after the pods they would hold. Lower wins.
+ */
+export function leastWasteScore(option: Pick<ScaleUpOption, 'template' | 'nodes' | 'scheduled'>): number {
+  const availCpu = option.template.allocatable.cpuMillis * option.nodes;
+  const availMem = option.template.allocatable.memoryBytes * option.nodes;
+  let cpu = 0;
+  let mem = 0;
+  for (const p of option.scheduled) {
+    cpu += p.requests.cpuMillis;
+    mem += p.requests.memoryBytes;
+  }
+  const wasteCpu = availCpu > 0 ? (availCpu - cpu) / availCpu : 0;
+  const wasteMem = availMem > 0 ? (availMem - mem) / availMem : 0;
+  return wasteCpu + wasteMem;
+}
+
+/** The option least-waste picks among those that place at least one pod; ties by `tieBreak`. */
+export function bestScaleUpOption<G>(
+  options: readonly ScaleUpOption<G>[],
+  tieBreak: (n: number) => number,
+): ScaleUpOption<G> | undefined {
+  let best = Number.POSITIVE_INFINITY;
+  const top: ScaleUpOption<G>[] = [];
+  for (const o of options) {
+    if (o.nodes === 0 || o.scheduled.length === 0) continue;
+    const s = leastWasteScore(o);
+    if (s < best) {
+      best = s;
+      top.length = 0;
+      top.push(o);
+    } else if (s === best) top.push(o);
+  }
+  if (top.length <= 1) return top[0];
+  return top[Math.min(top.length - 1, Math.max(0, Math.floor(tieBreak(top.length))))];
+}
+
+/** Requests over allocatable, the larger of CPU and memory (DaemonSet pods included). */
+export function nodeUtilization(node: NodeView): number {
+  const cpu = node.allocatable.cpuMillis > 0 ? node.requested.cpuMillis / node.allocatable.cpuMillis : 0;
+  const mem = node.allocatable.memoryBytes > 0 ? node.requested.memoryBytes / node.allocatable.memoryBytes : 0;
+  return Math.max(cpu, mem);
+}
+
+/**
+ * Whether `pods` (those of a node being considered for removal) can all be placed on
+ * `others`, first fit in the given order, as CA's drain simulation asks.
+ */
+export function canReschedule(pods: readonly PodResources[], others: readonly NodeView[]): boolean {
+  const nodes = others.slice();
+  for (const pod of pods) {
+    const i = nodes.findIndex((n) => fits(n, pod));
+    if (i < 0) return false;
+    nodes[i] = bind(nodes[i]!, pod);
+  }
+  return true;
+}
+
+/**
+ * Per-node "unneeded since" bookkeeping (core/scaledown/unneeded/nodes.go): the time of the
+ * first loop that found a node unneeded, forgotten as soon as a loop finds it needed.
+ */
+export class UnneededNodes {
+  private readonly since = new Map<string, number>();
+
+  /** Record one loop's verdict: `unneeded` holds every node found unneeded at `now`. */
+  update(now: number, unneeded: Iterable<string>): void {
+    const seen = new Set(unneeded);
+    for (const name of [...this.since.keys()]) if (!seen.has(name)) this.since.delete(name);
+    for (const name of seen) if (!this.since.has(name)) this.since.set(name, now);
+  }
+
+  unneededSince(name: string): number | undefined {
+    return this.since.get(name);
+  }
+
+  /** Removable once unneeded for strictly longer than `unneededSeconds`. */
+  removable(name: string, now: number, unneededSeconds: number): boolean {
+    const s = this.since.get(name);
+    return s !== undefined && s + unneededSeconds < now;
+  }
+
+  forget(name: string): void {
+    this.since.delete(name);
+  }
+}
+
+export interface ScaleDownHistory {
+  readonly lastScaleUpTime?: number;
+  readonly lastScaleDownFailTime?: number;
+  readonly lastScaleDownDeleteTime?: number;
+}
+
+/** static_autoscaler.go isScaleDownInCooldown: no removal right after a scale-up, delete or failure. */
+export function scaleDownInCooldown(now: number, h: ScaleDownHistory, cfg: ClusterAutoscalerConfig): boolean {
+  return (
+    (h.lastScaleUpTime !== undefined && h.lastScaleUpTime + cfg.scaleDownDelayAfterAddSeconds > now) ||
+    (h.lastScaleDownFailTime !== undefined && h.lastScaleDownFailTime + cfg.scaleDownDelayAfterFailureSeconds > now) ||
+    (h.lastScaleDownDeleteTime !== undefined && h.lastScaleDownDeleteTime + cfg.scaleDownDelayAfterDeleteSeconds > now)
+  );
+}
+
+/** Back-off of a node group after its `failures`-th failed scale-up: 5 min doubling to 30 min. */
+export function nodeGroupBackoffSeconds(failures: number, cfg: ClusterAutoscalerConfig): number {
+  requireInteger('failures', failures, 1);
+  requireNonNegative('initialNodeGroupBackoffSeconds', cfg.initialNodeGroupBackoffSeconds);
+  let d = cfg.initialNodeGroupBackoffSeconds;
+  for (let k = 1; k < failures && d < cfg.maxNodeGroupBackoffSeconds; k++) d *= 2;
+  return Math.min(d, cfg.maxNodeGroupBackoffSeconds);
+}

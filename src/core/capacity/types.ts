@@ -1,0 +1,41 @@
+/** Resource amounts in the units the scheduler compares: millicores and bytes. */
+export interface Resources {
+  readonly cpuMillis: number;
+  readonly memoryBytes: number;
+}
+
+/** One container's requests; an absent field means the container sets no request. */
+export interface ContainerRequests {
+  readonly cpuMillis?: number;
+  readonly memoryBytes?: number;
+}
+
+/** What the scheduler needs to know of a pod. */
+export interface PodResources {
+  /** Σ container requests, used by the fit filter and by the cluster autoscaler. */
+  readonly requests: Resources;
+  /** Σ container requests with kube-scheduler's non-zero defaults, used only for scoring. */
+  readonly nonZeroRequests: Resources;
+}
+
+/** A node as the scheduler sees it at one instant. */
+export interface NodeView {
+  readonly name: string;
+  readonly allocatable: Resources;
+  readonly maxPods: number;
+  /** Σ requests of the pods bound to it (DaemonSet pods included). */
+  readonly requested: Resources;
+  /** Σ non-zero requests of the pods bound to it (for scoring). */
+  readonly nonZeroRequested: Resources;
+  readonly pods: number;
+}
+
+export const ZERO_RESOURCES: Resources = { cpuMillis: 0, memoryBytes: 0 };
+
+export function addResources(a: Resources, b: Resources): Resources {
+  return { cpuMillis: a.cpuMillis + b.cpuMillis, memoryBytes: a.memoryBytes + b.memoryBytes };
+}
+
+export function subtractResources(a: Resources, b: Resources): Resources {
+  return { cpuMillis: a.cpuMillis - b.cpuMillis, memoryBytes: a.memoryBytes - b.memoryBytes };
+}

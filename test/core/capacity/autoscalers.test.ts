@@ -1,0 +1,179 @@
+import { describe, expect, it } from 'vitest';
+import {
+  DEFAULT_CLUSTER_AUTOSCALER_CONFIG as CA,
+  DEFAULT_KARPENTER_CONFIG,
+  ProvisioningBatch,
+  UnneededNodes,
+  allowedDisruptions,
+  bestScaleUpOption,
+  canReschedule,
+  cheapestFitting,
+  consolidatableAt,
+  estimateNodes,
+  nodeGroupBackoffSeconds,
+  nodeUtilization,
+  podResources,
+  scaleDownInCooldown,
+  templateNode,
+  type NodeTemplate,
+  type NodeView,
+} from '../../../src/core/capacity/index.js';
+
+const GIB = 1024 ** 3;
+const knativePod = podResources([{ cpuMillis: 1000 }, { cpuMillis: 25 }]);
+const standard: NodeTemplate = {
+  allocatable: { cpuMillis: 4000, memoryBytes: 16 * GIB },
+  maxPods: 110,
+  daemonSetRequests: { cpuMillis: 0, memoryBytes: 0 },
+  daemonSetPods: 0,
+};
+
+describe('binpacking estimator', () => {
+  it('A9: one pending 1025m pod needs one 4-core node', () => {
+    const e = estimateNodes([knativePod], standard, CA.maxNodesPerScaleUp);
+    expect(e.nodes).toBe(1);
+    expect(e.scheduled).toHaveLength(1);
+  });
+  it('packs 3 Knative pods a node: 10 pods → 4 nodes', () => {
+    expect(estimateNodes(Array(10).fill(knativePod), standard, 1000).nodes).toBe(4);
+  });
+  it('first-fit decreasing: 3000m, 1000m, 3000m, 1000m → 2 nodes', () => {
+    const big = podResources([{ cpuMillis: 3000 }]);
+    const small = podResources([{ cpuMillis: 1000 }]);
+    expect(estimateNodes([small, big, small, big], standard, 10).nodes).toBe(2);
+  });
+  it('skips pods too big for an empty node and stops opening nodes at the limit', () => {
+    const huge = podResources([{ cpuMillis: 5000 }]);
+    const e = estimateNodes([huge, knativePod, knativePod, knativePod, knativePod], standard, 1);
+    expect(e.nodes).toBe(1);
+    expect(e.scheduled).toHaveLength(3);
+  });
+  it('counts DaemonSet requests on every new node', () => {
+    const withDs = { ...standard, daemonSetRequests: { cpuMillis: 1000, memoryBytes: 0 }, daemonSetPods: 1 };
+    expect(estimateNodes(Array(3).fill(knativePod), withDs, 10).nodes).toBe(2);
+  });
+});
+
+describe('least-waste expander', () => {
+  const big: NodeTemplate = { ...standard, allocatable: { cpuMillis: 16000, memoryBytes: 64 * GIB } };
+  it('prefers the group that wastes less cpu + memory', () => {
+    const pods = Array(4).fill(podResources([{ cpuMillis: 3900, memoryBytes: 15 * GIB }]));
+    const small = { group: 'small', template: standard, ...estimateNodes(pods, standard, 100) };
+    const large = { group: 'large', template: big, ...estimateNodes(pods, big, 100) };
+    expect(small.nodes).toBe(4);
+    expect(large.nodes).toBe(1);
+    // small: (16000 − 15600)/16000 + (64 − 60)/64 = 0.025 + 0.0625; large is the same totals on one node.
+    const choice = bestScaleUpOption([small, large], () => 1);
+    expect(choice?.group).toBe('large'); // a tie: tieBreak picks the second
+    expect(bestScaleUpOption([small, large], () => 0)?.group).toBe('small');
+    const half = podResources([{ cpuMillis: 2000, memoryBytes: 8 * GIB }]);
+    const s2 = { group: 'small', template: standard, ...estimateNodes([half], standard, 100) };
+    const l2 = { group: 'large', template: big, ...estimateNodes([half], big, 100) };
+    expect(bestScaleUpOption([l2, s2], () => 0)?.group).toBe('small');
+  });
+  it('ignores options that place no pod', () => {
+    expect(bestScaleUpOption([{ group: 'x', template: standard, nodes: 0, scheduled: [] }], () => 0)).toBeUndefined();
+  });
+});
+
+describe('scale-down', () => {
+  function withPods(name: string, pods: number, dsMillis = 0): NodeView {
+    const n = templateNode(name, standard);
+    return {
+      ...n,
+      requested: { cpuMillis: pods * 1025 + dsMillis, memoryBytes: 0 },
+      nonZeroRequested: { cpuMillis: pods * 1025 + dsMillis, memoryBytes: 0 },
+      pods,
+    };
+  }
+  it('A10: a node of 1025m + 200m DaemonSet on 4000m is at 0.306, under the 0.5 threshold', () => {
+    expect(nodeUtilization(withPods('b', 1, 200))).toBeCloseTo(0.30625, 10);
+    expect(nodeUtilization(withPods('b', 1, 200)) < CA.scaleDownUtilizationThreshold).toBe(true);
+    expect(nodeUtilization(withPods('a', 2))).toBeGreaterThan(0.5);
+  });
+  it('its pod must fit elsewhere', () => {
+    expect(canReschedule([knativePod], [withPods('a', 2)])).toBe(true);
+    expect(canReschedule([knativePod], [withPods('a', 3)])).toBe(false);
+    expect(canReschedule([knativePod, knativePod], [withPods('a', 2)])).toBe(false);
+  });
+  it('A10: empty at 1003, unneeded from the 1005 loop, kept at 1605, removable at 1615', () => {
+    const u = new UnneededNodes();
+    for (let t = 995; t <= 1625; t += 10) {
+      u.update(t, t >= 1005 ? ['B'] : []);
+      const removable = u.removable('B', t, CA.scaleDownUnneededSeconds);
+      if (t < 1615) expect(removable, `t=${t}`).toBe(false);
+      else expect(removable, `t=${t}`).toBe(true);
+    }
+    expect(u.unneededSince('B')).toBe(1005);
+    // Deletion follows the taint after node-delete-delay-after-taint.
+    expect(1615 + CA.nodeDeleteDelayAfterTaintSeconds).toBe(1620);
+  });
+  it('A10: a scale-up at 1200 holds removal until the 1805 loop', () => {
+    const first = [1615, 1625, 1795, 1805].find((t) => !scaleDownInCooldown(t, { lastScaleUpTime: 1200 }, CA));
+    expect(first).toBe(1805);
+    expect(scaleDownInCooldown(1800, { lastScaleUpTime: 1200 }, CA)).toBe(false); // 1800 > 1800 is false
+    expect(scaleDownInCooldown(1799, { lastScaleUpTime: 1200 }, CA)).toBe(true);
+  });
+  it('A9: after the scale-up at 5, scale-down is in cooldown until 605', () => {
+    expect(scaleDownInCooldown(604, { lastScaleUpTime: 5 }, CA)).toBe(true);
+    expect(scaleDownInCooldown(605, { lastScaleUpTime: 5 }, CA)).toBe(false);
+    expect(scaleDownInCooldown(100, { lastScaleDownFailTime: 0 }, CA)).toBe(true);
+    expect(scaleDownInCooldown(180, { lastScaleDownFailTime: 0 }, CA)).toBe(false);
+    expect(scaleDownInCooldown(10, { lastScaleDownDeleteTime: 10 }, CA)).toBe(false);
+  });
+  it('a node found needed again starts its unneeded time over', () => {
+    const u = new UnneededNodes();
+    u.update(0, ['B']);
+    u.update(10, []);
+    u.update(20, ['B']);
+    expect(u.unneededSince('B')).toBe(20);
+  });
+  it('node-group back-off: 5, 10, 20, 30, 30 min', () => {
+    expect([1, 2, 3, 4, 5].map((k) => nodeGroupBackoffSeconds(k, CA) / 60)).toEqual([5, 10, 20, 30, 30]);
+  });
+});
+
+describe('Karpenter', () => {
+  it('A11: triggers at 0, 0.5, 1.2, 2.0 close the window at 3.0 with one decision', () => {
+    const b = new ProvisioningBatch(DEFAULT_KARPENTER_CONFIG);
+    let close = 0;
+    for (const t of [0, 0.5, 1.2, 2.0]) close = b.trigger(t);
+    expect(close).toBeCloseTo(3.0, 12);
+  });
+  it('A11: a trigger every 0.5 s closes the window at the 10 s maximum', () => {
+    const b = new ProvisioningBatch(DEFAULT_KARPENTER_CONFIG);
+    for (let t = 0; t < 20; t += 0.5) {
+      if (b.closesAt() !== undefined && t >= b.closesAt()!) break;
+      b.trigger(t);
+    }
+    expect(b.closesAt()).toBe(10);
+    b.close();
+    expect(b.closesAt()).toBeUndefined();
+  });
+  it('A11: a 10% budget over 5 nodes disrupts ceil(0.5) = 1 node at a time', () => {
+    expect(allowedDisruptions(5, DEFAULT_KARPENTER_CONFIG.budgetPercent)).toBe(1);
+    expect(allowedDisruptions(5, 10, 1)).toBe(0);
+    expect(allowedDisruptions(25, 10)).toBe(3);
+    expect(allowedDisruptions(0, 10)).toBe(0);
+  });
+  it('A11: an empty node is consolidatable when its last pod leaves; deletion 15–25 s later', () => {
+    const emptied = 100;
+    const at = consolidatableAt(emptied, DEFAULT_KARPENTER_CONFIG);
+    expect(at).toBe(100);
+    const { disruptionPollSeconds: poll, validationSeconds: v } = DEFAULT_KARPENTER_CONFIG;
+    const earliest = at + v;
+    const latest = at + poll + v;
+    expect([earliest - emptied, latest - emptied]).toEqual([15, 25]);
+  });
+  it('picks the cheapest instance type that holds the batch', () => {
+    const types = [
+      { name: 'xlarge', pricePerHour: 0.4, template: { ...standard, allocatable: { cpuMillis: 8000, memoryBytes: 32 * GIB } } },
+      { name: 'large', pricePerHour: 0.2, template: standard },
+      { name: 'medium', pricePerHour: 0.1, template: { ...standard, allocatable: { cpuMillis: 2000, memoryBytes: 8 * GIB } } },
+    ];
+    expect(cheapestFitting(types, [knativePod])?.name).toBe('medium');
+    expect(cheapestFitting(types, [knativePod, knativePod])?.name).toBe('large');
+    expect(cheapestFitting(types, Array(6).fill(knativePod))?.name).toBe('xlarge');
+    expect(cheapestFitting(types, Array(8).fill(knativePod))).toBeUndefined();
+  });
+});

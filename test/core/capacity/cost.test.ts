@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { nodeCost, podCost, splitNodePrice } from '../../../src/core/capacity/index.js';
+
+const GIB = 1024 ** 3;
+
+describe('cost (A12)', () => {
+  it('node A 0–3600 s and node B 5–1620 s at $0.20/h cost $0.2897', () => {
+    const total = nodeCost(0.2, 0, 3600) + nodeCost(0.2, 5, 1620);
+    expect(total).toBeCloseTo(0.2 + (0.2 * 1615) / 3600, 12);
+    expect(total.toFixed(4)).toBe('0.2897');
+  });
+  it('a 4-core/16 GiB node at $0.20/h splits into $0.025 per core-hour and $0.00625 per GiB-hour', () => {
+    const r = splitNodePrice(0.2, 4000, 16 * GIB, 0.5);
+    expect(r.cpuCoreHour).toBeCloseTo(0.025, 12);
+    expect(r.memoryGiBHour).toBeCloseTo(0.00625, 12);
+  });
+  it.each([
+    ['usage under request: request is charged', 500, 1 * GIB, 0.0375],
+    ['cpu usage over request: usage is charged', 2000, 1 * GIB, 0.0625],
+  ])('%s', (_l, useMillis, useBytes, want) => {
+    const r = splitNodePrice(0.2, 4000, 16 * GIB, 0.5);
+    const c = podCost({ requestMillis: 1000, usageMillis: useMillis, requestBytes: 2 * GIB, usageBytes: useBytes }, r, 3600);
+    expect(c).toBeCloseTo(want, 12);
+  });
+  it('billing granularity and minimum', () => {
+    expect(nodeCost(3.6, 0, 61, { granularitySeconds: 60, minimumSeconds: 0 })).toBeCloseTo(0.12, 12);
+    expect(nodeCost(3.6, 0, 10, { granularitySeconds: 1, minimumSeconds: 60 })).toBeCloseTo(0.06, 12);
+  });
+  it('refuses a negative lifetime and a cpu share outside [0, 1]', () => {
+    expect(() => nodeCost(1, 10, 5)).toThrow('lifetime');
+    expect(() => splitNodePrice(1, 1000, GIB, 1.5)).toThrow('cpuShare');
+  });
+});

@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import {
+  DEFAULT_MEMORY_REQUEST,
+  fitFailures,
+  fits,
+  leastAllocatedScore,
+  leastRequestedScore,
+  podResources,
+  schedulingBackoffSeconds,
+  selectNode,
+  unschedulableMessage,
+  type NodeView,
+  type PodResources,
+} from '../../../src/core/capacity/index.js';
+
+const GIB = 1024 ** 3;
+const MIB = 1024 ** 2;
+
+function node(name: string, cpu: number, mem: number, used: PodResources[] = [], maxPods = 110): NodeView {
+  let r = { cpuMillis: 0, memoryBytes: 0 };
+  let nz = { cpuMillis: 0, memoryBytes: 0 };
+  for (const p of used) {
+    r = { cpuMillis: r.cpuMillis + p.requests.cpuMillis, memoryBytes: r.memoryBytes + p.requests.memoryBytes };
+    nz = { cpuMillis: nz.cpuMillis + p.nonZeroRequests.cpuMillis, memoryBytes: nz.memoryBytes + p.nonZeroRequests.memoryBytes };
+  }
+  return { name, allocatable: { cpuMillis: cpu, memoryBytes: mem }, maxPods, requested: r, nonZeroRequested: nz, pods: used.length };
+}
+
+/** A Knative pod: user container 1000m (no memory request) + queue-proxy 25m. */
+const knativePod = podResources([{ cpuMillis: 1000 }, { cpuMillis: 25 }]);
+
+describe('pod requests (computePodResourceRequest, GetNonzeroRequests)', () => {
+  it('sums containers; containers without a request count 100m / 200 MiB for scoring only', () => {
+    expect(knativePod.requests).toEqual({ cpuMillis: 1025, memoryBytes: 0 });
+    expect(knativePod.nonZeroRequests).toEqual({ cpuMillis: 1025, memoryBytes: 2 * DEFAULT_MEMORY_REQUEST });
+    const bare = podResources([{}, { cpuMillis: 25 }]);
+    expect(bare.requests).toEqual({ cpuMillis: 25, memoryBytes: 0 });
+    expect(bare.nonZeroRequests).toEqual({ cpuMillis: 125, memoryBytes: 400 * MIB });
+  });
+  it('adds pod overhead to both', () => {
+    const p = podResources([{ cpuMillis: 100, memoryBytes: MIB }], { cpuMillis: 10, memoryBytes: MIB });
+    expect(p.requests).toEqual({ cpuMillis: 110, memoryBytes: 2 * MIB });
+  });
+  it('rejects a negative or NaN request naming the container', () => {
+    expect(() => podResources([{ cpuMillis: -1 }])).toThrow('containers[0].cpuMillis');
+    expect(() => podResources([{}, { memoryBytes: Number.NaN }])).toThrow('containers[1].memoryBytes');
+  });
+});
+
+describe('NodeResourcesFit (A9: 3 × 1025m on 4000m; a 4th does not fit)', () => {
+  const full = node('a', 4000, 16 * GIB, [knativePod, knativePod, knativePod]);
+  it.each([
+    ['3 pods of 1025m leave 925m: a 4th 1025m pod', full, knativePod, ['Insufficient cpu']],
+    ['an empty node takes it', node('b', 4000, 16 * GIB), knativePod, []],
+    ['exactly the remaining cpu fits', full, podResources([{ cpuMillis: 925 }]), []],
+    ['one millicore more does not', full, podResources([{ cpuMillis: 926 }]), ['Insufficient cpu']],
+    ['maxPods reached', node('c', 4000, 16 * GIB, [knativePod], 1), podResources([{ cpuMillis: 1 }]), ['Too many pods']],
+    ['memory short', node('d', 4000, GIB), podResources([{ memoryBytes: 2 * GIB }]), ['Insufficient memory']],
+    [
+      'both short, reasons in upstream order',
+      node('e', 100, GIB, [], 0),
+      podResources([{ cpuMillis: 200, memoryBytes: 2 * GIB }]),
+      ['Too many pods', 'Insufficient cpu', 'Insufficient memory'],
+    ],
+    ['a pod with no requests only needs a pod slot', node('f', 0, 0, [], 1), podResources([{}]), []],
+  ])('%s', (_label, n, p, want) => {
+    expect(fitFailures(n, p)).toEqual(want);
+    expect(fits(n, p)).toBe(want.length === 0);
+  });
+  it('writes the scheduler event message', () => {
+    const nodes = [full, full, node('small', 500, GIB)];
+    expect(unschedulableMessage(nodes, knativePod)).toBe('0/3 nodes are available: 3 Insufficient cpu.');
+    expect(unschedulableMessage([...nodes, node('b', 4000, GIB)], knativePod)).toBe(
+      '1/4 nodes are available: 3 Insufficient cpu.',
+    );
+  });
+});
+
+describe('LeastAllocated scoring', () => {
+  it.each([
+    [0, 4000, 100],
+    [1000, 4000, 75],
+    [1025, 4000, 74], // floor(2975 × 100 / 4000) = 74.375 → 74
+    [4000, 4000, 0],
+    [5000, 4000, 0],
+    [10, 0, 0],
+  ])('requested %i of %i → %i', (req, cap, want) => {
+    expect(leastRequestedScore(req, cap)).toBe(want);
+  });
+  it('averages cpu and memory with integer division, counting non-zero defaults', () => {
+    // cpu: (4000 − 1025) × 100 / 4000 = 74; memory: (16 GiB − 400 MiB) × 100 / 16 GiB = 97.56 → 97; (74 + 97) / 2 = 85.
+    expect(leastAllocatedScore(node('a', 4000, 16 * GIB), knativePod)).toBe(85);
+  });
+  it('spreads: the emptier node wins; ties go to tieBreak', () => {
+    const busy = node('busy', 4000, 16 * GIB, [knativePod]);
+    const idle = node('idle', 4000, 16 * GIB);
+    expect(selectNode([busy, idle], knativePod, () => 0)?.name).toBe('idle');
+    const idle2 = node('idle2', 4000, 16 * GIB);
+    expect(selectNode([idle, idle2], knativePod, () => 0)?.name).toBe('idle');
+    expect(selectNode([idle, idle2], knativePod, (n) => n - 1)?.name).toBe('idle2');
+    expect(selectNode([busy], podResources([{ cpuMillis: 5000 }]), () => 0)).toBeUndefined();
+  });
+});
+
+describe('scheduling back-off (1, 2, 4, 8, 10, 10 s)', () => {
+  it.each([
+    [1, 1],
+    [2, 2],
+    [3, 4],
+    [4, 8],
+    [5, 10],
+    [6, 10],
+    [1000, 10],
+  ])('after failed attempt %i → %i s', (k, want) => {
+    expect(schedulingBackoffSeconds(k)).toBe(want);
+  });
+  it('rejects attempt 0', () => {
+    expect(() => schedulingBackoffSeconds(0)).toThrow('failedAttempts');
+  });
+});
