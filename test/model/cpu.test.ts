@@ -126,7 +126,7 @@ function cpuRevision(work: WorkModelSpec, cpuSeconds: number, limitMillis: numbe
   };
 }
 
-const cpuWork = (ceilingMillis = 1000): WorkModelSpec => ({ kind: 'cpu', waitSeconds: constant(0), parallelism: 1, ceilingMillis });
+const cpuWork = (ceilingMillis = 1000): Extract<WorkModelSpec, { kind: 'cpu' }> => ({ kind: 'cpu', waitSeconds: constant(0), parallelism: 1, ceilingMillis });
 
 /** `users` closed-loop users with no think time: they send together and resend together. */
 const together = (users: number, end: number): ClientSpec =>
