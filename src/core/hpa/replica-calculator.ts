@@ -152,7 +152,8 @@ interface Core {
 
 /** The shared tail of the three calculators: tolerance, then the rebalancing of missing and unready pods. */
 function propose(c: Core): ReplicaProposal {
-  const within = (r: number): boolean => Math.abs(1.0 - r) <= c.tolerance;
+  // Tolerances.isWithin (v1.33+): a closed band in float64, so 45/50 and 55/50 are both inside.
+  const within = (r: number): boolean => 1.0 - c.tolerance <= r && r <= 1.0 + c.tolerance;
   const ratio = c.ratioOf(c.values);
   const scaleUpWithUnready = c.groups.unready.length > 0 && ratio > 1.0;
   const base = { usage: c.usage, ratio, groups: c.groups };
