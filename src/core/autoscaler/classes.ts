@@ -19,6 +19,7 @@ import type { KpaScaleOutput } from './kpa.js';
 import type { PodAutoscalerState } from './pa-status.js';
 import { AutoscalerPipeline, type PipelineReconcileInput } from './pipeline.js';
 import type { RevisionAutoscaling } from './revision.js';
+import { hpaClass } from '../hpa/class.js';
 
 /** Where a stat came from: a scrape of the revision's pods (the estimated revision total) or a push (an activator's). */
 export type StatSource = 'scrape' | 'push';
@@ -96,6 +97,11 @@ export interface AutoscalerClassInstance {
   readonly stableWindowSeconds: number;
   /** Whether the revision is reachable (routed to) as far as the class knows. */
   readonly reachable: boolean;
+  /**
+   * Optional: how often the loop evaluates this class (default: the KPA decider's 2 s).
+   * The HPA class evaluates on the HPA controller's sync period (15 s).
+   */
+  readonly tickPeriodSeconds?: number;
   /** The PodAutoscaler status as the class keeps it. */
   readonly pa: PodAutoscalerState;
   /** Whether the class believes the SKS exists and names its services. */
@@ -263,7 +269,9 @@ export class AutoscalerClassRegistry {
   }
 }
 
-/** A registry with the classes knsim ships: the KPA. Each call returns a new registry, free to extend. */
+export { hpaClass };
+
+/** A registry with the classes knsim ships: the KPA and the HPA class. Each call returns a new registry, free to extend. */
 export function defaultAutoscalerClasses(): AutoscalerClassRegistry {
-  return new AutoscalerClassRegistry([kpaClass]);
+  return new AutoscalerClassRegistry([kpaClass, hpaClass]);
 }

@@ -1,5 +1,6 @@
 import { requireFinite, requireNonNegative, requirePositive, requireOneOf } from '../errors.js';
 import { WeightedWindowAverage, WindowAverage, type WindowAverager } from './window-average.js';
+import type { PodResourceSample } from '../hpa/pod-sample.js';
 
 /** Thrown by a metric source that has had nothing recorded for a whole stable window (upstream ErrNoData). */
 export class NoDataError extends Error {
@@ -26,6 +27,11 @@ export interface PodStat {
   averageProxiedConcurrentRequests?: number;
   requestCount: number;
   proxiedRequestCount?: number;
+  /**
+   * The revision's pods with their requests and metrics-server CPU/memory usage, for
+   * classes that scale on resources (the HPA class). The KPA ignores it.
+   */
+  pods?: readonly PodResourceSample[];
 }
 
 export type AggregationAlgorithm = 'linear' | 'weighted-exponential';

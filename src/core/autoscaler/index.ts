@@ -39,3 +39,7 @@ export * from './pipeline.js';
 // Autoscaler classes (the KPA first) and the per-revision decision loop that drives one.
 export * from './classes.js';
 export * from './loop.js';
+// The Kubernetes HPA controller and Knative's HPA class (`hpaClass` above, in the default registry).
+export * from '../hpa/index.js';
+// Kubernetes resource quantities (also published as knsim/resources).
+export * from '../resources/index.js';

@@ -157,6 +157,8 @@ export class DecisionLoop {
   readonly staleAfterSeconds: number;
   private readonly cls: AutoscalerClassInstance;
   private readonly firstTick: number;
+  /** Seconds between ticks: the class's own period, else the KPA decider's. */
+  private readonly tickPeriod: number;
   private ticks = 0;
   /** A decider evaluation has been valid since the loop started. */
   private decided = false;
@@ -184,7 +186,8 @@ export class DecisionLoop {
     this.staleAfterSeconds = init.staleAfterSeconds ?? Number.POSITIVE_INFINITY;
     const cls = (init.classes ?? DEFAULT_CLASSES).get(init.autoscaling.class);
     this.cls = cls.create({ autoscaling: init.autoscaling, existingPods: init.existingPods }, now);
-    this.firstTick = init.firstTickSeconds ?? now + DECIDER_PERIOD_SECONDS;
+    this.tickPeriod = this.cls.tickPeriodSeconds ?? DECIDER_PERIOD_SECONDS;
+    this.firstTick = init.firstTickSeconds ?? now + this.tickPeriod;
     this.lastGoodScrape = now;
     if (init.existingPods !== undefined && init.existingPods > 0) {
       this.readySince = now;
@@ -198,7 +201,7 @@ export class DecisionLoop {
 
   /** When the decider ticks next: first + k × period, so ticks do not drift. */
   get nextTickSeconds(): number {
-    return this.firstTick + this.ticks * DECIDER_PERIOD_SECONDS;
+    return this.firstTick + this.ticks * this.tickPeriod;
   }
 
   /** The earliest pending requeue (Infinity: none). */

@@ -218,12 +218,13 @@ describe('DecisionLoop decision records', () => {
 });
 
 describe('autoscaler classes', () => {
-  it('the default registry has the KPA only; an unknown class is refused with the known ones', () => {
+  it('the default registry has the KPA and the HPA class; an unknown class is refused with the known ones', () => {
     const reg = defaultAutoscalerClasses();
-    expect(reg.names()).toEqual([KPA_CLASS]);
+    expect(reg.names()).toEqual([KPA_CLASS, 'hpa.autoscaling.knative.dev']);
     expect(reg.get(KPA_CLASS)).toBe(kpaClass);
+    // The HPA class needs its own resolved settings (resolveHpaRevisionAutoscaling).
     expect(() => new DecisionLoop({ revision: 'r', autoscaling: { ...kpa(), class: 'hpa.autoscaling.knative.dev' }, nowSeconds: 0 })).toThrow(InvalidArgumentError);
-    expect(() => reg.get('hpa.autoscaling.knative.dev')).toThrow('autoscaling.class: unknown autoscaler class "hpa.autoscaling.knative.dev"; registered: "kpa.autoscaling.knative.dev"');
+    expect(() => reg.get('my.autoscaler')).toThrow('autoscaling.class: unknown autoscaler class "my.autoscaler"; registered: "kpa.autoscaling.knative.dev", "hpa.autoscaling.knative.dev"');
     expect(() => reg.register(kpaClass)).toThrow(/already registered/);
     expect(() => new AutoscalerClassRegistry([{ name: '', create: kpaClass.create }])).toThrow(/non-empty/);
   });

@@ -1,0 +1,107 @@
+/**
+ * The HPA class driven by the decision loop: a revision annotated with the HPA class and
+ * synthetic CPU load scales as the HPA controller would, on its 15 s sync, with the SKS in
+ * Serve and never below one pod.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  DecisionLoop,
+  defaultAutoscalerClasses,
+  defaultAutoscalerConfig,
+  resolveHpaRevisionAutoscaling,
+  type PodResourceSample,
+} from '../../../src/core/autoscaler/index.js';
+
+const HPA = 'hpa.autoscaling.knative.dev';
+
+function revision(annotations: Record<string, string>) {
+  return resolveHpaRevisionAutoscaling(defaultAutoscalerConfig, {
+    containerConcurrency: 0,
+    annotations: { 'autoscaling.knative.dev/class': HPA, ...annotations },
+  });
+}
+
+/**
+ * Runs the loop for `until` seconds: a Deployment whose pods start and become Ready the
+ * instant they are created, sharing `demand(t)` millicores equally (request 1000 m each),
+ * sampled by metrics-server just before each sync.
+ */
+function run(annotations: Record<string, string>, demand: (t: number) => number, until: number) {
+  const autoscaling = revision(annotations);
+  const loop = new DecisionLoop({ revision: 'r', autoscaling, nowSeconds: 0 });
+  let replicas = autoscaling.initialScale;
+  let created: number[] = Array.from({ length: replicas }, () => 0);
+  const trace: Array<[number, number]> = [];
+  while (loop.nextTickSeconds <= until) {
+    const t = loop.nextTickSeconds;
+    const each = demand(t) / replicas;
+    const pods: PodResourceSample[] = created.map((c, i) => ({ name: `r-${i}`, ready: true, startTimeSeconds: c, cpuRequestMillicores: 1000, cpuMillicores: each }));
+    loop.recordScrape({ timeSeconds: t, averageConcurrentRequests: 0, requestCount: 0, pods });
+    const d = loop.tick(t, replicas);
+    if (d.notify) {
+      const r = loop.reconcile(t, { pods: { ready: replicas }, deploymentReplicas: replicas });
+      expect(r.output.sksMode).toBe('Serve');
+      if (r.applyReplicas !== undefined) {
+        const n = r.applyReplicas;
+        created = n > replicas ? created.concat(Array.from({ length: n - replicas }, () => t)) : created.slice(0, n);
+        replicas = n;
+      }
+    }
+    trace.push([t, replicas]);
+  }
+  return { loop, trace };
+}
+
+describe('HPA class in the decision loop', () => {
+  it('ticks on the 15 s HPA sync from creation, not the KPA 2 s decider', () => {
+    const { trace } = run({ 'autoscaling.knative.dev/metric': 'cpu', 'autoscaling.knative.dev/target': '50' }, () => 0, 60);
+    expect(trace.map(([t]) => t)).toEqual([15, 30, 45, 60]);
+  });
+
+  it('3500 m of CPU at target 50: 1 → 4 (legacy limit max(2, 4)) → 7 (raw ceil(1.74 × 4)), holds 7; load gone: 7 for 300 s, then 1, never 0', () => {
+    const demand = (t: number): number => (t <= 120 ? 3500 : 0);
+    const { loop, trace } = run({ 'autoscaling.knative.dev/metric': 'cpu', 'autoscaling.knative.dev/target': '50' }, demand, 480);
+    const at = (t: number): number | undefined => trace.find(([x]) => x === t)?.[1];
+    expect([at(15), at(30), at(45), at(120)]).toEqual([4, 7, 7, 7]);
+    // From 135 the recommendation is 0; the last 7 (t = 120) ages out of the 300 s window after t = 420.
+    expect(at(420)).toBe(7);
+    expect(at(435)).toBe(1);
+    expect(Math.min(...trace.map(([, r]) => r))).toBe(1);
+    expect(loop.scaleBounds()).toEqual({ min: 1, max: 0, scaleToZero: false });
+    // The PA mirrors the HPA status of the last sync (t = 480): spec.replicas 1, desired 1.
+    expect(loop.pa).toMatchObject({ active: 'Active', scaleTargetInitialized: true, desiredScale: 1, actualScale: 1 });
+  });
+
+  it('with window "20s" (behavior path) the first sync is held by the initial record and the rise is +4 or ×2 per 15 s', () => {
+    const { trace } = run({ 'autoscaling.knative.dev/metric': 'cpu', 'autoscaling.knative.dev/target': '50', 'autoscaling.knative.dev/window': '20s' }, () => 10000, 90);
+    expect(trace).toEqual([[15, 1], [30, 1], [45, 5], [60, 10], [75, 20], [90, 20]]);
+  });
+
+  it('min-scale and max-scale bound the HPA; max-scale 3 caps the rise', () => {
+    const { trace, loop } = run(
+      { 'autoscaling.knative.dev/metric': 'cpu', 'autoscaling.knative.dev/target': '50', 'autoscaling.knative.dev/min-scale': '2', 'autoscaling.knative.dev/max-scale': '3' },
+      () => 10000,
+      45,
+    );
+    // Deployment starts at initial-scale 1 < min 2: the first sync goes to min without metrics.
+    expect(trace).toEqual([[15, 2], [30, 3], [45, 3]]);
+    expect(loop.scaleBounds()).toEqual({ min: 2, max: 3, scaleToZero: false });
+  });
+
+  it('without samples the HPA cannot compute a metric and leaves the scale alone', () => {
+    const autoscaling = revision({});
+    const loop = new DecisionLoop({ revision: 'r', autoscaling, nowSeconds: 0 });
+    const d = loop.tick(15, 1);
+    expect(d.evaluation?.valid).toBe(false);
+    const r = loop.reconcile(15, { pods: { ready: 1 }, deploymentReplicas: 1 });
+    expect(r.applyReplicas).toBeUndefined();
+    // The PA copies the HPA status: current 1 read at the sync, desired never computed (0).
+    expect(loop.pa).toMatchObject({ desiredScale: 0, actualScale: 1, scaleTargetInitialized: true });
+    expect(autoscaling.hpa).toEqual({ metric: 'cpu', target: undefined, minScale: 0, maxScale: 0, windowSeconds: undefined });
+  });
+
+  it('is in the default registry and refuses KPA-resolved settings', () => {
+    expect(defaultAutoscalerClasses().has(HPA)).toBe(true);
+    expect(() => revision({ 'autoscaling.knative.dev/metric': '' })).toThrow(/needs a metric/);
+  });
+});
