@@ -11,17 +11,23 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  axisTitles,
   chartSvg,
+  checkCites,
   deciderChart,
   estimateChart,
   runChart,
   scatterChart,
   scenario,
   scenarioFromYaml,
+  proseMarkdown,
+  ShownTable,
   simulate,
   tableHtml,
+  tablesOf,
   timeChart,
 } from '../src/notebook/index.js';
 
@@ -78,7 +84,23 @@ describe('notebooks/*.ipynb', () => {
 const outDir = mkdtempSync(join(tmpdir(), 'knsim-notebooks-'));
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
+const chromium = '/usr/bin/chromium';
+const haveChromium = existsSync(chromium);
+
+/** The numeric column headers of a page's tables and its charts' axis titles. */
+function labelsOf(html: string): { headers: string[]; axes: string[] } {
+  const headers: string[] = [];
+  for (const t of tablesOf(html).tables.values()) {
+    t.columns.forEach((c, i) => {
+      if (t.rows.some((r) => r[i]?.value !== undefined)) headers.push(c);
+    });
+  }
+  const axes = [...html.matchAll(/<img [^>]*data-axes="([^"]*)"/g)].flatMap((m) => m[1]!.split(' | '));
+  return { headers, axes };
+}
+
 describe('executing the notebooks (jupyter nbconvert + tslab)', () => {
+  let executed = false;
   it(
     'all five execute without a failing cell and export HTML with charts and passed checks',
     (ctx) => {
@@ -103,8 +125,103 @@ describe('executing the notebooks (jupyter nbconvert + tslab)', () => {
         expect(html.includes('<img src="data:image/png;base64,'), `${f}: a chart`).toBe(true);
         expect(html.includes('✓ '), `${f}: the check cell printed its passed checks`).toBe(true);
       }
+      executed = true;
     },
   );
+
+  it('every number the prose quotes is the number in its table, in the same exported page', (ctx) => {
+    if (!executed) return ctx.skip('the notebooks were not executed');
+    for (const f of notebooks) {
+      const html = readFileSync(join(outDir, f.replace(/\.ipynb$/, '.html')), 'utf8');
+      const check = checkCites(html);
+      expect(check.problems, f).toEqual([]);
+      // Each lesson's results are quoted, not typed: dozens of numbers per notebook.
+      expect(check.cites, `${f}: quoted numbers`).toBeGreaterThanOrEqual(25);
+      // The prose cells are generated (a prose`…` call) and their output is in the executed notebook.
+      const nb = JSON.parse(readFileSync(join(outDir, f), 'utf8')) as { cells: Array<{ cell_type: string; source: string[]; outputs?: Array<{ data?: Record<string, unknown> }> }> };
+      const proseCells = nb.cells.filter((c) => c.cell_type === 'code' && c.source.join('').includes('prose`'));
+      expect(proseCells.length, `${f}: generated prose cells`).toBeGreaterThanOrEqual(1);
+      for (const c of proseCells) expect(c.outputs?.some((o) => o.data?.['text/markdown'] !== undefined), `${f}: prose output`).toBe(true);
+    }
+  });
+
+  it('exports self-contained pages: no file:// or remote references, no scripts, execution counts on every code cell', (ctx) => {
+    if (!executed) return ctx.skip('the notebooks were not executed');
+    for (const f of notebooks) {
+      const html = readFileSync(join(outDir, f.replace(/\.ipynb$/, '.html')), 'utf8');
+      expect(html.includes('file://'), `${f}: file:// reference`).toBe(false);
+      expect(html.match(/<(script|link|img|iframe)\b[^>]*\s(src|href)="(https?:)?\/\/[^"]*"/g) ?? [], `${f}: remote resources`).toEqual([]);
+      expect(html.match(/@import|url\(\s*["']?(https?:)?\/\//g) ?? [], `${f}: CSS loading from elsewhere`).toEqual([]);
+      expect(html.match(/<script\b/g) ?? [], `${f}: scripts`).toEqual([]);
+      expect(html.includes('In&nbsp;[&nbsp;]'), `${f}: a cell without its execution count`).toBe(false);
+      const nb = JSON.parse(readFileSync(join(outDir, f), 'utf8')) as { cells: Array<{ cell_type: string }> };
+      const code = nb.cells.filter((c) => c.cell_type === 'code').length;
+      const counts = [...html.matchAll(/In&nbsp;\[(\d+)\]/g)].map((m) => Number(m[1]));
+      expect(counts, f).toEqual(Array.from({ length: code }, (_, i) => i + 1));
+    }
+  });
+
+  it('one unit convention: every numeric column header and axis title ends with its unit; times in seconds', (ctx) => {
+    if (!executed) return ctx.skip('the notebooks were not executed');
+    for (const f of notebooks) {
+      const { headers, axes } = labelsOf(readFileSync(join(outDir, f.replace(/\.ipynb$/, '.html')), 'utf8'));
+      expect(headers.length, `${f}: numeric columns`).toBeGreaterThan(3);
+      expect(axes.length, `${f}: axis titles`).toBeGreaterThan(1);
+      for (const label of [...headers, ...axes]) {
+        expect(label, `${f}`).toMatch(/\([^()]+\)$/);
+        // Seconds everywhere: no milliseconds, minutes or hours in a table or on an axis.
+        expect(label, `${f}`).not.toMatch(/\((ms|min|m|h|hours?|minutes?)\)$/);
+      }
+    }
+  });
+
+  it.runIf(haveChromium)('an exported notebook opens in Chromium with no console or load errors and its charts drawn', async (ctx) => {
+    if (!executed) return ctx.skip('the notebooks were not executed');
+    const { chromium: pw } = await import('playwright-core');
+    const browser = await pw.launch({
+      executablePath: chromium,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1100, height: 1400 } });
+      const errors: string[] = [];
+      const requests: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(m.text());
+      });
+      page.on('pageerror', (e) => errors.push(String(e)));
+      page.on('requestfailed', (r) => errors.push(`failed to load ${r.url()}`));
+      page.on('request', (r) => {
+        if (!r.url().startsWith('file:') && !r.url().startsWith('data:')) requests.push(r.url());
+      });
+      const file = join(outDir, '01-how-the-kpa-decides.html');
+      await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+      // Every chart is an inline PNG that decoded to its full size.
+      const charts = await page.$$eval('img[data-axes]', (imgs) =>
+        imgs.map((el) => {
+          // The page's <img> (no DOM types in this project's tsconfig).
+          const i = el as unknown as { complete: boolean; naturalWidth: number; naturalHeight: number };
+          return { complete: i.complete, w: i.naturalWidth, h: i.naturalHeight };
+        }),
+      );
+      expect(charts.length).toBe(2); // notebook 1 draws two charts
+      for (const c of charts) {
+        expect(c.complete).toBe(true);
+        expect(c.w).toBeGreaterThan(400);
+        expect(c.h).toBeGreaterThan(200);
+      }
+      // The quoted numbers are visible text.
+      expect(await page.locator('span.knsim-cite').count()).toBeGreaterThanOrEqual(25);
+      expect(await page.locator('text=In [1]:').count()).toBeGreaterThanOrEqual(1);
+      await page.locator('img[data-axes]').first().scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(tmpdir(), 'knsim-notebook-01.png') });
+      expect(errors).toEqual([]);
+      expect(requests).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
 });
 
 describe('src/notebook helpers', () => {
@@ -144,14 +261,14 @@ clients:
         title: 't',
         panels: [
           {
-            yTitle: 'y',
+            yTitle: 'y (pods)',
             integer: true,
             series: [{ name: 'a', points: [[0, 1], [1, 2]], step: true, dots: true, dashed: true }],
             bands: [{ from: 0, to: 1, label: 'b' }],
             markers: [{ at: 0.5, label: 'm' }, { at: 0.55, label: 'n' }, { at: 0.95, label: 'r' }],
             levels: [{ y: 1, label: 'l' }],
           },
-          { yTitle: 'z', series: [{ name: 'c', points: [[0, 0], [1, 1]] }] },
+          { yTitle: 'z (s)', series: [{ name: 'c', points: [[0, 0], [1, 1]] }] },
         ],
       }),
       deciderChart(run.decisions.slice(0, 50), { title: 'd', readySamples: run.samples.slice(0, 50) }),
@@ -159,15 +276,15 @@ clients:
       runChart(run, { title: 'r1', panels: ['pods'], revisions: ['hello-00002'], shade: ['panic', 'proxy'], from: 50, to: 120 }),
       estimateChart({
         title: 'e',
-        xTitle: 'x',
-        yTitle: 'y',
+        xTitle: 'x (%)',
+        yTitle: 'y (pods)',
         rows: [
           { x: 'a', group: 'g', mean: 1, lo: 0.5, hi: 1.5 },
           { x: 'b', group: 'h', mean: 2, lo: 2, hi: 2 },
         ],
         levels: [{ y: 1, label: 'one' }],
       }),
-      scatterChart({ title: 's', xTitle: 'x', yTitle: 'y', points: [{ x: 1, y: 1, label: 'a' }, { x: 1, y: 1, label: 'b' }] }),
+      scatterChart({ title: 's', xTitle: 'x (%)', yTitle: 'y (pods)', points: [{ x: 1, y: 1, label: 'a' }, { x: 1, y: 1, label: 'b' }] }),
     ];
     for (const spec of specs) {
       const svg = await chartSvg(spec); // throws on any Vega-Lite / Vega warning
@@ -175,10 +292,67 @@ clients:
     }
   });
 
-  it('tableHtml() escapes text and aligns numbers right', () => {
-    const html = tableHtml([{ name: '<b>', n: 1.2345 }]);
+  it('tableHtml() escapes text, aligns numbers right and keeps their full value', () => {
+    const html = tableHtml([{ name: '<b>', 'n (s)': 1.2345 }]);
     expect(html).toContain('&lt;b&gt;');
-    expect(html).toContain('>1.23<');
+    expect(html).toContain('data-value="1.2345">1.23<');
     expect(html).toMatch(/text-align:right[^>]*>1\.23</);
+  });
+
+  it.each([
+    ['a numeric column without a unit', () => tableHtml([{ n: 1 }]), /"n": a numeric column's header ends with its unit/],
+    ['a time axis without a unit', () => timeChart({ title: 't', panels: [{ yTitle: 'pods', series: [] }] }), /yTitle "pods"/],
+    ['an x title without a unit', () => timeChart({ title: 't', xTitle: 'time', panels: [] }), /xTitle "time"/],
+    ['an estimate chart without units', () => estimateChart({ title: 'e', xTitle: 'x', yTitle: 'y (s)', rows: [] }), /xTitle "x"/],
+    ['a scatter chart without units', () => scatterChart({ title: 's', xTitle: 'x (s)', yTitle: 'y', points: [] }), /yTitle "y"/],
+    ['a bare number in prose', () => proseMarkdown`t = ${240 as unknown as string}`, /quote numbers from a shown table/],
+  ])('refuses %s', (_, make, message) => {
+    expect(make).toThrow(message);
+  });
+
+  it('builder axis titles all carry units', () => {
+    const run = simulate(scenario('canary'));
+    const titles = [
+      ...axisTitles(deciderChart(run.decisions.slice(0, 20), { title: 'd' })),
+      ...axisTitles(runChart(run, { title: 'r', panels: ['pods', 'desired', 'traffic', 'waiting', 'concurrency', 'rps'] })),
+    ];
+    expect(titles).toEqual([
+      'time (s)',
+      'concurrency (requests in flight)',
+      'pods (count)',
+      'time (s)',
+      'pods (count)',
+      'desired (pods)',
+      'traffic (%)',
+      'waiting at activators (requests)',
+      'stable avg (requests in flight)',
+      'completed (requests/s)',
+    ]);
+  });
+
+  it('checkCites() accepts quoted numbers that match their cells and reports each one that does not', () => {
+    const t = new ShownTable(
+      [
+        { 'time (s)': 238, 'desired (pods)': 1, note: 'a' },
+        { 'time (s)': 240.4567, 'desired (pods)': 1, note: 'b' },
+      ],
+      { id: 'ticks' },
+    );
+    const good = proseMarkdown`1 pod at t = ${t.cite({ 'time (s)': 238 }, 'time (s)')}, ${t.cite(1, 'time (s)', 1)} and ${t.cite(1, 'note')}`;
+    expect(good).toContain('>238</span>');
+    expect(good).toContain('>240.5</span>');
+    expect(checkCites(`${t.html}\n${good}`)).toEqual({ cites: 3, problems: [] });
+    // Notebook 1's old mistake: the text said 240 where its table said 238.
+    const stale = good.replace('>238</span>', '>240</span>');
+    expect(checkCites(`${t.html}\n${stale}`).problems).toEqual(['"240" (table ticks, row 0, column "time (s)"): the table says 238']);
+    // A quote whose table is not in the page, and one whose row is gone.
+    expect(checkCites(good).problems).toHaveLength(3);
+    const fewer = new ShownTable([{ 'time (s)': 238, 'desired (pods)': 1, note: 'a' }], { id: 'ticks' });
+    expect(checkCites(`${fewer.html}\n${good}`).problems).toEqual([
+      '"240.5" (table ticks, row 1, column "time (s)"): no such cell',
+      '"b" (table ticks, row 1, column "note"): no such cell',
+    ]);
+    expect(() => t.cite({ 'time (s)': 1 }, 'time (s)')).toThrow(/0 rows match/);
+    expect(() => t.cite(0, 'nope')).toThrow(/no column "nope"/);
   });
 });

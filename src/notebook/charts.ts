@@ -22,6 +22,15 @@ export const PALETTE = {
 
 const DEFAULT_COLORS = Object.values(PALETTE);
 
+/**
+ * An axis title with its unit at the end in parentheses ("time (s)", "ready (pods)"): the
+ * notebooks' convention, so a chart never leaves its reader guessing seconds or minutes.
+ */
+function withUnit(title: string, what: string): string {
+  if (!/\([^()]+\)$/.test(title)) throw new Error(`${what} "${title}": an axis title ends with its unit in parentheses, e.g. "time (s)"`);
+  return title;
+}
+
 /** [time, value] points of time-stamped rows: `points(samples, (s) => s.ready)`. */
 export function points<T extends { time: number }>(rows: readonly T[], value: (row: T) => number): Array<[number, number]> {
   return rows.map((r) => [r.time, value(r)]);
@@ -128,7 +137,7 @@ function panelSpec(p: Panel, x: ChartSpec, width: number, domain: [number, numbe
   const y: ChartSpec = {
     field: 'y',
     type: 'quantitative',
-    title: p.yTitle,
+    title: withUnit(p.yTitle, 'yTitle'),
     scale: p.yDomain !== undefined ? { domain: p.yDomain, nice: false } : { zero: true },
   };
   if (p.integer) y['axis'] = { tickMinStep: 1, format: 'd' };
@@ -217,7 +226,7 @@ export function timeChart(o: TimeChartOptions): ChartSpec {
   const domain = o.xDomain ?? xDomainOf(o.panels);
   const x: ChartSpec = {
     type: 'quantitative',
-    title: o.xTitle ?? 'time (s)',
+    title: withUnit(o.xTitle ?? 'time (s)', 'xTitle'),
     scale: { domain, nice: false, zero: false },
     axis: { tickCount: 10 },
   };
@@ -254,6 +263,8 @@ export interface EstimateChartOptions {
 /** Means with 95 % error bars, one colour per group, side by side at each x. */
 export function estimateChart(o: EstimateChartOptions): ChartSpec {
   const numericX = o.rows.every((r) => typeof r.x === 'number');
+  withUnit(o.xTitle, 'xTitle');
+  withUnit(o.yTitle, 'yTitle');
   const groups = [...new Set(o.rows.map((r) => r.group))];
   const xEnc: ChartSpec = numericX
     ? { field: 'x', type: 'quantitative', title: o.xTitle, scale: { zero: false, padding: 20 } }
@@ -328,6 +339,8 @@ export interface ScatterChartOptions {
 
 /** Labelled points, e.g. a cost / cold-start trade-off. */
 export function scatterChart(o: ScatterChartOptions): ChartSpec {
+  withUnit(o.xTitle, 'xTitle');
+  withUnit(o.yTitle, 'yTitle');
   const x = { field: 'x', type: 'quantitative', title: o.xTitle, scale: { zero: true, nice: true } };
   const y = { field: 'y', type: 'quantitative', title: o.yTitle, scale: { zero: true, nice: true } };
   const hasGroups = o.points.some((p) => p.group !== undefined);
@@ -426,8 +439,8 @@ export function deciderChart(rows: readonly DeciderRow[], o: DeciderChartOptions
     ...(o.xDomain !== undefined ? { xDomain: o.xDomain } : {}),
     ...(o.width !== undefined ? { width: o.width } : {}),
     panels: [
-      { yTitle: 'requests in flight', series: upper, markers: o.markers ?? [], levels: o.levels ?? [], bands },
-      { yTitle: 'pods', series: lower, integer: true, height: 160, markers: o.podMarkers ?? [], bands },
+      { yTitle: 'concurrency (requests in flight)', series: upper, markers: o.markers ?? [], levels: o.levels ?? [], bands },
+      { yTitle: 'pods (count)', series: lower, integer: true, height: 160, markers: o.podMarkers ?? [], bands },
     ],
   });
 }
@@ -471,12 +484,12 @@ export interface RunChartOptions {
 }
 
 const PANEL_TITLES: Record<RunPanel, string> = {
-  pods: 'pods',
-  desired: 'desired pods',
+  pods: 'pods (count)',
+  desired: 'desired (pods)',
   traffic: 'traffic (%)',
-  waiting: 'waiting at activators',
-  concurrency: 'in flight (stable avg)',
-  rps: 'requests / s',
+  waiting: 'waiting at activators (requests)',
+  concurrency: 'stable avg (requests in flight)',
+  rps: 'completed (requests/s)',
 };
 
 /** Panels over time of a simulated run, one line per revision. */

@@ -8,3 +8,4 @@ export * from './stats.js';
 export * from './charts.js';
 export * from './display.js';
 export * from './replicate.js';
+export * from './cites.js';

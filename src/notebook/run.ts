@@ -1,18 +1,23 @@
 /**
  * `npm run notebooks`: executes notebooks/*.ipynb headless with Jupyter's nbconvert and the
- * tslab kernel (jupyter/kernels/tslab/kernel.json) and exports each one to HTML.
+ * tslab kernel (jupyter/kernels/tslab/kernel.json) and exports each one to a self-contained
+ * HTML page (the `knsim` template in jupyter/nbconvert/templates: no scripts, no links to
+ * other machines; charts are inline PNGs).
  *
  *   node dist/notebook/run.js [--out DIR] [name.ipynb …]
  *
- * Exit code 0 when every cell of every notebook ran; 1 when a cell failed (the failing
- * cell's error is printed: tslab does not put it in the execution reply, so nbconvert alone
- * only says "<Error>:"); 2 when jupyter nbconvert is missing.
+ * Writes DIR/<name>.html and the executed DIR/<name>.ipynb. Exit code 0 when every cell of
+ * every notebook ran and every number the prose quotes matches its table; 1 when a cell failed
+ * (the failing cell's error is printed: tslab does not put it in the execution reply, so
+ * nbconvert alone only says "<Error>:") or a quoted number does not; 2 when jupyter nbconvert
+ * is missing.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkCites } from './cites.js';
 import { REPO_ROOT } from './simulate.js';
 
 interface CellOutput {
@@ -27,6 +32,7 @@ interface Cell {
   cell_type: string;
   source: string | string[];
   outputs?: CellOutput[];
+  execution_count?: number | null;
 }
 
 const text = (t: string | string[] | undefined): string => (Array.isArray(t) ? t.join('') : (t ?? ''));
@@ -86,26 +92,58 @@ export function main(argv: readonly string[]): number {
   }
   mkdirSync(outDir, { recursive: true });
   const htmlOf = (nb: string): string => join(outDir, basename(nb).replace(/\.ipynb$/, '.html'));
-  for (const nb of notebooks) rmSync(htmlOf(nb), { force: true });
+  const executedOf = (nb: string): string => join(outDir, basename(nb));
+  for (const nb of notebooks) for (const f of [htmlOf(nb), executedOf(nb)]) rmSync(f, { force: true });
 
   const started = Date.now();
-  const r = jupyter(['nbconvert', '--to', 'html', '--execute', '--ExecutePreprocessor.timeout=300', '--output-dir', outDir, ...notebooks]);
+  const r = jupyter(['nbconvert', '--to', 'notebook', '--execute', '--ExecutePreprocessor.timeout=300', '--output-dir', outDir, ...notebooks]);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  if (r.status === 0) {
-    for (const nb of notebooks) console.log(`notebooks: ${basename(nb)} → ${htmlOf(nb)}`);
-    console.log(`notebooks: ${notebooks.length} executed in ${seconds} s`);
-    return 0;
-  }
-  // nbconvert stops at the first notebook with a failing cell; it is the first without its HTML.
-  const failed = notebooks.find((nb) => !existsSync(htmlOf(nb)));
-  if (failed === undefined) {
-    console.error(r.stderr.slice(-4000));
-    console.error(`notebooks: jupyter nbconvert failed (exit ${String(r.status)})`);
+  if (r.status !== 0) {
+    // nbconvert stops at the first notebook with a failing cell; it is the first not written.
+    const failed = notebooks.find((nb) => !existsSync(executedOf(nb)));
+    if (failed === undefined) {
+      console.error(r.stderr.slice(-4000));
+      console.error(`notebooks: jupyter nbconvert failed (exit ${String(r.status)})`);
+      return 1;
+    }
+    console.error(`notebooks: ${basename(failed)} has a failing cell`);
+    console.error(explainFailure(failed));
     return 1;
   }
-  console.error(`notebooks: ${basename(failed)} has a failing cell`);
-  console.error(explainFailure(failed));
-  return 1;
+  // tslab leaves execution_count empty, so every cell would read "In [ ]". The cells ran
+  // top to bottom in one kernel, so their counts are their order among the code cells.
+  for (const nb of notebooks) numberCells(executedOf(nb));
+  const html = jupyter(['nbconvert', '--to', 'html', '--template', 'knsim', '--output-dir', outDir, ...notebooks.map(executedOf)]);
+  if (html.status !== 0) {
+    console.error(html.stderr.slice(-4000));
+    console.error(`notebooks: jupyter nbconvert --to html failed (exit ${String(html.status)})`);
+    return 1;
+  }
+  let bad = 0;
+  for (const nb of notebooks) {
+    const check = checkCites(readFileSync(htmlOf(nb), 'utf8'));
+    for (const p of check.problems) console.error(`notebooks: ${basename(nb)}: the text quotes ${p}`);
+    bad += check.problems.length;
+    console.log(`notebooks: ${basename(nb)} → ${htmlOf(nb)} (${check.cites} numbers in the text checked against their tables)`);
+  }
+  if (bad > 0) {
+    console.error(`notebooks: ${bad} number(s) in the text disagree with their tables`);
+    return 1;
+  }
+  console.log(`notebooks: ${notebooks.length} executed in ${seconds} s`);
+  return 0;
+}
+
+/** Gives the code cells of an executed notebook their execution counts 1, 2, … in order. */
+export function numberCells(file: string): void {
+  const nb = JSON.parse(readFileSync(file, 'utf8')) as { cells: Cell[] };
+  let n = 0;
+  for (const c of nb.cells) {
+    if (c.cell_type !== 'code') continue;
+    c.execution_count = ++n;
+    for (const o of c.outputs ?? []) if (o.output_type === 'execute_result') (o as { execution_count?: number }).execution_count = n;
+  }
+  writeFileSync(file, `${JSON.stringify(nb, null, 1)}\n`);
 }
 
 // Run when executed directly (not when imported).
