@@ -24,6 +24,7 @@ import {
   scenario,
   scenarioFromYaml,
   proseMarkdown,
+  podSteps,
   ShownTable,
   simulate,
   tableHtml,
@@ -308,6 +309,27 @@ clients:
     ['a bare number in prose', () => proseMarkdown`t = ${240 as unknown as string}`, /quote numbers from a shown table/],
   ])('refuses %s', (_, make, message) => {
     expect(make).toThrow(message);
+  });
+
+  it('the pods panel steps at the instants pods.csv records, not at the next whole second', () => {
+    const run = simulate(scenario('spike-from-zero'));
+    const rev = run.revisions[0]!;
+    const spec = runChart(run, { title: 'r', panels: ['pods'] }) as { vconcat?: unknown[]; layer?: unknown[] };
+    // The ready series' points, from the built spec (first line layer with values).
+    const values = JSON.stringify(spec);
+    const firstReady = run.pods.find((p) => p.revision === rev && p.event === 'Ready' && p.time > 0)!;
+    expect(firstReady.time % 1).not.toBe(0); // a fractional instant, so a whole-second step would be late
+    const steps = podSteps(run.pods, rev, 0, Math.ceil(firstReady.time) + 30);
+    const before = steps.ready.filter(([t]) => t < firstReady.time).at(-1)![1];
+    expect(steps.ready.find(([t]) => t === firstReady.time)![1]).toBeGreaterThan(before);
+    expect(values).toContain(`{"x":${firstReady.time},"y":`);
+    // Every count in the step series equals the count replayed from the events at that instant.
+    for (const [t, n] of steps.ready) {
+      const live = new Map<string, string>();
+      const phases = ['Pending', 'Starting', 'Ready', 'Terminating', 'Gone'];
+      for (const e of run.pods) if (e.revision === rev && e.time <= t && phases.includes(e.event)) live.set(e.pod, e.event);
+      if (t > 0) expect([...live.values()].filter((v) => v === 'Ready').length, `t=${t}`).toBe(n);
+    }
   });
 
   it('builder axis titles all carry units', () => {

@@ -466,6 +466,57 @@ export interface ChartableRun {
   samples: ReadonlyArray<{ time: number; revision: string; ready: number; pending: number; starting: number; terminating: number; activatorWaiting: number; proxy: boolean; trafficPercent: number }>;
   decisions: ReadonlyArray<{ time: number; revision: string; desired: number; observedStable: number; inPanic: boolean; valid: boolean }>;
   requests: ReadonlyArray<{ revision: string; arrival: number; latencyMs: number }>;
+  /** Pod phase changes at their exact times (pods.csv); when given, the pods panel steps at them. */
+  pods?: ReadonlyArray<{ time: number; revision: string; pod: string; event: string }>;
+}
+
+/**
+ * Ready, not-yet-ready (Pending/Starting) and Terminating counts of one revision as steps at
+ * the instants pods.csv records, from `from` to `to`. Per-second samples are taken at whole
+ * seconds, so a step drawn from them lands up to a second after the change.
+ */
+export function podSteps(
+  events: NonNullable<ChartableRun['pods']>,
+  revision: string,
+  from: number,
+  to: number,
+): { ready: Array<[number, number]>; starting: Array<[number, number]>; terminating: Array<[number, number]> } {
+  const kindOf = (e: string): 'ready' | 'starting' | 'terminating' | undefined =>
+    e === 'Ready' ? 'ready' : e === 'Pending' || e === 'Starting' ? 'starting' : e === 'Terminating' ? 'terminating' : undefined;
+  const state = new Map<string, 'ready' | 'starting' | 'terminating'>();
+  const n = { ready: 0, starting: 0, terminating: 0 };
+  const out = { ready: [] as Array<[number, number]>, starting: [] as Array<[number, number]>, terminating: [] as Array<[number, number]> };
+  const push = (t: number): void => {
+    for (const k of ['ready', 'starting', 'terminating'] as const) {
+      const pts = out[k];
+      const last = pts[pts.length - 1];
+      // Several changes at one instant leave one point: the count after all of them.
+      if (last !== undefined && last[0] === t) last[1] = n[k];
+      else pts.push([t, n[k]]);
+    }
+  };
+  let started = false;
+  for (const e of events) {
+    if (e.revision !== revision) continue;
+    if (e.time > to) break;
+    if (!started && e.time >= from) {
+      push(from);
+      started = true;
+    }
+    const was = state.get(e.pod);
+    const now = kindOf(e.event);
+    if (e.event === 'Gone' || now !== undefined) {
+      if (was !== undefined) n[was]--;
+      if (now !== undefined) {
+        n[now]++;
+        state.set(e.pod, now);
+      } else state.delete(e.pod);
+    } else continue; // other events (restarts, probe failures) change no phase count
+    if (e.time >= from) push(e.time);
+  }
+  if (!started) push(from);
+  push(to);
+  return out;
 }
 
 export interface RunChartOptions {
@@ -517,15 +568,17 @@ export function runChart(run: ChartableRun, o: RunChartOptions): ChartSpec {
       const decisions = run.decisions.filter((d) => d.revision === rev && d.valid && inWindow(d.time));
       const name = (what: string): string => (single ? what : `${rev}${what === '' ? '' : ` ${what}`}`);
       switch (kind) {
-        case 'pods':
-          series.push({ name: name(single ? 'ready' : ''), points: samples.map((s) => [s.time, s.ready]), step: true, color: single ? PALETTE.green : colorOf(i) });
+        case 'pods': {
+          const exact = run.pods !== undefined ? podSteps(run.pods, rev, from, to) : undefined;
+          series.push({ name: name(single ? 'ready' : ''), points: exact?.ready ?? samples.map((s) => [s.time, s.ready]), step: true, color: single ? PALETTE.green : colorOf(i) });
           if (single) {
             series.push(
-              { name: 'starting (Pending/Starting)', points: samples.map((s) => [s.time, s.pending + s.starting]), step: true, color: PALETTE.blue, dashed: true },
-              { name: 'terminating', points: samples.map((s) => [s.time, s.terminating]), step: true, color: PALETTE.grey, dashed: true },
+              { name: 'starting (Pending/Starting)', points: exact?.starting ?? samples.map((s) => [s.time, s.pending + s.starting]), step: true, color: PALETTE.blue, dashed: true },
+              { name: 'terminating', points: exact?.terminating ?? samples.map((s) => [s.time, s.terminating]), step: true, color: PALETTE.grey, dashed: true },
             );
           }
           break;
+        }
         case 'desired':
           series.push({ name: name(single ? 'desired' : ''), points: decisions.map((d) => [d.time, d.desired]), step: true, color: single ? PALETTE.green : colorOf(i) });
           break;
@@ -533,7 +586,8 @@ export function runChart(run: ChartableRun, o: RunChartOptions): ChartSpec {
           series.push({ name: name(''), points: samples.map((s) => [s.time, s.trafficPercent]), step: true, color: colorOf(i) });
           break;
         case 'waiting':
-          series.push({ name: name(single ? 'waiting at activators' : ''), points: samples.map((s) => [s.time, s.activatorWaiting]), step: true, color: single ? PALETTE.purple : colorOf(i) });
+          // A sample is the count at that instant, not over the second after it: joined by lines, not steps.
+          series.push({ name: name(single ? 'waiting at activators' : ''), points: samples.map((s) => [s.time, s.activatorWaiting]), color: single ? PALETTE.purple : colorOf(i) });
           break;
         case 'concurrency':
           series.push({ name: name(single ? 'stable-window average' : ''), points: decisions.map((d) => [d.time, d.observedStable]), color: single ? PALETTE.blue : colorOf(i) });
