@@ -451,13 +451,16 @@ const setIn = (root: Record<string, unknown>, path: readonly (string | number)[]
 /**
  * The winner as patches for the user's objects: `services[i].manifest.<path>` becomes a
  * Knative Service patch at <path> (annotation and label values as strings), and
- * `configMaps.<name>.<key>` a ConfigMap data patch in knative-serving.
+ * `configMaps.<name>.<key>` a ConfigMap data patch in knative-serving, each ConfigMap
+ * headed by a comment that it is cluster-wide. Axes in `omit` (settings without
+ * effect) are left out.
  */
-export function winnerPatch(loaded: LoadedScenario, axes: readonly Axis[], values: readonly string[], header: string[] = []): PatchResult {
+export function winnerPatch(loaded: LoadedScenario, axes: readonly Axis[], values: readonly string[], header: string[] = [], omit: ReadonlySet<number> = new Set()): PatchResult {
   const services = new Map<number, Record<string, unknown>>();
   const configMaps = new Map<string, Record<string, string>>();
   const scenarioOnly: string[] = [];
   axes.forEach((axis, i) => {
+    if (omit.has(i)) return;
     const text = values[i]!;
     const { path, value } = parseSetExpression(`${axis.path}=${text}`);
     if (path[0] === 'services' && typeof path[1] === 'number' && path[2] === 'manifest' && path.length > 3) {
@@ -482,13 +485,15 @@ export function winnerPatch(loaded: LoadedScenario, axes: readonly Axis[], value
     docs.push(new Document(ordered({ apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name, ...(metadata ?? {}) }, ...rest })));
   }
   for (const [name, data] of [...configMaps].sort((a, b) => a[0].localeCompare(b[0]))) {
-    docs.push(new Document({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'knative-serving' }, data }));
+    const doc = new Document({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'knative-serving' }, data });
+    doc.commentBefore = ` cluster-wide: affects every revision (ConfigMap knative-serving/${name})`;
+    docs.push(doc);
   }
   const comments = [...header, ...scenarioOnly.map((s) => `scenario setting (not part of a Service or ConfigMap): ${s}`)];
   if (docs.length === 0) {
     return { yaml: comments.map((c) => `# ${c}`).join('\n') + (comments.length > 0 ? '\n' : '') + '{}\n', scenarioOnly };
   }
-  if (comments.length > 0) docs[0]!.commentBefore = comments.map((c) => ` ${c}`).join('\n');
+  if (comments.length > 0) docs[0]!.commentBefore = [...comments.map((c) => ` ${c}`), ...(docs[0]!.commentBefore != null ? [docs[0]!.commentBefore] : [])].join('\n');
   return { yaml: docs.map((d) => d.toString({ lineWidth: 0 })).join('---\n'), scenarioOnly };
 }
 
