@@ -3,20 +3,23 @@
  * confidence (the upper end of each SLO metric's confidence interval meets it), found
  * without simulating the whole grid.
  *
- * Search: coarse-to-fine coordinate refinement with racing.
- *  1. Start on a coarse lattice of the grid (every s-th value of each axis, plus the last).
- *  2. Race the candidates: simulate them with a few replications (3), drop those that
- *     are clearly infeasible (the lower end of an SLO metric's interval violates it) or
- *     clearly costlier than the incumbent, the cheapest confirmed feasible point (the
- *     paired 95 % interval of the objective difference lies above 0: common random
- *     numbers make this test sharp), then bring the survivors to the full replication count.
+ * Phase 1, screening: each setting is run along its coarse values (2 replications) with
+ * the other settings at their first, middle and last values. A setting whose values change
+ * no metric of any replication in any of those groups (common random numbers make "no
+ * effect" exact) is held at its first value: the search then runs on the others.
+ * Phase 2, search: coarse-to-fine coordinate refinement with racing.
+ *  1. Start on a coarse lattice of the settings left (every s-th value, plus the last).
+ *  2. Race the candidates over rungs of replications (2, 4, … up to the full count): after
+ *     each rung drop those that are clearly infeasible (the lower end of an SLO metric's
+ *     interval violates it) or clearly costlier than the incumbent, the cheapest confirmed
+ *     feasible point (the paired 95 % interval of the objective difference lies above 0).
  *  3. Halve the strides and put the ±stride box around the promising confirmed points on
  *     the candidate list: the two cheapest feasible ones, and every feasible or uncertain
- *     (interval straddling a threshold) point not clearly costlier than the incumbent,
- *     since a cheaper feasible point can only hide near those. Repeat; at stride 1 it keeps
- *     going until no new point appears.
+ *     point not clearly costlier than the incumbent, since a cheaper feasible point can
+ *     only hide near those. Repeat; at stride 1 it keeps going until no new point appears.
  * Every replication r of every point uses seed baseSeed + r, so a point's numbers are
- * exactly those a full sweep with the same seeds would give.
+ * exactly those a full sweep with the same seeds would give. The winner is picked by
+ * TIE_RULE; ./tune-flags.ts says which points tie with it.
  */
 import { parse as parseYaml, Document } from 'yaml';
 import { UsageError } from '../scenario/usage-error.js';
