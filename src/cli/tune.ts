@@ -13,7 +13,8 @@ import { createRunner, defaultWorkers } from '../sweep/pool.js';
 import { createProgress } from '../sweep/progress.js';
 import { MAX_REPLICATIONS, taskFor } from '../sweep/sweep.js';
 import { writeTuneDir } from '../sweep/tune-output.js';
-import { parseObjective, parseSlo, tune, violation, winnerPatch } from '../sweep/tune.js';
+import { parseObjective, parseSlo, tune, violation, winnerPatch, type TunePhase } from '../sweep/tune.js';
+import { flagLines, tuneFlags } from '../sweep/tune-flags.js';
 import { formatMetric, withCI } from '../sweep/report/report.js';
 import { UsageError } from './errors.js';
 import { checkOutDir } from '../output/output-dir.js';
@@ -37,6 +38,11 @@ export interface TuneArgs extends WorkLimitArgs {
   set?: unknown;
   out?: unknown;
   report?: unknown;
+}
+
+/** The progress bar's label: the phase and what the batch is, e.g. "tune quickstart phase 2/2 search (round 3, 4 of 5 replications)". */
+export function phaseLabel(scenario: string, phase: TunePhase): string {
+  return `tune ${scenario} phase ${phase.index}/${phase.count} ${phase.name} (${phase.step})`;
 }
 
 export async function tuneCommand(args: TuneArgs): Promise<void> {
@@ -75,7 +81,6 @@ export async function tuneCommand(args: TuneArgs): Promise<void> {
 
   const started = process.hrtime.bigint();
   const runner = createRunner(workers);
-  const progress = createProgress(`tune ${def.scenario}`, 0);
   let result;
   try {
     result = await tune({
@@ -84,35 +89,45 @@ export async function tuneCommand(args: TuneArgs): Promise<void> {
       objective,
       replications,
       beforeNew: (points) => checkPoints(args.scenario, def, points, limits),
-      evaluate: async (pairs) => {
-        progress.addTotal(pairs.length);
-        return runner.runAll(
-          pairs.map(([p, r]) => taskFor(args.scenario, def, p, r)),
-          () => progress.tick(),
-        );
+      // One bar per batch, so its total is known when it starts.
+      evaluate: async (pairs, phase) => {
+        const progress = createProgress(phaseLabel(def.scenario, phase), pairs.length);
+        try {
+          return await runner.runAll(
+            pairs.map(([p, r]) => taskFor(args.scenario, def, p, r)),
+            () => progress.tick(),
+          );
+        } finally {
+          progress.stop();
+        }
       },
     });
   } finally {
-    progress.stop();
     await runner.close();
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const w = result.winner;
+  const flags = tuneFlags(axes, result, objective);
+  const caveats = flagLines(axes, flags, objective, w).map((f) => f.text);
   const header = w === undefined ? [] : [
-    `knsim tune ${def.scenario}: cheapest configuration meeting ${slos.map((s) => s.text).join(', ')} (95 % upper bounds, ${replications} replications)`,
+    `knsim tune ${def.scenario}: cheapest configuration meeting ${slos.map((s) => s.text).join(', ')} (95 % upper bounds, ${replications} replications)${flags.ties.length > 0 ? `, tied with ${flags.ties.length} other point${flags.ties.length === 1 ? '' : 's'}` : ''}`,
     `${METRICS[objective].label}: ${withCI(objective, w.metrics[objective])}; ${slos.map((s) => `${METRICS[s.metric].label} ${withCI(s.metric, w.metrics[s.metric])}`).join('; ')}`,
+    ...caveats,
   ];
-  const patch = w === undefined ? undefined : winnerPatch(loaded, axes, w.values, header).yaml;
+  const held = new Set(flags.noEffect.filter((f) => f.heldBySearch).map((f) => f.axis));
+  const patch = w === undefined ? undefined : winnerPatch(loaded, axes, w.values, header, held).yaml;
   const written = await writeTuneDir(outDir, { def, slos, objective, result, patch }, { report: args.report !== false, output });
   for (const line of written.warnings) process.stderr.write(`knsim: chart warning: ${line}\n`);
   process.stdout.write(
-    `knsim: tune ${def.scenario} — ${result.explored.length} of ${result.totalPoints} points explored, ${result.simulations} runs in ${result.rounds} rounds on ${Math.max(1, workers)} thread${workers === 1 ? '' : 's'} in ${seconds.toFixed(1)} s\n` +
+    `knsim: tune ${def.scenario} — ${result.explored.length} of ${result.totalPoints} points explored, ${result.simulations} runs (${result.phaseRuns.screen} screening, ${result.phaseRuns.search} search in ${result.rounds} rounds) on ${Math.max(1, workers)} thread${workers === 1 ? '' : 's'} in ${seconds.toFixed(1)} s\n` +
       `  wrote ${outDir}/ (${written.files.filter((f) => !f.startsWith('charts/')).join(', ')}${written.files.some((f) => f.startsWith('charts/')) ? ', charts/' : ''})\n`,
   );
   if (patch !== undefined) {
+    // The caveats are the patch's header comments.
     process.stdout.write(patch);
     return;
   }
+  for (const c of caveats) process.stdout.write(`  caveat: ${c}\n`);
   const closest = [...result.explored].filter((p) => p.replications >= replications).sort((a, b) => violation(slos, a.metrics) - violation(slos, b.metrics))[0];
   const near = closest === undefined ? '' : `; closest: ${def.axes.map((a, i) => `${a.path}=${closest.values[i]}`).join(' ')} with ${slos.map((s) => `${METRICS[s.metric].label} ≤ ${formatMetric(s.metric, closest.metrics[s.metric].hi)}`).join(', ')} (95 % upper bounds)`;
   process.stderr.write(`knsim: tune: no explored configuration meets every SLO with 95 % confidence${near}\n`);

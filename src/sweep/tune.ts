@@ -3,20 +3,23 @@
  * confidence (the upper end of each SLO metric's confidence interval meets it), found
  * without simulating the whole grid.
  *
- * Search: coarse-to-fine coordinate refinement with racing.
- *  1. Start on a coarse lattice of the grid (every s-th value of each axis, plus the last).
- *  2. Race the candidates: simulate them with a few replications (3), drop those that
- *     are clearly infeasible (the lower end of an SLO metric's interval violates it) or
- *     clearly costlier than the incumbent, the cheapest confirmed feasible point (the
- *     paired 95 % interval of the objective difference lies above 0: common random
- *     numbers make this test sharp), then bring the survivors to the full replication count.
+ * Phase 1, screening: each setting is run along its coarse values (2 replications) with
+ * the other settings at their first, middle and last values. A setting whose values change
+ * no metric of any replication in any of those groups (common random numbers make "no
+ * effect" exact) is held at its first value: the search then runs on the others.
+ * Phase 2, search: coarse-to-fine coordinate refinement with racing.
+ *  1. Start on a coarse lattice of the settings left (every s-th value, plus the last).
+ *  2. Race the candidates over rungs of replications (2, 4, … up to the full count): after
+ *     each rung drop those that are clearly infeasible (the lower end of an SLO metric's
+ *     interval violates it) or clearly costlier than the incumbent, the cheapest confirmed
+ *     feasible point (the paired 95 % interval of the objective difference lies above 0).
  *  3. Halve the strides and put the ±stride box around the promising confirmed points on
  *     the candidate list: the two cheapest feasible ones, and every feasible or uncertain
- *     (interval straddling a threshold) point not clearly costlier than the incumbent,
- *     since a cheaper feasible point can only hide near those. Repeat; at stride 1 it keeps
- *     going until no new point appears.
+ *     point not clearly costlier than the incumbent, since a cheaper feasible point can
+ *     only hide near those. Repeat; at stride 1 it keeps going until no new point appears.
  * Every replication r of every point uses seed baseSeed + r, so a point's numbers are
- * exactly those a full sweep with the same seeds would give.
+ * exactly those a full sweep with the same seeds would give. The winner is picked by
+ * TIE_RULE; ./tune-flags.ts says which points tie with it.
  */
 import { parse as parseYaml, Document } from 'yaml';
 import { UsageError } from '../scenario/usage-error.js';
@@ -119,23 +122,46 @@ export interface ExploredPoint extends PointResult {
   status: PointStatus;
 }
 
+/** Where the tuner is, for progress: the phase and the step inside it. */
+export interface TunePhase {
+  /** 1-based. */
+  index: number;
+  count: number;
+  name: 'screen' | 'search';
+  /** What this batch of runs is, e.g. "round 2, 4 of 5 replications". */
+  step: string;
+}
+
 export interface TuneProblem {
   axes: Axis[];
   slos: Slo[];
   objective: MetricKey;
   /** Replications of a confirmed point (≥ 2). */
   replications: number;
-  /** Replications of the first racing rung (default 3, at most `replications`). */
+  /** Replications of the first racing rung (default 2, at most `replications`); later rungs double. */
   firstRung?: number;
   /** Points refined around per round (default 2). */
   centers?: number;
+  /** Screen each setting for an effect first and fix those without one (default true). */
+  screen?: boolean;
   /**
    * Runs replication r of point p for each pair; results in the same order. Called with
-   * every run the tuner needs next, so they can go in parallel.
+   * every run the tuner needs next, so they can go in parallel; `phase` says what they are for.
    */
-  evaluate(pairs: ReadonlyArray<readonly [point: number, replication: number]>): Promise<MetricValues[]>;
+  evaluate(pairs: ReadonlyArray<readonly [point: number, replication: number]>, phase: TunePhase): Promise<MetricValues[]>;
   /** Called with the points about to be simulated for the first time (to check them). */
   beforeNew?(points: readonly number[]): void;
+}
+
+/** What screening found about one setting. */
+export interface ScreenedSetting {
+  axis: number;
+  /** Groups of screened points that differ only in this setting. */
+  groups: number;
+  /** Groups in which some metric of some replication differed. */
+  changed: number;
+  /** No metric changed in any group: the search held this setting at its first value. */
+  fixed: boolean;
 }
 
 export interface TuneResult {
@@ -147,9 +173,15 @@ export interface TuneResult {
   simulations: number;
   rounds: number;
   totalPoints: number;
+  /** Replications of a confirmed point. */
+  replications: number;
+  /** One entry per setting with at least two values (empty when screening was off). */
+  screening: ScreenedSetting[];
+  /** Runs per phase, in phase order. */
+  phaseRuns: { screen: number; search: number };
 }
 
-/** What a tune writes: tune.json, tune.csv, runs.csv, winner.yaml and its report. */
+/** What a tune writes: tune.json, tune.csv, flags.csv, runs.csv, winner.yaml and its report. */
 export interface TuneOutput {
   def: SweepDefinition;
   slos: Slo[];
@@ -158,6 +190,9 @@ export interface TuneOutput {
   /** The winner's patch (YAML), if there is a winner. */
   patch: string | undefined;
 }
+
+/** The tie rule, stated wherever a winner is shown. */
+export const TIE_RULE = 'lowest mean objective; on exactly equal means, the earliest values in --space order (first --space first)';
 
 function initialStride(n: number, intervals: number): number {
   if (n <= intervals + 1) return 1;
@@ -169,10 +204,11 @@ function initialStride(n: number, intervals: number): number {
 /**
  * The first round's lattice: per axis a power-of-two stride giving at most 4 intervals
  * (fewer when there are many axes, so the lattice stays near 256 points), the values
- * 0, s, 2s, … and always the last one.
+ * 0, s, 2s, … and always the last one. Axes of one value do not count as axes.
  */
 export function coarseLattice(sizes: readonly number[]): { strides: number[]; lattice: number[][] } {
-  const intervals = Math.max(2, Math.floor(256 ** (1 / Math.max(1, sizes.length))) - 1);
+  const varying = sizes.filter((n) => n > 1).length;
+  const intervals = Math.max(2, Math.floor(256 ** (1 / Math.max(1, varying))) - 1);
   const strides = sizes.map((n) => initialStride(n, Math.min(4, intervals)));
   const lattice = sizes.map((n, a) => {
     const vs: number[] = [];
@@ -183,40 +219,94 @@ export function coarseLattice(sizes: readonly number[]): { strides: number[]; la
   return { strides, lattice };
 }
 
+/** Every combination of one value per axis (the first axis varies slowest). */
+function product(options: readonly (readonly number[])[]): number[][] {
+  let out: number[][] = [[]];
+  for (const opts of options) out = out.flatMap((acc) => opts.map((v) => [...acc, v]));
+  return out;
+}
+
+/** Identical runs: every metric of every replication equal (common random numbers make a setting without effect give exactly this). */
+function sameRuns(a: readonly MetricValues[], b: readonly MetricValues[], reps: number): boolean {
+  for (let r = 0; r < reps; r++) for (const k of METRIC_KEYS) if (a[r]![k] !== b[r]![k]) return false;
+  return true;
+}
+
+/**
+ * The screening groups of axis d: along d's coarse lattice values, with every other
+ * axis at its first, middle and last value (the corners and the centre of the rest of
+ * the space). Distinct groups only.
+ */
+function screeningGroups(sizes: readonly number[], d: number, lattice: readonly number[]): number[][][] {
+  const bases = [0, 0.5, 1].map((f) => sizes.map((n) => Math.floor(f * (n - 1))));
+  const seen = new Set<string>();
+  const out: number[][][] = [];
+  for (const base of bases) {
+    const group = lattice.map((v) => base.map((c, a) => (a === d ? v : c)));
+    const key = JSON.stringify(group);
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push(group);
+    }
+  }
+  return out;
+}
+
 /** Finds the cheapest configuration meeting every SLO with confidence (see the module comment). */
 export async function tune(problem: TuneProblem): Promise<TuneResult> {
   const { axes, slos, objective } = problem;
   const R = problem.replications;
   if (!Number.isInteger(R) || R < 2) throw new UsageError(`--replications: the tuner needs at least 2 (a confidence interval needs 2 values), got ${R}`);
   const total = pointCount(axes);
-  const dims = axes.length;
   const sizes = axes.map((a) => a.values.length);
   const rungs: number[] = [];
-  for (let r = Math.min(problem.firstRung ?? 3, R); r < R; r *= 2) rungs.push(r);
+  for (let r = Math.min(problem.firstRung ?? 2, R); r < R; r *= 2) rungs.push(r);
   rungs.push(R);
   const K = problem.centers ?? 2;
+  const screenOn = problem.screen ?? true;
+  const phaseCount = screenOn ? 2 : 1;
 
   const runs = new Map<number, MetricValues[]>();
   const eliminated = new Map<number, 'infeasible' | 'dominated'>();
   let simulations = 0;
+  const phaseRuns = { screen: 0, search: 0 };
 
   const statsOf = (p: number): Record<MetricKey, MetricStat> => pointStats(runs.get(p)!);
   const asResult = (p: number): PointResult => ({ point: p, values: pointValues(axes, p), replications: runs.get(p)!.length, metrics: statsOf(p) });
   const confirmed = (): PointResult[] => [...runs.keys()].filter((p) => runs.get(p)!.length >= R && !eliminated.has(p)).sort((a, b) => a - b).map(asResult);
 
-  async function ensure(points: readonly number[], reps: number): Promise<void> {
+  async function ensure(points: readonly number[], reps: number, phase: TunePhase): Promise<void> {
     const fresh = points.filter((p) => !runs.has(p));
     if (fresh.length > 0) problem.beforeNew?.(fresh);
     const pairs: Array<readonly [number, number]> = [];
     for (const p of points) for (let r = runs.get(p)?.length ?? 0; r < reps; r++) pairs.push([p, r]);
     if (pairs.length === 0) return;
-    const out = await problem.evaluate(pairs);
+    const out = await problem.evaluate(pairs, phase);
     simulations += pairs.length;
+    phaseRuns[phase.name] += pairs.length;
     pairs.forEach(([p, r], i) => {
       const list = runs.get(p) ?? [];
       if (list.length !== r) throw new Error(`tuner: replication ${r} of point ${p} out of order`);
       list.push(roundMetrics(out[i]!));
       runs.set(p, list);
+    });
+  }
+
+  // Phase 1: screening. A setting whose values change no metric of any replication, in
+  // any screened group, is held at its first value: the search then runs on the others.
+  const screening: ScreenedSetting[] = [];
+  const searchSizes = [...sizes];
+  if (screenOn) {
+    const reps = Math.min(2, R);
+    const { lattice } = coarseLattice(sizes);
+    const groups = sizes.map((n, d) => (n < 2 ? [] : screeningGroups(sizes, d, lattice[d]!).map((g) => g.map((c) => pointIndex(axes, c)))));
+    const points = [...new Set(groups.flat(2))].sort((a, b) => a - b);
+    await ensure(points, reps, { index: 1, count: phaseCount, name: 'screen', step: `each setting along its range, ${reps} replications` });
+    groups.forEach((gs, d) => {
+      if (gs.length === 0) return;
+      const changed = gs.filter((g) => g.some((p) => !sameRuns(runs.get(p)!, runs.get(g[0]!)!, reps))).length;
+      screening.push({ axis: d, groups: gs.length, changed, fixed: changed === 0 });
+      if (changed === 0) searchSizes[d] = 1;
     });
   }
 
@@ -249,11 +339,12 @@ export async function tune(problem: TuneProblem): Promise<TuneResult> {
     });
   }
 
-  async function race(candidates: readonly number[]): Promise<void> {
+  /** Successive rungs of replications: each rung runs only the candidates the last one left standing. */
+  async function race(candidates: readonly number[], round: number): Promise<void> {
     let alive = candidates.filter((p) => !eliminated.has(p) && (runs.get(p)?.length ?? 0) < R);
     for (const rung of rungs) {
       if (alive.length === 0) return;
-      await ensure(alive, rung);
+      await ensure(alive, rung, { index: phaseCount, count: phaseCount, name: 'search', step: `round ${round}, ${rung} of ${R} replications` });
       alive = prune(alive);
     }
   }
@@ -288,46 +379,29 @@ export async function tune(problem: TuneProblem): Promise<TuneResult> {
     return [...new Set(out)];
   }
 
+  /** The ±stride box around a point (or, with more than four varying axes, the ±stride cross). */
   function neighbourhood(center: number, strides: readonly number[]): number[] {
     const c = pointCoords(axes, center);
-    const options = c.map((ci, a) => [...new Set([ci - strides[a]!, ci, ci + strides[a]!].filter((v) => v >= 0 && v < sizes[a]!))]);
+    const options = c.map((ci, a) => [...new Set([ci - strides[a]!, ci, ci + strides[a]!].filter((v) => v >= 0 && v < searchSizes[a]!))]);
+    if (options.reduce((n, o) => n * o.length, 1) <= 81) return product(options).map((cs) => pointIndex(axes, cs));
     const out: number[] = [];
-    if (3 ** dims <= 81) {
-      const rec = (a: number, acc: number[]): void => {
-        if (a === dims) {
-          out.push(pointIndex(axes, acc));
-          return;
-        }
-        for (const v of options[a]!) rec(a + 1, [...acc, v]);
-      };
-      rec(0, []);
-    } else {
-      for (let a = 0; a < dims; a++) for (const v of options[a]!) out.push(pointIndex(axes, c.map((x, i) => (i === a ? v : x))));
-    }
+    for (let a = 0; a < axes.length; a++) for (const v of options[a]!) out.push(pointIndex(axes, c.map((x, i) => (i === a ? v : x))));
     return out;
   }
 
-  // Round 0: the coarse lattice.
-  const { strides: firstStrides, lattice } = coarseLattice(sizes);
+  // Phase 2 (or the only one): the coarse lattice of the settings left, then ever finer boxes.
+  const { strides: firstStrides, lattice } = coarseLattice(searchSizes);
   let strides = firstStrides;
-  let candidates: number[] = [];
-  const build = (a: number, acc: number[]): void => {
-    if (a === dims) {
-      candidates.push(pointIndex(axes, acc));
-      return;
-    }
-    for (const v of lattice[a]!) build(a + 1, [...acc, v]);
-  };
-  build(0, []);
-
+  let candidates = product(lattice).map((cs) => pointIndex(axes, cs));
   let rounds = 0;
   for (;;) {
     rounds++;
-    await race(candidates);
+    await race(candidates, rounds);
     const atOne = strides.every((s) => s === 1);
     strides = strides.map((s) => Math.max(1, Math.floor(s / 2)));
     const next = new Set<number>();
-    for (const c of centers()) for (const p of neighbourhood(c, strides)) if (!runs.has(p) && !eliminated.has(p)) next.add(p);
+    // Not yet raced: never simulated, or simulated only by the screening.
+    for (const c of centers()) for (const p of neighbourhood(c, strides)) if (!eliminated.has(p) && (runs.get(p)?.length ?? 0) < R) next.add(p);
     candidates = [...next].sort((a, b) => a - b);
     if (candidates.length === 0 && atOne) break;
   }
@@ -342,7 +416,7 @@ export async function tune(problem: TuneProblem): Promise<TuneResult> {
         : eliminated.get(p) ?? (clearlyInfeasible(slos, r.metrics) ? 'infeasible' : confidentlyFeasible(slos, r.metrics) ? 'feasible' : 'uncertain');
       return { ...r, status };
     });
-  return { winner: explored.find((e) => e.status === 'winner'), explored, runs, simulations, rounds, totalPoints: total };
+  return { winner: explored.find((e) => e.status === 'winner'), explored, runs, simulations, rounds, totalPoints: total, replications: R, screening, phaseRuns };
 }
 
 // ---------------------------------------------------------------- the winner as a patch
@@ -380,13 +454,16 @@ const setIn = (root: Record<string, unknown>, path: readonly (string | number)[]
 /**
  * The winner as patches for the user's objects: `services[i].manifest.<path>` becomes a
  * Knative Service patch at <path> (annotation and label values as strings), and
- * `configMaps.<name>.<key>` a ConfigMap data patch in knative-serving.
+ * `configMaps.<name>.<key>` a ConfigMap data patch in knative-serving, each ConfigMap
+ * headed by a comment that it is cluster-wide. Axes in `omit` (settings without
+ * effect) are left out.
  */
-export function winnerPatch(loaded: LoadedScenario, axes: readonly Axis[], values: readonly string[], header: string[] = []): PatchResult {
+export function winnerPatch(loaded: LoadedScenario, axes: readonly Axis[], values: readonly string[], header: string[] = [], omit: ReadonlySet<number> = new Set()): PatchResult {
   const services = new Map<number, Record<string, unknown>>();
   const configMaps = new Map<string, Record<string, string>>();
   const scenarioOnly: string[] = [];
   axes.forEach((axis, i) => {
+    if (omit.has(i)) return;
     const text = values[i]!;
     const { path, value } = parseSetExpression(`${axis.path}=${text}`);
     if (path[0] === 'services' && typeof path[1] === 'number' && path[2] === 'manifest' && path.length > 3) {
@@ -411,13 +488,15 @@ export function winnerPatch(loaded: LoadedScenario, axes: readonly Axis[], value
     docs.push(new Document(ordered({ apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name, ...(metadata ?? {}) }, ...rest })));
   }
   for (const [name, data] of [...configMaps].sort((a, b) => a[0].localeCompare(b[0]))) {
-    docs.push(new Document({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'knative-serving' }, data }));
+    const doc = new Document({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'knative-serving' }, data });
+    doc.commentBefore = ` cluster-wide: affects every revision (ConfigMap knative-serving/${name})`;
+    docs.push(doc);
   }
   const comments = [...header, ...scenarioOnly.map((s) => `scenario setting (not part of a Service or ConfigMap): ${s}`)];
   if (docs.length === 0) {
     return { yaml: comments.map((c) => `# ${c}`).join('\n') + (comments.length > 0 ? '\n' : '') + '{}\n', scenarioOnly };
   }
-  if (comments.length > 0) docs[0]!.commentBefore = comments.map((c) => ` ${c}`).join('\n');
+  if (comments.length > 0) docs[0]!.commentBefore = [...comments.map((c) => ` ${c}`), ...(docs[0]!.commentBefore != null ? [docs[0]!.commentBefore] : [])].join('\n');
   return { yaml: docs.map((d) => d.toString({ lineWidth: 0 })).join('---\n'), scenarioOnly };
 }
 

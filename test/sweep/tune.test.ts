@@ -67,7 +67,8 @@ describe('tuner', () => {
     expect(result.winner?.metrics).toEqual(truth.metrics);
     expect(result.winner?.values).toEqual(['6', '40']);
     expect(runs).toBe(result.simulations);
-    // The optimum sits on the grid's edge (40 %), next to points that only just miss the SLO: racing saves less here.
+    // The optimum sits on the grid's edge (40 %), next to points that only just miss the SLO: racing saves little
+    // on 42 points (measured 146 of 168 runs, screening included).
     expect(result.simulations).toBeLessThan(0.9 * 42 * R);
     expect(result.explored.length).toBeLessThan(42);
   });
@@ -105,7 +106,8 @@ describe('tuner', () => {
     }
     expect(cases).toBeGreaterThan(30);
     expect(offLattice).toBeGreaterThan(0);
-    expect(simulations).toBeLessThan(0.8 * full);
+    // Measured 65 % of the grids' runs over all cases: small grids leave little to skip.
+    expect(simulations).toBeLessThan(0.7 * full);
   });
 
   it('reports no winner when nothing meets the SLOs with confidence', async () => {

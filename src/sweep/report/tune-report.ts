@@ -1,13 +1,58 @@
-/** The tuner's report: the explored points as charts and a table, the winner and its patch. */
+/**
+ * The tuner's report, top to bottom: what was asked, the winner with its caveats (ties,
+ * settings without effect, winners on the edge of a range, cluster-wide settings) and its
+ * patch, then the charts, then the tables.
+ */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { METRICS } from '../../output/metrics.js';
-import type { TuneOutput } from '../tune.js';
+import type { PointResult } from '../sweep.js';
+import type { ExploredPoint, TuneOutput } from '../tune.js';
+import { flagLines, scopeLabel, tuneFlags, type TuneFlags } from '../tune-flags.js';
+import { axisLabel } from '../axes.js';
 import { escapeHtml } from '../../output/report/html.js';
 import { tuneCharts } from './charts.js';
 import { chartsPage, definitionTable, pointsTable, withCI, writeCharts, type WrittenReport } from './report.js';
 
-export async function writeTuneReport(dir: string, o: TuneOutput, images = true): Promise<WrittenReport> {
+const FLAG_STYLE = `<style>
+ul.flags { list-style: none; padding: 0; max-width: 950px; }
+ul.flags li { border-left: 4px solid #d62728; background: #fff4f2; padding: 6px 10px; margin: 6px 0; }
+ul.flags li b { text-transform: uppercase; font-size: 12px; letter-spacing: 0.04em; margin-right: 6px; }
+ul.flags li.flag-none { border-left-color: #2ca02c; background: #f2fbf2; }
+.scope-cluster { color: #b3261e; font-weight: bold; }
+</style>`;
+
+/** The caveats as a list; every one is there even when there is no winner (scope does not depend on it). */
+function flagsHtml(o: TuneOutput, flags: TuneFlags): string {
+  const lines = flagLines(o.def.axes, flags, o.objective, o.result.winner);
+  if (lines.length === 0) {
+    return '<ul class="flags"><li class="flag-none"><b>no caveats</b>no tie with the winner, every setting changed some metric, the winner is inside every range, and nothing is cluster-wide.</li></ul>';
+  }
+  return `<ul class="flags">\n${lines.map((l) => `<li class="flag-${l.kind}"><b>${escapeHtml(l.kind)}</b>${escapeHtml(l.text.replace(/^[a-z-]+: /, ''))}</li>`).join('\n')}\n</ul>`;
+}
+
+function winnerHtml(o: TuneOutput, flags: TuneFlags): string {
+  const { def, result, objective } = o;
+  const w = result.winner;
+  if (w === undefined) return '<p class="lead"><strong>No explored configuration meets every SLO with 95 % confidence.</strong></p>';
+  const held = new Set(flags.noEffect.filter((f) => f.heldBySearch).map((f) => f.axis));
+  const rows = def.axes
+    .map((a, i) => {
+      const s = flags.scope[i]!;
+      const scope = `<span class="${s.scope === 'cluster-wide' ? 'scope-cluster' : ''}">${escapeHtml(scopeLabel(s))}</span>`;
+      return `<tr><td class="l"><code>${escapeHtml(axisLabel(a))}</code></td><td class="l">${escapeHtml(w.values[i]!)}${held.has(i) ? ' (no effect: not in the patch)' : ''}</td><td class="l">${scope}</td></tr>`;
+    })
+    .join('\n');
+  const tie = flags.ties.length > 0 ? ` — tied with ${flags.ties.length} other point${flags.ties.length === 1 ? '' : 's'}, picked by the rule: ${escapeHtml(flags.tieRule)}` : '';
+  return `<p class="lead">Winner: point ${w.point}, ${escapeHtml(METRICS[objective].label)} ${escapeHtml(withCI(objective, w.metrics[objective]))} (mean [95 % interval])${tie}.</p>
+<table>
+<tr><th>setting</th><th>value</th><th>where it applies</th></tr>
+${rows}
+</table>
+<pre>${escapeHtml(o.patch ?? '')}</pre>`;
+}
+
+export async function writeTuneReport(dir: string, o: TuneOutput, flags: TuneFlags = tuneFlags(o.def.axes, o.result, o.objective), images = true): Promise<WrittenReport> {
   const { def, result, slos, objective } = o;
   const first = slos[0];
   const charts = tuneCharts({
@@ -18,19 +63,31 @@ export async function writeTuneReport(dir: string, o: TuneOutput, images = true)
     totalPoints: result.totalPoints,
   });
   const written = await writeCharts(dir, charts, images);
-  const w = result.winner;
-  const verdict =
-    w === undefined
-      ? '<p class="lead"><strong>No explored configuration meets every SLO with 95 % confidence.</strong></p>'
-      : `<p class="lead">Winner: point ${w.point}, ${def.axes.map((a, i) => `<code>${escapeHtml(a.path)}=${escapeHtml(w.values[i]!)}</code>`).join(', ')} — ${escapeHtml(METRICS[objective].label)} ${escapeHtml(withCI(objective, w.metrics[objective]))}.</p>
-<pre>${escapeHtml(o.patch ?? '')}</pre>`;
-  const body = `<p class="lead">Objective: the lowest mean ${escapeHtml(METRICS[objective].label)}. SLOs, each met by the upper end of its 95 % confidence interval over ${def.replications} replications: ${slos.map((s) => `<code>${escapeHtml(s.text)}</code>`).join(', ')}.
-The tuner simulated ${result.explored.length} of ${result.totalPoints} points (${result.simulations} runs, ${result.rounds} rounds).</p>
-${verdict}
+  const tied = new Set(flags.ties.map((t) => t.point));
+  const screen = result.phaseRuns.screen > 0 ? `${result.phaseRuns.screen} runs screening each setting for an effect, then ` : '';
+  const top = `${FLAG_STYLE}
+<p class="lead">Objective: the lowest mean ${escapeHtml(METRICS[objective].label)}. SLOs, each met by the upper end of its 95 % confidence interval over ${def.replications} replications: ${slos.map((s) => `<code>${escapeHtml(s.text)}</code>`).join(', ')}.
+The tuner simulated ${result.explored.length} of ${result.totalPoints} points: ${screen}${result.phaseRuns.search} runs of search in ${result.rounds} rounds (${result.simulations} runs in all).</p>
+${winnerHtml(o, flags)}
+<h2>Caveats</h2>
+${flagsHtml(o, flags)}`;
+  const verdict = (p: PointResult): string => {
+    const status = (p as ExploredPoint).status;
+    if (tied.has(p.point)) return `${status}, tie with the winner`;
+    return status === 'winner' && tied.size > 0 ? 'winner (of a tie)' : status;
+  };
+  const tables = `<h2>Explored points</h2>
+<p class="note">Mean [95 % interval] over each point's runs; latencies in ms, rates in %, cost in pod-seconds.</p>
+${pointsTable(def, result.explored, { title: 'verdict', cell: verdict }).replace('sweep.csv has them all', 'tune.csv has them all')}
 <h2>Definition</h2>
-${definitionTable(def)}
-<h2>Explored points</h2>
-${pointsTable(def, result.explored, { title: 'verdict', cell: (p) => (p as (typeof result.explored)[number]).status })}`;
-  writeFileSync(join(dir, 'report.html'), chartsPage(`knsim tune: ${def.scenario}`, body, charts));
+${definitionTable(def)}`;
+  writeFileSync(join(dir, 'report.html'), chartsBeforeTables(chartsPage(`knsim tune: ${def.scenario}`, top, charts), tables));
   return { files: [...written.files, 'report.html'], warnings: written.warnings };
+}
+
+/** chartsPage puts the body before the charts; the tables go after the last chart section (or at the end of the body). */
+function chartsBeforeTables(page: string, tables: string): string {
+  const end = page.lastIndexOf('</section>');
+  const at = end >= 0 ? end + '</section>'.length : page.lastIndexOf('</body>');
+  return `${page.slice(0, at)}\n${tables}${page.slice(at)}`;
 }

@@ -1,0 +1,111 @@
+/**
+ * The four caveats of a tune (tie, no effect, edge, cluster-wide) on synthetic problems
+ * whose answers are known, and how they reach tune.json, tune.csv, flags.csv and the patch.
+ */
+import { parseAllDocuments } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { parseAxes } from '../../src/sweep/axes.js';
+import { METRIC_KEYS, type MetricValues } from '../../src/output/metrics.js';
+import { loadScenario } from '../../src/scenario/load.js';
+import { parseSlo, tune, winnerPatch, TIE_RULE, type TuneOutput } from '../../src/sweep/tune.js';
+import { flagLines, settingScope, tuneFlags } from '../../src/sweep/tune-flags.js';
+import { formatFlagsCsv, formatTuneCsv, tuneJson } from '../../src/sweep/tune-output.js';
+import type { SweepDefinition } from '../../src/sweep/sweep.js';
+
+const CC = 'services[0].manifest.spec.template.spec.containerConcurrency';
+const GRACE = 'configMaps.config-autoscaler.scale-to-zero-grace-period';
+const UTIL = 'services[0].manifest.spec.template.metadata.annotations["autoscaling.knative.dev/target-utilization-percentage"]';
+const NOISE = [0, 3, -2, 1, 4];
+
+/** Metrics of x (the containerConcurrency value): p95 grows with x, cost falls until `flat`, then stays. Grace changes nothing. */
+function synthetic(cost: (x: number) => number) {
+  const axes = parseAxes([`${CC}=1..10`, `${GRACE}=10s,30s,60s`], '--space');
+  const evaluate = async (pairs: ReadonlyArray<readonly [number, number]>): Promise<MetricValues[]> =>
+    pairs.map(([p, r]) => {
+      const x = Math.floor(p / 3) + 1;
+      const m = Object.fromEntries(METRIC_KEYS.map((k) => [k, 0])) as MetricValues;
+      m.p95_ms = 50 * x + NOISE[r]!;
+      m.pod_seconds = cost(x) + NOISE[r]!;
+      return m;
+    });
+  return { axes, evaluate };
+}
+
+describe('tune flags', () => {
+  it.each([
+    // [what, SLO, cost of x, winner x, tied x's, edge]
+    ['flat cost from 6 on, SLO up to 7: tie 6–7, winner 6 by the rule', 'p95<=400ms', (x: number) => 100 - 10 * Math.min(x, 6), 6, [7], []],
+    ['flat cost from 6 on, no binding SLO: 6 ties with 7–10', 'p95<=2000ms', (x: number) => 100 - 10 * Math.min(x, 6), 6, [7, 8, 9, 10], []],
+    ['cost falls all the way: winner at the top of the range', 'p95<=2000ms', (x: number) => 100 - 5 * x, 10, [], [['highest', '10']]],
+    ['cost grows: winner at the bottom of the range', 'p95<=2000ms', (x: number) => 10 + 5 * x, 1, [], [['lowest', '1']]],
+  ] as const)('%s', async (_what, slo, cost, winnerX, tiedX, edge) => {
+    const { axes, evaluate } = synthetic(cost);
+    const result = await tune({ axes, slos: [parseSlo(slo)], objective: 'pod_seconds', replications: 5, evaluate });
+    expect(result.winner!.values).toEqual([String(winnerX), '10s']);
+    const flags = tuneFlags(axes, result, 'pod_seconds');
+    expect(flags.ties.map((t) => Number(t.values[0])).sort((a, b) => a - b)).toEqual(tiedX);
+    expect(flags.ties.every((t) => t.difference.lo <= 0 && t.difference.hi >= 0)).toBe(true);
+    expect(flags.edge.map((e) => [e.end, e.value])).toEqual(edge);
+    // Grace never changes a metric: screening holds it, and the flag says in how many groups.
+    expect(flags.noEffect).toEqual([{ axis: 1, groups: expect.any(Number), heldBySearch: true }]);
+    expect(flags.noEffect[0]!.groups).toBeGreaterThanOrEqual(3);
+    const lines = flagLines(axes, flags, 'pod_seconds', result.winner);
+    expect(lines.map((l) => l.kind)).toEqual([...(tiedX.length > 0 ? ['tie'] : []), 'no-effect', ...edge.map(() => 'edge'), 'cluster-wide']);
+    if (tiedX.length > 0) expect(lines[0]!.text).toContain(TIE_RULE);
+    const cluster = lines.find((l) => l.kind === 'cluster-wide')!;
+    expect(cluster.text).toBe('cluster-wide: scale-to-zero-grace-period patches ConfigMap knative-serving/config-autoscaler, which affects every revision in the cluster.');
+    const e = lines.find((l) => l.kind === 'edge');
+    if (edge.length > 0) expect(e!.text).toMatch(/widen the range (above 10|below 1)\.$/);
+  });
+
+  it('does not call 0 or 100 % an edge to widen', async () => {
+    const axes = parseAxes([`${UTIL}=40..100:20`], '--space');
+    const evaluate = async (pairs: ReadonlyArray<readonly [number, number]>): Promise<MetricValues[]> =>
+      pairs.map(([p, r]) => ({ ...(Object.fromEntries(METRIC_KEYS.map((k) => [k, 0])) as MetricValues), pod_seconds: 100 - p + NOISE[r]! }));
+    const result = await tune({ axes, slos: [parseSlo('p95<=1s')], objective: 'pod_seconds', replications: 3, evaluate });
+    expect(result.winner!.values).toEqual(['100']);
+    expect(tuneFlags(axes, result, 'pod_seconds').edge).toEqual([]);
+  });
+
+  it.each([
+    [CC, 'per-revision', undefined],
+    [UTIL, 'per-revision', undefined],
+    ['services[0].manifest.metadata.labels.team', 'per-service', undefined],
+    [GRACE, 'cluster-wide', undefined],
+    ['configMaps.config-autoscaler.stable-window', 'cluster-wide', 'annotation autoscaling.knative.dev/window'],
+    ['configMaps.config-autoscaler.scale-to-zero-pod-retention-period', 'cluster-wide', 'annotation autoscaling.knative.dev/scale-to-zero-pod-retention-period'],
+    ['configMaps.config-defaults.container-concurrency', 'cluster-wide', 'spec.template.spec.containerConcurrency'],
+    ['clients[0].open.process', 'scenario', undefined],
+  ] as const)('%s is %s', (path, scope, perRevision) => {
+    const s = settingScope({ path, values: ['1'] }, 0);
+    expect(s.scope).toBe(scope);
+    expect(s.perRevision).toBe(perRevision);
+  });
+
+  it('writes the flags into tune.json, tune.csv, flags.csv and leaves the held setting out of the patch', async () => {
+    const { axes, evaluate } = synthetic((x) => 100 - 10 * Math.min(x, 6));
+    const result = await tune({ axes, slos: [parseSlo('p95<=400ms')], objective: 'pod_seconds', replications: 5, evaluate });
+    const def = { scenario: 'quickstart', axes, replications: 5 } as unknown as SweepDefinition;
+    const o: TuneOutput = { def, slos: [parseSlo('p95<=400ms')], objective: 'pod_seconds', result, patch: undefined };
+    const json = tuneJson(o) as { flags: Record<string, unknown>; screening: unknown[] };
+    expect(json.flags['tieRule']).toBe(TIE_RULE);
+    expect(json.flags['ties']).toEqual([expect.objectContaining({ values: { [CC]: '7', [axes[1]!.path]: '10s' } })]);
+    expect(json.flags['noEffect']).toEqual([{ setting: axes[1]!.path, groups: expect.any(Number), heldBySearch: true }]);
+    expect(json.flags['scope']).toEqual([
+      { setting: CC, scope: 'per-revision', target: 'Service services[0] revision template' },
+      { setting: axes[1]!.path, scope: 'cluster-wide', target: 'ConfigMap knative-serving/config-autoscaler' },
+    ]);
+    const csv = formatTuneCsv(o).trim().split('\n');
+    expect(csv[0]).toContain(',status,tie,');
+    const tieOf = (x: string): string | undefined => csv.find((l) => l.startsWith(`${(Number(x) - 1) * 3},${x},10s,5,`))?.split(',')[5];
+    expect([tieOf('6'), tieOf('7'), tieOf('5')]).toEqual(['winner (of a tie)', 'tie', '']);
+    expect(formatFlagsCsv(o).split('\n').slice(1, -1).map((l) => l.split(',')[0])).toEqual(['tie', 'no-effect', 'cluster-wide']);
+
+    const loaded = loadScenario('scenarios/quickstart.yaml');
+    const held = new Set(tuneFlags(axes, result, 'pod_seconds').noEffect.map((f) => f.axis));
+    const docs = parseAllDocuments(winnerPatch(loaded, axes, result.winner!.values, ['h'], held).yaml).map((d) => (d as { toJS(): unknown }).toJS());
+    expect(docs).toEqual([{ apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name: 'hello' }, spec: { template: { spec: { containerConcurrency: 6 } } } }]);
+    const both = winnerPatch(loaded, axes, result.winner!.values, ['h']).yaml;
+    expect(both).toContain('# cluster-wide: affects every revision (ConfigMap knative-serving/config-autoscaler)\n');
+  });
+});
