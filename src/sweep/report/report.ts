@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { axisLabel } from '../axes.js';
 import { METRICS, type MetricKey } from '../../output/metrics.js';
 import type { PointResult, SweepDefinition } from '../sweep.js';
-import { escapeHtml, inlineLibraries, scriptJson } from '../../output/report/html.js';
+import { inlineLibraries, scriptJson } from '../../output/report/html.js';
+import { CHART_RUNNER, escapeHtml, pageHead } from '../../output/report/page.js';
 import { renderPng, renderSvg } from '../../output/report/render.js';
 import { sweepCharts, type SweepChart } from './charts.js';
 
@@ -53,18 +54,6 @@ th { background: #f5f5f5; } td.l { text-align: left; }
 pre { background: #f7f7f7; padding: 10px; font-size: 13px; overflow-x: auto; }
 `;
 
-const RUNNER = `
-(function () {
-  var charts = Array.prototype.slice.call(document.querySelectorAll('[data-chart]'));
-  var jobs = charts.map(function (el) {
-    var spec = JSON.parse(document.getElementById('spec-' + el.getAttribute('data-chart')).textContent);
-    return vegaEmbed(el, spec, { actions: false, renderer: 'svg' }).then(function (res) { el.setAttribute('data-rendered', '1'); return res; });
-  });
-  Promise.all(jobs).then(function () { document.body.setAttribute('data-rendered', String(jobs.length)); },
-    function (err) { document.body.setAttribute('data-render-error', String(err && err.message || err)); console.error(err); });
-})();
-`;
-
 /** A self-contained page: the given HTML body sections, then one section per chart, with the libraries inlined. */
 export function chartsPage(title: string, bodyHtml: string, charts: readonly SweepChart[]): string {
   const sections = charts
@@ -78,15 +67,7 @@ export function chartsPage(title: string, bodyHtml: string, charts: readonly Swe
     .join('\n');
   const specs = charts.map((c) => `<script type="application/json" id="spec-${c.id}">${scriptJson(c.spec)}</script>`).join('\n');
   const libs = charts.length > 0 ? inlineLibraries().map((code) => `<script>${code}</script>`).join('\n') : '';
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data: blob:">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>${STYLE}</style>
-</head>
+  return `${pageHead(title, STYLE)}
 <body>
 <h1>${escapeHtml(title)}</h1>
 ${bodyHtml}
@@ -94,7 +75,7 @@ ${charts.length > 0 ? '<h2>Charts</h2>' : ''}
 ${sections}
 ${libs}
 ${specs}
-${charts.length > 0 ? `<script>${RUNNER}</script>` : ''}
+${charts.length > 0 ? `<script>${CHART_RUNNER}</script>` : ''}
 </body>
 </html>
 `;
