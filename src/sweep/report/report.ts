@@ -10,7 +10,7 @@ import type { PointResult, SweepDefinition } from '../sweep.js';
 import { inlineLibraries, scriptJson } from '../../output/report/html.js';
 import { CHART_RUNNER, escapeHtml, pageHead } from '../../output/report/page.js';
 import { renderPng, renderSvg } from '../../output/report/render.js';
-import { sweepCharts, type SweepChart } from './charts.js';
+import { axisScale, sweepCharts, type SweepChart } from './charts.js';
 
 export interface WrittenReport {
   /** Files written, relative to the directory. */
@@ -95,14 +95,18 @@ export function withCI(k: MetricKey, s: { mean: number; lo: number | null; hi: n
 const TABLE_METRICS: MetricKey[] = ['p50_ms', 'p95_ms', 'p99_ms', 'error_rate', 'cold_start_fraction', 'pod_seconds', 'max_pods'];
 const MAX_TABLE_ROWS = 400;
 
-/** The points as an HTML table (mean [95 % CI] per metric). */
+/**
+ * The points as an HTML table (mean [95 % CI] per metric). Every header carries its unit;
+ * duration axes are shown in seconds, as the charts plot them.
+ */
 export function pointsTable(def: Pick<SweepDefinition, 'axes'>, points: readonly PointResult[], extra?: { title: string; cell: (p: PointResult) => string }): string {
-  const head = `<tr><th>point</th>${def.axes.map((a) => `<th>${escapeHtml(axisLabel(a))}</th>`).join('')}<th>runs</th>${extra !== undefined ? `<th>${escapeHtml(extra.title)}</th>` : ''}${TABLE_METRICS.map((k) => `<th>${escapeHtml(METRICS[k].label)}</th>`).join('')}</tr>`;
+  const scales = def.axes.map(axisScale);
+  const head = `<tr><th>point</th>${scales.map((s) => `<th>${escapeHtml(s.title)}</th>`).join('')}<th>runs</th>${extra !== undefined ? `<th>${escapeHtml(extra.title)}</th>` : ''}${TABLE_METRICS.map((k) => `<th>${escapeHtml(METRICS[k].title)}</th>`).join('')}</tr>`;
   const rows = points
     .slice(0, MAX_TABLE_ROWS)
     .map(
       (p) =>
-        `<tr><td>${p.point}</td>${p.values.map((v) => `<td class="l">${escapeHtml(v)}</td>`).join('')}<td>${p.replications}</td>${extra !== undefined ? `<td class="l">${escapeHtml(extra.cell(p))}</td>` : ''}${TABLE_METRICS.map((k) => `<td>${escapeHtml(withCI(k, p.metrics[k]))}</td>`).join('')}</tr>`,
+        `<tr><td>${p.point}</td>${p.values.map((v, i) => `<td class="l">${escapeHtml(scales[i]!.text(v))}</td>`).join('')}<td>${p.replications}</td>${extra !== undefined ? `<td class="l">${escapeHtml(extra.cell(p))}</td>` : ''}${TABLE_METRICS.map((k) => `<td>${escapeHtml(withCI(k, p.metrics[k]))}</td>`).join('')}</tr>`,
     )
     .join('\n');
   const more = points.length > MAX_TABLE_ROWS ? `<p class="note">First ${MAX_TABLE_ROWS} of ${points.length} rows; sweep.csv has them all.</p>` : '';
@@ -127,7 +131,7 @@ export async function writeSweepReport(dir: string, def: SweepDefinition, points
   const charts = sweepCharts(def.axes, points);
   const written = await writeCharts(dir, charts, images);
   const n = points.length;
-  const body = `<p class="lead">${n} point${n === 1 ? '' : 's'} × ${def.replications} replication${def.replications === 1 ? '' : 's'}. Each metric is the mean over replications with its 95 % confidence interval (Student t) in brackets; sweep.csv has every metric, runs.csv every replication.</p>
+  const body = `<p class="lead">${n} point${n === 1 ? '' : 's'} × ${def.replications} replication${def.replications === 1 ? '' : 's'}. Each metric is the mean over replications with its 95 % confidence interval in brackets: the Wilson score interval for rates (it stays within 0–100 %), a bootstrap of the replications for latencies, pod-seconds and pods (it stays within the values the replications gave, so never below 0 or above max-scale); with fewer than 5 replications that is their whole range. sweep.csv has every metric, runs.csv every replication.</p>
 <h2>Definition</h2>
 ${definitionTable(def)}
 <h2>Points</h2>
