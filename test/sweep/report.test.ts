@@ -127,8 +127,8 @@ describe.runIf(haveChromium)('sweep report.html in a real browser', () => {
       expect(ticks.length).toBeGreaterThanOrEqual(3);
       expect(new Set(ticks).size).toBe(ticks.length);
       expect(errors).toEqual([]);
-      const shot = join(tmpdir(), 'knsim-sweep-report.png');
-      writeFileSync(shot, await page.screenshot({ fullPage: true }));
+      writeFileSync(join(tmpdir(), 'knsim-sweep-report.png'), await page.screenshot({ fullPage: true }));
+      writeFileSync(join(tmpdir(), 'knsim-sweep-report-lines.png'), await page.locator('#vis-lines').screenshot());
     } finally {
       await browser.close();
     }

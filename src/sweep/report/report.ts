@@ -48,7 +48,7 @@ body { font-family: "DejaVu Sans", Verdana, sans-serif; margin: 24px; color: #22
 h1 { font-size: 24px; margin-bottom: 4px; } h2 { font-size: 19px; margin-top: 32px; } h3 { font-size: 16px; }
 .lead { color: #444; max-width: 950px; } .note { color: #555; font-size: 13px; max-width: 950px; }
 table { border-collapse: collapse; font-size: 13px; margin: 8px 0; }
-td, th { border: 1px solid #ddd; padding: 3px 8px; text-align: right; } td:first-child, th:first-child { text-align: left; }
+td, th { border: 1px solid #ddd; padding: 3px 8px; text-align: right; } td { white-space: nowrap; } td:first-child, th:first-child { text-align: left; }
 th { background: #f5f5f5; } td.l { text-align: left; }
 .explain { color: #333; max-width: 950px; margin: 4px 0 10px; } .chart { margin-bottom: 24px; overflow-x: auto; }
 pre { background: #f7f7f7; padding: 10px; font-size: 13px; overflow-x: auto; }
