@@ -5,7 +5,7 @@
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import { METRICS, METRIC_KEYS, type MetricKey, type MetricValues } from '../../src/output/metrics.js';
-import { bootstrapCI, boundedCI, expandedTail, normalCdf, proportionCI, wilsonInterval } from '../../src/sweep/stats.js';
+import { bootstrapCI, boundedCI, expandedTail, normalCdf, proportionCI, selectKth, wilsonInterval } from '../../src/sweep/stats.js';
 import { pointStats, roundMetrics } from '../../src/sweep/sweep.js';
 
 describe('the metric registry names each metric’s kind and bounds', () => {
@@ -78,6 +78,20 @@ describe('interval building blocks', () => {
     const p99 = bootstrapCI([120, 3000, 140, 135, 150], '7');
     expect(p99.lo).toBeGreaterThan(0);
     expect(p99.hi).toBeLessThanOrEqual(3000);
+  });
+
+  it('selectKth finds the order statistics a sort would (ties, runs and all)', () => {
+    const rng = seedrandom.alea('select');
+    for (let t = 0; t < 300; t++) {
+      const len = 1 + Math.floor(rng() * 60);
+      const distinct = 1 + Math.floor(rng() * 8); // few distinct values: many ties
+      const a = Float64Array.from({ length: len }, () => Math.floor(rng() * distinct) * 1.5);
+      const sorted = [...a].sort((x, y) => x - y);
+      const k1 = Math.floor(rng() * len);
+      const k2 = k1 + Math.floor(rng() * (len - k1));
+      expect(selectKth(a, k1, 0, len - 1), `t ${t}`).toBe(sorted[k1]);
+      expect(selectKth(a, k2, k1, len - 1), `t ${t}`).toBe(sorted[k2]);
+    }
   });
 
   it('the bootstrap is a function of the seed, never of Math.random', () => {
