@@ -1,6 +1,7 @@
 /**
  * The per-run metric table. A metric is defined once here — its key, label, unit, the
- * names --slo and --objective accept, and how it is computed from the run's summary — and
+ * names --slo and --objective accept, its kind and bounds (which pick its confidence
+ * interval), and how it is computed from the run's summary — and
  * everything else reads this table: sweep.csv / runs.csv columns and their order, the sweep
  * and tune charts' axes, tune's SLO and objective parsing, and the in-memory metrics each
  * sweep run returns. Adding a per-run metric is one entry (plus, if the summary does not
