@@ -1,6 +1,7 @@
 /**
  * The per-run metric table. A metric is defined once here — its key, label, unit, the
- * names --slo and --objective accept, and how it is computed from the run's summary — and
+ * names --slo and --objective accept, its kind and bounds (which pick its confidence
+ * interval), and how it is computed from the run's summary — and
  * everything else reads this table: sweep.csv / runs.csv columns and their order, the sweep
  * and tune charts' axes, tune's SLO and objective parsing, and the in-memory metrics each
  * sweep run returns. Adding a per-run metric is one entry (plus, if the summary does not
@@ -16,6 +17,18 @@ export interface MetricInfo<K extends string = MetricKey> {
   aliases: readonly string[];
   /** 'ms' for latencies (an SLO may say 500ms or 0.5s), 'fraction' for rates (0.1% or 0.001), '' otherwise. */
   unit: 'ms' | 'fraction' | '';
+  /** The label with its unit, for chart axes and table headers ("pod-seconds (s)"). */
+  title: string;
+  /**
+   * What values a run gives, which decides the 95 % interval sweeps and tunes show:
+   * 'proportion' (a share in [0, 1]: Wilson score interval) or 'nonNegative' (≥ 0 and
+   * often skewed: a seeded bootstrap, which stays within the observed values).
+   */
+  kind: 'proportion' | 'nonNegative';
+  /** [lowest, highest] value a run can give; Infinity when only the scenario bounds it (max pods ≤ max-scale). */
+  bounds: readonly [number, number];
+  /** Each run's value is a whole number (the mean over runs need not be). */
+  integer?: boolean;
   /** The run's value. Rates are 0 when nothing was sent. */
   of(summary: RunSummary): number;
   /**
@@ -37,15 +50,15 @@ function ofRequests(s: RunSummary, n: number): number {
  * most pods ready at once are over all services together. Order is column order.
  */
 const TABLE = [
-  { key: 'p50_ms', label: 'p50 latency (ms)', aliases: ['p50', 'p50Ms'], unit: 'ms', of: (s) => s.overall.latencyMs.p50, chart: { line: 0 } },
-  { key: 'p95_ms', label: 'p95 latency (ms)', aliases: ['p95', 'p95Ms'], unit: 'ms', of: (s) => s.overall.latencyMs.p95, chart: { line: 1 } },
-  { key: 'p99_ms', label: 'p99 latency (ms)', aliases: ['p99', 'p99Ms'], unit: 'ms', of: (s) => s.overall.latencyMs.p99, chart: { line: 2, heatmap: { at: 0, scheme: 'orangered' } } },
-  { key: 'rate_503', label: '503 rate', aliases: ['rate503', '503Rate', '503'], unit: 'fraction', of: (s) => ofRequests(s, s.overall.requests.status503), chart: { line: 7 } },
-  { key: 'rate_504', label: '504 rate', aliases: ['rate504', '504Rate', '504'], unit: 'fraction', of: (s) => ofRequests(s, s.overall.requests.status504) },
-  { key: 'error_rate', label: 'error rate (non-200)', aliases: ['errorRate', 'errors'], unit: 'fraction', of: (s) => ofRequests(s, s.overall.requests.total - s.overall.requests.ok), chart: { line: 3, heatmap: { at: 2, scheme: 'reds' } } },
-  { key: 'cold_start_fraction', label: 'cold-start fraction', aliases: ['coldStartFraction', 'coldStarts', 'coldStart'], unit: 'fraction', of: (s) => ofRequests(s, s.overall.coldStartRequests), chart: { line: 4, heatmap: { at: 3, scheme: 'purples' } } },
-  { key: 'pod_seconds', label: 'pod-seconds', aliases: ['podSeconds', 'cost'], unit: '', of: (s) => s.overall.podSeconds, chart: { line: 5, heatmap: { at: 1, scheme: 'blues' } } },
-  { key: 'max_pods', label: 'max ready pods', aliases: ['maxPods', 'maxReadyPods'], unit: '', of: (s) => s.overall.maxReadyPods, chart: { line: 6 } },
+  { key: 'p50_ms', label: 'p50 latency (ms)', aliases: ['p50', 'p50Ms'], unit: 'ms', title: 'p50 latency (ms)', kind: 'nonNegative', bounds: [0, Infinity], of: (s) => s.overall.latencyMs.p50, chart: { line: 0 } },
+  { key: 'p95_ms', label: 'p95 latency (ms)', aliases: ['p95', 'p95Ms'], unit: 'ms', title: 'p95 latency (ms)', kind: 'nonNegative', bounds: [0, Infinity], of: (s) => s.overall.latencyMs.p95, chart: { line: 1 } },
+  { key: 'p99_ms', label: 'p99 latency (ms)', aliases: ['p99', 'p99Ms'], unit: 'ms', title: 'p99 latency (ms)', kind: 'nonNegative', bounds: [0, Infinity], of: (s) => s.overall.latencyMs.p99, chart: { line: 2, heatmap: { at: 0, scheme: 'orangered' } } },
+  { key: 'rate_503', label: '503 rate', aliases: ['rate503', '503Rate', '503'], unit: 'fraction', title: '503 rate (%)', kind: 'proportion', bounds: [0, 1], of: (s) => ofRequests(s, s.overall.requests.status503), chart: { line: 7 } },
+  { key: 'rate_504', label: '504 rate', aliases: ['rate504', '504Rate', '504'], unit: 'fraction', title: '504 rate (%)', kind: 'proportion', bounds: [0, 1], of: (s) => ofRequests(s, s.overall.requests.status504) },
+  { key: 'error_rate', label: 'error rate (non-200)', aliases: ['errorRate', 'errors'], unit: 'fraction', title: 'error rate, non-200 (%)', kind: 'proportion', bounds: [0, 1], of: (s) => ofRequests(s, s.overall.requests.total - s.overall.requests.ok), chart: { line: 3, heatmap: { at: 2, scheme: 'reds' } } },
+  { key: 'cold_start_fraction', label: 'cold-start fraction', aliases: ['coldStartFraction', 'coldStarts', 'coldStart'], unit: 'fraction', title: 'cold-start fraction (%)', kind: 'proportion', bounds: [0, 1], of: (s) => ofRequests(s, s.overall.coldStartRequests), chart: { line: 4, heatmap: { at: 3, scheme: 'purples' } } },
+  { key: 'pod_seconds', label: 'pod-seconds', aliases: ['podSeconds', 'cost'], unit: '', title: 'pod-seconds (s)', kind: 'nonNegative', bounds: [0, Infinity], of: (s) => s.overall.podSeconds, chart: { line: 5, heatmap: { at: 1, scheme: 'blues' } } },
+  { key: 'max_pods', label: 'max ready pods', aliases: ['maxPods', 'maxReadyPods'], unit: '', title: 'max ready pods (count)', kind: 'nonNegative', bounds: [0, Infinity], integer: true, of: (s) => s.overall.maxReadyPods, chart: { line: 6 } },
 ] as const satisfies ReadonlyArray<MetricInfo<string>>;
 
 export type MetricKey = (typeof TABLE)[number]['key'];

@@ -37,41 +37,50 @@ export function axisLabel(axis: Axis): string {
   return last === undefined ? axis.path : last;
 }
 
-/** Splits `path=values` at the first `=` outside a quoted key. */
-function splitAtEquals(expr: string): [string, string] | undefined {
+/**
+ * Calls `visit` with each character of `text` outside single or double quotes (a backslash
+ * escapes the next character inside double quotes), in order, until it returns true.
+ * False when it ran to the end with a quote still open.
+ */
+function eachUnquoted(text: string, visit: (c: string, i: number) => boolean | void): boolean {
   let quote: string | undefined;
-  for (let i = 0; i < expr.length; i++) {
-    const c = expr[i]!;
-    if (quote !== undefined) {
-      if (c === '\\' && quote === '"') i++;
-      else if (c === quote) quote = undefined;
-    } else if (c === '"' || c === "'") quote = c;
-    else if (c === '=') return [expr.slice(0, i), expr.slice(i + 1)];
-  }
-  return undefined;
-}
-
-/** Splits at commas that are not inside brackets, braces or quotes. */
-function splitTopLevel(text: string): string[] | undefined {
-  const out: string[] = [];
-  let depth = 0;
-  let quote: string | undefined;
-  let start = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (quote !== undefined) {
       if (c === '\\' && quote === '"') i++;
       else if (c === quote) quote = undefined;
     } else if (c === '"' || c === "'") quote = c;
-    else if (c === '[' || c === '{') depth++;
+    else if (visit(c, i) === true) return true;
+  }
+  return quote === undefined;
+}
+
+/** Splits `path=values` at the first `=` outside a quoted key. */
+function splitAtEquals(expr: string): [string, string] | undefined {
+  let at = -1;
+  eachUnquoted(expr, (c, i) => {
+    if (c !== '=') return false;
+    at = i;
+    return true;
+  });
+  return at < 0 ? undefined : [expr.slice(0, at), expr.slice(at + 1)];
+}
+
+/** Splits at commas that are not inside brackets, braces or quotes. */
+function splitTopLevel(text: string): string[] | undefined {
+  const out: string[] = [];
+  let depth = 0;
+  let start = 0;
+  const closed = eachUnquoted(text, (c, i) => {
+    if (c === '[' || c === '{') depth++;
     else if (c === ']' || c === '}') depth--;
     else if (c === ',' && depth === 0) {
       out.push(text.slice(start, i));
       start = i + 1;
     }
-    if (depth < 0) return undefined;
-  }
-  if (depth !== 0 || quote !== undefined) return undefined;
+    return depth < 0;
+  });
+  if (!closed || depth !== 0) return undefined;
   out.push(text.slice(start));
   return out;
 }

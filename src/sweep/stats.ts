@@ -1,5 +1,8 @@
 /**
- * Mean and 95 % confidence interval with Student's t, for replications of one point.
+ * Means and 95 % confidence intervals of the replications of one point: Student's t
+ * (meanCI, pairedDifferenceCI, for differences that may be negative), and intervals that
+ * respect a metric's bounds (boundedCI: Wilson for proportions, a seeded bootstrap for
+ * skewed non-negative values), which the sweep and tune reports show.
  *
  * The two-sided 95 % quantile t_{0.975, df} comes from a table for df = 1…30 (values from
  * scipy.stats.t.ppf(0.975, df), 6 decimals) and, for df > 30, from the Cornish–Fisher
@@ -7,6 +10,7 @@
  * df⁻⁴; Abramowitz & Stegun 26.7.5). Against scipy the expansion is exact to 6 decimals
  * from df = 20 on, so the switch at 31 loses nothing.
  */
+import seedrandom from 'seedrandom';
 
 const T975: readonly number[] = [
   12.706205, 4.302653, 3.182446, 2.776445, 2.570582, 2.446912, 2.364624, 2.306004, 2.262157, 2.228139, 2.200985, 2.178813,
@@ -81,4 +85,177 @@ export function pairedDifferenceCI(a: readonly number[], b: readonly number[]): 
 export function round6(v: number): number {
   const r = Math.round(v * 1e6) / 1e6;
   return r === 0 ? 0 : r;
+}
+
+// ---------------------------------------------------------------- intervals within a metric's bounds
+
+/**
+ * How a metric's interval is computed (the metric registry, src/output/metrics.ts, says
+ * which applies): `proportion` for shares in [0, 1], `nonNegative` for skewed values ≥ 0.
+ */
+export type IntervalKind = 'proportion' | 'nonNegative';
+
+export interface BoundedCI {
+  n: number;
+  mean: number;
+  /** The 95 % interval; NaN when n < 2. Always lo ≤ mean ≤ hi, within the metric's bounds. */
+  lo: number;
+  hi: number;
+}
+
+/**
+ * Wilson score interval for a proportion p̂ observed over n (possibly fractional,
+ * "effective") trials with critical value z. It is the set of p that a score test at
+ * that level does not reject, so it always contains p̂ and stays inside [0, 1].
+ */
+export function wilsonInterval(p: number, n: number, z: number): { lo: number; hi: number } {
+  if (!(n > 0)) throw new RangeError(`a Wilson interval needs n > 0, got ${n}`);
+  const z2n = (z * z) / n;
+  const centre = (p + z2n / 2) / (1 + z2n);
+  const half = (z / (1 + z2n)) * Math.sqrt((p * (1 - p)) / n + z2n / (4 * n));
+  // p̂ is inside in exact arithmetic; min/max keep it there after rounding.
+  return { lo: Math.max(0, Math.min(p, centre - half)), hi: Math.min(1, Math.max(p, centre + half)) };
+}
+
+/**
+ * 95 % interval for the mean of per-replication proportions (each in [0, 1]).
+ *
+ * A run's requests are not independent trials (cold starts come in bursts), so the
+ * request count would overstate the information. The replication is the unit: the
+ * effective number of trials is the one a binomial would need to show the observed
+ * variance of the mean, n_eff = p̄(1 − p̄) / (s² / r), and the Wilson interval is taken
+ * with that n_eff and z = t_{0.975, r−1} (the design-effect adjustment of Korn and
+ * Graubard, 1998). Near p̄ = ½ it matches the t interval; near 0 or 1 it is asymmetric
+ * and never leaves [0, 1]. Replications that all agree give the zero-width interval.
+ */
+export function proportionCI(values: readonly number[]): BoundedCI {
+  const { n, mean, sd } = meanCI(values);
+  if (n < 2) return { n, mean, lo: Number.NaN, hi: Number.NaN };
+  const p = Math.min(1, Math.max(0, mean));
+  const se2 = (sd * sd) / n;
+  if (se2 === 0 || p === 0 || p === 1) return { n, mean: p, lo: p, hi: p };
+  const { lo, hi } = wilsonInterval(p, (p * (1 - p)) / se2, tQuantile975(n - 1));
+  return { n, mean: p, lo, hi };
+}
+
+/** Resamples per bootstrap interval: enough for a stable 2.5 % quantile, cheap for a large grid. */
+export const BOOTSTRAP_RESAMPLES = 2000;
+
+/**
+ * Standard normal CDF, from the complementary error function's Chebyshev fit in
+ * Numerical Recipes (relative error < 1.2e-7 everywhere, tails included).
+ */
+export function normalCdf(x: number): number {
+  const z = Math.abs(x) / Math.SQRT2;
+  const t = 1 / (1 + 0.5 * z);
+  const poly = -1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
+  const erfc = t * Math.exp(-z * z + poly);
+  return x >= 0 ? 1 - erfc / 2 : erfc / 2;
+}
+
+/**
+ * The lower tail probability of the expanded percentile interval (Hesterberg, 2015): the
+ * plain percentile bootstrap is too narrow for few replications, so its percentiles are
+ * moved out to where a t interval with the √(n/(n−1)) variance correction would put them.
+ * n = 3 gives 7e-8 (the interval is the range of the bootstrap means, i.e. of the values),
+ * n = 10 gives 0.0086, n = 30 gives 0.019, and large n approaches 0.025.
+ */
+export function expandedTail(n: number): number {
+  return normalCdf(-Math.sqrt(n / (n - 1)) * tQuantile975(n - 1));
+}
+
+/** Resample indices per (seed, n), shared by every metric and point (see bootstrapCI). */
+const resampleCache = new Map<string, Uint32Array>();
+
+function resampleIndices(seed: string, n: number): Uint32Array {
+  const key = `${seed}\u0000${n}`;
+  let idx = resampleCache.get(key);
+  if (idx === undefined) {
+    const rng = seedrandom.alea(`${seed}/bootstrap/${n}`);
+    idx = new Uint32Array(BOOTSTRAP_RESAMPLES * n);
+    for (let i = 0; i < idx.length; i++) idx[i] = Math.floor(rng() * n);
+    if (resampleCache.size >= 32) resampleCache.delete(resampleCache.keys().next().value!);
+    resampleCache.set(key, idx);
+  }
+  return idx;
+}
+
+/**
+ * The k-th smallest of a[left..right] (Hoare's selection, middle pivot), leaving every
+ * smaller value before index k and every larger one after it. Two order statistics
+ * are all the interval needs: a full sort of the resample means took 5× longer.
+ */
+export function selectKth(a: Float64Array, k: number, left: number, right: number): number {
+  let l = left;
+  let r = right;
+  while (l < r) {
+    const pivot = a[(l + r) >>> 1]!;
+    let i = l;
+    let j = r;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i] = a[j]!;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) r = j;
+    else if (k >= i) l = i;
+    else break;
+  }
+  return a[k]!;
+}
+
+/**
+ * 95 % interval for the mean of non-negative, often skewed values (latency percentiles,
+ * pod-seconds, max pods): the expanded percentile bootstrap over BOOTSTRAP_RESAMPLES
+ * resamples. Every resample mean lies between the smallest and largest value, so the
+ * interval does too: never below 0, never above a bound the runs themselves respect
+ * (max pods ≤ max-scale). The resamples come from `seed` (the sweep's seed), never from
+ * Math.random, so the same replications always give the same interval; every point and
+ * metric with the same number of replications uses the same resamples, as common random
+ * numbers do for the runs.
+ */
+export function bootstrapCI(values: readonly number[], seed: string): BoundedCI {
+  const n = values.length;
+  if (n === 0) throw new RangeError('a mean needs at least one value');
+  const { mean } = meanCI(values);
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of values) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  // Summation order can put the mean an ulp outside the values.
+  const m = Math.min(max, Math.max(min, mean));
+  if (n < 2) return { n, mean: m, lo: Number.NaN, hi: Number.NaN };
+  if (min === max) return { n, mean: m, lo: m, hi: m };
+  const idx = resampleIndices(seed, n);
+  const means = new Float64Array(BOOTSTRAP_RESAMPLES);
+  for (let b = 0, at = 0; b < BOOTSTRAP_RESAMPLES; b++) {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += values[idx[at++]!]!;
+    means[b] = s / n;
+  }
+  const tail = expandedTail(n);
+  const kLo = Math.min(BOOTSTRAP_RESAMPLES - 1, Math.floor(tail * BOOTSTRAP_RESAMPLES));
+  const kHi = Math.max(kLo, Math.ceil((1 - tail) * BOOTSTRAP_RESAMPLES) - 1);
+  const lo = selectKth(means, kLo, 0, BOOTSTRAP_RESAMPLES - 1);
+  const hi = selectKth(means, kHi, kLo, BOOTSTRAP_RESAMPLES - 1);
+  return { n, mean: m, lo: Math.max(min, Math.min(lo, m)), hi: Math.min(max, Math.max(hi, m)) };
+}
+
+/**
+ * The 95 % interval of the mean that respects a metric's bounds: Wilson (effective n) for
+ * proportions, the expanded percentile bootstrap for non-negative values. Then clamped to
+ * [min, max] — only float rounding can reach past them, both methods stay inside.
+ */
+export function boundedCI(kind: IntervalKind, values: readonly number[], seed: string, bounds: readonly [number, number]): BoundedCI {
+  const ci = kind === 'proportion' ? proportionCI(values) : bootstrapCI(values, seed);
+  const clamp = (v: number): number => (Number.isNaN(v) ? v : Math.min(bounds[1], Math.max(bounds[0], v)));
+  return { n: ci.n, mean: clamp(ci.mean), lo: clamp(ci.lo), hi: clamp(ci.hi) };
 }

@@ -9,10 +9,10 @@
  * are there to measure what that buys.
  */
 import { pointCount, pointSets, pointValues, type Axis } from './axes.js';
-import { METRIC_KEYS, type MetricKey, type MetricValues } from '../output/metrics.js';
+import { METRICS, METRIC_KEYS, type MetricKey, type MetricValues } from '../output/metrics.js';
 import type { Runner } from './pool.js';
 import type { Progress } from './progress.js';
-import { meanCI, round6 } from './stats.js';
+import { boundedCI, round6 } from './stats.js';
 import type { RunTask } from './task.js';
 
 export type SeedMode = 'common' | 'independent';
@@ -85,11 +85,15 @@ export function roundMetrics(m: MetricValues): MetricValues {
   return out;
 }
 
-/** Mean and CI per metric over a point's runs (already rounded), rounded for the files. */
-export function pointStats(runs: readonly MetricValues[]): Record<MetricKey, MetricStat> {
+/**
+ * Mean and 95 % CI per metric over a point's runs (already rounded), rounded for the
+ * files. Each metric's interval respects its bounds (see boundedCI); `seed` (the sweep's
+ * base seed) drives the bootstrap's resamples, so the numbers are reproducible.
+ */
+export function pointStats(runs: readonly MetricValues[], seed: number | string = 0): Record<MetricKey, MetricStat> {
   const out = {} as Record<MetricKey, MetricStat>;
   for (const k of METRIC_KEYS) {
-    const ci = meanCI(runs.map((m) => m[k]));
+    const ci = boundedCI(METRICS[k].kind, runs.map((m) => m[k]), String(seed), METRICS[k].bounds);
     out[k] = ci.n < 2 ? { mean: round6(ci.mean), lo: null, hi: null } : { mean: round6(ci.mean), lo: round6(ci.lo), hi: round6(ci.hi) };
   }
   return out;
@@ -117,7 +121,7 @@ export async function runSweep(opts: { file: string; def: SweepDefinition; point
       mine.push(m);
       runs.push({ point: p, replication: r, seed: seedFor(def, p, r), values, metrics: m });
     }
-    results.push({ point: p, values, replications: def.replications, metrics: pointStats(mine) });
+    results.push({ point: p, values, replications: def.replications, metrics: pointStats(mine, def.baseSeed) });
   }
   return { points: results, runs };
 }

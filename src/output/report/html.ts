@@ -5,6 +5,9 @@ import type { RevisionSettings, RunSettings } from '../settings.js';
 import type { RevisionSummary, RunSummary } from '../summary.js';
 import { type TimeAxis, bucketLabel } from './aggregate.js';
 import type { Chart } from './charts/index.js';
+import { CHART_RUNNER, escapeHtml, pageHead } from './page.js';
+
+export { escapeHtml };
 
 const LIBS = [
   ['vega', 'vega.min.js'],
@@ -37,10 +40,6 @@ export function escapeScript(code: string): string {
 /** JSON for a <script type="application/json"> block: no "<" can end the element. */
 export function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
-}
-
-export function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
 const n = (v: number): string => (Number.isFinite(v) ? v.toLocaleString('en-US', { maximumFractionDigits: 3 }) : String(v));
@@ -154,25 +153,6 @@ th { background: #f5f5f5; }
 nav ol { columns: 2; font-size: 14px; }
 `;
 
-const RUNNER = `
-(function () {
-  var charts = Array.prototype.slice.call(document.querySelectorAll('[data-chart]'));
-  var jobs = charts.map(function (el) {
-    var spec = JSON.parse(document.getElementById('spec-' + el.getAttribute('data-chart')).textContent);
-    return vegaEmbed(el, spec, { actions: false, renderer: 'svg' }).then(function (res) {
-      el.setAttribute('data-rendered', '1');
-      return res;
-    });
-  });
-  Promise.all(jobs).then(function () {
-    document.body.setAttribute('data-rendered', String(jobs.length));
-  }, function (err) {
-    document.body.setAttribute('data-render-error', String(err && err.message || err));
-    console.error(err);
-  });
-})();
-`;
-
 export interface HtmlInput {
   summary: RunSummary;
   settings: RunSettings | undefined;
@@ -202,15 +182,7 @@ export function buildHtml(input: HtmlInput): string {
   const specs = charts.map((c) => `<script type="application/json" id="spec-${c.id}">${scriptJson(c.spec)}</script>`).join('\n');
   const libs = inlineLibraries().map((code) => `<script>${code}</script>`).join('\n');
   const missing = input.missing.length > 0 ? `<p class="note">${input.missing.map(escapeHtml).join(' ')}</p>` : '';
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data: blob:">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>knsim report: ${escapeHtml(name)}</title>
-<style>${STYLE}</style>
-</head>
+  return `${pageHead(`knsim report: ${name}`, STYLE)}
 <body>
 <h1>knsim report: ${escapeHtml(name)}</h1>
 ${description !== '' ? `<p class="lead">${escapeHtml(description)}</p>` : ''}
@@ -226,7 +198,7 @@ ${missing}
 ${sections}
 ${libs}
 ${specs}
-<script>${RUNNER}</script>
+<script>${CHART_RUNNER}</script>
 </body>
 </html>
 `;

@@ -22,7 +22,7 @@ export interface SweepChart {
 const CONFIG: Spec = {
   view: { stroke: '#cccccc' },
   axis: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'normal', gridColor: '#ececec' },
-  legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 420 },
+  legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 420, titleLimit: 420 },
   title: { fontSize: 16, subtitleFontSize: 12, subtitleColor: '#555555', anchor: 'start', offset: 12 },
   header: { labelFontSize: 12, titleFontSize: 12 },
 };
@@ -50,7 +50,9 @@ export interface AxisScale {
   quantitative: boolean;
   /** The plotted value of each axis value. */
   value(v: string): number | string;
-  /** The category order for ordinal axes (the order given on the command line). */
+  /** A value as a category (heatmap cells): durations in seconds, like the title says. */
+  text(v: string): string;
+  /** The categories in the order given on the command line. */
   order: string[];
 }
 
@@ -62,12 +64,14 @@ export function axisScale(axis: Axis, i: number): AxisScale {
     const m = DURATION.exec(v)!;
     return Number(m[1]) * UNIT_SECONDS[m[2]!]!;
   };
+  const text = durations ? (v: string): string => String(seconds(v)) : (v: string): string => v;
   return {
     field: `a${i}`,
     title: durations ? `${label} (s)` : label,
     quantitative: numeric || durations,
     value: numeric ? (v) => Number(v) : durations ? seconds : (v) => v,
-    order: axis.values,
+    text,
+    order: axis.values.map(text),
   };
 }
 
@@ -88,17 +92,41 @@ function pointRow(axes: readonly Axis[], scales: readonly AxisScale[], p: PointR
   return row;
 }
 
-const fmt = (k: MetricKey): string => (METRICS[k].unit === 'fraction' ? '.3~%' : '.4~r');
+const isFraction = (k: MetricKey): boolean => METRICS[k].unit === 'fraction';
+/** A value as text (cells, tooltips): significant digits, so small rates do not read "0%". */
+const fmt = (k: MetricKey, digits = 3): string => (isFraction(k) ? `.${digits}~p` : `.${digits + 1}~r`);
+/**
+ * Axis and legend ticks: with no precision given, vega takes it from the tick step, so
+ * ticks 0.01 % apart read 0.01 %, 0.02 %, … and never all "0%".
+ */
+const tickAxis = (k: MetricKey): Spec => (isFraction(k) ? { format: '~%' } : {});
+const tip = (k: MetricKey, field: string, title: string): Spec => ({ field, title, format: fmt(k, 5) });
+const meanTips = (k: MetricKey): Spec[] => [tip(k, 'mean', `${METRICS[k].title}, mean`), tip(k, 'lo', '95 % low'), tip(k, 'hi', '95 % high')];
+
+/** How a chart subtitle names the interval. */
+const INTERVAL = '95 % interval: Wilson for rates, bootstrap for latencies, pods and pod-seconds';
 
 // ---------------------------------------------------------------- one axis: lines with CI bands
+
+/**
+ * The y scale of a panel whose means and intervals are all one value v: a one-value domain
+ * has no tick step, so vega would print its tick with six decimals. Show 0..v instead
+ * (0..1 when v is 0: a flat line at 0 % or 0 pods).
+ */
+function flatScale(rows: ReadonlyArray<{ mean: number; lo: number | null; hi: number | null }>): Spec | undefined {
+  const all = rows.flatMap((r) => [r.mean, r.lo ?? r.mean, r.hi ?? r.mean]);
+  const v = all[0]!;
+  if (!all.every((x) => x === v)) return undefined;
+  return { domain: v === 0 ? [0, 1] : [Math.min(0, v), Math.max(0, v)] };
+}
 
 function linesChart(axes: readonly Axis[], points: readonly PointResult[]): SweepChart {
   const s = axisScale(axes[0]!, 0);
   const x = xyEncoding(s, points.length > 12);
   const panels = LINE_CHART_METRICS.map((k) => {
     const values = points.map((p) => ({ ...pointRow(axes, [s], p), mean: p.metrics[k].mean, lo: p.metrics[k].lo, hi: p.metrics[k].hi }));
-    const axis = METRICS[k].unit === 'fraction' ? { format: '.2~%' } : {};
-    const y = { field: 'mean', type: 'quantitative', title: null, scale: { zero: false }, axis };
+    const axis = tickAxis(k);
+    const y = { field: 'mean', type: 'quantitative', title: METRICS[k].title, scale: flatScale(values) ?? { zero: false }, axis };
     return {
       title: { text: METRICS[k].label, fontSize: 13, anchor: 'middle' },
       width: 330,
@@ -108,11 +136,11 @@ function linesChart(axes: readonly Axis[], points: readonly PointResult[]): Swee
         {
           transform: [{ filter: 'isValid(datum.lo) && isValid(datum.hi)' }],
           mark: { type: 'errorband', color: '#4c78a8', opacity: 0.25 },
-          encoding: { x, y: { field: 'lo', type: 'quantitative', title: null, axis }, y2: { field: 'hi' } },
+          encoding: { x, y: { field: 'lo', type: 'quantitative', title: METRICS[k].title, axis }, y2: { field: 'hi' } },
         },
         {
           mark: { type: 'line', color: '#4c78a8', point: true },
-          encoding: { x, y, tooltip: [{ field: 'label' }, { field: 'mean', format: '.6~g' }, { field: 'lo', format: '.6~g' }, { field: 'hi', format: '.6~g' }] },
+          encoding: { x, y, tooltip: [{ field: 'label' }, ...meanTips(k)] },
         },
       ],
     };
@@ -121,8 +149,8 @@ function linesChart(axes: readonly Axis[], points: readonly PointResult[]): Swee
     id: 'lines',
     heading: `Metrics against ${s.title}`,
     explanation:
-      'One panel per metric: the mean over replications (line and dots) and its 95 % confidence interval (band). Replication r of every point used the same random numbers, so the shape of a line is more certain than the width of its band suggests.',
-    spec: topLevel(`Sweep: metrics against ${s.title}`, 'Mean over replications with 95 % confidence band (Student t).', { concat: panels, columns: 2 }),
+      'One panel per metric: the mean over replications (line and dots) and its 95 % confidence interval (band: Wilson score interval for rates, which stays within 0–100 %; bootstrap for latencies, pods and pod-seconds, which stays within the values the replications gave). Replication r of every point used the same random numbers, so the shape of a line is more certain than the width of its band suggests.',
+    spec: topLevel(`Sweep: metrics against ${s.title}`, `Mean over replications with its ${INTERVAL}.`, { concat: panels, columns: 2 }),
   };
 }
 
@@ -132,7 +160,7 @@ function heatmapChart(axes: readonly Axis[], points: readonly PointResult[], k: 
   const sx = axisScale(axes[0]!, 0);
   const sy = axisScale(axes[1]!, 1);
   // Heatmap cells are categories even for numeric axes: one cell per grid value.
-  const values = points.map((p) => ({ ...pointRow(axes, [sx, sy], p), x: p.values[0], y: p.values[1], mean: p.metrics[k].mean, lo: p.metrics[k].lo, hi: p.metrics[k].hi }));
+  const values = points.map((p) => ({ ...pointRow(axes, [sx, sy], p), x: sx.text(p.values[0]!), y: sy.text(p.values[1]!), mean: p.metrics[k].mean, lo: p.metrics[k].lo, hi: p.metrics[k].hi }));
   const means = values.map((v) => v.mean);
   const lo = Math.min(...means);
   const hi = Math.max(...means);
@@ -148,8 +176,8 @@ function heatmapChart(axes: readonly Axis[], points: readonly PointResult[], k: 
       encoding: {
         x,
         y,
-        color: { field: 'mean', type: 'quantitative', title: label, scale: { scheme }, legend: { format: fmt(k) } },
-        tooltip: [{ field: 'label' }, { field: 'mean', format: '.6~g' }, { field: 'lo', format: '.6~g' }, { field: 'hi', format: '.6~g' }],
+        color: { field: 'mean', type: 'quantitative', title: METRICS[k].title, scale: { scheme }, legend: tickAxis(k) },
+        tooltip: [{ field: 'label' }, ...meanTips(k)],
       },
     },
   ];
@@ -205,8 +233,8 @@ function paretoChart(axes: readonly Axis[], points: readonly PointResult[]): Swe
     errors: p.metrics.error_rate.mean,
     front: front.has(p.point) ? 'Pareto front' : 'dominated',
   }));
-  const x = { field: 'cost', type: 'quantitative', title: 'pod-seconds (mean)', scale: { zero: false } };
-  const y = { field: 'p99', type: 'quantitative', title: 'p99 latency, ms (mean)', scale: { zero: false } };
+  const x = { field: 'cost', type: 'quantitative', title: `${METRICS.pod_seconds.title}, mean`, scale: { zero: false } };
+  const y = { field: 'p99', type: 'quantitative', title: `${METRICS.p99_ms.title}, mean`, scale: { zero: false } };
   const color = { field: 'front', type: 'nominal', title: null, scale: { domain: ['Pareto front', 'dominated'], range: ['#e45756', '#9aa7b8'] } };
   const valid = (a: string, b: string): Spec => ({ filter: `isValid(datum.${a}) && isValid(datum.${b})` });
   const labelled = values.filter((v) => v.front === 'Pareto front').length <= 15;
@@ -224,7 +252,7 @@ function paretoChart(axes: readonly Axis[], points: readonly PointResult[]): Swe
         x,
         y,
         color,
-        tooltip: [{ field: 'label' }, { field: 'cost', title: 'pod-seconds', format: '.6~g' }, { field: 'p99', title: 'p99 ms', format: '.6~g' }, { field: 'errors', title: 'error rate', format: '.3~%' }],
+        tooltip: [{ field: 'label' }, tip('pod_seconds', 'cost', METRICS.pod_seconds.title), tip('p99_ms', 'p99', METRICS.p99_ms.title), tip('error_rate', 'errors', METRICS.error_rate.title)],
       },
     },
   ];
@@ -240,7 +268,7 @@ function paretoChart(axes: readonly Axis[], points: readonly PointResult[]): Swe
     heading: 'Cost against p99 latency (Pareto front)',
     explanation:
       'Every grid point at its mean pod-seconds (cost) and mean p99 latency, with 95 % intervals as whiskers. Red points are the Pareto front: no other point is both cheaper and faster.',
-    spec: topLevel('Sweep: cost vs p99 latency', 'Mean pod-seconds and p99 latency per point; whiskers are 95 % intervals; the red line is the Pareto front.', {
+    spec: topLevel('Sweep: cost vs p99 latency', `Mean pod-seconds and p99 latency per point; whiskers: ${INTERVAL}; the red line is the Pareto front.`, {
       data: { values },
       width: 620,
       height: 380,
@@ -308,12 +336,12 @@ export function tuneCharts(input: TuneChartInput): SweepChart[] {
     { field: 'label' },
     { field: 'status' },
     { field: 'replications' },
-    { field: 'objective', title: METRICS[objective].label, format: '.6~g' },
-    { field: 'slo', title: METRICS[yMetric].label, format: '.6~g' },
-    { field: 'sloHi', title: `${METRICS[yMetric].label}, 95 % upper`, format: '.6~g' },
+    tip(objective, 'objective', METRICS[objective].title),
+    tip(yMetric, 'slo', METRICS[yMetric].title),
+    tip(yMetric, 'sloHi', `${METRICS[yMetric].title}, 95 % upper`),
   ];
-  const x = { field: 'objective', type: 'quantitative', title: `${METRICS[objective].label} (mean)`, scale: { zero: false } };
-  const y = { field: 'slo', type: 'quantitative', title: `${METRICS[yMetric].label} (mean)`, scale: { zero: false }, ...(METRICS[yMetric].unit === 'fraction' ? { axis: { format: '.2~%' } } : {}) };
+  const x = { field: 'objective', type: 'quantitative', title: `${METRICS[objective].title}, mean`, scale: { zero: false }, axis: tickAxis(objective) };
+  const y = { field: 'slo', type: 'quantitative', title: `${METRICS[yMetric].title}, mean`, scale: { zero: false }, axis: tickAxis(yMetric) };
   const layers: Spec[] = [
     { transform: [{ filter: 'isValid(datum.sloLo) && isValid(datum.sloHi)' }], mark: { type: 'rule', opacity: 0.5 }, encoding: { x, y: { field: 'sloLo', type: 'quantitative' }, y2: { field: 'sloHi' }, color } },
     {
@@ -334,7 +362,7 @@ export function tuneCharts(input: TuneChartInput): SweepChart[] {
   ];
   if (axes.length === 2) {
     const [sx, sy] = [scales[0]!, scales[1]!];
-    const cells = values.map((v, i) => ({ ...v, x: points[i]!.values[0], y: points[i]!.values[1] }));
+    const cells = values.map((v, i) => ({ ...v, x: sx.text(points[i]!.values[0]!), y: sy.text(points[i]!.values[1]!) }));
     const many = Math.max(sx.order.length, sy.order.length) > 12;
     const cell = Math.max(12, Math.min(60, Math.floor(560 / Math.max(sx.order.length, sy.order.length))));
     out.push({
@@ -366,7 +394,7 @@ export function tuneCharts(input: TuneChartInput): SweepChart[] {
         width: 620,
         height: 300,
         layer: [
-          { transform: [{ filter: 'isValid(datum.objLo) && isValid(datum.objHi)' }], mark: { type: 'rule', opacity: 0.5 }, encoding: { x: xe, y: { field: 'objLo', type: 'quantitative', title: `${METRICS[objective].label} (mean)`, scale: { zero: false } }, y2: { field: 'objHi' }, color } },
+          { transform: [{ filter: 'isValid(datum.objLo) && isValid(datum.objHi)' }], mark: { type: 'rule', opacity: 0.5 }, encoding: { x: xe, y: { field: 'objLo', type: 'quantitative', title: `${METRICS[objective].title}, mean`, scale: { zero: false }, axis: tickAxis(objective) }, y2: { field: 'objHi' }, color } },
           { mark: { type: 'point', filled: true, size: 60 }, encoding: { x: xe, y: { field: 'objective', type: 'quantitative' }, color, tooltip } },
         ],
       }),

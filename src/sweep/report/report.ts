@@ -7,9 +7,10 @@ import { join } from 'node:path';
 import { axisLabel } from '../axes.js';
 import { METRICS, type MetricKey } from '../../output/metrics.js';
 import type { PointResult, SweepDefinition } from '../sweep.js';
-import { escapeHtml, inlineLibraries, scriptJson } from '../../output/report/html.js';
+import { inlineLibraries, scriptJson } from '../../output/report/html.js';
+import { CHART_RUNNER, escapeHtml, pageHead } from '../../output/report/page.js';
 import { renderPng, renderSvg } from '../../output/report/render.js';
-import { sweepCharts, type SweepChart } from './charts.js';
+import { axisScale, sweepCharts, type SweepChart } from './charts.js';
 
 export interface WrittenReport {
   /** Files written, relative to the directory. */
@@ -47,22 +48,10 @@ body { font-family: "DejaVu Sans", Verdana, sans-serif; margin: 24px; color: #22
 h1 { font-size: 24px; margin-bottom: 4px; } h2 { font-size: 19px; margin-top: 32px; } h3 { font-size: 16px; }
 .lead { color: #444; max-width: 950px; } .note { color: #555; font-size: 13px; max-width: 950px; }
 table { border-collapse: collapse; font-size: 13px; margin: 8px 0; }
-td, th { border: 1px solid #ddd; padding: 3px 8px; text-align: right; } td:first-child, th:first-child { text-align: left; }
+td, th { border: 1px solid #ddd; padding: 3px 8px; text-align: right; } td { white-space: nowrap; } td:first-child, th:first-child { text-align: left; }
 th { background: #f5f5f5; } td.l { text-align: left; }
 .explain { color: #333; max-width: 950px; margin: 4px 0 10px; } .chart { margin-bottom: 24px; overflow-x: auto; }
 pre { background: #f7f7f7; padding: 10px; font-size: 13px; overflow-x: auto; }
-`;
-
-const RUNNER = `
-(function () {
-  var charts = Array.prototype.slice.call(document.querySelectorAll('[data-chart]'));
-  var jobs = charts.map(function (el) {
-    var spec = JSON.parse(document.getElementById('spec-' + el.getAttribute('data-chart')).textContent);
-    return vegaEmbed(el, spec, { actions: false, renderer: 'svg' }).then(function (res) { el.setAttribute('data-rendered', '1'); return res; });
-  });
-  Promise.all(jobs).then(function () { document.body.setAttribute('data-rendered', String(jobs.length)); },
-    function (err) { document.body.setAttribute('data-render-error', String(err && err.message || err)); console.error(err); });
-})();
 `;
 
 /** A self-contained page: the given HTML body sections, then one section per chart, with the libraries inlined. */
@@ -78,15 +67,7 @@ export function chartsPage(title: string, bodyHtml: string, charts: readonly Swe
     .join('\n');
   const specs = charts.map((c) => `<script type="application/json" id="spec-${c.id}">${scriptJson(c.spec)}</script>`).join('\n');
   const libs = charts.length > 0 ? inlineLibraries().map((code) => `<script>${code}</script>`).join('\n') : '';
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data: blob:">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>${STYLE}</style>
-</head>
+  return `${pageHead(title, STYLE)}
 <body>
 <h1>${escapeHtml(title)}</h1>
 ${bodyHtml}
@@ -94,7 +75,7 @@ ${charts.length > 0 ? '<h2>Charts</h2>' : ''}
 ${sections}
 ${libs}
 ${specs}
-${charts.length > 0 ? `<script>${RUNNER}</script>` : ''}
+${charts.length > 0 ? `<script>${CHART_RUNNER}</script>` : ''}
 </body>
 </html>
 `;
@@ -114,14 +95,18 @@ export function withCI(k: MetricKey, s: { mean: number; lo: number | null; hi: n
 const TABLE_METRICS: MetricKey[] = ['p50_ms', 'p95_ms', 'p99_ms', 'error_rate', 'cold_start_fraction', 'pod_seconds', 'max_pods'];
 const MAX_TABLE_ROWS = 400;
 
-/** The points as an HTML table (mean [95 % CI] per metric). */
+/**
+ * The points as an HTML table (mean [95 % CI] per metric). Every header carries its unit;
+ * duration axes are shown in seconds, as the charts plot them.
+ */
 export function pointsTable(def: Pick<SweepDefinition, 'axes'>, points: readonly PointResult[], extra?: { title: string; cell: (p: PointResult) => string }): string {
-  const head = `<tr><th>point</th>${def.axes.map((a) => `<th>${escapeHtml(axisLabel(a))}</th>`).join('')}<th>runs</th>${extra !== undefined ? `<th>${escapeHtml(extra.title)}</th>` : ''}${TABLE_METRICS.map((k) => `<th>${escapeHtml(METRICS[k].label)}</th>`).join('')}</tr>`;
+  const scales = def.axes.map(axisScale);
+  const head = `<tr><th>point</th>${scales.map((s) => `<th>${escapeHtml(s.title)}</th>`).join('')}<th>runs</th>${extra !== undefined ? `<th>${escapeHtml(extra.title)}</th>` : ''}${TABLE_METRICS.map((k) => `<th>${escapeHtml(METRICS[k].title)}</th>`).join('')}</tr>`;
   const rows = points
     .slice(0, MAX_TABLE_ROWS)
     .map(
       (p) =>
-        `<tr><td>${p.point}</td>${p.values.map((v) => `<td class="l">${escapeHtml(v)}</td>`).join('')}<td>${p.replications}</td>${extra !== undefined ? `<td class="l">${escapeHtml(extra.cell(p))}</td>` : ''}${TABLE_METRICS.map((k) => `<td>${escapeHtml(withCI(k, p.metrics[k]))}</td>`).join('')}</tr>`,
+        `<tr><td>${p.point}</td>${p.values.map((v, i) => `<td class="l">${escapeHtml(scales[i]!.text(v))}</td>`).join('')}<td>${p.replications}</td>${extra !== undefined ? `<td class="l">${escapeHtml(extra.cell(p))}</td>` : ''}${TABLE_METRICS.map((k) => `<td>${escapeHtml(withCI(k, p.metrics[k]))}</td>`).join('')}</tr>`,
     )
     .join('\n');
   const more = points.length > MAX_TABLE_ROWS ? `<p class="note">First ${MAX_TABLE_ROWS} of ${points.length} rows; sweep.csv has them all.</p>` : '';
@@ -146,7 +131,7 @@ export async function writeSweepReport(dir: string, def: SweepDefinition, points
   const charts = sweepCharts(def.axes, points);
   const written = await writeCharts(dir, charts, images);
   const n = points.length;
-  const body = `<p class="lead">${n} point${n === 1 ? '' : 's'} × ${def.replications} replication${def.replications === 1 ? '' : 's'}. Each metric is the mean over replications with its 95 % confidence interval (Student t) in brackets; sweep.csv has every metric, runs.csv every replication.</p>
+  const body = `<p class="lead">${n} point${n === 1 ? '' : 's'} × ${def.replications} replication${def.replications === 1 ? '' : 's'}. Each metric is the mean over replications with its 95 % confidence interval in brackets: the Wilson score interval for rates (it stays within 0–100 %), a bootstrap of the replications for latencies, pod-seconds and pods (it stays within the values the replications gave, so never below 0 or above max-scale); with fewer than 5 replications that is their whole range. sweep.csv has every metric, runs.csv every replication.</p>
 <h2>Definition</h2>
 ${definitionTable(def)}
 <h2>Points</h2>
