@@ -9,13 +9,9 @@
  * created again: a create that meets 409 reads the existing one and goes on from there.
  */
 import type { SksMode } from '../core/autoscaler/index.js';
-import type { Backoff } from './backoff.js';
-import type { Clock } from './clock.js';
-import { AUTOSCALING_INTERNAL_GROUP, AUTOSCALING_INTERNAL_VERSION, callOptions, describeError, isConflict, type KubeClients } from './kube.js';
-import type { Logger } from './log.js';
+import { AUTOSCALING_INTERNAL_GROUP, AUTOSCALING_INTERNAL_VERSION, callOptions } from './kube.js';
 import { sameStatus, statusBody } from './podautoscaler-status.js';
 import { getPodAutoscaler, parsePodAutoscaler, type PodAutoscalerObject, type PodAutoscalerStatus } from './revisions.js';
-import { CONFLICT_RETRIES } from './scale-writer.js';
 import {
   controlledBy,
   createServerlessService,
@@ -26,6 +22,7 @@ import {
   specMatches,
   type ServerlessServiceObject,
 } from './sks.js';
+import { CONFLICT_RETRIES, ObjectBackoffs, roundSeconds, type WriterOptions } from './writer.js';
 
 export type ClassWriteOutcome =
   | 'created'
@@ -42,16 +39,7 @@ export type ClassWriteOutcome =
 /** Outcomes after which the SKS and status are as wanted (or, with dry-run, would be). */
 export const classWriteDone = (o: ClassWriteOutcome): boolean => o === 'created' || o === 'patched' || o === 'unchanged' || o === 'dry-run';
 
-export interface ClassReconcilerOptions {
-  kube: KubeClients;
-  clock: Clock;
-  logger: Logger;
-  dryRun: boolean;
-  /** Whether this replica may write now (leader election). */
-  mayWrite: () => boolean;
-  /** A fresh backoff for one PodAutoscaler. */
-  newBackoff: () => Backoff;
-}
+export type ClassReconcilerOptions = WriterOptions;
 
 export interface SksResult {
   outcome: ClassWriteOutcome;
@@ -68,29 +56,29 @@ export interface StatusResult {
 const paKey = (pa: { namespace: string; name: string }): string => `${pa.namespace}/${pa.name}`;
 
 export class ClassReconciler {
-  private readonly backoffs = new Map<string, Backoff>();
+  private readonly backoffs: ObjectBackoffs;
   /** Dry-run: the last write logged per object, so an unchanged decision is logged once. */
   private readonly dryRunLogged = new Map<string, string>();
 
-  constructor(private readonly o: ClassReconcilerOptions) {}
+  constructor(private readonly o: ClassReconcilerOptions) {
+    this.backoffs = new ObjectBackoffs(o);
+  }
 
-  private backoff(pa: { namespace: string; name: string }): Backoff {
-    const k = paKey(pa);
-    let b = this.backoffs.get(k);
-    if (!b) {
-      b = this.o.newBackoff();
-      this.backoffs.set(k, b);
-    }
-    return b;
+  private backoff(pa: { namespace: string; name: string }) {
+    return this.backoffs.of(paKey(pa));
   }
 
   backingOff(pa: { namespace: string; name: string }): boolean {
-    return !this.backoff(pa).ready(this.o.clock.now());
+    return this.backoffs.backingOff(paKey(pa));
   }
 
   private failed(pa: { namespace: string; name: string }, what: string, e: unknown): void {
-    const delay = this.backoff(pa).fail(this.o.clock.now());
-    this.o.logger.warn(`${what} failed; backing off`, { revision: paKey(pa), reason: describeError(e), retryInSeconds: Math.round(delay * 1000) / 1000 });
+    this.backoffs.failed(paKey(pa), what, e, { revision: paKey(pa) });
+  }
+
+  /** A failed write of the PA's SKS or status: 'retry' after a 409 with retries left, else the write's outcome. */
+  private afterWriteError(pa: { namespace: string; name: string }, e: unknown, attempt: number, conflictNote: string, what: string) {
+    return this.backoffs.afterWriteError(paKey(pa), e, attempt, conflictNote, what, { revision: paKey(pa) });
   }
 
   /** Logs a write dry-run would make, unless the same write (transition times aside) was logged last. */
@@ -117,7 +105,7 @@ export class ClassReconciler {
     const delay = this.backoff(pa).fail(this.o.clock.now());
     this.o.logger.error('serverlessservice is not controlled by its podautoscaler; leaving it alone', {
       revision: paKey(pa),
-      retryInSeconds: Math.round(delay * 1000) / 1000,
+      retryInSeconds: roundSeconds(delay),
     });
   }
 
@@ -157,13 +145,10 @@ export class ClassReconciler {
           logger.info('created serverlessservice', { revision: paKey(pa), mode, numActivators });
           return { outcome: 'created', sks: created };
         } catch (e) {
-          if (isConflict(e) && attempt < CONFLICT_RETRIES) {
-            logger.info('serverlessservice already exists (409); re-reading', { revision: paKey(pa) });
-            cur = undefined;
-            continue;
-          }
-          this.failed(pa, 'create serverlessservice', e);
-          return { outcome: isConflict(e) ? 'conflict' : 'failed', sks: undefined };
+          const next = this.afterWriteError(pa, e, attempt, 'serverlessservice already exists', 'create serverlessservice');
+          if (next !== 'retry') return { outcome: next, sks: undefined };
+          cur = undefined;
+          continue;
         }
       }
       if (!controlledBy(cur, pa)) {
@@ -185,13 +170,9 @@ export class ClassReconciler {
         logger.info('updated serverlessservice', { revision: paKey(pa), mode, numActivators, from: cur.spec.mode });
         return { outcome: 'patched', sks: patched ?? undefined };
       } catch (e) {
-        if (isConflict(e) && attempt < CONFLICT_RETRIES) {
-          logger.info('serverlessservice changed concurrently (409); re-reading', { revision: paKey(pa), attempt: attempt + 1 });
-          cur = undefined;
-          continue;
-        }
-        this.failed(pa, 'update serverlessservice', e);
-        return { outcome: isConflict(e) ? 'conflict' : 'failed', sks: undefined };
+        const next = this.afterWriteError(pa, e, attempt, 'serverlessservice changed concurrently', 'update serverlessservice');
+        if (next !== 'retry') return { outcome: next, sks: undefined };
+        cur = undefined;
       }
     }
     return { outcome: 'conflict', sks: undefined };
@@ -247,13 +228,9 @@ export class ClassReconciler {
         });
         return { outcome: 'patched', pa: parsePodAutoscaler(obj, cur.namespace) };
       } catch (e) {
-        if (isConflict(e) && attempt < CONFLICT_RETRIES) {
-          logger.info('podautoscaler changed concurrently (409); re-reading', { revision: paKey(cur), attempt: attempt + 1 });
-          cur = undefined;
-          continue;
-        }
-        this.failed(known, 'write podautoscaler status', e);
-        return { outcome: isConflict(e) ? 'conflict' : 'failed', pa: undefined };
+        const next = this.afterWriteError(known, e, attempt, 'podautoscaler changed concurrently', 'write podautoscaler status');
+        if (next !== 'retry') return { outcome: next, pa: undefined };
+        cur = undefined;
       }
     }
     return { outcome: 'conflict', pa: undefined };

@@ -7,7 +7,7 @@
  * (status subresource, merge patch) only when it differs from what the PA already says.
  *
  * Also the other direction: the PA status a replica finds when it takes over (restart,
- * leader change) is adopted into the pipeline's PA state, so conditions and their
+ * leader change) is adopted into the decision loop's PA state, so conditions and their
  * transition times carry on instead of starting over.
  */
 import type { ActiveConditionReason, PodAutoscalerState } from '../core/autoscaler/index.js';
@@ -41,7 +41,7 @@ export interface PaStatusInput {
   generation: number;
   /** The status the PodAutoscaler has now. */
   current: PodAutoscalerStatus;
-  /** The pipeline's PA state after the reconcile. */
+  /** The PA state the decision loop keeps, after the reconcile. */
   state: PodAutoscalerState;
   /** The SKS, undefined while there is none (or none owned by this PA). */
   sks: SksView | undefined;
@@ -76,7 +76,7 @@ export function desiredPodAutoscalerStatus(input: PaStatusInput): PodAutoscalerS
       now,
     );
   } else {
-    // The pipeline knows when Active changed; without an earlier condition to go by (a PA
+    // The loop knows when Active changed; without an earlier condition to go by (a PA
     // taken over from nobody), the change is dated now.
     const at = previousActive === undefined ? now : Math.min(now, state.lastTransitionSeconds);
     active = withTransitionTime(activeCondition(state), previousActive, at);
@@ -128,7 +128,7 @@ export function sameStatus(a: PodAutoscalerStatus, b: PodAutoscalerStatus): bool
 const isScale = (v: number | undefined): v is number => v !== undefined && Number.isInteger(v) && v >= -1;
 
 /**
- * The pipeline's PA state with what a PodAutoscaler's status says taken over: the Active
+ * The loop's PA state with what a PodAutoscaler's status says taken over: the Active
  * condition (state, reason, transition time), ScaleTargetInitialized, and the scales.
  * Conditions this adapter would never write (e.g. Inactive for another reason) are left alone.
  */

@@ -11,16 +11,9 @@ import {
   type AutoscalerConfig,
   type RevisionAutoscaling,
 } from '../core/autoscaler/index.js';
-import {
-  AUTOSCALING_INTERNAL_GROUP,
-  AUTOSCALING_INTERNAL_VERSION,
-  callOptions,
-  isNotFound,
-  SERVING_GROUP,
-  SERVING_VERSION,
-  type KubeClients,
-} from './kube.js';
-import { checkList, type CheckedList } from './response-shape.js';
+import { byName, customObjectsPath, getCustomObject, listCustomItems, parseItems, type CustomKind } from './custom-objects.js';
+import { AUTOSCALING_INTERNAL_GROUP, AUTOSCALING_INTERNAL_VERSION, callOptions, isNotFound, SERVING_GROUP, SERVING_VERSION, type KubeClients } from './kube.js';
+import type { CheckedList } from './response-shape.js';
 import { parseConditions, type KnativeCondition } from './conditions.js';
 
 /**
@@ -94,17 +87,11 @@ export function parseRevision(obj: unknown, fallbackNamespace: string): Revision
   };
 }
 
+/** Revisions as the controller reads them. */
+export const REVISIONS: CustomKind<RevisionObject> = { group: SERVING_GROUP, version: SERVING_VERSION, plural: 'revisions', listKind: 'RevisionList', parse: parseRevision };
+
 export async function listRevisions(kube: KubeClients, namespace: string, labelSelector?: string): Promise<RevisionObject[]> {
-  const list = (await kube.custom.listNamespacedCustomObject(
-    { group: SERVING_GROUP, version: SERVING_VERSION, namespace, plural: 'revisions', ...(labelSelector ? { labelSelector } : {}) },
-    callOptions(kube),
-  )) as unknown;
-  const out: RevisionObject[] = [];
-  for (const item of checkList(list, `/apis/${SERVING_GROUP}/${SERVING_VERSION}/namespaces/${namespace}/revisions`, 'RevisionList').items) {
-    const r = parseRevision(item, namespace);
-    if (r) out.push(r);
-  }
-  return out;
+  return parseItems(REVISIONS, (await listCustomItems(kube, REVISIONS, namespace, labelSelector)).items, namespace);
 }
 
 /** A PodAutoscaler's status as the adapter reads and writes it. */
@@ -182,46 +169,32 @@ export function parsePodAutoscaler(obj: unknown, fallbackNamespace = ''): PodAut
   };
 }
 
-/** The namespace's PodAutoscalers by name (= revision name). */
+/** PodAutoscalers as the controller reads them (named as their revisions). */
+export const POD_AUTOSCALERS: CustomKind<PodAutoscalerObject> = {
+  group: AUTOSCALING_INTERNAL_GROUP,
+  version: AUTOSCALING_INTERNAL_VERSION,
+  plural: 'podautoscalers',
+  listKind: 'PodAutoscalerList',
+  parse: parsePodAutoscaler,
+};
+
 /** The API path of a namespace's PodAutoscalers (lists and watches). */
-export const podAutoscalersPath = (namespace: string): string => `/apis/${AUTOSCALING_INTERNAL_GROUP}/${AUTOSCALING_INTERNAL_VERSION}/namespaces/${namespace}/podautoscalers`;
+export const podAutoscalersPath = (namespace: string): string => customObjectsPath(POD_AUTOSCALERS, namespace);
 
 /** The namespace's PodAutoscalers as the API returns them, checked to be a list. */
-export async function listPodAutoscalerItems(kube: KubeClients, namespace: string): Promise<CheckedList> {
-  const list: unknown = await kube.custom.listNamespacedCustomObject(
-    { group: AUTOSCALING_INTERNAL_GROUP, version: AUTOSCALING_INTERNAL_VERSION, namespace, plural: 'podautoscalers' },
-    callOptions(kube),
-  );
-  return checkList(list, podAutoscalersPath(namespace), 'PodAutoscalerList');
-}
+export const listPodAutoscalerItems = (kube: KubeClients, namespace: string): Promise<CheckedList> => listCustomItems(kube, POD_AUTOSCALERS, namespace);
 
 /** PodAutoscalers by name. */
-export function podAutoscalersByName(items: readonly unknown[], namespace: string): Map<string, PodAutoscalerObject> {
-  const out = new Map<string, PodAutoscalerObject>();
-  for (const item of items) {
-    const pa = parsePodAutoscaler(item, namespace);
-    if (pa) out.set(pa.name, pa);
-  }
-  return out;
-}
+export const podAutoscalersByName = (items: readonly unknown[], namespace: string): Map<string, PodAutoscalerObject> => byName(POD_AUTOSCALERS, items, namespace);
 
+/** The namespace's PodAutoscalers by name (= revision name). */
 export async function listPodAutoscalers(kube: KubeClients, namespace: string): Promise<Map<string, PodAutoscalerObject>> {
   return podAutoscalersByName((await listPodAutoscalerItems(kube, namespace)).items, namespace);
 }
 
 /** One PodAutoscaler, read fresh (after a conflict); undefined if it does not exist. */
-export async function getPodAutoscaler(kube: KubeClients, namespace: string, name: string): Promise<PodAutoscalerObject | undefined> {
-  try {
-    const obj: unknown = await kube.custom.getNamespacedCustomObject(
-      { group: AUTOSCALING_INTERNAL_GROUP, version: AUTOSCALING_INTERNAL_VERSION, namespace, plural: 'podautoscalers', name },
-      callOptions(kube),
-    );
-    return parsePodAutoscaler(obj, namespace);
-  } catch (e) {
-    if (isNotFound(e)) return undefined;
-    throw e;
-  }
-}
+export const getPodAutoscaler = (kube: KubeClients, namespace: string, name: string): Promise<PodAutoscalerObject | undefined> =>
+  getCustomObject(kube, POD_AUTOSCALERS, namespace, name);
 
 /** The Deployment Knative creates for a revision (resourcenames.Deployment). */
 export function deploymentName(revision: string, pa?: PodAutoscalerObject): string {

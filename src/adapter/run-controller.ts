@@ -14,15 +14,12 @@ import { podMetricsUrl } from './qp-scraper.js';
 import { loadAutoscalerConfig } from './revisions.js';
 
 /** Everything `knsim controller` needs, already validated by the CLI. */
-export interface ControllerSettings {
+export interface ControllerSettings extends ConnectSettings {
   mode: ControllerMode;
   dryRun: boolean;
   /** undefined: the kubeconfig context's namespace, else "default". */
   namespaces: string[] | undefined;
   selector: string | undefined;
-  kubeconfig: string | undefined;
-  context: string | undefined;
-  inCluster: boolean;
   knativeNamespace: string;
   /** config-autoscaler keys to override. */
   config: Record<string, string>;
@@ -31,7 +28,6 @@ export interface ControllerSettings {
   staleAfterSeconds: number;
   subtractProxied: boolean;
   metricsPort: number;
-  requestTimeoutSeconds: number;
   leaseName: string;
   leaseNamespace: string | undefined;
   leaseDurationSeconds: number;
@@ -39,7 +35,6 @@ export interface ControllerSettings {
   retryPeriodSeconds: number;
   identity: string;
   durationSeconds: number | undefined;
-  logFormat: 'text' | 'json';
 }
 
 /** A problem with the controller's inputs found while starting: `<flag or object>: <rule>`. */
@@ -63,12 +58,13 @@ export interface RunSummary {
   actions: number;
 }
 
-/** The kubeconfig flags of `knsim controller` and `knsim rollout`. */
+/** The kubeconfig and log flags of `knsim controller` and `knsim rollout`. */
 export interface ConnectSettings {
   kubeconfig: string | undefined;
   context: string | undefined;
   inCluster: boolean;
   requestTimeoutSeconds: number;
+  logFormat: 'text' | 'json';
 }
 
 /**

@@ -5,9 +5,9 @@
 import { systemClock } from './clock.js';
 import { lineLogger } from './log.js';
 import { RolloutDriver, RolloutPlanError, type RolloutResult } from './rollout.js';
-import { connect, SetupError, type RunIo } from './run-controller.js';
+import { connect, SetupError, type ConnectSettings, type RunIo } from './run-controller.js';
 
-export interface RolloutSettings {
+export interface RolloutSettings extends ConnectSettings {
   service: string;
   namespace: string | undefined;
   to: string | undefined;
@@ -20,11 +20,6 @@ export interface RolloutSettings {
   minRequests: number;
   metricsPort: number;
   dryRun: boolean;
-  kubeconfig: string | undefined;
-  context: string | undefined;
-  inCluster: boolean;
-  requestTimeoutSeconds: number;
-  logFormat: 'text' | 'json';
 }
 
 /** The same I/O seams as the controller (output, clock, abort, kube clients for tests). */

@@ -5,13 +5,10 @@
  * concurrent change gives 409 (re-read and retry, a few times), and exponential backoff
  * per Deployment after API errors. With `dryRun` it only logs what it would send.
  */
-import type { Backoff } from './backoff.js';
-import type { Clock } from './clock.js';
-import { callOptions, describeError, isConflict, type KubeClients } from './kube.js';
-import type { Logger } from './log.js';
+import { callOptions } from './kube.js';
+import { CONFLICT_RETRIES, ObjectBackoffs, type WriterOptions } from './writer.js';
 
-/** How many times a write is re-read and retried after 409 before backing off. */
-export const CONFLICT_RETRIES = 3;
+export { CONFLICT_RETRIES };
 
 /** The Deployment's scale as read. */
 export interface ScaleRead {
@@ -36,47 +33,30 @@ export interface ScaleTarget {
   revision: string;
 }
 
-export interface ScaleWriterOptions {
-  kube: KubeClients;
-  clock: Clock;
-  logger: Logger;
-  dryRun: boolean;
-  /** Whether this replica may write now (leader election); always true without one. */
-  mayWrite: () => boolean;
-  /** A fresh backoff for one Deployment. */
-  newBackoff: () => Backoff;
-}
+export type ScaleWriterOptions = WriterOptions;
+
+const deploymentKey = (t: ScaleTarget): string => `${t.namespace}/${t.deployment}`;
 
 export class ScaleWriter {
-  private readonly backoffs = new Map<string, Backoff>();
+  private readonly backoffs: ObjectBackoffs;
 
-  constructor(private readonly o: ScaleWriterOptions) {}
-
-  private backoff(t: ScaleTarget): Backoff {
-    const key = `${t.namespace}/${t.deployment}`;
-    let b = this.backoffs.get(key);
-    if (!b) {
-      b = this.o.newBackoff();
-      this.backoffs.set(key, b);
-    }
-    return b;
+  constructor(private readonly o: ScaleWriterOptions) {
+    this.backoffs = new ObjectBackoffs(o);
   }
 
   /** Whether calls for this Deployment are currently backing off. */
   backingOff(t: ScaleTarget): boolean {
-    return !this.backoff(t).ready(this.o.clock.now());
+    return this.backoffs.backingOff(deploymentKey(t));
   }
 
   /** Reads spec.replicas (unset counts as 1, as upstream). Errors back off and return undefined. */
   async read(t: ScaleTarget): Promise<ScaleRead | undefined> {
-    const b = this.backoff(t);
-    if (!b.ready(this.o.clock.now())) return undefined;
+    if (this.backingOff(t)) return undefined;
     try {
       const s = await this.o.kube.apps.readNamespacedDeploymentScale({ name: t.deployment, namespace: t.namespace }, callOptions(this.o.kube));
       return { replicas: s.spec?.replicas ?? 1, resourceVersion: s.metadata?.resourceVersion };
     } catch (e) {
-      const delay = b.fail(this.o.clock.now());
-      this.o.logger.warn('read scale failed; backing off', { ...t, reason: describeError(e), retryInSeconds: round(delay) });
+      this.backoffs.failed(deploymentKey(t), 'read scale', e, { ...t });
       return undefined;
     }
   }
@@ -99,7 +79,7 @@ export class ScaleWriter {
       });
       return 'dry-run';
     }
-    const b = this.backoff(t);
+    const b = this.backoffs.of(deploymentKey(t));
     if (!b.ready(clock.now())) return 'backoff';
     let current = expected;
     for (let attempt = 0; attempt <= CONFLICT_RETRIES; attempt++) {
@@ -129,25 +109,11 @@ export class ScaleWriter {
         logger.info('scaled deployment', { ...t, from: current.replicas, to: replicas });
         return 'written';
       } catch (e) {
-        if (isConflict(e) && attempt < CONFLICT_RETRIES) {
-          logger.info('scale changed concurrently (409); re-reading', { ...t, attempt: attempt + 1 });
-          current = undefined;
-          continue;
-        }
-        const delay = b.fail(clock.now());
-        logger.warn(isConflict(e) ? 'scale write kept conflicting; backing off' : 'scale write failed; backing off', {
-          ...t,
-          replicas,
-          reason: describeError(e),
-          retryInSeconds: round(delay),
-        });
-        return isConflict(e) ? 'conflict' : 'failed';
+        const next = this.backoffs.afterWriteError(deploymentKey(t), e, attempt, 'scale changed concurrently', 'scale write', { ...t, replicas });
+        if (next !== 'retry') return next;
+        current = undefined;
       }
     }
     return 'conflict';
   }
-}
-
-function round(x: number): number {
-  return Math.round(x * 1000) / 1000;
 }

@@ -8,8 +8,9 @@
  */
 import type { SksMode } from '../core/autoscaler/index.js';
 import { findCondition, parseConditions, parseTime, READY, type KnativeCondition } from './conditions.js';
-import { callOptions, isNotFound, NETWORKING_INTERNAL_GROUP, NETWORKING_INTERNAL_VERSION, type KubeClients } from './kube.js';
-import { checkList, type CheckedList } from './response-shape.js';
+import { callOptions, NETWORKING_INTERNAL_GROUP, NETWORKING_INTERNAL_VERSION, type KubeClients } from './kube.js';
+import type { CheckedList } from './response-shape.js';
+import { byName, coords, customObjectsPath, getCustomObject, listCustomItems, type CustomKind } from './custom-objects.js';
 import type { PodAutoscalerObject } from './revisions.js';
 
 export const SKS_API_VERSION = `${NETWORKING_INTERNAL_GROUP}/${NETWORKING_INTERNAL_VERSION}`;
@@ -162,26 +163,24 @@ export function makeServerlessService(pa: PodAutoscalerObject, spec: SksSpec): R
   };
 }
 
-const coords = (namespace: string) => ({ group: NETWORKING_INTERNAL_GROUP, version: NETWORKING_INTERNAL_VERSION, namespace, plural: PLURAL });
+/** ServerlessServices as the controller reads them. */
+export const SERVERLESS_SERVICES: CustomKind<ServerlessServiceObject> = {
+  group: NETWORKING_INTERNAL_GROUP,
+  version: NETWORKING_INTERNAL_VERSION,
+  plural: PLURAL,
+  listKind: 'ServerlessServiceList',
+  parse: parseServerlessService,
+};
 
 /** The API path of a namespace's ServerlessServices (lists and watches). */
-export const serverlessServicesPath = (namespace: string): string => `/apis/${NETWORKING_INTERNAL_GROUP}/${NETWORKING_INTERNAL_VERSION}/namespaces/${namespace}/${PLURAL}`;
+export const serverlessServicesPath = (namespace: string): string => customObjectsPath(SERVERLESS_SERVICES, namespace);
 
 /** The namespace's ServerlessServices as the API returns them, checked to be a list. */
-export async function listServerlessServiceItems(kube: KubeClients, namespace: string): Promise<CheckedList> {
-  const list: unknown = await kube.custom.listNamespacedCustomObject(coords(namespace), callOptions(kube));
-  return checkList(list, serverlessServicesPath(namespace), 'ServerlessServiceList');
-}
+export const listServerlessServiceItems = (kube: KubeClients, namespace: string): Promise<CheckedList> => listCustomItems(kube, SERVERLESS_SERVICES, namespace);
 
 /** ServerlessServices by name. */
-export function serverlessServicesByName(items: readonly unknown[], namespace: string): Map<string, ServerlessServiceObject> {
-  const out = new Map<string, ServerlessServiceObject>();
-  for (const item of items) {
-    const s = parseServerlessService(item, namespace);
-    if (s) out.set(s.name, s);
-  }
-  return out;
-}
+export const serverlessServicesByName = (items: readonly unknown[], namespace: string): Map<string, ServerlessServiceObject> =>
+  byName(SERVERLESS_SERVICES, items, namespace);
 
 /** The namespace's ServerlessServices by name. */
 export async function listServerlessServices(kube: KubeClients, namespace: string): Promise<Map<string, ServerlessServiceObject>> {
@@ -190,17 +189,11 @@ export async function listServerlessServices(kube: KubeClients, namespace: strin
 
 /** One SKS, or null if it does not exist. */
 export async function getServerlessService(kube: KubeClients, namespace: string, name: string): Promise<ServerlessServiceObject | null> {
-  try {
-    const obj: unknown = await kube.custom.getNamespacedCustomObject({ ...coords(namespace), name }, callOptions(kube));
-    return parseServerlessService(obj, namespace) ?? null;
-  } catch (e) {
-    if (isNotFound(e)) return null;
-    throw e;
-  }
+  return (await getCustomObject(kube, SERVERLESS_SERVICES, namespace, name)) ?? null;
 }
 
 export async function createServerlessService(kube: KubeClients, namespace: string, body: Record<string, unknown>): Promise<ServerlessServiceObject | undefined> {
-  const obj: unknown = await kube.custom.createNamespacedCustomObject({ ...coords(namespace), body }, callOptions(kube));
+  const obj: unknown = await kube.custom.createNamespacedCustomObject({ ...coords(SERVERLESS_SERVICES, namespace), body }, callOptions(kube));
   return parseServerlessService(obj, namespace);
 }
 
@@ -211,6 +204,6 @@ export async function patchServerlessServiceSpec(
   spec: SksSpec,
 ): Promise<ServerlessServiceObject | undefined> {
   const body = { metadata: sks.resourceVersion !== undefined ? { resourceVersion: sks.resourceVersion } : {}, spec };
-  const obj: unknown = await kube.custom.patchNamespacedCustomObject({ ...coords(sks.namespace), name: sks.name, body }, callOptions(kube, 'merge'));
+  const obj: unknown = await kube.custom.patchNamespacedCustomObject({ ...coords(SERVERLESS_SERVICES, sks.namespace), name: sks.name, body }, callOptions(kube, 'merge'));
   return parseServerlessService(obj, sks.namespace);
 }

@@ -6,45 +6,40 @@
 import { hostname } from 'node:os';
 import type { Argv } from 'yargs';
 import type { ControllerSettings } from '../adapter/run-controller.js';
+import { clusterOptions, parseClusterFlags, parsePort, type ClusterArgs } from './cluster-flags.js';
 import { parseDurationFlag } from './flags.js';
 import { UsageError } from './errors.js';
 import { requireOptional } from './optional-deps.js';
 
 export function controllerOptions<T>(y: Argv<T>) {
-  return y
-    .option('mode', { type: 'string', default: 'shadow', describe: 'shadow: decide and report, write nothing | apply: scale revisions of the knsim class' })
-    .option('dry-run', { type: 'boolean', default: false, describe: 'apply mode: log the patches instead of sending them' })
-    .option('namespace', { alias: 'n', type: 'string', array: true, describe: 'Namespace(s) to watch (default: the kubeconfig context\'s, else "default")' })
-    .option('selector', { alias: 'l', type: 'string', describe: 'Only revisions matching this label selector' })
-    .option('kubeconfig', { type: 'string', describe: 'kubeconfig file (default $KUBECONFIG, ~/.kube/config, then in-cluster)' })
-    .option('context', { type: 'string', describe: 'kubeconfig context' })
-    .option('in-cluster', { type: 'boolean', default: false, describe: 'Use the pod\'s service account' })
-    .option('knative-namespace', { type: 'string', default: 'knative-serving', describe: 'Where config-autoscaler lives' })
-    .option('config', { type: 'string', array: true, describe: 'Override a config-autoscaler key: key=value, e.g. stable-window=30s' })
-    .option('csv', { type: 'string', describe: 'Decision CSV path (shadow mode default: knsim-decisions.csv)' })
-    .option('allow-scale-to-zero', { type: 'boolean', default: false, describe: 'apply mode: let revisions go to zero (knsim sees no activator stats, so it cannot scale them back up)' })
-    .option('stale-after', { type: 'string', default: '5s', describe: 'Hold the scale when ready pods have had no good scrape for this long' })
-    .option('subtract-proxied', { type: 'boolean', default: false, describe: 'Subtract activator-proxied requests, as Knative does when activator stats also arrive' })
-    .option('metrics-port', { type: 'number', default: 9090, describe: 'Queue-proxy autoscaler metrics port' })
-    .option('request-timeout', { type: 'string', default: '5s', describe: 'Timeout of each Kubernetes API request' })
-    .option('lease-name', { type: 'string', default: 'knsim-controller', describe: 'Leader-election Lease name' })
-    .option('lease-namespace', { type: 'string', describe: 'Lease namespace (default $POD_NAMESPACE, else the first --namespace)' })
-    .option('lease-duration', { type: 'string', default: '15s', describe: 'How long a silent leader keeps the Lease from others' })
-    .option('renew-deadline', { type: 'string', default: '10s', describe: 'The leader stops writing this long after its last renewal' })
-    .option('retry-period', { type: 'string', default: '2s', describe: 'How often to acquire or renew the Lease' })
-    .option('identity', { type: 'string', describe: 'Leader-election identity (default $POD_NAME, else hostname-pid)' })
-    .option('duration', { type: 'string', describe: 'Stop after this long (default: until SIGINT/SIGTERM)' })
-    .option('log-format', { type: 'string', default: 'text', describe: 'text | json' });
+  return clusterOptions(
+    y
+      .option('mode', { type: 'string', default: 'shadow', describe: 'shadow: decide and report, write nothing | apply: scale revisions of the knsim class' })
+      .option('dry-run', { type: 'boolean', default: false, describe: 'apply mode: log the patches instead of sending them' })
+      .option('namespace', { alias: 'n', type: 'string', array: true, describe: 'Namespace(s) to watch (default: the kubeconfig context\'s, else "default")' })
+      .option('selector', { alias: 'l', type: 'string', describe: 'Only revisions matching this label selector' })
+      .option('knative-namespace', { type: 'string', default: 'knative-serving', describe: 'Where config-autoscaler lives' })
+      .option('config', { type: 'string', array: true, describe: 'Override a config-autoscaler key: key=value, e.g. stable-window=30s' })
+      .option('csv', { type: 'string', describe: 'Decision CSV path (shadow mode default: knsim-decisions.csv)' })
+      .option('allow-scale-to-zero', { type: 'boolean', default: false, describe: 'apply mode: let revisions go to zero (knsim sees no activator stats, so it cannot scale them back up)' })
+      .option('stale-after', { type: 'string', default: '5s', describe: 'Hold the scale when ready pods have had no good scrape for this long' })
+      .option('subtract-proxied', { type: 'boolean', default: false, describe: 'Subtract activator-proxied requests, as Knative does when activator stats also arrive' })
+      .option('metrics-port', { type: 'number', default: 9090, describe: 'Queue-proxy autoscaler metrics port' })
+      .option('lease-name', { type: 'string', default: 'knsim-controller', describe: 'Leader-election Lease name' })
+      .option('lease-namespace', { type: 'string', describe: 'Lease namespace (default $POD_NAMESPACE, else the first --namespace)' })
+      .option('lease-duration', { type: 'string', default: '15s', describe: 'How long a silent leader keeps the Lease from others' })
+      .option('renew-deadline', { type: 'string', default: '10s', describe: 'The leader stops writing this long after its last renewal' })
+      .option('retry-period', { type: 'string', default: '2s', describe: 'How often to acquire or renew the Lease' })
+      .option('identity', { type: 'string', describe: 'Leader-election identity (default $POD_NAME, else hostname-pid)' })
+      .option('duration', { type: 'string', describe: 'Stop after this long (default: until SIGINT/SIGTERM)' }),
+  );
 }
 
-export interface ControllerArgs {
+export interface ControllerArgs extends ClusterArgs {
   mode: unknown;
   dryRun: unknown;
   namespace: unknown;
   selector: unknown;
-  kubeconfig: unknown;
-  context: unknown;
-  inCluster: unknown;
   knativeNamespace: unknown;
   config: unknown;
   csv: unknown;
@@ -52,7 +47,6 @@ export interface ControllerArgs {
   staleAfter: unknown;
   subtractProxied: unknown;
   metricsPort: unknown;
-  requestTimeout: unknown;
   leaseName: unknown;
   leaseNamespace: unknown;
   leaseDuration: unknown;
@@ -60,7 +54,6 @@ export interface ControllerArgs {
   retryPeriod: unknown;
   identity: unknown;
   duration: unknown;
-  logFormat: unknown;
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -105,13 +98,9 @@ export function parseControllerFlags(a: ControllerArgs, env: NodeJS.ProcessEnv =
   if (leaseNamespace !== undefined && !DNS_LABEL.test(leaseNamespace)) {
     throw new UsageError(`--lease-namespace: ${JSON.stringify(leaseNamespace)} is not a valid namespace name`);
   }
-  const metricsPort = Number(a.metricsPort);
-  if (!Number.isInteger(metricsPort) || metricsPort < 1 || metricsPort > 65535) {
-    throw new UsageError(`--metrics-port: must be a port number 1–65535 (got ${JSON.stringify(a.metricsPort)})`);
-  }
-  const logFormat = String(a.logFormat);
-  if (logFormat !== 'text' && logFormat !== 'json') throw new UsageError(`--log-format: must be text or json (got ${JSON.stringify(logFormat)})`);
-  const requestTimeoutSeconds = seconds(a.requestTimeout, '--request-timeout');
+  const metricsPort = parsePort(a.metricsPort);
+  const cluster = parseClusterFlags(a);
+  const { requestTimeoutSeconds } = cluster;
   const leaseDurationSeconds = seconds(a.leaseDuration, '--lease-duration');
   const renewDeadlineSeconds = seconds(a.renewDeadline, '--renew-deadline');
   const retryPeriodSeconds = seconds(a.retryPeriod, '--retry-period');
@@ -132,9 +121,7 @@ export function parseControllerFlags(a: ControllerArgs, env: NodeJS.ProcessEnv =
     dryRun,
     namespaces,
     selector: str(a.selector),
-    kubeconfig: str(a.kubeconfig),
-    context: str(a.context),
-    inCluster: a.inCluster === true,
+    ...cluster,
     knativeNamespace,
     config: parseConfigOverrides(a.config),
     csv,
@@ -142,7 +129,6 @@ export function parseControllerFlags(a: ControllerArgs, env: NodeJS.ProcessEnv =
     staleAfterSeconds: seconds(a.staleAfter, '--stale-after'),
     subtractProxied: a.subtractProxied === true,
     metricsPort,
-    requestTimeoutSeconds,
     leaseName,
     leaseNamespace,
     leaseDurationSeconds,
@@ -150,7 +136,6 @@ export function parseControllerFlags(a: ControllerArgs, env: NodeJS.ProcessEnv =
     retryPeriodSeconds,
     identity,
     durationSeconds: parseDurationFlag(a.duration, '--duration'),
-    logFormat,
   };
 }
 

@@ -49,6 +49,29 @@ export function workLimitOptions<T>(y: Argv<T>) {
     .option('max-events', { type: 'string', describe: `Refuse runs with more periodic events (default ${DEFAULT_WORK_LIMITS.events.toExponential()})` });
 }
 
+/**
+ * What `run`, `sweep` and `tune` accept about their scenario: the file, the work limits,
+ * and the seed, duration and --set overrides. `perPoint`: the command runs the scenario at
+ * many points with replications (sweep, tune), so the seed is a base, the overrides apply
+ * to every run, and the runs can be spread over worker threads.
+ */
+export function scenarioOptions<T>(y: Argv<T>, perPoint: boolean) {
+  const runs = perPoint ? ' on every point' : '';
+  const withScenario = workLimitOptions(y)
+    .positional('scenario', { type: 'string', describe: 'Scenario YAML file', demandOption: true })
+    .option('seed', { type: 'string', describe: perPoint ? "Base seed (default: the scenario's seed)" : 'Random seed (overrides the scenario)' })
+    .option('duration', { type: 'string', describe: `Simulated time${perPoint ? ' per run' : ''}, a Go duration such as 10m or 90s (overrides the scenario)` })
+    .option('set', { type: 'string', array: true, describe: `Override a scenario value${runs}: path=value, e.g. configMaps.config-autoscaler.stable-window=30s` });
+  return perPoint ? withScenario.option('workers', { type: 'string', describe: 'Worker threads (default: one per CPU; 1 runs in this thread)' }) : withScenario;
+}
+
+/** --out and --report of a command that writes a report directory (by default `defaultDir`). */
+export function reportDirOptions<T>(y: Argv<T>, defaultDir: string) {
+  return y
+    .option('out', { type: 'string', describe: `Output directory (default ${defaultDir})` })
+    .option('report', { type: 'boolean', default: true, describe: 'Write charts and report.html (--no-report to skip)' });
+}
+
 /** The work-limit flags as parsed by yargs (camel-cased). */
 export interface WorkLimitArgs {
   maxRequests?: unknown;

@@ -7,7 +7,7 @@ import { controllerCommand, controllerOptions, type ControllerArgs } from './con
 import { rolloutCommand, rolloutOptions, type RolloutArgs } from './rollout.js';
 import { EXIT_BAD_INPUT, EXIT_INTERNAL, UsageError } from './errors.js';
 import { OutputError } from '../output/output-error.js';
-import { workLimitOptions } from './flags.js';
+import { reportDirOptions, scenarioOptions } from './flags.js';
 import { closest } from '../scenario/did-you-mean.js';
 // Sweeps and the tuner (issue 5).
 import { sweepCommandModule } from './sweep.js';
@@ -59,14 +59,8 @@ export async function main(argv: string[]): Promise<void> {
         'run <scenario>',
         'Simulate a scenario and write reports/<name>/',
         (y) =>
-          workLimitOptions(y)
-            .positional('scenario', { type: 'string', describe: 'Scenario YAML file', demandOption: true })
-            .option('seed', { type: 'string', describe: 'Random seed (overrides the scenario)' })
-            .option('duration', { type: 'string', describe: 'Simulated time, a Go duration such as 10m or 90s (overrides the scenario)' })
-            .option('out', { type: 'string', describe: 'Output directory (default reports/<scenario name>)' })
-            .option('set', { type: 'string', array: true, describe: 'Override a scenario value: path=value, e.g. configMaps.config-autoscaler.stable-window=30s' })
+          reportDirOptions(scenarioOptions(y, false), 'reports/<scenario name>')
             .option('trace', { type: 'string', describe: 'requests.csv rows: none | full | sample=R' })
-            .option('report', { type: 'boolean', default: true, describe: 'Build charts and report.html (--no-report skips them)' })
             .example('$0 run scenarios/quickstart.yaml', 'Run the quickstart scenario')
             .example(`$0 run scenarios/hello-world.yaml --set 'services[0].manifest.spec.template.metadata.annotations["autoscaling.knative.dev/target"]=5'`, 'Override an annotation'),
         async (args) => {

@@ -5,6 +5,7 @@
  */
 import type { Argv } from 'yargs';
 import type { RolloutSettings } from '../adapter/run-rollout.js';
+import { clusterOptions, parseClusterFlags, parsePort, type ClusterArgs } from './cluster-flags.js';
 import { parseDurationFlag } from './flags.js';
 import { UsageError } from './errors.js';
 import { requireOptional } from './optional-deps.js';
@@ -13,27 +14,24 @@ import { requireOptional } from './optional-deps.js';
 export const EXIT_ROLLED_BACK = 3;
 
 export function rolloutOptions<T>(y: Argv<T>) {
-  return y
-    .positional('service', { type: 'string', describe: 'Knative Service name', demandOption: true })
-    .option('namespace', { alias: 'n', type: 'string', describe: 'Namespace (default: the kubeconfig context\'s, else "default")' })
-    .option('to', { type: 'string', describe: 'Revision to roll out (default: the Service\'s latest ready revision)' })
-    .option('steps', { type: 'string', default: '10,25,50,100', describe: 'Percent for the new revision after each step, ascending, ending at 100' })
-    .option('pause', { type: 'string', default: '60s', describe: 'Wait after each step (but the last), watching the new revision' })
-    .option('interval', { type: 'string', default: '10s', describe: 'How often to check the new revision\'s metrics during a pause' })
-    .option('max-error-rate', { type: 'string', describe: 'Roll back above this 5xx share, e.g. 0.05 or 5%' })
-    .option('max-latency', { type: 'string', describe: 'Roll back when the latency quantile exceeds this, e.g. 500ms' })
-    .option('latency-quantile', { type: 'number', default: 0.95, describe: 'Quantile judged against --max-latency' })
-    .option('min-requests', { type: 'number', default: 20, describe: 'Judge only windows with at least this many requests' })
-    .option('metrics-port', { type: 'number', default: 9091, describe: 'Queue-proxy request metrics port (Prometheus)' })
-    .option('dry-run', { type: 'boolean', default: false, describe: 'Print the traffic blocks instead of patching' })
-    .option('kubeconfig', { type: 'string', describe: 'kubeconfig file' })
-    .option('context', { type: 'string', describe: 'kubeconfig context' })
-    .option('in-cluster', { type: 'boolean', default: false, describe: 'Use the pod\'s service account' })
-    .option('request-timeout', { type: 'string', default: '5s', describe: 'Timeout of each Kubernetes API request' })
-    .option('log-format', { type: 'string', default: 'text', describe: 'text | json' });
+  return clusterOptions(
+    y
+      .positional('service', { type: 'string', describe: 'Knative Service name', demandOption: true })
+      .option('namespace', { alias: 'n', type: 'string', describe: 'Namespace (default: the kubeconfig context\'s, else "default")' })
+      .option('to', { type: 'string', describe: 'Revision to roll out (default: the Service\'s latest ready revision)' })
+      .option('steps', { type: 'string', default: '10,25,50,100', describe: 'Percent for the new revision after each step, ascending, ending at 100' })
+      .option('pause', { type: 'string', default: '60s', describe: 'Wait after each step (but the last), watching the new revision' })
+      .option('interval', { type: 'string', default: '10s', describe: 'How often to check the new revision\'s metrics during a pause' })
+      .option('max-error-rate', { type: 'string', describe: 'Roll back above this 5xx share, e.g. 0.05 or 5%' })
+      .option('max-latency', { type: 'string', describe: 'Roll back when the latency quantile exceeds this, e.g. 500ms' })
+      .option('latency-quantile', { type: 'number', default: 0.95, describe: 'Quantile judged against --max-latency' })
+      .option('min-requests', { type: 'number', default: 20, describe: 'Judge only windows with at least this many requests' })
+      .option('metrics-port', { type: 'number', default: 9091, describe: 'Queue-proxy request metrics port (Prometheus)' })
+      .option('dry-run', { type: 'boolean', default: false, describe: 'Print the traffic blocks instead of patching' }),
+  );
 }
 
-export interface RolloutArgs {
+export interface RolloutArgs extends ClusterArgs {
   service: unknown;
   namespace: unknown;
   to: unknown;
@@ -46,11 +44,6 @@ export interface RolloutArgs {
   minRequests: unknown;
   metricsPort: unknown;
   dryRun: unknown;
-  kubeconfig: unknown;
-  context: unknown;
-  inCluster: unknown;
-  requestTimeout: unknown;
-  logFormat: unknown;
 }
 
 const NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -97,12 +90,8 @@ export function parseRolloutFlags(a: RolloutArgs): RolloutSettings {
   if (!(q > 0 && q < 1)) throw new UsageError(`--latency-quantile: must be between 0 and 1 (got ${JSON.stringify(a.latencyQuantile)})`);
   const minRequests = Number(a.minRequests);
   if (!Number.isInteger(minRequests) || minRequests < 1) throw new UsageError(`--min-requests: must be a whole number ≥ 1 (got ${JSON.stringify(a.minRequests)})`);
-  const metricsPort = Number(a.metricsPort);
-  if (!Number.isInteger(metricsPort) || metricsPort < 1 || metricsPort > 65535) {
-    throw new UsageError(`--metrics-port: must be a port number 1–65535 (got ${JSON.stringify(a.metricsPort)})`);
-  }
-  const logFormat = String(a.logFormat);
-  if (logFormat !== 'text' && logFormat !== 'json') throw new UsageError(`--log-format: must be text or json (got ${JSON.stringify(logFormat)})`);
+  const metricsPort = parsePort(a.metricsPort);
+  const cluster = parseClusterFlags(a);
   return {
     service,
     namespace,
@@ -116,11 +105,7 @@ export function parseRolloutFlags(a: RolloutArgs): RolloutSettings {
     minRequests,
     metricsPort,
     dryRun: a.dryRun === true,
-    kubeconfig: a.kubeconfig === undefined ? undefined : String(a.kubeconfig),
-    context: a.context === undefined ? undefined : String(a.context),
-    inCluster: a.inCluster === true,
-    requestTimeoutSeconds: parseDurationFlag(a.requestTimeout, '--request-timeout') ?? 5,
-    logFormat,
+    ...cluster,
   };
 }
 

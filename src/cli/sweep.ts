@@ -17,7 +17,7 @@ import { UsageError } from './errors.js';
 import { checkOutDir } from '../output/output-dir.js';
 import { mapOutputErrors } from '../output/output-error.js';
 import { outLabel } from './run.js';
-import { parseDurationFlag, parseSeed, parseWorkLimits, workLimitArgs, workLimitOptions, type WorkLimitArgs } from './flags.js';
+import { parseDurationFlag, parseSeed, parseWorkLimits, reportDirOptions, scenarioOptions, workLimitArgs, type WorkLimitArgs } from './flags.js';
 import { requireOptional } from './optional-deps.js';
 
 /** A whole-number flag in [min, max]; `fallback` when absent. */
@@ -41,15 +41,10 @@ export const MAX_WORKERS = 1024;
 
 /** The options `sweep` and `sweep k8s-job` share. */
 function gridOptions<T>(y: Argv<T>) {
-  return workLimitOptions(y)
-    .positional('scenario', { type: 'string', describe: 'Scenario YAML file', demandOption: true })
+  return scenarioOptions(y, true)
     .option('grid', { type: 'string', array: true, describe: 'An axis: path=v1,v2,... or path=a..b:step (repeatable; the grid is their cartesian product)' })
     .option('replications', { type: 'string', describe: 'Runs per point (default 5); replication r uses seed base + r at every point' })
-    .option('seed', { type: 'string', describe: 'Base seed (default: the scenario\'s seed)' })
-    .option('seeds', { type: 'string', describe: 'common (the default: common random numbers) or independent' })
-    .option('duration', { type: 'string', describe: 'Simulated time per run, e.g. 10m (overrides the scenario)' })
-    .option('set', { type: 'string', array: true, describe: 'Override a scenario value on every point: path=value' })
-    .option('workers', { type: 'string', describe: 'Worker threads (default: one per CPU; 1 runs in this thread)' });
+    .option('seeds', { type: 'string', describe: 'common (the default: common random numbers) or independent' });
 }
 
 interface GridArgs extends WorkLimitArgs {
@@ -202,10 +197,7 @@ export const sweepCommandModule: CommandModule = {
         'merge <dirs..>',
         'Combine shard directories into the output of a single sweep',
         (m) =>
-          m
-            .positional('dirs', { type: 'string', array: true, describe: 'Shard output directories', demandOption: true })
-            .option('out', { type: 'string', describe: 'Output directory (default reports/<scenario>-sweep)' })
-            .option('report', { type: 'boolean', default: true, describe: 'Write charts and report.html (--no-report to skip)' }),
+          reportDirOptions(m, 'reports/<scenario>-sweep').positional('dirs', { type: 'string', array: true, describe: 'Shard output directories', demandOption: true }),
         async (a) => sweepMergeCommand({ dirs: stringList(a['dirs']), out: a['out'], report: a['report'] }),
       )
       .command(
@@ -230,10 +222,8 @@ export const sweepCommandModule: CommandModule = {
         '$0 <scenario>',
         'Run every point of the grid',
         (s) =>
-          gridOptions(s)
+          reportDirOptions(gridOptions(s), 'reports/<scenario>-sweep')
             .option('shard', { type: 'string', describe: 'Run only shard i of N: the points whose index is i modulo N (i/N)' })
-            .option('out', { type: 'string', describe: 'Output directory (default reports/<scenario>-sweep)' })
-            .option('report', { type: 'boolean', default: true, describe: 'Write charts and report.html (--no-report to skip)' })
             .example(`$0 sweep scenarios/quickstart.yaml --grid 'services[0].manifest.spec.template.metadata.annotations["autoscaling.knative.dev/target"]=10,50,100' --grid configMaps.config-autoscaler.stable-window=30s,60s --replications 5`, ''),
         async (a) => sweepCommand(a as unknown as SweepRunArgs),
       )

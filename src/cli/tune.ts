@@ -19,7 +19,7 @@ import { formatMetric, withCI } from '../sweep/report/report.js';
 import { UsageError } from './errors.js';
 import { checkOutDir } from '../output/output-dir.js';
 import { outLabel } from './run.js';
-import { parseDurationFlag, parseSeed, parseWorkLimits, workLimitOptions, type WorkLimitArgs } from './flags.js';
+import { parseDurationFlag, parseSeed, parseWorkLimits, reportDirOptions, scenarioOptions, type WorkLimitArgs } from './flags.js';
 import { requireOptional } from './optional-deps.js';
 import { MAX_WORKERS, parseCount, stringList } from './sweep.js';
 
@@ -138,18 +138,11 @@ export const tuneCommandModule: CommandModule = {
   command: 'tune <scenario>',
   describe: 'Find the cheapest settings that meet every SLO with 95 % confidence',
   builder: (y) =>
-    workLimitOptions(y)
-      .positional('scenario', { type: 'string', describe: 'Scenario YAML file', demandOption: true })
+    reportDirOptions(scenarioOptions(y, true), 'reports/<scenario>-tune')
       .option('space', { type: 'string', array: true, describe: 'A parameter: path=a..b:step or path=v1,v2,... (repeatable)' })
       .option('slo', { type: 'string', array: true, describe: "An SLO: 'p99<=500ms', 'errorRate<=0.1%', 'rate503<=0.5%', 'coldStartFraction<=1%' (repeatable)" })
       .option('objective', { type: 'string', describe: 'What to minimise: podSeconds (default) or maxPods' })
       .option('replications', { type: 'string', describe: 'Replications of a confirmed point (default 5, at least 2)' })
-      .option('workers', { type: 'string', describe: 'Worker threads (default: one per CPU; 1 runs in this thread)' })
-      .option('seed', { type: 'string', describe: "Base seed (default: the scenario's seed)" })
-      .option('duration', { type: 'string', describe: 'Simulated time per run (overrides the scenario)' })
-      .option('set', { type: 'string', array: true, describe: 'Override a scenario value on every point: path=value' })
-      .option('out', { type: 'string', describe: 'Output directory (default reports/<scenario>-tune)' })
-      .option('report', { type: 'boolean', default: true, describe: 'Write charts and report.html (--no-report to skip)' })
       .example(
         `$0 tune scenarios/quickstart.yaml --space 'services[0].manifest.spec.template.spec.containerConcurrency=1..10' --space configMaps.config-autoscaler.stable-window=30s..120s:30s --slo 'p99<=500ms' --slo 'errorRate<=0.1%'`,
         '',

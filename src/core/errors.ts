@@ -52,3 +52,17 @@ export function requireOneOf<T extends string>(field: string, v: unknown, allowe
   }
   return v as T;
 }
+
+/** One field's check: throws an {@link InvalidArgumentError} naming `field` unless `v` is allowed. */
+export type FieldCheck<V> = (field: string, v: V) => unknown;
+
+/**
+ * Checks the fields of `obj`, each with its check, in the table's order (the first failure
+ * throws). Errors name `prefix.key`, or just `key` without a prefix. Returns `obj`.
+ */
+export function requireFields<T extends object>(obj: T, checks: { readonly [K in keyof T]?: FieldCheck<T[K]> }, prefix?: string): T {
+  for (const key of Object.keys(checks) as (keyof T & string)[]) {
+    checks[key]!(prefix === undefined ? key : `${prefix}.${key}`, obj[key]);
+  }
+  return obj;
+}

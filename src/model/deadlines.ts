@@ -24,10 +24,7 @@ export class DeadlineSet {
 
   add(req: Request): void {
     if (req.deadlineIndex >= 0 || req.deadline === Number.POSITIVE_INFINITY) return;
-    const h = this.heap;
-    req.deadlineIndex = h.length;
-    h.push(req);
-    this.up(req.deadlineIndex);
+    this.up(this.heap.length, req);
     if (req.deadline < this.nextCheck) {
       this.nextCheck = req.deadline;
       this.sim.at(req.deadline, this.check, this);
@@ -37,15 +34,9 @@ export class DeadlineSet {
   remove(req: Request): void {
     const i = req.deadlineIndex;
     if (i < 0) return;
-    const h = this.heap;
-    const last = h.pop()!;
+    const last = this.heap.pop()!;
     req.deadlineIndex = -1;
-    if (last !== req) {
-      h[i] = last;
-      last.deadlineIndex = i;
-      this.down(i);
-      this.up(last.deadlineIndex);
-    }
+    if (last !== req) this.up(this.down(i, last), last);
   }
 
   private check(this: void, self: DeadlineSet): void {
@@ -68,36 +59,33 @@ export class DeadlineSet {
     return a.deadline < b.deadline || (a.deadline === b.deadline && a.id < b.id);
   }
 
-  private up(i: number): void {
-    const h = this.heap;
-    const x = h[i]!;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      const y = h[p]!;
-      if (!this.less(x, y)) break;
-      h[i] = y;
-      y.deadlineIndex = i;
-      i = p;
-    }
-    h[i] = x;
+  /** Puts `x` in slot `i`: a request's deadlineIndex is always its slot in the heap. */
+  private place(i: number, x: Request): void {
+    this.heap[i] = x;
     x.deadlineIndex = i;
   }
 
-  private down(i: number): void {
+  /** Sifts `x`, going into slot `i`, towards the root; returns its final slot. */
+  private up(i: number, x: Request): number {
     const h = this.heap;
-    const n = h.length;
-    const x = h[i]!;
-    for (;;) {
-      let c = 2 * i + 1;
-      if (c >= n) break;
-      if (c + 1 < n && this.less(h[c + 1]!, h[c]!)) c++;
-      const y = h[c]!;
-      if (!this.less(y, x)) break;
-      h[i] = y;
-      y.deadlineIndex = i;
+    for (let p = (i - 1) >> 1; i > 0 && this.less(x, h[p]!); p = (i - 1) >> 1) {
+      this.place(i, h[p]!);
+      i = p;
+    }
+    this.place(i, x);
+    return i;
+  }
+
+  /** Sifts `x`, going into slot `i`, towards the leaves; returns its final slot. */
+  private down(i: number, x: Request): number {
+    const h = this.heap;
+    for (let c = 2 * i + 1; c < h.length; c = 2 * i + 1) {
+      if (c + 1 < h.length && this.less(h[c + 1]!, h[c]!)) c++;
+      if (!this.less(h[c]!, x)) break;
+      this.place(i, h[c]!);
       i = c;
     }
-    h[i] = x;
-    x.deadlineIndex = i;
+    this.place(i, x);
+    return i;
   }
 }

@@ -108,30 +108,32 @@ export class PodFaults {
     }
   }
 
-  private onPullFailed = (s: Step): void => {
-    const { pod } = s;
-    if (!pod.isOk || s.token !== pod.fault.containerToken) return;
-    const now = this.sim.now;
+  /**
+   * A step's handler: it runs only while the pod is up and the step's token is still the
+   * pod's current one of `kind` (a crash or a readiness change since then voids the step).
+   */
+  private step(kind: 'containerToken' | 'readyToken', run: (pod: Pod, now: number, token: number) => void): (s: Step) => void {
+    return (s) => {
+      if (s.pod.isOk && s.token === s.pod.fault[kind]) run(s.pod, this.sim.now, s.token);
+    };
+  }
+
+  private onPullFailed = this.step('containerToken', (pod, now, token) => {
     const f = pod.fault;
     f.waitingReason = 'ErrImagePull';
     this.rev.world.recorder.podTransition(pod, 'ErrImagePull', now);
     const delay = f.pullBackoff.failed(now, Number.NaN);
     f.waitingReason = 'ImagePullBackOff';
     this.rev.setPhase(pod, 'ImagePullBackOff', now);
-    this.sim.at(now + delay, this.onPullRetry, { pod, token: s.token });
-  };
+    this.sim.at(now + delay, this.onPullRetry, { pod, token });
+  });
 
-  private onPullRetry = (s: Step): void => {
-    const { pod } = s;
-    if (!pod.isOk || s.token !== pod.fault.containerToken) return;
+  private onPullRetry = this.step('containerToken', (pod, now) => {
     pod.phase = 'Starting'; // pulling again; the next row is its outcome
-    this.pull(pod, this.sim.now, this.rev.drawStart('imagePull'));
-  };
+    this.pull(pod, now, this.rev.drawStart('imagePull'));
+  });
 
-  private onContainerUp = (s: Step): void => {
-    const { pod } = s;
-    if (!pod.isOk || s.token !== pod.fault.containerToken) return;
-    const now = this.sim.now;
+  private onContainerUp = this.step('containerToken', (pod, now) => {
     const f = pod.fault;
     f.waitingReason = '';
     f.containerUp = true;
@@ -142,17 +144,15 @@ export class PodFaults {
     f.appReadyAt = now + readiness;
     this.sim.at(f.appReadyAt, this.onAppReady, { pod, token: f.containerToken });
     if (f.crashesLeft > 0) this.sim.at(now + f.uptimeSeconds, this.onCrashAgain, { pod, token: f.containerToken });
-  };
+  });
 
   private failing(pod: Pod): boolean {
     return pod.fault.readinessFailing > 0 || this.outages > 0;
   }
 
-  private onAppReady = (s: Step): void => {
-    const { pod } = s;
-    if (!pod.isOk || s.token !== pod.fault.containerToken || this.failing(pod)) return;
-    this.becomeHealthy(pod, this.sim.now);
-  };
+  private onAppReady = this.step('containerToken', (pod, now) => {
+    if (!this.failing(pod)) this.becomeHealthy(pod, now);
+  });
 
   /** Readiness passes at `now`: the activator finds it on its probe grid, Kubernetes after a kubelet lag. */
   private becomeHealthy(pod: Pod, now: number): void {
@@ -165,17 +165,13 @@ export class PodFaults {
     this.sim.at(now + lag, this.onKubeReady, { pod, token });
   }
 
-  private onFound = (s: Step): void => {
-    const { pod } = s;
-    if (!pod.isOk || s.token !== pod.fault.readyToken || pod.activatorHealthy) return;
-    this.rev.probeHealthy(pod);
-  };
+  private onFound = this.step('readyToken', (pod) => {
+    if (!pod.activatorHealthy) this.rev.probeHealthy(pod);
+  });
 
-  private onKubeReady = (s: Step): void => {
-    const { pod } = s;
-    if (!pod.isOk || s.token !== pod.fault.readyToken || pod.k8sReady) return;
-    this.rev.markKubeReady(pod, this.sim.now);
-  };
+  private onKubeReady = this.step('readyToken', (pod, now) => {
+    if (!pod.k8sReady) this.rev.markKubeReady(pod, now);
+  });
 
   // ---- readiness failures ------------------------------------------------------------------
 
@@ -212,13 +208,10 @@ export class PodFaults {
     this.sim.at(now + lag, this.onNotReady, { pod, token });
   }
 
-  private onNotReady = (s: Step): void => {
-    const { pod } = s;
-    if (!pod.isOk || s.token !== pod.fault.readyToken) return;
-    const now = this.sim.now;
+  private onNotReady = this.step('readyToken', (pod, now) => {
     pod.fault.probeSince = now;
     this.rev.markNotReady(pod, 'NotReady', now);
-  };
+  });
 
   /** A readiness failure ended: if nothing else holds the pod, its readiness passes again. */
   private readinessBack(pod: Pod, now: number): void {
@@ -243,11 +236,9 @@ export class PodFaults {
     }
   };
 
-  private onCrashAgain = (s: Step): void => {
-    const { pod } = s;
-    if (!pod.isOk || s.token !== pod.fault.containerToken || pod.fault.crashesLeft <= 0) return;
-    this.crash(pod, this.sim.now);
-  };
+  private onCrashAgain = this.step('containerToken', (pod, now) => {
+    if (pod.fault.crashesLeft > 0) this.crash(pod, now);
+  });
 
   /** The container was OOM-killed (its row is written): the crash path, without using up an injected crash. */
   oomKill(pod: Pod, now: number): void {
@@ -272,16 +263,13 @@ export class PodFaults {
     this.sim.at(now + delay, this.onRestart, { pod, token });
   }
 
-  private onRestart = (s: Step): void => {
-    const { pod } = s;
-    if (!pod.isOk || s.token !== pod.fault.containerToken) return;
-    const now = this.sim.now;
+  private onRestart = this.step('containerToken', (pod, now, token) => {
     pod.fault.restarts++;
     // One row: Restarted stands for the container starting again.
     this.rev.world.recorder.podTransition(pod, 'Restarted', now);
     pod.phase = 'Starting';
-    this.sim.at(now + this.rev.drawStart('containerStart'), this.onContainerUp, { pod, token: s.token });
-  };
+    this.sim.at(now + this.rev.drawStart('containerStart'), this.onContainerUp, { pod, token });
+  });
 
   // ---- the revision's progress deadline ----------------------------------------------------
 

@@ -152,22 +152,9 @@ class NotebookSink implements RecordSink {
 
   decision(r: AutoscalerRecord): void {
     this.note(r.revision);
-    this.decisions.push({
-      time: r.time,
-      service: r.service,
-      revision: r.revision,
-      valid: r.valid,
-      readyPods: r.readyPods,
-      observedStable: r.observedStable,
-      observedPanic: r.observedPanic,
-      desired: r.desired,
-      want: r.want,
-      inPanic: r.inPanic,
-      excessBurstCapacity: r.excessBurstCapacity,
-      sksMode: r.sksMode,
-      activators: r.activators,
-      poke: r.poke,
-    });
+    const { time, service, metric: _metric, target: _target, ...row } = r;
+    // time and service first, as the rows have always listed them.
+    this.decisions.push({ time, service, ...row });
   }
 
   pod(r: PodRecord): void {

@@ -13,7 +13,7 @@ import { formatPath, ScenarioError, type PathSegment } from './errors.js';
 import type { RevisionOrigin } from './work-estimate.js';
 import { annotationWarnings } from './annotation-warnings.js';
 import { appModel, DEFAULT_POD_CPU_CEILING_MILLIS, podResources } from './resources.js';
-import type { AppInput, FaultInput, PodStartInput, ServiceEntryInput, ServiceManifest, TemplateInput } from './schema.js';
+import { perPodStartPhase, type AppInput, type FaultInput, type PodStartInput, type ServiceEntryInput, type ServiceManifest, type TemplateInput } from './schema.js';
 
 export const SERVING_API_VERSION = 'serving.knative.dev/v1';
 
@@ -164,22 +164,14 @@ export function buildService(ctx: ServiceContext): BuiltService {
     }
 
     const spec = template.spec ?? {};
-    const cc = spec.containerConcurrency ?? cluster.defaults.containerConcurrency;
-    if (cc < 0 || cc > cluster.defaults.containerConcurrencyMaxLimit) {
-      throw new ScenarioError(
-        file,
-        tPath('spec', 'containerConcurrency'),
-        `expected 0 <= ${cc} <= ${cluster.defaults.containerConcurrencyMaxLimit} (container-concurrency-max-limit)`,
-      );
-    }
-    const timeout = spec.timeoutSeconds ?? cluster.defaults.revisionTimeoutSeconds;
-    if (timeout < 1 || timeout > cluster.defaults.maxRevisionTimeoutSeconds) {
-      throw new ScenarioError(
-        file,
-        tPath('spec', 'timeoutSeconds'),
-        `expected 1 <= ${timeout} <= ${cluster.defaults.maxRevisionTimeoutSeconds} (max-revision-timeout-seconds)`,
-      );
-    }
+    // The webhook's range checks of the two fields, each against its config-defaults limit.
+    const inRange = (field: 'containerConcurrency' | 'timeoutSeconds', v: number, min: number, max: number, limit: string): number => {
+      if (v < min || v > max) throw new ScenarioError(file, tPath('spec', field), `expected ${min} <= ${v} <= ${max} (${limit})`);
+      return v;
+    };
+    const d = cluster.defaults;
+    const cc = inRange('containerConcurrency', spec.containerConcurrency ?? d.containerConcurrency, 0, d.containerConcurrencyMaxLimit, 'container-concurrency-max-limit');
+    const timeout = inRange('timeoutSeconds', spec.timeoutSeconds ?? d.revisionTimeoutSeconds, 1, d.maxRevisionTimeoutSeconds, 'max-revision-timeout-seconds');
 
     const annotations = template.metadata?.annotations ?? {};
     ctx.warnings?.push(...annotationWarnings(annotations, file, [...base, 'metadata', 'annotations']));
@@ -326,13 +318,7 @@ function toFaultSpec(f: FaultInput): PodFaultSpec {
 }
 
 function mergePodStart(defaults: PodStartInput | undefined, own: PodStartInput | undefined): PodStartSpec {
-  return {
-    scheduling: own?.scheduling ?? defaults?.scheduling ?? DEFAULT_POD_START.scheduling,
-    imagePull: own?.imagePull ?? defaults?.imagePull ?? DEFAULT_POD_START.imagePull,
-    containerStart: own?.containerStart ?? defaults?.containerStart ?? DEFAULT_POD_START.containerStart,
-    readiness: own?.readiness ?? defaults?.readiness ?? DEFAULT_POD_START.readiness,
-    kubeletReadyLag: own?.kubeletReadyLag ?? defaults?.kubeletReadyLag ?? DEFAULT_POD_START.kubeletReadyLag,
-  };
+  return perPodStartPhase((phase) => own?.[phase] ?? defaults?.[phase] ?? DEFAULT_POD_START[phase]);
 }
 
 const CLASS_KEY = AUTOSCALING_ANNOTATION_KEYS.class[0];

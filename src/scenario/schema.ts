@@ -7,6 +7,7 @@
  * but the ones it reads are type-checked.
  */
 import { z } from 'zod';
+import type { PodStartSpec } from '../model/spec.js';
 import { formatPath, ScenarioError, type PathSegment } from './errors.js';
 import { count, describeValue, distribution, duration, obj, rate, stringMap } from './values.js';
 import { parseCpuMillis, parseMemoryBytes, QuantityError } from './quantity.js';
@@ -115,13 +116,16 @@ const appSchema = obj({
 });
 export type AppInput = z.output<typeof appSchema>;
 
-const podStartSchema = obj({
-  scheduling: distribution.optional(),
-  imagePull: distribution.optional(),
-  containerStart: distribution.optional(),
-  readiness: distribution.optional(),
-  kubeletReadyLag: distribution.optional(),
-});
+/** The phases of a pod's start (the model's PodStartSpec), in the order a pod goes through them. */
+export const POD_START_PHASES = ['scheduling', 'imagePull', 'containerStart', 'readiness', 'kubeletReadyLag'] as const satisfies readonly (keyof PodStartSpec)[];
+export type PodStartPhase = (typeof POD_START_PHASES)[number];
+
+/** One value per pod start phase, keyed in phase order. */
+export function perPodStartPhase<T>(value: (phase: PodStartPhase) => T): Record<PodStartPhase, T> {
+  return Object.fromEntries(POD_START_PHASES.map((p) => [p, value(p)])) as Record<PodStartPhase, T>;
+}
+
+const podStartSchema = obj(perPodStartPhase(() => distribution.optional()));
 export type PodStartInput = z.output<typeof podStartSchema>;
 
 const updateSchema = obj({

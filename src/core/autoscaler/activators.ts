@@ -5,7 +5,7 @@
  * pickIndices, calculateCapacity), and which load-balancing policy it uses
  * (`newRevisionThrottler`, `lb_policy.go`).
  */
-import { InvalidArgumentError, requireInteger, requireNonNegative, requirePositive } from '../errors.js';
+import { InvalidArgumentError, requireFields, requireInteger, requireNonNegative, requirePositive } from '../errors.js';
 import { requireCount, requireTargetBurstCapacity } from './kpa-args.js';
 
 /** The KPA never asks for fewer activators than this. */
@@ -29,15 +29,17 @@ export function activatorCount(opts: {
   targetBurstCapacity: number;
   activatorCapacity: number;
 }): number {
-  const ready = requireCount('readyPods', opts.readyPods);
-  const total = requireNonNegative('totalValue', opts.totalValue);
-  const tbc = requireTargetBurstCapacity('targetBurstCapacity', opts.targetBurstCapacity);
-  const capacity = requirePositive('activatorCapacity', opts.activatorCapacity);
+  const { readyPods, totalValue, targetBurstCapacity: tbc, activatorCapacity } = requireFields(opts, {
+    readyPods: requireCount,
+    totalValue: requireNonNegative,
+    targetBurstCapacity: requireTargetBurstCapacity,
+    activatorCapacity: requirePositive,
+  });
   if (tbc === 0) return MIN_ACTIVATORS;
   // Same float operation order as upstream, so ceil lands on the same integer.
-  let toCover = ready * total;
+  let toCover = readyPods * totalValue;
   if (tbc > 0) toCover += tbc;
-  return Math.max(MIN_ACTIVATORS, Math.ceil(toCover / capacity));
+  return Math.max(MIN_ACTIVATORS, Math.ceil(toCover / activatorCapacity));
 }
 
 /**
@@ -94,10 +96,8 @@ export function activatorCapacityForRevision(opts: {
   assignedTrackers: number;
   numActivators: number;
 }): number {
-  const cc = requireCount('containerConcurrency', opts.containerConcurrency);
-  const backends = requireCount('backendCount', opts.backendCount);
-  const assigned = requireCount('assignedTrackers', opts.assignedTrackers);
-  const activators = requireCount('numActivators', opts.numActivators);
+  const checked = requireFields(opts, { containerConcurrency: requireCount, backendCount: requireCount, assignedTrackers: requireCount, numActivators: requireCount });
+  const { containerConcurrency: cc, backendCount: backends, assignedTrackers: assigned, numActivators: activators } = checked;
   let capacity: number;
   if (assigned > 0) {
     capacity = cc * assigned;

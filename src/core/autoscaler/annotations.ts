@@ -162,6 +162,38 @@ function checkInputs(annotations: unknown, cfg: unknown): asserts cfg is Annotat
   }
 }
 
+/** A float annotation's range rule: undefined when `v` is allowed, else why not. */
+interface FloatRule {
+  key: 'panicWindowPercentage' | 'panicThresholdPercentage' | 'target' | 'targetUtilizationPercentage' | 'targetBurstCapacity';
+  check: (v: number) => string | undefined;
+}
+
+const within = (min: number, max: number) => (v: number): string | undefined => (v < min || v > max ? `must be in [${min}, ${max}]` : undefined);
+
+/** The float annotations, in upstream's validation order. */
+const FLOAT_RULES: readonly FloatRule[] = [
+  { key: 'panicWindowPercentage', check: within(PANIC_WINDOW_PERCENTAGE_MIN, PANIC_WINDOW_PERCENTAGE_MAX) },
+  { key: 'panicThresholdPercentage', check: within(PANIC_THRESHOLD_PERCENTAGE_MIN, PANIC_THRESHOLD_PERCENTAGE_MAX) },
+  { key: 'target', check: (v) => (v < TARGET_MIN ? `target should be at least ${TARGET_MIN}` : undefined) },
+  { key: 'targetUtilizationPercentage', check: within(1, 100) },
+  { key: 'targetBurstCapacity', check: (v) => (v < 0 && v !== -1 ? 'must be ≥ 0, or -1 for unlimited' : undefined) },
+];
+
+/** A duration annotation: in [minSeconds, 1h], whole seconds where upstream asks for them. */
+interface DurationRule {
+  key: 'window' | 'scaleToZeroPodRetentionPeriod' | 'scaleDownDelay';
+  field: 'windowSeconds' | 'scaleToZeroPodRetentionPeriodSeconds' | 'scaleDownDelaySeconds';
+  minSeconds: number;
+  wholeSeconds: boolean;
+}
+
+/** The duration annotations, in upstream's validation order. */
+const DURATION_RULES: readonly DurationRule[] = [
+  { key: 'window', field: 'windowSeconds', minSeconds: WINDOW_MIN_SECONDS, wholeSeconds: true },
+  { key: 'scaleToZeroPodRetentionPeriod', field: 'scaleToZeroPodRetentionPeriodSeconds', minSeconds: 0, wholeSeconds: false },
+  { key: 'scaleDownDelay', field: 'scaleDownDelaySeconds', minSeconds: 0, wholeSeconds: true },
+];
+
 /** Parses and validates in one pass, keeping upstream's rule order. */
 function analyse(
   annotations: Readonly<Record<string, string>>,
@@ -238,82 +270,23 @@ function analyse(
     }
   }
 
-  // Floats.
-  const pwF = lookup(annotations, K.panicWindowPercentage);
-  if (pwF) {
-    const v = float(pwF);
-    if (v !== undefined) {
-      if (v < PANIC_WINDOW_PERCENTAGE_MIN || v > PANIC_WINDOW_PERCENTAGE_MAX) {
-        err(pwF, `must be in [${PANIC_WINDOW_PERCENTAGE_MIN}, ${PANIC_WINDOW_PERCENTAGE_MAX}]`);
-      } else values.panicWindowPercentage = v;
-    }
+  // Floats, then durations, each against its range (upstream's order).
+  for (const rule of FLOAT_RULES) {
+    const f = lookup(annotations, K[rule.key]);
+    const v = f && float(f);
+    if (f === undefined || v === undefined) continue;
+    const why = rule.check(v);
+    if (why !== undefined) err(f, why);
+    else values[rule.key] = v;
   }
-  const ptF = lookup(annotations, K.panicThresholdPercentage);
-  if (ptF) {
-    const v = float(ptF);
-    if (v !== undefined) {
-      if (v < PANIC_THRESHOLD_PERCENTAGE_MIN || v > PANIC_THRESHOLD_PERCENTAGE_MAX) {
-        err(ptF, `must be in [${PANIC_THRESHOLD_PERCENTAGE_MIN}, ${PANIC_THRESHOLD_PERCENTAGE_MAX}]`);
-      } else values.panicThresholdPercentage = v;
-    }
-  }
-  const tF = lookup(annotations, K.target);
-  if (tF) {
-    const v = float(tF);
-    if (v !== undefined) {
-      if (v < TARGET_MIN) err(tF, `target should be at least ${TARGET_MIN}`);
-      else values.target = v;
-    }
-  }
-  const tuF = lookup(annotations, K.targetUtilizationPercentage);
-  if (tuF) {
-    const v = float(tuF);
-    if (v !== undefined) {
-      if (v < 1 || v > 100) err(tuF, 'must be in [1, 100]');
-      else values.targetUtilizationPercentage = v;
-    }
-  }
-  const tbcF = lookup(annotations, K.targetBurstCapacity);
-  if (tbcF) {
-    const v = float(tbcF);
-    if (v !== undefined) {
-      if (v < 0 && v !== -1) err(tbcF, 'must be ≥ 0, or -1 for unlimited');
-      else values.targetBurstCapacity = v;
-    }
-  }
-
-  // window: [6s, 1h], whole seconds.
-  const wF = lookup(annotations, K.window);
-  if (wF) {
-    const ns = duration(wF);
-    if (ns !== undefined) {
-      const s = nanosToSeconds(ns);
-      if (ns < BigInt(WINDOW_MIN_SECONDS) * NANOS_PER_SECOND || ns > BigInt(WINDOW_MAX_SECONDS) * NANOS_PER_SECOND) {
-        err(wF, `must be in [${WINDOW_MIN_SECONDS}s, ${WINDOW_MAX_SECONDS}s]`);
-      } else if (!isWholeSeconds(ns)) err(wF, 'must be specified with at most second precision');
-      else values.windowSeconds = s;
-    }
-  }
-
-  // scale-to-zero-pod-retention-period: [0, 1h], any precision.
-  const retF = lookup(annotations, K.scaleToZeroPodRetentionPeriod);
-  if (retF) {
-    const ns = duration(retF);
-    if (ns !== undefined) {
-      if (ns < 0n || ns > BigInt(WINDOW_MAX_SECONDS) * NANOS_PER_SECOND) err(retF, `must be in [0s, ${WINDOW_MAX_SECONDS}s]`);
-      else values.scaleToZeroPodRetentionPeriodSeconds = nanosToSeconds(ns);
-    }
-  }
-
-  // scale-down-delay: [0, 1h], whole seconds.
-  const sddF = lookup(annotations, K.scaleDownDelay);
-  if (sddF) {
-    const ns = duration(sddF);
-    if (ns !== undefined) {
-      if (ns < 0n || ns > BigInt(WINDOW_MAX_SECONDS) * NANOS_PER_SECOND) err(sddF, `must be in [0s, ${WINDOW_MAX_SECONDS}s]`);
-      else if (!isWholeSeconds(ns)) err(sddF, 'must be specified with at most second precision');
-      else values.scaleDownDelaySeconds = nanosToSeconds(ns);
-    }
+  for (const rule of DURATION_RULES) {
+    const f = lookup(annotations, K[rule.key]);
+    const ns = f && duration(f);
+    if (f === undefined || ns === undefined) continue;
+    if (ns < BigInt(rule.minSeconds) * NANOS_PER_SECOND || ns > BigInt(WINDOW_MAX_SECONDS) * NANOS_PER_SECOND) {
+      err(f, `must be in [${rule.minSeconds}s, ${WINDOW_MAX_SECONDS}s]`);
+    } else if (rule.wholeSeconds && !isWholeSeconds(ns)) err(f, 'must be specified with at most second precision');
+    else values[rule.field] = nanosToSeconds(ns);
   }
 
   // metric: checked against the class in force (annotation, else the cluster default).

@@ -3,7 +3,7 @@
  * selection in `scale`, `PodAutoscaler.ScaleBounds`, and `kpa.go` activeThreshold).
  * The decider never sees min/max/initial-scale; they are applied here, after it.
  */
-import { requireInteger } from '../errors.js';
+import { requireFields, requireInteger } from '../errors.js';
 import { requireBoolean, requireCount } from './kpa-args.js';
 
 /**
@@ -36,13 +36,9 @@ export interface ScaleBoundsSettings {
 
 /** Checks a {@link ScaleBoundsSettings}; `field` prefixes error messages. */
 export function validateScaleBoundsSettings(s: ScaleBoundsSettings, field = 'settings'): ScaleBoundsSettings {
-  requireCount(`${field}.minScale`, s.minScale);
-  requireCount(`${field}.maxScale`, s.maxScale);
-  requireCount(`${field}.initialScale`, s.initialScale);
-  requireBoolean(`${field}.reachable`, s.reachable);
   // min > max is not rejected: webhook validation only compares the two annotations, so an
   // annotation min above the ConfigMap max gets through, and then min wins in applyBounds.
-  return s;
+  return requireFields(s, { minScale: requireCount, maxScale: requireCount, initialScale: requireCount, reachable: requireBoolean }, field);
 }
 
 /**

@@ -1,4 +1,5 @@
-import { InvalidArgumentError, requireFinite, requireNonNegative, requirePositive, requireOneOf } from '../errors.js';
+import { requireFields, requireFinite, requireNonNegative, requirePositive, requireOneOf } from '../errors.js';
+import { requireBoolean } from './kpa-args.js';
 import { SCALING_METRICS, type DeciderSpec } from './types.js';
 
 /**
@@ -9,21 +10,24 @@ import { SCALING_METRICS, type DeciderSpec } from './types.js';
  * Knative object holds one), NaN and ±∞, and a metric outside knsim's two.
  */
 export function validateDeciderSpec(spec: DeciderSpec, field = 'spec'): DeciderSpec {
-  requireOneOf(`${field}.scalingMetric`, spec.scalingMetric, SCALING_METRICS);
-  requirePositive(`${field}.targetValue`, spec.targetValue);
-  requireNonNegative(`${field}.totalValue`, spec.totalValue);
-  // Any negative value means "activator always in the path", as −1 does.
-  requireFinite(`${field}.targetBurstCapacity`, spec.targetBurstCapacity);
-  // 0 panics at every evaluation; 0 up-rate never scales above 0.
-  requireNonNegative(`${field}.panicThreshold`, spec.panicThreshold);
-  requireNonNegative(`${field}.maxScaleUpRate`, spec.maxScaleUpRate);
-  requirePositive(`${field}.maxScaleDownRate`, spec.maxScaleDownRate);
-  // 0: a panic ends at the first evaluation below the threshold.
-  requireNonNegative(`${field}.stableWindowSeconds`, spec.stableWindowSeconds);
-  requireNonNegative(`${field}.scaleDownDelaySeconds`, spec.scaleDownDelaySeconds);
-  requireNonNegative(`${field}.activationScale`, spec.activationScale);
-  if (typeof spec.reachable !== 'boolean') {
-    throw new InvalidArgumentError(`${field}.reachable`, `must be a boolean, got ${String(spec.reachable)}`);
-  }
-  return spec;
+  return requireFields(
+    spec,
+    {
+      scalingMetric: (f, v) => requireOneOf(f, v, SCALING_METRICS),
+      targetValue: requirePositive,
+      totalValue: requireNonNegative,
+      // Any negative value means "activator always in the path", as −1 does.
+      targetBurstCapacity: requireFinite,
+      // 0 panics at every evaluation; 0 up-rate never scales above 0.
+      panicThreshold: requireNonNegative,
+      maxScaleUpRate: requireNonNegative,
+      maxScaleDownRate: requirePositive,
+      // 0: a panic ends at the first evaluation below the threshold.
+      stableWindowSeconds: requireNonNegative,
+      scaleDownDelaySeconds: requireNonNegative,
+      activationScale: requireNonNegative,
+      reachable: requireBoolean,
+    },
+    field,
+  );
 }

@@ -147,8 +147,30 @@ export interface LoopReconcile {
 
 const DEFAULT_CLASSES = defaultAutoscalerClasses();
 
+/**
+ * The class instance's state the loop shows its caller as it is (see
+ * {@link AutoscalerClassInstance} for each): the PA status, reachability, whether pods are
+ * scraped and over which stable window, and whether the SKS is provisioned.
+ */
+const CLASS_VIEW = ['pa', 'reachable', 'scrapes', 'stableWindowSeconds', 'sksProvisioned'] as const satisfies readonly (keyof AutoscalerClassInstance)[];
+/** The read-only part of a class instance that a {@link DecisionLoop} passes through. */
+export type DecisionLoopClassView = Pick<AutoscalerClassInstance, (typeof CLASS_VIEW)[number]>;
+
+// The class below defines these members on its prototype, passing its instance's through.
+export interface DecisionLoop extends DecisionLoopClassView {}
+
 /** The decision loop of one revision. */
 export class DecisionLoop {
+  static {
+    for (const key of CLASS_VIEW) {
+      Object.defineProperty(DecisionLoop.prototype, key, {
+        get(this: DecisionLoop) {
+          return this.cls[key];
+        },
+      });
+    }
+  }
+
   readonly revision: string;
   /** The revision's settings in force (replaced by {@link update}). */
   autoscaling: RevisionAutoscaling;
@@ -212,30 +234,6 @@ export class DecisionLoop {
   /** The PA's DesiredScale (−1 unknown). */
   get want(): number {
     return this.cls.pa.desiredScale;
-  }
-
-  /** The PodAutoscaler status as the class keeps it. */
-  get pa(): PodAutoscalerState {
-    return this.cls.pa;
-  }
-
-  get reachable(): boolean {
-    return this.cls.reachable;
-  }
-
-  /** Whether the revision's pods are scraped at all. */
-  get scrapes(): boolean {
-    return this.cls.scrapes;
-  }
-
-  /** The stable window: pods younger than this are scraped last. */
-  get stableWindowSeconds(): number {
-    return this.cls.stableWindowSeconds;
-  }
-
-  /** Whether the class believes the SKS exists and names its services. */
-  get sksProvisioned(): boolean {
-    return this.cls.sksProvisioned;
   }
 
   /** The SKS spec mode the class last chose (the loop's model of the SKS). */

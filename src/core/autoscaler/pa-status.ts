@@ -3,7 +3,7 @@
  * (upstream `pkg/apis/autoscaling/v1alpha1/pa_lifecycle.go`): the Active condition with
  * its reason and last transition time, ScaleTargetInitialized, DesiredScale and ActualScale.
  */
-import { InvalidArgumentError, requireFinite, requireInteger, requireOneOf } from '../errors.js';
+import { InvalidArgumentError, requireFields, requireFinite, requireInteger, requireOneOf } from '../errors.js';
 import { requireBoolean, requireNotAfter } from './kpa-args.js';
 
 /** The PA Active condition: Activating = Unknown, Active = True, Inactive = False. */
@@ -56,12 +56,18 @@ export function newPodAutoscalerState(nowSeconds: number): PodAutoscalerState {
 /** Checks a {@link PodAutoscalerState} observed at `nowSeconds`; `field` prefixes error messages. */
 export function validatePodAutoscalerState(s: PodAutoscalerState, nowSeconds: number, field = 'state'): PodAutoscalerState {
   if (typeof s !== 'object' || s === null) throw new InvalidArgumentError(field, 'must be an object');
-  requireOneOf(`${field}.active`, s.active, ACTIVE_STATES);
-  requireOneOf(`${field}.reason`, s.reason, ACTIVE_CONDITION_REASONS);
-  requireNotAfter(`${field}.lastTransitionSeconds`, s.lastTransitionSeconds, nowSeconds);
-  requireBoolean(`${field}.scaleTargetInitialized`, s.scaleTargetInitialized);
-  requireInteger(`${field}.desiredScale`, s.desiredScale, -1);
-  requireInteger(`${field}.actualScale`, s.actualScale, -1);
+  requireFields(
+    s,
+    {
+      active: (f, v) => requireOneOf(f, v, ACTIVE_STATES),
+      reason: (f, v) => requireOneOf(f, v, ACTIVE_CONDITION_REASONS),
+      lastTransitionSeconds: (f, v) => requireNotAfter(f, v, nowSeconds),
+      scaleTargetInitialized: requireBoolean,
+      desiredScale: (f, v) => requireInteger(f, v, -1),
+      actualScale: (f, v) => requireInteger(f, v, -1),
+    },
+    field,
+  );
   return s;
 }
 

@@ -10,7 +10,8 @@
  */
 
 import type { AutoscalerConfig, DeciderSpec, ScalingMetric } from './types.js';
-import { InvalidArgumentError, requireFinite, requireInteger, requireNonNegative, requirePositive } from '../errors.js';
+import { InvalidArgumentError, requireFields, requireFinite, requireInteger, requireNonNegative, requirePositive } from '../errors.js';
+import { requireBoolean, requireTargetBurstCapacity } from './kpa-args.js';
 import type { MetricAggregationAlgorithm } from './annotations.js';
 import { AUTOSCALING_ANNOTATION_KEYS, KPA_CLASS, parseAutoscalingAnnotations } from './annotations.js';
 import { activationTimeoutSeconds } from './scaler.js';
@@ -86,22 +87,30 @@ export function getInitialScale(cfg: Pick<AutoscalerConfig, 'initialScale' | 'al
 /** Rejects typed-config nonsense that the formulas below would turn into NaN or nonsense. */
 function requireUsableConfig(cfg: AutoscalerConfig): void {
   if (cfg === null || typeof cfg !== 'object') throw new InvalidArgumentError('cfg', 'must be an AutoscalerConfig');
-  requireFinite('cfg.panicThresholdPercentage', cfg.panicThresholdPercentage);
-  const tbc = requireFinite('cfg.targetBurstCapacity', cfg.targetBurstCapacity);
-  if (tbc < 0 && tbc !== -1) throw new InvalidArgumentError('cfg.targetBurstCapacity', `must be ≥ 0 or -1, got ${tbc}`);
-  requirePositive('cfg.maxScaleUpRate', cfg.maxScaleUpRate);
-  requirePositive('cfg.maxScaleDownRate', cfg.maxScaleDownRate);
-  requireNonNegative('cfg.scaleDownDelaySeconds', cfg.scaleDownDelaySeconds);
-  requireNonNegative('cfg.scaleToZeroPodRetentionPeriodSeconds', cfg.scaleToZeroPodRetentionPeriodSeconds);
-  requirePositive('cfg.scaleToZeroGracePeriodSeconds', cfg.scaleToZeroGracePeriodSeconds);
-  requirePositive('cfg.activatorCapacity', cfg.activatorCapacity);
-  requireInteger('cfg.initialScale', cfg.initialScale, 0);
-  requireInteger('cfg.minScale', cfg.minScale, 0);
-  requireInteger('cfg.maxScale', cfg.maxScale, 0);
-  requireInteger('cfg.maxScaleLimit', cfg.maxScaleLimit, 0);
-  if (typeof cfg.enableScaleToZero !== 'boolean') throw new InvalidArgumentError('cfg.enableScaleToZero', 'must be a boolean');
-  if (typeof cfg.allowZeroInitialScale !== 'boolean') throw new InvalidArgumentError('cfg.allowZeroInitialScale', 'must be a boolean');
-  if (typeof cfg.podAutoscalerClass !== 'string') throw new InvalidArgumentError('cfg.podAutoscalerClass', 'must be a string');
+  const count = (f: string, v: number): number => requireInteger(f, v, 0);
+  requireFields(
+    cfg,
+    {
+      panicThresholdPercentage: requireFinite,
+      targetBurstCapacity: requireTargetBurstCapacity,
+      maxScaleUpRate: requirePositive,
+      maxScaleDownRate: requirePositive,
+      scaleDownDelaySeconds: requireNonNegative,
+      scaleToZeroPodRetentionPeriodSeconds: requireNonNegative,
+      scaleToZeroGracePeriodSeconds: requirePositive,
+      activatorCapacity: requirePositive,
+      initialScale: count,
+      minScale: count,
+      maxScale: count,
+      maxScaleLimit: count,
+      enableScaleToZero: requireBoolean,
+      allowZeroInitialScale: requireBoolean,
+      podAutoscalerClass: (f, v) => {
+        if (typeof v !== 'string') throw new InvalidArgumentError(f, 'must be a string');
+      },
+    },
+    'cfg',
+  );
 }
 
 /**
@@ -118,7 +127,7 @@ export function resolveRevisionAutoscaling(cfg: AutoscalerConfig, rev: RevisionA
   if (rev === null || typeof rev !== 'object') throw new InvalidArgumentError('rev', 'must be an object');
   const containerConcurrency = requireInteger('rev.containerConcurrency', rev.containerConcurrency, 0);
   const reachable = rev.reachable ?? true;
-  if (typeof reachable !== 'boolean') throw new InvalidArgumentError('rev.reachable', `must be a boolean, got ${String(reachable)}`);
+  requireBoolean('rev.reachable', reachable);
   const configProgressDeadline = requirePositive('rev.progressDeadlineSeconds', rev.progressDeadlineSeconds ?? DEFAULT_PROGRESS_DEADLINE_SECONDS);
 
   const ann = parseAutoscalingAnnotations(rev.annotations ?? {}, cfg);

@@ -4,7 +4,7 @@
  * bounds and the scale-to-zero gates. Pure: the clock, the activator probe result and
  * the Deployment's replicas are inputs; requeues and patches are outputs.
  */
-import { requireFinite, requireInteger, requireNonNegative, requireOneOf, requirePositive } from '../errors.js';
+import { requireFields, requireFinite, requireInteger, requireNonNegative, requireOneOf, requirePositive } from '../errors.js';
 import { applyBounds, effectiveScaleBounds, validateScaleBoundsSettings, type ScaleBoundsSettings } from './bounds.js';
 import { requireBoolean, requireCount, requireNotAfter, requireTargetBurstCapacity } from './kpa-args.js';
 import {
@@ -64,13 +64,18 @@ export interface ScalerSettings extends ScaleBoundsSettings {
 /** Checks a {@link ScalerSettings}; `field` prefixes error messages. */
 export function validateScalerSettings(s: ScalerSettings, field = 'settings'): ScalerSettings {
   validateScaleBoundsSettings(s, field);
-  requireBoolean(`${field}.enableScaleToZero`, s.enableScaleToZero);
-  requirePositive(`${field}.stableWindowSeconds`, s.stableWindowSeconds);
-  requirePositive(`${field}.scaleToZeroGracePeriodSeconds`, s.scaleToZeroGracePeriodSeconds);
-  requireNonNegative(`${field}.scaleToZeroPodRetentionPeriodSeconds`, s.scaleToZeroPodRetentionPeriodSeconds);
-  requireTargetBurstCapacity(`${field}.targetBurstCapacity`, s.targetBurstCapacity);
-  requirePositive(`${field}.activationTimeoutSeconds`, s.activationTimeoutSeconds);
-  return s;
+  return requireFields(
+    s,
+    {
+      enableScaleToZero: requireBoolean,
+      stableWindowSeconds: requirePositive,
+      scaleToZeroGracePeriodSeconds: requirePositive,
+      scaleToZeroPodRetentionPeriodSeconds: requireNonNegative,
+      targetBurstCapacity: requireTargetBurstCapacity,
+      activationTimeoutSeconds: requirePositive,
+    },
+    field,
+  );
 }
 
 /** Everything one `scaler.scale` call reads. */

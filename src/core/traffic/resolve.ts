@@ -45,23 +45,14 @@ function missing(kind: 'Configuration' | 'Revision', name: string): TargetError 
   };
 }
 
-function configurationNotReady(cfg: ConfigurationInfo): TargetError {
-  const isFailure = cfg.failed === true;
+/** Upstream's ConfigurationNotReady and RevisionNotReady: the same rule for both kinds. */
+function notReady(kind: 'Configuration' | 'Revision', target: ConfigurationInfo | RevisionInfo): TargetError {
+  const isFailure = target.failed === true;
   return {
-    reason: 'ConfigurationNotReady',
-    name: cfg.name,
+    reason: `${kind}NotReady`,
+    name: target.name,
     isFailure,
-    message: `Configuration ${JSON.stringify(cfg.name)} not ready, isFailure=${String(isFailure)}`,
-  };
-}
-
-function revisionNotReady(rev: RevisionInfo): TargetError {
-  const isFailure = rev.failed === true;
-  return {
-    reason: 'RevisionNotReady',
-    name: rev.name,
-    isFailure,
-    message: `Revision ${JSON.stringify(rev.name)} not ready, isFailure=${String(isFailure)}`,
+    message: `${kind} ${JSON.stringify(target.name)} not ready, isFailure=${String(isFailure)}`,
   };
 }
 
@@ -97,7 +88,7 @@ function flattenTarget(
       const owner = rev.serviceName ?? '';
       if (owner !== serviceName) return { error: revisionNotOwned(rev.name, serviceName, owner) };
     }
-    if (!rev.ready) return { error: revisionNotReady(rev) };
+    if (!rev.ready) return { error: notReady('Revision', rev) };
     // A pinned revision still reports the configuration it came from, which must exist.
     if (rev.configurationName !== '' && !configurations.has(rev.configurationName)) {
       return { error: missing('Configuration', rev.configurationName) };
@@ -108,10 +99,10 @@ function flattenTarget(
     const cfg = configurations.get(tt.configurationName);
     if (!cfg) return { error: missing('Configuration', tt.configurationName) };
     const latestReady = cfg.latestReadyRevisionName ?? '';
-    if (latestReady === '') return { error: configurationNotReady(cfg) };
+    if (latestReady === '') return { error: notReady('Configuration', cfg) };
     const rev = revisions.get(latestReady);
     if (!rev) return { error: missing('Revision', latestReady) };
-    if (!rev.ready) return { error: revisionNotReady(rev) };
+    if (!rev.ready) return { error: notReady('Revision', rev) };
     return { target: { ...tt, revisionName: rev.name } };
   }
   return undefined; // validation makes this unreachable

@@ -30,16 +30,6 @@ interface WorkingConfig {
   stepParams: RolloutParams;
 }
 
-function working(c: ConfigurationRollout): WorkingConfig {
-  return {
-    configurationName: c.configurationName,
-    tag: c.tag,
-    percent: c.percent,
-    revisions: c.revisions.map((r) => ({ revisionName: r.revisionName, percent: r.percent })),
-    stepParams: { ...c.stepParams },
-  };
-}
-
 function frozen(c: WorkingConfig): ConfigurationRollout {
   return {
     configurationName: c.configurationName,

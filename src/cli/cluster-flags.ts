@@ -1,0 +1,46 @@
+/**
+ * The flags `knsim controller` and `knsim rollout` share: how to reach the API server
+ * (one kubeconfig connect in the adapter serves both) and how to log.
+ */
+import type { Argv } from 'yargs';
+import type { ConnectSettings } from '../adapter/run-controller.js';
+import { UsageError } from './errors.js';
+import { parseDurationFlag } from './flags.js';
+
+export function clusterOptions<T>(y: Argv<T>) {
+  return y
+    .option('kubeconfig', { type: 'string', describe: 'kubeconfig file (default $KUBECONFIG, ~/.kube/config, then in-cluster)' })
+    .option('context', { type: 'string', describe: 'kubeconfig context' })
+    .option('in-cluster', { type: 'boolean', default: false, describe: 'Use the pod\'s service account' })
+    .option('request-timeout', { type: 'string', default: '5s', describe: 'Timeout of each Kubernetes API request' })
+    .option('log-format', { type: 'string', default: 'text', describe: 'text | json' });
+}
+
+/** The shared flags as parsed by yargs (camel-cased). */
+export interface ClusterArgs {
+  kubeconfig: unknown;
+  context: unknown;
+  inCluster: unknown;
+  requestTimeout: unknown;
+  logFormat: unknown;
+}
+
+/** Validates the shared flags; throws UsageError naming the first bad one. */
+export function parseClusterFlags(a: ClusterArgs): ConnectSettings {
+  const logFormat = String(a.logFormat);
+  if (logFormat !== 'text' && logFormat !== 'json') throw new UsageError(`--log-format: must be text or json (got ${JSON.stringify(logFormat)})`);
+  return {
+    kubeconfig: a.kubeconfig === undefined ? undefined : String(a.kubeconfig),
+    context: a.context === undefined ? undefined : String(a.context),
+    inCluster: a.inCluster === true,
+    requestTimeoutSeconds: parseDurationFlag(a.requestTimeout, '--request-timeout') ?? 5,
+    logFormat,
+  };
+}
+
+/** --metrics-port: a TCP port number. */
+export function parsePort(v: unknown, flag = '--metrics-port'): number {
+  const port = Number(v);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`${flag}: must be a port number 1–65535 (got ${JSON.stringify(v)})`);
+  return port;
+}
