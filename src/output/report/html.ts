@@ -101,6 +101,9 @@ const SUMMARY_ROWS: SummaryRow[] = [
   ['latency max (ms)', (r) => n(r.latencyMs.max)],
   ['cold-start requests', (r) => n(r.coldStartRequests)],
   ['pod-seconds', (r) => n(r.podSeconds)],
+  // Summaries written before pod-hours existed have none.
+  ['pod-hours (all pod time)', (r) => (r.podHours === undefined ? '–' : n(r.podHours))],
+  ['ready pod-hours', (r) => (r.readyPodHours === undefined ? '–' : n(r.readyPodHours))],
   ['max ready pods', (r) => n(r.maxReadyPods)],
   ['first pod ready at (since start)', (r) => (r.timeToFirstReadySeconds === null || r.timeToFirstReadySeconds === undefined ? '–' : `${n(r.timeToFirstReadySeconds)} s`)],
   ['scaled to zero at', (r) => {
