@@ -26,8 +26,8 @@ describe('report', () => {
     canary = await reportOf('canary', { durationSeconds: 150 });
   });
 
-  it('builds the six charts, each as .vl.json, .svg and .png, with data in every spec', () => {
-    expect(canary.result.charts.map((c) => c.id)).toEqual(['pods', 'kpa', 'requests', 'waiting', 'traffic', 'latency-cdf']);
+  it('builds the seven charts, each as .vl.json, .svg and .png, with data in every spec', () => {
+    expect(canary.result.charts.map((c) => c.id)).toEqual(['pods', 'ready-pods', 'kpa', 'requests', 'waiting', 'traffic', 'latency-cdf']);
     for (const c of canary.result.charts) {
       for (const f of c.files) expect(existsSync(join(canary.dir, f)), f).toBe(true);
       const spec = JSON.parse(readFileSync(join(canary.dir, `charts/${c.id}.vl.json`), 'utf8'));
