@@ -192,7 +192,7 @@ describe('ready pods, all services', () => {
     expect(Math.max(...sum.values())).toBeGreaterThan(5);
     const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
     expect(Math.abs(areaHours(totals, axis.unitSeconds) - summary.overall.readyPodHours)).toBeLessThan(1e-5);
-    expect(JSON.stringify(spec('ready-pods'))).toContain(`ready pod-hours: ${summary.overall.readyPodHours.toFixed(3)}`);
+    expect(JSON.stringify(spec('ready-pods'))).toContain(`ready pod-hours: ${summary.overall.readyPodHours.toLocaleString('en-US', { maximumSignificantDigits: 4 })}`);
   });
 
   it('a long run: each service per bucket is its mean Ready pods over the bucket (pods.csv), and the bands add up to readyPodHours', () => {

@@ -52,8 +52,9 @@ export function bucketLabel(axis: TimeAxis): string {
   return `${b} s`;
 }
 
-export function timeUnitLabel(axis: TimeAxis): string {
-  return axis.unit === 's' ? 'seconds' : axis.unit === 'min' ? 'minutes' : 'hours';
+/** The time axes' unit as every label writes it (the summary table uses the same). */
+export function timeUnitLabel(axis: TimeAxis): TimeUnit {
+  return axis.unit;
 }
 
 export function bucketOf(axis: TimeAxis, t: number): number {

@@ -4,7 +4,7 @@ import { type Chart, type ChartContext, type Spec, COLORS, WIDTH, aggregationNot
 import { panicIntervals } from './pods.js';
 
 function metricUnit(r: RevisionData): string {
-  return r.settings?.metric === 'rps' ? 'requests per second' : 'concurrent requests';
+  return r.settings?.metric === 'rps' ? 'requests/s' : 'concurrent requests';
 }
 
 function labels(r: RevisionData): Record<string, string> {
@@ -70,9 +70,9 @@ function panel(ctx: ChartContext, r: RevisionData, i: number): Spec {
   const top = Math.max(maxOf(capacity), maxOf(thresh));
   const yScale: Spec = squeezed ? { type: 'symlog', constant: Math.max(0.5, observedMax / 4), domain: [0, top * 1.15], nice: false } : {};
   const ticks = [0, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000].filter((v) => v <= top * 1.05);
-  const yTitle = squeezed ? (r.settings?.metric === 'rps' ? 'requests/s (symlog)' : 'concurrency (symlog)') : metricUnit(r);
+  const yTitle = `observed load (${metricUnit(r)}${squeezed ? ', symlog scale' : ''})`;
   const lab = labels(r);
-  const legend = keyedLegend('KPA input', lab, { symbolType: 'stroke' });
+  const legend = keyedLegend(`KPA input (${metricUnit(r)})`, lab, { symbolType: 'stroke' });
   return {
     title: revisionTitle(ctx, r),
     width: WIDTH,

@@ -117,18 +117,18 @@ function panel(ctx: ChartContext, r: RevisionData, i: number): Spec {
         mark: { type: 'line', interpolate: 'step-after' },
         encoding: {
           x: xEncoding(axis),
-          y: { field: 'v', type: 'quantitative', title: 'pods', scale: headroomScale([desired, want, ready, notReady, terminating].flatMap((a) => [...a])), axis: { tickMinStep: 1, format: 'd' } },
+          y: { field: 'v', type: 'quantitative', title: 'pods (count)', scale: headroomScale([desired, want, ready, notReady, terminating].flatMap((a) => [...a])), axis: { tickMinStep: 1, format: 'd' } },
           stroke: {
             field: 'k',
             type: 'nominal',
             scale: { domain: keys, range: [COLORS.ready, COLORS.starting, COLORS.terminating, COLORS.desired, COLORS.want] },
-            legend: keyedLegend('pods', LABELS, { symbolType: 'stroke' }),
+            legend: keyedLegend('pods (count)', LABELS, { symbolType: 'stroke' }),
           },
           strokeDash: {
             field: 'k',
             type: 'nominal',
             scale: { domain: keys, range: [[1, 0], [1, 0], [1, 0], [6, 3], [2, 2]] },
-            legend: keyedLegend('pods', LABELS, { symbolType: 'stroke' }),
+            legend: keyedLegend('pods (count)', LABELS, { symbolType: 'stroke' }),
           },
         },
       },

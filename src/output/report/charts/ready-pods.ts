@@ -83,7 +83,7 @@ export function readyPodsChart(ctx: ChartContext): Chart | undefined {
   const how = exact
     ? `the ready pods of all revisions of each service, stacked, stepping at each ${run.files.pods ? 'pod transition (pods.csv)' : 'whole-second sample (timeseries.csv)'}`
     : `each service's mean ready pods over each ${bucketLabel(axis)} bucket (time-weighted, from ${run.files.pods ? 'pods.csv' : 'timeseries.csv'}), stacked`;
-  const area = readyHours === undefined ? '' : ` The area under the top edge is the run's ready pod-hours: ${readyHours.toLocaleString('en-US', { maximumFractionDigits: 3 })} pod-h.`;
+  const area = readyHours === undefined ? '' : ` The area under the top edge is the run's ready pod-hours: ${readyHours.toLocaleString('en-US', { maximumSignificantDigits: 4 })} pod-h.`;
   const x = xEncoding(axis);
   const y = { type: 'quantitative', title: 'ready pods (count)', axis: { tickMinStep: 1 } };
   const layers: Spec[] = [
@@ -99,7 +99,7 @@ export function readyPodsChart(ctx: ChartContext): Chart | undefined {
           field: 's',
           type: 'nominal',
           scale: { domain: services, range: services.map((_, i) => PALETTE[i % PALETTE.length]!) },
-          legend: { title: 'service (ready pods)', symbolType: 'square' },
+          legend: { title: 'ready pods by service (count)', symbolType: 'square' },
         },
         order: { field: 'si', sort: 'ascending' },
         tooltip: [{ field: 's', title: 'service' }, { field: 'v', title: 'ready pods' }],
@@ -114,7 +114,7 @@ export function readyPodsChart(ctx: ChartContext): Chart | undefined {
       encoding: {
         x,
         y: { ...y, field: 'v' },
-        stroke: { datum: 'all services', type: 'nominal', scale: { range: ['#222222'] }, legend: { title: 'total (ready pods)', symbolType: 'stroke' } },
+        stroke: { datum: 'all services', type: 'nominal', scale: { range: ['#222222'] }, legend: { title: 'ready pods in total (count)', symbolType: 'stroke' } },
       },
     });
   }
