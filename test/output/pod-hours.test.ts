@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { metricsOf } from '../../src/output/metrics.js';
+import { metricByName, metricsOf } from '../../src/output/metrics.js';
 import type { PodRecord } from '../../src/output/records.js';
 import { RunOutputs } from '../../src/output/run-outputs.js';
 import { textSummary } from '../../src/output/text-summary.js';
@@ -76,6 +76,13 @@ describe('pod-hours from pod transitions', () => {
       expect(text).toContain(`pod-hours ${s.overall.podHours} (ready ${s.overall.readyPodHours})`);
     });
   }
+});
+
+describe('pod-hours in the metric table', () => {
+  it('are metrics a sweep or tune objective can name', () => {
+    expect(metricByName('readyPodHours')?.key).toBe('ready_pod_hours');
+    expect(metricByName('pod_hours')?.key).toBe('pod_hours');
+  });
 });
 
 describe('pod-hours of a real run', () => {
