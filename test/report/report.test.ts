@@ -110,6 +110,17 @@ describe.runIf(haveChromium)('report.html in a real browser', () => {
           const axisTitles = await page.locator(`${sel} svg g.role-axis-title text`).allTextContents();
           expect(axisTitles.length, `${c.id} axis titles`).toBeGreaterThan(1);
           for (const t of axisTitles) expect(t, `${c.id} axis title`).toMatch(/\([^()]+\)$/);
+          // A rotated y title longer than its axis would push the plot away from its panel title.
+          const tooLong = await page.locator(`${sel} svg g.role-axis`).evaluateAll((axes) =>
+            axes.flatMap((a) => {
+              const domain = a.querySelector('.role-axis-domain line, .role-axis-domain path') as SVGGraphicsElement | null;
+              const title = a.querySelector('.role-axis-title text') as SVGGraphicsElement | null;
+              if (domain === null || title === null) return [];
+              const [d, t] = [domain.getBoundingClientRect(), title.getBoundingClientRect()];
+              return d.height > d.width && t.height > d.height + 1 ? [`${title.textContent}: ${Math.round(t.height)} px along a ${Math.round(d.height)} px axis`] : [];
+            }),
+          );
+          expect(tooLong, `${c.id} y titles longer than their axis`).toEqual([]);
         }
         // The stacked area has a band per service; with two services a total line is drawn on top.
         const services = name === 'two-services' ? 2 : 1;

@@ -16,7 +16,7 @@ import { loadScenario } from '../../src/scenario/load.js';
 const root = resolve(import.meta.dirname, '../..');
 
 /** The unit named in a title's last parentheses, if it is one. */
-const UNIT = /\((?:[^()]*[ ,])?(s|min|h|ms|count|requests\/s|concurrent requests|%|ms, log scale)(?:[ ,][^()]*)?\)\s*$/;
+const UNIT = /\((?:[^()]*[ ,])?(s|min|h|ms|count|requests\/s|concurrent requests|%|requests)(?:[ ,][^()]*)?\)\s*$/;
 const names = (title: string): boolean => UNIT.test(title) || /\(% of traffic\)$|\(share, %\)$/.test(title);
 
 type Obj = Record<string, unknown>;
@@ -80,7 +80,7 @@ describe('units in the run report', () => {
         // The shading legend ("periods") marks spans of the time axis: its unit is that axis's.
         for (const title of t.legends.filter((l) => l !== 'periods')) expect(names(title), `${c.id} legend "${title}"`).toBe(true);
         // One time unit: each x axis is either the run's clock in the run's unit or latency in ms.
-        for (const x of [...t.x, ...t.compiledAxes.filter((a) => a.startsWith('time'))]) expect([`time since start (${unit})`, 'latency (ms, log scale)'], `${c.id}`).toContain(x);
+        for (const x of [...t.x, ...t.compiledAxes.filter((a) => a.startsWith('time'))]) expect([`time since start (${unit})`, 'latency (ms, log)'], `${c.id}`).toContain(x);
         expect(t.y.length + t.x.length, c.id).toBeGreaterThan(1);
       }
     });

@@ -83,7 +83,7 @@ export function readyPodsChart(ctx: ChartContext): Chart | undefined {
   const how = exact
     ? `the ready pods of all revisions of each service, stacked, stepping at each ${run.files.pods ? 'pod transition (pods.csv)' : 'whole-second sample (timeseries.csv)'}`
     : `each service's mean ready pods over each ${bucketLabel(axis)} bucket (time-weighted, from ${run.files.pods ? 'pods.csv' : 'timeseries.csv'}), stacked`;
-  const area = readyHours === undefined ? '' : ` The area under the top edge is the run's ready pod-hours: ${readyHours.toLocaleString('en-US', { maximumSignificantDigits: 4 })} pod-h.`;
+  const area = readyHours === undefined ? '' : `The area under the top edge is the run's ready pod-hours: ${readyHours.toLocaleString('en-US', { maximumSignificantDigits: 4 })} pod-h.`;
   const x = xEncoding(axis);
   const y = { type: 'quantitative', title: 'ready pods (count)', axis: { tickMinStep: 1 } };
   const layers: Spec[] = [
@@ -121,8 +121,8 @@ export function readyPodsChart(ctx: ChartContext): Chart | undefined {
   return {
     id: 'ready-pods',
     heading: 'Ready pods, all services',
-    explanation: `How many pods were Ready across the whole cluster, by service (the top edge is the total): what a capacity planner has to provision for.${area}`,
-    spec: topLevel('Ready pods, all services', `${how[0]!.toUpperCase()}${how.slice(1)}.${area}`, {
+    explanation: `How many pods were Ready across the whole cluster, by service (the top edge is the total): what a capacity planner has to provision for. ${area}`,
+    spec: topLevel('Ready pods, all services', `${how[0]!.toUpperCase()}${how.slice(1)}.${area === '' ? '' : `\n${area}`}`, {
       width: WIDTH,
       height: 220,
       layer: layers,

@@ -63,7 +63,7 @@ function panels(ctx: ChartContext, r: RevisionData, i: number): Spec[] {
         mark: { type: 'area', interpolate: 'step-after' },
         encoding: {
           x: xEncoding(axis),
-          y: { field: 'v', type: 'quantitative', stack: 'zero', title: 'completions (requests/s)' },
+          y: { field: 'v', type: 'quantitative', stack: 'zero', title: 'rate (requests/s)' },
           fill: {
             field: 'outcome',
             type: 'nominal',
@@ -80,7 +80,7 @@ function panels(ctx: ChartContext, r: RevisionData, i: number): Spec[] {
         encoding: {
           x: xEncoding(axis),
           x2: { field: 't2' },
-          y: { field: 'c', type: 'quantitative', title: 'completions (requests/s)' },
+          y: { field: 'c', type: 'quantitative', title: 'rate (requests/s)' },
           y2: { datum: 0 },
           fill: { datum: 'cold', type: 'nominal' },
           tooltip: [{ field: 'n', title: 'cold-start requests' }],
@@ -101,7 +101,7 @@ function panels(ctx: ChartContext, r: RevisionData, i: number): Spec[] {
     mark: { type: 'line', interpolate: 'step-after' },
     encoding: {
       x: xEncoding(axis),
-      y: { field: 'v', type: 'quantitative', scale: { type: 'log', padding: 6 }, title: 'latency (ms, log scale)' },
+      y: { field: 'v', type: 'quantitative', scale: { type: 'log', padding: 6 }, title: 'latency (ms, log)' },
       stroke: {
         field: 'percentile',
         type: 'nominal',
