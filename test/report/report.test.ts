@@ -113,8 +113,8 @@ describe.runIf(haveChromium)('report.html in a real browser', () => {
           // A rotated y title longer than its axis would push the plot away from its panel title.
           const tooLong = await page.locator(`${sel} svg g.role-axis`).evaluateAll((axes) =>
             axes.flatMap((a) => {
-              const domain = a.querySelector('.role-axis-domain line, .role-axis-domain path') as SVGGraphicsElement | null;
-              const title = a.querySelector('.role-axis-title text') as SVGGraphicsElement | null;
+              const domain = a.querySelector('.role-axis-domain line, .role-axis-domain path');
+              const title = a.querySelector('.role-axis-title text');
               if (domain === null || title === null) return [];
               const [d, t] = [domain.getBoundingClientRect(), title.getBoundingClientRect()];
               return d.height > d.width && t.height > d.height + 1 ? [`${title.textContent}: ${Math.round(t.height)} px along a ${Math.round(d.height)} px axis`] : [];
