@@ -46,8 +46,9 @@ function ofRequests(s: RunSummary, n: number): number {
 
 /**
  * Latency percentiles are of the 200 responses (ms); the rates are fractions of all
- * requests answered 503 / 504 / anything but 200 / after a cold start; pod-seconds and the
- * most pods ready at once are over all services together. Order is column order.
+ * requests answered 503 / 504 / anything but 200 / after a cold start; pod-seconds, pod-hours
+ * (all pod time, and only the time pods were Ready) and the most pods ready at once are over
+ * all services together. Order is column order.
  */
 const TABLE = [
   { key: 'p50_ms', label: 'p50 latency (ms)', aliases: ['p50', 'p50Ms'], unit: 'ms', title: 'p50 latency (ms)', kind: 'nonNegative', bounds: [0, Infinity], of: (s) => s.overall.latencyMs.p50, chart: { line: 0 } },
@@ -59,6 +60,8 @@ const TABLE = [
   { key: 'cold_start_fraction', label: 'cold-start fraction', aliases: ['coldStartFraction', 'coldStarts', 'coldStart'], unit: 'fraction', title: 'cold-start fraction (%)', kind: 'proportion', bounds: [0, 1], of: (s) => ofRequests(s, s.overall.coldStartRequests), chart: { line: 4, heatmap: { at: 3, scheme: 'purples' } } },
   { key: 'pod_seconds', label: 'pod-seconds', aliases: ['podSeconds', 'cost'], unit: '', title: 'pod-seconds (s)', kind: 'nonNegative', bounds: [0, Infinity], of: (s) => s.overall.podSeconds, chart: { line: 5, heatmap: { at: 1, scheme: 'blues' } } },
   { key: 'max_pods', label: 'max ready pods', aliases: ['maxPods', 'maxReadyPods'], unit: '', title: 'max ready pods (count)', kind: 'nonNegative', bounds: [0, Infinity], integer: true, of: (s) => s.overall.maxReadyPods, chart: { line: 6 } },
+  { key: 'pod_hours', label: 'pod-hours', aliases: ['podHours'], unit: '', title: 'pod-hours (h)', kind: 'nonNegative', bounds: [0, Infinity], of: (s) => s.overall.podHours },
+  { key: 'ready_pod_hours', label: 'ready pod-hours', aliases: ['readyPodHours'], unit: '', title: 'ready pod-hours (h)', kind: 'nonNegative', bounds: [0, Infinity], of: (s) => s.overall.readyPodHours },
 ] as const satisfies ReadonlyArray<MetricInfo<string>>;
 
 export type MetricKey = (typeof TABLE)[number]['key'];

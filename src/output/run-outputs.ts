@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { CsvWriter, cell, ms, num, sec } from './csv-writer.js';
 import { LatencyHistogram } from './latency.js';
 import type { AutoscalerRecord, PodRecord, RecordSink, RequestOutcome, RequestRecord, RevisionEndRecord, TimeseriesRecord, TrafficRecord } from './records.js';
-import { RevisionStats, round3, type RequestCounts, type RunSummary } from './summary.js';
+import { RevisionStats, countOutcome, emptyCounts, podHours, round3, type RequestCounts, type RunSummary } from './summary.js';
 
 export const REQUESTS_HEADER = [
   'id', 'service', 'revision', 'client', 'arrival_s', 'service_start_s', 'end_s', 'latency_ms', 'status',
@@ -133,30 +133,11 @@ export class RunOutputs implements RecordSink {
     }
     const acc = this.revision(r.service, r.revision);
     const s = acc.stats;
-    const c = s.counts;
-    c.total++;
-    switch (r.outcome) {
-      case 'ok':
-        c.ok++;
-        // "All" is cold + warm, merged when the summary is built.
-        (r.cold ? s.coldLatency : s.warmLatency).recordSeconds(latency);
-        if (this.latencyBuckets !== undefined) this.bucketLatency(acc, r.end, latency);
-        break;
-      case 'overloaded':
-        c.status503++;
-        break;
-      case 'timeout':
-        c.status504++;
-        break;
-      case 'clientTimeout':
-        c.clientTimeouts++;
-        break;
-      case 'noRoute':
-        c.noRoute++;
-        break;
-      case 'badGateway':
-        c.status502 = (c.status502 ?? 0) + 1;
-        break;
+    countOutcome(s.counts, r.outcome);
+    if (r.outcome === 'ok') {
+      // "All" is cold + warm, merged when the summary is built.
+      (r.cold ? s.coldLatency : s.warmLatency).recordSeconds(latency);
+      if (this.latencyBuckets !== undefined) this.bucketLatency(acc, r.end, latency);
     }
     if (r.cold) s.cold++;
     if (this.requestSeries !== undefined) {
@@ -250,8 +231,9 @@ export class RunOutputs implements RecordSink {
 
   sample(r: TimeseriesRecord): void {
     const win = this.byRevision.get(r.service)?.get(r.revision)?.window;
-    if (win !== undefined && win.completed > 0) {
-      this.requestSeries!.line(`${sec(r.time)},${r.service},${r.revision},${win.completed},${win.ok},${win.s503},${win.s504},${win.clientTimeouts},${win.cold},${win.p(50)},${win.p(95)},${win.p(99)}`);
+    if (win !== undefined && win.counts.total > 0) {
+      const c = win.counts;
+      this.requestSeries!.line(`${sec(r.time)},${r.service},${r.revision},${c.total},${c.ok},${c.status503},${c.status504},${c.clientTimeouts},${win.cold},${win.p(50)},${win.p(95)},${win.p(99)}`);
       win.reset();
     }
     if (this.timeseries === undefined) return;
@@ -281,7 +263,7 @@ export class RunOutputs implements RecordSink {
     const overallLatency = latency.summary();
     latency.destroy();
     for (const s of all) s.destroy();
-    const counts: RequestCounts = { total: 0, ok: 0, status503: 0, status504: 0, clientTimeouts: 0, noRoute: 0 };
+    const counts: RequestCounts = emptyCounts();
     for (const r of revisions) {
       for (const k of ['total', 'ok', 'status503', 'status504', 'clientTimeouts', 'noRoute'] as const) counts[k] += r.requests[k];
       // Present only when some request got one (runs without crashes keep their summary's shape).
@@ -304,6 +286,7 @@ export class RunOutputs implements RecordSink {
         latencyMs: overallLatency,
         coldStartRequests: revisions.reduce((a, r) => a + r.coldStartRequests, 0),
         podSeconds: round3(revisions.reduce((a, r) => a + r.podSeconds, 0)),
+        ...podHours(all),
         maxReadyPods: this.maxTotalReady,
         panicSeconds: round3(revisions.reduce((a, r) => a + r.panicSeconds, 0)),
       },
@@ -339,44 +322,42 @@ interface RevisionAccumulator {
  * of one second's requests is far cheaper than a histogram query per second.
  */
 class SecondWindow {
-  completed = 0;
-  ok = 0;
-  s503 = 0;
-  s504 = 0;
-  clientTimeouts = 0;
+  /** This second's completions by outcome (counts.total is every completion). */
+  counts = emptyCounts();
   cold = 0;
   private latencies = new Float64Array(64);
   private sorted = false;
 
   add(outcome: RequestOutcome, cold: boolean, latencySeconds: number): void {
-    this.completed++;
+    const ok = this.counts.ok;
+    countOutcome(this.counts, outcome);
     if (cold) this.cold++;
     if (outcome === 'ok') {
-      if (this.ok === this.latencies.length) {
+      if (ok === this.latencies.length) {
         const grown = new Float64Array(this.latencies.length * 2);
         grown.set(this.latencies);
         this.latencies = grown;
       }
-      this.latencies[this.ok++] = latencySeconds;
-    } else if (outcome === 'overloaded') this.s503++;
-    else if (outcome === 'timeout') this.s504++;
-    else if (outcome === 'clientTimeout') this.clientTimeouts++;
+      this.latencies[ok] = latencySeconds;
+    }
   }
 
   /** The p-th percentile (nearest rank) of this second's 200 latencies, in ms; blank when none. */
   p(percentile: number): string {
-    if (this.ok === 0) return '';
-    const view = this.latencies.subarray(0, this.ok);
+    const n = this.counts.ok;
+    if (n === 0) return '';
+    const view = this.latencies.subarray(0, n);
     if (!this.sorted) {
       view.sort();
       this.sorted = true;
     }
-    const rank = Math.max(1, Math.ceil((percentile / 100) * this.ok));
+    const rank = Math.max(1, Math.ceil((percentile / 100) * n));
     return ms(view[rank - 1]!);
   }
 
   reset(): void {
-    this.completed = this.ok = this.s503 = this.s504 = this.clientTimeouts = this.cold = 0;
+    this.counts = emptyCounts();
+    this.cold = 0;
     this.sorted = false;
   }
 }

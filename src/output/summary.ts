@@ -1,4 +1,5 @@
 import { LatencyHistogram, type LatencySummary } from './latency.js';
+import type { RequestOutcome } from './records.js';
 
 /** Request outcome counts, as summary.json reports them. */
 export interface RequestCounts {
@@ -13,6 +14,35 @@ export interface RequestCounts {
   status502?: number;
 }
 
+export function emptyCounts(): RequestCounts {
+  return { total: 0, ok: 0, status503: 0, status504: 0, clientTimeouts: 0, noRoute: 0 };
+}
+
+/** Counts one finished request by its outcome (status502 appears with the first 502). */
+export function countOutcome(c: RequestCounts, outcome: RequestOutcome): void {
+  c.total++;
+  switch (outcome) {
+    case 'ok':
+      c.ok++;
+      break;
+    case 'overloaded':
+      c.status503++;
+      break;
+    case 'timeout':
+      c.status504++;
+      break;
+    case 'clientTimeout':
+      c.clientTimeouts++;
+      break;
+    case 'noRoute':
+      c.noRoute++;
+      break;
+    case 'badGateway':
+      c.status502 = (c.status502 ?? 0) + 1;
+      break;
+  }
+}
+
 export interface RevisionSummary {
   service: string;
   revision: string;
@@ -22,6 +52,10 @@ export interface RevisionSummary {
   coldStartRequests: number;
   /** Pod time from creation until the pod is gone (Pending, Starting, Ready and Terminating all cost). */
   podSeconds: number;
+  /** podSeconds in hours (6 decimals). */
+  podHours: number;
+  /** Hours pods spent Ready (from a Ready row in pods.csv until the pod leaves the endpoints: NotReady, CrashLoopBackOff or Terminating), 6 decimals. */
+  readyPodHours: number;
   maxReadyPods: number;
   /**
    * When the revision's first pod became Kubernetes-Ready, seconds from the run start (the
@@ -56,7 +90,7 @@ export interface RunSummary {
 
 /** Running aggregates for one revision; O(1) memory per revision. */
 export class RevisionStats {
-  readonly counts: RequestCounts = { total: 0, ok: 0, status503: 0, status504: 0, clientTimeouts: 0, noRoute: 0 };
+  readonly counts: RequestCounts = emptyCounts();
   readonly coldLatency = new LatencyHistogram();
   readonly warmLatency = new LatencyHistogram();
   cold = 0;
@@ -66,6 +100,7 @@ export class RevisionStats {
   readyPods = 0;
   maxReady = 0;
   podSeconds = 0;
+  readyPodSeconds = 0;
   private lastPodChange = 0;
   scaleToZeroAt: number[] = [];
   /** The first Ready pod event (run time). */
@@ -100,7 +135,9 @@ export class RevisionStats {
   }
 
   advancePods(now: number): void {
-    this.podSeconds += this.existingPods * (now - this.lastPodChange);
+    const dt = now - this.lastPodChange;
+    this.podSeconds += this.existingPods * dt;
+    this.readyPodSeconds += this.readyPods * dt;
     this.lastPodChange = now;
   }
 
@@ -122,6 +159,7 @@ export class RevisionStats {
       latencyMs: this.allLatency().summary(),
       coldStartRequests: this.cold,
       podSeconds: round3(this.podSeconds),
+      ...podHours([this]),
       maxReadyPods: this.maxReady,
       timeToFirstReadySeconds: Number.isNaN(this.firstReadyAt) ? null : round3(this.firstReadyAt),
       scaleToZeroAtSeconds: this.scaleToZeroAt.map(round3),
@@ -129,6 +167,21 @@ export class RevisionStats {
       ...(this.failure !== undefined ? { failure: { atSeconds: round3(this.failure.atSeconds), reason: this.failure.reason } } : {}),
     };
   }
+}
+
+/** The pod-hours of revisions together, from their unrounded pod-seconds (call after finish()). */
+export function podHours(stats: readonly RevisionStats[]): Pick<RevisionSummary, 'podHours' | 'readyPodHours'> {
+  let all = 0;
+  let ready = 0;
+  for (const s of stats) {
+    all += s.podSeconds;
+    ready += s.readyPodSeconds;
+  }
+  return { podHours: round6(all / 3600), readyPodHours: round6(ready / 3600) };
+}
+
+function round6(v: number): number {
+  return Math.round(v * 1e6) / 1e6;
 }
 
 export function round3(v: number): number {

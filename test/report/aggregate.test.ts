@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { reportCommand } from '../../src/cli/report.js';
 import { UsageError } from '../../src/cli/errors.js';
 import { AUTOSCALER_HEADER, LATENCY_CDF_HEADER, REQUEST_SERIES_HEADER, TIMESERIES_HEADER } from '../../src/output/run-outputs.js';
-import { breakGaps, bucketMax, bucketStep, bucketSum, intervals, timeAxis } from '../../src/output/report/aggregate.js';
+import { breakGaps, bucketMax, bucketStep, bucketSum, intervals, levelMean, timeAxis } from '../../src/output/report/aggregate.js';
+import { podDeltas } from '../../src/output/report/charts/pods.js';
+import type { RevisionData } from '../../src/output/report/load.js';
 import { buildReport, loadRunData, NotARunDirectoryError } from '../../src/output/report/index.js';
 
 describe('time grid', () => {
@@ -25,6 +27,28 @@ describe('time grid', () => {
     // desired = 2 at 1 s and 4 at 3 s; nothing until 12 s: buckets 1 and (before 12 s) carry 4.
     expect([...bucketStep(axis, [1, 3, 12], [2, 4, 1])].slice(0, 4)).toEqual([4, 4, 1, 1]);
     expect(bucketStep(axis, [6], [3])[0]).toBeNaN();
+  });
+
+  it('levels take the time-weighted bucket mean, whose sum × width is the integral', () => {
+    const axis = timeAxis(12, 3); // 5 s buckets, the last one [10, 12) cut at the run's end
+    // 0 until 1, 2 from 1, 1 from 7, 3 from 11.
+    const m = levelMean(axis, [1, 7, 11], [2, -1, 2]);
+    expect([...m]).toEqual([(2 * 4) / 5, (2 * 2 + 1 * 3) / 5, (1 * 1 + 3 * 1) / 2]);
+    expect(m[0]! * 5 + m[1]! * 5 + m[2]! * 2).toBe(0 * 1 + 2 * 6 + 1 * 4 + 3 * 1);
+    // A run ending on a bucket edge: the empty last bucket shows the level there.
+    expect([...levelMean(timeAxis(10, 2), [0, 4], [1, 1])]).toEqual([(1 * 4 + 2 * 1) / 5, 2, 2]);
+  });
+
+  it('counts a pod as Ready only from Ready until NotReady, CrashLoopBackOff or Terminating', () => {
+    const events: Array<[number, string, string]> = [
+      [0, 'p1', 'Pending'], [1, 'p1', 'Starting'], [2, 'p1', 'ActivatorHealthy'], [2, 'p1', 'Ready'], [3, 'p1', 'NotReady'], [4, 'p1', 'Ready'],
+      [5, 'p1', 'CrashLoopBackOff'], [6, 'p1', 'Restarted'], [7, 'p1', 'Ready'], [8, 'p1', 'Terminating'], [9, 'p1', 'Gone'],
+    ];
+    const r = { pods: { time: events.map((e) => e[0]), pod: events.map((e) => e[1]), event: events.map((e) => e[2]) } } as RevisionData;
+    const d = podDeltas(r);
+    expect(d.ready).toEqual([0, 0, 0, 1, -1, 1, -1, 0, 1, -1, 0]);
+    expect(d.notReady).toEqual([1, 0, 0, -1, 1, -1, 1, 0, -1, 0, 0]);
+    expect(d.terminating).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 1, -1]);
   });
 
   it('turns on/off samples into periods, merging ones closer than a bucket', () => {
@@ -79,7 +103,7 @@ describe('run directories', () => {
       JSON.stringify({ scenario: 'day', seed: 1, simulatedSeconds: day, events: 1, wallSeconds: 1, overall: rs, revisions: revs.map((r) => ({ ...rs, service: 'a', revision: r, timeToFirstReadySeconds: null, scaleToZeroAtSeconds: [] })) }),
     );
     const r = await buildReport(dir, { images: false });
-    expect(r.charts.map((c) => c.id)).toEqual(['pods', 'kpa', 'requests', 'waiting', 'traffic', 'latency-cdf']);
+    expect(r.charts.map((c) => c.id)).toEqual(['pods', 'ready-pods', 'kpa', 'requests', 'waiting', 'traffic', 'latency-cdf']);
     expect(r.bucketSeconds).toBeGreaterThanOrEqual(60);
     expect(statSync(r.htmlPath).size).toBeLessThan(5 * 1024 * 1024);
   });

@@ -151,3 +151,97 @@ describe('latency chart of a long run', () => {
     expect(compared).toBeGreaterThan(1400);
   });
 });
+
+/** Brute force from pods.csv: per service, the pods whose last state-setting event at or before t is Ready. */
+function readyFromPodsCsv(dir: string): (service: string, t: number) => number {
+  const events = csv(dir, 'pods.csv');
+  const sets = new Set(['Pending', 'Starting', 'Ready', 'NotReady', 'CrashLoopBackOff', 'ImagePullBackOff', 'Terminating', 'Gone']);
+  return (service, t) => {
+    const state = new Map<string, string>();
+    for (const e of events) if (e['service'] === service && Number(e['time_s']) <= t && sets.has(e['event']!)) state.set(e['pod']!, e['event']!);
+    return [...state.values()].filter((s) => s === 'Ready').length;
+  };
+}
+
+/** Σ level × duration (hours) of a step function given as rows {t, v} sorted by t, x in the axis unit. */
+function areaHours(rows: Row[], unitSeconds: number): number {
+  let a = 0;
+  for (let i = 0; i + 1 < rows.length; i++) a += rows[i]!['v']! * (rows[i + 1]!['t']! - rows[i]!['t']!) * unitSeconds;
+  return a / 3600;
+}
+
+describe('ready pods, all services', () => {
+  it('a short run: each service at every step is its Ready pods in pods.csv, the total is timeseries.csv summed at each sample, the area is readyPodHours', () => {
+    const loaded = loadScenario(join(root, 'scenarios', 'two-services.yaml'), { sets: [], durationSeconds: 240 });
+    const dir = join(mkdtempSync(join(tmpdir(), 'knsim-ready-')), 'two');
+    runWorld(loaded.world, { outDir: dir, trace: { mode: 'none' } });
+    const { spec, axis } = chartsOf(dir);
+    expect(axis.bucketSeconds).toBe(1);
+    const rows = dataOf(spec('ready-pods'), 'data_readypods_0');
+    const totals = dataOf(spec('ready-pods'), 'data_readytotal_0');
+    const ready = readyFromPodsCsv(dir);
+    const services = ['frontend', 'backend'];
+    expect([...new Set(rows.map((r) => r['s'] as unknown as string))]).toEqual(services);
+    // The chart keeps 5 decimals of a second, pods.csv 6: look just past the rounded instant.
+    for (const r of rows) expect(r['v'], `${r['s']} at ${r['t']}`).toBe(ready(r['s'] as unknown as string, r['t']! + 1e-5));
+    // The samples of timeseries.csv, summed over all revisions of all services, at their own times.
+    const sum = new Map<number, number>();
+    for (const x of csv(dir, 'timeseries.csv')) sum.set(Number(x['time_s']), (sum.get(Number(x['time_s'])) ?? 0) + Number(x['ready']));
+    const totalAt = (t: number): number => totals.filter((r) => r['t']! <= t).at(-1)!['v']!;
+    for (const [t, n] of sum) expect(totalAt(t), `t=${t}`).toBe(n);
+    expect(Math.max(...sum.values())).toBeGreaterThan(5);
+    const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
+    expect(Math.abs(areaHours(totals, axis.unitSeconds) - summary.overall.readyPodHours)).toBeLessThan(1e-5);
+    expect(JSON.stringify(spec('ready-pods'))).toContain(`ready pod-hours: ${summary.overall.readyPodHours.toLocaleString('en-US', { maximumSignificantDigits: 4 })}`);
+  });
+
+  it('a long run: each service per bucket is its mean Ready pods over the bucket (pods.csv), and the bands add up to readyPodHours', () => {
+    const svc = (name: string) => ({
+      manifest: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name }, spec: { template: { spec: { containerConcurrency: 1, containers: [{ image: 'x' }] } } } },
+      app: { serviceTime: { dist: 'lognormal', median: '300ms', p99: '2s' } },
+    });
+    const { world } = scenarioFromValue(
+      {
+        name: 'two-hours-two-services',
+        duration: '2h',
+        services: [svc('a'), svc('b')],
+        clients: [
+          { name: 'ca', service: 'a', open: { rate: { shape: 'sine', mean: 2, amplitude: 2, period: '40m' } } },
+          { name: 'cb', service: 'b', start: '30m', end: '90m', open: { rps: 3 } },
+        ],
+      },
+      'two-hours-two-services.yaml',
+    );
+    const dir = join(mkdtempSync(join(tmpdir(), 'knsim-ready-long-')), 'long');
+    runWorld(world, { outDir: dir, trace: { mode: 'none' } });
+    const { spec, axis } = chartsOf(dir);
+    expect(axis.bucketSeconds).toBeGreaterThan(1);
+    expect(axis.unit).toBe('min');
+    const rows = dataOf(spec('ready-pods'), 'data_readypods_0');
+    const ready = readyFromPodsCsv(dir);
+    const w = axis.bucketSeconds;
+    // Instants where any count may change inside a bucket, from pods.csv.
+    const times = csv(dir, 'pods.csv').map((e) => Number(e['time_s']));
+    const meanOver = (service: string, a: number, b: number): number => {
+      const cuts = [a, ...times.filter((t) => t > a && t < b), b];
+      let area = 0;
+      for (let i = 0; i + 1 < cuts.length; i++) area += ready(service, cuts[i]!) * (cuts[i + 1]! - cuts[i]!);
+      return area / (b - a);
+    };
+    let checked = 0;
+    for (const r of rows) {
+      const start = Math.round((r['t']! * 60) / w) * w;
+      // Every 10th bucket and every bucket where the level moves (brute force is slow).
+      const moving = times.some((t) => t >= start && t < start + w);
+      if (start >= axis.durationSeconds || (!moving && start % (10 * w) !== 0)) continue;
+      expect(r['v']!, `${r['s']} in the bucket at ${start} s`).toBeCloseTo(meanOver(r['s'] as unknown as string, start, start + w), 3);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(200);
+    const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
+    const hours = rows.filter((r) => r['t']! * 60 < axis.durationSeconds - 1e-9).reduce((a, r) => a + r['v']! * w, 0) / 3600;
+    // Bucket means keep 3 decimals.
+    expect(Math.abs(hours - summary.overall.readyPodHours)).toBeLessThan((rows.length * 0.0005 * w) / 3600);
+    expect(summary.overall.readyPodHours).toBeGreaterThan(0.5);
+  });
+});

@@ -26,8 +26,8 @@ describe('report', () => {
     canary = await reportOf('canary', { durationSeconds: 150 });
   });
 
-  it('builds the six charts, each as .vl.json, .svg and .png, with data in every spec', () => {
-    expect(canary.result.charts.map((c) => c.id)).toEqual(['pods', 'kpa', 'requests', 'waiting', 'traffic', 'latency-cdf']);
+  it('builds the seven charts, each as .vl.json, .svg and .png, with data in every spec', () => {
+    expect(canary.result.charts.map((c) => c.id)).toEqual(['pods', 'ready-pods', 'kpa', 'requests', 'waiting', 'traffic', 'latency-cdf']);
     for (const c of canary.result.charts) {
       for (const f of c.files) expect(existsSync(join(canary.dir, f)), f).toBe(true);
       const spec = JSON.parse(readFileSync(join(canary.dir, `charts/${c.id}.vl.json`), 'utf8'));
@@ -40,7 +40,7 @@ describe('report', () => {
 
   it('opens with the effective settings and the summary numbers', () => {
     const html = readFileSync(canary.result.htmlPath, 'utf8');
-    for (const s of ['hello-00001', 'hello-00002', 'containerConcurrency', 'target burst capacity (TBC)', 'scale-to-zero grace period', 'scale-to-zero pod retention', 'min scale', 'max scale', 'latency p99 (ms)', 'pod-seconds']) expect(html).toContain(s);
+    for (const s of ['hello-00001', 'hello-00002', 'containerConcurrency', 'target burst capacity, TBC (concurrent requests)', 'scale-to-zero grace period', 'scale-to-zero pod retention', 'min scale', 'max scale', 'latency p99 (ms)', 'pod-seconds', 'ready pod time (pod-hours)']) expect(html).toContain(s);
     expect(html).not.toMatch(/<script[^>]+src=/); // nothing fetched: vega, vega-lite and vega-embed are inlined
   });
 
@@ -74,40 +74,66 @@ const haveChromium = existsSync(chromium);
 if (!haveChromium && process.env['CI']) throw new Error(`CI must install chromium (${chromium}) for the browser test`);
 
 describe.runIf(haveChromium)('report.html in a real browser', () => {
-  it('renders every chart with data marks, with no console errors and no network requests', async () => {
-    const { chromium: pw } = await import('playwright-core');
-    const { result } = await reportOf('blue-green', { durationSeconds: 240 });
-    const browser = await pw.launch({
-      executablePath: chromium,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    try {
-      const page = await browser.newPage();
-      const errors: string[] = [];
-      const requests: string[] = [];
-      page.on('console', (m) => {
-        if (m.type() === 'error') errors.push(m.text());
+  // One service with two revisions (blue-green), and two services (the stacked ready-pods chart).
+  for (const [name, seconds] of [['blue-green', 240], ['two-services', 240]] as const) {
+    it(`${name}: renders every chart with data marks and unit-named axes, with no console errors and no network requests`, async () => {
+      const { chromium: pw } = await import('playwright-core');
+      const { result } = await reportOf(name, { durationSeconds: seconds });
+      const browser = await pw.launch({
+        executablePath: chromium,
+        headless: true,
+        args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
       });
-      page.on('pageerror', (e) => errors.push(String(e)));
-      page.on('request', (r) => {
-        if (!r.url().startsWith('file:') && !r.url().startsWith('data:')) requests.push(r.url());
-      });
-      await page.goto(pathToFileURL(result.htmlPath).href);
-      await page.waitForSelector('body[data-rendered]', { timeout: 120_000 }); // generous: a busy machine
-      const charts = await page.locator('[data-chart]').count();
-      expect(charts).toBe(result.charts.length);
-      for (const c of result.charts) {
-        const sel = `#vis-${c.id}`;
-        expect(await page.locator(`${sel}[data-rendered="1"]`).count(), c.id).toBe(1);
-        // Data layers are named data_<chart>_<panel>; shading, axes and legends are not counted.
-        const marks = await page.locator(`${sel} svg g.role-mark[class*="data_"] > path`).count();
-        expect(marks, `${c.id} data marks`).toBeGreaterThan(0);
+      try {
+        const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+        const errors: string[] = [];
+        const requests: string[] = [];
+        page.on('console', (m) => {
+          if (m.type() === 'error') errors.push(m.text());
+        });
+        page.on('pageerror', (e) => errors.push(String(e)));
+        page.on('request', (r) => {
+          if (!r.url().startsWith('file:') && !r.url().startsWith('data:')) requests.push(r.url());
+        });
+        await page.goto(pathToFileURL(result.htmlPath).href);
+        await page.waitForSelector('body[data-rendered]', { timeout: 120_000 }); // generous: a busy machine
+        const charts = await page.locator('[data-chart]').count();
+        expect(charts).toBe(result.charts.length);
+        expect(result.charts.map((c) => c.id)).toContain('ready-pods');
+        for (const c of result.charts) {
+          const sel = `#vis-${c.id}`;
+          expect(await page.locator(`${sel}[data-rendered="1"]`).count(), c.id).toBe(1);
+          // Data layers are named data_<chart>_<panel>; shading, axes and legends are not counted.
+          const marks = await page.locator(`${sel} svg g.role-mark[class*="data_"] > path`).count();
+          expect(marks, `${c.id} data marks`).toBeGreaterThan(0);
+          // Every drawn axis title ends with its unit in parentheses.
+          const axisTitles = await page.locator(`${sel} svg g.role-axis-title text`).allTextContents();
+          expect(axisTitles.length, `${c.id} axis titles`).toBeGreaterThan(1);
+          for (const t of axisTitles) expect(t, `${c.id} axis title`).toMatch(/\([^()]+\)$/);
+          // A rotated y title longer than its axis would push the plot away from its panel title.
+          const tooLong = await page.locator(`${sel} svg g.role-axis`).evaluateAll((axes) =>
+            axes.flatMap((a) => {
+              const domain = a.querySelector('.role-axis-domain line, .role-axis-domain path');
+              const title = a.querySelector('.role-axis-title text');
+              if (domain === null || title === null) return [];
+              const [d, t] = [domain.getBoundingClientRect(), title.getBoundingClientRect()];
+              return d.height > d.width && t.height > d.height + 1 ? [`${title.textContent}: ${Math.round(t.height)} px along a ${Math.round(d.height)} px axis`] : [];
+            }),
+          );
+          expect(tooLong, `${c.id} y titles longer than their axis`).toEqual([]);
+        }
+        // The stacked area has a band per service; with two services a total line is drawn on top.
+        const services = name === 'two-services' ? 2 : 1;
+        expect(await page.locator('#vis-ready-pods svg g.role-mark[class*="data_readypods"] > path').count()).toBe(services);
+        expect(await page.locator('#vis-ready-pods svg g.role-mark[class*="data_readytotal"] > path').count()).toBe(services > 1 ? 1 : 0);
+        expect(await page.locator('#vis-ready-pods').textContent()).toContain('Ready pods, all services');
+        // For reading by eye (the report's layout, overlaps, empty panels).
+        await page.screenshot({ path: join(tmpdir(), `knsim-report-${name}.png`), fullPage: true });
+        expect(errors).toEqual([]);
+        expect(requests).toEqual([]);
+      } finally {
+        await browser.close();
       }
-      expect(errors).toEqual([]);
-      expect(requests).toEqual([]);
-    } finally {
-      await browser.close();
-    }
-  });
+    });
+  }
 });

@@ -135,6 +135,8 @@ function randomRuns(rng: () => number, n: number, maxScale: number): MetricValue
         cold_start_fraction: rate(),
         pod_seconds: shape < 0.3 ? 600 : rng() < 0.2 ? 0 : lognormal(1000, 1.5),
         max_pods: shape < 0.3 ? Math.min(maxScale, 3) : Math.min(maxScale, Math.floor(lognormal(5, 1.2))),
+        pod_hours: shape < 0.3 ? 0.5 : lognormal(0.3, 1.5),
+        ready_pod_hours: shape < 0.3 ? 0.4 : lognormal(0.2, 1.5),
       }),
     );
   }

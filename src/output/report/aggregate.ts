@@ -52,8 +52,9 @@ export function bucketLabel(axis: TimeAxis): string {
   return `${b} s`;
 }
 
-export function timeUnitLabel(axis: TimeAxis): string {
-  return axis.unit === 's' ? 'seconds' : axis.unit === 'min' ? 'minutes' : 'hours';
+/** The time axes' unit as every label writes it (the summary table uses the same). */
+export function timeUnitLabel(axis: TimeAxis): TimeUnit {
+  return axis.unit;
 }
 
 export function bucketOf(axis: TimeAxis, t: number): number {
@@ -253,5 +254,41 @@ export function levelMax(axis: TimeAxis, times: readonly number[], deltas: reado
     held = b;
   }
   if (held >= 0) for (let k = held; k < axis.buckets; k++) raise(k, level);
+  return out;
+}
+
+/**
+ * A level changed by events, as its time-weighted mean over each bucket [b·w, (b+1)·w) cut
+ * at `axis.durationSeconds`: unlike the maximum, means of levels add up, and Σ mean × width
+ * is the level's integral (pod-seconds for a pod count). 0 before the first event; the last
+ * level holds to the end. `times` must be in order.
+ */
+export function levelMean(axis: TimeAxis, times: readonly number[], deltas: readonly number[]): Float64Array {
+  const w = axis.bucketSeconds;
+  const end = axis.durationSeconds;
+  const area = new Float64Array(axis.buckets);
+  let level = 0;
+  let from = 0;
+  /** Adds level × the time in [a, b) to the buckets it covers. */
+  const hold = (a: number, b: number): void => {
+    for (let k = bucketOf(axis, a); a < b - 1e-12; k++) {
+      const stop = Math.min(b, (k + 1) * w);
+      area[k]! += level * (stop - a);
+      a = stop;
+    }
+  };
+  for (let i = 0; i < times.length; i++) {
+    const t = Math.min(Math.max(times[i]!, from), end);
+    hold(from, t);
+    from = t;
+    level += deltas[i]!;
+  }
+  hold(from, end);
+  const out = new Float64Array(axis.buckets);
+  for (let k = 0; k < axis.buckets; k++) {
+    const width = Math.min(end, (k + 1) * w) - k * w;
+    // A bucket that starts at the very end has no width: it shows the level there.
+    out[k] = width > 1e-12 ? area[k]! / width : level;
+  }
   return out;
 }

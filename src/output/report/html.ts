@@ -42,76 +42,110 @@ export function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
-const n = (v: number): string => (Number.isFinite(v) ? v.toLocaleString('en-US', { maximumFractionDigits: 3 }) : String(v));
+const n = (v: number, digits = 3): string => (Number.isFinite(v) ? v.toLocaleString('en-US', { maximumFractionDigits: digits }) : String(v));
+/** Pod-hours to 4 significant digits: a short run's 0.0997 stays readable. */
+const hours = (v: number): string => v.toLocaleString('en-US', { maximumSignificantDigits: 4 });
 const pct = (a: number, b: number): string => (b === 0 ? '–' : `${((100 * a) / b).toFixed(2)}%`);
 
-function formatDuration(s: number): string {
-  if (s < 120) return `${n(s)} s`;
-  if (s < 7200) return `${n(Math.round((s / 60) * 10) / 10)} min (${n(s)} s)`;
-  return `${n(Math.round((s / 3600) * 100) / 100)} h (${n(s)} s)`;
+/**
+ * Times on the run's clock in the unit of the charts' time axes (s, min or h, by run length),
+ * to about a millisecond, so a number in a table can be found on an axis as it is.
+ */
+function clock(axis: TimeAxis): (seconds: number) => string {
+  const digits = axis.unit === 's' ? 3 : axis.unit === 'min' ? 5 : 6;
+  return (seconds) => n(seconds / axis.unitSeconds, digits);
 }
+
+/** The run's length in the time axes' unit, and in seconds when that is another. */
+function formatDuration(axis: TimeAxis, s: number): string {
+  return axis.unit === 's' ? `${n(s)} s` : `${clock(axis)(s)} ${axis.unit} (${n(s)} s)`;
+}
+
+/** Per revision, the cell for a quantity whose unit depends on the revision's metric. */
+const perMetric = (r: RevisionSettings, v: number): string => `${n(v)} ${r.metric === 'rps' ? 'requests/s' : 'concurrent requests'}`;
 
 type SettingRow = [label: string, get: (r: RevisionSettings) => string];
 
-const SETTING_ROWS: SettingRow[] = [
-  ['service', (r) => r.service],
-  ['created at', (r) => `${n(r.createdAtSeconds)} s`],
-  ['metric', (r) => r.metric],
-  ['target per pod (after utilization)', (r) => n(r.target)],
-  ['total per pod (before utilization)', (r) => n(r.total)],
-  ['containerConcurrency', (r) => (r.containerConcurrency === 0 ? '0 (unlimited)' : n(r.containerConcurrency))],
-  ['timeoutSeconds', (r) => `${n(r.timeoutSeconds)} s`],
-  ['stable window', (r) => `${n(r.stableWindowSeconds)} s`],
-  ['panic window', (r) => `${n(r.panicWindowSeconds)} s`],
-  ['panic threshold', (r) => `${n(r.panicThresholdPercent)}%`],
-  ['target burst capacity (TBC)', (r) => (r.targetBurstCapacity < 0 ? `${r.targetBurstCapacity} (unlimited: activator always in path)` : r.targetBurstCapacity === 0 ? '0 (activator only at zero)' : n(r.targetBurstCapacity))],
-  ['scale-to-zero enabled', (r) => (r.enableScaleToZero ? 'yes' : 'no')],
-  ['scale-to-zero grace period', (r) => `${n(r.scaleToZeroGracePeriodSeconds)} s`],
-  ['scale-to-zero pod retention', (r) => `${n(r.scaleToZeroPodRetentionPeriodSeconds)} s`],
-  ['scale-down delay', (r) => `${n(r.scaleDownDelaySeconds)} s`],
-  ['min scale', (r) => n(r.minScale)],
-  ['max scale', (r) => (r.maxScale === 0 ? '0 (unlimited)' : n(r.maxScale))],
-  ['initial scale', (r) => n(r.initialScale)],
-  ['activation scale', (r) => n(r.activationScale)],
-  ['max scale-up rate', (r) => `${n(r.maxScaleUpRate)}×`],
-  ['max scale-down rate', (r) => `${n(r.maxScaleDownRate)}×`],
-];
+/** Every label names its unit; configured durations are in seconds, as Knative takes them. */
+function settingRows(axis: TimeAxis): SettingRow[] {
+  const at = clock(axis);
+  return [
+    ['service', (r) => r.service],
+    [`created at (${axis.unit} since start)`, (r) => at(r.createdAtSeconds)],
+    ['metric', (r) => r.metric],
+    ['target per pod, after utilization (metric units)', (r) => perMetric(r, r.target)],
+    ['total per pod, before utilization (metric units)', (r) => perMetric(r, r.total)],
+    ['containerConcurrency (requests per pod)', (r) => (r.containerConcurrency === 0 ? '0 (unlimited)' : n(r.containerConcurrency))],
+    ['timeoutSeconds (s)', (r) => n(r.timeoutSeconds)],
+    ['stable window (s)', (r) => n(r.stableWindowSeconds)],
+    ['panic window (s)', (r) => n(r.panicWindowSeconds)],
+    ['panic threshold (% of ready pods’ capacity)', (r) => n(r.panicThresholdPercent)],
+    ['target burst capacity, TBC (concurrent requests)', (r) => (r.targetBurstCapacity < 0 ? `${r.targetBurstCapacity} (unlimited: activator always in path)` : r.targetBurstCapacity === 0 ? '0 (activator only at zero)' : n(r.targetBurstCapacity))],
+    ['scale-to-zero enabled (yes/no)', (r) => (r.enableScaleToZero ? 'yes' : 'no')],
+    ['scale-to-zero grace period (s)', (r) => n(r.scaleToZeroGracePeriodSeconds)],
+    ['scale-to-zero pod retention (s)', (r) => n(r.scaleToZeroPodRetentionPeriodSeconds)],
+    ['scale-down delay (s)', (r) => n(r.scaleDownDelaySeconds)],
+    ['min scale (pods)', (r) => n(r.minScale)],
+    ['max scale (pods)', (r) => (r.maxScale === 0 ? '0 (unlimited)' : n(r.maxScale))],
+    ['initial scale (pods)', (r) => n(r.initialScale)],
+    ['activation scale (pods)', (r) => n(r.activationScale)],
+    ['max scale-up rate (× per evaluation)', (r) => n(r.maxScaleUpRate)],
+    ['max scale-down rate (÷ per evaluation)', (r) => n(r.maxScaleDownRate)],
+  ];
+}
 
-function settingsTable(settings: RunSettings | undefined): string {
+function settingsTable(settings: RunSettings | undefined, axis: TimeAxis): string {
   if (settings === undefined || settings.revisions.length === 0) return '<p>No settings.json in this run directory.</p>';
   const revs = settings.revisions;
   const head = `<tr><th>setting</th>${revs.map((r) => `<th>${escapeHtml(r.revision)}</th>`).join('')}</tr>`;
-  const body = SETTING_ROWS.map(([label, get]) => `<tr><td>${escapeHtml(label)}</td>${revs.map((r) => `<td>${escapeHtml(get(r))}</td>`).join('')}</tr>`).join('\n');
+  const body = settingRows(axis).map(([label, get]) => `<tr><td>${escapeHtml(label)}</td>${revs.map((r) => `<td>${escapeHtml(get(r))}</td>`).join('')}</tr>`).join('\n');
   return `<table class="settings">\n${head}\n${body}\n</table>\n<p class="note">Activators in the cluster: ${n(settings.activators)}.</p>`;
 }
 
-type SummaryRow = [label: string, get: (r: RevisionSummary) => string];
+/** A summary row; `revisionOnly` rows are blank in the whole-run column. */
+type SummaryRow = { label: string; get: (r: RevisionSummary) => string; revisionOnly?: boolean };
 
-const SUMMARY_ROWS: SummaryRow[] = [
-  ['requests', (r) => n(r.requests.total)],
-  ['200 OK', (r) => `${n(r.requests.ok)} (${pct(r.requests.ok, r.requests.total)})`],
-  ['503', (r) => n(r.requests.status503)],
-  ['504', (r) => n(r.requests.status504)],
-  ['client timeouts', (r) => n(r.requests.clientTimeouts)],
-  ['no route', (r) => n(r.requests.noRoute)],
-  ['latency p50 (ms)', (r) => n(r.latencyMs.p50)],
-  ['latency p95 (ms)', (r) => n(r.latencyMs.p95)],
-  ['latency p99 (ms)', (r) => n(r.latencyMs.p99)],
-  ['latency max (ms)', (r) => n(r.latencyMs.max)],
-  ['cold-start requests', (r) => n(r.coldStartRequests)],
-  ['pod-seconds', (r) => n(r.podSeconds)],
-  ['max ready pods', (r) => n(r.maxReadyPods)],
-  ['first pod ready at (since start)', (r) => (r.timeToFirstReadySeconds === null || r.timeToFirstReadySeconds === undefined ? '–' : `${n(r.timeToFirstReadySeconds)} s`)],
-  ['scaled to zero at', (r) => {
-    const z = r.scaleToZeroAtSeconds ?? [];
-    if (z.length === 0) return '–';
-    const shown = z.slice(0, 5).map((t) => `${n(t)} s`).join(', ');
-    return z.length > 5 ? `${shown} … (${n(z.length)} times)` : shown;
-  }],
-  ['time in panic', (r) => `${n(r.panicSeconds)} s`],
-];
+/** Every label names its unit; times on the run's clock are in the time axes' unit. */
+function summaryRows(axis: TimeAxis): SummaryRow[] {
+  const at = clock(axis);
+  const u = axis.unit;
+  return [
+    { label: 'requests (count)', get: (r) => n(r.requests.total) },
+    { label: '200 OK (count, % of requests)', get: (r) => `${n(r.requests.ok)} (${pct(r.requests.ok, r.requests.total)})` },
+    { label: '503 (count)', get: (r) => n(r.requests.status503) },
+    { label: '504 (count)', get: (r) => n(r.requests.status504) },
+    { label: 'client timeouts (count)', get: (r) => n(r.requests.clientTimeouts) },
+    { label: 'no route (count)', get: (r) => n(r.requests.noRoute) },
+    { label: 'latency p50 (ms)', get: (r) => n(r.latencyMs.p50) },
+    { label: 'latency p95 (ms)', get: (r) => n(r.latencyMs.p95) },
+    { label: 'latency p99 (ms)', get: (r) => n(r.latencyMs.p99) },
+    { label: 'latency max (ms)', get: (r) => n(r.latencyMs.max) },
+    { label: 'cold-start requests (count)', get: (r) => n(r.coldStartRequests) },
+    { label: 'pod time, Pending to Gone (pod-seconds)', get: (r) => n(r.podSeconds) },
+    // Summaries written before pod-hours existed have none.
+    { label: 'pod time, Pending to Gone (pod-hours)', get: (r) => (r.podHours === undefined ? '–' : hours(r.podHours)) },
+    { label: 'ready pod time (pod-hours)', get: (r) => (r.readyPodHours === undefined ? '–' : hours(r.readyPodHours)) },
+    { label: 'max ready pods (count)', get: (r) => n(r.maxReadyPods) },
+    {
+      label: `first pod ready at (${u} since start)`,
+      get: (r) => (r.timeToFirstReadySeconds === null || r.timeToFirstReadySeconds === undefined ? '–' : at(r.timeToFirstReadySeconds)),
+      revisionOnly: true,
+    },
+    {
+      label: `scaled to zero at (${u} since start)`,
+      get: (r) => {
+        const z = r.scaleToZeroAtSeconds ?? [];
+        if (z.length === 0) return '–';
+        const shown = z.slice(0, 5).map(at).join(', ');
+        return z.length > 5 ? `${shown} … (${n(z.length)} times)` : shown;
+      },
+      revisionOnly: true,
+    },
+    { label: `time in panic (${u})`, get: (r) => at(r.panicSeconds) },
+  ];
+}
 
-function summaryTable(summary: RunSummary): string {
+function summaryTable(summary: RunSummary, axis: TimeAxis): string {
   const overall: RevisionSummary = {
     ...summary.overall,
     service: '',
@@ -124,11 +158,11 @@ function summaryTable(summary: RunSummary): string {
   const noRoute = Object.entries(summary.noRouteByService ?? Object.fromEntries(summary.revisions.filter((r) => r.revision === '').map((r) => [r.service, r.requests.total])));
   const cols = [overall, ...revs];
   const head = `<tr><th></th>${cols.map((r) => `<th>${escapeHtml(r.revision === 'all' ? 'whole run' : r.revision)}</th>`).join('')}</tr>`;
-  const rows = SUMMARY_ROWS.filter(([label]) => label !== 'no route' || summary.overall.requests.noRoute > 0);
+  const rows = summaryRows(axis).filter((row) => !row.label.startsWith('no route') || summary.overall.requests.noRoute > 0);
   const body = rows
-    .map(([label, get]) => {
-      const cells = cols.map((r) => (r === overall && (label === 'first pod ready at (since start)' || label === 'scaled to zero at') ? '' : get(r)));
-      return `<tr><td>${escapeHtml(label)}</td>${cells.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`;
+    .map((row) => {
+      const cells = cols.map((r) => (r === overall && row.revisionOnly === true ? '' : row.get(r)));
+      return `<tr><td>${escapeHtml(row.label)}</td>${cells.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`;
     })
     .join('\n');
   const nr = noRoute.length > 0
@@ -162,6 +196,12 @@ export interface HtmlInput {
   missing: string[];
 }
 
+/** How to read the units, under the summary table. */
+function unitNote(axis: TimeAxis): string {
+  const name = axis.unit === 's' ? 'seconds' : axis.unit === 'min' ? 'minutes' : 'hours';
+  return `Times on the run’s clock are in ${name} (${axis.unit}) since the start, here and on every chart’s time axis (chosen by run length: s up to 20 min, min up to 6 h, h beyond); configured durations in the settings are in seconds. Every row, axis and legend names its unit.`;
+}
+
 /** The self-contained report page: tables, one section per chart, the libraries and specs inlined. */
 export function buildHtml(input: HtmlInput): string {
   const { summary, settings, axis, charts } = input;
@@ -186,12 +226,13 @@ export function buildHtml(input: HtmlInput): string {
 <body>
 <h1>knsim report: ${escapeHtml(name)}</h1>
 ${description !== '' ? `<p class="lead">${escapeHtml(description)}</p>` : ''}
-<p class="meta">Seed ${n(summary.seed)} · ${formatDuration(summary.simulatedSeconds)} simulated · ${n(summary.events)} events · ${revisions} revision${revisions === 1 ? '' : 's'}.${agg}</p>
+<p class="meta">Seed ${n(summary.seed)} · ${formatDuration(axis, summary.simulatedSeconds)} simulated · ${n(summary.events)} events · ${revisions} revision${revisions === 1 ? '' : 's'}.${agg}</p>
 <h2>Effective settings</h2>
 <p class="note">What each revision ran with, after config-autoscaler, annotations and containerConcurrency were resolved.</p>
-${settingsTable(settings)}
+${settingsTable(settings, axis)}
 <h2>Summary</h2>
-${summaryTable(summary)}
+${summaryTable(summary, axis)}
+<p class="note">${unitNote(axis)}</p>
 <h2>Charts</h2>
 <nav><ol>${nav}</ol></nav>
 ${missing}

@@ -95,15 +95,45 @@ export class NotARunDirectoryError extends Error {
   override readonly name = 'NotARunDirectoryError';
 }
 
-const emptyTimeseries = (): TimeseriesData => ({
-  time: [], pending: [], starting: [], ready: [], terminating: [], activatorWaiting: [], podQueued: [], podExecuting: [], trafficPercent: [], proxy: [],
-});
-const emptyDecisions = (): DecisionData => ({
-  time: [], target: [], readyPods: [], observedStable: [], observedPanic: [], desired: [], want: [], inPanic: [], valid: [],
-});
-const emptyRequests = (): RequestSeriesData => ({
-  time: [], completed: [], ok: [], status503: [], status504: [], clientTimeouts: [], cold: [], p50: [], p95: [], p99: [],
-});
+/** Where each field of a per-revision series comes from: a column read as a number, or a column and how to read its cell. */
+type ColumnMap<T> = { [K in keyof T]: string | { column: string; cell: (v: string) => T[K] extends Array<infer E> ? E : never } };
+
+const TIMESERIES: ColumnMap<TimeseriesData> = {
+  time: 'time_s', pending: 'pending', starting: 'starting', ready: 'ready', terminating: 'terminating',
+  activatorWaiting: 'activator_waiting', podQueued: 'pod_queued', podExecuting: 'pod_executing', trafficPercent: 'traffic_percent',
+  proxy: { column: 'sks_mode', cell: (v) => (v === 'Proxy' ? 1 : 0) },
+};
+const DECISIONS: ColumnMap<DecisionData> = {
+  time: 'time_s', target: 'target', readyPods: 'ready_pods', observedStable: 'observed_stable', observedPanic: 'observed_panic',
+  desired: 'desired', want: 'want', inPanic: 'in_panic', valid: 'valid',
+};
+const REQUESTS: ColumnMap<RequestSeriesData> = {
+  time: 'time_s', completed: 'completed', ok: 'ok', status503: 'status503', status504: 'status504', clientTimeouts: 'client_timeouts',
+  cold: 'cold', p50: 'p50_ms', p95: 'p95_ms', p99: 'p99_ms',
+};
+const PODS: ColumnMap<PodEventData> = { time: 'time_s', pod: { column: 'pod', cell: (v) => v }, event: { column: 'event', cell: (v) => v } };
+const LATENCY_BUCKETS: ColumnMap<LatencyBucketData> = { start: 'start_s', bucketSeconds: 'bucket_s', p50: 'p50_ms', p95: 'p95_ms', p99: 'p99_ms' };
+
+/** A series with no rows yet: an empty array per field of the map. */
+function empty<T>(map: ColumnMap<T>): T {
+  return Object.fromEntries(Object.keys(map).map((k) => [k, []])) as T;
+}
+
+/** Appends each row of a CSV to the series of its (service, revision), field by field as the map says. */
+function fill<T>(table: { cols: Columns; rows: string[][] }, map: ColumnMap<T>, series: (service: string, revision: string) => T): void {
+  const { cols, rows } = table;
+  const [iS, iR] = [cols.col('service'), cols.col('revision')];
+  const fields = Object.entries(map).map(([k, m]) => {
+    const spec = m as string | { column: string; cell: (v: string) => unknown };
+    return typeof spec === 'string'
+      ? { k, i: cols.col(spec), read: parseNumberCell as (v: string | undefined) => unknown }
+      : { k, i: cols.col(spec.column), read: (v: string | undefined) => spec.cell(v ?? '') };
+  });
+  for (const row of rows) {
+    const d = series(row[iS] ?? '', row[iR] ?? '') as Record<string, unknown[]>;
+    for (const f of fields) d[f.k]!.push(f.read(row[f.i]));
+  }
+}
 
 /**
  * Reads a run directory's summary, settings and per-tick CSVs (never requests.csv, which
@@ -134,11 +164,11 @@ export function loadRunData(dir: string): RunData {
         service,
         revision,
         settings: settings?.revisions.find((s) => s.service === service && s.revision === revision),
-        timeseries: emptyTimeseries(),
-        decisions: emptyDecisions(),
-        requests: emptyRequests(),
-        pods: { time: [], pod: [], event: [] },
-        latencyBuckets: { start: [], bucketSeconds: [], p50: [], p95: [], p99: [] },
+        timeseries: empty(TIMESERIES),
+        decisions: empty(DECISIONS),
+        requests: empty(REQUESTS),
+        pods: empty(PODS),
+        latencyBuckets: empty(LATENCY_BUCKETS),
         cdf: { all: [], cold: [], warm: [] },
       };
       revs.set(k, r);
@@ -157,90 +187,15 @@ export function loadRunData(dir: string): RunData {
   };
 
   const ts = read('timeseries.csv');
-  if (ts !== undefined) {
-    const c = ts.cols;
-    const [iT, iS, iR] = [c.col('time_s'), c.col('service'), c.col('revision')];
-    const [iPe, iSt, iRe, iTe] = [c.col('pending'), c.col('starting'), c.col('ready'), c.col('terminating')];
-    const [iAw, iPq, iPx, iSks, iTr] = [c.col('activator_waiting'), c.col('pod_queued'), c.col('pod_executing'), c.col('sks_mode'), c.col('traffic_percent')];
-    for (const row of ts.rows) {
-      const d = rev(row[iS] ?? '', row[iR] ?? '').timeseries;
-      d.time.push(parseNumberCell(row[iT]));
-      d.pending.push(parseNumberCell(row[iPe]));
-      d.starting.push(parseNumberCell(row[iSt]));
-      d.ready.push(parseNumberCell(row[iRe]));
-      d.terminating.push(parseNumberCell(row[iTe]));
-      d.activatorWaiting.push(parseNumberCell(row[iAw]));
-      d.podQueued.push(parseNumberCell(row[iPq]));
-      d.podExecuting.push(parseNumberCell(row[iPx]));
-      d.trafficPercent.push(parseNumberCell(row[iTr]));
-      d.proxy.push(row[iSks] === 'Proxy' ? 1 : 0);
-    }
-  }
-
+  if (ts !== undefined) fill(ts, TIMESERIES, (s, r) => rev(s, r).timeseries);
   const as = read('autoscaler.csv');
-  if (as !== undefined) {
-    const c = as.cols;
-    const [iT, iS, iR, iTg, iRp] = [c.col('time_s'), c.col('service'), c.col('revision'), c.col('target'), c.col('ready_pods')];
-    const [iOs, iOp, iDe, iWa, iIp, iVa] = [c.col('observed_stable'), c.col('observed_panic'), c.col('desired'), c.col('want'), c.col('in_panic'), c.col('valid')];
-    for (const row of as.rows) {
-      const d = rev(row[iS] ?? '', row[iR] ?? '').decisions;
-      d.time.push(parseNumberCell(row[iT]));
-      d.target.push(parseNumberCell(row[iTg]));
-      d.readyPods.push(parseNumberCell(row[iRp]));
-      d.observedStable.push(parseNumberCell(row[iOs]));
-      d.observedPanic.push(parseNumberCell(row[iOp]));
-      d.desired.push(parseNumberCell(row[iDe]));
-      d.want.push(parseNumberCell(row[iWa]));
-      d.inPanic.push(parseNumberCell(row[iIp]));
-      d.valid.push(parseNumberCell(row[iVa]));
-    }
-  }
-
+  if (as !== undefined) fill(as, DECISIONS, (s, r) => rev(s, r).decisions);
   const rq = read('requests-per-second.csv');
-  if (rq !== undefined) {
-    const c = rq.cols;
-    const [iT, iS, iR, iC, iOk] = [c.col('time_s'), c.col('service'), c.col('revision'), c.col('completed'), c.col('ok')];
-    const [i503, i504, iCt, iCo, i50, i95, i99] = [c.col('status503'), c.col('status504'), c.col('client_timeouts'), c.col('cold'), c.col('p50_ms'), c.col('p95_ms'), c.col('p99_ms')];
-    for (const row of rq.rows) {
-      const d = rev(row[iS] ?? '', row[iR] ?? '').requests;
-      d.time.push(parseNumberCell(row[iT]));
-      d.completed.push(parseNumberCell(row[iC]));
-      d.ok.push(parseNumberCell(row[iOk]));
-      d.status503.push(parseNumberCell(row[i503]));
-      d.status504.push(parseNumberCell(row[i504]));
-      d.clientTimeouts.push(parseNumberCell(row[iCt]));
-      d.cold.push(parseNumberCell(row[iCo]));
-      d.p50.push(parseNumberCell(row[i50]));
-      d.p95.push(parseNumberCell(row[i95]));
-      d.p99.push(parseNumberCell(row[i99]));
-    }
-  }
-
+  if (rq !== undefined) fill(rq, REQUESTS, (s, r) => rev(s, r).requests);
   const pe = read('pods.csv');
-  if (pe !== undefined) {
-    const c = pe.cols;
-    const [iT, iS, iR, iP, iE] = [c.col('time_s'), c.col('service'), c.col('revision'), c.col('pod'), c.col('event')];
-    for (const row of pe.rows) {
-      const d = rev(row[iS] ?? '', row[iR] ?? '').pods;
-      d.time.push(parseNumberCell(row[iT]));
-      d.pod.push(row[iP] ?? '');
-      d.event.push(row[iE] ?? '');
-    }
-  }
-
+  if (pe !== undefined) fill(pe, PODS, (s, r) => rev(s, r).pods);
   const lb = read('latency-buckets.csv');
-  if (lb !== undefined) {
-    const c = lb.cols;
-    const [iT, iW, iS, iR, i50, i95, i99] = [c.col('start_s'), c.col('bucket_s'), c.col('service'), c.col('revision'), c.col('p50_ms'), c.col('p95_ms'), c.col('p99_ms')];
-    for (const row of lb.rows) {
-      const d = rev(row[iS] ?? '', row[iR] ?? '').latencyBuckets;
-      d.start.push(parseNumberCell(row[iT]));
-      d.bucketSeconds.push(parseNumberCell(row[iW]));
-      d.p50.push(parseNumberCell(row[i50]));
-      d.p95.push(parseNumberCell(row[i95]));
-      d.p99.push(parseNumberCell(row[i99]));
-    }
-  }
+  if (lb !== undefined) fill(lb, LATENCY_BUCKETS, (s, r) => rev(s, r).latencyBuckets);
 
   const cdf = read('latency-cdf.csv');
   if (cdf !== undefined) {

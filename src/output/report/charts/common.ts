@@ -49,7 +49,7 @@ export const COLORS = {
 const CONFIG: Spec = {
   view: { stroke: '#cccccc' },
   axis: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'normal', gridColor: '#ececec' },
-  legend: { labelFontSize: 11, titleFontSize: 12, orient: 'right', labelLimit: 420 },
+  legend: { labelFontSize: 11, titleFontSize: 12, orient: 'right', labelLimit: 420, titleLimit: 420 },
   title: { fontSize: 16, subtitleFontSize: 12, subtitleColor: '#555555', anchor: 'start', frame: 'group', offset: 12 },
   header: { labelFontSize: 12, titleFontSize: 12 },
   concat: { spacing: 22 },

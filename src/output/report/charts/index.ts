@@ -2,6 +2,7 @@ import type { Chart, ChartContext } from './common.js';
 import { kpaChart } from './kpa.js';
 import { latencyCdfChart } from './latency-cdf.js';
 import { podsChart } from './pods.js';
+import { readyPodsChart } from './ready-pods.js';
 import { requestsChart } from './requests.js';
 import { trafficChart } from './traffic.js';
 import { waitingChart } from './waiting.js';
@@ -10,7 +11,7 @@ export type { Chart, ChartContext } from './common.js';
 
 /** Every chart the report has data for, in report order. */
 export function buildCharts(ctx: ChartContext): Chart[] {
-  return [podsChart, kpaChart, requestsChart, waitingChart, trafficChart, latencyCdfChart]
+  return [podsChart, readyPodsChart, kpaChart, requestsChart, waitingChart, trafficChart, latencyCdfChart]
     .map((build) => build(ctx))
     .filter((c): c is Chart => c !== undefined);
 }

@@ -4,7 +4,7 @@ import { type Chart, type ChartContext, type Spec, COLORS, WIDTH, aggregationNot
 import { panicIntervals } from './pods.js';
 
 function metricUnit(r: RevisionData): string {
-  return r.settings?.metric === 'rps' ? 'requests per second' : 'concurrent requests';
+  return r.settings?.metric === 'rps' ? 'requests/s' : 'concurrent requests';
 }
 
 function labels(r: RevisionData): Record<string, string> {
@@ -70,11 +70,12 @@ function panel(ctx: ChartContext, r: RevisionData, i: number): Spec {
   const top = Math.max(maxOf(capacity), maxOf(thresh));
   const yScale: Spec = squeezed ? { type: 'symlog', constant: Math.max(0.5, observedMax / 4), domain: [0, top * 1.15], nice: false } : {};
   const ticks = [0, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000].filter((v) => v <= top * 1.05);
-  const yTitle = squeezed ? (r.settings?.metric === 'rps' ? 'requests/s (symlog)' : 'concurrency (symlog)') : metricUnit(r);
+  // Short enough to fit along the panel's height (a longer rotated title pushes the plot down).
+  const yTitle = `load (${metricUnit(r)})`;
   const lab = labels(r);
-  const legend = keyedLegend('KPA input', lab, { symbolType: 'stroke' });
+  const legend = keyedLegend(`KPA input (${metricUnit(r)})`, lab, { symbolType: 'stroke' });
   return {
-    title: revisionTitle(ctx, r),
+    title: revisionTitle(ctx, r) + (squeezed ? ' (symlog y axis: small loads stay visible next to the capacity)' : ''),
     width: WIDTH,
     height: 200,
     layer: [

@@ -10,7 +10,7 @@ function panel(ctx: ChartContext, r: RevisionData, i: number): Spec {
   }
   const keys = Object.keys(LABELS);
   const counts = ` (${r.cdf.cold.length > 0 ? 'with' : 'no'} cold starts)`;
-  const legend = keyedLegend('requests', LABELS, { symbolType: 'stroke' });
+  const legend = keyedLegend('requests (share, %)', LABELS, { symbolType: 'stroke' });
   return {
     title: revisionTitle(ctx, r) + counts,
     width: WIDTH,
@@ -19,8 +19,8 @@ function panel(ctx: ChartContext, r: RevisionData, i: number): Spec {
     name: `data_cdf_${i}`,
     mark: { type: 'line', interpolate: 'step-after' },
     encoding: {
-      x: { field: 'ms', type: 'quantitative', scale: { type: 'log', padding: 12 }, title: 'latency (ms, log scale)' },
-      y: { field: 'f', type: 'quantitative', title: 'cumulative share', axis: { format: '%' }, scale: { domain: [0, 1] } },
+      x: { field: 'ms', type: 'quantitative', scale: { type: 'log', padding: 12 }, title: 'latency (ms, log)' },
+      y: { field: 'f', type: 'quantitative', title: 'share of 200s (%)', axis: { format: '%' }, scale: { domain: [0, 1] } },
       stroke: { field: 'k', type: 'nominal', scale: { domain: keys, range: [COLORS.warm, COLORS.cold] }, legend },
     },
   };

@@ -25,36 +25,55 @@ export function proxyIntervals(ctx: ChartContext, r: RevisionData): ReturnType<t
 
 const known = (v: number): number => (v >= 0 ? v : Number.NaN);
 
+/** The count a pods.csv event puts its pod in; events not listed leave the pod where it was. */
+const STATE: Record<string, 'ready' | 'notReady' | 'terminating' | 'gone'> = {
+  Ready: 'ready',
+  Pending: 'notReady',
+  Starting: 'notReady',
+  ImagePullBackOff: 'notReady',
+  // A readiness failure or a crash takes the pod out of the endpoints until it is Ready again.
+  NotReady: 'notReady',
+  CrashLoopBackOff: 'notReady',
+  Terminating: 'terminating',
+  Gone: 'gone',
+};
+
 /**
- * Ready, not-yet-ready (Pending or Starting) and Terminating pod counts from pods.csv, each
- * the most held in a bucket: the Ready step lands in the second pods.csv says, not at the
- * next whole-second sample.
+ * How each pods.csv row of a revision changes its Ready, not-yet-ready (Pending, Starting,
+ * NotReady, crash-looping) and Terminating counts: one delta per row, in row (time) order.
  */
-export function podLevels(axis: TimeAxis, r: RevisionData): { ready: Float64Array; notReady: Float64Array; terminating: Float64Array } {
+export function podDeltas(r: RevisionData): { ready: number[]; notReady: number[]; terminating: number[] } {
   const e = r.pods;
-  const ready: number[] = [];
-  const notReady: number[] = [];
-  const terminating: number[] = [];
-  const state = new Map<string, string>();
+  const out = { ready: [] as number[], notReady: [] as number[], terminating: [] as number[] };
+  const state = new Map<string, 'ready' | 'notReady' | 'terminating'>();
   for (let i = 0; i < e.time.length; i++) {
     const pod = e.pod[i]!;
     const was = state.get(pod);
-    const now = e.event[i]!;
-    let [dr, dn, dt] = [0, 0, 0];
-    if (was === 'Ready') dr--;
-    else if (was === 'Pending' || was === 'Starting') dn--;
-    else if (was === 'Terminating') dt--;
-    if (now === 'Ready') dr++;
-    else if (now === 'Pending' || now === 'Starting') dn++;
-    else if (now === 'Terminating') dt++;
-    if (now === 'Gone') state.delete(pod);
-    else if (now === 'Ready' || now === 'Pending' || now === 'Starting' || now === 'Terminating') state.set(pod, now);
-    else [dr, dn, dt] = [0, 0, 0];
-    ready.push(dr);
-    notReady.push(dn);
-    terminating.push(dt);
+    const now = STATE[e.event[i]!];
+    const d = { ready: 0, notReady: 0, terminating: 0 };
+    if (now !== undefined && now !== was) {
+      if (was !== undefined) d[was]--;
+      if (now === 'gone') state.delete(pod);
+      else {
+        d[now]++;
+        state.set(pod, now);
+      }
+    }
+    out.ready.push(d.ready);
+    out.notReady.push(d.notReady);
+    out.terminating.push(d.terminating);
   }
-  return { ready: levelMax(axis, e.time, ready), notReady: levelMax(axis, e.time, notReady), terminating: levelMax(axis, e.time, terminating) };
+  return out;
+}
+
+/**
+ * Ready, not-yet-ready and Terminating pod counts from pods.csv, each the most held in a
+ * bucket: the Ready step lands in the second pods.csv says, not at the next whole-second sample.
+ */
+export function podLevels(axis: TimeAxis, r: RevisionData): { ready: Float64Array; notReady: Float64Array; terminating: Float64Array } {
+  const t = r.pods.time;
+  const { ready, notReady, terminating } = podDeltas(r);
+  return { ready: levelMax(axis, t, ready), notReady: levelMax(axis, t, notReady), terminating: levelMax(axis, t, terminating) };
 }
 
 function panel(ctx: ChartContext, r: RevisionData, i: number): Spec {
@@ -98,18 +117,18 @@ function panel(ctx: ChartContext, r: RevisionData, i: number): Spec {
         mark: { type: 'line', interpolate: 'step-after' },
         encoding: {
           x: xEncoding(axis),
-          y: { field: 'v', type: 'quantitative', title: 'pods', scale: headroomScale([desired, want, ready, notReady, terminating].flatMap((a) => [...a])), axis: { tickMinStep: 1, format: 'd' } },
+          y: { field: 'v', type: 'quantitative', title: 'pods (count)', scale: headroomScale([desired, want, ready, notReady, terminating].flatMap((a) => [...a])), axis: { tickMinStep: 1, format: 'd' } },
           stroke: {
             field: 'k',
             type: 'nominal',
             scale: { domain: keys, range: [COLORS.ready, COLORS.starting, COLORS.terminating, COLORS.desired, COLORS.want] },
-            legend: keyedLegend('pods', LABELS, { symbolType: 'stroke' }),
+            legend: keyedLegend('pods (count)', LABELS, { symbolType: 'stroke' }),
           },
           strokeDash: {
             field: 'k',
             type: 'nominal',
             scale: { domain: keys, range: [[1, 0], [1, 0], [1, 0], [6, 3], [2, 2]] },
-            legend: keyedLegend('pods', LABELS, { symbolType: 'stroke' }),
+            legend: keyedLegend('pods (count)', LABELS, { symbolType: 'stroke' }),
           },
         },
       },
@@ -127,7 +146,7 @@ export function podsChart(ctx: ChartContext): Chart | undefined {
       'The decider’s desired scale and the KPA’s want (dashed) against the pods that are actually starting, ready and terminating; red shading marks panic mode and the purple strip along the top marks periods when the SKS put the activator in the request path (Proxy mode).',
     spec: topLevel(
       'Pods over time',
-      `Desired and want are step functions set at each decider evaluation; pod counts come from the pod transitions (pods.csv), the most held in each ${bucketLabel(ctx.axis)} step.${aggregationNote(ctx.axis, 'pod counts are the maximum in each bucket')}`,
+      `Desired and want are step functions set at each decider evaluation.\nPod counts come from the pod transitions (pods.csv), the most held in each ${bucketLabel(ctx.axis)} step.${aggregationNote(ctx.axis, 'pod counts are the maximum in each bucket')}`,
       stack(revs.map((r, i) => panel(ctx, r, i))),
     ),
   };

@@ -63,12 +63,12 @@ function panels(ctx: ChartContext, r: RevisionData, i: number): Spec[] {
         mark: { type: 'area', interpolate: 'step-after' },
         encoding: {
           x: xEncoding(axis),
-          y: { field: 'v', type: 'quantitative', stack: 'zero', title: 'requests / s' },
+          y: { field: 'v', type: 'quantitative', stack: 'zero', title: 'rate (requests/s)' },
           fill: {
             field: 'outcome',
             type: 'nominal',
             scale: { domain: outcomeKeys, range: [COLORS.ok, COLORS.s503, COLORS.s504, COLORS.clientTimeout, COLORS.cold] },
-            legend: keyedLegend('outcome', OUTCOMES, { symbolType: 'square' }),
+            legend: keyedLegend('outcome (requests/s)', OUTCOMES, { symbolType: 'square' }),
           },
           order: { field: 'oi', sort: 'ascending' },
         },
@@ -80,7 +80,7 @@ function panels(ctx: ChartContext, r: RevisionData, i: number): Spec[] {
         encoding: {
           x: xEncoding(axis),
           x2: { field: 't2' },
-          y: { field: 'c', type: 'quantitative' },
+          y: { field: 'c', type: 'quantitative', title: 'rate (requests/s)' },
           y2: { datum: 0 },
           fill: { datum: 'cold', type: 'nominal' },
           tooltip: [{ field: 'n', title: 'cold-start requests' }],
@@ -106,7 +106,7 @@ function panels(ctx: ChartContext, r: RevisionData, i: number): Spec[] {
         field: 'percentile',
         type: 'nominal',
         scale: { domain: pKeys, range: [COLORS.p99, COLORS.p95, COLORS.p50] },
-        legend: keyedLegend('percentile', PERCENTILES, { symbolType: 'stroke' }),
+        legend: keyedLegend('percentile (ms)', PERCENTILES, { symbolType: 'stroke' }),
       },
     },
   };
@@ -120,7 +120,7 @@ export function requestsChart(ctx: ChartContext): Chart | undefined {
     id: 'requests',
     heading: 'Requests and latency',
     explanation:
-      'Completed requests per second by outcome (orange bars: requests that waited for a pod to start, i.e. cold starts), and below, the p50, p95 and p99 latency of the successful ones on a log scale.',
+      'Completed requests per second by outcome (orange bars: requests that waited for a pod to start, i.e. cold starts), and below, the p50, p95 and p99 latency of the successful ones on a log scale. Where fewer than 20 successful requests completed in a step, its p95 and p99 are both its slowest request, so the p95 line covers the p99 line.',
     spec: topLevel(
       'Requests and latency',
       `Completions per second by outcome, cold-start requests in orange; latency percentiles of 200 responses, by completion time.${aggregationNote(

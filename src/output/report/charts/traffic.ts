@@ -29,7 +29,7 @@ function panel(ctx: ChartContext, service: string, multiService: boolean, i: num
       fill: {
         field: 'r',
         type: 'nominal',
-        title: 'revision',
+        title: 'revision (% of traffic)',
         scale: { domain: names, range: PALETTE.slice(0, Math.max(1, Math.min(names.length, PALETTE.length))) },
         legend: { symbolType: 'square' },
       },

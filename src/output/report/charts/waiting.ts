@@ -16,7 +16,7 @@ function panel(ctx: ChartContext, r: RevisionData, i: number): Spec {
     values.push({ t: xOf(axis, b), a: val(a[b]!, 0), q: val(q[b]!, 0) });
   }
   const keys = Object.keys(LABELS);
-  const legend = keyedLegend('waiting requests', LABELS, { symbolType: 'stroke' });
+  const legend = keyedLegend('waiting (requests)', LABELS, { symbolType: 'stroke' });
   return {
     title: revisionTitle(ctx, r),
     width: WIDTH,
@@ -33,7 +33,7 @@ function panel(ctx: ChartContext, r: RevisionData, i: number): Spec {
         mark: { type: 'line', interpolate: axis.bucketSeconds <= 1 ? 'linear' : 'step-after' },
         encoding: {
           x: xEncoding(axis),
-          y: { field: 'v', type: 'quantitative', title: 'requests waiting', scale: headroomScale([...a, ...q]), axis: { tickMinStep: 1, format: 'd' } },
+          y: { field: 'v', type: 'quantitative', title: 'waiting (requests)', scale: headroomScale([...a, ...q]), axis: { tickMinStep: 1, format: 'd' } },
           stroke: { field: 'k', type: 'nominal', scale: { domain: keys, range: [COLORS.activator, COLORS.queueProxy] }, legend },
         },
       },

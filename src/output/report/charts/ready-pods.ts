@@ -1,0 +1,131 @@
+import { bucketLabel, levelMean, round, xAt, xOf } from '../aggregate.js';
+import type { RevisionData } from '../load.js';
+import { type Chart, type ChartContext, type Spec, WIDTH, topLevel, xEncoding } from './common.js';
+import { podDeltas } from './pods.js';
+
+const PALETTE = ['#4c78a8', '#f58518', '#54a24b', '#e45756', '#72b7b2', '#b279a2', '#eeca3b', '#9d755d', '#ff9da6', '#bab0ac'];
+
+/** A count that changes by `delta[i]` at `time[i]` (times in order). */
+interface Steps {
+  time: number[];
+  delta: number[];
+}
+
+/**
+ * A revision's ready-pod changes: from pods.csv (exact times) when the run has it, else
+ * from the whole-second samples of timeseries.csv (each sample holds until the next).
+ */
+function readyChanges(r: RevisionData, exact: boolean): Steps {
+  if (exact) return { time: r.pods.time, delta: podDeltas(r).ready };
+  const ts = r.timeseries;
+  const delta = ts.ready.map((v, i) => v - (i > 0 ? ts.ready[i - 1]! : 0));
+  return { time: ts.time, delta };
+}
+
+/** Every revision's changes of one service, merged in time order (a stable sort keeps each instant's order). */
+function merge(list: Steps[]): Steps {
+  const all = list.flatMap((s) => s.time.map((t, i) => [t, s.delta[i]!] as const)).sort((a, b) => a[0] - b[0]);
+  return { time: all.map((e) => e[0]), delta: all.map((e) => e[1]) };
+}
+
+/** The level of each service just after each instant in `times` (all of them sorted). */
+function levelsAt(times: readonly number[], s: Steps): number[] {
+  const out: number[] = [];
+  let level = 0;
+  let i = 0;
+  for (const t of times) {
+    while (i < s.time.length && s.time[i]! <= t) level += s.delta[i++]!;
+    out.push(level);
+  }
+  return out;
+}
+
+/**
+ * Rows {t, s: service, v: ready pods} for a stacked area. On a 1 s grid: the exact step
+ * function, a row per service at every instant any service's count changes (and at the
+ * end, so the last step is drawn). On a coarser grid: each service's time-weighted mean
+ * per bucket, so the bands add up and the area is the ready pod-time.
+ */
+export function readyPodRows(ctx: ChartContext): { services: string[]; rows: Spec[]; totals: Spec[] } {
+  const { axis, run } = ctx;
+  const services = [...new Set(run.revisions.map((r) => r.service))];
+  const steps = services.map((svc) => merge(run.revisions.filter((r) => r.service === svc).map((r) => readyChanges(r, run.files.pods))));
+  const rows: Spec[] = [];
+  const totals: Spec[] = [];
+  const push = (t: number, values: readonly number[]): void => {
+    let total = 0;
+    services.forEach((s, k) => {
+      rows.push({ t, s, v: values[k]! });
+      total += values[k]!;
+    });
+    totals.push({ t, v: round(total, 3) });
+  };
+  if (axis.bucketSeconds <= 1) {
+    const end = axis.durationSeconds;
+    const instants = [...new Set([0, ...steps.flatMap((s) => s.time.filter((t, i) => s.delta[i] !== 0 && t <= end)), end])].sort((a, b) => a - b);
+    const levels = steps.map((s) => levelsAt(instants, s));
+    instants.forEach((t, i) => push(xAt(axis, t), levels.map((l) => l[i]!)));
+  } else {
+    const means = steps.map((s) => levelMean(axis, s.time, s.delta));
+    for (let b = 0; b < axis.buckets; b++) push(xOf(axis, b), means.map((m) => round(m[b]!, 3)));
+    // The last bucket's mean holds to the end of the run.
+    push(xAt(axis, axis.durationSeconds), means.map((m) => round(m[axis.buckets - 1]!, 3)));
+  }
+  return { services, rows, totals };
+}
+
+export function readyPodsChart(ctx: ChartContext): Chart | undefined {
+  const { axis, run } = ctx;
+  if (!run.files.pods && !run.files.timeseries) return undefined;
+  const { services, rows, totals } = readyPodRows(ctx);
+  const readyHours = run.summary.overall.readyPodHours;
+  const exact = axis.bucketSeconds <= 1;
+  const how = exact
+    ? `the ready pods of all revisions of each service, stacked, stepping at each ${run.files.pods ? 'pod transition (pods.csv)' : 'whole-second sample (timeseries.csv)'}`
+    : `each service's mean ready pods over each ${bucketLabel(axis)} bucket (time-weighted, from ${run.files.pods ? 'pods.csv' : 'timeseries.csv'}), stacked`;
+  const area = readyHours === undefined ? '' : `The area under the top edge is the run's ready pod-hours: ${readyHours.toLocaleString('en-US', { maximumSignificantDigits: 4 })} pod-h.`;
+  const x = xEncoding(axis);
+  const y = { type: 'quantitative', title: 'ready pods (count)', axis: { tickMinStep: 1 } };
+  const layers: Spec[] = [
+    {
+      data: { values: rows },
+      name: 'data_readypods_0',
+      transform: [{ calculate: `indexof(${JSON.stringify(services).replace(/"/g, "'")}, datum.s)`, as: 'si' }],
+      mark: { type: 'area', interpolate: 'step-after', opacity: 0.85 },
+      encoding: {
+        x,
+        y: { ...y, field: 'v', stack: 'zero' },
+        fill: {
+          field: 's',
+          type: 'nominal',
+          scale: { domain: services, range: services.map((_, i) => PALETTE[i % PALETTE.length]!) },
+          legend: { title: 'ready pods by service (count)', symbolType: 'square' },
+        },
+        order: { field: 'si', sort: 'ascending' },
+        tooltip: [{ field: 's', title: 'service' }, { field: 'v', title: 'ready pods' }],
+      },
+    },
+  ];
+  if (services.length > 1) {
+    layers.push({
+      data: { values: totals },
+      name: 'data_readytotal_0',
+      mark: { type: 'line', interpolate: 'step-after', strokeWidth: 1.2 },
+      encoding: {
+        x,
+        y: { ...y, field: 'v' },
+        stroke: { datum: 'all services', type: 'nominal', scale: { range: ['#222222'] }, legend: { title: 'ready pods in total (count)', symbolType: 'stroke' } },
+      },
+    });
+  }
+  return {
+    id: 'ready-pods',
+    heading: 'Ready pods, all services',
+    explanation: `How many pods were Ready across the whole cluster, by service (the top edge is the total): what a capacity planner has to provision for. ${area}`,
+    spec: topLevel('Ready pods, all services', `${how[0]!.toUpperCase()}${how.slice(1)}.${area === '' ? '' : `\n${area}`}`, {
+      width: WIDTH,
+      height: 220,
+      layer: layers,
+    }),
+  };
+}
