@@ -46,6 +46,10 @@ const TABLE = [
   { key: 'cold_start_fraction', label: 'cold-start fraction', aliases: ['coldStartFraction', 'coldStarts', 'coldStart'], unit: 'fraction', of: (s) => ofRequests(s, s.overall.coldStartRequests), chart: { line: 4, heatmap: { at: 3, scheme: 'purples' } } },
   { key: 'pod_seconds', label: 'pod-seconds', aliases: ['podSeconds', 'cost'], unit: '', of: (s) => s.overall.podSeconds, chart: { line: 5, heatmap: { at: 1, scheme: 'blues' } } },
   { key: 'max_pods', label: 'max ready pods', aliases: ['maxPods', 'maxReadyPods'], unit: '', of: (s) => s.overall.maxReadyPods, chart: { line: 6 } },
+  // Only with node pools (cluster.nodePools); NaN (an empty cell) otherwise.
+  { key: 'node_cost_usd', label: 'node cost ($)', aliases: ['nodeCost', 'dollars'], unit: '', of: (s) => s.cost?.total ?? Number.NaN },
+  { key: 'peak_nodes', label: 'peak nodes', aliases: ['peakNodes', 'maxNodes'], unit: '', of: (s) => s.nodes?.max ?? Number.NaN },
+  { key: 'max_pending_s', label: 'longest Pending wait (s)', aliases: ['maxPending', 'maxPendingSeconds'], unit: '', of: (s) => s.nodes?.maxPendingSeconds ?? Number.NaN },
 ] as const satisfies ReadonlyArray<MetricInfo<string>>;
 
 export type MetricKey = (typeof TABLE)[number]['key'];
