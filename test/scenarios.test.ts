@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { World } from '../src/model/world.js';
 import { loadScenario } from '../src/scenario/load.js';
 import { MemoryRecorder } from './model/world-fixture.js';
+import { summarizeWorld } from '../src/run/run-world.js';
 
 const dir = resolve(import.meta.dirname, '../scenarios');
 
@@ -304,5 +305,22 @@ scenario('cpu-bound', () => {
     // Last scrape at 360 s covers 345–360 s of steady 15 rps.
     expect(used).toBeGreaterThan(1100);
     expect(used).toBeLessThan(1800);
+  });
+});
+
+scenario('capacity-planning', () => {
+  // A whole day in memory, summary only (1.7 M requests: no per-request records kept).
+  const loaded = loadScenario(join(dir, 'capacity-planning.yaml'));
+  const s = summarizeWorld(loaded.world);
+  it('the morning ramp outgrows the first node: the CA adds nodes, pods wait Pending for them, and the day costs node-hours × $0.20', () => {
+    expect(s.nodes!.max).toBeGreaterThanOrEqual(2);
+    expect(s.nodes!.podsWaitedForNode).toBeGreaterThan(0);
+    expect(s.nodes!.maxPendingSeconds).toBeGreaterThan(0);
+    expect(s.cost!.total).toBeCloseTo(s.nodes!.nodeHours * 0.2, 4);
+    // At least the one node min-size keeps for 24 h, and under the 10-node maximum all day.
+    expect(s.nodes!.nodeHours).toBeGreaterThanOrEqual(24);
+    expect(s.nodes!.nodeHours).toBeLessThan(10 * 24);
+    expect(s.cost!.idle).toBeCloseTo(s.cost!.total - s.cost!.perRevision['api-00001']!, 5);
+    expect(s.overall.requests.ok).toBe(s.overall.requests.total);
   });
 });

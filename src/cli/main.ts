@@ -7,11 +7,13 @@ import { controllerCommand, controllerOptions, type ControllerArgs } from './con
 import { rolloutCommand, rolloutOptions, type RolloutArgs } from './rollout.js';
 import { EXIT_BAD_INPUT, EXIT_INTERNAL, UsageError } from './errors.js';
 import { OutputError } from '../output/output-error.js';
-import { reportDirOptions, scenarioOptions } from './flags.js';
+import { reportDirOptions, scenarioOptions, workLimitOptions } from './flags.js';
 import { closest } from '../scenario/did-you-mean.js';
 // Sweeps and the tuner (issue 5).
 import { sweepCommandModule } from './sweep.js';
 import { tuneCommandModule } from './tune.js';
+// Capacity planning (issue 16).
+import { planCommand } from './plan.js';
 
 /** Prints an error as one line and picks the exit code: 2 for bad input (or an unwritable output), 1 for a bug. */
 export function reportError(e: unknown): number {
@@ -86,6 +88,33 @@ export async function main(argv: string[]): Promise<void> {
         async (args) => {
           const path = await reportCommand(args['run-dir']);
           process.stdout.write(`knsim: wrote ${path}\n`);
+        },
+      )
+      .command(
+        'plan <scenario>',
+        'Capacity plan of a scenario with node pools: peak nodes, longest Pending wait, pod starts that waited for nodes, cost per day',
+        (y) =>
+          workLimitOptions(y)
+            .positional('scenario', { type: 'string', describe: 'Scenario YAML file with cluster.nodePools', demandOption: true })
+            .option('seed', { type: 'string', describe: 'Random seed (overrides the scenario)' })
+            .option('duration', { type: 'string', describe: 'Simulated time, a Go duration (overrides the scenario)' })
+            .option('set', { type: 'string', array: true, describe: 'Override a scenario value: path=value, e.g. cluster.nodePools[0].cpu=8' })
+            .option('json', { type: 'boolean', default: false, describe: 'Print the plan as JSON' })
+            .example('$0 plan scenarios/capacity-planning.yaml', 'Nodes, waits and cost of the capacity-planning scenario'),
+        (args) => {
+          process.stdout.write(
+            planCommand({
+              scenario: args.scenario,
+              seed: args.seed,
+              duration: args.duration,
+              set: args.set ?? [],
+              json: args.json,
+              maxRequests: args['max-requests'],
+              maxPods: args['max-pods'],
+              maxUsers: args['max-users'],
+              maxEvents: args['max-events'],
+            }) + '\n',
+          );
         },
       )
       .command('controller', "Run knsim's autoscaler against a live cluster: --mode shadow (report) or apply (scale)", (y) => controllerOptions(y), (args) =>

@@ -1,6 +1,7 @@
 import { ConcurrencyMeter, emptyReport, type MeterReport } from './concurrency-meter.js';
 import { Fifo } from './fifo.js';
 import { KubeletBackoff } from './kubelet-backoff.js';
+import type { ClusterNode } from './cluster-node.js';
 import type { PodResources } from './pod-resources.js';
 import { Phase, STATUS_OK, STATUS_OVERLOADED, type Request } from './request.js';
 import type { Revision } from './revision.js';
@@ -66,6 +67,8 @@ export class Pod {
   private readonly active: Set<Request> | undefined;
   /** CPU and memory, only for revisions that model them (pod-resources.ts); set when its containers start. */
   res: PodResources | undefined = undefined;
+  /** The node it is bound to, only when the scenario has node pools (cluster.ts). */
+  node: ClusterNode | undefined = undefined;
 
   constructor(
     readonly revision: Revision,

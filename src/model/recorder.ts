@@ -1,4 +1,5 @@
 import type { DecisionRecord, KpaScaleOutput, PipelineReconcileInput, PodStat, ReconcileCause } from '../core/autoscaler/index.js';
+import type { ClusterNode } from './cluster-node.js';
 import type { Pod, PodPhase } from './pod.js';
 import type { Request } from './request.js';
 import type { Revision } from './revision.js';
@@ -9,7 +10,10 @@ import type { PodMetricsSample } from './metrics-server.js';
  * ErrImagePull a failed image pull, Restarted a user container starting again after a crash,
  * OOMKilled the user container killed for going over its memory limit.
  */
-export type PodEvent = PodPhase | 'ActivatorHealthy' | 'ErrImagePull' | 'Restarted' | 'OOMKilled';
+export type PodEvent = PodPhase | 'ActivatorHealthy' | 'ErrImagePull' | 'Restarted' | 'OOMKilled' | 'Unschedulable' | 'Scheduled';
+
+/** A node's lifecycle step (cluster.ts): provision requested, Ready, tainted for removal, deleted. */
+export type NodeEvent = 'Requested' | 'Ready' | 'Tainted' | 'Deleted';
 
 /**
  * What the model reports as it runs. src/run implements it, turning the live objects into
@@ -30,6 +34,8 @@ export interface Recorder {
    * API (and so the HPA) reads until the next scrape. Optional.
    */
   podMetrics?(sample: PodMetricsSample): void;
+  /** A node's lifecycle step (only with node pools). Optional. */
+  node?(node: ClusterNode, event: NodeEvent, now: number): void;
   /** Once a second: a revision's pods and queues, for time-series charts. */
   sample(rev: Revision, now: number): void;
   /**

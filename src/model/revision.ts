@@ -78,7 +78,8 @@ export class Revision {
     this.probePeriod = world.spec.cluster.activatorProbePeriodSeconds;
     this.resources = spec.work !== undefined || spec.memory !== undefined ? new RevisionResources(this, spec.work, spec.memory, spec.resources) : undefined;
     const injected = spec.faults !== undefined && spec.faults.length > 0;
-    this.faults = injected || this.resources?.canOom === true ? new PodFaults(this, spec.faults ?? []) : undefined;
+    // With nodes, pods start step by step at binding, and the progress deadline can fail a revision whose pods never schedule.
+    this.faults = injected || this.resources?.canOom === true || world.cluster !== undefined ? new PodFaults(this, spec.faults ?? []) : undefined;
     this.activatorEndpointsPopulatedSince = now;
     if (spec.initialPods !== undefined) {
       // Running before the run started: pods already Ready, SKS as the KPA would have left it.
@@ -197,6 +198,7 @@ export class Revision {
   private addReadyPod(now: number): void {
     const pod = this.newPod(now);
     this.world.recorder.podTransition(pod, 'Pending', now);
+    this.world.cluster?.placeRunning(pod, now);
     this.startQueueProxy(pod, now);
     if (pod.res !== undefined) pod.res.runningBeforeRun = true;
     pod.activatorHealthy = true;
@@ -216,6 +218,16 @@ export class Revision {
     const r = this.podRandom;
     const s = this.start;
     const scheduled = now + s.scheduling.sample(r);
+    const cluster = this.world.cluster;
+    if (cluster !== undefined) {
+      // The scheduler first tries the pod after its scheduling latency; the start-up phases begin at binding.
+      const pull = s.imagePull.sample(r);
+      const start = s.containerStart.sample(r);
+      const ready = s.readiness.sample(r);
+      const lag = s.kubeletReadyLag.sample(r);
+      cluster.schedule(pod, scheduled, (p, at) => this.faults!.create(p, at, pull, start, ready, lag));
+      return;
+    }
     if (this.faults !== undefined) {
       this.faults.create(pod, scheduled, s.imagePull.sample(r), s.containerStart.sample(r), s.readiness.sample(r), s.kubeletReadyLag.sample(r));
       return;
@@ -362,6 +374,26 @@ export class Revision {
   private gone(pod: Pod, now: number): void {
     this.setPhase(pod, 'Gone', now);
     this.pods = this.pods.filter((p) => p !== pod);
+    this.world.cluster?.podGone(pod, now);
+  }
+
+  /** The pod's node is being removed: the pod is evicted (it drains) and the ReplicaSet replaces it. */
+  evict(pod: Pod, now: number): void {
+    if (!pod.isOk) return;
+    this.terminate(pod, now);
+    this.reconcilePods(now);
+  }
+
+  /**
+   * One of its pods failed to schedule. The revision reconciler marks the revision
+   * Unschedulable when it wants pods, none is available and the first one has
+   * PodScheduled=False, unless config-deployment pod-is-always-schedulable is true.
+   */
+  podUnschedulable(pod: Pod, now: number): void {
+    if (this.failure !== undefined || this.world.cluster?.spec.podIsAlwaysSchedulable !== false) return;
+    if (this.replicas === 0 || this.readyPods.length > 0 || this.livePods[0] !== pod) return;
+    this.failure = { atSeconds: now, reason: 'Unschedulable' };
+    this.world.recorder.revisionFailed?.(this, now, 'Unschedulable');
   }
 
   setPhase(pod: Pod, phase: PodPhase, now: number): void {

@@ -4,6 +4,7 @@
  */
 import type { AutoscalerConfig, RevisionAutoscaling } from '../core/autoscaler/index.js';
 import type { TrafficTarget } from '../core/traffic/index.js';
+import type { ClusterAutoscalerConfig, KarpenterConfig, PodResources } from '../core/capacity/index.js';
 import type { DistributionSpec } from '../engine/distributions.js';
 
 export type { DistributionSpec };
@@ -65,6 +66,8 @@ export interface RevisionSpec {
   work?: WorkModelSpec | undefined;
   /** Memory per pod (src/model/memory.ts); undefined: memory is not modelled. */
   memory?: MemoryModelSpec | undefined;
+  /** What the scheduler reads of a pod (all containers' requests); set only when the scenario has node pools. */
+  podRequests?: PodResources | undefined;
 }
 
 /** One container's requests and limits: CPU in millicores, memory in bytes; undefined = not set. */
@@ -228,6 +231,42 @@ export interface ClusterSpec {
   drainSeconds: number;
   /** metrics-server's scrape period (`--metric-resolution`; 15 s in its shipped manifests). Used only when a revision models resources. */
   metricsResolutionSeconds?: number;
+  /** Nodes, scheduling and node autoscaling (src/model/cluster.ts); undefined: unbounded capacity, pods never wait for a node. */
+  nodes?: NodesSpec | undefined;
+}
+
+/** One node pool (a CA node group, or one Karpenter instance type): identical nodes. */
+export interface NodePoolSpec {
+  name: string;
+  /** Node allocatable. */
+  cpuMillis: number;
+  memoryBytes: number;
+  /** kubelet maxPods (110). */
+  maxPods: number;
+  pricePerHour: number;
+  minNodes: number;
+  maxNodes: number;
+  /** Nodes Ready when the run starts. */
+  initialNodes: number;
+  /** Provision request → node Ready. */
+  startupLatency: DistributionSpec;
+  /** Requests of the DaemonSet pods every node runs, and how many pods they are. */
+  daemonSet: { cpuMillis: number; memoryBytes: number; pods: number };
+}
+
+export type NodeAutoscalerSpec =
+  | { kind: 'none' }
+  /** `firstScanSeconds`: the loop's first run (its phase); undefined: drawn from the seeded stream. */
+  | { kind: 'cluster-autoscaler'; config: ClusterAutoscalerConfig; firstScanSeconds: number | undefined }
+  | { kind: 'karpenter'; config: KarpenterConfig; consolidation: 'WhenEmptyOrUnderutilized' | 'WhenEmpty'; firstPollSeconds: number | undefined };
+
+export interface NodesSpec {
+  pools: readonly NodePoolSpec[];
+  autoscaler: NodeAutoscalerSpec;
+  /** config-deployment pod-is-always-schedulable (false): when false an Unschedulable pod fails the revision. */
+  podIsAlwaysSchedulable: boolean;
+  /** Share of a node's price charged to CPU in per-revision cost (OpenCost; 0.5). */
+  cpuCostShare: number;
 }
 
 /** Which requests get a row in requests.csv. */

@@ -15,6 +15,7 @@ import {
 } from './request.js';
 import type { Revision } from './revision.js';
 import { DeadlineSet } from './deadlines.js';
+import { Cluster } from './cluster.js';
 import { MetricsServer } from './metrics-server.js';
 import { ServiceModel } from './service.js';
 import type { WorldSpec } from './spec.js';
@@ -45,6 +46,8 @@ export class World {
   requestsSent = 0;
   /** Present when some revision models CPU or memory (metrics-server.ts). */
   readonly metricsServer: MetricsServer | undefined;
+  /** Nodes and scheduling, when the scenario has node pools (cluster.ts); undefined: unbounded capacity. */
+  readonly cluster: Cluster | undefined;
   /** Callbacks waiting for a revision to be created, by revision name. */
   private readonly revisionWaiters = new Map<string, Array<(rev: Revision, now: number) => void>>();
 
@@ -66,6 +69,7 @@ export class World {
     }
     const resources = spec.services.some((s) => s.revisions.some((r) => r.work !== undefined || r.memory !== undefined));
     this.metricsServer = resources ? new MetricsServer(this) : undefined;
+    this.cluster = spec.cluster.nodes !== undefined ? new Cluster(this, spec.cluster.nodes) : undefined;
     for (const s of spec.services) this.services.set(s.name, new ServiceModel(this, s));
     startClients(this);
     this.sim.every(0, 1, this.sampleAll, this);

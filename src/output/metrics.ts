@@ -62,6 +62,10 @@ const TABLE = [
   { key: 'max_pods', label: 'max ready pods', aliases: ['maxPods', 'maxReadyPods'], unit: '', title: 'max ready pods (count)', kind: 'nonNegative', bounds: [0, Infinity], integer: true, of: (s) => s.overall.maxReadyPods, chart: { line: 6 } },
   { key: 'pod_hours', label: 'pod-hours', aliases: ['podHours'], unit: '', title: 'pod-hours (h)', kind: 'nonNegative', bounds: [0, Infinity], of: (s) => s.overall.podHours },
   { key: 'ready_pod_hours', label: 'ready pod-hours', aliases: ['readyPodHours'], unit: '', title: 'ready pod-hours (h)', kind: 'nonNegative', bounds: [0, Infinity], of: (s) => s.overall.readyPodHours },
+  // Only with node pools (cluster.nodePools); NaN (an empty cell) otherwise.
+  { key: 'node_cost_usd', label: 'node cost ($)', aliases: ['nodeCost', 'dollars'], unit: '', title: 'node cost ($)', kind: 'nonNegative', bounds: [0, Infinity], of: (s) => s.cost?.total ?? Number.NaN },
+  { key: 'peak_nodes', label: 'peak nodes', aliases: ['peakNodes', 'maxNodes'], unit: '', title: 'peak nodes (count)', kind: 'nonNegative', bounds: [0, Infinity], integer: true, of: (s) => s.nodes?.max ?? Number.NaN },
+  { key: 'max_pending_s', label: 'longest Pending wait (s)', aliases: ['maxPending', 'maxPendingSeconds'], unit: '', title: 'longest Pending wait (s)', kind: 'nonNegative', bounds: [0, Infinity], of: (s) => s.nodes?.maxPendingSeconds ?? Number.NaN },
 ] as const satisfies ReadonlyArray<MetricInfo<string>>;
 
 export type MetricKey = (typeof TABLE)[number]['key'];

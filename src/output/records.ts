@@ -60,7 +60,10 @@ export type PodEventName =
   | 'ErrImagePull'
   | 'ImagePullBackOff'
   // Only with a memory model and limit:
-  | 'OOMKilled';
+  | 'OOMKilled'
+  // Only with node pools: the first failed scheduling attempt, and the binding to a node.
+  | 'Unschedulable'
+  | 'Scheduled';
 
 /** One pod lifecycle step: a row of pods.csv. */
 export interface PodRecord {
@@ -73,6 +76,22 @@ export interface PodRecord {
   readyAt: number;
   /** When the pod started terminating, NaN if it has not (as of this event). */
   terminatingAt: number;
+  /** Only with node pools: the node it is bound to ('' while it has none). */
+  node?: string | undefined;
+  /** Only on a Scheduled event: the pod's requests (what cost attribution charges at least). */
+  requests?: { cpuMillis: number; memoryBytes: number } | undefined;
+}
+
+/** A node's lifecycle step: a row of nodes.csv (only with node pools). */
+export interface NodeRecord {
+  time: number;
+  node: string;
+  pool: string;
+  event: 'Requested' | 'Ready' | 'Tainted' | 'Deleted';
+  pricePerHour: number;
+  /** Allocatable. */
+  cpuMillis: number;
+  memoryBytes: number;
 }
 
 /** A service's traffic split changed. */
@@ -158,4 +177,6 @@ export interface RecordSink {
   sample(r: TimeseriesRecord): void;
   /** A metrics-server scrape of one pod (revisions that model resources). Optional. */
   podMetrics?(r: PodMetricsRecord): void;
+  /** A node's lifecycle step (only with node pools). Optional. */
+  node?(r: NodeRecord): void;
 }

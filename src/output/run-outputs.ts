@@ -2,7 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CsvWriter, cell, ms, num, sec } from './csv-writer.js';
 import { LatencyHistogram } from './latency.js';
-import type { AutoscalerRecord, PodRecord, RecordSink, RequestOutcome, RequestRecord, RevisionEndRecord, TimeseriesRecord, TrafficRecord } from './records.js';
+import { ClusterAccounting } from './cluster-accounting.js';
+import type { AutoscalerRecord, NodeRecord, PodMetricsRecord, PodRecord, RecordSink, RequestOutcome, RequestRecord, RevisionEndRecord, TimeseriesRecord, TrafficRecord } from './records.js';
 import { RevisionStats, countOutcome, emptyCounts, podHours, round3, type RequestCounts, type RunSummary } from './summary.js';
 
 export const REQUESTS_HEADER = [
@@ -24,10 +25,15 @@ export const TIMESERIES_HEADER = [
   'replicas', 'activator_waiting', 'pod_queued', 'pod_executing', 'sks_mode', 'traffic_percent',
 ] as const;
 
+/** nodes.csv, written only when the scenario has node pools. */
+export const NODES_HEADER = ['time_s', 'node', 'pool', 'event', 'price_per_hour', 'cpu_m', 'memory_bytes'] as const;
+
 /** timeseries.csv's extra columns, written only when some revision models resources. */
 export const RESOURCE_COLUMNS_HEADER = ['cpu_usage_m', 'cpu_request_m', 'cpu_utilization_pct', 'memory_bytes', 'pods_with_metrics'] as const;
 
 export interface RunOutputsOptions {
+  /** The scenario has node pools: pods.csv gets a node column, nodes.csv is written, the summary gains nodes and cost. */
+  cluster?: { cpuCostShare: number } | undefined;
   /** Add RESOURCE_COLUMNS_HEADER to timeseries.csv (some revision models CPU or memory). */
   resourceColumns?: boolean;
   /** Where to write CSVs; undefined keeps only the in-memory aggregates (sweeps, tests). */
@@ -71,6 +77,8 @@ export class RunOutputs implements RecordSink {
   private readonly timeseries: CsvWriter | undefined;
   private readonly requestSeries: CsvWriter | undefined;
   private readonly latencyBuckets: CsvWriter | undefined;
+  private readonly nodesCsv: CsvWriter | undefined;
+  private readonly accounting: ClusterAccounting | undefined;
   private readonly bucketSeconds: number;
   /** Per service and revision, the running aggregates and the current 1 s window of completions (flushed by sample()). */
   private readonly byRevision = new Map<string, Map<string, RevisionAccumulator>>();
@@ -86,12 +94,14 @@ export class RunOutputs implements RecordSink {
     const out = options.outDir;
     this.sampleRate = options.requestSampleRate;
     this.bucketSeconds = options.latencyBucketSeconds ?? 1;
+    this.accounting = options.cluster !== undefined ? new ClusterAccounting(options.cluster.cpuCostShare) : undefined;
     if (out !== undefined) {
       mkdirSync(out, { recursive: true });
       if (this.sampleRate > 0) this.requests = new CsvWriter(join(out, 'requests.csv'), REQUESTS_HEADER);
       if (options.perTickFiles ?? true) {
         this.autoscaler = new CsvWriter(join(out, 'autoscaler.csv'), AUTOSCALER_HEADER);
-        this.pods = new CsvWriter(join(out, 'pods.csv'), PODS_HEADER);
+        this.pods = new CsvWriter(join(out, 'pods.csv'), options.cluster !== undefined ? [...PODS_HEADER, 'node'] : PODS_HEADER);
+        if (options.cluster !== undefined) this.nodesCsv = new CsvWriter(join(out, 'nodes.csv'), NODES_HEADER);
         this.timeseries = new CsvWriter(join(out, 'timeseries.csv'), options.resourceColumns === true ? [...TIMESERIES_HEADER, ...RESOURCE_COLUMNS_HEADER] : TIMESERIES_HEADER);
         this.requestSeries = new CsvWriter(join(out, 'requests-per-second.csv'), REQUEST_SERIES_HEADER);
         if (this.bucketSeconds > 1) this.latencyBuckets = new CsvWriter(join(out, 'latency-buckets.csv'), LATENCY_BUCKETS_HEADER);
@@ -223,7 +233,21 @@ export class RunOutputs implements RecordSink {
       default:
         break;
     }
-    this.pods?.line(`${sec(now)},${p.service},${p.revision},${p.pod},${p.event}`);
+    if (this.accounting === undefined) {
+      this.pods?.line(`${sec(now)},${p.service},${p.revision},${p.pod},${p.event}`);
+      return;
+    }
+    this.accounting.pod(p);
+    this.pods?.line(`${sec(now)},${p.service},${p.revision},${p.pod},${p.event},${p.node ?? ''}`);
+  }
+
+  node(r: NodeRecord): void {
+    this.accounting?.node(r);
+    this.nodesCsv?.line(`${sec(r.time)},${r.node},${r.pool},${r.event},${num(r.pricePerHour)},${r.cpuMillis},${r.memoryBytes}`);
+  }
+
+  podMetrics(r: PodMetricsRecord): void {
+    this.accounting?.podMetrics(r);
   }
 
   /** Traffic shares reach the files through each second's TimeseriesRecord. */
@@ -249,7 +273,7 @@ export class RunOutputs implements RecordSink {
       if (this.latencyBuckets !== undefined) this.flushBucket(a);
       a.bucket?.latency.destroy();
     }
-    for (const w of [this.requests, this.autoscaler, this.pods, this.timeseries, this.requestSeries, this.latencyBuckets]) w?.close();
+    for (const w of [this.requests, this.autoscaler, this.pods, this.timeseries, this.requestSeries, this.latencyBuckets, this.nodesCsv]) w?.close();
     if (this.options.outDir !== undefined && (this.options.perTickFiles ?? true)) this.writeCdf();
     const now = meta.simulatedSeconds;
     for (const r of ends) {
@@ -292,6 +316,7 @@ export class RunOutputs implements RecordSink {
       },
       noRouteByService,
       revisions,
+      ...(this.accounting !== undefined ? this.accounting.finish(now) : {}),
     };
   }
 

@@ -1,5 +1,6 @@
 import { LatencyHistogram, type LatencySummary } from './latency.js';
 import type { RequestOutcome } from './records.js';
+import type { CostSummary, NodesSummary } from './cluster-accounting.js';
 
 /** Request outcome counts, as summary.json reports them. */
 export interface RequestCounts {
@@ -84,6 +85,10 @@ export interface RunSummary {
    */
   noRouteByService: Record<string, number>;
   revisions: RevisionSummary[];
+  /** Only with node pools: node count, node-hours and how long pods waited for a node. */
+  nodes?: NodesSummary;
+  /** Only with node pools: node cost, per-revision attribution (OpenCost) and idle cost, dollars. */
+  cost?: CostSummary;
   /** Scenario keys Knative ignores that look like typos, as `knsim run` printed them; absent when there are none. */
   warnings?: string[];
 }

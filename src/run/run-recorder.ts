@@ -1,11 +1,12 @@
 import type { DecisionRecord } from '../core/autoscaler/index.js';
 import type { Pod } from '../model/pod.js';
-import type { PodEvent, Recorder } from '../model/recorder.js';
+import type { NodeEvent, PodEvent, Recorder } from '../model/recorder.js';
+import type { ClusterNode } from '../model/cluster-node.js';
 import { STATUS_BAD_GATEWAY, STATUS_CLIENT_TIMEOUT, STATUS_NO_ROUTE, STATUS_OK, STATUS_OVERLOADED, STATUS_TIMEOUT, type Request } from '../model/request.js';
 import type { Revision } from '../model/revision.js';
 import type { RequestTraceMode } from '../model/spec.js';
 import type { PodMetricsSample } from '../model/metrics-server.js';
-import type { AutoscalerRecord, PodRecord, RecordSink, RequestOutcome, RequestRecord, ResourceColumns, RevisionEndRecord, TimeseriesRecord } from '../output/records.js';
+import type { AutoscalerRecord, NodeRecord, PodRecord, RecordSink, RequestOutcome, RequestRecord, ResourceColumns, RevisionEndRecord, TimeseriesRecord } from '../output/records.js';
 import { RunOutputs } from '../output/run-outputs.js';
 import type { RunSummary } from '../output/summary.js';
 
@@ -19,6 +20,8 @@ export interface RunRecorderOptions {
   latencyBucketSeconds?: number;
   /** timeseries.csv gets the resource columns (some revision models CPU or memory). */
   resourceColumns?: boolean;
+  /** The scenario has node pools (node column, nodes.csv, nodes and cost in the summary). */
+  cluster?: { cpuCostShare: number } | undefined;
 }
 
 function outcomeOf(status: number): RequestOutcome {
@@ -95,7 +98,19 @@ export function autoscalerRecord(d: DecisionRecord, rev: Revision): AutoscalerRe
 
 export function podRecord(pod: Pod, event: PodEvent, now: number): PodRecord {
   const spec = pod.revision.spec;
-  return { time: now, service: spec.service, revision: spec.name, pod: pod.name, event, readyAt: pod.readyAt, terminatingAt: pod.terminatingAt };
+  const r: PodRecord = { time: now, service: spec.service, revision: spec.name, pod: pod.name, event, readyAt: pod.readyAt, terminatingAt: pod.terminatingAt };
+  if (pod.revision.world.cluster === undefined) return r;
+  r.node = pod.node?.name ?? '';
+  if (event === 'Scheduled') {
+    const req = pod.revision.world.cluster.requestsOf(pod).requests;
+    r.requests = { cpuMillis: req.cpuMillis, memoryBytes: req.memoryBytes };
+  }
+  return r;
+}
+
+/** A node's lifecycle step as a record. */
+export function nodeRecord(node: ClusterNode, event: NodeEvent, now: number): NodeRecord {
+  return { time: now, node: node.name, pool: node.pool.name, event, pricePerHour: node.pool.pricePerHour, cpuMillis: node.allocatable.cpuMillis, memoryBytes: node.allocatable.memoryBytes };
 }
 
 /**
@@ -188,6 +203,7 @@ export class RunRecorder implements Recorder {
       ...(options.perTickFiles !== undefined ? { perTickFiles: options.perTickFiles } : {}),
       ...(options.latencyBucketSeconds !== undefined ? { latencyBucketSeconds: options.latencyBucketSeconds } : {}),
       ...(options.resourceColumns === true ? { resourceColumns: true } : {}),
+      ...(options.cluster !== undefined ? { cluster: options.cluster } : {}),
     });
     this.extra = extra;
   }
@@ -226,7 +242,14 @@ export class RunRecorder implements Recorder {
   }
 
   podMetrics(sample: PodMetricsSample): void {
+    this.outputs.podMetrics(sample);
     for (const s of this.extra) s.podMetrics?.(sample);
+  }
+
+  node(node: ClusterNode, event: NodeEvent, now: number): void {
+    const r = nodeRecord(node, event, now);
+    this.outputs.node(r);
+    for (const s of this.extra) s.node?.(r);
   }
 
   /** Closes the files and returns the summary (wall time and event count from the caller). */

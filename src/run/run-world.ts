@@ -39,7 +39,7 @@ export interface RunResult {
  */
 export function summarizeWorld(spec: WorldSpec): RunSummary {
   const started = process.hrtime.bigint();
-  const recorder = new RunRecorder({ outDir: undefined, trace: { mode: 'none' }, perTickFiles: false });
+  const recorder = new RunRecorder({ outDir: undefined, trace: { mode: 'none' }, perTickFiles: false, cluster: clusterOutputs(spec) });
   const world = new World(spec, recorder);
   world.run();
   const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -50,6 +50,12 @@ export function summarizeWorld(spec: WorldSpec): RunSummary {
     events: world.sim.events,
     wallSeconds: Math.round(wallSeconds * 1000) / 1000,
   });
+}
+
+/** What the outputs need to know of the scenario's nodes (undefined without node pools). */
+function clusterOutputs(spec: WorldSpec): { cpuCostShare: number } | undefined {
+  const n = spec.cluster.nodes;
+  return n === undefined ? undefined : { cpuCostShare: n.cpuCostShare };
 }
 
 /** Simulated time is run in this many slices by runWorldInterruptible. */
@@ -114,6 +120,7 @@ function startRun(spec: WorldSpec, opts: RunWorldOptions): StartedRun {
       perTickFiles: opts.perTickFiles ?? true,
       latencyBucketSeconds: reportBucketSeconds(spec.durationSeconds, revisions),
       resourceColumns: spec.services.some((s) => s.revisions.some((r) => r.work !== undefined || r.memory !== undefined)),
+      cluster: clusterOutputs(spec),
     });
     const world = new World(spec, recorder);
     return { stage, label, recorder, world, started };

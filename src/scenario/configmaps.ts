@@ -36,6 +36,8 @@ export interface ClusterConfig {
   autoscaler: AutoscalerConfig;
   /** config-deployment progress-deadline, seconds (600). */
   progressDeadlineSeconds: number;
+  /** config-deployment pod-is-always-schedulable (false); read only by the cluster model. */
+  podIsAlwaysSchedulable?: boolean;
   defaults: RevisionDefaults;
   /** config-network rollout-duration, seconds (0). */
   networkRolloutDurationSeconds: number;
@@ -107,6 +109,7 @@ export function readConfigMaps(file: string, cms: ConfigMapsInput | undefined, w
   return {
     autoscaler,
     progressDeadlineSeconds: readDeployment(where, cms?.['config-deployment'] ?? {}),
+    ...podIsAlwaysSchedulable(where, cms?.['config-deployment'] ?? {}),
     defaults: readDefaults(where, cms?.['config-defaults'] ?? {}),
     networkRolloutDurationSeconds: readNetwork(file, where, cms?.['config-network'] ?? {}),
     containerDefaults: readResources(where, 'config-defaults', 'revision', cms?.['config-defaults'] ?? {}),
@@ -152,6 +155,16 @@ function readDeployment(where: KeyWhere, data: Readonly<Record<string, string>>)
   if (r.nanos <= 0n) fail(`progress-deadline cannot be a non-positive duration, was ${raw}`);
   if (!isWholeSeconds(r.nanos)) fail(`progress-deadline must be rounded to a whole second, was ${raw}`);
   return nanosToSeconds(r.nanos);
+}
+
+/** config-deployment `pod-is-always-schedulable`, a Go boolean (strconv.ParseBool); absent when not set. */
+function podIsAlwaysSchedulable(where: KeyWhere, data: Readonly<Record<string, string>>): { podIsAlwaysSchedulable?: boolean } {
+  const key = 'pod-is-always-schedulable';
+  if (!hasOwn(data, key)) return {};
+  const raw = data[key]!;
+  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(raw)) return { podIsAlwaysSchedulable: true };
+  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(raw)) return { podIsAlwaysSchedulable: false };
+  throw errorAt(where, 'config-deployment', key, `failed to parse ${JSON.stringify(raw)}: expected a boolean (true or false)`);
 }
 
 /** config-defaults: timeouts and container concurrency, with upstream's checks. */

@@ -22,6 +22,7 @@ import {
   type StartWhenInput,
 } from './schema.js';
 import { applySet, parseSetExpression, setAt } from './set.js';
+import { buildNodes } from './nodes.js';
 import { overridePathError } from './override-paths.js';
 import { autoscalerConfigWarnings } from './annotation-warnings.js';
 import type { RevisionOrigin } from './work-estimate.js';
@@ -139,13 +140,14 @@ export function scenarioFromValue(raw: unknown, file: string, manifestSets: Read
   if (s.cluster?.podCpuCeiling !== undefined && !(s.cluster.podCpuCeiling > 0)) {
     throw new ScenarioError(file, 'cluster.podCpuCeiling', `must be greater than 0, got ${s.cluster.podCpuCeiling}m`);
   }
+  const nodes = buildNodes(file, s.cluster, cluster.podIsAlwaysSchedulable);
   const built: ServiceSpec[] = [];
   const revisionOrigins: RevisionOrigin[][] = [];
   const tagsByService = new Map<string, ReadonlySet<string>>();
   const serviceIndex = new Map<string, number>();
   s.services.forEach((entry, i) => {
     const source = manifestSource(entry, i, file, manifestSets.get(i) ?? []);
-    const b = buildService({ scenarioFile: file, index: i, entry, source, cluster, defaults: s.defaults, warnings, podCpuCeilingMillis: s.cluster?.podCpuCeiling });
+    const b = buildService({ scenarioFile: file, index: i, entry, source, cluster, defaults: s.defaults, warnings, podCpuCeilingMillis: s.cluster?.podCpuCeiling, withPodRequests: nodes !== undefined });
     const name = b.spec.name;
     const prev = serviceIndex.get(name);
     if (prev !== undefined) {
@@ -173,6 +175,7 @@ export function scenarioFromValue(raw: unknown, file: string, manifestSets: Read
       activatorProbePeriodSeconds: s.cluster?.activatorProbePeriod ?? DEFAULT_CLUSTER.activatorProbePeriodSeconds,
       drainSeconds: s.cluster?.drainPeriod ?? DEFAULT_CLUSTER.drainSeconds,
       ...(s.cluster?.metricsResolution !== undefined ? { metricsResolutionSeconds: metricsResolution(s.cluster.metricsResolution, file) } : {}),
+      ...(nodes !== undefined ? { nodes } : {}),
     },
     services,
     clients,

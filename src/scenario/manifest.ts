@@ -12,7 +12,7 @@ import type { ClusterConfig } from './configmaps.js';
 import { formatPath, ScenarioError, type PathSegment } from './errors.js';
 import type { RevisionOrigin } from './work-estimate.js';
 import { annotationWarnings } from './annotation-warnings.js';
-import { appModel, DEFAULT_POD_CPU_CEILING_MILLIS, podResources } from './resources.js';
+import { appModel, DEFAULT_POD_CPU_CEILING_MILLIS, podResources, schedulerRequests } from './resources.js';
 import { perPodStartPhase, type AppInput, type FaultInput, type PodStartInput, type ServiceEntryInput, type ServiceManifest, type TemplateInput } from './schema.js';
 
 export const SERVING_API_VERSION = 'serving.knative.dev/v1';
@@ -49,6 +49,8 @@ export interface ServiceContext {
   warnings?: string[];
   /** `cluster.podCpuCeiling` (millicores): CPU of a pod without a limit in the CPU model. */
   podCpuCeilingMillis?: number | undefined;
+  /** The scenario has node pools: every revision carries its pods' requests for the scheduler. */
+  withPodRequests?: boolean | undefined;
 }
 
 export interface BuiltService {
@@ -205,6 +207,7 @@ export function buildService(ctx: ServiceContext): BuiltService {
       initialPods,
       ...(faults !== undefined && faults.length > 0 ? { faults: faults.map(toFaultSpec) } : {}),
       ...(model.work !== undefined || model.memory !== undefined ? { resources, work: model.work, memory: model.memory } : {}),
+      ...(ctx.withPodRequests === true ? { podRequests: schedulerRequests(resources) } : {}),
     });
   };
 

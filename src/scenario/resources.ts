@@ -6,6 +6,7 @@
  *   queue-proxy's (config-deployment queue-sidecar-*);
  * - the app's work model (fixed service time, `cpu`, or a measured `profile`) and memory.
  */
+import { podResources as corePodResources, type PodResources } from '../core/capacity/index.js';
 import type { DistributionSpec, MemoryModelSpec, PodResourcesSpec, WorkModelSpec, ContainerResources } from '../model/spec.js';
 import type { ClusterConfig } from './configmaps.js';
 import { formatPath, ScenarioError, type PathSegment } from './errors.js';
@@ -132,4 +133,9 @@ function profile(points: NonNullable<AppInput['profile']>, file: string, base: r
     if (p.cpu !== undefined) cpu.push(p.cpu);
   });
   return { kind: 'profile', concurrency, latencySeconds: latency, cpuMillis: cpu.length > 0 ? cpu : undefined };
+}
+
+/** The pod's requests as kube-scheduler sums them (all containers, queue-proxy included), with its scoring defaults. */
+export function schedulerRequests(r: PodResourcesSpec): PodResources {
+  return corePodResources([r.user, r.queueProxy, ...r.sidecars].map((c) => ({ cpuMillis: c.cpuRequestMillis, memoryBytes: c.memoryRequestBytes })));
 }

@@ -230,6 +230,47 @@ const configMapsSchema = z.unknown().transform((v, ctx): z.output<typeof configM
   return z.NEVER;
 });
 
+/** One node pool: identical nodes with their allocatable, price and DaemonSet overhead (nodes.ts turns it into a NodePoolSpec). */
+const nodePoolSchema = obj({
+  name: z.string().min(1),
+  cpu: cpuQuantity,
+  memory: memoryQuantity,
+  maxPods: count(1).optional(),
+  pricePerHour: z.number().min(0),
+  minNodes: count(0).optional(),
+  maxNodes: count(0).optional(),
+  initialNodes: count(0).optional(),
+  startupLatency: distribution.optional(),
+  daemonSets: obj({ cpu: cpuQuantity.optional(), memory: memoryQuantity.optional(), pods: count(0).optional() }).optional(),
+});
+export type NodePoolInput = z.output<typeof nodePoolSchema>;
+
+/** The node autoscaler and its flags (upstream defaults when absent); which flags a kind accepts is checked in nodes.ts. */
+const nodeAutoscalerSchema = obj({
+  kind: z.enum(['none', 'cluster-autoscaler', 'karpenter']),
+  // Cluster Autoscaler flags.
+  scanInterval: duration('positive').optional(),
+  firstScan: duration('nonneg').optional(),
+  newPodScaleUpDelay: duration('nonneg').optional(),
+  maxNodesPerScaleUp: count(1).optional(),
+  maxNodeProvisionTime: duration('positive').optional(),
+  scaleDownUtilizationThreshold: z.number().min(0).max(1).optional(),
+  scaleDownUnneededTime: duration('nonneg').optional(),
+  scaleDownDelayAfterAdd: duration('nonneg').optional(),
+  scaleDownDelayAfterDelete: duration('nonneg').optional(),
+  scaleDownDelayAfterFailure: duration('nonneg').optional(),
+  maxEmptyBulkDelete: count(1).optional(),
+  nodeDeleteDelayAfterTaint: duration('nonneg').optional(),
+  // Karpenter settings.
+  batchIdleDuration: duration('positive').optional(),
+  batchMaxDuration: duration('positive').optional(),
+  consolidateAfter: duration('nonneg').optional(),
+  consolidationPolicy: z.enum(['WhenEmptyOrUnderutilized', 'WhenEmpty']).optional(),
+  budgetNodesPercent: z.number().min(0).max(100).optional(),
+  firstPoll: duration('nonneg').optional(),
+});
+export type NodeAutoscalerInput = z.output<typeof nodeAutoscalerSchema>;
+
 const clusterSchema = obj({
   activators: count(1).optional(),
   ingressLatency: duration('nonneg').optional(),
@@ -237,6 +278,9 @@ const clusterSchema = obj({
   drainPeriod: duration('nonneg').optional(),
   podCpuCeiling: cpuQuantity.optional(),
   metricsResolution: duration('positive').optional(),
+  nodePools: z.array(nodePoolSchema).min(1).optional(),
+  nodeAutoscaler: nodeAutoscalerSchema.optional(),
+  costCpuShare: z.number().min(0).max(1).optional(),
 });
 
 /**

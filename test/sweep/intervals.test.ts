@@ -137,6 +137,9 @@ function randomRuns(rng: () => number, n: number, maxScale: number): MetricValue
         max_pods: shape < 0.3 ? Math.min(maxScale, 3) : Math.min(maxScale, Math.floor(lognormal(5, 1.2))),
         pod_hours: shape < 0.3 ? 0.5 : lognormal(0.3, 1.5),
         ready_pod_hours: shape < 0.3 ? 0.4 : lognormal(0.2, 1.5),
+        node_cost_usd: shape < 0.3 ? 0.2 : lognormal(0.5, 1),
+        peak_nodes: shape < 0.3 ? 2 : Math.floor(lognormal(3, 0.8)),
+        max_pending_s: shape < 0.3 ? 0 : lognormal(60, 1.5),
       }),
     );
   }

@@ -211,9 +211,9 @@ export class UnneededNodes {
 }
 
 export interface ScaleDownHistory {
-  readonly lastScaleUpTime?: number;
-  readonly lastScaleDownFailTime?: number;
-  readonly lastScaleDownDeleteTime?: number;
+  readonly lastScaleUpTime?: number | undefined;
+  readonly lastScaleDownFailTime?: number | undefined;
+  readonly lastScaleDownDeleteTime?: number | undefined;
 }
 
 /** static_autoscaler.go isScaleDownInCooldown: no removal right after a scale-up, delete or failure. */

@@ -6,8 +6,8 @@ export interface Resources {
 
 /** One container's requests; an absent field means the container sets no request. */
 export interface ContainerRequests {
-  readonly cpuMillis?: number;
-  readonly memoryBytes?: number;
+  readonly cpuMillis?: number | undefined;
+  readonly memoryBytes?: number | undefined;
 }
 
 /** What the scheduler needs to know of a pod. */

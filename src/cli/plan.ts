@@ -1,0 +1,34 @@
+import { loadScenario } from '../scenario/load.js';
+import { summarizeWorld } from '../run/run-world.js';
+import { capacityPlan, planText } from '../output/plan.js';
+import { checkWork, guardProgress } from '../scenario/work-estimate.js';
+import { UsageError } from './errors.js';
+import { parseDurationFlag, parseSeed, parseWorkLimits, type WorkLimitArgs } from './flags.js';
+
+export interface PlanArgs extends WorkLimitArgs {
+  scenario: string;
+  seed: unknown;
+  duration: unknown;
+  set: string[];
+  json: boolean;
+}
+
+/** `knsim plan`: run the scenario in memory and state what its nodes need and cost. */
+export function planCommand(args: PlanArgs): string {
+  const seed = parseSeed(args.seed);
+  const durationSeconds = parseDurationFlag(args.duration);
+  const limits = parseWorkLimits(args);
+  const loaded = loadScenario(args.scenario, {
+    sets: args.set,
+    ...(seed !== undefined ? { seed } : {}),
+    ...(durationSeconds !== undefined ? { durationSeconds } : {}),
+  });
+  if (loaded.world.cluster.nodes === undefined) {
+    throw new UsageError(`${args.scenario}: cluster.nodePools: knsim plan needs node pools (see README, "Nodes, scheduling and cluster autoscaling")`);
+  }
+  for (const w of loaded.warnings ?? []) process.stderr.write(`knsim: warning: ${w}\n`);
+  checkWork(loaded, limits);
+  const summary = guardProgress(loaded, () => summarizeWorld(loaded.world));
+  const plan = capacityPlan(summary)!;
+  return args.json ? JSON.stringify(plan, null, 2) : planText(plan);
+}

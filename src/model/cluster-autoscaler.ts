@@ -1,0 +1,146 @@
+import {
+  bestScaleUpOption,
+  canReschedule,
+  estimateNodes,
+  fits,
+  nodeGroupBackoffSeconds,
+  nodeUtilization,
+  scaleDownInCooldown,
+  templateNode,
+  UnneededNodes,
+  type NodeView,
+  type PodResources,
+  type ScaleUpOption,
+} from '../core/capacity/index.js';
+import { addResources } from '../core/capacity/index.js';
+import type { RandomStream } from '../engine/random.js';
+import type { Cluster, NodeAutoscaler } from './cluster.js';
+import { poolTemplate, type ClusterNode } from './cluster-node.js';
+import type { Pod } from './pod.js';
+import type { NodeAutoscalerSpec, NodePoolSpec } from './spec.js';
+
+type CaSpec = Extract<NodeAutoscalerSpec, { kind: 'cluster-autoscaler' }>;
+
+function bound(n: NodeView, p: PodResources): NodeView {
+  return { ...n, requested: addResources(n.requested, p.requests), nonZeroRequested: addResources(n.nonZeroRequested, p.nonZeroRequests), pods: n.pods + 1 };
+}
+
+/**
+ * The Cluster Autoscaler's loop (every scan-interval, from its own phase): scale up for
+ * Unschedulable pods that fit neither existing nor upcoming nodes (binpacking estimator,
+ * least-waste expander), else scale down nodes unneeded for longer than
+ * scale-down-unneeded-time outside the cooldowns; empty nodes in bulk, others drained one at a time.
+ */
+export class ClusterAutoscalerLoop implements NodeAutoscaler {
+  private readonly unneeded = new UnneededNodes();
+  private lastScaleUpTime: number | undefined;
+  private lastScaleDownDeleteTime: number | undefined;
+  private readonly failures = new Map<NodePoolSpec, number>();
+  private readonly backoffUntil = new Map<NodePoolSpec, number>();
+
+  constructor(
+    private readonly cluster: Cluster,
+    private readonly spec: CaSpec,
+    private readonly random: RandomStream,
+  ) {
+    const period = spec.config.scanIntervalSeconds;
+    const first = spec.firstScanSeconds ?? random.uniform(0, period);
+    cluster.sim.every(first, period, this.loop, this);
+  }
+
+  private readonly tieBreak = (n: number): number => this.random.int(n);
+
+  /** The CA reacts on its loop only. */
+  podUnschedulable(_pod: Pod, _now: number): void {}
+
+  provisionFailed(node: ClusterNode, now: number): void {
+    const k = (this.failures.get(node.pool) ?? 0) + 1;
+    this.failures.set(node.pool, k);
+    this.backoffUntil.set(node.pool, now + nodeGroupBackoffSeconds(k, this.spec.config));
+  }
+
+  private loop(this: void, self: ClusterAutoscalerLoop): void {
+    const now = self.cluster.sim.now;
+    if (!self.scaleUp(now)) self.scaleDown(now);
+  }
+
+  private scaleUp(now: number): boolean {
+    const cfg = this.spec.config;
+    const c = this.cluster;
+    const pods = c.scheduler.unschedulable().filter((p) => now - p.createdAt >= cfg.newPodScaleUpDelaySeconds);
+    if (pods.length === 0) return false;
+    // Existing nodes, and upcoming ones as fresh templates: pods they can hold need no new node.
+    const sim: NodeView[] = [];
+    for (const n of c.nodes) {
+      if (n.state === 'Ready') sim.push(n);
+      else if (n.state === 'Provisioning') sim.push(templateNode(n.name, poolTemplate(n.pool)));
+    }
+    const left: PodResources[] = [];
+    for (const pod of pods) {
+      const r = c.requestsOf(pod);
+      const i = sim.findIndex((n) => fits(n, r));
+      if (i >= 0) sim[i] = bound(sim[i]!, r);
+      else left.push(r);
+    }
+    if (left.length === 0) return false;
+    const options: ScaleUpOption<NodePoolSpec>[] = [];
+    for (const pool of c.spec.pools) {
+      if ((this.backoffUntil.get(pool) ?? -Infinity) > now) continue;
+      const room = Math.min(cfg.maxNodesPerScaleUp, pool.maxNodes - c.poolSize(pool));
+      if (room <= 0) continue;
+      const template = poolTemplate(pool);
+      const e = estimateNodes(left, template, room);
+      options.push({ group: pool, template, nodes: e.nodes, scheduled: e.scheduled });
+    }
+    const best = bestScaleUpOption(options, this.tieBreak);
+    if (best === undefined) return false;
+    for (let i = 0; i < best.nodes; i++) c.provision(best.group, now, cfg.maxNodeProvisionSeconds);
+    this.lastScaleUpTime = now;
+    return true;
+  }
+
+  private scaleDown(now: number): void {
+    const cfg = this.spec.config;
+    const c = this.cluster;
+    const ready = c.schedulableNodes();
+    const found: ClusterNode[] = [];
+    for (const node of ready) {
+      if (c.poolSize(node.pool) <= node.pool.minNodes) continue;
+      if (!(nodeUtilization(node) < cfg.scaleDownUtilizationThreshold)) continue;
+      // Its pods must fit elsewhere, not on nodes already found removable in this loop.
+      const others = ready.filter((n) => n !== node && !found.includes(n));
+      if (!canReschedule(node.movablePods().map((p) => c.requestsOf(p)), others)) continue;
+      found.push(node);
+    }
+    this.unneeded.update(now, found.map((n) => n.name));
+    if (scaleDownInCooldown(now, { lastScaleUpTime: this.lastScaleUpTime, lastScaleDownDeleteTime: this.lastScaleDownDeleteTime }, cfg)) return;
+    const removable = found.filter((n) => this.unneeded.removable(n.name, now, cfg.scaleDownUnneededSeconds));
+    if (removable.length === 0) return;
+    const sizes = new Map<NodePoolSpec, number>();
+    const keepsMin = (n: ClusterNode): boolean => {
+      const size = sizes.get(n.pool) ?? c.poolSize(n.pool);
+      if (size - 1 < n.pool.minNodes) return false;
+      sizes.set(n.pool, size - 1);
+      return true;
+    };
+    const empty = removable.filter((n) => n.workload.size === 0);
+    let removed = 0;
+    for (const n of empty) {
+      if (removed >= cfg.maxEmptyBulkDelete) break;
+      if (!keepsMin(n)) continue;
+      this.remove(n, now);
+      removed++;
+    }
+    if (removed > 0) return;
+    // Non-empty nodes are drained one at a time (max-drain-parallelism 1).
+    if (c.nodes.some((n) => n.state === 'Tainted' && n.workload.size > 0)) return;
+    const victim = removable.find((n) => n.workload.size > 0 && keepsMin(n));
+    if (victim !== undefined) this.remove(victim, now);
+  }
+
+  private remove(node: ClusterNode, now: number): void {
+    this.unneeded.forget(node.name);
+    this.lastScaleDownDeleteTime = now;
+    this.cluster.startRemoval(node, now, this.spec.config.nodeDeleteDelayAfterTaintSeconds);
+  }
+}

@@ -1,0 +1,166 @@
+import {
+  allowedDisruptions,
+  canReschedule,
+  cheapestFitting,
+  consolidatableAt,
+  fits,
+  ProvisioningBatch,
+  templateNode,
+  addResources,
+  type InstanceType,
+  type NodeView,
+  type PodResources,
+} from '../core/capacity/index.js';
+import type { RandomStream } from '../engine/random.js';
+import type { Cluster, NodeAutoscaler } from './cluster.js';
+import { poolTemplate, type ClusterNode } from './cluster-node.js';
+import type { Pod } from './pod.js';
+import type { NodeAutoscalerSpec, NodePoolSpec } from './spec.js';
+
+type KarpenterSpec = Extract<NodeAutoscalerSpec, { kind: 'karpenter' }>;
+
+interface PoolType extends InstanceType {
+  readonly pool: NodePoolSpec;
+}
+
+function bound(n: NodeView, p: PodResources): NodeView {
+  return { ...n, requested: addResources(n.requested, p.requests), nonZeroRequested: addResources(n.nonZeroRequested, p.nonZeroRequests), pods: n.pods + 1 };
+}
+
+/**
+ * Karpenter: Unschedulable pods open a provisioning batch (1 s idle, 10 s max); at its close
+ * the batch's pods go first onto capacity already launching, the rest onto new nodes, each
+ * the cheapest pool (instance type) that holds its pods. Every 10 s the disruption controller
+ * looks for consolidatable nodes (consolidateAfter since their last pod event): empty ones
+ * (within the budget), else, under WhenEmptyOrUnderutilized, one node whose pods fit
+ * elsewhere; the command waits 15 s, is re-validated, then the nodes are tainted and drained.
+ * Not modelled: replacing a node by a cheaper one, multi-node consolidation, expiry, drift.
+ */
+export class KarpenterModel implements NodeAutoscaler {
+  private readonly batch: ProvisioningBatch;
+  private closeScheduledAt = Number.NaN;
+  private readonly types: PoolType[];
+  /** Pods counted on a launching node (so the next batch does not launch for them again). */
+  private readonly nominated = new Map<Pod, ClusterNode>();
+  private commandPending = false;
+
+  constructor(
+    private readonly cluster: Cluster,
+    private readonly spec: KarpenterSpec,
+    random: RandomStream,
+  ) {
+    this.batch = new ProvisioningBatch(spec.config);
+    this.types = cluster.spec.pools.map((pool) => ({ name: pool.name, template: poolTemplate(pool), pricePerHour: pool.pricePerHour, pool }));
+    const period = spec.config.disruptionPollSeconds;
+    const first = spec.firstPollSeconds ?? random.uniform(0, period);
+    cluster.sim.every(first, period, this.poll, this);
+  }
+
+  podUnschedulable(_pod: Pod, now: number): void {
+    const closes = this.batch.trigger(now);
+    // One pending close event at a time; it re-arms itself when the window was extended.
+    if (!Number.isNaN(this.closeScheduledAt)) return;
+    this.closeScheduledAt = closes;
+    this.cluster.sim.at(closes, this.onClose, this);
+  }
+
+  private onClose(this: void, self: KarpenterModel): void {
+    const now = self.cluster.sim.now;
+    const closes = self.batch.closesAt();
+    if (closes !== undefined && closes > now) {
+      self.closeScheduledAt = closes;
+      self.cluster.sim.at(closes, self.onClose, self);
+      return;
+    }
+    self.closeScheduledAt = Number.NaN;
+    self.batch.close();
+    self.provision(now);
+  }
+
+  /** The batch's pods: onto launching nodes first, then onto new nodes of the cheapest fitting pool. */
+  private provision(now: number): void {
+    const c = this.cluster;
+    for (const [pod, node] of [...this.nominated]) if (node.state !== 'Provisioning' || pod.node !== undefined || !pod.isOk) this.nominated.delete(pod);
+    const launching = c.nodes.filter((n) => n.state === 'Provisioning');
+    const views = new Map<ClusterNode, NodeView>(launching.map((n) => [n, templateNode(n.name, poolTemplate(n.pool))]));
+    for (const [pod, node] of this.nominated) views.set(node, bound(views.get(node)!, c.requestsOf(pod)));
+    const bins: { pods: Pod[]; reqs: PodResources[] }[] = [];
+    for (const pod of c.scheduler.unschedulable()) {
+      if (this.nominated.has(pod)) continue;
+      const r = c.requestsOf(pod);
+      const inflight = launching.find((n) => fits(views.get(n)!, r));
+      if (inflight !== undefined) {
+        views.set(inflight, bound(views.get(inflight)!, r));
+        this.nominated.set(pod, inflight);
+        continue;
+      }
+      const bin = bins.find((b) => this.cheapest([...b.reqs, r]) !== undefined);
+      if (bin !== undefined) {
+        bin.pods.push(pod);
+        bin.reqs.push(r);
+      } else if (this.cheapest([r]) !== undefined) bins.push({ pods: [pod], reqs: [r] });
+    }
+    const added = new Map<NodePoolSpec, number>();
+    for (const b of bins) {
+      const t = this.cheapest(b.reqs, added);
+      if (t === undefined) continue;
+      added.set(t.pool, (added.get(t.pool) ?? 0) + 1);
+      const node = c.provision(t.pool, now, this.spec.config.registrationTimeoutSeconds);
+      for (const p of b.pods) this.nominated.set(p, node);
+    }
+  }
+
+  /** The cheapest pool with room (NodePool limits) whose fresh node holds all of `reqs`. */
+  private cheapest(reqs: readonly PodResources[], added: ReadonlyMap<NodePoolSpec, number> = new Map()): PoolType | undefined {
+    const c = this.cluster;
+    return cheapestFitting(
+      this.types.filter((t) => c.poolSize(t.pool) + (added.get(t.pool) ?? 0) < t.pool.maxNodes),
+      reqs,
+    );
+  }
+
+  private consolidatable(n: ClusterNode, now: number): boolean {
+    return n.state === 'Ready' && now >= consolidatableAt(n.lastPodEventAt, this.spec.config);
+  }
+
+  private poll(this: void, self: KarpenterModel): void {
+    if (self.commandPending) return;
+    const now = self.cluster.sim.now;
+    const cmd = self.command(now);
+    if (cmd.length === 0) return;
+    self.commandPending = true;
+    self.cluster.sim.at(now + self.spec.config.validationSeconds, self.onValidate, { self, nodes: cmd, empty: cmd.every((n) => n.workload.size === 0) });
+  }
+
+  /** The nodes to disrupt now: empty consolidatable ones within the budget, else one underutilized node. */
+  private command(now: number): ClusterNode[] {
+    const c = this.cluster;
+    const live = c.nodes.filter((n) => n.state !== 'Deleted');
+    const disrupting = live.filter((n) => n.state === 'Tainted').length;
+    const budget = allowedDisruptions(live.length, this.spec.config.budgetPercent, disrupting);
+    if (budget === 0) return [];
+    const candidates = c.nodes.filter((n) => this.consolidatable(n, now));
+    const empty = candidates.filter((n) => n.workload.size === 0);
+    if (empty.length > 0) return empty.slice(0, budget);
+    if (this.spec.consolidation !== 'WhenEmptyOrUnderutilized') return [];
+    const byPods = candidates.slice().sort((a, b) => a.workload.size - b.workload.size);
+    for (const n of byPods) if (this.movable(n)) return [n];
+    return [];
+  }
+
+  private movable(n: ClusterNode): boolean {
+    const c = this.cluster;
+    return canReschedule(n.movablePods().map((p) => c.requestsOf(p)), c.schedulableNodes().filter((o) => o !== n));
+  }
+
+  private onValidate(this: void, v: { self: KarpenterModel; nodes: ClusterNode[]; empty: boolean }): void {
+    const { self } = v;
+    self.commandPending = false;
+    const now = self.cluster.sim.now;
+    for (const n of v.nodes) {
+      if (!self.consolidatable(n, now)) continue;
+      if (v.empty ? n.workload.size > 0 : !self.movable(n)) continue;
+      self.cluster.startRemoval(n, now, 0);
+    }
+  }
+}

@@ -1,0 +1,79 @@
+import { addResources, subtractResources, type NodeTemplate, type NodeView, type PodResources, type Resources } from '../core/capacity/index.js';
+import type { Pod } from './pod.js';
+import type { NodePoolSpec } from './spec.js';
+
+/** Provisioning (requested, not yet Ready), Ready, Tainted (being removed), Deleted. */
+export type NodeState = 'Provisioning' | 'Ready' | 'Tainted' | 'Deleted';
+
+/** A pool's fresh node as the scheduler and the autoscalers see it: allocatable, maxPods, DaemonSet pods. */
+export function poolTemplate(p: NodePoolSpec): NodeTemplate {
+  return {
+    allocatable: { cpuMillis: p.cpuMillis, memoryBytes: p.memoryBytes },
+    maxPods: p.maxPods,
+    daemonSetRequests: { cpuMillis: p.daemonSet.cpuMillis, memoryBytes: p.daemonSet.memoryBytes },
+    daemonSetPods: p.daemonSet.pods,
+  };
+}
+
+/**
+ * One node: what is bound to it (DaemonSet pods from the start, Knative pods as they bind)
+ * and its lifecycle times. It is the scheduler's NodeView of itself.
+ */
+export class ClusterNode implements NodeView {
+  readonly allocatable: Resources;
+  readonly maxPods: number;
+  requested: Resources;
+  nonZeroRequested: Resources;
+  /** Pods on it, DaemonSet pods included. */
+  pods: number;
+  /** Knative pods bound to it (not yet Gone). */
+  readonly workload = new Set<Pod>();
+  state: NodeState = 'Provisioning';
+  readyAt = Number.NaN;
+  taintedAt = Number.NaN;
+  /** When its pods are evicted (taint + delay). */
+  drainAt = Number.NaN;
+  deletedAt = Number.NaN;
+  /** The last pod bound or removed (Karpenter's consolidateAfter clock); the Ready time before any. */
+  lastPodEventAt = Number.NaN;
+
+  constructor(
+    readonly name: string,
+    readonly pool: NodePoolSpec,
+    readonly requestedAt: number,
+  ) {
+    const t = poolTemplate(pool);
+    this.allocatable = t.allocatable;
+    this.maxPods = t.maxPods;
+    this.requested = t.daemonSetRequests;
+    // DaemonSet requests are explicit: they count as they are for scoring too.
+    this.nonZeroRequested = t.daemonSetRequests;
+    this.pods = t.daemonSetPods;
+  }
+
+  bind(pod: Pod, r: PodResources, now: number): void {
+    this.requested = addResources(this.requested, r.requests);
+    this.nonZeroRequested = addResources(this.nonZeroRequested, r.nonZeroRequests);
+    this.pods++;
+    this.workload.add(pod);
+    this.lastPodEventAt = now;
+  }
+
+  unbind(pod: Pod, r: PodResources, now: number): void {
+    if (!this.workload.delete(pod)) return;
+    this.requested = subtractResources(this.requested, r.requests);
+    this.nonZeroRequested = subtractResources(this.nonZeroRequested, r.nonZeroRequests);
+    this.pods--;
+    this.lastPodEventAt = now;
+  }
+
+  /** Ready and not tainted: new pods may bind here. */
+  get schedulable(): boolean {
+    return this.state === 'Ready';
+  }
+
+  /** Knative pods on it that are not terminating (the ones a drain has to move). */
+  movablePods(): Pod[] {
+    return [...this.workload].filter((p) => p.isOk);
+  }
+}

@@ -1,0 +1,130 @@
+import { schedulingBackoffSeconds, selectNode } from '../core/capacity/index.js';
+import type { RandomStream } from '../engine/random.js';
+import type { Cluster } from './cluster.js';
+import type { Pod } from './pod.js';
+
+/** kube-scheduler flushes pods left in the unschedulable pool this long (5 min)… */
+export const MAX_IN_UNSCHEDULABLE_POOL_SECONDS = 300;
+/** …checking every 30 s. */
+export const FLUSH_PERIOD_SECONDS = 30;
+
+interface Waiting {
+  pod: Pod;
+  onBound: (pod: Pod, now: number) => void;
+  failedAttempts: number;
+  /** When the last failed attempt's back-off ends. */
+  backoffUntil: number;
+  /** In the unschedulable pool: waiting for a cluster event (or the flush). */
+  inPool: boolean;
+  /** A retry event is scheduled. */
+  retryScheduled: boolean;
+  /** When the pod first failed to schedule, NaN before. */
+  unschedulableSince: number;
+}
+
+/**
+ * kube-scheduler's queue for pods that have no node: a pod is tried once it is created (after
+ * the pod's scheduling latency); one that fits nowhere is Unschedulable, backs off
+ * (1, 2, 4, 8, 10 s…) and waits in the unschedulable pool until a node is added or a pod
+ * leaves a node, then retries as soon as its back-off has passed; pods left 5 min in the pool
+ * are retried by the periodic flush. Same-instant retries go oldest first.
+ */
+export class SchedulingQueue {
+  /** Pods without a node, oldest first. */
+  private readonly waiting: Waiting[] = [];
+  private readonly byPod = new Map<Pod, Waiting>();
+
+  constructor(
+    private readonly cluster: Cluster,
+    private readonly ties: RandomStream,
+  ) {}
+
+  private readonly tieBreak = (n: number): number => this.ties.int(n);
+
+  add(pod: Pod, attemptAt: number, onBound: (pod: Pod, now: number) => void): void {
+    const w: Waiting = { pod, onBound, failedAttempts: 0, backoffUntil: attemptAt, inPool: false, retryScheduled: true, unschedulableSince: Number.NaN };
+    this.waiting.push(w);
+    this.byPod.set(pod, w);
+    this.cluster.sim.at(attemptAt, this.onAttempt, w);
+  }
+
+  remove(pod: Pod): void {
+    const w = this.byPod.get(pod);
+    if (w === undefined) return;
+    this.byPod.delete(pod);
+    this.waiting.splice(this.waiting.indexOf(w), 1);
+  }
+
+  /** Pods that failed to schedule and still have no node (the autoscalers' trigger), oldest first. */
+  unschedulable(): Pod[] {
+    const out: Pod[] = [];
+    for (const w of this.waiting) if (w.failedAttempts > 0) out.push(w.pod);
+    return out;
+  }
+
+  /** When the pod first failed to schedule (NaN if it has not, or is bound). */
+  unschedulableSince(pod: Pod): number {
+    return this.byPod.get(pod)?.unschedulableSince ?? Number.NaN;
+  }
+
+  get size(): number {
+    return this.waiting.length;
+  }
+
+  /** Bind a pod now if some node fits it (pods running before the run). */
+  bindNow(pod: Pod, now: number): boolean {
+    const node = selectNode(this.cluster.schedulableNodes(), this.cluster.requestsOf(pod), this.tieBreak);
+    if (node === undefined) return false;
+    node.bind(pod, this.cluster.requestsOf(pod), now);
+    pod.node = node;
+    return true;
+  }
+
+  private onAttempt = (w: Waiting): void => {
+    w.retryScheduled = false;
+    if (this.byPod.get(w.pod) !== w) return; // bound or deleted meanwhile
+    const now = this.cluster.sim.now;
+    const pod = w.pod;
+    const req = this.cluster.requestsOf(pod);
+    const node = selectNode(this.cluster.schedulableNodes(), req, this.tieBreak);
+    if (node !== undefined) {
+      this.remove(pod);
+      node.bind(pod, req, now);
+      pod.node = node;
+      this.cluster.world.recorder.podTransition(pod, 'Scheduled', now);
+      w.onBound(pod, now);
+      return;
+    }
+    w.failedAttempts++;
+    w.backoffUntil = now + schedulingBackoffSeconds(w.failedAttempts);
+    w.inPool = true;
+    const first = w.failedAttempts === 1;
+    if (first) {
+      w.unschedulableSince = now;
+      this.cluster.world.recorder.podTransition(pod, 'Unschedulable', now);
+    }
+    // The flush runs every 30 s and takes pods that have been in the pool over 5 min.
+    const flushAt = (Math.floor((now + MAX_IN_UNSCHEDULABLE_POOL_SECONDS) / FLUSH_PERIOD_SECONDS) + 1) * FLUSH_PERIOD_SECONDS;
+    this.cluster.sim.at(flushAt, this.onFlush, { w, attempt: w.failedAttempts });
+    pod.revision.podUnschedulable(pod, now);
+    if (first) this.cluster.autoscaler?.podUnschedulable(pod, now);
+  };
+
+  private onFlush = (f: { w: Waiting; attempt: number }): void => {
+    const { w } = f;
+    if (this.byPod.get(w.pod) !== w || !w.inPool || w.failedAttempts !== f.attempt) return;
+    this.retry(w, this.cluster.sim.now);
+  };
+
+  /** A node was added or a pod left a node: every pod in the pool retries once its back-off ends. */
+  moveAllToActive(now: number): void {
+    for (const w of this.waiting) if (w.inPool) this.retry(w, now);
+  }
+
+  private retry(w: Waiting, now: number): void {
+    w.inPool = false;
+    if (w.retryScheduled) return;
+    w.retryScheduled = true;
+    this.cluster.sim.at(Math.max(now, w.backoffUntil), this.onAttempt, w);
+  }
+}

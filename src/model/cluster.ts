@@ -1,0 +1,171 @@
+import { makeSampler, type Sampler } from '../engine/distributions.js';
+import type { RandomStream } from '../engine/random.js';
+import { podResources, type PodResources } from '../core/capacity/index.js';
+import { ClusterNode } from './cluster-node.js';
+import { ClusterAutoscalerLoop } from './cluster-autoscaler.js';
+import { KarpenterModel } from './cluster-karpenter.js';
+import { SchedulingQueue } from './cluster-scheduler.js';
+import type { Pod } from './pod.js';
+import type { NodePoolSpec, NodesSpec } from './spec.js';
+import type { World } from './world.js';
+
+/** A pod without requests (a revision built without node pools): it only takes a pod slot. */
+const NO_REQUESTS = podResources([]);
+
+/** What the node autoscaler hears from the cluster. */
+export interface NodeAutoscaler {
+  /** A pod's first scheduling attempt failed (it is now Unschedulable). */
+  podUnschedulable(pod: Pod, now: number): void;
+  /** A node it requested did not become Ready in time and was deleted. */
+  provisionFailed?(node: ClusterNode, now: number): void;
+}
+
+/**
+ * The cluster's nodes: node pools, node lifecycle (requested → Ready → Tainted → Deleted),
+ * binding, the scheduler's queue and the node autoscaler. Owned by World when the scenario
+ * has node pools; every decision (fit, score, back-off, scale-up, scale-down, cost) is
+ * core's (knsim/capacity).
+ */
+export class Cluster {
+  /** Nodes not deleted, in creation order. */
+  readonly nodes: ClusterNode[] = [];
+  readonly scheduler: SchedulingQueue;
+  readonly autoscaler: NodeAutoscaler | undefined;
+  private readonly latency = new Map<NodePoolSpec, Sampler>();
+  private readonly nodeRandom: RandomStream;
+  private readonly seq = new Map<NodePoolSpec, number>();
+
+  constructor(
+    readonly world: World,
+    readonly spec: NodesSpec,
+  ) {
+    const rnd = world.sim.random;
+    this.nodeRandom = rnd.stream('nodes/startup');
+    for (const p of spec.pools) this.latency.set(p, makeSampler(p.startupLatency));
+    this.scheduler = new SchedulingQueue(this, rnd.stream('scheduler/ties'));
+    for (const p of spec.pools) for (let i = 0; i < p.initialNodes; i++) this.nodeReady(this.newNode(p, 0), 0);
+    const a = spec.autoscaler;
+    if (a.kind === 'cluster-autoscaler') this.autoscaler = new ClusterAutoscalerLoop(this, a, rnd.stream('cluster-autoscaler'));
+    else if (a.kind === 'karpenter') this.autoscaler = new KarpenterModel(this, a, rnd.stream('karpenter'));
+  }
+
+  get sim() {
+    return this.world.sim;
+  }
+
+  /** The pod's requests as the scheduler reads them. */
+  requestsOf(pod: Pod): PodResources {
+    return pod.revision.spec.podRequests ?? NO_REQUESTS;
+  }
+
+  /** Nodes of `pool` that count against its size (requested and not deleted). */
+  poolSize(pool: NodePoolSpec): number {
+    let n = 0;
+    for (const node of this.nodes) if (node.pool === pool && node.state !== 'Tainted') n++;
+    return n;
+  }
+
+  private newNode(pool: NodePoolSpec, now: number): ClusterNode {
+    const k = (this.seq.get(pool) ?? 0) + 1;
+    this.seq.set(pool, k);
+    const node = new ClusterNode(`${pool.name}-${String(k).padStart(3, '0')}`, pool, now);
+    this.nodes.push(node);
+    this.world.recorder.node?.(node, 'Requested', now);
+    return node;
+  }
+
+  /**
+   * Ask the cloud for a node of `pool`: Ready after its start-up latency, unless that is
+   * longer than `timeoutSeconds` (max-node-provision-time / registration timeout): then it is
+   * deleted at the timeout and the autoscaler is told.
+   */
+  provision(pool: NodePoolSpec, now: number, timeoutSeconds: number): ClusterNode {
+    const node = this.newNode(pool, now);
+    const latency = this.latency.get(pool)!.sample(this.nodeRandom);
+    if (latency <= timeoutSeconds) this.sim.at(now + latency, this.onNodeReady, node);
+    else this.sim.at(now + timeoutSeconds, this.onProvisionTimeout, node);
+    return node;
+  }
+
+  private onNodeReady = (node: ClusterNode): void => {
+    if (node.state === 'Provisioning') this.nodeReady(node, this.sim.now);
+  };
+
+  private onProvisionTimeout = (node: ClusterNode): void => {
+    if (node.state !== 'Provisioning') return;
+    const now = this.sim.now;
+    this.delete(node, now);
+    this.autoscaler?.provisionFailed?.(node, now);
+  };
+
+  private nodeReady(node: ClusterNode, now: number): void {
+    node.state = 'Ready';
+    node.readyAt = now;
+    node.lastPodEventAt = now;
+    this.world.recorder.node?.(node, 'Ready', now);
+    // A node was added: pods waiting for capacity try again (their back-off permitting).
+    this.scheduler.moveAllToActive(now);
+  }
+
+  /**
+   * Start removing a node: tainted now (no new pods bind to it); after `evictAfter` seconds
+   * its pods are evicted (their ReplicaSets create replacements elsewhere), and it is deleted
+   * once the last of them is gone.
+   */
+  startRemoval(node: ClusterNode, now: number, evictAfter: number): void {
+    if (node.state !== 'Ready') return;
+    node.state = 'Tainted';
+    node.taintedAt = now;
+    node.drainAt = now + evictAfter;
+    this.world.recorder.node?.(node, 'Tainted', now);
+    this.sim.at(node.drainAt, this.onEvict, node);
+  }
+
+  private onEvict = (node: ClusterNode): void => {
+    if (node.state !== 'Tainted') return;
+    const now = this.sim.now;
+    for (const pod of [...node.workload]) if (pod.isOk) pod.revision.evict(pod, now);
+    if (node.workload.size === 0) this.delete(node, now);
+  };
+
+  private delete(node: ClusterNode, now: number): void {
+    node.state = 'Deleted';
+    node.deletedAt = now;
+    const i = this.nodes.indexOf(node);
+    if (i >= 0) this.nodes.splice(i, 1);
+    this.world.recorder.node?.(node, 'Deleted', now);
+  }
+
+  /** A pod was created: the scheduler tries it at `attemptAt`; `onBound` starts its containers. */
+  schedule(pod: Pod, attemptAt: number, onBound: (pod: Pod, now: number) => void): void {
+    this.scheduler.add(pod, attemptAt, onBound);
+  }
+
+  /** A pod that was running before the run: bound at once, or an error if it fits no initial node. */
+  placeRunning(pod: Pod, now: number): void {
+    if (!this.scheduler.bindNow(pod, now)) {
+      throw new Error(
+        `cluster.nodePools: the initial nodes cannot hold ${pod.revision.spec.name}'s initialPods (pod ${pod.name} fits no node); add initialNodes or lower initialPods`,
+      );
+    }
+    this.world.recorder.podTransition(pod, 'Scheduled', now);
+  }
+
+  /** A pod is gone (or deleted before it was bound): free its node; pods waiting may now fit. */
+  podGone(pod: Pod, now: number): void {
+    const node = pod.node;
+    if (node === undefined) {
+      this.scheduler.remove(pod);
+      return;
+    }
+    node.unbind(pod, this.requestsOf(pod), now);
+    // Once its evictions have started, a tainted node goes with its last pod.
+    if (node.state === 'Tainted' && node.workload.size === 0 && now >= node.drainAt) this.delete(node, now);
+    this.scheduler.moveAllToActive(now);
+  }
+
+  /** Ready, untainted nodes (where a pod can bind). */
+  schedulableNodes(): ClusterNode[] {
+    return this.nodes.filter((n) => n.schedulable);
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * Nodes and cost from a run's records (only with node pools): node count and node-hours,
+ * how long pods waited for a node, node cost (price × lifetime from the provision request
+ * to deletion) and OpenCost's attribution: each bound pod is charged max(request, usage)
+ * per resource at its node's CPU and memory rates; what no pod is charged is idle.
+ */
+import { nodeCost, podCost, splitNodePrice, type ResourceRates } from '../core/capacity/index.js';
+import type { NodeRecord, PodMetricsRecord, PodRecord } from './records.js';
+
+export interface NodesSummary {
+  /** Most nodes billed at once (requested and not yet deleted). */
+  max: number;
+  nodeHours: number;
+  /** Pods that were Unschedulable at least once (their start waited for node capacity). */
+  podsWaitedForNode: number;
+  /** The longest wait from a pod's creation to its binding (or to its end, never bound) among those pods. */
+  maxPendingSeconds: number;
+}
+
+export interface CostSummary {
+  /** Σ node price × lifetime, dollars. */
+  total: number;
+  /** Per revision: max(request, usage) of its pods at their nodes' rates. */
+  perRevision: Record<string, number>;
+  /** total − Σ perRevision (unrequested capacity, DaemonSets, nodes starting or draining). */
+  idle: number;
+  /** total scaled to one simulated day. */
+  perDay: number;
+}
+
+interface NodeInfo {
+  start: number;
+  end: number;
+  price: number;
+  rates: ResourceRates;
+}
+
+interface PodInfo {
+  revision: string;
+  createdAt: number;
+  waited: boolean;
+  node: NodeInfo | undefined;
+  boundAt: number;
+  cpuMillis: number;
+  memoryBytes: number;
+}
+
+const round6 = (v: number): number => Math.round(v * 1e6) / 1e6;
+
+export class ClusterAccounting {
+  private readonly nodes = new Map<string, NodeInfo>();
+  private readonly pods = new Map<string, PodInfo>();
+  private live = 0;
+  private maxLive = 0;
+  private readonly revisionCost = new Map<string, number>();
+  private maxPending = 0;
+  private waited = 0;
+
+  constructor(private readonly cpuShare: number) {}
+
+  node(r: NodeRecord): void {
+    if (r.event === 'Requested') {
+      this.nodes.set(r.node, { start: r.time, end: Number.NaN, price: r.pricePerHour, rates: splitNodePrice(r.pricePerHour, r.cpuMillis, r.memoryBytes, this.cpuShare) });
+      this.live++;
+      if (this.live > this.maxLive) this.maxLive = this.live;
+    } else if (r.event === 'Deleted') {
+      const n = this.nodes.get(r.node);
+      if (n !== undefined) n.end = r.time;
+      this.live--;
+    }
+  }
+
+  pod(r: PodRecord): void {
+    const key = `${r.revision}/${r.pod}`;
+    if (r.event === 'Pending') {
+      this.pods.set(key, { revision: r.revision, createdAt: r.time, waited: false, node: undefined, boundAt: Number.NaN, cpuMillis: 0, memoryBytes: 0 });
+      return;
+    }
+    const p = this.pods.get(key);
+    if (p === undefined) return;
+    if (r.event === 'Unschedulable') {
+      p.waited = true;
+      this.waited++;
+    } else if (r.event === 'Scheduled') {
+      p.node = this.nodes.get(r.node ?? '');
+      p.boundAt = r.time;
+      p.cpuMillis = r.requests?.cpuMillis ?? 0;
+      p.memoryBytes = r.requests?.memoryBytes ?? 0;
+      if (p.waited) this.maxPending = Math.max(this.maxPending, r.time - p.createdAt);
+    } else if (r.event === 'Gone') {
+      this.close(p, r.time);
+      this.pods.delete(key);
+    }
+  }
+
+  /** Usage above the request costs extra over the scrape window (OpenCost's max(request, usage)). */
+  podMetrics(r: PodMetricsRecord): void {
+    const p = this.pods.get(`${r.revision}/${r.pod}`);
+    if (p?.node === undefined) return;
+    const use = { requestMillis: p.cpuMillis, usageMillis: Number.isNaN(r.cpuMillis) ? 0 : r.cpuMillis, requestBytes: p.memoryBytes, usageBytes: Number.isNaN(r.memoryBytes) ? 0 : r.memoryBytes };
+    const seconds = Math.min(r.windowSeconds, r.time - p.boundAt);
+    if (!(seconds > 0)) return;
+    const extra = podCost(use, p.node.rates, seconds) - podCost({ ...use, usageMillis: 0, usageBytes: 0 }, p.node.rates, seconds);
+    if (extra > 0) this.add(p.revision, extra);
+  }
+
+  private add(revision: string, v: number): void {
+    this.revisionCost.set(revision, (this.revisionCost.get(revision) ?? 0) + v);
+  }
+
+  private close(p: PodInfo, end: number): void {
+    if (p.waited && Number.isNaN(p.boundAt)) this.maxPending = Math.max(this.maxPending, end - p.createdAt);
+    if (p.node === undefined) return;
+    const req = { requestMillis: p.cpuMillis, usageMillis: 0, requestBytes: p.memoryBytes, usageBytes: 0 };
+    this.add(p.revision, podCost(req, p.node.rates, Math.max(0, end - p.boundAt)));
+  }
+
+  finish(end: number): { nodes: NodesSummary; cost: CostSummary } {
+    for (const p of this.pods.values()) this.close(p, end);
+    this.pods.clear();
+    let total = 0;
+    let seconds = 0;
+    for (const n of this.nodes.values()) {
+      const stop = Number.isNaN(n.end) ? end : n.end;
+      total += nodeCost(n.price, n.start, stop);
+      seconds += stop - n.start;
+    }
+    const perRevision: Record<string, number> = {};
+    let attributed = 0;
+    for (const [rev, v] of [...this.revisionCost].sort(([a], [b]) => a.localeCompare(b))) {
+      perRevision[rev] = round6(v);
+      attributed += v;
+    }
+    return {
+      nodes: { max: this.maxLive, nodeHours: round6(seconds / 3600), podsWaitedForNode: this.waited, maxPendingSeconds: Math.round(this.maxPending * 1000) / 1000 },
+      cost: { total: round6(total), perRevision, idle: round6(total - attributed), perDay: end > 0 ? round6((total * 86400) / end) : 0 },
+    };
+  }
+}

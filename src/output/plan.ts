@@ -1,0 +1,51 @@
+/**
+ * `knsim plan`: a capacity planner's answer from one run's summary — peak nodes, the longest
+ * wait for a node, the pod starts that waited for node scale-up, and the cost per simulated day.
+ */
+import type { RunSummary } from './summary.js';
+
+export interface CapacityPlan {
+  scenario: string;
+  seed: number;
+  simulatedSeconds: number;
+  peakNodes: number;
+  nodeHours: number;
+  /** Longest creation → binding of a pod that had to wait for a node (s). */
+  longestPendingSeconds: number;
+  /** Pod starts that waited for node capacity (cold starts lengthened by node scale-up). */
+  podStartsWaitingForNodes: number;
+  /** Requests that waited at an activator for a pod (all causes). */
+  coldStartRequests: number;
+  cost: { total: number; perDay: number; idle: number; perRevision: Record<string, number> };
+}
+
+/** undefined when the run had no node pools. */
+export function capacityPlan(s: RunSummary): CapacityPlan | undefined {
+  if (s.nodes === undefined || s.cost === undefined) return undefined;
+  return {
+    scenario: s.scenario,
+    seed: s.seed,
+    simulatedSeconds: s.simulatedSeconds,
+    peakNodes: s.nodes.max,
+    nodeHours: s.nodes.nodeHours,
+    longestPendingSeconds: s.nodes.maxPendingSeconds,
+    podStartsWaitingForNodes: s.nodes.podsWaitedForNode,
+    coldStartRequests: s.overall.coldStartRequests,
+    cost: { total: s.cost.total, perDay: s.cost.perDay, idle: s.cost.idle, perRevision: s.cost.perRevision },
+  };
+}
+
+const dollars = (v: number): string => `$${v.toFixed(4)}`;
+
+export function planText(p: CapacityPlan): string {
+  const idleShare = p.cost.total > 0 ? ` (${((100 * p.cost.idle) / p.cost.total).toFixed(1)} %)` : '';
+  const lines = [
+    `knsim plan: ${p.scenario} — ${p.simulatedSeconds} s simulated (seed ${p.seed})`,
+    `peak nodes:                      ${p.peakNodes} (${p.nodeHours} node-hours)`,
+    `longest Pending wait:            ${p.longestPendingSeconds} s`,
+    `pod starts that waited for nodes: ${p.podStartsWaitingForNodes} (cold-start requests, all causes: ${p.coldStartRequests})`,
+    `cost:                            ${dollars(p.cost.total)} total, ${dollars(p.cost.perDay)} per simulated day, idle ${dollars(p.cost.idle)}${idleShare}`,
+    ...Object.entries(p.cost.perRevision).map(([rev, v]) => `  ${rev}: ${dollars(v)}`),
+  ];
+  return lines.join('\n');
+}

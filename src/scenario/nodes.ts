@@ -1,0 +1,131 @@
+/**
+ * The scenario's `cluster.nodePools` and `cluster.nodeAutoscaler` → the model's NodesSpec,
+ * with the checks a cloud provider or the autoscaler would make at start-up (sizes within
+ * bounds, DaemonSets that fit a node, flags that belong to the chosen autoscaler).
+ */
+import { DEFAULT_CLUSTER_AUTOSCALER_CONFIG, DEFAULT_KARPENTER_CONFIG } from '../core/capacity/index.js';
+import type { NodeAutoscalerSpec, NodePoolSpec, NodesSpec } from '../model/spec.js';
+import { formatPath, ScenarioError } from './errors.js';
+import type { NodeAutoscalerInput, NodePoolInput } from './schema.js';
+
+/** kubelet's default maxPods. */
+export const DEFAULT_MAX_PODS = 110;
+/** A pool's size limit when the scenario sets none. */
+export const DEFAULT_MAX_NODES = 1000;
+/** Provision request → node Ready when the pool sets no startupLatency (capacity spec §5.6). */
+export const DEFAULT_NODE_STARTUP_SECONDS = 180;
+/** OpenCost has no default CPU/RAM split of a node's price; knsim charges half to each. */
+export const DEFAULT_COST_CPU_SHARE = 0.5;
+
+const CA_FLAGS = [
+  'scanInterval', 'firstScan', 'newPodScaleUpDelay', 'maxNodesPerScaleUp', 'maxNodeProvisionTime', 'scaleDownUtilizationThreshold',
+  'scaleDownUnneededTime', 'scaleDownDelayAfterAdd', 'scaleDownDelayAfterDelete', 'scaleDownDelayAfterFailure', 'maxEmptyBulkDelete',
+  'nodeDeleteDelayAfterTaint',
+] as const;
+const KARPENTER_FLAGS = ['batchIdleDuration', 'batchMaxDuration', 'consolidateAfter', 'consolidationPolicy', 'budgetNodesPercent', 'firstPoll'] as const;
+
+export interface NodesInput {
+  nodePools?: readonly NodePoolInput[] | undefined;
+  nodeAutoscaler?: NodeAutoscalerInput | undefined;
+  costCpuShare?: number | undefined;
+}
+
+/** undefined when the scenario has no node pools (then pods never wait for a node). */
+export function buildNodes(file: string, c: NodesInput | undefined, podIsAlwaysSchedulable: boolean | undefined): NodesSpec | undefined {
+  if (c?.nodePools === undefined) {
+    if (c?.nodeAutoscaler !== undefined) throw new ScenarioError(file, 'cluster.nodeAutoscaler', 'needs cluster.nodePools (the node groups it scales)');
+    if (c?.costCpuShare !== undefined) throw new ScenarioError(file, 'cluster.costCpuShare', 'needs cluster.nodePools (cost is charged per node)');
+    return undefined;
+  }
+  const autoscaler = buildAutoscaler(file, c.nodeAutoscaler);
+  const names = new Map<string, number>();
+  const pools = c.nodePools.map((p, i) => {
+    const prev = names.get(p.name);
+    if (prev !== undefined) throw new ScenarioError(file, formatPath(['cluster', 'nodePools', i, 'name']), `duplicate pool name ${JSON.stringify(p.name)} (also nodePools[${prev}])`);
+    names.set(p.name, i);
+    return buildPool(file, p, i, autoscaler.kind !== 'none');
+  });
+  return { pools, autoscaler, podIsAlwaysSchedulable: podIsAlwaysSchedulable ?? false, cpuCostShare: c.costCpuShare ?? DEFAULT_COST_CPU_SHARE };
+}
+
+function buildPool(file: string, p: NodePoolInput, i: number, autoscaled: boolean): NodePoolSpec {
+  const at = (field: string): string => formatPath(['cluster', 'nodePools', i, field]);
+  if (!(p.cpu > 0)) throw new ScenarioError(file, at('cpu'), `must be greater than 0, got ${p.cpu}m`);
+  if (!(p.memory > 0)) throw new ScenarioError(file, at('memory'), `must be greater than 0, got ${p.memory} bytes`);
+  const minNodes = p.minNodes ?? 0;
+  const initialNodes = p.initialNodes ?? minNodes;
+  // Without an autoscaler nothing adds nodes: the pool is its initial size.
+  const maxNodes = p.maxNodes ?? (autoscaled ? Math.max(DEFAULT_MAX_NODES, initialNodes) : initialNodes);
+  if (minNodes > maxNodes) throw new ScenarioError(file, at('minNodes'), `must be ≤ maxNodes (${maxNodes}), got ${minNodes}`);
+  if (initialNodes < minNodes || initialNodes > maxNodes) {
+    throw new ScenarioError(file, at('initialNodes'), `must be within [minNodes, maxNodes] = [${minNodes}, ${maxNodes}], got ${initialNodes}`);
+  }
+  const ds = { cpuMillis: p.daemonSets?.cpu ?? 0, memoryBytes: p.daemonSets?.memory ?? 0, pods: p.daemonSets?.pods ?? 0 };
+  const maxPods = p.maxPods ?? DEFAULT_MAX_PODS;
+  if (ds.cpuMillis > p.cpu) throw new ScenarioError(file, formatPath(['cluster', 'nodePools', i, 'daemonSets', 'cpu']), `${ds.cpuMillis}m is more than the node's cpu (${p.cpu}m)`);
+  if (ds.memoryBytes > p.memory) {
+    throw new ScenarioError(file, formatPath(['cluster', 'nodePools', i, 'daemonSets', 'memory']), `${ds.memoryBytes} bytes is more than the node's memory (${p.memory} bytes)`);
+  }
+  if (ds.pods >= maxPods) throw new ScenarioError(file, formatPath(['cluster', 'nodePools', i, 'daemonSets', 'pods']), `must leave room for a pod: below maxPods (${maxPods}), got ${ds.pods}`);
+  return {
+    name: p.name,
+    cpuMillis: p.cpu,
+    memoryBytes: p.memory,
+    maxPods,
+    pricePerHour: p.pricePerHour,
+    minNodes,
+    maxNodes,
+    initialNodes,
+    startupLatency: p.startupLatency ?? { dist: 'constant', value: DEFAULT_NODE_STARTUP_SECONDS },
+    daemonSet: ds,
+  };
+}
+
+function buildAutoscaler(file: string, a: NodeAutoscalerInput | undefined): NodeAutoscalerSpec {
+  if (a === undefined || a.kind === 'none') {
+    const stray = a === undefined ? undefined : [...CA_FLAGS, ...KARPENTER_FLAGS].find((f) => a[f] !== undefined);
+    if (stray !== undefined) throw new ScenarioError(file, `cluster.nodeAutoscaler.${stray}`, 'has no effect with kind none');
+    return { kind: 'none' };
+  }
+  const wrong = a.kind === 'karpenter' ? CA_FLAGS.find((f) => a[f] !== undefined) : KARPENTER_FLAGS.find((f) => a[f] !== undefined);
+  if (wrong !== undefined) {
+    const other = a.kind === 'karpenter' ? 'cluster-autoscaler' : 'karpenter';
+    throw new ScenarioError(file, `cluster.nodeAutoscaler.${wrong}`, `is a ${other} setting, not a ${a.kind} one`);
+  }
+  if (a.kind === 'cluster-autoscaler') {
+    const d = DEFAULT_CLUSTER_AUTOSCALER_CONFIG;
+    const config = {
+      ...d,
+      scanIntervalSeconds: a.scanInterval ?? d.scanIntervalSeconds,
+      newPodScaleUpDelaySeconds: a.newPodScaleUpDelay ?? d.newPodScaleUpDelaySeconds,
+      maxNodesPerScaleUp: a.maxNodesPerScaleUp ?? d.maxNodesPerScaleUp,
+      maxNodeProvisionSeconds: a.maxNodeProvisionTime ?? d.maxNodeProvisionSeconds,
+      scaleDownUtilizationThreshold: a.scaleDownUtilizationThreshold ?? d.scaleDownUtilizationThreshold,
+      scaleDownUnneededSeconds: a.scaleDownUnneededTime ?? d.scaleDownUnneededSeconds,
+      scaleDownDelayAfterAddSeconds: a.scaleDownDelayAfterAdd ?? d.scaleDownDelayAfterAddSeconds,
+      scaleDownDelayAfterDeleteSeconds: a.scaleDownDelayAfterDelete ?? d.scaleDownDelayAfterDeleteSeconds,
+      scaleDownDelayAfterFailureSeconds: a.scaleDownDelayAfterFailure ?? d.scaleDownDelayAfterFailureSeconds,
+      maxEmptyBulkDelete: a.maxEmptyBulkDelete ?? d.maxEmptyBulkDelete,
+      nodeDeleteDelayAfterTaintSeconds: a.nodeDeleteDelayAfterTaint ?? d.nodeDeleteDelayAfterTaintSeconds,
+    };
+    if (a.firstScan !== undefined && a.firstScan >= config.scanIntervalSeconds) {
+      throw new ScenarioError(file, 'cluster.nodeAutoscaler.firstScan', `must be below scanInterval (${config.scanIntervalSeconds}s), got ${a.firstScan}s`);
+    }
+    return { kind: 'cluster-autoscaler', config, firstScanSeconds: a.firstScan };
+  }
+  const d = DEFAULT_KARPENTER_CONFIG;
+  const config = {
+    ...d,
+    batchIdleSeconds: a.batchIdleDuration ?? d.batchIdleSeconds,
+    batchMaxSeconds: a.batchMaxDuration ?? d.batchMaxSeconds,
+    consolidateAfterSeconds: a.consolidateAfter ?? d.consolidateAfterSeconds,
+    budgetPercent: a.budgetNodesPercent ?? d.budgetPercent,
+  };
+  if (config.batchIdleSeconds > config.batchMaxSeconds) {
+    throw new ScenarioError(file, 'cluster.nodeAutoscaler.batchIdleDuration', `must be ≤ batchMaxDuration (${config.batchMaxSeconds}s), got ${config.batchIdleSeconds}s`);
+  }
+  if (a.firstPoll !== undefined && a.firstPoll >= config.disruptionPollSeconds) {
+    throw new ScenarioError(file, 'cluster.nodeAutoscaler.firstPoll', `must be below the disruption poll period (${config.disruptionPollSeconds}s), got ${a.firstPoll}s`);
+  }
+  return { kind: 'karpenter', config, consolidation: a.consolidationPolicy ?? 'WhenEmptyOrUnderutilized', firstPollSeconds: a.firstPoll };
+}

@@ -1,0 +1,39 @@
+/** `knsim plan`: the planner's numbers for the A9 fixture, as text and JSON, and its one-line errors. */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '../..');
+const bin = resolve(root, 'bin/knsim.js');
+const a9 = resolve(root, 'test/fixtures/capacity/a9.yaml');
+
+describe('knsim plan', () => {
+  it('--json: peak nodes 2, longest Pending wait 185 s, 1 pod start waited for a node, cost 0.20 + 0.20 × 3595/3600', () => {
+    const plan = JSON.parse(execFileSync('node', [bin, 'plan', a9, '--json'], { cwd: root, encoding: 'utf8' }));
+    expect(plan).toMatchObject({ peakNodes: 2, longestPendingSeconds: 185, podStartsWaitingForNodes: 1, simulatedSeconds: 3600 });
+    expect(plan.cost.total).toBeCloseTo(0.399722, 6);
+    expect(plan.cost.perDay).toBeCloseTo(0.399722 * 24, 4);
+  });
+  it('text: one line per answer', () => {
+    const out = execFileSync('node', [bin, 'plan', a9], { cwd: root, encoding: 'utf8' });
+    expect(out).toContain('peak nodes:                      2 (1.998611 node-hours)');
+    expect(out).toContain('longest Pending wait:            185 s');
+    expect(out).toContain('$0.3997 total, $9.5933 per simulated day');
+  });
+  it('a bigger node type through --set: one 8-CPU node holds all four pods, nothing waits', () => {
+    const plan = JSON.parse(execFileSync('node', [bin, 'plan', a9, '--json', '--set', 'cluster.nodePools[0].cpu=8'], { cwd: root, encoding: 'utf8' }));
+    expect(plan).toMatchObject({ peakNodes: 1, longestPendingSeconds: 0, podStartsWaitingForNodes: 0 });
+  });
+  it.each([
+    [['scenarios/quickstart.yaml'], 'cluster.nodePools: knsim plan needs node pools'],
+    [[a9, '--set', 'cluster.nodePools[0].cpuu=8'], 'cluster.nodePools[0].cpuu: unknown field'],
+    [[a9, '--set', 'cluster.nodePools[0].initialNodes=9'], 'cluster.nodePools[0].initialNodes: must be within [minNodes, maxNodes] = [0, 5], got 9'],
+    [[a9, '--set', 'cluster.nodeAutoscaler.batchIdleDuration=2s'], 'cluster.nodeAutoscaler.batchIdleDuration: is a karpenter setting, not a cluster-autoscaler one'],
+    [[a9, '--set', 'configMaps.config-deployment.pod-is-always-schedulable=maybe'], 'pod-is-always-schedulable'],
+  ])('%j → exit 2, one line', (args, want) => {
+    const r = spawnSync('node', [bin, 'plan', ...args], { cwd: root, encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain(want);
+  });
+});
