@@ -77,6 +77,16 @@ export type MetricValues = Record<MetricKey, number>;
 
 export const METRICS: Readonly<Record<MetricKey, MetricInfo>> = Object.fromEntries(TABLE.map((m): [MetricKey, MetricInfo] => [m.key, m])) as Record<MetricKey, MetricInfo>;
 
+/** Two runs' metrics are the same: every value equal, a metric neither run has (NaN) included. */
+export function sameMetricValues(a: MetricValues, b: MetricValues): boolean {
+  for (const k of METRIC_KEYS) {
+    const x = a[k];
+    const y = b[k];
+    if (x !== y && !(Number.isNaN(x) && Number.isNaN(y))) return false;
+  }
+  return true;
+}
+
 /** Finds a metric by key or alias (case-insensitive); undefined when unknown. */
 export function metricByName(name: string): MetricInfo | undefined {
   const n = name.trim().toLowerCase();

@@ -148,8 +148,10 @@ function readText(dir: string, file: string): string {
   }
 }
 
-function parseNumber(dir: string, file: string, s: string, nullable: boolean): number | null {
+function parseNumber(dir: string, file: string, s: string, nullable: boolean | 'metric'): number | null {
   if (s === '' && nullable) return null;
+  // A metric a run does not have (node cost without node pools) is written as an empty cell.
+  if (s === '' && nullable === 'metric') return Number.NaN;
   const v = Number(s);
   if (s === '' || !Number.isFinite(v)) return bad(dir, `${file}: ${JSON.stringify(s)} is not a number`);
   return v;
@@ -178,7 +180,7 @@ export function readSweepDir(dir: string): ReadSweep {
     METRIC_KEYS.forEach((k, i) => {
       const at = 2 + nAxes + 3 * i;
       metrics[k] = {
-        mean: parseNumber(dir, SWEEP_CSV, f[at]!, false)!,
+        mean: parseNumber(dir, SWEEP_CSV, f[at]!, 'metric')!,
         lo: parseNumber(dir, SWEEP_CSV, f[at + 1]!, true),
         hi: parseNumber(dir, SWEEP_CSV, f[at + 2]!, true),
       };
@@ -191,7 +193,7 @@ export function readSweepDir(dir: string): ReadSweep {
   const runs: RunResult[] = runRows.slice(1).map((f) => {
     if (f.length !== 3 + nAxes + METRIC_KEYS.length) bad(dir, `${RUNS_CSV}: a row has ${f.length} fields`);
     const metrics = {} as MetricValues;
-    METRIC_KEYS.forEach((k, i) => (metrics[k] = parseNumber(dir, RUNS_CSV, f[3 + nAxes + i]!, false)!));
+    METRIC_KEYS.forEach((k, i) => (metrics[k] = parseNumber(dir, RUNS_CSV, f[3 + nAxes + i]!, 'metric')!));
     return {
       point: parseNumber(dir, RUNS_CSV, f[0]!, false)!,
       replication: parseNumber(dir, RUNS_CSV, f[1]!, false)!,

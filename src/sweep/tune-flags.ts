@@ -10,7 +10,7 @@
  *    revision template, the Service, or only the simulated scenario.
  */
 import { parseSetExpression } from '../scenario/set.js';
-import { METRICS, METRIC_KEYS, type MetricKey, type MetricValues } from '../output/metrics.js';
+import { METRICS, METRIC_KEYS, sameMetricValues, type MetricKey, type MetricValues } from '../output/metrics.js';
 import { axisLabel, pointCoords, type Axis } from './axes.js';
 import { pairedDifferenceCI, round6 } from './stats.js';
 import type { MetricStat } from './sweep.js';
@@ -100,7 +100,7 @@ export function settingScope(axis: Axis, a: number): ScopeFlag {
 /** Identical on every metric of the common replications. */
 function same(a: readonly MetricValues[], b: readonly MetricValues[]): boolean {
   const n = Math.min(a.length, b.length);
-  for (let r = 0; r < n; r++) for (const k of METRIC_KEYS) if (a[r]![k] !== b[r]![k]) return false;
+  for (let r = 0; r < n; r++) if (!sameMetricValues(a[r]!, b[r]!)) return false;
   return n > 0;
 }
 

@@ -26,7 +26,7 @@ import { UsageError } from '../scenario/usage-error.js';
 import type { LoadedScenario } from '../scenario/load.js';
 import { parseSetExpression } from '../scenario/set.js';
 import { pointCoords, pointCount, pointIndex, pointValues, type Axis } from './axes.js';
-import { METRICS, METRIC_KEYS, metricByName, type MetricKey, type MetricValues } from '../output/metrics.js';
+import { METRICS, METRIC_KEYS, metricByName, sameMetricValues, type MetricKey, type MetricValues } from '../output/metrics.js';
 import { pairedDifferenceCI } from './stats.js';
 import { pointStats, roundMetrics, type MetricStat, type PointResult, type SweepDefinition } from './sweep.js';
 
@@ -228,7 +228,7 @@ function product(options: readonly (readonly number[])[]): number[][] {
 
 /** Identical runs: every metric of every replication equal (common random numbers make a setting without effect give exactly this). */
 function sameRuns(a: readonly MetricValues[], b: readonly MetricValues[], reps: number): boolean {
-  for (let r = 0; r < reps; r++) for (const k of METRIC_KEYS) if (a[r]![k] !== b[r]![k]) return false;
+  for (let r = 0; r < reps; r++) if (!sameMetricValues(a[r]!, b[r]!)) return false;
   return true;
 }
 

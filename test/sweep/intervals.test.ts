@@ -25,7 +25,7 @@ describe('the metric registry names each metric’s kind and bounds', () => {
   });
 
   it('every title carries a unit', () => {
-    for (const k of METRIC_KEYS) expect(METRICS[k].title, k).toMatch(/\((ms|s|%|count)\)$/);
+    for (const k of METRIC_KEYS) expect(METRICS[k].title, k).toMatch(/\((ms|s|h|%|count|\$)\)$/);
     expect(METRICS.max_pods.integer).toBe(true);
   });
 });
