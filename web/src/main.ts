@@ -262,7 +262,7 @@ async function drawCharts(charts: ChartOut[], final: boolean): Promise<void> {
     const res = await embed(vis, c.spec as never, { actions: false, renderer: 'svg' });
     views.get(c.id)?.finalize();
     views.set(c.id, res);
-    res.view.addEventListener('click', (event, item) => onChartClick(event as MouseEvent, item));
+    res.view.addEventListener('click', (event) => onChartClick(event as MouseEvent));
   }
   document.body.dataset['charts'] = String(charts.length);
   if (final) {
@@ -275,21 +275,17 @@ async function drawCharts(charts: ChartOut[], final: boolean): Promise<void> {
 
 // ---------------------------------------------------------------- inspector
 
-interface SceneItem {
-  x?: number;
-  width?: number;
-  mark?: { marktype?: string; role?: string; group?: SceneItem };
-  mark_group?: SceneItem;
-}
-
-/** The time under a click: the x offset inside the clicked panel, on the charts' shared time axis. */
-function onChartClick(event: MouseEvent & { vega?: { x(item?: unknown): number } }, item: unknown): void {
-  let g = item as SceneItem | undefined | null;
-  while (g != null && !(g.mark?.marktype === 'group' && (g.mark.role === 'scope' || g.mark.role === 'cell') && (g.width ?? 0) > 0)) g = g.mark?.group;
-  if (g == null || event.vega === undefined) return;
-  const x = event.vega.x(g) - (g.x ?? 0);
+/**
+ * The time under a click: where it falls across the clicked panel's plot area (the panel's
+ * background rectangle in the SVG), on the charts' shared time axis from 0 to the run's end.
+ */
+function onChartClick(event: MouseEvent): void {
+  let cell = (event.target as Element | null)?.closest('g.mark-group.role-scope') ?? null;
+  while (cell !== null && cell.querySelector(':scope > g > path.background') === null) cell = cell.parentElement?.closest('g.mark-group.role-scope') ?? null;
+  const plot = cell?.querySelector(':scope > g > path.background')?.getBoundingClientRect();
+  if (plot === undefined || plot.width <= 0) return;
   const axis = timeAxis(loadedDuration);
-  const t = Math.max(0, Math.min(loadedDuration, ((x / g.width!) * xAt(axis, axis.durationSeconds)) * axis.unitSeconds));
+  const t = Math.max(0, Math.min(loadedDuration, ((event.clientX - plot.left) / plot.width) * xAt(axis, axis.durationSeconds) * axis.unitSeconds));
   ui.inspectTime.value = t.toFixed(1);
   inspect(t);
 }

@@ -58,8 +58,11 @@ function progress(): void {
   });
 }
 
-function charts(run: RunData): ChartOut[] {
-  const axis = timeAxis(run.durationSeconds, pointsPerRevision(run.revisions.length));
+/** Live charts are redrawn often, so they carry fewer points than the report's (its own, once the run ends). */
+const LIVE_POINTS = 300;
+
+function charts(run: RunData, live = false): ChartOut[] {
+  const axis = timeAxis(run.durationSeconds, live ? Math.min(LIVE_POINTS, pointsPerRevision(run.revisions.length)) : pointsPerRevision(run.revisions.length));
   const ctx = { run, axis, multiService: new Set(run.revisions.map((r) => r.service)).size > 1 };
   return buildCharts(ctx).map((c: Chart) => ({ id: c.id, heading: c.heading, explanation: c.explanation, spec: c.spec }));
 }
@@ -181,7 +184,7 @@ self.onmessage = (ev: MessageEvent<ToWorker>): void => {
         finalCharts ??= charts(finalRunData(s));
         post({ type: 'charts', charts: finalCharts, final: true, now: s.now });
       } else {
-        post({ type: 'charts', charts: charts(s.live.runData(undefined as unknown as RunSummary)), final: false, now: s.now });
+        post({ type: 'charts', charts: charts(s.live.runData(undefined as unknown as RunSummary), true), final: false, now: s.now });
       }
       return;
     }
