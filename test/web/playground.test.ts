@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 /**
  * The built playground in real Chromium (playwright-core + Debian's chromium), served from
  * 127.0.0.1: hello-world to the end, its files against `knsim run`, pause and step, the

@@ -13,7 +13,7 @@ const VERSION = 'v1';
 
 async function pipe(bytes: Uint8Array, stream: unknown): Promise<Uint8Array> {
   // (Cast: node's and the DOM's stream typings disagree; both runtimes have these streams.)
-  const out = new Blob([bytes as BlobPart]).stream().pipeThrough(stream as TransformStream<Uint8Array, Uint8Array>);
+  const out = new Blob([bytes as unknown as ArrayBuffer]).stream().pipeThrough(stream as TransformStream<Uint8Array, Uint8Array>);
   return new Uint8Array(await new Response(out).arrayBuffer());
 }
 
