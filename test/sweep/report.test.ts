@@ -117,7 +117,7 @@ describe.runIf(haveChromium)('sweep report.html in a real browser', () => {
       page.on('pageerror', (e) => errors.push(String(e)));
       await page.goto(pathToFileURL(join(dir, 'report.html')).href);
       await page.waitForSelector('body[data-rendered]', { timeout: 120_000 }); // generous: a busy machine
-      const ids = await page.locator('[data-chart]').evaluateAll((els) => els.map((e) => e.getAttribute('data-chart')));
+      const ids = await page.locator('[data-chart]').evaluateAll((els) => els.map((e) => e.getAttribute('data-chart') ?? ''));
       expect(ids).toEqual(['lines', 'pareto']);
       for (const id of ids) {
         expect(await page.locator(`#vis-${id}[data-rendered="1"] svg`).count(), id).toBe(1);

@@ -1,0 +1,576 @@
+/**
+ * Loads a scenario into the model's WorldSpec: YAML → `--set` overrides → schema →
+ * ConfigMaps → Services (manifests, revisions, traffic) → clients (rates, closed loops,
+ * trace files). Every problem is a ScenarioError. No file system here: the files a
+ * scenario names are read through {@link ScenarioFiles}, so this module also runs in a
+ * browser (the playground); `load.ts` supplies the node:fs reader.
+ */
+import { isDocument, LineCounter, parseAllDocuments, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
+import type { ClientSpec, RequestTraceMode, ServiceSpec, StartCondition, WorldSpec } from '../model/spec.js';
+import { applyClusterUpdates } from './cluster-updates.js';
+import { readConfigMaps, type KeyWhere } from './configmaps.js';
+import { resolveConfigMaps, type ConfigMapFile } from './configmap-manifests.js';
+import { formatPath, ScenarioError, type PathSegment } from './errors.js';
+import { buildService, type ManifestSource } from './manifest.js';
+import {
+  parseWith,
+  scenarioSchema,
+  serviceManifestSchema,
+  type ClientInput,
+  type ScenarioInput,
+  type ServiceEntryInput,
+  type StartWhenInput,
+} from './schema.js';
+import { applySet, parseSetExpression, setAt } from './set.js';
+import { buildNodes } from './nodes.js';
+import { overridePathError } from './override-paths.js';
+import { autoscalerConfigWarnings } from './annotation-warnings.js';
+import type { RevisionOrigin } from './work-estimate.js';
+import { shapeTrace, type RawTrace, type TraceFormat } from './trace-shape.js';
+
+export interface LoadOptions {
+  /** `--set path=value` overrides, applied in order to the parsed YAML before validation. */
+  sets?: readonly string[];
+  /** Overrides `seed` (after the --set overrides). */
+  seed?: number;
+  /** Overrides `duration`, in seconds (after the --set overrides). */
+  durationSeconds?: number;
+}
+
+export interface LoadedScenario {
+  /** The scenario file as given. */
+  file: string;
+  name: string;
+  /** '' when the scenario has none. */
+  description: string;
+  traceMode: RequestTraceMode;
+  world: WorldSpec;
+  /** Where each revision was written, [service][revision], for the work estimate's messages. */
+  revisionOrigins?: RevisionOrigin[][];
+  /** Where each ConfigMap key is written (a manifest file, or the scenario's bare data). */
+  configMapWhere?: KeyWhere;
+  /** Keys Knative ignores that look like typos (unknown autoscaling annotations, config-autoscaler keys), one line each. */
+  warnings?: string[];
+}
+
+/** A `--set` into a Service given by `manifestFile`: applied to the Service once the file is read. */
+export interface ManifestFileSet {
+  expr: string;
+  /** The path inside the Service (after `services[i].manifest`). */
+  path: PathSegment[];
+  value: unknown;
+}
+
+/** The files a scenario names (manifests, ConfigMap files, traces), as the loader reads them. */
+export interface ScenarioFiles {
+  /** A path written in `scenarioFile`, as it is opened and named in messages. */
+  resolve(scenarioFile: string, path: string): string;
+  /** The file's bytes, or why it could not be read (a few words). */
+  read(path: string): Uint8Array | { error: string };
+  /** A trace file's arrivals, or why it could not be read; parse errors are thrown as ScenarioErrors. */
+  readTrace(path: string, format: TraceFormat, filter: { app: string | undefined; func: string | undefined }): RawTrace | { error: string };
+}
+
+/** Cluster defaults when the scenario's `cluster` block leaves them out. */
+export const DEFAULT_CLUSTER = Object.freeze({
+  // A default install's activator HPA minReplicas (config/core/deployments/activator-hpa.yaml);
+  // its CPU-driven scale-out needs a CPU model, which knsim does not have.
+  activatorReplicas: 1,
+  ingressLatencySeconds: 0.001,
+  activatorProbePeriodSeconds: 0.2,
+  drainSeconds: 30,
+});
+
+export const DEFAULT_SEED = 1;
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * Overrides, validates and converts a scenario given as text (the contents of `file`).
+ * @throws ScenarioError for any bad input (the scenario, a manifest or trace file it names, an override).
+ */
+export function loadScenarioText(text: string, file: string, opts: LoadOptions, files: ScenarioFiles): LoadedScenario {
+  let raw = parseYamlOne(text, file);
+  rejectProtoKeys(raw, file, []);
+  const manifestSets = new Map<number, ManifestFileSet[]>();
+  for (const expr of opts.sets ?? []) {
+    const deferred = manifestFileSet(raw, expr, file);
+    if (deferred === undefined) raw = applySet(raw, expr, file);
+    else manifestSets.set(deferred.index, [...(manifestSets.get(deferred.index) ?? []), deferred.set]);
+  }
+  if (isMapping(raw)) {
+    const over: Record<string, unknown> = { ...raw };
+    if (opts.seed !== undefined) over['seed'] = opts.seed;
+    if (opts.durationSeconds !== undefined) over['duration'] = opts.durationSeconds;
+    raw = over;
+  }
+  return scenarioFromValueWith(raw, file, files, manifestSets);
+}
+
+/**
+ * A `--set` whose path goes into `services[i].manifest` of a service given by
+ * `manifestFile`: it has to wait until the file is read, so it is returned to be
+ * applied then; undefined for every other override.
+ */
+function manifestFileSet(raw: unknown, expr: string, file: string): { index: number; set: ManifestFileSet } | undefined {
+  const { path, value } = parseSetExpression(expr, file);
+  const index = path[1];
+  if (path[0] !== 'services' || typeof index !== 'number' || path[2] !== 'manifest' || path.length <= 3) return undefined;
+  const services = isMapping(raw) ? raw['services'] : undefined;
+  const entry = Array.isArray(services) ? (services[index] as unknown) : undefined;
+  if (!isMapping(entry) || typeof entry['manifestFile'] !== 'string' || entry['manifest'] !== undefined) return undefined;
+  const bad = overridePathError(path);
+  if (bad !== undefined) throw new ScenarioError(file, `--set ${expr}`, bad);
+  return { index, set: { expr, path: path.slice(3), value } };
+}
+
+/**
+ * Validates and converts an already parsed scenario (after overrides). Relative
+ * `manifestFile` and trace `file` paths are resolved by `files` against `file`.
+ * @throws ScenarioError
+ */
+export function scenarioFromValueWith(
+  raw: unknown,
+  file: string,
+  files: ScenarioFiles,
+  manifestSets: ReadonlyMap<number, readonly ManifestFileSet[]> = new Map(),
+): LoadedScenario {
+  rejectProtoKeys(raw, file, []);
+  const s = parseWith(scenarioSchema, raw, file, []);
+  if (!DNS1123_LABEL.test(s.name) || s.name.length > 63) {
+    throw new ScenarioError(
+      file,
+      'name',
+      `must be a DNS-1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters), got ${JSON.stringify(s.name)}`,
+    );
+  }
+  const traceMode = parseTraceMode(s.trace, file);
+  const cms = resolveConfigMaps(file, s.configMaps, readConfigMapFiles(s.configMapFiles ?? [], file, files));
+  const cluster = readConfigMaps(file, cms.data, cms.where);
+  const warnings = autoscalerConfigWarnings(cms.data?.['config-autoscaler'], file);
+
+  if (s.cluster?.podCpuCeiling !== undefined && !(s.cluster.podCpuCeiling > 0)) {
+    throw new ScenarioError(file, 'cluster.podCpuCeiling', `must be greater than 0, got ${s.cluster.podCpuCeiling}m`);
+  }
+  const nodes = buildNodes(file, s.cluster, cluster.podIsAlwaysSchedulable);
+  const built: ServiceSpec[] = [];
+  const revisionOrigins: RevisionOrigin[][] = [];
+  const tagsByService = new Map<string, ReadonlySet<string>>();
+  const serviceIndex = new Map<string, number>();
+  s.services.forEach((entry, i) => {
+    const source = manifestSource(entry, i, file, files, manifestSets.get(i) ?? []);
+    const b = buildService({ scenarioFile: file, index: i, entry, source, cluster, defaults: s.defaults, warnings, podCpuCeilingMillis: s.cluster?.podCpuCeiling, withPodRequests: nodes !== undefined });
+    const name = b.spec.name;
+    const prev = serviceIndex.get(name);
+    if (prev !== undefined) {
+      throw new ScenarioError(source.file, formatPath([...source.base, 'metadata', 'name']), `duplicate Service name ${JSON.stringify(name)} (also services[${prev}])`);
+    }
+    serviceIndex.set(name, i);
+    tagsByService.set(name, b.tags);
+    built.push(b.spec);
+    revisionOrigins.push(b.origins);
+  });
+  const services = applyClusterUpdates({ file, updates: s.updates, services: built, origins: revisionOrigins, configMaps: cms.data, cluster });
+
+  const clientIndex = new Map<string, number>();
+  const revisionNames = services.flatMap((sv) => sv.revisions.map((r) => r.name));
+  const clients = s.clients.map((c, i) => buildClient(c, i, s, file, files, tagsByService, clientIndex, revisionNames));
+
+  const world: WorldSpec = {
+    name: s.name,
+    seed: s.seed ?? DEFAULT_SEED,
+    durationSeconds: s.duration,
+    autoscalerConfig: cluster.autoscaler,
+    cluster: {
+      activatorReplicas: s.cluster?.activators ?? DEFAULT_CLUSTER.activatorReplicas,
+      ingressLatencySeconds: s.cluster?.ingressLatency ?? DEFAULT_CLUSTER.ingressLatencySeconds,
+      activatorProbePeriodSeconds: s.cluster?.activatorProbePeriod ?? DEFAULT_CLUSTER.activatorProbePeriodSeconds,
+      drainSeconds: s.cluster?.drainPeriod ?? DEFAULT_CLUSTER.drainSeconds,
+      ...(s.cluster?.metricsResolution !== undefined ? { metricsResolutionSeconds: metricsResolution(s.cluster.metricsResolution, file) } : {}),
+      ...(nodes !== undefined ? { nodes } : {}),
+    },
+    services,
+    clients,
+  };
+  const unique = [...new Set(warnings)];
+  return { file, name: s.name, description: s.description ?? '', traceMode, world, revisionOrigins, configMapWhere: cms.where, ...(unique.length > 0 ? { warnings: unique } : {}) };
+}
+
+/** metrics-server refuses a resolution under 10 s (Options.validate). */
+function metricsResolution(seconds: number, file: string): number {
+  if (seconds < 10) throw new ScenarioError(file, 'cluster.metricsResolution', `must be at least 10s (metrics-server's minimum), got ${seconds}s`);
+  return seconds;
+}
+
+// ---------------------------------------------------------------- files and YAML
+
+const isMapping = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function readText(files: ScenarioFiles, path: string, onError: (reason: string) => ScenarioError): string {
+  const bytes = files.read(path);
+  if ('error' in bytes) throw onError(bytes.error);
+  return decodeUtf8(bytes, path);
+}
+
+/** Strict UTF-8 (a BOM is kept, as readFileSync's 'utf8' keeps it); a bad byte is an error naming its line and offset. */
+export function decodeUtf8(bytes: Uint8Array, file: string): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    const at = firstInvalidUtf8(bytes);
+    let line = 1;
+    for (let i = 0; i < at; i++) if (bytes[i] === 0x0a) line++;
+    throw new ScenarioError(file, `line ${line}`, `invalid UTF-8 at byte offset ${at}: the file must be UTF-8 text`);
+  }
+}
+
+/** Offset of the first byte that does not start a well-formed UTF-8 sequence (RFC 3629: no overlongs, no surrogates, ≤ U+10FFFF). */
+export function firstInvalidUtf8(b: Uint8Array): number {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i]!;
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    let n: number;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (c >= 0xc2 && c <= 0xdf) n = 1;
+    else if (c >= 0xe0 && c <= 0xef) {
+      n = 2;
+      if (c === 0xe0) lo = 0xa0;
+      if (c === 0xed) hi = 0x9f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      n = 3;
+      if (c === 0xf0) lo = 0x90;
+      if (c === 0xf4) hi = 0x8f;
+    } else return i;
+    const second = b[i + 1];
+    if (second === undefined || second < lo || second > hi) return i;
+    for (let k = 2; k <= n; k++) {
+      const x = b[i + k];
+      if (x === undefined || x < 0x80 || x > 0xbf) return i;
+    }
+    i += n + 1;
+  }
+  return b.length;
+}
+
+function firstLine(s: string): string {
+  return (s.split('\n')[0] ?? s).trim();
+}
+
+interface YamlErrorLike {
+  message: string;
+  pos: [number, number];
+}
+
+function yamlError(file: string, e: YamlErrorLike, lc: LineCounter): ScenarioError {
+  const { line, col } = lc.linePos(e.pos[0]);
+  const rule = /call stack/i.test(e.message) ? TOO_DEEP : `invalid YAML: ${firstLine(e.message)}`;
+  return new ScenarioError(file, `line ${line}, column ${col}`, rule);
+}
+
+/** yaml's guard against alias bombs ("billion laughs"): aliased nodes a document may expand to. */
+export const MAX_ALIAS_COUNT = 1000;
+
+const TOO_DEEP = 'invalid YAML: nested too deeply';
+
+/**
+ * The alias to blame when a document expands too much: the first one whose anchor itself
+ * holds aliases (where a bomb multiplies), else the first alias.
+ */
+function blameAlias(doc: Document): YamlNode | undefined {
+  let first: YamlNode | undefined;
+  let blamed: YamlNode | undefined;
+  visit(doc, {
+    Alias(_, alias) {
+      first ??= alias;
+      const target = alias.resolve(doc);
+      let nested = false;
+      if (target !== undefined) {
+        visit(target, {
+          Alias() {
+            nested = true;
+            return visit.BREAK;
+          },
+        });
+      }
+      if (nested) {
+        blamed = alias;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return blamed ?? first;
+}
+
+function toJS(doc: Document, file: string, lc: LineCounter): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    if (e instanceof RangeError) throw new ScenarioError(file, '', TOO_DEEP);
+    if (e instanceof ReferenceError && isDocument(doc)) {
+      const alias = blameAlias(doc);
+      const where = alias?.range !== undefined && alias.range !== null ? lc.linePos(alias.range[0]) : undefined;
+      throw new ScenarioError(
+        file,
+        where !== undefined ? `line ${where.line}, column ${where.col}` : '',
+        `invalid YAML: aliases expand to more than ${MAX_ALIAS_COUNT} nodes (an alias bomb?); write the values out instead`,
+      );
+    }
+    throw new ScenarioError(file, '', `invalid YAML: ${firstLine(e instanceof Error ? e.message : String(e))}`);
+  }
+}
+
+/** Runs a YAML parse, turning a stack overflow on absurd nesting into a ScenarioError. */
+function guardDepth<T>(file: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (e) {
+    if (e instanceof RangeError) throw new ScenarioError(file, '', TOO_DEEP);
+    throw e;
+  }
+}
+
+/** Parses a one-document YAML file. */
+function parseYamlOne(text: string, file: string): unknown {
+  const lc = new LineCounter();
+  const doc = guardDepth(file, () => parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true }));
+  const err = doc.errors[0];
+  if (err !== undefined) throw yamlError(file, err, lc);
+  return toJS(doc, file, lc);
+}
+
+/** Parses a (possibly multi-document) YAML file. */
+function parseYamlAll(text: string, file: string): unknown[] {
+  const lc = new LineCounter();
+  const docs = guardDepth(file, () => parseAllDocuments(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true }));
+  if (!Array.isArray(docs)) return [];
+  const out: unknown[] = [];
+  for (const doc of docs) {
+    const err = doc.errors[0];
+    if (err !== undefined) throw yamlError(file, err, lc);
+    const value = toJS(doc, file, lc);
+    rejectProtoKeys(value, file, []);
+    out.push(value);
+  }
+  return out;
+}
+
+/**
+ * Rejects `__proto__` keys anywhere in a parsed file: JavaScript objects would drop or
+ * misread them, so the value would silently vanish.
+ * @throws ScenarioError at the key's path.
+ */
+export function rejectProtoKeys(root: unknown, file: string, base: readonly PathSegment[]): void {
+  const seen = new Set<object>();
+  const stack: Array<{ v: unknown; path: readonly PathSegment[] }> = [{ v: root, path: base }];
+  while (stack.length > 0) {
+    const { v, path } = stack.pop()!;
+    if (typeof v !== 'object' || v === null || seen.has(v)) continue;
+    seen.add(v);
+    if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push({ v: v[i], path: [...path, i] });
+      continue;
+    }
+    const keys = Object.keys(v);
+    if (Object.prototype.hasOwnProperty.call(v, '__proto__')) {
+      throw new ScenarioError(file, formatPath([...path, '__proto__']), 'the key "__proto__" is not allowed');
+    }
+    for (let i = keys.length - 1; i >= 0; i--) stack.push({ v: (v as Record<string, unknown>)[keys[i]!], path: [...path, keys[i]!] });
+  }
+}
+
+// ---------------------------------------------------------------- ConfigMaps
+
+/** The documents of each `configMapFiles` entry (relative to the scenario's directory). */
+function readConfigMapFiles(paths: readonly string[], file: string, files: ScenarioFiles): ConfigMapFile[] {
+  return paths.map((p, index) => {
+    const cmFile = files.resolve(file, p);
+    const text = readText(files, cmFile, (reason) => new ScenarioError(file, formatPath(['configMapFiles', index]), `cannot read ${JSON.stringify(cmFile)}: ${reason}`));
+    return { file: cmFile, docs: parseYamlAll(text, cmFile), index };
+  });
+}
+
+// ---------------------------------------------------------------- services
+
+function manifestSource(entry: ServiceEntryInput, i: number, file: string, files: ScenarioFiles, sets: readonly ManifestFileSet[]): ManifestSource {
+  const at = (...segs: PathSegment[]): string => formatPath(['services', i, ...segs]);
+  if (entry.manifest !== undefined && entry.manifestFile !== undefined) {
+    throw new ScenarioError(file, at(), 'set either manifest or manifestFile, not both');
+  }
+  if (entry.manifestName !== undefined && entry.manifestFile === undefined) {
+    throw new ScenarioError(file, at('manifestName'), 'only allowed with manifestFile');
+  }
+  if (entry.manifest !== undefined) return { manifest: entry.manifest, file, base: ['services', i, 'manifest'] };
+  if (entry.manifestFile === undefined) {
+    throw new ScenarioError(file, at(), 'exactly one of manifest, manifestFile is required');
+  }
+  const mFile = files.resolve(file, entry.manifestFile);
+  const text = readText(files, mFile, (reason) => new ScenarioError(file, at('manifestFile'), `cannot read ${JSON.stringify(mFile)}: ${reason}`));
+  const docs = parseYamlAll(text, mFile);
+  const services = docs.filter((d): d is Record<string, unknown> => isMapping(d) && d['kind'] === 'Service');
+  const nameOf = (d: Record<string, unknown>): string => {
+    const md = d['metadata'];
+    return isMapping(md) && typeof md['name'] === 'string' ? md['name'] : '';
+  };
+  let chosen: Record<string, unknown> | undefined;
+  if (entry.manifestName !== undefined) {
+    chosen = services.find((d) => nameOf(d) === entry.manifestName);
+    if (chosen === undefined) {
+      throw new ScenarioError(
+        file,
+        at('manifestName'),
+        `no Service named ${JSON.stringify(entry.manifestName)} in ${mFile} (found: ${services.map(nameOf).join(', ') || 'none'})`,
+      );
+    }
+  } else if (services.length === 1) {
+    chosen = services[0];
+  } else if (services.length === 0) {
+    throw new ScenarioError(file, at('manifestFile'), `no document with kind: Service in ${mFile}`);
+  } else {
+    throw new ScenarioError(file, at('manifestFile'), `${mFile} holds several Services (${services.map(nameOf).join(', ')}); pick one with manifestName`);
+  }
+  // `--set services[i].manifest...` overrides, now that there is a manifest to apply them to.
+  let overridden: unknown = chosen;
+  for (const o of sets) {
+    overridden = setAt(overridden, o.path, o.value, (rule) => {
+      throw new ScenarioError(file, `--set ${o.expr}`, rule);
+    });
+  }
+  if (sets.length > 0) rejectProtoKeys(overridden, file, []);
+  const manifest = parseWith(serviceManifestSchema, overridden, mFile, []);
+  return { manifest, file: mFile, base: [] };
+}
+
+// ---------------------------------------------------------------- clients
+
+function parseTraceMode(v: string | undefined, file: string): RequestTraceMode {
+  if (v === undefined || v === 'full') return { mode: 'full' };
+  if (v === 'none') return { mode: 'none' };
+  const m = /^sample=(.*)$/.exec(v);
+  if (m !== null) {
+    const text = m[1]!.trim();
+    const rate = /^(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/.test(text) ? Number(text) : Number.NaN;
+    if (rate > 0 && rate <= 1) return { mode: 'sample', rate };
+    throw new ScenarioError(file, 'trace', `sample rate must be a fraction in (0, 1], got ${JSON.stringify(text)}`);
+  }
+  throw new ScenarioError(file, 'trace', `must be full, none or sample=<fraction in (0, 1]>, got ${JSON.stringify(v)}`);
+}
+
+function buildClient(
+  c: ClientInput,
+  i: number,
+  s: ScenarioInput,
+  file: string,
+  files: ScenarioFiles,
+  tagsByService: ReadonlyMap<string, ReadonlySet<string>>,
+  seen: Map<string, number>,
+  revisionNames: readonly string[],
+): ClientSpec {
+  const at = (...segs: PathSegment[]): string => formatPath(['clients', i, ...segs]);
+  // A YAML escape can make a lone UTF-16 surrogate, which no output file (UTF-8) can hold.
+  if (LONE_SURROGATE.test(c.name)) throw new ScenarioError(file, at('name'), 'must be valid Unicode: it holds a lone UTF-16 surrogate (an escape such as "\\uD800")');
+  const prev = seen.get(c.name);
+  if (prev !== undefined) throw new ScenarioError(file, at('name'), `duplicate client name ${JSON.stringify(c.name)} (also clients[${prev}])`);
+  seen.set(c.name, i);
+
+  const tags = tagsByService.get(c.service);
+  if (tags === undefined) {
+    throw new ScenarioError(file, at('service'), `no Service named ${JSON.stringify(c.service)} (services: ${[...tagsByService.keys()].join(', ')})`);
+  }
+  if (c.tag !== undefined && !tags.has(c.tag)) {
+    throw new ScenarioError(
+      file,
+      at('tag'),
+      `tag ${JSON.stringify(c.tag)} is not defined in any traffic block of Service ${JSON.stringify(c.service)} (tags: ${[...tags].join(', ') || 'none'})`,
+    );
+  }
+
+  const kinds = (['open', 'closed', 'trace'] as const).filter((k) => c[k] !== undefined);
+  if (kinds.length === 0) throw new ScenarioError(file, at(), 'exactly one of open, closed, trace is required');
+  if (kinds.length > 1) throw new ScenarioError(file, at(kinds[1]!), `only one of open, closed, trace may be set (got ${kinds.join(', ')})`);
+
+  if (c.start !== undefined && c.startWhen !== undefined) throw new ScenarioError(file, at('startWhen'), 'set either start or startWhen, not both');
+  if (c.end !== undefined && c.for !== undefined) throw new ScenarioError(file, at('for'), 'set either end or for, not both');
+  const startWhen = c.startWhen !== undefined ? startCondition(c.startWhen, file, at, revisionNames) : undefined;
+  const startSeconds = c.start ?? 0;
+  // A conditional client's `for` counts from when it actually starts; a fixed start's is folded into its end.
+  const endSeconds = c.end ?? (c.for !== undefined && startWhen === undefined ? startSeconds + c.for : s.duration);
+  if (c.end !== undefined && startWhen === undefined && !(c.end > startSeconds)) {
+    throw new ScenarioError(file, at('end'), `must be after start (${startSeconds}s), got ${c.end}s`);
+  }
+  // The timeout runs from sending, so a shorter one would expire before the request reached the ingress.
+  const ingressLatency = s.cluster?.ingressLatency ?? DEFAULT_CLUSTER.ingressLatencySeconds;
+  if (c.timeout !== undefined && c.timeout < ingressLatency) {
+    throw new ScenarioError(file, at('timeout'), `must be at least cluster.ingressLatency (${ingressLatency}s), got ${c.timeout}s`);
+  }
+  const base = {
+    name: c.name,
+    service: c.service,
+    ...(c.tag !== undefined ? { tag: c.tag } : {}),
+    ...(c.timeout !== undefined ? { timeoutSeconds: c.timeout } : {}),
+    startSeconds,
+    endSeconds,
+    ...(startWhen !== undefined ? { startWhen } : {}),
+    ...(startWhen !== undefined && c.for !== undefined ? { forSeconds: c.for } : {}),
+  };
+
+  if (c.open !== undefined) {
+    const o = c.open;
+    if (o.rps !== undefined && o.rate !== undefined) throw new ScenarioError(file, at('open', 'rate'), 'set either rps or rate, not both');
+    const rate = o.rate ?? (o.rps !== undefined ? { shape: 'constant' as const, rps: o.rps } : undefined);
+    if (rate === undefined) throw new ScenarioError(file, at('open'), 'exactly one of rps, rate is required');
+    return { kind: 'open', ...base, process: o.process ?? 'poisson', rate };
+  }
+  if (c.closed !== undefined) {
+    return { kind: 'closed', ...base, users: c.closed.users, think: c.closed.think ?? { dist: 'constant', value: 0 } };
+  }
+
+  const t = c.trace!;
+  const format = t.format ?? 'simple';
+  if (format !== 'azure2021') {
+    if (t.app !== undefined) throw new ScenarioError(file, at('trace', 'app'), 'only allowed with format azure2021');
+    if (t.func !== undefined) throw new ScenarioError(file, at('trace', 'func'), 'only allowed with format azure2021');
+  }
+  const tFile = files.resolve(file, t.file);
+  // Streamed from the file by the reader: a trace of hundreds of megabytes is never held as text.
+  const raw = files.readTrace(tFile, format, { app: t.app, func: t.func });
+  if ('error' in raw) throw new ScenarioError(file, at('trace', 'file'), `cannot read ${JSON.stringify(tFile)}: ${raw.error}`);
+  if (raw.arrivals.length === 0) {
+    const filtered = t.app !== undefined || t.func !== undefined;
+    throw new ScenarioError(
+      file,
+      at('trace', filtered ? (t.app !== undefined ? 'app' : 'func') : 'file'),
+      filtered ? `no invocations in ${tFile} match the app/func filter` : `${tFile} holds no arrivals`,
+    );
+  }
+  const data = shapeTrace(raw, {
+    format,
+    timeScale: t.timeScale ?? 1,
+    offsetSeconds: t.offset ?? 0,
+    useDurations: t.useDurations ?? true,
+  });
+  return { kind: 'trace', ...base, arrivals: data.arrivals, durations: data.durations };
+}
+
+/** A client's `startWhen`: one condition on a revision the scenario creates. */
+function startCondition(w: StartWhenInput, file: string, at: (...segs: PathSegment[]) => string, revisionNames: readonly string[]): StartCondition {
+  if (!revisionNames.includes(w.revision)) {
+    const some = revisionNames.slice(0, 5).join(', ') + (revisionNames.length > 5 ? ', …' : '');
+    throw new ScenarioError(file, at('startWhen', 'revision'), `no revision named ${JSON.stringify(w.revision)} in the scenario (revisions: ${some})`);
+  }
+  const kinds = (['readyPods', 'sksMode', 'scaledToZero'] as const).filter((k) => w[k] !== undefined);
+  if (kinds.length === 0) throw new ScenarioError(file, at('startWhen'), 'exactly one of readyPods, sksMode, scaledToZero is required');
+  if (kinds.length > 1) throw new ScenarioError(file, at('startWhen', kinds[1]!), `only one of readyPods, sksMode, scaledToZero may be set (got ${kinds.join(', ')})`);
+  const when: StartCondition['when'] =
+    w.readyPods !== undefined ? { kind: 'readyPods', atLeast: w.readyPods }
+    : w.sksMode !== undefined ? { kind: 'sksMode', mode: w.sksMode }
+    : { kind: 'scaledToZero' };
+  return { revision: w.revision, when, delaySeconds: w.delay ?? 0 };
+}

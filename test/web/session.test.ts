@@ -1,0 +1,75 @@
+/**
+ * The playground's worker code path (web/src/session.ts) in node: the same scenario and
+ * seed give the CLI's files, however the run is sliced or stepped.
+ */
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Session } from '../../web/src/session.js';
+import { root, runKnsim } from '../support/cli.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'knsim-web-session-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const withoutWall = (json: string): unknown => {
+  const s = JSON.parse(json) as Record<string, unknown>;
+  delete s['wallSeconds'];
+  return s;
+};
+
+/** How the run is driven: in uneven slices, and by single decider ticks then slices. */
+const DRIVES: Array<[string, (s: Session) => void]> = [
+  ['uneven slices', (s) => {
+    for (let t = 0.37; !s.done; t += 7.3) s.advance(t);
+  }],
+  ['ticks, then slices', (s) => {
+    for (let i = 0; i < 40 && !s.done; i++) s.stepTick();
+    while (!s.done) s.advance(s.now + 13);
+  }],
+];
+
+describe.each([
+  ['hello-world', 7, undefined],
+  ['canary', 3, 240],
+])('%s (seed %i)', (name, seed, duration) => {
+  const cliOut = join(tmp, `cli-${name}`);
+  const args = ['run', `scenarios/${name}.yaml`, '--seed', String(seed), '--out', cliOut, ...(duration !== undefined ? ['--duration', `${duration}s`] : [])];
+  const cli = runKnsim(args);
+  const text = readFileSync(join(root, 'scenarios', `${name}.yaml`), 'utf8');
+
+  it.each(DRIVES)('%s: every file equals knsim run (summary.json without wallSeconds)', (_how, drive) => {
+    expect(cli.stderr).toBe('');
+    expect(cli.code).toBe(0);
+    const out = join(tmp, `web-${name}-${_how.replace(/\W+/g, '-')}`);
+    const s = new Session({ text, file: `${name}.yaml`, seed, durationSeconds: duration, outDir: out });
+    drive(s);
+    // The CLI's report (charts/, report.html) is compared in the browser test.
+    const cliFiles = readdirSync(cliOut).filter((f) => !['.knsim-output.json', 'charts', 'report.html'].includes(f)).sort();
+    expect(readdirSync(out).sort()).toEqual(cliFiles);
+    for (const f of cliFiles) {
+      const a = readFileSync(join(cliOut, f), 'utf8');
+      const b = readFileSync(join(out, f), 'utf8');
+      if (f === 'summary.json') expect(withoutWall(b), f).toEqual(withoutWall(a));
+      else expect(b === a, f).toBe(true);
+    }
+    expect(s.summary?.seed).toBe(seed);
+  });
+});
+
+describe('stepTick', () => {
+  it('advances to the next decider tick: one tick evaluation per revision due, 2 s apart', () => {
+    const text = readFileSync(join(root, 'scenarios/hello-world.yaml'), 'utf8');
+    const s = new Session({ text, file: 'hello-world.yaml', outDir: join(tmp, 'step') });
+    const times: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const before = s.live.decisions.length;
+      s.stepTick();
+      const ticks = s.live.decisions.slice(before).filter((d) => !d.poke);
+      expect(ticks).toHaveLength(1);
+      expect(s.now).toBeCloseTo(ticks[0]!.time, 6);
+      times.push(s.now);
+    }
+    expect(times.slice(1).map((t, i) => Math.round((t - times[i]!) * 1e6) / 1e6)).toEqual([2, 2, 2, 2, 2]);
+  });
+});

@@ -1,0 +1,397 @@
+/**
+ * The playground page: the editor, the controls, live charts (vega-embed on the report's
+ * chart specs, which the worker builds), the decision inspector, share links and
+ * downloads. Everything heavy runs in the worker; the page only draws.
+ */
+import { basicSetup, EditorView } from 'codemirror';
+import { yaml } from '@codemirror/lang-yaml';
+import { linter, lintGutter, type Diagnostic } from '@codemirror/lint';
+import embed, { type Result } from 'vega-embed';
+import { parseDuration } from '../../src/scenario/values.js';
+import { timeAxis, xAt } from '../../src/output/report/aggregate.js';
+import type { Explanation } from './inspector.js';
+import type { ChartOut, FromWorker, ProblemOut, Progress, Speed, ToWorker } from './protocol.js';
+import { PRESETS, DEFAULT_PRESET } from './presets.js';
+import { decodeShare, encodeShare } from './share.js';
+import { renderSummary } from './summary-view.js';
+import './style.css';
+
+const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
+const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+const send = (m: ToWorker): void => worker.postMessage(m);
+
+const ui = {
+  preset: $<HTMLSelectElement>('preset'),
+  seed: $<HTMLInputElement>('seed'),
+  duration: $<HTMLInputElement>('duration'),
+  speed: $<HTMLSelectElement>('speed'),
+  problem: $('problem'),
+  status: $('status'),
+  summary: $('summary'),
+  downloads: $('downloads'),
+  charts: $('charts'),
+  inspection: $('inspection'),
+  inspectRevision: $<HTMLSelectElement>('inspect-revision'),
+  inspectTime: $<HTMLInputElement>('inspect-time'),
+};
+
+// ---------------------------------------------------------------- worker replies
+
+let validationId = 0;
+const pendingValidations = new Map<number, (p: ProblemOut | undefined) => void>();
+const pendingFiles = new Map<string, (text: string | undefined) => void>();
+/** The scenario the worker's session was loaded from (to know when Run must reload). */
+let loadedKey: string | undefined;
+let progress: Progress | undefined;
+let loadedDuration = 0;
+
+function fields(): { seed: number | undefined; durationSeconds: number | undefined } {
+  const seed = ui.seed.value.trim() === '' ? undefined : Number(ui.seed.value);
+  const d = ui.duration.value.trim();
+  let durationSeconds: number | undefined;
+  if (d !== '') {
+    const parsed = parseDuration(/^\d+(\.\d+)?$/.test(d) ? Number(d) : d);
+    if (!parsed.ok) throw new Error(`duration: ${parsed.rule}`);
+    if (!(parsed.seconds > 0)) throw new Error(`duration: must be greater than 0, got ${d}`);
+    durationSeconds = parsed.seconds;
+  }
+  return { seed, durationSeconds };
+}
+
+function showProblem(p: ProblemOut | undefined): void {
+  ui.problem.textContent = p === undefined ? '' : p.span !== undefined ? `line ${p.span.line}: ${p.message}` : p.message;
+}
+
+worker.onmessage = (ev: MessageEvent<FromWorker>): void => {
+  const m = ev.data;
+  switch (m.type) {
+    case 'validation':
+      pendingValidations.get(m.id)?.(m.problem);
+      pendingValidations.delete(m.id);
+      return;
+    case 'problem':
+      showProblem(m.problem);
+      loadedKey = undefined;
+      return;
+    case 'loaded':
+      showProblem(undefined);
+      loadedDuration = m.durationSeconds;
+      ui.inspectRevision.replaceChildren(...m.revisions.map((r) => new Option(r, r)));
+      ui.summary.replaceChildren();
+      ui.downloads.replaceChildren();
+      ui.inspection.replaceChildren();
+      clearCharts();
+      if (m.warnings.length > 0) ui.problem.textContent = m.warnings.map((w) => `warning: ${w}`).join('\n');
+      return;
+    case 'progress':
+      onProgress(m);
+      return;
+    case 'charts':
+      void drawCharts(m.charts, m.final);
+      return;
+    case 'inspection':
+      showInspection(m.explanation);
+      return;
+    case 'file':
+      pendingFiles.get(m.name)?.(m.text);
+      pendingFiles.delete(m.name);
+      return;
+  }
+};
+
+// ---------------------------------------------------------------- editor
+
+function validate(text: string): Promise<ProblemOut | undefined> {
+  let f: ReturnType<typeof fields>;
+  try {
+    f = fields();
+  } catch (e) {
+    return Promise.resolve({ message: (e as Error).message });
+  }
+  const id = ++validationId;
+  return new Promise((resolve) => {
+    pendingValidations.set(id, resolve);
+    send({ type: 'validate', id, text, ...f });
+  });
+}
+
+const editor = new EditorView({
+  parent: $('editor'),
+  extensions: [
+    basicSetup,
+    yaml(),
+    lintGutter(),
+    linter(async (view): Promise<Diagnostic[]> => {
+      const p = await validate(view.state.doc.toString());
+      const len = view.state.doc.length;
+      if (p === undefined) return [];
+      const from = Math.min(p.span?.from ?? 0, len);
+      const to = Math.min(Math.max(p.span?.to ?? from, from), len);
+      return [{ from, to, severity: 'error', message: p.message }];
+    }, { delay: 300 }),
+  ],
+});
+
+function setText(text: string): void {
+  editor.dispatch({ changes: { from: 0, to: editor.state.doc.length, insert: text } });
+}
+
+// ---------------------------------------------------------------- controls
+
+function key(): string {
+  return JSON.stringify([editor.state.doc.toString(), ui.seed.value.trim(), ui.duration.value.trim()]);
+}
+
+function load(): boolean {
+  let f: ReturnType<typeof fields>;
+  try {
+    f = fields();
+  } catch (e) {
+    showProblem({ message: (e as Error).message });
+    return false;
+  }
+  send({ type: 'load', text: editor.state.doc.toString(), ...f });
+  loadedKey = key();
+  return true;
+}
+
+const speed = (): Speed => (ui.speed.value === 'max' ? 'max' : (Number(ui.speed.value) as Speed));
+
+$('run').onclick = () => {
+  if (loadedKey !== key() || progress?.done === true) if (!load()) return;
+  send({ type: 'play', speed: speed() });
+};
+$('pause').onclick = () => send({ type: 'pause' });
+$('step').onclick = () => {
+  if (loadedKey !== key()) if (!load()) return;
+  send({ type: 'step' });
+};
+$('restart').onclick = () => {
+  if (load()) send({ type: 'play', speed: speed() });
+};
+ui.speed.onchange = () => {
+  if (progress?.running === true) send({ type: 'play', speed: speed() });
+};
+$('share').onclick = async () => {
+  const f = fields();
+  const seed = f.seed ?? progress?.summary === undefined ? f.seed : undefined;
+  const frag = await encodeShare({ text: editor.state.doc.toString(), seed, durationSeconds: f.durationSeconds });
+  history.replaceState(null, '', `#${frag}`);
+  try {
+    await navigator.clipboard.writeText(location.href);
+    ui.status.textContent = 'Link copied: it reproduces this scenario and seed.';
+  } catch {
+    ui.status.textContent = 'The link to this run is in the address bar.';
+  }
+};
+
+for (const p of PRESETS) ui.preset.add(new Option(p.name, p.name));
+ui.preset.onchange = () => {
+  const p = PRESETS.find((x) => x.name === ui.preset.value);
+  if (p === undefined) return;
+  setText(p.text);
+  ui.seed.value = '';
+  ui.duration.value = '';
+};
+
+// ---------------------------------------------------------------- progress, charts
+
+let chartsBusy = false;
+let lastChartsAt = 0;
+let drawnFinal = false;
+
+function onProgress(p: Progress): void {
+  const wasDone = progress?.done === true;
+  progress = p;
+  ui.status.textContent = `t = ${p.now.toFixed(1)} s of ${p.durationSeconds} s · ${p.ticks} decider ticks · ${p.done ? 'done' : p.running ? 'running' : 'paused'}`;
+  document.body.dataset['state'] = p.done ? 'done' : p.running ? 'running' : 'paused';
+  document.body.dataset['now'] = String(p.now);
+  document.body.dataset['ticks'] = String(p.ticks);
+  if (p.done && !wasDone) {
+    ui.summary.replaceChildren(renderSummary(p.summary as never));
+    showDownloads();
+  }
+  if (!p.running) void inspectLatest();
+  requestCharts();
+}
+
+function requestCharts(): void {
+  if (chartsBusy || drawnFinal) return;
+  const wall = performance.now();
+  // Live charts refresh at most every 0.7 s; stepping and the end refresh at once.
+  if (progress?.running === true && wall - lastChartsAt < 700) {
+    setTimeout(requestCharts, 700 - (wall - lastChartsAt));
+    return;
+  }
+  chartsBusy = true;
+  lastChartsAt = wall;
+  send({ type: 'charts' });
+}
+
+const views = new Map<string, Result>();
+
+function clearCharts(): void {
+  for (const v of views.values()) v.finalize();
+  views.clear();
+  ui.charts.replaceChildren();
+  document.body.dataset['charts'] = '0';
+  drawnFinal = false;
+}
+
+const nextTask = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
+
+async function drawCharts(charts: ChartOut[], final: boolean): Promise<void> {
+  for (const c of charts) {
+    let box = document.getElementById(`chart-${c.id}`);
+    if (box === null) {
+      box = document.createElement('section');
+      box.className = 'chart';
+      box.id = `chart-${c.id}`;
+      const h = document.createElement('h3');
+      h.textContent = c.heading;
+      const p = document.createElement('p');
+      p.textContent = c.explanation;
+      const vis = document.createElement('div');
+      vis.className = 'vis';
+      box.append(h, p, vis);
+      ui.charts.append(box);
+    }
+    const vis = box.querySelector<HTMLElement>('.vis')!;
+    // One chart per task, so the page stays responsive while a run streams.
+    await nextTask();
+    const res = await embed(vis, c.spec as never, { actions: false, renderer: 'svg' });
+    views.get(c.id)?.finalize();
+    views.set(c.id, res);
+    res.view.addEventListener('click', (event) => onChartClick(event as MouseEvent));
+  }
+  document.body.dataset['charts'] = String(charts.length);
+  if (final) {
+    drawnFinal = true;
+    document.body.dataset['final'] = '1';
+  }
+  chartsBusy = false;
+  if (!final && progress !== undefined && (progress.running || progress.done)) requestCharts();
+}
+
+// ---------------------------------------------------------------- inspector
+
+/**
+ * The time under a click: where it falls across the clicked panel's plot area (the panel's
+ * background rectangle in the SVG), on the charts' shared time axis from 0 to the run's end.
+ */
+function onChartClick(event: MouseEvent): void {
+  let cell = (event.target as Element | null)?.closest('g.mark-group.role-scope') ?? null;
+  while (cell !== null && cell.querySelector(':scope > g > path.background') === null) cell = cell.parentElement?.closest('g.mark-group.role-scope') ?? null;
+  const plot = cell?.querySelector(':scope > g > path.background')?.getBoundingClientRect();
+  if (plot === undefined || plot.width <= 0) return;
+  const axis = timeAxis(loadedDuration);
+  const t = Math.max(0, Math.min(loadedDuration, ((event.clientX - plot.left) / plot.width) * xAt(axis, axis.durationSeconds) * axis.unitSeconds));
+  ui.inspectTime.value = t.toFixed(1);
+  inspect(t);
+}
+
+function inspect(t: number): void {
+  send({ type: 'inspect', time: t, revision: ui.inspectRevision.value || undefined });
+}
+
+let inspected: Explanation | undefined;
+
+async function inspectLatest(): Promise<void> {
+  if (progress === undefined || progress.ticks === 0) return;
+  ui.inspectTime.value = progress.now.toFixed(1);
+  inspect(progress.now);
+}
+
+$('inspect-prev').onclick = () => inspected !== undefined && inspect(inspected.row.time - 2);
+$('inspect-next').onclick = () => inspected !== undefined && inspect(inspected.row.time + 2);
+ui.inspectTime.onchange = () => inspect(Number(ui.inspectTime.value));
+ui.inspectRevision.onchange = () => inspect(Number(ui.inspectTime.value || 0));
+
+function showInspection(e: Explanation | undefined): void {
+  inspected = e;
+  if (e === undefined) {
+    ui.inspection.textContent = 'No decider tick yet.';
+    return;
+  }
+  const r = e.row;
+  const head = document.createElement('p');
+  head.className = 'why';
+  head.dataset['time'] = String(r.time);
+  head.textContent = `Tick at ${r.time} s, ${r.service} / ${r.revision}${r.valid ? '' : ' (not a valid evaluation)'}.`;
+  const table = document.createElement('table');
+  for (const s of e.steps) {
+    const tr = table.insertRow();
+    tr.dataset['label'] = s.label;
+    tr.dataset['value'] = String(s.value);
+    tr.insertCell().textContent = s.label;
+    const f = tr.insertCell();
+    f.className = 'formula';
+    f.textContent = s.formula;
+  }
+  const panic = document.createElement('p');
+  panic.className = 'why';
+  panic.id = 'panic-why';
+  panic.textContent = `Panic: ${e.panicWhy || (r.inPanic ? 'in panic' : 'not in panic')}`;
+  ui.inspection.replaceChildren(head, table, panic);
+  ui.inspection.dataset['time'] = String(r.time);
+  ui.inspectTime.value = String(r.time);
+}
+
+// ---------------------------------------------------------------- downloads
+
+const FILES = ['summary.json', 'settings.json', 'autoscaler.csv', 'timeseries.csv', 'pods.csv', 'requests-per-second.csv', 'latency-cdf.csv', 'latency-buckets.csv', 'requests.csv', 'report.html'];
+
+function fetchFile(name: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    pendingFiles.set(name, resolve);
+    send({ type: 'file', name });
+  });
+}
+
+function showDownloads(): void {
+  ui.downloads.replaceChildren(
+    ...FILES.map((name) => {
+      const b = document.createElement('button');
+      b.textContent = `↓ ${name}`;
+      b.dataset['file'] = name;
+      b.onclick = async () => {
+        const text = await fetchFile(name);
+        if (text === undefined) {
+          ui.status.textContent = `${name}: this run did not write it.`;
+          return;
+        }
+        const type = name.endsWith('.json') ? 'application/json' : name.endsWith('.html') ? 'text/html' : 'text/csv';
+        const url = URL.createObjectURL(new Blob([text], { type }));
+        const a = document.createElement('a');
+        a.href = url;
+        a.download = name;
+        a.click();
+        setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      };
+      return b;
+    }),
+  );
+}
+
+// ---------------------------------------------------------------- start
+
+async function start(): Promise<void> {
+  try {
+    const shared = await decodeShare(location.hash);
+    if (shared !== undefined) {
+      setText(shared.text);
+      ui.preset.value = PRESETS.find((p) => p.text === shared.text)?.name ?? '';
+      ui.seed.value = shared.seed === undefined ? '' : String(shared.seed);
+      ui.duration.value = shared.durationSeconds === undefined ? '' : `${shared.durationSeconds}s`;
+      document.body.dataset['ready'] = '1';
+      return;
+    }
+  } catch (e) {
+    showProblem({ message: (e as Error).message });
+  }
+  ui.preset.value = DEFAULT_PRESET;
+  ui.preset.dispatchEvent(new Event('change'));
+  document.body.dataset['ready'] = '1';
+}
+
+void start();

@@ -1,0 +1,47 @@
+/** Messages between the page and the simulation worker. */
+import type { Explanation } from './inspector.js';
+
+export type Speed = 1 | 10 | 100 | 'max';
+
+export interface ChartOut {
+  id: string;
+  heading: string;
+  explanation: string;
+  spec: unknown;
+}
+
+export interface ProblemOut {
+  message: string;
+  /** Where in the scenario text, when the error names a place in it. */
+  span?: { from: number; to: number; line: number } | undefined;
+}
+
+export type ToWorker =
+  | { type: 'load'; text: string; seed: number | undefined; durationSeconds: number | undefined }
+  | { type: 'validate'; id: number; text: string; seed: number | undefined; durationSeconds: number | undefined }
+  | { type: 'play'; speed: Speed }
+  | { type: 'pause' }
+  | { type: 'step' }
+  | { type: 'charts' }
+  | { type: 'inspect'; time: number; revision: string | undefined }
+  | { type: 'file'; name: string };
+
+export interface Progress {
+  now: number;
+  durationSeconds: number;
+  running: boolean;
+  done: boolean;
+  decisions: number;
+  /** Ticks (not pokes) so far. */
+  ticks: number;
+  summary: unknown;
+}
+
+export type FromWorker =
+  | { type: 'loaded'; name: string; description: string; seed: number; durationSeconds: number; revisions: string[]; warnings: string[] }
+  | { type: 'problem'; problem: ProblemOut }
+  | { type: 'validation'; id: number; problem: ProblemOut | undefined }
+  | ({ type: 'progress' } & Progress)
+  | { type: 'charts'; charts: ChartOut[]; final: boolean; now: number }
+  | { type: 'inspection'; explanation: Explanation | undefined }
+  | { type: 'file'; name: string; text: string | undefined };

@@ -1,0 +1,165 @@
+/**
+ * One playground run, as the worker drives it: load the scenario text with knsim's own
+ * loader, build the World with the run's recorder (its CSVs go to `outDir`: the in-memory
+ * file store in a browser, a real directory in node tests), and advance simulated time in
+ * slices or one decider tick at a time. The files it finishes with are the ones
+ * `knsim run` writes for the same scenario and seed (summary.json's wallSeconds aside):
+ * slicing never changes a run, since Simulation.run(until) takes every event up to
+ * `until` in order wherever the slices fall.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { World } from '../../src/model/world.js';
+import { reportBucketSeconds } from '../../src/output/report/aggregate.js';
+import type { RunSettings } from '../../src/output/settings.js';
+import type { RunSummary } from '../../src/output/summary.js';
+import { RunRecorder } from '../../src/run/run-recorder.js';
+import { runSettings } from '../../src/run/settings.js';
+import { ScenarioError } from '../../src/scenario/errors.js';
+import { loadScenarioText, type LoadedScenario, type ScenarioFiles } from '../../src/scenario/load-text.js';
+import { LiveData } from './live.js';
+
+/** Scenarios in the playground are self-contained: the files they would name are not there. */
+export const noFiles: ScenarioFiles = {
+  resolve: (_scenario, p) => p,
+  read: () => ({ error: 'the playground has no files: write the manifest or ConfigMap inline in the scenario' }),
+  readTrace: () => ({ error: 'the playground has no files: trace-replay clients need the CLI' }),
+};
+
+export interface SessionInput {
+  /** The scenario's YAML. */
+  text: string;
+  /** How errors name the scenario. */
+  file: string;
+  seed?: number | undefined;
+  durationSeconds?: number | undefined;
+  /** Where the run's files go. */
+  outDir: string;
+}
+
+/** The files of a finished run, as `knsim run` names them. */
+export const RUN_FILES = [
+  'summary.json',
+  'settings.json',
+  'autoscaler.csv',
+  'timeseries.csv',
+  'pods.csv',
+  'requests-per-second.csv',
+  'latency-cdf.csv',
+  'latency-buckets.csv',
+  'requests.csv',
+] as const;
+
+/** Loads a scenario as the CLI does (`knsim run --seed --duration`). @throws ScenarioError */
+export function loadForPlayground(input: Omit<SessionInput, 'outDir'>, files: ScenarioFiles = noFiles): LoadedScenario {
+  return loadScenarioText(input.text, input.file, {
+    ...(input.seed !== undefined ? { seed: input.seed } : {}),
+    ...(input.durationSeconds !== undefined ? { durationSeconds: input.durationSeconds } : {}),
+  }, files);
+}
+
+export class Session {
+  readonly loaded: LoadedScenario;
+  readonly world: World;
+  readonly recorder: RunRecorder;
+  readonly live: LiveData;
+  readonly settings: RunSettings;
+  readonly outDir: string;
+  private wallMs = 0;
+  private finished: RunSummary | undefined;
+
+  constructor(input: SessionInput, files: ScenarioFiles = noFiles) {
+    this.loaded = loadForPlayground(input, files);
+    const spec = this.loaded.world;
+    this.outDir = input.outDir;
+    this.settings = runSettings(spec, this.loaded.description);
+    this.live = new LiveData(this.settings);
+    const revisions = spec.services.reduce((n, s) => n + s.revisions.length, 0);
+    // The options runWorld gives the recorder, so the files are the CLI's.
+    this.recorder = new RunRecorder(
+      {
+        outDir: input.outDir,
+        trace: this.loaded.traceMode,
+        perTickFiles: true,
+        latencyBucketSeconds: reportBucketSeconds(spec.durationSeconds, revisions),
+        resourceColumns: spec.services.some((s) => s.revisions.some((r) => r.work !== undefined || r.memory !== undefined)),
+      },
+      this.live,
+    );
+    this.world = new World(spec, this.recorder);
+  }
+
+  get now(): number {
+    return this.world.sim.now;
+  }
+
+  get durationSeconds(): number {
+    return this.loaded.world.durationSeconds;
+  }
+
+  get done(): boolean {
+    return this.finished !== undefined;
+  }
+
+  get summary(): RunSummary | undefined {
+    return this.finished;
+  }
+
+  /** Runs every event up to `until` (capped at the scenario's end); finishes the run at its end. */
+  advance(until: number): void {
+    if (this.finished !== undefined) return;
+    const started = performance.now();
+    const end = this.durationSeconds;
+    this.world.sim.run(Math.min(until, end));
+    this.wallMs += performance.now() - started;
+    if (this.world.sim.now >= end) this.finish();
+  }
+
+  /**
+   * Runs to the next decider tick of any revision (every event at that instant included):
+   * the decider evaluations it made are returned. Pokes before it come along.
+   */
+  stepTick(): number {
+    const before = this.live.decisions.length;
+    const ticked = (): boolean => this.live.decisions.slice(before).some((d) => !d.poke);
+    while (!this.done && !ticked()) {
+      let next = Number.POSITIVE_INFINITY;
+      for (const s of this.world.services.values()) {
+        for (const r of s.revisions) {
+          const t = r.autoscaler.loop.nextTickSeconds;
+          if (t > this.now && t < next) next = t;
+        }
+      }
+      // Before any revision exists there is no tick to aim at: creep up on it.
+      this.advance(Number.isFinite(next) ? next : this.now + 0.25);
+    }
+    return this.live.decisions.length - before;
+  }
+
+  private finish(): void {
+    const spec = this.loaded.world;
+    const summary = this.recorder.finish({
+      scenario: spec.name,
+      seed: spec.seed,
+      simulatedSeconds: spec.durationSeconds,
+      events: this.world.sim.events,
+      wallSeconds: Math.round(this.wallMs) / 1000,
+    });
+    const warnings = this.loaded.warnings ?? [];
+    if (warnings.length > 0) summary.warnings = [...warnings];
+    writeFileSync(join(this.outDir, 'settings.json'), JSON.stringify(this.settings, null, 2) + '\n');
+    writeFileSync(join(this.outDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+    this.finished = summary;
+  }
+
+  /** A finished run's file, or undefined when the run did not write it. */
+  file(name: (typeof RUN_FILES)[number]): string | undefined {
+    try {
+      return readFileSync(join(this.outDir, name), 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+export { ScenarioError };

@@ -1,0 +1,68 @@
+/**
+ * node:fs for the browser build: an in-memory file store with the few synchronous calls
+ * the run's writers use (CSV streams, summary and report), so the worker runs the same
+ * output code as the CLI and the files it makes can be downloaded. Paths are plain
+ * strings; directories are implied by the files under them.
+ */
+const files = new Map<string, string[]>();
+const dirs = new Set<string>(['/']);
+const open = new Map<number, string>();
+let nextFd = 3;
+
+function norm(p: string): string {
+  return p.replace(/\/+/g, '/').replace(/\/$/, '') || '/';
+}
+
+function enoent(p: string): Error {
+  return Object.assign(new Error(`ENOENT: no such file or directory, '${p}'`), { code: 'ENOENT' });
+}
+
+export function mkdirSync(p: string): void {
+  let d = norm(p);
+  while (d !== '/' && d !== '.' && d !== '') {
+    dirs.add(d);
+    d = d.slice(0, d.lastIndexOf('/')) || '/';
+  }
+}
+
+export function openSync(p: string): number {
+  const fd = nextFd++;
+  files.set(norm(p), []);
+  open.set(fd, norm(p));
+  return fd;
+}
+
+export function writeSync(fd: number, chunk: string): number {
+  const p = open.get(fd);
+  if (p === undefined) throw new Error(`EBADF: bad file descriptor ${fd}`);
+  files.get(p)!.push(chunk);
+  return chunk.length;
+}
+
+export function closeSync(fd: number): void {
+  open.delete(fd);
+}
+
+export function writeFileSync(p: string, data: string): void {
+  files.set(norm(p), [data]);
+}
+
+export function readFileSync(p: string): string {
+  const parts = files.get(norm(p));
+  if (parts === undefined) throw enoent(p);
+  if (parts.length > 1) parts.splice(0, parts.length, parts.join(''));
+  return parts[0] ?? '';
+}
+
+export function existsSync(p: string): boolean {
+  const n = norm(p);
+  return files.has(n) || dirs.has(n);
+}
+
+export function rmSync(p: string): void {
+  const n = norm(p);
+  for (const k of [...files.keys()]) if (k === n || k.startsWith(n + '/')) files.delete(k);
+  for (const k of [...dirs]) if (k === n || k.startsWith(n + '/')) dirs.delete(k);
+}
+
+export default { mkdirSync, openSync, writeSync, closeSync, writeFileSync, readFileSync, existsSync, rmSync };

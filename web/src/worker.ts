@@ -1,0 +1,202 @@
+/// <reference lib="webworker" />
+/**
+ * The simulation worker: holds one Session, advances it at the chosen speed (simulated
+ * seconds per wall second, or as fast as it can in short bursts), and answers the page:
+ * progress, chart specs (the report's own chart builders on the data so far), decision
+ * inspections, validation of the editor's text and the run's files.
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { pointsPerRevision, timeAxis } from '../../src/output/report/aggregate.js';
+import { buildCharts, type Chart } from '../../src/output/report/charts/index.js';
+import { buildHtml } from '../../src/output/report/html.js';
+import { loadRunData } from '../../src/output/report/load.js';
+import type { RunData } from '../../src/output/report/load.js';
+import type { RunSummary } from '../../src/output/summary.js';
+import { ScenarioError } from '../../src/scenario/errors.js';
+import { errorSpan } from './error-position.js';
+import { explainDecision, nearestDecision } from './inspector.js';
+import type { ChartOut, FromWorker, ProblemOut, Speed, ToWorker } from './protocol.js';
+import { loadForPlayground, Session } from './session.js';
+import { VENDOR_DIR } from './shims/module.js';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+export const SCENARIO_FILE = 'scenario.yaml';
+/** Wall time one burst of an as-fast-as-possible run may take before the worker listens again. */
+const BURST_MS = 40;
+
+let session: Session | undefined;
+let runs = 0;
+let running = false;
+let speed: Speed = 1;
+let lastWall = 0;
+let timer: ReturnType<typeof setTimeout> | undefined;
+let finalCharts: ChartOut[] | undefined;
+
+const post = (m: FromWorker): void => self.postMessage(m);
+
+function problem(e: unknown, text: string): ProblemOut {
+  if (e instanceof ScenarioError) {
+    const inText = e.file === SCENARIO_FILE && e.path !== '' && !e.path.startsWith('--set');
+    return { message: e.message, span: inText ? errorSpan(text, e.path) : undefined };
+  }
+  return { message: e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
+}
+
+function progress(): void {
+  const s = session;
+  if (s === undefined) return;
+  post({
+    type: 'progress',
+    now: s.now,
+    durationSeconds: s.durationSeconds,
+    running,
+    done: s.done,
+    decisions: s.live.decisions.length,
+    ticks: s.live.decisions.filter((d) => !d.poke).length,
+    summary: s.summary,
+  });
+}
+
+/** Live charts are redrawn often, so they carry fewer points than the report's (its own, once the run ends). */
+const LIVE_POINTS = 300;
+
+function charts(run: RunData, live = false): ChartOut[] {
+  const axis = timeAxis(run.durationSeconds, live ? Math.min(LIVE_POINTS, pointsPerRevision(run.revisions.length)) : pointsPerRevision(run.revisions.length));
+  const ctx = { run, axis, multiService: new Set(run.revisions.map((r) => r.service)).size > 1 };
+  return buildCharts(ctx).map((c: Chart) => ({ id: c.id, heading: c.heading, explanation: c.explanation, spec: c.spec }));
+}
+
+function finalRunData(s: Session): RunData {
+  return loadRunData(s.outDir);
+}
+
+function frame(): void {
+  timer = undefined;
+  const s = session;
+  if (s === undefined || !running) return;
+  const wall = performance.now();
+  try {
+    if (speed === 'max') {
+      while (!s.done && performance.now() - wall < BURST_MS) s.advance(s.now + 1);
+    } else {
+      // Simulated time follows the wall clock, but a stalled tab does not make it leap.
+      s.advance(s.now + Math.min(0.5, (wall - lastWall) / 1000) * speed);
+    }
+  } catch (e) {
+    running = false;
+    post({ type: 'problem', problem: problem(e, '') });
+  }
+  lastWall = wall;
+  if (s.done) running = false;
+  progress();
+  if (running) timer = setTimeout(frame, speed === 'max' ? 0 : 30);
+}
+
+function stop(): void {
+  running = false;
+  if (timer !== undefined) clearTimeout(timer);
+  timer = undefined;
+}
+
+async function vendorLibraries(): Promise<void> {
+  const libs = await import('./vendor-libs.js');
+  for (const [pkg, code] of Object.entries(libs.UMD)) {
+    mkdirSync(`${VENDOR_DIR}/${pkg}`);
+    writeFileSync(`${VENDOR_DIR}/${pkg}/${pkg}.min.js`, code);
+  }
+}
+
+async function file(name: string): Promise<string | undefined> {
+  const s = session;
+  if (s === undefined || !s.done) return undefined;
+  if (name !== 'report.html') return s.file(name as Parameters<Session['file']>[0]);
+  await vendorLibraries();
+  const run = finalRunData(s);
+  const axis = timeAxis(run.durationSeconds, pointsPerRevision(run.revisions.length));
+  const built = buildCharts({ run, axis, multiService: new Set(run.revisions.map((r) => r.service)).size > 1 });
+  return buildHtml({ summary: run.summary, settings: run.settings, axis, charts: built, missing: [] });
+}
+
+self.onmessage = (ev: MessageEvent<ToWorker>): void => {
+  const m = ev.data;
+  switch (m.type) {
+    case 'load': {
+      stop();
+      finalCharts = undefined;
+      if (session !== undefined) rmSync(session.outDir);
+      session = undefined;
+      try {
+        const outDir = `/runs/${++runs}`;
+        mkdirSync(outDir);
+        session = new Session({ text: m.text, file: SCENARIO_FILE, seed: m.seed, durationSeconds: m.durationSeconds, outDir });
+        const l = session.loaded;
+        post({
+          type: 'loaded',
+          name: l.name,
+          description: l.description,
+          seed: l.world.seed,
+          durationSeconds: l.world.durationSeconds,
+          revisions: session.settings.revisions.map((r) => r.revision),
+          warnings: l.warnings ?? [],
+        });
+        progress();
+      } catch (e) {
+        post({ type: 'problem', problem: problem(e, m.text) });
+      }
+      return;
+    }
+    case 'validate': {
+      let p: ProblemOut | undefined;
+      try {
+        loadForPlayground({ text: m.text, file: SCENARIO_FILE, seed: m.seed, durationSeconds: m.durationSeconds });
+      } catch (e) {
+        p = problem(e, m.text);
+      }
+      post({ type: 'validation', id: m.id, problem: p });
+      return;
+    }
+    case 'play':
+      speed = m.speed;
+      if (session !== undefined && !session.done && !running) {
+        running = true;
+        lastWall = performance.now();
+        frame();
+      }
+      return;
+    case 'pause':
+      stop();
+      progress();
+      return;
+    case 'step':
+      stop();
+      try {
+        session?.stepTick();
+      } catch (e) {
+        post({ type: 'problem', problem: problem(e, '') });
+      }
+      progress();
+      return;
+    case 'charts': {
+      const s = session;
+      if (s === undefined) return;
+      if (s.done) {
+        finalCharts ??= charts(finalRunData(s));
+        post({ type: 'charts', charts: finalCharts, final: true, now: s.now });
+      } else {
+        post({ type: 'charts', charts: charts(s.live.runData(undefined as unknown as RunSummary), true), final: false, now: s.now });
+      }
+      return;
+    }
+    case 'inspect': {
+      const s = session;
+      const row = s === undefined ? undefined : nearestDecision(s.live.decisions, m.time, m.revision);
+      const settings = row === undefined ? undefined : s!.settings.revisions.find((r) => r.service === row.service && r.revision === row.revision);
+      post({ type: 'inspection', explanation: row === undefined ? undefined : explainDecision(s!.live.decisions, row, settings) });
+      return;
+    }
+    case 'file':
+      void file(m.name).then((text) => post({ type: 'file', name: m.name, text }));
+      return;
+  }
+};

@@ -1,0 +1,35 @@
+/**
+ * The playground's build: a static site in out/playground. knsim's run and report code
+ * reach node:fs and node:path only to write and read the run's files; in the browser
+ * those are an in-memory store (src/shims), so the worker runs the CLI's own code.
+ */
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+const shim = (f: string): string => fileURLToPath(new URL(`./src/shims/${f}`, import.meta.url));
+
+export default defineConfig({
+  root: fileURLToPath(new URL('.', import.meta.url)),
+  base: './',
+  publicDir: false,
+  resolve: {
+    alias: [
+      { find: /^(node:)?fs$/, replacement: shim('fs.ts') },
+      { find: /^(node:)?path$/, replacement: shim('path.ts') },
+      { find: /^(node:)?module$/, replacement: shim('module.ts') },
+      { find: /^(node:)?worker_threads$/, replacement: shim('empty.ts') },
+      // The csv packages' browser builds carry their own Buffer.
+      { find: /^csv-parse\/sync$/, replacement: 'csv-parse/browser/esm/sync' },
+      { find: /^csv-stringify\/sync$/, replacement: 'csv-stringify/browser/esm/sync' },
+    ],
+  },
+  worker: { format: 'es' },
+  build: {
+    outDir: fileURLToPath(new URL('../out/playground', import.meta.url)),
+    emptyOutDir: true,
+    target: 'es2022',
+    chunkSizeWarningLimit: 4000,
+    modulePreload: { polyfill: false },
+  },
+  server: { fs: { allow: ['..'] } },
+});
