@@ -1,5 +1,5 @@
 import type { RequestStream } from '../engine/random.js';
-import { Simulation } from '../engine/simulation.js';
+import { Simulation, type EventLane } from '../engine/simulation.js';
 import { Activator } from './activator.js';
 import { startClients } from './clients.js';
 import { Pod } from './pod.js';
@@ -42,6 +42,8 @@ export class World {
   readonly deadlines: DeadlineSet;
   /** Requests sent so far. */
   requestsSent = 0;
+  /** Service completions: in time order whenever service times are fixed, so kept in a FIFO lane. */
+  readonly completions: EventLane;
   /** Callbacks waiting for a revision to be created, by revision name. */
   private readonly revisionWaiters = new Map<string, Array<(rev: Revision, now: number) => void>>();
 
@@ -50,6 +52,7 @@ export class World {
     readonly recorder: Recorder,
   ) {
     this.sim = new Simulation(spec.seed);
+    this.completions = this.sim.lane();
     this.deadlines = new DeadlineSet(this.sim, (req) =>
       this.finish(req, req.deadlineIsClient ? STATUS_CLIENT_TIMEOUT : STATUS_TIMEOUT, this.sim.now),
     );
