@@ -1,4 +1,4 @@
-import type { Activator } from './activator.js';
+import type { Activator, RevisionThrottler } from './activator.js';
 import type { Pod } from './pod.js';
 import type { Revision } from './revision.js';
 
@@ -31,6 +31,8 @@ export class Request {
   revision: Revision | undefined = undefined;
   route: 'activator' | 'direct' | 'none' = 'none';
   activator: Activator | undefined = undefined;
+  /** The activator's throttler for its revision, when it went through one. */
+  throttler: RevisionThrottler | undefined = undefined;
   pod: Pod | undefined = undefined;
   /** The activator's tracker it was sent through (opaque here), so that only that tracker's count goes down. */
   tracker: object | undefined = undefined;

@@ -122,9 +122,17 @@ export class World {
     this.route(req, routeU, workU);
   }
 
+  private lastService: ServiceModel | undefined = undefined;
+
   private route(req: Request, routeU: number, workU: number): void {
     const now = this.sim.now;
-    const rev = this.services.get(req.service)!.route(req.tag, routeU);
+    // Consecutive requests mostly go to one service: skip the map lookup then.
+    let svc = this.lastService;
+    if (svc === undefined || svc.spec.name !== req.service) {
+      svc = this.services.get(req.service)!;
+      this.lastService = svc;
+    }
+    const rev = svc.route(req.tag, routeU);
     if (rev === undefined) {
       this.finish(req, STATUS_NO_ROUTE, now);
       return;
@@ -161,9 +169,7 @@ export class World {
     req.phase = Phase.Done;
     req.status = status;
     req.end = now;
-    if (req.activator !== undefined) {
-      req.activator.throttler(req.revision!).onRequestDone(req, now, phase === Phase.AtActivator);
-    }
+    if (req.throttler !== undefined) req.throttler.onRequestDone(req, now, phase === Phase.AtActivator);
     this.recorder.request(req);
     req.owner.done(req);
   }

@@ -335,6 +335,9 @@ class SecondWindow {
   cold = 0;
   private latencies = new Float64Array(64);
   private sorted = false;
+  /** The extremes of this second's 200 latencies: when they are equal every rank is that value, no sort needed. */
+  private min = Number.POSITIVE_INFINITY;
+  private max = Number.NEGATIVE_INFINITY;
 
   add(outcome: RequestOutcome, cold: boolean, latencySeconds: number): void {
     this.completed++;
@@ -346,6 +349,8 @@ class SecondWindow {
         this.latencies = grown;
       }
       this.latencies[this.ok++] = latencySeconds;
+      if (latencySeconds < this.min) this.min = latencySeconds;
+      if (latencySeconds > this.max) this.max = latencySeconds;
     } else if (outcome === 'overloaded') this.s503++;
     else if (outcome === 'timeout') this.s504++;
     else if (outcome === 'clientTimeout') this.clientTimeouts++;
@@ -354,6 +359,7 @@ class SecondWindow {
   /** The p-th percentile (nearest rank) of this second's 200 latencies, in ms; blank when none. */
   p(percentile: number): string {
     if (this.ok === 0) return '';
+    if (this.min === this.max) return ms(this.min);
     const view = this.latencies.subarray(0, this.ok);
     if (!this.sorted) {
       view.sort();
@@ -366,5 +372,7 @@ class SecondWindow {
   reset(): void {
     this.completed = this.ok = this.s503 = this.s504 = this.clientTimeouts = this.cold = 0;
     this.sorted = false;
+    this.min = Number.POSITIVE_INFINITY;
+    this.max = Number.NEGATIVE_INFINITY;
   }
 }
