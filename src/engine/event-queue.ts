@@ -128,6 +128,25 @@ export class EventQueue {
     return this.top().payload;
   }
 
+  /** The callback and payload of the event {@link take} removed last. */
+  takenFn: EventFn<never> | undefined = undefined;
+  takenPayload: unknown = undefined;
+
+  /**
+   * Removes the event peekTime() just selected (no push since) into takenFn and
+   * takenPayload: the run loop's one call per event instead of three.
+   */
+  take(): void {
+    const src = this.selected;
+    const e = src === HEAP ? this.heapPop() : this.lanes[src]!.shift();
+    this.count--;
+    this.selected = UNKNOWN;
+    this.takenFn = e.fn;
+    this.takenPayload = e.payload;
+    e.payload = undefined; // do not keep a finished request alive
+    this.free.push(e);
+  }
+
   /** Drops the earliest event. */
   removeTop(): void {
     if (this.selected === UNKNOWN) this.peekTime();

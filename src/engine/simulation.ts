@@ -106,14 +106,16 @@ export class Simulation {
   run(until: number): void {
     const q = this.queue;
     let sameInstant = 0;
-    while (q.peekTime() <= until) {
+    for (;;) {
       const t = q.peekTime();
+      if (t > until || q.size === 0) break;
       if (t !== this.clock) sameInstant = 0;
       else if (++sameInstant > this.maxEventsAtOneInstant) throw new NoProgressError(t, sameInstant - 1);
       this.clock = t;
-      const fn = q.topFn() as EventFn<unknown>;
-      const payload = q.topPayload();
-      q.removeTop();
+      q.take();
+      const fn = q.takenFn as EventFn<unknown>;
+      const payload = q.takenPayload;
+      q.takenPayload = undefined;
       this.processed++;
       fn(payload);
     }

@@ -42,6 +42,9 @@ export class World {
   readonly deadlines: DeadlineSet;
   /** Requests sent so far. */
   requestsSent = 0;
+  /** Answered requests to reuse, when the recorder copies them (see Recorder.copiesRequests). */
+  private readonly freeRequests: Request[] = [];
+  private readonly recycleRequests: boolean;
   /** Service completions: in time order whenever service times are fixed, so kept in a FIFO lane. */
   readonly completions: EventLane;
   /** Callbacks waiting for a revision to be created, by revision name. */
@@ -52,6 +55,7 @@ export class World {
     readonly recorder: Recorder,
   ) {
     this.sim = new Simulation(spec.seed);
+    this.recycleRequests = recorder.copiesRequests === true;
     this.completions = this.sim.lane();
     this.deadlines = new DeadlineSet(this.sim, (req) =>
       this.finish(req, req.deadlineIsClient ? STATUS_CLIENT_TIMEOUT : STATUS_TIMEOUT, this.sim.now),
@@ -111,7 +115,11 @@ export class World {
    * other clients do (common random numbers).
    */
   arrive(owner: RequestOwner, clientName: string, service: string, tag: string | undefined, timeout: number | undefined, fixedServiceTime: number | undefined, sentAt: number, origin: RequestStream): void {
-    const req = new Request(this.nextRequestId++, owner, clientName, service, tag, sentAt, fixedServiceTime);
+    const free = this.freeRequests.pop();
+    const req =
+      free === undefined
+        ? new Request(this.nextRequestId++, owner, clientName, service, tag, sentAt, fixedServiceTime)
+        : free.init(this.nextRequestId++, owner, clientName, service, tag, sentAt, fixedServiceTime);
     this.requestsSent++;
     if (timeout !== undefined) {
       req.deadline = sentAt + timeout;
@@ -158,6 +166,8 @@ export class World {
   readonly onServiceDone = (req: Request): void => {
     if (req.phase !== Phase.Executing) return;
     this.finish(req, STATUS_OK, this.sim.now);
+    // Answered: no queue, deadline or event refers to it any more (this was its last event).
+    if (this.recycleRequests) this.freeRequests.push(req);
   };
 
   /** Ends a request: free its breaker slot and its activator tracker, then report it. */

@@ -141,6 +141,8 @@ export function timeseriesRecord(rev: Revision, now: number, trafficPercent: num
  * and to any other sinks (a notebook keeping rows in memory).
  */
 export class RunRecorder implements Recorder {
+  /** request() turns the Request into a record at once. */
+  readonly copiesRequests = true;
   readonly outputs: RunOutputs;
   /** Sinks besides the outputs. */
   private readonly extra: RecordSink[];
