@@ -32,6 +32,11 @@ export class Simulation {
     return this.clock;
   }
 
+  /** Events waiting in the event list. */
+  get pending(): number {
+    return this.queue.size;
+  }
+
   /** Events run so far. */
   get events(): number {
     return this.processed;

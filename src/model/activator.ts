@@ -83,10 +83,9 @@ export class RevisionThrottler {
       if (this.trackers[mid]!.pod.seq < pod.seq) lo = mid + 1;
       else hi = mid;
     }
-    // A new array: `assigned` may be this very array and must not change under a dispatch.
-    const next = this.trackers.slice();
-    next.splice(lo, 0, t);
-    this.trackers = next;
+    // With CC = 0 `assigned` is this very array and must not change under a dispatch: copy it then.
+    if (this.assigned === this.trackers) this.trackers = this.trackers.slice();
+    this.trackers.splice(lo, 0, t);
     this.reassign(now);
   }
 

@@ -73,13 +73,20 @@ export class CsvWriter {
     let len = 1;
     for (let b = 10; b <= n; b *= 10) len++;
     let i = this.pos + len - 1;
-    while (n >= 10) {
+    this.pos += len;
+    // Above 2^31 with doubles, below it with int32 arithmetic (the common case, several times faster).
+    while (n > 0x7fffffff) {
       const q = Math.floor(n / 10);
       buf[i--] = 48 + n - q * 10;
       n = q;
     }
-    buf[i] = 48 + n;
-    this.pos += len;
+    let x = n | 0;
+    while (x >= 10) {
+      const q = (x / 10) | 0;
+      buf[i--] = 48 + x - q * 10;
+      x = q;
+    }
+    buf[i] = 48 + x;
   }
 
   /** The text of sec(t), without the string. */
@@ -111,9 +118,9 @@ export class CsvWriter {
     this.uint(int);
     const buf = this.buf;
     buf[this.pos] = 46;
-    let f = frac;
+    let f = frac | 0; // < scale ≤ 10^6
     for (let i = this.pos + digits; i > this.pos; i--) {
-      const q = Math.floor(f / 10);
+      const q = (f / 10) | 0;
       buf[i] = 48 + f - q * 10;
       f = q;
     }
