@@ -223,9 +223,46 @@ export class RunOutputs implements RecordSink {
   decision(d: AutoscalerRecord): void {
     const s = this.stats(d.service, d.revision);
     s.panic(d.inPanic, d.time);
-    this.autoscaler?.line(
-      `${sec(d.time)},${d.service},${d.revision},${d.metric},${num(d.target)},${d.readyPods},${num(d.observedStable)},${num(d.observedPanic)},${d.desired},${d.want},${d.inPanic ? 1 : 0},${d.excessBurstCapacity},${d.sksMode},${d.activators},${d.valid ? 1 : 0},${d.poke ? 1 : 0}`,
-    );
+    const w = this.autoscaler;
+    if (w === undefined) return;
+    // time_s, service, revision, metric, target, ready_pods, observed_stable, observed_panic, desired, want,
+    // in_panic, excess_burst_capacity, sks_mode, activators, valid, poke: field by field, as for requests.csv.
+    const target = num(d.target);
+    const stable = num(d.observedStable);
+    const panic = num(d.observedPanic);
+    w.reserve(3 * (d.service.length + d.revision.length + d.metric.length + d.sksMode.length) + target.length + stable.length + panic.length + 300);
+    w.sec(d.time);
+    w.comma();
+    w.text(d.service);
+    w.comma();
+    w.text(d.revision);
+    w.comma();
+    w.text(d.metric);
+    w.comma();
+    w.text(target);
+    w.comma();
+    w.number(d.readyPods);
+    w.comma();
+    w.text(stable);
+    w.comma();
+    w.text(panic);
+    w.comma();
+    w.number(d.desired);
+    w.comma();
+    w.number(d.want);
+    w.comma();
+    w.text(d.inPanic ? '1' : '0');
+    w.comma();
+    w.number(d.excessBurstCapacity);
+    w.comma();
+    w.text(d.sksMode);
+    w.comma();
+    w.number(d.activators);
+    w.comma();
+    w.text(d.valid ? '1' : '0');
+    w.comma();
+    w.text(d.poke ? '1' : '0');
+    w.endRow();
   }
 
   pod(p: PodRecord): void {
@@ -279,9 +316,40 @@ export class RunOutputs implements RecordSink {
       this.requestSeries!.line(`${sec(r.time)},${r.service},${r.revision},${win.completed},${win.ok},${win.s503},${win.s504},${win.clientTimeouts},${win.cold},${win.p(50)},${win.p(95)},${win.p(99)}`);
       win.reset();
     }
-    this.timeseries?.line(
-      `${sec(r.time)},${r.service},${r.revision},${r.pending},${r.starting},${r.ready},${r.terminating},${r.activatorHealthy},${r.replicas},${r.activatorWaiting},${r.podQueued},${r.podExecuting},${r.sksMode},${num(r.trafficPercent)}`,
-    );
+    const w = this.timeseries;
+    if (w === undefined) return;
+    // time_s, service, revision, pending, starting, ready, terminating, activator_healthy, replicas,
+    // activator_waiting, pod_queued, pod_executing, sks_mode, traffic_percent: field by field.
+    const traffic = num(r.trafficPercent);
+    w.reserve(3 * (r.service.length + r.revision.length + r.sksMode.length) + traffic.length + 300);
+    w.sec(r.time);
+    w.comma();
+    w.text(r.service);
+    w.comma();
+    w.text(r.revision);
+    w.comma();
+    w.number(r.pending);
+    w.comma();
+    w.number(r.starting);
+    w.comma();
+    w.number(r.ready);
+    w.comma();
+    w.number(r.terminating);
+    w.comma();
+    w.number(r.activatorHealthy);
+    w.comma();
+    w.number(r.replicas);
+    w.comma();
+    w.number(r.activatorWaiting);
+    w.comma();
+    w.number(r.podQueued);
+    w.comma();
+    w.number(r.podExecuting);
+    w.comma();
+    w.text(r.sksMode);
+    w.comma();
+    w.text(traffic);
+    w.endRow();
   }
 
   /**
