@@ -284,13 +284,19 @@ export class Activator {
     this.lbRandom = world.sim.random.stream(`activator/${index}/lb`);
   }
 
+  /** The throttler last asked for: consecutive requests are mostly for one revision. */
+  private lastThrottler: RevisionThrottler | undefined = undefined;
+
   throttler(rev: Revision): RevisionThrottler {
+    const last = this.lastThrottler;
+    if (last !== undefined && last.revision === rev) return last;
     let t = this.throttlers.get(rev);
     if (t === undefined) {
       t = new RevisionThrottler(this, rev);
       t.setHealthyPods(rev.activatorHealthyPods, this.world.sim.now);
       this.throttlers.set(rev, t);
     }
+    this.lastThrottler = t;
     return t;
   }
 
