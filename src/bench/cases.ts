@@ -140,7 +140,7 @@ export const BENCH_CASES: BenchCase[] = [
   },
   {
     name: 'scale-up-2000',
-    description: 'the same at 2,000 RPS: a scale-up to about 10,000 pods',
+    description: 'the same at 2,000 RPS: a scale-up to about 17,000 pods',
     scenario: () => scaleUp(2000),
     trace: 'none',
     target: '≤ 1.2× scale-up-500\'s wall per event',
