@@ -6,8 +6,8 @@
 export interface BenchCase {
   name: string;
   description: string;
-  /** The scenario as parsed YAML (built when the case runs: some are large). */
-  scenario: () => Record<string, unknown>;
+  /** The scenario as parsed YAML. */
+  scenario: Record<string, unknown>;
   /** Write requests.csv (full trace) or not. */
   trace: 'none' | 'full';
   /** The target, for the table (issue 19). */
@@ -91,7 +91,7 @@ export const BENCH_CASES: BenchCase[] = [
   {
     name: 'steady-1h',
     description: '1,000 RPS, containerConcurrency 10, 100 ms, 1 simulated hour, no request trace',
-    scenario: () => steady(1),
+    scenario: steady(1),
     trace: 'none',
     target: '≥ 3,000,000 req/s; ≥ 0.5 of a bare queue loop',
     bareLoop: true,
@@ -99,49 +99,49 @@ export const BENCH_CASES: BenchCase[] = [
   {
     name: 'steady-1h-requests-csv',
     description: 'the same with requests.csv written',
-    scenario: () => steady(1),
+    scenario: steady(1),
     trace: 'full',
     target: '≥ 1,000,000 req/s',
   },
   {
     name: 'steady-24h',
     description: '1,000 RPS for 24 simulated hours (86.4 M requests), no request trace',
-    scenario: () => steady(24),
+    scenario: steady(24),
     trace: 'none',
     target: 'peak RSS < 200 MB',
   },
   {
     name: 'low-rate',
     description: '0.9 req/s for 10^6 simulated seconds, containerConcurrency 1, exponential 1.991 s, pods kept 10 min',
-    scenario: lowRate,
+    scenario: lowRate(),
     trace: 'none',
     target: '≤ 2 s wall',
   },
   {
     name: '100-services',
     description: '100 services averaging 10 RPS each, 1 simulated hour',
-    scenario: manyServices,
+    scenario: manyServices(),
     trace: 'none',
     target: '< 15 s wall',
   },
   {
     name: '1000-services',
     description: '1,000 services at 1 RPS each (steady-1h\'s total rate and app), 1 simulated hour',
-    scenario: () => servicesAt(1000, 1),
+    scenario: servicesAt(1000, 1),
     trace: 'none',
     target: '≤ 3× steady-1h\'s wall; peak RSS < 300 MB',
   },
   {
     name: 'scale-up-500',
     description: 'from zero pods, containerConcurrency 1, 500 RPS of 2 s requests for 20 simulated seconds',
-    scenario: () => scaleUp(500),
+    scenario: scaleUp(500),
     trace: 'none',
     target: 'reference for scale-up-2000',
   },
   {
     name: 'scale-up-2000',
     description: 'the same at 2,000 RPS: a scale-up to about 17,000 pods',
-    scenario: () => scaleUp(2000),
+    scenario: scaleUp(2000),
     trace: 'none',
     target: '≤ 1.2× scale-up-500\'s wall per event',
   },

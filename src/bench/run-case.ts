@@ -30,7 +30,7 @@ if (c === undefined) {
   process.exit(2);
 }
 await enableFastHistograms();
-const loaded = scenarioFromValue(c.scenario(), `bench:${c.name}`);
+const loaded = scenarioFromValue(c.scenario, `bench:${c.name}`);
 const out = mkdtempSync(join(tmpdir(), 'knsim-bench-'));
 const started = process.hrtime.bigint();
 const cpuStarted = process.cpuUsage();
