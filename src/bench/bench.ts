@@ -13,10 +13,17 @@ interface Row {
   case: string;
   simulatedRequests: number;
   simulatedRequestsPerSecond: number;
+  events: number;
   eventsPerSecond: number;
   simulatedSecondsPerWallSecond: number;
+  maxReadyPods: number;
   peakRssMB: number;
   wallSeconds: number;
+  cpuSeconds: number;
+  /** Only for cases with bareLoop: the queue size used, the bare loop's events per CPU second, and this case's over it. */
+  bareLoopQueueSize?: number;
+  bareLoopEventsPerCpuSecond?: number;
+  bareLoopRatio?: number;
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -28,11 +35,14 @@ for (const c of BENCH_CASES) {
   const out = execFileSync(process.execPath, [join(here, 'run-case.js'), c.name], { encoding: 'utf8', maxBuffer: 1 << 20 });
   const row = JSON.parse(out.trim().split('\n').at(-1)!) as Row;
   rows.push(row);
-  process.stderr.write(`  ${row.simulatedRequestsPerSecond.toLocaleString('en-US')} req/s, peak RSS ${row.peakRssMB} MB, ${row.wallSeconds} s (target ${c.target})\n`);
+  const bare = row.bareLoopRatio === undefined ? '' : `, ${row.bareLoopRatio} of a bare queue loop`;
+  process.stderr.write(`  ${row.simulatedRequestsPerSecond.toLocaleString('en-US')} req/s${bare}, peak RSS ${row.peakRssMB} MB, ${row.wallSeconds} s (target ${c.target})\n`);
 }
 
 const pad = (s: string, n: number) => s.padStart(n);
-console.log(['case'.padEnd(24), pad('requests', 12), pad('req/s', 12), pad('events/s', 12), pad('sim s/wall s', 13), pad('peak RSS MB', 12), pad('wall s', 8), '  target'].join(''));
+console.log(
+  ['case'.padEnd(24), pad('requests', 12), pad('req/s', 12), pad('events/s', 12), pad('sim s/wall s', 13), pad('max pods', 9), pad('peak RSS MB', 12), pad('wall s', 8), pad('bare', 6), '  target'].join(''),
+);
 for (const r of rows) {
   const c = BENCH_CASES.find((x) => x.name === r.case)!;
   console.log(
@@ -42,17 +52,37 @@ for (const r of rows) {
       pad(r.simulatedRequestsPerSecond.toLocaleString('en-US'), 12),
       pad(r.eventsPerSecond.toLocaleString('en-US'), 12),
       pad(r.simulatedSecondsPerWallSecond.toLocaleString('en-US'), 13),
+      pad(r.maxReadyPods.toLocaleString('en-US'), 9),
       pad(String(r.peakRssMB), 12),
       pad(String(r.wallSeconds), 8),
+      pad(r.bareLoopRatio === undefined ? '' : String(r.bareLoopRatio), 6),
       `  ${c.target}`,
     ].join(''),
   );
+}
+const row = (name: string): Row | undefined => rows.find((r) => r.case === name);
+const bareRow = rows.find((r) => r.bareLoopRatio !== undefined);
+if (bareRow !== undefined) {
+  console.log(
+    `${bareRow.case}: ${Math.round(bareRow.events / bareRow.cpuSeconds).toLocaleString('en-US')} events per CPU second against a bare fastpriorityqueue pop+push loop's ${bareRow.bareLoopEventsPerCpuSecond!.toLocaleString('en-US')} (same ${bareRow.events.toLocaleString('en-US')} events, queue of ${bareRow.bareLoopQueueSize}, measured right after): ${bareRow.bareLoopRatio}`,
+  );
+}
+const services = row('1000-services');
+const steadyRow = row('steady-1h');
+if (services !== undefined && steadyRow !== undefined) {
+  console.log(`1000-services: ${Math.round((services.wallSeconds / steadyRow.wallSeconds) * 10) / 10}× steady-1h's wall at the same total rate`);
+}
+const small = row('scale-up-500');
+const large = row('scale-up-2000');
+if (small !== undefined && large !== undefined) {
+  const perEvent = small.eventsPerSecond / large.eventsPerSecond;
+  console.log(`scale-up-2000 (${large.maxReadyPods.toLocaleString('en-US')} pods): ${Math.round(perEvent * 100) / 100}× scale-up-500's wall per event (${small.maxReadyPods.toLocaleString('en-US')} pods)`);
 }
 mkdirSync('reports/bench', { recursive: true });
 // Only a full set of cases replaces bench.json (a single-case run just prints).
 if (only.length === 0) writeFileSync(
   'reports/bench/bench.json',
-  JSON.stringify(rows.map(({ wallSeconds: _w, ...r }) => r), null, 2) + '\n',
+  JSON.stringify(rows.map(({ wallSeconds: _w, cpuSeconds: _c, ...r }) => r), null, 2) + '\n',
 );
 if (only.length === 0) console.log('wrote reports/bench/bench.json');
 

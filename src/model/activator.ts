@@ -11,6 +11,8 @@ import type { World } from './world.js';
 interface Tracker {
   pod: Pod;
   inFlight: number;
+  /** Dropped from the throttler (the pod left, or a re-sync replaced it). */
+  removed: boolean;
 }
 
 type LbPick = (t: RevisionThrottler) => Tracker | undefined;
@@ -56,9 +58,10 @@ export class RevisionThrottler {
 
   /** The throttler's first view of the revision's healthy pods (sorted by creation order). */
   setHealthyPods(pods: readonly Pod[], now: number): void {
+    for (const t of this.trackers) t.removed = true;
     this.byPod.clear();
     this.trackers = pods.map((pod) => {
-      const t = { pod, inFlight: 0 };
+      const t = { pod, inFlight: 0, removed: false };
       this.byPod.set(pod, t);
       return t;
     });
@@ -71,7 +74,7 @@ export class RevisionThrottler {
   /** A pod passed the activator's probe. */
   podHealthy(pod: Pod, now: number): void {
     if (this.byPod.has(pod)) return;
-    const t = { pod, inFlight: 0 };
+    const t = { pod, inFlight: 0, removed: false };
     this.byPod.set(pod, t);
     let lo = 0;
     let hi = this.trackers.length;
@@ -80,10 +83,9 @@ export class RevisionThrottler {
       if (this.trackers[mid]!.pod.seq < pod.seq) lo = mid + 1;
       else hi = mid;
     }
-    // A new array: `assigned` may be this very array and must not change under a dispatch.
-    const next = this.trackers.slice();
-    next.splice(lo, 0, t);
-    this.trackers = next;
+    // With CC = 0 `assigned` is this very array and must not change under a dispatch: copy it then.
+    if (this.assigned === this.trackers) this.trackers = this.trackers.slice();
+    this.trackers.splice(lo, 0, t);
     this.reassign(now);
   }
 
@@ -91,6 +93,7 @@ export class RevisionThrottler {
   podUnhealthy(pod: Pod, now: number): void {
     const t = this.byPod.get(pod);
     if (t === undefined) return;
+    t.removed = true;
     this.byPod.delete(pod);
     this.trackers = this.trackers.filter((x) => x !== t);
     this.reassign(now);
@@ -119,6 +122,7 @@ export class RevisionThrottler {
 
   accept(req: Request, now: number): void {
     req.activator = this.activator;
+    req.throttler = this;
     req.activatorIn = now;
     req.route = 'activator';
     req.phase = Phase.AtActivator;
@@ -190,8 +194,8 @@ export class RevisionThrottler {
       return;
     }
     // A pod that left and came back (readiness, crash) has a new tracker; requests sent through the old one do not count there.
-    const t = req.pod === undefined ? undefined : this.byPod.get(req.pod);
-    if (t !== undefined && t === req.tracker) {
+    const t = req.tracker as Tracker | undefined;
+    if (t !== undefined && !t.removed) {
       t.inFlight--;
       this.dispatch(now);
     }
@@ -280,13 +284,19 @@ export class Activator {
     this.lbRandom = world.sim.random.stream(`activator/${index}/lb`);
   }
 
+  /** The throttler last asked for: consecutive requests are mostly for one revision. */
+  private lastThrottler: RevisionThrottler | undefined = undefined;
+
   throttler(rev: Revision): RevisionThrottler {
+    const last = this.lastThrottler;
+    if (last !== undefined && last.revision === rev) return last;
     let t = this.throttlers.get(rev);
     if (t === undefined) {
       t = new RevisionThrottler(this, rev);
       t.setHealthyPods(rev.activatorHealthyPods, this.world.sim.now);
       this.throttlers.set(rev, t);
     }
+    this.lastThrottler = t;
     return t;
   }
 

@@ -116,7 +116,7 @@ export class Pod {
     if (this.res !== undefined && this.res.start(req, now)) return;
     const end = now + req.serviceTime;
     // One event either way: the response, or the timeout that cuts it off.
-    if (end <= req.deadline) this.revision.world.sim.at(end, this.revision.world.onServiceDone, req);
+    if (end <= req.deadline) this.revision.world.sim.atInOrder(this.revision.world.completions, end, this.revision.world.onServiceDone, req);
     else this.revision.world.deadlines.add(req);
   }
 

@@ -20,6 +20,11 @@ export type NodeEvent = 'Requested' | 'Ready' | 'Tainted' | 'Deleted';
  * plain records for the output writers; the model never formats anything itself.
  */
 export interface Recorder {
+  /**
+   * True when request() copies what it needs and keeps no reference to the Request: the
+   * world may then reuse the object for a later request (fewer allocations on the hot path).
+   */
+  readonly copiesRequests?: boolean;
   /** A request finished (any status). */
   request(req: Request): void;
   /** One decider evaluation of a revision (`rev`), with the KPA's view after it. */
@@ -54,6 +59,7 @@ export interface Recorder {
 
 /** A recorder that keeps nothing (benchmarks, tests that only read the world). */
 export const nullRecorder: Recorder = {
+  copiesRequests: true,
   request: () => {},
   decision: () => {},
   podTransition: () => {},

@@ -1,4 +1,4 @@
-import type { Activator } from './activator.js';
+import type { Activator, RevisionThrottler } from './activator.js';
 import type { Pod } from './pod.js';
 import type { Revision } from './revision.js';
 
@@ -27,10 +27,26 @@ export interface RequestOwner {
   done(req: Request): void;
 }
 
+/**
+ * One request. The world may reuse a finished Request for a later one (see
+ * Recorder.copiesRequests), so the fields are reset in {@link init}, and every field starts
+ * with a value of its type (a double field keeps an unboxed slot that a reuse overwrites).
+ */
 export class Request {
+  id = 0;
+  owner: RequestOwner;
+  clientName = '';
+  service = '';
+  tag: string | undefined = undefined;
+  /** When the client sent it. */
+  arrival = Number.NaN;
+  /** Service time from a replayed trace; otherwise drawn from the revision's app model. */
+  fixedServiceTime: number | undefined = undefined;
   revision: Revision | undefined = undefined;
   route: 'activator' | 'direct' | 'none' = 'none';
   activator: Activator | undefined = undefined;
+  /** The activator's throttler for its revision, when it went through one. */
+  throttler: RevisionThrottler | undefined = undefined;
   pod: Pod | undefined = undefined;
   /** The activator's tracker it was sent through (opaque here), so that only that tracker's count goes down. */
   tracker: object | undefined = undefined;
@@ -58,15 +74,38 @@ export class Request {
   /** The request's work uniform (set when routed), for the CPU model's wait time. */
   workU = Number.NaN;
 
-  constructor(
-    readonly id: number,
-    readonly owner: RequestOwner,
-    readonly clientName: string,
-    readonly service: string,
-    readonly tag: string | undefined,
-    /** When the client sent it. */
-    readonly arrival: number,
-    /** Service time from a replayed trace; otherwise drawn from the revision's app model. */
-    readonly fixedServiceTime: number | undefined,
-  ) {}
+  constructor(id: number, owner: RequestOwner, clientName: string, service: string, tag: string | undefined, arrival: number, fixedServiceTime: number | undefined) {
+    this.owner = owner;
+    this.init(id, owner, clientName, service, tag, arrival, fixedServiceTime);
+  }
+
+  /** Makes this a new request, as the constructor does. */
+  init(id: number, owner: RequestOwner, clientName: string, service: string, tag: string | undefined, arrival: number, fixedServiceTime: number | undefined): this {
+    this.id = id;
+    this.owner = owner;
+    this.clientName = clientName;
+    this.service = service;
+    this.tag = tag;
+    this.arrival = arrival;
+    this.fixedServiceTime = fixedServiceTime;
+    this.revision = undefined;
+    this.route = 'none';
+    this.activator = undefined;
+    this.throttler = undefined;
+    this.pod = undefined;
+    this.tracker = undefined;
+    this.phase = Phase.Routing;
+    this.status = 0;
+    this.activatorIn = Number.NaN;
+    this.activatorOut = Number.NaN;
+    this.podIn = Number.NaN;
+    this.serviceStart = Number.NaN;
+    this.end = Number.NaN;
+    this.cold = false;
+    this.deadline = Number.POSITIVE_INFINITY;
+    this.deadlineIsClient = false;
+    this.deadlineIndex = -1;
+    this.serviceTime = Number.NaN;
+    return this;
+  }
 }

@@ -27,6 +27,10 @@ export class Revision {
   /** Pods that exist (not Gone), in creation order. */
   private pods: Pod[] = [];
   private podSeq = 0;
+  /** Existing pods Pending (or ImagePullBackOff) and Terminating, kept by newPod and setPhase; pods with k8sReady set. */
+  private pendingPods = 0;
+  private terminatingPods = 0;
+  private k8sReadyPods = 0;
   /** Kubernetes-Ready, non-terminating pods, in creation order: the autoscaler's ready count and Serve endpoints. */
   readyPods: Pod[] = [];
   /** Pods the activators' probes found healthy (may precede Kubernetes readiness). */
@@ -124,6 +128,14 @@ export class Revision {
   }
 
   podCounts(): { ready: number; notReady: number; pending: number; terminating: number } {
+    const ready = this.readyPods.length;
+    // Healthy pods change phase only through setPhase and readiness only here, which keep the counts
+    // (a pod neither terminating, pending nor k8sReady is not ready); the fault path sets phases itself, so it counts.
+    if (this.faults === undefined) {
+      const pending = this.pendingPods;
+      const terminating = this.terminatingPods;
+      return { ready, notReady: this.pods.length - pending - terminating - this.k8sReadyPods, pending, terminating };
+    }
     let notReady = 0;
     let pending = 0;
     let terminating = 0;
@@ -132,7 +144,7 @@ export class Revision {
       else if (p.phase === 'Pending' || p.phase === 'ImagePullBackOff') pending++;
       else if (!p.k8sReady) notReady++;
     }
-    return { ready: this.readyPods.length, notReady, pending, terminating };
+    return { ready, notReady, pending, terminating };
   }
 
   /** Pods that are not terminating (what the ReplicaSet counts against replicas). */
@@ -191,6 +203,7 @@ export class Revision {
     const seq = ++this.podSeq;
     const pod = new Pod(this, `${this.spec.name}-deployment-${String(seq).padStart(4, '0')}`, seq, now);
     this.pods.push(pod);
+    this.countPhase(pod.phase, 1);
     return pod;
   }
 
@@ -280,8 +293,7 @@ export class Revision {
   /** The activator's probe of the pod passed: its throttlers may send to it. */
   probeHealthy(pod: Pod): void {
     pod.activatorHealthy = true;
-    this.activatorHealthyPods.push(pod);
-    this.activatorHealthyPods.sort((a, b) => a.seq - b.seq);
+    insertBySeq(this.activatorHealthyPods, pod);
     this.world.recorder.podTransition(pod, 'ActivatorHealthy', this.world.sim.now);
     for (const a of this.world.activators) a.existingThrottler(this)?.podHealthy(pod, this.world.sim.now);
   }
@@ -298,6 +310,7 @@ export class Revision {
    */
   markNotReady(pod: Pod, phase: PodPhase, now: number): void {
     const wasReady = pod.k8sReady;
+    if (wasReady) this.k8sReadyPods--;
     pod.k8sReady = false;
     // The event carries when it had been Ready (the summary's ready count goes down by it).
     if (!wasReady) pod.readyAt = Number.NaN;
@@ -326,11 +339,11 @@ export class Revision {
 
   private markReady(pod: Pod, now: number, reconcile: boolean): void {
     if (!Number.isNaN(this.firstRequestAt) && Number.isNaN(this.firstReadyAfterRequestAt)) this.firstReadyAfterRequestAt = now;
+    if (!pod.k8sReady) this.k8sReadyPods++;
     pod.k8sReady = true;
     pod.readyAt = now;
     this.lastPodReadyAt = now;
-    this.readyPods.push(pod);
-    this.readyPods.sort((a, b) => a.seq - b.seq);
+    insertBySeq(this.readyPods, pod);
     this.setPhase(pod, 'Ready', now);
     this.notify(now);
     if (reconcile) this.onPodsChanged(now);
@@ -339,6 +352,7 @@ export class Revision {
   private terminate(pod: Pod, now: number): void {
     const wasReady = pod.k8sReady;
     const wasHealthy = pod.activatorHealthy;
+    if (wasReady) this.k8sReadyPods--;
     pod.k8sReady = false;
     pod.activatorHealthy = false;
     pod.terminatingAt = now;
@@ -397,8 +411,15 @@ export class Revision {
   }
 
   setPhase(pod: Pod, phase: PodPhase, now: number): void {
+    this.countPhase(pod.phase, -1);
+    this.countPhase(phase, 1);
     pod.phase = phase;
     this.world.recorder.podTransition(pod, phase, now);
+  }
+
+  private countPhase(phase: PodPhase, by: 1 | -1): void {
+    if (phase === 'Pending' || phase === 'ImagePullBackOff') this.pendingPods += by;
+    else if (phase === 'Terminating') this.terminatingPods += by;
   }
 
   /** Ready pods changed: endpoints, then the PA reconciles (it watches the revision's pods). */
@@ -452,4 +473,17 @@ export class Revision {
     if (this.proxyRr >= this.activatorSubset.length) this.proxyRr = 0;
     return this.activatorSubset[this.proxyRr++]!;
   }
+}
+
+/** Inserts `pod` into `list`, kept in creation order (a scale-up to thousands of pods must not re-sort per pod). */
+function insertBySeq(list: Pod[], pod: Pod): void {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid]!.seq < pod.seq) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo === list.length) list.push(pod);
+  else list.splice(lo, 0, pod);
 }

@@ -1,5 +1,5 @@
 import type { RequestStream } from '../engine/random.js';
-import { Simulation } from '../engine/simulation.js';
+import { Simulation, type EventLane } from '../engine/simulation.js';
 import { Activator } from './activator.js';
 import { startClients } from './clients.js';
 import { Pod } from './pod.js';
@@ -48,6 +48,11 @@ export class World {
   readonly metricsServer: MetricsServer | undefined;
   /** Nodes and scheduling, when the scenario has node pools (cluster.ts); undefined: unbounded capacity. */
   readonly cluster: Cluster | undefined;
+  /** Answered requests to reuse, when the recorder copies them (see Recorder.copiesRequests). */
+  private readonly freeRequests: Request[] = [];
+  private readonly recycleRequests: boolean;
+  /** Service completions: in time order whenever service times are fixed, so kept in a FIFO lane. */
+  readonly completions: EventLane;
   /** Callbacks waiting for a revision to be created, by revision name. */
   private readonly revisionWaiters = new Map<string, Array<(rev: Revision, now: number) => void>>();
 
@@ -56,6 +61,8 @@ export class World {
     readonly recorder: Recorder,
   ) {
     this.sim = new Simulation(spec.seed);
+    this.recycleRequests = recorder.copiesRequests === true;
+    this.completions = this.sim.lane();
     this.deadlines = new DeadlineSet(this.sim, (req) =>
       this.finish(req, req.deadlineIsClient ? STATUS_CLIENT_TIMEOUT : STATUS_TIMEOUT, this.sim.now),
     );
@@ -117,7 +124,11 @@ export class World {
    * other clients do (common random numbers).
    */
   arrive(owner: RequestOwner, clientName: string, service: string, tag: string | undefined, timeout: number | undefined, fixedServiceTime: number | undefined, sentAt: number, origin: RequestStream): void {
-    const req = new Request(this.nextRequestId++, owner, clientName, service, tag, sentAt, fixedServiceTime);
+    const free = this.freeRequests.pop();
+    const req =
+      free === undefined
+        ? new Request(this.nextRequestId++, owner, clientName, service, tag, sentAt, fixedServiceTime)
+        : free.init(this.nextRequestId++, owner, clientName, service, tag, sentAt, fixedServiceTime);
     this.requestsSent++;
     if (timeout !== undefined) {
       req.deadline = sentAt + timeout;
@@ -128,9 +139,17 @@ export class World {
     this.route(req, routeU, workU);
   }
 
+  private lastService: ServiceModel | undefined = undefined;
+
   private route(req: Request, routeU: number, workU: number): void {
     const now = this.sim.now;
-    const rev = this.services.get(req.service)!.route(req.tag, routeU);
+    // Consecutive requests mostly go to one service: skip the map lookup then.
+    let svc = this.lastService;
+    if (svc === undefined || svc.spec.name !== req.service) {
+      svc = this.services.get(req.service)!;
+      this.lastService = svc;
+    }
+    const rev = svc.route(req.tag, routeU);
     if (rev === undefined) {
       this.finish(req, STATUS_NO_ROUTE, now);
       return;
@@ -157,6 +176,8 @@ export class World {
   readonly onServiceDone = (req: Request): void => {
     if (req.phase !== Phase.Executing) return;
     this.finish(req, STATUS_OK, this.sim.now);
+    // Answered: no queue, deadline or event refers to it any more (this was its last event).
+    if (this.recycleRequests) this.freeRequests.push(req);
   };
 
   /** Ends a request: free its breaker slot and its activator tracker, then report it. */
@@ -168,9 +189,7 @@ export class World {
     req.phase = Phase.Done;
     req.status = status;
     req.end = now;
-    if (req.activator !== undefined) {
-      req.activator.throttler(req.revision!).onRequestDone(req, now, phase === Phase.AtActivator);
-    }
+    if (req.throttler !== undefined) req.throttler.onRequestDone(req, now, phase === Phase.AtActivator);
     this.recorder.request(req);
     req.owner.done(req);
   }

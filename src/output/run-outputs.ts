@@ -49,10 +49,6 @@ export interface RunOutputsOptions {
   latencyBucketSeconds?: number;
 }
 
-function statusText(r: RequestRecord): string {
-  return r.outcome === 'clientTimeout' ? 'client_timeout' : String(r.status);
-}
-
 /** The resource cells of a timeseries row (leading comma); empty cells where unknown or not modelled. */
 function resourceCells(c: TimeseriesRecord['resources']): string {
   if (c === undefined) return ',,,,,';
@@ -177,21 +173,99 @@ export class RunOutputs implements RecordSink {
     h.reset();
   }
 
+  /** The last client name and its CSV cell (a run has few clients). */
+  private clientName = '';
+  private clientCell = '';
+
+  /**
+   * A row of requests.csv: id, service, revision, client, arrival_s, service_start_s, end_s,
+   * latency_ms, status, route, pod, cold, activator_queue_ms, pod_queue_ms — written field by
+   * field (the text sec(), ms() and cell() give), so a row allocates no strings.
+   */
   private traceRequest(r: RequestRecord, latency: number): void {
     const w = this.requests;
-    if (w !== undefined && (this.sampleRate >= 1 || sampled(r.id, this.sampleRate))) {
-      w.line(
-        `${r.id},${r.service},${r.revision},${cell(r.client)},${sec(r.arrival)},${sec(r.serviceStart)},${sec(r.end)},${ms(latency)},${statusText(r)},${r.route},${r.pod},${r.cold ? 1 : 0},${ms(r.activatorQueueSeconds)},${ms(r.podQueueSeconds)}`,
-      );
+    if (w === undefined || !(this.sampleRate >= 1 || sampled(r.id, this.sampleRate))) return;
+    if (r.client !== this.clientName) {
+      this.clientName = r.client;
+      this.clientCell = cell(r.client);
     }
+    const client = this.clientCell;
+    // Names take at most 3 bytes per UTF-16 unit; the numbers, status and route well under 300 bytes.
+    w.reserve(3 * (r.service.length + r.revision.length + client.length + r.pod.length) + 300);
+    w.number(r.id);
+    w.comma();
+    w.text(r.service);
+    w.comma();
+    w.text(r.revision);
+    w.comma();
+    w.text(client);
+    w.comma();
+    w.sec(r.arrival);
+    w.comma();
+    w.sec(r.serviceStart);
+    w.comma();
+    w.sec(r.end);
+    w.comma();
+    w.ms(latency);
+    w.comma();
+    if (r.outcome === 'clientTimeout') w.text('client_timeout');
+    else w.number(r.status);
+    w.comma();
+    w.text(r.route);
+    w.comma();
+    w.text(r.pod);
+    w.comma();
+    w.text(r.cold ? '1' : '0');
+    w.comma();
+    w.ms(r.activatorQueueSeconds);
+    w.comma();
+    w.ms(r.podQueueSeconds);
+    w.endRow();
   }
 
   decision(d: AutoscalerRecord): void {
     const s = this.stats(d.service, d.revision);
     s.panic(d.inPanic, d.time);
-    this.autoscaler?.line(
-      `${sec(d.time)},${d.service},${d.revision},${d.metric},${num(d.target)},${d.readyPods},${num(d.observedStable)},${num(d.observedPanic)},${d.desired},${d.want},${d.inPanic ? 1 : 0},${d.excessBurstCapacity},${d.sksMode},${d.activators},${d.valid ? 1 : 0},${d.poke ? 1 : 0}`,
-    );
+    const w = this.autoscaler;
+    if (w === undefined) return;
+    // time_s, service, revision, metric, target, ready_pods, observed_stable, observed_panic, desired, want,
+    // in_panic, excess_burst_capacity, sks_mode, activators, valid, poke: field by field, as for requests.csv.
+    const target = num(d.target);
+    const stable = num(d.observedStable);
+    const panic = num(d.observedPanic);
+    w.reserve(3 * (d.service.length + d.revision.length + d.metric.length + d.sksMode.length) + target.length + stable.length + panic.length + 300);
+    w.sec(d.time);
+    w.comma();
+    w.text(d.service);
+    w.comma();
+    w.text(d.revision);
+    w.comma();
+    w.text(d.metric);
+    w.comma();
+    w.text(target);
+    w.comma();
+    w.number(d.readyPods);
+    w.comma();
+    w.text(stable);
+    w.comma();
+    w.text(panic);
+    w.comma();
+    w.number(d.desired);
+    w.comma();
+    w.number(d.want);
+    w.comma();
+    w.text(d.inPanic ? '1' : '0');
+    w.comma();
+    w.number(d.excessBurstCapacity);
+    w.comma();
+    w.text(d.sksMode);
+    w.comma();
+    w.number(d.activators);
+    w.comma();
+    w.text(d.valid ? '1' : '0');
+    w.comma();
+    w.text(d.poke ? '1' : '0');
+    w.endRow();
   }
 
   pod(p: PodRecord): void {
@@ -260,9 +334,41 @@ export class RunOutputs implements RecordSink {
       this.requestSeries!.line(`${sec(r.time)},${r.service},${r.revision},${c.total},${c.ok},${c.status503},${c.status504},${c.clientTimeouts},${win.cold},${win.p(50)},${win.p(95)},${win.p(99)}`);
       win.reset();
     }
-    if (this.timeseries === undefined) return;
-    const row = `${sec(r.time)},${r.service},${r.revision},${r.pending},${r.starting},${r.ready},${r.terminating},${r.activatorHealthy},${r.replicas},${r.activatorWaiting},${r.podQueued},${r.podExecuting},${r.sksMode},${num(r.trafficPercent)}`;
-    this.timeseries.line(this.options.resourceColumns === true ? row + resourceCells(r.resources) : row);
+    const w = this.timeseries;
+    if (w === undefined) return;
+    // time_s, service, revision, pending, starting, ready, terminating, activator_healthy, replicas,
+    // activator_waiting, pod_queued, pod_executing, sks_mode, traffic_percent: field by field.
+    const traffic = num(r.trafficPercent);
+    w.reserve(3 * (r.service.length + r.revision.length + r.sksMode.length) + traffic.length + 400);
+    w.sec(r.time);
+    w.comma();
+    w.text(r.service);
+    w.comma();
+    w.text(r.revision);
+    w.comma();
+    w.number(r.pending);
+    w.comma();
+    w.number(r.starting);
+    w.comma();
+    w.number(r.ready);
+    w.comma();
+    w.number(r.terminating);
+    w.comma();
+    w.number(r.activatorHealthy);
+    w.comma();
+    w.number(r.replicas);
+    w.comma();
+    w.number(r.activatorWaiting);
+    w.comma();
+    w.number(r.podQueued);
+    w.comma();
+    w.number(r.podExecuting);
+    w.comma();
+    w.text(r.sksMode);
+    w.comma();
+    w.text(traffic);
+    if (this.options.resourceColumns === true) w.text(resourceCells(r.resources));
+    w.endRow();
   }
 
   /**
@@ -352,6 +458,9 @@ class SecondWindow {
   cold = 0;
   private latencies = new Float64Array(64);
   private sorted = false;
+  /** The extremes of this second's 200 latencies: when they are equal every rank is that value, no sort needed. */
+  private min = Number.POSITIVE_INFINITY;
+  private max = Number.NEGATIVE_INFINITY;
 
   add(outcome: RequestOutcome, cold: boolean, latencySeconds: number): void {
     const ok = this.counts.ok;
@@ -364,6 +473,8 @@ class SecondWindow {
         this.latencies = grown;
       }
       this.latencies[ok] = latencySeconds;
+      if (latencySeconds < this.min) this.min = latencySeconds;
+      if (latencySeconds > this.max) this.max = latencySeconds;
     }
   }
 
@@ -371,6 +482,7 @@ class SecondWindow {
   p(percentile: number): string {
     const n = this.counts.ok;
     if (n === 0) return '';
+    if (this.min === this.max) return ms(this.min);
     const view = this.latencies.subarray(0, n);
     if (!this.sorted) {
       view.sort();
@@ -384,5 +496,7 @@ class SecondWindow {
     this.counts = emptyCounts();
     this.cold = 0;
     this.sorted = false;
+    this.min = Number.POSITIVE_INFINITY;
+    this.max = Number.NEGATIVE_INFINITY;
   }
 }

@@ -41,6 +41,45 @@ describe('EventQueue', () => {
     const want = pushed.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]).map(([, , i]) => i);
     expect(popped).toEqual(want);
   });
+
+  it('merges two FIFO lanes with the heap in (time, priority, scheduling order), in-order or not, for 10 000 events', () => {
+    const q = new EventQueue();
+    const lanes = [q.addLane(), q.addLane()];
+    const rng = new RandomStream(3, 'q');
+    const pushed: Array<[number, number, number]> = [];
+    const popped: number[] = [];
+    const want: number[] = [];
+    let clock = 0;
+    // Interleave pushes and pops as a run does: each lane's stream is mostly in order, with
+    // some events out of order (they go to the heap) and ties with heap events of other priorities.
+    for (let i = 0; i < 10_000; i++) {
+      const kind = rng.int(4);
+      if (kind < 2) {
+        const t = clock + (rng.next() < 0.9 ? 1 + kind : rng.int(3) / 2);
+        pushed.push([t, 0, i]);
+        q.pushInOrder(lanes[kind]!, t, () => {}, i);
+      } else {
+        const t = clock + rng.int(6) / 2;
+        const p = rng.int(3) - 1;
+        pushed.push([t, p, i]);
+        q.push(t, () => {}, i, p);
+      }
+      if (rng.next() < 0.5) {
+        clock = q.peekTime();
+        popped.push(q.topPayload() as number);
+        q.removeTop();
+        pushed.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
+        want.push(pushed.shift()![2]);
+      }
+    }
+    while (q.size > 0) {
+      popped.push(q.topPayload() as number);
+      q.removeTop();
+    }
+    want.push(...pushed.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]).map(([, , i]) => i));
+    expect(popped).toEqual(want);
+    expect(q.peekTime()).toBe(Number.POSITIVE_INFINITY);
+  });
 });
 
 describe('Simulation', () => {

@@ -1,0 +1,54 @@
+/**
+ * A recorder that copies requests lets the world reuse answered Request objects; the run
+ * must be the same as with a recorder that keeps every Request.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Recorder } from '../../src/model/recorder.js';
+import type { Request } from '../../src/model/request.js';
+import type { ClientSpec } from '../../src/model/spec.js';
+import { World } from '../../src/model/world.js';
+import { MemoryRecorder, revision, service, world } from './world-fixture.js';
+
+/** What a request's record shows. */
+function row(r: Request): string {
+  return [r.id, r.clientName, r.revision?.spec.name ?? '', r.arrival, r.serviceStart, r.end, r.status, r.route, r.pod?.name ?? '', r.cold, r.activatorIn, r.podIn, r.serviceTime].join(',');
+}
+
+class CopyingRecorder extends MemoryRecorder {
+  readonly copiesRequests = true;
+  rows: string[] = [];
+  objects = new Set<Request>();
+  override request(req: Request): void {
+    this.rows.push(row(req));
+    this.objects.add(req);
+  }
+}
+
+// containerConcurrency 1 and a slow exponential app: queueing at the activator and the
+// queue-proxy, 503s from full breakers, client timeouts and revision timeouts (504s).
+function scenario() {
+  const revs = [revision({ cc: 1, timeout: 2, serviceTime: { dist: 'exponential', mean: 0.5 }, initialPods: 1, annotations: { 'autoscaling.knative.dev/target-burst-capacity': '0' } })];
+  const clients: ClientSpec[] = [
+    { kind: 'open', name: 'burst', service: 'hello', process: 'poisson', rate: { shape: 'constant', rps: 40 }, startSeconds: 0, endSeconds: 60, timeoutSeconds: 1.5 },
+    { kind: 'closed', name: 'users', service: 'hello', users: 5, think: { dist: 'exponential', mean: 0.2 }, startSeconds: 0, endSeconds: 60 },
+  ];
+  return world([service('hello', revs)], clients, { duration: 90 });
+}
+
+describe('reusing answered requests', () => {
+  const keep = new MemoryRecorder();
+  new World(scenario(), keep).run();
+  const copy = new CopyingRecorder();
+  new World(scenario(), copy).run();
+
+  it('finishes every request the same way, in the same order, as without reuse', () => {
+    // Every way a request can end here: answered, breaker full, client gave up, revision timeout.
+    expect(new Set(keep.requests.map((r) => r.status))).toEqual(new Set([200, 503, -1, 504]));
+    expect(copy.rows).toEqual(keep.requests.map(row));
+  });
+
+  it('really reuses objects: far fewer Requests than requests', () => {
+    expect(new Set(keep.requests).size).toBe(keep.requests.length);
+    expect(copy.objects.size).toBeLessThan(copy.rows.length / 5);
+  });
+});
