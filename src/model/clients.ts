@@ -26,8 +26,8 @@ class OpenLoopClient implements RequestOwner {
     private readonly spec: OpenLoopSpec,
   ) {
     this.rate = makeRate(spec.rate);
-    this.rng = world.sim.random.stream(`client/${spec.name}`);
-    this.work = requestStream(world, spec.name);
+    this.rng = world.sim.random.stream(`client/${spec.randomStream ?? spec.name}`);
+    this.work = requestStream(world, spec.randomStream ?? spec.name);
     this.end = spec.endSeconds;
     whenStarting(world, spec, (start, end, shift) => {
       this.rate = shiftRate(this.rate, shift);
@@ -128,7 +128,7 @@ class ClosedLoopClient {
     this.end = spec.endSeconds;
     whenStarting(world, spec, (start, end) => {
       this.end = end;
-      for (let i = 0; i < spec.users; i++) this.sendAt(start, new ClosedLoopUser(this, i, world, spec.name));
+      for (let i = 0; i < spec.users; i++) this.sendAt(start, new ClosedLoopUser(this, i, world, spec.randomStream ?? spec.name));
     });
   }
 
@@ -160,7 +160,7 @@ class TraceClient implements RequestOwner {
     private readonly world: World,
     private readonly spec: TraceReplaySpec,
   ) {
-    this.work = requestStream(world, spec.name);
+    this.work = requestStream(world, spec.randomStream ?? spec.name);
     this.end = spec.endSeconds;
     whenStarting(world, spec, (start, end, shift) => {
       this.start = start;

@@ -171,6 +171,11 @@ interface ClientBase {
   startWhen?: StartCondition;
   /** Send for this long after the actual start (the earlier of this and `endSeconds` ends it). */
   forSeconds?: number;
+  /**
+   * Draw arrivals and request work from the streams of this name instead of the client's
+   * own: clients sharing it send the same requests at the same times (common random numbers).
+   */
+  randomStream?: string;
 }
 
 /** What a conditional client waits for, on one revision. */

@@ -8,6 +8,7 @@ import type { PodMetricsSample } from '../model/metrics-server.js';
 import type { AutoscalerRecord, PodRecord, RecordSink, RequestOutcome, RequestRecord, ResourceColumns, RevisionEndRecord, TimeseriesRecord } from '../output/records.js';
 import { RunOutputs } from '../output/run-outputs.js';
 import type { RunSummary } from '../output/summary.js';
+import { scalingMetric } from '../model/scaling-metric.js';
 
 export interface RunRecorderOptions {
   /** Where to write CSVs; undefined keeps only the in-memory aggregates (sweeps, tests). */
@@ -90,7 +91,7 @@ export function autoscalerRecord(d: DecisionRecord, rev: Revision): AutoscalerRe
   const spec = rev.spec;
   // The settings in force: a patch or a config-autoscaler change may have replaced the spec's.
   const autoscaling = rev.autoscaler.loop.autoscaling;
-  return { ...decision, service: spec.service, metric: autoscaling.metric, target: autoscaling.deciderSpec.targetValue };
+  return { ...decision, service: spec.service, ...scalingMetric(autoscaling) };
 }
 
 export function podRecord(pod: Pod, event: PodEvent, now: number): PodRecord {

@@ -520,6 +520,7 @@ function buildClient(
     endSeconds,
     ...(startWhen !== undefined ? { startWhen } : {}),
     ...(startWhen !== undefined && c.for !== undefined ? { forSeconds: c.for } : {}),
+    ...(c.randomStream !== undefined ? { randomStream: c.randomStream } : {}),
   };
 
   if (c.open !== undefined) {

@@ -189,6 +189,7 @@ const clientSchema = obj({
   open: openSchema.optional(),
   closed: closedSchema.optional(),
   trace: traceClientSchema.optional(),
+  randomStream: z.string().min(1).optional(),
 });
 export type ClientInput = z.output<typeof clientSchema>;
 
