@@ -387,8 +387,13 @@ export class Revision {
   }
 
   /** The SKS reconciler: effective mode, the activator subset, ActivatorEndpointsPopulated. */
+  /** The activator endpoints changed: take the subset again. */
+  activatorsChanged(now: number): void {
+    this.refreshEndpoints(now);
+  }
+
   private refreshEndpoints(now: number): void {
-    const activators = this.world.activators;
+    const activators = this.world.servingActivators;
     const mode = effectiveSksMode(this.sksSpecMode, this.readyPods.length, activators.length);
     const modeChanged = mode !== this.sksEffectiveMode;
     this.sksEffectiveMode = mode;

@@ -233,6 +233,24 @@ export interface ClusterSpec {
   drainSeconds: number;
   /** metrics-server's scrape period (`--metric-resolution`; 15 s in its shipped manifests). Used only when a revision models resources. */
   metricsResolutionSeconds?: number;
+  /** The activator's CPU and its own HPA; undefined: activators have unlimited capacity and a fixed count. */
+  activatorCpu?: ActivatorCpuSpec;
+}
+
+/** The activator pods' CPU (processor sharing, like a revision's pods) and the activator HPA. */
+export interface ActivatorCpuSpec {
+  /** CPU-seconds an activator spends on one proxied request. */
+  perRequestSeconds: number;
+  /** The activator container's CPU request (the HPA's denominator), millicores. */
+  requestMillis: number;
+  /** Its CPU limit (what it can use at most), millicores. */
+  limitMillis: number;
+  minReplicas: number;
+  maxReplicas: number;
+  /** The HPA's target, percent of the request. */
+  targetUtilization: number;
+  /** A new activator pod's start: created → Ready and in the activator endpoints. */
+  startupSeconds: number;
 }
 
 /** Which requests get a row in requests.csv. */

@@ -227,8 +227,21 @@ const configMapsSchema = z.unknown().transform((v, ctx): z.output<typeof configM
   return z.NEVER;
 });
 
+/** `cluster.activatorCpu`: the activator's CPU and its HPA (knative/serving activator.yaml and activator-hpa.yaml). */
+const activatorCpuSchema = obj({
+  perRequest: duration('positive'),
+  request: cpuQuantity.optional(),
+  limit: cpuQuantity.optional(),
+  minReplicas: count(1).optional(),
+  maxReplicas: count(1).optional(),
+  targetUtilization: count(1).optional(),
+  startup: duration('nonneg').optional(),
+});
+export type ActivatorCpuInput = z.output<typeof activatorCpuSchema>;
+
 const clusterSchema = obj({
   activators: count(1).optional(),
+  activatorCpu: activatorCpuSchema.optional(),
   ingressLatency: duration('nonneg').optional(),
   activatorProbePeriod: duration('positive').optional(),
   drainPeriod: duration('nonneg').optional(),
