@@ -1,5 +1,5 @@
 import { makeSampler, type Sampler } from '../engine/distributions.js';
-import type { RandomStream, RequestStream } from '../engine/random.js';
+import { RandomStream, type RequestStream } from '../engine/random.js';
 import { makeRate, shiftRate, type RateFunction } from './rate.js';
 import type { Request, RequestOwner } from './request.js';
 import type { ClientSpec, ClosedLoopSpec, OpenLoopSpec, TraceReplaySpec } from './spec.js';
@@ -26,7 +26,8 @@ class OpenLoopClient implements RequestOwner {
     private readonly spec: OpenLoopSpec,
   ) {
     this.rate = makeRate(spec.rate);
-    this.rng = world.sim.random.stream(`client/${spec.randomStream ?? spec.name}`);
+    // A shared stream name gives each client its own copy of that stream (the registry would hand out one object).
+    this.rng = spec.randomStream === undefined ? world.sim.random.stream(`client/${spec.name}`) : new RandomStream(world.sim.random.seed, `client/${spec.randomStream}`);
     this.work = requestStream(world, spec.randomStream ?? spec.name);
     this.end = spec.endSeconds;
     whenStarting(world, spec, (start, end, shift) => {
