@@ -207,6 +207,10 @@ export function buildService(ctx: ServiceContext): BuiltService {
       resources,
       ctx.podCpuCeilingMillis ?? DEFAULT_POD_CPU_CEILING_MILLIS,
     );
+    if (initialPods === 0 && autoscaling.class === HPA_CLASS) {
+      // The HPA leaves a Deployment at 0 replicas alone (scaling disabled), so such a revision never serves.
+      throw new ScenarioError(scenarioFile, ePath('initialPods'), `revision ${name} uses the ${HPA_CLASS} class, which never scales from zero: use initialPods ≥ 1 or leave it out`);
+    }
     const hpaWarn = hpaWarning({ autoscaling, revision: name, resources, work: model.work, memory: model.memory }, file, [...base, 'metadata', 'annotations']);
     if (hpaWarn !== undefined) ctx.warnings?.push(hpaWarn);
     const serviceTime = model.serviceTime ?? serviceTimeDefault;

@@ -72,6 +72,14 @@ describe('HPA-class annotations', () => {
     expect(kpaOnly.class).toBe(plain.class);
   });
 
+  it('initialPods 0 is an error: the HPA never scales a Deployment up from zero', () => {
+    const raw = scenario({});
+    (raw.services[0] as Record<string, unknown>)['initialPods'] = 0;
+    const e = catchScenarioError(() => scenarioFromValue(raw, 's.yaml'));
+    expect(e.path).toBe('services[0].initialPods');
+    expect(e.rule).toContain('never scales from zero');
+  });
+
   it('a patch cannot change the class of a running revision', () => {
     const raw = scenario({}, { updates: [{ at: '30s', patchRevision: { name: 'hello-00001', annotations: { 'autoscaling.knative.dev/class': 'kpa.autoscaling.knative.dev' } } }] });
     const e = catchScenarioError(() => scenarioFromValue(raw, 's.yaml'));
