@@ -46,8 +46,6 @@ export class RevisionAutoscaler {
     this.hpa = revision.spec.autoscaling.class === HPA_CLASS;
     // The HPA controller syncs an HPA one period after it first sees it (the loop's default).
     this.loop = new DecisionLoop({ revision: revision.spec.name, autoscaling: revision.spec.autoscaling, nowSeconds: now, existingPods: pre, firstTickSeconds: this.hpa ? undefined : firstTick });
-    // A revision running before the run reached its scale long ago (the HPA status exists).
-    if (this.hpa && pre !== undefined && pre > 0) this.loop.adoptPa({ ...this.loop.pa, scaleTargetInitialized: true });
     sim.at(this.loop.nextTickSeconds, this.tick, this);
   }
 
@@ -132,7 +130,11 @@ export class RevisionAutoscaler {
     const rev = this.revision;
     const ready = rev.readyPods.length;
     // The HPA controller lists the pods and queries the metrics API at its sync.
-    if (this.hpa) this.loop.recordScrape({ timeSeconds: now, averageConcurrentRequests: 0, requestCount: 0, pods: podResourceSamples(rev, now) });
+    if (this.hpa) {
+      const stat = { timeSeconds: now, averageConcurrentRequests: 0, requestCount: 0, pods: podResourceSamples(rev, now) };
+      this.loop.recordScrape(stat);
+      rev.world.recorder.stat?.(rev, stat, 'scrape');
+    }
     const d = poke ? this.loop.decide(now, ready, true) : this.loop.tick(now, ready);
     if (d.notify) this.reconcile(now, 'notify');
     rev.world.recorder.decision(this.loop.record(d, { mode: rev.sksEffectiveMode, activators: rev.numActivators }), rev);
