@@ -53,13 +53,14 @@ interface NotebookJson {
 }
 
 describe('notebooks/*.ipynb', () => {
-  it('are the five lessons, nbformat 4.5 with an id on every cell and the tslab kernel', () => {
+  it('are the six lessons, nbformat 4.5 with an id on every cell and the tslab kernel', () => {
     expect(notebooks).toEqual([
       '01-how-the-kpa-decides.ipynb',
       '02-panic-mode.ipynb',
       '03-scale-to-zero-and-cold-starts.ipynb',
       '04-choosing-concurrency-and-target.ipynb',
       '05-traffic-and-rollouts.ipynb',
+      '06-kpa-or-hpa.ipynb',
     ]);
     for (const f of notebooks) {
       const nb = JSON.parse(readFileSync(join(notebookDir, f), 'utf8')) as NotebookJson;
@@ -103,7 +104,7 @@ function labelsOf(html: string): { headers: string[]; axes: string[] } {
 describe('executing the notebooks (jupyter nbconvert + tslab)', () => {
   let executed = false;
   it(
-    'all five execute without a failing cell and export HTML with charts and passed checks',
+    'all six execute without a failing cell and export HTML with charts and passed checks',
     (ctx) => {
       if (!hasJupyter) {
         const install = 'apt-get install -y --no-install-recommends jupyter-nbconvert';
@@ -234,6 +235,29 @@ describe('src/notebook helpers', () => {
     expect(a.samples.length).toBe(a.durationSeconds + 1); // t = 0 … duration, one revision
     expect(a.requests.length).toBe(a.summary.overall.requests.total);
     expect(a.revisions).toEqual(['hello-00001']);
+  });
+
+  it('notebook 6 (KPA or HPA?): its run gives the numbers the lesson teaches', () => {
+    const run = simulate(scenario('kpa-vs-hpa'), { requests: true });
+    const kpa = run.summary.revisions.find((r) => r.revision === 'kpa-00001')!;
+    const hpa = run.summary.revisions.find((r) => r.revision === 'hpa-00001')!;
+    // Common random numbers: both services get the same 14944 requests, all answered.
+    expect([kpa.requests.total, hpa.requests.total]).toEqual([14944, 14944]);
+    expect(run.summary.overall.requests.ok).toBe(29888);
+    // The HPA: 64 syncs every 15 s from 15 s; up 1 → 2 → 3 → 4 → 6 (each within max(2 × current, 4)), down 6 → 4 → 1.
+    const syncs = run.decisions.filter((d) => d.revision === 'hpa-00001');
+    expect(syncs.length).toBe(64);
+    expect(syncs.every((d, i) => d.time === 15 * (i + 1))).toBe(true);
+    const changes = syncs.flatMap((d, i) => (d.want !== (i === 0 ? 1 : syncs[i - 1]!.want) ? [[d.time, d.want]] : []));
+    expect(changes).toEqual([[75, 2], [225, 3], [270, 4], [435, 6], [765, 4], [855, 1]]);
+    // The cost and tail trade-off the text draws.
+    expect([kpa.maxReadyPods, hpa.maxReadyPods]).toEqual([68, 6]);
+    expect([Math.round(kpa.podSeconds), Math.round(hpa.podSeconds)]).toEqual([14184, 3765]);
+    const p99 = (rev: string) => {
+      const l = run.requests.filter((q) => q.revision === rev).map((q) => q.latencyMs).sort((a, b) => a - b);
+      return l[Math.ceil(0.99 * l.length) - 1]!;
+    };
+    expect(p99('kpa-00001')).toBeLessThan(p99('hpa-00001'));
   });
 
   it('scenarioFromYaml() reads an inline scenario with --set overrides', () => {

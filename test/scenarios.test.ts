@@ -324,3 +324,24 @@ scenario('capacity-planning', () => {
     expect(s.overall.requests.ok).toBe(s.overall.requests.total);
   });
 });
+
+scenario('kpa-vs-hpa', () => {
+  const r = runScenario('kpa-vs-hpa');
+  it('sends the same requests to both services (common random numbers), all answered', () => {
+    const arrivals = (rev: string) => r.byRev(rev).map((q) => q.arrival).sort((a, b) => a - b);
+    expect(arrivals('hpa-00001')).toEqual(arrivals('kpa-00001'));
+    expect(r.ok.length).toBe(r.reqs.length);
+  });
+  it('the HPA syncs every 15 s, stays at ≥ 1 pod, grows at most max(2 × current, 4) per sync and serves directly', () => {
+    const syncs = r.rec.decisionsOf('hpa-00001');
+    expect(syncs.every((d, i) => d.time === 15 * (i + 1))).toBe(true);
+    for (let i = 1; i < syncs.length; i++) expect(syncs[i]!.want).toBeLessThanOrEqual(Math.max(2 * syncs[i - 1]!.want, 4));
+    expect(Math.min(...r.rec.samples.filter((s) => s.rev === 'hpa-00001').map((s) => s.ready))).toBe(1);
+    expect(r.byRev('hpa-00001').every((q) => q.route === 'direct')).toBe(true);
+  });
+  it('the KPA scales out further on the spike; the HPA runs fewer pods', () => {
+    expect(r.maxReady('kpa-00001')).toBeGreaterThan(r.maxReady('hpa-00001'));
+    const podSeconds = (rev: string) => r.rec.samples.filter((s) => s.rev === rev).reduce((a, s) => a + s.ready, 0);
+    expect(podSeconds('hpa-00001')).toBeLessThan(podSeconds('kpa-00001'));
+  });
+});

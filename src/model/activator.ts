@@ -5,6 +5,7 @@ import { Fifo } from './fifo.js';
 import type { Pod } from './pod.js';
 import { Phase, type Request } from './request.js';
 import type { Revision } from './revision.js';
+import type { ActivatorCpu } from './activator-pool.js';
 import type { World } from './world.js';
 
 /** The activator's view of one healthy pod: its own in-flight count there (upstream podTracker). */
@@ -134,6 +135,18 @@ export class RevisionThrottler {
     }
     this.meter.in(now, false);
     if (this.capacity === 0) req.cold = true;
+    const cpu = this.activator.cpu;
+    if (cpu !== undefined) {
+      // The activator's own CPU work comes first (activator-pool.ts); the deadline runs meanwhile.
+      this.revision.world.deadlines.add(req);
+      cpu.start(req, now);
+      return;
+    }
+    this.admit(req, now);
+  }
+
+  /** The request is ready to wait for a pod: straight through if one has room, else queued. */
+  admit(req: Request, now: number): void {
     // Fast path: nobody is waiting and a pod has room, so the request goes straight through.
     if (this.waiting === 0 && !this.dispatching) {
       const t = this.pick(this);
@@ -190,7 +203,8 @@ export class RevisionThrottler {
   onRequestDone(req: Request, now: number, wasWaiting: boolean): void {
     this.meter!.out(now, false);
     if (wasWaiting) {
-      this.waiting--;
+      // A request still in the activator's CPU phase was never queued.
+      if (this.activator.cpu?.cancel(req, now) !== true) this.waiting--;
       return;
     }
     // A pod that left and came back (readiness, crash) has a new tracker; requests sent through the old one do not count there.
@@ -275,6 +289,8 @@ const LB_POLICIES: Record<LbPolicyName, LbPick> = {
 export class Activator {
   private readonly throttlers = new Map<Revision, RevisionThrottler>();
   readonly lbRandom: RandomStream;
+  /** Its CPU, with `cluster.activatorCpu` (undefined: unlimited capacity). */
+  cpu: ActivatorCpu | undefined = undefined;
 
   constructor(
     readonly world: World,

@@ -1,6 +1,7 @@
 import {
   DECIDER_PERIOD_SECONDS,
   DecisionLoop,
+  HPA_CLASS,
   SCRAPE_PERIOD_SECONDS,
   estimateRevisionStat,
   populationMeanSampleSize,
@@ -11,6 +12,7 @@ import {
 } from '../core/autoscaler/index.js';
 import type { RandomStream } from '../engine/random.js';
 import { WATCH_RECONCILE_PRIORITY } from './event-order.js';
+import { podResourceSamples } from './metrics-server.js';
 import type { Pod } from './pod.js';
 import type { Revision } from './revision.js';
 
@@ -26,6 +28,8 @@ export type { ReconcileCause };
 export class RevisionAutoscaler {
   readonly loop: DecisionLoop;
   private readonly scrapeRandom: RandomStream;
+  /** The HPA class: fed metrics-server's view of the pods at each sync instead of scrapes. */
+  private readonly hpa: boolean;
 
   constructor(
     readonly revision: Revision,
@@ -39,7 +43,9 @@ export class RevisionAutoscaler {
     // The decider's ticker starts when it is created, so revisions tick at different phases;
     // one that existed before the run was created at some unknown earlier time.
     const firstTick = pre === undefined ? now + DECIDER_PERIOD_SECONDS : now + phases.uniform(0, DECIDER_PERIOD_SECONDS);
-    this.loop = new DecisionLoop({ revision: revision.spec.name, autoscaling: revision.spec.autoscaling, nowSeconds: now, existingPods: pre, firstTickSeconds: firstTick });
+    this.hpa = revision.spec.autoscaling.class === HPA_CLASS;
+    // The HPA controller syncs an HPA one period after it first sees it (the loop's default).
+    this.loop = new DecisionLoop({ revision: revision.spec.name, autoscaling: revision.spec.autoscaling, nowSeconds: now, existingPods: pre, firstTickSeconds: this.hpa ? undefined : firstTick });
     sim.at(this.loop.nextTickSeconds, this.tick, this);
   }
 
@@ -123,6 +129,12 @@ export class RevisionAutoscaler {
   private decide(now: number, poke: boolean): void {
     const rev = this.revision;
     const ready = rev.readyPods.length;
+    // The HPA controller lists the pods and queries the metrics API at its sync.
+    if (this.hpa) {
+      const stat = { timeSeconds: now, averageConcurrentRequests: 0, requestCount: 0, pods: podResourceSamples(rev, now) };
+      this.loop.recordScrape(stat);
+      rev.world.recorder.stat?.(rev, stat, 'scrape');
+    }
     const d = poke ? this.loop.decide(now, ready, true) : this.loop.tick(now, ready);
     if (d.notify) this.reconcile(now, 'notify');
     rev.world.recorder.decision(this.loop.record(d, { mode: rev.sksEffectiveMode, activators: rev.numActivators }), rev);

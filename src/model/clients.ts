@@ -1,5 +1,5 @@
 import { makeSampler, type Sampler } from '../engine/distributions.js';
-import type { RandomStream, RequestStream } from '../engine/random.js';
+import { RandomStream, type RequestStream } from '../engine/random.js';
 import { makeRate, shiftRate, type RateFunction } from './rate.js';
 import type { Request, RequestOwner } from './request.js';
 import type { ClientSpec, ClosedLoopSpec, OpenLoopSpec, TraceReplaySpec } from './spec.js';
@@ -26,8 +26,9 @@ class OpenLoopClient implements RequestOwner {
     private readonly spec: OpenLoopSpec,
   ) {
     this.rate = makeRate(spec.rate);
-    this.rng = world.sim.random.stream(`client/${spec.name}`);
-    this.work = requestStream(world, spec.name);
+    // A shared stream name gives each client its own copy of that stream (the registry would hand out one object).
+    this.rng = spec.randomStream === undefined ? world.sim.random.stream(`client/${spec.name}`) : new RandomStream(world.sim.random.seed, `client/${spec.randomStream}`);
+    this.work = requestStream(world, spec.randomStream ?? spec.name);
     this.end = spec.endSeconds;
     whenStarting(world, spec, (start, end, shift) => {
       this.rate = shiftRate(this.rate, shift);
@@ -128,7 +129,7 @@ class ClosedLoopClient {
     this.end = spec.endSeconds;
     whenStarting(world, spec, (start, end) => {
       this.end = end;
-      for (let i = 0; i < spec.users; i++) this.sendAt(start, new ClosedLoopUser(this, i, world, spec.name));
+      for (let i = 0; i < spec.users; i++) this.sendAt(start, new ClosedLoopUser(this, i, world, spec.randomStream ?? spec.name));
     });
   }
 
@@ -160,7 +161,7 @@ class TraceClient implements RequestOwner {
     private readonly world: World,
     private readonly spec: TraceReplaySpec,
   ) {
-    this.work = requestStream(world, spec.name);
+    this.work = requestStream(world, spec.randomStream ?? spec.name);
     this.end = spec.endSeconds;
     whenStarting(world, spec, (start, end, shift) => {
       this.start = start;

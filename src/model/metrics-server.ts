@@ -1,3 +1,4 @@
+import type { PodResourceSample } from '../core/autoscaler/index.js';
 import type { Pod } from './pod.js';
 import type { Revision } from './revision.js';
 import type { World } from './world.js';
@@ -126,4 +127,42 @@ export class MetricsServer {
 export function cpuMillisOf(prevT: number, prevCpu: number, lastT: number, lastCpu: number): number {
   const m = ((lastCpu - prevCpu) / (lastT - prevT)) * 1000;
   return Math.ceil(m - 1e-6);
+}
+
+/**
+ * One revision's pods as the HPA controller sees them at a sync: the pod lister's phase,
+ * Ready condition and start time, the pod's summed requests, and what metrics-server
+ * serves now. The kubelet's status.startTime is taken as the containers' start (the CPU
+ * counter's origin), a little after upstream's (which precedes the image pull); a pod that
+ * is not Ready is taken to have been so since its start (the model does not keep when a
+ * Ready pod lost readiness).
+ */
+export function podResourceSamples(rev: Revision, now: number): PodResourceSample[] {
+  const ms = rev.world.metricsServer;
+  const res = rev.resources;
+  const out: PodResourceSample[] = [];
+  for (const pod of rev.allPods) {
+    if (pod.phase === 'Gone') continue;
+    const started = pod.res?.startedAt;
+    const running = pod.meter !== undefined && pod.phase !== 'Pending' && pod.phase !== 'ImagePullBackOff';
+    const s: PodResourceSample = {
+      name: pod.name,
+      phase: running ? 'Running' : 'Pending',
+      deleting: pod.phase === 'Terminating',
+      ready: running ? pod.k8sReady : undefined,
+      readyLastTransitionSeconds: pod.k8sReady ? pod.readyAt : started,
+      startTimeSeconds: running ? started : undefined,
+      cpuRequestMillicores: res?.podCpuRequestMillis,
+      memoryRequestBytes: res?.podMemoryRequestBytes,
+    };
+    const p = pod.res?.points;
+    if (ms !== undefined && p !== undefined && !Number.isNaN(p.prevT) && p.lastT <= now) {
+      s.metricTimestampSeconds = p.lastT;
+      s.metricWindowSeconds = p.lastT - p.prevT;
+      s.cpuMillicores = ms.cpuMillis(pod, now);
+      s.memoryBytes = ms.memoryBytes(pod, now);
+    }
+    out.push(s);
+  }
+  return out;
 }

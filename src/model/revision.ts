@@ -440,8 +440,13 @@ export class Revision {
   }
 
   /** The SKS reconciler: effective mode, the activator subset, ActivatorEndpointsPopulated. */
+  /** The activator endpoints changed: take the subset again. */
+  activatorsChanged(now: number): void {
+    this.refreshEndpoints(now);
+  }
+
   private refreshEndpoints(now: number): void {
-    const activators = this.world.activators;
+    const activators = this.world.servingActivators;
     const mode = effectiveSksMode(this.sksSpecMode, this.readyPods.length, activators.length);
     const modeChanged = mode !== this.sksEffectiveMode;
     this.sksEffectiveMode = mode;
@@ -453,7 +458,8 @@ export class Revision {
     if ((modeChanged || populated !== wasPopulated) && this.autoscaler !== undefined) this.autoscaler.watchReconcile(now);
     if (modeChanged) this.notify(now);
     // Any deterministic subset will do (upstream hashes the SKS name): consecutive from a per-revision offset.
-    const n = Math.min(this.numActivators, activators.length);
+    // numActivators 0 (the HPA class) means every activator.
+    const n = this.numActivators === 0 ? activators.length : Math.min(this.numActivators, activators.length);
     const subset: Activator[] = [];
     for (let i = 0; i < n; i++) subset.push(activators[(this.world.activatorOffset(this) + i) % activators.length]!);
     subset.sort((a, b) => a.index - b.index);

@@ -174,6 +174,11 @@ interface ClientBase {
   startWhen?: StartCondition;
   /** Send for this long after the actual start (the earlier of this and `endSeconds` ends it). */
   forSeconds?: number;
+  /**
+   * Draw arrivals and request work from the streams of this name instead of the client's
+   * own: clients sharing it send the same requests at the same times (common random numbers).
+   */
+  randomStream?: string;
 }
 
 /** What a conditional client waits for, on one revision. */
@@ -233,6 +238,8 @@ export interface ClusterSpec {
   metricsResolutionSeconds?: number;
   /** Nodes, scheduling and node autoscaling (src/model/cluster.ts); undefined: unbounded capacity, pods never wait for a node. */
   nodes?: NodesSpec | undefined;
+  /** The activator's CPU and its own HPA; undefined: activators have unlimited capacity and a fixed count. */
+  activatorCpu?: ActivatorCpuSpec;
 }
 
 /** One node pool (a CA node group, or one Karpenter instance type): identical nodes. */
@@ -267,6 +274,22 @@ export interface NodesSpec {
   podIsAlwaysSchedulable: boolean;
   /** Share of a node's price charged to CPU in per-revision cost (OpenCost; 0.5). */
   cpuCostShare: number;
+}
+
+/** The activator pods' CPU (processor sharing, like a revision's pods) and the activator HPA. */
+export interface ActivatorCpuSpec {
+  /** CPU-seconds an activator spends on one proxied request. */
+  perRequestSeconds: number;
+  /** The activator container's CPU request (the HPA's denominator), millicores. */
+  requestMillis: number;
+  /** Its CPU limit (what it can use at most), millicores. */
+  limitMillis: number;
+  minReplicas: number;
+  maxReplicas: number;
+  /** The HPA's target, percent of the request. */
+  targetUtilization: number;
+  /** A new activator pod's start: created → Ready and in the activator endpoints. */
+  startupSeconds: number;
 }
 
 /** Which requests get a row in requests.csv. */

@@ -1,6 +1,7 @@
 import type { RequestStream } from '../engine/random.js';
 import { Simulation, type EventLane } from '../engine/simulation.js';
 import { Activator } from './activator.js';
+import { ActivatorPool } from './activator-pool.js';
 import { startClients } from './clients.js';
 import { Pod } from './pod.js';
 import type { Recorder } from './recorder.js';
@@ -37,7 +38,12 @@ export function hashString(s: string): number {
  */
 export class World {
   readonly sim: Simulation;
+  /** Every activator pod there has been (draining ones too: they still hold requests). */
   readonly activators: Activator[] = [];
+  /** The activator endpoints: ready activators not scaled away (all of `activators` without an activator HPA). */
+  servingActivators: Activator[] = this.activators;
+  /** The activator Deployment and its HPA, with `cluster.activatorCpu`. */
+  readonly activatorPool: ActivatorPool | undefined;
   readonly services = new Map<string, ServiceModel>();
   private nextRequestId = 1;
   /** Timeouts of waiting requests (and of executing ones that will outlive their deadline). */
@@ -74,6 +80,8 @@ export class World {
     for (const a of this.activators) {
       this.sim.every(phases.uniform(0, 1), 1, (act: Activator) => act.pushStats(this.sim.now), a);
     }
+    this.activatorPool = spec.cluster.activatorCpu !== undefined ? new ActivatorPool(this, spec.cluster.activatorCpu) : undefined;
+    if (this.activatorPool !== undefined) this.servingActivators = this.activators.slice();
     const resources = spec.services.some((s) => s.revisions.some((r) => r.work !== undefined || r.memory !== undefined));
     this.metricsServer = resources ? new MetricsServer(this) : undefined;
     this.cluster = spec.cluster.nodes !== undefined ? new Cluster(this, spec.cluster.nodes) : undefined;
@@ -108,7 +116,13 @@ export class World {
   }
 
   activatorOffset(rev: Revision): number {
-    return hashString(rev.spec.name) % Math.max(1, this.activators.length);
+    return hashString(rev.spec.name) % Math.max(1, this.servingActivators.length);
+  }
+
+  /** The activator endpoints changed (the activator HPA scaled): every revision's SKS takes its subset again. */
+  setServingActivators(serving: Activator[], now: number): void {
+    this.servingActivators = serving;
+    for (const s of this.services.values()) for (const r of s.revisions) if (!r.deleted) r.activatorsChanged(now);
   }
 
   /** The ingress hop latency: clients schedule their arrival events this much after sending. */

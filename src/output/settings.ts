@@ -5,6 +5,9 @@ export interface RevisionSettings {
   createdAtSeconds: number;
   containerConcurrency: number;
   timeoutSeconds: number;
+  /** The autoscaler class, when not the KPA (hpa.autoscaling.knative.dev). */
+  class?: string;
+  /** KPA: concurrency or rps; HPA class: cpu (target in % of the request), memory (MiB per pod) or a custom metric. */
   metric: string;
   target: number;
   total: number;

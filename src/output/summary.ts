@@ -91,6 +91,20 @@ export interface RunSummary {
   cost?: CostSummary;
   /** Scenario keys Knative ignores that look like typos, as `knsim run` printed them; absent when there are none. */
   warnings?: string[];
+  /** The activator Deployment scaled by its HPA (only with `cluster.activatorCpu`). */
+  activatorPool?: ActivatorPoolSummary;
+}
+
+/** The activator Deployment over a run, scaled by its HPA (`cluster.activatorCpu`). */
+export interface ActivatorPoolSummary {
+  /** Activator pods (spec.replicas) at the start and the end, and the most at once. */
+  initial: number;
+  final: number;
+  max: number;
+  /** CPU-seconds all activators used on proxied requests. */
+  cpuSeconds: number;
+  /** Each rescale: when, from → to, and the CPU utilization (percent of the request) the HPA saw. */
+  scaleEvents: Array<{ timeSeconds: number; from: number; to: number; utilizationPercent: number }>;
 }
 
 /** Running aggregates for one revision; O(1) memory per revision. */

@@ -9,6 +9,7 @@ import type { PodMetricsSample } from '../model/metrics-server.js';
 import type { AutoscalerRecord, NodeRecord, PodRecord, RecordSink, RequestOutcome, RequestRecord, ResourceColumns, RevisionEndRecord, TimeseriesRecord } from '../output/records.js';
 import { RunOutputs } from '../output/run-outputs.js';
 import type { RunSummary } from '../output/summary.js';
+import { scalingMetric } from '../model/scaling-metric.js';
 
 export interface RunRecorderOptions {
   /** Where to write CSVs; undefined keeps only the in-memory aggregates (sweeps, tests). */
@@ -92,6 +93,7 @@ export function autoscalerRecord(d: DecisionRecord, rev: Revision): AutoscalerRe
   // The settings in force: a patch or a config-autoscaler change may have replaced the spec's.
   const autoscaling = rev.autoscaler.loop.autoscaling;
   // Field by field (the decision's own order, without `hold`): spreading costs an allocation-heavy copy per tick.
+  const scaling = scalingMetric(autoscaling);
   return {
     time: d.time,
     revision: d.revision,
@@ -107,8 +109,8 @@ export function autoscalerRecord(d: DecisionRecord, rev: Revision): AutoscalerRe
     activators: d.activators,
     poke: d.poke,
     service: rev.spec.service,
-    metric: autoscaling.metric,
-    target: autoscaling.deciderSpec.targetValue,
+    metric: scaling.metric,
+    target: scaling.target,
   };
 }
 

@@ -141,6 +141,7 @@ function finishRun(spec: WorldSpec, opts: RunWorldOptions, run: StartedRun): Run
     wallSeconds: Math.round(wallSeconds * 1000) / 1000,
   });
   if (opts.warnings !== undefined && opts.warnings.length > 0) summary.warnings = [...opts.warnings];
+  if (world.activatorPool !== undefined) summary.activatorPool = world.activatorPool.summary(spec.durationSeconds, spec.cluster.activatorReplicas);
   writeFileSync(join(stage.path, 'settings.json'), JSON.stringify(runSettings(spec, opts.description ?? ''), null, 2) + '\n');
   writeFileSync(join(stage.path, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
   const files = stage.commit();

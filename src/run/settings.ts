@@ -1,3 +1,5 @@
+import { KPA_CLASS } from '../core/autoscaler/index.js';
+import { scalingMetric } from '../model/scaling-metric.js';
 import type { WorldSpec } from '../model/spec.js';
 import type { RunSettings } from '../output/settings.js';
 
@@ -19,8 +21,8 @@ export function runSettings(w: WorldSpec, description = ''): RunSettings {
           createdAtSeconds: r.createdAtSeconds,
           containerConcurrency: r.containerConcurrency,
           timeoutSeconds: r.timeoutSeconds,
-          metric: a.metric,
-          target: d.targetValue,
+          ...(a.class !== KPA_CLASS ? { class: a.class } : {}),
+          ...scalingMetric(a),
           total: d.totalValue,
           stableWindowSeconds: d.stableWindowSeconds,
           panicWindowSeconds: a.panicWindowSeconds,

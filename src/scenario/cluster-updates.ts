@@ -114,6 +114,10 @@ export function applyClusterUpdates(input: ClusterUpdatesInput): ServiceSpec[] {
       }
       const cluster = configs[configs.length - 1]!.cluster;
       const a = resolveAutoscaling(next, r.containerConcurrency, file, ['updates', j, 'patchRevision', 'annotations'], cluster);
+      if (a.class !== r.autoscaling.class) {
+        // The PodAutoscaler is created with its class and one reconciler owns it from then on.
+        throw new ScenarioError(file, at(j, 'patchRevision', 'annotations'), `the autoscaler class of revision ${JSON.stringify(p.name)} cannot change (${r.autoscaling.class} → ${a.class})`);
+      }
       change(loc.si, loc.ri, u.at, a, at(j, 'patchRevision', 'annotations'));
     }
 

@@ -102,7 +102,7 @@ export function readConfigMaps(file: string, cms: ConfigMapsInput | undefined, w
       where,
       'config-autoscaler',
       'pod-autoscaler-class',
-      `class ${JSON.stringify(autoscaler.podAutoscalerClass)} is not simulated: knsim simulates the KPA only (${KPA_CLASS})`,
+      `class ${JSON.stringify(autoscaler.podAutoscalerClass)} is not simulated as the default: the default class must be ${KPA_CLASS} (choose the HPA class per revision with the autoscaling.knative.dev/class annotation)`,
     );
   }
 

@@ -6,7 +6,7 @@
  * browser (the playground); `load.ts` supplies the node:fs reader.
  */
 import { isDocument, LineCounter, parseAllDocuments, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
-import type { ClientSpec, RequestTraceMode, ServiceSpec, StartCondition, WorldSpec } from '../model/spec.js';
+import type { ActivatorCpuSpec, ClientSpec, RequestTraceMode, ServiceSpec, StartCondition, WorldSpec } from '../model/spec.js';
 import { applyClusterUpdates } from './cluster-updates.js';
 import { readConfigMaps, type KeyWhere } from './configmaps.js';
 import { resolveConfigMaps, type ConfigMapFile } from './configmap-manifests.js';
@@ -16,6 +16,7 @@ import {
   parseWith,
   scenarioSchema,
   serviceManifestSchema,
+  type ActivatorCpuInput,
   type ClientInput,
   type ScenarioInput,
   type ServiceEntryInput,
@@ -190,12 +191,40 @@ export function scenarioFromValueWith(
       drainSeconds: s.cluster?.drainPeriod ?? DEFAULT_CLUSTER.drainSeconds,
       ...(s.cluster?.metricsResolution !== undefined ? { metricsResolutionSeconds: metricsResolution(s.cluster.metricsResolution, file) } : {}),
       ...(nodes !== undefined ? { nodes } : {}),
+      ...(s.cluster?.activatorCpu !== undefined ? { activatorCpu: activatorCpu(s.cluster.activatorCpu, s.cluster.activators, file) } : {}),
     },
     services,
     clients,
   };
   const unique = [...new Set(warnings)];
   return { file, name: s.name, description: s.description ?? '', traceMode, world, revisionOrigins, configMapWhere: cms.where, ...(unique.length > 0 ? { warnings: unique } : {}) };
+}
+
+/**
+ * The activator's defaults are knative/serving's: requests 300m, limits 1000m
+ * (config/core/deployments/activator.yaml), HPA min 1, max 20, 100 % of the request
+ * (activator-hpa.yaml). The pool starts with `cluster.activators` pods.
+ */
+function activatorCpu(a: ActivatorCpuInput, initial: number | undefined, file: string): ActivatorCpuSpec {
+  const spec: ActivatorCpuSpec = {
+    perRequestSeconds: a.perRequest,
+    requestMillis: a.request ?? 300,
+    limitMillis: a.limit ?? 1000,
+    minReplicas: a.minReplicas ?? 1,
+    maxReplicas: a.maxReplicas ?? 20,
+    targetUtilization: a.targetUtilization ?? 100,
+    startupSeconds: a.startup ?? 10,
+  };
+  const at = (f: string): string => `cluster.activatorCpu.${f}`;
+  if (!(spec.requestMillis > 0)) throw new ScenarioError(file, at('request'), `must be greater than 0 (the HPA's utilization denominator), got ${spec.requestMillis}m`);
+  if (!(spec.limitMillis > 0)) throw new ScenarioError(file, at('limit'), `must be greater than 0, got ${spec.limitMillis}m`);
+  if (spec.limitMillis < spec.requestMillis) throw new ScenarioError(file, at('limit'), `must be at least the request (${spec.requestMillis}m), got ${spec.limitMillis}m`);
+  if (spec.maxReplicas < spec.minReplicas) throw new ScenarioError(file, at('maxReplicas'), `must be at least minReplicas (${spec.minReplicas}), got ${spec.maxReplicas}`);
+  const n = initial ?? DEFAULT_CLUSTER.activatorReplicas;
+  if (n < spec.minReplicas || n > spec.maxReplicas) {
+    throw new ScenarioError(file, 'cluster.activators', `must be within the activator HPA's ${spec.minReplicas}..${spec.maxReplicas} (cluster.activatorCpu.minReplicas/maxReplicas), got ${n}`);
+  }
+  return spec;
 }
 
 /** metrics-server refuses a resolution under 10 s (Options.validate). */
@@ -519,6 +548,7 @@ function buildClient(
     endSeconds,
     ...(startWhen !== undefined ? { startWhen } : {}),
     ...(startWhen !== undefined && c.for !== undefined ? { forSeconds: c.for } : {}),
+    ...(c.randomStream !== undefined ? { randomStream: c.randomStream } : {}),
   };
 
   if (c.open !== undefined) {

@@ -5,13 +5,23 @@
  * time; the rollout duration. The checks are the serving webhook's where knsim
  * reads the field, and knsim's own where a scenario refers to something.
  */
-import { AUTOSCALING_ANNOTATION_KEYS, KPA_CLASS, resolveRevisionAutoscaling, type RevisionAutoscaling, InvalidArgumentError, FieldError } from '../core/autoscaler/index.js';
+import {
+  AUTOSCALING_ANNOTATION_KEYS,
+  HPA_CLASS,
+  KPA_CLASS,
+  resolveHpaRevisionAutoscaling,
+  resolveRevisionAutoscaling,
+  type RevisionAutoscaling,
+  InvalidArgumentError,
+  FieldError,
+} from '../core/autoscaler/index.js';
 import { dns1035LabelErrors, effectiveRolloutDuration, rolloutDurationFromAnnotations, type TrafficTarget, trafficBlockErrors } from '../core/traffic/index.js';
 import type { DistributionSpec, PodFaultSpec, PodStartSpec, RevisionSpec, ServiceSpec, TrafficChange } from '../model/spec.js';
 import type { ClusterConfig } from './configmaps.js';
 import { formatPath, ScenarioError, type PathSegment } from './errors.js';
 import type { RevisionOrigin } from './work-estimate.js';
 import { annotationWarnings } from './annotation-warnings.js';
+import { hpaWarning } from './hpa-warnings.js';
 import { appModel, DEFAULT_POD_CPU_CEILING_MILLIS, podResources, schedulerRequests } from './resources.js';
 import { perPodStartPhase, type AppInput, type FaultInput, type PodStartInput, type ServiceEntryInput, type ServiceManifest, type TemplateInput } from './schema.js';
 
@@ -191,6 +201,12 @@ export function buildService(ctx: ServiceContext): BuiltService {
       resources,
       ctx.podCpuCeilingMillis ?? DEFAULT_POD_CPU_CEILING_MILLIS,
     );
+    if (initialPods === 0 && autoscaling.class === HPA_CLASS) {
+      // The HPA leaves a Deployment at 0 replicas alone (scaling disabled), so such a revision never serves.
+      throw new ScenarioError(scenarioFile, ePath('initialPods'), `revision ${name} uses the ${HPA_CLASS} class, which never scales from zero: use initialPods ≥ 1 or leave it out`);
+    }
+    const hpaWarn = hpaWarning({ autoscaling, revision: name, resources, work: model.work, memory: model.memory }, file, [...base, 'metadata', 'annotations']);
+    if (hpaWarn !== undefined) ctx.warnings?.push(hpaWarn);
     const serviceTime = model.serviceTime ?? serviceTimeDefault;
     const faults = revisionApps[name]?.faults ?? app?.faults ?? entry.app?.faults ?? ctx.defaults?.app?.faults;
     origins.push({ file, path: base, annotations });
@@ -335,11 +351,10 @@ export function resolveAutoscaling(
   cluster: ClusterConfig,
 ): RevisionAutoscaling {
   try {
-    return resolveRevisionAutoscaling(cluster.autoscaler, {
-      annotations,
-      containerConcurrency,
-      progressDeadlineSeconds: cluster.progressDeadlineSeconds,
-    });
+    const input = { annotations, containerConcurrency, progressDeadlineSeconds: cluster.progressDeadlineSeconds };
+    // The class annotation picks the reconciler (the ConfigMap default is the KPA: see configmaps.ts).
+    if (annotations[CLASS_KEY] === HPA_CLASS) return resolveHpaRevisionAutoscaling(cluster.autoscaler, input);
+    return resolveRevisionAutoscaling(cluster.autoscaler, input);
   } catch (e) {
     // Annotation errors are at [<key>] of the annotations map.
     if (e instanceof FieldError) throw ScenarioError.fromField(file, e.via(...annotationsBase));
@@ -348,7 +363,7 @@ export function resolveAutoscaling(
       throw new ScenarioError(
         file,
         formatPath([...annotationsBase, CLASS_KEY]),
-        `class ${JSON.stringify(cls)} is not simulated: knsim simulates the KPA only (${KPA_CLASS})`,
+        `class ${JSON.stringify(cls)} is not simulated: knsim simulates ${KPA_CLASS} and ${HPA_CLASS}`,
       );
     }
     if (e instanceof InvalidArgumentError) {

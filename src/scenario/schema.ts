@@ -193,6 +193,7 @@ const clientSchema = obj({
   open: openSchema.optional(),
   closed: closedSchema.optional(),
   trace: traceClientSchema.optional(),
+  randomStream: z.string().min(1).optional(),
 });
 export type ClientInput = z.output<typeof clientSchema>;
 
@@ -270,9 +271,21 @@ const nodeAutoscalerSchema = obj({
   firstPoll: duration('nonneg').optional(),
 });
 export type NodeAutoscalerInput = z.output<typeof nodeAutoscalerSchema>;
+/** `cluster.activatorCpu`: the activator's CPU and its HPA (knative/serving activator.yaml and activator-hpa.yaml). */
+const activatorCpuSchema = obj({
+  perRequest: duration('positive'),
+  request: cpuQuantity.optional(),
+  limit: cpuQuantity.optional(),
+  minReplicas: count(1).optional(),
+  maxReplicas: count(1).optional(),
+  targetUtilization: count(1).optional(),
+  startup: duration('nonneg').optional(),
+});
+export type ActivatorCpuInput = z.output<typeof activatorCpuSchema>;
 
 const clusterSchema = obj({
   activators: count(1).optional(),
+  activatorCpu: activatorCpuSchema.optional(),
   ingressLatency: duration('nonneg').optional(),
   activatorProbePeriod: duration('positive').optional(),
   drainPeriod: duration('nonneg').optional(),

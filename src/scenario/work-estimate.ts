@@ -214,7 +214,10 @@ export function estimateWork(input: WorkInput): WorkEstimate {
   });
 
   const pods: WorkItem[] = [];
-  pods.push({ file, path: 'cluster.activators', amount: cluster.activatorReplicas, how: `${fmtAmount(cluster.activatorReplicas)} activator pods` });
+  const ac = cluster.activatorCpu;
+  if (ac === undefined) pods.push({ file, path: 'cluster.activators', amount: cluster.activatorReplicas, how: `${fmtAmount(cluster.activatorReplicas)} activator pods` });
+  // The activator HPA may grow the pool to its maximum.
+  else pods.push({ file, path: 'cluster.activatorCpu.maxReplicas', amount: ac.maxReplicas, how: `up to ${fmtAmount(ac.maxReplicas)} activator pods (the activator HPA's maxReplicas)` });
   let revisions = 0;
   let revisionPods = 0;
   world.services.forEach((s, si) => {

@@ -91,10 +91,10 @@ const cases: Case[] = [
     rule: 'must be in [6s, 3600s]',
   },
   {
-    what: 'HPA class',
-    sets: [`${ANN}["autoscaling.knative.dev/class"]=hpa.autoscaling.knative.dev`],
+    what: 'a class Knative does not ship',
+    sets: [`${ANN}["autoscaling.knative.dev/class"]=custom.example.com`],
     path: `${ANN}["autoscaling.knative.dev/class"]`,
-    rule: 'class "hpa.autoscaling.knative.dev" is not simulated: knsim simulates the KPA only (kpa.autoscaling.knative.dev)',
+    rule: 'class "custom.example.com" is not simulated: knsim simulates kpa.autoscaling.knative.dev and hpa.autoscaling.knative.dev',
   },
   {
     what: 'annotation value null',
@@ -112,7 +112,7 @@ const cases: Case[] = [
     what: 'config-autoscaler HPA default class',
     sets: ['configMaps.config-autoscaler["pod-autoscaler-class"]=hpa.autoscaling.knative.dev'],
     path: 'configMaps.config-autoscaler["pod-autoscaler-class"]',
-    rule: 'class "hpa.autoscaling.knative.dev" is not simulated: knsim simulates the KPA only (kpa.autoscaling.knative.dev)',
+    rule: 'class "hpa.autoscaling.knative.dev" is not simulated as the default: the default class must be kpa.autoscaling.knative.dev (choose the HPA class per revision with the autoscaling.knative.dev/class annotation)',
   },
   {
     what: 'config-defaults container-concurrency above the limit',

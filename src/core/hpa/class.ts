@@ -51,6 +51,11 @@ class HpaInstance implements AutoscalerClassInstance {
     this.pa = newPodAutoscalerState(nowSeconds);
     this.hpa = new HpaController(makeKnativeHpa(this.settings), nowSeconds, config);
     this.replicas = spec.existingPods ?? a.initialScale;
+    if (spec.existingPods !== undefined && spec.existingPods > 0) {
+      // A revision running before this autoscaler started reached its scale long ago (as the KPA takes one over).
+      this.pa = { ...this.pa, scaleTargetInitialized: true, desiredScale: spec.existingPods, actualScale: spec.existingPods };
+      this.sksProvisioned = true;
+    }
   }
 
   get stableWindowSeconds(): number {

@@ -1,4 +1,5 @@
 import type { Chart, ChartContext } from './common.js';
+import { cpuChart } from './cpu.js';
 import { kpaChart } from './kpa.js';
 import { latencyCdfChart } from './latency-cdf.js';
 import { podsChart } from './pods.js';
@@ -11,7 +12,7 @@ export type { Chart, ChartContext } from './common.js';
 
 /** Every chart the report has data for, in report order. */
 export function buildCharts(ctx: ChartContext): Chart[] {
-  return [podsChart, readyPodsChart, kpaChart, requestsChart, waitingChart, trafficChart, latencyCdfChart]
+  return [podsChart, readyPodsChart, kpaChart, requestsChart, waitingChart, cpuChart, trafficChart, latencyCdfChart]
     .map((build) => build(ctx))
     .filter((c): c is Chart => c !== undefined);
 }

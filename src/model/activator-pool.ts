@@ -1,0 +1,263 @@
+import {
+  HpaController,
+  toHpaInputs,
+  type HpaSpec,
+  type PodResourceSample,
+} from '../core/autoscaler/index.js';
+import { Activator } from './activator.js';
+import { cpuRate, ProcessorSharing } from './cpu.js';
+import { DEFAULT_METRICS_RESOLUTION_SECONDS, FRESH_CONTAINER_MIN_SECONDS, cpuMillisOf } from './metrics-server.js';
+import { Phase, type Request } from './request.js';
+import type { ActivatorCpuSpec } from './spec.js';
+import type { World } from './world.js';
+
+/** Activators present when the run starts have been running this long (past the HPA's CPU initialization period). */
+const LONG_AGO_SECONDS = 3600;
+
+/**
+ * One activator pod's CPU: each proxied request first spends `perRequest` CPU-seconds in
+ * it, sharing the container's limit with the other requests doing so (processor sharing,
+ * one core at most per request), and only then goes to its revision's throttler. An
+ * activator at its limit therefore delays every request it takes.
+ */
+export class ActivatorCpu {
+  private readonly ps: ProcessorSharing<Request>;
+  private nextAt = Number.POSITIVE_INFINITY;
+  /** metrics-server's last two points (cumulative CPU-seconds). */
+  prevT = Number.NaN;
+  prevCpu = 0;
+  lastT = Number.NaN;
+  lastCpu = 0;
+
+  constructor(
+    readonly activator: Activator,
+    readonly spec: ActivatorCpuSpec,
+    /** When its container started (the CPU counter's origin). */
+    readonly startedAt: number,
+  ) {
+    this.ps = new ProcessorSharing<Request>(cpuRate(spec.limitMillis / 1000, 1));
+  }
+
+  private get sim() {
+    return this.activator.world.sim;
+  }
+
+  /** The request's CPU work starts now; the throttler gets it when it is done. */
+  start(req: Request, now: number): void {
+    this.ps.add(req, this.spec.perRequestSeconds, now);
+    this.reschedule();
+  }
+
+  /** A request ended (timed out) before its CPU work was done; false if it was not in its CPU phase. */
+  cancel(req: Request, now: number): boolean {
+    if (!this.ps.remove(req, now)) return false;
+    this.reschedule();
+    return true;
+  }
+
+  /** CPU-seconds used up to `now`. */
+  cpuSeconds(now: number): number {
+    return this.ps.cumulative(now);
+  }
+
+  /** Requests in their CPU phase now. */
+  get busy(): number {
+    return this.ps.size;
+  }
+
+  private reschedule(): void {
+    const next = this.ps.nextCompletion();
+    if (next < this.nextAt) {
+      this.nextAt = next;
+      this.sim.at(next, this.onCompletion, this);
+    }
+  }
+
+  private onCompletion(this: void, self: ActivatorCpu): void {
+    const now = self.sim.now;
+    if (now < self.nextAt) return; // superseded by an earlier one that already ran
+    self.nextAt = Number.POSITIVE_INFINITY;
+    for (const req of self.ps.popDone(now)) {
+      if (req.phase === Phase.AtActivator) self.activator.throttler(req.revision!).admit(req, now);
+    }
+    self.reschedule();
+  }
+}
+
+/** One rescale of the activator Deployment by its HPA. */
+export interface ActivatorScaleEvent {
+  timeSeconds: number;
+  from: number;
+  to: number;
+  /** The activators' CPU utilization (percent of the request) the HPA saw at that sync. */
+  utilizationPercent: number;
+}
+
+/** The activator pool over a run, for summary.json. */
+export interface ActivatorPoolSummary {
+  /** Activator pods at the start and the end (spec.replicas), and the most at once. */
+  initial: number;
+  final: number;
+  max: number;
+  /** CPU-seconds all activators used (their per-request work). */
+  cpuSeconds: number;
+  scaleEvents: ActivatorScaleEvent[];
+}
+
+/** One activator pod as the pool and its HPA see it. */
+interface Member {
+  activator: Activator;
+  cpu: ActivatorCpu;
+  createdAt: number;
+  readyAt: number;
+  draining: boolean;
+}
+
+/**
+ * The activator Deployment with its HPA (knative/serving config/core/deployments
+ * activator-hpa.yaml: CPU utilization of the request, min 1, max 20), run by core's HPA
+ * controller on its 15 s sync from t = 0 and fed by a metrics-server scrape of the
+ * activators' CPU every resolution (from t = 0, as for revisions). A new activator joins
+ * the activator endpoints `startup` seconds after it is created; one scaled away leaves
+ * them at once and drains the requests it holds (its grace period, 600 s upstream, is
+ * longer than any request here). Present only with `cluster.activatorCpu`.
+ */
+export class ActivatorPool {
+  private readonly members: Member[] = [];
+  private readonly hpa: HpaController;
+  private readonly resolution: number;
+  /** The Deployment's spec.replicas. */
+  replicas: number;
+  /** Every change of replicas the HPA made. */
+  readonly scaleEvents: ActivatorScaleEvent[] = [];
+
+  constructor(
+    readonly world: World,
+    readonly spec: ActivatorCpuSpec,
+  ) {
+    const hpaSpec: HpaSpec = {
+      minReplicas: spec.minReplicas,
+      maxReplicas: spec.maxReplicas,
+      metrics: [{ type: 'Resource', resource: 'cpu', target: { type: 'Utilization', averageUtilization: spec.targetUtilization } }],
+    };
+    this.hpa = new HpaController(hpaSpec, 0);
+    this.replicas = world.activators.length;
+    for (const a of world.activators) this.adopt(a, -LONG_AGO_SECONDS, -LONG_AGO_SECONDS);
+    this.resolution = world.spec.cluster.metricsResolutionSeconds ?? DEFAULT_METRICS_RESOLUTION_SECONDS;
+    world.sim.every(0, this.resolution, this.scrape, this);
+    world.sim.at(this.hpa.nextSyncSeconds, this.sync, this);
+  }
+
+  private adopt(a: Activator, createdAt: number, readyAt: number): Member {
+    const m: Member = { activator: a, cpu: new ActivatorCpu(a, this.spec, createdAt), createdAt, readyAt, draining: false };
+    a.cpu = m.cpu;
+    this.members.push(m);
+    return m;
+  }
+
+  /** Activators in the Deployment now (not draining), ready or starting. */
+  get live(): number {
+    return this.members.filter((m) => !m.draining).length;
+  }
+
+  /** What summary.json reports at `now` (the end of the run). */
+  summary(now: number, initial: number): ActivatorPoolSummary {
+    const cpu = this.members.reduce((t, m) => t + m.cpu.cpuSeconds(now), 0);
+    const max = this.scaleEvents.reduce((x, e) => Math.max(x, e.to), initial);
+    return { initial, final: this.replicas, max, cpuSeconds: Math.round(cpu * 1000) / 1000, scaleEvents: this.scaleEvents.slice() };
+  }
+
+  /** The HPA's status (current/desired replicas, conditions). */
+  get status() {
+    return this.hpa.status;
+  }
+
+  private scrape(this: void, self: ActivatorPool): void {
+    const now = self.world.sim.now;
+    for (const m of self.members) {
+      const c = m.cpu;
+      const cum = c.cpuSeconds(now);
+      if (Number.isNaN(c.lastT)) {
+        const age = now - c.startedAt;
+        // As metrics-server: a container first seen 10 s ≤ age < resolution counts from its start.
+        const fresh = age >= FRESH_CONTAINER_MIN_SECONDS && age < self.resolution;
+        const before = c.startedAt < 0;
+        c.prevT = before ? now - self.resolution : fresh ? c.startedAt : Number.NaN;
+        c.prevCpu = before ? cum : 0;
+      } else {
+        c.prevT = c.lastT;
+        c.prevCpu = c.lastCpu;
+      }
+      c.lastT = now;
+      c.lastCpu = cum;
+    }
+  }
+
+  /** The activator pods as the HPA lists them, with metrics-server's CPU. */
+  samples(now: number): PodResourceSample[] {
+    return this.members.map((m) => {
+      const c = m.cpu;
+      const ready = now >= m.readyAt;
+      const s: PodResourceSample = {
+        name: m.activator.name,
+        phase: ready ? 'Running' : 'Pending',
+        deleting: m.draining,
+        ready: ready ? true : undefined,
+        readyLastTransitionSeconds: m.readyAt,
+        startTimeSeconds: ready ? m.createdAt : undefined,
+        cpuRequestMillicores: this.spec.requestMillis,
+      };
+      if (!Number.isNaN(c.prevT) && c.lastT <= now) {
+        s.cpuMillicores = cpuMillisOf(c.prevT, c.prevCpu, c.lastT, c.lastCpu);
+        s.metricTimestampSeconds = c.lastT;
+        s.metricWindowSeconds = c.lastT - c.prevT;
+      }
+      return s;
+    });
+  }
+
+  private sync(this: void, self: ActivatorPool): void {
+    const now = self.world.sim.now;
+    const inputs = toHpaInputs(self.samples(now), now);
+    const r = self.hpa.sync({ nowSeconds: now, currentReplicas: self.replicas, pods: inputs.pods, resourceMetrics: { cpu: inputs.cpu } });
+    if (r.rescale) self.scaleTo(r.desiredReplicas, now);
+    self.world.sim.at(self.hpa.nextSyncSeconds, self.sync, self);
+  }
+
+  private scaleTo(n: number, now: number): void {
+    this.scaleEvents.push({ timeSeconds: now, from: this.replicas, to: n, utilizationPercent: this.hpa.status.currentMetrics[0]?.current ?? Number.NaN });
+    this.replicas = n;
+    const live = this.members.filter((m) => !m.draining);
+    if (n > live.length) {
+      for (let i = live.length; i < n; i++) {
+        const index = this.world.activators.length;
+        const a = new Activator(this.world, index, `activator-${index}`);
+        this.world.activators.push(a);
+        const m = this.adopt(a, now, now + this.spec.startupSeconds);
+        this.world.sim.at(m.readyAt, this.onReady, m);
+        this.world.sim.every(m.readyAt + 1, 1, (act: Activator) => act.pushStats(this.world.sim.now), a);
+      }
+    } else if (n < live.length) {
+      // The ReplicaSet deletes pods that are not ready first, then the most recently ready.
+      const victims = live.slice().sort((x, y) => {
+        const xr = now >= x.readyAt;
+        const yr = now >= y.readyAt;
+        if (xr !== yr) return xr ? 1 : -1;
+        return y.readyAt - x.readyAt || y.activator.index - x.activator.index;
+      });
+      for (let i = 0; i < live.length - n; i++) victims[i]!.draining = true;
+      this.refreshServing(now);
+    }
+  }
+
+  private onReady = (m: Member): void => {
+    if (!m.draining) this.refreshServing(this.world.sim.now);
+  };
+
+  /** The activator endpoints: ready, non-draining activators in index order; every SKS re-subsets. */
+  private refreshServing(now: number): void {
+    const serving = this.members.filter((m) => !m.draining && now >= m.readyAt).map((m) => m.activator);
+    serving.sort((a, b) => a.index - b.index);
+    this.world.setServingActivators(serving, now);
+  }
+}

@@ -1,0 +1,101 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { bucketMax, val, xOf } from '../aggregate.js';
+import { Columns, parseCsv, parseNumberCell } from '../csv.js';
+import type { RevisionData } from '../load.js';
+import { type Chart, type ChartContext, type Spec, WIDTH, aggregationNote, headroomScale, keyedLegend, revisionTitle, stack, topLevel, xEncoding } from './common.js';
+
+const LABELS = { u: 'CPU usage (metrics-server)', r: 'CPU request (all pods)' };
+const COLOR = { u: '#e45756', r: '#4c78a8' };
+
+/** One revision's CPU columns of timeseries.csv. */
+interface CpuSeries {
+  time: number[];
+  usage: number[];
+  request: number[];
+  utilization: number[];
+}
+
+/**
+ * The CPU columns of timeseries.csv, by "service/revision"; undefined when the run did not
+ * model resources (the columns are absent) or no revision ever had metrics.
+ */
+export function readCpuSeries(dir: string): Map<string, CpuSeries> | undefined {
+  const p = join(dir, 'timeseries.csv');
+  if (!existsSync(p)) return undefined;
+  const t = parseCsv(readFileSync(p, 'utf8'));
+  if (!t.header.includes('cpu_usage_m')) return undefined;
+  const c = new Columns('timeseries.csv', t.header);
+  const [iT, iS, iR, iU, iQ, iP] = [c.col('time_s'), c.col('service'), c.col('revision'), c.col('cpu_usage_m'), c.col('cpu_request_m'), c.col('cpu_utilization_pct')];
+  const out = new Map<string, CpuSeries>();
+  let any = false;
+  for (const row of t.rows) {
+    const key = `${row[iS] ?? ''}/${row[iR] ?? ''}`;
+    let s = out.get(key);
+    if (s === undefined) out.set(key, (s = { time: [], usage: [], request: [], utilization: [] }));
+    const u = parseNumberCell(row[iU]);
+    if (Number.isFinite(u)) any = true;
+    s.time.push(parseNumberCell(row[iT]));
+    s.usage.push(u);
+    s.request.push(parseNumberCell(row[iQ]));
+    s.utilization.push(parseNumberCell(row[iP]));
+  }
+  return any ? out : undefined;
+}
+
+function panel(ctx: ChartContext, r: RevisionData, s: CpuSeries, i: number): Spec {
+  const { axis } = ctx;
+  const u = bucketMax(axis, s.time, s.usage);
+  const q = bucketMax(axis, s.time, s.request);
+  const p = bucketMax(axis, s.time, s.utilization);
+  const values: Spec[] = [];
+  for (let b = 0; b < axis.buckets; b++) {
+    if (Number.isNaN(u[b]!) && Number.isNaN(q[b]!)) continue;
+    values.push({ t: xOf(axis, b), u: val(u[b]!, 0), r: val(q[b]!, 0), pct: val(p[b]!, 0) });
+  }
+  const keys = Object.keys(LABELS);
+  return {
+    title: revisionTitle(ctx, r),
+    width: WIDTH,
+    height: 160,
+    layer: [
+      {
+        data: { values },
+        transform: [{ fold: keys, as: ['k', 'v'] }],
+        name: `data_cpu_${i}`,
+        // metrics-server's values hold from one scrape to the next: steps, not slopes.
+        mark: { type: 'line', interpolate: 'step-after' },
+        encoding: {
+          x: xEncoding(axis),
+          y: { field: 'v', type: 'quantitative', title: 'CPU (millicores)', scale: headroomScale([...u, ...q]) },
+          stroke: { field: 'k', type: 'nominal', scale: { domain: keys, range: [COLOR.u, COLOR.r] }, legend: keyedLegend('revision total', LABELS, { symbolType: 'stroke' }) },
+          tooltip: [
+            { field: 't', type: 'quantitative', title: 'time (s)' },
+            { field: 'pct', type: 'quantitative', title: 'utilization (% of request)' },
+          ],
+        },
+      },
+    ],
+  };
+}
+
+/** CPU usage against the pods' CPU request per revision (the HPA's utilization), when the run modelled CPU. */
+export function cpuChart(ctx: ChartContext): Chart | undefined {
+  const series = readCpuSeries(ctx.run.dir);
+  if (series === undefined) return undefined;
+  const revs = ctx.run.revisions
+    .map((r) => ({ r, s: series.get(`${r.service}/${r.revision}`) }))
+    .filter((x): x is { r: RevisionData; s: CpuSeries } => x.s !== undefined && x.s.usage.some((v) => Number.isFinite(v)));
+  if (revs.length === 0) return undefined;
+  return {
+    id: 'cpu',
+    heading: 'CPU usage vs request',
+    explanation:
+      'The revision’s CPU usage as metrics-server reports it (each pod’s rate over the last scrape interval, summed) against the summed CPU requests of the pods with metrics; their ratio is the utilization the HPA scales on (hover for it).',
+    spec: topLevel(
+      'CPU usage vs request',
+      `Millicores per revision from timeseries.csv: usage and request of the pods metrics-server has reported, updated at each scrape.${aggregationNote(ctx.axis, 'the maximum in each bucket')}`,
+      stack(revs.map(({ r, s }, i) => panel(ctx, r, s, i))),
+    ),
+  };
+}

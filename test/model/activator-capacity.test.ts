@@ -1,0 +1,100 @@
+/**
+ * The activator's capacity (`cluster.activatorCpu`): each proxied request costs activator
+ * CPU, requests in an activator share its CPU limit, and the activator HPA (CPU 100 % of
+ * the 300m request, min 1, max 20) scales the pool, through core's HPA controller.
+ */
+import { describe, expect, it } from 'vitest';
+import { STATUS_OK } from '../../src/model/request.js';
+import { scenarioFromValue } from '../../src/scenario/load.js';
+import { MemoryRecorder } from './world-fixture.js';
+import { World } from '../../src/model/world.js';
+import { catchScenarioError } from '../scenario/helpers.js';
+
+function scenario(cluster: Record<string, unknown> | undefined) {
+  return {
+    name: 't',
+    duration: '3m',
+    ...(cluster !== undefined ? { cluster } : {}),
+    services: [
+      {
+        manifest: {
+          apiVersion: 'serving.knative.dev/v1',
+          kind: 'Service',
+          metadata: { name: 'fast' },
+          // TBC -1 keeps the activator in the path; three pods are plenty for 300 rps of 10 ms.
+          spec: { template: { metadata: { annotations: { 'autoscaling.knative.dev/target-burst-capacity': '-1', 'autoscaling.knative.dev/min-scale': '3' } } } },
+        },
+        initialPods: 3,
+        app: { serviceTime: '10ms' },
+      },
+    ],
+    clients: [{ name: 'load', service: 'fast', open: { process: 'uniform', rate: { shape: 'step', steps: [{ at: '0s', rps: 100 }, { at: '30s', rps: 300 }] } } }],
+  };
+}
+
+function simulate(cluster: Record<string, unknown> | undefined) {
+  const loaded = scenarioFromValue(scenario(cluster), 's.yaml');
+  const rec = new MemoryRecorder();
+  const world = new World(loaded.world, rec);
+  world.run();
+  const latency = (from: number, to: number, q: number): number => {
+    const l = rec.requests.filter((r) => r.arrival >= from && r.arrival < to).map((r) => r.end - r.arrival).sort((a, b) => a - b);
+    return l[Math.floor(l.length * q)]!;
+  };
+  return { world, rec, latency };
+}
+
+describe('activator capacity', () => {
+  // 5 ms of activator CPU per request: one activator (limit 1 CPU) proxies at most 200 rps.
+  const withCpu = simulate({ activators: 1, activatorCpu: { perRequest: '5ms' } });
+  const without = simulate({ activators: 1 });
+
+  it('below its limit an activator adds its CPU time per request: 16 ms = 1 ms ingress + 5 ms activator + 10 ms app (11 ms without)', () => {
+    expect(withCpu.latency(0, 30, 0.5)).toBeCloseTo(0.016, 6);
+    expect(withCpu.latency(0, 30, 0.95)).toBeCloseTo(0.016, 6);
+    expect(without.latency(0, 30, 0.95)).toBeCloseTo(0.011, 6);
+  });
+
+  it('at its CPU limit (300 rps need 1.5 cores) requests share the core and latency climbs to seconds', () => {
+    expect(withCpu.latency(30, 45, 0.5)).toBeGreaterThan(1);
+    expect(without.latency(30, 45, 0.95)).toBeCloseTo(0.011, 6);
+    expect(withCpu.rec.requests.every((r) => r.status === STATUS_OK)).toBe(true);
+  });
+
+  it('the activator HPA scales out within max(2 × current, 4) per sync (1 → 2 → 4 → 6), and latency returns to 16 ms', () => {
+    const pool = withCpu.world.activatorPool!;
+    expect(pool.scaleEvents).toEqual([
+      // 100 rps × 5 ms = 500m on a 300m request: 166 %.
+      { timeSeconds: 30, from: 1, to: 2, utilizationPercent: 166 },
+      { timeSeconds: 60, from: 2, to: 4, utilizationPercent: 333 },
+      { timeSeconds: 75, from: 4, to: 6, utilizationPercent: 291 },
+    ]);
+    for (const e of pool.scaleEvents) expect(e.to).toBeLessThanOrEqual(Math.max(2 * e.from, 4));
+    expect(withCpu.world.servingActivators.map((a) => a.name)).toEqual(['activator-0', 'activator-1', 'activator-2', 'activator-3', 'activator-4', 'activator-5']);
+    expect(withCpu.latency(90, 180, 0.95)).toBeCloseTo(0.016, 6);
+    // 6 activators at 1.5 cores: 250m each, 83 % of the request (scale-down waits the 300 s window).
+    expect(pool.summary(180, 1)).toMatchObject({ initial: 1, final: 6, max: 6 });
+    expect(pool.summary(180, 1).cpuSeconds).toBeCloseTo(0.005 * withCpu.rec.requests.length, 0);
+  });
+
+  it('without activatorCpu the pool is fixed and nothing is scaled', () => {
+    expect(without.world.activatorPool).toBeUndefined();
+    expect(without.world.activators.length).toBe(1);
+  });
+});
+
+describe('cluster.activatorCpu in the scenario', () => {
+  it("takes knative/serving's defaults: 300m request, 1000m limit, HPA 1..20 at 100 %, 10 s start", () => {
+    const c = scenarioFromValue(scenario({ activatorCpu: { perRequest: '2ms' } }), 's.yaml').world.cluster.activatorCpu;
+    expect(c).toEqual({ perRequestSeconds: 0.002, requestMillis: 300, limitMillis: 1000, minReplicas: 1, maxReplicas: 20, targetUtilization: 100, startupSeconds: 10 });
+  });
+
+  it.each([
+    ['perRequest missing', { activatorCpu: {} }, 'cluster.activatorCpu.perRequest'],
+    ['limit under the request', { activatorCpu: { perRequest: '1ms', request: '500m', limit: '200m' } }, 'cluster.activatorCpu.limit'],
+    ['max under min', { activatorCpu: { perRequest: '1ms', minReplicas: 3, maxReplicas: 2 } }, 'cluster.activatorCpu.maxReplicas'],
+    ['initial pool above max', { activators: 5, activatorCpu: { perRequest: '1ms', maxReplicas: 4 } }, 'cluster.activators'],
+  ] as const)('%s is an error at %s', (_name, cluster, path) => {
+    expect(catchScenarioError(() => scenarioFromValue(scenario(cluster), 's.yaml')).path).toBe(path);
+  });
+});

@@ -1,0 +1,153 @@
+/**
+ * The HPA class in a full simulation: a revision annotated hpa.autoscaling.knative.dev is
+ * scaled by the Kubernetes HPA on metrics-server's CPU, through the same decision loop as
+ * the KPA — never below one pod, at most max(2 × current, 4) per 15 s sync (behavior nil),
+ * down only after the 300 s stabilization window, the SKS serving from the pods once one
+ * is ready — and a revision the HPA cannot measure keeps its scale, with a warning.
+ */
+import { describe, expect, it } from 'vitest';
+import { STATUS_OK } from '../../src/model/request.js';
+import { scenarioFromValue } from '../../src/scenario/load.js';
+import { MemoryRecorder } from './world-fixture.js';
+import { World } from '../../src/model/world.js';
+
+const HPA = 'hpa.autoscaling.knative.dev';
+
+interface Opts {
+  annotations?: Record<string, string>;
+  app?: Record<string, unknown>;
+  resources?: Record<string, unknown>;
+  initialPods?: number;
+  rate?: Record<string, unknown>;
+  duration?: string;
+}
+
+function scenario(o: Opts = {}) {
+  return {
+    name: 't',
+    duration: o.duration ?? '12m',
+    services: [
+      {
+        manifest: {
+          apiVersion: 'serving.knative.dev/v1',
+          kind: 'Service',
+          metadata: { name: 'crunch' },
+          spec: {
+            template: {
+              metadata: { annotations: { 'autoscaling.knative.dev/class': HPA, 'autoscaling.knative.dev/metric': 'cpu', 'autoscaling.knative.dev/target': '50', ...o.annotations } },
+              spec: { containers: [{ image: 'x', resources: o.resources ?? { requests: { cpu: '1' }, limits: { cpu: '1' } } }] },
+            },
+          },
+        },
+        ...(o.initialPods !== undefined ? { initialPods: o.initialPods } : {}),
+        app: o.app ?? { cpu: { work: '100ms' } },
+      },
+    ],
+    // 40 rps of 100 ms CPU: 4 cores, about 8 pods at 50 % of a 1025m request; none after 5 m.
+    clients: [{ name: 'load', service: 'crunch', open: { process: 'uniform', rate: o.rate ?? { shape: 'step', steps: [{ at: '0s', rps: 40 }, { at: '5m', rps: 0 }] } } }],
+  };
+}
+
+function simulate(o: Opts = {}) {
+  const loaded = scenarioFromValue(scenario(o), 's.yaml');
+  const rec = new MemoryRecorder();
+  const world = new World(loaded.world, rec);
+  world.run();
+  const decisions = rec.decisionsOf('crunch-00001');
+  return { loaded, world, rec, decisions, rev: world.services.get('crunch')!.revisions[0]! };
+}
+
+describe('HPA class in a full simulation', () => {
+  const { decisions, rec, rev } = simulate({ initialPods: 1 });
+  // The Deployment's replicas after each sync (the PA's DesiredScale mirrors the HPA status).
+  const steps = decisions.map((d) => ({ t: d.time, replicas: d.want }));
+
+  it('syncs every 15 s from the revision creation', () => {
+    expect(steps.slice(0, 4).map((s) => s.t)).toEqual([15, 30, 45, 60]);
+    expect(steps.every((s, i) => s.t === 15 * (i + 1))).toBe(true);
+  });
+
+  const at = (t: number): number | undefined => steps.find((s) => s.t === t)?.replicas;
+
+  it('scales 1 → 2 → 4 → 8 → 10 under 4 cores of load: a 1 CPU limit caps utilization at 97 % (ratio 1.94), and no step exceeds max(2 × current, 4)', () => {
+    const distinct = steps.map((s) => s.replicas).filter((r, i, a) => i === 0 || r !== a[i - 1]);
+    expect(distinct.slice(0, 5)).toEqual([1, 2, 4, 8, 10]);
+    expect([at(15), at(30), at(60), at(90), at(120)]).toEqual([1, 2, 4, 8, 10]);
+    for (let i = 1; i < steps.length; i++) {
+      const prev = steps[i - 1]!.replicas;
+      expect(steps[i]!.replicas).toBeLessThanOrEqual(Math.max(2 * prev, 4));
+    }
+    // The overloaded first pod still works off its backlog at 1000m while the others use 400m
+    // (util 44, ratio 0.88: raw 9 from 165 s on), so 10 pods hold until the load stops.
+    expect(at(300)).toBe(10);
+    expect(Math.max(...steps.map((s) => s.replicas))).toBe(10);
+  });
+
+  it('never goes below 1 pod, and scales down only when every recommendation of the last 300 s allows it', () => {
+    expect(Math.min(...steps.map((s) => s.replicas))).toBe(1);
+    expect(Math.min(...rec.samples.filter((s) => s.rev === 'crunch-00001').map((s) => s.ready))).toBe(1);
+    // The last recommendation of 10 (t = 150) leaves the window after 450 s; the 9 of t = 300 after 600 s.
+    expect([at(450), at(465), at(600), at(615)]).toEqual([10, 9, 9, 1]);
+    expect(steps[steps.length - 1]!.replicas).toBe(1);
+    expect(rev.replicas).toBe(1);
+  });
+
+  it('keeps the SKS in Serve with every activator (numActivators 0) and serves every request', () => {
+    expect(new Set(decisions.map((d) => d.sksMode))).toEqual(new Set(['Serve']));
+    expect(new Set(decisions.map((d) => d.activators))).toEqual(new Set([0]));
+    expect(rec.requests.every((r) => r.status === STATUS_OK)).toBe(true);
+    expect(rev.autoscaler.loop.scaleBounds()).toEqual({ min: 1, max: 0, scaleToZero: false });
+  });
+});
+
+describe('HPA class: a new revision', () => {
+  it('is proxied by all activators while no pod is ready, serves from the pods after, and is routable only after the first sync (15 s)', () => {
+    const { rec, rev, world } = simulate({ duration: '1m', rate: { shape: 'constant', rps: 2 } });
+    // Before 15 s the route has no ready revision: requests find no route.
+    const early = rec.requests.filter((r) => r.arrival < 14.9);
+    expect(early.length).toBeGreaterThan(0);
+    expect(early.every((r) => r.status !== STATUS_OK)).toBe(true);
+    const served = rec.requests.filter((r) => r.status === STATUS_OK);
+    expect(served.length).toBeGreaterThan(80);
+    expect(served.every((r) => r.route === 'direct')).toBe(true);
+    expect(rev.sksEffectiveMode).toBe('Serve');
+    expect(rev.numActivators).toBe(0);
+    expect(world.activators.length).toBe(1);
+  });
+
+  it('with 0 ready pods the SKS proxies through every activator (3 of 3)', () => {
+    const raw = { ...scenario({ duration: '20s', rate: { shape: 'constant', rps: 1 }, app: { cpu: { work: '100ms' } } }), cluster: { activators: 3 } };
+    // A crash loop keeps the only pod unready after the first sync.
+    raw.services[0]!.app = { cpu: { work: '100ms' }, faults: [{ kind: 'readinessFailure', at: '0s' }] } as never;
+    const loaded = scenarioFromValue(raw, 's.yaml');
+    const world = new World(loaded.world, new MemoryRecorder());
+    world.run();
+    const rev = world.services.get('crunch')!.revisions[0]!;
+    expect(rev.readyPods.length).toBe(0);
+    expect(rev.sksEffectiveMode).toBe('Proxy');
+    expect(rev.activatorSubset.map((a) => a.name)).toEqual(['activator-0', 'activator-1', 'activator-2']);
+  });
+});
+
+describe('HPA class: revisions the HPA cannot scale behave as upstream (ScalingActive=False) and are warned about', () => {
+  it.each([
+    ['no CPU model (fixed service time)', { app: { serviceTime: '100ms' } }, 'no CPU usage for its pods (no CPU model'],
+    ['no CPU request', { resources: {} }, 'has no CPU request'],
+    ['a custom metric no adapter serves', { annotations: { 'autoscaling.knative.dev/metric': 'concurrency', 'autoscaling.knative.dev/target': '10' } }, 'no custom-metrics adapter serves the pods metric "concurrency"'],
+    ['memory without a memory model', { annotations: { 'autoscaling.knative.dev/metric': 'memory', 'autoscaling.knative.dev/target': '100' } }, 'no memory usage for its pods'],
+  ] as const)('%s: stays at 1 pod under 4 cores of load, with a warning', (_name, o, why) => {
+    const { loaded, decisions, rev } = simulate({ initialPods: 1, duration: '3m', ...o });
+    expect(loaded.warnings?.length).toBe(1);
+    expect(loaded.warnings![0]).toContain(why);
+    expect(loaded.warnings![0]).toContain('ScalingActive=False');
+    expect(loaded.warnings![0]).toMatch(/^s\.yaml: services\[0\]\.manifest\.spec\.template\.metadata\.annotations: revision crunch-00001/);
+    expect(decisions.length).toBe(12);
+    // The HPA status keeps desiredReplicas 0 (never computed), as upstream's does; the Deployment keeps 1.
+    expect(decisions.every((d) => d.readyPods === 1 && !d.valid)).toBe(true);
+    expect(rev.replicas).toBe(1);
+  });
+
+  it('an HPA revision with the CPU model and requests has no warning', () => {
+    expect(simulate({ initialPods: 1, duration: '15s' }).loaded.warnings).toBeUndefined();
+  });
+});

@@ -1,0 +1,83 @@
+/**
+ * The CPU chart draws timeseries.csv's CPU columns (metrics-server's usage and the pods'
+ * requests) per revision, and exists only when the run modelled CPU.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadRunData, reportCharts } from '../../src/output/report/index.js';
+import { runWorld } from '../../src/run/run-world.js';
+import { loadScenario } from '../../src/scenario/load.js';
+
+const root = resolve(import.meta.dirname, '../..');
+
+function run(name: string, durationSeconds: number): string {
+  const loaded = loadScenario(join(root, 'scenarios', `${name}.yaml`), { sets: [], durationSeconds });
+  const dir = join(mkdtempSync(join(tmpdir(), 'knsim-cpu-chart-')), name);
+  runWorld(loaded.world, { outDir: dir, trace: { mode: 'none' } });
+  return dir;
+}
+
+function csv(dir: string, file: string): Array<Record<string, string>> {
+  const [head, ...lines] = readFileSync(join(dir, file), 'utf8').trim().split('\n');
+  const cols = head!.split(',');
+  return lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [cols[i]!, v])));
+}
+
+type Row = Record<string, number | null>;
+
+function panelRows(spec: unknown, name: string): Row[] {
+  let found: Row[] | undefined;
+  const walk = (o: unknown): void => {
+    if (found !== undefined || o === null || typeof o !== 'object') return;
+    const r = o as Record<string, unknown>;
+    if (r['name'] === name) found = (r['data'] as { values: Row[] }).values;
+    else for (const v of Object.values(r)) walk(v);
+  };
+  walk(spec);
+  expect(found, name).toBeDefined();
+  return found!;
+}
+
+describe('CPU usage vs request chart', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = run('kpa-vs-hpa', 300);
+  });
+
+  it('has one panel per revision whose points are timeseries.csv’s cpu_usage_m and cpu_request_m at each second', () => {
+    const { charts, ctx } = reportCharts(loadRunData(dir));
+    expect(ctx.axis.bucketSeconds).toBe(1);
+    const chart = charts.find((c) => c.id === 'cpu')!;
+    expect(chart.heading).toBe('CPU usage vs request');
+    const ts = csv(dir, 'timeseries.csv');
+    const revisions = ctx.run.revisions.map((r) => r.revision);
+    expect(revisions).toEqual(['kpa-00001', 'hpa-00001']);
+    let checked = 0;
+    revisions.forEach((rev, i) => {
+      const rows = panelRows(chart.spec, `data_cpu_${i}`);
+      // Seconds before metrics-server's first report of the revision have nothing to draw.
+      const mine = ts.filter((x) => x['revision'] === rev && (x['cpu_usage_m'] !== '' || x['cpu_request_m'] !== ''));
+      expect(rows.length).toBe(mine.length);
+      expect(rows[0]!['t']).toBe(15);
+      for (const r of rows) {
+        const sample = mine.find((x) => Number(x['time_s']) === r['t'])!;
+        const num = (k: string): number | null => (sample[k] === '' ? null : Number(sample[k]));
+        expect(r['u'], `${rev} t=${r['t']}`).toBe(num('cpu_usage_m'));
+        expect(r['r'], `${rev} t=${r['t']}`).toBe(num('cpu_request_m'));
+        expect(r['pct'], `${rev} t=${r['t']}`).toBe(num('cpu_utilization_pct'));
+        if (r['u'] !== null) checked++;
+      }
+    });
+    expect(checked).toBeGreaterThan(500);
+    // The axis is in millicores, and the HPA revision's request is 1025m per pod (1 CPU + the queue-proxy's 25m).
+    expect(JSON.stringify(chart.spec)).toContain('"title":"CPU (millicores)"');
+    expect(panelRows(chart.spec, 'data_cpu_1').find((r) => r['t'] === 30)!['r']).toBe(1025);
+  });
+
+  it('is left out of a run without CPU columns', () => {
+    const plain = run('hello-world', 60);
+    expect(reportCharts(loadRunData(plain)).charts.map((c) => c.id)).not.toContain('cpu');
+  });
+});

@@ -1,0 +1,96 @@
+/**
+ * Scenarios with HPA-class revisions: the annotations as Knative's webhook validates them
+ * for that class (any non-empty metric; KPA-only annotations accepted and ignored), and
+ * the class fixed for a revision's life.
+ */
+import { describe, expect, it } from 'vitest';
+import { isHpaRevisionAutoscaling } from '../../src/core/autoscaler/index.js';
+import { scenarioFromValue } from '../../src/scenario/load.js';
+import { catchScenarioError } from './helpers.js';
+
+const HPA = 'hpa.autoscaling.knative.dev';
+const ANN = 'services[0].manifest.spec.template.metadata.annotations';
+
+const scenario = (annotations: Record<string, string>, over: Record<string, unknown> = {}) => ({
+  name: 't',
+  duration: '1m',
+  services: [
+    {
+      manifest: {
+        apiVersion: 'serving.knative.dev/v1',
+        kind: 'Service',
+        metadata: { name: 'hello' },
+        spec: { template: { metadata: { annotations: { 'autoscaling.knative.dev/class': HPA, ...annotations } }, spec: { containers: [{ image: 'x', resources: { requests: { cpu: '500m' } } }] } } },
+      },
+      app: { cpu: { work: '100ms' } },
+    },
+  ],
+  clients: [{ name: 'c', service: 'hello', open: { rps: 1 } }],
+  ...over,
+});
+
+const autoscaling = (annotations: Record<string, string>) => {
+  const a = scenarioFromValue(scenario(annotations), 's.yaml').world.services[0]!.revisions[0]!.autoscaling;
+  if (!isHpaRevisionAutoscaling(a)) throw new Error('not an HPA revision');
+  return a;
+};
+
+describe('HPA-class annotations', () => {
+  it.each([
+    ['no metric: cpu (the class default)', {}, 'cpu'],
+    ['cpu', { 'autoscaling.knative.dev/metric': 'cpu' }, 'cpu'],
+    ['memory', { 'autoscaling.knative.dev/metric': 'memory' }, 'memory'],
+    ['concurrency (a KPA metric, a custom one for the HPA)', { 'autoscaling.knative.dev/metric': 'concurrency' }, 'concurrency'],
+    ['any custom name', { 'autoscaling.knative.dev/metric': 'queue_depth' }, 'queue_depth'],
+  ] as const)('metric %s is accepted', (_name, ann, metric) => {
+    const a = autoscaling(ann);
+    expect(a.class).toBe(HPA);
+    expect(a.hpa.metric).toBe(metric);
+  });
+
+  it('an empty metric is an error at its annotation', () => {
+    const e = catchScenarioError(() => scenarioFromValue(scenario({ 'autoscaling.knative.dev/metric': '' }), 's.yaml'));
+    expect(e.path).toBe(`${ANN}["autoscaling.knative.dev/metric"]`);
+    expect(e.rule).toContain('needs a metric');
+  });
+
+  it('reads target, window and the scale bounds into the HPA settings', () => {
+    const a = autoscaling({ 'autoscaling.knative.dev/target': '65.5', 'autoscaling.knative.dev/window': '20s', 'autoscaling.knative.dev/min-scale': '2', 'autoscaling.knative.dev/max-scale': '9' });
+    expect(a.hpa).toEqual({ metric: 'cpu', target: 65.5, minScale: 2, maxScale: 9, windowSeconds: 20 });
+  });
+
+  it('KPA-only annotations (panic window, target burst capacity, scale-down delay, activation scale) are accepted and change nothing the HPA reads', () => {
+    const plain = autoscaling({ 'autoscaling.knative.dev/target': '50' });
+    const kpaOnly = autoscaling({
+      'autoscaling.knative.dev/target': '50',
+      'autoscaling.knative.dev/panic-window-percentage': '20',
+      'autoscaling.knative.dev/target-burst-capacity': '-1',
+      'autoscaling.knative.dev/scale-down-delay': '5m',
+      'autoscaling.knative.dev/activation-scale': '3',
+    });
+    expect(kpaOnly.hpa).toEqual(plain.hpa);
+    expect(kpaOnly.class).toBe(plain.class);
+  });
+
+  it('initialPods 0 is an error: the HPA never scales a Deployment up from zero', () => {
+    const raw = scenario({});
+    (raw.services[0] as Record<string, unknown>)['initialPods'] = 0;
+    const e = catchScenarioError(() => scenarioFromValue(raw, 's.yaml'));
+    expect(e.path).toBe('services[0].initialPods');
+    expect(e.rule).toContain('never scales from zero');
+  });
+
+  it('a patch cannot change the class of a running revision', () => {
+    const raw = scenario({}, { updates: [{ at: '30s', patchRevision: { name: 'hello-00001', annotations: { 'autoscaling.knative.dev/class': 'kpa.autoscaling.knative.dev' } } }] });
+    const e = catchScenarioError(() => scenarioFromValue(raw, 's.yaml'));
+    expect(e.path).toBe('updates[0].patchRevision.annotations');
+    expect(e.rule).toBe(`the autoscaler class of revision "hello-00001" cannot change (${HPA} → kpa.autoscaling.knative.dev)`);
+  });
+
+  it("a patch of an HPA revision's target is taken (same class)", () => {
+    const raw = scenario({}, { updates: [{ at: '30s', patchRevision: { name: 'hello-00001', annotations: { 'autoscaling.knative.dev/target': '40' } } }] });
+    const change = scenarioFromValue(raw, 's.yaml').world.services[0]!.autoscalingChanges![0]!;
+    expect(change.atSeconds).toBe(30);
+    expect(isHpaRevisionAutoscaling(change.autoscaling) && change.autoscaling.hpa.target).toBe(40);
+  });
+});
