@@ -39,7 +39,7 @@ export class RevisionAutoscaler {
     // The decider's ticker starts when it is created, so revisions tick at different phases;
     // one that existed before the run was created at some unknown earlier time.
     const firstTick = pre === undefined ? now + DECIDER_PERIOD_SECONDS : now + phases.uniform(0, DECIDER_PERIOD_SECONDS);
-    this.loop = new DecisionLoop({ revision: revision.spec.name, autoscaling: revision.spec.autoscaling, nowSeconds: now, existingPods: pre, firstTickSeconds: firstTick });
+    this.loop = new DecisionLoop({ revision: revision.spec.name, autoscaling: revision.spec.autoscaling, nowSeconds: now, existingPods: pre, firstTickSeconds: firstTick, classes: revision.world.autoscalerClasses });
     sim.at(this.loop.nextTickSeconds, this.tick, this);
   }
 

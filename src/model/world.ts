@@ -17,6 +17,7 @@ import type { Revision } from './revision.js';
 import { DeadlineSet } from './deadlines.js';
 import { MetricsServer } from './metrics-server.js';
 import { ServiceModel } from './service.js';
+import { defaultAutoscalerClasses, type AutoscalerClassRegistry } from '../core/autoscaler/index.js';
 import type { WorldSpec } from './spec.js';
 
 /** A stable, well-spread string hash (FNV-1a) for deterministic choices keyed by names. */
@@ -47,12 +48,16 @@ export class World {
   readonly metricsServer: MetricsServer | undefined;
   /** Callbacks waiting for a revision to be created, by revision name. */
   private readonly revisionWaiters = new Map<string, Array<(rev: Revision, now: number) => void>>();
+  /** The autoscaler classes revisions may name: the shipped ones plus the spec's (undefined: the shipped ones). */
+  readonly autoscalerClasses: AutoscalerClassRegistry | undefined;
 
   constructor(
     readonly spec: WorldSpec,
     readonly recorder: Recorder,
   ) {
     this.sim = new Simulation(spec.seed);
+    const extra = spec.autoscalerClasses ?? [];
+    this.autoscalerClasses = extra.length === 0 ? undefined : extra.reduce((r, c) => r.register(c), defaultAutoscalerClasses());
     this.deadlines = new DeadlineSet(this.sim, (req) =>
       this.finish(req, req.deadlineIsClient ? STATUS_CLIENT_TIMEOUT : STATUS_TIMEOUT, this.sim.now),
     );

@@ -8,7 +8,8 @@ import * as nodePath from 'node:path';
 import { isDocument, LineCounter, parseAllDocuments, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
 import type { ClientSpec, RequestTraceMode, ServiceSpec, StartCondition, WorldSpec } from '../model/spec.js';
 import { applyClusterUpdates } from './cluster-updates.js';
-import { readConfigMaps, type KeyWhere } from './configmaps.js';
+import { readConfigMaps, type ClusterConfig, type KeyWhere } from './configmaps.js';
+import { loadUserClasses, type UserClassRef } from './user-classes.js';
 import { resolveConfigMaps, type ConfigMapFile } from './configmap-manifests.js';
 import { formatPath, ScenarioError, type PathSegment } from './errors.js';
 import { buildService, type ManifestSource } from './manifest.js';
@@ -34,6 +35,10 @@ export interface LoadOptions {
   seed?: number;
   /** Overrides `duration`, in seconds (after the --set overrides). */
   durationSeconds?: number;
+  /** Autoscaler classes registered besides the scenario's own (`knsim compare --class ./x.ts`). */
+  classes?: readonly UserClassRef[];
+  /** Every revision uses this autoscaler class, whatever its annotation (`knsim compare --class`). */
+  classOverride?: string;
 }
 
 export interface LoadedScenario {
@@ -50,6 +55,8 @@ export interface LoadedScenario {
   configMapWhere?: KeyWhere;
   /** Keys Knative ignores that look like typos (unknown autoscaling annotations, config-autoscaler keys), one line each. */
   warnings?: string[];
+  /** The scenario's `expect:` entries, unparsed (src/expect reads them). */
+  expect?: unknown[];
 }
 
 /** A `--set` into a Service given by `manifestFile`: applied to the Service once the file is read. */
@@ -96,7 +103,8 @@ export function loadScenario(file: string, opts: LoadOptions = {}): LoadedScenar
     if (opts.durationSeconds !== undefined) over['duration'] = opts.durationSeconds;
     raw = over;
   }
-  return scenarioFromValue(raw, file, manifestSets);
+  const classes = { ...(opts.classes !== undefined ? { extra: opts.classes } : {}), ...(opts.classOverride !== undefined ? { override: opts.classOverride } : {}) };
+  return scenarioFromValue(raw, file, manifestSets, classes);
 }
 
 /**
@@ -121,7 +129,12 @@ function manifestFileSet(raw: unknown, expr: string, file: string): { index: num
  * `manifestFile` and trace `file` paths are resolved against `file`'s directory.
  * @throws ScenarioError
  */
-export function scenarioFromValue(raw: unknown, file: string, manifestSets: ReadonlyMap<number, readonly ManifestFileSet[]> = new Map()): LoadedScenario {
+export function scenarioFromValue(
+  raw: unknown,
+  file: string,
+  manifestSets: ReadonlyMap<number, readonly ManifestFileSet[]> = new Map(),
+  classes: { extra?: readonly UserClassRef[]; override?: string } = {},
+): LoadedScenario {
   rejectProtoKeys(raw, file, []);
   const s = parseWith(scenarioSchema, raw, file, []);
   if (!DNS1123_LABEL.test(s.name) || s.name.length > 63) {
@@ -133,7 +146,12 @@ export function scenarioFromValue(raw: unknown, file: string, manifestSets: Read
   }
   const traceMode = parseTraceMode(s.trace, file);
   const cms = resolveConfigMaps(file, s.configMaps, readConfigMapFiles(s.configMapFiles ?? [], file));
-  const cluster = readConfigMaps(file, cms.data, cms.where);
+  const userClasses = loadUserClasses(file, s.autoscalerClasses ?? [], classes.extra);
+  const cluster: ClusterConfig = {
+    ...readConfigMaps(file, cms.data, cms.where),
+    ...(userClasses.length > 0 ? { userClasses: new Set(userClasses.map((c) => c.name)) } : {}),
+    ...(classes.override !== undefined ? { classOverride: classes.override } : {}),
+  };
   const warnings = autoscalerConfigWarnings(cms.data?.['config-autoscaler'], file);
 
   if (s.cluster?.podCpuCeiling !== undefined && !(s.cluster.podCpuCeiling > 0)) {
@@ -176,9 +194,10 @@ export function scenarioFromValue(raw: unknown, file: string, manifestSets: Read
     },
     services,
     clients,
+    ...(userClasses.length > 0 ? { autoscalerClasses: userClasses } : {}),
   };
   const unique = [...new Set(warnings)];
-  return { file, name: s.name, description: s.description ?? '', traceMode, world, revisionOrigins, configMapWhere: cms.where, ...(unique.length > 0 ? { warnings: unique } : {}) };
+  return { file, name: s.name, description: s.description ?? '', traceMode, world, revisionOrigins, configMapWhere: cms.where, ...(unique.length > 0 ? { warnings: unique } : {}), ...(s.expect !== undefined ? { expect: s.expect } : {}) };
 }
 
 /** metrics-server refuses a resolution under 10 s (Options.validate). */

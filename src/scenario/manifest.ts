@@ -14,6 +14,7 @@ import type { RevisionOrigin } from './work-estimate.js';
 import { annotationWarnings } from './annotation-warnings.js';
 import { appModel, DEFAULT_POD_CPU_CEILING_MILLIS, podResources } from './resources.js';
 import type { AppInput, FaultInput, PodStartInput, ServiceEntryInput, ServiceManifest, TemplateInput } from './schema.js';
+import { chooseClass } from './user-classes.js';
 
 export const SERVING_API_VERSION = 'serving.knative.dev/v1';
 
@@ -345,6 +346,13 @@ export function resolveAutoscaling(
   annotationsBase: readonly PathSegment[],
   cluster: ClusterConfig,
 ): RevisionAutoscaling {
+  // A user-written class, or a class forced by `knsim compare` (src/scenario/user-classes.ts).
+  const choice = chooseClass(annotations, cluster, file, annotationsBase);
+  if (choice.userClass !== undefined) {
+    const asKpa = { ...cluster, userClasses: undefined, classOverride: undefined };
+    return { ...resolveAutoscaling(choice.annotations, containerConcurrency, file, annotationsBase, asKpa), class: choice.userClass };
+  }
+  annotations = choice.annotations;
   try {
     return resolveRevisionAutoscaling(cluster.autoscaler, {
       annotations,
