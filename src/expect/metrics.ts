@@ -76,7 +76,8 @@ export function expectMetric(name: string): ExpectMetric | undefined {
 /** Every name an expectation may use, for "did you mean" and the docs. */
 export function expectMetricNames(): string[] {
   const names: string[] = [];
-  for (const k of METRIC_KEYS) names.push(k, ...METRICS[k].aliases);
+  // Aliases first: the short names people write win ties in "did you mean".
+  for (const k of METRIC_KEYS) names.push(...METRICS[k].aliases, k);
   for (const m of SUMMARY_FIELDS) names.push(m.name);
   return names;
 }
