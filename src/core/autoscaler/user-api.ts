@@ -147,6 +147,6 @@ export interface AutoscalerDefinition {
 }
 
 /** Identity with types: `export default defineAutoscaler({ apiVersion: 'knsim.dev/v1', create(ctx) { ... } })`. */
-export function defineAutoscaler<D extends AutoscalerDefinition>(definition: D): D {
+export function defineAutoscaler(definition: AutoscalerDefinition): AutoscalerDefinition {
   return definition;
 }
