@@ -61,7 +61,7 @@ export function compareHtml(def: CompareDefinition, results: readonly ClassResul
   const classes = results.map((r) => `<li><b>${esc(r.label)}</b>: <code>${esc(r.className)}</code></li>`).join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>knsim compare ${esc(def.scenario)}</title>
-<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}pre{background:#f6f8fa;padding:1em;overflow-x:auto}figure{margin:1em 0}figcaption{font-weight:bold;margin-bottom:.3em}</style>
+<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}pre{background:#f6f8fa;padding:1em;white-space:pre-wrap}figure{margin:1em 0}figcaption{font-weight:bold;margin-bottom:.3em}</style>
 </head><body>
 <h1>knsim compare: ${esc(def.scenario)}</h1>
 <p>${def.classes.length} autoscaler classes × ${def.replications} replication${def.replications === 1 ? '' : 's'} with common random numbers (replication r uses seed ${def.baseSeed} + r for every class). The first class is the baseline.</p>
