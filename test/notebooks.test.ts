@@ -61,6 +61,7 @@ describe('notebooks/*.ipynb', () => {
       '04-choosing-concurrency-and-target.ipynb',
       '05-traffic-and-rollouts.ipynb',
       '06-kpa-or-hpa.ipynb',
+      '08-write-your-own-autoscaler.ipynb',
     ]);
     for (const f of notebooks) {
       const nb = JSON.parse(readFileSync(join(notebookDir, f), 'utf8')) as NotebookJson;

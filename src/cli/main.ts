@@ -14,6 +14,9 @@ import { sweepCommandModule } from './sweep.js';
 import { tuneCommandModule } from './tune.js';
 // Capacity planning (issue 16).
 import { planCommand } from './plan.js';
+// Bring your own autoscaler (issue 17).
+import { compareCommandModule } from './compare.js';
+import { testCommandModule } from './test.js';
 
 /** Prints an error as one line and picks the exit code: 2 for bad input (or an unwritable output), 1 for a bug. */
 export function reportError(e: unknown): number {
@@ -126,6 +129,8 @@ export async function main(argv: string[]): Promise<void> {
       // Sweeps and the tuner (issue 5).
       .command(sweepCommandModule)
       .command(tuneCommandModule)
+      .command(compareCommandModule)
+      .command(testCommandModule)
       .demandCommand(1, 'Name a command: knsim run <scenario.yaml>')
       // Misspelt commands and flags get yargs' "Did you mean ...?" (its own edit distance).
       .recommendCommands()

@@ -45,7 +45,7 @@ export class RevisionAutoscaler {
     const firstTick = pre === undefined ? now + DECIDER_PERIOD_SECONDS : now + phases.uniform(0, DECIDER_PERIOD_SECONDS);
     this.hpa = revision.spec.autoscaling.class === HPA_CLASS;
     // The HPA controller syncs an HPA one period after it first sees it (the loop's default).
-    this.loop = new DecisionLoop({ revision: revision.spec.name, autoscaling: revision.spec.autoscaling, nowSeconds: now, existingPods: pre, firstTickSeconds: this.hpa ? undefined : firstTick });
+    this.loop = new DecisionLoop({ revision: revision.spec.name, autoscaling: revision.spec.autoscaling, nowSeconds: now, existingPods: pre, firstTickSeconds: this.hpa ? undefined : firstTick, classes: revision.world.autoscalerClasses });
     sim.at(this.loop.nextTickSeconds, this.tick, this);
   }
 

@@ -2,7 +2,7 @@
  * The simulated world as plain, validated data: what the scenario loader produces
  * and the model consumes. Times are seconds from the start of the run.
  */
-import type { AutoscalerConfig, RevisionAutoscaling } from '../core/autoscaler/index.js';
+import type { AutoscalerClass, AutoscalerConfig, RevisionAutoscaling } from '../core/autoscaler/index.js';
 import type { TrafficTarget } from '../core/traffic/index.js';
 import type { ClusterAutoscalerConfig, KarpenterConfig, PodResources } from '../core/capacity/index.js';
 import type { DistributionSpec } from '../engine/distributions.js';
@@ -303,4 +303,6 @@ export interface WorldSpec {
   cluster: ClusterSpec;
   services: readonly ServiceSpec[];
   clients: readonly ClientSpec[];
+  /** Autoscaler classes besides the KPA and HPA (user-written ones), by their annotation value. */
+  autoscalerClasses?: readonly AutoscalerClass[] | undefined;
 }

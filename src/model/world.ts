@@ -19,6 +19,7 @@ import { DeadlineSet } from './deadlines.js';
 import { Cluster } from './cluster.js';
 import { MetricsServer } from './metrics-server.js';
 import { ServiceModel } from './service.js';
+import { defaultAutoscalerClasses, type AutoscalerClassRegistry } from '../core/autoscaler/index.js';
 import type { WorldSpec } from './spec.js';
 
 /** A stable, well-spread string hash (FNV-1a) for deterministic choices keyed by names. */
@@ -61,6 +62,8 @@ export class World {
   readonly completions: EventLane;
   /** Callbacks waiting for a revision to be created, by revision name. */
   private readonly revisionWaiters = new Map<string, Array<(rev: Revision, now: number) => void>>();
+  /** The autoscaler classes revisions may name: the shipped ones plus the spec's (undefined: the shipped ones). */
+  readonly autoscalerClasses: AutoscalerClassRegistry | undefined;
 
   constructor(
     readonly spec: WorldSpec,
@@ -69,6 +72,8 @@ export class World {
     this.sim = new Simulation(spec.seed);
     this.recycleRequests = recorder.copiesRequests === true;
     this.completions = this.sim.lane();
+    const extra = spec.autoscalerClasses ?? [];
+    this.autoscalerClasses = extra.length === 0 ? undefined : extra.reduce((r, c) => r.register(c), defaultAutoscalerClasses());
     this.deadlines = new DeadlineSet(this.sim, (req) =>
       this.finish(req, req.deadlineIsClient ? STATUS_CLIENT_TIMEOUT : STATUS_TIMEOUT, this.sim.now),
     );

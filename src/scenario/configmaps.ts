@@ -45,6 +45,10 @@ export interface ClusterConfig {
   containerDefaults: ContainerResources;
   /** config-deployment queue-sidecar-{cpu,memory}-{request,limit}: the queue-proxy's resources (CPU request 25m by default). */
   queueProxy: ContainerResources;
+  /** User-written autoscaler classes the scenario registers (by class name). */
+  userClasses?: ReadonlySet<string> | undefined;
+  /** Every revision uses this class, whatever its annotation says (`knsim compare --class`). */
+  classOverride?: string | undefined;
 }
 
 /** config-deployment's queue-sidecar-cpu-request default (pkg/deployment/config.go). */

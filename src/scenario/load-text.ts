@@ -8,7 +8,9 @@
 import { isDocument, LineCounter, parseAllDocuments, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
 import type { ActivatorCpuSpec, ClientSpec, RequestTraceMode, ServiceSpec, StartCondition, WorldSpec } from '../model/spec.js';
 import { applyClusterUpdates } from './cluster-updates.js';
-import { readConfigMaps, type KeyWhere } from './configmaps.js';
+import { readConfigMaps, type ClusterConfig, type KeyWhere } from './configmaps.js';
+import type { AutoscalerClass } from '../core/autoscaler/index.js';
+import type { UserClassInput, UserClassRef } from './user-classes.js';
 import { resolveConfigMaps, type ConfigMapFile } from './configmap-manifests.js';
 import { formatPath, ScenarioError, type PathSegment } from './errors.js';
 import { buildService, type ManifestSource } from './manifest.js';
@@ -36,6 +38,10 @@ export interface LoadOptions {
   seed?: number;
   /** Overrides `duration`, in seconds (after the --set overrides). */
   durationSeconds?: number;
+  /** Autoscaler classes registered besides the scenario's own (`knsim compare --class ./x.ts`). */
+  classes?: readonly UserClassRef[];
+  /** Every revision uses this autoscaler class, whatever its annotation (`knsim compare --class`). */
+  classOverride?: string;
 }
 
 export interface LoadedScenario {
@@ -52,6 +58,8 @@ export interface LoadedScenario {
   configMapWhere?: KeyWhere;
   /** Keys Knative ignores that look like typos (unknown autoscaling annotations, config-autoscaler keys), one line each. */
   warnings?: string[];
+  /** The scenario's `expect:` entries, unparsed (src/expect reads them). */
+  expect?: unknown[];
 }
 
 /** A `--set` into a Service given by `manifestFile`: applied to the Service once the file is read. */
@@ -70,6 +78,11 @@ export interface ScenarioFiles {
   read(path: string): Uint8Array | { error: string };
   /** A trace file's arrivals, or why it could not be read; parse errors are thrown as ScenarioErrors. */
   readTrace(path: string, format: TraceFormat, filter: { app: string | undefined; func: string | undefined }): RawTrace | { error: string };
+  /**
+   * Compiles and loads user autoscaler classes (`autoscalerClasses`, `knsim compare --class`);
+   * absent where modules cannot be loaded (the browser playground).
+   */
+  loadUserClasses?(scenarioFile: string, entries: readonly UserClassInput[], extra: readonly UserClassRef[]): AutoscalerClass[];
 }
 
 /** Cluster defaults when the scenario's `cluster` block leaves them out. */
@@ -107,7 +120,8 @@ export function loadScenarioText(text: string, file: string, opts: LoadOptions, 
     if (opts.durationSeconds !== undefined) over['duration'] = opts.durationSeconds;
     raw = over;
   }
-  return scenarioFromValueWith(raw, file, files, manifestSets);
+  const classes = { ...(opts.classes !== undefined ? { extra: opts.classes } : {}), ...(opts.classOverride !== undefined ? { override: opts.classOverride } : {}) };
+  return scenarioFromValueWith(raw, file, files, manifestSets, classes);
 }
 
 /**
@@ -137,6 +151,7 @@ export function scenarioFromValueWith(
   file: string,
   files: ScenarioFiles,
   manifestSets: ReadonlyMap<number, readonly ManifestFileSet[]> = new Map(),
+  classes: { extra?: readonly UserClassRef[]; override?: string } = {},
 ): LoadedScenario {
   rejectProtoKeys(raw, file, []);
   const s = parseWith(scenarioSchema, raw, file, []);
@@ -149,7 +164,12 @@ export function scenarioFromValueWith(
   }
   const traceMode = parseTraceMode(s.trace, file);
   const cms = resolveConfigMaps(file, s.configMaps, readConfigMapFiles(s.configMapFiles ?? [], file, files));
-  const cluster = readConfigMaps(file, cms.data, cms.where);
+  const userClasses = userClassesOf(file, s.autoscalerClasses ?? [], classes.extra ?? [], files);
+  const cluster: ClusterConfig = {
+    ...readConfigMaps(file, cms.data, cms.where),
+    ...(userClasses.length > 0 ? { userClasses: new Set(userClasses.map((c) => c.name)) } : {}),
+    ...(classes.override !== undefined ? { classOverride: classes.override } : {}),
+  };
   const warnings = autoscalerConfigWarnings(cms.data?.['config-autoscaler'], file);
 
   if (s.cluster?.podCpuCeiling !== undefined && !(s.cluster.podCpuCeiling > 0)) {
@@ -195,9 +215,10 @@ export function scenarioFromValueWith(
     },
     services,
     clients,
+    ...(userClasses.length > 0 ? { autoscalerClasses: userClasses } : {}),
   };
   const unique = [...new Set(warnings)];
-  return { file, name: s.name, description: s.description ?? '', traceMode, world, revisionOrigins, configMapWhere: cms.where, ...(unique.length > 0 ? { warnings: unique } : {}) };
+  return { file, name: s.name, description: s.description ?? '', traceMode, world, revisionOrigins, configMapWhere: cms.where, ...(unique.length > 0 ? { warnings: unique } : {}), ...(s.expect !== undefined ? { expect: s.expect } : {}) };
 }
 
 /**
@@ -225,6 +246,15 @@ function activatorCpu(a: ActivatorCpuInput, initial: number | undefined, file: s
     throw new ScenarioError(file, 'cluster.activators', `must be within the activator HPA's ${spec.minReplicas}..${spec.maxReplicas} (cluster.activatorCpu.minReplicas/maxReplicas), got ${n}`);
   }
   return spec;
+}
+
+/** The user classes a scenario registers, loaded by `files` (refused where modules cannot be loaded). */
+function userClassesOf(file: string, entries: readonly UserClassInput[], extra: readonly UserClassRef[], files: ScenarioFiles): AutoscalerClass[] {
+  if (entries.length === 0 && extra.length === 0) return [];
+  if (files.loadUserClasses === undefined) {
+    throw new ScenarioError(file, 'autoscalerClasses', 'user autoscaler modules can be loaded only by the knsim CLI (not in the browser playground)');
+  }
+  return files.loadUserClasses(file, entries, extra);
 }
 
 /** metrics-server refuses a resolution under 10 s (Options.validate). */

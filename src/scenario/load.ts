@@ -7,6 +7,7 @@ import * as nodePath from 'node:path';
 import { ScenarioError } from './errors.js';
 import { decodeUtf8, loadScenarioText, scenarioFromValueWith, type LoadedScenario, type LoadOptions, type ManifestFileSet, type ScenarioFiles } from './load-text.js';
 import { parseAzure2021Trace, parseSimpleTrace } from './trace.js';
+import { loadUserClasses, type UserClassRef } from './user-classes.js';
 
 export {
   DEFAULT_CLUSTER,
@@ -52,6 +53,7 @@ export const nodeScenarioFiles: ScenarioFiles = {
       return { error: ioReason(e) };
     }
   },
+  loadUserClasses: (file, entries, extra) => loadUserClasses(file, entries, extra),
 };
 
 /**
@@ -69,6 +71,11 @@ export function loadScenario(file: string, opts: LoadOptions = {}): LoadedScenar
  * `manifestFile` and trace `file` paths are resolved against `file`'s directory.
  * @throws ScenarioError
  */
-export function scenarioFromValue(raw: unknown, file: string, manifestSets: ReadonlyMap<number, readonly ManifestFileSet[]> = new Map()): LoadedScenario {
-  return scenarioFromValueWith(raw, file, nodeScenarioFiles, manifestSets);
+export function scenarioFromValue(
+  raw: unknown,
+  file: string,
+  manifestSets: ReadonlyMap<number, readonly ManifestFileSet[]> = new Map(),
+  classes: { extra?: readonly UserClassRef[]; override?: string } = {},
+): LoadedScenario {
+  return scenarioFromValueWith(raw, file, nodeScenarioFiles, manifestSets, classes);
 }

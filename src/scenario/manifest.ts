@@ -24,6 +24,7 @@ import { annotationWarnings } from './annotation-warnings.js';
 import { hpaWarning } from './hpa-warnings.js';
 import { appModel, DEFAULT_POD_CPU_CEILING_MILLIS, podResources, schedulerRequests } from './resources.js';
 import { perPodStartPhase, type AppInput, type FaultInput, type PodStartInput, type ServiceEntryInput, type ServiceManifest, type TemplateInput } from './schema.js';
+import { chooseClass } from './class-choice.js';
 
 export const SERVING_API_VERSION = 'serving.knative.dev/v1';
 
@@ -350,6 +351,13 @@ export function resolveAutoscaling(
   annotationsBase: readonly PathSegment[],
   cluster: ClusterConfig,
 ): RevisionAutoscaling {
+  // A user-written class, or a class forced by `knsim compare` (src/scenario/user-classes.ts).
+  const choice = chooseClass(annotations, cluster, file, annotationsBase);
+  if (choice.userClass !== undefined) {
+    const asKpa = { ...cluster, userClasses: undefined, classOverride: undefined };
+    return { ...resolveAutoscaling(choice.annotations, containerConcurrency, file, annotationsBase, asKpa), class: choice.userClass };
+  }
+  annotations = choice.annotations;
   try {
     const input = { annotations, containerConcurrency, progressDeadlineSeconds: cluster.progressDeadlineSeconds };
     // The class annotation picks the reconciler (the ConfigMap default is the KPA: see configmaps.ts).

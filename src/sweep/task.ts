@@ -1,6 +1,7 @@
 /** One simulation of a sweep or tuner: a scenario file, its overrides and a seed → metrics. */
 import { summarizeWorld } from '../run/run-world.js';
 import { loadScenario } from '../scenario/load.js';
+import type { UserClassRef } from '../scenario/user-classes.js';
 import { guardProgress } from '../scenario/work-estimate.js';
 import { metricsOf, type MetricValues } from '../output/metrics.js';
 
@@ -12,6 +13,10 @@ export interface RunTask {
   seed: number;
   /** Overrides the scenario's duration. */
   durationSeconds?: number;
+  /** Every revision uses this autoscaler class (`knsim compare`). */
+  classOverride?: string;
+  /** User class modules registered besides the scenario's own (`knsim compare --class ./x.ts`). */
+  classes?: UserClassRef[];
 }
 
 /** Loads the scenario with the task's overrides and seed, simulates it in memory, returns its metrics. */
@@ -20,6 +25,8 @@ export function runTask(task: RunTask): MetricValues {
     sets: task.sets,
     seed: task.seed,
     ...(task.durationSeconds !== undefined ? { durationSeconds: task.durationSeconds } : {}),
+    ...(task.classOverride !== undefined ? { classOverride: task.classOverride } : {}),
+    ...(task.classes !== undefined ? { classes: task.classes } : {}),
   });
   return metricsOf(guardProgress(loaded, () => summarizeWorld(loaded.world)));
 }

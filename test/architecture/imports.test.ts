@@ -11,7 +11,7 @@ import { folderCycles, importsOf, srcImports, violations, type Edge, type LayerR
 const root = resolve(import.meta.dirname, '../..');
 
 const APPS = ['cli', 'notebook', 'bench'] as const;
-const LIBRARY = ['core', 'engine', 'model', 'scenario', 'output', 'run', 'sweep', 'adapter'] as const;
+const LIBRARY = ['core', 'engine', 'model', 'scenario', 'output', 'run', 'sweep', 'expect', 'adapter'] as const;
 
 /** The layer table: folder under src/ → the folders it may import. Keep in step with the README. */
 export const RULES: LayerRules = {
@@ -23,6 +23,7 @@ export const RULES: LayerRules = {
     output: ['core'],
     run: ['model', 'output', 'core'],
     sweep: ['run', 'scenario', 'output', 'core'],
+    expect: ['run', 'scenario', 'output', 'core'],
     adapter: ['core'],
     // Apps may import any library folder; nothing imports an app.
     ...Object.fromEntries(APPS.map((a) => [a, [...LIBRARY]])),

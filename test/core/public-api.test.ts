@@ -37,6 +37,7 @@ describe('knsim/autoscaler published names', () => {
       'activatorCount', 'kpaReconcile', 'newPodAutoscalerState', 'assignSlice', 'lbPolicyFor', 'effectiveSksMode',
       'resolveRevisionAutoscaling', 'parseAutoscalingAnnotations', 'InvalidArgumentError',
       'DecisionLoop', 'AutoscalerClassRegistry', 'defaultAutoscalerClasses', 'kpaClass',
+      'AUTOSCALER_API_VERSION', 'defineAutoscaler', 'userAutoscalerClass',
     ]) {
       expect(autoscaler, name).toHaveProperty(name);
     }

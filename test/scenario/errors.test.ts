@@ -23,7 +23,7 @@ const cases: Case[] = [
     what: 'unknown top-level field',
     sets: ['sed=1'],
     path: 'sed',
-    rule: 'unknown field (known fields: name, description, seed, duration, trace, configMaps, configMapFiles, cluster, defaults, services, clients, updates)',
+    rule: 'unknown field (known fields: name, description, seed, duration, trace, configMaps, configMapFiles, cluster, defaults, services, clients, updates, autoscalerClasses, expect)',
   },
   { what: 'unknown field in a client', sets: ['clients[0].open.rsp=5'], path: 'clients[0].open.rsp', rule: 'unknown field (known fields: process, rps, rate)' },
   {

@@ -33,6 +33,8 @@ export interface AutoscalerClassSpec {
    * `AutoscalerPipelineInit.existingPods`); undefined for a revision created now.
    */
   existingPods?: number | undefined;
+  /** The revision's name (for classes that report per revision, e.g. a user class's errors). */
+  revision?: string | undefined;
 }
 
 /** The decision state a class reports at any time, also between evaluations. */
@@ -112,8 +114,11 @@ export interface AutoscalerClassInstance {
    * evaluates at once (the KPA at scale zero with load arriving).
    */
   record(stat: PodStat, source: StatSource): boolean;
-  /** One evaluation with the ready pods (undefined: they could not be counted). */
-  evaluate(nowSeconds: number, readyPods: number | undefined): ClassEvaluation;
+  /**
+   * One evaluation with the ready pods (undefined: they could not be counted); `poke` is
+   * true when a pushed stat asked for it (see `record`), not a tick.
+   */
+  evaluate(nowSeconds: number, readyPods: number | undefined, poke?: boolean): ClassEvaluation;
   /** The decision state now (for records of ticks that did not evaluate). */
   status(): ClassStatus;
   /** One PodAutoscaler reconcile; the instance keeps the new PA status. */

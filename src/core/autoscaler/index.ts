@@ -39,6 +39,8 @@ export * from './pipeline.js';
 // Autoscaler classes (the KPA first) and the per-revision decision loop that drives one.
 export * from './classes.js';
 export * from './loop.js';
+// User-written classes (the knsim.dev/v1 interface) as classes on the seam.
+export * from './user-class.js';
 // The Kubernetes HPA controller and Knative's HPA class (`hpaClass` above, in the default registry).
 export * from '../hpa/index.js';
 // Kubernetes resource quantities (also published as knsim/resources).

@@ -207,7 +207,7 @@ export class DecisionLoop {
     this.takenOver = init.existingPods !== undefined;
     this.staleAfterSeconds = init.staleAfterSeconds ?? Number.POSITIVE_INFINITY;
     const cls = (init.classes ?? DEFAULT_CLASSES).get(init.autoscaling.class);
-    this.cls = cls.create({ autoscaling: init.autoscaling, existingPods: init.existingPods }, now);
+    this.cls = cls.create({ autoscaling: init.autoscaling, existingPods: init.existingPods, revision: init.revision }, now);
     this.tickPeriod = this.cls.tickPeriodSeconds ?? DECIDER_PERIOD_SECONDS;
     this.firstTick = init.firstTickSeconds ?? now + this.tickPeriod;
     this.lastGoodScrape = now;
@@ -329,7 +329,7 @@ export class DecisionLoop {
     if (readyPods !== undefined && this.isStale(nowSeconds)) {
       return { nowSeconds, poke, readyPods, evaluation: undefined, hold: 'stale-metrics', notify: false };
     }
-    const evaluation = this.cls.evaluate(nowSeconds, readyPods);
+    const evaluation = this.cls.evaluate(nowSeconds, readyPods, poke);
     if (evaluation.valid) this.decided = true;
     if (evaluation.notify) this.pending = true;
     const hold = readyPods === undefined ? 'pods-unknown' : undefined;

@@ -1,0 +1,96 @@
+/**
+ * `knsim compare <scenario> --class kpa --class hpa --class ./my-scaler.ts`: the scenario's
+ * traffic under each autoscaler class, R replications each with common random numbers;
+ * a verdict table on stdout and compare.json / compare.csv / runs.csv / report.html.
+ * Every class is loaded (module compiled, scenario resolved) before the first run.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Argv, CommandModule } from 'yargs';
+import { loadScenario } from '../scenario/load.js';
+import { checkWork } from '../scenario/work-estimate.js';
+import { checkOutDir } from '../output/output-dir.js';
+import { compareTask, parseClassArgs, runCompare, verdictTable, type CompareDefinition } from '../sweep/compare.js';
+import { writeCompareDir } from '../sweep/compare-files.js';
+import { createRunner, defaultWorkers } from '../sweep/pool.js';
+import { createProgress } from '../sweep/progress.js';
+import { MAX_REPLICATIONS } from '../sweep/sweep.js';
+import { parseDurationFlag, parseSeed, parseWorkLimits, workLimitOptions, type WorkLimitArgs } from './flags.js';
+import { outLabel } from './run.js';
+import { MAX_WORKERS, parseCount, stringList } from './sweep.js';
+
+export interface CompareArgs extends WorkLimitArgs {
+  scenario: string;
+  class?: unknown;
+  replications?: unknown;
+  seed?: unknown;
+  duration?: unknown;
+  set?: unknown;
+  workers?: unknown;
+  out?: unknown;
+}
+
+/** Runs the comparison; returns the verdict table it printed. */
+export async function compareCommand(args: CompareArgs): Promise<string> {
+  const classes = parseClassArgs(stringList(args.class));
+  const replications = parseCount(args.replications, '--replications', 1, MAX_REPLICATIONS, 5);
+  const workers = parseCount(args.workers, '--workers', 1, MAX_WORKERS, defaultWorkers());
+  const seed = parseSeed(args.seed);
+  const durationSeconds = parseDurationFlag(args.duration);
+  const limits = parseWorkLimits(args);
+  const sets = stringList(args.set);
+  const first = loadScenario(args.scenario, { sets, ...(seed !== undefined ? { seed } : {}), ...(durationSeconds !== undefined ? { durationSeconds } : {}) });
+  const def: CompareDefinition = {
+    scenario: first.name,
+    scenarioSha256: createHash('sha256').update(readFileSync(args.scenario)).digest('hex'),
+    sets,
+    durationSeconds: durationSeconds ?? null,
+    baseSeed: first.world.seed,
+    replications,
+    classes,
+  };
+  // Every class resolves and fits the work limits before anything runs.
+  for (let c = 0; c < classes.length; c++) {
+    const t = compareTask(args.scenario, def, c, 0);
+    checkWork(loadScenario(t.file, { sets: t.sets, seed: t.seed, ...(t.durationSeconds !== undefined ? { durationSeconds: t.durationSeconds } : {}), ...(t.classOverride !== undefined ? { classOverride: t.classOverride } : {}), ...(t.classes !== undefined ? { classes: t.classes } : {}) }), limits);
+  }
+  const outDir = args.out !== undefined ? String(args.out) : join('reports', `${def.scenario}-compare`);
+  const output = { label: outLabel(outDir, args.out !== undefined), protect: [args.scenario, ...classes.flatMap((c) => (c.module ? [c.module.module] : []))] };
+  checkOutDir(outDir, output);
+  const runs = classes.length * replications;
+  const runner = createRunner(Math.max(1, Math.min(workers, runs)));
+  const progress = createProgress(`compare ${def.scenario}`, runs);
+  let results;
+  try {
+    results = await runCompare({ file: args.scenario, def, runner, progress });
+  } finally {
+    progress.stop();
+    await runner.close();
+  }
+  const written = await writeCompareDir(outDir, def, results, output);
+  const table = verdictTable(def, results);
+  process.stdout.write(
+    `knsim: compare ${def.scenario} — ${classes.length} classes × ${replications} replication${replications === 1 ? '' : 's'} (common random numbers)\n\n${table}\n\n  wrote ${outDir}/ (${written.files.join(', ')})\n`,
+  );
+  return table;
+}
+
+export const compareCommandModule: CommandModule<object, CompareArgs> = {
+  command: 'compare <scenario>',
+  describe: 'Run a scenario under several autoscaler classes (common random numbers) and compare them',
+  builder: (y: Argv<object>) =>
+    workLimitOptions(y)
+      .positional('scenario', { type: 'string', describe: 'Scenario YAML file', demandOption: true })
+      .option('class', { type: 'string', array: true, describe: 'A class: kpa, hpa, a module path (./my-scaler.ts) or a class name the scenario registers (repeat; the first is the baseline)' })
+      .option('replications', { type: 'string', describe: 'Runs per class (default 5); replication r uses seed base + r for every class' })
+      .option('seed', { type: 'string', describe: "Base seed (default: the scenario's seed)" })
+      .option('duration', { type: 'string', describe: 'Simulated time per run, e.g. 10m (overrides the scenario)' })
+      .option('set', { type: 'string', array: true, describe: 'Override a scenario value for every run: path=value' })
+      .option('workers', { type: 'string', describe: 'Worker threads (default: one per CPU; 1 runs in this thread)' })
+      .option('out', { type: 'string', describe: 'Output directory (default reports/<scenario name>-compare)' })
+      .example('$0 compare examples/autoscalers/linear-ramp.yaml --class kpa --class predictive.example.com --replications 10', '') as unknown as Argv<CompareArgs>,
+  handler: async (args) => {
+    await compareCommand(args);
+  },
+};

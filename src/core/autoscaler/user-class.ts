@@ -1,0 +1,333 @@
+/**
+ * A user-written autoscaler (`user-api.ts`, `knsim.dev/v1`) as an {@link AutoscalerClass}
+ * on the class seam. The adapter keeps what Knative's machinery owns — the metric
+ * collection (fed exactly as the KPA's), the multiscaler's status and notify rule, the
+ * KPA reconciler's scaler step (scale-to-zero grace, activator probes, min/max-scale,
+ * PodAutoscaler status) — and asks the user's instance only for the decision: desired
+ * scale and SKS mode. Neither the decision loop nor the simulator's model changes.
+ *
+ * Every call into user code goes through `invoke` (the loader bounds its time) and every
+ * answer is checked; a broken rule goes to `fail`, which must throw (the loader turns it
+ * into a one-line error naming the module).
+ */
+import type { AutoscalerClass, AutoscalerClassInstance, AutoscalerClassSpec, ClassEvaluation, ClassReconcileInput, ClassReconcileOutput, ClassStatus, ScaleBounds, StatSource } from './classes.js';
+import { NoDataError, type PodStat } from './collection.js';
+import { applyScaleResult } from './initial-ebc.js';
+import type { PodAutoscalerState } from './pa-status.js';
+import { AutoscalerPipeline } from './pipeline.js';
+import type { RevisionAutoscaling } from './revision.js';
+import { AUTOSCALER_API_VERSION, type AutoscalerDecision, type AutoscalerDefinition, type AutoscalerInstance, type AutoscalerSettings, type MetricSample } from './user-api.js';
+
+export * from './user-api.js';
+
+/** Which call into the user module broke a rule. */
+export type UserCall = 'load' | 'create' | 'decide' | 'snapshot';
+
+/** A broken rule of a user class. */
+export interface UserClassFault {
+  className: string;
+  /** The revision whose instance failed (undefined while loading). */
+  revision: string | undefined;
+  /** The time of the failing call (undefined while loading). */
+  atSeconds: number | undefined;
+  call: UserCall;
+  /** The rule, one line. */
+  rule: string;
+}
+
+/** Thrown by an `invoke` that stopped a call (its message is the whole rule, e.g. the time budget). */
+export class UserCallStopped extends Error {
+  override readonly name = 'UserCallStopped';
+}
+
+/** Runs one call into user code. Throws {@link UserCallStopped} to stop it. */
+export type UserInvoke = (fn: (...args: unknown[]) => unknown, self: unknown, args: unknown[]) => unknown;
+
+/** A module evaluated for one revision: its default export, and how to call into it (default: a plain call). */
+export interface LoadedUserModule {
+  definition: unknown;
+  invoke?: UserInvoke | undefined;
+}
+
+export interface UserClassOptions {
+  /** The `autoscaling.knative.dev/class` value. */
+  name: string;
+  /** Evaluates the module afresh (each revision gets its own module state). */
+  load(): LoadedUserModule;
+  /** Reports a broken rule; must throw. */
+  fail(fault: UserClassFault): never;
+}
+
+/** The message of anything thrown, possibly from another realm, on one line. */
+export function thrownMessage(e: unknown): string {
+  let text: string;
+  if (typeof e === 'object' && e !== null && 'message' in e) {
+    const name = 'name' in e && typeof e.name === 'string' && e.name !== 'Error' ? `${e.name}: ` : '';
+    text = `${name}${String(e.message)}`;
+  } else text = String(e);
+  return text.split(/\r?\n/)[0]!.trim();
+}
+
+/** Why `def` is not a usable `knsim.dev/v1` definition, or undefined when it is. */
+export function definitionProblem(def: unknown): string | undefined {
+  if (typeof def !== 'object' || def === null) return `the module must default-export defineAutoscaler({ apiVersion: '${AUTOSCALER_API_VERSION}', create }) (got ${def === null ? 'null' : typeof def})`;
+  const d = def as Record<string, unknown>;
+  if (d['apiVersion'] !== AUTOSCALER_API_VERSION) {
+    return `apiVersion must be ${JSON.stringify(AUTOSCALER_API_VERSION)} (got ${d['apiVersion'] === undefined ? 'none' : JSON.stringify(d['apiVersion'])})`;
+  }
+  if (typeof d['create'] !== 'function') return 'create must be a function (ctx) => ({ decide(input) { ... } })';
+  const tick = d['tickSeconds'];
+  if (tick !== undefined && !(typeof tick === 'number' && Number.isFinite(tick) && tick > 0)) return `tickSeconds must be a number > 0 (got ${String(tick)})`;
+  if (d['description'] !== undefined && typeof d['description'] !== 'string') return 'description must be a string';
+  return undefined;
+}
+
+/** The user's view of the revision's settings. */
+export function userSettings(a: RevisionAutoscaling, reachable: boolean): AutoscalerSettings {
+  const s = a.deciderSpec;
+  return Object.freeze({
+    metric: a.metric,
+    target: s.targetValue,
+    totalValue: s.totalValue,
+    targetBurstCapacity: s.targetBurstCapacity,
+    stableWindowSeconds: s.stableWindowSeconds,
+    panicWindowSeconds: a.panicWindowSeconds,
+    panicThreshold: s.panicThreshold,
+    maxScaleUpRate: s.maxScaleUpRate,
+    maxScaleDownRate: s.maxScaleDownRate,
+    scaleDownDelaySeconds: s.scaleDownDelaySeconds,
+    minScale: reachable ? a.minScale : 0,
+    maxScale: a.maxScale,
+    initialScale: a.initialScale,
+    activationScale: a.activationScale,
+    enableScaleToZero: a.enableScaleToZero,
+    scaleToZeroGracePeriodSeconds: a.scaleToZeroGracePeriodSeconds,
+    containerConcurrency: a.containerConcurrency,
+    reachable,
+  });
+}
+
+interface Bucket {
+  concurrency: number;
+  rps: number;
+  cpuMillicores: number | undefined;
+}
+
+const isWhole = (v: unknown, min: number): v is number => typeof v === 'number' && Number.isInteger(v) && v >= min;
+
+class UserInstance implements AutoscalerClassInstance {
+  private readonly p: AutoscalerPipeline;
+  private readonly user: AutoscalerInstance;
+  private readonly buckets = new Map<number, Bucket>();
+  private inPanicNow = false;
+  private readonly invoke: UserInvoke | undefined;
+  readonly tickPeriodSeconds: number;
+
+  constructor(
+    private readonly opts: UserClassOptions,
+    private readonly revision: string,
+    spec: AutoscalerClassSpec,
+    nowSeconds: number,
+    state: unknown,
+  ) {
+    this.p = new AutoscalerPipeline({ autoscaling: spec.autoscaling, nowSeconds, existingPods: spec.existingPods });
+    let loaded: LoadedUserModule;
+    try {
+      loaded = opts.load();
+    } catch (e) {
+      this.fault('load', nowSeconds, `loading the module failed: ${thrownMessage(e)}`);
+    }
+    this.invoke = loaded.invoke;
+    const def = loaded.definition;
+    const problem = definitionProblem(def);
+    if (problem !== undefined) this.fault('load', nowSeconds, problem);
+    const d = def as AutoscalerDefinition;
+    this.tickPeriodSeconds = d.tickSeconds ?? 2;
+    const ctx = Object.freeze({
+      className: opts.name,
+      revision,
+      nowSeconds,
+      settings: userSettings(spec.autoscaling, spec.autoscaling.deciderSpec.reachable),
+      existingPods: spec.existingPods,
+      state,
+    });
+    const inst = this.call('create', nowSeconds, d.create as (...a: unknown[]) => unknown, d, [ctx]);
+    if (typeof inst !== 'object' || inst === null || typeof (inst as { decide?: unknown }).decide !== 'function') {
+      this.fault('create', nowSeconds, 'create must return an object with a decide(input) method');
+    }
+    this.user = inst as AutoscalerInstance;
+  }
+
+  private fault(call: UserCall, atSeconds: number | undefined, rule: string): never {
+    return this.opts.fail({ className: this.opts.name, revision: this.revision, atSeconds, call, rule });
+  }
+
+  private call(call: UserCall, now: number, fn: (...a: unknown[]) => unknown, self: unknown, args: unknown[]): unknown {
+    try {
+      return this.invoke ? this.invoke(fn, self, args) : fn.apply(self, args);
+    } catch (e) {
+      this.fault(call, now, e instanceof UserCallStopped ? `${call}: ${e.message}` : `${call} threw: ${thrownMessage(e)}`);
+    }
+  }
+
+  get scrapes(): boolean {
+    return this.p.scrapes;
+  }
+
+  get stableWindowSeconds(): number {
+    return this.p.autoscaling.deciderSpec.stableWindowSeconds;
+  }
+
+  get reachable(): boolean {
+    return this.p.reachable;
+  }
+
+  get pa(): PodAutoscalerState {
+    return this.p.pa;
+  }
+
+  get sksProvisioned(): boolean {
+    return this.p.sksProvisioned;
+  }
+
+  record(stat: PodStat, source: StatSource): boolean {
+    const poke = source === 'push' ? this.p.recordPushed(stat) : (this.p.recordScrape(stat), false);
+    const second = Math.floor(stat.timeSeconds);
+    const b = this.buckets.get(second) ?? { concurrency: 0, rps: 0, cpuMillicores: undefined };
+    b.concurrency += stat.averageConcurrentRequests - (stat.averageProxiedConcurrentRequests ?? 0);
+    b.rps += stat.requestCount - (stat.proxiedRequestCount ?? 0);
+    if (stat.pods !== undefined) {
+      let cpu = 0;
+      let any = false;
+      for (const pod of stat.pods) {
+        if (pod.cpuMillicores !== undefined && !pod.deleting) {
+          cpu += pod.cpuMillicores;
+          any = true;
+        }
+      }
+      if (any) b.cpuMillicores = cpu;
+    }
+    this.buckets.set(second, b);
+    return poke;
+  }
+
+  /** Per-second samples inside the stable window ending now, oldest first (older buckets are dropped). */
+  private history(now: number): MetricSample[] {
+    const from = Math.floor(now) - this.stableWindowSeconds;
+    const out: MetricSample[] = [];
+    for (const [t, b] of this.buckets) {
+      if (t <= from) this.buckets.delete(t);
+      else if (t <= now) out.push(Object.freeze(b.cpuMillicores === undefined ? { timeSeconds: t, concurrency: b.concurrency, rps: b.rps } : { timeSeconds: t, concurrency: b.concurrency, rps: b.rps, cpuMillicores: b.cpuMillicores }));
+    }
+    return out.sort((a, b) => a.timeSeconds - b.timeSeconds);
+  }
+
+  evaluate(nowSeconds: number, readyPods: number | undefined, poke = false): ClassEvaluation {
+    const a = this.p.autoscaling;
+    let c: { stable: number; panic: number };
+    let r: { stable: number; panic: number };
+    try {
+      c = this.p.collection.stableAndPanicConcurrency(nowSeconds);
+      r = this.p.collection.stableAndPanicRPS(nowSeconds);
+    } catch (e) {
+      // No data in the stable window: as for the KPA, nothing to decide on.
+      if (e instanceof NoDataError) return this.invalid();
+      throw e;
+    }
+    if (readyPods === undefined) return this.invalid();
+    const input = Object.freeze({
+      nowSeconds,
+      readyPods,
+      stable: Object.freeze({ concurrency: c.stable, rps: r.stable }),
+      panic: Object.freeze({ concurrency: c.panic, rps: r.panic }),
+      history: Object.freeze(this.history(nowSeconds)),
+      settings: userSettings(a, this.p.reachable),
+      previousDesiredScale: this.p.status.desiredScale,
+      poke,
+    });
+    const out = this.call('decide', nowSeconds, this.user.decide as (...a: unknown[]) => unknown, this.user, [input]);
+    const d = this.checkDecision(out, nowSeconds);
+    let desired = Math.ceil(d.desiredScale);
+    if (d.minScale !== undefined) desired = Math.max(desired, d.minScale);
+    if (d.maxScale !== undefined) desired = Math.min(desired, d.maxScale);
+    if (d.scaleToZero === false) desired = Math.max(desired, 1);
+    const panicLoad = a.metric === 'rps' ? r.panic : c.panic;
+    const tbc = a.deciderSpec.targetBurstCapacity;
+    let ebc = tbc === 0 ? 0 : tbc > 0 ? Math.floor(readyPods * a.deciderSpec.totalValue - tbc - panicLoad) : -1;
+    if (d.sksMode === 'Serve' && ebc < 0) ebc = 0;
+    if (d.sksMode === 'Proxy' && ebc >= 0) ebc = -1;
+    const { status, notify } = applyScaleResult(this.p.status, { desiredPodCount: desired, excessBurstCapacity: ebc, scaleValid: true });
+    this.p.status = status;
+    this.inPanicNow = d.inPanic ?? false;
+    const metric = a.metric === 'rps' ? r : c;
+    return { valid: true, desiredPodCount: desired, notify, observedStable: metric.stable, observedPanic: metric.panic, ...this.status() };
+  }
+
+  private invalid(): ClassEvaluation {
+    return { valid: false, desiredPodCount: 0, notify: false, observedStable: Number.NaN, observedPanic: Number.NaN, ...this.status() };
+  }
+
+  private checkDecision(out: unknown, now: number): AutoscalerDecision {
+    const bad = (rule: string): never => this.fault('decide', now, rule);
+    if (typeof out !== 'object' || out === null) return bad(`decide must return { desiredScale, ... } (got ${out === null ? 'null' : typeof out})`);
+    if (typeof (out as { then?: unknown }).then === 'function') return bad('decide must return synchronously (it returned a Promise)');
+    const d = out as Record<string, unknown>;
+    const ds = d['desiredScale'];
+    if (typeof ds !== 'number' || !Number.isFinite(ds) || ds < 0) return bad(`decide returned desiredScale ${typeof ds === 'number' ? String(ds) : JSON.stringify(ds) ?? 'undefined'}: must be a finite number ≥ 0`);
+    if (d['sksMode'] !== undefined && d['sksMode'] !== 'Serve' && d['sksMode'] !== 'Proxy') return bad(`decide returned sksMode ${JSON.stringify(d['sksMode'])}: must be "Serve" or "Proxy"`);
+    if (d['minScale'] !== undefined && !isWhole(d['minScale'], 0)) return bad(`decide returned minScale ${String(d['minScale'])}: must be a whole number ≥ 0`);
+    if (d['maxScale'] !== undefined && !isWhole(d['maxScale'], 1)) return bad(`decide returned maxScale ${String(d['maxScale'])}: must be a whole number ≥ 1`);
+    for (const k of ['scaleToZero', 'inPanic'] as const) {
+      if (d[k] !== undefined && typeof d[k] !== 'boolean') return bad(`decide returned ${k} ${JSON.stringify(d[k])}: must be true or false`);
+    }
+    return d as unknown as AutoscalerDecision;
+  }
+
+  status(): ClassStatus {
+    const s = this.p.status;
+    return { desiredScale: s.desiredScale, excessBurstCapacity: s.excessBurstCapacity, inPanic: this.inPanicNow };
+  }
+
+  reconcile(input: ClassReconcileInput): ClassReconcileOutput {
+    const { provisioned, ...sks } = input.sks;
+    if (provisioned !== undefined) this.p.sksProvisioned = provisioned;
+    return this.p.reconcile({ ...input, sks });
+  }
+
+  setReachable(reachable: boolean): boolean {
+    return this.p.setReachable(reachable);
+  }
+
+  update(autoscaling: RevisionAutoscaling, nowSeconds: number): boolean {
+    return this.p.update(autoscaling, nowSeconds);
+  }
+
+  adoptPa(state: PodAutoscalerState): void {
+    this.p.pa = state;
+  }
+
+  scaleBounds(): ScaleBounds {
+    const s = this.p.settings;
+    const scaleToZero = this.p.autoscaling.enableScaleToZero;
+    const min = s.reachable ? s.minScale : 0;
+    return { min: scaleToZero ? min : Math.max(min, 1), max: s.maxScale, scaleToZero };
+  }
+
+  snapshot(): unknown {
+    const snap = this.user.snapshot;
+    const user = typeof snap === 'function' ? this.call('snapshot', Number.NaN, snap as (...a: unknown[]) => unknown, this.user, []) : undefined;
+    return { status: { ...this.p.status }, pa: { ...this.p.pa }, inPanic: this.inPanicNow, user };
+  }
+}
+
+/**
+ * A user-written class named `opts.name`. Each revision's instance loads the module
+ * afresh (`opts.load`) and calls its `create`; `state` is handed to `create` (a restarted
+ * controller's last snapshot).
+ */
+export function userAutoscalerClass(opts: UserClassOptions, state?: (revision: string) => unknown): AutoscalerClass {
+  return {
+    name: opts.name,
+    create: (spec, nowSeconds) => new UserInstance(opts, spec.revision ?? '', spec, nowSeconds, state?.(spec.revision ?? '')),
+  };
+}

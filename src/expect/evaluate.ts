@@ -1,0 +1,95 @@
+/** Checks parsed expectations against a run's summary. */
+import type { RevisionSummary, RunSummary } from '../output/summary.js';
+import { ScenarioError } from '../scenario/errors.js';
+import type { Expectation } from './parse.js';
+import type { ScopeSummary, ValueKind } from './metrics.js';
+
+export interface ExpectationResult {
+  expectation: Expectation;
+  /** The scope as printed: '' (the run), `service hello`, `revision hello-00001`. */
+  scope: string;
+  pass: boolean;
+  /** What the run gave, as printed (with its unit). */
+  actual: string;
+}
+
+/** A value as printed, in the metric's unit. */
+export function formatActual(v: number, kind: ValueKind): string {
+  const r = (x: number): string => String(+x.toPrecision(6));
+  switch (kind) {
+    case 'ms':
+      return `${r(v)}ms`;
+    case 'fraction':
+      return `${r(v * 100)}%`;
+    case 'seconds':
+      return `${r(v)}s`;
+    case 'count':
+      return r(v);
+  }
+}
+
+function scopeOf(e: Expectation, s: RunSummary, file: string): { label: string; summary: ScopeSummary } {
+  const names = s.revisions.map((r) => r.revision);
+  const one = (r: RevisionSummary): ScopeSummary => ({ overall: r, revision: r });
+  if (e.revision !== undefined) {
+    const r = s.revisions.find((x) => x.revision === e.revision);
+    if (r === undefined) throw new ScenarioError(file, `${e.path}.revision`, `no revision named ${JSON.stringify(e.revision)} ran (revisions: ${names.join(', ')})`);
+    return { label: `revision ${r.revision}`, summary: one(r) };
+  }
+  if (e.service !== undefined) {
+    const revs = s.revisions.filter((x) => x.service === e.service);
+    if (revs.length === 0) throw new ScenarioError(file, `${e.path}.service`, `no service named ${JSON.stringify(e.service)} ran (services: ${[...new Set(s.revisions.map((r) => r.service))].join(', ')})`);
+    if (revs.length > 1) throw new ScenarioError(file, `${e.path}.service`, `service ${e.service} has ${revs.length} revisions (${revs.map((r) => r.revision).join(', ')}): scope the expectation to one with revision:`);
+    return { label: `service ${e.service}`, summary: one(revs[0]!) };
+  }
+  if (e.metric.revisionOnly) {
+    if (s.revisions.length !== 1) throw new ScenarioError(file, e.path, `${e.metric.name} is per revision and the run has ${s.revisions.length} (${names.join(', ')}): add revision: to the expectation`);
+    return { label: '', summary: one(s.revisions[0]!) };
+  }
+  return { label: '', summary: { overall: s.overall, revision: undefined } };
+}
+
+const close = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
+
+function compare(op: string, v: number, want: number): boolean {
+  switch (op) {
+    case '<':
+      return v < want && !close(v, want);
+    case '<=':
+      return v <= want || close(v, want);
+    case '==':
+      return close(v, want);
+    case '!=':
+      return !close(v, want);
+    case '>=':
+      return v >= want || close(v, want);
+    default:
+      return v > want && !close(v, want);
+  }
+}
+
+/** One expectation against a run. @throws ScenarioError for a scope the run does not have. */
+export function evaluateExpectation(e: Expectation, s: RunSummary, file: string): ExpectationResult {
+  const { label, summary } = scopeOf(e, s, file);
+  const raw = e.metric.read(summary);
+  const kind = e.metric.kind;
+  const result = (pass: boolean, actual: string): ExpectationResult => ({ expectation: e, scope: label, pass, actual });
+  const c = e.check;
+  if (Array.isArray(raw)) {
+    const times = raw as readonly number[];
+    const from = c.op === 'within' ? (c.after ?? 0) : 0;
+    const t = times.find((x) => x >= from);
+    const listed = times.length === 0 ? 'none' : times.map((x) => formatActual(x, 'seconds')).join(', ');
+    if (t === undefined) return result(false, c.op === 'within' && c.after !== undefined ? `none at or after ${formatActual(from, 'seconds')} (all: ${listed})` : 'none');
+    if (c.op === 'within') {
+      const rel = t - from;
+      const shown = c.after !== undefined ? `${formatActual(t, 'seconds')} (${formatActual(rel, 'seconds')} after ${formatActual(from, 'seconds')})` : formatActual(t, 'seconds');
+      return result(rel >= c.lo - 1e-9 && rel <= c.hi + 1e-9, shown);
+    }
+    return result(compare(c.op, t, c.value), formatActual(t, 'seconds'));
+  }
+  if (raw === null) return result(false, 'none');
+  const v = raw as number;
+  if (c.op === 'within') return result((v >= c.lo || close(v, c.lo)) && (v <= c.hi || close(v, c.hi)), formatActual(v, kind));
+  return result(compare(c.op, v, c.value), formatActual(v, kind));
+}

@@ -1,0 +1,83 @@
+/**
+ * What an expectation can name: every metric of the metric registry (src/output/metrics.ts,
+ * by key or alias: p99, rate503, coldStartFraction, podSeconds, maxReadyPods…) plus the
+ * run summary's own fields (status503, ok, coldStartRequests, panicSeconds, p90, max,
+ * timeToFirstReady, scaleToZeroAt…). Each has a kind that says how its values are
+ * written: milliseconds, a fraction, a count, or seconds (times and durations).
+ */
+import { METRIC_KEYS, METRICS, metricByName, metricsOf } from '../output/metrics.js';
+import type { RevisionSummary, RunSummary } from '../output/summary.js';
+
+/** How values of a metric are written and printed. */
+export type ValueKind = 'ms' | 'fraction' | 'count' | 'seconds';
+
+/** What a metric reads from one scope (the whole run, a service's or a revision's summary). */
+export interface ScopeSummary {
+  /** Totals and percentiles of the scope, shaped as the summary's `overall`. */
+  overall: RunSummary['overall'];
+  /** The scope's revision (undefined for the whole run or a service with several revisions). */
+  revision: RevisionSummary | undefined;
+}
+
+export interface ExpectMetric {
+  /** The canonical name (printed in results). */
+  name: string;
+  kind: ValueKind;
+  /** True for a metric whose value is a list of instants (scaleToZeroAt). */
+  times?: boolean;
+  /** Only a revision has it (timeToFirstReady, scaleToZeroAt). */
+  revisionOnly?: boolean;
+  /** The value, or a list of instants for `times` metrics; null when the run has none. */
+  read(s: ScopeSummary): number | readonly number[] | null;
+}
+
+const asRun = (s: ScopeSummary): RunSummary => ({ overall: s.overall }) as RunSummary;
+
+/** The registry's metrics, keyed by every name they answer to. */
+function registryMetrics(): Map<string, ExpectMetric> {
+  const out = new Map<string, ExpectMetric>();
+  for (const k of METRIC_KEYS) {
+    const m = METRICS[k];
+    const kind: ValueKind = m.unit === 'ms' ? 'ms' : m.unit === 'fraction' ? 'fraction' : k === 'pod_seconds' ? 'seconds' : 'count';
+    const metric: ExpectMetric = { name: k, kind, read: (s) => metricsOf(asRun(s))[k] };
+    for (const n of [k, ...m.aliases]) out.set(n.toLowerCase(), metric);
+  }
+  return out;
+}
+
+/** The summary's fields that the registry does not already cover. */
+const SUMMARY_FIELDS: readonly ExpectMetric[] = [
+  ...(['total', 'ok', 'status503', 'status504', 'clientTimeouts', 'noRoute'] as const).map(
+    (f): ExpectMetric => ({ name: f, kind: 'count', read: (s) => s.overall.requests[f] }),
+  ),
+  { name: 'status502', kind: 'count', read: (s) => s.overall.requests.status502 ?? 0 },
+  { name: 'coldStartRequests', kind: 'count', read: (s) => s.overall.coldStartRequests },
+  { name: 'panicSeconds', kind: 'seconds', read: (s) => s.overall.panicSeconds },
+  ...(['p90', 'max'] as const).map((f): ExpectMetric => ({ name: f, kind: 'ms', read: (s) => s.overall.latencyMs[f] })),
+  { name: 'timeToFirstReady', kind: 'seconds', revisionOnly: true, read: (s) => s.revision?.timeToFirstReadySeconds ?? null },
+  { name: 'scaleToZeroAt', kind: 'seconds', times: true, revisionOnly: true, read: (s) => s.revision?.scaleToZeroAtSeconds ?? [] },
+  { name: 'scaleToZeroCount', kind: 'count', revisionOnly: true, read: (s) => s.revision?.scaleToZeroAtSeconds.length ?? 0 },
+];
+
+let table: Map<string, ExpectMetric> | undefined;
+
+function all(): Map<string, ExpectMetric> {
+  if (table !== undefined) return table;
+  table = registryMetrics();
+  for (const m of SUMMARY_FIELDS) table.set(m.name.toLowerCase(), m);
+  return table;
+}
+
+/** The metric called `name` (case-insensitive), or undefined. */
+export function expectMetric(name: string): ExpectMetric | undefined {
+  return all().get(name.trim().toLowerCase()) ?? (metricByName(name) ? all().get(metricByName(name)!.key) : undefined);
+}
+
+/** Every name an expectation may use, for "did you mean" and the docs. */
+export function expectMetricNames(): string[] {
+  const names: string[] = [];
+  // Aliases first: the short names people write win ties in "did you mean".
+  for (const k of METRIC_KEYS) names.push(...METRICS[k].aliases, k);
+  for (const m of SUMMARY_FIELDS) names.push(m.name);
+  return names;
+}

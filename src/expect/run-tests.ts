@@ -1,0 +1,126 @@
+/**
+ * `knsim test`: finds scenario files (named, or *.yaml / *.yml under named directories
+ * that carry an `expect:` section), checks every expectation's syntax first, then runs
+ * each scenario once and checks its expectations against the run's summary.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseDocument } from 'yaml';
+import { summarizeWorld } from '../run/run-world.js';
+import { loadScenario, type LoadedScenario } from '../scenario/load.js';
+import { ScenarioError } from '../scenario/errors.js';
+import { UsageError } from '../scenario/usage-error.js';
+import { guardProgress } from '../scenario/work-estimate.js';
+import { evaluateExpectation, type ExpectationResult } from './evaluate.js';
+import { parseExpectations, type Expectation } from './parse.js';
+
+export interface ScenarioTest {
+  file: string;
+  /** The scenario's name ('' when it did not load). */
+  name: string;
+  results: ExpectationResult[];
+  /** The one-line error when the scenario could not run. */
+  error?: string;
+  seconds: number;
+}
+
+export interface TestRun {
+  scenarios: ScenarioTest[];
+  /** Files under the named directories skipped for having no `expect:` section. */
+  skipped: string[];
+}
+
+const YAML = /\.ya?ml$/i;
+
+/** Whether a YAML file's top level has an `expect` key (a cheap look, without loading the scenario). */
+function hasExpect(file: string): boolean {
+  try {
+    const doc = parseDocument(readFileSync(file, 'utf8'));
+    const v: unknown = doc.toJS();
+    return typeof v === 'object' && v !== null && !Array.isArray(v) && 'expect' in v;
+  } catch {
+    // Unreadable YAML in a directory is not a scenario we were asked to test.
+    return false;
+  }
+}
+
+/** The scenario files to test, in order: named files as given, directories walked in sorted order. */
+export function collectScenarioFiles(paths: readonly string[]): { files: string[]; skipped: string[] } {
+  if (paths.length === 0) throw new UsageError('knsim test: name scenario files or directories, e.g. knsim test scenarios/');
+  const files: string[] = [];
+  const skipped: string[] = [];
+  const walk = (dir: string): void => {
+    for (const name of readdirSync(dir).sort()) {
+      const p = join(dir, name);
+      const st = statSync(p);
+      if (st.isDirectory()) walk(p);
+      else if (YAML.test(name)) (hasExpect(p) ? files : skipped).push(p);
+    }
+  };
+  for (const p of paths) {
+    let st;
+    try {
+      st = statSync(p);
+    } catch {
+      throw new UsageError(`knsim test: ${p}: no such file or directory`);
+    }
+    if (st.isDirectory()) walk(p);
+    else files.push(p);
+  }
+  return { files, skipped };
+}
+
+const oneLine = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
+
+/**
+ * Runs the scenarios' expectations. Bad expectations (syntax, unknown metric) and
+ * scenarios that do not load throw before anything runs (one line, exit 2); a scenario
+ * that fails while running is reported as an error of that scenario.
+ */
+export function runTests(paths: readonly string[], opts: { seed?: number; onScenario?: (t: ScenarioTest) => void } = {}): TestRun {
+  const { files, skipped } = collectScenarioFiles(paths);
+  const planned: Array<{ file: string; loaded: LoadedScenario; expectations: Expectation[] }> = [];
+  for (const file of files) {
+    const loaded = loadScenario(file, opts.seed !== undefined ? { seed: opts.seed } : {});
+    const raw = loaded.expect ?? [];
+    if (raw.length === 0) throw new ScenarioError(file, 'expect', 'has no expectations: add an expect: list (e.g. - p99 <= 500ms)');
+    planned.push({ file, loaded, expectations: parseExpectations(raw, file) });
+  }
+  const scenarios: ScenarioTest[] = [];
+  for (const p of planned) {
+    const started = process.hrtime.bigint();
+    let t: ScenarioTest;
+    try {
+      const summary = guardProgress(p.loaded, () => summarizeWorld(p.loaded.world));
+      t = { file: p.file, name: p.loaded.name, results: p.expectations.map((e) => evaluateExpectation(e, summary, p.file)), seconds: 0 };
+    } catch (e) {
+      t = { file: p.file, name: p.loaded.name, results: [], error: oneLine(e), seconds: 0 };
+    }
+    t.seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    scenarios.push(t);
+    opts.onScenario?.(t);
+  }
+  return { scenarios, skipped };
+}
+
+/** Passed and failed expectation counts (a scenario that could not run counts as one failure). */
+export function tally(run: TestRun): { passed: number; failed: number } {
+  let passed = 0;
+  let failed = 0;
+  for (const s of run.scenarios) {
+    if (s.error !== undefined) failed++;
+    for (const r of s.results) (r.pass ? passed++ : failed++);
+  }
+  return { passed, failed };
+}
+
+/** The lines `knsim test` prints for one scenario. */
+export function formatScenarioTest(t: ScenarioTest): string {
+  const lines = [`${t.file}${t.name ? ` (${t.name})` : ''}`];
+  if (t.error !== undefined) lines.push(`  ERROR ${t.error}`);
+  for (const r of t.results) {
+    const scope = r.scope === '' ? '' : ` [${r.scope}]`;
+    lines.push(`  ${r.pass ? 'PASS' : 'FAIL'} ${r.expectation.text}${scope}: got ${r.actual}`);
+  }
+  return lines.join('\n');
+}

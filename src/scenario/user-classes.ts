@@ -1,0 +1,228 @@
+/**
+ * Loads user-written autoscaler classes (`autoscalerClasses:` in a scenario, or a module
+ * path given to `knsim compare --class`): compiles the TypeScript or JavaScript module
+ * with esbuild (bundled, so its own imports come along), runs it in a fresh `node:vm`
+ * context per revision (no module state leaks between revisions or runs), and wraps it
+ * as a class on the seam (core's `userAutoscalerClass`).
+ *
+ * Time budget: every call into the module (evaluating it, `create`, each `decide`) runs
+ * under the vm's synchronous timeout; a call that does not return within the budget
+ * (1 s by default, `timeout:` per class) is stopped and fails the run. That is how a
+ * module that never returns cannot hang knsim. Inside the context `Math.random` and
+ * `Date.now` throw, so a class cannot make runs irreproducible by accident.
+ */
+import { createRequire } from 'node:module';
+import * as nodePath from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import vm from 'node:vm';
+import { buildSync, type Message } from 'esbuild';
+import {
+  AUTOSCALING_ANNOTATION_KEYS,
+  AUTOSCALER_API_VERSION,
+  HPA_CLASS,
+  KPA_CLASS,
+  UserCallStopped,
+  definitionProblem,
+  thrownMessage,
+  userAutoscalerClass,
+  type AutoscalerClass,
+  type UserClassFault,
+} from '../core/autoscaler/index.js';
+import type { ClusterConfig } from './configmaps.js';
+import { closest } from './did-you-mean.js';
+import { formatPath, ScenarioError, type PathSegment } from './errors.js';
+
+/** The default time budget of one call into a user module. */
+export const DEFAULT_USER_CALL_BUDGET_MS = 1000;
+
+/** One user class as the scenario (or `knsim compare`) names it. */
+export interface UserClassRef {
+  /** The `autoscaling.knative.dev/class` value. */
+  name: string;
+  /** The module's path, resolved (relative paths are relative to the scenario's directory). */
+  module: string;
+  /** Per-call time budget, milliseconds. */
+  budgetMs: number;
+  /** Where the reference was written, for errors: the file and the field path. */
+  where: { file: string; path: string };
+}
+
+/** A compiled module, cached per path (the same module used by several runs compiles once). */
+interface Compiled {
+  script: vm.Script;
+  mtimeMs: number;
+}
+const compiled = new Map<string, Compiled>();
+
+const JS_EXTENSIONS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
+
+/** The first error of an esbuild failure, as `line L, column C: text`. */
+function esbuildProblem(e: unknown): { at: string; text: string } {
+  const errors = (e as { errors?: Message[] }).errors;
+  const m = errors?.[0];
+  if (m === undefined) return { at: '', text: thrownMessage(e) };
+  const loc = m.location;
+  return { at: loc ? `line ${loc.line}, column ${loc.column + 1}` : '', text: m.text };
+}
+
+function compile(ref: UserClassRef): vm.Script {
+  const file = ref.module;
+  if (!existsSync(file)) throw new ScenarioError(ref.where.file, ref.where.path, `autoscaler module ${JSON.stringify(file)} does not exist`);
+  const st = statSync(file);
+  if (!st.isFile()) throw new ScenarioError(ref.where.file, ref.where.path, `autoscaler module ${JSON.stringify(file)} is not a file`);
+  if (!JS_EXTENSIONS.includes(nodePath.extname(file))) {
+    throw new ScenarioError(ref.where.file, ref.where.path, `autoscaler module ${JSON.stringify(file)} must be TypeScript or JavaScript (${JS_EXTENSIONS.join(', ')})`);
+  }
+  const hit = compiled.get(file);
+  if (hit !== undefined && hit.mtimeMs === st.mtimeMs) return hit.script;
+  let code: string;
+  try {
+    const out = buildSync({
+      entryPoints: [file],
+      bundle: true,
+      format: 'cjs',
+      platform: 'node',
+      target: 'node20',
+      write: false,
+      logLevel: 'silent',
+      sourcemap: 'inline',
+    });
+    code = out.outputFiles[0]!.text;
+  } catch (e) {
+    const p = esbuildProblem(e);
+    throw new ScenarioError(file, p.at, `cannot compile the autoscaler module: ${p.text}`);
+  }
+  const script = new vm.Script(code, { filename: file });
+  compiled.set(file, { script, mtimeMs: st.mtimeMs });
+  return script;
+}
+
+const CALL = new vm.Script('__knsim.result = __knsim.fn.apply(__knsim.self, __knsim.args);', { filename: 'knsim-user-call' });
+
+/** What the context offers besides the language itself: CommonJS plumbing and a console; no clock, no randomness. */
+function newContext(file: string): vm.Context {
+  const module = { exports: {} as unknown };
+  const ctx = vm.createContext({ module, exports: module.exports, require: createRequire(file), console, __filename: file, __dirname: nodePath.dirname(file), __knsim: {} });
+  vm.runInContext(
+    `Math.random = () => { throw new Error('Math.random is not available to an autoscaler class: knsim runs are deterministic'); };
+     Date.now = () => { throw new Error('Date.now is not available to an autoscaler class: use input.nowSeconds'); };`,
+    ctx,
+  );
+  return ctx;
+}
+
+function isTimeout(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT';
+}
+
+/** Evaluates the compiled module in a fresh context; returns its default export and an invoker bound to that context. */
+function instantiate(ref: UserClassRef, script: vm.Script): { def: unknown; invoke: (fn: (...a: unknown[]) => unknown, self: unknown, args: unknown[]) => unknown } {
+  const ctx = newContext(ref.module);
+  const budget = ref.budgetMs;
+  try {
+    script.runInContext(ctx, { timeout: budget });
+  } catch (e) {
+    if (isTimeout(e)) throw new UserCallStopped(`evaluating the module did not finish within ${budget} ms (the per-call time budget)`);
+    throw e;
+  }
+  const exp = (ctx['module'] as { exports: unknown }).exports;
+  const def = typeof exp === 'object' && exp !== null && 'default' in exp ? (exp as { default: unknown }).default : exp;
+  const slot = ctx['__knsim'] as { fn?: unknown; self?: unknown; args?: unknown; result?: unknown };
+  const invoke = (fn: (...a: unknown[]) => unknown, self: unknown, args: unknown[]): unknown => {
+    slot.fn = fn;
+    slot.self = self;
+    slot.args = args;
+    try {
+      CALL.runInContext(ctx, { timeout: budget });
+    } catch (e) {
+      if (isTimeout(e)) throw new UserCallStopped(`did not return within ${budget} ms (the per-call time budget)`);
+      throw e;
+    } finally {
+      slot.fn = slot.self = slot.args = undefined;
+    }
+    const r = slot.result;
+    slot.result = undefined;
+    return r;
+  };
+  return { def, invoke };
+}
+
+function faultError(ref: UserClassRef, f: UserClassFault): ScenarioError {
+  const at = f.atSeconds === undefined || Number.isNaN(f.atSeconds) ? '' : ` at t=${+f.atSeconds.toFixed(3)}s`;
+  const rev = f.revision ? `, revision ${f.revision}` : '';
+  return new ScenarioError(ref.module, `class ${JSON.stringify(ref.name)}${rev}${at}`, f.rule);
+}
+
+/**
+ * Compiles and checks a user class now (a missing file, a syntax error, a wrong
+ * apiVersion fail here, at load time) and returns the class for the world's registry.
+ * @throws ScenarioError naming the module and the rule.
+ */
+export function loadUserClass(ref: UserClassRef): AutoscalerClass {
+  const script = compile(ref);
+  const fail = (f: UserClassFault): never => {
+    throw faultError(ref, f);
+  };
+  const load = (): { definition: unknown; invoke: ReturnType<typeof instantiate>['invoke'] } => {
+    try {
+      const m = instantiate(ref, script);
+      return { definition: m.def, invoke: m.invoke };
+    } catch (e) {
+      // The loader's own failures are already ScenarioErrors; a time-budget stop or a throw is the module's.
+      if (e instanceof ScenarioError) throw e;
+      const rule = e instanceof UserCallStopped ? e.message : `evaluating the module threw: ${thrownMessage(e)}`;
+      return fail({ className: ref.name, revision: undefined, atSeconds: undefined, call: 'load', rule });
+    }
+  };
+  const first = load();
+  const problem = definitionProblem(first.definition);
+  if (problem !== undefined) fail({ className: ref.name, revision: undefined, atSeconds: undefined, call: 'load', rule: problem });
+  // The first evaluation serves the first revision; later ones evaluate the module afresh.
+  let spare: typeof first | undefined = first;
+  return userAutoscalerClass({
+    name: ref.name,
+    load: () => {
+      const m = spare ?? load();
+      spare = undefined;
+      return m;
+    },
+    fail,
+  });
+}
+
+export { chooseClass, reservedClassName, AUTOSCALER_API_VERSION, type ClassChoice } from './class-choice.js';
+import { reservedClassName } from './class-choice.js';
+
+/** One `autoscalerClasses` entry as the schema read it. */
+export interface UserClassInput {
+  name: string;
+  module: string;
+  timeout?: number | undefined;
+}
+
+/**
+ * The scenario's `autoscalerClasses` (modules relative to the scenario's directory) plus
+ * `extra` ones (e.g. `knsim compare --class ./x.ts`, relative to the working directory),
+ * loaded and checked.
+ * @throws ScenarioError
+ */
+export function loadUserClasses(file: string, entries: readonly UserClassInput[], extra: readonly UserClassRef[] = []): AutoscalerClass[] {
+  const refs: UserClassRef[] = entries.map((e, i) => {
+    const path = formatPath(['autoscalerClasses', i]);
+    if (reservedClassName(e.name)) throw new ScenarioError(file, `${path}.name`, `${JSON.stringify(e.name)} is reserved: classes ending in .knative.dev are Knative's`);
+    return {
+      name: e.name,
+      module: nodePath.resolve(nodePath.dirname(file), e.module),
+      budgetMs: e.timeout !== undefined ? e.timeout * 1000 : DEFAULT_USER_CALL_BUDGET_MS,
+      where: { file, path: `${path}.module` },
+    };
+  });
+  const all = [...refs, ...extra];
+  const seen = new Map<string, string>();
+  for (const r of all) {
+    const prev = seen.get(r.name);
+    if (prev !== undefined) throw new ScenarioError(r.where.file, r.where.path, `autoscaler class ${JSON.stringify(r.name)} is defined twice (also ${prev})`);
+    seen.set(r.name, r.where.path);
+  }
+  return all.map(loadUserClass);
+}

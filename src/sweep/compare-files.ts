@@ -1,0 +1,99 @@
+/**
+ * The files of `knsim compare`: compare.json (the definition and every number),
+ * compare.csv (a row per class and metric), runs.csv (a row per class and replication)
+ * and report.html (self-contained: the verdict table and, per metric, each class's mean
+ * and 95 % interval drawn to scale). Written into a staged directory with its manifest,
+ * like every other output directory.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'csv-stringify/sync';
+import { METRIC_KEYS, METRICS } from '../output/metrics.js';
+import { writeStaged, type StageOptions } from '../output/staged-dir.js';
+import { formatValue, verdictTable, type ClassResult, type CompareDefinition } from './compare.js';
+
+export const COMPARE_JSON = 'compare.json';
+export const COMPARE_CSV = 'compare.csv';
+export const COMPARE_RUNS_CSV = 'runs.csv';
+export const COMPARE_HTML = 'report.html';
+
+const cell = (v: number | null): string => (v === null ? '' : String(v));
+
+export function formatCompareCsv(results: readonly ClassResult[]): string {
+  const rows: string[][] = [['class', 'class_name', 'metric', 'replications', 'mean', 'lo', 'hi', 'diff_mean', 'diff_lo', 'diff_hi', 'verdict']];
+  for (const r of results) {
+    for (const k of METRIC_KEYS) {
+      const m = r.metrics[k];
+      rows.push([r.label, r.className, k, String(r.runs.length), cell(m.mean), cell(m.lo), cell(m.hi), cell(m.diff?.mean ?? null), cell(m.diff?.lo ?? null), cell(m.diff?.hi ?? null), m.verdict]);
+    }
+  }
+  return stringify(rows);
+}
+
+export function formatCompareRunsCsv(def: CompareDefinition, results: readonly ClassResult[]): string {
+  const rows: string[][] = [['class', 'replication', 'seed', ...METRIC_KEYS]];
+  for (const r of results) r.runs.forEach((m, i) => rows.push([r.label, String(i), String(def.baseSeed + i), ...METRIC_KEYS.map((k) => String(m[k]))]));
+  return stringify(rows);
+}
+
+const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** One metric's panel: a horizontal bar per class (its mean) with the interval as a whisker, on a common scale from 0. */
+function metricPanel(k: (typeof METRIC_KEYS)[number], results: readonly ClassResult[]): string {
+  const W = 420;
+  const rowH = 22;
+  const left = 170;
+  const top = Math.max(...results.map((r) => Math.max(r.metrics[k].hi ?? r.metrics[k].mean, r.metrics[k].mean)), 0);
+  const scale = (v: number): number => (top > 0 ? (Math.max(0, v) / top) * W : 0);
+  const h = results.length * rowH + 30;
+  const bars = results
+    .map((r, i) => {
+      const m = r.metrics[k];
+      const y = 8 + i * rowH;
+      const whisker = m.lo !== null && m.hi !== null ? `<line x1="${left + scale(m.lo)}" x2="${left + scale(m.hi)}" y1="${y + 8}" y2="${y + 8}" stroke="#222" stroke-width="2"/>` : '';
+      return `<text x="${left - 6}" y="${y + 12}" text-anchor="end">${esc(r.label)}</text><rect x="${left}" y="${y + 2}" width="${scale(m.mean)}" height="12" fill="${i === 0 ? '#9aa5b1' : '#4c78a8'}"/>${whisker}<text x="${left + scale(Math.max(m.mean, m.hi ?? m.mean)) + 6}" y="${y + 12}">${esc(formatValue(k, m.mean))}</text>`;
+    })
+    .join('');
+  return `<figure><figcaption>${esc(METRICS[k].label)}</figcaption><svg width="${left + W + 80}" height="${h}" font-family="sans-serif" font-size="12" role="img" aria-label="${esc(METRICS[k].label)}">${bars}<text x="${left}" y="${h - 6}" fill="#555">0</text><text x="${left + W}" y="${h - 6}" text-anchor="end" fill="#555">${esc(formatValue(k, top))}</text></svg></figure>`;
+}
+
+export function compareHtml(def: CompareDefinition, results: readonly ClassResult[]): string {
+  const classes = results.map((r) => `<li><b>${esc(r.label)}</b>: <code>${esc(r.className)}</code></li>`).join('');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>knsim compare ${esc(def.scenario)}</title>
+<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}pre{background:#f6f8fa;padding:1em;white-space:pre-wrap}figure{margin:1em 0}figcaption{font-weight:bold;margin-bottom:.3em}</style>
+</head><body>
+<h1>knsim compare: ${esc(def.scenario)}</h1>
+<p>${def.classes.length} autoscaler classes × ${def.replications} replication${def.replications === 1 ? '' : 's'} with common random numbers (replication r uses seed ${def.baseSeed} + r for every class). The first class is the baseline.</p>
+<ul>${classes}</ul>
+<h2>Verdict</h2>
+<pre>${esc(verdictTable(def, results))}</pre>
+<h2>Per metric (mean, whisker: 95 % interval)</h2>
+${METRIC_KEYS.map((k) => metricPanel(k, results)).join('\n')}
+</body></html>
+`;
+}
+
+/** The JSON document: the definition, and per class its intervals, differences, verdicts and runs. */
+export function compareJson(def: CompareDefinition, results: readonly ClassResult[]): unknown {
+  return {
+    kind: 'knsim-compare',
+    scenario: def.scenario,
+    scenarioSha256: def.scenarioSha256,
+    sets: def.sets,
+    durationSeconds: def.durationSeconds,
+    baseSeed: def.baseSeed,
+    replications: def.replications,
+    classes: results.map((r, i) => ({ label: r.label, className: r.className, module: def.classes[i]!.module?.module ?? null, metrics: r.metrics, runs: r.runs })),
+  };
+}
+
+export async function writeCompareDir(outDir: string, def: CompareDefinition, results: readonly ClassResult[], output: StageOptions = {}): Promise<{ outDir: string; files: string[] }> {
+  return writeStaged(outDir, { command: 'compare', ...output }, async (tmp) => {
+    writeFileSync(join(tmp, COMPARE_JSON), JSON.stringify(compareJson(def, results), null, 2) + '\n');
+    writeFileSync(join(tmp, COMPARE_CSV), formatCompareCsv(results));
+    writeFileSync(join(tmp, COMPARE_RUNS_CSV), formatCompareRunsCsv(def, results));
+    writeFileSync(join(tmp, COMPARE_HTML), compareHtml(def, results));
+    return { files: [COMPARE_JSON, COMPARE_CSV, COMPARE_RUNS_CSV, COMPARE_HTML] };
+  });
+}

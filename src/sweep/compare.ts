@@ -1,0 +1,190 @@
+/**
+ * `knsim compare`: the same scenario under several autoscaler classes. Replication r of
+ * every class runs with seed base + r, and every model component draws from its own
+ * named stream of the run seed, so the classes see the same arrivals and service times
+ * (common random numbers): the paired difference of a class from the baseline (the first
+ * class) is the class's effect, not noise, and its interval is much narrower than the
+ * two classes' own intervals suggest.
+ */
+import * as nodePath from 'node:path';
+import { HPA_CLASS, KPA_CLASS } from '../core/autoscaler/index.js';
+import { METRIC_KEYS, METRICS, type MetricKey, type MetricValues } from '../output/metrics.js';
+import { UsageError } from '../scenario/usage-error.js';
+import { DEFAULT_USER_CALL_BUDGET_MS, type UserClassRef } from '../scenario/user-classes.js';
+import type { Runner } from './pool.js';
+import type { Progress } from './progress.js';
+import { meanCI, pairedDifferenceCI, round6 } from './stats.js';
+import { roundMetrics } from './sweep.js';
+import type { RunTask } from './task.js';
+
+/** One `--class` as given and what it means. */
+export interface CompareClass {
+  /** The report's column title: as typed, or a module's file name. */
+  label: string;
+  /** The `autoscaling.knative.dev/class` value every revision gets. */
+  className: string;
+  /** For a module path: the module, registered under `className`. */
+  module?: UserClassRef;
+}
+
+const MODULE = /[\\/]|\.(?:[cm]?[jt]s)$/;
+
+/**
+ * Reads a `--class` value: `kpa`, `hpa`, a module path (has a slash or a .ts/.js
+ * extension; registered under its file name), or a class name as revisions write it
+ * (the scenario's own `autoscalerClasses`, or a full Knative class name).
+ */
+export function parseClassArg(arg: string, cwd = process.cwd()): CompareClass {
+  const a = arg.trim();
+  if (a === '') throw new UsageError('--class: must not be empty');
+  if (a === 'kpa') return { label: a, className: KPA_CLASS };
+  if (a === 'hpa') return { label: a, className: HPA_CLASS };
+  if (!MODULE.test(a)) return { label: a, className: a };
+  const module = nodePath.resolve(cwd, a);
+  const className = nodePath.basename(a).replace(/\.[^.]*$/, '');
+  return { label: className, className, module: { name: className, module, budgetMs: DEFAULT_USER_CALL_BUDGET_MS, where: { file: `--class ${a}`, path: '' } } };
+}
+
+/** The classes of one comparison; at least two, no class twice. */
+export function parseClassArgs(args: readonly string[], cwd = process.cwd()): CompareClass[] {
+  if (args.length < 2) throw new UsageError(`--class: name at least two classes to compare (got ${args.length}), e.g. --class kpa --class ./my-scaler.ts`);
+  const out = args.map((a) => parseClassArg(a, cwd));
+  const seen = new Map<string, string>();
+  for (const c of out) {
+    const prev = seen.get(c.className);
+    if (prev !== undefined) throw new UsageError(`--class ${c.label}: the same class as --class ${prev}`);
+    seen.set(c.className, c.label);
+  }
+  return out;
+}
+
+/** Everything that decides a comparison's numbers. */
+export interface CompareDefinition {
+  scenario: string;
+  scenarioSha256: string;
+  sets: string[];
+  durationSeconds: number | null;
+  baseSeed: number;
+  replications: number;
+  classes: CompareClass[];
+}
+
+/** The task of replication r of class c. */
+export function compareTask(file: string, def: CompareDefinition, c: number, r: number): RunTask {
+  const cls = def.classes[c]!;
+  const modules = def.classes.flatMap((k) => (k.module !== undefined ? [k.module] : []));
+  return {
+    file,
+    sets: [...def.sets],
+    seed: def.baseSeed + r,
+    ...(def.durationSeconds !== null ? { durationSeconds: def.durationSeconds } : {}),
+    classOverride: cls.className,
+    ...(modules.length > 0 ? { classes: modules } : {}),
+  };
+}
+
+export interface Interval {
+  mean: number;
+  /** The 95 % interval; null with one replication. */
+  lo: number | null;
+  hi: number | null;
+}
+
+/** What a difference from the baseline says: every compared metric is a cost (lower is better). */
+export type Verdict = 'better' | 'worse' | 'same' | 'n/a';
+
+export interface ClassMetric extends Interval {
+  /** class − baseline, paired by replication (null for the baseline itself). */
+  diff: Interval | null;
+  verdict: Verdict;
+}
+
+export interface ClassResult {
+  label: string;
+  className: string;
+  metrics: Record<MetricKey, ClassMetric>;
+  /** The rounded metrics of each replication, in replication order. */
+  runs: MetricValues[];
+}
+
+const interval = (values: readonly number[], pair?: readonly number[]): Interval => {
+  const ci = pair === undefined ? meanCI(values) : pairedDifferenceCI(values, pair);
+  return ci.n < 2 ? { mean: round6(ci.mean), lo: null, hi: null } : { mean: round6(ci.mean), lo: round6(ci.lo), hi: round6(ci.hi) };
+};
+
+/** Better when the whole interval of the difference is below 0, worse when above, else the same. */
+export function verdictOf(diff: Interval | null): Verdict {
+  if (diff === null || diff.lo === null || diff.hi === null) return 'n/a';
+  if (diff.hi < 0) return 'better';
+  if (diff.lo > 0) return 'worse';
+  return 'same';
+}
+
+/** Summarises each class's runs against the first class's. */
+export function compareResults(def: CompareDefinition, runs: readonly MetricValues[][]): ClassResult[] {
+  const base = runs[0]!;
+  return def.classes.map((c, i) => {
+    const mine = runs[i]!;
+    const metrics = {} as Record<MetricKey, ClassMetric>;
+    for (const k of METRIC_KEYS) {
+      const values = mine.map((m) => m[k]);
+      const diff = i === 0 ? null : interval(values, base.map((m) => m[k]));
+      metrics[k] = { ...interval(values), diff, verdict: i === 0 ? 'n/a' : verdictOf(diff) };
+    }
+    return { label: c.label, className: c.className, metrics, runs: [...mine] };
+  });
+}
+
+/** Runs every class × replication (in that order) and summarises them. */
+export async function runCompare(opts: { file: string; def: CompareDefinition; runner: Runner; progress?: Progress }): Promise<ClassResult[]> {
+  const { file, def, runner, progress } = opts;
+  const tasks: RunTask[] = [];
+  for (let c = 0; c < def.classes.length; c++) for (let r = 0; r < def.replications; r++) tasks.push(compareTask(file, def, c, r));
+  const all = await runner.runAll(tasks, () => progress?.tick());
+  const runs = def.classes.map((_, c) => all.slice(c * def.replications, (c + 1) * def.replications).map(roundMetrics));
+  return compareResults(def, runs);
+}
+
+// ---------------------------------------------------------------- the verdict table
+
+/** A number for the table: 3 significant digits, fractions as percentages. */
+export function formatValue(k: MetricKey, v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  if (METRICS[k].unit === 'fraction') return `${+(v * 100).toPrecision(3)}%`;
+  const a = Math.abs(v);
+  return a >= 100 ? String(Math.round(v)) : String(+v.toPrecision(3));
+}
+
+const relative = (diff: number, base: number): string => (base === 0 ? '' : ` (${diff >= 0 ? '+' : '−'}${Math.abs((diff / base) * 100).toFixed(0)}%)`);
+
+const MARK: Record<Verdict, string> = { better: 'better', worse: 'worse', same: 'same', 'n/a': '' };
+
+/** One screen: a row per metric, a column per class (mean ± half-width; the difference from the baseline and its verdict). */
+export function verdictTable(def: CompareDefinition, results: readonly ClassResult[]): string {
+  const header = ['metric', ...results.map((r, i) => (i === 0 ? `${r.label} (baseline)` : `${r.label} vs ${results[0]!.label}`))];
+  const rows: string[][] = [header];
+  for (const k of METRIC_KEYS) {
+    const row = [METRICS[k].label];
+    results.forEach((r, i) => {
+      const m = r.metrics[k];
+      const hw = m.lo !== null && m.hi !== null ? ` ±${formatValue(k, (m.hi - m.lo) / 2)}` : '';
+      if (i === 0 || m.diff === null) {
+        row.push(`${formatValue(k, m.mean)}${hw}`);
+        return;
+      }
+      const d = m.diff;
+      const sign = d.mean > 0 ? '+' : d.mean < 0 ? '−' : '±';
+      row.push(`${formatValue(k, m.mean)}${hw}  ${sign}${formatValue(k, Math.abs(d.mean))}${relative(d.mean, results[0]!.metrics[k].mean)} ${MARK[m.verdict]}`.trimEnd());
+    });
+    rows.push(row);
+  }
+  const widths = header.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  const lines = rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('   ').trimEnd());
+  lines.splice(1, 0, widths.map((w) => '─'.repeat(w)).join('   '));
+  const n = def.replications;
+  const foot =
+    n < 2
+      ? 'one replication: no intervals and no verdicts (use --replications 5 or more)'
+      : `mean ±95 % half-width over ${n} replications; vs: the paired difference (common random numbers); better/worse: its 95 % interval excludes 0 (every metric is a cost: lower is better)`;
+  return [...lines, foot].join('\n');
+}

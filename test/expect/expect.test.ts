@@ -1,0 +1,152 @@
+/**
+ * Expectations (`expect:`) and `knsim test`: the syntax and its one-line errors, checks
+ * against real runs, the shipped scenarios passing, a wrong expectation failing with a
+ * non-zero exit, and JUnit XML that parses with the counts it claims.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseExpectation, parseValue } from '../../src/expect/parse.js';
+import { evaluateExpectation } from '../../src/expect/evaluate.js';
+import { junitXml, xmlEscape } from '../../src/expect/junit.js';
+import { runTests, tally } from '../../src/expect/run-tests.js';
+import { loadScenario } from '../../src/scenario/load.js';
+import { summarizeWorld } from '../../src/run/run-world.js';
+import { runKnsim } from '../support/cli.js';
+import { parseXml } from '../support/xml.js';
+
+const root = resolve(import.meta.dirname, '../..');
+
+describe('expectation syntax', () => {
+  const good: Array<{ text: unknown; metric: string; check: unknown; scope?: object }> = [
+    { text: 'p99 <= 500ms', metric: 'p99_ms', check: { op: '<=', value: 500 } },
+    { text: 'p99 < 0.5s', metric: 'p99_ms', check: { op: '<', value: 500 } },
+    { text: 'maxReadyPods == 29', metric: 'max_pods', check: { op: '==', value: 29 } },
+    { text: 'status503 == 0', metric: 'status503', check: { op: '==', value: 0 } },
+    { text: 'rate503 <= 0.1%', metric: 'rate_503', check: { op: '<=', value: 0.001 } },
+    { text: 'podSeconds within 100..2m', metric: 'pod_seconds', check: { op: 'within', lo: 100, hi: 120, after: undefined } },
+    { text: 'scaleToZeroAt within 60s..95s after 3m', metric: 'scaleToZeroAt', check: { op: 'within', lo: 60, hi: 95, after: 180 } },
+    { text: { that: 'ok >= 10', revision: 'hello-00001' }, metric: 'ok', check: { op: '>=', value: 10 }, scope: { revision: 'hello-00001' } },
+    { text: { that: 'P95 != 3', service: 'hello' }, metric: 'p95_ms', check: { op: '!=', value: 3 }, scope: { service: 'hello' } },
+  ];
+  it.each(good)('reads $text', ({ text, metric, check, scope }) => {
+    const e = parseExpectation(text, 's.yaml', 0);
+    expect(e.metric.name).toBe(metric);
+    expect(e.check).toEqual(check);
+    expect({ service: e.service, revision: e.revision }).toEqual({ service: undefined, revision: undefined, ...scope });
+  });
+
+  const bad: Array<{ text: unknown; error: string }> = [
+    { text: 'p99x <= 500ms', error: 's.yaml: expect[0]: unknown metric "p99x" (did you mean "p99"?)' },
+    { text: 'maxReadyPod == 29', error: 's.yaml: expect[0]: unknown metric "maxReadyPod" (did you mean "maxReadyPods"?)' },
+    { text: 'latency <= 5', error: 's.yaml: expect[0]: unknown metric "latency"' },
+    { text: 'p99 about 500ms', error: 's.yaml: expect[0]: cannot read "p99 about 500ms": write <metric> <op> <value> (op: < <= == != >= > within), e.g. "p99 <= 500ms"' },
+    { text: 'p99 <= fast', error: 's.yaml: expect[0]: the value "fast" of p99_ms must be a latency such as 500ms, 0.5s or a number of milliseconds' },
+    { text: 'rate503 <= 2ms', error: 's.yaml: expect[0]: the value "2ms" of rate_503 must be a fraction such as 0.001 or a percentage such as 0.1%' },
+    { text: 'p99 within 9..3', error: 's.yaml: expect[0]: the range 9..3 is empty (its lower end is above its upper end)' },
+    { text: 'p99 within 1..3 after 2m', error: 's.yaml: expect[0]: "after" applies to instants (scaleToZeroAt), not to p99_ms' },
+    { text: 'p99 <=', error: 's.yaml: expect[0]: <= needs a value (e.g. "p99_ms <= 500ms")' },
+    { text: { that: 'ok > 1', pod: 'x' }, error: 's.yaml: expect[0].pod: unknown field (an expectation has that, and optionally service or revision)' },
+    { text: { that: 'ok > 1', service: 'a', revision: 'b' }, error: 's.yaml: expect[0]: scope an expectation to a service or a revision, not both' },
+    { text: 7, error: 's.yaml: expect[0]: must be an expectation such as "p99 <= 500ms", or { that: ..., revision: ... }' },
+  ];
+  it.each(bad)('refuses $text in one line', ({ text, error }) => {
+    expect(() => parseExpectation(text, 's.yaml', 0)).toThrow(error);
+  });
+
+  it('reads values in the metric unit', () => {
+    expect([parseValue('1.5s', 'ms'), parseValue('250', 'ms'), parseValue('5%', 'fraction'), parseValue('1m30s', 'seconds'), parseValue('3x', 'count')]).toEqual([1500, 250, 0.05, 90, undefined]);
+  });
+});
+
+describe('checks against a run', () => {
+  // quickstart: 30 rps for 2 minutes from 10 s; one pod; back to zero 60–95 s after the load.
+  const file = join(root, 'scenarios/quickstart.yaml');
+  const summary = summarizeWorld(loadScenario(file).world);
+  const check = (text: unknown) => evaluateExpectation(parseExpectation(text, file, 0), summary, file);
+
+  it('passes true expectations and fails false ones, with the value it got', () => {
+    expect(check('maxReadyPods == 1')).toMatchObject({ pass: true, actual: '1' });
+    expect(check('maxReadyPods == 2')).toMatchObject({ pass: false, actual: '1' });
+    expect(check('status503 == 0').pass).toBe(true);
+    expect(check('total within 3300..3900').pass).toBe(true);
+    expect(check({ that: 'p50 < 200ms', revision: 'hello-00001' })).toMatchObject({ pass: true, scope: 'revision hello-00001' });
+    expect(check({ that: 'coldStartRequests >= 10', service: 'hello' })).toMatchObject({ pass: true, scope: 'service hello' });
+  });
+
+  it('checks an instant relative to a time', () => {
+    const [zero] = summary.revisions[0]!.scaleToZeroAtSeconds;
+    // The load ends at 2m10s; zero comes 60–95 s later (the stable window drains).
+    expect(zero! - 130).toBeGreaterThanOrEqual(60);
+    expect(check('scaleToZeroAt within 60s..95s after 2m10s')).toMatchObject({ pass: true, actual: `${+zero!.toPrecision(6)}s (${+(zero! - 130).toPrecision(6)}s after 130s)` });
+    expect(check('scaleToZeroAt within 0s..30s after 2m10s').pass).toBe(false);
+    expect(check('scaleToZeroAt within 0s..1h after 10m')).toMatchObject({ pass: false, actual: `none at or after 600s (all: ${+zero!.toPrecision(6)}s)` });
+  });
+
+  it('names a scope the run does not have', () => {
+    expect(() => check({ that: 'ok > 1', revision: 'nope' })).toThrow('expect[0].revision: no revision named "nope" ran (revisions: hello-00001)');
+  });
+});
+
+describe('knsim test', () => {
+  it('passes on every shipped scenario with expectations', () => {
+    const run = runTests([join(root, 'scenarios')]);
+    const failures = run.scenarios.flatMap((s) => [...(s.error ? [`${s.file}: ${s.error}`] : []), ...s.results.filter((r) => !r.pass).map((r) => `${s.file}: ${r.expectation.text}: got ${r.actual}`)]);
+    expect(failures).toEqual([]);
+    // The scenarios whose README rows state numbers carry them.
+    expect(run.scenarios.map((s) => s.name)).toEqual(expect.arrayContaining(['quickstart', 'hello-world', 'spike-from-zero', 'scale-to-zero-tail', 'scale-bounds']));
+    expect(tally(run).passed).toBeGreaterThanOrEqual(20);
+  });
+
+  function wrongScenario(): { dir: string; file: string } {
+    const dir = mkdtempSync(join(tmpdir(), 'knsim-test-'));
+    const text = readFileSync(join(root, 'scenarios/quickstart.yaml'), 'utf8').replace(/\nexpect:[\s\S]*$/, '\n');
+    const file = join(dir, 'wrong.yaml');
+    writeFileSync(file, `${text}expect:\n  - maxReadyPods == 1\n  - maxReadyPods == 29\n  - p99 <= 1ms\n`);
+    return { dir, file };
+  }
+
+  it('exits 1 on a wrong expectation, prints what it got, and writes JUnit XML that parses', () => {
+    const { dir, file } = wrongScenario();
+    const junit = join(dir, 'out.xml');
+    const r = runKnsim(['test', file, '--junit', junit], dir, { CI: '1' });
+    expect(r.code).toBe(1);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[0]).toBe(`${file} (quickstart)`);
+    expect(lines[1]).toBe('  PASS maxReadyPods == 1: got 1');
+    expect(lines[2]).toBe('  FAIL maxReadyPods == 29: got 1');
+    expect(lines[3]).toMatch(/^ {2}FAIL p99 <= 1ms: got \d+(\.\d+)?ms$/);
+    expect(lines.at(-1)).toBe('1 passed, 2 failed');
+    const doc = parseXml(readFileSync(junit, 'utf8'));
+    expect(doc.name).toBe('testsuites');
+    expect(doc.attrs).toMatchObject({ tests: '3', failures: '2', errors: '0' });
+    const suite = doc.children[0]!;
+    expect(suite.attrs).toMatchObject({ name: file, tests: '3', failures: '2' });
+    expect(suite.children.map((c) => [c.attrs['name'], c.children.map((f) => f.name)])).toEqual([
+      ['maxReadyPods == 1', []],
+      ['maxReadyPods == 29', ['failure']],
+      ['p99 <= 1ms', ['failure']],
+    ]);
+    expect(suite.children[1]!.children[0]!.attrs['message']).toBe('maxReadyPods == 29: got 1');
+  });
+
+  it('exits 2 with one line for an unknown metric, before running anything', () => {
+    const { dir, file } = wrongScenario();
+    writeFileSync(file, readFileSync(file, 'utf8').replace('p99 <= 1ms', 'p99s <= 1ms'));
+    const r = runKnsim(['test', file], dir, { CI: '1' });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`knsim: ${file}: expect[2]: unknown metric "p99s" (did you mean "p99"?)\n`);
+  });
+
+  it('escapes what XML cannot hold as is', () => {
+    const xml = junitXml([{ name: 'a<b>&"c"', className: "it's", seconds: 0.5, cases: [{ name: 'p99 <= 5ms \u0001', failure: 'got <6ms>' }, { name: 'x', error: 'boom & bust' }] }]);
+    const doc = parseXml(xml);
+    expect(doc.children[0]!.attrs['name']).toBe('a<b>&"c"');
+    expect(doc.children[0]!.children[0]!.attrs['name']).toBe('p99 <= 5ms ');
+    expect(doc.children[0]!.children[0]!.children[0]!.text).toBe('got <6ms>');
+    expect(doc.attrs).toMatchObject({ tests: '2', failures: '1', errors: '1' });
+    expect(xmlEscape("'")).toBe('&apos;');
+  });
+});

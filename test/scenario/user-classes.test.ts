@@ -1,0 +1,194 @@
+/**
+ * Loading user-written autoscaler classes from a scenario: TypeScript and JavaScript
+ * modules run in the simulator; every kind of faulty module fails with one line naming
+ * the module (and, at run time, the class, revision and time), and a module that never
+ * returns is stopped by the per-call time budget instead of hanging knsim.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadScenario } from '../../src/scenario/load.js';
+import { ScenarioError } from '../../src/scenario/errors.js';
+import { summarizeWorld } from '../../src/run/run-world.js';
+import { runKnsim } from '../support/cli.js';
+
+const CLASS = 'tiny.example.com';
+
+/** A scenario whose one revision uses `cls`, with `module` registered as CLASS (10 rps from 5 s). */
+function scenario(dir: string, module: string, opts: { cls?: string; timeout?: string } = {}): string {
+  const file = join(dir, 'scenario.yaml');
+  writeFileSync(
+    file,
+    `name: user-class
+seed: 3
+duration: 40s
+autoscalerClasses:
+  - { name: ${CLASS}, module: ${module}${opts.timeout ? `, timeout: ${opts.timeout}` : ''} }
+services:
+  - manifest:
+      apiVersion: serving.knative.dev/v1
+      kind: Service
+      metadata: { name: hello }
+      spec:
+        template:
+          metadata:
+            annotations: { autoscaling.knative.dev/class: ${opts.cls ?? CLASS} }
+          spec:
+            containerConcurrency: 2
+    initialPods: 0
+clients:
+  - name: load
+    service: hello
+    open: { rps: 10, process: uniform }
+    start: 5s
+`,
+  );
+  return file;
+}
+
+const TINY_TS = `
+import { defineAutoscaler } from '${join(import.meta.dirname, '../../src/core/autoscaler/user-api.js')}';
+const perPod: number = 1.4;
+export default defineAutoscaler({
+  apiVersion: 'knsim.dev/v1',
+  create: () => ({ decide: (i) => ({ desiredScale: Math.ceil(i.stable.concurrency / perPod) }) }),
+});
+`;
+
+function dirWith(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'knsim-user-class-'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+/** The one-line message of the ScenarioError that loading or running `file` throws. */
+function failure(file: string): string {
+  try {
+    summarizeWorld(loadScenario(file).world);
+  } catch (e) {
+    if (e instanceof ScenarioError) return e.message;
+    throw e;
+  }
+  throw new Error('no error');
+}
+
+/** A JavaScript module (CommonJS-free ESM) whose decide runs `body`. */
+const decideJs = (body: string, top = ''): string =>
+  `${top}\nexport default { apiVersion: 'knsim.dev/v1', create() { return { decide(i) { ${body} } }; } };\n`;
+
+describe('user classes in the simulator', () => {
+  it('runs a TypeScript module, deterministically', () => {
+    const dir = dirWith({ 'tiny.ts': TINY_TS });
+    const file = scenario(dir, './tiny.ts');
+    const a = summarizeWorld(loadScenario(file).world);
+    const b = summarizeWorld(loadScenario(file).world);
+    expect(a.overall.requests.ok).toBeGreaterThan(300);
+    expect(a.overall.maxReadyPods).toBeGreaterThanOrEqual(1);
+    expect({ ...b, wallSeconds: 0 }).toEqual({ ...a, wallSeconds: 0 });
+  });
+
+  it('runs a JavaScript module and keeps module state per revision instance', () => {
+    // Module-level state: a fresh evaluation per revision (and per run) starts it at 0 every time.
+    const js = `let calls = 0;\nexport default { apiVersion: 'knsim.dev/v1', create() { return { decide(i) { calls++; if (calls === 1 && i.nowSeconds > 20) throw new Error('state leaked'); return { desiredScale: Math.ceil(i.stable.concurrency / 1.4) }; } }; } };`;
+    const dir = dirWith({ 'tiny.js': js });
+    const file = scenario(dir, './tiny.js');
+    expect(summarizeWorld(loadScenario(file).world).overall.requests.ok).toBeGreaterThan(300);
+    expect(summarizeWorld(loadScenario(file).world).overall.requests.ok).toBeGreaterThan(300);
+  });
+
+  const faults: Array<{ name: string; module: string; text?: string; timeout?: string; want: (dir: string) => string | RegExp }> = [
+    {
+      name: 'a missing module',
+      module: './nope.ts',
+      want: (dir) => `${dir}/scenario.yaml: autoscalerClasses[0].module: autoscaler module "${dir}/nope.ts" does not exist`,
+    },
+    {
+      name: 'a syntax error',
+      module: './bad.ts',
+      text: 'export default {\n  apiVersion: "knsim.dev/v1",\n  create() { return { decide( } },\n};\n',
+      want: (dir) => new RegExp(`^${dir}/bad\\.ts: line 3, column \\d+: cannot compile the autoscaler module: Expected`),
+    },
+    {
+      name: 'a wrong apiVersion',
+      module: './v2.js',
+      text: "export default { apiVersion: 'knsim.dev/v2', create() { return {}; } };",
+      want: (dir) => `${dir}/v2.js: class "${CLASS}": apiVersion must be "knsim.dev/v1" (got "knsim.dev/v2")`,
+    },
+    {
+      name: 'a throw at run time',
+      module: './throws.js',
+      text: decideJs("if (i.nowSeconds > 12) throw new Error('boom'); return { desiredScale: 1 };"),
+      want: (dir) => `${dir}/throws.js: class "${CLASS}", revision hello-00001 at t=12.647s: decide threw: boom`,
+    },
+    {
+      name: 'a NaN scale',
+      module: './nan.js',
+      text: decideJs('return { desiredScale: i.stable.concurrency / 0 * 0 };'),
+      want: (dir) => new RegExp(`^${dir}/nan\\.js: class "${CLASS}", revision hello-00001 at t=[\\d.]+s: decide returned desiredScale NaN: must be a finite number ≥ 0$`),
+    },
+    {
+      name: 'a negative scale',
+      module: './neg.js',
+      text: decideJs('return { desiredScale: -2 };'),
+      want: (dir) => new RegExp(`^${dir}/neg\\.js: class "${CLASS}", revision hello-00001 at t=[\\d.]+s: decide returned desiredScale -2: must be a finite number ≥ 0$`),
+    },
+    {
+      name: 'a decide that never returns',
+      module: './hang.js',
+      text: decideJs('for (;;) {}'),
+      timeout: '200ms',
+      want: (dir) => new RegExp(`^${dir}/hang\\.js: class "${CLASS}", revision hello-00001 at t=[\\d.]+s: decide: did not return within 200 ms \\(the per-call time budget\\)$`),
+    },
+    {
+      name: 'a module body that never finishes',
+      module: './hang-top.js',
+      text: decideJs('return { desiredScale: 1 };', 'while (true) {}'),
+      timeout: '150ms',
+      want: (dir) => `${dir}/hang-top.js: class "${CLASS}": evaluating the module did not finish within 150 ms (the per-call time budget)`,
+    },
+    {
+      name: 'Math.random',
+      module: './random.js',
+      text: decideJs('return { desiredScale: Math.random() > 2 ? 1 : 0 };'),
+      want: (dir) => new RegExp(`decide threw: Math\\.random is not available to an autoscaler class: knsim runs are deterministic$`),
+    },
+    {
+      name: 'a module body that throws',
+      module: './top-throw.js',
+      text: "throw new RangeError('bad config');",
+      want: (dir) => `${dir}/top-throw.js: class "${CLASS}": evaluating the module threw: RangeError: bad config`,
+    },
+  ];
+  it.each(faults)('fails one line for $name', ({ module, text, timeout, want }) => {
+    const files: Record<string, string> = {};
+    if (text !== undefined) files[module.slice(2)] = text;
+    const dir = dirWith(files);
+    const msg = failure(scenario(dir, module, timeout ? { timeout } : {}));
+    expect(msg).not.toContain('\n');
+    const w = want(dir);
+    if (typeof w === 'string') expect(msg).toBe(w);
+    else expect(msg).toMatch(w);
+  });
+
+  it('suggests a registered class for a misspelt annotation', () => {
+    const dir = dirWith({ 'tiny.ts': TINY_TS });
+    expect(() => loadScenario(scenario(dir, './tiny.ts', { cls: 'tiny.exampel.com' }))).toThrow(
+      `unknown autoscaler class "tiny.exampel.com" (did you mean "${CLASS}"?); known: kpa.autoscaling.knative.dev, hpa.autoscaling.knative.dev, ${CLASS}`,
+    );
+  });
+
+  it("refuses a class name Knative reserves", () => {
+    const dir = dirWith({ 'tiny.ts': TINY_TS });
+    const file = scenario(dir, './tiny.ts');
+    writeFileSync(file, readFileSync(file, 'utf8').replace(`name: ${CLASS}`, 'name: my.knative.dev'));
+    expect(() => loadScenario(file)).toThrow('autoscalerClasses[0].name: "my.knative.dev" is reserved: classes ending in .knative.dev are Knative\'s');
+  });
+
+  it('knsim run exits 2 with the one line for a module that throws', () => {
+    const dir = dirWith({ 'throws.js': decideJs("throw new Error('boom');") });
+    const r = runKnsim(['run', scenario(dir, './throws.js'), '--out', join(dir, 'out'), '--no-report'], dir, { CI: '1' });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual([`knsim: ${dir}/throws.js: class "${CLASS}", revision hello-00001 at t=5.001s: decide threw: boom`]);
+  });
+});

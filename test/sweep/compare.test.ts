@@ -1,0 +1,110 @@
+/**
+ * `knsim compare`: reading --class, paired differences and verdicts, the predictive
+ * example beating the KPA on a linear ramp from zero (with intervals over replications),
+ * and the command's files and exit codes.
+ */
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { compareResults, parseClassArg, parseClassArgs, runCompare, verdictOf, verdictTable, type CompareDefinition } from '../../src/sweep/compare.js';
+import { createRunner } from '../../src/sweep/pool.js';
+import { METRIC_KEYS, type MetricValues } from '../../src/output/metrics.js';
+import { runKnsim } from '../support/cli.js';
+
+const root = resolve(import.meta.dirname, '../..');
+const RAMP = join(root, 'examples/autoscalers/linear-ramp.yaml');
+
+describe('--class', () => {
+  it.each([
+    { arg: 'kpa', want: { label: 'kpa', className: 'kpa.autoscaling.knative.dev' } },
+    { arg: 'hpa', want: { label: 'hpa', className: 'hpa.autoscaling.knative.dev' } },
+    { arg: 'predictive.example.com', want: { label: 'predictive.example.com', className: 'predictive.example.com' } },
+    { arg: './my-scaler.ts', want: { label: 'my-scaler', className: 'my-scaler', module: { name: 'my-scaler', module: '/w/my-scaler.ts', budgetMs: 1000, where: { file: '--class ./my-scaler.ts', path: '' } } } },
+    { arg: 'scalers/x.js', want: { label: 'x', className: 'x', module: { name: 'x', module: '/w/scalers/x.js', budgetMs: 1000, where: { file: '--class scalers/x.js', path: '' } } } },
+  ])('reads $arg', ({ arg, want }) => {
+    expect(parseClassArg(arg, '/w')).toEqual(want);
+  });
+
+  it('needs two different classes', () => {
+    expect(() => parseClassArgs(['kpa'])).toThrow('--class: name at least two classes to compare (got 1), e.g. --class kpa --class ./my-scaler.ts');
+    expect(() => parseClassArgs(['kpa', 'kpa.autoscaling.knative.dev'])).toThrow('--class kpa.autoscaling.knative.dev: the same class as --class kpa');
+  });
+});
+
+describe('paired differences', () => {
+  const def: CompareDefinition = { scenario: 's', scenarioSha256: '', sets: [], durationSeconds: null, baseSeed: 1, replications: 4, classes: [{ label: 'a', className: 'a' }, { label: 'b', className: 'b' }] };
+  const runs = (p95: number[]): MetricValues[] => p95.map((v) => Object.fromEntries(METRIC_KEYS.map((k) => [k, k === 'p95_ms' ? v : 1])) as MetricValues);
+
+  it('judges on the interval of the paired difference, which common random numbers make narrow', () => {
+    // b is 10 ms faster in every replication, though replications differ by 100 ms among themselves.
+    const res = compareResults(def, [runs([500, 600, 550, 650]), runs([490, 590, 540, 640])]);
+    const b = res[1]!.metrics.p95_ms;
+    expect(b.diff).toEqual({ mean: -10, lo: -10, hi: -10 });
+    expect(b.verdict).toBe('better');
+    // The two means' own intervals overlap widely.
+    expect(b.hi!).toBeGreaterThan(res[0]!.metrics.p95_ms.lo!);
+    expect(res[1]!.metrics.pod_seconds.verdict).toBe('same');
+    expect(res[0]!.metrics.p95_ms.verdict).toBe('n/a');
+  });
+
+  it.each([
+    { diff: { mean: -3, lo: -5, hi: -1 }, want: 'better' },
+    { diff: { mean: 3, lo: 1, hi: 5 }, want: 'worse' },
+    { diff: { mean: 0.5, lo: -1, hi: 2 }, want: 'same' },
+    { diff: { mean: 1, lo: null, hi: null }, want: 'n/a' },
+    { diff: null, want: 'n/a' },
+  ])('verdict of $diff is $want', ({ diff, want }) => {
+    expect(verdictOf(diff)).toBe(want);
+  });
+});
+
+describe('the predictive example on a linear ramp from zero', () => {
+  const def: CompareDefinition = {
+    scenario: 'linear-ramp', scenarioSha256: '', sets: [], durationSeconds: null, baseSeed: 1, replications: 10,
+    classes: [parseClassArg('kpa'), parseClassArg('predictive.example.com')],
+  };
+
+  it('has a lower p95 than the KPA at no more than +10 % pod-seconds (95 % intervals over 10 replications)', async () => {
+    const res = await runCompare({ file: RAMP, def, runner: createRunner(1) });
+    const [kpa, pred] = res;
+    const p95 = pred!.metrics.p95_ms;
+    expect(p95.verdict).toBe('better');
+    expect(p95.diff!.hi!).toBeLessThan(0);
+    // Pod-seconds: the whole interval of the difference stays under +10 % of the KPA's mean.
+    expect(pred!.metrics.pod_seconds.diff!.hi!).toBeLessThan(0.1 * kpa!.metrics.pod_seconds.mean);
+    // The same arrivals under both (common random numbers): the same number of cold starts from zero is the floor.
+    expect(pred!.metrics.cold_start_fraction.mean).toBeLessThanOrEqual(kpa!.metrics.cold_start_fraction.mean);
+    const table = verdictTable(def, res);
+    expect(table.split('\n')[0]).toMatch(/^metric +kpa \(baseline\) +predictive\.example\.com vs kpa$/);
+    expect(table).toMatch(/\np95 latency \(ms\) .* better\n/);
+  }, 120_000);
+});
+
+describe('knsim compare', () => {
+  it('writes compare.json, compare.csv, runs.csv, report.html and a manifest, and prints the verdict table', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'knsim-compare-')), 'cmp');
+    const r = runKnsim(['compare', RAMP, '--class', 'kpa', '--class', './examples/autoscalers/surge-panic.ts', '--replications', '2', '--workers', '1', '--duration', '3m', '--out', out], root, { CI: '1' });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('knsim: compare linear-ramp — 2 classes × 2 replications (common random numbers)');
+    expect(r.stdout).toMatch(/\nmetric +kpa \(baseline\) +surge-panic vs kpa\n/);
+    for (const f of ['compare.json', 'compare.csv', 'runs.csv', 'report.html', '.knsim-output.json']) expect(existsSync(join(out, f)), f).toBe(true);
+    const json = JSON.parse(readFileSync(join(out, 'compare.json'), 'utf8'));
+    expect(json.classes.map((c: { className: string }) => c.className)).toEqual(['kpa.autoscaling.knative.dev', 'surge-panic']);
+    expect(json.classes[1].runs).toHaveLength(2);
+    const csv = readFileSync(join(out, 'compare.csv'), 'utf8').trim().split('\n');
+    expect(csv[0]).toBe('class,class_name,metric,replications,mean,lo,hi,diff_mean,diff_lo,diff_hi,verdict');
+    expect(csv).toHaveLength(1 + 2 * METRIC_KEYS.length);
+    const runs = readFileSync(join(out, 'runs.csv'), 'utf8').trim().split('\n');
+    // Replication r runs with seed base + r for both classes (the scenario's seed is 7).
+    expect(runs.slice(1).map((l) => l.split(',').slice(0, 3).join(','))).toEqual(['kpa,0,7', 'kpa,1,8', 'surge-panic,0,7', 'surge-panic,1,8']);
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('<h1>knsim compare: linear-ramp</h1>');
+  });
+
+  it('exits 2 with one line for a class module that does not exist', () => {
+    const r = runKnsim(['compare', RAMP, '--class', 'kpa', '--class', './nope.ts', '--out', join(tmpdir(), 'never')], root, { CI: '1' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`knsim: --class ./nope.ts: autoscaler module "${join(root, 'nope.ts')}" does not exist\n`);
+  });
+});
