@@ -24,15 +24,16 @@ describe('pool runner (2 worker threads)', () => {
   });
 
   it('rejects on a failed run and starts no further runs', async () => {
-    const tasks = [task(1), task(2, 'scenarios/no-such-file.yaml'), ...Array.from({ length: 20 }, (_, i) => task(i + 3, FILE, 600))];
+    const tasks = [task(1), task(2, 'scenarios/no-such-file.yaml'), ...Array.from({ length: 20 }, (_, i) => task(i + 3, FILE, 3600))];
     const pool = createRunner(2);
     let done = 0;
     try {
       await expect(pool.runAll(tasks, () => done++)).rejects.toThrow(/no-such-file/);
       // runAll settles before it rejects, so this count is final: the other worker finishes
-      // what it had started, but the 20 runs after the failure (a few tenths of a second
-      // each, so a slow worker start cannot let many through) are not all run.
-      expect(done).toBeLessThanOrEqual(5);
+      // what it had started, but the 20 runs after the failure (an hour of quickstart each,
+      // about a second, so even a worker that starts seconds late on a loaded machine lets
+      // only a few through) are not run.
+      expect(done).toBeLessThanOrEqual(8);
     } finally {
       await pool.close();
     }
