@@ -60,6 +60,7 @@ describe('notebooks/*.ipynb', () => {
       '03-scale-to-zero-and-cold-starts.ipynb',
       '04-choosing-concurrency-and-target.ipynb',
       '05-traffic-and-rollouts.ipynb',
+      '07-nodes-and-cost.ipynb',
     ]);
     for (const f of notebooks) {
       const nb = JSON.parse(readFileSync(join(notebookDir, f), 'utf8')) as NotebookJson;
