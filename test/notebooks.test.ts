@@ -61,6 +61,7 @@ describe('notebooks/*.ipynb', () => {
       '04-choosing-concurrency-and-target.ipynb',
       '05-traffic-and-rollouts.ipynb',
       '06-kpa-or-hpa.ipynb',
+      '07-nodes-and-cost.ipynb',
       '08-write-your-own-autoscaler.ipynb',
     ]);
     for (const f of notebooks) {

@@ -22,16 +22,17 @@ function steadyService(
   cc: number,
   serviceTime: string | Record<string, unknown>,
   initialPods: number,
-  annotations?: Record<string, string>,
+  extra: { annotations?: Record<string, string>; containers?: unknown[] } = {},
 ): { service: Record<string, unknown>; client: Record<string, unknown> } {
-  const metadata = annotations === undefined ? {} : { metadata: { annotations } };
+  const metadata = extra.annotations === undefined ? {} : { metadata: { annotations: extra.annotations } };
+  const containers = extra.containers;
   return {
     service: {
       manifest: {
         apiVersion: 'serving.knative.dev/v1',
         kind: 'Service',
         metadata: { name },
-        spec: { template: { ...metadata, spec: { containerConcurrency: cc } } },
+        spec: { template: { ...metadata, spec: { containerConcurrency: cc, ...(containers === undefined ? {} : { containers }) } } },
       },
       initialPods,
       app: { serviceTime },
@@ -64,7 +65,7 @@ function servicesAt(count: number, rps: number): Record<string, unknown> {
  */
 function lowRate(): Record<string, unknown> {
   const s = steadyService('low', 0.9, 1, { dist: 'exponential', mean: '1.991s' }, 1, {
-    'autoscaling.knative.dev/scale-to-zero-pod-retention-period': '10m',
+    annotations: { 'autoscaling.knative.dev/scale-to-zero-pod-retention-period': '10m' },
   });
   return { name: 'bench-low-rate', seed: 1, duration: '1000000s', services: [s.service], clients: [s.client] };
 }
@@ -85,6 +86,36 @@ function manyServices(): Record<string, unknown> {
     clients.push(s.client);
   }
   return { name: 'bench-many', seed: 1, duration: '1h', services, clients };
+}
+
+/**
+ * 100 services on a pool of 50 nodes (2 CPU each) that the Cluster Autoscaler may shrink to 10 or
+ * grow to 60: each pod requests 400m (425m with the queue-proxy), so a node holds four. Each
+ * service's load swings between 0 and twice its mean (1 to 19 rps, averaging 10) every 30 min,
+ * so services scale between 1 and about 3 pods, pods go Pending at the peaks and nodes come and go.
+ */
+function manyServicesOnNodes(hours: number): Record<string, unknown> {
+  const services = [];
+  const clients = [];
+  for (let i = 0; i < 100; i++) {
+    const name = `svc-${String(i).padStart(3, '0')}`;
+    const mean = 1 + ((i * 7) % 19);
+    const s = steadyService(name, mean, 2, '100ms', 1, { containers: [{ image: 'x', resources: { requests: { cpu: '400m', memory: '1Gi' } } }] });
+    services.push(s.service);
+    clients.push({ name: `${name}-load`, service: name, open: { process: 'poisson', rate: { shape: 'sine', mean, amplitude: mean, period: '30m' } } });
+  }
+  return {
+    name: 'bench-many-nodes',
+    seed: 1,
+    duration: `${hours}h`,
+    configMaps: { 'config-deployment': { 'pod-is-always-schedulable': 'true' } },
+    cluster: {
+      nodePools: [{ name: 'std-2', cpu: '2', memory: '8Gi', pricePerHour: 0.1, minNodes: 10, initialNodes: 50, maxNodes: 60 }],
+      nodeAutoscaler: { kind: 'cluster-autoscaler' },
+    },
+    services,
+    clients,
+  };
 }
 
 export const BENCH_CASES: BenchCase[] = [
@@ -144,5 +175,19 @@ export const BENCH_CASES: BenchCase[] = [
     scenario: scaleUp(2000),
     trace: 'none',
     target: '≤ 1.2× scale-up-500\'s wall per event',
+  },
+  {
+    name: '100-services-50-nodes',
+    description: 'the 100 services on a 50-node pool with the Cluster Autoscaler, 1 simulated hour',
+    scenario: manyServicesOnNodes(1),
+    trace: 'none',
+    target: '< 30 s wall',
+  },
+  {
+    name: '100-services-50-nodes-4h',
+    description: 'the same for 4 simulated hours (memory flat in run length)',
+    scenario: manyServicesOnNodes(4),
+    trace: 'none',
+    target: 'peak RSS within 15 % of the 1 h case',
   },
 ];

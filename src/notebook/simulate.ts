@@ -7,7 +7,7 @@
 import { fileURLToPath } from 'node:url';
 import type { WorldSpec } from '../model/spec.js';
 import { World } from '../model/world.js';
-import type { AutoscalerRecord, PodRecord, RecordSink, RequestRecord, TimeseriesRecord, TrafficRecord } from '../output/records.js';
+import type { AutoscalerRecord, NodeRecord, PodRecord, RecordSink, RequestRecord, TimeseriesRecord, TrafficRecord } from '../output/records.js';
 import type { RunSummary } from '../output/summary.js';
 import { RunRecorder } from '../run/run-recorder.js';
 import { parse as parseYaml } from 'yaml';
@@ -32,6 +32,9 @@ export type TrafficRow = TrafficRecord;
 
 /** A pod lifecycle step. */
 export type PodEventRow = Omit<PodRecord, 'readyAt' | 'terminatingAt'>;
+
+/** A node's lifecycle step (Requested, Ready, Tainted, Deleted), as nodes.csv has it (only with node pools). */
+export type NodeRow = NodeRecord;
 
 /** One finished request (kept only with `requests: true`). */
 export interface RequestRow {
@@ -62,6 +65,8 @@ export interface SimRun {
   samples: SampleRow[];
   traffic: TrafficRow[];
   pods: PodEventRow[];
+  /** Node lifecycle steps; empty without node pools (then the summary has no nodes or cost either). */
+  nodes: NodeRow[];
   /** Empty unless the run was made with `requests: true`. */
   requests: RequestRow[];
   /** The revisions in creation order. */
@@ -121,6 +126,7 @@ class NotebookSink implements RecordSink {
   readonly samples: SampleRow[] = [];
   readonly traffics: TrafficRow[] = [];
   readonly pods: PodEventRow[] = [];
+  readonly nodes: NodeRow[] = [];
   readonly requests: RequestRow[] = [];
   readonly revisions: string[] = [];
   private readonly seen = new Set<string>();
@@ -162,6 +168,10 @@ class NotebookSink implements RecordSink {
     this.pods.push({ time: r.time, service: r.service, revision: r.revision, pod: r.pod, event: r.event });
   }
 
+  node(r: NodeRecord): void {
+    this.nodes.push({ ...r });
+  }
+
   traffic(r: TrafficRecord): void {
     this.traffics.push({ time: r.time, service: r.service, percents: { ...r.percents } });
   }
@@ -192,7 +202,8 @@ class NotebookSink implements RecordSink {
 export function simulate(input: LoadedScenario | WorldSpec, opts: SimulateOptions = {}): SimRun {
   const spec: WorldSpec = 'world' in input ? input.world : input;
   const rec = new NotebookSink(opts.requests ?? false);
-  const recorder = new RunRecorder({ outDir: undefined, trace: { mode: 'none' }, perTickFiles: false }, rec);
+  const nodes = spec.cluster.nodes;
+  const recorder = new RunRecorder({ outDir: undefined, trace: { mode: 'none' }, perTickFiles: false, ...(nodes !== undefined ? { cluster: { cpuCostShare: nodes.cpuCostShare } } : {}) }, rec);
   const world = new World(spec, recorder);
   world.run();
   const summary = recorder.finish({
@@ -211,6 +222,7 @@ export function simulate(input: LoadedScenario | WorldSpec, opts: SimulateOption
     samples: rec.samples,
     traffic: rec.traffics,
     pods: rec.pods,
+    nodes: rec.nodes,
     requests: rec.requests,
     revisions: rec.revisions,
   };

@@ -74,8 +74,9 @@ const haveChromium = existsSync(chromium);
 if (!haveChromium && process.env['CI']) throw new Error(`CI must install chromium (${chromium}) for the browser test`);
 
 describe.runIf(haveChromium)('report.html in a real browser', () => {
-  // One service with two revisions (blue-green), and two services (the stacked ready-pods chart).
-  for (const [name, seconds] of [['blue-green', 240], ['two-services', 240]] as const) {
+  // One service with two revisions (blue-green), two services (the stacked ready-pods chart), and
+  // node pools with the Cluster Autoscaler through a morning ramp (the nodes and cost charts).
+  for (const [name, seconds] of [['blue-green', 240], ['two-services', 240], ['capacity-planning', 6 * 3600]] as const) {
     it(`${name}: renders every chart with data marks and unit-named axes, with no console errors and no network requests`, async () => {
       const { chromium: pw } = await import('playwright-core');
       const { result } = await reportOf(name, { durationSeconds: seconds });
@@ -127,6 +128,16 @@ describe.runIf(haveChromium)('report.html in a real browser', () => {
         expect(await page.locator('#vis-ready-pods svg g.role-mark[class*="data_readypods"] > path').count()).toBe(services);
         expect(await page.locator('#vis-ready-pods svg g.role-mark[class*="data_readytotal"] > path').count()).toBe(services > 1 ? 1 : 0);
         expect(await page.locator('#vis-ready-pods').textContent()).toContain('Ready pods, all services');
+        const cluster = name === 'capacity-planning';
+        expect(result.charts.map((c) => c.id).filter((id) => id === 'nodes' || id === 'cost')).toEqual(cluster ? ['nodes', 'cost'] : []);
+        if (cluster) {
+          // Two node lines (billed, Ready), the waiting-pods area, the cost line and a rate band per pool.
+          expect(await page.locator('#vis-nodes svg g.role-mark[class*="data_nodes_0"] > path').count()).toBe(2);
+          expect(await page.locator('#vis-nodes svg g.role-mark[class*="data_nodes_1"] > path').count()).toBe(1);
+          expect(await page.locator('#vis-cost svg g.role-mark[class*="data_cost_0"] > path').count()).toBe(1);
+          expect(await page.locator('#vis-cost svg g.role-mark[class*="data_cost_1"] > path').count()).toBe(1);
+          expect(await page.locator('#vis-cost').textContent()).toContain('per simulated day');
+        }
         // For reading by eye (the report's layout, overlaps, empty panels).
         await page.screenshot({ path: join(tmpdir(), `knsim-report-${name}.png`), fullPage: true });
         expect(errors).toEqual([]);

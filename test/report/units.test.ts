@@ -16,7 +16,7 @@ import { loadScenario } from '../../src/scenario/load.js';
 const root = resolve(import.meta.dirname, '../..');
 
 /** The unit named in a title's last parentheses, if it is one. */
-const UNIT = /\((?:[^()]*[ ,])?(s|min|h|ms|count|requests\/s|concurrent requests|%|requests)(?:[ ,][^()]*)?\)\s*$/;
+const UNIT = /\((?:[^()]*[ ,])?(s|min|h|ms|count|requests\/s|concurrent requests|%|requests|\$|\$\/h)(?:[ ,][^()]*)?\)\s*$/;
 const names = (title: string): boolean => UNIT.test(title) || /\(% of traffic\)$|\(share, %\)$/.test(title);
 
 type Obj = Record<string, unknown>;
@@ -59,6 +59,22 @@ function runOf(name: string, seconds: number): string {
   return dir;
 }
 
+function expectUnits(run: RunData, duration: number, unit: string, present: string): void {
+  const { charts, ctx } = reportCharts({ ...run, durationSeconds: duration });
+  expect(ctx.axis.unit).toBe(unit);
+  expect(charts.map((c) => c.id)).toContain(present);
+  for (const c of charts) {
+    const t = titles(c.spec);
+    expect(t.untitled, `${c.id}: axes without a title`).toEqual([]);
+    for (const title of [...t.x, ...t.y, ...t.compiledAxes]) expect(names(title), `${c.id} axis "${title}"`).toBe(true);
+    // The shading legend ("periods") marks spans of the time axis: its unit is that axis's.
+    for (const title of t.legends.filter((l) => l !== 'periods')) expect(names(title), `${c.id} legend "${title}"`).toBe(true);
+    // One time unit: each x axis is either the run's clock in the run's unit or latency in ms.
+    for (const x of [...t.x, ...t.compiledAxes.filter((a) => a.startsWith('time'))]) expect([`time since start (${unit})`, 'latency (ms, log)'], `${c.id}`).toContain(x);
+    expect(t.y.length + t.x.length, c.id).toBeGreaterThan(1);
+  }
+}
+
 describe('units in the run report', () => {
   let dir: string;
   let run: RunData;
@@ -70,21 +86,17 @@ describe('units in the run report', () => {
   // The same data drawn as a run of 150 s, 3 h and 2 days: the time unit follows the run length.
   for (const [duration, unit] of [[150, 's'], [3 * 3600, 'min'], [2 * 86_400, 'h']] as const) {
     it(`every axis title and legend of every chart names a unit; every time axis is in ${unit} (${duration} s run)`, () => {
-      const { charts, ctx } = reportCharts({ ...run, durationSeconds: duration });
-      expect(ctx.axis.unit).toBe(unit);
-      expect(charts.map((c) => c.id)).toContain('ready-pods');
-      for (const c of charts) {
-        const t = titles(c.spec);
-        expect(t.untitled, `${c.id}: axes without a title`).toEqual([]);
-        for (const title of [...t.x, ...t.y, ...t.compiledAxes]) expect(names(title), `${c.id} axis "${title}"`).toBe(true);
-        // The shading legend ("periods") marks spans of the time axis: its unit is that axis's.
-        for (const title of t.legends.filter((l) => l !== 'periods')) expect(names(title), `${c.id} legend "${title}"`).toBe(true);
-        // One time unit: each x axis is either the run's clock in the run's unit or latency in ms.
-        for (const x of [...t.x, ...t.compiledAxes.filter((a) => a.startsWith('time'))]) expect([`time since start (${unit})`, 'latency (ms, log)'], `${c.id}`).toContain(x);
-        expect(t.y.length + t.x.length, c.id).toBeGreaterThan(1);
-      }
+      expectUnits(run, duration, unit, 'ready-pods');
     });
   }
+
+  it('with node pools too: the nodes and cost charts name counts, $ and $/h', () => {
+    const cluster = loadRunData(runOf('capacity-planning', 6 * 3600));
+    for (const [duration, unit] of [[1200, 's'], [6 * 3600, 'min'], [86_400, 'h']] as const) {
+      expectUnits(cluster, duration, unit, 'nodes');
+      expectUnits(cluster, duration, unit, 'cost');
+    }
+  });
 
   it('every row of the settings and summary tables names its unit, and run-clock times use the time axes\' unit', async () => {
     const { htmlPath } = await buildReport(dir, { images: false });

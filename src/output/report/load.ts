@@ -39,6 +39,16 @@ export interface PodEventData {
   event: string[];
 }
 
+/** nodes.csv (only runs with node pools): each node's lifecycle steps, in time order. */
+export interface NodeEventData {
+  time: number[];
+  node: string[];
+  pool: string[];
+  /** Requested, Ready, Tainted, Deleted. */
+  event: string[];
+  pricePerHour: number[];
+}
+
 /** latency-buckets.csv of one revision: percentiles of the 200s completed in each chart bucket. */
 export interface LatencyBucketData {
   /** Bucket start, seconds. */
@@ -86,6 +96,8 @@ export interface RunData {
   settings: RunSettings | undefined;
   durationSeconds: number;
   revisions: RevisionData[];
+  /** nodes.csv, when the run had node pools. */
+  nodes?: NodeEventData | undefined;
   /** Which of the per-tick files were present. */
   files: { timeseries: boolean; autoscaler: boolean; requestSeries: boolean; latencyCdf: boolean; pods: boolean; latencyBuckets: boolean };
 }
@@ -197,6 +209,21 @@ export function loadRunData(dir: string): RunData {
   const lb = read('latency-buckets.csv');
   if (lb !== undefined) fill(lb, LATENCY_BUCKETS, (s, r) => rev(s, r).latencyBuckets);
 
+  const nc = read('nodes.csv');
+  let nodes: NodeEventData | undefined;
+  if (nc !== undefined) {
+    const c = nc.cols;
+    const [iT, iN, iP, iE, iPr] = [c.col('time_s'), c.col('node'), c.col('pool'), c.col('event'), c.col('price_per_hour')];
+    nodes = { time: [], node: [], pool: [], event: [], pricePerHour: [] };
+    for (const row of nc.rows) {
+      nodes.time.push(parseNumberCell(row[iT]));
+      nodes.node.push(row[iN] ?? '');
+      nodes.pool.push(row[iP] ?? '');
+      nodes.event.push(row[iE] ?? '');
+      nodes.pricePerHour.push(parseNumberCell(row[iPr]));
+    }
+  }
+
   const cdf = read('latency-cdf.csv');
   if (cdf !== undefined) {
     const c = cdf.cols;
@@ -214,6 +241,7 @@ export function loadRunData(dir: string): RunData {
     settings,
     durationSeconds: settings?.durationSeconds ?? summary.simulatedSeconds,
     revisions: [...revs.values()],
+    nodes,
     files: { timeseries: ts !== undefined, autoscaler: as !== undefined, requestSeries: rq !== undefined, latencyCdf: cdf !== undefined, pods: pe !== undefined, latencyBuckets: lb !== undefined },
   };
 }

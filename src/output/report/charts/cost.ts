@@ -1,0 +1,87 @@
+import { bucketLabel, round, xAt } from '../aggregate.js';
+import { type Chart, type ChartContext, type Spec, WIDTH, stack, topLevel, xEncoding } from './common.js';
+import { cumulativeCost, levelRows, nodeSteps, sumSteps } from './cluster-levels.js';
+
+const PALETTE = ['#e45756', '#4c78a8', '#f58518', '#54a24b', '#72b7b2', '#b279a2', '#eeca3b', '#9d755d'];
+
+/** A y scale from $0 with ~15 % headroom (headroomScale's +1 is meant for counts). */
+const dollarScale = (values: readonly number[]): Spec => ({ domain: [0, Math.max(...values, 0) * 1.15 || 1], nice: true, zero: true });
+
+const dollars = (v: number): string => `$${v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 4 })}`;
+
+/** Node cost accumulating over the run, and the $/h being spent by node pool (nodes.csv). */
+export function costChart(ctx: ChartContext): Chart | undefined {
+  const { axis, run } = ctx;
+  if (run.nodes === undefined) return undefined;
+  const { rateByPool } = nodeSteps(run.nodes);
+  const pools = [...rateByPool.keys()];
+  const exact = axis.bucketSeconds <= 1;
+  const end = axis.durationSeconds;
+  // Cumulative cost is piecewise linear with corners at node events: exact at every sample.
+  const times = exact
+    ? [...new Set([0, ...run.nodes.time.filter((t) => t <= end), end])].sort((a, b) => a - b)
+    : [...Array.from({ length: axis.buckets }, (_, b) => b * axis.bucketSeconds).filter((t) => t < end), end];
+  const cumulative = cumulativeCost(sumSteps(rateByPool.values()), times);
+  const costRows: Spec[] = times.map((t, i) => ({ t: xAt(axis, t), c: round(cumulative[i]!, 6) }));
+  // The $/h of each pool, stacked; on coarse grids each bucket's time-weighted mean, so the area is the cost.
+  const wide = levelRows(axis, pools.map((p) => [p, rateByPool.get(p)!] as const), 'mean');
+  const rateRows: Spec[] = wide.flatMap((r) => pools.map((p) => ({ t: r['t'], s: p, v: r[p] })));
+  const totals = wide.map((r) => pools.reduce((a, p) => a + r[p]!, 0));
+  const x = xEncoding(axis);
+  const costPanel: Spec = {
+    title: 'Node cost so far',
+    width: WIDTH,
+    height: 170,
+    layer: [
+      {
+        data: { values: costRows },
+        name: 'data_cost_0',
+        mark: { type: 'line', interpolate: 'linear', point: exact && costRows.length < 60 },
+        encoding: {
+          x,
+          y: { field: 'c', type: 'quantitative', title: 'cost so far ($)', scale: dollarScale(costRows.map((r) => r['c'] as number)), axis: { format: '$,.2f' } },
+          stroke: { datum: 'all node pools', type: 'nominal', scale: { range: ['#222222'] }, legend: { title: 'node cost ($)', symbolType: 'stroke' } },
+          tooltip: [{ field: 'c', title: 'cost so far ($)', format: '$,.4f' }],
+        },
+      },
+    ],
+  };
+  const ratePanel: Spec = {
+    title: 'Spending rate',
+    width: WIDTH,
+    height: 140,
+    layer: [
+      {
+        data: { values: rateRows },
+        name: 'data_cost_1',
+        transform: [{ calculate: `indexof(${JSON.stringify(pools).replace(/"/g, "'")}, datum.s)`, as: 'si' }],
+        mark: { type: 'area', interpolate: 'step-after', opacity: 0.85 },
+        encoding: {
+          x,
+          y: { field: 'v', type: 'quantitative', title: 'rate ($/h)', stack: 'zero', scale: dollarScale(totals), axis: { format: '$,.2f' } },
+          fill: { field: 's', type: 'nominal', scale: { domain: pools, range: pools.map((_, i) => PALETTE[i % PALETTE.length]!) }, legend: { title: 'node pool ($/h)', symbolType: 'square' } },
+          order: { field: 'si', sort: 'ascending' },
+          tooltip: [{ field: 's', title: 'pool' }, { field: 'v', title: '$/h', format: '$,.4f' }],
+        },
+      },
+    ],
+  };
+  const cost = run.summary.cost;
+  const split =
+    cost === undefined
+      ? []
+      : [
+          `Total ${dollars(cost.total)}, ${dollars(cost.perDay)} per simulated day.`,
+          `Charged to revisions ${dollars(cost.total - cost.idle)} (OpenCost's max(request, usage)); idle ${dollars(cost.idle)} (${cost.total > 0 ? Math.round((100 * cost.idle) / cost.total) : 0} %).`,
+        ];
+  const how = [
+    'Each node costs its price × its lifetime, from the provision request to its deletion (nodes.csv).',
+    exact ? 'The rate steps at each node event.' : `The rate is each ${bucketLabel(axis)} bucket's time-weighted mean, so its area is the cost.`,
+  ];
+  return {
+    id: 'cost',
+    heading: 'Cost over time',
+    explanation: `What the nodes cost as the run goes on (the line ends at the run's node cost) and the dollars per hour being spent, by node pool. ${split.join(' ')}`,
+    spec: topLevel('Cost over time', [...how, ...split], stack([costPanel, ratePanel])),
+  };
+}

@@ -1,0 +1,74 @@
+import { bucketLabel } from '../aggregate.js';
+import { type Chart, type ChartContext, type Spec, COLORS, WIDTH, headroomScale, keyedLegend, stack, topLevel, xEncoding } from './common.js';
+import { levelRows, nodeSteps, unschedulableSteps } from './cluster-levels.js';
+
+const NODE_LABELS = {
+  b: 'billed (provisioning, Ready or draining)',
+  r: 'Ready (pods can bind)',
+};
+const PENDING_LABEL = 'Pending, Unschedulable (waiting for a node)';
+const COLOR_BILLED = '#e45756';
+
+/** Nodes billed and Ready (nodes.csv), and the pods waiting for a node (pods.csv), on one time axis. */
+export function nodesChart(ctx: ChartContext): Chart | undefined {
+  const { axis, run } = ctx;
+  if (run.nodes === undefined) return undefined;
+  const n = nodeSteps(run.nodes);
+  const nodeRows = levelRows(axis, [['b', n.billed], ['r', n.ready]], 'max', 0);
+  const pendingRows = levelRows(axis, [['p', unschedulableSteps(run)]], 'max', 0);
+  const exact = axis.bucketSeconds <= 1;
+  const nodes = run.summary.nodes;
+  const keys = Object.keys(NODE_LABELS);
+  const x = xEncoding(axis);
+  const nodesPanel: Spec = {
+    title: 'Nodes',
+    width: WIDTH,
+    height: 170,
+    layer: [
+      {
+        data: { values: nodeRows },
+        name: 'data_nodes_0',
+        transform: [{ fold: keys, as: ['k', 'v'] }],
+        mark: { type: 'line', interpolate: 'step-after' },
+        encoding: {
+          x,
+          y: { field: 'v', type: 'quantitative', title: 'nodes (count)', scale: headroomScale(nodeRows.map((r) => r['b']!)), axis: { tickMinStep: 1, format: 'd' } },
+          stroke: { field: 'k', type: 'nominal', scale: { domain: keys, range: [COLOR_BILLED, COLORS.ready] }, legend: keyedLegend('nodes (count)', NODE_LABELS, { symbolType: 'stroke' }) },
+          strokeDash: { field: 'k', type: 'nominal', scale: { domain: keys, range: [[1, 0], [5, 3]] }, legend: keyedLegend('nodes (count)', NODE_LABELS, { symbolType: 'stroke' }) },
+        },
+      },
+    ],
+  };
+  const pendingPanel: Spec = {
+    title: 'Pods waiting for a node',
+    width: WIDTH,
+    height: 120,
+    layer: [
+      {
+        data: { values: pendingRows },
+        name: 'data_nodes_1',
+        mark: { type: 'area', interpolate: 'step-after', opacity: 0.85 },
+        encoding: {
+          x,
+          y: { field: 'p', type: 'quantitative', title: 'pods (count)', scale: headroomScale(pendingRows.map((r) => r['p']!)), axis: { tickMinStep: 1, format: 'd' } },
+          fill: { datum: PENDING_LABEL, type: 'nominal', scale: { range: [COLORS.starting] }, legend: { title: 'pods (count)', symbolType: 'square' } },
+        },
+      },
+    ],
+  };
+  const how = exact
+    ? 'Counts step at the exact times in nodes.csv and pods.csv.'
+    : `Each ${bucketLabel(axis)} step shows the most nodes and waiting pods held in it (nodes.csv, pods.csv).`;
+  const peak =
+    nodes === undefined
+      ? ''
+      : `Peak ${nodes.max} nodes billed at once; ${nodes.podsWaitedForNode} ${nodes.podsWaitedForNode === 1 ? 'pod' : 'pods'} waited for a node, the longest ${nodes.maxPendingSeconds.toLocaleString('en-US', { maximumFractionDigits: 1 })} s.`;
+  return {
+    id: 'nodes',
+    heading: 'Nodes and pending pods',
+    explanation:
+      'Nodes billed (from the provision request to deletion) and Ready, and below, the pods that found no node with room (Pending, Unschedulable): a gap between the two node lines is start-up (before Ready) or draining (after), and waiting pods that coincide with a rising billed line are waiting for a node autoscaler’s new node. ' +
+      peak,
+    spec: topLevel('Nodes and pending pods', [how, ...(peak === '' ? [] : [peak])], stack([nodesPanel, pendingPanel])),
+  };
+}

@@ -1,0 +1,168 @@
+/**
+ * The nodes and cost charts say what nodes.csv and pods.csv say, at the same timestamps:
+ * brute force from the CSVs against the charts' inline data, on a 1 s grid and on buckets.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadRunData, reportCharts } from '../../src/output/report/index.js';
+import { runWorld } from '../../src/run/run-world.js';
+import { loadScenario } from '../../src/scenario/load.js';
+
+const root = resolve(import.meta.dirname, '../..');
+
+type Row = Record<string, number | string>;
+
+function csv(dir: string, file: string): Array<Record<string, string>> {
+  const [head, ...lines] = readFileSync(join(dir, file), 'utf8').trim().split('\n');
+  const cols = head!.split(',');
+  return lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [cols[i]!, v])));
+}
+
+function dataOf(spec: unknown, name: string): Row[] {
+  let found: Row[] | undefined;
+  const walk = (o: unknown): void => {
+    if (found !== undefined || o === null || typeof o !== 'object') return;
+    const r = o as Record<string, unknown>;
+    if (r['name'] === name && typeof r['data'] === 'object') {
+      found = (r['data'] as { values: Row[] }).values;
+      return;
+    }
+    for (const v of Object.values(r)) walk(v);
+  };
+  walk(spec);
+  expect(found, name).toBeDefined();
+  return found!;
+}
+
+function runOf(path: string, seconds: number, sets: string[] = []): string {
+  const loaded = loadScenario(path, { sets, durationSeconds: seconds });
+  const dir = join(mkdtempSync(join(tmpdir(), 'knsim-cluster-charts-')), 'run');
+  runWorld(loaded.world, { outDir: dir, trace: { mode: 'none' } });
+  return dir;
+}
+
+/** Brute force from the CSVs: each quantity just after instant t (every event at or before t counts). */
+function truth(dir: string) {
+  const nodes = csv(dir, 'nodes.csv').map((r) => ({ t: Number(r['time_s']), node: r['node']!, pool: r['pool']!, event: r['event']!, price: Number(r['price_per_hour']) }));
+  const pods = csv(dir, 'pods.csv').map((r) => ({ t: Number(r['time_s']), pod: `${r['revision']}/${r['pod']}`, event: r['event']! }));
+  const nodeStates = (t: number): Map<string, { state: string; pool: string; price: number }> => {
+    const m = new Map<string, { state: string; pool: string; price: number }>();
+    for (const n of nodes) if (n.t <= t) m.set(n.node, { state: n.event, pool: n.pool, price: n.price });
+    return m;
+  };
+  return {
+    times: [...new Set([...nodes.map((n) => n.t), ...pods.map((p) => p.t)])].sort((a, b) => a - b),
+    billed: (t: number) => [...nodeStates(t).values()].filter((s) => s.state !== 'Deleted').length,
+    ready: (t: number) => [...nodeStates(t).values()].filter((s) => s.state === 'Ready').length,
+    rate: (t: number, pool: string) => [...nodeStates(t).values()].filter((s) => s.state !== 'Deleted' && s.pool === pool).reduce((a, s) => a + s.price, 0),
+    waiting: (t: number) => {
+      const w = new Map<string, boolean>();
+      for (const p of pods) {
+        if (p.t > t) break;
+        if (p.event === 'Unschedulable') w.set(p.pod, true);
+        else if (p.event === 'Scheduled' || p.event === 'Terminating' || p.event === 'Gone') w.set(p.pod, false);
+      }
+      return [...w.values()].filter(Boolean).length;
+    },
+    /** Σ price × the part of each node's [Requested, Deleted) before t, dollars. */
+    cost: (t: number) => {
+      let c = 0;
+      const start = new Map<string, number>();
+      for (const n of nodes) {
+        if (n.event === 'Requested') start.set(n.node, n.t);
+        if (n.event === 'Deleted') c += (n.price * (Math.min(n.t, t) - Math.min(start.get(n.node)!, t))) / 3600;
+      }
+      for (const n of nodes) if (n.event === 'Requested' && !nodes.some((d) => d.node === n.node && d.event === 'Deleted')) c += (n.price * Math.max(0, t - n.t)) / 3600;
+      return c;
+    },
+  };
+}
+
+describe('nodes and cost charts, 1 s grid (A9: one pod waits 185 s for a new node)', () => {
+  let dir: string;
+  let charts: ReturnType<typeof reportCharts>;
+  beforeAll(() => {
+    dir = runOf(join(root, 'test/fixtures/capacity/a9.yaml'), 900);
+    charts = reportCharts(loadRunData(dir));
+  });
+  const spec = (id: string) => charts.charts.find((c) => c.id === id)!.spec;
+
+  it('nodes billed and Ready step at every instant of nodes.csv, pods waiting at every instant of pods.csv', () => {
+    expect(charts.ctx.axis.bucketSeconds).toBe(1);
+    const T = truth(dir);
+    const nodes = dataOf(spec('nodes'), 'data_nodes_0');
+    const waiting = dataOf(spec('nodes'), 'data_nodes_1');
+    // The chart keeps 5 decimals of a second, the CSVs 6: look just past the rounded instant.
+    for (const r of nodes) {
+      expect(r['b'], `billed at ${r['t']}`).toBe(T.billed(Number(r['t']) + 1e-5));
+      expect(r['r'], `ready at ${r['t']}`).toBe(T.ready(Number(r['t']) + 1e-5));
+    }
+    for (const r of waiting) expect(r['p'], `waiting at ${r['t']}`).toBe(T.waiting(Number(r['t']) + 1e-5));
+    // The A9 story: a second node requested at 5 s is Ready at 185 s; the 4th pod waits from 0 to 185 s.
+    expect(nodes.map((r) => [r['t'], r['b'], r['r']])).toEqual([[0, 1, 1], [5, 2, 1], [185, 2, 2], [900, 2, 2]]);
+    expect(waiting.map((r) => [r['t'], r['p']])).toEqual([[0, 1], [185, 0], [900, 0]]);
+  });
+
+  it('cumulative cost is exact at each node event and ends at summary.json cost.total; the rate is the price of the billed nodes', () => {
+    const T = truth(dir);
+    const cost = dataOf(spec('cost'), 'data_cost_0');
+    for (const r of cost) expect(r['c'], `cost at ${r['t']}`).toBeCloseTo(T.cost(Number(r['t'])), 6);
+    const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
+    expect(cost.at(-1)).toEqual({ t: 900, c: summary.cost.total });
+    // 0.20 $/h × 900 s + 0.20 $/h × 895 s.
+    expect(summary.cost.total).toBeCloseTo((0.2 * 900 + 0.2 * 895) / 3600, 6);
+    const rate = dataOf(spec('cost'), 'data_cost_1');
+    for (const r of rate) expect(r['v'], `rate at ${r['t']}`).toBeCloseTo(T.rate(Number(r['t']) + 1e-5, r['s'] as string), 9);
+    expect(rate.map((r) => r['v'])).toEqual([0.2, 0.4, 0.4]);
+  });
+});
+
+describe('nodes and cost charts, 15 s buckets (capacity-planning, 6 h)', () => {
+  let dir: string;
+  let charts: ReturnType<typeof reportCharts>;
+  beforeAll(() => {
+    dir = runOf(join(root, 'scenarios/capacity-planning.yaml'), 6 * 3600);
+    charts = reportCharts(loadRunData(dir));
+  });
+  const spec = (id: string) => charts.charts.find((c) => c.id === id)!.spec;
+
+  it('each bucket shows the most nodes billed, nodes Ready and pods waiting held in it', () => {
+    const { axis } = charts.ctx;
+    expect(axis.bucketSeconds).toBe(15);
+    expect(axis.unit).toBe('min');
+    const T = truth(dir);
+    const w = axis.bucketSeconds;
+    const maxOver = (f: (t: number) => number, a: number): number => Math.max(...[a, ...T.times.filter((t) => t > a && t < a + w)].map(f));
+    const nodes = dataOf(spec('nodes'), 'data_nodes_0');
+    const waiting = dataOf(spec('nodes'), 'data_nodes_1');
+    let moving = 0;
+    for (const [i, r] of nodes.entries()) {
+      const a = Math.round((Number(r['t']) * 60) / w) * w;
+      if (a >= axis.durationSeconds) continue;
+      if (!T.times.some((t) => t >= a && t < a + w) && i % 20 !== 0) continue;
+      moving++;
+      expect(r['b'], `billed in the bucket at ${a} s`).toBe(maxOver(T.billed, a));
+      expect(r['r'], `ready in the bucket at ${a} s`).toBe(maxOver(T.ready, a));
+      expect(waiting[i]!['p'], `waiting in the bucket at ${a} s`).toBe(maxOver(T.waiting, a));
+    }
+    expect(moving).toBeGreaterThan(40);
+    // The morning ramp: the pool grew and pods waited for it.
+    expect(Math.max(...nodes.map((r) => Number(r['b'])))).toBeGreaterThanOrEqual(2);
+    expect(Math.max(...waiting.map((r) => Number(r['p'])))).toBeGreaterThanOrEqual(1);
+  });
+
+  it('cumulative cost is exact at every bucket boundary; the rate bands are bucket means whose area is the cost', () => {
+    const { axis } = charts.ctx;
+    const T = truth(dir);
+    const cost = dataOf(spec('cost'), 'data_cost_0');
+    expect(cost.length).toBe(axis.buckets);
+    for (const r of cost.filter((_, i) => i % 7 === 0)) expect(r['c'], `cost at ${r['t']} min`).toBeCloseTo(T.cost(Number(r['t']) * 60), 6);
+    const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
+    expect(cost.at(-1)).toEqual({ t: 360, c: summary.cost.total });
+    const rate = dataOf(spec('cost'), 'data_cost_1').filter((r) => Number(r['t']) * 60 < axis.durationSeconds - 1e-9);
+    const area = rate.reduce((a, r) => a + (Number(r['v']) * axis.bucketSeconds) / 3600, 0);
+    expect(area).toBeCloseTo(summary.cost.total, 5);
+  });
+});
