@@ -16,6 +16,9 @@ import { servePlayground } from '../../web/serve.mjs';
 import { root, runKnsim } from '../support/cli.js';
 import { buildPlayground, CHROMIUM_ARGS, hasChromium } from './support.js';
 
+/** How many 1 h runs the responsiveness test measures (it asserts on the median). */
+const RESPONSIVE_RUNS = 3;
+
 const tmp = mkdtempSync(join(tmpdir(), 'knsim-web-e2e-'));
 let site = '';
 let server: { url: string; close(): Promise<void> };
@@ -90,7 +93,7 @@ describe.skipIf(!hasChromium)('the playground in Chromium', () => {
     console.log(`playground: hello-world (300 s simulated) ran to the end in ${ms} ms`);
     expect(await page.textContent('#summary td[data-k="maxReadyPods"]')).toBe('29');
     const charts = await page.locator('#charts .chart').count();
-    expect(charts).toBe(6);
+    expect(charts).toBe(7);
     expect(await page.locator('#chart-pods svg path[aria-roledescription="line mark"]').count()).toBeGreaterThan(0);
     expect(await page.locator('#chart-kpa svg path[aria-roledescription="line mark"]').count()).toBeGreaterThan(0);
     expect(withoutWall(await download(page, 'summary.json'))).toEqual(withoutWall(readFileSync(join(cli, 'summary.json'), 'utf8')));
@@ -158,6 +161,7 @@ describe.skipIf(!hasChromium)('the playground in Chromium', () => {
     await runToEnd(page);
     // The KPA chart's plot area: 30 s into the run (the x axis spans 0–300 s across it).
     const cell = page.locator('#chart-kpa svg g.mark-group.role-scope > g > path.background').first();
+    await cell.scrollIntoViewIfNeeded();
     const box = (await cell.boundingBox())!;
     await page.mouse.click(box.x + box.width * 0.1, box.y + box.height * 0.5);
     await page.waitForFunction(() => Math.abs(Number(document.getElementById('inspection')!.dataset['time']) - 30) < 2);
@@ -208,29 +212,54 @@ describe.skipIf(!hasChromium)('the playground in Chromium', () => {
     await again.close();
   }, 180_000);
 
-  it('stays responsive through a 1 h steady run (long tasks measured and printed)', async () => {
+  it('stays responsive through a 1 h steady run: live charts are updated in place, no long task over 100 ms (figures printed)', async () => {
     const page = await newPage();
     const text = readFileSync(join(root, 'scenarios/quickstart.yaml'), 'utf8').replace(/^duration: .*$/m, 'duration: 1h').replace(/ {6}rate:\n(?: {8,}.*\n?)+/, '      rps: 30\n');
     expect(text).toMatch(/rps: 30\n$/);
     await page.locator('.cm-content').click();
     await page.keyboard.press('Control+A');
     await page.keyboard.insertText(text);
-    // Measured from Run on: the run streaming and the charts drawing.
     await page.evaluate(() => {
-      (window as unknown as { longTasks: number[] }).longTasks = [];
+      const w = window as unknown as { longTasks: number[] };
+      w.longTasks = [];
       new PerformanceObserver((l) => {
-        for (const e of l.getEntries()) (window as unknown as { longTasks: number[] }).longTasks.push(e.duration);
+        for (const e of l.getEntries()) w.longTasks.push(e.duration);
       }).observe({ type: 'longtask', buffered: false });
     });
-    const ms = await runToEnd(page);
-    const long = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
-    const max = long.length === 0 ? 0 : Math.max(...long);
-    console.log(`playground: 1 h steady run in ${ms} ms; ${long.length} long tasks on the page, the longest ${Math.round(max)} ms (all: ${long.map(Math.round).join(', ')})`);
-    expect(await page.textContent('#status')).toMatch(/^t = 3600\.0 s of 3600 s/);
-    // About 30 rps for the whole hour.
-    expect(Number(await page.textContent('#summary td[data-k="requests"]'))).toBeGreaterThan(100_000);
-    // The page draws one chart per task; the figure above is the one to quote.
-    expect(max).toBeLessThan(2000);
+    // Three runs, each measured from Run (or Restart) to the report's charts on the page:
+    // 8 s streaming at ×100 (a refresh twice a second), then the rest as fast as possible.
+    const longest: number[] = [];
+    const drawn = new Set<string>();
+    for (let k = 0; k < RESPONSIVE_RUNS; k++) {
+      await page.evaluate(() => ((window as unknown as { longTasks: number[] }).longTasks = []));
+      await page.selectOption('#speed', '100');
+      const t0 = Date.now();
+      await page.click(k === 0 ? '#run' : '#restart');
+      await page.waitForFunction(() => document.body.dataset['state'] === 'running' && document.body.dataset['final'] === undefined);
+      for (let i = 0; i < 16; i++) {
+        await page.waitForTimeout(500);
+        for (const how of (await page.getAttribute('body', 'data-drawn'))?.split(',') ?? []) drawn.add(how);
+      }
+      const streamed = Number(await page.getAttribute('body', 'data-now'));
+      await page.selectOption('#speed', 'max');
+      await page.waitForSelector('body[data-state="done"]', { timeout: 120_000 });
+      await page.waitForSelector('body[data-final="1"]', { timeout: 60_000 });
+      const ms = Date.now() - t0;
+      const long = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
+      const max = long.length === 0 ? 0 : Math.max(...long);
+      longest.push(max);
+      console.log(`playground: 1 h steady run ${k + 1} (${Math.round(streamed)} s streamed at ×100, then max) in ${ms} ms; ${long.length} long tasks on the page, the longest ${Math.round(max)} ms (all: ${long.map(Math.round).join(', ') || 'none'})`);
+      expect(await page.textContent('#status')).toMatch(/^t = 3600\.0 s of 3600 s/);
+      // About 30 rps for the whole hour.
+      expect(Number(await page.textContent('#summary td[data-k="requests"]'))).toBeGreaterThan(100_000);
+      expect(streamed).toBeGreaterThan(100);
+    }
+    // While the run streamed, charts were fed new rows, not made again.
+    expect(drawn).toContain('update');
+    const sorted = [...longest].sort((a, b) => a - b);
+    console.log(`playground: longest task per 1 h run: ${longest.map(Math.round).join(', ')} ms (median ${Math.round(sorted[1]!)} ms)`);
+    // The median run: one run may lose the CPU to the machine's other jobs for a while.
+    expect(sorted[1]).toBeLessThan(100);
     await page.close();
   }, 300_000);
 

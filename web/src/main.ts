@@ -1,14 +1,14 @@
 /**
- * The playground page: the editor, the controls, live charts (vega-embed on the report's
- * chart specs, which the worker builds), the decision inspector, share links and
+ * The playground page: the editor, the controls, live charts (the report's charts, which
+ * the worker builds and compiles to Vega; chart-board.ts draws them), the decision inspector, share links and
  * downloads. Everything heavy runs in the worker; the page only draws.
  */
 import { basicSetup, EditorView } from 'codemirror';
 import { yaml } from '@codemirror/lang-yaml';
 import { linter, lintGutter, type Diagnostic } from '@codemirror/lint';
-import embed, { type Result } from 'vega-embed';
 import { parseDuration } from '../../src/scenario/values.js';
 import { timeAxis, xAt } from '../../src/output/report/aggregate.js';
+import { ChartBoard, warmUp } from './chart-board.js';
 import type { Explanation } from './inspector.js';
 import type { ChartOut, FromWorker, ProblemOut, Progress, Speed, ToWorker } from './protocol.js';
 import { PRESETS, DEFAULT_PRESET } from './presets.js';
@@ -196,6 +196,8 @@ ui.preset.onchange = () => {
 
 // ---------------------------------------------------------------- progress, charts
 
+/** Least wall time between two live chart refreshes. */
+const LIVE_REFRESH_MS = 500;
 let chartsBusy = false;
 let lastChartsAt = 0;
 let drawnFinal = false;
@@ -215,12 +217,17 @@ function onProgress(p: Progress): void {
   requestCharts();
 }
 
+let chartsTimer: ReturnType<typeof setTimeout> | undefined;
+
 function requestCharts(): void {
-  if (chartsBusy || drawnFinal) return;
+  if (chartsBusy || drawnFinal || chartsTimer !== undefined) return;
   const wall = performance.now();
-  // Live charts refresh at most every 0.7 s; stepping and the end refresh at once.
-  if (progress?.running === true && wall - lastChartsAt < 700) {
-    setTimeout(requestCharts, 700 - (wall - lastChartsAt));
+  // Live charts refresh at most twice a second; stepping and the end refresh at once.
+  if (progress?.running === true && wall - lastChartsAt < LIVE_REFRESH_MS) {
+    chartsTimer = setTimeout(() => {
+      chartsTimer = undefined;
+      requestCharts();
+    }, LIVE_REFRESH_MS - (wall - lastChartsAt));
     return;
   }
   chartsBusy = true;
@@ -228,48 +235,29 @@ function requestCharts(): void {
   send({ type: 'charts' });
 }
 
-const views = new Map<string, Result>();
+const board = new ChartBoard(ui.charts, (event) => onChartClick(event));
 
 function clearCharts(): void {
-  for (const v of views.values()) v.finalize();
-  views.clear();
-  ui.charts.replaceChildren();
+  board.clear();
   document.body.dataset['charts'] = '0';
+  delete document.body.dataset['final'];
   drawnFinal = false;
 }
 
-const nextTask = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
-
 async function drawCharts(charts: ChartOut[], final: boolean): Promise<void> {
-  for (const c of charts) {
-    let box = document.getElementById(`chart-${c.id}`);
-    if (box === null) {
-      box = document.createElement('section');
-      box.className = 'chart';
-      box.id = `chart-${c.id}`;
-      const h = document.createElement('h3');
-      h.textContent = c.heading;
-      const p = document.createElement('p');
-      p.textContent = c.explanation;
-      const vis = document.createElement('div');
-      vis.className = 'vis';
-      box.append(h, p, vis);
-      ui.charts.append(box);
-    }
-    const vis = box.querySelector<HTMLElement>('.vis')!;
-    // One chart per task, so the page stays responsive while a run streams.
-    await nextTask();
-    const res = await embed(vis, c.spec as never, { actions: false, renderer: 'svg' });
-    views.get(c.id)?.finalize();
-    views.set(c.id, res);
-    res.view.addEventListener('click', (event) => onChartClick(event as MouseEvent));
+  const complete = await board.show(charts);
+  chartsBusy = false;
+  // A run loaded meanwhile: these charts were the last one's; ask for the new run's.
+  if (!complete) {
+    requestCharts();
+    return;
   }
   document.body.dataset['charts'] = String(charts.length);
+  document.body.dataset['drawn'] = [...board.last.values()].join(',');
   if (final) {
     drawnFinal = true;
     document.body.dataset['final'] = '1';
   }
-  chartsBusy = false;
   if (!final && progress !== undefined && (progress.running || progress.done)) requestCharts();
 }
 
@@ -395,3 +383,5 @@ async function start(): Promise<void> {
 }
 
 void start();
+// Once the page has settled, before anyone presses Run.
+setTimeout(() => void warmUp(), 200);

@@ -7,11 +7,11 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { pointsPerRevision, timeAxis } from '../../src/output/report/aggregate.js';
-import { buildCharts, type Chart } from '../../src/output/report/charts/index.js';
+import { buildCharts } from '../../src/output/report/charts/index.js';
+import { charts } from './live-charts.js';
 import { buildHtml } from '../../src/output/report/html.js';
 import { loadRunData } from '../../src/output/report/load.js';
 import type { RunData } from '../../src/output/report/load.js';
-import type { RunSummary } from '../../src/output/summary.js';
 import { ScenarioError } from '../../src/scenario/errors.js';
 import { errorSpan } from './error-position.js';
 import { explainDecision, nearestDecision } from './inspector.js';
@@ -56,15 +56,6 @@ function progress(): void {
     ticks: s.live.decisions.filter((d) => !d.poke).length,
     summary: s.summary,
   });
-}
-
-/** Live charts are redrawn often, so they carry fewer points than the report's (its own, once the run ends). */
-const LIVE_POINTS = 300;
-
-function charts(run: RunData, live = false): ChartOut[] {
-  const axis = timeAxis(run.durationSeconds, live ? Math.min(LIVE_POINTS, pointsPerRevision(run.revisions.length)) : pointsPerRevision(run.revisions.length));
-  const ctx = { run, axis, multiService: new Set(run.revisions.map((r) => r.service)).size > 1 };
-  return buildCharts(ctx).map((c: Chart) => ({ id: c.id, heading: c.heading, explanation: c.explanation, spec: c.spec }));
 }
 
 function finalRunData(s: Session): RunData {
@@ -179,12 +170,21 @@ self.onmessage = (ev: MessageEvent<ToWorker>): void => {
       return;
     case 'charts': {
       const s = session;
-      if (s === undefined) return;
-      if (s.done) {
-        finalCharts ??= charts(finalRunData(s));
-        post({ type: 'charts', charts: finalCharts, final: true, now: s.now });
-      } else {
-        post({ type: 'charts', charts: charts(s.live.runData(undefined as unknown as RunSummary), true), final: false, now: s.now });
+      if (s === undefined) {
+        post({ type: 'charts', charts: [], final: false, now: 0 });
+        return;
+      }
+      try {
+        if (s.done) {
+          finalCharts ??= charts(finalRunData(s));
+          post({ type: 'charts', charts: finalCharts, final: true, now: s.now });
+        } else {
+          post({ type: 'charts', charts: charts(s.live.runData(), true), final: false, now: s.now });
+        }
+      } catch (e) {
+        // The page waits for a reply before it asks again: give one, with the reason.
+        post({ type: 'problem', problem: problem(e, '') });
+        post({ type: 'charts', charts: [], final: s.done, now: s.now });
       }
       return;
     }
