@@ -6,7 +6,7 @@
  * inspector against autoscaler.csv, validation inline, a share link, and no request ever
  * leaving the origin. Built once for the whole file.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -211,6 +211,44 @@ describe.skipIf(!hasChromium)('the playground in Chromium', () => {
     expect(withoutWall(await download(again, 'summary.json'))).toEqual(withoutWall(readFileSync(join(cli, 'summary.json'), 'utf8')));
     await again.close();
   }, 180_000);
+
+  it('azure-trace runs from its shipped traces: the CLI\'s summary.json', async () => {
+    const cli = cliRun('azure-trace');
+    const page = await newPage();
+    await page.waitForFunction(() => (document.body.dataset['files'] ?? '').includes('traces/azure2021-sample.csv'));
+    await pick(page, 'azure-trace');
+    await runToEnd(page);
+    expect(withoutWall(await download(page, 'summary.json'))).toEqual(withoutWall(readFileSync(join(cli, 'summary.json'), 'utf8')));
+    expect((await download(page, 'requests-per-second.csv')) === readFileSync(join(cli, 'requests-per-second.csv'), 'utf8')).toBe(true);
+    await page.close();
+  }, 120_000);
+
+  it('a trace file the user adds replays as the CLI replays it from disk; before it is added, the editor says what is missing', async () => {
+    const dir = join(tmp, 'own-trace');
+    mkdirSync(dir);
+    const arrivals = Array.from({ length: 400 }, (_, i) => `${(5 + i * 0.3 + (i % 7) * 0.05).toFixed(3)},${(0.05 + (i % 5) * 0.04).toFixed(3)}`);
+    writeFileSync(join(dir, 'my-arrivals.csv'), `arrival,duration\n${arrivals.join('\n')}\n`);
+    const text = readFileSync(join(root, 'scenarios/azure-trace.yaml'), 'utf8')
+      .replace(/^duration: .*$/m, 'duration: 3m')
+      .replace(/^clients:[\s\S]*$/m, 'clients:\n  - name: mine\n    service: functions\n    trace:\n      file: my-arrivals.csv\n');
+    writeFileSync(join(dir, 'own.yaml'), text);
+    const out = join(dir, 'cli');
+    const r = runKnsim(['run', join(dir, 'own.yaml'), '--out', out]);
+    expect(r.stderr).toBe('');
+    const page = await newPage();
+    await page.locator('.cm-content').click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.insertText(text);
+    await page.waitForSelector('.cm-lintRange-error', { timeout: 10_000 });
+    expect(await page.locator('.cm-line:has(.cm-lintRange-error)').textContent()).toContain('file: my-arrivals.csv');
+    await page.setInputFiles('#add-files', join(dir, 'my-arrivals.csv'));
+    await page.waitForFunction(() => (document.body.dataset['files'] ?? '').split(',').includes('my-arrivals.csv'));
+    await page.waitForSelector('.cm-lintRange-error', { state: 'detached', timeout: 10_000 });
+    await runToEnd(page);
+    expect(withoutWall(await download(page, 'summary.json'))).toEqual(withoutWall(readFileSync(join(out, 'summary.json'), 'utf8')));
+    expect(Number(await page.textContent('#summary td[data-k="requests"]'))).toBe(400);
+    await page.close();
+  }, 120_000);
 
   it('stays responsive through a 1 h steady run: live charts are updated in place, no long task over 100 ms (figures printed)', async () => {
     const page = await newPage();

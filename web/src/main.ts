@@ -5,7 +5,8 @@
  */
 import { basicSetup, EditorView } from 'codemirror';
 import { yaml } from '@codemirror/lang-yaml';
-import { linter, lintGutter, type Diagnostic } from '@codemirror/lint';
+import { forceLinting, linter, lintGutter, type Diagnostic } from '@codemirror/lint';
+import { StateEffect } from '@codemirror/state';
 import { parseDuration } from '../../src/scenario/values.js';
 import { timeAxis, xAt } from '../../src/output/report/aggregate.js';
 import { ChartBoard, warmUp } from './chart-board.js';
@@ -33,6 +34,8 @@ const ui = {
   inspection: $('inspection'),
   inspectRevision: $<HTMLSelectElement>('inspect-revision'),
   inspectTime: $<HTMLInputElement>('inspect-time'),
+  files: $('files'),
+  addFiles: $<HTMLInputElement>('add-files'),
 };
 
 // ---------------------------------------------------------------- worker replies
@@ -92,6 +95,13 @@ worker.onmessage = (ev: MessageEvent<FromWorker>): void => {
     case 'inspection':
       showInspection(m.explanation);
       return;
+    case 'files':
+      ui.files.textContent = m.paths.length === 0 ? 'No files.' : `Files a scenario can name: ${m.paths.join(', ')}`;
+      document.body.dataset['files'] = m.paths.join(',');
+      // The editor's scenario may name a file that was missing until now: check it again.
+      editor.dispatch({ effects: filesChanged.of(null) });
+      forceLinting(editor);
+      return;
     case 'file':
       pendingFiles.get(m.name)?.(m.text);
       pendingFiles.delete(m.name);
@@ -115,6 +125,9 @@ function validate(text: string): Promise<ProblemOut | undefined> {
   });
 }
 
+/** The files a scenario may name changed (the editor's text did not). */
+const filesChanged = StateEffect.define<null>();
+
 const editor = new EditorView({
   parent: $('editor'),
   extensions: [
@@ -128,7 +141,7 @@ const editor = new EditorView({
       const from = Math.min(p.span?.from ?? 0, len);
       const to = Math.min(Math.max(p.span?.to ?? from, from), len);
       return [{ from, to, severity: 'error', message: p.message }];
-    }, { delay: 300 }),
+    }, { delay: 300, needsRefresh: (u) => u.transactions.some((t) => t.effects.some((e) => e.is(filesChanged))) }),
   ],
 });
 
@@ -184,6 +197,14 @@ $('share').onclick = async () => {
     ui.status.textContent = 'The link to this run is in the address bar.';
   }
 };
+
+ui.addFiles.onchange = async () => {
+  const picked = [...(ui.addFiles.files ?? [])];
+  if (picked.length === 0) return;
+  send({ type: 'addFiles', files: await Promise.all(picked.map(async (f) => ({ path: f.name, text: await f.text() }))) });
+  ui.addFiles.value = '';
+};
+send({ type: 'addFiles', files: [] });
 
 for (const p of PRESETS) ui.preset.add(new Option(p.name, p.name));
 ui.preset.onchange = () => {

@@ -16,7 +16,9 @@ import { ScenarioError } from '../../src/scenario/errors.js';
 import { errorSpan } from './error-position.js';
 import { explainDecision, nearestDecision } from './inspector.js';
 import type { ChartOut, FromWorker, ProblemOut, Speed, ToWorker } from './protocol.js';
+import { PlaygroundFiles } from './files.js';
 import { loadForPlayground, Session } from './session.js';
+import { SHIPPED_FILES } from './shipped-files.js';
 import { VENDOR_DIR } from './shims/module.js';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -25,6 +27,8 @@ export const SCENARIO_FILE = 'scenario.yaml';
 /** Wall time one burst of an as-fast-as-possible run may take before the worker listens again. */
 const BURST_MS = 40;
 
+/** What scenarios may name: the shipped traces and the files the user added. */
+const files = new PlaygroundFiles(SHIPPED_FILES);
 let session: Session | undefined;
 let runs = 0;
 let running = false;
@@ -120,7 +124,7 @@ self.onmessage = (ev: MessageEvent<ToWorker>): void => {
       try {
         const outDir = `/runs/${++runs}`;
         mkdirSync(outDir);
-        session = new Session({ text: m.text, file: SCENARIO_FILE, seed: m.seed, durationSeconds: m.durationSeconds, outDir });
+        session = new Session({ text: m.text, file: SCENARIO_FILE, seed: m.seed, durationSeconds: m.durationSeconds, outDir }, files);
         const l = session.loaded;
         post({
           type: 'loaded',
@@ -140,7 +144,7 @@ self.onmessage = (ev: MessageEvent<ToWorker>): void => {
     case 'validate': {
       let p: ProblemOut | undefined;
       try {
-        loadForPlayground({ text: m.text, file: SCENARIO_FILE, seed: m.seed, durationSeconds: m.durationSeconds });
+        loadForPlayground({ text: m.text, file: SCENARIO_FILE, seed: m.seed, durationSeconds: m.durationSeconds }, files);
       } catch (e) {
         p = problem(e, m.text);
       }
@@ -195,6 +199,10 @@ self.onmessage = (ev: MessageEvent<ToWorker>): void => {
       post({ type: 'inspection', explanation: row === undefined ? undefined : explainDecision(s!.live.decisions, row, settings) });
       return;
     }
+    case 'addFiles':
+      for (const f of m.files) files.add(f.path, f.text);
+      post({ type: 'files', paths: files.list() });
+      return;
     case 'file':
       void file(m.name).then((text) => post({ type: 'file', name: m.name, text }));
       return;
