@@ -30,9 +30,9 @@ describe('live charts updated in place', () => {
   it('draw exactly what a new view of the later spec draws, for every chart whose structure held', async () => {
     const s = new Session({ text: steady, file: 'steady.yaml', outDir: '/tmp/knsim-chart-board-test-unused' });
     s.advance(600);
-    const before = charts(s.live.runData(), true);
+    const before = charts(s.live.runData(), { nowSeconds: s.now });
     s.advance(1500);
-    const after = charts(s.live.runData(), true);
+    const after = charts(s.live.runData(), { nowSeconds: s.now });
     expect(after.map((c) => c.id)).toEqual(before.map((c) => c.id));
     let updated = 0;
     for (const [i, b] of before.entries()) {

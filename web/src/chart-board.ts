@@ -106,6 +106,8 @@ export class ChartBoard {
   /** Draws the charts in order, one per task; false when clear() came first. */
   async show(charts: readonly ChartOut[]): Promise<boolean> {
     const gen = this.generation;
+    // In the report's order, also when a chart appears only once the run has data for it.
+    for (const c of charts) this.parent.append(this.box(c).parentElement!);
     for (const c of charts) {
       await nextTask();
       if (gen !== this.generation) return false;

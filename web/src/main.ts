@@ -96,7 +96,7 @@ worker.onmessage = (ev: MessageEvent<FromWorker>): void => {
       showInspection(m.explanation);
       return;
     case 'files':
-      ui.files.textContent = m.paths.length === 0 ? 'No files.' : `Files a scenario can name: ${m.paths.join(', ')}`;
+      ui.files.textContent = m.paths.length === 0 ? 'No files.' : `Files: ${m.paths.join(', ')}`;
       document.body.dataset['files'] = m.paths.join(',');
       // The editor's scenario may name a file that was missing until now: check it again.
       editor.dispatch({ effects: filesChanged.of(null) });

@@ -183,7 +183,7 @@ self.onmessage = (ev: MessageEvent<ToWorker>): void => {
           finalCharts ??= charts(finalRunData(s));
           post({ type: 'charts', charts: finalCharts, final: true, now: s.now });
         } else {
-          post({ type: 'charts', charts: charts(s.live.runData(), true), final: false, now: s.now });
+          post({ type: 'charts', charts: charts(s.live.runData(), { nowSeconds: s.now }), final: false, now: s.now });
         }
       } catch (e) {
         // The page waits for a reply before it asks again: give one, with the reason.
