@@ -3,14 +3,18 @@
  * changed: what such a view draws must be what a view made afresh from the new spec draws.
  * Checked with vega's headless SVG output on a real run's charts, two moments apart.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, View, type Spec } from 'vega';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { sources, structureKey } from '../../web/src/chart-board.js';
 import { charts } from '../../web/src/live-charts.js';
 import { Session } from '../../web/src/session.js';
 import { root } from '../support/cli.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'knsim-chart-board-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 async function svg(spec: Spec, rows?: Spec): Promise<string> {
   const view = new View(parse(spec), { renderer: 'none' });
@@ -28,7 +32,7 @@ const steady = readFileSync(join(root, 'scenarios/quickstart.yaml'), 'utf8')
 
 describe('live charts updated in place', () => {
   it('draw exactly what a new view of the later spec draws, for every chart whose structure held', async () => {
-    const s = new Session({ text: steady, file: 'steady.yaml', outDir: '/tmp/knsim-chart-board-test-unused' });
+    const s = new Session({ text: steady, file: 'steady.yaml', outDir: join(tmp, 'run') });
     s.advance(600);
     const before = charts(s.live.runData(), { nowSeconds: s.now });
     s.advance(1500);
