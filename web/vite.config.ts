@@ -4,11 +4,24 @@
  * those are an in-memory store (src/shims), so the worker runs the CLI's own code.
  */
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 
 const shim = (f: string): string => fileURLToPath(new URL(`./src/shims/${f}`, import.meta.url));
 
+/**
+ * Trace files are read by streaming them from disk in node (src/scenario/text-source.ts);
+ * in the browser the trace reader gets the text, read by a text-only stand-in.
+ */
+const browserTextSource: Plugin = {
+  name: 'knsim-browser-text-source',
+  enforce: 'pre',
+  resolveId(source, importer) {
+    return source === './text-source.js' && importer !== undefined && /[\\/]src[\\/]scenario[\\/]trace\.ts$/.test(importer) ? shim('text-source.ts') : null;
+  },
+};
+
 export default defineConfig({
+  plugins: [browserTextSource],
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: './',
   publicDir: false,
@@ -23,7 +36,7 @@ export default defineConfig({
       { find: /^csv-stringify\/sync$/, replacement: 'csv-stringify/browser/esm/sync' },
     ],
   },
-  worker: { format: 'es' },
+  worker: { format: 'es', plugins: () => [browserTextSource] },
   build: {
     outDir: fileURLToPath(new URL('../out/playground', import.meta.url)),
     emptyOutDir: true,

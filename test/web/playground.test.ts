@@ -6,7 +6,7 @@
  * inspector against autoscaler.csv, validation inline, a share link, and no request ever
  * leaving the origin. Built once for the whole file.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -15,6 +15,9 @@ import { parseCsv } from '../../src/output/report/csv.js';
 import { servePlayground } from '../../web/serve.mjs';
 import { root, runKnsim } from '../support/cli.js';
 import { buildPlayground, CHROMIUM_ARGS, hasChromium } from './support.js';
+
+/** How many 1 h runs the responsiveness test measures (it asserts on the median). */
+const RESPONSIVE_RUNS = 3;
 
 const tmp = mkdtempSync(join(tmpdir(), 'knsim-web-e2e-'));
 let site = '';
@@ -90,7 +93,7 @@ describe.skipIf(!hasChromium)('the playground in Chromium', () => {
     console.log(`playground: hello-world (300 s simulated) ran to the end in ${ms} ms`);
     expect(await page.textContent('#summary td[data-k="maxReadyPods"]')).toBe('29');
     const charts = await page.locator('#charts .chart').count();
-    expect(charts).toBe(6);
+    expect(charts).toBe(7);
     expect(await page.locator('#chart-pods svg path[aria-roledescription="line mark"]').count()).toBeGreaterThan(0);
     expect(await page.locator('#chart-kpa svg path[aria-roledescription="line mark"]').count()).toBeGreaterThan(0);
     expect(withoutWall(await download(page, 'summary.json'))).toEqual(withoutWall(readFileSync(join(cli, 'summary.json'), 'utf8')));
@@ -158,6 +161,7 @@ describe.skipIf(!hasChromium)('the playground in Chromium', () => {
     await runToEnd(page);
     // The KPA chart's plot area: 30 s into the run (the x axis spans 0–300 s across it).
     const cell = page.locator('#chart-kpa svg g.mark-group.role-scope > g > path.background').first();
+    await cell.scrollIntoViewIfNeeded();
     const box = (await cell.boundingBox())!;
     await page.mouse.click(box.x + box.width * 0.1, box.y + box.height * 0.5);
     await page.waitForFunction(() => Math.abs(Number(document.getElementById('inspection')!.dataset['time']) - 30) < 2);
@@ -208,29 +212,96 @@ describe.skipIf(!hasChromium)('the playground in Chromium', () => {
     await again.close();
   }, 180_000);
 
-  it('stays responsive through a 1 h steady run (long tasks measured and printed)', async () => {
+  it('azure-trace runs from its shipped traces: the CLI\'s summary.json', async () => {
+    const cli = cliRun('azure-trace');
+    const page = await newPage();
+    await page.waitForFunction(() => (document.body.dataset['files'] ?? '').includes('traces/azure2021-sample.csv'));
+    await pick(page, 'azure-trace');
+    await runToEnd(page);
+    expect(withoutWall(await download(page, 'summary.json'))).toEqual(withoutWall(readFileSync(join(cli, 'summary.json'), 'utf8')));
+    expect((await download(page, 'requests-per-second.csv')) === readFileSync(join(cli, 'requests-per-second.csv'), 'utf8')).toBe(true);
+    await page.close();
+  }, 120_000);
+
+  it('a trace file the user adds replays as the CLI replays it from disk; before it is added, the editor says what is missing', async () => {
+    const dir = join(tmp, 'own-trace');
+    mkdirSync(dir);
+    const arrivals = Array.from({ length: 400 }, (_, i) => `${(5 + i * 0.3 + (i % 7) * 0.05).toFixed(3)},${(0.05 + (i % 5) * 0.04).toFixed(3)}`);
+    writeFileSync(join(dir, 'my-arrivals.csv'), `arrival,duration\n${arrivals.join('\n')}\n`);
+    const text = readFileSync(join(root, 'scenarios/azure-trace.yaml'), 'utf8')
+      .replace(/^duration: .*$/m, 'duration: 3m')
+      .replace(/^clients:[\s\S]*$/m, 'clients:\n  - name: mine\n    service: functions\n    trace:\n      file: my-arrivals.csv\n');
+    writeFileSync(join(dir, 'own.yaml'), text);
+    const out = join(dir, 'cli');
+    const r = runKnsim(['run', join(dir, 'own.yaml'), '--out', out]);
+    expect(r.stderr).toBe('');
+    const page = await newPage();
+    await page.locator('.cm-content').click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.insertText(text);
+    await page.waitForSelector('.cm-lintRange-error', { timeout: 10_000 });
+    expect(await page.locator('.cm-line:has(.cm-lintRange-error)').textContent()).toContain('file: my-arrivals.csv');
+    await page.setInputFiles('#add-files', join(dir, 'my-arrivals.csv'));
+    await page.waitForFunction(() => (document.body.dataset['files'] ?? '').split(',').includes('my-arrivals.csv'));
+    await page.waitForSelector('.cm-lintRange-error', { state: 'detached', timeout: 10_000 });
+    await runToEnd(page);
+    expect(withoutWall(await download(page, 'summary.json'))).toEqual(withoutWall(readFileSync(join(out, 'summary.json'), 'utf8')));
+    expect(Number(await page.textContent('#summary td[data-k="requests"]'))).toBe(400);
+    await page.close();
+  }, 120_000);
+
+  it('stays responsive through a 1 h steady run: live charts are updated in place, long tasks measured (figures printed)', async () => {
     const page = await newPage();
     const text = readFileSync(join(root, 'scenarios/quickstart.yaml'), 'utf8').replace(/^duration: .*$/m, 'duration: 1h').replace(/ {6}rate:\n(?: {8,}.*\n?)+/, '      rps: 30\n');
     expect(text).toMatch(/rps: 30\n$/);
     await page.locator('.cm-content').click();
     await page.keyboard.press('Control+A');
     await page.keyboard.insertText(text);
-    // Measured from Run on: the run streaming and the charts drawing.
     await page.evaluate(() => {
-      (window as unknown as { longTasks: number[] }).longTasks = [];
+      const w = window as unknown as { longTasks: number[] };
+      w.longTasks = [];
       new PerformanceObserver((l) => {
-        for (const e of l.getEntries()) (window as unknown as { longTasks: number[] }).longTasks.push(e.duration);
+        for (const e of l.getEntries()) w.longTasks.push(e.duration);
       }).observe({ type: 'longtask', buffered: false });
     });
-    const ms = await runToEnd(page);
-    const long = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
-    const max = long.length === 0 ? 0 : Math.max(...long);
-    console.log(`playground: 1 h steady run in ${ms} ms; ${long.length} long tasks on the page, the longest ${Math.round(max)} ms (all: ${long.map(Math.round).join(', ')})`);
-    expect(await page.textContent('#status')).toMatch(/^t = 3600\.0 s of 3600 s/);
-    // About 30 rps for the whole hour.
-    expect(Number(await page.textContent('#summary td[data-k="requests"]'))).toBeGreaterThan(100_000);
-    // The page draws one chart per task; the figure above is the one to quote.
-    expect(max).toBeLessThan(2000);
+    // Three runs, each measured from Run (or Restart) to the report's charts on the page:
+    // 8 s streaming at ×100 (a refresh twice a second), then the rest as fast as possible.
+    const longest: number[] = [];
+    const drawn = new Set<string>();
+    for (let k = 0; k < RESPONSIVE_RUNS; k++) {
+      await page.evaluate(() => ((window as unknown as { longTasks: number[] }).longTasks = []));
+      await page.selectOption('#speed', '100');
+      const t0 = Date.now();
+      await page.click(k === 0 ? '#run' : '#restart');
+      await page.waitForFunction(() => document.body.dataset['state'] === 'running' && document.body.dataset['final'] === undefined);
+      for (let i = 0; i < 16; i++) {
+        await page.waitForTimeout(500);
+        for (const how of (await page.getAttribute('body', 'data-drawn'))?.split(',') ?? []) drawn.add(how);
+      }
+      const streamed = Number(await page.getAttribute('body', 'data-now'));
+      await page.selectOption('#speed', 'max');
+      await page.waitForSelector('body[data-state="done"]', { timeout: 120_000 });
+      await page.waitForSelector('body[data-final="1"]', { timeout: 60_000 });
+      const ms = Date.now() - t0;
+      const long = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
+      const max = long.length === 0 ? 0 : Math.max(...long);
+      longest.push(max);
+      console.log(`playground: 1 h steady run ${k + 1} (${Math.round(streamed)} s streamed at ×100, then max) in ${ms} ms; ${long.length} long tasks on the page, the longest ${Math.round(max)} ms (all: ${long.map(Math.round).join(', ') || 'none'})`);
+      expect(await page.textContent('#status')).toMatch(/^t = 3600\.0 s of 3600 s/);
+      // About 30 rps for the whole hour.
+      expect(Number(await page.textContent('#summary td[data-k="requests"]'))).toBeGreaterThan(100_000);
+      expect(streamed).toBeGreaterThan(100);
+    }
+    // While the run streamed, charts were fed new rows, not made again.
+    expect(drawn).toContain('update');
+    const sorted = [...longest].sort((a, b) => a - b);
+    console.log(`playground: longest task per 1 h run: ${longest.map(Math.round).join(', ')} ms (median ${Math.round(sorted[1]!)} ms)`);
+    // The goal is no task over 100 ms. On this shared 2-core machine any task can stall while
+    // other jobs hold the CPU (single tasks of 206 ms and 468 ms were each seen once, in runs
+    // whose other tasks stayed under 90 ms), so: at least one run meets the goal, and the
+    // median run stays under 150 ms.
+    expect(sorted[0]).toBeLessThan(100);
+    expect(sorted[1]).toBeLessThan(150);
     await page.close();
   }, 300_000);
 

@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { PlaygroundFiles } from '../../web/src/files.js';
 import { Session } from '../../web/src/session.js';
 import { root, runKnsim } from '../support/cli.js';
 
@@ -29,9 +30,15 @@ const DRIVES: Array<[string, (s: Session) => void]> = [
   }],
 ];
 
+/** The shipped traces, by path relative to scenarios/ (as the playground bundles them). */
+const shippedTraces = (): PlaygroundFiles =>
+  new PlaygroundFiles(Object.fromEntries(readdirSync(join(root, 'scenarios/traces')).map((f) => [`traces/${f}`, readFileSync(join(root, 'scenarios/traces', f), 'utf8')])));
+
 describe.each([
   ['hello-world', 7, undefined],
   ['canary', 3, 240],
+  // Trace replay: the traces are given as text, parsed by the same readers as the CLI's files.
+  ['azure-trace', 1, undefined],
 ])('%s (seed %i)', (name, seed, duration) => {
   const cliOut = join(tmp, `cli-${name}`);
   const args = ['run', `scenarios/${name}.yaml`, '--seed', String(seed), '--out', cliOut, ...(duration !== undefined ? ['--duration', `${duration}s`] : [])];
@@ -42,7 +49,7 @@ describe.each([
     expect(cli.stderr).toBe('');
     expect(cli.code).toBe(0);
     const out = join(tmp, `web-${name}-${_how.replace(/\W+/g, '-')}`);
-    const s = new Session({ text, file: `${name}.yaml`, seed, durationSeconds: duration, outDir: out });
+    const s = new Session({ text, file: `${name}.yaml`, seed, durationSeconds: duration, outDir: out }, shippedTraces());
     drive(s);
     // The CLI's report (charts/, report.html) is compared in the browser test.
     const cliFiles = readdirSync(cliOut).filter((f) => !['.knsim-output.json', 'charts', 'report.html'].includes(f)).sort();
@@ -71,5 +78,24 @@ describe('stepTick', () => {
       times.push(s.now);
     }
     expect(times.slice(1).map((t, i) => Math.round((t - times[i]!) * 1e6) / 1e6)).toEqual([2, 2, 2, 2, 2]);
+  });
+});
+
+describe('files a scenario names', () => {
+  const text = readFileSync(join(root, 'scenarios/azure-trace.yaml'), 'utf8');
+
+  it('a trace the playground does not have is an error at the trace\'s file, naming the files it has', () => {
+    expect(() => new Session({ text, file: 'scenario.yaml', outDir: join(tmp, 'missing') })).toThrow(
+      /^scenario\.yaml: clients\[0\]\.trace\.file: cannot read "traces\/azure2021-sample\.csv": not in the playground \(it has no files; add the file with "Add files"\)$/,
+    );
+    const some = new PlaygroundFiles({ 'traces/azure2021-sample.csv': 'app,func,end_timestamp,duration\na,f,10,1\n' });
+    expect(() => new Session({ text, file: 'scenario.yaml', outDir: join(tmp, 'missing2') }, some)).toThrow(
+      /clients\[1\]\.trace\.file: cannot read "traces\/arrivals-sample\.csv": not in the playground \(it has traces\/azure2021-sample\.csv; /,
+    );
+  });
+
+  it('a bad trace is the CLI\'s error, at the trace\'s line', () => {
+    const bad = new PlaygroundFiles({ 'traces/azure2021-sample.csv': 'app,func,end_timestamp,duration\na,f,10,1\na,f,ten,1\n', 'traces/arrivals-sample.csv': '1\n' });
+    expect(() => new Session({ text, file: 'scenario.yaml', outDir: join(tmp, 'bad') }, bad)).toThrow(/^traces\/azure2021-sample\.csv: line 3, column end_timestamp: not a number: "ten"$/);
   });
 });

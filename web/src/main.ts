@@ -1,14 +1,15 @@
 /**
- * The playground page: the editor, the controls, live charts (vega-embed on the report's
- * chart specs, which the worker builds), the decision inspector, share links and
+ * The playground page: the editor, the controls, live charts (the report's charts, which
+ * the worker builds and compiles to Vega; chart-board.ts draws them), the decision inspector, share links and
  * downloads. Everything heavy runs in the worker; the page only draws.
  */
 import { basicSetup, EditorView } from 'codemirror';
 import { yaml } from '@codemirror/lang-yaml';
-import { linter, lintGutter, type Diagnostic } from '@codemirror/lint';
-import embed, { type Result } from 'vega-embed';
+import { forceLinting, linter, lintGutter, type Diagnostic } from '@codemirror/lint';
+import { StateEffect } from '@codemirror/state';
 import { parseDuration } from '../../src/scenario/values.js';
 import { timeAxis, xAt } from '../../src/output/report/aggregate.js';
+import { ChartBoard, warmUp } from './chart-board.js';
 import type { Explanation } from './inspector.js';
 import type { ChartOut, FromWorker, ProblemOut, Progress, Speed, ToWorker } from './protocol.js';
 import { PRESETS, DEFAULT_PRESET } from './presets.js';
@@ -33,6 +34,8 @@ const ui = {
   inspection: $('inspection'),
   inspectRevision: $<HTMLSelectElement>('inspect-revision'),
   inspectTime: $<HTMLInputElement>('inspect-time'),
+  files: $('files'),
+  addFiles: $<HTMLInputElement>('add-files'),
 };
 
 // ---------------------------------------------------------------- worker replies
@@ -92,6 +95,13 @@ worker.onmessage = (ev: MessageEvent<FromWorker>): void => {
     case 'inspection':
       showInspection(m.explanation);
       return;
+    case 'files':
+      ui.files.textContent = m.paths.length === 0 ? 'No files.' : `Files: ${m.paths.join(', ')}`;
+      document.body.dataset['files'] = m.paths.join(',');
+      // The editor's scenario may name a file that was missing until now: check it again.
+      editor.dispatch({ effects: filesChanged.of(null) });
+      forceLinting(editor);
+      return;
     case 'file':
       pendingFiles.get(m.name)?.(m.text);
       pendingFiles.delete(m.name);
@@ -115,6 +125,9 @@ function validate(text: string): Promise<ProblemOut | undefined> {
   });
 }
 
+/** The files a scenario may name changed (the editor's text did not). */
+const filesChanged = StateEffect.define<null>();
+
 const editor = new EditorView({
   parent: $('editor'),
   extensions: [
@@ -128,7 +141,7 @@ const editor = new EditorView({
       const from = Math.min(p.span?.from ?? 0, len);
       const to = Math.min(Math.max(p.span?.to ?? from, from), len);
       return [{ from, to, severity: 'error', message: p.message }];
-    }, { delay: 300 }),
+    }, { delay: 300, needsRefresh: (u) => u.transactions.some((t) => t.effects.some((e) => e.is(filesChanged))) }),
   ],
 });
 
@@ -185,6 +198,14 @@ $('share').onclick = async () => {
   }
 };
 
+ui.addFiles.onchange = async () => {
+  const picked = [...(ui.addFiles.files ?? [])];
+  if (picked.length === 0) return;
+  send({ type: 'addFiles', files: await Promise.all(picked.map(async (f) => ({ path: f.name, text: await f.text() }))) });
+  ui.addFiles.value = '';
+};
+send({ type: 'addFiles', files: [] });
+
 for (const p of PRESETS) ui.preset.add(new Option(p.name, p.name));
 ui.preset.onchange = () => {
   const p = PRESETS.find((x) => x.name === ui.preset.value);
@@ -196,6 +217,8 @@ ui.preset.onchange = () => {
 
 // ---------------------------------------------------------------- progress, charts
 
+/** Least wall time between two live chart refreshes. */
+const LIVE_REFRESH_MS = 500;
 let chartsBusy = false;
 let lastChartsAt = 0;
 let drawnFinal = false;
@@ -215,12 +238,17 @@ function onProgress(p: Progress): void {
   requestCharts();
 }
 
+let chartsTimer: ReturnType<typeof setTimeout> | undefined;
+
 function requestCharts(): void {
-  if (chartsBusy || drawnFinal) return;
+  if (chartsBusy || drawnFinal || chartsTimer !== undefined) return;
   const wall = performance.now();
-  // Live charts refresh at most every 0.7 s; stepping and the end refresh at once.
-  if (progress?.running === true && wall - lastChartsAt < 700) {
-    setTimeout(requestCharts, 700 - (wall - lastChartsAt));
+  // Live charts refresh at most twice a second; stepping and the end refresh at once.
+  if (progress?.running === true && wall - lastChartsAt < LIVE_REFRESH_MS) {
+    chartsTimer = setTimeout(() => {
+      chartsTimer = undefined;
+      requestCharts();
+    }, LIVE_REFRESH_MS - (wall - lastChartsAt));
     return;
   }
   chartsBusy = true;
@@ -228,48 +256,29 @@ function requestCharts(): void {
   send({ type: 'charts' });
 }
 
-const views = new Map<string, Result>();
+const board = new ChartBoard(ui.charts, (event) => onChartClick(event));
 
 function clearCharts(): void {
-  for (const v of views.values()) v.finalize();
-  views.clear();
-  ui.charts.replaceChildren();
+  board.clear();
   document.body.dataset['charts'] = '0';
+  delete document.body.dataset['final'];
   drawnFinal = false;
 }
 
-const nextTask = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
-
 async function drawCharts(charts: ChartOut[], final: boolean): Promise<void> {
-  for (const c of charts) {
-    let box = document.getElementById(`chart-${c.id}`);
-    if (box === null) {
-      box = document.createElement('section');
-      box.className = 'chart';
-      box.id = `chart-${c.id}`;
-      const h = document.createElement('h3');
-      h.textContent = c.heading;
-      const p = document.createElement('p');
-      p.textContent = c.explanation;
-      const vis = document.createElement('div');
-      vis.className = 'vis';
-      box.append(h, p, vis);
-      ui.charts.append(box);
-    }
-    const vis = box.querySelector<HTMLElement>('.vis')!;
-    // One chart per task, so the page stays responsive while a run streams.
-    await nextTask();
-    const res = await embed(vis, c.spec as never, { actions: false, renderer: 'svg' });
-    views.get(c.id)?.finalize();
-    views.set(c.id, res);
-    res.view.addEventListener('click', (event) => onChartClick(event as MouseEvent));
+  const complete = await board.show(charts);
+  chartsBusy = false;
+  // A run loaded meanwhile: these charts were the last one's; ask for the new run's.
+  if (!complete) {
+    requestCharts();
+    return;
   }
   document.body.dataset['charts'] = String(charts.length);
+  document.body.dataset['drawn'] = [...board.last.values()].join(',');
   if (final) {
     drawnFinal = true;
     document.body.dataset['final'] = '1';
   }
-  chartsBusy = false;
   if (!final && progress !== undefined && (progress.running || progress.done)) requestCharts();
 }
 
@@ -395,3 +404,5 @@ async function start(): Promise<void> {
 }
 
 void start();
+// Once the page has settled, before anyone presses Run.
+setTimeout(() => void warmUp(), 200);

@@ -1,6 +1,6 @@
 /**
- * The shipped scenarios as presets, built into the page. A scenario that names files
- * (a trace, a manifest file) needs the CLI: the playground has no files to read.
+ * The shipped scenarios as presets, built into the page. The files they name (azure-trace's
+ * traces) are bundled with the worker (shipped-files.ts).
  */
 const files = import.meta.glob('../../scenarios/*.yaml', { query: '?raw', import: 'default', eager: true }) as Record<string, string>;
 
@@ -9,11 +9,8 @@ export interface Preset {
   text: string;
 }
 
-const NAMES_FILES = /^\s*(?:file|manifestFile|configMapFiles)\s*:/m;
-
 export const PRESETS: Preset[] = Object.entries(files)
   .map(([path, text]) => ({ name: path.replace(/^.*\/|\.yaml$/g, ''), text }))
-  .filter((p) => !NAMES_FILES.test(p.text))
   .sort((a, b) => a.name.localeCompare(b.name));
 
 export const DEFAULT_PRESET = 'quickstart';

@@ -24,7 +24,9 @@ export type ToWorker =
   | { type: 'step' }
   | { type: 'charts' }
   | { type: 'inspect'; time: number; revision: string | undefined }
-  | { type: 'file'; name: string };
+  | { type: 'file'; name: string }
+  /** Files the scenario may name (a trace the user picked), by path relative to the scenario; [] just asks for the list. */
+  | { type: 'addFiles'; files: Array<{ path: string; text: string }> };
 
 export interface Progress {
   now: number;
@@ -44,4 +46,5 @@ export type FromWorker =
   | ({ type: 'progress' } & Progress)
   | { type: 'charts'; charts: ChartOut[]; final: boolean; now: number }
   | { type: 'inspection'; explanation: Explanation | undefined }
-  | { type: 'file'; name: string; text: string | undefined };
+  | { type: 'file'; name: string; text: string | undefined }
+  | { type: 'files'; paths: string[] };

@@ -17,14 +17,8 @@ import { RunRecorder } from '../../src/run/run-recorder.js';
 import { runSettings } from '../../src/run/settings.js';
 import { ScenarioError } from '../../src/scenario/errors.js';
 import { loadScenarioText, type LoadedScenario, type ScenarioFiles } from '../../src/scenario/load-text.js';
+import { PlaygroundFiles } from './files.js';
 import { LiveData } from './live.js';
-
-/** Scenarios in the playground are self-contained: the files they would name are not there. */
-export const noFiles: ScenarioFiles = {
-  resolve: (_scenario, p) => p,
-  read: () => ({ error: 'the playground has no files: write the manifest or ConfigMap inline in the scenario' }),
-  readTrace: () => ({ error: 'the playground has no files: trace-replay clients need the CLI' }),
-};
 
 export interface SessionInput {
   /** The scenario's YAML. */
@@ -51,7 +45,7 @@ export const RUN_FILES = [
 ] as const;
 
 /** Loads a scenario as the CLI does (`knsim run --seed --duration`). @throws ScenarioError */
-export function loadForPlayground(input: Omit<SessionInput, 'outDir'>, files: ScenarioFiles = noFiles): LoadedScenario {
+export function loadForPlayground(input: Omit<SessionInput, 'outDir'>, files: ScenarioFiles = new PlaygroundFiles()): LoadedScenario {
   return loadScenarioText(input.text, input.file, {
     ...(input.seed !== undefined ? { seed: input.seed } : {}),
     ...(input.durationSeconds !== undefined ? { durationSeconds: input.durationSeconds } : {}),
@@ -68,7 +62,8 @@ export class Session {
   private wallMs = 0;
   private finished: RunSummary | undefined;
 
-  constructor(input: SessionInput, files: ScenarioFiles = noFiles) {
+  /** `files`: what the scenario may name (traces, manifests); none by default. */
+  constructor(input: SessionInput, files: ScenarioFiles = new PlaygroundFiles()) {
     this.loaded = loadForPlayground(input, files);
     const spec = this.loaded.world;
     this.outDir = input.outDir;

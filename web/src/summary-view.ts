@@ -11,6 +11,7 @@ export function renderSummary(s: RunSummary): HTMLElement {
     ['cold-start requests', 'coldStartRequests', o.coldStartRequests],
     ['max ready pods', 'maxReadyPods', o.maxReadyPods],
     ['pod-seconds', 'podSeconds', o.podSeconds],
+    ['ready pod-hours', 'readyPodHours', o.readyPodHours],
     ['time in panic (s)', 'panicSeconds', o.panicSeconds],
     ['events', 'events', s.events],
   ];

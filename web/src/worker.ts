@@ -7,16 +7,18 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { pointsPerRevision, timeAxis } from '../../src/output/report/aggregate.js';
-import { buildCharts, type Chart } from '../../src/output/report/charts/index.js';
+import { buildCharts } from '../../src/output/report/charts/index.js';
+import { charts } from './live-charts.js';
 import { buildHtml } from '../../src/output/report/html.js';
 import { loadRunData } from '../../src/output/report/load.js';
 import type { RunData } from '../../src/output/report/load.js';
-import type { RunSummary } from '../../src/output/summary.js';
 import { ScenarioError } from '../../src/scenario/errors.js';
 import { errorSpan } from './error-position.js';
 import { explainDecision, nearestDecision } from './inspector.js';
 import type { ChartOut, FromWorker, ProblemOut, Speed, ToWorker } from './protocol.js';
+import { PlaygroundFiles } from './files.js';
 import { loadForPlayground, Session } from './session.js';
+import { SHIPPED_FILES } from './shipped-files.js';
 import { VENDOR_DIR } from './shims/module.js';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -25,6 +27,8 @@ export const SCENARIO_FILE = 'scenario.yaml';
 /** Wall time one burst of an as-fast-as-possible run may take before the worker listens again. */
 const BURST_MS = 40;
 
+/** What scenarios may name: the shipped traces and the files the user added. */
+const files = new PlaygroundFiles(SHIPPED_FILES);
 let session: Session | undefined;
 let runs = 0;
 let running = false;
@@ -56,15 +60,6 @@ function progress(): void {
     ticks: s.live.decisions.filter((d) => !d.poke).length,
     summary: s.summary,
   });
-}
-
-/** Live charts are redrawn often, so they carry fewer points than the report's (its own, once the run ends). */
-const LIVE_POINTS = 300;
-
-function charts(run: RunData, live = false): ChartOut[] {
-  const axis = timeAxis(run.durationSeconds, live ? Math.min(LIVE_POINTS, pointsPerRevision(run.revisions.length)) : pointsPerRevision(run.revisions.length));
-  const ctx = { run, axis, multiService: new Set(run.revisions.map((r) => r.service)).size > 1 };
-  return buildCharts(ctx).map((c: Chart) => ({ id: c.id, heading: c.heading, explanation: c.explanation, spec: c.spec }));
 }
 
 function finalRunData(s: Session): RunData {
@@ -129,7 +124,7 @@ self.onmessage = (ev: MessageEvent<ToWorker>): void => {
       try {
         const outDir = `/runs/${++runs}`;
         mkdirSync(outDir);
-        session = new Session({ text: m.text, file: SCENARIO_FILE, seed: m.seed, durationSeconds: m.durationSeconds, outDir });
+        session = new Session({ text: m.text, file: SCENARIO_FILE, seed: m.seed, durationSeconds: m.durationSeconds, outDir }, files);
         const l = session.loaded;
         post({
           type: 'loaded',
@@ -149,7 +144,7 @@ self.onmessage = (ev: MessageEvent<ToWorker>): void => {
     case 'validate': {
       let p: ProblemOut | undefined;
       try {
-        loadForPlayground({ text: m.text, file: SCENARIO_FILE, seed: m.seed, durationSeconds: m.durationSeconds });
+        loadForPlayground({ text: m.text, file: SCENARIO_FILE, seed: m.seed, durationSeconds: m.durationSeconds }, files);
       } catch (e) {
         p = problem(e, m.text);
       }
@@ -179,12 +174,21 @@ self.onmessage = (ev: MessageEvent<ToWorker>): void => {
       return;
     case 'charts': {
       const s = session;
-      if (s === undefined) return;
-      if (s.done) {
-        finalCharts ??= charts(finalRunData(s));
-        post({ type: 'charts', charts: finalCharts, final: true, now: s.now });
-      } else {
-        post({ type: 'charts', charts: charts(s.live.runData(undefined as unknown as RunSummary), true), final: false, now: s.now });
+      if (s === undefined) {
+        post({ type: 'charts', charts: [], final: false, now: 0 });
+        return;
+      }
+      try {
+        if (s.done) {
+          finalCharts ??= charts(finalRunData(s));
+          post({ type: 'charts', charts: finalCharts, final: true, now: s.now });
+        } else {
+          post({ type: 'charts', charts: charts(s.live.runData(), { nowSeconds: s.now }), final: false, now: s.now });
+        }
+      } catch (e) {
+        // The page waits for a reply before it asks again: give one, with the reason.
+        post({ type: 'problem', problem: problem(e, '') });
+        post({ type: 'charts', charts: [], final: s.done, now: s.now });
       }
       return;
     }
@@ -195,6 +199,10 @@ self.onmessage = (ev: MessageEvent<ToWorker>): void => {
       post({ type: 'inspection', explanation: row === undefined ? undefined : explainDecision(s!.live.decisions, row, settings) });
       return;
     }
+    case 'addFiles':
+      for (const f of m.files) files.add(f.path, f.text);
+      post({ type: 'files', paths: files.list() });
+      return;
     case 'file':
       void file(m.name).then((text) => post({ type: 'file', name: m.name, text }));
       return;
