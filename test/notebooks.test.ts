@@ -53,7 +53,7 @@ interface NotebookJson {
 }
 
 describe('notebooks/*.ipynb', () => {
-  it('are the six lessons, nbformat 4.5 with an id on every cell and the tslab kernel', () => {
+  it('are the eight lessons, nbformat 4.5 with an id on every cell and the tslab kernel', () => {
     expect(notebooks).toEqual([
       '01-how-the-kpa-decides.ipynb',
       '02-panic-mode.ipynb',
@@ -106,7 +106,7 @@ function labelsOf(html: string): { headers: string[]; axes: string[] } {
 describe('executing the notebooks (jupyter nbconvert + tslab)', () => {
   let executed = false;
   it(
-    'all six execute without a failing cell and export HTML with charts and passed checks',
+    'all eight execute without a failing cell and export HTML with charts and passed checks',
     (ctx) => {
       if (!hasJupyter) {
         const install = 'apt-get install -y --no-install-recommends jupyter-nbconvert';

@@ -30,6 +30,13 @@ function scenariosOf(file: string): Map<string, string> {
   for (const c of cells(file).filter((x) => x.cell_type === 'code')) {
     const src = [c.source].flat().join('');
     for (const m of src.matchAll(/\bscenario\('([a-z0-9-]+)'/g)) out.set(m[1]!, readFileSync(join(root, 'scenarios', `${m[1]}.yaml`), 'utf8'));
+    // An example scenario read from examples/: the playground cannot load user modules, so its
+    // link is the scenario without its `autoscalerClasses` block (the KPA side of the comparison).
+    for (const m of src.matchAll(/'(examples\/[a-z0-9/-]+\.yaml)'/g)) {
+      const text = readFileSync(join(root, m[1]!), 'utf8').replace(/^autoscalerClasses:\n(?: {2}.*\n)+/m, '');
+      const name = /^name: (\S+)$/m.exec(text)?.[1];
+      if (name !== undefined) out.set(name, text);
+    }
     for (const m of src.matchAll(/`([^`]*)`/g)) {
       const name = /^name: (\S+)$/m.exec(m[1]!)?.[1];
       if (name !== undefined && /^services:$/m.test(m[1]!)) out.set(name, m[1]!);
