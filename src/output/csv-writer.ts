@@ -11,9 +11,12 @@ const CHUNK_BYTES = 1 << 18;
  * rows (requests.csv) are written field by field (`text`, `uint`, `sec`, `ms`, `comma`,
  * `endRow`) without building strings, so a long trace allocates nothing per row.
  */
+// A plain Uint8Array and TextEncoder, not Node's Buffer: the playground runs this writer in a browser.
+const utf8 = new TextEncoder();
+
 export class CsvWriter {
   private readonly fd: number;
-  private buf = Buffer.allocUnsafe(CHUNK_BYTES + 4096);
+  private buf = new Uint8Array(CHUNK_BYTES + 4096);
   private pos = 0;
   rows = 0;
 
@@ -37,7 +40,7 @@ export class CsvWriter {
   reserve(bytes: number): void {
     if (this.pos + bytes > this.buf.length) {
       this.flush();
-      if (bytes > this.buf.length) this.buf = Buffer.allocUnsafe(bytes);
+      if (bytes > this.buf.length) this.buf = new Uint8Array(bytes);
     }
   }
 
@@ -49,7 +52,7 @@ export class CsvWriter {
     for (let i = 0; i < s.length; i++) {
       const c = s.charCodeAt(i);
       if (c >= 0x80) {
-        this.pos = start + buf.write(s, start, 'utf8');
+        this.pos = start + (utf8.encodeInto(s, buf.subarray(start)).written ?? 0);
         return;
       }
       buf[p++] = c;
@@ -129,7 +132,7 @@ export class CsvWriter {
 
   private put(s: string): void {
     this.reserve(3 * s.length + 1);
-    this.pos += this.buf.write(s, this.pos, 'utf8');
+    this.pos += utf8.encodeInto(s, this.buf.subarray(this.pos)).written ?? 0;
   }
 
   flush(): void {

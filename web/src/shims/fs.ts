@@ -32,11 +32,15 @@ export function openSync(p: string): number {
   return fd;
 }
 
-export function writeSync(fd: number, chunk: string): number {
+const decoder = new TextDecoder();
+
+/** A string, or `length` bytes of a byte buffer from `offset` (the CSV writer's chunks: whole rows, so whole UTF-8 sequences). */
+export function writeSync(fd: number, chunk: string | Uint8Array, offset = 0, length?: number): number {
   const p = open.get(fd);
   if (p === undefined) throw new Error(`EBADF: bad file descriptor ${fd}`);
-  files.get(p)!.push(chunk);
-  return chunk.length;
+  const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk.subarray(offset, offset + (length ?? chunk.length - offset)));
+  files.get(p)!.push(text);
+  return typeof chunk === 'string' ? chunk.length : (length ?? chunk.length - offset);
 }
 
 export function closeSync(fd: number): void {
