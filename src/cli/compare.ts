@@ -13,32 +13,23 @@ import { checkWork } from '../scenario/work-estimate.js';
 import { checkOutDir } from '../output/output-dir.js';
 import { compareTask, parseClassArgs, runCompare, verdictTable, type CompareDefinition } from '../sweep/compare.js';
 import { writeCompareDir } from '../sweep/compare-files.js';
-import { createRunner, defaultWorkers } from '../sweep/pool.js';
+import { createRunner } from '../sweep/pool.js';
 import { createProgress } from '../sweep/progress.js';
-import { MAX_REPLICATIONS } from '../sweep/sweep.js';
-import { parseDurationFlag, parseSeed, parseWorkLimits, workLimitOptions, type WorkLimitArgs } from './flags.js';
+import { workLimitOptions } from './flags.js';
 import { outLabel } from './run.js';
-import { MAX_WORKERS, parseCount, stringList } from './sweep.js';
+import { parseBatchFlags, stringList, type BatchFlagArgs } from './sweep.js';
 
-export interface CompareArgs extends WorkLimitArgs {
+export interface CompareArgs extends BatchFlagArgs {
   scenario: string;
   class?: unknown;
-  replications?: unknown;
-  seed?: unknown;
-  duration?: unknown;
   set?: unknown;
-  workers?: unknown;
   out?: unknown;
 }
 
 /** Runs the comparison; returns the verdict table it printed. */
 export async function compareCommand(args: CompareArgs): Promise<string> {
   const classes = parseClassArgs(stringList(args.class));
-  const replications = parseCount(args.replications, '--replications', 1, MAX_REPLICATIONS, 5);
-  const workers = parseCount(args.workers, '--workers', 1, MAX_WORKERS, defaultWorkers());
-  const seed = parseSeed(args.seed);
-  const durationSeconds = parseDurationFlag(args.duration);
-  const limits = parseWorkLimits(args);
+  const { replications, workers, seed, durationSeconds, limits } = parseBatchFlags(args, 1);
   const sets = stringList(args.set);
   const first = loadScenario(args.scenario, { sets, ...(seed !== undefined ? { seed } : {}), ...(durationSeconds !== undefined ? { durationSeconds } : {}) });
   const def: CompareDefinition = {

@@ -39,6 +39,25 @@ export const stringList = (v: unknown): string[] => (v === undefined ? [] : Arra
 
 export const MAX_WORKERS = 1024;
 
+/** The flags every batch command (sweep, compare, tune) shares. */
+export interface BatchFlagArgs extends WorkLimitArgs {
+  replications?: unknown;
+  workers?: unknown;
+  seed?: unknown;
+  duration?: unknown;
+}
+
+/** Checks the shared batch flags; `minReplications` is the command's floor (tune needs 2 for a confidence bound). */
+export function parseBatchFlags(args: BatchFlagArgs, minReplications: number) {
+  return {
+    replications: parseCount(args.replications, '--replications', minReplications, MAX_REPLICATIONS, 5),
+    workers: parseCount(args.workers, '--workers', 1, MAX_WORKERS, defaultWorkers()),
+    seed: parseSeed(args.seed),
+    durationSeconds: parseDurationFlag(args.duration),
+    limits: parseWorkLimits(args),
+  };
+}
+
 /** The options `sweep` and `sweep k8s-job` share. */
 function gridOptions<T>(y: Argv<T>) {
   return scenarioOptions(y, true)
@@ -47,24 +66,16 @@ function gridOptions<T>(y: Argv<T>) {
     .option('seeds', { type: 'string', describe: 'common (the default: common random numbers) or independent' });
 }
 
-interface GridArgs extends WorkLimitArgs {
+interface GridArgs extends BatchFlagArgs {
   scenario: string;
   grid?: unknown;
-  replications?: unknown;
-  seed?: unknown;
   seeds?: unknown;
-  duration?: unknown;
   set?: unknown;
-  workers?: unknown;
 }
 
 function defineFromArgs(args: GridArgs) {
-  const replications = parseCount(args.replications, '--replications', 1, MAX_REPLICATIONS, 5);
-  const workers = parseCount(args.workers, '--workers', 1, MAX_WORKERS, defaultWorkers());
-  const seed = parseSeed(args.seed);
+  const { replications, workers, seed, durationSeconds, limits } = parseBatchFlags(args, 1);
   const seeds = parseSeedsMode(args.seeds);
-  const durationSeconds = parseDurationFlag(args.duration);
-  const limits = parseWorkLimits(args);
   const axes = parseAxes(stringList(args.grid), '--grid');
   const { def } = defineSweep({
     file: args.scenario,

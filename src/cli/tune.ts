@@ -9,9 +9,9 @@ import { loadScenario } from '../scenario/load.js';
 import { parseAxes } from '../sweep/axes.js';
 import { checkPoints, defineSweep } from '../sweep/define.js';
 import { METRICS } from '../output/metrics.js';
-import { createRunner, defaultWorkers } from '../sweep/pool.js';
+import { createRunner } from '../sweep/pool.js';
 import { createProgress } from '../sweep/progress.js';
-import { MAX_REPLICATIONS, taskFor } from '../sweep/sweep.js';
+import { taskFor } from '../sweep/sweep.js';
 import { writeTuneDir } from '../sweep/tune-output.js';
 import { parseObjective, parseSlo, tune, violation, winnerPatch, type TunePhase } from '../sweep/tune.js';
 import { flagLines, tuneFlags } from '../sweep/tune-flags.js';
@@ -19,22 +19,18 @@ import { formatMetric, withCI } from '../sweep/report/report.js';
 import { UsageError } from './errors.js';
 import { checkOutDir } from '../output/output-dir.js';
 import { outLabel } from './run.js';
-import { parseDurationFlag, parseSeed, parseWorkLimits, reportDirOptions, scenarioOptions, type WorkLimitArgs } from './flags.js';
+import { reportDirOptions, scenarioOptions } from './flags.js';
 import { requireOptional } from './optional-deps.js';
-import { MAX_WORKERS, parseCount, stringList } from './sweep.js';
+import { parseBatchFlags, stringList, type BatchFlagArgs } from './sweep.js';
 
 /** Exit code when no configuration meets every SLO (the outputs are still written). */
 export const EXIT_NO_SOLUTION = 3;
 
-export interface TuneArgs extends WorkLimitArgs {
+export interface TuneArgs extends BatchFlagArgs {
   scenario: string;
   space?: unknown;
   slo?: unknown;
   objective?: unknown;
-  replications?: unknown;
-  workers?: unknown;
-  seed?: unknown;
-  duration?: unknown;
   set?: unknown;
   out?: unknown;
   report?: unknown;
@@ -46,11 +42,7 @@ export function phaseLabel(scenario: string, phase: TunePhase): string {
 }
 
 export async function tuneCommand(args: TuneArgs): Promise<void> {
-  const replications = parseCount(args.replications, '--replications', 2, MAX_REPLICATIONS, 5);
-  const workers = parseCount(args.workers, '--workers', 1, MAX_WORKERS, defaultWorkers());
-  const seed = parseSeed(args.seed);
-  const durationSeconds = parseDurationFlag(args.duration);
-  const limits = parseWorkLimits(args);
+  const { replications, workers, seed, durationSeconds, limits } = parseBatchFlags(args, 2);
   const objective = parseObjective(args.objective);
   const sloTexts = stringList(args.slo);
   if (sloTexts.length === 0) throw new UsageError(`--slo: give at least one, e.g. --slo 'p99<=500ms' --slo 'errorRate<=0.1%'`);

@@ -5,7 +5,7 @@ import {
   type PodResourceSample,
 } from '../core/autoscaler/index.js';
 import { Activator } from './activator.js';
-import { cpuRate, ProcessorSharing } from './cpu.js';
+import { CompletionTimer, cpuRate, ProcessorSharing } from './cpu.js';
 import { DEFAULT_METRICS_RESOLUTION_SECONDS, FRESH_CONTAINER_MIN_SECONDS, cpuMillisOf } from './metrics-server.js';
 import { Phase, type Request } from './request.js';
 import type { ActivatorCpuSpec } from './spec.js';
@@ -22,7 +22,7 @@ const LONG_AGO_SECONDS = 3600;
  */
 export class ActivatorCpu {
   private readonly ps: ProcessorSharing<Request>;
-  private nextAt = Number.POSITIVE_INFINITY;
+  private readonly timer: CompletionTimer<Request>;
   /** metrics-server's last two points (cumulative CPU-seconds). */
   prevT = Number.NaN;
   prevCpu = 0;
@@ -36,22 +36,19 @@ export class ActivatorCpu {
     readonly startedAt: number,
   ) {
     this.ps = new ProcessorSharing<Request>(cpuRate(spec.limitMillis / 1000, 1));
-  }
-
-  private get sim() {
-    return this.activator.world.sim;
+    this.timer = new CompletionTimer(activator.world.sim, this.ps, (now) => this.completed(now));
   }
 
   /** The request's CPU work starts now; the throttler gets it when it is done. */
   start(req: Request, now: number): void {
     this.ps.add(req, this.spec.perRequestSeconds, now);
-    this.reschedule();
+    this.timer.reschedule();
   }
 
   /** A request ended (timed out) before its CPU work was done; false if it was not in its CPU phase. */
   cancel(req: Request, now: number): boolean {
     if (!this.ps.remove(req, now)) return false;
-    this.reschedule();
+    this.timer.reschedule();
     return true;
   }
 
@@ -65,22 +62,11 @@ export class ActivatorCpu {
     return this.ps.size;
   }
 
-  private reschedule(): void {
-    const next = this.ps.nextCompletion();
-    if (next < this.nextAt) {
-      this.nextAt = next;
-      this.sim.at(next, this.onCompletion, this);
+  private completed(now: number): void {
+    for (const req of this.ps.popDone(now)) {
+      if (req.phase === Phase.AtActivator) this.activator.throttler(req.revision!).admit(req, now);
     }
-  }
-
-  private onCompletion(this: void, self: ActivatorCpu): void {
-    const now = self.sim.now;
-    if (now < self.nextAt) return; // superseded by an earlier one that already ran
-    self.nextAt = Number.POSITIVE_INFINITY;
-    for (const req of self.ps.popDone(now)) {
-      if (req.phase === Phase.AtActivator) self.activator.throttler(req.revision!).admit(req, now);
-    }
-    self.reschedule();
+    this.timer.reschedule();
   }
 }
 

@@ -9,6 +9,8 @@
  */
 
 /** Work each of `n` jobs in service receives per second (for the CPU model, cores per request). */
+import type { Simulation } from '../engine/simulation.js';
+
 export type RateFn = (n: number) => number;
 
 interface Job<T> {
@@ -158,4 +160,36 @@ export class ProcessorSharing<T> {
  */
 export function cpuRate(capacityCores: number, parallelism: number): RateFn {
   return (n) => Math.min(parallelism, capacityCores / n);
+}
+
+/**
+ * The one completion event a {@link ProcessorSharing} queue keeps pending: at its earliest
+ * completion. A change that brings the earliest completion forward schedules another; the
+ * older event then finds it is not yet due and does nothing (DeadlineSet's pattern).
+ */
+export class CompletionTimer<T> {
+  private nextAt = Number.POSITIVE_INFINITY;
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly ps: ProcessorSharing<T>,
+    /** Called when a completion is due; it pops the done items and calls {@link reschedule}. */
+    private readonly due: (now: number) => void,
+  ) {}
+
+  /** After any change to the queue: an event waits for its earliest completion. */
+  reschedule(): void {
+    const next = this.ps.nextCompletion();
+    if (next < this.nextAt) {
+      this.nextAt = next;
+      this.sim.at(next, CompletionTimer.fire, this);
+    }
+  }
+
+  private static fire(this: void, self: CompletionTimer<unknown>): void {
+    const now = self.sim.now;
+    if (now < self.nextAt) return; // superseded by an earlier one that already ran
+    self.nextAt = Number.POSITIVE_INFINITY;
+    self.due(now);
+  }
 }

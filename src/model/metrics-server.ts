@@ -1,4 +1,5 @@
 import type { PodResourceSample } from '../core/autoscaler/index.js';
+import type { PodMetricsSample } from '../core/capacity/index.js';
 import type { Pod } from './pod.js';
 import type { Revision } from './revision.js';
 import type { World } from './world.js';
@@ -8,19 +9,7 @@ export const DEFAULT_METRICS_RESOLUTION_SECONDS = 15;
 /** A container first seen at least this old gets a synthetic start point, so one scrape suffices. */
 export const FRESH_CONTAINER_MIN_SECONDS = 10;
 
-/** One pod's metrics as the metrics API serves them after a scrape. */
-export interface PodMetricsSample {
-  time: number;
-  service: string;
-  revision: string;
-  pod: string;
-  /** CPU over the last scrape window, millicores rounded up (as the HPA reads it); NaN if CPU is not modelled. */
-  cpuMillis: number;
-  /** Working set at the scrape (bytes); NaN if memory is not modelled. */
-  memoryBytes: number;
-  /** The window the CPU rate covers (s). */
-  windowSeconds: number;
-}
+export type { PodMetricsSample };
 
 /**
  * metrics-server for the revisions that model resources: it scrapes every pod's cumulative

@@ -1,6 +1,6 @@
 import { makeSampler, type Sampler } from '../engine/distributions.js';
 import { AppProfile } from './app-profile.js';
-import { cpuRate, ProcessorSharing } from './cpu.js';
+import { CompletionTimer, cpuRate, ProcessorSharing } from './cpu.js';
 import { overMemoryLimit, workingSetBytes } from './memory.js';
 import type { Pod } from './pod.js';
 import { STATUS_OK, type Request } from './request.js';
@@ -103,8 +103,8 @@ export interface ScrapePoints {
 export class PodResources {
   /** Requests in their non-CPU wait phase, with when it ends. */
   private readonly waiting = new Set<Request>();
-  /** The earliest completion event pending (DeadlineSet's pattern: later ones find nothing and reschedule). */
-  private nextAt = Number.POSITIVE_INFINITY;
+  /** The CPU queue's completion event (with `ps`). */
+  private readonly timer: CompletionTimer<Request> | undefined;
   private oomPending = false;
   /** Profile model: CPU-seconds used up to `profileT` at the usage in force since. */
   private profileCpu = 0;
@@ -122,6 +122,7 @@ export class PodResources {
     readonly startedAt: number,
   ) {
     this.profileT = startedAt;
+    this.timer = ps && new CompletionTimer(model.rev.world.sim, ps, (now) => this.completed(now));
   }
 
   private get sim() {
@@ -150,7 +151,7 @@ export class PodResources {
       this.sim.at(now + wait, this.onWaitDone, { self: this, req });
     } else {
       this.ps.add(req, req.serviceTime, now);
-      this.reschedule();
+      this.timer!.reschedule();
     }
     return true;
   }
@@ -160,7 +161,7 @@ export class PodResources {
     if (this.ps === undefined) return;
     this.profileAdvance(now);
     if (this.waiting.delete(req)) return;
-    if (this.ps.remove(req, now)) this.reschedule();
+    if (this.ps.remove(req, now)) this.timer!.reschedule();
   }
 
   private onWaitDone(this: void, s: { self: PodResources; req: Request }): void {
@@ -169,26 +170,15 @@ export class PodResources {
     const now = self.sim.now;
     self.profileAdvance(now);
     self.ps!.add(req, req.serviceTime, now);
-    self.reschedule();
+    self.timer!.reschedule();
   }
 
-  private reschedule(): void {
-    const next = this.ps!.nextCompletion();
-    if (next < this.nextAt) {
-      this.nextAt = next;
-      this.sim.at(next, this.onCompletion, this);
-    }
-  }
-
-  private onCompletion(this: void, self: PodResources): void {
-    const now = self.sim.now;
-    if (now < self.nextAt) return; // superseded by an earlier one that already ran
-    self.nextAt = Number.POSITIVE_INFINITY;
-    self.profileAdvance(now);
-    const done = self.ps!.popDone(now);
-    const world = self.model.rev.world;
+  private completed(now: number): void {
+    this.profileAdvance(now);
+    const done = this.ps!.popDone(now);
+    const world = this.model.rev.world;
     for (const req of done) world.finish(req, STATUS_OK, now);
-    self.reschedule();
+    this.timer!.reschedule();
   }
 
   private onOom(this: void, self: PodResources): void {

@@ -6,6 +6,7 @@
  * moment has not happened.
  */
 import type { DecisionRecord } from '../core/autoscaler/index.js';
+import type { PodMetricsSample } from '../core/capacity/index.js';
 
 /** How a request ended. */
 export type RequestOutcome = 'ok' | 'overloaded' | 'timeout' | 'clientTimeout' | 'noRoute' | 'badGateway';
@@ -146,17 +147,7 @@ export interface ResourceColumns {
 }
 
 /** One pod's metrics after a metrics-server scrape (only revisions that model resources). */
-export interface PodMetricsRecord {
-  time: number;
-  service: string;
-  revision: string;
-  pod: string;
-  /** Millicores over the scrape window, rounded up; NaN if CPU is not modelled. */
-  cpuMillis: number;
-  /** Working set, bytes; NaN if memory is not modelled. */
-  memoryBytes: number;
-  windowSeconds: number;
-}
+export type PodMetricsRecord = PodMetricsSample;
 
 /** How a revision ended the run, known only at its end. */
 export interface RevisionEndRecord {

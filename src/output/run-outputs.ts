@@ -50,6 +50,40 @@ export interface RunOutputsOptions {
 }
 
 /** The resource cells of a timeseries row (leading comma); empty cells where unknown or not modelled. */
+/**
+ * The cells of a row written field by field after its time: the record's fields in column
+ * order. Names are written as they are, flags as 1/0, counts as String() writes them and
+ * `measures` as num() rounds them (blank when not finite).
+ */
+interface RowColumns<R> {
+  keys: readonly (keyof R)[];
+  measures: ReadonlySet<keyof R>;
+}
+
+/** autoscaler.csv after time_s: service, revision, metric, target, ready_pods, observed_stable, observed_panic, desired, want, in_panic, excess_burst_capacity, sks_mode, activators, valid, poke. */
+const DECISION_COLUMNS: RowColumns<AutoscalerRecord> = {
+  keys: ['service', 'revision', 'metric', 'target', 'readyPods', 'observedStable', 'observedPanic', 'desired', 'want', 'inPanic', 'excessBurstCapacity', 'sksMode', 'activators', 'valid', 'poke'],
+  measures: new Set(['target', 'observedStable', 'observedPanic']),
+};
+
+/** timeseries.csv after time_s: service, revision, pending, starting, ready, terminating, activator_healthy, replicas, activator_waiting, pod_queued, pod_executing, sks_mode, traffic_percent. */
+const TIMESERIES_COLUMNS: RowColumns<TimeseriesRecord> = {
+  keys: ['service', 'revision', 'pending', 'starting', 'ready', 'terminating', 'activatorHealthy', 'replicas', 'activatorWaiting', 'podQueued', 'podExecuting', 'sksMode', 'trafficPercent'],
+  measures: new Set(['trafficPercent']),
+};
+
+/** Writes `columns` of `rec`, each after a comma (room reserved by the caller). */
+function writeCells<R>(w: CsvWriter, rec: R, columns: RowColumns<R>): void {
+  for (const k of columns.keys) {
+    w.comma();
+    const v = rec[k];
+    if (typeof v === 'string') w.text(v);
+    else if (typeof v === 'boolean') w.text(v ? '1' : '0');
+    else if (columns.measures.has(k)) w.text(num(v as number));
+    else w.number(v as number);
+  }
+}
+
 function resourceCells(c: TimeseriesRecord['resources']): string {
   if (c === undefined) return ',,,,,';
   const f = (v: number): string => (Number.isNaN(v) ? '' : String(v));
@@ -228,43 +262,10 @@ export class RunOutputs implements RecordSink {
     s.panic(d.inPanic, d.time);
     const w = this.autoscaler;
     if (w === undefined) return;
-    // time_s, service, revision, metric, target, ready_pods, observed_stable, observed_panic, desired, want,
-    // in_panic, excess_burst_capacity, sks_mode, activators, valid, poke: field by field, as for requests.csv.
-    const target = num(d.target);
-    const stable = num(d.observedStable);
-    const panic = num(d.observedPanic);
-    w.reserve(3 * (d.service.length + d.revision.length + d.metric.length + d.sksMode.length) + target.length + stable.length + panic.length + 300);
+    // Names take at most 3 bytes per UTF-16 unit; each other cell (num() at most 24 characters) well under 30.
+    w.reserve(3 * (d.service.length + d.revision.length + d.metric.length + d.sksMode.length) + 30 * DECISION_COLUMNS.keys.length);
     w.sec(d.time);
-    w.comma();
-    w.text(d.service);
-    w.comma();
-    w.text(d.revision);
-    w.comma();
-    w.text(d.metric);
-    w.comma();
-    w.text(target);
-    w.comma();
-    w.number(d.readyPods);
-    w.comma();
-    w.text(stable);
-    w.comma();
-    w.text(panic);
-    w.comma();
-    w.number(d.desired);
-    w.comma();
-    w.number(d.want);
-    w.comma();
-    w.text(d.inPanic ? '1' : '0');
-    w.comma();
-    w.number(d.excessBurstCapacity);
-    w.comma();
-    w.text(d.sksMode);
-    w.comma();
-    w.number(d.activators);
-    w.comma();
-    w.text(d.valid ? '1' : '0');
-    w.comma();
-    w.text(d.poke ? '1' : '0');
+    writeCells(w, d, DECISION_COLUMNS);
     w.endRow();
   }
 
@@ -336,37 +337,9 @@ export class RunOutputs implements RecordSink {
     }
     const w = this.timeseries;
     if (w === undefined) return;
-    // time_s, service, revision, pending, starting, ready, terminating, activator_healthy, replicas,
-    // activator_waiting, pod_queued, pod_executing, sks_mode, traffic_percent: field by field.
-    const traffic = num(r.trafficPercent);
-    w.reserve(3 * (r.service.length + r.revision.length + r.sksMode.length) + traffic.length + 400);
+    w.reserve(3 * (r.service.length + r.revision.length + r.sksMode.length) + 30 * TIMESERIES_COLUMNS.keys.length + 300);
     w.sec(r.time);
-    w.comma();
-    w.text(r.service);
-    w.comma();
-    w.text(r.revision);
-    w.comma();
-    w.number(r.pending);
-    w.comma();
-    w.number(r.starting);
-    w.comma();
-    w.number(r.ready);
-    w.comma();
-    w.number(r.terminating);
-    w.comma();
-    w.number(r.activatorHealthy);
-    w.comma();
-    w.number(r.replicas);
-    w.comma();
-    w.number(r.activatorWaiting);
-    w.comma();
-    w.number(r.podQueued);
-    w.comma();
-    w.number(r.podExecuting);
-    w.comma();
-    w.text(r.sksMode);
-    w.comma();
-    w.text(traffic);
+    writeCells(w, r, TIMESERIES_COLUMNS);
     if (this.options.resourceColumns === true) w.text(resourceCells(r.resources));
     w.endRow();
   }

@@ -3,7 +3,7 @@
  * with the checks a cloud provider or the autoscaler would make at start-up (sizes within
  * bounds, DaemonSets that fit a node, flags that belong to the chosen autoscaler).
  */
-import { DEFAULT_CLUSTER_AUTOSCALER_CONFIG, DEFAULT_KARPENTER_CONFIG } from '../core/capacity/index.js';
+import { DEFAULT_CLUSTER_AUTOSCALER_CONFIG, DEFAULT_KARPENTER_CONFIG, type ClusterAutoscalerConfig, type KarpenterConfig } from '../core/capacity/index.js';
 import type { NodeAutoscalerSpec, NodePoolSpec, NodesSpec } from '../model/spec.js';
 import { formatPath, ScenarioError } from './errors.js';
 import type { NodeAutoscalerInput, NodePoolInput } from './schema.js';
@@ -23,6 +23,39 @@ const CA_FLAGS = [
   'nodeDeleteDelayAfterTaint',
 ] as const;
 const KARPENTER_FLAGS = ['batchIdleDuration', 'batchMaxDuration', 'consolidateAfter', 'consolidationPolicy', 'budgetNodesPercent', 'firstPoll'] as const;
+
+/** Each cluster-autoscaler setting a scenario may give (upstream's flag name) and the config field it sets. */
+const CA_SETTINGS = {
+  scanInterval: 'scanIntervalSeconds',
+  newPodScaleUpDelay: 'newPodScaleUpDelaySeconds',
+  maxNodesPerScaleUp: 'maxNodesPerScaleUp',
+  maxNodeProvisionTime: 'maxNodeProvisionSeconds',
+  scaleDownUtilizationThreshold: 'scaleDownUtilizationThreshold',
+  scaleDownUnneededTime: 'scaleDownUnneededSeconds',
+  scaleDownDelayAfterAdd: 'scaleDownDelayAfterAddSeconds',
+  scaleDownDelayAfterDelete: 'scaleDownDelayAfterDeleteSeconds',
+  scaleDownDelayAfterFailure: 'scaleDownDelayAfterFailureSeconds',
+  maxEmptyBulkDelete: 'maxEmptyBulkDelete',
+  nodeDeleteDelayAfterTaint: 'nodeDeleteDelayAfterTaintSeconds',
+} as const satisfies Partial<Record<keyof NodeAutoscalerInput, keyof ClusterAutoscalerConfig>>;
+
+/** The same for Karpenter's settings. */
+const KARPENTER_SETTINGS = {
+  batchIdleDuration: 'batchIdleSeconds',
+  batchMaxDuration: 'batchMaxSeconds',
+  consolidateAfter: 'consolidateAfterSeconds',
+  budgetNodesPercent: 'budgetPercent',
+} as const satisfies Partial<Record<keyof NodeAutoscalerInput, keyof KarpenterConfig>>;
+
+/** `defaults` with each setting the scenario gives (per `settings`) in place of its default. */
+function overlay<C extends object>(defaults: C, a: NodeAutoscalerInput, settings: Partial<Record<keyof NodeAutoscalerInput, keyof C>>): C {
+  const config = { ...defaults };
+  for (const [from, to] of Object.entries(settings) as [keyof NodeAutoscalerInput, keyof C][]) {
+    const v = a[from];
+    if (v !== undefined && v !== null) config[to] = v as C[keyof C];
+  }
+  return config;
+}
 
 export interface NodesInput {
   nodePools?: readonly NodePoolInput[] | undefined;
@@ -93,34 +126,13 @@ function buildAutoscaler(file: string, a: NodeAutoscalerInput | undefined): Node
     throw new ScenarioError(file, `cluster.nodeAutoscaler.${wrong}`, `is a ${other} setting, not a ${a.kind} one`);
   }
   if (a.kind === 'cluster-autoscaler') {
-    const d = DEFAULT_CLUSTER_AUTOSCALER_CONFIG;
-    const config = {
-      ...d,
-      scanIntervalSeconds: a.scanInterval ?? d.scanIntervalSeconds,
-      newPodScaleUpDelaySeconds: a.newPodScaleUpDelay ?? d.newPodScaleUpDelaySeconds,
-      maxNodesPerScaleUp: a.maxNodesPerScaleUp ?? d.maxNodesPerScaleUp,
-      maxNodeProvisionSeconds: a.maxNodeProvisionTime ?? d.maxNodeProvisionSeconds,
-      scaleDownUtilizationThreshold: a.scaleDownUtilizationThreshold ?? d.scaleDownUtilizationThreshold,
-      scaleDownUnneededSeconds: a.scaleDownUnneededTime ?? d.scaleDownUnneededSeconds,
-      scaleDownDelayAfterAddSeconds: a.scaleDownDelayAfterAdd ?? d.scaleDownDelayAfterAddSeconds,
-      scaleDownDelayAfterDeleteSeconds: a.scaleDownDelayAfterDelete ?? d.scaleDownDelayAfterDeleteSeconds,
-      scaleDownDelayAfterFailureSeconds: a.scaleDownDelayAfterFailure ?? d.scaleDownDelayAfterFailureSeconds,
-      maxEmptyBulkDelete: a.maxEmptyBulkDelete ?? d.maxEmptyBulkDelete,
-      nodeDeleteDelayAfterTaintSeconds: a.nodeDeleteDelayAfterTaint ?? d.nodeDeleteDelayAfterTaintSeconds,
-    };
+    const config = overlay(DEFAULT_CLUSTER_AUTOSCALER_CONFIG, a, CA_SETTINGS);
     if (a.firstScan !== undefined && a.firstScan >= config.scanIntervalSeconds) {
       throw new ScenarioError(file, 'cluster.nodeAutoscaler.firstScan', `must be below scanInterval (${config.scanIntervalSeconds}s), got ${a.firstScan}s`);
     }
     return { kind: 'cluster-autoscaler', config, firstScanSeconds: a.firstScan };
   }
-  const d = DEFAULT_KARPENTER_CONFIG;
-  const config = {
-    ...d,
-    batchIdleSeconds: a.batchIdleDuration ?? d.batchIdleSeconds,
-    batchMaxSeconds: a.batchMaxDuration ?? d.batchMaxSeconds,
-    consolidateAfterSeconds: a.consolidateAfter ?? d.consolidateAfterSeconds,
-    budgetPercent: a.budgetNodesPercent ?? d.budgetPercent,
-  };
+  const config = overlay(DEFAULT_KARPENTER_CONFIG, a, KARPENTER_SETTINGS);
   if (config.batchIdleSeconds > config.batchMaxSeconds) {
     throw new ScenarioError(file, 'cluster.nodeAutoscaler.batchIdleDuration', `must be ≤ batchMaxDuration (${config.batchMaxSeconds}s), got ${config.batchIdleSeconds}s`);
   }

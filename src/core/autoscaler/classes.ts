@@ -17,7 +17,8 @@ import { KPA_CLASS } from './annotations.js';
 import type { PodStat } from './collection.js';
 import type { KpaScaleOutput } from './kpa.js';
 import type { PodAutoscalerState } from './pa-status.js';
-import { AutoscalerPipeline, type PipelineReconcileInput } from './pipeline.js';
+import type { PipelineReconcileInput } from './pipeline.js';
+import { PipelineInstance } from './pipeline-instance.js';
 import type { RevisionAutoscaling } from './revision.js';
 import { hpaClass } from '../hpa/class.js';
 
@@ -147,32 +148,10 @@ export interface AutoscalerClass {
   create(spec: AutoscalerClassSpec, nowSeconds: number): AutoscalerClassInstance;
 }
 
-/** The KPA as a class instance: core's {@link AutoscalerPipeline} (collection, decider, status, KPA scaler step). */
-class KpaInstance implements AutoscalerClassInstance {
-  private readonly p: AutoscalerPipeline;
-
-  constructor(spec: AutoscalerClassSpec, nowSeconds: number) {
-    this.p = new AutoscalerPipeline({ autoscaling: spec.autoscaling, nowSeconds, existingPods: spec.existingPods });
-  }
-
-  get scrapes(): boolean {
-    return this.p.scrapes;
-  }
-
-  get stableWindowSeconds(): number {
-    return this.p.autoscaling.deciderSpec.stableWindowSeconds;
-  }
-
-  get reachable(): boolean {
-    return this.p.reachable;
-  }
-
-  get pa(): PodAutoscalerState {
-    return this.p.pa;
-  }
-
-  get sksProvisioned(): boolean {
-    return this.p.sksProvisioned;
+/** The KPA as a class instance: core's {@link AutoscalerPipeline} (collection, decider, status, KPA scaler step) and its decision. */
+class KpaInstance extends PipelineInstance implements AutoscalerClassInstance {
+  protected get panicking(): boolean {
+    return this.p.decider.inPanic;
   }
 
   record(stat: PodStat, source: StatSource): boolean {
@@ -194,37 +173,6 @@ class KpaInstance implements AutoscalerClassInstance {
       excessBurstCapacity: ev.status.excessBurstCapacity,
       inPanic: ev.inPanic,
     };
-  }
-
-  status(): ClassStatus {
-    const s = this.p.status;
-    return { desiredScale: s.desiredScale, excessBurstCapacity: s.excessBurstCapacity, inPanic: this.p.decider.inPanic };
-  }
-
-  reconcile(input: ClassReconcileInput): ClassReconcileOutput {
-    const { provisioned, ...sks } = input.sks;
-    // The pipeline keeps its own view of the SKS; a caller that has read the real one says so.
-    if (provisioned !== undefined) this.p.sksProvisioned = provisioned;
-    return this.p.reconcile({ ...input, sks });
-  }
-
-  setReachable(reachable: boolean): boolean {
-    return this.p.setReachable(reachable);
-  }
-
-  update(autoscaling: RevisionAutoscaling, nowSeconds: number): boolean {
-    return this.p.update(autoscaling, nowSeconds);
-  }
-
-  adoptPa(state: PodAutoscalerState): void {
-    this.p.pa = state;
-  }
-
-  scaleBounds(): ScaleBounds {
-    const s = this.p.settings;
-    const scaleToZero = this.p.autoscaling.enableScaleToZero;
-    const min = s.reachable ? s.minScale : 0;
-    return { min: scaleToZero ? min : Math.max(min, 1), max: s.maxScale, scaleToZero };
   }
 
   snapshot(): unknown {

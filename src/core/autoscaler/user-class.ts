@@ -10,11 +10,10 @@
  * answer is checked; a broken rule goes to `fail`, which must throw (the loader turns it
  * into a one-line error naming the module).
  */
-import type { AutoscalerClass, AutoscalerClassInstance, AutoscalerClassSpec, ClassEvaluation, ClassReconcileInput, ClassReconcileOutput, ClassStatus, ScaleBounds, StatSource } from './classes.js';
+import type { AutoscalerClass, AutoscalerClassInstance, AutoscalerClassSpec, ClassEvaluation, StatSource } from './classes.js';
 import { NoDataError, type PodStat } from './collection.js';
 import { applyScaleResult } from './initial-ebc.js';
-import type { PodAutoscalerState } from './pa-status.js';
-import { AutoscalerPipeline } from './pipeline.js';
+import { PipelineInstance } from './pipeline-instance.js';
 import type { RevisionAutoscaling } from './revision.js';
 import { AUTOSCALER_API_VERSION, type AutoscalerDecision, type AutoscalerDefinition, type AutoscalerInstance, type AutoscalerSettings, type MetricSample } from './user-api.js';
 
@@ -115,8 +114,7 @@ interface Bucket {
 
 const isWhole = (v: unknown, min: number): v is number => typeof v === 'number' && Number.isInteger(v) && v >= min;
 
-class UserInstance implements AutoscalerClassInstance {
-  private readonly p: AutoscalerPipeline;
+class UserInstance extends PipelineInstance implements AutoscalerClassInstance {
   private readonly user: AutoscalerInstance;
   private readonly buckets = new Map<number, Bucket>();
   private inPanicNow = false;
@@ -130,7 +128,7 @@ class UserInstance implements AutoscalerClassInstance {
     nowSeconds: number,
     state: unknown,
   ) {
-    this.p = new AutoscalerPipeline({ autoscaling: spec.autoscaling, nowSeconds, existingPods: spec.existingPods });
+    super(spec, nowSeconds);
     let loaded: LoadedUserModule;
     try {
       loaded = opts.load();
@@ -170,24 +168,8 @@ class UserInstance implements AutoscalerClassInstance {
     }
   }
 
-  get scrapes(): boolean {
-    return this.p.scrapes;
-  }
-
-  get stableWindowSeconds(): number {
-    return this.p.autoscaling.deciderSpec.stableWindowSeconds;
-  }
-
-  get reachable(): boolean {
-    return this.p.reachable;
-  }
-
-  get pa(): PodAutoscalerState {
-    return this.p.pa;
-  }
-
-  get sksProvisioned(): boolean {
-    return this.p.sksProvisioned;
+  protected get panicking(): boolean {
+    return this.inPanicNow;
   }
 
   record(stat: PodStat, source: StatSource): boolean {
@@ -281,36 +263,6 @@ class UserInstance implements AutoscalerClassInstance {
       if (d[k] !== undefined && typeof d[k] !== 'boolean') return bad(`decide returned ${k} ${JSON.stringify(d[k])}: must be true or false`);
     }
     return d as unknown as AutoscalerDecision;
-  }
-
-  status(): ClassStatus {
-    const s = this.p.status;
-    return { desiredScale: s.desiredScale, excessBurstCapacity: s.excessBurstCapacity, inPanic: this.inPanicNow };
-  }
-
-  reconcile(input: ClassReconcileInput): ClassReconcileOutput {
-    const { provisioned, ...sks } = input.sks;
-    if (provisioned !== undefined) this.p.sksProvisioned = provisioned;
-    return this.p.reconcile({ ...input, sks });
-  }
-
-  setReachable(reachable: boolean): boolean {
-    return this.p.setReachable(reachable);
-  }
-
-  update(autoscaling: RevisionAutoscaling, nowSeconds: number): boolean {
-    return this.p.update(autoscaling, nowSeconds);
-  }
-
-  adoptPa(state: PodAutoscalerState): void {
-    this.p.pa = state;
-  }
-
-  scaleBounds(): ScaleBounds {
-    const s = this.p.settings;
-    const scaleToZero = this.p.autoscaling.enableScaleToZero;
-    const min = s.reachable ? s.minScale : 0;
-    return { min: scaleToZero ? min : Math.max(min, 1), max: s.maxScale, scaleToZero };
   }
 
   snapshot(): unknown {

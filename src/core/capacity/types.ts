@@ -39,3 +39,20 @@ export function addResources(a: Resources, b: Resources): Resources {
 export function subtractResources(a: Resources, b: Resources): Resources {
   return { cpuMillis: a.cpuMillis - b.cpuMillis, memoryBytes: a.memoryBytes - b.memoryBytes };
 }
+
+/**
+ * One pod's metrics as the metrics API serves them after a metrics-server scrape: what the
+ * simulator's metrics-server produces and what the run writes to pod-metrics records.
+ */
+export interface PodMetricsSample {
+  time: number;
+  service: string;
+  revision: string;
+  pod: string;
+  /** CPU over the last scrape window, millicores rounded up (as the HPA reads it); NaN if CPU is not modelled. */
+  cpuMillis: number;
+  /** Working set at the scrape (bytes); NaN if memory is not modelled. */
+  memoryBytes: number;
+  /** The window the CPU rate covers (s). */
+  windowSeconds: number;
+}

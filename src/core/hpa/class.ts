@@ -32,7 +32,9 @@ class HpaInstance implements AutoscalerClassInstance {
   private settings: KnativeHpaSettings;
   private autoscaling: RevisionAutoscaling;
   private readonly hpa: HpaController;
-  private reachableNow: boolean;
+  /** Whether the revision is routed to (its minScale holds only then). */
+  reachable: boolean;
+  readonly tickPeriodSeconds: number;
   /** scale.spec.replicas as last written or read. */
   private replicas: number;
   private samples: readonly PodResourceSample[] | undefined;
@@ -47,9 +49,10 @@ class HpaInstance implements AutoscalerClassInstance {
     }
     this.autoscaling = a;
     this.settings = a.hpa;
-    this.reachableNow = a.deciderSpec.reachable;
+    this.reachable = a.deciderSpec.reachable;
     this.pa = newPodAutoscalerState(nowSeconds);
     this.hpa = new HpaController(makeKnativeHpa(this.settings), nowSeconds, config);
+    this.tickPeriodSeconds = this.hpa.config.syncPeriodSeconds;
     this.replicas = spec.existingPods ?? a.initialScale;
     if (spec.existingPods !== undefined && spec.existingPods > 0) {
       // A revision running before this autoscaler started reached its scale long ago (as the KPA takes one over).
@@ -60,14 +63,6 @@ class HpaInstance implements AutoscalerClassInstance {
 
   get stableWindowSeconds(): number {
     return this.autoscaling.deciderSpec.stableWindowSeconds;
-  }
-
-  get reachable(): boolean {
-    return this.reachableNow;
-  }
-
-  get tickPeriodSeconds(): number {
-    return this.hpa.config.syncPeriodSeconds;
   }
 
   /** The HPA controller of this revision (its status, history and next sync). */
@@ -142,8 +137,8 @@ class HpaInstance implements AutoscalerClassInstance {
   }
 
   setReachable(reachable: boolean): boolean {
-    if (reachable === this.reachableNow) return false;
-    this.reachableNow = reachable;
+    if (reachable === this.reachable) return false;
+    this.reachable = reachable;
     return this.respec({ ...this.settings, minScale: reachable ? this.autoscaling.minScale : 0 });
   }
 
@@ -152,7 +147,7 @@ class HpaInstance implements AutoscalerClassInstance {
       throw new InvalidArgumentError('autoscaling', `the ${HPA_CLASS} class needs settings from resolveHpaRevisionAutoscaling (an "hpa" field)`);
     }
     this.autoscaling = autoscaling;
-    return this.respec({ ...autoscaling.hpa, minScale: this.reachableNow ? autoscaling.hpa.minScale : 0 });
+    return this.respec({ ...autoscaling.hpa, minScale: this.reachable ? autoscaling.hpa.minScale : 0 });
   }
 
   private respec(s: KnativeHpaSettings): boolean {

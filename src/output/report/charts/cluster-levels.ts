@@ -71,7 +71,7 @@ export function unschedulableSteps(run: RunData): Steps {
 }
 
 /** The level of `s` just after each of `times` (sorted): every event at or before the instant counts. */
-function levelsAt(times: readonly number[], s: Steps): number[] {
+export function levelsAt(times: readonly number[], s: Steps): number[] {
   const out: number[] = [];
   let level = 0;
   let i = 0;

@@ -137,6 +137,16 @@ export function topLevel(title: string, subtitle: string | string[], body: Spec)
 }
 
 /** One panel per item, stacked vertically (always a vconcat, so each panel keeps its own title). */
+/** One panel of a stacked chart: full width, `height` px tall, its layers drawn in order. */
+export function panel(title: string, height: number, layer: Spec[]): Spec {
+  return { title, width: WIDTH, height, layer };
+}
+
+/** A layer drawing `values` (`name` is the data set's name in the exported spec); `rest` is its mark and encoding. */
+export function dataLayer(name: string, values: Spec[], rest: Spec): Spec {
+  return { data: { values }, name, ...rest };
+}
+
 export function stack(panels: Spec[]): Spec {
   return { vconcat: panels, resolve: { scale: { stroke: 'shared', fill: 'shared', color: 'shared' } } };
 }

@@ -1,5 +1,5 @@
 import { bucketLabel, round, xAt } from '../aggregate.js';
-import { type Chart, type ChartContext, type Spec, WIDTH, stack, topLevel, xEncoding } from './common.js';
+import { type Chart, type ChartContext, type Spec, dataLayer, panel, stack, topLevel, xEncoding } from './common.js';
 import { cumulativeCost, levelRows, nodeSteps, sumSteps } from './cluster-levels.js';
 
 const PALETTE = ['#e45756', '#4c78a8', '#f58518', '#54a24b', '#72b7b2', '#b279a2', '#eeca3b', '#9d755d'];
@@ -28,44 +28,30 @@ export function costChart(ctx: ChartContext): Chart | undefined {
   const rateRows: Spec[] = wide.flatMap((r) => pools.map((p) => ({ t: r['t'], s: p, v: r[p] })));
   const totals = wide.map((r) => pools.reduce((a, p) => a + r[p]!, 0));
   const x = xEncoding(axis);
-  const costPanel: Spec = {
-    title: 'Node cost so far',
-    width: WIDTH,
-    height: 170,
-    layer: [
-      {
-        data: { values: costRows },
-        name: 'data_cost_0',
-        mark: { type: 'line', interpolate: 'linear', point: exact && costRows.length < 60 },
-        encoding: {
-          x,
-          y: { field: 'c', type: 'quantitative', title: 'cost so far ($)', scale: dollarScale(costRows.map((r) => r['c'] as number)), axis: { format: '$,.2f' } },
-          stroke: { datum: 'all node pools', type: 'nominal', scale: { range: ['#222222'] }, legend: { title: 'node cost ($)', symbolType: 'stroke' } },
-          tooltip: [{ field: 'c', title: 'cost so far ($)', format: '$,.4f' }],
-        },
+  const costPanel = panel('Node cost so far', 170, [
+    dataLayer('data_cost_0', costRows, {
+      mark: { type: 'line', interpolate: 'linear', point: exact && costRows.length < 60 },
+      encoding: {
+        x,
+        y: { field: 'c', type: 'quantitative', title: 'cost so far ($)', scale: dollarScale(costRows.map((r) => r['c'] as number)), axis: { format: '$,.2f' } },
+        stroke: { datum: 'all node pools', type: 'nominal', scale: { range: ['#222222'] }, legend: { title: 'node cost ($)', symbolType: 'stroke' } },
+        tooltip: [{ field: 'c', title: 'cost so far ($)', format: '$,.4f' }],
       },
-    ],
-  };
-  const ratePanel: Spec = {
-    title: 'Spending rate',
-    width: WIDTH,
-    height: 140,
-    layer: [
-      {
-        data: { values: rateRows },
-        name: 'data_cost_1',
-        transform: [{ calculate: `indexof(${JSON.stringify(pools).replace(/"/g, "'")}, datum.s)`, as: 'si' }],
-        mark: { type: 'area', interpolate: 'step-after', opacity: 0.85 },
-        encoding: {
-          x,
-          y: { field: 'v', type: 'quantitative', title: 'rate ($/h)', stack: 'zero', scale: dollarScale(totals), axis: { format: '$,.2f' } },
-          fill: { field: 's', type: 'nominal', scale: { domain: pools, range: pools.map((_, i) => PALETTE[i % PALETTE.length]!) }, legend: { title: 'node pool ($/h)', symbolType: 'square' } },
-          order: { field: 'si', sort: 'ascending' },
-          tooltip: [{ field: 's', title: 'pool' }, { field: 'v', title: '$/h', format: '$,.4f' }],
-        },
+    }),
+  ]);
+  const ratePanel = panel('Spending rate', 140, [
+    dataLayer('data_cost_1', rateRows, {
+      transform: [{ calculate: `indexof(${JSON.stringify(pools).replace(/"/g, "'")}, datum.s)`, as: 'si' }],
+      mark: { type: 'area', interpolate: 'step-after', opacity: 0.85 },
+      encoding: {
+        x,
+        y: { field: 'v', type: 'quantitative', title: 'rate ($/h)', stack: 'zero', scale: dollarScale(totals), axis: { format: '$,.2f' } },
+        fill: { field: 's', type: 'nominal', scale: { domain: pools, range: pools.map((_, i) => PALETTE[i % PALETTE.length]!) }, legend: { title: 'node pool ($/h)', symbolType: 'square' } },
+        order: { field: 'si', sort: 'ascending' },
+        tooltip: [{ field: 's', title: 'pool' }, { field: 'v', title: '$/h', format: '$,.4f' }],
       },
-    ],
-  };
+    }),
+  ]);
   const cost = run.summary.cost;
   const split =
     cost === undefined

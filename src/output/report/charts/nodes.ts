@@ -1,5 +1,5 @@
 import { bucketLabel } from '../aggregate.js';
-import { type Chart, type ChartContext, type Spec, COLORS, WIDTH, headroomScale, keyedLegend, stack, topLevel, xEncoding } from './common.js';
+import { type Chart, type ChartContext, type Spec, COLORS, dataLayer, panel, headroomScale, keyedLegend, stack, topLevel, xEncoding } from './common.js';
 import { levelRows, nodeSteps, unschedulableSteps } from './cluster-levels.js';
 
 const NODE_LABELS = {
@@ -20,42 +20,28 @@ export function nodesChart(ctx: ChartContext): Chart | undefined {
   const nodes = run.summary.nodes;
   const keys = Object.keys(NODE_LABELS);
   const x = xEncoding(axis);
-  const nodesPanel: Spec = {
-    title: 'Nodes',
-    width: WIDTH,
-    height: 170,
-    layer: [
-      {
-        data: { values: nodeRows },
-        name: 'data_nodes_0',
-        transform: [{ fold: keys, as: ['k', 'v'] }],
-        mark: { type: 'line', interpolate: 'step-after' },
-        encoding: {
-          x,
-          y: { field: 'v', type: 'quantitative', title: 'nodes (count)', scale: headroomScale(nodeRows.map((r) => r['b']!)), axis: { tickMinStep: 1, format: 'd' } },
-          stroke: { field: 'k', type: 'nominal', scale: { domain: keys, range: [COLOR_BILLED, COLORS.ready] }, legend: keyedLegend('nodes (count)', NODE_LABELS, { symbolType: 'stroke' }) },
-          strokeDash: { field: 'k', type: 'nominal', scale: { domain: keys, range: [[1, 0], [5, 3]] }, legend: keyedLegend('nodes (count)', NODE_LABELS, { symbolType: 'stroke' }) },
-        },
+  const nodesPanel = panel('Nodes', 170, [
+    dataLayer('data_nodes_0', nodeRows, {
+      transform: [{ fold: keys, as: ['k', 'v'] }],
+      mark: { type: 'line', interpolate: 'step-after' },
+      encoding: {
+        x,
+        y: { field: 'v', type: 'quantitative', title: 'nodes (count)', scale: headroomScale(nodeRows.map((r) => r['b']!)), axis: { tickMinStep: 1, format: 'd' } },
+        stroke: { field: 'k', type: 'nominal', scale: { domain: keys, range: [COLOR_BILLED, COLORS.ready] }, legend: keyedLegend('nodes (count)', NODE_LABELS, { symbolType: 'stroke' }) },
+        strokeDash: { field: 'k', type: 'nominal', scale: { domain: keys, range: [[1, 0], [5, 3]] }, legend: keyedLegend('nodes (count)', NODE_LABELS, { symbolType: 'stroke' }) },
       },
-    ],
-  };
-  const pendingPanel: Spec = {
-    title: 'Pods waiting for a node',
-    width: WIDTH,
-    height: 120,
-    layer: [
-      {
-        data: { values: pendingRows },
-        name: 'data_nodes_1',
-        mark: { type: 'area', interpolate: 'step-after', opacity: 0.85 },
-        encoding: {
-          x,
-          y: { field: 'p', type: 'quantitative', title: 'pods (count)', scale: headroomScale(pendingRows.map((r) => r['p']!)), axis: { tickMinStep: 1, format: 'd' } },
-          fill: { datum: PENDING_LABEL, type: 'nominal', scale: { range: [COLORS.starting] }, legend: { title: 'pods (count)', symbolType: 'square' } },
-        },
+    }),
+  ]);
+  const pendingPanel = panel('Pods waiting for a node', 120, [
+    dataLayer('data_nodes_1', pendingRows, {
+      mark: { type: 'area', interpolate: 'step-after', opacity: 0.85 },
+      encoding: {
+        x,
+        y: { field: 'p', type: 'quantitative', title: 'pods (count)', scale: headroomScale(pendingRows.map((r) => r['p']!)), axis: { tickMinStep: 1, format: 'd' } },
+        fill: { datum: PENDING_LABEL, type: 'nominal', scale: { range: [COLORS.starting] }, legend: { title: 'pods (count)', symbolType: 'square' } },
       },
-    ],
-  };
+    }),
+  ]);
   const how = exact
     ? 'Counts step at the exact times in nodes.csv and pods.csv.'
     : `Each ${bucketLabel(axis)} step shows the most nodes and waiting pods held in it (nodes.csv, pods.csv).`;

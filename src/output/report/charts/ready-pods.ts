@@ -2,14 +2,9 @@ import { bucketLabel, levelMean, round, xAt, xOf } from '../aggregate.js';
 import type { RevisionData } from '../load.js';
 import { type Chart, type ChartContext, type Spec, WIDTH, topLevel, xEncoding } from './common.js';
 import { podDeltas } from './pods.js';
+import { levelsAt, sumSteps, type Steps } from './cluster-levels.js';
 
 const PALETTE = ['#4c78a8', '#f58518', '#54a24b', '#e45756', '#72b7b2', '#b279a2', '#eeca3b', '#9d755d', '#ff9da6', '#bab0ac'];
-
-/** A count that changes by `delta[i]` at `time[i]` (times in order). */
-interface Steps {
-  time: number[];
-  delta: number[];
-}
 
 /**
  * A revision's ready-pod changes: from pods.csv (exact times) when the run has it, else
@@ -22,24 +17,6 @@ function readyChanges(r: RevisionData, exact: boolean): Steps {
   return { time: ts.time, delta };
 }
 
-/** Every revision's changes of one service, merged in time order (a stable sort keeps each instant's order). */
-function merge(list: Steps[]): Steps {
-  const all = list.flatMap((s) => s.time.map((t, i) => [t, s.delta[i]!] as const)).sort((a, b) => a[0] - b[0]);
-  return { time: all.map((e) => e[0]), delta: all.map((e) => e[1]) };
-}
-
-/** The level of each service just after each instant in `times` (all of them sorted). */
-function levelsAt(times: readonly number[], s: Steps): number[] {
-  const out: number[] = [];
-  let level = 0;
-  let i = 0;
-  for (const t of times) {
-    while (i < s.time.length && s.time[i]! <= t) level += s.delta[i++]!;
-    out.push(level);
-  }
-  return out;
-}
-
 /**
  * Rows {t, s: service, v: ready pods} for a stacked area. On a 1 s grid: the exact step
  * function, a row per service at every instant any service's count changes (and at the
@@ -49,7 +26,7 @@ function levelsAt(times: readonly number[], s: Steps): number[] {
 export function readyPodRows(ctx: ChartContext): { services: string[]; rows: Spec[]; totals: Spec[] } {
   const { axis, run } = ctx;
   const services = [...new Set(run.revisions.map((r) => r.service))];
-  const steps = services.map((svc) => merge(run.revisions.filter((r) => r.service === svc).map((r) => readyChanges(r, run.files.pods))));
+  const steps = services.map((svc) => sumSteps(run.revisions.filter((r) => r.service === svc).map((r) => readyChanges(r, run.files.pods))));
   const rows: Spec[] = [];
   const totals: Spec[] = [];
   const push = (t: number, values: readonly number[]): void => {
