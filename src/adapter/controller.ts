@@ -4,8 +4,8 @@
  * it watches pods, PodAutoscalers and SKSs (informers, see {@link WatchedCollection}),
  * scrapes queue-proxies, and writes replicas, SKSs and PA status as the loop decides.
  *
- * - Every resync: list the Revisions to manage (apply: those of the knsim class; shadow:
- *   every KPA- or knsim-class revision).
+ * - Every resync: list the Revisions to manage (apply: those of the knsim class and of the
+ *   user classes given in `autoscalerClasses`; shadow: every KPA-, knsim- or user-class revision).
  * - Every 1 s: take each namespace's revision pods as the informer has them, scrape a sample of each revision's
  *   queue-proxies into its metric collection, and run reconciles that are due (pods
  *   changed, requeue time reached, or a held one).
@@ -25,8 +25,8 @@
  * patches through {@link ScaleWriter} and SKS / PA status writes through
  * {@link ClassReconciler}, and only while this replica leads (Lease).
  */
-import type { AutoscalerConfig, DecisionTick, LoopReconcile, LoopReconcileInput, SksMode } from '../core/autoscaler/index.js';
-import { DECIDER_PERIOD_SECONDS, DecisionLoop, KPA_CLASS, MIN_ACTIVATORS, SCRAPE_PERIOD_SECONDS } from '../core/autoscaler/index.js';
+import type { AutoscalerClass, AutoscalerClassRegistry, AutoscalerConfig, DecisionTick, LoopReconcile, LoopReconcileInput, SksMode } from '../core/autoscaler/index.js';
+import { DECIDER_PERIOD_SECONDS, DecisionLoop, KPA_CLASS, MIN_ACTIVATORS, SCRAPE_PERIOD_SECONDS, defaultAutoscalerClasses } from '../core/autoscaler/index.js';
 import { Backoff, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 import { ClassReconciler, classWriteDone } from './class-reconciler.js';
 import type { Clock } from './clock.js';
@@ -89,6 +89,12 @@ export interface ControllerOptions {
   config: AutoscalerConfig;
   /** Let revisions go to zero (see `adapterAutoscaling`). */
   allowScaleToZero: boolean;
+  /**
+   * User-written classes (already loaded, see `knsim controller --autoscaler-class`): revisions
+   * whose `autoscaling.knative.dev/class` names one are managed as knsim-class ones, their
+   * loops running that class. Names ending in `.knative.dev`, or knsim's own class, are refused.
+   */
+  autoscalerClasses?: readonly AutoscalerClass[] | undefined;
   /** Hold decisions when ready pods have had no good scrape for this long (default 5 s). */
   staleAfterSeconds?: number;
   /** Subtract queue-proxies' proxied counts (only right when activator stats arrive too). */
@@ -192,10 +198,19 @@ export class Controller {
   private readonly readBackoffs = new Map<string, Backoff>();
   private readonly staleAfter: number;
   private readonly random: () => number;
+  /** The user classes by name, and the registry every loop looks its class up in. */
+  private readonly userClasses: ReadonlySet<string>;
+  private readonly registry: AutoscalerClassRegistry;
 
   constructor(o: ControllerOptions) {
     if (o.mode === 'apply' && !o.dryRun && !o.leader) throw new Error('apply mode without --dry-run needs leader election');
     this.o = o;
+    this.registry = defaultAutoscalerClasses();
+    for (const c of o.autoscalerClasses ?? []) {
+      if (c.name.endsWith('.knative.dev') || c.name === KNSIM_CLASS) throw new Error(`autoscaler class ${JSON.stringify(c.name)} is reserved (Knative's or knsim's own)`);
+      this.registry.register(c);
+    }
+    this.userClasses = new Set((o.autoscalerClasses ?? []).map((c) => c.name));
     this.staleAfter = o.staleAfterSeconds ?? 5;
     this.random = o.random ?? Math.random;
     const backoff = o.backoff ?? DEFAULT_BACKOFF;
@@ -264,10 +279,28 @@ export class Controller {
     }
   }
 
+  /** Whether the revision's class is one this controller is the reconciler of (knsim's or a user class). */
+  private ownClass(rev: RevisionObject): boolean {
+    return rev.autoscalerClass === KNSIM_CLASS || this.userClasses.has(rev.autoscalerClass);
+  }
+
   private wants(rev: RevisionObject): boolean {
-    if (this.o.mode === 'apply') return rev.autoscalerClass === KNSIM_CLASS;
+    if (this.o.mode === 'apply') return this.ownClass(rev);
     const cls = rev.autoscalerClass === '' ? this.o.config.podAutoscalerClass : rev.autoscalerClass;
-    return cls === KPA_CLASS || cls === KNSIM_CLASS;
+    return cls === KPA_CLASS || this.ownClass(rev);
+  }
+
+  /**
+   * A user class's module failed (threw, broke a rule of the interface, ran over its time
+   * budget): the revision is no longer managed (its Deployment keeps its replicas) until
+   * the controller restarts. Anything else is rethrown: it is knsim's bug, not the module's.
+   */
+  private userClassFailed(rev: RevisionObject, e: unknown): void {
+    if (!this.userClasses.has(rev.autoscalerClass)) throw e;
+    const k = key(rev.namespace, rev.name);
+    this.managed.delete(k);
+    this.classFailed.add(k);
+    this.o.logger.error('autoscaler class failed; stopped managing the revision', { revision: k, class: rev.autoscalerClass, reason: describeError(e) });
   }
 
   /** Lists the revisions to manage; forgets deleted ones. */
@@ -285,6 +318,7 @@ export class Controller {
       for (const k of [...this.revisions.keys()]) {
         if (k.startsWith(`${ns}/`) && !seen.has(k)) {
           this.revisions.delete(k);
+          this.classFailed.delete(k);
           if (this.managed.delete(k)) this.o.logger.info('revision gone; stopped managing it', { revision: k });
         }
       }
@@ -295,12 +329,14 @@ export class Controller {
     const k = key(rev.namespace, rev.name);
     const existing = this.managed.get(k);
     if (existing) return existing;
+    if (this.classFailed.has(k)) return undefined;
     const paList = this.pas.get(rev.namespace);
     const pa = paList?.byName.get(rev.name);
     const reachable = pa?.reachable ?? true;
     let autoscaling;
     try {
-      autoscaling = adapterAutoscaling(this.o.config, rev, { reachable, allowScaleToZero: this.o.allowScaleToZero });
+      const userClass = this.userClasses.has(rev.autoscalerClass) ? rev.autoscalerClass : undefined;
+      autoscaling = adapterAutoscaling(this.o.config, rev, { reachable, allowScaleToZero: this.o.allowScaleToZero, userClass });
     } catch (e) {
       if (!this.invalid.has(k)) this.o.logger.error('revision has invalid autoscaling settings; not managing it', { revision: k, reason: describeError(e) });
       this.invalid.add(k);
@@ -310,13 +346,21 @@ export class Controller {
     // A revision created less than a stable window ago starts as new (PA activating);
     // an older one is taken over as running with the pods it has.
     const isNew = rev.createdSeconds !== undefined && now - rev.createdSeconds < autoscaling.deciderSpec.stableWindowSeconds;
-    const loop = new DecisionLoop({
-      revision: rev.name,
-      autoscaling,
-      nowSeconds: now,
-      existingPods: isNew ? undefined : ready,
-      staleAfterSeconds: this.staleAfter,
-    });
+    let loop: DecisionLoop;
+    try {
+      loop = new DecisionLoop({
+        revision: rev.name,
+        autoscaling,
+        nowSeconds: now,
+        existingPods: isNew ? undefined : ready,
+        staleAfterSeconds: this.staleAfter,
+        classes: this.registry,
+      });
+    } catch (e) {
+      // A user class's `create` failed.
+      this.userClassFailed(rev, e);
+      return undefined;
+    }
     const m: Managed = {
       rev,
       loop,
@@ -353,6 +397,8 @@ export class Controller {
   }
 
   private readonly invalid = new Set<string>();
+  /** Revisions whose user class failed (see {@link userClassFailed}). */
+  private readonly classFailed = new Set<string>();
 
   /**
    * A namespace's revision pods: from its informer while `run` runs (undefined while the
@@ -453,7 +499,13 @@ export class Controller {
       const listing = this.pods.get(m.rev.namespace);
       const fresh = listing !== undefined && now - listing.at <= this.staleAfter;
       const counts = fresh ? podCounts(listing.byRevision.get(m.rev.name) ?? []) : undefined;
-      const d = m.loop.decide(now, counts?.ready);
+      let d: DecisionTick;
+      try {
+        d = m.loop.decide(now, counts?.ready);
+      } catch (e) {
+        this.userClassFailed(m.rev, e);
+        continue;
+      }
       let action = 'none';
       if (counts !== undefined && m.loop.reconcileDue(now)) action = await this.reconcile(m, counts);
       else if (d.hold !== undefined) action = 'hold';
@@ -688,7 +740,7 @@ export class Controller {
     const row: ShadowRow = {
       ...m.loop.record(d, m.loop.sksSpec),
       namespace: m.rev.namespace,
-      knativeDesired: m.rev.autoscalerClass === KNSIM_CLASS ? undefined : pa?.desiredScale,
+      knativeDesired: this.ownClass(m.rev) ? undefined : pa?.desiredScale,
       knativeActual: pa?.actualScale,
       replicas: this.o.mode === 'shadow' ? m.virtualReplicas : m.knownReplicas,
       action,

@@ -228,18 +228,21 @@ export async function loadAutoscalerConfig(
  * KPA: the knsim class (or any class) is read as the KPA class, since the decision logic
  * is the KPA's. Unreachable revisions lose min-scale. Without `allowScaleToZero` the
  * adapter never scales to zero: it receives no activator stats, so it could not see
- * requests waiting for a revision at zero.
+ * requests waiting for a revision at zero. A user class (`userClass`, loaded by
+ * `knsim controller --autoscaler-class`) reads the KPA's settings too, as in the simulator;
+ * only the class name is put back, so its loop runs that class.
  * @throws AnnotationError / InvalidArgumentError for invalid annotations.
  */
 export function adapterAutoscaling(
   config: AutoscalerConfig,
   rev: Pick<RevisionObject, 'annotations' | 'containerConcurrency'>,
-  opts: { reachable: boolean; allowScaleToZero: boolean },
+  opts: { reachable: boolean; allowScaleToZero: boolean; userClass?: string | undefined },
 ): RevisionAutoscaling {
   const annotations = { ...rev.annotations, [CLASS_ANNOTATION]: KPA_CLASS };
   const a = resolveRevisionAutoscaling(
     { ...config, podAutoscalerClass: KPA_CLASS },
     { annotations, containerConcurrency: rev.containerConcurrency, reachable: opts.reachable },
   );
-  return opts.allowScaleToZero ? a : { ...a, enableScaleToZero: false };
+  const named = opts.userClass === undefined ? a : { ...a, class: opts.userClass };
+  return opts.allowScaleToZero ? named : { ...named, enableScaleToZero: false };
 }

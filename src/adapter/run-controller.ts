@@ -3,7 +3,7 @@
  * the decision CSV and the controller's run loop on the real clock, until SIGINT/SIGTERM
  * or the requested duration.
  */
-import { AutoscalerConfigError, parseAutoscalerConfig } from '../core/autoscaler/index.js';
+import { AutoscalerConfigError, parseAutoscalerConfig, type AutoscalerClass } from '../core/autoscaler/index.js';
 import { systemClock, type Clock } from './clock.js';
 import { Controller, isScaleAction, type ControllerMode } from './controller.js';
 import { DecisionCsv, type ShadowRow } from './decision-csv.js';
@@ -25,6 +25,8 @@ export interface ControllerSettings extends ConnectSettings {
   config: Record<string, string>;
   csv: string | undefined;
   allowScaleToZero: boolean;
+  /** User classes, loaded by the CLI (`--autoscaler-class`): apply mode also manages their revisions. */
+  autoscalerClasses?: readonly AutoscalerClass[] | undefined;
   staleAfterSeconds: number;
   subtractProxied: boolean;
   metricsPort: number;
@@ -150,6 +152,7 @@ export async function runController(s: ControllerSettings, io: RunIo = defaultIo
     labelSelector: s.selector,
     config,
     allowScaleToZero: s.allowScaleToZero,
+    autoscalerClasses: s.autoscalerClasses,
     staleAfterSeconds: s.staleAfterSeconds,
     subtractProxied: s.subtractProxied,
     scrapeUrl: podMetricsUrl(s.metricsPort),

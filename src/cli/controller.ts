@@ -4,12 +4,16 @@
  * simulator's commands never pay for the Kubernetes client.
  */
 import { hostname } from 'node:os';
+import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import type { ControllerSettings } from '../adapter/run-controller.js';
 import { clusterOptions, parseClusterFlags, parsePort, type ClusterArgs } from './cluster-flags.js';
 import { parseDurationFlag } from './flags.js';
 import { UsageError } from './errors.js';
 import { requireOptional } from './optional-deps.js';
+import type { AutoscalerClass } from '../core/autoscaler/index.js';
+import { ScenarioError } from '../scenario/errors.js';
+import { DEFAULT_USER_CALL_BUDGET_MS, loadUserClass, reservedClassName } from '../scenario/user-classes.js';
 
 export function controllerOptions<T>(y: Argv<T>) {
   return clusterOptions(
@@ -21,6 +25,11 @@ export function controllerOptions<T>(y: Argv<T>) {
       .option('knative-namespace', { type: 'string', default: 'knative-serving', describe: 'Where config-autoscaler lives' })
       .option('config', { type: 'string', array: true, describe: 'Override a config-autoscaler key: key=value, e.g. stable-window=30s' })
       .option('csv', { type: 'string', describe: 'Decision CSV path (shadow mode default: knsim-decisions.csv)' })
+      .option('autoscaler-class', {
+        type: 'string',
+        array: true,
+        describe: 'Also manage revisions annotated with a user-written class: name=./module.ts (repeat); the module decides, as in the simulator',
+      })
       .option('allow-scale-to-zero', { type: 'boolean', default: false, describe: 'apply mode: let revisions go to zero (knsim sees no activator stats, so it cannot scale them back up)' })
       .option('stale-after', { type: 'string', default: '5s', describe: 'Hold the scale when ready pods have had no good scrape for this long' })
       .option('subtract-proxied', { type: 'boolean', default: false, describe: 'Subtract activator-proxied requests, as Knative does when activator stats also arrive' })
@@ -44,6 +53,8 @@ export interface ControllerArgs extends ClusterArgs {
   config: unknown;
   csv: unknown;
   allowScaleToZero: unknown;
+  /** Absent in callers that predate the flag. */
+  autoscalerClass?: unknown;
   staleAfter: unknown;
   subtractProxied: unknown;
   metricsPort: unknown;
@@ -82,6 +93,46 @@ export function parseConfigOverrides(v: unknown): Record<string, string> {
   return out;
 }
 
+/** The adapter's KNSIM_CLASS, repeated so flag parsing does not load the adapter (a test keeps them equal). */
+export const KNSIM_CLASS_NAME = 'kpa.knsim.dev';
+
+/** The class annotation a user class may take: a DNS-subdomain-like name (`predictive.example.com`). */
+const CLASS_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+
+/** `name=path` pairs of --autoscaler-class, checked for shape; paths resolved against `cwd`. */
+export function parseAutoscalerClassFlags(v: unknown, cwd = process.cwd()): Array<{ name: string; module: string }> {
+  const list = v === undefined ? [] : Array.isArray(v) ? v : [v];
+  const out: Array<{ name: string; module: string }> = [];
+  for (const item of list) {
+    const s = String(item);
+    const eq = s.indexOf('=');
+    if (eq <= 0 || eq === s.length - 1) throw new UsageError(`--autoscaler-class: must be name=module, e.g. predictive.example.com=./predictive.ts (got ${JSON.stringify(s)})`);
+    const name = s.slice(0, eq);
+    if (!CLASS_NAME.test(name) || name.length > 253) throw new UsageError(`--autoscaler-class: ${JSON.stringify(name)} is not a valid class name (letters, digits, '-', '_', '.')`);
+    if (reservedClassName(name)) throw new UsageError(`--autoscaler-class: ${JSON.stringify(name)} is reserved: classes ending in .knative.dev are Knative's`);
+    if (name === KNSIM_CLASS_NAME) throw new UsageError(`--autoscaler-class: ${JSON.stringify(name)} is knsim's own class (the KPA's logic); pick another name`);
+    if (out.some((c) => c.name === name)) throw new UsageError(`--autoscaler-class: class ${JSON.stringify(name)} is given twice`);
+    out.push({ name, module: resolve(cwd, s.slice(eq + 1)) });
+  }
+  return out;
+}
+
+/**
+ * Loads each class with the simulator's loader (compiled, checked, apiVersion included),
+ * so the very module the simulator ran decides in the cluster.
+ * @throws UsageError: one line naming the flag or the module and the rule.
+ */
+export function loadControllerClasses(refs: ReadonlyArray<{ name: string; module: string }>): AutoscalerClass[] {
+  return refs.map((r) => {
+    try {
+      return loadUserClass({ name: r.name, module: r.module, budgetMs: DEFAULT_USER_CALL_BUDGET_MS, where: { file: '--autoscaler-class', path: r.name } });
+    } catch (e) {
+      if (e instanceof ScenarioError) throw new UsageError(e.message);
+      throw e;
+    }
+  });
+}
+
 /** Validates every flag; throws UsageError naming the first bad one. */
 export function parseControllerFlags(a: ControllerArgs, env: NodeJS.ProcessEnv = process.env): ControllerSettings {
   const mode = String(a.mode);
@@ -114,6 +165,7 @@ export function parseControllerFlags(a: ControllerArgs, env: NodeJS.ProcessEnv =
   const dryRun = a.dryRun === true;
   const allowScaleToZero = a.allowScaleToZero === true;
   if (mode === 'shadow' && dryRun) throw new UsageError('--dry-run: only means something with --mode apply (shadow mode never writes)');
+  const classRefs = parseAutoscalerClassFlags(a.autoscalerClass);
   const csv = str(a.csv) ?? (mode === 'shadow' ? 'knsim-decisions.csv' : undefined);
   if (csv === '') throw new UsageError('--csv: must be a file path');
   return {
@@ -126,6 +178,7 @@ export function parseControllerFlags(a: ControllerArgs, env: NodeJS.ProcessEnv =
     config: parseConfigOverrides(a.config),
     csv,
     allowScaleToZero,
+    ...(classRefs.length > 0 ? { autoscalerClasses: loadControllerClasses(classRefs) } : {}),
     staleAfterSeconds: seconds(a.staleAfter, '--stale-after'),
     subtractProxied: a.subtractProxied === true,
     metricsPort,

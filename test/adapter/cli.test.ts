@@ -160,6 +160,9 @@ describe('knsim controller / rollout processes', () => {
     for (const args of [
       ['controller', '--mode', 'nope'],
       ['controller', '--no-such-flag'],
+      ['controller', '--mode', 'apply', '--autoscaler-class', 'predictive.example.com'],
+      ['controller', '--mode', 'apply', '--autoscaler-class', `p.example.com=${join(tmp, 'missing.ts')}`],
+      ['controller', '--mode', 'apply', '--autoscaler-class', 'mine.knative.dev=examples/autoscalers/predictive.ts'],
       ['rollout', 'hello', '--steps', '50,10'],
     ]) {
       const r = knsimSync(args);
