@@ -31,6 +31,7 @@ import {
   tablesOf,
   timeChart,
 } from '../src/notebook/index.js';
+import { haveChromium, openPage } from './support/browser.js';
 
 const root = resolve(import.meta.dirname, '..');
 const notebookDir = join(root, 'notebooks');
@@ -88,8 +89,6 @@ describe('notebooks/*.ipynb', () => {
 const outDir = mkdtempSync(join(tmpdir(), 'knsim-notebooks-'));
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
-const chromium = '/usr/bin/chromium';
-const haveChromium = existsSync(chromium);
 
 /** The numeric column headers of a page's tables and its charts' axis titles. */
 function labelsOf(html: string): { headers: string[]; axes: string[] } {
@@ -181,24 +180,8 @@ describe('executing the notebooks (jupyter nbconvert + tslab)', () => {
 
   it.runIf(haveChromium)('an exported notebook opens in Chromium with no console or load errors and its charts drawn', async (ctx) => {
     if (!executed) return ctx.skip('the notebooks were not executed');
-    const { chromium: pw } = await import('playwright-core');
-    const browser = await pw.launch({
-      executablePath: chromium,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    const { page, errors, requests, close } = await openPage({ width: 1100, height: 1400 });
     try {
-      const page = await browser.newPage({ viewport: { width: 1100, height: 1400 } });
-      const errors: string[] = [];
-      const requests: string[] = [];
-      page.on('console', (m) => {
-        if (m.type() === 'error') errors.push(m.text());
-      });
-      page.on('pageerror', (e) => errors.push(String(e)));
-      page.on('requestfailed', (r) => errors.push(`failed to load ${r.url()}`));
-      page.on('request', (r) => {
-        if (!r.url().startsWith('file:') && !r.url().startsWith('data:')) requests.push(r.url());
-      });
       const file = join(outDir, '01-how-the-kpa-decides.html');
       await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
       // Every chart is an inline PNG that decoded to its full size.
@@ -223,7 +206,7 @@ describe('executing the notebooks (jupyter nbconvert + tslab)', () => {
       expect(errors).toEqual([]);
       expect(requests).toEqual([]);
     } finally {
-      await browser.close();
+      await close();
     }
   });
 });

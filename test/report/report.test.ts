@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildReport, renderPng, renderSvg } from '../../src/output/report/index.js';
 import { runWorld } from '../../src/run/run-world.js';
 import { loadScenario } from '../../src/scenario/load.js';
+import { haveChromium, openPage, requireChromiumInCi } from '../support/browser.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const sha = (b: string | Buffer) => createHash('sha256').update(b).digest('hex');
@@ -69,33 +70,16 @@ describe('report', () => {
   });
 });
 
-const chromium = '/usr/bin/chromium';
-const haveChromium = existsSync(chromium);
-if (!haveChromium && process.env['CI']) throw new Error(`CI must install chromium (${chromium}) for the browser test`);
+requireChromiumInCi();
 
 describe.runIf(haveChromium)('report.html in a real browser', () => {
   // One service with two revisions (blue-green), two services (the stacked ready-pods chart), and
   // node pools with the Cluster Autoscaler through a morning ramp (the nodes and cost charts).
   for (const [name, seconds] of [['blue-green', 240], ['two-services', 240], ['capacity-planning', 6 * 3600]] as const) {
     it(`${name}: renders every chart with data marks and unit-named axes, with no console errors and no network requests`, async () => {
-      const { chromium: pw } = await import('playwright-core');
       const { result } = await reportOf(name, { durationSeconds: seconds });
-      const browser = await pw.launch({
-        executablePath: chromium,
-        headless: true,
-        args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      });
+      const { page, errors, requests, close } = await openPage({ width: 1280, height: 900 });
       try {
-        const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-        const errors: string[] = [];
-        const requests: string[] = [];
-        page.on('console', (m) => {
-          if (m.type() === 'error') errors.push(m.text());
-        });
-        page.on('pageerror', (e) => errors.push(String(e)));
-        page.on('request', (r) => {
-          if (!r.url().startsWith('file:') && !r.url().startsWith('data:')) requests.push(r.url());
-        });
         await page.goto(pathToFileURL(result.htmlPath).href);
         await page.waitForSelector('body[data-rendered]', { timeout: 120_000 }); // generous: a busy machine
         const charts = await page.locator('[data-chart]').count();
@@ -143,7 +127,7 @@ describe.runIf(haveChromium)('report.html in a real browser', () => {
         expect(errors).toEqual([]);
         expect(requests).toEqual([]);
       } finally {
-        await browser.close();
+        await close();
       }
     });
   }

@@ -3,7 +3,7 @@
  * seconds, cold-start ticks that can be told apart (they all read "0.17%"-like before),
  * and the page rendered in real Chromium without console errors.
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -14,6 +14,7 @@ import { defineSweep } from '../../src/sweep/define.js';
 import { createRunner } from '../../src/sweep/pool.js';
 import { writeSweepReport } from '../../src/sweep/report/report.js';
 import { runSweep, type SweepResults } from '../../src/sweep/sweep.js';
+import { haveChromium, openPage, requireChromiumInCi } from '../support/browser.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const SCENARIO = join(root, 'scenarios/quickstart.yaml');
@@ -95,26 +96,13 @@ describe('sweep report: numbers people can read', () => {
   });
 });
 
-const chromium = '/usr/bin/chromium';
-const haveChromium = existsSync(chromium);
-if (!haveChromium && process.env['CI']) throw new Error(`CI must install chromium (${chromium}) for the browser test`);
+requireChromiumInCi();
 
 describe.runIf(haveChromium)('sweep report.html in a real browser', () => {
   it('renders every chart, no console errors, distinct cold-start ticks; screenshot in /tmp', async () => {
     const { dir } = await sweep();
-    const { chromium: pw } = await import('playwright-core');
-    const browser = await pw.launch({
-      executablePath: chromium,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    const { page, errors, requests, close } = await openPage({ width: 1280, height: 900 });
     try {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-      const errors: string[] = [];
-      page.on('console', (m) => {
-        if (m.type() === 'error') errors.push(m.text());
-      });
-      page.on('pageerror', (e) => errors.push(String(e)));
       await page.goto(pathToFileURL(join(dir, 'report.html')).href);
       await page.waitForSelector('body[data-rendered]', { timeout: 120_000 }); // generous: a busy machine
       const ids = await page.locator('[data-chart]').evaluateAll((els) => els.map((e) => e.getAttribute('data-chart') ?? ''));
@@ -127,10 +115,11 @@ describe.runIf(haveChromium)('sweep report.html in a real browser', () => {
       expect(ticks.length).toBeGreaterThanOrEqual(3);
       expect(new Set(ticks).size).toBe(ticks.length);
       expect(errors).toEqual([]);
+      expect(requests).toEqual([]); // self-contained: nothing loaded from elsewhere
       writeFileSync(join(tmpdir(), 'knsim-sweep-report.png'), await page.screenshot({ fullPage: true }));
       writeFileSync(join(tmpdir(), 'knsim-sweep-report-lines.png'), await page.locator('#vis-lines').screenshot());
     } finally {
-      await browser.close();
+      await close();
     }
   }, 300_000);
 });

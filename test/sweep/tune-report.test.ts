@@ -3,7 +3,7 @@
  * quickstart) in real Chromium: no console errors, every chart drawn, the charts before
  * the tables, and the four caveats visible.
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -16,15 +16,14 @@ import { taskFor } from '../../src/sweep/sweep.js';
 import { parseSlo, tune, winnerPatch } from '../../src/sweep/tune.js';
 import { tuneFlags } from '../../src/sweep/tune-flags.js';
 import { writeTuneDir } from '../../src/sweep/tune-output.js';
+import { haveChromium, openPage, requireChromiumInCi } from '../support/browser.js';
 
 const FILE = 'scenarios/quickstart.yaml';
 const CC = 'services[0].manifest.spec.template.spec.containerConcurrency';
 const GRACE = 'configMaps.config-autoscaler.scale-to-zero-grace-period';
 const RETENTION = 'configMaps.config-autoscaler.scale-to-zero-pod-retention-period';
 
-const chromium = '/usr/bin/chromium';
-const haveChromium = existsSync(chromium);
-if (!haveChromium && process.env['CI']) throw new Error(`CI must install chromium (${chromium}) for the browser test`);
+requireChromiumInCi();
 
 let html: string;
 let dir: string;
@@ -58,19 +57,8 @@ describe('tune report.html', () => {
 
 describe.runIf(haveChromium)('tune report.html in a real browser', () => {
   it('renders the charts before the table, shows the flags, with no console errors', async () => {
-    const { chromium: pw } = await import('playwright-core');
-    const browser = await pw.launch({
-      executablePath: chromium,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    const { page, errors, requests, close } = await openPage({ width: 1280, height: 900 });
     try {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-      const errors: string[] = [];
-      page.on('console', (m) => {
-        if (m.type() === 'error') errors.push(m.text());
-      });
-      page.on('pageerror', (e) => errors.push(String(e)));
       await page.goto(pathToFileURL(join(dir, 'report.html')).href);
       await page.waitForSelector('body[data-rendered]', { timeout: 120_000 }); // generous: a busy machine
       for (const id of ['tune-explored']) {
@@ -89,8 +77,9 @@ describe.runIf(haveChromium)('tune report.html in a real browser', () => {
       expect(await page.locator('ul.flags li.flag-edge').innerText()).toMatch(/containerConcurrency=24 is the highest value searched .*widen the range above 24/);
       await page.screenshot({ path: '/tmp/knsim-tune-report.png', fullPage: true });
       expect(errors).toEqual([]);
+      expect(requests).toEqual([]); // self-contained: nothing loaded from elsewhere
     } finally {
-      await browser.close();
+      await close();
     }
   });
 });
