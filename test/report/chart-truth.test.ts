@@ -6,32 +6,11 @@ import { loadRunData, reportCharts } from '../../src/output/report/index.js';
 import { runWorld } from '../../src/run/run-world.js';
 import { loadScenario, scenarioFromValue } from '../../src/scenario/load.js';
 
+import { csv, dataOf } from '../support/chart-data.js';
+
 const root = resolve(import.meta.dirname, '../..');
 
 type Row = Record<string, number | null>;
-
-function csv(dir: string, file: string): Array<Record<string, string>> {
-  const [head, ...lines] = readFileSync(join(dir, file), 'utf8').trim().split('\n');
-  const cols = head!.split(',');
-  return lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [cols[i]!, v])));
-}
-
-/** The inline data rows of the chart's layer or panel named `name`. */
-function dataOf(spec: unknown, name: string): Row[] {
-  let found: Row[] | undefined;
-  const walk = (o: unknown): void => {
-    if (found !== undefined || o === null || typeof o !== 'object') return;
-    const r = o as Record<string, unknown>;
-    if (r['name'] === name && typeof r['data'] === 'object') {
-      found = ((r['data'] as { values: Row[] }).values);
-      return;
-    }
-    for (const v of Object.values(r)) walk(v);
-  };
-  walk(spec);
-  expect(found, name).toBeDefined();
-  return found!;
-}
 
 function chartsOf(dir: string) {
   const { charts, ctx } = reportCharts(loadRunData(dir));

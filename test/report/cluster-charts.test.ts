@@ -10,31 +10,12 @@ import { loadRunData, reportCharts } from '../../src/output/report/index.js';
 import { runWorld } from '../../src/run/run-world.js';
 import { loadScenario } from '../../src/scenario/load.js';
 
+import { csv, dataOf as dataRows } from '../support/chart-data.js';
+
 const root = resolve(import.meta.dirname, '../..');
+const dataOf = (spec: unknown, name: string): Row[] => dataRows<Row>(spec, name);
 
 type Row = Record<string, number | string>;
-
-function csv(dir: string, file: string): Array<Record<string, string>> {
-  const [head, ...lines] = readFileSync(join(dir, file), 'utf8').trim().split('\n');
-  const cols = head!.split(',');
-  return lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [cols[i]!, v])));
-}
-
-function dataOf(spec: unknown, name: string): Row[] {
-  let found: Row[] | undefined;
-  const walk = (o: unknown): void => {
-    if (found !== undefined || o === null || typeof o !== 'object') return;
-    const r = o as Record<string, unknown>;
-    if (r['name'] === name && typeof r['data'] === 'object') {
-      found = (r['data'] as { values: Row[] }).values;
-      return;
-    }
-    for (const v of Object.values(r)) walk(v);
-  };
-  walk(spec);
-  expect(found, name).toBeDefined();
-  return found!;
-}
 
 function runOf(path: string, seconds: number, sets: string[] = []): string {
   const loaded = loadScenario(path, { sets, durationSeconds: seconds });

@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadRunData, reportCharts } from '../../src/output/report/index.js';
 import { runWorld } from '../../src/run/run-world.js';
 import { loadScenario } from '../../src/scenario/load.js';
+import { csv } from '../support/chart-data.js';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -17,12 +18,6 @@ function run(name: string, durationSeconds: number): string {
   const dir = join(mkdtempSync(join(tmpdir(), 'knsim-cpu-chart-')), name);
   runWorld(loaded.world, { outDir: dir, trace: { mode: 'none' } });
   return dir;
-}
-
-function csv(dir: string, file: string): Array<Record<string, string>> {
-  const [head, ...lines] = readFileSync(join(dir, file), 'utf8').trim().split('\n');
-  const cols = head!.split(',');
-  return lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [cols[i]!, v])));
 }
 
 type Row = Record<string, number | null>;
