@@ -2,7 +2,7 @@
  * The CPU chart draws timeseries.csv's CPU columns (metrics-server's usage and the pods'
  * requests) per revision, and exists only when the run modelled CPU.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
