@@ -1,4 +1,4 @@
-import * as hdr from 'hdr-histogram-js';
+import { HdrCounts } from './hdr-counts.js';
 
 /** Latency percentiles in milliseconds, as summary.json reports them. */
 export interface LatencySummary {
@@ -9,46 +9,33 @@ export interface LatencySummary {
   max: number;
 }
 
-let wasmReady = false;
-
 /**
- * Switches new histograms to hdr-histogram-js's WebAssembly build (about 4× faster per
- * record; same algorithm, so the same numbers). Call once per process or worker before
- * a run; without it the pure JS build is used (tests do that).
+ * Kept for the callers that enable it before a run: histograms are plain JavaScript now
+ * (sparse HDR counts, hdr-counts.ts), faster than hdr-histogram-js's WebAssembly build here
+ * and a few kilobytes each, so there is nothing to enable.
  */
-export async function enableFastHistograms(): Promise<void> {
-  if (wasmReady) return;
-  await hdr.initWebAssembly();
-  wasmReady = true;
-}
+export async function enableFastHistograms(): Promise<void> {}
 
-/** 1 µs resolution up to 1 day, 3 significant digits: a fixed-size histogram whatever the run length. */
+/** The fractions (percent) of a latency CDF's points: 0.5 %, 1 %, …, 100 %. */
+const CDF_POINTS = 200;
+const CDF_PERCENTILES = Float64Array.from({ length: CDF_POINTS }, (_, i) => Math.min((100 * (i + 1)) / CDF_POINTS, 100));
+const SUMMARY_PERCENTILES = [50, 90, 95, 99];
+
+/** 1 µs resolution, 3 significant digits, any range (sparse: memory grows with the spread of values, not the range). */
 export class LatencyHistogram {
-  private readonly h: hdr.Histogram;
-  private readonly wasm: boolean;
+  private readonly h: HdrCounts;
   /** Exact extremes (µs): HDR reports a bucket's upper edge, which can lie above the largest value recorded. */
   private minUs = Number.POSITIVE_INFINITY;
   private maxUs = 0;
   /**
    * A run of equal values not yet in `h` (fixed service times give long runs): one
-   * recordValueWithCount per run instead of a call per value; the counts are the same.
+   * record per run instead of a call per value; the counts are the same.
    */
   private runUs = 0;
   private runCount = 0;
 
   constructor(significantDigits: 2 | 3 = 3) {
-    this.wasm = wasmReady;
-    this.h = hdr.build({
-      lowestDiscernibleValue: 1,
-      highestTrackableValue: 86_400_000_000,
-      numberOfSignificantValueDigits: significantDigits,
-      useWebAssembly: this.wasm,
-    });
-  }
-
-  /** Frees a WebAssembly histogram's memory (a no-op for the JS build). Unusable afterwards. */
-  destroy(): void {
-    if (this.wasm) this.h.destroy();
+    this.h = new HdrCounts(significantDigits);
   }
 
   reset(): void {
@@ -63,8 +50,23 @@ export class LatencyHistogram {
   percentileMs(p: number): number {
     this.flush();
     if (this.h.totalCount === 0) return 0;
-    const v = Math.round(this.h.getValueAtPercentile(p));
-    return Math.min(this.maxUs, Math.max(this.minUs, v)) / 1000;
+    // HDR's 0th percentile is the lowest value equivalent to the smallest: at most min, so min once clamped.
+    if (p <= 0) return this.minUs / 1000;
+    return this.clampedMs(this.h.valuesAtPercentiles([p], this.scratch)[0]!);
+  }
+
+  /** The percentiles (ascending, each in (0, 100]) in ms, each as percentileMs gives it, in one walk; zeros when empty. */
+  percentilesMs(percentiles: readonly number[]): number[] {
+    this.flush();
+    if (this.h.totalCount === 0) return percentiles.map(() => 0);
+    return this.h.valuesAtPercentiles(percentiles, this.scratch).map((us) => this.clampedMs(us));
+  }
+
+  /** Reused output of valuesAtPercentiles (percentiles are read one histogram at a time). */
+  private readonly scratch: number[] = [];
+
+  private clampedMs(us: number): number {
+    return Math.min(this.maxUs, Math.max(this.minUs, us)) / 1000;
   }
 
   recordSeconds(s: number): void {
@@ -82,7 +84,7 @@ export class LatencyHistogram {
 
   private flush(): void {
     if (this.runCount === 0) return;
-    this.h.recordValueWithCount(this.runUs, this.runCount);
+    this.h.record(this.runUs, this.runCount);
     this.runCount = 0;
   }
 
@@ -107,19 +109,15 @@ export class LatencyHistogram {
   summary(): LatencySummary {
     this.flush();
     if (this.h.totalCount === 0) return { p50: 0, p90: 0, p95: 0, p99: 0, max: 0 };
-    const at = (p: number): number => this.percentileMs(p);
-    return { p50: at(50), p90: at(90), p95: at(95), p99: at(99), max: this.maxUs / 1000 };
+    const [p50, p90, p95, p99] = this.percentilesMs(SUMMARY_PERCENTILES) as [number, number, number, number];
+    return { p50, p90, p95, p99, max: this.maxUs / 1000 };
   }
 
-  /** The CDF as (latency ms, fraction ≤) points, for charts. */
-  cdf(points = 200): Array<{ ms: number; fraction: number }> {
-    const out: Array<{ ms: number; fraction: number }> = [];
+  /** The CDF as 200 (latency ms, fraction ≤) points, for charts: every percentile in one walk over the counts. */
+  cdf(): Array<{ ms: number; fraction: number }> {
     this.flush();
-    if (this.h.totalCount === 0) return out;
-    for (let i = 1; i <= points; i++) {
-      const p = (100 * i) / points;
-      out.push({ ms: this.percentileMs(Math.min(p, 100)), fraction: p / 100 });
-    }
-    return out;
+    if (this.h.totalCount === 0) return [];
+    const values = this.h.valuesAtPercentiles(CDF_PERCENTILES, this.scratch);
+    return values.map((us, i) => ({ ms: this.clampedMs(us), fraction: (100 * (i + 1)) / CDF_POINTS / 100 }));
   }
 }

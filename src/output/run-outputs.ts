@@ -49,6 +49,9 @@ export interface RunOutputsOptions {
   latencyBucketSeconds?: number;
 }
 
+/** latency-buckets.csv's percentiles. */
+const BUCKET_PERCENTILES = [50, 95, 99];
+
 /** The resource cells of a timeseries row (leading comma); empty cells where unknown or not modelled. */
 /**
  * The cells of a row written field by field after its time: the record's fields in column
@@ -203,7 +206,8 @@ export class RunOutputs implements RecordSink {
     if (b === undefined || b.latency.count === 0) return;
     const h = b.latency;
     const s = acc.stats;
-    this.latencyBuckets!.line(`${b.index * this.bucketSeconds},${this.bucketSeconds},${s.service},${s.revision},${h.count},${h.percentileMs(50)},${h.percentileMs(95)},${h.percentileMs(99)}`);
+    const [p50, p95, p99] = h.percentilesMs(BUCKET_PERCENTILES);
+    this.latencyBuckets!.line(`${b.index * this.bucketSeconds},${this.bucketSeconds},${s.service},${s.revision},${h.count},${p50},${p95},${p99}`);
     h.reset();
   }
 
@@ -348,10 +352,7 @@ export class RunOutputs implements RecordSink {
    * Closes the files and returns the summary (wall time and event count from the caller).
    */
   finish(meta: { scenario: string; seed: number; simulatedSeconds: number; events: number; wallSeconds: number }, ends: readonly RevisionEndRecord[] = []): RunSummary {
-    for (const a of this.accumulators) {
-      if (this.latencyBuckets !== undefined) this.flushBucket(a);
-      a.bucket?.latency.destroy();
-    }
+    if (this.latencyBuckets !== undefined) for (const a of this.accumulators) this.flushBucket(a);
     for (const w of [this.requests, this.autoscaler, this.pods, this.timeseries, this.requestSeries, this.latencyBuckets, this.nodesCsv]) w?.close();
     if (this.options.outDir !== undefined && (this.options.perTickFiles ?? true)) this.writeCdf();
     const now = meta.simulatedSeconds;
@@ -364,8 +365,6 @@ export class RunOutputs implements RecordSink {
     const latency = new LatencyHistogram();
     for (const s of all) latency.add(s.allLatency());
     const overallLatency = latency.summary();
-    latency.destroy();
-    for (const s of all) s.destroy();
     const counts: RequestCounts = emptyCounts();
     for (const r of revisions) {
       for (const k of ['total', 'ok', 'status503', 'status504', 'clientTimeouts', 'noRoute'] as const) counts[k] += r.requests[k];

@@ -146,13 +146,6 @@ export class RevisionStats {
     return this.merged;
   }
 
-  /** Frees the histograms (WebAssembly memory is not garbage-collected). */
-  destroy(): void {
-    this.merged?.destroy();
-    this.coldLatency.destroy();
-    this.warmLatency.destroy();
-  }
-
   advancePods(now: number): void {
     const dt = now - this.lastPodChange;
     this.podSeconds += this.existingPods * dt;

@@ -31,6 +31,12 @@ describe('LatencyHistogram', () => {
     expect(h.count).toBe(5_000);
     expect(h.minMs).toBe(Math.min(...us) / 1000);
     for (const p of [50, 90, 99, 100]) expect(h.percentileMs(p)).toBe(clamp(Math.round(ref.getValueAtPercentile(p))));
+    expect(h.percentilesMs([50, 90, 99, 100])).toEqual([50, 90, 99, 100].map((p) => clamp(Math.round(ref.getValueAtPercentile(p)))));
+    expect(h.percentileMs(0)).toBe(clamp(Math.round(ref.getValueAtPercentile(0))));
+    // The CDF's 200 points, read in one walk, are the 200 single lookups.
+    const cdf = h.cdf();
+    expect(cdf).toHaveLength(200);
+    expect(cdf).toEqual(Array.from({ length: 200 }, (_, i) => ({ ms: clamp(Math.round(ref.getValueAtPercentile((i + 1) / 2))), fraction: (i + 1) / 200 })));
     const merged = new LatencyHistogram();
     merged.recordSeconds(0.1);
     merged.add(h);
