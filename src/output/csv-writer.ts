@@ -102,6 +102,63 @@ export class CsvWriter {
     if (Number.isFinite(seconds)) this.fixed(seconds * 1000, 1e3, 3);
   }
 
+  /** The text of num(v), without the string. */
+  measure(v: number): void {
+    if (!Number.isFinite(v)) return;
+    const n = Math.round(v * 1e6);
+    // Beyond 10^9 a double's spacing nears 10^-6 and String() may choose other digits: leave it to num().
+    if (!(Math.abs(n) < 1e15)) {
+      this.text(num(v));
+      return;
+    }
+    // num() prints n / 10^6 as String() does: the shortest digits, which for |v| < 10^9 are
+    // n's own, at most 6 decimals with trailing zeros dropped (-0 prints as 0).
+    let m = n;
+    if (m < 0) {
+      this.buf[this.pos++] = 45;
+      m = -m;
+    }
+    const int = Math.floor(m / 1e6);
+    let frac = m - int * 1e6;
+    this.uint(int);
+    if (frac === 0) return;
+    let digits = 6;
+    while (frac % 10 === 0) {
+      frac /= 10;
+      digits--;
+    }
+    const buf = this.buf;
+    buf[this.pos] = 46;
+    for (let i = this.pos + digits; i > this.pos; i--) {
+      const q = (frac / 10) | 0;
+      buf[i] = 48 + frac - q * 10;
+      frac = q;
+    }
+    this.pos += digits + 1;
+  }
+
+  /** Where the next byte goes: with {@link copyOut}, the bytes of cells written since (within one reserved row). */
+  mark(): number {
+    return this.pos;
+  }
+
+  /** The bytes written since `mark`, into `into` when it is large enough (else a new array); their length is pos - mark. */
+  copyOut(mark: number, into: Uint8Array): Uint8Array {
+    const length = this.pos - mark;
+    const out = into.length >= length ? into : new Uint8Array(2 * length);
+    out.set(this.buf.subarray(mark, this.pos));
+    return out;
+  }
+
+  /** The first `length` bytes of `bytes` (room reserved), e.g. cells kept by copyOut. */
+  bytes(bytes: Uint8Array, length: number): void {
+    const buf = this.buf;
+    let p = this.pos;
+    // Rows are short: a loop beats subarray().set() here.
+    for (let i = 0; i < length; i++) buf[p++] = bytes[i]!;
+    this.pos = p;
+  }
+
   /** Ends the row written field by field. */
   endRow(): void {
     this.buf[this.pos++] = 10;

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { CsvWriter, cell, ms, num, sec } from './csv-writer.js';
+import { CsvWriter, cell, num, sec } from './csv-writer.js';
 import { LatencyHistogram } from './latency.js';
 import { ClusterAccounting } from './cluster-accounting.js';
 import type { AutoscalerRecord, NodeRecord, PodMetricsRecord, PodRecord, RecordSink, RequestOutcome, RequestRecord, RevisionEndRecord, TimeseriesRecord, TrafficRecord } from './records.js';
@@ -49,44 +49,78 @@ export interface RunOutputsOptions {
   latencyBucketSeconds?: number;
 }
 
-/** latency-buckets.csv's percentiles. */
-const BUCKET_PERCENTILES = [50, 95, 99];
+/** The percentiles of latency-buckets.csv's and requests-per-second.csv's p50_ms, p95_ms and p99_ms. */
+const PERCENTILE_COLUMNS = [50, 95, 99];
 
-/** The resource cells of a timeseries row (leading comma); empty cells where unknown or not modelled. */
 /**
  * The cells of a row written field by field after its time: the record's fields in column
  * order. Names are written as they are, flags as 1/0, counts as String() writes them and
- * `measures` as num() rounds them (blank when not finite).
+ * measures (`measure[i]`) as num() rounds them (blank when not finite).
  */
 interface RowColumns<R> {
   keys: readonly (keyof R)[];
-  measures: ReadonlySet<keyof R>;
+  measure: readonly boolean[];
+}
+
+function rowColumns<R>(keys: readonly (keyof R)[], measures: readonly (keyof R)[]): RowColumns<R> {
+  return { keys, measure: keys.map((k) => measures.includes(k)) };
 }
 
 /** autoscaler.csv after time_s: service, revision, metric, target, ready_pods, observed_stable, observed_panic, desired, want, in_panic, excess_burst_capacity, sks_mode, activators, valid, poke. */
-const DECISION_COLUMNS: RowColumns<AutoscalerRecord> = {
-  keys: ['service', 'revision', 'metric', 'target', 'readyPods', 'observedStable', 'observedPanic', 'desired', 'want', 'inPanic', 'excessBurstCapacity', 'sksMode', 'activators', 'valid', 'poke'],
-  measures: new Set(['target', 'observedStable', 'observedPanic']),
-};
+const DECISION_COLUMNS = rowColumns<AutoscalerRecord>(
+  ['service', 'revision', 'metric', 'target', 'readyPods', 'observedStable', 'observedPanic', 'desired', 'want', 'inPanic', 'excessBurstCapacity', 'sksMode', 'activators', 'valid', 'poke'],
+  ['target', 'observedStable', 'observedPanic'],
+);
 
 /** timeseries.csv after time_s: service, revision, pending, starting, ready, terminating, activator_healthy, replicas, activator_waiting, pod_queued, pod_executing, sks_mode, traffic_percent. */
-const TIMESERIES_COLUMNS: RowColumns<TimeseriesRecord> = {
-  keys: ['service', 'revision', 'pending', 'starting', 'ready', 'terminating', 'activatorHealthy', 'replicas', 'activatorWaiting', 'podQueued', 'podExecuting', 'sksMode', 'trafficPercent'],
-  measures: new Set(['trafficPercent']),
-};
+const TIMESERIES_COLUMNS = rowColumns<TimeseriesRecord>(
+  ['service', 'revision', 'pending', 'starting', 'ready', 'terminating', 'activatorHealthy', 'replicas', 'activatorWaiting', 'podQueued', 'podExecuting', 'sksMode', 'trafficPercent'],
+  ['trafficPercent'],
+);
 
-/** Writes `columns` of `rec`, each after a comma (room reserved by the caller). */
-function writeCells<R>(w: CsvWriter, rec: R, columns: RowColumns<R>): void {
-  for (const k of columns.keys) {
+/**
+ * A revision's previous row in one per-second file: its cell values and bytes. Most rows of a
+ * quiet revision repeat the one before (same pods, same queues), and copying bytes is cheaper
+ * than formatting numbers again.
+ */
+class LastCells {
+  values: unknown[] = [];
+  bytes = new Uint8Array(256);
+  /** -1 until a row is kept. */
+  length = -1;
+}
+
+/**
+ * Writes `columns` of `rec`, each after a comma (room reserved by the caller); with `last`,
+ * the previous row's bytes when every value is the same (a NaN never is), and keeps this row's.
+ */
+function writeCells<R>(w: CsvWriter, rec: R, columns: RowColumns<R>, last?: LastCells): void {
+  const keys = columns.keys;
+  if (last !== undefined && last.length >= 0) {
+    let same = true;
+    for (let i = 0; i < keys.length && same; i++) same = rec[keys[i]!] === last.values[i];
+    if (same) {
+      w.bytes(last.bytes, last.length);
+      return;
+    }
+  }
+  const mark = w.mark();
+  for (let i = 0; i < keys.length; i++) {
     w.comma();
-    const v = rec[k];
+    const v = rec[keys[i]!];
+    if (last !== undefined) last.values[i] = v;
     if (typeof v === 'string') w.text(v);
     else if (typeof v === 'boolean') w.text(v ? '1' : '0');
-    else if (columns.measures.has(k)) w.text(num(v as number));
+    else if (columns.measure[i] === true) w.measure(v as number);
     else w.number(v as number);
+  }
+  if (last !== undefined) {
+    last.bytes = w.copyOut(mark, last.bytes);
+    last.length = w.mark() - mark;
   }
 }
 
+/** The resource cells of a timeseries row (leading comma); empty cells where unknown or not modelled. */
 function resourceCells(c: TimeseriesRecord['resources']): string {
   if (c === undefined) return ',,,,,';
   const f = (v: number): string => (Number.isNaN(v) ? '' : String(v));
@@ -155,7 +189,7 @@ export class RunOutputs implements RecordSink {
     }
     let a = inService.get(revision);
     if (a === undefined) {
-      a = { stats: new RevisionStats(service, revision), window: undefined, bucket: undefined };
+      a = { stats: new RevisionStats(service, revision), window: undefined, bucket: undefined, timeseriesRow: undefined, decisionRow: undefined };
       inService.set(revision, a);
       this.accumulators.push(a);
     }
@@ -206,7 +240,7 @@ export class RunOutputs implements RecordSink {
     if (b === undefined || b.latency.count === 0) return;
     const h = b.latency;
     const s = acc.stats;
-    const [p50, p95, p99] = h.percentilesMs(BUCKET_PERCENTILES);
+    const [p50, p95, p99] = h.percentilesMs(PERCENTILE_COLUMNS);
     this.latencyBuckets!.line(`${b.index * this.bucketSeconds},${this.bucketSeconds},${s.service},${s.revision},${h.count},${p50},${p95},${p99}`);
     h.reset();
   }
@@ -262,14 +296,14 @@ export class RunOutputs implements RecordSink {
   }
 
   decision(d: AutoscalerRecord): void {
-    const s = this.stats(d.service, d.revision);
-    s.panic(d.inPanic, d.time);
+    const acc = this.revision(d.service, d.revision);
+    acc.stats.panic(d.inPanic, d.time);
     const w = this.autoscaler;
     if (w === undefined) return;
     // Names take at most 3 bytes per UTF-16 unit; each other cell (num() at most 24 characters) well under 30.
     w.reserve(3 * (d.service.length + d.revision.length + d.metric.length + d.sksMode.length) + 30 * DECISION_COLUMNS.keys.length);
     w.sec(d.time);
-    writeCells(w, d, DECISION_COLUMNS);
+    writeCells(w, d, DECISION_COLUMNS, (acc.decisionRow ??= new LastCells()));
     w.endRow();
   }
 
@@ -333,18 +367,48 @@ export class RunOutputs implements RecordSink {
   traffic(_r: TrafficRecord): void {}
 
   sample(r: TimeseriesRecord): void {
-    const win = this.byRevision.get(r.service)?.get(r.revision)?.window;
+    // Not this.revision(): a revision gets its summary entry from a request, a pod or a decision, not from a sample.
+    const acc = this.byRevision.get(r.service)?.get(r.revision);
+    const win = acc?.window;
     if (win !== undefined && win.counts.total > 0) {
-      const c = win.counts;
-      this.requestSeries!.line(`${sec(r.time)},${r.service},${r.revision},${c.total},${c.ok},${c.status503},${c.status504},${c.clientTimeouts},${win.cold},${win.p(50)},${win.p(95)},${win.p(99)}`);
+      this.writeRequestSeries(r, win);
       win.reset();
     }
     const w = this.timeseries;
     if (w === undefined) return;
     w.reserve(3 * (r.service.length + r.revision.length + r.sksMode.length) + 30 * TIMESERIES_COLUMNS.keys.length + 300);
     w.sec(r.time);
-    writeCells(w, r, TIMESERIES_COLUMNS);
+    writeCells(w, r, TIMESERIES_COLUMNS, acc === undefined ? undefined : (acc.timeseriesRow ??= new LastCells()));
     if (this.options.resourceColumns === true) w.text(resourceCells(r.resources));
+    w.endRow();
+  }
+
+  /** A row of requests-per-second.csv: time_s, service, revision, completed, ok, status503, status504, client_timeouts, cold, p50_ms, p95_ms, p99_ms. */
+  private writeRequestSeries(r: TimeseriesRecord, win: SecondWindow): void {
+    const w = this.requestSeries!;
+    const c = win.counts;
+    w.reserve(3 * (r.service.length + r.revision.length) + 300);
+    w.sec(r.time);
+    w.comma();
+    w.text(r.service);
+    w.comma();
+    w.text(r.revision);
+    w.comma();
+    w.number(c.total);
+    w.comma();
+    w.number(c.ok);
+    w.comma();
+    w.number(c.status503);
+    w.comma();
+    w.number(c.status504);
+    w.comma();
+    w.number(c.clientTimeouts);
+    w.comma();
+    w.number(win.cold);
+    for (const p of PERCENTILE_COLUMNS) {
+      w.comma();
+      w.ms(win.p(p));
+    }
     w.endRow();
   }
 
@@ -417,6 +481,9 @@ interface RevisionAccumulator {
   window: SecondWindow | undefined;
   /** The 200s of the current report bucket; only while latency-buckets.csv is written. */
   bucket: { index: number; latency: LatencyHistogram } | undefined;
+  /** The last rows written to timeseries.csv and autoscaler.csv. */
+  timeseriesRow: LastCells | undefined;
+  decisionRow: LastCells | undefined;
 }
 
 /**
@@ -450,18 +517,18 @@ class SecondWindow {
     }
   }
 
-  /** The p-th percentile (nearest rank) of this second's 200 latencies, in ms; blank when none. */
-  p(percentile: number): string {
+  /** The p-th percentile (nearest rank) of this second's 200 latencies, in seconds; NaN (a blank cell) when none. */
+  p(percentile: number): number {
     const n = this.counts.ok;
-    if (n === 0) return '';
-    if (this.min === this.max) return ms(this.min);
+    if (n === 0) return Number.NaN;
+    if (this.min === this.max) return this.min;
     const view = this.latencies.subarray(0, n);
     if (!this.sorted) {
       view.sort();
       this.sorted = true;
     }
     const rank = Math.max(1, Math.ceil((percentile / 100) * n));
-    return ms(view[rank - 1]!);
+    return view[rank - 1]!;
   }
 
   reset(): void {

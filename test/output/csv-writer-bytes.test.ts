@@ -1,0 +1,77 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { RandomStream } from '../../src/engine/random.js';
+import { CsvWriter, num } from '../../src/output/csv-writer.js';
+
+let dir = '';
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'knsim-csv-bytes-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Writes rows with `write` and returns the file's text after the header. */
+function written(write: (w: CsvWriter) => void): string {
+  const path = join(dir, `${Math.random()}.csv`);
+  const w = new CsvWriter(path, ['x']);
+  write(w);
+  w.close();
+  return readFileSync(path, 'utf8').slice('x\n'.length);
+}
+
+describe('CsvWriter.measure', () => {
+  const edge = [0, -0, 1e-7, -1e-7, 4e-7, 5e-7, -5e-7, 6e-7, 1e-6, -1e-6, 0.1, 0.3, 1 / 3, -2 / 3, 0.0000015, 0.9999995, 12.0000004, 100, 1e6, 123456789.123456, 999999999.999999, 1e9, -1e9, 1e12, 9007199254.740993, 1e21, 1.7976931348623157e308, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY];
+
+  it.each(edge.map((v) => [String(v), v]))('writes num(%s)', (_name, v) => {
+    expect(written((w) => {
+      w.reserve(64);
+      w.measure(v);
+      w.endRow();
+    })).toBe(`${num(v)}\n`);
+  });
+
+  it('writes num(v) byte for byte on 60 000 random values of every magnitude and sign', () => {
+    const r = new RandomStream(9, 'measure');
+    const values: number[] = [];
+    for (let i = 0; i < 60_000; i++) {
+      const magnitude = 10 ** r.uniform(-8, 11);
+      const v = (r.next() < 0.2 ? -1 : 1) * (i % 4 === 0 ? Math.round(magnitude) : i % 4 === 1 ? Math.round(magnitude * 1e3) / 1e3 : magnitude);
+      values.push(v);
+    }
+    const text = written((w) => {
+      for (const v of values) {
+        w.reserve(64);
+        w.measure(v);
+        w.endRow();
+      }
+    });
+    expect(text).toBe(values.map((v) => `${num(v)}\n`).join(''));
+  });
+});
+
+describe('CsvWriter.copyOut and bytes', () => {
+  it('copies the cells written since a mark, and writes them again as they were', () => {
+    let kept = new Uint8Array(4);
+    let length = 0;
+    const text = written((w) => {
+      w.reserve(100);
+      w.number(7);
+      const mark = w.mark();
+      w.comma();
+      w.text('grüße-00001');
+      w.comma();
+      w.measure(0.125);
+      length = w.mark() - mark;
+      // Too small: a larger array comes back.
+      kept = w.copyOut(mark, kept);
+      w.endRow();
+      w.reserve(100);
+      w.number(8);
+      w.bytes(kept, length);
+      w.endRow();
+    });
+    expect(kept.length).toBeGreaterThanOrEqual(length);
+    expect(text).toBe('7,grüße-00001,0.125\n8,grüße-00001,0.125\n');
+  });
+});
