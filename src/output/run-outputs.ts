@@ -147,8 +147,12 @@ export class RunOutputs implements RecordSink {
   private readonly nodesCsv: CsvWriter | undefined;
   private readonly accounting: ClusterAccounting | undefined;
   private readonly bucketSeconds: number;
-  /** Per service and revision, the running aggregates and the current 1 s window of completions (flushed by sample()). */
-  private readonly byRevision = new Map<string, Map<string, RevisionAccumulator>>();
+  /**
+   * Per revision name, the running aggregates and the current 1 s window of completions
+   * (flushed by sample()); revisions of other services with the same name follow in `sameName`.
+   * One flat map: a lookup per record, however many services.
+   */
+  private readonly byRevision = new Map<string, RevisionAccumulator>();
   /** The same accumulators, in first-seen order. */
   private readonly accumulators: RevisionAccumulator[] = [];
   /** Per service, requests sent while it had no routable revision: not any revision's. */
@@ -182,18 +186,20 @@ export class RunOutputs implements RecordSink {
   private revision(service: string, revision: string): RevisionAccumulator {
     const last = this.last;
     if (last !== undefined && last.stats.revision === revision && last.stats.service === service) return last;
-    let inService = this.byRevision.get(service);
-    if (inService === undefined) {
-      inService = new Map();
-      this.byRevision.set(service, inService);
-    }
-    let a = inService.get(revision);
+    let a = this.find(service, revision);
     if (a === undefined) {
-      a = { stats: new RevisionStats(service, revision), window: undefined, bucket: undefined, timeseriesRow: undefined, decisionRow: undefined };
-      inService.set(revision, a);
+      a = { stats: new RevisionStats(service, revision), window: undefined, bucket: undefined, timeseriesRow: undefined, decisionRow: undefined, sameName: this.byRevision.get(revision) };
+      this.byRevision.set(revision, a);
       this.accumulators.push(a);
     }
     this.last = a;
+    return a;
+  }
+
+  /** The accumulator of a revision seen before, without creating one. */
+  private find(service: string, revision: string): RevisionAccumulator | undefined {
+    let a = this.byRevision.get(revision);
+    while (a !== undefined && a.stats.service !== service) a = a.sameName;
     return a;
   }
 
@@ -368,7 +374,7 @@ export class RunOutputs implements RecordSink {
 
   sample(r: TimeseriesRecord): void {
     // Not this.revision(): a revision gets its summary entry from a request, a pod or a decision, not from a sample.
-    const acc = this.byRevision.get(r.service)?.get(r.revision);
+    const acc = this.find(r.service, r.revision);
     const win = acc?.window;
     if (win !== undefined && win.counts.total > 0) {
       this.writeRequestSeries(r, win);
@@ -421,7 +427,7 @@ export class RunOutputs implements RecordSink {
     if (this.options.outDir !== undefined && (this.options.perTickFiles ?? true)) this.writeCdf();
     const now = meta.simulatedSeconds;
     for (const r of ends) {
-      const s = this.byRevision.get(r.service)?.get(r.revision)?.stats;
+      const s = this.find(r.service, r.revision)?.stats;
       if (s !== undefined) s.failure = r.failure;
     }
     const all = this.accumulators.map((a) => a.stats);
@@ -467,7 +473,20 @@ export class RunOutputs implements RecordSink {
     const revs = this.accumulators.map((a) => a.stats).sort((a, b) => (a.service + a.revision).localeCompare(b.service + b.revision));
     for (const s of revs) {
       for (const [kind, h] of [['all', s.allLatency()], ['cold', s.coldLatency], ['warm', s.warmLatency]] as const) {
-        for (const pt of h.cdf()) w.line(`${s.service},${s.revision},${kind},${pt.ms},${pt.fraction}`);
+        // Field by field: latencies (whole µs in ms) and fractions (multiples of 1/200) have at most 6 decimals, so measure() writes what String() does.
+        for (const pt of h.cdf()) {
+          w.reserve(3 * (s.service.length + s.revision.length) + 100);
+          w.text(s.service);
+          w.comma();
+          w.text(s.revision);
+          w.comma();
+          w.text(kind);
+          w.comma();
+          w.measure(pt.ms);
+          w.comma();
+          w.measure(pt.fraction);
+          w.endRow();
+        }
       }
     }
     w.close();
@@ -484,6 +503,8 @@ interface RevisionAccumulator {
   /** The last rows written to timeseries.csv and autoscaler.csv. */
   timeseriesRow: LastCells | undefined;
   decisionRow: LastCells | undefined;
+  /** The accumulator of another service's revision with the same name. */
+  sameName: RevisionAccumulator | undefined;
 }
 
 /**

@@ -48,6 +48,19 @@ describe('CsvWriter.measure', () => {
     });
     expect(text).toBe(values.map((v) => `${num(v)}\n`).join(''));
   });
+
+  it('writes String(k / 1000) and String(i / 200) (latency-cdf.csv cells) for whole µs up to a day and every CDF fraction', () => {
+    const r = new RandomStream(10, 'measure-ms');
+    const values = [...Array.from({ length: 20_000 }, () => 1 + r.int(86_400_000_000)).map((us) => us / 1000), ...Array.from({ length: 200 }, (_, i) => (100 * (i + 1)) / 200 / 100)];
+    const text = written((w) => {
+      for (const v of values) {
+        w.reserve(64);
+        w.measure(v);
+        w.endRow();
+      }
+    });
+    expect(text).toBe(values.map((v) => `${String(v)}\n`).join(''));
+  });
 });
 
 describe('CsvWriter.copyOut and bytes', () => {

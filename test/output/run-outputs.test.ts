@@ -108,6 +108,41 @@ describe('RunOutputs from hand-written records', () => {
   });
 });
 
+describe('per-second rows of many revisions', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'knsim-outputs-rows-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('repeat, change and repeat again per revision, and keep same-named revisions of two services apart', () => {
+    const out = new RunOutputs({ outDir: dir, requestSampleRate: 0 });
+    // Two services whose revisions share a name: each has its own pods, requests and rows.
+    const of = (service: string, r: TimeseriesRecord): TimeseriesRecord => ({ ...r, service });
+    out.pod({ ...pod(0, 'a1', 'Pending'), service: 'a', revision: 'r1' });
+    out.pod({ ...pod(0, 'b1', 'Pending'), service: 'b', revision: 'r1' });
+    out.request({ ...request(1, 0.2, 0.1, 'ok'), service: 'a', revision: 'r1' });
+    out.request({ ...request(2, 0.3, 0.4, 'ok'), service: 'b', revision: 'r1' });
+    out.request({ ...request(3, 0.4, 0.5, 'overloaded'), service: 'b', revision: 'r1' });
+    const rows: Array<[string, number, number, number]> = [
+      ['a', 1, 1, 100], ['b', 1, 0, 100], ['a', 2, 1, 100], ['b', 2, 0, 100], ['a', 3, 2, 100], ['b', 3, 0, 33.3333333], ['a', 4, 2, 100], ['b', 4, 0, 33.3333333], ['a', 5, 1, Number.NaN], ['a', 6, 1, Number.NaN],
+    ];
+    for (const [service, time, ready, traffic] of rows) out.sample(of(service, { ...sample(time, ready), revision: 'r1', trafficPercent: traffic }));
+    const s = out.finish(meta);
+    expect(s.revisions.map((r) => [r.service, r.revision, r.requests.total, r.requests.ok])).toEqual([['a', 'r1', 1, 1], ['b', 'r1', 2, 1]]);
+    const cells = (service: string, ready: number, traffic: string): string => `${service},r1,0,0,${ready},0,${ready},${ready},0,0,0,Serve,${traffic}`;
+    expect(readFileSync(join(dir, 'timeseries.csv'), 'utf8').trim().split('\n').slice(1)).toEqual([
+      `1.000000,${cells('a', 1, '100')}`, `1.000000,${cells('b', 0, '100')}`,
+      `2.000000,${cells('a', 1, '100')}`, `2.000000,${cells('b', 0, '100')}`,
+      `3.000000,${cells('a', 2, '100')}`, `3.000000,${cells('b', 0, '33.333333')}`,
+      `4.000000,${cells('a', 2, '100')}`, `4.000000,${cells('b', 0, '33.333333')}`,
+      `5.000000,${cells('a', 1, '')}`, `6.000000,${cells('a', 1, '')}`,
+    ]);
+    // Each service's first second: its own completions, latencies and outcomes.
+    expect(readFileSync(join(dir, 'requests-per-second.csv'), 'utf8').trim().split('\n').slice(1)).toEqual([
+      '1.000000,a,r1,1,1,0,0,0,0,100.000,100.000,100.000',
+      '1.000000,b,r1,2,1,1,0,0,0,400.000,400.000,400.000',
+    ]);
+  });
+});
+
 describe('the metric table', () => {
   it('computes every metric from a summary', () => {
     const out = new RunOutputs({ outDir: undefined, requestSampleRate: 0 });
