@@ -53,16 +53,28 @@ export function requireOneOf<T extends string>(field: string, v: unknown, allowe
   return v as T;
 }
 
-/** One field's check: throws an {@link InvalidArgumentError} naming `field` unless `v` is allowed. */
-export type FieldCheck<V> = (field: string, v: V) => unknown;
+/**
+ * One field's check: throws an {@link InvalidArgumentError} naming `field` unless `v` is
+ * allowed. `context` is what {@link requireFields} was given (e.g. the time a state is
+ * observed at), so a table of checks can be a constant rather than closures built per call.
+ * Mind that a check with an optional third parameter of its own (`requireInteger`'s `min`)
+ * would receive the context there: wrap it when a table is used with a context.
+ */
+export type FieldCheck<V, C = undefined> = (field: string, v: V, context: C) => unknown;
 
 /**
  * Checks the fields of `obj`, each with its check, in the table's order (the first failure
  * throws). Errors name `prefix.key`, or just `key` without a prefix. Returns `obj`.
  */
-export function requireFields<T extends object>(obj: T, checks: { readonly [K in keyof T]?: FieldCheck<T[K]> }, prefix?: string): T {
-  for (const key of Object.keys(checks) as (keyof T & string)[]) {
-    checks[key]!(prefix === undefined ? key : `${prefix}.${key}`, obj[key]);
+export function requireFields<T extends object, C = undefined>(
+  obj: T,
+  checks: { readonly [K in keyof T]?: FieldCheck<T[K], C> },
+  prefix?: string,
+  context?: C,
+): T {
+  // for…in walks a plain table's keys in Object.keys order without building an array.
+  for (const key in checks) {
+    checks[key]!(prefix === undefined ? key : `${prefix}.${key}`, obj[key], context as C);
   }
   return obj;
 }

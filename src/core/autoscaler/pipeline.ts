@@ -182,11 +182,16 @@ export class AutoscalerPipeline {
 
   /** One PA reconcile with the current decider status and settings; keeps the new PA status. */
   reconcile(input: PipelineReconcileInput): KpaScaleOutput {
+    // Fields written out rather than spread: generic copies were most of a reconcile's cost.
+    const sks = input.sks;
     const out = kpaReconcile(this.pa, {
-      ...input,
+      nowSeconds: input.nowSeconds,
       decider: { desiredScale: this.status.desiredScale, excessBurstCapacity: this.status.excessBurstCapacity },
       settings: this.kpa,
-      sks: { ...input.sks, provisioned: this.sksProvisioned },
+      pods: input.pods,
+      sks: { provisioned: this.sksProvisioned, specMode: sks.specMode, activatorEndpointsPopulatedSinceSeconds: sks.activatorEndpointsPopulatedSinceSeconds },
+      activatorInPath: input.activatorInPath,
+      deploymentReplicas: input.deploymentReplicas,
     });
     this.pa = out.state;
     this.sksProvisioned = true;
