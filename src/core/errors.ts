@@ -78,3 +78,19 @@ export function requireFields<T extends object, C = undefined>(
   }
   return obj;
 }
+
+/**
+ * `validate` that remembers the frozen objects it has accepted. A frozen object of plain
+ * fields cannot change, so checking it again would repeat the same answer: the decision
+ * pipeline freezes its settings, and every reconcile after the first skips their checks.
+ * Other objects are checked every time; a rejected object is never remembered.
+ */
+export function rememberFrozen<T>(validate: (v: T, field?: string) => T): (v: T, field?: string) => T {
+  const accepted = new WeakSet<object>();
+  return (v, field) => {
+    if (accepted.has(v as object)) return v;
+    validate(v, field);
+    if (typeof v === 'object' && v !== null && Object.isFrozen(v)) accepted.add(v);
+    return v;
+  };
+}

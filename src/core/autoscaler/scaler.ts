@@ -4,7 +4,7 @@
  * bounds and the scale-to-zero gates. Pure: the clock, the activator probe result and
  * the Deployment's replicas are inputs; requeues and patches are outputs.
  */
-import { requireFields, type FieldCheck, requireFinite, requireInteger, requireNonNegative, requireOneOf, requirePositive } from '../errors.js';
+import { rememberFrozen, requireFields, type FieldCheck, requireFinite, requireInteger, requireNonNegative, requireOneOf, requirePositive } from '../errors.js';
 import { applyBounds, effectiveScaleBounds, validateScaleBoundsSettings, type ScaleBoundsSettings } from './bounds.js';
 import { requireBoolean, requireCount, requireNotAfter, requireTargetBurstCapacity } from './kpa-args.js';
 import {
@@ -71,11 +71,11 @@ const SCALER_SETTINGS_CHECKS: { readonly [K in Exclude<keyof ScalerSettings, key
   activationTimeoutSeconds: requirePositive,
 };
 
-/** Checks a {@link ScalerSettings}; `field` prefixes error messages. */
-export function validateScalerSettings(s: ScalerSettings, field = 'settings'): ScalerSettings {
+/** Checks a {@link ScalerSettings}; `field` prefixes error messages. A frozen one is checked once. */
+export const validateScalerSettings = rememberFrozen((s: ScalerSettings, field = 'settings'): ScalerSettings => {
   validateScaleBoundsSettings(s, field);
   return requireFields(s, SCALER_SETTINGS_CHECKS, field);
-}
+});
 
 /** Everything one `scaler.scale` call reads. */
 export interface ScalerInput {
