@@ -53,16 +53,44 @@ export function requireOneOf<T extends string>(field: string, v: unknown, allowe
   return v as T;
 }
 
-/** One field's check: throws an {@link InvalidArgumentError} naming `field` unless `v` is allowed. */
-export type FieldCheck<V> = (field: string, v: V) => unknown;
+/**
+ * One field's check: throws an {@link InvalidArgumentError} naming `field` unless `v` is
+ * allowed. `context` is what {@link requireFields} was given (e.g. the time a state is
+ * observed at), so a table of checks can be a constant rather than closures built per call.
+ * Mind that a check with an optional third parameter of its own (`requireInteger`'s `min`)
+ * would receive the context there: wrap it when a table is used with a context.
+ */
+export type FieldCheck<V, C = undefined> = (field: string, v: V, context: C) => unknown;
 
 /**
  * Checks the fields of `obj`, each with its check, in the table's order (the first failure
  * throws). Errors name `prefix.key`, or just `key` without a prefix. Returns `obj`.
  */
-export function requireFields<T extends object>(obj: T, checks: { readonly [K in keyof T]?: FieldCheck<T[K]> }, prefix?: string): T {
-  for (const key of Object.keys(checks) as (keyof T & string)[]) {
-    checks[key]!(prefix === undefined ? key : `${prefix}.${key}`, obj[key]);
+export function requireFields<T extends object, C = undefined>(
+  obj: T,
+  checks: { readonly [K in keyof T]?: FieldCheck<T[K], C> },
+  prefix?: string,
+  context?: C,
+): T {
+  // for…in walks a plain table's keys in Object.keys order without building an array.
+  for (const key in checks) {
+    checks[key]!(prefix === undefined ? key : `${prefix}.${key}`, obj[key], context as C);
   }
   return obj;
+}
+
+/**
+ * `validate` that remembers the frozen objects it has accepted. A frozen object of plain
+ * fields cannot change, so checking it again would repeat the same answer: the decision
+ * pipeline freezes its settings, and every reconcile after the first skips their checks.
+ * Other objects are checked every time; a rejected object is never remembered.
+ */
+export function rememberFrozen<T>(validate: (v: T, field?: string) => T): (v: T, field?: string) => T {
+  const accepted = new WeakSet<object>();
+  return (v, field) => {
+    if (accepted.has(v as object)) return v;
+    validate(v, field);
+    if (typeof v === 'object' && v !== null && Object.isFrozen(v)) accepted.add(v);
+    return v;
+  };
 }

@@ -17,6 +17,13 @@ export const MIN_ACTIVATORS = 2;
  */
 export const REVISION_MAX_CONCURRENCY = 2_147_483_647;
 
+const ACTIVATOR_COUNT_CHECKS = {
+  readyPods: requireCount,
+  totalValue: requireNonNegative,
+  targetBurstCapacity: requireTargetBurstCapacity,
+  activatorCapacity: requirePositive,
+} as const;
+
 /**
  * Number of activators for a revision's SKS subset.
  * TBC 0 → 2 (the activator is only in the path at zero scale). Otherwise
@@ -29,12 +36,7 @@ export function activatorCount(opts: {
   targetBurstCapacity: number;
   activatorCapacity: number;
 }): number {
-  const { readyPods, totalValue, targetBurstCapacity: tbc, activatorCapacity } = requireFields(opts, {
-    readyPods: requireCount,
-    totalValue: requireNonNegative,
-    targetBurstCapacity: requireTargetBurstCapacity,
-    activatorCapacity: requirePositive,
-  });
+  const { readyPods, totalValue, targetBurstCapacity: tbc, activatorCapacity } = requireFields(opts, ACTIVATOR_COUNT_CHECKS);
   if (tbc === 0) return MIN_ACTIVATORS;
   // Same float operation order as upstream, so ceil lands on the same integer.
   let toCover = readyPods * totalValue;

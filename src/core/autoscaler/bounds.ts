@@ -3,7 +3,7 @@
  * selection in `scale`, `PodAutoscaler.ScaleBounds`, and `kpa.go` activeThreshold).
  * The decider never sees min/max/initial-scale; they are applied here, after it.
  */
-import { requireFields, requireInteger } from '../errors.js';
+import { rememberFrozen, requireFields, requireInteger, type FieldCheck } from '../errors.js';
 import { requireBoolean, requireCount } from './kpa-args.js';
 
 /**
@@ -34,12 +34,19 @@ export interface ScaleBoundsSettings {
   reachable: boolean;
 }
 
-/** Checks a {@link ScaleBoundsSettings}; `field` prefixes error messages. */
-export function validateScaleBoundsSettings(s: ScaleBoundsSettings, field = 'settings'): ScaleBoundsSettings {
+const SCALE_BOUNDS_CHECKS: { readonly [K in keyof ScaleBoundsSettings]: FieldCheck<ScaleBoundsSettings[K]> } = {
+  minScale: requireCount,
+  maxScale: requireCount,
+  initialScale: requireCount,
+  reachable: requireBoolean,
+};
+
+/** Checks a {@link ScaleBoundsSettings}; `field` prefixes error messages. A frozen one is checked once. */
+export const validateScaleBoundsSettings = rememberFrozen((s: ScaleBoundsSettings, field = 'settings'): ScaleBoundsSettings => {
   // min > max is not rejected: webhook validation only compares the two annotations, so an
   // annotation min above the ConfigMap max gets through, and then min wins in applyBounds.
-  return requireFields(s, { minScale: requireCount, maxScale: requireCount, initialScale: requireCount, reachable: requireBoolean }, field);
-}
+  return requireFields(s, SCALE_BOUNDS_CHECKS, field);
+});
 
 /**
  * The (min, max) that `scaler.scale` clamps the decider's output into:

@@ -125,9 +125,14 @@ export function computeActiveCondition(
   const ready = requireCount('readyPods', input.readyPods);
   const minReady = requireCount('minReady', input.minReady);
   requireBoolean('hasServiceName', input.hasServiceName);
+  return activeCondition(state, now, want, ready, minReady, input.hasServiceName);
+}
+
+/** {@link computeActiveCondition} on arguments already checked (by it, or by {@link kpaReconcile}). */
+function activeCondition(state: PodAutoscalerState, now: number, want: number, ready: number, minReady: number, hasServiceName: boolean): PodAutoscalerState {
   let s = state;
-  if (ready >= minReady && input.hasServiceName && !s.scaleTargetInitialized) {
-    s = { ...s, scaleTargetInitialized: true };
+  if (ready >= minReady && hasServiceName && !s.scaleTargetInitialized) {
+    s = withScales(s, true, s.desiredScale, s.actualScale);
   }
   if (want === 0 || minReady === 0) {
     // Scaling to zero while activating only happens when activation timed out.
@@ -144,17 +149,26 @@ export function computeActiveCondition(
 }
 
 /**
+ * A copy of `s` with new initialized flag and scales. Written out rather than spread: a
+ * spread of these objects is a slow generic copy on the reconcile path.
+ */
+function withScales(s: PodAutoscalerState, scaleTargetInitialized: boolean, desiredScale: number, actualScale: number): PodAutoscalerState {
+  return { active: s.active, reason: s.reason, lastTransitionSeconds: s.lastTransitionSeconds, scaleTargetInitialized, desiredScale, actualScale };
+}
+
+/**
  * computeStatus: ActualScale = ready; DesiredScale = want, except that −1 never replaces a
  * known (≥ 0) value (an autoscaler restart would otherwise flap it); then the Active condition.
+ * Its arguments come checked from {@link kpaReconcile}.
  */
 function computeStatus(
   state: PodAutoscalerState,
   input: { nowSeconds: number; want: number; readyPods: number; hasServiceName: boolean; settings: KpaSettings },
 ): PodAutoscalerState {
   const desiredScale = input.want === SCALE_UNKNOWN && state.desiredScale >= 0 ? state.desiredScale : input.want;
-  const s: PodAutoscalerState = { ...state, actualScale: input.readyPods, desiredScale };
+  const s = withScales(state, state.scaleTargetInitialized, desiredScale, input.readyPods);
   const minReady = activeThreshold(input.settings, state.scaleTargetInitialized);
-  return computeActiveCondition(s, { ...input, minReady });
+  return activeCondition(s, input.nowSeconds, input.want, input.readyPods, minReady, input.hasServiceName);
 }
 
 /**

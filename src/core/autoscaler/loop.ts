@@ -152,25 +152,10 @@ const DEFAULT_CLASSES = defaultAutoscalerClasses();
  * {@link AutoscalerClassInstance} for each): the PA status, reachability, whether pods are
  * scraped and over which stable window, and whether the SKS is provisioned.
  */
-const CLASS_VIEW = ['pa', 'reachable', 'scrapes', 'stableWindowSeconds', 'sksProvisioned'] as const satisfies readonly (keyof AutoscalerClassInstance)[];
-/** The read-only part of a class instance that a {@link DecisionLoop} passes through. */
-export type DecisionLoopClassView = Pick<AutoscalerClassInstance, (typeof CLASS_VIEW)[number]>;
-
-// The class below defines these members on its prototype, passing its instance's through.
-export interface DecisionLoop extends DecisionLoopClassView {}
+export type DecisionLoopClassView = Pick<AutoscalerClassInstance, 'pa' | 'reachable' | 'scrapes' | 'stableWindowSeconds' | 'sksProvisioned'>;
 
 /** The decision loop of one revision. */
-export class DecisionLoop {
-  static {
-    for (const key of CLASS_VIEW) {
-      Object.defineProperty(DecisionLoop.prototype, key, {
-        get(this: DecisionLoop) {
-          return this.cls[key];
-        },
-      });
-    }
-  }
-
+export class DecisionLoop implements DecisionLoopClassView {
   readonly revision: string;
   /** The revision's settings in force (replaced by {@link update}). */
   autoscaling: RevisionAutoscaling;
@@ -220,6 +205,28 @@ export class DecisionLoop {
   }
 
   // ---- what the caller reads ---------------------------------------------------------------
+
+  // The class instance's view, passed through as it is (written out: the scrape reads
+  // `scrapes` every second, and one getter per key beats a generic keyed lookup).
+  get pa(): PodAutoscalerState {
+    return this.cls.pa;
+  }
+
+  get reachable(): boolean {
+    return this.cls.reachable;
+  }
+
+  get scrapes(): boolean {
+    return this.cls.scrapes;
+  }
+
+  get stableWindowSeconds(): number {
+    return this.cls.stableWindowSeconds;
+  }
+
+  get sksProvisioned(): boolean {
+    return this.cls.sksProvisioned;
+  }
 
   /** When the decider ticks next: first + k × period, so ticks do not drift. */
   get nextTickSeconds(): number {

@@ -3,7 +3,7 @@
  * (upstream `pkg/apis/autoscaling/v1alpha1/pa_lifecycle.go`): the Active condition with
  * its reason and last transition time, ScaleTargetInitialized, DesiredScale and ActualScale.
  */
-import { InvalidArgumentError, requireFields, requireFinite, requireInteger, requireOneOf } from '../errors.js';
+import { InvalidArgumentError, requireFields, type FieldCheck, requireFinite, requireInteger, requireOneOf } from '../errors.js';
 import { requireBoolean, requireNotAfter } from './kpa-args.js';
 
 /** The PA Active condition: Activating = Unknown, Active = True, Inactive = False. */
@@ -53,22 +53,20 @@ export function newPodAutoscalerState(nowSeconds: number): PodAutoscalerState {
   };
 }
 
+/** The checks of each {@link PodAutoscalerState} field, given the time it is observed at. */
+const PA_STATE_CHECKS: { readonly [K in keyof PodAutoscalerState]: FieldCheck<PodAutoscalerState[K], number> } = {
+  active: (f, v) => requireOneOf(f, v, ACTIVE_STATES),
+  reason: (f, v) => requireOneOf(f, v, ACTIVE_CONDITION_REASONS),
+  lastTransitionSeconds: requireNotAfter,
+  scaleTargetInitialized: requireBoolean,
+  desiredScale: (f, v) => requireInteger(f, v, -1),
+  actualScale: (f, v) => requireInteger(f, v, -1),
+};
+
 /** Checks a {@link PodAutoscalerState} observed at `nowSeconds`; `field` prefixes error messages. */
 export function validatePodAutoscalerState(s: PodAutoscalerState, nowSeconds: number, field = 'state'): PodAutoscalerState {
   if (typeof s !== 'object' || s === null) throw new InvalidArgumentError(field, 'must be an object');
-  requireFields(
-    s,
-    {
-      active: (f, v) => requireOneOf(f, v, ACTIVE_STATES),
-      reason: (f, v) => requireOneOf(f, v, ACTIVE_CONDITION_REASONS),
-      lastTransitionSeconds: (f, v) => requireNotAfter(f, v, nowSeconds),
-      scaleTargetInitialized: requireBoolean,
-      desiredScale: (f, v) => requireInteger(f, v, -1),
-      actualScale: (f, v) => requireInteger(f, v, -1),
-    },
-    field,
-  );
-  return s;
+  return requireFields(s, PA_STATE_CHECKS, field, nowSeconds);
 }
 
 /**
@@ -82,7 +80,8 @@ export function markActiveCondition(
   nowSeconds: number,
 ): PodAutoscalerState {
   if (s.active === active && s.reason === reason) return s;
-  return { ...s, active, reason, lastTransitionSeconds: nowSeconds };
+  // Written out: a spread is a slow generic copy on the reconcile path.
+  return { active, reason, lastTransitionSeconds: nowSeconds, scaleTargetInitialized: s.scaleTargetInitialized, desiredScale: s.desiredScale, actualScale: s.actualScale };
 }
 
 /** How long the PA has been Active (ActiveFor); −1 if it is not Active. */

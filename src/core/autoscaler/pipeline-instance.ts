@@ -45,10 +45,10 @@ export abstract class PipelineInstance {
   }
 
   reconcile(input: ClassReconcileInput): ClassReconcileOutput {
-    const { provisioned, ...sks } = input.sks;
-    // The pipeline keeps its own view of the SKS; a caller that has read the real one says so.
+    // The pipeline keeps its own view of the SKS (it ignores `sks.provisioned`); a caller that has read the real one says so.
+    const provisioned = input.sks.provisioned;
     if (provisioned !== undefined) this.p.sksProvisioned = provisioned;
-    return this.p.reconcile({ ...input, sks });
+    return this.p.reconcile(input);
   }
 
   setReachable(reachable: boolean): boolean {

@@ -63,8 +63,9 @@ export type PipelineReconcileInput = Omit<KpaScaleInput, 'decider' | 'settings' 
   sks: { specMode: KpaScaleInput['sks']['specMode']; activatorEndpointsPopulatedSinceSeconds: number | undefined };
 };
 
-function kpaSettings(a: RevisionAutoscaling): KpaSettings {
-  return {
+/** The KPA settings of `a`, frozen so that their checks run only at the first reconcile. */
+function kpaSettings(a: RevisionAutoscaling): Readonly<KpaSettings> {
+  return Object.freeze({
     minScale: a.minScale,
     maxScale: a.maxScale,
     initialScale: a.initialScale,
@@ -77,7 +78,7 @@ function kpaSettings(a: RevisionAutoscaling): KpaSettings {
     activationTimeoutSeconds: a.activationTimeoutSeconds,
     totalValue: a.deciderSpec.totalValue,
     activatorCapacity: a.activatorCapacity,
-  };
+  });
 }
 
 /**
@@ -95,7 +96,8 @@ export class AutoscalerPipeline {
   pa: PodAutoscalerState;
   /** The SKS exists (false until the first reconcile of a new revision). */
   sksProvisioned: boolean;
-  private kpa: KpaSettings;
+  /** Frozen: checked at the first reconcile only (see `rememberFrozen`). */
+  private kpa: Readonly<KpaSettings>;
 
   constructor(init: AutoscalerPipelineInit) {
     const a = init.autoscaling;
@@ -182,11 +184,16 @@ export class AutoscalerPipeline {
 
   /** One PA reconcile with the current decider status and settings; keeps the new PA status. */
   reconcile(input: PipelineReconcileInput): KpaScaleOutput {
+    // Fields written out rather than spread: generic copies were most of a reconcile's cost.
+    const sks = input.sks;
     const out = kpaReconcile(this.pa, {
-      ...input,
+      nowSeconds: input.nowSeconds,
       decider: { desiredScale: this.status.desiredScale, excessBurstCapacity: this.status.excessBurstCapacity },
       settings: this.kpa,
-      sks: { ...input.sks, provisioned: this.sksProvisioned },
+      pods: input.pods,
+      sks: { provisioned: this.sksProvisioned, specMode: sks.specMode, activatorEndpointsPopulatedSinceSeconds: sks.activatorEndpointsPopulatedSinceSeconds },
+      activatorInPath: input.activatorInPath,
+      deploymentReplicas: input.deploymentReplicas,
     });
     this.pa = out.state;
     this.sksProvisioned = true;
@@ -214,13 +221,12 @@ export class AutoscalerPipeline {
       },
       nowSeconds,
     );
-    const k = kpaSettings(a);
-    this.kpa = {
-      ...k,
+    this.kpa = Object.freeze({
+      ...kpaSettings(a),
       reachable,
       minScale: reachable ? a.minScale : 0,
       scaleToZeroPodRetentionPeriodSeconds: reachable ? a.scaleToZeroPodRetentionPeriodSeconds : 0,
-    };
+    });
     return true;
   }
 
@@ -233,12 +239,12 @@ export class AutoscalerPipeline {
   setReachable(reachable: boolean): boolean {
     if (this.kpa.reachable === reachable) return false;
     const a = this.autoscaling;
-    this.kpa = {
+    this.kpa = Object.freeze({
       ...this.kpa,
       reachable,
       minScale: reachable ? a.minScale : 0,
       scaleToZeroPodRetentionPeriodSeconds: reachable ? a.scaleToZeroPodRetentionPeriodSeconds : 0,
-    };
+    });
     this.decider.update({ ...a.deciderSpec, reachable });
     return true;
   }

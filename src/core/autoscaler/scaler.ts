@@ -4,7 +4,7 @@
  * bounds and the scale-to-zero gates. Pure: the clock, the activator probe result and
  * the Deployment's replicas are inputs; requeues and patches are outputs.
  */
-import { requireFields, requireFinite, requireInteger, requireNonNegative, requireOneOf, requirePositive } from '../errors.js';
+import { rememberFrozen, requireFields, type FieldCheck, requireFinite, requireInteger, requireNonNegative, requireOneOf, requirePositive } from '../errors.js';
 import { applyBounds, effectiveScaleBounds, validateScaleBoundsSettings, type ScaleBoundsSettings } from './bounds.js';
 import { requireBoolean, requireCount, requireNotAfter, requireTargetBurstCapacity } from './kpa-args.js';
 import {
@@ -61,22 +61,21 @@ export interface ScalerSettings extends ScaleBoundsSettings {
   activationTimeoutSeconds: number;
 }
 
-/** Checks a {@link ScalerSettings}; `field` prefixes error messages. */
-export function validateScalerSettings(s: ScalerSettings, field = 'settings'): ScalerSettings {
+/** The checks of the {@link ScalerSettings} fields beyond the bounds. */
+const SCALER_SETTINGS_CHECKS: { readonly [K in Exclude<keyof ScalerSettings, keyof ScaleBoundsSettings>]: FieldCheck<ScalerSettings[K]> } = {
+  enableScaleToZero: requireBoolean,
+  stableWindowSeconds: requirePositive,
+  scaleToZeroGracePeriodSeconds: requirePositive,
+  scaleToZeroPodRetentionPeriodSeconds: requireNonNegative,
+  targetBurstCapacity: requireTargetBurstCapacity,
+  activationTimeoutSeconds: requirePositive,
+};
+
+/** Checks a {@link ScalerSettings}; `field` prefixes error messages. A frozen one is checked once. */
+export const validateScalerSettings = rememberFrozen((s: ScalerSettings, field = 'settings'): ScalerSettings => {
   validateScaleBoundsSettings(s, field);
-  return requireFields(
-    s,
-    {
-      enableScaleToZero: requireBoolean,
-      stableWindowSeconds: requirePositive,
-      scaleToZeroGracePeriodSeconds: requirePositive,
-      scaleToZeroPodRetentionPeriodSeconds: requireNonNegative,
-      targetBurstCapacity: requireTargetBurstCapacity,
-      activationTimeoutSeconds: requirePositive,
-    },
-    field,
-  );
-}
+  return requireFields(s, SCALER_SETTINGS_CHECKS, field);
+});
 
 /** Everything one `scaler.scale` call reads. */
 export interface ScalerInput {
@@ -141,7 +140,11 @@ export interface ScaleToZeroDecision {
  */
 export function handleScaleToZero(input: ScalerInput, desired: number): ScaleToZeroDecision {
   validateScalerInput(input);
-  requireInteger('desired', desired, -1);
+  return scaleToZero(input, requireInteger('desired', desired, -1));
+}
+
+/** {@link handleScaleToZero} on arguments already checked (by it, or by {@link scaleTarget}). */
+function scaleToZero(input: ScalerInput, desired: number): ScaleToZeroDecision {
   const s = input.settings;
   const now = input.nowSeconds;
   const pa = input.state;
@@ -211,7 +214,7 @@ export function scaleTarget(input: ScalerInput): ScalerDecision {
   }
   const { min, max } = effectiveScaleBounds(input.settings, pa.scaleTargetInitialized);
   const bounded = applyBounds(min, max, input.desiredScale);
-  const z = handleScaleToZero(input, bounded);
+  const z = scaleToZero(input, bounded);
   const applyReplicas = z.apply && z.desired !== input.deploymentReplicas ? z.desired : undefined;
   return { want: z.desired, applyReplicas, requeueAfterSeconds: z.requeueAfterSeconds, asyncProbe: z.asyncProbe };
 }

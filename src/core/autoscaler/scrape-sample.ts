@@ -4,7 +4,7 @@
  * the revision total. The randomness is injected so a simulation stays deterministic.
  */
 import { requireCount } from './kpa-args.js';
-import { requireFinite, requireInteger } from '../errors.js';
+import { InvalidArgumentError, requireFinite, requireInteger } from '../errors.js';
 import type { PodStat } from './collection.js';
 
 /**
@@ -21,17 +21,23 @@ export function scrapeOrder<T>(
   randomInt: (bound: number) => number,
 ): T[] {
   requireCount('sampleSize', sampleSize);
-  const old = pods.filter((p) => isOld(p));
-  const young = pods.filter((p) => !isOld(p));
-  const shuffle = (a: T[]): T[] => {
-    for (let i = a.length - 1; i > 0; i--) {
-      const j = requireInteger('randomInt()', randomInt(i + 1), 0);
-      [a[i], a[j]] = [a[j]!, a[i]!];
-    }
-    return a;
-  };
-  if (old.length >= sampleSize) return shuffle(old).concat(young);
-  return old.concat(shuffle(young));
+  // One pass asks `isOld` once per pod; the old pods head the result, the young follow.
+  const order: T[] = [];
+  const young: T[] = [];
+  for (const p of pods) (isOld(p) ? order : young).push(p);
+  const oldCount = order.length;
+  for (const p of young) order.push(p);
+  // Shuffle the old pods when there are enough of them, else the young ones.
+  const from = oldCount >= sampleSize ? 0 : oldCount;
+  const to = oldCount >= sampleSize ? oldCount : order.length;
+  for (let i = to - from - 1; i > 0; i--) {
+    const j = requireInteger('randomInt()', randomInt(i + 1), 0);
+    if (j > i) throw new InvalidArgumentError('randomInt()', `must be < ${i + 1}, got ${j}`);
+    const t = order[from + i]!;
+    order[from + i] = order[from + j]!;
+    order[from + j] = t;
+  }
+  return order;
 }
 
 /** The four summed fields of the sampled pods' stats. */

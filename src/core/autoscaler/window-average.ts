@@ -33,6 +33,11 @@ export class WindowAverage implements WindowAverager {
   /** Bucket index (not time) of the first write of the current run, and of the newest write. */
   protected firstWrite = 0;
   protected lastWrite = Number.NEGATIVE_INFINITY;
+  /**
+   * The ring slot of `lastWrite`. Slots near it are reached by stepping from here, which
+   * spares the hot paths a modulo of a large bucket index per bucket.
+   */
+  protected lastSlot = 0;
   protected total = 0;
 
   constructor(windowSeconds: number, granularitySeconds = 1) {
@@ -52,11 +57,18 @@ export class WindowAverage implements WindowAverager {
     return ((idx % n) + n) % n;
   }
 
+  /** The ring slot of bucket `lastWrite − back`, for 0 ≤ back < buckets. */
+  protected slotBefore(back: number): number {
+    const s = this.lastSlot - back;
+    return s < 0 ? s + this.buckets.length : s;
+  }
+
   record(timeSeconds: number, value: number): void {
     requireFinite('timeSeconds', timeSeconds);
     requireFinite('value', value);
     const b = this.index(timeSeconds);
     const g = this.granularity;
+    const buckets = this.buckets;
     if (b !== this.lastWrite) {
       // Older than a whole window behind the newest write: it can no longer matter.
       if (b * g + this.windowSeconds <= this.lastWrite * g) return;
@@ -65,20 +77,31 @@ export class WindowAverage implements WindowAverager {
         if ((b - this.lastWrite) * g >= this.windowSeconds) {
           // A full window of silence: start over.
           this.firstWrite = b;
-          this.buckets.fill(0);
+          buckets.fill(0);
           this.total = 0;
+          this.lastSlot = this.slot(b);
         } else {
+          // Clear the slots from the one after the newest write up to b's, a window ago.
+          const n = buckets.length;
+          let s = this.lastSlot;
           for (let i = this.lastWrite + 1; i <= b; i++) {
-            const s = this.slot(i);
-            this.total -= this.buckets[s]!;
-            this.buckets[s] = 0;
+            if (++s === n) s = 0;
+            this.total -= buckets[s]!;
+            buckets[s] = 0;
           }
+          this.lastSlot = s;
         }
         this.lastWrite = b;
+      } else {
+        // A late write inside the window: less than a window (so fewer than `n` buckets) back.
+        const s = this.slotBefore(this.lastWrite - b);
+        buckets[s] = buckets[s]! + value;
+        this.total += value;
+        return;
       }
     }
-    const s = this.slot(b);
-    this.buckets[s] = this.buckets[s]! + value;
+    const s = this.lastSlot;
+    buckets[s] = buckets[s]! + value;
     this.total += value;
   }
 
@@ -93,8 +116,13 @@ export class WindowAverage implements WindowAverager {
     }
     if (d * g < this.windowSeconds) {
       // Buckets after the newest write up to now are stale ring slots from a window ago.
+      const n = this.buckets.length;
       let sum = this.total;
-      for (let i = this.lastWrite + 1; i <= now; i++) sum -= this.buckets[this.slot(i)]!;
+      let s = this.lastSlot;
+      for (let i = this.lastWrite + 1; i <= now; i++) {
+        if (++s === n) s = 0;
+        sum -= this.buckets[s]!;
+      }
       return roundTo6Digits(sum / Math.min(liveSpan, this.buckets.length - d));
     }
     return 0;
@@ -133,6 +161,7 @@ export class WindowAverage implements WindowAverager {
     this.windowSeconds = windowSeconds;
     this.buckets = next;
     this.total = total;
+    if (this.lastWrite !== Number.NEGATIVE_INFINITY) this.lastSlot = this.slot(this.lastWrite);
   }
 }
 
@@ -178,7 +207,7 @@ export class WeightedWindowAverage extends WindowAverage {
     }
     let sum = 0;
     for (let i = 0; i < count; i++) {
-      sum += this.buckets[this.slot(this.lastWrite - i)]! * multiplier;
+      sum += this.buckets[this.slotBefore(i)]! * multiplier;
       multiplier *= 1 - a;
     }
     return sum;

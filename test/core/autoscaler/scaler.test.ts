@@ -6,6 +6,7 @@ import {
   activationTimeoutSeconds,
   handleScaleToZero,
   scaleTarget,
+  validateScalerSettings,
   type ScalerInput,
   type ScalerSettings,
 } from '../../../src/core/autoscaler/scaler.js';
@@ -159,6 +160,19 @@ describe('scaler input validation', () => {
   ])('rejects %s', (_l, bad, field) => {
     expect(() => scaleTarget(bad)).toThrow(InvalidArgumentError);
     expect(() => scaleTarget(bad)).toThrow(field);
+  });
+
+  it('checks a frozen settings object once, and anything else (or anything rejected) every time', () => {
+    const frozen = Object.freeze({ ...SETTINGS });
+    expect(validateScalerSettings(frozen)).toBe(frozen);
+    expect(validateScalerSettings(frozen)).toBe(frozen);
+    const badFrozen = Object.freeze({ ...SETTINGS, stableWindowSeconds: 0 });
+    for (let i = 0; i < 2; i++) expect(() => validateScalerSettings(badFrozen, 'kpa')).toThrow('kpa.stableWindowSeconds');
+    // An unfrozen object may change after it was accepted, so it is checked again.
+    const open = { ...SETTINGS };
+    validateScalerSettings(open);
+    open.minScale = -1;
+    expect(() => validateScalerSettings(open)).toThrow('settings.minScale');
   });
 
   it('adds 30 s to the progress deadline, 0 s included, and rejects a negative one', () => {

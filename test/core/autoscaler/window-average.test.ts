@@ -109,6 +109,17 @@ describe('WindowAverage (linear)', () => {
     expect(w.average(-0.2)).toBe(3);
   });
 
+  it('keeps late writes and cleared slots right where the ring wraps', () => {
+    // 3 buckets; buckets -2..1 wrap the ring once, and a late write lands behind the newest.
+    const w = new WindowAverage(3);
+    [1, 2, 4, 8].forEach((v, i) => w.record(i - 2, v)); // bucket -2 is cleared by bucket 1
+    w.record(-0.5, 16); // bucket -1, still inside the window
+    expect(w.average(1)).toBe((18 + 4 + 8) / 3);
+    w.record(2, 0); // clears bucket -1 (18)
+    expect(w.average(2)).toBe((4 + 8) / 3);
+    expect(w.average(3.5)).toBe(8 / 2); // bucket 0 left the window; two live buckets remain
+  });
+
   it.each([
     ['NaN window', () => new WindowAverage(Number.NaN)],
     ['zero window', () => new WindowAverage(0)],
@@ -142,5 +153,18 @@ describe('WeightedWindowAverage', () => {
     const m = 1 - a;
     expect(w.average(T0 + 6)).toBeCloseTo(a * (6 + 5 * m + 4 * m ** 2 + 3 * m ** 3 + 2 * m ** 4), 12);
     expect(w.average(T0 + 16)).toBe(0);
+  });
+
+  it('reads back across the ring seam and after a resize', () => {
+    const w = new WeightedWindowAverage(3);
+    const a = w.smoothing;
+    const m = 1 - a;
+    for (let i = 0; i < 5; i++) w.record(T0 + i, i + 1); // buckets 2..4 hold 3, 4, 5
+    expect(w.average(T0 + 4)).toBeCloseTo(a * (5 + 4 * m + 3 * m ** 2), 12);
+    expect(w.average(T0 + 5)).toBeCloseTo(a * m * (5 + 4 * m), 12);
+    w.resize(5, T0 + 4); // keeps 3, 4, 5 as the newest of five buckets
+    const b = w.smoothing;
+    w.record(T0 + 5, 6);
+    expect(w.average(T0 + 5)).toBeCloseTo(b * (6 + 5 * (1 - b) + 4 * (1 - b) ** 2 + 3 * (1 - b) ** 3), 12);
   });
 });

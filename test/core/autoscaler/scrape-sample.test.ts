@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { scrapeOrder } from '../../../src/core/autoscaler/scrape-sample.js';
+import { InvalidArgumentError } from '../../../src/core/errors.js';
+
+/** A scripted randomInt: returns the given draws in turn and logs the bounds it was asked for. */
+function draws(values: number[]): { randomInt: (bound: number) => number; bounds: number[] } {
+  const bounds: number[] = [];
+  let k = 0;
+  return { bounds, randomInt: (bound) => (bounds.push(bound), values[k++]!) };
+}
+
+// Pods are named by age: 'o…' are old (up a stable window or more), 'y…' young.
+const isOld = (p: string): boolean => p.startsWith('o');
+
+describe('scrapeOrder', () => {
+  it.each([
+    {
+      name: 'enough old pods: the old ones shuffled from the end, then the young in their order',
+      pods: ['o1', 'y1', 'o2', 'o3', 'y2', 'o4'],
+      sample: 3,
+      values: [0, 2, 0],
+      // i=3 swaps o1↔o4; i=2 keeps o3; i=1 swaps o4↔o2.
+      want: ['o2', 'o4', 'o3', 'o1', 'y1', 'y2'],
+      bounds: [4, 3, 2],
+    },
+    {
+      name: 'too few old pods: every old one first, then the young shuffled',
+      pods: ['y1', 'o1', 'y2', 'y3'],
+      sample: 2,
+      values: [0, 0],
+      want: ['o1', 'y2', 'y3', 'y1'],
+      bounds: [3, 2],
+    },
+    {
+      name: 'exactly the sample size of old pods counts as enough',
+      pods: ['y1', 'o1', 'o2'],
+      sample: 2,
+      values: [0],
+      want: ['o2', 'o1', 'y1'],
+      bounds: [2],
+    },
+    { name: 'one pod needs no draw', pods: ['y1'], sample: 1, values: [], want: ['y1'], bounds: [] },
+    { name: 'no pods', pods: [], sample: 0, values: [], want: [], bounds: [] },
+  ])('$name', ({ pods, sample, values, want, bounds }) => {
+    const r = draws(values);
+    expect(scrapeOrder(pods, sample, isOld, r.randomInt)).toEqual(want);
+    expect(r.bounds).toEqual(bounds);
+  });
+
+  it('leaves its input alone', () => {
+    const pods = ['o1', 'o2', 'y1'];
+    scrapeOrder(pods, 1, isOld, () => 0);
+    expect(pods).toEqual(['o1', 'o2', 'y1']);
+  });
+
+  it.each([
+    ['a negative sample size', -1, () => 0, 'sampleSize'],
+    ['a draw that is not an integer', 1, () => 0.5, 'randomInt()'],
+    ['a draw at or above its bound', 1, (b: number) => b, 'randomInt()'],
+  ])('rejects %s', (_label, sample, randomInt, field) => {
+    expect(() => scrapeOrder(['o1', 'o2'], sample, isOld, randomInt)).toThrow(InvalidArgumentError);
+    expect(() => scrapeOrder(['o1', 'o2'], sample, isOld, randomInt)).toThrow(`${field}:`);
+  });
+});
