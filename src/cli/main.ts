@@ -1,22 +1,23 @@
+/**
+ * The command line. Only yargs, the flag definitions and the error helpers load up
+ * front; each command's handler imports its own code when it runs, so `knsim run` does
+ * not pay for the sweep pool, the report renderer or the Kubernetes client.
+ */
 import yargs from 'yargs';
-import { enableFastHistograms } from '../output/latency.js';
 import { formatError } from '../scenario/errors.js';
-import { runCommand } from './run.js';
-import { reportCommand } from './report.js';
-import { controllerCommand, controllerOptions, type ControllerArgs } from './controller.js';
-import { rolloutCommand, rolloutOptions, type RolloutArgs } from './rollout.js';
+import type { ControllerArgs } from './controller.js';
+import { controllerOptions } from './controller-options.js';
+import { rolloutOptions, type RolloutArgs } from './rollout.js';
 import { EXIT_BAD_INPUT, EXIT_INTERNAL, UsageError } from './errors.js';
 import { OutputError } from '../output/output-error.js';
 import { reportDirOptions, scenarioOptions, workLimitOptions } from './flags.js';
 import { closest } from '../scenario/did-you-mean.js';
 // Sweeps and the tuner (issue 5).
-import { sweepCommandModule } from './sweep.js';
-import { tuneCommandModule } from './tune.js';
-// Capacity planning (issue 16).
-import { planCommand } from './plan.js';
+import { sweepCommandModule } from './sweep-command.js';
+import { tuneCommandModule } from './tune-command.js';
 // Bring your own autoscaler (issue 17).
-import { compareCommandModule } from './compare.js';
-import { testCommandModule } from './test.js';
+import { compareCommandModule } from './compare-command.js';
+import { testCommandModule } from './test-command.js';
 
 /** Prints an error as one line and picks the exit code: 2 for bad input (or an unwritable output), 1 for a bug. */
 export function reportError(e: unknown): number {
@@ -55,7 +56,6 @@ export function usageMessage(msg: string | null | undefined, argv: readonly stri
 
 export async function main(argv: string[]): Promise<void> {
   try {
-    await enableFastHistograms();
     const cli = yargs(argv);
     await cli
       .scriptName('knsim')
@@ -69,6 +69,7 @@ export async function main(argv: string[]): Promise<void> {
             .example('$0 run scenarios/quickstart.yaml', 'Run the quickstart scenario')
             .example(`$0 run scenarios/hello-world.yaml --set 'services[0].manifest.spec.template.metadata.annotations["autoscaling.knative.dev/target"]=5'`, 'Override an annotation'),
         async (args) => {
+          const { runCommand } = await import('./run.js');
           await runCommand({
             scenario: args.scenario,
             seed: args.seed,
@@ -89,6 +90,7 @@ export async function main(argv: string[]): Promise<void> {
         'Build charts (.vl.json, .svg, .png) and a self-contained report.html for a run directory',
         (y) => y.positional('run-dir', { type: 'string', describe: 'A directory written by knsim run', demandOption: true }),
         async (args) => {
+          const { reportCommand } = await import('./report.js');
           const path = await reportCommand(args['run-dir']);
           process.stdout.write(`knsim: wrote ${path}\n`);
         },
@@ -104,9 +106,10 @@ export async function main(argv: string[]): Promise<void> {
             .option('set', { type: 'string', array: true, describe: 'Override a scenario value: path=value, e.g. cluster.nodePools[0].cpu=8' })
             .option('json', { type: 'boolean', default: false, describe: 'Print the plan as JSON' })
             .example('$0 plan scenarios/capacity-planning.yaml', 'Nodes, waits and cost of the capacity-planning scenario'),
-        (args) => {
+        async (args) => {
+          const { planCommand } = await import('./plan.js');
           process.stdout.write(
-            planCommand({
+            await planCommand({
               scenario: args.scenario,
               seed: args.seed,
               duration: args.duration,
@@ -120,11 +123,11 @@ export async function main(argv: string[]): Promise<void> {
           );
         },
       )
-      .command('controller', "Run knsim's autoscaler against a live cluster: --mode shadow (report) or apply (scale)", (y) => controllerOptions(y), (args) =>
-        controllerCommand(args as unknown as ControllerArgs),
+      .command('controller', "Run knsim's autoscaler against a live cluster: --mode shadow (report) or apply (scale)", (y) => controllerOptions(y), async (args) =>
+        (await import('./controller.js')).controllerCommand(args as unknown as ControllerArgs),
       )
-      .command('rollout <service>', 'Shift a Service to a new revision in steps, rolling back on errors or latency', (y) => rolloutOptions(y), (args) =>
-        rolloutCommand(args as unknown as RolloutArgs),
+      .command('rollout <service>', 'Shift a Service to a new revision in steps, rolling back on errors or latency', (y) => rolloutOptions(y), async (args) =>
+        (await import('./rollout.js')).rolloutCommand(args as unknown as RolloutArgs),
       )
       // Sweeps and the tuner (issue 5).
       .command(sweepCommandModule)

@@ -9,6 +9,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
 import type { MetricValues } from '../output/metrics.js';
+import { enableFastHistograms } from '../output/latency.js';
 import { ScenarioError } from '../scenario/errors.js';
 import { runTask, type RunTask } from './task.js';
 import { isWorkerScenarioError } from './worker.js';
@@ -44,6 +45,8 @@ export function workerScript(): { filename: string; execArgv: string[] } {
 class InProcessRunner implements Runner {
   readonly workers = 1;
   async runAll(tasks: readonly RunTask[], onDone?: () => void): Promise<MetricValues[]> {
+    // Many runs in this thread: the WebAssembly histograms' start-up pays for itself (as in worker.ts).
+    await enableFastHistograms();
     const out: MetricValues[] = [];
     for (const t of tasks) {
       out.push(runTask(t));
