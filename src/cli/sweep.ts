@@ -95,24 +95,31 @@ export async function sweepCommand(args: SweepRunArgs): Promise<void> {
   const { def, workers, limits } = defineFromArgs(args);
   const total = sweepPoints(def);
   const points = shardPoints(total, shard);
-  checkPoints(args.scenario, def, points, limits);
-  if (shard === undefined && args.report !== false) requireOptional('charts');
-  const outDir = args.out !== undefined ? String(args.out) : join('reports', `${def.scenario}-sweep`);
-  const output = { label: outLabel(outDir, args.out !== undefined), protect: [args.scenario] };
-  checkOutDir(outDir, output);
   const runs = points.length * def.replications;
   const threads = Math.max(1, Math.min(workers, runs));
-  const started = process.hrtime.bigint();
+  // The worker threads start now: they load their modules while this thread checks every point.
   const runner = createRunner(threads);
-  const progress = createProgress(`sweep ${def.scenario}`, runs);
   let results;
+  let outDir: string;
+  let output;
+  let seconds: number;
   try {
-    results = await runSweep({ file: args.scenario, def, points, runner, progress });
+    checkPoints(args.scenario, def, points, limits);
+    if (shard === undefined && args.report !== false) requireOptional('charts');
+    outDir = args.out !== undefined ? String(args.out) : join('reports', `${def.scenario}-sweep`);
+    output = { label: outLabel(outDir, args.out !== undefined), protect: [args.scenario] };
+    checkOutDir(outDir, output);
+    const started = process.hrtime.bigint();
+    const progress = createProgress(`sweep ${def.scenario}`, runs);
+    try {
+      results = await runSweep({ file: args.scenario, def, points, runner, progress });
+    } finally {
+      progress.stop();
+    }
+    seconds = Number(process.hrtime.bigint() - started) / 1e9;
   } finally {
-    progress.stop();
     await runner.close();
   }
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const written = await writeSweepDir(outDir, def, shard, results, { report: args.report !== false, output });
   reportWarnings(written);
   const what = shard !== undefined ? `shard ${shard.index}/${shard.count}: ${points.length} of ${total} points` : `${total} point${total === 1 ? '' : 's'}`;
