@@ -54,9 +54,22 @@ export function usageMessage(msg: string | null | undefined, argv: readonly stri
   return `${m[0]!.slice(0, m[0]!.indexOf(':') + 1)} ${names.map((n, i) => `${n.length > 1 ? '--' : '-'}${n}${hints[i]}`).join(', ')}`;
 }
 
+/**
+ * yargs renders a command's whole help text before running its handler, in case the
+ * handler asks for it (about 20 ms of string-width work on every command). knsim's
+ * handlers never show help, and its failures are one-line errors, so that text is never
+ * used. Left alone if a yargs version lacks these internals.
+ */
+function skipHelpCache(cli: object): void {
+  const internals = (cli as { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } } }).getInternalMethods?.();
+  const usage = internals?.getUsageInstance?.();
+  if (typeof usage?.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => {};
+}
+
 export async function main(argv: string[]): Promise<void> {
   try {
     const cli = yargs(argv);
+    skipHelpCache(cli);
     await cli
       .scriptName('knsim')
       .usage('$0 <command> [options]\n\nA deterministic simulator of Knative Serving autoscaling (KPA) and request routing.')
