@@ -1,4 +1,9 @@
-/** Runs a node script as a fresh process and returns the CPU seconds it used (see cpu-at-exit.ts). */
+/**
+ * Runs a node script as a fresh process and returns the CPU seconds it used. A parent
+ * cannot read a child's rusage from node (process.resourceUsage() has no children), so
+ * the child reports its own: a module preloaded with --import writes its CPU seconds
+ * (user + system, every thread, since the process started) and peak RSS at exit.
+ */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +16,14 @@ export interface ProcessCpu {
   wallSeconds: number;
 }
 
-const PRELOAD = new URL('./cpu-at-exit.js', import.meta.url).href;
+const PRELOAD_SOURCE = `import { writeFileSync } from 'node:fs';
+const file = process.env.KNSIM_BENCH_CPU_FILE;
+process.on('exit', () => {
+  const u = process.resourceUsage();
+  writeFileSync(file, JSON.stringify({ userSeconds: u.userCPUTime / 1e6, systemSeconds: u.systemCPUTime / 1e6, peakRssMB: Math.round(u.maxRSS / 1024) }));
+});`;
+/** A data: URL, so the preload works from dist/ and from src/ (tests) alike. */
+const PRELOAD = `data:text/javascript,${encodeURIComponent(PRELOAD_SOURCE)}`;
 
 /** `node <args>` with cwd `cwd`; throws if it exits non-zero. Its output is discarded. */
 export function processCpu(args: readonly string[], cwd: string): ProcessCpu {
