@@ -97,17 +97,15 @@ export async function sweepCommand(args: SweepRunArgs): Promise<void> {
   const points = shardPoints(total, shard);
   const runs = points.length * def.replications;
   const threads = Math.max(1, Math.min(workers, runs));
+  const outDir = args.out !== undefined ? String(args.out) : join('reports', `${def.scenario}-sweep`);
+  const output = { label: outLabel(outDir, args.out !== undefined), protect: [args.scenario] };
   // The worker threads start now: they load their modules while this thread checks every point.
   const runner = createRunner(threads);
   let results;
-  let outDir: string;
-  let output;
   let seconds: number;
   try {
     checkPoints(args.scenario, def, points, limits);
     if (shard === undefined && args.report !== false) requireOptional('charts');
-    outDir = args.out !== undefined ? String(args.out) : join('reports', `${def.scenario}-sweep`);
-    output = { label: outLabel(outDir, args.out !== undefined), protect: [args.scenario] };
     checkOutDir(outDir, output);
     const started = process.hrtime.bigint();
     const progress = createProgress(`sweep ${def.scenario}`, runs);
