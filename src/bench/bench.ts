@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SweepBenchDetails } from '../sweep/bench-sweep.js';
+import { QUICKSTART_PROCESS_TARGET_CPU_SECONDS, type ProcessBench } from './bench-process.js';
 import { BENCH_CASES } from './cases.js';
 
 interface Row {
@@ -28,15 +29,19 @@ interface Row {
 
 const here = dirname(fileURLToPath(import.meta.url));
 const only = process.argv.slice(2);
+const wanted = (name: string): boolean => only.length === 0 || only.includes(name);
 const rows: Row[] = [];
+/** Every case measured, with its headline figures and target, for the closing table. */
+const summary: Array<{ case: string; measured: string; target: string }> = [];
 for (const c of BENCH_CASES) {
-  if (only.length > 0 && !only.includes(c.name)) continue;
+  if (!wanted(c.name)) continue;
   process.stderr.write(`bench: ${c.name} — ${c.description} …\n`);
   const out = execFileSync(process.execPath, [join(here, 'run-case.js'), c.name], { encoding: 'utf8', maxBuffer: 1 << 20 });
   const row = JSON.parse(out.trim().split('\n').at(-1)!) as Row;
   rows.push(row);
   const bare = row.bareLoopRatio === undefined ? '' : `, ${row.bareLoopRatio} of a bare queue loop`;
   process.stderr.write(`  ${row.simulatedRequestsPerSecond.toLocaleString('en-US')} req/s${bare}, peak RSS ${row.peakRssMB} MB, ${row.wallSeconds} s (target ${c.target})\n`);
+  summary.push({ case: c.name, measured: `${row.simulatedRequestsPerSecond.toLocaleString('en-US')} req/s${bare}, peak RSS ${row.peakRssMB} MB, ${row.wallSeconds} s wall`, target: c.target });
 }
 
 const pad = (s: string, n: number) => s.padStart(n);
@@ -86,17 +91,45 @@ if (only.length === 0) writeFileSync(
 );
 if (only.length === 0) console.log('wrote reports/bench/bench.json');
 
-// ---- Sweep on worker threads (issue 5): the same 40-run sweep on 1 thread and on 2 worker threads.
-if (only.length === 0 || only.includes('sweep-workers')) {
-  process.stderr.write('bench: sweep-workers — a 40-run sweep on 1 thread, then on 2 worker threads (warm runners, best of 3 rounds; then `knsim sweep` end to end, best of 2) …\n');
+// ---- Sweep on worker threads (issue 5): the same 40-run sweep on 1 thread and on 2 threads.
+if (wanted('sweep-workers')) {
+  process.stderr.write('bench: sweep-workers — a 40-run sweep on 1 thread, then on 2 threads (warm runners, best of 3 rounds; then `knsim sweep` end to end, best of 2) …\n');
   const out = execFileSync(process.execPath, [join(here, '../sweep/bench-sweep.js')], { encoding: 'utf8', maxBuffer: 1 << 20 });
   const s = JSON.parse(out.trim().split('\n').at(-1)!) as SweepBenchDetails;
   console.log(
-    `sweep-workers: ${s.runs} runs — 1 thread ${s.workers1Seconds} s, 2 worker threads ${s.workers2Seconds} s: speed-up ${s.speedup}× (target ≥ 1.8×; CPU/wall with 2 threads: ${s.workers2CoresUsed} cores)`,
+    `sweep-workers: ${s.runs} runs — 1 thread ${s.workers1Seconds} s, 2 threads ${s.workers2Seconds} s: speed-up ${s.speedup}× (CPU/wall with 2 threads: ${s.workers2CoresUsed} cores)`,
   );
   console.log(
     `sweep-workers, \`knsim sweep\` end to end (process, worker and JIT start included): --workers 1 ${s.cliWorkers1Seconds} s, --workers 2 ${s.cliWorkers2Seconds} s: speed-up ${s.cliSpeedup}×`,
   );
+  summary.push({ case: 'sweep-workers', measured: `${s.cliSpeedup}× end to end (${s.cliWorkers1Seconds} s → ${s.cliWorkers2Seconds} s); warm runners ${s.speedup}×`, target: '≥ 1.8× end to end' });
+  mkdirSync('reports/bench', { recursive: true });
   writeFileSync('reports/bench/bench-sweep.json', JSON.stringify(s, null, 2) + '\n');
   console.log('wrote reports/bench/bench-sweep.json');
+}
+
+// ---- Start-up (issue 19): `knsim run scenarios/quickstart.yaml` as a whole process.
+if (wanted('quickstart-process')) {
+  process.stderr.write('bench: quickstart-process — `knsim run scenarios/quickstart.yaml` as a fresh process, with and without --no-report (median of 5, interleaved) …\n');
+  const out = execFileSync(process.execPath, [join(here, 'bench-process.js')], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const p = JSON.parse(out.trim().split('\n').at(-1)!) as ProcessBench;
+  console.log(
+    `quickstart-process: --no-report ${p.noReportCpuSeconds} s CPU (peak RSS ${p.noReportPeakRssMB} MB), with the report ${p.withReportCpuSeconds} s CPU (peak RSS ${p.withReportPeakRssMB} MB); \`node -e 0\` ${p.nodeFloorCpuSeconds} s`,
+  );
+  summary.push({
+    case: 'quickstart-process',
+    measured: `${p.noReportCpuSeconds} s CPU with --no-report; ${p.withReportCpuSeconds} s with the report`,
+    target: `≤ ${QUICKSTART_PROCESS_TARGET_CPU_SECONDS} s CPU (--no-report)`,
+  });
+  mkdirSync('reports/bench', { recursive: true });
+  writeFileSync('reports/bench/bench-process.json', JSON.stringify(p, null, 2) + '\n');
+  console.log('wrote reports/bench/bench-process.json');
+}
+
+// ---- Every case measured, with its target.
+if (summary.length > 0) {
+  const w = Math.max(...summary.map((x) => x.case.length), 4) + 2;
+  const m = Math.max(...summary.map((x) => x.measured.length), 8) + 2;
+  console.log(`\n${'case'.padEnd(w)}${'measured'.padEnd(m)}target`);
+  for (const x of summary) console.log(`${x.case.padEnd(w)}${x.measured.padEnd(m)}${x.target}`);
 }

@@ -7,7 +7,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Argv, CommandModule } from 'yargs';
 import { loadScenario } from '../scenario/load.js';
 import { checkWork } from '../scenario/work-estimate.js';
 import { checkOutDir } from '../output/output-dir.js';
@@ -15,9 +14,9 @@ import { compareTask, parseClassArgs, runCompare, verdictTable, type CompareDefi
 import { writeCompareDir } from '../sweep/compare-files.js';
 import { createRunner } from '../sweep/pool.js';
 import { createProgress } from '../sweep/progress.js';
-import { workLimitOptions } from './flags.js';
 import { outLabel } from './run.js';
-import { parseBatchFlags, stringList, type BatchFlagArgs } from './sweep.js';
+import { parseBatchFlags, type BatchFlagArgs } from './sweep.js';
+import { stringList } from './flags.js';
 
 export interface CompareArgs extends BatchFlagArgs {
   scenario: string;
@@ -66,22 +65,3 @@ export async function compareCommand(args: CompareArgs): Promise<string> {
   );
   return table;
 }
-
-export const compareCommandModule: CommandModule<object, CompareArgs> = {
-  command: 'compare <scenario>',
-  describe: 'Run a scenario under several autoscaler classes (common random numbers) and compare them',
-  builder: (y: Argv<object>) =>
-    workLimitOptions(y)
-      .positional('scenario', { type: 'string', describe: 'Scenario YAML file', demandOption: true })
-      .option('class', { type: 'string', array: true, describe: 'A class: kpa, hpa, a module path (./my-scaler.ts) or a class name the scenario registers (repeat; the first is the baseline)' })
-      .option('replications', { type: 'string', describe: 'Runs per class (default 5); replication r uses seed base + r for every class' })
-      .option('seed', { type: 'string', describe: "Base seed (default: the scenario's seed)" })
-      .option('duration', { type: 'string', describe: 'Simulated time per run, e.g. 10m (overrides the scenario)' })
-      .option('set', { type: 'string', array: true, describe: 'Override a scenario value for every run: path=value' })
-      .option('workers', { type: 'string', describe: 'Worker threads (default: one per CPU; 1 runs in this thread)' })
-      .option('out', { type: 'string', describe: 'Output directory (default reports/<scenario name>-compare)' })
-      .example('$0 compare examples/autoscalers/linear-ramp.yaml --class kpa --class predictive.example.com --replications 10', '') as unknown as Argv<CompareArgs>,
-  handler: async (args) => {
-    await compareCommand(args);
-  },
-};

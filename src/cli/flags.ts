@@ -4,6 +4,9 @@ import type { Argv } from 'yargs';
 import { DEFAULT_WORK_LIMITS, WORK_LIMIT_FLAGS, type WorkLimits } from '../scenario/work-estimate.js';
 import { UsageError } from './errors.js';
 
+/** Flags a repeatable string option may arrive as: undefined, a string or an array. */
+export const stringList = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
+
 /** --seed: a whole number ≥ 0. */
 export function parseSeed(v: unknown): number | undefined {
   if (v === undefined) return undefined;

@@ -1,22 +1,23 @@
+/**
+ * The command line. Only yargs, the flag definitions and the error helpers load up
+ * front; each command's handler imports its own code when it runs, so `knsim run` does
+ * not pay for the sweep pool, the report renderer or the Kubernetes client.
+ */
 import yargs from 'yargs';
-import { enableFastHistograms } from '../output/latency.js';
 import { formatError } from '../scenario/errors.js';
-import { runCommand } from './run.js';
-import { reportCommand } from './report.js';
-import { controllerCommand, controllerOptions, type ControllerArgs } from './controller.js';
-import { rolloutCommand, rolloutOptions, type RolloutArgs } from './rollout.js';
+import type { ControllerArgs } from './controller.js';
+import { controllerOptions } from './controller-options.js';
+import { rolloutOptions, type RolloutArgs } from './rollout.js';
 import { EXIT_BAD_INPUT, EXIT_INTERNAL, UsageError } from './errors.js';
 import { OutputError } from '../output/output-error.js';
 import { reportDirOptions, scenarioOptions, workLimitOptions } from './flags.js';
 import { closest } from '../scenario/did-you-mean.js';
 // Sweeps and the tuner (issue 5).
-import { sweepCommandModule } from './sweep.js';
-import { tuneCommandModule } from './tune.js';
-// Capacity planning (issue 16).
-import { planCommand } from './plan.js';
+import { sweepCommandModule } from './sweep-command.js';
+import { tuneCommandModule } from './tune-command.js';
 // Bring your own autoscaler (issue 17).
-import { compareCommandModule } from './compare.js';
-import { testCommandModule } from './test.js';
+import { compareCommandModule } from './compare-command.js';
+import { testCommandModule } from './test-command.js';
 
 /** Prints an error as one line and picks the exit code: 2 for bad input (or an unwritable output), 1 for a bug. */
 export function reportError(e: unknown): number {
@@ -53,10 +54,22 @@ export function usageMessage(msg: string | null | undefined, argv: readonly stri
   return `${m[0]!.slice(0, m[0]!.indexOf(':') + 1)} ${names.map((n, i) => `${n.length > 1 ? '--' : '-'}${n}${hints[i]}`).join(', ')}`;
 }
 
+/**
+ * yargs renders a command's whole help text before running its handler, in case the
+ * handler asks for it (about 20 ms of string-width work on every command). knsim's
+ * handlers never show help, and its failures are one-line errors, so that text is never
+ * used. Left alone if a yargs version lacks these internals.
+ */
+function skipHelpCache(cli: object): void {
+  const internals = (cli as { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } } }).getInternalMethods?.();
+  const usage = internals?.getUsageInstance?.();
+  if (typeof usage?.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => {};
+}
+
 export async function main(argv: string[]): Promise<void> {
   try {
-    await enableFastHistograms();
     const cli = yargs(argv);
+    skipHelpCache(cli);
     await cli
       .scriptName('knsim')
       .usage('$0 <command> [options]\n\nA deterministic simulator of Knative Serving autoscaling (KPA) and request routing.')
@@ -69,6 +82,7 @@ export async function main(argv: string[]): Promise<void> {
             .example('$0 run scenarios/quickstart.yaml', 'Run the quickstart scenario')
             .example(`$0 run scenarios/hello-world.yaml --set 'services[0].manifest.spec.template.metadata.annotations["autoscaling.knative.dev/target"]=5'`, 'Override an annotation'),
         async (args) => {
+          const { runCommand } = await import('./run.js');
           await runCommand({
             scenario: args.scenario,
             seed: args.seed,
@@ -89,6 +103,7 @@ export async function main(argv: string[]): Promise<void> {
         'Build charts (.vl.json, .svg, .png) and a self-contained report.html for a run directory',
         (y) => y.positional('run-dir', { type: 'string', describe: 'A directory written by knsim run', demandOption: true }),
         async (args) => {
+          const { reportCommand } = await import('./report.js');
           const path = await reportCommand(args['run-dir']);
           process.stdout.write(`knsim: wrote ${path}\n`);
         },
@@ -104,9 +119,10 @@ export async function main(argv: string[]): Promise<void> {
             .option('set', { type: 'string', array: true, describe: 'Override a scenario value: path=value, e.g. cluster.nodePools[0].cpu=8' })
             .option('json', { type: 'boolean', default: false, describe: 'Print the plan as JSON' })
             .example('$0 plan scenarios/capacity-planning.yaml', 'Nodes, waits and cost of the capacity-planning scenario'),
-        (args) => {
+        async (args) => {
+          const { planCommand } = await import('./plan.js');
           process.stdout.write(
-            planCommand({
+            await planCommand({
               scenario: args.scenario,
               seed: args.seed,
               duration: args.duration,
@@ -120,11 +136,11 @@ export async function main(argv: string[]): Promise<void> {
           );
         },
       )
-      .command('controller', "Run knsim's autoscaler against a live cluster: --mode shadow (report) or apply (scale)", (y) => controllerOptions(y), (args) =>
-        controllerCommand(args as unknown as ControllerArgs),
+      .command('controller', "Run knsim's autoscaler against a live cluster: --mode shadow (report) or apply (scale)", (y) => controllerOptions(y), async (args) =>
+        (await import('./controller.js')).controllerCommand(args as unknown as ControllerArgs),
       )
-      .command('rollout <service>', 'Shift a Service to a new revision in steps, rolling back on errors or latency', (y) => rolloutOptions(y), (args) =>
-        rolloutCommand(args as unknown as RolloutArgs),
+      .command('rollout <service>', 'Shift a Service to a new revision in steps, rolling back on errors or latency', (y) => rolloutOptions(y), async (args) =>
+        (await import('./rollout.js')).rolloutCommand(args as unknown as RolloutArgs),
       )
       // Sweeps and the tuner (issue 5).
       .command(sweepCommandModule)

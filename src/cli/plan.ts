@@ -4,6 +4,7 @@ import { capacityPlan, planText } from '../output/plan.js';
 import { checkWork, guardProgress } from '../scenario/work-estimate.js';
 import { UsageError } from './errors.js';
 import { parseDurationFlag, parseSeed, parseWorkLimits, type WorkLimitArgs } from './flags.js';
+import { histogramsFor } from './histograms.js';
 
 export interface PlanArgs extends WorkLimitArgs {
   scenario: string;
@@ -14,7 +15,7 @@ export interface PlanArgs extends WorkLimitArgs {
 }
 
 /** `knsim plan`: run the scenario in memory and state what its nodes need and cost. */
-export function planCommand(args: PlanArgs): string {
+export async function planCommand(args: PlanArgs): Promise<string> {
   const seed = parseSeed(args.seed);
   const durationSeconds = parseDurationFlag(args.duration);
   const limits = parseWorkLimits(args);
@@ -27,7 +28,7 @@ export function planCommand(args: PlanArgs): string {
     throw new UsageError(`${args.scenario}: cluster.nodePools: knsim plan needs node pools (see README, "Nodes, scheduling and cluster autoscaling")`);
   }
   for (const w of loaded.warnings ?? []) process.stderr.write(`knsim: warning: ${w}\n`);
-  checkWork(loaded, limits);
+  await histogramsFor(checkWork(loaded, limits));
   const summary = guardProgress(loaded, () => summarizeWorld(loaded.world));
   const plan = capacityPlan(summary)!;
   return args.json ? JSON.stringify(plan, null, 2) : planText(plan);

@@ -4,7 +4,10 @@
  * once the run looks like it will take more than a couple of seconds, so quick
  * runs print nothing extra.
  */
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+
+// cli-progress loads only when a bar is drawn: most runs are quick and never show one.
+const loadCliProgress = (): typeof import('cli-progress') => createRequire(import.meta.url)('cli-progress') as typeof import('cli-progress');
 
 /** Show the bar when the run's projected wall time exceeds this. */
 export const SHOW_AFTER_MS = 2000;
@@ -42,8 +45,9 @@ export function progressAllowed(stream: { isTTY?: boolean }, env: Readonly<Recor
   return stream.isTTY === true && (ci === undefined || ci === '' || ci === 'false' || ci === '0');
 }
 
-const cliBar = (): Bar =>
-  new cliProgress.SingleBar(
+const cliBar = (): Bar => {
+  const cliProgress = loadCliProgress();
+  return new cliProgress.SingleBar(
     {
       format: 'knsim run {bar} {percentage}% | {value}/{total} s simulated | ETA {eta_formatted}',
       etaBuffer: 50,
@@ -53,6 +57,7 @@ const cliBar = (): Bar =>
     },
     cliProgress.Presets.shades_classic,
   );
+};
 
 export function runProgress(opts: RunProgressOptions): RunProgress {
   if (!progressAllowed(opts.stream, opts.env) || !(opts.durationSeconds > 0)) return { update() {}, stop() {} };

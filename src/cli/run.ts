@@ -3,11 +3,11 @@ import { loadScenario } from '../scenario/load.js';
 import { runWorldInterruptible } from '../run/run-world.js';
 import { checkOutDir } from '../output/output-dir.js';
 import { textSummary } from '../output/text-summary.js';
-import { reportCommand } from './report.js';
 import { checkWork, guardProgress } from '../scenario/work-estimate.js';
 import { parseDurationFlag, parseSeed, parseTraceFlag, parseWorkLimits, type WorkLimitArgs } from './flags.js';
 import { requireOptional } from './optional-deps.js';
 import { runProgress } from './run-progress.js';
+import { histogramsFor } from './histograms.js';
 
 export interface RunArgs extends WorkLimitArgs {
   scenario: string;
@@ -36,7 +36,7 @@ export async function runCommand(args: RunArgs): Promise<void> {
   });
   const warnings = loaded.warnings ?? [];
   for (const w of warnings) process.stderr.write(`knsim: warning: ${w}\n`);
-  checkWork(loaded, limits);
+  await histogramsFor(checkWork(loaded, limits));
   const outDir = args.out ?? join('reports', loaded.name);
   const output = { label: outLabel(outDir, args.out !== undefined), protect: [args.scenario], command: 'run' };
   checkOutDir(outDir, output);
@@ -57,5 +57,5 @@ export async function runCommand(args: RunArgs): Promise<void> {
     progress.stop();
   }
   process.stdout.write(textSummary(result.summary, outDir, result.files) + '\n');
-  if (args.report) process.stdout.write(`report: ${await reportCommand(outDir)}\n`);
+  if (args.report) process.stdout.write(`report: ${await (await import('./report.js')).reportCommand(outDir)}\n`);
 }

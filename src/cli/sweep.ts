@@ -4,7 +4,6 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Argv, CommandModule } from 'yargs';
 import { parseAxes } from '../sweep/axes.js';
 import { checkPoints, defineSweep } from '../sweep/define.js';
 import { mergeSweeps, writeSweepDir, type WrittenSweep } from '../sweep/files.js';
@@ -17,7 +16,7 @@ import { UsageError } from './errors.js';
 import { checkOutDir } from '../output/output-dir.js';
 import { mapOutputErrors } from '../output/output-error.js';
 import { outLabel } from './run.js';
-import { parseDurationFlag, parseSeed, parseWorkLimits, reportDirOptions, scenarioOptions, workLimitArgs, type WorkLimitArgs } from './flags.js';
+import { parseDurationFlag, parseSeed, parseWorkLimits, workLimitArgs, stringList, type WorkLimitArgs } from './flags.js';
 import { requireOptional } from './optional-deps.js';
 
 /** A whole-number flag in [min, max]; `fallback` when absent. */
@@ -33,9 +32,6 @@ export function parseSeedsMode(v: unknown): SeedMode {
   if (v === 'independent') return 'independent';
   throw new UsageError(`--seeds: must be common or independent (got ${JSON.stringify(v)})`);
 }
-
-/** Flags a repeatable string option may arrive as: undefined, a string or an array. */
-export const stringList = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
 
 export const MAX_WORKERS = 1024;
 
@@ -58,15 +54,7 @@ export function parseBatchFlags(args: BatchFlagArgs, minReplications: number) {
   };
 }
 
-/** The options `sweep` and `sweep k8s-job` share. */
-function gridOptions<T>(y: Argv<T>) {
-  return scenarioOptions(y, true)
-    .option('grid', { type: 'string', array: true, describe: 'An axis: path=v1,v2,... or path=a..b:step (repeatable; the grid is their cartesian product)' })
-    .option('replications', { type: 'string', describe: 'Runs per point (default 5); replication r uses seed base + r at every point' })
-    .option('seeds', { type: 'string', describe: 'common (the default: common random numbers) or independent' });
-}
-
-interface GridArgs extends BatchFlagArgs {
+export interface GridArgs extends BatchFlagArgs {
   scenario: string;
   grid?: unknown;
   seeds?: unknown;
@@ -107,24 +95,29 @@ export async function sweepCommand(args: SweepRunArgs): Promise<void> {
   const { def, workers, limits } = defineFromArgs(args);
   const total = sweepPoints(def);
   const points = shardPoints(total, shard);
-  checkPoints(args.scenario, def, points, limits);
-  if (shard === undefined && args.report !== false) requireOptional('charts');
-  const outDir = args.out !== undefined ? String(args.out) : join('reports', `${def.scenario}-sweep`);
-  const output = { label: outLabel(outDir, args.out !== undefined), protect: [args.scenario] };
-  checkOutDir(outDir, output);
   const runs = points.length * def.replications;
   const threads = Math.max(1, Math.min(workers, runs));
-  const started = process.hrtime.bigint();
+  const outDir = args.out !== undefined ? String(args.out) : join('reports', `${def.scenario}-sweep`);
+  const output = { label: outLabel(outDir, args.out !== undefined), protect: [args.scenario] };
+  // The worker threads start now: they load their modules while this thread checks every point.
   const runner = createRunner(threads);
-  const progress = createProgress(`sweep ${def.scenario}`, runs);
   let results;
+  let seconds: number;
   try {
-    results = await runSweep({ file: args.scenario, def, points, runner, progress });
+    checkPoints(args.scenario, def, points, limits);
+    if (shard === undefined && args.report !== false) requireOptional('charts');
+    checkOutDir(outDir, output);
+    const started = process.hrtime.bigint();
+    const progress = createProgress(`sweep ${def.scenario}`, runs);
+    try {
+      results = await runSweep({ file: args.scenario, def, points, runner, progress });
+    } finally {
+      progress.stop();
+    }
+    seconds = Number(process.hrtime.bigint() - started) / 1e9;
   } finally {
-    progress.stop();
     await runner.close();
   }
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const written = await writeSweepDir(outDir, def, shard, results, { report: args.report !== false, output });
   reportWarnings(written);
   const what = shard !== undefined ? `shard ${shard.index}/${shard.count}: ${points.length} of ${total} points` : `${total} point${total === 1 ? '' : 's'}`;
@@ -197,47 +190,3 @@ export async function sweepJobCommand(args: JobArgs): Promise<void> {
     process.stdout.write(`knsim: wrote ${String(args.output)} — Indexed Job ${name}, ${shards} shard(s) of ${sweepPoints(def)} points\n`);
   } else process.stdout.write(yaml);
 }
-
-/** The `sweep` command with its three forms, for main.ts. */
-export const sweepCommandModule: CommandModule = {
-  command: 'sweep',
-  describe: 'Sweep a grid of settings with replications: sweep <scenario> | sweep merge <dirs..> | sweep k8s-job <scenario>',
-  builder: (y) =>
-    y
-      .command(
-        'merge <dirs..>',
-        'Combine shard directories into the output of a single sweep',
-        (m) =>
-          reportDirOptions(m, 'reports/<scenario>-sweep').positional('dirs', { type: 'string', array: true, describe: 'Shard output directories', demandOption: true }),
-        async (a) => sweepMergeCommand({ dirs: stringList(a['dirs']), out: a['out'], report: a['report'] }),
-      )
-      .command(
-        'k8s-job <scenario>',
-        'Print a Kubernetes Indexed Job (and ConfigMap) that runs the sweep in N shards',
-        (j) =>
-          gridOptions(j)
-            .option('shards', { type: 'string', describe: 'Number of shards = Job completions (default 4)' })
-            .option('parallelism', { type: 'string', describe: 'Pods at once (default: all shards)' })
-            .option('image', { type: 'string', describe: 'Container image with knsim on PATH (default knsim:latest)' })
-            .option('command', { type: 'string', describe: 'The command that runs knsim in the image (default "knsim")' })
-            .option('pvc', { type: 'string', describe: 'PersistentVolumeClaim for the results, mounted at /results (default knsim-results)' })
-            .option('cpu', { type: 'string', describe: 'CPU request and limit per pod (default: --workers)' })
-            .option('memory', { type: 'string', describe: 'Memory request and limit per pod (default 1Gi)' })
-            .option('name', { type: 'string', describe: 'Job name (default knsim-sweep-<scenario>)' })
-            .option('namespace', { type: 'string', describe: 'Namespace of the Job and ConfigMap' })
-            .option('output', { type: 'string', alias: 'o', describe: 'Write the manifest to this file instead of stdout' })
-            .example('$0 sweep k8s-job scenarios/quickstart.yaml --grid configMaps.config-autoscaler.stable-window=30s,60s,90s --shards 3 --image ghcr.io/me/knsim:0.1 > job.yaml', ''),
-        async (a) => sweepJobCommand(a as unknown as JobArgs),
-      )
-      .command(
-        '$0 <scenario>',
-        'Run every point of the grid',
-        (s) =>
-          reportDirOptions(gridOptions(s), 'reports/<scenario>-sweep')
-            .option('shard', { type: 'string', describe: 'Run only shard i of N: the points whose index is i modulo N (i/N)' })
-            .example(`$0 sweep scenarios/quickstart.yaml --grid 'services[0].manifest.spec.template.metadata.annotations["autoscaling.knative.dev/target"]=10,50,100' --grid configMaps.config-autoscaler.stable-window=30s,60s --replications 5`, ''),
-        async (a) => sweepCommand(a as unknown as SweepRunArgs),
-      )
-      .demandCommand(1),
-  handler: () => {},
-};

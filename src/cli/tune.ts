@@ -4,7 +4,6 @@
  * YAML patch for the user's Service (and ConfigMaps).
  */
 import { join } from 'node:path';
-import type { CommandModule } from 'yargs';
 import { loadScenario } from '../scenario/load.js';
 import { parseAxes } from '../sweep/axes.js';
 import { checkPoints, defineSweep } from '../sweep/define.js';
@@ -19,9 +18,9 @@ import { formatMetric, withCI } from '../sweep/report/report.js';
 import { UsageError } from './errors.js';
 import { checkOutDir } from '../output/output-dir.js';
 import { outLabel } from './run.js';
-import { reportDirOptions, scenarioOptions } from './flags.js';
 import { requireOptional } from './optional-deps.js';
-import { parseBatchFlags, stringList, type BatchFlagArgs } from './sweep.js';
+import { parseBatchFlags, type BatchFlagArgs } from './sweep.js';
+import { stringList } from './flags.js';
 
 /** Exit code when no configuration meets every SLO (the outputs are still written). */
 export const EXIT_NO_SOLUTION = 3;
@@ -125,19 +124,3 @@ export async function tuneCommand(args: TuneArgs): Promise<void> {
   process.stderr.write(`knsim: tune: no explored configuration meets every SLO with 95 % confidence${near}\n`);
   process.exitCode = EXIT_NO_SOLUTION;
 }
-
-export const tuneCommandModule: CommandModule = {
-  command: 'tune <scenario>',
-  describe: 'Find the cheapest settings that meet every SLO with 95 % confidence',
-  builder: (y) =>
-    reportDirOptions(scenarioOptions(y, true), 'reports/<scenario>-tune')
-      .option('space', { type: 'string', array: true, describe: 'A parameter: path=a..b:step or path=v1,v2,... (repeatable)' })
-      .option('slo', { type: 'string', array: true, describe: "An SLO: 'p99<=500ms', 'errorRate<=0.1%', 'rate503<=0.5%', 'coldStartFraction<=1%' (repeatable)" })
-      .option('objective', { type: 'string', describe: 'What to minimise: podSeconds (default) or maxPods' })
-      .option('replications', { type: 'string', describe: 'Replications of a confirmed point (default 5, at least 2)' })
-      .example(
-        `$0 tune scenarios/quickstart.yaml --space 'services[0].manifest.spec.template.spec.containerConcurrency=1..10' --space configMaps.config-autoscaler.stable-window=30s..120s:30s --slo 'p99<=500ms' --slo 'errorRate<=0.1%'`,
-        '',
-      ),
-  handler: async (a) => tuneCommand(a as unknown as TuneArgs),
-};

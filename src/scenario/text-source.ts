@@ -7,7 +7,7 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
-import { Parser } from 'csv-parse';
+import { createRequire } from 'node:module';
 import { ScenarioError } from './errors.js';
 
 /** Text to read: a file (read in chunks) or a string already in memory. */
@@ -59,6 +59,8 @@ export function forEachCsvRecord(
 ): void {
   // No `info`, `trim` or `skip_empty_lines`: they triple csv-parse's cost on a large
   // trace, so lines are counted and fields trimmed here.
+  // csv-parse's stream parser (and node:stream) only when a scenario reads a CSV trace.
+  const { Parser } = createRequire(import.meta.url)('csv-parse') as typeof import('csv-parse');
   const parser = new Parser({ relax_column_count: true });
   // Errors are read from parser.errored right away; the event comes a tick later.
   parser.on('error', () => {});

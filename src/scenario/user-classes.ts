@@ -15,7 +15,7 @@ import { createRequire } from 'node:module';
 import * as nodePath from 'node:path';
 import { existsSync, statSync } from 'node:fs';
 import vm from 'node:vm';
-import { buildSync, type Message } from 'esbuild';
+import type { Message } from 'esbuild';
 import {
   AUTOSCALING_ANNOTATION_KEYS,
   AUTOSCALER_API_VERSION,
@@ -31,6 +31,9 @@ import {
 import type { ClusterConfig } from './configmaps.js';
 import { closest } from './did-you-mean.js';
 import { formatPath, ScenarioError, type PathSegment } from './errors.js';
+
+// esbuild (and the child_process, crypto and worker_threads modules it loads) only when a scenario names a module: most runs have none.
+const loadEsbuild = (): typeof import('esbuild') => createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
 
 /** The default time budget of one call into a user module. */
 export const DEFAULT_USER_CALL_BUDGET_MS = 1000;
@@ -77,7 +80,7 @@ function compile(ref: UserClassRef): vm.Script {
   if (hit !== undefined && hit.mtimeMs === st.mtimeMs) return hit.script;
   let code: string;
   try {
-    const out = buildSync({
+    const out = loadEsbuild().buildSync({
       entryPoints: [file],
       bundle: true,
       format: 'cjs',

@@ -1,6 +1,6 @@
 /**
- * The sweep case of `npm run bench`: one sweep on 1 thread (in-process) and on a pool of
- * 2 worker threads, measured two ways.
+ * The sweep case of `npm run bench`: one sweep on 1 thread (in-process) and on 2 threads
+ * (this one and a worker thread, see pool.ts), measured two ways.
  *
  * - Throughput: each runner is created once and warmed by one untimed round (module
  *   loading, WebAssembly and JIT warm-up happen once per thread, whatever the sweep's

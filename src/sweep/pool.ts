@@ -1,7 +1,7 @@
 /**
- * Runs sweep tasks in this thread (workers = 1) or on a piscina pool of worker threads.
- * Results come back in task order whatever order the workers finish in, so the output
- * does not depend on the number of workers.
+ * Runs sweep tasks in this thread, alone (workers = 1) or with a piscina pool of worker
+ * threads. Results come back in task order whatever thread ran them, so the output does
+ * not depend on the number of workers.
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -9,9 +9,11 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
 import type { MetricValues } from '../output/metrics.js';
+import { enableFastHistograms } from '../output/latency.js';
 import { ScenarioError } from '../scenario/errors.js';
 import { runTask, type RunTask } from './task.js';
-import { isWorkerScenarioError } from './worker.js';
+import { newTaskQueue, takeTask, markFinished, finishedCount, stopTasks } from './task-queue.js';
+import type { Batch, BatchResult } from './worker.js';
 
 export interface Runner {
   readonly workers: number;
@@ -41,57 +43,67 @@ export function workerScript(): { filename: string; execArgv: string[] } {
   return { filename, execArgv: [] };
 }
 
-class InProcessRunner implements Runner {
-  readonly workers = 1;
+/**
+ * `workers` threads: this one and `workers - 1` piscina worker threads, all taking tasks
+ * from one shared queue. This thread has the modules loaded and the JIT warm already, so
+ * a pool thread fewer means one isolate fewer to start and warm up.
+ */
+class ThreadsRunner implements Runner {
+  private readonly pool: Piscina | undefined;
+  constructor(readonly workers: number) {
+    const helpers = workers - 1;
+    if (helpers > 0) {
+      const { filename, execArgv } = workerScript();
+      this.pool = new Piscina({ filename, execArgv, minThreads: helpers, maxThreads: helpers, idleTimeout: 60_000, concurrentTasksPerWorker: 1 });
+    }
+  }
   async runAll(tasks: readonly RunTask[], onDone?: () => void): Promise<MetricValues[]> {
-    const out: MetricValues[] = [];
-    for (const t of tasks) {
-      out.push(runTask(t));
-      onDone?.();
+    // Many runs in this thread: the WebAssembly histograms' start-up pays for itself (as in worker.ts).
+    await enableFastHistograms();
+    const out: MetricValues[] = new Array<MetricValues>(tasks.length);
+    const queue = newTaskQueue();
+    let reported = 0;
+    const report = (): void => {
+      for (const n = finishedCount(queue); reported < n; reported++) onDone?.();
+    };
+    const batch: Batch = { tasks, queue };
+    const pool = this.pool;
+    const helpers = pool === undefined ? [] : Array.from({ length: Math.min(this.workers - 1, tasks.length) }, () => pool.run(batch) as Promise<BatchResult>);
+    // A failed run, by task index (a pool thread's unexpected error has none).
+    const failures: Array<{ index: number; error: unknown }> = [];
+    for (let i = takeTask(queue); i < tasks.length; i = takeTask(queue)) {
+      try {
+        out[i] = runTask(tasks[i]!);
+      } catch (error) {
+        stopTasks(queue, tasks.length);
+        failures.push({ index: i, error });
+        break;
+      }
+      markFinished(queue);
+      report();
       // Let timers (the progress bar) and signals through between runs.
       await new Promise<void>((r) => setImmediate(r));
     }
-    return out;
-  }
-  async close(): Promise<void> {}
-}
-
-class PoolRunner implements Runner {
-  private readonly pool: Piscina;
-  constructor(readonly workers: number) {
-    const { filename, execArgv } = workerScript();
-    this.pool = new Piscina({ filename, execArgv, minThreads: workers, maxThreads: workers, idleTimeout: 60_000, concurrentTasksPerWorker: 1 });
-  }
-  async runAll(tasks: readonly RunTask[], onDone?: () => void): Promise<MetricValues[]> {
-    // Hand tasks out in order, one per idle worker: piscina's own queue does not keep
-    // submission order, and runs that start in grid order make the progress bar honest.
-    const out: MetricValues[] = new Array<MetricValues>(tasks.length);
-    let next = 0;
-    const lane = async (): Promise<void> => {
-      while (next < tasks.length) {
-        const i = next++;
-        try {
-          const r: unknown = await this.pool.run(tasks[i]);
-          if (isWorkerScenarioError(r)) throw new ScenarioError(r.scenarioError.file, r.scenarioError.path, r.scenarioError.rule);
-          out[i] = r as MetricValues;
-        } catch (err) {
-          next = tasks.length; // one failed run fails the sweep: start no more
-          throw err;
-        }
-        onDone?.();
+    // Settle every thread first, so nothing of this batch is still running when it rejects.
+    for (const h of await Promise.allSettled(helpers)) {
+      if (h.status === 'rejected') {
+        failures.push({ index: Number.POSITIVE_INFINITY, error: h.reason });
+        continue;
       }
-    };
-    // Settle every lane first, so nothing of this sweep is still running when it rejects.
-    const lanes = await Promise.allSettled(Array.from({ length: Math.min(this.workers, tasks.length) }, lane));
-    for (const l of lanes) if (l.status === 'rejected') throw l.reason;
+      for (const [i, m] of h.value.results) out[i] = m;
+      const f = h.value.failed;
+      if (f !== undefined) failures.push({ index: f.index, error: new ScenarioError(f.scenarioError.file, f.scenarioError.path, f.scenarioError.rule) });
+    }
+    report();
+    if (failures.length > 0) throw failures.reduce((a, b) => (b.index < a.index ? b : a)).error;
     return out;
   }
   async close(): Promise<void> {
-    await this.pool.destroy();
+    await this.pool?.destroy();
   }
 }
 
-/** A runner with `workers` threads (1: no worker threads at all). */
+/** A runner with `workers` threads (1: no worker threads at all; K: this thread and K - 1 worker threads). */
 export function createRunner(workers: number): Runner {
-  return workers <= 1 ? new InProcessRunner() : new PoolRunner(workers);
+  return new ThreadsRunner(Math.max(1, workers));
 }

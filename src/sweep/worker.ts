@@ -1,27 +1,43 @@
-/** The piscina worker of sweeps and tuners: runs one RunTask per call. */
+/** The piscina worker of sweeps and tuners: runs tasks of a batch until none is left (see task-queue.ts). */
 import { enableFastHistograms } from '../output/latency.js';
 import { ScenarioError } from '../scenario/errors.js';
 import type { MetricValues } from '../output/metrics.js';
 import { runTask, type RunTask } from './task.js';
+import { markFinished, stopTasks, takeTask, type TaskQueue } from './task-queue.js';
 
-let ready: Promise<void> | undefined;
+// Started when piscina preloads this module, before the first task arrives.
+const ready = enableFastHistograms();
 
 /** A ScenarioError as it crosses the thread boundary (its class would not survive the trip). */
 export interface WorkerScenarioError {
   scenarioError: { file: string; path: string; rule: string };
 }
 
-export function isWorkerScenarioError(v: unknown): v is WorkerScenarioError {
-  return typeof v === 'object' && v !== null && 'scenarioError' in v;
+export interface Batch {
+  tasks: readonly RunTask[];
+  queue: TaskQueue;
 }
 
-export default async function run(task: RunTask): Promise<MetricValues | WorkerScenarioError> {
-  ready ??= enableFastHistograms();
+export interface BatchResult {
+  /** [task index, metrics] of every task this thread ran. */
+  results: Array<[number, MetricValues]>;
+  /** The task whose scenario was refused (the batch stopped there). */
+  failed?: { index: number } & WorkerScenarioError;
+}
+
+export default async function run(batch: Batch): Promise<BatchResult> {
   await ready;
-  try {
-    return runTask(task);
-  } catch (e) {
-    if (e instanceof ScenarioError) return { scenarioError: { file: e.file, path: e.path, rule: e.rule } };
-    throw e;
+  const { tasks, queue } = batch;
+  const results: Array<[number, MetricValues]> = [];
+  for (let i = takeTask(queue); i < tasks.length; i = takeTask(queue)) {
+    try {
+      results.push([i, runTask(tasks[i]!)]);
+    } catch (e) {
+      stopTasks(queue, tasks.length);
+      if (e instanceof ScenarioError) return { results, failed: { index: i, scenarioError: { file: e.file, path: e.path, rule: e.rule } } };
+      throw e;
+    }
+    markFinished(queue);
   }
+  return { results };
 }

@@ -1,0 +1,26 @@
+/**
+ * The tasks of one batch, shared by the threads that run them: each thread takes the next
+ * index with an atomic add, so no thread waits for another to hand it work (the main
+ * thread, which also runs tasks, cannot answer a worker while it simulates).
+ */
+
+/** [0]: the next task index to take; [1]: tasks finished. */
+export type TaskQueue = Int32Array;
+
+export function newTaskQueue(): TaskQueue {
+  return new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
+}
+
+/** The next task index for this thread; ≥ `count` once every task is taken (or the batch stopped). */
+export const takeTask = (q: TaskQueue): number => Atomics.add(q, 0, 1);
+
+export const markFinished = (q: TaskQueue): void => {
+  Atomics.add(q, 1, 1);
+};
+
+export const finishedCount = (q: TaskQueue): number => Atomics.load(q, 1);
+
+/** One failed run fails the batch: no thread starts another task. */
+export const stopTasks = (q: TaskQueue, count: number): void => {
+  Atomics.store(q, 0, count);
+};
