@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { nullRecorder } from '../model/recorder.js';
 import type { WorldSpec } from '../model/spec.js';
 import { World } from '../model/world.js';
-import { enableFastHistograms } from '../output/latency.js';
 import { runWorld } from '../run/run-world.js';
 import { scenarioFromValue } from '../scenario/index.js';
 import { bareLoopSeconds } from './bare-loop.js';
@@ -29,7 +28,6 @@ if (c === undefined) {
   process.stderr.write(`unknown bench case ${String(name)}\n`);
   process.exit(2);
 }
-await enableFastHistograms();
 const loaded = scenarioFromValue(c.scenario, `bench:${c.name}`);
 const out = mkdtempSync(join(tmpdir(), 'knsim-bench-'));
 const started = process.hrtime.bigint();

@@ -4,7 +4,6 @@ import { capacityPlan, planText } from '../output/plan.js';
 import { checkWork, guardProgress } from '../scenario/work-estimate.js';
 import { UsageError } from './errors.js';
 import { parseDurationFlag, parseSeed, parseWorkLimits, type WorkLimitArgs } from './flags.js';
-import { histogramsFor } from './histograms.js';
 
 export interface PlanArgs extends WorkLimitArgs {
   scenario: string;
@@ -28,7 +27,7 @@ export async function planCommand(args: PlanArgs): Promise<string> {
     throw new UsageError(`${args.scenario}: cluster.nodePools: knsim plan needs node pools (see README, "Nodes, scheduling and cluster autoscaling")`);
   }
   for (const w of loaded.warnings ?? []) process.stderr.write(`knsim: warning: ${w}\n`);
-  await histogramsFor(checkWork(loaded, limits));
+  checkWork(loaded, limits);
   const summary = guardProgress(loaded, () => summarizeWorld(loaded.world));
   const plan = capacityPlan(summary)!;
   return args.json ? JSON.stringify(plan, null, 2) : planText(plan);

@@ -7,7 +7,6 @@ import { checkWork, guardProgress } from '../scenario/work-estimate.js';
 import { parseDurationFlag, parseSeed, parseTraceFlag, parseWorkLimits, type WorkLimitArgs } from './flags.js';
 import { requireOptional } from './optional-deps.js';
 import { runProgress } from './run-progress.js';
-import { histogramsFor } from './histograms.js';
 
 export interface RunArgs extends WorkLimitArgs {
   scenario: string;
@@ -36,7 +35,7 @@ export async function runCommand(args: RunArgs): Promise<void> {
   });
   const warnings = loaded.warnings ?? [];
   for (const w of warnings) process.stderr.write(`knsim: warning: ${w}\n`);
-  await histogramsFor(checkWork(loaded, limits));
+  checkWork(loaded, limits);
   const outDir = args.out ?? join('reports', loaded.name);
   const output = { label: outLabel(outDir, args.out !== undefined), protect: [args.scenario], command: 'run' };
   checkOutDir(outDir, output);

@@ -7,7 +7,6 @@ import { writeFileSync } from 'node:fs';
 import { junitXml, type JunitSuite } from '../expect/junit.js';
 import { formatScenarioTest, runTests, tally, type TestRun } from '../expect/run-tests.js';
 import { OutputError } from '../output/output-error.js';
-import { enableFastHistograms } from '../output/latency.js';
 import { parseSeed, stringList } from './flags.js';
 
 export interface TestArgs {
@@ -35,7 +34,6 @@ export function junitSuites(run: TestRun): JunitSuite[] {
 /** Runs the tests; returns the exit code (0 all passed, 1 some failed). */
 export async function testCommand(args: TestArgs): Promise<number> {
   // Many runs in one process: the WebAssembly histograms' start-up pays for itself.
-  await enableFastHistograms();
   const seed = parseSeed(args.seed);
   const junit = args.junit === undefined ? undefined : String(args.junit);
   const run = runTests(stringList(args.paths), {

@@ -9,13 +9,6 @@ export interface LatencySummary {
   max: number;
 }
 
-/**
- * Kept for the callers that enable it before a run: histograms are plain JavaScript now
- * (sparse HDR counts, hdr-counts.ts), faster than hdr-histogram-js's WebAssembly build here
- * and a few kilobytes each, so there is nothing to enable.
- */
-export async function enableFastHistograms(): Promise<void> {}
-
 /** The fractions (percent) of a latency CDF's points: 0.5 %, 1 %, …, 100 %. */
 const CDF_POINTS = 200;
 const CDF_PERCENTILES = Float64Array.from({ length: CDF_POINTS }, (_, i) => Math.min((100 * (i + 1)) / CDF_POINTS, 100));

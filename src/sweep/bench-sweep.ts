@@ -17,7 +17,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { enableFastHistograms } from '../output/latency.js';
 import { parseAxes } from './axes.js';
 import { defineSweep } from './define.js';
 import { createRunner, type Runner } from './pool.js';
@@ -70,7 +69,6 @@ const REPLICATIONS = 5;
 const r2 = (v: number): number => Math.round(v * 100) / 100;
 
 export async function benchSweepDetails(rounds = 3, cliRounds = 2): Promise<SweepBenchDetails> {
-  await enableFastHistograms();
   const axes = parseAxes([GRID], '--grid');
   const { def } = defineSweep({ file: SCENARIO, axes, sets: SETS, durationSeconds: DURATION_SECONDS, replications: REPLICATIONS });
   const points = [...Array(sweepPoints(def)).keys()];

@@ -9,7 +9,6 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
 import type { MetricValues } from '../output/metrics.js';
-import { enableFastHistograms } from '../output/latency.js';
 import { ScenarioError } from '../scenario/errors.js';
 import { runTask, type RunTask } from './task.js';
 import { newTaskQueue, takeTask, markFinished, finishedCount, stopTasks } from './task-queue.js';
@@ -58,8 +57,6 @@ class ThreadsRunner implements Runner {
     }
   }
   async runAll(tasks: readonly RunTask[], onDone?: () => void): Promise<MetricValues[]> {
-    // Many runs in this thread: the WebAssembly histograms' start-up pays for itself (as in worker.ts).
-    await enableFastHistograms();
     const out: MetricValues[] = new Array<MetricValues>(tasks.length);
     const queue = newTaskQueue();
     let reported = 0;

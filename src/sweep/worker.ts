@@ -1,12 +1,9 @@
 /** The piscina worker of sweeps and tuners: runs tasks of a batch until none is left (see task-queue.ts). */
-import { enableFastHistograms } from '../output/latency.js';
 import { ScenarioError } from '../scenario/errors.js';
 import type { MetricValues } from '../output/metrics.js';
 import { runTask, type RunTask } from './task.js';
 import { markFinished, stopTasks, takeTask, type TaskQueue } from './task-queue.js';
 
-// Started when piscina preloads this module, before the first task arrives.
-const ready = enableFastHistograms();
 
 /** A ScenarioError as it crosses the thread boundary (its class would not survive the trip). */
 export interface WorkerScenarioError {
@@ -26,7 +23,6 @@ export interface BatchResult {
 }
 
 export default async function run(batch: Batch): Promise<BatchResult> {
-  await ready;
   const { tasks, queue } = batch;
   const results: Array<[number, MetricValues]> = [];
   for (let i = takeTask(queue); i < tasks.length; i = takeTask(queue)) {
