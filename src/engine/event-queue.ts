@@ -14,38 +14,56 @@ function before(a: SimEvent, b: SimEvent): boolean {
   return a.time < b.time || (a.time === b.time && (a.priority < b.priority || (a.priority === b.priority && a.seq < b.seq)));
 }
 
+const noop: EventFn<never> = () => {};
+
 /**
  * A first-in-first-out lane beside the heap, for a stream of events whose times mostly come
  * in order (completions after a fixed service time, periodic ticks of one period). An event
  * joins the lane only if it comes at or after the lane's last one; otherwise it goes to the heap.
+ * Its events all have priority 0 and are kept in a ring of parallel arrays, not as records:
+ * a lane event costs a few array stores and no allocation.
  */
 class Lane {
-  buf: SimEvent[] = new Array<SimEvent>(16);
+  times = new Float64Array(16);
+  seqs = new Float64Array(16);
+  // Filled, so the arrays stay packed (holes would slow every read).
+  fns = new Array<EventFn<never>>(16).fill(noop);
+  payloads = new Array<unknown>(16).fill(undefined);
+  mask = 15;
   head = 0;
   count = 0;
-  /** The last event appended (the lane's latest), while count > 0. */
+  /** The time of the last event appended (the lane's latest), while count > 0. */
   tailTime = 0;
-  tailPriority = 0;
 
-  push(e: SimEvent): void {
-    if (this.count === this.buf.length) this.grow();
-    this.buf[(this.head + this.count) & (this.buf.length - 1)] = e;
+  push(time: number, seq: number, fn: EventFn<never>, payload: unknown): void {
+    if (this.count > this.mask) this.grow();
+    const i = (this.head + this.count) & this.mask;
+    this.times[i] = time;
+    this.seqs[i] = seq;
+    this.fns[i] = fn;
+    this.payloads[i] = payload;
     this.count++;
-    this.tailTime = e.time;
-    this.tailPriority = e.priority;
-  }
-
-  shift(): SimEvent {
-    const e = this.buf[this.head]!;
-    this.head = (this.head + 1) & (this.buf.length - 1);
-    this.count--;
-    return e;
+    this.tailTime = time;
   }
 
   private grow(): void {
-    const next = new Array<SimEvent>(this.buf.length * 2);
-    for (let i = 0; i < this.count; i++) next[i] = this.buf[(this.head + i) & (this.buf.length - 1)]!;
-    this.buf = next;
+    const n = this.times.length;
+    const times = new Float64Array(2 * n);
+    const seqs = new Float64Array(2 * n);
+    const fns = new Array<EventFn<never>>(2 * n).fill(noop);
+    const payloads = new Array<unknown>(2 * n).fill(undefined);
+    for (let k = 0; k < this.count; k++) {
+      const i = (this.head + k) & this.mask;
+      times[k] = this.times[i]!;
+      seqs[k] = this.seqs[i]!;
+      fns[k] = this.fns[i]!;
+      payloads[k] = this.payloads[i];
+    }
+    this.times = times;
+    this.seqs = seqs;
+    this.fns = fns;
+    this.payloads = payloads;
+    this.mask = 2 * n - 1;
     this.head = 0;
   }
 }
@@ -71,7 +89,7 @@ export class EventQueue {
   private count = 0;
   /** The source of the earliest event, as the last peekTime() found it (UNKNOWN after a change). */
   private selected = UNKNOWN;
-  /** Spent event records, reused so a run does not allocate one per event. */
+  /** Spent heap records, reused so a run does not allocate one per event. */
   private readonly free: SimEvent[] = [];
 
   get size(): number {
@@ -80,7 +98,9 @@ export class EventQueue {
 
   /** Adds an event; among events at the same `time`, a lower `priority` comes out first. */
   push<T>(time: number, fn: EventFn<T>, payload: T, priority = 0): void {
-    this.heapPush(this.record(time, fn, payload, priority));
+    this.count++;
+    this.selected = UNKNOWN;
+    this.heapPush(time, priority, fn as EventFn<never>, payload);
   }
 
   /** A new lane for {@link pushInOrder}; returns its number. */
@@ -91,95 +111,99 @@ export class EventQueue {
 
   /** Adds an event (priority 0) to `lane` if it comes at or after the lane's latest, else to the heap. */
   pushInOrder<T>(lane: number, time: number, fn: EventFn<T>, payload: T): void {
-    const e = this.record(time, fn, payload, 0);
+    this.count++;
+    this.selected = UNKNOWN;
     const l = this.lanes[lane]!;
-    if (l.count === 0 || time > l.tailTime || (time === l.tailTime && l.tailPriority <= 0)) l.push(e);
-    else this.heapPush(e);
+    // A lane holds priority-0 events only, so a tie with its latest keeps scheduling order.
+    if (l.count === 0 || time >= l.tailTime) l.push(time, this.nextSeq++, fn as EventFn<never>, payload);
+    else this.heapPush(time, 0, fn as EventFn<never>, payload);
   }
 
   /** Time of the earliest event, ∞ when empty. */
   peekTime(): number {
-    let best: SimEvent | undefined = this.heapSize > 0 ? this.heap[0] : undefined;
-    let src = HEAP;
+    let src = UNKNOWN;
+    let time = Number.POSITIVE_INFINITY;
+    let priority = 0;
+    let seq = 0;
+    if (this.heapSize > 0) {
+      const e = this.heap[0]!;
+      src = HEAP;
+      time = e.time;
+      priority = e.priority;
+      seq = e.seq;
+    }
     const lanes = this.lanes;
     for (let i = 0; i < lanes.length; i++) {
       const l = lanes[i]!;
       if (l.count === 0) continue;
-      const e = l.buf[l.head]!;
-      if (best === undefined || before(e, best)) {
-        best = e;
+      const t = l.times[l.head]!;
+      // A lane event has priority 0.
+      if (src === UNKNOWN || t < time || (t === time && (0 < priority || (priority === 0 && l.seqs[l.head]! < seq)))) {
         src = i;
+        time = t;
+        priority = 0;
+        seq = l.seqs[l.head]!;
       }
     }
-    if (best === undefined) {
-      this.selected = UNKNOWN;
-      return Number.POSITIVE_INFINITY;
-    }
     this.selected = src;
-    return best.time;
+    return time;
   }
 
-  /** The earliest event's callback (valid until the next push or removeTop). */
-  topFn(): EventFn<never> {
-    return this.top().fn;
-  }
-
+  /** The earliest event's payload. */
   topPayload(): unknown {
-    return this.top().payload;
+    if (this.selected === UNKNOWN) this.peekTime();
+    const src = this.selected;
+    if (src === HEAP) return this.heap[0]!.payload;
+    const l = this.lanes[src]!;
+    return l.payloads[l.head];
   }
 
-  /** The callback and payload of the event {@link take} removed last. */
-  takenFn: EventFn<never> | undefined = undefined;
+  /** The payload of the event {@link take} removed last. */
   takenPayload: unknown = undefined;
 
   /**
-   * Removes the event peekTime() just selected (no push since) into takenFn and
-   * takenPayload: the run loop's one call per event instead of three.
+   * Removes the event peekTime() just selected (no push since): returns its callback and
+   * leaves its payload in takenPayload, the run loop's one call per event.
    */
-  take(): void {
+  take(): EventFn<never> {
     const src = this.selected;
-    const e = src === HEAP ? this.heapPop() : this.lanes[src]!.shift();
     this.count--;
     this.selected = UNKNOWN;
-    this.takenFn = e.fn;
-    this.takenPayload = e.payload;
-    e.payload = undefined; // do not keep a finished request alive
-    this.free.push(e);
+    if (src === HEAP) {
+      const e = this.heapPop();
+      this.takenPayload = e.payload;
+      e.payload = undefined; // do not keep a finished request alive
+      this.free.push(e);
+      return e.fn;
+    }
+    const l = this.lanes[src]!;
+    const h = l.head;
+    const fn = l.fns[h]!;
+    this.takenPayload = l.payloads[h];
+    l.payloads[h] = undefined;
+    l.head = (h + 1) & l.mask;
+    l.count--;
+    return fn;
   }
 
   /** Drops the earliest event. */
   removeTop(): void {
     if (this.selected === UNKNOWN) this.peekTime();
-    const src = this.selected;
-    const e = src === HEAP ? this.heapPop() : this.lanes[src]!.shift();
-    this.count--;
-    this.selected = UNKNOWN;
-    e.payload = undefined; // do not keep a finished request alive
-    this.free.push(e);
+    this.take();
+    this.takenPayload = undefined;
   }
 
-  private top(): SimEvent {
-    if (this.selected === UNKNOWN) this.peekTime();
-    const src = this.selected;
-    if (src === HEAP) return this.heap[0]!;
-    const l = this.lanes[src]!;
-    return l.buf[l.head]!;
-  }
-
-  private record(time: number, fn: EventFn<never> | EventFn<unknown>, payload: unknown, priority: number): SimEvent {
-    this.count++;
-    this.selected = UNKNOWN;
-    const e = this.free.pop();
-    if (e === undefined) return { time, priority, seq: this.nextSeq++, fn: fn as EventFn<never>, payload };
-    e.time = time;
-    e.priority = priority;
-    e.seq = this.nextSeq++;
-    e.fn = fn as EventFn<never>;
-    e.payload = payload;
-    return e;
-  }
-
-  private heapPush(e: SimEvent): void {
+  private heapPush(time: number, priority: number, fn: EventFn<never>, payload: unknown): void {
+    let e = this.free.pop();
+    if (e === undefined) {
+      e = { time, priority, seq: this.nextSeq++, fn, payload };
+    } else {
+      e.time = time;
+      e.priority = priority;
+      e.seq = this.nextSeq++;
+      e.fn = fn;
+      e.payload = payload;
+    }
     const h = this.heap;
     let i = this.heapSize++;
     while (i > 0) {

@@ -117,8 +117,7 @@ export class Simulation {
       if (t !== this.clock) sameInstant = 0;
       else if (++sameInstant > this.maxEventsAtOneInstant) throw new NoProgressError(t, sameInstant - 1);
       this.clock = t;
-      q.take();
-      const fn = q.takenFn as EventFn<unknown>;
+      const fn = q.take() as EventFn<unknown>;
       const payload = q.takenPayload;
       q.takenPayload = undefined;
       this.processed++;
