@@ -33,13 +33,23 @@ class OpenLoopClient implements RequestOwner {
     whenStarting(world, spec, (start, end, shift) => {
       this.rate = shiftRate(this.rate, shift);
       this.end = end;
-      this.scheduleAfter(start, true);
+      this.nextSend = start;
+      this.scheduleNext(true);
     });
   }
 
   done(_req: Request): void {}
 
-  private scheduleAfter(t: number, first = false): void {
+  /** When the pending arrival was sent (its event runs an ingress hop later). */
+  private nextSend = 0;
+
+  /**
+   * Schedules the send after the one at `nextSend` (`first`: the first send, from `nextSend`).
+   * The time goes through a field, not an argument: a number passed to a call that is not
+   * inlined is boxed in a new heap number, once per request here.
+   */
+  private scheduleNext(first: boolean): void {
+    const t = this.nextSend;
     const next = this.spec.process === 'poisson' ? this.nextPoisson(t) : this.nextUniform(t, first);
     if (next < this.end) {
       this.nextSend = next;
@@ -47,13 +57,10 @@ class OpenLoopClient implements RequestOwner {
     }
   }
 
-  private nextSend = 0;
-
   private fire(this: void, self: OpenLoopClient): void {
     const s = self.spec;
-    const sentAt = self.nextSend;
-    self.world.arrive(self, s.name, s.service, s.tag, s.timeoutSeconds, undefined, sentAt, self.work);
-    self.scheduleAfter(sentAt);
+    self.world.arrive(self, s.name, s.service, s.tag, s.timeoutSeconds, undefined, self.nextSend, self.work);
+    self.scheduleNext(false);
   }
 
   /** Exact for piecewise-constant rates (memoryless across segments), thinning otherwise. */
