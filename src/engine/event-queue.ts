@@ -68,8 +68,8 @@ class Lane {
   }
 }
 
-/** Where the earliest event is: not known yet, the heap, or a lane (its index ≥ 0). */
-const UNKNOWN = -2;
+/** Where the earliest event is: nowhere (empty), the heap, or a lane (its index ≥ 0). */
+const NONE = -2;
 const HEAP = -1;
 
 /**
@@ -87,8 +87,6 @@ export class EventQueue {
   private readonly lanes: Lane[] = [];
   private nextSeq = 0;
   private count = 0;
-  /** The source of the earliest event, as the last peekTime() found it (UNKNOWN after a change). */
-  private selected = UNKNOWN;
   /** Spent heap records, reused so a run does not allocate one per event. */
   private readonly free: SimEvent[] = [];
 
@@ -99,7 +97,6 @@ export class EventQueue {
   /** Adds an event; among events at the same `time`, a lower `priority` comes out first. */
   push<T>(time: number, fn: EventFn<T>, payload: T, priority = 0): void {
     this.count++;
-    this.selected = UNKNOWN;
     this.heapPush(time, priority, fn as EventFn<never>, payload);
   }
 
@@ -112,7 +109,6 @@ export class EventQueue {
   /** Adds an event (priority 0) to `lane` if it comes at or after the lane's latest, else to the heap. */
   pushInOrder<T>(lane: number, time: number, fn: EventFn<T>, payload: T): void {
     this.count++;
-    this.selected = UNKNOWN;
     const l = this.lanes[lane]!;
     // A lane holds priority-0 events only, so a tie with its latest keeps scheduling order.
     if (l.count === 0 || time >= l.tailTime) l.push(time, this.nextSeq++, fn as EventFn<never>, payload);
@@ -121,7 +117,59 @@ export class EventQueue {
 
   /** Time of the earliest event, ∞ when empty. */
   peekTime(): number {
-    let src = UNKNOWN;
+    return this.select() === NONE ? Number.POSITIVE_INFINITY : this.selectedTime;
+  }
+
+  /** The earliest event's payload (undefined when empty). */
+  topPayload(): unknown {
+    const src = this.select();
+    if (src === HEAP) return this.heap[0]!.payload;
+    if (src === NONE) return undefined;
+    const l = this.lanes[src]!;
+    return l.payloads[l.head];
+  }
+
+  /** Drops the earliest event. */
+  removeTop(): void {
+    if (this.takeDue(Number.POSITIVE_INFINITY) !== undefined) this.takenPayload = undefined;
+  }
+
+  /** The time and payload of the event {@link takeDue} removed last. */
+  takenTime = 0;
+  takenPayload: unknown = undefined;
+
+  /**
+   * Removes the earliest event if it is due by `until`: returns its callback and leaves its
+   * time and payload in takenTime and takenPayload (undefined, removing nothing, when no
+   * event is due). The run loop's one call per event.
+   */
+  takeDue(until: number): EventFn<never> | undefined {
+    const src = this.select();
+    if (src === NONE || this.selectedTime > until) return undefined;
+    this.takenTime = this.selectedTime;
+    this.count--;
+    if (src === HEAP) {
+      const e = this.heapPop();
+      this.takenPayload = e.payload;
+      e.payload = undefined; // do not keep a finished request alive
+      this.free.push(e);
+      return e.fn;
+    }
+    const l = this.lanes[src]!;
+    const h = l.head;
+    this.takenPayload = l.payloads[h];
+    l.payloads[h] = undefined;
+    l.head = (h + 1) & l.mask;
+    l.count--;
+    return l.fns[h];
+  }
+
+  /** The time of the event select() found last. */
+  private selectedTime = 0;
+
+  /** Where the earliest event is (HEAP, a lane's index, or NONE); its time goes to selectedTime. */
+  private select(): number {
+    let src = NONE;
     let time = Number.POSITIVE_INFINITY;
     let priority = 0;
     let seq = 0;
@@ -138,59 +186,15 @@ export class EventQueue {
       if (l.count === 0) continue;
       const t = l.times[l.head]!;
       // A lane event has priority 0.
-      if (src === UNKNOWN || t < time || (t === time && (0 < priority || (priority === 0 && l.seqs[l.head]! < seq)))) {
+      if (src === NONE || t < time || (t === time && (0 < priority || (priority === 0 && l.seqs[l.head]! < seq)))) {
         src = i;
         time = t;
         priority = 0;
         seq = l.seqs[l.head]!;
       }
     }
-    this.selected = src;
-    return time;
-  }
-
-  /** The earliest event's payload. */
-  topPayload(): unknown {
-    if (this.selected === UNKNOWN) this.peekTime();
-    const src = this.selected;
-    if (src === HEAP) return this.heap[0]!.payload;
-    const l = this.lanes[src]!;
-    return l.payloads[l.head];
-  }
-
-  /** The payload of the event {@link take} removed last. */
-  takenPayload: unknown = undefined;
-
-  /**
-   * Removes the event peekTime() just selected (no push since): returns its callback and
-   * leaves its payload in takenPayload, the run loop's one call per event.
-   */
-  take(): EventFn<never> {
-    const src = this.selected;
-    this.count--;
-    this.selected = UNKNOWN;
-    if (src === HEAP) {
-      const e = this.heapPop();
-      this.takenPayload = e.payload;
-      e.payload = undefined; // do not keep a finished request alive
-      this.free.push(e);
-      return e.fn;
-    }
-    const l = this.lanes[src]!;
-    const h = l.head;
-    const fn = l.fns[h]!;
-    this.takenPayload = l.payloads[h];
-    l.payloads[h] = undefined;
-    l.head = (h + 1) & l.mask;
-    l.count--;
-    return fn;
-  }
-
-  /** Drops the earliest event. */
-  removeTop(): void {
-    if (this.selected === UNKNOWN) this.peekTime();
-    this.take();
-    this.takenPayload = undefined;
+    this.selectedTime = time;
+    return src;
   }
 
   private heapPush(time: number, priority: number, fn: EventFn<never>, payload: unknown): void {
