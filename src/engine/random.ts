@@ -75,6 +75,31 @@ export class RandomStream {
 }
 
 /**
+ * Exponential draws from a stream that nothing else draws from, made in batches: the k-th
+ * draw is bit for bit what the stream's k-th exponential(mean) would be, for any mean, but
+ * the logarithms are taken in a tight loop and a draw costs an array read (a Poisson client
+ * draws one per request). The stream runs up to a batch ahead, so it must not be shared.
+ */
+export class ExponentialDraws {
+  /** log(1 − u) of the stream's next uniforms, from `i` on. */
+  private readonly logs = new Float64Array(256);
+  private i = 256;
+
+  constructor(private readonly stream: RandomStream) {}
+
+  /** The next draw with the given mean (as RandomStream.exponential: −mean × log(1 − u)). */
+  next(mean: number): number {
+    if (this.i === 256) this.refill();
+    return -mean * this.logs[this.i++]!;
+  }
+
+  private refill(): void {
+    for (let k = 0; k < 256; k++) this.logs[k] = Math.log(1 - this.stream.next());
+    this.i = 0;
+  }
+}
+
+/**
  * A request origin's uniforms (route, service time, think time): one or two per request, on the
  * hot path, so a small-state generator (sfc32) rather than alea's closure. Seeded from the alea
  * stream of the same name, so it is as reproducible as the others.

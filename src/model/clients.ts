@@ -1,5 +1,5 @@
 import { makeSampler, type Sampler } from '../engine/distributions.js';
-import { RandomStream, type RequestStream } from '../engine/random.js';
+import { ExponentialDraws, RandomStream, type RequestStream } from '../engine/random.js';
 import { makeRate, shiftRate, type RateFunction } from './rate.js';
 import type { Request, RequestOwner } from './request.js';
 import type { ClientSpec, ClosedLoopSpec, OpenLoopSpec, TraceReplaySpec } from './spec.js';
@@ -18,6 +18,8 @@ function requestStream(world: World, client: string): RequestStream {
 class OpenLoopClient implements RequestOwner {
   private rate: RateFunction;
   private readonly rng: RandomStream;
+  /** The gaps of a piecewise-constant rate, the only draws from `rng` then (thinning also draws uniforms). */
+  private readonly gaps: ExponentialDraws | undefined;
   private readonly work: RequestStream;
   private end: number;
 
@@ -28,9 +30,11 @@ class OpenLoopClient implements RequestOwner {
     this.rate = makeRate(spec.rate);
     // A shared stream name gives each client its own copy of that stream (the registry would hand out one object).
     this.rng = spec.randomStream === undefined ? world.sim.random.stream(`client/${spec.name}`) : new RandomStream(world.sim.random.seed, `client/${spec.randomStream}`);
+    this.gaps = this.rate.segmentEnd !== undefined ? new ExponentialDraws(this.rng) : undefined;
     this.work = requestStream(world, spec.randomStream ?? spec.name);
     this.end = spec.endSeconds;
     whenStarting(world, spec, (start, end, shift) => {
+      // Shifting keeps a piecewise-constant rate piecewise constant (segmentEnd stays), so `gaps` still fits.
       this.rate = shiftRate(this.rate, shift);
       this.end = end;
       this.nextSend = start;
@@ -67,12 +71,13 @@ class OpenLoopClient implements RequestOwner {
   private nextPoisson(t: number): number {
     const end = this.end;
     const rate = this.rate;
-    if (rate.segmentEnd !== undefined) {
+    const gaps = this.gaps;
+    if (rate.segmentEnd !== undefined && gaps !== undefined) {
       while (t < end) {
         const r = rate.at(t);
         const segEnd = rate.segmentEnd(t);
         if (r > 0) {
-          const next = t + this.rng.exponential(1 / r);
+          const next = t + gaps.next(1 / r);
           if (next < segEnd) return next;
         }
         t = segEnd;

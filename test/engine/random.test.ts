@@ -1,6 +1,6 @@
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
-import { RandomStream } from '../../src/engine/random.js';
+import { ExponentialDraws, RandomStream } from '../../src/engine/random.js';
 
 describe('RandomStream', () => {
   // The stream steps alea itself (no closure call per draw); its draws must stay seedrandom's, bit for bit.
@@ -30,5 +30,19 @@ describe('RandomStream', () => {
     expect(ours.uniform(2, 5)).toBe(2 + 3 * theirs());
     expect(ours.int(10)).toBe(Math.floor(theirs() * 10));
     expect(ours.next()).toBe(theirs());
+  });
+});
+
+describe('ExponentialDraws', () => {
+  it('gives bit for bit the stream\'s exponential draws, for changing means, across 4 batches', () => {
+    const batched = new ExponentialDraws(new RandomStream(3, 'client/load'));
+    const direct = new RandomStream(3, 'client/load');
+    const means = [0.001, 1 / 3, 2.5, 1e-6];
+    let mismatches = 0;
+    for (let k = 0; k < 1000; k++) {
+      const mean = means[k % means.length]!;
+      if (batched.next(mean) !== direct.exponential(mean)) mismatches++;
+    }
+    expect(mismatches).toBe(0);
   });
 });
