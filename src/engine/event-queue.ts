@@ -87,8 +87,6 @@ export class EventQueue {
   private readonly lanes: Lane[] = [];
   private nextSeq = 0;
   private count = 0;
-  /** Spent heap records, reused so a run does not allocate one per event. */
-  private readonly free: SimEvent[] = [];
 
   get size(): number {
     return this.count;
@@ -152,7 +150,6 @@ export class EventQueue {
       const e = this.heapPop();
       this.takenPayload = e.payload;
       e.payload = undefined; // do not keep a finished request alive
-      this.free.push(e);
       return e.fn;
     }
     const l = this.lanes[src]!;
@@ -197,8 +194,14 @@ export class EventQueue {
     return src;
   }
 
+  /**
+   * The heap array holds spent records past heapSize (heapPop leaves the one it removes in
+   * the slot it frees): a push reuses one, so a run does not allocate one per event.
+   */
   private heapPush(time: number, priority: number, fn: EventFn<never>, payload: unknown): void {
-    let e = this.free.pop();
+    const h = this.heap;
+    let i = this.heapSize++;
+    let e = h[i];
     if (e === undefined) {
       e = { time, priority, seq: this.nextSeq++, fn, payload };
     } else {
@@ -208,8 +211,6 @@ export class EventQueue {
       e.fn = fn;
       e.payload = payload;
     }
-    const h = this.heap;
-    let i = this.heapSize++;
     while (i > 0) {
       const p = (i - 1) >> 1;
       const pe = h[p]!;
@@ -220,12 +221,14 @@ export class EventQueue {
     h[i] = e;
   }
 
+  /** Removes the earliest record; it stays valid until the next push, which reuses it. */
   private heapPop(): SimEvent {
     const h = this.heap;
     const top = h[0]!;
     const n = --this.heapSize;
     if (n === 0) return top;
     const last = h[n]!;
+    h[n] = top;
     let i = 0;
     for (;;) {
       let c = 2 * i + 1;
