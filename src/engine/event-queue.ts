@@ -34,6 +34,8 @@ class Lane {
   count = 0;
   /** The time of the last event appended (the lane's latest), while count > 0. */
   tailTime = 0;
+  /** The time of the first event, ∞ when empty: the run loop reads it for every event. */
+  headTime = Number.POSITIVE_INFINITY;
 
   push(time: number, seq: number, fn: EventFn<never>, payload: unknown): void {
     if (this.count > this.mask) this.grow();
@@ -42,7 +44,7 @@ class Lane {
     this.seqs[i] = seq;
     this.fns[i] = fn;
     this.payloads[i] = payload;
-    this.count++;
+    if (this.count++ === 0) this.headTime = time;
     this.tailTime = time;
   }
 
@@ -157,7 +159,7 @@ export class EventQueue {
     this.takenPayload = l.payloads[h];
     l.payloads[h] = undefined;
     l.head = (h + 1) & l.mask;
-    l.count--;
+    l.headTime = --l.count === 0 ? Number.POSITIVE_INFINITY : l.times[l.head]!;
     return l.fns[h];
   }
 
@@ -180,10 +182,9 @@ export class EventQueue {
     const lanes = this.lanes;
     for (let i = 0; i < lanes.length; i++) {
       const l = lanes[i]!;
-      if (l.count === 0) continue;
-      const t = l.times[l.head]!;
-      // A lane event has priority 0.
-      if (src === NONE || t < time || (t === time && (0 < priority || (priority === 0 && l.seqs[l.head]! < seq)))) {
+      const t = l.headTime; // ∞ when empty
+      // A lane event has priority 0; an empty lane never wins a tie at ∞.
+      if (t < time || (t === time && l.count > 0 && (src === NONE || 0 < priority || (priority === 0 && l.seqs[l.head]! < seq)))) {
         src = i;
         time = t;
         priority = 0;
