@@ -14,44 +14,64 @@ function before(a: SimEvent, b: SimEvent): boolean {
   return a.time < b.time || (a.time === b.time && (a.priority < b.priority || (a.priority === b.priority && a.seq < b.seq)));
 }
 
+const noop: EventFn<never> = () => {};
+
 /**
  * A first-in-first-out lane beside the heap, for a stream of events whose times mostly come
  * in order (completions after a fixed service time, periodic ticks of one period). An event
  * joins the lane only if it comes at or after the lane's last one; otherwise it goes to the heap.
+ * Its events all have priority 0 and are kept in a ring of parallel arrays, not as records:
+ * a lane event costs a few array stores and no allocation.
  */
 class Lane {
-  buf: SimEvent[] = new Array<SimEvent>(16);
+  times = new Float64Array(16);
+  seqs = new Float64Array(16);
+  // Filled, so the arrays stay packed (holes would slow every read).
+  fns = new Array<EventFn<never>>(16).fill(noop);
+  payloads = new Array<unknown>(16).fill(undefined);
+  mask = 15;
   head = 0;
   count = 0;
-  /** The last event appended (the lane's latest), while count > 0. */
+  /** The time of the last event appended (the lane's latest), while count > 0. */
   tailTime = 0;
-  tailPriority = 0;
+  /** The time of the first event, ∞ when empty: the run loop reads it for every event. */
+  headTime = Number.POSITIVE_INFINITY;
 
-  push(e: SimEvent): void {
-    if (this.count === this.buf.length) this.grow();
-    this.buf[(this.head + this.count) & (this.buf.length - 1)] = e;
-    this.count++;
-    this.tailTime = e.time;
-    this.tailPriority = e.priority;
-  }
-
-  shift(): SimEvent {
-    const e = this.buf[this.head]!;
-    this.head = (this.head + 1) & (this.buf.length - 1);
-    this.count--;
-    return e;
+  push(time: number, seq: number, fn: EventFn<never>, payload: unknown): void {
+    if (this.count > this.mask) this.grow();
+    const i = (this.head + this.count) & this.mask;
+    this.times[i] = time;
+    this.seqs[i] = seq;
+    this.fns[i] = fn;
+    this.payloads[i] = payload;
+    if (this.count++ === 0) this.headTime = time;
+    this.tailTime = time;
   }
 
   private grow(): void {
-    const next = new Array<SimEvent>(this.buf.length * 2);
-    for (let i = 0; i < this.count; i++) next[i] = this.buf[(this.head + i) & (this.buf.length - 1)]!;
-    this.buf = next;
+    const n = this.times.length;
+    const times = new Float64Array(2 * n);
+    const seqs = new Float64Array(2 * n);
+    const fns = new Array<EventFn<never>>(2 * n).fill(noop);
+    const payloads = new Array<unknown>(2 * n).fill(undefined);
+    for (let k = 0; k < this.count; k++) {
+      const i = (this.head + k) & this.mask;
+      times[k] = this.times[i]!;
+      seqs[k] = this.seqs[i]!;
+      fns[k] = this.fns[i]!;
+      payloads[k] = this.payloads[i];
+    }
+    this.times = times;
+    this.seqs = seqs;
+    this.fns = fns;
+    this.payloads = payloads;
+    this.mask = 2 * n - 1;
     this.head = 0;
   }
 }
 
-/** Where the earliest event is: not known yet, the heap, or a lane (its index ≥ 0). */
-const UNKNOWN = -2;
+/** Where the earliest event is: nowhere (empty), the heap, or a lane (its index ≥ 0). */
+const NONE = -2;
 const HEAP = -1;
 
 /**
@@ -69,10 +89,6 @@ export class EventQueue {
   private readonly lanes: Lane[] = [];
   private nextSeq = 0;
   private count = 0;
-  /** The source of the earliest event, as the last peekTime() found it (UNKNOWN after a change). */
-  private selected = UNKNOWN;
-  /** Spent event records, reused so a run does not allocate one per event. */
-  private readonly free: SimEvent[] = [];
 
   get size(): number {
     return this.count;
@@ -80,7 +96,8 @@ export class EventQueue {
 
   /** Adds an event; among events at the same `time`, a lower `priority` comes out first. */
   push<T>(time: number, fn: EventFn<T>, payload: T, priority = 0): void {
-    this.heapPush(this.record(time, fn, payload, priority));
+    this.count++;
+    this.heapPush(time, priority, fn as EventFn<never>, payload);
   }
 
   /** A new lane for {@link pushInOrder}; returns its number. */
@@ -91,97 +108,110 @@ export class EventQueue {
 
   /** Adds an event (priority 0) to `lane` if it comes at or after the lane's latest, else to the heap. */
   pushInOrder<T>(lane: number, time: number, fn: EventFn<T>, payload: T): void {
-    const e = this.record(time, fn, payload, 0);
+    this.count++;
     const l = this.lanes[lane]!;
-    if (l.count === 0 || time > l.tailTime || (time === l.tailTime && l.tailPriority <= 0)) l.push(e);
-    else this.heapPush(e);
+    // A lane holds priority-0 events only, so a tie with its latest keeps scheduling order.
+    if (l.count === 0 || time >= l.tailTime) l.push(time, this.nextSeq++, fn as EventFn<never>, payload);
+    else this.heapPush(time, 0, fn as EventFn<never>, payload);
   }
 
   /** Time of the earliest event, ∞ when empty. */
   peekTime(): number {
-    let best: SimEvent | undefined = this.heapSize > 0 ? this.heap[0] : undefined;
-    let src = HEAP;
-    const lanes = this.lanes;
-    for (let i = 0; i < lanes.length; i++) {
-      const l = lanes[i]!;
-      if (l.count === 0) continue;
-      const e = l.buf[l.head]!;
-      if (best === undefined || before(e, best)) {
-        best = e;
-        src = i;
-      }
-    }
-    if (best === undefined) {
-      this.selected = UNKNOWN;
-      return Number.POSITIVE_INFINITY;
-    }
-    this.selected = src;
-    return best.time;
+    return this.select() === NONE ? Number.POSITIVE_INFINITY : this.selectedTime;
   }
 
-  /** The earliest event's callback (valid until the next push or removeTop). */
-  topFn(): EventFn<never> {
-    return this.top().fn;
-  }
-
+  /** The earliest event's payload (undefined when empty). */
   topPayload(): unknown {
-    return this.top().payload;
-  }
-
-  /** The callback and payload of the event {@link take} removed last. */
-  takenFn: EventFn<never> | undefined = undefined;
-  takenPayload: unknown = undefined;
-
-  /**
-   * Removes the event peekTime() just selected (no push since) into takenFn and
-   * takenPayload: the run loop's one call per event instead of three.
-   */
-  take(): void {
-    const src = this.selected;
-    const e = src === HEAP ? this.heapPop() : this.lanes[src]!.shift();
-    this.count--;
-    this.selected = UNKNOWN;
-    this.takenFn = e.fn;
-    this.takenPayload = e.payload;
-    e.payload = undefined; // do not keep a finished request alive
-    this.free.push(e);
+    const src = this.select();
+    if (src === HEAP) return this.heap[0]!.payload;
+    if (src === NONE) return undefined;
+    const l = this.lanes[src]!;
+    return l.payloads[l.head];
   }
 
   /** Drops the earliest event. */
   removeTop(): void {
-    if (this.selected === UNKNOWN) this.peekTime();
-    const src = this.selected;
-    const e = src === HEAP ? this.heapPop() : this.lanes[src]!.shift();
+    if (this.takeDue(Number.POSITIVE_INFINITY) !== undefined) this.takenPayload = undefined;
+  }
+
+  /** The time and payload of the event {@link takeDue} removed last. */
+  takenTime = 0;
+  takenPayload: unknown = undefined;
+
+  /**
+   * Removes the earliest event if it is due by `until`: returns its callback and leaves its
+   * time and payload in takenTime and takenPayload (undefined, removing nothing, when no
+   * event is due). The run loop's one call per event.
+   */
+  takeDue(until: number): EventFn<never> | undefined {
+    const src = this.select();
+    if (src === NONE || this.selectedTime > until) return undefined;
+    this.takenTime = this.selectedTime;
     this.count--;
-    this.selected = UNKNOWN;
-    e.payload = undefined; // do not keep a finished request alive
-    this.free.push(e);
-  }
-
-  private top(): SimEvent {
-    if (this.selected === UNKNOWN) this.peekTime();
-    const src = this.selected;
-    if (src === HEAP) return this.heap[0]!;
+    if (src === HEAP) {
+      const e = this.heapPop();
+      this.takenPayload = e.payload;
+      e.payload = undefined; // do not keep a finished request alive
+      return e.fn;
+    }
     const l = this.lanes[src]!;
-    return l.buf[l.head]!;
+    const h = l.head;
+    this.takenPayload = l.payloads[h];
+    l.payloads[h] = undefined;
+    l.head = (h + 1) & l.mask;
+    l.headTime = --l.count === 0 ? Number.POSITIVE_INFINITY : l.times[l.head]!;
+    return l.fns[h];
   }
 
-  private record(time: number, fn: EventFn<never> | EventFn<unknown>, payload: unknown, priority: number): SimEvent {
-    this.count++;
-    this.selected = UNKNOWN;
-    const e = this.free.pop();
-    if (e === undefined) return { time, priority, seq: this.nextSeq++, fn: fn as EventFn<never>, payload };
-    e.time = time;
-    e.priority = priority;
-    e.seq = this.nextSeq++;
-    e.fn = fn as EventFn<never>;
-    e.payload = payload;
-    return e;
+  /** The time of the event select() found last. */
+  private selectedTime = 0;
+
+  /** Where the earliest event is (HEAP, a lane's index, or NONE); its time goes to selectedTime. */
+  private select(): number {
+    let src = NONE;
+    let time = Number.POSITIVE_INFINITY;
+    let priority = 0;
+    let seq = 0;
+    if (this.heapSize > 0) {
+      const e = this.heap[0]!;
+      src = HEAP;
+      time = e.time;
+      priority = e.priority;
+      seq = e.seq;
+    }
+    const lanes = this.lanes;
+    for (let i = 0; i < lanes.length; i++) {
+      const l = lanes[i]!;
+      const t = l.headTime; // ∞ when empty
+      // A lane event has priority 0; an empty lane never wins a tie at ∞.
+      if (t < time || (t === time && l.count > 0 && (src === NONE || 0 < priority || (priority === 0 && l.seqs[l.head]! < seq)))) {
+        src = i;
+        time = t;
+        priority = 0;
+        seq = l.seqs[l.head]!;
+      }
+    }
+    this.selectedTime = time;
+    return src;
   }
 
-  private heapPush(e: SimEvent): void {
+  /**
+   * The heap array holds spent records past heapSize (heapPop leaves the one it removes in
+   * the slot it frees): a push reuses one, so a run does not allocate one per event.
+   */
+  private heapPush(time: number, priority: number, fn: EventFn<never>, payload: unknown): void {
     const h = this.heap;
     let i = this.heapSize++;
+    let e = h[i];
+    if (e === undefined) {
+      e = { time, priority, seq: this.nextSeq++, fn, payload };
+    } else {
+      e.time = time;
+      e.priority = priority;
+      e.seq = this.nextSeq++;
+      e.fn = fn;
+      e.payload = payload;
+    }
     while (i > 0) {
       const p = (i - 1) >> 1;
       const pe = h[p]!;
@@ -192,12 +222,14 @@ export class EventQueue {
     h[i] = e;
   }
 
+  /** Removes the earliest record; it stays valid until the next push, which reuses it. */
   private heapPop(): SimEvent {
     const h = this.heap;
     const top = h[0]!;
     const n = --this.heapSize;
     if (n === 0) return top;
     const last = h[n]!;
+    h[n] = top;
     let i = 0;
     for (;;) {
       let c = 2 * i + 1;

@@ -112,17 +112,15 @@ export class Simulation {
     const q = this.queue;
     let sameInstant = 0;
     for (;;) {
-      const t = q.peekTime();
-      if (t > until || q.size === 0) break;
+      const fn = q.takeDue(until) as EventFn<unknown> | undefined;
+      if (fn === undefined) break;
+      const t = q.takenTime;
       if (t !== this.clock) sameInstant = 0;
       else if (++sameInstant > this.maxEventsAtOneInstant) throw new NoProgressError(t, sameInstant - 1);
       this.clock = t;
-      q.take();
-      const fn = q.takenFn as EventFn<unknown>;
-      const payload = q.takenPayload;
-      q.takenPayload = undefined;
       this.processed++;
-      fn(payload);
+      // takenPayload is overwritten by the next takeDue(), so it keeps at most one payload alive.
+      fn(q.takenPayload);
     }
     if (until > this.clock) this.clock = until;
   }

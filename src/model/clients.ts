@@ -1,5 +1,5 @@
 import { makeSampler, type Sampler } from '../engine/distributions.js';
-import { RandomStream, type RequestStream } from '../engine/random.js';
+import { ExponentialDraws, RandomStream, type RequestStream } from '../engine/random.js';
 import { makeRate, shiftRate, type RateFunction } from './rate.js';
 import type { Request, RequestOwner } from './request.js';
 import type { ClientSpec, ClosedLoopSpec, OpenLoopSpec, TraceReplaySpec } from './spec.js';
@@ -18,6 +18,8 @@ function requestStream(world: World, client: string): RequestStream {
 class OpenLoopClient implements RequestOwner {
   private rate: RateFunction;
   private readonly rng: RandomStream;
+  /** The gaps of a piecewise-constant rate, the only draws from `rng` then (thinning also draws uniforms). */
+  private readonly gaps: ExponentialDraws | undefined;
   private readonly work: RequestStream;
   private end: number;
 
@@ -28,18 +30,30 @@ class OpenLoopClient implements RequestOwner {
     this.rate = makeRate(spec.rate);
     // A shared stream name gives each client its own copy of that stream (the registry would hand out one object).
     this.rng = spec.randomStream === undefined ? world.sim.random.stream(`client/${spec.name}`) : new RandomStream(world.sim.random.seed, `client/${spec.randomStream}`);
+    this.gaps = this.rate.segmentEnd !== undefined ? new ExponentialDraws(this.rng) : undefined;
     this.work = requestStream(world, spec.randomStream ?? spec.name);
     this.end = spec.endSeconds;
     whenStarting(world, spec, (start, end, shift) => {
+      // Shifting keeps a piecewise-constant rate piecewise constant (segmentEnd stays), so `gaps` still fits.
       this.rate = shiftRate(this.rate, shift);
       this.end = end;
-      this.scheduleAfter(start, true);
+      this.nextSend = start;
+      this.scheduleNext(true);
     });
   }
 
   done(_req: Request): void {}
 
-  private scheduleAfter(t: number, first = false): void {
+  /** When the pending arrival was sent (its event runs an ingress hop later). */
+  private nextSend = 0;
+
+  /**
+   * Schedules the send after the one at `nextSend` (`first`: the first send, from `nextSend`).
+   * The time goes through a field, not an argument: a number passed to a call that is not
+   * inlined is boxed in a new heap number, once per request here.
+   */
+  private scheduleNext(first: boolean): void {
+    const t = this.nextSend;
     const next = this.spec.process === 'poisson' ? this.nextPoisson(t) : this.nextUniform(t, first);
     if (next < this.end) {
       this.nextSend = next;
@@ -47,25 +61,23 @@ class OpenLoopClient implements RequestOwner {
     }
   }
 
-  private nextSend = 0;
-
   private fire(this: void, self: OpenLoopClient): void {
     const s = self.spec;
-    const sentAt = self.nextSend;
-    self.world.arrive(self, s.name, s.service, s.tag, s.timeoutSeconds, undefined, sentAt, self.work);
-    self.scheduleAfter(sentAt);
+    self.world.arrive(self, s.name, s.service, s.tag, s.timeoutSeconds, undefined, self.nextSend, self.work);
+    self.scheduleNext(false);
   }
 
   /** Exact for piecewise-constant rates (memoryless across segments), thinning otherwise. */
   private nextPoisson(t: number): number {
     const end = this.end;
     const rate = this.rate;
-    if (rate.segmentEnd !== undefined) {
+    const gaps = this.gaps;
+    if (rate.segmentEnd !== undefined && gaps !== undefined) {
       while (t < end) {
         const r = rate.at(t);
         const segEnd = rate.segmentEnd(t);
         if (r > 0) {
-          const next = t + this.rng.exponential(1 / r);
+          const next = t + gaps.next(1 / r);
           if (next < segEnd) return next;
         }
         t = segEnd;

@@ -109,15 +109,17 @@ export class Pod {
   }
 
   private start(req: Request, now: number): void {
-    this.revision.world.deadlines.remove(req);
+    const world = this.revision.world;
+    // remove() does nothing unless a timeout is watched (deadlineIndex ≥ 0): most requests never waited.
+    if (req.deadlineIndex >= 0) world.deadlines.remove(req);
     this.executing++;
     req.phase = Phase.Executing;
     req.serviceStart = now;
     if (this.res !== undefined && this.res.start(req, now)) return;
     const end = now + req.serviceTime;
     // One event either way: the response, or the timeout that cuts it off.
-    if (end <= req.deadline) this.revision.world.sim.atInOrder(this.revision.world.completions, end, this.revision.world.onServiceDone, req);
-    else this.revision.world.deadlines.add(req);
+    if (end <= req.deadline) world.sim.atInOrder(world.completions, end, world.onServiceDone, req);
+    else world.deadlines.add(req);
   }
 
   /**
