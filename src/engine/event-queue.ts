@@ -5,6 +5,8 @@ interface SimEvent {
   time: number;
   priority: number;
   seq: number;
+  /** The clock when it was scheduled (see {@link EventQueue.takenScheduledAt}). */
+  scheduledAt: number;
   fn: EventFn<never>;
   payload: unknown;
 }
@@ -73,6 +75,8 @@ export class EventQueue {
   private selected = UNKNOWN;
   /** Spent event records, reused so a run does not allocate one per event. */
   private readonly free: SimEvent[] = [];
+  /** The clock, for stamping when events are scheduled: the last taken event's time, or what the owner sets between runs. */
+  now = 0;
 
   get size(): number {
     return this.count;
@@ -131,6 +135,13 @@ export class EventQueue {
   /** The callback and payload of the event {@link take} removed last. */
   takenFn: EventFn<never> | undefined = undefined;
   takenPayload: unknown = undefined;
+  /**
+   * When the event {@link take} removed last was scheduled, and its priority: a model that
+   * works out a periodic timer's ticks on demand instead of running them needs these to tell
+   * whether such a tick would have come before this event at the same instant.
+   */
+  takenScheduledAt = 0;
+  takenPriority = 0;
 
   /**
    * Removes the event peekTime() just selected (no push since) into takenFn and
@@ -141,8 +152,11 @@ export class EventQueue {
     const e = src === HEAP ? this.heapPop() : this.lanes[src]!.shift();
     this.count--;
     this.selected = UNKNOWN;
+    this.now = e.time;
     this.takenFn = e.fn;
     this.takenPayload = e.payload;
+    this.takenScheduledAt = e.scheduledAt;
+    this.takenPriority = e.priority;
     e.payload = undefined; // do not keep a finished request alive
     this.free.push(e);
   }
@@ -170,10 +184,11 @@ export class EventQueue {
     this.count++;
     this.selected = UNKNOWN;
     const e = this.free.pop();
-    if (e === undefined) return { time, priority, seq: this.nextSeq++, fn: fn as EventFn<never>, payload };
+    if (e === undefined) return { time, priority, seq: this.nextSeq++, scheduledAt: this.now, fn: fn as EventFn<never>, payload };
     e.time = time;
     e.priority = priority;
     e.seq = this.nextSeq++;
+    e.scheduledAt = this.now;
     e.fn = fn as EventFn<never>;
     e.payload = payload;
     return e;

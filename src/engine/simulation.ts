@@ -37,6 +37,16 @@ export class Simulation {
     return this.queue.size;
   }
 
+  /** When the running event was scheduled (the clock then). */
+  get scheduledAt(): number {
+    return this.queue.takenScheduledAt;
+  }
+
+  /** The running event's priority. */
+  get priority(): number {
+    return this.queue.takenPriority;
+  }
+
   /** Events run so far. */
   get events(): number {
     return this.processed;
@@ -124,6 +134,9 @@ export class Simulation {
       this.processed++;
       fn(payload);
     }
-    if (until > this.clock) this.clock = until;
+    if (until > this.clock) {
+      this.clock = until;
+      q.now = until;
+    }
   }
 }

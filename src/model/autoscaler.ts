@@ -90,7 +90,7 @@ export class RevisionAutoscaler {
     const now = rev.world.sim.now;
     const sums = { averageConcurrentRequests: 0, averageProxiedConcurrentRequests: 0, requestCount: 0, proxiedRequestCount: 0 };
     const add = (p: Pod): void => {
-      const r = p.lastReport;
+      const r = p.report(now);
       sums.averageConcurrentRequests += r.averageConcurrency;
       sums.averageProxiedConcurrentRequests += r.averageProxiedConcurrency;
       sums.requestCount += r.requestCount;
