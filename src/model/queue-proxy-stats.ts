@@ -17,6 +17,11 @@ export class QueueProxyStats {
   private readonly first: number;
   /** The index k of the next report not cut yet (due at first + k × period). */
   private next = 0;
+  /**
+   * The last report is all zeros and nothing has come in since, with nothing inside: every
+   * report due until the next request is zeros too, so a read need not cut them.
+   */
+  private quiet = false;
 
   constructor(
     private readonly sim: Simulation,
@@ -30,18 +35,20 @@ export class QueueProxyStats {
   /** A request entered the breaker. */
   in(now: number, proxied: boolean): void {
     if (this.dueAt(this.next) <= now) this.catchUp(now);
+    this.quiet = false;
     this.meter.in(now, proxied);
   }
 
   /** A request left the breaker. */
   out(now: number, proxied: boolean): void {
     if (this.dueAt(this.next) <= now) this.catchUp(now);
+    this.quiet = false;
     this.meter.out(now, proxied);
   }
 
   /** The latest report at `now`: what a scrape reads (zeros before the first one). */
   latest(now: number): MeterReport {
-    if (this.dueAt(this.next) <= now) this.catchUp(now);
+    if (!this.quiet && this.dueAt(this.next) <= now) this.catchUp(now);
     return this.report;
   }
 
@@ -64,6 +71,8 @@ export class QueueProxyStats {
       this.meter.cut(this.dueAt(last), REPORT_PERIOD_SECONDS, this.report);
     }
     this.next = last + 1;
+    const r = this.report;
+    this.quiet = this.meter.current === 0 && r.averageConcurrency === 0 && r.averageProxiedConcurrency === 0 && r.requestCount === 0 && r.proxiedRequestCount === 0;
   }
 
   /**
