@@ -5,8 +5,9 @@ interface SimEvent {
   time: number;
   priority: number;
   seq: number;
-  /** The clock when it was scheduled (see {@link EventQueue.takenScheduledAt}). */
+  /** The clock when it was scheduled, and when the event that scheduled it was (see {@link EventQueue.takenScheduledAt}). */
   scheduledAt: number;
+  parentScheduledAt: number;
   fn: EventFn<never>;
   payload: unknown;
 }
@@ -136,11 +137,13 @@ export class EventQueue {
   takenFn: EventFn<never> | undefined = undefined;
   takenPayload: unknown = undefined;
   /**
-   * When the event {@link take} removed last was scheduled, and its priority: a model that
-   * works out a periodic timer's ticks on demand instead of running them needs these to tell
-   * whether such a tick would have come before this event at the same instant.
+   * When the event {@link take} removed last was scheduled, when the event that scheduled it
+   * was, and its priority: a model that works out a periodic timer's ticks on demand instead
+   * of running them needs these to tell whether such a tick would have come before this
+   * event at the same instant.
    */
   takenScheduledAt = 0;
+  takenParentScheduledAt = 0;
   takenPriority = 0;
 
   /**
@@ -156,6 +159,7 @@ export class EventQueue {
     this.takenFn = e.fn;
     this.takenPayload = e.payload;
     this.takenScheduledAt = e.scheduledAt;
+    this.takenParentScheduledAt = e.parentScheduledAt;
     this.takenPriority = e.priority;
     e.payload = undefined; // do not keep a finished request alive
     this.free.push(e);
@@ -184,11 +188,12 @@ export class EventQueue {
     this.count++;
     this.selected = UNKNOWN;
     const e = this.free.pop();
-    if (e === undefined) return { time, priority, seq: this.nextSeq++, scheduledAt: this.now, fn: fn as EventFn<never>, payload };
+    if (e === undefined) return { time, priority, seq: this.nextSeq++, scheduledAt: this.now, parentScheduledAt: this.takenScheduledAt, fn: fn as EventFn<never>, payload };
     e.time = time;
     e.priority = priority;
     e.seq = this.nextSeq++;
     e.scheduledAt = this.now;
+    e.parentScheduledAt = this.takenScheduledAt;
     e.fn = fn as EventFn<never>;
     e.payload = payload;
     return e;

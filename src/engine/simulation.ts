@@ -42,6 +42,11 @@ export class Simulation {
     return this.queue.takenScheduledAt;
   }
 
+  /** When the event that scheduled the running one was itself scheduled. */
+  get parentScheduledAt(): number {
+    return this.queue.takenParentScheduledAt;
+  }
+
   /** The running event's priority. */
   get priority(): number {
     return this.queue.takenPriority;

@@ -23,11 +23,15 @@ export class QueueProxyStats {
    */
   private quiet = false;
 
+  /** When the event that started the queue-proxy (and armed its ticker) was scheduled. */
+  private readonly startScheduledAt: number;
+
   constructor(
     private readonly sim: Simulation,
     /** When the queue-proxy started (and its ticker was armed). */
     private readonly startedAt: number,
   ) {
+    this.startScheduledAt = sim.scheduledAt;
     this.meter = new ConcurrencyMeter(startedAt);
     this.first = startedAt + REPORT_PERIOD_SECONDS;
   }
@@ -77,14 +81,19 @@ export class QueueProxyStats {
 
   /**
    * Whether the ticker's tick k, due now, would run before the running event. Same-instant
-   * events run by priority, then in scheduling order, and the ticker schedules tick k when
-   * tick k − 1 runs (tick 0 when the queue-proxy starts): an event scheduled earlier runs
-   * first. One scheduled at that very instant is taken to come after the tick.
+   * events run by priority, then in the order they were scheduled, and the ticker schedules
+   * tick k when tick k − 1 runs (tick 0 when the queue-proxy starts). So the one scheduled
+   * earlier comes first; if both were scheduled at one instant, the one whose own scheduler
+   * was scheduled earlier. Past that (chains of events exactly one period apart, aligned with
+   * the ticker) the tick is taken to come first.
    */
   private tickRunsFirst(k: number): boolean {
-    const priority = this.sim.priority;
+    const sim = this.sim;
+    const priority = sim.priority;
     if (priority !== 0) return priority > 0;
     const tickScheduledAt = k === 0 ? this.startedAt : this.dueAt(k - 1);
-    return this.sim.scheduledAt >= tickScheduledAt;
+    if (sim.scheduledAt !== tickScheduledAt) return sim.scheduledAt > tickScheduledAt;
+    const tickParentScheduledAt = k === 0 ? this.startScheduledAt : k === 1 ? this.startedAt : this.dueAt(k - 2);
+    return sim.parentScheduledAt >= tickParentScheduledAt;
   }
 }
