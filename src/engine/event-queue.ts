@@ -5,6 +5,9 @@ interface SimEvent {
   time: number;
   priority: number;
   seq: number;
+  /** The clock when it was scheduled, and when the event that scheduled it was (see EventQueue.takenScheduledAt). */
+  scheduledAt: number;
+  parentScheduledAt: number;
   fn: EventFn<never>;
   payload: unknown;
 }
@@ -26,6 +29,8 @@ const noop: EventFn<never> = () => {};
 class Lane {
   times = new Float64Array(16);
   seqs = new Float64Array(16);
+  scheduled = new Float64Array(16);
+  parents = new Float64Array(16);
   // Filled, so the arrays stay packed (holes would slow every read).
   fns = new Array<EventFn<never>>(16).fill(noop);
   payloads = new Array<unknown>(16).fill(undefined);
@@ -37,11 +42,13 @@ class Lane {
   /** The time of the first event, ∞ when empty: the run loop reads it for every event. */
   headTime = Number.POSITIVE_INFINITY;
 
-  push(time: number, seq: number, fn: EventFn<never>, payload: unknown): void {
+  push(time: number, seq: number, scheduledAt: number, parentScheduledAt: number, fn: EventFn<never>, payload: unknown): void {
     if (this.count > this.mask) this.grow();
     const i = (this.head + this.count) & this.mask;
     this.times[i] = time;
     this.seqs[i] = seq;
+    this.scheduled[i] = scheduledAt;
+    this.parents[i] = parentScheduledAt;
     this.fns[i] = fn;
     this.payloads[i] = payload;
     if (this.count++ === 0) this.headTime = time;
@@ -52,17 +59,23 @@ class Lane {
     const n = this.times.length;
     const times = new Float64Array(2 * n);
     const seqs = new Float64Array(2 * n);
+    const scheduled = new Float64Array(2 * n);
+    const parents = new Float64Array(2 * n);
     const fns = new Array<EventFn<never>>(2 * n).fill(noop);
     const payloads = new Array<unknown>(2 * n).fill(undefined);
     for (let k = 0; k < this.count; k++) {
       const i = (this.head + k) & this.mask;
       times[k] = this.times[i]!;
       seqs[k] = this.seqs[i]!;
+      scheduled[k] = this.scheduled[i]!;
+      parents[k] = this.parents[i]!;
       fns[k] = this.fns[i]!;
       payloads[k] = this.payloads[i];
     }
     this.times = times;
     this.seqs = seqs;
+    this.scheduled = scheduled;
+    this.parents = parents;
     this.fns = fns;
     this.payloads = payloads;
     this.mask = 2 * n - 1;
@@ -89,6 +102,8 @@ export class EventQueue {
   private readonly lanes: Lane[] = [];
   private nextSeq = 0;
   private count = 0;
+  /** The clock, for stamping when events are scheduled: the last taken event's time, or what the owner sets between runs. */
+  now = 0;
 
   get size(): number {
     return this.count;
@@ -111,7 +126,7 @@ export class EventQueue {
     this.count++;
     const l = this.lanes[lane]!;
     // A lane holds priority-0 events only, so a tie with its latest keeps scheduling order.
-    if (l.count === 0 || time >= l.tailTime) l.push(time, this.nextSeq++, fn as EventFn<never>, payload);
+    if (l.count === 0 || time >= l.tailTime) l.push(time, this.nextSeq++, this.now, this.takenScheduledAt, fn as EventFn<never>, payload);
     else this.heapPush(time, 0, fn as EventFn<never>, payload);
   }
 
@@ -137,6 +152,15 @@ export class EventQueue {
   /** The time and payload of the event {@link takeDue} removed last. */
   takenTime = 0;
   takenPayload: unknown = undefined;
+  /**
+   * When the event {@link takeDue} removed last was scheduled, when the event that scheduled it
+   * was, and its priority: a model that works out a periodic timer's ticks on demand instead
+   * of running them needs these to tell whether such a tick would have come before this
+   * event at the same instant (model/queue-proxy-stats.ts).
+   */
+  takenScheduledAt = 0;
+  takenParentScheduledAt = 0;
+  takenPriority = 0;
 
   /**
    * Removes the earliest event if it is due by `until`: returns its callback and leaves its
@@ -147,15 +171,22 @@ export class EventQueue {
     const src = this.select();
     if (src === NONE || this.selectedTime > until) return undefined;
     this.takenTime = this.selectedTime;
+    this.now = this.selectedTime;
     this.count--;
     if (src === HEAP) {
       const e = this.heapPop();
+      this.takenScheduledAt = e.scheduledAt;
+      this.takenParentScheduledAt = e.parentScheduledAt;
+      this.takenPriority = e.priority;
       this.takenPayload = e.payload;
       e.payload = undefined; // do not keep a finished request alive
       return e.fn;
     }
     const l = this.lanes[src]!;
     const h = l.head;
+    this.takenScheduledAt = l.scheduled[h]!;
+    this.takenParentScheduledAt = l.parents[h]!;
+    this.takenPriority = 0;
     this.takenPayload = l.payloads[h];
     l.payloads[h] = undefined;
     l.head = (h + 1) & l.mask;
@@ -204,11 +235,13 @@ export class EventQueue {
     let i = this.heapSize++;
     let e = h[i];
     if (e === undefined) {
-      e = { time, priority, seq: this.nextSeq++, fn, payload };
+      e = { time, priority, seq: this.nextSeq++, scheduledAt: this.now, parentScheduledAt: this.takenScheduledAt, fn, payload };
     } else {
       e.time = time;
       e.priority = priority;
       e.seq = this.nextSeq++;
+      e.scheduledAt = this.now;
+      e.parentScheduledAt = this.takenScheduledAt;
       e.fn = fn;
       e.payload = payload;
     }

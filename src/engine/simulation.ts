@@ -37,6 +37,21 @@ export class Simulation {
     return this.queue.size;
   }
 
+  /** When the running event was scheduled (the clock then). */
+  get scheduledAt(): number {
+    return this.queue.takenScheduledAt;
+  }
+
+  /** When the event that scheduled the running one was itself scheduled. */
+  get parentScheduledAt(): number {
+    return this.queue.takenParentScheduledAt;
+  }
+
+  /** The running event's priority. */
+  get priority(): number {
+    return this.queue.takenPriority;
+  }
+
   /** Events run so far. */
   get events(): number {
     return this.processed;
@@ -122,6 +137,9 @@ export class Simulation {
       // takenPayload is overwritten by the next takeDue(), so it keeps at most one payload alive.
       fn(q.takenPayload);
     }
-    if (until > this.clock) this.clock = until;
+    if (until > this.clock) {
+      this.clock = until;
+      q.now = until;
+    }
   }
 }

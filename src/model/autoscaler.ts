@@ -9,6 +9,7 @@ import {
   type PodAutoscalerState,
   type ReconcileCause,
   type RevisionAutoscaling,
+  type StatSums,
 } from '../core/autoscaler/index.js';
 import type { RandomStream } from '../engine/random.js';
 import { WATCH_RECONCILE_PRIORITY } from './event-order.js';
@@ -88,27 +89,37 @@ export class RevisionAutoscaler {
     if (n === 0) return;
     const sample = populationMeanSampleSize(n);
     const now = rev.world.sim.now;
-    const sums = { averageConcurrentRequests: 0, averageProxiedConcurrentRequests: 0, requestCount: 0, proxiedRequestCount: 0 };
-    const add = (p: Pod): void => {
-      const r = p.lastReport;
+    let scraped: readonly Pod[] = pods;
+    if (sample < n) {
+      // Old pods (up a stable window) first, shuffled; young ones make up the rest (stats_scraper.go).
+      // Simulated pods always answer, so the backups after the first `sample` are never needed.
+      self.scrapeNow = now;
+      self.oldAfter = self.loop.stableWindowSeconds;
+      scraped = scrapeOrder(pods, sample, self.isOld, self.randomInt);
+    }
+    const sums = self.sums;
+    sums.averageConcurrentRequests = 0;
+    sums.averageProxiedConcurrentRequests = 0;
+    sums.requestCount = 0;
+    sums.proxiedRequestCount = 0;
+    for (let i = 0; i < sample; i++) {
+      const r = scraped[i]!.report(now);
       sums.averageConcurrentRequests += r.averageConcurrency;
       sums.averageProxiedConcurrentRequests += r.averageProxiedConcurrency;
       sums.requestCount += r.requestCount;
       sums.proxiedRequestCount += r.proxiedRequestCount;
-    };
-    if (sample >= n) {
-      for (const p of pods) add(p);
-    } else {
-      // Old pods (up a stable window) first, shuffled; young ones make up the rest (stats_scraper.go).
-      // Simulated pods always answer, so the backups after the first `sample` are never needed.
-      const window = self.loop.stableWindowSeconds;
-      const order = scrapeOrder(pods, sample, (p) => now - p.createdAt >= window, (b) => self.scrapeRandom.int(b));
-      for (let i = 0; i < sample; i++) add(order[i]!);
     }
     const stat = estimateRevisionStat(now, sums, n, sample);
     self.loop.recordScrape(stat);
     rev.world.recorder.stat?.(rev, stat, 'scrape');
   }
+
+  // The scrape's sampling state, kept here so a scrape allocates no closures.
+  private readonly sums: StatSums = { averageConcurrentRequests: 0, averageProxiedConcurrentRequests: 0, requestCount: 0, proxiedRequestCount: 0 };
+  private scrapeNow = 0;
+  private oldAfter = 0;
+  private readonly isOld = (p: Pod): boolean => this.scrapeNow - p.createdAt >= this.oldAfter;
+  private readonly randomInt = (bound: number): number => this.scrapeRandom.int(bound);
 
   /** An activator's pushed stat: record it, and poke the decider if the revision is at zero. */
   onActivatorStat(now: number, concurrency: number, requestCount: number): void {

@@ -44,6 +44,15 @@ export class ConcurrencyMeter {
     if (proxied) this.proxiedCurrent--;
   }
 
+  /**
+   * Right after a cut, with nothing changed since: starts the current period at `t`, as cuts
+   * at every step up to `t` would have done (they would only have moved its start).
+   */
+  restartAt(t: number): void {
+    this.lastChange = t;
+    this.periodStart = t;
+  }
+
   /** Cuts the report for the period ending now into `into` and starts a new period. */
   cut(now: number, periodSeconds: number, into: MeterReport): MeterReport {
     this.advance(now);

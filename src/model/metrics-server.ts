@@ -133,7 +133,7 @@ export function podResourceSamples(rev: Revision, now: number): PodResourceSampl
   for (const pod of rev.allPods) {
     if (pod.phase === 'Gone') continue;
     const started = pod.res?.startedAt;
-    const running = pod.meter !== undefined && pod.phase !== 'Pending' && pod.phase !== 'ImagePullBackOff';
+    const running = pod.stats !== undefined && pod.phase !== 'Pending' && pod.phase !== 'ImagePullBackOff';
     const s: PodResourceSample = {
       name: pod.name,
       phase: running ? 'Running' : 'Pending',

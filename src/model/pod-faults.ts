@@ -138,7 +138,7 @@ export class PodFaults {
     f.waitingReason = '';
     f.containerUp = true;
     f.containerStartedAt = now;
-    if (pod.meter === undefined) this.rev.startQueueProxy(pod, now);
+    if (pod.stats === undefined) this.rev.startQueueProxy(pod, now);
     const first = this.firstDraws.get(pod);
     const readiness = first?.readiness ?? this.rev.drawStart('readiness');
     f.appReadyAt = now + readiness;

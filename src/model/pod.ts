@@ -1,8 +1,9 @@
-import { ConcurrencyMeter, emptyReport, type MeterReport } from './concurrency-meter.js';
+import { emptyReport, type MeterReport } from './concurrency-meter.js';
 import { Fifo } from './fifo.js';
 import { KubeletBackoff } from './kubelet-backoff.js';
 import type { ClusterNode } from './cluster-node.js';
 import type { PodResources } from './pod-resources.js';
+import type { QueueProxyStats } from './queue-proxy-stats.js';
 import { Phase, STATUS_OK, STATUS_OVERLOADED, type Request } from './request.js';
 import type { Revision } from './revision.js';
 
@@ -12,6 +13,9 @@ import type { Revision } from './revision.js';
  * (user container exited, waiting to restart) and ImagePullBackOff (pull failed, waiting to retry).
  */
 export type PodPhase = 'Pending' | 'Starting' | 'Ready' | 'NotReady' | 'CrashLoopBackOff' | 'ImagePullBackOff' | 'Terminating' | 'Gone';
+
+/** What a pod without a queue-proxy yet reports. */
+const NO_REPORT: Readonly<MeterReport> = Object.freeze(emptyReport());
 
 /** The queue-proxy's breaker holds CC in service and 10 × CC waiting (pkg/queue/breaker.go). */
 export const QUEUE_DEPTH_FACTOR = 10;
@@ -32,10 +36,8 @@ export class Pod {
   inFlight = 0;
   executing = 0;
   private readonly queue = new Fifo<Request>();
-  /** Set when the queue-proxy process starts; its 1 s report ticker runs from then. */
-  meter: ConcurrencyMeter | undefined = undefined;
-  /** The latest report cut, which is what a scrape reads. */
-  readonly lastReport: MeterReport = emptyReport();
+  /** Set when the queue-proxy process starts; its 1 s reports run from then. */
+  stats: QueueProxyStats | undefined = undefined;
   private readonly maxInFlight: number;
   private readonly cc: number;
   /**
@@ -96,7 +98,7 @@ export class Pod {
       this.revision.world.finish(req, STATUS_OVERLOADED, now);
       return;
     }
-    this.meter!.in(now, proxied);
+    this.stats!.in(now, proxied);
     this.inFlight++;
     this.active?.add(req);
     if (this.cc === 0 || this.executing < this.cc) {
@@ -129,7 +131,7 @@ export class Pod {
   release(req: Request, now: number): void {
     const proxied = req.route === 'activator';
     if (this.res !== undefined && req.phase === Phase.Executing) this.res.stop(req, now);
-    this.meter!.out(now, proxied);
+    this.stats!.out(now, proxied);
     this.inFlight--;
     this.active?.delete(req);
     if (req.phase === Phase.Executing && this.active !== undefined && !this.fault.containerUp) {
@@ -153,9 +155,9 @@ export class Pod {
     for (const req of [...this.active]) this.revision.world.finish(req, status, now);
   }
 
-  /** The queue-proxy's 1 s report. */
-  cutReport(now: number): void {
-    if (this.meter !== undefined) this.meter.cut(now, 1, this.lastReport);
+  /** The queue-proxy's latest 1 s report at `now`, which is what a scrape reads. */
+  report(now: number): MeterReport {
+    return this.stats === undefined ? NO_REPORT : this.stats.latest(now);
   }
 
   /**

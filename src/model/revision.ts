@@ -3,8 +3,8 @@ import { makeSampler, type Sampler } from '../engine/distributions.js';
 import type { RandomStream } from '../engine/random.js';
 import type { Activator } from './activator.js';
 import { RevisionAutoscaler } from './autoscaler.js';
-import { ConcurrencyMeter } from './concurrency-meter.js';
 import { PodFaults } from './pod-faults.js';
+import { QueueProxyStats } from './queue-proxy-stats.js';
 import { Pod, type PodPhase } from './pod.js';
 import { RevisionResources } from './pod-resources.js';
 import { STATUS_BAD_GATEWAY } from './request.js';
@@ -273,17 +273,10 @@ export class Revision {
   };
 
   startQueueProxy(pod: Pod, now: number): void {
-    pod.meter = new ConcurrencyMeter(now);
+    // Its reports run from its own start, so pods report at different phases.
+    pod.stats = new QueueProxyStats(this.world.sim, now);
     if (this.resources !== undefined) pod.res = this.resources.newPod(pod, now);
-    // The queue-proxy's report ticker runs from its own start, so pods report at different phases.
-    this.world.sim.every(now + 1, 1, this.onPodReport, pod);
   }
-
-  private onPodReport = (pod: Pod): boolean => {
-    if (pod.phase === 'Gone') return false;
-    pod.cutReport(this.world.sim.now);
-    return true;
-  };
 
   private onProbeHealthy = (pod: Pod): void => {
     if (!pod.isOk) return;
@@ -365,7 +358,7 @@ export class Revision {
       this.activatorHealthyPods = this.activatorHealthyPods.filter((p) => p !== pod);
       for (const a of this.world.activators) a.existingThrottler(this)?.podUnhealthy(pod, now);
     }
-    if (pod.meter === undefined) {
+    if (pod.stats === undefined) {
       this.gone(pod, now); // no queue-proxy yet: nothing to drain
     } else {
       // SIGTERM: the queue-proxy drains for a quiet period, then shuts down once in-flight requests finish.
