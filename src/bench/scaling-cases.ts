@@ -162,9 +162,16 @@ export interface ChildEnd {
   stderr: string;
 }
 
+/** The caps of one step: CPU seconds (the kernel's RLIMIT_CPU: steady whatever else runs) and a wall-time backstop. */
+export interface StepCaps {
+  cpuSeconds: number;
+  wallSeconds: number;
+}
+
 /** Why a step failed, in one line; undefined when it did not (exit 0). */
-export function failureReason(end: ChildEnd, wallCapSeconds: number): string | undefined {
-  if (end.timedOut) return `over the wall-time cap of ${wallCapSeconds} s per step`;
+export function failureReason(end: ChildEnd, caps: StepCaps): string | undefined {
+  if (end.timedOut) return `over the wall-time cap of ${caps.wallSeconds} s per step`;
+  if (end.signal === 'SIGXCPU') return `over the CPU-time cap of ${caps.cpuSeconds} s per step`;
   if (end.status === 0 && end.signal === null) return undefined;
   const lines = end.stderr.split('\n').map((l) => l.trim()).filter((l) => l !== '');
   /** The first line that says it, else the last line. */

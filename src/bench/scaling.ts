@@ -5,15 +5,17 @@
  *
  *   node dist/bench/scaling.js [duration|rate|services|pods …]
  *       the growth table (all four axes by default; a full run writes reports/bench/scaling.json)
- *   node dist/bench/scaling.js --limits [services|pods] [--budget-gb N] [--step-cap S] [--up-to N]
- *       services at 1 RPS each for 5 min (2k, 5k, 10k …) and scale-ups (20k, 50k, 100k … pods),
- *       stopping at the first failure, at the wall-time cap per step (default 600 s), or before
+ *   node dist/bench/scaling.js --limits [services|pods] [--budget-gb N] [--step-cpu S] [--step-wall S] [--from N] [--up-to N]
+ *       services at 1 RPS each for 5 min (2k, 5k, 10k …) and scale-ups (20k, 50k, 100k … pods;
+ *       --from and --up-to bound the steps),
+ *       stopping at the first failure, at a step's CPU-time cap (default 600 s) or wall-time
+ *       backstop (default 3600 s), or before
  *       a step whose peak RSS the sizes so far predict above the budget (default: the smaller of
  *       85 % of this machine's memory and what is available now); writes reports/bench/scaling-limits.json
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -31,6 +33,7 @@ import {
   type ScalingRow,
   type ScalingSpec,
   type SizePoint,
+  type StepCaps,
 } from './scaling-cases.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -65,13 +68,25 @@ function machine(): Record<string, unknown> {
 
 type Outcome = { ok: true; row: ScalingRow } | { ok: false; reason: string; wallSeconds: number };
 
-/** Runs one case in a child process with the given heap limit and wall-time cap. */
-function runChild(spec: ScalingSpec, heapMB: number | undefined, capSeconds: number): Outcome {
-  const args = [...(heapMB === undefined ? [] : [`--max-old-space-size=${Math.floor(heapMB)}`]), join(here, 'run-scaling-case.js'), specKey(spec)];
+/**
+ * Runs one case in a child process with the given heap limit and caps. The CPU cap is the
+ * shell's `ulimit -t` (the kernel stops the process with SIGXCPU), so other jobs on the
+ * machine do not make a step fail; the wall cap only catches a step that waits forever.
+ */
+function runChild(spec: ScalingSpec, heapMB: number | undefined, caps: StepCaps): Outcome {
+  // The output directory is made and removed here: a child stopped by a cap cannot clean up.
+  const dir = mkdtempSync(join(tmpdir(), 'knsim-scaling-'));
+  const node = [process.execPath, ...(heapMB === undefined ? [] : [`--max-old-space-size=${Math.floor(heapMB)}`]), join(here, 'run-scaling-case.js'), specKey(spec), dir];
   const from = Date.now();
-  const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 16 * MB, timeout: capSeconds * 1000, killSignal: 'SIGKILL' });
+  const r = spawnSync('/bin/sh', ['-c', `ulimit -S -t ${Math.ceil(caps.cpuSeconds)} && exec "$0" "$@"`, ...node], {
+    encoding: 'utf8',
+    maxBuffer: 16 * MB,
+    timeout: caps.wallSeconds * 1000,
+    killSignal: 'SIGKILL',
+  });
+  rmSync(dir, { recursive: true, force: true });
   const timedOut = (r.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT';
-  const reason = failureReason({ status: r.status, signal: r.signal, timedOut, stderr: r.stderr ?? '' }, capSeconds);
+  const reason = failureReason({ status: r.status, signal: r.signal, timedOut, stderr: r.stderr ?? '' }, caps);
   if (reason !== undefined) return { ok: false, reason, wallSeconds: Math.round((Date.now() - from) / 100) / 10 };
   return { ok: true, row: JSON.parse(r.stdout.trim().split('\n').at(-1)!) as ScalingRow };
 }
@@ -84,7 +99,7 @@ function growth(axes: readonly Axis[]): void {
     const key = specKey(c.spec);
     if (rows.has(key)) continue; // 1 h at 1,000 RPS on one service is on three axes: run it once
     process.stderr.write(`bench:scaling: ${c.axis} ${c.label} (${key}) …\n`);
-    const out = runChild(c.spec, undefined, 3600);
+    const out = runChild(c.spec, undefined, { cpuSeconds: 3600, wallSeconds: 4 * 3600 });
     if (!out.ok) usage(`${key} failed: ${out.reason}`);
     rows.set(key, out.row);
     process.stderr.write(`  ${out.row.cpuSeconds} s CPU, ${out.row.wallSeconds} s wall, ${out.row.peakRssMB} MB, ${out.row.events.toLocaleString('en-US')} events\n`);
@@ -116,7 +131,7 @@ const LIMIT_AXES: Record<LimitAxis, { from: number; units: (r: ScalingRow) => nu
   pods: { from: 20000, units: (r) => r.maxReadyPods, unit: 'pod' },
 };
 
-function limits(axes: readonly LimitAxis[], budgetMB: number, capSeconds: number, upTo: number): void {
+function limits(axes: readonly LimitAxis[], budgetMB: number, caps: StepCaps, from: number | undefined, upTo: number): void {
   const startedWith = machine();
   const machineMB = totalmem() / MB;
   const results = [];
@@ -125,7 +140,7 @@ function limits(axes: readonly LimitAxis[], budgetMB: number, capSeconds: number
     const steps: LimitStep[] = [];
     const points: SizePoint[] = [];
     let stop: { size: number; why: string } | undefined;
-    for (const size of limitSteps(a.from, upTo)) {
+    for (const size of limitSteps(from ?? a.from, upTo)) {
       const spec = limitSpec(axis, size);
       const fit = fitPerUnit(points);
       // With one size measured, assume memory proportional to size (an overestimate: it ignores the fixed part).
@@ -135,7 +150,7 @@ function limits(axes: readonly LimitAxis[], budgetMB: number, capSeconds: number
         break;
       }
       process.stderr.write(`bench:scaling --limits: ${axis} ${size.toLocaleString('en-US')} (${specKey(spec)}) …\n`);
-      const out = runChild(spec, budgetMB, capSeconds);
+      const out = runChild(spec, budgetMB, caps);
       if (!out.ok) {
         steps.push({ size, key: specKey(spec), failed: out.reason });
         stop = { size, why: `failed after ${out.wallSeconds} s: ${out.reason}` };
@@ -169,7 +184,7 @@ function limits(axes: readonly LimitAxis[], budgetMB: number, capSeconds: number
     loadAverageAtEnd: loadavg().map((x) => Math.round(x * 100) / 100),
     command: `node dist/bench/scaling.js ${process.argv.slice(2).join(' ')}`,
     budgetMB: Math.round(budgetMB),
-    stepCapSeconds: capSeconds,
+    stepCaps: caps,
     axes: results,
   };
   writeFileSync('reports/bench/scaling-limits.json', JSON.stringify(report, null, 2) + '\n');
@@ -189,12 +204,14 @@ const args = process.argv.slice(2);
 if (args.includes('--limits')) {
   args.splice(args.indexOf('--limits'), 1);
   const gb = numberFlag(args, '--budget-gb');
-  const cap = numberFlag(args, '--step-cap') ?? 600;
+  const cpuCap = numberFlag(args, '--step-cpu') ?? 600;
+  const wallCap = numberFlag(args, '--step-wall') ?? 3600;
+  const from = numberFlag(args, '--from');
   const upTo = numberFlag(args, '--up-to') ?? 10_000_000;
   const bad = args.filter((a) => a !== 'services' && a !== 'pods');
   if (bad.length > 0) usage(`--limits takes services and/or pods, got ${bad.join(' ')}`);
   const budgetMB = gb !== undefined ? gb * 1024 : Math.min(0.85 * (totalmem() / MB), availableMB());
-  limits(args.length === 0 ? ['services', 'pods'] : (args as LimitAxis[]), budgetMB, cap, upTo);
+  limits(args.length === 0 ? ['services', 'pods'] : (args as LimitAxis[]), budgetMB, { cpuSeconds: cpuCap, wallSeconds: wallCap }, from, upTo);
 } else {
   const axes: Axis[] = ['duration', 'rate', 'services', 'pods'];
   const bad = args.filter((a) => !(axes as string[]).includes(a));

@@ -54,7 +54,8 @@ describe('failureReason', () => {
   const end = (over: Partial<Parameters<typeof failureReason>[0]>) => ({ status: 0, signal: null, timedOut: false, stderr: '', ...over });
   it.each([
     [end({}), undefined],
-    [end({ timedOut: true, status: null, signal: 'SIGKILL' }), 'over the wall-time cap of 600 s per step'],
+    [end({ timedOut: true, status: null, signal: 'SIGKILL' }), 'over the wall-time cap of 1800 s per step'],
+    [end({ status: null, signal: 'SIGXCPU' }), 'over the CPU-time cap of 600 s per step'],
     [end({ status: 134, stderr: 'FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory\n' }), 'out of memory (V8 heap): FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory'],
     [end({ status: 1, stderr: 'RangeError: WebAssembly.Memory.grow(): Maximum memory size exceeded\n    at x\n' }), 'out of WebAssembly memory (one instance addresses at most 4 GiB): RangeError: WebAssembly.Memory.grow(): Maximum memory size exceeded'],
     [
@@ -64,7 +65,7 @@ describe('failureReason', () => {
     [end({ status: null, signal: 'SIGKILL' }), "killed (SIGKILL: the kernel's out-of-memory killer, most likely)"],
     [end({ status: 3, stderr: 'Error: something\n' }), 'exit 3: Error: something'],
   ])('%#', (e, want) => {
-    expect(failureReason(e, 600)).toBe(want);
+    expect(failureReason(e, { cpuSeconds: 600, wallSeconds: 1800 })).toBe(want);
   });
 });
 
