@@ -184,7 +184,8 @@ export function failureReason(end: ChildEnd, caps: StepCaps): string | undefined
   const capped = lines.map((l) => cap.exec(l)).find((m) => m !== null);
   if (capped != null) return `refused by knsim's ${capped[1]} cap (${capped[2]}): ${capped.input}`;
   if (end.signal === 'SIGKILL') return "killed (SIGKILL: the kernel's out-of-memory killer, most likely)";
-  return `exit ${end.status ?? end.signal}: ${lines.at(-1) ?? ''}`;
+  // An uncaught error ends with its stack and node's version line: name the error line.
+  return `exit ${end.status ?? end.signal}: ${said(/Error\b/)}`;
 }
 
 /** The measurements one child prints. */

@@ -64,6 +64,7 @@ describe('failureReason', () => {
     ],
     [end({ status: null, signal: 'SIGKILL' }), "killed (SIGKILL: the kernel's out-of-memory killer, most likely)"],
     [end({ status: 3, stderr: 'Error: something\n' }), 'exit 3: Error: something'],
+    [end({ status: 1, stderr: 'file:///x.js:9\nRangeError: Map maximum size exceeded\n    at Map.set\n\nNode.js v20.20.2\n' }), 'exit 1: RangeError: Map maximum size exceeded'],
   ])('%#', (e, want) => {
     expect(failureReason(e, { cpuSeconds: 600, wallSeconds: 1800 })).toBe(want);
   });
