@@ -4,7 +4,7 @@ import { CsvWriter, cell, num, sec } from './csv-writer.js';
 import { LatencyHistogram } from './latency.js';
 import { ClusterAccounting } from './cluster-accounting.js';
 import type { AutoscalerRecord, NodeRecord, PodMetricsRecord, PodRecord, RecordSink, RequestOutcome, RequestRecord, RevisionEndRecord, TimeseriesRecord, TrafficRecord } from './records.js';
-import { RevisionStats, countOutcome, emptyCounts, podHours, round3, type RequestCounts, type RunSummary } from './summary.js';
+import { RevisionStats, clearCounts, countOutcome, emptyCounts, podHours, round3, type RequestCounts, type RunSummary } from './summary.js';
 
 export const REQUESTS_HEADER = [
   'id', 'service', 'revision', 'client', 'arrival_s', 'service_start_s', 'end_s', 'latency_ms', 'status',
@@ -567,7 +567,7 @@ class SecondWindow {
   }
 
   reset(): void {
-    this.counts = emptyCounts();
+    clearCounts(this.counts);
     this.cold = 0;
     this.sorted = false;
     this.min = Number.POSITIVE_INFINITY;
