@@ -9,6 +9,7 @@ import {
   type PodAutoscalerState,
   type ReconcileCause,
   type RevisionAutoscaling,
+  type SksMode,
   type StatSums,
 } from '../core/autoscaler/index.js';
 import type { RandomStream } from '../engine/random.js';
@@ -148,8 +149,14 @@ export class RevisionAutoscaler {
     }
     const d = poke ? this.loop.decide(now, ready, true) : this.loop.tick(now, ready);
     if (d.notify) this.reconcile(now, 'notify');
-    rev.world.recorder.decision(this.loop.record(d, { mode: rev.sksEffectiveMode, activators: rev.numActivators }), rev);
+    const sks = this.sksView;
+    sks.mode = rev.sksEffectiveMode;
+    sks.activators = rev.numActivators;
+    rev.world.recorder.decision(this.loop.record(d, sks), rev);
   }
+
+  /** The SKS as a decision record shows it, refilled at each decision (record() copies it). */
+  private readonly sksView: { mode: SksMode; activators: number } = { mode: 'Proxy', activators: 0 };
 
   /** One PA reconcile (instantaneous), then act on it: replicas, SKS and requeue. */
   reconcile(now: number, cause: ReconcileCause = 'watch'): void {

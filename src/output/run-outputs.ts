@@ -4,7 +4,7 @@ import { CsvWriter, cell, num, sec } from './csv-writer.js';
 import { LatencyHistogram } from './latency.js';
 import { ClusterAccounting } from './cluster-accounting.js';
 import type { AutoscalerRecord, NodeRecord, PodMetricsRecord, PodRecord, RecordSink, RequestOutcome, RequestRecord, RevisionEndRecord, TimeseriesRecord, TrafficRecord } from './records.js';
-import { RevisionStats, countOutcome, emptyCounts, podHours, round3, type RequestCounts, type RunSummary } from './summary.js';
+import { RevisionStats, clearCounts, countOutcome, emptyCounts, podHours, round3, type RequestCounts, type RunSummary } from './summary.js';
 
 export const REQUESTS_HEADER = [
   'id', 'service', 'revision', 'client', 'arrival_s', 'service_start_s', 'end_s', 'latency_ms', 'status',
@@ -352,12 +352,26 @@ export class RunOutputs implements RecordSink {
       default:
         break;
     }
-    if (this.accounting === undefined) {
-      this.pods?.line(`${sec(now)},${p.service},${p.revision},${p.pod},${p.event}`);
-      return;
+    this.accounting?.pod(p);
+    const w = this.pods;
+    if (w === undefined) return;
+    // time_s, service, revision, pod, event[, node], field by field (a pod makes five rows).
+    const node = this.accounting === undefined ? undefined : (p.node ?? '');
+    w.reserve(3 * (p.service.length + p.revision.length + p.pod.length + p.event.length + (node?.length ?? 0)) + 40);
+    w.sec(now);
+    w.comma();
+    w.text(p.service);
+    w.comma();
+    w.text(p.revision);
+    w.comma();
+    w.text(p.pod);
+    w.comma();
+    w.text(p.event);
+    if (node !== undefined) {
+      w.comma();
+      w.text(node);
     }
-    this.accounting.pod(p);
-    this.pods?.line(`${sec(now)},${p.service},${p.revision},${p.pod},${p.event},${p.node ?? ''}`);
+    w.endRow();
   }
 
   node(r: NodeRecord): void {
@@ -553,7 +567,7 @@ class SecondWindow {
   }
 
   reset(): void {
-    this.counts = emptyCounts();
+    clearCounts(this.counts);
     this.cold = 0;
     this.sorted = false;
     this.min = Number.POSITIVE_INFINITY;

@@ -23,7 +23,7 @@ import { activatorCount, MIN_ACTIVATORS } from './activators.js';
 import { activeThreshold } from './bounds.js';
 import { requireBoolean, requireCount, requireNotAfter } from './kpa-args.js';
 import { markActiveCondition, validatePodAutoscalerState, type PodAutoscalerState } from './pa-status.js';
-import { SCALE_UNKNOWN, scaleTarget, validateScalerSettings, type ScalerSettings } from './scaler.js';
+import { SCALE_UNKNOWN, scaleTargetChecked, validateScalerSettings, type ScalerSettings } from './scaler.js';
 import { SKS_MODES, type SksMode } from './sks.js';
 
 /** Per-revision settings for one reconcile (annotations over ConfigMaps, already resolved). */
@@ -176,7 +176,7 @@ function computeStatus(
  * when to call it). Steps, as upstream:
  * 1. SKS not provisioned yet: SKS Proxy with 2 activators, want −1, status computed with
  *    0 ready pods; nothing is scaled.
- * 2. `want` from the scaler (bounds and scale-to-zero gates, {@link scaleTarget}).
+ * 2. `want` from the scaler (bounds and scale-to-zero gates, `scaleTarget`).
  * 3. SKS mode Serve iff want > 0 and the decider's EBC ≥ 0, else Proxy.
  * 4. numActivators from ready pods, TotalValue, TBC and activator capacity.
  * 5. Status: ActualScale, DesiredScale, ScaleTargetInitialized and the Active condition.
@@ -202,7 +202,8 @@ export function kpaReconcile(state: PodAutoscalerState, input: KpaScaleInput): K
     };
   }
 
-  const decision = scaleTarget({
+  // validateKpaInput checked every field the scaler reads.
+  const decision = scaleTargetChecked({
     nowSeconds: now,
     desiredScale: input.decider.desiredScale,
     state,

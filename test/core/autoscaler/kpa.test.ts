@@ -331,6 +331,21 @@ describe('kpaReconcile (upstream TestReconcile rows)', () => {
     const bad = { ...cases[0]!.state, active: 'Ready' as ActiveState };
     expect(() => kpaReconcile(bad, reconcileInput(cases[0]!))).toThrow(InvalidArgumentError);
   });
+
+  // The state check has a fast path for plainly valid states: each bad field still fails, by name.
+  it.each([
+    ['an unknown reason', { reason: 'Idle' }, 'state.reason'],
+    ['a transition in the future', { lastTransitionSeconds: NOW + 1 }, 'state.lastTransitionSeconds'],
+    ['a NaN transition', { lastTransitionSeconds: Number.NaN }, 'state.lastTransitionSeconds'],
+    ['a non-boolean initialized flag', { scaleTargetInitialized: 1 }, 'state.scaleTargetInitialized'],
+    ['desired scale -2', { desiredScale: -2 }, 'state.desiredScale'],
+    ['a fractional actual scale', { actualScale: 0.5 }, 'state.actualScale'],
+    ['an infinite actual scale', { actualScale: Number.POSITIVE_INFINITY }, 'state.actualScale'],
+  ])('rejects a state with %s', (_l, patch, field) => {
+    const bad = { ...cases[0]!.state, ...patch } as PodAutoscalerState;
+    expect(() => kpaReconcile(bad, reconcileInput(cases[0]!))).toThrow(InvalidArgumentError);
+    expect(() => kpaReconcile(bad, reconcileInput(cases[0]!))).toThrow(field);
+  });
 });
 
 describe('computeActiveCondition', () => {
