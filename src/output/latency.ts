@@ -50,9 +50,16 @@ export class LatencyHistogram {
 
   /** The percentiles (ascending, each in (0, 100]) in ms, each as percentileMs gives it, in one walk; zeros when empty. */
   percentilesMs(percentiles: readonly number[]): number[] {
+    // One value (a report bucket of fixed-time requests): every percentile is it, clamped to [min, max] = itself.
+    if (this.singleValue()) return percentiles.map(() => this.minUs / 1000);
     this.flush();
     if (this.h.totalCount === 0) return percentiles.map(() => 0);
     return this.h.valuesAtPercentiles(percentiles, this.scratch).map((us) => this.clampedMs(us));
+  }
+
+  /** Every value recorded is the same (and there is one): percentiles need no walk over the counts. */
+  private singleValue(): boolean {
+    return this.minUs === this.maxUs && this.count > 0;
   }
 
   /** Reused output of valuesAtPercentiles (percentiles are read one histogram at a time). */
@@ -108,9 +115,13 @@ export class LatencyHistogram {
 
   /** The CDF as 200 (latency ms, fraction ≤) points, for charts: every percentile in one walk over the counts. */
   cdf(): Array<{ ms: number; fraction: number }> {
-    this.flush();
-    if (this.h.totalCount === 0) return [];
-    const values = this.h.valuesAtPercentiles(CDF_PERCENTILES, this.scratch);
-    return values.map((us, i) => ({ ms: this.clampedMs(us), fraction: (100 * (i + 1)) / CDF_POINTS / 100 }));
+    if (this.count === 0) return [];
+    let values: ArrayLike<number>;
+    if (this.singleValue()) values = CDF_PERCENTILES.map(() => this.minUs);
+    else {
+      this.flush();
+      values = this.h.valuesAtPercentiles(CDF_PERCENTILES, this.scratch);
+    }
+    return Array.from(values, (us, i) => ({ ms: this.clampedMs(us), fraction: (100 * (i + 1)) / CDF_POINTS / 100 }));
   }
 }

@@ -14,6 +14,8 @@ describe('LatencyHistogram', () => {
   // Runs of equal latencies (fixed service times) are recorded as one count per run; nothing read may change.
   it.each([
     ['all equal', (_i: number, _r: RandomStream) => 0.1],
+    // HDR's bucket for 123,457 µs ends above it: the single-value answer must still be the value itself.
+    ['all equal, inside an HDR bucket', (_i: number, _r: RandomStream) => 0.1234567],
     ['runs of equal values', (i: number, _r: RandomStream) => 0.1 + Math.floor(i / 37) * 0.001],
     ['every value different', (_i: number, r: RandomStream) => r.exponential(0.2)],
   ])('%s: percentiles, count, min and CDF equal a value-by-value HDR histogram, read mid-stream too', (_name, value) => {
