@@ -211,7 +211,7 @@ export class RunOutputs implements RecordSink {
     const latency = r.end - r.arrival;
     if (r.revision === '') {
       this.noRoute.set(r.service, (this.noRoute.get(r.service) ?? 0) + 1);
-      this.traceRequest(r, latency);
+      if (this.requests !== undefined) this.traceRequest(r, latency);
       return;
     }
     const acc = this.revision(r.service, r.revision);
@@ -227,7 +227,8 @@ export class RunOutputs implements RecordSink {
       acc.window ??= new SecondWindow();
       acc.window.add(r.outcome, r.cold, latency);
     }
-    this.traceRequest(r, latency);
+    // Checked here: the call (not inlined) would box `latency` even with no requests.csv.
+    if (this.requests !== undefined) this.traceRequest(r, latency);
   }
 
   /** Adds a 200 to its bucket (by completion time; completions come in time order). */
