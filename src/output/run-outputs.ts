@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CsvWriter, cell, num, sec } from './csv-writer.js';
-import { LatencyHistogram } from './latency.js';
+import { LatencyHistogram, microsOf } from './latency.js';
 import { ClusterAccounting } from './cluster-accounting.js';
 import type { AutoscalerRecord, NodeRecord, PodMetricsRecord, PodRecord, RecordSink, RequestOutcome, RequestRecord, RevisionEndRecord, TimeseriesRecord, TrafficRecord } from './records.js';
 import { RevisionStats, countOutcome, emptyCounts, podHours, round3, type RequestCounts, type RunSummary } from './summary.js';
@@ -221,22 +221,23 @@ export class RunOutputs implements RecordSink {
       this.noRouteRequest(r);
       return;
     }
-    const latency = r.end - r.arrival;
     const acc = this.revision(r.service, r.revision);
     const s = acc.stats;
     countOutcome(s.counts, r.outcome);
     if (r.outcome === 'ok') {
+      // Whole µs (an integer): one rounding for both histograms, and nothing boxed for calls not inlined.
+      const us = microsOf(r.end - r.arrival);
       // "All" is cold + warm, merged when the summary is built.
-      (r.cold ? s.coldLatency : s.warmLatency).recordSeconds(latency);
-      if (this.latencyBuckets !== undefined) this.bucketLatency(acc, r.end, latency);
+      (r.cold ? s.coldLatency : s.warmLatency).recordMicros(us);
+      if (this.latencyBuckets !== undefined) this.bucketLatency(acc, r.end, us);
     }
     if (r.cold) s.cold++;
     if (this.requestSeries !== undefined) {
       acc.window ??= new SecondWindow();
-      acc.window.add(r.outcome, r.cold, latency);
+      acc.window.add(r);
     }
-    // Checked here: the call (not inlined) would box `latency` even with no requests.csv.
-    if (this.requests !== undefined) this.traceRequest(r, latency);
+    // Checked here: the call (not inlined) would box the latency even with no requests.csv.
+    if (this.requests !== undefined) this.traceRequest(r, r.end - r.arrival);
   }
 
   private noRouteRequest(r: RequestRecord): void {
@@ -245,7 +246,7 @@ export class RunOutputs implements RecordSink {
   }
 
   /** Adds a 200 to its bucket (by completion time; completions come in time order). */
-  private bucketLatency(acc: RevisionAccumulator, end: number, latency: number): void {
+  private bucketLatency(acc: RevisionAccumulator, end: number, us: number): void {
     let b = acc.bucket;
     // Inside the bucket's sure range the index is the same: no division per request.
     if (b === undefined || !(end >= b.sureFrom && end <= b.sureTo)) {
@@ -263,7 +264,7 @@ export class RunOutputs implements RecordSink {
       b.sureFrom = ok ? from : Number.POSITIVE_INFINITY;
       b.sureTo = ok ? to : Number.NEGATIVE_INFINITY;
     }
-    b.latency.recordSeconds(latency);
+    b.latency.recordMicros(us);
   }
 
   private flushBucket(acc: RevisionAccumulator): void {
@@ -547,7 +548,11 @@ class SecondWindow {
   private min = Number.POSITIVE_INFINITY;
   private max = Number.NEGATIVE_INFINITY;
 
-  add(outcome: RequestOutcome, cold: boolean, latencySeconds: number): void {
+  /** A finished request (its outcome, cold and latency: the record, not numbers, is passed so that nothing is boxed). */
+  add(r: RequestRecord): void {
+    const outcome = r.outcome;
+    const cold = r.cold;
+    const latencySeconds = r.end - r.arrival;
     const ok = this.counts.ok;
     countOutcome(this.counts, outcome);
     if (cold) this.cold++;
