@@ -211,7 +211,8 @@ export class RevisionThrottler {
     const t = req.tracker as Tracker | undefined;
     if (t !== undefined && !t.removed) {
       t.inFlight--;
-      this.dispatch(now);
+      // Nothing waiting (the usual case): nothing to dispatch.
+      if (this.waiting > 0) this.dispatch(now);
     }
   }
 
@@ -248,9 +249,11 @@ function pickRoundRobin(t: RevisionThrottler): Tracker | undefined {
   const a = t.assigned;
   const n = a.length;
   const cc = t.cc;
+  // From rr round to rr − 1, wrapping by a compare (a modulo per step is a division).
   if (t.rr >= n) t.rr = 0;
-  for (let i = 0; i < n; i++) {
-    const idx = (t.rr + i) % n;
+  let idx = t.rr;
+  for (let i = 0; i < n; i++, idx++) {
+    if (idx === n) idx = 0;
     if (a[idx]!.inFlight < cc) {
       t.rr = idx + 1;
       return a[idx];

@@ -9,8 +9,10 @@ export class ConcurrencyMeter {
   proxiedCurrent = 0;
   private integral = 0;
   private proxiedIntegral = 0;
-  private lastChange: number;
-  private periodStart: number;
+  // Initialised here, not left undefined until the constructor: a field that starts
+  // undefined keeps every later double in a new heap number (one per in/out here).
+  private lastChange = 0;
+  private periodStart = 0;
   private arrivals = 0;
   private proxiedArrivals = 0;
 

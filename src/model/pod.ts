@@ -129,21 +129,24 @@ export class Pod {
    * if it was executing, start the next waiting one.
    */
   release(req: Request, now: number): void {
-    const proxied = req.route === 'activator';
-    if (this.res !== undefined && req.phase === Phase.Executing) this.res.stop(req, now);
-    this.stats!.out(now, proxied);
+    const executing = req.phase === Phase.Executing;
+    if (this.res !== undefined && executing) this.res.stop(req, now);
+    this.stats!.out(now, req.route === 'activator');
     this.inFlight--;
-    this.active?.delete(req);
-    if (req.phase === Phase.Executing && this.active !== undefined && !this.fault.containerUp) {
-      this.executing--; // the container is gone: nothing waiting can start
-    } else if (req.phase === Phase.Executing) {
+    if (this.active !== undefined) this.active.delete(req);
+    if (executing) {
       this.executing--;
-      // Waiting requests that timed out were already removed from the count; skip them.
-      let next = this.queue.shift();
-      while (next !== undefined && next.phase !== Phase.QueuedAtPod) next = this.queue.shift();
-      if (next !== undefined) this.start(next, now);
+      // A container that is gone (faults) starts nothing waiting.
+      if (this.queue.length > 0 && (this.active === undefined || this.fault.containerUp)) this.startNext(now);
     }
     if (this.phase === 'Terminating') this.revision.maybeGone(this, now);
+  }
+
+  /** Starts the first request still waiting; waiting requests that timed out were already removed from the count. */
+  private startNext(now: number): void {
+    let next = this.queue.shift();
+    while (next !== undefined && next.phase !== Phase.QueuedAtPod) next = this.queue.shift();
+    if (next !== undefined) this.start(next, now);
   }
 
   /**

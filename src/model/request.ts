@@ -71,22 +71,25 @@ export class Request {
    * quantile at the request's own uniform. NaN while unrouted (404s never get one).
    */
   serviceTime = Number.NaN;
-  /** The request's work uniform (set when routed), for the CPU model's wait time. */
+  /** The request's route and work uniforms, drawn when it arrives; the work one also sets the CPU model's wait time. */
+  routeU = Number.NaN;
   workU = Number.NaN;
 
-  constructor(id: number, owner: RequestOwner, clientName: string, service: string, tag: string | undefined, arrival: number, fixedServiceTime: number | undefined) {
+  constructor(owner: RequestOwner) {
     this.owner = owner;
-    this.init(id, owner, clientName, service, tag, arrival, fixedServiceTime);
   }
 
-  /** Makes this a new request, as the constructor does. */
-  init(id: number, owner: RequestOwner, clientName: string, service: string, tag: string | undefined, arrival: number, fixedServiceTime: number | undefined): this {
+  /**
+   * Makes this a new request, every field as a new one has it; its arrival (a number, so
+   * not an argument: see World.arrive) is set by the caller.
+   */
+  init(id: number, owner: RequestOwner, clientName: string, service: string, tag: string | undefined, fixedServiceTime: number | undefined): this {
     this.id = id;
     this.owner = owner;
     this.clientName = clientName;
     this.service = service;
     this.tag = tag;
-    this.arrival = arrival;
+    this.arrival = Number.NaN;
     this.fixedServiceTime = fixedServiceTime;
     this.revision = undefined;
     this.route = 'none';
@@ -106,6 +109,8 @@ export class Request {
     this.deadlineIsClient = false;
     this.deadlineIndex = -1;
     this.serviceTime = Number.NaN;
+    this.routeU = Number.NaN;
+    this.workU = Number.NaN;
     return this;
   }
 }

@@ -144,23 +144,25 @@ export class World {
    */
   arrive(owner: RequestOwner, clientName: string, service: string, tag: string | undefined, timeout: number | undefined, fixedServiceTime: number | undefined, sentAt: number, origin: RequestStream): void {
     const free = this.freeRequests.pop();
-    const req =
-      free === undefined
-        ? new Request(this.nextRequestId++, owner, clientName, service, tag, sentAt, fixedServiceTime)
-        : free.init(this.nextRequestId++, owner, clientName, service, tag, sentAt, fixedServiceTime);
+    const req = free === undefined ? new Request(owner) : free;
+    req.init(this.nextRequestId++, owner, clientName, service, tag, fixedServiceTime);
+    // Numbers go through the Request's fields, not arguments: a double passed to (or returned
+    // by) a call that is not inlined is boxed in a new heap number, here several per request.
+    req.arrival = sentAt;
     this.requestsSent++;
     if (timeout !== undefined) {
       req.deadline = sentAt + timeout;
       req.deadlineIsClient = true;
     }
-    const routeU = origin.open();
-    const workU = origin.open();
-    this.route(req, routeU, workU);
+    req.routeU = origin.open();
+    req.workU = origin.open();
+    this.route(req);
   }
 
   private lastService: ServiceModel | undefined = undefined;
 
-  private route(req: Request, routeU: number, workU: number): void {
+  /** Sends the request on by its route uniform, with the work its work uniform gives. */
+  private route(req: Request): void {
     const now = this.sim.now;
     // Consecutive requests mostly go to one service: skip the map lookup then.
     let svc = this.lastService;
@@ -168,14 +170,13 @@ export class World {
       svc = this.services.get(req.service)!;
       this.lastService = svc;
     }
-    const rev = svc.route(req.tag, routeU);
+    const rev = svc.route(req.tag, req.routeU);
     if (rev === undefined) {
       this.finish(req, STATUS_NO_ROUTE, now);
       return;
     }
     req.revision = rev;
-    req.serviceTime = req.fixedServiceTime ?? rev.serviceTimeAt(workU);
-    req.workU = workU;
+    req.serviceTime = req.fixedServiceTime ?? rev.serviceTimeAt(req.workU);
     if (Number.isNaN(rev.firstRequestAt)) rev.noteRequest(req.arrival);
     // The revision timeout runs from here (activator and queue-proxy hops take no time).
     const revDeadline = now + rev.spec.timeoutSeconds;
@@ -194,13 +195,14 @@ export class World {
 
   readonly onServiceDone = (req: Request): void => {
     if (req.phase !== Phase.Executing) return;
-    this.finish(req, STATUS_OK, this.sim.now);
+    // The clock is read inside finish(): passed here, it would be boxed in a new heap number per request.
+    this.finish(req, STATUS_OK);
     // Answered: no queue, deadline or event refers to it any more (this was its last event).
     if (this.recycleRequests) this.freeRequests.push(req);
   };
 
-  /** Ends a request: free its breaker slot and its activator tracker, then report it. */
-  finish(req: Request, status: number, now: number): void {
+  /** Ends a request now (`now`: the clock, read here when not given): free its breaker slot and its activator tracker, then report it. */
+  finish(req: Request, status: number, now: number = this.sim.now): void {
     const phase = req.phase;
     if (phase === Phase.Done) return;
     if (req.pod !== undefined && (phase === Phase.Executing || phase === Phase.QueuedAtPod)) req.pod.release(req, now);

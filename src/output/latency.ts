@@ -14,6 +14,11 @@ const CDF_POINTS = 200;
 const CDF_PERCENTILES = Float64Array.from({ length: CDF_POINTS }, (_, i) => Math.min((100 * (i + 1)) / CDF_POINTS, 100));
 const SUMMARY_PERCENTILES = [50, 90, 95, 99];
 
+/** A latency in seconds as the whole microseconds (at least 1) a histogram records. */
+export function microsOf(seconds: number): number {
+  return Math.max(1, Math.round(seconds * 1e6));
+}
+
 /** 1 µs resolution, 3 significant digits, any range (sparse: memory grows with the spread of values, not the range). */
 export class LatencyHistogram {
   private readonly h: HdrCounts;
@@ -70,7 +75,14 @@ export class LatencyHistogram {
   }
 
   recordSeconds(s: number): void {
-    const us = Math.max(1, Math.round(s * 1e6));
+    this.recordMicros(microsOf(s));
+  }
+
+  /**
+   * Records a latency given as {@link microsOf} rounds it: an integer, so a caller recording one
+   * latency in several histograms rounds it once, and passes no boxed double to calls not inlined.
+   */
+  recordMicros(us: number): void {
     if (us === this.runUs) {
       this.runCount++;
       return;

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CsvWriter, cell, num, sec } from './csv-writer.js';
-import { LatencyHistogram } from './latency.js';
+import { LatencyHistogram, microsOf } from './latency.js';
 import { ClusterAccounting } from './cluster-accounting.js';
 import type { AutoscalerRecord, NodeRecord, PodMetricsRecord, PodRecord, RecordSink, RequestOutcome, RequestRecord, RevisionEndRecord, TimeseriesRecord, TrafficRecord } from './records.js';
 import { RevisionStats, clearCounts, countOutcome, emptyCounts, podHours, round3, type RequestCounts, type RunSummary } from './summary.js';
@@ -186,6 +186,11 @@ export class RunOutputs implements RecordSink {
   private revision(service: string, revision: string): RevisionAccumulator {
     const last = this.last;
     if (last !== undefined && last.stats.revision === revision && last.stats.service === service) return last;
+    return this.lookUp(service, revision);
+  }
+
+  /** revision() past its last-one check (kept apart: the check is inlined per request, this is not). */
+  private lookUp(service: string, revision: string): RevisionAccumulator {
     let a = this.find(service, revision);
     if (a === undefined) {
       a = { stats: new RevisionStats(service, revision), window: undefined, bucket: undefined, timeseriesRow: undefined, decisionRow: undefined, sameName: this.byRevision.get(revision) };
@@ -207,38 +212,59 @@ export class RunOutputs implements RecordSink {
     return this.revision(service, revision).stats;
   }
 
+  /**
+   * A finished request. Without requests.csv only its outcome fields are read (service,
+   * revision, arrival, end, outcome, cold): the run's recorder fills no others then.
+   */
   request(r: RequestRecord): void {
-    const latency = r.end - r.arrival;
     if (r.revision === '') {
-      this.noRoute.set(r.service, (this.noRoute.get(r.service) ?? 0) + 1);
-      this.traceRequest(r, latency);
+      this.noRouteRequest(r);
       return;
     }
     const acc = this.revision(r.service, r.revision);
     const s = acc.stats;
     countOutcome(s.counts, r.outcome);
     if (r.outcome === 'ok') {
+      // Whole µs (an integer): one rounding for both histograms, and nothing boxed for calls not inlined.
+      const us = microsOf(r.end - r.arrival);
       // "All" is cold + warm, merged when the summary is built.
-      (r.cold ? s.coldLatency : s.warmLatency).recordSeconds(latency);
-      if (this.latencyBuckets !== undefined) this.bucketLatency(acc, r.end, latency);
+      (r.cold ? s.coldLatency : s.warmLatency).recordMicros(us);
+      if (this.latencyBuckets !== undefined) this.bucketLatency(acc, r.end, us);
     }
     if (r.cold) s.cold++;
     if (this.requestSeries !== undefined) {
       acc.window ??= new SecondWindow();
-      acc.window.add(r.outcome, r.cold, latency);
+      acc.window.add(r);
     }
-    this.traceRequest(r, latency);
+    // Checked here: the call (not inlined) would box the latency even with no requests.csv.
+    if (this.requests !== undefined) this.traceRequest(r, r.end - r.arrival);
+  }
+
+  private noRouteRequest(r: RequestRecord): void {
+    this.noRoute.set(r.service, (this.noRoute.get(r.service) ?? 0) + 1);
+    if (this.requests !== undefined) this.traceRequest(r, r.end - r.arrival);
   }
 
   /** Adds a 200 to its bucket (by completion time; completions come in time order). */
-  private bucketLatency(acc: RevisionAccumulator, end: number, latency: number): void {
-    const index = Math.floor(end / this.bucketSeconds + 1e-9);
-    if (acc.bucket === undefined) acc.bucket = { index, latency: new LatencyHistogram() };
-    else if (acc.bucket.index !== index) {
-      this.flushBucket(acc);
-      acc.bucket.index = index;
+  private bucketLatency(acc: RevisionAccumulator, end: number, us: number): void {
+    let b = acc.bucket;
+    // Inside the bucket's sure range the index is the same: no division per request.
+    if (b === undefined || !(end >= b.sureFrom && end <= b.sureTo)) {
+      const B = this.bucketSeconds;
+      const index = Math.floor(end / B + 1e-9);
+      if (b === undefined) b = acc.bucket = { index, sureFrom: 0, sureTo: -1, latency: new LatencyHistogram() };
+      else if (b.index !== index) {
+        this.flushBucket(acc);
+        b.index = index;
+      }
+      // The index is monotone in `end`, so two ends with this index bound a range that has only it.
+      const from = (index + 1e-6) * B;
+      const to = (index + 1 - 1e-6) * B;
+      const ok = Math.floor(from / B + 1e-9) === index && Math.floor(to / B + 1e-9) === index;
+      b.sureFrom = ok ? from : Number.POSITIVE_INFINITY;
+      b.sureTo = ok ? to : Number.NEGATIVE_INFINITY;
     }
-    acc.bucket.latency.recordSeconds(latency);
+    b.latency.recordMicros(us);
   }
 
   private flushBucket(acc: RevisionAccumulator): void {
@@ -513,7 +539,7 @@ interface RevisionAccumulator {
   /** Only while requests-per-second.csv is written. */
   window: SecondWindow | undefined;
   /** The 200s of the current report bucket; only while latency-buckets.csv is written. */
-  bucket: { index: number; latency: LatencyHistogram } | undefined;
+  bucket: { index: number; sureFrom: number; sureTo: number; latency: LatencyHistogram } | undefined;
   /** The last rows written to timeseries.csv and autoscaler.csv. */
   timeseriesRow: LastCells | undefined;
   decisionRow: LastCells | undefined;
@@ -536,7 +562,11 @@ class SecondWindow {
   private min = Number.POSITIVE_INFINITY;
   private max = Number.NEGATIVE_INFINITY;
 
-  add(outcome: RequestOutcome, cold: boolean, latencySeconds: number): void {
+  /** A finished request (its outcome, cold and latency: the record, not numbers, is passed so that nothing is boxed). */
+  add(r: RequestRecord): void {
+    const outcome = r.outcome;
+    const cold = r.cold;
+    const latencySeconds = r.end - r.arrival;
     const ok = this.counts.ok;
     countOutcome(this.counts, outcome);
     if (cold) this.cold++;

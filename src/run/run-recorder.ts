@@ -70,22 +70,34 @@ export function blankRequestRecord(): RequestRecord {
  * request (a long run finishes millions) rather than allocating each.
  */
 export function fillRequestRecord(r: RequestRecord, req: Request): RequestRecord {
-  r.id = req.id;
+  fillRequestOutcome(r, req);
+  fillRequestDetail(r, req);
+  return r;
+}
+
+/** The fields every request's aggregates need (counts, latency histograms): service, revision, arrival, end, status, outcome, cold. */
+function fillRequestOutcome(r: RequestRecord, req: Request): void {
   r.service = req.service;
-  r.revision = req.revision?.spec.name ?? '';
+  const rev = req.revision;
+  r.revision = rev === undefined ? '' : rev.spec.name;
+  r.arrival = req.arrival;
+  r.end = req.end;
+  const status = req.status;
+  r.status = status;
+  r.outcome = status === STATUS_OK ? 'ok' : outcomeOf(status);
+  r.cold = req.cold;
+}
+
+/** The rest, for a requests.csv row or another sink: id, client, tag, serviceStart, route, pod and the queue times. */
+function fillRequestDetail(r: RequestRecord, req: Request): void {
+  r.id = req.id;
   r.client = req.clientName;
   r.tag = req.tag;
-  r.arrival = req.arrival;
   r.serviceStart = req.serviceStart;
-  r.end = req.end;
-  r.status = req.status;
-  r.outcome = outcomeOf(req.status);
   r.route = req.route;
   r.pod = req.pod?.name ?? '';
-  r.cold = req.cold;
   r.activatorQueueSeconds = Number.isNaN(req.activatorIn) ? Number.NaN : (Number.isNaN(req.activatorOut) ? req.end : req.activatorOut) - req.activatorIn;
   r.podQueueSeconds = Number.isNaN(req.podIn) ? Number.NaN : (Number.isNaN(req.serviceStart) ? req.end : req.serviceStart) - req.podIn;
-  return r;
 }
 
 /** A decider evaluation as a record, with the revision's metric and target from its spec. */
@@ -210,6 +222,11 @@ export class RunRecorder implements Recorder {
   /** Sinks besides the outputs. */
   private readonly extra: RecordSink[];
   private readonly requestRecord = blankRequestRecord();
+  /**
+   * Requests need their whole record: another sink, or requests.csv. Without them the outputs
+   * read only the outcome fields (RunOutputs.request), so the rest is not filled.
+   */
+  private readonly detailed: boolean;
   private readonly trafficShare = new Map<string, ReadonlyMap<string, number>>();
   /** Revisions that had pods or decisions: the ones whose end state (a failure) the summary reports. */
   private readonly seen = new Set<Revision>();
@@ -228,10 +245,17 @@ export class RunRecorder implements Recorder {
       ...(options.cluster !== undefined ? { cluster: options.cluster } : {}),
     });
     this.extra = extra;
+    this.detailed = extra.length > 0 || t.mode !== 'none';
   }
 
   request(req: Request): void {
-    const r = fillRequestRecord(this.requestRecord, req);
+    const r = this.requestRecord;
+    fillRequestOutcome(r, req);
+    if (!this.detailed) {
+      this.outputs.request(r);
+      return;
+    }
+    fillRequestDetail(r, req);
     this.outputs.request(r);
     for (const s of this.extra) s.request(r);
   }
