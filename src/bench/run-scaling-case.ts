@@ -5,7 +5,6 @@
  * shows as one; prints one JSON line (a ScalingRow).
  */
 import { join } from 'node:path';
-import { enableFastHistograms } from '../output/latency.js';
 import { runWorld } from '../run/run-world.js';
 import { formatError, scenarioFromValue } from '../scenario/index.js';
 import { checkWork, guardProgress } from '../scenario/work-estimate.js';
@@ -15,7 +14,6 @@ const spec = parseSpecKey(process.argv[2] ?? '');
 const key = specKey(spec);
 const dir = process.argv[3];
 if (dir === undefined) throw new Error('usage: run-scaling-case.js <key> <output directory>');
-await enableFastHistograms();
 const loaded = scenarioFromValue(scalingScenario(spec), `scaling:${key}`);
 try {
   checkWork(loaded);
