@@ -330,7 +330,7 @@ export class Activator {
     let t = this.throttlers.get(rev);
     if (t === undefined) {
       t = new RevisionThrottler(this, rev);
-      t.setHealthyPods(rev.activatorHealthyPods, this.world.sim.now);
+      t.setHealthyPods(rev.activatorHealthyPods.toArray(), this.world.sim.now);
       this.throttlers.set(rev, t);
     }
     this.lastThrottler = t;

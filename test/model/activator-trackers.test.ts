@@ -47,7 +47,7 @@ function pickMatchesArray(t: RevisionThrottler, cc: number): boolean {
 }
 
 function check(w: World, rev: Revision, cc: number): { healthy: number; checked: number } {
-  const healthy = rev.activatorHealthyPods;
+  const healthy = rev.activatorHealthyPods.toArray();
   expect(healthy.map((p) => p.seq)).toEqual([...healthy.map((p) => p.seq)].sort((a, b) => a - b));
   let checked = 0;
   for (const a of w.activators) {

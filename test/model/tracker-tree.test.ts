@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Pod } from '../../src/model/pod.js';
+import { PodList } from '../../src/model/pod-list.js';
 import { TrackerTree, type Tracker } from '../../src/model/tracker-tree.js';
 
 /** A small deterministic generator for the operation mix. */
@@ -71,5 +72,21 @@ describe('TrackerTree keeps trackers in creation order with free-slot counts', (
       tree.touch(ts[i]!);
     });
     expect([tree.firstFree(0, 6), tree.firstFree(3, 6), tree.firstFree(0, 2), tree.firstFree(5, 6), tree.firstFree(4, 4)]).toEqual([2, 4, -1, 5, -1]);
+  });
+});
+
+describe('PodList', () => {
+  it('keeps pods in creation order through out-of-order inserts and removals, and refuses a pod twice', () => {
+    const list = new PodList();
+    for (const seq of [5, 2, 9, 1, 7]) list.insert(pod(seq));
+    list.remove(pod(9));
+    list.remove(pod(4)); // not in: nothing changes
+    expect(list.toArray().map((p) => p.seq)).toEqual([1, 2, 5, 7]);
+    expect([list.length, list.at(2).seq]).toEqual([4, 5]);
+    expect(() => list.insert(pod(7))).toThrow(/already in the list/);
+    list.insert(pod(3));
+    // Read through the tree (the array view is stale after an insert), then through the view.
+    expect(Array.from({ length: list.length }, (_, i) => list.at(i).seq)).toEqual([1, 2, 3, 5, 7]);
+    expect(list.toArray().map((p) => p.seq)).toEqual([1, 2, 3, 5, 7]);
   });
 });
