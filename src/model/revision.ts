@@ -25,8 +25,10 @@ export interface RevisionObserver {
  */
 export class Revision {
   readonly autoscaler: RevisionAutoscaler;
-  /** Pods that exist (not Gone), in creation order. */
-  private pods: Pod[] = [];
+  /** Pods that exist (not Gone), in creation order (a Set keeps insertion order, and a pod leaves it in O(1)). */
+  private readonly pods = new Set<Pod>();
+  /** `pods` as an array, until it next changes. */
+  private podsView: Pod[] | undefined = [];
   private podSeq = 0;
   /** Existing pods Pending (or ImagePullBackOff) and Terminating, kept by newPod and setPhase; pods with k8sReady set. */
   private pendingPods = 0;
@@ -135,7 +137,7 @@ export class Revision {
     if (this.faults === undefined) {
       const pending = this.pendingPods;
       const terminating = this.terminatingPods;
-      return { ready, notReady: this.pods.length - pending - terminating - this.k8sReadyPods, pending, terminating };
+      return { ready, notReady: this.pods.size - pending - terminating - this.k8sReadyPods, pending, terminating };
     }
     let notReady = 0;
     let pending = 0;
@@ -150,16 +152,18 @@ export class Revision {
 
   /** Pods that are not terminating (what the ReplicaSet counts against replicas). */
   get livePods(): Pod[] {
-    return this.pods.filter((p) => p.isOk);
+    const live: Pod[] = [];
+    for (const p of this.pods) if (p.isOk) live.push(p);
+    return live;
   }
 
   /** Pods that exist (not Gone), for sampling. */
   get allPods(): readonly Pod[] {
-    return this.pods;
+    return (this.podsView ??= [...this.pods]);
   }
 
   get existingPodCount(): number {
-    return this.pods.length;
+    return this.pods.size;
   }
 
   observe(o: RevisionObserver): void {
@@ -203,7 +207,8 @@ export class Revision {
   private newPod(now: number): Pod {
     const seq = ++this.podSeq;
     const pod = new Pod(this, `${this.spec.name}-deployment-${String(seq).padStart(4, '0')}`, seq, now);
-    this.pods.push(pod);
+    this.pods.add(pod);
+    this.podsView = undefined;
     this.countPhase(pod.phase, 1);
     return pod;
   }
@@ -381,7 +386,8 @@ export class Revision {
 
   private gone(pod: Pod, now: number): void {
     this.setPhase(pod, 'Gone', now);
-    this.pods = this.pods.filter((p) => p !== pod);
+    this.pods.delete(pod);
+    this.podsView = undefined;
     this.world.cluster?.podGone(pod, now);
   }
 
