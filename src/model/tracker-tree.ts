@@ -28,8 +28,14 @@ export class Tracker implements SeqNode<Tracker> {
   }
 }
 
+/** Up to this many trackers, reads go through an array view: a steady revision's handful of pods costs what an array did. */
+const SMALL = 64;
+
 /** One throttler's pod trackers in creation order, searchable for the first with a free slot. */
 export class TrackerTree extends SeqTreap<Tracker> {
+  /** The trackers in order while there are at most SMALL of them; undefined after a change. */
+  private view: Tracker[] | undefined = undefined;
+
   constructor(readonly cc: number) {
     super();
   }
@@ -38,16 +44,43 @@ export class TrackerTree extends SeqTreap<Tracker> {
   insert(pod: Pod): Tracker {
     const t = new Tracker(pod, this.cc);
     this.add(t);
+    this.view = undefined;
     return t;
   }
 
   remove(t: Tracker): void {
     this.delete(t.seq);
+    this.view = undefined;
   }
 
   /** `t.inFlight` changed: recount it if it crossed containerConcurrency. */
   touch(t: Tracker): void {
-    this.setFree(t, t.inFlight < this.cc);
+    const free = t.inFlight < this.cc;
+    if (free !== t.isFree) this.setFree(t, free);
+  }
+
+  private small(): Tracker[] | undefined {
+    if (this.view === undefined && this.size <= SMALL) this.view = this.nodes();
+    return this.view;
+  }
+
+  override at(k: number): Tracker {
+    const v = this.small();
+    return v !== undefined ? v[k]! : super.at(k);
+  }
+
+  override firstFree(lo: number, hi: number): number {
+    const v = this.small();
+    if (v === undefined) return super.firstFree(lo, hi);
+    const end = Math.min(hi, v.length);
+    for (let p = lo; p < end; p++) {
+      const t = v[p]!;
+      if (t.isFree) {
+        this.found = t;
+        return p;
+      }
+    }
+    return -1;
   }
 
   /** All trackers in creation order (a copy). */
