@@ -1,18 +1,9 @@
 import type { Pod } from './pod.js';
-import { SeqTreap, seqPriority, type SeqNode } from './seq-treap.js';
+import { SeqNodeBase, SeqTreap } from './seq-treap.js';
 
-class PodNode implements SeqNode<PodNode> {
-  readonly seq: number;
-  readonly prio: number;
-  left: PodNode | null = null;
-  right: PodNode | null = null;
-  size = 1;
-  free = 0;
-  isFree = false;
-
+class PodNode extends SeqNodeBase<PodNode> {
   constructor(readonly pod: Pod) {
-    this.seq = pod.seq;
-    this.prio = seqPriority(pod.seq);
+    super(pod.seq, false);
   }
 }
 

@@ -25,6 +25,22 @@ export function seqPriority(seq: number): number {
   return h >>> 0;
 }
 
+/** The fields every node has, set for a new node with no children. */
+export abstract class SeqNodeBase<N> implements SeqNode<N> {
+  readonly prio: number;
+  left: N | null = null;
+  right: N | null = null;
+  size = 1;
+  free = 0;
+
+  constructor(
+    readonly seq: number,
+    public isFree: boolean,
+  ) {
+    this.prio = seqPriority(seq);
+  }
+}
+
 /** What the count helpers read of any node. */
 interface AnyNode {
   left: AnyNode | null;

@@ -1,30 +1,21 @@
 import type { Pod } from './pod.js';
-import { SeqTreap, seqPriority, type SeqNode } from './seq-treap.js';
+import { SeqNodeBase, SeqTreap } from './seq-treap.js';
 
 /**
  * The activator's view of one healthy pod: its own in-flight count there (upstream
  * podTracker). It is also a node of its throttler's {@link TrackerTree}, free while it
  * has a slot (inFlight < containerConcurrency).
  */
-export class Tracker implements SeqNode<Tracker> {
+export class Tracker extends SeqNodeBase<Tracker> {
   inFlight = 0;
   /** Dropped from the throttler (the pod left, or a re-sync replaced it). */
   removed = false;
-  readonly seq: number;
-  readonly prio: number;
-  left: Tracker | null = null;
-  right: Tracker | null = null;
-  size = 1;
-  free = 0;
-  isFree: boolean;
 
   constructor(
     readonly pod: Pod,
     cc: number,
   ) {
-    this.seq = pod.seq;
-    this.prio = seqPriority(pod.seq);
-    this.isFree = cc > 0;
+    super(pod.seq, cc > 0);
   }
 }
 
