@@ -1,4 +1,4 @@
-import { activatorCapacityForRevision, assignSlice, lbPolicyFor, type LbPolicyName } from '../core/autoscaler/index.js';
+import { activatorCapacityForRevision, assignSlicePositions, lbPolicyFor, type LbPolicyName } from '../core/autoscaler/index.js';
 import type { RandomStream } from '../engine/random.js';
 import { ConcurrencyMeter, emptyReport, type MeterReport } from './concurrency-meter.js';
 import { Fifo } from './fifo.js';
@@ -6,15 +6,8 @@ import type { Pod } from './pod.js';
 import { Phase, type Request } from './request.js';
 import type { Revision } from './revision.js';
 import type { ActivatorCpu } from './activator-pool.js';
+import { TrackerTree, type Tracker } from './tracker-tree.js';
 import type { World } from './world.js';
-
-/** The activator's view of one healthy pod: its own in-flight count there (upstream podTracker). */
-interface Tracker {
-  pod: Pod;
-  inFlight: number;
-  /** Dropped from the throttler (the pod left, or a re-sync replaced it). */
-  removed: boolean;
-}
 
 type LbPick = (t: RevisionThrottler) => Tracker | undefined;
 
@@ -25,9 +18,17 @@ type LbPick = (t: RevisionThrottler) => Tracker | undefined;
  */
 export class RevisionThrottler {
   /** Healthy pods known by probing, sorted by creation order. */
-  private trackers: Tracker[] = [];
+  private trackers: TrackerTree;
   private readonly byPod = new Map<Pod, Tracker>();
-  assigned: Tracker[] = [];
+  /**
+   * This activator's share of the trackers (core's assignSlice), as positions in
+   * `trackers`: `[begin, end)`, then `extra` (−1: none). Policies index it as one list.
+   */
+  private begin = 0;
+  private end = 0;
+  private extra = -1;
+  /** How many trackers are assigned. */
+  assignedCount = 0;
   /** −1 until this activator learns its place in the revision's activator subset. */
   activatorIndex = -1;
   numActivators = 0;
@@ -51,6 +52,7 @@ export class RevisionThrottler {
     readonly revision: Revision,
   ) {
     this.pick = LB_POLICIES[lbPolicyFor(revision.spec.containerConcurrency)];
+    this.trackers = new TrackerTree(revision.spec.containerConcurrency);
   }
 
   get cc(): number {
@@ -59,34 +61,20 @@ export class RevisionThrottler {
 
   /** The throttler's first view of the revision's healthy pods (sorted by creation order). */
   setHealthyPods(pods: readonly Pod[], now: number): void {
-    for (const t of this.trackers) t.removed = true;
+    for (const t of this.byPod.values()) t.removed = true;
     this.byPod.clear();
-    this.trackers = pods.map((pod) => {
-      const t = { pod, inFlight: 0, removed: false };
-      this.byPod.set(pod, t);
-      return t;
-    });
+    this.trackers = new TrackerTree(this.cc);
+    for (const pod of pods) this.byPod.set(pod, this.trackers.insert(pod));
     this.reassign(now);
   }
 
   // Probe successes and terminations arrive one pod at a time; updating by one keeps a
-  // scale-up to a thousand pods linear per pod (a full re-sync per pod would be quadratic).
+  // scale-up to 100k pods linear per pod (a full re-sync or an array copy per pod would be quadratic).
 
   /** A pod passed the activator's probe. */
   podHealthy(pod: Pod, now: number): void {
     if (this.byPod.has(pod)) return;
-    const t = { pod, inFlight: 0, removed: false };
-    this.byPod.set(pod, t);
-    let lo = 0;
-    let hi = this.trackers.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.trackers[mid]!.pod.seq < pod.seq) lo = mid + 1;
-      else hi = mid;
-    }
-    // With CC = 0 `assigned` is this very array and must not change under a dispatch: copy it then.
-    if (this.assigned === this.trackers) this.trackers = this.trackers.slice();
-    this.trackers.splice(lo, 0, t);
+    this.byPod.set(pod, this.trackers.insert(pod));
     this.reassign(now);
   }
 
@@ -96,7 +84,7 @@ export class RevisionThrottler {
     if (t === undefined) return;
     t.removed = true;
     this.byPod.delete(pod);
-    this.trackers = this.trackers.filter((x) => x !== t);
+    this.trackers.remove(t);
     this.reassign(now);
   }
 
@@ -110,15 +98,53 @@ export class RevisionThrottler {
 
   private reassign(now: number): void {
     // CC = 0 uses every tracker; otherwise pods are sliced among the activators.
-    this.assigned = this.cc === 0 ? this.trackers : assignSlice(this.trackers, this.activatorIndex, this.numActivators);
-    if (this.rr >= this.assigned.length) this.rr = 0;
+    const n = this.trackers.size;
+    if (this.cc === 0) {
+      this.begin = 0;
+      this.end = n;
+      this.extra = -1;
+    } else {
+      const s = assignSlicePositions(n, this.activatorIndex, this.numActivators);
+      this.begin = s.begin;
+      this.end = s.end;
+      this.extra = s.extra;
+    }
+    this.assignedCount = this.end - this.begin + (this.extra >= 0 ? 1 : 0);
+    if (this.rr >= this.assignedCount) this.rr = 0;
     this.capacity = activatorCapacityForRevision({
       containerConcurrency: this.cc,
-      backendCount: this.trackers.length,
-      assignedTrackers: this.assigned.length,
+      backendCount: n,
+      assignedTrackers: this.assignedCount,
       numActivators: this.numActivators,
     });
     this.dispatch(now);
+  }
+
+  /** The i-th assigned tracker. */
+  assignedAt(i: number): Tracker {
+    const len = this.end - this.begin;
+    return this.trackers.at(i < len ? this.begin + i : this.extra);
+  }
+
+  /** The assigned trackers in order (a copy, for inspection). */
+  get assigned(): Tracker[] {
+    return Array.from({ length: this.assignedCount }, (_, i) => this.assignedAt(i));
+  }
+
+  /** The first assigned index in `[from, to)` whose tracker has a free slot (it goes to `trackers.found`), or −1. */
+  firstFreeAssigned(from: number, to: number): number {
+    const len = this.end - this.begin;
+    if (from < len) {
+      const p = this.trackers.firstFree(this.begin + from, this.begin + Math.min(to, len));
+      if (p >= 0) return p - this.begin;
+    }
+    if (this.extra >= 0 && from <= len && to > len && this.trackers.firstFree(this.extra, this.extra + 1) >= 0) return len;
+    return -1;
+  }
+
+  /** The tracker `firstFreeAssigned` found. */
+  get found(): Tracker {
+    return this.trackers.found!;
   }
 
   accept(req: Request, now: number): void {
@@ -163,6 +189,7 @@ export class RevisionThrottler {
 
   private send(req: Request, t: Tracker, now: number): void {
     t.inFlight++;
+    this.trackers.touch(t);
     req.tracker = t;
     req.activatorOut = now;
     req.phase = Phase.Dispatched;
@@ -211,6 +238,7 @@ export class RevisionThrottler {
     const t = req.tracker as Tracker | undefined;
     if (t !== undefined && !t.removed) {
       t.inFlight--;
+      this.trackers.touch(t);
       // Nothing waiting (the usual case): nothing to dispatch.
       if (this.waiting > 0) this.dispatch(now);
     }
@@ -240,33 +268,24 @@ export class RevisionThrottler {
 // Load-balancing policies (pkg/activator/net/lb_policy.go).
 
 function pickFirstAvailable(t: RevisionThrottler): Tracker | undefined {
-  const cc = t.cc;
-  for (const tr of t.assigned) if (tr.inFlight < cc) return tr;
-  return undefined;
+  return t.firstFreeAssigned(0, t.assignedCount) >= 0 ? t.found : undefined;
 }
 
 function pickRoundRobin(t: RevisionThrottler): Tracker | undefined {
-  const a = t.assigned;
-  const n = a.length;
-  const cc = t.cc;
-  // From rr round to rr − 1, wrapping by a compare (a modulo per step is a division).
+  const n = t.assignedCount;
   if (t.rr >= n) t.rr = 0;
-  let idx = t.rr;
-  for (let i = 0; i < n; i++, idx++) {
-    if (idx === n) idx = 0;
-    if (a[idx]!.inFlight < cc) {
-      t.rr = idx + 1;
-      return a[idx];
-    }
-  }
-  return undefined;
+  // The first free one from rr on, wrapping round.
+  let idx = t.firstFreeAssigned(t.rr, n);
+  if (idx < 0) idx = t.firstFreeAssigned(0, t.rr);
+  if (idx < 0) return undefined;
+  t.rr = idx + 1;
+  return t.found;
 }
 
 function pickRandomChoice2(t: RevisionThrottler): Tracker | undefined {
-  const a = t.assigned;
-  const n = a.length;
+  const n = t.assignedCount;
   if (n === 0) return undefined;
-  if (n === 1) return a[0];
+  if (n === 1) return t.assignedAt(0);
   const rng = t.activator.lbRandom;
   let i = 0;
   let j = 1;
@@ -275,8 +294,8 @@ function pickRandomChoice2(t: RevisionThrottler): Tracker | undefined {
     j = rng.int(n - 1);
     if (j >= i) j++;
   }
-  let pick = a[i]!;
-  const alt = a[j]!;
+  let pick = t.assignedAt(i);
+  const alt = t.assignedAt(j);
   if (pick.inFlight > alt.inFlight) pick = alt;
   else if (pick.inFlight === alt.inFlight && rng.next() < 0.5) pick = alt;
   return pick;
@@ -312,7 +331,7 @@ export class Activator {
     let t = this.throttlers.get(rev);
     if (t === undefined) {
       t = new RevisionThrottler(this, rev);
-      t.setHealthyPods(rev.activatorHealthyPods, this.world.sim.now);
+      t.setHealthyPods(rev.activatorHealthyPods.toArray(), this.world.sim.now);
       this.throttlers.set(rev, t);
     }
     this.lastThrottler = t;

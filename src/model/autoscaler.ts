@@ -85,7 +85,7 @@ export class RevisionAutoscaler {
   private scrape(this: void, self: RevisionAutoscaler): void {
     const rev = self.revision;
     if (!self.loop.scrapes) return;
-    const pods = rev.readyPods;
+    const pods = rev.readyPods.toArray();
     const n = pods.length;
     if (n === 0) return;
     const sample = populationMeanSampleSize(n);

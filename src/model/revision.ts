@@ -6,6 +6,7 @@ import { RevisionAutoscaler } from './autoscaler.js';
 import { PodFaults } from './pod-faults.js';
 import { QueueProxyStats } from './queue-proxy-stats.js';
 import { Pod, type PodPhase } from './pod.js';
+import { PodList } from './pod-list.js';
 import { RevisionResources } from './pod-resources.js';
 import { STATUS_BAD_GATEWAY } from './request.js';
 import type { ServiceModel } from './service.js';
@@ -24,17 +25,19 @@ export interface RevisionObserver {
  */
 export class Revision {
   readonly autoscaler: RevisionAutoscaler;
-  /** Pods that exist (not Gone), in creation order. */
-  private pods: Pod[] = [];
+  /** Pods that exist (not Gone), in creation order (a Set keeps insertion order, and a pod leaves it in O(1)). */
+  private readonly pods = new Set<Pod>();
+  /** `pods` as an array, until it next changes. */
+  private podsView: Pod[] | undefined = [];
   private podSeq = 0;
   /** Existing pods Pending (or ImagePullBackOff) and Terminating, kept by newPod and setPhase; pods with k8sReady set. */
   private pendingPods = 0;
   private terminatingPods = 0;
   private k8sReadyPods = 0;
   /** Kubernetes-Ready, non-terminating pods, in creation order: the autoscaler's ready count and Serve endpoints. */
-  readyPods: Pod[] = [];
-  /** Pods the activators' probes found healthy (may precede Kubernetes readiness). */
-  activatorHealthyPods: Pod[] = [];
+  readonly readyPods = new PodList();
+  /** Pods the activators' probes found healthy (may precede Kubernetes readiness), in creation order. */
+  readonly activatorHealthyPods = new PodList();
   replicas = 0;
   sksSpecMode: SksMode = 'Proxy';
   sksEffectiveMode: SksMode = 'Proxy';
@@ -134,7 +137,7 @@ export class Revision {
     if (this.faults === undefined) {
       const pending = this.pendingPods;
       const terminating = this.terminatingPods;
-      return { ready, notReady: this.pods.length - pending - terminating - this.k8sReadyPods, pending, terminating };
+      return { ready, notReady: this.pods.size - pending - terminating - this.k8sReadyPods, pending, terminating };
     }
     let notReady = 0;
     let pending = 0;
@@ -149,16 +152,18 @@ export class Revision {
 
   /** Pods that are not terminating (what the ReplicaSet counts against replicas). */
   get livePods(): Pod[] {
-    return this.pods.filter((p) => p.isOk);
+    const live: Pod[] = [];
+    for (const p of this.pods) if (p.isOk) live.push(p);
+    return live;
   }
 
   /** Pods that exist (not Gone), for sampling. */
   get allPods(): readonly Pod[] {
-    return this.pods;
+    return (this.podsView ??= [...this.pods]);
   }
 
   get existingPodCount(): number {
-    return this.pods.length;
+    return this.pods.size;
   }
 
   observe(o: RevisionObserver): void {
@@ -202,7 +207,8 @@ export class Revision {
   private newPod(now: number): Pod {
     const seq = ++this.podSeq;
     const pod = new Pod(this, `${this.spec.name}-deployment-${String(seq).padStart(4, '0')}`, seq, now);
-    this.pods.push(pod);
+    this.pods.add(pod);
+    this.podsView = undefined;
     this.countPhase(pod.phase, 1);
     return pod;
   }
@@ -215,7 +221,7 @@ export class Revision {
     this.startQueueProxy(pod, now);
     if (pod.res !== undefined) pod.res.runningBeforeRun = true;
     pod.activatorHealthy = true;
-    this.activatorHealthyPods.push(pod);
+    this.activatorHealthyPods.insert(pod);
     this.markReady(pod, now, false);
     this.faults?.runningSince(pod, now);
   }
@@ -286,7 +292,7 @@ export class Revision {
   /** The activator's probe of the pod passed: its throttlers may send to it. */
   probeHealthy(pod: Pod): void {
     pod.activatorHealthy = true;
-    insertBySeq(this.activatorHealthyPods, pod);
+    this.activatorHealthyPods.insert(pod);
     this.world.recorder.podTransition(pod, 'ActivatorHealthy', this.world.sim.now);
     for (const a of this.world.activators) a.existingThrottler(this)?.podHealthy(pod, this.world.sim.now);
   }
@@ -309,10 +315,10 @@ export class Revision {
     if (!wasReady) pod.readyAt = Number.NaN;
     this.setPhase(pod, phase, now);
     pod.readyAt = Number.NaN;
-    if (wasReady) this.readyPods = this.readyPods.filter((p) => p !== pod);
+    if (wasReady) this.readyPods.remove(pod);
     if (pod.activatorHealthy) {
       pod.activatorHealthy = false;
-      this.activatorHealthyPods = this.activatorHealthyPods.filter((p) => p !== pod);
+      this.activatorHealthyPods.remove(pod);
       for (const a of this.world.activators) a.existingThrottler(this)?.podUnhealthy(pod, now);
     }
     if (wasReady) this.onPodsChanged(now);
@@ -336,7 +342,7 @@ export class Revision {
     pod.k8sReady = true;
     pod.readyAt = now;
     this.lastPodReadyAt = now;
-    insertBySeq(this.readyPods, pod);
+    this.readyPods.insert(pod);
     this.setPhase(pod, 'Ready', now);
     this.notify(now);
     if (reconcile) this.onPodsChanged(now);
@@ -351,11 +357,11 @@ export class Revision {
     pod.terminatingAt = now;
     this.setPhase(pod, 'Terminating', now);
     if (wasReady) {
-      this.readyPods = this.readyPods.filter((p) => p !== pod);
+      this.readyPods.remove(pod);
       this.notify(now);
     }
     if (wasHealthy) {
-      this.activatorHealthyPods = this.activatorHealthyPods.filter((p) => p !== pod);
+      this.activatorHealthyPods.remove(pod);
       for (const a of this.world.activators) a.existingThrottler(this)?.podUnhealthy(pod, now);
     }
     if (pod.stats === undefined) {
@@ -380,7 +386,8 @@ export class Revision {
 
   private gone(pod: Pod, now: number): void {
     this.setPhase(pod, 'Gone', now);
-    this.pods = this.pods.filter((p) => p !== pod);
+    this.pods.delete(pod);
+    this.podsView = undefined;
     this.world.cluster?.podGone(pod, now);
   }
 
@@ -467,22 +474,9 @@ export class Revision {
   nextEndpoint(): Activator | Pod {
     if (this.sksEffectiveMode === 'Serve' && this.readyPods.length > 0) {
       if (this.serveRr >= this.readyPods.length) this.serveRr = 0;
-      return this.readyPods[this.serveRr++]!;
+      return this.readyPods.at(this.serveRr++);
     }
     if (this.proxyRr >= this.activatorSubset.length) this.proxyRr = 0;
     return this.activatorSubset[this.proxyRr++]!;
   }
-}
-
-/** Inserts `pod` into `list`, kept in creation order (a scale-up to thousands of pods must not re-sort per pod). */
-function insertBySeq(list: Pod[], pod: Pod): void {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (list[mid]!.seq < pod.seq) lo = mid + 1;
-    else hi = mid;
-  }
-  if (lo === list.length) list.push(pod);
-  else list.splice(lo, 0, pod);
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { RevisionThrottler } from '../../src/model/activator.js';
 import type { Revision } from '../../src/model/revision.js';
 import { World } from '../../src/model/world.js';
 import type { ClientSpec } from '../../src/model/spec.js';
@@ -19,8 +20,34 @@ const load = (peakRps: number): ClientSpec => ({
   endSeconds: 600,
 });
 
+/** The policy's pick over the tree equals the same policy run over the assigned trackers as an array. */
+function pickMatchesArray(t: RevisionThrottler, cc: number): boolean {
+  const a = t.assigned;
+  const rr = t.rr;
+  let want: unknown;
+  let wantRr = rr;
+  if (cc <= 3) {
+    want = a.find((x) => x.inFlight < cc);
+  } else {
+    const from = rr >= a.length ? 0 : rr;
+    for (let i = 0; i < a.length; i++) {
+      const idx = (from + i) % a.length;
+      if (a[idx]!.inFlight < cc) {
+        want = a[idx];
+        wantRr = idx + 1;
+        break;
+      }
+    }
+    if (want === undefined) wantRr = from;
+  }
+  const got = t.pick(t);
+  const ok = got === want && t.rr === wantRr;
+  t.rr = rr;
+  return ok;
+}
+
 function check(w: World, rev: Revision, cc: number): { healthy: number; checked: number } {
-  const healthy = rev.activatorHealthyPods;
+  const healthy = rev.activatorHealthyPods.toArray();
   expect(healthy.map((p) => p.seq)).toEqual([...healthy.map((p) => p.seq)].sort((a, b) => a - b));
   let checked = 0;
   for (const a of w.activators) {
@@ -37,11 +64,12 @@ function check(w: World, rev: Revision, cc: number): { healthy: number; checked:
       expect(assigned.map((p) => p.seq)).toEqual([...assigned.map((p) => p.seq)].sort((x, y) => x - y));
     }
     for (const x of t.assigned) expect(x.inFlight).toBeGreaterThanOrEqual(0);
+    if (cc > 0) expect(pickMatchesArray(t, cc)).toBe(true);
   }
   return { healthy: healthy.length, checked };
 }
 
-describe.each([0, 10])('activator pod trackers follow the healthy pods (containerConcurrency %i)', (cc) => {
+describe.each([0, 1, 10])('activator pod trackers follow the healthy pods (containerConcurrency %i)', (cc) => {
   it('through a scale-up to many pods and back down', () => {
     const spec = world([service('hello', [revision({ initialPods: 1, cc, podStart: unevenStart, annotations: { 'autoscaling.knative.dev/target-burst-capacity': '-1' } })])], [load(cc === 0 ? 3000 : 400)], { duration: 600 });
     const w = new World(spec, new MemoryRecorder());

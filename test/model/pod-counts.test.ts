@@ -34,7 +34,7 @@ class CheckingRecorder extends MemoryRecorder {
     const want = recount(rev);
     const got = rev.podCounts();
     if (JSON.stringify(got) !== JSON.stringify(want)) this.mismatches.push(`${when}: ${JSON.stringify(got)} ≠ ${JSON.stringify(want)}`);
-    if (!bySeq(rev.readyPods) || !bySeq(rev.activatorHealthyPods)) this.mismatches.push(`${when}: a ready list is out of creation order`);
+    if (!bySeq(rev.readyPods.toArray()) || !bySeq(rev.activatorHealthyPods.toArray())) this.mismatches.push(`${when}: a ready list is out of creation order`);
     for (const k of ['pending', 'notReady', 'terminating', 'ready'] as const) this.seen[k] = Math.max(this.seen[k], want[k]);
   }
   override decision(d: DecisionRecord, rev: Revision): void {

@@ -55,17 +55,35 @@ export function activatorCount(opts: {
  */
 export function assignSlice<T>(sortedTrackers: readonly T[], activatorIndex: number, numActivators: number): T[] {
   if (!Array.isArray(sortedTrackers)) throw new InvalidArgumentError('sortedTrackers', 'must be an array');
+  const { begin, end, extra } = assignSlicePositions(sortedTrackers.length, activatorIndex, numActivators);
+  const out = sortedTrackers.slice(begin, end);
+  if (extra >= 0) out.push(sortedTrackers[extra]!);
+  return out;
+}
+
+/** Where {@link assignSlice}'s trackers sit in the sorted list: `[begin, end)` in order, then `extra` (−1: none). */
+export interface SlicePositions {
+  begin: number;
+  end: number;
+  extra: number;
+}
+
+/**
+ * {@link assignSlice} as positions among `n` sorted trackers, so a caller holding many
+ * trackers in a searchable structure need not copy them.
+ */
+export function assignSlicePositions(n: number, activatorIndex: number, numActivators: number): SlicePositions {
+  requireCount('trackers', n);
   requireInteger('activatorIndex', activatorIndex, -1);
   requireCount('numActivators', numActivators);
-  const n = sortedTrackers.length;
-  if (activatorIndex === -1 || n <= 1 || numActivators === 1) return sortedTrackers.slice();
+  if (activatorIndex === -1 || n <= 1 || numActivators === 1) return { begin: 0, end: n, extra: -1 };
   if (numActivators === 0) {
     // The throttler sets index and count together, so a known index with no count is a caller bug.
     throw new InvalidArgumentError('numActivators', `must be ≥ 1 when activatorIndex is ${activatorIndex}`);
   }
   if (numActivators > n) {
-    const only = sortedTrackers[activatorIndex % n];
-    return only === undefined ? [] : [only];
+    const only = activatorIndex % n;
+    return { begin: only, end: only + 1, extra: -1 };
   }
   if (activatorIndex >= numActivators) {
     // Upstream would slice past the end and panic.
@@ -73,13 +91,8 @@ export function assignSlice<T>(sortedTrackers: readonly T[], activatorIndex: num
   }
   const sliceSize = Math.floor(n / numActivators);
   const begin = activatorIndex * sliceSize;
-  const out = sortedTrackers.slice(begin, begin + sliceSize);
   const remnants = n % numActivators;
-  if (activatorIndex < remnants) {
-    const extra = sortedTrackers[n - remnants + activatorIndex];
-    if (extra !== undefined) out.push(extra);
-  }
-  return out;
+  return { begin, end: begin + sliceSize, extra: activatorIndex < remnants ? n - remnants + activatorIndex : -1 };
 }
 
 /**
