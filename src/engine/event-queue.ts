@@ -42,20 +42,8 @@ class Lane {
   /** The time of the first event, ∞ when empty: the run loop reads it for every event. */
   headTime = Number.POSITIVE_INFINITY;
 
-  push(time: number, seq: number, scheduledAt: number, parentScheduledAt: number, fn: EventFn<never>, payload: unknown): void {
-    if (this.count > this.mask) this.grow();
-    const i = (this.head + this.count) & this.mask;
-    this.times[i] = time;
-    this.seqs[i] = seq;
-    this.scheduled[i] = scheduledAt;
-    this.parents[i] = parentScheduledAt;
-    this.fns[i] = fn;
-    this.payloads[i] = payload;
-    if (this.count++ === 0) this.headTime = time;
-    this.tailTime = time;
-  }
-
-  private grow(): void {
+  /** Makes room for one more event (EventQueue.pushInOrder appends it). */
+  grow(): void {
     const n = this.times.length;
     const times = new Float64Array(2 * n);
     const seqs = new Float64Array(2 * n);
@@ -126,8 +114,21 @@ export class EventQueue {
     this.count++;
     const l = this.lanes[lane]!;
     // A lane holds priority-0 events only, so a tie with its latest keeps scheduling order.
-    if (l.count === 0 || time >= l.tailTime) l.push(time, this.nextSeq++, this.now, this.takenScheduledAt, fn as EventFn<never>, payload);
-    else this.heapPush(time, 0, fn as EventFn<never>, payload);
+    if (!(l.count === 0 || time >= l.tailTime)) {
+      this.heapPush(time, 0, fn as EventFn<never>, payload);
+      return;
+    }
+    // Appended here, not by a Lane method: a call that is not inlined boxes each double it is passed.
+    if (l.count > l.mask) l.grow();
+    const i = (l.head + l.count) & l.mask;
+    l.times[i] = time;
+    l.seqs[i] = this.nextSeq++;
+    l.scheduled[i] = this.now;
+    l.parents[i] = this.takenScheduledAt;
+    l.fns[i] = fn as EventFn<never>;
+    l.payloads[i] = payload;
+    if (l.count++ === 0) l.headTime = time;
+    l.tailTime = time;
   }
 
   /** Time of the earliest event, ∞ when empty. */
