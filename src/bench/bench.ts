@@ -93,14 +93,14 @@ if (only.length === 0) console.log('wrote reports/bench/bench.json');
 
 // ---- Sweep on worker threads (issue 5): the same 40-run sweep on 1 thread and on 2 threads.
 if (wanted('sweep-workers')) {
-  process.stderr.write('bench: sweep-workers — a 40-run sweep on 1 thread, then on 2 threads (warm runners, best of 3 rounds; then `knsim sweep` end to end, best of 2) …\n');
+  process.stderr.write('bench: sweep-workers — a 40-run sweep on 1 thread, then on 2 threads (warm runners, best of 3 rounds; then `knsim sweep` end to end, median of 3) …\n');
   const out = execFileSync(process.execPath, [join(here, '../sweep/bench-sweep.js')], { encoding: 'utf8', maxBuffer: 1 << 20 });
   const s = JSON.parse(out.trim().split('\n').at(-1)!) as SweepBenchDetails;
   console.log(
     `sweep-workers: ${s.runs} runs — 1 thread ${s.workers1Seconds} s, 2 threads ${s.workers2Seconds} s: speed-up ${s.speedup}× (CPU/wall with 2 threads: ${s.workers2CoresUsed} cores)`,
   );
   console.log(
-    `sweep-workers, \`knsim sweep\` end to end (process, worker and JIT start included): --workers 1 ${s.cliWorkers1Seconds} s, --workers 2 ${s.cliWorkers2Seconds} s: speed-up ${s.cliSpeedup}×`,
+    `sweep-workers, \`knsim sweep\` end to end (process, worker and JIT start included): --workers 1 ${s.cliWorkers1Seconds} s, --workers 2 ${s.cliWorkers2Seconds} s (medians): speed-up ${s.cliSpeedup}× (best rounds ${s.cliBestSpeedup}×; CPU s ${s.cliWorkers1Cpu.join(', ')} vs ${s.cliWorkers2Cpu.join(', ')}; load average ${s.loadAverage.join(' → ')})`,
   );
   summary.push({ case: 'sweep-workers', measured: `${s.cliSpeedup}× end to end (${s.cliWorkers1Seconds} s → ${s.cliWorkers2Seconds} s); warm runners ${s.speedup}×`, target: '≥ 1.8× end to end' });
   mkdirSync('reports/bench', { recursive: true });

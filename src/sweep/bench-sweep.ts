@@ -7,14 +7,17 @@
  *   size), then timed over `rounds` interleaved rounds; the fastest of each counts, since
  *   other load on a shared machine only ever slows a round down.
  * - End to end: the `knsim sweep` command itself, a fresh process per timing, so it
- *   includes process start, worker start and JIT warm-up (about half a second per
- *   thread): what a short sweep on the command line sees.
+ *   includes process start, worker start and JIT warm-up (a worker thread's JIT compiles
+ *   take about a second of CPU on background threads, which with 2 threads on 2 cores
+ *   compete with the runs): what a short sweep on the command line sees. Rounds are
+ *   interleaved; the median counts, and each round's CPU seconds and the load average
+ *   say how far other work on the machine bent the walls.
  *
  * Run directly (`node dist/sweep/bench-sweep.js [rounds]`) it prints the result as JSON.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAxes } from './axes.js';
@@ -28,7 +31,7 @@ export interface SweepBench {
   workers1Seconds: number;
   workers2Seconds: number;
   speedup: number;
-  /** `knsim sweep --workers 1|2` as fresh processes. */
+  /** `knsim sweep --workers 1|2` as fresh processes: median wall seconds of the rounds, and their ratio. */
   cliWorkers1Seconds: number;
   cliWorkers2Seconds: number;
   cliSpeedup: number;
@@ -44,6 +47,17 @@ export interface SweepBenchDetails extends SweepBench {
   workers2All: number[];
   cliWorkers1All: number[];
   cliWorkers2All: number[];
+  /**
+   * CPU seconds (every thread of the process) of each end-to-end round. On a machine
+   * shared with other work the walls mean little; the CPU says what 2 threads cost: their
+   * wall on 2 free cores is at least half of it.
+   */
+  cliWorkers1Cpu: number[];
+  cliWorkers2Cpu: number[];
+  /** The fastest round of each, and their ratio. */
+  cliBestSpeedup: number;
+  /** 1-minute load average before and after the end-to-end rounds (the machine's other work). */
+  loadAverage: [number, number];
   /** CPU seconds (all threads) over wall seconds in the fastest 2-worker round: the cores actually used. */
   workers2CoresUsed: number;
   /** The two configurations gave the same numbers in every round. */
@@ -68,7 +82,27 @@ const REPLICATIONS = 5;
 
 const r2 = (v: number): number => Math.round(v * 100) / 100;
 
-export async function benchSweepDetails(rounds = 3, cliRounds = 2): Promise<SweepBenchDetails> {
+/**
+ * CPU seconds of this process's finished children (Linux: cutime + cstime of
+ * /proc/self/stat, in clock ticks of 1/100 s); NaN elsewhere.
+ */
+function childrenCpuSeconds(): number {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[13]) + Number(f[14])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+export async function benchSweepDetails(rounds = 3, cliRounds = 3): Promise<SweepBenchDetails> {
   const axes = parseAxes([GRID], '--grid');
   const { def } = defineSweep({ file: SCENARIO, axes, sets: SETS, durationSeconds: DURATION_SECONDS, replications: REPLICATIONS });
   const points = [...Array(sweepPoints(def)).keys()];
@@ -103,15 +137,17 @@ export async function benchSweepDetails(rounds = 3, cliRounds = 2): Promise<Swee
 
   // End to end through the CLI, fresh processes, interleaved.
   const out = mkdtempSync(join(tmpdir(), 'knsim-bench-sweep-'));
-  const cli = (workers: number): number => {
+  const cli = (workers: number) => {
     const args = [CLI, 'sweep', SCENARIO, '--grid', GRID, ...SETS.flatMap((s) => ['--set', s]), '--duration', `${DURATION_SECONDS}s`];
     args.push('--replications', String(REPLICATIONS), '--workers', String(workers), '--no-report', '--out', join(out, `w${workers}`));
+    const cpu0 = childrenCpuSeconds();
     const started = process.hrtime.bigint();
     execFileSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'ignore'] });
-    return Number(process.hrtime.bigint() - started) / 1e9;
+    return { wallSeconds: Number(process.hrtime.bigint() - started) / 1e9, cpuSeconds: childrenCpuSeconds() - cpu0 };
   };
-  const c1: number[] = [];
-  const c2: number[] = [];
+  const c1: Array<ReturnType<typeof cli>> = [];
+  const c2: Array<ReturnType<typeof cli>> = [];
+  const load0 = loadavg()[0]!;
   try {
     for (let i = 0; i < cliRounds; i++) {
       c1.push(cli(1));
@@ -120,21 +156,27 @@ export async function benchSweepDetails(rounds = 3, cliRounds = 2): Promise<Swee
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
+  const wall1 = c1.map((c) => c.wallSeconds);
+  const wall2 = c2.map((c) => c.wallSeconds);
   return {
     runs: points.length * def.replications,
     workers1Seconds: r2(b1.seconds),
     workers2Seconds: r2(b2.seconds),
     speedup: r2(b1.seconds / b2.seconds),
-    cliWorkers1Seconds: r2(Math.min(...c1)),
-    cliWorkers2Seconds: r2(Math.min(...c2)),
-    cliSpeedup: r2(Math.min(...c1) / Math.min(...c2)),
+    cliWorkers1Seconds: r2(median(wall1)),
+    cliWorkers2Seconds: r2(median(wall2)),
+    cliSpeedup: r2(median(wall1) / median(wall2)),
     points: points.length,
     replications: def.replications,
     rounds,
     workers1All: one.map((x) => r2(x.seconds)),
     workers2All: two.map((x) => r2(x.seconds)),
-    cliWorkers1All: c1.map(r2),
-    cliWorkers2All: c2.map(r2),
+    cliWorkers1All: wall1.map(r2),
+    cliWorkers2All: wall2.map(r2),
+    cliWorkers1Cpu: c1.map((c) => r2(c.cpuSeconds)),
+    cliWorkers2Cpu: c2.map((c) => r2(c.cpuSeconds)),
+    cliBestSpeedup: r2(Math.min(...wall1) / Math.min(...wall2)),
+    loadAverage: [r2(load0), r2(loadavg()[0]!)],
     workers2CoresUsed: r2(b2.cpuSeconds / b2.seconds),
     identical,
   };
@@ -142,6 +184,6 @@ export async function benchSweepDetails(rounds = 3, cliRounds = 2): Promise<Swee
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
   const rounds = process.argv[2] !== undefined ? Number(process.argv[2]) : 3;
-  const cliRounds = process.argv[3] !== undefined ? Number(process.argv[3]) : 2;
+  const cliRounds = process.argv[3] !== undefined ? Number(process.argv[3]) : 3;
   process.stdout.write(JSON.stringify(await benchSweepDetails(rounds, cliRounds)) + '\n');
 }
