@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { CsvWriter, cell, num, sec } from './csv-writer.js';
 import { LatencyHistogram, microsOf } from './latency.js';
 import { ClusterAccounting } from './cluster-accounting.js';
+import { DecisionRow, TimeseriesRow, writeTimeseriesCells } from './tick-rows.js';
 import type { AutoscalerRecord, NodeRecord, PodMetricsRecord, PodRecord, RecordSink, RequestOutcome, RequestRecord, RevisionEndRecord, TimeseriesRecord, TrafficRecord } from './records.js';
 import { RevisionStats, clearCounts, countOutcome, emptyCounts, podHours, round3, type RequestCounts, type RunSummary } from './summary.js';
 
@@ -51,74 +52,6 @@ export interface RunOutputsOptions {
 
 /** The percentiles of latency-buckets.csv's and requests-per-second.csv's p50_ms, p95_ms and p99_ms. */
 const PERCENTILE_COLUMNS = [50, 95, 99];
-
-/**
- * The cells of a row written field by field after its time: the record's fields in column
- * order. Names are written as they are, flags as 1/0, counts as String() writes them and
- * measures (`measure[i]`) as num() rounds them (blank when not finite).
- */
-interface RowColumns<R> {
-  keys: readonly (keyof R)[];
-  measure: readonly boolean[];
-}
-
-function rowColumns<R>(keys: readonly (keyof R)[], measures: readonly (keyof R)[]): RowColumns<R> {
-  return { keys, measure: keys.map((k) => measures.includes(k)) };
-}
-
-/** autoscaler.csv after time_s: service, revision, metric, target, ready_pods, observed_stable, observed_panic, desired, want, in_panic, excess_burst_capacity, sks_mode, activators, valid, poke. */
-const DECISION_COLUMNS = rowColumns<AutoscalerRecord>(
-  ['service', 'revision', 'metric', 'target', 'readyPods', 'observedStable', 'observedPanic', 'desired', 'want', 'inPanic', 'excessBurstCapacity', 'sksMode', 'activators', 'valid', 'poke'],
-  ['target', 'observedStable', 'observedPanic'],
-);
-
-/** timeseries.csv after time_s: service, revision, pending, starting, ready, terminating, activator_healthy, replicas, activator_waiting, pod_queued, pod_executing, sks_mode, traffic_percent. */
-const TIMESERIES_COLUMNS = rowColumns<TimeseriesRecord>(
-  ['service', 'revision', 'pending', 'starting', 'ready', 'terminating', 'activatorHealthy', 'replicas', 'activatorWaiting', 'podQueued', 'podExecuting', 'sksMode', 'trafficPercent'],
-  ['trafficPercent'],
-);
-
-/**
- * A revision's previous row in one per-second file: its cell values and bytes. Most rows of a
- * quiet revision repeat the one before (same pods, same queues), and copying bytes is cheaper
- * than formatting numbers again.
- */
-class LastCells {
-  values: unknown[] = [];
-  bytes = new Uint8Array(256);
-  /** -1 until a row is kept. */
-  length = -1;
-}
-
-/**
- * Writes `columns` of `rec`, each after a comma (room reserved by the caller); with `last`,
- * the previous row's bytes when every value is the same (a NaN never is), and keeps this row's.
- */
-function writeCells<R>(w: CsvWriter, rec: R, columns: RowColumns<R>, last?: LastCells): void {
-  const keys = columns.keys;
-  if (last !== undefined && last.length >= 0) {
-    let same = true;
-    for (let i = 0; i < keys.length && same; i++) same = rec[keys[i]!] === last.values[i];
-    if (same) {
-      w.bytes(last.bytes, last.length);
-      return;
-    }
-  }
-  const mark = w.mark();
-  for (let i = 0; i < keys.length; i++) {
-    w.comma();
-    const v = rec[keys[i]!];
-    if (last !== undefined) last.values[i] = v;
-    if (typeof v === 'string') w.text(v);
-    else if (typeof v === 'boolean') w.text(v ? '1' : '0');
-    else if (columns.measure[i] === true) w.measure(v as number);
-    else w.number(v as number);
-  }
-  if (last !== undefined) {
-    last.bytes = w.copyOut(mark, last.bytes);
-    last.length = w.mark() - mark;
-  }
-}
 
 /** The resource cells of a timeseries row (leading comma); empty cells where unknown or not modelled. */
 function resourceCells(c: TimeseriesRecord['resources']): string {
@@ -333,9 +266,9 @@ export class RunOutputs implements RecordSink {
     const w = this.autoscaler;
     if (w === undefined) return;
     // Names take at most 3 bytes per UTF-16 unit; each other cell (num() at most 24 characters) well under 30.
-    w.reserve(3 * (d.service.length + d.revision.length + d.metric.length + d.sksMode.length) + 30 * DECISION_COLUMNS.keys.length);
+    w.reserve(3 * (d.service.length + d.revision.length + d.metric.length + d.sksMode.length) + 30 * AUTOSCALER_HEADER.length);
     w.sec(d.time);
-    writeCells(w, d, DECISION_COLUMNS, (acc.decisionRow ??= new LastCells()));
+    (acc.decisionRow ??= new DecisionRow()).write(w, d);
     w.endRow();
   }
 
@@ -422,9 +355,10 @@ export class RunOutputs implements RecordSink {
     }
     const w = this.timeseries;
     if (w === undefined) return;
-    w.reserve(3 * (r.service.length + r.revision.length + r.sksMode.length) + 30 * TIMESERIES_COLUMNS.keys.length + 300);
+    w.reserve(3 * (r.service.length + r.revision.length + r.sksMode.length) + 30 * TIMESERIES_HEADER.length + 300);
     w.sec(r.time);
-    writeCells(w, r, TIMESERIES_COLUMNS, acc === undefined ? undefined : (acc.timeseriesRow ??= new LastCells()));
+    if (acc === undefined) writeTimeseriesCells(w, r);
+    else (acc.timeseriesRow ??= new TimeseriesRow()).write(w, r);
     if (this.options.resourceColumns === true) w.text(resourceCells(r.resources));
     w.endRow();
   }
@@ -541,8 +475,8 @@ interface RevisionAccumulator {
   /** The 200s of the current report bucket; only while latency-buckets.csv is written. */
   bucket: { index: number; sureFrom: number; sureTo: number; latency: LatencyHistogram } | undefined;
   /** The last rows written to timeseries.csv and autoscaler.csv. */
-  timeseriesRow: LastCells | undefined;
-  decisionRow: LastCells | undefined;
+  timeseriesRow: TimeseriesRow | undefined;
+  decisionRow: DecisionRow | undefined;
   /** The accumulator of another service's revision with the same name. */
   sameName: RevisionAccumulator | undefined;
 }

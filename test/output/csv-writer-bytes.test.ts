@@ -88,3 +88,25 @@ describe('CsvWriter.copyOut and bytes', () => {
     expect(text).toBe('7,grüße-00001,0.125\n8,grüße-00001,0.125\n');
   });
 });
+
+describe('CsvWriter.number and flag', () => {
+  const values = [0, -0, 1, 7, 9, 10, 99, 100, 9.5, 0.25, -1, -12, 2147483647, 2147483648, 12345678901, 2 ** 53 - 1, 2 ** 53, 1e21, Number.NaN, Number.POSITIVE_INFINITY];
+
+  it.each(values.map((v) => [String(v), v]))('writes %s as String() does', (_name, v) => {
+    expect(written((w) => {
+      w.reserve(64);
+      w.number(v);
+      w.endRow();
+    })).toBe(`${String(v)}\n`);
+  });
+
+  it('writes flags as 1 and 0', () => {
+    expect(written((w) => {
+      w.reserve(8);
+      w.flag(true);
+      w.comma();
+      w.flag(false);
+      w.endRow();
+    })).toBe('1,0\n');
+  });
+});
