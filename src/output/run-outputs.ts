@@ -126,7 +126,7 @@ export class RunOutputs implements RecordSink {
   private lookUp(service: string, revision: string): RevisionAccumulator {
     let a = this.find(service, revision);
     if (a === undefined) {
-      a = { stats: new RevisionStats(service, revision), window: undefined, bucket: undefined, timeseriesRow: undefined, decisionRow: undefined, sameName: this.byRevision.get(revision) };
+      a = { stats: new RevisionStats(service, revision), window: undefined, bucket: undefined, timeseriesRow: undefined, decisionRow: undefined, sameName: this.byRevision.get(revision), nextDecided: undefined, nextSampled: undefined };
       this.byRevision.set(revision, a);
       this.accumulators.push(a);
     }
@@ -276,8 +276,40 @@ export class RunOutputs implements RecordSink {
     w.endRow();
   }
 
+  /**
+   * The accumulators of the last decision and the last sample: each revision decides and is
+   * sampled in the same order every tick, so the one linked after it (nextDecided,
+   * nextSampled) is mostly the next one's, found without a lookup by name.
+   */
+  private lastDecided: RevisionAccumulator | undefined = undefined;
+  private lastSampled: RevisionAccumulator | undefined = undefined;
+
+  private decided(service: string, revision: string): RevisionAccumulator {
+    const prev = this.lastDecided;
+    let a = prev?.nextDecided;
+    if (a === undefined || a.stats.revision !== revision || a.stats.service !== service) {
+      a = this.revision(service, revision);
+      if (prev !== undefined) prev.nextDecided = a;
+    }
+    this.lastDecided = a;
+    return a;
+  }
+
+  /** sample()'s accumulator, if the revision has one (see lastSampled). */
+  private sampled(service: string, revision: string): RevisionAccumulator | undefined {
+    const prev = this.lastSampled;
+    let a = prev?.nextSampled;
+    if (a === undefined || a.stats.revision !== revision || a.stats.service !== service) {
+      a = this.find(service, revision);
+      if (a === undefined) return undefined;
+      if (prev !== undefined) prev.nextSampled = a;
+    }
+    this.lastSampled = a;
+    return a;
+  }
+
   decision(d: AutoscalerRecord): void {
-    const acc = this.revision(d.service, d.revision);
+    const acc = this.decided(d.service, d.revision);
     acc.stats.panic(d.inPanic, d.time);
     const w = this.autoscaler;
     if (w === undefined) return;
@@ -363,7 +395,7 @@ export class RunOutputs implements RecordSink {
 
   sample(r: TimeseriesRecord): void {
     // Not this.revision(): a revision gets its summary entry from a request, a pod or a decision, not from a sample.
-    const acc = this.find(r.service, r.revision);
+    const acc = this.sampled(r.service, r.revision);
     const win = acc?.window;
     if (win !== undefined && win.counts.total > 0) {
       this.writeRequestSeries(r, win);
@@ -495,6 +527,9 @@ interface RevisionAccumulator {
   decisionRow: DecisionRow | undefined;
   /** The accumulator of another service's revision with the same name. */
   sameName: RevisionAccumulator | undefined;
+  /** The revision that decided, and the one sampled, after this one last time (RunOutputs.lastDecided). */
+  nextDecided: RevisionAccumulator | undefined;
+  nextSampled: RevisionAccumulator | undefined;
 }
 
 /**
