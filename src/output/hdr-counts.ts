@@ -22,8 +22,9 @@ export class HdrCounts {
    * counted into chunks: a report bucket of a few requests then costs a sort of those values
    * at its percentiles, not a walk over the chunks and a reset that clears them.
    */
-  private readonly fewValues = new Float64Array(FEW);
-  private readonly fewCounts = new Float64Array(FEW);
+  // Plain arrays: a typed array costs microseconds to allocate, and there is a histogram per revision and bucket.
+  private readonly fewValues: number[] = [];
+  private readonly fewCounts: number[] = [];
   private few = 0;
   /** Values are in the chunks (there were more than FEW since the last reset). */
   private counted = false;
