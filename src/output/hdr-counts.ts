@@ -1,3 +1,6 @@
+/** Values kept as they are before they are counted into chunks (see HdrCounts.few). */
+const FEW = 32;
+
 /**
  * HDR histogram counts (Gil Tene's bucket layout, lowest discernible value 1) kept sparse: the
  * count array is split into chunks of half a bucket, allocated when first touched. A latency
@@ -6,9 +9,6 @@
  * getValueAtPercentile gives for the same values and significant digits
  * (test/output/hdr-counts.test.ts checks both of its builds).
  */
-/** Values kept as they are before they are counted into chunks (see HdrCounts.few). */
-const FEW = 32;
-
 export class HdrCounts {
   /** log2 of half a bucket's sub-buckets: 10 for 3 significant digits, 7 for 2. */
   private readonly halfMagnitude: number;
@@ -20,9 +20,9 @@ export class HdrCounts {
   /**
    * Until more than FEW values come (since the last reset), they are kept as they are, not
    * counted into chunks: a report bucket of a few requests then costs a sort of those values
-   * at its percentiles, not a walk over the chunks and a reset that clears them.
+   * at its percentiles, not a walk over the chunks and a reset that clears them. Plain
+   * arrays: a typed array costs microseconds to allocate, and a run has a histogram per revision and kind.
    */
-  // Plain arrays: a typed array costs microseconds to allocate, and there is a histogram per revision and bucket.
   private readonly fewValues: number[] = [];
   private readonly fewCounts: number[] = [];
   private few = 0;
