@@ -64,9 +64,16 @@ export class CsvWriter {
     this.buf[this.pos++] = 44;
   }
 
+  /** A flag as 1 or 0. */
+  flag(b: boolean): void {
+    this.buf[this.pos++] = b ? 49 : 48;
+  }
+
   /** A number as String() writes it (fast for non-negative integers: ids, status codes). */
   number(n: number): void {
-    if (n >= 0 && Number.isSafeInteger(n)) this.uint(n);
+    // Most counts in per-second rows are single digits.
+    if (n >= 0 && n < 10 && (n | 0) === n) this.buf[this.pos++] = 48 + n;
+    else if (n >= 0 && Number.isSafeInteger(n)) this.uint(n);
     else this.text(String(n));
   }
 
@@ -80,7 +87,7 @@ export class CsvWriter {
     // Above 2^31 with doubles, below it with int32 arithmetic (the common case, several times faster).
     while (n > 0x7fffffff) {
       const q = Math.floor(n / 10);
-      buf[i--] = 48 + n - q * 10;
+      buf[i--] = 48 + (n - q * 10); // 48 + n would round near 2^53
       n = q;
     }
     let x = n | 0;
@@ -146,7 +153,9 @@ export class CsvWriter {
   copyOut(mark: number, into: Uint8Array): Uint8Array {
     const length = this.pos - mark;
     const out = into.length >= length ? into : new Uint8Array(2 * length);
-    out.set(this.buf.subarray(mark, this.pos));
+    // Rows are short: a loop beats subarray().set(), which allocates a view.
+    const buf = this.buf;
+    for (let i = 0; i < length; i++) out[i] = buf[mark + i]!;
     return out;
   }
 

@@ -1,3 +1,6 @@
+/** Values kept as they are before they are counted into chunks (see HdrCounts.few). */
+const FEW = 32;
+
 /**
  * HDR histogram counts (Gil Tene's bucket layout, lowest discernible value 1) kept sparse: the
  * count array is split into chunks of half a bucket, allocated when first touched. A latency
@@ -14,6 +17,17 @@ export class HdrCounts {
   private chunks: Array<Float64Array | undefined> = [];
   /** Each chunk's total, to skip whole chunks when walking to a rank. */
   private chunkTotals: number[] = [];
+  /**
+   * Until more than FEW values come (since the last reset), they are kept as they are, not
+   * counted into chunks: a report bucket of a few requests then costs a sort of those values
+   * at its percentiles, not a walk over the chunks and a reset that clears them. Plain
+   * arrays: a typed array costs microseconds to allocate, and a run has a histogram per revision and kind.
+   */
+  private readonly fewValues: number[] = [];
+  private readonly fewCounts: number[] = [];
+  private few = 0;
+  /** Values are in the chunks (there were more than FEW since the last reset). */
+  private counted = false;
   totalCount = 0;
 
   constructor(significantDigits: number) {
@@ -25,17 +39,43 @@ export class HdrCounts {
 
   /** Adds `count` of the integer `value` (≥ 0). */
   record(value: number, count: number): void {
+    if (!this.counted) {
+      if (this.few < FEW) {
+        this.fewValues[this.few] = value;
+        this.fewCounts[this.few++] = count;
+        this.totalCount += count;
+        return;
+      }
+      this.countFew();
+    }
+    this.count(value, count);
+    this.totalCount += count;
+  }
+
+  /** Moves the values kept as they are into the chunks, which hold every value from now until a reset. */
+  private countFew(): void {
+    for (let i = 0; i < this.few; i++) this.count(this.fewValues[i]!, this.fewCounts[i]!);
+    this.few = 0;
+    this.counted = true;
+  }
+
+  /** Adds `count` of `value` to its chunk (not to totalCount). */
+  private count(value: number, count: number): void {
     const index = this.indexOf(value);
     const k = index >>> this.halfMagnitude;
     let chunk = this.chunks[k];
     if (chunk === undefined) chunk = this.allocate(k);
     chunk[index & (this.halfCount - 1)]! += count;
     this.chunkTotals[k]! += count;
-    this.totalCount += count;
   }
 
   /** Adds every count of `other` (same significant digits). */
   add(other: HdrCounts): void {
+    if (!other.counted) {
+      for (let i = 0; i < other.few; i++) this.record(other.fewValues[i]!, other.fewCounts[i]!);
+      return;
+    }
+    if (!this.counted) this.countFew();
     for (let k = 0; k < other.chunks.length; k++) {
       const from = other.chunks[k];
       if (from === undefined) continue;
@@ -47,11 +87,15 @@ export class HdrCounts {
   }
 
   reset(): void {
-    for (let k = 0; k < this.chunks.length; k++) {
-      if (this.chunkTotals[k] === 0) continue;
-      this.chunks[k]!.fill(0);
-      this.chunkTotals[k] = 0;
+    if (this.counted) {
+      for (let k = 0; k < this.chunks.length; k++) {
+        if (this.chunkTotals[k] === 0) continue;
+        this.chunks[k]!.fill(0);
+        this.chunkTotals[k] = 0;
+      }
     }
+    this.few = 0;
+    this.counted = false;
     this.totalCount = 0;
   }
 
@@ -68,6 +112,7 @@ export class HdrCounts {
       for (; j < n; j++) out[j] = 0;
       return out;
     }
+    if (!this.counted) return this.fewAtPercentiles(percentiles, out);
     let rank = this.countAtPercentile(percentiles[0]!);
     let cumulative = 0;
     for (let k = 0; k < this.chunks.length && j < n; k++) {
@@ -95,6 +140,42 @@ export class HdrCounts {
     return out;
   }
 
+  /**
+   * valuesAtPercentiles over the values kept as they are, sorted: the same values, since a
+   * value's counts index grows with the value, so the walk meets them in the same order.
+   */
+  private fewAtPercentiles(percentiles: ArrayLike<number>, out: number[]): number[] {
+    const values = this.fewValues;
+    const counts = this.fewCounts;
+    const n = this.few;
+    // Insertion sort: at most FEW values, often already in order.
+    for (let i = 1; i < n; i++) {
+      const v = values[i]!;
+      const c = counts[i]!;
+      let j = i - 1;
+      for (; j >= 0 && values[j]! > v; j--) {
+        values[j + 1] = values[j]!;
+        counts[j + 1] = counts[j]!;
+      }
+      values[j + 1] = v;
+      counts[j + 1] = c;
+    }
+    let j = 0;
+    let rank = this.countAtPercentile(percentiles[0]!);
+    let cumulative = 0;
+    for (let i = 0; i < n && j < percentiles.length; i++) {
+      cumulative += counts[i]!;
+      if (cumulative < rank) continue;
+      const value = this.highestEquivalentValue(this.indexOf(values[i]!));
+      while (j < percentiles.length && cumulative >= rank) {
+        out[j++] = value;
+        if (j < percentiles.length) rank = this.countAtPercentile(percentiles[j]!);
+      }
+    }
+    for (; j < percentiles.length; j++) out[j] = 0;
+    return out;
+  }
+
   /** The rank of a percentile as hdr computes it: rounded up, less one ulp of floating-point slack, at least 1. */
   private countAtPercentile(percentile: number): number {
     const fp = (Math.min(percentile, 100) / 100) * this.totalCount;
@@ -104,6 +185,11 @@ export class HdrCounts {
 
   /** The counts array index of an integer value (HDR's layout: bucket 0 whole, then the top half of each bucket). */
   private indexOf(value: number): number {
+    if (value < 0x80000000) {
+      // Below 2^31 µs (36 min), as int32 arithmetic: shifts, not a power and a division.
+      const bucket = Math.max(31 - Math.clz32(value) - this.halfMagnitude, 0);
+      return ((bucket + 1) << this.halfMagnitude) + (value >>> bucket) - this.halfCount;
+    }
     const bucket = Math.max(floorLog2(value) - this.halfMagnitude, 0);
     const subBucket = Math.floor(value / 2 ** bucket);
     return ((bucket + 1) << this.halfMagnitude) + subBucket - this.halfCount;

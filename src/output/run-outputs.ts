@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { CsvWriter, cell, num, sec } from './csv-writer.js';
 import { LatencyHistogram, microsOf } from './latency.js';
 import { ClusterAccounting } from './cluster-accounting.js';
+import { DecisionRow, TimeseriesRow, writeTimeseriesCells } from './tick-rows.js';
 import type { AutoscalerRecord, NodeRecord, PodMetricsRecord, PodRecord, RecordSink, RequestOutcome, RequestRecord, RevisionEndRecord, TimeseriesRecord, TrafficRecord } from './records.js';
 import { RevisionStats, clearCounts, countOutcome, emptyCounts, podHours, round3, type RequestCounts, type RunSummary } from './summary.js';
 
@@ -51,74 +52,6 @@ export interface RunOutputsOptions {
 
 /** The percentiles of latency-buckets.csv's and requests-per-second.csv's p50_ms, p95_ms and p99_ms. */
 const PERCENTILE_COLUMNS = [50, 95, 99];
-
-/**
- * The cells of a row written field by field after its time: the record's fields in column
- * order. Names are written as they are, flags as 1/0, counts as String() writes them and
- * measures (`measure[i]`) as num() rounds them (blank when not finite).
- */
-interface RowColumns<R> {
-  keys: readonly (keyof R)[];
-  measure: readonly boolean[];
-}
-
-function rowColumns<R>(keys: readonly (keyof R)[], measures: readonly (keyof R)[]): RowColumns<R> {
-  return { keys, measure: keys.map((k) => measures.includes(k)) };
-}
-
-/** autoscaler.csv after time_s: service, revision, metric, target, ready_pods, observed_stable, observed_panic, desired, want, in_panic, excess_burst_capacity, sks_mode, activators, valid, poke. */
-const DECISION_COLUMNS = rowColumns<AutoscalerRecord>(
-  ['service', 'revision', 'metric', 'target', 'readyPods', 'observedStable', 'observedPanic', 'desired', 'want', 'inPanic', 'excessBurstCapacity', 'sksMode', 'activators', 'valid', 'poke'],
-  ['target', 'observedStable', 'observedPanic'],
-);
-
-/** timeseries.csv after time_s: service, revision, pending, starting, ready, terminating, activator_healthy, replicas, activator_waiting, pod_queued, pod_executing, sks_mode, traffic_percent. */
-const TIMESERIES_COLUMNS = rowColumns<TimeseriesRecord>(
-  ['service', 'revision', 'pending', 'starting', 'ready', 'terminating', 'activatorHealthy', 'replicas', 'activatorWaiting', 'podQueued', 'podExecuting', 'sksMode', 'trafficPercent'],
-  ['trafficPercent'],
-);
-
-/**
- * A revision's previous row in one per-second file: its cell values and bytes. Most rows of a
- * quiet revision repeat the one before (same pods, same queues), and copying bytes is cheaper
- * than formatting numbers again.
- */
-class LastCells {
-  values: unknown[] = [];
-  bytes = new Uint8Array(256);
-  /** -1 until a row is kept. */
-  length = -1;
-}
-
-/**
- * Writes `columns` of `rec`, each after a comma (room reserved by the caller); with `last`,
- * the previous row's bytes when every value is the same (a NaN never is), and keeps this row's.
- */
-function writeCells<R>(w: CsvWriter, rec: R, columns: RowColumns<R>, last?: LastCells): void {
-  const keys = columns.keys;
-  if (last !== undefined && last.length >= 0) {
-    let same = true;
-    for (let i = 0; i < keys.length && same; i++) same = rec[keys[i]!] === last.values[i];
-    if (same) {
-      w.bytes(last.bytes, last.length);
-      return;
-    }
-  }
-  const mark = w.mark();
-  for (let i = 0; i < keys.length; i++) {
-    w.comma();
-    const v = rec[keys[i]!];
-    if (last !== undefined) last.values[i] = v;
-    if (typeof v === 'string') w.text(v);
-    else if (typeof v === 'boolean') w.text(v ? '1' : '0');
-    else if (columns.measure[i] === true) w.measure(v as number);
-    else w.number(v as number);
-  }
-  if (last !== undefined) {
-    last.bytes = w.copyOut(mark, last.bytes);
-    last.length = w.mark() - mark;
-  }
-}
 
 /** The resource cells of a timeseries row (leading comma); empty cells where unknown or not modelled. */
 function resourceCells(c: TimeseriesRecord['resources']): string {
@@ -193,7 +126,7 @@ export class RunOutputs implements RecordSink {
   private lookUp(service: string, revision: string): RevisionAccumulator {
     let a = this.find(service, revision);
     if (a === undefined) {
-      a = { stats: new RevisionStats(service, revision), window: undefined, bucket: undefined, timeseriesRow: undefined, decisionRow: undefined, sameName: this.byRevision.get(revision) };
+      a = { stats: new RevisionStats(service, revision), window: undefined, bucket: undefined, timeseriesRow: undefined, decisionRow: undefined, sameName: this.byRevision.get(revision), nextDecided: undefined, nextSampled: undefined };
       this.byRevision.set(revision, a);
       this.accumulators.push(a);
     }
@@ -272,8 +205,24 @@ export class RunOutputs implements RecordSink {
     if (b === undefined || b.latency.count === 0) return;
     const h = b.latency;
     const s = acc.stats;
-    const [p50, p95, p99] = h.percentilesMs(PERCENTILE_COLUMNS);
-    this.latencyBuckets!.line(`${b.index * this.bucketSeconds},${this.bucketSeconds},${s.service},${s.revision},${h.count},${p50},${p95},${p99}`);
+    const w = this.latencyBuckets!;
+    // start_s, bucket_s, service, revision, ok, p50_ms, p95_ms, p99_ms; field by field, as String() writes
+    // them (percentiles are whole µs in ms, which measure() writes as String() does).
+    w.reserve(3 * (s.service.length + s.revision.length) + 150);
+    w.number(b.index * this.bucketSeconds);
+    w.comma();
+    w.number(this.bucketSeconds);
+    w.comma();
+    w.text(s.service);
+    w.comma();
+    w.text(s.revision);
+    w.comma();
+    w.number(h.count);
+    for (const p of h.percentilesMs(PERCENTILE_COLUMNS)) {
+      w.comma();
+      w.measure(p);
+    }
+    w.endRow();
     h.reset();
   }
 
@@ -327,15 +276,47 @@ export class RunOutputs implements RecordSink {
     w.endRow();
   }
 
+  /**
+   * The accumulators of the last decision and the last sample: each revision decides and is
+   * sampled in the same order every tick, so the one linked after it (nextDecided,
+   * nextSampled) is mostly the next one's, found without a lookup by name.
+   */
+  private lastDecided: RevisionAccumulator | undefined = undefined;
+  private lastSampled: RevisionAccumulator | undefined = undefined;
+
+  private decided(service: string, revision: string): RevisionAccumulator {
+    const prev = this.lastDecided;
+    let a = prev?.nextDecided;
+    if (a === undefined || a.stats.revision !== revision || a.stats.service !== service) {
+      a = this.revision(service, revision);
+      if (prev !== undefined) prev.nextDecided = a;
+    }
+    this.lastDecided = a;
+    return a;
+  }
+
+  /** sample()'s accumulator, if the revision has one (see lastSampled). */
+  private sampled(service: string, revision: string): RevisionAccumulator | undefined {
+    const prev = this.lastSampled;
+    let a = prev?.nextSampled;
+    if (a === undefined || a.stats.revision !== revision || a.stats.service !== service) {
+      a = this.find(service, revision);
+      if (a === undefined) return undefined;
+      if (prev !== undefined) prev.nextSampled = a;
+    }
+    this.lastSampled = a;
+    return a;
+  }
+
   decision(d: AutoscalerRecord): void {
-    const acc = this.revision(d.service, d.revision);
+    const acc = this.decided(d.service, d.revision);
     acc.stats.panic(d.inPanic, d.time);
     const w = this.autoscaler;
     if (w === undefined) return;
     // Names take at most 3 bytes per UTF-16 unit; each other cell (num() at most 24 characters) well under 30.
-    w.reserve(3 * (d.service.length + d.revision.length + d.metric.length + d.sksMode.length) + 30 * DECISION_COLUMNS.keys.length);
+    w.reserve(3 * (d.service.length + d.revision.length + d.metric.length + d.sksMode.length) + 30 * AUTOSCALER_HEADER.length);
     w.sec(d.time);
-    writeCells(w, d, DECISION_COLUMNS, (acc.decisionRow ??= new LastCells()));
+    (acc.decisionRow ??= new DecisionRow()).write(w, d);
     w.endRow();
   }
 
@@ -414,7 +395,7 @@ export class RunOutputs implements RecordSink {
 
   sample(r: TimeseriesRecord): void {
     // Not this.revision(): a revision gets its summary entry from a request, a pod or a decision, not from a sample.
-    const acc = this.find(r.service, r.revision);
+    const acc = this.sampled(r.service, r.revision);
     const win = acc?.window;
     if (win !== undefined && win.counts.total > 0) {
       this.writeRequestSeries(r, win);
@@ -422,9 +403,10 @@ export class RunOutputs implements RecordSink {
     }
     const w = this.timeseries;
     if (w === undefined) return;
-    w.reserve(3 * (r.service.length + r.revision.length + r.sksMode.length) + 30 * TIMESERIES_COLUMNS.keys.length + 300);
+    w.reserve(3 * (r.service.length + r.revision.length + r.sksMode.length) + 30 * TIMESERIES_HEADER.length + 300);
     w.sec(r.time);
-    writeCells(w, r, TIMESERIES_COLUMNS, acc === undefined ? undefined : (acc.timeseriesRow ??= new LastCells()));
+    if (acc === undefined) writeTimeseriesCells(w, r);
+    else (acc.timeseriesRow ??= new TimeseriesRow()).write(w, r);
     if (this.options.resourceColumns === true) w.text(resourceCells(r.resources));
     w.endRow();
   }
@@ -541,10 +523,13 @@ interface RevisionAccumulator {
   /** The 200s of the current report bucket; only while latency-buckets.csv is written. */
   bucket: { index: number; sureFrom: number; sureTo: number; latency: LatencyHistogram } | undefined;
   /** The last rows written to timeseries.csv and autoscaler.csv. */
-  timeseriesRow: LastCells | undefined;
-  decisionRow: LastCells | undefined;
+  timeseriesRow: TimeseriesRow | undefined;
+  decisionRow: DecisionRow | undefined;
   /** The accumulator of another service's revision with the same name. */
   sameName: RevisionAccumulator | undefined;
+  /** The revision that decided, and the one sampled, after this one last time (RunOutputs.lastDecided). */
+  nextDecided: RevisionAccumulator | undefined;
+  nextSampled: RevisionAccumulator | undefined;
 }
 
 /**

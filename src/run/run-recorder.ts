@@ -100,12 +100,48 @@ function fillRequestDetail(r: RequestRecord, req: Request): void {
   r.podQueueSeconds = Number.isNaN(req.podIn) ? Number.NaN : (Number.isNaN(req.serviceStart) ? req.end : req.serviceStart) - req.podIn;
 }
 
+/** A record to fill with {@link timeseriesRecord}. */
+function blankTimeseriesRecord(): TimeseriesRecord {
+  return {
+    time: 0, service: '', revision: '', pending: 0, starting: 0, ready: 0, terminating: 0, activatorHealthy: 0, replicas: 0,
+    activatorWaiting: 0, podQueued: 0, podExecuting: 0, sksMode: 'Proxy', trafficPercent: 0, resources: undefined,
+  };
+}
+
+/** RunRecorder's per-revision sample state. */
+interface SampleSlot {
+  readonly rev: Revision;
+  /** The slot sampled after this one last time. */
+  next: SampleSlot | undefined;
+  percent: number;
+  trafficVersion: number;
+}
+
 /** A decider evaluation as a record, with the revision's metric and target from its spec. */
-export function autoscalerRecord(d: DecisionRecord, rev: Revision): AutoscalerRecord {
+export function autoscalerRecord(d: DecisionRecord, rev: Revision, into?: AutoscalerRecord): AutoscalerRecord {
   // The settings in force: a patch or a config-autoscaler change may have replaced the spec's.
   const autoscaling = rev.autoscaler.loop.autoscaling;
   // Field by field (the decision's own order, without `hold`): spreading costs an allocation-heavy copy per tick.
   const scaling = scalingMetric(autoscaling);
+  if (into !== undefined) {
+    into.time = d.time;
+    into.revision = d.revision;
+    into.valid = d.valid;
+    into.readyPods = d.readyPods;
+    into.observedStable = d.observedStable;
+    into.observedPanic = d.observedPanic;
+    into.desired = d.desired;
+    into.want = d.want;
+    into.inPanic = d.inPanic;
+    into.excessBurstCapacity = d.excessBurstCapacity;
+    into.sksMode = d.sksMode;
+    into.activators = d.activators;
+    into.poke = d.poke;
+    into.service = rev.spec.service;
+    into.metric = scaling.metric;
+    into.target = scaling.target;
+    return into;
+  }
   return {
     time: d.time,
     revision: d.revision,
@@ -147,7 +183,7 @@ export function nodeRecord(node: ClusterNode, event: NodeEvent, now: number): No
  * A revision's state now: the one place that counts its pods by phase and its queued
  * requests (at the activators and in the pods).
  */
-export function timeseriesRecord(rev: Revision, now: number, trafficPercent: number): TimeseriesRecord {
+export function timeseriesRecord(rev: Revision, now: number, trafficPercent: number, into?: TimeseriesRecord): TimeseriesRecord {
   let pending = 0;
   let starting = 0;
   let ready = 0;
@@ -165,6 +201,24 @@ export function timeseriesRecord(rev: Revision, now: number, trafficPercent: num
   }
   let waiting = 0;
   for (const a of rev.world.activators) waiting += a.existingThrottler(rev)?.waiting ?? 0;
+  if (into !== undefined) {
+    into.time = now;
+    into.service = rev.spec.service;
+    into.revision = rev.spec.name;
+    into.pending = pending;
+    into.starting = starting;
+    into.ready = ready;
+    into.terminating = terminating;
+    into.activatorHealthy = rev.activatorHealthyPods.length;
+    into.replicas = rev.replicas;
+    into.activatorWaiting = waiting;
+    into.podQueued = queued;
+    into.podExecuting = executing;
+    into.sksMode = rev.sksEffectiveMode;
+    into.trafficPercent = trafficPercent;
+    into.resources = rev.resources !== undefined ? resourceColumns(rev) : undefined;
+    return into;
+  }
   const r: TimeseriesRecord = {
     time: now,
     service: rev.spec.service,
@@ -228,6 +282,20 @@ export class RunRecorder implements Recorder {
    */
   private readonly detailed: boolean;
   private readonly trafficShare = new Map<string, ReadonlyMap<string, number>>();
+  /** Counts traffic changes: a sample slot's percent is current while its version is this. */
+  private trafficVersion = 0;
+  /**
+   * Per revision sampled, its traffic percent as of a traffic version. Revisions are sampled
+   * in the same order every second, so the slot linked after the last one sampled is mostly
+   * the next one's: no lookup per sample.
+   */
+  private readonly sampleSlots = new Map<Revision, SampleSlot>();
+  private lastSampled: SampleSlot | undefined = undefined;
+  private readonly sampleRecord = blankTimeseriesRecord();
+  private readonly decisionRecord: AutoscalerRecord = {
+    time: 0, revision: '', valid: false, readyPods: 0, observedStable: 0, observedPanic: 0, desired: 0, want: 0, inPanic: false,
+    excessBurstCapacity: 0, sksMode: 'Proxy', activators: 0, poke: false, service: '', metric: '', target: 0,
+  };
   /** Revisions that had pods or decisions: the ones whose end state (a failure) the summary reports. */
   private readonly seen = new Set<Revision>();
 
@@ -262,7 +330,8 @@ export class RunRecorder implements Recorder {
 
   decision(d: DecisionRecord, rev: Revision): void {
     this.seen.add(rev);
-    const r = autoscalerRecord(d, rev);
+    // The outputs keep nothing of a decision: without other sinks one record serves every decision.
+    const r = autoscalerRecord(d, rev, this.extra.length === 0 ? this.decisionRecord : undefined);
     this.outputs.decision(r);
     for (const s of this.extra) s.decision(r);
   }
@@ -276,15 +345,37 @@ export class RunRecorder implements Recorder {
 
   traffic(service: string, now: number, percents: ReadonlyMap<string, number>): void {
     this.trafficShare.set(service, new Map(percents));
+    this.trafficVersion++;
     const r = { time: now, service, percents: Object.fromEntries(percents) };
     this.outputs.traffic(r);
     for (const s of this.extra) s.traffic(r);
   }
 
   sample(rev: Revision, now: number): void {
-    const r = timeseriesRecord(rev, now, this.trafficShare.get(rev.spec.service)?.get(rev.spec.name) ?? 0);
+    // The outputs keep nothing of a sample: without other sinks one record serves every sample.
+    const r = timeseriesRecord(rev, now, this.trafficPercent(rev), this.extra.length === 0 ? this.sampleRecord : undefined);
     this.outputs.sample(r);
     for (const s of this.extra) s.sample(r);
+  }
+
+  /** One revision's share of its service's default route, percent (0 when it has none). */
+  private trafficPercent(rev: Revision): number {
+    const prev = this.lastSampled;
+    let slot = prev?.next;
+    if (slot === undefined || slot.rev !== rev) {
+      slot = this.sampleSlots.get(rev);
+      if (slot === undefined) {
+        slot = { rev, next: undefined, percent: 0, trafficVersion: -1 };
+        this.sampleSlots.set(rev, slot);
+      }
+      if (prev !== undefined) prev.next = slot;
+    }
+    this.lastSampled = slot;
+    if (slot.trafficVersion !== this.trafficVersion) {
+      slot.percent = this.trafficShare.get(rev.spec.service)?.get(rev.spec.name) ?? 0;
+      slot.trafficVersion = this.trafficVersion;
+    }
+    return slot.percent;
   }
 
   podMetrics(sample: PodMetricsSample): void {

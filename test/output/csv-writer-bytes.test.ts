@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RandomStream } from '../../src/engine/random.js';
-import { CsvWriter, num } from '../../src/output/csv-writer.js';
+import { CsvWriter, num, sec } from '../../src/output/csv-writer.js';
 
 let dir = '';
 beforeEach(() => {
@@ -86,5 +86,39 @@ describe('CsvWriter.copyOut and bytes', () => {
     });
     expect(kept.length).toBeGreaterThanOrEqual(length);
     expect(text).toBe('7,grüße-00001,0.125\n8,grüße-00001,0.125\n');
+  });
+});
+
+describe('CsvWriter.number and flag', () => {
+  const values = [0, -0, 1, 7, 9, 10, 99, 100, 9.5, 0.25, -1, -12, 2147483647, 2147483648, 12345678901, 2 ** 53 - 1, 2 ** 53, 1e21, Number.NaN, Number.POSITIVE_INFINITY];
+
+  it.each(values.map((v) => [String(v), v]))('writes %s as String() does', (_name, v) => {
+    expect(written((w) => {
+      w.reserve(64);
+      w.number(v);
+      w.endRow();
+    })).toBe(`${String(v)}\n`);
+  });
+
+  it('writes flags as 1 and 0', () => {
+    expect(written((w) => {
+      w.reserve(8);
+      w.flag(true);
+      w.comma();
+      w.flag(false);
+      w.endRow();
+    })).toBe('1,0\n');
+  });
+});
+
+describe('CsvWriter.sec', () => {
+  const values = [0, -0, 1, 59, 1_000_000, 2147483647, 2147483648, 1e12, 0.000348, 2.000348, 1.5, 1e-7, 4e-7, 0.9999996, -1, -0.5, Number.NaN, Number.POSITIVE_INFINITY];
+
+  it.each(values.map((v) => [String(v), v]))('writes sec(%s)', (_name, v) => {
+    expect(written((w) => {
+      w.reserve(64);
+      w.sec(v);
+      w.endRow();
+    })).toBe(`${sec(v)}\n`);
   });
 });

@@ -33,6 +33,13 @@ function expectSamePercentiles(values: Values, digits: 2 | 3): void {
   wasm.destroy();
 }
 
+/** hdr-histogram-js's values at PERCENTILES (JS build) for `values`. */
+function hdrValues(values: Values): number[] {
+  const js = reference(3, false);
+  for (const [v, c] of values) js.recordValueWithCount(v, c);
+  return PERCENTILES.map((p) => js.getValueAtPercentile(p));
+}
+
 /** `n` values drawn by `draw`, each with a count from 1 to `maxCount`. */
 function drawn(seed: number, n: number, maxCount: number, draw: (r: RandomStream) => number): Values {
   const r = new RandomStream(seed, 'hdr-counts');
@@ -93,6 +100,38 @@ describe('HdrCounts gives the percentiles of hdr-histogram-js (JS and WebAssembl
     expect(left.valuesAtPercentiles(PERCENTILES, [])).toEqual(both.valuesAtPercentiles(PERCENTILES, []));
     // And those are hdr's: the whole merged set checked against the reference.
     expectSamePercentiles([...a, ...b], 3);
+  });
+
+  // Up to 32 values are kept as they are, more are counted into chunks: add() across the two, both ways.
+  it.each<[string, number, number]>([
+    ['few into few', 10, 12],
+    ['few into few, together more than kept', 30, 30],
+    ['few into counted', 200, 5],
+    ['counted into few', 5, 200],
+    ['counted into counted', 100, 100],
+  ])('add() merges %s as recording both would', (_name, left, right) => {
+    const a = drawn(11, left, 3, (r) => r.exponential(3e5));
+    const b = drawn(12, right, 3, (r) => r.exponential(1e6));
+    const l = new HdrCounts(3);
+    const rh = new HdrCounts(3);
+    for (const [v, c] of a) l.record(v, c);
+    for (const [v, c] of b) rh.record(v, c);
+    l.add(rh);
+    expect(l.valuesAtPercentiles(PERCENTILES, [])).toEqual(hdrValues([...a, ...b]));
+    expect(l.totalCount).toBe([...a, ...b].reduce((t, [, c]) => t + c, 0));
+  });
+
+  it('reset() after many values: a few new values are all that count', () => {
+    const h = new HdrCounts(3);
+    for (const [v, c] of drawn(13, 300, 2, (r) => r.exponential(1e6))) h.record(v, c);
+    h.reset();
+    const few = drawn(14, 7, 2, (r) => r.exponential(2e4));
+    for (const [v, c] of few) h.record(v, c);
+    expect(h.valuesAtPercentiles(PERCENTILES, [])).toEqual(hdrValues(few));
+    // And past the kept values again, into the chunks cleared by the reset.
+    const more = drawn(15, 60, 2, (r) => r.exponential(2e4));
+    for (const [v, c] of more) h.record(v, c);
+    expect(h.valuesAtPercentiles(PERCENTILES, [])).toEqual(hdrValues([...few, ...more]));
   });
 
   it('reset() empties it: zeros when empty, then only new values count', () => {

@@ -1,4 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { World } from '../../src/model/world.js';
 import type { AutoscalerRecord, PodRecord, RecordSink, RequestRecord, TimeseriesRecord, TrafficRecord } from '../../src/output/records.js';
 import { RunRecorder } from '../../src/run/run-recorder.js';
@@ -10,10 +13,17 @@ class Keep implements RecordSink {
   request(r: RequestRecord): void {
     this.rows.push({ ...r });
   }
-  decision(_r: AutoscalerRecord): void {}
+  decisions: AutoscalerRecord[] = [];
+  samples: TimeseriesRecord[] = [];
+  decision(r: AutoscalerRecord): void {
+    this.decisions.push(r);
+  }
   pod(_r: PodRecord): void {}
   traffic(_r: TrafficRecord): void {}
-  sample(_r: TimeseriesRecord): void {}
+  /** Kept as given: with another sink, each sample is its own record. */
+  sample(r: TimeseriesRecord): void {
+    this.samples.push(r);
+  }
 }
 
 /** One pod warm (through the activator), CC 1, fixed 50 ms, 40 req/s for 3 s: some requests queue in the activator. */
@@ -67,5 +77,39 @@ describe('RunRecorder request records', () => {
     }
     // CC 1 at 40 req/s of 50 ms work: some wait in the activator.
     expect(a.rows.some((r) => r.activatorQueueSeconds > 0)).toBe(true);
+  });
+});
+
+describe('RunRecorder per-tick records', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'knsim-recorder-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** The run's autoscaler.csv and timeseries.csv, and what a sink kept. */
+  function files(withSink: boolean): { autoscaler: string; timeseries: string; keep: Keep } {
+    const { world: spec } = scenarioFromValue(scenario, 'detail.yaml');
+    const keep = new Keep();
+    const outDir = join(dir, withSink ? 'sink' : 'alone');
+    const options = { outDir, trace: { mode: 'none' as const } };
+    const recorder = withSink ? new RunRecorder(options, keep) : new RunRecorder(options);
+    const world = new World(spec, recorder);
+    world.run();
+    recorder.finish({ scenario: spec.name, seed: spec.seed, simulatedSeconds: spec.durationSeconds, events: world.sim.events, wallSeconds: 0 });
+    const read = (f: string): string => readFileSync(join(outDir, f), 'utf8');
+    return { autoscaler: read('autoscaler.csv'), timeseries: read('timeseries.csv'), keep };
+  }
+
+  it('write the same rows whether one record serves every tick (no other sink) or each tick gets its own', () => {
+    const alone = files(false);
+    const shared = files(true);
+    expect(alone.autoscaler).toBe(shared.autoscaler);
+    expect(alone.timeseries).toBe(shared.timeseries);
+    // 4 s sampled at 0, 1, …, 4; a decision every 2 s.
+    const { samples, decisions } = shared.keep;
+    expect(samples.map((r) => r.time)).toEqual([0, 1, 2, 3, 4]);
+    expect(new Set(samples).size).toBe(samples.length);
+    expect(samples.every((r) => r.service === 'svc' && r.revision === 'svc-00001' && r.trafficPercent === 100)).toBe(true);
+    expect(decisions.length).toBe(alone.autoscaler.trim().split('\n').length - 1);
+    expect(new Set(decisions).size).toBe(decisions.length);
+    expect(decisions.map((d) => Math.round(d.time))).toEqual([0, 2, 4].slice(0, decisions.length));
   });
 });

@@ -1,0 +1,195 @@
+import type { CsvWriter } from './csv-writer.js';
+import type { AutoscalerRecord, TimeseriesRecord } from './records.js';
+
+/**
+ * The per-tick rows of autoscaler.csv and timeseries.csv after time_s, one hand-written
+ * writer per file: a loop over keys reads fields of two record shapes and is megamorphic,
+ * this is not. Names are written as they are, flags as 1/0, counts as String() writes them
+ * and measures as num() rounds them (blank when not finite); test/output/tick-rows.test.ts
+ * checks every column against the files' headers.
+ *
+ * Most rows of a quiet revision repeat its previous one (same pods, same queues): a row keeps
+ * the fields that vary and the bytes it wrote, and a row whose fields are all the same (a
+ * NaN never is) copies those bytes instead of formatting numbers again. Names are not
+ * compared: a row belongs to one revision of one service.
+ */
+abstract class LastRow {
+  bytes = new Uint8Array(256);
+  /** -1 until a row is kept. */
+  length = -1;
+
+  protected keep(w: CsvWriter, mark: number): void {
+    this.bytes = w.copyOut(mark, this.bytes);
+    this.length = w.mark() - mark;
+  }
+}
+
+/** A revision's last row of autoscaler.csv: service, revision, metric, target, ready_pods, observed_stable, observed_panic, desired, want, in_panic, excess_burst_capacity, sks_mode, activators, valid, poke. */
+export class DecisionRow extends LastRow {
+  private metric = '';
+  private target = 0;
+  private readyPods = 0;
+  private observedStable = 0;
+  private observedPanic = 0;
+  private desired = 0;
+  private want = 0;
+  private inPanic = false;
+  private excessBurstCapacity = 0;
+  private sksMode = '';
+  private activators = 0;
+  private valid = false;
+  private poke = false;
+
+  /** Writes `d`'s cells, each after a comma (room reserved by the caller). */
+  write(w: CsvWriter, d: AutoscalerRecord): void {
+    if (
+      this.length >= 0 &&
+      d.observedStable === this.observedStable &&
+      d.observedPanic === this.observedPanic &&
+      d.readyPods === this.readyPods &&
+      d.desired === this.desired &&
+      d.want === this.want &&
+      d.excessBurstCapacity === this.excessBurstCapacity &&
+      d.inPanic === this.inPanic &&
+      d.activators === this.activators &&
+      d.valid === this.valid &&
+      d.poke === this.poke &&
+      d.sksMode === this.sksMode &&
+      d.target === this.target &&
+      d.metric === this.metric
+    ) {
+      w.bytes(this.bytes, this.length);
+      return;
+    }
+    const mark = w.mark();
+    writeDecisionCells(w, d);
+    this.metric = d.metric;
+    this.target = d.target;
+    this.readyPods = d.readyPods;
+    this.observedStable = d.observedStable;
+    this.observedPanic = d.observedPanic;
+    this.desired = d.desired;
+    this.want = d.want;
+    this.inPanic = d.inPanic;
+    this.excessBurstCapacity = d.excessBurstCapacity;
+    this.sksMode = d.sksMode;
+    this.activators = d.activators;
+    this.valid = d.valid;
+    this.poke = d.poke;
+    this.keep(w, mark);
+  }
+}
+
+/** autoscaler.csv's cells after time_s, each after a comma. */
+export function writeDecisionCells(w: CsvWriter, d: AutoscalerRecord): void {
+  w.comma();
+  w.text(d.service);
+  w.comma();
+  w.text(d.revision);
+  w.comma();
+  w.text(d.metric);
+  w.comma();
+  w.measure(d.target);
+  w.comma();
+  w.number(d.readyPods);
+  w.comma();
+  w.measure(d.observedStable);
+  w.comma();
+  w.measure(d.observedPanic);
+  w.comma();
+  w.number(d.desired);
+  w.comma();
+  w.number(d.want);
+  w.comma();
+  w.flag(d.inPanic);
+  w.comma();
+  w.number(d.excessBurstCapacity);
+  w.comma();
+  w.text(d.sksMode);
+  w.comma();
+  w.number(d.activators);
+  w.comma();
+  w.flag(d.valid);
+  w.comma();
+  w.flag(d.poke);
+}
+
+/** A revision's last row of timeseries.csv: service, revision, pending, starting, ready, terminating, activator_healthy, replicas, activator_waiting, pod_queued, pod_executing, sks_mode, traffic_percent. */
+export class TimeseriesRow extends LastRow {
+  private pending = 0;
+  private starting = 0;
+  private ready = 0;
+  private terminating = 0;
+  private activatorHealthy = 0;
+  private replicas = 0;
+  private activatorWaiting = 0;
+  private podQueued = 0;
+  private podExecuting = 0;
+  private sksMode = '';
+  private trafficPercent = 0;
+
+  /** Writes `r`'s cells (not its resource columns), each after a comma (room reserved by the caller). */
+  write(w: CsvWriter, r: TimeseriesRecord): void {
+    if (
+      this.length >= 0 &&
+      r.podExecuting === this.podExecuting &&
+      r.podQueued === this.podQueued &&
+      r.ready === this.ready &&
+      r.activatorWaiting === this.activatorWaiting &&
+      r.replicas === this.replicas &&
+      r.activatorHealthy === this.activatorHealthy &&
+      r.pending === this.pending &&
+      r.starting === this.starting &&
+      r.terminating === this.terminating &&
+      r.trafficPercent === this.trafficPercent &&
+      r.sksMode === this.sksMode
+    ) {
+      w.bytes(this.bytes, this.length);
+      return;
+    }
+    const mark = w.mark();
+    writeTimeseriesCells(w, r);
+    this.pending = r.pending;
+    this.starting = r.starting;
+    this.ready = r.ready;
+    this.terminating = r.terminating;
+    this.activatorHealthy = r.activatorHealthy;
+    this.replicas = r.replicas;
+    this.activatorWaiting = r.activatorWaiting;
+    this.podQueued = r.podQueued;
+    this.podExecuting = r.podExecuting;
+    this.sksMode = r.sksMode;
+    this.trafficPercent = r.trafficPercent;
+    this.keep(w, mark);
+  }
+}
+
+/** timeseries.csv's cells after time_s and before the resource columns, each after a comma. */
+export function writeTimeseriesCells(w: CsvWriter, r: TimeseriesRecord): void {
+  w.comma();
+  w.text(r.service);
+  w.comma();
+  w.text(r.revision);
+  w.comma();
+  w.number(r.pending);
+  w.comma();
+  w.number(r.starting);
+  w.comma();
+  w.number(r.ready);
+  w.comma();
+  w.number(r.terminating);
+  w.comma();
+  w.number(r.activatorHealthy);
+  w.comma();
+  w.number(r.replicas);
+  w.comma();
+  w.number(r.activatorWaiting);
+  w.comma();
+  w.number(r.podQueued);
+  w.comma();
+  w.number(r.podExecuting);
+  w.comma();
+  w.text(r.sksMode);
+  w.comma();
+  w.measure(r.trafficPercent);
+}
