@@ -182,6 +182,7 @@ export class RevisionThrottler {
       }
     }
     this.waiting++;
+    this.revision.activatorWaiting++;
     this.queue.push(req);
     this.revision.world.deadlines.add(req);
     this.dispatch(now);
@@ -222,6 +223,7 @@ export class RevisionThrottler {
       if (t === undefined) return;
       this.queue.shift();
       this.waiting--;
+      this.revision.activatorWaiting--;
       this.send(head, t, now);
     }
   }
@@ -231,7 +233,10 @@ export class RevisionThrottler {
     this.meter!.out(now, false);
     if (wasWaiting) {
       // A request still in the activator's CPU phase was never queued.
-      if (this.activator.cpu?.cancel(req, now) !== true) this.waiting--;
+      if (this.activator.cpu?.cancel(req, now) !== true) {
+        this.waiting--;
+        this.revision.activatorWaiting--;
+      }
       return;
     }
     // A pod that left and came back (readiness, crash) has a new tracker; requests sent through the old one do not count there.

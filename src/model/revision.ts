@@ -45,6 +45,8 @@ export class Revision {
   activatorEndpointsPopulatedSince: number | undefined;
   /** The activators in the revision's public endpoints while in Proxy. */
   activatorSubset: Activator[] = [];
+  /** Requests waiting at any activator for this revision: its throttlers keep it, so a sample needs no lookup per activator. */
+  activatorWaiting = 0;
   private serveRr = 0;
   private proxyRr = 0;
   deleted = false;

@@ -199,8 +199,7 @@ export function timeseriesRecord(rev: Revision, now: number, trafficPercent: num
     queued += p.queued;
     executing += p.executing;
   }
-  let waiting = 0;
-  for (const a of rev.world.activators) waiting += a.existingThrottler(rev)?.waiting ?? 0;
+  const waiting = rev.activatorWaiting;
   if (into !== undefined) {
     into.time = now;
     into.service = rev.spec.service;

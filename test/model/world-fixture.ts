@@ -91,6 +91,8 @@ export class MemoryRecorder implements Recorder {
   sample(rev: Revision, time: number): void {
     let waiting = 0;
     for (const a of rev.world.activators) waiting += a.existingThrottler(rev)?.waiting ?? 0;
+    // The revision's own count (what timeseries.csv reads) must match the activators' queues every second.
+    if (rev.activatorWaiting !== waiting) throw new Error(`${rev.spec.name}: activatorWaiting ${rev.activatorWaiting}, activators hold ${waiting}`);
     this.samples.push({ rev: rev.spec.name, time, ready: rev.readyPods.length, waiting });
   }
   decisionsOf(rev: string): Array<DecisionRecord & { rev: Revision }> {
