@@ -47,6 +47,8 @@ export class Revision {
   activatorSubset: Activator[] = [];
   /** Requests waiting at any activator for this revision: its throttlers keep it, so a sample needs no lookup per activator. */
   activatorWaiting = 0;
+  /** The recorder's own state for this revision (run-recorder.ts), kept here so a record needs no lookup by revision. */
+  recorderSlot: unknown = undefined;
   private serveRr = 0;
   private proxyRr = 0;
   deleted = false;

@@ -1,4 +1,4 @@
-import type { DecisionRecord } from '../core/autoscaler/index.js';
+import type { DecisionRecord, RevisionAutoscaling } from '../core/autoscaler/index.js';
 import type { Pod } from '../model/pod.js';
 import type { NodeEvent, PodEvent, Recorder } from '../model/recorder.js';
 import type { ClusterNode } from '../model/cluster-node.js';
@@ -10,6 +10,9 @@ import type { AutoscalerRecord, NodeRecord, PodRecord, RecordSink, RequestOutcom
 import { RunOutputs } from '../output/run-outputs.js';
 import type { RunSummary } from '../output/summary.js';
 import { scalingMetric } from '../model/scaling-metric.js';
+
+/** A revision's metric and target as records show them (scalingMetric). */
+type ScalingMetricView = ReturnType<typeof scalingMetric>;
 
 export interface RunRecorderOptions {
   /** Where to write CSVs; undefined keeps only the in-memory aggregates (sweeps, tests). */
@@ -108,21 +111,29 @@ function blankTimeseriesRecord(): TimeseriesRecord {
   };
 }
 
-/** RunRecorder's per-revision sample state. */
-interface SampleSlot {
-  readonly rev: Revision;
-  /** The slot sampled after this one last time. */
-  next: SampleSlot | undefined;
+/** RunRecorder's per-revision state, on the revision (Revision.recorderSlot). */
+interface RevisionSlot {
+  /** The recorder it belongs to: another recorder of the same revisions keeps its own. */
+  readonly owner: RunRecorder;
   percent: number;
+  /** The traffic version `percent` is current for. */
   trafficVersion: number;
+  /** The settings `scaling` was derived from: a patch or config-autoscaler change replaces them. */
+  autoscaling: RevisionAutoscaling | undefined;
+  scaling: ScalingMetricView;
+  /** Added to the recorder's `seen`: a decision or pod row need not add it again. */
+  seen: boolean;
 }
 
 /** A decider evaluation as a record, with the revision's metric and target from its spec. */
-export function autoscalerRecord(d: DecisionRecord, rev: Revision, into?: AutoscalerRecord): AutoscalerRecord {
+export function autoscalerRecord(
+  d: DecisionRecord,
+  rev: Revision,
+  into?: AutoscalerRecord,
   // The settings in force: a patch or a config-autoscaler change may have replaced the spec's.
-  const autoscaling = rev.autoscaler.loop.autoscaling;
+  scaling: ScalingMetricView = scalingMetric(rev.autoscaler.loop.autoscaling),
+): AutoscalerRecord {
   // Field by field (the decision's own order, without `hold`): spreading costs an allocation-heavy copy per tick.
-  const scaling = scalingMetric(autoscaling);
   if (into !== undefined) {
     into.time = d.time;
     into.revision = d.revision;
@@ -283,13 +294,6 @@ export class RunRecorder implements Recorder {
   private readonly trafficShare = new Map<string, ReadonlyMap<string, number>>();
   /** Counts traffic changes: a sample slot's percent is current while its version is this. */
   private trafficVersion = 0;
-  /**
-   * Per revision sampled, its traffic percent as of a traffic version. Revisions are sampled
-   * in the same order every second, so the slot linked after the last one sampled is mostly
-   * the next one's: no lookup per sample.
-   */
-  private readonly sampleSlots = new Map<Revision, SampleSlot>();
-  private lastSampled: SampleSlot | undefined = undefined;
   private readonly sampleRecord = blankTimeseriesRecord();
   private readonly decisionRecord: AutoscalerRecord = {
     time: 0, revision: '', valid: false, readyPods: 0, observedStable: 0, observedPanic: 0, desired: 0, want: 0, inPanic: false,
@@ -328,15 +332,22 @@ export class RunRecorder implements Recorder {
   }
 
   decision(d: DecisionRecord, rev: Revision): void {
-    this.seen.add(rev);
+    const slot = this.slotOf(rev);
+    this.see(slot, rev);
     // The outputs keep nothing of a decision: without other sinks one record serves every decision.
-    const r = autoscalerRecord(d, rev, this.extra.length === 0 ? this.decisionRecord : undefined);
+    const autoscaling = rev.autoscaler.loop.autoscaling;
+    // Derived once per settings object: an HPA-class revision's would otherwise build its HPA every tick.
+    if (slot.autoscaling !== autoscaling) {
+      slot.scaling = scalingMetric(autoscaling);
+      slot.autoscaling = autoscaling;
+    }
+    const r = autoscalerRecord(d, rev, this.extra.length === 0 ? this.decisionRecord : undefined, slot.scaling);
     this.outputs.decision(r);
     for (const s of this.extra) s.decision(r);
   }
 
   podTransition(pod: Pod, event: PodEvent, now: number): void {
-    this.seen.add(pod.revision);
+    this.see(this.slotOf(pod.revision), pod.revision);
     const r = podRecord(pod, event, now);
     this.outputs.pod(r);
     for (const s of this.extra) s.pod(r);
@@ -359,22 +370,27 @@ export class RunRecorder implements Recorder {
 
   /** One revision's share of its service's default route, percent (0 when it has none). */
   private trafficPercent(rev: Revision): number {
-    const prev = this.lastSampled;
-    let slot = prev?.next;
-    if (slot === undefined || slot.rev !== rev) {
-      slot = this.sampleSlots.get(rev);
-      if (slot === undefined) {
-        slot = { rev, next: undefined, percent: 0, trafficVersion: -1 };
-        this.sampleSlots.set(rev, slot);
-      }
-      if (prev !== undefined) prev.next = slot;
-    }
-    this.lastSampled = slot;
+    const slot = this.slotOf(rev);
     if (slot.trafficVersion !== this.trafficVersion) {
       slot.percent = this.trafficShare.get(rev.spec.service)?.get(rev.spec.name) ?? 0;
       slot.trafficVersion = this.trafficVersion;
     }
     return slot.percent;
+  }
+
+  private see(slot: RevisionSlot, rev: Revision): void {
+    if (slot.seen) return;
+    this.seen.add(rev);
+    slot.seen = true;
+  }
+
+  /** This recorder's state for `rev`, made on first use. */
+  private slotOf(rev: Revision): RevisionSlot {
+    const slot = rev.recorderSlot as RevisionSlot | undefined;
+    if (slot !== undefined && slot.owner === this) return slot;
+    const made: RevisionSlot = { owner: this, percent: 0, trafficVersion: -1, autoscaling: undefined, scaling: { metric: '', target: 0 }, seen: false };
+    rev.recorderSlot = made;
+    return made;
   }
 
   podMetrics(sample: PodMetricsSample): void {
