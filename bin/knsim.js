@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Thin launcher: the CLI is compiled to dist/ by `npm run build`.
+// Thin launcher: the CLI is compiled to dist/ (and bundled) by `npm run build`.
+import { statSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 
 // V8 hands a function to its optimizing compiler after a fixed amount of interpreted
@@ -10,4 +11,8 @@ import { setFlagsFromString } from 'node:v8';
 // results do not depend on how code is compiled.
 setFlagsFromString('--interrupt-budget=270000');
 
-import('../dist/cli/main.js').then((m) => m.main(process.argv.slice(2)));
+// The build also bundles the CLI into dist/bundle/ (src/cli/build-bundle.ts). A bundle older
+// than the compiled CLI (tsc run on its own since) is stale, so the modules run instead.
+const mtime = (p) => statSync(new URL(p, import.meta.url), { throwIfNoEntry: false })?.mtimeMs ?? -1;
+const bundled = mtime('../dist/bundle/main.js') >= mtime('../dist/cli/main.js');
+import(bundled ? '../dist/bundle/main.js' : '../dist/cli/main.js').then((m) => m.main(process.argv.slice(2)));
