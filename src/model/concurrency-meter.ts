@@ -7,8 +7,10 @@
 export class ConcurrencyMeter {
   current = 0;
   proxiedCurrent = 0;
-  private integral = 0;
-  private proxiedIntegral = 0;
+  // NaN until the constructor zeroes them: V8 then keeps them as doubles from the first meter on
+  // (from the small integer 0, the first fractional sum would change every meter's layout).
+  private integral = Number.NaN;
+  private proxiedIntegral = Number.NaN;
   // Initialised here, not left undefined until the constructor: a field that starts
   // undefined keeps every later double in a new heap number (one per in/out here).
   private lastChange = 0;
@@ -17,6 +19,8 @@ export class ConcurrencyMeter {
   private proxiedArrivals = 0;
 
   constructor(now: number) {
+    this.integral = 0;
+    this.proxiedIntegral = 0;
     this.lastChange = now;
     this.periodStart = now;
   }
@@ -80,5 +84,13 @@ export interface MeterReport {
 }
 
 export function emptyReport(): MeterReport {
-  return { averageConcurrency: 0, averageProxiedConcurrency: 0, requestCount: 0, proxiedRequestCount: 0 };
+  // Built from NaN, then zeroed: V8 keeps the fields as doubles from the start. Built from the
+  // small integer 0, the first fractional average (a second into a run) would change the
+  // report's layout and throw away the optimised request-path code that writes it.
+  const r = { averageConcurrency: Number.NaN, averageProxiedConcurrency: Number.NaN, requestCount: Number.NaN, proxiedRequestCount: Number.NaN };
+  r.averageConcurrency = 0;
+  r.averageProxiedConcurrency = 0;
+  r.requestCount = 0;
+  r.proxiedRequestCount = 0;
+  return r;
 }
