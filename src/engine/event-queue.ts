@@ -4,10 +4,10 @@ export type EventFn<T = unknown> = (payload: T) => void;
 const noop: EventFn<never> = () => {};
 
 /**
- * A heap record. A class whose time fields start as NaN: V8 then keeps them as doubles from
- * the first record on. Records built from the clock's first value (the small integer 0)
- * would hold small integers until a fractional time arrives and changes their layout,
- * which throws away the optimised code that reads them, early in every run.
+ * A heap record. Its time fields start as NaN, so V8 stores them as doubles from the first
+ * record on: records built from the clock's first value (the small integer 0) would store
+ * small integers until the first fractional time, which then deprecates their shape (every
+ * record migrates) and can deoptimise the code that reads them, early in every run.
  */
 class SimEvent {
   time = Number.NaN;

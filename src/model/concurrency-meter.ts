@@ -7,8 +7,8 @@
 export class ConcurrencyMeter {
   current = 0;
   proxiedCurrent = 0;
-  // NaN until the constructor zeroes them: V8 then keeps them as doubles from the first meter on
-  // (from the small integer 0, the first fractional sum would change every meter's layout).
+  // NaN until the constructor zeroes them, so V8 stores them as doubles from the first meter on
+  // (from the small integer 0, the first fractional sum would deprecate every meter's shape).
   private integral = Number.NaN;
   private proxiedIntegral = Number.NaN;
   // Initialised here, not left undefined until the constructor: a field that starts
@@ -84,9 +84,9 @@ export interface MeterReport {
 }
 
 export function emptyReport(): MeterReport {
-  // Built from NaN, then zeroed: V8 keeps the fields as doubles from the start. Built from the
-  // small integer 0, the first fractional average (a second into a run) would change the
-  // report's layout and throw away the optimised request-path code that writes it.
+  // Built from NaN, then zeroed, so V8 stores the fields as doubles from the start: built from the
+  // small integer 0, the first fractional average (a second into a run) would deprecate the
+  // reports' shape and can deoptimise the request-path code that writes them.
   const r = { averageConcurrency: Number.NaN, averageProxiedConcurrency: Number.NaN, requestCount: Number.NaN, proxiedRequestCount: Number.NaN };
   r.averageConcurrency = 0;
   r.averageProxiedConcurrency = 0;

@@ -16,9 +16,9 @@ export class Tracker extends SeqNodeBase<Tracker> {
     cc: number,
   ) {
     super(pod.seq, cc > 0);
-    // Declared true, then set false: the field is written twice from the first tracker on, so V8
-    // does not treat it as constant. Otherwise the first pod to leave (a second into a typical
-    // run) changes every tracker's layout and throws away the optimised request path that reads it.
+    // Declared true, then set false: written twice from the first tracker on, the field is not
+    // one V8 treats as constant. Otherwise the first pod to leave (about a second into steady-1h)
+    // would end its constness and deoptimise the request-path code that relied on it (onServiceDone, route).
     this.removed = false;
   }
 }
