@@ -1,23 +1,29 @@
 /** A callback run at an event's time with the payload it was scheduled with. */
 export type EventFn<T = unknown> = (payload: T) => void;
 
-interface SimEvent {
-  time: number;
-  priority: number;
-  seq: number;
+const noop: EventFn<never> = () => {};
+
+/**
+ * A heap record. Its time fields start as NaN, so V8 stores them as doubles from the first
+ * record on: records built from the clock's first value (the small integer 0) would store
+ * small integers until the first fractional time, which then deprecates their shape (every
+ * record migrates) and can deoptimise the code that reads them, early in every run.
+ */
+class SimEvent {
+  time = Number.NaN;
+  priority = 0;
+  seq = 0;
   /** The clock when it was scheduled, and when the event that scheduled it was (see EventQueue.takenScheduledAt). */
-  scheduledAt: number;
-  parentScheduledAt: number;
-  fn: EventFn<never>;
-  payload: unknown;
+  scheduledAt = Number.NaN;
+  parentScheduledAt = Number.NaN;
+  fn: EventFn<never> = noop;
+  payload: unknown = undefined;
 }
 
 /** Earlier time first; same-instant ties by priority, then scheduling order. */
 function before(a: SimEvent, b: SimEvent): boolean {
   return a.time < b.time || (a.time === b.time && (a.priority < b.priority || (a.priority === b.priority && a.seq < b.seq)));
 }
-
-const noop: EventFn<never> = () => {};
 
 /**
  * A first-in-first-out lane beside the heap, for a stream of events whose times mostly come
@@ -37,8 +43,8 @@ class Lane {
   mask = 15;
   head = 0;
   count = 0;
-  /** The time of the last event appended (the lane's latest), while count > 0. */
-  tailTime = 0;
+  /** The time of the last event appended (the lane's latest), while count > 0 (NaN: kept a double, see SimEvent). */
+  tailTime = Number.NaN;
   /** The time of the first event, ∞ when empty: the run loop reads it for every event. */
   headTime = Number.POSITIVE_INFINITY;
 
@@ -236,16 +242,15 @@ export class EventQueue {
     let i = this.heapSize++;
     let e = h[i];
     if (e === undefined) {
-      e = { time, priority, seq: this.nextSeq++, scheduledAt: this.now, parentScheduledAt: this.takenScheduledAt, fn, payload };
-    } else {
-      e.time = time;
-      e.priority = priority;
-      e.seq = this.nextSeq++;
-      e.scheduledAt = this.now;
-      e.parentScheduledAt = this.takenScheduledAt;
-      e.fn = fn;
-      e.payload = payload;
+      e = new SimEvent();
     }
+    e.time = time;
+    e.priority = priority;
+    e.seq = this.nextSeq++;
+    e.scheduledAt = this.now;
+    e.parentScheduledAt = this.takenScheduledAt;
+    e.fn = fn;
+    e.payload = payload;
     while (i > 0) {
       const p = (i - 1) >> 1;
       const pe = h[p]!;

@@ -7,8 +7,10 @@
 export class ConcurrencyMeter {
   current = 0;
   proxiedCurrent = 0;
-  private integral = 0;
-  private proxiedIntegral = 0;
+  // NaN until the constructor zeroes them, so V8 stores them as doubles from the first meter on
+  // (from the small integer 0, the first fractional sum would deprecate every meter's shape).
+  private integral = Number.NaN;
+  private proxiedIntegral = Number.NaN;
   // Initialised here, not left undefined until the constructor: a field that starts
   // undefined keeps every later double in a new heap number (one per in/out here).
   private lastChange = 0;
@@ -17,6 +19,8 @@ export class ConcurrencyMeter {
   private proxiedArrivals = 0;
 
   constructor(now: number) {
+    this.integral = 0;
+    this.proxiedIntegral = 0;
     this.lastChange = now;
     this.periodStart = now;
   }
@@ -80,5 +84,13 @@ export interface MeterReport {
 }
 
 export function emptyReport(): MeterReport {
-  return { averageConcurrency: 0, averageProxiedConcurrency: 0, requestCount: 0, proxiedRequestCount: 0 };
+  // Built from NaN, then zeroed, so V8 stores the fields as doubles from the start: built from the
+  // small integer 0, the first fractional average (a second into a run) would deprecate the
+  // reports' shape and can deoptimise the request-path code that writes them.
+  const r = { averageConcurrency: Number.NaN, averageProxiedConcurrency: Number.NaN, requestCount: Number.NaN, proxiedRequestCount: Number.NaN };
+  r.averageConcurrency = 0;
+  r.averageProxiedConcurrency = 0;
+  r.requestCount = 0;
+  r.proxiedRequestCount = 0;
+  return r;
 }

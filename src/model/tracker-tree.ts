@@ -9,13 +9,17 @@ import { SeqNodeBase, SeqTreap } from './seq-treap.js';
 export class Tracker extends SeqNodeBase<Tracker> {
   inFlight = 0;
   /** Dropped from the throttler (the pod left, or a re-sync replaced it). */
-  removed = false;
+  removed = true;
 
   constructor(
     readonly pod: Pod,
     cc: number,
   ) {
     super(pod.seq, cc > 0);
+    // Declared true, then set false: written twice from the first tracker on, the field is not
+    // one V8 treats as constant. Otherwise the first pod to leave (about a second into steady-1h)
+    // would end its constness and deoptimise the request-path code that relied on it (onServiceDone, route).
+    this.removed = false;
   }
 }
 
