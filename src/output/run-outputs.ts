@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { CsvWriter, cell, num, sec } from './csv-writer.js';
 import { LatencyHistogram, microsOf } from './latency.js';
 import { ClusterAccounting } from './cluster-accounting.js';
-import { DecisionRow, TimeseriesRow, writeTimeseriesCells } from './tick-rows.js';
+import { DecisionRow, NameCells, TimeseriesRow, writeTimeseriesCells } from './tick-rows.js';
 import type { AutoscalerRecord, NodeRecord, PodMetricsRecord, PodRecord, RecordSink, RequestOutcome, RequestRecord, RevisionEndRecord, TimeseriesRecord, TrafficRecord } from './records.js';
 import { RevisionStats, clearCounts, countOutcome, emptyCounts, podHours, round3, type RequestCounts, type RunSummary } from './summary.js';
 
@@ -126,7 +126,7 @@ export class RunOutputs implements RecordSink {
   private lookUp(service: string, revision: string): RevisionAccumulator {
     let a = this.find(service, revision);
     if (a === undefined) {
-      a = { stats: new RevisionStats(service, revision), window: undefined, bucket: undefined, timeseriesRow: undefined, decisionRow: undefined, sameName: this.byRevision.get(revision), nextDecided: undefined, nextSampled: undefined };
+      a = { stats: new RevisionStats(service, revision), window: undefined, bucket: undefined, timeseriesRow: undefined, decisionRow: undefined, seriesNames: undefined, sameName: this.byRevision.get(revision), nextDecided: undefined, nextSampled: undefined };
       this.byRevision.set(revision, a);
       this.accumulators.push(a);
     }
@@ -397,8 +397,8 @@ export class RunOutputs implements RecordSink {
     // Not this.revision(): a revision gets its summary entry from a request, a pod or a decision, not from a sample.
     const acc = this.sampled(r.service, r.revision);
     const win = acc?.window;
-    if (win !== undefined && win.counts.total > 0) {
-      this.writeRequestSeries(r, win);
+    if (acc !== undefined && win !== undefined && win.counts.total > 0) {
+      this.writeRequestSeries(r, win, (acc.seriesNames ??= new NameCells()));
       win.reset();
     }
     const w = this.timeseries;
@@ -412,15 +412,12 @@ export class RunOutputs implements RecordSink {
   }
 
   /** A row of requests-per-second.csv: time_s, service, revision, completed, ok, status503, status504, client_timeouts, cold, p50_ms, p95_ms, p99_ms. */
-  private writeRequestSeries(r: TimeseriesRecord, win: SecondWindow): void {
+  private writeRequestSeries(r: TimeseriesRecord, win: SecondWindow, names: NameCells): void {
     const w = this.requestSeries!;
     const c = win.counts;
     w.reserve(3 * (r.service.length + r.revision.length) + 300);
     w.sec(r.time);
-    w.comma();
-    w.text(r.service);
-    w.comma();
-    w.text(r.revision);
+    names.write(w, r);
     w.comma();
     w.number(c.total);
     w.comma();
@@ -525,11 +522,29 @@ interface RevisionAccumulator {
   /** The last rows written to timeseries.csv and autoscaler.csv. */
   timeseriesRow: TimeseriesRow | undefined;
   decisionRow: DecisionRow | undefined;
+  /** The name cells of its requests-per-second.csv rows. */
+  seriesNames: NameCells | undefined;
   /** The accumulator of another service's revision with the same name. */
   sameName: RevisionAccumulator | undefined;
   /** The revision that decided, and the one sampled, after this one last time (RunOutputs.lastDecided). */
   nextDecided: RevisionAccumulator | undefined;
   nextSampled: RevisionAccumulator | undefined;
+}
+
+/** Up to this many latencies, SecondWindow sorts by insertion. */
+const INSERTION_SORT_MAX = 16;
+
+/** Sorts a[0, n) ascending (latencies: no NaN, so the order is the typed array sort's). */
+function insertionSort(a: Float64Array, n: number): void {
+  for (let i = 1; i < n; i++) {
+    const v = a[i]!;
+    let j = i - 1;
+    while (j >= 0 && a[j]! > v) {
+      a[j + 1] = a[j]!;
+      j--;
+    }
+    a[j + 1] = v;
+  }
 }
 
 /**
@@ -572,13 +587,15 @@ class SecondWindow {
     const n = this.counts.ok;
     if (n === 0) return Number.NaN;
     if (this.min === this.max) return this.min;
-    const view = this.latencies.subarray(0, n);
+    const a = this.latencies;
     if (!this.sorted) {
-      view.sort();
+      // A second holds a few completions at most rates: an insertion sort in place beats a view and its sort.
+      if (n <= INSERTION_SORT_MAX) insertionSort(a, n);
+      else a.subarray(0, n).sort();
       this.sorted = true;
     }
     const rank = Math.max(1, Math.ceil((percentile / 100) * n));
-    return view[rank - 1]!;
+    return a[rank - 1]!;
   }
 
   reset(): void {

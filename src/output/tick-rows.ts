@@ -8,15 +8,25 @@ import type { AutoscalerRecord, TimeseriesRecord } from './records.js';
  * and measures as num() rounds them (blank when not finite); test/output/tick-rows.test.ts
  * checks every column against the files' headers.
  *
- * Most rows of a quiet revision repeat its previous one (same pods, same queues): a row keeps
- * the fields that vary and the bytes it wrote, and a row whose fields are all the same (a
- * NaN never is) copies those bytes instead of formatting numbers again. Names are not
- * compared: a row belongs to one revision of one service.
+ * A row belongs to one revision of one service, so its leading name cells are encoded once
+ * and copied after (names are not compared). Most rows of a quiet revision also repeat the
+ * rest of its previous one (same pods, same queues): a row keeps the fields that vary and
+ * the bytes it wrote, and a row whose fields are all the same (a NaN never is) copies those
+ * bytes instead of formatting numbers again.
  */
 abstract class LastRow {
+  /** The leading cells: service and revision (and the metric and target of a decision). */
+  protected prefix = new Uint8Array(64);
+  /** -1 until the prefix is kept. */
+  protected prefixLength = -1;
   bytes = new Uint8Array(256);
   /** -1 until a row is kept. */
   length = -1;
+
+  protected keepPrefix(w: CsvWriter, mark: number): void {
+    this.prefix = w.copyOut(mark, this.prefix);
+    this.prefixLength = w.mark() - mark;
+  }
 
   protected keep(w: CsvWriter, mark: number): void {
     this.bytes = w.copyOut(mark, this.bytes);
@@ -42,6 +52,15 @@ export class DecisionRow extends LastRow {
 
   /** Writes `d`'s cells, each after a comma (room reserved by the caller). */
   write(w: CsvWriter, d: AutoscalerRecord): void {
+    // A patch or a config-autoscaler change may change the metric or the target (a NaN target never repeats).
+    if (this.prefixLength >= 0 && d.target === this.target && d.metric === this.metric) w.bytes(this.prefix, this.prefixLength);
+    else {
+      const mark = w.mark();
+      writeDecisionNames(w, d);
+      this.metric = d.metric;
+      this.target = d.target;
+      this.keepPrefix(w, mark);
+    }
     if (
       this.length >= 0 &&
       d.observedStable === this.observedStable &&
@@ -54,17 +73,13 @@ export class DecisionRow extends LastRow {
       d.activators === this.activators &&
       d.valid === this.valid &&
       d.poke === this.poke &&
-      d.sksMode === this.sksMode &&
-      d.target === this.target &&
-      d.metric === this.metric
+      d.sksMode === this.sksMode
     ) {
       w.bytes(this.bytes, this.length);
       return;
     }
     const mark = w.mark();
-    writeDecisionCells(w, d);
-    this.metric = d.metric;
-    this.target = d.target;
+    writeDecisionValues(w, d);
     this.readyPods = d.readyPods;
     this.observedStable = d.observedStable;
     this.observedPanic = d.observedPanic;
@@ -80,8 +95,8 @@ export class DecisionRow extends LastRow {
   }
 }
 
-/** autoscaler.csv's cells after time_s, each after a comma. */
-export function writeDecisionCells(w: CsvWriter, d: AutoscalerRecord): void {
+/** autoscaler.csv's service, revision, metric and target cells, each after a comma. */
+function writeDecisionNames(w: CsvWriter, d: AutoscalerRecord): void {
   w.comma();
   w.text(d.service);
   w.comma();
@@ -90,6 +105,10 @@ export function writeDecisionCells(w: CsvWriter, d: AutoscalerRecord): void {
   w.text(d.metric);
   w.comma();
   w.measure(d.target);
+}
+
+/** autoscaler.csv's cells after the target, each after a comma. */
+function writeDecisionValues(w: CsvWriter, d: AutoscalerRecord): void {
   w.comma();
   w.number(d.readyPods);
   w.comma();
@@ -130,6 +149,12 @@ export class TimeseriesRow extends LastRow {
 
   /** Writes `r`'s cells (not its resource columns), each after a comma (room reserved by the caller). */
   write(w: CsvWriter, r: TimeseriesRecord): void {
+    if (this.prefixLength >= 0) w.bytes(this.prefix, this.prefixLength);
+    else {
+      const mark = w.mark();
+      writeNames(w, r);
+      this.keepPrefix(w, mark);
+    }
     if (
       this.length >= 0 &&
       r.podExecuting === this.podExecuting &&
@@ -148,7 +173,7 @@ export class TimeseriesRow extends LastRow {
       return;
     }
     const mark = w.mark();
-    writeTimeseriesCells(w, r);
+    writeTimeseriesValues(w, r);
     this.pending = r.pending;
     this.starting = r.starting;
     this.ready = r.ready;
@@ -164,12 +189,34 @@ export class TimeseriesRow extends LastRow {
   }
 }
 
-/** timeseries.csv's cells after time_s and before the resource columns, each after a comma. */
-export function writeTimeseriesCells(w: CsvWriter, r: TimeseriesRecord): void {
+/** A revision's service and revision cells, each after a comma, encoded once (requests-per-second.csv's rows start with them too). */
+export class NameCells extends LastRow {
+  write(w: CsvWriter, r: { service: string; revision: string }): void {
+    if (this.prefixLength >= 0) w.bytes(this.prefix, this.prefixLength);
+    else {
+      const mark = w.mark();
+      writeNames(w, r);
+      this.keepPrefix(w, mark);
+    }
+  }
+}
+
+/** The service and revision cells, each after a comma. */
+function writeNames(w: CsvWriter, r: { service: string; revision: string }): void {
   w.comma();
   w.text(r.service);
   w.comma();
   w.text(r.revision);
+}
+
+/** timeseries.csv's cells after time_s and before the resource columns, each after a comma. */
+export function writeTimeseriesCells(w: CsvWriter, r: TimeseriesRecord): void {
+  writeNames(w, r);
+  writeTimeseriesValues(w, r);
+}
+
+/** timeseries.csv's cells after the revision and before the resource columns, each after a comma. */
+function writeTimeseriesValues(w: CsvWriter, r: TimeseriesRecord): void {
   w.comma();
   w.number(r.pending);
   w.comma();
