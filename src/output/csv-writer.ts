@@ -157,13 +157,20 @@ export class CsvWriter {
     return this.pos;
   }
 
-  /** The bytes written since `mark`, into `into` when it is large enough (else a new array); their length is pos - mark. */
-  copyOut(mark: number, into: Uint8Array): Uint8Array {
+  /**
+   * The bytes written since `mark`, into `into` from `at` (default 0) when it is large enough,
+   * else into a new array that keeps `into`'s first `at` bytes; their length is pos - mark.
+   */
+  copyOut(mark: number, into: Uint8Array, at = 0): Uint8Array {
     const length = this.pos - mark;
-    const out = into.length >= length ? into : new Uint8Array(2 * length);
+    let out = into;
+    if (into.length < at + length) {
+      out = new Uint8Array(2 * (at + length));
+      for (let i = 0; i < at; i++) out[i] = into[i]!;
+    }
     // Rows are short: a loop beats subarray().set(), which allocates a view.
     const buf = this.buf;
-    for (let i = 0; i < length; i++) out[i] = buf[mark + i]!;
+    for (let i = 0; i < length; i++) out[at + i] = buf[mark + i]!;
     return out;
   }
 
@@ -173,6 +180,14 @@ export class CsvWriter {
     let p = this.pos;
     // Rows are short: a loop beats subarray().set() here.
     for (let i = 0; i < length; i++) buf[p++] = bytes[i]!;
+    this.pos = p;
+  }
+
+  /** Writes again the bytes written between two marks of this row (room reserved). */
+  again(from: number, to: number): void {
+    const buf = this.buf;
+    let p = this.pos;
+    for (let i = from; i < to; i++) buf[p++] = buf[i]!;
     this.pos = p;
   }
 

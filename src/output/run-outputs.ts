@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { CsvWriter, cell, num, sec } from './csv-writer.js';
 import { LatencyHistogram, microsOf } from './latency.js';
 import { ClusterAccounting } from './cluster-accounting.js';
-import { DecisionRow, NameCells, TimeseriesRow, writeTimeseriesCells } from './tick-rows.js';
+import { DecisionRow, TimeseriesRow, writeTimeseriesCells } from './tick-rows.js';
 import type { AutoscalerRecord, NodeRecord, PodMetricsRecord, PodRecord, RecordSink, RequestOutcome, RequestRecord, RevisionEndRecord, TimeseriesRecord, TrafficRecord } from './records.js';
 import { RevisionStats, clearCounts, countOutcome, emptyCounts, podHours, round3, type RequestCounts, type RunSummary } from './summary.js';
 
@@ -126,7 +126,7 @@ export class RunOutputs implements RecordSink {
   private lookUp(service: string, revision: string): RevisionAccumulator {
     let a = this.find(service, revision);
     if (a === undefined) {
-      a = { stats: new RevisionStats(service, revision), window: undefined, bucket: undefined, timeseriesRow: undefined, decisionRow: undefined, seriesNames: undefined, sameName: this.byRevision.get(revision), nextDecided: undefined, nextSampled: undefined };
+      a = { stats: new RevisionStats(service, revision), window: undefined, bucket: undefined, timeseriesRow: undefined, decisionRow: undefined, sameName: this.byRevision.get(revision), nextDecided: undefined, nextSampled: undefined };
       this.byRevision.set(revision, a);
       this.accumulators.push(a);
     }
@@ -397,8 +397,8 @@ export class RunOutputs implements RecordSink {
     // Not this.revision(): a revision gets its summary entry from a request, a pod or a decision, not from a sample.
     const acc = this.sampled(r.service, r.revision);
     const win = acc?.window;
-    if (acc !== undefined && win !== undefined && win.counts.total > 0) {
-      this.writeRequestSeries(r, win, (acc.seriesNames ??= new NameCells()));
+    if (win !== undefined && win.counts.total > 0) {
+      this.writeRequestSeries(r, win);
       win.reset();
     }
     const w = this.timeseries;
@@ -412,12 +412,15 @@ export class RunOutputs implements RecordSink {
   }
 
   /** A row of requests-per-second.csv: time_s, service, revision, completed, ok, status503, status504, client_timeouts, cold, p50_ms, p95_ms, p99_ms. */
-  private writeRequestSeries(r: TimeseriesRecord, win: SecondWindow, names: NameCells): void {
+  private writeRequestSeries(r: TimeseriesRecord, win: SecondWindow): void {
     const w = this.requestSeries!;
     const c = win.counts;
     w.reserve(3 * (r.service.length + r.revision.length) + 300);
     w.sec(r.time);
-    names.write(w, r);
+    w.comma();
+    w.text(r.service);
+    w.comma();
+    w.text(r.revision);
     w.comma();
     w.number(c.total);
     w.comma();
@@ -430,9 +433,20 @@ export class RunOutputs implements RecordSink {
     w.number(c.clientTimeouts);
     w.comma();
     w.number(win.cold);
+    // A second of one or two completions has equal percentiles: the cell is copied, not formatted again.
+    let last = Number.NaN;
+    let from = 0;
+    let to = 0;
     for (const p of PERCENTILE_COLUMNS) {
       w.comma();
-      w.ms(win.p(p));
+      const v = win.p(p);
+      if (v === last) w.again(from, to);
+      else {
+        from = w.mark();
+        w.ms(v);
+        to = w.mark();
+        last = v;
+      }
     }
     w.endRow();
   }
@@ -522,8 +536,6 @@ interface RevisionAccumulator {
   /** The last rows written to timeseries.csv and autoscaler.csv. */
   timeseriesRow: TimeseriesRow | undefined;
   decisionRow: DecisionRow | undefined;
-  /** The name cells of its requests-per-second.csv rows. */
-  seriesNames: NameCells | undefined;
   /** The accumulator of another service's revision with the same name. */
   sameName: RevisionAccumulator | undefined;
   /** The revision that decided, and the one sampled, after this one last time (RunOutputs.lastDecided). */

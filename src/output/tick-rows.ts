@@ -8,29 +8,31 @@ import type { AutoscalerRecord, TimeseriesRecord } from './records.js';
  * and measures as num() rounds them (blank when not finite); test/output/tick-rows.test.ts
  * checks every column against the files' headers.
  *
- * A row belongs to one revision of one service, so its leading name cells are encoded once
- * and copied after (names are not compared). Most rows of a quiet revision also repeat the
- * rest of its previous one (same pods, same queues): a row keeps the fields that vary and
- * the bytes it wrote, and a row whose fields are all the same (a NaN never is) copies those
- * bytes instead of formatting numbers again.
+ * A row keeps the bytes it wrote and the fields that vary. It belongs to one revision of one
+ * service, so its leading name cells are encoded once and then copied from the kept bytes
+ * (names are not compared). Most rows of a quiet revision repeat its previous one (same
+ * pods, same queues): a row whose fields are all the same (a NaN never is) copies all the
+ * kept bytes instead of formatting numbers again.
  */
 abstract class LastRow {
-  /** The leading cells: service and revision (and the metric and target of a decision). */
-  protected prefix = new Uint8Array(64);
-  /** -1 until the prefix is kept. */
-  protected prefixLength = -1;
+  /** The last row's cells: the leading name cells, then the values. */
   bytes = new Uint8Array(256);
   /** -1 until a row is kept. */
   length = -1;
+  /** Where the values start in `bytes` (the name cells' length). */
+  protected prefixLength = 0;
 
-  protected keepPrefix(w: CsvWriter, mark: number): void {
-    this.prefix = w.copyOut(mark, this.prefix);
-    this.prefixLength = w.mark() - mark;
+  /** Keeps the row written since `mark`, its values from `valuesMark` on. */
+  protected keep(w: CsvWriter, mark: number, valuesMark: number): void {
+    this.bytes = w.copyOut(mark, this.bytes);
+    this.prefixLength = valuesMark - mark;
+    this.length = w.mark() - mark;
   }
 
-  protected keep(w: CsvWriter, mark: number): void {
-    this.bytes = w.copyOut(mark, this.bytes);
-    this.length = w.mark() - mark;
+  /** Keeps the values written since `valuesMark` after the kept name cells. */
+  protected keepValues(w: CsvWriter, valuesMark: number): void {
+    this.bytes = w.copyOut(valuesMark, this.bytes, this.prefixLength);
+    this.length = this.prefixLength + w.mark() - valuesMark;
   }
 }
 
@@ -53,16 +55,18 @@ export class DecisionRow extends LastRow {
   /** Writes `d`'s cells, each after a comma (room reserved by the caller). */
   write(w: CsvWriter, d: AutoscalerRecord): void {
     // A patch or a config-autoscaler change may change the metric or the target (a NaN target never repeats).
-    if (this.prefixLength >= 0 && d.target === this.target && d.metric === this.metric) w.bytes(this.prefix, this.prefixLength);
-    else {
+    if (this.length < 0 || d.target !== this.target || d.metric !== this.metric) {
       const mark = w.mark();
       writeDecisionNames(w, d);
+      const valuesMark = w.mark();
+      writeDecisionValues(w, d);
       this.metric = d.metric;
       this.target = d.target;
-      this.keepPrefix(w, mark);
+      this.keepFields(d);
+      this.keep(w, mark, valuesMark);
+      return;
     }
     if (
-      this.length >= 0 &&
       d.observedStable === this.observedStable &&
       d.observedPanic === this.observedPanic &&
       d.readyPods === this.readyPods &&
@@ -78,8 +82,14 @@ export class DecisionRow extends LastRow {
       w.bytes(this.bytes, this.length);
       return;
     }
-    const mark = w.mark();
+    w.bytes(this.bytes, this.prefixLength);
+    const valuesMark = w.mark();
     writeDecisionValues(w, d);
+    this.keepFields(d);
+    this.keepValues(w, valuesMark);
+  }
+
+  private keepFields(d: AutoscalerRecord): void {
     this.readyPods = d.readyPods;
     this.observedStable = d.observedStable;
     this.observedPanic = d.observedPanic;
@@ -91,7 +101,6 @@ export class DecisionRow extends LastRow {
     this.activators = d.activators;
     this.valid = d.valid;
     this.poke = d.poke;
-    this.keep(w, mark);
   }
 }
 
@@ -149,14 +158,16 @@ export class TimeseriesRow extends LastRow {
 
   /** Writes `r`'s cells (not its resource columns), each after a comma (room reserved by the caller). */
   write(w: CsvWriter, r: TimeseriesRecord): void {
-    if (this.prefixLength >= 0) w.bytes(this.prefix, this.prefixLength);
-    else {
+    if (this.length < 0) {
       const mark = w.mark();
       writeNames(w, r);
-      this.keepPrefix(w, mark);
+      const valuesMark = w.mark();
+      writeTimeseriesValues(w, r);
+      this.keepFields(r);
+      this.keep(w, mark, valuesMark);
+      return;
     }
     if (
-      this.length >= 0 &&
       r.podExecuting === this.podExecuting &&
       r.podQueued === this.podQueued &&
       r.ready === this.ready &&
@@ -172,8 +183,14 @@ export class TimeseriesRow extends LastRow {
       w.bytes(this.bytes, this.length);
       return;
     }
-    const mark = w.mark();
+    w.bytes(this.bytes, this.prefixLength);
+    const valuesMark = w.mark();
     writeTimeseriesValues(w, r);
+    this.keepFields(r);
+    this.keepValues(w, valuesMark);
+  }
+
+  private keepFields(r: TimeseriesRecord): void {
     this.pending = r.pending;
     this.starting = r.starting;
     this.ready = r.ready;
@@ -185,19 +202,6 @@ export class TimeseriesRow extends LastRow {
     this.podExecuting = r.podExecuting;
     this.sksMode = r.sksMode;
     this.trafficPercent = r.trafficPercent;
-    this.keep(w, mark);
-  }
-}
-
-/** A revision's service and revision cells, each after a comma, encoded once (requests-per-second.csv's rows start with them too). */
-export class NameCells extends LastRow {
-  write(w: CsvWriter, r: { service: string; revision: string }): void {
-    if (this.prefixLength >= 0) w.bytes(this.prefix, this.prefixLength);
-    else {
-      const mark = w.mark();
-      writeNames(w, r);
-      this.keepPrefix(w, mark);
-    }
   }
 }
 
