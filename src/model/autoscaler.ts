@@ -96,7 +96,7 @@ export class RevisionAutoscaler {
       // Simulated pods always answer, so the backups after the first `sample` are never needed.
       self.scrapeNow = now;
       self.oldAfter = self.loop.stableWindowSeconds;
-      scraped = scrapeOrder(pods, sample, self.isOld, self.randomInt);
+      scraped = scrapeOrder(pods, sample, self.isOld, self.randomInt, self.scrapeBuffers);
     }
     const sums = self.sums;
     sums.averageConcurrentRequests = 0;
@@ -121,6 +121,8 @@ export class RevisionAutoscaler {
   private oldAfter = 0;
   private readonly isOld = (p: Pod): boolean => this.scrapeNow - p.createdAt >= this.oldAfter;
   private readonly randomInt = (bound: number): number => this.scrapeRandom.int(bound);
+  /** The scrape order's arrays, refilled at each scrape (it reads them before the next). */
+  private readonly scrapeBuffers: { order: Pod[]; young: Pod[] } = { order: [], young: [] };
 
   /** An activator's pushed stat: record it, and poke the decider if the revision is at zero. */
   onActivatorStat(now: number, concurrency: number, requestCount: number): void {

@@ -14,6 +14,9 @@ const CHUNK_BYTES = 1 << 18;
 // A plain Uint8Array and TextEncoder, not Node's Buffer: the playground runs this writer in a browser.
 const utf8 = new TextEncoder();
 
+/** sec()'s fraction of a whole second. */
+const ZERO_MICROS = utf8.encode('.000000');
+
 export class CsvWriter {
   private readonly fd: number;
   private buf = new Uint8Array(CHUNK_BYTES + 4096);
@@ -101,7 +104,11 @@ export class CsvWriter {
 
   /** The text of sec(t), without the string. */
   sec(t: number): void {
-    if (Number.isFinite(t)) this.fixed(t, 1e6, 6);
+    // Whole seconds (every timeseries row): fixed() would find no fraction.
+    if ((t | 0) === t && t >= 0) {
+      this.uint(t);
+      this.bytes(ZERO_MICROS, ZERO_MICROS.length);
+    } else if (Number.isFinite(t)) this.fixed(t, 1e6, 6);
   }
 
   /** The text of ms(seconds), without the string. */
@@ -126,12 +133,13 @@ export class CsvWriter {
       m = -m;
     }
     const int = Math.floor(m / 1e6);
-    let frac = m - int * 1e6;
+    // Below 10^6, so int32 arithmetic (a double's % is a library call).
+    let frac = (m - int * 1e6) | 0;
     this.uint(int);
     if (frac === 0) return;
     let digits = 6;
     while (frac % 10 === 0) {
-      frac /= 10;
+      frac = (frac / 10) | 0;
       digits--;
     }
     const buf = this.buf;
@@ -149,13 +157,20 @@ export class CsvWriter {
     return this.pos;
   }
 
-  /** The bytes written since `mark`, into `into` when it is large enough (else a new array); their length is pos - mark. */
-  copyOut(mark: number, into: Uint8Array): Uint8Array {
+  /**
+   * The bytes written since `mark`, into `into` from `at` (default 0) when it is large enough,
+   * else into a new array that keeps `into`'s first `at` bytes; their length is pos - mark.
+   */
+  copyOut(mark: number, into: Uint8Array, at = 0): Uint8Array {
     const length = this.pos - mark;
-    const out = into.length >= length ? into : new Uint8Array(2 * length);
+    let out = into;
+    if (into.length < at + length) {
+      out = new Uint8Array(2 * (at + length));
+      for (let i = 0; i < at; i++) out[i] = into[i]!;
+    }
     // Rows are short: a loop beats subarray().set(), which allocates a view.
     const buf = this.buf;
-    for (let i = 0; i < length; i++) out[i] = buf[mark + i]!;
+    for (let i = 0; i < length; i++) out[at + i] = buf[mark + i]!;
     return out;
   }
 
@@ -165,6 +180,14 @@ export class CsvWriter {
     let p = this.pos;
     // Rows are short: a loop beats subarray().set() here.
     for (let i = 0; i < length; i++) buf[p++] = bytes[i]!;
+    this.pos = p;
+  }
+
+  /** Writes again the bytes written between two marks of this row (room reserved). */
+  again(from: number, to: number): void {
+    const buf = this.buf;
+    let p = this.pos;
+    for (let i = from; i < to; i++) buf[p++] = buf[i]!;
     this.pos = p;
   }
 

@@ -146,15 +146,24 @@ export class RunOutputs implements RecordSink {
   }
 
   /**
-   * A finished request. Without requests.csv only its outcome fields are read (service,
-   * revision, arrival, end, outcome, cold): the run's recorder fills no others then.
+   * The accumulator of a revision's records, made on first use (as a record of it would make
+   * it): a caller may keep it and pass it with that revision's requests, sparing a lookup each.
    */
-  request(r: RequestRecord): void {
+  accumulator(service: string, revision: string): RevisionHandle {
+    return this.revision(service, revision);
+  }
+
+  /**
+   * A finished request, with its revision's accumulator if the caller kept it. Without
+   * requests.csv only its outcome fields are read (service, revision, arrival, end, outcome,
+   * cold): the run's recorder fills no others then.
+   */
+  request(r: RequestRecord, kept?: RevisionHandle): void {
     if (r.revision === '') {
       this.noRouteRequest(r);
       return;
     }
-    const acc = this.revision(r.service, r.revision);
+    const acc = kept !== undefined && kept.stats.revision === r.revision && kept.stats.service === r.service ? kept : this.revision(r.service, r.revision);
     const s = acc.stats;
     countOutcome(s.counts, r.outcome);
     if (r.outcome === 'ok') {
@@ -433,9 +442,20 @@ export class RunOutputs implements RecordSink {
     w.number(c.clientTimeouts);
     w.comma();
     w.number(win.cold);
+    // A second of one or two completions has equal percentiles: the cell is copied, not formatted again.
+    let last = Number.NaN;
+    let from = 0;
+    let to = 0;
     for (const p of PERCENTILE_COLUMNS) {
       w.comma();
-      w.ms(win.p(p));
+      const v = win.p(p);
+      if (v === last) w.again(from, to);
+      else {
+        from = w.mark();
+        w.ms(v);
+        to = w.mark();
+        last = v;
+      }
     }
     w.endRow();
   }
@@ -516,6 +536,9 @@ export class RunOutputs implements RecordSink {
 
 }
 
+/** A revision's accumulator as callers keep it (see {@link RunOutputs.accumulator}). */
+export type RevisionHandle = RevisionAccumulator;
+
 interface RevisionAccumulator {
   stats: RevisionStats;
   /** Only while requests-per-second.csv is written. */
@@ -530,6 +553,22 @@ interface RevisionAccumulator {
   /** The revision that decided, and the one sampled, after this one last time (RunOutputs.lastDecided). */
   nextDecided: RevisionAccumulator | undefined;
   nextSampled: RevisionAccumulator | undefined;
+}
+
+/** Up to this many latencies, SecondWindow sorts by insertion. */
+const INSERTION_SORT_MAX = 16;
+
+/** Sorts a[0, n) ascending (latencies: no NaN, so the order is the typed array sort's). */
+function insertionSort(a: Float64Array, n: number): void {
+  for (let i = 1; i < n; i++) {
+    const v = a[i]!;
+    let j = i - 1;
+    while (j >= 0 && a[j]! > v) {
+      a[j + 1] = a[j]!;
+      j--;
+    }
+    a[j + 1] = v;
+  }
 }
 
 /**
@@ -572,13 +611,15 @@ class SecondWindow {
     const n = this.counts.ok;
     if (n === 0) return Number.NaN;
     if (this.min === this.max) return this.min;
-    const view = this.latencies.subarray(0, n);
+    const a = this.latencies;
     if (!this.sorted) {
-      view.sort();
+      // A second holds a few completions at most rates: an insertion sort in place beats a view and its sort.
+      if (n <= INSERTION_SORT_MAX) insertionSort(a, n);
+      else a.subarray(0, n).sort();
       this.sorted = true;
     }
     const rank = Math.max(1, Math.ceil((percentile / 100) * n));
-    return view[rank - 1]!;
+    return a[rank - 1]!;
   }
 
   reset(): void {

@@ -8,19 +8,31 @@ import type { AutoscalerRecord, TimeseriesRecord } from './records.js';
  * and measures as num() rounds them (blank when not finite); test/output/tick-rows.test.ts
  * checks every column against the files' headers.
  *
- * Most rows of a quiet revision repeat its previous one (same pods, same queues): a row keeps
- * the fields that vary and the bytes it wrote, and a row whose fields are all the same (a
- * NaN never is) copies those bytes instead of formatting numbers again. Names are not
- * compared: a row belongs to one revision of one service.
+ * A row keeps the bytes it wrote and the fields that vary. It belongs to one revision of one
+ * service, so its leading name cells are encoded once and then copied from the kept bytes
+ * (names are not compared). Most rows of a quiet revision repeat its previous one (same
+ * pods, same queues): a row whose fields are all the same (a NaN never is) copies all the
+ * kept bytes instead of formatting numbers again.
  */
 abstract class LastRow {
+  /** The last row's cells: the leading name cells, then the values. */
   bytes = new Uint8Array(256);
   /** -1 until a row is kept. */
   length = -1;
+  /** Where the values start in `bytes` (the name cells' length). */
+  protected prefixLength = 0;
 
-  protected keep(w: CsvWriter, mark: number): void {
+  /** Keeps the row written since `mark`, its values from `valuesMark` on. */
+  protected keep(w: CsvWriter, mark: number, valuesMark: number): void {
     this.bytes = w.copyOut(mark, this.bytes);
+    this.prefixLength = valuesMark - mark;
     this.length = w.mark() - mark;
+  }
+
+  /** Keeps the values written since `valuesMark` after the kept name cells. */
+  protected keepValues(w: CsvWriter, valuesMark: number): void {
+    this.bytes = w.copyOut(valuesMark, this.bytes, this.prefixLength);
+    this.length = this.prefixLength + w.mark() - valuesMark;
   }
 }
 
@@ -42,8 +54,19 @@ export class DecisionRow extends LastRow {
 
   /** Writes `d`'s cells, each after a comma (room reserved by the caller). */
   write(w: CsvWriter, d: AutoscalerRecord): void {
+    // A patch or a config-autoscaler change may change the metric or the target (a NaN target never repeats).
+    if (this.length < 0 || d.target !== this.target || d.metric !== this.metric) {
+      const mark = w.mark();
+      writeDecisionNames(w, d);
+      const valuesMark = w.mark();
+      writeDecisionValues(w, d);
+      this.metric = d.metric;
+      this.target = d.target;
+      this.keepFields(d);
+      this.keep(w, mark, valuesMark);
+      return;
+    }
     if (
-      this.length >= 0 &&
       d.observedStable === this.observedStable &&
       d.observedPanic === this.observedPanic &&
       d.readyPods === this.readyPods &&
@@ -54,17 +77,19 @@ export class DecisionRow extends LastRow {
       d.activators === this.activators &&
       d.valid === this.valid &&
       d.poke === this.poke &&
-      d.sksMode === this.sksMode &&
-      d.target === this.target &&
-      d.metric === this.metric
+      d.sksMode === this.sksMode
     ) {
       w.bytes(this.bytes, this.length);
       return;
     }
-    const mark = w.mark();
-    writeDecisionCells(w, d);
-    this.metric = d.metric;
-    this.target = d.target;
+    w.bytes(this.bytes, this.prefixLength);
+    const valuesMark = w.mark();
+    writeDecisionValues(w, d);
+    this.keepFields(d);
+    this.keepValues(w, valuesMark);
+  }
+
+  private keepFields(d: AutoscalerRecord): void {
     this.readyPods = d.readyPods;
     this.observedStable = d.observedStable;
     this.observedPanic = d.observedPanic;
@@ -76,12 +101,11 @@ export class DecisionRow extends LastRow {
     this.activators = d.activators;
     this.valid = d.valid;
     this.poke = d.poke;
-    this.keep(w, mark);
   }
 }
 
-/** autoscaler.csv's cells after time_s, each after a comma. */
-export function writeDecisionCells(w: CsvWriter, d: AutoscalerRecord): void {
+/** autoscaler.csv's service, revision, metric and target cells, each after a comma. */
+function writeDecisionNames(w: CsvWriter, d: AutoscalerRecord): void {
   w.comma();
   w.text(d.service);
   w.comma();
@@ -90,6 +114,10 @@ export function writeDecisionCells(w: CsvWriter, d: AutoscalerRecord): void {
   w.text(d.metric);
   w.comma();
   w.measure(d.target);
+}
+
+/** autoscaler.csv's cells after the target, each after a comma. */
+function writeDecisionValues(w: CsvWriter, d: AutoscalerRecord): void {
   w.comma();
   w.number(d.readyPods);
   w.comma();
@@ -130,8 +158,16 @@ export class TimeseriesRow extends LastRow {
 
   /** Writes `r`'s cells (not its resource columns), each after a comma (room reserved by the caller). */
   write(w: CsvWriter, r: TimeseriesRecord): void {
+    if (this.length < 0) {
+      const mark = w.mark();
+      writeNames(w, r);
+      const valuesMark = w.mark();
+      writeTimeseriesValues(w, r);
+      this.keepFields(r);
+      this.keep(w, mark, valuesMark);
+      return;
+    }
     if (
-      this.length >= 0 &&
       r.podExecuting === this.podExecuting &&
       r.podQueued === this.podQueued &&
       r.ready === this.ready &&
@@ -147,8 +183,14 @@ export class TimeseriesRow extends LastRow {
       w.bytes(this.bytes, this.length);
       return;
     }
-    const mark = w.mark();
-    writeTimeseriesCells(w, r);
+    w.bytes(this.bytes, this.prefixLength);
+    const valuesMark = w.mark();
+    writeTimeseriesValues(w, r);
+    this.keepFields(r);
+    this.keepValues(w, valuesMark);
+  }
+
+  private keepFields(r: TimeseriesRecord): void {
     this.pending = r.pending;
     this.starting = r.starting;
     this.ready = r.ready;
@@ -160,16 +202,25 @@ export class TimeseriesRow extends LastRow {
     this.podExecuting = r.podExecuting;
     this.sksMode = r.sksMode;
     this.trafficPercent = r.trafficPercent;
-    this.keep(w, mark);
   }
 }
 
-/** timeseries.csv's cells after time_s and before the resource columns, each after a comma. */
-export function writeTimeseriesCells(w: CsvWriter, r: TimeseriesRecord): void {
+/** The service and revision cells, each after a comma. */
+function writeNames(w: CsvWriter, r: { service: string; revision: string }): void {
   w.comma();
   w.text(r.service);
   w.comma();
   w.text(r.revision);
+}
+
+/** timeseries.csv's cells after time_s and before the resource columns, each after a comma. */
+export function writeTimeseriesCells(w: CsvWriter, r: TimeseriesRecord): void {
+  writeNames(w, r);
+  writeTimeseriesValues(w, r);
+}
+
+/** timeseries.csv's cells after the revision and before the resource columns, each after a comma. */
+function writeTimeseriesValues(w: CsvWriter, r: TimeseriesRecord): void {
   w.comma();
   w.number(r.pending);
   w.comma();

@@ -7,7 +7,7 @@ import type { Revision } from '../model/revision.js';
 import type { RequestTraceMode } from '../model/spec.js';
 import type { PodMetricsSample } from '../model/metrics-server.js';
 import type { AutoscalerRecord, NodeRecord, PodRecord, RecordSink, RequestOutcome, RequestRecord, ResourceColumns, RevisionEndRecord, TimeseriesRecord } from '../output/records.js';
-import { RunOutputs } from '../output/run-outputs.js';
+import { RunOutputs, type RevisionHandle } from '../output/run-outputs.js';
 import type { RunSummary } from '../output/summary.js';
 import { scalingMetric } from '../model/scaling-metric.js';
 
@@ -123,6 +123,8 @@ interface RevisionSlot {
   scaling: ScalingMetricView;
   /** Added to the recorder's `seen`: a decision or pod row need not add it again. */
   seen: boolean;
+  /** The outputs' accumulator of the revision, from its first request on. */
+  outputs: RevisionHandle | undefined;
 }
 
 /** A decider evaluation as a record, with the revision's metric and target from its spec. */
@@ -322,12 +324,19 @@ export class RunRecorder implements Recorder {
   request(req: Request): void {
     const r = this.requestRecord;
     fillRequestOutcome(r, req);
+    // The revision keeps its accumulator: no lookup by name per request (made at its first request, as the lookup would).
+    const rev = req.revision;
+    let acc: RevisionHandle | undefined;
+    if (rev !== undefined) {
+      const slot = this.slotOf(rev);
+      acc = slot.outputs ??= this.outputs.accumulator(r.service, r.revision);
+    }
     if (!this.detailed) {
-      this.outputs.request(r);
+      this.outputs.request(r, acc);
       return;
     }
     fillRequestDetail(r, req);
-    this.outputs.request(r);
+    this.outputs.request(r, acc);
     for (const s of this.extra) s.request(r);
   }
 
@@ -388,7 +397,7 @@ export class RunRecorder implements Recorder {
   private slotOf(rev: Revision): RevisionSlot {
     const slot = rev.recorderSlot as RevisionSlot | undefined;
     if (slot !== undefined && slot.owner === this) return slot;
-    const made: RevisionSlot = { owner: this, percent: 0, trafficVersion: -1, autoscaling: undefined, scaling: { metric: '', target: 0 }, seen: false };
+    const made: RevisionSlot = { owner: this, percent: 0, trafficVersion: -1, autoscaling: undefined, scaling: { metric: '', target: 0 }, seen: false, outputs: undefined };
     rev.recorderSlot = made;
     return made;
   }

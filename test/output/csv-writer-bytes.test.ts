@@ -87,6 +87,37 @@ describe('CsvWriter.copyOut and bytes', () => {
     expect(kept.length).toBeGreaterThanOrEqual(length);
     expect(text).toBe('7,grüße-00001,0.125\n8,grüße-00001,0.125\n');
   });
+
+  it('copies after the first bytes kept, which survive a larger array', () => {
+    let kept = new Uint8Array(3);
+    const text = written((w) => {
+      w.reserve(100);
+      const mark = w.mark();
+      w.text('ab,');
+      kept = w.copyOut(mark, kept);
+      const values = w.mark();
+      w.text('cdefgh');
+      kept = w.copyOut(values, kept, 3);
+      w.endRow();
+      w.reserve(100);
+      w.bytes(kept, 9);
+      w.endRow();
+    });
+    expect(text).toBe('ab,cdefgh\nab,cdefgh\n');
+  });
+
+  it('writes again the bytes between two marks of the row', () => {
+    const text = written((w) => {
+      w.reserve(100);
+      const from = w.mark();
+      w.ms(1.5);
+      const to = w.mark();
+      w.comma();
+      w.again(from, to);
+      w.endRow();
+    });
+    expect(text).toBe('1500.000,1500.000\n');
+  });
 });
 
 describe('CsvWriter.number and flag', () => {

@@ -143,6 +143,33 @@ describe('per-second rows of many revisions', () => {
   });
 });
 
+describe('a kept accumulator', () => {
+  it('counts a request as a lookup by name would, and a handle of another revision is not used for it', () => {
+    const byName = new RunOutputs({ outDir: undefined, requestSampleRate: 0 });
+    const kept = new RunOutputs({ outDir: undefined, requestSampleRate: 0 });
+    const a = kept.accumulator('a', 'r1');
+    const b = kept.accumulator('b', 'r1');
+    const reqs: Array<[RequestRecord, typeof a]> = [
+      [{ ...request(1, 0.2, 0.1, 'ok'), service: 'a', revision: 'r1' }, a],
+      [{ ...request(2, 0.3, 0.4, 'ok', true), service: 'b', revision: 'r1' }, b],
+      // A stale handle (the other service's same-named revision): the record's names decide.
+      [{ ...request(3, 0.4, 0.5, 'overloaded'), service: 'b', revision: 'r1' }, a],
+      [{ ...request(4, 0.5, 0.2, 'ok'), service: 'a', revision: 'r1' }, a],
+    ];
+    for (const [r, h] of reqs) {
+      byName.request(r);
+      kept.request(r, h);
+    }
+    const counts = (o: RunOutputs): unknown => o.finish(meta).revisions.map((r) => [r.service, r.revision, r.requests, r.coldStartRequests]);
+    const got = counts(kept);
+    expect(got).toEqual(counts(byName));
+    expect(got).toEqual([
+      ['a', 'r1', { total: 2, ok: 2, status503: 0, status504: 0, clientTimeouts: 0, noRoute: 0 }, 0],
+      ['b', 'r1', { total: 2, ok: 1, status503: 1, status504: 0, clientTimeouts: 0, noRoute: 0 }, 1],
+    ]);
+  });
+});
+
 describe('the metric table', () => {
   it('computes every metric from a summary', () => {
     const out = new RunOutputs({ outDir: undefined, requestSampleRate: 0 });

@@ -13,20 +13,30 @@ import type { PodStat } from './collection.js';
  * backups; otherwise every old pod, then the young ones shuffled. Scrapers take pods from
  * the front until `sampleSize` have answered; a failed pod is replaced by the next one.
  * `randomInt(n)` returns an integer in [0, n); the shuffle is Fisher–Yates from the end.
+ * `into`, if given, holds the arrays to fill (the result is `into.order`): a caller that
+ * scrapes every second then allocates none.
  */
 export function scrapeOrder<T>(
   pods: readonly T[],
   sampleSize: number,
   isOld: (pod: T) => boolean,
   randomInt: (bound: number) => number,
+  into?: { order: T[]; young: T[] },
 ): T[] {
   requireCount('sampleSize', sampleSize);
   // One pass asks `isOld` once per pod; the old pods head the result, the young follow.
-  const order: T[] = [];
-  const young: T[] = [];
-  for (const p of pods) (isOld(p) ? order : young).push(p);
-  const oldCount = order.length;
-  for (const p of young) order.push(p);
+  const order = into?.order ?? [];
+  const young = into?.young ?? [];
+  const n = pods.length;
+  let oldCount = 0;
+  let youngCount = 0;
+  for (let i = 0; i < n; i++) {
+    const p = pods[i]!;
+    if (isOld(p)) order[oldCount++] = p;
+    else young[youngCount++] = p;
+  }
+  for (let i = 0; i < youngCount; i++) order[oldCount + i] = young[i]!;
+  if (order.length !== n) order.length = n;
   // Shuffle the old pods when there are enough of them, else the young ones.
   const from = oldCount >= sampleSize ? 0 : oldCount;
   const to = oldCount >= sampleSize ? oldCount : order.length;

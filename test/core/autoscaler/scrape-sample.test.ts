@@ -47,6 +47,22 @@ describe('scrapeOrder', () => {
     expect(r.bounds).toEqual(bounds);
   });
 
+  it('fills the arrays it is given, reused across calls of any size, as it fills new ones', () => {
+    const into = { order: [] as string[], young: [] as string[] };
+    const calls = [
+      { pods: ['o1', 'y1', 'o2', 'o3', 'y2', 'o4'], sample: 3, values: [0, 2, 0] },
+      { pods: ['y1', 'o1', 'y2', 'y3'], sample: 2, values: [0, 0] },
+      { pods: ['y1'], sample: 1, values: [] },
+      { pods: ['o1', 'y1', 'o2', 'o3', 'y2', 'o4', 'y3'], sample: 2, values: [3, 1, 0] },
+    ];
+    for (const c of calls) {
+      const fresh = scrapeOrder(c.pods, c.sample, isOld, draws(c.values).randomInt);
+      const got = scrapeOrder(c.pods, c.sample, isOld, draws(c.values).randomInt, into);
+      expect(got).toBe(into.order);
+      expect(got).toEqual(fresh);
+    }
+  });
+
   it('leaves its input alone', () => {
     const pods = ['o1', 'o2', 'y1'];
     scrapeOrder(pods, 1, isOld, () => 0);
