@@ -18,19 +18,28 @@ function cli(entry: string, args: string[]): { status: number | null; stdout: st
 }
 
 describe('dist/bundle', () => {
-  it('writes the same files as the compiled modules', () => {
+  it('writes the same files as the compiled modules, the report and its charts included', { timeout: 120_000 }, () => {
     const dir = mkdtempSync(join(tmpdir(), 'knsim-bundle-'));
-    const args = (out: string): string[] => ['run', 'scenarios/quickstart.yaml', '--duration', '3m', '--no-report', '--out', join(dir, out)];
+    const args = (out: string): string[] => ['run', 'scenarios/quickstart.yaml', '--duration', '3m', '--out', join(dir, out)];
     const modules = cli('dist/cli/main.js', args('modules'));
     const bundle = cli('dist/bundle/main.js', args('bundle'));
     expect(modules.status).toBe(0);
     expect(bundle.status).toBe(0);
-    const names = readdirSync(join(dir, 'modules')).sort();
-    expect(readdirSync(join(dir, 'bundle')).sort()).toEqual(names);
+    const names = readdirSync(join(dir, 'modules'), { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => join(e.parentPath, e.name).slice(join(dir, 'modules').length + 1))
+      .sort();
+    const bundled = readdirSync(join(dir, 'bundle'), { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => join(e.parentPath, e.name).slice(join(dir, 'bundle').length + 1))
+      .sort();
+    expect(bundled).toEqual(names);
     expect(names).toContain('timeseries.csv');
+    expect(names).toContain('report.html');
+    expect(names.filter((n) => n.endsWith('.png')).length).toBeGreaterThan(0);
     for (const name of names) {
-      const a = readFileSync(join(dir, 'modules', name), 'utf8');
-      const b = readFileSync(join(dir, 'bundle', name), 'utf8');
+      const a = readFileSync(join(dir, 'modules', name), 'latin1');
+      const b = readFileSync(join(dir, 'bundle', name), 'latin1');
       // summary.json holds the run's wall time; every other byte must match.
       const strip = (s: string): string => (name === 'summary.json' ? s.replace(/"wallSeconds":\s*[0-9.e-]+/, '') : s);
       expect(strip(b), name).toBe(strip(a));
