@@ -7,6 +7,9 @@ import { DecisionRow, TimeseriesRow, writeTimeseriesCells } from './tick-rows.js
 import type { AutoscalerRecord, NodeRecord, PodMetricsRecord, PodRecord, RecordSink, RequestOutcome, RequestRecord, RevisionEndRecord, TimeseriesRecord, TrafficRecord } from './records.js';
 import { RevisionStats, clearCounts, countOutcome, emptyCounts, podHours, round3, type RequestCounts, type RunSummary } from './summary.js';
 
+/** Name cells are encoded once and copied as bytes (see traceRequest). */
+const utf8 = new TextEncoder();
+
 export const REQUESTS_HEADER = [
   'id', 'service', 'revision', 'client', 'arrival_s', 'service_start_s', 'end_s', 'latency_ms', 'status',
   'route', 'pod', 'cold', 'activator_queue_ms', 'pod_queue_ms',
@@ -235,33 +238,54 @@ export class RunOutputs implements RecordSink {
     h.reset();
   }
 
-  /** The last client name and its CSV cell (a run has few clients). */
-  private clientName = '';
-  private clientCell = '';
+  /** The last row's service, revision and client, and their cells with commas, as bytes. */
+  private prefixService = '';
+  private prefixRevision = '';
+  private prefixClient: string | undefined = undefined;
+  private prefix = new Uint8Array(0);
+  /** The route, pod and cold cells of recent rows, as bytes, by pod name (a run has few pods at a time). */
+  private readonly podCells = new Map<string, Uint8Array>();
+
+  /** The bytes of `service,revision,client,` for this row: rows of one sender repeat them. */
+  private rowPrefix(r: RequestRecord): Uint8Array {
+    if (r.service !== this.prefixService || r.revision !== this.prefixRevision || r.client !== this.prefixClient) {
+      this.prefixService = r.service;
+      this.prefixRevision = r.revision;
+      this.prefixClient = r.client;
+      this.prefix = utf8.encode(`${r.service},${r.revision},${cell(r.client)},`);
+    }
+    return this.prefix;
+  }
+
+  /** The bytes of `pod,cold,` for this row, kept per pod name (a run has few pods at a time). */
+  private podCell(r: RequestRecord): Uint8Array {
+    const key = r.cold ? r.pod + '\n' : r.pod;
+    let b = this.podCells.get(key);
+    if (b === undefined) {
+      // Bounded: a scale-up of thousands of pods starts the cache over rather than growing it.
+      if (this.podCells.size >= 4096) this.podCells.clear();
+      b = utf8.encode(`${r.pod},${r.cold ? '1' : '0'},`);
+      this.podCells.set(key, b);
+    }
+    return b;
+  }
 
   /**
    * A row of requests.csv: id, service, revision, client, arrival_s, service_start_s, end_s,
    * latency_ms, status, route, pod, cold, activator_queue_ms, pod_queue_ms — written field by
-   * field (the text sec(), ms() and cell() give), so a row allocates no strings.
+   * field (the text sec(), ms() and cell() give), so a row allocates no strings; the name
+   * cells are copied from bytes encoded once.
    */
   private traceRequest(r: RequestRecord, latency: number): void {
     const w = this.requests;
     if (w === undefined || !(this.sampleRate >= 1 || sampled(r.id, this.sampleRate))) return;
-    if (r.client !== this.clientName) {
-      this.clientName = r.client;
-      this.clientCell = cell(r.client);
-    }
-    const client = this.clientCell;
-    // Names take at most 3 bytes per UTF-16 unit; the numbers, status and route well under 300 bytes.
-    w.reserve(3 * (r.service.length + r.revision.length + client.length + r.pod.length) + 300);
+    const prefix = this.rowPrefix(r);
+    const pod = this.podCell(r);
+    // The numbers, status and route take well under 300 bytes.
+    w.reserve(prefix.length + pod.length + 300);
     w.number(r.id);
     w.comma();
-    w.text(r.service);
-    w.comma();
-    w.text(r.revision);
-    w.comma();
-    w.text(client);
-    w.comma();
+    w.bytes(prefix, prefix.length);
     w.sec(r.arrival);
     w.comma();
     w.sec(r.serviceStart);
@@ -275,10 +299,7 @@ export class RunOutputs implements RecordSink {
     w.comma();
     w.text(r.route);
     w.comma();
-    w.text(r.pod);
-    w.comma();
-    w.text(r.cold ? '1' : '0');
-    w.comma();
+    w.bytes(pod, pod.length);
     w.ms(r.activatorQueueSeconds);
     w.comma();
     w.ms(r.podQueueSeconds);
