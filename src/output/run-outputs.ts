@@ -243,9 +243,6 @@ export class RunOutputs implements RecordSink {
   private prefixRevision = '';
   private prefixClient: string | undefined = undefined;
   private prefix = new Uint8Array(0);
-  /** The route, pod and cold cells of recent rows, as bytes, by pod name (a run has few pods at a time). */
-  private readonly podCells = new Map<string, Uint8Array>();
-
   /** The bytes of `service,revision,client,` for this row: rows of one sender repeat them. */
   private rowPrefix(r: RequestRecord): Uint8Array {
     if (r.service !== this.prefixService || r.revision !== this.prefixRevision || r.client !== this.prefixClient) {
@@ -257,15 +254,21 @@ export class RunOutputs implements RecordSink {
     return this.prefix;
   }
 
-  /** The bytes of `pod,cold,` for this row, kept per pod name (a run has few pods at a time). */
+  /**
+   * The route, pod and cold cells of recent rows as bytes, by pod name: one map per route and
+   * cold flag, so finding a row's cells builds no key string.
+   */
+  private readonly podCells = [0, 1, 2, 3, 4, 5].map(() => new Map<string, Uint8Array>());
+
+  /** The bytes of `route,pod,cold,` for this row (a run has few pods at a time). */
   private podCell(r: RequestRecord): Uint8Array {
-    const key = r.cold ? r.pod + '\n' : r.pod;
-    let b = this.podCells.get(key);
+    const map = this.podCells[2 * (r.route === 'activator' ? 0 : r.route === 'direct' ? 1 : 2) + (r.cold ? 1 : 0)]!;
+    let b = map.get(r.pod);
     if (b === undefined) {
       // Bounded: a scale-up of thousands of pods starts the cache over rather than growing it.
-      if (this.podCells.size >= 4096) this.podCells.clear();
-      b = utf8.encode(`${r.pod},${r.cold ? '1' : '0'},`);
-      this.podCells.set(key, b);
+      if (map.size >= 4096) map.clear();
+      b = utf8.encode(`${r.route},${r.pod},${r.cold ? '1' : '0'},`);
+      map.set(r.pod, b);
     }
     return b;
   }
@@ -296,8 +299,6 @@ export class RunOutputs implements RecordSink {
     w.comma();
     if (r.outcome === 'clientTimeout') w.text('client_timeout');
     else w.number(r.status);
-    w.comma();
-    w.text(r.route);
     w.comma();
     w.bytes(pod, pod.length);
     w.ms(r.activatorQueueSeconds);

@@ -112,28 +112,30 @@ describe('requests.csv name cells', () => {
   const dir = mkdtempSync(join(tmpdir(), 'knsim-outputs-names-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('follow each row\'s service, revision, client, pod and cold flag as they change back and forth', () => {
+  it('follow each row\'s service, revision, client, route, pod and cold flag as they change back and forth', () => {
     const out = new RunOutputs({ outDir: dir, requestSampleRate: 1 });
-    const rows: [string, string, string, string, boolean][] = [
-      ['hello', 'hello-00001', 'load', 'p1', true],
-      ['hello', 'hello-00001', 'load', 'p1', false],
-      ['hello', 'hello-00001', 'a, "quoted" client', 'p1', false],
-      ['hello', 'hello-00002', 'a, "quoted" client', 'p2', true],
-      ['other', 'hello-00002', 'load', 'p2', false],
-      ['hello', 'hello-00001', 'load', 'p1', true],
+    const rows: [string, string, string, RequestRecord['route'], string, boolean][] = [
+      ['hello', 'hello-00001', 'load', 'activator', 'p1', true],
+      ['hello', 'hello-00001', 'load', 'direct', 'p1', false],
+      ['hello', 'hello-00001', 'a, "quoted" client', 'direct', 'p1', false],
+      ['hello', 'hello-00002', 'a, "quoted" client', 'activator', 'p2', true],
+      ['other', 'hello-00002', 'load', 'direct', 'p2', false],
+      ['hello', 'hello-00001', 'load', 'activator', 'p1', false],
+      ['hello', 'hello-00001', 'load', 'direct', 'p1', true],
     ];
-    rows.forEach(([service, revision, client, pod, cold], i) => {
-      out.request({ ...request(i + 1, i, 0.5, 'ok', cold), service, revision, client, pod });
+    rows.forEach(([service, revision, client, route, pod, cold], i) => {
+      out.request({ ...request(i + 1, i, 0.5, 'ok', cold), service, revision, client, route, pod });
     });
     out.finish(meta);
     const lines = readFileSync(join(dir, 'requests.csv'), 'utf8').trim().split('\n').slice(1);
     expect(lines).toEqual([
-      '1,hello,hello-00001,load,0.000000,0.000000,0.500000,500.000,200,direct,p1,1,,0.000',
+      '1,hello,hello-00001,load,0.000000,0.000000,0.500000,500.000,200,activator,p1,1,,0.000',
       '2,hello,hello-00001,load,1.000000,1.000000,1.500000,500.000,200,direct,p1,0,,0.000',
       '3,hello,hello-00001,"a, ""quoted"" client",2.000000,2.000000,2.500000,500.000,200,direct,p1,0,,0.000',
-      '4,hello,hello-00002,"a, ""quoted"" client",3.000000,3.000000,3.500000,500.000,200,direct,p2,1,,0.000',
+      '4,hello,hello-00002,"a, ""quoted"" client",3.000000,3.000000,3.500000,500.000,200,activator,p2,1,,0.000',
       '5,other,hello-00002,load,4.000000,4.000000,4.500000,500.000,200,direct,p2,0,,0.000',
-      '6,hello,hello-00001,load,5.000000,5.000000,5.500000,500.000,200,direct,p1,1,,0.000',
+      '6,hello,hello-00001,load,5.000000,5.000000,5.500000,500.000,200,activator,p1,0,,0.000',
+      '7,hello,hello-00001,load,6.000000,6.000000,6.500000,500.000,200,direct,p1,1,,0.000',
     ]);
   });
 });
