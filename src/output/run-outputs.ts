@@ -284,7 +284,7 @@ export class RunOutputs implements RecordSink {
     if (w === undefined || !(this.sampleRate >= 1 || sampled(r.id, this.sampleRate))) return;
     const prefix = this.rowPrefix(r);
     const pod = this.podCell(r);
-    // The numbers, status and route take well under 300 bytes.
+    // The numbers and the status take well under 300 bytes.
     w.reserve(prefix.length + pod.length + 300);
     w.number(r.id);
     w.comma();
