@@ -288,7 +288,7 @@ export class RunOutputs implements RecordSink {
     w.reserve(prefix.length + pod.length + 300);
     w.number(r.id);
     w.comma();
-    w.bytes(prefix, prefix.length);
+    w.bytes(prefix);
     w.sec(r.arrival);
     w.comma();
     w.sec(r.serviceStart);
@@ -300,7 +300,7 @@ export class RunOutputs implements RecordSink {
     if (r.outcome === 'clientTimeout') w.text('client_timeout');
     else w.number(r.status);
     w.comma();
-    w.bytes(pod, pod.length);
+    w.bytes(pod);
     w.ms(r.activatorQueueSeconds);
     w.comma();
     w.ms(r.podQueueSeconds);

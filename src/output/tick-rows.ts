@@ -15,24 +15,29 @@ import type { AutoscalerRecord, TimeseriesRecord } from './records.js';
  * kept bytes instead of formatting numbers again.
  */
 abstract class LastRow {
-  /** The last row's cells: the leading name cells, then the values. */
-  bytes = new Uint8Array(256);
-  /** -1 until a row is kept. */
-  length = -1;
-  /** Where the values start in `bytes` (the name cells' length). */
-  protected prefixLength = 0;
+  /** Holds the last row's cells: the leading name cells, then the values. */
+  private store = new Uint8Array(256);
+  /** The last row's cells (a view of `store`); undefined until a row is kept. */
+  protected row: Uint8Array | undefined;
+  /** The leading name cells (a view of `store`). */
+  protected prefix = this.store.subarray(0, 0);
 
   /** Keeps the row written since `mark`, its values from `valuesMark` on. */
   protected keep(w: CsvWriter, mark: number, valuesMark: number): void {
-    this.bytes = w.copyOut(mark, this.bytes);
-    this.prefixLength = valuesMark - mark;
-    this.length = w.mark() - mark;
+    this.store = w.copyOut(mark, this.store);
+    this.prefix = this.store.subarray(0, valuesMark - mark);
+    this.row = this.store.subarray(0, w.mark() - mark);
   }
 
   /** Keeps the values written since `valuesMark` after the kept name cells. */
   protected keepValues(w: CsvWriter, valuesMark: number): void {
-    this.bytes = w.copyOut(valuesMark, this.bytes, this.prefixLength);
-    this.length = this.prefixLength + w.mark() - valuesMark;
+    const at = this.prefix.length;
+    const store = w.copyOut(valuesMark, this.store, at);
+    if (store !== this.store) {
+      this.store = store;
+      this.prefix = store.subarray(0, at);
+    }
+    this.row = store.subarray(0, at + w.mark() - valuesMark);
   }
 }
 
@@ -55,7 +60,7 @@ export class DecisionRow extends LastRow {
   /** Writes `d`'s cells, each after a comma (room reserved by the caller). */
   write(w: CsvWriter, d: AutoscalerRecord): void {
     // A patch or a config-autoscaler change may change the metric or the target (a NaN target never repeats).
-    if (this.length < 0 || d.target !== this.target || d.metric !== this.metric) {
+    if (this.row === undefined || d.target !== this.target || d.metric !== this.metric) {
       const mark = w.mark();
       writeDecisionNames(w, d);
       const valuesMark = w.mark();
@@ -79,10 +84,10 @@ export class DecisionRow extends LastRow {
       d.poke === this.poke &&
       d.sksMode === this.sksMode
     ) {
-      w.bytes(this.bytes, this.length);
+      w.bytes(this.row);
       return;
     }
-    w.bytes(this.bytes, this.prefixLength);
+    w.bytes(this.prefix);
     const valuesMark = w.mark();
     writeDecisionValues(w, d);
     this.keepFields(d);
@@ -158,7 +163,7 @@ export class TimeseriesRow extends LastRow {
 
   /** Writes `r`'s cells (not its resource columns), each after a comma (room reserved by the caller). */
   write(w: CsvWriter, r: TimeseriesRecord): void {
-    if (this.length < 0) {
+    if (this.row === undefined) {
       const mark = w.mark();
       writeNames(w, r);
       const valuesMark = w.mark();
@@ -180,10 +185,10 @@ export class TimeseriesRow extends LastRow {
       r.trafficPercent === this.trafficPercent &&
       r.sksMode === this.sksMode
     ) {
-      w.bytes(this.bytes, this.length);
+      w.bytes(this.row);
       return;
     }
-    w.bytes(this.bytes, this.prefixLength);
+    w.bytes(this.prefix);
     const valuesMark = w.mark();
     writeTimeseriesValues(w, r);
     this.keepFields(r);

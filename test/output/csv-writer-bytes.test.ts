@@ -81,11 +81,26 @@ describe('CsvWriter.copyOut and bytes', () => {
       w.endRow();
       w.reserve(100);
       w.number(8);
-      w.bytes(kept, length);
+      w.bytes(kept.subarray(0, length));
       w.endRow();
     });
     expect(kept.length).toBeGreaterThanOrEqual(length);
     expect(text).toBe('7,grüße-00001,0.125\n8,grüße-00001,0.125\n');
+  });
+
+  it('copies arrays of every length, short ones by loop and long ones by set()', () => {
+    const cells = Array.from({ length: 20 }, (_, n) => 'abcdefghijklmnopqrst'.slice(0, n));
+    const text = written((w) => {
+      for (const c of cells) {
+        w.reserve(100);
+        w.bytes(new TextEncoder().encode(c));
+        w.comma();
+        // A view into a larger array copies only its own bytes.
+        w.bytes(new TextEncoder().encode(`<${c}>`).subarray(1, c.length + 1));
+        w.endRow();
+      }
+    });
+    expect(text).toBe(cells.map((c) => `${c},${c}\n`).join(''));
   });
 
   it('copies after the first bytes kept, which survive a larger array', () => {
@@ -100,7 +115,7 @@ describe('CsvWriter.copyOut and bytes', () => {
       kept = w.copyOut(values, kept, 3);
       w.endRow();
       w.reserve(100);
-      w.bytes(kept, 9);
+      w.bytes(kept.subarray(0, 9));
       w.endRow();
     });
     expect(text).toBe('ab,cdefgh\nab,cdefgh\n');
