@@ -21,6 +21,8 @@ export class CsvWriter {
   private readonly fd: number;
   private buf = new Uint8Array(CHUNK_BYTES + 4096);
   private pos = 0;
+  /** Counts flushes and new buffers (see {@link generation}). */
+  private flushes = 0;
   rows = 0;
 
   constructor(
@@ -43,7 +45,10 @@ export class CsvWriter {
   reserve(bytes: number): void {
     if (this.pos + bytes > this.buf.length) {
       this.flush();
-      if (bytes > this.buf.length) this.buf = new Uint8Array(bytes);
+      if (bytes > this.buf.length) {
+        this.buf = new Uint8Array(bytes);
+        this.flushes++;
+      }
     }
   }
 
@@ -152,27 +157,25 @@ export class CsvWriter {
     this.pos += digits + 1;
   }
 
-  /** Where the next byte goes: with {@link copyOut}, the bytes of cells written since (within one reserved row). */
+  /** Where the next byte goes: with {@link copySince} or {@link again}, the bytes of cells written since. */
   mark(): number {
     return this.pos;
   }
 
   /**
-   * The bytes written since `mark`, into `into` from `at` (default 0) when it is large enough,
-   * else into a new array that keeps `into`'s first `at` bytes; their length is pos - mark.
+   * Changes whenever the bytes before the next one may be gone (a flush or a new buffer):
+   * marks taken while it had another value no longer point at what was written.
    */
-  copyOut(mark: number, into: Uint8Array, at = 0): Uint8Array {
-    const length = this.pos - mark;
-    let out = into;
-    if (into.length < at + length) {
-      out = new Uint8Array(2 * (at + length));
-      out.set(into.subarray(0, at));
-    }
-    out.set(this.buf.subarray(mark, this.pos), at);
-    return out;
+  get generation(): number {
+    return this.flushes;
   }
 
-  /** The bytes of `bytes` (room reserved), e.g. cells kept by copyOut. */
+  /** A copy of the bytes written since `mark` (a mark of this generation). */
+  copySince(mark: number): Uint8Array {
+    return this.buf.slice(mark, this.pos);
+  }
+
+  /** The bytes of `bytes` (room reserved), e.g. cells kept by copySince. */
   bytes(bytes: Uint8Array): void {
     // V8 copies a typed array element by element at about 20 instructions a byte, and set()
     // costs about as much as 7 of those: a loop only for the shortest.
@@ -186,12 +189,14 @@ export class CsvWriter {
     this.pos += length;
   }
 
-  /** Writes again the bytes written between two marks of this row (room reserved). */
+  /** Writes again the bytes written between two marks of this generation (room reserved). */
   again(from: number, to: number): void {
     const buf = this.buf;
-    let p = this.pos;
-    for (let i = from; i < to; i++) buf[p++] = buf[i]!;
-    this.pos = p;
+    const p = this.pos;
+    // copyWithin() costs about as much as copying 16 bytes one by one.
+    if (to - from >= 16) buf.copyWithin(p, from, to);
+    else for (let i = from; i < to; i++) buf[p + i - from] = buf[i]!;
+    this.pos = p + to - from;
   }
 
   /** Ends the row written field by field. */
@@ -231,6 +236,7 @@ export class CsvWriter {
     if (this.pos > 0) {
       writeSync(this.fd, this.buf, 0, this.pos);
       this.pos = 0;
+      this.flushes++;
     }
   }
 

@@ -8,36 +8,37 @@ import type { AutoscalerRecord, TimeseriesRecord } from './records.js';
  * and measures as num() rounds them (blank when not finite); test/output/tick-rows.test.ts
  * checks every column against the files' headers.
  *
- * A row keeps the bytes it wrote and the fields that vary. It belongs to one revision of one
- * service, so its leading name cells are encoded once and then copied from the kept bytes
- * (names are not compared). Most rows of a quiet revision repeat its previous one (same
- * pods, same queues): a row whose fields are all the same (a NaN never is) copies all the
- * kept bytes instead of formatting numbers again.
+ * A row keeps the fields that vary and where its cells are in the writer's buffer. It belongs
+ * to one revision of one service, so its leading name cells are encoded once and then copied
+ * (names are not compared). Most rows of a quiet revision repeat its previous one (same pods,
+ * same queues): a row whose fields are all the same (a NaN never is) copies the previous
+ * row's cells within the buffer while they are there (until the next flush), instead of
+ * formatting numbers again. Rows that change are not copied out, so they cost no more than
+ * formatting them.
  */
 abstract class LastRow {
-  /** Holds the last row's cells: the leading name cells, then the values. */
-  private store = new Uint8Array(256);
-  /** The last row's cells (a view of `store`); undefined until a row is kept. */
-  protected row: Uint8Array | undefined;
-  /** The leading name cells (a view of `store`). */
-  protected prefix = this.store.subarray(0, 0);
+  /** The leading name cells; undefined until the first row. */
+  protected prefix: Uint8Array | undefined;
+  /** Where the last row's cells are in the writer's buffer, while its generation is `generation`. */
+  private from = 0;
+  private to = 0;
+  private generation = -1;
 
-  /** Keeps the row written since `mark`, its values from `valuesMark` on. */
-  protected keep(w: CsvWriter, mark: number, valuesMark: number): void {
-    this.store = w.copyOut(mark, this.store);
-    this.prefix = this.store.subarray(0, valuesMark - mark);
-    this.row = this.store.subarray(0, w.mark() - mark);
+  /** Writes the last row's cells again if they are still in the buffer (true), else nothing. */
+  protected repeat(w: CsvWriter): boolean {
+    if (w.generation !== this.generation) return false;
+    const from = w.mark();
+    w.again(this.from, this.to);
+    this.from = from;
+    this.to = w.mark();
+    return true;
   }
 
-  /** Keeps the values written since `valuesMark` after the kept name cells. */
-  protected keepValues(w: CsvWriter, valuesMark: number): void {
-    const at = this.prefix.length;
-    const store = w.copyOut(valuesMark, this.store, at);
-    if (store !== this.store) {
-      this.store = store;
-      this.prefix = store.subarray(0, at);
-    }
-    this.row = store.subarray(0, at + w.mark() - valuesMark);
+  /** Notes where the row written since `from` is. */
+  protected written(w: CsvWriter, from: number): void {
+    this.from = from;
+    this.to = w.mark();
+    this.generation = w.generation;
   }
 }
 
@@ -59,19 +60,14 @@ export class DecisionRow extends LastRow {
 
   /** Writes `d`'s cells, each after a comma (room reserved by the caller). */
   write(w: CsvWriter, d: AutoscalerRecord): void {
+    const from = w.mark();
     // A patch or a config-autoscaler change may change the metric or the target (a NaN target never repeats).
-    if (this.row === undefined || d.target !== this.target || d.metric !== this.metric) {
-      const mark = w.mark();
+    if (this.prefix === undefined || d.target !== this.target || d.metric !== this.metric) {
       writeDecisionNames(w, d);
-      const valuesMark = w.mark();
-      writeDecisionValues(w, d);
+      this.prefix = w.copySince(from);
       this.metric = d.metric;
       this.target = d.target;
-      this.keepFields(d);
-      this.keep(w, mark, valuesMark);
-      return;
-    }
-    if (
+    } else if (
       d.observedStable === this.observedStable &&
       d.observedPanic === this.observedPanic &&
       d.readyPods === this.readyPods &&
@@ -82,16 +78,14 @@ export class DecisionRow extends LastRow {
       d.activators === this.activators &&
       d.valid === this.valid &&
       d.poke === this.poke &&
-      d.sksMode === this.sksMode
+      d.sksMode === this.sksMode &&
+      this.repeat(w)
     ) {
-      w.bytes(this.row);
       return;
-    }
-    w.bytes(this.prefix);
-    const valuesMark = w.mark();
+    } else w.bytes(this.prefix);
     writeDecisionValues(w, d);
     this.keepFields(d);
-    this.keepValues(w, valuesMark);
+    this.written(w, from);
   }
 
   private keepFields(d: AutoscalerRecord): void {
@@ -163,16 +157,11 @@ export class TimeseriesRow extends LastRow {
 
   /** Writes `r`'s cells (not its resource columns), each after a comma (room reserved by the caller). */
   write(w: CsvWriter, r: TimeseriesRecord): void {
-    if (this.row === undefined) {
-      const mark = w.mark();
+    const from = w.mark();
+    if (this.prefix === undefined) {
       writeNames(w, r);
-      const valuesMark = w.mark();
-      writeTimeseriesValues(w, r);
-      this.keepFields(r);
-      this.keep(w, mark, valuesMark);
-      return;
-    }
-    if (
+      this.prefix = w.copySince(from);
+    } else if (
       r.podExecuting === this.podExecuting &&
       r.podQueued === this.podQueued &&
       r.ready === this.ready &&
@@ -183,16 +172,14 @@ export class TimeseriesRow extends LastRow {
       r.starting === this.starting &&
       r.terminating === this.terminating &&
       r.trafficPercent === this.trafficPercent &&
-      r.sksMode === this.sksMode
+      r.sksMode === this.sksMode &&
+      this.repeat(w)
     ) {
-      w.bytes(this.row);
       return;
-    }
-    w.bytes(this.prefix);
-    const valuesMark = w.mark();
+    } else w.bytes(this.prefix);
     writeTimeseriesValues(w, r);
     this.keepFields(r);
-    this.keepValues(w, valuesMark);
+    this.written(w, from);
   }
 
   private keepFields(r: TimeseriesRecord): void {

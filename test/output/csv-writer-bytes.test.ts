@@ -63,10 +63,9 @@ describe('CsvWriter.measure', () => {
   });
 });
 
-describe('CsvWriter.copyOut and bytes', () => {
+describe('CsvWriter.copySince, again and bytes', () => {
   it('copies the cells written since a mark, and writes them again as they were', () => {
-    let kept = new Uint8Array(4);
-    let length = 0;
+    let kept = new Uint8Array(0);
     const text = written((w) => {
       w.reserve(100);
       w.number(7);
@@ -75,16 +74,14 @@ describe('CsvWriter.copyOut and bytes', () => {
       w.text('grüße-00001');
       w.comma();
       w.measure(0.125);
-      length = w.mark() - mark;
-      // Too small: a larger array comes back.
-      kept = w.copyOut(mark, kept);
+      kept = w.copySince(mark);
       w.endRow();
       w.reserve(100);
       w.number(8);
-      w.bytes(kept.subarray(0, length));
+      w.bytes(kept);
       w.endRow();
     });
-    expect(kept.length).toBeGreaterThanOrEqual(length);
+    expect(kept.length).toBe(',grüße-00001,0.125'.length + 2);
     expect(text).toBe('7,grüße-00001,0.125\n8,grüße-00001,0.125\n');
   });
 
@@ -103,24 +100,6 @@ describe('CsvWriter.copyOut and bytes', () => {
     expect(text).toBe(cells.map((c) => `${c},${c}\n`).join(''));
   });
 
-  it('copies after the first bytes kept, which survive a larger array', () => {
-    let kept = new Uint8Array(3);
-    const text = written((w) => {
-      w.reserve(100);
-      const mark = w.mark();
-      w.text('ab,');
-      kept = w.copyOut(mark, kept);
-      const values = w.mark();
-      w.text('cdefgh');
-      kept = w.copyOut(values, kept, 3);
-      w.endRow();
-      w.reserve(100);
-      w.bytes(kept.subarray(0, 9));
-      w.endRow();
-    });
-    expect(text).toBe('ab,cdefgh\nab,cdefgh\n');
-  });
-
   it('writes again the bytes between two marks of the row', () => {
     const text = written((w) => {
       w.reserve(100);
@@ -132,6 +111,53 @@ describe('CsvWriter.copyOut and bytes', () => {
       w.endRow();
     });
     expect(text).toBe('1500.000,1500.000\n');
+  });
+
+  it('writes again bytes of earlier rows, short and long, while the generation holds', () => {
+    const cells = ['a', 'abcdefghijklmno', 'abcdefghijklmnop', 'abcdefghijklmnopqrstuvwxyz0123456789'];
+    const text = written((w) => {
+      const marks: Array<[number, number]> = [];
+      for (const c of cells) {
+        w.reserve(100);
+        const from = w.mark();
+        w.text(c);
+        marks.push([from, w.mark()]);
+        w.endRow();
+      }
+      const generation = w.generation;
+      for (const [from, to] of marks.reverse()) {
+        w.reserve(100);
+        w.again(from, to);
+        w.endRow();
+      }
+      expect(w.generation).toBe(generation);
+    });
+    expect(text).toBe([...cells, ...[...cells].reverse()].map((c) => `${c}\n`).join(''));
+  });
+
+  it('changes generation at each flush and at a new buffer, not otherwise', () => {
+    written((w) => {
+      const g0 = w.generation;
+      w.reserve(100);
+      w.text('x');
+      w.endRow();
+      expect(w.generation).toBe(g0);
+      w.flush();
+      expect(w.generation).toBe(g0 + 1);
+      // Nothing buffered: nothing is lost, the generation holds.
+      w.flush();
+      expect(w.generation).toBe(g0 + 1);
+      // A row larger than the buffer: a new buffer.
+      w.reserve(1 << 20);
+      expect(w.generation).toBe(g0 + 2);
+      // Filling the buffer flushes it.
+      for (let i = 0; i < 300_000; i++) {
+        w.reserve(10);
+        w.text('abcdefgh');
+        w.endRow();
+      }
+      expect(w.generation).toBeGreaterThan(g0 + 2);
+    });
   });
 });
 
