@@ -144,10 +144,6 @@ export class RunOutputs implements RecordSink {
     return a;
   }
 
-  private stats(service: string, revision: string): RevisionStats {
-    return this.revision(service, revision).stats;
-  }
-
   /**
    * The accumulator of a revision's records, made on first use (as a record of it would make
    * it): a caller may keep it and pass it with that revision's requests, sparing a lookup each.
@@ -220,14 +216,12 @@ export class RunOutputs implements RecordSink {
     const w = this.latencyBuckets!;
     // start_s, bucket_s, service, revision, ok, p50_ms, p95_ms, p99_ms; field by field, as String() writes
     // them (percentiles are whole µs in ms, which measure() writes as String() does).
-    w.reserve(3 * (s.service.length + s.revision.length) + 150);
+    const names = nameCells(acc);
+    w.reserve(names.length + 150);
     w.number(b.index * this.bucketSeconds);
     w.comma();
     w.number(this.bucketSeconds);
-    w.comma();
-    w.text(s.service);
-    w.comma();
-    w.text(s.revision);
+    w.bytes(names);
     w.comma();
     w.number(h.count);
     for (const p of h.percentilesMs(PERCENTILE_COLUMNS)) {
@@ -353,7 +347,8 @@ export class RunOutputs implements RecordSink {
 
   pod(p: PodRecord): void {
     const now = p.time;
-    const s = this.stats(p.service, p.revision);
+    const acc = this.revision(p.service, p.revision);
+    const s = acc.stats;
     s.advancePods(now);
     switch (p.event) {
       case 'Pending':
@@ -395,12 +390,10 @@ export class RunOutputs implements RecordSink {
     if (w === undefined) return;
     // time_s, service, revision, pod, event[, node], field by field (a pod makes five rows).
     const node = this.accounting === undefined ? undefined : (p.node ?? '');
-    w.reserve(3 * (p.service.length + p.revision.length + p.pod.length + p.event.length + (node?.length ?? 0)) + 40);
+    const names = nameCells(acc);
+    w.reserve(names.length + 3 * (p.pod.length + p.event.length + (node?.length ?? 0)) + 40);
     w.sec(now);
-    w.comma();
-    w.text(p.service);
-    w.comma();
-    w.text(p.revision);
+    w.bytes(names);
     w.comma();
     w.text(p.pod);
     w.comma();
@@ -446,7 +439,7 @@ export class RunOutputs implements RecordSink {
   private writeRequestSeries(r: TimeseriesRecord, win: SecondWindow, acc: RevisionAccumulator): void {
     const w = this.requestSeries!;
     const c = win.counts;
-    const names = (acc.nameCells ??= utf8.encode(`,${r.service},${r.revision}`));
+    const names = nameCells(acc);
     w.reserve(names.length + 300);
     w.sec(r.time);
     w.bytes(names);
@@ -568,13 +561,18 @@ interface RevisionAccumulator {
   /** The last rows written to timeseries.csv and autoscaler.csv. */
   timeseriesRow: TimeseriesRow | undefined;
   decisionRow: DecisionRow | undefined;
-  /** `,service,revision` as UTF-8, for requests-per-second.csv (encoded at its first row). */
+  /** `,service,revision` as UTF-8, for the rows of requests-per-second.csv, latency-buckets.csv and pods.csv (see nameCells). */
   nameCells: Uint8Array | undefined;
   /** The accumulator of another service's revision with the same name. */
   sameName: RevisionAccumulator | undefined;
   /** The revision that decided, and the one sampled, after this one last time (RunOutputs.lastDecided). */
   nextDecided: RevisionAccumulator | undefined;
   nextSampled: RevisionAccumulator | undefined;
+}
+
+/** A revision's `,service,revision` cells as UTF-8, encoded at its first row. */
+function nameCells(acc: RevisionAccumulator): Uint8Array {
+  return (acc.nameCells ??= utf8.encode(`,${acc.stats.service},${acc.stats.revision}`));
 }
 
 /** Up to this many latencies, SecondWindow sorts by insertion. */
