@@ -173,7 +173,7 @@ export class CsvWriter {
     this.pos += digits + 1;
   }
 
-  /** Where the next byte goes: with {@link copySince} or {@link again}, the bytes of cells written since. */
+  /** Where the next byte goes: with {@link copyOf} or {@link again}, the bytes of cells written since. */
   mark(): number {
     return this.pos;
   }
@@ -186,12 +186,12 @@ export class CsvWriter {
     return this.flushes;
   }
 
-  /** A copy of the bytes written since `mark` (a mark of this generation). */
-  copySince(mark: number): Uint8Array {
-    return this.buf.slice(mark, this.pos);
+  /** A copy of the bytes written between two marks of this generation. */
+  copyOf(from: number, to: number): Uint8Array {
+    return this.buf.slice(from, to);
   }
 
-  /** The bytes of `bytes` (room reserved), e.g. cells kept by copySince. */
+  /** The bytes of `bytes` (room reserved), e.g. cells kept by copyOf. */
   bytes(bytes: Uint8Array): void {
     // V8 copies a typed array element by element at 15 to 20 instructions a byte, and set()
     // costs about as much as 7 of those: a loop only for the shortest.

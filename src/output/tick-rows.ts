@@ -11,10 +11,10 @@ import type { AutoscalerRecord, TimeseriesRecord } from './records.js';
  * A row keeps the fields that vary and where its cells are in the writer's buffer. It belongs
  * to one revision of one service, so its leading name cells are encoded once and then copied
  * (names are not compared). Most rows of a quiet revision repeat its previous one (same pods,
- * same queues): a row whose fields are all the same (a NaN never is) copies the previous
- * row's cells within the buffer while they are there (until the next flush), instead of
- * formatting numbers again. Rows that change are not copied out, so they cost no more than
- * formatting them.
+ * same queues): a row whose fields are all the same (a NaN never is) is copied instead of
+ * formatted again. Its first repeat copies the cells out of the buffer (while they are there,
+ * until the next flush), and further repeats copy that copy with one set(). A row that
+ * changes is not copied out, so a busy revision pays for no copy.
  */
 abstract class LastRow {
   /** The leading name cells; undefined until the first row. */
@@ -23,14 +23,17 @@ abstract class LastRow {
   private from = 0;
   private to = 0;
   private generation = -1;
+  /** The last row's cells once it has repeated. */
+  private kept: Uint8Array | undefined;
 
-  /** Writes the last row's cells again if they are still in the buffer (true), else nothing. */
+  /** Writes the last row's cells again (true) if they are kept or still in the buffer, else nothing. */
   protected repeat(w: CsvWriter): boolean {
-    if (w.generation !== this.generation) return false;
-    const from = w.mark();
-    w.again(this.from, this.to);
-    this.from = from;
-    this.to = w.mark();
+    let kept = this.kept;
+    if (kept === undefined) {
+      if (w.generation !== this.generation) return false;
+      kept = this.kept = w.copyOf(this.from, this.to);
+    }
+    w.bytes(kept);
     return true;
   }
 
@@ -39,6 +42,7 @@ abstract class LastRow {
     this.from = from;
     this.to = w.mark();
     this.generation = w.generation;
+    this.kept = undefined;
   }
 }
 
@@ -64,7 +68,7 @@ export class DecisionRow extends LastRow {
     // A patch or a config-autoscaler change may change the metric or the target (a NaN target never repeats).
     if (this.prefix === undefined || d.target !== this.target || d.metric !== this.metric) {
       writeDecisionNames(w, d);
-      this.prefix = w.copySince(from);
+      this.prefix = w.copyOf(from, w.mark());
       this.metric = d.metric;
       this.target = d.target;
     } else if (
@@ -160,7 +164,7 @@ export class TimeseriesRow extends LastRow {
     const from = w.mark();
     if (this.prefix === undefined) {
       writeNames(w, r);
-      this.prefix = w.copySince(from);
+      this.prefix = w.copyOf(from, w.mark());
     } else if (
       r.podExecuting === this.podExecuting &&
       r.podQueued === this.podQueued &&

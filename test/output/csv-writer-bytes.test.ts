@@ -63,7 +63,7 @@ describe('CsvWriter.measure', () => {
   });
 });
 
-describe('CsvWriter.copySince, again and bytes', () => {
+describe('CsvWriter.copyOf, again and bytes', () => {
   it('copies the cells written since a mark, and writes them again as they were', () => {
     let kept = new Uint8Array(0);
     const text = written((w) => {
@@ -74,7 +74,7 @@ describe('CsvWriter.copySince, again and bytes', () => {
       w.text('grüße-00001');
       w.comma();
       w.measure(0.125);
-      kept = w.copySince(mark);
+      kept = w.copyOf(mark, w.mark());
       w.endRow();
       w.reserve(100);
       w.number(8);
