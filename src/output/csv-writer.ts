@@ -111,26 +111,10 @@ export class CsvWriter {
   sec(t: number): void {
     // Whole seconds (every timeseries row): fixed() would find no fraction.
     if ((t | 0) === t && t >= 0) {
-      // Each revision's row of one second has the same time: copy its text while it is in the buffer.
-      if (t === this.lastSecond && this.lastSecondGeneration === this.flushes) {
-        this.again(this.lastSecondFrom, this.lastSecondTo);
-        return;
-      }
-      const from = this.pos;
       this.uint(t);
       this.bytes(ZERO_MICROS);
-      this.lastSecond = t;
-      this.lastSecondFrom = from;
-      this.lastSecondTo = this.pos;
-      this.lastSecondGeneration = this.flushes;
     } else if (Number.isFinite(t)) this.fixed(t, 1e6, 6);
   }
-
-  /** The last whole second sec() formatted, and where its text is while the generation is the same. */
-  private lastSecond = -1;
-  private lastSecondFrom = 0;
-  private lastSecondTo = 0;
-  private lastSecondGeneration = -1;
 
   /** The text of ms(seconds), without the string. */
   ms(seconds: number): void {
@@ -208,11 +192,10 @@ export class CsvWriter {
   /** Writes again the bytes written between two marks of this generation (room reserved). */
   again(from: number, to: number): void {
     const buf = this.buf;
-    const p = this.pos;
-    // copyWithin() costs about as much as copying 16 bytes one by one.
-    if (to - from >= 16) buf.copyWithin(p, from, to);
-    else for (let i = from; i < to; i++) buf[p + i - from] = buf[i]!;
-    this.pos = p + to - from;
+    let p = this.pos;
+    // Cells of a few bytes (percentiles): a loop beats copyWithin(), a call into C++.
+    for (let i = from; i < to; i++) buf[p++] = buf[i]!;
+    this.pos = p;
   }
 
   /** Ends the row written field by field. */
