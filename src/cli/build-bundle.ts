@@ -9,6 +9,9 @@
  * finds the same files from a chunk as from the module it came from.
  */
 import { build } from 'esbuild';
+import { removeStaleChunks } from './stale-chunks.js';
+
+const OUTDIR = 'dist/bundle';
 
 /**
  * Left as packages: those that find files next to themselves (yargs' locales, piscina's worker),
@@ -29,17 +32,20 @@ const EXTERNAL = [
   'vega-lite',
 ];
 
-await build({
+const result = await build({
   entryPoints: ['dist/cli/main.js', 'dist/sweep/worker.js'],
   bundle: true,
   splitting: true,
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  outdir: 'dist/bundle',
+  outdir: OUTDIR,
+  metafile: true,
   entryNames: '[name]',
   logLevel: 'warning',
   external: EXTERNAL,
   // Bundled CommonJS packages (yaml, seedrandom) require() node's built-in modules.
   banner: { js: "import { createRequire as __knsimRequire } from 'node:module'; const require = __knsimRequire(import.meta.url);" },
 });
+
+removeStaleChunks(OUTDIR, Object.keys(result.metafile.outputs));

@@ -3,10 +3,11 @@
  * as the compiled modules do: the same files, byte for byte, the same errors and exit codes.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { removeStaleChunks } from '../../src/cli/stale-chunks.js';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -53,5 +54,33 @@ describe('dist/bundle', () => {
     expect(bundle.status).toBe(2);
     expect(modules.stderr).toMatch(/seed/);
     expect(bundle.stderr).toBe(modules.stderr);
+  });
+});
+
+describe('stale chunks', () => {
+  it('removes the hashed chunks the last build did not write, and nothing else', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'knsim-chunks-'));
+    const files = ['main.js', 'worker.js', 'chunk-AAAA1111.js', 'chunk-BBBB2222.js', 'run-CCCC3333.js', 'run-DDDD4444.js', 'notes.txt', 'chunk-lower123.js'];
+    for (const f of files) writeFileSync(join(dir, f), f);
+    const written = ['main.js', 'worker.js', 'chunk-AAAA1111.js', 'run-CCCC3333.js'].map((f) => join(dir, f));
+    expect(removeStaleChunks(dir, written)).toEqual(['chunk-BBBB2222.js', 'run-DDDD4444.js']);
+    expect(readdirSync(dir).sort()).toEqual(['chunk-AAAA1111.js', 'chunk-lower123.js', 'main.js', 'notes.txt', 'run-CCCC3333.js', 'worker.js']);
+    // Run again with nothing stale: nothing more goes.
+    expect(removeStaleChunks(dir, written)).toEqual([]);
+  });
+
+  it('dist/bundle holds only what its entry points import (no chunk of an earlier build)', () => {
+    const dir = join(root, 'dist/bundle');
+    const reached = new Set<string>();
+    const visit = (f: string): void => {
+      if (reached.has(f)) return;
+      reached.add(f);
+      const text = readFileSync(join(dir, f), 'utf8');
+      for (const m of text.matchAll(/(?:from ?|import\()"\.\/([^"]+\.js)"/g)) visit(m[1]!);
+    };
+    visit('main.js');
+    visit('worker.js');
+    expect(reached.size).toBeGreaterThan(10);
+    expect(readdirSync(dir).sort()).toEqual([...reached].sort());
   });
 });
