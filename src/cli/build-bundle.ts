@@ -8,10 +8,15 @@
  * command runs. dist/bundle/ sits as deep as dist/<folder>/, so `new URL('../../…', import.meta.url)`
  * finds the same files from a chunk as from the module it came from.
  */
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { removeStaleChunks } from './stale-chunks.js';
 
-const OUTDIR = 'dist/bundle';
+// The package's own folder (this script is dist/cli/build-bundle.js), whatever the working directory:
+// the bundle, and the stale chunks removed after it, are only ever in knsim's own dist/bundle.
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const OUTDIR = resolve(ROOT, 'dist/bundle');
 
 /**
  * Left as packages: those that find files next to themselves (yargs' locales, piscina's worker),
@@ -33,6 +38,7 @@ const EXTERNAL = [
 ];
 
 const result = await build({
+  absWorkingDir: ROOT,
   entryPoints: ['dist/cli/main.js', 'dist/sweep/worker.js'],
   bundle: true,
   splitting: true,
@@ -48,4 +54,4 @@ const result = await build({
   banner: { js: "import { createRequire as __knsimRequire } from 'node:module'; const require = __knsimRequire(import.meta.url);" },
 });
 
-removeStaleChunks(OUTDIR, Object.keys(result.metafile.outputs));
+removeStaleChunks(OUTDIR, Object.keys(result.metafile.outputs).map((f) => resolve(ROOT, f)));
