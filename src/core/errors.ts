@@ -15,34 +15,52 @@ export class InvalidArgumentError extends RangeError {
   }
 }
 
+// The checks below run on every decision and every recorded stat. Each keeps only its
+// comparison inline and builds its error in a separate function. With the message
+// templates inline, the checks used up V8's inlining budget of callers such as
+// MetricCollection.record (node --trace-turbo-inlining), so they stayed calls, which cost more
+// than the checks: 1.2 k of a bench `low-rate` simulated second's 23 k instructions
+// (cachegrind).
+
 /** Throws unless `v` is a finite number. */
 export function requireFinite(field: string, v: number): number {
-  if (typeof v !== 'number' || !Number.isFinite(v)) {
-    throw new InvalidArgumentError(field, `must be a finite number, got ${String(v)}`);
-  }
+  // Number.isFinite is false for every non-number, so no typeof test is needed.
+  if (!Number.isFinite(v)) notFinite(field, v);
   return v;
 }
 
 /** Throws unless `v` is a finite number ≥ 0. */
 export function requireNonNegative(field: string, v: number): number {
-  requireFinite(field, v);
-  if (v < 0) throw new InvalidArgumentError(field, `must be ≥ 0, got ${v}`);
+  if (!(Number.isFinite(v) && v >= 0)) notAtLeast(field, v, 0, '≥');
   return v;
 }
 
 /** Throws unless `v` is a finite number > 0. */
 export function requirePositive(field: string, v: number): number {
-  requireFinite(field, v);
-  if (v <= 0) throw new InvalidArgumentError(field, `must be > 0, got ${v}`);
+  if (!(Number.isFinite(v) && v > 0)) notAtLeast(field, v, 0, '>');
   return v;
 }
 
 /** Throws unless `v` is an integer (optionally ≥ min). */
 export function requireInteger(field: string, v: number, min?: number): number {
+  if (!Number.isInteger(v) || (min !== undefined && v < min)) notInteger(field, v, min);
+  return v;
+}
+
+function notFinite(field: string, v: unknown): never {
+  throw new InvalidArgumentError(field, `must be a finite number, got ${String(v)}`);
+}
+
+/** The error of requireNonNegative (`≥`) or requirePositive (`>`). */
+function notAtLeast(field: string, v: number, bound: number, relation: '≥' | '>'): never {
+  requireFinite(field, v);
+  throw new InvalidArgumentError(field, `must be ${relation} ${bound}, got ${v}`);
+}
+
+function notInteger(field: string, v: number, min: number | undefined): never {
   requireFinite(field, v);
   if (!Number.isInteger(v)) throw new InvalidArgumentError(field, `must be an integer, got ${v}`);
-  if (min !== undefined && v < min) throw new InvalidArgumentError(field, `must be ≥ ${min}, got ${v}`);
-  return v;
+  throw new InvalidArgumentError(field, `must be ≥ ${min}, got ${v}`);
 }
 
 /** Throws unless `v` is one of `allowed`. */
