@@ -67,6 +67,28 @@ export class WindowAverage implements WindowAverager {
     requireFinite('timeSeconds', timeSeconds);
     requireFinite('value', value);
     const b = this.index(timeSeconds);
+    const buckets = this.buckets;
+    // The common cases inline (another stat in the newest bucket, or the next bucket of a
+    // window longer than one), the rest in recordElsewhere: the whole is too large for V8
+    // to inline into MetricCollection.record, which records every stat into four windows.
+    if (b === this.lastWrite) {
+      const s = this.lastSlot;
+      buckets[s] = buckets[s]! + value;
+      this.total += value;
+    } else if (b === this.lastWrite + 1 && this.granularity < this.windowSeconds) {
+      let s = this.lastSlot + 1;
+      if (s === buckets.length) s = 0;
+      this.total -= buckets[s]!;
+      // 0 + value, as a cleared bucket plus the value (so −0 is stored as 0).
+      buckets[s] = 0 + value;
+      this.total += value;
+      this.lastSlot = s;
+      this.lastWrite = b;
+    } else this.recordElsewhere(b, value);
+  }
+
+  /** record() of a bucket that is neither the newest nor the one after it. */
+  private recordElsewhere(b: number, value: number): void {
     const g = this.granularity;
     const buckets = this.buckets;
     if (b !== this.lastWrite) {

@@ -131,6 +131,98 @@ describe('WindowAverage (linear)', () => {
   });
 });
 
+/**
+ * The linear window's rules on a plain map of bucket sums, without the ring, the running
+ * total or the fast paths: the same records must read the same at every step.
+ */
+class ReferenceWindow {
+  private readonly sums = new Map<number, number>();
+  private first = 0;
+  private last = Number.NEGATIVE_INFINITY;
+  private readonly n: number;
+  constructor(
+    private readonly window: number,
+    private readonly g: number,
+  ) {
+    this.n = Math.ceil(window / g);
+  }
+  record(t: number, v: number): void {
+    const b = Math.floor(t / this.g);
+    if (this.last !== Number.NEGATIVE_INFINITY && b * this.g + this.window <= this.last * this.g) return;
+    if (this.last === Number.NEGATIVE_INFINITY || this.first > b) this.first = b;
+    if (b > this.last) {
+      if ((b - this.last) * this.g >= this.window) {
+        this.sums.clear();
+        this.first = b;
+      }
+      this.last = b;
+    }
+    this.sums.set(b, (this.sums.get(b) ?? 0) + v);
+  }
+  average(now: number): number {
+    const nowB = Math.floor(now / this.g);
+    const d = nowB - this.last;
+    if (d * this.g >= this.window && d > 0) return 0;
+    let sum = 0;
+    // Buckets inside the window ending at max(now, last).
+    const end = Math.max(nowB, this.last);
+    for (const [b, v] of this.sums) if (b > end - this.n && b <= this.last) sum += v;
+    const live = this.last - this.first + 1;
+    return roundTo6Digits(sum / Math.min(live, d <= 0 ? this.n : this.n - d));
+  }
+}
+
+describe('WindowAverage against a plain reference of its rules', () => {
+  // A deterministic generator of steps: mostly the same or the next bucket (scrapes and
+  // pushes), sometimes a gap, a late write or a long silence. Values are quarters, so
+  // every sum is exact and both sides round the same.
+  function* steps(seed: number, count: number): Generator<[number, number]> {
+    let x = seed;
+    const next = (): number => {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      return x / 4294967296;
+    };
+    let t = T0;
+    for (let i = 0; i < count; i++) {
+      const r = next();
+      if (r < 0.35) t += 0.25;
+      else if (r < 0.75) t += 1;
+      else if (r < 0.85) t += 2 + Math.floor(next() * 8);
+      else if (r < 0.9) t += 30 + Math.floor(next() * 100);
+      else if (r < 0.97) t -= Math.floor(next() * 8);
+      yield [t, Math.floor(next() * 40) / 4];
+    }
+  }
+
+  it.each([
+    [1, 1],
+    [2, 1],
+    [6, 1],
+    [60, 1],
+    [5, 2],
+    [60, 5],
+  ])('a %s s window of %s s buckets reads as the reference after every record', (window, g) => {
+    for (const seed of [1, 2, 3]) {
+      const w = new WindowAverage(window, g);
+      const ref = new ReferenceWindow(window, g);
+      let k = 0;
+      let mismatch: string | undefined;
+      for (const [t, v] of steps(seed * 7919 + window, 2000)) {
+        w.record(t, v);
+        ref.record(t, v);
+        for (const ahead of [0, 0.5, 1, 3, window - 1, window, window + 1]) {
+          const got = w.average(t + ahead);
+          const want = ref.average(t + ahead);
+          if (got !== want) mismatch ??= `seed ${seed}, record ${k} (t ${t}), read ${ahead} s later: ${got}, reference ${want}`;
+        }
+        k++;
+      }
+      expect(mismatch).toBeUndefined();
+      expect(k).toBe(2000);
+    }
+  });
+});
+
 describe('WeightedWindowAverage', () => {
   it.each([
     [100, 0.2],
