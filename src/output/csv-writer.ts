@@ -17,6 +17,18 @@ const utf8 = new TextEncoder();
 /** sec()'s fraction of a whole second. */
 const ZERO_MICROS = utf8.encode('.000000');
 
+/**
+ * The three ASCII digits of every number below 1000 (`000` to `999`). Digits are written
+ * three at a time from here: one division per three digits instead of one per digit, whose
+ * chain of dependent divisions made a 6-digit fraction cost about 20 ns (node 20, x86-64).
+ */
+const DIGITS3 = new Uint8Array(3000);
+for (let i = 0; i < 1000; i++) {
+  DIGITS3[3 * i] = 48 + Math.floor(i / 100);
+  DIGITS3[3 * i + 1] = 48 + (Math.floor(i / 10) % 10);
+  DIGITS3[3 * i + 2] = 48 + (i % 10);
+}
+
 export class CsvWriter {
   private readonly fd: number;
   private buf = new Uint8Array(CHUNK_BYTES + 4096);
@@ -99,12 +111,47 @@ export class CsvWriter {
       n = q;
     }
     let x = n | 0;
-    while (x >= 10) {
-      const q = (x / 10) | 0;
-      buf[i--] = 48 + x - q * 10;
+    // Three digits at a time from the end, then the one to three leading ones.
+    while (x >= 1000) {
+      const q = (x / 1000) | 0;
+      const d = 3 * (x - q * 1000);
+      buf[i] = DIGITS3[d + 2]!;
+      buf[i - 1] = DIGITS3[d + 1]!;
+      buf[i - 2] = DIGITS3[d]!;
+      i -= 3;
       x = q;
     }
-    buf[i] = 48 + x;
+    const d = 3 * x;
+    buf[i] = DIGITS3[d + 2]!;
+    if (x >= 10) buf[i - 1] = DIGITS3[d + 1]!;
+    if (x >= 100) buf[i - 2] = DIGITS3[d]!;
+  }
+
+  /** `f` (0 ≤ f < 10^digits, an integer) as exactly `digits` digits with leading zeros, at `at`. */
+  private padded(at: number, f: number, digits: number): void {
+    const buf = this.buf;
+    if (digits === 6) {
+      const hi = (f / 1000) | 0;
+      const a = 3 * hi;
+      const b = 3 * (f - hi * 1000);
+      buf[at] = DIGITS3[a]!;
+      buf[at + 1] = DIGITS3[a + 1]!;
+      buf[at + 2] = DIGITS3[a + 2]!;
+      buf[at + 3] = DIGITS3[b]!;
+      buf[at + 4] = DIGITS3[b + 1]!;
+      buf[at + 5] = DIGITS3[b + 2]!;
+    } else if (digits === 3) {
+      const a = 3 * f;
+      buf[at] = DIGITS3[a]!;
+      buf[at + 1] = DIGITS3[a + 1]!;
+      buf[at + 2] = DIGITS3[a + 2]!;
+    } else {
+      for (let i = at + digits - 1; i >= at; i--) {
+        const q = (f / 10) | 0;
+        buf[i] = 48 + f - q * 10;
+        f = q;
+      }
+    }
   }
 
   /** The text of sec(t), without the string. */
@@ -138,23 +185,17 @@ export class CsvWriter {
       m = -m;
     }
     const int = Math.floor(m / 1e6);
-    // Below 10^6, so int32 arithmetic (a double's % is a library call).
-    let frac = (m - int * 1e6) | 0;
+    // Below 10^6, so int32 arithmetic.
+    const frac = (m - int * 1e6) | 0;
     this.uint(int);
     if (frac === 0) return;
-    let digits = 6;
-    while (frac % 10 === 0) {
-      frac = (frac / 10) | 0;
-      digits--;
-    }
+    // All six digits, then the trailing zeros dropped (frac > 0, so a non-zero digit stays).
     const buf = this.buf;
     buf[this.pos] = 46;
-    for (let i = this.pos + digits; i > this.pos; i--) {
-      const q = (frac / 10) | 0;
-      buf[i] = 48 + frac - q * 10;
-      frac = q;
-    }
-    this.pos += digits + 1;
+    this.padded(this.pos + 1, frac, 6);
+    let end = this.pos + 7;
+    while (buf[end - 1] === 48) end--;
+    this.pos = end;
   }
 
   /** Where the next byte goes: with {@link copyOf} or {@link again}, the bytes of cells written since. */
@@ -215,14 +256,8 @@ export class CsvWriter {
       return;
     }
     this.uint(int);
-    const buf = this.buf;
-    buf[this.pos] = 46;
-    let f = frac | 0; // < scale ≤ 10^6
-    for (let i = this.pos + digits; i > this.pos; i--) {
-      const q = (f / 10) | 0;
-      buf[i] = 48 + f - q * 10;
-      f = q;
-    }
+    this.buf[this.pos] = 46;
+    this.padded(this.pos + 1, frac | 0, digits); // frac < scale ≤ 10^6
     this.pos += digits + 1;
   }
 

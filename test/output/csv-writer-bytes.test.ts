@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RandomStream } from '../../src/engine/random.js';
-import { CsvWriter, num, sec } from '../../src/output/csv-writer.js';
+import { CsvWriter, ms, num, sec } from '../../src/output/csv-writer.js';
 
 let dir = '';
 beforeEach(() => {
@@ -180,6 +180,45 @@ describe('CsvWriter.number and flag', () => {
       w.flag(false);
       w.endRow();
     })).toBe('1,0\n');
+  });
+});
+
+describe('CsvWriter.sec and ms', () => {
+  // Digits are written three at a time (DIGITS3): every digit count of the whole part, and
+  // fractions with leading, inner and trailing zeros, against the string functions.
+  it('writes sec(t) and ms(t) byte for byte on 60 000 random times of every magnitude', () => {
+    const r = new RandomStream(11, 'sec-ms');
+    const values: number[] = [];
+    for (let i = 0; i < 60_000; i++) {
+      const magnitude = 10 ** r.uniform(-7, 12);
+      values.push(i % 3 === 0 ? Math.round(magnitude) : i % 3 === 1 ? Math.round(magnitude * 1e3) / 1e3 : magnitude);
+    }
+    const text = written((w) => {
+      for (const v of values) {
+        w.reserve(64);
+        w.sec(v);
+        w.comma();
+        w.ms(v);
+        w.endRow();
+      }
+    });
+    expect(text).toBe(values.map((v) => `${sec(v)},${ms(v)}\n`).join(''));
+  });
+
+  it.each([
+    [0.000001, '0.000001', '0.001'],
+    [0.00105, '0.001050', '1.050'],
+    [999.999999, '999.999999', '999999.999'],
+    [1000.0005, '1000.000500', '1000000.500'],
+    [1234567.000089, '1234567.000089', '1234567000.089'],
+  ])('writes %s as sec %s and ms %s', (v, s, m) => {
+    expect(written((w) => {
+      w.reserve(64);
+      w.sec(v);
+      w.comma();
+      w.ms(v);
+      w.endRow();
+    })).toBe(`${s},${m}\n`);
   });
 });
 
