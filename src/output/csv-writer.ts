@@ -128,7 +128,7 @@ export class CsvWriter {
   }
 
   /** `f` (0 ≤ f < 10^digits, an integer) as exactly `digits` digits with leading zeros, at `at`. */
-  private padded(at: number, f: number, digits: number): void {
+  private padded(at: number, f: number, digits: 3 | 6): void {
     const buf = this.buf;
     if (digits === 6) {
       const hi = (f / 1000) | 0;
@@ -140,17 +140,11 @@ export class CsvWriter {
       buf[at + 3] = DIGITS3[b]!;
       buf[at + 4] = DIGITS3[b + 1]!;
       buf[at + 5] = DIGITS3[b + 2]!;
-    } else if (digits === 3) {
+    } else {
       const a = 3 * f;
       buf[at] = DIGITS3[a]!;
       buf[at + 1] = DIGITS3[a + 1]!;
       buf[at + 2] = DIGITS3[a + 2]!;
-    } else {
-      for (let i = at + digits - 1; i >= at; i--) {
-        const q = (f / 10) | 0;
-        buf[i] = 48 + f - q * 10;
-        f = q;
-      }
     }
   }
 
@@ -247,7 +241,7 @@ export class CsvWriter {
   }
 
   /** The bytes of fixed(v, scale, digits), computed the same way. */
-  private fixed(v: number, scale: number, digits: number): void {
+  private fixed(v: number, scale: number, digits: 3 | 6): void {
     const n = Math.round(v * scale);
     const int = Math.floor(n / scale);
     const frac = n - int * scale;
