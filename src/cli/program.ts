@@ -47,6 +47,11 @@ export async function parseCommandLine(argv: string[], run: (args: RunArgs) => P
       (y) =>
         reportDirOptions(scenarioOptions(y, false), 'reports/<scenario name>')
           .option('trace', { type: 'string', describe: 'requests.csv rows: none | full | sample=R' })
+          .option('series', {
+            type: 'boolean',
+            default: true,
+            describe: 'Write the per-second time series: timeseries.csv, autoscaler.csv, requests-per-second.csv (--no-series to skip them: much faster with many services or long runs; the summary is the same)',
+          })
           .example('$0 run scenarios/quickstart.yaml', 'Run the quickstart scenario')
           .example(`$0 run scenarios/hello-world.yaml --set 'services[0].manifest.spec.template.metadata.annotations["autoscaling.knative.dev/target"]=5'`, 'Override an annotation'),
       async (args) => {
@@ -57,6 +62,7 @@ export async function parseCommandLine(argv: string[], run: (args: RunArgs) => P
           out: args.out,
           set: args.set ?? [],
           trace: args.trace,
+          series: args.series,
           report: args.report,
           maxRequests: args['max-requests'],
           maxPods: args['max-pods'],

@@ -1,7 +1,7 @@
 /**
  * `knsim run` read without yargs, for the command lines people and scripts type:
  * `run <scenario>` with run's own flags as `--flag value` or `--flag=value`, and
- * --report / --no-report. It gives exactly the RunArgs yargs would (a test holds the
+ * --report / --no-report and --series / --no-series. It gives exactly the RunArgs yargs would (a test holds the
  * two to each other); anything else (help, short or camel-case flags, a repeated flag,
  * a value that starts with "-", a word after --set, which yargs would add to the list)
  * gets undefined and goes to yargs, so errors and edge cases stay yargs' own.
@@ -25,6 +25,7 @@ export function plainRunArgs(argv: readonly string[]): RunArgs | undefined {
   if (argv[0] !== 'run') return undefined;
   let scenario: string | undefined;
   let report: boolean | undefined;
+  let series: boolean | undefined;
   const set: string[] = [];
   const values: Partial<Record<(typeof VALUE_FLAGS)[string], string>> = {};
   for (let i = 1; i < argv.length; i++) {
@@ -37,6 +38,11 @@ export function plainRunArgs(argv: readonly string[]): RunArgs | undefined {
     if (a === '--report' || a === '--no-report') {
       if (report !== undefined) return undefined;
       report = a === '--report';
+      continue;
+    }
+    if (a === '--series' || a === '--no-series') {
+      if (series !== undefined) return undefined;
+      series = a === '--series';
       continue;
     }
     if (!a.startsWith('--')) return undefined;
@@ -67,6 +73,7 @@ export function plainRunArgs(argv: readonly string[]): RunArgs | undefined {
     out: values.out,
     set,
     trace: values.trace,
+    series: series ?? true,
     report: report ?? true,
     maxRequests: values.maxRequests,
     maxPods: values.maxPods,

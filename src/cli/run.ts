@@ -15,6 +15,8 @@ export interface RunArgs extends WorkLimitArgs {
   out: string | undefined;
   set: string[];
   trace: unknown;
+  /** Write the time series (--no-series: false). */
+  series: boolean;
   report: boolean;
 }
 
@@ -46,6 +48,7 @@ export async function runCommand(args: RunArgs): Promise<void> {
       runWorldInterruptible(loaded.world, {
         outDir,
         trace: trace ?? loaded.traceMode,
+        series: args.series,
         description: loaded.description,
         output,
         ...(warnings.length > 0 ? { warnings } : {}),

@@ -44,6 +44,11 @@ export interface Recorder {
   /** Once a second: a revision's pods and queues, for time-series charts. */
   sample(rev: Revision, now: number): void;
   /**
+   * False when sample() would keep nothing (no time series is written): the world then
+   * schedules no sampling at all. Sampling only reads the model, so nothing else changes.
+   */
+  readonly sampling?: boolean;
+  /**
    * A stat the autoscaler recorded into the revision's metric collection: a scrape (the
    * estimated revision total) or an activator push (also a poke). Optional: only needed to
    * replay a run's metric inputs elsewhere, e.g. through the controller adapter.

@@ -92,7 +92,7 @@ export class World {
     this.cluster = spec.cluster.nodes !== undefined ? new Cluster(this, spec.cluster.nodes) : undefined;
     for (const s of spec.services) this.services.set(s.name, new ServiceModel(this, s));
     startClients(this);
-    this.sim.every(0, 1, this.sampleAll, this);
+    if (recorder.sampling !== false) this.sim.every(0, 1, this.sampleAll, this);
   }
 
   /** Calls `fn` when the revision named `name` is created (revisions are created by events, t = 0 included). */

@@ -44,8 +44,13 @@ export interface RunOutputsOptions {
   outDir: string | undefined;
   /** The share of requests written to requests.csv: 0 (none), 1 (all) or a sampled fraction. */
   requestSampleRate: number;
-  /** Write autoscaler.csv, pods.csv and timeseries.csv (default true). */
-  perTickFiles?: boolean;
+  /**
+   * Write the time series: timeseries.csv, autoscaler.csv, requests-per-second.csv and
+   * latency-buckets.csv (default true; `knsim run --no-series` skips them). pods.csv,
+   * nodes.csv and latency-cdf.csv are written either way: their cost is per pod, node or
+   * run, not per revision and second.
+   */
+  series?: boolean;
   /**
    * The report's time bucket (s). Above 1, latency-buckets.csv gets the percentiles of
    * each bucket's 200s from one histogram per bucket: percentiles of seconds cannot be combined.
@@ -105,15 +110,20 @@ export class RunOutputs implements RecordSink {
     if (out !== undefined) {
       mkdirSync(out, { recursive: true });
       if (this.sampleRate > 0) this.requests = new CsvWriter(join(out, 'requests.csv'), REQUESTS_HEADER);
-      if (options.perTickFiles ?? true) {
+      this.pods = new CsvWriter(join(out, 'pods.csv'), options.cluster !== undefined ? [...PODS_HEADER, 'node'] : PODS_HEADER);
+      if (options.cluster !== undefined) this.nodesCsv = new CsvWriter(join(out, 'nodes.csv'), NODES_HEADER);
+      if (options.series ?? true) {
         this.autoscaler = new CsvWriter(join(out, 'autoscaler.csv'), AUTOSCALER_HEADER);
-        this.pods = new CsvWriter(join(out, 'pods.csv'), options.cluster !== undefined ? [...PODS_HEADER, 'node'] : PODS_HEADER);
-        if (options.cluster !== undefined) this.nodesCsv = new CsvWriter(join(out, 'nodes.csv'), NODES_HEADER);
         this.timeseries = new CsvWriter(join(out, 'timeseries.csv'), options.resourceColumns === true ? [...TIMESERIES_HEADER, ...RESOURCE_COLUMNS_HEADER] : TIMESERIES_HEADER);
         this.requestSeries = new CsvWriter(join(out, 'requests-per-second.csv'), REQUEST_SERIES_HEADER);
         if (this.bucketSeconds > 1) this.latencyBuckets = new CsvWriter(join(out, 'latency-buckets.csv'), LATENCY_BUCKETS_HEADER);
       }
     }
+  }
+
+  /** sample() writes something: timeseries.csv and requests-per-second.csv are open. */
+  get wantsSamples(): boolean {
+    return this.timeseries !== undefined;
   }
 
   /** The last accumulator looked up: consecutive records are mostly of one revision. */
@@ -479,7 +489,7 @@ export class RunOutputs implements RecordSink {
   finish(meta: { scenario: string; seed: number; simulatedSeconds: number; events: number; wallSeconds: number }, ends: readonly RevisionEndRecord[] = []): RunSummary {
     if (this.latencyBuckets !== undefined) for (const a of this.accumulators) this.flushBucket(a);
     for (const w of [this.requests, this.autoscaler, this.pods, this.timeseries, this.requestSeries, this.latencyBuckets, this.nodesCsv]) w?.close();
-    if (this.options.outDir !== undefined && (this.options.perTickFiles ?? true)) this.writeCdf();
+    if (this.options.outDir !== undefined) this.writeCdf();
     const now = meta.simulatedSeconds;
     for (const r of ends) {
       const s = this.find(r.service, r.revision)?.stats;

@@ -18,8 +18,8 @@ export interface RunRecorderOptions {
   /** Where to write CSVs; undefined keeps only the in-memory aggregates (sweeps, tests). */
   outDir: string | undefined;
   trace: RequestTraceMode;
-  /** Write autoscaler.csv, pods.csv and timeseries.csv (default true). */
-  perTickFiles?: boolean;
+  /** Write the time series (timeseries.csv, autoscaler.csv, requests-per-second.csv; default true): see RunOutputsOptions.series. */
+  series?: boolean;
   /** The report's time bucket (s), for latency-buckets.csv (see RunOutputsOptions). */
   latencyBucketSeconds?: number;
   /** timeseries.csv gets the resource columns (some revision models CPU or memory). */
@@ -285,6 +285,8 @@ export class RunRecorder implements Recorder {
   /** request() turns the Request into a record at once. */
   readonly copiesRequests = true;
   readonly outputs: RunOutputs;
+  /** Only the time series and other sinks read samples: without them the world takes none. */
+  readonly sampling: boolean;
   /** Sinks besides the outputs. */
   private readonly extra: RecordSink[];
   private readonly requestRecord = blankRequestRecord();
@@ -312,13 +314,14 @@ export class RunRecorder implements Recorder {
     this.outputs = new RunOutputs({
       outDir: options.outDir,
       requestSampleRate: t.mode === 'full' ? 1 : t.mode === 'sample' ? t.rate : 0,
-      ...(options.perTickFiles !== undefined ? { perTickFiles: options.perTickFiles } : {}),
+      ...(options.series !== undefined ? { series: options.series } : {}),
       ...(options.latencyBucketSeconds !== undefined ? { latencyBucketSeconds: options.latencyBucketSeconds } : {}),
       ...(options.resourceColumns === true ? { resourceColumns: true } : {}),
       ...(options.cluster !== undefined ? { cluster: options.cluster } : {}),
     });
     this.extra = extra;
     this.detailed = extra.length > 0 || t.mode !== 'none';
+    this.sampling = extra.length > 0 || this.outputs.wantsSamples;
   }
 
   request(req: Request): void {

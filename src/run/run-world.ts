@@ -13,7 +13,8 @@ export interface RunWorldOptions {
   /** Where the run's files go; written to a temporary sibling first and renamed at the end. */
   outDir: string;
   trace: RequestTraceMode;
-  perTickFiles?: boolean;
+  /** Write the time series (default true; see RunOutputsOptions.series). */
+  series?: boolean;
   /** The scenario's description, copied into settings.json. */
   description?: string;
   /** How errors name the directory, and paths it may not replace. */
@@ -39,7 +40,7 @@ export interface RunResult {
  */
 export function summarizeWorld(spec: WorldSpec): RunSummary {
   const started = process.hrtime.bigint();
-  const recorder = new RunRecorder({ outDir: undefined, trace: { mode: 'none' }, perTickFiles: false, cluster: clusterOutputs(spec) });
+  const recorder = new RunRecorder({ outDir: undefined, trace: { mode: 'none' }, series: false, cluster: clusterOutputs(spec) });
   const world = new World(spec, recorder);
   world.run();
   const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -117,7 +118,7 @@ function startRun(spec: WorldSpec, opts: RunWorldOptions): StartedRun {
     const recorder = new RunRecorder({
       outDir: stage.path,
       trace: opts.trace,
-      perTickFiles: opts.perTickFiles ?? true,
+      series: opts.series ?? true,
       latencyBucketSeconds: reportBucketSeconds(spec.durationSeconds, revisions),
       resourceColumns: spec.services.some((s) => s.revisions.some((r) => r.work !== undefined || r.memory !== undefined)),
       cluster: clusterOutputs(spec),

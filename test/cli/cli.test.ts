@@ -82,6 +82,15 @@ describe('knsim CLI', () => {
     expect(existsSync(join(out, 'summary.json'))).toBe(true);
   });
 
+  it('--no-series skips the time series, keeps pods.csv and the summary, and says what it wrote', () => {
+    const out = join(tmp(), 'run');
+    const r = knsim(['run', 'scenarios/quickstart.yaml', '--out', out, '--no-series', '--no-report', '--duration', '30s']);
+    expect(r.code).toBe(0);
+    for (const f of ['timeseries.csv', 'autoscaler.csv', 'requests-per-second.csv']) expect(existsSync(join(out, f)), f).toBe(false);
+    for (const f of ['summary.json', 'settings.json', 'requests.csv', 'pods.csv', 'latency-cdf.csv']) expect(existsSync(join(out, f)), f).toBe(true);
+    expect(r.stdout).toContain(`wrote ${out}/ (summary.json, settings.json, requests.csv, pods.csv, latency-cdf.csv)`);
+  });
+
   it('--set overrides an annotation and a ConfigMap key', () => {
     const dir = tmp();
     writeFileSync(join(dir, 's.yaml'), base);

@@ -75,7 +75,7 @@ export class Session {
       {
         outDir: input.outDir,
         trace: this.loaded.traceMode,
-        perTickFiles: true,
+        series: true,
         latencyBucketSeconds: reportBucketSeconds(spec.durationSeconds, revisions),
         resourceColumns: spec.services.some((s) => s.revisions.some((r) => r.work !== undefined || r.memory !== undefined)),
       },

@@ -45,7 +45,9 @@ function missingNotes(run: RunData): string[] {
     !f.requestSeries && 'requests-per-second.csv',
     !f.latencyCdf && 'latency-cdf.csv',
   ].filter((x): x is string => typeof x === 'string');
-  return missing.length > 0 ? [`This run directory has no ${missing.join(', ')}, so the charts that need them are left out.`] : [];
+  if (missing.length === 0) return [];
+  const why = !f.timeseries && !f.autoscaler ? ' (`knsim run --no-series` does not write the time series)' : '';
+  return [`This run directory has no ${missing.join(', ')}, so the charts that need them are left out${why}.`];
 }
 
 /**
