@@ -72,10 +72,12 @@ if (bareRow !== undefined) {
     `${bareRow.case}: ${Math.round(bareRow.events / bareRow.cpuSeconds).toLocaleString('en-US')} events per CPU second against a bare fastpriorityqueue pop+push loop's ${bareRow.bareLoopEventsPerCpuSecond!.toLocaleString('en-US')} (same ${bareRow.events.toLocaleString('en-US')} events, queue of ${bareRow.bareLoopQueueSize}, measured right after): ${bareRow.bareLoopRatio}`,
   );
 }
-const services = row('1000-services');
 const steadyRow = row('steady-1h');
-if (services !== undefined && steadyRow !== undefined) {
-  console.log(`1000-services: ${Math.round((services.wallSeconds / steadyRow.wallSeconds) * 10) / 10}× steady-1h's wall at the same total rate`);
+for (const name of ['1000-services', '1000-services-no-series']) {
+  const services = row(name);
+  if (services !== undefined && steadyRow !== undefined) {
+    console.log(`${name}: ${Math.round((services.wallSeconds / steadyRow.wallSeconds) * 10) / 10}× steady-1h's wall at the same total rate`);
+  }
 }
 const small = row('scale-up-500');
 const large = row('scale-up-2000');

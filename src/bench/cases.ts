@@ -10,6 +10,8 @@ export interface BenchCase {
   scenario: Record<string, unknown>;
   /** Write requests.csv (full trace) or not. */
   trace: 'none' | 'full';
+  /** false: skip the time series, as `knsim run --no-series` does (default true). */
+  series?: boolean;
   /** The target, for the table (issue 19). */
   target: string;
   /** Also time a bare fastpriorityqueue loop with this run's event count and mean queue size. */
@@ -149,6 +151,14 @@ export const BENCH_CASES: BenchCase[] = [
     target: '≤ 2 s wall',
   },
   {
+    name: 'low-rate-no-series',
+    description: 'the same with --no-series (no timeseries.csv, autoscaler.csv, requests-per-second.csv)',
+    scenario: lowRate(),
+    trace: 'none',
+    series: false,
+    target: 'reference: what the time series cost low-rate',
+  },
+  {
     name: '100-services',
     description: '100 services averaging 10 RPS each, 1 simulated hour',
     scenario: manyServices(),
@@ -161,6 +171,14 @@ export const BENCH_CASES: BenchCase[] = [
     scenario: servicesAt(1000, 1),
     trace: 'none',
     target: '≤ 3× steady-1h\'s wall; peak RSS < 300 MB',
+  },
+  {
+    name: '1000-services-no-series',
+    description: 'the same with --no-series (no timeseries.csv, autoscaler.csv, requests-per-second.csv)',
+    scenario: servicesAt(1000, 1),
+    trace: 'none',
+    series: false,
+    target: 'reference: what the time series cost 1000-services',
   },
   {
     name: 'scale-up-500',
