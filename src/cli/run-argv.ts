@@ -1,10 +1,11 @@
 /**
  * `knsim run` read without yargs, for the command lines people and scripts type:
- * `run <scenario>` with run's own flags as `--flag value` or `--flag=value`, and
- * --report / --no-report and --series / --no-series. It gives exactly the RunArgs yargs would (a test holds the
- * two to each other); anything else (help, short or camel-case flags, a repeated flag,
- * a value that starts with "-", a word after --set, which yargs would add to the list)
- * gets undefined and goes to yargs, so errors and edge cases stay yargs' own.
+ * `run <scenario>` with run's own flags as `--flag value` or `--flag=value`,
+ * --report / --no-report and --series / --no-series. It gives exactly the RunArgs yargs
+ * would (a test holds the two to each other); anything else (help, short or camel-case
+ * flags, a repeated flag, a value that starts with "-", a word after --set, which yargs
+ * would add to the list) gets undefined and goes to yargs, so errors and edge cases stay
+ * yargs' own.
  */
 import type { RunArgs } from './run.js';
 

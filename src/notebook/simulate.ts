@@ -203,7 +203,7 @@ export function simulate(input: LoadedScenario | WorldSpec, opts: SimulateOption
   const spec: WorldSpec = 'world' in input ? input.world : input;
   const rec = new NotebookSink(opts.requests ?? false);
   const nodes = spec.cluster.nodes;
-  const recorder = new RunRecorder({ outDir: undefined, trace: { mode: 'none' }, series: false, ...(nodes !== undefined ? { cluster: { cpuCostShare: nodes.cpuCostShare } } : {}) }, rec);
+  const recorder = new RunRecorder({ outDir: undefined, trace: { mode: 'none' }, ...(nodes !== undefined ? { cluster: { cpuCostShare: nodes.cpuCostShare } } : {}) }, rec);
   const world = new World(spec, recorder);
   world.run();
   const summary = recorder.finish({

@@ -40,7 +40,7 @@ export interface RunResult {
  */
 export function summarizeWorld(spec: WorldSpec): RunSummary {
   const started = process.hrtime.bigint();
-  const recorder = new RunRecorder({ outDir: undefined, trace: { mode: 'none' }, series: false, cluster: clusterOutputs(spec) });
+  const recorder = new RunRecorder({ outDir: undefined, trace: { mode: 'none' }, cluster: clusterOutputs(spec) });
   const world = new World(spec, recorder);
   world.run();
   const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;

@@ -25,7 +25,7 @@ function run(name: string, sets: string[] = []) {
     sample: (r) => out.samples.push({ ...r }),
     node: (r) => out.nodes.push({ ...r }),
   };
-  const recorder = new RunRecorder({ outDir: undefined, trace: { mode: 'none' }, series: false, cluster: { cpuCostShare: loaded.world.cluster.nodes!.cpuCostShare } }, sink);
+  const recorder = new RunRecorder({ outDir: undefined, trace: { mode: 'none' }, cluster: { cpuCostShare: loaded.world.cluster.nodes!.cpuCostShare } }, sink);
   new World(loaded.world, recorder).run();
   const summary = recorder.finish({ scenario: loaded.name, seed: 1, simulatedSeconds: loaded.world.durationSeconds, events: 0, wallSeconds: 0 });
   const podAt = (pod: string, event: string) => out.pods.find((p) => p.pod === pod && p.event === event);

@@ -25,7 +25,7 @@ function run(name: string, sets: string[] = []) {
     node: (r) => nodes.push({ ...r }),
   };
   const n = loaded.world.cluster.nodes!;
-  const recorder = new RunRecorder({ outDir: undefined, trace: { mode: 'none' }, series: false, cluster: { cpuCostShare: n.cpuCostShare } }, sink);
+  const recorder = new RunRecorder({ outDir: undefined, trace: { mode: 'none' }, cluster: { cpuCostShare: n.cpuCostShare } }, sink);
   const world = new World(loaded.world, recorder);
   world.run();
   const summary = recorder.finish({ scenario: loaded.name, seed: 1, simulatedSeconds: loaded.world.durationSeconds, events: 0, wallSeconds: 0 });

@@ -63,7 +63,7 @@ describe('summary latency percentiles', () => {
     for (let i = 0; i < 1000; i++) {
       const { world: spec } = scenarioFromValue(variation(i, rnd), `v${i}.yaml`);
       const truth = new Truth();
-      const recorder = new RunRecorder({ outDir: undefined, trace: { mode: 'none' }, series: false }, truth);
+      const recorder = new RunRecorder({ outDir: undefined, trace: { mode: 'none' } }, truth);
       const world = new World(spec, recorder);
       world.run();
       const s = recorder.finish({ scenario: spec.name, seed: spec.seed, simulatedSeconds: spec.durationSeconds, events: world.sim.events, wallSeconds: 0 });

@@ -50,8 +50,8 @@ function run(withSink: boolean): { summary: ReturnType<RunRecorder['finish']>; r
   const { world: spec } = scenarioFromValue(scenario, 'detail.yaml');
   const keep = new Keep();
   const recorder = withSink
-    ? new RunRecorder({ outDir: undefined, trace: { mode: 'none' }, series: false }, keep)
-    : new RunRecorder({ outDir: undefined, trace: { mode: 'none' }, series: false });
+    ? new RunRecorder({ outDir: undefined, trace: { mode: 'none' } }, keep)
+    : new RunRecorder({ outDir: undefined, trace: { mode: 'none' } });
   const world = new World(spec, recorder);
   world.run();
   const summary = recorder.finish({ scenario: spec.name, seed: spec.seed, simulatedSeconds: spec.durationSeconds, events: world.sim.events, wallSeconds: 0 });

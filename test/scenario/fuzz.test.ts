@@ -161,7 +161,7 @@ function runOne(file: string, outcome: Outcome): void {
     const world = { ...loaded.world, durationSeconds: Math.min(loaded.world.durationSeconds, RUN_SECONDS) };
     const short = { ...loaded, world };
     checkWork(short, RUN_LIMITS);
-    const recorder = new RunRecorder({ outDir: undefined, trace: { mode: 'none' }, series: false });
+    const recorder = new RunRecorder({ outDir: undefined, trace: { mode: 'none' } });
     const w = new World(world, recorder);
     w.sim.maxEventsAtOneInstant = 100_000;
     guardProgress(short, () => w.run());
