@@ -74,7 +74,7 @@ export function plainRunArgs(argv: readonly string[]): RunArgs | undefined {
     out: values.out,
     set,
     trace: values.trace,
-    series: series ?? true,
+    series,
     report: report ?? true,
     maxRequests: values.maxRequests,
     maxPods: values.maxPods,

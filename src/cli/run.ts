@@ -15,8 +15,8 @@ export interface RunArgs extends WorkLimitArgs {
   out: string | undefined;
   set: string[];
   trace: unknown;
-  /** Write the time series (--no-series: false). */
-  series: boolean;
+  /** --series / --no-series; undefined: the scenario's `series`. */
+  series: boolean | undefined;
   report: boolean;
 }
 
@@ -48,7 +48,7 @@ export async function runCommand(args: RunArgs): Promise<void> {
       runWorldInterruptible(loaded.world, {
         outDir,
         trace: trace ?? loaded.traceMode,
-        series: args.series,
+        series: args.series ?? loaded.series,
         description: loaded.description,
         output,
         ...(warnings.length > 0 ? { warnings } : {}),

@@ -51,6 +51,8 @@ export interface LoadedScenario {
   /** '' when the scenario has none. */
   description: string;
   traceMode: RequestTraceMode;
+  /** The scenario's `series` (default true): write the per-second time series. */
+  series: boolean;
   world: WorldSpec;
   /** Where each revision was written, [service][revision], for the work estimate's messages. */
   revisionOrigins?: RevisionOrigin[][];
@@ -218,7 +220,7 @@ export function scenarioFromValueWith(
     ...(userClasses.length > 0 ? { autoscalerClasses: userClasses } : {}),
   };
   const unique = [...new Set(warnings)];
-  return { file, name: s.name, description: s.description ?? '', traceMode, world, revisionOrigins, configMapWhere: cms.where, ...(unique.length > 0 ? { warnings: unique } : {}), ...(s.expect !== undefined ? { expect: s.expect } : {}) };
+  return { file, name: s.name, description: s.description ?? '', traceMode, series: s.series ?? true, world, revisionOrigins, configMapWhere: cms.where, ...(unique.length > 0 ? { warnings: unique } : {}), ...(s.expect !== undefined ? { expect: s.expect } : {}) };
 }
 
 /**

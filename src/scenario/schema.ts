@@ -329,6 +329,8 @@ export const scenarioSchema = obj({
   seed: z.int().min(0).optional(),
   duration: duration('positive'),
   trace: z.string().optional(),
+  /** Write the per-second time series (`knsim run --series` / `--no-series` override it). */
+  series: z.boolean().optional(),
   configMaps: configMapsSchema.optional(),
   configMapFiles: z.array(z.string().min(1)).optional(),
   cluster: clusterSchema.optional(),

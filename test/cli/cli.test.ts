@@ -91,6 +91,20 @@ describe('knsim CLI', () => {
     expect(r.stdout).toContain(`wrote ${out}/ (summary.json, settings.json, requests.csv, pods.csv, latency-cdf.csv)`);
   });
 
+  it('a scenario\'s series: false skips the time series, and --series writes them anyway', () => {
+    const dir = tmp();
+    const scenario = join(dir, 'tiny.yaml');
+    writeFileSync(scenario, `${base}series: false\n`);
+    const series = ['timeseries.csv', 'autoscaler.csv', 'requests-per-second.csv'];
+    const without = join(dir, 'without');
+    expect(knsim(['run', scenario, '--out', without, '--no-report']).code).toBe(0);
+    for (const f of series) expect(existsSync(join(without, f)), f).toBe(false);
+    expect(existsSync(join(without, 'pods.csv'))).toBe(true);
+    const withSeries = join(dir, 'with');
+    expect(knsim(['run', scenario, '--out', withSeries, '--no-report', '--series']).code).toBe(0);
+    for (const f of series) expect(existsSync(join(withSeries, f)), f).toBe(true);
+  });
+
   it('--set overrides an annotation and a ConfigMap key', () => {
     const dir = tmp();
     writeFileSync(join(dir, 's.yaml'), base);

@@ -23,7 +23,7 @@ const cases: Case[] = [
     what: 'unknown top-level field',
     sets: ['sed=1'],
     path: 'sed',
-    rule: 'unknown field (known fields: name, description, seed, duration, trace, configMaps, configMapFiles, cluster, defaults, services, clients, updates, autoscalerClasses, expect)',
+    rule: 'unknown field (known fields: name, description, seed, duration, trace, series, configMaps, configMapFiles, cluster, defaults, services, clients, updates, autoscalerClasses, expect)',
   },
   { what: 'unknown field in a client', sets: ['clients[0].open.rsp=5'], path: 'clients[0].open.rsp', rule: 'unknown field (known fields: process, rps, rate)' },
   {
@@ -69,6 +69,7 @@ const cases: Case[] = [
     path: 'clients[0].open.rate.shape',
     rule: 'must be one of: constant, step, ramp, spike, sine, diurnal (got the string "square")',
   },
+  { what: 'series, not a boolean', sets: ['series=no'], path: 'series', rule: 'expected a boolean, got the string "no"' },
   {
     what: 'trace mode',
     sets: ['trace=sample=0'],

@@ -181,9 +181,10 @@ describe('loadScenario options and overrides', () => {
   const base = fixture('base.yaml');
 
   it('defaults: seed 1, full trace, CC 0 → target 70 of total 100, traffic defaults to an empty block', () => {
-    const { world, traceMode, description } = loadScenario(base);
+    const { world, traceMode, series, description } = loadScenario(base);
     expect(world.seed).toBe(1);
     expect(traceMode).toEqual({ mode: 'full' });
+    expect(series).toBe(true);
     expect(description).toBe('');
     const r = world.services[0]!.revisions[0]!;
     expect(r.name).toBe('hello-00001');
@@ -237,11 +238,12 @@ describe('loadScenario options and overrides', () => {
       check: (l: ReturnType<typeof loadScenario>) => expect((l.world.clients[0] as { rate: unknown }).rate).toEqual({ shape: 'constant', rps: 25 }),
     },
     {
-      what: 'duration (Go string) and the trace mode',
-      sets: ['duration=1h30m', 'trace=none'],
+      what: 'duration (Go string), the trace mode and the time series',
+      sets: ['duration=1h30m', 'trace=none', 'series=false'],
       check: (l: ReturnType<typeof loadScenario>) => {
         expect(l.world.durationSeconds).toBe(5400);
         expect(l.traceMode).toEqual({ mode: 'none' });
+        expect(l.series).toBe(false);
         expect(l.world.clients[0]!.endSeconds).toBe(5400);
       },
     },
