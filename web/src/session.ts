@@ -75,7 +75,7 @@ export class Session {
       {
         outDir: input.outDir,
         trace: this.loaded.traceMode,
-        series: true,
+        series: this.loaded.series,
         latencyBucketSeconds: reportBucketSeconds(spec.durationSeconds, revisions),
         resourceColumns: spec.services.some((s) => s.revisions.some((r) => r.work !== undefined || r.memory !== undefined)),
       },
