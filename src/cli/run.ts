@@ -4,6 +4,7 @@ import { runWorldInterruptible } from '../run/run-world.js';
 import { checkOutDir } from '../output/output-dir.js';
 import { textSummary } from '../output/text-summary.js';
 import { checkWork, guardProgress } from '../scenario/work-estimate.js';
+import { checkOutputSpace } from './output-space.js';
 import { parseDurationFlag, parseSeed, parseTraceFlag, parseWorkLimits, type WorkLimitArgs } from './flags.js';
 import { requireOptional } from './optional-deps.js';
 import { runProgress } from './run-progress.js';
@@ -37,18 +38,21 @@ export async function runCommand(args: RunArgs): Promise<void> {
   });
   const warnings = loaded.warnings ?? [];
   for (const w of warnings) process.stderr.write(`knsim: warning: ${w}\n`);
-  checkWork(loaded, limits);
+  const work = checkWork(loaded, limits);
   const outDir = args.out ?? join('reports', loaded.name);
   const output = { label: outLabel(outDir, args.out !== undefined), protect: [args.scenario], command: 'run' };
   checkOutDir(outDir, output);
+  const traceMode = trace ?? loaded.traceMode;
+  const series = args.series ?? loaded.series;
+  checkOutputSpace(loaded, work, outDir, { trace: traceMode, series, label: output.label });
   const progress = runProgress({ durationSeconds: loaded.world.durationSeconds, stream: process.stderr, env: process.env, now: () => performance.now() });
   let result;
   try {
     result = await guardProgress(loaded, () =>
       runWorldInterruptible(loaded.world, {
         outDir,
-        trace: trace ?? loaded.traceMode,
-        series: args.series ?? loaded.series,
+        trace: traceMode,
+        series,
         description: loaded.description,
         output,
         ...(warnings.length > 0 ? { warnings } : {}),

@@ -4,6 +4,7 @@ import type { RequestTraceMode, WorldSpec } from '../model/spec.js';
 import { World } from '../model/world.js';
 import type { RunSummary } from '../output/summary.js';
 import { reportBucketSeconds } from '../output/report/aggregate.js';
+import { estimateOutputBytes, type OutputFileEstimate } from '../output/output-estimate.js';
 import { RunRecorder } from './run-recorder.js';
 import { runSettings } from './settings.js';
 import { stageDirectory, type StagedDirectory, type StageOptions } from '../output/staged-dir.js';
@@ -57,6 +58,33 @@ export function summarizeWorld(spec: WorldSpec): RunSummary {
 function clusterOutputs(spec: WorldSpec): { cpuCostShare: number } | undefined {
   const n = spec.cluster.nodes;
   return n === undefined ? undefined : { cpuCostShare: n.cpuCostShare };
+}
+
+/** latency-buckets.csv's bucket: the report's time bucket for this run. */
+function latencyBucketSeconds(spec: WorldSpec): number {
+  const revisions = spec.services.reduce((n, s) => n + s.revisions.length, 0);
+  return reportBucketSeconds(spec.durationSeconds, revisions);
+}
+
+/** timeseries.csv has CPU and memory columns when some revision models either. */
+function hasResourceColumns(spec: WorldSpec): boolean {
+  return spec.services.some((s) => s.revisions.some((r) => r.work !== undefined || r.memory !== undefined));
+}
+
+/**
+ * The bytes runWorld would write for `spec`, file by file, given the requests each client
+ * is expected to send (in the order of spec.clients; see scenario/work-estimate.ts).
+ */
+export function estimateRunOutputs(spec: WorldSpec, opts: Pick<RunWorldOptions, 'trace' | 'series'>, requestsPerClient: readonly number[]): OutputFileEstimate[] {
+  return estimateOutputBytes({
+    durationSeconds: spec.durationSeconds,
+    revisions: spec.services.flatMap((s) => s.revisions.map((r) => ({ service: s.name, revision: r.name }))),
+    clients: spec.clients.map((c, i) => ({ name: c.name, service: c.service, requests: requestsPerClient[i] ?? 0 })),
+    trace: opts.trace,
+    series: opts.series ?? true,
+    resourceColumns: hasResourceColumns(spec),
+    latencyBucketSeconds: latencyBucketSeconds(spec),
+  });
 }
 
 /** Simulated time is run in this many slices by runWorldInterruptible. */
@@ -114,13 +142,12 @@ function startRun(spec: WorldSpec, opts: RunWorldOptions): StartedRun {
   const stage = stageDirectory(opts.outDir, { command: 'run', ...opts.output });
   const started = process.hrtime.bigint();
   try {
-    const revisions = spec.services.reduce((n, s) => n + s.revisions.length, 0);
     const recorder = new RunRecorder({
       outDir: stage.path,
       trace: opts.trace,
       series: opts.series ?? true,
-      latencyBucketSeconds: reportBucketSeconds(spec.durationSeconds, revisions),
-      resourceColumns: spec.services.some((s) => s.revisions.some((r) => r.work !== undefined || r.memory !== undefined)),
+      latencyBucketSeconds: latencyBucketSeconds(spec),
+      resourceColumns: hasResourceColumns(spec),
       cluster: clusterOutputs(spec),
     });
     const world = new World(spec, recorder);

@@ -70,6 +70,8 @@ export interface WorkItem {
 
 export interface WorkEstimate {
   requests: WorkItem[];
+  /** Expected requests of each client, in the order of world.clients. */
+  requestsPerClient: number[];
   pods: WorkItem[];
   users: WorkItem[];
   /** Periodic events per simulated second, and over the run. */
@@ -164,6 +166,7 @@ export function estimateWork(input: WorkInput): WorkEstimate {
   const duration = world.durationSeconds;
   const cluster = world.cluster;
   const requests: WorkItem[] = [];
+  const requestsPerClient: number[] = [];
   const users: WorkItem[] = [];
   const at = (...segs: PathSegment[]): string => formatPath(segs);
 
@@ -191,6 +194,7 @@ export function estimateWork(input: WorkInput): WorkEstimate {
       const w = rateWhat(c.rate);
       const n = expectedArrivals(c.rate, from, to);
       requests.push({ file, path: at('clients', i, 'open', w.field), amount: n, how: `${w.how(seconds)} = ${fmtAmount(n)} requests` });
+      requestsPerClient.push(n);
       const rps = peakRate(c.rate);
       const st = fastest(c.service);
       addDemand(c.service, at('clients', i, 'open', w.field), rps, rps * st, `${fmtAmount(rps)} requests/s × ${fmtAmount(st)} s service time`);
@@ -204,12 +208,14 @@ export function estimateWork(input: WorkInput): WorkEstimate {
         amount: c.users * rounds,
         how: `${fmtAmount(c.users)} users × ${fmtAmount(seconds)} s / ${fmtAmount(cycle)} s per request = ${fmtAmount(c.users * rounds)} requests`,
       });
+      requestsPerClient.push(c.users * rounds);
       users.push({ file, path: at('clients', i, 'closed', 'users'), amount: c.users, how: `${fmtAmount(c.users)} closed-loop users` });
       addDemand(c.service, at('clients', i, 'closed', 'users'), 0, c.users, `${fmtAmount(c.users)} users`);
     } else {
       let n = 0;
       for (const a of c.arrivals) if (a >= from && a < to) n++;
       requests.push({ file, path: at('clients', i, 'trace', 'file'), amount: n, how: `${fmtAmount(n)} requests in ${fmtAmount(seconds)} s` });
+      requestsPerClient.push(n);
     }
   });
 
@@ -261,7 +267,7 @@ export function estimateWork(input: WorkInput): WorkEstimate {
   // Per simulated second: one sample of every revision, one stats push per activator, one
   // scrape and half a decider tick per revision, one report per pod.
   const eventsPerSecond = 1 + cluster.activatorReplicas + 1.5 * revisions + peakPods;
-  return { requests, pods, users, eventsPerSecond, events: eventsPerSecond * duration, durationSeconds: duration };
+  return { requests, requestsPerClient, pods, users, eventsPerSecond, events: eventsPerSecond * duration, durationSeconds: duration };
 }
 
 /** The pods a revision starts with or keeps: initialPods (or initial-scale when created during the run) and min-scale. */

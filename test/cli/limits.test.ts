@@ -8,7 +8,8 @@ const root = resolve(import.meta.dirname, '../..');
 const bin = join(root, 'bin/knsim.js');
 
 function knsim(args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  // A timeout, so a check that stops refusing fails the test instead of running for ever.
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 120_000 });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -48,6 +49,23 @@ describe('work limits on the command line', () => {
     expect(ok.stderr).toBe('');
     expect(ok.code).toBe(0);
     expect(existsSync(join(out, 'summary.json'))).toBe(true);
+  });
+
+  it('run refuses files that cannot fit on the disk, before simulating: one line, exit 2, no output', () => {
+    // 100 revisions for about 820,000 simulated years: some 80 TB of time series, more than any disk here.
+    const dir = mkdtempSync(join(tmpdir(), 'knsim-limits-'));
+    const file = join(dir, 'wide.yaml');
+    const services = Array.from({ length: 100 }, (_, i) => `  - manifest: { apiVersion: serving.knative.dev/v1, kind: Service, metadata: { name: s${i} } }`);
+    writeFileSync(file, ['name: wide', 'duration: 2000000h', 'services:', ...services, 'clients:', '  - { name: load, service: s0, open: { rps: 1 } }', ''].join('\n'));
+    const out = join(dir, 'out');
+    const r = knsim(['run', file, '--out', out, '--no-report', '--max-events', '1e14', '--max-requests', '1e10']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(
+      /^knsim: \S+wide\.yaml: duration: the run's files would take about [0-9.]+ TB \(timeseries\.csv [0-9.]+ TB, autoscaler\.csv [0-9.]+ TB, …\) but [0-9.]+ [KMGT]?B is free for --out \S+; shorten the run, use --no-series, or write elsewhere\n$/,
+    );
+    expect(Number(/about ([0-9.]+) TB/.exec(r.stderr)![1])).toBeGreaterThan(50);
+    expect(existsSync(out)).toBe(false);
   });
 
   it('a bad limit flag is a usage error', () => {

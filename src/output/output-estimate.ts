@@ -1,0 +1,164 @@
+/**
+ * How many bytes a run's files will take, estimated before it runs, so a run whose files
+ * cannot fit is refused before it spends hours simulating (see cli/output-space.ts).
+ *
+ * Each file's rows are counted from the run's shape (revisions × simulated seconds for the
+ * time series, expected requests for requests.csv) and sized from their cells: names as
+ * they are, times as `%.6f`, and a measured allowance for the numeric cells. The allowances
+ * are the largest seen in the shipped scenarios' outputs, so estimates err high, never low
+ * by much; test/output/output-estimate.test.ts holds them to real runs.
+ * pods.csv and nodes.csv are left out: their rows follow pod and node changes, which only the
+ * run knows, and they are small beside the rest.
+ */
+
+/** A revision whose rows the run writes. */
+export interface EstimateRevision {
+  service: string;
+  revision: string;
+}
+
+/** A client and the requests it is expected to send (requests.csv has a row per request). */
+export interface EstimateClient {
+  name: string;
+  service: string;
+  requests: number;
+}
+
+export interface OutputEstimateInput {
+  durationSeconds: number;
+  revisions: readonly EstimateRevision[];
+  clients: readonly EstimateClient[];
+  /** requests.csv: none, every request, or a fraction of them. */
+  trace: { mode: 'none' } | { mode: 'full' } | { mode: 'sample'; rate: number };
+  /** The time series (timeseries.csv, autoscaler.csv, requests-per-second.csv, latency-buckets.csv). */
+  series: boolean;
+  /** timeseries.csv has the CPU and memory columns. */
+  resourceColumns: boolean;
+  /** latency-buckets.csv's bucket (s); 1 or less: the file is not written. */
+  latencyBucketSeconds: number;
+}
+
+export interface OutputFileEstimate {
+  file: string;
+  bytes: number;
+  /** The arithmetic, for messages: "2 revisions × 3601 rows × 52 B". */
+  how: string;
+}
+
+/**
+ * Bytes of each row beyond its time and name cells (commas and the newline included):
+ * the largest per-row remainder over the shipped scenarios' outputs, rounded up.
+ */
+const TIMESERIES_REST = 33;
+const RESOURCE_COLUMNS_REST = 26;
+const AUTOSCALER_REST = 62;
+const REQUESTS_PER_SECOND_REST = 44;
+const LATENCY_BUCKETS_REST = 34;
+/** requests.csv: latency, status, route, cold and the two queue times, commas and newline. */
+const REQUESTS_REST = 40;
+/** A pod's name is its revision's plus `-deployment-NNNN`. */
+const POD_SUFFIX = 16;
+/** latency-cdf.csv: at most 200 points for each of a revision's three kinds. */
+const CDF_ROWS_PER_REVISION = 400;
+const CDF_REST = 28;
+
+const utf8 = (s: string): number => Buffer.byteLength(s, 'utf8');
+
+/** A time cell as `%.6f` with its comma: the digits of the largest time, the point and six decimals. */
+function timeCell(durationSeconds: number): number {
+  return String(Math.floor(Math.max(0, durationSeconds))).length + 8;
+}
+
+/**
+ * Of `slotsPerRevision` time slots of each revision, how many see an answer. A service's
+ * requests spread evenly over its revisions' slots, m requests leave a slot empty with
+ * probability e^(−m/slots), as Poisson arrivals would: about one row per request at low
+ * rates, every slot at high ones.
+ */
+function occupiedSlots(revs: readonly EstimateRevision[], requestsByService: ReadonlyMap<string, number>, slotsPerRevision: number): number {
+  const revisionsOf = new Map<string, number>();
+  for (const r of revs) revisionsOf.set(r.service, (revisionsOf.get(r.service) ?? 0) + 1);
+  let filled = 0;
+  for (const [svc, k] of revisionsOf) {
+    const slots = k * slotsPerRevision;
+    const m = requestsByService.get(svc) ?? 0;
+    if (slots > 0) filled += slots * -Math.expm1(-m / slots);
+  }
+  return filled;
+}
+
+/** Estimated bytes of each file the run writes (files it does not write are left out). */
+export function estimateOutputBytes(input: OutputEstimateInput): OutputFileEstimate[] {
+  const T = input.durationSeconds;
+  const time = timeCell(T);
+  const revs = input.revisions;
+  const n = revs.length;
+  const names = revs.reduce((a, r) => a + utf8(r.service) + utf8(r.revision) + 2, 0);
+  const meanNames = n > 0 ? names / n : 0;
+  const out: OutputFileEstimate[] = [];
+  const add = (file: string, bytes: number, how: string): void => {
+    if (bytes > 0) out.push({ file, bytes: Math.ceil(bytes), how });
+  };
+  const B = (x: number): string => `${Math.round(x)} B`;
+  const requestsByService = new Map<string, number>();
+  for (const c of input.clients) requestsByService.set(c.service, (requestsByService.get(c.service) ?? 0) + c.requests);
+
+  if (input.series && n > 0) {
+    // One row per revision and whole second, t = 0 included.
+    const seconds = Math.floor(T) + 1;
+    const ts = time + meanNames + TIMESERIES_REST + (input.resourceColumns ? RESOURCE_COLUMNS_REST : 0);
+    add('timeseries.csv', n * seconds * ts, `${n} revisions × ${seconds} rows × ${B(ts)}`);
+    // A decision per revision every 2 s (the KPA's tick).
+    const ticks = Math.ceil(T / 2);
+    const as = time + meanNames + AUTOSCALER_REST;
+    add('autoscaler.csv', n * ticks * as, `${n} revisions × ${ticks} decisions × ${B(as)}`);
+    // A row per revision and second in which requests finished.
+    const rows = occupiedSlots(revs, requestsByService, Math.ceil(T));
+    const rps = time + meanNames + REQUESTS_PER_SECOND_REST;
+    add('requests-per-second.csv', rows * rps, `${Math.round(rows)} revision-seconds with answers × ${B(rps)}`);
+    const bucket = input.latencyBucketSeconds;
+    if (bucket > 1) {
+      // Whole-second start and bucket cells; a bucket without answers has no row.
+      const buckets = Math.ceil(T / bucket);
+      const filled = occupiedSlots(input.revisions, requestsByService, buckets);
+      const lb = String(Math.floor(T)).length + String(bucket).length + 2 + meanNames + LATENCY_BUCKETS_REST;
+      add('latency-buckets.csv', filled * lb, `${Math.round(filled)} revision-buckets with answers × ${B(lb)}`);
+    }
+  }
+  if (n > 0) add('latency-cdf.csv', n * CDF_ROWS_PER_REVISION * (meanNames + CDF_REST), `${n} revisions × ${CDF_ROWS_PER_REVISION} points`);
+
+  if (input.trace.mode !== 'none') {
+    const fraction = input.trace.mode === 'sample' ? input.trace.rate : 1;
+    const total = input.clients.reduce((a, c) => a + c.requests, 0) * fraction;
+    const id = String(Math.max(1, Math.ceil(total))).length + 1;
+    const revsOf = new Map<string, { names: number; count: number }>();
+    for (const r of revs) {
+      const e = revsOf.get(r.service) ?? { names: 0, count: 0 };
+      // The revision twice: its own cell and its pod's name.
+      e.names += 2 * utf8(r.revision);
+      e.count++;
+      revsOf.set(r.service, e);
+    }
+    let bytes = 0;
+    for (const c of input.clients) {
+      const e = revsOf.get(c.service);
+      const revNames = e === undefined || e.count === 0 ? 0 : e.names / e.count + POD_SUFFIX;
+      const row = id + utf8(c.service) + 1 + utf8(c.name) + 1 + revNames + 2 + 3 * time + REQUESTS_REST;
+      bytes += c.requests * fraction * row;
+    }
+    add('requests.csv', bytes, `${Math.round(total)} requests × ${B(total > 0 ? bytes / total : 0)}`);
+  }
+  return out;
+}
+
+/** Bytes for a message: "930 KB", "14.2 GB" (powers of 1000, as `df -H`). */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
+  let v = bytes;
+  let u = 0;
+  while (v >= 1000 && u < units.length - 1) {
+    v /= 1000;
+    u++;
+  }
+  return u === 0 ? `${Math.round(v)} B` : `${v >= 100 ? Math.round(v) : v.toPrecision(3)} ${units[u]}`;
+}
