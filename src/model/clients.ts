@@ -22,11 +22,16 @@ class OpenLoopClient implements RequestOwner {
   private readonly gaps: ExponentialDraws | undefined;
   private readonly work: RequestStream;
   private end: number;
+  private readonly poisson: boolean;
+  /** The Service's name (World.serviceName). */
+  private readonly service: string;
 
   constructor(
     private readonly world: World,
     private readonly spec: OpenLoopSpec,
   ) {
+    this.poisson = spec.process === 'poisson';
+    this.service = world.serviceName(spec.service);
     this.rate = makeRate(spec.rate);
     // A shared stream name gives each client its own copy of that stream (the registry would hand out one object).
     this.rng = spec.randomStream === undefined ? world.sim.random.stream(`client/${spec.name}`) : new RandomStream(world.sim.random.seed, `client/${spec.randomStream}`);
@@ -54,16 +59,16 @@ class OpenLoopClient implements RequestOwner {
    */
   private scheduleNext(first: boolean): void {
     const t = this.nextSend;
-    const next = this.spec.process === 'poisson' ? this.nextPoisson(t) : this.nextUniform(t, first);
+    const next = this.poisson ? this.nextPoisson(t) : this.nextUniform(t, first);
     if (next < this.end) {
       this.nextSend = next;
-      this.world.sim.at(next + this.world.ingressLatency, this.fire, this);
+      this.world.sim.atInOrder(this.world.arrivals, next + this.world.ingressLatency, this.fire, this);
     }
   }
 
   private fire(this: void, self: OpenLoopClient): void {
     const s = self.spec;
-    self.world.arrive(self, s.name, s.service, s.tag, s.timeoutSeconds, undefined, self.nextSend, self.work);
+    self.world.arrive(self, s.name, self.service, s.tag, s.timeoutSeconds, undefined, self.nextSend, self.work);
     self.scheduleNext(false);
   }
 
@@ -132,11 +137,13 @@ class ClosedLoopUser implements RequestOwner {
 class ClosedLoopClient {
   private readonly think: Sampler;
   private end: number;
+  private readonly service: string;
 
   constructor(
     private readonly world: World,
     private readonly spec: ClosedLoopSpec,
   ) {
+    this.service = world.serviceName(spec.service);
     this.think = makeSampler(spec.think);
     this.end = spec.endSeconds;
     whenStarting(world, spec, (start, end) => {
@@ -153,7 +160,7 @@ class ClosedLoopClient {
 
   private arrive = (user: ClosedLoopUser): void => {
     const s = this.spec;
-    this.world.arrive(user, s.name, s.service, s.tag, s.timeoutSeconds, undefined, user.sentAt, user.stream);
+    this.world.arrive(user, s.name, this.service, s.tag, s.timeoutSeconds, undefined, user.sentAt, user.stream);
   };
 
   userDone(user: ClosedLoopUser): void {
@@ -169,10 +176,12 @@ class TraceClient implements RequestOwner {
   private end: number;
   /** Added to the recorded arrivals: a conditional client's trace counts from its start. */
   private shift = 0;
+  private readonly service: string;
   constructor(
     private readonly world: World,
     private readonly spec: TraceReplaySpec,
   ) {
+    this.service = world.serviceName(spec.service);
     this.work = requestStream(world, spec.randomStream ?? spec.name);
     this.end = spec.endSeconds;
     whenStarting(world, spec, (start, end, shift) => {
@@ -188,13 +197,13 @@ class TraceClient implements RequestOwner {
   private scheduleNext(): void {
     const a = this.spec.arrivals;
     while (this.i < a.length && a[this.i]! + this.shift < this.start) this.i++;
-    if (this.i < a.length && a[this.i]! + this.shift < this.end) this.world.sim.at(a[this.i]! + this.shift + this.world.ingressLatency, this.fire, this);
+    if (this.i < a.length && a[this.i]! + this.shift < this.end) this.world.sim.atInOrder(this.world.arrivals, a[this.i]! + this.shift + this.world.ingressLatency, this.fire, this);
   }
 
   private fire(this: void, self: TraceClient): void {
     const s = self.spec;
     const d = s.durations?.[self.i];
-    self.world.arrive(self, s.name, s.service, s.tag, s.timeoutSeconds, d, s.arrivals[self.i]! + self.shift, self.work);
+    self.world.arrive(self, s.name, self.service, s.tag, s.timeoutSeconds, d, s.arrivals[self.i]! + self.shift, self.work);
     self.i++;
     self.scheduleNext();
   }

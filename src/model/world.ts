@@ -60,6 +60,8 @@ export class World {
   private readonly recycleRequests: boolean;
   /** Service completions: in time order whenever service times are fixed, so kept in a FIFO lane. */
   readonly completions: EventLane;
+  /** Arrivals of open-loop and trace clients: each client's come in time order, so a lone client's all join this lane. */
+  readonly arrivals: EventLane;
   /** Callbacks waiting for a revision to be created, by revision name. */
   private readonly revisionWaiters = new Map<string, Array<(rev: Revision, now: number) => void>>();
   /** The autoscaler classes revisions may name: the shipped ones plus the spec's (undefined: the shipped ones). */
@@ -72,6 +74,7 @@ export class World {
     this.sim = new Simulation(spec.seed);
     this.recycleRequests = recorder.copiesRequests === true;
     this.completions = this.sim.lane();
+    this.arrivals = this.sim.lane();
     const extra = spec.autoscalerClasses ?? [];
     this.autoscalerClasses = extra.length === 0 ? undefined : extra.reduce((r, c) => r.register(c), defaultAutoscalerClasses());
     this.deadlines = new DeadlineSet(this.sim, (req) =>
@@ -93,6 +96,15 @@ export class World {
     for (const s of spec.services) this.services.set(s.name, new ServiceModel(this, s));
     startClients(this);
     if (recorder.sampling !== false) this.sim.every(0, 1, this.sampleAll, this);
+  }
+
+  /**
+   * The Service's own name string for `name` (`name` itself when there is no such Service).
+   * Clients send with it, so the per-request name checks (routing, the recorder) compare one
+   * string with itself instead of two equal copies character by character.
+   */
+  serviceName(name: string): string {
+    return this.services.get(name)?.spec.name ?? name;
   }
 
   /** Calls `fn` when the revision named `name` is created (revisions are created by events, t = 0 included). */
