@@ -21,7 +21,8 @@ export const statfsFreeSpace: FreeSpace = (dir) => {
   for (let d = resolve(dir); ; d = dirname(d)) {
     try {
       const s = statfsSync(d);
-      return s.bavail * s.bsize;
+      // A filesystem that reports no size at all (some pseudo and FUSE ones) cannot say what fits.
+      return s.blocks === 0 ? undefined : s.bavail * s.bsize;
     } catch {
       if (dirname(d) === d) return undefined;
     }

@@ -85,4 +85,8 @@ describe('checkOutputSpace', () => {
     expect(deeper).toBeGreaterThan(0);
     expect(Math.abs(deeper! - here!)).toBeLessThan(here! * 0.01 + 1e8);
   });
+
+  it('does not know the free space of a filesystem that reports no size (/proc), so it refuses nothing there', () => {
+    expect(statfsFreeSpace('/proc/knsim-out')).toBeUndefined();
+  });
 });
