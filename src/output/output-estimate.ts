@@ -4,9 +4,10 @@
  *
  * Each file's rows are counted from the run's shape (revisions × simulated seconds for the
  * time series, expected requests for requests.csv) and sized from their cells: names as
- * they are, times as `%.6f`, and a measured allowance for the numeric cells. The allowances
- * are the largest seen in the shipped scenarios' outputs, so estimates err high, never low
- * by much; test/output/output-estimate.test.ts holds them to real runs.
+ * they are, times as `%.6f`, and a measured allowance for the numeric cells. Counts lean
+ * high (every revision for the whole run, every client at its full rate), so the total comes
+ * out a few percent above what a run writes; test/output/output-estimate.test.ts holds it to
+ * real runs.
  * pods.csv and nodes.csv are left out: their rows follow pod and node changes, which only the
  * run knows, and they are small beside the rest.
  */
@@ -41,13 +42,11 @@ export interface OutputEstimateInput {
 export interface OutputFileEstimate {
   file: string;
   bytes: number;
-  /** The arithmetic, for messages: "2 revisions × 3601 rows × 52 B". */
-  how: string;
 }
 
 /**
- * Bytes of each row beyond its time and name cells (commas and the newline included):
- * the largest per-row remainder over the shipped scenarios' outputs, rounded up.
+ * Bytes of each row beyond its time and name cells (commas and the newline included),
+ * measured on the shipped scenarios' outputs: about their typical row, below the widest.
  */
 const TIMESERIES_REST = 33;
 const RESOURCE_COLUMNS_REST = 26;
@@ -58,7 +57,7 @@ const LATENCY_BUCKETS_REST = 34;
 const REQUESTS_REST = 40;
 /** A pod's name is its revision's plus `-deployment-NNNN`. */
 const POD_SUFFIX = 16;
-/** latency-cdf.csv: at most 200 points for each of a revision's three kinds. */
+/** latency-cdf.csv: up to 200 points per kind (all, warm, and cold after cold starts): two kinds. */
 const CDF_ROWS_PER_REVISION = 400;
 const CDF_REST = 28;
 
@@ -75,9 +74,7 @@ function timeCell(durationSeconds: number): number {
  * probability e^(−m/slots), as Poisson arrivals would: about one row per request at low
  * rates, every slot at high ones.
  */
-function occupiedSlots(revs: readonly EstimateRevision[], requestsByService: ReadonlyMap<string, number>, slotsPerRevision: number): number {
-  const revisionsOf = new Map<string, number>();
-  for (const r of revs) revisionsOf.set(r.service, (revisionsOf.get(r.service) ?? 0) + 1);
+function occupiedSlots(revisionsOf: ReadonlyMap<string, number>, requestsByService: ReadonlyMap<string, number>, slotsPerRevision: number): number {
   let filled = 0;
   for (const [svc, k] of revisionsOf) {
     const slots = k * slotsPerRevision;
@@ -96,36 +93,35 @@ export function estimateOutputBytes(input: OutputEstimateInput): OutputFileEstim
   const names = revs.reduce((a, r) => a + utf8(r.service) + utf8(r.revision) + 2, 0);
   const meanNames = n > 0 ? names / n : 0;
   const out: OutputFileEstimate[] = [];
-  const add = (file: string, bytes: number, how: string): void => {
-    if (bytes > 0) out.push({ file, bytes: Math.ceil(bytes), how });
+  const add = (file: string, bytes: number): void => {
+    if (bytes > 0) out.push({ file, bytes: Math.ceil(bytes) });
   };
-  const B = (x: number): string => `${Math.round(x)} B`;
   const requestsByService = new Map<string, number>();
   for (const c of input.clients) requestsByService.set(c.service, (requestsByService.get(c.service) ?? 0) + c.requests);
+  const revisionsOf = new Map<string, number>();
+  for (const r of revs) revisionsOf.set(r.service, (revisionsOf.get(r.service) ?? 0) + 1);
 
   if (input.series && n > 0) {
     // One row per revision and whole second, t = 0 included.
     const seconds = Math.floor(T) + 1;
     const ts = time + meanNames + TIMESERIES_REST + (input.resourceColumns ? RESOURCE_COLUMNS_REST : 0);
-    add('timeseries.csv', n * seconds * ts, `${n} revisions × ${seconds} rows × ${B(ts)}`);
+    add('timeseries.csv', n * seconds * ts);
     // A decision per revision every 2 s (the KPA's tick).
     const ticks = Math.ceil(T / 2);
     const as = time + meanNames + AUTOSCALER_REST;
-    add('autoscaler.csv', n * ticks * as, `${n} revisions × ${ticks} decisions × ${B(as)}`);
+    add('autoscaler.csv', n * ticks * as);
     // A row per revision and second in which requests finished.
-    const rows = occupiedSlots(revs, requestsByService, Math.ceil(T));
-    const rps = time + meanNames + REQUESTS_PER_SECOND_REST;
-    add('requests-per-second.csv', rows * rps, `${Math.round(rows)} revision-seconds with answers × ${B(rps)}`);
+    const rows = occupiedSlots(revisionsOf, requestsByService, Math.ceil(T));
+    add('requests-per-second.csv', rows * (time + meanNames + REQUESTS_PER_SECOND_REST));
     const bucket = input.latencyBucketSeconds;
     if (bucket > 1) {
       // Whole-second start and bucket cells; a bucket without answers has no row.
       const buckets = Math.ceil(T / bucket);
-      const filled = occupiedSlots(input.revisions, requestsByService, buckets);
-      const lb = String(Math.floor(T)).length + String(bucket).length + 2 + meanNames + LATENCY_BUCKETS_REST;
-      add('latency-buckets.csv', filled * lb, `${Math.round(filled)} revision-buckets with answers × ${B(lb)}`);
+      const filled = occupiedSlots(revisionsOf, requestsByService, buckets);
+      add('latency-buckets.csv', filled * (String(Math.floor(T)).length + String(bucket).length + 2 + meanNames + LATENCY_BUCKETS_REST));
     }
   }
-  if (n > 0) add('latency-cdf.csv', n * CDF_ROWS_PER_REVISION * (meanNames + CDF_REST), `${n} revisions × ${CDF_ROWS_PER_REVISION} points`);
+  if (n > 0) add('latency-cdf.csv', n * CDF_ROWS_PER_REVISION * (meanNames + CDF_REST));
 
   if (input.trace.mode !== 'none') {
     const fraction = input.trace.mode === 'sample' ? input.trace.rate : 1;
@@ -146,7 +142,7 @@ export function estimateOutputBytes(input: OutputEstimateInput): OutputFileEstim
       const row = id + utf8(c.service) + 1 + utf8(c.name) + 1 + revNames + 2 + 3 * time + REQUESTS_REST;
       bytes += c.requests * fraction * row;
     }
-    add('requests.csv', bytes, `${Math.round(total)} requests × ${B(total > 0 ? bytes / total : 0)}`);
+    add('requests.csv', bytes);
   }
   return out;
 }
