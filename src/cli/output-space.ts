@@ -11,7 +11,7 @@ import { formatBytes, type OutputFileEstimate } from '../output/output-estimate.
 import { estimateRunOutputs } from '../run/run-world.js';
 import { ScenarioError } from '../scenario/errors.js';
 import type { LoadedScenario } from '../scenario/load-text.js';
-import type { WorkEstimate } from '../scenario/work-estimate.js';
+import { largest, type WorkEstimate } from '../scenario/work-estimate.js';
 
 /** Free bytes for an unprivileged user on the filesystem holding `dir`, or undefined when unknown. */
 export type FreeSpace = (dir: string) => number | undefined;
@@ -59,7 +59,7 @@ export function checkOutputSpace(
     .join(', ');
   const byRequests = top[0]!.file === 'requests.csv';
   // requests.csv grows with the requests (blame the client sending most), the rest with time.
-  const busiest = work.requests.reduce<WorkEstimate['requests'][number] | undefined>((b, it) => (b === undefined || it.amount > b.amount ? it : b), undefined);
+  const busiest = largest(work.requests);
   const where = byRequests && busiest !== undefined ? { file: busiest.file, path: busiest.path } : { file: loaded.file, path: 'duration' };
   const fix = byRequests ? '--trace sample=R or --trace none' : '--no-series';
   throw new ScenarioError(

@@ -295,7 +295,7 @@ function exceeds(kind: keyof WorkLimits, limit: number, unit: string): string {
 }
 
 /** The item to blame for a total: the largest. */
-function largest(items: readonly WorkItem[]): WorkItem | undefined {
+export function largest(items: readonly WorkItem[]): WorkItem | undefined {
   return items.reduce<WorkItem | undefined>((best, it) => (best === undefined || it.amount > best.amount ? it : best), undefined);
 }
 
