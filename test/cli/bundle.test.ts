@@ -55,6 +55,21 @@ describe('dist/bundle', () => {
     expect(modules.stderr).toMatch(/seed/);
     expect(bundle.stderr).toBe(modules.stderr);
   });
+  it("leaves out zod's locales but English, and scenario errors read the same", () => {
+    const dir = join(root, 'dist/bundle');
+    const locales = readdirSync(dir)
+      .filter((f) => f.endsWith('.js'))
+      .flatMap((f) => [...readFileSync(join(dir, f), 'utf8').matchAll(/^\/\/ node_modules\/zod\/v4\/locales\/(\S+)$/gm)].map((m) => m[1]));
+    expect(locales).toEqual(['en.js']);
+    for (const set of ['services[0].initialPods=abc', 'seed=[1]', 'services[0].app.serviceTime.dist=weird']) {
+      const args = ['run', 'scenarios/quickstart.yaml', '--set', set, '--out', join(tmpdir(), 'knsim-never-written')];
+      const modules = cli('dist/cli/main.js', args);
+      const bundle = cli('dist/bundle/main.js', args);
+      expect(bundle.status, set).toBe(2);
+      expect(bundle.stderr, set).toMatch(/^knsim: scenarios\/quickstart\.yaml: \S+: .+\n$/);
+      expect(bundle.stderr, set).toBe(modules.stderr);
+    }
+  });
 });
 
 describe('stale chunks', () => {
