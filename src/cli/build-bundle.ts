@@ -1,16 +1,26 @@
 /**
- * The last step of `npm run build`: bundles the compiled CLI (dist/cli/main.js) and the sweep
- * worker into dist/bundle/, which bin/knsim.js loads. Loading a few chunks costs a fraction of the
- * CPU of ~250 separate ES modules (quickstart `--no-report`: about 0.15 s of 0.57 s on the 2-core VM),
- * and the bundle leaves out zod's locale modules, which nothing uses (see `noZodLocales`).
+ * The last step of `npm run build`: bundles the compiled CLI (dist/cli/main.js) into one CommonJS
+ * file, dist/bundle/knsim.cjs, and the sweep worker into dist/bundle/worker.js, then writes the
+ * CLI's V8 code cache (src/cli/code-cache.ts) by running the quickstart once. bin/knsim.js loads
+ * the CLI with it.
  *
- * Code splitting keeps each command's dynamic import() a chunk of its own, loaded only when that
- * command runs. dist/bundle/ sits as deep as dist/<folder>/, so `new URL('../../…', import.meta.url)`
- * finds the same files from a chunk as from the module it came from.
+ * Loading one file costs a fraction of the CPU of ~250 separate ES modules, and the code cache
+ * spares V8 parsing and compiling it: `knsim run scenarios/quickstart.yaml --no-report` took
+ * 0.57 s of CPU from the modules, 0.30 s from a bundle of ES modules split per command, and
+ * 0.22 s from this file and its cache (2-core VM, December 2026). CommonJS because node 20 has
+ * code caches only for scripts; esbuild cannot split CommonJS, so every command is in the one
+ * file, each module initialized only when its command imports it.
+ *
+ * dist/bundle/ sits as deep as dist/<folder>/, so `new URL('../../…', import.meta.url)` finds
+ * the same files from the bundle as from the module it came from.
  */
-import { resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, type Plugin } from 'esbuild';
+import { build, type BuildOptions, type Plugin } from 'esbuild';
+import { installed, OPTIONAL_FEATURES } from './optional-deps.js';
 import { removeStaleChunks } from './stale-chunks.js';
 
 // The package's own folder (this script is dist/cli/build-bundle.js), whatever the working directory:
@@ -38,8 +48,8 @@ const EXTERNAL = [
 ];
 
 /**
- * zod re-exports all of its ~60 locales as `z.locales` and `z.core.locales`, so bundling `z` keeps them: 362 KB of the
- * 1.5 MB that `knsim run` would parse at start-up. knsim's messages are English, which zod's schemas
+ * zod re-exports all of its ~60 locales as `z.locales` and `z.core.locales`, so bundling `z` keeps
+ * them: 362 KB of JavaScript that nothing runs. knsim's messages are English, which zod's schemas
  * import on their own (locales/en.js), so the re-export resolves to an empty module instead.
  */
 const noZodLocales: Plugin = {
@@ -52,22 +62,67 @@ const noZodLocales: Plugin = {
   },
 };
 
-const result = await build({
+const common: BuildOptions = {
   absWorkingDir: ROOT,
-  entryPoints: ['dist/cli/main.js', 'dist/sweep/worker.js'],
   bundle: true,
-  splitting: true,
   platform: 'node',
-  format: 'esm',
   target: 'node20',
-  outdir: OUTDIR,
   metafile: true,
-  entryNames: '[name]',
   logLevel: 'warning',
   external: EXTERNAL,
   plugins: [noZodLocales],
+};
+
+const cli = await build({
+  ...common,
+  entryPoints: ['dist/cli/main.js'],
+  format: 'cjs',
+  outfile: resolve(OUTDIR, 'knsim.cjs'),
+  // A CommonJS file has no import.meta; the modules use its url to find files and packages.
+  define: { 'import.meta.url': '__knsimUrl' },
+  banner: { js: "const __knsimUrl = require('node:url').pathToFileURL(__filename).href;" },
+});
+
+// The few import()s left in the bundle load ES-module-only packages (vega, vega-lite, resvg) when a
+// report is rendered. They become calls of the loader's own import(), passed in as __knsimImport:
+// node 20 drops a vm.Script's import() callback when V8 takes its code cache (src/cli/code-cache.ts).
+const cliFile = resolve(OUTDIR, 'knsim.cjs');
+const cliText = readFileSync(cliFile, 'utf8');
+const imports = [...cliText.matchAll(/\bimport\(("[^"]+")\)/g)].map((m) => JSON.parse(m[1]!) as string);
+const unknown = imports.filter((spec) => !EXTERNAL.includes(spec));
+if (unknown.length > 0) throw new Error(`build-bundle: knsim.cjs import()s what is not an external package: ${unknown.join(', ')}`);
+writeFileSync(cliFile, cliText.replace(/\bimport\(("[^"]+")\)/g, '__knsimImport($1)'));
+
+// The worker runs in piscina's threads as an ES module.
+const worker = await build({
+  ...common,
+  entryPoints: ['dist/sweep/worker.js'],
+  format: 'esm',
+  outdir: OUTDIR,
   // Bundled CommonJS packages (yaml, seedrandom) require() node's built-in modules.
   banner: { js: "import { createRequire as __knsimRequire } from 'node:module'; const require = __knsimRequire(import.meta.url);" },
 });
 
-removeStaleChunks(OUTDIR, Object.keys(result.metafile.outputs).map((f) => resolve(ROOT, f)));
+const written = [...Object.keys(cli.metafile!.outputs), ...Object.keys(worker.metafile!.outputs)].map((f) => resolve(ROOT, f));
+removeStaleChunks(OUTDIR, written);
+// Earlier builds' ES-module entry point, now knsim.cjs.
+rmSync(resolve(OUTDIR, 'main.js'), { force: true });
+
+// The code cache: the quickstart's run, report included when the chart packages are installed, run
+// once by bin/knsim.js, which writes what V8 compiled for it when KNSIM_WRITE_CODE_CACHE is 1.
+const report = OPTIONAL_FEATURES.charts.packages.every(installed) ? [] : ['--no-report'];
+const scratch = mkdtempSync(join(tmpdir(), 'knsim-code-cache-'));
+try {
+  const args = ['run', resolve(ROOT, 'scenarios/quickstart.yaml'), '--out', join(scratch, 'out'), ...report];
+  const r = spawnSync(process.execPath, [resolve(ROOT, 'bin/knsim.js'), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, KNSIM_WRITE_CODE_CACHE: '1' },
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) {
+    process.stderr.write(`build-bundle: the bundled CLI failed on the quickstart (exit ${r.status}):\n${r.stderr}`);
+    process.exitCode = 1;
+  }
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}
