@@ -3,15 +3,10 @@
 import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
+import { V8_FLAGS } from '../dist/run/v8-flags.js';
 
-// V8 hands a function to its optimizing compiler after a fixed amount of interpreted
-// bytecode (66 KB in node 20). Most of a run's code runs for well under a second, and
-// compiling it costs more CPU than it saves; four times the budget leaves that code
-// interpreted and still optimizes the simulation's hot loop early in a long run
-// (measured: quickstart 0.1 s less CPU, hour-long runs no slower). Speed only: the
-// results do not depend on how code is compiled. Set before any code is compiled: V8's
-// code cache is only taken under the flags it was made with.
-setFlagsFromString('--interrupt-budget=270000');
+// Before anything else is compiled (see src/run/v8-flags.ts).
+for (const flag of V8_FLAGS) setFlagsFromString(flag);
 
 // The build also bundles the CLI into dist/bundle/knsim.cjs, with a V8 code cache beside it
 // (src/cli/build-bundle.ts, src/cli/code-cache.ts). A bundle older than the compiled CLI

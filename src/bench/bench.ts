@@ -1,11 +1,13 @@
 /**
- * `npm run bench`: runs every case in a fresh process (so peak RSS is the case's own),
- * prints a table and writes reports/bench/bench.json. Never part of the test suite.
+ * `npm run bench`: runs every case in a fresh process (so peak RSS is the case's own), under
+ * the V8 flags bin/knsim.js sets (so its code compiles as in `knsim run`), prints a table and
+ * writes reports/bench/bench.json. Never part of the test suite.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { V8_FLAGS } from '../run/v8-flags.js';
 import type { SweepBenchDetails } from '../sweep/bench-sweep.js';
 import { QUICKSTART_PROCESS_TARGET_CPU_SECONDS, type ProcessBench } from './bench-process.js';
 import { BENCH_CASES } from './cases.js';
@@ -36,7 +38,7 @@ const summary: Array<{ case: string; measured: string; target: string }> = [];
 for (const c of BENCH_CASES) {
   if (!wanted(c.name)) continue;
   process.stderr.write(`bench: ${c.name} — ${c.description} …\n`);
-  const out = execFileSync(process.execPath, [join(here, 'run-case.js'), c.name], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const out = execFileSync(process.execPath, [...V8_FLAGS, join(here, 'run-case.js'), c.name], { encoding: 'utf8', maxBuffer: 1 << 20 });
   const row = JSON.parse(out.trim().split('\n').at(-1)!) as Row;
   rows.push(row);
   const bare = row.bareLoopRatio === undefined ? '' : `, ${row.bareLoopRatio} of a bare queue loop`;
@@ -96,7 +98,7 @@ if (only.length === 0) console.log('wrote reports/bench/bench.json');
 // ---- Sweep on worker threads (issue 5): the same 40-run sweep on 1 thread and on 2 threads.
 if (wanted('sweep-workers')) {
   process.stderr.write('bench: sweep-workers — a 40-run sweep on 1 thread, then on 2 threads (warm runners, best of 3 rounds; then `knsim sweep` end to end, median of 3) …\n');
-  const out = execFileSync(process.execPath, [join(here, '../sweep/bench-sweep.js')], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const out = execFileSync(process.execPath, [...V8_FLAGS, join(here, '../sweep/bench-sweep.js')], { encoding: 'utf8', maxBuffer: 1 << 20 });
   const s = JSON.parse(out.trim().split('\n').at(-1)!) as SweepBenchDetails;
   console.log(
     `sweep-workers: ${s.runs} runs — 1 thread ${s.workers1Seconds} s, 2 threads ${s.workers2Seconds} s: speed-up ${s.speedup}× (CPU/wall with 2 threads: ${s.workers2CoresUsed} cores)`,
