@@ -5,11 +5,11 @@
  * the CLI with it.
  *
  * Loading one file costs a fraction of the CPU of ~250 separate ES modules, and the code cache
- * spares V8 parsing and compiling it: `knsim run scenarios/quickstart.yaml --no-report` took
- * 0.57 s of CPU from the modules, 0.30 s from a bundle of ES modules split per command, and
- * 0.22 s from this file and its cache (2-core VM, December 2026). CommonJS because node 20 has
- * code caches only for scripts; esbuild cannot split CommonJS, so every command is in the one
- * file, each module initialized only when its command imports it.
+ * spares V8 parsing and compiling it: `knsim run scenarios/quickstart.yaml --no-report` took a
+ * median 0.33 s of CPU from a bundle of ES modules split per command, 0.31 s from this file
+ * without its cache and 0.25 s with it (7 interleaved runs, 2-core VM, December 2026). CommonJS
+ * because node 20 has code caches only for scripts; esbuild cannot split CommonJS, so every
+ * command is in the one file, each module initialized only when its command imports it.
  *
  * dist/bundle/ sits as deep as dist/<folder>/, so `new URL('../../…', import.meta.url)` finds
  * the same files from the bundle as from the module it came from.
