@@ -1,34 +1,12 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { root, runKnsim } from '../support/cli.js';
+import { scenarioInTempDir, tinyScenario } from '../support/tiny-scenario.js';
 
-const root = resolve(import.meta.dirname, '../..');
-const bin = join(root, 'bin/knsim.js');
-
-function knsim(args: string[]): { code: number; stdout: string; stderr: string } {
-  // A timeout, so a check that stops refusing fails the test instead of running for ever.
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 120_000 });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
-
-const scenario = `
-name: tiny
-duration: 30s
-services:
-  - manifest: { apiVersion: serving.knative.dev/v1, kind: Service, metadata: { name: hello } }
-    initialPods: 1
-clients:
-  - { name: load, service: hello, open: { rps: 5 } }
-`;
-
-function setup(): { file: string; out: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'knsim-limits-'));
-  const file = join(dir, 's.yaml');
-  writeFileSync(file, scenario);
-  return { file, out: join(dir, 'out') };
-}
+const knsim = (args: string[]) => runKnsim(args, root, {}, 120_000);
+const setup = () => scenarioInTempDir('knsim-limits-', tinyScenario('tiny', '30s', 5));
 
 describe('work limits on the command line', () => {
   it('run refuses rps: 1e12 before simulating: one line, exit 2, no output', () => {

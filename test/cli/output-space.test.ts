@@ -1,38 +1,15 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkOutputSpace, statfsFreeSpace } from '../../src/cli/output-space.js';
-import { ScenarioError } from '../../src/scenario/errors.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { estimateWork } from '../../src/scenario/work-estimate.js';
+import { catchScenarioError } from '../scenario/helpers.js';
+import { scenarioInTempDir, tinyScenario } from '../support/tiny-scenario.js';
 
-const scenario = `
-name: tiny
-duration: 1h
-services:
-  - manifest: { apiVersion: serving.knative.dev/v1, kind: Service, metadata: { name: hello } }
-    initialPods: 1
-clients:
-  - { name: load, service: hello, open: { rps: 50 } }
-`;
-
-function setup(): { file: string; out: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'knsim-space-'));
-  const file = join(dir, 's.yaml');
-  writeFileSync(file, scenario);
-  return { file, out: join(dir, 'out') };
-}
-
-function refusal(run: () => unknown): ScenarioError {
-  try {
-    run();
-  } catch (e) {
-    if (e instanceof ScenarioError) return e;
-    throw e;
-  }
-  throw new Error('not refused');
-}
+const setup = () => scenarioInTempDir('knsim-space-', tinyScenario('tiny', '1h', 50));
+const refusal = catchScenarioError;
 
 describe('checkOutputSpace', () => {
   const { file, out } = setup();

@@ -5,16 +5,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ScenarioError, quote } from '../../src/scenario/errors.js';
 import { firstInvalidUtf8, loadScenario, scenarioFromValue } from '../../src/scenario/load.js';
+import { tinyScenario } from '../support/tiny-scenario.js';
 import { catchScenarioError } from './helpers.js';
 
-const BASE = `name: hostile
-duration: 10s
-services:
-  - manifest: { apiVersion: serving.knative.dev/v1, kind: Service, metadata: { name: hello } }
-    initialPods: 1
-clients:
-  - { name: load, service: hello, open: { rps: 1 } }
-`;
+const BASE = tinyScenario('hostile', '10s', 1);
 
 const dir = mkdtempSync(join(tmpdir(), 'knsim-hostile-'));
 let n = 0;

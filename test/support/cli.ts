@@ -11,7 +11,8 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runKnsim(args: string[], cwd = root, env: Record<string, string> = {}): CliResult {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env } });
+/** `timeoutMs`: kill the CLI after that long, so a check that stops refusing fails its test instead of running for ever. */
+export function runKnsim(args: string[], cwd = root, env: Record<string, string> = {}, timeoutMs?: number): CliResult {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env }, ...(timeoutMs === undefined ? {} : { timeout: timeoutMs }) });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
