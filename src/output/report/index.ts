@@ -5,11 +5,11 @@ import { pointsPerRevision, timeAxis } from './aggregate.js';
 import { type Chart, type ChartContext, buildCharts } from './charts/index.js';
 import { buildHtml } from './html.js';
 import { type RunData, loadRunData } from './load.js';
-import { renderPng, renderSvg } from './render.js';
+import { writeChartImages } from './render.js';
 
 export { NotARunDirectoryError, loadRunData, type RunData } from './load.js';
 export type { Chart } from './charts/index.js';
-export { renderPng, renderSvg } from './render.js';
+export { renderPng, renderSvg, writeChartImages } from './render.js';
 
 export interface ReportOptions {
   /** Write each chart's .svg and .png too (default true); the HTML and .vl.json are always written. */
@@ -64,21 +64,13 @@ export async function buildReport(runDir: string, opts: ReportOptions = {}): Pro
   // in charts/ stays.
   for (const f of readManifest(dir)?.files ?? []) if (f.startsWith('charts/')) rmSync(join(dir, f), { force: true });
   mkdirSync(chartDir, { recursive: true });
+  const images = opts.images ?? true;
   const written: ReportResult['charts'] = [];
-  const warnings: string[] = [];
   for (const c of charts) {
-    const files = [`charts/${c.id}.vl.json`];
-    writeFileSync(join(dir, files[0]!), JSON.stringify(c.spec, null, 1) + '\n');
-    if (opts.images ?? true) {
-      const log = { warnings: [] as string[] };
-      const svg = await renderSvg(c.spec, log);
-      warnings.push(...log.warnings.map((w) => `${c.id}: ${w}`));
-      writeFileSync(join(chartDir, `${c.id}.svg`), svg);
-      writeFileSync(join(chartDir, `${c.id}.png`), await renderPng(svg));
-      files.push(`charts/${c.id}.svg`, `charts/${c.id}.png`);
-    }
-    written.push({ id: c.id, files });
+    writeFileSync(join(chartDir, `${c.id}.vl.json`), JSON.stringify(c.spec, null, 1) + '\n');
+    written.push({ id: c.id, files: [`charts/${c.id}.vl.json`, ...(images ? [`charts/${c.id}.svg`, `charts/${c.id}.png`] : [])] });
   }
+  const warnings = images ? await writeChartImages(dir, charts) : [];
   const html = buildHtml({ summary: run.summary, settings: run.settings, axis: ctx.axis, charts, missing: missingNotes(run) });
   const htmlPath = join(dir, 'report.html');
   writeFileSync(htmlPath, html);

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
@@ -78,4 +79,20 @@ export async function renderPng(svg: string, zoom = 1.5): Promise<Buffer> {
     },
   });
   return r.render().asPng();
+}
+
+/**
+ * Writes charts/<id>.svg and charts/<id>.png under `dir` for each chart (the run, sweep and tuner
+ * reports), and returns vega's warnings, each after its chart's id.
+ */
+export async function writeChartImages(dir: string, charts: ReadonlyArray<{ id: string; spec: TopLevelSpec }>): Promise<string[]> {
+  const warnings: string[] = [];
+  for (const c of charts) {
+    const log: RenderLog = { warnings: [] };
+    const svg = await renderSvg(c.spec, log);
+    warnings.push(...log.warnings.map((w) => `${c.id}: ${w}`));
+    writeFileSync(join(dir, 'charts', `${c.id}.svg`), svg);
+    writeFileSync(join(dir, 'charts', `${c.id}.png`), await renderPng(svg));
+  }
+  return warnings;
 }

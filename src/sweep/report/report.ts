@@ -9,7 +9,7 @@ import { METRICS, type MetricKey } from '../../output/metrics.js';
 import type { PointResult, SweepDefinition } from '../sweep.js';
 import { inlineLibraries, scriptJson } from '../../output/report/html.js';
 import { CHART_RUNNER, escapeHtml, pageHead } from '../../output/report/page.js';
-import { renderPng, renderSvg } from '../../output/report/render.js';
+import { writeChartImages } from '../../output/report/render.js';
 import { axisScale, sweepCharts, type SweepChart } from './charts.js';
 
 export interface WrittenReport {
@@ -27,19 +27,9 @@ export async function writeCharts(dir: string, charts: readonly SweepChart[], im
   for (const c of charts) {
     const base = `charts/${c.id}`;
     writeFileSync(join(dir, `${base}.vl.json`), JSON.stringify(c.spec, null, 1) + '\n');
-    files.push(`${base}.vl.json`);
-    if (!images) continue;
-    const log = { warnings: [] as string[] };
-    // vega numbers gradients and clip paths with process-wide counters: restart them so a
-    // chart's SVG does not depend on what was rendered before it in this process.
-    const { resetSVGDefIds } = await import('vega');
-    resetSVGDefIds();
-    const svg = await renderSvg(c.spec, log);
-    warnings.push(...log.warnings.map((w) => `${c.id}: ${w}`));
-    writeFileSync(join(dir, `${base}.svg`), svg);
-    writeFileSync(join(dir, `${base}.png`), await renderPng(svg));
-    files.push(`${base}.svg`, `${base}.png`);
+    files.push(`${base}.vl.json`, ...(images ? [`${base}.svg`, `${base}.png`] : []));
   }
+  if (images) warnings.push(...(await writeChartImages(dir, charts)));
   return { files, warnings };
 }
 
