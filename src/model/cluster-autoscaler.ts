@@ -1,5 +1,6 @@
 import {
   bestScaleUpOption,
+  bindPod,
   canReschedule,
   estimateNodes,
   fits,
@@ -12,7 +13,6 @@ import {
   type PodResources,
   type ScaleUpOption,
 } from '../core/capacity/index.js';
-import { addResources } from '../core/capacity/index.js';
 import type { RandomStream } from '../engine/random.js';
 import type { Cluster, NodeAutoscaler } from './cluster.js';
 import { poolTemplate, type ClusterNode } from './cluster-node.js';
@@ -20,10 +20,6 @@ import type { Pod } from './pod.js';
 import type { NodeAutoscalerSpec, NodePoolSpec } from './spec.js';
 
 type CaSpec = Extract<NodeAutoscalerSpec, { kind: 'cluster-autoscaler' }>;
-
-function bound(n: NodeView, p: PodResources): NodeView {
-  return { ...n, requested: addResources(n.requested, p.requests), nonZeroRequested: addResources(n.nonZeroRequested, p.nonZeroRequests), pods: n.pods + 1 };
-}
 
 /**
  * The Cluster Autoscaler's loop (every scan-interval, from its own phase): scale up for
@@ -79,7 +75,7 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
     for (const pod of pods) {
       const r = c.requestsOf(pod);
       const i = sim.findIndex((n) => fits(n, r));
-      if (i >= 0) sim[i] = bound(sim[i]!, r);
+      if (i >= 0) sim[i] = bindPod(sim[i]!, r);
       else left.push(r);
     }
     if (left.length === 0) return false;

@@ -6,7 +6,7 @@ import {
   fits,
   ProvisioningBatch,
   templateNode,
-  addResources,
+  bindPod,
   type InstanceType,
   type NodeView,
   type PodResources,
@@ -21,10 +21,6 @@ type KarpenterSpec = Extract<NodeAutoscalerSpec, { kind: 'karpenter' }>;
 
 interface PoolType extends InstanceType {
   readonly pool: NodePoolSpec;
-}
-
-function bound(n: NodeView, p: PodResources): NodeView {
-  return { ...n, requested: addResources(n.requested, p.requests), nonZeroRequested: addResources(n.nonZeroRequested, p.nonZeroRequests), pods: n.pods + 1 };
 }
 
 /**
@@ -83,14 +79,14 @@ export class KarpenterModel implements NodeAutoscaler {
     for (const [pod, node] of [...this.nominated]) if (node.state !== 'Provisioning' || pod.node !== undefined || !pod.isOk) this.nominated.delete(pod);
     const launching = c.nodes.filter((n) => n.state === 'Provisioning');
     const views = new Map<ClusterNode, NodeView>(launching.map((n) => [n, templateNode(n.name, poolTemplate(n.pool))]));
-    for (const [pod, node] of this.nominated) views.set(node, bound(views.get(node)!, c.requestsOf(pod)));
+    for (const [pod, node] of this.nominated) views.set(node, bindPod(views.get(node)!, c.requestsOf(pod)));
     const bins: { pods: Pod[]; reqs: PodResources[] }[] = [];
     for (const pod of c.scheduler.unschedulable()) {
       if (this.nominated.has(pod)) continue;
       const r = c.requestsOf(pod);
       const inflight = launching.find((n) => fits(views.get(n)!, r));
       if (inflight !== undefined) {
-        views.set(inflight, bound(views.get(inflight)!, r));
+        views.set(inflight, bindPod(views.get(inflight)!, r));
         this.nominated.set(pod, inflight);
         continue;
       }

@@ -6,9 +6,8 @@
  * Time is a parameter; ties are broken by a caller-supplied `tieBreak`.
  */
 import { requireInteger, requireNonNegative } from '../errors.js';
-import { fits } from './fit.js';
+import { bindPod, fits } from './fit.js';
 import type { NodeView, PodResources, Resources } from './types.js';
-import { addResources } from './types.js';
 
 /** CA flags knsim models, with their defaults (cluster-autoscaler/FAQ.md parameter table). */
 export interface ClusterAutoscalerConfig {
@@ -65,15 +64,6 @@ export function templateNode(name: string, template: NodeTemplate): NodeView {
   };
 }
 
-function bind(node: NodeView, pod: PodResources): NodeView {
-  return {
-    ...node,
-    requested: addResources(node.requested, pod.requests),
-    nonZeroRequested: addResources(node.nonZeroRequested, pod.nonZeroRequests),
-    pods: node.pods + 1,
-  };
-}
-
 /** The estimator's order: largest first by cpu/allocatable + memory/allocatable (a stable sort). */
 function decreasing(pods: readonly PodResources[], a: Resources): PodResources[] {
   const size = (p: PodResources) =>
@@ -104,10 +94,10 @@ export function estimateNodes(pods: readonly PodResources[], template: NodeTempl
   for (const pod of decreasing(pods, template.allocatable)) {
     const i = bins.findIndex((b) => fits(b, pod));
     if (i >= 0) {
-      bins[i] = bind(bins[i]!, pod);
+      bins[i] = bindPod(bins[i]!, pod);
       scheduled.push(pod);
     } else if (fits(empty, pod) && bins.length < limit) {
-      bins.push(bind(empty, pod));
+      bins.push(bindPod(empty, pod));
       scheduled.push(pod);
     }
   }
@@ -176,7 +166,7 @@ export function canReschedule(pods: readonly PodResources[], others: readonly No
   for (const pod of pods) {
     const i = nodes.findIndex((n) => fits(n, pod));
     if (i < 0) return false;
-    nodes[i] = bind(nodes[i]!, pod);
+    nodes[i] = bindPod(nodes[i]!, pod);
   }
   return true;
 }
