@@ -13,8 +13,20 @@ import type { Simulation } from '../engine/simulation.js';
 
 export type RateFn = (n: number) => number;
 
-interface Job<T> {
+/**
+ * What a queue keeps on each of its items: the item's job while it is in service there. A
+ * field on the item, not a Map from items to jobs: V8 reallocates a Map's table every few
+ * sets and deletes, in the old generation once the table is there, and at one set and one
+ * delete per request that was megabytes of old-generation garbage a second.
+ */
+export interface SharedItem {
+  psJob: object | undefined;
+}
+
+interface Job<T extends SharedItem> {
   readonly item: T;
+  /** The queue the job is in (an item is in at most one queue's service at a time). */
+  readonly queue: ProcessorSharing<T>;
   readonly tag: number;
   index: number;
 }
@@ -22,9 +34,8 @@ interface Job<T> {
 /** Jobs within this much (relative) of their tag are done: the clock's rounding, not work. */
 const EPS = 1e-9;
 
-export class ProcessorSharing<T> {
+export class ProcessorSharing<T extends SharedItem> {
   private readonly heap: Job<T>[] = [];
-  private readonly jobs = new Map<T, Job<T>>();
   private v = 0;
   private t = 0;
   private rate = 0;
@@ -48,7 +59,12 @@ export class ProcessorSharing<T> {
   }
 
   has(item: T): boolean {
-    return this.jobs.has(item);
+    return this.jobOf(item) !== undefined;
+  }
+
+  private jobOf(item: T): Job<T> | undefined {
+    const job = item.psJob as Job<T> | undefined;
+    return job !== undefined && job.queue === this ? job : undefined;
   }
 
   private advance(now: number): void {
@@ -69,19 +85,19 @@ export class ProcessorSharing<T> {
 
   add(item: T, work: number, now: number): void {
     this.advance(now);
-    const job: Job<T> = { item, tag: this.v + work, index: this.heap.length };
+    const job: Job<T> = { item, queue: this, tag: this.v + work, index: this.heap.length };
     this.heap.push(job);
-    this.jobs.set(item, job);
+    item.psJob = job;
     this.up(job.index);
     this.setRate();
   }
 
   /** Takes a job out before it is done (timed out, failed); false if it is not in service. */
   remove(item: T, now: number): boolean {
-    const job = this.jobs.get(item);
+    const job = this.jobOf(item);
     if (job === undefined) return false;
     this.advance(now);
-    this.jobs.delete(item);
+    item.psJob = undefined;
     this.removeAt(job.index);
     this.setRate();
     return true;
@@ -101,7 +117,7 @@ export class ProcessorSharing<T> {
     const limit = this.v + EPS * Math.max(1, this.v);
     while (this.heap.length > 0 && this.heap[0]!.tag <= limit) {
       const job = this.heap[0]!;
-      this.jobs.delete(job.item);
+      job.item.psJob = undefined;
       this.removeAt(0);
       out.push(job.item);
     }
@@ -167,7 +183,7 @@ export function cpuRate(capacityCores: number, parallelism: number): RateFn {
  * completion. A change that brings the earliest completion forward schedules another; the
  * older event then finds it is not yet due and does nothing (DeadlineSet's pattern).
  */
-export class CompletionTimer<T> {
+export class CompletionTimer<T extends SharedItem> {
   private nextAt = Number.POSITIVE_INFINITY;
 
   constructor(
@@ -186,7 +202,7 @@ export class CompletionTimer<T> {
     }
   }
 
-  private static fire(this: void, self: CompletionTimer<unknown>): void {
+  private static fire(this: void, self: CompletionTimer<SharedItem>): void {
     const now = self.sim.now;
     if (now < self.nextAt) return; // superseded by an earlier one that already ran
     self.nextAt = Number.POSITIVE_INFINITY;

@@ -101,8 +101,6 @@ export interface ScrapePoints {
  * the CPU time used so far (the kubelet's cumulative counter) and the working set.
  */
 export class PodResources {
-  /** Requests in their non-CPU wait phase, with when it ends. */
-  private readonly waiting = new Set<Request>();
   /** The CPU queue's completion event (with `ps`). */
   private readonly timer: CompletionTimer<Request> | undefined;
   private oomPending = false;
@@ -147,7 +145,8 @@ export class PodResources {
     world.deadlines.add(req);
     const wait = Number.isNaN(req.workU) ? 0 : m.waitAt(req.workU);
     if (wait > 0) {
-      this.waiting.add(req);
+      // Marked on the request, not kept in a Set (see cpu.ts, SharedItem).
+      req.waitingIn = this;
       this.sim.at(now + wait, this.onWaitDone, { self: this, req });
     } else {
       this.ps.add(req, req.serviceTime, now);
@@ -160,13 +159,17 @@ export class PodResources {
   stop(req: Request, now: number): void {
     if (this.ps === undefined) return;
     this.profileAdvance(now);
-    if (this.waiting.delete(req)) return;
+    if (req.waitingIn === this) {
+      req.waitingIn = undefined;
+      return;
+    }
     if (this.ps.remove(req, now)) this.timer!.reschedule();
   }
 
   private onWaitDone(this: void, s: { self: PodResources; req: Request }): void {
     const { self, req } = s;
-    if (!self.waiting.delete(req)) return; // it ended while waiting
+    if (req.waitingIn !== self) return; // it ended while waiting
+    req.waitingIn = undefined;
     const now = self.sim.now;
     self.profileAdvance(now);
     self.ps!.add(req, req.serviceTime, now);

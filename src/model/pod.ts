@@ -1,3 +1,4 @@
+import { ActiveRequests } from './active-requests.js';
 import { emptyReport, type MeterReport } from './concurrency-meter.js';
 import { Fifo } from './fifo.js';
 import { KubeletBackoff } from './kubelet-backoff.js';
@@ -66,7 +67,7 @@ export class Pod {
     waitingReason: '' as '' | 'ErrImagePull' | 'ImagePullBackOff',
   };
   /** Requests inside the breaker, kept only when a crash may have to fail them. */
-  private readonly active: Set<Request> | undefined;
+  private readonly active: ActiveRequests | undefined;
   /** CPU and memory, only for revisions that model them (pod-resources.ts); set when its containers start. */
   res: PodResources | undefined = undefined;
   /** The node it is bound to, only when the scenario has node pools (cluster.ts). */
@@ -81,7 +82,7 @@ export class Pod {
   ) {
     this.cc = revision.spec.containerConcurrency;
     this.maxInFlight = this.cc > 0 ? this.cc * (1 + QUEUE_DEPTH_FACTOR) : Number.POSITIVE_INFINITY;
-    this.active = revision.hasFaults ? new Set() : undefined;
+    this.active = revision.hasFaults ? new ActiveRequests() : undefined;
   }
 
   /** Requests waiting for a container slot. */
@@ -155,7 +156,7 @@ export class Pod {
    */
   failAll(status: number, now: number): void {
     if (this.active === undefined) return;
-    for (const req of [...this.active]) this.revision.world.finish(req, status, now);
+    for (const req of this.active.toArray()) this.revision.world.finish(req, status, now);
   }
 
   /** The queue-proxy's latest 1 s report at `now`, which is what a scrape reads. */

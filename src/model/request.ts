@@ -74,6 +74,14 @@ export class Request {
   /** The request's route and work uniforms, drawn when it arrives; the work one also sets the CPU model's wait time. */
   routeU = Number.NaN;
   workU = Number.NaN;
+  /** The pod's ActiveRequests it is in, and its neighbours there (revisions that model faults). */
+  activeIn: object | undefined = undefined;
+  activePrev: Request | undefined = undefined;
+  activeNext: Request | undefined = undefined;
+  /** Its job in a CPU queue (cpu.ts) while it is in service there. */
+  psJob: object | undefined = undefined;
+  /** The pod's resources it is in the non-CPU wait phase of (pod-resources.ts). */
+  waitingIn: object | undefined = undefined;
 
   constructor(owner: RequestOwner) {
     this.owner = owner;
@@ -111,6 +119,11 @@ export class Request {
     this.serviceTime = Number.NaN;
     this.routeU = Number.NaN;
     this.workU = Number.NaN;
+    this.activeIn = undefined;
+    this.activePrev = undefined;
+    this.activeNext = undefined;
+    this.psJob = undefined;
+    this.waitingIn = undefined;
     return this;
   }
 }

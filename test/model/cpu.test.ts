@@ -6,11 +6,17 @@ import { STATUS_OK } from '../../src/model/request.js';
 import type { ClientSpec, RevisionSpec, WorkModelSpec } from '../../src/model/spec.js';
 import { constant, revision, run, service, world } from './world-fixture.js';
 
+interface Item {
+  readonly id: number;
+  psJob: object | undefined;
+}
+const item = (id: number): Item => ({ id, psJob: undefined });
+
 /** Drives a ProcessorSharing by hand: arrivals at given times, returns each job's completion time. */
 function simulate(rate: (n: number) => number, jobs: ReadonlyArray<{ at: number; work: number }>): number[] {
-  const ps = new ProcessorSharing<number>(rate);
+  const ps = new ProcessorSharing<Item>(rate);
   const done = new Array<number>(jobs.length).fill(Number.NaN);
-  const pending = jobs.map((j, i) => ({ ...j, i })).sort((a, b) => a.at - b.at);
+  const pending = jobs.map((j, i) => ({ ...j, item: item(i) })).sort((a, b) => a.at - b.at);
   let k = 0;
   for (;;) {
     const nextArrival = k < pending.length ? pending[k]!.at : Number.POSITIVE_INFINITY;
@@ -18,9 +24,9 @@ function simulate(rate: (n: number) => number, jobs: ReadonlyArray<{ at: number;
     if (nextArrival === Number.POSITIVE_INFINITY && nextDone === Number.POSITIVE_INFINITY) break;
     if (nextArrival <= nextDone) {
       const j = pending[k++]!;
-      ps.add(j.i, j.work, j.at);
+      ps.add(j.item, j.work, j.at);
     } else {
-      for (const i of ps.popDone(nextDone)) done[i] = nextDone;
+      for (const it of ps.popDone(nextDone)) done[it.id] = nextDone;
     }
   }
   return done;
@@ -43,17 +49,25 @@ describe('processor sharing', () => {
   });
 
   it('counts the CPU time used (cumulative core-seconds) and restarts virtual time when idle', () => {
-    const ps = new ProcessorSharing<string>(cpuRate(1, 1));
-    ps.add('a', 0.1, 0);
-    ps.add('b', 0.1, 0);
+    const ps = new ProcessorSharing<Item>(cpuRate(1, 1));
+    const [a, b, c] = [item(0), item(1), item(2)];
+    ps.add(a, 0.1, 0);
+    ps.add(b, 0.1, 0);
     expect(ps.throughput).toBe(1);
     expect(ps.cumulative(0.1)).toBeCloseTo(0.1, 12);
-    expect(ps.remove('b', 0.1)).toBe(true); // b leaves half done (timed out)
+    expect(ps.remove(b, 0.1)).toBe(true); // b leaves half done (timed out)
+    expect(ps.remove(b, 0.1)).toBe(false);
+    // An item in one queue is not in another: the other neither has nor removes it.
+    const other = new ProcessorSharing<Item>(cpuRate(1, 1));
+    expect(other.has(a)).toBe(false);
+    expect(other.remove(a, 0.1)).toBe(false);
+    expect(ps.has(a)).toBe(true);
     expect(ps.nextCompletion()).toBeCloseTo(0.15, 12);
-    expect(ps.popDone(0.15)).toEqual(['a']);
+    expect(ps.popDone(0.15)).toEqual([a]);
+    expect(ps.has(a)).toBe(false);
     expect(ps.cumulative(1)).toBeCloseTo(0.15, 12);
     // Idle: a new job starts from a clean virtual time.
-    ps.add('c', 0.3, 1);
+    ps.add(c, 0.3, 1);
     expect(ps.nextCompletion()).toBeCloseTo(1.3, 12);
   });
 
