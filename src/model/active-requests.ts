@@ -1,10 +1,9 @@
 /**
  * A pod's requests inside its breaker, in the order they entered: the ones a crash of its
- * user container fails. The list runs through the requests' own `activePrev`/`activeNext`
- * fields instead of a Set: V8 reallocates a Set's table every few adds and deletes, in the
- * old generation once the table is there, so with one add and one delete per request each
- * pod's Set turned into megabytes of old-generation garbage a second after a full GC had
- * promoted the tables.
+ * user container fails. The list runs through fields of the requests themselves, not a Set:
+ * V8 rebuilds a Set's or Map's table every few adds and deletes, in the old generation once
+ * a full GC has promoted the table, so with one add and one delete per request each pod's
+ * Set turned into megabytes of old-generation garbage a second after every full GC.
  */
 import type { Request } from './request.js';
 

@@ -15,9 +15,8 @@ export type RateFn = (n: number) => number;
 
 /**
  * What a queue keeps on each of its items: the item's job while it is in service there. A
- * field on the item, not a Map from items to jobs: V8 reallocates a Map's table every few
- * sets and deletes, in the old generation once the table is there, and at one set and one
- * delete per request that was megabytes of old-generation garbage a second.
+ * field on the item rather than a Map from items to jobs, for the reason given in
+ * active-requests.ts.
  */
 export interface SharedItem {
   psJob: object | undefined;

@@ -145,7 +145,7 @@ export class PodResources {
     world.deadlines.add(req);
     const wait = Number.isNaN(req.workU) ? 0 : m.waitAt(req.workU);
     if (wait > 0) {
-      // Marked on the request, not kept in a Set (see cpu.ts, SharedItem).
+      // Marked on the request, not kept in a Set (see active-requests.ts).
       req.waitingIn = this;
       this.sim.at(now + wait, this.onWaitDone, { self: this, req });
     } else {
