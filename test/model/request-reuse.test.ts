@@ -52,3 +52,25 @@ describe('reusing answered requests', () => {
     expect(copy.objects.size).toBeLessThan(copy.rows.length / 5);
   });
 });
+
+// Crashes fail the requests a pod holds (its ActiveRequests list, threaded through the requests):
+// reused Request objects must leave and join those lists exactly as new ones would.
+function crashing() {
+  const rev = { ...revision({ cc: 4, serviceTime: { dist: 'exponential', mean: 1 }, initialPods: 2 }), faults: [{ kind: 'crash' as const, atSeconds: 10, pods: 2, count: 4, uptimeSeconds: 5 }] };
+  const clients: ClientSpec[] = [{ kind: 'open', name: 'load', service: 'hello', process: 'poisson', rate: { shape: 'constant', rps: 30 }, startSeconds: 0, endSeconds: 60 }];
+  return world([service('hello', [rev])], clients, { duration: 90 });
+}
+
+describe('reusing answered requests when pods crash', () => {
+  const keep = new MemoryRecorder();
+  new World(crashing(), keep).run();
+  const copy = new CopyingRecorder();
+  new World(crashing(), copy).run();
+
+  it('fails the requests a crashed pod held, the same ones, as without reuse', () => {
+    const failed = keep.requests.filter((r) => r.status === 502).length;
+    expect(failed).toBeGreaterThan(10);
+    expect(copy.rows).toEqual(keep.requests.map(row));
+    expect(copy.objects.size).toBeLessThan(copy.rows.length / 5);
+  });
+});
