@@ -35,11 +35,17 @@ function scenario() {
   return world([service('hello', revs)], clients, { duration: 90 });
 }
 
-describe('reusing answered requests', () => {
+/** Runs the scenario with a recorder that keeps every Request, and with one that lets the world reuse them. */
+function runBoth(spec: () => ReturnType<typeof world>): { keep: MemoryRecorder; copy: CopyingRecorder } {
   const keep = new MemoryRecorder();
-  new World(scenario(), keep).run();
+  new World(spec(), keep).run();
   const copy = new CopyingRecorder();
-  new World(scenario(), copy).run();
+  new World(spec(), copy).run();
+  return { keep, copy };
+}
+
+describe('reusing answered requests', () => {
+  const { keep, copy } = runBoth(scenario);
 
   it('finishes every request the same way, in the same order, as without reuse', () => {
     // Every way a request can end here: answered, breaker full, client gave up, revision timeout.
@@ -62,10 +68,7 @@ function crashing() {
 }
 
 describe('reusing answered requests when pods crash', () => {
-  const keep = new MemoryRecorder();
-  new World(crashing(), keep).run();
-  const copy = new CopyingRecorder();
-  new World(crashing(), copy).run();
+  const { keep, copy } = runBoth(crashing);
 
   it('fails the requests a crashed pod held, the same ones, as without reuse', () => {
     const failed = keep.requests.filter((r) => r.status === 502).length;

@@ -31,7 +31,8 @@ export function fits(node: NodeView, pod: PodResources): boolean {
  * The node as the scheduler sees it once `pod` is bound to it: one more pod, its requests
  * added. The view is built field by field, not spread from `node`, so that every view has
  * one shape whatever `node` is (a model's node object has many more fields): with a spread,
- * V8's stores into the copies went megamorphic and missed its stub cache on every call.
+ * V8's stores into the copies went megamorphic and missed its property lookup cache on
+ * every call.
  */
 export function bindPod(node: NodeView, pod: PodResources): NodeView {
   return {
