@@ -12,6 +12,19 @@ import type { World } from './world.js';
 /** A pod without requests (a revision built without node pools): it only takes a pod slot. */
 const NO_REQUESTS = podResources([]);
 
+/**
+ * A revision's initialPods (running before the run) do not fit the initial nodes. Bad input,
+ * which the scenario loader reports against the scenario's field (scenario/initial-placement.ts).
+ */
+export class InitialPodsDoNotFit extends Error {
+  constructor(
+    readonly revision: string,
+    readonly pod: string,
+  ) {
+    super(`the initial nodes cannot hold ${revision}'s initialPods (pod ${pod} fits no node); add initialNodes or lower initialPods`);
+  }
+}
+
 /** What the node autoscaler hears from the cluster. */
 export interface NodeAutoscaler {
   /** A pod's first scheduling attempt failed (it is now Unschedulable). */
@@ -143,11 +156,7 @@ export class Cluster {
 
   /** A pod that was running before the run: bound at once, or an error if it fits no initial node. */
   placeRunning(pod: Pod, now: number): void {
-    if (!this.scheduler.bindNow(pod, now)) {
-      throw new Error(
-        `cluster.nodePools: the initial nodes cannot hold ${pod.revision.spec.name}'s initialPods (pod ${pod.name} fits no node); add initialNodes or lower initialPods`,
-      );
-    }
+    if (!this.scheduler.bindNow(pod, now)) throw new InitialPodsDoNotFit(pod.revision.spec.name, pod.name);
     this.world.recorder.podTransition(pod, 'Scheduled', now);
   }
 

@@ -8,6 +8,7 @@
 import { isDocument, LineCounter, parseAllDocuments, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
 import type { ActivatorCpuSpec, ClientSpec, RequestTraceMode, ServiceSpec, StartCondition, WorldSpec } from '../model/spec.js';
 import { applyClusterUpdates } from './cluster-updates.js';
+import { checkInitialPlacement } from './initial-placement.js';
 import { readConfigMaps, type ClusterConfig, type KeyWhere } from './configmaps.js';
 import type { AutoscalerClass } from '../core/autoscaler/index.js';
 import type { UserClassInput, UserClassRef } from './user-classes.js';
@@ -219,6 +220,7 @@ export function scenarioFromValueWith(
     clients,
     ...(userClasses.length > 0 ? { autoscalerClasses: userClasses } : {}),
   };
+  checkInitialPlacement(file, world);
   const unique = [...new Set(warnings)];
   return { file, name: s.name, description: s.description ?? '', traceMode, series: s.series ?? true, world, revisionOrigins, configMapWhere: cms.where, ...(unique.length > 0 ? { warnings: unique } : {}), ...(s.expect !== undefined ? { expect: s.expect } : {}) };
 }
