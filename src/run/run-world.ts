@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import type { RequestTraceMode, WorldSpec } from '../model/spec.js';
 import { World } from '../model/world.js';
 import type { RunSummary } from '../output/summary.js';
-import { reportBucketSeconds } from '../output/report/aggregate.js';
 import { estimateOutputBytes, type OutputFileEstimate } from '../output/output-estimate.js';
 import { RunRecorder } from './run-recorder.js';
+import { clusterOutputs, finishSummary, hasResourceColumns, latencyBucketSeconds, runRecorderOptions } from './run-options.js';
 import { runSettings } from './settings.js';
 import { stageDirectory, type StagedDirectory, type StageOptions } from '../output/staged-dir.js';
 import { toOutputError } from '../output/output-error.js';
@@ -52,23 +52,6 @@ export function summarizeWorld(spec: WorldSpec): RunSummary {
     events: world.sim.events,
     wallSeconds: Math.round(wallSeconds * 1000) / 1000,
   });
-}
-
-/** What the outputs need to know of the scenario's nodes (undefined without node pools). */
-function clusterOutputs(spec: WorldSpec): { cpuCostShare: number } | undefined {
-  const n = spec.cluster.nodes;
-  return n === undefined ? undefined : { cpuCostShare: n.cpuCostShare };
-}
-
-/** latency-buckets.csv's bucket: the report's time bucket for this run. */
-function latencyBucketSeconds(spec: WorldSpec): number {
-  const revisions = spec.services.reduce((n, s) => n + s.revisions.length, 0);
-  return reportBucketSeconds(spec.durationSeconds, revisions);
-}
-
-/** timeseries.csv has CPU and memory columns when some revision models either. */
-function hasResourceColumns(spec: WorldSpec): boolean {
-  return spec.services.some((s) => s.revisions.some((r) => r.work !== undefined || r.memory !== undefined));
 }
 
 /**
@@ -142,14 +125,7 @@ function startRun(spec: WorldSpec, opts: RunWorldOptions): StartedRun {
   const stage = stageDirectory(opts.outDir, { command: 'run', ...opts.output });
   const started = process.hrtime.bigint();
   try {
-    const recorder = new RunRecorder({
-      outDir: stage.path,
-      trace: opts.trace,
-      series: opts.series ?? true,
-      latencyBucketSeconds: latencyBucketSeconds(spec),
-      resourceColumns: hasResourceColumns(spec),
-      cluster: clusterOutputs(spec),
-    });
+    const recorder = new RunRecorder(runRecorderOptions(spec, stage.path, opts.trace, opts.series ?? true));
     const world = new World(spec, recorder);
     return { stage, label, recorder, world, started };
   } catch (e) {
@@ -161,15 +137,7 @@ function startRun(spec: WorldSpec, opts: RunWorldOptions): StartedRun {
 function finishRun(spec: WorldSpec, opts: RunWorldOptions, run: StartedRun): RunResult {
   const { stage, recorder, world } = run;
   const wallSeconds = Number(process.hrtime.bigint() - run.started) / 1e9;
-  const summary = recorder.finish({
-    scenario: spec.name,
-    seed: spec.seed,
-    simulatedSeconds: spec.durationSeconds,
-    events: world.sim.events,
-    wallSeconds: Math.round(wallSeconds * 1000) / 1000,
-  });
-  if (opts.warnings !== undefined && opts.warnings.length > 0) summary.warnings = [...opts.warnings];
-  if (world.activatorPool !== undefined) summary.activatorPool = world.activatorPool.summary(spec.durationSeconds, spec.cluster.activatorReplicas);
+  const summary = finishSummary(spec, world, recorder, wallSeconds, opts.warnings);
   writeFileSync(join(stage.path, 'settings.json'), JSON.stringify(runSettings(spec, opts.description ?? ''), null, 2) + '\n');
   writeFileSync(join(stage.path, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
   const files = stage.commit();

@@ -105,6 +105,25 @@ describe.skipIf(!hasChromium)('the playground in Chromium', () => {
     await page.close();
   }, 180_000);
 
+  it('capacity-planning (6 h): nodes.csv, nodes and cost in summary.json, and the nodes and cost charts, as knsim run', async () => {
+    const cli = cliRun('capacity-planning', ['--duration', '6h']);
+    const page = await newPage();
+    await pick(page, 'capacity-planning');
+    await page.fill('#duration', '6h');
+    await runToEnd(page);
+    const files = await page.locator('#downloads button').evaluateAll((bs) => bs.map((b) => (b as HTMLElement).dataset['file']));
+    expect(files).toContain('nodes.csv');
+    expect(files).not.toContain('requests.csv');
+    const summary = withoutWall(await download(page, 'summary.json')) as Record<string, unknown>;
+    expect(summary).toEqual(withoutWall(readFileSync(join(cli, 'summary.json'), 'utf8')));
+    expect(Object.keys(summary)).toEqual(expect.arrayContaining(['nodes', 'cost']));
+    expect((await download(page, 'nodes.csv')) === readFileSync(join(cli, 'nodes.csv'), 'utf8'), 'nodes.csv').toBe(true);
+    for (const id of ['nodes', 'cost']) expect(await page.locator(`#chart-${id} svg path[aria-roledescription="line mark"]`).count(), id).toBeGreaterThan(0);
+    const html = await download(page, 'report.html');
+    expect(html === readFileSync(join(cli, 'report.html'), 'utf8'), 'report.html').toBe(true);
+    await page.close();
+  }, 180_000);
+
   it('quickstart completes quickly (the figure is printed)', async () => {
     const page = await newPage();
     await pick(page, 'quickstart');

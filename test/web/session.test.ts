@@ -2,7 +2,7 @@
  * The playground's worker code path (web/src/session.ts) in node: the same scenario and
  * seed give the CLI's files, however the run is sliced or stepped.
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -34,26 +34,42 @@ const DRIVES: Array<[string, (s: Session) => void]> = [
 const shippedTraces = (): PlaygroundFiles =>
   new PlaygroundFiles(Object.fromEntries(readdirSync(join(root, 'scenarios/traces')).map((f) => [`traces/${f}`, readFileSync(join(root, 'scenarios/traces', f), 'utf8')])));
 
+/** hello-world with the activator's CPU modelled (summary.json gets the activator pool). */
+const withActivatorCpu = (text: string): string => text.replace(/^duration: 5m$/m, 'duration: 5m\ncluster:\n  activatorCpu: { perRequest: 5ms }');
+
 describe.each([
-  ['hello-world', 7, undefined],
-  ['canary', 3, 240],
+  ['hello-world', 7, undefined, undefined],
+  ['canary', 3, 240, undefined],
   // Trace replay: the traces are given as text, parsed by the same readers as the CLI's files.
-  ['azure-trace', 1, undefined],
-])('%s (seed %i)', (name, seed, duration) => {
-  const cliOut = join(tmp, `cli-${name}`);
-  const args = ['run', `scenarios/${name}.yaml`, '--seed', String(seed), '--out', cliOut, ...(duration !== undefined ? ['--duration', `${duration}s`] : [])];
+  ['azure-trace', 1, undefined, undefined],
+  // Node pools: nodes.csv, and nodes and cost in summary.json.
+  ['capacity-planning', 2, 6 * 3600, undefined],
+  ['hello-world', 7, undefined, withActivatorCpu],
+] as Array<[string, number, number | undefined, ((text: string) => string) | undefined]>)('%s (seed %i)', (name, seed, duration, edit) => {
+  const tag = `${name}${edit !== undefined ? '-edited' : ''}`;
+  const shipped = readFileSync(join(root, 'scenarios', `${name}.yaml`), 'utf8');
+  const text = edit === undefined ? shipped : edit(shipped);
+  // An edited scenario is run by the CLI from a copy beside the shipped one's files.
+  const file = edit === undefined ? `scenarios/${name}.yaml` : join(tmp, `${tag}.yaml`);
+  if (edit !== undefined) {
+    expect(text).not.toBe(shipped);
+    writeFileSync(file, text);
+  }
+  const cliOut = join(tmp, `cli-${tag}`);
+  const args = ['run', file, '--seed', String(seed), '--out', cliOut, ...(duration !== undefined ? ['--duration', `${duration}s`] : [])];
   const cli = runKnsim(args);
-  const text = readFileSync(join(root, 'scenarios', `${name}.yaml`), 'utf8');
 
   it.each(DRIVES)('%s: every file equals knsim run (summary.json without wallSeconds)', (_how, drive) => {
     expect(cli.stderr).toBe('');
     expect(cli.code).toBe(0);
-    const out = join(tmp, `web-${name}-${_how.replace(/\W+/g, '-')}`);
+    const out = join(tmp, `web-${tag}-${_how.replace(/\W+/g, '-')}`);
     const s = new Session({ text, file: `${name}.yaml`, seed, durationSeconds: duration, outDir: out }, shippedTraces());
     drive(s);
     // The CLI's report (charts/, report.html) is compared in the browser test.
     const cliFiles = readdirSync(cliOut).filter((f) => !['.knsim-output.json', 'charts', 'report.html'].includes(f)).sort();
     expect(readdirSync(out).sort()).toEqual(cliFiles);
+    // What the page offers for download (report.html aside).
+    expect([...s.files].sort()).toEqual(cliFiles);
     for (const f of cliFiles) {
       const a = readFileSync(join(cliOut, f), 'utf8');
       const b = readFileSync(join(out, f), 'utf8');
@@ -61,6 +77,10 @@ describe.each([
       else expect(b === a, f).toBe(true);
     }
     expect(s.summary?.seed).toBe(seed);
+    // The parts of the summary that only some scenarios have are there.
+    const keys = Object.keys(s.summary!);
+    if (name === 'capacity-planning') expect(keys).toEqual(expect.arrayContaining(['nodes', 'cost']));
+    if (edit === withActivatorCpu) expect(keys).toContain('activatorPool');
   });
 });
 

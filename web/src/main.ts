@@ -232,7 +232,7 @@ function onProgress(p: Progress): void {
   document.body.dataset['ticks'] = String(p.ticks);
   if (p.done && !wasDone) {
     ui.summary.replaceChildren(renderSummary(p.summary as never));
-    showDownloads();
+    showDownloads(p.files);
   }
   if (!p.running) void inspectLatest();
   requestCharts();
@@ -348,7 +348,6 @@ function showInspection(e: Explanation | undefined): void {
 
 // ---------------------------------------------------------------- downloads
 
-const FILES = ['summary.json', 'settings.json', 'autoscaler.csv', 'timeseries.csv', 'pods.csv', 'requests-per-second.csv', 'latency-cdf.csv', 'latency-buckets.csv', 'requests.csv', 'report.html'];
 
 function fetchFile(name: string): Promise<string | undefined> {
   return new Promise((resolve) => {
@@ -357,9 +356,10 @@ function fetchFile(name: string): Promise<string | undefined> {
   });
 }
 
-function showDownloads(): void {
+/** A button per file the run wrote, and the report. */
+function showDownloads(files: readonly string[]): void {
   ui.downloads.replaceChildren(
-    ...FILES.map((name) => {
+    ...[...files, 'report.html'].map((name) => {
       const b = document.createElement('button');
       b.textContent = `↓ ${name}`;
       b.dataset['file'] = name;

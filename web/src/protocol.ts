@@ -37,6 +37,8 @@ export interface Progress {
   /** Ticks (not pokes) so far. */
   ticks: number;
   summary: unknown;
+  /** The files the finished run wrote, as `knsim run` names them (report.html aside); [] before the end. */
+  files: string[];
 }
 
 export type FromWorker =

@@ -7,13 +7,13 @@
  * slicing never changes a run, since Simulation.run(until) takes every event up to
  * `until` in order wherever the slices fall.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { World } from '../../src/model/world.js';
-import { reportBucketSeconds } from '../../src/output/report/aggregate.js';
 import type { RunSettings } from '../../src/output/settings.js';
 import type { RunSummary } from '../../src/output/summary.js';
 import { RunRecorder } from '../../src/run/run-recorder.js';
+import { finishSummary, runRecorderOptions } from '../../src/run/run-options.js';
 import { runSettings } from '../../src/run/settings.js';
 import { ScenarioError } from '../../src/scenario/errors.js';
 import { loadScenarioText, type LoadedScenario, type ScenarioFiles } from '../../src/scenario/load-text.js';
@@ -42,6 +42,7 @@ export const RUN_FILES = [
   'latency-cdf.csv',
   'latency-buckets.csv',
   'requests.csv',
+  'nodes.csv',
 ] as const;
 
 /** Loads a scenario as the CLI does (`knsim run --seed --duration`). @throws ScenarioError */
@@ -69,18 +70,8 @@ export class Session {
     this.outDir = input.outDir;
     this.settings = runSettings(spec, this.loaded.description);
     this.live = new LiveData(this.settings);
-    const revisions = spec.services.reduce((n, s) => n + s.revisions.length, 0);
     // The options runWorld gives the recorder, so the files are the CLI's.
-    this.recorder = new RunRecorder(
-      {
-        outDir: input.outDir,
-        trace: this.loaded.traceMode,
-        series: this.loaded.series,
-        latencyBucketSeconds: reportBucketSeconds(spec.durationSeconds, revisions),
-        resourceColumns: spec.services.some((s) => s.revisions.some((r) => r.work !== undefined || r.memory !== undefined)),
-      },
-      this.live,
-    );
+    this.recorder = new RunRecorder(runRecorderOptions(spec, input.outDir, this.loaded.traceMode, this.loaded.series), this.live);
     this.world = new World(spec, this.recorder);
   }
 
@@ -132,19 +123,16 @@ export class Session {
   }
 
   private finish(): void {
-    const spec = this.loaded.world;
-    const summary = this.recorder.finish({
-      scenario: spec.name,
-      seed: spec.seed,
-      simulatedSeconds: spec.durationSeconds,
-      events: this.world.sim.events,
-      wallSeconds: Math.round(this.wallMs) / 1000,
-    });
-    const warnings = this.loaded.warnings ?? [];
-    if (warnings.length > 0) summary.warnings = [...warnings];
+    const summary = finishSummary(this.loaded.world, this.world, this.recorder, this.wallMs / 1000, this.loaded.warnings);
     writeFileSync(join(this.outDir, 'settings.json'), JSON.stringify(this.settings, null, 2) + '\n');
     writeFileSync(join(this.outDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
     this.finished = summary;
+  }
+
+  /** The files of RUN_FILES this run wrote (none before it finishes). */
+  get files(): Array<(typeof RUN_FILES)[number]> {
+    if (this.finished === undefined) return [];
+    return RUN_FILES.filter((name) => existsSync(join(this.outDir, name)));
   }
 
   /** A finished run's file, or undefined when the run did not write it. */

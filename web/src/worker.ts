@@ -59,6 +59,7 @@ function progress(): void {
     decisions: s.live.decisions.length,
     ticks: s.live.decisions.filter((d) => !d.poke).length,
     summary: s.summary,
+    files: s.files,
   });
 }
 

@@ -1,0 +1,54 @@
+/**
+ * What a run's files depend on besides the events: the recorder's options and the summary's
+ * additions. `knsim run` (run-world.ts) and the browser playground's session (web/) both
+ * take them from here, so the same scenario gives the same files in both. No file I/O here:
+ * the playground bundles this module.
+ */
+import type { RequestTraceMode, WorldSpec } from '../model/spec.js';
+import type { World } from '../model/world.js';
+import { reportBucketSeconds } from '../output/report/aggregate.js';
+import type { RunSummary } from '../output/summary.js';
+import type { RunRecorder, RunRecorderOptions } from './run-recorder.js';
+
+/** What the outputs need to know of the scenario's nodes (undefined without node pools). */
+export function clusterOutputs(spec: WorldSpec): { cpuCostShare: number } | undefined {
+  const n = spec.cluster.nodes;
+  return n === undefined ? undefined : { cpuCostShare: n.cpuCostShare };
+}
+
+/** latency-buckets.csv's bucket: the report's time bucket for this run. */
+export function latencyBucketSeconds(spec: WorldSpec): number {
+  const revisions = spec.services.reduce((n, s) => n + s.revisions.length, 0);
+  return reportBucketSeconds(spec.durationSeconds, revisions);
+}
+
+/** timeseries.csv has CPU and memory columns when some revision models either. */
+export function hasResourceColumns(spec: WorldSpec): boolean {
+  return spec.services.some((s) => s.revisions.some((r) => r.work !== undefined || r.memory !== undefined));
+}
+
+/** The recorder's options for a run that writes its files to `outDir`. */
+export function runRecorderOptions(spec: WorldSpec, outDir: string, trace: RequestTraceMode, series: boolean): RunRecorderOptions {
+  return {
+    outDir,
+    trace,
+    series,
+    latencyBucketSeconds: latencyBucketSeconds(spec),
+    resourceColumns: hasResourceColumns(spec),
+    cluster: clusterOutputs(spec),
+  };
+}
+
+/** summary.json of a finished run: the recorder's summary, the scenario's warnings and the activator pool. */
+export function finishSummary(spec: WorldSpec, world: World, recorder: RunRecorder, wallSeconds: number, warnings: readonly string[] | undefined): RunSummary {
+  const summary = recorder.finish({
+    scenario: spec.name,
+    seed: spec.seed,
+    simulatedSeconds: spec.durationSeconds,
+    events: world.sim.events,
+    wallSeconds: Math.round(wallSeconds * 1000) / 1000,
+  });
+  if (warnings !== undefined && warnings.length > 0) summary.warnings = [...warnings];
+  if (world.activatorPool !== undefined) summary.activatorPool = world.activatorPool.summary(spec.durationSeconds, spec.cluster.activatorReplicas);
+  return summary;
+}
