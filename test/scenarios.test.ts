@@ -312,7 +312,7 @@ scenario('capacity-planning', () => {
   // A whole day in memory, summary only (1.7 M requests: no per-request records kept).
   const loaded = loadScenario(join(dir, 'capacity-planning.yaml'));
   const s = summarizeWorld(loaded.world);
-  it('the morning ramp outgrows the first node: the CA adds nodes, pods wait Pending for them, and the day costs node-hours × $0.20', () => {
+  it('the morning ramp outgrows the first node: pods wait Pending for room, the CA adds nodes, and the day costs node-hours × $0.20', () => {
     expect(s.nodes!.max).toBeGreaterThanOrEqual(2);
     expect(s.nodes!.podsWaitedForNode).toBeGreaterThan(0);
     expect(s.nodes!.maxPendingSeconds).toBeGreaterThan(0);

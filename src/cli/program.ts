@@ -82,7 +82,7 @@ export async function parseCommandLine(argv: string[], run: (args: RunArgs) => P
     )
     .command(
       'plan <scenario>',
-      'Capacity plan of a scenario with node pools: peak nodes, longest Pending wait, pod starts that waited for nodes, cost per day',
+      'Capacity plan of a scenario with node pools: peak nodes, longest Pending wait, pods that waited for room on a node, cost per day',
       (y) =>
         workLimitOptions(y)
           .positional('scenario', { type: 'string', describe: 'Scenario YAML file with cluster.nodePools', demandOption: true })

@@ -11,7 +11,7 @@ export interface NodesSummary {
   /** Most nodes billed at once (requested and not yet deleted). */
   max: number;
   nodeHours: number;
-  /** Pods that were Unschedulable at least once (their start waited for node capacity). */
+  /** Pods that were Unschedulable at least once: they waited for room on a node, from a new node or from pods leaving. */
   podsWaitedForNode: number;
   /** The longest wait from a pod's creation to its binding (or to its end, never bound) among those pods. */
   maxPendingSeconds: number;

@@ -43,7 +43,7 @@ export function planText(p: CapacityPlan): string {
     `knsim plan: ${p.scenario} — ${p.simulatedSeconds} s simulated (seed ${p.seed})`,
     `peak nodes:                      ${p.peakNodes} (${p.nodeHours} node-hours)`,
     `longest Pending wait:            ${p.longestPendingSeconds} s`,
-    `pod starts that waited for nodes: ${p.podStartsWaitingForNodes} (cold-start requests, all causes: ${p.coldStartRequests})`,
+    `pods that waited for node room:  ${p.podStartsWaitingForNodes} (Unschedulable at least once; cold-start requests, all causes: ${p.coldStartRequests})`,
     `cost:                            ${dollars(p.cost.total)} total, ${dollars(p.cost.perDay)} per simulated day, idle ${dollars(p.cost.idle)}${idleShare}`,
     ...Object.entries(p.cost.perRevision).map(([rev, v]) => `  ${rev}: ${dollars(v)}`),
   ];

@@ -18,6 +18,7 @@ describe('knsim plan', () => {
     const out = execFileSync('node', [bin, 'plan', a9], { cwd: root, encoding: 'utf8' });
     expect(out).toContain('peak nodes:                      2 (1.998611 node-hours)');
     expect(out).toContain('longest Pending wait:            185 s');
+    expect(out).toContain('pods that waited for node room:  1 (Unschedulable at least once; cold-start requests, all causes: ');
     expect(out).toContain('$0.3997 total, $9.5933 per simulated day');
   });
   it('a bigger node type through --set: one 8-CPU node holds all four pods, nothing waits', () => {
