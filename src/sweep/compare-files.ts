@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { METRIC_KEYS, METRICS } from '../output/metrics.js';
 import { writeStaged, type StageOptions } from '../output/staged-dir.js';
-import { formatValue, verdictTable, type ClassResult, type CompareDefinition } from './compare.js';
+import { formatValue, measuredMetrics, verdictTable, type ClassResult, type CompareDefinition } from './compare.js';
 
 export const COMPARE_JSON = 'compare.json';
 export const COMPARE_CSV = 'compare.csv';
@@ -21,8 +21,9 @@ const cell = (v: number | null): string => (v === null ? '' : String(v));
 
 export function formatCompareCsv(results: readonly ClassResult[]): string {
   const rows: string[][] = [['class', 'class_name', 'metric', 'replications', 'mean', 'lo', 'hi', 'diff_mean', 'diff_lo', 'diff_hi', 'verdict']];
+  const keys = measuredMetrics(results);
   for (const r of results) {
-    for (const k of METRIC_KEYS) {
+    for (const k of keys) {
       const m = r.metrics[k];
       rows.push([r.label, r.className, k, String(r.runs.length), cell(m.mean), cell(m.lo), cell(m.hi), cell(m.diff?.mean ?? null), cell(m.diff?.lo ?? null), cell(m.diff?.hi ?? null), m.verdict]);
     }
@@ -32,7 +33,8 @@ export function formatCompareCsv(results: readonly ClassResult[]): string {
 
 export function formatCompareRunsCsv(def: CompareDefinition, results: readonly ClassResult[]): string {
   const rows: string[][] = [['class', 'replication', 'seed', ...METRIC_KEYS]];
-  for (const r of results) r.runs.forEach((m, i) => rows.push([r.label, String(i), String(def.baseSeed + i), ...METRIC_KEYS.map((k) => String(m[k]))]));
+  // A metric the scenario does not have (NaN: node metrics without node pools) is an empty cell, as in a sweep's runs.csv.
+  for (const r of results) r.runs.forEach((m, i) => rows.push([r.label, String(i), String(def.baseSeed + i), ...METRIC_KEYS.map((k) => (Number.isNaN(m[k]) ? '' : String(m[k])))]));
   return stringify(rows);
 }
 
@@ -69,7 +71,7 @@ export function compareHtml(def: CompareDefinition, results: readonly ClassResul
 <h2>Verdict</h2>
 <pre>${esc(verdictTable(def, results))}</pre>
 <h2>Per metric (mean, whisker: 95 % interval)</h2>
-${METRIC_KEYS.map((k) => metricPanel(k, results)).join('\n')}
+${measuredMetrics(results).map((k) => metricPanel(k, results)).join('\n')}
 </body></html>
 `;
 }
@@ -84,7 +86,13 @@ export function compareJson(def: CompareDefinition, results: readonly ClassResul
     durationSeconds: def.durationSeconds,
     baseSeed: def.baseSeed,
     replications: def.replications,
-    classes: results.map((r, i) => ({ label: r.label, className: r.className, module: def.classes[i]!.module?.module ?? null, metrics: r.metrics, runs: r.runs })),
+    classes: results.map((r, i) => ({
+      label: r.label,
+      className: r.className,
+      module: def.classes[i]!.module?.module ?? null,
+      metrics: Object.fromEntries(measuredMetrics(results).map((k) => [k, r.metrics[k]])),
+      runs: r.runs,
+    })),
   };
 }
 

@@ -13,7 +13,7 @@ import { UsageError } from '../scenario/usage-error.js';
 import { DEFAULT_USER_CALL_BUDGET_MS, type UserClassRef } from '../scenario/user-classes.js';
 import type { Runner } from './pool.js';
 import type { Progress } from './progress.js';
-import { meanCI, pairedDifferenceCI, round6 } from './stats.js';
+import { boundedCI, pairedDifferenceCI, round6 } from './stats.js';
 import { roundMetrics } from './sweep.js';
 import type { RunTask } from './task.js';
 
@@ -107,14 +107,28 @@ export interface ClassResult {
   runs: MetricValues[];
 }
 
-const interval = (values: readonly number[], pair?: readonly number[]): Interval => {
-  const ci = pair === undefined ? meanCI(values) : pairedDifferenceCI(values, pair);
-  return ci.n < 2 ? { mean: round6(ci.mean), lo: null, hi: null } : { mean: round6(ci.mean), lo: round6(ci.lo), hi: round6(ci.hi) };
-};
+const rounded = (ci: { n: number; mean: number; lo: number; hi: number }): Interval =>
+  ci.n < 2 ? { mean: round6(ci.mean), lo: null, hi: null } : { mean: round6(ci.mean), lo: round6(ci.lo), hi: round6(ci.hi) };
+
+/**
+ * A class's own interval respects the metric's bounds, as a sweep point's does (stats.ts
+ * boundedCI: Wilson for rates, the bootstrap for non-negative values, seeded by the base
+ * seed); a Student t interval of a skewed metric over few replications reaches below 0.
+ */
+const classInterval = (k: MetricKey, values: readonly number[], seed: number): Interval => rounded(boundedCI(METRICS[k].kind, values, String(seed), METRICS[k].bounds));
+
+/** The paired difference can have either sign: Student's t. */
+const diffInterval = (values: readonly number[], pair: readonly number[]): Interval => rounded(pairedDifferenceCI(values, pair));
+
+/** The metrics some run measured: node cost, peak nodes and Pending waits only exist with node pools. */
+export function measuredMetrics(results: readonly ClassResult[]): MetricKey[] {
+  return METRIC_KEYS.filter((k) => results.some((r) => r.runs.some((m) => !Number.isNaN(m[k]))));
+}
 
 /** Better when the whole interval of the difference is below 0, worse when above, else the same. */
 export function verdictOf(diff: Interval | null): Verdict {
   if (diff === null || diff.lo === null || diff.hi === null) return 'n/a';
+  if (Number.isNaN(diff.mean) || Number.isNaN(diff.lo) || Number.isNaN(diff.hi)) return 'n/a';
   if (diff.hi < 0) return 'better';
   if (diff.lo > 0) return 'worse';
   return 'same';
@@ -128,8 +142,8 @@ export function compareResults(def: CompareDefinition, runs: readonly MetricValu
     const metrics = {} as Record<MetricKey, ClassMetric>;
     for (const k of METRIC_KEYS) {
       const values = mine.map((m) => m[k]);
-      const diff = i === 0 ? null : interval(values, base.map((m) => m[k]));
-      metrics[k] = { ...interval(values), diff, verdict: i === 0 ? 'n/a' : verdictOf(diff) };
+      const diff = i === 0 ? null : diffInterval(values, base.map((m) => m[k]));
+      metrics[k] = { ...classInterval(k, values, def.baseSeed), diff, verdict: i === 0 ? 'n/a' : verdictOf(diff) };
     }
     return { label: c.label, className: c.className, metrics, runs: [...mine] };
   });
@@ -159,15 +173,15 @@ const relative = (diff: number, base: number): string => (base === 0 ? '' : ` ($
 
 const MARK: Record<Verdict, string> = { better: 'better', worse: 'worse', same: 'same', 'n/a': '' };
 
-/** One screen: a row per metric, a column per class (mean ± half-width; the difference from the baseline and its verdict). */
+/** One screen: a row per measured metric, a column per class (mean [95 % interval]; the difference from the baseline and its verdict). */
 export function verdictTable(def: CompareDefinition, results: readonly ClassResult[]): string {
   const header = ['metric', ...results.map((r, i) => (i === 0 ? `${r.label} (baseline)` : `${r.label} vs ${results[0]!.label}`))];
   const rows: string[][] = [header];
-  for (const k of METRIC_KEYS) {
+  for (const k of measuredMetrics(results)) {
     const row = [METRICS[k].label];
     results.forEach((r, i) => {
       const m = r.metrics[k];
-      const hw = m.lo !== null && m.hi !== null ? ` ±${formatValue(k, (m.hi - m.lo) / 2)}` : '';
+      const hw = m.lo !== null && m.hi !== null ? ` [${formatValue(k, m.lo)}, ${formatValue(k, m.hi)}]` : '';
       if (i === 0 || m.diff === null) {
         row.push(`${formatValue(k, m.mean)}${hw}`);
         return;
@@ -185,6 +199,6 @@ export function verdictTable(def: CompareDefinition, results: readonly ClassResu
   const foot =
     n < 2
       ? 'one replication: no intervals and no verdicts (use --replications 5 or more)'
-      : `mean ±95 % half-width over ${n} replications; vs: the paired difference (common random numbers); better/worse: its 95 % interval excludes 0 (every metric is a cost: lower is better)`;
+      : `mean [95 % interval] over ${n} replications (within each metric's bounds); vs: the paired difference (common random numbers); better/worse: its 95 % interval excludes 0 (every metric is a cost: lower is better)`;
   return [...lines, foot].join('\n');
 }

@@ -48,7 +48,24 @@ describe('paired differences', () => {
     expect(res[0]!.metrics.p95_ms.verdict).toBe('n/a');
   });
 
+  it('a class\'s own interval stays within the metric\'s bounds; a metric no run has gets no verdict and no row', () => {
+    // Skewed replications of max ready pods: Student's t would reach below 0 (65 ± 72.6 over 3 runs).
+    const pods = (v: number[]): MetricValues[] => v.map((x) => Object.fromEntries(METRIC_KEYS.map((k) => [k, k === 'max_pods' ? x : k === 'node_cost_usd' ? Number.NaN : 1])) as MetricValues);
+    const d3 = { ...def, replications: 3 };
+    const res = compareResults(d3, [pods([10, 15, 170]), pods([12, 14, 160])]);
+    const m = res[0]!.metrics.max_pods;
+    expect(m.mean).toBe(65);
+    expect(m.lo!).toBeGreaterThanOrEqual(10);
+    expect(m.hi!).toBeLessThanOrEqual(170);
+    expect(res[1]!.metrics.node_cost_usd.verdict).toBe('n/a');
+    const table = verdictTable(d3, res);
+    expect(table).toMatch(/\nmax ready pods +65 \[\d+(\.\d+)?, \d+(\.\d+)?\] /);
+    expect(table).not.toContain('node cost');
+    expect(table).not.toContain('NaN');
+  });
+
   it.each([
+    { diff: { mean: Number.NaN, lo: Number.NaN, hi: Number.NaN }, want: 'n/a' },
     { diff: { mean: -3, lo: -5, hi: -1 }, want: 'better' },
     { diff: { mean: 3, lo: 1, hi: 5 }, want: 'worse' },
     { diff: { mean: 0.5, lo: -1, hi: 2 }, want: 'same' },
@@ -95,11 +112,20 @@ describe('knsim compare', () => {
     expect(json.classes[1].runs).toHaveLength(2);
     const csv = readFileSync(join(out, 'compare.csv'), 'utf8').trim().split('\n');
     expect(csv[0]).toBe('class,class_name,metric,replications,mean,lo,hi,diff_mean,diff_lo,diff_hi,verdict');
-    expect(csv).toHaveLength(1 + 2 * METRIC_KEYS.length);
+    // No node pools: node cost, peak nodes and the longest Pending wait are left out, not NaN.
+    expect(csv).toHaveLength(1 + 2 * (METRIC_KEYS.length - 3));
+    expect(csv.some((l) => /node_cost_usd|peak_nodes|max_pending_s|NaN/.test(l))).toBe(false);
+    for (const l of csv.slice(1)) {
+      const [lo, hi] = l.split(',').slice(5, 7).map(Number);
+      expect(lo!, l).toBeGreaterThanOrEqual(0);
+      expect(hi!, l).toBeGreaterThanOrEqual(lo!);
+    }
     const runs = readFileSync(join(out, 'runs.csv'), 'utf8').trim().split('\n');
     // Replication r runs with seed base + r for both classes (the scenario's seed is 7).
     expect(runs.slice(1).map((l) => l.split(',').slice(0, 3).join(','))).toEqual(['kpa,0,7', 'kpa,1,8', 'surge-panic,0,7', 'surge-panic,1,8']);
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('<h1>knsim compare: linear-ramp</h1>');
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).not.toContain('NaN');
+    expect(r.stdout).not.toContain('NaN');
   });
 
   it('exits 2 with one line for a class module that does not exist', () => {
