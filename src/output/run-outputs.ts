@@ -21,6 +21,12 @@ export const AUTOSCALER_HEADER = [
 export const REQUEST_SERIES_HEADER = [
   'time_s', 'service', 'revision', 'completed', 'ok', 'status503', 'status504', 'client_timeouts', 'cold', 'p50_ms', 'p95_ms', 'p99_ms',
 ] as const;
+/** REQUEST_SERIES_HEADER with status502 after client_timeouts. */
+export function requestSeriesHeader502(): string[] {
+  const h: string[] = [...REQUEST_SERIES_HEADER];
+  h.splice(h.indexOf('client_timeouts') + 1, 0, 'status502');
+  return h;
+}
 export const LATENCY_BUCKETS_HEADER = ['start_s', 'bucket_s', 'service', 'revision', 'ok', 'p50_ms', 'p95_ms', 'p99_ms'] as const;
 export const LATENCY_CDF_HEADER = ['service', 'revision', 'kind', 'latency_ms', 'fraction'] as const;
 export const PODS_HEADER = ['time_s', 'service', 'revision', 'pod', 'event'] as const;
@@ -40,6 +46,8 @@ export interface RunOutputsOptions {
   cluster?: { cpuCostShare: number } | undefined;
   /** Add RESOURCE_COLUMNS_HEADER to timeseries.csv (some revision models CPU or memory). */
   resourceColumns?: boolean;
+  /** requests-per-second.csv gets a status502 column after client_timeouts (a crash can fail requests). */
+  badGatewayColumn?: boolean;
   /** Where to write CSVs; undefined keeps only the in-memory aggregates (sweeps, tests). */
   outDir: string | undefined;
   /** The share of requests written to requests.csv: 0 (none), 1 (all) or a sampled fraction. */
@@ -115,7 +123,7 @@ export class RunOutputs implements RecordSink {
       if (options.series ?? true) {
         this.autoscaler = new CsvWriter(join(out, 'autoscaler.csv'), AUTOSCALER_HEADER);
         this.timeseries = new CsvWriter(join(out, 'timeseries.csv'), options.resourceColumns === true ? [...TIMESERIES_HEADER, ...RESOURCE_COLUMNS_HEADER] : TIMESERIES_HEADER);
-        this.requestSeries = new CsvWriter(join(out, 'requests-per-second.csv'), REQUEST_SERIES_HEADER);
+        this.requestSeries = new CsvWriter(join(out, 'requests-per-second.csv'), options.badGatewayColumn === true ? requestSeriesHeader502() : REQUEST_SERIES_HEADER);
         if (this.bucketSeconds > 1) this.latencyBuckets = new CsvWriter(join(out, 'latency-buckets.csv'), LATENCY_BUCKETS_HEADER);
       }
     }
@@ -445,7 +453,7 @@ export class RunOutputs implements RecordSink {
     w.endRow();
   }
 
-  /** A row of requests-per-second.csv: time_s, service, revision, completed, ok, status503, status504, client_timeouts, cold, p50_ms, p95_ms, p99_ms. */
+  /** A row of requests-per-second.csv: time_s, service, revision, completed, ok, status503, status504, client_timeouts, [status502,] cold, p50_ms, p95_ms, p99_ms. */
   private writeRequestSeries(r: TimeseriesRecord, win: SecondWindow, acc: RevisionAccumulator): void {
     const w = this.requestSeries!;
     const c = win.counts;
@@ -463,6 +471,10 @@ export class RunOutputs implements RecordSink {
     w.number(c.status504);
     w.comma();
     w.number(c.clientTimeouts);
+    if (this.options.badGatewayColumn === true) {
+      w.comma();
+      w.number(c.status502 ?? 0);
+    }
     w.comma();
     w.number(win.cold);
     // A second of one or two completions has equal percentiles: the cell is copied, not formatted again.

@@ -27,6 +27,15 @@ export function hasResourceColumns(spec: WorldSpec): boolean {
   return spec.services.some((s) => s.revisions.some((r) => r.work !== undefined || r.memory !== undefined));
 }
 
+/**
+ * Whether a crash can fail requests with 502 in this run: a revision with injected faults, or
+ * with a memory limit its memory model can exceed (OOM kills). requests-per-second.csv then
+ * has a status502 column.
+ */
+export function canFailWith502(spec: WorldSpec): boolean {
+  return spec.services.some((s) => s.revisions.some((r) => (r.faults?.length ?? 0) > 0 || (r.memory !== undefined && r.resources?.user.memoryLimitBytes !== undefined)));
+}
+
 /** The recorder's options for a run that writes its files to `outDir`. */
 export function runRecorderOptions(spec: WorldSpec, outDir: string, trace: RequestTraceMode, series: boolean): RunRecorderOptions {
   return {
@@ -35,6 +44,7 @@ export function runRecorderOptions(spec: WorldSpec, outDir: string, trace: Reque
     series,
     latencyBucketSeconds: latencyBucketSeconds(spec),
     resourceColumns: hasResourceColumns(spec),
+    badGatewayColumn: canFailWith502(spec),
     cluster: clusterOutputs(spec),
   };
 }

@@ -24,6 +24,8 @@ export interface RunRecorderOptions {
   latencyBucketSeconds?: number;
   /** timeseries.csv gets the resource columns (some revision models CPU or memory). */
   resourceColumns?: boolean;
+  /** requests-per-second.csv gets a status502 column (a crash can fail requests). */
+  badGatewayColumn?: boolean;
   /** The scenario has node pools (node column, nodes.csv, nodes and cost in the summary). */
   cluster?: { cpuCostShare: number } | undefined;
 }
@@ -317,6 +319,7 @@ export class RunRecorder implements Recorder {
       ...(options.series !== undefined ? { series: options.series } : {}),
       ...(options.latencyBucketSeconds !== undefined ? { latencyBucketSeconds: options.latencyBucketSeconds } : {}),
       ...(options.resourceColumns === true ? { resourceColumns: true } : {}),
+      ...(options.badGatewayColumn === true ? { badGatewayColumn: true } : {}),
       ...(options.cluster !== undefined ? { cluster: options.cluster } : {}),
     });
     this.extra = extra;

@@ -224,3 +224,39 @@ describe('ready pods, all services', () => {
     expect(summary.overall.readyPodHours).toBeGreaterThan(0.5);
   });
 });
+
+describe('502s (requests failed by OOM kills) in requests-per-second.csv and the requests chart', () => {
+  let dir: string;
+  let hello: string;
+  beforeAll(() => {
+    dir = join(mkdtempSync(join(tmpdir(), 'knsim-truth-502-')), 'cpu');
+    runWorld(loadScenario(join(root, 'scenarios', 'cpu-bound.yaml')).world, { outDir: dir, trace: { mode: 'full' } });
+    hello = join(mkdtempSync(join(tmpdir(), 'knsim-truth-502-')), 'hw');
+    runWorld(loadScenario(join(root, 'scenarios', 'hello-world.yaml'), { durationSeconds: 60 }).world, { outDir: hello, trace: { mode: 'none' } });
+  });
+
+  it('every second adds up, 502s included, and the 502s are summary.json\'s and requests.csv\'s', () => {
+    const rows = csv(dir, 'requests-per-second.csv');
+    const n = (r: Record<string, string>, k: string): number => Number(r[k]);
+    for (const r of rows) expect(n(r, 'completed'), r['time_s']).toBe(n(r, 'ok') + n(r, 'status503') + n(r, 'status504') + n(r, 'client_timeouts') + n(r, 'status502'));
+    const failed = rows.reduce((a, r) => a + n(r, 'status502'), 0);
+    const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
+    expect(failed).toBeGreaterThan(0);
+    expect(failed).toBe(summary.overall.requests.status502);
+    expect(failed).toBe(csv(dir, 'requests.csv').filter((r) => r['status'] === '502').length);
+  });
+
+  it('the completions chart stacks them as a fifth outcome, second by second', () => {
+    const { spec } = chartsOf(dir);
+    const rates = dataOf(spec('requests'), 'data_rate_0');
+    const bySecond = new Map(csv(dir, 'requests-per-second.csv').map((r) => [Number(r['time_s']) - 1, Number(r['status502'])]));
+    for (const r of rates) expect(r['e2'], `t=${r['t']}`).toBe(bySecond.get(r['t']!) ?? 0);
+    expect(JSON.stringify(spec('requests'))).toContain('502 (crash or OOM kill)');
+  });
+
+  it('a run where nothing can crash has no status502 column and no 502 outcome', () => {
+    expect(readFileSync(join(hello, 'requests-per-second.csv'), 'utf8').split('\n')[0]).toBe('time_s,service,revision,completed,ok,status503,status504,client_timeouts,cold,p50_ms,p95_ms,p99_ms');
+    const { spec } = chartsOf(hello);
+    expect(dataOf(spec('requests'), 'data_rate_0').some((r) => 'e2' in r)).toBe(false);
+  });
+});

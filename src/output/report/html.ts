@@ -115,6 +115,7 @@ function summaryRows(axis: TimeAxis): SummaryRow[] {
     { label: '503 (count)', get: (r) => n(r.requests.status503) },
     { label: '504 (count)', get: (r) => n(r.requests.status504) },
     { label: 'client timeouts (count)', get: (r) => n(r.requests.clientTimeouts) },
+    { label: '502, failed by a crash or OOM kill (count)', get: (r) => n(r.requests.status502 ?? 0) },
     { label: 'no route (count)', get: (r) => n(r.requests.noRoute) },
     { label: 'latency p50 (ms)', get: (r) => n(r.latencyMs.p50) },
     { label: 'latency p95 (ms)', get: (r) => n(r.latencyMs.p95) },
@@ -158,7 +159,10 @@ function summaryTable(summary: RunSummary, axis: TimeAxis): string {
   const noRoute = Object.entries(summary.noRouteByService ?? Object.fromEntries(summary.revisions.filter((r) => r.revision === '').map((r) => [r.service, r.requests.total])));
   const cols = [overall, ...revs];
   const head = `<tr><th></th>${cols.map((r) => `<th>${escapeHtml(r.revision === 'all' ? 'whole run' : r.revision)}</th>`).join('')}</tr>`;
-  const rows = summaryRows(axis).filter((row) => !row.label.startsWith('no route') || summary.overall.requests.noRoute > 0);
+  // The no-route and 502 rows only when the run had such requests (summary.json has status502 only then).
+  const rows = summaryRows(axis).filter(
+    (row) => (!row.label.startsWith('no route') || summary.overall.requests.noRoute > 0) && (!row.label.startsWith('502') || summary.overall.requests.status502 !== undefined),
+  );
   const body = rows
     .map((row) => {
       const cells = cols.map((r) => (r === overall && row.revisionOnly === true ? '' : row.get(r)));

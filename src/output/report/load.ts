@@ -67,6 +67,8 @@ export interface RequestSeriesData {
   status503: number[];
   status504: number[];
   clientTimeouts: number[];
+  /** 0 in every row when the run's file has no status502 column (nothing could crash). */
+  status502: number[];
   cold: number[];
   p50: number[];
   p95: number[];
@@ -108,7 +110,8 @@ export class NotARunDirectoryError extends Error {
 }
 
 /** Where each field of a per-revision series comes from: a column read as a number, or a column and how to read its cell. */
-type ColumnMap<T> = { [K in keyof T]: string | { column: string; cell: (v: string) => T[K] extends Array<infer E> ? E : never } };
+/** A field's column: by name (a number cell), or with its own reading; an optional column may be missing from the file. */
+type ColumnMap<T> = { [K in keyof T]: string | { column: string; cell: (v: string) => T[K] extends Array<infer E> ? E : never; optional?: boolean } };
 
 const TIMESERIES: ColumnMap<TimeseriesData> = {
   time: 'time_s', pending: 'pending', starting: 'starting', ready: 'ready', terminating: 'terminating',
@@ -121,6 +124,7 @@ const DECISIONS: ColumnMap<DecisionData> = {
 };
 const REQUESTS: ColumnMap<RequestSeriesData> = {
   time: 'time_s', completed: 'completed', ok: 'ok', status503: 'status503', status504: 'status504', clientTimeouts: 'client_timeouts',
+  status502: { column: 'status502', cell: (v) => (v === '' ? 0 : Number(v)), optional: true },
   cold: 'cold', p50: 'p50_ms', p95: 'p95_ms', p99: 'p99_ms',
 };
 const PODS: ColumnMap<PodEventData> = { time: 'time_s', pod: { column: 'pod', cell: (v) => v }, event: { column: 'event', cell: (v) => v } };
@@ -136,10 +140,11 @@ function fill<T>(table: { cols: Columns; rows: string[][] }, map: ColumnMap<T>, 
   const { cols, rows } = table;
   const [iS, iR] = [cols.col('service'), cols.col('revision')];
   const fields = Object.entries(map).map(([k, m]) => {
-    const spec = m as string | { column: string; cell: (v: string) => unknown };
-    return typeof spec === 'string'
-      ? { k, i: cols.col(spec), read: parseNumberCell as (v: string | undefined) => unknown }
-      : { k, i: cols.col(spec.column), read: (v: string | undefined) => spec.cell(v ?? '') };
+    const spec = m as string | { column: string; cell: (v: string) => unknown; optional?: boolean };
+    if (typeof spec === 'string') return { k, i: cols.col(spec), read: parseNumberCell as (v: string | undefined) => unknown };
+    // An optional column the file does not have reads as an empty cell in every row.
+    const i = spec.optional === true && !cols.has(spec.column) ? -1 : cols.col(spec.column);
+    return { k, i, read: (v: string | undefined) => spec.cell(v ?? '') };
   });
   for (const row of rows) {
     const d = series(row[iS] ?? '', row[iR] ?? '') as Record<string, unknown[]>;

@@ -37,6 +37,7 @@ export const COLORS = {
   s503: '#e45756',
   s504: '#b279a2',
   clientTimeout: '#9d755d',
+  s502: '#222222',
   p50: '#4c78a8',
   p95: '#54a24b',
   p99: '#e45756',

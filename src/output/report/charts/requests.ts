@@ -4,6 +4,9 @@ import { type Chart, type ChartContext, type Spec, COLORS, WIDTH, aggregationNot
 
 const OUTCOMES = { ok: '200 OK', e3: '503 overloaded', e4: '504 timeout', ct: 'client gave up', cold: 'cold start (any outcome)' };
 const STATUS_KEYS = ['ok', 'e3', 'e4', 'ct'];
+/** With 502s (requests failed by a crash or an OOM kill), a fifth outcome, stacked last. */
+const OUTCOMES_502 = { ok: '200 OK', e3: '503 overloaded', e4: '504 timeout', ct: 'client gave up', e2: '502 (crash or OOM kill)', cold: 'cold start (any outcome)' };
+const STATUS_KEYS_502 = ['ok', 'e3', 'e4', 'ct', 'e2'];
 // p99 first so it is drawn first and the lower percentiles stay visible on top of it.
 const PERCENTILES = { p99: 'p99', p95: 'p95', p50: 'p50 (median)' };
 
@@ -34,18 +37,24 @@ function panels(ctx: ChartContext, r: RevisionData, i: number): Spec[] {
   const q = r.requests;
   const w = axis.bucketSeconds;
   // A row covers the second that ends at its time: shift by -1 s to its start.
-  const [ok, e3, e4, ct, cold] = [q.ok, q.status503, q.status504, q.clientTimeouts, q.cold].map((v) => bucketSum(axis, q.time, v, -1));
+  const [ok, e3, e4, ct, e2, cold] = [q.ok, q.status503, q.status504, q.clientTimeouts, q.status502, q.cold].map((v) => bucketSum(axis, q.time, v, -1));
+  // The 502 outcome is drawn only when some bucket has one, so charts of runs without crashes are unchanged.
+  const with502 = e2!.some((v) => v > 0);
+  const statusKeys = with502 ? STATUS_KEYS_502 : STATUS_KEYS;
+  const outcomes = with502 ? OUTCOMES_502 : OUTCOMES;
   const { p: [p50, p95, p99], exact } = latencySeries(axis, r);
   const rates: Spec[] = [];
   const latency: Row[] = [];
   const coldMarks: Spec[] = [];
   for (let b = 0; b < axis.buckets; b++) {
     const t = xOf(axis, b);
-    rates.push({ t, ok: val(ok![b]! / w, 2), e3: val(e3![b]! / w, 2), e4: val(e4![b]! / w, 2), ct: val(ct![b]! / w, 2) });
+    const rate: Spec = { t, ok: val(ok![b]! / w, 2), e3: val(e3![b]! / w, 2), e4: val(e4![b]! / w, 2), ct: val(ct![b]! / w, 2) };
+    if (with502) rate['e2'] = val(e2![b]! / w, 2);
+    rates.push(rate);
     if (cold![b]! > 0) coldMarks.push({ t, t2: xOf(axis, b + 1), c: val(cold![b]! / w, 2), n: cold![b]! });
     if (Number.isFinite(p50[b]!)) latency.push({ t, p50: val(p50[b]!, 1), p95: val(p95[b]!, 1), p99: val(p99[b]!, 1) });
   }
-  const outcomeKeys = Object.keys(OUTCOMES);
+  const outcomeKeys = Object.keys(outcomes);
   const pKeys = Object.keys(PERCENTILES);
   const title = revisionTitle(ctx, r);
   const ratePanel: Spec = {
@@ -56,8 +65,8 @@ function panels(ctx: ChartContext, r: RevisionData, i: number): Spec[] {
       {
         data: { values: rates },
         transform: [
-          { fold: STATUS_KEYS, as: ['outcome', 'v'] },
-          { calculate: `indexof(${JSON.stringify(STATUS_KEYS).replace(/"/g, "'")}, datum.outcome)`, as: 'oi' },
+          { fold: statusKeys, as: ['outcome', 'v'] },
+          { calculate: `indexof(${JSON.stringify(statusKeys).replace(/"/g, "'")}, datum.outcome)`, as: 'oi' },
         ],
         name: `data_rate_${i}`,
         mark: { type: 'area', interpolate: 'step-after' },
@@ -67,8 +76,8 @@ function panels(ctx: ChartContext, r: RevisionData, i: number): Spec[] {
           fill: {
             field: 'outcome',
             type: 'nominal',
-            scale: { domain: outcomeKeys, range: [COLORS.ok, COLORS.s503, COLORS.s504, COLORS.clientTimeout, COLORS.cold] },
-            legend: keyedLegend('outcome (requests/s)', OUTCOMES, { symbolType: 'square' }),
+            scale: { domain: outcomeKeys, range: with502 ? [COLORS.ok, COLORS.s503, COLORS.s504, COLORS.clientTimeout, COLORS.s502, COLORS.cold] : [COLORS.ok, COLORS.s503, COLORS.s504, COLORS.clientTimeout, COLORS.cold] },
+            legend: keyedLegend('outcome (requests/s)', outcomes, { symbolType: 'square' }),
           },
           order: { field: 'oi', sort: 'ascending' },
         },
