@@ -6,6 +6,8 @@
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { ControllerSettings } from '../adapter/run-controller.js';
+import { DECISION_CSV_HEADER } from '../adapter/decision-csv.js';
+import { checkOwnedFile } from '../output/owned-file.js';
 import { parseClusterFlags, parsePort, type ClusterArgs } from './cluster-flags.js';
 import { parseDurationFlag } from './flags.js';
 import { UsageError } from './errors.js';
@@ -164,9 +166,14 @@ export function parseControllerFlags(a: ControllerArgs, env: NodeJS.ProcessEnv =
   };
 }
 
+/** The first line of a decision CSV the controller wrote (adapter/decision-csv.ts). */
+const DECISION_CSV_MARK = new RegExp(`^${DECISION_CSV_HEADER.join(',')}\n`);
+
 /** Runs the controller until interrupted (or --duration). */
 export async function controllerCommand(args: ControllerArgs): Promise<void> {
   const f = parseControllerFlags(args);
+  // The decision CSV is truncated at start: only over a decision CSV knsim wrote before.
+  if (f.csv !== undefined) checkOwnedFile(f.csv, `--csv ${f.csv}`, DECISION_CSV_MARK);
   requireOptional('kubernetes');
   const { runController, SetupError } = await import('../adapter/run-controller.js');
   try {

@@ -2,7 +2,6 @@
  * `knsim sweep <scenario>`, `knsim sweep merge <dirs..>` and `knsim sweep k8s-job <scenario>`.
  * Every flag is checked, and every grid point loaded, before the first simulation.
  */
-import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseAxes } from '../sweep/axes.js';
 import { checkPoints, defineSweep } from '../sweep/define.js';
@@ -14,7 +13,7 @@ import { parseShard, shardPoints, MAX_SHARDS } from '../sweep/shard.js';
 import { MAX_REPLICATIONS, runSweep, sweepPoints, type SeedMode } from '../sweep/sweep.js';
 import { UsageError } from './errors.js';
 import { checkOutDir } from '../output/output-dir.js';
-import { mapOutputErrors } from '../output/output-error.js';
+import { OWNED_MARKS, writeOwnedFile } from '../output/owned-file.js';
 import { outLabel } from './run.js';
 import { parseDurationFlag, parseSeed, parseWorkLimits, workLimitArgs, stringList, type WorkLimitArgs } from './flags.js';
 import { requireOptional } from './optional-deps.js';
@@ -186,7 +185,7 @@ export async function sweepJobCommand(args: JobArgs): Promise<void> {
     ...(namespace !== undefined ? { namespace } : {}),
   });
   if (args.output !== undefined) {
-    mapOutputErrors(`--output ${String(args.output)}`, () => writeFileSync(String(args.output), yaml));
+    writeOwnedFile(String(args.output), yaml, `--output ${String(args.output)}`, OWNED_MARKS.k8sJob);
     process.stdout.write(`knsim: wrote ${String(args.output)} — Indexed Job ${name}, ${shards} shard(s) of ${sweepPoints(def)} points\n`);
   } else process.stdout.write(yaml);
 }

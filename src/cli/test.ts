@@ -3,10 +3,9 @@
  * prints PASS/FAIL per expectation and a closing "N passed, N failed" line, writes JUnit
  * XML, and exits 1 when an expectation failed or a scenario errored (2 for bad input).
  */
-import { writeFileSync } from 'node:fs';
 import { junitXml, type JunitSuite } from '../expect/junit.js';
 import { formatScenarioTest, runTests, tally, type TestRun } from '../expect/run-tests.js';
-import { OutputError } from '../output/output-error.js';
+import { checkOwnedFile, OWNED_MARKS, writeOwnedFile } from '../output/owned-file.js';
 import { parseSeed, stringList } from './flags.js';
 
 export interface TestArgs {
@@ -36,6 +35,8 @@ export async function testCommand(args: TestArgs): Promise<number> {
   // Many runs in one process: the WebAssembly histograms' start-up pays for itself.
   const seed = parseSeed(args.seed);
   const junit = args.junit === undefined ? undefined : String(args.junit);
+  // Refused before the runs, not after them: --junit may not name a file knsim did not write.
+  if (junit !== undefined) checkOwnedFile(junit, `--junit ${junit}`, OWNED_MARKS.junit);
   const run = runTests(stringList(args.paths), {
     ...(seed !== undefined ? { seed } : {}),
     onScenario: (t) => process.stdout.write(`${formatScenarioTest(t)}\n`),
@@ -43,11 +44,7 @@ export async function testCommand(args: TestArgs): Promise<number> {
   for (const f of run.skipped) process.stdout.write(`${f}: no expect: section, skipped\n`);
   const { passed, failed } = tally(run);
   if (junit !== undefined) {
-    try {
-      writeFileSync(junit, junitXml(junitSuites(run)));
-    } catch (e) {
-      throw new OutputError(`--junit ${junit}: cannot write: ${(e as Error).message}`);
-    }
+    writeOwnedFile(junit, junitXml(junitSuites(run)), `--junit ${junit}`, OWNED_MARKS.junit);
   }
   process.stdout.write(`${passed} passed, ${failed} failed\n`);
   return failed > 0 ? 1 : 0;

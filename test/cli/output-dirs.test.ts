@@ -299,3 +299,72 @@ describe('knsim sweep and tune --out', { timeout: 180_000 }, () => {
     expect(readdirSync(dir).sort()).toEqual(['long.yaml', 's.yaml']);
   });
 });
+
+describe('single files and reports never replace what knsim did not write', () => {
+  const fresh = (): string => mkdtempSync(join(tmpdir(), 'knsim-own-'));
+
+  it('knsim test --junit naming the scenario itself: exit 2 before any run, the scenario unchanged', () => {
+    const dir = fresh();
+    const scenario = join(dir, 'q.yaml');
+    copyFileSync(join(root, 'scenarios/hello-world.yaml'), scenario);
+    const before = readFileSync(scenario, 'utf8');
+    const r = knsim(['test', scenario, '--junit', scenario]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`knsim: --junit ${scenario}: exists and was not written by knsim; knsim will not replace it (remove it or name another file)\n`);
+    expect(readFileSync(scenario, 'utf8')).toBe(before);
+    expect(readdirSync(dir)).toEqual(['q.yaml']);
+  });
+
+  it('knsim test --junit replaces its own JUnit file', () => {
+    const dir = fresh();
+    const junit = join(dir, 'junit.xml');
+    const scenario = join(root, 'scenarios/hello-world.yaml');
+    expect(knsim(['test', scenario, '--junit', junit]).code).toBe(0);
+    const first = readFileSync(junit, 'utf8');
+    expect(first).toMatch(/^<\?xml [^\n]*\?>\n<testsuites name="knsim test"/);
+    expect(knsim(['test', scenario, '--junit', junit]).code).toBe(0);
+    expect(readdirSync(dir)).toEqual(['junit.xml']);
+  });
+
+  it('knsim sweep k8s-job -o naming the scenario: exit 2, the scenario unchanged', () => {
+    const dir = fresh();
+    const scenario = join(dir, 'q.yaml');
+    copyFileSync(join(root, 'scenarios/quickstart.yaml'), scenario);
+    const before = readFileSync(scenario, 'utf8');
+    const r = knsim(['sweep', 'k8s-job', scenario, '--grid', 'configMaps.config-autoscaler.stable-window=30s,60s', '-o', scenario]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`knsim: --output ${scenario}: exists and was not written by knsim; knsim will not replace it (remove it or name another file)\n`);
+    expect(readFileSync(scenario, 'utf8')).toBe(before);
+    // Its own Job file it replaces.
+    const job = join(dir, 'job.yaml');
+    for (let i = 0; i < 2; i++) expect(knsim(['sweep', 'k8s-job', scenario, '--grid', 'configMaps.config-autoscaler.stable-window=30s,60s', '-o', job]).code).toBe(0);
+    expect(readFileSync(job, 'utf8')).toMatch(/^# knsim sweep quickstart: /);
+  });
+
+  it('knsim controller --csv naming a file of the user\'s: exit 2 before connecting, the file unchanged', () => {
+    const f = join(fresh(), 'decisions.csv');
+    writeFileSync(f, 'my,own\n1,2\n');
+    const r = knsim(['controller', '--csv', f]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`knsim: --csv ${f}: exists and was not written by knsim; knsim will not replace it (remove it or name another file)\n`);
+    expect(readFileSync(f, 'utf8')).toBe('my,own\n1,2\n');
+  });
+
+  it('knsim report in a directory without a manifest: exit 2, the user\'s report.html unchanged; with its manifest, it replaces its own', () => {
+    const dir = join(fresh(), 'run');
+    expect(knsim(['run', join(root, 'scenarios/hello-world.yaml'), '--duration', '30s', '--no-report', '--out', dir]).code).toBe(0);
+    expect(knsim(['report', dir]).code).toBe(0);
+    expect(knsim(['report', dir]).code).toBe(0);
+    // The same files copied elsewhere without the manifest, beside a report.html of the user's.
+    const copy = join(fresh(), 'copy');
+    mkdirSync(copy);
+    for (const f of readdirSync(dir)) if (f.endsWith('.csv') || f.endsWith('.json')) if (f !== '.knsim-output.json') copyFileSync(join(dir, f), join(copy, f));
+    writeFileSync(join(copy, 'report.html'), '<p>my notes</p>');
+    const r = knsim(['report', copy]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^knsim: .*copy: report\.html exists and knsim did not write it \(not in \.knsim-output\.json\); knsim will not replace it: move it away, or copy the run's files to a new directory\n$/);
+    expect(readFileSync(join(copy, 'report.html'), 'utf8')).toBe('<p>my notes</p>');
+    expect(existsSync(join(copy, 'charts'))).toBe(false);
+  });
+});

@@ -1,5 +1,6 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { readManifest } from '../output-dir.js';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { addToManifest, MANIFEST, readManifest } from '../output-dir.js';
+import { OutputError } from '../output-error.js';
 import { join, resolve } from 'node:path';
 import { pointsPerRevision, timeAxis } from './aggregate.js';
 import { type Chart, type ChartContext, buildCharts } from './charts/index.js';
@@ -54,17 +55,32 @@ function missingNotes(run: RunData): string[] {
  * Builds the report of a run directory: <run>/report.html (self-contained) and, per chart,
  * <run>/charts/<id>.vl.json, .svg and .png.
  */
+/**
+ * The report replaces only what knsim wrote: a file at one of its paths must be listed in the
+ * directory's manifest (a run directory copied without its manifest, or a user's own
+ * report.html, is refused before anything is written).
+ */
+function refuseForeignFiles(runDir: string, dir: string, files: readonly string[]): void {
+  const ours = new Set(readManifest(dir)?.files ?? []);
+  const foreign = files.filter((f) => !ours.has(f) && existsSync(join(dir, f)));
+  if (foreign.length === 0) return;
+  const more = foreign.length > 1 ? ` (and ${foreign.length - 1} more)` : '';
+  throw new OutputError(`${runDir}: ${foreign[0]}${more} exists and knsim did not write it (not in ${MANIFEST}); knsim will not replace it: move it away, or copy the run's files to a new directory`);
+}
+
 export async function buildReport(runDir: string, opts: ReportOptions = {}): Promise<ReportResult> {
   const dir = resolve(runDir);
   // Loaded by the path as given, so an error names it the way the user typed it.
   const run = loadRunData(runDir);
   const { charts, ctx } = reportCharts(run, opts);
+  const images = opts.images ?? true;
+  const files = ['report.html', ...charts.flatMap((c) => [`charts/${c.id}.vl.json`, ...(images ? [`charts/${c.id}.svg`, `charts/${c.id}.png`] : [])])];
+  refuseForeignFiles(runDir, dir, files);
   const chartDir = join(dir, 'charts');
   // The previous report's charts go only as far as the manifest lists them: a file a user put
   // in charts/ stays.
   for (const f of readManifest(dir)?.files ?? []) if (f.startsWith('charts/')) rmSync(join(dir, f), { force: true });
   mkdirSync(chartDir, { recursive: true });
-  const images = opts.images ?? true;
   const written: ReportResult['charts'] = [];
   for (const c of charts) {
     writeFileSync(join(chartDir, `${c.id}.vl.json`), JSON.stringify(c.spec, null, 1) + '\n');
@@ -74,5 +90,7 @@ export async function buildReport(runDir: string, opts: ReportOptions = {}): Pro
   const html = buildHtml({ summary: run.summary, settings: run.settings, axis: ctx.axis, charts, missing: missingNotes(run) });
   const htmlPath = join(dir, 'report.html');
   writeFileSync(htmlPath, html);
+  // Listed in a knsim directory's manifest, so the next report may replace them.
+  addToManifest(dir, ['report.html', ...written.flatMap((c) => c.files)]);
   return { htmlPath, htmlBytes: Buffer.byteLength(html), charts: written, bucketSeconds: ctx.axis.bucketSeconds, warnings };
 }
