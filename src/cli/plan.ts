@@ -28,7 +28,7 @@ export async function planCommand(args: PlanArgs): Promise<string> {
   }
   for (const w of loaded.warnings ?? []) process.stderr.write(`knsim: warning: ${w}\n`);
   checkWork(loaded, limits);
-  const summary = guardProgress(loaded, () => summarizeWorld(loaded.world));
+  const summary = guardProgress(loaded, () => summarizeWorld({ ...loaded.world, podLimit: limits.pods }));
   const plan = capacityPlan(summary)!;
   return args.json ? JSON.stringify(plan, null, 2) : planText(plan);
 }

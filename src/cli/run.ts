@@ -49,7 +49,7 @@ export async function runCommand(args: RunArgs): Promise<void> {
   let result;
   try {
     result = await guardProgress(loaded, () =>
-      runWorldInterruptible(loaded.world, {
+      runWorldInterruptible({ ...loaded.world, podLimit: limits.pods }, {
         outDir,
         trace: traceMode,
         series,

@@ -71,7 +71,7 @@ export async function tuneCommand(args: TuneArgs): Promise<void> {
   if (args.report !== false) requireOptional('charts');
 
   const started = process.hrtime.bigint();
-  const runner = createRunner(workers);
+  const runner = createRunner(workers, { podLimit: limits.pods });
   let result;
   try {
     result = await tune({

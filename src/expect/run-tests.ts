@@ -10,7 +10,7 @@ import { summarizeWorld } from '../run/run-world.js';
 import { loadScenario, type LoadedScenario } from '../scenario/load.js';
 import { ScenarioError } from '../scenario/errors.js';
 import { UsageError } from '../scenario/usage-error.js';
-import { guardProgress } from '../scenario/work-estimate.js';
+import { DEFAULT_WORK_LIMITS, guardProgress } from '../scenario/work-estimate.js';
 import { evaluateExpectation, type ExpectationResult } from './evaluate.js';
 import { parseExpectations, type Expectation } from './parse.js';
 
@@ -91,7 +91,8 @@ export function runTests(paths: readonly string[], opts: { seed?: number; onScen
     const started = process.hrtime.bigint();
     let t: ScenarioTest;
     try {
-      const summary = guardProgress(p.loaded, () => summarizeWorld(p.loaded.world));
+      // knsim test takes no limit flags: a runaway autoscaler stops at the default pod cap.
+      const summary = guardProgress(p.loaded, () => summarizeWorld({ ...p.loaded.world, podLimit: DEFAULT_WORK_LIMITS.pods }));
       t = { file: p.file, name: p.loaded.name, results: p.expectations.map((e) => evaluateExpectation(e, summary, p.file)), seconds: 0 };
     } catch (e) {
       t = { file: p.file, name: p.loaded.name, results: [], error: oneLine(e), seconds: 0 };

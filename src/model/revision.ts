@@ -1,3 +1,4 @@
+import { PodLimitExceeded } from './pod-limit.js';
 import { activatorEndpointsPopulated, effectiveSksMode, type SksMode } from '../core/autoscaler/index.js';
 import { makeSampler, type Sampler } from '../engine/distributions.js';
 import type { RandomStream } from '../engine/random.js';
@@ -209,6 +210,8 @@ export class Revision {
   }
 
   private newPod(now: number): Pod {
+    const w = this.world;
+    if (++w.existingPods > w.podLimit) throw new PodLimitExceeded(this.spec.name, this.replicas, w.podLimit, now);
     const seq = ++this.podSeq;
     const pod = new Pod(this, `${this.spec.name}-deployment-${String(seq).padStart(4, '0')}`, seq, now);
     this.pods.add(pod);
@@ -391,6 +394,7 @@ export class Revision {
   private gone(pod: Pod, now: number): void {
     this.setPhase(pod, 'Gone', now);
     this.pods.delete(pod);
+    this.world.existingPods--;
     this.podsView = undefined;
     this.world.cluster?.podGone(pod, now);
   }

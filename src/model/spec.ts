@@ -305,4 +305,10 @@ export interface WorldSpec {
   clients: readonly ClientSpec[];
   /** Autoscaler classes besides the KPA and HPA (user-written ones), by their annotation value. */
   autoscalerClasses?: readonly AutoscalerClass[] | undefined;
+  /**
+   * The most revision pods that may exist at once (knsim's --max-pods). The limits are checked on
+   * an estimate before the run; this stops a run whose autoscaler asks for far more (a user
+   * class returning 1e15) before it eats the machine. Undefined: no cap.
+   */
+  podLimit?: number | undefined;
 }

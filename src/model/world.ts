@@ -46,6 +46,9 @@ export class World {
   /** The activator Deployment and its HPA, with `cluster.activatorCpu`. */
   readonly activatorPool: ActivatorPool | undefined;
   readonly services = new Map<string, ServiceModel>();
+  /** Revision pods that exist (not Gone), against the run's cap (spec.podLimit). */
+  existingPods = 0;
+  readonly podLimit: number;
   private nextRequestId = 1;
   /** Timeouts of waiting requests (and of executing ones that will outlive their deadline). */
   readonly deadlines: DeadlineSet;
@@ -72,6 +75,7 @@ export class World {
     readonly recorder: Recorder,
   ) {
     this.sim = new Simulation(spec.seed);
+    this.podLimit = spec.podLimit ?? Number.POSITIVE_INFINITY;
     this.recycleRequests = recorder.copiesRequests === true;
     this.completions = this.sim.lane();
     this.arrivals = this.sim.lane();

@@ -5,6 +5,7 @@
  * Each limit has a flag that raises it. Also: turning the engine's no-progress stop
  * into a scenario error that names the likely cause.
  */
+import { PodLimitExceeded } from '../model/pod-limit.js';
 import { makeSampler } from '../engine/distributions.js';
 import { NoProgressError } from '../engine/no-progress.js';
 import type { ClientSpec, RateSpec, RevisionSpec, WorldSpec } from '../model/spec.js';
@@ -359,9 +360,22 @@ export function noProgressError(input: WorkInput, e: NoProgressError): ScenarioE
   );
 }
 
-/** Runs a simulation, turning the engine's no-progress stop into a ScenarioError for the scenario. */
+/** The pod cap stopped the run: named against the revision's service, with its autoscaler class. */
+function podLimitError(input: WorkInput, e: PodLimitExceeded): ScenarioError {
+  const i = input.world.services.findIndex((s) => s.revisions.some((r) => r.name === e.revision));
+  const rev = input.world.services[i]?.revisions.find((r) => r.name === e.revision);
+  const cls = rev !== undefined ? ` (autoscaler class ${rev.autoscaling.class})` : '';
+  return new ScenarioError(
+    input.file,
+    i >= 0 ? formatPath(['services', i]) : 'services',
+    `revision ${e.revision}${cls} asked for ${fmtAmount(e.replicas)} pods at ${fmtAmount(e.atSeconds)} s: more than the limit of ${fmtAmount(e.limit)} pods at once (raise with --max-pods)`,
+  );
+}
+
+/** Runs a simulation, turning the engine's no-progress stop and the pod cap into ScenarioErrors for the scenario. */
 export function guardProgress<T>(input: WorkInput, run: () => T): T {
   const rethrow = (e: unknown): never => {
+    if (e instanceof PodLimitExceeded) throw podLimitError(input, e);
     throw e instanceof NoProgressError ? noProgressError(input, e) : e;
   };
   try {

@@ -49,14 +49,19 @@ export function workerScript(): { filename: string; execArgv: string[] } {
  */
 class ThreadsRunner implements Runner {
   private readonly pool: Piscina | undefined;
-  constructor(readonly workers: number) {
+  constructor(
+    readonly workers: number,
+    private readonly podLimit: number | undefined,
+  ) {
     const helpers = workers - 1;
     if (helpers > 0) {
       const { filename, execArgv } = workerScript();
       this.pool = new Piscina({ filename, execArgv, minThreads: helpers, maxThreads: helpers, idleTimeout: 60_000, concurrentTasksPerWorker: 1 });
     }
   }
-  async runAll(tasks: readonly RunTask[], onDone?: () => void): Promise<MetricValues[]> {
+  async runAll(given: readonly RunTask[], onDone?: () => void): Promise<MetricValues[]> {
+    const cap = this.podLimit;
+    const tasks = cap === undefined ? given : given.map((t) => ({ ...t, podLimit: cap }));
     const out: MetricValues[] = new Array<MetricValues>(tasks.length);
     const queue = newTaskQueue();
     let reported = 0;
@@ -100,7 +105,10 @@ class ThreadsRunner implements Runner {
   }
 }
 
-/** A runner with `workers` threads (1: no worker threads at all; K: this thread and K - 1 worker threads). */
-export function createRunner(workers: number): Runner {
-  return new ThreadsRunner(Math.max(1, workers));
+/**
+ * A runner with `workers` threads (1: no worker threads at all; K: this thread and K - 1 worker
+ * threads). `podLimit` (--max-pods) caps every run's pods at once.
+ */
+export function createRunner(workers: number, opts: { podLimit?: number } = {}): Runner {
+  return new ThreadsRunner(Math.max(1, workers), opts.podLimit);
 }

@@ -17,6 +17,8 @@ export interface RunTask {
   classOverride?: string;
   /** User class modules registered besides the scenario's own (`knsim compare --class ./x.ts`). */
   classes?: UserClassRef[];
+  /** The most revision pods at once (--max-pods): a run that asks for more stops (WorldSpec.podLimit). */
+  podLimit?: number;
 }
 
 /** Loads the scenario with the task's overrides and seed, simulates it in memory, returns its metrics. */
@@ -28,5 +30,6 @@ export function runTask(task: RunTask): MetricValues {
     ...(task.classOverride !== undefined ? { classOverride: task.classOverride } : {}),
     ...(task.classes !== undefined ? { classes: task.classes } : {}),
   });
-  return metricsOf(guardProgress(loaded, () => summarizeWorld(loaded.world)));
+  const world = task.podLimit !== undefined ? { ...loaded.world, podLimit: task.podLimit } : loaded.world;
+  return metricsOf(guardProgress(loaded, () => summarizeWorld(world)));
 }

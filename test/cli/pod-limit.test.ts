@@ -1,0 +1,54 @@
+/**
+ * The pod cap at run time: an autoscaler that asks for absurdly many pods (a user class
+ * returning 1e15) stops with one line and exit 2 within seconds, instead of filling the heap.
+ */
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runKnsim } from '../support/cli.js';
+
+function scenarioWith(desiredScale: string): { dir: string; file: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'knsim-pod-limit-'));
+  writeFileSync(join(dir, 'scaler.ts'), `export default { apiVersion: 'knsim.dev/v1', create() { return { decide() { return { desiredScale: ${desiredScale} }; } }; } };\n`);
+  const file = join(dir, 's.yaml');
+  writeFileSync(
+    file,
+    `name: mod
+duration: 30s
+autoscalerClasses:
+  - { name: my.example.com, module: ./scaler.ts }
+services:
+  - manifest: { apiVersion: serving.knative.dev/v1, kind: Service, metadata: { name: hello }, spec: { template: { metadata: { annotations: { autoscaling.knative.dev/class: my.example.com } } } } }
+    initialPods: 1
+clients:
+  - { name: c, service: hello, open: { rps: 5 } }
+`,
+  );
+  return { dir, file };
+}
+
+describe('the pod cap at run time (--max-pods)', () => {
+  it.each([
+    { scale: '1e15', flags: [], limit: '100000', asked: '1e15' },
+    { scale: '250000', flags: ['--max-pods', '200000'], limit: '200000', asked: '250000' },
+  ])('desiredScale $scale with $flags: exit 2, one line naming the revision and its class, no output', ({ scale, flags, limit, asked }) => {
+    const { dir, file } = scenarioWith(scale);
+    const out = join(dir, 'out');
+    const r = runKnsim(['run', file, '--out', out, '--no-report', ...flags]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      new RegExp(`^knsim: ${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: services\\[0\\]: revision hello-00001 \\(autoscaler class my\\.example\\.com\\) asked for ${asked} pods at [\\d.]+ s: more than the limit of ${limit} pods at once \\(raise with --max-pods\\)\\n$`),
+    );
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('a run within the cap is untouched: 3 pods asked, 3 ready', () => {
+    const { dir, file } = scenarioWith('3');
+    const out = join(dir, 'out');
+    const r = runKnsim(['run', file, '--out', out, '--no-report']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/max ready pods 3\b/);
+  });
+});
