@@ -12,6 +12,10 @@ import type { NodeAutoscalerInput, NodePoolInput } from './schema.js';
 export const DEFAULT_MAX_PODS = 110;
 /** A pool's size limit when the scenario sets none. */
 export const DEFAULT_MAX_NODES = 1000;
+/** Kubernetes' largest supported cluster (kubernetes.io, "Considerations for large clusters"): 5,000 nodes. */
+export const MAX_CLUSTER_NODES = 5000;
+/** A node price above this is a typo, and its cost sums would overflow to Infinity. */
+export const MAX_PRICE_PER_HOUR = 1e6;
 /** Provision request → node Ready when the pool sets no startupLatency (capacity spec §5.6). */
 export const DEFAULT_NODE_STARTUP_SECONDS = 180;
 /** OpenCost has no default CPU/RAM split of a node's price; knsim charges half to each. */
@@ -78,6 +82,10 @@ export function buildNodes(file: string, c: NodesInput | undefined, podIsAlwaysS
     names.set(p.name, i);
     return buildPool(file, p, i, autoscaler.kind !== 'none');
   });
+  const initial = pools.reduce((n, p) => n + p.initialNodes, 0);
+  if (initial > MAX_CLUSTER_NODES) {
+    throw new ScenarioError(file, 'cluster.nodePools', `${initial} initial nodes in all pools: more than a Kubernetes cluster supports (${MAX_CLUSTER_NODES} nodes)`);
+  }
   return { pools, autoscaler, podIsAlwaysSchedulable: podIsAlwaysSchedulable ?? false, cpuCostShare: c.costCpuShare ?? DEFAULT_COST_CPU_SHARE };
 }
 
@@ -85,10 +93,14 @@ function buildPool(file: string, p: NodePoolInput, i: number, autoscaled: boolea
   const at = (field: string): string => formatPath(['cluster', 'nodePools', i, field]);
   if (!(p.cpu > 0)) throw new ScenarioError(file, at('cpu'), `must be greater than 0, got ${p.cpu}m`);
   if (!(p.memory > 0)) throw new ScenarioError(file, at('memory'), `must be greater than 0, got ${p.memory} bytes`);
+  if (!(p.pricePerHour <= MAX_PRICE_PER_HOUR)) throw new ScenarioError(file, at('pricePerHour'), `must be at most ${MAX_PRICE_PER_HOUR} ($ per node-hour), got ${p.pricePerHour}`);
   const minNodes = p.minNodes ?? 0;
   const initialNodes = p.initialNodes ?? minNodes;
   // Without an autoscaler nothing adds nodes: the pool is its initial size.
   const maxNodes = p.maxNodes ?? (autoscaled ? Math.max(DEFAULT_MAX_NODES, initialNodes) : initialNodes);
+  for (const [field, v] of [['minNodes', minNodes], ['initialNodes', initialNodes], ['maxNodes', maxNodes]] as const) {
+    if (v > MAX_CLUSTER_NODES) throw new ScenarioError(file, at(p[field] !== undefined ? field : 'initialNodes'), `must be at most ${MAX_CLUSTER_NODES} (the most nodes a Kubernetes cluster supports), got ${v}`);
+  }
   if (minNodes > maxNodes) throw new ScenarioError(file, at('minNodes'), `must be ≤ maxNodes (${maxNodes}), got ${minNodes}`);
   if (initialNodes < minNodes || initialNodes > maxNodes) {
     throw new ScenarioError(file, at('initialNodes'), `must be within [minNodes, maxNodes] = [${minNodes}, ${maxNodes}], got ${initialNodes}`);

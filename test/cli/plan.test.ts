@@ -29,6 +29,10 @@ describe('knsim plan', () => {
     [['scenarios/quickstart.yaml'], 'cluster.nodePools: knsim plan needs node pools'],
     [[a9, '--set', 'cluster.nodePools[0].cpuu=8'], 'cluster.nodePools[0].cpuu: unknown field'],
     [[a9, '--set', 'cluster.nodePools[0].initialNodes=9'], 'cluster.nodePools[0].initialNodes: must be within [minNodes, maxNodes] = [0, 5], got 9'],
+    // Absurd sizes and prices are refused before anything is built.
+    [[a9, '--set', 'cluster.nodePools[0].maxNodes=100000000', '--set', 'cluster.nodePools[0].initialNodes=100000000'], 'cluster.nodePools[0].initialNodes: must be at most 5000 (the most nodes a Kubernetes cluster supports), got 100000000'],
+    [[a9, '--set', 'cluster.nodePools[0].maxNodes=1e12'], 'cluster.nodePools[0].maxNodes: must be at most 5000 (the most nodes a Kubernetes cluster supports), got 1000000000000'],
+    [[a9, '--set', 'cluster.nodePools[0].pricePerHour=1e308'], 'cluster.nodePools[0].pricePerHour: must be at most 1000000 ($ per node-hour), got 1e+308'],
     [[a9, '--set', 'cluster.nodeAutoscaler.batchIdleDuration=2s'], 'cluster.nodeAutoscaler.batchIdleDuration: is a karpenter setting, not a cluster-autoscaler one'],
     [[a9, '--set', 'configMaps.config-deployment.pod-is-always-schedulable=maybe'], 'pod-is-always-schedulable'],
   ])('%j → exit 2, one line', (args, want) => {
