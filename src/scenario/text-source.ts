@@ -16,6 +16,16 @@ export type TextSource = { readonly path: string } | { readonly text: string };
 /** How much of a file is read at a time. */
 export const CHUNK_BYTES = 1 << 20;
 
+/**
+ * The longest line (or CSV record) a trace may have, in characters. Real traces' lines are a
+ * few kB (a day of per-minute counts); a file with no line breaks (a binary, /dev/zero) would
+ * otherwise be held whole as one line.
+ */
+export const MAX_LINE_CHARS = 1 << 20;
+
+const tooLong = (file: string, line: number): ScenarioError =>
+  new ScenarioError(file, `line ${line}`, `longer than ${MAX_LINE_CHARS} characters: a trace has one arrival (or one function's counts) per line`);
+
 /** Calls `onChunk` with the source's bytes, in order, one chunk at a time. */
 export function forEachChunk(source: TextSource, onChunk: (chunk: Buffer) => void, chunkBytes = CHUNK_BYTES): void {
   if ('text' in source) {
@@ -61,7 +71,7 @@ export function forEachCsvRecord(
   // trace, so lines are counted and fields trimmed here.
   // csv-parse's stream parser (and node:stream) only when a scenario reads a CSV trace.
   const { Parser } = createRequire(import.meta.url)('csv-parse') as typeof import('csv-parse');
-  const parser = new Parser({ relax_column_count: true });
+  const parser = new Parser({ relax_column_count: true, max_record_size: MAX_LINE_CHARS });
   // Errors are read from parser.errored right away; the event comes a tick later.
   parser.on('error', () => {});
   let line = 0;
@@ -73,7 +83,8 @@ export function forEachCsvRecord(
       if (fields.length === 1 && fields[0] === '') continue; // a blank line
       onRecord(fields, start);
     }
-    const err = parser.errored as (Error & { lines?: number }) | null;
+    const err = parser.errored as (Error & { lines?: number; code?: string }) | null;
+    if (err?.code === 'CSV_MAX_RECORD_SIZE') throw tooLong(file, line + 1);
     if (err) throw new ScenarioError(file, `line ${err.lines ?? line + 1}`, `invalid CSV: ${err.message}`);
   };
   try {
@@ -95,8 +106,9 @@ export function forEachCsvRecord(
 /**
  * Calls `onLine` with every line of the source (without its `\n` or `\r\n`)
  * and its 1-based number, holding one chunk of text at a time.
+ * @throws ScenarioError at `line N` of `file` for a line over MAX_LINE_CHARS.
  */
-export function forEachLine(source: TextSource, onLine: (line: string, lineNo: number) => void, chunkBytes = CHUNK_BYTES): void {
+export function forEachLine(source: TextSource, file: string, onLine: (line: string, lineNo: number) => void, chunkBytes = CHUNK_BYTES): void {
   const decoder = new StringDecoder('utf8');
   let carry = '';
   let lineNo = 0;
@@ -104,10 +116,12 @@ export function forEachLine(source: TextSource, onLine: (line: string, lineNo: n
     let start = 0;
     for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
       const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+      if (end - start > MAX_LINE_CHARS) throw tooLong(file, lineNo + 1);
       onLine(text.slice(start, end), ++lineNo);
       start = nl + 1;
     }
     carry = text.slice(start);
+    if (carry.length > MAX_LINE_CHARS) throw tooLong(file, lineNo + 1);
   };
   forEachChunk(source, (chunk) => emit(carry + decoder.write(chunk)), chunkBytes);
   const rest = carry + decoder.end();

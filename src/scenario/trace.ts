@@ -37,7 +37,7 @@ export function parseSimpleTrace(source: TextSource | string, file: string): Raw
   const durations: number[] = [];
   let withDurations: { value: boolean; line: number } | undefined;
   let sawData = false;
-  forEachLine(typeof source === 'string' ? { text: source } : source, (raw, lineNo) => {
+  forEachLine(typeof source === 'string' ? { text: source } : source, file, (raw, lineNo) => {
     let line = raw;
     const hash = line.indexOf('#');
     if (hash >= 0) line = line.slice(0, hash);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ScenarioError } from '../../src/scenario/errors.js';
-import { forEachCsvRecord, forEachLine, type TextSource } from '../../src/scenario/text-source.js';
+import { forEachCsvRecord, forEachLine, MAX_LINE_CHARS, type TextSource } from '../../src/scenario/text-source.js';
 import { parseAzure2021Trace } from '../../src/scenario/trace.js';
 
 const records = (source: TextSource, chunkBytes?: number): Array<[number, string[]]> => {
@@ -14,7 +14,7 @@ const records = (source: TextSource, chunkBytes?: number): Array<[number, string
 
 const lines = (source: TextSource, chunkBytes?: number): Array<[number, string]> => {
   const out: Array<[number, string]> = [];
-  forEachLine(source, (line, n) => out.push([n, line]), chunkBytes);
+  forEachLine(source, 'f.txt', (line, n) => out.push([n, line]), chunkBytes);
   return out;
 };
 
@@ -101,5 +101,29 @@ describe('parseAzure2021Trace from a file', () => {
     expect(raw.arrivals[0]).toBeCloseTo(10.25, 9);
     expect(raw.arrivals[1]).toBeCloseTo(11.75, 9);
     expect(raw.durations?.every((d) => d === 0.25)).toBe(true);
+  });
+});
+
+describe('a line longer than MAX_LINE_CHARS (a file with no line breaks) is refused, not held whole', () => {
+  const long = 'x'.repeat(MAX_LINE_CHARS + 1);
+  const rule = `longer than ${MAX_LINE_CHARS} characters: a trace has one arrival (or one function's counts) per line`;
+  it.each([
+    { name: 'plain lines, third line, from a file in small chunks', read: (p: string) => forEachLine({ path: p }, 'f.txt', () => {}, 4096), text: `1\n2\n${long}\n4\n`, line: 3 },
+    { name: 'plain lines, no line break at all', read: (p: string) => forEachLine({ path: p }, 'f.txt', () => {}), text: long, line: 1 },
+    { name: 'CSV records, second record', read: (p: string) => forEachCsvRecord({ path: p }, 'f.txt', () => {}, 65536), text: `a,b\n${long},1\n`, line: 2 },
+  ])('$name: line $line', ({ read, text, line }) => {
+    const p = tempFile(text);
+    let caught: unknown;
+    try {
+      read(p);
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(ScenarioError);
+    expect((caught as ScenarioError).message).toBe(`f.txt: line ${line}: ${rule}`);
+  });
+
+  it('a line of exactly MAX_LINE_CHARS is read', () => {
+    expect(lines({ path: tempFile(`${'y'.repeat(MAX_LINE_CHARS)}\nz\n`) }, 4096).map(([n, l]) => [n, l.length])).toEqual([[1, MAX_LINE_CHARS], [2, 1]]);
   });
 });

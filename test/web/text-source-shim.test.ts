@@ -28,7 +28,7 @@ function csv(impl: Impl, text: string, stopAt?: number): unknown {
 
 function lines(impl: Impl, text: string): unknown {
   const out: unknown[] = [];
-  impl.forEachLine({ text }, (line, n) => out.push([n, line]));
+  impl.forEachLine({ text }, 'f.txt', (line, n) => out.push([n, line]));
   return out;
 }
 
@@ -63,6 +63,6 @@ describe('the browser text-source shim', () => {
   });
 
   it('a file by path is not readable in the browser: it says so', () => {
-    expect(() => shim.forEachLine({ path: 'traces/x.csv' }, () => {})).toThrow(/^traces\/x\.csv: the playground reads files it holds as text, not by path$/);
+    expect(() => shim.forEachLine({ path: 'traces/x.csv' }, 'traces/x.csv', () => {})).toThrow(/^traces\/x\.csv: the playground reads files it holds as text, not by path$/);
   });
 });

@@ -39,6 +39,7 @@ class Window {
   s503 = 0;
   s504 = 0;
   clientTimeouts = 0;
+  s502 = 0;
   cold = 0;
   latencies: number[] = [];
 
@@ -51,6 +52,7 @@ class Window {
     } else if (r.outcome === 'overloaded') this.s503++;
     else if (r.outcome === 'timeout') this.s504++;
     else if (r.outcome === 'clientTimeout') this.clientTimeouts++;
+    else if (r.outcome === 'badGateway') this.s502++;
   }
 
   /** Nearest-rank percentile in ms, NaN when no 200s. */
@@ -67,7 +69,7 @@ function emptyRevision(service: string, revision: string, settings: RunSettings)
     settings: settings.revisions.find((s) => s.service === service && s.revision === revision),
     timeseries: { time: [], pending: [], starting: [], ready: [], terminating: [], activatorWaiting: [], podQueued: [], podExecuting: [], trafficPercent: [], proxy: [] },
     decisions: { time: [], target: [], readyPods: [], observedStable: [], observedPanic: [], desired: [], want: [], inPanic: [], valid: [] },
-    requests: { time: [], completed: [], ok: [], status503: [], status504: [], clientTimeouts: [], cold: [], p50: [], p95: [], p99: [] },
+    requests: { time: [], completed: [], ok: [], status503: [], status504: [], clientTimeouts: [], status502: [], cold: [], p50: [], p95: [], p99: [] },
     pods: { time: [], pod: [], event: [] },
     latencyBuckets: { start: [], bucketSeconds: [], p50: [], p95: [], p99: [] },
     cdf: { all: [], cold: [], warm: [] },
@@ -160,6 +162,7 @@ export class LiveData implements RecordSink {
       q.status503.push(w.s503);
       q.status504.push(w.s504);
       q.clientTimeouts.push(w.clientTimeouts);
+      q.status502.push(w.s502);
       q.cold.push(w.cold);
       q.p50.push(w.p(sorted, 50));
       q.p95.push(w.p(sorted, 95));

@@ -12,6 +12,12 @@ export type TextSource = { readonly path: string } | { readonly text: string };
 
 export const CHUNK_BYTES = 1 << 20;
 
+/** As in src/scenario/text-source.ts: the longest line (or CSV record) a trace may have. */
+export const MAX_LINE_CHARS = 1 << 20;
+
+const tooLong = (file: string, line: number): ScenarioError =>
+  new ScenarioError(file, `line ${line}`, `longer than ${MAX_LINE_CHARS} characters: a trace has one arrival (or one function's counts) per line`);
+
 function textOf(source: TextSource): string {
   if ('text' in source) return source.text;
   throw new Error(`${source.path}: the playground reads files it holds as text, not by path`);
@@ -40,6 +46,7 @@ export function forEachCsvRecord(source: TextSource, file: string, onRecord: (fi
   try {
     parse(textOf(source), {
       relax_column_count: true,
+      max_record_size: MAX_LINE_CHARS,
       on_record: (r: string[]) => {
         const start = ++line;
         line += breaksIn(r);
@@ -49,21 +56,24 @@ export function forEachCsvRecord(source: TextSource, file: string, onRecord: (fi
       },
     });
   } catch (e) {
+    if (e instanceof CsvError && e.code === 'CSV_MAX_RECORD_SIZE') throw tooLong(file, line + 1);
     if (e instanceof CsvError) throw new ScenarioError(file, `line ${(e as CsvError & { lines?: number }).lines ?? line + 1}`, `invalid CSV: ${e.message}`);
     throw e;
   }
 }
 
 /** Calls `onLine` with every line of the source (without its `\n` or `\r\n`) and its 1-based number. */
-export function forEachLine(source: TextSource, onLine: (line: string, lineNo: number) => void): void {
+export function forEachLine(source: TextSource, file: string, onLine: (line: string, lineNo: number) => void): void {
   const text = textOf(source);
   let lineNo = 0;
   let start = 0;
   for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
     const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+    if (end - start > MAX_LINE_CHARS) throw tooLong(file, lineNo + 1);
     onLine(text.slice(start, end), ++lineNo);
     start = nl + 1;
   }
   const rest = text.slice(start);
+  if (rest.length > MAX_LINE_CHARS) throw tooLong(file, lineNo + 1);
   if (rest !== '') onLine(rest.endsWith('\r') ? rest.slice(0, -1) : rest, ++lineNo);
 }
