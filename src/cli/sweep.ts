@@ -10,7 +10,7 @@ import { checkJobName, defaultJobName, jobYaml } from '../sweep/k8s-job.js';
 import { createRunner, defaultWorkers } from '../sweep/pool.js';
 import { createProgress } from '../sweep/progress.js';
 import { parseShard, shardPoints, MAX_SHARDS } from '../sweep/shard.js';
-import { MAX_REPLICATIONS, runSweep, sweepPoints, type SeedMode } from '../sweep/sweep.js';
+import { MAX_REPLICATIONS, MAX_RUNS, runSweep, sweepPoints, type SeedMode } from '../sweep/sweep.js';
 import { UsageError } from './errors.js';
 import { checkOutDir } from '../output/output-dir.js';
 import { OWNED_MARKS, writeOwnedFile } from '../output/owned-file.js';
@@ -95,6 +95,11 @@ export async function sweepCommand(args: SweepRunArgs): Promise<void> {
   const total = sweepPoints(def);
   const points = shardPoints(total, shard);
   const runs = points.length * def.replications;
+  if (runs > MAX_RUNS) {
+    throw new UsageError(
+      `--replications: ${points.length.toLocaleString('en-US')} points × ${def.replications.toLocaleString('en-US')} replications = ${runs.toLocaleString('en-US')} runs (at most ${MAX_RUNS.toLocaleString('en-US')} in one process: fewer points or replications, or split it with --shard i/N)`,
+    );
+  }
   const threads = Math.max(1, Math.min(workers, runs));
   const outDir = args.out !== undefined ? String(args.out) : join('reports', `${def.scenario}-sweep`);
   const output = { label: outLabel(outDir, args.out !== undefined), protect: [args.scenario] };

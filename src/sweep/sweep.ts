@@ -34,6 +34,8 @@ export interface SweepDefinition {
 }
 
 export const MAX_REPLICATIONS = 10_000;
+/** The most runs (points × replications) one sweep process takes on; a larger sweep is split with --shard. */
+export const MAX_RUNS = 1_000_000;
 
 /** The seed of replication r of point p. */
 export function seedFor(def: Pick<SweepDefinition, 'baseSeed' | 'seeds'>, point: number, r: number): number {

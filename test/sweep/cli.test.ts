@@ -69,6 +69,8 @@ describe('knsim sweep (dist)', () => {
       [['sweep', SCENARIO, '--grid', `${CC}=1,2`, '--shard', '2/2', '--out', out], /^knsim: --shard: must be i\/N/],
       [['sweep', SCENARIO, '--grid', `${CC}=1,2`, '--replications', 'many', '--out', out], /^knsim: --replications:/],
       [['sweep', SCENARIO, '--grid', `${CC}=1,2`, '--workers', '0', '--out', out], /^knsim: --workers:/],
+      // 10^6 points × 10^4 replications: refused at once, not started.
+      [['sweep', SCENARIO, '--grid', `${CC}=1..10000:1`, '--grid', 'clients[0].open.rate.steps[1].rps=1..100:1', '--replications', '10000', '--out', out], /^knsim: --replications: 1,000,000 points × 10,000 replications = 10,000,000,000 runs \(at most 1,000,000 in one process/],
       [['sweep', 'merge', join(dir, 'missing'), '--out', out], /^knsim: sweep merge: .*no sweep.json/],
       [['tune', SCENARIO, '--space', `${CC}=1..4`, '--slo', 'p99 <= fast', '--out', out], /^knsim: --slo "p99 <= fast": expected metric<=value/],
       [['tune', SCENARIO, '--space', `${CC}=1..4`, '--out', out], /^knsim: --slo: give at least one/],
