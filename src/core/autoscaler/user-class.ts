@@ -60,15 +60,28 @@ export interface UserClassOptions {
 /** The message of anything thrown, possibly from another realm, on one line. */
 export function thrownMessage(e: unknown): string {
   let text: string;
-  if (typeof e === 'object' && e !== null && 'message' in e) {
-    const name = 'name' in e && typeof e.name === 'string' && e.name !== 'Error' ? `${e.name}: ` : '';
-    text = `${name}${String(e.message)}`;
-  } else text = String(e);
+  try {
+    if (typeof e === 'object' && e !== null && 'message' in e) {
+      const name = 'name' in e && typeof e.name === 'string' && e.name !== 'Error' ? `${e.name}: ` : '';
+      text = `${name}${String(e.message)}`;
+    } else text = String(e);
+  } catch {
+    // What was thrown throws again when read (a Proxy, a throwing toString or getter).
+    return 'a value that throws when read';
+  }
   return text.split(/\r?\n/)[0]!.trim();
 }
 
 /** Why `def` is not a usable `knsim.dev/v1` definition, or undefined when it is. */
 export function definitionProblem(def: unknown): string | undefined {
+  try {
+    return readDefinitionProblem(def);
+  } catch (e) {
+    return `reading the module's default export threw: ${thrownMessage(e)}`;
+  }
+}
+
+function readDefinitionProblem(def: unknown): string | undefined {
   if (typeof def !== 'object' || def === null) return `the module must default-export defineAutoscaler({ apiVersion: '${AUTOSCALER_API_VERSION}', create }) (got ${def === null ? 'null' : typeof def})`;
   const d = def as Record<string, unknown>;
   if (d['apiVersion'] !== AUTOSCALER_API_VERSION) {
@@ -150,7 +163,13 @@ class UserInstance extends PipelineInstance implements AutoscalerClassInstance {
       state,
     });
     const inst = this.call('create', nowSeconds, d.create as (...a: unknown[]) => unknown, d, [ctx]);
-    if (typeof inst !== 'object' || inst === null || typeof (inst as { decide?: unknown }).decide !== 'function') {
+    let decide: unknown;
+    try {
+      decide = typeof inst === 'object' && inst !== null ? (inst as { decide?: unknown }).decide : undefined;
+    } catch (e) {
+      this.fault('create', nowSeconds, `reading what create returned threw: ${thrownMessage(e)}`);
+    }
+    if (typeof decide !== 'function') {
       this.fault('create', nowSeconds, 'create must return an object with a decide(input) method');
     }
     this.user = inst as AutoscalerInstance;
@@ -252,8 +271,17 @@ class UserInstance extends PipelineInstance implements AutoscalerClassInstance {
   private checkDecision(out: unknown, now: number): AutoscalerDecision {
     const bad = (rule: string): never => this.fault('decide', now, rule);
     if (typeof out !== 'object' || out === null) return bad(`decide must return { desiredScale, ... } (got ${out === null ? 'null' : typeof out})`);
-    if (typeof (out as { then?: unknown }).then === 'function') return bad('decide must return synchronously (it returned a Promise)');
-    const d = out as Record<string, unknown>;
+    // Each field is read once, here: a getter that throws is the module's fault, not knsim's.
+    let d: Record<string, unknown>;
+    let then: unknown;
+    try {
+      const o = out as Record<string, unknown>;
+      then = o['then'];
+      d = { desiredScale: o['desiredScale'], sksMode: o['sksMode'], minScale: o['minScale'], maxScale: o['maxScale'], scaleToZero: o['scaleToZero'], inPanic: o['inPanic'] };
+    } catch (e) {
+      return bad(`reading what decide returned threw: ${thrownMessage(e)}`);
+    }
+    if (typeof then === 'function') return bad('decide must return synchronously (it returned a Promise)');
     const ds = d['desiredScale'];
     if (typeof ds !== 'number' || !Number.isFinite(ds) || ds < 0) return bad(`decide returned desiredScale ${typeof ds === 'number' ? String(ds) : JSON.stringify(ds) ?? 'undefined'}: must be a finite number ≥ 0`);
     if (d['sksMode'] !== undefined && d['sksMode'] !== 'Serve' && d['sksMode'] !== 'Proxy') return bad(`decide returned sksMode ${JSON.stringify(d['sksMode'])}: must be "Serve" or "Proxy"`);

@@ -103,6 +103,7 @@ describe('the knsim.dev/v1 contract', () => {
     { name: 'a future apiVersion', def: { apiVersion: 'knsim.dev/v2', create: () => ({}) }, rule: /apiVersion must be "knsim\.dev\/v1" \(got "knsim\.dev\/v2"\)/ },
     { name: 'no create', def: { apiVersion: 'knsim.dev/v1' }, rule: /create must be a function/ },
     { name: 'a zero tick', def: { apiVersion: 'knsim.dev/v1', create: () => ({}), tickSeconds: 0 }, rule: /tickSeconds must be a number > 0 \(got 0\)/ },
+    { name: 'a Proxy that throws on every read', def: new Proxy({}, { get: () => { throw new Error('proxy'); } }), rule: /^reading the module's default export threw: proxy$/ },
   ];
   it.each(defs)('definition check: $name', ({ def, rule }) => {
     const p = definitionProblem(def);
@@ -191,6 +192,10 @@ describe('the adapter', () => {
     { name: 'a bad SKS mode', answer: () => ({ desiredScale: 1, sksMode: 'proxy' }), rule: 'decide returned sksMode "proxy": must be "Serve" or "Proxy"' },
     { name: 'a fractional maxScale', answer: () => ({ desiredScale: 1, maxScale: 1.5 }), rule: 'decide returned maxScale 1.5: must be a whole number ≥ 1' },
     { name: 'a throw', answer: () => { throw new TypeError('x is undefined'); }, rule: 'decide threw: TypeError: x is undefined' },
+    // What a module throws or returns may itself throw when read: still the module's fault, one line.
+    { name: 'a thrown object whose toString throws', answer: () => { throw { toString: () => { throw new Error('again'); } }; }, rule: 'decide threw: a value that throws when read' },
+    { name: 'a desiredScale getter that throws', answer: () => ({ get desiredScale(): number { throw new Error('gotcha'); } }), rule: 'reading what decide returned threw: gotcha' },
+    { name: 'a Proxy that throws on every read', answer: () => new Proxy({}, { get: () => { throw new RangeError('nope'); } }), rule: 'reading what decide returned threw: RangeError: nope' },
   ];
   it.each(bad)('reports $name with the class, revision, time and rule', ({ answer, rule }) => {
     const { def } = recording(answer);
