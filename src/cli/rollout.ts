@@ -109,6 +109,20 @@ export function parseRolloutFlags(a: RolloutArgs): RolloutSettings {
   };
 }
 
+/** Error codes of a server that cannot be reached or trusted: the user's kubeconfig or network, not a bug. */
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE',
+  'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/** The one-line message of a request that never reached the API server, or undefined for anything else. */
+export function networkFailure(e: unknown): string | undefined {
+  if (!(e instanceof Error)) return undefined;
+  const codes = [(e as { code?: unknown }).code, (e.cause as { code?: unknown } | undefined)?.code];
+  if (!codes.some((c) => typeof c === 'string' && NETWORK_CODES.has(c))) return undefined;
+  return e.message.replace(/\s+/g, ' ').trim();
+}
+
 export async function rolloutCommand(args: RolloutArgs): Promise<void> {
   const s = parseRolloutFlags(args);
   requireOptional('kubernetes');
@@ -119,6 +133,8 @@ export async function rolloutCommand(args: RolloutArgs): Promise<void> {
     outcome = (await runRollout(s, { stdout: (x) => process.stdout.write(x), stderr: (x) => process.stderr.write(x) })).outcome;
   } catch (e) {
     if (e instanceof SetupError) throw new UsageError(e.message);
+    const unreachable = networkFailure(e);
+    if (unreachable !== undefined) throw new UsageError(`kubeconfig: cannot reach the API server: ${unreachable}`);
     throw e;
   }
   if (outcome === 'rolled-back' || outcome === 'aborted') process.exitCode = EXIT_ROLLED_BACK;

@@ -179,6 +179,20 @@ describe('knsim controller / rollout processes', () => {
     expect(r.stderr).toMatch(/^knsim: --kubeconfig: /);
   });
 
+  it('rollout against an API server nobody listens on: exit 2, one line naming the kubeconfig', () => {
+    const kc = join(tmp, 'unreachable.yaml');
+    writeFileSync(
+      kc,
+      'apiVersion: v1\nkind: Config\nclusters:\n- cluster: { server: "https://127.0.0.1:1", insecure-skip-tls-verify: true }\n  name: c\n' +
+        'contexts:\n- context: { cluster: c, user: u, namespace: default }\n  name: x\ncurrent-context: x\nusers:\n- name: u\n  user: { token: abc }\n',
+    );
+    for (const extra of [['--dry-run'], []]) {
+      const r = knsimSync(['rollout', 'hello', '--kubeconfig', kc, ...extra]);
+      expect(r.code, extra.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(/^knsim: kubeconfig: cannot reach the API server: request to https:\/\/127\.0\.0\.1:1\/\S+ failed, reason: connect ECONNREFUSED 127\.0\.0\.1:1\n$/);
+    }
+  });
+
   describe('against the fake cluster', () => {
     let kube: FakeKube;
     let qps: FakeQueueProxies;
