@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadRunData, reportCharts } from '../../src/output/report/index.js';
+import { buildHtml } from '../../src/output/report/html.js';
 import { runWorld } from '../../src/run/run-world.js';
 import { loadScenario, scenarioFromValue } from '../../src/scenario/load.js';
 
@@ -258,5 +259,33 @@ describe('502s (requests failed by OOM kills) in requests-per-second.csv and the
     expect(readFileSync(join(hello, 'requests-per-second.csv'), 'utf8').split('\n')[0]).toBe('time_s,service,revision,completed,ok,status503,status504,client_timeouts,cold,p50_ms,p95_ms,p99_ms');
     const { spec } = chartsOf(hello);
     expect(dataOf(spec('requests'), 'data_rate_0').some((r) => 'e2' in r)).toBe(false);
+  });
+});
+
+describe('an HPA-class revision beside a KPA one (kpa-vs-hpa)', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = join(mkdtempSync(join(tmpdir(), 'knsim-truth-hpa-')), 'kvh');
+    runWorld(loadScenario(join(root, 'scenarios', 'kpa-vs-hpa.yaml'), { durationSeconds: 120 }).world, { outDir: dir, trace: { mode: 'none' } });
+  });
+
+  it('"What the KPA saw" has the KPA revision only, and says where the HPA one is', () => {
+    const { charts } = reportCharts(loadRunData(dir));
+    const kpa = charts.find((c) => c.id === 'kpa')!;
+    const text = JSON.stringify(kpa.spec);
+    expect(text).toContain('data_kpa_0');
+    expect(text).not.toContain('data_kpa_1');
+    expect(text).toContain('kpa-00001');
+    expect(text).not.toContain('hpa-00001');
+    expect(kpa.explanation).toContain('Not shown: hpa-00001, on the HPA class');
+  });
+
+  it('the settings table gives the HPA revision its target in % of the CPU request and no KPA-only values', () => {
+    const run = loadRunData(dir);
+    const html = buildHtml({ summary: run.summary, settings: run.settings, axis: reportCharts(run).ctx.axis, charts: [], missing: [] });
+    const row = (label: string): string => html.split('\n').find((l) => l.startsWith(`<tr><td>${label}`))!;
+    expect(row('target per pod')).toContain('<td>70 % of the CPU request</td>');
+    expect(row('stable window')).toMatch(/<td>60<\/td><td>– \(not used by the HPA class\)<\/td>/);
+    expect(row('scale-to-zero enabled')).toContain('<td>no (the HPA class never scales to zero)</td>');
   });
 });

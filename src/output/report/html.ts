@@ -1,3 +1,4 @@
+import { HPA_CLASS } from '../../core/autoscaler/index.js';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -62,7 +63,26 @@ function formatDuration(axis: TimeAxis, s: number): string {
 }
 
 /** Per revision, the cell for a quantity whose unit depends on the revision's metric. */
-const perMetric = (r: RevisionSettings, v: number): string => `${n(v)} ${r.metric === 'rps' ? 'requests/s' : 'concurrent requests'}`;
+const perMetric = (r: RevisionSettings, v: number): string => {
+  switch (r.metric) {
+    case 'rps':
+      return `${n(v)} requests/s`;
+    case 'concurrency':
+      return `${n(v)} concurrent requests`;
+    case 'cpu':
+      return `${n(v)} % of the CPU request`;
+    case 'memory':
+      return `${n(v)} MiB`;
+    default:
+      return `${n(v)} (${r.metric})`;
+  }
+};
+
+/** The HPA class: a Kubernetes HPA scales the revision, and the KPA's own settings do not apply to it. */
+const isHpa = (r: RevisionSettings): boolean => r.class === HPA_CLASS;
+
+/** A KPA-only setting: its value for KPA revisions, a dash for HPA-class ones. */
+const kpaOnly = (get: (r: RevisionSettings) => string) => (r: RevisionSettings): string => (isHpa(r) ? '– (not used by the HPA class)' : get(r));
 
 type SettingRow = [label: string, get: (r: RevisionSettings) => string];
 
@@ -77,20 +97,20 @@ function settingRows(axis: TimeAxis): SettingRow[] {
     ['total per pod, before utilization (metric units)', (r) => perMetric(r, r.total)],
     ['containerConcurrency (requests per pod)', (r) => (r.containerConcurrency === 0 ? '0 (unlimited)' : n(r.containerConcurrency))],
     ['timeoutSeconds (s)', (r) => n(r.timeoutSeconds)],
-    ['stable window (s)', (r) => n(r.stableWindowSeconds)],
-    ['panic window (s)', (r) => n(r.panicWindowSeconds)],
-    ['panic threshold (% of ready pods’ capacity)', (r) => n(r.panicThresholdPercent)],
-    ['target burst capacity, TBC (concurrent requests)', (r) => (r.targetBurstCapacity < 0 ? `${r.targetBurstCapacity} (unlimited: activator always in path)` : r.targetBurstCapacity === 0 ? '0 (activator only at zero)' : n(r.targetBurstCapacity))],
-    ['scale-to-zero enabled (yes/no)', (r) => (r.enableScaleToZero ? 'yes' : 'no')],
-    ['scale-to-zero grace period (s)', (r) => n(r.scaleToZeroGracePeriodSeconds)],
-    ['scale-to-zero pod retention (s)', (r) => n(r.scaleToZeroPodRetentionPeriodSeconds)],
-    ['scale-down delay (s)', (r) => n(r.scaleDownDelaySeconds)],
+    ['stable window (s)', kpaOnly((r) => n(r.stableWindowSeconds))],
+    ['panic window (s)', kpaOnly((r) => n(r.panicWindowSeconds))],
+    ['panic threshold (% of ready pods’ capacity)', kpaOnly((r) => n(r.panicThresholdPercent))],
+    ['target burst capacity, TBC (concurrent requests)', kpaOnly((r) => (r.targetBurstCapacity < 0 ? `${r.targetBurstCapacity} (unlimited: activator always in path)` : r.targetBurstCapacity === 0 ? '0 (activator only at zero)' : n(r.targetBurstCapacity)))],
+    ['scale-to-zero enabled (yes/no)', (r) => (isHpa(r) ? 'no (the HPA class never scales to zero)' : r.enableScaleToZero ? 'yes' : 'no')],
+    ['scale-to-zero grace period (s)', kpaOnly((r) => n(r.scaleToZeroGracePeriodSeconds))],
+    ['scale-to-zero pod retention (s)', kpaOnly((r) => n(r.scaleToZeroPodRetentionPeriodSeconds))],
+    ['scale-down delay (s)', kpaOnly((r) => n(r.scaleDownDelaySeconds))],
     ['min scale (pods)', (r) => n(r.minScale)],
     ['max scale (pods)', (r) => (r.maxScale === 0 ? '0 (unlimited)' : n(r.maxScale))],
     ['initial scale (pods)', (r) => n(r.initialScale)],
-    ['activation scale (pods)', (r) => n(r.activationScale)],
-    ['max scale-up rate (× per evaluation)', (r) => n(r.maxScaleUpRate)],
-    ['max scale-down rate (÷ per evaluation)', (r) => n(r.maxScaleDownRate)],
+    ['activation scale (pods)', kpaOnly((r) => n(r.activationScale))],
+    ['max scale-up rate (× per evaluation)', kpaOnly((r) => n(r.maxScaleUpRate))],
+    ['max scale-down rate (÷ per evaluation)', kpaOnly((r) => n(r.maxScaleDownRate))],
   ];
 }
 

@@ -1,3 +1,4 @@
+import { HPA_CLASS } from '../../../core/autoscaler/index.js';
 import { type Row, breakGaps, bucketMean, val, xAt, xOf } from '../aggregate.js';
 import type { RevisionData } from '../load.js';
 import { type Chart, type ChartContext, type Spec, COLORS, WIDTH, aggregationNote, keyedLegend, periodLayers, revisionTitle, stack, topLevel, xEncoding } from './common.js';
@@ -98,13 +99,21 @@ function panel(ctx: ChartContext, r: RevisionData, i: number): Spec {
 }
 
 export function kpaChart(ctx: ChartContext): Chart | undefined {
-  const revs = ctx.run.revisions.filter((r) => r.decisions.valid.some((v) => v === 1));
+  // The HPA class has no stable or panic window, and its observed value is a utilization, not a
+  // load to set against target × ready pods: its revisions are left out and named below.
+  const hpa = ctx.run.revisions.filter((r) => r.settings?.class === HPA_CLASS);
+  const revs = ctx.run.revisions.filter((r) => r.settings?.class !== HPA_CLASS && r.decisions.valid.some((v) => v === 1));
   if (revs.length === 0) return undefined;
+  const hpaNote =
+    hpa.length === 0
+      ? ''
+      : ` Not shown: ${hpa.map((r) => r.revision).join(', ')}, on the HPA class, which has neither window nor panic mode; its decisions are in autoscaler.csv, and its CPU utilization against the pods' requests is in the CPU chart when the run models CPU.`;
   return {
     id: 'kpa',
     heading: 'What the KPA saw',
     explanation:
-      'The metric the autoscaler averaged over its stable and panic windows, against the capacity of the ready pods (target × ready pods): the KPA scales up when the observed value rises above that capacity, and panics when the panic-window value rises above the dotted panic line (the decider compares the panic value rounded up to whole pods with the panic threshold × the ready pods, so the line moves in whole-pod steps).',
+      'The metric the autoscaler averaged over its stable and panic windows, against the capacity of the ready pods (target × ready pods): the KPA scales up when the observed value rises above that capacity, and panics when the panic-window value rises above the dotted panic line (the decider compares the panic value rounded up to whole pods with the panic threshold × the ready pods, so the line moves in whole-pod steps).' +
+      hpaNote,
     spec: topLevel(
       'What the KPA saw',
       `Observed values at each decider evaluation (every 2 s, plus pokes from the activator) compared with target × ready pods.${aggregationNote(ctx.axis, 'mean of the evaluations in each bucket')}`,
