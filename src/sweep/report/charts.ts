@@ -156,6 +156,16 @@ function linesChart(axes: readonly Axis[], points: readonly PointResult[]): Swee
 
 // ---------------------------------------------------------------- two axes: heatmaps
 
+/**
+ * When every cell has the same mean, a colour domain of that one value paints them all the
+ * scheme's middle colour (0 % errors in alarming red): the domain runs from 0 instead (0..1
+ * when they are all 0), so equal cells read as what they are next to zero.
+ */
+function flatColorDomain(lo: number, hi: number): Spec {
+  if (lo !== hi) return {};
+  return { domain: hi === 0 ? [0, 1] : [Math.min(0, hi), Math.max(0, hi)] };
+}
+
 function heatmapChart(axes: readonly Axis[], points: readonly PointResult[], k: MetricKey, scheme: string): SweepChart {
   const sx = axisScale(axes[0]!, 0);
   const sy = axisScale(axes[1]!, 1);
@@ -164,7 +174,8 @@ function heatmapChart(axes: readonly Axis[], points: readonly PointResult[], k: 
   const means = values.map((v) => v.mean);
   const lo = Math.min(...means);
   const hi = Math.max(...means);
-  const mid = lo + (hi - lo) / 2;
+  // White text on the darker half of the colour domain (see flatColorDomain when all are equal).
+  const mid = lo !== hi ? lo + (hi - lo) / 2 : hi === 0 ? 0.5 : hi / 2;
   const label = METRICS[k].label;
   const many = Math.max(sx.order.length, sy.order.length) > 12;
   const cell = Math.max(22, Math.min(70, Math.floor(560 / Math.max(sx.order.length, sy.order.length))));
@@ -176,7 +187,7 @@ function heatmapChart(axes: readonly Axis[], points: readonly PointResult[], k: 
       encoding: {
         x,
         y,
-        color: { field: 'mean', type: 'quantitative', title: METRICS[k].title, scale: { scheme }, legend: tickAxis(k) },
+        color: { field: 'mean', type: 'quantitative', title: METRICS[k].title, scale: { scheme, ...flatColorDomain(lo, hi) }, legend: isFraction(k) ? { format: fmt(k) } : {} },
         tooltip: [{ field: 'label' }, ...meanTips(k)],
       },
     },
