@@ -208,8 +208,10 @@ export function flagLines(axes: readonly Axis[], flags: TuneFlags, objective: Me
       text: `edge: the winner's ${name(e.axis)}=${e.value} is the ${e.end} value searched (${values[0]}..${values[values.length - 1]}): widen the range ${e.end === 'lowest' ? 'below' : 'above'} ${e.value}.`,
     });
   }
+  // A setting with no effect is left out of the patch, so it patches nothing cluster-wide.
+  const omitted = new Set(flags.noEffect.map((f) => f.axis));
   for (const s of flags.scope) {
-    if (s.scope !== 'cluster-wide') continue;
+    if (s.scope !== 'cluster-wide' || omitted.has(s.axis)) continue;
     out.push({
       kind: 'cluster-wide',
       setting: axes[s.axis]!.path,

@@ -116,7 +116,12 @@ export function bestFeasible(points: readonly PointResult[], slos: readonly Slo[
 
 // ---------------------------------------------------------------- search
 
-export type PointStatus = 'winner' | 'feasible' | 'uncertain' | 'infeasible' | 'dominated';
+/**
+ * A point's verdict. `screened`: simulated only by the screening, with fewer replications than
+ * the search's (a setting found to have no effect is held at its first value, so points at its
+ * other values are never raced): its means are not comparable with a raced point's.
+ */
+export type PointStatus = 'winner' | 'feasible' | 'uncertain' | 'infeasible' | 'dominated' | 'screened';
 
 export interface ExploredPoint extends PointResult {
   status: PointStatus;
@@ -413,7 +418,7 @@ export async function tune(problem: TuneProblem): Promise<TuneResult> {
       const r = asResult(p);
       const status: PointStatus =
         winnerResult?.point === p ? 'winner'
-        : eliminated.get(p) ?? (clearlyInfeasible(slos, r.metrics) ? 'infeasible' : confidentlyFeasible(slos, r.metrics) ? 'feasible' : 'uncertain');
+        : eliminated.get(p) ?? ((runs.get(p)?.length ?? 0) < R ? 'screened' : undefined) ?? (clearlyInfeasible(slos, r.metrics) ? 'infeasible' : confidentlyFeasible(slos, r.metrics) ? 'feasible' : 'uncertain');
       return { ...r, status };
     });
   return { winner: explored.find((e) => e.status === 'winner'), explored, runs, simulations, rounds, totalPoints: total, replications: R, screening, phaseRuns };

@@ -49,13 +49,29 @@ describe('tune flags', () => {
     // Grace never changes a metric: screening holds it, and the flag says in how many groups.
     expect(flags.noEffect).toEqual([{ axis: 1, groups: expect.any(Number), heldBySearch: true }]);
     expect(flags.noEffect[0]!.groups).toBeGreaterThanOrEqual(3);
+    // Grace is left out of the patch, so it is not flagged as patching the cluster-wide ConfigMap.
     const lines = flagLines(axes, flags, 'pod_seconds', result.winner);
-    expect(lines.map((l) => l.kind)).toEqual([...(tiedX.length > 0 ? ['tie'] : []), 'no-effect', ...edge.map(() => 'edge'), 'cluster-wide']);
+    expect(lines.map((l) => l.kind)).toEqual([...(tiedX.length > 0 ? ['tie'] : []), 'no-effect', ...edge.map(() => 'edge')]);
     if (tiedX.length > 0) expect(lines[0]!.text).toContain(TIE_RULE);
-    const cluster = lines.find((l) => l.kind === 'cluster-wide')!;
-    expect(cluster.text).toBe('cluster-wide: scale-to-zero-grace-period patches ConfigMap knative-serving/config-autoscaler, which affects every revision in the cluster.');
+    // The points at the held grace values ran only in the screening: 'screened', never 'feasible' beside the winner.
+    const heldAway = result.explored.filter((p) => p.values[1] !== '10s');
+    expect(heldAway.length).toBeGreaterThan(0);
+    expect(heldAway.every((p) => p.status === 'screened' && p.replications < 5)).toBe(true);
+    expect(result.explored.filter((p) => p.status === 'feasible' || p.status === 'winner').every((p) => p.replications === 5)).toBe(true);
     const e = lines.find((l) => l.kind === 'edge');
     if (edge.length > 0) expect(e!.text).toMatch(/widen the range (above 10|below 1)\.$/);
+  });
+
+  it('a cluster-wide setting that matters is flagged as patching its ConfigMap', async () => {
+    const axes = parseAxes([`${CC}=1..4`, `${GRACE}=10s,30s,60s`], '--space');
+    // Cost falls with grace (index p % 3) as well as with containerConcurrency.
+    const evaluate = async (pairs: ReadonlyArray<readonly [number, number]>): Promise<MetricValues[]> =>
+      pairs.map(([p, r]) => ({ ...(Object.fromEntries(METRIC_KEYS.map((k) => [k, 0])) as MetricValues), pod_seconds: 200 - 10 * Math.floor(p / 3) - 30 * (p % 3) + NOISE[r]! }));
+    const result = await tune({ axes, slos: [parseSlo('p95<=1s')], objective: 'pod_seconds', replications: 5, evaluate });
+    const lines = flagLines(axes, tuneFlags(axes, result, 'pod_seconds'), 'pod_seconds', result.winner);
+    expect(lines.filter((l) => l.kind === 'cluster-wide').map((l) => l.text)).toEqual([
+      'cluster-wide: scale-to-zero-grace-period patches ConfigMap knative-serving/config-autoscaler, which affects every revision in the cluster.',
+    ]);
   });
 
   it('does not call 0 or 100 % an edge to widen', async () => {
@@ -99,7 +115,7 @@ describe('tune flags', () => {
     expect(csv[0]).toContain(',status,tie,');
     const tieOf = (x: string): string | undefined => csv.find((l) => l.startsWith(`${(Number(x) - 1) * 3},${x},10s,5,`))?.split(',')[5];
     expect([tieOf('6'), tieOf('7'), tieOf('5')]).toEqual(['winner (of a tie)', 'tie', '']);
-    expect(formatFlagsCsv(o).split('\n').slice(1, -1).map((l) => l.split(',')[0])).toEqual(['tie', 'no-effect', 'cluster-wide']);
+    expect(formatFlagsCsv(o).split('\n').slice(1, -1).map((l) => l.split(',')[0])).toEqual(['tie', 'no-effect']);
 
     const loaded = loadScenario('scenarios/quickstart.yaml');
     const held = new Set(tuneFlags(axes, result, 'pod_seconds').noEffect.map((f) => f.axis));

@@ -300,14 +300,15 @@ export function sweepCharts(axes: readonly Axis[], points: readonly PointResult[
 
 // ---------------------------------------------------------------- tuner
 
-const STATUS_ORDER: PointStatus[] = ['winner', 'feasible', 'uncertain', 'infeasible', 'dominated'];
-const STATUS_COLORS = ['#d62728', '#2ca02c', '#f2b447', '#9aa7b8', '#c5b0d5'];
+const STATUS_ORDER: PointStatus[] = ['winner', 'feasible', 'uncertain', 'infeasible', 'dominated', 'screened'];
+const STATUS_COLORS = ['#d62728', '#2ca02c', '#f2b447', '#9aa7b8', '#c5b0d5', '#e7e1dc'];
 const STATUS_LABELS: Record<PointStatus, string> = {
   winner: 'winner',
   feasible: 'meets every SLO (95 % upper bound)',
   uncertain: 'SLO not met with confidence',
   infeasible: 'violates an SLO (95 % lower bound)',
   dominated: 'dropped: costlier than a feasible point',
+  screened: 'screening only (fewer replications, not compared)',
 };
 
 export interface TuneChartInput {
