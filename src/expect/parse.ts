@@ -41,8 +41,13 @@ const UNIT_HINT: Record<ValueKind, string> = {
   seconds: 'a duration such as 90s, 3m or a number of seconds',
 };
 
-/** A value in the metric's unit; undefined when it cannot be read. */
+/** A value in the metric's unit; undefined when it cannot be read (or does not fit a double: 1e999). */
 export function parseValue(text: string, kind: ValueKind): number | undefined {
+  const v = readValue(text, kind);
+  return v !== undefined && Number.isFinite(v) ? v : undefined;
+}
+
+function readValue(text: string, kind: ValueKind): number | undefined {
   const t = text.trim();
   if (NUMBER.test(t)) return Number(t);
   if (kind === 'fraction' && t.endsWith('%') && NUMBER.test(t.slice(0, -1).trim())) return Number(t.slice(0, -1)) / 100;
@@ -90,7 +95,7 @@ export function parseExpectation(entry: unknown, file: string, index: number): E
   }
   const value = (v: string, what: string): number => {
     const n = parseValue(v, metric.kind);
-    if (n === undefined) throw new ScenarioError(file, textPath, `${what} ${JSON.stringify(v.trim())} of ${metric.name} must be ${UNIT_HINT[metric.kind]}`);
+    if (n === undefined) throw new ScenarioError(file, textPath, `${what} ${JSON.stringify(v.trim())} of ${name} must be ${UNIT_HINT[metric.kind]}`);
     return n;
   };
   const common = { text: text.trim(), path, metric, service, revision };

@@ -42,8 +42,8 @@ describe('expectation syntax', () => {
     { text: 'maxReadyPod == 29', error: 's.yaml: expect[0]: unknown metric "maxReadyPod" (did you mean "maxReadyPods"?)' },
     { text: 'latency <= 5', error: 's.yaml: expect[0]: unknown metric "latency"' },
     { text: 'p99 about 500ms', error: 's.yaml: expect[0]: cannot read "p99 about 500ms": write <metric> <op> <value> (op: < <= == != >= > within), e.g. "p99 <= 500ms"' },
-    { text: 'p99 <= fast', error: 's.yaml: expect[0]: the value "fast" of p99_ms must be a latency such as 500ms, 0.5s or a number of milliseconds' },
-    { text: 'rate503 <= 2ms', error: 's.yaml: expect[0]: the value "2ms" of rate_503 must be a fraction such as 0.001 or a percentage such as 0.1%' },
+    { text: 'p99 <= fast', error: 's.yaml: expect[0]: the value "fast" of p99 must be a latency such as 500ms, 0.5s or a number of milliseconds' },
+    { text: 'rate503 <= 2ms', error: 's.yaml: expect[0]: the value "2ms" of rate503 must be a fraction such as 0.001 or a percentage such as 0.1%' },
     { text: 'p99 within 9..3', error: 's.yaml: expect[0]: the range 9..3 is empty (its lower end is above its upper end)' },
     { text: 'p99 within 1..3 after 2m', error: 's.yaml: expect[0]: "after" applies to instants (scaleToZeroAt), not to p99_ms' },
     { text: 'p99 <=', error: 's.yaml: expect[0]: <= needs a value (e.g. "p99_ms <= 500ms")' },
@@ -57,6 +57,11 @@ describe('expectation syntax', () => {
 
   it('reads values in the metric unit', () => {
     expect([parseValue('1.5s', 'ms'), parseValue('250', 'ms'), parseValue('5%', 'fraction'), parseValue('1m30s', 'seconds'), parseValue('3x', 'count')]).toEqual([1500, 250, 0.05, 90, undefined]);
+  });
+
+  it('refuses a value that does not fit a double (1e999 would read as Infinity and pass any <= check)', () => {
+    expect([parseValue('1e999', 'count'), parseValue('-1e999', 'count'), parseValue('1e999%', 'fraction'), parseValue('1e308', 'count')]).toEqual([undefined, undefined, undefined, 1e308]);
+    expect(() => parseExpectation('maxReadyPods == 1e999', 's.yaml', 0)).toThrow(/^s\.yaml: expect\[0\]: /);
   });
 });
 
