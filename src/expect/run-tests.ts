@@ -79,6 +79,11 @@ const oneLine = (e: unknown): string => (e instanceof Error ? e.message : String
  */
 export function runTests(paths: readonly string[], opts: { seed?: number; onScenario?: (t: ScenarioTest) => void } = {}): TestRun {
   const { files, skipped } = collectScenarioFiles(paths);
+  // Nothing to test is a mistake (a typo in a CI path), not a pass.
+  if (files.length === 0) {
+    const why = skipped.length > 0 ? `${skipped.length} YAML file${skipped.length === 1 ? '' : 's'}, none with an expect: section` : 'no YAML files';
+    throw new UsageError(`${paths.join(' ')}: nothing to test (${why})`);
+  }
   const planned: Array<{ file: string; loaded: LoadedScenario; expectations: Expectation[] }> = [];
   for (const file of files) {
     const loaded = loadScenario(file, opts.seed !== undefined ? { seed: opts.seed } : {});

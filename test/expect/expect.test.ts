@@ -136,6 +136,15 @@ describe('knsim test', () => {
     expect(suite.children[1]!.children[0]!.attrs['message']).toBe('maxReadyPods == 29: got 1');
   });
 
+  it('exits 2 with one line when there is nothing to test (an empty directory, or no expect: sections)', () => {
+    const empty = mkdtempSync(join(tmpdir(), 'knsim-test-empty-'));
+    const r = runKnsim(['test', empty], empty, { CI: '1' });
+    expect([r.code, r.stdout, r.stderr]).toEqual([2, '', `knsim: ${empty}: nothing to test (no YAML files)\n`]);
+    writeFileSync(join(empty, 'a.yaml'), 'name: a\nduration: 10s\n');
+    const r2 = runKnsim(['test', empty], empty, { CI: '1' });
+    expect([r2.code, r2.stderr]).toEqual([2, `knsim: ${empty}: nothing to test (1 YAML file, none with an expect: section)\n`]);
+  });
+
   it('exits 2 with one line for an unknown metric, before running anything', () => {
     const { dir, file } = wrongScenario();
     writeFileSync(file, readFileSync(file, 'utf8').replace('p99 <= 1ms', 'p99s <= 1ms'));
