@@ -289,3 +289,18 @@ describe('an HPA-class revision beside a KPA one (kpa-vs-hpa)', () => {
     expect(row('scale-to-zero enabled')).toContain('<td>no (the HPA class never scales to zero)</td>');
   });
 });
+
+describe('ready pods, before any pod is ready', () => {
+  it('the y axis runs 0..1 (a one-value domain would label its tick 0.000000)', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'knsim-truth-none-')), 'hw');
+    runWorld(loadScenario(join(root, 'scenarios', 'hello-world.yaml'), { durationSeconds: 1 }).world, { outDir: dir, trace: { mode: 'none' } });
+    const { spec } = chartsOf(dir);
+    const rows = dataOf(spec('ready-pods'), 'data_readypods_0');
+    expect(rows.every((r) => r['v'] === 0)).toBe(true);
+    expect(JSON.stringify(spec('ready-pods'))).toContain('"scale":{"domain":[0,1]}');
+    // With pods ready, the data decide the axis.
+    const dir2 = join(mkdtempSync(join(tmpdir(), 'knsim-truth-none-')), 'hw');
+    runWorld(loadScenario(join(root, 'scenarios', 'hello-world.yaml'), { durationSeconds: 60 }).world, { outDir: dir2, trace: { mode: 'none' } });
+    expect(JSON.stringify(chartsOf(dir2).spec('ready-pods'))).not.toContain('"domain":[0,1]');
+  });
+});

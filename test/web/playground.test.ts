@@ -210,6 +210,25 @@ describe.skipIf(!hasChromium)('the playground in Chromium', () => {
     await page.click('#run');
     await page.waitForFunction(() => document.getElementById('problem')!.textContent !== '');
     expect(await page.textContent('#problem')).toMatch(/^line 19: scenario\.yaml: services\[0\]\.manifest\.spec\.template\.spec\.containerConcurrency: /);
+    // Fixing the line clears the message (it does not wait for the next Run).
+    const selectLine = (text: string) =>
+      page.evaluate((t) => {
+        const line = [...document.querySelectorAll('.cm-line')].find((l) => l.textContent?.includes(t))!;
+        const range = document.createRange();
+        range.selectNodeContents(line);
+        window.getSelection()!.removeAllRanges();
+        window.getSelection()!.addRange(range);
+      }, text);
+    await selectLine('containerConcurrency: -1');
+    await page.keyboard.type('            containerConcurrency: 1');
+    await page.waitForFunction(() => document.getElementById('problem')!.textContent === '', undefined, { timeout: 10_000 });
+    // A YAML syntax error names its line once.
+    await selectLine('containerConcurrency: 1');
+    await page.keyboard.type('            containerConcurrency: [');
+    await page.click('#run');
+    await page.waitForFunction(() => document.getElementById('problem')!.textContent !== '');
+    const yamlProblem = (await page.textContent('#problem'))!;
+    expect(yamlProblem).toMatch(/^scenario\.yaml: line \d+, column \d+: /);
     await page.close();
   }, 120_000);
 

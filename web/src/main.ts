@@ -61,8 +61,14 @@ function fields(): { seed: number | undefined; durationSeconds: number | undefin
   return { seed, durationSeconds };
 }
 
+/** Whether the message line shows a problem (not warnings): editing the text then keeps it current. */
+let problemShown = false;
+
 function showProblem(p: ProblemOut | undefined): void {
-  ui.problem.textContent = p === undefined ? '' : p.span !== undefined ? `line ${p.span.line}: ${p.message}` : p.message;
+  problemShown = p !== undefined;
+  // A YAML error's message already names its line ("…: line 28, column 3: …").
+  const prefix = p?.span !== undefined && !p.message.includes(`line ${p.span.line}`) ? `line ${p.span.line}: ` : '';
+  ui.problem.textContent = p === undefined ? '' : `${prefix}${p.message}`;
 }
 
 worker.onmessage = (ev: MessageEvent<FromWorker>): void => {
@@ -136,6 +142,8 @@ const editor = new EditorView({
     lintGutter(),
     linter(async (view): Promise<Diagnostic[]> => {
       const p = await validate(view.state.doc.toString());
+      // A problem shown by the last Run follows the text: replaced by the current one, or cleared once it is fixed.
+      if (problemShown) showProblem(p);
       const len = view.state.doc.length;
       if (p === undefined) return [];
       const from = Math.min(p.span?.from ?? 0, len);

@@ -62,7 +62,10 @@ export function readyPodsChart(ctx: ChartContext): Chart | undefined {
     : `each service's mean ready pods over each ${bucketLabel(axis)} bucket (time-weighted, from ${run.files.pods ? 'pods.csv' : 'timeseries.csv'}), stacked`;
   const area = readyHours === undefined ? '' : `The area under the top edge is the run's ready pod-hours: ${readyHours.toLocaleString('en-US', { maximumSignificantDigits: 4 })} pod-h.`;
   const x = xEncoding(axis);
-  const y = { type: 'quantitative', title: 'ready pods (count)', axis: { tickMinStep: 1 } };
+  // No pod ready yet (a live chart's first seconds, a run that never started one): a domain of
+  // the one value 0 has no tick step, and vega would label its tick 0.000000.
+  const noneReady = rows.every((r) => !(Number(r['v']) > 0));
+  const y = { type: 'quantitative', title: 'ready pods (count)', axis: { tickMinStep: 1 }, ...(noneReady ? { scale: { domain: [0, 1] } } : {}) };
   const layers: Spec[] = [
     {
       data: { values: rows },
