@@ -39,8 +39,13 @@ export function parseClusterFlags(a: ClusterArgs): ConnectSettings {
 }
 
 /** --metrics-port: a TCP port number. */
+/** A flag's value in a message: yargs turns a non-number given to a number flag into NaN, which JSON shows as null. */
+export function shownFlagValue(v: unknown): string {
+  return typeof v === 'number' && Number.isNaN(v) ? 'something that is not a number' : JSON.stringify(v) ?? String(v);
+}
+
 export function parsePort(v: unknown, flag = '--metrics-port'): number {
   const port = Number(v);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`${flag}: must be a port number 1–65535 (got ${JSON.stringify(v)})`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`${flag}: must be a port number 1–65535 (got ${shownFlagValue(v)})`);
   return port;
 }

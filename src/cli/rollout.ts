@@ -5,7 +5,7 @@
  */
 import type { Argv } from 'yargs';
 import type { RolloutSettings } from '../adapter/run-rollout.js';
-import { clusterOptions, parseClusterFlags, parsePort, type ClusterArgs } from './cluster-flags.js';
+import { clusterOptions, parseClusterFlags, parsePort, shownFlagValue, type ClusterArgs } from './cluster-flags.js';
 import { parseDurationFlag } from './flags.js';
 import { UsageError } from './errors.js';
 import { requireOptional } from './optional-deps.js';
@@ -87,7 +87,7 @@ export function parseRolloutFlags(a: RolloutArgs): RolloutSettings {
   const intervalSeconds = parseDurationFlag(a.interval, '--interval') ?? 10;
   if (intervalSeconds > pauseSeconds) throw new UsageError('--interval: must not be longer than --pause');
   const q = Number(a.latencyQuantile);
-  if (!(q > 0 && q < 1)) throw new UsageError(`--latency-quantile: must be between 0 and 1 (got ${JSON.stringify(a.latencyQuantile)})`);
+  if (!(q > 0 && q < 1)) throw new UsageError(`--latency-quantile: must be between 0 and 1 (got ${shownFlagValue(a.latencyQuantile)})`);
   const minRequests = Number(a.minRequests);
   if (!Number.isInteger(minRequests) || minRequests < 1) throw new UsageError(`--min-requests: must be a whole number ≥ 1 (got ${JSON.stringify(a.minRequests)})`);
   const metricsPort = parsePort(a.metricsPort);

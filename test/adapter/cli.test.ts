@@ -90,6 +90,8 @@ describe('controller flags', () => {
     [{ config: ['stable-window'] }, /^--config: must be key=value/],
     [{ staleAfter: '-1s' }, /^--stale-after: /],
     [{ metricsPort: 0 }, /^--metrics-port: must be a port number/],
+    // yargs hands a number flag's non-number as NaN: the message says so, not "null".
+    [{ metricsPort: Number.NaN }, /^--metrics-port: must be a port number 1–65535 \(got something that is not a number\)$/],
     [{ renewDeadline: '20s' }, /^--renew-deadline: must be shorter than --lease-duration/],
     [{ retryPeriod: '10s' }, /^--retry-period: must be shorter than --renew-deadline/],
     [{ requestTimeout: '6s' }, /^--renew-deadline: plus --request-timeout must not exceed --lease-duration/],
@@ -119,6 +121,7 @@ describe('rollout flags', () => {
     [{ maxErrorRate: '2' }, /^--max-error-rate: must be a fraction 0–1/],
     [{ interval: '2m' }, /^--interval: must not be longer than --pause/],
     [{ latencyQuantile: 1 }, /^--latency-quantile: must be between 0 and 1/],
+    [{ latencyQuantile: Number.NaN }, /^--latency-quantile: must be between 0 and 1 \(got something that is not a number\)$/],
     [{ minRequests: 0 }, /^--min-requests: /],
     [{ service: 'Hello' }, /^<service>: "Hello" is not a valid Service name/],
     [{ to: 'x_y' }, /^--to: /],
