@@ -224,11 +224,11 @@ describe.skipIf(!hasChromium)('the playground in Chromium', () => {
     await page.waitForFunction(() => document.getElementById('problem')!.textContent === '', undefined, { timeout: 10_000 });
     // A YAML syntax error names its line once.
     await selectLine('containerConcurrency: 1');
-    await page.keyboard.type('            containerConcurrency: [');
+    await page.keyboard.type('            containerConcurrency: 1: 2');
     await page.click('#run');
     await page.waitForFunction(() => document.getElementById('problem')!.textContent !== '');
     const yamlProblem = (await page.textContent('#problem'))!;
-    expect(yamlProblem).toMatch(/^scenario\.yaml: line \d+, column \d+: /);
+    expect(yamlProblem).toMatch(/^scenario\.yaml: line \d+, column \d+: invalid YAML: /);
     await page.close();
   }, 120_000);
 
