@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ScenarioError } from '../../src/scenario/errors.js';
 import { forEachCsvRecord, forEachLine, MAX_LINE_CHARS, type TextSource } from '../../src/scenario/text-source.js';
 import { parseAzure2021Trace } from '../../src/scenario/trace.js';
+import { catchScenarioError } from './helpers.js';
 
 const records = (source: TextSource, chunkBytes?: number): Array<[number, string[]]> => {
   const out: Array<[number, string[]]> = [];
@@ -113,14 +114,7 @@ describe('a line longer than MAX_LINE_CHARS (a file with no line breaks) is refu
     { name: 'CSV records, second record', read: (p: string) => forEachCsvRecord({ path: p }, 'f.txt', () => {}, 65536), text: `a,b\n${long},1\n`, line: 2 },
   ])('$name: line $line', ({ read, text, line }) => {
     const p = tempFile(text);
-    let caught: unknown;
-    try {
-      read(p);
-    } catch (e) {
-      caught = e;
-    }
-    expect(caught).toBeInstanceOf(ScenarioError);
-    expect((caught as ScenarioError).message).toBe(`f.txt: line ${line}: ${rule}`);
+    expect(catchScenarioError(() => read(p)).message).toBe(`f.txt: line ${line}: ${rule}`);
   });
 
   it('a line of exactly MAX_LINE_CHARS is read', () => {
