@@ -1,4 +1,3 @@
-import { PodLimitExceeded } from './pod-limit.js';
 import { activatorEndpointsPopulated, effectiveSksMode, type SksMode } from '../core/autoscaler/index.js';
 import { makeSampler, type Sampler } from '../engine/distributions.js';
 import type { RandomStream } from '../engine/random.js';
@@ -13,6 +12,7 @@ import { STATUS_BAD_GATEWAY } from './request.js';
 import type { ServiceModel } from './service.js';
 import type { RevisionSpec } from './spec.js';
 import type { World } from './world.js';
+import { PodLimitExceeded } from './pod-limit.js';
 
 /** Watches a revision's Ready pods, replicas and SKS mode (a client waiting to start). */
 export interface RevisionObserver {
