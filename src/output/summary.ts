@@ -104,6 +104,11 @@ export interface RunSummary {
   warnings?: string[];
   /** The activator Deployment scaled by its HPA (only with `cluster.activatorCpu`). */
   activatorPool?: ActivatorPoolSummary;
+  /**
+   * Requests sent but not answered when the run ended (waiting at an activator, queued or
+   * executing): the counts above are of answered requests. Absent when there were none.
+   */
+  requestsInFlightAtEnd?: number;
 }
 
 /** The activator Deployment over a run, scaled by its HPA (`cluster.activatorCpu`). */

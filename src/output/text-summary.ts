@@ -24,7 +24,8 @@ export function textSummary(s: RunSummary, outDir: string, files: readonly strin
     `requests ${o.requests.total}: ok ${o.requests.ok}, 503 ${o.requests.status503}, 504 ${o.requests.status504}, client timeouts ${o.requests.clientTimeouts}` +
       (o.requests.noRoute > 0 ? `, no route ${o.requests.noRoute} (${NO_ROUTE_WHY})` : '') +
       (o.requests.status502 !== undefined ? `, 502 ${o.requests.status502}` : '') +
-      ` (errors ${pct(o.requests.total - o.requests.ok, o.requests.total)})`,
+      ` (errors ${pct(o.requests.total - o.requests.ok, o.requests.total)})` +
+      (s.requestsInFlightAtEnd !== undefined ? `; ${s.requestsInFlightAtEnd} more still in flight at the end` : ''),
     `latency ms (200s): p50 ${o.latencyMs.p50}  p95 ${o.latencyMs.p95}  p99 ${o.latencyMs.p99}  max ${o.latencyMs.max}`,
     `cold-start requests ${o.coldStartRequests}; pod-seconds ${o.podSeconds}; pod-hours ${o.podHours} (ready ${o.readyPodHours}); max ready pods ${o.maxReadyPods}; panic ${o.panicSeconds} s`,
   ];

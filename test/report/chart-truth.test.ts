@@ -304,3 +304,27 @@ describe('ready pods, before any pod is ready', () => {
     expect(JSON.stringify(chartsOf(dir2).spec('ready-pods'))).not.toContain('"domain":[0,1]');
   });
 });
+
+describe('requests still in flight when the run ends', () => {
+  it('are counted apart: answered + in flight = sent, and the missing request ids are exactly those', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'knsim-truth-inflight-')), 'sfz');
+    const { summary } = runWorld(loadScenario(join(root, 'scenarios', 'spike-from-zero.yaml'), { durationSeconds: 40 }).world, { outDir: dir, trace: { mode: 'full' } });
+    const inFlight = summary.requestsInFlightAtEnd!;
+    expect(inFlight).toBeGreaterThan(0);
+    const sent = summary.overall.requests.total + inFlight;
+    const ids = new Set(csv(dir, 'requests.csv').map((r) => Number(r['id'])));
+    expect(ids.size).toBe(summary.overall.requests.total);
+    const missing = Array.from({ length: sent }, (_, i) => i + 1).filter((id) => !ids.has(id));
+    expect(missing.length).toBe(inFlight);
+    expect(Math.max(...ids)).toBeLessThanOrEqual(sent);
+    expect(JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')).requestsInFlightAtEnd).toBe(inFlight);
+    const run = loadRunData(dir);
+    const html = buildHtml({ summary: run.summary, settings: run.settings, axis: reportCharts(run).ctx.axis, charts: [], missing: [] });
+    expect(html).toContain(`Still in flight when the run ended (sent, not yet answered; in no count above): ${inFlight} requests.`);
+  });
+
+  it('a run whose requests were all answered has no such field', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'knsim-truth-inflight-')), 'hw');
+    expect(runWorld(loadScenario(join(root, 'scenarios', 'hello-world.yaml')).world, { outDir: dir, trace: { mode: 'none' } }).summary.requestsInFlightAtEnd).toBeUndefined();
+  });
+});

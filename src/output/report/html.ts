@@ -192,7 +192,11 @@ function summaryTable(summary: RunSummary, axis: TimeAxis): string {
   const nr = noRoute.length > 0
     ? `<p class="note">Requests sent while a service had no routable revision (answered “no route”; none of its revisions was Ready yet): ${noRoute.map(([service, count]) => `${escapeHtml(service)} ${n(count)}`).join(', ')}.</p>`
     : '';
-  return `<table class="summary">\n${head}\n${body}\n</table>\n${nr}`;
+  const inFlight = summary.requestsInFlightAtEnd;
+  const fl = inFlight !== undefined
+    ? `<p class="note">Still in flight when the run ended (sent, not yet answered; in no count above): ${n(inFlight)} request${inFlight === 1 ? '' : 's'}.</p>`
+    : '';
+  return `<table class="summary">\n${head}\n${body}\n</table>\n${nr}${fl}`;
 }
 
 const STYLE = `
