@@ -117,6 +117,11 @@ function flatScale(rows: ReadonlyArray<{ mean: number; lo: number | null; hi: nu
   const all = rows.flatMap((r) => [r.mean, r.lo ?? r.mean, r.hi ?? r.mean]);
   const v = all[0]!;
   if (!all.every((x) => x === v)) return undefined;
+  return flatDomain(v);
+}
+
+/** The domain that shows one value v against zero (0..1 when v is 0). */
+function flatDomain(v: number): Spec {
   return { domain: v === 0 ? [0, 1] : [Math.min(0, v), Math.max(0, v)] };
 }
 
@@ -162,8 +167,7 @@ function linesChart(axes: readonly Axis[], points: readonly PointResult[]): Swee
  * when they are all 0), so equal cells read as what they are next to zero.
  */
 function flatColorDomain(lo: number, hi: number): Spec {
-  if (lo !== hi) return {};
-  return { domain: hi === 0 ? [0, 1] : [Math.min(0, hi), Math.max(0, hi)] };
+  return lo !== hi ? {} : flatDomain(hi);
 }
 
 function heatmapChart(axes: readonly Axis[], points: readonly PointResult[], k: MetricKey, scheme: string): SweepChart {
