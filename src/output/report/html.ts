@@ -44,8 +44,14 @@ export function scriptJson(value: unknown): string {
 }
 
 const n = (v: number, digits = 3): string => (Number.isFinite(v) ? v.toLocaleString('en-US', { maximumFractionDigits: digits }) : String(v));
-/** Pod-hours to 4 significant digits: a short run's 0.0997 stays readable. */
-const hours = (v: number): string => v.toLocaleString('en-US', { maximumSignificantDigits: 4 });
+/**
+ * Pod-hours to 4 significant digits: a short run's 0.0997 stays readable. A rounded value keeps
+ * its trailing zeros (1.000388 is "1.000", not "1"), so only an exact figure reads as exact.
+ */
+export const hours = (v: number): string => {
+  const short = v.toLocaleString('en-US', { maximumSignificantDigits: 4 });
+  return Number(short.replace(/,/g, '')) === v ? short : v.toLocaleString('en-US', { minimumSignificantDigits: 4, maximumSignificantDigits: 4 });
+};
 const pct = (a: number, b: number): string => (b === 0 ? '–' : `${((100 * a) / b).toFixed(2)}%`);
 
 /**
@@ -166,7 +172,19 @@ function summaryRows(axis: TimeAxis): SummaryRow[] {
   ];
 }
 
-function summaryTable(summary: RunSummary, axis: TimeAxis): string {
+/**
+ * The summary's revisions (summary.json sorts them by service, then name) in the settings
+ * table's order, which is the scenario's, so a column means the same revision in both tables.
+ */
+export function inSettingsOrder<R extends { service: string; revision: string }>(revs: readonly R[], settings: RunSettings | undefined): R[] {
+  if (settings === undefined) return [...revs];
+  const rank = new Map(settings.revisions.map((r, i) => [`${r.service}/${r.revision}`, i]));
+  const at = (r: R): number => rank.get(`${r.service}/${r.revision}`) ?? Number.POSITIVE_INFINITY;
+  // A stable sort: revisions the settings do not list keep summary.json's order, after the rest.
+  return [...revs].sort((a, b) => (at(a) === at(b) ? 0 : at(a) < at(b) ? -1 : 1));
+}
+
+function summaryTable(summary: RunSummary, settings: RunSettings | undefined, axis: TimeAxis): string {
   const overall: RevisionSummary = {
     ...summary.overall,
     service: '',
@@ -175,7 +193,7 @@ function summaryTable(summary: RunSummary, axis: TimeAxis): string {
     scaleToZeroAtSeconds: [],
   };
   // Summaries written before noRouteByService listed no-route requests as a revision named ''.
-  const revs = summary.revisions.filter((r) => r.revision !== '');
+  const revs = inSettingsOrder(summary.revisions.filter((r) => r.revision !== ''), settings);
   const noRoute = Object.entries(summary.noRouteByService ?? Object.fromEntries(summary.revisions.filter((r) => r.revision === '').map((r) => [r.service, r.requests.total])));
   const cols = [overall, ...revs];
   const head = `<tr><th></th>${cols.map((r) => `<th>${escapeHtml(r.revision === 'all' ? 'whole run' : r.revision)}</th>`).join('')}</tr>`;
@@ -259,7 +277,7 @@ ${description !== '' ? `<p class="lead">${escapeHtml(description)}</p>` : ''}
 <p class="note">What each revision ran with, after config-autoscaler, annotations and containerConcurrency were resolved.</p>
 ${settingsTable(settings, axis)}
 <h2>Summary</h2>
-${summaryTable(summary, axis)}
+${summaryTable(summary, settings, axis)}
 <p class="note">${unitNote(axis)}</p>
 <h2>Charts</h2>
 <nav><ol>${nav}</ol></nav>
