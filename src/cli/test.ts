@@ -24,6 +24,7 @@ export function junitSuites(run: TestRun): JunitSuite[] {
       ...(s.error !== undefined ? [{ name: 'run', error: s.error }] : []),
       ...s.results.map((r) => {
         const name = `${r.expectation.text}${r.scope === '' ? '' : ` [${r.scope}]`}`;
+        if (r.error !== undefined) return { name, error: r.error };
         return r.pass ? { name } : { name, failure: `${name}: got ${r.actual}` };
       }),
     ],

@@ -11,6 +11,11 @@ export interface ExpectationResult {
   pass: boolean;
   /** What the run gave, as printed (with its unit). */
   actual: string;
+  /**
+   * Set when the expectation could not be checked against this run (its revision: or
+   * service: names none that ran): it counts as failed, and the others are still checked.
+   */
+  error?: string;
 }
 
 /** A value as printed, in the metric's unit. */
@@ -65,6 +70,17 @@ function compare(op: string, v: number, want: number): boolean {
       return v >= want || close(v, want);
     default:
       return v > want && !close(v, want);
+  }
+}
+
+/** One expectation against a run; a scope the run does not have is the result's error. */
+export function checkExpectation(e: Expectation, s: RunSummary, file: string): ExpectationResult {
+  try {
+    return evaluateExpectation(e, s, file);
+  } catch (error) {
+    if (!(error instanceof ScenarioError)) throw error;
+    const scope = e.revision !== undefined ? `revision ${e.revision}` : e.service !== undefined ? `service ${e.service}` : '';
+    return { expectation: e, scope, pass: false, actual: '', error: error.message };
   }
 }
 

@@ -27,6 +27,10 @@ export interface ExpectMetric {
   times?: boolean;
   /** Only a revision has it (timeToFirstReady, scaleToZeroAt). */
   revisionOnly?: boolean;
+  /** The lowest and highest value a run can give (a fraction's are 0 and 1). */
+  bounds: readonly [number, number];
+  /** A whole number (a count), so == 2.5 can never hold. */
+  integer?: boolean;
   /** The value, or a list of instants for `times` metrics; null when the run has none. */
   read(s: ScopeSummary): number | readonly number[] | null;
 }
@@ -39,24 +43,27 @@ function registryMetrics(): Map<string, ExpectMetric> {
   for (const k of METRIC_KEYS) {
     const m = METRICS[k];
     const kind: ValueKind = m.unit === 'ms' ? 'ms' : m.unit === 'fraction' ? 'fraction' : k === 'pod_seconds' ? 'seconds' : 'count';
-    const metric: ExpectMetric = { name: k, kind, read: (s) => metricsOf(asRun(s))[k] };
+    const metric: ExpectMetric = { name: k, kind, bounds: m.bounds, ...(m.integer === true ? { integer: true } : {}), read: (s) => metricsOf(asRun(s))[k] };
     for (const n of [k, ...m.aliases]) out.set(n.toLowerCase(), metric);
   }
   return out;
 }
 
+/** Every summary field below is a count, a latency or a time on the run's clock: never negative. */
+const NON_NEGATIVE = [0, Number.POSITIVE_INFINITY] as const;
+
 /** The summary's fields that the registry does not already cover. */
 const SUMMARY_FIELDS: readonly ExpectMetric[] = [
   ...(['total', 'ok', 'status503', 'status504', 'clientTimeouts', 'noRoute'] as const).map(
-    (f): ExpectMetric => ({ name: f, kind: 'count', read: (s) => s.overall.requests[f] }),
+    (f): ExpectMetric => ({ name: f, kind: 'count', bounds: NON_NEGATIVE, integer: true, read: (s) => s.overall.requests[f] }),
   ),
-  { name: 'status502', kind: 'count', read: (s) => s.overall.requests.status502 ?? 0 },
-  { name: 'coldStartRequests', kind: 'count', read: (s) => s.overall.coldStartRequests },
-  { name: 'panicSeconds', kind: 'seconds', read: (s) => s.overall.panicSeconds },
-  ...(['p90', 'max'] as const).map((f): ExpectMetric => ({ name: f, kind: 'ms', read: (s) => s.overall.latencyMs[f] })),
-  { name: 'timeToFirstReady', kind: 'seconds', revisionOnly: true, read: (s) => s.revision?.timeToFirstReadySeconds ?? null },
-  { name: 'scaleToZeroAt', kind: 'seconds', times: true, revisionOnly: true, read: (s) => s.revision?.scaleToZeroAtSeconds ?? [] },
-  { name: 'scaleToZeroCount', kind: 'count', revisionOnly: true, read: (s) => s.revision?.scaleToZeroAtSeconds.length ?? 0 },
+  { name: 'status502', kind: 'count', bounds: NON_NEGATIVE, integer: true, read: (s) => s.overall.requests.status502 ?? 0 },
+  { name: 'coldStartRequests', kind: 'count', bounds: NON_NEGATIVE, integer: true, read: (s) => s.overall.coldStartRequests },
+  { name: 'panicSeconds', kind: 'seconds', bounds: NON_NEGATIVE, read: (s) => s.overall.panicSeconds },
+  ...(['p90', 'max'] as const).map((f): ExpectMetric => ({ name: f, kind: 'ms', bounds: NON_NEGATIVE, read: (s) => s.overall.latencyMs[f] })),
+  { name: 'timeToFirstReady', kind: 'seconds', bounds: NON_NEGATIVE, revisionOnly: true, read: (s) => s.revision?.timeToFirstReadySeconds ?? null },
+  { name: 'scaleToZeroAt', kind: 'seconds', bounds: NON_NEGATIVE, times: true, revisionOnly: true, read: (s) => s.revision?.scaleToZeroAtSeconds ?? [] },
+  { name: 'scaleToZeroCount', kind: 'count', bounds: NON_NEGATIVE, integer: true, revisionOnly: true, read: (s) => s.revision?.scaleToZeroAtSeconds.length ?? 0 },
 ];
 
 let table: Map<string, ExpectMetric> | undefined;

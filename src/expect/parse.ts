@@ -58,6 +58,13 @@ function readValue(text: string, kind: ValueKind): number | undefined {
   return undefined;
 }
 
+/** A metric's range as an expectation writes it: "never negative", "between 0% and 100%". */
+function rangeText(m: ExpectMetric): string {
+  const [lo, hi] = m.bounds;
+  const shown = (x: number): string => (m.kind === 'fraction' ? `${x * 100}%` : m.kind === 'ms' ? `${x}ms` : m.kind === 'seconds' ? `${x}s` : String(x));
+  return hi === Number.POSITIVE_INFINITY ? `never below ${shown(lo)}` : `between ${shown(lo)} and ${shown(hi)}`;
+}
+
 const isMapping = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** One entry of `expect:`. @throws ScenarioError naming the entry and the rule. */
@@ -96,6 +103,14 @@ export function parseExpectation(entry: unknown, file: string, index: number): E
   const value = (v: string, what: string): number => {
     const n = parseValue(v, metric.kind);
     if (n === undefined) throw new ScenarioError(file, textPath, `${what} ${JSON.stringify(v.trim())} of ${name} must be ${UNIT_HINT[metric.kind]}`);
+    // A value no run can give: the expectation would always pass or never pass.
+    const [lo, hi] = metric.bounds;
+    if (n < lo || n > hi) {
+      // Below the range, > and >= always hold; above it, < and <= do; == never and != always.
+      const always = op === 'within' ? undefined : op === '==' || op === '!=' ? op === '!=' : (n < lo) === (op === '>' || op === '>=');
+      const verdict = always === undefined ? '' : always ? ', so this expectation always passes' : ', so this expectation never passes';
+      throw new ScenarioError(file, textPath, `${what} ${v.trim()} is out of ${name}'s range (${name} is ${rangeText(metric)})${verdict}`);
+    }
     return n;
   };
   const common = { text: text.trim(), path, metric, service, revision };
@@ -110,12 +125,17 @@ export function parseExpectation(entry: unknown, file: string, index: number): E
       if (!metric.times) throw new ScenarioError(file, textPath, `"after" applies to instants (scaleToZeroAt), not to ${metric.name}`);
       const a = parseValue(r[3], 'seconds');
       if (a === undefined) throw new ScenarioError(file, textPath, `"after ${r[3]}" must be a time such as 3m or 180s`);
+      if (a < 0) throw new ScenarioError(file, textPath, `"after ${r[3]}" is before the run starts: the run's clock starts at 0s`);
       after = a;
     }
     return { ...common, check: { op: 'within', lo, hi, after } };
   }
   if (rest === '') throw new ScenarioError(file, textPath, `${op} needs a value (e.g. "${metric.name} ${op} ${metric.kind === 'ms' ? '500ms' : metric.kind === 'fraction' ? '0.1%' : '0'}")`);
-  return { ...common, check: { op: op as CompareOp, value: value(rest, 'the value') } };
+  const v = value(rest, 'the value');
+  if (metric.integer === true && (op === '==' || op === '!=') && !Number.isInteger(v)) {
+    throw new ScenarioError(file, textPath, `${name} is a whole number, so ${op} ${rest.trim()} ${op === '==' ? 'can never hold' : 'always holds'}`);
+  }
+  return { ...common, check: { op: op as CompareOp, value: v } };
 }
 
 /** Every entry of a scenario's `expect:` list. */

@@ -11,7 +11,7 @@ import { loadScenario, type LoadedScenario } from '../scenario/load.js';
 import { ScenarioError } from '../scenario/errors.js';
 import { UsageError } from '../scenario/usage-error.js';
 import { DEFAULT_WORK_LIMITS, guardProgress } from '../scenario/work-estimate.js';
-import { evaluateExpectation, type ExpectationResult } from './evaluate.js';
+import { checkExpectation, type ExpectationResult } from './evaluate.js';
 import { parseExpectations, type Expectation } from './parse.js';
 
 export interface ScenarioTest {
@@ -98,7 +98,7 @@ export function runTests(paths: readonly string[], opts: { seed?: number; onScen
     try {
       // knsim test takes no limit flags: a runaway autoscaler stops at the default pod cap.
       const summary = guardProgress(p.loaded, () => summarizeWorld({ ...p.loaded.world, podLimit: DEFAULT_WORK_LIMITS.pods }));
-      t = { file: p.file, name: p.loaded.name, results: p.expectations.map((e) => evaluateExpectation(e, summary, p.file)), seconds: 0 };
+      t = { file: p.file, name: p.loaded.name, results: p.expectations.map((e) => checkExpectation(e, summary, p.file)), seconds: 0 };
     } catch (e) {
       t = { file: p.file, name: p.loaded.name, results: [], error: oneLine(e), seconds: 0 };
     }
@@ -109,7 +109,7 @@ export function runTests(paths: readonly string[], opts: { seed?: number; onScen
   return { scenarios, skipped };
 }
 
-/** Passed and failed expectation counts (a scenario that could not run counts as one failure). */
+/** Passed and failed expectation counts (a scenario that could not run counts as one failure, an expectation that could not be checked as one). */
 export function tally(run: TestRun): { passed: number; failed: number } {
   let passed = 0;
   let failed = 0;
@@ -126,7 +126,8 @@ export function formatScenarioTest(t: ScenarioTest): string {
   if (t.error !== undefined) lines.push(`  ERROR ${t.error}`);
   for (const r of t.results) {
     const scope = r.scope === '' ? '' : ` [${r.scope}]`;
-    lines.push(`  ${r.pass ? 'PASS' : 'FAIL'} ${r.expectation.text}${scope}: got ${r.actual}`);
+    if (r.error !== undefined) lines.push(`  ERROR ${r.expectation.text}${scope}: ${r.error}`);
+    else lines.push(`  ${r.pass ? 'PASS' : 'FAIL'} ${r.expectation.text}${scope}: got ${r.actual}`);
   }
   return lines.join('\n');
 }

@@ -29,6 +29,10 @@ describe('expectation syntax', () => {
     { text: 'scaleToZeroAt within 60s..95s after 3m', metric: 'scaleToZeroAt', check: { op: 'within', lo: 60, hi: 95, after: 180 } },
     { text: { that: 'ok >= 10', revision: 'hello-00001' }, metric: 'ok', check: { op: '>=', value: 10 }, scope: { revision: 'hello-00001' } },
     { text: { that: 'P95 != 3', service: 'hello' }, metric: 'p95_ms', check: { op: '!=', value: 3 }, scope: { service: 'hello' } },
+    // A fraction of a count is fine with an inequality, and pod-hours are not whole numbers.
+    { text: 'maxReadyPods <= 2.5', metric: 'max_pods', check: { op: '<=', value: 2.5 } },
+    { text: 'podHours == 0.5', metric: 'pod_hours', check: { op: '==', value: 0.5 } },
+    { text: 'rate503 <= 100%', metric: 'rate_503', check: { op: '<=', value: 1 } },
   ];
   it.each(good)('reads $text', ({ text, metric, check, scope }) => {
     const e = parseExpectation(text, 's.yaml', 0);
@@ -50,6 +54,18 @@ describe('expectation syntax', () => {
     { text: { that: 'ok > 1', pod: 'x' }, error: 's.yaml: expect[0].pod: unknown field (an expectation has that, and optionally service or revision)' },
     { text: { that: 'ok > 1', service: 'a', revision: 'b' }, error: 's.yaml: expect[0]: scope an expectation to a service or a revision, not both' },
     { text: 7, error: 's.yaml: expect[0]: must be an expectation such as "p99 <= 500ms", or { that: ..., revision: ... }' },
+    // Values no run can give: the expectation would pass, or fail, whatever knsim did.
+    { text: 'p99 >= -3ms', error: "s.yaml: expect[0]: the value -3ms is out of p99's range (p99 is never below 0ms), so this expectation always passes" },
+    { text: 'p99 < -3ms', error: "s.yaml: expect[0]: the value -3ms is out of p99's range (p99 is never below 0ms), so this expectation never passes" },
+    { text: 'rate503 <= 150%', error: "s.yaml: expect[0]: the value 150% is out of rate503's range (rate503 is between 0% and 100%), so this expectation always passes" },
+    { text: 'rate503 > 1.5', error: "s.yaml: expect[0]: the value 1.5 is out of rate503's range (rate503 is between 0% and 100%), so this expectation never passes" },
+    { text: 'errorRate == 2', error: "s.yaml: expect[0]: the value 2 is out of errorRate's range (errorRate is between 0% and 100%), so this expectation never passes" },
+    { text: 'errorRate != 2', error: "s.yaml: expect[0]: the value 2 is out of errorRate's range (errorRate is between 0% and 100%), so this expectation always passes" },
+    { text: 'status503 != -1', error: "s.yaml: expect[0]: the value -1 is out of status503's range (status503 is never below 0), so this expectation always passes" },
+    { text: 'p99 within -5ms..10ms', error: "s.yaml: expect[0]: the lower end -5ms is out of p99's range (p99 is never below 0ms)" },
+    { text: 'maxReadyPods == 2.5', error: 's.yaml: expect[0]: maxReadyPods is a whole number, so == 2.5 can never hold' },
+    { text: 'status503 != 0.5', error: 's.yaml: expect[0]: status503 is a whole number, so != 0.5 always holds' },
+    { text: 'scaleToZeroAt within 60s..95s after -5s', error: 's.yaml: expect[0]: "after -5s" is before the run starts: the run\'s clock starts at 0s' },
   ];
   it.each(bad)('refuses $text in one line', ({ text, error }) => {
     expect(() => parseExpectation(text, 's.yaml', 0)).toThrow(error);
@@ -134,6 +150,26 @@ describe('knsim test', () => {
       ['p99 <= 1ms', ['failure']],
     ]);
     expect(suite.children[1]!.children[0]!.attrs['message']).toBe('maxReadyPods == 29: got 1');
+  });
+
+  it('reports an expectation whose scope did not run as an ERROR, and still checks the others', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'knsim-test-scope-'));
+    const file = join(dir, 'scope.yaml');
+    const text = readFileSync(join(root, 'scenarios/quickstart.yaml'), 'utf8').replace(/\nexpect:[\s\S]*$/, '\n');
+    writeFileSync(file, `${text}expect:\n  - maxReadyPods == 1\n  - { that: maxReadyPods == 1, revision: nope-00001 }\n  - maxReadyPods == 29\n`);
+    const junit = join(dir, 'out.xml');
+    const r = runKnsim(['test', file, '--junit', junit], dir, { CI: '1' });
+    expect(r.code).toBe(1);
+    expect(r.stdout.trim().split('\n')).toEqual([
+      `${file} (quickstart)`,
+      '  PASS maxReadyPods == 1: got 1',
+      `  ERROR maxReadyPods == 1 [revision nope-00001]: ${file}: expect[1].revision: no revision named "nope-00001" ran (revisions: hello-00001)`,
+      '  FAIL maxReadyPods == 29: got 1',
+      '1 passed, 2 failed',
+    ]);
+    const suite = parseXml(readFileSync(junit, 'utf8')).children[0]!;
+    expect(suite.attrs).toMatchObject({ tests: '3', failures: '1', errors: '1' });
+    expect(suite.children.map((c) => c.children.map((f) => f.name))).toEqual([[], ['error'], ['failure']]);
   });
 
   it('exits 2 with one line when there is nothing to test (an empty directory, or no expect: sections)', () => {
