@@ -32,6 +32,16 @@ function skipHelpCache(cli: object): void {
 }
 
 /**
+ * The command yargs was in when it failed (`['sweep', 'k8s-job']`), so an extra word can be
+ * told from what the command takes; empty if a yargs version lacks these internals.
+ */
+function commandPath(cli: object): string[] {
+  const internals = (cli as { getInternalMethods?: () => { getContext?: () => { commands?: unknown } } }).getInternalMethods?.();
+  const commands = internals?.getContext?.()?.commands;
+  return Array.isArray(commands) && commands.every((c) => typeof c === 'string') ? commands : [];
+}
+
+/**
  * Parses `argv` and runs its command; `knsim run` calls `run` with its arguments. Bad
  * usage throws a UsageError; a handler's own error is thrown as it is.
  */
@@ -130,7 +140,7 @@ export async function parseCommandLine(argv: string[], run: (args: RunArgs) => P
     .fail((msg, err) => {
       // yargs reports unknown flags and missing arguments here; a handler's own error arrives as err.
       if (err) throw err;
-      throw new UsageError(usageMessage(msg, argv, Object.keys((cli as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions().key)));
+      throw new UsageError(usageMessage(msg, argv, Object.keys((cli as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions().key), commandPath(cli)));
     })
     .parseAsync();
 }

@@ -1,11 +1,43 @@
 import { closest } from '../scenario/did-you-mean.js';
 
 /**
+ * What each command takes as positional arguments, by its command path (`sweep k8s-job`),
+ * for the error about extra words. Commands that take a list (test, sweep merge) are absent:
+ * they never have extra words.
+ */
+const TAKES: Readonly<Record<string, string>> = {
+  run: 'one scenario file',
+  plan: 'one scenario file',
+  sweep: 'one scenario file',
+  'sweep k8s-job': 'one scenario file',
+  tune: 'one scenario file',
+  compare: 'one scenario file',
+  report: 'one run directory',
+  rollout: 'one Service name',
+  controller: 'no arguments, only flags',
+};
+
+const MAX_WORDS = 3;
+
+/** Whether yargs' unknown `name` came from a flag on the command line (else it is an extra positional word). */
+function isFlag(name: string, argv: readonly string[]): boolean {
+  return argv.some(
+    (a) =>
+      a === `--${name}` ||
+      a.startsWith(`--${name}=`) ||
+      a === `--no-${name}` ||
+      (name.length === 1 && /^-[^-]/.test(a) && a.slice(1).split('=')[0]!.includes(name)),
+  );
+}
+
+/**
  * yargs' complaint as one line with a suggestion: an unknown command gets yargs' own
  * "Did you mean" (recommendCommands) with the name it is about, an unknown flag the
- * closest known flag (yargs suggests commands only).
+ * closest known flag (yargs suggests commands only), and words beyond a command's
+ * positional arguments (which yargs also calls unknown arguments) what the command takes.
+ * `command`: the command path yargs was in (`['sweep', 'k8s-job']`), when known.
  */
-export function usageMessage(msg: string | null | undefined, argv: readonly string[], flags: readonly string[]): string {
+export function usageMessage(msg: string | null | undefined, argv: readonly string[], flags: readonly string[], command: readonly string[] = []): string {
   const text = String(msg ?? '').trim();
   if (/^Did you mean /.test(text)) {
     const typed = argv.find((a) => !a.startsWith('-'));
@@ -14,10 +46,24 @@ export function usageMessage(msg: string | null | undefined, argv: readonly stri
   const m = /^Unknown arguments?: (.*)$/.exec(text);
   if (m === null) return text.split('\n').map((l) => l.trim()).filter((l) => l !== '').join(' ');
   const names = m[1]!.split(', ');
-  const known = flags.filter((f) => f.length > 1);
-  const hints = names.map((n) => {
-    const c = closest(n, known);
-    return c === undefined ? '' : ` (did you mean --${c}?)`;
-  });
-  return `${m[0]!.slice(0, m[0]!.indexOf(':') + 1)} ${names.map((n, i) => `${n.length > 1 ? '--' : '-'}${n}${hints[i]}`).join(', ')}`;
+  const cmd = command.join(' ');
+  const takes = Object.hasOwn(TAKES, cmd) ? TAKES[cmd] : undefined;
+  const words = takes === undefined ? [] : names.filter((n) => !isFlag(n, argv));
+  const unknownFlags = names.filter((n) => !words.includes(n));
+  const parts: string[] = [];
+  if (words.length > 0) {
+    // A shell glob can add hundreds: the first few name the mistake.
+    const shown = words.slice(0, MAX_WORDS).map((w) => JSON.stringify(w));
+    if (words.length > MAX_WORDS) shown.push(`and ${words.length - MAX_WORDS} more`);
+    parts.push(`${cmd} takes ${takes}; extra argument${words.length > 1 ? 's' : ''}: ${shown.join(', ')}`);
+  }
+  if (unknownFlags.length > 0) {
+    const known = flags.filter((f) => f.length > 1);
+    const shown = unknownFlags.map((n) => {
+      const c = closest(n, known);
+      return `${n.length > 1 ? '--' : '-'}${n}${c === undefined ? '' : ` (did you mean --${c}?)`}`;
+    });
+    parts.push(`Unknown argument${unknownFlags.length > 1 ? 's' : ''}: ${shown.join(', ')}`);
+  }
+  return parts.join('; ');
 }

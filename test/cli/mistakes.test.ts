@@ -53,6 +53,29 @@ describe('misspelt commands and flags', () => {
     expect(r.stdout).toBe('');
   });
 
+  // yargs calls a word beyond a command's positionals an "unknown argument" too; it is not a flag.
+  it.each([
+    { args: ['run', 'scenarios/quickstart.yaml', 'scenarios/hello-world.yaml'], line: 'knsim: run takes one scenario file; extra argument: "scenarios/hello-world.yaml"' },
+    { args: ['run', 'a.yaml', 'b.yaml', 'c.yaml', 'd.yaml', 'e.yaml'], line: 'knsim: run takes one scenario file; extra arguments: "b.yaml", "c.yaml", "d.yaml", and 1 more' },
+    { args: ['plan', 'a.yaml', 'b.yaml'], line: 'knsim: plan takes one scenario file; extra argument: "b.yaml"' },
+    { args: ['sweep', 'a.yaml', 'b.yaml', '--grid', 'x=1,2'], line: 'knsim: sweep takes one scenario file; extra argument: "b.yaml"' },
+    { args: ['sweep', 'k8s-job', 'a.yaml', 'b.yaml'], line: 'knsim: sweep k8s-job takes one scenario file; extra argument: "b.yaml"' },
+    { args: ['tune', 'a.yaml', 'b.yaml'], line: 'knsim: tune takes one scenario file; extra argument: "b.yaml"' },
+    { args: ['compare', 'a.yaml', 'b.yaml'], line: 'knsim: compare takes one scenario file; extra argument: "b.yaml"' },
+    { args: ['report', 'reports/a', 'reports/b'], line: 'knsim: report takes one run directory; extra argument: "reports/b"' },
+    { args: ['rollout', 'hello', 'world'], line: 'knsim: rollout takes one Service name; extra argument: "world"' },
+    { args: ['controller', 'hello'], line: 'knsim: controller takes no arguments, only flags; extra argument: "hello"' },
+    {
+      args: ['run', 'a.yaml', 'b.yaml', '--trase', 'full'],
+      line: 'knsim: run takes one scenario file; extra argument: "b.yaml"; Unknown argument: --trase (did you mean --trace?)',
+    },
+  ])('knsim $args.0 with an extra word exits 2 naming it', ({ args, line }) => {
+    const r = knsim(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`${line}\n`);
+    expect(r.stdout).toBe('');
+  });
+
   it('formats several unknown flags on one line', () => {
     expect(usageMessage('Unknown arguments: sed, zzzzzz', ['run', 'x', '--sed', '1', '--zzzzzz'], ['seed', 'set', 'trace'])).toBe(
       'Unknown arguments: --sed (did you mean --seed?), --zzzzzz',
