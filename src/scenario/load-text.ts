@@ -31,6 +31,7 @@ import { overridePathError } from './override-paths.js';
 import { autoscalerConfigWarnings } from './annotation-warnings.js';
 import type { RevisionOrigin } from './work-estimate.js';
 import { shapeTrace, type RawTrace, type TraceFormat } from './trace-shape.js';
+import { TOO_DEEP_RULE, tooDeepOffset } from './yaml-depth.js';
 
 export interface LoadOptions {
   /** `--set path=value` overrides, applied in order to the parsed YAML before validation. */
@@ -340,7 +341,7 @@ function yamlError(file: string, e: YamlErrorLike, lc: LineCounter): ScenarioErr
 /** yaml's guard against alias bombs ("billion laughs"): aliased nodes a document may expand to. */
 export const MAX_ALIAS_COUNT = 1000;
 
-const TOO_DEEP = 'invalid YAML: nested too deeply';
+const TOO_DEEP = `invalid YAML: ${TOO_DEEP_RULE}`;
 
 /**
  * The alias to blame when a document expands too much: the first one whose anchor itself
@@ -390,8 +391,18 @@ function toJS(doc: Document, file: string, lc: LineCounter): unknown {
   }
 }
 
-/** Runs a YAML parse, turning a stack overflow on absurd nesting into a ScenarioError. */
-function guardDepth<T>(file: string, parse: () => T): T {
+/**
+ * Runs a YAML parse after refusing nesting deeper than MAX_YAML_DEPTH (at its line); a stack
+ * overflow all the same (a thread with a small stack) gets the same rule.
+ */
+function guardDepth<T>(file: string, text: string, parse: () => T): T {
+  const deep = tooDeepOffset(text);
+  if (deep !== undefined) {
+    const lineStart = text.lastIndexOf('\n', deep - 1) + 1;
+    let line = 1;
+    for (let i = text.indexOf('\n'); i >= 0 && i < lineStart; i = text.indexOf('\n', i + 1)) line++;
+    throw new ScenarioError(file, `line ${line}, column ${deep - lineStart + 1}`, TOO_DEEP);
+  }
   try {
     return parse();
   } catch (e) {
@@ -403,7 +414,7 @@ function guardDepth<T>(file: string, parse: () => T): T {
 /** Parses a one-document YAML file. */
 function parseYamlOne(text: string, file: string): unknown {
   const lc = new LineCounter();
-  const doc = guardDepth(file, () => parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true }));
+  const doc = guardDepth(file, text, () => parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true }));
   const err = doc.errors[0];
   if (err !== undefined) throw yamlError(file, err, lc);
   return toJS(doc, file, lc);
@@ -412,7 +423,7 @@ function parseYamlOne(text: string, file: string): unknown {
 /** Parses a (possibly multi-document) YAML file. */
 function parseYamlAll(text: string, file: string): unknown[] {
   const lc = new LineCounter();
-  const docs = guardDepth(file, () => parseAllDocuments(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true }));
+  const docs = guardDepth(file, text, () => parseAllDocuments(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true }));
   if (!Array.isArray(docs)) return [];
   const out: unknown[] = [];
   for (const doc of docs) {

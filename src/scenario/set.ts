@@ -9,6 +9,7 @@
 import { parse } from 'yaml';
 import { formatPath, ScenarioError, type PathSegment } from './errors.js';
 import { overridePathError } from './override-paths.js';
+import { TOO_DEEP_RULE, tooDeepOffset } from './yaml-depth.js';
 
 /** Where --set errors point when no scenario file is known. */
 const DEFAULT_FILE = 'command line';
@@ -100,10 +101,12 @@ export function parseSetExpression(expr: string, file: string = DEFAULT_FILE): S
   const text = expr.slice(i + 1);
   let value: unknown = '';
   if (text.trim() !== '') {
+    if (tooDeepOffset(text) !== undefined) fail(`invalid value: ${TOO_DEEP_RULE}`);
     try {
       value = parse(text, { prettyErrors: false });
     } catch (e) {
-      fail(`invalid value: ${firstLine(e instanceof Error ? e.message : String(e))}`);
+      // A stack overflow all the same (a thread with a small stack) breaks the same rule.
+      fail(`invalid value: ${e instanceof RangeError ? TOO_DEEP_RULE : firstLine(e instanceof Error ? e.message : String(e))}`);
     }
   }
   return { path, value };

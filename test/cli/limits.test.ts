@@ -61,3 +61,23 @@ describe('work limits on the command line', () => {
     expect(existsSync(out)).toBe(false);
   });
 });
+
+describe('absurdly nested YAML', () => {
+  const RULE = 'more than 100 levels of lists and mappings inside each other';
+
+  it('run --set with 5000 [ is refused by the nesting rule, not a stack overflow', () => {
+    const { file, out } = setup();
+    const r = knsim(['run', file, '--out', out, '--no-report', '--set', `duration=${'['.repeat(5000)}`]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`knsim: ${file}: --set duration=${'['.repeat(70)}…: invalid value: ${RULE}\n`);
+  });
+
+  it('a scenario file with 5000 [ is refused at its line and column', () => {
+    const { file, out } = scenarioInTempDir('knsim-limits-', tinyScenario('tiny', `${'['.repeat(5000)}`, 5));
+    const r = knsim(['run', file, '--out', out, '--no-report']);
+    expect(r.code).toBe(2);
+    // "duration: " is 10 columns; the top mapping is level 1, so the 100th [ (column 110) is level 101.
+    expect(r.stderr).toBe(`knsim: ${file}: line 2, column 110: invalid YAML: ${RULE}\n`);
+  });
+});

@@ -69,10 +69,32 @@ describe('YAML', () => {
     expect(loadScenario(file).world.clients.map((c) => c.timeoutSeconds)).toEqual([10, 10]);
   });
 
-  it('absurd nesting is an error at its line, not a stack overflow', () => {
-    const err = load(BASE.replace('name: hostile', `name: ${'['.repeat(100_000)}${']'.repeat(100_000)}`));
-    expect(err.path).toMatch(/^line 1, column \d+$/);
-    expect(err.rule).toBe('invalid YAML: nested too deeply');
+  // The scenario's top-level mapping is level 1, so `name: [[…]]` with k brackets nests k + 1 deep.
+  const DEEP = 'invalid YAML: more than 100 levels of lists and mappings inside each other';
+  it.each([
+    // yaml's own parser overflows the stack near 1000 levels; the rule is one number below that.
+    { what: '100 000 [ (a stack overflow, once)', text: `name: ${'['.repeat(100_000)}${']'.repeat(100_000)}`, path: 'line 1, column 106' },
+    { what: '5000 [ never closed', text: `name: ${'['.repeat(5000)}`, path: 'line 1, column 106' },
+    { what: '100 [ inside the top mapping', text: `name: ${'['.repeat(100)}${']'.repeat(100)}`, path: 'line 1, column 106' },
+    { what: 'flow mappings', text: `name: ${'{a: '.repeat(200)}1${'}'.repeat(200)}`, path: 'line 1, column 403' },
+    { what: 'block mappings, one per line', text: `name:\n${Array.from({ length: 120 }, (_, i) => `${' '.repeat(i + 1)}k:`).join('\n')} 1`, path: 'line 101, column 101' },
+  ])('absurd nesting is refused at its line, whatever the parser would do: $what', ({ text, path }) => {
+    const err = load(BASE.replace('name: hostile', text));
+    expect(err.path).toBe(path);
+    expect(err.rule).toBe(DEEP);
+  });
+
+  it('99 nested lists under the top mapping (100 levels) still parse, and reach the schema', () => {
+    const err = load(BASE.replace('name: hostile', `name: ${'['.repeat(99)}${']'.repeat(99)}`));
+    expect(err.path).toBe('name');
+    expect(err.rule).not.toContain('levels');
+  });
+
+  it('a manifest file nested too deeply names that file and line', () => {
+    const manifest = write(`apiVersion: serving.knative.dev/v1\nkind: Service\nmetadata: { name: hello }\nspec: ${'['.repeat(5000)}\n`);
+    const file = write(BASE.replace('- manifest: { apiVersion: serving.knative.dev/v1, kind: Service, metadata: { name: hello } }', `- manifestFile: ${manifest}`));
+    const err = catchScenarioError(() => loadScenario(file));
+    expect(err.message).toBe(`${manifest}: line 4, column 106: ${DEEP}`);
   });
 });
 

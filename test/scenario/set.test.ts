@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatPath } from '../../src/scenario/errors.js';
+import { formatPath, ScenarioError } from '../../src/scenario/errors.js';
 import { applySet, parseSetExpression } from '../../src/scenario/set.js';
 import { catchScenarioError } from './helpers.js';
 
@@ -38,11 +38,23 @@ describe('parseSetExpression', () => {
     { expr: 'a["k"=1', rule: 'expected "]" at position 6' },
     { expr: 'a b=1', rule: 'unexpected " " at position 2' },
     { expr: '__proto__.x=1', rule: 'invalid key "__proto__"' },
+    // yaml's parser ran out of stack on this ("Maximum call stack size exceeded"); the rule is a number.
+    { expr: `a=${'['.repeat(5000)}`, rule: 'invalid value: more than 100 levels of lists and mappings inside each other' },
+    { expr: `a=${'['.repeat(101)}${']'.repeat(101)}`, rule: 'invalid value: more than 100 levels of lists and mappings inside each other' },
+    { expr: `a=${'{k: '.repeat(101)}1${'}'.repeat(101)}`, rule: 'invalid value: more than 100 levels of lists and mappings inside each other' },
   ])('rejects $expr', ({ expr, rule }) => {
     const err = catchScenarioError(() => parseSetExpression(expr, 's.yaml'));
     expect(err.file).toBe('s.yaml');
-    expect(err.path).toBe(`--set ${expr}`);
+    // Long expressions are echoed cut, as every message cuts them.
+    expect(err.path).toBe(new ScenarioError('s.yaml', `--set ${expr}`, '').path);
     expect(err.rule).toBe(rule);
+  });
+
+  it('reads a value 100 levels deep', () => {
+    const deep = parseSetExpression(`a=${'['.repeat(100)}${']'.repeat(100)}`).value;
+    let depth = 0;
+    for (let v: unknown = deep; Array.isArray(v); v = v[0]) depth++;
+    expect(depth).toBe(100);
   });
 });
 
