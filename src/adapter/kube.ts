@@ -25,6 +25,35 @@ export function loadKubeConfig(opts: KubeConfigOptions = {}): k8s.KubeConfig {
   return kc;
 }
 
+/** What Node says for a file it cannot read, as `ls` would put it. */
+const FILE_ERRORS: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file',
+  EACCES: 'permission denied',
+  EISDIR: 'a directory, not a kubeconfig file',
+  ENOTDIR: 'no such file (a part of the path is not a directory)',
+};
+
+/**
+ * Why a kubeconfig could not be loaded, in one line: js-yaml's reason and position without
+ * its multi-line code frame, Node's file errors without their syscall details.
+ */
+export function describeKubeconfigError(e: unknown): string {
+  if (e instanceof Error && e.name === 'YAMLException') {
+    const { reason, mark } = e as Error & { reason?: unknown; mark?: { line?: unknown; column?: unknown } | null };
+    // js-yaml counts lines and columns from 0.
+    const at = typeof mark?.line === 'number' && typeof mark.column === 'number' ? ` at line ${mark.line + 1} column ${mark.column + 1}` : '';
+    const why = typeof reason === 'string' && reason !== '' ? reason : (e.message.split('\n')[0] ?? '').trim();
+    return `not valid YAML${at}: ${why}`;
+  }
+  const code = (e as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && Object.hasOwn(FILE_ERRORS, code)) return `cannot read the file: ${FILE_ERRORS[code]!}`;
+  // client-node reads `clusters` of whatever the YAML held: an empty file holds nothing.
+  if (e instanceof TypeError && /\(reading 'clusters'\)/.test(e.message)) return 'the file is empty, not a kubeconfig (apiVersion: v1, kind: Config, clusters, contexts, users)';
+  // client-node's own checks (`clusters[0].name is missing`) are plain Errors: their message is the rule.
+  if (e instanceof Error && e.name === 'Error') return e.message.replace(/\s+/g, ' ').trim();
+  return describeError(e);
+}
+
 /** The API groups the adapter talks to, and the timeout applied to every call. */
 export interface KubeClients {
   core: k8s.CoreV1Api;

@@ -7,7 +7,7 @@ import { AutoscalerConfigError, parseAutoscalerConfig, type AutoscalerClass } fr
 import { systemClock, type Clock } from './clock.js';
 import { Controller, isScaleAction, type ControllerMode } from './controller.js';
 import { DecisionCsv, type ShadowRow } from './decision-csv.js';
-import { describeError, httpStatus, loadKubeConfig, makeKubeClients, type KubeClients } from './kube.js';
+import { describeError, describeKubeconfigError, httpStatus, loadKubeConfig, makeKubeClients, type KubeClients } from './kube.js';
 import { LeaderElector } from './leader.js';
 import { lineLogger, type Logger } from './log.js';
 import { podMetricsUrl } from './qp-scraper.js';
@@ -73,15 +73,28 @@ export interface ConnectSettings {
  * Loads the kubeconfig the flags name and makes the clients; `namespace` is the current
  * context's (else `default`). @throws SetupError naming the flag that led to the bad config.
  */
-export function connect(s: ConnectSettings): { kube: KubeClients; namespace: string } {
+export function connect(s: ConnectSettings, env: NodeJS.ProcessEnv = process.env): { kube: KubeClients; namespace: string } {
+  // Where the config came from, with the file when there is one, as kubectl would read it.
+  const envFile = env['KUBECONFIG'];
+  const where = s.inCluster
+    ? '--in-cluster'
+    : s.kubeconfig !== undefined
+      ? `--kubeconfig ${s.kubeconfig}`
+      : envFile !== undefined && envFile !== ''
+        ? `$KUBECONFIG ${envFile}`
+        : s.context !== undefined
+          ? '--context'
+          : 'kubeconfig';
   let kc;
   try {
     kc = loadKubeConfig({ kubeconfig: s.kubeconfig, context: s.context, inCluster: s.inCluster });
-    if (!kc.getCurrentCluster()) throw new Error('no cluster in the current context');
   } catch (e) {
-    const flag = s.inCluster ? '--in-cluster' : s.kubeconfig !== undefined ? '--kubeconfig' : s.context !== undefined ? '--context' : 'kubeconfig';
-    throw new SetupError(`${flag}: ${describeError(e)}`);
+    throw new SetupError(`${where}: ${describeKubeconfigError(e)}`);
   }
+  if (s.context !== undefined && !s.inCluster && kc.getContextObject(s.context) == null) {
+    throw new SetupError(`--context ${s.context}: no such context in ${where === '--context' ? 'the kubeconfig' : where}`);
+  }
+  if (!kc.getCurrentCluster()) throw new SetupError(`${where}: no cluster in the current context`);
   return { kube: makeKubeClients(kc, s.requestTimeoutSeconds), namespace: kc.getContextObject(kc.getCurrentContext())?.namespace || 'default' };
 }
 

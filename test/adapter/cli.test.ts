@@ -176,10 +176,38 @@ describe('knsim controller / rollout processes', () => {
     }
   });
 
-  it('a kubeconfig that does not exist is a usage error', () => {
-    const r = knsimSync(['controller', '--kubeconfig', join(tmp, 'missing.yaml'), '--duration', '1s']);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^knsim: --kubeconfig: /);
+  describe('a bad kubeconfig is a usage error of one line naming the file, before any connection', () => {
+    const kc = (name: string, text: string): string => {
+      const f = join(tmp, name);
+      writeFileSync(f, text);
+      return f;
+    };
+    // js-yaml's message has a multi-line code frame; the line and column say the same.
+    const badYaml = kc('bad-yaml.yaml', 'apiVersion: v1\nclusters:\n  - name: a\n   cluster: { server: "https://127.0.0.1:1" }\n');
+    const empty = kc('empty.yaml', '# nothing yet\n');
+    const noName = kc('no-name.yaml', 'apiVersion: v1\nclusters:\n- cluster: { server: "https://127.0.0.1:1" }\n');
+    const good = kc(
+      'good.yaml',
+      'apiVersion: v1\nkind: Config\nclusters:\n- cluster: { server: "https://127.0.0.1:1" }\n  name: c\ncontexts:\n- context: { cluster: c, user: u }\n  name: x\ncurrent-context: x\nusers:\n- name: u\n  user: { token: abc }\n',
+    );
+    const missing = join(tmp, 'missing.yaml');
+    it.each([
+      { args: ['controller', '--kubeconfig', badYaml], line: `--kubeconfig ${badYaml}: not valid YAML at line 4 column 4: bad indentation of a sequence entry` },
+      { args: ['rollout', 'hello', '--kubeconfig', badYaml], line: `--kubeconfig ${badYaml}: not valid YAML at line 4 column 4: bad indentation of a sequence entry` },
+      { args: ['controller', '--kubeconfig', missing], line: `--kubeconfig ${missing}: cannot read the file: no such file` },
+      { args: ['controller', '--kubeconfig', tmp], line: `--kubeconfig ${tmp}: cannot read the file: a directory, not a kubeconfig file` },
+      { args: ['controller', '--kubeconfig', empty], line: `--kubeconfig ${empty}: the file is empty, not a kubeconfig (apiVersion: v1, kind: Config, clusters, contexts, users)` },
+      { args: ['controller', '--kubeconfig', noName], line: `--kubeconfig ${noName}: clusters[0].name is missing` },
+      { args: ['controller', '--kubeconfig', good, '--context', 'prod'], line: `--context prod: no such context in --kubeconfig ${good}` },
+      // knsimSync points $KUBECONFIG at a file that does not exist.
+      { args: ['rollout', 'hello'], line: `$KUBECONFIG ${join(tmp, 'none')}: cannot read the file: no such file` },
+    ])('$args.0 $args.2 $args.3', ({ args, line }) => {
+      // --duration bounds a controller that would wrongly get as far as running.
+      const r = knsimSync(args[0] === 'controller' ? [...args, '--duration', '1s'] : args);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(`knsim: ${line}\n`);
+      expect(r.stdout).toBe('');
+    });
   });
 
   it('rollout against an API server nobody listens on: exit 2, one line naming the kubeconfig', () => {
