@@ -6,7 +6,8 @@
  *   path=a..b            a numeric range, step 1
  *   path=a..b:step       a numeric range; a unit suffix may follow the numbers
  *                        (30s..120s:30s gives 30s,60s,90s,120s); durations may
- *                        mix units (0s..10m:1m gives 0s,60s,...,600s)
+ *                        mix units (0s..10m:1m gives 0s,60s,...,600s); numbers
+ *                        may have exponents (1e3..2e3:5e2)
  */
 import { formatPath, ScenarioError } from '../scenario/errors.js';
 import { parseSetExpression } from '../scenario/set.js';
@@ -85,13 +86,30 @@ function splitTopLevel(text: string): string[] | undefined {
   return out;
 }
 
-const NUM = '([+-]?(?:\\d+(?:\\.\\d*)?|\\.\\d+))([a-zA-Z%]*)';
+// A number (with an exponent, as YAML and Kubernetes quantities write them) and its unit.
+const NUM = '([+-]?(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][+-]?\\d+)?)([a-zA-Z%]*)';
 const RANGE = new RegExp(`^${NUM}\\.\\.${NUM}(?::${NUM})?$`);
+/**
+ * `a..b:` followed by a step that starts like a number (`1e-300`, `0x10`, `.inf`, `-1`): a
+ * range, so a step knsim cannot use is refused instead of the whole text becoming one value.
+ */
+const RANGE_WITH_NUMERIC_STEP = new RegExp(`^${NUM}\\.\\.${NUM}:[+-]?(?:\\d|\\.\\d|\\.?inf|nan)`, 'i');
 
+/** Digits after the point of a number as written, its exponent counted: 1.25 → 2, 1e-3 → 3, 2.5e1 → 0. */
 const decimals = (s: string): number => {
-  const dot = s.indexOf('.');
-  return dot < 0 ? 0 : s.length - dot - 1;
+  const e = s.search(/[eE]/);
+  const mantissa = e < 0 ? s : s.slice(0, e);
+  const dot = mantissa.indexOf('.');
+  const fraction = dot < 0 ? 0 : mantissa.length - dot - 1;
+  return Math.max(0, fraction - (e < 0 ? 0 : Number(s.slice(e + 1))));
 };
+
+/** Most digits after the point a range's numbers may have (what toFixed writes exactly). */
+const MAX_DECIMALS = 100;
+
+/** A count of range values for a message: exact while it is a safe integer, else its order of magnitude. */
+const shownCount = (n: number): string =>
+  !Number.isFinite(n) ? 'more values than can be counted' : Number.isSafeInteger(n) ? `${n.toLocaleString('en-US')} values` : `about ${n.toExponential(0)} values`;
 
 /** Duration units a range may mix, in seconds (Go's units from ms up). */
 const DURATION_UNITS: Readonly<Record<string, number>> = { ms: 0.001, s: 1, m: 60, h: 3600 };
@@ -118,6 +136,20 @@ function expandRange(text: string, fail: (rule: string) => never): string[] | un
   if (m === null) return undefined;
   const [, aText, aUnit, bText, bUnit, stepText, stepUnit] = m as unknown as [string, string, string, string, string, string | undefined, string | undefined];
   const { unit, factor } = rangeUnit([aUnit, bUnit, stepUnit ?? ''], text.trim(), fail);
+  // The count first, from the numbers as given: a step of 1e-300 must not reach the loop below.
+  const given = (t: string, u: string): number => {
+    const v = Number(t) * factor(u);
+    if (!Number.isFinite(v)) fail(`${t}${u} is not a finite number (got ${JSON.stringify(text.trim())})`);
+    return v;
+  };
+  const [a0, b0, step0] = [given(aText, aUnit), given(bText, bUnit), stepText === undefined ? 1 : given(stepText, stepUnit ?? '')];
+  if (!(step0 > 0)) fail(`a range's step must be > 0 (got ${JSON.stringify(text.trim())})`);
+  if (a0 > b0) fail(`a range must go up: ${aText}${aUnit} > ${bText}${bUnit}`);
+  const span = Math.floor((b0 - a0) / step0 + 1e-9) + 1;
+  const tooMany = (n: number): never => fail(`the range ${JSON.stringify(text.trim())} has ${shownCount(n)} (at most ${MAX_AXIS_VALUES.toLocaleString('en-US')}): use a larger step`);
+  if (!(span <= MAX_AXIS_VALUES)) tooMany(span);
+  const most = Math.max(decimals(aText), decimals(bText), decimals(stepText ?? '1'));
+  if (most > MAX_DECIMALS) fail(`a range's numbers may have at most ${MAX_DECIMALS} digits after the point (got ${JSON.stringify(text.trim())})`);
   // Scaling by a unit factor (60, 3600, 1000) keeps the digits after the point at most as many.
   const scaled = (t: string, u: string): number => Number((Number(t) * factor(u)).toFixed(decimals(t)));
   const a = scaled(aText, aUnit);
@@ -126,7 +158,7 @@ function expandRange(text: string, fail: (rule: string) => never): string[] | un
   if (!(step > 0)) fail(`a range's step must be > 0 (got ${JSON.stringify(text.trim())})`);
   if (a > b) fail(`a range must go up: ${aText}${aUnit} > ${bText}${bUnit}`);
   const count = Math.floor((b - a) / step + 1e-9) + 1;
-  if (count > MAX_AXIS_VALUES) fail(`the range ${JSON.stringify(text.trim())} has ${count} values (at most ${MAX_AXIS_VALUES})`);
+  if (count > MAX_AXIS_VALUES) tooMany(count);
   const digits = Math.max(decimals(aText), decimals(stepText ?? '1'));
   const out: string[] = [];
   for (let k = 0; k < count; k++) {
@@ -163,7 +195,9 @@ export function parseAxis(expr: string, flag: '--grid' | '--space'): Axis {
   if (items === undefined) return fail('unbalanced brackets or quotes in the values');
   let values: string[];
   if (items.length === 1 && RANGE.test(items[0]!.trim())) values = expandRange(items[0]!, fail)!;
-  else values = items.map((v) => v.trim());
+  else if (items.length === 1 && RANGE_WITH_NUMERIC_STEP.test(items[0]!.trim())) {
+    return fail(`a range's step must be a number > 0 with an optional unit, such as 2 or 30s (got ${JSON.stringify(items[0]!.trim())})`);
+  } else values = items.map((v) => v.trim());
   if (values.length === 0 || values.some((v) => v === '')) fail('every value must be non-empty (path=v1,v2,... or path=a..b:step)');
   const seen = new Set<string>();
   for (const v of values) {

@@ -46,6 +46,10 @@ describe('misspelt commands and flags', () => {
     { args: ['swep'], line: 'knsim: unknown command "swep". Did you mean sweep?' },
     { args: ['run', 'scenarios/quickstart.yaml', '--trase', 'full'], line: 'knsim: Unknown argument: --trase (did you mean --trace?)' },
     { args: ['sweep', 'scenarios/quickstart.yaml', '--gird', 'a=1'], line: 'knsim: Unknown argument: --gird (did you mean --grid?)' },
+    {
+      args: ['sweep', 'scenarios/quickstart.yaml', '--grid', 'services[0].manifest.spec.template.spec.containerConcurrency=1..2:1e-300'],
+      line: 'knsim: --grid services[0].manifest.spec.template.spec.containerConcurrency=1..2:1e-300: the range "1..2:1e-300" has about 1e+300 values (at most 10,000): use a larger step',
+    },
   ])('knsim $args.0 ... exits 2 with one line', ({ args, line }) => {
     const r = knsim(args);
     expect(r.code).toBe(2);

@@ -25,6 +25,36 @@ describe('ranges with mixed units', () => {
   });
 });
 
+describe('ranges whose step or ends knsim cannot use are refused, not read as one value', () => {
+  it.each([
+    // Read as the single string value "1..2:1e-300" before: the exponent was not part of a number.
+    { range: '1..2:1e-300', rule: 'the range "1..2:1e-300" has about 1e+300 values (at most 10,000): use a larger step' },
+    { range: '0..1:1e-5', rule: 'the range "0..1:1e-5" has 100,001 values (at most 10,000): use a larger step' },
+    { range: '1..20000', rule: 'the range "1..20000" has 20,000 values (at most 10,000): use a larger step' },
+    { range: '-1e308..1e308:1', rule: 'the range "-1e308..1e308:1" has more values than can be counted (at most 10,000): use a larger step' },
+    { range: '1..2:0', rule: `a range's step must be > 0 (got "1..2:0")` },
+    { range: '1..2:-1', rule: `a range's step must be > 0 (got "1..2:-1")` },
+    { range: '1..2:0e5', rule: `a range's step must be > 0 (got "1..2:0e5")` },
+    { range: '1..2:1e999', rule: '1e999 is not a finite number (got "1..2:1e999")' },
+    { range: '1..1e999', rule: '1e999 is not a finite number (got "1..1e999")' },
+    { range: '1..2:.inf', rule: `a range's step must be a number > 0 with an optional unit, such as 2 or 30s (got "1..2:.inf")` },
+    { range: '1..2:0x10', rule: `a range's step must be a number > 0 with an optional unit, such as 2 or 30s (got "1..2:0x10")` },
+    { range: '0..1e-297:1e-300', rule: `a range's numbers may have at most 100 digits after the point (got "0..1e-297:1e-300")` },
+  ])('$range', ({ range, rule }) => {
+    for (const flag of ['--grid', '--space'] as const) expect(() => parseAxis(`${CC}=${range}`, flag)).toThrow(`${flag} ${CC}=${range}: ${rule}`);
+  });
+
+  it.each([
+    { expr: 'a=1e3..2e3:5e2', values: ['1000', '1500', '2000'] },
+    { expr: 'a=0..0.003:1e-3', values: ['0', '0.001', '0.002', '0.003'] },
+    { expr: 'a=1.5e1..2.5e1:5', values: ['15', '20', '25'] },
+    // A step that does not start like a number leaves the text a value of its own.
+    { expr: 'a=1..2:abc', values: ['1..2:abc'] },
+  ])('exponents are numbers: $expr', ({ expr, values }) => {
+    expect(parseAxis(expr, '--grid').values).toEqual(values);
+  });
+});
+
 describe('paths into a Knative Service', () => {
   it.each(['--grid', '--space'] as const)('%s refuses a misspelt manifest field, with the fix', (flag) => {
     const expr = 'services[0].manifest.spec.template.spec.containerConcurency=1,2';
