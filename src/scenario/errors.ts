@@ -22,16 +22,33 @@ export class ScenarioError extends Error {
   readonly path: string;
   /** The broken rule, short, in Knative's words where there are some. */
   readonly rule: string;
-  constructor(file: string, path: string, rule: string) {
-    // The file is the user's own path, kept whole; the path and rule echo the input, so they are capped.
+  /**
+   * When `path` names another file and the rule is broken inside that one (a trace file):
+   * that file and where in it (`traces/a.csv: line 4, column duration`), printed between
+   * the path and the rule; '' otherwise.
+   */
+  readonly within: string;
+  constructor(file: string, path: string, rule: string, within = '') {
+    // The files are the user's own paths, kept whole; the path and rule echo the input, so they are capped.
     const f = file.replace(NEWLINES, ' ');
     const p = capEchoes(path.replace(NEWLINES, ' '));
+    const w = within.replace(NEWLINES, ' ');
     // The rule gets what is left of one line of MAX_LINE characters (at least MAX_ECHO).
-    const r = capText(capEchoes(oneLine(rule)), Math.max(MAX_ECHO, MAX_LINE - f.length - p.length - 4));
-    super(p === '' ? `${f}: ${r}` : `${f}: ${p}: ${r}`);
+    const r = capText(capEchoes(oneLine(rule)), Math.max(MAX_ECHO, MAX_LINE - f.length - p.length - w.length - (w === '' ? 4 : 6)));
+    const head = p === '' ? f : `${f}: ${p}`;
+    super(w === '' ? `${head}: ${r}` : `${head}: ${w}: ${r}`);
     this.file = file;
     this.path = p;
     this.rule = r;
+    this.within = within;
+  }
+
+  /**
+   * `inner`, an error inside a file the scenario names (a trace), placed at the field of
+   * `file` that names it: `<file>: <path>: <inner file>: <inner path>: <rule>`.
+   */
+  static within(file: string, path: string, inner: ScenarioError): ScenarioError {
+    return new ScenarioError(file, path, inner.rule, inner.path === '' ? inner.file : `${inner.file}: ${inner.path}`);
   }
 
   /**

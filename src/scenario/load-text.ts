@@ -615,7 +615,14 @@ function buildClient(
   }
   const tFile = files.resolve(file, t.file);
   // Streamed from the file by the reader: a trace of hundreds of megabytes is never held as text.
-  const raw = files.readTrace(tFile, format, { app: t.app, func: t.func });
+  let raw;
+  try {
+    raw = files.readTrace(tFile, format, { app: t.app, func: t.func });
+  } catch (e) {
+    // A bad line names the trace file and the line, and the field of the scenario that named the file.
+    if (e instanceof ScenarioError && e.file === tFile) throw ScenarioError.within(file, at('trace', 'file'), e);
+    throw e;
+  }
   if ('error' in raw) throw new ScenarioError(file, at('trace', 'file'), `cannot read ${JSON.stringify(tFile)}: ${raw.error}`);
   if (raw.arrivals.length === 0) {
     const filtered = t.app !== undefined || t.func !== undefined;

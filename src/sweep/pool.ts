@@ -94,7 +94,7 @@ class ThreadsRunner implements Runner {
       }
       for (const [i, m] of h.value.results) out[i] = m;
       const f = h.value.failed;
-      if (f !== undefined) failures.push({ index: f.index, error: new ScenarioError(f.scenarioError.file, f.scenarioError.path, f.scenarioError.rule) });
+      if (f !== undefined) failures.push({ index: f.index, error: new ScenarioError(f.scenarioError.file, f.scenarioError.path, f.scenarioError.rule, f.scenarioError.within) });
     }
     report();
     if (failures.length > 0) throw failures.reduce((a, b) => (b.index < a.index ? b : a)).error;

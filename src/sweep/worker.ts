@@ -7,7 +7,7 @@ import { markFinished, stopTasks, takeTask, type TaskQueue } from './task-queue.
 
 /** A ScenarioError as it crosses the thread boundary (its class would not survive the trip). */
 export interface WorkerScenarioError {
-  scenarioError: { file: string; path: string; rule: string };
+  scenarioError: { file: string; path: string; rule: string; within: string };
 }
 
 export interface Batch {
@@ -30,7 +30,7 @@ export default async function run(batch: Batch): Promise<BatchResult> {
       results.push([i, runTask(tasks[i]!)]);
     } catch (e) {
       stopTasks(queue, tasks.length);
-      if (e instanceof ScenarioError) return { results, failed: { index: i, scenarioError: { file: e.file, path: e.path, rule: e.rule } } };
+      if (e instanceof ScenarioError) return { results, failed: { index: i, scenarioError: { file: e.file, path: e.path, rule: e.rule, within: e.within } } };
       throw e;
     }
     markFinished(queue);

@@ -14,6 +14,8 @@ interface Case {
   /** Expected error: the file at fault (default: the scenario), its path and rule. */
   errFile?: string;
   path: string;
+  /** The file the path names and where in it, when the rule is broken inside that file (a trace). */
+  within?: string;
   rule: string;
 }
 
@@ -289,19 +291,27 @@ const cases: Case[] = [
     path: 'clients[0].trace.file',
     rule: `cannot read "${fixture('traces/missing.csv')}": no such file or directory`,
   },
+  // A bad trace line names the scenario's field that named the file, then the file and line.
   {
     what: 'bad line in a simple trace',
     sets: ['clients[0]={name: c, service: hello, trace: {file: traces/bad-simple.csv}}'],
-    errFile: fixture('traces/bad-simple.csv'),
-    path: 'line 4, column duration',
+    path: 'clients[0].trace.file',
+    within: `${fixture('traces/bad-simple.csv')}: line 4, column duration`,
     rule: 'not a number: "abc"',
   },
   {
     what: 'bad line in an azure2021 trace',
     sets: ['clients[0]={name: c, service: hello, trace: {file: traces/bad-azure.csv, format: azure2021}}'],
-    errFile: fixture('traces/bad-azure.csv'),
-    path: 'line 4, column end_timestamp',
+    path: 'clients[0].trace.file',
+    within: `${fixture('traces/bad-azure.csv')}: line 4, column end_timestamp`,
     rule: 'not a number: "10x.5"',
+  },
+  {
+    what: 'a bad trace in the second client',
+    sets: ['clients[1]={name: d, service: hello, trace: {file: traces/bad-simple.csv}}'],
+    path: 'clients[1].trace.file',
+    within: `${fixture('traces/bad-simple.csv')}: line 4, column duration`,
+    rule: 'not a number: "abc"',
   },
   {
     what: 'azure filter matching nothing',
@@ -329,8 +339,9 @@ describe('ScenarioError: path and rule for each class of bad input', () => {
     const file = c.file ?? BASE;
     const err = catchScenarioError(() => loadScenario(file, { sets: c.sets }));
     const errFile = c.errFile ?? file;
-    expect({ file: err.file, path: err.path, rule: err.rule }).toEqual({ file: errFile, path: c.path, rule: c.rule });
-    expect(err.message).toBe(`${errFile}: ${c.path}: ${c.rule}`);
+    const within = c.within ?? '';
+    expect({ file: err.file, path: err.path, within: err.within, rule: err.rule }).toEqual({ file: errFile, path: c.path, within, rule: c.rule });
+    expect(err.message).toBe(`${errFile}: ${c.path}: ${within === '' ? '' : `${within}: `}${c.rule}`);
     expect(err.message).not.toContain('\n');
     expect(formatError(err)).toBe(err.message);
   });

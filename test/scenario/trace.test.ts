@@ -1,5 +1,10 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadScenario } from '../../src/scenario/load.js';
 import { parseAzure2021Trace, parseSimpleTrace, shapeTrace } from '../../src/scenario/trace.js';
+import { tinyScenario } from '../support/tiny-scenario.js';
 import { catchScenarioError } from './helpers.js';
 
 describe('parseSimpleTrace', () => {
@@ -84,5 +89,28 @@ describe('shapeTrace', () => {
     expect(t.arrivals).toBeInstanceOf(Float64Array);
     expect(Array.from(t.arrivals)).toEqual(arrivals);
     expect(t.durations === undefined ? undefined : Array.from(t.durations)).toEqual(durations);
+  });
+});
+
+describe('a bad trace line, loaded through a scenario', () => {
+  // A directory name long enough that the trace's path is longer than a capped echo (80 characters).
+  const dir = join(mkdtempSync(join(tmpdir(), 'knsim-trace-')), 'a-directory-with-a-long-name-so-the-trace-path-is-longer-than-eighty-characters');
+  mkdirSync(dir);
+  const scenario = join(dir, 's.yaml');
+  const trace = join(dir, 'arrivals.csv');
+  const run = (csv: string, format = 'simple'): string => {
+    writeFileSync(trace, csv);
+    writeFileSync(scenario, `${tinyScenario('t', '10s', 1)}  - { name: replay, service: hello, trace: { file: arrivals.csv, format: ${format} } }\n`);
+    return catchScenarioError(() => loadScenario(scenario)).message;
+  };
+
+  it.each([
+    { csv: '1\n2\nx\n', where: 'line 3, column arrival', rule: 'not a number: "x"' },
+    { csv: 'app,func,end_timestamp,duration\na,f,1,1\na,f,1\n', format: 'azure2021', where: 'line 3', rule: 'expected 4 columns (app,func,end_timestamp,duration), got 3' },
+    // The paths are kept whole and the line stays short: the rule keeps 80 characters of the rest.
+    { csv: 'app,func,end_timestamp,duration\na,"f,1,1\n', format: 'azure2021', where: 'line 2', rule: 'invalid CSV: Quote Not Closed: the parsing is finished with an opening quote at…' },
+  ])('names the scenario, the field, the whole trace path and the line: $where', ({ csv, format, where, rule }) => {
+    expect(trace.length).toBeGreaterThan(80);
+    expect(run(csv, format)).toBe(`${scenario}: clients[1].trace.file: ${trace}: ${where}: ${rule}`);
   });
 });

@@ -114,9 +114,11 @@ describe('files a scenario names', () => {
     );
   });
 
-  it('a bad trace is the CLI\'s error, at the trace\'s line', () => {
+  it('a bad trace is the CLI\'s error, at the scenario\'s field and the trace\'s line', () => {
     const bad = new PlaygroundFiles({ 'traces/azure2021-sample.csv': 'app,func,end_timestamp,duration\na,f,10,1\na,f,ten,1\n', 'traces/arrivals-sample.csv': '1\n' });
-    expect(() => new Session({ text, file: 'scenario.yaml', outDir: join(tmp, 'bad') }, bad)).toThrow(/^traces\/azure2021-sample\.csv: line 3, column end_timestamp: not a number: "ten"$/);
+    expect(() => new Session({ text, file: 'scenario.yaml', outDir: join(tmp, 'bad') }, bad)).toThrow(
+      /^scenario\.yaml: clients\[0\]\.trace\.file: traces\/azure2021-sample\.csv: line 3, column end_timestamp: not a number: "ten"$/,
+    );
   });
 });
 
