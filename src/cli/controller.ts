@@ -12,8 +12,10 @@ import { parseClusterFlags, parsePort, type ClusterArgs } from './cluster-flags.
 import { parseDurationFlag } from './flags.js';
 import { UsageError } from './errors.js';
 import { requireOptional } from './optional-deps.js';
-import type { AutoscalerClass } from '../core/autoscaler/index.js';
-import { ScenarioError } from '../scenario/errors.js';
+import { AUTOSCALER_CONFIG_KEYS, AutoscalerConfigError, checkAutoscalerConfigValue, type AutoscalerClass } from '../core/autoscaler/index.js';
+import { labelSelectorError } from '../adapter/label-selector.js';
+import { didYouMean } from '../scenario/did-you-mean.js';
+import { capText, quote, ScenarioError } from '../scenario/errors.js';
 import { DEFAULT_USER_CALL_BUDGET_MS, loadUserClass, reservedClassName } from '../scenario/user-classes.js';
 
 export { controllerOptions } from './controller-options.js';
@@ -54,7 +56,11 @@ function seconds(v: unknown, flag: string): number {
   return s;
 }
 
-/** `key=value` pairs of --config, checked for shape (values are checked by the ConfigMap parser). */
+/**
+ * `key=value` pairs of --config: each a key knsim reads, with a value that is valid on its
+ * own, checked here, before any connection (rules relating two keys wait for the cluster's
+ * ConfigMap, which may hold the other one).
+ */
 export function parseConfigOverrides(v: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   const list = v === undefined ? [] : Array.isArray(v) ? v : [v];
@@ -62,7 +68,19 @@ export function parseConfigOverrides(v: unknown): Record<string, string> {
     const s = String(item);
     const eq = s.indexOf('=');
     if (eq <= 0) throw new UsageError(`--config: must be key=value, e.g. stable-window=30s (got ${JSON.stringify(s)})`);
-    out[s.slice(0, eq)] = s.slice(eq + 1);
+    const key = s.slice(0, eq);
+    const value = s.slice(eq + 1);
+    // Knative ignores keys it does not know; in a flag, such a key would change nothing, so it is a mistake.
+    if (!AUTOSCALER_CONFIG_KEYS.includes(key)) {
+      throw new UsageError(`--config ${capText(s)}: ${quote(key)} is not a config-autoscaler key${didYouMean(key, AUTOSCALER_CONFIG_KEYS)}`);
+    }
+    try {
+      checkAutoscalerConfigValue(key, value);
+    } catch (e) {
+      if (e instanceof AutoscalerConfigError) throw new UsageError(`--config ${capText(s)}: ${e.first.message}`);
+      throw e;
+    }
+    out[key] = value;
   }
   return out;
 }
@@ -142,11 +160,14 @@ export function parseControllerFlags(a: ControllerArgs, env: NodeJS.ProcessEnv =
   const classRefs = parseAutoscalerClassFlags(a.autoscalerClass);
   const csv = str(a.csv) ?? (mode === 'shadow' ? 'knsim-decisions.csv' : undefined);
   if (csv === '') throw new UsageError('--csv: must be a file path');
+  const selector = str(a.selector);
+  const badSelector = selector === undefined ? undefined : labelSelectorError(selector);
+  if (badSelector !== undefined) throw new UsageError(`--selector ${quote(selector!)}: ${badSelector}`);
   return {
     mode,
     dryRun,
     namespaces,
-    selector: str(a.selector),
+    selector,
     ...cluster,
     knativeNamespace,
     config: parseConfigOverrides(a.config),

@@ -5,8 +5,8 @@
  * write. A file counts as knsim's when its beginning carries the mark knsim writes there for
  * that kind of file; anything else (the scenario itself, a user's notes) is refused.
  */
-import { closeSync, lstatSync, openSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { accessSync, closeSync, constants, lstatSync, openSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { OutputError, toOutputError } from './output-error.js';
 
 /** How much of an existing file is read to find knsim's mark. */
@@ -29,8 +29,18 @@ function head(path: string): string {
  * `what` names the flag, e.g. `--junit out.xml`.
  */
 export function checkOwnedFile(path: string, what: string, mark: RegExp): void {
-  const st = lstatSync(path, { throwIfNoEntry: false });
-  if (st === undefined) return;
+  if (/[\\/]$/.test(path)) throw new OutputError(`${what}: ends in "/", so it names a directory; name a file`);
+  let st;
+  try {
+    st = lstatSync(path, { throwIfNoEntry: false });
+  } catch (e) {
+    // ENOTDIR: a file stands where the path needs a directory; said below, with the file's name.
+    if ((e as { code?: unknown }).code !== 'ENOTDIR') throw toOutputError(e, what);
+  }
+  if (st === undefined) {
+    checkRoomFor(path, what);
+    return;
+  }
   if (st.isDirectory()) throw new OutputError(`${what}: is a directory; name a file`);
   if (!st.isFile()) throw new OutputError(`${what}: exists and is not a regular file; knsim will not replace it`);
   let text: string;
@@ -40,6 +50,31 @@ export function checkOwnedFile(path: string, what: string, mark: RegExp): void {
     throw toOutputError(e, what);
   }
   if (!mark.test(text)) throw new OutputError(`${what}: exists and was not written by knsim; knsim will not replace it (remove it or name another file)`);
+}
+
+/**
+ * Refuses a file that cannot be created: the nearest existing directory above it must be
+ * a directory knsim may write in (the directories between are made as `mkdir -p` would).
+ */
+function checkRoomFor(path: string, what: string): void {
+  for (let dir = dirname(resolve(path)); ; dir = dirname(dir)) {
+    let st;
+    try {
+      st = statSync(dir, { throwIfNoEntry: false });
+    } catch {
+      st = undefined; // ENOTDIR: look further up for the file in the way
+    }
+    if (st !== undefined) {
+      if (!st.isDirectory()) throw new OutputError(`${what}: ${dir} is a file, not a directory`);
+      try {
+        accessSync(dir, constants.W_OK);
+      } catch (e) {
+        throw toOutputError(e, what);
+      }
+      return;
+    }
+    if (dirname(dir) === dir) return;
+  }
 }
 
 /** knsim's marks, one per kind of single-file output: what the first bytes of such a file look like. */

@@ -99,10 +99,25 @@ describe('controller flags', () => {
     [{ logFormat: 'xml' }, /^--log-format: must be text or json/],
     [{ duration: 'soon' }, /^--duration: invalid duration "soon": not a Go duration/],
     [{ duration: '30' }, /^--duration: invalid duration "30": missing unit .*did you mean "30s"\?\)$/],
+    // Checked here, before any connection: they were found only once the cluster answered.
+    [{ selector: 'app=(x' }, /^--selector "app=\(x": expected "," or the end after a requirement, found "\("$/],
+    [{ selector: 'env in ()' }, /^--selector "env in \(\)": the values of "env in" must not be empty$/],
+    [{ config: ['stable-window=2s'] }, /^--config stable-window=2s: must be in the \[6s, 3600s\] range$/],
+    [{ config: ['max-scale-up-rate=1'] }, /^--config max-scale-up-rate=1: must be greater than 1\.0$/],
+    [{ config: ['scale-down-delay=abc'] }, /^--config scale-down-delay=abc: /],
+    [{ config: ['stable-windw=30s'] }, /^--config stable-windw=30s: "stable-windw" is not a config-autoscaler key \(did you mean stable-window\?\)$/],
   ] as Array<[Partial<ControllerArgs>, RegExp]>)('%o is refused in one line naming the flag', (bad, msg) => {
     const m = usage(() => parseControllerFlags({ ...controllerDefaults, ...bad }, {}));
     expect(m).toMatch(msg);
     expect(m).not.toContain('\n');
+  });
+});
+
+describe('controller --config values that only the cluster\'s ConfigMap can judge', () => {
+  // Each is valid with another key the cluster's config-autoscaler may hold, so it waits for it.
+  it.each([['initial-scale=0'], ['max-scale-limit=10'], ['min-scale=5'], ['container-concurrency-target-default=0.012']])('%s is left to the cluster', (kv) => {
+    const [key, value] = kv.split('=') as [string, string];
+    expect(parseControllerFlags({ ...controllerDefaults, config: [kv] }, {}).config).toEqual({ [key]: value });
   });
 });
 
@@ -204,6 +219,34 @@ describe('knsim controller / rollout processes', () => {
     ])('$args.0 $args.2 $args.3', ({ args, line }) => {
       // --duration bounds a controller that would wrongly get as far as running.
       const r = knsimSync(args[0] === 'controller' ? [...args, '--duration', '1s'] : args);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(`knsim: ${line}\n`);
+      expect(r.stdout).toBe('');
+    });
+  });
+
+  describe('controller input errors come before any connection', () => {
+    const kc = join(tmp, 'unreachable-controller.yaml');
+    writeFileSync(
+      kc,
+      'apiVersion: v1\nkind: Config\nclusters:\n- cluster: { server: "https://127.0.0.1:1", insecure-skip-tls-verify: true }\n  name: c\n' +
+        'contexts:\n- context: { cluster: c, user: u, namespace: default }\n  name: x\ncurrent-context: x\nusers:\n- name: u\n  user: { token: abc }\n',
+    );
+    const csv = join(tmp, 'decisions.csv');
+    it('with good flags the controller reaches the (unreachable) server, so the cases below would too', () => {
+      const r = knsimSync(['controller', '--kubeconfig', kc, '--duration', '1s', '--csv', csv, '-l', 'app=hello', '--config', 'stable-window=30s']);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^knsim: kubeconfig: cannot read knative-serving\/config-autoscaler: .*ECONNREFUSED 127\.0\.0\.1:1\n$/);
+    });
+
+    it.each([
+      { flags: ['-l', 'app=(x'], line: '--selector "app=(x": expected "," or the end after a requirement, found "("' },
+      { flags: ['--config', 'stable-window=2s'], line: '--config stable-window=2s: must be in the [6s, 3600s] range' },
+      { flags: ['--csv', tmp], line: `--csv ${tmp}: is a directory; name a file` },
+      { flags: ['--csv', `${tmp}/new-dir/`], line: `--csv ${tmp}/new-dir/: ends in "/", so it names a directory; name a file` },
+      { flags: ['--csv', join(kc, 'decisions.csv')], line: `--csv ${join(kc, 'decisions.csv')}: ${kc} is a file, not a directory` },
+    ])('$flags', ({ flags, line }) => {
+      const r = knsimSync(['controller', '--kubeconfig', kc, '--duration', '1s', ...(flags[0] === '--csv' ? [] : ['--csv', csv]), ...flags]);
       expect(r.code).toBe(2);
       expect(r.stderr).toBe(`knsim: ${line}\n`);
       expect(r.stdout).toBe('');

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OutputError } from '../../src/output/output-error.js';
-import { OWNED_MARKS, writeOwnedFile } from '../../src/output/owned-file.js';
+import { checkOwnedFile, OWNED_MARKS, writeOwnedFile } from '../../src/output/owned-file.js';
 
 const JUNIT = '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="knsim test" tests="1" failures="0" errors="0" time="0.100">\n</testsuites>\n';
 
@@ -45,6 +45,23 @@ describe('writeOwnedFile', () => {
     symlinkSync(join(dir, 'real.xml'), join(dir, 'link.xml'));
     expect(() => writeOwnedFile(join(dir, 'link.xml'), 'x', '--junit link.xml', OWNED_MARKS.junit)).toThrow('--junit link.xml: exists and is not a regular file; knsim will not replace it');
     expect(readFileSync(join(dir, 'real.xml'), 'utf8')).toBe(JUNIT);
+  });
+
+  it.each([
+    { name: 'a path ending in "/"', path: (d: string) => `${d}/new-dir/`, rule: () => 'ends in "/", so it names a directory; name a file' },
+    { name: 'a file where a directory should be', path: (d: string) => join(d, 'f.txt', 'junit.xml'), rule: (d: string) => `${join(d, 'f.txt')} is a file, not a directory` },
+    { name: 'a file further up', path: (d: string) => join(d, 'f.txt', 'a', 'b', 'junit.xml'), rule: (d: string) => `${join(d, 'f.txt')} is a file, not a directory` },
+  ])('refuses $name before writing anything (it was an internal error or a late failure)', ({ path, rule }) => {
+    const dir = mkdtempSync(join(tmpdir(), 'knsim-owned-'));
+    writeFileSync(join(dir, 'f.txt'), 'notes');
+    const f = path(dir);
+    expect(() => checkOwnedFile(f, `--csv ${f}`, OWNED_MARKS.junit)).toThrow(new OutputError(`--csv ${f}: ${rule(dir)}`));
+    expect(readdirSync(dir)).toEqual(['f.txt']);
+  });
+
+  it('a file in directories yet to be made is fine (they are made as mkdir -p would)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'knsim-owned-'));
+    expect(() => checkOwnedFile(join(dir, 'a', 'b', 'decisions.csv'), '--csv x', OWNED_MARKS.junit)).not.toThrow();
   });
 
   it('a failed write leaves the old file and no temporary file', () => {

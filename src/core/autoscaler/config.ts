@@ -197,6 +197,35 @@ export function parseAutoscalerConfig(data: Readonly<Record<string, string>>): A
 }
 
 /**
+ * For a key whose own error may come from a rule relating it to another key, that other
+ * key set so the rule holds for any valid value: initial-scale 0 needs
+ * allow-zero-initial-scale, and a target default is multiplied by the target percentage.
+ */
+const LENIENT_PARTNERS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  'initial-scale': { 'allow-zero-initial-scale': 'true' },
+  'container-concurrency-target-default': { 'container-concurrency-target-percentage': '100' },
+};
+
+/**
+ * Checks one `config-autoscaler` value by the rules it breaks on its own, whatever the
+ * ConfigMap's other keys hold: its syntax and its range (`stable-window=2s` is below 6s).
+ * A rule relating it to another key (initial-scale 0 without allow-zero-initial-scale,
+ * max-scale-limit with max-scale) is left to {@link parseAutoscalerConfig} of the whole
+ * ConfigMap. Keys upstream ignores pass.
+ * @throws AutoscalerConfigError naming `key`.
+ */
+export function checkAutoscalerConfigValue(key: string, value: string): void {
+  if (!AUTOSCALER_CONFIG_KEYS.includes(key)) return;
+  try {
+    parseAutoscalerConfig({ ...LENIENT_PARTNERS[key], [key]: value });
+  } catch (e) {
+    // Reported at another key: a relation with a default that the real ConfigMap may not share.
+    if (e instanceof AutoscalerConfigError && e.key !== key) return;
+    throw e;
+  }
+}
+
+/**
  * Applies upstream's `config-autoscaler` validation rules to an already typed
  * config (for example one assembled in code or from a scenario file), after
  * checking that every field has the right type and is finite.
