@@ -86,6 +86,17 @@ export function buildNodes(file: string, c: NodesInput | undefined, podIsAlwaysS
   if (initial > MAX_CLUSTER_NODES) {
     throw new ScenarioError(file, 'cluster.nodePools', `${initial} initial nodes in all pools: more than a Kubernetes cluster supports (${MAX_CLUSTER_NODES} nodes)`);
   }
+  // Only the limits the scenario writes: a pool without maxNodes has no limit of its own (the
+  // 1000 default stands for that), so six such pools are a valid cluster, not 6000 nodes of plans.
+  const written = c.nodePools.filter((p) => p.maxNodes !== undefined);
+  const most = written.reduce((n, p) => n + p.maxNodes!, 0);
+  if (most > MAX_CLUSTER_NODES) {
+    throw new ScenarioError(
+      file,
+      'cluster.nodePools',
+      `the pools' maxNodes add up to ${most} (${written.map((p) => `${p.name} ${p.maxNodes!}`).join(', ')}): more than a Kubernetes cluster supports (${MAX_CLUSTER_NODES} nodes); lower some maxNodes`,
+    );
+  }
   return { pools, autoscaler, podIsAlwaysSchedulable: podIsAlwaysSchedulable ?? false, cpuCostShare: c.costCpuShare ?? DEFAULT_COST_CPU_SHARE };
 }
 

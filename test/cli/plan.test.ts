@@ -32,6 +32,10 @@ describe('knsim plan', () => {
     // Absurd sizes and prices are refused before anything is built.
     [[a9, '--set', 'cluster.nodePools[0].maxNodes=100000000', '--set', 'cluster.nodePools[0].initialNodes=100000000'], 'cluster.nodePools[0].initialNodes: must be at most 5000 (the most nodes a Kubernetes cluster supports), got 100000000'],
     [[a9, '--set', 'cluster.nodePools[0].maxNodes=1e12'], 'cluster.nodePools[0].maxNodes: must be at most 5000 (the most nodes a Kubernetes cluster supports), got 1000000000000'],
+    [
+      [a9, '--set', 'cluster.nodePools[1]={name: big, cpu: "8", memory: 32Gi, pricePerHour: 0.4, maxNodes: 4999}'],
+      "cluster.nodePools: the pools' maxNodes add up to 5004 (std 5, big 4999): more than a Kubernetes cluster supports (5000 nodes); lower some maxNodes",
+    ],
     [[a9, '--set', 'cluster.nodePools[0].pricePerHour=1e308'], 'cluster.nodePools[0].pricePerHour: must be at most 1000000 ($ per node-hour), got 1e+308'],
     [[a9, '--set', 'cluster.nodeAutoscaler.batchIdleDuration=2s'], 'cluster.nodeAutoscaler.batchIdleDuration: is a karpenter setting, not a cluster-autoscaler one'],
     [[a9, '--set', 'configMaps.config-deployment.pod-is-always-schedulable=maybe'], 'pod-is-always-schedulable'],

@@ -1,0 +1,56 @@
+/** cluster.nodePools sizes: each pool and the cluster as a whole within what Kubernetes supports (5,000 nodes). */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadScenario } from '../../src/scenario/load.js';
+import { tinyScenario } from '../support/tiny-scenario.js';
+import { catchScenarioError } from './helpers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'knsim-nodes-'));
+let n = 0;
+
+/** The tiny scenario with these pools (YAML flow mappings) and a node autoscaler. */
+function withPools(pools: string[], kind = 'cluster-autoscaler'): string {
+  const file = join(dir, `s${n++}.yaml`);
+  const lines = pools.map((p) => `    - { cpu: "4", memory: 16Gi, pricePerHour: 0.2, ${p} }`);
+  writeFileSync(file, `${tinyScenario('pools', '10s', 1)}cluster:\n  nodePools:\n${lines.join('\n')}\n  nodeAutoscaler: { kind: ${kind} }\n`);
+  return file;
+}
+
+const pools = (k: number, extra = ''): string[] => Array.from({ length: k }, (_, i) => `name: p${i}, initialNodes: 1${extra}`);
+
+describe('the maxNodes of all pools', () => {
+  it.each([
+    { what: 'five pools of 1000', pools: pools(5, ', maxNodes: 1000'), sum: [1000, 1000, 1000, 1000, 1000] },
+    { what: 'one pool of 5000', pools: ['name: big, initialNodes: 1, maxNodes: 5000'], sum: [5000] },
+    // A pool without maxNodes has no limit of its own (the default 1000 stands for it): not counted.
+    { what: 'six pools without maxNodes', pools: pools(6), sum: [1000, 1000, 1000, 1000, 1000, 1000] },
+    { what: '5000 written and one pool without', pools: ['name: big, initialNodes: 1, maxNodes: 5000', 'name: more, initialNodes: 1'], sum: [5000, 1000] },
+  ])('load: $what', ({ pools: p, sum }) => {
+    expect(loadScenario(withPools(p)).world.cluster.nodes!.pools.map((x) => x.maxNodes)).toEqual(sum);
+  });
+
+  it.each([
+    {
+      what: 'six pools of 1000',
+      pools: pools(6, ', maxNodes: 1000'),
+      rule: "the pools' maxNodes add up to 6000 (p0 1000, p1 1000, p2 1000, p3 1000, p4 1000, p5 1000): more than a Kubernetes cluster supports (5000 nodes); lower some maxNodes",
+    },
+    {
+      what: 'two pools of 2501, one without',
+      pools: ['name: a, initialNodes: 1, maxNodes: 2501', 'name: b, initialNodes: 1, maxNodes: 2500', 'name: c, initialNodes: 1'],
+      rule: "the pools' maxNodes add up to 5001 (a 2501, b 2500): more than a Kubernetes cluster supports (5000 nodes); lower some maxNodes",
+    },
+    {
+      what: 'without a node autoscaler too (the limits are still written)',
+      kind: 'none',
+      pools: ['name: a, initialNodes: 1, maxNodes: 5000', 'name: b, initialNodes: 1, maxNodes: 1'],
+      rule: "the pools' maxNodes add up to 5001 (a 5000, b 1): more than a Kubernetes cluster supports (5000 nodes); lower some maxNodes",
+    },
+  ])('refuses $what', ({ pools: p, kind, rule }) => {
+    const file = withPools(p, kind);
+    const err = catchScenarioError(() => loadScenario(file));
+    expect(err.message).toBe(`${file}: cluster.nodePools: ${rule}`);
+  });
+});
