@@ -31,7 +31,19 @@ export const memoryQuantity = quantity(parseMemoryBytes);
 const resourceListSchema = z.looseObject({ cpu: cpuQuantity.optional(), memory: memoryQuantity.optional() });
 
 /** A container of the template: its resources, and ports (the serving container of a multi-container revision has them). */
+/**
+ * Fields knsim does not read still have Kubernetes' types: the API server refuses
+ * `env: {a: 1}` or `image: [1]`, so a scenario does too, rather than simulating a Service
+ * that kubectl apply would reject.
+ */
+const envVarSchema = z.looseObject({ name: z.string().min(1), value: z.string().optional() });
+
 const containerSchema = z.looseObject({
+  name: z.string().optional(),
+  image: z.string().optional(),
+  command: z.array(z.string()).optional(),
+  args: z.array(z.string()).optional(),
+  env: z.array(envVarSchema).optional(),
   ports: z.array(z.unknown()).optional(),
   resources: z.looseObject({ requests: resourceListSchema.optional(), limits: resourceListSchema.optional() }).optional(),
 });
@@ -40,6 +52,7 @@ export type ContainerInput = z.output<typeof containerSchema>;
 // ---------------------------------------------------------------- Knative manifests
 
 export const annotationsSchema = stringMap('annotation');
+const labelsSchema = stringMap('label');
 
 /** One `spec.traffic` entry; `url` and other status fields are ignored. */
 export const trafficTargetSchema = z.looseObject({
@@ -56,6 +69,7 @@ export const templateSchema = z.looseObject({
   metadata: z
     .looseObject({
       name: z.string().optional(),
+      labels: labelsSchema.optional(),
       annotations: annotationsSchema.optional(),
     })
     .optional(),
@@ -74,6 +88,8 @@ export const serviceManifestSchema = z.looseObject({
   kind: z.string(),
   metadata: z.looseObject({
     name: z.string(),
+    namespace: z.string().optional(),
+    labels: labelsSchema.optional(),
     annotations: annotationsSchema.optional(),
   }),
   spec: z

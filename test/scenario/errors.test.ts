@@ -105,6 +105,13 @@ const cases: Case[] = [
     path: `${ANN}["autoscaling.knative.dev/target"]`,
     rule: 'annotation values must be strings, got null',
   },
+  // Fields knsim does not read keep Kubernetes' types (the API server refuses these too).
+  { what: 'a label that is a mapping', sets: ['services[0].manifest.metadata.labels.a.b=1'], path: 'services[0].manifest.metadata.labels["a"]', rule: 'label values must be strings, got a mapping' },
+  { what: 'a template label that is a list', sets: ['services[0].manifest.spec.template.metadata.labels.x=[1]'], path: 'services[0].manifest.spec.template.metadata.labels["x"]', rule: 'label values must be strings, got a list' },
+  { what: 'env as a mapping', sets: ['services[0].manifest.spec.template.spec.containers[0].env.a=1'], path: 'services[0].manifest.spec.template.spec.containers[0].env', rule: 'expected a list, got a mapping' },
+  { what: 'an env value that is a number', sets: ['services[0].manifest.spec.template.spec.containers[0].env=[{name: PORT, value: 8080}]'], path: 'services[0].manifest.spec.template.spec.containers[0].env[0].value', rule: 'expected a string, got the number 8080' },
+  { what: 'an image that is a list', sets: ['services[0].manifest.spec.template.spec.containers[0].image=[1]'], path: 'services[0].manifest.spec.template.spec.containers[0].image', rule: 'expected a string, got a list' },
+  { what: 'args with a list in it', sets: ['services[0].manifest.spec.template.spec.containers[0].args=[a, [b]]'], path: 'services[0].manifest.spec.template.spec.containers[0].args[1]', rule: 'expected a string, got a list' },
   {
     what: 'config-autoscaler key',
     sets: ['configMaps.config-autoscaler["stable-window"]=5s'],
