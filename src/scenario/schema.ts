@@ -4,7 +4,8 @@
  *
  * Scenario objects are strict (unknown fields are errors). Inside a Knative
  * manifest, objects are loose: Kubernetes fields knsim does not read are ignored,
- * but the ones it reads are type-checked.
+ * but the ones it reads are type-checked, and so are a few common ones it does not read
+ * (labels, namespace, a container's image, command, args, env).
  */
 import { z } from 'zod';
 import type { PodStartSpec } from '../model/spec.js';
