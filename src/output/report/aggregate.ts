@@ -9,6 +9,7 @@ const NICE_BUCKETS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7
 export type TimeUnit = 's' | 'min' | 'h';
 
 export interface TimeAxis {
+  /** Where the data ends: the run's length (for a run still going, the time it has reached). */
   durationSeconds: number;
   /** Width of one bucket in seconds (1 for short runs). */
   bucketSeconds: number;
@@ -17,6 +18,11 @@ export interface TimeAxis {
   /** The unit the charts' x axis uses. */
   unit: TimeUnit;
   unitSeconds: number;
+  /**
+   * Where the x axis ends when that is later than the data's end: a run still going is drawn
+   * on its whole length's axis. Absent: at `durationSeconds`.
+   */
+  xEndSeconds?: number;
 }
 
 /** The most points a per-revision series may have on the grid. */

@@ -71,13 +71,13 @@ export function aggregationNote(axis: TimeAxis, how: string): string {
   return axis.bucketSeconds > 1 ? `\nShown in ${bucketLabel(axis)} buckets (${how}).` : '';
 }
 
-/** The shared time axis: fixed to the run's length so panels line up. */
+/** The shared time axis: fixed to the run's length so panels line up (a run still going: its whole length). */
 export function xEncoding(axis: TimeAxis, field = 't'): Spec {
   return {
     field,
     type: 'quantitative',
     title: xTitle(axis),
-    scale: { domain: [0, xAt(axis, axis.durationSeconds)], nice: false, zero: false },
+    scale: { domain: [0, xAt(axis, axis.xEndSeconds ?? axis.durationSeconds)], nice: false, zero: false },
     axis: { tickCount: 10, labelFlush: true },
   };
 }

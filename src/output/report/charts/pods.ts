@@ -1,4 +1,4 @@
-import { type TimeAxis, bucketLabel, bucketMax, bucketStep, intervals, levelMax, val, xOf } from '../aggregate.js';
+import { type TimeAxis, bucketLabel, bucketMax, bucketStep, intervals, levelMax, val, xAt, xOf } from '../aggregate.js';
 import type { RevisionData } from '../load.js';
 import { type Chart, type ChartContext, type Spec, COLORS, WIDTH, aggregationNote, headroomScale, keyedLegend, periodLayers, revisionTitle, stack, topLevel, xEncoding } from './common.js';
 
@@ -103,6 +103,12 @@ function panel(ctx: ChartContext, r: RevisionData, i: number): Spec {
     }
     if (any) values.push(row);
   }
+  // A step line draws a row's level only up to the next row: the last bucket's levels are held
+  // to the end of the data, or a run that ends inside a bucket (a live run's present) would
+  // draw none of that bucket's levels.
+  const last = values[values.length - 1];
+  const end = xAt(axis, axis.durationSeconds);
+  if (last !== undefined && (last['t'] as number) < end) values.push({ ...last, t: end });
   const keys = Object.keys(LABELS);
   return {
     title: revisionTitle(ctx, r),
