@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { parse, View, type Spec } from 'vega';
 import { afterAll, describe, expect, it } from 'vitest';
 import { round } from '../../src/output/report/aggregate.js';
+import { READY_WIDTH } from '../../src/output/report/charts/pods.js';
 import { nearestDecision } from '../../web/src/inspector.js';
 import { charts } from '../../web/src/live-charts.js';
 import { Session } from '../../web/src/session.js';
@@ -72,7 +73,7 @@ describe('live charts of a run paused inside a chart bucket', () => {
     expect(Math.floor(readyAt / 2)).toBe(Math.floor(now / 2));
   });
 
-  it('the pods chart draws its ready line at the inspector\'s 1 ready pod from the bucket it became Ready in up to the present', async () => {
+  it('the pods chart draws its ready line at the inspector\'s 1 ready pod from the bucket it became Ready in up to the present, wider than the lines on it', async () => {
     const marks = await drawnMarks(spec('pods'));
     const ready = series(marks, 'line', 'k', 'r');
     const last = ready[ready.length - 1]!;
@@ -82,6 +83,11 @@ describe('live charts of a run paused inside a chart bucket', () => {
     const atOne = ready.filter((p) => p.v === 1);
     expect(atOne[0]!.t).toBe(12);
     expect(last.x - atOne[0]!.x).toBeCloseTo((now - 12) * px, 1);
+    // Starting also held 1 pod in [12, 14): it is drawn after ready, narrower, so ready shows beside it.
+    const lines = marks.filter((m) => m.marktype === 'line' && ['r', 's'].includes(m.items[0]?.datum?.['k'] as string));
+    expect(lines.map((m) => m.items[0]!.datum!['k'])).toEqual(['r', 's']);
+    expect(lines.map((m) => m.items[0]!.strokeWidth)).toEqual([READY_WIDTH, 1.8]);
+    expect(series(marks, 'line', 'k', 's').filter((p) => p.t === 12).map((p) => p.v)).toEqual([1]);
   });
 
   it('the ready-pods chart draws the mean ready pods of [12 s, now] up to the present', async () => {

@@ -11,6 +11,10 @@ const LABELS = {
   w: 'want (after min/max and scale-to-zero)',
 };
 
+/** The ready line's width, and the other lines' (the report's line width). */
+export const READY_WIDTH = 3.5;
+const LINE_WIDTH = 1.8;
+
 /** Panic periods from the decider's evaluations. */
 export function panicIntervals(ctx: ChartContext, r: RevisionData): ReturnType<typeof intervals> {
   return intervals(r.decisions.time, r.decisions.inPanic, ctx.axis.durationSeconds, ctx.axis.bucketSeconds);
@@ -120,7 +124,10 @@ function panel(ctx: ChartContext, r: RevisionData, i: number): Spec {
         data: { values },
         transform: [{ fold: keys, as: ['k', 'v'] }],
         name: `data_pods_${i}`,
-        mark: { type: 'line', interpolate: 'step-after' },
+        // Ready is drawn first and wider: where another line holds the same count (starting in
+        // the step a pod became ready, desired and want once the pods are up, everything at 0)
+        // it lies on the ready line, and the ready line still shows on both sides of it.
+        mark: { type: 'line', interpolate: 'step-after', strokeWidth: { expr: `datum.k === 'r' ? ${READY_WIDTH} : ${LINE_WIDTH}` } },
         encoding: {
           x: xEncoding(axis),
           y: { field: 'v', type: 'quantitative', title: 'pods (count)', scale: headroomScale([desired, want, ready, notReady, terminating].flatMap((a) => [...a])), axis: { tickMinStep: 1, format: 'd' } },
