@@ -174,6 +174,42 @@ describe.skipIf(!hasChromium)('the playground in Chromium', () => {
     await page.close();
   }, 120_000);
 
+  it('stepped while charts are on their way, the charts catch up: the pods chart\'s ready line reaches the present at the inspector\'s ready pods', async () => {
+    const page = await newPage();
+    await pick(page, 'quickstart');
+    // Each Step is pressed as soon as the last one's progress is shown, i.e. just after the page
+    // asked for that moment's charts: the next moment arrives while they are being drawn.
+    await page.evaluate(() => {
+      let seen = 0;
+      new MutationObserver(() => {
+        const ticks = Number(document.body.dataset['ticks']);
+        if (ticks > seen && ticks < 7) document.getElementById('step')!.click();
+        seen = Math.max(seen, ticks);
+      }).observe(document.body, { attributes: true, attributeFilter: ['data-ticks'] });
+    });
+    await page.click('#step');
+    await page.waitForFunction(() => document.body.dataset['ticks'] === '7');
+    const now = Number(await page.getAttribute('body', 'data-now'));
+    // The 7th tick, 13.55 s: the first pod has been Ready since 12.06 s.
+    expect(now).toBeCloseTo(13.552615, 5);
+    await page.waitForFunction((t) => Math.abs(Number(document.getElementById('inspection')!.dataset['time']) - t) < 1e-5, now);
+    const inspected = Number(await page.getAttribute('#inspection tr[data-label="ready pods"]', 'data-value'));
+    expect(inspected).toBe(1);
+    // The charts are drawn for the moment the status line and the inspector show.
+    await page.waitForFunction(() => document.body.dataset['chartsNow'] !== undefined && document.body.dataset['chartsNow'] === document.body.dataset['now'], undefined, { timeout: 60_000 });
+    // What vega drew: the points of the ready line (the SVG renderer binds each path to its items).
+    const ready = await page.evaluate(() => {
+      type Item = { datum: { k: string; t: number; v: number | null }; mark: { items: Item[] } };
+      const paths = [...document.querySelectorAll('#chart-pods svg path[aria-roledescription="line mark"]')];
+      const line = paths.map((p) => (p as unknown as { __data__?: Item }).__data__).find((i) => i?.datum.k === 'r')!;
+      return line.mark.items.filter((i) => i.datum.v !== null).map((i) => [i.datum.t, i.datum.v] as const);
+    });
+    expect(ready.at(-1)).toEqual([Math.round(now * 1e5) / 1e5, inspected]);
+    // Held at 1 from the 2 s step it became Ready in, not a zero-width step at the end.
+    expect(ready.filter(([, v]) => v === 1).map(([t]) => t)).toEqual([12, Math.round(now * 1e5) / 1e5]);
+    await page.close();
+  }, 120_000);
+
   it('a click on a chart inspects the decider tick at that time, in panic with the formula filled in', async () => {
     const page = await newPage();
     await pick(page, 'hello-world');

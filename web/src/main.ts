@@ -96,7 +96,7 @@ worker.onmessage = (ev: MessageEvent<FromWorker>): void => {
       onProgress(m);
       return;
     case 'charts':
-      void drawCharts(m.charts, m.final);
+      void drawCharts(m.charts, m.final, m.now);
       return;
     case 'inspection':
       showInspection(m.explanation);
@@ -273,7 +273,8 @@ function clearCharts(): void {
   drawnFinal = false;
 }
 
-async function drawCharts(charts: ChartOut[], final: boolean): Promise<void> {
+/** `now`: the simulated time the charts were made at. */
+async function drawCharts(charts: ChartOut[], final: boolean, now: number): Promise<void> {
   const complete = await board.show(charts);
   chartsBusy = false;
   // A run loaded meanwhile: these charts were the last one's; ask for the new run's.
@@ -282,12 +283,16 @@ async function drawCharts(charts: ChartOut[], final: boolean): Promise<void> {
     return;
   }
   document.body.dataset['charts'] = String(charts.length);
+  document.body.dataset['chartsNow'] = String(now);
   document.body.dataset['drawn'] = [...board.last.values()].join(',');
   if (final) {
     drawnFinal = true;
     document.body.dataset['final'] = '1';
   }
-  if (!final && progress !== undefined && (progress.running || progress.done)) requestCharts();
+  // The run moved on while these were made (a pause or a step while charts were on their way,
+  // whose own request was dropped as busy): draw it as it is now, so the charts show the moment
+  // the status line and the inspector show.
+  if (!final && progress !== undefined && (progress.running || progress.done || progress.now !== now)) requestCharts();
 }
 
 // ---------------------------------------------------------------- inspector
