@@ -90,6 +90,22 @@ describe('live charts of a run paused inside a chart bucket', () => {
     expect(series(marks, 'line', 'k', 's').filter((p) => p.t === 12).map((p) => p.v)).toEqual([1]);
   });
 
+  it('the waiting and traffic charts draw the bucket the run is in up to the present: the most waiting in the samples of [12 s, now], 100 % of the traffic', async () => {
+    const ts = rev.timeseries;
+    const inBucket = ts.time.flatMap((t, i) => (t >= 12 && t <= now ? [ts.activatorWaiting[i]!] : []));
+    // The samples at 12 s and 13 s, the activator still holding the requests of the cold start.
+    expect(inBucket).toHaveLength(2);
+    expect(Math.max(...inBucket)).toBeGreaterThan(0);
+    const waiting = series(await drawnMarks(spec('waiting')), 'line', 'k', 'a');
+    expect(waiting.slice(-2)).toEqual([
+      { t: 12, v: Math.max(...inBucket), x: expect.any(Number) },
+      { t: round(now, 5), v: Math.max(...inBucket), x: expect.any(Number) },
+    ]);
+    const traffic = await drawnMarks(spec('traffic'));
+    const area = traffic.filter((m) => m.marktype === 'area')[0]!.items.map((i) => [i.datum!['t'], i.datum!['v']]);
+    expect(area.slice(-2)).toEqual([[12, 100], [round(now, 5), 100]]);
+  });
+
   it('the ready-pods chart draws the mean ready pods of [12 s, now] up to the present', async () => {
     const marks = await drawnMarks(spec('ready-pods'));
     const area = series(marks, 'area', 's', 'hello');

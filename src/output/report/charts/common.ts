@@ -152,6 +152,17 @@ export function stack(panels: Spec[]): Spec {
   return { vconcat: panels, resolve: { scale: { stroke: 'shared', fill: 'shared', color: 'shared' } } };
 }
 
+/**
+ * A step line or area draws a row's level only up to the next row. When the data ends inside
+ * the last row's bucket (a live run's present, or a run whose length is not a whole number of
+ * buckets), that row is repeated at the end of the data, so the bucket's level is drawn up to it.
+ */
+export function heldToEnd(axis: TimeAxis, rows: Spec[]): Spec[] {
+  const last = rows[rows.length - 1];
+  const end = xAt(axis, axis.durationSeconds);
+  return last !== undefined && (last['t'] as number) < end ? [...rows, { ...last, t: end }] : rows;
+}
+
 /** A y scale from 0 with ~10% headroom above the largest value, so lines stay clear of the top strip. */
 export function headroomScale(values: Iterable<number>): Spec {
   let max = 0;

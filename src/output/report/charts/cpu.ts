@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { bucketMax, val, xOf } from '../aggregate.js';
 import { Columns, parseCsv, parseNumberCell } from '../csv.js';
 import type { RevisionData } from '../load.js';
-import { type Chart, type ChartContext, type Spec, WIDTH, aggregationNote, headroomScale, keyedLegend, revisionTitle, stack, topLevel, xEncoding } from './common.js';
+import { type Chart, type ChartContext, type Spec, WIDTH, aggregationNote, headroomScale, heldToEnd, keyedLegend, revisionTitle, stack, topLevel, xEncoding } from './common.js';
 
 const LABELS = { u: 'CPU usage (metrics-server)', r: 'CPU request (all pods)' };
 const COLOR = { u: '#e45756', r: '#4c78a8' };
@@ -60,7 +60,7 @@ function panel(ctx: ChartContext, r: RevisionData, s: CpuSeries, i: number): Spe
     height: 160,
     layer: [
       {
-        data: { values },
+        data: { values: heldToEnd(axis, values) },
         transform: [{ fold: keys, as: ['k', 'v'] }],
         name: `data_cpu_${i}`,
         // metrics-server's values hold from one scrape to the next: steps, not slopes.

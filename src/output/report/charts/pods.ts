@@ -1,6 +1,6 @@
-import { type TimeAxis, bucketLabel, bucketMax, bucketStep, intervals, levelMax, val, xAt, xOf } from '../aggregate.js';
+import { type TimeAxis, bucketLabel, bucketMax, bucketStep, intervals, levelMax, val, xOf } from '../aggregate.js';
 import type { RevisionData } from '../load.js';
-import { type Chart, type ChartContext, type Spec, COLORS, WIDTH, aggregationNote, headroomScale, keyedLegend, periodLayers, revisionTitle, stack, topLevel, xEncoding } from './common.js';
+import { type Chart, type ChartContext, type Spec, COLORS, WIDTH, aggregationNote, headroomScale, heldToEnd, keyedLegend, periodLayers, revisionTitle, stack, topLevel, xEncoding } from './common.js';
 
 // Pod counts first, decisions last: the dashed decision lines are drawn on top and stay visible.
 const LABELS = {
@@ -107,12 +107,6 @@ function panel(ctx: ChartContext, r: RevisionData, i: number): Spec {
     }
     if (any) values.push(row);
   }
-  // A step line draws a row's level only up to the next row: the last bucket's levels are held
-  // to the end of the data, or a run that ends inside a bucket (a live run's present) would
-  // draw none of that bucket's levels.
-  const last = values[values.length - 1];
-  const end = xAt(axis, axis.durationSeconds);
-  if (last !== undefined && (last['t'] as number) < end) values.push({ ...last, t: end });
   const keys = Object.keys(LABELS);
   return {
     title: revisionTitle(ctx, r),
@@ -121,7 +115,7 @@ function panel(ctx: ChartContext, r: RevisionData, i: number): Spec {
     layer: [
       ...periodLayers(axis, panicIntervals(ctx, r), proxyIntervals(ctx, r)),
       {
-        data: { values },
+        data: { values: heldToEnd(axis, values) },
         transform: [{ fold: keys, as: ['k', 'v'] }],
         name: `data_pods_${i}`,
         // Ready is drawn first and wider: where another line holds the same count (starting in

@@ -1,5 +1,5 @@
 import { bucketMean, val, xOf } from '../aggregate.js';
-import { type Chart, type ChartContext, type Spec, WIDTH, aggregationNote, topLevel, xEncoding } from './common.js';
+import { type Chart, type ChartContext, type Spec, WIDTH, aggregationNote, heldToEnd, topLevel, xEncoding } from './common.js';
 
 const PALETTE = ['#4c78a8', '#f58518', '#54a24b', '#e45756', '#72b7b2', '#b279a2', '#eeca3b', '#9d755d', '#ff9da6', '#bab0ac'];
 
@@ -11,10 +11,12 @@ function panel(ctx: ChartContext, service: string, multiService: boolean, i: num
   const names = revs.map((r) => r.revision);
   for (const r of revs) {
     const m = bucketMean(axis, r.timeseries.time, r.timeseries.trafficPercent);
+    const rows: Spec[] = [];
     for (let b = 0; b < axis.buckets; b++) {
       // Before a revision exists it gets no traffic: 0, so the stack stays whole.
-      values.push({ t: xOf(axis, b), r: r.revision, v: val(Number.isNaN(m[b]!) ? 0 : m[b]!, 2) });
+      rows.push({ t: xOf(axis, b), r: r.revision, v: val(Number.isNaN(m[b]!) ? 0 : m[b]!, 2) });
     }
+    values.push(...heldToEnd(axis, rows));
   }
   return {
     title: multiService ? service : `service ${service}`,

@@ -1,6 +1,6 @@
 import { bucketMax, val, xOf } from '../aggregate.js';
 import type { RevisionData } from '../load.js';
-import { type Chart, type ChartContext, type Spec, COLORS, WIDTH, aggregationNote, headroomScale, keyedLegend, periodLayers, revisionTitle, stack, topLevel, xEncoding } from './common.js';
+import { type Chart, type ChartContext, type Spec, COLORS, WIDTH, aggregationNote, headroomScale, heldToEnd, keyedLegend, periodLayers, revisionTitle, stack, topLevel, xEncoding } from './common.js';
 import { proxyIntervals } from './pods.js';
 
 const LABELS = { a: 'buffered in activators', q: 'queued in queue-proxies' };
@@ -24,7 +24,7 @@ function panel(ctx: ChartContext, r: RevisionData, i: number): Spec {
     layer: [
       ...periodLayers(axis, undefined, proxyIntervals(ctx, r)),
       {
-        data: { values },
+        data: { values: axis.bucketSeconds <= 1 ? values : heldToEnd(axis, values) },
         transform: [{ fold: keys, as: ['k', 'v'] }],
         name: `data_waiting_${i}`,
         // A 1 s grid shows each whole-second sample at its own instant, joined by lines (a step
