@@ -82,6 +82,17 @@ export async function warmUp(): Promise<void> {
 
 const nextTask = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
 
+/**
+ * Gives a view `spec`'s rows and draws it. Vega works out the space around the plots (axis
+ * labels and titles, legends) on a view's first run only unless asked again: a view first run
+ * without rows, or whose axis labels widen as rows come, would keep too little room and cut
+ * its axis titles off (the KPA chart's y title lost its first letters).
+ */
+export async function fill(view: View, spec: VegaSpec): Promise<void> {
+  for (const d of sources(spec)) view.data(d.name, d.values as object[]);
+  await view.resize().runAsync();
+}
+
 export class ChartBoard {
   private readonly drawn = new Map<string, Drawn>();
   /** How each chart was last drawn ('new' or 'update'), for tests. */
@@ -141,13 +152,9 @@ export class ChartBoard {
     const spec = c.spec as VegaSpec;
     const key = structureKey(spec);
     const vis = this.box(c);
-    const fill = async (view: View): Promise<void> => {
-      for (const d of sources(spec)) view.data(d.name, d.values as object[]);
-      await view.runAsync();
-    };
     const had = this.drawn.get(c.id);
     if (had !== undefined && had.key === key) {
-      await fill(had.view);
+      await fill(had.view, spec);
       this.last.set(c.id, 'update');
       return;
     }
@@ -165,7 +172,7 @@ export class ChartBoard {
     this.drawn.set(c.id, { view, key });
     await nextTask();
     if (gen !== this.generation) return;
-    await fill(view);
+    await fill(view, spec);
     this.last.set(c.id, 'new');
   }
 }
