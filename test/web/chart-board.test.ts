@@ -7,8 +7,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, View, type Spec } from 'vega';
+import { compile } from 'vega-lite';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fill, sources, structureKey } from '../../web/src/chart-board.js';
+import { fill, outgrown, sources, structureKey } from '../../web/src/chart-board.js';
 import { charts } from '../../web/src/live-charts.js';
 import { Session } from '../../web/src/session.js';
 import { root } from '../support/cli.js';
@@ -16,13 +17,14 @@ import { root } from '../support/cli.js';
 const tmp = mkdtempSync(join(tmpdir(), 'knsim-chart-board-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-/** What a view of `spec` draws; with `rows`, run first and then fed `rows`' rows as the page does. */
-async function svg(spec: Spec, rows?: Spec): Promise<string> {
+/**
+ * What a view of `spec` draws; with `rows`, run first and then given `rows`' rows as the page
+ * does: `made`, a view it has just made without rows; else an update in place.
+ */
+async function svg(spec: Spec, rows?: Spec, made = false): Promise<string> {
   const view = new View(parse(spec), { renderer: 'none' });
-  if (rows !== undefined) {
-    await view.runAsync();
-    await fill(view, rows);
-  } else await view.runAsync();
+  await view.runAsync();
+  if (rows !== undefined) await fill(view, rows, made);
   const out = await view.toSVG();
   view.finalize();
   return out;
@@ -68,9 +70,33 @@ describe('live charts updated in place', () => {
     expect(final.map((c) => c.id)).toContain('kpa');
     for (const c of final) {
       const spec = c.spec as Spec;
-      expect(await svg(withoutRows(spec), spec), c.id).toBe(await svg(spec));
+      expect(await svg(withoutRows(spec), spec, true), c.id).toBe(await svg(spec));
     }
   }, 60_000);
+
+  it('an update whose y labels widen lays the view out again, so the y title stays on the chart', async () => {
+    const chart = (vs: number[]): Spec => compile({
+      width: 300,
+      height: 100,
+      data: { values: vs.map((v, t) => ({ t, v })) },
+      mark: 'line',
+      encoding: { x: { field: 't', type: 'quantitative' }, y: { field: 'v', type: 'quantitative', title: 'a long y axis title' } },
+    }).spec as Spec;
+    const [narrow, wide] = [chart([1, 2, 3]), chart([1, 20_000, 300_000])];
+    expect(structureKey(wide)).toBe(structureKey(narrow));
+    const view = new View(parse(narrow), { renderer: 'none' });
+    await view.runAsync();
+    const before = view.origin()[0];
+    // Without laying out again, the title moves left of the room kept for it.
+    for (const d of sources(wide)) view.data(d.name, d.values as object[]);
+    await view.runAsync();
+    expect(outgrown(view)).toBe(true);
+    await fill(view, wide, false);
+    expect(outgrown(view)).toBe(false);
+    expect(view.origin()[0]).toBeGreaterThan(before + 20);
+    view.finalize();
+    expect(await svg(narrow, wide)).toBe(await svg(wide));
+  });
 
   it('a changed scale bound or title is a different structure; rows alone are not', () => {
     const spec = { data: [{ name: 'a', values: [{ x: 1 }] }, { name: 'b', source: 'a' }], scales: [{ name: 'y', domain: [0, 10] }] } as unknown as Spec;

@@ -83,14 +83,30 @@ export async function warmUp(): Promise<void> {
 const nextTask = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
 
 /**
- * Gives a view `spec`'s rows and draws it. Vega works out the space around the plots (axis
- * labels and titles, legends) on a view's first run only unless asked again: a view first run
- * without rows, or whose axis labels widen as rows come, would keep too little room and cut
- * its axis titles off (the KPA chart's y title lost its first letters).
+ * Whether what `view` drew reaches past the room laid out around its plots (vega's autosize
+ * padding, which it works out on a view's first run and again only when asked): an axis label
+ * or title that grew with new rows would be cut off at the edge of the SVG.
  */
-export async function fill(view: View, spec: VegaSpec): Promise<void> {
+export function outgrown(view: View): boolean {
+  const b = (view.scenegraph() as unknown as { root: { items: Array<{ bounds: { x1: number; y1: number; x2: number; y2: number } }> } }).root.items[0]?.bounds;
+  if (b === undefined) return false;
+  const [left, top] = view.origin();
+  // The laid-out size (without the padding), which vega's View keeps but does not expose.
+  const { _viewWidth: width, _viewHeight: height } = view as unknown as { _viewWidth: number; _viewHeight: number };
+  return b.x1 < -left - 0.5 || b.y1 < -top - 0.5 || b.x2 > width - left + 0.5 || b.y2 > height - top + 0.5;
+}
+
+/**
+ * Gives a view `spec`'s rows and draws it. `made`: the view was just made and run without rows,
+ * so the room around its plots is laid out again (without, the KPA chart's y title lost its first
+ * letters); an update lays it out again only when what it drew outgrew it, since laying out
+ * redraws the whole view.
+ */
+export async function fill(view: View, spec: VegaSpec, made: boolean): Promise<void> {
   for (const d of sources(spec)) view.data(d.name, d.values as object[]);
-  await view.resize().runAsync();
+  if (made) view.resize();
+  await view.runAsync();
+  if (!made && outgrown(view)) await view.resize().runAsync();
 }
 
 export class ChartBoard {
@@ -154,7 +170,7 @@ export class ChartBoard {
     const vis = this.box(c);
     const had = this.drawn.get(c.id);
     if (had !== undefined && had.key === key) {
-      await fill(had.view, spec);
+      await fill(had.view, spec, false);
       this.last.set(c.id, 'update');
       return;
     }
@@ -172,7 +188,7 @@ export class ChartBoard {
     this.drawn.set(c.id, { view, key });
     await nextTask();
     if (gen !== this.generation) return;
-    await fill(view, spec);
+    await fill(view, spec, true);
     this.last.set(c.id, 'new');
   }
 }
