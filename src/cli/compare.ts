@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadScenario } from '../scenario/load.js';
+import { ScenarioError } from '../scenario/errors.js';
 import { checkWork } from '../scenario/work-estimate.js';
 import { checkOutDir } from '../output/output-dir.js';
 import { compareTask, parseClassArgs, runCompare, verdictTable, type CompareDefinition } from '../sweep/compare.js';
@@ -43,7 +44,16 @@ export async function compareCommand(args: CompareArgs): Promise<string> {
   // Every class resolves and fits the work limits before anything runs.
   for (let c = 0; c < classes.length; c++) {
     const t = compareTask(args.scenario, def, c, 0);
-    checkWork(loadScenario(t.file, { sets: t.sets, seed: t.seed, ...(t.durationSeconds !== undefined ? { durationSeconds: t.durationSeconds } : {}), ...(t.classOverride !== undefined ? { classOverride: t.classOverride } : {}), ...(t.classes !== undefined ? { classes: t.classes } : {}) }), limits);
+    let loaded;
+    try {
+      loaded = loadScenario(t.file, { sets: t.sets, seed: t.seed, ...(t.durationSeconds !== undefined ? { durationSeconds: t.durationSeconds } : {}), ...(t.classOverride !== undefined ? { classOverride: t.classOverride } : {}), ...(t.classes !== undefined ? { classes: t.classes } : {}) });
+    } catch (e) {
+      // The scenario loaded as written: what broke is a revision under the class --class gave it.
+      // (An error of a --class module names that module, and needs no more.)
+      if (!(e instanceof ScenarioError) || e.file !== t.file) throw e;
+      throw new ScenarioError(e.file, e.path, `${e.rule} (under --class ${classes[c]!.label}, which sets every revision's class)`, e.within);
+    }
+    checkWork(loaded, limits);
   }
   const outDir = args.out !== undefined ? String(args.out) : join('reports', `${def.scenario}-compare`);
   const output = { label: outLabel(outDir, args.out !== undefined), protect: [args.scenario, ...classes.flatMap((c) => (c.module ? [c.module.module] : []))] };

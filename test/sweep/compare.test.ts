@@ -133,4 +133,12 @@ describe('knsim compare', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(`knsim: --class ./nope.ts: autoscaler module "${join(root, 'nope.ts')}" does not exist\n`);
   });
+
+  it('says which --class made a revision invalid (the KPA cannot scale on CPU)', () => {
+    const r = runKnsim(['compare', 'scenarios/kpa-vs-hpa.yaml', '--class', 'kpa', '--class', 'hpa', '--out', join(tmpdir(), 'never')], root, { CI: '1' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      'knsim: scenarios/kpa-vs-hpa.yaml: services[1].manifest.spec.template.metadata.annotations["autoscaling.knative.dev/metric"]: the kpa.autoscaling.knative.dev class supports only the "concurrency" and "rps" metrics (under --class kpa, which sets every revision\'s class)\n',
+    );
+  });
 });
