@@ -1,12 +1,24 @@
 /** The finished run's summary as a small table (the numbers are summary.json's). */
 import type { RunSummary } from '../../src/output/summary.js';
 
-export function renderSummary(s: RunSummary): HTMLElement {
+type Row = [label: string, key: string, value: number | string];
+
+/**
+ * The table's rows. Requests answered neither 200 nor 503/504 (502s, client timeouts, no
+ * route) get a row when there are any, so the outcomes shown add up to the requests; those
+ * still unanswered when the run ended (in no count, as in summary.json) get one too.
+ */
+export function summaryRows(s: RunSummary): Row[] {
   const o = s.overall;
-  const rows: Array<[string, string, number | string]> = [
-    ['requests', 'requests', o.requests.total],
-    ['200 OK', 'ok', o.requests.ok],
-    ['503 / 504', 'errors', `${o.requests.status503} / ${o.requests.status504}`],
+  const r = o.requests;
+  const other = ([['502', r.status502 ?? 0], ['client timeouts', r.clientTimeouts], ['no route', r.noRoute]] as Array<[string, number]>).filter(([, n]) => n > 0);
+  const inFlight = s.requestsInFlightAtEnd ?? 0;
+  return [
+    ['requests', 'requests', r.total],
+    ['200 OK', 'ok', r.ok],
+    ['503 / 504', 'errors', `${r.status503} / ${r.status504}`],
+    ...(other.length > 0 ? [[other.map(([label]) => label).join(' / '), 'otherOutcomes', other.map(([, n]) => n).join(' / ')] as Row] : []),
+    ...(inFlight > 0 ? [['still in flight at the end (in no count above)', 'inFlightAtEnd', inFlight] as Row] : []),
     ['latency p50 / p95 / p99 (ms)', 'latency', `${o.latencyMs.p50} / ${o.latencyMs.p95} / ${o.latencyMs.p99}`],
     ['cold-start requests', 'coldStartRequests', o.coldStartRequests],
     ['max ready pods', 'maxReadyPods', o.maxReadyPods],
@@ -15,6 +27,10 @@ export function renderSummary(s: RunSummary): HTMLElement {
     ['time in panic (s)', 'panicSeconds', o.panicSeconds],
     ['events', 'events', s.events],
   ];
+}
+
+export function renderSummary(s: RunSummary): HTMLElement {
+  const rows = summaryRows(s);
   const table = document.createElement('table');
   table.createCaption().textContent = `Summary: ${s.scenario}, seed ${s.seed}, ${s.simulatedSeconds} s simulated`;
   for (const [label, k, v] of rows) {

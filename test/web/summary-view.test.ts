@@ -1,0 +1,55 @@
+/**
+ * The playground's summary table: the outcomes it shows add up to the requests, whatever
+ * ended them (502s, client timeouts), and unanswered requests are shown, not lost.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { summaryRows } from '../../web/src/summary-view.js';
+import { runWorld } from '../../src/run/run-world.js';
+import { loadScenario } from '../../src/scenario/load.js';
+
+const root = resolve(import.meta.dirname, '../..');
+
+/** summary.json of quickstart cut to 40 s, as the playground's session finishes it. */
+function summaryOf(sets: string[]) {
+  const spec = loadScenario(resolve(root, 'scenarios/quickstart.yaml'), { sets: ['duration=40s', ...sets] }).world;
+  return runWorld(spec, { outDir: join(mkdtempSync(join(tmpdir(), 'knsim-summary-view-')), 'run'), trace: { mode: 'none' }, series: false }).summary;
+}
+
+const cells = (rows: ReturnType<typeof summaryRows>) => Object.fromEntries(rows.map(([, k, v]) => [k, v]));
+
+describe('playground summary rows', () => {
+  it('has no extra outcome row when every request was 200, 503 or 504', () => {
+    const s = summaryOf([]);
+    const c = cells(summaryRows(s));
+    expect(c['otherOutcomes']).toBeUndefined();
+    expect(c['requests']).toBe(s.overall.requests.total);
+    expect(Number(c['ok']) + s.overall.requests.status503 + s.overall.requests.status504).toBe(s.overall.requests.total);
+  });
+
+  it('shows 502s and client timeouts, and the outcomes add up to the requests', () => {
+    const s = summaryOf(['services[0].app.faults=[{kind: crash, at: 20s}]', 'clients[0].timeout=150ms']);
+    const r = s.overall.requests;
+    expect(r.status502).toBeGreaterThan(0);
+    expect(r.clientTimeouts).toBeGreaterThan(0);
+    const rows = summaryRows(s);
+    const other = rows.find(([, k]) => k === 'otherOutcomes')!;
+    const labels = other[0].split(' / ');
+    const counts = String(other[2]).split(' / ').map(Number);
+    expect(labels.slice(0, 2)).toEqual(['502', 'client timeouts']);
+    expect(counts.slice(0, 2)).toEqual([r.status502, r.clientTimeouts]);
+    const [s503, s504] = String(cells(rows)['errors']).split(' / ').map(Number);
+    expect(r.ok + s503! + s504! + counts.reduce((a, b) => a + b, 0)).toBe(r.total);
+  });
+
+  it('shows the requests still in flight at the end, outside the counts', () => {
+    // 2 s requests: the run ends with some sent and not yet answered.
+    const s = summaryOf(['services[0].app.serviceTime=2s']);
+    expect(s.requestsInFlightAtEnd).toBeGreaterThan(0);
+    const c = cells(summaryRows(s));
+    expect(c['inFlightAtEnd']).toBe(s.requestsInFlightAtEnd);
+    expect(c['requests']).toBe(s.overall.requests.total);
+  });
+});
