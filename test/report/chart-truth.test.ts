@@ -328,3 +328,31 @@ describe('requests still in flight when the run ends', () => {
     expect(runWorld(loadScenario(join(root, 'scenarios', 'hello-world.yaml')).world, { outDir: dir, trace: { mode: 'none' } }).summary.requestsInFlightAtEnd).toBeUndefined();
   });
 });
+
+describe('a run whose length is not a whole number of chart buckets', () => {
+  // 1505 s of the quickstart's 30 rps: the report's buckets are 2 s wide, so the last one,
+  // [1504 s, 1506 s), holds the one second [1504 s, 1505 s) of the run.
+  let dir: string;
+  beforeAll(() => {
+    dir = join(mkdtempSync(join(tmpdir(), 'knsim-truth-partial-')), 'qs');
+    const sets = ['clients[0].open.rate.steps[2].at=30m'];
+    runWorld(loadScenario(join(root, 'scenarios', 'quickstart.yaml'), { sets, durationSeconds: 1505 }).world, { outDir: dir, trace: { mode: 'none' } });
+  });
+
+  it('draws the last bucket\'s completions as a rate over its one second, up to the run\'s end, not a dip over 2 s', () => {
+    const { spec, axis } = chartsOf(dir);
+    expect(axis.bucketSeconds).toBe(2);
+    const okOf = (t: number): number => Number(csv(dir, 'requests-per-second.csv').find((r) => Number(r['time_s']) === t)?.['ok'] ?? 0);
+    const rates = dataOf(spec('requests'), 'data_rate_0');
+    const x = (seconds: number): number => Math.round((seconds / 60) * 1e5) / 1e5;
+    // A whole bucket: the mean over its 2 s (rows at 1503 s and 1504 s cover [1502, 1504)).
+    const whole = rates.find((r) => r['t'] === x(1502))!;
+    expect(whole['ok']).toBeCloseTo((okOf(1503) + okOf(1504)) / 2, 2);
+    // The last: the row at 1505 s over 1 s, held from 1504 s to 1505 s.
+    expect(okOf(1505)).toBeGreaterThan(15);
+    expect(rates.slice(-2).map((r) => [r['t'], r['ok']])).toEqual([
+      [x(1504), okOf(1505)],
+      [x(1505), okOf(1505)],
+    ]);
+  });
+});

@@ -106,6 +106,17 @@ describe('live charts of a run paused inside a chart bucket', () => {
     expect(area.slice(-2)).toEqual([[12, 100], [round(now, 5), 100]]);
   });
 
+  it('the completions chart draws the bucket the run is in as a rate over the second it has, [12 s, 13 s], not as a dip over 2 s', async () => {
+    const q = rev.requests;
+    // The row at 13 s covers [12 s, 13 s); the one at 14 s is not written yet.
+    const okIn = q.time.reduce((a, t, i) => (t > 12 && t <= now ? a + q.ok[i]! : a), 0);
+    expect(q.time.filter((t) => t > 12)).toEqual([13]);
+    expect(okIn).toBeGreaterThan(0);
+    const ok = series(await drawnMarks(spec('requests')), 'area', 'outcome', 'ok');
+    expect(ok.slice(-2).map((p) => [p.t, p.v])).toEqual([[12, okIn], [13, okIn]]);
+    expect(ok[ok.length - 1]!.x - ok[ok.length - 2]!.x).toBeCloseTo(px, 1);
+  });
+
   it('the ready-pods chart draws the mean ready pods of [12 s, now] up to the present', async () => {
     const marks = await drawnMarks(spec('ready-pods'));
     const area = series(marks, 'area', 's', 'hello');

@@ -1,4 +1,4 @@
-import { type Row, type TimeAxis, bucketLabel, bucketMax, bucketOf, bucketSum, breakGaps, val, xOf } from '../aggregate.js';
+import { type Row, type TimeAxis, bucketLabel, bucketMax, bucketOf, bucketSum, breakGaps, val, xAt, xOf } from '../aggregate.js';
 import type { RevisionData } from '../load.js';
 import { type Chart, type ChartContext, type Spec, COLORS, WIDTH, aggregationNote, keyedLegend, revisionTitle, topLevel, xEncoding } from './common.js';
 
@@ -32,6 +32,25 @@ function latencySeries(axis: TimeAxis, r: RevisionData): { p: [Float64Array, Flo
   return { p: [q.p50, q.p95, q.p99].map((v) => bucketMax(axis, shifted, v)) as [Float64Array, Float64Array, Float64Array], exact: axis.bucketSeconds <= 1 };
 }
 
+/**
+ * Where the run's per-second data ends (its last sample: a live run's last whole second, or
+ * a finished run's last whole second), when that cuts the axis' last bucket short: the
+ * bucket's rates are then over the `seconds` it covers. Undefined when the last bucket with
+ * data is whole (the usual case: the data ends on a bucket boundary).
+ */
+function partialLastBucket(ctx: ChartContext): { end: number; seconds: number } | undefined {
+  const { axis, run } = ctx;
+  let end = Number.NEGATIVE_INFINITY;
+  for (const r of run.revisions) {
+    const t = r.timeseries.time;
+    if (t.length > 0 && t[t.length - 1]! > end) end = t[t.length - 1]!;
+  }
+  if (!Number.isFinite(end)) return undefined;
+  const start = (axis.buckets - 1) * axis.bucketSeconds;
+  const seconds = end - start;
+  return seconds > 1e-9 && seconds < axis.bucketSeconds - 1e-9 ? { end, seconds } : undefined;
+}
+
 function panels(ctx: ChartContext, r: RevisionData, i: number): Spec[] {
   const { axis } = ctx;
   const q = r.requests;
@@ -46,14 +65,20 @@ function panels(ctx: ChartContext, r: RevisionData, i: number): Spec[] {
   const rates: Spec[] = [];
   const latency: Row[] = [];
   const coldMarks: Spec[] = [];
+  const partial = partialLastBucket(ctx);
   for (let b = 0; b < axis.buckets; b++) {
     const t = xOf(axis, b);
-    const rate: Spec = { t, ok: val(ok![b]! / w, 2), e3: val(e3![b]! / w, 2), e4: val(e4![b]! / w, 2), ct: val(ct![b]! / w, 2) };
-    if (with502) rate['e2'] = val(e2![b]! / w, 2);
+    // The bucket the data ends in is a rate over the seconds it has, not a dip over the whole width.
+    const width = partial !== undefined && b === axis.buckets - 1 ? partial.seconds : w;
+    const rate: Spec = { t, ok: val(ok![b]! / width, 2), e3: val(e3![b]! / width, 2), e4: val(e4![b]! / width, 2), ct: val(ct![b]! / width, 2) };
+    if (with502) rate['e2'] = val(e2![b]! / width, 2);
     rates.push(rate);
-    if (cold![b]! > 0) coldMarks.push({ t, t2: xOf(axis, b + 1), c: val(cold![b]! / w, 2), n: cold![b]! });
+    const t2 = width === w ? xOf(axis, b + 1) : xAt(axis, partial!.end);
+    if (cold![b]! > 0) coldMarks.push({ t, t2, c: val(cold![b]! / width, 2), n: cold![b]! });
     if (Number.isFinite(p50[b]!)) latency.push({ t, p50: val(p50[b]!, 1), p95: val(p95[b]!, 1), p99: val(p99[b]!, 1) });
   }
+  // A step area draws a row up to the next one: the partial bucket's row is held to where its data ends.
+  if (partial !== undefined) rates.push({ ...rates[rates.length - 1]!, t: xAt(axis, partial.end) });
   const outcomeKeys = Object.keys(outcomes);
   const pKeys = Object.keys(PERCENTILES);
   const title = revisionTitle(ctx, r);
