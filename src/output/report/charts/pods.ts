@@ -129,18 +129,26 @@ function panel(ctx: ChartContext, r: RevisionData, i: number): Spec {
             field: 'k',
             type: 'nominal',
             scale: { domain: keys, range: [COLORS.ready, COLORS.starting, COLORS.terminating, COLORS.desired, COLORS.want] },
-            legend: keyedLegend('pods (count)', LABELS, { symbolType: 'stroke' }),
+            legend: podsLegend(),
           },
           strokeDash: {
             field: 'k',
             type: 'nominal',
             scale: { domain: keys, range: [[1, 0], [1, 0], [1, 0], [6, 3], [2, 2]] },
-            legend: keyedLegend('pods (count)', LABELS, { symbolType: 'stroke' }),
+            legend: podsLegend(),
           },
         },
       },
     ],
   };
+}
+
+/** The lines' legend, its ready symbol as wide as the ready line (one legend for stroke and dash). */
+function podsLegend(): Spec {
+  return keyedLegend('pods (count)', LABELS, {
+    symbolType: 'stroke',
+    encoding: { symbols: { strokeWidth: { value: { expr: `datum.value === 'r' ? ${READY_WIDTH} : ${LINE_WIDTH}` } } } },
+  });
 }
 
 export function podsChart(ctx: ChartContext): Chart | undefined {
