@@ -1,7 +1,7 @@
 /**
  * A pod's requests as kube-scheduler computes them: the sum over its containers
  * (noderesources/fit.go computePodResourceRequest), and, for scoring only, the same sum with
- * 100m CPU / 200 MiB standing in for a container that requests nothing
+ * 100m CPU / 200 MiB standing in for a request a container leaves unset (an explicit 0 stays 0)
  * (pkg/scheduler/util/pod_resources.go GetNonzeroRequests).
  */
 import { InvalidArgumentError } from '../errors.js';
@@ -29,9 +29,9 @@ export function podResources(containers: readonly ContainerRequests[], overhead?
     const cmem = amount(`containers[${i}].memoryBytes`, c.memoryBytes);
     cpu += ccpu;
     mem += cmem;
-    // A request of exactly 0 counts as "not set" for scoring, as upstream.
-    nzCpu += ccpu === 0 ? DEFAULT_MILLI_CPU_REQUEST : ccpu;
-    nzMem += cmem === 0 ? DEFAULT_MEMORY_REQUEST : cmem;
+    // Only an unset request takes the default; one explicitly set to 0 stays 0 (GetRequestForResource).
+    nzCpu += c.cpuMillis === undefined ? DEFAULT_MILLI_CPU_REQUEST : ccpu;
+    nzMem += c.memoryBytes === undefined ? DEFAULT_MEMORY_REQUEST : cmem;
   });
   const oc = amount('overhead.cpuMillis', overhead?.cpuMillis);
   const om = amount('overhead.memoryBytes', overhead?.memoryBytes);

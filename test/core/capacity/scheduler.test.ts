@@ -37,6 +37,17 @@ describe('pod requests (computePodResourceRequest, GetNonzeroRequests)', () => {
     expect(bare.requests).toEqual({ cpuMillis: 25, memoryBytes: 0 });
     expect(bare.nonZeroRequests).toEqual({ cpuMillis: 125, memoryBytes: 400 * MIB });
   });
+  it.each([
+    // [containers, requests, nonZeroRequests]: only an unset request takes 100m / 200 MiB; an explicit 0 stays 0 (GetRequestForResource).
+    [[{}], { cpuMillis: 0, memoryBytes: 0 }, { cpuMillis: 100, memoryBytes: 200 * MIB }],
+    [[{ cpuMillis: 0, memoryBytes: 0 }], { cpuMillis: 0, memoryBytes: 0 }, { cpuMillis: 0, memoryBytes: 0 }],
+    [[{ cpuMillis: 0 }, { cpuMillis: 25 }], { cpuMillis: 25, memoryBytes: 0 }, { cpuMillis: 25, memoryBytes: 400 * MIB }],
+    [[{ memoryBytes: 0 }, {}], { cpuMillis: 0, memoryBytes: 0 }, { cpuMillis: 200, memoryBytes: 200 * MIB }],
+  ])('non-zero defaults apply to unset requests only: %j', (containers, requests, nonZero) => {
+    const p = podResources(containers);
+    expect(p.requests).toEqual(requests);
+    expect(p.nonZeroRequests).toEqual(nonZero);
+  });
   it('adds pod overhead to both', () => {
     const p = podResources([{ cpuMillis: 100, memoryBytes: MIB }], { cpuMillis: 10, memoryBytes: MIB });
     expect(p.requests).toEqual({ cpuMillis: 110, memoryBytes: 2 * MIB });
