@@ -27,8 +27,8 @@ interface PoolType extends InstanceType {
  * Karpenter: Unschedulable pods open a provisioning batch (1 s idle, 10 s max); at its close
  * the batch's pods go first onto capacity already launching, the rest onto new nodes, each
  * the cheapest pool (instance type) that holds its pods. Every 10 s the disruption controller
- * looks for consolidatable nodes (consolidateAfter since their last pod event): empty ones
- * (within the budget), else, under WhenEmptyOrUnderutilized, one node whose pods fit
+ * looks for consolidatable nodes (consolidateAfter since their last pod event) in pools above
+ * their minNodes: empty ones (within the budget), else, under WhenEmptyOrUnderutilized, one node whose pods fit
  * elsewhere; the command waits 15 s, is re-validated, then the nodes are tainted and drained.
  * Not modelled: replacing a node by a cheaper one, multi-node consolidation, expiry, drift.
  */
@@ -135,9 +135,18 @@ export class KarpenterModel implements NodeAutoscaler {
     const disrupting = live.filter((n) => n.state === 'Tainted').length;
     const budget = allowedDisruptions(live.length, this.spec.config.budgetPercent, disrupting);
     if (budget === 0) return [];
-    const candidates = c.nodes.filter((n) => this.consolidatable(n, now));
-    const empty = candidates.filter((n) => n.workload.size === 0);
-    if (empty.length > 0) return empty.slice(0, budget);
+    const candidates = c.nodes.filter((n) => this.consolidatable(n, now) && c.poolSize(n.pool) > n.pool.minNodes);
+    // Empty nodes within the budget, none taking its pool below minNodes.
+    const sizes = new Map<NodePoolSpec, number>();
+    const empty: ClusterNode[] = [];
+    for (const n of candidates) {
+      if (empty.length >= budget || n.workload.size > 0) continue;
+      const size = sizes.get(n.pool) ?? c.poolSize(n.pool);
+      if (size <= n.pool.minNodes) continue;
+      sizes.set(n.pool, size - 1);
+      empty.push(n);
+    }
+    if (empty.length > 0) return empty;
     if (this.spec.consolidation !== 'WhenEmptyOrUnderutilized') return [];
     const byPods = candidates.slice().sort((a, b) => a.workload.size - b.workload.size);
     for (const n of byPods) if (this.movable(n)) return [n];
@@ -154,7 +163,7 @@ export class KarpenterModel implements NodeAutoscaler {
     self.commandPending = false;
     const now = self.cluster.sim.now;
     for (const n of v.nodes) {
-      if (!self.consolidatable(n, now)) continue;
+      if (!self.consolidatable(n, now) || self.cluster.poolSize(n.pool) <= n.pool.minNodes) continue;
       if (v.empty ? n.workload.size > 0 : !self.movable(n)) continue;
       self.cluster.startRemoval(n, now, 0);
     }

@@ -106,4 +106,13 @@ describe('A11: Karpenter batching', () => {
     expect(tainted.map((n) => [n.node, n.time])).toEqual([['tiny-001', 17], ['tiny-002', 37]]);
     expect(e.nodeAt('tiny-001', 'Deleted')).toBe(17);
   });
+  it.each([
+    // [minNodes, tainted]: consolidation never takes a pool below its minNodes
+    [0, [['tiny-001', 17], ['tiny-002', 37]]],
+    [1, [['tiny-001', 17]]],
+    [2, []],
+  ])('a pool with minNodes %i keeps that many of its two empty nodes', (minNodes, want) => {
+    const e = run('a11', ['cluster.nodePools[2].initialNodes=2', `cluster.nodePools[2].minNodes=${minNodes}`, 'duration=60s']);
+    expect(e.nodes.filter((n) => n.event === 'Tainted').map((n) => [n.node, n.time])).toEqual(want);
+  });
 });
