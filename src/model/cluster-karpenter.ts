@@ -17,6 +17,9 @@ import { poolTemplate, type ClusterNode } from './cluster-node.js';
 import type { Pod } from './pod.js';
 import type { NodeAutoscalerSpec, NodePoolSpec } from './spec.js';
 
+/** How often the pod controller re-triggers the provisioner for a pod that is still provisionable. */
+export const PROVISIONABLE_POD_REQUEUE_SECONDS = 10;
+
 type KarpenterSpec = Extract<NodeAutoscalerSpec, { kind: 'karpenter' }>;
 
 interface PoolType extends InstanceType {
@@ -24,8 +27,9 @@ interface PoolType extends InstanceType {
 }
 
 /**
- * Karpenter: Unschedulable pods open a provisioning batch (1 s idle, 10 s max); at its close
- * the batch's pods go first onto capacity already launching, the rest onto new nodes, each
+ * Karpenter: Unschedulable pods open a provisioning batch (1 s idle, 10 s max), and re-open one
+ * every 10 s while they stay Unschedulable; at its close the batch's pods go first onto existing
+ * capacity (Ready nodes with room, nodes launching), the rest onto new nodes, each
  * the cheapest pool (instance type) that holds its pods. Every 10 s the disruption controller
  * looks for consolidatable nodes (consolidateAfter since their last pod event) in pools above
  * their minNodes: empty ones (within the budget), else, under WhenEmptyOrUnderutilized, one node whose pods fit
@@ -52,7 +56,25 @@ export class KarpenterModel implements NodeAutoscaler {
     cluster.sim.every(first, period, this.poll, this);
   }
 
-  podUnschedulable(_pod: Pod, now: number): void {
+  podUnschedulable(pod: Pod, now: number): void {
+    this.trigger(now);
+    this.cluster.sim.at(now + PROVISIONABLE_POD_REQUEUE_SECONDS, this.onRequeue, { self: this, pod });
+  }
+
+  /**
+   * The pod controller reconciles a provisionable pod again 10 s later, and triggers the
+   * provisioner each time, until the pod is bound or gone (provisioning/controller.go,
+   * PodController.Reconcile): pods whose node never registered get another one.
+   */
+  private onRequeue(this: void, r: { self: KarpenterModel; pod: Pod }): void {
+    const { self, pod } = r;
+    if (pod.node !== undefined || !pod.isOk || Number.isNaN(self.cluster.scheduler.unschedulableSince(pod))) return;
+    const now = self.cluster.sim.now;
+    self.trigger(now);
+    self.cluster.sim.at(now + PROVISIONABLE_POD_REQUEUE_SECONDS, self.onRequeue, r);
+  }
+
+  private trigger(now: number): void {
     const closes = this.batch.trigger(now);
     // One pending close event at a time; it re-arms itself when the window was extended.
     if (!Number.isNaN(this.closeScheduledAt)) return;
@@ -73,18 +95,23 @@ export class KarpenterModel implements NodeAutoscaler {
     self.provision(now);
   }
 
-  /** The batch's pods: onto launching nodes first, then onto new nodes of the cheapest fitting pool. */
+  /**
+   * The batch's pods: onto existing capacity first (Ready nodes with room, nodes still
+   * launching; provisioning/scheduling existingnode.go), then onto new nodes of the cheapest fitting pool.
+   */
   private provision(now: number): void {
     const c = this.cluster;
-    for (const [pod, node] of [...this.nominated]) if (node.state !== 'Provisioning' || pod.node !== undefined || !pod.isOk) this.nominated.delete(pod);
-    const launching = c.nodes.filter((n) => n.state === 'Provisioning');
-    const views = new Map<ClusterNode, NodeView>(launching.map((n) => [n, templateNode(n.name, poolTemplate(n.pool))]));
+    for (const [pod, node] of [...this.nominated]) {
+      if ((node.state !== 'Provisioning' && node.state !== 'Ready') || pod.node !== undefined || !pod.isOk) this.nominated.delete(pod);
+    }
+    const existing = c.nodes.filter((n) => n.state === 'Provisioning' || n.state === 'Ready');
+    const views = new Map<ClusterNode, NodeView>(existing.map((n) => [n, n.state === 'Ready' ? n : templateNode(n.name, poolTemplate(n.pool))]));
     for (const [pod, node] of this.nominated) views.set(node, bindPod(views.get(node)!, c.requestsOf(pod)));
     const bins: { pods: Pod[]; reqs: PodResources[] }[] = [];
     for (const pod of c.scheduler.unschedulable()) {
       if (this.nominated.has(pod)) continue;
       const r = c.requestsOf(pod);
-      const inflight = launching.find((n) => fits(views.get(n)!, r));
+      const inflight = existing.find((n) => fits(views.get(n)!, r));
       if (inflight !== undefined) {
         views.set(inflight, bindPod(views.get(inflight)!, r));
         this.nominated.set(pod, inflight);

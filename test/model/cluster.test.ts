@@ -106,6 +106,19 @@ describe('A11: Karpenter batching', () => {
     expect(tainted.map((n) => [n.node, n.time])).toEqual([['tiny-001', 17], ['tiny-002', 37]]);
     expect(e.nodeAt('tiny-001', 'Deleted')).toBe(17);
   });
+  it('pods still Unschedulable re-trigger the provisioner every 10 s: after a node misses the 15 min registration timeout, a new one is launched', () => {
+    const e = run('a11', ['cluster.nodePools[0].startupLatency=20m', 'cluster.nodePools[1].startupLatency=20m', 'duration=2000s']);
+    // Requeues at 900, 900.5, 901.2, 902 open a window that closes at 903, just after big-001
+    // (requested at 3) is deleted at its 15 min timeout: all four pods go onto big-002.
+    expect(e.nodes.filter((n) => n.event === 'Requested' || n.event === 'Deleted').map((n) => [n.node, n.event, n.time])).toEqual([
+      ['big-001', 'Requested', 3],
+      ['big-001', 'Deleted', 903],
+      ['big-002', 'Requested', 903],
+      ['big-002', 'Deleted', 1803],
+      ['big-003', 'Requested', 1803],
+    ]);
+    expect(e.pods.filter((p) => p.event === 'Scheduled')).toEqual([]);
+  });
   it.each([
     // [minNodes, tainted]: consolidation never takes a pool below its minNodes
     [0, [['tiny-001', 17], ['tiny-002', 37]]],
