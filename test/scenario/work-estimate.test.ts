@@ -29,6 +29,21 @@ function base(): Record<string, any> {
 const ANN = 'services[0].manifest.spec.template.metadata.annotations';
 
 describe('estimateWork', () => {
+  it.each([
+    // [scanInterval, CA loops per second]: one Cluster Autoscaler loop per scan interval is a periodic event too
+    ['10s', 0.1],
+    ['1ms', 1000],
+    ['1ns', 1e9],
+  ])('counts the Cluster Autoscaler loop at scanInterval %s', (scanInterval, loops) => {
+    const v = { ...base(), cluster: { nodePools: [{ name: 'std', cpu: '4', memory: '16Gi', pricePerHour: 0.2, initialNodes: 1 }], nodeAutoscaler: { kind: 'cluster-autoscaler', scanInterval } } };
+    const e = estimateWork(scenarioFromValue(v, 's.yaml'));
+    expect(e.eventsPerSecond / (4.5 + loops)).toBeCloseTo(1, 12);
+    expect(e.events / ((4.5 + loops) * 3600)).toBeCloseTo(1, 12);
+    if (loops > 1) {
+      // Over --max-events: one line naming the scan interval, not a run that never ends.
+      expect(catchScenarioError(() => checkWork(scenarioFromValue(v, 's.yaml'), { ...DEFAULT_WORK_LIMITS, events: 1e6 }))).toMatchObject({ path: 'cluster.nodeAutoscaler.scanInterval' });
+    }
+  });
   it('counts the requests, pods and periodic events of a plain scenario', () => {
     const e = estimateWork(scenarioFromValue(base(), 's.yaml'));
     expect(sum(e.requests)).toBe(36_000);
