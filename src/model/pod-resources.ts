@@ -77,11 +77,17 @@ export class RevisionResources {
     return this.memory !== undefined && this.spec.user.memoryLimitBytes !== undefined;
   }
 
+  /** The CPU model's capacity for `pod`: its limit or the ceiling, but never more than its node's allocatable CPU. */
+  private coresOn(pod: Pod): number {
+    const node = pod.node;
+    return node === undefined ? this.capacityCores : Math.min(this.capacityCores, node.allocatable.cpuMillis / 1000);
+  }
+
   newPod(pod: Pod, now: number): PodResources {
     const w = this.work;
     const ps =
       w === undefined ? undefined
-      : w.kind === 'cpu' ? new ProcessorSharing<Request>(cpuRate(this.capacityCores, w.parallelism))
+      : w.kind === 'cpu' ? new ProcessorSharing<Request>(cpuRate(this.coresOn(pod), w.parallelism))
       : new ProcessorSharing<Request>((n) => this.profile!.rate(n));
     return new PodResources(this, pod, ps, now);
   }

@@ -135,3 +135,14 @@ describe('A7(b): the KPA with Pending pods (a7b.yaml: CC 0, target 70, total 100
     for (const d of rows) expect({ ready: d.readyPods, ebc: d.excessBurstCapacity, sks: d.sksMode }).toEqual({ ready: 4, ebc: -91, sks: 'Proxy' });
   });
 });
+
+describe('the CPU model on nodes (cpu-on-node.yaml: podCpuCeiling 4 cores, a 2-core node, 8 users of 1 core-second requests)', () => {
+  it('a pod without a CPU limit uses at most its node: 2000m, not the 4-core ceiling; each request takes 8 / 2 = 4 s', () => {
+    const r = run('cpu-on-node');
+    const at60 = r.samples.find((s) => s.revision === 'app-00001' && s.time === 60)!;
+    expect(at60.resources!.cpuUsageMillis).toBeCloseTo(2000, -1);
+    const done = r.requests.filter((q) => q.status === 200 && q.arrival > 10);
+    expect(done.length).toBeGreaterThan(10);
+    for (const q of done) expect(q.end - q.serviceStart).toBeCloseTo(4, 3);
+  });
+});
