@@ -158,9 +158,18 @@ export class KarpenterModel implements NodeAutoscaler {
   /** The nodes to disrupt now: empty consolidatable ones within the budget, else one underutilized node. */
   private command(now: number): ClusterNode[] {
     const c = this.cluster;
-    const live = c.nodes.filter((n) => n.state !== 'Deleted');
-    const disrupting = live.filter((n) => n.state === 'Tainted').length;
-    const budget = allowedDisruptions(live.length, this.spec.config.budgetPercent, disrupting);
+    // The budget counts initialized nodes (Ready or being removed), not those still launching
+    // (disruption/helpers.go BuildDisruptionBudgetMapping); those being removed use it up.
+    let counted = 0;
+    let disrupting = 0;
+    for (const n of c.nodes) {
+      if (n.state === 'Ready') counted++;
+      else if (n.state === 'Tainted') {
+        counted++;
+        disrupting++;
+      }
+    }
+    const budget = allowedDisruptions(counted, this.spec.config.budgetPercent, disrupting);
     if (budget === 0) return [];
     const candidates = c.nodes.filter((n) => this.consolidatable(n, now) && c.poolSize(n.pool) > n.pool.minNodes);
     // Empty nodes within the budget, none taking its pool below minNodes.

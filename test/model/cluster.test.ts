@@ -119,6 +119,12 @@ describe('A11: Karpenter batching', () => {
     ]);
     expect(e.pods.filter((p) => p.event === 'Scheduled')).toEqual([]);
   });
+  it('the budget counts initialized nodes only: 10 Ready + 1 launching allow ceil(10 %% × 10) = 1 disruption, not ceil(1.1) = 2'.replace('%%', '%'), () => {
+    const e = run('a11', ['cluster.nodePools[2].maxNodes=20', 'cluster.nodePools[2].initialNodes=12', 'duration=40s']);
+    const tainted = e.nodes.filter((n) => n.event === 'Tainted').map((n) => n.time);
+    // Poll at 2 s: 12 Ready ⇒ 2 (run at 17). Poll at 22 s: 10 Ready, big-001 launching since 3 s ⇒ 1 (run at 37).
+    expect(tainted).toEqual([17, 17, 37]);
+  });
   it.each([
     // [minNodes, tainted]: consolidation never takes a pool below its minNodes
     [0, [['tiny-001', 17], ['tiny-002', 37]]],
