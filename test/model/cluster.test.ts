@@ -84,7 +84,7 @@ describe('A10: Cluster Autoscaler scale-down timing', () => {
   it("a's node (3025m of 4000m, utilization 0.756 ≥ 0.5) stays", () => {
     expect(r.nodeAt('std-002', 'Tainted')).toBeUndefined();
   });
-  it('a scale-up cooldown holds the removal: with scale-down-delay-after-add 30m nothing is removed before the first loop at or after 1800 s... without a scale-up there is no cooldown', () => {
+  it('scale-down-unneeded-time 20m: tainted at the loop 1210 s after the first unneeded one (removable strictly after 1200 s); the cooldown case is in cluster-behaviour.test.ts', () => {
     const slow = run('a10', ['cluster.nodeAutoscaler.scaleDownUnneededTime=20m']);
     const firstLoop = 5 + Math.ceil((b.time - 5) / 10 + 1e-9) * 10;
     expect(slow.nodeAt('std-001', 'Tainted')).toBe(firstLoop + 1210);
