@@ -1,11 +1,12 @@
 import {
   bestScaleUpOption,
   bindPod,
-  canReschedule,
   estimateNodes,
   fits,
   nodeGroupBackoffSeconds,
   nodeUtilization,
+  orderScaleDownCandidates,
+  removableNodes,
   scaleDownInCooldown,
   templateNode,
   UnneededNodes,
@@ -98,16 +99,20 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
   private scaleDown(now: number): void {
     const cfg = this.spec.config;
     const c = this.cluster;
-    const ready = c.schedulableNodes();
-    const found: ClusterNode[] = [];
-    for (const node of ready) {
-      if (c.poolSize(node.pool) <= node.pool.minNodes) continue;
-      if (!(nodeUtilization(node) < cfg.scaleDownUtilizationThreshold)) continue;
-      // Its pods must fit elsewhere, not on nodes already found removable in this loop.
-      const others = ready.filter((n) => n !== node && !found.includes(n));
-      if (!canReschedule(node.movablePods().map((p) => c.requestsOf(p)), others)) continue;
-      found.push(node);
-    }
+    // Candidates in CA's order: empty nodes first, then those unneeded at the last loop, else as
+    // listed (scaledowncandidates sorting: emptycandidates, previouscandidates).
+    const ready = orderScaleDownCandidates(
+      c.schedulableNodes(),
+      (n) => n.movablePods().length === 0,
+      (n) => this.unneeded.unneededSince(n.name) !== undefined,
+    );
+    // Its pods (and those moved onto it earlier in this loop) must fit elsewhere, not on nodes
+    // already found removable in this loop.
+    const found = removableNodes(
+      ready,
+      ready.map((n) => n.movablePods().map((p) => c.requestsOf(p))),
+      (i) => c.poolSize(ready[i]!.pool) > ready[i]!.pool.minNodes && nodeUtilization(ready[i]!) < cfg.scaleDownUtilizationThreshold,
+    ).map((i) => ready[i]!);
     this.unneeded.update(now, found.map((n) => n.name));
     if (scaleDownInCooldown(now, { lastScaleUpTime: this.lastScaleUpTime, lastScaleDownDeleteTime: this.lastScaleDownDeleteTime }, cfg)) return;
     const removable = found.filter((n) => this.unneeded.removable(n.name, now, cfg.scaleDownUnneededSeconds));

@@ -172,6 +172,52 @@ export function canReschedule(pods: readonly PodResources[], others: readonly No
 }
 
 /**
+ * The order CA considers scale-down candidates in (scaledowncandidates sorting processor with the
+ * emptycandidates and previouscandidates comparers): empty nodes first, then those found
+ * unneeded at the previous loop, otherwise as listed (a stable sort).
+ */
+export function orderScaleDownCandidates<N>(nodes: readonly N[], isEmpty: (n: N) => boolean, wasUnneeded: (n: N) => boolean): N[] {
+  const rank = (n: N): number => (isEmpty(n) ? 0 : 2) + (wasUnneeded(n) ? 0 : 1);
+  return nodes
+    .map((n, i) => ({ n, i, r: rank(n) }))
+    .sort((a, b) => a.r - b.r || a.i - b.i)
+    .map((x) => x.n);
+}
+
+/**
+ * One loop's removal simulation (core/scaledown/planner categorizeNodes with persisted
+ * simulations): nodes in order; a node for which `eligible(i)` holds is removable when its pods
+ * (`pods[i]`, plus those moved onto it earlier in this loop) fit, first fit in order, on the
+ * other nodes not already found removable, as they stand with the pods moved so far. Returns
+ * the indices of the removable nodes.
+ */
+export function removableNodes(nodes: readonly NodeView[], pods: readonly (readonly PodResources[])[], eligible: (i: number) => boolean): number[] {
+  let views = nodes.slice();
+  const movedOnto: PodResources[][] = nodes.map(() => []);
+  const gone = new Set<number>();
+  const out: number[] = [];
+  for (let i = 0; i < nodes.length; i++) {
+    if (!eligible(i)) continue;
+    const toMove = movedOnto[i]!.length > 0 ? [...(pods[i] ?? []), ...movedOnto[i]!] : (pods[i] ?? []);
+    const trial = views.slice();
+    const targets: number[] = [];
+    for (const pod of toMove) {
+      let t = -1;
+      for (let j = 0; j < trial.length && t < 0; j++) if (j !== i && !gone.has(j) && fits(trial[j]!, pod)) t = j;
+      if (t < 0) break;
+      trial[t] = bindPod(trial[t]!, pod);
+      targets.push(t);
+    }
+    if (targets.length < toMove.length) continue;
+    targets.forEach((t, k) => movedOnto[t]!.push(toMove[k]!));
+    views = trial;
+    gone.add(i);
+    out.push(i);
+  }
+  return out;
+}
+
+/**
  * Per-node "unneeded since" bookkeeping (core/scaledown/unneeded/nodes.go): the time of the
  * first loop that found a node unneeded, forgotten as soon as a loop finds it needed.
  */

@@ -12,7 +12,9 @@ import {
   estimateNodes,
   nodeGroupBackoffSeconds,
   nodeUtilization,
+  orderScaleDownCandidates,
   podResources,
+  removableNodes,
   scaleDownInCooldown,
   templateNode,
   type NodeTemplate,
@@ -95,6 +97,36 @@ describe('scale-down', () => {
     expect(canReschedule([knativePod], [withPods('a', 2)])).toBe(true);
     expect(canReschedule([knativePod], [withPods('a', 3)])).toBe(false);
     expect(canReschedule([knativePod, knativePod], [withPods('a', 2)])).toBe(false);
+  });
+  it.each([
+    // [Knative pods per node, removable]: each node found removable keeps, for the next ones, the pods
+    // moved off it (planner categorizeNodes, persisted simulations), and is no destination itself.
+    [[1, 1, 2], [0]], // A → B; B must then move 2 × 1025 onto C (2050): 4100 > 4000
+    [[1, 1, 1], [0, 1]], // A → B; B moves 2050 onto C (1025) = 3075; C has nowhere to go
+    [[0, 1, 1], [0, 1]], // empty A; B → C
+    [[1, 3, 3], []], // A's pod fits no other node
+  ])('one loop over nodes with %j pods of 1025m (4000m each) finds %j removable', (perNode, want) => {
+    const nodes = perNode.map((n, i) => withPods(`n${i}`, n));
+    const pods = perNode.map((n) => Array(n).fill(knativePod));
+    const eligible = (i: number) => nodeUtilization(nodes[i]!) < CA.scaleDownUtilizationThreshold;
+    expect(removableNodes(nodes, pods, eligible)).toEqual(want);
+  });
+  it.each([
+    // [pods per node, unneeded at the last loop, order]: empty first, then previous candidates, else as listed
+    [[1, 0, 1, 0], [false, false, true, false], [1, 3, 2, 0]],
+    [[2, 1, 1], [false, true, false], [1, 0, 2]],
+    [[1, 1], [false, false], [0, 1]],
+  ])('candidates with %j pods, previously unneeded %j, are considered in the order %j', (perNode, was, want) => {
+    const nodes = perNode.map((n, i) => ({ i, n }));
+    expect(orderScaleDownCandidates(nodes, (x) => x.n === 0, (x) => was[x.i]!).map((x) => x.i)).toEqual(want);
+  });
+  it('with that order an empty node goes before a busy one whose pod it could take', () => {
+    // Listed [A (1 pod), B (empty)]: in list order A's pod would land on B and B could not go; empty first, B goes and A stays.
+    const listed = [withPods('a', 1), withPods('b', 0)];
+    const ordered = orderScaleDownCandidates(listed, (n) => n.pods === 0, () => false);
+    const pods = ordered.map((n) => Array(n.pods).fill(knativePod));
+    expect(removableNodes(ordered, pods, () => true).map((i) => ordered[i]!.name)).toEqual(['b']);
+    expect(removableNodes(listed, listed.map((n) => Array(n.pods).fill(knativePod)), () => true).map((i) => listed[i]!.name)).toEqual(['a']);
   });
   it('A10: empty at 1003, unneeded from the 1005 loop, kept at 1605, removable at 1615', () => {
     const u = new UnneededNodes();
