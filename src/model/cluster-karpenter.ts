@@ -101,9 +101,8 @@ export class KarpenterModel implements NodeAutoscaler {
    */
   private provision(now: number): void {
     const c = this.cluster;
-    for (const [pod, node] of [...this.nominated]) {
-      if ((node.state !== 'Provisioning' && node.state !== 'Ready') || pod.node !== undefined || !pod.isOk) this.nominated.delete(pod);
-    }
+    // Nominations last while their node launches; a Ready node's room is counted afresh each time.
+    for (const [pod, node] of [...this.nominated]) if (node.state !== 'Provisioning' || pod.node !== undefined || !pod.isOk) this.nominated.delete(pod);
     const existing = c.nodes.filter((n) => n.state === 'Provisioning' || n.state === 'Ready');
     const views = new Map<ClusterNode, NodeView>(existing.map((n) => [n, n.state === 'Ready' ? n : templateNode(n.name, poolTemplate(n.pool))]));
     for (const [pod, node] of this.nominated) views.set(node, bindPod(views.get(node)!, c.requestsOf(pod)));
@@ -114,7 +113,7 @@ export class KarpenterModel implements NodeAutoscaler {
       const inflight = existing.find((n) => fits(views.get(n)!, r));
       if (inflight !== undefined) {
         views.set(inflight, bindPod(views.get(inflight)!, r));
-        this.nominated.set(pod, inflight);
+        if (inflight.state === 'Provisioning') this.nominated.set(pod, inflight);
         continue;
       }
       const bin = bins.find((b) => this.cheapest([...b.reqs, r]) !== undefined);
