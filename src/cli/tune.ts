@@ -79,6 +79,7 @@ export async function tuneCommand(args: TuneArgs): Promise<void> {
       slos,
       objective,
       replications,
+      seed: def.baseSeed,
       beforeNew: (points) => checkPoints(args.scenario, def, points, limits),
       // One bar per batch, so its total is known when it starts.
       evaluate: async (pairs, phase) => {

@@ -150,6 +150,11 @@ export interface TuneProblem {
   /** Screen each setting for an effect first and fix those without one (default true). */
   screen?: boolean;
   /**
+   * Seeds the bootstrap intervals' resamples: the sweep's base seed, so a point's intervals
+   * (and SLO verdicts) are those a sweep of it with the same seeds shows (default 0).
+   */
+  seed?: number | string;
+  /**
    * Runs replication r of point p for each pair; results in the same order. Called with
    * every run the tuner needs next, so they can go in parallel; `phase` says what they are for.
    */
@@ -276,7 +281,8 @@ export async function tune(problem: TuneProblem): Promise<TuneResult> {
   let simulations = 0;
   const phaseRuns = { screen: 0, search: 0 };
 
-  const statsOf = (p: number): Record<MetricKey, MetricStat> => pointStats(runs.get(p)!);
+  const seed = problem.seed ?? 0;
+  const statsOf = (p: number): Record<MetricKey, MetricStat> => pointStats(runs.get(p)!, seed);
   const asResult = (p: number): PointResult => ({ point: p, values: pointValues(axes, p), replications: runs.get(p)!.length, metrics: statsOf(p) });
   const confirmed = (): PointResult[] => [...runs.keys()].filter((p) => runs.get(p)!.length >= R && !eliminated.has(p)).sort((a, b) => a - b).map(asResult);
 
