@@ -19,7 +19,8 @@ import { UsageError } from '../scenario/usage-error.js';
 import { writeSweepReport } from './report/report.js';
 import { METRIC_KEYS, type MetricKey, type MetricValues } from '../output/metrics.js';
 import { shardPoints, type Shard } from './shard.js';
-import { sweepPoints, type MetricStat, type PointResult, type RunResult, type SweepDefinition, type SweepResults } from './sweep.js';
+import { pointValues } from './axes.js';
+import { pointStats, seedFor, sweepPoints, type MetricStat, type PointResult, type RunResult, type SweepDefinition, type SweepResults } from './sweep.js';
 
 export const SWEEP_JSON = 'sweep.json';
 export const SWEEP_CSV = 'sweep.csv';
@@ -149,9 +150,9 @@ function readText(dir: string, file: string): string {
 }
 
 function parseNumber(dir: string, file: string, s: string, nullable: boolean | 'metric'): number | null {
-  if (s === '' && nullable) return null;
   // A metric a run does not have (node cost without node pools) is written as an empty cell.
   if (s === '' && nullable === 'metric') return Number.NaN;
+  if (s === '' && nullable) return null;
   const v = Number(s);
   if (s === '' || !Number.isFinite(v)) return bad(dir, `${file}: ${JSON.stringify(s)} is not a number`);
   return v;
@@ -206,6 +207,36 @@ export function readSweepDir(dir: string): ReadSweep {
 }
 
 /**
+ * Every point of a directory has exactly its replications 0…R−1 in runs.csv, each once with
+ * the seed and values the sweep gives it, and its sweep.csv row is what those runs give:
+ * a merge then counts each run once and its sweep.csv summarises its runs.csv.
+ */
+function checkRuns(dir: string, def: SweepDefinition, results: SweepResults): void {
+  const byPoint = new Map<number, MetricValues[]>();
+  for (const run of results.runs) {
+    const at = `${RUNS_CSV}: point ${run.point} replication ${run.replication}`;
+    if (!Number.isInteger(run.replication) || run.replication < 0 || run.replication >= def.replications) bad(dir, `${at} is outside 0–${def.replications - 1}`);
+    const seed = seedFor(def, run.point, run.replication);
+    if (run.seed !== seed) bad(dir, `${at} has seed ${run.seed}, not ${seed}`);
+    if (JSON.stringify(run.values) !== JSON.stringify(pointValues(def.axes, run.point))) bad(dir, `${at} has the values of another point`);
+    const list = byPoint.get(run.point) ?? new Array<MetricValues>(def.replications);
+    if (list[run.replication] !== undefined) bad(dir, `${at} is there twice`);
+    list[run.replication] = run.metrics;
+    byPoint.set(run.point, list);
+  }
+  for (const p of results.points) {
+    const list = byPoint.get(p.point) ?? [];
+    const missing = [...Array(def.replications).keys()].filter((r) => list[r] === undefined);
+    if (missing.length > 0) bad(dir, `${RUNS_CSV}: point ${p.point} has no replication ${missing.slice(0, 5).join(', ')}`);
+    if (p.replications !== def.replications || JSON.stringify(p.values) !== JSON.stringify(pointValues(def.axes, p.point))) {
+      bad(dir, `${SWEEP_CSV}: point ${p.point} has other values or replications than ${SWEEP_JSON} gives it`);
+    }
+    const expected = { ...p, metrics: pointStats(list, def.baseSeed) };
+    if (JSON.stringify(metricCells(p)) !== JSON.stringify(metricCells(expected))) bad(dir, `${SWEEP_CSV}: point ${p.point} does not match its runs in ${RUNS_CSV}`);
+  }
+}
+
+/**
  * Combines shard directories (or any directories of one sweep that together hold every
  * point exactly once) into the definition and rows of the whole sweep.
  * @throws UsageError when they belong to different sweeps, overlap or leave points out.
@@ -243,6 +274,7 @@ export function mergeSweeps(dirs: readonly string[]): { def: SweepDefinition; re
       if (!have.has(run.point)) throw new UsageError(`sweep merge: ${r.dir}: ${RUNS_CSV} has point ${run.point}, which its ${SWEEP_CSV} does not`);
       runs.push(run);
     }
+    checkRuns(r.dir, def, r.results);
   }
   if (owner.size !== total) {
     const missing: number[] = [];

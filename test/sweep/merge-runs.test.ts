@@ -1,0 +1,74 @@
+/**
+ * `sweep merge` counts every run once: a directory whose runs.csv holds a run twice (and
+ * so misses another), or whose sweep.csv does not summarise its runs.csv, is refused
+ * instead of being merged into a result that looks whole.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { UsageError } from '../../src/cli/errors.js';
+import { parseAxes } from '../../src/sweep/axes.js';
+import { defineSweep } from '../../src/sweep/define.js';
+import { mergeSweeps, writeSweepDir } from '../../src/sweep/files.js';
+import { createRunner } from '../../src/sweep/pool.js';
+import { shardPoints } from '../../src/sweep/shard.js';
+import { runSweep, sweepPoints, type SweepDefinition } from '../../src/sweep/sweep.js';
+
+const FILE = 'scenarios/quickstart.yaml';
+const CC = 'services[0].manifest.spec.template.spec.containerConcurrency';
+
+let def: SweepDefinition;
+let root: string;
+const shardDir = (i: number): string => join(root, `shard-${i}`);
+
+function edit(dir: string, file: string, f: (lines: string[]) => string[]): string {
+  const copy = mkdtempSync(join(tmpdir(), 'knsim-merge-edit-'));
+  for (const name of ['sweep.json', 'sweep.csv', 'runs.csv', '.knsim-output.json']) writeFileSync(join(copy, name), readFileSync(join(dir, name)));
+  const lines = readFileSync(join(copy, file), 'utf8').trimEnd().split('\n');
+  writeFileSync(join(copy, file), f(lines).join('\n') + '\n');
+  return copy;
+}
+
+const mergeError = (dirs: string[]): string => {
+  try {
+    mergeSweeps(dirs);
+  } catch (e) {
+    expect(e).toBeInstanceOf(UsageError);
+    return (e as Error).message;
+  }
+  throw new Error('the merge was accepted');
+};
+
+describe('sweep merge counts each run once', () => {
+  beforeAll(async () => {
+    def = defineSweep({ file: FILE, axes: parseAxes([`${CC}=1,2,3,4`], '--grid'), replications: 3, durationSeconds: 20 }).def;
+    root = mkdtempSync(join(tmpdir(), 'knsim-merge-runs-'));
+    for (let i = 0; i < 2; i++) {
+      const shard = { index: i, count: 2 };
+      const results = await runSweep({ file: FILE, def, points: shardPoints(sweepPoints(def), shard), runner: createRunner(1) });
+      await writeSweepDir(shardDir(i), def, shard, results, { report: false });
+    }
+  });
+
+  it('merges untouched shards', () => {
+    const { results } = mergeSweeps([shardDir(0), shardDir(1)]);
+    expect(results.runs).toHaveLength(12);
+  });
+
+  it('refuses a runs.csv that holds a run twice and misses another (same row count)', () => {
+    // shard-0 holds points 0 and 2; its last row (point 2, replication 2) becomes a copy of point 0, replication 2.
+    const dup = edit(shardDir(0), 'runs.csv', (l) => [...l.slice(0, -1), l[3]!]);
+    expect(mergeError([dup, shardDir(1)])).toMatch(/runs\.csv: point 0 replication 2 is there twice/);
+  });
+
+  it('refuses a run whose seed is not the one the sweep gives it', () => {
+    const seed = edit(shardDir(0), 'runs.csv', (l) => l.map((s, i) => (i === 2 ? s.replace(/^0,1,43,/, '0,1,44,') : s)));
+    expect(mergeError([seed, shardDir(1)])).toMatch(/runs\.csv: point 0 replication 1 has seed 44, not 43/);
+  });
+
+  it('refuses a sweep.csv that does not summarise its runs.csv', () => {
+    const csv = edit(shardDir(1), 'sweep.csv', (l) => l.map((s, i) => (i === 1 ? s.replace(/^1,2,3,/, '1,2,3,9') : s)));
+    expect(mergeError([shardDir(0), csv])).toMatch(/sweep\.csv: point 1 does not match its runs in runs\.csv/);
+  });
+});
