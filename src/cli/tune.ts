@@ -12,7 +12,7 @@ import { createRunner } from '../sweep/pool.js';
 import { createProgress } from '../sweep/progress.js';
 import { taskFor } from '../sweep/sweep.js';
 import { writeTuneDir } from '../sweep/tune-output.js';
-import { parseObjective, parseSlo, tune, violation, winnerPatch, type TunePhase } from '../sweep/tune.js';
+import { checkMeasured, parseObjective, parseSlo, tune, violation, winnerPatch, type TunePhase } from '../sweep/tune.js';
 import { flagLines, tuneFlags } from '../sweep/tune-flags.js';
 import { formatMetric, withCI } from '../sweep/report/report.js';
 import { UsageError } from './errors.js';
@@ -65,6 +65,7 @@ export async function tuneCommand(args: TuneArgs): Promise<void> {
     }
   }
   const loaded = loadScenario(args.scenario, { sets });
+  checkMeasured(loaded.world.cluster.nodes !== undefined, axes, slos, objective, String(args.objective ?? objective));
   const outDir = args.out !== undefined ? String(args.out) : join('reports', `${def.scenario}-tune`);
   const output = { label: outLabel(outDir, args.out !== undefined), protect: [args.scenario] };
   checkOutDir(outDir, output);

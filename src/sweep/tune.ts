@@ -108,10 +108,27 @@ export function violation(slos: readonly Slo[], m: Record<MetricKey, MetricStat>
 export function bestFeasible(points: readonly PointResult[], slos: readonly Slo[], objective: MetricKey, replications: number): PointResult | undefined {
   let best: PointResult | undefined;
   for (const p of points) {
-    if (p.replications < replications || !confidentlyFeasible(slos, p.metrics)) continue;
+    // A point without the objective (node cost without node pools) cannot be the cheapest.
+    if (p.replications < replications || !confidentlyFeasible(slos, p.metrics) || Number.isNaN(p.metrics[objective].mean)) continue;
     if (best === undefined || p.metrics[objective].mean < best.metrics[objective].mean || (p.metrics[objective].mean === best.metrics[objective].mean && p.point < best.point)) best = p;
   }
   return best;
+}
+
+/** Metrics only runs with node pools (cluster.nodePools) have: NaN without them. */
+const NODE_METRICS: ReadonlySet<MetricKey> = new Set<MetricKey>(['node_cost_usd', 'peak_nodes', 'max_pending_s']);
+
+/**
+ * Refuses an objective or SLO on a node metric when the scenario has no node pools (and no
+ * --space setting under `cluster` could add them): no run would measure it.
+ * @throws UsageError naming the flag
+ */
+export function checkMeasured(hasNodePools: boolean, axes: readonly Axis[], slos: readonly Slo[], objective: MetricKey, objectiveText: string = objective): void {
+  if (hasNodePools || axes.some((a) => /^cluster\b/.test(a.path))) return;
+  const why = (flag: string, k: MetricKey): UsageError =>
+    new UsageError(`${flag}: the scenario has no node pools (cluster.nodePools), so its runs have no ${METRICS[k].title}; choose another metric or add node pools`);
+  if (NODE_METRICS.has(objective)) throw why(`--objective ${objectiveText}`, objective);
+  for (const s of slos) if (NODE_METRICS.has(s.metric)) throw why(`--slo ${s.text}`, s.metric);
 }
 
 // ---------------------------------------------------------------- search
