@@ -138,11 +138,16 @@ function linesChart(axes: readonly Axis[], points: readonly PointResult[]): Swee
       height: 150,
       data: { values },
       layer: [
-        {
-          transform: [{ filter: 'isValid(datum.lo) && isValid(datum.hi)' }],
-          mark: { type: 'errorband', color: '#4c78a8', opacity: 0.25 },
-          encoding: { x, y: { field: 'lo', type: 'quantitative', title: METRICS[k].title, axis }, y2: { field: 'hi' } },
-        },
+        // No band without intervals (one replication): an empty layer makes vega warn.
+        ...(values.some((v) => v.lo !== null && v.hi !== null)
+          ? [
+              {
+                transform: [{ filter: 'isValid(datum.lo) && isValid(datum.hi)' }],
+                mark: { type: 'errorband', color: '#4c78a8', opacity: 0.25 },
+                encoding: { x, y: { field: 'lo', type: 'quantitative', title: METRICS[k].title, axis }, y2: { field: 'hi' } },
+              },
+            ]
+          : []),
         {
           mark: { type: 'line', color: '#4c78a8', point: true },
           encoding: { x, y, tooltip: [{ field: 'label' }, ...meanTips(k)] },
@@ -253,9 +258,11 @@ function paretoChart(axes: readonly Axis[], points: readonly PointResult[]): Swe
   const color = { field: 'front', type: 'nominal', title: null, scale: { domain: ['Pareto front', 'dominated'], range: ['#e45756', '#9aa7b8'] } };
   const valid = (a: string, b: string): Spec => ({ filter: `isValid(datum.${a}) && isValid(datum.${b})` });
   const labelled = values.filter((v) => v.front === 'Pareto front').length <= 15;
+  // No whiskers without intervals (one replication): an empty layer makes vega warn.
+  const has = (a: 'p99Lo' | 'costLo', b: 'p99Hi' | 'costHi'): boolean => values.some((v) => v[a] !== null && v[b] !== null);
   const layers: Spec[] = [
-    { transform: [valid('p99Lo', 'p99Hi')], mark: { type: 'rule', opacity: 0.5 }, encoding: { x, y: { field: 'p99Lo', type: 'quantitative' }, y2: { field: 'p99Hi' }, color } },
-    { transform: [valid('costLo', 'costHi')], mark: { type: 'rule', opacity: 0.5 }, encoding: { y, x: { field: 'costLo', type: 'quantitative' }, x2: { field: 'costHi' }, color } },
+    ...(has('p99Lo', 'p99Hi') ? [{ transform: [valid('p99Lo', 'p99Hi')], mark: { type: 'rule', opacity: 0.5 }, encoding: { x, y: { field: 'p99Lo', type: 'quantitative' }, y2: { field: 'p99Hi' }, color } }] : []),
+    ...(has('costLo', 'costHi') ? [{ transform: [valid('costLo', 'costHi')], mark: { type: 'rule', opacity: 0.5 }, encoding: { y, x: { field: 'costLo', type: 'quantitative' }, x2: { field: 'costHi' }, color } }] : []),
     {
       transform: [{ filter: "datum.front === 'Pareto front'" }],
       mark: { type: 'line', interpolate: 'step-after', color: '#e45756', strokeDash: [4, 3], strokeWidth: 1.2 },
