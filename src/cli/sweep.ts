@@ -4,7 +4,7 @@
  */
 import { join, resolve } from 'node:path';
 import { parseAxes } from '../sweep/axes.js';
-import { checkPoints, defineSweep } from '../sweep/define.js';
+import { checkGrid, checkPoints, defineSweep } from '../sweep/define.js';
 import { mergeSweeps, writeSweepDir, type WrittenSweep } from '../sweep/files.js';
 import { checkJobName, defaultJobName, jobYaml } from '../sweep/k8s-job.js';
 import { createRunner, defaultWorkers } from '../sweep/pool.js';
@@ -165,6 +165,8 @@ export async function sweepJobCommand(args: JobArgs): Promise<void> {
   const shards = parseCount(args.shards, '--shards', 1, MAX_SHARDS, 4);
   const parallelism = parseCount(args.parallelism, '--parallelism', 1, MAX_SHARDS, shards);
   const { def, workers, limits } = defineFromArgs({ ...args, workers: args.workers ?? '2' });
+  // What every shard's pod checks first, checked here: a bad value fails now, not in the cluster.
+  checkGrid(args.scenario, def, limits);
   const cpu = args.cpu !== undefined ? String(args.cpu) : String(workers);
   const memory = args.memory !== undefined ? String(args.memory) : '1Gi';
   if (!QUANTITY.test(cpu)) throw new UsageError(`--cpu: must be a Kubernetes quantity such as 2 or 500m (got ${JSON.stringify(cpu)})`);

@@ -5,8 +5,8 @@ import { UsageError } from '../scenario/usage-error.js';
 import { loadScenario } from '../scenario/load.js';
 import { parseSetExpression } from '../scenario/set.js';
 import { checkWork, DEFAULT_WORK_LIMITS, type WorkLimits } from '../scenario/work-estimate.js';
-import type { Axis } from './axes.js';
-import { MAX_REPLICATIONS, taskFor, type SeedMode, type SweepDefinition } from './sweep.js';
+import { pointCount, setExpression, type Axis } from './axes.js';
+import { MAX_REPLICATIONS, seedFor, taskFor, type SeedMode, type SweepDefinition } from './sweep.js';
 
 export interface DefineOptions {
   file: string;
@@ -68,5 +68,24 @@ export function checkPoints(file: string, def: SweepDefinition, points: readonly
   for (const p of points) {
     const t = taskFor(file, def, p, 0);
     checkWork(loadScenario(t.file, { sets: t.sets, seed: t.seed, ...(t.durationSeconds !== undefined ? { durationSeconds: t.durationSeconds } : {}) }), limits);
+  }
+}
+
+/** Up to this many points `checkGrid` loads every point; beyond it each axis value on its own. */
+export const CHECK_EVERY_POINT = 1_000;
+
+/**
+ * Checks a whole grid without running it (`knsim sweep k8s-job`, before the Job reaches
+ * the cluster): every point of a grid of up to CHECK_EVERY_POINT points, as the shards
+ * will; each axis value on its own (with the other axes at the scenario's values) beyond.
+ * @throws ScenarioError
+ */
+export function checkGrid(file: string, def: SweepDefinition, limits: Readonly<WorkLimits> = DEFAULT_WORK_LIMITS): void {
+  const total = pointCount(def.axes);
+  if (total <= CHECK_EVERY_POINT) return checkPoints(file, def, [...Array(total).keys()], limits);
+  const seed = seedFor(def, 0, 0);
+  const duration = def.durationSeconds !== null ? { durationSeconds: def.durationSeconds } : {};
+  for (const a of def.axes) {
+    for (const v of a.values) checkWork(loadScenario(file, { sets: [...def.sets, setExpression(a, v)], seed, ...duration }), limits);
   }
 }

@@ -1,0 +1,42 @@
+/**
+ * `knsim sweep k8s-job` checks the grid's values as `knsim sweep` would before it prints a
+ * Job: a value every shard's pod would refuse (exit 2, retried up to backoffLimit, on
+ * every pod) is reported here, in one line, and no manifest is written.
+ */
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { sweepJobCommand } from '../../src/cli/sweep.js';
+import { ScenarioError } from '../../src/scenario/errors.js';
+
+const CC = 'services[0].manifest.spec.template.spec.containerConcurrency';
+const RPS = 'clients[0].open.rate.steps[1].rps';
+
+async function refused(grid: string[]): Promise<string> {
+  const output = join(mkdtempSync(join(tmpdir(), 'knsim-job-check-')), 'job.yaml');
+  try {
+    await sweepJobCommand({ scenario: 'scenarios/quickstart.yaml', grid, shards: '2', replications: '2', output });
+  } catch (e) {
+    expect(e).toBeInstanceOf(ScenarioError);
+    expect(existsSync(output)).toBe(false);
+    return (e as Error).message;
+  }
+  throw new Error('the Job was written');
+}
+
+describe('sweep k8s-job checks the grid first', () => {
+  it('refuses a value no pod could run', async () => {
+    expect(await refused([`${CC}=1,5000`])).toBe(`scenarios/quickstart.yaml: ${CC}: expected 0 <= 5000 <= 1000 (container-concurrency-max-limit)`);
+  });
+
+  it('refuses a value beyond the work limits', async () => {
+    expect(await refused([`${CC}=1,2`, `${RPS}=30,1e9`])).toMatch(/^scenarios\/quickstart\.yaml: clients\[0\]\.open\.rate: .* exceeds the limit of 1e9 requests \(raise with --max-requests\)$/);
+  });
+
+  it('writes the Job of a good grid', async () => {
+    const output = join(mkdtempSync(join(tmpdir(), 'knsim-job-check-')), 'job.yaml');
+    await sweepJobCommand({ scenario: 'scenarios/quickstart.yaml', grid: [`${CC}=1,2`, `${RPS}=30,60`], shards: '2', replications: '2', output });
+    expect(existsSync(output)).toBe(true);
+  });
+});
