@@ -55,6 +55,16 @@ export function defineSweep(o: DefineOptions): { def: SweepDefinition; descripti
     replications: o.replications,
     axes: o.axes.map((a) => ({ path: a.path, values: [...a.values] })),
   };
+  // Every replication's seed must be an exact double, like the scenario's own seed.
+  const offset = seedFor({ baseSeed: 0, seeds: def.seeds }, pointCount(def.axes) - 1, def.replications - 1);
+  const last = BigInt(def.baseSeed) + BigInt(offset);
+  if (last > BigInt(Number.MAX_SAFE_INTEGER)) {
+    const what = o.seed !== undefined ? `--seed ${o.seed}` : `${o.file}: seed ${def.baseSeed}`;
+    const runs = def.seeds === 'independent' ? `${pointCount(def.axes)} points × ${def.replications} replications, independent seeds` : `${def.replications} replications`;
+    throw new UsageError(
+      `${what}: the last replication's seed would be ${last} (${runs}), past 2^53 − 1 = ${Number.MAX_SAFE_INTEGER}, the largest knsim holds exactly; use a smaller ${o.seed !== undefined ? '--seed' : 'seed'}`,
+    );
+  }
   return { def, description: loaded.description };
 }
 
