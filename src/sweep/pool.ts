@@ -97,7 +97,14 @@ class ThreadsRunner implements Runner {
       if (f !== undefined) failures.push({ index: f.index, error: new ScenarioError(f.scenarioError.file, f.scenarioError.path, f.scenarioError.rule, f.scenarioError.within) });
     }
     report();
-    if (failures.length > 0) throw failures.reduce((a, b) => (b.index < a.index ? b : a)).error;
+    if (failures.length > 0) {
+      const first = failures.reduce((a, b) => (b.index < a.index ? b : a));
+      const where = tasks[first.index]?.where;
+      const e = first.error;
+      // The scenario file alone does not say which of the sweep's runs it was.
+      if (e instanceof ScenarioError && where !== undefined) throw new ScenarioError(e.file, e.path, `${e.rule} (at ${where})`, e.within);
+      throw e;
+    }
     return out;
   }
   async close(): Promise<void> {

@@ -8,7 +8,7 @@
  * points are not noise. `independent` seeds (baseSeed + 1,000,000 × (point + 1) + r)
  * are there to measure what that buys.
  */
-import { pointCount, pointSets, pointValues, type Axis } from './axes.js';
+import { axisLabel, pointCount, pointSets, pointValues, type Axis } from './axes.js';
 import { METRICS, METRIC_KEYS, type MetricKey, type MetricValues } from '../output/metrics.js';
 import type { Runner } from './pool.js';
 import type { Progress } from './progress.js';
@@ -52,6 +52,7 @@ export function taskFor(file: string, def: SweepDefinition, point: number, r: nu
     file,
     sets: [...def.sets, ...pointSets(def.axes, point)],
     seed: seedFor(def, point, r),
+    where: `point ${point}: ${def.axes.map((a, i) => `${axisLabel(a)}=${pointValues(def.axes, point)[i]}`).join(' ')}, replication ${r}, seed ${seedFor(def, point, r)}`,
     ...(def.durationSeconds !== null ? { durationSeconds: def.durationSeconds } : {}),
   };
 }

@@ -19,6 +19,8 @@ export interface RunTask {
   classes?: UserClassRef[];
   /** The most revision pods at once (--max-pods): a run that asks for more stops (WorldSpec.podLimit). */
   podLimit?: number;
+  /** Which run this is, for an error's message: "point 3: containerConcurrency=4, replication 0, seed 42". */
+  where?: string;
 }
 
 /** Loads the scenario with the task's overrides and seed, simulates it in memory, returns its metrics. */
