@@ -18,9 +18,9 @@ import { join } from 'node:path';
 import { UsageError } from '../scenario/usage-error.js';
 import { writeSweepReport } from './report/report.js';
 import { METRIC_KEYS, type MetricKey, type MetricValues } from '../output/metrics.js';
-import { shardPoints, type Shard } from './shard.js';
-import { pointValues } from './axes.js';
-import { pointStats, seedFor, sweepPoints, type MetricStat, type PointResult, type RunResult, type SweepDefinition, type SweepResults } from './sweep.js';
+import { MAX_SHARDS, shardPoints, type Shard } from './shard.js';
+import { MAX_POINTS, pointValues, type Axis } from './axes.js';
+import { MAX_REPLICATIONS, pointStats, seedFor, sweepPoints, type MetricStat, type PointResult, type RunResult, type SweepDefinition, type SweepResults } from './sweep.js';
 
 export const SWEEP_JSON = 'sweep.json';
 export const SWEEP_CSV = 'sweep.csv';
@@ -158,6 +158,35 @@ function parseNumber(dir: string, file: string, s: string, nullable: boolean | '
   return v;
 }
 
+const isWhole = (v: unknown, min: number, max: number): boolean => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
+
+/** The shape of sweep.json's definition and shard, so a damaged file is a usage error naming the field, never a crash. */
+function checkSweepJson(dir: string, json: SweepJson): void {
+  const d = json.definition as unknown as Record<string, unknown>;
+  const field = (path: string, rule: string): never => bad(dir, `${SWEEP_JSON}: ${path} ${rule}`);
+  if (typeof d['scenario'] !== 'string') field('definition.scenario', 'must be a string');
+  if (typeof d['scenarioSha256'] !== 'string') field('definition.scenarioSha256', 'must be a string');
+  if (!isStrings(d['sets'])) field('definition.sets', 'must be a list of strings');
+  if (d['durationSeconds'] !== null && !(typeof d['durationSeconds'] === 'number' && d['durationSeconds'] > 0)) field('definition.durationSeconds', 'must be a number > 0 or null');
+  if (!isWhole(d['baseSeed'], 0, Number.MAX_SAFE_INTEGER)) field('definition.baseSeed', `must be a whole number from 0 to ${Number.MAX_SAFE_INTEGER}`);
+  if (d['seeds'] !== 'common' && d['seeds'] !== 'independent') field('definition.seeds', 'must be common or independent');
+  if (!isWhole(d['replications'], 1, MAX_REPLICATIONS)) field('definition.replications', `must be a whole number from 1 to ${MAX_REPLICATIONS}`);
+  const axes = d['axes'];
+  if (!Array.isArray(axes) || !axes.every((a) => typeof a === 'object' && a !== null)) return field('definition.axes', 'must be a list of {path, values}');
+  axes.forEach((a: Record<string, unknown>, i) => {
+    if (typeof a['path'] !== 'string') field(`definition.axes[${i}].path`, 'must be a string');
+    if (!isStrings(a['values']) || a['values'].length === 0) field(`definition.axes[${i}].values`, 'must be a non-empty list of strings');
+  });
+  const total = (axes as Axis[]).reduce((n, a) => n * a.values.length, 1);
+  if (total > MAX_POINTS) field('definition.axes', `give ${total} points (at most ${MAX_POINTS})`);
+  const sh = json.shard as unknown;
+  if (sh !== undefined) {
+    const o = (typeof sh === 'object' && sh !== null ? sh : {}) as Record<string, unknown>;
+    if (!isWhole(o['count'], 1, MAX_SHARDS) || !isWhole(o['index'], 0, (o['count'] as number) - 1)) field('shard', `must be {index, count} with whole numbers 0 ≤ index < count ≤ ${MAX_SHARDS}`);
+  }
+}
+
 /** Reads a sweep (or shard) directory back into its definition and rows. */
 export function readSweepDir(dir: string): ReadSweep {
   let json: SweepJson;
@@ -170,6 +199,7 @@ export function readSweepDir(dir: string): ReadSweep {
   if (json?.kind !== KIND || json.version !== VERSION || typeof json.definition !== 'object') {
     bad(dir, `${SWEEP_JSON} is not a knsim sweep (version ${VERSION}) description`);
   }
+  checkSweepJson(dir, json);
   const def = json.definition;
   const nAxes = def.axes.length;
 

@@ -72,3 +72,24 @@ describe('sweep merge counts each run once', () => {
     expect(mergeError([shardDir(0), csv])).toMatch(/sweep\.csv: point 1 does not match its runs in runs\.csv/);
   });
 });
+
+describe('sweep merge reads a damaged sweep.json as a usage error', () => {
+  const damaged = (f: (json: Record<string, any>) => void): string => {
+    const dir = edit(shardDir(0), 'sweep.json', (l) => {
+      const json = JSON.parse(l.join('\n')) as Record<string, any>;
+      f(json);
+      return [JSON.stringify(json)];
+    });
+    return mergeError([dir, shardDir(1)]).replace(dir, '<dir>');
+  };
+
+  it('names the field and the rule', () => {
+    expect(damaged((j) => (j['definition'] = {}))).toBe('sweep merge: <dir>: sweep.json: definition.scenario must be a string');
+    expect(damaged((j) => delete j['definition'].axes)).toBe('sweep merge: <dir>: sweep.json: definition.axes must be a list of {path, values}');
+    expect(damaged((j) => (j['definition'].axes[0].values = []))).toBe('sweep merge: <dir>: sweep.json: definition.axes[0].values must be a non-empty list of strings');
+    expect(damaged((j) => (j['definition'].replications = 0))).toBe('sweep merge: <dir>: sweep.json: definition.replications must be a whole number from 1 to 10000');
+    expect(damaged((j) => (j['definition'].baseSeed = -1))).toBe('sweep merge: <dir>: sweep.json: definition.baseSeed must be a whole number from 0 to 9007199254740991');
+    expect(damaged((j) => (j['definition'].seeds = 'x'))).toBe('sweep merge: <dir>: sweep.json: definition.seeds must be common or independent');
+    expect(damaged((j) => (j['shard'] = { index: 3, count: 2 }))).toBe('sweep merge: <dir>: sweep.json: shard must be {index, count} with whole numbers 0 ≤ index < count ≤ 10000');
+  });
+});
