@@ -40,3 +40,13 @@ describe('sweep k8s-job checks the grid first', () => {
     expect(existsSync(output)).toBe(true);
   });
 });
+
+describe('sweep k8s-job --image', () => {
+  for (const image of ['', ' ', 'registry.example.com/knsim:0.1 --privileged']) {
+    it(`refuses ${JSON.stringify(image)} (a Job needs an image reference without spaces)`, async () => {
+      await expect(sweepJobCommand({ scenario: 'scenarios/quickstart.yaml', grid: [`${CC}=1,2`], image, output: join(mkdtempSync(join(tmpdir(), 'knsim-job-check-')), 'job.yaml') })).rejects.toThrow(
+        `--image: must be a container image reference such as registry.example.com/knsim:0.1.0 (got ${JSON.stringify(image)})`,
+      );
+    });
+  }
+});
