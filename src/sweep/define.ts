@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../scenario/usage-error.js';
 import { loadScenario } from '../scenario/load.js';
+import { formatPath } from '../scenario/errors.js';
 import { parseSetExpression } from '../scenario/set.js';
 import { checkWork, DEFAULT_WORK_LIMITS, type WorkLimits } from '../scenario/work-estimate.js';
 import { pointCount, setExpression, type Axis } from './axes.js';
@@ -39,6 +40,18 @@ export function defineSweep(o: DefineOptions): { def: SweepDefinition; descripti
     if (path.length === 1 && path[0] === 'duration' && o.durationSeconds !== undefined) throw new UsageError(`${flag} ${a.path}: conflicts with --duration`);
   }
   const sets = o.sets ?? [];
+  // A --set of a path an axis varies would be replaced at every point (the point's value comes after it).
+  const varied = new Map(o.axes.map((a) => [formatPath(parseSetExpression(`${a.path}=0`).path), a.path]));
+  for (const s of sets) {
+    let path: string;
+    try {
+      path = formatPath(parseSetExpression(s).path);
+    } catch {
+      continue; // the loader reports a malformed --set
+    }
+    const axis = varied.get(path);
+    if (axis !== undefined) throw new UsageError(`--set ${s}: sets ${axis}, which ${flag} varies (each point's value would replace it); drop one of them`);
+  }
   const loaded = loadScenario(o.file, {
     sets,
     ...(o.seed !== undefined ? { seed: o.seed } : {}),
