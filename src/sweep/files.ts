@@ -13,6 +13,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { cell, num } from '../output/csv-writer.js';
+import { readManifest } from '../output/output-dir.js';
 import { writeStaged, type StageOptions } from '../output/staged-dir.js';
 import { join } from 'node:path';
 import { UsageError } from '../scenario/usage-error.js';
@@ -189,6 +190,8 @@ function checkSweepJson(dir: string, json: SweepJson): void {
 
 /** Reads a sweep (or shard) directory back into its definition and rows. */
 export function readSweepDir(dir: string): ReadSweep {
+  // A shard that died while writing leaves <out>.partial-<pid>, which shard-* globs match.
+  if (readManifest(dir)?.state === 'staging') bad(dir, 'an unfinished output (a knsim process was writing it and died, or is still writing it); leave it out or remove it');
   let json: SweepJson;
   try {
     json = JSON.parse(readText(dir, SWEEP_JSON)) as SweepJson;

@@ -93,3 +93,14 @@ describe('sweep merge reads a damaged sweep.json as a usage error', () => {
     expect(damaged((j) => (j['shard'] = { index: 3, count: 2 }))).toBe('sweep merge: <dir>: sweep.json: shard must be {index, count} with whole numbers 0 ≤ index < count ≤ 10000');
   });
 });
+
+describe('sweep merge and unfinished directories', () => {
+  it('refuses a staging directory a shard left when it died while writing (shard-*.partial-N matches shard-*)', () => {
+    // What a shard killed after writing its files but before the rename leaves: complete-looking files, a staging manifest.
+    const partial = edit(shardDir(0), 'runs.csv', (l) => l);
+    writeFileSync(join(partial, '.knsim-output.json'), JSON.stringify({ kind: 'knsim-output', version: 1, knsim: '0.1.0', command: 'sweep', state: 'staging', pid: 999999, files: [] }));
+    expect(mergeError([shardDir(0), shardDir(1), partial]).replace(partial, '<dir>')).toBe(
+      'sweep merge: <dir>: an unfinished output (a knsim process was writing it and died, or is still writing it); leave it out or remove it',
+    );
+  });
+});
