@@ -224,6 +224,8 @@ export function bootstrapCI(values: readonly number[], seed: string): BoundedCI 
   const n = values.length;
   if (n === 0) throw new RangeError('a mean needs at least one value');
   const { mean } = meanCI(values);
+  // A replication without the metric (a latency with no 200 response) leaves the point without it.
+  if (Number.isNaN(mean)) return { n, mean, lo: Number.NaN, hi: Number.NaN };
   let min = Infinity;
   let max = -Infinity;
   for (const v of values) {

@@ -95,7 +95,9 @@ export function violation(slos: readonly Slo[], m: Record<MetricKey, MetricStat>
   let worst = -Infinity;
   for (const s of slos) {
     const v = m[s.metric].hi ?? m[s.metric].mean;
-    worst = Math.max(worst, (v - s.threshold) / Math.max(Math.abs(s.threshold), 1e-9));
+    const over = (v - s.threshold) / Math.max(Math.abs(s.threshold), 1e-9);
+    // Not measured (a latency without any 200 response) is as far from meeting it as can be.
+    worst = Math.max(worst, Number.isNaN(over) ? Infinity : over);
   }
   return worst;
 }

@@ -128,7 +128,8 @@ function flatDomain(v: number): Spec {
 function linesChart(axes: readonly Axis[], points: readonly PointResult[]): SweepChart {
   const s = axisScale(axes[0]!, 0);
   const x = xyEncoding(s, points.length > 12);
-  const panels = LINE_CHART_METRICS.map((k) => {
+  // A metric no point has (latencies when no request got a 200) gets no panel: an empty one makes vega warn.
+  const panels = LINE_CHART_METRICS.filter((k) => points.some((p) => Number.isFinite(p.metrics[k].mean))).map((k) => {
     const values = points.map((p) => ({ ...pointRow(axes, [s], p), mean: p.metrics[k].mean, lo: p.metrics[k].lo, hi: p.metrics[k].hi }));
     const axis = tickAxis(k);
     const y = { field: 'mean', type: 'quantitative', title: METRICS[k].title, scale: flatScale(values) ?? { zero: false }, axis };
@@ -139,7 +140,7 @@ function linesChart(axes: readonly Axis[], points: readonly PointResult[]): Swee
       data: { values },
       layer: [
         // No band without intervals (one replication): an empty layer makes vega warn.
-        ...(values.some((v) => v.lo !== null && v.hi !== null)
+        ...(values.some((v) => v.lo !== null && v.hi !== null && Number.isFinite(v.lo) && Number.isFinite(v.hi))
           ? [
               {
                 transform: [{ filter: 'isValid(datum.lo) && isValid(datum.hi)' }],
@@ -259,7 +260,7 @@ function paretoChart(axes: readonly Axis[], points: readonly PointResult[]): Swe
   const valid = (a: string, b: string): Spec => ({ filter: `isValid(datum.${a}) && isValid(datum.${b})` });
   const labelled = values.filter((v) => v.front === 'Pareto front').length <= 15;
   // No whiskers without intervals (one replication): an empty layer makes vega warn.
-  const has = (a: 'p99Lo' | 'costLo', b: 'p99Hi' | 'costHi'): boolean => values.some((v) => v[a] !== null && v[b] !== null);
+  const has = (a: 'p99Lo' | 'costLo', b: 'p99Hi' | 'costHi'): boolean => values.some((v) => v[a] !== null && v[b] !== null && Number.isFinite(v[a]) && Number.isFinite(v[b]) && Number.isFinite(v.cost) && Number.isFinite(v.p99));
   const layers: Spec[] = [
     ...(has('p99Lo', 'p99Hi') ? [{ transform: [valid('p99Lo', 'p99Hi')], mark: { type: 'rule', opacity: 0.5 }, encoding: { x, y: { field: 'p99Lo', type: 'quantitative' }, y2: { field: 'p99Hi' }, color } }] : []),
     ...(has('costLo', 'costHi') ? [{ transform: [valid('costLo', 'costHi')], mark: { type: 'rule', opacity: 0.5 }, encoding: { y, x: { field: 'costLo', type: 'quantitative' }, x2: { field: 'costHi' }, color } }] : []),
@@ -303,9 +304,11 @@ function paretoChart(axes: readonly Axis[], points: readonly PointResult[]): Swe
 export function sweepCharts(axes: readonly Axis[], points: readonly PointResult[]): SweepChart[] {
   if (points.length === 0) return [];
   const out: SweepChart[] = [];
+  // A metric no point has (latencies when no request got a 200) is not charted: an empty chart makes vega warn.
+  const has = (k: MetricKey): boolean => points.some((p) => Number.isFinite(p.metrics[k].mean));
   if (axes.length === 1) out.push(linesChart(axes, points));
-  if (axes.length === 2) for (const [k, scheme] of HEATMAP_METRICS) out.push(heatmapChart(axes, points, k, scheme));
-  out.push(paretoChart(axes, points));
+  if (axes.length === 2) for (const [k, scheme] of HEATMAP_METRICS) if (has(k)) out.push(heatmapChart(axes, points, k, scheme));
+  if (points.some((p) => Number.isFinite(p.metrics.pod_seconds.mean) && Number.isFinite(p.metrics.p99_ms.mean))) out.push(paretoChart(axes, points));
   return out;
 }
 
@@ -365,8 +368,12 @@ export function tuneCharts(input: TuneChartInput): SweepChart[] {
   ];
   const x = { field: 'objective', type: 'quantitative', title: `${METRICS[objective].title}, mean`, scale: { zero: false }, axis: tickAxis(objective) };
   const y = { field: 'slo', type: 'quantitative', title: `${METRICS[yMetric].title}, mean`, scale: { zero: false }, axis: tickAxis(yMetric) };
+  // Whiskers only where some point has an interval (an empty layer makes vega warn).
+  const interval = (lo: number | null, hi: number | null): boolean => lo !== null && hi !== null && Number.isFinite(lo) && Number.isFinite(hi);
   const layers: Spec[] = [
-    { transform: [{ filter: 'isValid(datum.sloLo) && isValid(datum.sloHi)' }], mark: { type: 'rule', opacity: 0.5 }, encoding: { x, y: { field: 'sloLo', type: 'quantitative' }, y2: { field: 'sloHi' }, color } },
+    ...(values.some((v) => interval(v.sloLo, v.sloHi) && Number.isFinite(v.objective))
+      ? [{ transform: [{ filter: 'isValid(datum.sloLo) && isValid(datum.sloHi)' }], mark: { type: 'rule', opacity: 0.5 }, encoding: { x, y: { field: 'sloLo', type: 'quantitative' }, y2: { field: 'sloHi' }, color } }]
+      : []),
     {
       mark: { type: 'point', filled: true },
       encoding: { x, y, color, size: { condition: { test: "datum.status === 'winner'", value: 180 }, value: 50 }, tooltip },
@@ -375,14 +382,17 @@ export function tuneCharts(input: TuneChartInput): SweepChart[] {
   if (input.slo !== undefined) {
     layers.push({ data: { values: [{ t: input.slo.threshold }] }, mark: { type: 'rule', strokeDash: [6, 4], color: '#d62728' }, encoding: { y: { field: 't', type: 'quantitative' } } });
   }
-  const out: SweepChart[] = [
+  // Nothing to plot when no point has both (every run of every point answered no request with a 200).
+  const plotted = values.some((v) => Number.isFinite(v.objective) && Number.isFinite(v.slo));
+  const out: SweepChart[] = [];
+  if (plotted) out.push(
     {
       id: 'tune-explored',
       heading: `Explored points: ${METRICS[objective].label} against ${METRICS[yMetric].label}`,
       explanation: `Every point the tuner simulated, at its mean objective and mean ${METRICS[yMetric].label} (whiskers: 95 % interval)${input.slo !== undefined ? `; the dashed line is the SLO ${input.slo.text}` : ''}. The winner is the cheapest point whose upper bounds meet every SLO.`,
       spec: topLevel('Tuner: explored points', `${points.length} of ${input.totalPoints} grid points simulated.`, { data: { values }, width: 620, height: 380, layer: layers }),
     },
-  ];
+  );
   if (axes.length === 2) {
     const [sx, sy] = [scales[0]!, scales[1]!];
     const cells = values.map((v, i) => ({ ...v, x: sx.text(points[i]!.values[0]!), y: sy.text(points[i]!.values[1]!) }));
@@ -417,7 +427,7 @@ export function tuneCharts(input: TuneChartInput): SweepChart[] {
         width: 620,
         height: 300,
         layer: [
-          { transform: [{ filter: 'isValid(datum.objLo) && isValid(datum.objHi)' }], mark: { type: 'rule', opacity: 0.5 }, encoding: { x: xe, y: { field: 'objLo', type: 'quantitative', title: `${METRICS[objective].title}, mean`, scale: { zero: false }, axis: tickAxis(objective) }, y2: { field: 'objHi' }, color } },
+          ...(values.some((v) => interval(v.objLo, v.objHi)) ? [{ transform: [{ filter: 'isValid(datum.objLo) && isValid(datum.objHi)' }], mark: { type: 'rule', opacity: 0.5 }, encoding: { x: xe, y: { field: 'objLo', type: 'quantitative', title: `${METRICS[objective].title}, mean`, scale: { zero: false }, axis: tickAxis(objective) }, y2: { field: 'objHi' }, color } }] : []),
           { mark: { type: 'point', filled: true, size: 60 }, encoding: { x: xe, y: { field: 'objective', type: 'quantitative' }, color, tooltip } },
         ],
       }),
