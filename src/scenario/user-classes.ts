@@ -122,14 +122,6 @@ function isTimeout(e: unknown): boolean {
 function instantiate(ref: UserClassRef, script: vm.Script): { def: unknown; invoke: (fn: (...a: unknown[]) => unknown, self: unknown, args: unknown[]) => unknown } {
   const ctx = newContext(ref.module);
   const budget = ref.budgetMs;
-  try {
-    script.runInContext(ctx, { timeout: budget });
-  } catch (e) {
-    if (isTimeout(e)) throw new UserCallStopped(`evaluating the module did not finish within ${budget} ms (the per-call time budget)`);
-    throw e;
-  }
-  const exp = (ctx['module'] as { exports: unknown }).exports;
-  const def = typeof exp === 'object' && exp !== null && 'default' in exp ? (exp as { default: unknown }).default : exp;
   const slot = ctx['__knsim'] as { fn?: unknown; self?: unknown; args?: unknown; result?: unknown };
   const invoke = (fn: (...a: unknown[]) => unknown, self: unknown, args: unknown[]): unknown => {
     slot.fn = fn;
@@ -147,6 +139,26 @@ function instantiate(ref: UserClassRef, script: vm.Script): { def: unknown; invo
     slot.result = undefined;
     return r;
   };
+  try {
+    script.runInContext(ctx, { timeout: budget });
+  } catch (e) {
+    if (isTimeout(e)) throw new UserCallStopped(`evaluating the module did not finish within ${budget} ms (the per-call time budget)`);
+    // What the module threw is read under the budget too (its message may be a getter that never returns).
+    let text: string;
+    try {
+      text = invoke(thrownMessage as (...a: unknown[]) => unknown, undefined, [e]) as string;
+    } catch (e2) {
+      text = e2 instanceof UserCallStopped ? `a value whose message ${e2.message}` : 'a value that throws when read';
+    }
+    throw new UserCallStopped(`evaluating the module threw: ${text}`);
+  }
+  const exp = (ctx['module'] as { exports: unknown }).exports;
+  let def: unknown;
+  try {
+    def = invoke((x: unknown) => (typeof x === 'object' && x !== null && 'default' in x ? (x as { default: unknown }).default : x), undefined, [exp]);
+  } catch (e) {
+    throw new UserCallStopped(e instanceof UserCallStopped ? `reading the module's exports: ${e.message}` : `reading the module's exports threw: ${thrownMessage(e)}`);
+  }
   return { def, invoke };
 }
 
@@ -178,7 +190,13 @@ export function loadUserClass(ref: UserClassRef): AutoscalerClass {
     }
   };
   const first = load();
-  const problem = definitionProblem(first.definition);
+  let problem: string | undefined;
+  try {
+    // Read under the time budget: the export's fields may be getters.
+    problem = first.invoke(definitionProblem as (...a: unknown[]) => unknown, undefined, [first.definition]) as string | undefined;
+  } catch (e) {
+    problem = e instanceof UserCallStopped ? `reading the module's default export: ${e.message}` : `reading the module's default export threw: ${thrownMessage(e)}`;
+  }
   if (problem !== undefined) fail({ className: ref.name, revision: undefined, atSeconds: undefined, call: 'load', rule: problem });
   // The first evaluation serves the first revision; later ones evaluate the module afresh.
   let spare: typeof first | undefined = first;
@@ -195,6 +213,16 @@ export function loadUserClass(ref: UserClassRef): AutoscalerClass {
 
 export { chooseClass, reservedClassName, AUTOSCALER_API_VERSION, type ClassChoice } from './class-choice.js';
 import { reservedClassName } from './class-choice.js';
+
+/** The longest budget node:vm can time: 2^32 − 1 ms (about 49.7 days). */
+const MAX_BUDGET_MS = 4294967295;
+
+/** A `timeout:` in seconds as node:vm's budget: whole milliseconds, 1 ms to {@link MAX_BUDGET_MS}. @throws ScenarioError */
+function budgetOf(file: string, path: string, seconds: number): number {
+  const ms = Math.round(seconds * 1000);
+  if (ms < 1 || ms > MAX_BUDGET_MS) throw new ScenarioError(file, path, `the per-call time budget must be between 1ms and 1193h (node:vm times whole milliseconds up to 2^32 − 1), got ${+(seconds * 1000).toPrecision(6)} ms`);
+  return ms;
+}
 
 /** One `autoscalerClasses` entry as the schema read it. */
 export interface UserClassInput {
@@ -216,7 +244,7 @@ export function loadUserClasses(file: string, entries: readonly UserClassInput[]
     return {
       name: e.name,
       module: nodePath.resolve(nodePath.dirname(file), e.module),
-      budgetMs: e.timeout !== undefined ? e.timeout * 1000 : DEFAULT_USER_CALL_BUDGET_MS,
+      budgetMs: e.timeout !== undefined ? budgetOf(file, `${path}.timeout`, e.timeout) : DEFAULT_USER_CALL_BUDGET_MS,
       where: { file, path: `${path}.module` },
     };
   });

@@ -72,6 +72,9 @@ export function thrownMessage(e: unknown): string {
   return text.split(/\r?\n/)[0]!.trim();
 }
 
+/** The shortest tick a user class may ask for, in seconds. */
+export const MIN_TICK_SECONDS = 0.1;
+
 /** Why `def` is not a usable `knsim.dev/v1` definition, or undefined when it is. */
 export function definitionProblem(def: unknown): string | undefined {
   try {
@@ -89,7 +92,9 @@ function readDefinitionProblem(def: unknown): string | undefined {
   }
   if (typeof d['create'] !== 'function') return 'create must be a function (ctx) => ({ decide(input) { ... } })';
   const tick = d['tickSeconds'];
-  if (tick !== undefined && !(typeof tick === 'number' && Number.isFinite(tick) && tick > 0)) return `tickSeconds must be a number > 0 (got ${String(tick)})`;
+  if (tick !== undefined && !(typeof tick === 'number' && Number.isFinite(tick) && tick > 0)) return `tickSeconds must be a number > 0 (got ${shown(tick)})`;
+  // A tick far below the metrics' own period (a second) decides on the same data again and again: 1e-9 would be 1e9 calls a simulated second.
+  if (tick !== undefined && tick < MIN_TICK_SECONDS) return `tickSeconds must be at least ${MIN_TICK_SECONDS} (the metrics arrive once a second; got ${tick})`;
   if (d['description'] !== undefined && typeof d['description'] !== 'string') return 'description must be a string';
   return undefined;
 }
@@ -127,11 +132,49 @@ interface Bucket {
 
 const isWhole = (v: unknown, min: number): v is number => typeof v === 'number' && Number.isInteger(v) && v >= min;
 
+/** What `decide` returned, its fields each read once (under the time budget). */
+interface ReadDecision {
+  /** What it was when not an object ('null', 'number', ...). */
+  type: string | undefined;
+  d: Record<string, unknown>;
+  then: unknown;
+}
+
+function readDecision(out: unknown): ReadDecision {
+  if (typeof out !== 'object' || out === null) return { type: out === null ? 'null' : typeof out, d: {}, then: undefined };
+  const o = out as Record<string, unknown>;
+  const then = o['then'];
+  const d = { desiredScale: o['desiredScale'], sksMode: o['sksMode'], minScale: o['minScale'], maxScale: o['maxScale'], scaleToZero: o['scaleToZero'], inPanic: o['inPanic'] };
+  return { type: undefined, d, then };
+}
+
+/** The definition's fields, read once. */
+function readDefinition(def: unknown): { problem: string | undefined; create: ((...a: unknown[]) => unknown) | undefined; tickSeconds: number | undefined } {
+  const problem = definitionProblem(def);
+  if (problem !== undefined) return { problem, create: undefined, tickSeconds: undefined };
+  const d = def as AutoscalerDefinition;
+  return { problem, create: d.create as (...a: unknown[]) => unknown, tickSeconds: d.tickSeconds };
+}
+
+/** Calls the instance's optional snapshot (`this` is the instance). */
+function callSnapshot(this: AutoscalerInstance): unknown {
+  const snap = this.snapshot;
+  return typeof snap === 'function' ? snap.call(this) : undefined;
+}
+
+/** A value a module returned, for a message: never calls back into user code (no toString, no toJSON). */
+function shown(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
+  if (v === null || typeof v === 'number' || typeof v === 'boolean' || typeof v === 'undefined' || typeof v === 'bigint') return String(v);
+  return `a${typeof v === 'object' ? 'n object' : ` ${typeof v}`}`;
+}
+
 class UserInstance extends PipelineInstance implements AutoscalerClassInstance {
   private readonly user: AutoscalerInstance;
   private readonly buckets = new Map<number, Bucket>();
   private inPanicNow = false;
   private readonly invoke: UserInvoke | undefined;
+  private readonly decideFn: (...a: unknown[]) => unknown;
   readonly tickPeriodSeconds: number;
 
   constructor(
@@ -150,10 +193,10 @@ class UserInstance extends PipelineInstance implements AutoscalerClassInstance {
     }
     this.invoke = loaded.invoke;
     const def = loaded.definition;
-    const problem = definitionProblem(def);
-    if (problem !== undefined) this.fault('load', nowSeconds, problem);
-    const d = def as AutoscalerDefinition;
-    this.tickPeriodSeconds = d.tickSeconds ?? 2;
+    // The definition is read once, under the time budget: a getter on it is user code too.
+    const read = this.call<ReturnType<typeof readDefinition>>('load', nowSeconds, readDefinition, undefined, [def], "reading the module's default export");
+    if (read.problem !== undefined) this.fault('load', nowSeconds, read.problem);
+    this.tickPeriodSeconds = read.tickSeconds ?? 2;
     const ctx = Object.freeze({
       className: opts.name,
       revision,
@@ -162,29 +205,56 @@ class UserInstance extends PipelineInstance implements AutoscalerClassInstance {
       existingPods: spec.existingPods,
       state,
     });
-    const inst = this.call('create', nowSeconds, d.create as (...a: unknown[]) => unknown, d, [ctx]);
-    let decide: unknown;
-    try {
-      decide = typeof inst === 'object' && inst !== null ? (inst as { decide?: unknown }).decide : undefined;
-    } catch (e) {
-      this.fault('create', nowSeconds, `reading what create returned threw: ${thrownMessage(e)}`);
-    }
-    if (typeof decide !== 'function') {
+    const made = this.call('create', nowSeconds, read.create!, def, [ctx], undefined, (inst) => ({
+      inst,
+      decide: typeof inst === 'object' && inst !== null ? (inst as { decide?: unknown }).decide : undefined,
+    }));
+    if (typeof made.decide !== 'function') {
       this.fault('create', nowSeconds, 'create must return an object with a decide(input) method');
     }
-    this.user = inst as AutoscalerInstance;
+    this.user = made.inst as AutoscalerInstance;
+    this.decideFn = made.decide as (...a: unknown[]) => unknown;
   }
 
   private fault(call: UserCall, atSeconds: number | undefined, rule: string): never {
     return this.opts.fail({ className: this.opts.name, revision: this.revision, atSeconds, call, rule });
   }
 
-  private call(call: UserCall, now: number, fn: (...a: unknown[]) => unknown, self: unknown, args: unknown[]): unknown {
+  /**
+   * Calls into user code under the time budget (`invoke`), and reads what it returned
+   * (`read`) under the same budget: a getter, a Proxy trap or a thrown value's `message`
+   * is user code too, and must not hang or crash knsim when it loops or throws.
+   */
+  private call<T = unknown>(
+    call: UserCall,
+    now: number,
+    fn: (...a: unknown[]) => unknown,
+    self: unknown,
+    args: unknown[],
+    what: string = call,
+    read: (out: unknown) => T = (out) => out as T,
+  ): T {
+    const run = (): { ok: true; value: T } | { ok: false; rule: string } => {
+      let out: unknown;
+      try {
+        out = fn.apply(self, args);
+      } catch (e) {
+        return { ok: false, rule: `${what} threw: ${thrownMessage(e)}` };
+      }
+      try {
+        return { ok: true, value: read(out) };
+      } catch (e) {
+        return { ok: false, rule: `reading what ${what} returned threw: ${thrownMessage(e)}` };
+      }
+    };
+    let r: ReturnType<typeof run>;
     try {
-      return this.invoke ? this.invoke(fn, self, args) : fn.apply(self, args);
+      r = (this.invoke ? this.invoke(run, undefined, []) : run()) as ReturnType<typeof run>;
     } catch (e) {
-      this.fault(call, now, e instanceof UserCallStopped ? `${call}: ${e.message}` : `${call} threw: ${thrownMessage(e)}`);
+      this.fault(call, now, e instanceof UserCallStopped ? `${what}: ${e.message}` : `${what} threw: ${thrownMessage(e)}`);
     }
+    if (!r.ok) this.fault(call, now, r.rule);
+    return r.value;
   }
 
   protected get panicking(): boolean {
@@ -246,7 +316,7 @@ class UserInstance extends PipelineInstance implements AutoscalerClassInstance {
       previousDesiredScale: this.p.status.desiredScale,
       poke,
     });
-    const out = this.call('decide', nowSeconds, this.user.decide as (...a: unknown[]) => unknown, this.user, [input]);
+    const out = this.call('decide', nowSeconds, this.decideFn, this.user, [input], 'decide', readDecision);
     const d = this.checkDecision(out, nowSeconds);
     let desired = Math.ceil(d.desiredScale);
     if (d.minScale !== undefined) desired = Math.max(desired, d.minScale);
@@ -268,34 +338,24 @@ class UserInstance extends PipelineInstance implements AutoscalerClassInstance {
     return { valid: false, desiredPodCount: 0, notify: false, observedStable: Number.NaN, observedPanic: Number.NaN, ...this.status() };
   }
 
-  private checkDecision(out: unknown, now: number): AutoscalerDecision {
+  private checkDecision(read: ReadDecision, now: number): AutoscalerDecision {
     const bad = (rule: string): never => this.fault('decide', now, rule);
-    if (typeof out !== 'object' || out === null) return bad(`decide must return { desiredScale, ... } (got ${out === null ? 'null' : typeof out})`);
-    // Each field is read once, here: a getter that throws is the module's fault, not knsim's.
-    let d: Record<string, unknown>;
-    let then: unknown;
-    try {
-      const o = out as Record<string, unknown>;
-      then = o['then'];
-      d = { desiredScale: o['desiredScale'], sksMode: o['sksMode'], minScale: o['minScale'], maxScale: o['maxScale'], scaleToZero: o['scaleToZero'], inPanic: o['inPanic'] };
-    } catch (e) {
-      return bad(`reading what decide returned threw: ${thrownMessage(e)}`);
-    }
+    if (read.type !== undefined) return bad(`decide must return { desiredScale, ... } (got ${read.type})`);
+    const { d, then } = read;
     if (typeof then === 'function') return bad('decide must return synchronously (it returned a Promise)');
     const ds = d['desiredScale'];
-    if (typeof ds !== 'number' || !Number.isFinite(ds) || ds < 0) return bad(`decide returned desiredScale ${typeof ds === 'number' ? String(ds) : JSON.stringify(ds) ?? 'undefined'}: must be a finite number ≥ 0`);
-    if (d['sksMode'] !== undefined && d['sksMode'] !== 'Serve' && d['sksMode'] !== 'Proxy') return bad(`decide returned sksMode ${JSON.stringify(d['sksMode'])}: must be "Serve" or "Proxy"`);
-    if (d['minScale'] !== undefined && !isWhole(d['minScale'], 0)) return bad(`decide returned minScale ${String(d['minScale'])}: must be a whole number ≥ 0`);
-    if (d['maxScale'] !== undefined && !isWhole(d['maxScale'], 1)) return bad(`decide returned maxScale ${String(d['maxScale'])}: must be a whole number ≥ 1`);
+    if (typeof ds !== 'number' || !Number.isFinite(ds) || ds < 0) return bad(`decide returned desiredScale ${shown(ds)}: must be a finite number ≥ 0`);
+    if (d['sksMode'] !== undefined && d['sksMode'] !== 'Serve' && d['sksMode'] !== 'Proxy') return bad(`decide returned sksMode ${shown(d['sksMode'])}: must be "Serve" or "Proxy"`);
+    if (d['minScale'] !== undefined && !isWhole(d['minScale'], 0)) return bad(`decide returned minScale ${shown(d['minScale'])}: must be a whole number ≥ 0`);
+    if (d['maxScale'] !== undefined && !isWhole(d['maxScale'], 1)) return bad(`decide returned maxScale ${shown(d['maxScale'])}: must be a whole number ≥ 1`);
     for (const k of ['scaleToZero', 'inPanic'] as const) {
-      if (d[k] !== undefined && typeof d[k] !== 'boolean') return bad(`decide returned ${k} ${JSON.stringify(d[k])}: must be true or false`);
+      if (d[k] !== undefined && typeof d[k] !== 'boolean') return bad(`decide returned ${k} ${shown(d[k])}: must be true or false`);
     }
     return d as unknown as AutoscalerDecision;
   }
 
   snapshot(): unknown {
-    const snap = this.user.snapshot;
-    const user = typeof snap === 'function' ? this.call('snapshot', Number.NaN, snap as (...a: unknown[]) => unknown, this.user, []) : undefined;
+    const user = this.call('snapshot', Number.NaN, callSnapshot, this.user, []);
     return { status: { ...this.p.status }, pa: { ...this.p.pa }, inPanic: this.inPanicNow, user };
   }
 }
