@@ -43,6 +43,7 @@ export async function testCommand(args: TestArgs): Promise<number> {
     onScenario: (t) => process.stdout.write(`${formatScenarioTest(t)}\n`),
   });
   for (const f of run.skipped) process.stdout.write(`${f}: no expect: section, skipped\n`);
+  for (const f of run.unreadable) process.stdout.write(`${f}: cannot be read (a broken symbolic link?), skipped\n`);
   const { passed, failed } = tally(run);
   if (junit !== undefined) {
     writeOwnedFile(junit, junitXml(junitSuites(run)), `--junit ${junit}`, OWNED_MARKS.junit);

@@ -3,7 +3,7 @@
  * that carry an `expect:` section), checks every expectation's syntax first, then runs
  * each scenario once and checks its expectations against the run's summary.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { summarizeWorld } from '../run/run-world.js';
@@ -28,6 +28,8 @@ export interface TestRun {
   scenarios: ScenarioTest[];
   /** Files under the named directories skipped for having no `expect:` section. */
   skipped: string[];
+  /** YAML entries under the named directories that cannot be read (broken symbolic links). */
+  unreadable: string[];
 }
 
 const YAML = /\.ya?ml$/i;
@@ -45,14 +47,32 @@ function hasExpect(file: string): boolean {
 }
 
 /** The scenario files to test, in order: named files as given, directories walked in sorted order. */
-export function collectScenarioFiles(paths: readonly string[]): { files: string[]; skipped: string[] } {
+export function collectScenarioFiles(paths: readonly string[]): { files: string[]; skipped: string[]; unreadable: string[] } {
   if (paths.length === 0) throw new UsageError('knsim test: name scenario files or directories, e.g. knsim test scenarios/');
   const files: string[] = [];
   const skipped: string[] = [];
+  const unreadable: string[] = [];
+  // Directories by their real path: a symbolic link back up (or across) is walked once, not until ELOOP.
+  const seen = new Set<string>();
   const walk = (dir: string): void => {
+    let real: string;
+    try {
+      real = realpathSync(dir);
+    } catch {
+      return;
+    }
+    if (seen.has(real)) return;
+    seen.add(real);
     for (const name of readdirSync(dir).sort()) {
       const p = join(dir, name);
-      const st = statSync(p);
+      let st;
+      try {
+        st = statSync(p);
+      } catch {
+        // A broken symbolic link (or an entry gone since the listing): a YAML one is said, anything else is not ours.
+        if (YAML.test(name)) unreadable.push(p);
+        continue;
+      }
       if (st.isDirectory()) walk(p);
       else if (YAML.test(name)) (hasExpect(p) ? files : skipped).push(p);
     }
@@ -67,7 +87,7 @@ export function collectScenarioFiles(paths: readonly string[]): { files: string[
     if (st.isDirectory()) walk(p);
     else files.push(p);
   }
-  return { files, skipped };
+  return { files, skipped, unreadable };
 }
 
 const oneLine = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
@@ -78,7 +98,7 @@ const oneLine = (e: unknown): string => (e instanceof Error ? e.message : String
  * that fails while running is reported as an error of that scenario.
  */
 export function runTests(paths: readonly string[], opts: { seed?: number; onScenario?: (t: ScenarioTest) => void } = {}): TestRun {
-  const { files, skipped } = collectScenarioFiles(paths);
+  const { files, skipped, unreadable } = collectScenarioFiles(paths);
   // Nothing to test is a mistake (a typo in a CI path), not a pass.
   if (files.length === 0) {
     const why = skipped.length > 0 ? `${skipped.length} YAML file${skipped.length === 1 ? '' : 's'}, none with an expect: section` : 'no YAML files';
@@ -106,7 +126,7 @@ export function runTests(paths: readonly string[], opts: { seed?: number; onScen
     scenarios.push(t);
     opts.onScenario?.(t);
   }
-  return { scenarios, skipped };
+  return { scenarios, skipped, unreadable };
 }
 
 /** Passed and failed expectation counts (a scenario that could not run counts as one failure, an expectation that could not be checked as one). */

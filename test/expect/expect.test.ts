@@ -3,7 +3,7 @@
  * against real runs, the shipped scenarios passing, a wrong expectation failing with a
  * non-zero exit, and JUnit XML that parses with the counts it claims.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -179,6 +179,23 @@ describe('knsim test', () => {
     writeFileSync(join(empty, 'a.yaml'), 'name: a\nduration: 10s\n');
     const r2 = runKnsim(['test', empty], empty, { CI: '1' });
     expect([r2.code, r2.stderr]).toEqual([2, `knsim: ${empty}: nothing to test (1 YAML file, none with an expect: section)\n`]);
+  });
+
+  it('walks a directory with a broken symbolic link and a link back up without an internal error', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'knsim-test-links-'));
+    const sub = join(dir, 'sub');
+    mkdirSync(sub);
+    writeFileSync(join(sub, 'a.yaml'), `${readFileSync(join(root, 'scenarios/quickstart.yaml'), 'utf8').replace(/\nexpect:[\s\S]*$/, '\n')}expect:\n  - maxReadyPods == 1\n`);
+    symlinkSync(join(dir, 'nothing-here.yaml'), join(sub, 'broken.yaml'));
+    symlinkSync(join(dir, 'nothing-here'), join(sub, 'broken-dir'));
+    symlinkSync(dir, join(sub, 'up'));
+    const r = runKnsim(['test', sub], dir, { CI: '1' });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    // The file is tested once, though it is reachable again through up/sub/.
+    expect(r.stdout.split('\n').filter((l) => l.includes('(quickstart)'))).toEqual([`${join(sub, 'a.yaml')} (quickstart)`]);
+    expect(r.stdout).toContain(`${join(sub, 'broken.yaml')}: cannot be read (a broken symbolic link?), skipped\n`);
+    expect(r.stdout.trim().split('\n').at(-1)).toBe('1 passed, 0 failed');
   });
 
   it('exits 2 with one line for an unknown metric, before running anything', () => {
