@@ -37,13 +37,23 @@ export interface ExpectMetric {
 
 const asRun = (s: ScopeSummary): RunSummary => ({ overall: s.overall }) as RunSummary;
 
+/**
+ * A latency of the scope's successful (200) requests, or null when none succeeded: the
+ * summary then says 0 ms, which would pass every "p99 <= ..." of a run that failed all its requests.
+ */
+const latency =
+  (read: (s: ScopeSummary) => number | null) =>
+  (s: ScopeSummary): number | null =>
+    s.overall.requests.ok === 0 ? null : read(s);
+
 /** The registry's metrics, keyed by every name they answer to. */
 function registryMetrics(): Map<string, ExpectMetric> {
   const out = new Map<string, ExpectMetric>();
   for (const k of METRIC_KEYS) {
     const m = METRICS[k];
     const kind: ValueKind = m.unit === 'ms' ? 'ms' : m.unit === 'fraction' ? 'fraction' : k === 'pod_seconds' ? 'seconds' : 'count';
-    const metric: ExpectMetric = { name: k, kind, bounds: m.bounds, ...(m.integer === true ? { integer: true } : {}), read: (s) => metricsOf(asRun(s))[k] };
+    const read = (s: ScopeSummary): number | null => metricsOf(asRun(s))[k];
+    const metric: ExpectMetric = { name: k, kind, bounds: m.bounds, ...(m.integer === true ? { integer: true } : {}), read: kind === 'ms' ? latency(read) : read };
     for (const n of [k, ...m.aliases]) out.set(n.toLowerCase(), metric);
   }
   return out;
@@ -60,7 +70,7 @@ const SUMMARY_FIELDS: readonly ExpectMetric[] = [
   { name: 'status502', kind: 'count', bounds: NON_NEGATIVE, integer: true, read: (s) => s.overall.requests.status502 ?? 0 },
   { name: 'coldStartRequests', kind: 'count', bounds: NON_NEGATIVE, integer: true, read: (s) => s.overall.coldStartRequests },
   { name: 'panicSeconds', kind: 'seconds', bounds: NON_NEGATIVE, read: (s) => s.overall.panicSeconds },
-  ...(['p90', 'max'] as const).map((f): ExpectMetric => ({ name: f, kind: 'ms', bounds: NON_NEGATIVE, read: (s) => s.overall.latencyMs[f] })),
+  ...(['p90', 'max'] as const).map((f): ExpectMetric => ({ name: f, kind: 'ms', bounds: NON_NEGATIVE, read: latency((s) => s.overall.latencyMs[f]) })),
   { name: 'timeToFirstReady', kind: 'seconds', bounds: NON_NEGATIVE, revisionOnly: true, read: (s) => s.revision?.timeToFirstReadySeconds ?? null },
   { name: 'scaleToZeroAt', kind: 'seconds', bounds: NON_NEGATIVE, times: true, revisionOnly: true, read: (s) => s.revision?.scaleToZeroAtSeconds ?? [] },
   { name: 'scaleToZeroCount', kind: 'count', bounds: NON_NEGATIVE, integer: true, revisionOnly: true, read: (s) => s.revision?.scaleToZeroAtSeconds.length ?? 0 },

@@ -110,6 +110,35 @@ describe('checks against a run', () => {
   });
 });
 
+describe('a run where no request succeeded', () => {
+  // quickstart with 1 s requests and a 500 ms client timeout: every request gives up, so
+  // ok == 0 and there is no latency to check (the percentiles are of the 200s).
+  const file = join(root, 'scenarios/quickstart.yaml');
+  const loaded = loadScenario(file, { sets: ['clients[0].timeout=500ms', 'services[0].app.serviceTime={dist: constant, value: 1s}'] });
+  const summary = summarizeWorld(loaded.world);
+  const check = (text: string) => evaluateExpectation(parseExpectation(text, file, 0), summary, file);
+
+  it('has no successful request', () => {
+    expect(summary.overall.requests.ok).toBe(0);
+    expect(summary.overall.requests.clientTimeouts).toBe(3519);
+  });
+
+  it.each([
+    ['p99 <= 500ms'],
+    ['p50 < 1ms'],
+    ['p95 within 0ms..10s'],
+    ['p90 <= 1s'],
+    ['max <= 1s'],
+    ['p99 != 5ms'],
+  ])('fails %s instead of passing on a latency of 0 ms', (text) => {
+    expect(check(text)).toMatchObject({ pass: false, actual: 'none (no request succeeded: latencies are of the 200s)' });
+  });
+
+  it('still checks the counts', () => {
+    expect(check('ok == 0')).toMatchObject({ pass: true, actual: '0' });
+  });
+});
+
 describe('knsim test', () => {
   it('passes on every shipped scenario with expectations', () => {
     const run = runTests([join(root, 'scenarios')]);
