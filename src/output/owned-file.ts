@@ -5,7 +5,7 @@
  * write. A file counts as knsim's when its beginning carries the mark knsim writes there for
  * that kind of file; anything else (the scenario itself, a user's notes) is refused.
  */
-import { accessSync, closeSync, constants, lstatSync, openSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, closeSync, constants, lstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { OutputError, toOutputError } from './output-error.js';
 
@@ -29,6 +29,7 @@ function head(path: string): string {
  * `what` names the flag, e.g. `--junit out.xml`.
  */
 export function checkOwnedFile(path: string, what: string, mark: RegExp): void {
+  if (path === '') throw new OutputError(`${what}: names no file`);
   if (/[\\/]$/.test(path)) throw new OutputError(`${what}: ends in "/", so it names a directory; name a file`);
   let st;
   try {
@@ -91,6 +92,8 @@ export function writeOwnedFile(path: string, text: string, what: string, mark: R
   const tmp = join(dirname(path), `.${basename(path)}.knsim-${process.pid}.tmp`);
   let created = false;
   try {
+    // The directories between, as checkRoomFor promised (mkdir -p: existing ones are left as they are).
+    mkdirSync(dirname(path), { recursive: true });
     // 'wx': a file already at the temporary name is not ours, so it is neither written nor removed.
     const fd = openSync(tmp, 'wx');
     created = true;

@@ -64,12 +64,30 @@ describe('writeOwnedFile', () => {
     expect(() => checkOwnedFile(join(dir, 'a', 'b', 'decisions.csv'), '--csv x', OWNED_MARKS.junit)).not.toThrow();
   });
 
-  it('a failed write leaves the old file and no temporary file', () => {
+  it('makes the directories a new file needs, as mkdir -p would (it failed after the runs: ENOENT)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'knsim-owned-'));
-    const f = join(dir, 'no-such-dir', 'junit.xml');
+    const f = join(dir, 'reports', 'ci', 'junit.xml');
+    writeOwnedFile(f, JUNIT, `--junit ${f}`, OWNED_MARKS.junit);
+    expect(readFileSync(f, 'utf8')).toBe(JUNIT);
+    expect(readdirSync(join(dir, 'reports', 'ci'))).toEqual(['junit.xml']);
+  });
+
+  it('refuses an empty path before writing anything (it failed after the runs: rename ... -> "")', () => {
+    expect(() => checkOwnedFile('', '--junit ', OWNED_MARKS.junit)).toThrow(new OutputError('--junit : names no file'));
+  });
+
+  it('a failed write leaves the old file, and a temporary file it did not make, as they were', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'knsim-owned-'));
+    const f = join(dir, 'junit.xml');
+    const old = JUNIT.replace('tests="1"', 'tests="7"');
+    writeFileSync(f, old);
+    // Something else holds the temporary name: the write fails ('wx') and removes nothing.
+    const tmp = join(dir, `.junit.xml.knsim-${process.pid}.tmp`);
+    writeFileSync(tmp, 'not ours');
     expect(() => writeOwnedFile(f, JUNIT, '--junit x', OWNED_MARKS.junit)).toThrow(OutputError);
-    expect(existsSync(join(dir, 'no-such-dir'))).toBe(false);
-    expect(readdirSync(dir)).toEqual([]);
+    expect(readFileSync(f, 'utf8')).toBe(old);
+    expect(readFileSync(tmp, 'utf8')).toBe('not ours');
+    expect(readdirSync(dir).sort()).toEqual([`.junit.xml.knsim-${process.pid}.tmp`, 'junit.xml']);
   });
 
   it('the k8s-job mark is the opening comment of the Job YAML', () => {
