@@ -120,6 +120,7 @@ export function parseExpectation(entry: unknown, file: string, index: number): E
     const lo = value(r[1]!, 'the lower end');
     const hi = value(r[2]!, 'the upper end');
     if (lo > hi) throw new ScenarioError(file, textPath, `the range ${r[1]}..${r[2]} is empty (its lower end is above its upper end)`);
+    if (metric.integer === true && Math.ceil(lo) > Math.floor(hi)) throw new ScenarioError(file, textPath, `${name} is a whole number, so within ${r[1]!.trim()}..${r[2]!.trim()} can never hold`);
     let after: number | undefined;
     if (r[3] !== undefined) {
       if (!metric.times) throw new ScenarioError(file, textPath, `"after" applies to instants (scaleToZeroAt), not to ${metric.name}`);
@@ -132,6 +133,11 @@ export function parseExpectation(entry: unknown, file: string, index: number): E
   }
   if (rest === '') throw new ScenarioError(file, textPath, `${op} needs a value (e.g. "${metric.name} ${op} ${metric.kind === 'ms' ? '500ms' : metric.kind === 'fraction' ? '0.1%' : '0'}")`);
   const v = value(rest, 'the value');
+  // At the edge of the metric's range, < its lowest or > its highest value leaves nothing a run can give.
+  const [min, max] = metric.bounds;
+  if ((op === '<' && v === min) || (op === '>' && v === max)) {
+    throw new ScenarioError(file, textPath, `${name} is ${rangeText(metric)}, so ${op} ${rest.trim()} never passes`);
+  }
   if (metric.integer === true && (op === '==' || op === '!=') && !Number.isInteger(v)) {
     throw new ScenarioError(file, textPath, `${name} is a whole number, so ${op} ${rest.trim()} ${op === '==' ? 'can never hold' : 'always holds'}`);
   }

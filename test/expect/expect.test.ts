@@ -33,6 +33,8 @@ describe('expectation syntax', () => {
     { text: 'maxReadyPods <= 2.5', metric: 'max_pods', check: { op: '<=', value: 2.5 } },
     { text: 'podHours == 0.5', metric: 'pod_hours', check: { op: '==', value: 0.5 } },
     { text: 'rate503 <= 100%', metric: 'rate_503', check: { op: '<=', value: 1 } },
+    { text: 'maxReadyPods within 2.5..3', metric: 'max_pods', check: { op: 'within', lo: 2.5, hi: 3, after: undefined } },
+    { text: 'status503 <= 0', metric: 'status503', check: { op: '<=', value: 0 } },
   ];
   it.each(good)('reads $text', ({ text, metric, check, scope }) => {
     const e = parseExpectation(text, 's.yaml', 0);
@@ -65,6 +67,12 @@ describe('expectation syntax', () => {
     { text: 'p99 within -5ms..10ms', error: "s.yaml: expect[0]: the lower end -5ms is out of p99's range (p99 is never below 0ms)" },
     { text: 'maxReadyPods == 2.5', error: 's.yaml: expect[0]: maxReadyPods is a whole number, so == 2.5 can never hold' },
     { text: 'status503 != 0.5', error: 's.yaml: expect[0]: status503 is a whole number, so != 0.5 always holds' },
+    // At the edge of the range, an op that excludes the edge leaves nothing a run can give.
+    { text: 'status503 < 0', error: "s.yaml: expect[0]: status503 is never below 0, so < 0 never passes" },
+    { text: 'p99 < 0ms', error: "s.yaml: expect[0]: p99 is never below 0ms, so < 0ms never passes" },
+    { text: 'rate503 > 100%', error: "s.yaml: expect[0]: rate503 is between 0% and 100%, so > 100% never passes" },
+    { text: 'errorRate > 1', error: "s.yaml: expect[0]: errorRate is between 0% and 100%, so > 1 never passes" },
+    { text: 'maxReadyPods within 2.2..2.8', error: 's.yaml: expect[0]: maxReadyPods is a whole number, so within 2.2..2.8 can never hold' },
     { text: 'scaleToZeroAt within 60s..95s after -5s', error: 's.yaml: expect[0]: "after -5s" is before the run starts: the run\'s clock starts at 0s' },
   ];
   it.each(bad)('refuses $text in one line', ({ text, error }) => {
