@@ -108,7 +108,20 @@ function newContext(file: string): vm.Context {
   const ctx = vm.createContext({ module, exports: module.exports, require: createRequire(file), console, __filename: file, __dirname: nodePath.dirname(file), __knsim: {} });
   vm.runInContext(
     `Math.random = () => { throw new Error('Math.random is not available to an autoscaler class: knsim runs are deterministic'); };
-     Date.now = () => { throw new Error('Date.now is not available to an autoscaler class: use input.nowSeconds'); };`,
+     Date.now = () => { throw new Error('Date.now is not available to an autoscaler class: use input.nowSeconds'); };
+     // new Date() and Date() read the clock as Date.now does; a Date of a given time stays.
+     Date = ((RealDate) => {
+       const clock = (what) => new Error(what + ' reads the clock, which is not available to an autoscaler class: use input.nowSeconds');
+       function Date(...args) {
+         if (new.target === undefined) throw clock('Date()');
+         if (args.length === 0) throw clock('new Date()');
+         return Reflect.construct(RealDate, args, new.target);
+       }
+       Object.setPrototypeOf(Date, RealDate);
+       Date.prototype = RealDate.prototype;
+       Object.defineProperty(RealDate.prototype, 'constructor', { value: Date, writable: true, configurable: true });
+       return Date;
+     })(Date);`,
     ctx,
   );
   return ctx;

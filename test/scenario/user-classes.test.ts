@@ -154,6 +154,18 @@ describe('user classes in the simulator', () => {
       want: (dir) => new RegExp(`decide threw: Math\\.random is not available to an autoscaler class: knsim runs are deterministic$`),
     },
     {
+      name: 'new Date() (the clock, as Date.now)',
+      module: './new-date.js',
+      text: decideJs('return { desiredScale: 1 + (new Date().getTime() % 3) };'),
+      want: (dir) => `${dir}/new-date.js: class "${CLASS}", revision hello-00001 at t=5.001s: decide threw: new Date() reads the clock, which is not available to an autoscaler class: use input.nowSeconds`,
+    },
+    {
+      name: 'Date() called as a function',
+      module: './date-call.js',
+      text: decideJs('return { desiredScale: Date().length > 0 ? 1 : 0 };'),
+      want: (dir) => `${dir}/date-call.js: class "${CLASS}", revision hello-00001 at t=5.001s: decide threw: Date() reads the clock, which is not available to an autoscaler class: use input.nowSeconds`,
+    },
+    {
       name: 'a module body that throws',
       module: './top-throw.js',
       text: "throw new RangeError('bad config');",
@@ -237,6 +249,15 @@ describe('user classes in the simulator', () => {
     const w = want(dir);
     if (typeof w === 'string') expect(msg).toBe(w);
     else expect(msg).toMatch(w);
+  });
+
+  it('keeps dates from given times working (new Date(ms), Date.UTC, instanceof)', () => {
+    const dir = dirWith({
+      'dates.js': decideJs(
+        "const ms = Math.round(i.nowSeconds * 1000); const d = new Date(ms); if (!(d instanceof Date) || d.getTime() !== ms || Date.UTC(1970, 0, 1) !== 0 || new Date('1970-01-01T00:00:01Z').getTime() !== 1000) throw new Error('dates broke'); return { desiredScale: 1 };",
+      ),
+    });
+    expect(summarizeWorld(loadScenario(scenario(dir, './dates.js')).world).overall.requests.ok).toBeGreaterThan(300);
   });
 
   it('suggests a registered class for a misspelt annotation', () => {
