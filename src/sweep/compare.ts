@@ -50,11 +50,24 @@ export function parseClassArgs(args: readonly string[], cwd = process.cwd()): Co
   if (args.length < 2) throw new UsageError(`--class: name at least two classes to compare (got ${args.length}), e.g. --class kpa --class ./my-scaler.ts`);
   const out = args.map((a) => parseClassArg(a, cwd));
   const seen = new Map<string, string>();
-  for (const c of out) {
+  // Labels title the table's columns and key the rows of compare.csv and runs.csv: they must differ too.
+  const labels = new Map<string, { arg: string; module: boolean }>();
+  out.forEach((c, i) => {
+    const arg = args[i]!.trim();
+    const prevLabel = labels.get(c.label);
+    if (prevLabel !== undefined && c.module !== undefined) {
+      throw new UsageError(
+        prevLabel.module
+          ? `--class ${arg}: registers the class ${JSON.stringify(c.className)} (its file name), as --class ${prevLabel.arg} does; rename one of the modules`
+          : `--class ${arg}: registers the class ${JSON.stringify(c.className)} (its file name), which reads the same as --class ${prevLabel.arg} in every table and file; rename the module`,
+      );
+    }
     const prev = seen.get(c.className);
     if (prev !== undefined) throw new UsageError(`--class ${c.label}: the same class as --class ${prev}`);
+    if (prevLabel !== undefined) throw new UsageError(`--class ${arg}: reads the same as --class ${prevLabel.arg} in every table and file`);
     seen.set(c.className, c.label);
-  }
+    labels.set(c.label, { arg, module: c.module !== undefined });
+  });
   return out;
 }
 

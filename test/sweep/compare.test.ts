@@ -30,6 +30,16 @@ describe('--class', () => {
     expect(() => parseClassArgs(['kpa'])).toThrow('--class: name at least two classes to compare (got 1), e.g. --class kpa --class ./my-scaler.ts');
     expect(() => parseClassArgs(['kpa', 'kpa.autoscaling.knative.dev'])).toThrow('--class kpa.autoscaling.knative.dev: the same class as --class kpa');
   });
+
+  it.each([
+    // A module named after a shipped class: two columns titled "kpa", and runs.csv rows no one can tell apart.
+    { args: ['kpa', './scalers/kpa.ts'], error: '--class ./scalers/kpa.ts: registers the class "kpa" (its file name), which reads the same as --class kpa in every table and file; rename the module' },
+    { args: ['hpa', 'kpa', '/x/hpa.js'], error: '--class /x/hpa.js: registers the class "hpa" (its file name), which reads the same as --class hpa in every table and file; rename the module' },
+    // Two modules with one file name: not the same class, the same name.
+    { args: ['kpa', './a/x.ts', './b/x.ts'], error: '--class ./b/x.ts: registers the class "x" (its file name), as --class ./a/x.ts does; rename one of the modules' },
+  ])('refuses classes the outputs could not tell apart: $args', ({ args, error }) => {
+    expect(() => parseClassArgs(args, '/w')).toThrow(error);
+  });
 });
 
 describe('paired differences', () => {
