@@ -156,6 +156,13 @@ function readDefinition(def: unknown): { problem: string | undefined; create: ((
   return { problem, create: d.create as (...a: unknown[]) => unknown, tickSeconds: d.tickSeconds };
 }
 
+/** Calls the instance's decide, read afresh as a plain `instance.decide(input)` would (`this` is the instance). */
+function callDecide(this: AutoscalerInstance, input: unknown): unknown {
+  const decide = this.decide as unknown;
+  if (typeof decide !== 'function') throw new TypeError('decide is no longer a function');
+  return (decide as (i: unknown) => unknown).call(this, input);
+}
+
 /** Calls the instance's optional snapshot (`this` is the instance). */
 function callSnapshot(this: AutoscalerInstance): unknown {
   const snap = this.snapshot;
@@ -174,7 +181,6 @@ class UserInstance extends PipelineInstance implements AutoscalerClassInstance {
   private readonly buckets = new Map<number, Bucket>();
   private inPanicNow = false;
   private readonly invoke: UserInvoke | undefined;
-  private readonly decideFn: (...a: unknown[]) => unknown;
   readonly tickPeriodSeconds: number;
 
   constructor(
@@ -213,7 +219,6 @@ class UserInstance extends PipelineInstance implements AutoscalerClassInstance {
       this.fault('create', nowSeconds, 'create must return an object with a decide(input) method');
     }
     this.user = made.inst as AutoscalerInstance;
-    this.decideFn = made.decide as (...a: unknown[]) => unknown;
   }
 
   private fault(call: UserCall, atSeconds: number | undefined, rule: string): never {
@@ -316,7 +321,7 @@ class UserInstance extends PipelineInstance implements AutoscalerClassInstance {
       previousDesiredScale: this.p.status.desiredScale,
       poke,
     });
-    const out = this.call('decide', nowSeconds, this.decideFn, this.user, [input], 'decide', readDecision);
+    const out = this.call('decide', nowSeconds, callDecide, this.user, [input], 'decide', readDecision);
     const d = this.checkDecision(out, nowSeconds);
     let desired = Math.ceil(d.desiredScale);
     if (d.minScale !== undefined) desired = Math.max(desired, d.minScale);
