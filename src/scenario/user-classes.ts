@@ -109,6 +109,17 @@ function newContext(file: string): vm.Context {
   vm.runInContext(
     `Math.random = () => { throw new Error('Math.random is not available to an autoscaler class: knsim runs are deterministic'); };
      Date.now = () => { throw new Error('Date.now is not available to an autoscaler class: use input.nowSeconds'); };
+     // What knsim hands the module (ctx, input) is copied into this realm: its prototypes are the module's, not knsim's.
+     __knsim.adopt = (() => {
+       const { keys } = Object, { freeze } = Object, { isArray } = Array;
+       const adopt = (v) => {
+         if (v === null || typeof v !== 'object') return v;
+         const o = isArray(v) ? [] : {};
+         for (const k of keys(v)) o[k] = adopt(v[k]);
+         return freeze(o);
+       };
+       return adopt;
+     })();
      // new Date() and Date() read the clock as Date.now does; a Date of a given time stays.
      Date = ((RealDate) => {
        const clock = (what) => new Error(what + ' reads the clock, which is not available to an autoscaler class: use input.nowSeconds');
@@ -132,10 +143,10 @@ function isTimeout(e: unknown): boolean {
 }
 
 /** Evaluates the compiled module in a fresh context; returns its default export and an invoker bound to that context. */
-function instantiate(ref: UserClassRef, script: vm.Script): { def: unknown; invoke: (fn: (...a: unknown[]) => unknown, self: unknown, args: unknown[]) => unknown } {
+function instantiate(ref: UserClassRef, script: vm.Script): { def: unknown; invoke: (fn: (...a: unknown[]) => unknown, self: unknown, args: unknown[]) => unknown; adopt: (v: unknown) => unknown } {
   const ctx = newContext(ref.module);
   const budget = ref.budgetMs;
-  const slot = ctx['__knsim'] as { fn?: unknown; self?: unknown; args?: unknown; result?: unknown };
+  const slot = ctx['__knsim'] as { fn?: unknown; self?: unknown; args?: unknown; result?: unknown; adopt?: unknown };
   const invoke = (fn: (...a: unknown[]) => unknown, self: unknown, args: unknown[]): unknown => {
     slot.fn = fn;
     slot.self = self;
@@ -172,7 +183,7 @@ function instantiate(ref: UserClassRef, script: vm.Script): { def: unknown; invo
   } catch (e) {
     throw new UserCallStopped(e instanceof UserCallStopped ? `reading the module's exports: ${e.message}` : `reading the module's exports threw: ${thrownMessage(e)}`);
   }
-  return { def, invoke };
+  return { def, invoke, adopt: slot.adopt as (v: unknown) => unknown };
 }
 
 function faultError(ref: UserClassRef, f: UserClassFault): ScenarioError {
@@ -191,10 +202,10 @@ export function loadUserClass(ref: UserClassRef): AutoscalerClass {
   const fail = (f: UserClassFault): never => {
     throw faultError(ref, f);
   };
-  const load = (): { definition: unknown; invoke: ReturnType<typeof instantiate>['invoke'] } => {
+  const load = (): { definition: unknown; invoke: ReturnType<typeof instantiate>['invoke']; adopt: ReturnType<typeof instantiate>['adopt'] } => {
     try {
       const m = instantiate(ref, script);
-      return { definition: m.def, invoke: m.invoke };
+      return { definition: m.def, invoke: m.invoke, adopt: m.adopt };
     } catch (e) {
       // The loader's own failures are already ScenarioErrors; a time-budget stop or a throw is the module's.
       if (e instanceof ScenarioError) throw e;

@@ -260,6 +260,38 @@ describe('user classes in the simulator', () => {
     expect(summarizeWorld(loadScenario(scenario(dir, './dates.js')).world).overall.requests.ok).toBeGreaterThan(300);
   });
 
+  it("cannot change knsim's own objects through what it is handed (input, history, ctx)", () => {
+    const dir = dirWith({
+      'proto.js': `export default { apiVersion: 'knsim.dev/v1', create(ctx) {
+        Object.getPrototypeOf(ctx.settings).polluted = 'ctx';
+        return { decide(i) {
+          Object.getPrototypeOf(i).toJSON = function () { return 'pwned'; };
+          Object.getPrototypeOf(i.history).polluted = 'history';
+          return { desiredScale: 1 };
+        } };
+      } };`,
+    });
+    try {
+      const summary = summarizeWorld(loadScenario(scenario(dir, './proto.js')).world);
+      expect(JSON.parse(JSON.stringify(summary)).overall.requests.ok).toBeGreaterThan(300);
+      expect(JSON.stringify({ a: [1] })).toBe('{"a":[1]}');
+      expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+      expect(([] as unknown as Record<string, unknown>)['polluted']).toBeUndefined();
+    } finally {
+      // Should the module have reached them, leave the other tests a clean realm.
+      delete (Object.prototype as Record<string, unknown>)['toJSON'];
+      delete (Object.prototype as Record<string, unknown>)['polluted'];
+      delete (Array.prototype as unknown as Record<string, unknown>)['polluted'];
+    }
+  });
+
+  it('runs a module whose default export holds a cycle (only what knsim hands it is copied)', () => {
+    const dir = dirWith({
+      'cycle.js': "const table = { name: 't' }; table.self = table;\nexport default { apiVersion: 'knsim.dev/v1', table, create() { return { decide: () => ({ desiredScale: table.self === table ? 1 : 0 }) }; } };\n",
+    });
+    expect(summarizeWorld(loadScenario(scenario(dir, './cycle.js')).world).overall.maxReadyPods).toBe(1);
+  });
+
   it('suggests a registered class for a misspelt annotation', () => {
     const dir = dirWith({ 'tiny.ts': TINY_TS });
     expect(() => loadScenario(scenario(dir, './tiny.ts', { cls: 'tiny.exampel.com' }))).toThrow(

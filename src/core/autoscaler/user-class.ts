@@ -46,6 +46,11 @@ export type UserInvoke = (fn: (...args: unknown[]) => unknown, self: unknown, ar
 export interface LoadedUserModule {
   definition: unknown;
   invoke?: UserInvoke | undefined;
+  /**
+   * Copies plain data (what knsim hands the module: ctx, input) into the module's own realm,
+   * frozen, so that the module cannot reach knsim's prototypes through it. Default: as is.
+   */
+  adopt?: ((value: unknown) => unknown) | undefined;
 }
 
 export interface UserClassOptions {
@@ -181,6 +186,7 @@ class UserInstance extends PipelineInstance implements AutoscalerClassInstance {
   private readonly buckets = new Map<number, Bucket>();
   private inPanicNow = false;
   private readonly invoke: UserInvoke | undefined;
+  private readonly adopt: ((value: unknown) => unknown) | undefined;
   readonly tickPeriodSeconds: number;
 
   constructor(
@@ -198,9 +204,10 @@ class UserInstance extends PipelineInstance implements AutoscalerClassInstance {
       this.fault('load', nowSeconds, `loading the module failed: ${thrownMessage(e)}`);
     }
     this.invoke = loaded.invoke;
+    this.adopt = loaded.adopt;
     const def = loaded.definition;
     // The definition is read once, under the time budget: a getter on it is user code too.
-    const read = this.call<ReturnType<typeof readDefinition>>('load', nowSeconds, readDefinition, undefined, [def], "reading the module's default export");
+    const read = this.call<ReturnType<typeof readDefinition>>('load', nowSeconds, () => readDefinition(def), undefined, [], "reading the module's default export");
     if (read.problem !== undefined) this.fault('load', nowSeconds, read.problem);
     this.tickPeriodSeconds = read.tickSeconds ?? 2;
     const ctx = Object.freeze({
@@ -242,7 +249,8 @@ class UserInstance extends PipelineInstance implements AutoscalerClassInstance {
     const run = (): { ok: true; value: T } | { ok: false; rule: string } => {
       let out: unknown;
       try {
-        out = fn.apply(self, args);
+        const adopt = this.adopt;
+        out = fn.apply(self, adopt === undefined ? args : args.map((a) => adopt(a)));
       } catch (e) {
         return { ok: false, rule: `${what} threw: ${thrownMessage(e)}` };
       }
