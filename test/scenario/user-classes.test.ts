@@ -166,6 +166,18 @@ describe('user classes in the simulator', () => {
       want: (dir) => `${dir}/date-call.js: class "${CLASS}", revision hello-00001 at t=5.001s: decide threw: Date() reads the clock, which is not available to an autoscaler class: use input.nowSeconds`,
     },
     {
+      name: 'a BigInt scale (JSON.stringify threw: internal error)',
+      module: './bigint.js',
+      text: decideJs('return { desiredScale: 1n };'),
+      want: (dir) => `${dir}/bigint.js: class "${CLASS}", revision hello-00001 at t=5.001s: decide returned desiredScale 1n: must be a finite number ≥ 0`,
+    },
+    {
+      name: 'a BigInt sksMode',
+      module: './bigint-sks.js',
+      text: decideJs('return { desiredScale: 1, sksMode: 2n };'),
+      want: (dir) => `${dir}/bigint-sks.js: class "${CLASS}", revision hello-00001 at t=5.001s: decide returned sksMode 2n: must be "Serve" or "Proxy"`,
+    },
+    {
       name: 'a module body that throws',
       module: './top-throw.js',
       text: "throw new RangeError('bad config');",

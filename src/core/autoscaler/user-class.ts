@@ -177,7 +177,8 @@ function callSnapshot(this: AutoscalerInstance): unknown {
 /** A value a module returned, for a message: never calls back into user code (no toString, no toJSON). */
 function shown(v: unknown): string {
   if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
-  if (v === null || typeof v === 'number' || typeof v === 'boolean' || typeof v === 'undefined' || typeof v === 'bigint') return String(v);
+  if (typeof v === 'bigint') return `${v}n`;
+  if (v === null || typeof v === 'number' || typeof v === 'boolean' || typeof v === 'undefined') return String(v);
   return `a${typeof v === 'object' ? 'n object' : ` ${typeof v}`}`;
 }
 
