@@ -178,6 +178,12 @@ describe('user classes in the simulator', () => {
       want: (dir) => `${dir}/bigint-sks.js: class "${CLASS}", revision hello-00001 at t=5.001s: decide returned sksMode 2n: must be "Serve" or "Proxy"`,
     },
     {
+      name: 'a BigInt apiVersion',
+      module: './bigint-api.js',
+      text: "export default { apiVersion: 1n, create() { return {}; } };",
+      want: (dir) => `${dir}/bigint-api.js: class "${CLASS}": apiVersion must be "knsim.dev/v1" (got 1n)`,
+    },
+    {
       name: 'a module body that throws',
       module: './top-throw.js',
       text: "throw new RangeError('bad config');",

@@ -93,7 +93,7 @@ function readDefinitionProblem(def: unknown): string | undefined {
   if (typeof def !== 'object' || def === null) return `the module must default-export defineAutoscaler({ apiVersion: '${AUTOSCALER_API_VERSION}', create }) (got ${def === null ? 'null' : typeof def})`;
   const d = def as Record<string, unknown>;
   if (d['apiVersion'] !== AUTOSCALER_API_VERSION) {
-    return `apiVersion must be ${JSON.stringify(AUTOSCALER_API_VERSION)} (got ${d['apiVersion'] === undefined ? 'none' : JSON.stringify(d['apiVersion'])})`;
+    return `apiVersion must be ${JSON.stringify(AUTOSCALER_API_VERSION)} (got ${d['apiVersion'] === undefined ? 'none' : shown(d['apiVersion'])})`;
   }
   if (typeof d['create'] !== 'function') return 'create must be a function (ctx) => ({ decide(input) { ... } })';
   const tick = d['tickSeconds'];
