@@ -104,7 +104,7 @@ export function evaluateExpectation(e: Expectation, s: RunSummary, file: string)
     }
     return result(compare(c.op, t, c.value), formatActual(t, 'seconds'));
   }
-  if (raw === null) return result(false, e.metric.kind === 'ms' ? 'none (no request succeeded: latencies are of the 200s)' : 'none');
+  if (raw === null) return result(false, e.metric.kind === 'ms' ? 'none (no request succeeded: latencies are of the 200s)' : e.metric.kind === 'fraction' ? 'none (no request was answered)' : 'none');
   const v = raw as number;
   if (c.op === 'within') return result((v >= c.lo || close(v, c.lo)) && (v <= c.hi || close(v, c.hi)), formatActual(v, kind));
   return result(compare(c.op, v, c.value), formatActual(v, kind));

@@ -46,6 +46,12 @@ const latency =
   (s: ScopeSummary): number | null =>
     s.overall.requests.ok === 0 ? null : read(s);
 
+/** A share of the scope's answered requests, or null when none was answered (the summary then says 0). */
+const rate =
+  (read: (s: ScopeSummary) => number | null) =>
+  (s: ScopeSummary): number | null =>
+    s.overall.requests.total === 0 ? null : read(s);
+
 /** The registry's metrics, keyed by every name they answer to. */
 function registryMetrics(): Map<string, ExpectMetric> {
   const out = new Map<string, ExpectMetric>();
@@ -53,7 +59,7 @@ function registryMetrics(): Map<string, ExpectMetric> {
     const m = METRICS[k];
     const kind: ValueKind = m.unit === 'ms' ? 'ms' : m.unit === 'fraction' ? 'fraction' : k === 'pod_seconds' ? 'seconds' : 'count';
     const read = (s: ScopeSummary): number | null => metricsOf(asRun(s))[k];
-    const metric: ExpectMetric = { name: k, kind, bounds: m.bounds, ...(m.integer === true ? { integer: true } : {}), read: kind === 'ms' ? latency(read) : read };
+    const metric: ExpectMetric = { name: k, kind, bounds: m.bounds, ...(m.integer === true ? { integer: true } : {}), read: kind === 'ms' ? latency(read) : kind === 'fraction' ? rate(read) : read };
     for (const n of [k, ...m.aliases]) out.set(n.toLowerCase(), metric);
   }
   return out;

@@ -147,6 +147,25 @@ describe('a run where no request succeeded', () => {
   });
 });
 
+describe('a run where no request was answered', () => {
+  // quickstart with its client starting after the run ends: nothing is answered, so no rate has a denominator.
+  const file = join(root, 'scenarios/quickstart.yaml');
+  const summary = summarizeWorld(loadScenario(file, { sets: ['clients[0].start=6m'] }).world);
+  const check = (text: string) => evaluateExpectation(parseExpectation(text, file, 0), summary, file);
+
+  it('answered nothing', () => {
+    expect(summary.overall.requests.total).toBe(0);
+  });
+
+  it.each([['errorRate == 0'], ['rate503 <= 0.1%'], ['rate504 == 0'], ['coldStartFraction < 5%']])('fails %s instead of passing on a rate of 0', (text) => {
+    expect(check(text)).toMatchObject({ pass: false, actual: 'none (no request was answered)' });
+  });
+
+  it('still checks the counts', () => {
+    expect(check('status503 == 0')).toMatchObject({ pass: true, actual: '0' });
+  });
+});
+
 describe('knsim test', () => {
   it('passes on every shipped scenario with expectations', () => {
     const run = runTests([join(root, 'scenarios')]);
