@@ -10,7 +10,7 @@ import * as nodePath from 'node:path';
 import { HPA_CLASS, KPA_CLASS } from '../core/autoscaler/index.js';
 import { METRIC_KEYS, METRICS, type MetricKey, type MetricValues } from '../output/metrics.js';
 import { UsageError } from '../scenario/usage-error.js';
-import { DEFAULT_USER_CALL_BUDGET_MS, type UserClassRef } from '../scenario/user-classes.js';
+import { DEFAULT_USER_CALL_BUDGET_MS, reservedClassName, type UserClassRef } from '../scenario/user-classes.js';
 import type { Runner } from './pool.js';
 import type { Progress } from './progress.js';
 import { boundedCI, pairedDifferenceCI, round6 } from './stats.js';
@@ -42,6 +42,7 @@ export function parseClassArg(arg: string, cwd = process.cwd()): CompareClass {
   if (!MODULE.test(a)) return { label: a, className: a };
   const module = nodePath.resolve(cwd, a);
   const className = nodePath.basename(a).replace(/\.[^.]*$/, '');
+  if (reservedClassName(className)) throw new UsageError(`--class ${a}: would register the class ${JSON.stringify(className)} (its file name), but classes ending in .knative.dev are Knative's; rename the module`);
   return { label: className, className, module: { name: className, module, budgetMs: DEFAULT_USER_CALL_BUDGET_MS, where: { file: `--class ${a}`, path: '' } } };
 }
 

@@ -37,6 +37,8 @@ describe('--class', () => {
     { args: ['hpa', 'kpa', '/x/hpa.js'], error: '--class /x/hpa.js: registers the class "hpa" (its file name), which reads the same as --class hpa in every table and file; rename the module' },
     // Two modules with one file name: not the same class, the same name.
     { args: ['kpa', './a/x.ts', './b/x.ts'], error: '--class ./b/x.ts: registers the class "x" (its file name), as --class ./a/x.ts does; rename one of the modules' },
+    // A file name Knative reserves: registered, it would stand in for the shipped KPA under its own name.
+    { args: ['hpa', './kpa.autoscaling.knative.dev.ts'], error: '--class ./kpa.autoscaling.knative.dev.ts: would register the class "kpa.autoscaling.knative.dev" (its file name), but classes ending in .knative.dev are Knative\'s; rename the module' },
   ])('refuses classes the outputs could not tell apart: $args', ({ args, error }) => {
     expect(() => parseClassArgs(args, '/w')).toThrow(error);
   });
