@@ -44,9 +44,17 @@ function ofRequests(s: RunSummary, n: number): number {
   return total === 0 ? 0 : n / total;
 }
 
+/** Requests still in flight when the run ended, of all sent (0 when nothing was sent). */
+function unansweredShare(s: RunSummary): number {
+  const n = s.requestsInFlightAtEnd ?? 0;
+  const sent = s.overall.requests.total + n;
+  return sent === 0 ? 0 : n / sent;
+}
+
 /**
  * Latency percentiles are of the 200 responses (ms); the rates are fractions of all
- * requests answered 503 / 504 / anything but 200 / after a cold start; pod-seconds, pod-hours
+ * requests answered 503 / 504 / anything but 200 / after a cold start, and the share of
+ * requests sent that were not answered by the end; pod-seconds, pod-hours
  * (all pod time, and only the time pods were Ready) and the most pods ready at once are over
  * all services together. Order is column order.
  */
@@ -57,6 +65,8 @@ const TABLE = [
   { key: 'rate_503', label: '503 rate', aliases: ['rate503', '503Rate', '503'], unit: 'fraction', title: '503 rate (%)', kind: 'proportion', bounds: [0, 1], of: (s) => ofRequests(s, s.overall.requests.status503), chart: { line: 7 } },
   { key: 'rate_504', label: '504 rate', aliases: ['rate504', '504Rate', '504'], unit: 'fraction', title: '504 rate (%)', kind: 'proportion', bounds: [0, 1], of: (s) => ofRequests(s, s.overall.requests.status504) },
   { key: 'error_rate', label: 'error rate (non-200)', aliases: ['errorRate', 'errors'], unit: 'fraction', title: 'error rate, non-200 (%)', kind: 'proportion', bounds: [0, 1], of: (s) => ofRequests(s, s.overall.requests.total - s.overall.requests.ok), chart: { line: 3, heatmap: { at: 2, scheme: 'reds' } } },
+  // Sent but not answered when the run ended (waiting or executing), of all sent: the rates above are of answered requests, so a configuration that answers nothing would otherwise show none.
+  { key: 'unanswered_rate', label: 'unanswered at the end', aliases: ['unanswered', 'unansweredRate', 'inFlightAtEnd'], unit: 'fraction', title: 'unanswered at the end (%)', kind: 'proportion', bounds: [0, 1], of: (s) => unansweredShare(s) },
   { key: 'cold_start_fraction', label: 'cold-start fraction', aliases: ['coldStartFraction', 'coldStarts', 'coldStart'], unit: 'fraction', title: 'cold-start fraction (%)', kind: 'proportion', bounds: [0, 1], of: (s) => ofRequests(s, s.overall.coldStartRequests), chart: { line: 4, heatmap: { at: 3, scheme: 'purples' } } },
   { key: 'pod_seconds', label: 'pod-seconds', aliases: ['podSeconds', 'cost'], unit: '', title: 'pod-seconds (s)', kind: 'nonNegative', bounds: [0, Infinity], of: (s) => s.overall.podSeconds, chart: { line: 5, heatmap: { at: 1, scheme: 'blues' } } },
   { key: 'max_pods', label: 'max ready pods', aliases: ['maxPods', 'maxReadyPods'], unit: '', title: 'max ready pods (count)', kind: 'nonNegative', bounds: [0, Infinity], integer: true, of: (s) => s.overall.maxReadyPods, chart: { line: 6 } },

@@ -60,8 +60,12 @@ export function finishSummary(spec: WorldSpec, world: World, recorder: RunRecord
   });
   if (warnings !== undefined && warnings.length > 0) summary.warnings = [...warnings];
   if (world.activatorPool !== undefined) summary.activatorPool = world.activatorPool.summary(spec.durationSeconds, spec.cluster.activatorReplicas);
-  // The counts are of answered requests; those still waiting or executing when the run ends are counted here.
+  noteInFlightAtEnd(summary, world);
+  return summary;
+}
+
+/** The counts are of answered requests; those still waiting or executing when the run ended are counted apart. */
+export function noteInFlightAtEnd(summary: RunSummary, world: World): void {
   const inFlight = world.requestsSent - summary.overall.requests.total;
   if (inFlight > 0) summary.requestsInFlightAtEnd = inFlight;
-  return summary;
 }

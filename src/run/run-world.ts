@@ -5,7 +5,7 @@ import { World } from '../model/world.js';
 import type { RunSummary } from '../output/summary.js';
 import { estimateOutputBytes, type OutputFileEstimate } from '../output/output-estimate.js';
 import { RunRecorder } from './run-recorder.js';
-import { clusterOutputs, finishSummary, hasResourceColumns, latencyBucketSeconds, runRecorderOptions } from './run-options.js';
+import { clusterOutputs, finishSummary, hasResourceColumns, noteInFlightAtEnd, latencyBucketSeconds, runRecorderOptions } from './run-options.js';
 import { runSettings } from './settings.js';
 import { stageDirectory, type StagedDirectory, type StageOptions } from '../output/staged-dir.js';
 import { toOutputError } from '../output/output-error.js';
@@ -45,13 +45,15 @@ export function summarizeWorld(spec: WorldSpec): RunSummary {
   const world = new World(spec, recorder);
   world.run();
   const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
-  return recorder.finish({
+  const summary = recorder.finish({
     scenario: spec.name,
     seed: spec.seed,
     simulatedSeconds: spec.durationSeconds,
     events: world.sim.events,
     wallSeconds: Math.round(wallSeconds * 1000) / 1000,
   });
+  noteInFlightAtEnd(summary, world);
+  return summary;
 }
 
 /**

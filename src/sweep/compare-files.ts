@@ -17,7 +17,8 @@ export const COMPARE_CSV = 'compare.csv';
 export const COMPARE_RUNS_CSV = 'runs.csv';
 export const COMPARE_HTML = 'report.html';
 
-const cell = (v: number | null): string => (v === null ? '' : String(v));
+// A value no run measured (NaN: no 200 response, so no latency) is an empty cell, as in sweep.csv.
+const cell = (v: number | null): string => (v === null || Number.isNaN(v) ? '' : String(v));
 
 export function formatCompareCsv(results: readonly ClassResult[]): string {
   const rows: string[][] = [['class', 'class_name', 'metric', 'replications', 'mean', 'lo', 'hi', 'diff_mean', 'diff_lo', 'diff_hi', 'verdict']];

@@ -175,8 +175,9 @@ export async function runCompare(opts: { file: string; def: CompareDefinition; r
 
 // ---------------------------------------------------------------- the verdict table
 
-/** A number for the table: 3 significant digits, fractions as percentages. */
+/** A number for the table: 3 significant digits, fractions as percentages; '–' for none (latency without a 200 response). */
 export function formatValue(k: MetricKey, v: number): string {
+  if (Number.isNaN(v)) return '–';
   if (!Number.isFinite(v)) return String(v);
   if (METRICS[k].unit === 'fraction') return `${+(v * 100).toPrecision(3)}%`;
   const a = Math.abs(v);
@@ -195,12 +196,17 @@ export function verdictTable(def: CompareDefinition, results: readonly ClassResu
     const row = [METRICS[k].label];
     results.forEach((r, i) => {
       const m = r.metrics[k];
-      const hw = m.lo !== null && m.hi !== null ? ` [${formatValue(k, m.lo)}, ${formatValue(k, m.hi)}]` : '';
+      const hw = m.lo !== null && m.hi !== null && !Number.isNaN(m.lo) && !Number.isNaN(m.hi) ? ` [${formatValue(k, m.lo)}, ${formatValue(k, m.hi)}]` : '';
       if (i === 0 || m.diff === null) {
         row.push(`${formatValue(k, m.mean)}${hw}`);
         return;
       }
       const d = m.diff;
+      // No difference without a value on both sides (a class with no 200 response has no latency).
+      if (Number.isNaN(d.mean)) {
+        row.push(`${formatValue(k, m.mean)}${hw}`);
+        return;
+      }
       const sign = d.mean > 0 ? '+' : d.mean < 0 ? '−' : '±';
       row.push(`${formatValue(k, m.mean)}${hw}  ${sign}${formatValue(k, Math.abs(d.mean))}${relative(d.mean, results[0]!.metrics[k].mean)} ${MARK[m.verdict]}`.trimEnd());
     });
@@ -214,5 +220,6 @@ export function verdictTable(def: CompareDefinition, results: readonly ClassResu
     n < 2
       ? 'one replication: no intervals and no verdicts (use --replications 5 or more)'
       : `mean [95 % interval] over ${n} replications (within each metric's bounds); vs: the paired difference (common random numbers); better/worse: its 95 % interval excludes 0 (every metric is a cost: lower is better)`;
-  return [...lines, foot].join('\n');
+  const none = rows.some((r) => r.some((cell) => cell === '–' || cell.startsWith('– ')));
+  return [...lines, foot, ...(none ? ["–: no latency: no request was answered with 200 (latencies are of the 200s; see 'unanswered at the end')"] : [])].join('\n');
 }

@@ -132,6 +132,7 @@ function randomRuns(rng: () => number, n: number, maxScale: number): MetricValue
         rate_503: rate(),
         rate_504: rate(),
         error_rate: rate(),
+        unanswered_rate: rate(),
         cold_start_fraction: rate(),
         pod_seconds: shape < 0.3 ? 600 : rng() < 0.2 ? 0 : lognormal(1000, 1.5),
         max_pods: shape < 0.3 ? Math.min(maxScale, 3) : Math.min(maxScale, Math.floor(lognormal(5, 1.2))),
