@@ -3,7 +3,9 @@ import {
   bindPod,
   estimateNodes,
   fits,
-  nodeGroupBackoffSeconds,
+  nodeGroupBackoffAfterFailure,
+  nodeGroupBackoffStale,
+  type NodeGroupBackoff,
   nodeUtilization,
   orderScaleDownCandidates,
   removableNodes,
@@ -32,8 +34,8 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
   private readonly unneeded = new UnneededNodes();
   private lastScaleUpTime: number | undefined;
   private lastScaleDownDeleteTime: number | undefined;
-  private readonly failures = new Map<NodePoolSpec, number>();
-  private readonly backoffUntil = new Map<NodePoolSpec, number>();
+  /** Node pools backed off after failed scale-ups. */
+  private readonly backoff = new Map<NodePoolSpec, NodeGroupBackoff>();
 
   constructor(
     private readonly cluster: Cluster,
@@ -51,13 +53,13 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
   podUnschedulable(_pod: Pod, _now: number): void {}
 
   provisionFailed(node: ClusterNode, now: number): void {
-    const k = (this.failures.get(node.pool) ?? 0) + 1;
-    this.failures.set(node.pool, k);
-    this.backoffUntil.set(node.pool, now + nodeGroupBackoffSeconds(k, this.spec.config));
+    this.backoff.set(node.pool, nodeGroupBackoffAfterFailure(this.backoff.get(node.pool), now, this.spec.config));
   }
 
   private loop(this: void, self: ClusterAutoscalerLoop): void {
     const now = self.cluster.sim.now;
+    // A pool whose last failed scale-up is more than the reset timeout ago starts its back-off afresh.
+    for (const [pool, b] of self.backoff) if (nodeGroupBackoffStale(b, now, self.spec.config)) self.backoff.delete(pool);
     if (!self.scaleUp(now)) self.scaleDown(now);
   }
 
@@ -82,7 +84,7 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
     if (left.length === 0) return false;
     const options: ScaleUpOption<NodePoolSpec>[] = [];
     for (const pool of c.spec.pools) {
-      if ((this.backoffUntil.get(pool) ?? -Infinity) > now) continue;
+      if ((this.backoff.get(pool)?.untilSeconds ?? -Infinity) > now) continue;
       const room = Math.min(cfg.maxNodesPerScaleUp, pool.maxNodes - c.poolSize(pool));
       if (room <= 0) continue;
       const template = poolTemplate(pool);

@@ -57,6 +57,24 @@ describe('A9: fit, Pending, Cluster Autoscaler scale-up', () => {
   });
 });
 
+describe('Cluster Autoscaler: a node pool whose nodes never register', () => {
+  it('backs off 5, 10, 20, then 30 min after each failed scale-up (a node deleted at the 15 min registration timeout)', () => {
+    const e = run('a9', ['cluster.nodePools[0].startupLatency=20m', 'duration=2h']);
+    // Loops every 10 s from 5 s: the failure at 905 s backs the pool off until 1205 s, the next at 2105 s until 2705 s, …
+    expect(e.nodes.filter((n) => n.event === 'Requested' || n.event === 'Deleted').map((n) => [n.node, n.event, n.time])).toEqual([
+      ['std-001', 'Requested', 0],
+      ['std-002', 'Requested', 5],
+      ['std-002', 'Deleted', 905],
+      ['std-003', 'Requested', 905 + 300],
+      ['std-003', 'Deleted', 2105],
+      ['std-004', 'Requested', 2105 + 600],
+      ['std-004', 'Deleted', 3605],
+      ['std-005', 'Requested', 3605 + 1200],
+      ['std-005', 'Deleted', 5705],
+    ]);
+  });
+});
+
 describe('A12: cost in summary.json', () => {
   const r = run('a9');
   it('node cost = price × lifetime from the provision request: 0.20 × 1 + 0.20 × 3595/3600', () => {

@@ -17,6 +17,8 @@ export interface ClusterAutoscalerConfig {
   readonly maxNodeProvisionSeconds: number;
   readonly initialNodeGroupBackoffSeconds: number;
   readonly maxNodeGroupBackoffSeconds: number;
+  /** A node group's back-off is forgotten this long after its last failed scale-up (node-group-backoff-reset-timeout). */
+  readonly nodeGroupBackoffResetSeconds: number;
   readonly scaleDownUtilizationThreshold: number;
   readonly scaleDownUnneededSeconds: number;
   readonly scaleDownDelayAfterAddSeconds: number;
@@ -34,6 +36,7 @@ export const DEFAULT_CLUSTER_AUTOSCALER_CONFIG: ClusterAutoscalerConfig = Object
   maxNodeProvisionSeconds: 15 * 60,
   initialNodeGroupBackoffSeconds: 5 * 60,
   maxNodeGroupBackoffSeconds: 30 * 60,
+  nodeGroupBackoffResetSeconds: 3 * 3600,
   scaleDownUtilizationThreshold: 0.5,
   scaleDownUnneededSeconds: 10 * 60,
   scaleDownDelayAfterAddSeconds: 10 * 60,
@@ -261,7 +264,32 @@ export function scaleDownInCooldown(now: number, h: ScaleDownHistory, cfg: Clust
   );
 }
 
-/** Back-off of a node group after its `failures`-th failed scale-up: 5 min doubling to 30 min. */
+/** A node group's back-off (utils/backoff/exponential_backoff.go exponentialBackoffInfo). */
+export interface NodeGroupBackoff {
+  readonly durationSeconds: number;
+  /** Scale-ups of the group are skipped until then. */
+  readonly untilSeconds: number;
+  readonly lastFailureSeconds: number;
+}
+
+/**
+ * The back-off after a scale-up of the group failed at `now`: the initial duration the first
+ * time; after that the previous duration while the group is still backed off (failures of
+ * concurrent scale-ups do not compound), and twice it, up to the maximum, once it has passed.
+ */
+export function nodeGroupBackoffAfterFailure(prev: NodeGroupBackoff | undefined, now: number, cfg: ClusterAutoscalerConfig): NodeGroupBackoff {
+  requireNonNegative('initialNodeGroupBackoffSeconds', cfg.initialNodeGroupBackoffSeconds);
+  let d = cfg.initialNodeGroupBackoffSeconds;
+  if (prev !== undefined) d = prev.untilSeconds < now ? Math.min(2 * prev.durationSeconds, cfg.maxNodeGroupBackoffSeconds) : prev.durationSeconds;
+  return { durationSeconds: d, untilSeconds: now + d, lastFailureSeconds: now };
+}
+
+/** Is the entry stale at `now` (its last failure longer ago than the reset timeout)? CA drops such entries every loop (RemoveStaleBackoffData). */
+export function nodeGroupBackoffStale(b: NodeGroupBackoff, now: number, cfg: ClusterAutoscalerConfig): boolean {
+  return b.lastFailureSeconds + cfg.nodeGroupBackoffResetSeconds < now;
+}
+
+/** Back-off of a node group after its `failures`-th failed scale-up in a row, each after the last back-off passed: 5 min doubling to 30 min. */
 export function nodeGroupBackoffSeconds(failures: number, cfg: ClusterAutoscalerConfig): number {
   requireInteger('failures', failures, 1);
   requireNonNegative('initialNodeGroupBackoffSeconds', cfg.initialNodeGroupBackoffSeconds);

@@ -10,7 +10,10 @@ import {
   cheapestFitting,
   consolidatableAt,
   estimateNodes,
+  nodeGroupBackoffAfterFailure,
   nodeGroupBackoffSeconds,
+  nodeGroupBackoffStale,
+  type NodeGroupBackoff,
   nodeUtilization,
   orderScaleDownCandidates,
   podResources,
@@ -162,6 +165,28 @@ describe('scale-down', () => {
   });
   it('node-group back-off: 5, 10, 20, 30, 30 min', () => {
     expect([1, 2, 3, 4, 5].map((k) => nodeGroupBackoffSeconds(k, CA) / 60)).toEqual([5, 10, 20, 30, 30]);
+  });
+  // Failures at these minutes; each row: the back-off's duration and end after it (minutes).
+  it.each([
+    { name: 'each failure after the last back-off passed doubles it, up to 30 min', at: [0, 6, 17, 38, 69], want: [[5, 5], [10, 16], [20, 37], [30, 68], [30, 99]] },
+    { name: 'failures while still backed off (concurrent scale-ups) do not compound', at: [0, 2, 4], want: [[5, 5], [5, 7], [5, 9]] },
+    { name: 'a failure after the back-off passed, then one inside the new one', at: [0, 6, 8], want: [[5, 5], [10, 16], [10, 18]] },
+  ])('node-group back-off: $name', ({ at, want }) => {
+    let b: NodeGroupBackoff | undefined;
+    const got = at.map((m) => {
+      b = nodeGroupBackoffAfterFailure(b, m * 60, CA);
+      return [b.durationSeconds / 60, b.untilSeconds / 60];
+    });
+    expect(got).toEqual(want);
+  });
+  it('node-group back-off is forgotten 3 h after the last failure, so the next one starts at 5 min again', () => {
+    let b = nodeGroupBackoffAfterFailure(undefined, 0, CA);
+    b = nodeGroupBackoffAfterFailure(b, 600, CA);
+    b = nodeGroupBackoffAfterFailure(b, 1800, CA);
+    expect(b.durationSeconds).toBe(1200);
+    expect(nodeGroupBackoffStale(b, 1800 + 3 * 3600, CA)).toBe(false);
+    expect(nodeGroupBackoffStale(b, 1800 + 3 * 3600 + 10, CA)).toBe(true);
+    expect(nodeGroupBackoffAfterFailure(undefined, 1800 + 3 * 3600 + 10, CA).durationSeconds).toBe(300);
   });
 });
 
