@@ -17,6 +17,20 @@ const TAKES: Readonly<Record<string, string>> = {
   controller: 'no arguments, only flags',
 };
 
+/** How each command is called, for the error about a missing argument. */
+const USAGE: Readonly<Record<string, string>> = {
+  run: 'knsim run <scenario.yaml>',
+  plan: 'knsim plan <scenario.yaml>',
+  sweep: 'knsim sweep <scenario.yaml> --grid path=a,b',
+  'sweep k8s-job': 'knsim sweep k8s-job <scenario.yaml> --grid path=a,b --image IMAGE',
+  'sweep merge': 'knsim sweep merge <shard directory>...',
+  tune: 'knsim tune <scenario.yaml> --space path=a..b:step --slo ...',
+  compare: 'knsim compare <scenario.yaml> --class kpa --class ./my-class.ts',
+  report: 'knsim report <run directory>',
+  rollout: 'knsim rollout <service> ...',
+  test: 'knsim test <scenario.yaml or directory>...',
+};
+
 const MAX_WORDS = 3;
 
 /** Whether yargs' unknown `name` came from a flag on the command line (else it is an extra positional word). */
@@ -42,6 +56,13 @@ export function usageMessage(msg: string | null | undefined, argv: readonly stri
   if (/^Did you mean /.test(text)) {
     const typed = argv.find((a) => !a.startsWith('-'));
     return typed === undefined ? text : `unknown command ${JSON.stringify(typed)}. ${text}`;
+  }
+  // yargs' "Not enough non-option arguments: got 0, need at least 1": say what is missing and how the command is called.
+  const few = /^Not enough non-option arguments: got \d+, need at least \d+$/.exec(text);
+  const path = command.join(' ');
+  if (few !== null && Object.hasOwn(USAGE, path)) {
+    const takes = Object.hasOwn(TAKES, path) ? TAKES[path] : 'at least one file or directory';
+    return `${path} needs ${takes}: ${USAGE[path]}`;
   }
   const m = /^Unknown arguments?: (.*)$/.exec(text);
   if (m === null) return text.split('\n').map((l) => l.trim()).filter((l) => l !== '').join(' ');

@@ -80,6 +80,23 @@ describe('misspelt commands and flags', () => {
     expect(r.stdout).toBe('');
   });
 
+  // yargs says "Not enough non-option arguments: got 0, need at least 1": say what is missing, and how the command is called.
+  it.each([
+    { args: ['run'], line: 'knsim: run needs one scenario file: knsim run <scenario.yaml>' },
+    { args: ['plan'], line: 'knsim: plan needs one scenario file: knsim plan <scenario.yaml>' },
+    { args: ['sweep', '--grid', 'x=1,2'], line: 'knsim: sweep needs one scenario file: knsim sweep <scenario.yaml> --grid path=a,b' },
+    { args: ['sweep', 'merge'], line: 'knsim: sweep merge needs at least one file or directory: knsim sweep merge <shard directory>...' },
+    { args: ['tune'], line: 'knsim: tune needs one scenario file: knsim tune <scenario.yaml> --space path=a..b:step --slo ...' },
+    { args: ['compare'], line: 'knsim: compare needs one scenario file: knsim compare <scenario.yaml> --class kpa --class ./my-class.ts' },
+    { args: ['report'], line: 'knsim: report needs one run directory: knsim report <run directory>' },
+    { args: ['test'], line: 'knsim: test needs at least one file or directory: knsim test <scenario.yaml or directory>...' },
+  ])('knsim $args.0 without its argument exits 2 saying what it needs', ({ args, line }) => {
+    const r = knsim(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`${line}\n`);
+    expect(r.stdout).toBe('');
+  });
+
   it('formats several unknown flags on one line', () => {
     expect(usageMessage('Unknown arguments: sed, zzzzzz', ['run', 'x', '--sed', '1', '--zzzzzz'], ['seed', 'set', 'trace'])).toBe(
       'Unknown arguments: --sed (did you mean --seed?), --zzzzzz',
