@@ -17,6 +17,14 @@ const bin = join(root, 'bin/knsim.js');
 
 const knsim = (args: string[]) => runKnsim(args, root, { CI: '1' });
 
+/** `knsim args` exits 2 with `line` as its whole stderr and nothing on stdout. */
+function exitsWithOneLine(args: string[], line: string): void {
+  const r = knsim(args);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toBe(`${line}\n`);
+  expect(r.stdout).toBe('');
+}
+
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'knsim-mistakes-'));
 
 /** A fresh deploy (no initialPods) with two annotation typos and a config-autoscaler typo. */
@@ -50,12 +58,7 @@ describe('misspelt commands and flags', () => {
       args: ['sweep', 'scenarios/quickstart.yaml', '--grid', 'services[0].manifest.spec.template.spec.containerConcurrency=1..2:1e-300'],
       line: 'knsim: --grid services[0].manifest.spec.template.spec.containerConcurrency=1..2:1e-300: the range "1..2:1e-300" has about 1e+300 values (at most 10,000): use a larger step',
     },
-  ])('knsim $args.0 ... exits 2 with one line', ({ args, line }) => {
-    const r = knsim(args);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`${line}\n`);
-    expect(r.stdout).toBe('');
-  });
+  ])('knsim $args.0 ... exits 2 with one line', ({ args, line }) => exitsWithOneLine(args, line));
 
   // yargs calls a word beyond a command's positionals an "unknown argument" too; it is not a flag.
   it.each([
@@ -73,12 +76,7 @@ describe('misspelt commands and flags', () => {
       args: ['run', 'a.yaml', 'b.yaml', '--trase', 'full'],
       line: 'knsim: run takes one scenario file; extra argument: "b.yaml"; Unknown argument: --trase (did you mean --trace?)',
     },
-  ])('knsim $args.0 with an extra word exits 2 naming it', ({ args, line }) => {
-    const r = knsim(args);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`${line}\n`);
-    expect(r.stdout).toBe('');
-  });
+  ])('knsim $args.0 with an extra word exits 2 naming it', ({ args, line }) => exitsWithOneLine(args, line));
 
   // yargs says "Not enough non-option arguments: got 0, need at least 1": say what is missing, and how the command is called.
   it.each([
@@ -90,12 +88,7 @@ describe('misspelt commands and flags', () => {
     { args: ['compare'], line: 'knsim: compare needs one scenario file: knsim compare <scenario.yaml> --class kpa --class ./my-class.ts' },
     { args: ['report'], line: 'knsim: report needs one run directory: knsim report <run directory>' },
     { args: ['test'], line: 'knsim: test needs at least one file or directory: knsim test <scenario.yaml or directory>...' },
-  ])('knsim $args.0 without its argument exits 2 saying what it needs', ({ args, line }) => {
-    const r = knsim(args);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`${line}\n`);
-    expect(r.stdout).toBe('');
-  });
+  ])('knsim $args.0 without its argument exits 2 saying what it needs', ({ args, line }) => exitsWithOneLine(args, line));
 
   it('formats several unknown flags on one line', () => {
     expect(usageMessage('Unknown arguments: sed, zzzzzz', ['run', 'x', '--sed', '1', '--zzzzzz'], ['seed', 'set', 'trace'])).toBe(
