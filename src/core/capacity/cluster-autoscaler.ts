@@ -288,12 +288,3 @@ export function nodeGroupBackoffAfterFailure(prev: NodeGroupBackoff | undefined,
 export function nodeGroupBackoffStale(b: NodeGroupBackoff, now: number, cfg: ClusterAutoscalerConfig): boolean {
   return b.lastFailureSeconds + cfg.nodeGroupBackoffResetSeconds < now;
 }
-
-/** Back-off of a node group after its `failures`-th failed scale-up in a row, each after the last back-off passed: 5 min doubling to 30 min. */
-export function nodeGroupBackoffSeconds(failures: number, cfg: ClusterAutoscalerConfig): number {
-  requireInteger('failures', failures, 1);
-  requireNonNegative('initialNodeGroupBackoffSeconds', cfg.initialNodeGroupBackoffSeconds);
-  let d = cfg.initialNodeGroupBackoffSeconds;
-  for (let k = 1; k < failures && d < cfg.maxNodeGroupBackoffSeconds; k++) d *= 2;
-  return Math.min(d, cfg.maxNodeGroupBackoffSeconds);
-}

@@ -11,7 +11,6 @@ import {
   consolidatableAt,
   estimateNodes,
   nodeGroupBackoffAfterFailure,
-  nodeGroupBackoffSeconds,
   nodeGroupBackoffStale,
   type NodeGroupBackoff,
   nodeUtilization,
@@ -162,9 +161,6 @@ describe('scale-down', () => {
     u.update(10, []);
     u.update(20, ['B']);
     expect(u.unneededSince('B')).toBe(20);
-  });
-  it('node-group back-off: 5, 10, 20, 30, 30 min', () => {
-    expect([1, 2, 3, 4, 5].map((k) => nodeGroupBackoffSeconds(k, CA) / 60)).toEqual([5, 10, 20, 30, 30]);
   });
   // Failures at these minutes; each row: the back-off's duration and end after it (minutes).
   it.each([
