@@ -87,7 +87,8 @@ export interface WorkEstimate {
 export function fmtAmount(n: number): string {
   if (!Number.isFinite(n)) return String(n);
   if (Math.abs(n) < 1e7) return Number.isInteger(n) ? String(n) : String(Number(n.toPrecision(4)));
-  return Number(n.toPrecision(3)).toExponential().replace('e+', 'e');
+  // Three significant digits as text: rounding through a Number would turn 1.798e308 into Infinity.
+  return n.toExponential(2).replace(/\.?0+e/, 'e').replace('e+', 'e');
 }
 
 /**

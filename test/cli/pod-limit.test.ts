@@ -32,6 +32,8 @@ describe('the pod cap at run time (--max-pods)', () => {
   it.each([
     { scale: '1e15', flags: [], limit: '100000', asked: '1e15' },
     { scale: '250000', flags: ['--max-pods', '200000'], limit: '200000', asked: '250000' },
+    // The largest double, shown to three digits: not "Infinity".
+    { scale: 'Number.MAX_VALUE', flags: [], limit: '100000', asked: '1\\.8e308' },
   ])('desiredScale $scale with $flags: exit 2, one line naming the revision and its class, no output', ({ scale, flags, limit, asked }) => {
     const { dir, file } = scenarioWith(scale);
     const out = join(dir, 'out');

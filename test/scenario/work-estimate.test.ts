@@ -239,6 +239,10 @@ describe('fmtAmount', () => {
     [3.6e15, '3.6e15'],
     [2.0498e10, '2.05e10'],
     [1e308, '1e308'],
+    // Rounded as text: through a Number, 1.80e308 would overflow to Infinity.
+    [Number.MAX_VALUE, '1.8e308'],
+    [-2.5e9, '-2.5e9'],
+    [1.05e7, '1.05e7'],
   ])('%s → %s', (n, s) => expect(fmtAmount(n)).toBe(s));
 });
 
