@@ -2,12 +2,13 @@
  * Loads a scenario file into the model's WorldSpec (`load-text.ts` does the work): this
  * module reads the scenario and the files it names from disk.
  */
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import { ScenarioError } from './errors.js';
 import { decodeUtf8, loadScenarioText, scenarioFromValueWith, type LoadedScenario, type LoadOptions, type ManifestFileSet, type ScenarioFiles } from './load-text.js';
 import { parseAzure2021Trace, parseSimpleTrace } from './trace.js';
-import { loadUserClasses, type UserClassRef } from './user-classes.js';
+import { compiledModuleSha256, loadUserClasses, type UserClassRef } from './user-classes.js';
 
 export {
   DEFAULT_CLUSTER,
@@ -56,14 +57,60 @@ export const nodeScenarioFiles: ScenarioFiles = {
   loadUserClasses: (file, entries, extra) => loadUserClasses(file, entries, extra),
 };
 
+/** SHA-256 of a file, read in 1 MB pieces (a trace may be hundreds of megabytes). */
+function fileSha256(path: string): string {
+  const h = createHash('sha256');
+  const buf = Buffer.allocUnsafe(1 << 20);
+  const fd = openSync(path, 'r');
+  try {
+    for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) h.update(buf.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  return h.digest('hex');
+}
+
 /**
- * Reads, overrides, validates and converts a scenario file.
+ * {@link nodeScenarioFiles}, noting in `into` the SHA-256 of every file a load reads besides
+ * `scenarioFile` itself (manifest and ConfigMap files, traces, autoscaler modules as
+ * bundled), keyed by its path relative to the scenario's directory.
+ */
+export function recordingScenarioFiles(scenarioFile: string, into: Map<string, string>): ScenarioFiles {
+  const dir = nodePath.dirname(scenarioFile);
+  const note = (path: string, sha: string): void => {
+    if (nodePath.resolve(path) !== nodePath.resolve(scenarioFile)) into.set(nodePath.relative(dir, path).split(nodePath.sep).join('/'), sha);
+  };
+  return {
+    resolve: nodeScenarioFiles.resolve,
+    read(path) {
+      const r = nodeScenarioFiles.read(path);
+      if (r instanceof Uint8Array) note(path, createHash('sha256').update(r).digest('hex'));
+      return r;
+    },
+    readTrace(path, format, filter) {
+      const r = nodeScenarioFiles.readTrace(path, format, filter);
+      if (!('error' in r)) note(path, fileSha256(path));
+      return r;
+    },
+    loadUserClasses(file, entries, extra) {
+      const classes = nodeScenarioFiles.loadUserClasses!(file, entries, extra);
+      for (const r of [...entries.map((e) => nodePath.resolve(nodePath.dirname(file), e.module)), ...extra.map((x) => x.module)]) {
+        const sha = compiledModuleSha256(r);
+        if (sha !== undefined) note(r, sha);
+      }
+      return classes;
+    },
+  };
+}
+
+/**
+ * Reads, overrides, validates and converts a scenario file (its other files through `files`).
  * @throws ScenarioError for any bad input (the scenario, a manifest or trace file it names, an override).
  */
-export function loadScenario(file: string, opts: LoadOptions = {}): LoadedScenario {
-  const bytes = nodeScenarioFiles.read(file);
+export function loadScenario(file: string, opts: LoadOptions = {}, files: ScenarioFiles = nodeScenarioFiles): LoadedScenario {
+  const bytes = files.read(file);
   if ('error' in bytes) throw new ScenarioError(file, '', `cannot read the scenario file: ${bytes.error}`);
-  return loadScenarioText(decodeUtf8(bytes, file), file, opts, nodeScenarioFiles);
+  return loadScenarioText(decodeUtf8(bytes, file), file, opts, files);
 }
 
 /**

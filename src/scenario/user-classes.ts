@@ -11,9 +11,10 @@
  * module that never returns cannot hang knsim. Inside the context `Math.random` and
  * `Date.now` throw, so a class cannot make runs irreproducible by accident.
  */
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import * as nodePath from 'node:path';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import vm from 'node:vm';
 import type { Message } from 'esbuild';
 import {
@@ -54,6 +55,8 @@ export interface UserClassRef {
 interface Compiled {
   script: vm.Script;
   mtimeMs: number;
+  /** SHA-256 of the bundled sources (sourcesSha256). */
+  sha256: string;
 }
 const compiled = new Map<string, Compiled>();
 
@@ -79,6 +82,7 @@ function compile(ref: UserClassRef): vm.Script {
   const hit = compiled.get(file);
   if (hit !== undefined && hit.mtimeMs === st.mtimeMs) return hit.script;
   let code: string;
+  let sha256: string;
   try {
     const out = loadEsbuild().buildSync({
       entryPoints: [file],
@@ -89,15 +93,42 @@ function compile(ref: UserClassRef): vm.Script {
       write: false,
       logLevel: 'silent',
       sourcemap: 'inline',
+      metafile: true,
     });
     code = out.outputFiles[0]!.text;
+    sha256 = sourcesSha256(file, Object.keys(out.metafile.inputs));
   } catch (e) {
     const p = esbuildProblem(e);
     throw new ScenarioError(file, p.at, `cannot compile the autoscaler module: ${p.text}`);
   }
   const script = new vm.Script(code, { filename: file });
-  compiled.set(file, { script, mtimeMs: st.mtimeMs });
+  compiled.set(file, { script, mtimeMs: st.mtimeMs, sha256 });
   return script;
+}
+
+/**
+ * One SHA-256 for the sources bundled into a module (esbuild's inputs, named relative to
+ * the module's directory): the same sources elsewhere on disk give the same digest, which
+ * the bundle itself (paths in comments and its source map) would not.
+ */
+function sourcesSha256(module: string, inputs: readonly string[]): string {
+  const dir = nodePath.dirname(module);
+  const list = inputs
+    .map((i) => {
+      const abs = nodePath.resolve(i);
+      return [nodePath.relative(dir, abs).split(nodePath.sep).join('/'), createHash('sha256').update(readFileSync(abs)).digest('hex')];
+    })
+    .sort(([a], [b]) => (a! < b! ? -1 : a! > b! ? 1 : 0));
+  return createHash('sha256').update(JSON.stringify(list)).digest('hex');
+}
+
+/**
+ * SHA-256 of the module's sources as last compiled (the bundle: its own imports included), or
+ * undefined if it was not compiled in this process. A sweep records it so shards run with
+ * another version of the module are not merged.
+ */
+export function compiledModuleSha256(file: string): string | undefined {
+  return compiled.get(file)?.sha256;
 }
 
 const CALL = new vm.Script('__knsim.result = __knsim.fn.apply(__knsim.self, __knsim.args);', { filename: 'knsim-user-call' });

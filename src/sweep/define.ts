@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../scenario/usage-error.js';
-import { loadScenario } from '../scenario/load.js';
+import { loadScenario, recordingScenarioFiles } from '../scenario/load.js';
 import { formatPath } from '../scenario/errors.js';
 import { parseSetExpression } from '../scenario/set.js';
 import { checkWork, DEFAULT_WORK_LIMITS, type WorkLimits } from '../scenario/work-estimate.js';
@@ -52,15 +52,21 @@ export function defineSweep(o: DefineOptions): { def: SweepDefinition; descripti
     const axis = varied.get(path);
     if (axis !== undefined) throw new UsageError(`--set ${s}: sets ${axis}, which ${flag} varies (each point's value would replace it); drop one of them`);
   }
-  const loaded = loadScenario(o.file, {
-    sets,
-    ...(o.seed !== undefined ? { seed: o.seed } : {}),
-    ...(o.durationSeconds !== undefined ? { durationSeconds: o.durationSeconds } : {}),
-  });
+  const inputs = new Map<string, string>();
+  const loaded = loadScenario(
+    o.file,
+    {
+      sets,
+      ...(o.seed !== undefined ? { seed: o.seed } : {}),
+      ...(o.durationSeconds !== undefined ? { durationSeconds: o.durationSeconds } : {}),
+    },
+    recordingScenarioFiles(o.file, inputs),
+  );
   const sha = createHash('sha256').update(readFileSync(o.file)).digest('hex');
   const def: SweepDefinition = {
     scenario: loaded.name,
     scenarioSha256: sha,
+    inputs: [...inputs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([file, sha256]) => ({ file, sha256 })),
     sets: [...sets],
     durationSeconds: o.durationSeconds ?? null,
     baseSeed: loaded.world.seed,

@@ -21,7 +21,7 @@ import { writeSweepReport } from './report/report.js';
 import { METRIC_KEYS, type MetricKey, type MetricValues } from '../output/metrics.js';
 import { MAX_SHARDS, shardPoints, type Shard } from './shard.js';
 import { MAX_POINTS, pointValues, type Axis } from './axes.js';
-import { MAX_REPLICATIONS, pointStats, seedFor, sweepPoints, type MetricStat, type PointResult, type RunResult, type SweepDefinition, type SweepResults } from './sweep.js';
+import { MAX_REPLICATIONS, pointStats, seedFor, sweepPoints, type MetricStat, type PointResult, type RunResult, type SweepDefinition, type SweepInput, type SweepResults } from './sweep.js';
 
 export const SWEEP_JSON = 'sweep.json';
 export const SWEEP_CSV = 'sweep.csv';
@@ -173,6 +173,14 @@ function checkSweepJson(dir: string, json: SweepJson): void {
   if (!isWhole(d['baseSeed'], 0, Number.MAX_SAFE_INTEGER)) field('definition.baseSeed', `must be a whole number from 0 to ${Number.MAX_SAFE_INTEGER}`);
   if (d['seeds'] !== 'common' && d['seeds'] !== 'independent') field('definition.seeds', 'must be common or independent');
   if (!isWhole(d['replications'], 1, MAX_REPLICATIONS)) field('definition.replications', `must be a whole number from 1 to ${MAX_REPLICATIONS}`);
+  const inputs = d['inputs'];
+  if (inputs !== undefined) {
+    if (!Array.isArray(inputs)) field('definition.inputs', 'must be a list of {file, sha256}');
+    (inputs as unknown[]).forEach((x, i) => {
+      const o = (typeof x === 'object' && x !== null ? x : {}) as Record<string, unknown>;
+      if (typeof o['file'] !== 'string' || typeof o['sha256'] !== 'string' || !/^[0-9a-f]{64}$/.test(o['sha256'])) field(`definition.inputs[${i}]`, 'must be {file, sha256} with a 64-digit hex SHA-256');
+    });
+  }
   const axes = d['axes'];
   if (!Array.isArray(axes) || !axes.every((a) => typeof a === 'object' && a !== null)) return field('definition.axes', 'must be a list of {path, values}');
   axes.forEach((a: Record<string, unknown>, i) => {
@@ -269,6 +277,27 @@ function checkRuns(dir: string, def: SweepDefinition, results: SweepResults): vo
   }
 }
 
+/** What differs between two sweep definitions, in words (the first difference found). */
+export function definitionDifference(a: SweepDefinition, b: SweepDefinition): string {
+  const same = (x: unknown, y: unknown): boolean => JSON.stringify(x) === JSON.stringify(y);
+  if (a.scenarioSha256 !== b.scenarioSha256 || a.scenario !== b.scenario) return 'the scenario file has other contents';
+  if (!same(a.inputs, b.inputs)) {
+    if (a.inputs === undefined || b.inputs === undefined) return 'one was written by a knsim that did not record the files the scenario reads; run both shards with one knsim';
+    const shaOf = (list: readonly SweepInput[], file: string): string | undefined => list.find((x) => x.file === file)?.sha256;
+    for (const x of [...a.inputs, ...b.inputs]) {
+      const sa = shaOf(a.inputs, x.file);
+      const sb = shaOf(b.inputs, x.file);
+      if (sa === undefined || sb === undefined) return `only one read ${x.file}`;
+      if (sa !== sb) return `${x.file} has other contents (sha256 ${sa.slice(0, 12)}… against ${sb.slice(0, 12)}…)`;
+    }
+  }
+  if (!same(a.sets, b.sets)) return 'the --set overrides';
+  if (a.durationSeconds !== b.durationSeconds) return '--duration';
+  if (a.baseSeed !== b.baseSeed || a.seeds !== b.seeds) return 'the seeds';
+  if (a.replications !== b.replications) return '--replications';
+  return 'the grid';
+}
+
 /**
  * Combines shard directories (or any directories of one sweep that together hold every
  * point exactly once) into the definition and rows of the whole sweep.
@@ -282,7 +311,7 @@ export function mergeSweeps(dirs: readonly string[]): { def: SweepDefinition; re
   const defText = JSON.stringify(def);
   for (const r of read.slice(1)) {
     if (JSON.stringify(r.json.definition) !== defText) {
-      throw new UsageError(`sweep merge: ${r.dir} is from a different sweep than ${first.dir} (${SWEEP_JSON} definitions differ: scenario, overrides, grid, seeds or replications)`);
+      throw new UsageError(`sweep merge: ${r.dir} is from a different sweep than ${first.dir} (${SWEEP_JSON} definitions differ: ${definitionDifference(def, r.json.definition)})`);
     }
   }
   const total = sweepPoints(def);

@@ -18,11 +18,23 @@ import type { RunTask } from './task.js';
 export type SeedMode = 'common' | 'independent';
 
 /** Everything that decides a sweep's numbers; shards of one sweep share it exactly. */
+/** A file a sweep's scenario read besides itself. */
+export interface SweepInput {
+  file: string;
+  sha256: string;
+}
+
 export interface SweepDefinition {
   /** The scenario's name. */
   scenario: string;
   /** SHA-256 of the scenario file's bytes (the path is not part of it: shards may see the file elsewhere). */
   scenarioSha256: string;
+  /**
+   * The other files the scenario read, with the overrides (manifest and ConfigMap files,
+   * traces, autoscaler modules as bundled): path relative to the scenario's directory and
+   * SHA-256, sorted by path. Absent in sweeps written before knsim recorded them.
+   */
+  inputs?: SweepInput[];
   /** `--set` overrides applied to every point, before the point's own. */
   sets: string[];
   /** `--duration` in seconds, or null for the scenario's own. */

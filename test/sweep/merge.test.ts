@@ -95,3 +95,59 @@ describe('sweep shards and merge', () => {
     }
   });
 });
+
+describe('sweep merge and the files a scenario reads', () => {
+  /** A scenario beside its manifest file, trace and autoscaler module, in a fresh directory. */
+  function project(): string {
+    const dir = tmp();
+    writeFileSync(join(dir, 'svc.yaml'), 'apiVersion: serving.knative.dev/v1\nkind: Service\nmetadata: { name: hello }\nspec: { template: { metadata: { annotations: { autoscaling.knative.dev/class: mine.example.com } } } }\n');
+    writeFileSync(join(dir, 'arrivals.csv'), 'arrival\n' + Array.from({ length: 40 }, (_, i) => String(1 + i * 0.5)).join('\n') + '\n');
+    writeFileSync(join(dir, 'scaler.js'), "export default { apiVersion: 'knsim.dev/v1', create() { return { decide() { return { desiredScale: 1 }; } }; } };\n");
+    writeFileSync(
+      join(dir, 's.yaml'),
+      `name: files
+duration: 30s
+autoscalerClasses:
+  - { name: mine.example.com, module: ./scaler.js }
+services:
+  - manifestFile: svc.yaml
+    initialPods: 1
+clients:
+  - { name: t, service: hello, trace: { file: arrivals.csv } }
+`,
+    );
+    return dir;
+  }
+  const defineIn = (dir: string): SweepDefinition =>
+    defineSweep({ file: join(dir, 's.yaml'), axes: parseAxes(['configMaps.config-autoscaler.stable-window=30s,60s'], '--grid'), replications: 1 }).def;
+
+  it('sweep.json names each file with its SHA-256, relative to the scenario', () => {
+    const def = defineIn(project());
+    expect(def.inputs!.map((x) => x.file)).toEqual(['arrivals.csv', 'scaler.js', 'svc.yaml']);
+    for (const x of def.inputs!) expect(x.sha256).toMatch(/^[0-9a-f]{64}$/);
+    // The same files elsewhere give the same definition: shards may see the project at other paths.
+    expect(defineIn(project())).toEqual(def);
+  });
+
+  it.each([
+    { file: 'arrivals.csv', edit: (t: string) => t.replace('\n1\n', '\n1.25\n') },
+    { file: 'svc.yaml', edit: (t: string) => t.replace('{ name: hello }', '{ name: hello, labels: { a: b } }') },
+    { file: 'scaler.js', edit: (t: string) => t.replace('desiredScale: 1', 'desiredScale: 2') },
+  ])('refuses shards run after $file changed, naming it', async ({ file, edit }) => {
+    const dir = project();
+    const scenario = join(dir, 's.yaml');
+    const before = defineIn(dir);
+    const root = tmp();
+    const shard = async (def: SweepDefinition, index: number): Promise<void> => {
+      const results = await runSweep({ file: scenario, def, points: shardPoints(sweepPoints(def), { index, count: 2 }), runner: createRunner(1) });
+      await writeSweepDir(join(root, `s${index}`), def, { index, count: 2 }, results, { report: false });
+    };
+    await shard(before, 0);
+    writeFileSync(join(dir, file), edit(readFileSync(join(dir, file), 'utf8')));
+    const after = defineIn(dir);
+    await shard(after, 1);
+    expect(() => mergeSweeps([join(root, 's0'), join(root, 's1')])).toThrow(new RegExp(`definitions differ: ${file.replace('.', '\\.')} has other contents \\(sha256 [0-9a-f]{12}… against [0-9a-f]{12}…\\)`));
+    // Only the edited file's digest moved.
+    expect(after.inputs!.filter((x) => x.file !== file)).toEqual(before.inputs!.filter((x) => x.file !== file));
+  });
+});
