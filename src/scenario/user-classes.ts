@@ -15,6 +15,7 @@ import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import * as nodePath from 'node:path';
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { getHeapStatistics } from 'node:v8';
 import vm from 'node:vm';
 import type { Message } from 'esbuild';
 import {
@@ -169,6 +170,28 @@ function newContext(file: string): vm.Context {
   return ctx;
 }
 
+/** The share of V8's heap limit (young generation included) the heap may hold after a user call: what is left lets knsim stop cleanly. */
+const MAX_HEAP_SHARE = 0.6;
+
+/**
+ * Checked after every call into a module: the memory it keeps must leave the process short
+ * of V8's heap limit (past it, V8 aborts the process with a native stack trace), and what it
+ * holds outside the heap (typed arrays) may not exceed that limit either. A module that keeps
+ * something from every call is stopped here with one line; one call that allocates past the
+ * limit within its time budget is not caught (that needs the module in its own isolate).
+ */
+function memoryProblem(): string | undefined {
+  const h = getHeapStatistics();
+  const mb = (b: number): string => `${Math.round(b / 2 ** 20)} MB`;
+  if (h.used_heap_size > MAX_HEAP_SHARE * h.heap_size_limit) {
+    return `after this call the JavaScript heap holds ${mb(h.used_heap_size)}, over ${MAX_HEAP_SHARE * 100} % of its ${mb(h.heap_size_limit)} limit: a class may not keep data without bound`;
+  }
+  if (h.external_memory > h.heap_size_limit) {
+    return `after this call ${mb(h.external_memory)} are held outside the JavaScript heap (typed arrays, buffers), over its ${mb(h.heap_size_limit)} limit: a class may not keep data without bound`;
+  }
+  return undefined;
+}
+
 function isTimeout(e: unknown): boolean {
   return typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT';
 }
@@ -189,6 +212,8 @@ function instantiate(ref: UserClassRef, script: vm.Script): { def: unknown; invo
       throw e;
     } finally {
       slot.fn = slot.self = slot.args = undefined;
+      const problem = memoryProblem();
+      if (problem !== undefined) throw new UserCallStopped(problem);
     }
     const r = slot.result;
     slot.result = undefined;

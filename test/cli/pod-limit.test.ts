@@ -54,3 +54,33 @@ describe('the pod cap at run time (--max-pods)', () => {
     expect(r.stdout).toMatch(/max ready pods 3\b/);
   });
 });
+
+describe('an autoscaler class that keeps memory from every call', () => {
+  function withDecide(body: string): { dir: string; file: string } {
+    const s = scenarioWith('1');
+    writeFileSync(join(s.dir, 'scaler.ts'), `const keep: unknown[] = [];\nexport default { apiVersion: 'knsim.dev/v1', create() { return { decide() { ${body} return { desiredScale: 1 }; } }; } };\n`);
+    return s;
+  }
+
+  // A 200 MB old generation: V8's heap limit is then about 250 MB, and knsim stops at 60 % of it.
+  it.each([
+    { what: 'JavaScript arrays', body: 'keep.push(new Array(2e6).fill(1.5));', rule: /decide: after this call the JavaScript heap holds \d+ MB, over 60 % of its \d+ MB limit: a class may not keep data without bound\n$/ },
+    { what: 'typed arrays', body: 'keep.push(new Float64Array(1e7).fill(1.5));', rule: /decide: after this call \d+ MB are held outside the JavaScript heap \(typed arrays, buffers\), over its \d+ MB limit: a class may not keep data without bound\n$/ },
+  ])('$what: exit 2 with one line naming the class, the revision and the call, before V8 runs out', ({ body, rule }) => {
+    const { dir, file } = withDecide(body);
+    const out = join(dir, 'out');
+    const r = runKnsim(['run', file, '--out', out, '--no-report'], undefined, { NODE_OPTIONS: '--max-old-space-size=200' });
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n')).toHaveLength(2);
+    expect(r.stderr).toMatch(/^knsim: .*scaler\.ts: class "my\.example\.com", revision hello-00001 at t=[\d.]+s: /);
+    expect(r.stderr).toMatch(rule);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('a class that keeps a little from every call runs to the end', () => {
+    const { dir, file } = withDecide('keep.push(new Array(1000).fill(1.5));');
+    const r = runKnsim(['run', file, '--out', join(dir, 'out'), '--no-report'], undefined, { NODE_OPTIONS: '--max-old-space-size=200' });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+  });
+});
