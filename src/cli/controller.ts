@@ -12,7 +12,7 @@ import { parseClusterFlags, parsePort, type ClusterArgs } from './cluster-flags.
 import { parseDurationFlag } from './flags.js';
 import { UsageError } from './errors.js';
 import { requireOptional } from './optional-deps.js';
-import { AUTOSCALER_CONFIG_KEYS, AutoscalerConfigError, checkAutoscalerConfigValue, type AutoscalerClass } from '../core/autoscaler/index.js';
+import { AUTOSCALER_CONFIG_KEYS, AutoscalerConfigError, checkAutoscalerConfigValue, checkAutoscalerConfigValues, type AutoscalerClass } from '../core/autoscaler/index.js';
 import { labelSelectorError } from '../adapter/label-selector.js';
 import { didYouMean } from '../scenario/did-you-mean.js';
 import { capText, quote, ScenarioError } from '../scenario/errors.js';
@@ -58,8 +58,9 @@ function seconds(v: unknown, flag: string): number {
 
 /**
  * `key=value` pairs of --config: each a key knsim reads, with a value that is valid on its
- * own, checked here, before any connection (rules relating two keys wait for the cluster's
- * ConfigMap, which may hold the other one).
+ * own, and together valid by the rules relating two keys both given here, checked before any
+ * connection (a rule with one of its keys given waits for the cluster's ConfigMap, which may
+ * hold the other one).
  */
 export function parseConfigOverrides(v: unknown): Record<string, string> {
   const out: Record<string, string> = {};
@@ -81,6 +82,13 @@ export function parseConfigOverrides(v: unknown): Record<string, string> {
       throw e;
     }
     out[key] = value;
+  }
+  // A rule relating two keys given here (min-scale=5 with max-scale=2) fails whatever the cluster holds.
+  try {
+    checkAutoscalerConfigValues(out);
+  } catch (e) {
+    if (e instanceof AutoscalerConfigError && out[e.key] !== undefined) throw new UsageError(`--config ${capText(`${e.key}=${out[e.key]}`)}: ${e.first.message}`);
+    throw e;
   }
   return out;
 }

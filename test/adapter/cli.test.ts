@@ -106,6 +106,11 @@ describe('controller flags', () => {
     [{ config: ['max-scale-up-rate=1'] }, /^--config max-scale-up-rate=1: must be greater than 1\.0$/],
     [{ config: ['scale-down-delay=abc'] }, /^--config scale-down-delay=abc: /],
     [{ config: ['stable-windw=30s'] }, /^--config stable-windw=30s: "stable-windw" is not a config-autoscaler key \(did you mean stable-window\?\)$/],
+    // A rule relating two keys, both given: no ConfigMap value can make it hold.
+    [{ config: ['min-scale=5', 'max-scale=2'] }, /^--config min-scale=5: must not be greater than max-scale \(2\)$/],
+    [{ config: ['max-scale-limit=10', 'max-scale=20'] }, /^--config max-scale=20: must be in the \[1, max-scale-limit \(10\)\] range when max-scale-limit is set$/],
+    [{ config: ['initial-scale=0', 'allow-zero-initial-scale=false'] }, /^--config initial-scale=0: must be at least 1, or at least 0 when allow-zero-initial-scale is true$/],
+    [{ config: ['container-concurrency-target-default=0.012', 'container-concurrency-target-percentage=50'] }, /^--config container-concurrency-target-default=0\.012: times container-concurrency-target-percentage \(fraction 0\.5\) yields a target concurrency of 0\.006, which must be at least 0\.01$/],
   ] as Array<[Partial<ControllerArgs>, RegExp]>)('%o is refused in one line naming the flag', (bad, msg) => {
     const m = usage(() => parseControllerFlags({ ...controllerDefaults, ...bad }, {}));
     expect(m).toMatch(msg);
@@ -118,6 +123,11 @@ describe('controller --config values that only the cluster\'s ConfigMap can judg
   it.each([['initial-scale=0'], ['max-scale-limit=10'], ['min-scale=5'], ['container-concurrency-target-default=0.012']])('%s is left to the cluster', (kv) => {
     const [key, value] = kv.split('=') as [string, string];
     expect(parseControllerFlags({ ...controllerDefaults, config: [kv] }, {}).config).toEqual({ [key]: value });
+  });
+
+  it('two related keys that agree pass', () => {
+    const config = ['min-scale=2', 'max-scale=5', 'max-scale-limit=10', 'initial-scale=0', 'allow-zero-initial-scale=true'];
+    expect(parseControllerFlags({ ...controllerDefaults, config }, {}).config).toEqual({ 'min-scale': '2', 'max-scale': '5', 'max-scale-limit': '10', 'initial-scale': '0', 'allow-zero-initial-scale': 'true' });
   });
 });
 

@@ -225,6 +225,30 @@ export function checkAutoscalerConfigValue(key: string, value: string): void {
   }
 }
 
+/** The keys of each validation rule that relates two keys (see {@link validate}). */
+const RELATED_KEYS: readonly (readonly [string, string])[] = [
+  ['initial-scale', 'allow-zero-initial-scale'],
+  ['container-concurrency-target-default', 'container-concurrency-target-percentage'],
+  ['max-scale', 'max-scale-limit'],
+  ['min-scale', 'max-scale'],
+];
+
+/**
+ * Checks `config-autoscaler` values given together (e.g. as overrides of the cluster's
+ * ConfigMap): each by {@link checkAutoscalerConfigValue}, then every rule relating two keys
+ * that are both given (`min-scale=5` with `max-scale=2`), which no other value can rescue.
+ * A rule with one key given is left to the whole ConfigMap, as for one value.
+ * @throws AutoscalerConfigError naming the key upstream reports.
+ */
+export function checkAutoscalerConfigValues(values: Readonly<Record<string, string>>): void {
+  for (const [key, value] of Object.entries(values)) checkAutoscalerConfigValue(key, value);
+  for (const [a, b] of RELATED_KEYS) {
+    const va = values[a];
+    const vb = values[b];
+    if (va !== undefined && vb !== undefined) parseAutoscalerConfig({ [a]: va, [b]: vb });
+  }
+}
+
 /**
  * Applies upstream's `config-autoscaler` validation rules to an already typed
  * config (for example one assembled in code or from a scenario file), after

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   AUTOSCALER_CONFIG_KEYS,
   AutoscalerConfigError,
+  checkAutoscalerConfigValues,
   defaultAutoscalerConfig,
   parseAutoscalerConfig,
   validateAutoscalerConfig,
@@ -362,5 +363,30 @@ describe('validateAutoscalerConfig (typed configs)', () => {
   it('accepts a valid custom config unchanged', () => {
     const cfg = withDefaults({ stableWindowSeconds: 120, minScale: 2, maxScale: 5, maxScaleLimit: 10 });
     expect(validateAutoscalerConfig(cfg)).toBe(cfg);
+  });
+});
+
+describe('checkAutoscalerConfigValue(s): values given on their own or together', () => {
+  it.each([
+    // Valid on its own: the cluster's ConfigMap may hold the partner that makes it valid.
+    { values: { 'initial-scale': '0' }, error: undefined },
+    { values: { 'min-scale': '5' }, error: undefined },
+    { values: { 'min-scale': '5', 'max-scale': '0' }, error: undefined },
+    { values: { 'min-scale': '2', 'max-scale': '5' }, error: undefined },
+    { values: { 'stable-window': '2s' }, error: 'stable-window' },
+    // Both keys of a rule given: nothing else can rescue it.
+    { values: { 'min-scale': '5', 'max-scale': '2' }, error: 'min-scale' },
+    { values: { 'max-scale': '20', 'max-scale-limit': '10' }, error: 'max-scale' },
+    { values: { 'initial-scale': '0', 'allow-zero-initial-scale': 'false' }, error: 'initial-scale' },
+    { values: { 'container-concurrency-target-default': '0.012', 'container-concurrency-target-percentage': '50' }, error: 'container-concurrency-target-default' },
+  ])('$values → error at $error', ({ values, error }) => {
+    let key: string | undefined;
+    try {
+      checkAutoscalerConfigValues(values);
+    } catch (e) {
+      if (!(e instanceof AutoscalerConfigError)) throw e;
+      key = e.key;
+    }
+    expect(key).toBe(error);
   });
 });
