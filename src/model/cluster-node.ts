@@ -1,4 +1,5 @@
 import { addResources, subtractResources, type NodeTemplate, type NodeView, type PodResources, type Resources } from '../core/capacity/index.js';
+import type { NodeCpu } from './node-cpu.js';
 import type { Pod } from './pod.js';
 import type { NodePoolSpec } from './spec.js';
 
@@ -36,6 +37,8 @@ export class ClusterNode implements NodeView {
   deletedAt = Number.NaN;
   /** The last pod bound or removed (Karpenter's consolidateAfter clock); the Ready time before any. */
   lastPodEventAt = Number.NaN;
+  /** Its CPU as the pods that model CPU share it (made by the first of them). */
+  cpu: NodeCpu | undefined = undefined;
 
   constructor(
     readonly name: string,
@@ -61,6 +64,7 @@ export class ClusterNode implements NodeView {
 
   unbind(pod: Pod, r: PodResources, now: number): void {
     if (!this.workload.delete(pod)) return;
+    pod.res?.leaveNode(now);
     this.requested = subtractResources(this.requested, r.requests);
     this.nonZeroRequested = subtractResources(this.nonZeroRequested, r.nonZeroRequests);
     this.pods--;

@@ -102,6 +102,19 @@ export class ProcessorSharing<T extends SharedItem> {
     return true;
   }
 
+  /**
+   * Before the rate function's answer changes (a pod's share of its node): the work done up to
+   * `now` at the old rate. Call {@link rateChanged} once the change is made.
+   */
+  settle(now: number): void {
+    this.advance(now);
+  }
+
+  /** After {@link settle} and the change: the rate from now on. */
+  rateChanged(): void {
+    this.setRate();
+  }
+
   /** When the next job finishes at the current rate; Infinity when none is in service. */
   nextCompletion(): number {
     const top = this.heap[0];

@@ -1,7 +1,9 @@
+import { milliCpuToShares } from '../core/capacity/index.js';
 import { makeSampler, type Sampler } from '../engine/distributions.js';
 import { AppProfile } from './app-profile.js';
-import { CompletionTimer, cpuRate, ProcessorSharing } from './cpu.js';
+import { CompletionTimer, ProcessorSharing } from './cpu.js';
 import { overMemoryLimit, workingSetBytes } from './memory.js';
+import { NodeCpu, type NodeCpuClaimant } from './node-cpu.js';
 import type { Pod } from './pod.js';
 import { STATUS_OK, type Request } from './request.js';
 import type { Revision } from './revision.js';
@@ -47,6 +49,8 @@ export class RevisionResources {
   /** The pod's CPU request in millicores (all containers), undefined if some container has none. */
   readonly podCpuRequestMillis: number | undefined;
   readonly podMemoryRequestBytes: number | undefined;
+  /** The pod cgroup's cpu.shares: its containers' CPU requests (a missing one counts 0), as the kubelet sets them. */
+  readonly podCpuShares: number;
 
   constructor(
     readonly rev: Revision,
@@ -59,6 +63,7 @@ export class RevisionResources {
     this.spec = resources ?? { user: {}, sidecars: [], queueProxy: {} };
     this.podCpuRequestMillis = podTotal(this.spec, (c) => c.cpuRequestMillis);
     this.podMemoryRequestBytes = podTotal(this.spec, (c) => c.memoryRequestBytes);
+    this.podCpuShares = milliCpuToShares(podTotal(this.spec, (c) => c.cpuRequestMillis ?? 0)!);
     this.capacityCores = 0;
     if (work?.kind === 'cpu') {
       this.capacityCores = (this.spec.user.cpuLimitMillis ?? work.ceilingMillis) / 1000;
@@ -78,17 +83,15 @@ export class RevisionResources {
   }
 
   /** The CPU model's capacity for `pod`: its limit or the ceiling, but never more than its node's allocatable CPU. */
-  private coresOn(pod: Pod): number {
+  coresOn(pod: Pod): number {
     const node = pod.node;
     return node === undefined ? this.capacityCores : Math.min(this.capacityCores, node.allocatable.cpuMillis / 1000);
   }
 
   newPod(pod: Pod, now: number): PodResources {
     const w = this.work;
-    const ps =
-      w === undefined ? undefined
-      : w.kind === 'cpu' ? new ProcessorSharing<Request>(cpuRate(this.coresOn(pod), w.parallelism))
-      : new ProcessorSharing<Request>((n) => this.profile!.rate(n));
+    if (w?.kind === 'cpu') return new PodResources(this, pod, undefined, now, w.parallelism);
+    const ps = w === undefined ? undefined : new ProcessorSharing<Request>((n) => this.profile!.rate(n));
     return new PodResources(this, pod, ps, now);
   }
 }
@@ -106,9 +109,15 @@ export interface ScrapePoints {
  * One pod's CPU and memory: the requests in its user container (in their wait or CPU phase),
  * the CPU time used so far (the kubelet's cumulative counter) and the working set.
  */
-export class PodResources {
+export class PodResources implements NodeCpuClaimant {
   /** The CPU queue's completion event (with `ps`). */
   private readonly timer: CompletionTimer<Request> | undefined;
+  private readonly ps: ProcessorSharing<Request> | undefined;
+  /** CPU model: the cores its requests share now (its ceiling, or its part of a contended node). */
+  private cores = 0;
+  readonly ceilingCores: number = 0;
+  /** CPU model on a node: the node's CPU, shared with the other pods there. */
+  private readonly nodeCpu: NodeCpu | undefined;
   private oomPending = false;
   /** Profile model: CPU-seconds used up to `profileT` at the usage in force since. */
   private profileCpu = 0;
@@ -121,12 +130,45 @@ export class PodResources {
   constructor(
     readonly model: RevisionResources,
     readonly pod: Pod,
-    private readonly ps: ProcessorSharing<Request> | undefined,
+    /** The profile model's queue (the CPU model makes its own). */
+    ps: ProcessorSharing<Request> | undefined,
     /** When the pod's containers started (the kubelet counts CPU from here). */
     readonly startedAt: number,
+    /** CPU model: the cores one request may use at once. */
+    private readonly parallelism = 1,
   ) {
     this.profileT = startedAt;
+    if (model.work?.kind === 'cpu') {
+      this.ceilingCores = this.cores = model.coresOn(pod);
+      // Requests in their CPU phase share `cores` equally, each using at most `parallelism` (cpuRate).
+      ps = new ProcessorSharing<Request>((n) => Math.min(this.parallelism, this.cores / n));
+      const node = pod.node;
+      if (node !== undefined) this.nodeCpu = node.cpu ??= new NodeCpu(node.allocatable.cpuMillis / 1000);
+    }
+    this.ps = ps;
     this.timer = ps && new CompletionTimer(model.rev.world.sim, ps, (now) => this.completed(now));
+    this.nodeCpu?.join(this, startedAt);
+  }
+
+  get shares(): number {
+    return this.model.podCpuShares;
+  }
+
+  demandCores(): number {
+    return Math.min(this.ceilingCores, this.ps!.size * this.parallelism);
+  }
+
+  setCores(cores: number, now: number): void {
+    if (cores === this.cores) return;
+    this.ps!.settle(now);
+    this.cores = cores;
+    this.ps!.rateChanged();
+    this.timer!.reschedule();
+  }
+
+  /** The pod left its node (Gone): its share goes to the others. */
+  leaveNode(now: number): void {
+    this.nodeCpu?.leave(this, now);
   }
 
   private get sim() {
@@ -157,6 +199,7 @@ export class PodResources {
     } else {
       this.ps.add(req, req.serviceTime, now);
       this.timer!.reschedule();
+      this.nodeCpu?.demandChanged(now);
     }
     return true;
   }
@@ -169,7 +212,10 @@ export class PodResources {
       req.waitingIn = undefined;
       return;
     }
-    if (this.ps.remove(req, now)) this.timer!.reschedule();
+    if (this.ps.remove(req, now)) {
+      this.timer!.reschedule();
+      this.nodeCpu?.demandChanged(now);
+    }
   }
 
   private onWaitDone(this: void, s: { self: PodResources; req: Request }): void {
@@ -180,11 +226,14 @@ export class PodResources {
     self.profileAdvance(now);
     self.ps!.add(req, req.serviceTime, now);
     self.timer!.reschedule();
+    self.nodeCpu?.demandChanged(now);
   }
 
   private completed(now: number): void {
     this.profileAdvance(now);
     const done = this.ps!.popDone(now);
+    // The node is shared again before the finished requests make room for others.
+    if (done.length > 0) this.nodeCpu?.demandChanged(now);
     const world = this.model.rev.world;
     for (const req of done) world.finish(req, STATUS_OK, now);
     this.timer!.reschedule();

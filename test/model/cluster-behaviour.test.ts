@@ -146,3 +146,42 @@ describe('the CPU model on nodes (cpu-on-node.yaml: podCpuCeiling 4 cores, a 2-c
     for (const q of done) expect(q.end - q.serviceStart).toBeCloseTo(4, 3);
   });
 });
+
+describe('CPU contention on a node (cpu-contention.yaml: two pods without limits on a 2-core node, 8 users of 1 core-second requests each)', () => {
+  const r = run('cpu-contention');
+  // cpu.shares of 1000m + 25m and 500m + 25m: 1049 and 537; the node's 2 cores split by them.
+  const big = (2 * 1049) / (1049 + 537);
+  const small = (2 * 537) / (1049 + 537);
+
+  it('the pods share the node by their cpu.shares: 1.32 and 0.68 cores, together its 2', () => {
+    const at60 = (rev: string) => r.samples.find((s) => s.revision === rev && s.time === 60)!.resources!.cpuUsageMillis;
+    expect(at60('big-00001')).toBeCloseTo(big * 1000, -1);
+    expect(at60('small-00001')).toBeCloseTo(small * 1000, -1);
+  });
+
+  it("each pod's 8 requests share its part: 8 / 1.32 = 6.05 s and 8 / 0.68 = 11.8 s", () => {
+    for (const [rev, cores] of [['big-00001', big], ['small-00001', small]] as const) {
+      const done = r.requests.filter((q) => q.revision === rev && q.status === 200 && q.arrival > 15);
+      expect(done.length).toBeGreaterThan(10);
+      // Within 5 ms: while a user's next request is on its way (the 1 ms hops), 7 share the pod.
+      for (const q of done) expect(q.end - q.serviceStart).toBeCloseTo(8 / cores, 2);
+    }
+  });
+
+  it('a CPU limit below its share caps a pod first, and the others take the rest: small limited to 600m, big gets 1.4 cores', () => {
+    const capped = run('cpu-contention', ['services[1].manifest.spec.template.spec.containers[0].resources.limits.cpu=600m']);
+    for (const [rev, cores] of [['big-00001', 1.4], ['small-00001', 0.6]] as const) {
+      const done = capped.requests.filter((q) => q.revision === rev && q.status === 200 && q.arrival > 15);
+      expect(done.length).toBeGreaterThan(10);
+      for (const q of done) expect(q.end - q.serviceStart).toBeCloseTo(8 / cores, 2);
+    }
+  });
+
+  it('beside an idle pod, a pod has the whole node: all 16 users on big, 16 / 2 = 8 s', () => {
+    const alone = run('cpu-contention', ['clients[1].service=big']);
+    const done = alone.requests.filter((q) => q.revision === 'big-00001' && q.status === 200 && q.arrival > 15);
+    expect(done.length).toBeGreaterThan(10);
+    for (const q of done) expect(q.end - q.serviceStart).toBeCloseTo(8, 2);
+    expect(alone.requests.filter((q) => q.revision === 'small-00001')).toHaveLength(0);
+  });
+});

@@ -13,3 +13,4 @@ export * from './backoff.js';
 export * from './cluster-autoscaler.js';
 export * from './karpenter.js';
 export * from './cost.js';
+export * from './cpu-shares.js';
