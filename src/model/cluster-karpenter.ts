@@ -1,12 +1,13 @@
 import {
   allowedDisruptions,
-  canReschedule,
   cheapestFitting,
   consolidatableAt,
+  consolidationDecision,
   fits,
   ProvisioningBatch,
   templateNode,
   bindPod,
+  type ConsolidationDecision,
   type InstanceType,
   type NodeView,
   type PodResources,
@@ -32,9 +33,13 @@ interface PoolType extends InstanceType {
  * capacity (Ready nodes with room, nodes launching), the rest onto new nodes, each
  * the cheapest pool (instance type) that holds its pods. Every 10 s the disruption controller
  * looks for consolidatable nodes (consolidateAfter since their last pod event) in pools above
- * their minNodes: empty ones (within the budget), else, under WhenEmptyOrUnderutilized, one node whose pods fit
- * elsewhere; the command waits 15 s, is re-validated, then the nodes are tainted and drained.
- * Not modelled: replacing a node by a cheaper one, multi-node consolidation, expiry, drift.
+ * their minNodes: empty ones (within the budget); else, under WhenEmptyOrUnderutilized,
+ * multi-node consolidation (the most nodes, fewest pods first, that can go at once, onto the
+ * others and at most one new cheaper node), then single-node consolidation (the first node,
+ * fewest pods first, that can go onto the others or one cheaper node). A command waits 15 s and
+ * is re-validated; then its nodes are tainted and, for a deletion, drained; for a replacement,
+ * drained once the new node is Ready (and untainted if it never comes).
+ * Not modelled: expiry, drift, spot-to-spot consolidation, pod disruption costs (fewest pods stands in).
  */
 export class KarpenterModel implements NodeAutoscaler {
   private readonly batch: ProvisioningBatch;
@@ -43,6 +48,8 @@ export class KarpenterModel implements NodeAutoscaler {
   /** Pods counted on a launching node (so the next batch does not launch for them again). */
   private readonly nominated = new Map<Pod, ClusterNode>();
   private commandPending = false;
+  /** Replacement nodes launching, with the tainted nodes they replace. */
+  private readonly replacing = new Map<ClusterNode, ClusterNode[]>();
 
   constructor(
     private readonly cluster: Cluster,
@@ -149,13 +156,16 @@ export class KarpenterModel implements NodeAutoscaler {
     if (self.commandPending) return;
     const now = self.cluster.sim.now;
     const cmd = self.command(now);
-    if (cmd.length === 0) return;
+    if (cmd === undefined) return;
     self.commandPending = true;
-    self.cluster.sim.at(now + self.spec.config.validationSeconds, self.onValidate, { self, nodes: cmd, empty: cmd.every((n) => n.workload.size === 0) });
+    self.cluster.sim.at(now + self.spec.config.validationSeconds, self.onValidate, { self, ...cmd });
   }
 
-  /** The nodes to disrupt now: empty consolidatable ones within the budget, else one underutilized node. */
-  private command(now: number): ClusterNode[] {
+  /**
+   * The disruption command now: empty consolidatable nodes within the budget; else, under
+   * WhenEmptyOrUnderutilized, multi-node then single-node consolidation.
+   */
+  private command(now: number): Command | undefined {
     const c = this.cluster;
     // The budget counts initialized nodes (Ready or being removed), not those still launching
     // (disruption/helpers.go BuildDisruptionBudgetMapping); those being removed use it up.
@@ -169,7 +179,7 @@ export class KarpenterModel implements NodeAutoscaler {
       }
     }
     const budget = allowedDisruptions(counted, this.spec.config.budgetPercent, disrupting);
-    if (budget === 0) return [];
+    if (budget === 0) return undefined;
     const candidates = c.nodes.filter((n) => this.consolidatable(n, now) && c.poolSize(n.pool) > n.pool.minNodes);
     // Empty nodes within the budget, none taking its pool below minNodes.
     const sizes = new Map<NodePoolSpec, number>();
@@ -181,26 +191,117 @@ export class KarpenterModel implements NodeAutoscaler {
       sizes.set(n.pool, size - 1);
       empty.push(n);
     }
-    if (empty.length > 0) return empty;
-    if (this.spec.consolidation !== 'WhenEmptyOrUnderutilized') return [];
+    if (empty.length > 0) return { nodes: empty, empty: true, decision: { action: 'delete' } };
+    if (this.spec.consolidation !== 'WhenEmptyOrUnderutilized') return undefined;
+    // Fewest pods first (upstream: lowest disruption cost), within the budget; one node per pool at most below its minNodes.
     const byPods = candidates.slice().sort((a, b) => a.workload.size - b.workload.size);
-    for (const n of byPods) if (this.movable(n)) return [n];
-    return [];
+    const allowed: ClusterNode[] = [];
+    for (const n of byPods) {
+      if (allowed.length >= budget) break;
+      const size = sizes.get(n.pool) ?? c.poolSize(n.pool);
+      if (size <= n.pool.minNodes) continue;
+      sizes.set(n.pool, size - 1);
+      allowed.push(n);
+    }
+    return this.multiNode(allowed) ?? this.singleNode(allowed);
   }
 
-  private movable(n: ClusterNode): boolean {
+  /**
+   * Multi-node consolidation (multinodeconsolidation.go firstNConsolidationOption): a binary
+   * search for the longest prefix, of at least 2 of the first 100 candidates, that can be deleted
+   * or replaced by one cheaper node.
+   */
+  private multiNode(candidates: readonly ClusterNode[]): Command | undefined {
+    if (candidates.length < 2) return undefined;
+    let lo = 1;
+    let hi = Math.min(candidates.length, 100) - 1;
+    let best: Command | undefined;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const nodes = candidates.slice(0, mid + 1);
+      const decision = this.decide(nodes);
+      if (decision.action === 'none') hi = mid - 1;
+      else {
+        best = { nodes, empty: false, decision };
+        lo = mid + 1;
+      }
+    }
+    return best;
+  }
+
+  /** Single-node consolidation (singlenodeconsolidation.go): the first candidate with pods that can go. */
+  private singleNode(candidates: readonly ClusterNode[]): Command | undefined {
+    for (const n of candidates) {
+      if (n.workload.size === 0) continue;
+      const decision = this.decide([n]);
+      if (decision.action !== 'none') return { nodes: [n], empty: false, decision };
+    }
+    return undefined;
+  }
+
+  /** What removing `nodes` would take: their movable pods onto the other Ready and launching nodes, or one new node. */
+  private decide(nodes: readonly ClusterNode[]): ConsolidationDecision<PoolType> {
     const c = this.cluster;
-    return canReschedule(n.movablePods().map((p) => c.requestsOf(p)), c.schedulableNodes().filter((o) => o !== n));
+    const others = c.nodes.filter((n) => (n.state === 'Ready' || n.state === 'Provisioning') && !nodes.includes(n));
+    const views = others.map((n) => (n.state === 'Ready' ? (n as NodeView) : templateNode(n.name, poolTemplate(n.pool))));
+    const pods = nodes.flatMap((n) => n.movablePods().map((p) => c.requestsOf(p)));
+    // A replacement is of a pool with room for one more node.
+    const types = this.types.filter((t) => c.poolSize(t.pool) < t.pool.maxNodes);
+    return consolidationDecision(
+      nodes.map((n) => ({ type: n.pool.name, pricePerHour: n.pool.pricePerHour })),
+      pods,
+      views,
+      types,
+    );
   }
 
-  private onValidate(this: void, v: { self: KarpenterModel; nodes: ClusterNode[]; empty: boolean }): void {
+  private onValidate(this: void, v: { self: KarpenterModel } & Command): void {
     const { self } = v;
     self.commandPending = false;
-    const now = self.cluster.sim.now;
-    for (const n of v.nodes) {
-      if (!self.consolidatable(n, now) || self.cluster.poolSize(n.pool) <= n.pool.minNodes) continue;
-      if (v.empty ? n.workload.size > 0 : !self.movable(n)) continue;
-      self.cluster.startRemoval(n, now, 0);
+    const c = self.cluster;
+    const now = c.sim.now;
+    if (v.empty) {
+      for (const n of v.nodes) {
+        if (!self.consolidatable(n, now) || c.poolSize(n.pool) <= n.pool.minNodes || n.workload.size > 0) continue;
+        c.startRemoval(n, now, 0);
+      }
+      return;
     }
+    // The command as a whole (validation.go): its nodes still consolidatable, and the same action
+    // still possible, a replacement no dearer than planned.
+    if (v.nodes.some((n) => !self.consolidatable(n, now) || c.poolSize(n.pool) <= n.pool.minNodes)) return;
+    const again = self.decide(v.nodes);
+    if (again.action !== v.decision.action) return;
+    if (v.decision.action === 'delete') {
+      for (const n of v.nodes) c.startRemoval(n, now, 0);
+      return;
+    }
+    if (v.decision.action !== 'replace' || again.action !== 'replace' || again.type.pricePerHour > v.decision.type.pricePerHour) return;
+    // Tainted at once; drained when the replacement is Ready (orchestration queue).
+    for (const n of v.nodes) c.startRemoval(n, now, undefined);
+    const replacement = c.provision(again.type.pool, now, self.spec.config.registrationTimeoutSeconds);
+    self.replacing.set(replacement, [...v.nodes]);
   }
+
+  nodeReady(node: ClusterNode, now: number): void {
+    const old = this.replacing.get(node);
+    if (old === undefined) return;
+    this.replacing.delete(node);
+    for (const n of old) this.cluster.drain(n, now);
+  }
+
+  provisionFailed(node: ClusterNode, now: number): void {
+    const old = this.replacing.get(node);
+    if (old === undefined) return;
+    this.replacing.delete(node);
+    for (const n of old) this.cluster.untaint(n, now);
+  }
+}
+
+/** A disruption command: the nodes, and what their removal takes. */
+interface Command {
+  nodes: ClusterNode[];
+  /** Emptiness: every node empty, each re-checked on its own. */
+  empty: boolean;
+  decision: ConsolidationDecision<PoolType>;
 }

@@ -31,6 +31,8 @@ export interface NodeAutoscaler {
   podUnschedulable(pod: Pod, now: number): void;
   /** A node it requested did not become Ready in time and was deleted. */
   provisionFailed?(node: ClusterNode, now: number): void;
+  /** A node became Ready. */
+  nodeReady?(node: ClusterNode, now: number): void;
 }
 
 /**
@@ -118,6 +120,7 @@ export class Cluster {
     this.world.recorder.node?.(node, 'Ready', now);
     // A node was added: pods waiting for capacity try again (their back-off permitting).
     this.scheduler.moveAllToActive(now);
+    this.autoscaler?.nodeReady?.(node, now);
   }
 
   /**
@@ -125,13 +128,31 @@ export class Cluster {
    * its pods are evicted (their ReplicaSets create replacements elsewhere), and it is deleted
    * once the last of them is gone.
    */
-  startRemoval(node: ClusterNode, now: number, evictAfter: number): void {
+  startRemoval(node: ClusterNode, now: number, evictAfter: number | undefined): void {
     if (node.state !== 'Ready') return;
     node.state = 'Tainted';
     node.taintedAt = now;
-    node.drainAt = now + evictAfter;
     this.world.recorder.node?.(node, 'Tainted', now);
+    // Undefined: tainted now, drained when the autoscaler says (drain): Karpenter waits for a replacement.
+    if (evictAfter === undefined) return;
+    node.drainAt = now + evictAfter;
     this.sim.at(node.drainAt, this.onEvict, node);
+  }
+
+  /** A tainted node's pods are evicted now (its removal was waiting for this). */
+  drain(node: ClusterNode, now: number): void {
+    if (node.state !== 'Tainted' || !Number.isNaN(node.drainAt)) return;
+    node.drainAt = now;
+    this.onEvict(node);
+  }
+
+  /** A tainted node whose removal was called off (before its drain) takes pods again. */
+  untaint(node: ClusterNode, now: number): void {
+    if (node.state !== 'Tainted' || !Number.isNaN(node.drainAt)) return;
+    node.state = 'Ready';
+    node.taintedAt = Number.NaN;
+    this.world.recorder.node?.(node, 'Untainted', now);
+    this.scheduler.moveAllToActive(now);
   }
 
   private onEvict = (node: ClusterNode): void => {

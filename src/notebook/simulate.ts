@@ -33,7 +33,7 @@ export type TrafficRow = TrafficRecord;
 /** A pod lifecycle step. */
 export type PodEventRow = Omit<PodRecord, 'readyAt' | 'terminatingAt'>;
 
-/** A node's lifecycle step (Requested, Ready, Tainted, Deleted), as nodes.csv has it (only with node pools). */
+/** A node's lifecycle step (Requested, Ready, Tainted, Untainted, Deleted), as nodes.csv has it (only with node pools). */
 export type NodeRow = NodeRecord;
 
 /** One finished request (kept only with `requests: true`). */

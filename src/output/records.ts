@@ -88,7 +88,7 @@ export interface NodeRecord {
   time: number;
   node: string;
   pool: string;
-  event: 'Requested' | 'Ready' | 'Tainted' | 'Deleted';
+  event: 'Requested' | 'Ready' | 'Tainted' | 'Untainted' | 'Deleted';
   pricePerHour: number;
   /** Allocatable. */
   cpuMillis: number;

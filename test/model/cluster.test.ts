@@ -153,3 +153,66 @@ describe('A11: Karpenter batching', () => {
     expect(e.nodes.filter((n) => n.event === 'Tainted').map((n) => [n.node, n.time])).toEqual(want);
   });
 });
+
+describe('Karpenter consolidation (karpenter-consolidation.yaml: three 1-CPU pods, each alone on an 8-CPU $0.40 node)', () => {
+  const events = (r: ReturnType<typeof run>) => r.nodes.filter((n) => n.event !== 'Requested' || n.time > 0).map((n) => [n.node, n.event, n.time]);
+
+  it('multi-node (budget 100 %): the three nodes at once, replaced by one 4-CPU $0.20 node; drained when it is Ready', () => {
+    const r = run('karpenter-consolidation');
+    // Poll at 2 s: the longest prefix is all three (one node of their own type is no saving, a medium is);
+    // re-validated at 17; the replacement is Ready after its 60 s, the old nodes go after the 30 s drain.
+    expect(events(r)).toEqual([
+      ['big-001', 'Ready', 0],
+      ['big-002', 'Ready', 0],
+      ['big-003', 'Ready', 0],
+      ['big-001', 'Tainted', 17],
+      ['big-002', 'Tainted', 17],
+      ['big-003', 'Tainted', 17],
+      ['medium-001', 'Requested', 17],
+      ['medium-001', 'Ready', 77],
+      ['big-001', 'Deleted', 107],
+      ['big-002', 'Deleted', 107],
+      ['big-003', 'Deleted', 107],
+    ]);
+    // The pods keep serving on the tainted nodes until the replacement is Ready, then move to it.
+    expect(r.pods.filter((p) => p.event === 'Scheduled' && p.time > 0).map((p) => [p.node, p.time])).toEqual(Array(3).fill(['medium-001', 77]));
+    expect(r.pods.filter((p) => p.event === 'Terminating').map((p) => p.time)).toEqual([77, 77, 77]);
+  });
+
+  it('single-node (budget 10 %: one node at a time): two deletions onto the others, then the last replaced by a cheaper node', () => {
+    const r = run('karpenter-consolidation', ['cluster.nodeAutoscaler.budgetNodesPercent=10', 'duration=400s']);
+    expect(events(r).slice(3)).toEqual([
+      ['big-001', 'Tainted', 17],
+      ['big-001', 'Deleted', 47],
+      // While big-001 is being removed it uses up the budget; the poll at 52 s takes the next.
+      ['big-003', 'Tainted', 67],
+      ['big-003', 'Deleted', 97],
+      // big-002 holds all three pods: no other node, one medium ($0.20 < $0.40) holds them.
+      ['big-002', 'Tainted', 117],
+      ['medium-001', 'Requested', 117],
+      ['medium-001', 'Ready', 177],
+      ['big-002', 'Deleted', 207],
+    ]);
+  });
+
+  it('no cheaper node: with only the big pool, the three pods end on one big node and it stays', () => {
+    const r = run('karpenter-consolidation', ['cluster.nodePools[1].maxNodes=0', 'cluster.nodePools[2].maxNodes=0', 'duration=400s']);
+    expect(r.nodes.filter((n) => n.event === 'Requested' && n.time > 0)).toEqual([]);
+    expect(r.nodes.filter((n) => n.event === 'Deleted').map((n) => n.node)).toHaveLength(2);
+  });
+
+  it('a replacement that never registers is called off: the old nodes are untainted and keep their pods', () => {
+    const r = run('karpenter-consolidation', ['cluster.nodePools[1].startupLatency=20m', 'cluster.nodePools[2].startupLatency=20m', 'duration=1000s']);
+    const at17 = events(r).filter(([, , t]) => (t as number) >= 17 && (t as number) <= 917);
+    expect(at17.slice(0, 7)).toEqual([
+      ['big-001', 'Tainted', 17],
+      ['big-002', 'Tainted', 17],
+      ['big-003', 'Tainted', 17],
+      ['medium-001', 'Requested', 17],
+      ['medium-001', 'Deleted', 917],
+      ['big-001', 'Untainted', 917],
+      ['big-002', 'Untainted', 917],
+    ]);
+    expect(r.pods.filter((p) => p.event === 'Terminating' && p.time <= 917)).toEqual([]);
+  });
+});

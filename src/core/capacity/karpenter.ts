@@ -1,12 +1,12 @@
 /**
  * Karpenter's decisions (kubernetes-sigs/karpenter) on plain data: the provisioning batch
- * window, the disruption budget, when a node becomes consolidatable, and the cheapest
- * instance type for a set of pods (a modelling choice: the real provisioner simulates
- * every scheduling constraint, knsim only resources).
+ * window, the disruption budget, when a node becomes consolidatable, the cheapest instance
+ * type for a set of pods, and what consolidating a set of nodes would take (a modelling
+ * choice: the real provisioner simulates every scheduling constraint, knsim only resources).
  */
 import { requireInteger, requireNonNegative } from '../errors.js';
-import { fits } from './fit.js';
-import type { PodResources } from './types.js';
+import { bindPod, fits } from './fit.js';
+import type { NodeView, PodResources } from './types.js';
 import { templateNode, type NodeTemplate } from './cluster-autoscaler.js';
 
 export interface KarpenterConfig {
@@ -104,4 +104,60 @@ export function cheapestFitting<T extends InstanceType>(types: readonly T[], pod
     if (ok && (best === undefined || t.pricePerHour < best.pricePerHour)) best = t;
   }
   return best;
+}
+
+/** A consolidation of some nodes, as Karpenter's disruption controller computes it. */
+export type ConsolidationDecision<T extends InstanceType> =
+  | { readonly action: 'delete' }
+  | { readonly action: 'replace'; readonly type: T }
+  | { readonly action: 'none'; readonly reason: string };
+
+/** A node being considered for consolidation: its instance type's name and price. */
+export interface ConsolidationCandidate {
+  readonly type: string;
+  readonly pricePerHour: number;
+}
+
+/**
+ * What removing `candidates` takes (disruption/consolidation.go computeConsolidation, with
+ * multinodeconsolidation.go filterOutSameType): their `pods` are scheduled in a simulation,
+ * first onto `others` (the nodes that stay, launching ones included; first fit in order),
+ * the rest onto new nodes packed as the provisioner packs a batch. All on `others`: delete.
+ * One new node whose cheapest fitting type of `types` costs less than the candidates together,
+ * and less than any candidate of that same type: replace by it. Else (a pod that fits no
+ * type, more than one new node, nothing cheaper): none.
+ */
+export function consolidationDecision<T extends InstanceType>(
+  candidates: readonly ConsolidationCandidate[],
+  pods: readonly PodResources[],
+  others: readonly NodeView[],
+  types: readonly T[],
+): ConsolidationDecision<T> {
+  const nodes = others.slice();
+  const left: PodResources[] = [];
+  for (const pod of pods) {
+    const i = nodes.findIndex((n) => fits(n, pod));
+    if (i < 0) left.push(pod);
+    else nodes[i] = bindPod(nodes[i]!, pod);
+  }
+  if (left.length === 0) return { action: 'delete' };
+  const bins: PodResources[][] = [];
+  for (const pod of left) {
+    const bin = bins.find((b) => cheapestFitting(types, [...b, pod]) !== undefined);
+    if (bin !== undefined) bin.push(pod);
+    else if (cheapestFitting(types, [pod]) !== undefined) bins.push([pod]);
+    else return { action: 'none', reason: 'a pod fits no node type' };
+  }
+  if (bins.length > 1) return { action: 'none', reason: `its pods would need ${bins.length} new nodes` };
+  const bin = bins[0]!;
+  let price = 0;
+  for (const c of candidates) price += c.pricePerHour;
+  // The types that hold the new node's pods for less than the candidates cost together…
+  let options = types.filter((t) => t.pricePerHour < price && cheapestFitting([t], bin) !== undefined);
+  // …and less than a candidate of the same type: keeping that one and deleting the others is cheaper.
+  let sameType = Number.POSITIVE_INFINITY;
+  for (const c of candidates) if (options.some((t) => t.name === c.type)) sameType = Math.min(sameType, c.pricePerHour);
+  options = options.filter((t) => t.pricePerHour < sameType);
+  const type = cheapestFitting(options, bin);
+  return type === undefined ? { action: 'none', reason: 'no cheaper node type holds its pods' } : { action: 'replace', type };
 }

@@ -44,7 +44,7 @@ export interface NodeEventData {
   time: number[];
   node: string[];
   pool: string[];
-  /** Requested, Ready, Tainted, Deleted. */
+  /** Requested, Ready, Tainted, Untainted, Deleted. */
   event: string[];
   pricePerHour: number[];
 }

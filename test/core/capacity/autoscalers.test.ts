@@ -9,6 +9,8 @@ import {
   canReschedule,
   cheapestFitting,
   consolidatableAt,
+  consolidationDecision,
+  bindPod,
   estimateNodes,
   nodeGroupBackoffAfterFailure,
   nodeGroupBackoffStale,
@@ -228,5 +230,37 @@ describe('Karpenter', () => {
     expect(cheapestFitting(types, [knativePod, knativePod])?.name).toBe('large');
     expect(cheapestFitting(types, Array(6).fill(knativePod))?.name).toBe('xlarge');
     expect(cheapestFitting(types, Array(8).fill(knativePod))).toBeUndefined();
+  });
+});
+
+describe('consolidationDecision (Karpenter computeConsolidation: delete, replace by one cheaper node, or nothing)', () => {
+  const types = [
+    { name: 'xlarge', pricePerHour: 0.4, template: { ...standard, allocatable: { cpuMillis: 8000, memoryBytes: 32 * GIB } } },
+    { name: 'large', pricePerHour: 0.2, template: standard },
+    { name: 'medium', pricePerHour: 0.1, template: { ...standard, allocatable: { cpuMillis: 2000, memoryBytes: 8 * GIB } } },
+  ];
+  const withPods = (name: string, type: (typeof types)[number], n: number): NodeView => {
+    let v = templateNode(name, type.template);
+    for (let i = 0; i < n; i++) v = bindPod(v, knativePod);
+    return v;
+  };
+  const xlarge = types[0]!;
+  const large = types[1]!;
+  const cand = (t: (typeof types)[number]) => ({ type: t.name, pricePerHour: t.pricePerHour });
+
+  it.each([
+    { name: 'pods fit on the nodes that stay: delete', candidates: [cand(large)], pods: 2, others: [withPods('o', large, 1)], want: 'delete' },
+    { name: 'an xlarge holding 1 pod, nowhere else: replace by a medium ($0.1 < $0.4)', candidates: [cand(xlarge)], pods: 1, others: [], want: 'replace medium' },
+    { name: 'an xlarge holding 3 pods: a large holds them ($0.2 < $0.4)', candidates: [cand(xlarge)], pods: 3, others: [], want: 'replace large' },
+    { name: 'a large holding 3 pods: only an xlarge holds them, which costs more', candidates: [cand(large)], pods: 3, others: [], want: 'none: no cheaper node type holds its pods' },
+    { name: 'a medium holding 1 pod: nothing cheaper', candidates: [cand(types[2]!)], pods: 1, others: [], want: 'none: no cheaper node type holds its pods' },
+    { name: 'two larges with 3 pods each: one xlarge ($0.4) is not cheaper than both ($0.4)', candidates: [cand(large), cand(large)], pods: 6, others: [], want: 'none: no cheaper node type holds its pods' },
+    { name: 'two larges with 1 pod each: one large would do, but keeping one and deleting the other is cheaper', candidates: [cand(large), cand(large)], pods: 2, others: [], want: 'none: no cheaper node type holds its pods' },
+    { name: 'two xlarges with 1 pod each: one large ($0.2 < $0.4, the cheapest candidate of its kind none)', candidates: [cand(xlarge), cand(xlarge)], pods: 2, others: [], want: 'replace large' },
+    { name: 'pods that need two new nodes', candidates: [cand(xlarge), cand(xlarge)], pods: 12, others: [], want: 'none: its pods would need 2 new nodes' },
+    { name: '2 pods onto the room of a node that stays, 1 onto a medium', candidates: [cand(xlarge)], pods: 3, others: [withPods('o', large, 1)], want: 'replace medium' },
+  ])('$name', ({ candidates, pods, others, want }) => {
+    const d = consolidationDecision(candidates, Array(pods).fill(knativePod), others, types);
+    expect(d.action === 'replace' ? `replace ${d.type.name}` : d.action === 'none' ? `none: ${d.reason}` : d.action).toBe(want);
   });
 });

@@ -33,7 +33,7 @@ export function nodeSteps(n: NodeEventData): { billed: Steps; ready: Steps; rate
       rate.time.push(t);
       rate.delta.push(sign * n.pricePerHour[i]!);
     }
-    if (e === 'Ready') {
+    if (e === 'Ready' || (e === 'Untainted' && !isReady.has(node))) {
       isReady.add(node);
       ready.time.push(t);
       ready.delta.push(1);

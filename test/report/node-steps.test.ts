@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { nodeSteps } from '../../src/output/report/charts/cluster-levels.js';
+
+describe('nodeSteps (nodes.csv → nodes billed and Ready)', () => {
+  it('a node whose removal is called off is Ready again from its Untainted row', () => {
+    const rows: Array<[number, string, string]> = [
+      [0, 'a', 'Requested'],
+      [0, 'a', 'Ready'],
+      [17, 'a', 'Tainted'],
+      [17, 'b', 'Requested'],
+      [917, 'b', 'Deleted'],
+      [917, 'a', 'Untainted'],
+      [1000, 'a', 'Tainted'],
+      [1030, 'a', 'Deleted'],
+    ];
+    const s = nodeSteps({ time: rows.map((r) => r[0]), node: rows.map((r) => r[1]), pool: rows.map(() => 'p'), event: rows.map((r) => r[2]), pricePerHour: rows.map(() => 0.1) });
+    expect(s.ready).toEqual({ time: [0, 17, 917, 1000], delta: [1, -1, 1, -1] });
+    expect(s.billed).toEqual({ time: [0, 17, 917, 1030], delta: [1, 1, -1, -1] });
+  });
+});
