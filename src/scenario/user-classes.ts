@@ -134,10 +134,29 @@ export function compiledModuleSha256(file: string): string | undefined {
 
 const CALL = new vm.Script('__knsim.result = __knsim.fn.apply(__knsim.self, __knsim.args);', { filename: 'knsim-user-call' });
 
+/**
+ * Node's modules a class may `require` (esbuild bundles everything else it imports): those that
+ * compute and nothing more. The rest read clocks, randomness, files, the network or the process
+ * (crypto, fs, os, perf_hooks, timers, child_process, …), which would make runs differ.
+ */
+const PURE_BUILTINS: ReadonlySet<string> = new Set(['assert', 'buffer', 'events', 'path', 'querystring', 'stream', 'string_decoder', 'url', 'util']);
+
+/** `require` for a module in `file`: the pure built-ins only. */
+function classRequire(file: string): (id: string) => unknown {
+  const real = createRequire(file);
+  return (id: string) => {
+    const name = String(id).replace(/^node:/, '').split('/')[0]!;
+    if (!PURE_BUILTINS.has(name)) {
+      throw new Error(`require(${JSON.stringify(String(id))}) is not available to an autoscaler class: knsim runs are deterministic (util, events, path… are)`);
+    }
+    return real(id);
+  };
+}
+
 /** What the context offers besides the language itself: CommonJS plumbing and a console; no clock, no randomness. */
 function newContext(file: string): vm.Context {
   const module = { exports: {} as unknown };
-  const ctx = vm.createContext({ module, exports: module.exports, require: createRequire(file), console, __filename: file, __dirname: nodePath.dirname(file), __knsim: {} });
+  const ctx = vm.createContext({ module, exports: module.exports, require: classRequire(file), console, __filename: file, __dirname: nodePath.dirname(file), __knsim: {} });
   vm.runInContext(
     `Math.random = () => { throw new Error('Math.random is not available to an autoscaler class: knsim runs are deterministic'); };
      Date.now = () => { throw new Error('Date.now is not available to an autoscaler class: use input.nowSeconds'); };

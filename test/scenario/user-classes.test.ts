@@ -269,6 +269,14 @@ describe('user classes in the simulator', () => {
     else expect(msg).toMatch(w);
   });
 
+  it("may use Node's pure modules (util, events, path)", () => {
+    const js = "import { format } from 'node:util';\nimport { EventEmitter } from 'events';\nimport * as path from 'path';\n" + decideJs("const e = new EventEmitter(); let n = 0; e.on('x', (k) => (n = k)); e.emit('x', format('%d', 2).length + path.basename('/a/b').length); return { desiredScale: n };");
+    const dir = dirWith({ 'pure.js': js });
+    const s = summarizeWorld(loadScenario(scenario(dir, './pure.js')).world);
+    // format('%d', 2) is "2" and basename('/a/b') is "b": 1 + 1 pods.
+    expect(s.overall.maxReadyPods).toBe(2);
+  });
+
   it('keeps dates from given times working (new Date(ms), Date.UTC, instanceof)', () => {
     const dir = dirWith({
       'dates.js': decideJs(
