@@ -137,9 +137,10 @@ const CALL = new vm.Script('__knsim.result = __knsim.fn.apply(__knsim.self, __kn
 /**
  * Node's modules a class may `require` (esbuild bundles everything else it imports): those that
  * compute and nothing more. The rest read clocks, randomness, files, the network or the process
- * (crypto, fs, os, perf_hooks, timers, child_process, …), which would make runs differ.
+ * (crypto, fs, os, perf_hooks, timers, child_process, …), or leave results to chance (buffer's
+ * allocUnsafe holds old bytes), which would make runs differ.
  */
-const PURE_BUILTINS: ReadonlySet<string> = new Set(['assert', 'buffer', 'events', 'path', 'querystring', 'stream', 'string_decoder', 'url', 'util']);
+const PURE_BUILTINS: ReadonlySet<string> = new Set(['assert', 'events', 'path', 'querystring', 'string_decoder', 'url', 'util']);
 
 /** `require` for a module in `file`: the pure built-ins only. */
 function classRequire(file: string): (id: string) => unknown {
