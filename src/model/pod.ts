@@ -95,7 +95,11 @@ export class Pod {
     req.pod = this;
     req.podIn = now;
     if (this.inFlight >= this.maxInFlight) {
-      // Breaker full: immediate 503 (ErrRequestQueueFull).
+      // Breaker full: immediate 503 (ErrRequestQueueFull). The stats still see it come in and
+      // go out at once: upstream's ProxyHandler (pkg/queue/handler.go) records the in event
+      // before asking the breaker, so a rejected request adds to the reported request count.
+      this.stats!.in(now, proxied);
+      this.stats!.out(now, proxied);
       this.revision.world.finish(req, STATUS_OVERLOADED, now);
       return;
     }

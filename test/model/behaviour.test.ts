@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { STATUS_OK, STATUS_OVERLOADED } from '../../src/model/request.js';
 import type { ClientSpec } from '../../src/model/spec.js';
-import { constant, revision, run, service, world } from './world-fixture.js';
+import type { PodStat } from '../../src/core/autoscaler/index.js';
+import { World } from '../../src/model/world.js';
+import { constant, MemoryRecorder, revision, run, service, world } from './world-fixture.js';
 
 const open = (rps: number, start: number, end: number, over: Partial<ClientSpec> = {}): ClientSpec =>
   ({ kind: 'open', name: 'load', service: 'hello', process: 'poisson', rate: { shape: 'constant', rps }, startSeconds: start, endSeconds: end, ...over }) as ClientSpec;
@@ -94,6 +96,27 @@ describe('queue-proxy breaker', () => {
     const rejected = rec.requests.filter((r) => r.status === STATUS_OVERLOADED);
     expect(rejected).toHaveLength(18);
     for (const r of rejected) expect(r.end - r.arrival).toBeCloseTo(0.001, 9);
+  });
+
+  it('counts a request it rejects in the request count it reports (the in event comes before the breaker)', () => {
+    // upstream pkg/queue/handler.go ProxyHandler: ReqIn is handled before breaker.Maybe, and
+    // ReqOut when the 503 is written, so all 40 arrivals (22 admitted + 18 rejected) are
+    // counted. The scrape of the single pod reports them as 40 requests/s.
+    const spec = world(
+      [service('hello', [revision({ initialPods: 1, cc: 2, serviceTime: constant(100), annotations: { 'autoscaling.knative.dev/max-scale': '1' }, config: { 'target-burst-capacity': '0' } })])],
+      [{ kind: 'closed', name: 'burst', service: 'hello', users: 40, think: constant(1000), startSeconds: 5, endSeconds: 6 }],
+      { duration: 20, config: { 'target-burst-capacity': '0' } },
+    );
+    const scrapes: PodStat[] = [];
+    const rec = new (class extends MemoryRecorder {
+      stat(_rev: unknown, stat: PodStat, source: 'scrape' | 'activator'): void {
+        if (source === 'scrape') scrapes.push({ ...stat });
+      }
+    })();
+    new World(spec, rec).run();
+    expect(rec.requests.filter((r) => r.status === STATUS_OVERLOADED)).toHaveLength(18);
+    const counts = scrapes.map((s) => s.requestCount).filter((n) => n > 0);
+    expect(counts).toEqual([40]);
   });
 });
 
