@@ -75,7 +75,7 @@ export class WindowAverage implements WindowAverager {
       const s = this.lastSlot;
       buckets[s] = buckets[s]! + value;
       this.total += value;
-    } else if (b === this.lastWrite + 1 && this.granularity < this.windowSeconds) {
+    } else if (b === this.lastWrite + 1 && this.granularity < this.windowSeconds && this.firstWrite !== Number.NEGATIVE_INFINITY) {
       let s = this.lastSlot + 1;
       if (s === buckets.length) s = 0;
       this.total -= buckets[s]!;
@@ -94,7 +94,8 @@ export class WindowAverage implements WindowAverager {
     if (b !== this.lastWrite) {
       // Older than a whole window behind the newest write: it can no longer matter.
       if (b * g + this.windowSeconds <= this.lastWrite * g) return;
-      if (this.lastWrite === Number.NEGATIVE_INFINITY || this.firstWrite > b) this.firstWrite = b;
+      // −∞: no first write known (never written, or cleared by a resize that found no data).
+      if (this.firstWrite === Number.NEGATIVE_INFINITY || this.lastWrite === Number.NEGATIVE_INFINITY || this.firstWrite > b) this.firstWrite = b;
       if (b > this.lastWrite) {
         if ((b - this.lastWrite) * g >= this.windowSeconds) {
           // A full window of silence: start over.
@@ -178,7 +179,10 @@ export class WindowAverage implements WindowAverager {
       // Upstream assumes data as far back as the old window reached.
       this.firstWrite = this.lastWrite - (old.length - 1);
     } else {
-      this.firstWrite = this.lastWrite;
+      // No data left: upstream (aggregation/bucketing.go ResizeWindow) resets firstWrite to
+      // the zero time, so the next record starts the live span at its own bucket even when
+      // it comes less than the new window after the last write.
+      this.firstWrite = Number.NEGATIVE_INFINITY;
     }
     this.windowSeconds = windowSeconds;
     this.buckets = next;

@@ -39,6 +39,21 @@ describe('WindowAverage.resize', () => {
     expect(w.average(6)).toBe(2.5);
   });
 
+  it.each([
+    // Old window 6 s, one write at t = 0, resized at t = 10 (nothing in the old window), then
+    // writes at t = 12 (10 s gap < new window). Upstream ResizeWindow clears firstWrite when no
+    // data is left, so the next Record restarts the live span at its own bucket.
+    { name: 'one write after the resize reads as itself', to: 30, writes: [[12, 8]], read: 12, want: 8 },
+    { name: 'the live span starts at the first write after the resize', to: 30, writes: [[12, 8], [14, 4]], read: 14, want: 4 },
+    { name: 'a gap longer than the new window still resets', to: 10, writes: [[12, 8]], read: 12, want: 8 },
+  ])('grown after the old data expired: $name', ({ to, writes, read, want }) => {
+    const w = new WindowAverage(6);
+    w.record(0, 100);
+    w.resize(to, 10);
+    for (const [t, v] of writes) w.record(t!, v!);
+    expect(w.average(read)).toBe(want);
+  });
+
   it('the weighted average recomputes its smoothing for the new bucket count', () => {
     const w = new WeightedWindowAverage(60);
     w.record(0, 10);
