@@ -95,7 +95,6 @@ export class RevisionAutoscaler {
       // Old pods (up a stable window) first, shuffled; young ones make up the rest (stats_scraper.go).
       // Simulated pods always answer, so the backups after the first `sample` are never needed.
       self.scrapeNow = now;
-      self.oldAfter = self.loop.stableWindowSeconds;
       scraped = scrapeOrder(pods, sample, self.isOld, self.randomInt, self.scrapeBuffers);
     }
     const sums = self.sums;
@@ -118,8 +117,17 @@ export class RevisionAutoscaler {
   // The scrape's sampling state, kept here so a scrape allocates no closures.
   private readonly sums: StatSums = { averageConcurrentRequests: 0, averageProxiedConcurrentRequests: 0, requestCount: 0, proxiedRequestCount: 0 };
   private scrapeNow = 0;
-  private oldAfter = 0;
-  private readonly isOld = (p: Pod): boolean => this.scrapeNow - p.createdAt >= this.oldAfter;
+  private readonly isOld = (p: Pod): boolean => this.isOldForScrape(p, this.scrapeNow);
+
+  /**
+   * Whether the scraper counts a ready pod as old at `now`: up at least a stable window, timed
+   * from its status.startTime (upstream pkg/resources/pods.go podIPWithCutoffProcessor), which
+   * the kubelet sets once the pod is bound — not from its creation, which can be much earlier
+   * when the pod waited for a node.
+   */
+  isOldForScrape(p: Pod, now: number): boolean {
+    return now - p.startTime >= this.loop.stableWindowSeconds;
+  }
   private readonly randomInt = (bound: number): number => this.scrapeRandom.int(bound);
   /** The scrape order's arrays, refilled at each scrape (it reads them before the next). */
   private readonly scrapeBuffers: { order: Pod[]; young: Pod[] } = { order: [], young: [] };

@@ -89,6 +89,7 @@ export class PodFaults {
   private onScheduled(pod: Pod, first: { pull: number; containerStart: number; readiness: number; lag: number }): void {
     if (pod.phase !== 'Pending') return;
     const now = this.sim.now;
+    pod.startTime = now;
     this.rev.setPhase(pod, 'Starting', now);
     pod.fault.probeSince = now;
     this.firstDraws.set(pod, first);

@@ -33,6 +33,11 @@ export class Pod {
   k8sReady = false;
   readyAt = Number.NaN;
   terminatingAt = Number.NaN;
+  /**
+   * The pod's status.startTime: when the kubelet first took it on, i.e. once it was bound to a
+   * node (NaN until then). It does not move when a container restarts.
+   */
+  startTime = Number.NaN;
   /** Requests inside the breaker: waiting plus executing. */
   inFlight = 0;
   executing = 0;

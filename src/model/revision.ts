@@ -223,6 +223,7 @@ export class Revision {
   /** A pod of a revision that was running before the run started. */
   private addReadyPod(now: number): void {
     const pod = this.newPod(now);
+    pod.startTime = now;
     this.world.recorder.podTransition(pod, 'Pending', now);
     this.world.cluster?.placeRunning(pod, now);
     this.startQueueProxy(pod, now);
@@ -277,6 +278,7 @@ export class Revision {
 
   private onScheduled = (pod: Pod): void => {
     if (pod.phase !== 'Pending') return;
+    pod.startTime = this.world.sim.now;
     this.setPhase(pod, 'Starting', this.world.sim.now);
   };
 

@@ -288,3 +288,28 @@ describe('scale to zero from Serve mode (the SKS change re-reconciles the PA)', 
     expect(zero[0]! - lastEnd).toBeLessThanOrEqual(96);
   });
 });
+
+describe('scraper: old and young pods', () => {
+  // One pod created at 0 that waits 70 s to be scheduled, then is ready at 72 s. Upstream
+  // (pkg/resources/pods.go podIPWithCutoffProcessor) times a pod's age from status.startTime,
+  // which the kubelet sets once the pod is bound, so with the 60 s stable window it is young
+  // until 130 s, though it was created 130 s before that.
+  const spec = world(
+    [service('hello', [revision({ initialPods: undefined, podStart: { scheduling: constant(70), imagePull: constant(0), containerStart: constant(1), readiness: constant(0.5), kubeletReadyLag: constant(0.5) } })])],
+    [],
+    { duration: 80 },
+  );
+  const { world: w } = run(spec);
+  const rev = w.services.get('hello')!.revisions[0]!;
+  const pod = rev.readyPods.toArray()[0]!;
+
+  it.each([
+    [80, false],
+    [129.5, false],
+    [130, true],
+    [200, true],
+  ])('at %d s the pod is old: %s', (now, old) => {
+    expect(pod.createdAt).toBe(0);
+    expect(rev.autoscaler.isOldForScrape(pod, now)).toBe(old);
+  });
+});
