@@ -60,18 +60,18 @@ export interface StatSums {
 
 /**
  * The estimated revision total from `sampleSize` of `population` pods: every summed field
- * times `population / sampleSize`, stamped `timeSeconds`.
+ * divided by `sampleSize`, then times `population`, stamped `timeSeconds`. That order is
+ * upstream's (collector.go Stat.average); multiplying by the ratio can differ in the last bit.
  */
 export function estimateRevisionStat(timeSeconds: number, sums: StatSums, population: number, sampleSize: number): PodStat {
   requireFinite('timeSeconds', timeSeconds);
   requireInteger('sampleSize', sampleSize, 1);
   requireInteger('population', population, sampleSize);
-  const scale = population / sampleSize;
   return {
     timeSeconds,
-    averageConcurrentRequests: sums.averageConcurrentRequests * scale,
-    averageProxiedConcurrentRequests: sums.averageProxiedConcurrentRequests * scale,
-    requestCount: sums.requestCount * scale,
-    proxiedRequestCount: sums.proxiedRequestCount * scale,
+    averageConcurrentRequests: (sums.averageConcurrentRequests / sampleSize) * population,
+    averageProxiedConcurrentRequests: (sums.averageProxiedConcurrentRequests / sampleSize) * population,
+    requestCount: (sums.requestCount / sampleSize) * population,
+    proxiedRequestCount: (sums.proxiedRequestCount / sampleSize) * population,
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { scrapeOrder } from '../../../src/core/autoscaler/scrape-sample.js';
+import { estimateRevisionStat, scrapeOrder } from '../../../src/core/autoscaler/scrape-sample.js';
 import { InvalidArgumentError } from '../../../src/core/errors.js';
 
 /** A scripted randomInt: returns the given draws in turn and logs the bounds it was asked for. */
@@ -76,5 +76,26 @@ describe('scrapeOrder', () => {
   ])('rejects %s', (_label, sample, randomInt, field) => {
     expect(() => scrapeOrder(['o1', 'o2'], sample, isOld, randomInt)).toThrow(InvalidArgumentError);
     expect(() => scrapeOrder(['o1', 'o2'], sample, isOld, randomInt)).toThrow(`${field}:`);
+  });
+});
+
+describe('estimateRevisionStat', () => {
+  // Upstream (pkg/autoscaler/metrics/collector.go Stat.average) divides each sum by the sample
+  // size, then multiplies by the population; the other order differs in the last bit.
+  it.each([
+    { population: 8, sample: 6, sum: 2.1, want: 2.8000000000000003 },
+    { population: 6, sample: 5, sum: 0.5, want: 0.6000000000000001 },
+    { population: 10, sample: 7, sum: 0.3, want: 0.4285714285714286 },
+    { population: 9, sample: 6, sum: 0.1, want: 0.15 },
+    { population: 3, sample: 3, sum: 2.9, want: 2.9 },
+  ])('$sum from $sample of $population pods reads $want', ({ population, sample, sum, want }) => {
+    const sums = { averageConcurrentRequests: sum, averageProxiedConcurrentRequests: sum, requestCount: sum, proxiedRequestCount: sum };
+    expect(estimateRevisionStat(5, sums, population, sample)).toEqual({
+      timeSeconds: 5,
+      averageConcurrentRequests: want,
+      averageProxiedConcurrentRequests: want,
+      requestCount: want,
+      proxiedRequestCount: want,
+    });
   });
 });
