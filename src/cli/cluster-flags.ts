@@ -38,14 +38,25 @@ export function parseClusterFlags(a: ClusterArgs): ConnectSettings {
   };
 }
 
-/** --metrics-port: a TCP port number. */
-/** A flag's value in a message: yargs turns a non-number given to a number flag into NaN, which JSON shows as null. */
+/** A flag's value in a message: a non-number handed in as NaN would show as JSON's null. */
 export function shownFlagValue(v: unknown): string {
   return typeof v === 'number' && Number.isNaN(v) ? 'something that is not a number' : JSON.stringify(v) ?? String(v);
 }
 
+/**
+ * A numeric flag's value. The flags are yargs strings, not numbers, so that a message can
+ * echo what was typed (yargs made "abc" NaN and "1e309" Infinity, both shown as null); a
+ * default arrives as a number. Decimal text only: Number() reads "" as 0 and "0x50" as 80.
+ */
+export function flagNumber(v: unknown, whole: boolean): number {
+  if (typeof v === 'number') return v;
+  const s = String(v);
+  return (whole ? /^\s*\d+\s*$/ : /^\s*(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/).test(s) ? Number(s) : Number.NaN;
+}
+
+/** --metrics-port: a TCP port number. */
 export function parsePort(v: unknown, flag = '--metrics-port'): number {
-  const port = Number(v);
+  const port = flagNumber(v, true);
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`${flag}: must be a port number 1–65535 (got ${shownFlagValue(v)})`);
   return port;
 }

@@ -20,7 +20,7 @@ export function controllerOptions<T>(y: Argv<T>) {
       .option('allow-scale-to-zero', { type: 'boolean', default: false, describe: 'apply mode: let revisions go to zero (knsim sees no activator stats, so it cannot scale them back up)' })
       .option('stale-after', { type: 'string', default: '5s', describe: 'Hold the scale when ready pods have had no good scrape for this long' })
       .option('subtract-proxied', { type: 'boolean', default: false, describe: 'Subtract activator-proxied requests, as Knative does when activator stats also arrive' })
-      .option('metrics-port', { type: 'number', default: 9090, describe: 'Queue-proxy autoscaler metrics port' })
+      .option('metrics-port', { type: 'string', default: 9090, describe: 'Queue-proxy autoscaler metrics port' })
       .option('lease-name', { type: 'string', default: 'knsim-controller', describe: 'Leader-election Lease name' })
       .option('lease-namespace', { type: 'string', describe: 'Lease namespace (default $POD_NAMESPACE, else the first --namespace)' })
       .option('lease-duration', { type: 'string', default: '15s', describe: 'How long a silent leader keeps the Lease from others' })

@@ -7,10 +7,10 @@ import { UsageError } from './errors.js';
 /** Flags a repeatable string option may arrive as: undefined, a string or an array. */
 export const stringList = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
 
-/** --seed: a whole number ≥ 0. */
+/** --seed: a whole number ≥ 0, in decimal digits (Number() would read "" and " " as 0 and "0x10" as 16). */
 export function parseSeed(v: unknown): number | undefined {
   if (v === undefined) return undefined;
-  const n = typeof v === 'number' ? v : Number(v);
+  const n = typeof v === 'number' ? v : /^\s*\d+\s*$/.test(String(v)) ? Number(v) : Number.NaN;
   if (!Number.isInteger(n) || n < 0 || n > Number.MAX_SAFE_INTEGER) {
     throw new UsageError(`--seed: must be a whole number ≥ 0 (got ${JSON.stringify(v)})`);
   }

@@ -9,6 +9,7 @@ import type { ControllerArgs } from './controller.js';
 import { controllerOptions } from './controller-options.js';
 import { rolloutOptions, type RolloutArgs } from './rollout.js';
 import { UsageError } from './errors.js';
+import { checkFlagValues, checkRepeatedFlags, type FlagKinds } from './flag-values.js';
 import { reportDirOptions, scenarioOptions, workLimitOptions } from './flags.js';
 import type { RunArgs } from './run.js';
 import { usageMessage } from './usage-message.js';
@@ -129,6 +130,12 @@ export async function parseCommandLine(argv: string[], run: (args: RunArgs) => P
     .command(tuneCommandModule)
     .command(compareCommandModule)
     .command(testCommandModule)
+    // Before yargs' own checks: `--duration -5s` would otherwise be "Unknown arguments: -5, -s".
+    .middleware((args) => {
+      const kinds = (cli as unknown as { getOptions(): FlagKinds }).getOptions();
+      checkFlagValues(argv, kinds);
+      checkRepeatedFlags(args, kinds);
+    }, true)
     .demandCommand(1, 'Name a command: knsim run <scenario.yaml>')
     // Misspelt commands and flags get yargs' "Did you mean ...?" (its own edit distance).
     .recommendCommands()

@@ -5,7 +5,7 @@
  */
 import type { Argv } from 'yargs';
 import type { RolloutSettings } from '../adapter/run-rollout.js';
-import { clusterOptions, parseClusterFlags, parsePort, shownFlagValue, type ClusterArgs } from './cluster-flags.js';
+import { clusterOptions, flagNumber, parseClusterFlags, parsePort, shownFlagValue, type ClusterArgs } from './cluster-flags.js';
 import { parseDurationFlag } from './flags.js';
 import { UsageError } from './errors.js';
 import { requireOptional } from './optional-deps.js';
@@ -24,9 +24,9 @@ export function rolloutOptions<T>(y: Argv<T>) {
       .option('interval', { type: 'string', default: '10s', describe: 'How often to check the new revision\'s metrics during a pause' })
       .option('max-error-rate', { type: 'string', describe: 'Roll back above this 5xx share, e.g. 0.05 or 5%' })
       .option('max-latency', { type: 'string', describe: 'Roll back when the latency quantile exceeds this, e.g. 500ms' })
-      .option('latency-quantile', { type: 'number', default: 0.95, describe: 'Quantile judged against --max-latency' })
-      .option('min-requests', { type: 'number', default: 20, describe: 'Judge only windows with at least this many requests' })
-      .option('metrics-port', { type: 'number', default: 9091, describe: 'Queue-proxy request metrics port (Prometheus)' })
+      .option('latency-quantile', { type: 'string', default: 0.95, describe: 'Quantile judged against --max-latency' })
+      .option('min-requests', { type: 'string', default: 20, describe: 'Judge only windows with at least this many requests' })
+      .option('metrics-port', { type: 'string', default: 9091, describe: 'Queue-proxy request metrics port (Prometheus)' })
       .option('dry-run', { type: 'boolean', default: false, describe: 'Print the traffic blocks instead of patching' }),
   );
 }
@@ -86,10 +86,10 @@ export function parseRolloutFlags(a: RolloutArgs): RolloutSettings {
   const pauseSeconds = parseDurationFlag(a.pause, '--pause') ?? 60;
   const intervalSeconds = parseDurationFlag(a.interval, '--interval') ?? 10;
   if (intervalSeconds > pauseSeconds) throw new UsageError('--interval: must not be longer than --pause');
-  const q = Number(a.latencyQuantile);
+  const q = flagNumber(a.latencyQuantile, false);
   if (!(q > 0 && q < 1)) throw new UsageError(`--latency-quantile: must be between 0 and 1 (got ${shownFlagValue(a.latencyQuantile)})`);
-  const minRequests = Number(a.minRequests);
-  if (!Number.isInteger(minRequests) || minRequests < 1) throw new UsageError(`--min-requests: must be a whole number ≥ 1 (got ${JSON.stringify(a.minRequests)})`);
+  const minRequests = flagNumber(a.minRequests, true);
+  if (!Number.isSafeInteger(minRequests) || minRequests < 1) throw new UsageError(`--min-requests: must be a whole number ≥ 1 (got ${shownFlagValue(a.minRequests)})`);
   const metricsPort = parsePort(a.metricsPort);
   const cluster = parseClusterFlags(a);
   return {

@@ -90,6 +90,35 @@ describe('misspelt commands and flags', () => {
     { args: ['test'], line: 'knsim: test needs at least one file or directory: knsim test <scenario.yaml or directory>...' },
   ])('knsim $args.0 without its argument exits 2 saying what it needs', ({ args, line }) => exitsWithOneLine(args, line));
 
+  // yargs hands a flag without its value "" (a number flag its default, a list flag []), and a
+  // one-value flag given twice a list: `--seed` ran with seed 0, `--out a --out b` was an internal error.
+  it.each([
+    { args: ['run', 'scenarios/quickstart.yaml', '--seed'], line: 'knsim: --seed: needs a value (--seed VALUE or --seed=VALUE)' },
+    { args: ['run', 'scenarios/quickstart.yaml', '--set'], line: 'knsim: --set: needs a value (--set VALUE or --set=VALUE)' },
+    { args: ['run', 'scenarios/quickstart.yaml', '--seed', '--no-report'], line: 'knsim: --seed: needs a value; "--no-report" reads as a flag (to pass it as the value: --seed=--no-report)' },
+    { args: ['run', 'scenarios/quickstart.yaml', '--duration', '-5s'], line: 'knsim: --duration: needs a value; "-5s" reads as a flag (to pass it as the value: --duration=-5s)' },
+    { args: ['run', 'scenarios/quickstart.yaml', '--duration=-5s'], line: 'knsim: --duration: must be > 0 (got "-5s")' },
+    { args: ['run', 'scenarios/quickstart.yaml', '--seed='], line: 'knsim: --seed: must be a whole number ≥ 0 (got "")' },
+    { args: ['run', 'scenarios/quickstart.yaml', '--seed', ' '], line: 'knsim: --seed: must be a whole number ≥ 0 (got " ")' },
+    { args: ['run', 'scenarios/quickstart.yaml', '--seed', '0x10'], line: 'knsim: --seed: must be a whole number ≥ 0 (got "0x10")' },
+    { args: ['run', 'scenarios/quickstart.yaml', '--out', 'a', '--out', 'b'], line: 'knsim: --out: given 2 times ("a", "b"); give it once' },
+    { args: ['run', 'scenarios/quickstart.yaml', '--duration', '10s', '--duration', '20s'], line: 'knsim: --duration: given 2 times ("10s", "20s"); give it once' },
+    {
+      args: ['sweep', 'scenarios/quickstart.yaml', '--grid', 'x=1,2', '--workers', '1', '--workers', '2', '--workers', '3', '--workers', '4'],
+      line: 'knsim: --workers: given 4 times ("1", "2", "3", and 1 more); give it once',
+    },
+    { args: ['tune', 'scenarios/quickstart.yaml', '--objective', 'podSeconds', '--objective', 'nodeCost'], line: 'knsim: --objective: given 2 times ("podSeconds", "nodeCost"); give it once' },
+    { args: ['plan', 'scenarios/capacity-planning.yaml', '--max-pods'], line: 'knsim: --max-pods: needs a value (--max-pods VALUE or --max-pods=VALUE)' },
+    { args: ['controller', '--metrics-port'], line: 'knsim: --metrics-port: needs a value (--metrics-port VALUE or --metrics-port=VALUE)' },
+    { args: ['controller', '--mode', 'shadow', '--mode', 'apply'], line: 'knsim: --mode: given 2 times ("shadow", "apply"); give it once' },
+    { args: ['controller', '-n'], line: 'knsim: -n: needs a value (-n VALUE or -n=VALUE)' },
+    // Numeric flags keep the text typed: yargs' numbers made these NaN and Infinity, shown as null.
+    { args: ['controller', '--metrics-port', '1e309'], line: 'knsim: --metrics-port: must be a port number 1–65535 (got "1e309")' },
+    { args: ['controller', '--metrics-port', '0x50'], line: 'knsim: --metrics-port: must be a port number 1–65535 (got "0x50")' },
+    { args: ['rollout', 'hello', '--min-requests', 'abc'], line: 'knsim: --min-requests: must be a whole number ≥ 1 (got "abc")' },
+    { args: ['rollout', 'hello', '--latency-quantile', '1e309'], line: 'knsim: --latency-quantile: must be between 0 and 1 (got "1e309")' },
+  ])('knsim $args.0 with a flag missing its value or given twice exits 2 naming it', ({ args, line }) => exitsWithOneLine(args, line));
+
   it('formats several unknown flags on one line', () => {
     expect(usageMessage('Unknown arguments: sed, zzzzzz', ['run', 'x', '--sed', '1', '--zzzzzz'], ['seed', 'set', 'trace'])).toBe(
       'Unknown arguments: --sed (did you mean --seed?), --zzzzzz',
