@@ -79,6 +79,18 @@ export function capText(s: string, max = MAX_ECHO): string {
   return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
 }
 
+/**
+ * A number as a message shows it. YAML reads `.nan` as NaN and `.inf` as Infinity, and so
+ * any number past the largest double (1.8e308), such as 1e309: those are said in YAML's
+ * words, since the user never wrote JavaScript's "Infinity" or "NaN".
+ */
+export function shownNumber(n: number): string {
+  if (Number.isNaN(n)) return '.nan (not a number)';
+  if (n === Infinity) return '.inf (YAML reads a number past 1.8e308, such as 1e309, as infinity)';
+  if (n === -Infinity) return '-.inf (YAML reads a number below -1.8e308 as minus infinity)';
+  return String(n);
+}
+
 /** JSON.stringify of a string, cut to {@link MAX_ECHO} characters (the closing quote kept). */
 export function quote(s: string): string {
   const q = JSON.stringify(s);

@@ -5,6 +5,8 @@
  * QuantityError into a one-line ScenarioError with the file and field path.
  */
 
+import { shownNumber } from './errors.js';
+
 /** A malformed or out-of-range quantity; `message` is the rule, without file or path. */
 export class QuantityError extends Error {
   override readonly name = 'QuantityError';
@@ -23,7 +25,7 @@ function parseQuantity(v: unknown): number {
   let s: string;
   if (typeof v === 'number' && Number.isFinite(v)) s = String(v);
   else if (typeof v === 'string') s = v.trim() === v ? v : '\u0000';
-  else throw new QuantityError(`expected a quantity (a string such as "500m" or a number), got ${typeof v === 'object' ? (v === null ? 'null' : 'a mapping or list') : String(v)}`);
+  else throw new QuantityError(`expected a quantity (a string such as "500m" or a number), got ${typeof v === 'object' ? (v === null ? 'null' : 'a mapping or list') : typeof v === 'number' ? shownNumber(v) : String(v)}`);
   const m = QUANTITY.exec(s);
   if (m === null) throw new QuantityError(`${JSON.stringify(v)}: ${SYNTAX}`);
   const sign = m[1] === '-' ? -1 : 1;

@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 import type { PodStartSpec } from '../model/spec.js';
-import { formatPath, ScenarioError, type PathSegment } from './errors.js';
+import { formatPath, ScenarioError, shownNumber, type PathSegment } from './errors.js';
 import { count, describeValue, distribution, duration, obj, rate, stringMap } from './values.js';
 import { parseCpuMillis, parseMemoryBytes, QuantityError } from './quantity.js';
 
@@ -399,7 +399,7 @@ function ruleFor(iss: z.core.$ZodIssue, input: unknown): string {
       if (found === undefined) return 'required field is missing';
       if (iss.expected === 'int' && typeof found === 'number' && Number.isFinite(found)) return `must be an integer, got ${found}`;
       if (typeof found === 'number' && !Number.isFinite(found) && (iss.expected === 'number' || iss.expected === 'int')) {
-        return `must be a finite number, got ${String(found)}`;
+        return `must be a finite number, got ${shownNumber(found)}`;
       }
       return `expected ${EXPECTED[iss.expected] ?? iss.expected}, got ${describeValue(found)}`;
     }

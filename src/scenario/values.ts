@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { nanosToSeconds, tryParseGoDuration } from '../core/autoscaler/index.js';
 import type { DistributionSpec, RateSpec } from '../model/spec.js';
-import { quote } from './errors.js';
+import { quote, shownNumber } from './errors.js';
 
 /** How a value is described in a "got …" clause. */
 export function describeValue(v: unknown): string {
@@ -15,7 +15,7 @@ export function describeValue(v: unknown): string {
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
   if (typeof v === 'string') return `the string ${quote(v)}`;
-  if (typeof v === 'number') return `the number ${String(v)}`;
+  if (typeof v === 'number') return `the number ${shownNumber(v)}`;
   if (typeof v === 'boolean') return `the boolean ${String(v)}`;
   return `a ${typeof v}`;
 }
@@ -75,7 +75,7 @@ export function count(min: number) {
     let rule: string | undefined;
     if (v === undefined) rule = 'required field is missing';
     else if (typeof v !== 'number') rule = `expected an integer, got ${describeValue(v)}`;
-    else if (!Number.isFinite(v)) rule = `must be a finite number, got ${String(v)}`;
+    else if (!Number.isFinite(v)) rule = `must be a finite number, got ${shownNumber(v)}`;
     else if (!Number.isInteger(v)) rule = `must be an integer, got ${v}`;
     else if (v < min) rule = `must be ≥ ${min}, got the number ${v}`;
     if (rule === undefined) return v as number;

@@ -151,7 +151,24 @@ describe('invalid UTF-8 is rejected with its line and byte offset', () => {
   });
 });
 
+// YAML reads 1e309 as .inf: messages said "got Infinity", a word the user never wrote.
+const INF = '.inf (YAML reads a number past 1.8e308, such as 1e309, as infinity)';
+
 describe('absurd numbers name the rule', () => {
+  it.each([
+    { from: 'initialPods: 1', to: 'initialPods: 1e309', path: 'services[0].initialPods', rule: `must be a finite number, got ${INF}` },
+    { from: 'initialPods: 1', to: 'initialPods: .nan', path: 'services[0].initialPods', rule: 'must be a finite number, got .nan (not a number)' },
+    { from: 'rps: 1', to: 'rps: 1e309', path: 'clients[0].open.rps', rule: `must be a finite number, got ${INF}` },
+    { from: 'duration: 10s', to: 'duration: -1e309', path: 'duration', rule: 'expected a duration (Go string like "90s", "1h30m" or a number of seconds), got the number -.inf (YAML reads a number below -1.8e308 as minus infinity)' },
+    { from: 'initialPods: 1', to: 'initialPods: 1\n    app: { memory: { baseline: 1e309 } }', path: 'services[0].app.memory.baseline', rule: `expected a quantity (a string such as "500m" or a number), got ${INF}` },
+  ])('$to: $rule', ({ from, to, path, rule }) => {
+    expect(BASE).toContain(from);
+    const err = load(`${BASE.replace(from, to)}seed: 1\n`);
+    expect(err.path).toBe(path);
+    expect(err.rule).toBe(rule);
+  });
+
+
   it('seed: 1e308 says which integers knsim holds exactly', () => {
     const err = load(`${BASE}seed: 1e308\n`);
     expect(err.path).toBe('seed');
@@ -165,7 +182,7 @@ describe('absurd numbers name the rule', () => {
     expect(err.path).toBe('services[0].initialPods');
     expect(err.rule).toBe('must be an integer, got 1.5');
     const inf = load(BASE.replace('initialPods: 1', 'initialPods: .inf'));
-    expect(inf.rule).toBe('must be a finite number, got Infinity');
+    expect(inf.rule).toBe(`must be a finite number, got ${INF}`);
     const users = load(BASE.replace('open: { rps: 1 }', 'closed: { users: 0 }'));
     expect(users.path).toBe('clients[0].closed.users');
     expect(users.rule).toBe('must be ≥ 1, got the number 0');
