@@ -487,8 +487,22 @@ function manifestSource(entry: ServiceEntryInput, i: number, file: string, files
   }
   const mFile = files.resolve(file, entry.manifestFile);
   const text = readText(files, mFile, (reason) => new ScenarioError(file, at('manifestFile'), `cannot read ${JSON.stringify(mFile)}: ${reason}`));
-  const docs = parseYamlAll(text, mFile);
-  const services = docs.filter((d): d is Record<string, unknown> => isMapping(d) && d['kind'] === 'Service');
+  // The file's Services, also those of a List (what `kubectl get ksvc -o yaml` prints), with their paths in it.
+  const found: Array<{ doc: Record<string, unknown>; base: PathSegment[] }> = [];
+  for (const d of parseYamlAll(text, mFile)) {
+    if (!isMapping(d)) continue;
+    if (d['kind'] === 'Service') found.push({ doc: d, base: [] });
+    else if (d['kind'] === 'List' && Array.isArray(d['items'])) {
+      d['items'].forEach((item: unknown, k: number) => {
+        if (isMapping(item) && item['kind'] === 'Service') found.push({ doc: item, base: ['items', k] });
+      });
+    }
+  }
+  // A core v1 Service beside the Knative one (as in many manifest files) is skipped like any other kind;
+  // a file of only other Services keeps them, so the error says what their apiVersion should be.
+  const knative = found.filter((f) => typeof f.doc['apiVersion'] === 'string' && f.doc['apiVersion'].startsWith('serving.knative.dev/'));
+  const candidates = knative.length > 0 ? knative : found;
+  const services = candidates.map((f) => f.doc);
   const nameOf = (d: Record<string, unknown>): string => {
     const md = d['metadata'];
     return isMapping(md) && typeof md['name'] === 'string' ? md['name'] : '';
@@ -518,8 +532,9 @@ function manifestSource(entry: ServiceEntryInput, i: number, file: string, files
     });
   }
   if (sets.length > 0) rejectProtoKeys(overridden, file, []);
-  const manifest = parseWith(serviceManifestSchema, overridden, mFile, []);
-  return { manifest, file: mFile, base: [] };
+  const base = candidates.find((f) => f.doc === chosen)!.base;
+  const manifest = parseWith(serviceManifestSchema, overridden, mFile, base);
+  return { manifest, file: mFile, base };
 }
 
 // ---------------------------------------------------------------- clients

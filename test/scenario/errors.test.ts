@@ -292,6 +292,22 @@ const cases: Case[] = [
     path: 'spec.template.spec.containerConcurrency',
     rule: 'expected 0 <= -1 <= 1000 (container-concurrency-max-limit)',
   },
+  // A core v1 Service beside the Knative one made "holds several Services (bad, bad)", and manifestName could not pick.
+  {
+    what: 'a core v1 Service beside the Knative Service is skipped',
+    sets: ['services[0]={manifestFile: manifests/with-core-service.yaml}', 'clients[0].service=bad'],
+    errFile: fixture('manifests/with-core-service.yaml'),
+    path: 'spec.template.spec.containerConcurrency',
+    rule: 'expected 0 <= -1 <= 1000 (container-concurrency-max-limit)',
+  },
+  // A List (kubectl get ksvc -o yaml) was "no document with kind: Service"; its items are read, errors name them.
+  {
+    what: 'a List of Services is read item by item',
+    sets: ['services[0]={manifestFile: manifests/list.yaml}', 'clients[0].service=bad'],
+    errFile: fixture('manifests/list.yaml'),
+    path: 'items[0].spec.template.spec.containerConcurrency',
+    rule: 'expected 0 <= -1 <= 1000 (container-concurrency-max-limit)',
+  },
   {
     what: 'unreadable trace file',
     sets: ['clients[0]={name: c, service: hello, trace: {file: traces/missing.csv}}'],
