@@ -46,6 +46,15 @@ describe('work limits on the command line', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  // The scale-down-delay window was a ring of one slot per 2 s allocated up front: 1.8e9 slots
+  // for 1000000h, and V8 aborted with its out-of-memory stack trace. It now grows with the run.
+  it('an enormous scale-down-delay runs in little memory', () => {
+    const { file, out } = setup();
+    const r = knsim(['run', file, '--out', out, '--no-report', '--set', 'configMaps.config-autoscaler.scale-down-delay=1000000h']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+  });
+
   it('a bad limit flag is a usage error', () => {
     const { file, out } = setup();
     const r = knsim(['run', file, '--out', out, '--max-pods', 'many']);

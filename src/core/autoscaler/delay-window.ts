@@ -9,23 +9,19 @@ import { requireFinite, requireInteger, requirePositive } from '../errors.js';
 export class DelayWindow {
   private readonly size: number;
   private readonly granularity: number;
-  // A monotonic deque of (slot index, value), values strictly decreasing front to back.
-  private readonly indices: number[];
-  private readonly values: number[];
+  // A monotonic deque of (slot index, value), values strictly decreasing front to back,
+  // live from `first` on. It grows with what is recorded, not with the window: a window of
+  // `size` slots holds at most `size` entries, but a ring of that size allocated up front
+  // took a scale-down-delay of 1000000h (1.8e9 slots) past V8's heap limit.
+  private readonly indices: number[] = [];
+  private readonly values: number[] = [];
   private first = 0;
-  private length = 0;
 
   constructor(durationSeconds: number, granularitySeconds: number) {
     requirePositive('durationSeconds', durationSeconds);
     requirePositive('granularitySeconds', granularitySeconds);
     this.size = Math.ceil(durationSeconds / granularitySeconds);
     this.granularity = granularitySeconds;
-    this.indices = new Array<number>(this.size).fill(0);
-    this.values = new Array<number>(this.size).fill(0);
-  }
-
-  private at(i: number): number {
-    return i % this.size;
   }
 
   record(nowSeconds: number, value: number): void {
@@ -34,27 +30,30 @@ export class DelayWindow {
     const index = Math.floor(nowSeconds / this.granularity);
     let v = value;
     // Older entries that are not larger can never be the maximum again.
-    while (this.length > 0 && v >= this.values[this.at(this.first + this.length - 1)]!) this.length--;
+    while (this.values.length > this.first && v >= this.values[this.values.length - 1]!) this.pop();
     // Expire entries that have left the window.
-    while (this.length > 0 && index - this.indices[this.first]! >= this.size) {
-      this.length--;
-      this.first = this.at(this.first + 1);
+    while (this.values.length > this.first && index - this.indices[this.first]! >= this.size) this.first++;
+    if (this.values.length > this.first && this.indices[this.indices.length - 1] === index) {
+      v = Math.max(v, this.values[this.values.length - 1]!);
+      this.pop();
     }
-    if (this.length > 0) {
-      const last = this.at(this.first + this.length - 1);
-      if (this.indices[last] === index) {
-        v = Math.max(v, this.values[last]!);
-        this.length--;
-      }
+    // Drop the expired prefix once it is most of the arrays, so they stay as long as the live entries (amortized O(1)).
+    if (this.first > 64 && this.first * 2 > this.values.length) {
+      this.indices.splice(0, this.first);
+      this.values.splice(0, this.first);
+      this.first = 0;
     }
-    const slot = this.at(this.first + this.length);
-    this.indices[slot] = index;
-    this.values[slot] = v;
-    this.length++;
+    this.indices.push(index);
+    this.values.push(v);
+  }
+
+  private pop(): void {
+    this.indices.pop();
+    this.values.pop();
   }
 
   /** The maximum over the window (0 before the first record). */
   current(): number {
-    return this.length > 0 ? this.values[this.first]! : 0;
+    return this.values.length > this.first ? this.values[this.first]! : 0;
   }
 }

@@ -353,4 +353,27 @@ describe('DelayWindow', () => {
     for (const [t, v] of records) w.record(t, v);
     expect(w.current()).toBe(want);
   });
+
+  it('a window of 1.8e9 slots (scale-down-delay 1000000h) takes memory only for what it holds', () => {
+    const w = new DelayWindow(3.6e9, 2);
+    w.record(0, 5);
+    w.record(2, 3);
+    expect(w.current()).toBe(5);
+    w.record(3.6e9, 1); // slot 0 leaves the window
+    expect(w.current()).toBe(3);
+  });
+
+  it("a long run through a short window gives the ring's sliding max", () => {
+    // The arrays drop their expired prefix as they go: compare with a brute-force max over the window.
+    const w = new DelayWindow(20, 2);
+    const seen: Array<[number, number]> = [];
+    for (let k = 0; k < 2000; k++) {
+      const t = k * 1.5;
+      const v = (k * 7919) % 13;
+      w.record(t, v);
+      seen.push([Math.floor(t / 2), v]);
+      const slot = Math.floor(t / 2);
+      expect(w.current()).toBe(Math.max(...seen.filter(([s]) => slot - s < 10).map(([, x]) => x)));
+    }
+  });
 });
