@@ -8,7 +8,7 @@
 import { parseAutoscalerConfig, KPA_CLASS, isWholeSeconds, nanosToSeconds, tryParseGoDuration, DEFAULT_PROGRESS_DEADLINE_SECONDS, goParseInt, type AutoscalerConfig, FieldError } from '../core/autoscaler/index.js';
 import { parseNetworkRolloutDuration } from '../core/traffic/index.js';
 import type { ConfigMapName } from './schema.js';
-import { formatPath, ScenarioError } from './errors.js';
+import { formatPath, quote, ScenarioError } from './errors.js';
 import type { ContainerResources } from '../model/spec.js';
 import { parseCpuMillis, parseMemoryBytes, QuantityError } from './quantity.js';
 
@@ -184,8 +184,12 @@ function readDefaults(where: KeyWhere, data: Readonly<Record<string, string>>): 
     if (!hasOwn(data, key)) continue;
     const raw = data[key]!;
     const r = goParseInt(raw, 64);
-    if (!r.ok || r.value > BigInt(Number.MAX_SAFE_INTEGER) || r.value < -BigInt(Number.MAX_SAFE_INTEGER)) {
-      throw errorAt(where, 'config-defaults', key, `failed to parse ${JSON.stringify(raw)}: not a decimal integer`);
+    if (!r.ok) {
+      throw errorAt(where, 'config-defaults', key, `failed to parse ${JSON.stringify(raw)}: ${r.reason === 'range' ? 'integer out of int64 range' : 'not a decimal integer'}`);
+    }
+    // A valid int64 that a double cannot hold: knsim's limit, not the syntax's.
+    if (r.value > BigInt(Number.MAX_SAFE_INTEGER) || r.value < -BigInt(Number.MAX_SAFE_INTEGER)) {
+      throw errorAt(where, 'config-defaults', key, `${quote(raw)}: must be within ±(2^53 − 1) = ±${Number.MAX_SAFE_INTEGER} (the largest knsim holds exactly)`);
     }
     out[field] = Number(r.value);
   }

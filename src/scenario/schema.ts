@@ -10,7 +10,7 @@
 import { z } from 'zod';
 import type { PodStartSpec } from '../model/spec.js';
 import { formatPath, ScenarioError, shownNumber, type PathSegment } from './errors.js';
-import { count, describeValue, distribution, duration, obj, rate, stringMap } from './values.js';
+import { count, describeValue, distribution, duration, obj, rate, stringMap, unquotedNumberRule } from './values.js';
 import { parseCpuMillis, parseMemoryBytes, QuantityError } from './quantity.js';
 
 /** A Kubernetes quantity field read with `parse` (CPU → millicores, memory → bytes); a bad one is an issue at its path. */
@@ -321,8 +321,12 @@ const annotationPatchSchema = z.record(z.string(), z.unknown()).transform((m, ct
   const out: Record<string, string | null> = {};
   let ok = true;
   for (const [k, v] of Object.entries(m)) {
+    const unquoted = typeof v === 'number' ? unquotedNumberRule('annotation', v) : undefined;
     if (typeof v === 'string' || v === null) out[k] = v;
-    else if (typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
+    else if (unquoted !== undefined) {
+      ctx.addIssue({ code: 'custom', message: unquoted, path: [k] });
+      ok = false;
+    } else if (typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
     else {
       ctx.addIssue({ code: 'custom', message: `annotation values must be strings (or null to remove the key), got ${describeValue(v)}`, path: [k] });
       ok = false;

@@ -207,13 +207,29 @@ export const rate = rateObject.transform((r, ctx): RateSpec => {
  * A string-valued map (ConfigMap data, annotations). YAML numbers and booleans
  * are accepted and turned into strings; anything else is an error at its key.
  */
+/**
+ * Why a YAML number cannot stand for the string value the user meant, or undefined: YAML
+ * reads 1e309 as .inf and 99999999999999999 as 100000000000000000, so their text would
+ * reach Knative's parsers as "Infinity" or with other digits. Quoted, the text is kept.
+ */
+export function unquotedNumberRule(what: string, v: number): string | undefined {
+  if (Number.isNaN(v)) return `${what} values are strings: YAML reads an unquoted .nan as not a number; quote it`;
+  if (!Number.isFinite(v)) return `${what} values are strings: YAML reads this unquoted number as infinity (.inf: anything past ±1.8e308, such as 1e309); quote it`;
+  if (Number.isInteger(v) && !Number.isSafeInteger(v)) return `${what} values are strings: YAML reads this number as ${String(v)}, rounded to a double; quote it to keep its digits`;
+  return undefined;
+}
+
 export function stringMap(what: string) {
   return z.record(z.string(), z.unknown()).transform((m, ctx): Record<string, string> => {
     const out: Record<string, string> = {};
     let ok = true;
     for (const [k, v] of Object.entries(m)) {
+      const unquoted = typeof v === 'number' ? unquotedNumberRule(what, v) : undefined;
       if (typeof v === 'string') out[k] = v;
-      else if (typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
+      else if (unquoted !== undefined) {
+        ctx.addIssue({ code: 'custom', message: unquoted, path: [k] });
+        ok = false;
+      } else if (typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
       else {
         ctx.addIssue({ code: 'custom', message: `${what} values must be strings, got ${describeValue(v)}`, path: [k] });
         ok = false;

@@ -40,6 +40,38 @@ const cases: Case[] = [
     path: 'configMaps.config-logging',
     rule: 'unknown ConfigMap (knsim reads config-autoscaler, config-deployment, config-defaults, config-network)',
   },
+  // Unquoted numbers YAML cannot hold reached Knative's parsers as "Infinity" or with other digits.
+  {
+    what: 'an unquoted 1e309 as a ConfigMap value',
+    sets: ['configMaps.config-network.rollout-duration=1e309'],
+    path: 'configMaps.config-network["rollout-duration"]',
+    rule: 'ConfigMap values are strings: YAML reads this unquoted number as infinity (.inf: anything past ±1.8e308, such as 1e309); quote it',
+  },
+  {
+    what: 'an unquoted integer past 2^53 as a ConfigMap value',
+    sets: ['configMaps.config-defaults.revision-timeout-seconds=99999999999999999'],
+    path: 'configMaps.config-defaults["revision-timeout-seconds"]',
+    rule: 'ConfigMap values are strings: YAML reads this number as 100000000000000000, rounded to a double; quote it to keep its digits',
+  },
+  {
+    what: 'an unquoted .nan as an annotation patch',
+    sets: ['updates=[{at: 1s, patchRevision: {name: hello-00001, annotations: {autoscaling.knative.dev/min-scale: .nan}}}]'],
+    path: 'updates[0].patchRevision.annotations["autoscaling.knative.dev/min-scale"]',
+    rule: 'annotation values are strings: YAML reads an unquoted .nan as not a number; quote it',
+  },
+  // A valid int64 was "not a decimal integer".
+  {
+    what: 'a config-defaults integer past 2^53',
+    sets: ['configMaps.config-defaults.revision-timeout-seconds="99999999999999999"'],
+    path: 'configMaps.config-defaults["revision-timeout-seconds"]',
+    rule: '"99999999999999999": must be within ±(2^53 − 1) = ±9007199254740991 (the largest knsim holds exactly)',
+  },
+  {
+    what: 'a config-defaults integer past int64',
+    sets: ['configMaps.config-defaults.container-concurrency="99999999999999999999"'],
+    path: 'configMaps.config-defaults["container-concurrency"]',
+    rule: 'failed to parse "99999999999999999999": integer out of int64 range',
+  },
   { what: 'wrong type (string for a number)', sets: ['clients[0].open.rps="5"'], path: 'clients[0].open.rps', rule: 'expected a number, got the string "5"' },
   { what: 'wrong type (seed)', sets: ['seed=abc'], path: 'seed', rule: 'expected a number, got the string "abc"' },
   { what: 'non-integer seed', sets: ['seed=1.5'], path: 'seed', rule: 'must be an integer, got 1.5' },
