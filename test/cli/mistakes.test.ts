@@ -4,10 +4,10 @@
  * land in summary.json; the summary line says why requests got no route; the run's
  * progress bar shows only on a terminal, outside CI, for runs longer than a moment.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runKnsim } from '../support/cli.js';
 import { runProgress, SHOW_AFTER_MS, type Bar } from '../../src/cli/run-progress.js';
 import { usageMessage } from '../../src/cli/main.js';
@@ -123,6 +123,39 @@ describe('misspelt commands and flags', () => {
     expect(usageMessage('Unknown arguments: sed, zzzzzz', ['run', 'x', '--sed', '1', '--zzzzzz'], ['seed', 'set', 'trace'])).toBe(
       'Unknown arguments: --sed (did you mean --seed?), --zzzzzz',
     );
+  });
+});
+
+describe('knsim report on a damaged run directory', () => {
+  // A file the report reads that knsim did not write (edited, truncated, another tool's) was an internal error, exit 1.
+  let run = '';
+  beforeAll(() => {
+    run = join(tmp(), 'run');
+    expect(knsim(['run', 'scenarios/quickstart.yaml', '--no-report', '--out', run, '--duration', '20s']).code).toBe(0);
+  });
+  const minimal = { scenario: 'x', seed: 1, events: 1, simulatedSeconds: 1, overall: { requests: {}, latencyMs: {} }, revisions: [] };
+
+  it.each([
+    { file: 'timeseries.csv', text: 'garbage,,,\n', rule: 'timeseries.csv: missing column service (not a file knsim wrote)' },
+    { file: 'pods.csv', text: 'a,"b\n', rule: 'pods.csv: not a CSV file knsim wrote (Quote Not Closed: the parsing is finished with an opening quote at line 1)' },
+    { file: 'settings.json', text: '{}', rule: 'settings.json: not a knsim settings file (no revisions)' },
+    { file: 'summary.json', text: JSON.stringify({ revisions: [], simulatedSeconds: 1 }), rule: 'summary.json: not a knsim summary (no scenario name)' },
+    { file: 'summary.json', text: JSON.stringify({ ...minimal, overall: {} }), rule: 'summary.json: not a knsim summary (no overall requests and latencyMs)' },
+    { file: 'summary.json', text: JSON.stringify({ ...minimal, revisions: [1] }), rule: 'summary.json: not a knsim summary (revisions[0] is not a revision summary)' },
+  ])('$file holding $text exits 2 naming it', ({ file, text, rule }) => {
+    const dir = join(tmp(), 'run');
+    cpSync(run, dir, { recursive: true });
+    writeFileSync(join(dir, file), text);
+    exitsWithOneLine(['report', dir], `knsim: ${join(dir, rule)}`);
+  });
+
+  it("a settings.json that is not JSON exits 2 naming it (the parser's words differ between node versions)", () => {
+    const dir = join(tmp(), 'run');
+    cpSync(run, dir, { recursive: true });
+    writeFileSync(join(dir, 'settings.json'), '{');
+    const r = knsim(['report', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`^knsim: ${join(dir, 'settings.json')}: not valid JSON \\([^\\n]+\\)\\n$`));
   });
 });
 

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RevisionSettings, RunSettings } from '../settings.js';
 import type { RunSummary } from '../summary.js';
-import { Columns, parseNumberCell, parseCsv } from './csv.js';
+import { Columns, NotARunDirectoryError, parseNumberCell, readRunCsv } from './csv.js';
 
 /** timeseries.csv of one revision: one sample per simulated second. */
 export interface TimeseriesData {
@@ -104,10 +104,7 @@ export interface RunData {
   files: { timeseries: boolean; autoscaler: boolean; requestSeries: boolean; latencyCdf: boolean; pods: boolean; latencyBuckets: boolean };
 }
 
-/** The directory is not a knsim run directory. */
-export class NotARunDirectoryError extends Error {
-  override readonly name = 'NotARunDirectoryError';
-}
+export { NotARunDirectoryError };
 
 /** Where each field of a per-revision series comes from: a column read as a number, or a column and how to read its cell. */
 /** A field's column: by name (a number cell), or with its own reading; an optional column may be missing from the file. */
@@ -152,6 +149,23 @@ function fill<T>(table: { cols: Columns; rows: string[][] }, map: ColumnMap<T>, 
   }
 }
 
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** What a summary.json lacks of what every knsim run writes and the report reads, or undefined. */
+function summaryShapeError(summary: RunSummary): string | undefined {
+  const top = summary as unknown as Record<string, unknown>;
+  if (typeof top['scenario'] !== 'string') return 'no scenario name';
+  for (const k of ['seed', 'simulatedSeconds', 'events']) if (typeof top[k] !== 'number' || !Number.isFinite(top[k])) return `${k} is not a number`;
+  const counts = (r: unknown): boolean => isObject(r) && isObject(r['requests']) && isObject(r['latencyMs']);
+  if (!counts(top['overall'])) return 'no overall requests and latencyMs';
+  for (const [i, r] of (summary.revisions as unknown[]).entries()) {
+    if (!counts(r) || typeof (r as Record<string, unknown>)['service'] !== 'string' || typeof (r as Record<string, unknown>)['revision'] !== 'string') {
+      return `revisions[${i}] is not a revision summary`;
+    }
+  }
+  return undefined;
+}
+
 /**
  * Reads a run directory's summary, settings and per-tick CSVs (never requests.csv, which
  * may be huge or absent). Throws NotARunDirectoryError when summary.json is missing.
@@ -168,8 +182,21 @@ export function loadRunData(dir: string): RunData {
   if (typeof summary !== 'object' || summary === null || !Array.isArray(summary.revisions) || typeof summary.simulatedSeconds !== 'number') {
     throw new NotARunDirectoryError(`${summaryPath}: not a knsim summary (no revisions or simulatedSeconds)`);
   }
+  // The fields the report reads: without them (a summary.json knsim did not write) it failed deep inside as an internal error.
+  const missing = summaryShapeError(summary);
+  if (missing !== undefined) throw new NotARunDirectoryError(`${summaryPath}: not a knsim summary (${missing})`);
   const settingsPath = join(dir, 'settings.json');
-  const settings = existsSync(settingsPath) ? (JSON.parse(readFileSync(settingsPath, 'utf8')) as RunSettings) : undefined;
+  let settings: RunSettings | undefined;
+  if (existsSync(settingsPath)) {
+    try {
+      settings = JSON.parse(readFileSync(settingsPath, 'utf8')) as RunSettings;
+    } catch (e) {
+      throw new NotARunDirectoryError(`${settingsPath}: not valid JSON (${(e as Error).message})`);
+    }
+    if (typeof settings !== 'object' || settings === null || !Array.isArray(settings.revisions)) {
+      throw new NotARunDirectoryError(`${settingsPath}: not a knsim settings file (no revisions)`);
+    }
+  }
 
   const revs = new Map<string, RevisionData>();
   const key = (service: string, revision: string): string => `${service}\u0000${revision}`;
@@ -199,8 +226,8 @@ export function loadRunData(dir: string): RunData {
   const read = (file: string): { cols: Columns; rows: string[][] } | undefined => {
     const p = join(dir, file);
     if (!existsSync(p)) return undefined;
-    const t = parseCsv(readFileSync(p, 'utf8'));
-    return { cols: new Columns(file, t.header), rows: t.rows };
+    const t = readRunCsv(p);
+    return { cols: new Columns(p, t.header), rows: t.rows };
   };
 
   const ts = read('timeseries.csv');

@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { bucketMax, val, xOf } from '../aggregate.js';
-import { Columns, parseCsv, parseNumberCell } from '../csv.js';
+import { Columns, parseNumberCell, readRunCsv } from '../csv.js';
 import type { RevisionData } from '../load.js';
 import { type Chart, type ChartContext, type Spec, WIDTH, aggregationNote, headroomScale, heldToEnd, keyedLegend, revisionTitle, stack, topLevel, xEncoding } from './common.js';
 
@@ -23,9 +23,9 @@ interface CpuSeries {
 export function readCpuSeries(dir: string): Map<string, CpuSeries> | undefined {
   const p = join(dir, 'timeseries.csv');
   if (!existsSync(p)) return undefined;
-  const t = parseCsv(readFileSync(p, 'utf8'));
+  const t = readRunCsv(p);
   if (!t.header.includes('cpu_usage_m')) return undefined;
-  const c = new Columns('timeseries.csv', t.header);
+  const c = new Columns(p, t.header);
   const [iT, iS, iR, iU, iQ, iP] = [c.col('time_s'), c.col('service'), c.col('revision'), c.col('cpu_usage_m'), c.col('cpu_request_m'), c.col('cpu_utilization_pct')];
   const out = new Map<string, CpuSeries>();
   let any = false;
