@@ -3,7 +3,7 @@
  * module reads the scenario and the files it names from disk.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import { ScenarioError } from './errors.js';
 import { decodeUtf8, loadScenarioText, scenarioFromValueWith, type LoadedScenario, type LoadOptions, type ManifestFileSet, type ScenarioFiles } from './load-text.js';
@@ -34,12 +34,43 @@ function ioReason(e: unknown): string {
     : String(e);
 }
 
+/**
+ * The most a scenario, manifest or ConfigMap file may hold. The largest scenarios (a thousand
+ * Services) are a few hundred kilobytes, and the YAML parser needs hundreds of bytes of memory
+ * per byte of a dense file; `knsim run /dev/zero` read until memory ran out. Traces are streamed.
+ */
+export const MAX_TEXT_FILE_BYTES = 16 * 1024 * 1024;
+
+/** A file's bytes, refused past MAX_TEXT_FILE_BYTES: by its size when it has one, else (a device, a pipe) as it is read. */
+function readCapped(path: string): Uint8Array | { error: string } {
+  const tooLarge = { error: `larger than ${MAX_TEXT_FILE_BYTES / 1024 / 1024} MiB, more than any scenario, manifest or ConfigMap file needs (a trace goes in a trace file, which is streamed)` };
+  const fd = openSync(path, 'r');
+  try {
+    const st = fstatSync(fd);
+    if (st.isDirectory()) return { error: 'is a directory' };
+    if (st.isFile() && st.size > MAX_TEXT_FILE_BYTES) return tooLarge;
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(1024 * 1024);
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) break;
+      total += n;
+      if (total > MAX_TEXT_FILE_BYTES) return tooLarge;
+      chunks.push(n === chunk.length ? chunk : chunk.subarray(0, n));
+    }
+    return Buffer.concat(chunks, total);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Files named in a scenario, read from disk relative to the scenario's directory. */
 export const nodeScenarioFiles: ScenarioFiles = {
   resolve: (scenarioFile, p) => (nodePath.isAbsolute(p) ? p : nodePath.join(nodePath.dirname(scenarioFile), p)),
   read(path) {
     try {
-      return readFileSync(path);
+      return readCapped(path);
     } catch (e) {
       return { error: ioReason(e) };
     }

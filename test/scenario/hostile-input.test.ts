@@ -1,10 +1,10 @@
 /** Hostile but short inputs: huge echoed values, alias bombs, __proto__ keys, bad UTF-8, absurd nesting and numbers. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ScenarioError, quote } from '../../src/scenario/errors.js';
-import { firstInvalidUtf8, loadScenario, scenarioFromValue } from '../../src/scenario/load.js';
+import { firstInvalidUtf8, loadScenario, MAX_TEXT_FILE_BYTES, scenarioFromValue } from '../../src/scenario/load.js';
 import { tinyScenario } from '../support/tiny-scenario.js';
 import { catchScenarioError } from './helpers.js';
 
@@ -148,6 +148,21 @@ describe('invalid UTF-8 is rejected with its line and byte offset', () => {
 
   it('a valid file with a BOM still loads', () => {
     expect(loadScenario(write(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(BASE)]))).name).toBe('hostile');
+  });
+});
+
+describe('files past 16 MiB', () => {
+  // They were read whole: `knsim run /dev/zero` (or a manifestFile of it) took memory until the machine ran out.
+  const rule = 'larger than 16 MiB, more than any scenario, manifest or ConfigMap file needs (a trace goes in a trace file, which is streamed)';
+  it.runIf(existsSync('/dev/zero'))('/dev/zero as the scenario is refused after 16 MiB', () => {
+    expect(catchScenarioError(() => loadScenario('/dev/zero')).message).toBe(`/dev/zero: cannot read the scenario file: ${rule}`);
+  });
+
+  it('a scenario file of 17 MB is refused by its size, and so is a manifestFile', () => {
+    const big = write(Buffer.alloc(MAX_TEXT_FILE_BYTES + 1, 0x23));
+    expect(catchScenarioError(() => loadScenario(big)).message).toBe(`${big}: cannot read the scenario file: ${rule}`);
+    const file = write(BASE.replace("manifest: { apiVersion: serving.knative.dev/v1, kind: Service, metadata: { name: hello } }", `manifestFile: ${big}`));
+    expect(catchScenarioError(() => loadScenario(file)).message).toBe(`${file}: services[0].manifestFile: cannot read ${JSON.stringify(big)}: ${rule}`);
   });
 });
 
