@@ -109,6 +109,10 @@ export class RunOutputs implements RecordSink {
   private readonly sampleRate: number;
   private totalReady = 0;
   private maxTotalReady = 0;
+  /** Revisions in panic now, and since when at least one has been: the run's time in panic counts overlaps once. */
+  private panicking = 0;
+  private anyPanicSince = Number.NaN;
+  private anyPanicSeconds = 0;
 
   constructor(readonly options: RunOutputsOptions) {
     const out = options.outDir;
@@ -353,7 +357,9 @@ export class RunOutputs implements RecordSink {
 
   decision(d: AutoscalerRecord): void {
     const acc = this.decided(d.service, d.revision);
+    const was = !Number.isNaN(acc.stats.panicSince);
     acc.stats.panic(d.inPanic, d.time);
+    if (d.inPanic !== was) this.anyPanic(d.inPanic, d.time);
     const w = this.autoscaler;
     if (w === undefined) return;
     // Names take at most 3 bytes per UTF-16 unit; each other cell (num() at most 24 characters) well under 30.
@@ -361,6 +367,16 @@ export class RunOutputs implements RecordSink {
     w.sec(d.time);
     (acc.decisionRow ??= new DecisionRow()).write(w, d);
     w.endRow();
+  }
+
+  /** A revision entered (or left) panic at `now`: the run is in panic while any revision is. */
+  private anyPanic(entered: boolean, now: number): void {
+    if (entered) {
+      if (this.panicking++ === 0) this.anyPanicSince = now;
+    } else if (--this.panicking === 0) {
+      this.anyPanicSeconds += now - this.anyPanicSince;
+      this.anyPanicSince = Number.NaN;
+    }
   }
 
   pod(p: PodRecord): void {
@@ -537,7 +553,8 @@ export class RunOutputs implements RecordSink {
         podSeconds: round3(revisions.reduce((a, r) => a + r.podSeconds, 0)),
         ...podHours(all),
         maxReadyPods: this.maxTotalReady,
-        panicSeconds: round3(revisions.reduce((a, r) => a + r.panicSeconds, 0)),
+        // Time in panic, not a sum over revisions: two revisions panicking together for 60 s are 60 s.
+        panicSeconds: round3(this.anyPanicSeconds + (this.panicking > 0 ? now - this.anyPanicSince : 0)),
       },
       noRouteByService,
       revisions,

@@ -175,6 +175,28 @@ describe('per-second rows of many revisions', () => {
   });
 });
 
+describe('time in panic of the whole run', () => {
+  it('counts the time any revision was in panic once: overlapping panics are not added up', () => {
+    const out = new RunOutputs({ outDir: undefined, requestSampleRate: 0 });
+    const decide = (time: number, service: string, inPanic: boolean): void =>
+      out.decision({
+        time, service, revision: `${service}-00001`, metric: 'concurrency', target: 1, valid: true, readyPods: 1, observedStable: 1, observedPanic: 1,
+        desired: 1, want: 1, inPanic, excessBurstCapacity: 0, sksMode: 'Serve', activators: 1, poke: false,
+      });
+    // a panics over [1, 5), b over [3, 8) and again from 9 to the end (10): any revision over [1, 8) and [9, 10).
+    decide(1, 'a', true);
+    decide(3, 'b', true);
+    decide(4, 'a', true);
+    decide(5, 'a', false);
+    decide(8, 'b', false);
+    decide(9, 'b', true);
+    const s = out.finish(meta);
+    expect(s.revisions.map((r) => [r.revision, r.panicSeconds])).toEqual([['a-00001', 4], ['b-00001', 6]]);
+    // Was 10 (4 + 6), more than the 8 s in which any revision was in panic.
+    expect(s.overall.panicSeconds).toBe(8);
+  });
+});
+
 describe('a kept accumulator', () => {
   it('counts a request as a lookup by name would, and a handle of another revision is not used for it', () => {
     const byName = new RunOutputs({ outDir: undefined, requestSampleRate: 0 });
