@@ -71,6 +71,27 @@ describe('CPU usage vs request chart', () => {
     expect(panelRows(chart.spec, 'data_cpu_1').find((r) => r['t'] === 30)!['r']).toBe(1025);
   });
 
+  it('names its request line for the pods with metrics, which is what cpu_request_m sums (not every pod)', () => {
+    const { charts } = reportCharts(loadRunData(dir));
+    const spec = JSON.stringify(charts.find((c) => c.id === 'cpu')!.spec);
+    const ts = csv(dir, 'timeseries.csv').filter((x) => x['revision'] === 'hpa-00001' && x['cpu_request_m'] !== '');
+    // 1025m per pod with metrics; seconds where a Ready pod has no metrics yet show it is not all pods.
+    for (const x of ts) expect(Number(x['cpu_request_m'])).toBe(1025 * Number(x['pods_with_metrics']));
+    expect(ts.some((x) => Number(x['pods_with_metrics']) < Number(x['ready']))).toBe(true);
+    expect(spec).toContain('CPU request (pods with metrics)');
+    expect(spec).not.toContain('all pods');
+  });
+
+  it('on a run measured in minutes, titles the tooltip time in minutes, as its x values are', () => {
+    const long = run('kpa-vs-hpa', 1260);
+    const { charts, ctx } = reportCharts(loadRunData(long));
+    expect(ctx.axis.unit).toBe('min');
+    const spec = JSON.stringify(charts.find((c) => c.id === 'cpu')!.spec);
+    expect(panelRows(charts.find((c) => c.id === 'cpu')!.spec, 'data_cpu_1').at(-1)!['t']).toBeLessThanOrEqual(21);
+    expect(spec).toContain('{"field":"t","type":"quantitative","title":"time since start (min)"}');
+    expect(spec).not.toContain('"title":"time (s)"');
+  });
+
   it('is left out of a run without CPU columns', () => {
     const plain = run('hello-world', 60);
     expect(reportCharts(loadRunData(plain)).charts.map((c) => c.id)).not.toContain('cpu');

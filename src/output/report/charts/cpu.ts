@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import { bucketMax, val, xOf } from '../aggregate.js';
 import { Columns, parseNumberCell, readRunCsv } from '../csv.js';
 import type { RevisionData } from '../load.js';
-import { type Chart, type ChartContext, type Spec, WIDTH, aggregationNote, headroomScale, heldToEnd, keyedLegend, revisionTitle, stack, topLevel, xEncoding } from './common.js';
+import { type Chart, type ChartContext, type Spec, WIDTH, aggregationNote, headroomScale, heldToEnd, keyedLegend, revisionTitle, stack, topLevel, xEncoding, xTitle } from './common.js';
 
-const LABELS = { u: 'CPU usage (metrics-server)', r: 'CPU request (all pods)' };
+// The request is summed over the pods metrics-server has reported (the HPA's denominator), not every pod.
+const LABELS = { u: 'CPU usage (metrics-server)', r: 'CPU request (pods with metrics)' };
 const COLOR = { u: '#e45756', r: '#4c78a8' };
 
 /** One revision's CPU columns of timeseries.csv. */
@@ -70,7 +71,8 @@ function panel(ctx: ChartContext, r: RevisionData, s: CpuSeries, i: number): Spe
           y: { field: 'v', type: 'quantitative', title: 'CPU (millicores)', scale: headroomScale([...u, ...q]) },
           stroke: { field: 'k', type: 'nominal', scale: { domain: keys, range: [COLOR.u, COLOR.r] }, legend: keyedLegend('revision total', LABELS, { symbolType: 'stroke' }) },
           tooltip: [
-            { field: 't', type: 'quantitative', title: 'time (s)' },
+            // t is in the time axis' unit (min or h on long runs), not always seconds.
+            { field: 't', type: 'quantitative', title: xTitle(axis) },
             { field: 'pct', type: 'quantitative', title: 'utilization (% of request)' },
           ],
         },
