@@ -356,3 +356,31 @@ describe('a run whose length is not a whole number of chart buckets', () => {
     ]);
   });
 });
+
+describe('a run shorter than one second', () => {
+  it('ends its charts at the run\'s end: the panic shading is summary.json\'s time in panic, and no level is drawn past the end', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'knsim-truth-short-')), 'hw');
+    const { summary } = runWorld(loadScenario(join(root, 'scenarios', 'hello-world.yaml'), { durationSeconds: 0.5 }).world, { outDir: dir, trace: { mode: 'none' } });
+    // Panic from the first evaluation (1 ms) to the end.
+    expect(summary.overall.panicSeconds).toBe(0.499);
+    const { spec, axis } = chartsOf(dir);
+    expect(axis.durationSeconds).toBe(0.5);
+    const layers: Array<Record<string, unknown>> = [];
+    const walk = (o: unknown): void => {
+      if (o === null || typeof o !== 'object') return;
+      const r = o as Record<string, unknown>;
+      if (r['mark'] !== undefined && r['data'] !== undefined) layers.push(r);
+      for (const v of Object.values(r)) walk(v);
+    };
+    for (const id of ['pods', 'kpa', 'ready-pods', 'traffic', 'waiting']) walk(spec(id));
+    const panic = layers.filter((l) => JSON.stringify(l['encoding']).includes('"datum":"panic mode"'));
+    expect(panic.length).toBe(2);
+    for (const l of panic) {
+      const rows = (l['data'] as { values: Array<{ s: number; e: number }> }).values;
+      // Was drawn to 1 s: 0.999 s of panic in a 0.5 s run.
+      expect(rows.reduce((a, r) => a + r.e - r.s, 0)).toBeCloseTo(0.499, 9);
+    }
+    for (const l of layers) for (const r of (l['data'] as { values: Array<Record<string, number>> }).values) expect(r['t'] ?? r['e'] ?? 0).toBeLessThanOrEqual(0.5);
+    expect(JSON.stringify(spec('pods'))).toContain('"domain":[0,0.5]');
+  });
+});

@@ -34,7 +34,9 @@ export function timeAxis(durationSeconds: number, maxPoints = DEFAULT_MAX_POINTS
   const bucketSeconds = NICE_BUCKETS.find((b) => b >= need) ?? Math.ceil(need);
   const unit: TimeUnit = d <= 1200 ? 's' : d <= 6 * 3600 ? 'min' : 'h';
   const unitSeconds = unit === 's' ? 1 : unit === 'min' ? 60 : 3600;
-  return { durationSeconds: d, bucketSeconds, buckets: Math.floor(d / bucketSeconds) + 1, unit, unitSeconds };
+  // A run shorter than a second ends where it ends (its panic and levels are not drawn past it); the grid stays 1 s.
+  const end = durationSeconds > 0 ? durationSeconds : d;
+  return { durationSeconds: end, bucketSeconds, buckets: Math.floor(end / bucketSeconds) + 1, unit, unitSeconds };
 }
 
 /** Keeps the whole report's data bounded: fewer points per revision when there are many. */
