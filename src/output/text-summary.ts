@@ -26,13 +26,14 @@ export function textSummary(s: RunSummary, outDir: string, files: readonly strin
       (o.requests.status502 !== undefined ? `, 502 ${o.requests.status502}` : '') +
       ` (errors ${pct(o.requests.total - o.requests.ok, o.requests.total)})` +
       (s.requestsInFlightAtEnd !== undefined ? `; ${s.requestsInFlightAtEnd} more still in flight at the end` : ''),
-    `latency ms (200s): p50 ${o.latencyMs.p50}  p95 ${o.latencyMs.p95}  p99 ${o.latencyMs.p99}  max ${o.latencyMs.max}`,
+    // Without a 200 there is no latency to state (summary.json's zeros are no request's).
+    o.requests.ok === 0 ? 'latency ms (200s): none (no 200s)' : `latency ms (200s): p50 ${o.latencyMs.p50}  p95 ${o.latencyMs.p95}  p99 ${o.latencyMs.p99}  max ${o.latencyMs.max}`,
     `cold-start requests ${o.coldStartRequests}; pod-seconds ${o.podSeconds}; pod-hours ${o.podHours} (ready ${o.readyPodHours}); max ready pods ${o.maxReadyPods}; panic ${o.panicSeconds} s`,
   ];
   for (const r of s.revisions) {
     const zero = r.scaleToZeroAtSeconds.length > 0 ? `; to zero at ${r.scaleToZeroAtSeconds.map((t) => `${t}s`).join(', ')}` : '';
     lines.push(
-      `  ${r.revision}: ${r.requests.total} req, p99 ${r.latencyMs.p99} ms, cold ${r.coldStartRequests}, max ready ${r.maxReadyPods}, pod-s ${r.podSeconds}, ready pod-h ${r.readyPodHours}` +
+      `  ${r.revision}: ${r.requests.total} req, ${r.requests.ok === 0 ? 'no 200s' : `p99 ${r.latencyMs.p99} ms`}, cold ${r.coldStartRequests}, max ready ${r.maxReadyPods}, pod-s ${r.podSeconds}, ready pod-h ${r.readyPodHours}` +
         (r.timeToFirstReadySeconds !== null ? `, first pod ready at ${r.timeToFirstReadySeconds}s` : '') +
         zero +
         (r.failure !== undefined ? `; Ready False at ${r.failure.atSeconds}s (${r.failure.reason})` : ''),

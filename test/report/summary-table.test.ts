@@ -3,8 +3,11 @@
  * pod-hours that read as exact only when they are.
  */
 import { describe, expect, it } from 'vitest';
-import { hours, inSettingsOrder } from '../../src/output/report/html.js';
+import { buildHtml, hours, inSettingsOrder } from '../../src/output/report/html.js';
+import { timeAxis } from '../../src/output/report/aggregate.js';
 import type { RunSettings } from '../../src/output/settings.js';
+import type { RevisionSummary, RunSummary } from '../../src/output/summary.js';
+import { textSummary } from '../../src/output/text-summary.js';
 
 describe('hours', () => {
   it.each([
@@ -40,5 +43,38 @@ describe('inSettingsOrder', () => {
   it('keeps summary.json’s order without settings', () => {
     const sorted = [r('hpa', 'hpa-00001'), r('kpa', 'kpa-00001')];
     expect(inSettingsOrder(sorted, undefined)).toEqual(sorted);
+  });
+});
+
+describe('latency of a revision without a 200', () => {
+  // a-00001: every request timed out (504), so summary.json's latency is its zeros; b-00001 answered.
+  const counts = (ok: number, s504: number) => ({ total: ok + s504, ok, status503: 0, status504: s504, clientTimeouts: 0, noRoute: 0 });
+  const rev = (revision: string, ok: number, s504: number, ms: number): RevisionSummary => ({
+    service: revision.slice(0, 1), revision, requests: counts(ok, s504), latencyMs: { p50: ms, p90: ms, p95: ms, p99: ms, max: ms },
+    coldStartRequests: 0, podSeconds: 10, podHours: 0.002778, readyPodHours: 0.002778, maxReadyPods: 1, timeToFirstReadySeconds: 0, scaleToZeroAtSeconds: [], panicSeconds: 0,
+  });
+  const revisions = [rev('a-00001', 0, 40, 0), rev('b-00001', 12, 0, 250.5)];
+  const summary: RunSummary = {
+    scenario: 't', seed: 1, simulatedSeconds: 60, events: 1, wallSeconds: 0, noRouteByService: {}, revisions,
+    overall: { requests: counts(12, 40), latencyMs: revisions[1]!.latencyMs, coldStartRequests: 0, podSeconds: 20, podHours: 0.005556, readyPodHours: 0.005556, maxReadyPods: 2, panicSeconds: 0 },
+  };
+  const row = (html: string, label: string): string => html.split('\n').find((l) => l.startsWith(`<tr><td>${label}`))!;
+
+  it('is no number in the report table (it read 0 ms, a latency no request had)', () => {
+    const html = buildHtml({ summary, settings: undefined, axis: timeAxis(60), charts: [], missing: [] });
+    expect(row(html, 'latency p50 (ms)')).toBe('<tr><td>latency p50 (ms)</td><td>250.5</td><td>– (no 200s)</td><td>250.5</td></tr>');
+    expect(row(html, 'latency max (ms)')).toBe('<tr><td>latency max (ms)</td><td>250.5</td><td>– (no 200s)</td><td>250.5</td></tr>');
+    // A whole run without a 200 has none either.
+    const none = { ...summary, overall: { ...summary.overall, requests: counts(0, 40), latencyMs: revisions[0]!.latencyMs }, revisions: [revisions[0]!] };
+    expect(row(buildHtml({ summary: none, settings: undefined, axis: timeAxis(60), charts: [], missing: [] }), 'latency p99 (ms)')).toBe('<tr><td>latency p99 (ms)</td><td>– (no 200s)</td><td>– (no 200s)</td></tr>');
+  });
+
+  it('is no number in the terminal summary', () => {
+    const lines = textSummary(summary, 'out', ['summary.json']).split('\n');
+    expect(lines[2]).toBe('latency ms (200s): p50 250.5  p95 250.5  p99 250.5  max 250.5');
+    expect(lines.find((l) => l.startsWith('  a-00001'))).toContain('a-00001: 40 req, no 200s, cold 0');
+    expect(lines.find((l) => l.startsWith('  b-00001'))).toContain('b-00001: 12 req, p99 250.5 ms, cold 0');
+    const none = { ...summary, overall: { ...summary.overall, requests: counts(0, 40), latencyMs: revisions[0]!.latencyMs }, revisions: [revisions[0]!] };
+    expect(textSummary(none, 'out', ['summary.json']).split('\n')[2]).toBe('latency ms (200s): none (no 200s)');
   });
 });

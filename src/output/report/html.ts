@@ -128,6 +128,9 @@ function settingsTable(settings: RunSettings | undefined, axis: TimeAxis): strin
   return `<table class="settings">\n${head}\n${body}\n</table>\n<p class="note">Activators in the cluster: ${n(settings.activators)}.</p>`;
 }
 
+/** A latency of 200s: none without a 200 (summary.json's 0 there is no request's latency). */
+const latency = (r: RevisionSummary, ms: number): string => (r.requests.ok === 0 ? '– (no 200s)' : n(ms));
+
 /** A summary row; `revisionOnly` rows are blank in the whole-run column. */
 type SummaryRow = { label: string; get: (r: RevisionSummary) => string; revisionOnly?: boolean };
 
@@ -143,10 +146,10 @@ function summaryRows(axis: TimeAxis): SummaryRow[] {
     { label: 'client timeouts (count)', get: (r) => n(r.requests.clientTimeouts) },
     { label: '502, failed by a crash or OOM kill (count)', get: (r) => n(r.requests.status502 ?? 0) },
     { label: 'no route (count)', get: (r) => n(r.requests.noRoute) },
-    { label: 'latency p50 (ms)', get: (r) => n(r.latencyMs.p50) },
-    { label: 'latency p95 (ms)', get: (r) => n(r.latencyMs.p95) },
-    { label: 'latency p99 (ms)', get: (r) => n(r.latencyMs.p99) },
-    { label: 'latency max (ms)', get: (r) => n(r.latencyMs.max) },
+    { label: 'latency p50 (ms)', get: (r) => latency(r, r.latencyMs.p50) },
+    { label: 'latency p95 (ms)', get: (r) => latency(r, r.latencyMs.p95) },
+    { label: 'latency p99 (ms)', get: (r) => latency(r, r.latencyMs.p99) },
+    { label: 'latency max (ms)', get: (r) => latency(r, r.latencyMs.max) },
     { label: 'cold-start requests (count)', get: (r) => n(r.coldStartRequests) },
     { label: 'pod time, Pending to Gone (pod-seconds)', get: (r) => n(r.podSeconds) },
     // Summaries written before pod-hours existed have none.
