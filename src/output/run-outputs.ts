@@ -456,7 +456,7 @@ export class RunOutputs implements RecordSink {
     const acc = this.sampled(r.service, r.revision);
     const win = acc?.window;
     if (acc !== undefined && win !== undefined && win.counts.total > 0) {
-      this.writeRequestSeries(r, win, acc);
+      this.writeRequestSeries(r.time, win, acc);
       win.reset();
     }
     const w = this.timeseries;
@@ -470,12 +470,12 @@ export class RunOutputs implements RecordSink {
   }
 
   /** A row of requests-per-second.csv: time_s, service, revision, completed, ok, status503, status504, client_timeouts, [status502,] cold, p50_ms, p95_ms, p99_ms. */
-  private writeRequestSeries(r: TimeseriesRecord, win: SecondWindow, acc: RevisionAccumulator): void {
+  private writeRequestSeries(time: number, win: SecondWindow, acc: RevisionAccumulator): void {
     const w = this.requestSeries!;
     const c = win.counts;
     const names = nameCells(acc);
     w.reserve(names.length + 300);
-    w.sec(r.time);
+    w.sec(time);
     w.bytes(names);
     w.comma();
     w.number(c.total);
@@ -516,6 +516,15 @@ export class RunOutputs implements RecordSink {
    */
   finish(meta: { scenario: string; seed: number; simulatedSeconds: number; events: number; wallSeconds: number }, ends: readonly RevisionEndRecord[] = []): RunSummary {
     if (this.latencyBuckets !== undefined) for (const a of this.accumulators) this.flushBucket(a);
+    // A run that ends between whole seconds has no sample at its end: its last, partial second's
+    // completions are written here, stamped with the run's end as every row is with its window's.
+    if (this.requestSeries !== undefined && Math.floor(meta.simulatedSeconds) < meta.simulatedSeconds) {
+      for (const a of this.accumulators) {
+        if (a.window === undefined || a.window.counts.total === 0) continue;
+        this.writeRequestSeries(meta.simulatedSeconds, a.window, a);
+        a.window.reset();
+      }
+    }
     for (const w of [this.requests, this.autoscaler, this.pods, this.timeseries, this.requestSeries, this.latencyBuckets, this.nodesCsv]) w?.close();
     if (this.options.outDir !== undefined) this.writeCdf();
     const now = meta.simulatedSeconds;

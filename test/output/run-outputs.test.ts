@@ -197,6 +197,26 @@ describe('time in panic of the whole run', () => {
   });
 });
 
+describe('a run that ends between whole seconds', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'knsim-outputs-partial-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('writes its last, partial second to requests-per-second.csv, stamped with the run\'s end, so the file adds up to summary.json', () => {
+    const out = new RunOutputs({ outDir: dir, requestSampleRate: 0 });
+    out.pod(pod(0, 'p1', 'Pending'));
+    out.request(request(1, 9.2, 0.5, 'ok'));
+    out.sample(sample(10, 1));
+    // Answered after the last whole-second sample (10 s), before the end (10.5 s).
+    out.request(request(2, 10.1, 0.2, 'ok'));
+    out.request(request(3, 10.2, 0.1, 'overloaded'));
+    const s = out.finish({ ...meta, simulatedSeconds: 10.5 });
+    expect(s.overall.requests.total).toBe(3);
+    const rows = readFileSync(join(dir, 'requests-per-second.csv'), 'utf8').trim().split('\n').slice(1);
+    // Before: only the 10 s row, one completion of the three.
+    expect(rows).toEqual(['10.000000,hello,hello-00001,1,1,0,0,0,0,500.000,500.000,500.000', '10.500000,hello,hello-00001,2,1,1,0,0,0,200.000,200.000,200.000']);
+  });
+});
+
 describe('a kept accumulator', () => {
   it('counts a request as a lookup by name would, and a handle of another revision is not used for it', () => {
     const byName = new RunOutputs({ outDir: undefined, requestSampleRate: 0 });

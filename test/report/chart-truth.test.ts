@@ -384,3 +384,37 @@ describe('a run shorter than one second', () => {
     expect(JSON.stringify(spec('pods'))).toContain('"domain":[0,0.5]');
   });
 });
+
+describe('a run that ends between whole seconds', () => {
+  // 90.5 s of the quickstart (30 rps): the last half second's completions are a row at 90.5 s.
+  let dir: string;
+  beforeAll(() => {
+    dir = join(mkdtempSync(join(tmpdir(), 'knsim-truth-half-')), 'qs');
+    runWorld(loadScenario(join(root, 'scenarios', 'quickstart.yaml'), { durationSeconds: 90.5 }).world, { outDir: dir, trace: { mode: 'full' } });
+  });
+
+  it('requests-per-second.csv counts every answered request, the last half second included', () => {
+    const rows = csv(dir, 'requests-per-second.csv');
+    const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
+    expect(rows.reduce((a, r) => a + Number(r['completed']), 0)).toBe(summary.overall.requests.total);
+    const late = csv(dir, 'requests.csv').filter((r) => Number(r['end_s']) > 90).length;
+    expect(late).toBeGreaterThan(5);
+    expect(rows.at(-1)!['time_s']).toBe('90.500000');
+    expect(Number(rows.at(-1)!['completed'])).toBe(late);
+  });
+
+  it('draws the last half second\'s completions as a rate over it, held to the run\'s end, and the latency line ends there too', () => {
+    const { spec } = chartsOf(dir);
+    const late = csv(dir, 'requests.csv').filter((r) => Number(r['end_s']) > 90).length;
+    const rates = dataOf(spec('requests'), 'data_rate_0');
+    expect(rates.slice(-2).map((r) => [r['t'], r['ok']])).toEqual([
+      [90, late / 0.5],
+      [90.5, late / 0.5],
+    ]);
+    // The second before: its own row, not the half second's too.
+    const ok89 = Number(csv(dir, 'requests-per-second.csv').find((r) => r['time_s'] === '90.000000')!['ok']);
+    expect(rates.find((r) => r['t'] === 89)!['ok']).toBe(ok89);
+    const latency = dataOf(spec('requests'), 'data_latency_0');
+    expect(Math.max(...latency.map((r) => r['t']!))).toBe(90.5);
+  });
+});

@@ -11,6 +11,13 @@ const STATUS_KEYS_502 = ['ok', 'e3', 'e4', 'ct', 'e2'];
 const PERCENTILES = { p99: 'p99', p95: 'p95', p50: 'p50 (median)' };
 
 /**
+ * Where the window of a requests-per-second.csv row starts: a row stamps its window's end, the
+ * second before it, or (the last row of a run that ends between whole seconds) the part of a
+ * second since the last whole one.
+ */
+const windowStart = (t: number): number => Math.ceil(t - 1e-9) - 1;
+
+/**
  * Latency percentiles per bucket: each second's own on a 1 s grid; on a coarser grid those
  * of all the bucket's 200s, from latency-buckets.csv when the run wrote it for this grid.
  * Without it, the highest per-second value stands in (an upper bound, said so in the title).
@@ -28,7 +35,7 @@ function latencySeries(axis: TimeAxis, r: RevisionData): { p: [Float64Array, Flo
     return { p, exact: true };
   }
   const q = r.requests;
-  const shifted = q.time.map((t) => t - 1);
+  const shifted = q.time.map(windowStart);
   return { p: [q.p50, q.p95, q.p99].map((v) => bucketMax(axis, shifted, v)) as [Float64Array, Float64Array, Float64Array], exact: axis.bucketSeconds <= 1 };
 }
 
@@ -42,8 +49,8 @@ function partialLastBucket(ctx: ChartContext): { end: number; seconds: number } 
   const { axis, run } = ctx;
   let end = Number.NEGATIVE_INFINITY;
   for (const r of run.revisions) {
-    const t = r.timeseries.time;
-    if (t.length > 0 && t[t.length - 1]! > end) end = t[t.length - 1]!;
+    // A run that ends between whole seconds has its last completions in a row at its end, after the last sample.
+    for (const t of [r.timeseries.time, r.requests.time]) if (t.length > 0 && t[t.length - 1]! > end) end = t[t.length - 1]!;
   }
   if (!Number.isFinite(end)) return undefined;
   const start = (axis.buckets - 1) * axis.bucketSeconds;
@@ -55,8 +62,9 @@ function panels(ctx: ChartContext, r: RevisionData, i: number): Spec[] {
   const { axis } = ctx;
   const q = r.requests;
   const w = axis.bucketSeconds;
-  // A row covers the second that ends at its time: shift by -1 s to its start.
-  const [ok, e3, e4, ct, e2, cold] = [q.ok, q.status503, q.status504, q.clientTimeouts, q.status502, q.cold].map((v) => bucketSum(axis, q.time, v, -1));
+  // A row covers the second that ends at its time: each is put at its window's start.
+  const starts = q.time.map(windowStart);
+  const [ok, e3, e4, ct, e2, cold] = [q.ok, q.status503, q.status504, q.clientTimeouts, q.status502, q.cold].map((v) => bucketSum(axis, starts, v));
   // The 502 outcome is drawn only when some bucket has one, so charts of runs without crashes are unchanged.
   const with502 = e2!.some((v) => v > 0);
   const statusKeys = with502 ? STATUS_KEYS_502 : STATUS_KEYS;
@@ -66,6 +74,7 @@ function panels(ctx: ChartContext, r: RevisionData, i: number): Spec[] {
   const latency: Row[] = [];
   const coldMarks: Spec[] = [];
   const partial = partialLastBucket(ctx);
+  const xEnd = xAt(axis, axis.durationSeconds);
   for (let b = 0; b < axis.buckets; b++) {
     const t = xOf(axis, b);
     // The bucket the data ends in is a rate over the seconds it has, not a dip over the whole width.
@@ -128,8 +137,9 @@ function panels(ctx: ChartContext, r: RevisionData, i: number): Spec[] {
     }`,
     width: WIDTH,
     height: 160,
-    // Seconds without a 200 leave a gap rather than a line across it.
-    data: { values: breakGaps(latency, pKeys, xOf(axis, 1), xOf(axis, 1)) },
+    // Seconds without a 200 leave a gap rather than a line across it; the last step is held to
+    // the run's end, not a whole step past it when the run ends inside its last bucket.
+    data: { values: breakGaps(latency, pKeys, xOf(axis, 1), xOf(axis, 1)).map((row) => ((row['t'] as number) > xEnd ? { ...row, t: xEnd } : row)) },
     transform: [{ fold: pKeys, as: ['percentile', 'v'] }],
     name: `data_latency_${i}`,
     mark: { type: 'line', interpolate: 'step-after' },
