@@ -1,6 +1,7 @@
 import type { RunSummary } from './summary.js';
 
-const pct = (n: number, d: number): string => (d === 0 ? '0%' : `${((100 * n) / d).toFixed(2)}%`);
+// No requests answered: no share of them to state (the report's table writes a dash too).
+const pct = (n: number, d: number): string => (d === 0 ? '–' : `${((100 * n) / d).toFixed(2)}%`);
 
 /** The order the wrote-line lists a run's files in; others follow, sorted. */
 const FILE_ORDER = ['summary.json', 'settings.json', 'requests.csv', 'autoscaler.csv', 'pods.csv', 'timeseries.csv', 'requests-per-second.csv', 'latency-buckets.csv', 'latency-cdf.csv'];

@@ -77,4 +77,10 @@ describe('latency of a revision without a 200', () => {
     const none = { ...summary, overall: { ...summary.overall, requests: counts(0, 40), latencyMs: revisions[0]!.latencyMs }, revisions: [revisions[0]!] };
     expect(textSummary(none, 'out', ['summary.json']).split('\n')[2]).toBe('latency ms (200s): none (no 200s)');
   });
+
+  it('a run that answered no request states no error rate (it read errors 0%)', () => {
+    const empty = { ...summary, overall: { ...summary.overall, requests: counts(0, 0) }, revisions: [] };
+    expect(textSummary(empty, 'out', ['summary.json']).split('\n')[1]).toBe('requests 0: ok 0, 503 0, 504 0, client timeouts 0 (errors –)');
+    expect(textSummary(summary, 'out', ['summary.json']).split('\n')[1]).toBe('requests 52: ok 12, 503 0, 504 40, client timeouts 0 (errors 76.92%)');
+  });
 });
