@@ -255,6 +255,27 @@ describe('502s (requests failed by OOM kills) in requests-per-second.csv and the
     expect(JSON.stringify(spec('requests'))).toContain('502 (crash or OOM kill)');
   });
 
+  it('the pods chart counts the crash-looping pods in its blue line and its legend says so (it said starting)', () => {
+    const { spec } = chartsOf(dir);
+    const rows = dataOf(spec('pods'), 'data_pods_0');
+    const events = csv(dir, 'pods.csv');
+    // The first OOM kill: its pod is crash-looping, not Ready, not starting, for 10 s.
+    const oom = events.find((e) => e['event'] === 'OOMKilled')!;
+    const second = Math.floor(Number(oom['time_s']));
+    const crashLooping = (t: number): number => {
+      const state = new Map<string, string>();
+      for (const e of events) if (Number(e['time_s']) <= t && ['Pending', 'Starting', 'Ready', 'CrashLoopBackOff', 'Terminating', 'Gone'].includes(e['event']!)) state.set(e['pod']!, e['event']!);
+      return [...state.values()].filter((v) => v === 'CrashLoopBackOff').length;
+    };
+    expect(crashLooping(second + 5)).toBeGreaterThan(0);
+    expect(rows.find((r) => r['t'] === second + 5)!['s']).toBeGreaterThanOrEqual(crashLooping(second + 5));
+    const text = JSON.stringify(spec('pods'));
+    expect(text).toContain('not Ready (pending, starting or crash-looping)');
+    expect(text).not.toContain('starting (pending + starting)');
+    // A run without crashes keeps its label.
+    expect(JSON.stringify(chartsOf(hello).spec('pods'))).toContain('starting (pending + starting)');
+  });
+
   it('a run where nothing can crash has no status502 column and no 502 outcome', () => {
     expect(readFileSync(join(hello, 'requests-per-second.csv'), 'utf8').split('\n')[0]).toBe('time_s,service,revision,completed,ok,status503,status504,client_timeouts,cold,p50_ms,p95_ms,p99_ms');
     const { spec } = chartsOf(hello);

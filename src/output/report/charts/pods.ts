@@ -11,6 +11,17 @@ const LABELS = {
   w: 'want (after min/max and scale-to-zero)',
 };
 
+/**
+ * The blue line counts every pod not Ready that is not terminating: in a run where pods crash
+ * or fail readiness, those too, and its label says so (they are not starting).
+ */
+const NOT_READY = 'not Ready (pending, starting or crash-looping)';
+
+function labels(ctx: ChartContext): Record<keyof typeof LABELS, string> {
+  const unready = ctx.run.revisions.some((r) => r.pods.event.some((e) => e === 'NotReady' || e === 'CrashLoopBackOff'));
+  return unready ? { ...LABELS, s: NOT_READY } : LABELS;
+}
+
 /** The ready line's width, and the other lines' (the report's line width). */
 export const READY_WIDTH = 3.5;
 const LINE_WIDTH = 1.8;
@@ -129,13 +140,13 @@ function panel(ctx: ChartContext, r: RevisionData, i: number): Spec {
             field: 'k',
             type: 'nominal',
             scale: { domain: keys, range: [COLORS.ready, COLORS.starting, COLORS.terminating, COLORS.desired, COLORS.want] },
-            legend: podsLegend(),
+            legend: podsLegend(ctx),
           },
           strokeDash: {
             field: 'k',
             type: 'nominal',
             scale: { domain: keys, range: [[1, 0], [1, 0], [1, 0], [6, 3], [2, 2]] },
-            legend: podsLegend(),
+            legend: podsLegend(ctx),
           },
         },
       },
@@ -144,8 +155,8 @@ function panel(ctx: ChartContext, r: RevisionData, i: number): Spec {
 }
 
 /** The lines' legend, its ready symbol as wide as the ready line (one legend for stroke and dash). */
-function podsLegend(): Spec {
-  return keyedLegend('pods (count)', LABELS, {
+function podsLegend(ctx: ChartContext): Spec {
+  return keyedLegend('pods (count)', labels(ctx), {
     symbolType: 'stroke',
     encoding: { symbols: { strokeWidth: { value: { expr: `datum.value === 'r' ? ${READY_WIDTH} : ${LINE_WIDTH}` } } } },
   });
