@@ -439,3 +439,41 @@ describe('a run that ends between whole seconds', () => {
     expect(Math.max(...latency.map((r) => r['t']!))).toBe(90.5);
   });
 });
+
+describe('cold starts in the requests chart', () => {
+  it('are the requests.csv cold ones, and the explanation says what those are: requests that waited for more pods while one was up are not', () => {
+    // The hello-world app as a fresh deploy: its first pod is Ready at 2.8 s, and then 20 users wait for 28 more.
+    const { world } = scenarioFromValue(
+      {
+        name: 'fresh',
+        duration: '30s',
+        services: [
+          {
+            manifest: {
+              apiVersion: 'serving.knative.dev/v1',
+              kind: 'Service',
+              metadata: { name: 'hello' },
+              spec: { template: { spec: { containerConcurrency: 1, containers: [{ image: 'x' }] } } },
+            },
+            app: { serviceTime: '1s' },
+          },
+        ],
+        clients: [{ name: 'hey', service: 'hello', start: '0s', end: '30s', closed: { users: 20, think: '0s' } }],
+      },
+      'fresh.yaml',
+    );
+    const dir = join(mkdtempSync(join(tmpdir(), 'knsim-truth-cold-')), 'fresh');
+    runWorld(world, { outDir: dir, trace: { mode: 'full' } });
+    const requests = csv(dir, 'requests.csv').filter((r) => r['status'] === '200');
+    // Waited over a second at the activator for a pod that was still starting, yet not cold: a pod was usable.
+    const waitedWarm = requests.filter((r) => r['cold'] === '0' && Number(r['activator_queue_ms']) > 1000);
+    expect(waitedWarm.length).toBeGreaterThan(20);
+    // None is cold (the route opened with the first pod Ready), so the chart has no orange mark.
+    expect(csv(dir, 'requests.csv').filter((r) => r['cold'] === '1').length).toBe(0);
+    expect(JSON.stringify(chartsOf(dir).spec('requests'))).not.toContain('data_cold_0');
+    const run = loadRunData(dir);
+    const chart = reportCharts(run).charts.find((c) => c.id === 'requests')!;
+    expect(chart.explanation).toContain('orange bars: cold starts, the requests that reached an activator while the revision had no usable pod');
+    expect(chart.explanation).not.toContain('waited for a pod to start');
+  });
+});

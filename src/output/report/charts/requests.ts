@@ -164,7 +164,8 @@ export function requestsChart(ctx: ChartContext): Chart | undefined {
     id: 'requests',
     heading: 'Requests and latency',
     explanation:
-      'Completed requests per second by outcome (orange bars: requests that waited for a pod to start, i.e. cold starts), and below, the p50, p95 and p99 latency of the successful ones on a log scale. Where fewer than 20 successful requests completed in a step, its p95 and p99 are both its slowest request, so the p95 line covers the p99 line.',
+      // Cold as requests.csv's cold flag: a request that waited at the activator for more pods while one was usable is not one.
+      'Completed requests per second by outcome (orange bars: cold starts, the requests that reached an activator while the revision had no usable pod), and below, the p50, p95 and p99 latency of the successful ones on a log scale. Where fewer than 20 successful requests completed in a step, its p95 and p99 are both its slowest request, so the p95 line covers the p99 line.',
     spec: topLevel(
       'Requests and latency',
       `Completions per second by outcome, cold-start requests in orange; latency percentiles of 200 responses, by completion time.${aggregationNote(
