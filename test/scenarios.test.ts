@@ -2,7 +2,7 @@
  * Every shipped scenario runs, and shows what its description says, in numbers.
  * Expectations come from Knative's rules (targets, windows, bounds), not from past output.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { World } from '../src/model/world.js';
@@ -209,6 +209,9 @@ scenario('wait-for-zero', () => {
     expect(after[0]!.cold).toBe(true);
     expect(after[0]!.end - after[0]!.arrival).toBeCloseTo(2.201, 6);
     expect(after.filter((q) => !q.cold).length).toBeGreaterThan(50);
+    // The 5 sent during the 2.1 s pod start are the cold ones, as the description says (it said only the first was).
+    expect(after.filter((q) => q.cold).map((q) => q.arrival - after[0]!.arrival)).toEqual([0, 0.5, 1, 1.5, 2]);
+    expect(readFileSync(join(dir, 'wait-for-zero.yaml'), 'utf8').replace(/\s+/g, ' ')).toContain('Its first requests, the 5 sent while the new pod starts (2.1 s), find no pod');
     // And back to zero once it stops.
     expect(zero[1]!).toBeGreaterThan(after.at(-1)!.end + 60);
   });
