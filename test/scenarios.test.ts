@@ -281,6 +281,18 @@ scenario('azure-trace', () => {
     const firstFn = Math.min(...fn.map((q) => q.arrival));
     expect(firstFn).toBeCloseTo(5, 6); // offset 5s
   });
+  it('as the description says: one cold start, then one pod takes every burst and stays up (it said cold starts after idle gaps and scale-ups)', () => {
+    const rev = 'functions-00001';
+    expect(r.reqs.filter((q) => q.cold).length).toBe(1);
+    expect(r.maxReady(rev)).toBe(1);
+    expect(r.zeroAt(rev)).toEqual([]);
+    const arrivals = r.reqs.map((q) => q.arrival).sort((a, b) => a - b);
+    const gap = Math.max(...arrivals.slice(1).map((t, i) => t - arrivals[i]!));
+    expect(gap).toBeGreaterThan(35);
+    expect(gap).toBeLessThan(41);
+    expect(Math.max(...r.rec.decisionsOf(rev).map((d) => d.observedStable).filter(Number.isFinite))).toBeLessThan(2.8);
+    expect(readFileSync(join(dir, 'azure-trace.yaml'), 'utf8').replace(/\s+/g, ' ')).toContain('the first request waits for the run\'s one cold start, and that one pod then takes every burst');
+  });
 });
 
 scenario('cpu-bound', () => {
