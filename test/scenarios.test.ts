@@ -163,6 +163,12 @@ scenario('scale-bounds', () => {
     expect(Math.min(...after.map((s) => s.ready))).toBe(2);
     expect(r.ready('bounded-00001', 299)).toBe(2);
   });
+  it('keeps the activator in the path all run, as the description says (it said the activator left it): 2 × 5 slots never reach a TBC of 211', () => {
+    const decisions = r.rec.decisionsOf('bounded-00001');
+    expect(decisions.length).toBeGreaterThan(100);
+    expect(decisions.every((d) => d.sksMode === 'Proxy' && d.excessBurstCapacity < 0)).toBe(true);
+    expect(readFileSync(join(dir, 'scale-bounds.yaml'), 'utf8').replace(/\s+/g, ' ')).toContain('the activator staying in the path all along');
+  });
 });
 
 scenario('scale-down-delay', () => {
