@@ -365,4 +365,13 @@ scenario('kpa-vs-hpa', () => {
     const podSeconds = (rev: string) => r.rec.samples.filter((s) => s.rev === rev).reduce((a, s) => a + s.ready, 0);
     expect(podSeconds('hpa-00001')).toBeLessThan(podSeconds('kpa-00001'));
   });
+  it('the KPA panics through the ramp and the hold, not only on the spike at 7 m, as the description says (it said on the spike)', () => {
+    const d = r.rec.decisionsOf('kpa-00001');
+    const firstPanic = d.find((x) => x.inPanic)!.time;
+    expect(firstPanic).toBeGreaterThan(60);
+    expect(firstPanic).toBeLessThan(80);
+    // Evaluations every 2 s: over 200 s in panic before the spike.
+    expect(d.filter((x) => x.inPanic && x.time < 420).length * 2).toBeGreaterThan(200);
+    expect(readFileSync(join(dir, 'kpa-vs-hpa.yaml'), 'utf8').replace(/\s+/g, ' ')).toContain('panics again and again, from about 70 s through the ramp and the hold as well as on the spike');
+  });
 });
