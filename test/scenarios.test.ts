@@ -182,6 +182,13 @@ scenario('scale-down-delay', () => {
     const later = r.reqs.filter((q) => q.arrival > 160 && q.arrival < 190);
     expect(later.every((q) => !q.cold)).toBe(true);
   });
+  it('halves the count once per 2 minutes from the first burst\'s 20, before and through the third burst, as the description says (it said the decay only started after the last burst)', () => {
+    const rev = r.world.services.get('bursty')!.revisions[0]!.spec.name;
+    expect([100, 250, 330, 450, 590].map((t) => r.ready(rev, t))).toEqual([20, 10, 5, 2, 1]);
+    const steps = r.rec.decisionsOf(rev).filter((d, i, all) => i > 0 && d.desired < all[i - 1]!.desired && d.time > 100).map((d) => Math.round(d.time));
+    expect(steps).toEqual([198, 318, 438, 558]);
+    expect(readFileSync(join(dir, 'scale-down-delay.yaml'), 'utf8').replace(/\s+/g, ' ')).toContain('the count halves once per 2 minutes, from the first burst\'s 20 pods at about 200 s');
+  });
   it('without the delay the same bursts scale down in between', () => {
     const r2 = runScenario('scale-down-delay', ['services[0].manifest.spec.template.metadata.annotations["autoscaling.knative.dev/scale-down-delay"]=0s']);
     const rev = r2.world.services.get('bursty')!.revisions[0]!.spec.name;
