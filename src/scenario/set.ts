@@ -103,7 +103,8 @@ export function parseSetExpression(expr: string, file: string = DEFAULT_FILE): S
   if (text.trim() !== '') {
     if (tooDeepOffset(text) !== undefined) fail(`invalid value: ${TOO_DEEP_RULE}`);
     try {
-      value = parse(text, { prettyErrors: false });
+      // logLevel: the parser would print its warnings (an unknown tag such as !!js/function) to stderr through process.emitWarning.
+      value = parse(text, { prettyErrors: false, logLevel: 'error' });
     } catch (e) {
       // A stack overflow all the same (a thread with a small stack) breaks the same rule.
       fail(`invalid value: ${e instanceof RangeError ? TOO_DEEP_RULE : firstLine(e instanceof Error ? e.message : String(e))}`);

@@ -13,6 +13,10 @@ export function describeValue(v: unknown): string {
   if (v === undefined) return 'nothing';
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
+  // YAML's tags make these objects of their own; none is a mapping.
+  if (v instanceof Uint8Array) return 'binary data (!!binary)';
+  if (v instanceof Date) return 'a timestamp (!!timestamp)';
+  if (v instanceof Set) return 'a set (!!set)';
   if (typeof v === 'object') return 'a mapping';
   if (typeof v === 'string') return `the string ${quote(v)}`;
   if (typeof v === 'number') return `the number ${shownNumber(v)}`;

@@ -101,6 +101,11 @@ describe('misspelt commands and flags', () => {
     { args: ['run', 'scenarios/quickstart.yaml', '--seed='], line: 'knsim: --seed: must be a whole number ≥ 0 (got "")' },
     { args: ['run', 'scenarios/quickstart.yaml', '--seed', ' '], line: 'knsim: --seed: must be a whole number ≥ 0 (got " ")' },
     { args: ['run', 'scenarios/quickstart.yaml', '--seed', '0x10'], line: 'knsim: --seed: must be a whole number ≥ 0 (got "0x10")' },
+    // The YAML parser printed its warning about an unknown tag to stderr, several lines, before the error.
+    {
+      args: ['run', 'scenarios/quickstart.yaml', '--set', 'duration=!!js/function "x"'],
+      line: 'knsim: scenarios/quickstart.yaml: duration: invalid duration "x": not a Go duration (examples: "60s", "1m30s", "300ms")',
+    },
     { args: ['run', 'scenarios/quickstart.yaml', '--out', 'a', '--out', 'b'], line: 'knsim: --out: given 2 times ("a", "b"); give it once' },
     { args: ['run', 'scenarios/quickstart.yaml', '--duration', '10s', '--duration', '20s'], line: 'knsim: --duration: given 2 times ("10s", "20s"); give it once' },
     {

@@ -72,6 +72,10 @@ const cases: Case[] = [
     path: 'configMaps.config-defaults["container-concurrency"]',
     rule: 'failed to parse "99999999999999999999": integer out of int64 range',
   },
+  // YAML's tagged values were all "a mapping".
+  { what: 'a !!binary value', sets: ['duration=!!binary aGVsbG8='], path: 'duration', rule: 'expected a duration (Go string like "90s", "1h30m" or a number of seconds), got binary data (!!binary)' },
+  { what: 'a !!timestamp value', sets: ['configMaps.config-autoscaler.stable-window=!!timestamp 2001-12-14'], path: 'configMaps.config-autoscaler["stable-window"]', rule: 'ConfigMap values must be strings, got a timestamp (!!timestamp)' },
+  { what: 'a !!set value', sets: ['name=!!set {a}'], path: 'name', rule: 'expected a string, got a set (!!set)' },
   { what: 'wrong type (string for a number)', sets: ['clients[0].open.rps="5"'], path: 'clients[0].open.rps', rule: 'expected a number, got the string "5"' },
   { what: 'wrong type (seed)', sets: ['seed=abc'], path: 'seed', rule: 'expected a number, got the string "abc"' },
   { what: 'non-integer seed', sets: ['seed=1.5'], path: 'seed', rule: 'must be an integer, got 1.5' },
