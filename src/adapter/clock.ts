@@ -9,18 +9,39 @@ export interface Clock {
   sleep(seconds: number, signal?: AbortSignal): Promise<void>;
 }
 
+/** setTimeout's longest delay, 2^31 − 1 ms (about 24.8 days): a longer one fires after 1 ms, with a warning. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Resolves after `ms`, or at once when `signal` aborts. A sleep longer than one timer can hold
+ * (`controller --duration 1000000h`, `rollout --pause 1000000h`) is a chain of timers: in one,
+ * it ended after 1 ms. `maxTimerMs` is for tests.
+ */
+export function sleepMs(ms: number, signal?: AbortSignal, maxTimerMs = MAX_TIMER_MS): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (signal?.aborted) return resolve();
+    let left = Math.max(0, ms);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const done = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const next = (): void => {
+      if (left <= maxTimerMs) {
+        timer = setTimeout(done, left);
+        return;
+      }
+      left -= maxTimerMs;
+      timer = setTimeout(next, maxTimerMs);
+    };
+    next();
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
 /** Wall-clock time. */
 export const systemClock: Clock = {
   now: () => Date.now() / 1000,
-  sleep: (seconds, signal) =>
-    new Promise<void>((resolve) => {
-      if (signal?.aborted) return resolve();
-      const done = (): void => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, Math.max(0, seconds * 1000));
-      signal?.addEventListener('abort', done, { once: true });
-    }),
+  sleep: (seconds, signal) => sleepMs(seconds * 1000, signal),
 };

@@ -25,15 +25,22 @@ export interface ClusterArgs {
   logFormat: unknown;
 }
 
+const MAX_REQUEST_TIMEOUT_MS = 2 ** 32 - 1;
+
 /** Validates the shared flags; throws UsageError naming the first bad one. */
 export function parseClusterFlags(a: ClusterArgs): ConnectSettings {
   const logFormat = String(a.logFormat);
   if (logFormat !== 'text' && logFormat !== 'json') throw new UsageError(`--log-format: must be text or json (got ${JSON.stringify(logFormat)})`);
+  const requestTimeoutSeconds = parseDurationFlag(a.requestTimeout, '--request-timeout') ?? 5;
+  // Each API request is aborted by AbortSignal.timeout, which takes whole milliseconds up to 2^32 − 1 and throws past them.
+  if (requestTimeoutSeconds * 1000 > MAX_REQUEST_TIMEOUT_MS) {
+    throw new UsageError(`--request-timeout: must be at most 1193h (a request's timeout is whole milliseconds up to 2^32 − 1), got ${JSON.stringify(String(a.requestTimeout))}`);
+  }
   return {
     kubeconfig: a.kubeconfig === undefined ? undefined : String(a.kubeconfig),
     context: a.context === undefined ? undefined : String(a.context),
     inCluster: a.inCluster === true,
-    requestTimeoutSeconds: parseDurationFlag(a.requestTimeout, '--request-timeout') ?? 5,
+    requestTimeoutSeconds,
     logFormat,
   };
 }

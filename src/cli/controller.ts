@@ -153,6 +153,10 @@ export function parseControllerFlags(a: ControllerArgs, env: NodeJS.ProcessEnv =
   const cluster = parseClusterFlags(a);
   const { requestTimeoutSeconds } = cluster;
   const leaseDurationSeconds = seconds(a.leaseDuration, '--lease-duration');
+  // The Lease stores it as spec.leaseDurationSeconds, an int32: the API server refuses 15.5 or 3.6e9 at the first write.
+  if (!Number.isInteger(leaseDurationSeconds) || leaseDurationSeconds > 2 ** 31 - 1) {
+    throw new UsageError(`--lease-duration: must be whole seconds, at most 2147483647 (the Lease's spec.leaseDurationSeconds is an int32), got ${JSON.stringify(String(a.leaseDuration))}`);
+  }
   const renewDeadlineSeconds = seconds(a.renewDeadline, '--renew-deadline');
   const retryPeriodSeconds = seconds(a.retryPeriod, '--retry-period');
   if (!(renewDeadlineSeconds < leaseDurationSeconds)) throw new UsageError('--renew-deadline: must be shorter than --lease-duration');

@@ -96,6 +96,11 @@ describe('controller flags', () => {
     [{ retryPeriod: '10s' }, /^--retry-period: must be shorter than --renew-deadline/],
     [{ requestTimeout: '6s' }, /^--renew-deadline: plus --request-timeout must not exceed --lease-duration/],
     [{ leaseName: 'Not_Valid' }, /^--lease-name: /],
+    // The Lease's leaseDurationSeconds is an int32: the API server refused these at the first write.
+    [{ leaseDuration: '15500ms' }, /^--lease-duration: must be whole seconds, at most 2147483647 \(the Lease's spec\.leaseDurationSeconds is an int32\), got "15500ms"$/],
+    [{ leaseDuration: '1000000h', renewDeadline: '10s' }, /^--lease-duration: must be whole seconds, at most 2147483647 .*got "1000000h"$/],
+    // AbortSignal.timeout threw past 2^32 − 1 ms at the first API request.
+    [{ requestTimeout: '1000000h' }, /^--request-timeout: must be at most 1193h \(a request's timeout is whole milliseconds up to 2\^32 − 1\), got "1000000h"$/],
     [{ logFormat: 'xml' }, /^--log-format: must be text or json/],
     [{ duration: 'soon' }, /^--duration: invalid duration "soon": not a Go duration/],
     [{ duration: '30' }, /^--duration: invalid duration "30": missing unit .*did you mean "30s"\?\)$/],

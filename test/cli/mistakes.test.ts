@@ -122,6 +122,11 @@ describe('misspelt commands and flags', () => {
     { args: ['controller', '--metrics-port', '0x50'], line: 'knsim: --metrics-port: must be a port number 1–65535 (got "0x50")' },
     { args: ['rollout', 'hello', '--min-requests', 'abc'], line: 'knsim: --min-requests: must be a whole number ≥ 1 (got "abc")' },
     { args: ['rollout', 'hello', '--latency-quantile', '1e309'], line: 'knsim: --latency-quantile: must be between 0 and 1 (got "1e309")' },
+    { args: ['rollout', 'hello', '--request-timeout', '1000000h'], line: 'knsim: --request-timeout: must be at most 1193h (a request\'s timeout is whole milliseconds up to 2^32 − 1), got "1000000h"' },
+    {
+      args: ['controller', '--lease-duration', '15500ms'],
+      line: 'knsim: --lease-duration: must be whole seconds, at most 2147483647 (the Lease\'s spec.leaseDurationSeconds is an int32), got "15500ms"',
+    },
   ])('knsim $args.0 with a flag missing its value or given twice exits 2 naming it', ({ args, line }) => exitsWithOneLine(args, line));
 
   it('formats several unknown flags on one line', () => {
