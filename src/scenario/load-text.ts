@@ -330,11 +330,15 @@ function firstLine(s: string): string {
 interface YamlErrorLike {
   message: string;
   pos: [number, number];
+  code?: string;
 }
 
 function yamlError(file: string, e: YamlErrorLike, lc: LineCounter): ScenarioError {
   const { line, col } = lc.linePos(e.pos[0]);
-  const rule = /call stack/i.test(e.message) ? TOO_DEEP : `invalid YAML: ${firstLine(e.message)}`;
+  // The parser's own words name its JavaScript API ("please use YAML.parseAllDocuments()").
+  const rule = /call stack/i.test(e.message) ? TOO_DEEP
+    : e.code === 'MULTIPLE_DOCS' ? 'a scenario file is one YAML document, and another starts here: remove the --- line, or give the other document a file of its own'
+    : `invalid YAML: ${firstLine(e.message)}`;
   return new ScenarioError(file, `line ${line}, column ${col}`, rule);
 }
 
@@ -414,7 +418,8 @@ function guardDepth<T>(file: string, text: string, parse: () => T): T {
 /** Parses a one-document YAML file. */
 function parseYamlOne(text: string, file: string): unknown {
   const lc = new LineCounter();
-  const doc = guardDepth(file, text, () => parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true }));
+  // logLevel: the parser would print its warnings (a mapping as a key, an unknown tag) to stderr through process.emitWarning.
+  const doc = guardDepth(file, text, () => parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true, logLevel: 'error' }));
   const err = doc.errors[0];
   if (err !== undefined) throw yamlError(file, err, lc);
   return toJS(doc, file, lc);
@@ -423,7 +428,7 @@ function parseYamlOne(text: string, file: string): unknown {
 /** Parses a (possibly multi-document) YAML file. */
 function parseYamlAll(text: string, file: string): unknown[] {
   const lc = new LineCounter();
-  const docs = guardDepth(file, text, () => parseAllDocuments(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true }));
+  const docs = guardDepth(file, text, () => parseAllDocuments(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true, logLevel: 'error' }));
   if (!Array.isArray(docs)) return [];
   const out: unknown[] = [];
   for (const doc of docs) {

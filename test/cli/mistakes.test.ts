@@ -136,6 +136,19 @@ describe('misspelt commands and flags', () => {
   });
 });
 
+describe('YAML parser warnings', () => {
+  // The parser printed "Warning: Keys with collection values will be stringified…" and a hint on stderr, through process.emitWarning.
+  it('a mapping key that is a list gives only the one-line error', () => {
+    const dir = tmp();
+    const file = join(dir, 's.yaml');
+    writeFileSync(file, '? [a, b]\n: 1\n');
+    exitsWithOneLine(
+      ['run', file],
+      `knsim: ${file}: ["[ a, b ]"]: unknown field (known fields: name, description, seed, duration, trace, series, configMaps, configMapFiles, cluster, defaults, services, clients, updates, autoscalerClasses, expect)`,
+    );
+  });
+});
+
 describe('knsim report on a damaged run directory', () => {
   // A file the report reads that knsim did not write (edited, truncated, another tool's) was an internal error, exit 1.
   let run = '';

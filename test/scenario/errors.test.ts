@@ -410,6 +410,12 @@ describe('errors outside a field', () => {
   it.each([
     { file: fixture('invalid/bad-yaml.yaml'), path: 'line 5, column 1', rule: 'invalid YAML: Flow map in block collection must be sufficiently indented and end with a }' },
     { file: fixture('invalid/dup-key.yaml'), path: 'line 3, column 1', rule: 'invalid YAML: Map keys must be unique' },
+    // The parser's words were "Source contains multiple documents; please use YAML.parseAllDocuments()".
+    {
+      file: fixture('invalid/two-docs.yaml'),
+      path: 'line 3, column 1',
+      rule: 'a scenario file is one YAML document, and another starts here: remove the --- line, or give the other document a file of its own',
+    },
     { file: fixture('no-such-scenario.yaml'), path: '', rule: 'cannot read the scenario file: no such file or directory' },
   ])('$file', ({ file, path, rule }) => {
     const err = catchScenarioError(() => loadScenario(file));
