@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { summarizeWorld } from '../run/run-world.js';
-import { loadScenario, type LoadedScenario } from '../scenario/load.js';
+import { loadScenario, MAX_TEXT_FILE_BYTES, type LoadedScenario } from '../scenario/load.js';
 import { ScenarioError } from '../scenario/errors.js';
 import { UsageError } from '../scenario/usage-error.js';
 import { DEFAULT_WORK_LIMITS, guardProgress } from '../scenario/work-estimate.js';
@@ -37,7 +37,10 @@ const YAML = /\.ya?ml$/i;
 /** Whether a YAML file's top level has an `expect` key (a cheap look, without loading the scenario). */
 function hasExpect(file: string): boolean {
   try {
-    const doc = parseDocument(readFileSync(file, 'utf8'));
+    // Past what a scenario file may hold, it is no scenario (and would be read whole).
+    if (statSync(file).size > MAX_TEXT_FILE_BYTES) return false;
+    // logLevel: the parser's warnings (a list as a mapping key) went to stderr through process.emitWarning.
+    const doc = parseDocument(readFileSync(file, 'utf8'), { logLevel: 'error' });
     const v: unknown = doc.toJS();
     return typeof v === 'object' && v !== null && !Array.isArray(v) && 'expect' in v;
   } catch {

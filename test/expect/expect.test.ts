@@ -254,6 +254,16 @@ describe('knsim test', () => {
     expect(r.stdout.trim().split('\n').at(-1)).toBe('1 passed, 0 failed');
   });
 
+  it('passes over YAML files it cannot use without a word on stderr (the parser warned there about a list as a key)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'knsim-test-odd-'));
+    writeFileSync(join(dir, 'a.yaml'), `${readFileSync(join(root, 'scenarios/quickstart.yaml'), 'utf8').replace(/\nexpect:[\s\S]*$/, '\n')}expect:\n  - maxReadyPods == 1\n`);
+    writeFileSync(join(dir, 'odd.yaml'), '? [a, b]\n: 1\n');
+    const r = runKnsim(['test', dir], dir, { CI: '1' });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split('\n').at(-1)).toBe('1 passed, 0 failed');
+  });
+
   it('exits 2 with one line for an unknown metric, before running anything', () => {
     const { dir, file } = wrongScenario();
     writeFileSync(file, readFileSync(file, 'utf8').replace('p99 <= 1ms', 'p99s <= 1ms'));
