@@ -78,7 +78,7 @@ export function buildNodes(file: string, c: NodesInput | undefined, podIsAlwaysS
   const names = new Map<string, number>();
   const pools = c.nodePools.map((p, i) => {
     const prev = names.get(p.name);
-    if (prev !== undefined) throw new ScenarioError(file, formatPath(['cluster', 'nodePools', i, 'name']), `duplicate pool name ${JSON.stringify(p.name)} (also nodePools[${prev}])`);
+    if (prev !== undefined) throw new ScenarioError(file, formatPath(['cluster', 'nodePools', i, 'name']), `duplicate pool name ${JSON.stringify(p.name)} (also cluster.nodePools[${prev}])`);
     names.set(p.name, i);
     return buildPool(file, p, i, autoscaler.kind !== 'none');
   });

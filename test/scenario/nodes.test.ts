@@ -54,3 +54,11 @@ describe('the maxNodes of all pools', () => {
     expect(err.message).toBe(`${file}: cluster.nodePools: ${rule}`);
   });
 });
+
+describe('pool names', () => {
+  // The rule named the other pool as nodePools[0], not a path that can be pasted into --set.
+  it('a duplicate names the other pool by its whole path', () => {
+    const err = catchScenarioError(() => loadScenario(withPools(['name: p, initialNodes: 1', 'name: p, initialNodes: 1'])));
+    expect([err.path, err.rule]).toEqual(['cluster.nodePools[1].name', 'duplicate pool name "p" (also cluster.nodePools[0])']);
+  });
+});
