@@ -3,7 +3,7 @@ import { loadScenario } from '../scenario/load.js';
 import { runWorldInterruptible } from '../run/run-world.js';
 import { checkOutDir } from '../output/output-dir.js';
 import { textSummary } from '../output/text-summary.js';
-import { checkWork, guardProgress } from '../scenario/work-estimate.js';
+import { checkWork, guardProgress, runRequestLimit } from '../scenario/work-estimate.js';
 import { checkOutputSpace } from './output-space.js';
 import { parseDurationFlag, parseSeed, parseTraceFlag, parseWorkLimits, type WorkLimitArgs } from './flags.js';
 import { requireOptional } from './optional-deps.js';
@@ -49,7 +49,7 @@ export async function runCommand(args: RunArgs): Promise<void> {
   let result;
   try {
     result = await guardProgress(loaded, () =>
-      runWorldInterruptible({ ...loaded.world, podLimit: limits.pods }, {
+      runWorldInterruptible({ ...loaded.world, podLimit: limits.pods, requestLimit: runRequestLimit(work, limits, args.maxRequests !== undefined) }, {
         outDir,
         trace: traceMode,
         series,

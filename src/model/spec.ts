@@ -311,4 +311,6 @@ export interface WorldSpec {
    * class returning 1e15) before it eats the machine. Undefined: no cap.
    */
   podLimit?: number | undefined;
+  /** The most requests the clients may send over the run; past it the run stops (RequestLimitExceeded). */
+  requestLimit?: number | undefined;
 }

@@ -5,6 +5,7 @@ import { ActivatorPool } from './activator-pool.js';
 import { startClients } from './clients.js';
 import { Pod } from './pod.js';
 import type { Recorder } from './recorder.js';
+import { RequestLimitExceeded } from './request-limit.js';
 import {
   Phase,
   Request,
@@ -49,6 +50,8 @@ export class World {
   /** Revision pods that exist (not Gone), against the run's cap (spec.podLimit). */
   existingPods = 0;
   readonly podLimit: number;
+  /** The run's request cap (spec.requestLimit). */
+  readonly requestLimit: number;
   private nextRequestId = 1;
   /** Timeouts of waiting requests (and of executing ones that will outlive their deadline). */
   readonly deadlines: DeadlineSet;
@@ -76,6 +79,7 @@ export class World {
   ) {
     this.sim = new Simulation(spec.seed);
     this.podLimit = spec.podLimit ?? Number.POSITIVE_INFINITY;
+    this.requestLimit = spec.requestLimit ?? Number.POSITIVE_INFINITY;
     this.recycleRequests = recorder.copiesRequests === true;
     this.completions = this.sim.lane();
     this.arrivals = this.sim.lane();
@@ -165,7 +169,7 @@ export class World {
     // Numbers go through the Request's fields, not arguments: a double passed to (or returned
     // by) a call that is not inlined is boxed in a new heap number, here several per request.
     req.arrival = sentAt;
-    this.requestsSent++;
+    if (++this.requestsSent > this.requestLimit) throw new RequestLimitExceeded(this.requestsSent, this.requestLimit, this.sim.now);
     if (timeout !== undefined) {
       req.deadline = sentAt + timeout;
       req.deadlineIsClient = true;

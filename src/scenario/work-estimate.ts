@@ -6,6 +6,7 @@
  * into a scenario error that names the likely cause.
  */
 import { PodLimitExceeded } from '../model/pod-limit.js';
+import { RequestLimitExceeded } from '../model/request-limit.js';
 import { makeSampler } from '../engine/distributions.js';
 import { NoProgressError } from '../engine/no-progress.js';
 import type { ClientSpec, RateSpec, RevisionSpec, WorldSpec } from '../model/spec.js';
@@ -381,10 +382,57 @@ function podLimitError(input: WorkInput, e: PodLimitExceeded): ScenarioError {
   );
 }
 
-/** Runs a simulation, turning the engine's no-progress stop and the pod cap into ScenarioErrors for the scenario. */
+/**
+ * Past this many times the requests foreseen (and at least RUNAWAY_FLOOR), a run whose
+ * --max-requests was not given stops: its clients are looping on answers that take no time.
+ */
+export const RUNAWAY_FACTOR = 10;
+export const RUNAWAY_FLOOR = 1e7;
+
+/**
+ * The request cap while the run goes: `--max-requests` when given; otherwise ten times the
+ * requests foreseen, within the default limit. The estimate counts a closed loop's cycle with
+ * its service time, but requests that fail at once (404 before any revision is Ready, 502 from
+ * a crashed container) come back after the ingress hop alone: users with no think time then
+ * send hundreds of times more, and a run meant to take seconds took minutes and wrote 22 GB.
+ */
+export function runRequestLimit(work: Pick<WorkEstimate, 'requests'>, limits: Readonly<WorkLimits>, given: boolean): number {
+  if (given) return limits.requests;
+  let foreseen = 0;
+  for (const r of work.requests) foreseen += r.amount;
+  return Math.min(limits.requests, Math.max(RUNAWAY_FACTOR * foreseen, RUNAWAY_FLOOR));
+}
+
+/** The request cap stopped the run: named against the closed-loop client whose cycle is shortest, else the clients. */
+function requestLimitError(input: WorkInput, e: RequestLimitExceeded): ScenarioError {
+  const { world } = input;
+  let best: { i: number; think: number } | undefined;
+  world.clients.forEach((c, i) => {
+    if (c.kind !== 'closed') return;
+    const think = makeSampler(c.think).mean;
+    if (best === undefined || think < best.think) best = { i, think };
+  });
+  const foreseen = estimateWork(input).requests.reduce((n, r) => n + r.amount, 0);
+  const cap =
+    e.limit === RUNAWAY_FACTOR * foreseen ? `${RUNAWAY_FACTOR}× the ${fmtAmount(foreseen)} foreseen`
+    : e.limit === RUNAWAY_FLOOR && RUNAWAY_FACTOR * foreseen < RUNAWAY_FLOOR ? `the least cap; ${fmtAmount(foreseen)} foreseen`
+    : '--max-requests';
+  const sent = `${fmtAmount(e.limit)} requests sent by ${fmtAmount(e.atSeconds)} s (${cap})`;
+  if (best !== undefined) {
+    return new ScenarioError(
+      input.file,
+      formatPath(['clients', best.i, 'closed', 'think']),
+      `${sent}: users whose requests fail at once (404 before a revision is Ready, 502, 503) send again after ${fmtAmount(best.think)} s; give them a think time, or raise --max-requests`,
+    );
+  }
+  return new ScenarioError(input.file, 'clients', `${sent}; raise --max-requests to let it run`);
+}
+
+/** Runs a simulation, turning the engine's no-progress stop and the pod and request caps into ScenarioErrors for the scenario. */
 export function guardProgress<T>(input: WorkInput, run: () => T): T {
   const rethrow = (e: unknown): never => {
     if (e instanceof PodLimitExceeded) throw podLimitError(input, e);
+    if (e instanceof RequestLimitExceeded) throw requestLimitError(input, e);
     throw e instanceof NoProgressError ? noProgressError(input, e) : e;
   };
   try {

@@ -71,6 +71,41 @@ describe('work limits on the command line', () => {
   });
 });
 
+describe('a run that sends far more requests than foreseen (users looping on answers that take no time)', () => {
+  // 100 users with no think time on a revision that never becomes Ready: every request is a 404
+  // after the 1 ms ingress hop, 100,000 a simulated second, where the estimate foresaw ~1,000.
+  const neverReady = (): { file: string; out: string } => {
+    const dir = mkdtempSync(join(tmpdir(), 'knsim-limits-'));
+    const file = join(dir, 'never.yaml');
+    writeFileSync(
+      file,
+      [
+        'name: never',
+        'duration: 1h',
+        'services:',
+        '  - manifest: { apiVersion: serving.knative.dev/v1, kind: Service, metadata: { name: hello } }',
+        '    app: { serviceTime: 100ms, faults: [{ kind: readinessFailure }] }',
+        'clients:',
+        '  - { name: c, service: hello, closed: { users: 100, think: 0s } }',
+        '',
+      ].join('\n'),
+    );
+    return { file, out: join(dir, 'out') };
+  };
+
+  it('--max-requests stops it while it runs: one line naming the closed loop, exit 2, no output', () => {
+    const { file, out } = neverReady();
+    // 10 s: 100 × 10 / 0.101 ≈ 9,900 requests foreseen, within 1e5; the loop sends 1e5 in about a second.
+    const r = knsim(['run', file, '--out', out, '--no-report', '--duration', '10s', '--max-requests', '1e5']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(
+      `knsim: ${file}: clients[0].closed.think: 100000 requests sent by 1.001 s (--max-requests): users whose requests fail at once (404 before a revision is Ready, 502, 503) send again after 0 s; give them a think time, or raise --max-requests\n`,
+    );
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
 describe('absurdly nested YAML', () => {
   const RULE = 'more than 100 levels of lists and mappings inside each other';
 

@@ -1,11 +1,14 @@
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BENCH_CASES } from '../../src/bench/cases.js';
 import { UsageError } from '../../src/cli/errors.js';
 import { parseWorkLimits, workLimitArgs } from '../../src/cli/flags.js';
 import { loadScenario, scenarioFromValue } from '../../src/scenario/load.js';
-import { checkWork, DEFAULT_WORK_LIMITS, estimateWork, expectedArrivals, fmtAmount, type WorkItem, type WorkLimits } from '../../src/scenario/work-estimate.js';
+import { nullRecorder } from '../../src/model/recorder.js';
+import { World } from '../../src/model/world.js';
+import { checkWork, DEFAULT_WORK_LIMITS, estimateWork, expectedArrivals, fmtAmount, guardProgress, runRequestLimit, type WorkItem, type WorkLimits } from '../../src/scenario/work-estimate.js';
 import { catchScenarioError, SCENARIOS } from './helpers.js';
 
 const sum = (items: readonly WorkItem[]): number => items.reduce((a, it) => a + it.amount, 0);
@@ -263,5 +266,40 @@ describe('work-limit flags', () => {
   ])('%o → %s', (args, message) => {
     expect(() => parseWorkLimits(args)).toThrow(UsageError);
     expect(() => parseWorkLimits(args)).toThrow(message);
+  });
+});
+
+describe('runRequestLimit (the request cap while a run goes)', () => {
+  const work = (amounts: number[]) => ({ requests: amounts.map((amount) => ({ file: 's.yaml', path: 'clients', amount, how: '' })) });
+  it.each([
+    { name: 'ten times the requests foreseen', amounts: [2e6, 1e6], limits: DEFAULT_WORK_LIMITS, given: false, cap: 3e7 },
+    { name: 'at least 1e7, however few are foreseen', amounts: [150], limits: DEFAULT_WORK_LIMITS, given: false, cap: 1e7 },
+    { name: 'never past the default --max-requests', amounts: [5e8], limits: DEFAULT_WORK_LIMITS, given: false, cap: 1e9 },
+    { name: '--max-requests when given, above ten times', amounts: [1e6], limits: { ...DEFAULT_WORK_LIMITS, requests: 5e9 }, given: true, cap: 5e9 },
+    { name: '--max-requests when given, below ten times', amounts: [1e6], limits: { ...DEFAULT_WORK_LIMITS, requests: 2e6 }, given: true, cap: 2e6 },
+  ])('$name', ({ amounts, limits, given, cap }) => expect(runRequestLimit(work(amounts), limits, given)).toBe(cap));
+});
+
+describe('the request cap stops a run whose users loop on 404s', () => {
+  // 100 users with no think time on a revision that never becomes Ready: each request is a 404
+  // after the 1 ms ingress hop, where the estimate counts a 100 ms service time.
+  const yaml = (duration: string) =>
+    `name: never\nduration: ${duration}\nservices:\n  - manifest: { apiVersion: serving.knative.dev/v1, kind: Service, metadata: { name: hello } }\n    app: { serviceTime: 100ms, faults: [{ kind: readinessFailure }] }\nclients:\n  - { name: c, service: hello, closed: { users: 100, think: 0s } }\n`;
+  it.each([
+    // 100 × 20 s / 0.101 s ≈ 19,802 foreseen: the cap is the least one, 1e7 (reached at about 100 s of 404s; not within 20 s).
+    { duration: '20s', limit: undefined, message: undefined },
+    // 100 × 3600 / 0.101 ≈ 3.56e6 foreseen: ten times that is reached after 356 s.
+    { duration: '1h', limit: 'runaway', message: 'clients[0].closed.think: 3.56e7 requests sent by 356.4 s (10× the 3564000 foreseen): users whose requests fail at once' },
+    { duration: '1h', limit: 5e4, message: 'clients[0].closed.think: 50000 requests sent by 0.501 s (--max-requests): users' },
+  ])('$duration, cap $limit', ({ duration, limit, message }) => {
+    const dir = mkdtempSync(join(tmpdir(), 'knsim-cap-'));
+    const file = join(dir, 's.yaml');
+    writeFileSync(file, yaml(duration));
+    const loaded = loadScenario(file);
+    // Without --max-requests (undefined, 'runaway'): the cap `knsim run` sets.
+    const cap = typeof limit === 'number' ? limit : runRequestLimit(estimateWork(loaded), DEFAULT_WORK_LIMITS, false);
+    const go = () => guardProgress(loaded, () => new World({ ...loaded.world, requestLimit: cap }, nullRecorder).run());
+    if (message === undefined) expect(go).not.toThrow();
+    else expect(go).toThrow(`${file}: ${message}`);
   });
 });
