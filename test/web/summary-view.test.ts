@@ -44,6 +44,15 @@ describe('playground summary rows', () => {
     expect(r.ok + s503! + s504! + counts.reduce((a, b) => a + b, 0)).toBe(r.total);
   });
 
+  it('shows no latency when no request got a 200, not summary.json\'s zeros', () => {
+    // Every request times out at the client after 10 ms, before the pod answers.
+    const s = summaryOf(['clients[0].timeout=10ms']);
+    expect(s.overall.requests.ok).toBe(0);
+    expect(s.overall.requests.clientTimeouts).toBeGreaterThan(0);
+    expect(cells(summaryRows(s))['latency']).toBe('– (no 200s)');
+    expect(cells(summaryRows(summaryOf([])))['latency']).toMatch(/^\d+(\.\d+)? \/ \d+(\.\d+)? \/ \d+(\.\d+)?$/);
+  });
+
   it('shows the requests still in flight at the end, outside the counts', () => {
     // 2 s requests: the run ends with some sent and not yet answered.
     const s = summaryOf(['services[0].app.serviceTime=2s']);

@@ -19,7 +19,8 @@ export function summaryRows(s: RunSummary): Row[] {
     ['503 / 504', 'errors', `${r.status503} / ${r.status504}`],
     ...(other.length > 0 ? [[other.map(([label]) => label).join(' / '), 'otherOutcomes', other.map(([, n]) => n).join(' / ')] as Row] : []),
     ...(inFlight > 0 ? [['still in flight at the end (in no count above)', 'inFlightAtEnd', inFlight] as Row] : []),
-    ['latency p50 / p95 / p99 (ms)', 'latency', `${o.latencyMs.p50} / ${o.latencyMs.p95} / ${o.latencyMs.p99}`],
+    // summary.json writes zeros when no request got a 200: no latency, as the report's table says.
+    ['latency p50 / p95 / p99 (ms)', 'latency', r.ok === 0 ? '– (no 200s)' : `${o.latencyMs.p50} / ${o.latencyMs.p95} / ${o.latencyMs.p99}`],
     ['cold-start requests', 'coldStartRequests', o.coldStartRequests],
     ['max ready pods', 'maxReadyPods', o.maxReadyPods],
     ['pod-seconds', 'podSeconds', o.podSeconds],
