@@ -29,7 +29,7 @@ export interface CompareArgs extends BatchFlagArgs {
 /** Runs the comparison; returns the verdict table it printed. */
 export async function compareCommand(args: CompareArgs): Promise<string> {
   const classes = parseClassArgs(stringList(args.class));
-  const { replications, workers, seed, durationSeconds, limits } = parseBatchFlags(args, 1);
+  const { replications, workers, seed, durationSeconds, limits, maxRequests } = parseBatchFlags(args, 1);
   const sets = stringList(args.set);
   const first = loadScenario(args.scenario, { sets, ...(seed !== undefined ? { seed } : {}), ...(durationSeconds !== undefined ? { durationSeconds } : {}) });
   const def: CompareDefinition = {
@@ -59,7 +59,7 @@ export async function compareCommand(args: CompareArgs): Promise<string> {
   const output = { label: outLabel(outDir, args.out !== undefined), protect: [args.scenario, ...classes.flatMap((c) => (c.module ? [c.module.module] : []))] };
   checkOutDir(outDir, output);
   const runs = classes.length * replications;
-  const runner = createRunner(Math.max(1, Math.min(workers, runs)), { podLimit: limits.pods });
+  const runner = createRunner(Math.max(1, Math.min(workers, runs)), { podLimit: limits.pods, maxRequests });
   const progress = createProgress(`compare ${def.scenario}`, runs);
   let results;
   try {

@@ -1,7 +1,7 @@
 import { loadScenario } from '../scenario/load.js';
 import { summarizeWorld } from '../run/run-world.js';
 import { capacityPlan, planText } from '../output/plan.js';
-import { checkWork, guardProgress } from '../scenario/work-estimate.js';
+import { checkWork, guardProgress, runRequestLimit } from '../scenario/work-estimate.js';
 import { UsageError } from './errors.js';
 import { parseDurationFlag, parseSeed, parseWorkLimits, type WorkLimitArgs } from './flags.js';
 
@@ -27,8 +27,9 @@ export async function planCommand(args: PlanArgs): Promise<string> {
     throw new UsageError(`${args.scenario}: cluster.nodePools: knsim plan needs node pools (see README, "Nodes, scheduling and cluster autoscaling")`);
   }
   for (const w of loaded.warnings ?? []) process.stderr.write(`knsim: warning: ${w}\n`);
-  checkWork(loaded, limits);
-  const summary = guardProgress(loaded, () => summarizeWorld({ ...loaded.world, podLimit: limits.pods }));
+  const work = checkWork(loaded, limits);
+  const requestLimit = runRequestLimit(work, limits, args.maxRequests !== undefined);
+  const summary = guardProgress(loaded, () => summarizeWorld({ ...loaded.world, podLimit: limits.pods, requestLimit }));
   const plan = capacityPlan(summary)!;
   return args.json ? JSON.stringify(plan, null, 2) : planText(plan);
 }

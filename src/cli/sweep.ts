@@ -50,6 +50,8 @@ export function parseBatchFlags(args: BatchFlagArgs, minReplications: number) {
     seed: parseSeed(args.seed),
     durationSeconds: parseDurationFlag(args.duration),
     limits: parseWorkLimits(args),
+    /** --max-requests when given: each run's request cap (else ten times what it foresees; see runRequestLimit). */
+    maxRequests: args.maxRequests !== undefined ? parseWorkLimits(args).requests : undefined,
   };
 }
 
@@ -61,7 +63,7 @@ export interface GridArgs extends BatchFlagArgs {
 }
 
 function defineFromArgs(args: GridArgs) {
-  const { replications, workers, seed, durationSeconds, limits } = parseBatchFlags(args, 1);
+  const { replications, workers, seed, durationSeconds, limits, maxRequests } = parseBatchFlags(args, 1);
   const seeds = parseSeedsMode(args.seeds);
   const axes = parseAxes(stringList(args.grid), '--grid');
   const { def } = defineSweep({
@@ -73,7 +75,7 @@ function defineFromArgs(args: GridArgs) {
     seeds,
     replications,
   });
-  return { def, workers, limits };
+  return { def, workers, limits, maxRequests };
 }
 
 const fmtSeconds = (s: number): string => (s < 10 ? s.toFixed(2) : s.toFixed(1));
@@ -91,7 +93,7 @@ export interface SweepRunArgs extends GridArgs {
 /** `knsim sweep <scenario> --grid ... [--replications N] [--workers K] [--shard i/N]`. */
 export async function sweepCommand(args: SweepRunArgs): Promise<void> {
   const shard = parseShard(args.shard);
-  const { def, workers, limits } = defineFromArgs(args);
+  const { def, workers, limits, maxRequests } = defineFromArgs(args);
   const total = sweepPoints(def);
   const points = shardPoints(total, shard);
   const runs = points.length * def.replications;
@@ -104,7 +106,7 @@ export async function sweepCommand(args: SweepRunArgs): Promise<void> {
   const outDir = args.out !== undefined ? String(args.out) : join('reports', `${def.scenario}-sweep`);
   const output = { label: outLabel(outDir, args.out !== undefined), protect: [args.scenario] };
   // The worker threads start now: they load their modules while this thread checks every point.
-  const runner = createRunner(threads, { podLimit: limits.pods });
+  const runner = createRunner(threads, { podLimit: limits.pods, maxRequests });
   let results;
   let seconds: number;
   try {

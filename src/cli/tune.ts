@@ -41,7 +41,7 @@ export function phaseLabel(scenario: string, phase: TunePhase): string {
 }
 
 export async function tuneCommand(args: TuneArgs): Promise<void> {
-  const { replications, workers, seed, durationSeconds, limits } = parseBatchFlags(args, 2);
+  const { replications, workers, seed, durationSeconds, limits, maxRequests } = parseBatchFlags(args, 2);
   const objective = parseObjective(args.objective);
   const sloTexts = stringList(args.slo);
   if (sloTexts.length === 0) throw new UsageError(`--slo: give at least one, e.g. --slo 'p99<=500ms' --slo 'errorRate<=0.1%'`);
@@ -72,7 +72,7 @@ export async function tuneCommand(args: TuneArgs): Promise<void> {
   if (args.report !== false) requireOptional('charts');
 
   const started = process.hrtime.bigint();
-  const runner = createRunner(workers, { podLimit: limits.pods });
+  const runner = createRunner(workers, { podLimit: limits.pods, maxRequests });
   let result;
   try {
     result = await tune({

@@ -10,7 +10,7 @@ import { summarizeWorld } from '../run/run-world.js';
 import { loadScenario, MAX_TEXT_FILE_BYTES, type LoadedScenario } from '../scenario/load.js';
 import { ScenarioError } from '../scenario/errors.js';
 import { UsageError } from '../scenario/usage-error.js';
-import { DEFAULT_WORK_LIMITS, guardProgress } from '../scenario/work-estimate.js';
+import { DEFAULT_WORK_LIMITS, estimateWork, guardProgress, runRequestLimit } from '../scenario/work-estimate.js';
 import { checkExpectation, type ExpectationResult } from './evaluate.js';
 import { parseExpectations, type Expectation } from './parse.js';
 
@@ -120,7 +120,8 @@ export function runTests(paths: readonly string[], opts: { seed?: number; onScen
     let t: ScenarioTest;
     try {
       // knsim test takes no limit flags: a runaway autoscaler stops at the default pod cap.
-      const summary = guardProgress(p.loaded, () => summarizeWorld({ ...p.loaded.world, podLimit: DEFAULT_WORK_LIMITS.pods }));
+      const requestLimit = runRequestLimit(estimateWork(p.loaded), DEFAULT_WORK_LIMITS, false);
+      const summary = guardProgress(p.loaded, () => summarizeWorld({ ...p.loaded.world, podLimit: DEFAULT_WORK_LIMITS.pods, requestLimit }));
       t = { file: p.file, name: p.loaded.name, results: p.expectations.map((e) => checkExpectation(e, summary, p.file)), seconds: 0 };
     } catch (e) {
       t = { file: p.file, name: p.loaded.name, results: [], error: oneLine(e), seconds: 0 };

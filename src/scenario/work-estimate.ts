@@ -422,7 +422,7 @@ function requestLimitError(input: WorkInput, e: RequestLimitExceeded): ScenarioE
     return new ScenarioError(
       input.file,
       formatPath(['clients', best.i, 'closed', 'think']),
-      `${sent}: users whose requests fail at once (404 before a revision is Ready, 502, 503) send again after ${fmtAmount(best.think)} s; give them a think time, or raise --max-requests`,
+      `${sent}: users answered at once (404 before a revision is Ready, 502, 503) send again after ${fmtAmount(best.think)} s; add think time or raise --max-requests`,
     );
   }
   return new ScenarioError(input.file, 'clients', `${sent}; raise --max-requests to let it run`);

@@ -52,6 +52,7 @@ class ThreadsRunner implements Runner {
   constructor(
     readonly workers: number,
     private readonly podLimit: number | undefined,
+    private readonly maxRequests: number | undefined,
   ) {
     const helpers = workers - 1;
     if (helpers > 0) {
@@ -60,8 +61,8 @@ class ThreadsRunner implements Runner {
     }
   }
   async runAll(given: readonly RunTask[], onDone?: () => void): Promise<MetricValues[]> {
-    const cap = this.podLimit;
-    const tasks = cap === undefined ? given : given.map((t) => ({ ...t, podLimit: cap }));
+    const { podLimit, maxRequests } = this;
+    const tasks = podLimit === undefined && maxRequests === undefined ? given : given.map((t) => ({ ...t, ...(podLimit !== undefined ? { podLimit } : {}), ...(maxRequests !== undefined ? { maxRequests } : {}) }));
     const out: MetricValues[] = new Array<MetricValues>(tasks.length);
     const queue = newTaskQueue();
     let reported = 0;
@@ -114,8 +115,9 @@ class ThreadsRunner implements Runner {
 
 /**
  * A runner with `workers` threads (1: no worker threads at all; K: this thread and K - 1 worker
- * threads). `podLimit` (--max-pods) caps every run's pods at once.
+ * threads). `podLimit` (--max-pods) caps every run's pods at once; `maxRequests` (--max-requests,
+ * when given) every run's requests, else each run caps its own (runRequestLimit).
  */
-export function createRunner(workers: number, opts: { podLimit?: number } = {}): Runner {
-  return new ThreadsRunner(Math.max(1, workers), opts.podLimit);
+export function createRunner(workers: number, opts: { podLimit?: number; maxRequests?: number | undefined } = {}): Runner {
+  return new ThreadsRunner(Math.max(1, workers), opts.podLimit, opts.maxRequests);
 }

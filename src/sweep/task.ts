@@ -2,7 +2,7 @@
 import { summarizeWorld } from '../run/run-world.js';
 import { loadScenario } from '../scenario/load.js';
 import type { UserClassRef } from '../scenario/user-classes.js';
-import { guardProgress } from '../scenario/work-estimate.js';
+import { DEFAULT_WORK_LIMITS, estimateWork, guardProgress, runRequestLimit } from '../scenario/work-estimate.js';
 import { metricsOf, type MetricValues } from '../output/metrics.js';
 
 export interface RunTask {
@@ -19,6 +19,8 @@ export interface RunTask {
   classes?: UserClassRef[];
   /** The most revision pods at once (--max-pods): a run that asks for more stops (WorldSpec.podLimit). */
   podLimit?: number;
+  /** --max-requests when given: the run's request cap; else ten times what the run foresees (runRequestLimit). */
+  maxRequests?: number;
   /** Which run this is, for an error's message: "point 3: containerConcurrency=4, replication 0, seed 42". */
   where?: string;
 }
@@ -32,7 +34,9 @@ export function runTask(task: RunTask): MetricValues {
     ...(task.classOverride !== undefined ? { classOverride: task.classOverride } : {}),
     ...(task.classes !== undefined ? { classes: task.classes } : {}),
   });
-  const world = task.podLimit !== undefined ? { ...loaded.world, podLimit: task.podLimit } : loaded.world;
+  const given = task.maxRequests !== undefined;
+  const requestLimit = runRequestLimit(estimateWork(loaded), given ? { ...DEFAULT_WORK_LIMITS, requests: task.maxRequests! } : DEFAULT_WORK_LIMITS, given);
+  const world = { ...loaded.world, requestLimit, ...(task.podLimit !== undefined ? { podLimit: task.podLimit } : {}) };
   const summary = guardProgress(loaded, () => summarizeWorld(world));
   const m = metricsOf(summary);
   // Latencies are of the 200 responses: with none there is no latency (an empty cell), not 0 ms,

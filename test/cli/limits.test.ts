@@ -100,8 +100,16 @@ describe('a run that sends far more requests than foreseen (users looping on ans
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(
-      `knsim: ${file}: clients[0].closed.think: 100000 requests sent by 1.001 s (--max-requests): users whose requests fail at once (404 before a revision is Ready, 502, 503) send again after 0 s; give them a think time, or raise --max-requests\n`,
+      `knsim: ${file}: clients[0].closed.think: 100000 requests sent by 1.001 s (--max-requests): users answered at once (404 before a revision is Ready, 502, 503) send again after 0 s; add think time or raise --max-requests\n`,
     );
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('sweep runs carry the same cap, on worker threads too: the failing run is named', () => {
+    const { file, out } = neverReady();
+    const r = knsim(['sweep', file, '--grid', 'configMaps.config-autoscaler.stable-window=30s,60s', '--replications', '1', '--workers', '2', '--duration', '10s', '--max-requests', '1e5', '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^knsim: .*never\.yaml: clients\[0\]\.closed\.think: 100000 requests sent by 1\.001 s \(--max-requests\): .* \(at point \d: stable-window=\d+s, replication 0, seed 1\)\n$/);
     expect(existsSync(out)).toBe(false);
   });
 });

@@ -289,7 +289,7 @@ describe('the request cap stops a run whose users loop on 404s', () => {
     // 100 × 20 s / 0.101 s ≈ 19,802 foreseen: the cap is the least one, 1e7 (reached at about 100 s of 404s; not within 20 s).
     { duration: '20s', limit: undefined, message: undefined },
     // 100 × 3600 / 0.101 ≈ 3.56e6 foreseen: ten times that is reached after 356 s.
-    { duration: '1h', limit: 'runaway', message: 'clients[0].closed.think: 3.56e7 requests sent by 356.4 s (10× the 3564000 foreseen): users whose requests fail at once' },
+    { duration: '1h', limit: 'runaway', message: 'clients[0].closed.think: 3.56e7 requests sent by 356.4 s (10× the 3564000 foreseen): users answered at once' },
     { duration: '1h', limit: 5e4, message: 'clients[0].closed.think: 50000 requests sent by 0.501 s (--max-requests): users' },
   ])('$duration, cap $limit', ({ duration, limit, message }) => {
     const dir = mkdtempSync(join(tmpdir(), 'knsim-cap-'));
