@@ -44,14 +44,15 @@ export interface BatchFlagArgs extends WorkLimitArgs {
 
 /** Checks the shared batch flags; `minReplications` is the command's floor (tune needs 2 for a confidence bound). */
 export function parseBatchFlags(args: BatchFlagArgs, minReplications: number) {
+  const limits = parseWorkLimits(args);
   return {
     replications: parseCount(args.replications, '--replications', minReplications, MAX_REPLICATIONS, 5),
     workers: parseCount(args.workers, '--workers', 1, MAX_WORKERS, defaultWorkers()),
     seed: parseSeed(args.seed),
     durationSeconds: parseDurationFlag(args.duration),
-    limits: parseWorkLimits(args),
+    limits,
     /** --max-requests when given: each run's request cap (else ten times what it foresees; see runRequestLimit). */
-    maxRequests: args.maxRequests !== undefined ? parseWorkLimits(args).requests : undefined,
+    maxRequests: args.maxRequests !== undefined ? limits.requests : undefined,
   };
 }
 
