@@ -123,10 +123,11 @@ export class RevisionAutoscaler {
    * Whether the scraper counts a ready pod as old at `now`: up at least a stable window, timed
    * from its status.startTime (upstream pkg/resources/pods.go podIPWithCutoffProcessor), which
    * the kubelet sets once the pod is bound — not from its creation, which can be much earlier
-   * when the pod waited for a node.
+   * when the pod waited for a node. A pod running before the run has been up for an unknown
+   * time, taken to be long.
    */
   isOldForScrape(p: Pod, now: number): boolean {
-    return now - p.startTime >= this.loop.stableWindowSeconds;
+    return p.runningBeforeRun || now - p.startTime >= this.loop.stableWindowSeconds;
   }
   private readonly randomInt = (bound: number): number => this.scrapeRandom.int(bound);
   /** The scrape order's arrays, refilled at each scrape (it reads them before the next). */

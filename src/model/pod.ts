@@ -38,6 +38,11 @@ export class Pod {
    * node (NaN until then). It does not move when a container restarts.
    */
   startTime = Number.NaN;
+  /**
+   * The pod was running before the run began (a revision's `initialPods`): it has been up for
+   * an unknown time, so the scraper counts it as old from the start.
+   */
+  runningBeforeRun = false;
   /** Requests inside the breaker: waiting plus executing. */
   inFlight = 0;
   executing = 0;

@@ -224,6 +224,7 @@ export class Revision {
   private addReadyPod(now: number): void {
     const pod = this.newPod(now);
     pod.startTime = now;
+    pod.runningBeforeRun = true;
     this.world.recorder.podTransition(pod, 'Pending', now);
     this.world.cluster?.placeRunning(pod, now);
     this.startQueueProxy(pod, now);

@@ -313,3 +313,31 @@ describe('scraper: old and young pods', () => {
     expect(rev.autoscaler.isOldForScrape(pod, now)).toBe(old);
   });
 });
+
+describe('scraper: pods running before the run are old', () => {
+  // A revision that existed before the run (initialPods) has been up for an unknown time, so
+  // its pods are old from the start; a pod it creates during the run is young for a stable
+  // window (60 s) from its start time.
+  const spec = world([service('hello', [revision({ initialPods: 2, cc: 1, podStart: { scheduling: constant(0), imagePull: constant(0), containerStart: constant(1), readiness: constant(0.5), kubeletReadyLag: constant(0.5) } })])], [open(40, 0, 20)], { duration: 30 });
+  const { world: w } = run(spec);
+  const rev = w.services.get('hello')!.revisions[0]!;
+  const pods = rev.readyPods.toArray();
+  const before = pods.filter((p) => p.createdAt === 0);
+  const created = pods.filter((p) => p.createdAt > 0);
+
+  it('has both kinds of pods', () => {
+    expect(before).toHaveLength(2);
+    expect(created.length).toBeGreaterThan(0);
+  });
+
+  it.each([0, 1, 59])('at %d s the pre-run pods are old', (now) => {
+    for (const p of before) expect(rev.autoscaler.isOldForScrape(p, now)).toBe(true);
+  });
+
+  it('a pod started during the run is young until a stable window after its start', () => {
+    for (const p of created) {
+      expect(rev.autoscaler.isOldForScrape(p, p.startTime + 59.9)).toBe(false);
+      expect(rev.autoscaler.isOldForScrape(p, p.startTime + 60)).toBe(true);
+    }
+  });
+});
