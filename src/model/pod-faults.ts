@@ -21,8 +21,8 @@ interface Step {
  * - Readiness failure: the kubelet's probe notices after a kubelet lag; the pod leaves the
  *   ready endpoints (NotReady): the KPA stops counting it, the activators drop its tracker,
  *   Serve mode stops routing to it. Requests it already holds finish normally (the app is
- *   up). When readiness passes again the activator re-probes it on its 200 ms grid and
- *   Kubernetes marks it Ready after another kubelet lag.
+ *   up). When readiness passes again the activator, whose probes wait on the queue-proxy's
+ *   50 ms check, finds it within 50 ms, and Kubernetes marks it Ready after another kubelet lag.
  * - Crash: the user container exits. Kubernetes marks the pod not Ready at once; the
  *   queue-proxy answers every request it holds with 502 Bad Gateway (the activator passes
  *   the 502 on). The kubelet restarts the container after its back-off (10 s, doubling, at
@@ -155,14 +155,14 @@ export class PodFaults {
     if (!this.failing(pod)) this.becomeHealthy(pod, now);
   });
 
-  /** Readiness passes at `now`: the activator finds it on its probe grid, Kubernetes after a kubelet lag. */
+  /** Readiness passes at `now`: the activator finds it at its next probe step, Kubernetes after a kubelet lag. */
   private becomeHealthy(pod: Pod, now: number): void {
     const f = pod.fault;
     const token = ++f.readyToken;
     const first = this.firstDraws.get(pod);
     this.firstDraws.delete(pod);
     const lag = first?.lag ?? this.rev.drawStart('kubeletReadyLag');
-    this.sim.at(this.rev.probeFoundAt(f.probeSince, now), this.onFound, { pod, token });
+    this.sim.at(this.rev.probeFoundAt(pod, f.probeSince, now), this.onFound, { pod, token });
     this.sim.at(now + lag, this.onKubeReady, { pod, token });
   }
 

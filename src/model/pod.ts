@@ -43,6 +43,8 @@ export class Pod {
    * an unknown time, so the scraper counts it as old from the start.
    */
   runningBeforeRun = false;
+  /** When the queue-proxy started listening (NaN before): the activator's probes reach it from then. */
+  queueProxyUpAt = Number.NaN;
   /** Requests inside the breaker: waiting plus executing. */
   inFlight = 0;
   executing = 0;

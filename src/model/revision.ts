@@ -1,4 +1,5 @@
 import { activatorEndpointsPopulated, effectiveSksMode, type SksMode } from '../core/autoscaler/index.js';
+import { activatorProbeFoundAt } from '../core/traffic/index.js';
 import { makeSampler, type Sampler } from '../engine/distributions.js';
 import type { RandomStream } from '../engine/random.js';
 import type { Activator } from './activator.js';
@@ -262,8 +263,8 @@ export class Revision {
     }
     const containerUp = scheduled + s.imagePull.sample(r) + s.containerStart.sample(r);
     const probeOk = containerUp + s.readiness.sample(r);
-    // The activator probes every 200 ms from the moment the address appears.
-    const found = scheduled + Math.max(0, Math.ceil((probeOk - scheduled) / this.probePeriod - 1e-9)) * this.probePeriod;
+    // The activator probes from the moment the address appears; the queue-proxy answers from containerUp.
+    const found = activatorProbeFoundAt(scheduled, containerUp, probeOk, this.probePeriod);
     const k8sReady = probeOk + s.kubeletReadyLag.sample(r);
     const sim = this.world.sim;
     sim.at(scheduled, this.onScheduled, pod);
@@ -272,9 +273,9 @@ export class Revision {
     sim.at(k8sReady, this.onKubeReady, pod);
   }
 
-  /** The activator's probe grid: it probes every period from `since` until the probe passes at `okAt`. */
-  probeFoundAt(since: number, okAt: number): number {
-    return since + Math.max(0, Math.ceil((okAt - since) / this.probePeriod - 1e-9)) * this.probePeriod;
+  /** When the activator, probing since `since`, finds `pod`, whose readiness passes at `okAt`. */
+  probeFoundAt(pod: Pod, since: number, okAt: number): number {
+    return activatorProbeFoundAt(since, pod.queueProxyUpAt, okAt, this.probePeriod);
   }
 
   private onScheduled = (pod: Pod): void => {
@@ -291,6 +292,7 @@ export class Revision {
   startQueueProxy(pod: Pod, now: number): void {
     // Its reports run from its own start, so pods report at different phases.
     pod.stats = new QueueProxyStats(this.world.sim, now);
+    pod.queueProxyUpAt = now;
     if (this.resources !== undefined) pod.res = this.resources.newPod(pod, now);
   }
 

@@ -24,10 +24,11 @@ describe('readiness failing for a window', () => {
   const events = rec.pods.filter((p) => p.pod.name === POD1 && p.time > 0).map((p) => [p.event, Number(p.time.toFixed(6))]);
 
   it('leaves the endpoints a kubelet lag after it starts failing, and comes back on the probe grid, then Ready', () => {
-    // NotReady at 30.5; readiness passes at 50; the activator probes from 30.5 every 0.2 s: 50.1; Kubernetes Ready at 50.5.
+    // NotReady at 30.5; readiness passes at 50. The activator's probe from 30.5 starts the queue-proxy's
+    // check, which retries every 50 ms, so it sees the pass at 50 (not on its 200 ms grid, 50.1); Kubernetes Ready at 50.5.
     expect(events).toEqual([
       ['NotReady', 30.5],
-      ['ActivatorHealthy', 50.1],
+      ['ActivatorHealthy', 50],
       ['Ready', 50.5],
     ]);
   });
@@ -58,7 +59,7 @@ describe('a pod back from a short readiness failure, requests still in flight', 
       { duration: 260, activators: 1 },
     );
     const { rec } = run(spec);
-    const heldAcross = rec.requests.filter((r) => r.pod?.name === POD1 && r.podIn < 30.5 && r.end > 32.1);
+    const heldAcross = rec.requests.filter((r) => r.pod?.name === POD1 && r.podIn < 30.5 && r.end > 32);
     expect(heldAcross.length).toBe(1);
     expect(heldAcross[0]!.status).toBe(STATUS_OK);
     // Upstream too starts the returning pod with a fresh tracker (breaker empty), so one more request joins the
@@ -67,7 +68,8 @@ describe('a pod back from a short readiness failure, requests still in flight', 
     const inPod = (t: number): number => toPod1.filter((r) => r.podIn <= t && t < r.end).length;
     expect(Math.max(...toPod1.map((r) => inPod(r.podIn)))).toBe(2);
     const waitedInPod = rec.requests.filter((r) => r.status === STATUS_OK && r.serviceStart > r.podIn);
-    expect(waitedInPod.map((r) => [r.pod!.name, Number(r.podIn.toFixed(3))])).toEqual([[POD1, 32.1]]);
+    // Readiness passes at 32; the queue-proxy's 50 ms check, running since the activator's probe at 30.5, shows it at once.
+    expect(waitedInPod.map((r) => [r.pod!.name, Number(r.podIn.toFixed(3))])).toEqual([[POD1, 32]]);
   });
 });
 
@@ -92,16 +94,17 @@ describe('a crashing container', () => {
   const pod1 = rec.pods.filter((p) => p.pod.name === POD1 && p.time > 0 && p.time < 200).map((p) => [p.event, Number(p.time.toFixed(6))]);
 
   it('restarts after 10 s, and after 20 s on the second crash', () => {
-    // Crash 60 → restart 70 (back-off 10 s); container up 71, readiness 71.5 (probe grid from 60: 71.6), Ready 72;
+    // Crash 60 → restart 70 (back-off 10 s); container up 71, readiness 71.5, which the activator sees at once (its
+    // probes since 60 wait on the queue-proxy's check, retried every 50 ms; the queue-proxy stayed up), Ready 72;
     // it runs 5 s: crash 76 → restart 96 (back-off 20 s).
     expect(pod1).toEqual([
       ['CrashLoopBackOff', 60],
       ['Restarted', 70],
-      ['ActivatorHealthy', 71.6],
+      ['ActivatorHealthy', 71.5],
       ['Ready', 72],
       ['CrashLoopBackOff', 76],
       ['Restarted', 96],
-      ['ActivatorHealthy', 97.6],
+      ['ActivatorHealthy', 97.5],
       ['Ready', 98],
     ]);
   });
@@ -115,7 +118,7 @@ describe('a crashing container', () => {
     }
     // Nothing reaches a pod while it is down.
     const toPod1 = rec.requests.filter((r) => r.pod?.name === POD1);
-    expect(toPod1.filter((r) => (r.podIn > 60 && r.podIn < 71.6) || (r.podIn > 76 && r.podIn < 97.6))).toEqual([]);
+    expect(toPod1.filter((r) => (r.podIn > 60 && r.podIn < 71.5) || (r.podIn > 76 && r.podIn < 97.5))).toEqual([]);
     expect(rec.requests.filter((r) => r.status !== STATUS_OK && r.status !== STATUS_BAD_GATEWAY)).toEqual([]);
   });
 

@@ -15,3 +15,4 @@ export * from './rollout-duration.js';
 export * from './rollout.js';
 export * from './splits.js';
 export * from './labeler.js';
+export * from './activator-probe.js';
