@@ -29,8 +29,8 @@ let html: string;
 let dir: string;
 
 beforeAll(async () => {
-  // CC up to 24 (the cheapest feasible value is at the top: an edge), grace (no effect), retention.
-  const axes = parseAxes([`${CC}=4..24:4`, `${GRACE}=10s,30s,60s`, `${RETENTION}=0s..3m:1m`], '--space');
+  // CC up to 20 (the cheapest feasible value is at the top: an edge), grace (no effect), retention.
+  const axes = parseAxes([`${CC}=4..20:4`, `${GRACE}=10s,30s,60s`, `${RETENTION}=0s..3m:1m`], '--space');
   const R = 4;
   const { def } = defineSweep({ file: FILE, axes, sets: [], replications: R, flag: '--space' });
   const slos = [parseSlo('p95<=420ms'), parseSlo('errorRate<=0.1%')];
@@ -74,7 +74,7 @@ describe.runIf(haveChromium)('tune report.html in a real browser', () => {
         expect(await li.isVisible(), kind).toBe(true);
       }
       expect(await page.locator('ul.flags li.flag-no-effect').innerText()).toMatch(/scale-to-zero-grace-period changed no metric in (\d+) of \1 groups/);
-      expect(await page.locator('ul.flags li.flag-edge').innerText()).toMatch(/containerConcurrency=24 is the highest value searched .*widen the range above 24/);
+      expect(await page.locator('ul.flags li.flag-edge').innerText()).toMatch(/containerConcurrency=20 is the highest value searched .*widen the range above 20/);
       await page.screenshot({ path: '/tmp/knsim-tune-report.png', fullPage: true });
       expect(errors).toEqual([]);
       expect(requests).toEqual([]); // self-contained: nothing loaded from elsewhere
