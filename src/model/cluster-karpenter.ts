@@ -3,6 +3,8 @@ import {
   cheapestFitting,
   consolidatableAt,
   consolidationDecision,
+  consolidationOrder,
+  rescheduleDisruptionCost,
   fits,
   ProvisioningBatch,
   templateNode,
@@ -21,6 +23,18 @@ import type { NodeAutoscalerSpec, NodePoolSpec } from './spec.js';
 /** How often the pod controller re-triggers the provisioner for a pod that is still provisionable. */
 export const PROVISIONABLE_POD_REQUEUE_SECONDS = 10;
 
+/**
+ * A Knative pod as Karpenter weighs its eviction: revision pods set no priorityClassName (so
+ * priority 0 where no PriorityClass is the global default) and no pod-deletion-cost annotation:
+ * eviction cost 1 each.
+ */
+const KNATIVE_POD = Object.freeze({});
+
+/** A node's reschedule disruption cost: 1 + its reschedulable (not terminating) Knative pods. */
+function disruptionCost(n: ClusterNode): number {
+  return rescheduleDisruptionCost(n.movablePods().map(() => KNATIVE_POD));
+}
+
 type KarpenterSpec = Extract<NodeAutoscalerSpec, { kind: 'karpenter' }>;
 
 interface PoolType extends InstanceType {
@@ -33,13 +47,14 @@ interface PoolType extends InstanceType {
  * capacity (Ready nodes with room, nodes launching), the rest onto new nodes, each
  * the cheapest pool (instance type) that holds its pods. Every 10 s the disruption controller
  * looks for consolidatable nodes (consolidateAfter since their last pod event) in pools above
- * their minNodes: empty ones (within the budget); else, under WhenEmptyOrUnderutilized,
- * multi-node consolidation (the most nodes, fewest pods first, that can go at once, onto the
- * others and at most one new cheaper node), then single-node consolidation (the first node,
- * fewest pods first, that can go onto the others or one cheaper node). A command waits 15 s and
- * is re-validated; then its nodes are tainted and, for a deletion, drained; for a replacement,
- * drained once the new node is Ready (and untainted if it never comes).
- * Not modelled: expiry, drift, spot-to-spot consolidation, pod disruption costs (fewest pods stands in).
+ * their minNodes, in upstream's order (highest price / (1 + pods) first): empty ones, those
+ * with no pod but terminating ones (within the budget); else, under WhenEmptyOrUnderutilized,
+ * multi-node consolidation (the longest prefix that can go at once, onto the others and at most
+ * one new cheaper node), then single-node consolidation (the first node that can go onto the
+ * others or one cheaper node). A command waits 15 s and is re-validated; then its nodes are
+ * tainted and, for a deletion, drained; for a replacement, drained once the new node is Ready
+ * (and untainted if it never comes).
+ * Not modelled: expiry, drift, spot-to-spot consolidation, the 5 s minimum drain time.
  */
 export class KarpenterModel implements NodeAutoscaler {
   private readonly batch: ProvisioningBatch;
@@ -180,12 +195,16 @@ export class KarpenterModel implements NodeAutoscaler {
     }
     const budget = allowedDisruptions(counted, this.spec.config.budgetPercent, disrupting);
     if (budget === 0) return undefined;
-    const candidates = c.nodes.filter((n) => this.consolidatable(n, now) && c.poolSize(n.pool) > n.pool.minNodes);
+    // Highest price per unit of disruption first (consolidation.go sortCandidates), for
+    // emptiness too; a node whose pods are all terminating is empty (Candidate.IsEmpty).
+    const cost = new Map<ClusterNode, number>();
+    for (const n of c.nodes) if (this.consolidatable(n, now) && c.poolSize(n.pool) > n.pool.minNodes) cost.set(n, disruptionCost(n));
+    const candidates = consolidationOrder([...cost.keys()], (n) => n.pool.pricePerHour, (n) => cost.get(n)!);
     // Empty nodes within the budget, none taking its pool below minNodes.
     const sizes = new Map<NodePoolSpec, number>();
     const empty: ClusterNode[] = [];
     for (const n of candidates) {
-      if (empty.length >= budget || n.workload.size > 0) continue;
+      if (empty.length >= budget || cost.get(n)! > 1) continue;
       const size = sizes.get(n.pool) ?? c.poolSize(n.pool);
       if (size <= n.pool.minNodes) continue;
       sizes.set(n.pool, size - 1);
@@ -193,10 +212,10 @@ export class KarpenterModel implements NodeAutoscaler {
     }
     if (empty.length > 0) return { nodes: empty, empty: true, decision: { action: 'delete' } };
     if (this.spec.consolidation !== 'WhenEmptyOrUnderutilized') return undefined;
-    // Fewest pods first (upstream: lowest disruption cost), within the budget; one node per pool at most below its minNodes.
-    const byPods = candidates.slice().sort((a, b) => a.workload.size - b.workload.size);
+    // The non-empty ones (emptiness has the others), in that order, within the budget, none taking its pool below minNodes.
     const allowed: ClusterNode[] = [];
-    for (const n of byPods) {
+    for (const n of candidates) {
+      if (cost.get(n)! <= 1) continue;
       if (allowed.length >= budget) break;
       const size = sizes.get(n.pool) ?? c.poolSize(n.pool);
       if (size <= n.pool.minNodes) continue;
@@ -232,7 +251,6 @@ export class KarpenterModel implements NodeAutoscaler {
   /** Single-node consolidation (singlenodeconsolidation.go): the first candidate with pods that can go. */
   private singleNode(candidates: readonly ClusterNode[]): Command | undefined {
     for (const n of candidates) {
-      if (n.workload.size === 0) continue;
       const decision = this.decide([n]);
       if (decision.action !== 'none') return { nodes: [n], empty: false, decision };
     }
@@ -262,7 +280,7 @@ export class KarpenterModel implements NodeAutoscaler {
     const now = c.sim.now;
     if (v.empty) {
       for (const n of v.nodes) {
-        if (!self.consolidatable(n, now) || c.poolSize(n.pool) <= n.pool.minNodes || n.workload.size > 0) continue;
+        if (!self.consolidatable(n, now) || c.poolSize(n.pool) <= n.pool.minNodes || n.movablePods().length > 0) continue;
         c.startRemoval(n, now, 0);
       }
       return;

@@ -70,6 +70,46 @@ export function allowedDisruptions(totalNodes: number, percent: number, disrupti
   return Math.max(0, Math.ceil((totalNodes * percent) / 100) - disrupting);
 }
 
+/** What Karpenter reads of a pod to weigh its eviction. */
+export interface EvictedPod {
+  /** spec.priority; undefined when unset. */
+  readonly priority?: number | undefined;
+  /** The `controller.kubernetes.io/pod-deletion-cost` annotation, parsed; undefined when absent or unparsable. */
+  readonly deletionCost?: number | undefined;
+}
+
+/**
+ * One pod's eviction cost (pkg/utils/disruption EvictionCost): 1, plus its deletion cost / 2^27,
+ * plus its priority / 2^25, clamped to [−10, 10].
+ */
+export function evictionCost(pod: EvictedPod): number {
+  let cost = 1;
+  if (pod.deletionCost !== undefined) cost += pod.deletionCost / 2 ** 27;
+  if (pod.priority !== undefined) cost += pod.priority / 2 ** 25;
+  return Math.min(10, Math.max(-10, cost));
+}
+
+/**
+ * A consolidation candidate's reschedule disruption cost (disruption/types.go
+ * computeRescheduleDisruptionCost): 1 for the node itself plus each reschedulable pod's
+ * eviction cost, negative ones counting 0. A node at exactly 1 is empty (Candidate.IsEmpty).
+ */
+export function rescheduleDisruptionCost(pods: readonly EvictedPod[]): number {
+  let cost = 1;
+  for (const p of pods) cost += Math.max(0, evictionCost(p));
+  return cost;
+}
+
+/**
+ * The order emptiness and consolidation try candidates in (disruption/consolidation.go
+ * sortCandidates, since v1.14): highest price / reschedule disruption cost first. Equal ratios
+ * keep the given order (upstream's sort is unstable there; knsim stays deterministic).
+ */
+export function consolidationOrder<T>(candidates: readonly T[], price: (c: T) => number, disruptionCost: (c: T) => number): T[] {
+  const ratio = new Map<T, number>(candidates.map((c) => [c, price(c) / disruptionCost(c)]));
+  return candidates.slice().sort((a, b) => ratio.get(b)! - ratio.get(a)!);
+}
+
 /** A node is consolidatable `consolidateAfter` after its last pod event (or its initialization). */
 export function consolidatableAt(lastPodEventOrInit: number, cfg: Pick<KarpenterConfig, 'consolidateAfterSeconds'>): number {
   return lastPodEventOrInit + cfg.consolidateAfterSeconds;

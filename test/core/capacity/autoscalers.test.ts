@@ -10,6 +10,9 @@ import {
   cheapestFitting,
   consolidatableAt,
   consolidationDecision,
+  consolidationOrder,
+  evictionCost,
+  rescheduleDisruptionCost,
   bindPod,
   estimateNodes,
   nodeGroupBackoffAfterFailure,
@@ -230,6 +233,39 @@ describe('Karpenter', () => {
     expect(cheapestFitting(types, [knativePod, knativePod])?.name).toBe('large');
     expect(cheapestFitting(types, Array(6).fill(knativePod))?.name).toBe('xlarge');
     expect(cheapestFitting(types, Array(8).fill(knativePod))).toBeUndefined();
+  });
+});
+
+describe('Karpenter disruption cost and candidate order (pkg/utils/disruption, disruption/types.go, consolidation.go sortCandidates)', () => {
+  it('a pod costs 1, plus deletion cost / 2^27, plus priority / 2^25, clamped to [-10, 10]', () => {
+    expect(evictionCost({})).toBe(1);
+    expect(evictionCost({ priority: 0 })).toBe(1);
+    expect(evictionCost({ priority: 2 ** 25 })).toBe(2);
+    expect(evictionCost({ deletionCost: 2 ** 27, priority: 2 ** 24 })).toBe(2.5);
+    expect(evictionCost({ deletionCost: -3 * 2 ** 27 })).toBe(-2);
+    // system-node-critical (2000001000) and the annotation's extremes hit the clamp
+    expect(evictionCost({ priority: 2000001000 })).toBe(10);
+    expect(evictionCost({ deletionCost: -2147483647, priority: -2147483648 })).toBe(-10);
+  });
+  it('a node costs 1 plus its pods, negative pods counting 0: three Knative pods and one at -2 make 4', () => {
+    expect(rescheduleDisruptionCost([])).toBe(1);
+    expect(rescheduleDisruptionCost([{}, {}, {}, { deletionCost: -3 * 2 ** 27 }])).toBe(4);
+  });
+  it('candidates go highest price / disruption cost first, not fewest pods first; equal ratios keep their order', () => {
+    const nodes = [
+      { name: 'small, 1 pod', price: 0.1, cost: 2 }, // 0.05
+      { name: 'big, 2 pods', price: 0.4, cost: 3 }, // 0.133
+      { name: 'medium, 1 pod', price: 0.2, cost: 2 }, // 0.1
+      { name: 'medium, 3 pods', price: 0.2, cost: 4 }, // 0.05
+      { name: 'empty small', price: 0.1, cost: 1 }, // 0.1
+    ];
+    expect(consolidationOrder(nodes, (n) => n.price, (n) => n.cost).map((n) => n.name)).toEqual([
+      'big, 2 pods',
+      'medium, 1 pod',
+      'empty small',
+      'small, 1 pod',
+      'medium, 3 pods',
+    ]);
   });
 });
 
