@@ -4,6 +4,7 @@ import {
   consolidatableAt,
   consolidationDecision,
   consolidationOrder,
+  expiresAt,
   rescheduleDisruptionCost,
   fits,
   ProvisioningBatch,
@@ -53,8 +54,9 @@ interface PoolType extends InstanceType {
  * one new cheaper node), then single-node consolidation (the first node that can go onto the
  * others or one cheaper node). A command waits 15 s and is re-validated; then its nodes are
  * tainted and, for a deletion, drained; for a replacement, drained once the new node is Ready
- * (and untainted if it never comes).
- * Not modelled: expiry, drift, spot-to-spot consolidation, the 5 s minimum drain time.
+ * (and untainted if it never comes). Each node expires `expireAfter` after its launch: tainted
+ * and drained at once, outside the budget and minNodes (its pods' replacements provision anew).
+ * Not modelled: drift, spot-to-spot consolidation, the 5 s minimum drain time.
  */
 export class KarpenterModel implements NodeAutoscaler {
   private readonly batch: ProvisioningBatch;
@@ -76,6 +78,37 @@ export class KarpenterModel implements NodeAutoscaler {
     const period = spec.config.disruptionPollSeconds;
     const first = spec.firstPollSeconds ?? random.uniform(0, period);
     cluster.sim.every(first, period, this.poll, this);
+    // The initial nodes' NodeClaims were created at 0 with the others'.
+    for (const n of cluster.nodes) this.scheduleExpiry(n);
+  }
+
+  /** Ask for a node of `pool` now; its expiry is set from this moment (NodeClaim creation). */
+  private launch(pool: NodePoolSpec, now: number): ClusterNode {
+    const node = this.cluster.provision(pool, now, this.spec.config.registrationTimeoutSeconds);
+    this.scheduleExpiry(node);
+    return node;
+  }
+
+  private scheduleExpiry(node: ClusterNode): void {
+    const at = expiresAt(node.requestedAt, this.spec.config);
+    if (at !== undefined) this.cluster.sim.at(at, this.onExpire, { self: this, node });
+  }
+
+  /**
+   * The NodeClaim expired (nodeclaim/expiration controller): deleted at once, whatever the
+   * budgets, minNodes or a consolidation waiting on it. A launching node is just deleted; a
+   * Ready one, or one tainted for a replacement still launching, is drained now; its pods'
+   * replacements are provisioned like any Unschedulable pods.
+   */
+  private onExpire(this: void, e: { self: KarpenterModel; node: ClusterNode }): void {
+    const { self, node } = e;
+    const c = self.cluster;
+    const now = c.sim.now;
+    if (node.state === 'Provisioning') {
+      c.cancelProvision(node, now);
+      self.provisionFailed(node, now);
+    } else if (node.state === 'Ready') c.startRemoval(node, now, 0);
+    else if (node.state === 'Tainted') c.drain(node, now);
   }
 
   podUnschedulable(pod: Pod, now: number): void {
@@ -149,7 +182,7 @@ export class KarpenterModel implements NodeAutoscaler {
       const t = this.cheapest(b.reqs, added);
       if (t === undefined) continue;
       added.set(t.pool, (added.get(t.pool) ?? 0) + 1);
-      const node = c.provision(t.pool, now, this.spec.config.registrationTimeoutSeconds);
+      const node = this.launch(t.pool, now);
       for (const p of b.pods) this.nominated.set(p, node);
     }
   }
@@ -297,7 +330,7 @@ export class KarpenterModel implements NodeAutoscaler {
     if (v.decision.action !== 'replace' || again.action !== 'replace' || again.type.pricePerHour > v.decision.type.pricePerHour) return;
     // Tainted at once; drained when the replacement is Ready (orchestration queue).
     for (const n of v.nodes) c.startRemoval(n, now, undefined);
-    const replacement = c.provision(again.type.pool, now, self.spec.config.registrationTimeoutSeconds);
+    const replacement = self.launch(again.type.pool, now);
     self.replacing.set(replacement, [...v.nodes]);
   }
 

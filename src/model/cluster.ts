@@ -123,6 +123,11 @@ export class Cluster {
     this.autoscaler?.nodeReady?.(node, now);
   }
 
+  /** A node still launching is given up (its NodeClaim deleted): it never becomes Ready. */
+  cancelProvision(node: ClusterNode, now: number): void {
+    if (node.state === 'Provisioning') this.delete(node, now);
+  }
+
   /**
    * Start removing a node: tainted now (no new pods bind to it); after `evictAfter` seconds
    * its pods are evicted (their ReplicaSets create replacements elsewhere), and it is deleted

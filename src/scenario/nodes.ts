@@ -26,7 +26,7 @@ const CA_FLAGS = [
   'scaleDownUnneededTime', 'scaleDownDelayAfterAdd', 'scaleDownDelayAfterDelete', 'scaleDownDelayAfterFailure', 'maxEmptyBulkDelete',
   'nodeDeleteDelayAfterTaint',
 ] as const;
-const KARPENTER_FLAGS = ['batchIdleDuration', 'batchMaxDuration', 'consolidateAfter', 'consolidationPolicy', 'budgetNodesPercent', 'firstPoll'] as const;
+const KARPENTER_FLAGS = ['batchIdleDuration', 'batchMaxDuration', 'consolidateAfter', 'consolidationPolicy', 'budgetNodesPercent', 'expireAfter', 'firstPoll'] as const;
 
 /** Each cluster-autoscaler setting a scenario may give (upstream's flag name) and the config field it sets. */
 const CA_SETTINGS = {
@@ -49,6 +49,7 @@ const KARPENTER_SETTINGS = {
   batchMaxDuration: 'batchMaxSeconds',
   consolidateAfter: 'consolidateAfterSeconds',
   budgetNodesPercent: 'budgetPercent',
+  expireAfter: 'expireAfterSeconds',
 } as const satisfies Partial<Record<keyof NodeAutoscalerInput, keyof KarpenterConfig>>;
 
 /** `defaults` with each setting the scenario gives (per `settings`) in place of its default. */

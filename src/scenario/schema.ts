@@ -10,7 +10,7 @@
 import { z } from 'zod';
 import type { PodStartSpec } from '../model/spec.js';
 import { formatPath, ScenarioError, shownNumber, type PathSegment } from './errors.js';
-import { count, describeValue, distribution, duration, obj, rate, stringMap, unquotedNumberRule } from './values.js';
+import { count, describeValue, distribution, duration, obj, parseDuration, rate, stringMap, unquotedNumberRule } from './values.js';
 import { parseCpuMillis, parseMemoryBytes, QuantityError } from './quantity.js';
 
 /** A Kubernetes quantity field read with `parse` (CPU → millicores, memory → bytes); a bad one is an issue at its path. */
@@ -264,6 +264,15 @@ const nodePoolSchema = obj({
 export type NodePoolInput = z.output<typeof nodePoolSchema>;
 
 /** The node autoscaler and its flags (upstream defaults when absent); which flags a kind accepts is checked in nodes.ts. */
+/** A Karpenter NodePool duration that may be `Never` (NillableDuration): seconds, Infinity for Never. */
+const durationOrNever = z.unknown().transform((v, ctx): number => {
+  if (v === 'Never') return Number.POSITIVE_INFINITY;
+  const r = parseDuration(v);
+  const rule = !r.ok ? r.rule : r.seconds > 0 ? undefined : 'must be greater than 0';
+  if (rule === undefined && r.ok) return r.seconds;
+  ctx.addIssue({ code: 'custom', message: `${rule}; or Never` });
+  return z.NEVER;
+});
 const nodeAutoscalerSchema = obj({
   kind: z.enum(['none', 'cluster-autoscaler', 'karpenter']),
   // Cluster Autoscaler flags.
@@ -285,6 +294,7 @@ const nodeAutoscalerSchema = obj({
   consolidateAfter: duration('nonneg').optional(),
   consolidationPolicy: z.enum(['WhenEmptyOrUnderutilized', 'WhenEmpty']).optional(),
   budgetNodesPercent: z.number().min(0).max(100).optional(),
+  expireAfter: durationOrNever.optional(),
   firstPoll: duration('nonneg').optional(),
 });
 export type NodeAutoscalerInput = z.output<typeof nodeAutoscalerSchema>;

@@ -234,3 +234,57 @@ describe('Karpenter candidate order (karpenter-order.yaml: a 16-CPU $0.40 node w
     expect(r.summary.cost!.total).toBeCloseTo((47 * 0.4 + 200 * 0.1 + 200 * 0.4) / 3600, 6);
   });
 });
+
+describe('Karpenter expiry (karpenter-consolidation.yaml, big pool only: the pods end on big-003, the other two go at 17–47 s)', () => {
+  const bigOnly = ['cluster.nodePools[1].maxNodes=0', 'cluster.nodePools[2].maxNodes=0', 'duration=400s'];
+  const lifecycle = (r: ReturnType<typeof run>) =>
+    r.nodes.filter((n) => n.time >= 100 && n.event !== 'Ready').map((n) => [n.node, n.event, n.time]);
+
+  it('expireAfter 120s: a node is tainted and drained 120 s after its request, Ready or not; its pods wait for a new node', () => {
+    const r = run('karpenter-consolidation', [...bigOnly, 'cluster.nodeAutoscaler.expireAfter=120s']);
+    expect(lifecycle(r)).toEqual([
+      // big-003 (requested at 0) expires at 120: its three pods' replacements are Unschedulable at
+      // once, the batch closes at 121 and big-004 is requested; the old pods drain in 30 s.
+      ['big-003', 'Tainted', 120],
+      ['big-004', 'Requested', 121],
+      ['big-003', 'Deleted', 150],
+      // big-004 expires 120 s after its request (121), not after Ready (181).
+      ['big-004', 'Tainted', 241],
+      ['big-005', 'Requested', 242],
+      ['big-004', 'Deleted', 271],
+      ['big-005', 'Tainted', 362],
+      ['big-006', 'Requested', 363],
+      ['big-005', 'Deleted', 392],
+    ]);
+    const s1 = r.pods.filter((p) => p.service === 's1' && (p.event === 'Unschedulable' || p.event === 'Scheduled') && p.time > 0);
+    expect(s1.map((p) => [p.event, p.node, p.time])).toEqual([
+      ['Unschedulable', '', 120],
+      ['Scheduled', 'big-004', 181],
+      ['Unschedulable', '', 241],
+      ['Scheduled', 'big-005', 302],
+      ['Unschedulable', '', 362],
+    ]);
+    expect(r.summary.nodes).toMatchObject({ podsWaitedForNode: 9, maxPendingSeconds: 61 });
+    // Node-seconds 47 + 47 + 150 + 150 + 150 + 37 = 581 at $0.40/h, against 47 + 47 + 400 = 494 with no expiry.
+    expect(r.summary.cost!.total).toBeCloseTo((581 * 0.4) / 3600, 6);
+  });
+
+  it('expiry is forceful: outside the 10 % budget and minNodes, all three initial nodes go at 120 s and one new node takes the pods', () => {
+    const r = run('karpenter-consolidation', [...bigOnly, 'cluster.nodePools[0].minNodes=3', 'cluster.nodeAutoscaler.budgetNodesPercent=10', 'cluster.nodeAutoscaler.expireAfter=120s', 'duration=200s']);
+    expect(r.nodes.filter((n) => n.event !== 'Ready' && n.time > 0).map((n) => [n.node, n.event, n.time])).toEqual([
+      ['big-001', 'Tainted', 120],
+      ['big-002', 'Tainted', 120],
+      ['big-003', 'Tainted', 120],
+      ['big-004', 'Requested', 121],
+      ['big-001', 'Deleted', 150],
+      ['big-002', 'Deleted', 150],
+      ['big-003', 'Deleted', 150],
+    ]);
+  });
+
+  it.each([[[]], [['cluster.nodeAutoscaler.expireAfter=Never']]])('the default 720h (and Never) leave big-003 for the whole run %j', (sets) => {
+    const r = run('karpenter-consolidation', [...bigOnly, ...sets]);
+    expect(lifecycle(r)).toEqual([]);
+    expect(r.summary.cost!.total).toBeCloseTo((494 * 0.4) / 3600, 6);
+  });
+});

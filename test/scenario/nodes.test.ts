@@ -62,3 +62,30 @@ describe('pool names', () => {
     expect([err.path, err.rule]).toEqual(['cluster.nodePools[1].name', 'duplicate pool name "p" (also cluster.nodePools[0])']);
   });
 });
+
+describe('Karpenter expireAfter (NodePool template; upstream default 720h, or Never)', () => {
+  const karpenter = (extra: string) => withPools(['name: p, initialNodes: 1'], `karpenter${extra}`);
+  const expiry = (file: string) => {
+    const a = loadScenario(file).world.cluster.nodes!.autoscaler;
+    return a.kind === 'karpenter' ? a.config.expireAfterSeconds : undefined;
+  };
+  it.each([
+    ['', 2592000],
+    [', expireAfter: 48h', 172800],
+    [', expireAfter: 90', 90],
+    [', expireAfter: Never', Number.POSITIVE_INFINITY],
+  ])('nodeAutoscaler { kind: karpenter%s } expires nodes after %s s', (extra, seconds) => {
+    expect(expiry(karpenter(extra))).toBe(seconds);
+  });
+  it.each([
+    [', expireAfter: 0s', 'must be greater than 0; or Never'],
+    [', expireAfter: never', 'invalid duration "never": not a Go duration (examples: "60s", "1m30s", "300ms"); or Never'],
+  ])('refuses%s', (extra, rule) => {
+    const err = catchScenarioError(() => loadScenario(karpenter(extra)));
+    expect([err.path, err.rule]).toEqual(['cluster.nodeAutoscaler.expireAfter', rule]);
+  });
+  it('is not a Cluster Autoscaler setting', () => {
+    const err = catchScenarioError(() => loadScenario(withPools(['name: p, initialNodes: 1'], 'cluster-autoscaler, expireAfter: 1h')));
+    expect([err.path, err.rule]).toEqual(['cluster.nodeAutoscaler.expireAfter', 'is a karpenter setting, not a cluster-autoscaler one']);
+  });
+});

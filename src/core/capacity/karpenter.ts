@@ -22,6 +22,8 @@ export interface KarpenterConfig {
   readonly disruptionPollSeconds: number;
   /** Every disruption command waits this long and is re-validated before it runs. */
   readonly validationSeconds: number;
+  /** NodePool template expireAfter: a node is deleted this long after its NodeClaim was created; Infinity = Never. */
+  readonly expireAfterSeconds: number;
 }
 
 export const DEFAULT_KARPENTER_CONFIG: KarpenterConfig = Object.freeze({
@@ -32,6 +34,7 @@ export const DEFAULT_KARPENTER_CONFIG: KarpenterConfig = Object.freeze({
   budgetPercent: 10,
   disruptionPollSeconds: 10,
   validationSeconds: 15,
+  expireAfterSeconds: 720 * 3600,
 });
 
 /**
@@ -68,6 +71,14 @@ export function allowedDisruptions(totalNodes: number, percent: number, disrupti
   requireInteger('totalNodes', totalNodes, 0);
   requireNonNegative('percent', percent);
   return Math.max(0, Math.ceil((totalNodes * percent) / 100) - disrupting);
+}
+
+/**
+ * When a node expires (nodeclaim/expiration controller): `expireAfter` after its NodeClaim's
+ * creation; undefined for Never. Upstream deletes it then, outside the disruption budgets.
+ */
+export function expiresAt(createdAt: number, cfg: Pick<KarpenterConfig, 'expireAfterSeconds'>): number | undefined {
+  return Number.isFinite(cfg.expireAfterSeconds) ? createdAt + cfg.expireAfterSeconds : undefined;
 }
 
 /** What Karpenter reads of a pod to weigh its eviction. */

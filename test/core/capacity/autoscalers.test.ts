@@ -12,6 +12,7 @@ import {
   consolidationDecision,
   consolidationOrder,
   evictionCost,
+  expiresAt,
   rescheduleDisruptionCost,
   bindPod,
   estimateNodes,
@@ -266,6 +267,11 @@ describe('Karpenter disruption cost and candidate order (pkg/utils/disruption, d
       'small, 1 pod',
       'medium, 3 pods',
     ]);
+  });
+  it('a node expires expireAfter (720h by default) after its launch; Never is no expiry', () => {
+    expect(DEFAULT_KARPENTER_CONFIG.expireAfterSeconds).toBe(2592000);
+    expect(expiresAt(180, DEFAULT_KARPENTER_CONFIG)).toBe(2592180);
+    expect(expiresAt(180, { expireAfterSeconds: Number.POSITIVE_INFINITY })).toBeUndefined();
   });
 });
 
