@@ -288,3 +288,19 @@ describe('Karpenter expiry (karpenter-consolidation.yaml, big pool only: the pod
     expect(r.summary.cost!.total).toBeCloseTo((494 * 0.4) / 3600, 6);
   });
 });
+
+describe('Karpenter emptiness (karpenter-terminating.yaml: small-001 holds only a terminating pod)', () => {
+  it('WhenEmpty: a node whose pods all terminate is empty (not reschedulable): tainted at the 17 s command, deleted when the pod is gone', () => {
+    const r = run('karpenter-terminating', ['cluster.nodeAutoscaler.consolidationPolicy=WhenEmpty']);
+    const pod = 's0-00001-deployment-0002';
+    const terminating = r.at(pod, 'Terminating')!.time;
+    const gone = r.at(pod, 'Gone')!.time;
+    expect([r.at(pod, 'Scheduled')?.node, terminating < 2, gone]).toEqual(['small-001', true, terminating + 30]);
+    // The poll at 2 s sees it empty; the command runs at 17. Counted as not empty, it waited for the
+    // pod to go (≈ 31.7 s), the poll at 32 and the 15 s re-validation: tainted and deleted at 47.
+    expect(r.nodes.filter((n) => n.event === 'Tainted' || n.event === 'Deleted').map((n) => [n.node, n.event, n.time])).toEqual([
+      ['small-001', 'Tainted', 17],
+      ['small-001', 'Deleted', gone],
+    ]);
+  });
+});
