@@ -126,17 +126,24 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
       sizes.set(n.pool, size - 1);
       return true;
     };
-    const empty = removable.filter((n) => n.workload.size === 0);
-    let removed = 0;
-    for (const n of empty) {
-      if (removed >= cfg.maxEmptyBulkDelete) break;
-      if (!keepsMin(n)) continue;
-      this.remove(n, now);
-      removed++;
+    // The actuator's budgets (actuation/actuator.go cropNodesToBudgets): deletions still in
+    // progress use up max-scale-down-parallelism; empty nodes go first, then, in the same loop,
+    // one node to drain if the parallelism left allows and no drain is under way (max-drain-parallelism 1).
+    let inProgress = 0;
+    let draining = 0;
+    for (const n of c.nodes) {
+      if (n.state !== 'Tainted') continue;
+      inProgress++;
+      if (n.workload.size > 0) draining++;
     }
-    if (removed > 0) return;
-    // Non-empty nodes are drained one at a time (max-drain-parallelism 1).
-    if (c.nodes.some((n) => n.state === 'Tainted' && n.workload.size > 0)) return;
+    let budget = cfg.maxEmptyBulkDelete - inProgress;
+    for (const n of removable) {
+      if (budget <= 0) break;
+      if (n.workload.size > 0 || !keepsMin(n)) continue;
+      this.remove(n, now);
+      budget--;
+    }
+    if (budget <= 0 || draining > 0) return;
     const victim = removable.find((n) => n.workload.size > 0 && keepsMin(n));
     if (victim !== undefined) this.remove(victim, now);
   }

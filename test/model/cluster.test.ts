@@ -304,3 +304,25 @@ describe('Karpenter emptiness (karpenter-terminating.yaml: small-001 holds only 
     ]);
   });
 });
+
+describe('Cluster Autoscaler actuation budgets (ca-empty-and-drain.yaml: std-001 empty, std-003 holds a 1-CPU pod that fits beside c on std-002)', () => {
+  it('an empty node and a node to drain start in the same loop (615 s: unneeded since the loop at 5 s, strictly over 600 s)', () => {
+    const r = run('ca-empty-and-drain');
+    expect(r.nodes.filter((n) => n.time > 0).map((n) => [n.node, n.event, n.time])).toEqual([
+      ['std-001', 'Tainted', 615],
+      ['std-003', 'Tainted', 615],
+      ['std-001', 'Deleted', 620],
+      // Evicted 5 s after the taint; its pod drains 30 s, then the node goes (not tainted at 625, deleted at 660).
+      ['std-003', 'Deleted', 650],
+    ]);
+    expect(r.at('a-00001-deployment-0002', 'Scheduled')).toMatchObject({ node: 'std-002', time: 620.5 });
+  });
+  it('deletions in progress use up max-scale-down-parallelism: with 1, the drain waits for the empty node to go', () => {
+    const r = run('ca-empty-and-drain', ['cluster.nodeAutoscaler.maxEmptyBulkDelete=1', 'cluster.nodeAutoscaler.nodeDeleteDelayAfterTaint=15s']);
+    // std-001 tainted at 615 is deleted at 630: the loop at 625 has no budget left; the one at 635 drains std-003.
+    expect(r.nodes.filter((n) => n.event === 'Tainted').map((n) => [n.node, n.time])).toEqual([
+      ['std-001', 615],
+      ['std-003', 635],
+    ]);
+  });
+});
