@@ -12,6 +12,7 @@ import {
   scaleDownInCooldown,
   templateNode,
   UnneededNodes,
+  UnremovableNodes,
   type NodeView,
   type PodResources,
   type ScaleUpOption,
@@ -32,6 +33,7 @@ type CaSpec = Extract<NodeAutoscalerSpec, { kind: 'cluster-autoscaler' }>;
  */
 export class ClusterAutoscalerLoop implements NodeAutoscaler {
   private readonly unneeded = new UnneededNodes();
+  private readonly unremovable = new UnremovableNodes();
   private lastScaleUpTime: number | undefined;
   private lastScaleDownDeleteTime: number | undefined;
   /** Node pools backed off after failed scale-ups. */
@@ -109,12 +111,22 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
       (n) => this.unneeded.unneededSince(n.name) !== undefined,
     );
     // Its pods (and those moved onto it earlier in this loop) must fit elsewhere, not on nodes
-    // already found removable in this loop.
-    const found = removableNodes(
+    // already found removable in this loop. A node whose pods found no place is left out for
+    // unremovable-node-recheck-timeout (planner.go categorizeNodes, AddTimeout).
+    this.unremovable.update(now);
+    const eligible = ready.map(
+      (n) => !this.unremovable.isRecent(n.name) && c.poolSize(n.pool) > n.pool.minNodes && nodeUtilization(n) < cfg.scaleDownUtilizationThreshold,
+    );
+    const removableAt = removableNodes(
       ready,
       ready.map((n) => n.movablePods().map((p) => c.requestsOf(p))),
-      (i) => c.poolSize(ready[i]!.pool) > ready[i]!.pool.minNodes && nodeUtilization(ready[i]!) < cfg.scaleDownUtilizationThreshold,
-    ).map((i) => ready[i]!);
+      (i) => eligible[i]!,
+    );
+    const found = removableAt.map((i) => ready[i]!);
+    const ok = new Set(removableAt);
+    ready.forEach((n, i) => {
+      if (eligible[i] && !ok.has(i)) this.unremovable.addTimeout(n.name, now + cfg.unremovableNodeRecheckSeconds);
+    });
     this.unneeded.update(now, found.map((n) => n.name));
     if (scaleDownInCooldown(now, { lastScaleUpTime: this.lastScaleUpTime, lastScaleDownDeleteTime: this.lastScaleDownDeleteTime }, cfg)) return;
     const removable = found.filter((n) => this.unneeded.removable(n.name, now, cfg.scaleDownUnneededSeconds));

@@ -326,3 +326,15 @@ describe('Cluster Autoscaler actuation budgets (ca-empty-and-drain.yaml: std-001
     ]);
   });
 });
+
+describe('Cluster Autoscaler unremovable-node-recheck-timeout (ca-recheck.yaml: a\'s pod finds no place until d\'s pod is gone at 60 s)', () => {
+  it('found unremovable at the 5 s loop, small-001 is not simulated again until 305 s: unneeded from 305, tainted at 915 (not from 65, tainted at 675)', () => {
+    const r = run('ca-recheck');
+    expect(r.at('d-00001-deployment-0001', 'Gone')?.time).toBe(60);
+    expect(r.nodes.filter((n) => n.time > 0).map((n) => [n.node, n.event, n.time])).toEqual([
+      ['small-001', 'Tainted', 915],
+      ['small-001', 'Deleted', 950],
+    ]);
+    expect(r.at('a-00001-deployment-0002', 'Scheduled')).toMatchObject({ node: 'big-001', time: 920.5 });
+  });
+});

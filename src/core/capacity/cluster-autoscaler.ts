@@ -27,6 +27,8 @@ export interface ClusterAutoscalerConfig {
   readonly maxEmptyBulkDelete: number;
   readonly nodeDeleteDelayAfterTaintSeconds: number;
   readonly maxGracefulTerminationSeconds: number;
+  /** unremovable-node-recheck-timeout: a node whose pods found no place is not simulated again for this long. */
+  readonly unremovableNodeRecheckSeconds: number;
 }
 
 export const DEFAULT_CLUSTER_AUTOSCALER_CONFIG: ClusterAutoscalerConfig = Object.freeze({
@@ -45,6 +47,7 @@ export const DEFAULT_CLUSTER_AUTOSCALER_CONFIG: ClusterAutoscalerConfig = Object
   maxEmptyBulkDelete: 10,
   nodeDeleteDelayAfterTaintSeconds: 5,
   maxGracefulTerminationSeconds: 600,
+  unremovableNodeRecheckSeconds: 5 * 60,
 });
 
 /** What a fresh node of a group offers: allocatable, max pods, and its DaemonSet pods' requests. */
@@ -246,6 +249,28 @@ export class UnneededNodes {
 
   forget(name: string): void {
     this.since.delete(name);
+  }
+}
+
+/**
+ * Nodes the removal simulation found unremovable (scaledown/unremovable/nodes.go): each is
+ * skipped as RecentlyUnremovable (eligibility.go FilterOutUnremovable) until its recheck time,
+ * and considered again from the first loop at or after it.
+ */
+export class UnremovableNodes {
+  private readonly until = new Map<string, number>();
+
+  /** Forget the entries whose time has come (kept while strictly in the future). */
+  update(now: number): void {
+    for (const [name, t] of [...this.until]) if (!(t > now)) this.until.delete(name);
+  }
+
+  isRecent(name: string): boolean {
+    return this.until.has(name);
+  }
+
+  addTimeout(name: string, until: number): void {
+    this.until.set(name, until);
   }
 }
 

@@ -4,6 +4,7 @@ import {
   DEFAULT_KARPENTER_CONFIG,
   ProvisioningBatch,
   UnneededNodes,
+  UnremovableNodes,
   allowedDisruptions,
   bestScaleUpOption,
   canReschedule,
@@ -234,6 +235,18 @@ describe('Karpenter', () => {
     expect(cheapestFitting(types, [knativePod, knativePod])?.name).toBe('large');
     expect(cheapestFitting(types, Array(6).fill(knativePod))?.name).toBe('xlarge');
     expect(cheapestFitting(types, Array(8).fill(knativePod))).toBeUndefined();
+  });
+});
+
+describe('UnremovableNodes (unremovable-node-recheck-timeout, 5 min)', () => {
+  it('a node found unremovable at 5 s is skipped until its recheck at 305 s, considered again at 305 (kept only while strictly in the future)', () => {
+    expect(CA.unremovableNodeRecheckSeconds).toBe(300);
+    const u = new UnremovableNodes();
+    u.addTimeout('n1', 5 + CA.unremovableNodeRecheckSeconds);
+    for (const [t, recent] of [[15, true], [295, true], [305, false]] as const) {
+      u.update(t);
+      expect([t, u.isRecent('n1')]).toEqual([t, recent]);
+    }
   });
 });
 
