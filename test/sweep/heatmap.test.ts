@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { METRIC_KEYS, type MetricKey } from '../../src/output/metrics.js';
 import type { Axis } from '../../src/sweep/axes.js';
-import { sweepCharts } from '../../src/sweep/report/charts.js';
+import { paretoFront, sweepCharts } from '../../src/sweep/report/charts.js';
 import type { MetricStat, PointResult } from '../../src/sweep/sweep.js';
 
 const axes: Axis[] = [
@@ -47,5 +47,33 @@ describe('sweep heatmaps', () => {
     expect((color['scale'] as { domain?: number[] }).domain).toBeUndefined();
     expect(color['legend']).toEqual({ format: '.3~p' });
     expect(textRule).toBe(`datum.mean > ${0.01 + (0.011686 * 3) / 2}`);
+  });
+});
+
+describe('sweep heatmaps with points that have no latency (no 200s)', () => {
+  // Points 0 and 2 answered no request with a 200: their p99 is NaN; 1 and 3 have 5,940 and 9,773 ms.
+  const pts = points((k, p) => (k === 'p99_ms' ? (p % 2 === 0 ? Number.NaN : p === 1 ? 5940 : 9773) : 1));
+  const spec = JSON.parse(JSON.stringify(sweepCharts(axes, pts).find((c) => c.id === 'heatmap-p99-ms')!.spec)) as {
+    layer: Array<{ transform?: Array<{ filter: string }>; encoding: { text?: { value?: string; field?: string }; color?: { condition?: { test: string } } } }>;
+  };
+
+  it('white text from the middle of the latencies that exist, not from NaN', () => {
+    expect(spec.layer[1]!.encoding.color!.condition!.test).toBe(`datum.mean > ${5940 + (9773 - 5940) / 2}`);
+  });
+
+  it('the numbers leave those cells out, which say "no 200s" instead of "null"', () => {
+    expect(spec.layer[1]!.transform).toEqual([{ filter: 'isValid(datum.mean)' }]);
+    expect(spec.layer[2]!.transform).toEqual([{ filter: '!isValid(datum.mean)' }]);
+    expect(spec.layer[2]!.encoding.text).toEqual({ value: 'no 200s' });
+  });
+});
+
+describe('the Pareto front', () => {
+  it('leaves out points without a p99 (no 200s): they are not on the chart, and NaN dominated nothing', () => {
+    // Point 0 is the cheapest but answered nothing with a 200; 1 is cheaper than 3 and faster than 2.
+    const cost = [50, 100, 80, 150];
+    const p99 = [Number.NaN, 400, 900, 300];
+    const pts = points((k, p) => (k === 'pod_seconds' ? cost[p]! : k === 'p99_ms' ? p99[p]! : 0));
+    expect([...paretoFront(pts)].sort()).toEqual([1, 2, 3]);
   });
 });

@@ -181,7 +181,9 @@ function heatmapChart(axes: readonly Axis[], points: readonly PointResult[], k: 
   const sy = axisScale(axes[1]!, 1);
   // Heatmap cells are categories even for numeric axes: one cell per grid value.
   const values = points.map((p) => ({ ...pointRow(axes, [sx, sy], p), x: sx.text(p.values[0]!), y: sy.text(p.values[1]!), mean: p.metrics[k].mean, lo: p.metrics[k].lo, hi: p.metrics[k].hi }));
-  const means = values.map((v) => v.mean);
+  // Only points that have the metric: a latency of a point with no 200s is NaN, which made lo, hi and
+  // the white-text threshold NaN (black text on the darkest cells).
+  const means = values.map((v) => v.mean).filter((m) => Number.isFinite(m));
   const lo = Math.min(...means);
   const hi = Math.max(...means);
   // White text on the darker half of the colour domain (see flatColorDomain when all are equal).
@@ -204,6 +206,7 @@ function heatmapChart(axes: readonly Axis[], points: readonly PointResult[], k: 
   ];
   if (!many) {
     layers.push({
+      transform: [{ filter: 'isValid(datum.mean)' }],
       mark: { type: 'text', fontSize: 10 },
       encoding: {
         x,
@@ -211,6 +214,14 @@ function heatmapChart(axes: readonly Axis[], points: readonly PointResult[], k: 
         text: { field: 'mean', type: 'quantitative', format: fmt(k) },
         color: { condition: { test: `datum.mean > ${mid}`, value: 'white' }, value: 'black' },
       },
+    });
+  }
+  // A cell without the metric (a latency where no run got a 200) is left blank, and says why rather than "null".
+  if (values.some((v) => !Number.isFinite(v.mean))) {
+    layers.push({
+      transform: [{ filter: '!isValid(datum.mean)' }],
+      mark: { type: 'text', fontSize: 10, color: '#555555' },
+      encoding: { x, y, text: { value: METRICS[k].unit === 'ms' ? 'no 200s' : '–' } },
     });
   }
   return {
@@ -234,6 +245,8 @@ export function paretoFront(points: readonly PointResult[], cost: MetricKey = 'p
   for (const p of points) {
     const c = p.metrics[cost].mean;
     const l = p.metrics[lat].mean;
+    // A point without a p99 (no 200s) is not on the chart: with NaN no comparison held, so it was never dominated.
+    if (!Number.isFinite(c) || !Number.isFinite(l)) continue;
     const dominated = points.some((q) => q !== p && q.metrics[cost].mean <= c && q.metrics[lat].mean <= l && (q.metrics[cost].mean < c || q.metrics[lat].mean < l));
     if (!dominated) front.add(p.point);
   }
