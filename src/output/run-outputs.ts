@@ -64,6 +64,11 @@ export interface RunOutputsOptions {
    * each bucket's 200s from one histogram per bucket: percentiles of seconds cannot be combined.
    */
   latencyBucketSeconds?: number;
+  /**
+   * The run's end (s). The sample at the end comes before completions at that very instant, so
+   * its requests-per-second.csv rows are written by finish(), those completions included.
+   */
+  endSeconds?: number;
 }
 
 /** The percentiles of latency-buckets.csv's and requests-per-second.csv's p50_ms, p95_ms and p99_ms. */
@@ -455,7 +460,7 @@ export class RunOutputs implements RecordSink {
     // Not this.revision(): a revision gets its summary entry from a request, a pod or a decision, not from a sample.
     const acc = this.sampled(r.service, r.revision);
     const win = acc?.window;
-    if (acc !== undefined && win !== undefined && win.counts.total > 0) {
+    if (acc !== undefined && win !== undefined && win.counts.total > 0 && !(r.time >= (this.options.endSeconds ?? Number.POSITIVE_INFINITY))) {
       this.writeRequestSeries(r.time, win, acc);
       win.reset();
     }
@@ -518,7 +523,8 @@ export class RunOutputs implements RecordSink {
     if (this.latencyBuckets !== undefined) for (const a of this.accumulators) this.flushBucket(a);
     // A run that ends between whole seconds has no sample at its end: its last, partial second's
     // completions are written here, stamped with the run's end as every row is with its window's.
-    if (this.requestSeries !== undefined && Math.floor(meta.simulatedSeconds) < meta.simulatedSeconds) {
+    // So is a whole-second end's last second (sample() left it), with completions at the end itself.
+    if (this.requestSeries !== undefined && (Math.floor(meta.simulatedSeconds) < meta.simulatedSeconds || this.options.endSeconds === meta.simulatedSeconds)) {
       for (const a of this.accumulators) {
         if (a.window === undefined || a.window.counts.total === 0) continue;
         this.writeRequestSeries(meta.simulatedSeconds, a.window, a);

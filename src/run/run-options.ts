@@ -46,6 +46,7 @@ export function runRecorderOptions(spec: WorldSpec, outDir: string, trace: Reque
     resourceColumns: hasResourceColumns(spec),
     badGatewayColumn: canFailWith502(spec),
     cluster: clusterOutputs(spec),
+    endSeconds: spec.durationSeconds,
   };
 }
 

@@ -28,6 +28,8 @@ export interface RunRecorderOptions {
   badGatewayColumn?: boolean;
   /** The scenario has node pools (node column, nodes.csv, nodes and cost in the summary). */
   cluster?: { cpuCostShare: number } | undefined;
+  /** The run's end (s): see RunOutputsOptions.endSeconds. */
+  endSeconds?: number;
 }
 
 function outcomeOf(status: number): RequestOutcome {
@@ -321,6 +323,7 @@ export class RunRecorder implements Recorder {
       ...(options.resourceColumns === true ? { resourceColumns: true } : {}),
       ...(options.badGatewayColumn === true ? { badGatewayColumn: true } : {}),
       ...(options.cluster !== undefined ? { cluster: options.cluster } : {}),
+      ...(options.endSeconds !== undefined ? { endSeconds: options.endSeconds } : {}),
     });
     this.extra = extra;
     this.detailed = extra.length > 0 || t.mode !== 'none';

@@ -1,0 +1,51 @@
+/**
+ * requests-per-second.csv accounts for every answered request, those answered at the very
+ * instant the run ends included: the world's sample at the end runs before them, and their
+ * completions were dropped (a whole-second end wrote no row after that sample).
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runWorld } from '../../src/run/run-world.js';
+import { loadScenario } from '../../src/scenario/load.js';
+
+const root = mkdtempSync(join(tmpdir(), 'knsim-last-instant-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+// Requests sent every 0.5 s from 0 take 5 s; the client gives up after 1 s, so each one ends at a
+// whole or half second: the one sent at 19 s ends at 20 s, the run's end.
+const SCENARIO = `name: last-instant
+duration: DURATION
+services:
+  - manifest: { apiVersion: serving.knative.dev/v1, kind: Service, metadata: { name: hello }, spec: { template: { spec: { containerConcurrency: 1 } } } }
+    initialPods: 1
+    app: { serviceTime: 5s }
+clients:
+  - { name: load, service: hello, timeout: 1s, open: { process: uniform, rps: 2 } }
+`;
+
+function run(duration: string): { rows: string[][]; timeouts: number } {
+  const file = join(root, `s-${duration}.yaml`);
+  writeFileSync(file, SCENARIO.replace('DURATION', duration));
+  const dir = join(root, `out-${duration}`);
+  const result = runWorld(loadScenario(file).world, { outDir: dir, trace: { mode: 'full' }, series: true });
+  const rows = readFileSync(join(dir, 'requests-per-second.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+  return { rows, timeouts: result.summary.overall.requests.clientTimeouts };
+}
+
+describe('requests-per-second.csv at the end of the run', () => {
+  it.each([
+    // duration, client timeouts (sent at 0, 0.5, … up to the end less 1 s), last row (time, completed)
+    ['20s', 39, ['20.000000', '3']],
+    ['20.5s', 40, ['20.500000', '2']],
+  ])('%s: the rows add up to the summary, the last row holding what ended at the end', (duration, timeouts, last) => {
+    const r = run(duration);
+    expect(r.timeouts).toBe(timeouts);
+    expect(r.rows.reduce((n, row) => n + Number(row[3]), 0)).toBe(timeouts);
+    expect(r.rows.reduce((n, row) => n + Number(row[7]), 0)).toBe(timeouts);
+    expect([r.rows.at(-1)![0], r.rows.at(-1)![3]]).toEqual(last);
+    // One row per second: no time twice.
+    expect(new Set(r.rows.map((row) => row[0])).size).toBe(r.rows.length);
+  });
+});
