@@ -36,6 +36,10 @@ export function formatActual(v: number, kind: ValueKind): string {
 function scopeOf(e: Expectation, s: RunSummary, file: string): { label: string; summary: ScopeSummary } {
   const names = s.revisions.map((r) => r.revision);
   const one = (r: RevisionSummary): ScopeSummary => ({ overall: r, revision: r });
+  if (e.metric.runOnly && (e.revision !== undefined || e.service !== undefined)) {
+    const field = e.revision !== undefined ? 'revision' : 'service';
+    throw new ScenarioError(file, `${e.path}.${field}`, `${e.metric.name} is of the whole run, not of one ${field}: remove ${field}:`);
+  }
   if (e.revision !== undefined) {
     const r = s.revisions.find((x) => x.revision === e.revision);
     if (r === undefined) throw new ScenarioError(file, `${e.path}.revision`, `no revision named ${JSON.stringify(e.revision)} ran (revisions: ${names.join(', ')})`);
@@ -51,7 +55,7 @@ function scopeOf(e: Expectation, s: RunSummary, file: string): { label: string; 
     if (s.revisions.length !== 1) throw new ScenarioError(file, e.path, `${e.metric.name} is per revision and the run has ${s.revisions.length} (${names.join(', ')}): add revision: to the expectation`);
     return { label: '', summary: one(s.revisions[0]!) };
   }
-  return { label: '', summary: { overall: s.overall, revision: undefined } };
+  return { label: '', summary: { overall: s.overall, revision: undefined, run: s } };
 }
 
 const close = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
@@ -84,6 +88,13 @@ export function checkExpectation(e: Expectation, s: RunSummary, file: string): E
   }
 }
 
+/** Why a metric has no value in a run, as printed. */
+function noneBecause(name: string, kind: ValueKind): string {
+  if (name === 'unanswered_rate') return 'none (no request was sent)';
+  if (name === 'node_cost_usd' || name === 'peak_nodes' || name === 'max_pending_s') return 'none (the scenario has no cluster.nodePools)';
+  return kind === 'ms' ? 'none (no request succeeded: latencies are of the 200s)' : kind === 'fraction' ? 'none (no request was answered)' : 'none';
+}
+
 /** One expectation against a run. @throws ScenarioError for a scope the run does not have. */
 export function evaluateExpectation(e: Expectation, s: RunSummary, file: string): ExpectationResult {
   const { label, summary } = scopeOf(e, s, file);
@@ -104,7 +115,7 @@ export function evaluateExpectation(e: Expectation, s: RunSummary, file: string)
     }
     return result(compare(c.op, t, c.value), formatActual(t, 'seconds'));
   }
-  if (raw === null) return result(false, e.metric.kind === 'ms' ? 'none (no request succeeded: latencies are of the 200s)' : e.metric.kind === 'fraction' ? 'none (no request was answered)' : 'none');
+  if (raw === null) return result(false, noneBecause(e.metric.name, e.metric.kind));
   const v = raw as number;
   if (c.op === 'within') return result((v >= c.lo || close(v, c.lo)) && (v <= c.hi || close(v, c.hi)), formatActual(v, kind));
   return result(compare(c.op, v, c.value), formatActual(v, kind));

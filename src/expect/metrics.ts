@@ -17,6 +17,8 @@ export interface ScopeSummary {
   overall: RunSummary['overall'];
   /** The scope's revision (undefined for the whole run or a service with several revisions). */
   revision: RevisionSummary | undefined;
+  /** The whole run's summary when the scope is the whole run (what only the run has: requests in flight at the end, nodes, cost). */
+  run?: RunSummary | undefined;
 }
 
 export interface ExpectMetric {
@@ -27,6 +29,8 @@ export interface ExpectMetric {
   times?: boolean;
   /** Only a revision has it (timeToFirstReady, scaleToZeroAt). */
   revisionOnly?: boolean;
+  /** Only the whole run has it (requests in flight at the end, nodes and their cost): not with revision: or service:. */
+  runOnly?: boolean;
   /** The lowest and highest value a run can give (a fraction's are 0 and 1). */
   bounds: readonly [number, number];
   /** A whole number (a count), so == 2.5 can never hold. */
@@ -52,14 +56,34 @@ const rate =
   (s: ScopeSummary): number | null =>
     s.overall.requests.total === 0 ? null : read(s);
 
+/**
+ * Registry metrics read from what only the whole run's summary has (the in-flight count, the
+ * nodes and their cost): read from a revision's summary they were always 0 % or NaN.
+ */
+const RUN_ONLY: ReadonlySet<string> = new Set(['unanswered_rate', 'node_cost_usd', 'peak_nodes', 'max_pending_s']);
+
+/** Registry metrics in seconds (a duration such as 90s may be written). */
+const SECONDS: ReadonlySet<string> = new Set(['pod_seconds', 'max_pending_s']);
+
+/** The share of sent requests still in flight at the end, or null when none was sent (answered or not). */
+const unanswered =
+  (read: (s: ScopeSummary) => number | null) =>
+  (s: ScopeSummary): number | null =>
+    s.overall.requests.total + (s.run?.requestsInFlightAtEnd ?? 0) === 0 ? null : read(s);
+
 /** The registry's metrics, keyed by every name they answer to. */
 function registryMetrics(): Map<string, ExpectMetric> {
   const out = new Map<string, ExpectMetric>();
   for (const k of METRIC_KEYS) {
     const m = METRICS[k];
-    const kind: ValueKind = m.unit === 'ms' ? 'ms' : m.unit === 'fraction' ? 'fraction' : k === 'pod_seconds' ? 'seconds' : 'count';
-    const read = (s: ScopeSummary): number | null => metricsOf(asRun(s))[k];
-    const metric: ExpectMetric = { name: k, kind, bounds: m.bounds, ...(m.integer === true ? { integer: true } : {}), read: kind === 'ms' ? latency(read) : kind === 'fraction' ? rate(read) : read };
+    const kind: ValueKind = m.unit === 'ms' ? 'ms' : m.unit === 'fraction' ? 'fraction' : SECONDS.has(k) ? 'seconds' : 'count';
+    // NaN (a node metric of a run without node pools) is "none", not a number that fails every check.
+    const read = (s: ScopeSummary): number | null => {
+      const v = metricsOf(s.run ?? asRun(s))[k];
+      return Number.isNaN(v) ? null : v;
+    };
+    const wrapped = k === 'unanswered_rate' ? unanswered(read) : kind === 'ms' ? latency(read) : kind === 'fraction' ? rate(read) : read;
+    const metric: ExpectMetric = { name: k, kind, bounds: m.bounds, ...(m.integer === true ? { integer: true } : {}), ...(RUN_ONLY.has(k) ? { runOnly: true } : {}), read: wrapped };
     for (const n of [k, ...m.aliases]) out.set(n.toLowerCase(), metric);
   }
   return out;

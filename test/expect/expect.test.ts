@@ -166,6 +166,40 @@ describe('a run where no request was answered', () => {
   });
 });
 
+describe('a run whose requests are all still in flight at the end', () => {
+  // quickstart with 10-minute requests: none of the 3,519 sent is answered by the end (310 s).
+  const file = join(root, 'scenarios/quickstart.yaml');
+  const summary = summarizeWorld(loadScenario(file, { sets: ['services[0].app.serviceTime={dist: constant, value: 10m}'] }).world);
+  const check = (text: unknown) => evaluateExpectation(parseExpectation(text, file, 0), summary, file);
+
+  it('has the share of the requests sent that were not answered (it read 0 %: the in-flight count is the run\'s, not in `overall`)', () => {
+    expect([summary.overall.requests.total, summary.requestsInFlightAtEnd]).toEqual([0, 3519]);
+    expect(check('unanswered == 100%')).toMatchObject({ pass: true, actual: '100%' });
+    expect(check('unanswered < 5%')).toMatchObject({ pass: false, actual: '100%' });
+  });
+
+  it('refuses a whole-run metric scoped to a revision or a service', () => {
+    expect(() => check({ that: 'unanswered < 5%', revision: 'hello-00001' })).toThrow('expect[0].revision: unanswered_rate is of the whole run, not of one revision: remove revision:');
+    expect(() => check({ that: 'unanswered < 5%', service: 'hello' })).toThrow('expect[0].service: unanswered_rate is of the whole run, not of one service: remove service:');
+  });
+});
+
+describe('node metrics', () => {
+  it('read the run\'s nodes and cost (they read NaN), and are "none" without node pools', () => {
+    const file = join(root, 'scenarios/capacity-planning.yaml');
+    const summary = summarizeWorld(loadScenario(file, { durationSeconds: 7200 }).world);
+    const check = (text: string) => evaluateExpectation(parseExpectation(text, file, 0), summary, file);
+    // Two night hours: one node of $0.20/h all along, no pod waiting for room.
+    expect([summary.cost?.total, summary.nodes?.max, summary.nodes?.maxPendingSeconds]).toEqual([0.4, 1, 0]);
+    expect(check('nodeCost == 0.4')).toMatchObject({ pass: true, actual: '0.4' });
+    expect(check('peakNodes == 1')).toMatchObject({ pass: true, actual: '1' });
+    expect(check('maxPending <= 1s')).toMatchObject({ pass: true, actual: '0s' });
+    const qs = join(root, 'scenarios/quickstart.yaml');
+    const plain = summarizeWorld(loadScenario(qs, { durationSeconds: 20 }).world);
+    expect(evaluateExpectation(parseExpectation('peakNodes <= 3', qs, 0), plain, qs)).toMatchObject({ pass: false, actual: 'none (the scenario has no cluster.nodePools)' });
+  });
+});
+
 describe('knsim test', () => {
   it('passes on every shipped scenario with expectations', () => {
     const run = runTests([join(root, 'scenarios')]);
