@@ -127,7 +127,10 @@ function flatDomain(v: number): Spec {
 
 function linesChart(axes: readonly Axis[], points: readonly PointResult[]): SweepChart {
   const s = axisScale(axes[0]!, 0);
-  const x = xyEncoding(s, points.length > 12);
+  // One point: a numeric x of one value has no tick step (vega printed "30.000000") and a band
+  // over one x has no width (the interval did not show): a category, with the interval as an error bar.
+  const single = points.length === 1;
+  const x = single ? xyEncoding({ ...s, quantitative: false }) : xyEncoding(s, points.length > 12);
   // A metric no point has (latencies when no request got a 200) gets no panel: an empty one makes vega warn.
   const panels = LINE_CHART_METRICS.filter((k) => points.some((p) => Number.isFinite(p.metrics[k].mean))).map((k) => {
     const values = points.map((p) => ({ ...pointRow(axes, [s], p), mean: p.metrics[k].mean, lo: p.metrics[k].lo, hi: p.metrics[k].hi }));
@@ -144,7 +147,7 @@ function linesChart(axes: readonly Axis[], points: readonly PointResult[]): Swee
           ? [
               {
                 transform: [{ filter: 'isValid(datum.lo) && isValid(datum.hi)' }],
-                mark: { type: 'errorband', color: '#4c78a8', opacity: 0.25 },
+                mark: single ? { type: 'errorbar', color: '#4c78a8', ticks: { size: 14 } } : { type: 'errorband', color: '#4c78a8', opacity: 0.25 },
                 encoding: { x, y: { field: 'lo', type: 'quantitative', title: METRICS[k].title, axis }, y2: { field: 'hi' } },
               },
             ]
@@ -159,8 +162,9 @@ function linesChart(axes: readonly Axis[], points: readonly PointResult[]): Swee
   return {
     id: 'lines',
     heading: `Metrics against ${s.title}`,
-    explanation:
-      'One panel per metric: the mean over replications (line and dots) and its 95 % confidence interval (band: Wilson score interval for rates, which stays within 0–100 %; bootstrap for latencies, pods and pod-seconds, which stays within the values the replications gave). Replication r of every point used the same random numbers, so the shape of a line is more certain than the width of its band suggests.',
+    explanation: single
+      ? 'One panel per metric: the mean over replications (dot) and its 95 % confidence interval (error bar: Wilson score interval for rates, which stays within 0–100 %; bootstrap for latencies, pods and pod-seconds, which stays within the values the replications gave).'
+      : 'One panel per metric: the mean over replications (line and dots) and its 95 % confidence interval (band: Wilson score interval for rates, which stays within 0–100 %; bootstrap for latencies, pods and pod-seconds, which stays within the values the replications gave). Replication r of every point used the same random numbers, so the shape of a line is more certain than the width of its band suggests.',
     spec: topLevel(`Sweep: metrics against ${s.title}`, `Mean over replications with its ${INTERVAL}.`, { concat: panels, columns: 2 }),
   };
 }

@@ -1,0 +1,31 @@
+/**
+ * A one-axis sweep of a single point: its panels show the interval as an error bar on a
+ * category axis. On a numeric axis the band over one x had no width (the interval did not
+ * show) and the axis's one tick read "30.000000".
+ */
+import { describe, expect, it } from 'vitest';
+import { METRIC_KEYS, type MetricKey } from '../../src/output/metrics.js';
+import type { Axis } from '../../src/sweep/axes.js';
+import { sweepCharts } from '../../src/sweep/report/charts.js';
+import type { MetricStat, PointResult } from '../../src/sweep/sweep.js';
+
+function sweep(values: string[]): Array<{ layer: Array<{ mark: { type: string }; encoding: { x: { type: string } } }> }> {
+  const axes: Axis[] = [{ path: 'configMaps.config-autoscaler.stable-window', values }];
+  // p99 1,143 ms [995, 1,314] at every point.
+  const stat = (k: MetricKey): MetricStat => (k === 'p99_ms' ? { mean: 1143, lo: 995, hi: 1314 } : { mean: 1, lo: 1, hi: 1 });
+  const points: PointResult[] = values.map((v, i) => ({ point: i, values: [v], replications: 6, metrics: Object.fromEntries(METRIC_KEYS.map((k) => [k, stat(k)])) as Record<MetricKey, MetricStat> }));
+  const chart = sweepCharts(axes, points).find((c) => c.id === 'lines')!;
+  return (JSON.parse(JSON.stringify(chart.spec)) as { concat: Array<{ layer: Array<{ mark: { type: string }; encoding: { x: { type: string } } }> }> }).concat;
+}
+
+describe('the line panels of a one-axis sweep', () => {
+  it('one point: the interval is an error bar over a category', () => {
+    const p99 = sweep(['30s'])[2]!;
+    expect(p99.layer.map((l) => [l.mark.type, l.encoding.x.type])).toEqual([['errorbar', 'ordinal'], ['line', 'ordinal']]);
+  });
+
+  it('two points: a band along a numeric axis, as before', () => {
+    const p99 = sweep(['30s', '60s'])[2]!;
+    expect(p99.layer.map((l) => [l.mark.type, l.encoding.x.type])).toEqual([['errorband', 'quantitative'], ['line', 'quantitative']]);
+  });
+});
