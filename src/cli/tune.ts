@@ -12,7 +12,7 @@ import { createRunner } from '../sweep/pool.js';
 import { createProgress } from '../sweep/progress.js';
 import { taskFor } from '../sweep/sweep.js';
 import { writeTuneDir } from '../sweep/tune-output.js';
-import { checkMeasured, parseObjective, parseSlo, tune, violation, winnerPatch, type TunePhase } from '../sweep/tune.js';
+import { checkMeasured, closestPoint, parseObjective, parseSlo, tune, winnerPatch, type TunePhase } from '../sweep/tune.js';
 import { flagLines, tuneFlags } from '../sweep/tune-flags.js';
 import { formatMetric, withCI } from '../sweep/report/report.js';
 import { UsageError } from './errors.js';
@@ -112,7 +112,7 @@ export async function tuneCommand(args: TuneArgs): Promise<void> {
   const written = await writeTuneDir(outDir, { def, slos, objective, result, patch }, { report: args.report !== false, output });
   for (const line of written.warnings) process.stderr.write(`knsim: chart warning: ${line}\n`);
   process.stdout.write(
-    `knsim: tune ${def.scenario} — ${result.explored.length} of ${result.totalPoints} points explored, ${result.simulations} runs (${result.phaseRuns.screen} screening, ${result.phaseRuns.search} search in ${result.rounds} rounds) on ${Math.max(1, workers)} thread${workers === 1 ? '' : 's'} in ${seconds.toFixed(1)} s\n` +
+    `knsim: tune ${def.scenario} — ${result.explored.length} of ${result.totalPoints} points explored, ${result.simulations} runs (${result.phaseRuns.screen} screening, ${result.phaseRuns.search} search in ${result.rounds} round${result.rounds === 1 ? '' : 's'}) on ${Math.max(1, workers)} thread${workers === 1 ? '' : 's'} in ${seconds.toFixed(1)} s\n` +
       `  wrote ${outDir}/ (${written.files.filter((f) => !f.startsWith('charts/')).join(', ')}${written.files.some((f) => f.startsWith('charts/')) ? ', charts/' : ''})\n`,
   );
   if (patch !== undefined) {
@@ -121,8 +121,9 @@ export async function tuneCommand(args: TuneArgs): Promise<void> {
     return;
   }
   for (const c of caveats) process.stdout.write(`  caveat: ${c}\n`);
-  const closest = [...result.explored].filter((p) => p.replications >= replications).sort((a, b) => violation(slos, a.metrics) - violation(slos, b.metrics))[0];
-  const near = closest === undefined ? '' : `; closest: ${def.axes.map((a, i) => `${a.path}=${closest.values[i]}`).join(' ')} with ${slos.map((s) => `${METRICS[s.metric].label} ≤ ${formatMetric(s.metric, closest.metrics[s.metric].hi)}`).join(', ')} (95 % upper bounds)`;
+  const closest = closestPoint(result.explored, slos);
+  const over = closest === undefined || closest.replications >= replications ? '' : `, ${closest.replications} of ${replications} replications`;
+  const near = closest === undefined ? '' : `; closest: ${def.axes.map((a, i) => `${a.path}=${closest.values[i]}`).join(' ')} with ${slos.map((s) => `${METRICS[s.metric].label} ≤ ${formatMetric(s.metric, closest.metrics[s.metric].hi)}`).join(', ')} (95 % upper bounds${over})`;
   process.stderr.write(`knsim: tune: no explored configuration meets every SLO with 95 % confidence${near}\n`);
   process.exitCode = EXIT_NO_SOLUTION;
 }

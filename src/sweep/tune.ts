@@ -103,6 +103,16 @@ export function violation(slos: readonly Slo[], m: Record<MetricKey, MetricStat>
 }
 
 /**
+ * The point nearest to meeting every SLO (smallest violation), for the message when none
+ * does, among the points with the most replications: points that clearly violate an SLO are
+ * dropped after the first replications, so often none has them all.
+ */
+export function closestPoint<P extends PointResult>(points: readonly P[], slos: readonly Slo[]): P | undefined {
+  const most = Math.max(0, ...points.map((p) => p.replications));
+  return points.filter((p) => p.replications === most).sort((a, b) => violation(slos, a.metrics) - violation(slos, b.metrics) || a.point - b.point)[0];
+}
+
+/**
  * The cheapest point meeting every SLO with confidence, among fully replicated points:
  * the smallest objective mean, ties to the lower point index. The rule a full grid
  * is judged by too.

@@ -26,7 +26,9 @@ ul.flags li.flag-none { border-left-color: #2ca02c; background: #f2fbf2; }
 function flagsHtml(o: TuneOutput, flags: TuneFlags): string {
   const lines = flagLines(o.def.axes, flags, o.objective, o.result.winner);
   if (lines.length === 0) {
-    return '<ul class="flags"><li class="flag-none"><b>no caveats</b>no tie with the winner, every setting changed some metric, the winner is inside every range, and nothing is cluster-wide.</li></ul>';
+    // Without a winner there is no tie or edge to speak of.
+    const none = o.result.winner === undefined ? 'every setting changed some metric, and nothing is cluster-wide.' : 'no tie with the winner, every setting changed some metric, the winner is inside every range, and nothing is cluster-wide.';
+    return `<ul class="flags"><li class="flag-none"><b>no caveats</b>${none}</li></ul>`;
   }
   return `<ul class="flags">\n${lines.map((l) => `<li class="flag-${l.kind}"><b>${escapeHtml(l.kind)}</b>${escapeHtml(l.text.replace(/^[a-z-]+: /, ''))}</li>`).join('\n')}\n</ul>`;
 }
@@ -67,7 +69,7 @@ export async function writeTuneReport(dir: string, o: TuneOutput, flags: TuneFla
   const screen = result.phaseRuns.screen > 0 ? `${result.phaseRuns.screen} runs screening each setting for an effect, then ` : '';
   const top = `${FLAG_STYLE}
 <p class="lead">Objective: the lowest mean ${escapeHtml(METRICS[objective].label)}. SLOs, each met by the upper end of its 95 % confidence interval over ${def.replications} replications: ${slos.map((s) => `<code>${escapeHtml(s.text)}</code>`).join(', ')}.
-The tuner simulated ${result.explored.length} of ${result.totalPoints} points: ${screen}${result.phaseRuns.search} runs of search in ${result.rounds} rounds (${result.simulations} runs in all).</p>
+The tuner simulated ${result.explored.length} of ${result.totalPoints} points: ${screen}${result.phaseRuns.search} runs of search in ${result.rounds} round${result.rounds === 1 ? '' : 's'} (${result.simulations} runs in all).</p>
 ${winnerHtml(o, flags)}
 <h2>Caveats</h2>
 ${flagsHtml(o, flags)}`;

@@ -1,0 +1,27 @@
+/**
+ * A tune where no point meets the SLO: points that clearly violate it are dropped after the
+ * screening's 2 replications, so none had all 3 and stderr named no closest point; the
+ * report's "no caveats" line spoke of a tie with the winner and a winner inside every range.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runKnsim } from '../support/cli.js';
+
+const CC = 'services[0].manifest.spec.template.spec.containerConcurrency';
+
+describe('tune without a winner', () => {
+  it('names the closest point, says how many replications it had, and claims no winner in its caveats', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'knsim-tune-none-')), 't');
+    // hello-world's requests take 1 s: p95 <= 500 ms is out of reach at every containerConcurrency.
+    const r = runKnsim(['tune', 'scenarios/hello-world.yaml', '--space', `${CC}=1..4`, '--slo', 'p95<=500ms', '--replications', '3', '--duration', '90s', '--workers', '1', '--out', out]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toBe(`knsim: tune: no explored configuration meets every SLO with 95 % confidence; closest: ${CC}=1 with p95 latency (ms) ≤ 1001.47 (95 % upper bounds, 2 of 3 replications)\n`);
+    expect(r.stdout).toMatch(/, 0 search in 1 round\) on 1 thread in /);
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(html).toContain('<b>no caveats</b>every setting changed some metric, and nothing is cluster-wide.');
+    expect(html).not.toContain('winner is inside every range');
+    expect(html).toContain('0 runs of search in 1 round (');
+  }, 120_000);
+});
