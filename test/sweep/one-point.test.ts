@@ -9,13 +9,15 @@ import type { Axis } from '../../src/sweep/axes.js';
 import { sweepCharts } from '../../src/sweep/report/charts.js';
 import type { MetricStat, PointResult } from '../../src/sweep/sweep.js';
 
-function sweep(values: string[]): Array<{ layer: Array<{ mark: { type: string }; encoding: { x: { type: string } } }> }> {
+type Panel = { layer: Array<{ mark: { type: string }; encoding: { x: { type: string; axis?: Record<string, unknown> } } }> };
+
+function sweep(values: string[]): Panel[] {
   const axes: Axis[] = [{ path: 'configMaps.config-autoscaler.stable-window', values }];
   // p99 1,143 ms [995, 1,314] at every point.
   const stat = (k: MetricKey): MetricStat => (k === 'p99_ms' ? { mean: 1143, lo: 995, hi: 1314 } : { mean: 1, lo: 1, hi: 1 });
   const points: PointResult[] = values.map((v, i) => ({ point: i, values: [v], replications: 6, metrics: Object.fromEntries(METRIC_KEYS.map((k) => [k, stat(k)])) as Record<MetricKey, MetricStat> }));
   const chart = sweepCharts(axes, points).find((c) => c.id === 'lines')!;
-  return (JSON.parse(JSON.stringify(chart.spec)) as { concat: Array<{ layer: Array<{ mark: { type: string }; encoding: { x: { type: string } } }> }> }).concat;
+  return (JSON.parse(JSON.stringify(chart.spec)) as { concat: Panel[] }).concat;
 }
 
 describe('the line panels of a one-axis sweep', () => {
@@ -27,5 +29,15 @@ describe('the line panels of a one-axis sweep', () => {
   it('two points: a band along a numeric axis, as before', () => {
     const p99 = sweep(['30s', '60s'])[2]!;
     expect(p99.layer.map((l) => [l.mark.type, l.encoding.x.type])).toEqual([['errorband', 'quantitative'], ['line', 'quantitative']]);
+  });
+});
+
+describe('the x axis of a numeric setting', () => {
+  it('of whole numbers ticks only whole numbers (no stable-window 32.5 s between 30 s and 35 s)', () => {
+    expect(sweep(['30s', '35s', '40s'])[2]!.layer[1]!.encoding.x.axis).toEqual({ tickMinStep: 1 });
+  });
+
+  it('of fractions ticks freely', () => {
+    expect(sweep(['500ms', '750ms'])[2]!.layer[1]!.encoding.x.axis).toBeUndefined();
   });
 });

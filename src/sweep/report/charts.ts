@@ -76,8 +76,10 @@ export function axisScale(axis: Axis, i: number): AxisScale {
 }
 
 function xyEncoding(s: AxisScale, many = false): Spec {
+  // A setting of whole numbers (containerConcurrency 1..6) has no value between them: no 1.2, 1.4 ticks.
+  const whole = s.quantitative && s.order.every((v) => Number.isInteger(Number(v)));
   return s.quantitative
-    ? { field: s.field, type: 'quantitative', title: s.title, scale: { zero: false } }
+    ? { field: s.field, type: 'quantitative', title: s.title, scale: { zero: false }, ...(whole ? { axis: { tickMinStep: 1 } } : {}) }
     : { field: s.field, type: 'ordinal', title: s.title, sort: s.order, axis: many ? { labelAngle: -45 } : { labelAngle: 0 } };
 }
 
