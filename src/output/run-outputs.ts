@@ -219,7 +219,11 @@ export class RunOutputs implements RecordSink {
     // Inside the bucket's sure range the index is the same: no division per request.
     if (b === undefined || !(end >= b.sureFrom && end <= b.sureTo)) {
       const B = this.bucketSeconds;
-      const index = Math.floor(end / B + 1e-9);
+      let index = Math.floor(end / B + 1e-9);
+      // A completion at the very end of a run that ends on a bucket boundary belongs to the last
+      // bucket, as requests-per-second.csv counts it: not to a bucket that starts when the run ends.
+      const endAt = this.options.endSeconds;
+      if (endAt !== undefined && index > 0 && index * B >= endAt - 1e-9 * B) index = Math.max(0, Math.ceil(endAt / B - 1e-9) - 1);
       if (b === undefined) b = acc.bucket = { index, sureFrom: 0, sureTo: -1, latency: new LatencyHistogram() };
       else if (b.index !== index) {
         this.flushBucket(acc);

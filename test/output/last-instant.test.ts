@@ -49,3 +49,25 @@ describe('requests-per-second.csv at the end of the run', () => {
     expect(new Set(r.rows.map((row) => row[0])).size).toBe(r.rows.length);
   });
 });
+
+describe('latency-buckets.csv at the end of the run', () => {
+  it('puts a 200 answered at the very end of a 2 h run (5 s buckets) in the last bucket, not in one starting at 7200 s', () => {
+    // Requests sent every 0.5 s from 0.999 s take the 1 ms hop and 1 s: they end on whole and half seconds, the last at 7200 s.
+    const file = join(root, 'buckets.yaml');
+    writeFileSync(file, `name: buckets
+duration: 2h
+services:
+  - manifest: { apiVersion: serving.knative.dev/v1, kind: Service, metadata: { name: hello } }
+    initialPods: 1
+    app: { serviceTime: 1s }
+clients:
+  - { name: load, service: hello, start: 999ms, open: { process: uniform, rps: 2 } }
+`);
+    const dir = join(root, 'out-buckets');
+    const result = runWorld(loadScenario(file).world, { outDir: dir, trace: { mode: 'none' }, series: true });
+    const rows = readFileSync(join(dir, 'latency-buckets.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+    // 7195.0, 7195.5, …, 7200.0: the 11 completions after the sample at 7195 s, as the last requests-per-second.csv rows count them.
+    expect(rows.at(-1)!.slice(0, 5)).toEqual(['7195', '5', 'hello', 'hello-00001', '11']);
+    expect(rows.reduce((n, r) => n + Number(r[4]), 0)).toBe(result.summary.overall.requests.ok);
+  });
+});
