@@ -27,7 +27,20 @@ export function reportError(e: unknown): number {
 
 const run = async (args: RunArgs): Promise<void> => (await import('./run.js')).runCommand(args);
 
+/**
+ * A reader that goes away (`knsim run … | head -3`) loses the rest of stdout, nothing else: the
+ * command still finishes (the report after the summary lines) instead of dying on the EPIPE
+ * with a stack trace.
+ */
+function ignoreClosedStdout(): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED') return;
+    process.exitCode = reportError(e);
+  });
+}
+
 export async function main(argv: string[]): Promise<void> {
+  ignoreClosedStdout();
   try {
     const plain = plainRunArgs(argv);
     if (plain !== undefined) await run(plain);
