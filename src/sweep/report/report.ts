@@ -79,6 +79,8 @@ export function formatMetric(k: MetricKey, v: number | null): string {
 }
 
 export function withCI(k: MetricKey, s: { mean: number; lo: number | null; hi: number | null }): string {
+  // No value (a latency where no run got a 200) has no interval either: not "– [–, –]".
+  if (!Number.isFinite(s.mean)) return METRICS[k].unit === 'ms' ? '– (no 200s)' : '–';
   return s.lo === null || s.hi === null ? formatMetric(k, s.mean) : `${formatMetric(k, s.mean)} [${formatMetric(k, s.lo)}, ${formatMetric(k, s.hi)}]`;
 }
 
