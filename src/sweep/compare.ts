@@ -184,7 +184,12 @@ export function formatValue(k: MetricKey, v: number): string {
   return a >= 100 ? String(Math.round(v)) : String(+v.toPrecision(3));
 }
 
-const relative = (diff: number, base: number): string => (base === 0 ? '' : ` (${diff >= 0 ? '+' : '−'}${Math.abs((diff / base) * 100).toFixed(0)}%)`);
+/** The difference relative to the baseline; under 1 % with two significant digits, so a real difference never reads "−0%". */
+const relative = (diff: number, base: number): string => {
+  if (base === 0) return '';
+  const r = Math.abs((diff / base) * 100);
+  return ` (${diff >= 0 ? '+' : '−'}${r >= 1 || r === 0 ? r.toFixed(0) : String(Number(r.toPrecision(2)))}%)`;
+};
 
 const MARK: Record<Verdict, string> = { better: 'better', worse: 'worse', same: 'same', 'n/a': '' };
 

@@ -1,0 +1,18 @@
+/** The compare verdict table's relative difference: a small real difference is not printed "(−0%)". */
+import { describe, expect, it } from 'vitest';
+import { METRIC_KEYS } from '../../src/output/metrics.js';
+import { compareResults, verdictTable } from '../../src/sweep/compare.js';
+
+describe('the relative difference in the verdict table', () => {
+  it('reads −0.046 % for 2002 against 2001.08 ms, and whole percents from 1 %', () => {
+    const run = (over: Record<string, number>): Record<string, number> => ({ ...Object.fromEntries(METRIC_KEYS.map((k) => [k, 0])), node_cost_usd: Number.NaN, peak_nodes: Number.NaN, max_pending_s: Number.NaN, ...over });
+    // p50: 2002 vs 2001.08 ms in every replication (−0.046 %); pod-seconds 772 vs 60 (−92 %).
+    const a = [0, 1, 2].map(() => run({ p50_ms: 2002, p95_ms: 2002, p99_ms: 2002, pod_seconds: 772, max_pods: 15 }));
+    const b = [0, 1, 2].map(() => run({ p50_ms: 2001.08, p95_ms: 2002, p99_ms: 2002, pod_seconds: 60, max_pods: 1 }));
+    const def = { classes: [{ label: 'kpa', className: 'kpa.autoscaling.knative.dev' }, { label: 'hpa', className: 'hpa.autoscaling.knative.dev' }], replications: 3, baseSeed: 1 };
+    const table = verdictTable(def as never, compareResults(def as never, [a, b] as never));
+    expect(table).toMatch(/\np50 latency \(ms\) .* −0\.92 \(−0\.046%\) better\n/);
+    expect(table).toMatch(/\np95 latency \(ms\) .* ±0 \(\+0%\) same\n/);
+    expect(table).toMatch(/\npod-seconds .* −712 \(−92%\) better\n/);
+  });
+});
