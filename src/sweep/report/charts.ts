@@ -116,9 +116,10 @@ const INTERVAL = '95 % interval: Wilson for rates, bootstrap for latencies, pods
  * (0..1 when v is 0: a flat line at 0 % or 0 pods).
  */
 function flatScale(rows: ReadonlyArray<{ mean: number; lo: number | null; hi: number | null }>): Spec | undefined {
-  const all = rows.flatMap((r) => [r.mean, r.lo ?? r.mean, r.hi ?? r.mean]);
-  const v = all[0]!;
-  if (!all.every((x) => x === v)) return undefined;
+  // Points without the metric (no 200s: NaN) are not drawn, so they do not count.
+  const all = rows.flatMap((r) => [r.mean, r.lo ?? r.mean, r.hi ?? r.mean]).filter((x) => Number.isFinite(x));
+  const v = all[0];
+  if (v === undefined || !all.every((x) => x === v)) return undefined;
   return flatDomain(v);
 }
 
@@ -134,7 +135,9 @@ function linesChart(axes: readonly Axis[], points: readonly PointResult[]): Swee
   const single = points.length === 1;
   const x = single ? xyEncoding({ ...s, quantitative: false }) : xyEncoding(s, points.length > 12);
   // A metric no point has (latencies when no request got a 200) gets no panel: an empty one makes vega warn.
-  const panels = LINE_CHART_METRICS.filter((k) => points.some((p) => Number.isFinite(p.metrics[k].mean))).map((k) => {
+  // The rates are of answered requests: the unanswered share gets a panel where it matters (see manyUnanswered).
+  const charted: readonly MetricKey[] = points.some((p) => p.metrics.unanswered_rate.mean >= 0.01) ? [...LINE_CHART_METRICS, 'unanswered_rate'] : LINE_CHART_METRICS;
+  const panels = charted.filter((k) => points.some((p) => Number.isFinite(p.metrics[k].mean))).map((k) => {
     const values = points.map((p) => ({ ...pointRow(axes, [s], p), mean: p.metrics[k].mean, lo: p.metrics[k].lo, hi: p.metrics[k].hi }));
     const axis = tickAxis(k);
     const y = { field: 'mean', type: 'quantitative', title: METRICS[k].title, scale: flatScale(values) ?? { zero: false }, axis };

@@ -84,6 +84,15 @@ export function withCI(k: MetricKey, s: { mean: number; lo: number | null; hi: n
   return s.lo === null || s.hi === null ? formatMetric(k, s.mean) : `${formatMetric(k, s.mean)} [${formatMetric(k, s.lo)}, ${formatMetric(k, s.hi)}]`;
 }
 
+/**
+ * The error rate is of the answered requests, so a point that answered nothing reads 0 % errors:
+ * where some point left at least 1 % of its requests unanswered at the end, the table and the
+ * line panels show that share too (a run under load to its last second leaves a few per mille).
+ */
+export function manyUnanswered(points: readonly PointResult[]): boolean {
+  return points.some((p) => p.metrics.unanswered_rate.mean >= 0.01);
+}
+
 const TABLE_METRICS: MetricKey[] = ['p50_ms', 'p95_ms', 'p99_ms', 'error_rate', 'cold_start_fraction', 'pod_seconds', 'max_pods'];
 const MAX_TABLE_ROWS = 400;
 
@@ -93,12 +102,13 @@ const MAX_TABLE_ROWS = 400;
  */
 export function pointsTable(def: Pick<SweepDefinition, 'axes'>, points: readonly PointResult[], extra?: { title: string; cell: (p: PointResult) => string }): string {
   const scales = def.axes.map(axisScale);
-  const head = `<tr><th>point</th>${scales.map((s) => `<th>${escapeHtml(s.title)}</th>`).join('')}<th>runs</th>${extra !== undefined ? `<th>${escapeHtml(extra.title)}</th>` : ''}${TABLE_METRICS.map((k) => `<th>${escapeHtml(METRICS[k].title)}</th>`).join('')}</tr>`;
+  const metrics = manyUnanswered(points) ? [...TABLE_METRICS.slice(0, 4), 'unanswered_rate' as const, ...TABLE_METRICS.slice(4)] : TABLE_METRICS;
+  const head = `<tr><th>point</th>${scales.map((s) => `<th>${escapeHtml(s.title)}</th>`).join('')}<th>runs</th>${extra !== undefined ? `<th>${escapeHtml(extra.title)}</th>` : ''}${metrics.map((k) => `<th>${escapeHtml(METRICS[k].title)}</th>`).join('')}</tr>`;
   const rows = points
     .slice(0, MAX_TABLE_ROWS)
     .map(
       (p) =>
-        `<tr><td>${p.point}</td>${p.values.map((v, i) => `<td class="l">${escapeHtml(scales[i]!.text(v))}</td>`).join('')}<td>${p.replications}</td>${extra !== undefined ? `<td class="l">${escapeHtml(extra.cell(p))}</td>` : ''}${TABLE_METRICS.map((k) => `<td>${escapeHtml(withCI(k, p.metrics[k]))}</td>`).join('')}</tr>`,
+        `<tr><td>${p.point}</td>${p.values.map((v, i) => `<td class="l">${escapeHtml(scales[i]!.text(v))}</td>`).join('')}<td>${p.replications}</td>${extra !== undefined ? `<td class="l">${escapeHtml(extra.cell(p))}</td>` : ''}${metrics.map((k) => `<td>${escapeHtml(withCI(k, p.metrics[k]))}</td>`).join('')}</tr>`,
     )
     .join('\n');
   const more = points.length > MAX_TABLE_ROWS ? `<p class="note">First ${MAX_TABLE_ROWS} of ${points.length} rows; sweep.csv has them all.</p>` : '';
