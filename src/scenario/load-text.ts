@@ -5,7 +5,7 @@
  * scenario names are read through {@link ScenarioFiles}, so this module also runs in a
  * browser (the playground); `load.ts` supplies the node:fs reader.
  */
-import { isDocument, LineCounter, parseAllDocuments, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
+import { isDocument, isNode, isScalar, LineCounter, parseAllDocuments, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
 import type { ActivatorCpuSpec, ClientSpec, RequestTraceMode, ServiceSpec, StartCondition, WorldSpec } from '../model/spec.js';
 import { applyClusterUpdates } from './cluster-updates.js';
 import { checkInitialPlacement } from './initial-placement.js';
@@ -32,6 +32,7 @@ import { autoscalerConfigWarnings } from './annotation-warnings.js';
 import type { RevisionOrigin } from './work-estimate.js';
 import { shapeTrace, type RawTrace, type TraceFormat } from './trace-shape.js';
 import { TOO_DEEP_RULE, tooDeepOffset } from './yaml-depth.js';
+import { TOO_MANY_NODES_RULE, tooManyNodesOffset } from './yaml-size.js';
 
 export interface LoadOptions {
   /** `--set path=value` overrides, applied in order to the parsed YAML before validation. */
@@ -395,18 +396,24 @@ function toJS(doc: Document, file: string, lc: LineCounter): unknown {
   }
 }
 
+/** `line L, column C` of an offset in `text`. */
+function lineColumn(text: string, offset: number): string {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < lineStart; i = text.indexOf('\n', i + 1)) line++;
+  return `line ${line}, column ${offset - lineStart + 1}`;
+}
+
 /**
- * Runs a YAML parse after refusing nesting deeper than MAX_YAML_DEPTH (at its line); a stack
+ * Runs a YAML parse after refusing more than MAX_YAML_NODES nodes or nesting deeper than MAX_YAML_DEPTH (at its line); a stack
  * overflow all the same (a thread with a small stack) gets the same rule.
  */
 function guardDepth<T>(file: string, text: string, parse: () => T): T {
+  // The node count first: the depth check builds yaml's syntax tree, which a dense file makes huge.
+  const many = tooManyNodesOffset(text);
+  if (many !== undefined) throw new ScenarioError(file, lineColumn(text, many), `invalid YAML: ${TOO_MANY_NODES_RULE}`);
   const deep = tooDeepOffset(text);
-  if (deep !== undefined) {
-    const lineStart = text.lastIndexOf('\n', deep - 1) + 1;
-    let line = 1;
-    for (let i = text.indexOf('\n'); i >= 0 && i < lineStart; i = text.indexOf('\n', i + 1)) line++;
-    throw new ScenarioError(file, `line ${line}, column ${deep - lineStart + 1}`, TOO_DEEP);
-  }
+  if (deep !== undefined) throw new ScenarioError(file, lineColumn(text, deep), TOO_DEEP);
   try {
     return parse();
   } catch (e) {
@@ -415,12 +422,52 @@ function guardDepth<T>(file: string, text: string, parse: () => T): T {
   }
 }
 
+/**
+ * Where the first mapping key equal to an earlier one of its mapping starts, or undefined.
+ * yaml's own check (uniqueKeys) compares each key with every earlier one, so a mapping of
+ * 100,000 keys took over two minutes; this is one set per mapping, with yaml's equality:
+ * scalar keys by value, a missing key equal to another missing key, others never equal.
+ */
+function duplicateKeyOffset(doc: Document): number | undefined {
+  let found: number | undefined;
+  const missing = Symbol('no key');
+  visit(doc, {
+    Map(_, map) {
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        const key = pair.key as unknown;
+        let k: unknown;
+        if (key === null || key === undefined) k = missing;
+        else if (isScalar(key)) k = key.value;
+        else continue;
+        if (seen.has(k)) {
+          const range = isNode(key) ? key.range : undefined;
+          found = range?.[0] ?? map.range?.[0] ?? 0;
+          return visit.BREAK;
+        }
+        seen.add(k);
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
+/** yaml's first error in `doc` or its first duplicate key, whichever comes first in the text. */
+function firstYamlError(doc: Document): YamlErrorLike | undefined {
+  const err = doc.errors[0];
+  const dup = duplicateKeyOffset(doc);
+  if (dup !== undefined && (err === undefined || dup < err.pos[0])) return { message: 'Map keys must be unique', pos: [dup, dup], code: 'DUPLICATE_KEY' };
+  return err;
+}
+
 /** Parses a one-document YAML file. */
 function parseYamlOne(text: string, file: string): unknown {
   const lc = new LineCounter();
   // logLevel: the parser would print its warnings (a mapping as a key, an unknown tag) to stderr through process.emitWarning.
-  const doc = guardDepth(file, text, () => parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true, logLevel: 'error' }));
-  const err = doc.errors[0];
+  // uniqueKeys: checked by firstYamlError in linear time.
+  const doc = guardDepth(file, text, () => parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false, logLevel: 'error' }));
+  const err = firstYamlError(doc);
   if (err !== undefined) throw yamlError(file, err, lc);
   return toJS(doc, file, lc);
 }
@@ -428,11 +475,11 @@ function parseYamlOne(text: string, file: string): unknown {
 /** Parses a (possibly multi-document) YAML file. */
 function parseYamlAll(text: string, file: string): unknown[] {
   const lc = new LineCounter();
-  const docs = guardDepth(file, text, () => parseAllDocuments(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true, logLevel: 'error' }));
+  const docs = guardDepth(file, text, () => parseAllDocuments(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false, logLevel: 'error' }));
   if (!Array.isArray(docs)) return [];
   const out: unknown[] = [];
   for (const doc of docs) {
-    const err = doc.errors[0];
+    const err = firstYamlError(doc);
     if (err !== undefined) throw yamlError(file, err, lc);
     const value = toJS(doc, file, lc);
     rejectProtoKeys(value, file, []);

@@ -470,7 +470,57 @@ export function issueToError(file: string, base: readonly PathSegment[], issues:
  * Parses `input` with `schema`, throwing a ScenarioError (paths under `base`) when it does not fit.
  */
 export function parseWith<T extends z.ZodType>(schema: T, input: unknown, file: string, base: readonly PathSegment[]): z.output<T> {
-  const r = schema.safeParse(input);
+  const r = safeParseOrOverflow(schema, input);
+  if (r === 'overflow') throw firstIssueOfHuge(schema, input, file, base);
   if (r.success) return r.data;
   throw issueToError(file, base, r.error.issues, input);
+}
+
+function safeParseOrOverflow<T extends z.ZodType>(schema: T, input: unknown): z.ZodSafeParseResult<z.output<T>> | 'overflow' {
+  try {
+    return schema.safeParse(input);
+  } catch (e) {
+    if (e instanceof RangeError) return 'overflow';
+    throw e;
+  }
+}
+
+/** `v` with every list cut to its first `n` items (mappings kept whole). */
+function listsCut(v: unknown, n: number): unknown {
+  if (Array.isArray(v)) return v.slice(0, n).map((x) => listsCut(x, n));
+  if (typeof v !== 'object' || v === null) return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) out[k] = listsCut(x, n);
+  return out;
+}
+
+/**
+ * zod gathers a list's issues into its parent's with one spread call, so a list of 150,000
+ * bad values overflowed the stack ("internal error"). The error is then found on the input
+ * with every list cut short: the shortest cut that still fails, by bisection, holds the first
+ * bad item of some list and few issues. No schema here checks a list's items against each
+ * other or a longest length, so an issue of a cut input is an issue of the whole one.
+ */
+function firstIssueOfHuge(schema: z.ZodType, input: unknown, file: string, base: readonly PathSegment[]): ScenarioError {
+  let longest = 0;
+  const stack: unknown[] = [input];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v !== 'object' || v === null) continue;
+    if (Array.isArray(v)) longest = Math.max(longest, v.length);
+    for (const x of Array.isArray(v) ? v : Object.values(v)) stack.push(x);
+  }
+  // Invariant: a cut at `lo` parses, one at `hi` fails (or overflows).
+  let lo = 0;
+  let hi = longest;
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    const r = safeParseOrOverflow(schema, listsCut(input, mid));
+    if (r !== 'overflow' && r.success) lo = mid;
+    else hi = mid;
+  }
+  const cut = listsCut(input, hi);
+  const r = safeParseOrOverflow(schema, cut);
+  if (r !== 'overflow' && !r.success) return issueToError(file, base, r.error.issues, cut);
+  return new ScenarioError(file, formatPath(base), 'too many invalid values for knsim to name the first (a mapping with more than 100,000 bad entries?)');
 }

@@ -10,6 +10,7 @@ import { parse } from 'yaml';
 import { formatPath, ScenarioError, type PathSegment } from './errors.js';
 import { overridePathError } from './override-paths.js';
 import { TOO_DEEP_RULE, tooDeepOffset } from './yaml-depth.js';
+import { TOO_MANY_NODES_RULE, tooManyNodesOffset } from './yaml-size.js';
 
 /** Where --set errors point when no scenario file is known. */
 const DEFAULT_FILE = 'command line';
@@ -101,6 +102,7 @@ export function parseSetExpression(expr: string, file: string = DEFAULT_FILE): S
   const text = expr.slice(i + 1);
   let value: unknown = '';
   if (text.trim() !== '') {
+    if (tooManyNodesOffset(text) !== undefined) fail(`invalid value: ${TOO_MANY_NODES_RULE}`);
     if (tooDeepOffset(text) !== undefined) fail(`invalid value: ${TOO_DEEP_RULE}`);
     try {
       // logLevel: the parser would print its warnings (an unknown tag such as !!js/function) to stderr through process.emitWarning.

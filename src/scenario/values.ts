@@ -226,20 +226,21 @@ export function unquotedNumberRule(what: string, v: number): string | undefined 
 export function stringMap(what: string) {
   return z.record(z.string(), z.unknown()).transform((m, ctx): Record<string, string> => {
     const out: Record<string, string> = {};
-    let ok = true;
+    // The first bad value only: the message names one, and an issue for each of 190,000 bad
+    // values overflowed the stack where zod gathers them.
     for (const [k, v] of Object.entries(m)) {
       const unquoted = typeof v === 'number' ? unquotedNumberRule(what, v) : undefined;
       if (typeof v === 'string') out[k] = v;
       else if (unquoted !== undefined) {
         ctx.addIssue({ code: 'custom', message: unquoted, path: [k] });
-        ok = false;
+        return z.NEVER;
       } else if (typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
       else {
         ctx.addIssue({ code: 'custom', message: `${what} values must be strings, got ${describeValue(v)}`, path: [k] });
-        ok = false;
+        return z.NEVER;
       }
     }
-    return ok ? out : z.NEVER;
+    return out;
   });
 }
 

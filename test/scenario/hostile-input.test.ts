@@ -1,12 +1,14 @@
 /** Hostile but short inputs: huge echoed values, alias bombs, __proto__ keys, bad UTF-8, absurd nesting and numbers. */
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ScenarioError, quote } from '../../src/scenario/errors.js';
 import { firstInvalidUtf8, loadScenario, MAX_TEXT_FILE_BYTES, scenarioFromValue } from '../../src/scenario/load.js';
 import { tinyScenario } from '../support/tiny-scenario.js';
-import { catchScenarioError } from './helpers.js';
+import { catchScenarioError, SCENARIOS } from './helpers.js';
+import { MAX_YAML_NODES, TOO_MANY_NODES_RULE, tooManyNodesOffset } from '../../src/scenario/yaml-size.js';
+import { parseSetExpression } from '../../src/scenario/set.js';
 
 const BASE = tinyScenario('hostile', '10s', 1);
 
@@ -148,6 +150,109 @@ describe('invalid UTF-8 is rejected with its line and byte offset', () => {
 
   it('a valid file with a BOM still loads', () => {
     expect(loadScenario(write(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(BASE)]))).name).toBe('hostile');
+  });
+});
+
+describe('YAML past MAX_YAML_NODES nodes', () => {
+  // A 4 MB file with a million numbers in an empirical distribution took 2.2 GB and 25 s before
+  // anything refused it; now yaml's lexer counts nodes first and stops at the cap.
+  const rule = `invalid YAML: ${TOO_MANY_NODES_RULE}`;
+  const empirical = (n: number): string =>
+    BASE.replace('    initialPods: 1', `    initialPods: 1\n    app: { serviceTime: { dist: empirical, values: [${Array(n).fill('0.1').join(',')}] } }`);
+
+  it('an empirical distribution of a million values is refused at the value past the cap', () => {
+    const err = load(empirical(1_000_000));
+    // Line 6 is `app: { serviceTime: { dist: empirical, values: [`…; each value is 4 characters.
+    const nodesBefore = 26; // BASE's first 5 lines hold 18 nodes, `app`…`values: [` 8
+    expect(err.path).toBe(`line 6, column ${'    app: { serviceTime: { dist: empirical, values: ['.length + 1 + (MAX_YAML_NODES - nodesBefore) * 4}`);
+    expect(err.rule).toBe(rule);
+  });
+
+  it('200,000 nodes is the cap, not one fewer', () => {
+    expect(MAX_YAML_NODES).toBe(200_000);
+    const text = empirical(10);
+    const nodes = 26 + 10 + 11; // as above, the 10 values, then `clients`, its list and the client's 9
+    expect(tooManyNodesOffset(text, nodes)).toBeUndefined();
+    expect(tooManyNodesOffset(text, nodes - 1)).toBe(text.lastIndexOf('rps: 1') + 5);
+  });
+
+  it.each([
+    { what: 'empty list items', text: '-\n-\n- \n', nodes: 3 },
+    { what: 'null values (the last; the one before a key is not counted)', text: 'a:\nb:\n', nodes: 3 },
+    { what: 'lists of lists', text: '- - - x\n', nodes: 3 },
+    { what: 'documents', text: '---\n---\n---\n', nodes: 3 },
+    { what: 'flow collections and quoted scalars', text: '[{}, [], "a", \'b\', *x]', nodes: 6 },
+    { what: 'block scalars', text: 'a: |\n  x\n  y\nb: >-\n  z\n', nodes: 4 },
+    { what: 'a plain scalar that looks like an indicator is one node', text: 'a: ":"\nb: -x\n', nodes: 4 },
+  ])('counted: $what', ({ text, nodes }) => {
+    expect(tooManyNodesOffset(text, nodes)).toBeUndefined();
+    expect(tooManyNodesOffset(text, nodes - 1)).not.toBeUndefined();
+  });
+
+  it('a shipped scenario is far below the cap', () => {
+    for (const f of ['quickstart', 'capacity-planning', 'kpa-vs-hpa', 'two-services']) {
+      expect(tooManyNodesOffset(readFileSync(join(SCENARIOS, `${f}.yaml`), 'utf8'), 1000), f).toBeUndefined();
+    }
+  });
+
+  it('a manifest file or ConfigMap file past the cap names that file', () => {
+    const manifest = write(`apiVersion: serving.knative.dev/v1\nkind: Service\nmetadata: { name: hello }\n${'---\n'.repeat(MAX_YAML_NODES + 1)}`);
+    const file = write(BASE.replace('- manifest: { apiVersion: serving.knative.dev/v1, kind: Service, metadata: { name: hello } }', `- manifestFile: ${manifest}`));
+    expect(catchScenarioError(() => loadScenario(file)).message).toBe(`${manifest}: line ${MAX_YAML_NODES - 4}, column 1: ${rule}`);
+    const cm = write(`data:\n${'  -\n'.repeat(MAX_YAML_NODES + 5)}`);
+    const file2 = write(`${BASE}configMapFiles: [${cm}]\n`);
+    expect(catchScenarioError(() => loadScenario(file2)).message).toMatch(new RegExp(`^${cm}: line \\d+, column 3: invalid YAML: more than 200000 YAML nodes`));
+  });
+
+  it('a --set value past the cap is refused', () => {
+    expect(() => parseSetExpression(`services[0].app.serviceTime={dist: empirical, values: [${Array(MAX_YAML_NODES + 1).fill('1').join(',')}]}`)).toThrow(/: invalid value: more than 200000 YAML nodes/);
+  });
+});
+
+describe('duplicate keys', () => {
+  // yaml's own check compared each key with every earlier one: a mapping of 100,000 label keys
+  // took 135 s to load. The check is now one set per mapping.
+  it('a mapping of 95,000 keys loads (it took two minutes)', { timeout: 120_000 }, () => {
+    const labels = `{${Array.from({ length: 95_000 }, (_, i) => `k${i}: v`).join(', ')}}`;
+    const ok = write(BASE.replace('metadata: { name: hello }', `metadata: { name: hello, labels: ${labels} }`));
+    expect(loadScenario(ok).world.services[0]!.name).toBe('hello');
+  });
+
+  it('a duplicate at the end of a long mapping is found at its column', () => {
+    const dup = `{${Array.from({ length: 1000 }, (_, i) => `k${i}: v`).join(', ')}, k7: w}`;
+    const err = load(BASE.replace('metadata: { name: hello }', `metadata: { name: hello, labels: ${dup} }`));
+    expect(err.path).toBe(`line 4, column ${'  - manifest: { apiVersion: serving.knative.dev/v1, kind: Service, metadata: { name: hello, labels: '.length + dup.length - 5}`);
+    expect(err.rule).toBe('invalid YAML: Map keys must be unique');
+  });
+
+  it.each([
+    { what: 'a nested mapping', text: 'x:\n  a: 1\n  b: 2\n  a: 3\n', path: 'line 4, column 3' },
+    { what: 'two empty keys', text: 'x: {: 1, : 2}\n', path: 'line 1, column 10' },
+    { what: 'the same text quoted', text: 'x: {a: 1, "a": 2}\n', path: 'line 1, column 11' },
+  ])('still refused: $what', ({ text, path }) => {
+    const err = load(text);
+    expect([err.path, err.rule]).toEqual([path, 'invalid YAML: Map keys must be unique']);
+  });
+
+  it('the number 1 and the string "1" are different keys, as in yaml', () => {
+    const err = load('x: {1: a, "1": b}\nname: x\n');
+    expect(err.path).toBe('x');
+  });
+});
+
+describe('many bad values', () => {
+  // An issue for each bad label overflowed the stack where zod gathers them: "internal error
+  // (please report): Maximum call stack size exceeded".
+  it('190,000 labels without values name the first', { timeout: 120_000 }, () => {
+    const labels = `{${Array.from({ length: 190_000 }, (_, i) => `k${i}`).join(', ')}}`;
+    const err = load(BASE.replace('metadata: { name: hello }', `metadata: { name: hello, labels: ${labels} }`));
+    expect([err.path, err.rule]).toEqual(['services[0].manifest.metadata.labels["k0"]', 'label values must be strings, got null']);
+  });
+
+  it('190,000 negative values in an empirical distribution name the first bad one', { timeout: 120_000 }, () => {
+    const values = Array.from({ length: 190_000 }, (_, i) => (i < 3 ? '1' : '-1')).join(',');
+    const err = load(BASE.replace('    initialPods: 1', `    initialPods: 1\n    app: { serviceTime: { dist: empirical, values: [${values}] } }`));
+    expect([err.path, err.rule]).toEqual(['services[0].app.serviceTime.values[3]', 'must not be negative']);
   });
 });
 
