@@ -9,7 +9,7 @@
  *                        mix units (0s..10m:1m gives 0s,60s,...,600s); numbers
  *                        may have exponents (1e3..2e3:5e2)
  */
-import { formatPath, ScenarioError } from '../scenario/errors.js';
+import { capText, formatPath, ScenarioError } from '../scenario/errors.js';
 import { parseSetExpression } from '../scenario/set.js';
 import { overridePathError } from '../scenario/override-paths.js';
 import { UsageError } from '../scenario/usage-error.js';
@@ -24,6 +24,9 @@ export interface Axis {
 /** Most values on one axis, and most points in a grid. */
 export const MAX_AXIS_VALUES = 10_000;
 export const MAX_POINTS = 1_000_000;
+
+/** Characters of a --grid / --space expression an error echoes. */
+const MAX_EXPR_ECHO = 200;
 
 /** The override that sets `axis` to `value`. */
 export function setExpression(axis: Axis, value: string): string {
@@ -175,7 +178,8 @@ function expandRange(text: string, fail: (rule: string) => never): string[] | un
  */
 export function parseAxis(expr: string, flag: '--grid' | '--space'): Axis {
   const fail = (rule: string): never => {
-    throw new UsageError(`${flag} ${expr}: ${rule}`);
+    // The expression cut short: a list of 20,000 values would make a line of 100 KB.
+    throw new UsageError(`${flag} ${capText(expr, MAX_EXPR_ECHO)}: ${rule}`);
   };
   if (typeof expr !== 'string') throw new UsageError(`${flag}: expected path=v1,v2,... or path=a..b:step`);
   const parts = splitAtEquals(expr);
@@ -197,7 +201,11 @@ export function parseAxis(expr: string, flag: '--grid' | '--space'): Axis {
   if (items.length === 1 && RANGE.test(items[0]!.trim())) values = expandRange(items[0]!, fail)!;
   else if (items.length === 1 && RANGE_WITH_NUMERIC_STEP.test(items[0]!.trim())) {
     return fail(`a range's step must be a number > 0 with an optional unit, such as 2 or 30s (got ${JSON.stringify(items[0]!.trim())})`);
-  } else values = items.map((v) => v.trim());
+  } else {
+    // A range's cap holds for a list too: each value is checked below, and each is a run.
+    if (items.length > MAX_AXIS_VALUES) fail(`${items.length.toLocaleString('en-US')} values (at most ${MAX_AXIS_VALUES.toLocaleString('en-US')})`);
+    values = items.map((v) => v.trim());
+  }
   if (values.length === 0 || values.some((v) => v === '')) fail('every value must be non-empty (path=v1,v2,... or path=a..b:step)');
   const seen = new Set<string>();
   for (const v of values) {

@@ -67,3 +67,21 @@ describe('paths into a Knative Service', () => {
     expect(parseAxis(`${CC}=1,2`, '--grid')).toEqual({ path: CC, values: ['1', '2'] });
   });
 });
+
+describe('a list of values has the range\'s cap', () => {
+  // A list had no cap: 100,000 values were each checked as an override, then run.
+  it('10,000 values are fine, 10,001 are refused in one short line', () => {
+    const list = (n: number): string => Array.from({ length: n }, (_, i) => String(i + 1)).join(',');
+    expect(parseAxis(`${CC}=${list(10_000)}`, '--grid').values).toHaveLength(10_000);
+    for (const flag of ['--grid', '--space'] as const) {
+      const expr = `${CC}=${list(10_001)}`;
+      let message = '';
+      try {
+        parseAxis(expr, flag);
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      expect(message).toBe(`${flag} ${expr.slice(0, 199)}…: 10,001 values (at most 10,000)`);
+    }
+  });
+});
