@@ -10,6 +10,7 @@ import { summarizeWorld } from '../run/run-world.js';
 import { loadScenario, MAX_TEXT_FILE_BYTES, type LoadedScenario } from '../scenario/load.js';
 import { ScenarioError } from '../scenario/errors.js';
 import { UsageError } from '../scenario/usage-error.js';
+import { tooManyNodesOffset } from '../scenario/yaml-size.js';
 import { DEFAULT_WORK_LIMITS, estimateWork, guardProgress, runRequestLimit } from '../scenario/work-estimate.js';
 import { checkExpectation, type ExpectationResult } from './evaluate.js';
 import { parseExpectations, type Expectation } from './parse.js';
@@ -39,8 +40,11 @@ function hasExpect(file: string): boolean {
   try {
     // Past what a scenario file may hold, it is no scenario (and would be read whole).
     if (statSync(file).size > MAX_TEXT_FILE_BYTES) return false;
+    const text = readFileSync(file, 'utf8');
+    // Nor past the nodes it may hold: a million-value list took 1.1 GB to look at.
+    if (tooManyNodesOffset(text) !== undefined) return false;
     // logLevel: the parser's warnings (a list as a mapping key) went to stderr through process.emitWarning.
-    const doc = parseDocument(readFileSync(file, 'utf8'), { logLevel: 'error' });
+    const doc = parseDocument(text, { logLevel: 'error' });
     const v: unknown = doc.toJS();
     return typeof v === 'object' && v !== null && !Array.isArray(v) && 'expect' in v;
   } catch {

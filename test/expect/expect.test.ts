@@ -10,7 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { parseExpectation, parseValue } from '../../src/expect/parse.js';
 import { evaluateExpectation } from '../../src/expect/evaluate.js';
 import { junitXml, xmlEscape } from '../../src/expect/junit.js';
-import { runTests, tally } from '../../src/expect/run-tests.js';
+import { collectScenarioFiles, runTests, tally } from '../../src/expect/run-tests.js';
+import { MAX_YAML_NODES } from '../../src/scenario/yaml-size.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { summarizeWorld } from '../../src/run/run-world.js';
 import { runKnsim } from '../support/cli.js';
@@ -269,6 +270,14 @@ describe('knsim test', () => {
     writeFileSync(join(empty, 'a.yaml'), 'name: a\nduration: 10s\n');
     const r2 = runKnsim(['test', empty], empty, { CI: '1' });
     expect([r2.code, r2.stderr]).toEqual([2, `knsim: ${empty}: nothing to test (1 YAML file, none with an expect: section)\n`]);
+  });
+
+  it('a directory\'s YAML file past the node cap is no scenario, as one past 16 MiB: skipped, not parsed whole', () => {
+    // Looking for its expect: key parsed a million-value list whole (1.1 GB) first.
+    const dir = mkdtempSync(join(tmpdir(), 'knsim-test-dense-'));
+    writeFileSync(join(dir, 'dense.yaml'), `values: [${Array(MAX_YAML_NODES).fill('1').join(',')}]\nexpect: [errorRate == 0]\n`);
+    writeFileSync(join(dir, 'small.yaml'), `values: [1]\nexpect: [errorRate == 0]\n`);
+    expect(collectScenarioFiles([dir])).toEqual({ files: [join(dir, 'small.yaml')], skipped: [join(dir, 'dense.yaml')], unreadable: [] });
   });
 
   it('walks a directory with a broken symbolic link and a link back up without an internal error', () => {
