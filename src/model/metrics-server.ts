@@ -45,7 +45,7 @@ export class MetricsServer {
           const p = r.points;
           if (p === undefined) {
             const age = now - r.startedAt;
-            const before = r.runningBeforeRun;
+            const before = pod.runningBeforeRun;
             const fresh = age >= FRESH_CONTAINER_MIN_SECONDS && age < res;
             r.points = {
               // A pod running before the run was idle then; a fresh one counts from its start.

@@ -124,8 +124,6 @@ export class PodResources implements NodeCpuClaimant {
   private profileT: number;
   /** What metrics-server has scraped (metrics-server.ts). */
   points: ScrapePoints | undefined = undefined;
-  /** The pod was running before the run started (its first scrape has a previous point). */
-  runningBeforeRun = false;
 
   constructor(
     readonly model: RevisionResources,

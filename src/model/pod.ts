@@ -40,7 +40,8 @@ export class Pod {
   startTime = Number.NaN;
   /**
    * The pod was running before the run began (a revision's `initialPods`): it has been up for
-   * an unknown time, so the scraper counts it as old from the start.
+   * an unknown time, so the scraper counts it as old from the start, and metrics-server's first
+   * scrape of it has a previous point.
    */
   runningBeforeRun = false;
   /** When the queue-proxy started listening (NaN before): the activator's probes reach it from then. */

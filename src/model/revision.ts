@@ -229,7 +229,6 @@ export class Revision {
     this.world.recorder.podTransition(pod, 'Pending', now);
     this.world.cluster?.placeRunning(pod, now);
     this.startQueueProxy(pod, now);
-    if (pod.res !== undefined) pod.res.runningBeforeRun = true;
     pod.activatorHealthy = true;
     this.activatorHealthyPods.insert(pod);
     this.markReady(pod, now, false);
