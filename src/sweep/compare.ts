@@ -184,6 +184,12 @@ export function formatValue(k: MetricKey, v: number): string {
   return a >= 100 ? String(Math.round(v)) : String(+v.toPrecision(3));
 }
 
+/** A difference from the baseline: of rates, in percentage points (the relative change follows it in brackets). */
+function formatDifference(k: MetricKey, v: number): string {
+  if (METRICS[k].unit === 'fraction') return `${+(v * 100).toPrecision(3)} pp`;
+  return formatValue(k, v);
+}
+
 /** The difference relative to the baseline; under 1 % with two significant digits, so a real difference never reads "−0%". */
 const relative = (diff: number, base: number): string => {
   if (base === 0) return '';
@@ -213,7 +219,7 @@ export function verdictTable(def: CompareDefinition, results: readonly ClassResu
         return;
       }
       const sign = d.mean > 0 ? '+' : d.mean < 0 ? '−' : '±';
-      row.push(`${formatValue(k, m.mean)}${hw}  ${sign}${formatValue(k, Math.abs(d.mean))}${relative(d.mean, results[0]!.metrics[k].mean)} ${MARK[m.verdict]}`.trimEnd());
+      row.push(`${formatValue(k, m.mean)}${hw}  ${sign}${formatDifference(k, Math.abs(d.mean))}${relative(d.mean, results[0]!.metrics[k].mean)} ${MARK[m.verdict]}`.trimEnd());
     });
     rows.push(row);
   }
@@ -224,7 +230,7 @@ export function verdictTable(def: CompareDefinition, results: readonly ClassResu
   const foot =
     n < 2
       ? 'one replication: no intervals and no verdicts (use --replications 5 or more)'
-      : `mean [95 % interval] over ${n} replications (within each metric's bounds); vs: the paired difference (common random numbers); better/worse: its 95 % interval excludes 0 (every metric is a cost: lower is better)`;
+      : `mean [95 % interval] over ${n} replications (within each metric's bounds); vs: the paired difference (common random numbers); better/worse: its 95 % interval excludes 0 (every metric is a cost: lower is better); pp: percentage points`;
   const none = rows.some((r) => r.some((cell) => cell === '–' || cell.startsWith('– ')));
   return [...lines, foot, ...(none ? ["–: no latency: no request was answered with 200 (latencies are of the 200s; see 'unanswered at the end')"] : [])].join('\n');
 }

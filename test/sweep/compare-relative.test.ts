@@ -15,4 +15,15 @@ describe('the relative difference in the verdict table', () => {
     expect(table).toMatch(/\np95 latency \(ms\) .* ±0 \(\+0%\) same\n/);
     expect(table).toMatch(/\npod-seconds .* −712 \(−92%\) better\n/);
   });
+
+  it('gives a difference of rates in percentage points, then the relative change', () => {
+    const run = (over: Record<string, number>): Record<string, number> => ({ ...Object.fromEntries(METRIC_KEYS.map((k) => [k, 0])), node_cost_usd: Number.NaN, peak_nodes: Number.NaN, max_pending_s: Number.NaN, ...over });
+    // Cold-start fraction 0.2 % against 0.15 %: 0.05 percentage points less, 25 % less.
+    const a = [0, 1, 2].map(() => run({ p50_ms: 100, p95_ms: 200, p99_ms: 300, cold_start_fraction: 0.002 }));
+    const b = [0, 1, 2].map(() => run({ p50_ms: 100, p95_ms: 200, p99_ms: 300, cold_start_fraction: 0.0015 }));
+    const def = { classes: [{ label: 'kpa', className: 'kpa.autoscaling.knative.dev' }, { label: 'hpa', className: 'hpa.autoscaling.knative.dev' }], replications: 3, baseSeed: 1 };
+    const table = verdictTable(def as never, compareResults(def as never, [a, b] as never));
+    expect(table).toMatch(/\ncold-start fraction +0\.2% \[[^\]]*\] +0\.15% \[[^\]]*\] +−0\.05 pp \(−25%\) better\n/);
+    expect(table).toContain('pp: percentage points');
+  });
 });
