@@ -48,6 +48,10 @@ export function parseSimpleTrace(source: TextSource | string, file: string): Raw
       sawData = true; // a header only counts before the first data line
       return;
     }
+    // A first line of names (several, or one like arrival_s) is a header knsim does not know, not bad data.
+    if (!sawData && /^[A-Za-z_]/.test(cols[0]!) && parseNumber(cols[0]!) === undefined && (cols.length > 1 || /^arriv/i.test(cols[0]!))) {
+      throw new ScenarioError(file, `line ${lineNo}`, `a header must be "arrival" or "arrival,duration", got ${JSON.stringify(line.length > 80 ? `${line.slice(0, 80)}…` : line)}`);
+    }
     sawData = true;
     if (cols.length > 2) {
       throw new ScenarioError(file, `line ${lineNo}`, `expected 1 or 2 columns (arrival[,duration]), got ${cols.length}`);

@@ -27,6 +27,11 @@ describe('parseSimpleTrace', () => {
     { text: '1,-0.1\n', path: 'line 1, column duration', rule: 'must not be negative, got -0.1' },
     { text: '1\narrival\n', path: 'line 2, column arrival', rule: 'not a number: "arrival"' },
     { text: 'NaN\n', path: 'line 1, column arrival', rule: 'not a number: "NaN"' },
+    // A header with other names is named as a header, not as a non-number arrival.
+    { text: 'arrival,x\n1,2\n', path: 'line 1', rule: 'a header must be "arrival" or "arrival,duration", got "arrival,x"' },
+    { text: 'time duration\n1 2\n', path: 'line 1', rule: 'a header must be "arrival" or "arrival,duration", got "time duration"' },
+    { text: 'arrival_s\n1\n', path: 'line 1', rule: 'a header must be "arrival" or "arrival,duration", got "arrival_s"' },
+    { text: 'arrival,duration,app\n1,2,a\n', path: 'line 1', rule: 'a header must be "arrival" or "arrival,duration", got "arrival,duration,app"' },
   ])('rejects $text', ({ text, path, rule }) => {
     const err = catchScenarioError(() => parseSimpleTrace(text, 't.csv'));
     expect(err.message).toBe(`t.csv: ${path}: ${rule}`);
