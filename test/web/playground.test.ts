@@ -442,7 +442,7 @@ describe.skipIf(!hasChromium)('the playground in Chromium', () => {
     // runs' longest tasks were 122-170 ms and single 236-468 ms outliers), so a timing goal is not
     // a test here. What the test holds is that the page never freezes: in the best of the three
     // runs no task takes a second, as it would if the hour were simulated on the page's thread
-    // (the worker takes several seconds for it) or its result drawn in one go. That the charts are
+    // (the worker takes several seconds for it). That the charts are
     // fed new rows rather than made again is the 'update' check above.
     expect(sorted[0]).toBeLessThan(1000);
     await page.close();
