@@ -264,6 +264,26 @@ clients:
     expect(() => scenarioFromYaml(yaml, { sets: ['clients[0].open.bogus=1'] })).toThrow(/notebooks\/inline\.yaml/);
   });
 
+  it('scenarioFromYaml() refuses what the CLI refuses, in one line naming the notebook scenario', () => {
+    // A duplicate key was yaml's own multi-line YAMLParseError; depth and size are checked before parsing.
+    const cases: Array<[string, RegExp]> = [
+      ['name: dup\nduration: 1m\nduration: 2m\n', /^\S*notebooks\/dup\.yaml: line 3, column 1: invalid YAML: Map keys must be unique$/],
+      [`name: deep\nx: ${'['.repeat(1000)}`, /^\S*notebooks\/deep\.yaml: line 2, column 103: invalid YAML: more than 100 levels/],
+      [`name: big\nx: [${Array(200_001).fill('1').join(',')}]\n`, /^\S*notebooks\/big\.yaml: line 2, column \d+: invalid YAML: more than 200000 YAML nodes/],
+    ];
+    for (const [text, message] of cases) {
+      let err: unknown;
+      try {
+        scenarioFromYaml(text);
+      } catch (e) {
+        err = e;
+      }
+      expect((err as Error).constructor.name).toBe('ScenarioError');
+      expect((err as Error).message).toMatch(message);
+      expect((err as Error).message).not.toContain('\n');
+    }
+  });
+
   it('every chart builder gives a spec that Vega-Lite and Vega render without warnings', async () => {
     const run = simulate(scenario('canary'), { requests: true });
     const specs = [

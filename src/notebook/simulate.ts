@@ -10,8 +10,7 @@ import { World } from '../model/world.js';
 import type { AutoscalerRecord, NodeRecord, PodRecord, RecordSink, RequestRecord, TimeseriesRecord, TrafficRecord } from '../output/records.js';
 import type { RunSummary } from '../output/summary.js';
 import { RunRecorder } from '../run/run-recorder.js';
-import { parse as parseYaml } from 'yaml';
-import { applySet, loadScenario, scenarioFromValue, type LoadedScenario } from '../scenario/index.js';
+import { applySet, loadScenario, parseYamlOne, rejectProtoKeys, scenarioFromValue, type LoadedScenario } from '../scenario/index.js';
 
 /** One decider evaluation, as autoscaler.csv has it (less the revision's metric and target). */
 export type DecisionRow = Omit<AutoscalerRecord, 'metric' | 'target'>;
@@ -107,9 +106,13 @@ export function scenario(name: string, opts: ScenarioOptions = {}): LoadedScenar
  * overrides as {@link scenario}. Error messages name it `notebooks/<name>.yaml`.
  */
 export function scenarioFromYaml(yamlText: string, opts: ScenarioOptions = {}): LoadedScenario {
-  let raw: unknown = parseYaml(yamlText);
+  const fileOf = (name: string): string => fileURLToPath(new URL(`../../notebooks/${name}.yaml`, import.meta.url));
+  // Parsed as the CLI parses a file (size, depth, duplicate keys); its errors name the `name:` line's value if there is one.
+  const named = /^name:[ \t]*["']?([^\s"'#]+)/m.exec(yamlText)?.[1];
+  let raw: unknown = parseYamlOne(yamlText, fileOf(named ?? 'inline'));
   const name = raw !== null && typeof raw === 'object' && typeof (raw as { name?: unknown }).name === 'string' ? (raw as { name: string }).name : 'inline';
-  const file = fileURLToPath(new URL(`../../notebooks/${name}.yaml`, import.meta.url));
+  const file = fileOf(name);
+  rejectProtoKeys(raw, file, []);
   for (const expr of opts.sets ?? []) raw = applySet(raw, expr, file);
   if (raw !== null && typeof raw === 'object' && !Array.isArray(raw)) {
     const over: Record<string, unknown> = { ...(raw as Record<string, unknown>) };

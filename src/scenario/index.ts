@@ -6,3 +6,4 @@ export { DEFAULT_POD_START, DEFAULT_SERVICE_TIME, SERVING_API_VERSION } from './
 export { DEFAULT_REVISION_DEFAULTS, type ClusterConfig, type RevisionDefaults } from './configmaps.js';
 export { parseSimpleTrace, parseAzure2021Trace, shapeTrace, type RawTrace, type TraceData, type TraceFormat } from './trace.js';
 export { parseDuration } from './values.js';
+export { parseYamlOne, rejectProtoKeys } from './load-text.js';

@@ -461,8 +461,8 @@ function firstYamlError(doc: Document): YamlErrorLike | undefined {
   return err;
 }
 
-/** Parses a one-document YAML file. */
-function parseYamlOne(text: string, file: string): unknown {
+/** Parses a one-document YAML file: depth, size and duplicate keys checked, one-line errors naming `file`. */
+export function parseYamlOne(text: string, file: string): unknown {
   const lc = new LineCounter();
   // logLevel: the parser would print its warnings (a mapping as a key, an unknown tag) to stderr through process.emitWarning.
   // uniqueKeys: checked by firstYamlError in linear time.
