@@ -190,11 +190,17 @@ function formatDifference(k: MetricKey, v: number): string {
   return formatValue(k, v);
 }
 
-/** The difference relative to the baseline; under 1 % with two significant digits, so a real difference never reads "−0%". */
+/**
+ * The difference relative to the baseline in whole percents; under 1 % with two significant
+ * digits, so a real difference never reads "−0%", and a fall short of 100 % with as many digits
+ * as it takes not to read "−100%" (which would say the metric fell to zero).
+ */
 const relative = (diff: number, base: number): string => {
   if (base === 0) return '';
   const r = Math.abs((diff / base) * 100);
-  return ` (${diff >= 0 ? '+' : '−'}${r >= 1 || r === 0 ? r.toFixed(0) : String(Number(r.toPrecision(2)))}%)`;
+  let text = r >= 1 || r === 0 ? r.toFixed(0) : String(Number(r.toPrecision(2)));
+  for (let digits = 3; text === '100' && r < 100 && digits <= 15; digits++) text = String(Number(r.toPrecision(digits)));
+  return ` (${diff >= 0 ? '+' : '−'}${text}%)`;
 };
 
 const MARK: Record<Verdict, string> = { better: 'better', worse: 'worse', same: 'same', 'n/a': '' };

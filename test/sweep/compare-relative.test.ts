@@ -16,6 +16,18 @@ describe('the relative difference in the verdict table', () => {
     expect(table).toMatch(/\npod-seconds .* −712 \(−92%\) better\n/);
   });
 
+  it('reads −99.6 % for 0.573 against 0.00224, not −100 %, which would say it fell to zero', () => {
+    const run = (over: Record<string, number>): Record<string, number> => ({ ...Object.fromEntries(METRIC_KEYS.map((k) => [k, 0])), node_cost_usd: Number.NaN, peak_nodes: Number.NaN, max_pending_s: Number.NaN, ...over });
+    // ready pod-hours 0.573 against 0.00224 (−99.61 %); pod-hours 0.5 against 0 (−100 %); p50 1000 against 0.05 ms (−99.995 %).
+    const a = [0, 1, 2].map(() => run({ p50_ms: 1000, p95_ms: 2000, p99_ms: 3000, ready_pod_hours: 0.573, pod_hours: 0.5 }));
+    const b = [0, 1, 2].map(() => run({ p50_ms: 0.05, p95_ms: 2000, p99_ms: 3000, ready_pod_hours: 0.00224, pod_hours: 0 }));
+    const def = { classes: [{ label: 'kpa', className: 'kpa.autoscaling.knative.dev' }, { label: 'hpa', className: 'hpa.autoscaling.knative.dev' }], replications: 3, baseSeed: 1 };
+    const table = verdictTable(def as never, compareResults(def as never, [a, b] as never));
+    expect(table).toMatch(/\nready pod-hours .* \(−99\.6%\) better\n/);
+    expect(table).toMatch(/\npod-hours .* \(−100%\) better\n/);
+    expect(table).toMatch(/\np50 latency \(ms\) .* \(−99\.995%\) better\n/);
+  });
+
   it('gives a difference of rates in percentage points, then the relative change', () => {
     const run = (over: Record<string, number>): Record<string, number> => ({ ...Object.fromEntries(METRIC_KEYS.map((k) => [k, 0])), node_cost_usd: Number.NaN, peak_nodes: Number.NaN, max_pending_s: Number.NaN, ...over });
     // Cold-start fraction 0.2 % against 0.15 %: 0.05 percentage points less, 25 % less.
