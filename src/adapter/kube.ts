@@ -3,6 +3,8 @@
  * account), the typed clients it uses, per-request timeouts and patch content types, and
  * classifying API errors (conflict, not found, worth retrying).
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { ResponseShapeError } from './response-shape.js';
 
@@ -15,12 +17,29 @@ export interface KubeConfigOptions {
   inCluster?: boolean | undefined;
 }
 
+/** Where a pod's service account token is mounted (what client-node's default loading looks for). */
+const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+
+/**
+ * Whether client-node's default loading finds anything: $KUBECONFIG, $HOME/.kube/config, or a
+ * mounted service account. With none of them it quietly falls back to http://localhost:8080,
+ * and the first request then fails with a TLS message that names none of the three.
+ */
+export function defaultKubeconfigFound(env: NodeJS.ProcessEnv = process.env, exists: (path: string) => boolean = existsSync): boolean {
+  if (env['KUBECONFIG'] !== undefined && env['KUBECONFIG'] !== '') return true;
+  const home = env['HOME'];
+  if (home !== undefined && home !== '' && exists(join(home, '.kube', 'config'))) return true;
+  return exists(SERVICE_ACCOUNT_TOKEN);
+}
+
 /** Loads credentials the way kubectl finds them, or from the pod when `inCluster`. */
 export function loadKubeConfig(opts: KubeConfigOptions = {}): k8s.KubeConfig {
   const kc = new k8s.KubeConfig();
   if (opts.inCluster) kc.loadFromCluster();
   else if (opts.kubeconfig !== undefined) kc.loadFromFile(opts.kubeconfig);
-  else kc.loadFromDefault();
+  else if (!defaultKubeconfigFound()) {
+    throw new Error('none found: $KUBECONFIG is unset, ~/.kube/config does not exist and no service account is mounted (give --kubeconfig FILE, set KUBECONFIG, or use --in-cluster in a pod)');
+  } else kc.loadFromDefault();
   if (opts.context !== undefined) kc.setCurrentContext(opts.context);
   return kc;
 }

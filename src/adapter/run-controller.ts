@@ -94,7 +94,12 @@ export function connect(s: ConnectSettings, env: NodeJS.ProcessEnv = process.env
   if (s.context !== undefined && !s.inCluster && kc.getContextObject(s.context) == null) {
     throw new SetupError(`--context ${s.context}: no such context in ${where === '--context' ? 'the kubeconfig' : where}`);
   }
-  if (!kc.getCurrentCluster()) throw new SetupError(`${where}: no cluster in the current context`);
+  const cluster = kc.getCurrentCluster();
+  if (!cluster) throw new SetupError(`${where}: no cluster in the current context`);
+  // client-node refuses a plain-HTTP server at the first request, in words that name no file or field.
+  if (cluster.server.startsWith('http:') && cluster.skipTLSVerify !== true) {
+    throw new SetupError(`${where}: cluster ${JSON.stringify(cluster.name)} has a plain-HTTP server (${cluster.server}); the Kubernetes client talks plain HTTP only when the cluster sets insecure-skip-tls-verify: true`);
+  }
   return { kube: makeKubeClients(kc, s.requestTimeoutSeconds), namespace: kc.getContextObject(kc.getCurrentContext())?.namespace || 'default' };
 }
 

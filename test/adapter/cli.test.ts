@@ -220,8 +220,15 @@ describe('knsim controller / rollout processes', () => {
       'good.yaml',
       'apiVersion: v1\nkind: Config\nclusters:\n- cluster: { server: "https://127.0.0.1:1" }\n  name: c\ncontexts:\n- context: { cluster: c, user: u }\n  name: x\ncurrent-context: x\nusers:\n- name: u\n  user: { token: abc }\n',
     );
+    const plainHttp = kc(
+      'plain-http.yaml',
+      'apiVersion: v1\nkind: Config\nclusters:\n- cluster: { server: "http://127.0.0.1:1" }\n  name: c\ncontexts:\n- context: { cluster: c, user: u }\n  name: x\ncurrent-context: x\nusers:\n- name: u\n  user: { token: abc }\n',
+    );
     const missing = join(tmp, 'missing.yaml');
     it.each([
+      // client-node's own words were "HTTP protocol is not allowed when skipTLSVerify is not set or false" (an internal error from rollout).
+      { args: ['rollout', 'hello', '--kubeconfig', plainHttp], line: `--kubeconfig ${plainHttp}: cluster "c" has a plain-HTTP server (http://127.0.0.1:1); the Kubernetes client talks plain HTTP only when the cluster sets insecure-skip-tls-verify: true` },
+      { args: ['controller', '--kubeconfig', plainHttp], line: `--kubeconfig ${plainHttp}: cluster "c" has a plain-HTTP server (http://127.0.0.1:1); the Kubernetes client talks plain HTTP only when the cluster sets insecure-skip-tls-verify: true` },
       { args: ['controller', '--kubeconfig', badYaml], line: `--kubeconfig ${badYaml}: not valid YAML at line 4 column 4: bad indentation of a sequence entry` },
       { args: ['rollout', 'hello', '--kubeconfig', badYaml], line: `--kubeconfig ${badYaml}: not valid YAML at line 4 column 4: bad indentation of a sequence entry` },
       { args: ['controller', '--kubeconfig', missing], line: `--kubeconfig ${missing}: cannot read the file: no such file` },
