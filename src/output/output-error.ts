@@ -44,8 +44,10 @@ export function toOutputError(e: unknown, what: string): unknown {
   if (code === undefined || CAUSES[code] === undefined) return e;
   const err = e as NodeJS.ErrnoException & { dest?: string };
   const op = err.syscall !== undefined ? `${err.syscall} ` : '';
+  // knsim creates the missing parents first, so a mkdir that meets ENOENT is a place that takes no directories (/proc, a vanished mount).
+  const cause = code === 'ENOENT' && err.syscall === 'mkdir' ? 'cannot create a directory there (no such file or directory)' : CAUSES[code];
   const at = err.path !== undefined ? `${op}${err.path}${err.dest !== undefined ? ` -> ${err.dest}` : ''}: ` : op !== '' ? `${op.trim()}: ` : '';
-  return new OutputError(`${what}: ${at}${CAUSES[code]} (${code})`);
+  return new OutputError(`${what}: ${at}${cause} (${code})`);
 }
 
 /** Runs `fn`, turning a file-system failure into an OutputError about `what`. */

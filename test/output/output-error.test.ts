@@ -22,6 +22,9 @@ describe('toOutputError', () => {
     ['ENOSPC without a path (a write to an open file)', errno('ENOSPC', 'write'), '--out /srv/reports/x: write: no space left on the device (ENOSPC)'],
     ['ENOTDIR', errno('ENOTDIR', 'mkdir', '/srv/file/x'), '--out /srv/reports/x: mkdir /srv/file/x: a part of the path is a file, not a directory (ENOTDIR)'],
     ['EEXIST', errno('EEXIST', 'mkdir', '/srv/file'), '--out /srv/reports/x: mkdir /srv/file: a file is in the way (EEXIST)'],
+    // mkdir in /proc: the parent is there, so "was it removed while knsim was writing?" was a wrong guess.
+    ['ENOENT from mkdir', errno('ENOENT', 'mkdir', '/proc/x.partial-7'), '--out /srv/reports/x: mkdir /proc/x.partial-7: cannot create a directory there (no such file or directory) (ENOENT)'],
+    ['ENOENT from open', errno('ENOENT', 'open', '/srv/reports/x.partial-7/pods.csv'), '--out /srv/reports/x: open /srv/reports/x.partial-7/pods.csv: no such file or directory (was it removed while knsim was writing?) (ENOENT)'],
   ];
   it.each(cases)('%s: one line naming the path and the cause', (_label, e, message) => {
     const out = toOutputError(e, '--out /srv/reports/x');
