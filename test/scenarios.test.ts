@@ -258,6 +258,14 @@ describe('target burst capacity trio', () => {
     }
     expect(compared).toBeGreaterThan(0.99 * 2 * d.size);
   });
+  it('-1 and 211 answer every request at the same instant: the activator hop takes no time (README, assumptions)', () => {
+    const ends = (x: typeof def) => new Map(x.reqs.map((q) => [q.id, q.end]));
+    const d = ends(def);
+    const u = ends(unl);
+    expect(u.size).toBe(d.size);
+    for (const [id, t] of u) expect(t, `request ${id}`).toBe(d.get(id));
+    expect(def.reqs.filter((q) => q.route === 'direct').length).toBeGreaterThan(1000);
+  });
   it('-1: every request through the activator; 0: direct whenever a pod is ready; 211: in between', () => {
     expect(unl.reqs.every((q) => q.route === 'activator')).toBe(true);
     expect(zero.reqs.filter((q) => q.route === 'activator').length).toBe(0);
