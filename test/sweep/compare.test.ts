@@ -89,8 +89,9 @@ describe('paired differences', () => {
 });
 
 describe('the predictive example on a linear ramp from zero', () => {
+  // Seed 7 is the scenario's, which `knsim compare` uses by default: the README shows this run's table.
   const def: CompareDefinition = {
-    scenario: 'linear-ramp', scenarioSha256: '', sets: [], durationSeconds: null, baseSeed: 1, replications: 10,
+    scenario: 'linear-ramp', scenarioSha256: '', sets: [], durationSeconds: null, baseSeed: 7, replications: 10,
     classes: [parseClassArg('kpa'), parseClassArg('predictive.example.com')],
   };
 
@@ -107,6 +108,11 @@ describe('the predictive example on a linear ramp from zero', () => {
     const table = verdictTable(def, res);
     expect(table.split('\n')[0]).toMatch(/^metric +kpa \(baseline\) +predictive\.example\.com vs kpa$/);
     expect(table).toMatch(/\np95 latency \(ms\) .* better\n/);
+    // The README's "knsim compare" section prints this table after the command and its first line.
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const shown = /\n\$ knsim compare examples\/autoscalers\/linear-ramp\.yaml --class kpa --class predictive\.example\.com --replications 10\n[^\n]*\n\n([\s\S]*?)\n```/.exec(readme)?.[1];
+    expect(shown, 'the README block').toBeDefined();
+    expect(table.trimEnd()).toBe(shown!.trimEnd());
   }, 120_000);
 });
 
