@@ -2,7 +2,7 @@
  * The README's reference against the code, where checking is cheap: the scenario tables list
  * every field the schema takes, in one unbroken Markdown table; the architecture names every
  * core index the rest of src/ imports; every in-page link reaches a heading; the CLI section's
- * error examples are what knsim prints.
+ * error examples and the Limits refusals are what knsim prints.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -105,5 +105,22 @@ describe('README CLI examples', () => {
     });
     expect(printed).toEqual(shown);
     expect(execFileSync('ls', [dir], { encoding: 'utf8' }).trim()).toBe('s.yaml');
+  });
+
+  it('the Limits refusals are what knsim prints for s.yaml with the values they name, exit 2', () => {
+    const block = /The refusal names the field that contributes most, the arithmetic and the flag:\n\n```\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(block, 'the Limits section\'s refusal block').toBeDefined();
+    writeFileSync(join(dir, 's.yaml'), readFileSync(join(root, 'scenarios/quickstart.yaml'), 'utf8'));
+    const cases = [
+      ['clients[0].open={rps: 1e12}', 'duration=1h'],
+      ['services[0].initialPods=1000000'],
+      ['duration=876000h', 'services[0].initialPods=3'], // 100 years, with 3 pods reporting
+    ];
+    const printed = cases.map((sets) => {
+      const r = spawnSync(process.execPath, [join(root, 'bin/knsim.js'), 'run', 's.yaml', '--no-report', '--out', 'o', ...sets.flatMap((x) => ['--set', x])], { cwd: dir, encoding: 'utf8' });
+      expect(r.status, sets.join(' ')).toBe(2);
+      return r.stderr.trim();
+    });
+    expect(printed).toEqual(block!.trim().split('\n'));
   });
 });
