@@ -79,6 +79,18 @@ describe('notebooks/*.ipynb', () => {
     }
   });
 
+  it('are titled "N · …" by their file number, and the README lists each under its title', () => {
+    // Notebook 8 was titled "7 · Write your own autoscaler", and the README listed 7 by an older title.
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const list = readme.split(/^## Notebooks$/m)[1]!.split(/^## /m)[0]!;
+    for (const f of notebooks) {
+      const nb = JSON.parse(readFileSync(join(notebookDir, f), 'utf8')) as NotebookJson;
+      const title = [nb.cells[0]!.source].flat().join('').split('\n')[0]!.replace(/^# /, '');
+      expect(title, f).toMatch(new RegExp(`^${Number(f.slice(0, 2))} · `));
+      expect(list, f).toContain(`- [${title}](notebooks/${f})`);
+    }
+  });
+
   it('has a committed tslab kernel spec without absolute paths', () => {
     const spec = JSON.parse(readFileSync(join(root, 'jupyter/kernels/tslab/kernel.json'), 'utf8')) as { argv: string[] };
     expect(spec.argv[0]).toBe('tslab');
