@@ -93,7 +93,7 @@ export interface ScenarioFiles {
 /** Cluster defaults when the scenario's `cluster` block leaves them out. */
 export const DEFAULT_CLUSTER = Object.freeze({
   // A default install's activator HPA minReplicas (config/core/deployments/activator-hpa.yaml);
-  // its CPU-driven scale-out needs a CPU model, which knsim does not have.
+  // the pool scales out on CPU only with cluster.activatorCpu, the activators' CPU model.
   activatorReplicas: 1,
   ingressLatencySeconds: 0.001,
   activatorProbePeriodSeconds: 0.2,

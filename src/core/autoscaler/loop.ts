@@ -96,7 +96,7 @@ export interface DecisionLoopInit {
    * holds the scale instead (default: never hold, as when every scrape succeeds).
    */
   staleAfterSeconds?: number | undefined;
-  /** Where the class named by `autoscaling.class` is looked up (default: the KPA only). */
+  /** Where the class named by `autoscaling.class` is looked up (default: the KPA and the HPA class). */
   classes?: AutoscalerClassRegistry | undefined;
 }
 
