@@ -363,4 +363,13 @@ function validate(cfg: Readonly<AutoscalerConfig>, from: Provenance): void {
   if (cfg.minScale > cfg.maxScale && cfg.maxScale > 0) {
     fail('min-scale', cfg.minScale, `must not be greater than max-scale (${cfg.maxScale})`);
   }
+  // knsim's own rule, after upstream's: upstream takes any threshold, and one below 0
+  // behaves exactly as 0 (every tick is over it), so 0 says the same thing truly.
+  if (cfg.panicThresholdPercentage < 0) {
+    fail(
+      'panic-threshold-percentage',
+      cfg.panicThresholdPercentage,
+      'must be at least 0 (Knative does not check this key, but a threshold below 0 acts as 0, panicking on every tick; write 0)',
+    );
+  }
 }

@@ -286,6 +286,9 @@ describe('parseAutoscalerConfig: rejected ConfigMaps', () => {
     { name: 'unlimited max-scale under a limit', data: { 'max-scale': '0', 'max-scale-limit': '11' }, key: 'max-scale' },
     { name: 'limit with no max-scale at all', data: { 'max-scale-limit': '11' }, key: 'max-scale' },
     { name: 'min-scale above max-scale', data: { 'min-scale': '4', 'max-scale': '3' }, key: 'min-scale' },
+    // knsim's rule (upstream takes it; below 0 it acts as 0), checked after upstream's.
+    { name: 'negative panic threshold', data: { 'panic-threshold-percentage': '-5' }, key: 'panic-threshold-percentage' },
+    { name: 'upstream rules first', data: { 'panic-threshold-percentage': '-5', 'min-scale': '-1' }, key: 'min-scale' },
     // Empty values are not "unset": Go's parsers reject "".
     { name: 'empty float', data: { 'max-scale-up-rate': '' }, key: 'max-scale-up-rate' },
     { name: 'empty int', data: { 'min-scale': '' }, key: 'min-scale' },
