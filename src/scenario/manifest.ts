@@ -7,6 +7,7 @@
  */
 import {
   AUTOSCALING_ANNOTATION_KEYS,
+  AUTOSCALING_GROUP,
   HPA_CLASS,
   KPA_CLASS,
   resolveHpaRevisionAutoscaling,
@@ -122,6 +123,16 @@ export function buildService(ctx: ServiceContext): BuiltService {
 
   // Rollout duration of a set of Service annotations (else config-network).
   const rolloutOf = (annotations: Readonly<Record<string, string>>, file: string, base: readonly PathSegment[]): number => {
+    // Upstream's webhook refuses autoscaling annotations on a Service (a prefix match on the group):
+    // there they would do nothing, so a Service setting min-scale there never gets it.
+    const misplaced = Object.keys(annotations).find((k) => k.startsWith(AUTOSCALING_GROUP));
+    if (misplaced !== undefined) {
+      throw new ScenarioError(
+        file,
+        formatPath([...base, misplaced]),
+        'invalid key name: autoscaling annotations must be put under "spec.template.metadata.annotations" to work (Knative refuses them on the Service)',
+      );
+    }
     ctx.warnings?.push(...annotationWarnings(annotations, file, base));
     try {
       return effectiveRolloutDuration(rolloutDurationFromAnnotations(annotations), cluster.networkRolloutDurationSeconds);

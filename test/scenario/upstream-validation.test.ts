@@ -11,6 +11,8 @@ import { catchScenarioError, fixture } from './helpers.js';
 
 const BASE = fixture('base.yaml');
 const CA = 'configMaps.config-autoscaler';
+const MISPLACED =
+  'invalid key name: autoscaling annotations must be put under "spec.template.metadata.annotations" to work (Knative refuses them on the Service)';
 
 interface Rejected {
   what: string;
@@ -26,6 +28,26 @@ const rejected: Rejected[] = [
     sets: [`${CA}.panic-threshold-percentage="-5"`],
     path: `${CA}["panic-threshold-percentage"]`,
     rule: 'must be at least 0 (Knative does not check this key, but a threshold below 0 acts as 0, panicking on every tick; write 0)',
+  },
+  {
+    // pkg/apis/serving ValidateHasNoAutoscalingAnnotation; knsim took it silently and the Service kept min-scale 0.
+    what: 'an autoscaling annotation on the Service instead of its template',
+    sets: ['services[0].manifest.metadata.annotations["autoscaling.knative.dev/min-scale"]="2"'],
+    path: 'services[0].manifest.metadata.annotations["autoscaling.knative.dev/min-scale"]',
+    rule: MISPLACED,
+  },
+  {
+    what: 'an autoscaling annotation in an update of the Service annotations',
+    sets: ['services[0].updates=[{at: 1m, annotations: {autoscaling.knative.dev/target: "5"}}]'],
+    path: 'services[0].updates[0].annotations["autoscaling.knative.dev/target"]',
+    rule: MISPLACED,
+  },
+  {
+    // Upstream matches the group as a prefix, so an unknown key of the group is refused there too.
+    what: 'an unknown key of the autoscaling group on the Service',
+    sets: ['services[0].manifest.metadata.annotations["autoscaling.knative.dev/minscale"]="2"'],
+    path: 'services[0].manifest.metadata.annotations["autoscaling.knative.dev/minscale"]',
+    rule: MISPLACED,
   },
 ];
 
