@@ -195,7 +195,9 @@ export function buildService(ctx: ServiceContext): BuiltService {
     };
     const d = cluster.defaults;
     const cc = inRange('containerConcurrency', spec.containerConcurrency ?? d.containerConcurrency, 0, d.containerConcurrencyMaxLimit, 'container-concurrency-max-limit');
-    const timeout = inRange('timeoutSeconds', spec.timeoutSeconds ?? d.revisionTimeoutSeconds, 1, d.maxRevisionTimeoutSeconds, 'max-revision-timeout-seconds');
+    // Upstream's defaulting gives an absent or 0 timeout revision-timeout-seconds, then validates [0, max].
+    const timeoutSet = spec.timeoutSeconds === undefined || spec.timeoutSeconds === 0 ? d.revisionTimeoutSeconds : spec.timeoutSeconds;
+    const timeout = inRange('timeoutSeconds', timeoutSet, 0, d.maxRevisionTimeoutSeconds, 'max-revision-timeout-seconds');
 
     const annotations = template.metadata?.annotations ?? {};
     ctx.warnings?.push(...annotationWarnings(annotations, file, [...base, 'metadata', 'annotations']));

@@ -196,7 +196,7 @@ const cases: Case[] = [
     what: 'timeoutSeconds above max-revision-timeout-seconds',
     sets: ['services[0].manifest.spec.template.spec.timeoutSeconds=601'],
     path: 'services[0].manifest.spec.template.spec.timeoutSeconds',
-    rule: 'expected 1 <= 601 <= 600 (max-revision-timeout-seconds)',
+    rule: 'expected 0 <= 601 <= 600 (max-revision-timeout-seconds)',
   },
   {
     what: 'BYO revision name without the Service prefix',

@@ -49,7 +49,42 @@ const rejected: Rejected[] = [
     path: 'services[0].manifest.metadata.annotations["autoscaling.knative.dev/minscale"]',
     rule: MISPLACED,
   },
+  {
+    // Upstream's wording: the bound is 0 (0 itself is defaulted before validation).
+    what: 'a negative timeoutSeconds',
+    sets: ['services[0].manifest.spec.template.spec.timeoutSeconds=-1'],
+    path: 'services[0].manifest.spec.template.spec.timeoutSeconds',
+    rule: 'expected 0 <= -1 <= 600 (max-revision-timeout-seconds)',
+  },
 ];
+
+interface Accepted {
+  what: string;
+  sets: string[];
+  /** What the first revision gets, as upstream's defaulting and validation leave it. */
+  want: { timeoutSeconds?: number; containerConcurrency?: number };
+}
+
+const accepted: Accepted[] = [
+  // pkg/apis/serving/v1 SetDefaults: an absent or 0 timeout takes revision-timeout-seconds. knsim refused 0.
+  { what: 'timeoutSeconds 0 takes revision-timeout-seconds', sets: ['services[0].manifest.spec.template.spec.timeoutSeconds=0'], want: { timeoutSeconds: 300 } },
+  {
+    what: 'timeoutSeconds 0 takes the ConfigMap default',
+    sets: ['services[0].manifest.spec.template.spec.timeoutSeconds=0', 'configMaps.config-defaults.revision-timeout-seconds="45"'],
+    want: { timeoutSeconds: 45 },
+  },
+  { what: 'timeoutSeconds at max-revision-timeout-seconds', sets: ['services[0].manifest.spec.template.spec.timeoutSeconds=600'], want: { timeoutSeconds: 600 } },
+];
+
+describe('values upstream takes: knsim loads them as upstream sets them', () => {
+  it.each(accepted)('$what', (c) => {
+    const r = loadScenario(BASE, { sets: c.sets }).world.services[0]!.revisions[0]!;
+    const got: Accepted['want'] = {};
+    if (c.want.timeoutSeconds !== undefined) got.timeoutSeconds = r.timeoutSeconds;
+    if (c.want.containerConcurrency !== undefined) got.containerConcurrency = r.containerConcurrency;
+    expect(got).toEqual(c.want);
+  });
+});
 
 describe('values upstream refuses: one line naming the file, the path and the rule', () => {
   it.each(rejected)('$what', (c) => {
