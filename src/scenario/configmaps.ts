@@ -22,6 +22,8 @@ export interface RevisionDefaults {
   containerConcurrency: number;
   /** container-concurrency-max-limit (1000): the largest spec.containerConcurrency allowed. */
   containerConcurrencyMaxLimit: number;
+  /** allow-container-concurrency-zero (true): whether a revision may have containerConcurrency 0 (unlimited). */
+  allowContainerConcurrencyZero: boolean;
 }
 
 export const DEFAULT_REVISION_DEFAULTS: Readonly<RevisionDefaults> = Object.freeze({
@@ -29,6 +31,7 @@ export const DEFAULT_REVISION_DEFAULTS: Readonly<RevisionDefaults> = Object.free
   maxRevisionTimeoutSeconds: 600,
   containerConcurrency: 0,
   containerConcurrencyMaxLimit: 1000,
+  allowContainerConcurrencyZero: true,
 });
 
 /** Everything the ConfigMaps decide. */
@@ -161,20 +164,27 @@ function readDeployment(where: KeyWhere, data: Readonly<Record<string, string>>)
   return nanosToSeconds(r.nanos);
 }
 
-/** config-deployment `pod-is-always-schedulable`, a Go boolean (strconv.ParseBool); absent when not set. */
-function podIsAlwaysSchedulable(where: KeyWhere, data: Readonly<Record<string, string>>): { podIsAlwaysSchedulable?: boolean } {
-  const key = 'pod-is-always-schedulable';
-  if (!hasOwn(data, key)) return {};
+/** A Go boolean (strconv.ParseBool) at `cm`'s `key`; undefined when not set. */
+function goBool(where: KeyWhere, cm: ConfigMapName, key: string, data: Readonly<Record<string, string>>): boolean | undefined {
+  if (!hasOwn(data, key)) return undefined;
   const raw = data[key]!;
-  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(raw)) return { podIsAlwaysSchedulable: true };
-  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(raw)) return { podIsAlwaysSchedulable: false };
-  throw errorAt(where, 'config-deployment', key, `failed to parse ${JSON.stringify(raw)}: expected a boolean (true or false)`);
+  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(raw)) return true;
+  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(raw)) return false;
+  throw errorAt(where, cm, key, `failed to parse ${JSON.stringify(raw)}: expected a boolean (true or false)`);
+}
+
+/** config-deployment `pod-is-always-schedulable`; absent when not set. */
+function podIsAlwaysSchedulable(where: KeyWhere, data: Readonly<Record<string, string>>): { podIsAlwaysSchedulable?: boolean } {
+  const v = goBool(where, 'config-deployment', 'pod-is-always-schedulable', data);
+  return v === undefined ? {} : { podIsAlwaysSchedulable: v };
 }
 
 /** config-defaults: timeouts and container concurrency, with upstream's checks. */
 function readDefaults(where: KeyWhere, data: Readonly<Record<string, string>>): RevisionDefaults {
   const out: RevisionDefaults = { ...DEFAULT_REVISION_DEFAULTS };
-  const fields: ReadonlyArray<[string, keyof RevisionDefaults]> = [
+  // Parsed first, as upstream does; checked against each revision's containerConcurrency (manifest.ts).
+  out.allowContainerConcurrencyZero = goBool(where, 'config-defaults', 'allow-container-concurrency-zero', data) ?? out.allowContainerConcurrencyZero;
+  const fields: ReadonlyArray<[string, 'revisionTimeoutSeconds' | 'maxRevisionTimeoutSeconds' | 'containerConcurrency' | 'containerConcurrencyMaxLimit']> = [
     ['revision-timeout-seconds', 'revisionTimeoutSeconds'],
     ['max-revision-timeout-seconds', 'maxRevisionTimeoutSeconds'],
     ['container-concurrency', 'containerConcurrency'],

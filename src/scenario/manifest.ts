@@ -194,7 +194,15 @@ export function buildService(ctx: ServiceContext): BuiltService {
       return v;
     };
     const d = cluster.defaults;
-    const cc = inRange('containerConcurrency', spec.containerConcurrency ?? d.containerConcurrency, 0, d.containerConcurrencyMaxLimit, 'container-concurrency-max-limit');
+    // Upstream validates the defaulted value, so an unset field with a config-defaults 0 fails too.
+    const ccFloor = d.allowContainerConcurrencyZero ? 0 : 1;
+    const ccWhy =
+      ccFloor === 0
+        ? 'container-concurrency-max-limit'
+        : spec.containerConcurrency === undefined
+          ? `unset, so config-defaults container-concurrency applies; allow-container-concurrency-zero is false`
+          : 'allow-container-concurrency-zero is false; container-concurrency-max-limit';
+    const cc = inRange('containerConcurrency', spec.containerConcurrency ?? d.containerConcurrency, ccFloor, d.containerConcurrencyMaxLimit, ccWhy);
     // Upstream's defaulting gives an absent or 0 timeout revision-timeout-seconds, then validates [0, max].
     const timeoutSet = spec.timeoutSeconds === undefined || spec.timeoutSeconds === 0 ? d.revisionTimeoutSeconds : spec.timeoutSeconds;
     const timeout = inRange('timeoutSeconds', timeoutSet, 0, d.maxRevisionTimeoutSeconds, 'max-revision-timeout-seconds');

@@ -56,6 +56,27 @@ const rejected: Rejected[] = [
     path: 'services[0].manifest.spec.template.spec.timeoutSeconds',
     rule: 'expected 0 <= -1 <= 600 (max-revision-timeout-seconds)',
   },
+  // pkg/apis/serving ValidateContainerConcurrency: the floor is 1 when config-defaults allow-container-concurrency-zero is false.
+  // knsim did not read the key and ran these revisions with unlimited concurrency.
+  {
+    what: 'containerConcurrency 0 when allow-container-concurrency-zero is false',
+    sets: ['configMaps.config-defaults.allow-container-concurrency-zero="false"', 'services[0].manifest.spec.template.spec.containerConcurrency=0'],
+    path: 'services[0].manifest.spec.template.spec.containerConcurrency',
+    rule: 'expected 1 <= 0 <= 1000 (allow-container-concurrency-zero is false; container-concurrency-max-limit)',
+  },
+  {
+    // Upstream validates the defaulted spec: the config-defaults container-concurrency 0 fails the same way.
+    what: 'an unset containerConcurrency when allow-container-concurrency-zero is false and the default is 0',
+    sets: ['configMaps.config-defaults.allow-container-concurrency-zero="F"'],
+    path: 'services[0].manifest.spec.template.spec.containerConcurrency',
+    rule: 'expected 1 <= 0 <= 1000 (unset, so config-defaults container-concurrency applies; allow-container-concurrency-zero is false)',
+  },
+  {
+    what: 'a malformed allow-container-concurrency-zero',
+    sets: ['configMaps.config-defaults.allow-container-concurrency-zero="no"'],
+    path: 'configMaps.config-defaults["allow-container-concurrency-zero"]',
+    rule: 'failed to parse "no": expected a boolean (true or false)',
+  },
 ];
 
 interface Accepted {
@@ -72,6 +93,16 @@ const accepted: Accepted[] = [
     what: 'timeoutSeconds 0 takes the ConfigMap default',
     sets: ['services[0].manifest.spec.template.spec.timeoutSeconds=0', 'configMaps.config-defaults.revision-timeout-seconds="45"'],
     want: { timeoutSeconds: 45 },
+  },
+  {
+    what: 'the config-defaults container-concurrency when allow-container-concurrency-zero is false',
+    sets: ['configMaps.config-defaults.allow-container-concurrency-zero="false"', 'configMaps.config-defaults.container-concurrency="4"'],
+    want: { containerConcurrency: 4 },
+  },
+  {
+    what: 'containerConcurrency 0 when allow-container-concurrency-zero is true',
+    sets: ['configMaps.config-defaults.allow-container-concurrency-zero="true"', 'services[0].manifest.spec.template.spec.containerConcurrency=0'],
+    want: { containerConcurrency: 0 },
   },
   { what: 'timeoutSeconds at max-revision-timeout-seconds', sets: ['services[0].manifest.spec.template.spec.timeoutSeconds=600'], want: { timeoutSeconds: 600 } },
 ];
