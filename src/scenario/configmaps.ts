@@ -184,14 +184,9 @@ function readDefaults(where: KeyWhere, data: Readonly<Record<string, string>>): 
   const out: RevisionDefaults = { ...DEFAULT_REVISION_DEFAULTS };
   // Parsed first, as upstream does; checked against each revision's containerConcurrency (manifest.ts).
   out.allowContainerConcurrencyZero = goBool(where, 'config-defaults', 'allow-container-concurrency-zero', data) ?? out.allowContainerConcurrencyZero;
-  const fields: ReadonlyArray<[string, 'revisionTimeoutSeconds' | 'maxRevisionTimeoutSeconds' | 'containerConcurrency' | 'containerConcurrencyMaxLimit']> = [
-    ['revision-timeout-seconds', 'revisionTimeoutSeconds'],
-    ['max-revision-timeout-seconds', 'maxRevisionTimeoutSeconds'],
-    ['container-concurrency', 'containerConcurrency'],
-    ['container-concurrency-max-limit', 'containerConcurrencyMaxLimit'],
-  ];
-  for (const [key, field] of fields) {
-    if (!hasOwn(data, key)) continue;
+  /** An int64 key, or undefined when not set. */
+  const int64 = (key: string): number | undefined => {
+    if (!hasOwn(data, key)) return undefined;
     const raw = data[key]!;
     const r = goParseInt(raw, 64);
     if (!r.ok) {
@@ -201,17 +196,31 @@ function readDefaults(where: KeyWhere, data: Readonly<Record<string, string>>): 
     if (r.value > BigInt(Number.MAX_SAFE_INTEGER) || r.value < -BigInt(Number.MAX_SAFE_INTEGER)) {
       throw errorAt(where, 'config-defaults', key, `${quote(raw)}: must be within ±(2^53 − 1) = ±${Number.MAX_SAFE_INTEGER} (the largest knsim holds exactly)`);
     }
-    out[field] = Number(r.value);
-  }
+    return Number(r.value);
+  };
+  // knsim does not model the idle and response-start queue-proxy timeouts, but upstream refuses
+  // the whole ConfigMap when one is malformed or above the revision timeout, so knsim does too.
+  // In upstream's parse order, so the same malformed key is reported first.
+  out.revisionTimeoutSeconds = int64('revision-timeout-seconds') ?? out.revisionTimeoutSeconds;
+  out.maxRevisionTimeoutSeconds = int64('max-revision-timeout-seconds') ?? out.maxRevisionTimeoutSeconds;
+  const idle = int64('revision-idle-timeout-seconds') ?? 0;
+  out.containerConcurrency = int64('container-concurrency') ?? out.containerConcurrency;
+  out.containerConcurrencyMaxLimit = int64('container-concurrency-max-limit') ?? out.containerConcurrencyMaxLimit;
+  const responseStart = int64('revision-response-start-timeout-seconds') ?? out.revisionTimeoutSeconds;
   const fail = (key: string, rule: string): never => {
     throw errorAt(where, 'config-defaults', key, rule);
   };
-  if (out.revisionTimeoutSeconds < 1) fail('revision-timeout-seconds', `expected 1 <= ${out.revisionTimeoutSeconds}`);
+  if (out.revisionTimeoutSeconds < 1) {
+    fail('revision-timeout-seconds', `expected 1 <= ${out.revisionTimeoutSeconds} (knsim's rule: Knative does not check this lower bound)`);
+  }
   if (out.revisionTimeoutSeconds > out.maxRevisionTimeoutSeconds) {
     fail(
       'revision-timeout-seconds',
       `revision-timeout-seconds (${out.revisionTimeoutSeconds}) cannot be greater than max-revision-timeout-seconds (${out.maxRevisionTimeoutSeconds})`,
     );
+  }
+  for (const [key, v] of [['revision-response-start-timeout-seconds', responseStart], ['revision-idle-timeout-seconds', idle]] as const) {
+    if (v > 0 && v > out.revisionTimeoutSeconds) fail(key, `${key} (${v}) cannot be greater than revision-timeout-seconds (${out.revisionTimeoutSeconds})`);
   }
   if (out.containerConcurrencyMaxLimit < 1 || out.containerConcurrencyMaxLimit > 2 ** 31 - 1) {
     fail('container-concurrency-max-limit', `expected 1 <= ${out.containerConcurrencyMaxLimit} <= ${2 ** 31 - 1}`);

@@ -77,6 +77,39 @@ const rejected: Rejected[] = [
     path: 'configMaps.config-defaults["allow-container-concurrency-zero"]',
     rule: 'failed to parse "no": expected a boolean (true or false)',
   },
+  // pkg/apis/config/defaults.go: knsim did not read these two keys and took any value.
+  {
+    what: 'revision-response-start-timeout-seconds above revision-timeout-seconds',
+    sets: ['configMaps.config-defaults.revision-response-start-timeout-seconds="301"'],
+    path: 'configMaps.config-defaults["revision-response-start-timeout-seconds"]',
+    rule: 'revision-response-start-timeout-seconds (301) cannot be greater than revision-timeout-seconds (300)',
+  },
+  {
+    what: 'revision-idle-timeout-seconds above a lowered revision-timeout-seconds',
+    sets: ['configMaps.config-defaults.revision-timeout-seconds="60"', 'configMaps.config-defaults.revision-idle-timeout-seconds="61"'],
+    path: 'configMaps.config-defaults["revision-idle-timeout-seconds"]',
+    rule: 'revision-idle-timeout-seconds (61) cannot be greater than revision-timeout-seconds (60)',
+  },
+  {
+    // The response-start default follows revision-timeout-seconds, so lowering that alone is fine (an accepted row below).
+    what: 'a malformed revision-idle-timeout-seconds',
+    sets: ['configMaps.config-defaults.revision-idle-timeout-seconds="5s"'],
+    path: 'configMaps.config-defaults["revision-idle-timeout-seconds"]',
+    rule: 'failed to parse "5s": not a decimal integer',
+  },
+  {
+    what: 'a revision-response-start-timeout-seconds past int64',
+    sets: ['configMaps.config-defaults.revision-response-start-timeout-seconds="9223372036854775808"'],
+    path: 'configMaps.config-defaults["revision-response-start-timeout-seconds"]',
+    rule: 'failed to parse "9223372036854775808": integer out of int64 range',
+  },
+  {
+    // A rule of knsim's, and the message says so (it read as Knative's).
+    what: 'revision-timeout-seconds 0',
+    sets: ['configMaps.config-defaults.revision-timeout-seconds="0"'],
+    path: 'configMaps.config-defaults["revision-timeout-seconds"]',
+    rule: "expected 1 <= 0 (knsim's rule: Knative does not check this lower bound)",
+  },
 ];
 
 interface Accepted {
@@ -103,6 +136,16 @@ const accepted: Accepted[] = [
     what: 'containerConcurrency 0 when allow-container-concurrency-zero is true',
     sets: ['configMaps.config-defaults.allow-container-concurrency-zero="true"', 'services[0].manifest.spec.template.spec.containerConcurrency=0'],
     want: { containerConcurrency: 0 },
+  },
+  {
+    what: 'a lowered revision-timeout-seconds with the response-start and idle timeouts unset or 0',
+    sets: ['configMaps.config-defaults.revision-timeout-seconds="20"', 'configMaps.config-defaults.revision-idle-timeout-seconds="0"'],
+    want: { timeoutSeconds: 20 },
+  },
+  {
+    what: 'negative response-start and idle timeouts (upstream checks only the upper bound)',
+    sets: ['configMaps.config-defaults.revision-response-start-timeout-seconds="-1"', 'configMaps.config-defaults.revision-idle-timeout-seconds="-7"'],
+    want: { timeoutSeconds: 300 },
   },
   { what: 'timeoutSeconds at max-revision-timeout-seconds', sets: ['services[0].manifest.spec.template.spec.timeoutSeconds=600'], want: { timeoutSeconds: 600 } },
 ];
