@@ -48,7 +48,10 @@ function ceilClean(x: number): number {
 
 /** CPU in millicores, rounded up to a whole millicore (`100u` is 1m, as Kubernetes' MilliValue). */
 export function parseCpuMillis(v: unknown): number {
-  return ceilClean(parseQuantity(v) * 1000);
+  const m = ceilClean(parseQuantity(v) * 1000);
+  // Past 2^53 millicores (9e12 cores) a double no longer holds the count, and past 1.8e305 cores it is Infinity.
+  if (m > Number.MAX_SAFE_INTEGER) throw new QuantityError(`${JSON.stringify(v)}: quantity too large`);
+  return m;
 }
 
 /** Memory in bytes, rounded up to a whole byte. */

@@ -110,6 +110,19 @@ const rejected: Rejected[] = [
     path: 'configMaps.config-defaults["revision-timeout-seconds"]',
     rule: "expected 1 <= 0 (knsim's rule: Knative does not check this lower bound)",
   },
+  {
+    // 1e308 cores overflowed to Infinity millicores and went into the model as a request.
+    what: 'a queue-sidecar CPU request no double holds in millicores',
+    sets: ['configMaps.config-deployment.queue-sidecar-cpu-request="1e308"'],
+    path: 'configMaps.config-deployment["queue-sidecar-cpu-request"]',
+    rule: 'failed to parse quantity: "1e308": quantity too large',
+  },
+  {
+    what: 'a container CPU limit past 2^53 millicores',
+    sets: ['services[0].manifest.spec.template.spec.containers[0].resources={limits: {cpu: "1e13"}}'],
+    path: 'services[0].manifest.spec.template.spec.containers[0].resources.limits.cpu',
+    rule: '"1e13": quantity too large',
+  },
 ];
 
 interface Accepted {
