@@ -6,6 +6,7 @@
  * `deletedAtSeconds`. Revisions created after a ConfigMap change are resolved with the
  * ConfigMap in force when they are created.
  */
+import { checkAnnotationKeys } from './annotation-keys.js';
 import type { AutoscalingChange, RevisionSpec, ServiceSpec } from '../model/spec.js';
 import { readConfigMaps, type ClusterConfig, type ConfigMapsInput } from './configmaps.js';
 import { formatPath, ScenarioError, type PathSegment } from './errors.js';
@@ -112,6 +113,9 @@ export function applyClusterUpdates(input: ClusterUpdatesInput): ServiceSpec[] {
         if (v === null) delete next[k];
         else next[k] = v;
       }
+      // The API server checks the patched Revision's keys before the webhook sees it.
+      const setKeys = Object.keys(p.annotations).filter((k) => p.annotations[k] !== null);
+      checkAnnotationKeys(next, file, ['updates', j, 'patchRevision', 'annotations'], 'revision', setKeys);
       const cluster = configs[configs.length - 1]!.cluster;
       const a = resolveAutoscaling(next, r.containerConcurrency, file, ['updates', j, 'patchRevision', 'annotations'], cluster);
       if (a.class !== r.autoscaling.class) {

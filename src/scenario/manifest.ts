@@ -22,6 +22,7 @@ import type { ClusterConfig } from './configmaps.js';
 import { formatPath, ScenarioError, type PathSegment } from './errors.js';
 import type { RevisionOrigin } from './work-estimate.js';
 import { annotationWarnings } from './annotation-warnings.js';
+import { checkAnnotationKeys } from './annotation-keys.js';
 import { hpaWarning } from './hpa-warnings.js';
 import { appModel, DEFAULT_POD_CPU_CEILING_MILLIS, podResources, schedulerRequests } from './resources.js';
 import { perPodStartPhase, type AppInput, type FaultInput, type PodStartInput, type ServiceEntryInput, type ServiceManifest, type TemplateInput } from './schema.js';
@@ -123,6 +124,8 @@ export function buildService(ctx: ServiceContext): BuiltService {
 
   // Rollout duration of a set of Service annotations (else config-network).
   const rolloutOf = (annotations: Readonly<Record<string, string>>, file: string, base: readonly PathSegment[]): number => {
+    // The API server checks the keys before any webhook sees the Service.
+    checkAnnotationKeys(annotations, file, base, 'service');
     // Upstream's webhook refuses autoscaling annotations on a Service (a prefix match on the group):
     // there they would do nothing, so a Service setting min-scale there never gets it.
     const misplaced = Object.keys(annotations).find((k) => k.startsWith(AUTOSCALING_GROUP));
@@ -210,6 +213,8 @@ export function buildService(ctx: ServiceContext): BuiltService {
     const annotations = template.metadata?.annotations ?? {};
     ctx.warnings?.push(...annotationWarnings(annotations, file, [...base, 'metadata', 'annotations']));
     const autoscaling = resolveAutoscaling(annotations, cc, file, [...base, 'metadata', 'annotations'], cluster);
+    // The webhook passes the template; the API server then refuses the Revision made from it.
+    checkAnnotationKeys(annotations, file, [...base, 'metadata', 'annotations'], 'revision');
 
     createdBy.set(name, formatPath(base));
     const resources = podResources(spec.containers, cluster, file, [...base, 'spec']);

@@ -7,10 +7,12 @@
 import { describe, expect, it } from 'vitest';
 import { formatError } from '../../src/scenario/errors.js';
 import { loadScenario } from '../../src/scenario/load.js';
+import { annotationKeyProblem } from '../../src/scenario/annotation-keys.js';
 import { catchScenarioError, fixture } from './helpers.js';
 
 const BASE = fixture('base.yaml');
 const CA = 'configMaps.config-autoscaler';
+const ANN = 'services[0].manifest.spec.template.metadata.annotations';
 const MISPLACED =
   'invalid key name: autoscaling annotations must be put under "spec.template.metadata.annotations" to work (Knative refuses them on the Service)';
 
@@ -123,6 +125,32 @@ const rejected: Rejected[] = [
     path: 'services[0].manifest.spec.template.spec.containers[0].resources.limits.cpu',
     rule: '"1e13": quantity too large',
   },
+  // apimachinery ValidateAnnotations; knsim warned "unknown autoscaling annotation" or said nothing.
+  {
+    what: 'a template annotation key with a space',
+    sets: ['services[0].manifest.spec.template.metadata.annotations["autoscaling.knative.dev/min scale"]="2"'],
+    path: `${ANN}["autoscaling.knative.dev/min scale"]`,
+    rule: "invalid annotation key: the name must be letters, digits, '-', '_' or '.', starting and ending with a letter or digit (Kubernetes refuses the Revision made with it)",
+  },
+  {
+    what: 'a Service annotation key with two slashes',
+    sets: ['services[0].manifest.metadata.annotations["a/b/c"]=x'],
+    path: 'services[0].manifest.metadata.annotations["a/b/c"]',
+    rule: "invalid annotation key: at most one '/' (an optional DNS subdomain prefix, then a name) (Kubernetes refuses the Service)",
+  },
+  {
+    what: 'a patched annotation key with an empty prefix',
+    sets: ['updates=[{at: 1m, patchRevision: {name: hello-00001, annotations: {"/min-scale": "1"}}}]'],
+    path: 'updates[0].patchRevision.annotations["/min-scale"]',
+    rule: "invalid annotation key: the prefix before '/' is empty (Kubernetes refuses the Revision made with it)",
+  },
+  {
+    what: 'template annotations past 256 KiB',
+    sets: [`services[0].manifest.spec.template.metadata.annotations.note="${'x'.repeat(256 * 1024)}"`],
+    path: ANN,
+    // 'note' and its value, and the fixture's autoscaling.knative.dev/window: 60s.
+    rule: "keys and values hold 262181 bytes, more than Kubernetes' limit of 262144 (256 KiB; Kubernetes refuses the Revision made with it)",
+  },
 ];
 
 interface Accepted {
@@ -160,6 +188,12 @@ const accepted: Accepted[] = [
     sets: ['configMaps.config-defaults.revision-response-start-timeout-seconds="-1"', 'configMaps.config-defaults.revision-idle-timeout-seconds="-7"'],
     want: { timeoutSeconds: 300 },
   },
+  {
+    // Keys are checked in lower case, so an upper-case prefix passes, as in Kubernetes.
+    what: 'annotation keys Kubernetes takes',
+    sets: ['services[0].manifest.spec.template.metadata.annotations["Example.COM/My_Key.1"]=x', 'services[0].manifest.metadata.annotations.plain=y'],
+    want: { timeoutSeconds: 300 },
+  },
   { what: 'timeoutSeconds at max-revision-timeout-seconds', sets: ['services[0].manifest.spec.template.spec.timeoutSeconds=600'], want: { timeoutSeconds: 600 } },
 ];
 
@@ -179,5 +213,25 @@ describe('values upstream refuses: one line naming the file, the path and the ru
     expect({ file: err.file, path: err.path, rule: err.rule }).toEqual({ file: BASE, path: c.path, rule: c.rule });
     expect(formatError(err)).toBe(`${BASE}: ${c.path}: ${c.rule}`);
     expect(err.message).not.toContain('\n');
+  });
+});
+
+describe('annotation keys as Kubernetes takes them', () => {
+  const label = (n: number): string => 'a'.repeat(n);
+  it.each([
+    ['autoscaling.knative.dev/min-scale', undefined],
+    ['Example.COM/My_Key.1', undefined],
+    ['plain', undefined],
+    [label(63), undefined],
+    [`${[label(63), label(63), label(63), label(61)].join('.')}/x`, undefined],
+    [label(64), 'the name is 64 characters, at most 63'],
+    [`${[label(63), label(63), label(63), label(62)].join('.')}/x`, "the prefix before '/' must be a DNS subdomain: at most 253 lower-case letters, digits, '-' and '.', each dot-separated part starting and ending with a letter or digit"],
+    ['', 'the name is empty'],
+    ['example.com/', 'the name is empty'],
+    ['-a', "the name must be letters, digits, '-', '_' or '.', starting and ending with a letter or digit"],
+    ['a_', "the name must be letters, digits, '-', '_' or '.', starting and ending with a letter or digit"],
+    ['ex_ample.com/a', "the prefix before '/' must be a DNS subdomain: at most 253 lower-case letters, digits, '-' and '.', each dot-separated part starting and ending with a letter or digit"],
+  ])('%j', (key, want) => {
+    expect(annotationKeyProblem(key)).toBe(want);
   });
 });
