@@ -4,7 +4,11 @@
  * naming the file, the field path and the rule) or one upstream takes (knsim must
  * load it, with the value upstream would use).
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { root, runKnsim } from '../support/cli.js';
 import { formatError } from '../../src/scenario/errors.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { annotationKeyProblem } from '../../src/scenario/annotation-keys.js';
@@ -233,5 +237,23 @@ describe('annotation keys as Kubernetes takes them', () => {
     ['ex_ample.com/a', "the prefix before '/' must be a DNS subdomain: at most 253 lower-case letters, digits, '-' and '.', each dot-separated part starting and ending with a letter or digit"],
   ])('%j', (key, want) => {
     expect(annotationKeyProblem(key)).toBe(want);
+  });
+});
+
+describe('through the CLI: exit 2 and one line, never an internal error', () => {
+  // Each ran (exit 0) or crashed mid-run (exit 1, "internal error") before; dist/ must be built.
+  it.each([
+    {
+      set: 'configMaps.config-autoscaler.panic-threshold-percentage="-5"',
+      line: `knsim: ${BASE}: ${CA}["panic-threshold-percentage"]: must be at least 0 (Knative does not check this key, but a threshold below 0 acts as 0, panicking on every tick; write 0)`,
+    },
+    {
+      set: 'configMaps.config-deployment.queue-sidecar-cpu-request="1e308"',
+      line: `knsim: ${BASE}: configMaps.config-deployment["queue-sidecar-cpu-request"]: failed to parse quantity: "1e308": quantity too large`,
+    },
+  ])('$set', ({ set, line }) => {
+    const out = mkdtempSync(join(tmpdir(), 'knsim-upstream-'));
+    const r = runKnsim(['run', BASE, '--set', set, '--out', join(out, 'run')], root, { CI: '1' }, 60_000);
+    expect({ code: r.code, stderr: r.stderr, stdout: r.stdout }).toEqual({ code: 2, stderr: `${line}\n`, stdout: '' });
   });
 });
