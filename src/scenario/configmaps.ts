@@ -127,6 +127,14 @@ export function readConfigMaps(file: string, cms: ConfigMapsInput | undefined, w
   };
 }
 
+/** config-deployment's legacy camelCase spellings of the queue-sidecar keys, which upstream still reads. */
+const LEGACY_QUEUE_SIDECAR: Readonly<Record<string, string>> = {
+  'cpu-request': 'queueSidecarCPURequest',
+  'memory-request': 'queueSidecarMemoryRequest',
+  'cpu-limit': 'queueSidecarCPULimit',
+  'memory-limit': 'queueSidecarMemoryLimit',
+};
+
 /** `<prefix>-cpu-request`, `-memory-request`, `-cpu-limit`, `-memory-limit` as Kubernetes quantities; absent keys are left out. */
 function readResources(where: KeyWhere, cm: ConfigMapName, prefix: string, data: Readonly<Record<string, string>>): ContainerResources {
   const out: ContainerResources = {};
@@ -136,14 +144,18 @@ function readResources(where: KeyWhere, cm: ConfigMapName, prefix: string, data:
     ['cpu-limit', 'cpuLimitMillis', parseCpuMillis],
     ['memory-limit', 'memoryLimitBytes', parseMemoryBytes],
   ];
-  for (const [suffix, field, parse] of fields) {
-    const key = `${prefix}-${suffix}`;
-    if (!hasOwn(data, key)) continue;
-    try {
-      out[field] = parse(data[key]!);
-    } catch (e) {
-      if (e instanceof QuantityError) throw errorAt(where, cm, key, `failed to parse quantity: ${e.message}`);
-      throw e;
+  const legacy = prefix === 'queue-sidecar' ? LEGACY_QUEUE_SIDECAR : {};
+  // Upstream parses every legacy key before the kebab-case ones, which override them.
+  for (const kebab of [false, true]) {
+    for (const [suffix, field, parse] of fields) {
+      const key = kebab ? `${prefix}-${suffix}` : legacy[suffix];
+      if (key === undefined || !hasOwn(data, key)) continue;
+      try {
+        out[field] = parse(data[key]!);
+      } catch (e) {
+        if (e instanceof QuantityError) throw errorAt(where, cm, key, `failed to parse quantity: ${e.message}`);
+        throw e;
+      }
     }
   }
   return out;
@@ -151,17 +163,23 @@ function readResources(where: KeyWhere, cm: ConfigMapName, prefix: string, data:
 
 /** config-deployment: `progress-deadline`, a positive Go duration at second precision. */
 function readDeployment(where: KeyWhere, data: Readonly<Record<string, string>>): number {
-  const key = 'progress-deadline';
-  if (!hasOwn(data, key)) return DEFAULT_PROGRESS_DEADLINE_SECONDS;
-  const raw = data[key]!;
+  // Upstream parses the legacy camelCase key first; the kebab-case one, when set, overrides it.
+  let set: { key: string; raw: string; nanos: bigint } | undefined;
+  for (const key of ['progressDeadline', 'progress-deadline']) {
+    if (!hasOwn(data, key)) continue;
+    const raw = data[key]!;
+    const r = tryParseGoDuration(raw);
+    if (!r.ok) throw errorAt(where, 'config-deployment', key, `failed to parse ${JSON.stringify(raw)}: ${r.reason}`);
+    set = { key, raw, nanos: r.nanos };
+  }
+  if (set === undefined) return DEFAULT_PROGRESS_DEADLINE_SECONDS;
+  const { key, raw, nanos } = set;
   const fail = (rule: string): never => {
     throw errorAt(where, 'config-deployment', key, rule);
   };
-  const r = tryParseGoDuration(raw);
-  if (!r.ok) return fail(`failed to parse ${JSON.stringify(raw)}: ${r.reason}`);
-  if (r.nanos <= 0n) fail(`progress-deadline cannot be a non-positive duration, was ${raw}`);
-  if (!isWholeSeconds(r.nanos)) fail(`progress-deadline must be rounded to a whole second, was ${raw}`);
-  return nanosToSeconds(r.nanos);
+  if (nanos <= 0n) fail(`progress-deadline cannot be a non-positive duration, was ${raw}`);
+  if (!isWholeSeconds(nanos)) fail(`progress-deadline must be rounded to a whole second, was ${raw}`);
+  return nanosToSeconds(nanos);
 }
 
 /** A Go boolean (strconv.ParseBool) at `cm`'s `key`; undefined when not set. */

@@ -211,6 +211,34 @@ describe('values upstream takes: knsim loads them as upstream sets them', () => 
   });
 });
 
+describe('legacy camelCase config-deployment keys, which upstream still reads', () => {
+  // pkg/deployment/config.go parses progressDeadline and queueSidecar* first; the kebab-case key wins.
+  const world = (sets: string[]) => loadScenario(BASE, { sets: [...sets, 'services[0].app.cpu={work: 100ms}'] }).world;
+  it.each([
+    { sets: ['configMaps.config-deployment.progressDeadline=90s'], deadline: 90 },
+    { sets: ['configMaps.config-deployment.progressDeadline=90s', 'configMaps.config-deployment.progress-deadline=120s'], deadline: 120 },
+    // Only the value in force is range-checked.
+    { sets: ['configMaps.config-deployment.progressDeadline=0s', 'configMaps.config-deployment.progress-deadline=120s'], deadline: 120 },
+  ])('$sets → progress deadline $deadline s', ({ sets, deadline }) => {
+    expect(world(sets).services[0]!.revisions[0]!.autoscaling.progressDeadlineSeconds).toBe(deadline);
+  });
+  it.each([
+    { sets: ['configMaps.config-deployment.queueSidecarCPURequest=100m'], cpu: 100 },
+    { sets: ['configMaps.config-deployment.queueSidecarCPURequest=100m', 'configMaps.config-deployment.queue-sidecar-cpu-request=50m'], cpu: 50 },
+  ])('$sets → queue-proxy CPU request $cpu m', ({ sets, cpu }) => {
+    expect(world(sets).services[0]!.revisions[0]!.resources?.queueProxy.cpuRequestMillis).toBe(cpu);
+  });
+  it.each([
+    { sets: ['configMaps.config-deployment.progressDeadline=10'], key: 'progressDeadline', rule: 'failed to parse "10": missing unit (use ns, us, ms, s, m or h; did you mean "10s"?)' },
+    { sets: ['configMaps.config-deployment.progressDeadline=1.5s'], key: 'progressDeadline', rule: 'progress-deadline must be rounded to a whole second, was 1.5s' },
+    { sets: ['configMaps.config-deployment.queueSidecarMemoryLimit=lots', 'configMaps.config-deployment.queue-sidecar-memory-limit=1Gi'], key: 'queueSidecarMemoryLimit', rule: 'failed to parse quantity: "lots": ' },
+  ])('a bad legacy value is an error at its own key: $sets', ({ sets, key, rule }) => {
+    const err = catchScenarioError(() => world(sets));
+    expect(err.path).toBe(`configMaps.config-deployment["${key}"]`);
+    expect(err.rule.startsWith(rule)).toBe(true);
+  });
+});
+
 describe('values upstream refuses: one line naming the file, the path and the rule', () => {
   it.each(rejected)('$what', (c) => {
     const err = catchScenarioError(() => loadScenario(BASE, { sets: c.sets }));
