@@ -145,8 +145,6 @@ interface Core {
   ratioOf: (values: ReadonlyMap<string, number>) => number;
   /** The value a missing pod is assumed to use on a scale-down. */
   missingDownValue: (pod: string) => number;
-  /** Resource metrics fill missing pods only on a strict scale-up; custom metrics on any ratio ≥ 1. */
-  fillMissingAtRatioOne: boolean;
   usage: number;
 }
 
@@ -161,9 +159,10 @@ function propose(c: Core): ReplicaProposal {
     if (within(ratio)) return { ok: true, replicas: c.currentReplicas, ...base };
     return { ok: true, replicas: Math.ceil(ratio * c.groups.readyCount), ...base };
   }
+  // At a ratio of exactly 1 missing pods stay out (both calculators since v1.33), so nothing moves.
   if (c.groups.missing.length > 0) {
     if (ratio < 1.0) for (const p of c.groups.missing) c.values.set(p, c.missingDownValue(p));
-    else if (ratio > 1.0 || c.fillMissingAtRatioOne) for (const p of c.groups.missing) c.values.set(p, 0);
+    else if (ratio > 1.0) for (const p of c.groups.missing) c.values.set(p, 0);
   }
   if (scaleUpWithUnready) for (const p of c.groups.unready) c.values.set(p, 0);
   const newRatio = c.ratioOf(c.values);
@@ -224,7 +223,6 @@ export function resourceUtilizationReplicas(i: ReplicaCalcInput & { resource: Hp
     values: p.values,
     ratioOf: (v) => utilization(v, requests).util / i.targetUtilization,
     missingDownValue: (pod) => idiv((requests.get(pod) ?? 0) * fallback, 100),
-    fillMissingAtRatioOne: false,
     usage: u.util,
   });
 }
@@ -244,7 +242,6 @@ export function averageValueReplicas(i: ReplicaCalcInput & { resource: HpaResour
     values: p.values,
     ratioOf: (v) => averageValue(v) / i.targetMilli,
     missingDownValue: () => i.targetMilli,
-    fillMissingAtRatioOne: true,
     usage: averageValue(p.values),
   });
 }

@@ -97,3 +97,16 @@ describe('averageValueReplicas (memory and Pods metrics)', () => {
     expect(p.ok && [p.replicas, p.usage]).toEqual([want, usage]);
   });
 });
+
+describe('averageValueReplicas: missing pods when the usage is exactly at the target', () => {
+  // calcPlainMetricReplicas (v1.33+) fills missing pods only on a strict scale-up (ratio > 1)
+  // or scale-down (ratio < 1); at ratio 1 they stay out, so the ratio stays 1 and nothing changes.
+  it.each([
+    ['custom metric: 2 pods at 10, 2 missing, current 4', undefined, [10000, 10000, undefined, undefined], 10000, 4],
+    ['memory: 1 pod at 200 MiB, 1 missing, current 2', 'memory', [200 * 1048576000, undefined], 200 * 1048576000, 2],
+    ['custom metric: 3 pods at 5, 3 missing, current 6', undefined, [5000, 5000, 5000, undefined, undefined, undefined], 5000, 6],
+  ] as const)('%s ⇒ stays', (_n, resource, values, target, current) => {
+    const p = averageValueReplicas({ nowSeconds: NOW, currentReplicas: current, pods: values.map((_, i) => pod(`p${i}`)), metrics: metrics([...values], NOW), config: CFG, resource, targetMilli: target });
+    expect(p.ok && [p.replicas, p.usage]).toEqual([current, target]);
+  });
+});
