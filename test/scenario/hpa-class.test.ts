@@ -80,6 +80,39 @@ describe('HPA-class annotations', () => {
     expect(e.rule).toContain('never scales from zero');
   });
 
+  // MakeHPA truncates the target to an int64 for memory (MiB) and custom metrics; below 1 the
+  // HPA's averageValue is 0, which the API server's HPA validation rejects (must be positive).
+  it.each([
+    ['memory', '0.5'],
+    ['queue_depth', '0.99'],
+  ])('metric %s with target %s is an error at the target annotation (the HPA would have averageValue 0)', (metric, target) => {
+    const e = catchScenarioError(() => scenarioFromValue(scenario({ 'autoscaling.knative.dev/metric': metric, 'autoscaling.knative.dev/target': target }), 's.yaml'));
+    expect(e.path).toBe(`${ANN}["autoscaling.knative.dev/target"]`);
+    expect(e.rule).toContain('averageValue 0');
+    expect(e.rule).not.toContain('\n');
+  });
+
+  it.each([
+    ['cpu', '0.5', 0.5],
+    ['memory', '1.9', 1.9],
+    ['queue_depth', '1', 1],
+  ] as const)('metric %s with target %s is accepted', (metric, target, want) => {
+    expect(autoscaling({ 'autoscaling.knative.dev/metric': metric, 'autoscaling.knative.dev/target': target }).hpa.target).toBe(want);
+  });
+
+  it('a CPU target whose percentage overflows the HPA\'s int32 is an error', () => {
+    const e = catchScenarioError(() => scenarioFromValue(scenario({ 'autoscaling.knative.dev/metric': 'cpu', 'autoscaling.knative.dev/target': '3e9' }), 's.yaml'));
+    expect(e.path).toBe(`${ANN}["autoscaling.knative.dev/target"]`);
+    expect(e.rule).toContain('int32');
+  });
+
+  it('a patch to a target the HPA would refuse is an error at the patch', () => {
+    const raw = scenario({ 'autoscaling.knative.dev/metric': 'memory', 'autoscaling.knative.dev/target': '200' }, { updates: [{ at: '30s', patchRevision: { name: 'hello-00001', annotations: { 'autoscaling.knative.dev/target': '0.5' } } }] });
+    const e = catchScenarioError(() => scenarioFromValue(raw, 's.yaml'));
+    expect(e.path).toContain('updates[0].patchRevision.annotations');
+    expect(e.rule).toContain('averageValue 0');
+  });
+
   it('a patch cannot change the class of a running revision', () => {
     const raw = scenario({}, { updates: [{ at: '30s', patchRevision: { name: 'hello-00001', annotations: { 'autoscaling.knative.dev/class': 'kpa.autoscaling.knative.dev' } } }] });
     const e = catchScenarioError(() => scenarioFromValue(raw, 's.yaml'));

@@ -6,7 +6,7 @@
  * least 1 (the API default), and the SKS always serves from the pods once one is ready.
  */
 import { InvalidArgumentError } from '../errors.js';
-import { AUTOSCALING_ANNOTATION_KEYS, HPA_CLASS, KPA_CLASS, parseAutoscalingAnnotations } from '../autoscaler/annotations.js';
+import { AnnotationError, AUTOSCALING_ANNOTATION_KEYS, HPA_CLASS, KPA_CLASS, parseAutoscalingAnnotations } from '../autoscaler/annotations.js';
 import { resolveRevisionAutoscaling, type RevisionAutoscaling, type RevisionAutoscalingInput } from '../autoscaler/revision.js';
 import type { AutoscalerConfig } from '../autoscaler/types.js';
 import { MAX_REPLICAS_UNBOUNDED, type HpaMetricSpec, type HpaSpec } from './spec.js';
@@ -34,6 +34,30 @@ export function knativeHpaMetric(metric: string, target: number | undefined): Hp
   // int64(target) MiB, as bytes; milli-units because the HPA compares MilliValues.
   if (metric === 'memory') return { type: 'Resource', resource: 'memory', target: { type: 'AverageValue', averageValueMilli: Math.trunc(target) * MIB * 1000 } };
   return { type: 'Pods', name: metric, target: { type: 'AverageValue', averageValueMilli: Math.trunc(target) * 1000 } };
+}
+
+const INT32_MAX = 2147483647;
+const INT64_MAX = 9223372036854775807;
+
+/**
+ * Why the API server would refuse the HPA MakeHPA builds from `metric` and `target`, or
+ * undefined. Knative only checks target ≥ 0.01, but MakeHPA converts it with Go integer
+ * casts: below 1 a memory or custom target truncates to an averageValue of 0, and a value
+ * beyond int32 (CPU percent) or int64 (bytes, custom value) wraps to a negative one; the
+ * HPA's validation wants both positive, so upstream never gets such an HPA created.
+ */
+export function knativeHpaTargetProblem(metric: string, target: number): string | undefined {
+  if (metric === 'cpu') {
+    const pct = Math.ceil(target);
+    return pct > INT32_MAX ? `the HPA's averageUtilization ceil(${target}) % overflows int32, which the Kubernetes API server rejects` : undefined;
+  }
+  const whole = Math.trunc(target);
+  const what = metric === 'memory' ? `int64(${target}) MiB` : `int64(${target})`;
+  if (whole < 1) {
+    return `metric ${JSON.stringify(metric)} makes an HPA with averageValue 0 (${what}), which the Kubernetes API server rejects (it must be positive): use a target of at least 1`;
+  }
+  if ((metric === 'memory' ? whole * MIB : whole) > INT64_MAX) return `the HPA's averageValue ${what} overflows int64, which the Kubernetes API server rejects`;
+  return undefined;
 }
 
 /**
@@ -87,11 +111,19 @@ export function resolveHpaRevisionAutoscaling(cfg: AutoscalerConfig, rev: Revisi
   const rest: Record<string, string> = {};
   for (const [k, v] of Object.entries(annotations)) if (!HPA_ONLY_KEYS.has(k)) rest[k] = v;
   const base = resolveRevisionAutoscaling({ ...cfg, podAutoscalerClass: KPA_CLASS }, { ...rev, annotations: rest });
+  const metric = ann.metric ?? 'cpu';
+  if (ann.target !== undefined) {
+    const why = knativeHpaTargetProblem(metric, ann.target);
+    if (why !== undefined) {
+      const key = AUTOSCALING_ANNOTATION_KEYS.target.find((k) => annotations[k] !== undefined) ?? AUTOSCALING_ANNOTATION_KEYS.target[0]!;
+      throw new AnnotationError(key, annotations[key] ?? String(ann.target), why);
+    }
+  }
   return {
     ...base,
     class: HPA_CLASS,
     hpa: {
-      metric: ann.metric ?? 'cpu',
+      metric,
       target: ann.target,
       minScale: base.minScale,
       maxScale: base.maxScale,
