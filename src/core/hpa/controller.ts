@@ -125,7 +125,8 @@ export class HpaController {
     let raw: number | undefined;
     let rescale = true;
     let error: string | undefined;
-    let metricsStatus: HpaMetricStatus[] = this.st.currentMetrics;
+    // setStatus writes the statuses of this sync only: none when the metrics were not read.
+    let metricsStatus: HpaMetricStatus[] = [];
     if (current === 0 && min !== 0) {
       rescale = false;
       conditions.ScalingActive = { status: 'False', reason: 'ScalingDisabled', message: 'scaling is disabled since the replica count of the target is zero' };

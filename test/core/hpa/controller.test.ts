@@ -1,0 +1,29 @@
+/**
+ * What one HPA sync writes to its status when it does not consult the metrics
+ * (kubernetes/kubernetes pkg/controller/podautoscaler/horizontal.go, reconcileAutoscaler and
+ * setStatus): replicas outside [min, max] are moved to the bound, a target at zero is left
+ * alone, and in all three cases status.currentMetrics is empty, not the last sync's values.
+ */
+import { describe, expect, it } from 'vitest';
+import { HpaController, makeKnativeHpa } from '../../../src/core/autoscaler/index.js';
+import { metrics, pods } from './fixtures.js';
+
+const cpuSync = (hpa: HpaController, now: number, current: number, usage: number) =>
+  hpa.sync({ nowSeconds: now, currentReplicas: current, pods: pods(current), resourceMetrics: { cpu: metrics(Array(current).fill(usage), now) } });
+
+describe('HpaController: syncs that skip the metrics leave status.currentMetrics empty', () => {
+  it.each([
+    // [case, spec after the first sync, current at the second sync, desired then]
+    ['min-scale raised to 3 with 2 replicas ⇒ 3 (TooFew, no metric read)', { minScale: 3, maxScale: 0 }, 2, 3],
+    ['max-scale lowered to 1 with 2 replicas ⇒ 1 (TooMany, no metric read)', { minScale: 0, maxScale: 1 }, 2, 1],
+    ['target at 0 replicas ⇒ left alone (ScalingDisabled)', { minScale: 0, maxScale: 0 }, 0, 0],
+  ] as const)('%s', (_n, bounds, current, desired) => {
+    const hpa = new HpaController(makeKnativeHpa({ metric: 'cpu', target: 50, minScale: 0, maxScale: 0, windowSeconds: undefined }), 0);
+    const first = cpuSync(hpa, 15, 2, 600);
+    expect(first.status.currentMetrics).toEqual([{ metric: 'cpu', current: 60, kind: 'Utilization' }]);
+    hpa.updateSpec(makeKnativeHpa({ metric: 'cpu', target: 50, ...bounds, windowSeconds: undefined }));
+    const r = cpuSync(hpa, 30, current, 900);
+    expect([r.desiredReplicas, r.rawReplicas]).toEqual([desired, undefined]);
+    expect(r.status.currentMetrics).toEqual([]);
+  });
+});
