@@ -45,12 +45,15 @@ export class MetricsServer {
           const p = r.points;
           if (p === undefined) {
             const age = now - r.startedAt;
-            const before = pod.runningBeforeRun;
+            // A pod running before the run was idle then: its counter is 0 up to its start (the
+            // run start), so a point one resolution back is known if it falls at or before that.
+            // Its first scrape may come a resolution in (the t = 0 one ran before it existed).
+            const idleBefore = pod.runningBeforeRun && now - res <= r.startedAt;
             const fresh = age >= FRESH_CONTAINER_MIN_SECONDS && age < res;
             r.points = {
-              // A pod running before the run was idle then; a fresh one counts from its start.
-              prevT: before ? now - res : fresh ? r.startedAt : Number.NaN,
-              prevCpu: before ? cpu : 0,
+              // A fresh pod counts from its start.
+              prevT: idleBefore ? now - res : fresh ? r.startedAt : Number.NaN,
+              prevCpu: 0,
               lastT: now,
               lastCpu: cpu,
               memoryBytes: mem,

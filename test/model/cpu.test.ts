@@ -193,6 +193,15 @@ describe('CPU model in a pod', () => {
     }
   });
 
+  it('a pod running before the run: its first scrape (at 15 s, after the t = 0 one that found no pod) averages its CPU from the run start, not 0', () => {
+    // Busy on its 1-CPU limit from the first request (1 ms in): the [0, 15] window is all but 1 ms busy.
+    const { world: w } = run(world([service('hello', [cpuRevision(cpuWork(), 0.1, 1000)])], [overload(30, 0)], { duration: 16 }));
+    const rev = w.services.get('hello')!.revisions[0]!;
+    const m = w.metricsServer!.podMetrics(rev);
+    expect(m).toHaveLength(1);
+    expect(m[0]).toMatchObject({ time: 15, cpuMillis: 1000, windowSeconds: 15 });
+  });
+
   it('metrics lag as metrics-server averages: a load starting at 18 s shows as (12/15) of a core after the 30 s scrape', () => {
     // 2 rps of 1 CPU-second each on 1 CPU from 18 s (the ingress hop is 1 ms): busy from 18 s on (capacity spec A8's shape).
     const client = overload(2, 18 - 0.001);

@@ -71,14 +71,16 @@ describe('HPA class in a full simulation', () => {
 
   it('scales 1 → 2 → 4 → 8 → 10 under 4 cores of load: a 1 CPU limit caps utilization at 97 % (ratio 1.94), and no step exceeds max(2 × current, 4)', () => {
     const distinct = steps.map((s) => s.replicas).filter((r, i, a) => i === 0 || r !== a[i - 1]);
-    expect(distinct.slice(0, 5)).toEqual([1, 2, 4, 8, 10]);
-    expect([at(15), at(30), at(60), at(90), at(120)]).toEqual([1, 2, 4, 8, 10]);
+    // The first sync already sees the busy pod (the 15 s scrape averages [0, 15]); each new
+    // pod is unready (0 usage) at the sync after its creation, so the ratio is within tolerance then.
+    expect(distinct.slice(0, 4)).toEqual([2, 4, 8, 10]);
+    expect([at(15), at(30), at(45), at(60), at(75), at(90), at(105)]).toEqual([2, 2, 4, 4, 8, 8, 10]);
     for (let i = 1; i < steps.length; i++) {
       const prev = steps[i - 1]!.replicas;
       expect(steps[i]!.replicas).toBeLessThanOrEqual(Math.max(2 * prev, 4));
     }
     // The overloaded first pod still works off its backlog at 1000m while the others use 400m
-    // (util 44, ratio 0.88: raw 9 from 165 s on), so 10 pods hold until the load stops.
+    // (util 44, ratio 0.88: raw 9 from 150 s on), so 10 pods hold until the load stops.
     expect(at(300)).toBe(10);
     expect(Math.max(...steps.map((s) => s.replicas))).toBe(10);
   });
@@ -86,8 +88,9 @@ describe('HPA class in a full simulation', () => {
   it('never goes below 1 pod, and scales down only when every recommendation of the last 300 s allows it', () => {
     expect(Math.min(...steps.map((s) => s.replicas))).toBe(1);
     expect(Math.min(...rec.samples.filter((s) => s.rev === 'crunch-00001').map((s) => s.ready))).toBe(1);
-    // The last recommendation of 10 (t = 150) leaves the window after 450 s; the 9 of t = 300 after 600 s.
-    expect([at(450), at(465), at(600), at(615)]).toEqual([10, 9, 9, 1]);
+    // The last recommendation of 10 (t = 135) leaves the window after 435 s, the last 9 (t = 225,
+    // util 43) after 525 s, the 8 of t = 300 (util 39) after 600 s.
+    expect([at(435), at(450), at(525), at(540), at(600), at(615)]).toEqual([10, 9, 9, 8, 8, 1]);
     expect(steps[steps.length - 1]!.replicas).toBe(1);
     expect(rev.replicas).toBe(1);
   });
