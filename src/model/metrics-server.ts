@@ -124,10 +124,9 @@ export function cpuMillisOf(prevT: number, prevCpu: number, lastT: number, lastC
 /**
  * One revision's pods as the HPA controller sees them at a sync: the pod lister's phase,
  * Ready condition and start time, the pod's summed requests, and what metrics-server
- * serves now. The kubelet's status.startTime is taken as the containers' start (the CPU
- * counter's origin), a little after upstream's (which precedes the image pull); a pod that
- * is not Ready is taken to have been so since its start (the model does not keep when a
- * Ready pod lost readiness).
+ * serves now. status.startTime is when the kubelet took the pod on (before its image pull);
+ * the Ready condition last changed when the pod became Ready, or lost readiness after
+ * being Ready, else (never Ready) at that start.
  */
 export function podResourceSamples(rev: Revision, now: number): PodResourceSample[] {
   const ms = rev.world.metricsServer;
@@ -135,15 +134,14 @@ export function podResourceSamples(rev: Revision, now: number): PodResourceSampl
   const out: PodResourceSample[] = [];
   for (const pod of rev.allPods) {
     if (pod.phase === 'Gone') continue;
-    const started = pod.res?.startedAt;
     const running = pod.stats !== undefined && pod.phase !== 'Pending' && pod.phase !== 'ImagePullBackOff';
     const s: PodResourceSample = {
       name: pod.name,
       phase: running ? 'Running' : 'Pending',
       deleting: pod.phase === 'Terminating',
       ready: running ? pod.k8sReady : undefined,
-      readyLastTransitionSeconds: pod.k8sReady ? pod.readyAt : started,
-      startTimeSeconds: running ? started : undefined,
+      readyLastTransitionSeconds: pod.k8sReady ? pod.readyAt : Number.isNaN(pod.notReadyAt) ? pod.startTime : pod.notReadyAt,
+      startTimeSeconds: running ? pod.startTime : undefined,
       cpuRequestMillicores: res?.podCpuRequestMillis,
       memoryRequestBytes: res?.podMemoryRequestBytes,
     };

@@ -32,6 +32,8 @@ export class Pod {
   /** Kubernetes says Ready and the pod is not terminating: the autoscaler counts it, Serve mode routes to it. */
   k8sReady = false;
   readyAt = Number.NaN;
+  /** When Kubernetes last marked the pod not Ready after it had been Ready (NaN if never): the Ready condition's lastTransitionTime then. */
+  notReadyAt = Number.NaN;
   terminatingAt = Number.NaN;
   /**
    * The pod's status.startTime: when the kubelet first took it on, i.e. once it was bound to a

@@ -322,6 +322,7 @@ export class Revision {
     const wasReady = pod.k8sReady;
     if (wasReady) this.k8sReadyPods--;
     pod.k8sReady = false;
+    if (wasReady) pod.notReadyAt = now;
     // The event carries when it had been Ready (the summary's ready count goes down by it).
     if (!wasReady) pod.readyAt = Number.NaN;
     this.setPhase(pod, phase, now);

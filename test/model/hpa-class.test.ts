@@ -10,6 +10,8 @@ import { STATUS_OK } from '../../src/model/request.js';
 import { scenarioFromValue } from '../../src/scenario/load.js';
 import { MemoryRecorder } from './world-fixture.js';
 import { World } from '../../src/model/world.js';
+import { podResourceSamples } from '../../src/model/metrics-server.js';
+import { DEFAULT_HPA_CONTROLLER_CONFIG, groupPods, toHpaInputs } from '../../src/core/autoscaler/index.js';
 
 const HPA = 'hpa.autoscaling.knative.dev';
 
@@ -152,5 +154,48 @@ describe('HPA class: revisions the HPA cannot scale behave as upstream (ScalingA
 
   it('an HPA revision with the CPU model and requests has no warning', () => {
     expect(simulate({ initialPods: 1, duration: '15s' }).loaded.warnings).toBeUndefined();
+  });
+});
+
+describe('HPA class: what the HPA reads of a pod (status.startTime, the Ready condition)', () => {
+  // groupPods (kubernetes/kubernetes replica_calculator.go): past the 300 s CPU initialization
+  // period a not-Ready pod is left out only if it never became Ready, i.e. its Ready condition
+  // last changed within 30 s of status.startTime; one that was Ready and lost it still counts.
+  const run = (faults: unknown[], duration: string, podStart?: Record<string, unknown>, minScale = '2') => {
+    // min-scale 2 keeps the failing pod (a ReplicaSet scaling down deletes not-Ready pods first).
+    const raw = scenario({ initialPods: 2, duration, rate: { shape: 'constant', rps: 4 }, annotations: { 'autoscaling.knative.dev/min-scale': minScale } }) as Record<string, unknown> & { services: Array<Record<string, unknown>> };
+    raw.services[0]!['app'] = { cpu: { work: '100ms' }, faults };
+    if (podStart !== undefined) raw.services[0]!['podStart'] = podStart;
+    const loaded = scenarioFromValue(raw, 's.yaml');
+    const world = new World(loaded.world, new MemoryRecorder());
+    world.run();
+    const rev = world.services.get('crunch')!.revisions[0]!;
+    const now = world.sim.now;
+    const samples = podResourceSamples(rev, now);
+    const inputs = toHpaInputs(samples, now);
+    return { rev, now, samples, groups: groupPods(inputs.pods, inputs.cpu, 'cpu', now, DEFAULT_HPA_CONTROLLER_CONFIG) };
+  };
+
+  it('a pod that was Ready and fails its readiness probe at 400 s: Ready went False then (not at its start), so at 420 s it still counts', () => {
+    const { samples, groups } = run([{ kind: 'readinessFailure', at: '400s', pods: 1 }], '420s');
+    const failed = samples.find((s) => s.ready === false)!;
+    expect(failed.startTimeSeconds).toBe(0);
+    // The kubelet lag (uniform 0–1 s) after the probe fails at 400 s.
+    expect(failed.readyLastTransitionSeconds).toBeGreaterThanOrEqual(400);
+    expect(failed.readyLastTransitionSeconds).toBeLessThanOrEqual(401);
+    expect([groups.readyCount, groups.unready.length]).toEqual([2, 0]);
+  });
+
+  it("status.startTime is when the kubelet took the pod on, before its 20 s image pull, not its containers' start", () => {
+    // min-scale 3 over 2 running pods: the first sync (15 s) adds one.
+    const { rev, samples } = run([], '90s', { imagePull: '20s' }, '3');
+    const young = rev.allPods.find((p) => !p.runningBeforeRun)!;
+    expect(young.res!.startedAt - young.startTime).toBeGreaterThanOrEqual(20);
+    expect(samples.find((s) => s.name === young.name)!.startTimeSeconds).toBe(young.startTime);
+  });
+
+  it('a pod whose readiness fails from its start is left out (never Ready)', () => {
+    const { groups } = run([{ kind: 'readinessFailure', at: '0s', pods: 1 }], '420s');
+    expect([groups.readyCount, groups.unready.length]).toEqual([1, 1]);
   });
 });
