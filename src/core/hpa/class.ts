@@ -18,6 +18,8 @@ import { isHpaRevisionAutoscaling, makeKnativeHpa, type KnativeHpaSettings } fro
 import { toHpaInputs, type PodResourceSample } from './pod-sample.js';
 import { DEFAULT_HPA_CONTROLLER_CONFIG, type HpaControllerConfig } from './spec.js';
 
+const MIB = 1024 * 1024;
+
 /** SKS numActivators the HPA class writes: 0, which upstream reads as "all activators" when the SKS proxies. */
 export const HPA_SKS_NUM_ACTIVATORS = 0;
 
@@ -96,7 +98,8 @@ class HpaInstance implements AutoscalerClassInstance {
   private idle(): Omit<ClassEvaluation, 'notify'> {
     const r = this.last;
     const m = r?.status.currentMetrics[0];
-    const observed = m === undefined ? Number.NaN : m.kind === 'AverageValue' ? m.current / 1000 : m.current;
+    // In the target's unit (scalingMetric): percent, MiB for memory, the custom value per pod.
+    const observed = m === undefined ? Number.NaN : m.kind === 'Utilization' ? m.current : m.current / 1000 / (m.metric === 'memory' ? MIB : 1);
     return {
       valid: r !== undefined && r.error === undefined,
       desiredPodCount: r?.desiredReplicas ?? this.replicas,

@@ -100,6 +100,16 @@ describe('HPA class in the decision loop', () => {
     expect(autoscaling.hpa).toEqual({ metric: 'cpu', target: undefined, minScale: 0, maxScale: 0, windowSeconds: undefined });
   });
 
+  it('memory target "200" (A6): 300 and 340 MiB working sets ⇒ observed 320 in MiB, the unit of the target, ratio 1.6 ⇒ 2 → 4', () => {
+    const autoscaling = revision({ 'autoscaling.knative.dev/metric': 'memory', 'autoscaling.knative.dev/target': '200', 'autoscaling.knative.dev/initial-scale': '2' });
+    const loop = new DecisionLoop({ revision: 'r', autoscaling, nowSeconds: 0 });
+    const MiB = 1024 * 1024;
+    const pods: PodResourceSample[] = [300, 340].map((m, i) => ({ name: `r-${i}`, ready: true, startTimeSeconds: 0, memoryRequestBytes: 256 * MiB, memoryBytes: m * MiB }));
+    loop.recordScrape({ timeSeconds: 15, averageConcurrentRequests: 0, requestCount: 0, pods });
+    const d = loop.tick(15, 2);
+    expect([d.evaluation?.valid, d.evaluation?.observedStable, d.evaluation?.desiredPodCount]).toEqual([true, 320, 4]);
+  });
+
   it('is in the default registry and refuses KPA-resolved settings', () => {
     expect(defaultAutoscalerClasses().has(HPA)).toBe(true);
     expect(() => revision({ 'autoscaling.knative.dev/metric': '' })).toThrow(/needs a metric/);
