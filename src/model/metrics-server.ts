@@ -2,6 +2,7 @@ import type { PodResourceSample } from '../core/autoscaler/index.js';
 import type { PodMetricsSample } from '../core/capacity/index.js';
 import type { Pod } from './pod.js';
 import type { Revision } from './revision.js';
+import { METRICS_SCRAPE_PRIORITY } from './event-order.js';
 import type { World } from './world.js';
 
 /** metrics-server's own default is 60 s; its shipped manifests and Helm chart set 15 s (capacity spec §2.7). */
@@ -27,12 +28,16 @@ export class MetricsServer {
 
   constructor(readonly world: World) {
     this.resolution = world.spec.cluster.metricsResolutionSeconds ?? DEFAULT_METRICS_RESOLUTION_SECONDS;
-    world.sim.every(0, this.resolution, this.scrape, this);
+    world.sim.at(0, this.scrape, this, METRICS_SCRAPE_PRIORITY);
   }
+
+  /** Scrapes taken so far; the next is due at scrapes × resolution (no drift). */
+  private scrapes = 0;
 
   private scrape(this: void, self: MetricsServer): void {
     const world = self.world;
     const now = world.sim.now;
+    world.sim.at(++self.scrapes * self.resolution, self.scrape, self, METRICS_SCRAPE_PRIORITY);
     const res = self.resolution;
     for (const s of world.services.values()) {
       for (const rev of s.revisions) {

@@ -11,6 +11,8 @@ import { scenarioFromValue } from '../../src/scenario/load.js';
 import { MemoryRecorder } from './world-fixture.js';
 import { World } from '../../src/model/world.js';
 import { podResourceSamples } from '../../src/model/metrics-server.js';
+import type { Revision } from '../../src/model/revision.js';
+import type { PodStat } from '../../src/core/autoscaler/index.js';
 import { DEFAULT_HPA_CONTROLLER_CONFIG, groupPods, toHpaInputs } from '../../src/core/autoscaler/index.js';
 
 const HPA = 'hpa.autoscaling.knative.dev';
@@ -197,5 +199,40 @@ describe('HPA class: what the HPA reads of a pod (status.startTime, the Ready co
   it('a pod whose readiness fails from its start is left out (never Ready)', () => {
     const { groups } = run([{ kind: 'readinessFailure', at: '0s', pods: 1 }], '420s');
     expect([groups.readyCount, groups.unready.length]).toEqual([1, 1]);
+  });
+});
+
+describe('HPA class: a sync at the instant of a scrape reads that scrape, whenever the revision was created', () => {
+  it('revisions created at 0 s and at 30 s (a multiple of the 15 s resolution) both read the scrape of their sync instant', () => {
+    const tmpl = (image: string) => ({
+      metadata: { annotations: { 'autoscaling.knative.dev/class': HPA, 'autoscaling.knative.dev/target': '50' } },
+      spec: { containers: [{ image, resources: { requests: { cpu: '1' } } }] },
+    });
+    const raw = {
+      name: 't',
+      duration: '2m',
+      services: [
+        {
+          manifest: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name: 'crunch' }, spec: { template: tmpl('a') } },
+          initialPods: 1,
+          app: { cpu: { work: '100ms' } },
+          updates: [{ at: '30s', template: tmpl('b') }],
+        },
+      ],
+      clients: [{ name: 'c', service: 'crunch', open: { rps: 2 } }],
+    };
+    const seen: Array<[string, number, number | undefined]> = [];
+    // What each HPA sync was fed: its pods' metric timestamps.
+    const rec = Object.assign(new MemoryRecorder(), {
+      stat: (rev: Revision, stat: PodStat) => {
+        if (stat.pods !== undefined) for (const p of stat.pods) seen.push([rev.spec.name, stat.timeSeconds, p.metricTimestampSeconds]);
+      },
+    });
+    new World(scenarioFromValue(raw, 's.yaml').world, rec).run();
+    const stale = seen.filter(([, t, ts]) => ts !== undefined && ts !== t);
+    expect(stale).toEqual([]);
+    // Both revisions' pods have metrics at their syncs from 60 s on.
+    expect(seen.filter(([r, t, ts]) => r === 'crunch-00002' && t >= 60 && ts === t).length).toBeGreaterThan(0);
+    expect(seen.filter(([r, t, ts]) => r === 'crunch-00001' && t >= 15 && ts === t).length).toBeGreaterThan(0);
   });
 });
