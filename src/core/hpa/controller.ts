@@ -202,7 +202,10 @@ export class HpaController {
     const base = { nowSeconds: input.nowSeconds, currentReplicas: current, pods: input.pods, config: this.config };
     if (m.type === 'Resource') {
       const metrics = input.resourceMetrics[m.resource];
-      if (metrics === undefined) return { ok: false, reason: 'NoMetricsApi', message: `unable to get metrics for resource ${m.resource}: no metrics returned from resource metrics API` };
+      // The metrics client fails on an empty pod list before the replica calculator runs (GetResourceMetric).
+      if (metrics === undefined || metrics.size === 0) {
+        return { ok: false, reason: 'NoMetricsApi', message: `unable to get metrics for resource ${m.resource}: no metrics returned from resource metrics API` };
+      }
       if (m.target.type === 'Utilization') {
         return resourceUtilizationReplicas({ ...base, metrics, resource: m.resource, targetUtilization: m.target.averageUtilization });
       }

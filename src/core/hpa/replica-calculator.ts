@@ -190,7 +190,7 @@ function prepare(
   const listed = new Set(pods.map((p) => p.name));
   const values = new Map<string, number>();
   for (const [name, m] of metrics) if (listed.has(name) && !drop.has(name)) values.set(name, m.valueMilli);
-  if (values.size === 0) return { ok: false, reason: 'NoMetrics', message: 'did not receive metrics for any ready pods' };
+  if (values.size === 0) return { ok: false, reason: 'NoMetrics', message: 'did not receive metrics for targeted pods (pods might be unready)' };
   return { groups, values };
 }
 

@@ -27,3 +27,18 @@ describe('HpaController: syncs that skip the metrics leave status.currentMetrics
     expect(r.status.currentMetrics).toEqual([]);
   });
 });
+
+describe('HpaController: why a sync cannot compute a resource metric (the ScalingActive=False message)', () => {
+  it.each([
+    // metrics-server lists no pod at all: the metrics client fails before the replica calculator runs.
+    ['metrics-server has no pod', [undefined, undefined], 'unable to get metrics for resource cpu: no metrics returned from resource metrics API'],
+    // Some pods have metrics, but only unready ones (v1.33+ wording).
+    ['only an unready pod has a metric', [500, undefined], 'did not receive metrics for targeted pods (pods might be unready)'],
+  ] as const)('%s', (_n, values, message) => {
+    const hpa = new HpaController(makeKnativeHpa({ metric: 'cpu', target: 50, minScale: 0, maxScale: 0, windowSeconds: undefined }), 0);
+    const ps = pods(2).map((p, i) => (i === 0 ? { ...p, ready: false } : p));
+    const r = hpa.sync({ nowSeconds: 15, currentReplicas: 2, pods: ps, resourceMetrics: { cpu: metrics([...values], 15) } });
+    expect([r.rescale, r.error]).toEqual([false, message]);
+    expect(r.status.conditions.ScalingActive).toMatchObject({ status: 'False', reason: 'FailedGetResourceMetric', message: `the HPA was unable to compute the replica count: ${message}` });
+  });
+});

@@ -57,7 +57,7 @@ describe('resourceUtilizationReplicas (GetResourceReplicas)', () => {
 
   it.each([
     ['no pods', [] as HpaPod[], [500], 'no pods returned by selector while calculating replica count'],
-    ['no metrics for ready pods', [pod('p0', NOT_READY)], [500], 'did not receive metrics for any ready pods'],
+    ['no metrics for ready pods', [pod('p0', NOT_READY)], [500], 'did not receive metrics for targeted pods (pods might be unready)'],
     ['a pod without a CPU request', [pod('p0'), pod('p1', { requestsMilli: {} })], [500, 500], 'missing request for cpu in pod "p1"'],
   ])('fails with %s', (_n, pods, values, message) => {
     const p = resourceUtilizationReplicas({ nowSeconds: NOW, currentReplicas: 2, pods, metrics: metrics(values, NOW), config: CFG, resource: 'cpu', targetUtilization: 50 });
