@@ -24,7 +24,7 @@ export const DEFAULT_COST_CPU_SHARE = 0.5;
 const CA_FLAGS = [
   'scanInterval', 'firstScan', 'newPodScaleUpDelay', 'maxNodesPerScaleUp', 'maxNodeProvisionTime', 'scaleDownUtilizationThreshold',
   'scaleDownUnneededTime', 'scaleDownDelayAfterAdd', 'scaleDownDelayAfterDelete', 'scaleDownDelayAfterFailure', 'maxEmptyBulkDelete',
-  'nodeDeleteDelayAfterTaint',
+  'nodeDeleteDelayAfterTaint', 'unremovableNodeRecheckTimeout',
 ] as const;
 const KARPENTER_FLAGS = ['batchIdleDuration', 'batchMaxDuration', 'consolidateAfter', 'consolidationPolicy', 'budgetNodesPercent', 'expireAfter', 'firstPoll'] as const;
 
@@ -41,6 +41,7 @@ const CA_SETTINGS = {
   scaleDownDelayAfterFailure: 'scaleDownDelayAfterFailureSeconds',
   maxEmptyBulkDelete: 'maxEmptyBulkDelete',
   nodeDeleteDelayAfterTaint: 'nodeDeleteDelayAfterTaintSeconds',
+  unremovableNodeRecheckTimeout: 'unremovableNodeRecheckSeconds',
 } as const satisfies Partial<Record<keyof NodeAutoscalerInput, keyof ClusterAutoscalerConfig>>;
 
 /** The same for Karpenter's settings. */

@@ -288,6 +288,7 @@ const nodeAutoscalerSchema = obj({
   scaleDownDelayAfterFailure: duration('nonneg').optional(),
   maxEmptyBulkDelete: count(1).optional(),
   nodeDeleteDelayAfterTaint: duration('nonneg').optional(),
+  unremovableNodeRecheckTimeout: duration('nonneg').optional(),
   // Karpenter settings.
   batchIdleDuration: duration('positive').optional(),
   batchMaxDuration: duration('positive').optional(),

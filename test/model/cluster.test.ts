@@ -337,4 +337,13 @@ describe('Cluster Autoscaler unremovable-node-recheck-timeout (ca-recheck.yaml: 
     ]);
     expect(r.at('a-00001-deployment-0002', 'Scheduled')).toMatchObject({ node: 'big-001', time: 920.5 });
   });
+  it.each([
+    // Rechecked at 125 (found unremovable at 5): unneeded from 125, tainted at the first loop strictly past 725.
+    ['2m', 735],
+    // Rechecked at every loop; the first that finds a place for a's pod is 65 (d's pod gone at 60).
+    ['0s', 675],
+  ])('unremovableNodeRecheckTimeout: %s moves the recheck: small-001 tainted at %i', (timeout, tainted) => {
+    const r = run('ca-recheck', [`cluster.nodeAutoscaler.unremovableNodeRecheckTimeout=${timeout}`]);
+    expect(r.nodeAt('small-001', 'Tainted')).toBe(tainted);
+  });
 });

@@ -89,3 +89,29 @@ describe('Karpenter expireAfter (NodePool template; upstream default 720h, or Ne
     expect([err.path, err.rule]).toEqual(['cluster.nodeAutoscaler.expireAfter', 'is a karpenter setting, not a cluster-autoscaler one']);
   });
 });
+
+describe('Cluster Autoscaler unremovableNodeRecheckTimeout (--unremovable-node-recheck-timeout, default 5m)', () => {
+  const ca = (extra: string) => withPools(['name: p, initialNodes: 1'], `cluster-autoscaler${extra}`);
+  const recheck = (file: string) => {
+    const a = loadScenario(file).world.cluster.nodes!.autoscaler;
+    return a.kind === 'cluster-autoscaler' ? a.config.unremovableNodeRecheckSeconds : undefined;
+  };
+  it.each([
+    ['', 300],
+    [', unremovableNodeRecheckTimeout: 90s', 90],
+    [', unremovableNodeRecheckTimeout: 0s', 0],
+  ])('nodeAutoscaler { kind: cluster-autoscaler%s } rechecks after %s s', (extra, seconds) => {
+    expect(recheck(ca(extra))).toBe(seconds);
+  });
+  it.each([
+    [', unremovableNodeRecheckTimeout: -1m', 'must not be negative'],
+    [', unremovableNodeRecheckTimeout: 5 min', 'invalid duration "5 min": unknown unit " min" (use ns, us, ms, s, m or h)'],
+  ])('refuses%s', (extra, rule) => {
+    const err = catchScenarioError(() => loadScenario(ca(extra)));
+    expect([err.path, err.rule]).toEqual(['cluster.nodeAutoscaler.unremovableNodeRecheckTimeout', rule]);
+  });
+  it('is not a Karpenter setting', () => {
+    const err = catchScenarioError(() => loadScenario(withPools(['name: p, initialNodes: 1'], 'karpenter, unremovableNodeRecheckTimeout: 1m')));
+    expect([err.path, err.rule]).toEqual(['cluster.nodeAutoscaler.unremovableNodeRecheckTimeout', 'is a cluster-autoscaler setting, not a karpenter one']);
+  });
+});
