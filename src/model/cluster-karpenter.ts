@@ -38,6 +38,10 @@ function disruptionCost(n: ClusterNode): number {
 
 type KarpenterSpec = Extract<NodeAutoscalerSpec, { kind: 'karpenter' }>;
 
+/** The disruption methods in the controller's order (disruption/controller.go NewMethods; drift is not modelled). */
+const METHODS = ['emptiness', 'multi-node', 'single-node'] as const;
+type Method = (typeof METHODS)[number];
+
 interface PoolType extends InstanceType {
   readonly pool: NodePoolSpec;
 }
@@ -46,15 +50,17 @@ interface PoolType extends InstanceType {
  * Karpenter: Unschedulable pods open a provisioning batch (1 s idle, 10 s max), and re-open one
  * every 10 s while they stay Unschedulable; at its close the batch's pods go first onto existing
  * capacity (Ready nodes with room, nodes launching), the rest onto new nodes, each
- * the cheapest pool (instance type) that holds its pods. Every 10 s the disruption controller
+ * the cheapest pool (instance type) that holds its pods. Each pass of the disruption controller
  * looks for consolidatable nodes (consolidateAfter since their last pod event) in pools above
- * their minNodes, in upstream's order (highest price / (1 + pods) first): empty ones, those
- * with no pod but terminating ones (within the budget); else, under WhenEmptyOrUnderutilized,
- * multi-node consolidation (the longest prefix that can go at once, onto the others and at most
- * one new cheaper node), then single-node consolidation (the first node that can go onto the
- * others or one cheaper node). A command waits 15 s and is re-validated; then its nodes are
- * tainted and, for a deletion, drained; for a replacement, drained once the new node is Ready
- * (and untainted if it never comes). Each node expires `expireAfter` after its launch: tainted
+ * their minNodes, in upstream's order (highest price / (1 + pods) first), method by method:
+ * emptiness (empty ones, those with no pod but terminating ones, within the budget); under
+ * WhenEmptyOrUnderutilized, multi-node consolidation (the longest prefix that can go at once,
+ * onto the others and at most one new cheaper node), then single-node consolidation (the first
+ * node that can go onto the others or one cheaper node). A command waits 15 s and is
+ * re-validated; then its nodes are tainted and, for a deletion, drained; for a replacement,
+ * drained once the new node is Ready (and untainted if it never comes), and the next pass
+ * starts at once. A command no longer valid hands over to the next method; a pass with no
+ * command is followed by the next one 10 s later. Each node expires `expireAfter` after its launch: tainted
  * and drained at once, outside the budget and minNodes (its pods' replacements provision anew).
  * Not modelled: drift, spot-to-spot consolidation, the 5 s minimum drain time.
  */
@@ -64,7 +70,6 @@ export class KarpenterModel implements NodeAutoscaler {
   private readonly types: PoolType[];
   /** Pods counted on a launching node (so the next batch does not launch for them again). */
   private readonly nominated = new Map<Pod, ClusterNode>();
-  private commandPending = false;
   /** Replacement nodes launching, with the tainted nodes they replace. */
   private readonly replacing = new Map<ClusterNode, ClusterNode[]>();
 
@@ -75,9 +80,8 @@ export class KarpenterModel implements NodeAutoscaler {
   ) {
     this.batch = new ProvisioningBatch(spec.config);
     this.types = cluster.spec.pools.map((pool) => ({ name: pool.name, template: poolTemplate(pool), pricePerHour: pool.pricePerHour, pool }));
-    const period = spec.config.disruptionPollSeconds;
-    const first = spec.firstPollSeconds ?? random.uniform(0, period);
-    cluster.sim.every(first, period, this.poll, this);
+    const first = spec.firstPollSeconds ?? random.uniform(0, spec.config.disruptionPollSeconds);
+    cluster.sim.at(first, this.reconcile, this);
     // The initial nodes' NodeClaims were created at 0 with the others'.
     for (const n of cluster.nodes) this.scheduleExpiry(n);
   }
@@ -200,62 +204,71 @@ export class KarpenterModel implements NodeAutoscaler {
     return n.state === 'Ready' && now >= consolidatableAt(n.lastPodEventAt, this.spec.config);
   }
 
-  private poll(this: void, self: KarpenterModel): void {
-    if (self.commandPending) return;
-    const now = self.cluster.sim.now;
-    const cmd = self.command(now);
-    if (cmd === undefined) return;
-    self.commandPending = true;
-    self.cluster.sim.at(now + self.spec.config.validationSeconds, self.onValidate, { self, ...cmd });
+  /**
+   * One pass of the disruption controller (disruption/controller.go Reconcile): the methods in
+   * order, from `from`; the first that computes a command waits out its validation delay.
+   * When none does, the next pass comes one polling period later.
+   */
+  private reconcile(this: void, self: KarpenterModel): void {
+    self.tryMethods(self.cluster.sim.now, 0);
+  }
+
+  private tryMethods(now: number, from: number): void {
+    for (let m = from; m < METHODS.length; m++) {
+      const cmd = this.command(METHODS[m]!, now);
+      if (cmd === undefined) continue;
+      // The method blocks the controller while it waits (validation.go Validate): no other pass meanwhile.
+      this.cluster.sim.at(now + this.spec.config.validationSeconds, this.onValidate, { self: this, method: m, ...cmd });
+      return;
+    }
+    this.cluster.sim.at(now + this.spec.config.disruptionPollSeconds, this.reconcile, this);
   }
 
   /**
-   * The disruption command now: empty consolidatable nodes within the budget; else, under
-   * WhenEmptyOrUnderutilized, multi-node then single-node consolidation.
+   * Nodes the budget lets go now (initialized nodes, Ready or being removed, not those still
+   * launching; those being removed use it up: disruption/helpers.go BuildDisruptionBudgetMapping).
    */
-  private command(now: number): Command | undefined {
-    const c = this.cluster;
-    // The budget counts initialized nodes (Ready or being removed), not those still launching
-    // (disruption/helpers.go BuildDisruptionBudgetMapping); those being removed use it up.
+  private budget(): number {
     let counted = 0;
     let disrupting = 0;
-    for (const n of c.nodes) {
+    for (const n of this.cluster.nodes) {
       if (n.state === 'Ready') counted++;
       else if (n.state === 'Tainted') {
         counted++;
         disrupting++;
       }
     }
-    const budget = allowedDisruptions(counted, this.spec.config.budgetPercent, disrupting);
+    return allowedDisruptions(counted, this.spec.config.budgetPercent, disrupting);
+  }
+
+  /**
+   * The command `method` computes now: emptiness takes the empty consolidatable nodes within the
+   * budget; under WhenEmptyOrUnderutilized, multi-node then single-node consolidation the others.
+   */
+  private command(method: Method, now: number): Command | undefined {
+    const c = this.cluster;
+    const budget = this.budget();
     if (budget === 0) return undefined;
+    if (method !== 'emptiness' && this.spec.consolidation !== 'WhenEmptyOrUnderutilized') return undefined;
     // Highest price per unit of disruption first (consolidation.go sortCandidates), for
     // emptiness too; a node whose pods are all terminating is empty (Candidate.IsEmpty).
     const cost = new Map<ClusterNode, number>();
     for (const n of c.nodes) if (this.consolidatable(n, now) && c.poolSize(n.pool) > n.pool.minNodes) cost.set(n, disruptionCost(n));
     const candidates = consolidationOrder([...cost.keys()], (n) => n.pool.pricePerHour, (n) => cost.get(n)!);
-    // Empty nodes within the budget, none taking its pool below minNodes.
+    // Emptiness takes the empty ones, consolidation the others, in that order, within the
+    // budget, none taking its pool below minNodes.
     const sizes = new Map<NodePoolSpec, number>();
-    const empty: ClusterNode[] = [];
-    for (const n of candidates) {
-      if (empty.length >= budget || cost.get(n)! > 1) continue;
-      const size = sizes.get(n.pool) ?? c.poolSize(n.pool);
-      if (size <= n.pool.minNodes) continue;
-      sizes.set(n.pool, size - 1);
-      empty.push(n);
-    }
-    if (empty.length > 0) return { nodes: empty, empty: true, decision: { action: 'delete' } };
-    if (this.spec.consolidation !== 'WhenEmptyOrUnderutilized') return undefined;
-    // The non-empty ones (emptiness has the others), in that order, within the budget, none taking its pool below minNodes.
     const allowed: ClusterNode[] = [];
     for (const n of candidates) {
-      if (cost.get(n)! <= 1) continue;
+      if (cost.get(n)! <= 1 !== (method === 'emptiness')) continue;
       if (allowed.length >= budget) break;
       const size = sizes.get(n.pool) ?? c.poolSize(n.pool);
       if (size <= n.pool.minNodes) continue;
       sizes.set(n.pool, size - 1);
       allowed.push(n);
     }
-    return this.multiNode(allowed) ?? this.singleNode(allowed);
+    if (method === 'emptiness') return allowed.length > 0 ? { nodes: allowed, empty: true, decision: { action: 'delete' } } : undefined;
+    return method === 'multi-node' ? this.multiNode(allowed) : this.singleNode(allowed);
   }
 
   /**
@@ -306,32 +319,45 @@ export class KarpenterModel implements NodeAutoscaler {
     );
   }
 
-  private onValidate(this: void, v: { self: KarpenterModel } & Command): void {
+  /**
+   * The command after its validation delay. Run: the controller passes again at once (a
+   * successful pass requeues immediately). Abandoned: the pass goes on with the next method.
+   */
+  private onValidate(this: void, v: { self: KarpenterModel; method: number } & Command): void {
     const { self } = v;
-    self.commandPending = false;
-    const c = self.cluster;
-    const now = c.sim.now;
+    const now = self.cluster.sim.now;
+    if (self.execute(v, now)) self.cluster.sim.at(now, self.reconcile, self);
+    else self.tryMethods(now, v.method + 1);
+  }
+
+  /** Re-validates a command and runs it; false when nothing of it is still valid. */
+  private execute(v: Command, now: number): boolean {
+    const c = this.cluster;
     if (v.empty) {
+      // Emptiness runs on the nodes still valid (EmptinessValidator), abandoned if none is.
+      let ran = false;
       for (const n of v.nodes) {
-        if (!self.consolidatable(n, now) || c.poolSize(n.pool) <= n.pool.minNodes || n.movablePods().length > 0) continue;
+        if (!this.consolidatable(n, now) || c.poolSize(n.pool) <= n.pool.minNodes || n.movablePods().length > 0) continue;
         c.startRemoval(n, now, 0);
+        ran = true;
       }
-      return;
+      return ran;
     }
     // The command as a whole (validation.go): its nodes still consolidatable, and the same action
     // still possible, a replacement no dearer than planned.
-    if (v.nodes.some((n) => !self.consolidatable(n, now) || c.poolSize(n.pool) <= n.pool.minNodes)) return;
-    const again = self.decide(v.nodes);
-    if (again.action !== v.decision.action) return;
+    if (v.nodes.some((n) => !this.consolidatable(n, now) || c.poolSize(n.pool) <= n.pool.minNodes)) return false;
+    const again = this.decide(v.nodes);
+    if (again.action !== v.decision.action) return false;
     if (v.decision.action === 'delete') {
       for (const n of v.nodes) c.startRemoval(n, now, 0);
-      return;
+      return true;
     }
-    if (v.decision.action !== 'replace' || again.action !== 'replace' || again.type.pricePerHour > v.decision.type.pricePerHour) return;
+    if (v.decision.action !== 'replace' || again.action !== 'replace' || again.type.pricePerHour > v.decision.type.pricePerHour) return false;
     // Tainted at once; drained when the replacement is Ready (orchestration queue).
     for (const n of v.nodes) c.startRemoval(n, now, undefined);
-    const replacement = self.launch(again.type.pool, now);
-    self.replacing.set(replacement, [...v.nodes]);
+    const replacement = this.launch(again.type.pool, now);
+    this.replacing.set(replacement, [...v.nodes]);
+    return true;
   }
 
   nodeReady(node: ClusterNode, now: number): void {

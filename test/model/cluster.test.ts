@@ -120,8 +120,9 @@ describe('A11: Karpenter batching', () => {
     const e = run('a11', ['cluster.nodePools[2].initialNodes=2', 'duration=40s']);
     const tainted = e.nodes.filter((n) => n.event === 'Tainted');
     // Initial empty nodes are consolidatable at once (consolidateAfter 0s): the poll at 2 s builds a
-    // command for ceil(10 % × 2) = 1 node, run at 17; the next poll after it (22) takes the other, run at 37.
-    expect(tainted.map((n) => [n.node, n.time])).toEqual([['tiny-001', 17], ['tiny-002', 37]]);
+    // command for ceil(10 % × 2) = 1 node, run at 17; the controller passes again at once after a
+    // command (not at the next 10 s tick, 22) and takes the other, run at 32.
+    expect(tainted.map((n) => [n.node, n.time])).toEqual([['tiny-001', 17], ['tiny-002', 32]]);
     expect(e.nodeAt('tiny-001', 'Deleted')).toBe(17);
   });
   it('pods still Unschedulable re-trigger the provisioner every 10 s: after a node misses the 15 min registration timeout, a new one is launched', () => {
@@ -140,12 +141,12 @@ describe('A11: Karpenter batching', () => {
   it('the budget counts initialized nodes only: 10 Ready + 1 launching allow ceil(10 %% × 10) = 1 disruption, not ceil(1.1) = 2'.replace('%%', '%'), () => {
     const e = run('a11', ['cluster.nodePools[2].maxNodes=20', 'cluster.nodePools[2].initialNodes=12', 'duration=40s']);
     const tainted = e.nodes.filter((n) => n.event === 'Tainted').map((n) => n.time);
-    // Poll at 2 s: 12 Ready ⇒ 2 (run at 17). Poll at 22 s: 10 Ready, big-001 launching since 3 s ⇒ 1 (run at 37).
-    expect(tainted).toEqual([17, 17, 37]);
+    // Poll at 2 s: 12 Ready ⇒ 2 (run at 17). The pass right after, at 17: 10 Ready, big-001 launching since 3 s ⇒ 1 (run at 32).
+    expect(tainted).toEqual([17, 17, 32]);
   });
   it.each([
     // [minNodes, tainted]: consolidation never takes a pool below its minNodes
-    [0, [['tiny-001', 17], ['tiny-002', 37]]],
+    [0, [['tiny-001', 17], ['tiny-002', 32]]],
     [1, [['tiny-001', 17]]],
     [2, []],
   ])('a pool with minNodes %i keeps that many of its two empty nodes', (minNodes, want) => {
@@ -184,14 +185,15 @@ describe('Karpenter consolidation (karpenter-consolidation.yaml: three 1-CPU pod
     expect(events(r).slice(3)).toEqual([
       ['big-001', 'Tainted', 17],
       ['big-001', 'Deleted', 47],
-      // While big-001 is being removed it uses up the budget; the poll at 52 s takes the next.
-      ['big-003', 'Tainted', 67],
-      ['big-003', 'Deleted', 97],
+      // While big-001 is being removed it uses up the budget: the pass right after the command (17)
+      // finds nothing, so do those every 10 s after it; the one at 47 (after the deletion) takes the next.
+      ['big-003', 'Tainted', 62],
+      ['big-003', 'Deleted', 92],
       // big-002 holds all three pods: no other node, one medium ($0.20 < $0.40) holds them.
-      ['big-002', 'Tainted', 117],
-      ['medium-001', 'Requested', 117],
-      ['medium-001', 'Ready', 177],
-      ['big-002', 'Deleted', 207],
+      ['big-002', 'Tainted', 107],
+      ['medium-001', 'Requested', 107],
+      ['medium-001', 'Ready', 167],
+      ['big-002', 'Deleted', 197],
     ]);
   });
 
@@ -296,12 +298,25 @@ describe('Karpenter emptiness (karpenter-terminating.yaml: small-001 holds only 
     const terminating = r.at(pod, 'Terminating')!.time;
     const gone = r.at(pod, 'Gone')!.time;
     expect([r.at(pod, 'Scheduled')?.node, terminating < 2, gone]).toEqual(['small-001', true, terminating + 30]);
-    // The poll at 2 s sees it empty; the command runs at 17. Counted as not empty, it waited for the
-    // pod to go (≈ 31.7 s), the poll at 32 and the 15 s re-validation: tainted and deleted at 47.
+    // The poll at 2 s sees it empty; the command runs at 17. Counted as not empty, it would have waited
+    // for the pod to go (≈ 31.7 s), a later pass and its 15 s re-validation.
     expect(r.nodes.filter((n) => n.event === 'Tainted' || n.event === 'Deleted').map((n) => [n.node, n.event, n.time])).toEqual([
       ['small-001', 'Tainted', 17],
       ['small-001', 'Deleted', gone],
     ]);
+  });
+});
+
+describe('Karpenter disruption passes (karpenter-churn.yaml: small-001 empty until s1\'s pod binds there at 5 s)', () => {
+  it('an emptiness command abandoned at its validation (17 s) goes on with consolidation in the same pass: small-001 deleted by the command built at 17, run at 32 (not built at the next tick, 22, run at 37)', () => {
+    const r = run('karpenter-churn');
+    expect(r.at('s1-00001-deployment-0001', 'Scheduled')).toMatchObject({ node: 'small-001', time: 5 });
+    expect(r.nodes.filter((n) => n.time > 0).map((n) => [n.node, n.event, n.time])).toEqual([
+      ['small-001', 'Tainted', 32],
+      // Its pod drains for 30 s; the new one binds beside s0's pod on small-002 after its 5 s scheduling latency.
+      ['small-001', 'Deleted', 62],
+    ]);
+    expect(r.at('s1-00001-deployment-0002', 'Scheduled')).toMatchObject({ node: 'small-002', time: 37 });
   });
 });
 
