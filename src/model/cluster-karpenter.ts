@@ -61,7 +61,8 @@ interface PoolType extends InstanceType {
  * drained once the new node is Ready (and untainted if it never comes), and the next pass
  * starts at once. A command no longer valid hands over to the next method; a pass with no
  * command is followed by the next one 10 s later. Each node expires `expireAfter` after its launch: tainted
- * and drained at once, outside the budget and minNodes (its pods' replacements provision anew).
+ * and drained at once, outside the budget and minNodes (its pods' replacements provision anew);
+ * a pool left below minNodes gets nodes at once.
  * Not modelled: drift, spot-to-spot consolidation, the 5 s minimum drain time.
  */
 export class KarpenterModel implements NodeAutoscaler {
@@ -113,6 +114,18 @@ export class KarpenterModel implements NodeAutoscaler {
       self.provisionFailed(node, now);
     } else if (node.state === 'Ready') c.startRemoval(node, now, 0);
     else if (node.state === 'Tainted') c.drain(node, now);
+    self.restoreFloor(node.pool, now);
+  }
+
+  /**
+   * minNodes is knsim's floor (upstream NodePools have none): consolidation never goes below it,
+   * and when an expiry or a node that never registers leaves the pool below it, nodes of the pool
+   * are requested at once, as upstream keeps a static NodePool's `replicas`: its provisioning
+   * controller launches a NodeClaim as soon as one starts deleting (static/provisioning/controller.go).
+   */
+  private restoreFloor(pool: NodePoolSpec, now: number): void {
+    const c = this.cluster;
+    while (c.poolSize(pool) < Math.min(pool.minNodes, pool.maxNodes)) this.launch(pool, now);
   }
 
   podUnschedulable(pod: Pod, now: number): void {
@@ -369,9 +382,11 @@ export class KarpenterModel implements NodeAutoscaler {
 
   provisionFailed(node: ClusterNode, now: number): void {
     const old = this.replacing.get(node);
-    if (old === undefined) return;
-    this.replacing.delete(node);
-    for (const n of old) this.cluster.untaint(n, now);
+    if (old !== undefined) {
+      this.replacing.delete(node);
+      for (const n of old) this.cluster.untaint(n, now);
+    }
+    this.restoreFloor(node.pool, now);
   }
 }
 

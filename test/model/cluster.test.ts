@@ -271,16 +271,48 @@ describe('Karpenter expiry (karpenter-consolidation.yaml, big pool only: the pod
     expect(r.summary.cost!.total).toBeCloseTo((581 * 0.4) / 3600, 6);
   });
 
-  it('expiry is forceful: outside the 10 % budget and minNodes, all three initial nodes go at 120 s and one new node takes the pods', () => {
+  it('expiry is forceful: outside the 10 % budget and minNodes, all three initial nodes go at 120 s; the pool, below its minNodes 3, gets three nodes at once', () => {
     const r = run('karpenter-consolidation', [...bigOnly, 'cluster.nodePools[0].minNodes=3', 'cluster.nodeAutoscaler.budgetNodesPercent=10', 'cluster.nodeAutoscaler.expireAfter=120s', 'duration=200s']);
     expect(r.nodes.filter((n) => n.event !== 'Ready' && n.time > 0).map((n) => [n.node, n.event, n.time])).toEqual([
       ['big-001', 'Tainted', 120],
+      ['big-004', 'Requested', 120],
       ['big-002', 'Tainted', 120],
+      ['big-005', 'Requested', 120],
       ['big-003', 'Tainted', 120],
-      ['big-004', 'Requested', 121],
+      ['big-006', 'Requested', 120],
       ['big-001', 'Deleted', 150],
       ['big-002', 'Deleted', 150],
       ['big-003', 'Deleted', 150],
+    ]);
+    // The pods' batch (closing at 121) finds them launching and launches nothing; they bind when the nodes are Ready.
+    expect(r.pods.filter((p) => p.event === 'Scheduled' && p.time > 0).map((p) => [p.node, p.time])).toEqual([
+      ['big-004', 180],
+      ['big-006', 180],
+      ['big-005', 180],
+    ]);
+    expect(r.summary.nodes).toMatchObject({ max: 6, podsWaitedForNode: 3, maxPendingSeconds: 60 });
+  });
+
+  it('minNodes 1: consolidation leaves big-002 alone; when it expires at 120 s its replacement is requested at once (not by the pods\' batch at 121)', () => {
+    const r = run('karpenter-consolidation', [...bigOnly, 'cluster.nodePools[0].minNodes=1', 'cluster.nodeAutoscaler.budgetNodesPercent=10', 'cluster.nodeAutoscaler.expireAfter=120s', 'duration=200s']);
+    expect(r.nodes.filter((n) => n.time >= 100).map((n) => [n.node, n.event, n.time])).toEqual([
+      ['big-002', 'Tainted', 120],
+      ['big-004', 'Requested', 120],
+      ['big-002', 'Deleted', 150],
+      ['big-004', 'Ready', 180],
+    ]);
+    expect(r.pods.filter((p) => p.event === 'Scheduled' && p.time > 100).map((p) => [p.node, p.time])).toEqual(Array(3).fill(['big-004', 180]));
+  });
+
+  it('minNodes 1 and a node that never registers (start-up 20 min > the 15 min timeout): the floor is requested again when it is deleted', () => {
+    const sets = ['cluster.nodePools[0].minNodes=1', 'cluster.nodePools[0].startupLatency=20m', 'cluster.nodeAutoscaler.expireAfter=20m', 'duration=2200s'];
+    const r = run('karpenter-consolidation', [...bigOnly, ...sets]);
+    expect(r.nodes.filter((n) => n.time >= 1000).map((n) => [n.node, n.event, n.time])).toEqual([
+      ['big-003', 'Tainted', 1200],
+      ['big-004', 'Requested', 1200],
+      ['big-003', 'Deleted', 1230],
+      ['big-004', 'Deleted', 2100],
+      ['big-005', 'Requested', 2100],
     ]);
   });
 
