@@ -281,7 +281,7 @@ export class KarpenterModel implements NodeAutoscaler {
       allowed.push(n);
     }
     if (method === 'emptiness') return allowed.length > 0 ? { nodes: allowed, empty: true, decision: { action: 'delete' } } : undefined;
-    return method === 'multi-node' ? this.multiNode(allowed) : this.singleNode(allowed);
+    return method === 'multi-node' ? this.multiNode(allowed, now) : this.singleNode(allowed, now);
   }
 
   /**
@@ -289,7 +289,7 @@ export class KarpenterModel implements NodeAutoscaler {
    * search for the longest prefix, of at least 2 of the first 100 candidates, that can be deleted
    * or replaced by one cheaper node.
    */
-  private multiNode(candidates: readonly ClusterNode[]): Command | undefined {
+  private multiNode(candidates: readonly ClusterNode[], now: number): Command | undefined {
     if (candidates.length < 2) return undefined;
     let lo = 1;
     let hi = Math.min(candidates.length, 100) - 1;
@@ -297,7 +297,7 @@ export class KarpenterModel implements NodeAutoscaler {
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
       const nodes = candidates.slice(0, mid + 1);
-      const decision = this.decide(nodes);
+      const decision = this.decide(nodes, now);
       if (decision.action === 'none') hi = mid - 1;
       else {
         best = { nodes, empty: false, decision };
@@ -308,27 +308,33 @@ export class KarpenterModel implements NodeAutoscaler {
   }
 
   /** Single-node consolidation (singlenodeconsolidation.go): the first candidate with pods that can go. */
-  private singleNode(candidates: readonly ClusterNode[]): Command | undefined {
+  private singleNode(candidates: readonly ClusterNode[], now: number): Command | undefined {
     for (const n of candidates) {
-      const decision = this.decide([n]);
+      const decision = this.decide([n], now);
       if (decision.action !== 'none') return { nodes: [n], empty: false, decision };
     }
     return undefined;
   }
 
-  /** What removing `nodes` would take: their movable pods onto the other Ready and launching nodes, or one new node. */
-  private decide(nodes: readonly ClusterNode[]): ConsolidationDecision<PoolType> {
+  /**
+   * What removing `nodes` would take: their movable pods onto the other Ready nodes, or one new
+   * node; not onto a node still launching, nor (consolidateAfter > 0) onto one whose last pod
+   * event is more recent than that (scheduler.go: isUnderConsolidateAfter in consolidation simulations).
+   */
+  private decide(nodes: readonly ClusterNode[], now: number): ConsolidationDecision<PoolType> {
     const c = this.cluster;
-    const others = c.nodes.filter((n) => (n.state === 'Ready' || n.state === 'Provisioning') && !nodes.includes(n));
-    const views = others.map((n) => (n.state === 'Ready' ? (n as NodeView) : templateNode(n.name, poolTemplate(n.pool))));
+    const wait = this.spec.config.consolidateAfterSeconds;
+    const ready = c.nodes.filter((n) => n.state === 'Ready' && !nodes.includes(n) && !(wait > 0 && !this.consolidatable(n, now)));
+    const launching = c.nodes.filter((n) => n.state === 'Provisioning').map((n) => templateNode(n.name, poolTemplate(n.pool)));
     const pods = nodes.flatMap((n) => n.movablePods().map((p) => c.requestsOf(p)));
     // A replacement is of a pool with room for one more node.
     const types = this.types.filter((t) => c.poolSize(t.pool) < t.pool.maxNodes);
     return consolidationDecision(
       nodes.map((n) => ({ type: n.pool.name, pricePerHour: n.pool.pricePerHour })),
       pods,
-      views,
+      ready,
       types,
+      launching,
     );
   }
 
@@ -359,7 +365,7 @@ export class KarpenterModel implements NodeAutoscaler {
     // The command as a whole (validation.go): its nodes still consolidatable, and the same action
     // still possible, a replacement no dearer than planned.
     if (v.nodes.some((n) => !this.consolidatable(n, now) || c.poolSize(n.pool) <= n.pool.minNodes)) return false;
-    const again = this.decide(v.nodes);
+    const again = this.decide(v.nodes, now);
     if (again.action !== v.decision.action) return false;
     if (v.decision.action === 'delete') {
       for (const n of v.nodes) c.startRemoval(n, now, 0);

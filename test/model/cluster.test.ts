@@ -352,6 +352,19 @@ describe('Karpenter disruption passes (karpenter-churn.yaml: small-001 empty unt
   });
 });
 
+describe('Karpenter consolidation simulations (disruption/helpers.go SimulateScheduling)', () => {
+  it('a11 with one small node holding s0\'s pod: no consolidation onto big-001 while it launches (3–63 s); was deleted at 27 s, its pod then Pending until 63', () => {
+    const r = run('a11', ['cluster.nodePools[1].initialNodes=1']);
+    expect(r.nodeAt('big-001', 'Ready')).toBe(63);
+    expect(r.nodes.filter((n) => n.event === 'Tainted' && n.time < 63)).toEqual([]);
+    expect(r.at('s0-00001-deployment-0001', 'Terminating')?.time ?? Infinity).toBeGreaterThanOrEqual(63);
+  });
+  it('consolidateAfter 30s (karpenter-churn.yaml): small-001, its last pod event at 5 s, takes no pods until 35: the pass at 32 finds no move for small-002; at 42 small-001 goes onto small-002 (run at 57; was small-002 at 47)', () => {
+    const r = run('karpenter-churn', ['cluster.nodeAutoscaler.consolidateAfter=30s']);
+    expect(r.nodes.filter((n) => n.event === 'Tainted').map((n) => [n.node, n.time])).toEqual([['small-001', 57]]);
+  });
+});
+
 describe('Cluster Autoscaler actuation budgets (ca-empty-and-drain.yaml: std-001 empty, std-003 holds a 1-CPU pod that fits beside c on std-002)', () => {
   it('an empty node and a node to drain start in the same loop (615 s: unneeded since the loop at 5 s, strictly over 600 s)', () => {
     const r = run('ca-empty-and-drain');

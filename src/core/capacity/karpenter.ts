@@ -172,24 +172,28 @@ export interface ConsolidationCandidate {
 /**
  * What removing `candidates` takes (disruption/consolidation.go computeConsolidation, with
  * multinodeconsolidation.go filterOutSameType): their `pods` are scheduled in a simulation,
- * first onto `others` (the nodes that stay, launching ones included; first fit in order),
- * the rest onto new nodes packed as the provisioner packs a batch. All on `others`: delete.
- * One new node whose cheapest fitting type of `types` costs less than the candidates together,
- * and less than any candidate of that same type: replace by it. Else (a pod that fits no
- * type, more than one new node, nothing cheaper): none.
+ * first onto `others` (the initialized nodes that stay; first fit in order), then onto
+ * `launching` (nodes not initialized yet, which the simulation orders last), the rest onto new
+ * nodes packed as the provisioner packs a batch. A pod that would go onto a launching node
+ * makes it none (disruption/helpers.go SimulateScheduling: no decision rests on a node that
+ * may never come). All on `others`: delete. One new node whose cheapest fitting type of
+ * `types` costs less than the candidates together, and less than any candidate of that same
+ * type: replace by it. Else (a pod that fits no type, more than one new node, nothing cheaper): none.
  */
 export function consolidationDecision<T extends InstanceType>(
   candidates: readonly ConsolidationCandidate[],
   pods: readonly PodResources[],
   others: readonly NodeView[],
   types: readonly T[],
+  launching: readonly NodeView[] = [],
 ): ConsolidationDecision<T> {
   const nodes = others.slice();
   const left: PodResources[] = [];
   for (const pod of pods) {
     const i = nodes.findIndex((n) => fits(n, pod));
-    if (i < 0) left.push(pod);
-    else nodes[i] = bindPod(nodes[i]!, pod);
+    if (i >= 0) nodes[i] = bindPod(nodes[i]!, pod);
+    else if (launching.some((n) => fits(n, pod))) return { action: 'none', reason: 'a pod would go onto a node still launching' };
+    else left.push(pod);
   }
   if (left.length === 0) return { action: 'delete' };
   const bins: PodResources[][] = [];

@@ -318,4 +318,15 @@ describe('consolidationDecision (Karpenter computeConsolidation: delete, replace
     const d = consolidationDecision(candidates, Array(pods).fill(knativePod), others, types);
     expect(d.action === 'replace' ? `replace ${d.type.name}` : d.action === 'none' ? `none: ${d.reason}` : d.action).toBe(want);
   });
+
+  // disruption/helpers.go SimulateScheduling: launching nodes come after initialized ones, and a
+  // candidate's pod placed on one is an error (UninitializedNodeError): no command.
+  it.each([
+    { name: 'a pod that fits only a launching xlarge: none (was delete onto it)', pods: 1, others: [], want: 'none: a pod would go onto a node still launching' },
+    { name: 'a pod that fits a Ready node first: delete (the launching node is not needed)', pods: 1, others: [withPods('o', large, 1)], want: 'delete' },
+    { name: '3 pods, 2 fit a Ready large, the third only the launching node: none', pods: 3, others: [withPods('o', large, 1)], want: 'none: a pod would go onto a node still launching' },
+  ])('launching nodes: $name', ({ pods, others, want }) => {
+    const d = consolidationDecision([cand(large)], Array(pods).fill(knativePod), others, types, [templateNode('launching', xlarge.template)]);
+    expect(d.action === 'replace' ? `replace ${d.type.name}` : d.action === 'none' ? `none: ${d.reason}` : d.action).toBe(want);
+  });
 });
