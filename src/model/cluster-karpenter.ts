@@ -268,12 +268,19 @@ export class KarpenterModel implements NodeAutoscaler {
     const cost = new Map<ClusterNode, number>();
     for (const n of c.nodes) if (this.consolidatable(n, now) && c.poolSize(n.pool) > n.pool.minNodes) cost.set(n, disruptionCost(n));
     const candidates = consolidationOrder([...cost.keys()], (n) => n.pool.pricePerHour, (n) => cost.get(n)!);
-    // Emptiness takes the empty ones, consolidation the others, in that order, within the
-    // budget, none taking its pool below minNodes.
+    // Emptiness takes the empty ones, consolidation the others, in that order. Emptiness and
+    // multi-node take them within the budget, none taking its pool below minNodes; single-node
+    // tries each of them in turn (singlenodeconsolidation.go: a command of one node spends no
+    // budget per try; each candidate already leaves its pool at or above minNodes).
+    const single = method === 'single-node';
     const sizes = new Map<NodePoolSpec, number>();
     const allowed: ClusterNode[] = [];
     for (const n of candidates) {
       if (cost.get(n)! <= 1 !== (method === 'emptiness')) continue;
+      if (single) {
+        allowed.push(n);
+        continue;
+      }
       if (allowed.length >= budget) break;
       const size = sizes.get(n.pool) ?? c.poolSize(n.pool);
       if (size <= n.pool.minNodes) continue;

@@ -359,6 +359,15 @@ describe('Karpenter consolidation simulations (disruption/helpers.go SimulateSch
     expect(r.nodes.filter((n) => n.event === 'Tainted' && n.time < 63)).toEqual([]);
     expect(r.at('s0-00001-deployment-0001', 'Terminating')?.time ?? Infinity).toBeGreaterThanOrEqual(63);
   });
+  it('single-node consolidation tries every candidate, not only the first budget-many: after big-001 is Ready (63), the pass at 72 finds big-001 (first in order, 0.40 / 4 > 0.10 / 2) immovable and deletes small-001 (run at 87; was never)', () => {
+    const r = run('a11', ['cluster.nodePools[1].initialNodes=1']);
+    expect(r.nodes.filter((n) => n.event === 'Tainted' || n.event === 'Deleted').map((n) => [n.node, n.event, n.time])).toEqual([
+      ['small-001', 'Tainted', 87],
+      // s0's pod drains for 30 s; its successor binds beside the others on big-001.
+      ['small-001', 'Deleted', 117],
+    ]);
+    expect(r.at('s0-00001-deployment-0002', 'Scheduled')).toMatchObject({ node: 'big-001' });
+  });
   it('consolidateAfter 30s (karpenter-churn.yaml): small-001, its last pod event at 5 s, takes no pods until 35: the pass at 32 finds no move for small-002; at 42 small-001 goes onto small-002 (run at 57; was small-002 at 47)', () => {
     const r = run('karpenter-churn', ['cluster.nodeAutoscaler.consolidateAfter=30s']);
     expect(r.nodes.filter((n) => n.event === 'Tainted').map((n) => [n.node, n.time])).toEqual([['small-001', 57]]);
