@@ -58,7 +58,7 @@ interface PoolType extends InstanceType {
  * onto the others and at most one new cheaper node), then single-node consolidation (the first
  * node that can go onto the others or one cheaper node). A command waits 15 s and is
  * re-validated; then its nodes are tainted and, for a deletion, drained; for a replacement,
- * drained once the new node is Ready (and untainted if it never comes), and the next pass
+ * drained once the new node is Ready (untainted if it is not Ready within 10 min), and the next pass
  * starts at once. A command no longer valid hands over to the next method; a pass with no
  * command is followed by the next one 10 s later. Each node expires `expireAfter` after its launch: tainted
  * and drained at once, outside the budget and minNodes (its pods' replacements provision anew);
@@ -383,7 +383,25 @@ export class KarpenterModel implements NodeAutoscaler {
     for (const n of v.nodes) c.startRemoval(n, now, undefined);
     const replacement = this.launch(again.type.pool, now);
     this.replacing.set(replacement, [...v.nodes]);
+    // The queue checks the command every second and gives it up at the first check past the
+    // timeout (disruption/queue.go waitOrTerminate: strictly longer than minRetryDuration).
+    const cfg = this.spec.config;
+    const giveUp = now + (Math.floor(cfg.replacementTimeoutSeconds / cfg.queueRequeueSeconds) + 1) * cfg.queueRequeueSeconds;
+    this.cluster.sim.at(giveUp, this.onReplacementTimeout, { self: this, replacement });
     return true;
+  }
+
+  /**
+   * The replacement is still not initialized: the command fails and its nodes are untainted
+   * (they keep their pods). The replacement is not deleted: it goes on launching, and if it
+   * registers it is a node like any other.
+   */
+  private onReplacementTimeout(this: void, e: { self: KarpenterModel; replacement: ClusterNode }): void {
+    const { self, replacement } = e;
+    const old = self.replacing.get(replacement);
+    if (old === undefined) return;
+    self.replacing.delete(replacement);
+    for (const n of old) self.cluster.untaint(n, self.cluster.sim.now);
   }
 
   nodeReady(node: ClusterNode, now: number): void {

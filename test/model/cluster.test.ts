@@ -203,19 +203,31 @@ describe('Karpenter consolidation (karpenter-consolidation.yaml: three 1-CPU pod
     expect(r.nodes.filter((n) => n.event === 'Deleted').map((n) => n.node)).toHaveLength(2);
   });
 
-  it('a replacement that never registers is called off: the old nodes are untainted and keep their pods', () => {
+  it('a replacement not initialized 10 min after the command is called off: the old nodes are untainted at the queue\'s first check past 600 s (618) and keep their pods', () => {
     const r = run('karpenter-consolidation', ['cluster.nodePools[1].startupLatency=20m', 'cluster.nodePools[2].startupLatency=20m', 'duration=1000s']);
-    const at17 = events(r).filter(([, , t]) => (t as number) >= 17 && (t as number) <= 917);
-    expect(at17.slice(0, 7)).toEqual([
+    // disruption/queue.go: minRetryDuration 10 min, checked every second (was: untainted at 917, when
+    // medium-001 missed the 15 min registration timeout).
+    expect(events(r).filter(([, , t]) => (t as number) >= 17 && (t as number) <= 618)).toEqual([
       ['big-001', 'Tainted', 17],
       ['big-002', 'Tainted', 17],
       ['big-003', 'Tainted', 17],
       ['medium-001', 'Requested', 17],
-      ['medium-001', 'Deleted', 917],
-      ['big-001', 'Untainted', 917],
-      ['big-002', 'Untainted', 917],
+      ['big-001', 'Untainted', 618],
+      ['big-002', 'Untainted', 618],
+      ['big-003', 'Untainted', 618],
     ]);
-    expect(r.pods.filter((p) => p.event === 'Terminating' && p.time <= 917)).toEqual([]);
+    // The replacement is not deleted by the failed command: it goes on launching until its own registration timeout.
+    expect(r.nodeAt('medium-001', 'Deleted')).toBe(917);
+    expect(r.pods.filter((p) => p.event === 'Terminating' && p.time <= 618)).toEqual([]);
+  });
+
+  it('a replacement Ready after 12 min arrives as an ordinary node: the old nodes were untainted at 618 and are not drained onto it at 737', () => {
+    const r = run('karpenter-consolidation', ['cluster.nodePools[1].startupLatency=12m', 'cluster.nodePools[2].startupLatency=12m', 'duration=800s']);
+    expect(r.nodeAt('big-003', 'Untainted')).toBe(618);
+    expect(r.nodeAt('medium-001', 'Ready')).toBe(737);
+    expect(r.pods.filter((p) => p.event === 'Scheduled' && p.node === 'medium-001')).toEqual([]);
+    // Empty, it goes by emptiness: the pass at 742 builds the command, run at 757.
+    expect(r.nodeAt('medium-001', 'Deleted')).toBe(757);
   });
 });
 

@@ -22,6 +22,10 @@ export interface KarpenterConfig {
   readonly disruptionPollSeconds: number;
   /** Every disruption command waits this long and is re-validated before it runs. */
   readonly validationSeconds: number;
+  /** A command whose replacement is not initialized this long after it ran is given up (orchestration queue minRetryDuration)… */
+  readonly replacementTimeoutSeconds: number;
+  /** …as the queue finds at its next check; it checks a waiting command this often (queueBaseDelay). */
+  readonly queueRequeueSeconds: number;
   /** NodePool template expireAfter: a node is deleted this long after its NodeClaim was created; Infinity = Never. */
   readonly expireAfterSeconds: number;
 }
@@ -34,6 +38,8 @@ export const DEFAULT_KARPENTER_CONFIG: KarpenterConfig = Object.freeze({
   budgetPercent: 10,
   disruptionPollSeconds: 10,
   validationSeconds: 15,
+  replacementTimeoutSeconds: 10 * 60,
+  queueRequeueSeconds: 1,
   expireAfterSeconds: 720 * 3600,
 });
 
