@@ -87,7 +87,9 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
     const options: ScaleUpOption<NodePoolSpec>[] = [];
     for (const pool of c.spec.pools) {
       if ((this.backoff.get(pool)?.untilSeconds ?? -Infinity) > now) continue;
-      const room = Math.min(cfg.maxNodesPerScaleUp, pool.maxNodes - c.poolSize(pool));
+      // Against the group's target size, which still counts nodes being removed until they are
+      // deleted (orchestrator: currentTargetSize >= MaxSize skips the group).
+      const room = Math.min(cfg.maxNodesPerScaleUp, pool.maxNodes - c.targetSize(pool));
       if (room <= 0) continue;
       const template = poolTemplate(pool);
       const e = estimateNodes(left, template, room);

@@ -73,7 +73,18 @@ export class Cluster {
     return pod.revision.spec.podRequests ?? NO_REQUESTS;
   }
 
+  /**
+   * The pool's nodes not yet deleted, those being removed included: a cloud node group's target
+   * size, which only drops when a removed node is deleted.
+   */
+  targetSize(pool: NodePoolSpec): number {
+    let n = 0;
+    for (const node of this.nodes) if (node.pool === pool) n++;
+    return n;
+  }
+
   /** Nodes of `pool` that count against its size (requested and not deleted). */
+
   poolSize(pool: NodePoolSpec): number {
     let n = 0;
     for (const node of this.nodes) if (node.pool === pool && node.state !== 'Tainted') n++;

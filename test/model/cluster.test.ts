@@ -408,6 +408,19 @@ describe('Cluster Autoscaler actuation budgets (ca-empty-and-drain.yaml: std-001
   });
 });
 
+describe('Cluster Autoscaler maxNodes counts nodes being removed (ca-max-draining.yaml: std-001 drained from 615 s, a\'s new pod Unschedulable at 620.5)', () => {
+  it('no scale-up while std-001 drains (the group\'s target size is still 2 of 2): std-003 requested at the loop after its deletion (655), not at 625; never 3 nodes at once', () => {
+    const r = run('ca-max-draining');
+    expect(r.at('a-00001-deployment-0002', 'Unschedulable')?.time).toBe(620.5);
+    expect(r.nodes.filter((n) => n.time > 0 && n.event !== 'Ready').map((n) => [n.node, n.event, n.time])).toEqual([
+      ['std-001', 'Tainted', 615],
+      ['std-001', 'Deleted', 650],
+      ['std-003', 'Requested', 655],
+    ]);
+    expect(r.summary.nodes!.max).toBe(2);
+  });
+});
+
 describe('Cluster Autoscaler unremovable-node-recheck-timeout (ca-recheck.yaml: a\'s pod finds no place until d\'s pod is gone at 60 s)', () => {
   it('found unremovable at the 5 s loop, small-001 is not simulated again until 305 s: unneeded from 305, tainted at 915 (not from 65, tainted at 675)', () => {
     const r = run('ca-recheck');
