@@ -319,8 +319,11 @@ const MAX_BUDGET_MS = 4294967295;
 
 /** A `timeout:` in seconds as node:vm's budget: whole milliseconds, 1 ms to {@link MAX_BUDGET_MS}. @throws ScenarioError */
 function budgetOf(file: string, path: string, seconds: number): number {
-  const ms = Math.round(seconds * 1000);
-  if (ms < 1 || ms > MAX_BUDGET_MS) throw new ScenarioError(file, path, `the per-call time budget must be between 1ms and 1193h (node:vm times whole milliseconds up to 2^32 − 1), got ${+(seconds * 1000).toPrecision(6)} ms`);
+  const exact = seconds * 1000;
+  const ms = Math.round(exact);
+  const rule = `the per-call time budget must be whole milliseconds between 1ms and 1193h (node:vm times whole milliseconds up to 2^32 − 1), got ${+exact.toPrecision(6)} ms`;
+  // 1.5ms is not rounded to 2 ms behind the user's back; a duration's float error (0.001 s × 1000) is not a fraction.
+  if (ms < 1 || ms > MAX_BUDGET_MS || Math.abs(exact - ms) > 1e-6) throw new ScenarioError(file, path, rule);
   return ms;
 }
 

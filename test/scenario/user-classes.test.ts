@@ -248,14 +248,28 @@ describe('user classes in the simulator', () => {
       module: './tiny.ts',
       text: TINY_TS,
       timeout: '1ns',
-      want: (dir) => `${dir}/scenario.yaml: autoscalerClasses[0].timeout: the per-call time budget must be between 1ms and 1193h (node:vm times whole milliseconds up to 2^32 − 1), got 0.000001 ms`,
+      want: (dir) => `${dir}/scenario.yaml: autoscalerClasses[0].timeout: the per-call time budget must be whole milliseconds between 1ms and 1193h (node:vm times whole milliseconds up to 2^32 − 1), got 0.000001 ms`,
+    },
+    {
+      name: 'a time budget of half a millisecond (was rounded to 1 ms)',
+      module: './tiny.ts',
+      text: TINY_TS,
+      timeout: '500us',
+      want: (dir) => `${dir}/scenario.yaml: autoscalerClasses[0].timeout: the per-call time budget must be whole milliseconds between 1ms and 1193h (node:vm times whole milliseconds up to 2^32 − 1), got 0.5 ms`,
+    },
+    {
+      name: 'a time budget of 1.5 ms (was rounded to 2 ms)',
+      module: './tiny.ts',
+      text: TINY_TS,
+      timeout: '1.5ms',
+      want: (dir) => `${dir}/scenario.yaml: autoscalerClasses[0].timeout: the per-call time budget must be whole milliseconds between 1ms and 1193h (node:vm times whole milliseconds up to 2^32 − 1), got 1.5 ms`,
     },
     {
       name: 'a time budget beyond what node:vm can time',
       module: './tiny.ts',
       text: TINY_TS,
       timeout: '2000h',
-      want: (dir) => `${dir}/scenario.yaml: autoscalerClasses[0].timeout: the per-call time budget must be between 1ms and 1193h (node:vm times whole milliseconds up to 2^32 − 1), got 7200000000 ms`,
+      want: (dir) => `${dir}/scenario.yaml: autoscalerClasses[0].timeout: the per-call time budget must be whole milliseconds between 1ms and 1193h (node:vm times whole milliseconds up to 2^32 − 1), got 7200000000 ms`,
     },
   ];
   it.each(faults)('fails one line for $name', ({ module, text, timeout, want }) => {
