@@ -11,6 +11,7 @@ import {
   removableNodes,
   scaleDownInCooldown,
   templateNode,
+  unneededNodesLimit,
   UnneededNodes,
   UnremovableNodes,
   type NodeView,
@@ -36,6 +37,9 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
   private readonly unremovable = new UnremovableNodes();
   private lastScaleUpTime: number | undefined;
   private lastScaleDownDeleteTime: number | undefined;
+  /** The last loop that simulated removals, and the shortest interval between two such loops (planner.go minUpdateInterval). */
+  private lastUpdate: number | undefined;
+  private minUpdateInterval: number;
   /** Node pools backed off after failed scale-ups. */
   private readonly backoff = new Map<NodePoolSpec, NodeGroupBackoff>();
 
@@ -44,6 +48,7 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
     private readonly spec: CaSpec,
     private readonly random: RandomStream,
   ) {
+    this.minUpdateInterval = spec.config.scaleDownUnneededSeconds > 0 ? spec.config.scaleDownUnneededSeconds : 1e-9;
     const period = spec.config.scanIntervalSeconds;
     const first = spec.firstScanSeconds ?? random.uniform(0, period);
     cluster.sim.every(first, period, this.loop, this);
@@ -119,15 +124,22 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
     const eligible = ready.map(
       (n) => !this.unremovable.isRecent(n.name) && c.poolSize(n.pool) > n.pool.minNodes && nodeUtilization(n) < cfg.scaleDownUtilizationThreshold,
     );
+    if (this.lastUpdate !== undefined) this.minUpdateInterval = Math.min(this.minUpdateInterval, now - this.lastUpdate);
+    this.lastUpdate = now;
+    // No more unneeded nodes than the coming loops could remove (planner.go unneededNodesLimit).
+    const limit = unneededNodesLimit(this.unneeded.size, cfg.maxEmptyBulkDelete, cfg.scaleDownUnneededSeconds, this.minUpdateInterval);
     const removableAt = removableNodes(
       ready,
       ready.map((n) => n.movablePods().map((p) => c.requestsOf(p))),
       (i) => eligible[i]!,
+      limit,
     );
     const found = removableAt.map((i) => ready[i]!);
     const ok = new Set(removableAt);
+    // Nodes after the limit was reached were not simulated: no recheck timeout for them.
+    const simulatedUpTo = removableAt.length >= limit ? removableAt[removableAt.length - 1]! : Number.POSITIVE_INFINITY;
     ready.forEach((n, i) => {
-      if (eligible[i] && !ok.has(i)) this.unremovable.addTimeout(n.name, now + cfg.unremovableNodeRecheckSeconds);
+      if (i <= simulatedUpTo && eligible[i] && !ok.has(i)) this.unremovable.addTimeout(n.name, now + cfg.unremovableNodeRecheckSeconds);
     });
     this.unneeded.update(now, found.map((n) => n.name));
     if (scaleDownInCooldown(now, { lastScaleUpTime: this.lastScaleUpTime, lastScaleDownDeleteTime: this.lastScaleDownDeleteTime }, cfg)) return;

@@ -421,6 +421,18 @@ describe('Cluster Autoscaler maxNodes counts nodes being removed (ca-max-drainin
   });
 });
 
+describe('Cluster Autoscaler unneeded-nodes limit (planner.go unneededNodesLimit), ca-recheck.yaml with two empty 1-CPU spare nodes and maxEmptyBulkDelete 1', () => {
+  it('the first loop looks for 2 × 1 unneeded nodes: the spares; small-001 is first simulated at 15 s, found unremovable, rechecked at 315: tainted at 925 (915 when simulated at 5)', () => {
+    const sets = ['cluster.nodePools[2]={name: spare, cpu: "1", memory: 1Gi, pricePerHour: 0.05, initialNodes: 2, maxNodes: 2}', 'cluster.nodeAutoscaler.maxEmptyBulkDelete=1'];
+    const r = run('ca-recheck', sets);
+    expect(r.nodes.filter((n) => n.event === 'Tainted').map((n) => [n.node, n.time])).toEqual([
+      ['spare-001', 615],
+      ['spare-002', 625],
+      ['small-001', 925],
+    ]);
+  });
+});
+
 describe('Cluster Autoscaler unremovable-node-recheck-timeout (ca-recheck.yaml: a\'s pod finds no place until d\'s pod is gone at 60 s)', () => {
   it('found unremovable at the 5 s loop, small-001 is not simulated again until 305 s: unneeded from 305, tainted at 915 (not from 65, tainted at 675)', () => {
     const r = run('ca-recheck');

@@ -194,16 +194,22 @@ export function orderScaleDownCandidates<N>(nodes: readonly N[], isEmpty: (n: N)
  * One loop's removal simulation (core/scaledown/planner categorizeNodes with persisted
  * simulations): nodes in order; a node for which `eligible(i)` holds is removable when its pods
  * (`pods[i]`, plus those moved onto it earlier in this loop) fit, first fit in order, on the
- * other nodes not already found removable, as they stand with the pods moved so far. Returns
- * the indices of the removable nodes.
+ * other nodes not already found removable, as they stand with the pods moved so far. Once
+ * `limit` nodes are found the rest are not simulated. Returns the indices of the removable nodes.
  */
-export function removableNodes(nodes: readonly NodeView[], pods: readonly (readonly PodResources[])[], eligible: (i: number) => boolean): number[] {
+export function removableNodes(
+  nodes: readonly NodeView[],
+  pods: readonly (readonly PodResources[])[],
+  eligible: (i: number) => boolean,
+  limit = Number.POSITIVE_INFINITY,
+): number[] {
   let views = nodes.slice();
   const movedOnto: PodResources[][] = nodes.map(() => []);
   const gone = new Set<number>();
   const out: number[] = [];
   for (let i = 0; i < nodes.length; i++) {
     if (!eligible(i)) continue;
+    if (out.length >= limit) break;
     const toMove = movedOnto[i]!.length > 0 ? [...(pods[i] ?? []), ...movedOnto[i]!] : (pods[i] ?? []);
     const trial = views.slice();
     const targets: number[] = [];
@@ -224,6 +230,21 @@ export function removableNodes(nodes: readonly NodeView[], pods: readonly (reado
 }
 
 /**
+ * planner.go unneededNodesLimit: how many unneeded nodes one loop looks for, at most. With N the
+ * scale-down parallelism: the nodes unneeded at the last loop plus 2N, and never more than
+ * N × (unneeded time / shortest interval between loops) + N. Before a second loop has been
+ * seen the interval is the unneeded time itself (1 ns when that is 0), so the first loop finds 2N.
+ */
+export function unneededNodesLimit(previouslyUnneeded: number, parallelism: number, unneededSeconds: number, minUpdateIntervalSeconds: number): number {
+  const n = parallelism;
+  // Go divides the durations as integer nanoseconds.
+  const ns = (s: number) => Math.round(s * 1e9);
+  const interval = Math.max(1, ns(minUpdateIntervalSeconds));
+  const u = Math.max(ns(unneededSeconds), interval);
+  return Math.min(previouslyUnneeded + 2 * n, n * Math.floor(u / interval) + n);
+}
+
+/**
  * Per-node "unneeded since" bookkeeping (core/scaledown/unneeded/nodes.go): the time of the
  * first loop that found a node unneeded, forgotten as soon as a loop finds it needed.
  */
@@ -239,6 +260,11 @@ export class UnneededNodes {
 
   unneededSince(name: string): number | undefined {
     return this.since.get(name);
+  }
+
+  /** How many nodes are unneeded now. */
+  get size(): number {
+    return this.since.size;
   }
 
   /** Removable once unneeded for strictly longer than `unneededSeconds`. */

@@ -26,6 +26,7 @@ import {
   removableNodes,
   scaleDownInCooldown,
   templateNode,
+  unneededNodesLimit,
   type NodeTemplate,
   type NodeView,
 } from '../../../src/core/capacity/index.js';
@@ -328,5 +329,26 @@ describe('consolidationDecision (Karpenter computeConsolidation: delete, replace
   ])('launching nodes: $name', ({ pods, others, want }) => {
     const d = consolidationDecision([cand(large)], Array(pods).fill(knativePod), others, types, [templateNode('launching', xlarge.template)]);
     expect(d.action === 'replace' ? `replace ${d.type.name}` : d.action === 'none' ? `none: ${d.reason}` : d.action).toBe(want);
+  });
+});
+
+describe('unneededNodesLimit (planner.go: N = max-scale-down-parallelism)', () => {
+  it.each([
+    // First loop: the interval is still the unneeded time, so N × 1 + N.
+    { prev: 0, n: 10, u: 600, i: 600, want: 20 },
+    // Later loops: the unneeded nodes so far + 2N, up to N × (600 / 10) + N = 610.
+    { prev: 20, n: 10, u: 600, i: 10, want: 40 },
+    { prev: 700, n: 10, u: 600, i: 10, want: 610 },
+    { prev: 2, n: 1, u: 600, i: 10, want: 4 },
+    // An unneeded time of 0 counts as one loop interval: 2N.
+    { prev: 5, n: 3, u: 0, i: 10, want: 6 },
+  ])('$prev unneeded, N $n, unneeded time $u s, interval $i s: $want', ({ prev, n, u, i, want }) => {
+    expect(unneededNodesLimit(prev, n, u, i)).toBe(want);
+  });
+  it('removableNodes stops simulating once the limit is found', () => {
+    const empty = (name: string): NodeView => templateNode(name, standard);
+    const nodes = [empty('a'), empty('b'), empty('c')];
+    expect(removableNodes(nodes, [[], [], []], () => true, 2)).toEqual([0, 1]);
+    expect(removableNodes(nodes, [[], [], []], () => true)).toEqual([0, 1, 2]);
   });
 });
