@@ -1,4 +1,5 @@
 import {
+  allPodsAreNew,
   bestScaleUpOption,
   bindPod,
   estimateNodes,
@@ -67,14 +68,16 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
     const now = self.cluster.sim.now;
     // A pool whose last failed scale-up is more than the reset timeout ago starts its back-off afresh.
     for (const [pool, b] of self.backoff) if (nodeGroupBackoffStale(b, now, self.spec.config)) self.backoff.delete(pool);
-    if (!self.scaleUp(now)) self.scaleDown(now);
+    const up = self.scaleUp(now);
+    // After a scale-up the loop ends; while the pods are all new it only updates the unneeded nodes.
+    if (up !== 'scaled') self.scaleDown(now, up === 'wait');
   }
 
-  private scaleUp(now: number): boolean {
+  private scaleUp(now: number): 'scaled' | 'wait' | 'none' {
     const cfg = this.spec.config;
     const c = this.cluster;
     const pods = c.scheduler.unschedulable().filter((p) => now - p.createdAt >= cfg.newPodScaleUpDelaySeconds);
-    if (pods.length === 0) return false;
+    if (pods.length === 0) return 'none';
     // Existing nodes, and upcoming ones as fresh templates: pods they can hold need no new node.
     const sim: NodeView[] = [];
     for (const n of c.nodes) {
@@ -82,13 +85,18 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
       else if (n.state === 'Provisioning') sim.push(templateNode(n.name, poolTemplate(n.pool)));
     }
     const left: PodResources[] = [];
+    const leftCreated: number[] = [];
     for (const pod of pods) {
       const r = c.requestsOf(pod);
       const i = sim.findIndex((n) => fits(n, r));
       if (i >= 0) sim[i] = bindPod(sim[i]!, r);
-      else left.push(r);
+      else {
+        left.push(r);
+        leftCreated.push(pod.createdAt);
+      }
     }
-    if (left.length === 0) return false;
+    if (left.length === 0) return 'none';
+    if (allPodsAreNew(leftCreated, now, cfg)) return 'wait';
     const options: ScaleUpOption<NodePoolSpec>[] = [];
     for (const pool of c.spec.pools) {
       if ((this.backoff.get(pool)?.untilSeconds ?? -Infinity) > now) continue;
@@ -101,13 +109,14 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
       options.push({ group: pool, template, nodes: e.nodes, scheduled: e.scheduled });
     }
     const best = bestScaleUpOption(options, this.tieBreak);
-    if (best === undefined) return false;
+    if (best === undefined) return 'none';
     for (let i = 0; i < best.nodes; i++) c.provision(best.group, now, cfg.maxNodeProvisionSeconds);
     this.lastScaleUpTime = now;
-    return true;
+    return 'scaled';
   }
 
-  private scaleDown(now: number): void {
+  /** `hold`: this loop removes nothing (its pods to help are all new), but still tracks unneeded nodes. */
+  private scaleDown(now: number, hold: boolean): void {
     const cfg = this.spec.config;
     const c = this.cluster;
     // Candidates in CA's order: empty nodes first, then those unneeded at the last loop, else as
@@ -142,7 +151,7 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
       if (i <= simulatedUpTo && eligible[i] && !ok.has(i)) this.unremovable.addTimeout(n.name, now + cfg.unremovableNodeRecheckSeconds);
     });
     this.unneeded.update(now, found.map((n) => n.name));
-    if (scaleDownInCooldown(now, { lastScaleUpTime: this.lastScaleUpTime, lastScaleDownDeleteTime: this.lastScaleDownDeleteTime }, cfg)) return;
+    if (hold || scaleDownInCooldown(now, { lastScaleUpTime: this.lastScaleUpTime, lastScaleDownDeleteTime: this.lastScaleDownDeleteTime }, cfg)) return;
     const removable = found.filter((n) => this.unneeded.removable(n.name, now, cfg.scaleDownUnneededSeconds));
     if (removable.length === 0) return;
     const sizes = new Map<NodePoolSpec, number>();

@@ -57,6 +57,31 @@ describe('A9: fit, Pending, Cluster Autoscaler scale-up', () => {
   });
 });
 
+describe('Cluster Autoscaler waits one loop for pods under 2 s old (static_autoscaler.go allPodsAreNew)', () => {
+  it('a9 with the first loop at 1 s: the 4th pod (created at 0) is 1 s old, so no scale-up until the loop at 11 (was at 1); Ready at 191', () => {
+    const r = run('a9', ['cluster.nodeAutoscaler.firstScan=1s']);
+    expect(r.nodes.filter((n) => n.event === 'Requested').map((n) => [n.node, n.time])).toEqual([['std-001', 0], ['std-002', 11]]);
+    expect(r.at('app-00001-deployment-0004', 'Scheduled')).toMatchObject({ time: 191, node: 'std-002' });
+  });
+  it('exactly 2 s old is old enough (strict): the loop at 2 scales up', () => {
+    const r = run('a9', ['cluster.nodeAutoscaler.firstScan=2s']);
+    expect(r.nodeAt('std-002', 'Requested')).toBe(2);
+  });
+  it('that loop removes nothing either: ca-empty-and-drain with a 5-CPU pod (fits no node) created at 614 s: the removals due at 615 wait for the loop at 625', () => {
+    const sets = [
+      'configMaps.config-autoscaler["allow-zero-initial-scale"]=true',
+      'services[2]={manifest: {apiVersion: serving.knative.dev/v1, kind: Service, metadata: {name: z}, spec: {template: {metadata: {annotations: {autoscaling.knative.dev/initial-scale: "0"}}, spec: {containers: [{image: x, resources: {requests: {cpu: "5"}}}]}}}}}',
+      'clients[1]={name: w, service: z, start: 613.5s, end: 614s, open: {process: uniform, rate: {shape: constant, rps: 1}}}',
+    ];
+    const r = run('ca-empty-and-drain', sets);
+    expect(r.at('z-00001-deployment-0001', 'Unschedulable')?.time).toBe(614.5);
+    expect(r.nodes.filter((n) => n.event === 'Tainted').map((n) => [n.node, n.time])).toEqual([
+      ['std-001', 625],
+      ['std-003', 625],
+    ]);
+  });
+});
+
 describe('Cluster Autoscaler: a node pool whose nodes never register', () => {
   it('backs off 5, 10, 20, then 30 min after each failed scale-up (a node deleted at the 15 min registration timeout)', () => {
     const e = run('a9', ['cluster.nodePools[0].startupLatency=20m', 'duration=2h']);

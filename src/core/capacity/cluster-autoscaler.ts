@@ -29,6 +29,11 @@ export interface ClusterAutoscalerConfig {
   readonly maxGracefulTerminationSeconds: number;
   /** unremovable-node-recheck-timeout: a node whose pods found no place is not simulated again for this long. */
   readonly unremovableNodeRecheckSeconds: number;
+  /**
+   * A loop whose pods to help are all younger than this waits for more (no scale-up, no removal;
+   * static_autoscaler.go unschedulablePodTimeBuffer, not a flag).
+   */
+  readonly unschedulablePodTimeBufferSeconds: number;
 }
 
 export const DEFAULT_CLUSTER_AUTOSCALER_CONFIG: ClusterAutoscalerConfig = Object.freeze({
@@ -48,6 +53,7 @@ export const DEFAULT_CLUSTER_AUTOSCALER_CONFIG: ClusterAutoscalerConfig = Object
   nodeDeleteDelayAfterTaintSeconds: 5,
   maxGracefulTerminationSeconds: 600,
   unremovableNodeRecheckSeconds: 5 * 60,
+  unschedulablePodTimeBufferSeconds: 2,
 });
 
 /** What a fresh node of a group offers: allocatable, max pods, and its DaemonSet pods' requests. */
@@ -298,6 +304,17 @@ export class UnremovableNodes {
   addTimeout(name: string, until: number): void {
     this.until.set(name, until);
   }
+}
+
+/**
+ * static_autoscaler.go allPodsAreNew: the oldest of the pods to help was created less than the
+ * buffer ago (strictly), so more are probably coming: the loop neither scales up nor removes nodes.
+ */
+export function allPodsAreNew(createdAt: readonly number[], now: number, cfg: Pick<ClusterAutoscalerConfig, 'unschedulablePodTimeBufferSeconds'>): boolean {
+  if (createdAt.length === 0) return false;
+  let oldest = Number.POSITIVE_INFINITY;
+  for (const t of createdAt) oldest = Math.min(oldest, t);
+  return oldest + cfg.unschedulablePodTimeBufferSeconds > now;
 }
 
 export interface ScaleDownHistory {

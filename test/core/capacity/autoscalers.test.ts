@@ -7,6 +7,7 @@ import {
   UnremovableNodes,
   allowedDisruptions,
   bestScaleUpOption,
+  allPodsAreNew,
   canReschedule,
   cheapestFitting,
   consolidatableAt,
@@ -350,5 +351,17 @@ describe('unneededNodesLimit (planner.go: N = max-scale-down-parallelism)', () =
     const nodes = [empty('a'), empty('b'), empty('c')];
     expect(removableNodes(nodes, [[], [], []], () => true, 2)).toEqual([0, 1]);
     expect(removableNodes(nodes, [[], [], []], () => true)).toEqual([0, 1, 2]);
+  });
+});
+
+describe('allPodsAreNew (static_autoscaler.go: unschedulablePodTimeBuffer 2 s)', () => {
+  it.each([
+    { created: [0], now: 1, want: true },
+    { created: [0], now: 2, want: false },
+    { created: [0, 9.5], now: 10, want: false },
+    { created: [9, 9.5], now: 10, want: true },
+    { created: [], now: 10, want: false },
+  ])('pods created at $created, loop at $now: $want', ({ created, now, want }) => {
+    expect(allPodsAreNew(created, now, CA)).toBe(want);
   });
 });
