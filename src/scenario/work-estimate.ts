@@ -271,7 +271,8 @@ export function estimateWork(input: WorkInput): WorkEstimate {
   const peakPods = revisionPods;
   // Per simulated second: one sample of every revision, one stats push per activator, one
   // scrape and half a decider tick per revision, one report per pod, the node autoscaler's loops.
-  // A Cluster Autoscaler loop every scan interval (Karpenter's polls are a fixed 10 s).
+  // A Cluster Autoscaler loop every scan interval; Karpenter's disruption passes (10 s apart while
+  // they find nothing, at once after a command) are too few to count.
   const na = cluster.nodes?.autoscaler;
   const nodeLoops = na?.kind === 'cluster-autoscaler' ? 1 / na.config.scanIntervalSeconds : 0;
   const eventsPerSecond = 1 + cluster.activatorReplicas + 1.5 * revisions + peakPods + nodeLoops;
