@@ -288,6 +288,14 @@ export function buildService(ctx: ServiceContext): BuiltService {
   checkTraffic(m.spec?.traffic ?? [], 0, mFile, [...source.base, 'spec', 'traffic']);
   const initialRollout = rolloutOf(m.metadata.annotations ?? {}, mFile, [...source.base, 'metadata', 'annotations']);
 
+  // Knative stores the template defaulted, so writing a default out changes nothing: compare
+  // the two fields knsim reads as the webhook leaves them.
+  const defaulted = (t: TemplateInput): TemplateInput => {
+    const spec = t.spec ?? {};
+    const timeoutSeconds = spec.timeoutSeconds === undefined || spec.timeoutSeconds === 0 ? cluster.defaults.revisionTimeoutSeconds : spec.timeoutSeconds;
+    return { ...t, spec: { ...spec, timeoutSeconds, containerConcurrency: spec.containerConcurrency ?? cluster.defaults.containerConcurrency } };
+  };
+
   // Timed updates, like `kubectl apply` at `at`.
   let currentTemplate = initialTemplate;
   let currentRollout = initialRollout;
@@ -301,7 +309,7 @@ export function buildService(ctx: ServiceContext): BuiltService {
     if (u.annotations !== undefined) {
       currentRollout = rolloutOf(u.annotations, scenarioFile, [...entryBase, 'updates', j, 'annotations']);
     }
-    const changed = u.template !== undefined && !deepEqual(u.template, currentTemplate);
+    const changed = u.template !== undefined && !deepEqual(defaulted(u.template), defaulted(currentTemplate));
     if (changed && u.template !== undefined) {
       generation++;
       addRevision(u.template, scenarioFile, [...entryBase, 'updates', j, 'template'], generation, u.at, u.app, undefined);

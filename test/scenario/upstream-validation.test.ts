@@ -239,6 +239,23 @@ describe('legacy camelCase config-deployment keys, which upstream still reads', 
   });
 });
 
+describe('a template that differs only in a defaulted value is the same template', () => {
+  // Knative defaults the stored template (timeoutSeconds 0 or absent → revision-timeout-seconds,
+  // containerConcurrency absent → container-concurrency), so applying the default explicitly
+  // changes nothing and creates no revision. knsim compared the raw YAML and rolled a new one.
+  const TPL = '{metadata: {annotations: {autoscaling.knative.dev/window: 60s}}, spec: {containers: [{image: "hello:1"}]';
+  it.each([
+    { what: 'timeoutSeconds: 300 made explicit', spec: ', timeoutSeconds: 300', revisions: 1 },
+    { what: 'timeoutSeconds: 0', spec: ', timeoutSeconds: 0', revisions: 1 },
+    { what: 'containerConcurrency: 0 made explicit', spec: ', containerConcurrency: 0', revisions: 1 },
+    { what: 'a real change (timeoutSeconds: 301)', spec: ', timeoutSeconds: 301', revisions: 2 },
+    { what: 'a real change (containerConcurrency: 1)', spec: ', containerConcurrency: 1', revisions: 2 },
+  ])('$what → $revisions revision(s)', ({ spec, revisions }) => {
+    const w = loadScenario(BASE, { sets: [`services[0].updates=[{at: 1m, template: ${TPL}${spec}}}}]`] }).world;
+    expect(w.services[0]!.revisions.map((r) => r.name)).toEqual(['hello-00001', 'hello-00002'].slice(0, revisions));
+  });
+});
+
 describe('values upstream refuses: one line naming the file, the path and the rule', () => {
   it.each(rejected)('$what', (c) => {
     const err = catchScenarioError(() => loadScenario(BASE, { sets: c.sets }));
