@@ -217,7 +217,7 @@ export function buildService(ctx: ServiceContext): BuiltService {
     checkAnnotationKeys(annotations, file, [...base, 'metadata', 'annotations'], 'revision');
 
     createdBy.set(name, formatPath(base));
-    const resources = podResources(spec.containers, cluster, file, [...base, 'spec']);
+    const resources = podResources(spec.containers, cluster, file, [...base, 'spec'], annotations, [...base, 'metadata', 'annotations']);
     const model = appModel(
       [
         { app: revisionApps[name], file: scenarioFile, path: [...entryBase, 'revisionApps', name] },

@@ -11,6 +11,8 @@ import type { DistributionSpec, MemoryModelSpec, PodResourcesSpec, WorkModelSpec
 import type { ClusterConfig } from './configmaps.js';
 import { formatPath, ScenarioError, type PathSegment } from './errors.js';
 import type { AppInput, ContainerInput } from './schema.js';
+import { parseCpuMillis, parseMemoryBytes, QuantityError } from './quantity.js';
+import { goParseFloat } from '../core/autoscaler/index.js';
 
 /** A pod without a CPU limit gets this much CPU when the scenario sets no `cluster.podCpuCeiling`. */
 export const DEFAULT_POD_CPU_CEILING_MILLIS = 1000;
@@ -42,13 +44,87 @@ function containerResources(c: ContainerInput, defaults: ContainerResources, fil
  * `spec.template.spec`). The serving container is the one with `ports` when there are
  * several (Knative's multi-container rule), else the first.
  */
-export function podResources(containers: readonly ContainerInput[] | undefined, cluster: ClusterConfig, file: string, specBase: readonly PathSegment[]): PodResourcesSpec {
+export function podResources(
+  containers: readonly ContainerInput[] | undefined,
+  cluster: ClusterConfig,
+  file: string,
+  specBase: readonly PathSegment[],
+  annotations: Readonly<Record<string, string>> = {},
+  annotationsBase: readonly PathSegment[] = [...specBase.slice(0, -1), 'metadata', 'annotations'],
+): PodResourcesSpec {
   const list = containers ?? [];
   const all = list.map((c, i) => containerResources(c, cluster.containerDefaults, file, [...specBase, 'containers', i]));
   let serving = list.length > 1 ? list.findIndex((c) => c.ports !== undefined && c.ports.length > 0) : 0;
   if (serving < 0) serving = 0;
   const user = all[serving] ?? containerResources({}, cluster.containerDefaults, file, [...specBase, 'containers', 0]);
-  return { user, sidecars: all.filter((_, i) => i !== serving), queueProxy: { ...cluster.queueProxy } };
+  const queueProxy = queueProxyResources(cluster, list[serving], annotations, file, annotationsBase);
+  return { user, sidecars: all.filter((_, i) => i !== serving), queueProxy };
+}
+
+/** The per-revision queue-proxy resource annotations (pkg/apis/serving register.go). */
+const QP_PREFIX = 'queue.sidecar.serving.knative.dev/';
+const QP_PERCENTAGE = `${QP_PREFIX}resource-percentage`;
+
+/** For each queue-proxy field: its explicit annotation, how to parse it, and the clamp of the deprecated percentage (pkg/reconciler/revision/resources/resourceboundary.go). */
+const QP_FIELDS: ReadonlyArray<{
+  field: keyof ContainerResources;
+  annotation: string;
+  parse: (v: unknown) => number;
+  /** The user container's value the percentage applies to, before Kubernetes copies a limit into a request. */
+  userValue: (c: ContainerInput | undefined, d: ContainerResources) => number | undefined;
+  /** In the field's unit (millicores or bytes). */
+  min: number;
+  max: number;
+  /** Milli-units of the Quantity upstream scales per unit of the field (millicores: 1; bytes: 1000). */
+  millisPer: number;
+}> = [
+  { field: 'cpuRequestMillis', annotation: `${QP_PREFIX}cpu-resource-request`, parse: parseCpuMillis, userValue: (c, d) => c?.resources?.requests?.cpu ?? d.cpuRequestMillis, min: 25, max: 100, millisPer: 1 },
+  { field: 'cpuLimitMillis', annotation: `${QP_PREFIX}cpu-resource-limit`, parse: parseCpuMillis, userValue: (c, d) => c?.resources?.limits?.cpu ?? d.cpuLimitMillis, min: 40, max: 500, millisPer: 1 },
+  { field: 'memoryRequestBytes', annotation: `${QP_PREFIX}memory-resource-request`, parse: parseMemoryBytes, userValue: (c, d) => c?.resources?.requests?.memory ?? d.memoryRequestBytes, min: 50 * 2 ** 20, max: 200 * 2 ** 20, millisPer: 1000 },
+  { field: 'memoryLimitBytes', annotation: `${QP_PREFIX}memory-resource-limit`, parse: parseMemoryBytes, userValue: (c, d) => c?.resources?.limits?.memory ?? d.memoryLimitBytes, min: 200 * 2 ** 20, max: 500 * 2 ** 20, millisPer: 1000 },
+];
+
+/**
+ * The queue-proxy's resources as upstream's createQueueResources builds them: config-deployment's
+ * queue-sidecar-*, then the deprecated resource-percentage annotation (a fraction of the user
+ * container's value, clamped), then the explicit per-revision annotations. Values the webhook
+ * refuses (a malformed quantity, a percentage outside [0.1, 100]) are errors at the annotation.
+ */
+function queueProxyResources(
+  cluster: ClusterConfig,
+  userContainer: ContainerInput | undefined,
+  annotations: Readonly<Record<string, string>>,
+  file: string,
+  base: readonly PathSegment[],
+): ContainerResources {
+  const out: ContainerResources = { ...cluster.queueProxy };
+  const pct = annotations[QP_PERCENTAGE];
+  if (pct !== undefined) {
+    const v = goParseFloat(pct);
+    const at = formatPath([...base, QP_PERCENTAGE]);
+    if (!v.ok || !Number.isFinite(v.value)) throw new ScenarioError(file, at, `invalid value: ${JSON.stringify(pct)} is not a number`);
+    if (v.value < 0.1 || v.value > 100) throw new ScenarioError(file, at, `expected 0.1 <= ${pct} <= 100 (a deprecated annotation: prefer ${QP_PREFIX}cpu-resource-request and its siblings)`);
+    const fraction = v.value / 100;
+    for (const f of QP_FIELDS) {
+      const user = f.userValue(userContainer, cluster.containerDefaults);
+      if (user === undefined || user === 0) continue;
+      // Upstream scales the milli-value, truncates it to a whole milli-unit, then clamps; a
+      // fraction of a byte left over is rounded up, as the scheduler reads a request.
+      const scaled = Math.trunc(user * f.millisPer * fraction) / f.millisPer;
+      out[f.field] = scaled < f.min ? f.min : scaled > f.max ? f.max : Math.ceil(scaled);
+    }
+  }
+  for (const f of QP_FIELDS) {
+    const raw = annotations[f.annotation];
+    if (raw === undefined) continue;
+    try {
+      out[f.field] = f.parse(raw);
+    } catch (e) {
+      if (e instanceof QuantityError) throw new ScenarioError(file, formatPath([...base, f.annotation]), `invalid value: ${e.message}`);
+      throw e;
+    }
+  }
+  return out;
 }
 
 /** An app and where it is written, most specific first. */

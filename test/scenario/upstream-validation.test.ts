@@ -256,6 +256,47 @@ describe('a template that differs only in a defaulted value is the same template
   });
 });
 
+describe('queue-proxy resource annotations (pkg/reconciler/revision/resources/queue.go)', () => {
+  // knsim ignored them: the queue-proxy kept config-deployment's resources.
+  const QP = 'queue.sidecar.serving.knative.dev';
+  const qp = (sets: string[]) =>
+    loadScenario(BASE, { sets: [...sets, 'services[0].app.cpu={work: 100ms}'] }).world.services[0]!.revisions[0]!.resources!.queueProxy;
+  const user = 'services[0].manifest.spec.template.spec.containers[0].resources={requests: {cpu: 500m, memory: 1Gi}, limits: {cpu: "2", memory: 4Gi}}';
+  it.each([
+    { what: 'explicit requests and limits', sets: [`${ANN}["${QP}/cpu-resource-request"]=200m`, `${ANN}["${QP}/memory-resource-limit"]=300Mi`], want: { cpuRequestMillis: 200, memoryLimitBytes: 300 * 2 ** 20 } },
+    {
+      // 10 % of 500m, 2, 1Gi and 4Gi, each inside its clamp: 50m, 200m, 107374182.4 and 429496729.6 bytes (rounded up).
+      what: 'the deprecated percentage',
+      sets: [user, `${ANN}["${QP}/resource-percentage"]="10"`],
+      want: { cpuRequestMillis: 50, cpuLimitMillis: 200, memoryRequestBytes: 107374183, memoryLimitBytes: 429496730 },
+    },
+    {
+      // 1 % → 5m, 20m, 10.7 MB, 42.9 MB: each raised to its floor (25m, 40m, 50Mi, 200Mi).
+      what: 'the percentage clamped from below',
+      sets: [user, `${ANN}["${QP}/resource-percentage"]="1"`],
+      want: { cpuRequestMillis: 25, cpuLimitMillis: 40, memoryRequestBytes: 50 * 2 ** 20, memoryLimitBytes: 200 * 2 ** 20 },
+    },
+    {
+      // 100 % → 500m, 2, 1Gi, 4Gi: each cut to its ceiling (100m, 500m, 200Mi, 500Mi); the explicit annotation wins.
+      what: 'the percentage clamped from above, then an explicit annotation',
+      sets: [user, `${ANN}["${QP}/resource-percentage"]="100"`, `${ANN}["${QP}/cpu-resource-limit"]="1"`],
+      want: { cpuRequestMillis: 100, cpuLimitMillis: 1000, memoryRequestBytes: 200 * 2 ** 20, memoryLimitBytes: 500 * 2 ** 20 },
+    },
+    { what: 'the percentage without user resources changes nothing', sets: [`${ANN}["${QP}/resource-percentage"]="50"`], want: { cpuRequestMillis: 25 } },
+  ])('$what', ({ sets, want }) => {
+    expect(qp(sets)).toEqual(want);
+  });
+  it.each([
+    { key: 'cpu-resource-request', value: 'lots', rule: 'invalid value: "lots": ' },
+    { key: 'resource-percentage', value: '0.05', rule: 'expected 0.1 <= 0.05 <= 100 (a deprecated annotation' },
+    { key: 'resource-percentage', value: 'half', rule: 'invalid value: "half" is not a number' },
+  ])('$key=$value is refused as the webhook refuses it', ({ key, value, rule }) => {
+    const err = catchScenarioError(() => qp([`${ANN}["${QP}/${key}"]="${value}"`]));
+    expect(err.path).toBe(`${ANN}["${QP}/${key}"]`);
+    expect(err.rule.startsWith(rule)).toBe(true);
+  });
+});
+
 describe('values upstream refuses: one line naming the file, the path and the rule', () => {
   it.each(rejected)('$what', (c) => {
     const err = catchScenarioError(() => loadScenario(BASE, { sets: c.sets }));
