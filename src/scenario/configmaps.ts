@@ -65,6 +65,7 @@ export interface ConfigMapsInput {
 }
 
 const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+const INT32_MAX = 2 ** 31 - 1;
 
 /** Where a ConfigMap key is written (a manifest's file and path, or the scenario's bare data). */
 export type KeyWhere = (cm: ConfigMapName, key: string) => { file: string; path: string };
@@ -179,6 +180,10 @@ function readDeployment(where: KeyWhere, data: Readonly<Record<string, string>>)
   };
   if (nanos <= 0n) fail(`progress-deadline cannot be a non-positive duration, was ${raw}`);
   if (!isWholeSeconds(nanos)) fail(`progress-deadline must be rounded to a whole second, was ${raw}`);
+  // Knative takes it, but each Deployment's progressDeadlineSeconds is an int32 Kubernetes checks.
+  if (nanosToSeconds(nanos) > INT32_MAX) {
+    fail(`${raw} is ${nanosToSeconds(nanos)} s, more than the ${INT32_MAX} s of a Deployment's progressDeadlineSeconds (an int32): Kubernetes would refuse the revisions' Deployments`);
+  }
   return nanosToSeconds(nanos);
 }
 

@@ -17,6 +17,7 @@ import { catchScenarioError, fixture } from './helpers.js';
 const BASE = fixture('base.yaml');
 const CA = 'configMaps.config-autoscaler';
 const ANN = 'services[0].manifest.spec.template.metadata.annotations';
+const PD_REFUSED = 'the revision would never run: Kubernetes refuses its Deployment, whose progressDeadlineSeconds';
 const MISPLACED =
   'invalid key name: autoscaling annotations must be put under "spec.template.metadata.annotations" to work (Knative refuses them on the Service)';
 
@@ -155,6 +156,33 @@ const rejected: Rejected[] = [
     // 'note' and its value, and the fixture's autoscaling.knative.dev/window: 60s.
     rule: "keys and values hold 262181 bytes, more than Kubernetes' limit of 262144 (256 KiB; Kubernetes refuses the Revision made with it)",
   },
+  // The webhook takes these; the Deployment Knative builds with them is refused by Kubernetes
+  // (progressDeadlineSeconds must be above minReadySeconds, 0, and is an int32). knsim ran the
+  // revision with a 0 s deadline, or the configured one for "".
+  {
+    what: 'a progress-deadline annotation of 0s',
+    sets: [`${ANN}["serving.knative.dev/progress-deadline"]=0s`],
+    path: `${ANN}["serving.knative.dev/progress-deadline"]`,
+    rule: `${PD_REFUSED} (0) must be in [1, 2147483647]`,
+  },
+  {
+    what: 'an empty progress-deadline annotation',
+    sets: [`${ANN}["serving.knative.dev/progress-deadline"]=""`],
+    path: `${ANN}["serving.knative.dev/progress-deadline"]`,
+    rule: `${PD_REFUSED} (0, from the empty value) must be in [1, 2147483647]`,
+  },
+  {
+    what: 'a progress-deadline annotation past an int32 of seconds',
+    sets: [`${ANN}["serving.knative.dev/progress-deadline"]=2147483648s`],
+    path: `${ANN}["serving.knative.dev/progress-deadline"]`,
+    rule: `${PD_REFUSED} (2147483648) must be in [1, 2147483647]`,
+  },
+  {
+    what: 'a config-deployment progress-deadline past an int32 of seconds',
+    sets: ['configMaps.config-deployment.progress-deadline=2562047h'],
+    path: 'configMaps.config-deployment["progress-deadline"]',
+    rule: "2562047h is 9223369200 s, more than the 2147483647 s of a Deployment's progressDeadlineSeconds (an int32): Kubernetes would refuse the revisions' Deployments",
+  },
 ];
 
 interface Accepted {
@@ -198,6 +226,7 @@ const accepted: Accepted[] = [
     sets: ['services[0].manifest.spec.template.metadata.annotations["Example.COM/My_Key.1"]=x', 'services[0].manifest.metadata.annotations.plain=y'],
     want: { timeoutSeconds: 300 },
   },
+  { what: 'a progress-deadline annotation of 1s', sets: [`${ANN}["serving.knative.dev/progress-deadline"]=1s`], want: { timeoutSeconds: 300 } },
   { what: 'timeoutSeconds at max-revision-timeout-seconds', sets: ['services[0].manifest.spec.template.spec.timeoutSeconds=600'], want: { timeoutSeconds: 600 } },
 ];
 
