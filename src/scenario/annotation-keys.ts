@@ -15,16 +15,19 @@ const NAME_RE = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const PREFIX_MAX = 253;
 const PREFIX_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
-/** Why Kubernetes refuses `key` as an annotation key, or undefined when it takes it. */
-export function annotationKeyProblem(key: string): string | undefined {
-  const parts = key.toLowerCase().split('/');
+/**
+ * Why Kubernetes refuses `key` as an annotation key (checked in lower case), or as a label
+ * key (`label`: as written, so an upper-case prefix is refused), or undefined when it takes it.
+ */
+export function annotationKeyProblem(key: string, label = false): string | undefined {
+  const parts = (label ? key : key.toLowerCase()).split('/');
   if (parts.length > 2) return "at most one '/' (an optional DNS subdomain prefix, then a name)";
   const name = parts[parts.length - 1]!;
   if (parts.length === 2) {
     const prefix = parts[0]!;
     if (prefix === '') return "the prefix before '/' is empty";
     if (prefix.length > PREFIX_MAX || !PREFIX_RE.test(prefix)) {
-      return `the prefix before '/' must be a DNS subdomain: at most ${PREFIX_MAX} lower-case letters, digits, '-' and '.', each dot-separated part starting and ending with a letter or digit`;
+      return `the prefix before '/' must be a DNS subdomain (lower-case letters, digits, '-' and '.', at most ${PREFIX_MAX})`;
     }
   }
   if (name === '') return 'the name is empty';
@@ -65,3 +68,24 @@ export function checkAnnotationKeys(
 }
 
 const utf8 = new TextEncoder();
+
+const LABEL_VALUE_RE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+/**
+ * Kubernetes' checks of an object's labels (apimachinery ValidateLabels): each key a
+ * qualified name, each value empty or at most 63 letters, digits, '-', '_' or '.',
+ * starting and ending with a letter or digit. Throws a ScenarioError at the first bad one.
+ */
+export function checkLabels(labels: Readonly<Record<string, string>>, file: string, base: readonly PathSegment[], on: AnnotationsOn): void {
+  for (const [k, v] of Object.entries(labels)) {
+    const why = annotationKeyProblem(k, true);
+    if (why !== undefined) throw new ScenarioError(file, formatPath([...base, k]), `invalid label key: ${why} (${REFUSED[on]})`);
+    if (v.length > NAME_MAX || !LABEL_VALUE_RE.test(v)) {
+      throw new ScenarioError(
+        file,
+        formatPath([...base, k]),
+        `invalid label value: at most ${NAME_MAX} letters, digits, '-', '_' or '.', starting and ending with a letter or digit, or empty (${REFUSED[on]})`,
+      );
+    }
+  }
+}

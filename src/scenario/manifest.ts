@@ -25,7 +25,7 @@ import type { ClusterConfig } from './configmaps.js';
 import { formatPath, ScenarioError, type PathSegment } from './errors.js';
 import type { RevisionOrigin } from './work-estimate.js';
 import { annotationWarnings } from './annotation-warnings.js';
-import { checkAnnotationKeys } from './annotation-keys.js';
+import { checkAnnotationKeys, checkLabels } from './annotation-keys.js';
 import { hpaWarning } from './hpa-warnings.js';
 import { appModel, DEFAULT_POD_CPU_CEILING_MILLIS, podResources, schedulerRequests } from './resources.js';
 import { perPodStartPhase, type AppInput, type FaultInput, type PodStartInput, type ServiceEntryInput, type ServiceManifest, type TemplateInput } from './schema.js';
@@ -124,6 +124,7 @@ export function buildService(ctx: ServiceContext): BuiltService {
   if (nameErrs.length > 0) {
     throw new ScenarioError(mFile, mPath('metadata', 'name'), `invalid value ${JSON.stringify(svc)}: not a DNS-1035 label: ${nameErrs.join('; ')}`);
   }
+  checkLabels(m.metadata.labels ?? {}, mFile, [...source.base, 'metadata', 'labels'], 'service');
 
   // Rollout duration of a set of Service annotations (else config-network).
   const rolloutOf = (annotations: Readonly<Record<string, string>>, file: string, base: readonly PathSegment[]): number => {
@@ -218,6 +219,7 @@ export function buildService(ctx: ServiceContext): BuiltService {
     const autoscaling = resolveAutoscaling(annotations, cc, file, [...base, 'metadata', 'annotations'], cluster);
     // The webhook passes the template; the API server then refuses the Revision made from it.
     checkAnnotationKeys(annotations, file, [...base, 'metadata', 'annotations'], 'revision');
+    checkLabels(template.metadata?.labels ?? {}, file, [...base, 'metadata', 'labels'], 'revision');
 
     createdBy.set(name, formatPath(base));
     const resources = podResources(spec.containers, cluster, file, [...base, 'spec'], annotations, [...base, 'metadata', 'annotations']);

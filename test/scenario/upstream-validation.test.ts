@@ -183,6 +183,19 @@ const rejected: Rejected[] = [
     path: 'configMaps.config-deployment["progress-deadline"]',
     rule: "2562047h is 9223369200 s, more than the 2147483647 s of a Deployment's progressDeadlineSeconds (an int32): Kubernetes would refuse the revisions' Deployments",
   },
+  // apimachinery ValidateLabels; knsim took any label.
+  {
+    what: 'a Service label key with an upper-case prefix (labels are not lower-cased, unlike annotations)',
+    sets: ['services[0].manifest.metadata.labels["Example.com/team"]=a'],
+    path: 'services[0].manifest.metadata.labels["Example.com/team"]',
+    rule: "invalid label key: the prefix before '/' must be a DNS subdomain (lower-case letters, digits, '-' and '.', at most 253) (Kubernetes refuses the Service)",
+  },
+  {
+    what: 'a template label value with a space',
+    sets: ['services[0].manifest.spec.template.metadata.labels.team="a b"'],
+    path: 'services[0].manifest.spec.template.metadata.labels["team"]',
+    rule: "invalid label value: at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit, or empty (Kubernetes refuses the Revision made with it)",
+  },
 ];
 
 interface Accepted {
@@ -224,6 +237,11 @@ const accepted: Accepted[] = [
     // Keys are checked in lower case, so an upper-case prefix passes, as in Kubernetes.
     what: 'annotation keys Kubernetes takes',
     sets: ['services[0].manifest.spec.template.metadata.annotations["Example.COM/My_Key.1"]=x', 'services[0].manifest.metadata.annotations.plain=y'],
+    want: { timeoutSeconds: 300 },
+  },
+  {
+    what: 'labels Kubernetes takes',
+    sets: ['services[0].manifest.metadata.labels["example.com/Team_1"]=A-b.c', 'services[0].manifest.spec.template.metadata.labels.empty=""'],
     want: { timeoutSeconds: 300 },
   },
   { what: 'a progress-deadline annotation of 1s', sets: [`${ANN}["serving.knative.dev/progress-deadline"]=1s`], want: { timeoutSeconds: 300 } },
@@ -344,12 +362,12 @@ describe('annotation keys as Kubernetes takes them', () => {
     [label(63), undefined],
     [`${[label(63), label(63), label(63), label(61)].join('.')}/x`, undefined],
     [label(64), 'the name is 64 characters, at most 63'],
-    [`${[label(63), label(63), label(63), label(62)].join('.')}/x`, "the prefix before '/' must be a DNS subdomain: at most 253 lower-case letters, digits, '-' and '.', each dot-separated part starting and ending with a letter or digit"],
+    [`${[label(63), label(63), label(63), label(62)].join('.')}/x`, "the prefix before '/' must be a DNS subdomain (lower-case letters, digits, '-' and '.', at most 253)"],
     ['', 'the name is empty'],
     ['example.com/', 'the name is empty'],
     ['-a', "the name must be letters, digits, '-', '_' or '.', starting and ending with a letter or digit"],
     ['a_', "the name must be letters, digits, '-', '_' or '.', starting and ending with a letter or digit"],
-    ['ex_ample.com/a', "the prefix before '/' must be a DNS subdomain: at most 253 lower-case letters, digits, '-' and '.', each dot-separated part starting and ending with a letter or digit"],
+    ['ex_ample.com/a', "the prefix before '/' must be a DNS subdomain (lower-case letters, digits, '-' and '.', at most 253)"],
   ])('%j', (key, want) => {
     expect(annotationKeyProblem(key)).toBe(want);
   });
