@@ -3,38 +3,38 @@ import { describe, expect, it } from 'vitest';
 import { METRIC_KEYS } from '../../src/output/metrics.js';
 import { compareResults, verdictTable } from '../../src/sweep/compare.js';
 
+/** Every metric 0 (node metrics NaN: no node pools), then `over`. */
+const run = (over: Record<string, number>): Record<string, number> => ({ ...Object.fromEntries(METRIC_KEYS.map((k) => [k, 0])), node_cost_usd: Number.NaN, peak_nodes: Number.NaN, max_pending_s: Number.NaN, ...over });
+const def = { classes: [{ label: 'kpa', className: 'kpa.autoscaling.knative.dev' }, { label: 'hpa', className: 'hpa.autoscaling.knative.dev' }], replications: 3, baseSeed: 1 };
+/** The verdict table of kpa's replications `a` against hpa's `b`. */
+const tableOf = (a: Record<string, number>[], b: Record<string, number>[]): string => verdictTable(def as never, compareResults(def as never, [a, b] as never));
+
 describe('the relative difference in the verdict table', () => {
   it('reads −0.046 % for 2002 against 2001.08 ms, and whole percents from 1 %', () => {
-    const run = (over: Record<string, number>): Record<string, number> => ({ ...Object.fromEntries(METRIC_KEYS.map((k) => [k, 0])), node_cost_usd: Number.NaN, peak_nodes: Number.NaN, max_pending_s: Number.NaN, ...over });
     // p50: 2002 vs 2001.08 ms in every replication (−0.046 %); pod-seconds 772 vs 60 (−92 %).
     const a = [0, 1, 2].map(() => run({ p50_ms: 2002, p95_ms: 2002, p99_ms: 2002, pod_seconds: 772, max_pods: 15 }));
     const b = [0, 1, 2].map(() => run({ p50_ms: 2001.08, p95_ms: 2002, p99_ms: 2002, pod_seconds: 60, max_pods: 1 }));
-    const def = { classes: [{ label: 'kpa', className: 'kpa.autoscaling.knative.dev' }, { label: 'hpa', className: 'hpa.autoscaling.knative.dev' }], replications: 3, baseSeed: 1 };
-    const table = verdictTable(def as never, compareResults(def as never, [a, b] as never));
+    const table = tableOf(a, b);
     expect(table).toMatch(/\np50 latency \(ms\) .* −0\.92 \(−0\.046%\) better\n/);
     expect(table).toMatch(/\np95 latency \(ms\) .* ±0 \(\+0%\) same\n/);
     expect(table).toMatch(/\npod-seconds .* −712 \(−92%\) better\n/);
   });
 
   it('reads −99.6 % for 0.573 against 0.00224, not −100 %, which would say it fell to zero', () => {
-    const run = (over: Record<string, number>): Record<string, number> => ({ ...Object.fromEntries(METRIC_KEYS.map((k) => [k, 0])), node_cost_usd: Number.NaN, peak_nodes: Number.NaN, max_pending_s: Number.NaN, ...over });
     // ready pod-hours 0.573 against 0.00224 (−99.61 %); pod-hours 0.5 against 0 (−100 %); p50 1000 against 0.05 ms (−99.995 %).
     const a = [0, 1, 2].map(() => run({ p50_ms: 1000, p95_ms: 2000, p99_ms: 3000, ready_pod_hours: 0.573, pod_hours: 0.5 }));
     const b = [0, 1, 2].map(() => run({ p50_ms: 0.05, p95_ms: 2000, p99_ms: 3000, ready_pod_hours: 0.00224, pod_hours: 0 }));
-    const def = { classes: [{ label: 'kpa', className: 'kpa.autoscaling.knative.dev' }, { label: 'hpa', className: 'hpa.autoscaling.knative.dev' }], replications: 3, baseSeed: 1 };
-    const table = verdictTable(def as never, compareResults(def as never, [a, b] as never));
+    const table = tableOf(a, b);
     expect(table).toMatch(/\nready pod-hours .* \(−99\.6%\) better\n/);
     expect(table).toMatch(/\npod-hours .* \(−100%\) better\n/);
     expect(table).toMatch(/\np50 latency \(ms\) .* \(−99\.995%\) better\n/);
   });
 
   it('gives a difference of rates in percentage points, then the relative change', () => {
-    const run = (over: Record<string, number>): Record<string, number> => ({ ...Object.fromEntries(METRIC_KEYS.map((k) => [k, 0])), node_cost_usd: Number.NaN, peak_nodes: Number.NaN, max_pending_s: Number.NaN, ...over });
     // Cold-start fraction 0.2 % against 0.15 %: 0.05 percentage points less, 25 % less.
     const a = [0, 1, 2].map(() => run({ p50_ms: 100, p95_ms: 200, p99_ms: 300, cold_start_fraction: 0.002 }));
     const b = [0, 1, 2].map(() => run({ p50_ms: 100, p95_ms: 200, p99_ms: 300, cold_start_fraction: 0.0015 }));
-    const def = { classes: [{ label: 'kpa', className: 'kpa.autoscaling.knative.dev' }, { label: 'hpa', className: 'hpa.autoscaling.knative.dev' }], replications: 3, baseSeed: 1 };
-    const table = verdictTable(def as never, compareResults(def as never, [a, b] as never));
+    const table = tableOf(a, b);
     expect(table).toMatch(/\ncold-start fraction +0\.2% \[[^\]]*\] +0\.15% \[[^\]]*\] +−0\.05 pp \(−25%\) better\n/);
     expect(table).toContain('pp: percentage points');
   });
