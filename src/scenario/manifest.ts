@@ -433,7 +433,7 @@ export function resolveAutoscaling(
       throw new ScenarioError(
         file,
         formatPath([...annotationsBase, CLASS_KEY]),
-        `class ${JSON.stringify(cls)} is not simulated: knsim simulates ${KPA_CLASS} and ${HPA_CLASS}`,
+        `class ${JSON.stringify(cls)} is not simulated: knsim simulates ${KPA_CLASS}, ${HPA_CLASS} and the classes registered in autoscalerClasses`,
       );
     }
     if (e instanceof InvalidArgumentError) {

@@ -133,7 +133,7 @@ const cases: Case[] = [
     what: 'a class Knative does not ship',
     sets: [`${ANN}["autoscaling.knative.dev/class"]=custom.example.com`],
     path: `${ANN}["autoscaling.knative.dev/class"]`,
-    rule: 'class "custom.example.com" is not simulated: knsim simulates kpa.autoscaling.knative.dev and hpa.autoscaling.knative.dev',
+    rule: 'class "custom.example.com" is not simulated: knsim simulates kpa.autoscaling.knative.dev, hpa.autoscaling.knative.dev and the classes registered in autoscalerClasses',
   },
   {
     what: 'annotation value null',
