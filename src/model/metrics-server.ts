@@ -1,24 +1,33 @@
 import type { PodResourceSample } from '../core/autoscaler/index.js';
 import type { PodMetricsSample } from '../core/capacity/index.js';
 import type { Pod } from './pod.js';
+import type { PodResources, ScrapePoints } from './pod-resources.js';
 import type { Revision } from './revision.js';
 import { METRICS_SCRAPE_PRIORITY } from './event-order.js';
 import type { World } from './world.js';
 
 /** metrics-server's own default is 60 s; its shipped manifests and Helm chart set 15 s (capacity spec §2.7). */
 export const DEFAULT_METRICS_RESOLUTION_SECONDS = 15;
-/** A container first seen at least this old gets a synthetic start point, so one scrape suffices. */
+/** A container first seen at least this old (and younger than a resolution) gets a synthetic start point, so one scrape suffices. */
 export const FRESH_CONTAINER_MIN_SECONDS = 10;
 
 export type { PodMetricsSample };
 
 /**
- * metrics-server for the revisions that model resources: it scrapes every pod's cumulative
- * CPU counter and working set every resolution (from t = 0), keeps the last and previous
- * point of each, and serves CPU as (cum_last − cum_prev) / (t_last − t_prev) and memory as
- * the last working set (kubernetes-sigs/metrics-server pkg/storage). A pod first seen
- * 10 s ≤ age < resolution after its containers started gets the synthetic point {start, 0};
- * a younger one needs a second scrape. Kubelet sample time = scrape time.
+ * metrics-server for the revisions that model resources: it scrapes every pod every
+ * resolution (from t = 0), keeps the last and previous point of each container, and serves
+ * a pod's CPU as Σ (cum_last − cum_prev) / (t_last − t_prev) over its containers and its
+ * memory as their last working sets (kubernetes-sigs/metrics-server pkg/storage). Kubelet
+ * sample time = scrape time.
+ *
+ * A pod has two containers here: the queue-proxy (its usage not modelled: 0) and the user
+ * container. A container's previous point is the one of the last scrape if it was already
+ * running then (same start time), or a synthetic {start, 0} if it is first seen
+ * 10 s ≤ age < resolution after its start; a pod is served only when every container it
+ * has now has a previous point. So a pod new to metrics-server, or whose user container
+ * restarted since the last scrape (a crash or an OOM kill: a new start time, its counter
+ * from 0), has no metrics for one scrape unless that container is already 10 s old. While
+ * the user container is down the kubelet reports the queue-proxy alone (0 CPU, 0 bytes).
  *
  * The autoscaler side reads it through {@link MetricsServer.podMetrics} (per revision) or
  * `Pod.cpuUsageMillis(now)` / `Pod.memoryWorkingSetBytes(now)` (per pod).
@@ -38,38 +47,13 @@ export class MetricsServer {
     const world = self.world;
     const now = world.sim.now;
     world.sim.at(++self.scrapes * self.resolution, self.scrape, self, METRICS_SCRAPE_PRIORITY);
-    const res = self.resolution;
     for (const s of world.services.values()) {
       for (const rev of s.revisions) {
         if (rev.resources === undefined) continue;
         for (const pod of rev.allPods) {
           const r = pod.res;
           if (r === undefined) continue;
-          const cpu = r.cpuSeconds(now);
-          const mem = r.memoryBytes();
-          const p = r.points;
-          if (p === undefined) {
-            const age = now - r.startedAt;
-            // A pod running before the run was idle then: its counter is 0 up to its start (the
-            // run start), so a point one resolution back is known if it falls at or before that.
-            // Its first scrape may come a resolution in (the t = 0 one ran before it existed).
-            const idleBefore = pod.runningBeforeRun && now - res <= r.startedAt;
-            const fresh = age >= FRESH_CONTAINER_MIN_SECONDS && age < res;
-            r.points = {
-              // A fresh pod counts from its start.
-              prevT: idleBefore ? now - res : fresh ? r.startedAt : Number.NaN,
-              prevCpu: 0,
-              lastT: now,
-              lastCpu: cpu,
-              memoryBytes: mem,
-            };
-          } else {
-            p.prevT = p.lastT;
-            p.prevCpu = p.lastCpu;
-            p.lastT = now;
-            p.lastCpu = cpu;
-            p.memoryBytes = mem;
-          }
+          r.points = self.scrapePod(pod, r, now);
           const rec = world.recorder;
           if (rec.podMetrics !== undefined) {
             const sample = self.sample(pod, rev);
@@ -78,6 +62,47 @@ export class MetricsServer {
         }
       }
     }
+  }
+
+  /** One scrape of one pod: the points it reads now and the metric they give with the last ones. */
+  private scrapePod(pod: Pod, r: PodResources, now: number): ScrapePoints {
+    const res = this.resolution;
+    const last = r.points;
+    const fresh = (start: number): boolean => now - start >= FRESH_CONTAINER_MIN_SECONDS && now - start < res;
+    // A pod running before the run was idle then: its counter is 0 up to its start (the run
+    // start), so a point one resolution back is known if it falls at or before that. Its first
+    // scrape may come a resolution in (the t = 0 one ran before it existed).
+    const idleBefore = last === undefined && pod.runningBeforeRun && now - res <= r.startedAt;
+    // The queue-proxy runs from the pod's start to its end: after its first scrape it always has a previous point.
+    const qpPrevT = last !== undefined ? last.lastT : idleBefore ? now - res : fresh(r.startedAt) ? r.startedAt : Number.NaN;
+    const userStart = r.userStartedAt;
+    const userUp = !Number.isNaN(userStart);
+    const userCpu = userUp ? r.userCpuSeconds(now) : Number.NaN;
+    const memory = r.memoryBytes();
+    const p: ScrapePoints = { prevT: Number.NaN, prevCpu: 0, lastT: now, lastCpu: 0, memoryBytes: Number.NaN, userStart, userCpu };
+    if (Number.isNaN(qpPrevT)) return p;
+    if (!userUp) {
+      // The queue-proxy alone: its usage is not modelled.
+      p.prevT = qpPrevT;
+      p.memoryBytes = Number.isNaN(memory) ? memory : 0;
+      return p;
+    }
+    let prevT = Number.NaN;
+    let prevCpu = 0;
+    if (fresh(userStart)) prevT = userStart;
+    else if (last !== undefined && last.userStart === userStart) {
+      prevT = last.lastT;
+      prevCpu = last.userCpu;
+    } else if (idleBefore && userStart === r.startedAt) prevT = now - res; // not a container started since
+    // A user container with no previous point (new, or restarted since the last scrape) leaves the pod out.
+    if (Number.isNaN(prevT)) return p;
+    // The pod's window is the user container's (upstream takes the first container it reads
+    // among equal timestamps; the two differ only for a user container first seen fresh).
+    p.prevT = prevT;
+    p.prevCpu = prevCpu;
+    p.lastCpu = userCpu;
+    p.memoryBytes = memory;
+    return p;
   }
 
   private sample(pod: Pod, rev: Revision): PodMetricsSample | undefined {
@@ -123,7 +148,8 @@ export class MetricsServer {
 /** CPU rate between two points in millicores, rounded up (a hair of float noise is not a millicore). */
 export function cpuMillisOf(prevT: number, prevCpu: number, lastT: number, lastCpu: number): number {
   const m = ((lastCpu - prevCpu) / (lastT - prevT)) * 1000;
-  return Math.ceil(m - 1e-6);
+  // + 0: an idle window is 0, not −0.
+  return Math.ceil(m - 1e-6) + 0;
 }
 
 /**

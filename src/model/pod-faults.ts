@@ -140,6 +140,7 @@ export class PodFaults {
     f.containerUp = true;
     f.containerStartedAt = now;
     if (pod.stats === undefined) this.rev.startQueueProxy(pod, now);
+    else pod.res?.userContainerStarted(now);
     const first = this.firstDraws.get(pod);
     const readiness = first?.readiness ?? this.rev.drawStart('readiness');
     f.appReadyAt = now + readiness;
@@ -252,6 +253,7 @@ export class PodFaults {
     const f = pod.fault;
     f.crashesLeft--;
     f.containerUp = false;
+    pod.res?.userContainerExited();
     f.appReadyAt = Number.POSITIVE_INFINITY;
     this.firstDraws.delete(pod);
     const token = ++f.containerToken;

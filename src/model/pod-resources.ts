@@ -96,13 +96,20 @@ export class RevisionResources {
   }
 }
 
-/** metrics-server's points for one pod: the last two scrapes (cumulative CPU-seconds) and the working set. */
+/**
+ * metrics-server's view of one pod (metrics-server.ts). What it serves: CPU as
+ * (lastCpu − prevCpu) / (lastT − prevT) and the working set `memoryBytes`, or nothing while
+ * prevT is NaN. What its last scrape read, for the next one: the user container's start
+ * time (NaN if it was not running then) and that container's own CPU counter.
+ */
 export interface ScrapePoints {
   prevT: number;
   prevCpu: number;
   lastT: number;
   lastCpu: number;
   memoryBytes: number;
+  userStart: number;
+  userCpu: number;
 }
 
 /**
@@ -124,6 +131,10 @@ export class PodResources implements NodeCpuClaimant {
   private profileT: number;
   /** What metrics-server has scraped (metrics-server.ts). */
   points: ScrapePoints | undefined = undefined;
+  /** When the running user container started; NaN while it is down (crashed or OOM-killed, waiting to restart). */
+  userStartedAt: number;
+  /** The pod's CPU-seconds when that container started: its own counter starts from 0 there. */
+  private userCpuBase = 0;
 
   constructor(
     readonly model: RevisionResources,
@@ -136,6 +147,7 @@ export class PodResources implements NodeCpuClaimant {
     private readonly parallelism = 1,
   ) {
     this.profileT = startedAt;
+    this.userStartedAt = startedAt;
     if (model.work?.kind === 'cpu') {
       this.ceilingCores = this.cores = model.coresOn(pod);
       // Requests in their CPU phase share `cores` equally, each using at most `parallelism` (cpuRate).
@@ -262,6 +274,22 @@ export class PodResources implements NodeCpuClaimant {
       return this.profileCpu + ((m.profile.cpuMillisAt(this.ps!.size) ?? 0) / 1000) * (now - this.profileT);
     }
     return Number.NaN;
+  }
+
+  /** The user container started again after an exit: the kubelet counts its CPU afresh. */
+  userContainerStarted(now: number): void {
+    this.userStartedAt = now;
+    this.userCpuBase = this.cpuSeconds(now);
+  }
+
+  /** The user container exited: the kubelet has no stats for it until it starts again. */
+  userContainerExited(): void {
+    this.userStartedAt = Number.NaN;
+  }
+
+  /** The running user container's own cumulative CPU-seconds (the kubelet's counter for it); NaN if not modelled. */
+  userCpuSeconds(now: number): number {
+    return this.cpuSeconds(now) - this.userCpuBase;
   }
 
   /** The user container's working set now (bytes); NaN if memory is not modelled. */

@@ -62,9 +62,12 @@ describe('outputs', () => {
     expect(ts[0]).toBe(
       'time_s,service,revision,pending,starting,ready,terminating,activator_healthy,replicas,activator_waiting,pod_queued,pod_executing,sks_mode,traffic_percent,cpu_usage_m,cpu_request_m,cpu_utilization_pct,memory_bytes,pods_with_metrics',
     );
-    // At 15 s the pod was restarted and idle: working set = baseline; CPU is not modelled (empty cells).
-    const at15 = ts.find((l) => l.startsWith('15.000000,'))!;
-    expect(at15.split(',').slice(14)).toEqual(['', '', '', '100', '1']);
+    // The container restarted at 12.801 (10 s back-off, 1 s start): at the 15 s scrape it is 2.2 s old with
+    // no earlier point of its own, so the pod has no metrics; at 30 s it is idle: working set = baseline.
+    // CPU is not modelled (empty cells).
+    const row = (t: number) => ts.find((l) => l.startsWith(`${t}.000000,`))!.split(',').slice(14);
+    expect(row(15)).toEqual(['', '', '', '', '0']);
+    expect(row(30)).toEqual(['', '', '', '100', '1']);
   });
 
   it('a scenario without the resource model keeps timeseries.csv as it was', () => {
