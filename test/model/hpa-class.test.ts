@@ -122,6 +122,22 @@ describe('HPA class: a new revision', () => {
     expect(world.activators.length).toBe(1);
   });
 
+  it('with initial-scale 0 it is routable at once (its HPA status says 0 replicas, as many as it needs), its Deployment stays at 0 and the activators hold every request', () => {
+    const raw = {
+      ...scenario({ duration: '10s', rate: { shape: 'constant', rps: 2 }, annotations: { 'autoscaling.knative.dev/initial-scale': '0' } }),
+      configMaps: { 'config-autoscaler': { 'allow-zero-initial-scale': 'true' } },
+    };
+    const rec = new MemoryRecorder();
+    const world = new World(scenarioFromValue(raw, 's.yaml').world, rec);
+    world.run();
+    const rev = world.services.get('crunch')!.revisions[0]!;
+    expect(rev.autoscaler.pa.scaleTargetInitialized).toBe(true);
+    // No request found no route (404): all 20 wait at the activators for a pod the HPA never adds.
+    expect(rec.requests).toEqual([]);
+    expect(rev.activatorWaiting).toBe(20);
+    expect(rev.allPods).toHaveLength(0);
+  });
+
   it('with 0 ready pods the SKS proxies through every activator (3 of 3)', () => {
     const raw = { ...scenario({ duration: '20s', rate: { shape: 'constant', rps: 1 }, app: { cpu: { work: '100ms' } } }), cluster: { activators: 3 } };
     // A crash loop keeps the only pod unready after the first sync.

@@ -122,7 +122,9 @@ class HpaInstance implements AutoscalerClassInstance {
     const st = this.hpa.status;
     let pa = markActiveCondition(this.pa, 'Active', '', now);
     pa = { ...pa, desiredScale: st.desiredReplicas, actualScale: st.currentReplicas };
-    if (!pa.scaleTargetInitialized && this.sksProvisioned && this.hpa.hasSynced) {
+    // Upstream compares the HPA's status as it is: before the first sync its currentReplicas is 0,
+    // which already meets a threshold of 0 (initial-scale 0 without min-scale).
+    if (!pa.scaleTargetInitialized && this.sksProvisioned) {
       const min = this.settings.minScale;
       const threshold = Math.max(min, this.autoscaling.initialScale);
       if (st.currentReplicas >= threshold) pa = { ...pa, scaleTargetInitialized: true };

@@ -110,6 +110,33 @@ describe('HPA class in the decision loop', () => {
     expect([d.evaluation?.valid, d.evaluation?.observedStable, d.evaluation?.desiredPodCount]).toEqual([true, 320, 4]);
   });
 
+  it('initial-scale 0: ScaleTargetInitialized at the first reconcile, before any sync (the new HPA has no status: currentReplicas 0 ≥ max(min 0, 0)); the HPA then leaves the Deployment at 0', () => {
+    const cfg = { ...defaultAutoscalerConfig, allowZeroInitialScale: true };
+    const autoscaling = resolveHpaRevisionAutoscaling(cfg, { containerConcurrency: 0, annotations: { 'autoscaling.knative.dev/class': HPA, 'autoscaling.knative.dev/initial-scale': '0' } });
+    expect(autoscaling.initialScale).toBe(0);
+    const loop = new DecisionLoop({ revision: 'r', autoscaling, nowSeconds: 0 });
+    loop.reconcile(0, { pods: { ready: 0 }, deploymentReplicas: 0 });
+    expect(loop.pa).toMatchObject({ scaleTargetInitialized: true, desiredScale: 0, actualScale: 0 });
+    // spec.replicas 0 with minReplicas 1 (the API default): scaling is disabled, nothing is written.
+    loop.tick(15, 0);
+    const r = loop.reconcile(15, { pods: { ready: 0 }, deploymentReplicas: 0 });
+    expect(r.applyReplicas).toBeUndefined();
+    expect(loop.pa).toMatchObject({ scaleTargetInitialized: true, desiredScale: 0, actualScale: 0 });
+  });
+
+  it('initial-scale 3: not initialized until the first sync reads the Deployment\'s 3 replicas (the status before it says 0)', () => {
+    const autoscaling = revision({ 'autoscaling.knative.dev/initial-scale': '3' });
+    const loop = new DecisionLoop({ revision: 'r', autoscaling, nowSeconds: 0 });
+    loop.reconcile(0, { pods: { ready: 3 }, deploymentReplicas: 3 });
+    expect(loop.pa.scaleTargetInitialized).toBe(false);
+    const pods: PodResourceSample[] = [0, 1, 2].map((i) => ({ name: `r-${i}`, ready: true, startTimeSeconds: 0, cpuRequestMillicores: 1000, cpuMillicores: 100 }));
+    loop.recordScrape({ timeSeconds: 15, averageConcurrentRequests: 0, requestCount: 0, pods });
+    loop.tick(15, 3);
+    loop.reconcile(15, { pods: { ready: 3 }, deploymentReplicas: 3 });
+    // Low load, but the first sync's initial recommendation (3) holds the scale-down for 300 s.
+    expect(loop.pa).toMatchObject({ scaleTargetInitialized: true, desiredScale: 3, actualScale: 3 });
+  });
+
   it('is in the default registry and refuses KPA-resolved settings', () => {
     expect(defaultAutoscalerClasses().has(HPA)).toBe(true);
     expect(() => revision({ 'autoscaling.knative.dev/metric': '' })).toThrow(/needs a metric/);
