@@ -212,6 +212,17 @@ describe('HPA class: what the HPA reads of a pod (status.startTime, the Ready co
     expect(samples.find((s) => s.name === young.name)!.startTimeSeconds).toBe(young.startTime);
   });
 
+  it('a pod whose container crashed at 400 s and restarted under 10 s before the 420 s sync has no metrics then (missing), not its old counter', () => {
+    const { rev, samples, groups } = run([{ kind: 'crash', at: '400s', pods: 1 }], '420s');
+    const crashed = rev.allPods.find((p) => p.fault.restarts === 1)!;
+    // Back-off 10 s: the container is up again at 410 s plus its start time.
+    expect(crashed.res!.userStartedAt).toBeGreaterThan(410);
+    expect(420 - crashed.res!.userStartedAt).toBeLessThan(10);
+    expect(samples.find((s) => s.name === crashed.name)!.cpuMillicores).toBeUndefined();
+    expect(groups.missing).toEqual([crashed.name]);
+    expect(groups.readyCount).toBe(1);
+  });
+
   it('a pod whose readiness fails from its start is left out (never Ready)', () => {
     const { groups } = run([{ kind: 'readinessFailure', at: '0s', pods: 1 }], '420s');
     expect([groups.readyCount, groups.unready.length]).toEqual([1, 1]);
