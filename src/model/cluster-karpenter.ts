@@ -14,6 +14,7 @@ import {
   type InstanceType,
   type NodeView,
   type PodResources,
+  type SimulatedPod,
 } from '../core/capacity/index.js';
 import type { RandomStream } from '../engine/random.js';
 import type { Cluster, NodeAutoscaler } from './cluster.js';
@@ -324,16 +325,25 @@ export class KarpenterModel implements NodeAutoscaler {
   }
 
   /**
-   * What removing `nodes` would take: their movable pods onto the other Ready nodes, or one new
-   * node; not onto a node still launching, nor (consolidateAfter > 0) onto one whose last pod
-   * event is more recent than that (scheduler.go: isUnderConsolidateAfter in consolidation simulations).
+   * What removing `nodes` would take (disruption/helpers.go SimulateScheduling): their movable
+   * pods, the Unschedulable pods and the movable pods of nodes already being removed, onto the
+   * other Ready nodes, the nodes launching or one new node. A candidate's pod goes neither onto
+   * a node still launching nor (consolidateAfter > 0) onto one whose last pod event is more
+   * recent than that (scheduler.go: isUnderConsolidateAfter in consolidation simulations).
    */
   private decide(nodes: readonly ClusterNode[], now: number): ConsolidationDecision<PoolType> {
     const c = this.cluster;
     const wait = this.spec.config.consolidateAfterSeconds;
-    const ready = c.nodes.filter((n) => n.state === 'Ready' && !nodes.includes(n) && !(wait > 0 && !this.consolidatable(n, now)));
+    const ready = c.nodes.filter((n) => n.state === 'Ready' && !nodes.includes(n));
+    const settling = new Set(ready.filter((n) => wait > 0 && !this.consolidatable(n, now)).map((n) => n.name));
     const launching = c.nodes.filter((n) => n.state === 'Provisioning').map((n) => templateNode(n.name, poolTemplate(n.pool)));
-    const pods = nodes.flatMap((n) => n.movablePods().map((p) => c.requestsOf(p)));
+    const pods: SimulatedPod[] = [];
+    const add = (list: readonly Pod[], kind: SimulatedPod['kind']) => {
+      for (const p of list) pods.push({ resources: c.requestsOf(p), kind, createdAt: p.createdAt });
+    };
+    for (const n of nodes) add(n.movablePods(), 'candidate');
+    add(c.scheduler.unschedulable(), 'pending');
+    for (const n of c.nodes) if (n.state === 'Tainted') add(n.movablePods(), 'deleting');
     // A replacement is of a pool with room for one more node.
     const types = this.types.filter((t) => c.poolSize(t.pool) < t.pool.maxNodes);
     return consolidationDecision(
@@ -342,6 +352,7 @@ export class KarpenterModel implements NodeAutoscaler {
       ready,
       types,
       launching,
+      settling,
     );
   }
 

@@ -411,6 +411,31 @@ describe('Karpenter consolidation simulations (disruption/helpers.go SimulateSch
   });
 });
 
+describe('Karpenter consolidation simulations schedule the Unschedulable pods and the pods of nodes being removed (disruption/helpers.go SimulateScheduling)', () => {
+  it('karpenter-pending.yaml: at 17 s s2\'s pod (Unschedulable at 16.5, its batch still open) would need a new $0.10 node, so moving s1\'s pod off small-001 saves nothing; at 27 it goes onto small-003 (launching since 17.5) and small-001 goes (run at 42; was 32)', () => {
+    const r = run('karpenter-pending');
+    expect(r.at('s2-00001-deployment-0001', 'Unschedulable')?.time).toBe(16.5);
+    expect(r.nodes.filter((n) => n.time > 0).map((n) => [n.node, n.event, n.time])).toEqual([
+      ['small-003', 'Requested', 17.5],
+      ['small-001', 'Tainted', 42],
+      ['small-001', 'Deleted', 72],
+      ['small-003', 'Ready', 77.5],
+    ]);
+    expect(r.at('s1-00001-deployment-0002', 'Scheduled')).toMatchObject({ node: 'small-002', time: 47 });
+    expect(r.at('s2-00001-deployment-0001', 'Scheduled')).toMatchObject({ node: 'small-003', time: 77.5 });
+  });
+  it('karpenter-deleting.yaml: from 31 s zone-001 has room for one pod; big-001\'s (tainted at 17, waiting for mid-001) takes it first, so small-001\'s pod would need mid-001, still launching: small-001 stays (was tainted at 52, its pod onto zone-001)', () => {
+    const r = run('karpenter-deleting');
+    expect(r.at('a-00001-deployment-0002', 'Gone')?.time).toBeCloseTo(31.17, 2);
+    expect(r.nodes.filter((n) => n.event === 'Tainted').map((n) => [n.node, n.time])).toEqual([
+      ['big-001', 17],
+      // x's pod moved to mid-001 at 77; the pass at 92 finds it room on zone-001.
+      ['mid-001', 107],
+    ]);
+    expect(r.pods.filter((p) => p.service === 'y' && p.event === 'Scheduled').map((p) => p.node)).toEqual(['small-001']);
+  });
+});
+
 describe('Cluster Autoscaler actuation budgets (ca-empty-and-drain.yaml: std-001 empty, std-003 holds a 1-CPU pod that fits beside c on std-002)', () => {
   it('an empty node and a node to drain start in the same loop (615 s: unneeded since the loop at 5 s, strictly over 600 s)', () => {
     const r = run('ca-empty-and-drain');

@@ -176,39 +176,80 @@ export interface ConsolidationCandidate {
 }
 
 /**
+ * A pod a consolidation simulation schedules (disruption/helpers.go SimulateScheduling), and why:
+ * one on a candidate node, the cluster's Unschedulable (provisionable) pods, or one on a node
+ * already being removed.
+ */
+export interface SimulatedPod {
+  readonly resources: PodResources;
+  readonly kind: 'candidate' | 'pending' | 'deleting';
+  /** Creation time, s: pods of equal requests go oldest first. */
+  readonly createdAt: number;
+}
+
+/**
+ * The order the simulation takes pods in (scheduling/queue.go byCPUAndMemoryDescending): most
+ * CPU requested first, then most memory, then the older (creation timestamps have 1 s
+ * resolution); upstream then compares UIDs, knsim keeps the given order.
+ */
+export function simulationOrder<T extends SimulatedPod>(pods: readonly T[]): T[] {
+  return pods.slice().sort((a, b) => {
+    const x = a.resources.requests;
+    const y = b.resources.requests;
+    return y.cpuMillis - x.cpuMillis || y.memoryBytes - x.memoryBytes || Math.floor(a.createdAt) - Math.floor(b.createdAt);
+  });
+}
+
+/** Wraps the pods of the candidate nodes (for callers that simulate nothing else). */
+export function candidatePods(pods: readonly PodResources[], createdAt = 0): SimulatedPod[] {
+  return pods.map((resources) => ({ resources, kind: 'candidate', createdAt }));
+}
+
+/**
  * What removing `candidates` takes (disruption/consolidation.go computeConsolidation, with
- * multinodeconsolidation.go filterOutSameType): their `pods` are scheduled in a simulation,
- * first onto `others` (the initialized nodes that stay; first fit in order), then onto
- * `launching` (nodes not initialized yet, which the simulation orders last), the rest onto new
- * nodes packed as the provisioner packs a batch. A pod that would go onto a launching node
- * makes it none (disruption/helpers.go SimulateScheduling: no decision rests on a node that
- * may never come). All on `others`: delete. One new node whose cheapest fitting type of
- * `types` costs less than the candidates together, and less than any candidate of that same
- * type: replace by it. Else (a pod that fits no type, more than one new node, nothing cheaper): none.
+ * multinodeconsolidation.go filterOutSameType). The simulation schedules `pods` in
+ * simulationOrder, each first onto `others` (the initialized nodes that stay; first fit in
+ * order; a candidate's pod skips those named in `settling`, still within consolidateAfter),
+ * then onto `launching` (nodes not initialized yet, which the simulation orders last), the
+ * rest onto new nodes packed as the provisioner packs a batch. A candidate's pod that would go
+ * onto a launching node makes it none (no decision rests on a node that may never come); a
+ * pending pod that fits nowhere is left out (it was pending before and stays so), any other
+ * makes it none. No new node: delete. One new node whose cheapest fitting type of `types` costs
+ * less than the candidates together, and less than any candidate of that same type: replace by
+ * it. Else (more than one new node, nothing cheaper): none. The new node may be one that only
+ * pending pods need: deleting the candidates is then not enough.
  */
 export function consolidationDecision<T extends InstanceType>(
   candidates: readonly ConsolidationCandidate[],
-  pods: readonly PodResources[],
+  pods: readonly SimulatedPod[],
   others: readonly NodeView[],
   types: readonly T[],
   launching: readonly NodeView[] = [],
+  settling: ReadonlySet<string> = new Set(),
 ): ConsolidationDecision<T> {
   const nodes = others.slice();
-  const left: PodResources[] = [];
-  for (const pod of pods) {
-    const i = nodes.findIndex((n) => fits(n, pod));
-    if (i >= 0) nodes[i] = bindPod(nodes[i]!, pod);
-    else if (launching.some((n) => fits(n, pod))) return { action: 'none', reason: 'a pod would go onto a node still launching' };
-    else left.push(pod);
-  }
-  if (left.length === 0) return { action: 'delete' };
+  const late = launching.slice();
   const bins: PodResources[][] = [];
-  for (const pod of left) {
-    const bin = bins.find((b) => cheapestFitting(types, [...b, pod]) !== undefined);
-    if (bin !== undefined) bin.push(pod);
-    else if (cheapestFitting(types, [pod]) !== undefined) bins.push([pod]);
-    else return { action: 'none', reason: 'a pod fits no node type' };
+  for (const pod of simulationOrder(pods)) {
+    const r = pod.resources;
+    const i = nodes.findIndex((n) => fits(n, r) && !(pod.kind === 'candidate' && settling.has(n.name)));
+    if (i >= 0) {
+      nodes[i] = bindPod(nodes[i]!, r);
+      continue;
+    }
+    const j = late.findIndex((n) => fits(n, r));
+    if (j >= 0) {
+      // Pods of nodes already being removed may wait for a node launching (often their replacement).
+      if (pod.kind === 'candidate') return { action: 'none', reason: 'a pod would go onto a node still launching' };
+      late[j] = bindPod(late[j]!, r);
+      continue;
+    }
+    const bin = bins.find((b) => cheapestFitting(types, [...b, r]) !== undefined);
+    if (bin !== undefined) bin.push(r);
+    else if (cheapestFitting(types, [r]) !== undefined) bins.push([r]);
+    else if (pod.kind !== 'pending') return { action: 'none', reason: 'a pod fits no node type' };
   }
+  if (bins.length === 0) return { action: 'delete' };
   if (bins.length > 1) return { action: 'none', reason: `its pods would need ${bins.length} new nodes` };
   const bin = bins[0]!;
   let price = 0;

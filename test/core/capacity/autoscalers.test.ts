@@ -11,7 +11,10 @@ import {
   canReschedule,
   cheapestFitting,
   consolidatableAt,
+  candidatePods,
   consolidationDecision,
+  simulationOrder,
+  type SimulatedPod,
   consolidationOrder,
   evictionCost,
   expiresAt,
@@ -317,7 +320,7 @@ describe('consolidationDecision (Karpenter computeConsolidation: delete, replace
     { name: 'pods that need two new nodes', candidates: [cand(xlarge), cand(xlarge)], pods: 12, others: [], want: 'none: its pods would need 2 new nodes' },
     { name: '2 pods onto the room of a node that stays, 1 onto a medium', candidates: [cand(xlarge)], pods: 3, others: [withPods('o', large, 1)], want: 'replace medium' },
   ])('$name', ({ candidates, pods, others, want }) => {
-    const d = consolidationDecision(candidates, Array(pods).fill(knativePod), others, types);
+    const d = consolidationDecision(candidates, candidatePods(Array(pods).fill(knativePod)), others, types);
     expect(d.action === 'replace' ? `replace ${d.type.name}` : d.action === 'none' ? `none: ${d.reason}` : d.action).toBe(want);
   });
 
@@ -328,8 +331,48 @@ describe('consolidationDecision (Karpenter computeConsolidation: delete, replace
     { name: 'a pod that fits a Ready node first: delete (the launching node is not needed)', pods: 1, others: [withPods('o', large, 1)], want: 'delete' },
     { name: '3 pods, 2 fit a Ready large, the third only the launching node: none', pods: 3, others: [withPods('o', large, 1)], want: 'none: a pod would go onto a node still launching' },
   ])('launching nodes: $name', ({ pods, others, want }) => {
-    const d = consolidationDecision([cand(large)], Array(pods).fill(knativePod), others, types, [templateNode('launching', xlarge.template)]);
+    const d = consolidationDecision([cand(large)], candidatePods(Array(pods).fill(knativePod)), others, types, [templateNode('launching', xlarge.template)]);
     expect(d.action === 'replace' ? `replace ${d.type.name}` : d.action === 'none' ? `none: ${d.reason}` : d.action).toBe(want);
+  });
+});
+
+describe('consolidation simulation pods (disruption/helpers.go SimulateScheduling: pending pods and pods of deleting nodes too)', () => {
+  const large = { name: 'large', pricePerHour: 0.2, template: standard };
+  const medium = { name: 'medium', pricePerHour: 0.1, template: { ...standard, allocatable: { cpuMillis: 2000, memoryBytes: 8 * GIB } } };
+  const types = [large, medium];
+  const huge = podResources([{ cpuMillis: 9000 }]);
+  const pod = (kind: SimulatedPod['kind'], resources = knativePod, createdAt = 0): SimulatedPod => ({ resources, kind, createdAt });
+  const withPods = (name: string, n: number): NodeView => {
+    let v = templateNode(name, standard);
+    for (let i = 0; i < n; i++) v = bindPod(v, knativePod);
+    return v;
+  };
+  const show = (d: ReturnType<typeof consolidationDecision>) => (d.action === 'replace' ? `replace ${d.type.name}` : d.action === 'none' ? `none: ${d.reason}` : d.action);
+  const cand = [{ type: 'large', pricePerHour: 0.2 }];
+
+  it('simulationOrder: most CPU, then most memory, then the older at 1 s resolution, then as given', () => {
+    const a = pod('pending', podResources([{ cpuMillis: 500 }]), 0);
+    const b = pod('candidate', podResources([{ cpuMillis: 500, memoryBytes: GIB }]), 9);
+    const c = pod('deleting', podResources([{ cpuMillis: 2000 }]), 5);
+    const d = pod('candidate', podResources([{ cpuMillis: 500 }]), 0.9);
+    const e = pod('candidate', podResources([{ cpuMillis: 500 }]), 1.2);
+    expect(simulationOrder([e, d, a, b, c])).toEqual([c, b, d, a, e]);
+  });
+  it.each([
+    { name: 'a pending pod that needs a new node: a deletion becomes a replacement only if that node is cheaper (large $0.2 is not)', pods: [pod('candidate'), pod('pending', podResources([{ cpuMillis: 3000 }]))], others: [withPods('o', 1)], launching: [], want: 'none: no cheaper node type holds its pods' },
+    { name: 'a pending pod that needs a new medium ($0.1 < $0.2): replace, though the candidate\'s pod fits elsewhere', pods: [pod('candidate'), pod('pending')], others: [withPods('o', 2)], launching: [], want: 'replace medium' },
+    { name: 'a pending pod that fits no node type is left out: delete', pods: [pod('candidate'), pod('pending', huge)], others: [withPods('o', 1)], launching: [], want: 'delete' },
+    { name: 'a pod of a deleting node that fits no node type: none', pods: [pod('candidate'), pod('deleting', huge)], others: [withPods('o', 1)], launching: [], want: 'none: a pod fits no node type' },
+    { name: 'pending and deleting pods may go onto a node launching: delete', pods: [pod('candidate'), pod('pending'), pod('deleting')], others: [withPods('o', 2)], launching: [templateNode('l', standard)], want: 'delete' },
+    { name: 'an older pending pod takes the room first: the candidate\'s pod would need the launching node', pods: [pod('candidate', knativePod, 5), pod('pending', knativePod, 1)], others: [withPods('o', 2)], launching: [templateNode('l', standard)], want: 'none: a pod would go onto a node still launching' },
+    { name: 'a larger pod of a deleting node takes the room first: the candidate\'s pod needs a new node', pods: [pod('candidate'), pod('deleting', podResources([{ cpuMillis: 1500 }]))], others: [withPods('o', 2)], launching: [], want: 'replace medium' },
+  ])('$name', ({ pods, others, launching, want }) => {
+    expect(show(consolidationDecision(cand, pods, others, types, launching))).toBe(want);
+  });
+  it('a node still within consolidateAfter takes pending pods and pods of deleting nodes, not a candidate\'s', () => {
+    const settling = new Set(['o']);
+    expect(show(consolidationDecision(cand, [pod('pending'), pod('deleting')], [withPods('o', 1)], types, [], settling))).toBe('delete');
+    expect(show(consolidationDecision(cand, [pod('candidate')], [withPods('o', 1)], types, [], settling))).toBe('replace medium');
   });
 });
 
