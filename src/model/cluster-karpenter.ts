@@ -58,7 +58,7 @@ interface PoolType extends InstanceType {
  * WhenEmptyOrUnderutilized, multi-node consolidation (the longest prefix that can go at once,
  * onto the others and at most one new cheaper node), then single-node consolidation (the first
  * node that can go onto the others or one cheaper node). A command waits 15 s and is
- * re-validated; then its nodes are tainted and, for a deletion, drained; for a replacement,
+ * re-validated, the budget counted again; then its nodes are tainted and, for a deletion, drained; for a replacement,
  * drained once the new node is Ready (untainted if it is not Ready within 10 min), and the next pass
  * starts at once. A command no longer valid hands over to the next method; a pass with no
  * command is followed by the next one 10 s later. Each node expires `expireAfter` after its launch: tainted
@@ -370,18 +370,25 @@ export class KarpenterModel implements NodeAutoscaler {
   /** Re-validates a command and runs it; false when nothing of it is still valid. */
   private execute(v: Command, now: number): boolean {
     const c = this.cluster;
+    // The budget as it is now (validation.go validateCandidates builds it again): nodes may have
+    // expired, or been removed, while the command waited.
+    let budget = this.budget();
     if (v.empty) {
-      // Emptiness runs on the nodes still valid (EmptinessValidator), abandoned if none is.
+      // Emptiness runs on the nodes still valid, as many as the budget allows now
+      // (EmptinessValidator), abandoned if none is.
       let ran = false;
       for (const n of v.nodes) {
+        if (budget === 0) break;
         if (!this.consolidatable(n, now) || c.poolSize(n.pool) <= n.pool.minNodes || n.movablePods().length > 0) continue;
         c.startRemoval(n, now, 0);
+        budget--;
         ran = true;
       }
       return ran;
     }
-    // The command as a whole (validation.go): its nodes still consolidatable, and the same action
-    // still possible, a replacement no dearer than planned.
+    // The command as a whole (validation.go): its nodes still consolidatable and all within the
+    // budget, and the same action still possible, a replacement no dearer than planned.
+    if (budget < v.nodes.length) return false;
     if (v.nodes.some((n) => !this.consolidatable(n, now) || c.poolSize(n.pool) <= n.pool.minNodes)) return false;
     const again = this.decide(v.nodes, now);
     if (again.action !== v.decision.action) return false;

@@ -436,6 +436,39 @@ describe('Karpenter consolidation simulations schedule the Unschedulable pods an
   });
 });
 
+describe('Karpenter re-validation checks the budget again (validation.go validateCandidates)', () => {
+  it('karpenter-revalidate.yaml: the pass at 152 takes both empty small nodes (3 nodes, 50 %: 2); keep-001 expires at 160 and is deleted, so at 167 the budget is ceil(50 % × 2) = 1: small-001 goes, small-002 waits (was both at 167)', () => {
+    const r = run('karpenter-revalidate');
+    expect(r.at('a-00001-deployment-0001', 'Terminating')?.time).toBeLessThan(152);
+    expect(r.nodes.filter((n) => n.time >= 150 && n.node !== 'keep-002').map((n) => [n.node, n.event, n.time])).toEqual([
+      ['keep-001', 'Tainted', 160],
+      ['keep-001', 'Deleted', 160],
+      ['small-001', 'Tainted', 167],
+      ['small-001', 'Deleted', r.at('b-00001-deployment-0001', 'Gone')!.time],
+      // The pass right after the command finds small-001 using up the budget; small-002 expires at 181 (21 + 160).
+      ['small-002', 'Tainted', 181],
+      ['small-002', 'Deleted', 181],
+    ]);
+  });
+  it('a consolidation command goes as a whole or not at all: a and b kept at one pod, b\'s first trying at 35 s (small-002 launched at 36, Ready 96) and a $0.15 4-CPU pool: the pass at 102 would replace both small nodes by one medium; keep-001 expires at 110, the budget at 117 is 1 of the 2 needed: nothing runs (was both tainted and medium-001 requested at 117)', () => {
+    const minScale = 'manifest.spec.template.metadata={annotations: {autoscaling.knative.dev/min-scale: "1"}}';
+    const r = run('karpenter-revalidate', [
+      `services[0].${minScale}`,
+      `services[1].${minScale}`,
+      'services[1].podStart.scheduling=35s',
+      'cluster.nodePools[2]={name: medium, cpu: "4", memory: 8Gi, pricePerHour: 0.15, maxNodes: 1, startupLatency: 60s}',
+      'cluster.nodeAutoscaler.expireAfter=110s',
+      'duration=140s',
+    ]);
+    expect(r.nodes.filter((n) => n.time > 100 && n.node !== 'keep-002').map((n) => [n.node, n.event, n.time])).toEqual([
+      ['keep-001', 'Tainted', 110],
+      ['keep-001', 'Deleted', 110],
+      // Expired (21 + 110): not a consolidation.
+      ['small-001', 'Tainted', 131],
+    ]);
+  });
+});
+
 describe('Cluster Autoscaler actuation budgets (ca-empty-and-drain.yaml: std-001 empty, std-003 holds a 1-CPU pod that fits beside c on std-002)', () => {
   it('an empty node and a node to drain start in the same loop (615 s: unneeded since the loop at 5 s, strictly over 600 s)', () => {
     const r = run('ca-empty-and-drain');
