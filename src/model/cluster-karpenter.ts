@@ -5,6 +5,7 @@ import {
   consolidationDecision,
   consolidationOrder,
   expiresAt,
+  queueCheckAt,
   rescheduleDisruptionCost,
   fits,
   ProvisioningBatch,
@@ -57,9 +58,11 @@ interface PoolType extends InstanceType {
  * emptiness (empty ones, those with no pod but terminating ones, within the budget); under
  * WhenEmptyOrUnderutilized, multi-node consolidation (the longest prefix that can go at once,
  * onto the others and at most one new cheaper node), then single-node consolidation (the first
- * node that can go onto the others or one cheaper node). A command waits 15 s and is
+ * node that can go onto the others or one cheaper node); each simulation schedules the
+ * Unschedulable pods and the pods of nodes being removed with theirs. A command waits 15 s and is
  * re-validated, the budget counted again; then its nodes are tainted and, for a deletion, drained; for a replacement,
- * drained once the new node is Ready (untainted if it is not Ready within 10 min), and the next pass
+ * drained at the queue's first once-a-second check after the new node is Ready (untainted if it is
+ * not Ready within 10 min), and the next pass
  * starts at once. A command no longer valid hands over to the next method; a pass with no
  * command is followed by the next one 10 s later. Each node expires `expireAfter` after its launch: tainted
  * and drained at once, outside the budget and minNodes (its pods' replacements provision anew);
@@ -72,8 +75,8 @@ export class KarpenterModel implements NodeAutoscaler {
   private readonly types: PoolType[];
   /** Pods counted on a launching node (so the next batch does not launch for them again). */
   private readonly nominated = new Map<Pod, ClusterNode>();
-  /** Replacement nodes launching, with the tainted nodes they replace. */
-  private readonly replacing = new Map<ClusterNode, ClusterNode[]>();
+  /** Replacement nodes not yet seen initialized, with the tainted nodes they replace and when their command ran. */
+  private readonly replacing = new Map<ClusterNode, { old: ClusterNode[]; since: number }>();
 
   constructor(
     private readonly cluster: Cluster,
@@ -400,7 +403,7 @@ export class KarpenterModel implements NodeAutoscaler {
     // Tainted at once; drained when the replacement is Ready (orchestration queue).
     for (const n of v.nodes) c.startRemoval(n, now, undefined);
     const replacement = this.launch(again.type.pool, now);
-    this.replacing.set(replacement, [...v.nodes]);
+    this.replacing.set(replacement, { old: [...v.nodes], since: now });
     // The queue checks the command every second and gives it up at the first check past the
     // timeout (disruption/queue.go waitOrTerminate: strictly longer than minRetryDuration).
     const cfg = this.spec.config;
@@ -416,24 +419,41 @@ export class KarpenterModel implements NodeAutoscaler {
    */
   private onReplacementTimeout(this: void, e: { self: KarpenterModel; replacement: ClusterNode }): void {
     const { self, replacement } = e;
-    const old = self.replacing.get(replacement);
-    if (old === undefined) return;
+    const cmd = self.replacing.get(replacement);
+    if (cmd === undefined) return;
     self.replacing.delete(replacement);
-    for (const n of old) self.cluster.untaint(n, self.cluster.sim.now);
+    for (const n of cmd.old) self.cluster.untaint(n, self.cluster.sim.now);
   }
 
+  /**
+   * A replacement is Ready: the queue sees it at its next once-a-second check of the command
+   * (it does not watch the node), and only then deletes the old nodes, which are drained.
+   */
   nodeReady(node: ClusterNode, now: number): void {
-    const old = this.replacing.get(node);
-    if (old === undefined) return;
+    const cmd = this.replacing.get(node);
+    if (cmd === undefined) return;
+    const at = queueCheckAt(cmd.since, now, this.spec.config.queueRequeueSeconds);
+    if (at > now) this.cluster.sim.at(at, this.onReplacementSeen, { self: this, replacement: node });
+    else this.replacementSeen(node, now);
+  }
+
+  private onReplacementSeen(this: void, e: { self: KarpenterModel; replacement: ClusterNode }): void {
+    e.self.replacementSeen(e.replacement, e.self.cluster.sim.now);
+  }
+
+  private replacementSeen(node: ClusterNode, now: number): void {
+    const cmd = this.replacing.get(node);
+    // Given up meanwhile, at the check past the timeout.
+    if (cmd === undefined) return;
     this.replacing.delete(node);
-    for (const n of old) this.cluster.drain(n, now);
+    for (const n of cmd.old) this.cluster.drain(n, now);
   }
 
   provisionFailed(node: ClusterNode, now: number): void {
-    const old = this.replacing.get(node);
-    if (old !== undefined) {
+    const cmd = this.replacing.get(node);
+    if (cmd !== undefined) {
       this.replacing.delete(node);
-      for (const n of old) this.cluster.untaint(n, now);
+      for (const n of cmd.old) this.cluster.untaint(n, now);
     }
     this.restoreFloor(node.pool, now);
   }

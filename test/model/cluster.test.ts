@@ -222,6 +222,14 @@ describe('Karpenter consolidation (karpenter-consolidation.yaml: three 1-CPU pod
     ]);
   });
 
+  it('the queue sees the replacement Ready at its next once-a-second check of the command (disruption/queue.go RequeueAfter 1 s): Ready at 77.5, the old nodes drained at 78 (was 77.5)', () => {
+    const r = run('karpenter-consolidation', ['cluster.nodePools[1].startupLatency=60.5s']);
+    expect(r.nodeAt('medium-001', 'Ready')).toBe(77.5);
+    expect(r.pods.filter((p) => p.event === 'Terminating').map((p) => p.time)).toEqual([78, 78, 78]);
+    expect(r.pods.filter((p) => p.event === 'Scheduled' && p.time > 0).map((p) => [p.node, p.time])).toEqual(Array(3).fill(['medium-001', 78]));
+    expect(r.nodeAt('big-001', 'Deleted')).toBe(108);
+  });
+
   it('no cheaper node: with only the big pool, the three pods end on one big node and it stays', () => {
     const r = run('karpenter-consolidation', ['cluster.nodePools[1].maxNodes=0', 'cluster.nodePools[2].maxNodes=0', 'duration=400s']);
     expect(r.nodes.filter((n) => n.event === 'Requested' && n.time > 0)).toEqual([]);

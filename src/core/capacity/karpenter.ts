@@ -87,6 +87,17 @@ export function expiresAt(createdAt: number, cfg: Pick<KarpenterConfig, 'expireA
   return Number.isFinite(cfg.expireAfterSeconds) ? createdAt + cfg.expireAfterSeconds : undefined;
 }
 
+/**
+ * When the disruption orchestration queue next looks at a command that started at `startedAt`:
+ * at once, then every `period` s while it waits for its replacement (queue.go: RequeueAfter
+ * queueBaseDelay). The first look at or after `now`.
+ */
+export function queueCheckAt(startedAt: number, now: number, period: number): number {
+  requireNonNegative('now - startedAt', now - startedAt);
+  // A look at the very instant counts (1e-9 absorbs float sums).
+  return startedAt + Math.ceil((now - startedAt) / period - 1e-9) * period;
+}
+
 /** What Karpenter reads of a pod to weigh its eviction. */
 export interface EvictedPod {
   /** spec.priority; undefined when unset. */

@@ -14,6 +14,7 @@ import {
   candidatePods,
   consolidationDecision,
   simulationOrder,
+  queueCheckAt,
   type SimulatedPod,
   consolidationOrder,
   evictionCost,
@@ -373,6 +374,21 @@ describe('consolidation simulation pods (disruption/helpers.go SimulateSchedulin
     const settling = new Set(['o']);
     expect(show(consolidationDecision(cand, [pod('pending'), pod('deleting')], [withPods('o', 1)], types, [], settling))).toBe('delete');
     expect(show(consolidationDecision(cand, [pod('candidate')], [withPods('o', 1)], types, [], settling))).toBe('replace medium');
+  });
+});
+
+describe('queueCheckAt (disruption/queue.go: a command is looked at when it starts, then every queueBaseDelay)', () => {
+  it.each([
+    [17, 17, 17],
+    [17, 77, 77],
+    [17, 77.5, 78],
+    [17, 17.000001, 18],
+    [0.25, 3, 3.25],
+  ])('started at %f, now %f: %f', (start, now, want) => {
+    expect(queueCheckAt(start, now, 1)).toBeCloseTo(want, 9);
+  });
+  it('refuses a time before the command', () => {
+    expect(() => queueCheckAt(17, 16, 1)).toThrow(/now - startedAt/);
   });
 });
 
