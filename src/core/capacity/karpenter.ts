@@ -257,11 +257,12 @@ export function consolidationDecision<T extends InstanceType>(
     }
     const bin = bins.find((b) => cheapestFitting(types, [...b, r]) !== undefined);
     if (bin !== undefined) bin.push(r);
-    else if (cheapestFitting(types, [r]) !== undefined) bins.push([r]);
-    else if (pod.kind !== 'pending') return { action: 'none', reason: 'a pod fits no node type' };
+    else if (cheapestFitting(types, [r]) === undefined) {
+      if (pod.kind !== 'pending') return { action: 'none', reason: 'a pod fits no node type' };
+    } else if (bins.length > 0) return { action: 'none', reason: 'its pods would need more than one new node' };
+    else bins.push([r]);
   }
   if (bins.length === 0) return { action: 'delete' };
-  if (bins.length > 1) return { action: 'none', reason: `its pods would need ${bins.length} new nodes` };
   const bin = bins[0]!;
   let price = 0;
   for (const c of candidates) price += c.pricePerHour;

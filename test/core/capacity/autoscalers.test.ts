@@ -318,7 +318,7 @@ describe('consolidationDecision (Karpenter computeConsolidation: delete, replace
     { name: 'two larges with 3 pods each: one xlarge ($0.4) is not cheaper than both ($0.4)', candidates: [cand(large), cand(large)], pods: 6, others: [], want: 'none: no cheaper node type holds its pods' },
     { name: 'two larges with 1 pod each: one large would do, but keeping one and deleting the other is cheaper', candidates: [cand(large), cand(large)], pods: 2, others: [], want: 'none: no cheaper node type holds its pods' },
     { name: 'two xlarges with 1 pod each: one large ($0.2 < $0.4, the cheapest candidate of its kind none)', candidates: [cand(xlarge), cand(xlarge)], pods: 2, others: [], want: 'replace large' },
-    { name: 'pods that need two new nodes', candidates: [cand(xlarge), cand(xlarge)], pods: 12, others: [], want: 'none: its pods would need 2 new nodes' },
+    { name: 'pods that need two new nodes', candidates: [cand(xlarge), cand(xlarge)], pods: 12, others: [], want: 'none: its pods would need more than one new node' },
     { name: '2 pods onto the room of a node that stays, 1 onto a medium', candidates: [cand(xlarge)], pods: 3, others: [withPods('o', large, 1)], want: 'replace medium' },
   ])('$name', ({ candidates, pods, others, want }) => {
     const d = consolidationDecision(candidates, candidatePods(Array(pods).fill(knativePod)), others, types);
