@@ -59,11 +59,10 @@ interface PoolType extends InstanceType {
  * WhenEmptyOrUnderutilized, multi-node consolidation (the longest prefix that can go at once,
  * onto the others and at most one new cheaper node), then single-node consolidation (the first
  * node that can go onto the others or one cheaper node); each simulation schedules the
- * Unschedulable pods and the pods of nodes being removed with theirs. A command waits 15 s and is
- * re-validated, the budget counted again; then its nodes are tainted and, for a deletion, drained; for a replacement,
- * drained at the queue's first once-a-second check after the new node is Ready (untainted if it is
- * not Ready within 10 min), and the next pass
- * starts at once. A command no longer valid hands over to the next method; a pass with no
+ * Unschedulable pods and the pods of nodes being removed with theirs. A command waits 15 s and
+ * is re-validated, the budget counted again; then its nodes are tainted and, for a deletion,
+ * drained; for a replacement, drained at the queue's first once-a-second check after the new
+ * node is Ready (untainted if it is not Ready within 10 min), and the next pass starts at once. A command no longer valid hands over to the next method; a pass with no
  * command is followed by the next one 10 s later. Each node expires `expireAfter` after its launch: tainted
  * and drained at once, outside the budget and minNodes (its pods' replacements provision anew);
  * a pool left below minNodes gets nodes at once.
@@ -400,7 +399,7 @@ export class KarpenterModel implements NodeAutoscaler {
       return true;
     }
     if (v.decision.action !== 'replace' || again.action !== 'replace' || again.type.pricePerHour > v.decision.type.pricePerHour) return false;
-    // Tainted at once; drained when the replacement is Ready (orchestration queue).
+    // Tainted at once; drained once the orchestration queue sees the replacement Ready.
     for (const n of v.nodes) c.startRemoval(n, now, undefined);
     const replacement = this.launch(again.type.pool, now);
     this.replacing.set(replacement, { old: [...v.nodes], since: now });

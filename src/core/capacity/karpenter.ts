@@ -250,7 +250,7 @@ export function consolidationDecision<T extends InstanceType>(
     }
     const j = late.findIndex((n) => fits(n, r));
     if (j >= 0) {
-      // Pods of nodes already being removed may wait for a node launching (often their replacement).
+      // Pending pods, and pods of nodes being removed, may wait for a node launching (often the one launched for them).
       if (pod.kind === 'candidate') return { action: 'none', reason: 'a pod would go onto a node still launching' };
       late[j] = bindPod(late[j]!, r);
       continue;
