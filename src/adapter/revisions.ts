@@ -5,7 +5,10 @@
  */
 import {
   AUTOSCALING_ANNOTATION_KEYS,
+  deploymentDeadlineProblem,
+  InvalidArgumentError,
   KPA_CLASS,
+  PROGRESS_DEADLINE_ANNOTATION,
   parseAutoscalerConfig,
   resolveRevisionAutoscaling,
   type AutoscalerConfig,
@@ -231,13 +234,17 @@ export async function loadAutoscalerConfig(
  * requests waiting for a revision at zero. A user class (`userClass`, loaded by
  * `knsim controller --autoscaler-class`) reads the KPA's settings too, as in the simulator;
  * only the class name is put back, so its loop runs that class.
- * @throws AnnotationError / InvalidArgumentError for invalid annotations.
+ * @throws AnnotationError / InvalidArgumentError for invalid annotations, and for a progress-deadline
+ *   annotation Kubernetes refuses on the revision's Deployment (0s, empty, past int32 seconds).
  */
 export function adapterAutoscaling(
   config: AutoscalerConfig,
   rev: Pick<RevisionObject, 'annotations' | 'containerConcurrency'>,
   opts: { reachable: boolean; allowScaleToZero: boolean; userClass?: string | undefined },
 ): RevisionAutoscaling {
+  // Knative's reconciler cannot create the Deployment of such a revision, so it never runs: not one to manage.
+  const deadline = deploymentDeadlineProblem(rev.annotations);
+  if (deadline !== undefined) throw new InvalidArgumentError(`annotations[${JSON.stringify(PROGRESS_DEADLINE_ANNOTATION)}]`, deadline);
   const annotations = { ...rev.annotations, [CLASS_ANNOTATION]: KPA_CLASS };
   const a = resolveRevisionAutoscaling(
     { ...config, podAutoscalerClass: KPA_CLASS },

@@ -18,6 +18,23 @@ describe('adapter settings', () => {
     expect(() => autoscaling({ 'autoscaling.knative.dev/min-scale': 'lots' })).toThrow(/min-scale/);
     expect(KNSIM_CLASS.endsWith('.knative.dev')).toBe(false);
   });
+
+  // Kubernetes refuses a Deployment whose progressDeadlineSeconds is not in [1, 2^31 − 1], so Knative
+  // never creates such a revision's pods. The adapter managed it with a 0 s deadline (a 30 s activation timeout).
+  it.each([
+    { value: '0s', shown: '0' },
+    { value: '', shown: '0, from the empty value' },
+    { value: '2147483648s', shown: '2147483648' },
+  ])('refuses a progress-deadline annotation of $value', ({ value, shown }) => {
+    expect(() => autoscaling({ 'serving.knative.dev/progress-deadline': value })).toThrow(
+      `annotations["serving.knative.dev/progress-deadline"]: the revision would never run: Kubernetes refuses its Deployment, whose progressDeadlineSeconds (${shown}) must be in [1, 2147483647]`,
+    );
+  });
+
+  it('takes a 1s progress-deadline annotation: activation fails 31 s after it starts', () => {
+    const a = autoscaling({ 'serving.knative.dev/progress-deadline': '1s' });
+    expect([a.progressDeadlineSeconds, a.activationTimeoutSeconds]).toEqual([1, 31]);
+  });
 });
 
 describe('the decision loop as the adapter drives it', () => {

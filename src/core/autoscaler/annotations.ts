@@ -369,3 +369,20 @@ export function parseAutoscalingAnnotations(
   if (first) throw first;
   return values;
 }
+
+/**
+ * Why Kubernetes would refuse the Deployment Knative builds for a revision with these
+ * annotations, else undefined. The webhook takes a progress-deadline annotation of "0s"
+ * or "" (which the revision reconciler reads as 0), or one past 2^31 − 1 seconds, but a
+ * Deployment's progressDeadlineSeconds is an int32 that must be above minReadySeconds
+ * (0): such a revision never gets its Deployment, so it never runs.
+ */
+export function deploymentDeadlineProblem(annotations: Readonly<Record<string, string>>): string | undefined {
+  const raw = annotations[PROGRESS_DEADLINE_ANNOTATION];
+  if (raw === undefined) return undefined;
+  const r = tryParseGoDuration(raw);
+  const seconds = r.ok ? Number(r.nanos / NANOS_PER_SECOND) : 0;
+  if (seconds > 0 && seconds <= INT32_MAX) return undefined;
+  const shown = raw === '' ? '0, from the empty value' : String(seconds);
+  return `the revision would never run: Kubernetes refuses its Deployment, whose progressDeadlineSeconds (${shown}) must be in [1, ${INT32_MAX}]`;
+}
