@@ -15,9 +15,8 @@ import {
   type RevisionAutoscaling,
   InvalidArgumentError,
   FieldError,
-  NANOS_PER_SECOND,
   PROGRESS_DEADLINE_ANNOTATION,
-  tryParseGoDuration,
+  deploymentDeadlineProblem,
 } from '../core/autoscaler/index.js';
 import { dns1035LabelErrors, effectiveRolloutDuration, rolloutDurationFromAnnotations, type TrafficTarget, trafficBlockErrors } from '../core/traffic/index.js';
 import type { DistributionSpec, PodFaultSpec, PodStartSpec, RevisionSpec, ServiceSpec, TrafficChange } from '../model/spec.js';
@@ -381,26 +380,11 @@ function mergePodStart(defaults: PodStartInput | undefined, own: PodStartInput |
 }
 
 const CLASS_KEY = AUTOSCALING_ANNOTATION_KEYS.class[0];
-const INT32_MAX = 2 ** 31 - 1;
 
-/**
- * The webhook takes a progress-deadline annotation of "0s" or "" (which the revision
- * reconciler reads as 0), or one past 2^31 − 1 seconds, but the Deployment built with it
- * is one Kubernetes refuses (progressDeadlineSeconds must be above minReadySeconds, 0,
- * and is an int32), so the revision would never run: an error here, after the webhook's checks.
- */
+/** A progress deadline Kubernetes refuses on the revision's Deployment: an error after the webhook's checks. */
 function checkDeploymentDeadline(annotations: Readonly<Record<string, string>>, file: string, base: readonly PathSegment[]): void {
-  const raw = annotations[PROGRESS_DEADLINE_ANNOTATION];
-  if (raw === undefined) return;
-  const r = tryParseGoDuration(raw);
-  const seconds = r.ok ? Number(r.nanos / NANOS_PER_SECOND) : 0;
-  if (seconds > 0 && seconds <= INT32_MAX) return;
-  const shown = raw === '' ? '0, from the empty value' : String(seconds);
-  throw new ScenarioError(
-    file,
-    formatPath([...base, PROGRESS_DEADLINE_ANNOTATION]),
-    `the revision would never run: Kubernetes refuses its Deployment, whose progressDeadlineSeconds (${shown}) must be in [1, ${INT32_MAX}]`,
-  );
+  const problem = deploymentDeadlineProblem(annotations);
+  if (problem !== undefined) throw new ScenarioError(file, formatPath([...base, PROGRESS_DEADLINE_ANNOTATION]), problem);
 }
 
 /** Resolves a revision's autoscaling via core, mapping its errors to the annotation's path. */
