@@ -14,13 +14,13 @@ import { parseCpuMillis, parseMemoryBytes, QuantityError } from './quantity.js';
 
 /** config-defaults, the part knsim reads. */
 export interface RevisionDefaults {
-  /** revision-timeout-seconds (300): spec.timeoutSeconds when unset. */
+  /** revision-timeout-seconds (300): spec.timeoutSeconds when unset or 0. Knative sets no floor: 0 gives revisions a 0 s timeout. */
   revisionTimeoutSeconds: number;
   /** max-revision-timeout-seconds (600): the largest spec.timeoutSeconds allowed. */
   maxRevisionTimeoutSeconds: number;
   /** container-concurrency (0): spec.containerConcurrency when unset. */
   containerConcurrency: number;
-  /** container-concurrency-max-limit (1000): the largest spec.containerConcurrency allowed. */
+  /** container-concurrency-max-limit (1000): the largest spec.containerConcurrency allowed (at least 1; Knative sets no ceiling). */
   containerConcurrencyMaxLimit: number;
   /** allow-container-concurrency-zero (true): whether a revision may have containerConcurrency 0 (unlimited). */
   allowContainerConcurrencyZero: boolean;
@@ -233,9 +233,6 @@ function readDefaults(where: KeyWhere, data: Readonly<Record<string, string>>): 
   const fail = (key: string, rule: string): never => {
     throw errorAt(where, 'config-defaults', key, rule);
   };
-  if (out.revisionTimeoutSeconds < 1) {
-    fail('revision-timeout-seconds', `expected 1 <= ${out.revisionTimeoutSeconds} (knsim's rule: Knative does not check this lower bound)`);
-  }
   if (out.revisionTimeoutSeconds > out.maxRevisionTimeoutSeconds) {
     fail(
       'revision-timeout-seconds',
@@ -245,8 +242,9 @@ function readDefaults(where: KeyWhere, data: Readonly<Record<string, string>>): 
   for (const [key, v] of [['revision-response-start-timeout-seconds', responseStart], ['revision-idle-timeout-seconds', idle]] as const) {
     if (v > 0 && v > out.revisionTimeoutSeconds) fail(key, `${key} (${v}) cannot be greater than revision-timeout-seconds (${out.revisionTimeoutSeconds})`);
   }
-  if (out.containerConcurrencyMaxLimit < 1 || out.containerConcurrencyMaxLimit > 2 ** 31 - 1) {
-    fail('container-concurrency-max-limit', `expected 1 <= ${out.containerConcurrencyMaxLimit} <= ${2 ** 31 - 1}`);
+  // Upstream checks only the floor (its message names MaxInt32 as the bound, but nothing enforces it).
+  if (out.containerConcurrencyMaxLimit < 1) {
+    fail('container-concurrency-max-limit', `expected 1 <= ${out.containerConcurrencyMaxLimit}`);
   }
   if (out.containerConcurrency < 0 || out.containerConcurrency > out.containerConcurrencyMaxLimit) {
     fail('container-concurrency', `expected 0 <= ${out.containerConcurrency} <= ${out.containerConcurrencyMaxLimit}`);

@@ -209,9 +209,21 @@ export function buildService(ctx: ServiceContext): BuiltService {
           ? `unset, so config-defaults container-concurrency applies; allow-container-concurrency-zero is false`
           : 'allow-container-concurrency-zero is false; container-concurrency-max-limit';
     const cc = inRange('containerConcurrency', spec.containerConcurrency ?? d.containerConcurrency, ccFloor, d.containerConcurrencyMaxLimit, ccWhy);
+    if (cc > QUEUE_PROXY_MAX_CONCURRENCY) {
+      // Knative takes any value under container-concurrency-max-limit, but the queue-proxy's breaker
+      // keeps its capacity in 32 bits, so a larger one wraps round to a smaller limit knsim does not model.
+      throw new ScenarioError(
+        file,
+        tPath('spec', 'containerConcurrency'),
+        `above ${QUEUE_PROXY_MAX_CONCURRENCY}, the most the queue-proxy's 32-bit breaker holds: Knative takes ${cc}, but the pod would take ${cc % 2 ** 32} at a time (knsim's rule); write 0 for no limit`,
+      );
+    }
     // Upstream's defaulting gives an absent or 0 timeout revision-timeout-seconds, then validates [0, max].
-    const timeoutSet = spec.timeoutSeconds === undefined || spec.timeoutSeconds === 0 ? d.revisionTimeoutSeconds : spec.timeoutSeconds;
-    const timeout = inRange('timeoutSeconds', timeoutSet, 0, d.maxRevisionTimeoutSeconds, 'max-revision-timeout-seconds');
+    const timeoutUnset = spec.timeoutSeconds === undefined || spec.timeoutSeconds === 0;
+    const timeoutSet = timeoutUnset ? d.revisionTimeoutSeconds : spec.timeoutSeconds!;
+    const timeoutWhy = timeoutUnset ? 'unset, so config-defaults revision-timeout-seconds applies; max-revision-timeout-seconds' : 'max-revision-timeout-seconds';
+    // A 0 s timeout (config-defaults revision-timeout-seconds: "0") is taken: the queue-proxy and the activator then time every request out at once.
+    const timeout = inRange('timeoutSeconds', timeoutSet, 0, d.maxRevisionTimeoutSeconds, timeoutWhy);
 
     const annotations = template.metadata?.annotations ?? {};
     ctx.warnings?.push(...annotationWarnings(annotations, file, [...base, 'metadata', 'annotations']));
@@ -380,6 +392,8 @@ function mergePodStart(defaults: PodStartInput | undefined, own: PodStartInput |
 }
 
 const CLASS_KEY = AUTOSCALING_ANNOTATION_KEYS.class[0];
+/** The queue-proxy's breaker packs its capacity into 32 bits (pkg/queue/breaker.go). */
+const QUEUE_PROXY_MAX_CONCURRENCY = 2 ** 32 - 1;
 
 /** A progress deadline Kubernetes refuses on the revision's Deployment: an error after the webhook's checks. */
 function checkDeploymentDeadline(annotations: Readonly<Record<string, string>>, file: string, base: readonly PathSegment[]): void {

@@ -111,11 +111,24 @@ const rejected: Rejected[] = [
     rule: 'failed to parse "9223372036854775808": integer out of int64 range',
   },
   {
-    // A rule of knsim's, and the message says so (it read as Knative's).
-    what: 'revision-timeout-seconds 0',
-    sets: ['configMaps.config-defaults.revision-timeout-seconds="0"'],
-    path: 'configMaps.config-defaults["revision-timeout-seconds"]',
-    rule: "expected 1 <= 0 (knsim's rule: Knative does not check this lower bound)",
+    // pkg/apis/config/defaults.go sets no floor; the revision that takes the default fails the webhook's [0, max].
+    what: 'a negative revision-timeout-seconds, on a revision that takes it',
+    sets: ['configMaps.config-defaults.revision-timeout-seconds="-5"'],
+    path: 'services[0].manifest.spec.template.spec.timeoutSeconds',
+    rule: 'expected 0 <= -5 <= 600 (unset, so config-defaults revision-timeout-seconds applies; max-revision-timeout-seconds)',
+  },
+  {
+    what: 'container-concurrency-max-limit 0',
+    sets: ['configMaps.config-defaults.container-concurrency-max-limit="0"'],
+    path: 'configMaps.config-defaults["container-concurrency-max-limit"]',
+    rule: 'expected 1 <= 0',
+  },
+  {
+    // The queue-proxy's breaker packs its capacity into 32 bits (pkg/queue/breaker.go): 2^32 + 3 would act as 3.
+    what: 'a containerConcurrency the queue-proxy cannot hold',
+    sets: ['configMaps.config-defaults.container-concurrency-max-limit="10000000000"', 'services[0].manifest.spec.template.spec.containerConcurrency=4294967299'],
+    path: 'services[0].manifest.spec.template.spec.containerConcurrency',
+    rule: "above 4294967295, the most the queue-proxy's 32-bit breaker holds: Knative takes 4294967299, but the pod would take 3 at a time (knsim's rule); write 0 for no limit",
   },
   {
     // 1e308 cores overflowed to Infinity millicores and went into the model as a request.
@@ -246,6 +259,14 @@ const accepted: Accepted[] = [
   },
   { what: 'a progress-deadline annotation of 1s', sets: [`${ANN}["serving.knative.dev/progress-deadline"]=1s`], want: { timeoutSeconds: 300 } },
   { what: 'timeoutSeconds at max-revision-timeout-seconds', sets: ['services[0].manifest.spec.template.spec.timeoutSeconds=600'], want: { timeoutSeconds: 600 } },
+  // pkg/apis/config/defaults.go checks no floor, and SetDefaults gives an unset timeout the 0. knsim refused the ConfigMap.
+  { what: 'revision-timeout-seconds 0 (a 0 s revision timeout)', sets: ['configMaps.config-defaults.revision-timeout-seconds="0"'], want: { timeoutSeconds: 0 } },
+  // Upstream checks only container-concurrency-max-limit >= 1. knsim refused it above 2^31 − 1.
+  {
+    what: 'container-concurrency-max-limit past 2^31 − 1',
+    sets: ['configMaps.config-defaults.container-concurrency-max-limit="10000000000"', 'services[0].manifest.spec.template.spec.containerConcurrency=4294967295'],
+    want: { containerConcurrency: 4294967295 },
+  },
 ];
 
 describe('values upstream takes: knsim loads them as upstream sets them', () => {
