@@ -9,6 +9,7 @@
 import { checkAnnotationKeys } from './annotation-keys.js';
 import type { AutoscalingChange, RevisionSpec, ServiceSpec } from '../model/spec.js';
 import { readConfigMaps, type ClusterConfig, type ConfigMapsInput } from './configmaps.js';
+import { configMapSizeProblem, dataValueBytes } from './configmap-size.js';
 import { formatPath, ScenarioError, type PathSegment } from './errors.js';
 import { resolveAutoscaling } from './manifest.js';
 import type { ClusterUpdateInput } from './schema.js';
@@ -68,10 +69,12 @@ export function applyClusterUpdates(input: ClusterUpdatesInput): ServiceSpec[] {
     }
 
     if (u.configMaps !== undefined) {
-      for (const name of Object.keys(u.configMaps)) {
+      for (const [name, data] of Object.entries(u.configMaps)) {
         if (!RUNTIME_CONFIG_MAPS.includes(name)) {
           throw new ScenarioError(file, at(j, 'configMaps', name), `only ${RUNTIME_CONFIG_MAPS.join(', ')} can change during a run`);
         }
+        const problem = configMapSizeProblem(dataValueBytes(data ?? {}));
+        if (problem !== undefined) throw new ScenarioError(file, at(j, 'configMaps', name), problem);
       }
       // A ConfigMap is replaced whole, as `kubectl apply` replaces its data.
       cms = { ...cms, ...u.configMaps };

@@ -15,6 +15,7 @@ import type { ConfigMapsInput, KeyWhere } from './configmaps.js';
 import { formatPath, quote, ScenarioError } from './errors.js';
 import { CONFIG_MAP_NAMES, type ConfigMapName } from './schema.js';
 import { describeValue } from './values.js';
+import { binaryValueBytes, configMapSizeProblem, dataValueBytes } from './configmap-size.js';
 
 /** Knative's shipped ConfigMaps document their defaults under this key; Knative never reads it. */
 export const EXAMPLE_KEY = '_example';
@@ -73,6 +74,10 @@ interface Taken {
   name: ConfigMapName;
   namespace: string | undefined;
   data: Record<string, string>;
+  /** Every data value as written, `_example` included (Kubernetes counts it against the size limit). */
+  written: Record<string, string>;
+  /** The decoded bytes of its binaryData. */
+  binaryBytes: number;
   origin: Origin;
 }
 
@@ -133,10 +138,15 @@ export function resolveConfigMaps(scenarioFile: string, field: ConfigMapsField |
   const data: ConfigMapsInput = {};
   const fromBare = (cm: ConfigMapName, key: string): boolean => bare?.[cm] !== undefined && hasOwn(bare[cm]!, key);
   for (const name of CONFIG_MAP_NAMES) {
-    const manifest = taken.get(name)?.data;
+    const t = taken.get(name);
     const patch = bare?.[name];
-    if (manifest === undefined && patch === undefined) continue;
-    data[name] = { ...manifest, ...patch };
+    if (t === undefined && patch === undefined) continue;
+    data[name] = { ...t?.data, ...patch };
+    if (patch !== undefined) {
+      // The ConfigMap the cluster would hold: the manifest's data (its _example too) with the bare keys set over it.
+      const problem = configMapSizeProblem(dataValueBytes({ ...t?.written, ...patch }) + (t?.binaryBytes ?? 0));
+      if (problem !== undefined) throw new ScenarioError(scenarioFile, formatPath(['configMaps', name]), problem);
+    }
   }
   const where: KeyWhere = (cm, key) => {
     const t = taken.get(cm);
@@ -223,5 +233,10 @@ function readConfigMap(v: Record<string, unknown>, meta: Record<string, unknown>
     if (key === EXAMPLE_KEY) continue;
     data[key] = value as string;
   }
-  return { name, namespace: ns as string | undefined, data, origin: o };
+  const written = raw as Record<string, string>;
+  const binary = v['binaryData'];
+  const binaryBytes = isMapping(binary) ? binaryValueBytes(binary) : 0;
+  const problem = configMapSizeProblem(dataValueBytes(written) + binaryBytes);
+  if (problem !== undefined) fail(o, problem, 'data');
+  return { name, namespace: ns as string | undefined, data, written, binaryBytes, origin: o };
 }

@@ -222,6 +222,44 @@ describe('ConfigMap manifests Kubernetes or knsim would refuse: one-line errors 
     expect([e.file, e.path]).toEqual([SCENARIO, 'configMaps.config-autoscaler["stable-window"]']);
   });
 
+  // Kubernetes' ValidateConfigMap: data and binaryData values (binaryData decoded, keys not counted) at most 1 MiB.
+  // knsim took any size.
+  describe('the 1 MiB ConfigMap size limit', () => {
+    const MiB = 1024 * 1024;
+    const TOO_BIG = (bytes: number) => `the ConfigMap's values hold ${bytes} bytes, more than Kubernetes' limit of 1048576 (1 MiB): the API server refuses it`;
+    it('a manifest whose _example alone passes 1 MiB (Knative never reads it, Kubernetes still counts it)', () => {
+      const e = catchScenarioError(() => inDir({ configMaps: [cm('config-autoscaler', { _example: 'x'.repeat(MiB - 2), 'stable-window': '30s' })] }));
+      expect([e.file, e.path, e.rule]).toEqual([S, 'configMaps[0].data', TOO_BIG(MiB + 1)]);
+    });
+    it('multi-byte characters count as their UTF-8 bytes', () => {
+      const e = catchScenarioError(() => inDir({ configMaps: [cm('config-network', { note: 'é'.repeat(MiB / 2 + 1) })] }));
+      expect([e.path, e.rule]).toEqual(['configMaps[0].data', TOO_BIG(MiB + 2)]);
+    });
+    it('binaryData counts decoded', () => {
+      // 4 base64 characters are 3 bytes: 786432 bytes of binaryData plus 262145 of data.
+      const e = catchScenarioError(() => inDir({ configMaps: [cm('config-network', { note: 'x'.repeat(MiB / 4 + 1) }, { binaryData: { blob: 'AAAA'.repeat(MiB / 4) } })] }));
+      expect([e.path, e.rule]).toEqual(['configMaps[0].data', TOO_BIG(MiB + 1)]);
+    });
+    it('exactly 1 MiB is taken', () => {
+      const w = inDir({ configMaps: [cm('config-autoscaler', { _example: 'x'.repeat(MiB - 3), 'stable-window': '3m' })] }).world;
+      expect(w.autoscalerConfig.stableWindowSeconds).toBe(180);
+    });
+    it('bare data over a manifest: the ConfigMap the cluster would hold, named where the bare data is written', () => {
+      const e = catchScenarioError(() =>
+        inDir({ configMaps: { 'config-autoscaler': { note: 'x'.repeat(10) } }, configMapFiles: [file('big.yaml', `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: config-autoscaler }\ndata: { _example: ${'y'.repeat(MiB - 5)} }\n`)] }),
+      );
+      expect([e.file, e.path, e.rule]).toEqual([S, 'configMaps.config-autoscaler', TOO_BIG(MiB + 5)]);
+    });
+    it('bare data alone', () => {
+      const e = catchScenarioError(() => inDir({ configMaps: { 'config-deployment': { note: 'x'.repeat(MiB + 1) } } }));
+      expect([e.path, e.rule]).toEqual(['configMaps.config-deployment', TOO_BIG(MiB + 1)]);
+    });
+    it('a ConfigMap replaced during the run', () => {
+      const e = catchScenarioError(() => inDir({ updates: [{ at: '1m', configMaps: { 'config-autoscaler': { note: 'x'.repeat(MiB + 1) } } }] }));
+      expect([e.path, e.rule]).toEqual(['updates[0].configMaps.config-autoscaler', TOO_BIG(MiB + 1)]);
+    });
+  });
+
   it('the work limit blames a min-scale written in a ConfigMap file at its file and key', () => {
     const f = file('min.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: config-autoscaler }\ndata: { min-scale: "1000000" }\n');
     const e = catchScenarioError(() => checkWork(inDir({ configMapFiles: [f] })));
