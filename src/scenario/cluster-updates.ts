@@ -6,6 +6,7 @@
  * `deletedAtSeconds`. Revisions created after a ConfigMap change are resolved with the
  * ConfigMap in force when they are created.
  */
+import { AUTOSCALING_GROUP } from '../core/autoscaler/index.js';
 import { checkAnnotationKeys } from './annotation-keys.js';
 import type { AutoscalingChange, RevisionSpec, ServiceSpec } from '../model/spec.js';
 import { readConfigMaps, type ClusterConfig, type ConfigMapsInput } from './configmaps.js';
@@ -112,6 +113,7 @@ export function applyClusterUpdates(input: ClusterUpdatesInput): ServiceSpec[] {
       }
       // A merge patch: keys set, `null` removes.
       const next = annotations[loc.si]![loc.ri]!;
+      const changed = Object.keys(p.annotations).filter((k) => (p.annotations[k] ?? undefined) !== next[k]);
       for (const [k, v] of Object.entries(p.annotations)) {
         if (v === null) delete next[k];
         else next[k] = v;
@@ -119,6 +121,14 @@ export function applyClusterUpdates(input: ClusterUpdatesInput): ServiceSpec[] {
       // The API server checks the patched Revision's keys before the webhook sees it.
       const setKeys = Object.keys(p.annotations).filter((k) => p.annotations[k] !== null);
       checkAnnotationKeys(next, file, ['updates', j, 'patchRevision', 'annotations'], 'revision', setKeys);
+      const rolls = changed.find(rollsPods);
+      if (rolls !== undefined) {
+        throw new ScenarioError(
+          file,
+          formatPath(['updates', j, 'patchRevision', 'annotations', rolls]),
+          `Knative copies it onto the pods of ${JSON.stringify(p.name)}, so changing it rolls them all, which knsim does not model: patch only ${AUTOSCALING_GROUP} keys`,
+        );
+      }
       const cluster = configs[configs.length - 1]!.cluster;
       const a = resolveAutoscaling(next, r.containerConcurrency, file, ['updates', j, 'patchRevision', 'annotations'], cluster);
       if (a.class !== r.autoscaling.class) {
@@ -165,6 +175,16 @@ export function applyClusterUpdates(input: ClusterUpdatesInput): ServiceSpec[] {
     return out;
   });
 }
+
+/** Revision annotations Knative keeps off the Deployment (pkg/reconciler/revision/resources/meta.go). */
+const NOT_ON_DEPLOYMENT = ['serving.knative.dev/lastPinned', 'serving.knative.dev/no-gc', 'serving.knative.dev/routingStateModified', 'serving.knative.dev/routes'];
+
+/**
+ * Whether changing this Revision annotation changes its Deployment's pod template: the
+ * revision reconciler copies every annotation but the autoscaling group's (a prefix match)
+ * and a few of its own onto the pods, so the Deployment rolls all of them.
+ */
+const rollsPods = (key: string): boolean => !key.startsWith(AUTOSCALING_GROUP) && !NOT_ON_DEPLOYMENT.includes(key);
 
 /** The ConfigMaps in force at `t` (a change at `t` counts). */
 function configsAt<T extends { atSeconds: number }>(configs: readonly T[], t: number): T {

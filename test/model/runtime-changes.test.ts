@@ -283,3 +283,42 @@ describe('update validation', () => {
     expect(m).not.toContain('\n');
   });
 });
+
+describe('patching a revision annotation Knative copies onto its pods', () => {
+  // The revision reconciler puts every Revision annotation outside autoscaling.knative.dev (and a few
+  // of its own) on the Deployment's pod template, so changing one rolls every pod. knsim took the
+  // patch and changed nothing: a queue-proxy resize, for one, never happened.
+  const QP = 'queue.sidecar.serving.knative.dev/cpu-resource-request';
+  const rolls = (key: string) =>
+    `changes.yaml: updates[0].patchRevision.annotations["${key}"]: Knative copies it onto the pods of "hello-00001", so changing it rolls them all, which knsim does not model: patch only autoscaling.knative.dev keys`;
+  const patch = (annotations: Record<string, string | null>, created: Record<string, string> = {}) =>
+    scenarioFromValue(scenario({ annotations: created, updates: [{ at: '10s', patchRevision: { name: 'hello-00001', annotations } }] }), FILE);
+  const message = (f: () => unknown): string => {
+    try {
+      f();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ScenarioError);
+      return (e as Error).message;
+    }
+    throw new Error('accepted');
+  };
+
+  it.each([
+    { what: 'a queue-proxy resource annotation set', annotations: { [QP]: '200m' }, created: {}, key: QP },
+    { what: 'a queue-proxy resource annotation changed', annotations: { [QP]: '200m' }, created: { [QP]: '100m' }, key: QP },
+    { what: 'a queue-proxy resource annotation removed', annotations: { [QP]: null }, created: { [QP]: '100m' }, key: QP },
+    { what: 'the progress deadline', annotations: { 'serving.knative.dev/progress-deadline': '60s' }, created: {}, key: 'serving.knative.dev/progress-deadline' },
+    { what: 'any other annotation', annotations: { 'example.com/owner': 'me' }, created: {}, key: 'example.com/owner' },
+  ])('$what is refused', ({ annotations, created, key }) => {
+    expect(message(() => patch(annotations, created))).toBe(rolls(key));
+  });
+
+  it.each([
+    { what: 'an autoscaling annotation', annotations: { 'autoscaling.knative.dev/min-scale': '2' }, created: {} },
+    { what: 'an annotation set to the value it has', annotations: { [QP]: '100m' }, created: { [QP]: '100m' } },
+    { what: 'an absent annotation removed', annotations: { [QP]: null }, created: {} },
+    { what: "a routing annotation Knative keeps off the pods", annotations: { 'serving.knative.dev/no-gc': 'true' }, created: {} },
+  ])('$what is taken (no pod changes)', ({ annotations, created }) => {
+    expect(patch(annotations, created).world.services[0]!.autoscalingChanges).toHaveLength(1);
+  });
+});
