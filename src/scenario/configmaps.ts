@@ -24,6 +24,15 @@ export interface RevisionDefaults {
   containerConcurrencyMaxLimit: number;
   /** allow-container-concurrency-zero (true): whether a revision may have containerConcurrency 0 (unlimited). */
   allowContainerConcurrencyZero: boolean;
+  /** revision-response-start-timeout-seconds (= revision-timeout-seconds): spec.responseStartTimeoutSeconds when unset, if above 0 and below the revision's timeout. */
+  responseStartTimeoutSeconds: number;
+  /** revision-idle-timeout-seconds (0): spec.idleTimeoutSeconds when unset, if above 0 and below the revision's timeout. */
+  idleTimeoutSeconds: number;
+  /** enable-service-links (false; undefined for a value neither true nor false): spec.enableServiceLinks when a Service is created without it. */
+  enableServiceLinks: boolean | undefined;
+  /** container-name-template ("user-container") and init-container-name-template ("init-container"): unnamed containers' names. */
+  containerNameTemplate: string;
+  initContainerNameTemplate: string;
 }
 
 export const DEFAULT_REVISION_DEFAULTS: Readonly<RevisionDefaults> = Object.freeze({
@@ -32,6 +41,11 @@ export const DEFAULT_REVISION_DEFAULTS: Readonly<RevisionDefaults> = Object.free
   containerConcurrency: 0,
   containerConcurrencyMaxLimit: 1000,
   allowContainerConcurrencyZero: true,
+  responseStartTimeoutSeconds: 300,
+  idleTimeoutSeconds: 0,
+  enableServiceLinks: false,
+  containerNameTemplate: 'user-container',
+  initContainerNameTemplate: 'init-container',
 });
 
 /** Everything the ConfigMaps decide. */
@@ -65,6 +79,8 @@ export interface ConfigMapsInput {
 }
 
 const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+/** `{{.Name}}` in a container name template (spaces allowed inside the braces, as Go's template syntax allows). */
+export const NAME_ACTION = /\{\{\s*\.Name\s*\}\}/g;
 const INT32_MAX = 2 ** 31 - 1;
 
 /** Where a ConfigMap key is written (a manifest's file and path, or the scenario's bare data). */
@@ -205,8 +221,23 @@ function podIsAlwaysSchedulable(where: KeyWhere, data: Readonly<Record<string, s
 /** config-defaults: timeouts and container concurrency, with upstream's checks. */
 function readDefaults(where: KeyWhere, data: Readonly<Record<string, string>>): RevisionDefaults {
   const out: RevisionDefaults = { ...DEFAULT_REVISION_DEFAULTS };
+  // The name templates first, as upstream parses them.
+  for (const [key, field] of [['init-container-name-template', 'initContainerNameTemplate'], ['container-name-template', 'containerNameTemplate']] as const) {
+    if (!hasOwn(data, key)) continue;
+    const raw = data[key]!;
+    // Knative runs a Go template over the Service's metadata; knsim evaluates the common forms only.
+    if (raw.replace(NAME_ACTION, '').includes('{{')) {
+      throw errorAt(where, 'config-defaults', key, `${quote(raw)}: knsim evaluates only plain text and {{.Name}} (the Service's name) in this template`);
+    }
+    out[field] = raw;
+  }
   // Parsed first, as upstream does; checked against each revision's containerConcurrency (manifest.ts).
   out.allowContainerConcurrencyZero = goBool(where, 'config-defaults', 'allow-container-concurrency-zero', data) ?? out.allowContainerConcurrencyZero;
+  // A tri-state: true or false in any case, anything else unset.
+  if (hasOwn(data, 'enable-service-links')) {
+    const v = data['enable-service-links']!.toLowerCase();
+    out.enableServiceLinks = v === 'true' ? true : v === 'false' ? false : undefined;
+  }
   /** An int64 key, or undefined when not set. */
   const int64 = (key: string): number | undefined => {
     if (!hasOwn(data, key)) return undefined;
@@ -242,6 +273,8 @@ function readDefaults(where: KeyWhere, data: Readonly<Record<string, string>>): 
   for (const [key, v] of [['revision-response-start-timeout-seconds', responseStart], ['revision-idle-timeout-seconds', idle]] as const) {
     if (v > 0 && v > out.revisionTimeoutSeconds) fail(key, `${key} (${v}) cannot be greater than revision-timeout-seconds (${out.revisionTimeoutSeconds})`);
   }
+  out.responseStartTimeoutSeconds = responseStart;
+  out.idleTimeoutSeconds = idle;
   // Upstream checks only the floor (its message names MaxInt32 as the bound, but nothing enforces it).
   if (out.containerConcurrencyMaxLimit < 1) {
     fail('container-concurrency-max-limit', `expected 1 <= ${out.containerConcurrencyMaxLimit}`);

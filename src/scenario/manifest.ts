@@ -29,6 +29,7 @@ import { hpaWarning } from './hpa-warnings.js';
 import { appModel, DEFAULT_POD_CPU_CEILING_MILLIS, podResources, schedulerRequests } from './resources.js';
 import { perPodStartPhase, type AppInput, type FaultInput, type PodStartInput, type ServiceEntryInput, type ServiceManifest, type TemplateInput } from './schema.js';
 import { chooseClass } from './class-choice.js';
+import { storedTemplate } from './template-defaults.js';
 
 export const SERVING_API_VERSION = 'serving.knative.dev/v1';
 
@@ -304,16 +305,19 @@ export function buildService(ctx: ServiceContext): BuiltService {
   checkTraffic(m.spec?.traffic ?? [], 0, mFile, [...source.base, 'spec', 'traffic']);
   const initialRollout = rolloutOf(m.metadata.annotations ?? {}, mFile, [...source.base, 'metadata', 'annotations']);
 
-  // Knative stores the template defaulted, so writing a default out changes nothing: compare
-  // the two fields knsim reads as the webhook leaves them.
-  const defaulted = (t: TemplateInput): TemplateInput => {
-    const spec = t.spec ?? {};
-    const timeoutSeconds = spec.timeoutSeconds === undefined || spec.timeoutSeconds === 0 ? cluster.defaults.revisionTimeoutSeconds : spec.timeoutSeconds;
-    return { ...t, spec: { ...spec, timeoutSeconds, containerConcurrency: spec.containerConcurrency ?? cluster.defaults.containerConcurrency } };
+  // Knative stores the template defaulted, so writing a default out changes nothing: templates
+  // are compared as stored. enableServiceLinks is defaulted only when the Service is created, and
+  // `kubectl apply` keeps the live value of a field that neither the last nor this manifest writes.
+  const writtenLinks = (t: TemplateInput): boolean | undefined => {
+    const v = (t.spec as Record<string, unknown> | undefined)?.['enableServiceLinks'];
+    return typeof v === 'boolean' ? v : undefined;
   };
+  let liveLinks = writtenLinks(initialTemplate) ?? cluster.defaults.enableServiceLinks;
+  const stored = (t: TemplateInput): unknown => storedTemplate(t, { cluster, serviceName: svc, enableServiceLinks: liveLinks });
+  let currentStored = stored(initialTemplate);
+  let lastApplied = initialTemplate;
 
   // Timed updates, like `kubectl apply` at `at`.
-  let currentTemplate = initialTemplate;
   let currentRollout = initialRollout;
   const rolloutAtNewRevisions: Array<{ seconds: number; path: string }> = [];
   let lastAt = 0;
@@ -325,11 +329,17 @@ export function buildService(ctx: ServiceContext): BuiltService {
     if (u.annotations !== undefined) {
       currentRollout = rolloutOf(u.annotations, scenarioFile, [...entryBase, 'updates', j, 'annotations']);
     }
-    const changed = u.template !== undefined && !deepEqual(defaulted(u.template), defaulted(currentTemplate));
+    let nextStored: unknown = currentStored;
+    if (u.template !== undefined) {
+      liveLinks = writtenLinks(u.template) ?? (writtenLinks(lastApplied) !== undefined ? undefined : liveLinks);
+      nextStored = stored(u.template);
+      lastApplied = u.template;
+    }
+    const changed = u.template !== undefined && !deepEqual(nextStored, currentStored);
+    if (u.template !== undefined) currentStored = nextStored;
     if (changed && u.template !== undefined) {
       generation++;
       addRevision(u.template, scenarioFile, [...entryBase, 'updates', j, 'template'], generation, u.at, u.app, undefined);
-      currentTemplate = u.template;
       rolloutAtNewRevisions.push({
         seconds: currentRollout,
         path: ePath('updates', j, u.annotations !== undefined ? 'annotations' : 'template'),

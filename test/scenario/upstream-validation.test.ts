@@ -322,6 +322,60 @@ describe('a template that differs only in a defaulted value is the same template
     const w = loadScenario(BASE, { sets: [`services[0].updates=[{at: 1m, template: ${TPL}${spec}}}}]`] }).world;
     expect(w.services[0]!.revisions.map((r) => r.name)).toEqual(['hello-00001', 'hello-00002'].slice(0, revisions));
   });
+
+  // The rest of pkg/apis/serving/v1 RevisionSpec.SetDefaults, the CRD schema's defaults, and the semantic
+  // equality the Service reconciler compares Configurations with. knsim compared the YAML and rolled a new revision.
+  const ANNS = '{annotations: {autoscaling.knative.dev/window: 60s}}';
+  const revisionsAfter = (container: string, spec: string, sets: string[] = [], initial = '{image: "hello:1"}', initialSpec = '') => {
+    const template = (c: string, sp: string) => `{metadata: ${ANNS}, spec: {containers: [${c}]${sp}}}`;
+    const w = loadScenario(BASE, {
+      sets: [...sets, `services[0].manifest.spec.template=${template(initial, initialSpec)}`, `services[0].updates=[{at: 1m, template: ${template(container, spec)}}]`],
+    }).world;
+    return w.services[0]!.revisions.length;
+  };
+  it.each([
+    { what: 'the default container name made explicit', container: '{image: "hello:1", name: user-container}', revisions: 1 },
+    { what: 'another container name (a real change)', container: '{image: "hello:1", name: app}', revisions: 2 },
+    { what: 'the default readiness probe made explicit', container: '{image: "hello:1", readinessProbe: {tcpSocket: {port: 0}, successThreshold: 1}}', revisions: 1 },
+    { what: 'a readiness probe with the defaults Knative adds once periodSeconds is set', container: '{image: "hello:1", readinessProbe: {tcpSocket: {}, periodSeconds: 5, failureThreshold: 3, timeoutSeconds: 1}}', initial: '{image: "hello:1", readinessProbe: {periodSeconds: 5}}', revisions: 1 },
+    { what: 'another readiness probe (a real change)', container: '{image: "hello:1", readinessProbe: {httpGet: {path: /healthz}}}', revisions: 2 },
+    { what: 'an empty env list', container: '{image: "hello:1", env: []}', revisions: 1 },
+    { what: 'empty resources', container: '{image: "hello:1", resources: {requests: {}}}', revisions: 1 },
+    { what: 'a port protocol written out (the CRD schema defaults TCP)', container: '{image: "hello:1", ports: [{containerPort: 8080, protocol: TCP}]}', initial: '{image: "hello:1", ports: [{containerPort: 8080}]}', revisions: 1 },
+    { what: 'a config-defaults CPU request written out, as another quantity', container: '{image: "hello:1", resources: {requests: {cpu: "0.1"}}}', sets: ['configMaps.config-defaults.revision-cpu-request=100m'], revisions: 1 },
+    { what: 'a CPU request other than the default (a real change)', container: '{image: "hello:1", resources: {requests: {cpu: 200m}}}', sets: ['configMaps.config-defaults.revision-cpu-request=100m'], revisions: 2 },
+    { what: 'enableServiceLinks false, the default a new Service gets', container: '{image: "hello:1"}', spec: ', enableServiceLinks: false', revisions: 1 },
+    { what: 'enableServiceLinks true (a real change)', container: '{image: "hello:1"}', spec: ', enableServiceLinks: true', revisions: 2 },
+    // Only defaulted when the ConfigMap's value is below the revision timeout; by default both are 300.
+    { what: 'responseStartTimeoutSeconds 300 with the default ConfigMap (not defaulted: a real change)', container: '{image: "hello:1"}', spec: ', responseStartTimeoutSeconds: 300', revisions: 2 },
+    { what: 'responseStartTimeoutSeconds at a lowered revision-response-start-timeout-seconds', container: '{image: "hello:1"}', spec: ', responseStartTimeoutSeconds: 120', sets: ['configMaps.config-defaults.revision-response-start-timeout-seconds="120"'], revisions: 1 },
+    { what: 'idleTimeoutSeconds at revision-idle-timeout-seconds', container: '{image: "hello:1"}', spec: ', idleTimeoutSeconds: 30', sets: ['configMaps.config-defaults.revision-idle-timeout-seconds="30"'], revisions: 1 },
+    { what: 'idleTimeoutSeconds 0 (set, so not defaulted: a real change)', container: '{image: "hello:1"}', spec: ', idleTimeoutSeconds: 0', revisions: 2 },
+    { what: 'a read-only mount of a ConfigMap volume written out', container: '{image: "hello:1", volumeMounts: [{name: cfg, mountPath: /etc/cfg, readOnly: true}]}', initial: '{image: "hello:1", volumeMounts: [{name: cfg, mountPath: /etc/cfg}]}', spec: ', volumes: [{name: cfg, configMap: {name: cfg}}]', initialSpec: ', volumes: [{name: cfg, configMap: {name: cfg}}]', revisions: 1 },
+    { what: 'a read-only mount of an emptyDir (a real change)', container: '{image: "hello:1", volumeMounts: [{name: tmp, mountPath: /tmp, readOnly: true}]}', initial: '{image: "hello:1", volumeMounts: [{name: tmp, mountPath: /tmp}]}', spec: ', volumes: [{name: tmp, emptyDir: {}}]', initialSpec: ', volumes: [{name: tmp, emptyDir: {}}]', revisions: 2 },
+    { what: 'the name container-name-template gives', container: '{image: "hello:1", name: hello}', sets: ['configMaps.config-defaults.container-name-template="{{ .Name }}"'], revisions: 1 },
+    { what: 'numbered names of two unnamed containers', container: '{image: "hello:1", name: user-container-0, ports: [{containerPort: 8080}]}, {image: "sidecar:1", name: user-container-1}', initial: '{image: "hello:1", ports: [{containerPort: 8080}]}, {image: "sidecar:1"}', revisions: 1 },
+  ])('$what → $revisions revision(s)', ({ container, spec, sets, initial, initialSpec, revisions }) => {
+    expect(revisionsAfter(container, spec ?? '', sets, initial, initialSpec)).toBe(revisions);
+  });
+
+  it('enableServiceLinks follows kubectl apply: a value written, then left out, is removed (not defaulted on update)', () => {
+    const w = loadScenario(BASE, {
+      sets: [
+        'services[0].manifest.spec.template.spec.enableServiceLinks=false',
+        `services[0].updates=[{at: 1m, template: {metadata: ${ANNS}, spec: {containers: [{image: "hello:1"}]}}}]`,
+      ],
+    }).world;
+    expect(w.services[0]!.revisions).toHaveLength(2);
+  });
+
+  it('a container-name-template knsim cannot evaluate is refused', () => {
+    const e = catchScenarioError(() => loadScenario(BASE, { sets: ['configMaps.config-defaults.container-name-template="{{.Namespace}}-app"'] }));
+    expect([e.path, e.rule]).toEqual([
+      'configMaps.config-defaults["container-name-template"]',
+      '"{{.Namespace}}-app": knsim evaluates only plain text and {{.Name}} (the Service\'s name) in this template',
+    ]);
+  });
 });
 
 describe('queue-proxy resource annotations (pkg/reconciler/revision/resources/queue.go)', () => {
