@@ -1,8 +1,8 @@
 /**
  * The four Knative ConfigMaps a scenario may set, read the way the cluster
  * reads them: config-autoscaler (by core), config-deployment's
- * `progress-deadline`, config-defaults' revision timeout and container
- * concurrency defaults and limits, and config-network's `rollout-duration`.
+ * `progress-deadline` and queue-proxy resources, config-defaults' revision
+ * defaults and limits, and config-network's `rollout-duration`.
  * Keys a ConfigMap does not know are ignored, as Knative ignores them.
  */
 import { parseAutoscalerConfig, KPA_CLASS, isWholeSeconds, nanosToSeconds, tryParseGoDuration, DEFAULT_PROGRESS_DEADLINE_SECONDS, goParseInt, type AutoscalerConfig, FieldError } from '../core/autoscaler/index.js';
@@ -218,7 +218,7 @@ function podIsAlwaysSchedulable(where: KeyWhere, data: Readonly<Record<string, s
   return v === undefined ? {} : { podIsAlwaysSchedulable: v };
 }
 
-/** config-defaults: timeouts and container concurrency, with upstream's checks. */
+/** config-defaults: timeouts, container concurrency, container names and service links, with upstream's checks. */
 function readDefaults(where: KeyWhere, data: Readonly<Record<string, string>>): RevisionDefaults {
   const out: RevisionDefaults = { ...DEFAULT_REVISION_DEFAULTS };
   // The name templates first, as upstream parses them.
