@@ -87,6 +87,8 @@ export interface ControllerOptions {
   labelSelector?: string | undefined;
   /** The cluster's `config-autoscaler` (plus overrides), parsed. */
   config: AutoscalerConfig;
+  /** The cluster's `config-deployment` progress-deadline, seconds (Knative's 600 when not given). */
+  progressDeadlineSeconds?: number | undefined;
   /** Let revisions go to zero (see `adapterAutoscaling`). */
   allowScaleToZero: boolean;
   /**
@@ -336,7 +338,7 @@ export class Controller {
     let autoscaling;
     try {
       const userClass = this.userClasses.has(rev.autoscalerClass) ? rev.autoscalerClass : undefined;
-      autoscaling = adapterAutoscaling(this.o.config, rev, { reachable, allowScaleToZero: this.o.allowScaleToZero, userClass });
+      autoscaling = adapterAutoscaling(this.o.config, rev, { reachable, allowScaleToZero: this.o.allowScaleToZero, userClass, progressDeadlineSeconds: this.o.progressDeadlineSeconds });
     } catch (e) {
       if (!this.invalid.has(k)) this.o.logger.error('revision has invalid autoscaling settings; not managing it', { revision: k, reason: describeError(e) });
       this.invalid.add(k);

@@ -10,6 +10,7 @@ import {
   KPA_CLASS,
   PROGRESS_DEADLINE_ANNOTATION,
   parseAutoscalerConfig,
+  parseProgressDeadline,
   resolveRevisionAutoscaling,
   type AutoscalerConfig,
   type RevisionAutoscaling,
@@ -227,20 +228,39 @@ export async function loadAutoscalerConfig(
 }
 
 /**
+ * Reads `config-deployment`'s progress deadline (seconds) from Knative's namespace; a
+ * missing ConfigMap gives Knative's 600 s.
+ * @throws FieldError for a value Knative or Kubernetes would refuse.
+ */
+export async function loadProgressDeadline(kube: KubeClients, knativeNamespace: string): Promise<{ seconds: number; found: boolean }> {
+  let data: Record<string, string> = {};
+  let found = true;
+  try {
+    const cm = await kube.core.readNamespacedConfigMap({ name: 'config-deployment', namespace: knativeNamespace }, callOptions(kube));
+    data = { ...(cm.data ?? {}) };
+  } catch (e) {
+    if (!isNotFound(e)) throw e;
+    found = false;
+  }
+  return { seconds: parseProgressDeadline(data), found };
+}
+
+/**
  * A revision's autoscaling settings for the adapter, resolved by core exactly as for the
  * KPA: the knsim class (or any class) is read as the KPA class, since the decision logic
  * is the KPA's. Unreachable revisions lose min-scale. Without `allowScaleToZero` the
  * adapter never scales to zero: it receives no activator stats, so it could not see
  * requests waiting for a revision at zero. A user class (`userClass`, loaded by
  * `knsim controller --autoscaler-class`) reads the KPA's settings too, as in the simulator;
- * only the class name is put back, so its loop runs that class.
+ * only the class name is put back, so its loop runs that class. `progressDeadlineSeconds` is
+ * config-deployment's (600 s unless given); the revision's annotation overrides it.
  * @throws AnnotationError / InvalidArgumentError for invalid annotations, and for a progress-deadline
  *   annotation Kubernetes refuses on the revision's Deployment (0s, empty, past int32 seconds).
  */
 export function adapterAutoscaling(
   config: AutoscalerConfig,
   rev: Pick<RevisionObject, 'annotations' | 'containerConcurrency'>,
-  opts: { reachable: boolean; allowScaleToZero: boolean; userClass?: string | undefined },
+  opts: { reachable: boolean; allowScaleToZero: boolean; userClass?: string | undefined; progressDeadlineSeconds?: number | undefined },
 ): RevisionAutoscaling {
   // Knative's reconciler cannot create the Deployment of such a revision, so it never runs: not one to manage.
   const deadline = deploymentDeadlineProblem(rev.annotations);
@@ -248,7 +268,12 @@ export function adapterAutoscaling(
   const annotations = { ...rev.annotations, [CLASS_ANNOTATION]: KPA_CLASS };
   const a = resolveRevisionAutoscaling(
     { ...config, podAutoscalerClass: KPA_CLASS },
-    { annotations, containerConcurrency: rev.containerConcurrency, reachable: opts.reachable },
+    {
+      annotations,
+      containerConcurrency: rev.containerConcurrency,
+      reachable: opts.reachable,
+      ...(opts.progressDeadlineSeconds !== undefined ? { progressDeadlineSeconds: opts.progressDeadlineSeconds } : {}),
+    },
   );
   const named = opts.userClass === undefined ? a : { ...a, class: opts.userClass };
   return opts.allowScaleToZero ? named : { ...named, enableScaleToZero: false };

@@ -1,9 +1,9 @@
 /**
- * Wiring for `knsim controller`: kubeconfig, clients, config-autoscaler, leader election,
+ * Wiring for `knsim controller`: kubeconfig, clients, config-autoscaler and config-deployment, leader election,
  * the decision CSV and the controller's run loop on the real clock, until SIGINT/SIGTERM
  * or the requested duration.
  */
-import { AutoscalerConfigError, parseAutoscalerConfig, type AutoscalerClass } from '../core/autoscaler/index.js';
+import { AutoscalerConfigError, FieldError, parseAutoscalerConfig, type AutoscalerClass } from '../core/autoscaler/index.js';
 import { systemClock, type Clock } from './clock.js';
 import { Controller, isScaleAction, type ControllerMode } from './controller.js';
 import { DecisionCsv, type ShadowRow } from './decision-csv.js';
@@ -11,7 +11,7 @@ import { describeError, describeKubeconfigError, httpStatus, loadKubeConfig, mak
 import { LeaderElector } from './leader.js';
 import { lineLogger, type Logger } from './log.js';
 import { podMetricsUrl } from './qp-scraper.js';
-import { loadAutoscalerConfig } from './revisions.js';
+import { loadAutoscalerConfig, loadProgressDeadline } from './revisions.js';
 
 /** Everything `knsim controller` needs, already validated by the CLI. */
 export interface ControllerSettings extends ConnectSettings {
@@ -137,6 +137,17 @@ export async function runController(s: ControllerSettings, io: RunIo = defaultIo
     }
   }
 
+  // The revisions' progress deadline, which sets when an activating PA gives up.
+  let progressDeadlineSeconds: number | undefined;
+  try {
+    const loaded = await loadProgressDeadline(kube, s.knativeNamespace);
+    progressDeadlineSeconds = loaded.seconds;
+  } catch (e) {
+    if (e instanceof FieldError) throw new SetupError(`${s.knativeNamespace}/config-deployment: ${e.first.message}`);
+    if (httpStatus(e) !== 403) throw new SetupError(`kubeconfig: cannot read ${s.knativeNamespace}/config-deployment: ${describeError(e)}`);
+    logger.warn('not allowed to read config-deployment; using Knative\'s 600s progress deadline', { namespace: s.knativeNamespace });
+  }
+
   const writes = s.mode === 'apply' && !s.dryRun;
   let leader: LeaderElector | undefined;
   if (writes) {
@@ -169,6 +180,7 @@ export async function runController(s: ControllerSettings, io: RunIo = defaultIo
     namespaces,
     labelSelector: s.selector,
     config,
+    progressDeadlineSeconds,
     allowScaleToZero: s.allowScaleToZero,
     autoscalerClasses: s.autoscalerClasses,
     staleAfterSeconds: s.staleAfterSeconds,

@@ -5,7 +5,7 @@
  * defaults and limits, and config-network's `rollout-duration`.
  * Keys a ConfigMap does not know are ignored, as Knative ignores them.
  */
-import { parseAutoscalerConfig, KPA_CLASS, isWholeSeconds, nanosToSeconds, tryParseGoDuration, DEFAULT_PROGRESS_DEADLINE_SECONDS, goParseInt, type AutoscalerConfig, FieldError } from '../core/autoscaler/index.js';
+import { parseAutoscalerConfig, parseProgressDeadline, KPA_CLASS, goParseInt, type AutoscalerConfig, FieldError } from '../core/autoscaler/index.js';
 import { parseNetworkRolloutDuration } from '../core/traffic/index.js';
 import type { ConfigMapName } from './schema.js';
 import { formatPath, quote, ScenarioError } from './errors.js';
@@ -81,7 +81,6 @@ export interface ConfigMapsInput {
 const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 /** `{{.Name}}` in a container name template (spaces allowed inside the braces, as Go's template syntax allows). */
 export const NAME_ACTION = /\{\{\s*\.Name\s*\}\}/g;
-const INT32_MAX = 2 ** 31 - 1;
 
 /** Where a ConfigMap key is written (a manifest's file and path, or the scenario's bare data). */
 export type KeyWhere = (cm: ConfigMapName, key: string) => { file: string; path: string };
@@ -132,7 +131,7 @@ export function readConfigMaps(file: string, cms: ConfigMapsInput | undefined, w
 
   return {
     autoscaler,
-    progressDeadlineSeconds: readDeployment(where, cms?.['config-deployment'] ?? {}),
+    progressDeadlineSeconds: readDeployment(file, where, cms?.['config-deployment'] ?? {}),
     ...podIsAlwaysSchedulable(where, cms?.['config-deployment'] ?? {}),
     defaults: readDefaults(where, cms?.['config-defaults'] ?? {}),
     networkRolloutDurationSeconds: readNetwork(file, where, cms?.['config-network'] ?? {}),
@@ -178,29 +177,14 @@ function readResources(where: KeyWhere, cm: ConfigMapName, prefix: string, data:
   return out;
 }
 
-/** config-deployment: `progress-deadline`, a positive Go duration at second precision. */
-function readDeployment(where: KeyWhere, data: Readonly<Record<string, string>>): number {
-  // Upstream parses the legacy camelCase key first; the kebab-case one, when set, overrides it.
-  let set: { key: string; raw: string; nanos: bigint } | undefined;
-  for (const key of ['progressDeadline', 'progress-deadline']) {
-    if (!hasOwn(data, key)) continue;
-    const raw = data[key]!;
-    const r = tryParseGoDuration(raw);
-    if (!r.ok) throw errorAt(where, 'config-deployment', key, `failed to parse ${JSON.stringify(raw)}: ${r.reason}`);
-    set = { key, raw, nanos: r.nanos };
+/** config-deployment: `progress-deadline`, a positive Go duration at second precision, via core. */
+function readDeployment(file: string, where: KeyWhere, data: Readonly<Record<string, string>>): number {
+  try {
+    return parseProgressDeadline(data);
+  } catch (e) {
+    if (e instanceof FieldError) throw fromCore(file, where, e);
+    throw e;
   }
-  if (set === undefined) return DEFAULT_PROGRESS_DEADLINE_SECONDS;
-  const { key, raw, nanos } = set;
-  const fail = (rule: string): never => {
-    throw errorAt(where, 'config-deployment', key, rule);
-  };
-  if (nanos <= 0n) fail(`progress-deadline cannot be a non-positive duration, was ${raw}`);
-  if (!isWholeSeconds(nanos)) fail(`progress-deadline must be rounded to a whole second, was ${raw}`);
-  // Knative takes it, but each Deployment's progressDeadlineSeconds is an int32 Kubernetes checks.
-  if (nanosToSeconds(nanos) > INT32_MAX) {
-    fail(`${raw} is ${nanosToSeconds(nanos)} s, more than the ${INT32_MAX} s of a Deployment's progressDeadlineSeconds (an int32): Kubernetes would refuse the revisions' Deployments`);
-  }
-  return nanosToSeconds(nanos);
 }
 
 /** A Go boolean (strconv.ParseBool) at `cm`'s `key`; undefined when not set. */

@@ -330,6 +330,16 @@ describe('knsim controller / rollout processes', () => {
       expect(qps.requests.length).toBeGreaterThan(0);
     });
 
+    it("reads config-deployment's progress deadline: one Knative refuses stops the controller (exit 2, one line)", async () => {
+      // The controller did not read config-deployment at all (a fixed 600 s deadline).
+      kube.put('api/v1', 'knative-serving', 'configmaps', { metadata: { name: 'config-autoscaler' }, data: {} });
+      kube.put('api/v1', 'knative-serving', 'configmaps', { metadata: { name: 'config-deployment' }, data: { 'progress-deadline': '0s' } });
+      const r = await knsimAsync(['controller', '--kubeconfig', kubeconfig, '--duration', '1s', '--csv', join(tmp, 'pd.csv')]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe('knsim: knative-serving/config-deployment: progress-deadline cannot be a non-positive duration, was 0s\n');
+      expect(kube.requests.some((q) => q.path === '/api/v1/namespaces/knative-serving/configmaps/config-deployment')).toBe(true);
+    });
+
     it('rollout moves the traffic and exits 0; --dry-run writes nothing', async () => {
       kube.put(FakeKube.SERVING, 'default', 'services', {
         metadata: { name: 'hello' },

@@ -31,6 +31,16 @@ describe('adapter settings', () => {
     );
   });
 
+  it("takes config-deployment's progress deadline (activation fails 30 s after it), which the annotation overrides", () => {
+    // The adapter used Knative's 600 s whatever the cluster's config-deployment said.
+    const rev = (annotations: Record<string, string>) => ({ annotations: { 'autoscaling.knative.dev/class': KNSIM_CLASS, ...annotations }, containerConcurrency: 0 });
+    const opts = { reachable: true, allowScaleToZero: true, progressDeadlineSeconds: 120 };
+    const a = adapterAutoscaling(defaultAutoscalerConfig, rev({}), opts);
+    expect([a.progressDeadlineSeconds, a.activationTimeoutSeconds]).toEqual([120, 150]);
+    const b = adapterAutoscaling(defaultAutoscalerConfig, rev({ 'serving.knative.dev/progress-deadline': '45s' }), opts);
+    expect([b.progressDeadlineSeconds, b.activationTimeoutSeconds]).toEqual([45, 75]);
+  });
+
   it('takes a 1s progress-deadline annotation: activation fails 31 s after it starts', () => {
     const a = autoscaling({ 'serving.knative.dev/progress-deadline': '1s' });
     expect([a.progressDeadlineSeconds, a.activationTimeoutSeconds]).toEqual([1, 31]);

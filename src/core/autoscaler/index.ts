@@ -17,6 +17,7 @@ export * from '../strconv.js';
 export * from './annotations.js';
 export * from './target.js';
 export * from './revision.js';
+export * from './deployment-config.js';
 // Metric collection.
 export * from './window-average.js';
 export * from './sample-size.js';
