@@ -33,6 +33,9 @@ export interface RevisionDefaults {
   /** container-name-template ("user-container") and init-container-name-template ("init-container"): unnamed containers' names. */
   containerNameTemplate: string;
   initContainerNameTemplate: string;
+  /** revision-ephemeral-storage-{request,limit} (unset), bytes: filled into containers that set none (knsim does not model the resource). */
+  ephemeralStorageRequestBytes?: number | undefined;
+  ephemeralStorageLimitBytes?: number | undefined;
 }
 
 export const DEFAULT_REVISION_DEFAULTS: Readonly<RevisionDefaults> = Object.freeze({
@@ -217,6 +220,15 @@ function readDefaults(where: KeyWhere, data: Readonly<Record<string, string>>): 
   }
   // Parsed first, as upstream does; checked against each revision's containerConcurrency (manifest.ts).
   out.allowContainerConcurrencyZero = goBool(where, 'config-defaults', 'allow-container-concurrency-zero', data) ?? out.allowContainerConcurrencyZero;
+  for (const [key, field] of [['revision-ephemeral-storage-request', 'ephemeralStorageRequestBytes'], ['revision-ephemeral-storage-limit', 'ephemeralStorageLimitBytes']] as const) {
+    if (!hasOwn(data, key)) continue;
+    try {
+      out[field] = parseMemoryBytes(data[key]!);
+    } catch (e) {
+      if (e instanceof QuantityError) throw errorAt(where, 'config-defaults', key, `failed to parse quantity: ${e.message}`);
+      throw e;
+    }
+  }
   // A tri-state: true or false in any case, anything else unset.
   if (hasOwn(data, 'enable-service-links')) {
     const v = data['enable-service-links']!.toLowerCase();

@@ -10,6 +10,7 @@
 import type { ClusterConfig } from './configmaps.js';
 import { NAME_ACTION } from './configmaps.js';
 import type { TemplateInput } from './schema.js';
+import { parseMemoryBytes, QuantityError } from './quantity.js';
 
 type Obj = Record<string, unknown>;
 
@@ -28,6 +29,16 @@ function semantic(v: unknown, key = ''): unknown {
     if (c !== undefined) out[k] = c;
   }
   return Object.keys(out).length === 0 && EMPTY_IS_ABSENT.has(key) ? undefined : out;
+}
+
+/** A quantity as its value in base units, so `1Gi` and `1073741824` are one; as written when it does not parse. */
+function byValue(v: unknown): unknown {
+  try {
+    return parseMemoryBytes(v);
+  } catch (e) {
+    if (e instanceof QuantityError) return v;
+    throw e;
+  }
 }
 
 /** Where this Service's template is defaulted: its cluster config and name. */
@@ -120,8 +131,12 @@ export function storedTemplate(t: TemplateInput, ctx: TemplateDefaultsContext): 
     const limits: Obj = isObj(res['limits']) ? res['limits'] : {};
     requests['cpu'] ??= cd.cpuRequestMillis;
     requests['memory'] ??= cd.memoryRequestBytes;
+    requests['ephemeral-storage'] ??= d.ephemeralStorageRequestBytes;
     limits['cpu'] ??= cd.cpuLimitMillis;
     limits['memory'] ??= cd.memoryLimitBytes;
+    limits['ephemeral-storage'] ??= d.ephemeralStorageLimitBytes;
+    // Quantities compare by value: the schema has read cpu and memory, the others are read here.
+    for (const list of [requests, limits]) for (const [k, v] of Object.entries(list)) if (k !== 'cpu' && k !== 'memory') list[k] = byValue(v);
     c['resources'] = { ...res, requests, limits };
     // The user container of one, or the one that declares ports, gets the default readiness probe.
     defaultProbes(c, containers.length === 1 || (Array.isArray(c['ports']) && c['ports'].length > 0));

@@ -131,6 +131,13 @@ const rejected: Rejected[] = [
     rule: "above 4294967295, the most the queue-proxy's 32-bit breaker holds: Knative takes 4294967299, but the pod would take 3 at a time (knsim's rule); write 0 for no limit",
   },
   {
+    // pkg/apis/config/defaults.go parses it as a quantity; knsim ignored the key.
+    what: 'a malformed revision-ephemeral-storage-request',
+    sets: ['configMaps.config-defaults.revision-ephemeral-storage-request=lots'],
+    path: 'configMaps.config-defaults["revision-ephemeral-storage-request"]',
+    rule: `failed to parse quantity: "lots": quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$' (e.g. 500m, 1.5, 2Gi)`,
+  },
+  {
     // 1e308 cores overflowed to Infinity millicores and went into the model as a request.
     what: 'a queue-sidecar CPU request no double holds in millicores',
     sets: ['configMaps.config-deployment.queue-sidecar-cpu-request="1e308"'],
@@ -343,6 +350,8 @@ describe('a template that differs only in a defaulted value is the same template
     { what: 'empty resources', container: '{image: "hello:1", resources: {requests: {}}}', revisions: 1 },
     { what: 'a port protocol written out (the CRD schema defaults TCP)', container: '{image: "hello:1", ports: [{containerPort: 8080, protocol: TCP}]}', initial: '{image: "hello:1", ports: [{containerPort: 8080}]}', revisions: 1 },
     { what: 'a config-defaults CPU request written out, as another quantity', container: '{image: "hello:1", resources: {requests: {cpu: "0.1"}}}', sets: ['configMaps.config-defaults.revision-cpu-request=100m'], revisions: 1 },
+    { what: 'a config-defaults ephemeral-storage limit written out, as another quantity', container: '{image: "hello:1", resources: {limits: {ephemeral-storage: "1073741824"}}}', sets: ['configMaps.config-defaults.revision-ephemeral-storage-limit=1Gi'], revisions: 1 },
+    { what: 'a GPU limit written as another quantity of the same value', container: '{image: "hello:1", resources: {limits: {nvidia.com/gpu: "1"}}}', initial: '{image: "hello:1", resources: {limits: {nvidia.com/gpu: 1}}}', revisions: 1 },
     { what: 'a CPU request other than the default (a real change)', container: '{image: "hello:1", resources: {requests: {cpu: 200m}}}', sets: ['configMaps.config-defaults.revision-cpu-request=100m'], revisions: 2 },
     { what: 'enableServiceLinks false, the default a new Service gets', container: '{image: "hello:1"}', spec: ', enableServiceLinks: false', revisions: 1 },
     { what: 'enableServiceLinks true (a real change)', container: '{image: "hello:1"}', spec: ', enableServiceLinks: true', revisions: 2 },
