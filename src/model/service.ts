@@ -42,7 +42,12 @@ export class ServiceModel {
   private latestReady = '';
   private defaultRoute: GroupRoute | undefined;
   private readonly tagRoutes = new Map<string, GroupRoute>();
-  private lastSplitChange = Number.NEGATIVE_INFINITY;
+  /**
+   * When the ingress reports the last split change Ready. Kept as the very number the
+   * ready event is scheduled at: recomputing it as a difference of times is off by an ulp
+   * for some start times (64.3123 − 63.3123 < 1), and the rollout then never got its plan.
+   */
+  private ingressReadyAt = Number.NEGATIVE_INFINITY;
   private readonly readyNames = new Set<string>();
   /** Each revision's routing state, as the labeler last set it (absent: `pending`). */
   private readonly routingState = new Map<string, RoutingState>();
@@ -136,7 +141,7 @@ export class ServiceModel {
       previous: this.rollout,
       nowSeconds: now,
       durationSeconds: this.spec.rolloutDurationSeconds,
-      ingressBecameReady: now - this.lastSplitChange >= INGRESS_READY_SECONDS,
+      ingressBecameReady: now >= this.ingressReadyAt,
     });
     this.rollout = ro.rollout;
     if (ro.nextStepTime !== undefined) this.world.sim.at(ro.nextStepTime, this.onRolloutStep, this);
@@ -157,9 +162,9 @@ export class ServiceModel {
       }
     }
     if (changed) {
-      this.lastSplitChange = now;
+      this.ingressReadyAt = now + INGRESS_READY_SECONDS;
       // A rollout waits for the ingress to report the new split Ready.
-      if (ro.inProgress) this.world.sim.at(now + INGRESS_READY_SECONDS, this.onRolloutStep, this);
+      if (ro.inProgress) this.world.sim.at(this.ingressReadyAt, this.onRolloutStep, this);
     }
   }
 

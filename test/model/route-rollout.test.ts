@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { INGRESS_READY_SECONDS } from '../../src/model/service.js';
+import { revision, run, service, world } from './world-fixture.js';
+
+describe('gradual rollout in the Route', () => {
+  it('plans the steps when the ingress reports the 1 % split Ready, whatever the start time (a start at 63.3123 s stalled at 1 %: 64.3123 − 63.3123 is below 1 in doubles)', () => {
+    const createdAt = 63.3123;
+    const spec = world(
+      [service('hello', [revision({ initialPods: 1 }), revision({ name: 'hello-00002', generation: 2, createdAt })], [{ latestRevision: true, percent: 100 }], 60)],
+      [],
+      { duration: 200 },
+    );
+    const { rec } = run(spec);
+    const shares = rec.traffics.map((t) => ({ time: t.time, p: t.percents.get('hello-00002') ?? 0 }));
+    const start = shares.find((s) => s.p > 0)!;
+    expect(start).toEqual({ time: createdAt, p: 1 });
+    // The case this test is about: the ingress-ready instant minus the start is not 1 in doubles.
+    expect(start.time + INGRESS_READY_SECONDS - start.time).toBeLessThan(1);
+    // Ready 1 s later: minStep 1 s, d = 59 s, 59 steps of round(99 / 59) = 2 %, 1 s apart.
+    const second = shares.find((s) => s.p > 1)!;
+    expect(second.p).toBe(3);
+    expect(second.time).toBeCloseTo(createdAt + 2, 9);
+    const done = shares.find((s) => s.p === 100)!;
+    // 1 % + 49 steps of 2 % = 99 %, the 50th step caps at 100 %: 1 s + 50 s after the start.
+    expect(done.time).toBeCloseTo(createdAt + 1 + 50, 9);
+  });
+});
