@@ -150,6 +150,12 @@ export class ServiceModel {
     for (const g of groups) for (const sp of g.splits) routed.add(sp.revisionName);
     this.syncRoutingState(routed, now);
     let changed = false;
+    // A tag the traffic no longer names loses its host: its requests get 404 from now on.
+    for (const tag of [...this.tagRoutes.keys()]) {
+      if (groups.some((g) => g.tag === tag)) continue;
+      this.tagRoutes.delete(tag);
+      changed = true;
+    }
     for (const g of groups) {
       const route = this.groupRoute(g.splits);
       if (g.tag === '') {

@@ -1,6 +1,34 @@
 import { describe, expect, it } from 'vitest';
 import { INGRESS_READY_SECONDS } from '../../src/model/service.js';
+import type { ClientSpec, ServiceSpec } from '../../src/model/spec.js';
 import { revision, run, service, world } from './world-fixture.js';
+
+const uniform = (name: string, tag?: string): ClientSpec =>
+  ({ kind: 'open', name, service: 'hello', tag, process: 'uniform', rate: { shape: 'constant', rps: 2 }, startSeconds: 0.25, endSeconds: 40 }) as ClientSpec;
+
+describe('tag routes', () => {
+  it('a tag the traffic no longer names answers 404 (its route stayed and kept sending to the old revision)', () => {
+    const svc: ServiceSpec = {
+      ...service('hello', [revision({ initialPods: 1 })]),
+      traffic: [
+        { atSeconds: 0, traffic: [{ revisionName: 'hello-00001', percent: 100, tag: 'canary' }] },
+        { atSeconds: 20, traffic: [{ revisionName: 'hello-00001', percent: 100 }] },
+      ],
+    };
+    const { rec } = run(world([svc], [uniform('users'), uniform('qa', 'canary')], { duration: 45 }));
+    const qa = rec.requests.filter((r) => r.clientName === 'qa');
+    const before = qa.filter((r) => r.arrival < 20);
+    const after = qa.filter((r) => r.arrival > 20);
+    expect(before).toHaveLength(40);
+    expect(before.every((r) => r.status === 200 && r.revision?.spec.name === 'hello-00001')).toBe(true);
+    expect(after).toHaveLength(40);
+    expect(after.every((r) => r.status === 404 && r.revision === undefined)).toBe(true);
+    // The default route is untouched.
+    const users = rec.requests.filter((r) => r.clientName === 'users');
+    expect(users).toHaveLength(80);
+    expect(users.every((r) => r.status === 200)).toBe(true);
+  });
+});
 
 describe('gradual rollout in the Route', () => {
   it('plans the steps when the ingress reports the 1 % split Ready, whatever the start time (a start at 63.3123 s stalled at 1 %: 64.3123 − 63.3123 is below 1 in doubles)', () => {
