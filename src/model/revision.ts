@@ -71,12 +71,23 @@ export class Revision {
   /** When a pod last became Kubernetes-Ready (Deployment progress), NaN if never. */
   lastPodReadyAt = Number.NaN;
 
+  /**
+   * How long the activator and the queue-proxy let a request run before they answer 504
+   * (pkg/http/handler/timeout.go): the revision timeout, or sooner a response-start or idle
+   * timeout. Those two time the first byte and the gap since the last one; the app writes
+   * nothing before it is done, so each fires its own length after the request came in.
+   */
+  readonly requestTimeoutSeconds: number;
+
   constructor(
     readonly world: World,
     readonly service: ServiceModel,
     readonly spec: RevisionSpec,
     now: number,
   ) {
+    let timeout = spec.timeoutSeconds;
+    for (const t of [spec.responseStartTimeoutSeconds ?? 0, spec.idleTimeoutSeconds ?? 0]) if (t > 0 && t < timeout) timeout = t;
+    this.requestTimeoutSeconds = timeout;
     const rnd = world.sim.random;
     this.podRandom = rnd.stream(`pods/${spec.name}`);
     this.serviceTime = makeSampler(spec.serviceTime);

@@ -47,6 +47,13 @@ export interface RevisionSpec {
   containerConcurrency: number;
   /** spec.timeoutSeconds (revision timeout; queue-proxy and activator answer 504 after it). */
   timeoutSeconds: number;
+  /**
+   * spec.responseStartTimeoutSeconds and spec.idleTimeoutSeconds as Knative defaulted them
+   * (absent or 0: no such timer). knsim's app writes its response only when it is done, so
+   * either one bounds the whole request like the revision timeout (see `Revision.requestTimeoutSeconds`).
+   */
+  responseStartTimeoutSeconds?: number | undefined;
+  idleTimeoutSeconds?: number | undefined;
   /** Resolved from config-autoscaler + the revision's annotations + containerConcurrency by core. */
   autoscaling: RevisionAutoscaling;
   /** A request's work: its service time, or with `work.kind` cpu its CPU-seconds (drawn at the request's own uniform). */

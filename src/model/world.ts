@@ -198,8 +198,8 @@ export class World {
     req.revision = rev;
     req.serviceTime = req.fixedServiceTime ?? rev.serviceTimeAt(req.workU);
     if (Number.isNaN(rev.firstRequestAt)) rev.noteRequest(req.arrival);
-    // The revision timeout runs from here (activator and queue-proxy hops take no time).
-    const revDeadline = now + rev.spec.timeoutSeconds;
+    // The revision's timeouts run from here (activator and queue-proxy hops take no time).
+    const revDeadline = now + rev.requestTimeoutSeconds;
     if (revDeadline < req.deadline) {
       req.deadline = revDeadline;
       req.deadlineIsClient = false;
