@@ -5,6 +5,9 @@ export interface RevisionSettings {
   createdAtSeconds: number;
   containerConcurrency: number;
   timeoutSeconds: number;
+  /** spec.responseStartTimeoutSeconds and spec.idleTimeoutSeconds as defaulted; absent when Knative sets none. */
+  responseStartTimeoutSeconds?: number;
+  idleTimeoutSeconds?: number;
   /** The autoscaler class, when not the KPA (hpa.autoscaling.knative.dev). */
   class?: string;
   /** KPA: concurrency or rps; HPA class: cpu (target in % of the request), memory (MiB per pod) or a custom metric. */

@@ -21,6 +21,8 @@ export function runSettings(w: WorldSpec, description = ''): RunSettings {
           createdAtSeconds: r.createdAtSeconds,
           containerConcurrency: r.containerConcurrency,
           timeoutSeconds: r.timeoutSeconds,
+          ...(r.responseStartTimeoutSeconds !== undefined ? { responseStartTimeoutSeconds: r.responseStartTimeoutSeconds } : {}),
+          ...(r.idleTimeoutSeconds !== undefined ? { idleTimeoutSeconds: r.idleTimeoutSeconds } : {}),
           ...(a.class !== KPA_CLASS ? { class: a.class } : {}),
           ...scalingMetric(a),
           total: d.totalValue,

@@ -225,6 +225,12 @@ export function buildService(ctx: ServiceContext): BuiltService {
     const timeoutWhy = timeoutUnset ? 'unset, so config-defaults revision-timeout-seconds applies; max-revision-timeout-seconds' : 'max-revision-timeout-seconds';
     // A 0 s timeout (config-defaults revision-timeout-seconds: "0") is taken: the queue-proxy and the activator then time every request out at once.
     const timeout = inRange('timeoutSeconds', timeoutSet, 0, d.maxRevisionTimeoutSeconds, timeoutWhy);
+    // revision_defaults.go: an unset response-start or idle timeout takes its config-defaults value
+    // only when that is non-zero and below the revision's timeout; a value written (0 included) stays.
+    // The queue-proxy and the activator start no timer for 0 or less.
+    const defaultedTimeout = (v: number | undefined, dflt: number): number | undefined => (v !== undefined ? v : dflt !== 0 && dflt < timeout ? dflt : undefined);
+    const responseStartTimeout = defaultedTimeout(spec.responseStartTimeoutSeconds, d.responseStartTimeoutSeconds);
+    const idleTimeout = defaultedTimeout(spec.idleTimeoutSeconds, d.idleTimeoutSeconds);
 
     const annotations = template.metadata?.annotations ?? {};
     ctx.warnings?.push(...annotationWarnings(annotations, file, [...base, 'metadata', 'annotations']));
@@ -261,6 +267,8 @@ export function buildService(ctx: ServiceContext): BuiltService {
       createdAtSeconds,
       containerConcurrency: cc,
       timeoutSeconds: timeout,
+      ...(responseStartTimeout !== undefined ? { responseStartTimeoutSeconds: responseStartTimeout } : {}),
+      ...(idleTimeout !== undefined ? { idleTimeoutSeconds: idleTimeout } : {}),
       autoscaling,
       serviceTime,
       podStart,

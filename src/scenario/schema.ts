@@ -78,6 +78,8 @@ export const templateSchema = z.looseObject({
     .looseObject({
       containerConcurrency: z.int().optional(),
       timeoutSeconds: z.int().optional(),
+      responseStartTimeoutSeconds: z.int().optional(),
+      idleTimeoutSeconds: z.int().optional(),
       containers: z.array(containerSchema).optional(),
     })
     .optional(),

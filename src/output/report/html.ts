@@ -103,6 +103,8 @@ function settingRows(axis: TimeAxis): SettingRow[] {
     ['total per pod, before utilization (metric units)', (r) => perMetric(r, r.total)],
     ['containerConcurrency (requests per pod)', (r) => (r.containerConcurrency === 0 ? '0 (unlimited)' : n(r.containerConcurrency))],
     ['timeoutSeconds (s)', (r) => n(r.timeoutSeconds)],
+    ['responseStartTimeoutSeconds (s)', (r) => timerSeconds(r.responseStartTimeoutSeconds)],
+    ['idleTimeoutSeconds (s)', (r) => timerSeconds(r.idleTimeoutSeconds)],
     ['stable window (s)', kpaOnly((r) => n(r.stableWindowSeconds))],
     ['panic window (s)', kpaOnly((r) => n(r.panicWindowSeconds))],
     ['panic threshold (% of ready pods’ capacity)', kpaOnly((r) => n(r.panicThresholdPercent))],
@@ -120,11 +122,24 @@ function settingRows(axis: TimeAxis): SettingRow[] {
   ];
 }
 
+/** A response-start or idle timeout: none when unset or not above 0 (no timer is started). */
+const timerSeconds = (v: number | undefined): string => (v === undefined || v <= 0 ? 'none' : n(v));
+
+/** The two optional timeouts get a row only when some revision has one. */
+const OPTIONAL_ROWS: ReadonlyMap<string, (r: RevisionSettings) => unknown> = new Map([
+  ['responseStartTimeoutSeconds (s)', (r: RevisionSettings) => r.responseStartTimeoutSeconds],
+  ['idleTimeoutSeconds (s)', (r: RevisionSettings) => r.idleTimeoutSeconds],
+]);
+
 function settingsTable(settings: RunSettings | undefined, axis: TimeAxis): string {
   if (settings === undefined || settings.revisions.length === 0) return '<p>No settings.json in this run directory.</p>';
   const revs = settings.revisions;
   const head = `<tr><th>setting</th>${revs.map((r) => `<th>${escapeHtml(r.revision)}</th>`).join('')}</tr>`;
-  const body = settingRows(axis).map(([label, get]) => `<tr><td>${escapeHtml(label)}</td>${revs.map((r) => `<td>${escapeHtml(get(r))}</td>`).join('')}</tr>`).join('\n');
+  const shown = ([label]: SettingRow): boolean => {
+    const get = OPTIONAL_ROWS.get(label);
+    return get === undefined || revs.some((r) => get(r) !== undefined);
+  };
+  const body = settingRows(axis).filter(shown).map(([label, get]) => `<tr><td>${escapeHtml(label)}</td>${revs.map((r) => `<td>${escapeHtml(get(r))}</td>`).join('')}</tr>`).join('\n');
   return `<table class="settings">\n${head}\n${body}\n</table>\n<p class="note">Activators in the cluster: ${n(settings.activators)}.</p>`;
 }
 
