@@ -92,6 +92,23 @@ describe('CPU usage vs request chart', () => {
     expect(spec).not.toContain('"title":"time (s)"');
   });
 
+  it('breaks its lines over the seconds no pod had metrics, instead of holding the last value across them', () => {
+    // cpu-bound: the pods that restarted around 194 s have no metrics until 210 s, and no other pod has any then.
+    const cb = run('cpu-bound', 360);
+    const chart = reportCharts(loadRunData(cb)).charts.find((c) => c.id === 'cpu')!;
+    const rows = panelRows(chart.spec, 'data_cpu_0');
+    const ts = csv(cb, 'timeseries.csv');
+    const gap = ts.filter((x) => Number(x['time_s']) > 15 && x['cpu_usage_m'] === '').map((x) => Number(x['time_s']));
+    expect(gap.length).toBeGreaterThan(5);
+    // One break row at the first second of the gap, nulls only, and no row inside the gap after it.
+    const brk = rows.find((r) => r['t'] === gap[0])!;
+    expect(brk).toEqual({ t: gap[0], u: null, r: null, pct: null });
+    expect(rows.filter((r) => gap.includes(r['t']!) && r['t'] !== gap[0])).toEqual([]);
+    expect(rows.find((r) => r['t'] === gap[0]! - 1)!['u']).toBeGreaterThan(0);
+    // Vega-Lite breaks a line at a null point only in this mode (its default joins the points around it).
+    expect(JSON.stringify(chart.spec)).toContain('"invalid":"break-paths-filter-domains"');
+  });
+
   it('is left out of a run without CPU columns', () => {
     const plain = run('hello-world', 60);
     expect(reportCharts(loadRunData(plain)).charts.map((c) => c.id)).not.toContain('cpu');

@@ -50,8 +50,15 @@ function panel(ctx: ChartContext, r: RevisionData, s: CpuSeries, i: number): Spe
   const q = bucketMax(axis, s.time, s.request);
   const p = bucketMax(axis, s.time, s.utilization);
   const values: Spec[] = [];
+  let had = false;
   for (let b = 0; b < axis.buckets; b++) {
-    if (Number.isNaN(u[b]!) && Number.isNaN(q[b]!)) continue;
+    if (Number.isNaN(u[b]!) && Number.isNaN(q[b]!)) {
+      // No pod had metrics (all new or restarted): the line breaks here rather than holding the last value across.
+      if (had) values.push({ t: xOf(axis, b), u: null, r: null, pct: null });
+      had = false;
+      continue;
+    }
+    had = true;
     values.push({ t: xOf(axis, b), u: val(u[b]!, 0), r: val(q[b]!, 0), pct: val(p[b]!, 0) });
   }
   const keys = Object.keys(LABELS);
@@ -65,7 +72,7 @@ function panel(ctx: ChartContext, r: RevisionData, s: CpuSeries, i: number): Spe
         transform: [{ fold: keys, as: ['k', 'v'] }],
         name: `data_cpu_${i}`,
         // metrics-server's values hold from one scrape to the next: steps, not slopes.
-        mark: { type: 'line', interpolate: 'step-after' },
+        mark: { type: 'line', interpolate: 'step-after', invalid: 'break-paths-filter-domains' },
         encoding: {
           x: xEncoding(axis),
           y: { field: 'v', type: 'quantitative', title: 'CPU (millicores)', scale: headroomScale([...u, ...q]) },
@@ -96,7 +103,7 @@ export function cpuChart(ctx: ChartContext): Chart | undefined {
       'The revision’s CPU usage as metrics-server reports it (each pod’s rate over the last scrape interval, summed) against the summed CPU requests of the pods with metrics; their ratio is the utilization the HPA scales on (hover for it).',
     spec: topLevel(
       'CPU usage vs request',
-      `Millicores per revision from timeseries.csv: usage and request of the pods metrics-server has reported, updated at each scrape.${aggregationNote(ctx.axis, 'the maximum in each bucket')}`,
+      `Millicores per revision from timeseries.csv: usage and request of the pods metrics-server has reported, updated at each scrape; a gap where no pod had metrics.${aggregationNote(ctx.axis, 'the maximum in each bucket')}`,
       stack(revs.map(({ r, s }, i) => panel(ctx, r, s, i))),
     ),
   };
