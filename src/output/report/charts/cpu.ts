@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { bucketMax, val, xOf } from '../aggregate.js';
+import { breakGaps, bucketMax, type Row, val, xOf } from '../aggregate.js';
 import { Columns, parseNumberCell, readRunCsv } from '../csv.js';
 import type { RevisionData } from '../load.js';
 import { type Chart, type ChartContext, type Spec, WIDTH, aggregationNote, headroomScale, heldToEnd, keyedLegend, revisionTitle, stack, topLevel, xEncoding, xTitle } from './common.js';
@@ -44,21 +44,25 @@ export function readCpuSeries(dir: string): Map<string, CpuSeries> | undefined {
   return any ? out : undefined;
 }
 
+/**
+ * Seconds when no pod had metrics (all new or restarted) leave a gap: the step before them ends
+ * where they begin, and a row of nulls breaks the lines (Vega-Lite's default for lines).
+ */
+function withGaps(axis: ChartContext['axis'], values: Row[]): Row[] {
+  const out = breakGaps(values, ['u', 'r', 'pct'], xOf(axis, 1), xOf(axis, 1));
+  // The last row's closing step would pass the data's end; heldToEnd carries it to the run's end instead.
+  if (values.length > 0) out.pop();
+  return out;
+}
+
 function panel(ctx: ChartContext, r: RevisionData, s: CpuSeries, i: number): Spec {
   const { axis } = ctx;
   const u = bucketMax(axis, s.time, s.usage);
   const q = bucketMax(axis, s.time, s.request);
   const p = bucketMax(axis, s.time, s.utilization);
-  const values: Spec[] = [];
-  let had = false;
+  const values: Row[] = [];
   for (let b = 0; b < axis.buckets; b++) {
-    if (Number.isNaN(u[b]!) && Number.isNaN(q[b]!)) {
-      // No pod had metrics (all new or restarted): the line breaks here rather than holding the last value across.
-      if (had) values.push({ t: xOf(axis, b), u: null, r: null, pct: null });
-      had = false;
-      continue;
-    }
-    had = true;
+    if (Number.isNaN(u[b]!) && Number.isNaN(q[b]!)) continue;
     values.push({ t: xOf(axis, b), u: val(u[b]!, 0), r: val(q[b]!, 0), pct: val(p[b]!, 0) });
   }
   const keys = Object.keys(LABELS);
@@ -68,11 +72,11 @@ function panel(ctx: ChartContext, r: RevisionData, s: CpuSeries, i: number): Spe
     height: 160,
     layer: [
       {
-        data: { values: heldToEnd(axis, values) },
+        data: { values: heldToEnd(axis, withGaps(axis, values)) },
         transform: [{ fold: keys, as: ['k', 'v'] }],
         name: `data_cpu_${i}`,
         // metrics-server's values hold from one scrape to the next: steps, not slopes.
-        mark: { type: 'line', interpolate: 'step-after', invalid: 'break-paths-filter-domains' },
+        mark: { type: 'line', interpolate: 'step-after' },
         encoding: {
           x: xEncoding(axis),
           y: { field: 'v', type: 'quantitative', title: 'CPU (millicores)', scale: headroomScale([...u, ...q]) },
@@ -100,10 +104,10 @@ export function cpuChart(ctx: ChartContext): Chart | undefined {
     id: 'cpu',
     heading: 'CPU usage vs request',
     explanation:
-      'The revision’s CPU usage as metrics-server reports it (each pod’s rate over the last scrape interval, summed) against the summed CPU requests of the pods with metrics; their ratio is the utilization the HPA scales on (hover for it).',
+      'The revision’s CPU usage as metrics-server reports it (each pod’s rate over the last scrape interval, summed) against the summed CPU requests of the pods with metrics; their ratio is the utilization the HPA scales on (hover for it). A gap in the lines is a time when no pod had metrics (every pod new or its container just restarted).',
     spec: topLevel(
       'CPU usage vs request',
-      `Millicores per revision from timeseries.csv: usage and request of the pods metrics-server has reported, updated at each scrape; a gap where no pod had metrics.${aggregationNote(ctx.axis, 'the maximum in each bucket')}`,
+      `Millicores per revision from timeseries.csv: usage and request of the pods metrics-server has reported, updated at each scrape.${aggregationNote(ctx.axis, 'the maximum in each bucket')}`,
       stack(revs.map(({ r, s }, i) => panel(ctx, r, s, i))),
     ),
   };
