@@ -168,7 +168,7 @@ export class PodFaults {
   }
 
   private onFound = this.step('readyToken', (pod) => {
-    if (!pod.activatorHealthy) this.rev.probeHealthy(pod);
+    this.rev.probeFound(pod);
   });
 
   private onKubeReady = this.step('readyToken', (pod, now) => {

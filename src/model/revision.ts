@@ -61,6 +61,8 @@ export class Revision {
   private readonly podRandom: RandomStream;
   private readonly start: { scheduling: Sampler; imagePull: Sampler; containerStart: Sampler; readiness: Sampler; kubeletReadyLag: Sampler };
   private readonly probePeriod: number;
+  /** Whether the activator's own probe makes a pod usable before Kubernetes marks it Ready. */
+  private readonly probeOptimisation: boolean;
   private observers: RevisionObserver[] = [];
   /** Injected faults, or a memory limit that can OOM-kill (undefined: healthy pods, and the original start path). */
   readonly faults: PodFaults | undefined;
@@ -100,6 +102,7 @@ export class Revision {
       kubeletReadyLag: makeSampler(ps.kubeletReadyLag),
     };
     this.probePeriod = world.spec.cluster.activatorProbePeriodSeconds;
+    this.probeOptimisation = spec.enableProbeOptimisation !== false;
     this.resources = spec.work !== undefined || spec.memory !== undefined ? new RevisionResources(this, spec.work, spec.memory, spec.resources) : undefined;
     const injected = spec.faults !== undefined && spec.faults.length > 0;
     // With nodes, pods start step by step at binding, and the progress deadline can fail a revision whose pods never schedule.
@@ -308,11 +311,19 @@ export class Revision {
 
   private onProbeHealthy = (pod: Pod): void => {
     if (!pod.isOk) return;
-    this.probeHealthy(pod);
+    this.probeFound(pod);
   };
 
+  /**
+   * The activator's probe reached the pod's ready queue-proxy. Without the probe
+   * optimisation it waits for the pod in the endpoints' ready addresses (markReady).
+   */
+  probeFound(pod: Pod): void {
+    if (this.probeOptimisation && !pod.activatorHealthy) this.probeHealthy(pod);
+  }
+
   /** The activator's probe of the pod passed: its throttlers may send to it. */
-  probeHealthy(pod: Pod): void {
+  private probeHealthy(pod: Pod): void {
     pod.activatorHealthy = true;
     this.activatorHealthyPods.insert(pod);
     this.world.recorder.podTransition(pod, 'ActivatorHealthy', this.world.sim.now);
@@ -369,6 +380,8 @@ export class Revision {
     this.setPhase(pod, 'Ready', now);
     this.notify(now);
     if (reconcile) this.onPodsChanged(now);
+    // The endpoints update makes the activator probe the pod, whose queue-proxy is ready by now.
+    if (!this.probeOptimisation && !pod.activatorHealthy) this.probeHealthy(pod);
   }
 
   private terminate(pod: Pod, now: number): void {

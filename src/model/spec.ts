@@ -54,6 +54,13 @@ export interface RevisionSpec {
    */
   responseStartTimeoutSeconds?: number | undefined;
   idleTimeoutSeconds?: number | undefined;
+  /**
+   * false: the activator sends to a pod only once Kubernetes marks it Ready, not as soon as
+   * its own probe reaches the queue-proxy. Knative turns that shortcut off when the kubelet
+   * checks something the queue-proxy cannot: an exec readiness probe or a startup probe on
+   * the user container, or a startup probe on a sidecar. Undefined: true.
+   */
+  enableProbeOptimisation?: boolean | undefined;
   /** Resolved from config-autoscaler + the revision's annotations + containerConcurrency by core. */
   autoscaling: RevisionAutoscaling;
   /** A request's work: its service time, or with `work.kind` cpu its CPU-seconds (drawn at the request's own uniform). */

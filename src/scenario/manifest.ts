@@ -27,7 +27,7 @@ import { annotationWarnings } from './annotation-warnings.js';
 import { checkAnnotationKeys, checkLabels } from './annotation-keys.js';
 import { hpaWarning } from './hpa-warnings.js';
 import { appModel, DEFAULT_POD_CPU_CEILING_MILLIS, podResources, schedulerRequests } from './resources.js';
-import { perPodStartPhase, type AppInput, type FaultInput, type PodStartInput, type ServiceEntryInput, type ServiceManifest, type TemplateInput } from './schema.js';
+import { perPodStartPhase, type AppInput, type ContainerInput, type FaultInput, type PodStartInput, type ServiceEntryInput, type ServiceManifest, type TemplateInput } from './schema.js';
 import { chooseClass } from './class-choice.js';
 import { storedTemplate } from './template-defaults.js';
 
@@ -269,6 +269,7 @@ export function buildService(ctx: ServiceContext): BuiltService {
       timeoutSeconds: timeout,
       ...(responseStartTimeout !== undefined ? { responseStartTimeoutSeconds: responseStartTimeout } : {}),
       ...(idleTimeout !== undefined ? { idleTimeoutSeconds: idleTimeout } : {}),
+      ...(probeOptimisation(spec.containers ?? []) ? {} : { enableProbeOptimisation: false }),
       autoscaling,
       serviceTime,
       podStart,
@@ -394,6 +395,18 @@ export function buildService(ctx: ServiceContext): BuiltService {
 }
 
 /** A validated scenario fault in the model's terms (the schema checked each kind's fields). */
+/**
+ * Whether the activator may trust its own probe of a pod before Kubernetes marks it Ready
+ * (activator/net/revision_backends.go): not when the kubelet checks something the
+ * queue-proxy's readiness check does not, i.e. an exec readiness probe or a startup probe
+ * on the serving container (the one with ports, or the only one), or a startup probe on
+ * any other container.
+ */
+function probeOptimisation(containers: readonly ContainerInput[]): boolean {
+  const serving = containers.length === 1 ? 0 : containers.findIndex((c) => c.ports !== undefined && c.ports.length > 0);
+  return containers.every((c, i) => c.startupProbe === undefined && (i !== serving || c.readinessProbe?.exec === undefined));
+}
+
 function toFaultSpec(f: FaultInput): PodFaultSpec {
   switch (f.kind) {
     case 'readinessFailure':

@@ -31,7 +31,7 @@ export const memoryQuantity = quantity(parseMemoryBytes);
 /** `resources.requests` / `resources.limits` of a container: only cpu and memory are read. */
 const resourceListSchema = z.looseObject({ cpu: cpuQuantity.optional(), memory: memoryQuantity.optional() });
 
-/** A container of the template: its resources, and ports (the serving container of a multi-container revision has them). */
+/** A container of the template: its resources, probes, and ports (the serving container of a multi-container revision has them). */
 /**
  * Fields knsim does not read still have Kubernetes' types: the API server refuses
  * `env: {a: 1}` or `image: [1]`, so a scenario does too, rather than simulating a Service
@@ -47,6 +47,9 @@ const containerSchema = z.looseObject({
   env: z.array(envVarSchema).optional(),
   ports: z.array(z.unknown()).optional(),
   resources: z.looseObject({ requests: resourceListSchema.optional(), limits: resourceListSchema.optional() }).optional(),
+  // Read only for which handlers they use: the activator's probe shortcut depends on them.
+  readinessProbe: z.looseObject({ exec: z.looseObject({}).optional() }).optional(),
+  startupProbe: z.looseObject({}).optional(),
 });
 export type ContainerInput = z.output<typeof containerSchema>;
 

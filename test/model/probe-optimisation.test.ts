@@ -1,0 +1,78 @@
+/**
+ * The activator's probe shortcut (activator/net/revision_backends.go, enableProbeOptimisation):
+ * a pod is usable as soon as the activator's probe reaches its ready queue-proxy, except in
+ * revisions whose kubelet checks something the queue-proxy does not (an exec readiness probe
+ * or a startup probe on the serving container, or a startup probe on a sidecar). Those pods
+ * are used only once Kubernetes marks them Ready, so a cold start also pays the kubelet's lag.
+ * Before, every revision took the shortcut.
+ */
+import { describe, expect, it } from 'vitest';
+import { scenarioFromValue } from '../../src/scenario/load.js';
+import { run } from './world-fixture.js';
+
+const LAG = 2;
+const PORTS = [{ containerPort: 8080 }];
+
+/** One request at 1 s to a revision at zero; returns its status and latency. */
+function coldStart(containers: Array<Record<string, unknown>>, faults?: unknown[]): string {
+  const scenario = {
+    name: 'probe-optimisation',
+    duration: '30s',
+    services: [
+      {
+        manifest: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name: 'cold' }, spec: { template: { spec: { containers } } } },
+        initialPods: 0,
+        podStart: { scheduling: '0.5s', imagePull: '0s', containerStart: '1s', readiness: '0.5s', kubeletReadyLag: `${LAG}s` },
+        app: { serviceTime: '100ms', ...(faults !== undefined ? { faults } : {}) },
+      },
+    ],
+    clients: [{ name: 'load', service: 'cold', start: '1s', end: '2s', open: { process: 'uniform', rps: 1 } }],
+  };
+  const requests = run(scenarioFromValue(scenario, 'probe-optimisation.yaml').world).rec.requests;
+  expect(requests.length).toBe(1);
+  const [r] = requests;
+  return `${r!.status} ${(r!.end - r!.arrival).toFixed(3)}`;
+}
+
+const FOUND = coldStart([{ image: 'app' }]);
+const KUBE_READY = `200 ${(Number(FOUND.split(' ')[1]) + LAG).toFixed(3)}`;
+
+describe('which revisions the activator trusts its probe for', () => {
+  it('a cold start with the default probe is served once the activator probe finds the pod', () => {
+    // Poke and scale at 1.001 s, pod scheduled +0.5, queue-proxy up +1.5, ready +2.0, 100 ms of work.
+    expect(FOUND).toBe('200 2.101');
+  });
+
+  const cases: Array<{ what: string; containers: Array<Record<string, unknown>>; want: string }> = [
+    { what: 'tcpSocket readiness probe', containers: [{ image: 'app', readinessProbe: { tcpSocket: {} } }], want: FOUND },
+    { what: 'httpGet readiness probe', containers: [{ image: 'app', readinessProbe: { httpGet: { path: '/healthz' } } }], want: FOUND },
+    { what: 'exec readiness probe: waits for Kubernetes Ready', containers: [{ image: 'app', readinessProbe: { exec: { command: ['true'] } } }], want: KUBE_READY },
+    { what: 'startup probe on the user container', containers: [{ image: 'app', startupProbe: { tcpSocket: {} } }], want: KUBE_READY },
+    {
+      what: 'startup probe on a sidecar',
+      containers: [{ image: 'app', ports: PORTS }, { image: 'side', startupProbe: { exec: { command: ['true'] } } }],
+      want: KUBE_READY,
+    },
+    {
+      what: 'exec readiness probe on a sidecar only (upstream reads the serving container’s)',
+      containers: [{ image: 'side', readinessProbe: { exec: { command: ['true'] } } }, { image: 'app', ports: PORTS }],
+      want: FOUND,
+    },
+    {
+      what: 'exec readiness probe on the serving container of two',
+      containers: [{ image: 'side' }, { image: 'app', ports: PORTS, readinessProbe: { exec: { command: ['true'] } } }],
+      want: KUBE_READY,
+    },
+  ];
+  for (const c of cases) {
+    it(c.what, () => {
+      expect(coldStart(c.containers)).toBe(c.want);
+    });
+  }
+
+  it('pods that start step by step (a revision with injected faults) wait for Kubernetes Ready too', () => {
+    const later = [{ kind: 'readinessFailure', at: '25s', duration: '1s' }];
+    expect(coldStart([{ image: 'app' }], later)).toBe(FOUND);
+    expect(coldStart([{ image: 'app', readinessProbe: { exec: { command: ['true'] } } }], later)).toBe(KUBE_READY);
+  });
+});
