@@ -404,7 +404,7 @@ export function buildService(ctx: ServiceContext): BuiltService {
  */
 function probeOptimisation(containers: readonly ContainerInput[]): boolean {
   const serving = containers.length === 1 ? 0 : containers.findIndex((c) => c.ports !== undefined && c.ports.length > 0);
-  return containers.every((c, i) => c.startupProbe === undefined && (i !== serving || c.readinessProbe?.exec === undefined));
+  return containers.every((c, i) => c.startupProbe == null && (i !== serving || c.readinessProbe?.exec == null));
 }
 
 function toFaultSpec(f: FaultInput): PodFaultSpec {

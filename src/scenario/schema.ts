@@ -48,8 +48,9 @@ const containerSchema = z.looseObject({
   ports: z.array(z.unknown()).optional(),
   resources: z.looseObject({ requests: resourceListSchema.optional(), limits: resourceListSchema.optional() }).optional(),
   // Read only for which handlers they use: the activator's probe shortcut depends on them.
-  readinessProbe: z.looseObject({ exec: z.looseObject({}).optional() }).optional(),
-  startupProbe: z.looseObject({}).optional(),
+  // (null, as YAML reads an empty value, is unset for Kubernetes.)
+  readinessProbe: z.looseObject({ exec: z.looseObject({}).nullish() }).nullish(),
+  startupProbe: z.looseObject({}).nullish(),
 });
 export type ContainerInput = z.output<typeof containerSchema>;
 

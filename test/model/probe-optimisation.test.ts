@@ -76,3 +76,21 @@ describe('which revisions the activator trusts its probe for', () => {
     expect(coldStart([{ image: 'app', readinessProbe: { exec: { command: ['true'] } } }], later)).toBe(KUBE_READY);
   });
 });
+
+describe('the loader', () => {
+  const revision = (containers: Array<Record<string, unknown>>) => {
+    const scenario = {
+      name: 'probe-optimisation',
+      duration: '10s',
+      services: [{ manifest: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name: 's' }, spec: { template: { spec: { containers } } } } }],
+      clients: [{ name: 'c', service: 's', open: { process: 'uniform', rps: 1 } }],
+    };
+    return scenarioFromValue(scenario, 'probe-optimisation.yaml').world.services[0]!.revisions[0]!;
+  };
+
+  it('marks only revisions without the shortcut, and reads null probes (an empty YAML value) as unset', () => {
+    expect(revision([{ image: 'app', readinessProbe: { exec: { command: ['true'] } } }]).enableProbeOptimisation).toBe(false);
+    expect(revision([{ image: 'app' }])).not.toHaveProperty('enableProbeOptimisation');
+    expect(revision([{ image: 'app', startupProbe: null, readinessProbe: { exec: null } }])).not.toHaveProperty('enableProbeOptimisation');
+  });
+});
