@@ -8,6 +8,8 @@ export interface RevisionSettings {
   /** spec.responseStartTimeoutSeconds and spec.idleTimeoutSeconds as defaulted; absent when Knative sets none. */
   responseStartTimeoutSeconds?: number;
   idleTimeoutSeconds?: number;
+  /** false when the activator waits for Kubernetes Ready (exec readiness or startup probes); absent otherwise. */
+  enableProbeOptimisation?: false;
   /** The autoscaler class, when not the KPA (hpa.autoscaling.knative.dev). */
   class?: string;
   /** KPA: concurrency or rps; HPA class: cpu (target in % of the request), memory (MiB per pod) or a custom metric. */

@@ -23,6 +23,7 @@ export function runSettings(w: WorldSpec, description = ''): RunSettings {
           timeoutSeconds: r.timeoutSeconds,
           ...(r.responseStartTimeoutSeconds !== undefined ? { responseStartTimeoutSeconds: r.responseStartTimeoutSeconds } : {}),
           ...(r.idleTimeoutSeconds !== undefined ? { idleTimeoutSeconds: r.idleTimeoutSeconds } : {}),
+          ...(r.enableProbeOptimisation === false ? { enableProbeOptimisation: false } : {}),
           ...(a.class !== KPA_CLASS ? { class: a.class } : {}),
           ...scalingMetric(a),
           total: d.totalValue,

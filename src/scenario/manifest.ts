@@ -394,7 +394,6 @@ export function buildService(ctx: ServiceContext): BuiltService {
   return { spec: { name: svc, revisions, traffic, rolloutDurationSeconds }, origins, tags };
 }
 
-/** A validated scenario fault in the model's terms (the schema checked each kind's fields). */
 /**
  * Whether the activator may trust its own probe of a pod before Kubernetes marks it Ready
  * (activator/net/revision_backends.go): not when the kubelet checks something the
@@ -407,6 +406,7 @@ function probeOptimisation(containers: readonly ContainerInput[]): boolean {
   return containers.every((c, i) => c.startupProbe == null && (i !== serving || c.readinessProbe?.exec == null));
 }
 
+/** A validated scenario fault in the model's terms (the schema checked each kind's fields). */
 function toFaultSpec(f: FaultInput): PodFaultSpec {
   switch (f.kind) {
     case 'readinessFailure':

@@ -7,6 +7,7 @@
  * Before, every revision took the shortcut.
  */
 import { describe, expect, it } from 'vitest';
+import { runSettings } from '../../src/run/settings.js';
 import { scenarioFromValue } from '../../src/scenario/load.js';
 import { run } from './world-fixture.js';
 
@@ -78,19 +79,25 @@ describe('which revisions the activator trusts its probe for', () => {
 });
 
 describe('the loader', () => {
-  const revision = (containers: Array<Record<string, unknown>>) => {
+  const world = (containers: Array<Record<string, unknown>>) => {
     const scenario = {
       name: 'probe-optimisation',
       duration: '10s',
       services: [{ manifest: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name: 's' }, spec: { template: { spec: { containers } } } } }],
       clients: [{ name: 'c', service: 's', open: { process: 'uniform', rps: 1 } }],
     };
-    return scenarioFromValue(scenario, 'probe-optimisation.yaml').world.services[0]!.revisions[0]!;
+    return scenarioFromValue(scenario, 'probe-optimisation.yaml').world;
   };
+  const revision = (containers: Array<Record<string, unknown>>) => world(containers).services[0]!.revisions[0]!;
 
   it('marks only revisions without the shortcut, and reads null probes (an empty YAML value) as unset', () => {
     expect(revision([{ image: 'app', readinessProbe: { exec: { command: ['true'] } } }]).enableProbeOptimisation).toBe(false);
     expect(revision([{ image: 'app' }])).not.toHaveProperty('enableProbeOptimisation');
     expect(revision([{ image: 'app', startupProbe: null, readinessProbe: { exec: null } }])).not.toHaveProperty('enableProbeOptimisation');
+  });
+
+  it('settings.json says which revisions wait for Kubernetes Ready, and says nothing for the others', () => {
+    expect(runSettings(world([{ image: 'app', startupProbe: { tcpSocket: { port: 8080 } } }])).revisions[0]).toMatchObject({ enableProbeOptimisation: false });
+    expect(runSettings(world([{ image: 'app' }])).revisions[0]).not.toHaveProperty('enableProbeOptimisation');
   });
 });

@@ -92,6 +92,8 @@ const kpaOnly = (get: (r: RevisionSettings) => string) => (r: RevisionSettings):
 
 type SettingRow = [label: string, get: (r: RevisionSettings) => string];
 
+const PROBE_ROW = 'activator uses a pod once its own probe passes (yes/no)';
+
 /** Every label names its unit; configured durations are in seconds, as Knative takes them. */
 function settingRows(axis: TimeAxis): SettingRow[] {
   const at = clock(axis);
@@ -105,6 +107,7 @@ function settingRows(axis: TimeAxis): SettingRow[] {
     ['timeoutSeconds (s)', (r) => n(r.timeoutSeconds)],
     ['responseStartTimeoutSeconds (s)', (r) => timerSeconds(r.responseStartTimeoutSeconds)],
     ['idleTimeoutSeconds (s)', (r) => timerSeconds(r.idleTimeoutSeconds)],
+    [PROBE_ROW, (r) => (r.enableProbeOptimisation === false ? 'no: waits for Kubernetes Ready (exec readiness or startup probe)' : 'yes')],
     ['stable window (s)', kpaOnly((r) => n(r.stableWindowSeconds))],
     ['panic window (s)', kpaOnly((r) => n(r.panicWindowSeconds))],
     ['panic threshold (% of ready pods’ capacity)', kpaOnly((r) => n(r.panicThresholdPercent))],
@@ -125,10 +128,11 @@ function settingRows(axis: TimeAxis): SettingRow[] {
 /** A response-start or idle timeout: none when unset or not above 0 (no timer is started). */
 const timerSeconds = (v: number | undefined): string => (v === undefined || v <= 0 ? 'none' : n(v));
 
-/** The two optional timeouts get a row only when some revision has one. */
-const OPTIONAL_ROWS: ReadonlyMap<string, (r: RevisionSettings) => unknown> = new Map([
+/** The two optional timeouts and the probe shortcut get a row only when some revision has one set. */
+const OPTIONAL_ROWS: ReadonlyMap<string, (r: RevisionSettings) => unknown> = new Map<string, (r: RevisionSettings) => unknown>([
   ['responseStartTimeoutSeconds (s)', (r: RevisionSettings) => r.responseStartTimeoutSeconds],
   ['idleTimeoutSeconds (s)', (r: RevisionSettings) => r.idleTimeoutSeconds],
+  [PROBE_ROW, (r: RevisionSettings) => r.enableProbeOptimisation],
 ]);
 
 function settingsTable(settings: RunSettings | undefined, axis: TimeAxis): string {
