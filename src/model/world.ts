@@ -5,7 +5,7 @@ import { ActivatorPool } from './activator-pool.js';
 import { startClients } from './clients.js';
 import { Pod } from './pod.js';
 import type { Recorder } from './recorder.js';
-import { RequestLimitExceeded } from './request-limit.js';
+import { DEFAULT_IN_FLIGHT_LIMIT, InFlightLimitExceeded, RequestLimitExceeded } from './request-limit.js';
 import {
   Phase,
   Request,
@@ -57,6 +57,10 @@ export class World {
   readonly deadlines: DeadlineSet;
   /** Requests sent so far. */
   requestsSent = 0;
+  /** Requests answered so far (any outcome): requestsSent − requestsDone are in flight. */
+  requestsDone = 0;
+  /** The cap on requests in flight at once (spec.inFlightLimit). */
+  readonly inFlightLimit: number;
   /** Present when some revision models CPU or memory (metrics-server.ts). */
   readonly metricsServer: MetricsServer | undefined;
   /** Nodes and scheduling, when the scenario has node pools (cluster.ts); undefined: unbounded capacity. */
@@ -80,6 +84,7 @@ export class World {
     this.sim = new Simulation(spec.seed);
     this.podLimit = spec.podLimit ?? Number.POSITIVE_INFINITY;
     this.requestLimit = spec.requestLimit ?? Number.POSITIVE_INFINITY;
+    this.inFlightLimit = spec.inFlightLimit ?? DEFAULT_IN_FLIGHT_LIMIT;
     this.recycleRequests = recorder.copiesRequests === true;
     this.completions = this.sim.lane();
     this.arrivals = this.sim.lane();
@@ -170,6 +175,7 @@ export class World {
     // by) a call that is not inlined is boxed in a new heap number, here several per request.
     req.arrival = sentAt;
     if (++this.requestsSent > this.requestLimit) throw new RequestLimitExceeded(this.requestsSent, this.requestLimit, this.sim.now);
+    if (this.requestsSent - this.requestsDone > this.inFlightLimit) throw new InFlightLimitExceeded(this.requestsSent - this.requestsDone, this.inFlightLimit, this.sim.now, clientName);
     if (timeout !== undefined) {
       req.deadline = sentAt + timeout;
       req.deadlineIsClient = true;
@@ -228,6 +234,7 @@ export class World {
     if (req.pod !== undefined && (phase === Phase.Executing || phase === Phase.QueuedAtPod)) req.pod.release(req, now);
     this.deadlines.remove(req);
     req.phase = Phase.Done;
+    this.requestsDone++;
     req.status = status;
     req.end = now;
     if (req.throttler !== undefined) req.throttler.onRequestDone(req, now, phase === Phase.AtActivator);

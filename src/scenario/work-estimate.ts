@@ -6,7 +6,7 @@
  * into a scenario error that names the likely cause.
  */
 import { PodLimitExceeded } from '../model/pod-limit.js';
-import { RequestLimitExceeded } from '../model/request-limit.js';
+import { InFlightLimitExceeded, RequestLimitExceeded } from '../model/request-limit.js';
 import { makeSampler } from '../engine/distributions.js';
 import { NoProgressError } from '../engine/no-progress.js';
 import type { ClientSpec, RateSpec, RevisionSpec, WorldSpec } from '../model/spec.js';
@@ -429,11 +429,28 @@ function requestLimitError(input: WorkInput, e: RequestLimitExceeded): ScenarioE
   return new ScenarioError(input.file, 'clients', `${sent}; raise --max-requests to let it run`);
 }
 
-/** Runs a simulation, turning the engine's no-progress stop and the pod and request caps into ScenarioErrors for the scenario. */
+/** The cap on requests in flight stopped the run: named against the load of the client that sent past it. */
+function inFlightLimitError(input: WorkInput, e: InFlightLimitExceeded): ScenarioError {
+  const i = input.world.clients.findIndex((c) => c.name === e.client);
+  const c = input.world.clients[i];
+  const path =
+    c === undefined ? ['clients']
+    : c.kind === 'open' ? ['clients', i, 'open', rateWhat(c.rate).field]
+    : c.kind === 'closed' ? ['clients', i, 'closed', 'users']
+    : ['clients', i, 'trace', 'file'];
+  return new ScenarioError(
+    input.file,
+    formatPath(path),
+    `${fmtAmount(e.inFlight)} requests in flight at once at ${fmtAmount(e.atSeconds)} s (sent, not yet answered): more than the limit of ${fmtAmount(e.limit)}, which keeps a run's memory near 1 GB; send fewer at a time, or give the revisions the pods to answer them`,
+  );
+}
+
+/** Runs a simulation, turning the engine's no-progress stop and the pod, request and in-flight caps into ScenarioErrors for the scenario. */
 export function guardProgress<T>(input: WorkInput, run: () => T): T {
   const rethrow = (e: unknown): never => {
     if (e instanceof PodLimitExceeded) throw podLimitError(input, e);
     if (e instanceof RequestLimitExceeded) throw requestLimitError(input, e);
+    if (e instanceof InFlightLimitExceeded) throw inFlightLimitError(input, e);
     throw e instanceof NoProgressError ? noProgressError(input, e) : e;
   };
   try {

@@ -55,6 +55,19 @@ describe('work limits on the command line', () => {
     expect(r.code).toBe(0);
   });
 
+  // Ten million arrivals at one instant in a 20 MB trace filled V8's heap after a minute and
+  // aborted with its out-of-memory stack trace; the run now stops at the cap on requests in flight.
+  it('a trace of 2,000,001 arrivals at one instant stops at the cap on requests in flight: one line, exit 2, no output', () => {
+    const { file, out } = scenarioInTempDir('knsim-limits-', tinyScenario('burst', '10s', 1).replace('open: { rps: 1 }', 'trace: { file: burst.csv }'));
+    writeFileSync(join(file, '..', 'burst.csv'), '0\n'.repeat(2_000_001));
+    const r = knsim(['run', file, '--out', out, '--no-report', '--trace', 'none']);
+    expect(r.stderr).toBe(
+      `knsim: ${file}: clients[0].trace.file: 2000001 requests in flight at once at 0.001 s (sent, not yet answered): more than the limit of 2000000, which keeps a run's memory near 1 GB; send fewer at a time, or give the revisions the pods to answer them\n`,
+    );
+    expect(r.code).toBe(2);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('a bad limit flag is a usage error', () => {
     const { file, out } = setup();
     const r = knsim(['run', file, '--out', out, '--max-pods', 'many']);

@@ -303,3 +303,33 @@ describe('the request cap stops a run whose users loop on 404s', () => {
     else expect(go).toThrow(`${file}: ${message}`);
   });
 });
+
+describe('the cap on requests in flight at once stops a run before its requests fill the heap', () => {
+  // One Service scaled to zero: its first pod needs seconds, so every request of the first
+  // second waits at the activator (in flight) and none is answered yet.
+  const yaml = (client: string) =>
+    `name: burst\nduration: 10s\nservices:\n  - manifest: { apiVersion: serving.knative.dev/v1, kind: Service, metadata: { name: hello } }\n    initialPods: 0\nclients:\n  - { name: quiet, service: hello, open: { rps: 0 } }\n  - ${client}\n`;
+  it.each([
+    // 1001 arrivals at 0 s reach the ingress at 0.001 s, the 1001st past the cap of 1000.
+    { what: 'a trace of 1001 arrivals at one instant', client: '{ name: t, service: hello, trace: { file: burst.csv } }', arrivals: 1001, message: 'clients[1].trace.file: 1001 requests in flight at once at 0.001 s (sent, not yet answered): more than the limit of 1000' },
+    { what: 'exactly the cap', client: '{ name: t, service: hello, trace: { file: burst.csv } }', arrivals: 1000, message: undefined },
+    // Evenly spaced at 2000/s from 0: the n-th is sent at (n − 1) / 2000 s and arrives 1 ms later.
+    { what: 'an open loop at 2000 requests/s', client: '{ name: o, service: hello, open: { process: uniform, rps: 2000 } }', arrivals: 0, message: 'clients[1].open.rps: 1001 requests in flight at once at 0.501 s' },
+    { what: 'a rate shape', client: '{ name: o, service: hello, open: { process: uniform, rate: { shape: step, steps: [{ at: 0s, rps: 2000 }] } } }', arrivals: 0, message: 'clients[1].open.rate: 1001 requests in flight at once at 0.501 s' },
+    { what: 'closed-loop users', client: '{ name: u, service: hello, closed: { users: 1001 } }', arrivals: 0, message: 'clients[1].closed.users: 1001 requests in flight at once at 0.001 s' },
+  ])('$what', ({ client, arrivals, message }) => {
+    const dir = mkdtempSync(join(tmpdir(), 'knsim-in-flight-'));
+    writeFileSync(join(dir, 'burst.csv'), '0\n'.repeat(Math.max(1, arrivals)));
+    const file = join(dir, 's.yaml');
+    writeFileSync(file, yaml(client));
+    const loaded = loadScenario(file);
+    const go = () => guardProgress(loaded, () => new World({ ...loaded.world, inFlightLimit: 1000 }, nullRecorder).run());
+    if (message === undefined) expect(go).not.toThrow();
+    else expect(go).toThrow(`${file}: ${message}`);
+  });
+
+  it('the default cap is 2,000,000 requests', () => {
+    const loaded = scenarioFromValue(base(), 's.yaml');
+    expect(new World(loaded.world, nullRecorder).inFlightLimit).toBe(2_000_000);
+  });
+});
