@@ -84,8 +84,10 @@ export interface WorkEstimate {
   nodeLoopsPerSecond?: number;
 }
 
-/** A number for a message: whole numbers exact below 10 million, fractions to 4 digits, else 3 digits as `3.6e15`. */
+/** A number for a message: whole numbers exact below 10 million, fractions to 4 digits, else 3 digits as `3.6e15` (an overflow as "more than 1.8e308"). */
 export function fmtAmount(n: number): string {
+  // A product of finite values past the largest double (1e308 requests/s × 10 s): its size is all a message can say.
+  if (n === Number.POSITIVE_INFINITY) return 'more than 1.8e308';
   if (!Number.isFinite(n)) return String(n);
   if (Math.abs(n) < 1e7) return Number.isInteger(n) ? String(n) : String(Number(n.toPrecision(4)));
   // Three significant digits as text: rounding through a Number would turn 1.798e308 into Infinity.

@@ -244,6 +244,8 @@ describe('fmtAmount', () => {
     [1e308, '1e308'],
     // Rounded as text: through a Number, 1.80e308 would overflow to Infinity.
     [Number.MAX_VALUE, '1.8e308'],
+    // 1e308 requests/s × 10 s overflows: the message said "= Infinity requests".
+    [Number.POSITIVE_INFINITY, 'more than 1.8e308'],
     [-2.5e9, '-2.5e9'],
     [1.05e7, '1.05e7'],
   ])('%s → %s', (n, s) => expect(fmtAmount(n)).toBe(s));
