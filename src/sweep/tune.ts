@@ -64,6 +64,8 @@ export function parseSlo(expr: string): Slo {
     else if (unit !== '') fail(`${m[1]} is a rate: give a percentage (0.1%) or a fraction (0.001)`);
     if (v > 1) fail(`a rate cannot exceed 100%`);
   } else if (unit !== '') fail(`${m[1]} takes a plain number`);
+  // 1e308s is 1e311 ms: an infinite threshold is met by every point, and the chart cannot draw it.
+  if (!Number.isFinite(v)) fail(`${m[3]}${unit} is past the largest number knsim holds (1.8e308${metric.unit === 'ms' ? ' ms' : ''})`);
   return { metric: metric.key, op: m[2] === '<' ? '<' : '<=', threshold: v, text: String(expr).trim() };
 }
 

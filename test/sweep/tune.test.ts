@@ -130,6 +130,15 @@ describe('SLOs, objective and patch', () => {
     expect(() => parseObjective('speed')).toThrow(UsageError);
   });
 
+  // An overflowing threshold was taken as Infinity: every point met it, and the report's chart warned "Infinite extent".
+  it.each([
+    ['p99<=1e308s', '1e308s is past the largest number knsim holds (1.8e308 ms)'],
+    ['p95<1e309', '1e309 is past the largest number knsim holds (1.8e308 ms)'],
+    ['maxPods<=1e400', '1e400 is past the largest number knsim holds (1.8e308)'],
+  ])('refuses the SLO %s: a threshold past the largest double', (slo, rule) => {
+    expect(() => parseSlo(slo)).toThrow(new UsageError(`--slo ${JSON.stringify(slo)}: ${rule}`));
+  });
+
   it('prints the winner as Service and ConfigMap patches', () => {
     const axes = parseAxes([`${CC}=1,6`, `${UTIL}=60,80`, 'configMaps.config-autoscaler.stable-window=30s,60s', 'clients[0].open.process=poisson'], '--space');
     const loaded = loadScenario(FILE);
