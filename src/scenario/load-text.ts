@@ -13,7 +13,7 @@ import { readConfigMaps, type ClusterConfig, type KeyWhere } from './configmaps.
 import type { AutoscalerClass } from '../core/autoscaler/index.js';
 import type { UserClassInput, UserClassRef } from './user-classes.js';
 import { resolveConfigMaps, type ConfigMapFile } from './configmap-manifests.js';
-import { formatPath, ScenarioError, type PathSegment } from './errors.js';
+import { formatPath, quote, ScenarioError, type PathSegment } from './errors.js';
 import { buildService, type ManifestSource } from './manifest.js';
 import {
   parseWith,
@@ -147,6 +147,24 @@ function manifestFileSet(raw: unknown, expr: string, file: string): { index: num
 }
 
 /**
+ * Two first mistakes the schema would answer with a puzzling line: an empty file ("expected a
+ * mapping, got null") and a Kubernetes manifest given where the scenario goes ("apiVersion:
+ * unknown field").
+ */
+function notAScenario(raw: unknown, file: string): void {
+  if (raw === null || raw === undefined) {
+    throw new ScenarioError(file, '', 'is empty (no YAML value, only comments or ---): a scenario is a mapping with name, duration, services and clients');
+  }
+  if (isMapping(raw) && typeof raw['apiVersion'] === 'string' && typeof raw['kind'] === 'string' && raw['name'] === undefined) {
+    throw new ScenarioError(
+      file,
+      'kind',
+      `a Kubernetes manifest (kind ${quote(raw['kind'])}, apiVersion ${quote(raw['apiVersion'])}), not a knsim scenario: name it in a scenario's services[].manifestFile (ConfigMaps: configMapFiles)`,
+    );
+  }
+}
+
+/**
  * Validates and converts an already parsed scenario (after overrides). Relative
  * `manifestFile` and trace `file` paths are resolved by `files` against `file`.
  * @throws ScenarioError
@@ -159,6 +177,7 @@ export function scenarioFromValueWith(
   classes: { extra?: readonly UserClassRef[]; override?: string } = {},
 ): LoadedScenario {
   rejectProtoKeys(raw, file, []);
+  notAScenario(raw, file);
   const s = parseWith(scenarioSchema, raw, file, []);
   if (!DNS1123_LABEL.test(s.name) || s.name.length > 63) {
     throw new ScenarioError(

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatError, ScenarioError } from '../../src/scenario/errors.js';
-import { loadScenario, scenarioFromValue } from '../../src/scenario/load.js';
+import { loadScenario, nodeScenarioFiles, scenarioFromValue } from '../../src/scenario/load.js';
+import { loadScenarioText } from '../../src/scenario/load-text.js';
 import { catchScenarioError, fixture } from './helpers.js';
 
 const BASE = fixture('base.yaml');
@@ -432,6 +433,31 @@ describe('errors outside a field', () => {
     const err = catchScenarioError(() => scenarioFromValue({ name: 'x', durration: '1m', services: [], clients: [] }, 'virtual.yaml'));
     expect(err.path).toBe('durration');
     expect(err.rule.startsWith('unknown field')).toBe(true);
+  });
+
+  // An empty file said "expected a mapping, got null", and a Knative Service given where the
+  // scenario goes "apiVersion: unknown field (known fields: name, …)".
+  const EMPTY = 'is empty (no YAML value, only comments or ---): a scenario is a mapping with name, duration, services and clients';
+  it.each([
+    { what: 'an empty file', text: '', message: `f.yaml: ${EMPTY}` },
+    { what: 'only comments', text: '# todo\n', message: `f.yaml: ${EMPTY}` },
+    { what: 'only a document marker', text: '---\n', message: `f.yaml: ${EMPTY}` },
+    {
+      what: 'a Knative Service manifest',
+      text: 'apiVersion: serving.knative.dev/v1\nkind: Service\nmetadata: { name: hello }\n',
+      message: `f.yaml: kind: a Kubernetes manifest (kind "Service", apiVersion "serving.knative.dev/v1"), not a knsim scenario: name it in a scenario's services[].manifestFile (ConfigMaps: configMapFiles)`,
+    },
+    {
+      what: 'a ConfigMap manifest',
+      text: 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: config-autoscaler }\ndata: {}\n',
+      message: `f.yaml: kind: a Kubernetes manifest (kind "ConfigMap", apiVersion "v1"), not a knsim scenario: name it in a scenario's services[].manifestFile (ConfigMaps: configMapFiles)`,
+    },
+    // A scenario with a stray apiVersion is still a scenario: the schema names the field.
+    { what: 'a scenario with apiVersion and kind keys', text: 'name: x\napiVersion: v1\nkind: Service\n', message: /^f\.yaml: apiVersion: unknown field/ },
+  ])('$what', ({ text, message }) => {
+    const err = catchScenarioError(() => loadScenarioText(text, 'f.yaml', {}, nodeScenarioFiles));
+    if (typeof message === 'string') expect(err.message).toBe(message);
+    else expect(err.message).toMatch(message);
   });
 
   it('a scenario that is not a mapping', () => {
