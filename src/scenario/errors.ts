@@ -65,8 +65,17 @@ export class ScenarioError extends Error {
 
 const NEWLINES = /[\r\n\u2028\u2029]/g;
 
+/**
+ * Line breaks, with the blanks around them, become one space. Split and trimmed rather than
+ * replaced by one regex (blanks, line breaks, blanks): that regex retries a run of blanks from
+ * each of its characters, and a module's error message of 300,000 spaces took minutes.
+ */
 function oneLine(s: string): string {
-  return s.replace(/\s*[\r\n\u2028\u2029]+\s*/g, ' ').trim();
+  return s
+    .split(/[\r\n\u2028\u2029]/)
+    .map((part) => part.trim())
+    .filter((part) => part !== '')
+    .join(' ');
 }
 
 /** Echoed values are cut to this many characters (with an ellipsis), so a 16 MB value makes a short error. */
@@ -103,10 +112,35 @@ export function quote(s: string): string {
  */
 function capEchoes(s: string): string {
   if (s.length <= MAX_ECHO) return s;
-  const out = s
-    .replace(/"(?:[^"\\]|\\.){79,}"/g, (m) => `${m.slice(0, MAX_ECHO - 2)}…"`)
-    .replace(/[^\s"]{81,}/g, (m) => capText(m));
+  // [^\s"]+ rather than [^\s"]{81,}: V8 runs a counted repeat on its backtracking stack, which a
+  // 20 MB word (an autoscaler module's error message) overflowed.
+  const out = capQuoted(s).replace(/[^\s"]+/g, (m) => (m.length > MAX_ECHO ? capText(m) : m));
   return capText(out, MAX_LINE);
+}
+
+/**
+ * Quoted strings ("…", with backslash escapes) of more than MAX_ECHO characters cut to
+ * MAX_ECHO, the closing quote kept. A scan, not a regex, for the reason above.
+ */
+function capQuoted(s: string): string {
+  let out = '';
+  let copied = 0;
+  for (let open = s.indexOf('"'); open >= 0; ) {
+    let i = open + 1;
+    let chars = 0;
+    while (i < s.length && s[i] !== '"') {
+      i += s[i] === '\\' ? 2 : 1;
+      chars++;
+    }
+    // An opening quote never closed: the rest is not a quoted string.
+    if (i >= s.length) break;
+    if (chars >= MAX_ECHO - 1) {
+      out += `${s.slice(copied, open + MAX_ECHO - 2)}…"`;
+      copied = i + 1;
+    }
+    open = s.indexOf('"', i + 1);
+  }
+  return out + s.slice(copied);
 }
 
 /** The one-line message for a ScenarioError (what the CLI prints after `knsim: `); undefined for anything else. */

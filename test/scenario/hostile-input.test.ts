@@ -49,6 +49,22 @@ describe('echoed values are capped', () => {
     expect(err.message.length).toBeLessThanOrEqual(300);
   });
 
+  // Any rule, whatever built it (an autoscaler module's own error message, say): these overflowed
+  // V8's regex stack, which the CLI reported as an internal error, or took minutes (the blanks).
+  it.each([
+    { what: 'a 20 MB word', rule: `x ${'a'.repeat(2e7)}`, want: `x ${'a'.repeat(79)}…` },
+    { what: 'a 20 MB quoted string', rule: `x "${'a'.repeat(2e7)}" y`, want: `x "${'a'.repeat(77)}…" y` },
+    { what: 'a quoted string of 5 million escapes', rule: `"${'\\n'.repeat(5e6)}"`, want: `"${'\\n'.repeat(38)}\\…"` },
+    { what: '300,000 blanks', rule: `a${' '.repeat(3e5)}b`, want: `a${' '.repeat(287)}…` },
+    { what: 'blanks around line breaks', rule: `a ${' \n \r\n '.repeat(1e5)} b`, want: 'a b' },
+    { what: 'a short quoted string, kept', rule: 'got "abc" and "def"', want: 'got "abc" and "def"' },
+    { what: 'an unclosed quote', rule: `got "${'b'.repeat(100)} c`, want: `got "${'b'.repeat(79)}… c` },
+  ])('a rule holding $what is cut to one line of at most 300 characters', ({ rule, want }) => {
+    const err = new ScenarioError('f.yaml', 'p', rule);
+    expect(err.rule).toBe(want);
+    expect(err.message).toBe(`f.yaml: p: ${want}`);
+  });
+
   it('a name of 1 MB', () => {
     const err = load(BASE.replace('name: hostile', `name: ${'a'.repeat(1e6)}`));
     expect(err.path).toBe('name');

@@ -189,6 +189,26 @@ describe('user classes in the simulator', () => {
       text: "throw new RangeError('bad config');",
       want: (dir) => `${dir}/top-throw.js: class "${CLASS}": evaluating the module threw: RangeError: bad config`,
     },
+    // Capping these messages overflowed V8's regex stack (exit 1, "internal error") or, for the
+    // blanks, took minutes.
+    {
+      name: 'a module body that throws a 20 MB message',
+      module: './top-throw-big.js',
+      text: "throw new Error('x'.repeat(2e7));",
+      want: (dir) => `${dir}/top-throw-big.js: class "${CLASS}": evaluating the module threw: ${'x'.repeat(79)}…`,
+    },
+    {
+      name: 'a module body that throws a 20 MB quoted message',
+      module: './top-throw-quoted.js',
+      text: "throw new Error('\"' + 'x'.repeat(2e7) + '\" is wrong');",
+      want: (dir) => `${dir}/top-throw-quoted.js: class "${CLASS}": evaluating the module threw: "${'x'.repeat(77)}…" is wrong`,
+    },
+    {
+      name: 'a module body that throws 300,000 blanks',
+      module: './top-throw-blanks.js',
+      text: "throw new Error('a' + ' '.repeat(3e5) + 'b');",
+      want: (dir) => new RegExp(`top-throw-blanks\\.js: class "${CLASS.replace(/\./g, '\\.')}": evaluating the module threw: a +…$`),
+    },
     {
       name: 'a desiredScale getter that never returns',
       module: './getter-hang.js',
