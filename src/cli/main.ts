@@ -4,7 +4,7 @@
  * else (other commands, help, version, anything yargs might read differently) goes to
  * program.ts. Either way, each command's code loads only when it runs.
  */
-import { formatError } from '../scenario/errors.js';
+import { cappedLine, formatError } from '../scenario/errors.js';
 import { EXIT_BAD_INPUT, EXIT_INTERNAL, UsageError } from './errors.js';
 import { OutputError } from '../output/output-error.js';
 import type { RunArgs } from './run.js';
@@ -14,7 +14,8 @@ export { usageMessage } from './usage-message.js';
 
 /** Prints an error as one line and picks the exit code: 2 for bad input (or an unwritable output), 1 for a bug. */
 export function reportError(e: unknown): number {
-  const bad = formatError(e) ?? (e instanceof UsageError || e instanceof OutputError ? e.message : undefined);
+  // A flag's value is echoed capped, as a scenario's is; OutputError names the user's own paths, kept whole.
+  const bad = formatError(e) ?? (e instanceof UsageError ? cappedLine(e.message) : e instanceof OutputError ? e.message : undefined);
   if (bad !== undefined) {
     process.stderr.write(`knsim: ${bad}\n`);
     return EXIT_BAD_INPUT;

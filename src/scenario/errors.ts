@@ -143,6 +143,11 @@ function capQuoted(s: string): string {
   return out + s.slice(copied);
 }
 
+/** A message of any other error as one line, its echoes capped as a ScenarioError's are (a bad flag's value). */
+export function cappedLine(s: string): string {
+  return capEchoes(oneLine(s));
+}
+
 /** The one-line message for a ScenarioError (what the CLI prints after `knsim: `); undefined for anything else. */
 export function formatError(e: unknown): string | undefined {
   return e instanceof ScenarioError ? e.message : undefined;

@@ -129,6 +129,14 @@ describe('misspelt commands and flags', () => {
     },
   ])('knsim $args.0 with a flag missing its value or given twice exits 2 naming it', ({ args, line }) => exitsWithOneLine(args, line));
 
+  // A flag's value was echoed whole: a 100,000-character one made a 100 KB error line.
+  const LONG = 'a'.repeat(100_000);
+  it.each([
+    { args: ['run', 'scenarios/quickstart.yaml', `--${LONG}`], line: `knsim: Unknown argument: --${'a'.repeat(77)}…` },
+    { args: ['run', 'scenarios/quickstart.yaml', '--seed', LONG], line: `knsim: --seed: must be a whole number ≥ 0 (got "${'a'.repeat(77)}…")` },
+    { args: ['rollout', 'hello', '--steps', LONG], line: `knsim: --steps: must be whole percents 1–100 separated by commas, e.g. 10,25,50,100 (got "${'a'.repeat(77)}…")` },
+  ])('knsim $args.0 with a 100,000-character flag value echoes 80 characters of it', ({ args, line }) => exitsWithOneLine(args, line));
+
   it('formats several unknown flags on one line', () => {
     expect(usageMessage('Unknown arguments: sed, zzzzzz', ['run', 'x', '--sed', '1', '--zzzzzz'], ['seed', 'set', 'trace'])).toBe(
       'Unknown arguments: --sed (did you mean --seed?), --zzzzzz',
