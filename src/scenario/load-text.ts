@@ -31,7 +31,10 @@ import { overridePathError } from './override-paths.js';
 import { autoscalerConfigWarnings } from './annotation-warnings.js';
 import type { RevisionOrigin } from './work-estimate.js';
 import { shapeTrace, type RawTrace, type TraceFormat } from './trace-shape.js';
+import { firstInvalidUtf8, startsUtf16, utf8Rule } from './utf8.js';
 import { TOO_DEEP_RULE, tooDeepOffset } from './yaml-depth.js';
+
+export { firstInvalidUtf8 } from './utf8.js';
 import { TOO_MANY_NODES_RULE, tooManyNodesOffset } from './yaml-size.js';
 
 export interface LoadOptions {
@@ -306,41 +309,8 @@ export function decodeUtf8(bytes: Uint8Array, file: string): string {
     const at = firstInvalidUtf8(bytes);
     let line = 1;
     for (let i = 0; i < at; i++) if (bytes[i] === 0x0a) line++;
-    throw new ScenarioError(file, `line ${line}`, `invalid UTF-8 at byte offset ${at}: the file must be UTF-8 text`);
+    throw new ScenarioError(file, `line ${line}`, utf8Rule(at, startsUtf16(bytes)));
   }
-}
-
-/** Offset of the first byte that does not start a well-formed UTF-8 sequence (RFC 3629: no overlongs, no surrogates, ≤ U+10FFFF). */
-export function firstInvalidUtf8(b: Uint8Array): number {
-  let i = 0;
-  while (i < b.length) {
-    const c = b[i]!;
-    if (c < 0x80) {
-      i++;
-      continue;
-    }
-    let n: number;
-    let lo = 0x80;
-    let hi = 0xbf;
-    if (c >= 0xc2 && c <= 0xdf) n = 1;
-    else if (c >= 0xe0 && c <= 0xef) {
-      n = 2;
-      if (c === 0xe0) lo = 0xa0;
-      if (c === 0xed) hi = 0x9f;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-      n = 3;
-      if (c === 0xf0) lo = 0x90;
-      if (c === 0xf4) hi = 0x8f;
-    } else return i;
-    const second = b[i + 1];
-    if (second === undefined || second < lo || second > hi) return i;
-    for (let k = 2; k <= n; k++) {
-      const x = b[i + k];
-      if (x === undefined || x < 0x80 || x > 0xbf) return i;
-    }
-    i += n + 1;
-  }
-  return b.length;
 }
 
 function firstLine(s: string): string {

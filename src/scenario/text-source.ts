@@ -9,6 +9,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { createRequire } from 'node:module';
 import { ScenarioError } from './errors.js';
+import { cutAtEnd, firstInvalidUtf8, startsUtf16, utf8Rule } from './utf8.js';
 
 /** Text to read: a file (read in chunks) or a string already in memory. */
 export type TextSource = { readonly path: string } | { readonly text: string };
@@ -26,13 +27,88 @@ export const MAX_LINE_CHARS = 1 << 20;
 const tooLong = (file: string, line: number): ScenarioError =>
   new ScenarioError(file, `line ${line}`, `longer than ${MAX_LINE_CHARS} characters: a trace has one arrival (or one function's counts) per line`);
 
-/** Calls `onChunk` with the source's bytes, in order, one chunk at a time. */
-export function forEachChunk(source: TextSource, onChunk: (chunk: Buffer) => void, chunkBytes = CHUNK_BYTES): void {
+/**
+ * Calls `onChunk` with the source's bytes, in order, one chunk at a time. With `file`, a
+ * file's bytes must be UTF-8: a UTF-16 trace (as spreadsheets save "Unicode text") was read
+ * as replacement characters and NULs, which the messages then echoed.
+ * @throws ScenarioError at `line N` of `file` for the first byte that is not UTF-8
+ */
+export function forEachChunk(source: TextSource, onChunk: (chunk: Buffer) => void, chunkBytes = CHUNK_BYTES, file?: string): void {
   if ('text' in source) {
     onChunk(Buffer.from(source.text, 'utf8'));
     return;
   }
-  const fd = openSync(source.path, 'r');
+  if (file === undefined) {
+    readChunks(source.path, onChunk, chunkBytes);
+    return;
+  }
+  // Checked as it streams (fatal decoding keeps the state of a sequence cut between chunks); the
+  // offset and line of the bad byte are looked for only once there is one.
+  const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  const bad = (): ScenarioError => {
+    const at = locateInvalidUtf8(source.path, chunkBytes);
+    return new ScenarioError(file, `line ${at.line}`, utf8Rule(at.offset, at.utf16));
+  };
+  readChunks(
+    source.path,
+    (chunk) => {
+      try {
+        utf8.decode(chunk, { stream: true });
+      } catch {
+        throw bad();
+      }
+      onChunk(chunk);
+    },
+    chunkBytes,
+  );
+  try {
+    utf8.decode();
+  } catch {
+    throw bad();
+  }
+}
+
+/** The file offset and line of the first byte of `path` that is not UTF-8, and whether the file starts with a UTF-16 byte order mark. */
+function locateInvalidUtf8(path: string, chunkBytes: number): { offset: number; line: number; utf16: boolean } {
+  let base = 0;
+  let line = 1;
+  let pending: Buffer = Buffer.alloc(0);
+  let head: Buffer = Buffer.alloc(0);
+  let found: number | undefined;
+  const stop = {};
+  const countLines = (b: Buffer, end: number): void => {
+    for (let i = b.indexOf(10); i >= 0 && i < end; i = b.indexOf(10, i + 1)) line++;
+  };
+  try {
+    readChunks(
+      path,
+      (chunk) => {
+        if (head.length < 2) head = Buffer.concat([head, chunk.subarray(0, 2 - head.length)]);
+        if (found !== undefined) return;
+        const buf = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+        const at = firstInvalidUtf8(buf);
+        // A character cut at the chunk's end is completed by the next chunk: carried over.
+        if (at < buf.length && !cutAtEnd(buf, at)) {
+          found = base + at;
+          countLines(buf, at);
+          // Nothing more to read but the byte order mark's second byte.
+          if (head.length >= 2) throw stop;
+          return;
+        }
+        countLines(buf, at);
+        pending = Buffer.from(buf.subarray(at));
+        base += at;
+      },
+      chunkBytes,
+    );
+  } catch (e) {
+    if (e !== stop) throw e;
+  }
+  return { offset: found ?? base, line, utf16: startsUtf16(head) };
+}
+
+function readChunks(path: string, onChunk: (chunk: Buffer) => void, chunkBytes: number): void {
+  const fd = openSync(path, 'r');
   try {
     for (;;) {
       // A fresh buffer per chunk: csv-parse keeps the unparsed tail of the last one.
@@ -95,6 +171,7 @@ export function forEachCsvRecord(
         drain();
       },
       chunkBytes,
+      file,
     );
     parser.end();
     drain();
@@ -123,7 +200,7 @@ export function forEachLine(source: TextSource, file: string, onLine: (line: str
     carry = text.slice(start);
     if (carry.length > MAX_LINE_CHARS) throw tooLong(file, lineNo + 1);
   };
-  forEachChunk(source, (chunk) => emit(carry + decoder.write(chunk)), chunkBytes);
+  forEachChunk(source, (chunk) => emit(carry + decoder.write(chunk)), chunkBytes, file);
   const rest = carry + decoder.end();
   if (rest !== '') onLine(rest.endsWith('\r') ? rest.slice(0, -1) : rest, ++lineNo);
 }

@@ -121,3 +121,32 @@ describe('a line longer than MAX_LINE_CHARS (a file with no line breaks) is refu
     expect(lines({ path: tempFile(`${'y'.repeat(MAX_LINE_CHARS)}\nz\n`) }, 4096).map(([n, l]) => [n, l.length])).toEqual([[1, MAX_LINE_CHARS], [2, 1]]);
   });
 });
+
+// A trace that is not UTF-8 was read as replacement characters (and, for UTF-16, NULs between
+// the characters), which "not a number" messages then echoed.
+describe('a trace file that is not UTF-8 is refused at its first bad byte', () => {
+  const utf16 = (s: string): Buffer => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(s, 'utf16le')]);
+  const bytes = (...parts: Array<string | number[]>): Buffer => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p))));
+  const file = (b: Buffer): string => {
+    const p = join(mkdtempSync(join(tmpdir(), 'knsim-text-')), 'f.csv');
+    writeFileSync(p, b);
+    return p;
+  };
+  it.each([
+    { what: 'a UTF-16 file (a spreadsheet\'s "Unicode text")', b: utf16('arrival\n1\n'), line: 1, rule: 'the file is UTF-16 (it starts with a UTF-16 byte order mark): save it as UTF-8 text' },
+    { what: 'a Latin-1 é on line 3', b: bytes('1\n2\n# caf', [0xe9], '\n3\n'), line: 3, rule: 'invalid UTF-8 at byte offset 9: the file must be UTF-8 text' },
+    { what: 'a character cut off at the end of the file', b: bytes('1\n2\n', [0xe2, 0x82]), line: 3, rule: 'invalid UTF-8 at byte offset 4: the file must be UTF-8 text' },
+    { what: 'a surrogate encoded in UTF-8', b: bytes('1\n', [0xed, 0xa0, 0x80], '\n'), line: 2, rule: 'invalid UTF-8 at byte offset 2: the file must be UTF-8 text' },
+  ])('$what', ({ b, line, rule }) => {
+    const p = file(b);
+    for (const chunk of [1, 2, 3, 5, 1 << 20]) {
+      expect(catchScenarioError(() => lines({ path: p }, chunk)).message, `lines, chunk ${chunk}`).toBe(`f.txt: line ${line}: ${rule}`);
+      expect(catchScenarioError(() => records({ path: p }, chunk)).message, `records, chunk ${chunk}`).toBe(`f.csv: line ${line}: ${rule}`);
+    }
+  });
+
+  it('characters of 2, 3 and 4 bytes cut between any two chunks are read whole', () => {
+    const p = file(Buffer.from('# é € 🙂\n1\n'));
+    for (const chunk of [1, 2, 3, 4, 5, 7]) expect(lines({ path: p }, chunk), `chunk ${chunk}`).toEqual([[1, '# é € 🙂'], [2, '1']]);
+  });
+});
