@@ -2,7 +2,9 @@
  * Checks yargs leaves to the commands, which would otherwise misread them: a flag given
  * without its value (yargs hands a string flag "", a number flag its default, an array
  * flag [] — so `--seed` ran with seed 0 and `--metrics-port` with 9090), and a one-value
- * flag given twice (yargs makes a list, which messages then showed as "10s,20s").
+ * flag given twice (yargs makes a list, which messages then showed as "10s,20s"), and a
+ * switch given a value other than true or false, or both ways (yargs read `--report=maybe`
+ * as --no-report, and let the last of `--series --no-series` win).
  */
 import { UsageError } from './errors.js';
 
@@ -54,5 +56,25 @@ export function checkRepeatedFlags(args: Record<string, unknown>, kinds: FlagKin
     const values = v.slice(0, 3).map(shown);
     if (v.length > 3) values.push(`and ${v.length - 3} more`);
     throw new UsageError(`${name}: given ${v.length} times (${values.join(', ')}); give it once`);
+  }
+}
+
+/** Throws a UsageError for a switch (`--report`, `--no-series`) given a value other than true or false, or given both ways. */
+export function checkSwitches(argv: readonly string[], kinds: FlagKinds): void {
+  const seen = new Map<string, { word: string; on: boolean }>();
+  for (const word of argv) {
+    if (word === '--') return; // the rest are positional words
+    const m = /^--(no-)?([^=]+?)(?:=(.*))?$/s.exec(word);
+    if (m === null) continue;
+    const [, no, name, value] = m as unknown as [string, string | undefined, string, string | undefined];
+    if (!kinds.boolean.includes(name)) continue;
+    const flag = `--${no ?? ''}${name}`;
+    if (value !== undefined && (no !== undefined || (value !== 'true' && value !== 'false'))) {
+      throw new UsageError(`${flag}: a switch takes no value (or true or false), got ${shown(value)}; write --${name} or --no-${name}`);
+    }
+    const on = no === undefined && value !== 'false';
+    const before = seen.get(name);
+    if (before !== undefined && before.on !== on) throw new UsageError(`${before.word} and ${word}: give one of them`);
+    seen.set(name, { word, on });
   }
 }

@@ -9,7 +9,7 @@ import type { ControllerArgs } from './controller.js';
 import { controllerOptions } from './controller-options.js';
 import { rolloutOptions, type RolloutArgs } from './rollout.js';
 import { UsageError } from './errors.js';
-import { checkFlagValues, checkRepeatedFlags, type FlagKinds } from './flag-values.js';
+import { checkFlagValues, checkRepeatedFlags, checkSwitches, type FlagKinds } from './flag-values.js';
 import { reportDirOptions, scenarioOptions, workLimitOptions } from './flags.js';
 import type { RunArgs } from './run.js';
 import { usageMessage } from './usage-message.js';
@@ -134,6 +134,7 @@ export async function parseCommandLine(argv: string[], run: (args: RunArgs) => P
     .middleware((args) => {
       const kinds = (cli as unknown as { getOptions(): FlagKinds }).getOptions();
       checkFlagValues(argv, kinds);
+      checkSwitches(argv, kinds);
       checkRepeatedFlags(args, kinds);
     }, true)
     .demandCommand(1, 'Name a command: knsim run <scenario.yaml>')

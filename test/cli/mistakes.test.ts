@@ -129,6 +129,18 @@ describe('misspelt commands and flags', () => {
     },
   ])('knsim $args.0 with a flag missing its value or given twice exits 2 naming it', ({ args, line }) => exitsWithOneLine(args, line));
 
+  // yargs read any value but "true" as false (`--report=maybe` skipped the report), and let the last
+  // of a switch given both ways win.
+  it.each([
+    { args: ['run', 'scenarios/quickstart.yaml', '--report=maybe'], line: 'knsim: --report: a switch takes no value (or true or false), got "maybe"; write --report or --no-report' },
+    { args: ['run', 'scenarios/quickstart.yaml', '--series=no'], line: 'knsim: --series: a switch takes no value (or true or false), got "no"; write --series or --no-series' },
+    { args: ['run', 'scenarios/quickstart.yaml', '--no-series=false'], line: 'knsim: --no-series: a switch takes no value (or true or false), got "false"; write --series or --no-series' },
+    { args: ['run', 'scenarios/quickstart.yaml', '--series', '--no-series'], line: 'knsim: --series and --no-series: give one of them' },
+    { args: ['run', 'scenarios/quickstart.yaml', '--no-report', '--report=true'], line: 'knsim: --no-report and --report=true: give one of them' },
+    { args: ['plan', 'scenarios/capacity-planning.yaml', '--json=yes'], line: 'knsim: --json: a switch takes no value (or true or false), got "yes"; write --json or --no-json' },
+    { args: ['controller', '--dry-run=maybe'], line: 'knsim: --dry-run: a switch takes no value (or true or false), got "maybe"; write --dry-run or --no-dry-run' },
+  ])('knsim $args.0 $args.2 exits 2: a switch with a value or given both ways', ({ args, line }) => exitsWithOneLine(args, line));
+
   // A flag's value was echoed whole: a 100,000-character one made a 100 KB error line.
   const LONG = 'a'.repeat(100_000);
   it.each([
