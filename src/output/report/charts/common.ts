@@ -137,7 +137,6 @@ export function topLevel(title: string, subtitle: string | string[], body: Spec)
   } as unknown as TopLevelSpec;
 }
 
-/** One panel per item, stacked vertically (always a vconcat, so each panel keeps its own title). */
 /** One panel of a stacked chart: full width, `height` px tall, its layers drawn in order. */
 export function panel(title: string, height: number, layer: Spec[]): Spec {
   return { title, width: WIDTH, height, layer };
@@ -148,6 +147,7 @@ export function dataLayer(name: string, values: Spec[], rest: Spec): Spec {
   return { data: { values }, name, ...rest };
 }
 
+/** One panel per item, stacked vertically (always a vconcat, so each panel keeps its own title). */
 export function stack(panels: Spec[]): Spec {
   return { vconcat: panels, resolve: { scale: { stroke: 'shared', fill: 'shared', color: 'shared' } } };
 }
@@ -168,4 +168,35 @@ export function headroomScale(values: Iterable<number>): Spec {
   let max = 0;
   for (const v of values) if (Number.isFinite(v) && v > max) max = v;
   return { domain: [0, max > 0 ? Math.max(max + 1, max * 1.1) : 1], nice: true, zero: true };
+}
+
+/**
+ * The most panels a per-revision or per-service chart stacks. A hundred revisions made charts
+ * tens of thousands of pixels tall, and drawing them took gigabytes; past this many, the busiest
+ * are drawn and the rest are in the CSVs and the summary table.
+ */
+export const MAX_PANELS = 20;
+
+/** Requests a revision answered over the run (summary.json), 0 when it is not there. */
+function revisionRequests(run: RunData, service: string, revision: string): number {
+  return run.summary.revisions.find((s) => s.service === service && s.revision === revision)?.requests.total ?? 0;
+}
+
+/**
+ * The items to draw a panel for: every one up to MAX_PANELS, else the MAX_PANELS with the most
+ * requests (ties: the first), in their order; and the subtitle line that says which, if any were left out.
+ */
+export function busiest<T>(run: RunData, items: readonly T[], revisionsOf: (x: T) => ReadonlyArray<{ service: string; revision: string }>, what: string): { shown: T[]; note: string[] } {
+  if (items.length <= MAX_PANELS) return { shown: [...items], note: [] };
+  const requests = items.map((x) => revisionsOf(x).reduce((a, r) => a + revisionRequests(run, r.service, r.revision), 0));
+  const keep = new Set([...items.keys()].sort((a, b) => requests[b]! - requests[a]! || a - b).slice(0, MAX_PANELS));
+  return {
+    shown: items.filter((_, i) => keep.has(i)),
+    note: [`The ${MAX_PANELS} ${what} with the most requests, of ${items.length}; the others are in the CSVs and the summary table.`],
+  };
+}
+
+/** A subtitle with extra lines after it. */
+export function withLines(subtitle: string, lines: readonly string[]): string | string[] {
+  return lines.length === 0 ? subtitle : [...subtitle.split('\n'), ...lines];
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { breakGaps, bucketMax, type Row, val, xOf } from '../aggregate.js';
 import { Columns, parseNumberCell, readRunCsv } from '../csv.js';
 import type { RevisionData } from '../load.js';
-import { type Chart, type ChartContext, type Spec, WIDTH, aggregationNote, headroomScale, heldToEnd, keyedLegend, revisionTitle, stack, topLevel, xEncoding, xTitle } from './common.js';
+import { type Chart, type ChartContext, type Spec, WIDTH, aggregationNote, busiest, withLines, headroomScale, heldToEnd, keyedLegend, revisionTitle, stack, topLevel, xEncoding, xTitle } from './common.js';
 
 // The request is summed over the pods metrics-server has reported (the HPA's denominator), not every pod.
 const LABELS = { u: 'CPU usage (metrics-server)', r: 'CPU request (pods with metrics)' };
@@ -100,6 +100,7 @@ export function cpuChart(ctx: ChartContext): Chart | undefined {
     .map((r) => ({ r, s: series.get(`${r.service}/${r.revision}`) }))
     .filter((x): x is { r: RevisionData; s: CpuSeries } => x.s !== undefined && x.s.usage.some((v) => Number.isFinite(v)));
   if (revs.length === 0) return undefined;
+  const { shown, note } = busiest(ctx.run, revs, (x) => [x.r], 'revisions');
   return {
     id: 'cpu',
     heading: 'CPU usage vs request',
@@ -107,8 +108,8 @@ export function cpuChart(ctx: ChartContext): Chart | undefined {
       'The revision’s CPU usage as metrics-server reports it (each pod’s rate over the last scrape interval, summed) against the summed CPU requests of the pods with metrics; their ratio is the utilization the HPA scales on (hover for it). A gap in the lines is a time when no pod had metrics (every pod new or its container just restarted).',
     spec: topLevel(
       'CPU usage vs request',
-      `Millicores per revision from timeseries.csv: usage and request of the pods metrics-server has reported, updated at each scrape.${aggregationNote(ctx.axis, 'the maximum in each bucket')}`,
-      stack(revs.map(({ r, s }, i) => panel(ctx, r, s, i))),
+      withLines(`Millicores per revision from timeseries.csv: usage and request of the pods metrics-server has reported, updated at each scrape.${aggregationNote(ctx.axis, 'the maximum in each bucket')}`, note),
+      stack(shown.map(({ r, s }, i) => panel(ctx, r, s, i))),
     ),
   };
 }

@@ -1,7 +1,7 @@
 import { HPA_CLASS } from '../../../core/autoscaler/index.js';
 import { type Row, breakGaps, bucketMean, val, xAt, xOf } from '../aggregate.js';
 import type { RevisionData } from '../load.js';
-import { type Chart, type ChartContext, type Spec, COLORS, WIDTH, aggregationNote, keyedLegend, periodLayers, revisionTitle, stack, topLevel, xEncoding } from './common.js';
+import { type Chart, type ChartContext, type Spec, COLORS, WIDTH, aggregationNote, keyedLegend, periodLayers, revisionTitle, stack, topLevel, xEncoding, busiest, withLines } from './common.js';
 import { panicIntervals } from './pods.js';
 
 function metricUnit(r: RevisionData): string {
@@ -104,6 +104,7 @@ export function kpaChart(ctx: ChartContext): Chart | undefined {
   const hpa = ctx.run.revisions.filter((r) => r.settings?.class === HPA_CLASS);
   const revs = ctx.run.revisions.filter((r) => r.settings?.class !== HPA_CLASS && r.decisions.valid.some((v) => v === 1));
   if (revs.length === 0) return undefined;
+  const { shown, note } = busiest(ctx.run, revs, (r) => [r], 'revisions');
   const hpaNote =
     hpa.length === 0
       ? ''
@@ -116,8 +117,8 @@ export function kpaChart(ctx: ChartContext): Chart | undefined {
       hpaNote,
     spec: topLevel(
       'What the KPA saw',
-      `Observed values at each decider evaluation (every 2 s, plus pokes from the activator) compared with target × ready pods.${aggregationNote(ctx.axis, 'mean of the evaluations in each bucket')}`,
-      stack(revs.map((r, i) => panel(ctx, r, i))),
+      withLines(`Observed values at each decider evaluation (every 2 s, plus pokes from the activator) compared with target × ready pods.${aggregationNote(ctx.axis, 'mean of the evaluations in each bucket')}`, note),
+      stack(shown.map((r, i) => panel(ctx, r, i))),
     ),
   };
 }

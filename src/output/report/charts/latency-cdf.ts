@@ -1,5 +1,5 @@
 import type { RevisionData } from '../load.js';
-import { type Chart, type ChartContext, type Spec, COLORS, WIDTH, keyedLegend, revisionTitle, stack, topLevel } from './common.js';
+import { type Chart, type ChartContext, type Spec, COLORS, WIDTH, keyedLegend, revisionTitle, stack, topLevel, busiest, withLines } from './common.js';
 
 const LABELS = { warm: 'warm (a pod was ready)', cold: 'cold start (waited for a pod)' };
 
@@ -29,6 +29,7 @@ function panel(ctx: ChartContext, r: RevisionData, i: number): Spec {
 export function latencyCdfChart(ctx: ChartContext): Chart | undefined {
   const revs = ctx.run.revisions.filter((r) => r.cdf.all.length > 0);
   if (revs.length === 0) return undefined;
+  const { shown, note } = busiest(ctx.run, revs, (r) => [r], 'revisions');
   return {
     id: 'latency-cdf',
     heading: 'Latency distribution',
@@ -36,8 +37,8 @@ export function latencyCdfChart(ctx: ChartContext): Chart | undefined {
       'For each latency on the x axis, the share of successful requests that were at least that fast; the gap between the warm and cold-start curves is what scaling from zero costs.',
     spec: topLevel(
       'Latency distribution (CDF), cold vs warm',
-      'Cumulative distribution of client-side latency of 200 responses over the whole run, from the HDR histograms in latency-cdf.csv.',
-      stack(revs.map((r, i) => panel(ctx, r, i))),
+      withLines('Cumulative distribution of client-side latency of 200 responses over the whole run, from the HDR histograms in latency-cdf.csv.', note),
+      stack(shown.map((r, i) => panel(ctx, r, i))),
     ),
   };
 }

@@ -1,6 +1,6 @@
 import { type TimeAxis, bucketLabel, bucketMax, bucketStep, intervals, levelMax, val, xOf } from '../aggregate.js';
 import type { RevisionData } from '../load.js';
-import { type Chart, type ChartContext, type Spec, COLORS, WIDTH, aggregationNote, headroomScale, heldToEnd, keyedLegend, periodLayers, revisionTitle, stack, topLevel, xEncoding } from './common.js';
+import { type Chart, type ChartContext, type Spec, COLORS, WIDTH, aggregationNote, headroomScale, heldToEnd, keyedLegend, periodLayers, revisionTitle, stack, topLevel, xEncoding, busiest, withLines } from './common.js';
 
 // Pod counts first, decisions last: the dashed decision lines are drawn on top and stay visible.
 const LABELS = {
@@ -165,6 +165,7 @@ function podsLegend(ctx: ChartContext): Spec {
 export function podsChart(ctx: ChartContext): Chart | undefined {
   const revs = ctx.run.revisions.filter((r) => r.timeseries.time.length > 0 || r.decisions.time.length > 0);
   if (revs.length === 0) return undefined;
+  const { shown, note } = busiest(ctx.run, revs, (r) => [r], 'revisions');
   return {
     id: 'pods',
     heading: 'Pods over time',
@@ -172,8 +173,8 @@ export function podsChart(ctx: ChartContext): Chart | undefined {
       'The decider’s desired scale and the KPA’s want (dashed) against the pods that are actually starting, ready and terminating; red shading marks panic mode and the purple strip along the top marks periods when the SKS put the activator in the request path (Proxy mode).',
     spec: topLevel(
       'Pods over time',
-      `Desired and want are step functions set at each decider evaluation.\nPod counts come from the pod transitions (pods.csv), the most held in each ${bucketLabel(ctx.axis)} step.${aggregationNote(ctx.axis, 'pod counts are the maximum in each bucket')}`,
-      stack(revs.map((r, i) => panel(ctx, r, i))),
+      withLines(`Desired and want are step functions set at each decider evaluation.\nPod counts come from the pod transitions (pods.csv), the most held in each ${bucketLabel(ctx.axis)} step.${aggregationNote(ctx.axis, 'pod counts are the maximum in each bucket')}`, note),
+      stack(shown.map((r, i) => panel(ctx, r, i))),
     ),
   };
 }

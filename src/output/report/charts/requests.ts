@@ -1,6 +1,6 @@
 import { type Row, type TimeAxis, bucketLabel, bucketMax, bucketOf, bucketSum, breakGaps, val, xAt, xOf } from '../aggregate.js';
 import type { RevisionData } from '../load.js';
-import { type Chart, type ChartContext, type Spec, COLORS, WIDTH, aggregationNote, keyedLegend, revisionTitle, topLevel, xEncoding } from './common.js';
+import { type Chart, type ChartContext, type Spec, COLORS, WIDTH, aggregationNote, keyedLegend, revisionTitle, topLevel, xEncoding, busiest, withLines } from './common.js';
 
 const OUTCOMES = { ok: '200 OK', e3: '503 overloaded', e4: '504 timeout', ct: 'client gave up', cold: 'cold start (any outcome)' };
 const STATUS_KEYS = ['ok', 'e3', 'e4', 'ct'];
@@ -160,6 +160,7 @@ function panels(ctx: ChartContext, r: RevisionData, i: number): Spec[] {
 export function requestsChart(ctx: ChartContext): Chart | undefined {
   const revs = ctx.run.revisions.filter((r) => r.requests.time.length > 0);
   if (revs.length === 0) return undefined;
+  const { shown, note } = busiest(ctx.run, revs, (r) => [r], 'revisions');
   return {
     id: 'requests',
     heading: 'Requests and latency',
@@ -168,11 +169,11 @@ export function requestsChart(ctx: ChartContext): Chart | undefined {
       'Completed requests per second by outcome (orange bars: cold starts, the requests that reached an activator while the revision had no usable pod), and below, the p50, p95 and p99 latency of the successful ones on a log scale. Where fewer than 20 successful requests completed in a step, its p95 and p99 are both its slowest request, so the p95 line covers the p99 line.',
     spec: topLevel(
       'Requests and latency',
-      `Completions per second by outcome, cold-start requests in orange; latency percentiles of 200 responses, by completion time.${aggregationNote(
+      withLines(`Completions per second by outcome, cold-start requests in orange; latency percentiles of 200 responses, by completion time.${aggregationNote(
         ctx.axis,
         ctx.run.files.latencyBuckets ? 'rates are bucket averages; percentiles are of all the 200s completed in the bucket' : 'rates are bucket averages, percentiles the highest per-second value',
-      )}`,
-      { vconcat: revs.flatMap((r, i) => panels(ctx, r, i)), resolve: { scale: { fill: 'shared', stroke: 'shared' } } },
+      )}`, note),
+      { vconcat: shown.flatMap((r, i) => panels(ctx, r, i)), resolve: { scale: { fill: 'shared', stroke: 'shared' } } },
     ),
   };
 }

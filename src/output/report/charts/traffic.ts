@@ -1,5 +1,5 @@
 import { bucketMean, val, xOf } from '../aggregate.js';
-import { type Chart, type ChartContext, type Spec, WIDTH, aggregationNote, heldToEnd, topLevel, xEncoding } from './common.js';
+import { type Chart, type ChartContext, type Spec, WIDTH, aggregationNote, heldToEnd, topLevel, xEncoding, busiest, withLines } from './common.js';
 
 const PALETTE = ['#4c78a8', '#f58518', '#54a24b', '#e45756', '#72b7b2', '#b279a2', '#eeca3b', '#9d755d', '#ff9da6', '#bab0ac'];
 
@@ -42,7 +42,8 @@ function panel(ctx: ChartContext, service: string, multiService: boolean, i: num
 
 export function trafficChart(ctx: ChartContext): Chart | undefined {
   const services = [...new Set(ctx.run.revisions.map((r) => r.service))];
-  const panels = services.map((s, i) => panel(ctx, s, ctx.multiService, i)).filter((p): p is Spec => p !== undefined);
+  const { shown, note } = busiest(ctx.run, services, (s) => ctx.run.revisions.filter((r) => r.service === s), 'services');
+  const panels = shown.map((s, i) => panel(ctx, s, ctx.multiService, i)).filter((p): p is Spec => p !== undefined);
   if (panels.length === 0) return undefined;
   return {
     id: 'traffic',
@@ -51,7 +52,7 @@ export function trafficChart(ctx: ChartContext): Chart | undefined {
       'The percentage of each service’s traffic routed to each revision: a split shows as parallel bands, a gradual rollout as a band that widens step by step.',
     spec: topLevel(
       'Traffic share per revision',
-      `Routing percentages from the Route's traffic block (and gradual rollouts), per service.${aggregationNote(ctx.axis, 'bucket average')}`,
+      withLines(`Routing percentages from the Route's traffic block (and gradual rollouts), per service.${aggregationNote(ctx.axis, 'bucket average')}`, note),
       { vconcat: panels, resolve: { scale: { fill: 'independent' } } },
     ),
   };

@@ -1,6 +1,6 @@
 import { bucketMax, val, xOf } from '../aggregate.js';
 import type { RevisionData } from '../load.js';
-import { type Chart, type ChartContext, type Spec, COLORS, WIDTH, aggregationNote, headroomScale, heldToEnd, keyedLegend, periodLayers, revisionTitle, stack, topLevel, xEncoding } from './common.js';
+import { type Chart, type ChartContext, type Spec, COLORS, WIDTH, aggregationNote, headroomScale, heldToEnd, keyedLegend, periodLayers, revisionTitle, stack, topLevel, xEncoding, busiest, withLines } from './common.js';
 import { proxyIntervals } from './pods.js';
 
 const LABELS = { a: 'buffered in activators', q: 'queued in queue-proxies' };
@@ -44,6 +44,7 @@ function panel(ctx: ChartContext, r: RevisionData, i: number): Spec {
 export function waitingChart(ctx: ChartContext): Chart | undefined {
   const revs = ctx.run.revisions.filter((r) => r.timeseries.time.length > 0);
   if (revs.length === 0) return undefined;
+  const { shown, note } = busiest(ctx.run, revs, (r) => [r], 'revisions');
   return {
     id: 'waiting',
     heading: 'Where requests wait',
@@ -51,8 +52,8 @@ export function waitingChart(ctx: ChartContext): Chart | undefined {
       'Requests held by the activators (while the SKS is in Proxy mode, marked by the purple strip, e.g. during a cold start) and requests queued in the pods’ queue-proxies because every container slot was busy.',
     spec: topLevel(
       'Where requests wait',
-      `Requests waiting, sampled at each whole second: buffered by the activators, or queued in a queue-proxy behind containerConcurrency.${aggregationNote(ctx.axis, 'the maximum in each bucket')}`,
-      stack(revs.map((r, i) => panel(ctx, r, i))),
+      withLines(`Requests waiting, sampled at each whole second: buffered by the activators, or queued in a queue-proxy behind containerConcurrency.${aggregationNote(ctx.axis, 'the maximum in each bucket')}`, note),
+      stack(shown.map((r, i) => panel(ctx, r, i))),
     ),
   };
 }
