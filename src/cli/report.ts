@@ -1,4 +1,4 @@
-import { buildReport, NotARunDirectoryError } from '../output/report/index.js';
+import { buildReport, NotARunDirectoryError, ReportTooLargeError } from '../output/report/index.js';
 import { toOutputError } from '../output/output-error.js';
 import { UsageError } from './errors.js';
 import { requireOptional } from './optional-deps.js';
@@ -13,7 +13,29 @@ export async function reportCommand(runDir: string): Promise<string> {
   try {
     return (await buildReport(runDir)).htmlPath;
   } catch (e) {
-    if (e instanceof NotARunDirectoryError) throw new UsageError(e.message);
-    throw toOutputError(e, runDir);
+    return reportError(e, runDir);
   }
+}
+
+/**
+ * The report `knsim run` writes after its run: a run too large to chart keeps its complete
+ * files and exits 0, with a line on stderr saying why there is no report (undefined).
+ */
+export async function runReport(runDir: string): Promise<string | undefined> {
+  requireOptional('charts');
+  try {
+    return (await buildReport(runDir)).htmlPath;
+  } catch (e) {
+    if (e instanceof ReportTooLargeError) {
+      process.stderr.write(`knsim: report not written: ${e.message}\n`);
+      return undefined;
+    }
+    return reportError(e, runDir);
+  }
+}
+
+/** A report's failure as the CLI reports it: bad input (exit 2), or an output error. */
+function reportError(e: unknown, runDir: string): never {
+  if (e instanceof NotARunDirectoryError || e instanceof ReportTooLargeError) throw new UsageError(e.message);
+  throw toOutputError(e, runDir);
 }

@@ -63,5 +63,8 @@ export async function runCommand(args: RunArgs): Promise<void> {
     progress.stop();
   }
   process.stdout.write(textSummary(result.summary, outDir, result.files) + '\n');
-  if (args.report) process.stdout.write(`report: ${await (await import('./report.js')).reportCommand(outDir)}\n`);
+  if (args.report) {
+    const html = await (await import('./report.js')).runReport(outDir);
+    if (html !== undefined) process.stdout.write(`report: ${html}\n`);
+  }
 }

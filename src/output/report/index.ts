@@ -7,10 +7,12 @@ import { type Chart, type ChartContext, buildCharts } from './charts/index.js';
 import { buildHtml } from './html.js';
 import { type RunData, loadRunData } from './load.js';
 import { writeChartImages } from './render.js';
+import { checkReportInput } from './input-size.js';
 
 export { NotARunDirectoryError, loadRunData, type RunData } from './load.js';
 export type { Chart } from './charts/index.js';
 export { renderPng, renderSvg, writeChartImages } from './render.js';
+export { REPORT_INPUT_LIMIT_BYTES, ReportTooLargeError } from './input-size.js';
 
 export interface ReportOptions {
   /** Write each chart's .svg and .png too (default true); the HTML and .vl.json are always written. */
@@ -70,6 +72,7 @@ function refuseForeignFiles(runDir: string, dir: string, files: readonly string[
 
 export async function buildReport(runDir: string, opts: ReportOptions = {}): Promise<ReportResult> {
   const dir = resolve(runDir);
+  checkReportInput(dir, runDir);
   // Loaded by the path as given, so an error names it the way the user typed it.
   const run = loadRunData(runDir);
   const { charts, ctx } = reportCharts(run, opts);
