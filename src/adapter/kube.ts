@@ -3,8 +3,8 @@
  * account), the typed clients it uses, per-request timeouts and patch content types, and
  * classifying API errors (conflict, not found, worth retrying).
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, statSync, type Stats } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { ResponseShapeError } from './response-shape.js';
 
@@ -32,14 +32,62 @@ export function defaultKubeconfigFound(env: NodeJS.ProcessEnv = process.env, exi
   return exists(SERVICE_ACCOUNT_TOKEN);
 }
 
+/**
+ * The largest kubeconfig knsim reads. client-node (like client-go) reads the whole file with
+ * no limit, so /dev/zero or a huge file would fill memory; real kubeconfigs, even with many
+ * clusters and embedded certificates, are a few hundred KiB at most.
+ */
+export const MAX_KUBECONFIG_BYTES = 16 * 1024 * 1024;
+
+/** A kubeconfig file refused before reading it: the message is the rule it breaks. */
+export class KubeconfigFileError extends Error {
+  override readonly name = 'KubeconfigFileError';
+}
+
+function fileKind(st: Stats): string {
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  if (st.isFIFO()) return 'a pipe';
+  if (st.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+/**
+ * Refuses a kubeconfig that is not a regular file or is larger than MAX_KUBECONFIG_BYTES,
+ * before it is read whole. A missing file or a directory is left to the load, whose errors
+ * already say so.
+ */
+export function checkKubeconfigFile(path: string, stat: (path: string) => Stats = statSync): void {
+  let st: Stats;
+  try {
+    st = stat(path);
+  } catch {
+    return;
+  }
+  if (st.isDirectory()) return;
+  if (!st.isFile()) throw new KubeconfigFileError(`${fileKind(st)}, not a kubeconfig file (a kubeconfig must be a regular file)`);
+  if (st.size > MAX_KUBECONFIG_BYTES) {
+    throw new KubeconfigFileError(`the file is ${st.size} bytes, more than a kubeconfig may be (at most ${MAX_KUBECONFIG_BYTES} bytes, 16 MiB)`);
+  }
+}
+
 /** Loads credentials the way kubectl finds them, or from the pod when `inCluster`. */
-export function loadKubeConfig(opts: KubeConfigOptions = {}): k8s.KubeConfig {
+export function loadKubeConfig(opts: KubeConfigOptions = {}, env: NodeJS.ProcessEnv = process.env): k8s.KubeConfig {
   const kc = new k8s.KubeConfig();
   if (opts.inCluster) kc.loadFromCluster();
-  else if (opts.kubeconfig !== undefined) kc.loadFromFile(opts.kubeconfig);
-  else if (!defaultKubeconfigFound()) {
+  else if (opts.kubeconfig !== undefined) {
+    checkKubeconfigFile(opts.kubeconfig);
+    kc.loadFromFile(opts.kubeconfig);
+  } else if (!defaultKubeconfigFound(env)) {
     throw new Error('none found: $KUBECONFIG is unset, ~/.kube/config does not exist and no service account is mounted (give --kubeconfig FILE, set KUBECONFIG, or use --in-cluster in a pod)');
-  } else kc.loadFromDefault();
+  } else {
+    // The files client-node's default loading reads: every entry of $KUBECONFIG, else ~/.kube/config.
+    const list = env['KUBECONFIG'];
+    const home = env['HOME'];
+    const files = list !== undefined && list !== '' ? list.split(delimiter).filter((f) => f !== '') : home !== undefined && home !== '' ? [join(home, '.kube', 'config')] : [];
+    for (const f of files) checkKubeconfigFile(f);
+    kc.loadFromDefault();
+  }
   if (opts.context !== undefined) kc.setCurrentContext(opts.context);
   return kc;
 }
@@ -64,6 +112,7 @@ export function describeKubeconfigError(e: unknown): string {
     const why = typeof reason === 'string' && reason !== '' ? reason : (e.message.split('\n')[0] ?? '').trim();
     return `not valid YAML${at}: ${why}`;
   }
+  if (e instanceof KubeconfigFileError) return e.message;
   const code = (e as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && Object.hasOwn(FILE_ERRORS, code)) return `cannot read the file: ${FILE_ERRORS[code]!}`;
   // client-node reads `clusters` of whatever the YAML held: an empty file holds nothing.

@@ -4,7 +4,7 @@
  * 127.0.0.1 only).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -160,8 +160,8 @@ describe('rollout flags', () => {
   });
 });
 
-function knsimSync(args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', KUBECONFIG: join(tmp, 'none') } });
+function knsimSync(args: string[], kubeconfigEnv = join(tmp, 'none')): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', KUBECONFIG: kubeconfigEnv } });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -225,7 +225,19 @@ describe('knsim controller / rollout processes', () => {
       'apiVersion: v1\nkind: Config\nclusters:\n- cluster: { server: "http://127.0.0.1:1" }\n  name: c\ncontexts:\n- context: { cluster: c, user: u }\n  name: x\ncurrent-context: x\nusers:\n- name: u\n  user: { token: abc }\n',
     );
     const missing = join(tmp, 'missing.yaml');
+    // A sparse file one byte over the cap: client-node would read all of it.
+    const huge = kc('huge.yaml', '');
+    truncateSync(huge, 16 * 1024 * 1024 + 1);
+    const notRegular = 'a character device, not a kubeconfig file (a kubeconfig must be a regular file)';
+    const tooBig = 'the file is 16777217 bytes, more than a kubeconfig may be (at most 16777216 bytes, 16 MiB)';
     it.each([
+      // Read whole with no limit, /dev/zero filled memory until the process was killed.
+      { args: ['controller', '--kubeconfig', '/dev/zero'], line: `--kubeconfig /dev/zero: ${notRegular}` },
+      { args: ['rollout', 'hello', '--kubeconfig', '/dev/zero'], line: `--kubeconfig /dev/zero: ${notRegular}` },
+      { args: ['controller', '--kubeconfig', huge], line: `--kubeconfig ${huge}: ${tooBig}` },
+      { args: ['rollout', 'hello', '--kubeconfig', huge], line: `--kubeconfig ${huge}: ${tooBig}` },
+      { args: ['rollout', 'hello'], env: `${good}:/dev/zero`, line: `$KUBECONFIG ${good}:/dev/zero: ${notRegular}` },
+      { args: ['controller'], env: huge, line: `$KUBECONFIG ${huge}: ${tooBig}` },
       // client-node's own words were "HTTP protocol is not allowed when skipTLSVerify is not set or false" (an internal error from rollout).
       { args: ['rollout', 'hello', '--kubeconfig', plainHttp], line: `--kubeconfig ${plainHttp}: cluster "c" has a plain-HTTP server (http://127.0.0.1:1); the Kubernetes client talks plain HTTP only when the cluster sets insecure-skip-tls-verify: true` },
       { args: ['controller', '--kubeconfig', plainHttp], line: `--kubeconfig ${plainHttp}: cluster "c" has a plain-HTTP server (http://127.0.0.1:1); the Kubernetes client talks plain HTTP only when the cluster sets insecure-skip-tls-verify: true` },
@@ -238,9 +250,9 @@ describe('knsim controller / rollout processes', () => {
       { args: ['controller', '--kubeconfig', good, '--context', 'prod'], line: `--context prod: no such context in --kubeconfig ${good}` },
       // knsimSync points $KUBECONFIG at a file that does not exist.
       { args: ['rollout', 'hello'], line: `$KUBECONFIG ${join(tmp, 'none')}: cannot read the file: no such file` },
-    ])('$args.0 $args.2 $args.3', ({ args, line }) => {
+    ] as { args: string[]; env?: string; line: string }[])('$args.0 $args.2 $args.3 $env', ({ args, env, line }) => {
       // --duration bounds a controller that would wrongly get as far as running.
-      const r = knsimSync(args[0] === 'controller' ? [...args, '--duration', '1s'] : args);
+      const r = knsimSync(args[0] === 'controller' ? [...args, '--duration', '1s'] : args, env);
       expect(r.code).toBe(2);
       expect(r.stderr).toBe(`knsim: ${line}\n`);
       expect(r.stdout).toBe('');

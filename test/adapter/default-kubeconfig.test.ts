@@ -4,7 +4,8 @@
  * to http://localhost:8080 and fails later with a TLS message; knsim says what is missing.
  */
 import { describe, expect, it } from 'vitest';
-import { defaultKubeconfigFound } from '../../src/adapter/kube.js';
+import type { Stats } from 'node:fs';
+import { checkKubeconfigFile, defaultKubeconfigFound, MAX_KUBECONFIG_BYTES } from '../../src/adapter/kube.js';
 
 const TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 
@@ -18,5 +19,36 @@ describe('defaultKubeconfigFound', () => {
     { name: 'another file in ~/.kube only', env: { HOME: '/h' }, files: ['/h/.kube/cache'], found: false },
   ])('$name → $found', ({ env, files, found }) => {
     expect(defaultKubeconfigFound(env, (p) => (files as string[]).includes(p))).toBe(found);
+  });
+});
+
+describe('checkKubeconfigFile refuses what client-node would read whole without a limit', () => {
+  const stats = (kind: 'file' | 'dir' | 'char' | 'fifo', size: number): Stats =>
+    ({
+      isFile: () => kind === 'file',
+      isDirectory: () => kind === 'dir',
+      isCharacterDevice: () => kind === 'char',
+      isBlockDevice: () => false,
+      isFIFO: () => kind === 'fifo',
+      isSocket: () => false,
+      size,
+    }) as Stats;
+  it.each([
+    { name: 'a regular file at the cap', st: stats('file', MAX_KUBECONFIG_BYTES), error: undefined },
+    { name: 'a directory (the load says EISDIR)', st: stats('dir', 4096), error: undefined },
+    { name: 'a regular file one byte over', st: stats('file', MAX_KUBECONFIG_BYTES + 1), error: 'the file is 16777217 bytes, more than a kubeconfig may be (at most 16777216 bytes, 16 MiB)' },
+    { name: '/dev/zero', st: stats('char', 0), error: 'a character device, not a kubeconfig file (a kubeconfig must be a regular file)' },
+    { name: 'a pipe', st: stats('fifo', 0), error: 'a pipe, not a kubeconfig file (a kubeconfig must be a regular file)' },
+  ])('$name', ({ st, error }) => {
+    const check = (): void => checkKubeconfigFile('/k', () => st);
+    if (error === undefined) expect(check).not.toThrow();
+    else expect(check).toThrow(error);
+  });
+  it('a missing file is left to the load, which names it', () => {
+    expect(() =>
+      checkKubeconfigFile('/k', () => {
+        throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
+      }),
+    ).not.toThrow();
   });
 });
