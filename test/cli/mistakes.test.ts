@@ -192,6 +192,55 @@ describe('knsim report on a damaged run directory', () => {
     exitsWithOneLine(['report', dir], `knsim: ${join(dir, rule)}`);
   });
 
+  /** The run's file with data row `row` (0 = the first after the header) holding `value` in `column`, and `blank` empty lines before that row. */
+  const edited = (dir: string, file: string, row: number, column: string, value: string, blank = 0): void => {
+    const lines = readFileSync(join(dir, file), 'utf8').split('\n');
+    const i = lines[0]!.split(',').indexOf(column);
+    expect(i).toBeGreaterThanOrEqual(0);
+    const cells = lines[row + 1]!.split(',');
+    cells[i] = value;
+    lines[row + 1] = cells.join(',');
+    lines.splice(row + 1, 0, ...Array<string>(blank).fill(''));
+    writeFileSync(join(dir, file), lines.join('\n'));
+  };
+
+  // Garbage numbers were read as NaN or drawn as they were (a count of -1, a time 10^308 s into a 20 s run).
+  it.each([
+    { file: 'timeseries.csv', row: 2, column: 'ready', value: 'abc', line: 4, rule: 'a whole number ≥ 0' },
+    { file: 'timeseries.csv', row: 0, column: 'pending', value: '1.5', line: 2, rule: 'a whole number ≥ 0' },
+    { file: 'timeseries.csv', row: 3, column: 'traffic_percent', value: '101', line: 5, rule: 'a number from 0 to 100 or empty' },
+    { file: 'autoscaler.csv', row: 1, column: 'ready_pods', value: '-1', line: 3, rule: 'a whole number ≥ 0' },
+    { file: 'autoscaler.csv', row: 0, column: 'desired', value: '-2', line: 2, rule: 'a whole number ≥ -1' },
+    { file: 'autoscaler.csv', row: 0, column: 'valid', value: '2', line: 2, rule: '0 or 1' },
+    { file: 'autoscaler.csv', row: 0, column: 'observed_stable', value: 'NaN', line: 2, rule: 'a number ≥ 0 or empty' },
+    { file: 'pods.csv', row: 0, column: 'time_s', value: '1e308', line: 2, rule: "a time from 0 to 20 s (the run's end)" },
+    { file: 'requests-per-second.csv', row: 1, column: 'completed', value: '', line: 3, rule: 'a whole number ≥ 0' },
+    { file: 'requests-per-second.csv', row: 0, column: 'p99_ms', value: 'Infinity', line: 2, rule: 'a number ≥ 0 or empty' },
+    { file: 'latency-cdf.csv', row: 0, column: 'fraction', value: '2', line: 2, rule: 'a number from 0 to 1' },
+    // Blank lines are skipped, but the line number is the file's.
+    { file: 'timeseries.csv', row: 2, column: 'ready', value: '-3', blank: 2, line: 6, rule: 'a whole number ≥ 0' },
+  ])('$file with $column "$value" in line $line exits 2 naming the line, column and rule', ({ file, row, column, value, blank, line, rule }) => {
+    const dir = join(tmp(), 'run');
+    cpSync(run, dir, { recursive: true });
+    edited(dir, file, row, column, value, blank);
+    const shown = value === '' ? 'empty' : JSON.stringify(value);
+    exitsWithOneLine(['report', dir], `knsim: ${join(dir, file)}: line ${line}, column ${column}: ${shown} is not ${rule} (not a file knsim wrote)`);
+  });
+
+  it('the empty and -1 cells knsim writes are read (no metrics yet, no valid scale)', () => {
+    const dir = join(tmp(), 'run');
+    cpSync(run, dir, { recursive: true });
+    const as = readFileSync(join(dir, 'autoscaler.csv'), 'utf8');
+    // quickstart's first decisions have no observed concurrency yet; Knative's decider says -1 when it has no valid scale.
+    expect(as.split('\n')[1]).toMatch(/^[^,]+,hello,hello-00001,concurrency,70,0,,,/);
+    edited(dir, 'autoscaler.csv', 0, 'desired', '-1');
+    edited(dir, 'autoscaler.csv', 0, 'want', '-1');
+    edited(dir, 'timeseries.csv', 0, 'traffic_percent', '');
+    const r = knsim(['report', dir]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+  });
+
   it("a settings.json that is not JSON exits 2 naming it (the parser's words differ between node versions)", () => {
     const dir = join(tmp(), 'run');
     cpSync(run, dir, { recursive: true });

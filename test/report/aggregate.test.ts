@@ -7,6 +7,7 @@ import { UsageError } from '../../src/cli/errors.js';
 import { AUTOSCALER_HEADER, LATENCY_CDF_HEADER, REQUEST_SERIES_HEADER, TIMESERIES_HEADER } from '../../src/output/run-outputs.js';
 import { breakGaps, bucketMax, bucketStep, bucketSum, intervals, levelMean, timeAxis } from '../../src/output/report/aggregate.js';
 import { podDeltas } from '../../src/output/report/charts/pods.js';
+import { readCpuSeries } from '../../src/output/report/charts/cpu.js';
 import type { RevisionData } from '../../src/output/report/load.js';
 import { buildReport, loadRunData, NotARunDirectoryError } from '../../src/output/report/index.js';
 
@@ -71,6 +72,22 @@ describe('run directories', () => {
     expect(() => loadRunData(dir)).toThrow(NotARunDirectoryError);
     await expect(reportCommand(dir)).rejects.toThrow(UsageError);
     await expect(reportCommand(dir)).rejects.toThrow(`${dir}: not a knsim run directory (no summary.json)`);
+  });
+
+  it("timeseries.csv's CPU cells: empty (no pod had metrics) reads as no value, a garbage one is refused with its line and column", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'knsim-cpu-'));
+    const header = 'time_s,service,revision,cpu_usage_m,cpu_request_m,cpu_utilization_pct\n';
+    writeFileSync(join(dir, 'timeseries.csv'), `${header}0.000000,s,s-00001,,,\n1.000000,s,s-00001,250,1000,25\n`);
+    const s = readCpuSeries(dir, 10)!.get('s/s-00001')!;
+    expect(s.time).toEqual([0, 1]);
+    expect(s.usage).toEqual([Number.NaN, 250]);
+    expect(s.request).toEqual([Number.NaN, 1000]);
+    expect(s.utilization).toEqual([Number.NaN, 25]);
+    const file = join(dir, 'timeseries.csv');
+    writeFileSync(file, `${header}0.000000,s,s-00001,,,\n1.000000,s,s-00001,250,abc,25\n`);
+    expect(() => readCpuSeries(dir, 10)).toThrow(new NotARunDirectoryError(`${file}: line 3, column cpu_request_m: "abc" is not a number ≥ 0 or empty (not a file knsim wrote)`));
+    writeFileSync(file, `${header}0.000000,s,s-00001,,,\n11.000000,s,s-00001,250,1000,25\n`);
+    expect(() => readCpuSeries(dir, 10)).toThrow(`${file}: line 3, column time_s: "11.000000" is not a time from 0 to 10 s (the run's end) (not a file knsim wrote)`);
   });
 
   it('a 24-hour run with four revisions stays under 5 MB (synthesized files)', async () => {

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RevisionSettings, RunSettings } from '../settings.js';
 import type { RunSummary } from '../summary.js';
-import { Columns, NotARunDirectoryError, parseNumberCell, readRunCsv } from './csv.js';
+import { badCell, type CellRule, Columns, COUNT, type CsvTable, FLAG, FRACTION, MEASURE, NotARunDirectoryError, PERCENT, POSITIVE, readCell, readRunCsv, SCALE, timeRule } from './csv.js';
 
 /** timeseries.csv of one revision: one sample per simulated second. */
 export interface TimeseriesData {
@@ -106,46 +106,88 @@ export interface RunData {
 
 export { NotARunDirectoryError };
 
-/** Where each field of a per-revision series comes from: a column read as a number, or a column and how to read its cell. */
-/** A field's column: by name (a number cell), or with its own reading; an optional column may be missing from the file. */
-type ColumnMap<T> = { [K in keyof T]: string | { column: string; cell: (v: string) => T[K] extends Array<infer E> ? E : never; optional?: boolean } };
+/**
+ * A field's column: read as a number by its rule ('time' for the run's time rule), or with its
+ * own reading; an optional column may be missing from the file (then every cell reads as empty).
+ */
+type ColumnSpec<E> = { column: string; rule: CellRule | 'time'; blankAs?: number; optional?: boolean } | { column: string; cell: (v: string) => E };
+type ColumnMap<T> = { [K in keyof T]: ColumnSpec<T[K] extends Array<infer E> ? E : never> };
+
+const n = (column: string, rule: CellRule | 'time'): { column: string; rule: CellRule | 'time' } => ({ column, rule });
+const TIME = n('time_s', 'time');
 
 const TIMESERIES: ColumnMap<TimeseriesData> = {
-  time: 'time_s', pending: 'pending', starting: 'starting', ready: 'ready', terminating: 'terminating',
-  activatorWaiting: 'activator_waiting', podQueued: 'pod_queued', podExecuting: 'pod_executing', trafficPercent: 'traffic_percent',
+  time: TIME, pending: n('pending', COUNT), starting: n('starting', COUNT), ready: n('ready', COUNT), terminating: n('terminating', COUNT),
+  activatorWaiting: n('activator_waiting', COUNT), podQueued: n('pod_queued', COUNT), podExecuting: n('pod_executing', COUNT), trafficPercent: n('traffic_percent', PERCENT),
   proxy: { column: 'sks_mode', cell: (v) => (v === 'Proxy' ? 1 : 0) },
 };
 const DECISIONS: ColumnMap<DecisionData> = {
-  time: 'time_s', target: 'target', readyPods: 'ready_pods', observedStable: 'observed_stable', observedPanic: 'observed_panic',
-  desired: 'desired', want: 'want', inPanic: 'in_panic', valid: 'valid',
+  time: TIME, target: n('target', MEASURE), readyPods: n('ready_pods', COUNT), observedStable: n('observed_stable', MEASURE), observedPanic: n('observed_panic', MEASURE),
+  desired: n('desired', SCALE), want: n('want', SCALE), inPanic: n('in_panic', FLAG), valid: n('valid', FLAG),
 };
 const REQUESTS: ColumnMap<RequestSeriesData> = {
-  time: 'time_s', completed: 'completed', ok: 'ok', status503: 'status503', status504: 'status504', clientTimeouts: 'client_timeouts',
-  status502: { column: 'status502', cell: (v) => (v === '' ? 0 : Number(v)), optional: true },
-  cold: 'cold', p50: 'p50_ms', p95: 'p95_ms', p99: 'p99_ms',
+  time: TIME, completed: n('completed', COUNT), ok: n('ok', COUNT), status503: n('status503', COUNT), status504: n('status504', COUNT), clientTimeouts: n('client_timeouts', COUNT),
+  // Runs where nothing could crash have no status502 column: 0 in every row.
+  status502: { column: 'status502', rule: COUNT, blankAs: 0, optional: true },
+  cold: n('cold', COUNT), p50: n('p50_ms', MEASURE), p95: n('p95_ms', MEASURE), p99: n('p99_ms', MEASURE),
 };
-const PODS: ColumnMap<PodEventData> = { time: 'time_s', pod: { column: 'pod', cell: (v) => v }, event: { column: 'event', cell: (v) => v } };
-const LATENCY_BUCKETS: ColumnMap<LatencyBucketData> = { start: 'start_s', bucketSeconds: 'bucket_s', p50: 'p50_ms', p95: 'p95_ms', p99: 'p99_ms' };
+const PODS: ColumnMap<PodEventData> = { time: TIME, pod: { column: 'pod', cell: (v) => v }, event: { column: 'event', cell: (v) => v } };
+const LATENCY_BUCKETS: ColumnMap<LatencyBucketData> = { start: n('start_s', 'time'), bucketSeconds: n('bucket_s', POSITIVE), p50: n('p50_ms', MEASURE), p95: n('p95_ms', MEASURE), p99: n('p99_ms', MEASURE) };
 
 /** A series with no rows yet: an empty array per field of the map. */
 function empty<T>(map: ColumnMap<T>): T {
   return Object.fromEntries(Object.keys(map).map((k) => [k, []])) as T;
 }
 
+/** A run's CSV file as the loader reads it. */
+interface RunCsv {
+  file: string;
+  table: CsvTable;
+  cols: Columns;
+}
+
+/** Reads column `column` of row `i` by its rule; a cell that breaks it stops the report with the file, line, column and rule. */
+function numberAt(csv: RunCsv, i: number, index: number, column: string, rule: CellRule): number {
+  const cell = csv.table.rows[i]![index];
+  const v = readCell(cell, rule);
+  if (v === undefined) throw badCell(csv.file, csv.table, i, column, cell, rule);
+  return v;
+}
+
 /** Appends each row of a CSV to the series of its (service, revision), field by field as the map says. */
-function fill<T>(table: { cols: Columns; rows: string[][] }, map: ColumnMap<T>, series: (service: string, revision: string) => T): void {
-  const { cols, rows } = table;
+function fill<T>(csv: RunCsv, map: ColumnMap<T>, time: CellRule, series: (service: string, revision: string) => T): void {
+  const { cols, table } = csv;
+  const rows = table.rows;
   const [iS, iR] = [cols.col('service'), cols.col('revision')];
   const fields = Object.entries(map).map(([k, m]) => {
-    const spec = m as string | { column: string; cell: (v: string) => unknown; optional?: boolean };
-    if (typeof spec === 'string') return { k, i: cols.col(spec), read: parseNumberCell as (v: string | undefined) => unknown };
+    const spec = m as ColumnSpec<unknown>;
+    if ('cell' in spec) {
+      const i = cols.col(spec.column);
+      return { k, column: spec.column, i, rule: undefined, blankAs: Number.NaN, cell: spec.cell };
+    }
     // An optional column the file does not have reads as an empty cell in every row.
     const i = spec.optional === true && !cols.has(spec.column) ? -1 : cols.col(spec.column);
-    return { k, i, read: (v: string | undefined) => spec.cell(v ?? '') };
+    const rule = spec.rule === 'time' ? time : spec.rule;
+    return { k, column: spec.column, i, rule: spec.blankAs === undefined ? rule : { ...rule, blank: true }, blankAs: spec.blankAs ?? Number.NaN, cell: undefined };
   });
-  for (const row of rows) {
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r]!;
     const d = series(row[iS] ?? '', row[iR] ?? '') as Record<string, unknown[]>;
-    for (const f of fields) d[f.k]!.push(f.read(row[f.i]));
+    for (const f of fields) {
+      if (f.rule === undefined) {
+        d[f.k]!.push(f.cell!(row[f.i] ?? ''));
+        continue;
+      }
+      const cell = row[f.i];
+      if (cell === undefined || cell === '') {
+        if (f.rule.blank !== true) throw badCell(csv.file, table, r, f.column, cell, f.rule);
+        d[f.k]!.push(f.blankAs);
+        continue;
+      }
+      const v = Number(cell);
+      if (!f.rule.ok(v)) throw badCell(csv.file, table, r, f.column, cell, f.rule);
+      d[f.k]!.push(v);
+    }
   }
 }
 
@@ -223,23 +265,26 @@ export function loadRunData(dir: string): RunData {
   for (const s of settings?.revisions ?? []) rev(s.service, s.revision);
   for (const s of summary.revisions) if (s.revision !== '') rev(s.service, s.revision);
 
-  const read = (file: string): { cols: Columns; rows: string[][] } | undefined => {
+  const durationSeconds = settings?.durationSeconds ?? summary.simulatedSeconds;
+  // A row's time is within the run: settings.json's duration, or the summary's simulated seconds.
+  const time = timeRule(Math.max(durationSeconds, summary.simulatedSeconds));
+  const read = (file: string): RunCsv | undefined => {
     const p = join(dir, file);
     if (!existsSync(p)) return undefined;
     const t = readRunCsv(p);
-    return { cols: new Columns(p, t.header), rows: t.rows };
+    return { file: p, table: t, cols: new Columns(p, t.header) };
   };
 
   const ts = read('timeseries.csv');
-  if (ts !== undefined) fill(ts, TIMESERIES, (s, r) => rev(s, r).timeseries);
+  if (ts !== undefined) fill(ts, TIMESERIES, time, (s, r) => rev(s, r).timeseries);
   const as = read('autoscaler.csv');
-  if (as !== undefined) fill(as, DECISIONS, (s, r) => rev(s, r).decisions);
+  if (as !== undefined) fill(as, DECISIONS, time, (s, r) => rev(s, r).decisions);
   const rq = read('requests-per-second.csv');
-  if (rq !== undefined) fill(rq, REQUESTS, (s, r) => rev(s, r).requests);
+  if (rq !== undefined) fill(rq, REQUESTS, time, (s, r) => rev(s, r).requests);
   const pe = read('pods.csv');
-  if (pe !== undefined) fill(pe, PODS, (s, r) => rev(s, r).pods);
+  if (pe !== undefined) fill(pe, PODS, time, (s, r) => rev(s, r).pods);
   const lb = read('latency-buckets.csv');
-  if (lb !== undefined) fill(lb, LATENCY_BUCKETS, (s, r) => rev(s, r).latencyBuckets);
+  if (lb !== undefined) fill(lb, LATENCY_BUCKETS, time, (s, r) => rev(s, r).latencyBuckets);
 
   const nc = read('nodes.csv');
   let nodes: NodeEventData | undefined;
@@ -247,12 +292,14 @@ export function loadRunData(dir: string): RunData {
     const c = nc.cols;
     const [iT, iN, iP, iE, iPr] = [c.col('time_s'), c.col('node'), c.col('pool'), c.col('event'), c.col('price_per_hour')];
     nodes = { time: [], node: [], pool: [], event: [], pricePerHour: [] };
-    for (const row of nc.rows) {
-      nodes.time.push(parseNumberCell(row[iT]));
+    const rows = nc.table.rows;
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      nodes.time.push(numberAt(nc, i, iT, 'time_s', time));
       nodes.node.push(row[iN] ?? '');
       nodes.pool.push(row[iP] ?? '');
       nodes.event.push(row[iE] ?? '');
-      nodes.pricePerHour.push(parseNumberCell(row[iPr]));
+      nodes.pricePerHour.push(numberAt(nc, i, iPr, 'price_per_hour', MEASURE));
     }
   }
 
@@ -260,10 +307,12 @@ export function loadRunData(dir: string): RunData {
   if (cdf !== undefined) {
     const c = cdf.cols;
     const [iS, iR, iK, iMs, iF] = [c.col('service'), c.col('revision'), c.col('kind'), c.col('latency_ms'), c.col('fraction')];
-    for (const row of cdf.rows) {
+    const rows = cdf.table.rows;
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
       const kind = row[iK];
       if (kind !== 'all' && kind !== 'cold' && kind !== 'warm') continue;
-      rev(row[iS] ?? '', row[iR] ?? '').cdf[kind].push({ ms: parseNumberCell(row[iMs]), fraction: parseNumberCell(row[iF]) });
+      rev(row[iS] ?? '', row[iR] ?? '').cdf[kind].push({ ms: numberAt(cdf, i, iMs, 'latency_ms', MEASURE), fraction: numberAt(cdf, i, iF, 'fraction', FRACTION) });
     }
   }
 
@@ -271,7 +320,7 @@ export function loadRunData(dir: string): RunData {
     dir,
     summary,
     settings,
-    durationSeconds: settings?.durationSeconds ?? summary.simulatedSeconds,
+    durationSeconds,
     revisions: [...revs.values()],
     nodes,
     files: { timeseries: ts !== undefined, autoscaler: as !== undefined, requestSeries: rq !== undefined, latencyCdf: cdf !== undefined, pods: pe !== undefined, latencyBuckets: lb !== undefined },

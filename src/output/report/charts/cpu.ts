@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { breakGaps, bucketMax, type Row, val, xOf } from '../aggregate.js';
-import { Columns, parseNumberCell, readRunCsv } from '../csv.js';
+import { badCell, type CellRule, Columns, MEASURE, readCell, readRunCsv, timeRule } from '../csv.js';
 import type { RevisionData } from '../load.js';
 import { type Chart, type ChartContext, type Spec, WIDTH, aggregationNote, busiest, withLines, headroomScale, heldToEnd, keyedLegend, revisionTitle, stack, topLevel, xEncoding, xTitle } from './common.js';
 
@@ -21,25 +21,33 @@ interface CpuSeries {
  * The CPU columns of timeseries.csv, by "service/revision"; undefined when the run did not
  * model resources (the columns are absent) or no revision ever had metrics.
  */
-export function readCpuSeries(dir: string): Map<string, CpuSeries> | undefined {
+export function readCpuSeries(dir: string, durationSeconds: number): Map<string, CpuSeries> | undefined {
   const p = join(dir, 'timeseries.csv');
   if (!existsSync(p)) return undefined;
   const t = readRunCsv(p);
   if (!t.header.includes('cpu_usage_m')) return undefined;
   const c = new Columns(p, t.header);
   const [iT, iS, iR, iU, iQ, iP] = [c.col('time_s'), c.col('service'), c.col('revision'), c.col('cpu_usage_m'), c.col('cpu_request_m'), c.col('cpu_utilization_pct')];
+  const time = timeRule(durationSeconds);
+  // Empty CPU cells are seconds when no pod had metrics.
+  const at = (i: number, index: number, rule: CellRule): number => {
+    const v = readCell(t.rows[i]![index], rule);
+    if (v === undefined) throw badCell(p, t, i, t.header[index]!, t.rows[i]![index], rule);
+    return v;
+  };
   const out = new Map<string, CpuSeries>();
   let any = false;
-  for (const row of t.rows) {
+  for (let i = 0; i < t.rows.length; i++) {
+    const row = t.rows[i]!;
     const key = `${row[iS] ?? ''}/${row[iR] ?? ''}`;
     let s = out.get(key);
     if (s === undefined) out.set(key, (s = { time: [], usage: [], request: [], utilization: [] }));
-    const u = parseNumberCell(row[iU]);
+    const u = at(i, iU, MEASURE);
     if (Number.isFinite(u)) any = true;
-    s.time.push(parseNumberCell(row[iT]));
+    s.time.push(at(i, iT, time));
     s.usage.push(u);
-    s.request.push(parseNumberCell(row[iQ]));
-    s.utilization.push(parseNumberCell(row[iP]));
+    s.request.push(at(i, iQ, MEASURE));
+    s.utilization.push(at(i, iP, MEASURE));
   }
   return any ? out : undefined;
 }
@@ -94,7 +102,7 @@ function panel(ctx: ChartContext, r: RevisionData, s: CpuSeries, i: number): Spe
 
 /** CPU usage against the pods' CPU request per revision (the HPA's utilization), when the run modelled CPU. */
 export function cpuChart(ctx: ChartContext): Chart | undefined {
-  const series = readCpuSeries(ctx.run.dir);
+  const series = readCpuSeries(ctx.run.dir, Math.max(ctx.run.durationSeconds, ctx.run.summary.simulatedSeconds));
   if (series === undefined) return undefined;
   const revs = ctx.run.revisions
     .map((r) => ({ r, s: series.get(`${r.service}/${r.revision}`) }))
