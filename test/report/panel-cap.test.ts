@@ -82,8 +82,17 @@ describe('charts of a run with more revisions than MAX_PANELS', () => {
     expect(few).toEqual({ shown: ['a', 'b'], note: [] });
     const items = Array.from({ length: MAX_PANELS + 3 }, (_, i) => i);
     // No requests anywhere: every item ties, so the first MAX_PANELS stay.
-    const tied = busiest(run, items, () => [{ service: 'none', revision: 'none' }], 'revisions');
+    const nobody = { ...run.revisions[0]!, service: 'none', revision: 'none', requests: { ...run.revisions[0]!.requests, completed: [] } };
+    const tied = busiest(run, items, () => [nobody], 'revisions');
     expect(tied.shown).toEqual(items.slice(0, MAX_PANELS));
     expect(tied.note).toEqual([`The ${MAX_PANELS} revisions with the most requests, of ${MAX_PANELS + 3}; the others are in the CSVs and the summary table.`]);
+  });
+
+  it('in a playground run, which has no summary yet, counts the completions so far', () => {
+    const live: RunData = { ...run, summary: { overall: {} } as unknown as RunData['summary'] };
+    const pick = busiest(live, run.revisions, (r) => [r], 'revisions').shown.map((r) => r.service);
+    expect(pick).toEqual(busiest(run, run.revisions, (r) => [r], 'revisions').shown.map((r) => r.service));
+    const sums = run.revisions.map((r) => r.requests.completed.reduce((a, c) => a + c, 0));
+    expect(Math.min(...sums)).toBeGreaterThan(0);
   });
 });

@@ -177,18 +177,25 @@ export function headroomScale(values: Iterable<number>): Spec {
  */
 export const MAX_PANELS = 20;
 
-/** Requests a revision answered over the run (summary.json), 0 when it is not there. */
-function revisionRequests(run: RunData, service: string, revision: string): number {
-  return run.summary.revisions.find((s) => s.service === service && s.revision === revision)?.requests.total ?? 0;
+/**
+ * Requests a revision answered: over the run (summary.json), or so far in a playground run,
+ * which has no summary yet (its per-second completions).
+ */
+function revisionRequests(run: RunData, r: RevisionData): number {
+  const s = run.summary.revisions?.find((x) => x.service === r.service && x.revision === r.revision);
+  if (s !== undefined) return s.requests.total;
+  let n = 0;
+  for (const c of r.requests.completed) if (Number.isFinite(c)) n += c;
+  return n;
 }
 
 /**
  * The items to draw a panel for: every one up to MAX_PANELS, else the MAX_PANELS with the most
  * requests (ties: the first), in their order; and the subtitle line that says which, if any were left out.
  */
-export function busiest<T>(run: RunData, items: readonly T[], revisionsOf: (x: T) => ReadonlyArray<{ service: string; revision: string }>, what: string): { shown: T[]; note: string[] } {
+export function busiest<T>(run: RunData, items: readonly T[], revisionsOf: (x: T) => readonly RevisionData[], what: string): { shown: T[]; note: string[] } {
   if (items.length <= MAX_PANELS) return { shown: [...items], note: [] };
-  const requests = items.map((x) => revisionsOf(x).reduce((a, r) => a + revisionRequests(run, r.service, r.revision), 0));
+  const requests = items.map((x) => revisionsOf(x).reduce((a, r) => a + revisionRequests(run, r), 0));
   const keep = new Set([...items.keys()].sort((a, b) => requests[b]! - requests[a]! || a - b).slice(0, MAX_PANELS));
   return {
     shown: items.filter((_, i) => keep.has(i)),
