@@ -3,7 +3,7 @@
  * account), the typed clients it uses, per-request timeouts and patch content types, and
  * classifying API errors (conflict, not found, worth retrying).
  */
-import { existsSync, statSync, type Stats } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { ResponseShapeError } from './response-shape.js';
@@ -54,7 +54,7 @@ function fileKind(st: Stats): string {
 
 /**
  * Refuses a kubeconfig that is not a regular file or is larger than MAX_KUBECONFIG_BYTES,
- * before it is read whole. A missing file or a directory is left to the load, whose errors
+ * before it is read whole (`--kubeconfig` takes a pipe too, read with a cap: readKubeconfigPipe). A missing file or a directory is left to the load, whose errors
  * already say so.
  */
 export function checkKubeconfigFile(path: string, stat: (path: string) => Stats = statSync): void {
@@ -71,13 +71,42 @@ export function checkKubeconfigFile(path: string, stat: (path: string) => Stats 
   }
 }
 
+/**
+ * The text of a kubeconfig given as a pipe (`--kubeconfig <(vault read …)`, as kubectl takes it),
+ * read up to MAX_KUBECONFIG_BYTES: a pipe has no size to check before reading.
+ */
+export function readKubeconfigPipe(path: string): string {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(MAX_KUBECONFIG_BYTES + 1);
+    let n = 0;
+    for (let got = -1; got !== 0 && n < buf.length; n += got) got = readSync(fd, buf, n, buf.length - n, null);
+    if (n > MAX_KUBECONFIG_BYTES) throw new KubeconfigFileError(`the pipe gave more than a kubeconfig may be (at most ${MAX_KUBECONFIG_BYTES} bytes, 16 MiB)`);
+    return buf.toString('utf8', 0, n);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Whether `path` is a pipe (a FIFO, or /dev/fd/N of a process substitution). */
+function isPipe(path: string): boolean {
+  try {
+    return statSync(path).isFIFO();
+  } catch {
+    return false;
+  }
+}
+
 /** Loads credentials the way kubectl finds them, or from the pod when `inCluster`. */
 export function loadKubeConfig(opts: KubeConfigOptions = {}, env: NodeJS.ProcessEnv = process.env): k8s.KubeConfig {
   const kc = new k8s.KubeConfig();
   if (opts.inCluster) kc.loadFromCluster();
   else if (opts.kubeconfig !== undefined) {
-    checkKubeconfigFile(opts.kubeconfig);
-    kc.loadFromFile(opts.kubeconfig);
+    if (isPipe(opts.kubeconfig)) kc.loadFromString(readKubeconfigPipe(opts.kubeconfig));
+    else {
+      checkKubeconfigFile(opts.kubeconfig);
+      kc.loadFromFile(opts.kubeconfig);
+    }
   } else if (!defaultKubeconfigFound(env)) {
     throw new Error('none found: $KUBECONFIG is unset, ~/.kube/config does not exist and no service account is mounted (give --kubeconfig FILE, set KUBECONFIG, or use --in-cluster in a pod)');
   } else {

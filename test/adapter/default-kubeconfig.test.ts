@@ -3,9 +3,12 @@
  * ~/.kube/config, then a mounted service account). When none is there, client-node falls back
  * to http://localhost:8080 and fails later with a TLS message; knsim says what is missing.
  */
-import { describe, expect, it } from 'vitest';
-import type { Stats } from 'node:fs';
-import { checkKubeconfigFile, defaultKubeconfigFound, MAX_KUBECONFIG_BYTES } from '../../src/adapter/kube.js';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, type Stats } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { checkKubeconfigFile, defaultKubeconfigFound, loadKubeConfig, MAX_KUBECONFIG_BYTES, readKubeconfigPipe } from '../../src/adapter/kube.js';
 
 const TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 
@@ -50,5 +53,48 @@ describe('checkKubeconfigFile refuses what client-node would read whole without 
         throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
       }),
     ).not.toThrow();
+  });
+});
+
+/**
+ * `--kubeconfig <(…)`: kubectl reads a kubeconfig from a pipe (a process substitution is
+ * /dev/fd/N, a FIFO). knsim reads one too, up to MAX_KUBECONFIG_BYTES, since a pipe has no size
+ * to check first; its bytes past the cap are refused in one line.
+ */
+describe('a kubeconfig given as a pipe', () => {
+  const KUBECONFIG =
+    'apiVersion: v1\nkind: Config\nclusters:\n- cluster: { server: "https://10.0.0.1:6443" }\n  name: c\ncontexts:\n- context: { cluster: c, user: u }\n  name: piped\ncurrent-context: piped\nusers:\n- name: u\n  user: { token: abc }\n';
+
+  const dirs: string[] = [];
+  const tmp = (): string => {
+    const d = mkdtempSync(join(tmpdir(), 'knsim-kubeconfig-pipe-'));
+    dirs.push(d);
+    return d;
+  };
+  afterAll(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  /** A FIFO that another process writes `write`'s output into once a reader opens it. */
+  function fifo(write: string): string {
+    const dir = tmp();
+    const path = join(dir, 'kubeconfig');
+    execFileSync('mkfifo', [path]);
+    spawn('sh', ['-c', `${write} > "$1"`, 'sh', path], { stdio: 'ignore', detached: false });
+    return path;
+  }
+
+  it('is loaded as kubectl loads it', () => {
+    const src = join(tmp(), 'config');
+    writeFileSync(src, KUBECONFIG);
+    const kc = loadKubeConfig({ kubeconfig: fifo(`cat "${src}"`) }, {});
+    expect(kc.getCurrentContext()).toBe('piped');
+    expect(kc.getCurrentCluster()?.server).toBe('https://10.0.0.1:6443');
+  });
+
+  it('more than MAX_KUBECONFIG_BYTES from it is refused', () => {
+    expect(() => readKubeconfigPipe(fifo(`head -c ${MAX_KUBECONFIG_BYTES + 10} /dev/zero`))).toThrow(
+      `the pipe gave more than a kubeconfig may be (at most ${MAX_KUBECONFIG_BYTES} bytes, 16 MiB)`,
+    );
   });
 });
