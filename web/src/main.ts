@@ -7,9 +7,9 @@ import { basicSetup, EditorView } from 'codemirror';
 import { yaml } from '@codemirror/lang-yaml';
 import { forceLinting, linter, lintGutter, type Diagnostic } from '@codemirror/lint';
 import { StateEffect } from '@codemirror/state';
-import { parseDuration } from '../../src/scenario/values.js';
 import { timeAxis, xAt } from '../../src/output/report/aggregate.js';
 import { ChartBoard, warmUp } from './chart-board.js';
+import { overrideFields } from './fields.js';
 import type { Explanation } from './inspector.js';
 import type { ChartOut, FromWorker, ProblemOut, Progress, Speed, ToWorker } from './protocol.js';
 import { PRESETS, DEFAULT_PRESET } from './presets.js';
@@ -48,17 +48,8 @@ let loadedKey: string | undefined;
 let progress: Progress | undefined;
 let loadedDuration = 0;
 
-function fields(): { seed: number | undefined; durationSeconds: number | undefined } {
-  const seed = ui.seed.value.trim() === '' ? undefined : Number(ui.seed.value);
-  const d = ui.duration.value.trim();
-  let durationSeconds: number | undefined;
-  if (d !== '') {
-    const parsed = parseDuration(/^\d+(\.\d+)?$/.test(d) ? Number(d) : d);
-    if (!parsed.ok) throw new Error(`duration: ${parsed.rule}`);
-    if (!(parsed.seconds > 0)) throw new Error(`duration: must be greater than 0, got ${d}`);
-    durationSeconds = parsed.seconds;
-  }
-  return { seed, durationSeconds };
+function fields(): ReturnType<typeof overrideFields> {
+  return overrideFields(ui.seed.value, ui.duration.value);
 }
 
 /** Whether the message line shows a problem (not warnings): editing the text then keeps it current. */

@@ -1,0 +1,26 @@
+/**
+ * The seed and duration fields, read as the CLI reads --seed and --duration. A bad value is
+ * the field's own error: left to the loader, a seed of -1 was reported as `scenario.yaml: seed`
+ * at line 1, a line that never held it.
+ */
+import { parseDuration } from '../../src/scenario/values.js';
+
+/** @throws Error with a one-line message naming the field */
+export function overrideFields(seedText: string, durationText: string): { seed: number | undefined; durationSeconds: number | undefined } {
+  const s = seedText.trim();
+  let seed: number | undefined;
+  if (s !== '') {
+    // Decimal digits only, as --seed: Number() would take -1, 1.5 and 1e3.
+    seed = /^\d+$/.test(s) ? Number(s) : Number.NaN;
+    if (!Number.isSafeInteger(seed)) throw new Error(`seed: must be a whole number ≥ 0 (got ${JSON.stringify(s)})`);
+  }
+  const d = durationText.trim();
+  let durationSeconds: number | undefined;
+  if (d !== '') {
+    const parsed = parseDuration(/^\d+(\.\d+)?$/.test(d) ? Number(d) : d);
+    if (!parsed.ok) throw new Error(`duration: ${parsed.rule}`);
+    if (!(parsed.seconds > 0)) throw new Error(`duration: must be greater than 0, got ${d}`);
+    durationSeconds = parsed.seconds;
+  }
+  return { seed, durationSeconds };
+}
