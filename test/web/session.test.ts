@@ -106,7 +106,7 @@ describe('files a scenario names', () => {
 
   it('a trace the playground does not have is an error at the trace\'s file, naming the files it has', () => {
     expect(() => new Session({ text, file: 'scenario.yaml', outDir: join(tmp, 'missing') })).toThrow(
-      /^scenario\.yaml: clients\[0\]\.trace\.file: cannot read "traces\/azure2021-sample\.csv": not in the playground \(it has no files; add the file with "Add files"\)$/,
+      /^scenario\.yaml: clients\[0\]\.trace\.file: cannot read "traces\/azure2021-sample\.csv": not in the playground \(it has no files; add it with "Add a file the scenario names" under the editor\)$/,
     );
     const some = new PlaygroundFiles({ 'traces/azure2021-sample.csv': 'app,func,end_timestamp,duration\na,f,10,1\n' });
     expect(() => new Session({ text, file: 'scenario.yaml', outDir: join(tmp, 'missing2') }, some)).toThrow(

@@ -35,7 +35,7 @@ export class PlaygroundFiles implements ScenarioFiles {
     const t = this.texts.get(join('.', path));
     if (t !== undefined) return t;
     const have = this.list();
-    return { error: `not in the playground (it has ${have.length === 0 ? 'no files' : have.join(', ')}; add the file with "Add files")` };
+    return { error: `not in the playground (it has ${have.length === 0 ? 'no files' : have.join(', ')}; add it with "Add a file the scenario names" under the editor)` };
   }
 
   read(path: string): Uint8Array | { error: string } {
