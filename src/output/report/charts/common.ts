@@ -193,13 +193,13 @@ function revisionRequests(run: RunData, r: RevisionData): number {
  * The items to draw a panel for: every one up to MAX_PANELS, else the MAX_PANELS with the most
  * requests (ties: the first), in their order; and the subtitle line that says which, if any were left out.
  */
-export function busiest<T>(run: RunData, items: readonly T[], revisionsOf: (x: T) => readonly RevisionData[], what: string): { shown: T[]; note: string[] } {
-  if (items.length <= MAX_PANELS) return { shown: [...items], note: [] };
+export function busiest<T>(run: RunData, items: readonly T[], revisionsOf: (x: T) => readonly RevisionData[], what: string, max = MAX_PANELS): { shown: T[]; note: string[] } {
+  if (items.length <= max) return { shown: [...items], note: [] };
   const requests = items.map((x) => revisionsOf(x).reduce((a, r) => a + revisionRequests(run, r), 0));
-  const keep = new Set([...items.keys()].sort((a, b) => requests[b]! - requests[a]! || a - b).slice(0, MAX_PANELS));
+  const keep = new Set([...items.keys()].sort((a, b) => requests[b]! - requests[a]! || a - b).slice(0, max));
   return {
     shown: items.filter((_, i) => keep.has(i)),
-    note: [`The ${MAX_PANELS} ${what} with the most requests, of ${items.length}; the others are in the CSVs and the summary table.`],
+    note: [`The ${max} ${what} with the most requests, of ${items.length}; the others are in the CSVs and the summary table.`],
   };
 }
 

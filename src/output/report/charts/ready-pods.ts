@@ -1,6 +1,6 @@
 import { bucketLabel, levelMean, round, xAt, xOf } from '../aggregate.js';
 import type { RevisionData } from '../load.js';
-import { type Chart, type ChartContext, type Spec, WIDTH, topLevel, xEncoding } from './common.js';
+import { type Chart, type ChartContext, type Spec, WIDTH, busiest, topLevel, withLines, xEncoding } from './common.js';
 import { podDeltas } from './pods.js';
 import { levelsAt, sumSteps, type Steps } from './cluster-levels.js';
 
@@ -23,10 +23,18 @@ function readyChanges(r: RevisionData, exact: boolean): Steps {
  * end, so the last step is drawn). On a coarser grid: each service's time-weighted mean
  * per bucket, so the bands add up and the area is the ready pod-time.
  */
-export function readyPodRows(ctx: ChartContext): { services: string[]; rows: Spec[]; totals: Spec[] } {
+export function readyPodRows(ctx: ChartContext): { services: string[]; rows: Spec[]; totals: Spec[]; note: string[] } {
   const { axis, run } = ctx;
-  const services = [...new Set(run.revisions.map((r) => r.service))];
-  const steps = services.map((svc) => sumSteps(run.revisions.filter((r) => r.service === svc).map((r) => readyChanges(r, run.files.pods))));
+  const all = [...new Set(run.revisions.map((r) => r.service))];
+  const revisionsOf = (svc: string): RevisionData[] => run.revisions.filter((r) => r.service === svc);
+  // One colour per band: past the palette, the busiest services keep their own band and the
+  // rest share one, so no two bands look alike and the top edge is still the total.
+  const { shown } = busiest(run, all, revisionsOf, 'services', PALETTE.length - 1);
+  const rest = all.filter((s) => !shown.includes(s));
+  const services = rest.length === 0 ? all : [...shown, `${rest.length} other services`];
+  const bands = rest.length === 0 ? all.map(revisionsOf) : [...shown.map(revisionsOf), rest.flatMap(revisionsOf)];
+  const note = rest.length === 0 ? [] : [`The ${shown.length} services with the most requests each have a band; the other ${rest.length} share the grey one.`];
+  const steps = bands.map((revs) => sumSteps(revs.map((r) => readyChanges(r, run.files.pods))));
   const rows: Spec[] = [];
   const totals: Spec[] = [];
   const push = (t: number, values: readonly number[]): void => {
@@ -48,13 +56,13 @@ export function readyPodRows(ctx: ChartContext): { services: string[]; rows: Spe
     // The last bucket's mean holds to the end of the run.
     push(xAt(axis, axis.durationSeconds), means.map((m) => round(m[axis.buckets - 1]!, 3)));
   }
-  return { services, rows, totals };
+  return { services, rows, totals, note };
 }
 
 export function readyPodsChart(ctx: ChartContext): Chart | undefined {
   const { axis, run } = ctx;
   if (!run.files.pods && !run.files.timeseries) return undefined;
-  const { services, rows, totals } = readyPodRows(ctx);
+  const { services, rows, totals, note } = readyPodRows(ctx);
   const readyHours = run.summary.overall.readyPodHours;
   const exact = axis.bucketSeconds <= 1;
   const how = exact
@@ -102,7 +110,7 @@ export function readyPodsChart(ctx: ChartContext): Chart | undefined {
     id: 'ready-pods',
     heading: 'Ready pods, all services',
     explanation: `How many pods were Ready across the whole cluster, by service (the top edge is the total): what a capacity planner has to provision for. ${area}`,
-    spec: topLevel('Ready pods, all services', `${how[0]!.toUpperCase()}${how.slice(1)}.${area === '' ? '' : `\n${area}`}`, {
+    spec: topLevel('Ready pods, all services', withLines(`${how[0]!.toUpperCase()}${how.slice(1)}.${area === '' ? '' : `\n${area}`}`, note), {
       width: WIDTH,
       height: 220,
       layer: layers,
