@@ -347,6 +347,9 @@ const STATUS_LABELS: Record<PointStatus, string> = {
   screened: 'screening only (fewer replications, not compared)',
 };
 
+/** Most values on a tune-space axis drawn as a grid of cells, one per value. */
+export const MAX_SPACE_CELLS = 60;
+
 export interface TuneChartInput {
   axes: readonly Axis[];
   points: readonly ExploredPoint[];
@@ -418,20 +421,37 @@ export function tuneCharts(input: TuneChartInput): SweepChart[] {
   if (axes.length === 2) {
     const [sx, sy] = [scales[0]!, scales[1]!];
     const cells = values.map((v, i) => ({ ...v, x: sx.text(points[i]!.values[0]!), y: sy.text(points[i]!.values[1]!) }));
-    const many = Math.max(sx.order.length, sy.order.length) > 12;
-    const cell = Math.max(12, Math.min(60, Math.floor(560 / Math.max(sx.order.length, sy.order.length))));
+    const longest = Math.max(sx.order.length, sy.order.length);
+    const many = longest > 12;
+    const grid = longest <= MAX_SPACE_CELLS;
+    const cell = Math.max(12, Math.min(60, Math.floor(560 / longest)));
+    // Past MAX_SPACE_CELLS values on an axis, a cell per value made a chart thousands of pixels wide
+    // (600 × 600 values took 1.1 GB to draw; 1,000 × 1,000 overflowed vega's stack): the explored
+    // points are drawn as squares on a 560-pixel plot, numeric axes on a linear scale.
+    // The whole range of the axis, so the explored part shows against the space searched.
+    const span = (s: AxisScale): number[] => {
+      const v = s.order.map(Number);
+      return [Math.min(...v), Math.max(...v)];
+    };
+    const side = (s: AxisScale, field: 'x' | 'y', order: string[]): Spec =>
+      !grid && s.quantitative
+        ? { ...xyEncoding(s), field: s.field, scale: { domain: span(s) } }
+        : { field, type: 'ordinal', title: s.title, sort: order, scale: { domain: grid ? order : order.filter((v) => cells.some((c) => c[field] === v)) } };
+    const xs = side(sx, 'x', sx.order);
     out.push({
       id: 'tune-space',
       heading: `Where the tuner looked: ${sx.title} × ${sy.title}`,
-      explanation: 'Each simulated point of the search space, coloured by its verdict; empty cells were never simulated.',
+      explanation: grid
+        ? 'Each simulated point of the search space, coloured by its verdict; empty cells were never simulated.'
+        : 'Each simulated point of the search space, coloured by its verdict; the space has too many values for a cell each, so only simulated points are drawn.',
       spec: topLevel('Tuner: explored part of the search space', `${points.length} of ${input.totalPoints} grid points simulated.`, {
         data: { values: cells },
-        width: cell * sx.order.length,
-        height: cell * sy.order.length,
-        mark: { type: 'rect', stroke: 'white' },
+        width: grid ? cell * sx.order.length : 560,
+        height: grid ? cell * sy.order.length : 560,
+        mark: grid ? { type: 'rect', stroke: 'white' } : { type: 'square', filled: true, size: 40 },
         encoding: {
-          x: { field: 'x', type: 'ordinal', title: sx.title, sort: sx.order, scale: { domain: sx.order }, axis: { labelAngle: many ? -45 : 0 } },
-          y: { field: 'y', type: 'ordinal', title: sy.title, sort: [...sy.order].reverse(), scale: { domain: [...sy.order].reverse() } },
+          x: { ...xs, ...(xs['type'] === 'ordinal' ? { axis: { labelAngle: many ? -45 : 0 } } : {}) },
+          y: side(sy, 'y', [...sy.order].reverse()),
           color,
           tooltip,
         },
