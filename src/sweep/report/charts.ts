@@ -176,6 +176,9 @@ function linesChart(axes: readonly Axis[], points: readonly PointResult[]): Swee
 
 // ---------------------------------------------------------------- two axes: heatmaps
 
+/** Most values of an axis drawn at a cell size that fits its labels (sweep heatmaps, the tuner's search space). */
+export const MAX_SPACE_CELLS = 60;
+
 /**
  * When every cell has the same mean, a colour domain of that one value paints them all the
  * scheme's middle colour (0 % errors in alarming red): the domain runs from 0 instead (0..1
@@ -198,10 +201,17 @@ function heatmapChart(axes: readonly Axis[], points: readonly PointResult[], k: 
   // White text on the darker half of the colour domain (see flatColorDomain when all are equal).
   const mid = lo !== hi ? lo + (hi - lo) / 2 : hi === 0 ? 0.5 : hi / 2;
   const label = METRICS[k].label;
-  const many = Math.max(sx.order.length, sy.order.length) > 12;
-  const cell = Math.max(22, Math.min(70, Math.floor(560 / Math.max(sx.order.length, sy.order.length))));
-  const x = { field: 'x', type: 'ordinal', title: sx.title, sort: sx.order, axis: { labelAngle: many ? -45 : 0 } };
-  const y = { field: 'y', type: 'ordinal', title: sy.title, sort: [...sy.order].reverse() };
+  const longest = Math.max(sx.order.length, sy.order.length);
+  const many = longest > 12;
+  const cell = Math.max(22, Math.min(70, Math.floor(560 / longest)));
+  // Past MAX_SPACE_CELLS values, an axis is 560 pixels long with thinner cells and labels thinned out
+  // (at 22 pixels a cell, 1,000 values made a chart 22,000 pixels wide).
+  const side = (n: number): number => (n > MAX_SPACE_CELLS ? 560 : cell * n);
+  const thin = (n: number): Spec => (n > MAX_SPACE_CELLS ? { labelOverlap: true, ticks: false } : {});
+  // The order as the scale's domain, not as a sort list: vega-lite turns a sort list into one nested
+  // expression per value, which overflowed the stack at 1,000 values.
+  const x = { field: 'x', type: 'ordinal', title: sx.title, scale: { domain: sx.order }, axis: { labelAngle: many ? -45 : 0, ...thin(sx.order.length) } };
+  const y = { field: 'y', type: 'ordinal', title: sy.title, scale: { domain: [...sy.order].reverse() }, axis: thin(sy.order.length) };
   const layers: Spec[] = [
     {
       mark: { type: 'rect' },
@@ -239,8 +249,8 @@ function heatmapChart(axes: readonly Axis[], points: readonly PointResult[], k: 
     explanation: `Each cell is one grid point, coloured by the mean ${label} over the replications (hover for the 95 % interval).`,
     spec: topLevel(`Sweep: ${label}`, `Mean over replications at each (${sx.title}, ${sy.title}).`, {
       data: { values },
-      width: cell * sx.order.length,
-      height: cell * sy.order.length,
+      width: side(sx.order.length),
+      height: side(sy.order.length),
       layer: layers,
     }),
   };
@@ -346,9 +356,6 @@ const STATUS_LABELS: Record<PointStatus, string> = {
   dominated: 'dropped: costlier than a feasible point',
   screened: 'screening only (fewer replications, not compared)',
 };
-
-/** Most values on a tune-space axis drawn as a grid of cells, one per value. */
-export const MAX_SPACE_CELLS = 60;
 
 export interface TuneChartInput {
   axes: readonly Axis[];
