@@ -215,15 +215,7 @@ export async function loadAutoscalerConfig(
   knativeNamespace: string,
   overrides: Readonly<Record<string, string>>,
 ): Promise<{ config: AutoscalerConfig; found: boolean }> {
-  let data: Record<string, string> = {};
-  let found = true;
-  try {
-    const cm = await kube.core.readNamespacedConfigMap({ name: 'config-autoscaler', namespace: knativeNamespace }, callOptions(kube));
-    data = { ...(cm.data ?? {}) };
-  } catch (e) {
-    if (!isNotFound(e)) throw e;
-    found = false;
-  }
+  const { data, found } = await readKnativeConfigMap(kube, knativeNamespace, 'config-autoscaler');
   return { config: parseAutoscalerConfig({ ...data, ...overrides }), found };
 }
 
@@ -233,16 +225,19 @@ export async function loadAutoscalerConfig(
  * @throws FieldError for a value Knative or Kubernetes would refuse.
  */
 export async function loadProgressDeadline(kube: KubeClients, knativeNamespace: string): Promise<{ seconds: number; found: boolean }> {
-  let data: Record<string, string> = {};
-  let found = true;
+  const { data, found } = await readKnativeConfigMap(kube, knativeNamespace, 'config-deployment');
+  return { seconds: parseProgressDeadline(data), found };
+}
+
+/** A ConfigMap's data in Knative's namespace; a missing one is empty (Knative's defaults apply), `found` false. */
+async function readKnativeConfigMap(kube: KubeClients, knativeNamespace: string, name: string): Promise<{ data: Record<string, string>; found: boolean }> {
   try {
-    const cm = await kube.core.readNamespacedConfigMap({ name: 'config-deployment', namespace: knativeNamespace }, callOptions(kube));
-    data = { ...(cm.data ?? {}) };
+    const cm = await kube.core.readNamespacedConfigMap({ name, namespace: knativeNamespace }, callOptions(kube));
+    return { data: { ...(cm.data ?? {}) }, found: true };
   } catch (e) {
     if (!isNotFound(e)) throw e;
-    found = false;
+    return { data: {}, found: false };
   }
-  return { seconds: parseProgressDeadline(data), found };
 }
 
 /**

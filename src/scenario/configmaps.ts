@@ -115,14 +115,8 @@ function fromCore(file: string, where: KeyWhere, e: FieldError): ScenarioError {
  */
 export function readConfigMaps(file: string, cms: ConfigMapsInput | undefined, where: KeyWhere = bareWhere(file)): ClusterConfig {
   const autoscalerData = cms?.['config-autoscaler'] ?? {};
-  let autoscaler: AutoscalerConfig;
-  try {
-    autoscaler = parseAutoscalerConfig(autoscalerData);
-  } catch (e) {
-    // Core's paths start at the ConfigMap's name (config-autoscaler[<key>]).
-    if (e instanceof FieldError) throw fromCore(file, where, e);
-    throw e;
-  }
+  // Core's paths start at the ConfigMap's name (config-autoscaler[<key>]).
+  const autoscaler: AutoscalerConfig = viaCore(file, where, () => parseAutoscalerConfig(autoscalerData));
   if (autoscaler.podAutoscalerClass !== KPA_CLASS) {
     throw errorAt(
       where,
@@ -182,8 +176,13 @@ function readResources(where: KeyWhere, cm: ConfigMapName, prefix: string, data:
 
 /** config-deployment: `progress-deadline`, a positive Go duration at second precision, via core. */
 function readDeployment(file: string, where: KeyWhere, data: Readonly<Record<string, string>>): number {
+  return viaCore(file, where, () => parseProgressDeadline(data));
+}
+
+/** A core parser's result; its FieldError becomes the scenario error naming the key where it is written. */
+function viaCore<T>(file: string, where: KeyWhere, parse: () => T): T {
   try {
-    return parseProgressDeadline(data);
+    return parse();
   } catch (e) {
     if (e instanceof FieldError) throw fromCore(file, where, e);
     throw e;
@@ -283,10 +282,5 @@ function readDefaults(where: KeyWhere, data: Readonly<Record<string, string>>): 
 
 /** config-network: `rollout-duration` (integer seconds), via core. */
 function readNetwork(file: string, where: KeyWhere, data: Readonly<Record<string, string>>): number {
-  try {
-    return parseNetworkRolloutDuration(data);
-  } catch (e) {
-    if (e instanceof FieldError) throw fromCore(file, where, e);
-    throw e;
-  }
+  return viaCore(file, where, () => parseNetworkRolloutDuration(data));
 }
