@@ -17,6 +17,8 @@ export interface HpaWarningInput {
   resources: PodResourcesSpec;
   work: WorkModelSpec | undefined;
   memory: MemoryModelSpec | undefined;
+  /** Pods running before the run (initialPods), if any: the Deployment then starts with them. */
+  initialPods?: number | undefined;
 }
 
 /** Why the HPA cannot scale this revision, or undefined if it can. */
@@ -41,6 +43,12 @@ export function hpaScalingProblem(i: HpaWarningInput): string | undefined {
 
 /** The warning line for a revision the HPA cannot scale, written at `path` in `file`. */
 export function hpaWarning(i: HpaWarningInput, file: string, path: readonly PathSegment[]): string | undefined {
+  const a = i.autoscaling;
+  // The Deployment starts at initial-scale replicas, and the HPA controller leaves a target at 0
+  // replicas alone (ScalingActive=False, ScalingDisabled), whatever its minReplicas.
+  if (isHpaRevisionAutoscaling(a) && a.initialScale === 0 && i.initialPods === undefined) {
+    return `${file}: ${formatPath(path)}: revision ${i.revision} (${HPA_CLASS}): initial-scale 0 starts its Deployment with no replicas, and the HPA never scales a Deployment up from 0 (ScalingActive=False, ScalingDisabled): it never gets a pod, and its requests wait at the activators until they time out`;
+  }
   const why = hpaScalingProblem(i);
   if (why === undefined) return undefined;
   return `${file}: ${formatPath(path)}: revision ${i.revision} (${HPA_CLASS}): ${why}; the HPA fails to scale it on load (ScalingActive=False): it keeps its replicas within min-scale/max-scale`;

@@ -255,7 +255,7 @@ export function buildService(ctx: ServiceContext): BuiltService {
       // The HPA leaves a Deployment at 0 replicas alone (scaling disabled), so such a revision never serves.
       throw new ScenarioError(scenarioFile, ePath('initialPods'), `revision ${name} uses the ${HPA_CLASS} class, which never scales from zero: use initialPods ≥ 1 or leave it out`);
     }
-    const hpaWarn = hpaWarning({ autoscaling, revision: name, resources, work: model.work, memory: model.memory }, file, [...base, 'metadata', 'annotations']);
+    const hpaWarn = hpaWarning({ autoscaling, revision: name, resources, work: model.work, memory: model.memory, initialPods }, file, [...base, 'metadata', 'annotations']);
     if (hpaWarn !== undefined) ctx.warnings?.push(hpaWarn);
     const serviceTime = model.serviceTime ?? serviceTimeDefault;
     const faults = revisionApps[name]?.faults ?? app?.faults ?? entry.app?.faults ?? ctx.defaults?.app?.faults;

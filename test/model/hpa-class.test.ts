@@ -128,7 +128,12 @@ describe('HPA class: a new revision', () => {
       configMaps: { 'config-autoscaler': { 'allow-zero-initial-scale': 'true' } },
     };
     const rec = new MemoryRecorder();
-    const world = new World(scenarioFromValue(raw, 's.yaml').world, rec);
+    const loaded = scenarioFromValue(raw, 's.yaml');
+    // knsim says why such a revision never gets a pod.
+    expect(loaded.warnings).toEqual([
+      's.yaml: services[0].manifest.spec.template.metadata.annotations: revision crunch-00001 (hpa.autoscaling.knative.dev): initial-scale 0 starts its Deployment with no replicas, and the HPA never scales a Deployment up from 0 (ScalingActive=False, ScalingDisabled): it never gets a pod, and its requests wait at the activators until they time out',
+    ]);
+    const world = new World(loaded.world, rec);
     world.run();
     const rev = world.services.get('crunch')!.revisions[0]!;
     expect(rev.autoscaler.pa.scaleTargetInitialized).toBe(true);
@@ -136,6 +141,14 @@ describe('HPA class: a new revision', () => {
     expect(rec.requests).toEqual([]);
     expect(rev.activatorWaiting).toBe(20);
     expect(rev.allPods).toHaveLength(0);
+  });
+
+  it('with initial-scale 0 but pods running before the run, the HPA scales it: no warning', () => {
+    const raw = {
+      ...scenario({ initialPods: 1, duration: '10s', rate: { shape: 'constant', rps: 2 }, annotations: { 'autoscaling.knative.dev/initial-scale': '0' } }),
+      configMaps: { 'config-autoscaler': { 'allow-zero-initial-scale': 'true' } },
+    };
+    expect(scenarioFromValue(raw, 's.yaml').warnings).toBeUndefined();
   });
 
   it('with 0 ready pods the SKS proxies through every activator (3 of 3)', () => {
