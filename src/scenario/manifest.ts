@@ -30,6 +30,7 @@ import { appModel, DEFAULT_POD_CPU_CEILING_MILLIS, podResources, schedulerReques
 import { perPodStartPhase, type AppInput, type ContainerInput, type FaultInput, type PodStartInput, type ServiceEntryInput, type ServiceManifest, type TemplateInput } from './schema.js';
 import { chooseClass } from './class-choice.js';
 import { storedTemplate } from './template-defaults.js';
+import { checkDefaultContainerNames } from './container-names.js';
 
 export const SERVING_API_VERSION = 'serving.knative.dev/v1';
 
@@ -238,6 +239,8 @@ export function buildService(ctx: ServiceContext): BuiltService {
     // The webhook passes the template; the API server then refuses the Revision made from it.
     checkAnnotationKeys(annotations, file, [...base, 'metadata', 'annotations'], 'revision');
     checkLabels(template.metadata?.labels ?? {}, file, [...base, 'metadata', 'labels'], 'revision');
+
+    checkDefaultContainerNames(spec, cluster.defaults, svc, file, [...base, 'spec']);
 
     createdBy.set(name, formatPath(base));
     const resources = podResources(spec.containers, cluster, file, [...base, 'spec'], annotations, [...base, 'metadata', 'annotations']);

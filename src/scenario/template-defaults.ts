@@ -11,6 +11,7 @@ import type { ClusterConfig } from './configmaps.js';
 import { NAME_ACTION } from './configmaps.js';
 import type { TemplateInput } from './schema.js';
 import { parseMemoryBytes, QuantityError } from './quantity.js';
+import { defaultContainerNames } from './container-names.js';
 
 type Obj = Record<string, unknown>;
 
@@ -49,19 +50,10 @@ export interface TemplateDefaultsContext {
   enableServiceLinks: boolean | undefined;
 }
 
-/** Names for unnamed containers: the template's name, or numbered ones when there are several or it is taken. */
-function nameContainers(list: Obj[], taken: Set<string>, base: string): void {
-  let next = 0;
-  for (const c of list) {
-    if (typeof c['name'] === 'string' && c['name'] !== '') continue;
-    let name = base;
-    if (list.length > 1 || taken.has(name)) {
-      // kmeta.ChildName; a name past 63 characters would be hashed, which no one writes out by hand.
-      do name = `${base}-${next++}`;
-      while (taken.has(name));
-    }
-    c['name'] = name;
-  }
+/** Names the unnamed containers of `list` as the webhook does. */
+function nameContainers(list: Obj[], taken: ReadonlySet<string>, base: string): void {
+  const names = list.map((c) => (typeof c['name'] === 'string' ? c['name'] : undefined));
+  for (const [i, name] of defaultContainerNames(names, taken, base)) list[i]!['name'] = name;
 }
 
 /** The webhook's probe defaults, and the CRD schema's gRPC service "". */

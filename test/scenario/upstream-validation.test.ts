@@ -364,6 +364,15 @@ describe('a template that differs only in a defaulted value is the same template
     { what: 'a read-only mount of an emptyDir (a real change)', container: '{image: "hello:1", volumeMounts: [{name: tmp, mountPath: /tmp, readOnly: true}]}', initial: '{image: "hello:1", volumeMounts: [{name: tmp, mountPath: /tmp}]}', spec: ', volumes: [{name: tmp, emptyDir: {}}]', initialSpec: ', volumes: [{name: tmp, emptyDir: {}}]', revisions: 2 },
     { what: 'the name container-name-template gives', container: '{image: "hello:1", name: hello}', sets: ['configMaps.config-defaults.container-name-template="{{ .Name }}"'], revisions: 1 },
     { what: 'numbered names of two unnamed containers', container: '{image: "hello:1", name: user-container-0, ports: [{containerPort: 8080}]}, {image: "sidecar:1", name: user-container-1}', initial: '{image: "hello:1", ports: [{containerPort: 8080}]}, {image: "sidecar:1"}', revisions: 1 },
+    {
+      // kmeta.ChildName: past 63 characters, 29 of the template, its MD5 (printf %s aaa… | md5sum) and the number.
+      // knsim kept "aaa…a-0" (64 characters), so the names written out were a change.
+      what: 'numbered names past 63 characters, hashed as Knative hashes them',
+      container: `{image: "hello:1", name: ${'a'.repeat(29)}24612f0ce2c9d2cf2b022ef1e027a54f-0, ports: [{containerPort: 8080}]}, {image: "sidecar:1", name: ${'a'.repeat(29)}24612f0ce2c9d2cf2b022ef1e027a54f-1}`,
+      initial: '{image: "hello:1", ports: [{containerPort: 8080}]}, {image: "sidecar:1"}',
+      sets: [`configMaps.config-defaults.container-name-template=${'a'.repeat(62)}`],
+      revisions: 1,
+    },
   ])('$what → $revisions revision(s)', ({ container, spec, sets, initial, initialSpec, revisions }) => {
     expect(revisionsAfter(container, spec ?? '', sets, initial, initialSpec)).toBe(revisions);
   });
@@ -376,6 +385,40 @@ describe('a template that differs only in a defaulted value is the same template
       ],
     }).world;
     expect(w.services[0]!.revisions).toHaveLength(2);
+  });
+
+  // The webhook names a lone container with the template as it evaluates, without shortening it; the API
+  // server then refuses the revision's Deployment (IsDNS1123Label), so the revision never gets a pod.
+  // knsim took these and ran the revision.
+  const NEVER = 'Kubernetes refuses the Deployment';
+  const SPEC = 'services[0].manifest.spec.template.spec';
+  it.each([
+    {
+      what: 'a name template that gives 64 characters for this Service',
+      sets: [`configMaps.config-defaults.container-name-template="{{.Name}}-${'x'.repeat(58)}"`],
+      path: `${SPEC}.containers[0].name`,
+      rule: `config-defaults container-name-template gives "hello-${'x'.repeat(58)}", not a DNS-1123 label (over 63 characters): ${NEVER}`,
+    },
+    {
+      what: 'a name template that is not a DNS-1123 label',
+      sets: ['configMaps.config-defaults.container-name-template=User_Container'],
+      path: `${SPEC}.containers[0].name`,
+      rule: `config-defaults container-name-template gives "User_Container", not a DNS-1123 label (only a-z, 0-9 and '-', alphanumeric at each end): ${NEVER}`,
+    },
+    {
+      what: 'an init-container name template past 63 characters',
+      sets: [`configMaps.config-defaults.init-container-name-template=${'i'.repeat(64)}`, `${SPEC}.initContainers=[{image: "init:1"}]`],
+      path: `${SPEC}.initContainers[0].name`,
+      rule: `config-defaults init-container-name-template gives "${'i'.repeat(64)}", not a DNS-1123 label (over 63 characters): ${NEVER}`,
+    },
+  ])('$what is refused', ({ sets, path, rule }) => {
+    const e = catchScenarioError(() => loadScenario(BASE, { sets }));
+    expect([e.path, e.rule]).toEqual([path, rule]);
+  });
+
+  it('a long name template is fine for a container that has its own name', () => {
+    const w = loadScenario(BASE, { sets: [`configMaps.config-defaults.container-name-template=${'a'.repeat(64)}`, `${SPEC}.containers[0].name=app`] }).world;
+    expect(w.services[0]!.revisions.map((r) => r.name)).toEqual(['hello-00001']);
   });
 
   it('a container-name-template knsim cannot evaluate is refused', () => {
