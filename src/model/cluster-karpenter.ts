@@ -5,6 +5,7 @@ import {
   consolidationDecision,
   consolidationOrder,
   expiresAt,
+  instanceTerminationAt,
   queueCheckAt,
   rescheduleDisruptionCost,
   fits,
@@ -65,8 +66,9 @@ interface PoolType extends InstanceType {
  * node is Ready (untainted if it is not Ready within 10 min), and the next pass starts at once. A command no longer valid hands over to the next method; a pass with no
  * command is followed by the next one 10 s later. Each node expires `expireAfter` after its launch: tainted
  * and drained at once, outside the budget and minNodes (its pods' replacements provision anew);
- * a pool left below minNodes gets nodes at once.
- * Not modelled: drift, spot-to-spot consolidation, the 5 s minimum drain time.
+ * a pool left below minNodes gets nodes at once. A drained node is terminated at the node
+ * termination controller's first once-a-second look with no pod left, at least 5 s after its drain began.
+ * Not modelled: drift, spot-to-spot consolidation.
  */
 export class KarpenterModel implements NodeAutoscaler {
   private readonly batch: ProvisioningBatch;
@@ -446,6 +448,11 @@ export class KarpenterModel implements NodeAutoscaler {
     if (cmd === undefined) return;
     this.replacing.delete(node);
     for (const n of cmd.old) this.cluster.drain(n, now);
+  }
+
+  /** The node termination controller terminates the instance (termination/controller.go). */
+  terminationAt(node: ClusterNode, now: number): number {
+    return instanceTerminationAt(node.drainAt, now, this.spec.config);
   }
 
   provisionFailed(node: ClusterNode, now: number): void {

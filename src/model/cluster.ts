@@ -33,6 +33,8 @@ export interface NodeAutoscaler {
   provisionFailed?(node: ClusterNode, now: number): void;
   /** A node became Ready. */
   nodeReady?(node: ClusterNode, now: number): void;
+  /** When a node being removed, its last pod gone at `now`, is deleted (and billed no more); at once when absent. */
+  terminationAt?(node: ClusterNode, now: number): number;
 }
 
 /**
@@ -142,7 +144,7 @@ export class Cluster {
   /**
    * Start removing a node: tainted now (no new pods bind to it); after `evictAfter` seconds
    * its pods are evicted (their ReplicaSets create replacements elsewhere), and it is deleted
-   * once the last of them is gone.
+   * once the last of them is gone (or when the autoscaler's termination says, see drained).
    */
   startRemoval(node: ClusterNode, now: number, evictAfter: number | undefined): void {
     if (node.state !== 'Ready') return;
@@ -175,7 +177,18 @@ export class Cluster {
     if (node.state !== 'Tainted') return;
     const now = this.sim.now;
     for (const pod of [...node.workload]) if (pod.isOk) pod.revision.evict(pod, now);
-    if (node.workload.size === 0) this.delete(node, now);
+    if (node.workload.size === 0) this.drained(node, now);
+  };
+
+  /** A node being removed has no pod left: deleted now, or when its autoscaler terminates it. */
+  private drained(node: ClusterNode, now: number): void {
+    const at = this.autoscaler?.terminationAt?.(node, now) ?? now;
+    if (at > now) this.sim.at(at, this.onTerminate, node);
+    else this.delete(node, now);
+  }
+
+  private onTerminate = (node: ClusterNode): void => {
+    if (node.state === 'Tainted') this.delete(node, this.sim.now);
   };
 
   private delete(node: ClusterNode, now: number): void {
@@ -206,7 +219,7 @@ export class Cluster {
     }
     node.unbind(pod, this.requestsOf(pod), now);
     // Once its evictions have started, a tainted node goes with its last pod.
-    if (node.state === 'Tainted' && node.workload.size === 0 && now >= node.drainAt) this.delete(node, now);
+    if (node.state === 'Tainted' && node.workload.size === 0 && now >= node.drainAt) this.drained(node, now);
     this.scheduler.moveAllToActive(now);
   }
 

@@ -141,14 +141,17 @@ describe('A11: Karpenter batching', () => {
     expect(r.nodes.filter((n) => n.event === 'Requested').map((n) => [n.node, n.time])).toEqual([['big-001', 3]]);
     expect(r.pods.filter((p) => p.event === 'Scheduled').map((p) => [p.node, p.time])).toEqual(Array(4).fill(['big-001', 63]));
   });
-  it('empty nodes: a command at the poll, run after the 15 s re-validation, within the 10 % budget (one node of two)', () => {
-    const e = run('a11', ['cluster.nodePools[2].initialNodes=2', 'duration=40s']);
+  it('empty nodes: a command at the poll, run after the 15 s re-validation, within the 10 % budget (one node of two); an empty node is terminated 5 s after its drain began', () => {
+    const e = run('a11', ['cluster.nodePools[2].initialNodes=2', 'duration=60s']);
     const tainted = e.nodes.filter((n) => n.event === 'Tainted');
     // Initial empty nodes are consolidatable at once (consolidateAfter 0s): the poll at 2 s builds a
-    // command for ceil(10 % × 2) = 1 node, run at 17; the controller passes again at once after a
-    // command (not at the next 10 s tick, 22) and takes the other, run at 32.
-    expect(tainted.map((n) => [n.node, n.time])).toEqual([['tiny-001', 17], ['tiny-002', 32]]);
-    expect(e.nodeAt('tiny-001', 'Deleted')).toBe(17);
+    // command for ceil(10 % × 2) = 1 node, run at 17. tiny-001 has no pod, but the node termination
+    // controller keeps it MinDrainTime (5 s): deleted at 22 (was 17). The pass right after the command,
+    // at 17, finds it still being deleted, using up the budget (ceil(10 % × 2) − 1 = 0), so the next
+    // pass is 10 s later, at 27, and takes tiny-002, run at 42 (was 32, by the pass at 17).
+    expect(tainted.map((n) => [n.node, n.time])).toEqual([['tiny-001', 17], ['tiny-002', 42]]);
+    expect(e.nodeAt('tiny-001', 'Deleted')).toBe(22);
+    expect(e.nodeAt('tiny-002', 'Deleted')).toBe(47);
   });
   it('pods still Unschedulable re-trigger the provisioner every 10 s: after a node misses the 15 min registration timeout, a new one is launched', () => {
     const e = run('a11', ['cluster.nodePools[0].startupLatency=20m', 'cluster.nodePools[1].startupLatency=20m', 'duration=2000s']);
@@ -164,14 +167,16 @@ describe('A11: Karpenter batching', () => {
     expect(e.pods.filter((p) => p.event === 'Scheduled')).toEqual([]);
   });
   it('the budget counts initialized nodes only: 10 Ready + 1 launching allow ceil(10 %% × 10) = 1 disruption, not ceil(1.1) = 2'.replace('%%', '%'), () => {
-    const e = run('a11', ['cluster.nodePools[2].maxNodes=20', 'cluster.nodePools[2].initialNodes=12', 'duration=40s']);
+    const e = run('a11', ['cluster.nodePools[2].maxNodes=20', 'cluster.nodePools[2].initialNodes=12', 'duration=60s']);
     const tainted = e.nodes.filter((n) => n.event === 'Tainted').map((n) => n.time);
-    // Poll at 2 s: 12 Ready ⇒ 2 (run at 17). The pass right after, at 17: 10 Ready, big-001 launching since 3 s ⇒ 1 (run at 32).
-    expect(tainted).toEqual([17, 17, 32]);
+    // Poll at 2 s: 12 Ready ⇒ 2 (run at 17). The pass right after, at 17, finds those two still being deleted
+    // (until 22) ⇒ 0. The pass at 27: 10 Ready, big-001 launching since 3 s (Ready at 63) ⇒ 1 (run at 42).
+    expect(tainted).toEqual([17, 17, 42]);
   });
   it.each([
     // [minNodes, tainted]: consolidation never takes a pool below its minNodes
-    [0, [['tiny-001', 17], ['tiny-002', 32]]],
+    // tiny-001 is deleted at 22 (its 5 s minimum drain): the pass at 17 has no budget, the one at 27 takes tiny-002.
+    [0, [['tiny-001', 17], ['tiny-002', 42]]],
     [1, [['tiny-001', 17]]],
     [2, []],
   ])('a pool with minNodes %i keeps that many of its two empty nodes', (minNodes, want) => {
@@ -259,8 +264,8 @@ describe('Karpenter consolidation (karpenter-consolidation.yaml: three 1-CPU pod
     expect(r.nodeAt('big-003', 'Untainted')).toBe(618);
     expect(r.nodeAt('medium-001', 'Ready')).toBe(737);
     expect(r.pods.filter((p) => p.event === 'Scheduled' && p.node === 'medium-001')).toEqual([]);
-    // Empty, it goes by emptiness: the pass at 742 builds the command, run at 757.
-    expect(r.nodeAt('medium-001', 'Deleted')).toBe(757);
+    // Empty, it goes by emptiness: the pass at 742 builds the command, run at 757; terminated 5 s later.
+    expect(r.nodeAt('medium-001', 'Deleted')).toBe(762);
   });
 });
 
@@ -369,7 +374,7 @@ describe('Karpenter expiry (karpenter-consolidation.yaml, big pool only: the pod
 });
 
 describe('Karpenter emptiness (karpenter-terminating.yaml: small-001 holds only a terminating pod)', () => {
-  it('WhenEmpty: a node whose pods all terminate is empty (not reschedulable): tainted at the 17 s command, deleted when the pod is gone', () => {
+  it('WhenEmpty: a node whose pods all terminate is empty (not reschedulable): tainted at the 17 s command, deleted at the termination controller\'s first once-a-second look after the pod is gone', () => {
     const r = run('karpenter-terminating', ['cluster.nodeAutoscaler.consolidationPolicy=WhenEmpty']);
     const pod = 's0-00001-deployment-0002';
     const terminating = r.at(pod, 'Terminating')!.time;
@@ -377,9 +382,12 @@ describe('Karpenter emptiness (karpenter-terminating.yaml: small-001 holds only 
     expect([r.at(pod, 'Scheduled')?.node, terminating < 2, gone]).toEqual(['small-001', true, terminating + 30]);
     // The poll at 2 s sees it empty; the command runs at 17. Counted as not empty, it would have waited
     // for the pod to go (≈ 31.7 s), a later pass and its 15 s re-validation.
+    // The drain began at 17; the pod goes at ≈ 31.7 s, seen gone at 17 + 15 = 32 (was deleted at ≈ 31.7).
+    expect(gone).toBeGreaterThan(31);
+    expect(gone).toBeLessThan(32);
     expect(r.nodes.filter((n) => n.event === 'Tainted' || n.event === 'Deleted').map((n) => [n.node, n.event, n.time])).toEqual([
       ['small-001', 'Tainted', 17],
-      ['small-001', 'Deleted', gone],
+      ['small-001', 'Deleted', 32],
     ]);
   });
 });
@@ -449,14 +457,19 @@ describe('Karpenter re-validation checks the budget again (validation.go validat
     const r = run('karpenter-revalidate');
     expect(r.at('a-00001-deployment-0001', 'Terminating')?.time).toBeLessThan(152);
     expect(r.nodes.filter((n) => n.time >= 150 && n.node !== 'keep-002').map((n) => [n.node, n.event, n.time])).toEqual([
+      // Empty: terminated 5 s after its drain began.
       ['keep-001', 'Tainted', 160],
-      ['keep-001', 'Deleted', 160],
+      ['keep-001', 'Deleted', 165],
       ['small-001', 'Tainted', 167],
-      ['small-001', 'Deleted', r.at('b-00001-deployment-0001', 'Gone')!.time],
+      // b's pod goes at ≈ 175.9 s, seen gone at the termination controller's look at 167 + 9.
+      ['small-001', 'Deleted', 176],
       // The pass right after the command finds small-001 using up the budget; small-002 expires at 181 (21 + 160).
       ['small-002', 'Tainted', 181],
-      ['small-002', 'Deleted', 181],
+      ['small-002', 'Deleted', 186],
     ]);
+    const bGone = r.at('b-00001-deployment-0001', 'Gone')!.time;
+    expect(bGone).toBeGreaterThan(175);
+    expect(bGone).toBeLessThan(176);
   });
   it('a consolidation command goes as a whole or not at all: a and b kept at one pod, b\'s first trying at 35 s (small-002 launched at 36, Ready 96) and a $0.15 4-CPU pool: the pass at 102 would replace both small nodes by one medium; keep-001 expires at 110, the budget at 117 is 1 of the 2 needed: nothing runs (was both tainted and medium-001 requested at 117)', () => {
     const minScale = 'manifest.spec.template.metadata={annotations: {autoscaling.knative.dev/min-scale: "1"}}';
@@ -470,7 +483,8 @@ describe('Karpenter re-validation checks the budget again (validation.go validat
     ]);
     expect(r.nodes.filter((n) => n.time > 100 && n.node !== 'keep-002').map((n) => [n.node, n.event, n.time])).toEqual([
       ['keep-001', 'Tainted', 110],
-      ['keep-001', 'Deleted', 110],
+      // Deleted 5 s after its drain began: it no longer counts at 117.
+      ['keep-001', 'Deleted', 115],
       // Expired (21 + 110): not a consolidation.
       ['small-001', 'Tainted', 131],
     ]);

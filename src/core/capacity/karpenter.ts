@@ -28,6 +28,10 @@ export interface KarpenterConfig {
   readonly queueRequeueSeconds: number;
   /** NodePool template expireAfter: a node is deleted this long after its NodeClaim was created; Infinity = Never. */
   readonly expireAfterSeconds: number;
+  /** The node termination controller terminates an instance no sooner than this after its drain began (MinDrainTime)… */
+  readonly minDrainSeconds: number;
+  /** …and looks at a draining node this often (awaitDrain's RequeueAfter). */
+  readonly terminationRequeueSeconds: number;
 }
 
 export const DEFAULT_KARPENTER_CONFIG: KarpenterConfig = Object.freeze({
@@ -41,6 +45,8 @@ export const DEFAULT_KARPENTER_CONFIG: KarpenterConfig = Object.freeze({
   replacementTimeoutSeconds: 10 * 60,
   queueRequeueSeconds: 1,
   expireAfterSeconds: 720 * 3600,
+  minDrainSeconds: 5,
+  terminationRequeueSeconds: 1,
 });
 
 /**
@@ -96,6 +102,17 @@ export function queueCheckAt(startedAt: number, now: number, period: number): nu
   requireNonNegative('now - startedAt', now - startedAt);
   // A look at the very instant counts (1e-9 absorbs float sums).
   return startedAt + Math.ceil((now - startedAt) / period - 1e-9) * period;
+}
+
+/**
+ * When the node termination controller asks the cloud provider to terminate a node (billing
+ * stops) whose drain began at `drainStartedAt` and whose last pod went at `drainedAt`
+ * (termination/controller.go awaitDrain, then awaitInstanceTermination): at its first look,
+ * once a second from the drain's start, that finds no pod left, and no sooner than MinDrainTime
+ * after the drain began (kept for pods the scheduler binds before it sees the taint).
+ */
+export function instanceTerminationAt(drainStartedAt: number, drainedAt: number, cfg: Pick<KarpenterConfig, 'minDrainSeconds' | 'terminationRequeueSeconds'>): number {
+  return Math.max(drainStartedAt + cfg.minDrainSeconds, queueCheckAt(drainStartedAt, drainedAt, cfg.terminationRequeueSeconds));
 }
 
 /** What Karpenter reads of a pod to weigh its eviction. */

@@ -19,6 +19,7 @@ import {
   consolidationOrder,
   evictionCost,
   expiresAt,
+  instanceTerminationAt,
   rescheduleDisruptionCost,
   bindPod,
   estimateNodes,
@@ -291,6 +292,18 @@ describe('Karpenter disruption cost and candidate order (pkg/utils/disruption, d
     expect(DEFAULT_KARPENTER_CONFIG.expireAfterSeconds).toBe(2592000);
     expect(expiresAt(180, DEFAULT_KARPENTER_CONFIG)).toBe(2592180);
     expect(expiresAt(180, { expireAfterSeconds: Number.POSITIVE_INFINITY })).toBeUndefined();
+  });
+  // termination/controller.go: awaitDrain requeues every 1 s until no pod is left and MinDrainTime (5 s)
+  // has passed since the Drained condition went Unknown (the drain's start); only then the instance is terminated.
+  it.each([
+    { what: 'an empty node: MinDrainTime after the drain began', began: 17, drained: 17, want: 22 },
+    { what: 'pods gone within 5 s: still 5 s', began: 17, drained: 21.2, want: 22 },
+    { what: 'a pod gone later: the next once-a-second look', began: 17, drained: 31.7, want: 32 },
+    { what: 'a pod gone at a look: that look', began: 17, drained: 47, want: 47 },
+    { what: 'looks count from the drain, not the whole second', began: 17.5, drained: 40.2, want: 40.5 },
+  ])('instance terminated: $what ($began → $want)', ({ began, drained, want }) => {
+    expect(DEFAULT_KARPENTER_CONFIG.minDrainSeconds).toBe(5);
+    expect(instanceTerminationAt(began, drained, DEFAULT_KARPENTER_CONFIG)).toBe(want);
   });
 });
 
