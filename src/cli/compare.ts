@@ -59,7 +59,7 @@ export async function compareCommand(args: CompareArgs): Promise<string> {
   const output = { label: outLabel(outDir, args.out !== undefined), protect: [args.scenario, ...classes.flatMap((c) => (c.module ? [c.module.module] : []))] };
   checkOutDir(outDir, output);
   const runs = classes.length * replications;
-  const runner = createRunner(Math.max(1, Math.min(workers, runs)), { podLimit: limits.pods, maxRequests });
+  const runner = createRunner(Math.max(1, Math.min(workers, runs)), { podLimit: limits.pods, maxRequests, inFlightLimit: limits.inFlight });
   const progress = createProgress(`compare ${def.scenario}`, runs);
   let results;
   try {

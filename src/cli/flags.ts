@@ -49,7 +49,8 @@ export function workLimitOptions<T>(y: Argv<T>) {
     .option('max-requests', { type: 'string', describe: `Refuse runs expected to send more requests (default ${DEFAULT_WORK_LIMITS.requests.toExponential()})` })
     .option('max-pods', { type: 'string', describe: `Refuse runs that need more pods at once, activators included (default ${DEFAULT_WORK_LIMITS.pods})` })
     .option('max-users', { type: 'string', describe: `Refuse runs with more closed-loop users (default ${DEFAULT_WORK_LIMITS.users})` })
-    .option('max-events', { type: 'string', describe: `Refuse runs with more periodic events (default ${DEFAULT_WORK_LIMITS.events.toExponential()})` });
+    .option('max-events', { type: 'string', describe: `Refuse runs with more periodic events (default ${DEFAULT_WORK_LIMITS.events.toExponential()})` })
+    .option('max-in-flight', { type: 'string', describe: `Stop runs with more requests in flight at once (default ${DEFAULT_WORK_LIMITS.inFlight})` });
 }
 
 /**
@@ -81,15 +82,20 @@ export interface WorkLimitArgs {
   maxPods?: unknown;
   maxUsers?: unknown;
   maxEvents?: unknown;
+  maxInFlight?: unknown;
 }
 
-/** --max-requests, --max-pods, --max-users, --max-events: a number > 0 such as 5e9 each; the defaults otherwise. */
+/**
+ * --max-requests, --max-pods, --max-users, --max-events: a number > 0 such as 5e9 each;
+ * --max-in-flight: a whole number > 0 (it counts requests one by one); the defaults otherwise.
+ */
 export function parseWorkLimits(args: WorkLimitArgs): WorkLimits {
-  const one = (v: unknown, key: keyof WorkLimits): number => {
+  const one = (v: unknown, key: keyof WorkLimits, whole = false): number => {
     if (v === undefined) return DEFAULT_WORK_LIMITS[key];
     const s = String(Array.isArray(v) ? v[v.length - 1] : v).trim();
     const n = /^(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/.test(s) ? Number(s) : Number.NaN;
-    if (!(n > 0) || !Number.isFinite(n)) throw new UsageError(`${WORK_LIMIT_FLAGS[key]}: must be a number > 0 such as 5e9 (got ${JSON.stringify(s.slice(0, 80))})`);
+    const ok = n > 0 && (whole ? Number.isSafeInteger(n) : Number.isFinite(n));
+    if (!ok) throw new UsageError(`${WORK_LIMIT_FLAGS[key]}: must be a ${whole ? 'whole number > 0 such as 4e6' : 'number > 0 such as 5e9'} (got ${JSON.stringify(s.slice(0, 80))})`);
     return n;
   };
   return {
@@ -97,13 +103,14 @@ export function parseWorkLimits(args: WorkLimitArgs): WorkLimits {
     pods: one(args.maxPods, 'pods'),
     users: one(args.maxUsers, 'users'),
     events: one(args.maxEvents, 'events'),
+    inFlight: one(args.maxInFlight, 'inFlight', true),
   };
 }
 
 /** The flags that give `limits` again (only those that differ from the defaults), for command lines knsim writes. */
 export function workLimitArgs(limits: Readonly<WorkLimits>): string[] {
   const out: string[] = [];
-  for (const key of ['requests', 'pods', 'users', 'events'] as const) {
+  for (const key of ['requests', 'pods', 'users', 'events', 'inFlight'] as const) {
     if (limits[key] !== DEFAULT_WORK_LIMITS[key]) out.push(WORK_LIMIT_FLAGS[key], String(limits[key]));
   }
   return out;

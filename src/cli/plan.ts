@@ -29,7 +29,7 @@ export async function planCommand(args: PlanArgs): Promise<string> {
   for (const w of loaded.warnings ?? []) process.stderr.write(`knsim: warning: ${w}\n`);
   const work = checkWork(loaded, limits);
   const requestLimit = runRequestLimit(work, limits, args.maxRequests !== undefined);
-  const summary = guardProgress(loaded, () => summarizeWorld({ ...loaded.world, podLimit: limits.pods, requestLimit }));
+  const summary = guardProgress(loaded, () => summarizeWorld({ ...loaded.world, podLimit: limits.pods, inFlightLimit: limits.inFlight, requestLimit }));
   const plan = capacityPlan(summary)!;
   return args.json ? JSON.stringify(plan, null, 2) : planText(plan);
 }

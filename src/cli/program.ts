@@ -78,6 +78,7 @@ export async function parseCommandLine(argv: string[], run: (args: RunArgs) => P
           maxPods: args['max-pods'],
           maxUsers: args['max-users'],
           maxEvents: args['max-events'],
+          maxInFlight: args['max-in-flight'],
         });
       },
     )
@@ -115,6 +116,7 @@ export async function parseCommandLine(argv: string[], run: (args: RunArgs) => P
             maxPods: args['max-pods'],
             maxUsers: args['max-users'],
             maxEvents: args['max-events'],
+            maxInFlight: args['max-in-flight'],
           }) + '\n',
         );
       },

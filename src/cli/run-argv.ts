@@ -10,7 +10,7 @@
 import type { RunArgs } from './run.js';
 
 /** run's flags that take one string, by the RunArgs field they fill. */
-const VALUE_FLAGS: Readonly<Record<string, 'seed' | 'duration' | 'out' | 'trace' | 'maxRequests' | 'maxPods' | 'maxUsers' | 'maxEvents'>> = {
+const VALUE_FLAGS: Readonly<Record<string, 'seed' | 'duration' | 'out' | 'trace' | 'maxRequests' | 'maxPods' | 'maxUsers' | 'maxEvents' | 'maxInFlight'>> = {
   seed: 'seed',
   duration: 'duration',
   out: 'out',
@@ -19,6 +19,7 @@ const VALUE_FLAGS: Readonly<Record<string, 'seed' | 'duration' | 'out' | 'trace'
   'max-pods': 'maxPods',
   'max-users': 'maxUsers',
   'max-events': 'maxEvents',
+  'max-in-flight': 'maxInFlight',
 };
 
 /** The arguments of a plain `knsim run` command line; undefined when yargs should read it. */
@@ -80,5 +81,6 @@ export function plainRunArgs(argv: readonly string[]): RunArgs | undefined {
     maxPods: values.maxPods,
     maxUsers: values.maxUsers,
     maxEvents: values.maxEvents,
+    maxInFlight: values.maxInFlight,
   };
 }

@@ -49,7 +49,7 @@ export async function runCommand(args: RunArgs): Promise<void> {
   let result;
   try {
     result = await guardProgress(loaded, () =>
-      runWorldInterruptible({ ...loaded.world, podLimit: limits.pods, requestLimit: runRequestLimit(work, limits, args.maxRequests !== undefined) }, {
+      runWorldInterruptible({ ...loaded.world, podLimit: limits.pods, inFlightLimit: limits.inFlight, requestLimit: runRequestLimit(work, limits, args.maxRequests !== undefined) }, {
         outDir,
         trace: traceMode,
         series,

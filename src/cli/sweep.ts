@@ -107,7 +107,7 @@ export async function sweepCommand(args: SweepRunArgs): Promise<void> {
   const outDir = args.out !== undefined ? String(args.out) : join('reports', `${def.scenario}-sweep`);
   const output = { label: outLabel(outDir, args.out !== undefined), protect: [args.scenario] };
   // The worker threads start now: they load their modules while this thread checks every point.
-  const runner = createRunner(threads, { podLimit: limits.pods, maxRequests });
+  const runner = createRunner(threads, { podLimit: limits.pods, maxRequests, inFlightLimit: limits.inFlight });
   let results;
   let seconds: number;
   try {

@@ -72,7 +72,7 @@ export async function tuneCommand(args: TuneArgs): Promise<void> {
   if (args.report !== false) requireOptional('charts');
 
   const started = process.hrtime.bigint();
-  const runner = createRunner(workers, { podLimit: limits.pods, maxRequests });
+  const runner = createRunner(workers, { podLimit: limits.pods, maxRequests, inFlightLimit: limits.inFlight });
   let result;
   try {
     result = await tune({

@@ -14,6 +14,7 @@ export class RequestLimitExceeded extends Error {
  * 500 bytes while it waits or executes, so a trace of ten million arrivals at one instant, or
  * millions of requests per second waiting for a cold start, filled V8's heap and aborted the
  * process after a minute. 2,000,000 is about 1 GB, far more than any Knative ingress holds open.
+ * The default of knsim's --max-in-flight.
  */
 export const DEFAULT_IN_FLIGHT_LIMIT = 2_000_000;
 

@@ -327,6 +327,6 @@ export interface WorldSpec {
   podLimit?: number | undefined;
   /** The most requests the clients may send over the run; past it the run stops (RequestLimitExceeded). */
   requestLimit?: number | undefined;
-  /** The most requests in flight at once; past it the run stops (InFlightLimitExceeded). Undefined: DEFAULT_IN_FLIGHT_LIMIT. */
+  /** The most requests in flight at once (knsim's --max-in-flight); past it the run stops (InFlightLimitExceeded). Undefined: DEFAULT_IN_FLIGHT_LIMIT. */
   inFlightLimit?: number | undefined;
 }

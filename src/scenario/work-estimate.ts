@@ -6,7 +6,7 @@
  * into a scenario error that names the likely cause.
  */
 import { PodLimitExceeded } from '../model/pod-limit.js';
-import { InFlightLimitExceeded, RequestLimitExceeded } from '../model/request-limit.js';
+import { DEFAULT_IN_FLIGHT_LIMIT, InFlightLimitExceeded, RequestLimitExceeded } from '../model/request-limit.js';
 import { makeSampler } from '../engine/distributions.js';
 import { NoProgressError } from '../engine/no-progress.js';
 import type { ClientSpec, RateSpec, RevisionSpec, WorldSpec } from '../model/spec.js';
@@ -23,6 +23,8 @@ export interface WorkLimits {
   users: number;
   /** Periodic events over the run: stats pushes, scrapes, decider ticks, pod reports, samples (--max-events). */
   events: number;
+  /** Requests in flight at once while the run goes (--max-in-flight): not estimated, only held (WorldSpec.inFlightLimit). */
+  inFlight: number;
 }
 
 /**
@@ -34,6 +36,7 @@ export const DEFAULT_WORK_LIMITS: Readonly<WorkLimits> = Object.freeze({
   pods: 100_000,
   users: 100_000,
   events: 1e10,
+  inFlight: DEFAULT_IN_FLIGHT_LIMIT,
 });
 
 /** The flag that raises each limit. */
@@ -42,6 +45,7 @@ export const WORK_LIMIT_FLAGS: Readonly<Record<keyof WorkLimits, string>> = Obje
   pods: '--max-pods',
   users: '--max-users',
   events: '--max-events',
+  inFlight: '--max-in-flight',
 });
 
 /** Where a revision was written: the template's file and path, and its annotations. */
@@ -440,10 +444,12 @@ function inFlightLimitError(input: WorkInput, e: InFlightLimitExceeded): Scenari
     : c.kind === 'open' ? ['clients', i, 'open', rateWhat(c.rate).field]
     : c.kind === 'closed' ? ['clients', i, 'closed', 'users']
     : ['clients', i, 'trace', 'file'];
+  // The memory figure is the default cap's (about 500 bytes a request). The rule stays short: a sweep adds which run it was.
+  const memory = e.limit === DEFAULT_IN_FLIGHT_LIMIT ? ' (about 1 GB)' : '';
   return new ScenarioError(
     input.file,
     formatPath(path),
-    `${fmtAmount(e.inFlight)} requests in flight at once at ${fmtAmount(e.atSeconds)} s (sent, not yet answered): more than the limit of ${fmtAmount(e.limit)}, which keeps a run's memory near 1 GB; send fewer at a time, or give the revisions the pods to answer them`,
+    `${fmtAmount(e.inFlight)} requests in flight (sent, not yet answered) at ${fmtAmount(e.atSeconds)} s: more than the limit of ${fmtAmount(e.limit)}${memory}; send fewer at once, give the revisions more pods, or raise ${WORK_LIMIT_FLAGS.inFlight}`,
   );
 }
 

@@ -53,6 +53,7 @@ class ThreadsRunner implements Runner {
     readonly workers: number,
     private readonly podLimit: number | undefined,
     private readonly maxRequests: number | undefined,
+    private readonly inFlightLimit: number | undefined,
   ) {
     const helpers = workers - 1;
     if (helpers > 0) {
@@ -61,8 +62,16 @@ class ThreadsRunner implements Runner {
     }
   }
   async runAll(given: readonly RunTask[], onDone?: () => void): Promise<MetricValues[]> {
-    const { podLimit, maxRequests } = this;
-    const tasks = podLimit === undefined && maxRequests === undefined ? given : given.map((t) => ({ ...t, ...(podLimit !== undefined ? { podLimit } : {}), ...(maxRequests !== undefined ? { maxRequests } : {}) }));
+    const { podLimit, maxRequests, inFlightLimit } = this;
+    const tasks =
+      podLimit === undefined && maxRequests === undefined && inFlightLimit === undefined ? given : (
+        given.map((t) => ({
+          ...t,
+          ...(podLimit !== undefined ? { podLimit } : {}),
+          ...(maxRequests !== undefined ? { maxRequests } : {}),
+          ...(inFlightLimit !== undefined ? { inFlightLimit } : {}),
+        }))
+      );
     const out: MetricValues[] = new Array<MetricValues>(tasks.length);
     const queue = newTaskQueue();
     let reported = 0;
@@ -116,8 +125,9 @@ class ThreadsRunner implements Runner {
 /**
  * A runner with `workers` threads (1: no worker threads at all; K: this thread and K - 1 worker
  * threads). `podLimit` (--max-pods) caps every run's pods at once; `maxRequests` (--max-requests,
- * when given) every run's requests, else each run caps its own (runRequestLimit).
+ * when given) every run's requests, else each run caps its own (runRequestLimit); `inFlightLimit`
+ * (--max-in-flight) every run's requests in flight at once.
  */
-export function createRunner(workers: number, opts: { podLimit?: number; maxRequests?: number | undefined } = {}): Runner {
-  return new ThreadsRunner(Math.max(1, workers), opts.podLimit, opts.maxRequests);
+export function createRunner(workers: number, opts: { podLimit?: number; maxRequests?: number | undefined; inFlightLimit?: number } = {}): Runner {
+  return new ThreadsRunner(Math.max(1, workers), opts.podLimit, opts.maxRequests, opts.inFlightLimit);
 }

@@ -21,6 +21,8 @@ export interface RunTask {
   podLimit?: number;
   /** --max-requests when given: the run's request cap; else ten times what the run foresees (runRequestLimit). */
   maxRequests?: number;
+  /** The most requests in flight at once (--max-in-flight); else DEFAULT_IN_FLIGHT_LIMIT (WorldSpec.inFlightLimit). */
+  inFlightLimit?: number;
   /** Which run this is, for an error's message: "point 3: containerConcurrency=4, replication 0, seed 42". */
   where?: string;
 }
@@ -36,7 +38,12 @@ export function runTask(task: RunTask): MetricValues {
   });
   const given = task.maxRequests !== undefined;
   const requestLimit = runRequestLimit(estimateWork(loaded), given ? { ...DEFAULT_WORK_LIMITS, requests: task.maxRequests! } : DEFAULT_WORK_LIMITS, given);
-  const world = { ...loaded.world, requestLimit, ...(task.podLimit !== undefined ? { podLimit: task.podLimit } : {}) };
+  const world = {
+    ...loaded.world,
+    requestLimit,
+    ...(task.podLimit !== undefined ? { podLimit: task.podLimit } : {}),
+    ...(task.inFlightLimit !== undefined ? { inFlightLimit: task.inFlightLimit } : {}),
+  };
   const summary = guardProgress(loaded, () => summarizeWorld(world));
   const m = metricsOf(summary);
   // Latencies are of the 200 responses: with none there is no latency (an empty cell), not 0 ms,

@@ -62,8 +62,52 @@ describe('work limits on the command line', () => {
     writeFileSync(join(file, '..', 'burst.csv'), '0\n'.repeat(2_000_001));
     const r = knsim(['run', file, '--out', out, '--no-report', '--trace', 'none']);
     expect(r.stderr).toBe(
-      `knsim: ${file}: clients[0].trace.file: 2000001 requests in flight at once at 0.001 s (sent, not yet answered): more than the limit of 2000000, which keeps a run's memory near 1 GB; send fewer at a time, or give the revisions the pods to answer them\n`,
+      `knsim: ${file}: clients[0].trace.file: 2000001 requests in flight (sent, not yet answered) at 0.001 s: more than the limit of 2000000 (about 1 GB); send fewer at once, give the revisions more pods, or raise --max-in-flight\n`,
     );
+    expect(r.code).toBe(2);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  // 1001 arrivals at 0 s are all in flight at 0.001 s, when they reach the ingress: far below the default cap.
+  const burst = (arrivals: number) => {
+    const s = scenarioInTempDir('knsim-limits-', tinyScenario('burst', '10s', 1).replace('open: { rps: 1 }', 'trace: { file: burst.csv }'));
+    writeFileSync(join(s.file, '..', 'burst.csv'), '0\n'.repeat(arrivals));
+    return s;
+  };
+  const pastThousand = (file: string) =>
+    `knsim: ${file}: clients[0].trace.file: 1001 requests in flight (sent, not yet answered) at 0.001 s: more than the limit of 1000; send fewer at once, give the revisions more pods, or raise --max-in-flight`;
+
+  it('--max-in-flight lowers the cap on requests in flight: past it, one line naming the flag and the number, exit 2, no output', () => {
+    const { file, out } = burst(1001);
+    const r = knsim(['run', file, '--out', out, '--no-report', '--trace', 'none', '--max-in-flight', '1000']);
+    expect(r.stderr).toBe(`${pastThousand(file)}\n`);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(existsSync(out)).toBe(false);
+    const ok = knsim(['run', file, '--out', out, '--no-report', '--trace', 'none', '--max-in-flight=1001']);
+    expect(ok.stderr).toBe('');
+    expect(ok.code).toBe(0);
+    expect(existsSync(join(out, 'summary.json'))).toBe(true);
+  });
+
+  it('sweep runs carry --max-in-flight, on worker threads too: the failing run is named', () => {
+    const { file, out } = burst(1001);
+    const r = knsim(['sweep', file, '--grid', 'configMaps.config-autoscaler.stable-window=30s,60s', '--replications', '1', '--workers', '2', '--max-in-flight', '1e3', '--no-report', '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.startsWith(`${pastThousand(file)} (at point `)).toBe(true);
+    expect(r.stderr).toMatch(/ \(at point \d: stable-window=\d+s, replication 0, seed 1\)\n$/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it.each([
+    ['1.5', 'run'],
+    ['0', 'run'],
+    ['many', 'sweep'],
+  ])('--max-in-flight %s is a usage error (%s): one line naming the flag and the rule, exit 2', (value, command) => {
+    const { file, out } = setup();
+    const grid = command === 'sweep' ? ['--grid', 'clients[0].open.rps=1,2'] : [];
+    const r = knsim([command, file, ...grid, '--out', out, '--no-report', '--max-in-flight', value]);
+    expect(r.stderr).toBe(`knsim: --max-in-flight: must be a whole number > 0 such as 4e6 (got "${value}")\n`);
     expect(r.code).toBe(2);
     expect(existsSync(out)).toBe(false);
   });

@@ -47,6 +47,8 @@ describe('plain knsim run command lines', () => {
     [['run', Q, '--set', `services[0].manifest.spec.template.metadata.annotations["autoscaling.knative.dev/target"]=5`]],
     [['run', Q, '--set', 'a={b: 1, c: [1, 2]}']],
     [['run', Q, '--max-requests', '5e9', '--max-pods', '10', '--max-users', '0', '--max-events', 'x']],
+    [['run', Q, '--max-in-flight', '1000']],
+    [['run', Q, '--no-report', '--max-in-flight=1.5']],
     [['run', '42']],
     [['run', '0x10']],
     [['run', 'true']],

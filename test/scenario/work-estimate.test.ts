@@ -254,9 +254,12 @@ describe('fmtAmount', () => {
 describe('work-limit flags', () => {
   it('default, read numbers such as 5e9, and write back only what differs', () => {
     expect(parseWorkLimits({})).toEqual(DEFAULT_WORK_LIMITS);
-    const l = parseWorkLimits({ maxRequests: '5e9', maxPods: '200000', maxUsers: '1e6', maxEvents: '2.5e10' });
-    expect(l).toEqual({ requests: 5e9, pods: 200_000, users: 1e6, events: 2.5e10 });
-    expect(workLimitArgs(l)).toEqual(['--max-requests', '5000000000', '--max-pods', '200000', '--max-users', '1000000', '--max-events', '25000000000']);
+    const l = parseWorkLimits({ maxRequests: '5e9', maxPods: '200000', maxUsers: '1e6', maxEvents: '2.5e10', maxInFlight: '4e6' });
+    expect(l).toEqual({ requests: 5e9, pods: 200_000, users: 1e6, events: 2.5e10, inFlight: 4e6 });
+    expect(workLimitArgs(l)).toEqual(['--max-requests', '5000000000', '--max-pods', '200000', '--max-users', '1000000', '--max-events', '25000000000', '--max-in-flight', '4000000']);
+    expect(parseWorkLimits({}).inFlight).toBe(2_000_000);
+    expect(parseWorkLimits({ maxInFlight: ' 1000 ' }).inFlight).toBe(1000);
+    expect(parseWorkLimits({ maxInFlight: '1' }).inFlight).toBe(1);
     expect(workLimitArgs(DEFAULT_WORK_LIMITS)).toEqual([]);
   });
 
@@ -265,6 +268,11 @@ describe('work-limit flags', () => {
     [{ maxPods: '0' }, '--max-pods: must be a number > 0 such as 5e9 (got "0")'],
     [{ maxUsers: '-5' }, '--max-users: must be a number > 0 such as 5e9 (got "-5")'],
     [{ maxEvents: '1e999' }, '--max-events: must be a number > 0 such as 5e9 (got "1e999")'],
+    [{ maxInFlight: '1.5' }, '--max-in-flight: must be a whole number > 0 such as 4e6 (got "1.5")'],
+    [{ maxInFlight: '0' }, '--max-in-flight: must be a whole number > 0 such as 4e6 (got "0")'],
+    [{ maxInFlight: '-3' }, '--max-in-flight: must be a whole number > 0 such as 4e6 (got "-3")'],
+    [{ maxInFlight: 'lots' }, '--max-in-flight: must be a whole number > 0 such as 4e6 (got "lots")'],
+    [{ maxInFlight: '1e17' }, '--max-in-flight: must be a whole number > 0 such as 4e6 (got "1e17")'],
   ])('%o → %s', (args, message) => {
     expect(() => parseWorkLimits(args)).toThrow(UsageError);
     expect(() => parseWorkLimits(args)).toThrow(message);
@@ -313,12 +321,12 @@ describe('the cap on requests in flight at once stops a run before its requests 
     `name: burst\nduration: 10s\nservices:\n  - manifest: { apiVersion: serving.knative.dev/v1, kind: Service, metadata: { name: hello } }\n    initialPods: 0\nclients:\n  - { name: quiet, service: hello, open: { rps: 0 } }\n  - ${client}\n`;
   it.each([
     // 1001 arrivals at 0 s reach the ingress at 0.001 s, the 1001st past the cap of 1000.
-    { what: 'a trace of 1001 arrivals at one instant', client: '{ name: t, service: hello, trace: { file: burst.csv } }', arrivals: 1001, message: 'clients[1].trace.file: 1001 requests in flight at once at 0.001 s (sent, not yet answered): more than the limit of 1000' },
+    { what: 'a trace of 1001 arrivals at one instant', client: '{ name: t, service: hello, trace: { file: burst.csv } }', arrivals: 1001, message: 'clients[1].trace.file: 1001 requests in flight (sent, not yet answered) at 0.001 s: more than the limit of 1000; send fewer at once, give the revisions more pods, or raise --max-in-flight' },
     { what: 'exactly the cap', client: '{ name: t, service: hello, trace: { file: burst.csv } }', arrivals: 1000, message: undefined },
     // Evenly spaced at 2000/s from 0: the n-th is sent at (n − 1) / 2000 s and arrives 1 ms later.
-    { what: 'an open loop at 2000 requests/s', client: '{ name: o, service: hello, open: { process: uniform, rps: 2000 } }', arrivals: 0, message: 'clients[1].open.rps: 1001 requests in flight at once at 0.501 s' },
-    { what: 'a rate shape', client: '{ name: o, service: hello, open: { process: uniform, rate: { shape: step, steps: [{ at: 0s, rps: 2000 }] } } }', arrivals: 0, message: 'clients[1].open.rate: 1001 requests in flight at once at 0.501 s' },
-    { what: 'closed-loop users', client: '{ name: u, service: hello, closed: { users: 1001 } }', arrivals: 0, message: 'clients[1].closed.users: 1001 requests in flight at once at 0.001 s' },
+    { what: 'an open loop at 2000 requests/s', client: '{ name: o, service: hello, open: { process: uniform, rps: 2000 } }', arrivals: 0, message: 'clients[1].open.rps: 1001 requests in flight (sent, not yet answered) at 0.501 s' },
+    { what: 'a rate shape', client: '{ name: o, service: hello, open: { process: uniform, rate: { shape: step, steps: [{ at: 0s, rps: 2000 }] } } }', arrivals: 0, message: 'clients[1].open.rate: 1001 requests in flight (sent, not yet answered) at 0.501 s' },
+    { what: 'closed-loop users', client: '{ name: u, service: hello, closed: { users: 1001 } }', arrivals: 0, message: 'clients[1].closed.users: 1001 requests in flight (sent, not yet answered) at 0.001 s' },
   ])('$what', ({ client, arrivals, message }) => {
     const dir = mkdtempSync(join(tmpdir(), 'knsim-in-flight-'));
     writeFileSync(join(dir, 'burst.csv'), '0\n'.repeat(Math.max(1, arrivals)));
