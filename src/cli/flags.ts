@@ -107,11 +107,15 @@ export function parseWorkLimits(args: WorkLimitArgs): WorkLimits {
   };
 }
 
-/** The flags that give `limits` again (only those that differ from the defaults), for command lines knsim writes. */
-export function workLimitArgs(limits: Readonly<WorkLimits>): string[] {
+/**
+ * The flags that give `limits` again, for command lines knsim writes: those that differ from
+ * the defaults, and `--max-requests` whenever it was given (`requestsGiven`), since a run
+ * without it caps its requests by its own estimate, not by the 1e9 default.
+ */
+export function workLimitArgs(limits: Readonly<WorkLimits>, requestsGiven = false): string[] {
   const out: string[] = [];
   for (const key of ['requests', 'pods', 'users', 'events', 'inFlight'] as const) {
-    if (limits[key] !== DEFAULT_WORK_LIMITS[key]) out.push(WORK_LIMIT_FLAGS[key], String(limits[key]));
+    if (limits[key] !== DEFAULT_WORK_LIMITS[key] || (key === 'requests' && requestsGiven)) out.push(WORK_LIMIT_FLAGS[key], String(limits[key]));
   }
   return out;
 }

@@ -193,7 +193,7 @@ export async function sweepJobCommand(args: JobArgs): Promise<void> {
     cpu,
     memory,
     name,
-    limitArgs: workLimitArgs(limits),
+    limitArgs: workLimitArgs(limits, args.maxRequests !== undefined),
     ...(namespace !== undefined ? { namespace } : {}),
   });
   if (args.output !== undefined) {

@@ -261,6 +261,8 @@ describe('work-limit flags', () => {
     expect(parseWorkLimits({ maxInFlight: ' 1000 ' }).inFlight).toBe(1000);
     expect(parseWorkLimits({ maxInFlight: '1' }).inFlight).toBe(1);
     expect(workLimitArgs(DEFAULT_WORK_LIMITS)).toEqual([]);
+    // --max-requests 1e9 given: the default's value, but a run without the flag caps by its own estimate instead.
+    expect(workLimitArgs(DEFAULT_WORK_LIMITS, true)).toEqual(['--max-requests', '1000000000']);
   });
 
   it.each([
