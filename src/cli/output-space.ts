@@ -2,13 +2,13 @@
  * `knsim run` refuses a run whose files would not fit on the disk they go to, before it
  * simulates: a long run of many revisions writes gigabytes of time series (about 570 KB per
  * revision and simulated hour), and finding out at the end, hours later, wastes the run
- * and fills the disk others share.
+ * and fills the disk others share. No file I/O here (free-space.ts reads the disk): the
+ * playground (web/) runs the same check against the memory it keeps a run's files in.
  */
-import { statfsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { RequestTraceMode } from '../model/spec.js';
 import { formatBytes, type OutputFileEstimate } from '../output/output-estimate.js';
-import { estimateRunOutputs } from '../run/run-world.js';
+import { estimateRunOutputs } from '../run/run-options.js';
 import { ScenarioError } from '../scenario/errors.js';
 import type { LoadedScenario } from '../scenario/load-text.js';
 import { largest, type WorkEstimate } from '../scenario/work-estimate.js';
@@ -16,25 +16,20 @@ import { largest, type WorkEstimate } from '../scenario/work-estimate.js';
 /** Free bytes for an unprivileged user on the filesystem holding `dir`, or undefined when unknown. */
 export type FreeSpace = (dir: string) => number | undefined;
 
-/** Free bytes on the filesystem of `dir`, or of its nearest existing ancestor (the output directory may not exist yet). */
-export const statfsFreeSpace: FreeSpace = (dir) => {
-  for (let d = resolve(dir); ; d = dirname(d)) {
-    try {
-      const s = statfsSync(d);
-      // A filesystem that reports no size at all (some pseudo and FUSE ones) cannot say what fits.
-      return s.blocks === 0 ? undefined : s.bavail * s.bsize;
-    } catch {
-      if (dirname(d) === d) return undefined;
-    }
-  }
-};
-
 export interface OutputSpaceOptions {
   trace: RequestTraceMode;
   series: boolean;
   /** How errors name the output directory (`--out DIR`). */
   label: string;
+  /** What the refusal suggests, when requests.csv weighs most and when the time series do; the CLI's flags by default. */
+  remedy?: { requests: string; series: string } | undefined;
 }
+
+/** The CLI's suggestions. */
+const CLI_REMEDY = {
+  requests: 'shorten the run, use --trace sample=R or --trace none, or write elsewhere',
+  series: 'shorten the run, use --no-series, or write elsewhere',
+};
 
 /**
  * The estimate of the run's files; throws when they would not fit in the free space of the
@@ -46,7 +41,7 @@ export function checkOutputSpace(
   work: WorkEstimate,
   outDir: string,
   opts: OutputSpaceOptions,
-  free: FreeSpace = statfsFreeSpace,
+  free: FreeSpace,
 ): OutputFileEstimate[] {
   const files = estimateRunOutputs(loaded.world, opts, work.requestsPerClient);
   const total = files.reduce((a, f) => a + f.bytes, 0);
@@ -61,10 +56,10 @@ export function checkOutputSpace(
   // requests.csv grows with the requests (blame the client sending most), the rest with time.
   const busiest = largest(work.requests);
   const where = byRequests && busiest !== undefined ? { file: busiest.file, path: busiest.path } : { file: loaded.file, path: 'duration' };
-  const fix = byRequests ? '--trace sample=R or --trace none' : '--no-series';
+  const remedy = opts.remedy ?? CLI_REMEDY;
   throw new ScenarioError(
     where.file,
     where.path,
-    `the run's files would take about ${formatBytes(total)} (${parts}${top.length > 2 ? ', …' : ''}) but ${formatBytes(available)} is free for ${opts.label}; shorten the run, use ${fix}, or write elsewhere`,
+    `the run's files would take about ${formatBytes(total)} (${parts}${top.length > 2 ? ', …' : ''}) but ${formatBytes(available)} is free for ${opts.label}; ${byRequests ? remedy.requests : remedy.series}`,
   );
 }

@@ -4,6 +4,7 @@ import { runWorldInterruptible } from '../run/run-world.js';
 import { checkOutDir } from '../output/output-dir.js';
 import { textSummary } from '../output/text-summary.js';
 import { checkWork, guardProgress, runRequestLimit } from '../scenario/work-estimate.js';
+import { statfsFreeSpace } from './free-space.js';
 import { checkOutputSpace } from './output-space.js';
 import { parseDurationFlag, parseSeed, parseTraceFlag, parseWorkLimits, type WorkLimitArgs } from './flags.js';
 import { requireOptional } from './optional-deps.js';
@@ -44,7 +45,7 @@ export async function runCommand(args: RunArgs): Promise<void> {
   checkOutDir(outDir, output);
   const traceMode = trace ?? loaded.traceMode;
   const series = args.series ?? loaded.series;
-  checkOutputSpace(loaded, work, outDir, { trace: traceMode, series, label: output.label });
+  checkOutputSpace(loaded, work, outDir, { trace: traceMode, series, label: output.label }, statfsFreeSpace);
   const progress = runProgress({ durationSeconds: loaded.world.durationSeconds, stream: process.stderr, env: process.env, now: () => performance.now() });
   let result;
   try {

@@ -8,6 +8,7 @@ import type { RequestTraceMode, WorldSpec } from '../model/spec.js';
 import type { World } from '../model/world.js';
 import { reportBucketSeconds } from '../output/report/aggregate.js';
 import type { RunSummary } from '../output/summary.js';
+import { estimateOutputBytes, type OutputFileEstimate } from '../output/output-estimate.js';
 import type { RunRecorder, RunRecorderOptions } from './run-recorder.js';
 
 /** What the outputs need to know of the scenario's nodes (undefined without node pools). */
@@ -69,4 +70,20 @@ export function finishSummary(spec: WorldSpec, world: World, recorder: RunRecord
 export function noteInFlightAtEnd(summary: RunSummary, world: World): void {
   const inFlight = world.requestsSent - summary.overall.requests.total;
   if (inFlight > 0) summary.requestsInFlightAtEnd = inFlight;
+}
+
+/**
+ * The bytes runWorld would write for `spec`, file by file, given the requests each client
+ * is expected to send (in the order of spec.clients; see scenario/work-estimate.ts).
+ */
+export function estimateRunOutputs(spec: WorldSpec, opts: { trace: RequestTraceMode; series?: boolean | undefined }, requestsPerClient: readonly number[]): OutputFileEstimate[] {
+  return estimateOutputBytes({
+    durationSeconds: spec.durationSeconds,
+    revisions: spec.services.flatMap((s) => s.revisions.map((r) => ({ service: s.name, revision: r.name }))),
+    clients: spec.clients.map((c, i) => ({ name: c.name, service: c.service, requests: requestsPerClient[i] ?? 0 })),
+    trace: opts.trace,
+    series: opts.series ?? true,
+    resourceColumns: hasResourceColumns(spec),
+    latencyBucketSeconds: latencyBucketSeconds(spec),
+  });
 }

@@ -3,9 +3,8 @@ import { join } from 'node:path';
 import type { RequestTraceMode, WorldSpec } from '../model/spec.js';
 import { World } from '../model/world.js';
 import type { RunSummary } from '../output/summary.js';
-import { estimateOutputBytes, type OutputFileEstimate } from '../output/output-estimate.js';
 import { RunRecorder } from './run-recorder.js';
-import { clusterOutputs, finishSummary, hasResourceColumns, noteInFlightAtEnd, latencyBucketSeconds, runRecorderOptions } from './run-options.js';
+import { clusterOutputs, finishSummary, noteInFlightAtEnd, runRecorderOptions } from './run-options.js';
 import { runSettings } from './settings.js';
 import { stageDirectory, type StagedDirectory, type StageOptions } from '../output/staged-dir.js';
 import { toOutputError } from '../output/output-error.js';
@@ -54,22 +53,6 @@ export function summarizeWorld(spec: WorldSpec): RunSummary {
   });
   noteInFlightAtEnd(summary, world);
   return summary;
-}
-
-/**
- * The bytes runWorld would write for `spec`, file by file, given the requests each client
- * is expected to send (in the order of spec.clients; see scenario/work-estimate.ts).
- */
-export function estimateRunOutputs(spec: WorldSpec, opts: Pick<RunWorldOptions, 'trace' | 'series'>, requestsPerClient: readonly number[]): OutputFileEstimate[] {
-  return estimateOutputBytes({
-    durationSeconds: spec.durationSeconds,
-    revisions: spec.services.flatMap((s) => s.revisions.map((r) => ({ service: s.name, revision: r.name }))),
-    clients: spec.clients.map((c, i) => ({ name: c.name, service: c.service, requests: requestsPerClient[i] ?? 0 })),
-    trace: opts.trace,
-    series: opts.series ?? true,
-    resourceColumns: hasResourceColumns(spec),
-    latencyBucketSeconds: latencyBucketSeconds(spec),
-  });
 }
 
 /** Simulated time is run in this many slices by runWorldInterruptible. */

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { estimateOutputBytes, formatBytes, type OutputEstimateInput } from '../../src/output/output-estimate.js';
-import { estimateRunOutputs, runWorld } from '../../src/run/run-world.js';
+import { runWorld } from '../../src/run/run-world.js';
+import { estimateRunOutputs } from '../../src/run/run-options.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { estimateWork } from '../../src/scenario/work-estimate.js';
 
