@@ -225,8 +225,10 @@ let drawnFinal = false;
 function onProgress(p: Progress): void {
   const wasDone = progress?.done === true;
   progress = p;
-  ui.status.textContent = `t = ${p.now.toFixed(1)} s of ${p.durationSeconds} s · ${p.ticks} decider ticks · ${p.done ? 'done' : p.running ? 'running' : 'paused'}`;
-  document.body.dataset['state'] = p.done ? 'done' : p.running ? 'running' : 'paused';
+  // A run stopped at a limit says so (the message line says which); Run starts it again.
+  const state = p.done ? 'done' : p.failed ? 'stopped' : p.running ? 'running' : 'paused';
+  ui.status.textContent = `t = ${p.now.toFixed(1)} s of ${p.durationSeconds} s · ${p.ticks} decider ticks · ${state}`;
+  document.body.dataset['state'] = state;
   document.body.dataset['now'] = String(p.now);
   document.body.dataset['ticks'] = String(p.ticks);
   if (p.done && !wasDone) {

@@ -33,6 +33,8 @@ export interface Progress {
   durationSeconds: number;
   running: boolean;
   done: boolean;
+  /** The run stopped at a limit before its end (the problem says which); Run starts it again. */
+  failed: boolean;
   decisions: number;
   /** Ticks (not pokes) so far. */
   ticks: number;

@@ -17,7 +17,9 @@ import { finishSummary, runRecorderOptions } from '../../src/run/run-options.js'
 import { runSettings } from '../../src/run/settings.js';
 import { ScenarioError } from '../../src/scenario/errors.js';
 import { loadScenarioText, type LoadedScenario, type ScenarioFiles } from '../../src/scenario/load-text.js';
+import { guardProgress } from '../../src/scenario/work-estimate.js';
 import { PlaygroundFiles } from './files.js';
+import { playgroundLimits, type RunLimits } from './limits.js';
 import { LiveData } from './live.js';
 
 export interface SessionInput {
@@ -53,6 +55,16 @@ export function loadForPlayground(input: Omit<SessionInput, 'outDir'>, files: Sc
   }, files);
 }
 
+/**
+ * loadForPlayground, then what `knsim run` refuses before it simulates (limits.ts): the
+ * editor checks the text with this, so a refusal is underlined before Run.
+ * @throws ScenarioError
+ */
+export function checkForPlayground(input: Omit<SessionInput, 'outDir'>, files: ScenarioFiles = new PlaygroundFiles()): { loaded: LoadedScenario; limits: RunLimits } {
+  const loaded = loadForPlayground(input, files);
+  return { loaded, limits: playgroundLimits(loaded) };
+}
+
 export class Session {
   readonly loaded: LoadedScenario;
   readonly world: World;
@@ -62,17 +74,21 @@ export class Session {
   readonly outDir: string;
   private wallMs = 0;
   private finished: RunSummary | undefined;
+  /** Why the run stopped before its end (a limit hit): it cannot go on from there. */
+  private failure: unknown;
 
   /** `files`: what the scenario may name (traces, manifests); none by default. */
   constructor(input: SessionInput, files: ScenarioFiles = new PlaygroundFiles()) {
-    this.loaded = loadForPlayground(input, files);
+    const checked = checkForPlayground(input, files);
+    this.loaded = checked.loaded;
     const spec = this.loaded.world;
     this.outDir = input.outDir;
     this.settings = runSettings(spec, this.loaded.description);
     this.live = new LiveData(this.settings);
     // The options runWorld gives the recorder, so the files are the CLI's.
     this.recorder = new RunRecorder(runRecorderOptions(spec, input.outDir, this.loaded.traceMode, this.loaded.series), this.live);
-    this.world = new World(spec, this.recorder);
+    // The caps go to the World alone: settings.json and summary.json are the CLI's.
+    this.world = new World({ ...spec, ...checked.limits }, this.recorder);
   }
 
   get now(): number {
@@ -91,12 +107,26 @@ export class Session {
     return this.finished;
   }
 
-  /** Runs every event up to `until` (capped at the scenario's end); finishes the run at its end. */
+  /** The run stopped at a limit (the ScenarioError was thrown by advance); it will not advance again. */
+  get failed(): boolean {
+    return this.failure !== undefined;
+  }
+
+  /**
+   * Runs every event up to `until` (capped at the scenario's end); finishes the run at its end.
+   * @throws ScenarioError when the run passes a limit or stops making progress, as `knsim run` reports it (and again on every later call)
+   */
   advance(until: number): void {
     if (this.finished !== undefined) return;
+    if (this.failure !== undefined) throw this.failure;
     const started = performance.now();
     const end = this.durationSeconds;
-    this.world.sim.run(Math.min(until, end));
+    try {
+      guardProgress(this.loaded, () => this.world.sim.run(Math.min(until, end)));
+    } catch (e) {
+      this.failure = e;
+      throw e;
+    }
     this.wallMs += performance.now() - started;
     if (this.world.sim.now >= end) this.finish();
   }

@@ -17,7 +17,7 @@ import { errorSpan } from './error-position.js';
 import { explainDecision, nearestDecision } from './inspector.js';
 import type { ChartOut, FromWorker, ProblemOut, Speed, ToWorker } from './protocol.js';
 import { PlaygroundFiles } from './files.js';
-import { loadForPlayground, Session } from './session.js';
+import { checkForPlayground, Session } from './session.js';
 import { SHIPPED_FILES } from './shipped-files.js';
 import { VENDOR_DIR } from './shims/module.js';
 
@@ -39,9 +39,10 @@ let finalCharts: ChartOut[] | undefined;
 
 const post = (m: FromWorker): void => self.postMessage(m);
 
-function problem(e: unknown, text: string): ProblemOut {
+/** `durationGiven`: the page's duration field overrides the text's, so a refusal of the duration is not the text's line. */
+function problem(e: unknown, text: string, durationGiven = false): ProblemOut {
   if (e instanceof ScenarioError) {
-    const inText = e.file === SCENARIO_FILE && e.path !== '' && !e.path.startsWith('--set');
+    const inText = e.file === SCENARIO_FILE && e.path !== '' && !e.path.startsWith('--set') && !(durationGiven && e.path === 'duration');
     return { message: e.message, span: inText ? errorSpan(text, e.path) : undefined };
   }
   return { message: e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
@@ -56,6 +57,7 @@ function progress(): void {
     durationSeconds: s.durationSeconds,
     running,
     done: s.done,
+    failed: s.failed,
     decisions: s.live.decisions.length,
     ticks: s.live.decisions.filter((d) => !d.poke).length,
     summary: s.summary,
@@ -138,23 +140,23 @@ self.onmessage = (ev: MessageEvent<ToWorker>): void => {
         });
         progress();
       } catch (e) {
-        post({ type: 'problem', problem: problem(e, m.text) });
+        post({ type: 'problem', problem: problem(e, m.text, m.durationSeconds !== undefined) });
       }
       return;
     }
     case 'validate': {
       let p: ProblemOut | undefined;
       try {
-        loadForPlayground({ text: m.text, file: SCENARIO_FILE, seed: m.seed, durationSeconds: m.durationSeconds }, files);
+        checkForPlayground({ text: m.text, file: SCENARIO_FILE, seed: m.seed, durationSeconds: m.durationSeconds }, files);
       } catch (e) {
-        p = problem(e, m.text);
+        p = problem(e, m.text, m.durationSeconds !== undefined);
       }
       post({ type: 'validation', id: m.id, problem: p });
       return;
     }
     case 'play':
       speed = m.speed;
-      if (session !== undefined && !session.done && !running) {
+      if (session !== undefined && !session.done && !session.failed && !running) {
         running = true;
         lastWall = performance.now();
         frame();
