@@ -61,7 +61,9 @@ const POD_SUFFIX = 16;
 const CDF_ROWS_PER_REVISION = 400;
 const CDF_REST = 28;
 
-const utf8 = (s: string): number => Buffer.byteLength(s, 'utf8');
+// TextEncoder, not Buffer: the playground runs this estimate in the browser.
+const encoder = new TextEncoder();
+const utf8 = (s: string): number => encoder.encode(s).length;
 
 /** A time cell as `%.6f` with its comma: the digits of the largest time, the point and six decimals. */
 function timeCell(durationSeconds: number): number {
