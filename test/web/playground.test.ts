@@ -51,6 +51,13 @@ async function pick(page: Page, preset: string): Promise<void> {
   await page.selectOption('#preset', preset);
 }
 
+/** Replaces the editor's text. */
+async function setScenario(page: Page, text: string): Promise<void> {
+  await page.locator('.cm-content').click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.insertText(text);
+}
+
 async function runToEnd(page: Page): Promise<number> {
   const t0 = Date.now();
   await page.click('#run');
@@ -447,6 +454,54 @@ describe.skipIf(!hasChromium)('the playground in Chromium', () => {
     expect(sorted[0]).toBeLessThan(1000);
     await page.close();
   }, 300_000);
+
+  it('a 100000h scenario is refused before it runs with the CLI\'s line, underlined at its duration; a preset then runs', async () => {
+    const page = await newPage();
+    await setScenario(page, readFileSync(join(root, 'scenarios/quickstart.yaml'), 'utf8').replace(/^duration: .*$/m, 'duration: 100000h'));
+    await page.click('#run');
+    await page.waitForFunction(() => document.getElementById('problem')!.textContent !== '');
+    // quickstart's duration is on line 12.
+    expect(await page.textContent('#problem')).toBe(
+      "line 12: scenario.yaml: duration: the run's files would take about 41.9 GB (timeseries.csv 24.5 GB, autoscaler.csv 17.5 GB, …) but 250 MB is free for the playground's in-memory files and charts; shorten the run, or run it with knsim run",
+    );
+    await page.waitForSelector('.cm-lintRange-error', { state: 'attached', timeout: 10_000 });
+    expect(await page.locator('.cm-line:has(.cm-lintRange-error)').textContent()).toBe('duration: 100000h');
+    // Nothing ran.
+    expect(await page.getAttribute('body', 'data-state')).toBeNull();
+    await pick(page, 'scale-bounds');
+    await runToEnd(page);
+    expect(await page.textContent('#problem')).toBe('');
+    await page.close();
+  }, 120_000);
+
+  it('a run past the request cap stops with the CLI\'s line, and the page runs the next scenario', async () => {
+    const page = await newPage();
+    // 100 users with no think time on a revision that never becomes Ready: 1e7 requests (the
+    // least cap) by 100 s, where 198,000 were foreseen; test/web/limits.test.ts holds the line to knsim run's.
+    await setScenario(page, [
+      'name: never',
+      'duration: 200s',
+      'trace: none',
+      'services:',
+      '  - manifest: { apiVersion: serving.knative.dev/v1, kind: Service, metadata: { name: hello } }',
+      '    app: { serviceTime: 100ms, faults: [{ kind: readinessFailure }] }',
+      'clients:',
+      '  - { name: c, service: hello, closed: { users: 100, think: 0s } }',
+      '',
+    ].join('\n'));
+    await page.selectOption('#speed', 'max');
+    await page.click('#run');
+    await page.waitForSelector('body[data-state="stopped"]', { timeout: 120_000 });
+    // Placed at the client's line, as an error in the text is.
+    expect(await page.textContent('#problem')).toBe(
+      'line 8: scenario.yaml: clients[0].closed.think: 1e7 requests sent by 100 s (the least cap; 198000 foreseen): users answered at once (404 before a revision is Ready, 502, 503) send again after 0 s; add think time or raise --max-requests',
+    );
+    expect(await page.textContent('#status')).toMatch(/^t = 100\.0 s of 200 s · \d+ decider ticks · stopped$/);
+    await pick(page, 'scale-bounds');
+    await runToEnd(page);
+    expect(await page.textContent('#problem')).toBe('');
+    await page.close();
+  }, 180_000);
 
   it('made no request outside its origin, and no console errors', () => {
     const origin = new URL(server.url).origin;

@@ -36,6 +36,11 @@ let speed: Speed = 1;
 let lastWall = 0;
 let timer: ReturnType<typeof setTimeout> | undefined;
 let finalCharts: ChartOut[] | undefined;
+/** The text and duration field the session was loaded from: a run's own errors are placed in them. */
+let loadedText = '';
+let loadedDurationGiven = false;
+/** An error while the session runs (a limit passed), placed in the scenario it was loaded from. */
+const runProblem = (e: unknown): ProblemOut => problem(e, loadedText, loadedDurationGiven);
 
 const post = (m: FromWorker): void => self.postMessage(m);
 
@@ -83,7 +88,7 @@ function frame(): void {
     }
   } catch (e) {
     running = false;
-    post({ type: 'problem', problem: problem(e, '') });
+    post({ type: 'problem', problem: runProblem(e) });
   }
   lastWall = wall;
   if (s.done) running = false;
@@ -128,6 +133,8 @@ self.onmessage = (ev: MessageEvent<ToWorker>): void => {
         const outDir = `/runs/${++runs}`;
         mkdirSync(outDir);
         session = new Session({ text: m.text, file: SCENARIO_FILE, seed: m.seed, durationSeconds: m.durationSeconds, outDir }, files);
+        loadedText = m.text;
+        loadedDurationGiven = m.durationSeconds !== undefined;
         const l = session.loaded;
         post({
           type: 'loaded',
@@ -171,7 +178,7 @@ self.onmessage = (ev: MessageEvent<ToWorker>): void => {
       try {
         session?.stepTick();
       } catch (e) {
-        post({ type: 'problem', problem: problem(e, '') });
+        post({ type: 'problem', problem: runProblem(e) });
       }
       progress();
       return;
