@@ -16,6 +16,7 @@ import {
   type TrafficTarget,
 } from '../core/traffic/index.js';
 import { Revision } from './revision.js';
+import { RouteQueue } from './route-queue.js';
 import type { AutoscalingChange, RevisionSpec, ServiceSpec } from './spec.js';
 import type { World } from './world.js';
 
@@ -53,11 +54,14 @@ export class ServiceModel {
   private readonly routingState = new Map<string, RoutingState>();
   /** The Service was deleted: it has no Route any more. */
   private deleted = false;
+  /** The Route's reconciles after a delay: rollout steps and the ingress turning Ready. */
+  private readonly routeQueue: RouteQueue;
 
   constructor(
     readonly world: World,
     readonly spec: ServiceSpec,
   ) {
+    this.routeQueue = new RouteQueue(world.sim, (now) => this.reconcileRoute(now));
     for (const r of spec.revisions) world.sim.at(r.createdAtSeconds, this.createRevision, r);
     for (const t of spec.traffic) world.sim.at(t.atSeconds, this.setTraffic, t.traffic);
     for (const c of spec.autoscalingChanges ?? []) world.sim.at(c.atSeconds, this.changeAutoscaling, c);
@@ -144,7 +148,7 @@ export class ServiceModel {
       ingressBecameReady: now >= this.ingressReadyAt,
     });
     this.rollout = ro.rollout;
-    if (ro.nextStepTime !== undefined) this.world.sim.at(ro.nextStepTime, this.onRolloutStep, this);
+    if (ro.nextStepTime !== undefined) this.routeQueue.addAfter(ro.nextStepTime);
     const groups = ingressSplits(res.config, ro.rollout);
     const routed = new Set(res.config.revisionTargets.map((t) => t.revisionName));
     for (const g of groups) for (const sp of g.splits) routed.add(sp.revisionName);
@@ -170,7 +174,7 @@ export class ServiceModel {
     if (changed) {
       this.ingressReadyAt = now + INGRESS_READY_SECONDS;
       // A rollout waits for the ingress to report the new split Ready.
-      if (ro.inProgress) this.world.sim.at(this.ingressReadyAt, this.onRolloutStep, this);
+      if (ro.inProgress) this.routeQueue.addAt(this.ingressReadyAt);
     }
   }
 
@@ -192,10 +196,6 @@ export class ServiceModel {
       if (state === 'active') r.autoscaler.setReachable(true, now);
       else if (state === 'reserve') r.autoscaler.setReachable(false, now);
     }
-  }
-
-  private onRolloutStep(this: void, self: ServiceModel): void {
-    self.reconcileRoute(self.world.sim.now);
   }
 
   private groupRoute(splits: ReadonlyArray<{ revisionName: string; percent: number }>): GroupRoute {

@@ -52,4 +52,23 @@ describe('gradual rollout in the Route', () => {
     // 1 % + 49 steps of 2 % = 99 %, the 50th step caps at 100 %: 1 s + 50 s after the start.
     expect(done.time).toBeCloseTo(createdAt + 1 + 50, 9);
   });
+
+  it('reconciles the Route once at each instant of the rollout, as the workqueue holds its key once (each reconcile requeued the next step again: 2, 3, … 50 reconciles at one step)', () => {
+    const createdAt = 63.3123;
+    const spec = world(
+      [service('hello', [revision({ initialPods: 1 }), revision({ name: 'hello-00002', generation: 2, createdAt })], [{ latestRevision: true, percent: 100 }], 60)],
+      [],
+      { duration: 200 },
+    );
+    const { rec } = run(spec);
+    // Every reconcile that routes records the split: count them per instant.
+    const perInstant = new Map<number, number>();
+    for (const t of rec.traffics) if (t.time >= createdAt) perInstant.set(t.time, (perInstant.get(t.time) ?? 0) + 1);
+    // The start (1 %), the ingress reporting it Ready 1 s later (the plan), then 50 steps 1 s apart, each at
+    // the instant the ingress reports the previous split Ready.
+    expect([...perInstant.keys()]).toHaveLength(52);
+    expect([...perInstant.values()].filter((n) => n > 1)).toEqual([]);
+    const hundred = rec.traffics.filter((t) => t.percents.get('hello-00002') === 100);
+    expect(hundred.map((t) => t.time - createdAt)).toEqual([expect.closeTo(51, 9)]);
+  });
 });
