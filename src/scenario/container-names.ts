@@ -7,8 +7,6 @@
  * container gets the evaluated template whatever its length.
  */
 import { createHash } from 'node:crypto';
-import { NAME_ACTION, type RevisionDefaults } from './configmaps.js';
-import { formatPath, ScenarioError, type PathSegment } from './errors.js';
 
 /** kmeta's limits: Kubernetes' longest name, and an MD5 digest in hex. */
 const LONGEST = 63;
@@ -41,8 +39,9 @@ const isAsciiAlnum = (b: number): boolean => (b >= 0x30 && b <= 0x39) || (b >= 0
 
 /**
  * The name each unnamed container of `names` (each container's name, undefined or '' when
- * unnamed) gets from `base`, by index; `taken` is every name the user wrote, in containers
- * and init containers alike (the webhook checks against those only, not the names it gives).
+ * unnamed) gets from `base`, by index; `taken` is every name in the pod spec as written, in
+ * containers and init containers alike, with '' for an unnamed one (the webhook checks against
+ * those only, not the names it gives, so a template that gives '' is numbered from "-0").
  */
 export function defaultContainerNames(names: ReadonlyArray<string | undefined>, taken: ReadonlySet<string>, base: string): Map<number, string> {
   const out = new Map<number, string>();
@@ -59,6 +58,7 @@ export function defaultContainerNames(names: ReadonlyArray<string | undefined>, 
   return out;
 }
 
+const UTF8 = new TextEncoder();
 const DNS1123_LABEL_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /**
@@ -67,40 +67,8 @@ const DNS1123_LABEL_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
  */
 export function containerNameErrors(name: string): string[] {
   const errs: string[] = [];
-  if (Buffer.byteLength(name, 'utf8') > LONGEST) errs.push(`over ${LONGEST} characters`);
+  // Bytes, as Go counts them; TextEncoder rather than node's Buffer, so the playground runs this too.
+  if (UTF8.encode(name).length > LONGEST) errs.push(`over ${LONGEST} characters`);
   if (!DNS1123_LABEL_RE.test(name)) errs.push("only a-z, 0-9 and '-', alphanumeric at each end");
   return errs;
-}
-
-const namesOf = (list: unknown): Array<string | undefined> =>
-  (Array.isArray(list) ? list : []).map((c: unknown) => {
-    const n = typeof c === 'object' && c !== null ? (c as Record<string, unknown>)['name'] : undefined;
-    return typeof n === 'string' ? n : undefined;
-  });
-
-/**
- * Refuses a revision whose template leaves a container unnamed and gets a name from config-defaults
- * that the API server refuses: the webhook takes the template, but Kubernetes refuses the revision's
- * Deployment, so it never gets a pod. `specPath` is where the template's spec sits in `file`.
- */
-export function checkDefaultContainerNames(spec: unknown, defaults: RevisionDefaults, serviceName: string, file: string, specPath: readonly PathSegment[]): void {
-  const s = typeof spec === 'object' && spec !== null ? (spec as Record<string, unknown>) : {};
-  const containers = namesOf(s['containers']);
-  const inits = namesOf(s['initContainers']);
-  const taken = new Set([...containers, ...inits].filter((n): n is string => n !== undefined));
-  const lists = [
-    { field: 'containers', names: containers, key: 'container-name-template', template: defaults.containerNameTemplate },
-    { field: 'initContainers', names: inits, key: 'init-container-name-template', template: defaults.initContainerNameTemplate },
-  ] as const;
-  for (const { field, names, key, template } of lists) {
-    for (const [i, name] of defaultContainerNames(names, taken, template.replace(NAME_ACTION, serviceName))) {
-      const errs = containerNameErrors(name);
-      if (errs.length === 0) continue;
-      throw new ScenarioError(
-        file,
-        formatPath([...specPath, field, i, 'name']),
-        `config-defaults ${key} gives ${JSON.stringify(name)}, not a DNS-1123 label (${errs.join('; ')}): Kubernetes refuses the Deployment`,
-      );
-    }
-  }
 }

@@ -30,7 +30,7 @@ import { appModel, DEFAULT_POD_CPU_CEILING_MILLIS, podResources, schedulerReques
 import { perPodStartPhase, type AppInput, type ContainerInput, type FaultInput, type PodStartInput, type ServiceEntryInput, type ServiceManifest, type TemplateInput } from './schema.js';
 import { chooseClass } from './class-choice.js';
 import { storedTemplate } from './template-defaults.js';
-import { checkDefaultContainerNames } from './container-names.js';
+import { checkContainerNames } from './container-name-checks.js';
 
 export const SERVING_API_VERSION = 'serving.knative.dev/v1';
 
@@ -240,7 +240,7 @@ export function buildService(ctx: ServiceContext): BuiltService {
     checkAnnotationKeys(annotations, file, [...base, 'metadata', 'annotations'], 'revision');
     checkLabels(template.metadata?.labels ?? {}, file, [...base, 'metadata', 'labels'], 'revision');
 
-    checkDefaultContainerNames(spec, cluster.defaults, svc, file, [...base, 'spec']);
+    checkContainerNames(spec, cluster.defaults, svc, file, [...base, 'spec']);
 
     createdBy.set(name, formatPath(base));
     const resources = podResources(spec.containers, cluster, file, [...base, 'spec'], annotations, [...base, 'metadata', 'annotations']);

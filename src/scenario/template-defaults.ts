@@ -105,7 +105,7 @@ export function storedTemplate(t: TemplateInput, ctx: TemplateDefaultsContext): 
 
   const containers = (Array.isArray(spec['containers']) ? spec['containers'] : []).filter(isObj);
   const inits = (Array.isArray(spec['initContainers']) ? spec['initContainers'] : []).filter(isObj);
-  const taken = new Set([...containers, ...inits].map((c) => c['name']).filter((n): n is string => typeof n === 'string'));
+  const taken = new Set([...containers, ...inits].map((c) => (typeof c['name'] === 'string' ? c['name'] : '')));
   nameContainers(containers, taken, d.containerNameTemplate.replace(NAME_ACTION, ctx.serviceName));
   nameContainers(inits, taken, d.initContainerNameTemplate.replace(NAME_ACTION, ctx.serviceName));
 

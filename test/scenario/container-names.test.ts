@@ -6,6 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { childName, containerNameErrors, defaultContainerNames } from '../../src/scenario/container-names.js';
+import { loadScenario } from '../../src/scenario/load.js';
+import { catchScenarioError, fixture } from './helpers.js';
 
 const A62 = 'a'.repeat(62);
 const MD5_A62 = '24612f0ce2c9d2cf2b022ef1e027a54f';
@@ -62,5 +64,90 @@ describe('containerNameErrors (IsDNS1123Label)', () => {
     { name: `-${'a'.repeat(63)}`, errs: 2 },
   ])('$name: $errs problem(s)', ({ name, errs }) => {
     expect(containerNameErrors(name)).toHaveLength(errs);
+  });
+});
+
+describe('container names Knative or Kubernetes refuses (k8s_validation.go ValidatePodSpec; the API server for the Deployment)', () => {
+  // knsim took every one of these and ran the revision; upstream the webhook refuses the template,
+  // or takes it and the API server refuses the revision's Deployment, so the revision never gets a pod.
+  const BASE = fixture('base.yaml');
+  const SPEC = 'services[0].manifest.spec.template.spec';
+  const DEFAULTS = 'configMaps.config-defaults';
+  const ADMISSION = 'Knative refuses the template';
+  const DEPLOYMENT = 'Kubernetes refuses the Deployment';
+  const LABEL = "only a-z, 0-9 and '-', alphanumeric at each end";
+  /** A serving container with a port, and a sidecar named `side`. */
+  const two = (first: string, side: string): string => `${SPEC}.containers=[{${first}image: "a:1", ports: [{containerPort: 8080}]}, {${side}image: "b:1"}]`;
+  const inits = (...names: string[]): string => `${SPEC}.initContainers=[${names.map((n, i) => `{${n}image: "init${i}:1"}`).join(', ')}]`;
+
+  it.each([
+    // Kubernetes' rule for a container name (IsDNS1123Label); Knative's webhook does not check it.
+    { what: 'an upper-case name', sets: [`${SPEC}.containers[0].name=App`], path: 'containers[0]', rule: `"App" is not a DNS-1123 label (${LABEL}): ${DEPLOYMENT}` },
+    { what: 'an underscore', sets: [`${SPEC}.containers[0].name=my_app`], path: 'containers[0]', rule: `"my_app" is not a DNS-1123 label (${LABEL}): ${DEPLOYMENT}` },
+    { what: 'a dot', sets: [`${SPEC}.containers[0].name=app.v1`], path: 'containers[0]', rule: `"app.v1" is not a DNS-1123 label (${LABEL}): ${DEPLOYMENT}` },
+    { what: "a leading '-'", sets: [`${SPEC}.containers[0].name=-app`], path: 'containers[0]', rule: `"-app" is not a DNS-1123 label (${LABEL}): ${DEPLOYMENT}` },
+    { what: "a trailing '-'", sets: [`${SPEC}.containers[0].name=app-`], path: 'containers[0]', rule: `"app-" is not a DNS-1123 label (${LABEL}): ${DEPLOYMENT}` },
+    { what: '64 characters', sets: [`${SPEC}.containers[0].name=${'a'.repeat(64)}`], path: 'containers[0]', rule: `"${'a'.repeat(64)}" is not a DNS-1123 label (over 63 characters): ${DEPLOYMENT}` },
+    { what: 'a sidecar', sets: [two('name: app, ', 'name: Side, ')], path: 'containers[1]', rule: `"Side" is not a DNS-1123 label (${LABEL}): ${DEPLOYMENT}` },
+    { what: 'an init container', sets: [inits('name: Setup, ')], path: 'initContainers[0]', rule: `"Setup" is not a DNS-1123 label (${LABEL}): ${DEPLOYMENT}` },
+    {
+      // The webhook counts an unnamed container's '' among the names it must not give, so an empty template is numbered.
+      what: 'an empty name template',
+      sets: [`${DEFAULTS}.container-name-template=""`],
+      path: 'containers[0]',
+      rule: `config-defaults container-name-template gives "-0", not a DNS-1123 label (${LABEL}): ${DEPLOYMENT}`,
+    },
+
+    // The webhook keeps queue-proxy, its own sidecar's name.
+    { what: 'a lone container named queue-proxy', sets: [`${SPEC}.containers[0].name=queue-proxy`], path: 'containers[0]', rule: `"queue-proxy" is reserved for Knative's own sidecar: ${ADMISSION}` },
+    { what: 'a sidecar named queue-proxy', sets: [two('', 'name: queue-proxy, ')], path: 'containers[1]', rule: `"queue-proxy" is reserved for Knative's own sidecar: ${ADMISSION}` },
+    { what: 'an init container named queue-proxy', sets: [inits('name: queue-proxy, ')], path: 'initContainers[0]', rule: `"queue-proxy" is reserved for Knative's own sidecar: ${ADMISSION}` },
+    {
+      what: 'a container-name-template that gives queue-proxy',
+      sets: [`${DEFAULTS}.container-name-template=queue-proxy`],
+      path: 'containers[0]',
+      rule: `config-defaults container-name-template gives "queue-proxy", which is reserved for Knative's own sidecar: ${ADMISSION}`,
+    },
+    {
+      what: 'an init-container-name-template that gives queue-proxy',
+      sets: [`${DEFAULTS}.init-container-name-template=queue-proxy`, inits('')],
+      path: 'initContainers[0]',
+      rule: `config-defaults init-container-name-template gives "queue-proxy", which is reserved for Knative's own sidecar: ${ADMISSION}`,
+    },
+
+    // Duplicates: the webhook compares containers with each other and init containers with containers.
+    { what: 'two containers named alike', sets: [two('name: app, ', 'name: app, ')], path: 'containers[1]', rule: `"app" also names containers[0]: container names must be unique, so ${ADMISSION}` },
+    {
+      what: 'an init container named as a container',
+      sets: [`${SPEC}.containers[0].name=app`, inits('name: setup, ', 'name: app, ')],
+      path: 'initContainers[1]',
+      rule: `"app" also names containers[0]: container names must be unique, so ${ADMISSION}`,
+    },
+    {
+      what: 'both name templates alike',
+      sets: [`${DEFAULTS}.container-name-template=app`, `${DEFAULTS}.init-container-name-template=app`, inits('')],
+      path: 'initContainers[0]',
+      rule: `config-defaults init-container-name-template gives "app", which also names containers[0] (named by config-defaults container-name-template): container names must be unique, so ${ADMISSION}`,
+    },
+    // The webhook does not compare init containers with each other; the API server does.
+    { what: 'two init containers named alike', sets: [inits('name: setup, ', 'name: setup, ')], path: 'initContainers[1]', rule: `"setup" also names initContainers[0]: container names must be unique, so ${DEPLOYMENT}` },
+  ])('$what is refused', ({ sets, path, rule }) => {
+    const e = catchScenarioError(() => loadScenario(BASE, { sets }));
+    expect([e.path, e.rule]).toEqual([`${SPEC}.${path}.name`, rule]);
+  });
+
+  it.each([
+    { what: 'a plain name', sets: [`${SPEC}.containers[0].name=app`] },
+    { what: 'a one-letter name', sets: [`${SPEC}.containers[0].name=a`] },
+    { what: 'a name starting with a digit', sets: [`${SPEC}.containers[0].name=1app`] },
+    { what: '63 characters', sets: [`${SPEC}.containers[0].name=${'a'.repeat(63)}`] },
+    { what: 'a sidecar and an init container named apart', sets: [two('name: app, ', 'name: side, '), inits('name: setup, ', 'name: migrate, ')] },
+    // Numbered, so neither is the reserved name.
+    { what: 'queue-proxy as a template for two unnamed containers', sets: [`${DEFAULTS}.container-name-template=queue-proxy`, two('', '')] },
+    { what: 'a container named queue-proxy-0', sets: [`${SPEC}.containers[0].name=queue-proxy-0`] },
+    // The webhook numbers the container, skipping the name the init container has.
+    { what: 'an init container named as the template names the container', sets: [inits('name: user-container, ')] },
+  ])('$what loads', ({ sets }) => {
+    expect(loadScenario(BASE, { sets }).world.services[0]!.revisions).toHaveLength(1);
   });
 });

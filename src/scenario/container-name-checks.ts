@@ -1,0 +1,94 @@
+/**
+ * A revision template's container names, checked as they stand once Knative's webhook has
+ * named the unnamed ones (container-names.ts): first what the webhook refuses when the
+ * template is applied (pkg/apis/serving/k8s_validation.go), then what the API server refuses
+ * in the revision's Deployment, which Knative takes but whose revision then never gets a pod.
+ */
+import { NAME_ACTION, type RevisionDefaults } from './configmaps.js';
+import { containerNameErrors, defaultContainerNames } from './container-names.js';
+import { formatPath, ScenarioError, type PathSegment } from './errors.js';
+
+/** The name Knative gives its own sidecar in every revision's pod. */
+const QUEUE_PROXY = 'queue-proxy';
+const ADMISSION = 'Knative refuses the template';
+const DEPLOYMENT = 'Kubernetes refuses the Deployment';
+
+type TemplateKey = 'container-name-template' | 'init-container-name-template';
+
+/** One container of the template with the name it ends up with, and the config-defaults key that gave it, if any. */
+interface Named {
+  field: 'containers' | 'initContainers';
+  index: number;
+  name: string;
+  key: TemplateKey | undefined;
+}
+
+const namesOf = (list: unknown): Array<string | undefined> =>
+  (Array.isArray(list) ? list : []).map((c: unknown) => {
+    const n = typeof c === 'object' && c !== null ? (c as Record<string, unknown>)['name'] : undefined;
+    return typeof n === 'string' ? n : undefined;
+  });
+
+/** Each container's and init container's name after the webhook's defaulting, in that order. */
+function namedContainers(spec: unknown, defaults: RevisionDefaults, serviceName: string): Named[] {
+  const s = typeof spec === 'object' && spec !== null ? (spec as Record<string, unknown>) : {};
+  const containers = namesOf(s['containers']);
+  const inits = namesOf(s['initContainers']);
+  // The webhook steers clear of every name in the pod spec, an unnamed container's '' among them.
+  const taken = new Set([...containers, ...inits].map((n) => n ?? ''));
+  const lists = [
+    { field: 'containers', names: containers, key: 'container-name-template', template: defaults.containerNameTemplate },
+    { field: 'initContainers', names: inits, key: 'init-container-name-template', template: defaults.initContainerNameTemplate },
+  ] as const;
+  return lists.flatMap(({ field, names, key, template }) => {
+    const given = defaultContainerNames(names, taken, template.replace(NAME_ACTION, serviceName));
+    return names.map((n, index): Named => {
+      const g = given.get(index);
+      return g !== undefined ? { field, index, name: g, key } : { field, index, name: n ?? '', key: undefined };
+    });
+  });
+}
+
+/** `"name"`, or where a config-defaults template gave it, that template's key and the name. */
+const subject = (c: Named): string => (c.key === undefined ? JSON.stringify(c.name) : `config-defaults ${c.key} gives ${JSON.stringify(c.name)}, which`);
+const otherName = (c: Named): string => `${c.field}[${c.index}]${c.key === undefined ? '' : ` (named by config-defaults ${c.key})`}`;
+
+/**
+ * The first container before `c` in `among` with c's name, if any. The webhook compares each
+ * container with the containers before it and each init container with the containers only;
+ * the API server compares every name in the pod with every other.
+ */
+function earlier(c: Named, among: readonly Named[]): Named | undefined {
+  return among.find((o) => o !== c && o.name === c.name && (o.field !== c.field || o.index < c.index));
+}
+
+/**
+ * Refuses a template whose container names (as written, or as config-defaults names the unnamed
+ * ones) Knative's webhook or the API server refuses. `specPath` is where the template's spec sits in `file`.
+ */
+export function checkContainerNames(spec: unknown, defaults: RevisionDefaults, serviceName: string, file: string, specPath: readonly PathSegment[]): void {
+  const all = namedContainers(spec, defaults, serviceName);
+  const fail = (c: Named, rule: string): never => {
+    throw new ScenarioError(file, formatPath([...specPath, c.field, c.index, 'name']), rule);
+  };
+  const containers = all.filter((c) => c.field === 'containers');
+  const inits = all.filter((c) => c.field === 'initContainers');
+
+  // The webhook, in its order: init containers, then containers.
+  for (const c of [...inits, ...containers]) {
+    const dup = earlier(c, containers);
+    if (dup !== undefined) fail(c, `${subject(c)} also names ${otherName(dup)}: container names must be unique, so ${ADMISSION}`);
+    if (c.name === QUEUE_PROXY) fail(c, `${subject(c)} is reserved for Knative's own sidecar: ${ADMISSION}`);
+  }
+
+  // The API server, for the Deployment: each name a DNS-1123 label, and no two alike.
+  for (const c of all) {
+    const errs = containerNameErrors(c.name);
+    if (errs.length > 0) {
+      const what = c.key === undefined ? `${JSON.stringify(c.name)} is` : `config-defaults ${c.key} gives ${JSON.stringify(c.name)},`;
+      fail(c, `${what} not a DNS-1123 label (${errs.join('; ')}): ${DEPLOYMENT}`);
+    }
+    const dup = earlier(c, all);
+    if (dup !== undefined) fail(c, `${subject(c)} also names ${otherName(dup)}: container names must be unique, so ${DEPLOYMENT}`);
+  }
+}
