@@ -3,8 +3,8 @@
 /**
  * The built playground in real Chromium (playwright-core + Debian's chromium), served from
  * 127.0.0.1: hello-world to the end, its files against `knsim run`, pause and step, the
- * inspector against autoscaler.csv, validation inline, a share link, and no request ever
- * leaving the origin. Built once for the whole file.
+ * inspector against autoscaler.csv, validation inline, a refused Run beside the last run's
+ * results, a share link, and no request ever leaving the origin. Built once for the whole file.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -466,16 +466,20 @@ describe.skipIf(!hasChromium)('the playground in Chromium', () => {
     );
     await page.waitForSelector('.cm-lintRange-error', { state: 'attached', timeout: 10_000 });
     expect(await page.locator('.cm-line:has(.cm-lintRange-error)').textContent()).toBe('duration: 100000h');
-    // Nothing ran.
-    expect(await page.getAttribute('body', 'data-state')).toBeNull();
+    // Nothing ran, and the status line says so; there were no results to mark.
+    expect(await page.getAttribute('body', 'data-state')).toBe('refused');
+    expect(await page.getAttribute('body', 'data-ticks')).toBeNull();
+    expect(await page.getAttribute('body', 'data-stale')).toBeNull();
     await pick(page, 'scale-bounds');
     await runToEnd(page);
     expect(await page.textContent('#problem')).toBe('');
     await page.close();
   }, 120_000);
 
-  it('a run past the request cap stops with the CLI\'s line, and the page runs the next scenario', async () => {
+  it('a run past the request cap stops with the CLI\'s line, showing its own charts (not the last run\'s), and the page runs the next scenario', async () => {
     const page = await newPage();
+    await pick(page, 'quickstart');
+    await runToEnd(page);
     // 100 users with no think time on a revision that never becomes Ready: 1e7 requests (the
     // least cap) by 100 s, where 198,000 were foreseen; test/web/limits.test.ts holds the line to knsim run's.
     await setScenario(page, [
@@ -497,9 +501,74 @@ describe.skipIf(!hasChromium)('the playground in Chromium', () => {
       'line 8: scenario.yaml: clients[0].closed.think: 1e7 requests sent by 100 s (the least cap; 198000 foreseen): users answered at once (404 before a revision is Ready, 502, 503) send again after 0 s; add think time or raise --max-requests',
     );
     expect(await page.textContent('#status')).toMatch(/^t = 100\.0 s of 200 s · \d+ decider ticks · stopped$/);
+    // It loaded and ran: what the page shows is its own, and quickstart's summary and files are gone.
+    expect(await page.getAttribute('body', 'data-stale')).toBeNull();
+    expect(await page.textContent('#summary')).toBe('');
+    expect(await page.locator('#downloads button').count()).toBe(0);
+    await page.waitForFunction(() => Number(document.body.dataset['chartsNow']) > 99);
     await pick(page, 'scale-bounds');
     await runToEnd(page);
     expect(await page.textContent('#problem')).toBe('');
+    await page.close();
+  }, 180_000);
+
+  it('after a finished run, a refused Run keeps that run\'s charts, summary and files dimmed under a line naming them; the next run clears it', async () => {
+    const page = await newPage();
+    await pick(page, 'hello-world');
+    await runToEnd(page);
+    const caption = await page.textContent('#summary caption');
+    expect(caption).toMatch(/^Summary: hello-world, seed \d+, 300 s simulated$/);
+    const seed = /seed (\d+)/.exec(caption!)![1];
+    const dimmed = (): Promise<Record<string, string>> =>
+      page.evaluate(() => Object.fromEntries(['summary', 'downloads', 'charts', 'inspection'].map((id) => [id, getComputedStyle(document.getElementById(id)!).opacity])));
+    expect(Object.values(await dimmed())).toEqual(['1', '1', '1', '1']);
+    expect(await page.isVisible('#stale')).toBe(false);
+    // Refused by the worker: quickstart for 100000h is over the playground's memory.
+    await setScenario(page, readFileSync(join(root, 'scenarios/quickstart.yaml'), 'utf8').replace(/^duration: .*$/m, 'duration: 100000h'));
+    await page.click('#run');
+    await page.waitForSelector('body[data-state="refused"]');
+    expect(await page.textContent('#problem')).toMatch(/^line 12: scenario\.yaml: duration: the run's files would take about 41\.9 GB/);
+    expect(await page.textContent('#status')).toBe('Refused: the scenario did not run (the message is under the editor).');
+    const line = `Below: the previous run's results and files (hello-world, seed ${seed}, 300 s simulated), not the refused scenario's.`;
+    expect(await page.getAttribute('body', 'data-stale')).toBe('1');
+    expect(await page.isVisible('#stale')).toBe(true);
+    expect(await page.textContent('#stale')).toBe(line);
+    // The results stay, dimmed: hello-world's 7 charts with their lines, its summary and its files.
+    expect(await dimmed()).toEqual({ summary: '0.4', downloads: '0.4', charts: '0.4', inspection: '0.4' });
+    expect(await page.locator('#charts .chart').count()).toBe(7);
+    expect(await page.locator('#chart-pods svg path[aria-roledescription="line mark"]').count()).toBeGreaterThan(0);
+    expect(await page.textContent('#summary td[data-k="maxReadyPods"]')).toBe('29');
+    const summary = JSON.parse(await download(page, 'summary.json')) as { scenario: string; simulatedSeconds: number };
+    expect([summary.scenario, summary.simulatedSeconds]).toEqual(['hello-world', 300]);
+    // Refused by a field, before any load: the same line, still hello-world's.
+    await pick(page, 'scale-bounds');
+    await page.fill('#duration', '5 minutes');
+    await page.click('#run');
+    await page.waitForFunction(() => document.getElementById('problem')!.textContent!.startsWith('duration: '));
+    expect(await page.getAttribute('body', 'data-state')).toBe('refused');
+    expect(await page.textContent('#stale')).toBe(line);
+    // A run that loads clears it all and shows its own.
+    await page.fill('#duration', '');
+    await runToEnd(page);
+    expect(await page.getAttribute('body', 'data-stale')).toBeNull();
+    expect(await page.isVisible('#stale')).toBe(false);
+    expect(Object.values(await dimmed())).toEqual(['1', '1', '1', '1']);
+    expect(await page.textContent('#summary caption')).toMatch(/^Summary: scale-bounds, /);
+    expect((JSON.parse(await download(page, 'summary.json')) as { scenario: string }).scenario).toBe('scale-bounds');
+    // A field refused while a run goes: that run is held where it was, and the line says where.
+    await pick(page, 'quickstart');
+    await page.selectOption('#speed', '1');
+    await page.click('#run');
+    await page.waitForFunction(() => document.body.dataset['state'] === 'running' && Number(document.body.dataset['now']) > 1);
+    await page.fill('#seed', '-1');
+    await page.click('#run');
+    await page.waitForFunction(() => / paused\), not the refused scenario's\.$/.test(document.getElementById('stale')!.textContent!));
+    const held = (await page.textContent('#stale'))!;
+    expect(held).toMatch(/^Below: the previous run's results and files \(quickstart, seed \d+, t = \d+\.\d s of 310 s, paused\), not the refused scenario's\.$/);
+    expect(await page.textContent('#problem')).toBe('seed: must be a whole number ≥ 0 (got "-1")');
+    await page.waitForTimeout(1500);
+    expect(await page.textContent('#stale')).toBe(held);
+    expect(await page.getAttribute('body', 'data-state')).toBe('refused');
     await page.close();
   }, 180_000);
 

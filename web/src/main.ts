@@ -28,6 +28,7 @@ const ui = {
   speed: $<HTMLSelectElement>('speed'),
   problem: $('problem'),
   status: $('status'),
+  stale: $('stale'),
   summary: $('summary'),
   downloads: $('downloads'),
   charts: $('charts'),
@@ -47,6 +48,10 @@ const pendingFiles = new Map<string, (text: string | undefined) => void>();
 let loadedKey: string | undefined;
 let progress: Progress | undefined;
 let loadedDuration = 0;
+/** The run the summary, files, charts and inspector are of (the last one loaded). */
+let shownRun: { name: string; seed: number } | undefined;
+/** A Run was refused since: those results are not the editor's scenario's, and say so. */
+let stale = false;
 
 function fields(): ReturnType<typeof overrideFields> {
   return overrideFields(ui.seed.value, ui.duration.value);
@@ -73,8 +78,14 @@ worker.onmessage = (ev: MessageEvent<FromWorker>): void => {
       showProblem(m.problem);
       loadedKey = undefined;
       return;
+    case 'refused':
+      showProblem(m.problem);
+      refuse();
+      return;
     case 'loaded':
       showProblem(undefined);
+      setStale(false);
+      shownRun = { name: m.name, seed: m.seed };
       loadedDuration = m.durationSeconds;
       ui.inspectRevision.replaceChildren(...m.revisions.map((r) => new Option(r, r)));
       ui.summary.replaceChildren();
@@ -160,11 +171,47 @@ function load(): boolean {
     f = fields();
   } catch (e) {
     showProblem({ message: (e as Error).message });
+    refuse();
     return false;
   }
   send({ type: 'load', text: editor.state.doc.toString(), ...f });
   loadedKey = key();
   return true;
+}
+
+/**
+ * Run, Step or Restart was refused (a field here, or the scenario in the worker): nothing
+ * runs, and the next Run loads the editor's scenario afresh. The last run's results stay
+ * for comparison, dimmed under a line naming their run, so no one takes them (or their
+ * files) for the refused scenario's.
+ */
+function refuse(): void {
+  loadedKey = undefined;
+  if (progress?.running === true) {
+    // The last run was still going (a field was refused before any load): hold it.
+    send({ type: 'pause' });
+    progress = { ...progress, running: false };
+  }
+  ui.status.textContent = 'Refused: the scenario did not run (the message is under the editor).';
+  document.body.dataset['state'] = 'refused';
+  setStale(shownRun !== undefined);
+}
+
+function runState(p: Progress): string {
+  return p.done ? 'done' : p.failed ? 'stopped' : p.running ? 'running' : 'paused';
+}
+
+function setStale(on: boolean): void {
+  stale = on;
+  if (!on || shownRun === undefined || progress === undefined) {
+    delete document.body.dataset['stale'];
+    ui.stale.textContent = '';
+    return;
+  }
+  document.body.dataset['stale'] = '1';
+  const p = progress;
+  const at = p.done ? `${p.durationSeconds} s simulated` : `t = ${p.now.toFixed(1)} s of ${p.durationSeconds} s, ${runState(p)}`;
+  ui.stale.textContent = `Below: the previous run's results and files (${shownRun.name}, seed ${shownRun.seed}, ${at}), not the refused scenario's.`;
 }
 
 const speed = (): Speed => (ui.speed.value === 'max' ? 'max' : (Number(ui.speed.value) as Speed));
@@ -225,8 +272,13 @@ let drawnFinal = false;
 function onProgress(p: Progress): void {
   const wasDone = progress?.done === true;
   progress = p;
+  // The last run, held after a refused Run: its line says where it stopped; the page stays as it is.
+  if (stale) {
+    setStale(true);
+    return;
+  }
   // A run stopped at a limit says so (the message line says which); Run starts it again.
-  const state = p.done ? 'done' : p.failed ? 'stopped' : p.running ? 'running' : 'paused';
+  const state = runState(p);
   ui.status.textContent = `t = ${p.now.toFixed(1)} s of ${p.durationSeconds} s · ${p.ticks} decider ticks · ${state}`;
   document.body.dataset['state'] = state;
   document.body.dataset['now'] = String(p.now);
@@ -242,7 +294,7 @@ function onProgress(p: Progress): void {
 let chartsTimer: ReturnType<typeof setTimeout> | undefined;
 
 function requestCharts(): void {
-  if (chartsBusy || drawnFinal || chartsTimer !== undefined) return;
+  if (stale || chartsBusy || drawnFinal || chartsTimer !== undefined) return;
   const wall = performance.now();
   // Live charts refresh at most twice a second; stepping and the end refresh at once.
   if (progress?.running === true && wall - lastChartsAt < LIVE_REFRESH_MS) {
@@ -268,6 +320,11 @@ function clearCharts(): void {
 
 /** `now`: the simulated time the charts were made at. */
 async function drawCharts(charts: ChartOut[], final: boolean, now: number): Promise<void> {
+  // Asked for before a refused Run: the charts on the page are kept as they are.
+  if (stale) {
+    chartsBusy = false;
+    return;
+  }
   const complete = await board.show(charts);
   chartsBusy = false;
   // A run loaded meanwhile: these charts were the last one's; ask for the new run's.

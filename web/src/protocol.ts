@@ -45,7 +45,10 @@ export interface Progress {
 
 export type FromWorker =
   | { type: 'loaded'; name: string; description: string; seed: number; durationSeconds: number; revisions: string[]; warnings: string[] }
+  /** A run's error (a limit passed) or a chart's: the run it is about stays loaded. */
   | { type: 'problem'; problem: ProblemOut }
+  /** A load refused: no run is loaded; files and inspections are still the previous run's, if any. */
+  | { type: 'refused'; problem: ProblemOut }
   | { type: 'validation'; id: number; problem: ProblemOut | undefined }
   | ({ type: 'progress' } & Progress)
   | { type: 'charts'; charts: ChartOut[]; final: boolean; now: number }

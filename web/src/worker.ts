@@ -29,7 +29,13 @@ const BURST_MS = 40;
 
 /** What scenarios may name: the shipped traces and the files the user added. */
 const files = new PlaygroundFiles(SHIPPED_FILES);
+/** The run Run and Step advance. */
 let session: Session | undefined;
+/**
+ * The run whose results the page shows: the session, or, once a load is refused, the run
+ * before it, whose files and decisions stay at hand while the page marks them as its.
+ */
+let shown: Session | undefined;
 let runs = 0;
 let running = false;
 let speed: Speed = 1;
@@ -111,7 +117,7 @@ async function vendorLibraries(): Promise<void> {
 }
 
 async function file(name: string): Promise<string | undefined> {
-  const s = session;
+  const s = shown;
   if (s === undefined || !s.done) return undefined;
   if (name !== 'report.html') return s.file(name as Parameters<Session['file']>[0]);
   await vendorLibraries();
@@ -126,28 +132,31 @@ self.onmessage = (ev: MessageEvent<ToWorker>): void => {
   switch (m.type) {
     case 'load': {
       stop();
-      finalCharts = undefined;
-      if (session !== undefined) rmSync(session.outDir);
       session = undefined;
+      const outDir = `/runs/${++runs}`;
+      mkdirSync(outDir);
       try {
-        const outDir = `/runs/${++runs}`;
-        mkdirSync(outDir);
-        session = new Session({ text: m.text, file: SCENARIO_FILE, seed: m.seed, durationSeconds: m.durationSeconds, outDir }, files);
+        const next = new Session({ text: m.text, file: SCENARIO_FILE, seed: m.seed, durationSeconds: m.durationSeconds, outDir }, files);
+        // The page now shows this run: the last one's files go.
+        if (shown !== undefined) rmSync(shown.outDir);
+        session = shown = next;
+        finalCharts = undefined;
         loadedText = m.text;
         loadedDurationGiven = m.durationSeconds !== undefined;
-        const l = session.loaded;
+        const l = next.loaded;
         post({
           type: 'loaded',
           name: l.name,
           description: l.description,
           seed: l.world.seed,
           durationSeconds: l.world.durationSeconds,
-          revisions: session.settings.revisions.map((r) => r.revision),
+          revisions: next.settings.revisions.map((r) => r.revision),
           warnings: l.warnings ?? [],
         });
         progress();
       } catch (e) {
-        post({ type: 'problem', problem: problem(e, m.text, m.durationSeconds !== undefined) });
+        rmSync(outDir);
+        post({ type: 'refused', problem: problem(e, m.text, m.durationSeconds !== undefined) });
       }
       return;
     }
@@ -203,7 +212,7 @@ self.onmessage = (ev: MessageEvent<ToWorker>): void => {
       return;
     }
     case 'inspect': {
-      const s = session;
+      const s = shown;
       const row = s === undefined ? undefined : nearestDecision(s.live.decisions, m.time, m.revision);
       const settings = row === undefined ? undefined : s!.settings.revisions.find((r) => r.service === row.service && r.revision === row.revision);
       post({ type: 'inspection', explanation: row === undefined ? undefined : explainDecision(s!.live.decisions, row, settings) });
