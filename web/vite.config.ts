@@ -3,6 +3,7 @@
  * reach node:fs and node:path only to write and read the run's files; in the browser
  * those are an in-memory store (src/shims), so the worker runs the CLI's own code.
  */
+import { isBuiltin } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 
@@ -20,8 +21,22 @@ const browserTextSource: Plugin = {
   },
 };
 
+/**
+ * A node built-in that knsim's code imports past the shims (aliases run first) would be an empty
+ * stand-in in the browser, failing only when a scenario reaches it: fail the build instead,
+ * naming the importer. Packages are left alone (seedrandom's optional `crypto` is never called).
+ */
+const noNodeBuiltins: Plugin = {
+  name: 'knsim-no-node-builtins',
+  enforce: 'pre',
+  resolveId(source, importer) {
+    if (isBuiltin(source) && importer !== undefined && !/[\\/]node_modules[\\/]/.test(importer)) this.error(`${source}, imported by ${importer}, does not exist in the browser: shim it in web/src/shims or keep it out of the playground's code`);
+    return null;
+  },
+};
+
 export default defineConfig({
-  plugins: [browserTextSource],
+  plugins: [browserTextSource, noNodeBuiltins],
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: './',
   publicDir: false,
@@ -36,7 +51,7 @@ export default defineConfig({
       { find: /^csv-stringify\/sync$/, replacement: 'csv-stringify/browser/esm/sync' },
     ],
   },
-  worker: { format: 'es', plugins: () => [browserTextSource] },
+  worker: { format: 'es', plugins: () => [browserTextSource, noNodeBuiltins] },
   build: {
     outDir: fileURLToPath(new URL('../out/playground', import.meta.url)),
     emptyOutDir: true,

@@ -6,7 +6,8 @@
  * skipping names the user wrote. Only the numbered names are shortened: a lone
  * container gets the evaluated template whatever its length.
  */
-import { createHash } from 'node:crypto';
+import { md5 } from '@noble/hashes/legacy.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
 import { NAME_ACTION, type RevisionDefaults } from './configmaps.js';
 import { formatPath, ScenarioError, type PathSegment } from './errors.js';
 
@@ -15,7 +16,8 @@ const LONGEST = 63;
 const MD5_HEX = 32;
 const HEAD = LONGEST - MD5_HEX;
 
-const md5Hex = (b: Uint8Array): string => createHash('md5').update(b).digest('hex');
+// @noble/hashes, not node:crypto: the playground names containers in the browser, which has no node:crypto.
+const md5Hex = (b: Uint8Array): string => bytesToHex(md5(b));
 
 // Bytes with TextEncoder, not Buffer: the playground loads scenarios in the browser, which has no Buffer.
 const encoder = new TextEncoder();
