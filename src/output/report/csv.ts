@@ -1,41 +1,158 @@
 /**
- * Reading the CSVs knsim writes back for the report (csv-parse; the run files
- * only ever hold names and numbers).
+ * Reading the CSVs knsim writes back for the report, a chunk at a time: each row goes to its
+ * consumer as it is read, so the report never holds a file's text or its rows as strings.
  */
-import { readFileSync } from 'node:fs';
-import { parse } from 'csv-parse/sync';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { Parser } from 'csv-parse';
 
-export interface CsvTable {
-  header: readonly string[];
-  rows: string[][];
-  /** The file's line number (from 1) where rows[i] starts; parses the text again, so only for errors. */
-  lineOf(i: number): number;
-}
+/** Takes one data row: its cells and the file's line number (from 1) where it starts. */
+export type RowReader = (cells: readonly string[], line: number) => void;
 
 /** The directory is not a knsim run directory, or a file in it is not one knsim wrote (`knsim report` exits 2 with it). */
 export class NotARunDirectoryError extends Error {
   override readonly name = 'NotARunDirectoryError';
 }
 
-/** Parses CSV text with a header line (csv-parse, RFC 4180). Blank lines are skipped. */
-export function parseCsv(text: string): CsvTable {
-  const records = parse(text, { relax_column_count: true, skip_empty_lines: true }) as string[][];
-  const lineOf = (i: number): number => {
-    // Skipped blank lines and quoted newlines make a row's index differ from its line.
-    const withInfo = parse(text, { relax_column_count: true, skip_empty_lines: true, info: true, to: i + 2 }) as unknown as { info: { lines: number }; record: string[] }[];
-    const r = withInfo[i + 1];
-    return r === undefined ? i + 2 : r.info.lines - (r.record.join(',').match(/\n/g)?.length ?? 0);
-  };
-  return { header: records[0] ?? [], rows: records.slice(1), lineOf };
+/** Bytes read at a time (a line longer than this grows the buffer). */
+const CHUNK_BYTES = 1 << 20;
+const NEWLINE = 0x0a;
+const QUOTE = 0x22;
+const CR = 0x0d;
+
+/** csv-parse's options for a run's files (RFC 4180; rows may have fewer cells than the header). */
+const OPTIONS = { relax_column_count: true, skip_empty_lines: true } as const;
+
+/** Calls `each` with the file's chunks from its start (views into one reused buffer) until it returns false. */
+function eachChunk(fd: number, chunkBytes: number, each: (chunk: Buffer) => boolean): void {
+  const buf = Buffer.allocUnsafe(chunkBytes);
+  for (let at = 0; ; ) {
+    const n = readSync(fd, buf, 0, chunkBytes, at);
+    if (n === 0 || !each(buf.subarray(0, n))) return;
+    at += n;
+  }
 }
 
-/** Reads and parses a run's CSV file; a file csv-parse cannot read was not written by knsim, so it is bad input, not a bug. */
-export function readRunCsv(path: string): CsvTable {
-  const text = readFileSync(path, 'utf8');
+/** Whether the file holds a quote or a carriage return anywhere (knsim writes them only to quote a cell; names and numbers need none). */
+function hasQuoteOrCr(fd: number, chunkBytes: number): boolean {
+  let found = false;
+  eachChunk(fd, chunkBytes, (c) => !(found = c.includes(QUOTE) || c.includes(CR)));
+  return found;
+}
+
+/**
+ * The fast path, for a file without quotes or carriage returns (the run files knsim writes:
+ * names and numbers). Without a quote no cell can hold a comma or a newline, and without a CR the
+ * record delimiter csv-parse detects is "\n", so csv-parse's records are exactly the non-empty
+ * lines split at commas (test/report/csv-reader.test.ts checks this against csv-parse). Each line
+ * is decoded on its own, so a cell kept by the caller holds on to its line, never to a chunk.
+ * Stops when `row` returns false.
+ */
+function readPlainLines(fd: number, chunkBytes: number, row: (cells: string[], line: number) => boolean): void {
+  let buf = Buffer.allocUnsafe(chunkBytes);
+  let have = 0;
+  let line = 1;
+  for (let at = 0; ; ) {
+    // A line longer than the buffer: a bigger one.
+    if (have === buf.length) {
+      const bigger = Buffer.allocUnsafe(buf.length * 2);
+      buf.copy(bigger, 0, 0, have);
+      buf = bigger;
+    }
+    const n = readSync(fd, buf, have, buf.length - have, at);
+    at += n;
+    have += n;
+    const view = buf.subarray(0, have);
+    let start = 0;
+    for (;;) {
+      let end = view.indexOf(NEWLINE, start);
+      if (end === -1) {
+        // The last line of a file need not end in a newline.
+        if (n > 0 || start >= have) break;
+        end = have;
+      }
+      if (end > start && !row(buf.toString('utf8', start, end).split(','), line)) return;
+      line++;
+      start = end + 1;
+    }
+    if (n === 0) return;
+    buf.copy(buf, 0, start, have);
+    have -= start;
+  }
+}
+
+/** csv-parse's incremental parser (the engine behind its stream and sync APIs), which the stream class keeps as `api`. */
+interface CsvEngine {
+  parse(chunk: Buffer | undefined, end: boolean, push: (record: unknown) => void, close: () => void): Error | undefined;
+}
+
+function csvEngine(info: boolean): CsvEngine {
+  const api = (new Parser({ ...OPTIONS, info }) as unknown as { api?: Partial<CsvEngine> }).api;
+  // A csv-parse that no longer has it fails the report tests that read quoted files.
+  if (typeof api?.parse !== 'function') throw new Error('csv-parse has no incremental parser (Parser.api.parse)');
+  return api as CsvEngine;
+}
+
+/** Feeds the whole file to a csv-parse engine a chunk at a time; returns csv-parse's error, if any. */
+function parseChunks(fd: number, chunkBytes: number, info: boolean, push: (record: unknown) => boolean): Error | undefined {
+  const engine = csvEngine(info);
+  let going = true;
+  let error: Error | undefined;
+  const take = (r: unknown): void => {
+    if (going) going = push(r);
+  };
+  const close = (): void => {};
+  eachChunk(fd, chunkBytes, (chunk) => {
+    // A copy: csv-parse keeps the end of a chunk it has not parsed yet, and the reader reuses its buffer.
+    error = engine.parse(Buffer.from(chunk), false, take, close);
+    return error === undefined && going;
+  });
+  return error ?? (going ? engine.parse(undefined, true, take, close) : undefined);
+}
+
+/**
+ * Any other file goes through csv-parse, twice: first only to check that csv-parse reads the
+ * whole file (a file it cannot read is refused as such before any of its rows is looked at, as
+ * when the report parsed files whole), then for the rows, with the line each starts on (a quoted
+ * cell may span lines).
+ */
+function readQuoted(path: string, fd: number, chunkBytes: number, row: (cells: string[], line: number) => boolean): void {
+  const error = parseChunks(fd, chunkBytes, false, () => true);
+  if (error !== undefined) throw new NotARunDirectoryError(`${path}: not a CSV file knsim wrote (${error.message})`);
+  // csv-parse read the whole file once, so it reads it again without an error.
+  parseChunks(fd, chunkBytes, true, (r) => {
+    const { info, record } = r as { info: { lines: number }; record: string[] };
+    // info.lines is the line the record ends on.
+    let newlines = 0;
+    for (const cell of record) for (let i = cell.indexOf('\n'); i !== -1; i = cell.indexOf('\n', i + 1)) newlines++;
+    return row(record, info.lines - newlines);
+  });
+}
+
+/**
+ * Reads a run's CSV file: `header` gets its first row (no cells for an empty file) and returns
+ * what takes each data row, or undefined when it needs none. A file csv-parse cannot read was not
+ * written by knsim, so it is bad input, not a bug. A cell the caller keeps holds on to no more
+ * than its line.
+ */
+export function readRunCsv(path: string, header: (cells: readonly string[]) => RowReader | undefined, chunkBytes = CHUNK_BYTES): void {
+  const fd = openSync(path, 'r');
   try {
-    return parseCsv(text);
-  } catch (e) {
-    throw new NotARunDirectoryError(`${path}: not a CSV file knsim wrote (${(e as Error).message})`);
+    let reader: RowReader | undefined;
+    let first = true;
+    const row = (cells: string[], line: number): boolean => {
+      if (first) {
+        first = false;
+        reader = header(cells);
+        return reader !== undefined;
+      }
+      reader!(cells, line);
+      return true;
+    };
+    if (hasQuoteOrCr(fd, chunkBytes)) readQuoted(path, fd, chunkBytes, row);
+    else readPlainLines(fd, chunkBytes, row);
+    if (first) header([]);
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -97,8 +214,8 @@ export function readCell(cell: string | undefined, rule: CellRule): number | und
 }
 
 /** The error for a cell that breaks its rule: file, line, column and rule in one line. */
-export function badCell(file: string, table: CsvTable, i: number, column: string, cell: string | undefined, rule: CellRule): NotARunDirectoryError {
+export function badCell(file: string, line: number, column: string, cell: string | undefined, rule: CellRule): NotARunDirectoryError {
   const c = cell ?? '';
   const shown = c === '' ? 'empty' : JSON.stringify(c.length > 80 ? `${c.slice(0, 80)}…` : c);
-  return new NotARunDirectoryError(`${file}: line ${table.lineOf(i)}, column ${column}: ${shown} is not ${rule.rule} (not a file knsim wrote)`);
+  return new NotARunDirectoryError(`${file}: line ${line}, column ${column}: ${shown} is not ${rule.rule} (not a file knsim wrote)`);
 }

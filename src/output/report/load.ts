@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RevisionSettings, RunSettings } from '../settings.js';
 import type { RunSummary } from '../summary.js';
-import { badCell, type CellRule, Columns, COUNT, type CsvTable, FLAG, FRACTION, MEASURE, NotARunDirectoryError, PERCENT, POSITIVE, readCell, readRunCsv, SCALE, timeRule } from './csv.js';
+import { badCell, type CellRule, Columns, COUNT, FLAG, FRACTION, MEASURE, NotARunDirectoryError, PERCENT, POSITIVE, readCell, readRunCsv, SCALE, timeRule } from './csv.js';
 
 /** timeseries.csv of one revision: one sample per simulated second. */
 export interface TimeseriesData {
@@ -139,56 +139,49 @@ function empty<T>(map: ColumnMap<T>): T {
   return Object.fromEntries(Object.keys(map).map((k) => [k, []])) as T;
 }
 
-/** A run's CSV file as the loader reads it. */
-interface RunCsv {
-  file: string;
-  table: CsvTable;
-  cols: Columns;
-}
-
-/** Reads column `column` of row `i` by its rule; a cell that breaks it stops the report with the file, line, column and rule. */
-function numberAt(csv: RunCsv, i: number, index: number, column: string, rule: CellRule): number {
-  const cell = csv.table.rows[i]![index];
+/** Reads a number cell by its rule; a cell that breaks it stops the report with the file, line, column and rule. */
+function numberAt(file: string, line: number, cells: readonly string[], index: number, column: string, rule: CellRule): number {
+  const cell = cells[index];
   const v = readCell(cell, rule);
-  if (v === undefined) throw badCell(csv.file, csv.table, i, column, cell, rule);
+  if (v === undefined) throw badCell(file, line, column, cell, rule);
   return v;
 }
 
-/** Appends each row of a CSV to the series of its (service, revision), field by field as the map says. */
-function fill<T>(csv: RunCsv, map: ColumnMap<T>, time: CellRule, series: (service: string, revision: string) => T): void {
-  const { cols, table } = csv;
-  const rows = table.rows;
-  const [iS, iR] = [cols.col('service'), cols.col('revision')];
-  const fields = Object.entries(map).map(([k, m]) => {
-    const spec = m as ColumnSpec<unknown>;
-    if ('cell' in spec) {
-      const i = cols.col(spec.column);
-      return { k, column: spec.column, i, rule: undefined, blankAs: Number.NaN, cell: spec.cell };
-    }
-    // An optional column the file does not have reads as an empty cell in every row.
-    const i = spec.optional === true && !cols.has(spec.column) ? -1 : cols.col(spec.column);
-    const rule = spec.rule === 'time' ? time : spec.rule;
-    return { k, column: spec.column, i, rule: spec.blankAs === undefined ? rule : { ...rule, blank: true }, blankAs: spec.blankAs ?? Number.NaN, cell: undefined };
+/** Appends each row of a CSV to the series of its (service, revision), field by field as the map says, as the file is read. */
+function fill<T>(file: string, map: ColumnMap<T>, time: CellRule, series: (service: string, revision: string) => T): void {
+  readRunCsv(file, (header) => {
+    const cols = new Columns(file, header);
+    const [iS, iR] = [cols.col('service'), cols.col('revision')];
+    const fields = Object.entries(map).map(([k, m]) => {
+      const spec = m as ColumnSpec<unknown>;
+      if ('cell' in spec) {
+        const i = cols.col(spec.column);
+        return { k, column: spec.column, i, rule: undefined, blankAs: Number.NaN, cell: spec.cell };
+      }
+      // An optional column the file does not have reads as an empty cell in every row.
+      const i = spec.optional === true && !cols.has(spec.column) ? -1 : cols.col(spec.column);
+      const rule = spec.rule === 'time' ? time : spec.rule;
+      return { k, column: spec.column, i, rule: spec.blankAs === undefined ? rule : { ...rule, blank: true }, blankAs: spec.blankAs ?? Number.NaN, cell: undefined };
+    });
+    return (row, line) => {
+      const d = series(row[iS] ?? '', row[iR] ?? '') as Record<string, unknown[]>;
+      for (const f of fields) {
+        if (f.rule === undefined) {
+          d[f.k]!.push(f.cell!(row[f.i] ?? ''));
+          continue;
+        }
+        const cell = row[f.i];
+        if (cell === undefined || cell === '') {
+          if (f.rule.blank !== true) throw badCell(file, line, f.column, cell, f.rule);
+          d[f.k]!.push(f.blankAs);
+          continue;
+        }
+        const v = Number(cell);
+        if (!f.rule.ok(v)) throw badCell(file, line, f.column, cell, f.rule);
+        d[f.k]!.push(v);
+      }
+    };
   });
-  for (let r = 0; r < rows.length; r++) {
-    const row = rows[r]!;
-    const d = series(row[iS] ?? '', row[iR] ?? '') as Record<string, unknown[]>;
-    for (const f of fields) {
-      if (f.rule === undefined) {
-        d[f.k]!.push(f.cell!(row[f.i] ?? ''));
-        continue;
-      }
-      const cell = row[f.i];
-      if (cell === undefined || cell === '') {
-        if (f.rule.blank !== true) throw badCell(csv.file, table, r, f.column, cell, f.rule);
-        d[f.k]!.push(f.blankAs);
-        continue;
-      }
-      const v = Number(cell);
-      if (!f.rule.ok(v)) throw badCell(csv.file, table, r, f.column, cell, f.rule);
-      d[f.k]!.push(v);
-    }
-  }
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -268,52 +261,52 @@ export function loadRunData(dir: string): RunData {
   const durationSeconds = settings?.durationSeconds ?? summary.simulatedSeconds;
   // A row's time is within the run: settings.json's duration, or the summary's simulated seconds.
   const time = timeRule(Math.max(durationSeconds, summary.simulatedSeconds));
-  const read = (file: string): RunCsv | undefined => {
+  // Each file, when the run wrote it, is read row by row straight into the revisions' series.
+  const present = (file: string): string | undefined => {
     const p = join(dir, file);
-    if (!existsSync(p)) return undefined;
-    const t = readRunCsv(p);
-    return { file: p, table: t, cols: new Columns(p, t.header) };
+    return existsSync(p) ? p : undefined;
   };
 
-  const ts = read('timeseries.csv');
+  const ts = present('timeseries.csv');
   if (ts !== undefined) fill(ts, TIMESERIES, time, (s, r) => rev(s, r).timeseries);
-  const as = read('autoscaler.csv');
+  const as = present('autoscaler.csv');
   if (as !== undefined) fill(as, DECISIONS, time, (s, r) => rev(s, r).decisions);
-  const rq = read('requests-per-second.csv');
+  const rq = present('requests-per-second.csv');
   if (rq !== undefined) fill(rq, REQUESTS, time, (s, r) => rev(s, r).requests);
-  const pe = read('pods.csv');
+  const pe = present('pods.csv');
   if (pe !== undefined) fill(pe, PODS, time, (s, r) => rev(s, r).pods);
-  const lb = read('latency-buckets.csv');
+  const lb = present('latency-buckets.csv');
   if (lb !== undefined) fill(lb, LATENCY_BUCKETS, time, (s, r) => rev(s, r).latencyBuckets);
 
-  const nc = read('nodes.csv');
+  const nc = present('nodes.csv');
   let nodes: NodeEventData | undefined;
   if (nc !== undefined) {
-    const c = nc.cols;
-    const [iT, iN, iP, iE, iPr] = [c.col('time_s'), c.col('node'), c.col('pool'), c.col('event'), c.col('price_per_hour')];
-    nodes = { time: [], node: [], pool: [], event: [], pricePerHour: [] };
-    const rows = nc.table.rows;
-    for (let i = 0; i < rows.length; i++) {
-      const row = rows[i]!;
-      nodes.time.push(numberAt(nc, i, iT, 'time_s', time));
-      nodes.node.push(row[iN] ?? '');
-      nodes.pool.push(row[iP] ?? '');
-      nodes.event.push(row[iE] ?? '');
-      nodes.pricePerHour.push(numberAt(nc, i, iPr, 'price_per_hour', MEASURE));
-    }
+    const into: NodeEventData = { time: [], node: [], pool: [], event: [], pricePerHour: [] };
+    readRunCsv(nc, (header) => {
+      const c = new Columns(nc, header);
+      const [iT, iN, iP, iE, iPr] = [c.col('time_s'), c.col('node'), c.col('pool'), c.col('event'), c.col('price_per_hour')];
+      return (row, line) => {
+        into.time.push(numberAt(nc, line, row, iT, 'time_s', time));
+        into.node.push(row[iN] ?? '');
+        into.pool.push(row[iP] ?? '');
+        into.event.push(row[iE] ?? '');
+        into.pricePerHour.push(numberAt(nc, line, row, iPr, 'price_per_hour', MEASURE));
+      };
+    });
+    nodes = into;
   }
 
-  const cdf = read('latency-cdf.csv');
+  const cdf = present('latency-cdf.csv');
   if (cdf !== undefined) {
-    const c = cdf.cols;
-    const [iS, iR, iK, iMs, iF] = [c.col('service'), c.col('revision'), c.col('kind'), c.col('latency_ms'), c.col('fraction')];
-    const rows = cdf.table.rows;
-    for (let i = 0; i < rows.length; i++) {
-      const row = rows[i]!;
-      const kind = row[iK];
-      if (kind !== 'all' && kind !== 'cold' && kind !== 'warm') continue;
-      rev(row[iS] ?? '', row[iR] ?? '').cdf[kind].push({ ms: numberAt(cdf, i, iMs, 'latency_ms', MEASURE), fraction: numberAt(cdf, i, iF, 'fraction', FRACTION) });
-    }
+    readRunCsv(cdf, (header) => {
+      const c = new Columns(cdf, header);
+      const [iS, iR, iK, iMs, iF] = [c.col('service'), c.col('revision'), c.col('kind'), c.col('latency_ms'), c.col('fraction')];
+      return (row, line) => {
+        const kind = row[iK];
+        if (kind !== 'all' && kind !== 'cold' && kind !== 'warm') return;
+        rev(row[iS] ?? '', row[iR] ?? '').cdf[kind].push({ ms: numberAt(cdf, line, row, iMs, 'latency_ms', MEASURE), fraction: numberAt(cdf, line, row, iF, 'fraction', FRACTION) });
+      };
+    });
   }
 
   return {

@@ -24,31 +24,32 @@ interface CpuSeries {
 export function readCpuSeries(dir: string, durationSeconds: number): Map<string, CpuSeries> | undefined {
   const p = join(dir, 'timeseries.csv');
   if (!existsSync(p)) return undefined;
-  const t = readRunCsv(p);
-  if (!t.header.includes('cpu_usage_m')) return undefined;
-  const c = new Columns(p, t.header);
-  const [iT, iS, iR, iU, iQ, iP] = [c.col('time_s'), c.col('service'), c.col('revision'), c.col('cpu_usage_m'), c.col('cpu_request_m'), c.col('cpu_utilization_pct')];
   const time = timeRule(durationSeconds);
-  // Empty CPU cells are seconds when no pod had metrics.
-  const at = (i: number, index: number, rule: CellRule): number => {
-    const v = readCell(t.rows[i]![index], rule);
-    if (v === undefined) throw badCell(p, t, i, t.header[index]!, t.rows[i]![index], rule);
-    return v;
-  };
   const out = new Map<string, CpuSeries>();
   let any = false;
-  for (let i = 0; i < t.rows.length; i++) {
-    const row = t.rows[i]!;
-    const key = `${row[iS] ?? ''}/${row[iR] ?? ''}`;
-    let s = out.get(key);
-    if (s === undefined) out.set(key, (s = { time: [], usage: [], request: [], utilization: [] }));
-    const u = at(i, iU, MEASURE);
-    if (Number.isFinite(u)) any = true;
-    s.time.push(at(i, iT, time));
-    s.usage.push(u);
-    s.request.push(at(i, iQ, MEASURE));
-    s.utilization.push(at(i, iP, MEASURE));
-  }
+  readRunCsv(p, (header) => {
+    // A run that did not model resources has no CPU columns: the rest of the file is not needed.
+    if (!header.includes('cpu_usage_m')) return undefined;
+    const c = new Columns(p, header);
+    const [iT, iS, iR, iU, iQ, iP] = [c.col('time_s'), c.col('service'), c.col('revision'), c.col('cpu_usage_m'), c.col('cpu_request_m'), c.col('cpu_utilization_pct')];
+    return (row, line) => {
+      // Empty CPU cells are seconds when no pod had metrics.
+      const at = (index: number, rule: CellRule): number => {
+        const v = readCell(row[index], rule);
+        if (v === undefined) throw badCell(p, line, header[index]!, row[index], rule);
+        return v;
+      };
+      const key = `${row[iS] ?? ''}/${row[iR] ?? ''}`;
+      let s = out.get(key);
+      if (s === undefined) out.set(key, (s = { time: [], usage: [], request: [], utilization: [] }));
+      const u = at(iU, MEASURE);
+      if (Number.isFinite(u)) any = true;
+      s.time.push(at(iT, time));
+      s.usage.push(u);
+      s.request.push(at(iQ, MEASURE));
+      s.utilization.push(at(iP, MEASURE));
+    };
+  });
   return any ? out : undefined;
 }
 
