@@ -143,7 +143,7 @@ describe.skipIf(!hasChromium)('the playground in Chromium', () => {
 
   it('pause and step advance exactly one decider tick, and the inspector shows autoscaler.csv\'s numbers for it', async () => {
     const cli = cliRun('hello-world');
-    const [header = [], ...rows] = parse(readFileSync(join(cli, 'autoscaler.csv'), 'utf8')) as string[][];
+    const [header = [], ...rows] = parse(readFileSync(join(cli, 'autoscaler.csv'), 'utf8'), { relax_column_count: true, skip_empty_lines: true }) as string[][];
     const csv = { header, rows };
     const col = (name: string): number => csv.header.indexOf(name);
     const page = await newPage();
