@@ -46,7 +46,8 @@ export default defineConfig({
       { find: /^(node:)?path$/, replacement: shim('path.ts') },
       { find: /^(node:)?module$/, replacement: shim('module.ts') },
       { find: /^(node:)?worker_threads$/, replacement: shim('empty.ts') },
-      // The csv packages' browser builds carry their own Buffer.
+      // The csv packages' browser builds carry their own Buffer (and csv-parse's, its own stream).
+      { find: /^csv-parse$/, replacement: 'csv-parse/browser/esm' },
       { find: /^csv-parse\/sync$/, replacement: 'csv-parse/browser/esm/sync' },
       { find: /^csv-stringify\/sync$/, replacement: 'csv-stringify/browser/esm/sync' },
     ],

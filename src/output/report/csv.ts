@@ -1,6 +1,8 @@
 /**
  * Reading the CSVs knsim writes back for the report, a chunk at a time: each row goes to its
  * consumer as it is read, so the report never holds a file's text or its rows as strings.
+ * Plain Uint8Arrays and TextDecoder, not Buffer: the playground builds its report in the
+ * browser, from its in-memory files (web/src/shims/fs.ts).
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { Parser } from 'csv-parse';
@@ -18,13 +20,15 @@ const CHUNK_BYTES = 1 << 20;
 const NEWLINE = 0x0a;
 const QUOTE = 0x22;
 const CR = 0x0d;
+// ignoreBOM keeps a BOM as a character of the first cell, as csv-parse and Buffer did.
+const UTF8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /** csv-parse's options for a run's files (RFC 4180; rows may have fewer cells than the header). */
 const OPTIONS = { relax_column_count: true, skip_empty_lines: true } as const;
 
 /** Calls `each` with the file's chunks from its start (views into one reused buffer) until it returns false. */
-function eachChunk(fd: number, chunkBytes: number, each: (chunk: Buffer) => boolean): void {
-  const buf = Buffer.allocUnsafe(chunkBytes);
+function eachChunk(fd: number, chunkBytes: number, each: (chunk: Uint8Array) => boolean): void {
+  const buf = new Uint8Array(chunkBytes);
   for (let at = 0; ; ) {
     const n = readSync(fd, buf, 0, chunkBytes, at);
     if (n === 0 || !each(buf.subarray(0, n))) return;
@@ -48,14 +52,14 @@ function hasQuoteOrCr(fd: number, chunkBytes: number): boolean {
  * Stops when `row` returns false.
  */
 function readPlainLines(fd: number, chunkBytes: number, row: (cells: string[], line: number) => boolean): void {
-  let buf = Buffer.allocUnsafe(chunkBytes);
+  let buf = new Uint8Array(chunkBytes);
   let have = 0;
   let line = 1;
   for (let at = 0; ; ) {
     // A line longer than the buffer: a bigger one.
     if (have === buf.length) {
-      const bigger = Buffer.allocUnsafe(buf.length * 2);
-      buf.copy(bigger, 0, 0, have);
+      const bigger = new Uint8Array(buf.length * 2);
+      bigger.set(buf.subarray(0, have));
       buf = bigger;
     }
     const n = readSync(fd, buf, have, buf.length - have, at);
@@ -70,19 +74,19 @@ function readPlainLines(fd: number, chunkBytes: number, row: (cells: string[], l
         if (n > 0 || start >= have) break;
         end = have;
       }
-      if (end > start && !row(buf.toString('utf8', start, end).split(','), line)) return;
+      if (end > start && !row(UTF8.decode(buf.subarray(start, end)).split(','), line)) return;
       line++;
       start = end + 1;
     }
     if (n === 0) return;
-    buf.copy(buf, 0, start, have);
+    buf.copyWithin(0, start, have);
     have -= start;
   }
 }
 
 /** csv-parse's incremental parser (the engine behind its stream and sync APIs), which the stream class keeps as `api`. */
 interface CsvEngine {
-  parse(chunk: Buffer | undefined, end: boolean, push: (record: unknown) => void, close: () => void): Error | undefined;
+  parse(chunk: Uint8Array | undefined, end: boolean, push: (record: unknown) => void, close: () => void): Error | undefined;
 }
 
 function csvEngine(info: boolean): CsvEngine {
@@ -103,7 +107,7 @@ function parseChunks(fd: number, chunkBytes: number, info: boolean, push: (recor
   const close = (): void => {};
   eachChunk(fd, chunkBytes, (chunk) => {
     // A copy: csv-parse keeps the end of a chunk it has not parsed yet, and the reader reuses its buffer.
-    error = engine.parse(Buffer.from(chunk), false, take, close);
+    error = engine.parse(chunk.slice(), false, take, close);
     return error === undefined && going;
   });
   return error ?? (going ? engine.parse(undefined, true, take, close) : undefined);

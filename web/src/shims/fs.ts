@@ -25,11 +25,29 @@ export function mkdirSync(p: string): void {
   }
 }
 
-export function openSync(p: string): number {
+/** Files open for reading: their bytes, encoded once at open (the report reads the run's CSVs a chunk at a time). */
+const reading = new Map<number, Uint8Array>();
+const encoder = new TextEncoder();
+
+/** 'r' opens an existing file for reading; any other flag (the writers' 'w') starts it empty. */
+export function openSync(p: string, flags = 'w'): number {
   const fd = nextFd++;
+  if (flags === 'r') {
+    reading.set(fd, encoder.encode(readFileSync(p)));
+    return fd;
+  }
   files.set(norm(p), []);
   open.set(fd, norm(p));
   return fd;
+}
+
+/** Up to `length` bytes of a file open for reading, from `position`, into `buffer` at `offset`. */
+export function readSync(fd: number, buffer: Uint8Array, offset: number, length: number, position: number): number {
+  const bytes = reading.get(fd);
+  if (bytes === undefined) throw new Error(`EBADF: bad file descriptor ${fd}`);
+  const part = bytes.subarray(position, Math.min(bytes.length, position + length));
+  buffer.set(part, offset);
+  return part.length;
 }
 
 const decoder = new TextDecoder();
@@ -45,6 +63,7 @@ export function writeSync(fd: number, chunk: string | Uint8Array, offset = 0, le
 
 export function closeSync(fd: number): void {
   open.delete(fd);
+  reading.delete(fd);
 }
 
 export function writeFileSync(p: string, data: string): void {
@@ -69,4 +88,4 @@ export function rmSync(p: string): void {
   for (const k of [...dirs]) if (k === n || k.startsWith(n + '/')) dirs.delete(k);
 }
 
-export default { mkdirSync, openSync, writeSync, closeSync, writeFileSync, readFileSync, existsSync, rmSync };
+export default { mkdirSync, openSync, readSync, writeSync, closeSync, writeFileSync, readFileSync, existsSync, rmSync };
