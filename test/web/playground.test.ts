@@ -342,6 +342,42 @@ describe.skipIf(!hasChromium)('the playground in Chromium', () => {
     await page.close();
   }, 120_000);
 
+  it('the preset menu names the preset the editor holds: edited, it shows a custom scenario and the run is not called the preset; chosen again, the preset is back', async () => {
+    const hello = readFileSync(join(root, 'scenarios/hello-world.yaml'), 'utf8');
+    const quickstart = readFileSync(join(root, 'scenarios/quickstart.yaml'), 'utf8');
+    const page = await newPage();
+    const shown = () => page.evaluate(() => (document.getElementById('preset') as HTMLSelectElement).selectedOptions[0]?.text);
+    // hello-world has 38 lines: the editor draws them all.
+    const text = () => page.evaluate(() => [...document.querySelectorAll('.cm-line')].map((l) => l.textContent).join('\n'));
+    await pick(page, 'hello-world');
+    expect([await shown(), await text()]).toEqual(['hello-world', hello]);
+    // Typed: hello-world for 30 s instead of 5 m.
+    await page.locator('.cm-content').click();
+    await page.evaluate(() => {
+      const line = [...document.querySelectorAll('.cm-line')].find((l) => l.textContent === 'duration: 5m')!;
+      const range = document.createRange();
+      range.selectNodeContents(line);
+      window.getSelection()!.removeAllRanges();
+      window.getSelection()!.addRange(range);
+    });
+    await page.keyboard.type('duration: 30s');
+    expect(await text()).toBe(hello.replace('duration: 5m', 'duration: 30s'));
+    expect([await page.inputValue('#preset'), await shown()]).toEqual(['', '— custom scenario —']);
+    // Its run is the edited scenario's, and the page says so (summary.json, as knsim run writes it, keeps the text's name).
+    await runToEnd(page);
+    expect(await page.textContent('#summary caption')).toMatch(/^Summary: edited hello-world, seed \d+, 30 s simulated$/);
+    expect((JSON.parse(await download(page, 'summary.json')) as { scenario: string }).scenario).toBe('hello-world');
+    // Chosen again: the preset's text, named by the menu.
+    await pick(page, 'hello-world');
+    expect([await shown(), await text()]).toEqual(['hello-world', hello]);
+    // Pasted: a preset's text is that preset; any other text is a custom scenario.
+    await setScenario(page, quickstart);
+    expect(await shown()).toBe('quickstart');
+    await setScenario(page, `${quickstart}# mine\n`);
+    expect(await shown()).toBe('— custom scenario —');
+    await page.close();
+  }, 120_000);
+
   it('a share link reproduces the run: same scenario and seed, same summary.json as the CLI', async () => {
     const cli = cliRun('canary', ['--seed', '5', '--duration', '120s']);
     const page = await newPage();

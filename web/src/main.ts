@@ -12,7 +12,7 @@ import { ChartBoard, warmUp } from './chart-board.js';
 import { overrideFields } from './fields.js';
 import type { Explanation } from './inspector.js';
 import type { ChartOut, FromWorker, ProblemOut, Progress, Speed, ToWorker } from './protocol.js';
-import { PRESETS, DEFAULT_PRESET } from './presets.js';
+import { PRESETS, DEFAULT_PRESET, presetHolding, runLabel } from './presets.js';
 import { decodeShare, encodeShare } from './share.js';
 import { renderSummary } from './summary-view.js';
 import './style.css';
@@ -48,8 +48,10 @@ const pendingFiles = new Map<string, (text: string | undefined) => void>();
 let loadedKey: string | undefined;
 let progress: Progress | undefined;
 let loadedDuration = 0;
-/** The run the summary, files, charts and inspector are of (the last one loaded). */
+/** The run the summary, files, charts and inspector are of (the last one loaded); `name` as the page calls it (runLabel). */
 let shownRun: { name: string; seed: number } | undefined;
+/** The texts sent to load, oldest first: the worker answers each, in order, loaded or refused. */
+const loading: string[] = [];
 /** A Run was refused since: those results are not the editor's scenario's, and say so. */
 let stale = false;
 
@@ -79,13 +81,14 @@ worker.onmessage = (ev: MessageEvent<FromWorker>): void => {
       loadedKey = undefined;
       return;
     case 'refused':
+      loading.shift();
       showProblem(m.problem);
       refuse();
       return;
     case 'loaded':
       showProblem(undefined);
       setStale(false);
-      shownRun = { name: m.name, seed: m.seed };
+      shownRun = { name: runLabel(m.name, loading.shift() ?? ''), seed: m.seed };
       loadedDuration = m.durationSeconds;
       ui.inspectRevision.replaceChildren(...m.revisions.map((r) => new Option(r, r)));
       ui.summary.replaceChildren();
@@ -152,6 +155,9 @@ const editor = new EditorView({
       const to = Math.min(Math.max(p.span?.to ?? from, from), len);
       return [{ from, to, severity: 'error', message: p.message }];
     }, { delay: 300, needsRefresh: (u) => u.transactions.some((t) => t.effects.some((e) => e.is(filesChanged))) }),
+    EditorView.updateListener.of((u) => {
+      if (u.docChanged) showPresetHeld();
+    }),
   ],
 });
 
@@ -174,7 +180,9 @@ function load(): boolean {
     refuse();
     return false;
   }
-  send({ type: 'load', text: editor.state.doc.toString(), ...f });
+  const text = editor.state.doc.toString();
+  loading.push(text);
+  send({ type: 'load', text, ...f });
   loadedKey = key();
   return true;
 }
@@ -252,7 +260,17 @@ ui.addFiles.onchange = async () => {
 };
 send({ type: 'addFiles', files: [] });
 
+/** Shown once the editor's text is no preset's (typed, pasted or dropped in): then choosing any preset, the last one too, loads it. */
+const CUSTOM = new Option('— custom scenario —', '');
+CUSTOM.disabled = true;
+ui.preset.add(CUSTOM);
 for (const p of PRESETS) ui.preset.add(new Option(p.name, p.name));
+
+/** The menu names the preset the editor holds, or none: an edited preset is that preset no more. */
+function showPresetHeld(): void {
+  ui.preset.value = presetHolding(editor.state.doc.toString())?.name ?? '';
+}
+
 ui.preset.onchange = () => {
   const p = PRESETS.find((x) => x.name === ui.preset.value);
   if (p === undefined) return;
@@ -284,7 +302,7 @@ function onProgress(p: Progress): void {
   document.body.dataset['now'] = String(p.now);
   document.body.dataset['ticks'] = String(p.ticks);
   if (p.done && !wasDone) {
-    ui.summary.replaceChildren(renderSummary(p.summary as never));
+    ui.summary.replaceChildren(renderSummary(p.summary as never, shownRun?.name));
     showDownloads(p.files);
   }
   if (!p.running) void inspectLatest();
@@ -452,7 +470,6 @@ async function start(): Promise<void> {
     const shared = await decodeShare(location.hash);
     if (shared !== undefined) {
       setText(shared.text);
-      ui.preset.value = PRESETS.find((p) => p.text === shared.text)?.name ?? '';
       ui.seed.value = shared.seed === undefined ? '' : String(shared.seed);
       ui.duration.value = shared.durationSeconds === undefined ? '' : `${shared.durationSeconds}s`;
       document.body.dataset['ready'] = '1';

@@ -30,10 +30,11 @@ export function summaryRows(s: RunSummary): Row[] {
   ];
 }
 
-export function renderSummary(s: RunSummary): HTMLElement {
+/** `label`: what the page calls the run (an edited preset's run is not the preset's); the scenario's name by default. */
+export function renderSummary(s: RunSummary, label: string = s.scenario): HTMLElement {
   const rows = summaryRows(s);
   const table = document.createElement('table');
-  table.createCaption().textContent = `Summary: ${s.scenario}, seed ${s.seed}, ${s.simulatedSeconds} s simulated`;
+  table.createCaption().textContent = `Summary: ${label}, seed ${s.seed}, ${s.simulatedSeconds} s simulated`;
   for (const [label, k, v] of rows) {
     const tr = table.insertRow();
     tr.insertCell().textContent = label;
