@@ -1,8 +1,9 @@
 /**
- * The four Knative ConfigMaps a scenario may set, read the way the cluster
+ * The five Knative ConfigMaps a scenario may set, read the way the cluster
  * reads them: config-autoscaler (by core), config-deployment's
  * `progress-deadline` and queue-proxy resources, config-defaults' revision
- * defaults and limits, and config-network's `rollout-duration`.
+ * defaults and limits, config-network's `rollout-duration`, and config-features'
+ * `kubernetes.podspec-init-containers` (config-features.ts).
  * Keys a ConfigMap does not know are ignored, as Knative ignores them.
  */
 import { parseAutoscalerConfig, parseProgressDeadline, KPA_CLASS, goParseInt, type AutoscalerConfig, FieldError } from '../core/autoscaler/index.js';
@@ -11,6 +12,7 @@ import type { ConfigMapName } from './schema.js';
 import { formatPath, quote, ScenarioError } from './errors.js';
 import type { ContainerResources } from '../model/spec.js';
 import { parseCpuMillis, parseMemoryBytes, QuantityError } from './quantity.js';
+import { readFeatures, type FeatureFlags } from './config-features.js';
 
 /** config-defaults, the part knsim reads. */
 export interface RevisionDefaults {
@@ -61,6 +63,8 @@ export interface ClusterConfig {
   defaults: RevisionDefaults;
   /** config-network rollout-duration, seconds (0). */
   networkRolloutDurationSeconds: number;
+  /** config-features: the flags the webhook checks templates against. */
+  features: FeatureFlags;
   /** config-defaults revision-{cpu,memory}-{request,limit}: applied to each container that sets none (unset upstream by default). */
   containerDefaults: ContainerResources;
   /** config-deployment queue-sidecar-{cpu,memory}-{request,limit}: the queue-proxy's resources (CPU request 25m by default). */
@@ -79,6 +83,7 @@ export interface ConfigMapsInput {
   'config-deployment'?: Record<string, string> | undefined;
   'config-defaults'?: Record<string, string> | undefined;
   'config-network'?: Record<string, string> | undefined;
+  'config-features'?: Record<string, string> | undefined;
 }
 
 const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
@@ -132,6 +137,7 @@ export function readConfigMaps(file: string, cms: ConfigMapsInput | undefined, w
     ...podIsAlwaysSchedulable(where, cms?.['config-deployment'] ?? {}),
     defaults: readDefaults(where, cms?.['config-defaults'] ?? {}),
     networkRolloutDurationSeconds: readNetwork(file, where, cms?.['config-network'] ?? {}),
+    features: readFeatures(cms?.['config-features'] ?? {}),
     containerDefaults: readResources(where, 'config-defaults', 'revision', cms?.['config-defaults'] ?? {}),
     queueProxy: {
       cpuRequestMillis: QUEUE_SIDECAR_CPU_REQUEST_MILLIS,

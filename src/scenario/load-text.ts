@@ -29,6 +29,7 @@ import { applySet, parseSetExpression, setAt } from './set.js';
 import { buildNodes } from './nodes.js';
 import { overridePathError } from './override-paths.js';
 import { autoscalerConfigWarnings } from './annotation-warnings.js';
+import { featuresWarnings } from './config-features.js';
 import type { RevisionOrigin } from './work-estimate.js';
 import { shapeTrace, type RawTrace, type TraceFormat } from './trace-shape.js';
 import { firstInvalidUtf8, startsUtf16, utf8Rule } from './utf8.js';
@@ -64,7 +65,7 @@ export interface LoadedScenario {
   revisionOrigins?: RevisionOrigin[][];
   /** Where each ConfigMap key is written (a manifest file, or the scenario's bare data). */
   configMapWhere?: KeyWhere;
-  /** Keys Knative ignores that look like typos (unknown autoscaling annotations, config-autoscaler keys), one line each. */
+  /** Keys and values Knative ignores that look like typos (unknown autoscaling annotations, config-autoscaler and config-features keys, config-features values), one line each. */
   warnings?: string[];
   /** The scenario's `expect:` entries, unparsed (src/expect reads them). */
   expect?: unknown[];
@@ -198,6 +199,10 @@ export function scenarioFromValueWith(
     ...(classes.override !== undefined ? { classOverride: classes.override } : {}),
   };
   const warnings = autoscalerConfigWarnings(cms.data?.['config-autoscaler'], file);
+  for (const w of featuresWarnings(cms.data?.['config-features'] ?? {})) {
+    const at = cms.where('config-features', w.key);
+    warnings.push(`${at.file}: ${at.path}: ${w.text}`);
+  }
 
   if (s.cluster?.podCpuCeiling !== undefined && !(s.cluster.podCpuCeiling > 0)) {
     throw new ScenarioError(file, 'cluster.podCpuCeiling', `must be greater than 0, got ${s.cluster.podCpuCeiling}m`);

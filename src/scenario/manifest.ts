@@ -31,6 +31,7 @@ import { perPodStartPhase, type AppInput, type ContainerInput, type FaultInput, 
 import { chooseClass } from './class-choice.js';
 import { storedTemplate } from './template-defaults.js';
 import { checkContainerNames } from './container-name-checks.js';
+import { checkInitContainers } from './init-containers.js';
 
 export const SERVING_API_VERSION = 'serving.knative.dev/v1';
 
@@ -240,6 +241,7 @@ export function buildService(ctx: ServiceContext): BuiltService {
     checkAnnotationKeys(annotations, file, [...base, 'metadata', 'annotations'], 'revision');
     checkLabels(template.metadata?.labels ?? {}, file, [...base, 'metadata', 'labels'], 'revision');
 
+    checkInitContainers(spec, cluster.features, file, [...base, 'spec']);
     checkContainerNames(spec, cluster.defaults, svc, file, [...base, 'spec']);
 
     createdBy.set(name, formatPath(base));

@@ -221,7 +221,7 @@ const clientSchema = obj({
 export type ClientInput = z.output<typeof clientSchema>;
 
 /** The ConfigMaps knsim reads. */
-export const CONFIG_MAP_NAMES = ['config-autoscaler', 'config-deployment', 'config-defaults', 'config-network'] as const;
+export const CONFIG_MAP_NAMES = ['config-autoscaler', 'config-deployment', 'config-defaults', 'config-network', 'config-features'] as const;
 export type ConfigMapName = (typeof CONFIG_MAP_NAMES)[number];
 
 /** The bare form: each ConfigMap's `data` by name. */
@@ -231,6 +231,7 @@ const configMapDataSchema = z.strictObject(
     'config-deployment': stringMap('ConfigMap').optional(),
     'config-defaults': stringMap('ConfigMap').optional(),
     'config-network': stringMap('ConfigMap').optional(),
+    'config-features': stringMap('ConfigMap').optional(),
   },
   {
     error: (iss) =>

@@ -78,7 +78,11 @@ describe('container names Knative or Kubernetes refuses (k8s_validation.go Valid
   const LABEL = "only a-z, 0-9 and '-', alphanumeric at each end";
   /** A serving container with a port, and a sidecar named `side`. */
   const two = (first: string, side: string): string => `${SPEC}.containers=[{${first}image: "a:1", ports: [{containerPort: 8080}]}, {${side}image: "b:1"}]`;
-  const inits = (...names: string[]): string => `${SPEC}.initContainers=[${names.map((n, i) => `{${n}image: "init${i}:1"}`).join(', ')}]`;
+  /** Init containers, in a cluster that turned them on (config-features). */
+  const inits = (...names: string[]): string[] => [
+    'configMaps.config-features["kubernetes.podspec-init-containers"]=enabled',
+    `${SPEC}.initContainers=[${names.map((n, i) => `{${n}image: "init${i}:1"}`).join(', ')}]`,
+  ];
 
   it.each([
     // Kubernetes' rule for a container name (IsDNS1123Label); Knative's webhook does not check it.
@@ -89,7 +93,7 @@ describe('container names Knative or Kubernetes refuses (k8s_validation.go Valid
     { what: "a trailing '-'", sets: [`${SPEC}.containers[0].name=app-`], path: 'containers[0]', rule: `"app-" is not a DNS-1123 label (${LABEL}): ${DEPLOYMENT}` },
     { what: '64 characters', sets: [`${SPEC}.containers[0].name=${'a'.repeat(64)}`], path: 'containers[0]', rule: `"${'a'.repeat(64)}" is not a DNS-1123 label (over 63 characters): ${DEPLOYMENT}` },
     { what: 'a sidecar', sets: [two('name: app, ', 'name: Side, ')], path: 'containers[1]', rule: `"Side" is not a DNS-1123 label (${LABEL}): ${DEPLOYMENT}` },
-    { what: 'an init container', sets: [inits('name: Setup, ')], path: 'initContainers[0]', rule: `"Setup" is not a DNS-1123 label (${LABEL}): ${DEPLOYMENT}` },
+    { what: 'an init container', sets: [...inits('name: Setup, ')], path: 'initContainers[0]', rule: `"Setup" is not a DNS-1123 label (${LABEL}): ${DEPLOYMENT}` },
     {
       // The webhook counts an unnamed container's '' among the names it must not give, so an empty template is numbered.
       what: 'an empty name template',
@@ -101,7 +105,7 @@ describe('container names Knative or Kubernetes refuses (k8s_validation.go Valid
     // The webhook keeps queue-proxy, its own sidecar's name.
     { what: 'a lone container named queue-proxy', sets: [`${SPEC}.containers[0].name=queue-proxy`], path: 'containers[0]', rule: `"queue-proxy" is reserved for Knative's own sidecar: ${ADMISSION}` },
     { what: 'a sidecar named queue-proxy', sets: [two('', 'name: queue-proxy, ')], path: 'containers[1]', rule: `"queue-proxy" is reserved for Knative's own sidecar: ${ADMISSION}` },
-    { what: 'an init container named queue-proxy', sets: [inits('name: queue-proxy, ')], path: 'initContainers[0]', rule: `"queue-proxy" is reserved for Knative's own sidecar: ${ADMISSION}` },
+    { what: 'an init container named queue-proxy', sets: [...inits('name: queue-proxy, ')], path: 'initContainers[0]', rule: `"queue-proxy" is reserved for Knative's own sidecar: ${ADMISSION}` },
     {
       what: 'a container-name-template that gives queue-proxy',
       sets: [`${DEFAULTS}.container-name-template=queue-proxy`],
@@ -110,7 +114,7 @@ describe('container names Knative or Kubernetes refuses (k8s_validation.go Valid
     },
     {
       what: 'an init-container-name-template that gives queue-proxy',
-      sets: [`${DEFAULTS}.init-container-name-template=queue-proxy`, inits('')],
+      sets: [`${DEFAULTS}.init-container-name-template=queue-proxy`, ...inits('')],
       path: 'initContainers[0]',
       rule: `config-defaults init-container-name-template gives "queue-proxy", which is reserved for Knative's own sidecar: ${ADMISSION}`,
     },
@@ -119,18 +123,18 @@ describe('container names Knative or Kubernetes refuses (k8s_validation.go Valid
     { what: 'two containers named alike', sets: [two('name: app, ', 'name: app, ')], path: 'containers[1]', rule: `"app" also names containers[0]: container names must be unique, so ${ADMISSION}` },
     {
       what: 'an init container named as a container',
-      sets: [`${SPEC}.containers[0].name=app`, inits('name: setup, ', 'name: app, ')],
+      sets: [`${SPEC}.containers[0].name=app`, ...inits('name: setup, ', 'name: app, ')],
       path: 'initContainers[1]',
       rule: `"app" also names containers[0]: container names must be unique, so ${ADMISSION}`,
     },
     {
       what: 'both name templates alike',
-      sets: [`${DEFAULTS}.container-name-template=app`, `${DEFAULTS}.init-container-name-template=app`, inits('')],
+      sets: [`${DEFAULTS}.container-name-template=app`, `${DEFAULTS}.init-container-name-template=app`, ...inits('')],
       path: 'initContainers[0]',
       rule: `config-defaults init-container-name-template gives "app", which also names containers[0] (named by config-defaults container-name-template): container names must be unique, so ${ADMISSION}`,
     },
     // The webhook does not compare init containers with each other; the API server does.
-    { what: 'two init containers named alike', sets: [inits('name: setup, ', 'name: setup, ')], path: 'initContainers[1]', rule: `"setup" also names initContainers[0]: container names must be unique, so ${DEPLOYMENT}` },
+    { what: 'two init containers named alike', sets: [...inits('name: setup, ', 'name: setup, ')], path: 'initContainers[1]', rule: `"setup" also names initContainers[0]: container names must be unique, so ${DEPLOYMENT}` },
   ])('$what is refused', ({ sets, path, rule }) => {
     const e = catchScenarioError(() => loadScenario(BASE, { sets }));
     expect([e.path, e.rule]).toEqual([`${SPEC}.${path}.name`, rule]);
@@ -141,12 +145,12 @@ describe('container names Knative or Kubernetes refuses (k8s_validation.go Valid
     { what: 'a one-letter name', sets: [`${SPEC}.containers[0].name=a`] },
     { what: 'a name starting with a digit', sets: [`${SPEC}.containers[0].name=1app`] },
     { what: '63 characters', sets: [`${SPEC}.containers[0].name=${'a'.repeat(63)}`] },
-    { what: 'a sidecar and an init container named apart', sets: [two('name: app, ', 'name: side, '), inits('name: setup, ', 'name: migrate, ')] },
+    { what: 'a sidecar and an init container named apart', sets: [two('name: app, ', 'name: side, '), ...inits('name: setup, ', 'name: migrate, ')] },
     // Numbered, so neither is the reserved name.
     { what: 'queue-proxy as a template for two unnamed containers', sets: [`${DEFAULTS}.container-name-template=queue-proxy`, two('', '')] },
     { what: 'a container named queue-proxy-0', sets: [`${SPEC}.containers[0].name=queue-proxy-0`] },
     // The webhook numbers the container, skipping the name the init container has.
-    { what: 'an init container named as the template names the container', sets: [inits('name: user-container, ')] },
+    { what: 'an init container named as the template names the container', sets: [...inits('name: user-container, ')] },
   ])('$what loads', ({ sets }) => {
     expect(loadScenario(BASE, { sets }).world.services[0]!.revisions).toHaveLength(1);
   });

@@ -407,7 +407,11 @@ describe('a template that differs only in a defaulted value is the same template
     },
     {
       what: 'an init-container name template past 63 characters',
-      sets: [`configMaps.config-defaults.init-container-name-template=${'i'.repeat(64)}`, `${SPEC}.initContainers=[{image: "init:1"}]`],
+      sets: [
+        `configMaps.config-defaults.init-container-name-template=${'i'.repeat(64)}`,
+        'configMaps.config-features["kubernetes.podspec-init-containers"]=enabled',
+        `${SPEC}.initContainers=[{image: "init:1"}]`,
+      ],
       path: `${SPEC}.initContainers[0].name`,
       rule: `config-defaults init-container-name-template gives "${'i'.repeat(64)}", not a DNS-1123 label (over 63 characters): ${NEVER}`,
     },
