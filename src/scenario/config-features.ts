@@ -57,6 +57,16 @@ export const FEATURE_DEFAULTS: Readonly<Record<string, FeatureFlag>> = Object.fr
 
 const KEYS = Object.keys(FEATURE_DEFAULTS);
 
+/** Prefixes many keys share, longest first: names are compared after them, or the prefix alone would make any name look close. */
+const SHARED_PREFIXES = ['kubernetes.podspec-', 'kubernetes.'];
+
+/** ` (did you mean …?)` for an unknown key. */
+function hint(key: string): string {
+  const prefix = SHARED_PREFIXES.find((p) => key.startsWith(p)) ?? '';
+  const names = KEYS.filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
+  return didYouMean(key.slice(prefix.length), names, (n) => prefix + n);
+}
+
 /** The values Knative takes for `key`; secure-pod-defaults has its own set, without Allowed. */
 export const acceptedValues = (key: string): readonly FeatureFlag[] =>
   key === SECURE_POD_DEFAULTS ? ['Disabled', 'AllowRootBounded', 'Enabled'] : ['Enabled', 'Allowed', 'Disabled'];
@@ -101,7 +111,7 @@ export function featuresWarnings(data: Readonly<Record<string, string>>): Array<
     if (key.startsWith('_')) continue;
     const dflt = FEATURE_DEFAULTS[key];
     if (dflt === undefined) {
-      out.push({ key, text: `unknown ${FEATURES_CONFIG_MAP} key, ignored${didYouMean(key, KEYS)}` });
+      out.push({ key, text: `unknown ${FEATURES_CONFIG_MAP} key, ignored${hint(key)}` });
     } else if (parseFlag(key, raw) === undefined) {
       out.push({ key, text: `${quote(raw)} is not ${acceptedText(key)}: Knative ignores it and keeps the default, ${dflt.toLowerCase()}` });
     }

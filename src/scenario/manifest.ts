@@ -345,6 +345,8 @@ export function buildService(ctx: ServiceContext): BuiltService {
     }
     let nextStored: unknown = currentStored;
     if (u.template !== undefined) {
+      // The webhook sees every template applied, also one that stores as the current one does (an added empty list).
+      checkInitContainers(u.template.spec, cluster.features, scenarioFile, [...entryBase, 'updates', j, 'template', 'spec']);
       liveLinks = writtenLinks(u.template) ?? (writtenLinks(lastApplied) !== undefined ? undefined : liveLinks);
       nextStored = stored(u.template);
       lastApplied = u.template;
