@@ -43,7 +43,7 @@ describe('ConfigMaps as kubectl prints them: values resolved', () => {
     expect([a.stableWindowSeconds, a.scaleToZeroGracePeriodSeconds, a.containerConcurrencyTargetFraction]).toEqual([30, 45, 0.8]);
   });
 
-  it('a kind: List of the whole namespace: the four ConfigMaps knsim reads, the rest skipped', () => {
+  it('a kind: List of the whole namespace: the ConfigMaps knsim reads, the rest skipped', () => {
     const w = load({ configMapFiles: ['knative-serving.yaml'] }).world;
     expect(w.autoscalerConfig.stableWindowSeconds).toBe(120);
     expect(w.autoscalerConfig.maxScaleUpRate).toBe(5);
