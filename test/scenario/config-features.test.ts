@@ -102,6 +102,13 @@ describe('config-features keys and values Knative does not take: warnings, and t
     expect(loaded.warnings).toEqual([`${BASE}: configMaps.config-features["${key}"]: ${text}`]);
     expect(featuresWarnings(data)).toEqual([{ key, text }]);
   });
+  it('names the key where a manifest writes it', () => {
+    const base = parse(readFileSync(BASE, 'utf8')) as Record<string, unknown>;
+    const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'config-features' }, data: { 'multi-container': 'on' } };
+    const loaded = scenarioFromValue({ ...base, configMaps: [cm] }, BASE);
+    expect(loaded.warnings).toEqual([`${BASE}: configMaps[0].data["multi-container"]: "on" is not enabled, allowed or disabled: Knative ignores it and keeps the default, enabled`]);
+  });
+
   it('a misspelt init-containers key leaves the flag off, so init containers are still refused', () => {
     const e = catchScenarioError(() => loadScenario(BASE, { sets: ['configMaps.config-features["kubernetes.podspec-init-container"]=enabled', ONE_INIT] }));
     expect(e.rule).toBe(`${REFUSED} (it is disabled by default)`);
