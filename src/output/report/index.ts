@@ -12,7 +12,7 @@ import { checkReportInput } from './input-size.js';
 export { NotARunDirectoryError, loadRunData, type RunData } from './load.js';
 export type { Chart } from './charts/index.js';
 export { renderPng, renderSvg, writeChartImages } from './render.js';
-export { REPORT_INPUT_LIMIT_BYTES, ReportTooLargeError } from './input-size.js';
+export { reportInputLimit, ReportTooLargeError } from './input-size.js';
 
 export interface ReportOptions {
   /** Write each chart's .svg and .png too (default true); the HTML and .vl.json are always written. */
