@@ -1,7 +1,7 @@
 /**
  * config-features: the feature flags Knative's webhook checks templates against
- * (pkg/apis/config/features.go). knsim acts on `kubernetes.podspec-init-containers`
- * (init-containers.ts); it takes the other flags Knative reads without modelling them.
+ * (pkg/apis/config/features.go). knsim enforces the flags that gate template fields
+ * (init-containers.ts, feature-gates.ts); it takes the others without modelling them.
  *
  * Knative matches a flag's value case-insensitively and ignores a value it does not
  * accept, keeping the flag's default, so a ConfigMap with `enable` or `on` is taken
@@ -77,21 +77,25 @@ export function parseFlag(key: string, raw: string): FeatureFlag | undefined {
   return acceptedValues(key).find((f) => f.toLowerCase() === lower);
 }
 
-/** The flags knsim acts on. */
+/** config-features as Knative holds it. */
 export interface FeatureFlags {
-  /** kubernetes.podspec-init-containers (Disabled). */
-  initContainers: FeatureFlag;
-  /** Its value as written, when config-features sets it (Knative ignores a value it does not accept). */
-  initContainersWritten?: string | undefined;
+  /** Every flag Knative reads: the value config-features gives it when Knative takes that value, else its default. */
+  readonly values: Readonly<Record<string, FeatureFlag>>;
+  /** The values as written, for the keys config-features sets (Knative ignores a value it does not accept). */
+  readonly written: Readonly<Record<string, string>>;
 }
-
-export const DEFAULT_FEATURE_FLAGS: Readonly<FeatureFlags> = Object.freeze({ initContainers: 'Disabled' });
 
 /** Reads config-features as Knative does: no value is an error. */
 export function readFeatures(data: Readonly<Record<string, string>>): FeatureFlags {
-  if (!Object.prototype.hasOwnProperty.call(data, INIT_CONTAINERS_FLAG)) return { ...DEFAULT_FEATURE_FLAGS };
-  const raw = data[INIT_CONTAINERS_FLAG]!;
-  return { initContainers: parseFlag(INIT_CONTAINERS_FLAG, raw) ?? FEATURE_DEFAULTS[INIT_CONTAINERS_FLAG]!, initContainersWritten: raw };
+  const values: Record<string, FeatureFlag> = { ...FEATURE_DEFAULTS };
+  const written: Record<string, string> = {};
+  for (const key of KEYS) {
+    if (!Object.prototype.hasOwnProperty.call(data, key)) continue;
+    const raw = data[key]!;
+    written[key] = raw;
+    values[key] = parseFlag(key, raw) ?? FEATURE_DEFAULTS[key]!;
+  }
+  return { values, written };
 }
 
 /** The values `key` takes, in lower case as Knative's shipped ConfigMap writes them: `enabled, allowed or disabled`. */

@@ -3,7 +3,7 @@
  * reads them: config-autoscaler (by core), config-deployment's
  * `progress-deadline` and queue-proxy resources, config-defaults' revision
  * defaults and limits, config-network's `rollout-duration`, and config-features'
- * `kubernetes.podspec-init-containers` (config-features.ts).
+ * flags that gate template fields (config-features.ts).
  * Keys a ConfigMap does not know are ignored, as Knative ignores them.
  */
 import { parseAutoscalerConfig, parseProgressDeadline, KPA_CLASS, goParseInt, type AutoscalerConfig, FieldError } from '../core/autoscaler/index.js';

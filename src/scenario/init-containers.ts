@@ -13,10 +13,10 @@ const FIX = `set ${FEATURES_CONFIG_MAP}' ${INIT_CONTAINERS_FLAG}: enabled`;
 
 /** Why the flag is not Enabled, in a few words. */
 function flagState(f: FeatureFlags): string {
-  const raw = f.initContainersWritten;
+  const raw = f.written[INIT_CONTAINERS_FLAG];
   if (raw === undefined) return 'it is disabled by default';
   if (parseFlag(INIT_CONTAINERS_FLAG, raw) === undefined) return `it is ${quote(raw)}, not ${acceptedText(INIT_CONTAINERS_FLAG)}, which Knative ignores`;
-  if (f.initContainers === 'Allowed') return 'allowed lets the field through, but only enabled turns init containers on';
+  if (f.values[INIT_CONTAINERS_FLAG] === 'Allowed') return 'allowed lets the field through, but only enabled turns init containers on';
   return 'it is disabled';
 }
 
@@ -26,7 +26,8 @@ function flagState(f: FeatureFlags): string {
  * @throws ScenarioError at `<base>.initContainers`.
  */
 export function checkInitContainers(spec: unknown, flags: FeatureFlags, file: string, base: readonly PathSegment[]): void {
-  if (flags.initContainers === 'Enabled' || typeof spec !== 'object' || spec === null) return;
+  const flag = flags.values[INIT_CONTAINERS_FLAG];
+  if (flag === 'Enabled' || typeof spec !== 'object' || spec === null) return;
   const list = (spec as Record<string, unknown>)['initContainers'];
   if (!Array.isArray(list)) return;
   const path = formatPath([...base, 'initContainers']);
@@ -35,7 +36,7 @@ export function checkInitContainers(spec: unknown, flags: FeatureFlags, file: st
     throw new ScenarioError(file, path, `pod spec support for init-containers is off, so Knative refuses the template: ${FIX} (${why})`);
   }
   // An empty list passes the init-container check but not the field mask, which drops the field unless the flag is on.
-  if (flags.initContainers !== 'Allowed') {
+  if (flag !== 'Allowed') {
     throw new ScenarioError(file, path, `must not set the field, even empty, so Knative refuses the template: leave it out or ${FIX} (${why})`);
   }
 }

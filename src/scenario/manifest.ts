@@ -31,6 +31,7 @@ import { perPodStartPhase, type AppInput, type ContainerInput, type FaultInput, 
 import { chooseClass } from './class-choice.js';
 import { storedTemplate } from './template-defaults.js';
 import { checkContainerNames } from './container-name-checks.js';
+import { checkFeatureGates } from './feature-gates.js';
 import { checkInitContainers } from './init-containers.js';
 
 export const SERVING_API_VERSION = 'serving.knative.dev/v1';
@@ -242,6 +243,7 @@ export function buildService(ctx: ServiceContext): BuiltService {
     checkLabels(template.metadata?.labels ?? {}, file, [...base, 'metadata', 'labels'], 'revision');
 
     checkInitContainers(spec, cluster.features, file, [...base, 'spec']);
+    checkFeatureGates(spec, cluster.features, file, [...base, 'spec']);
     checkContainerNames(spec, cluster.defaults, svc, file, [...base, 'spec']);
 
     createdBy.set(name, formatPath(base));
@@ -347,6 +349,7 @@ export function buildService(ctx: ServiceContext): BuiltService {
     if (u.template !== undefined) {
       // The webhook sees every template applied, also one that stores as the current one does (an added empty list).
       checkInitContainers(u.template.spec, cluster.features, scenarioFile, [...entryBase, 'updates', j, 'template', 'spec']);
+      checkFeatureGates(u.template.spec, cluster.features, scenarioFile, [...entryBase, 'updates', j, 'template', 'spec']);
       liveLinks = writtenLinks(u.template) ?? (writtenLinks(lastApplied) !== undefined ? undefined : liveLinks);
       nextStored = stored(u.template);
       lastApplied = u.template;

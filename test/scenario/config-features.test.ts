@@ -135,8 +135,11 @@ describe('config-features keys and values Knative does not take: warnings, and t
       undefined,
     ]);
     expect(['AllowRootBounded', 'allowed'].map((v) => parseFlag('secure-pod-defaults', v))).toEqual(['AllowRootBounded', undefined]);
-    expect(readFeatures({})).toEqual({ initContainers: 'Disabled' });
-    expect(readFeatures({ 'kubernetes.podspec-init-containers': 'Allowed' })).toEqual({ initContainers: 'Allowed', initContainersWritten: 'Allowed' });
-    expect(readFeatures({ 'kubernetes.podspec-init-containers': 'on' })).toEqual({ initContainers: 'Disabled', initContainersWritten: 'on' });
+    expect(readFeatures({})).toEqual({ values: FEATURE_DEFAULTS, written: {} });
+    const allowed = readFeatures({ 'kubernetes.podspec-init-containers': 'Allowed' });
+    expect([allowed.values['kubernetes.podspec-init-containers'], allowed.written]).toEqual(['Allowed', { 'kubernetes.podspec-init-containers': 'Allowed' }]);
+    const ignored = readFeatures({ 'kubernetes.podspec-init-containers': 'on', 'multi-container': 'on' });
+    expect([ignored.values['kubernetes.podspec-init-containers'], ignored.values['multi-container']]).toEqual(['Disabled', 'Enabled']);
+    expect(ignored.written).toEqual({ 'kubernetes.podspec-init-containers': 'on', 'multi-container': 'on' });
   });
 });
