@@ -75,7 +75,8 @@ function podSecurityContext(spec: Obj, flags: FeatureFlags): Found[] {
     .filter(([k, v]) => {
       if (!written(v)) return false;
       if (k !== 'seccompProfile') return true;
-      const bare = isObj(v) && Object.entries(v).every(([pk, pv]) => pk === 'type' || !writtenString(pv));
+      // The mask copies the type alone; localhostProfile is a *string, so even "" is set.
+      const bare = isObj(v) && Object.entries(v).every(([pk, pv]) => pk === 'type' || !written(pv));
       return !(bare && SECCOMP_TYPES_PAST_SECURE_DEFAULTS.includes(String(v['type'])));
     })
     .map(([k]) => ({ at: ['securityContext', k], and }));

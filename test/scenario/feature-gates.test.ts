@@ -226,6 +226,11 @@ describe('the narrower gates', () => {
       refusal('pod spec support for securityContext', 'kubernetes.podspec-securitycontext', 'it is disabled by default', 'secure-pod-defaults lets through only seccompProfile.type RuntimeDefault or Unconfined'),
     );
     refusedAt(
+      [flag(SPD, v), spec('securityContext={seccompProfile: {type: RuntimeDefault, localhostProfile: ""}}')],
+      'securityContext.seccompProfile',
+      refusal('pod spec support for securityContext', 'kubernetes.podspec-securitycontext', 'it is disabled by default', 'secure-pod-defaults lets through only seccompProfile.type RuntimeDefault or Unconfined'),
+    );
+    refusedAt(
       [flag(SPD, v), spec('securityContext={seccompProfile: {type: Localhost, localhostProfile: p.json}}')],
       'securityContext.seccompProfile',
       refusal('pod spec support for securityContext', 'kubernetes.podspec-securitycontext', 'it is disabled by default', 'secure-pod-defaults lets through only seccompProfile.type RuntimeDefault or Unconfined'),
