@@ -1,14 +1,16 @@
 /**
- * `knsim test <files or dirs> [--junit out.xml]`: runs the scenarios' `expect:` sections,
- * prints PASS/FAIL per expectation and a closing "N passed, N failed" line, writes JUnit
- * XML, and exits 1 when an expectation failed or a scenario errored (2 for bad input).
+ * `knsim test <files or dirs> [--junit out.xml] [--max-requests N ...]`: runs the scenarios'
+ * `expect:` sections, prints PASS/FAIL per expectation and a closing "N passed, N failed"
+ * line, writes JUnit XML, and exits 1 when an expectation failed or a scenario errored (a
+ * run stopped at a work cap among them), 2 for bad input (a scenario over a work limit
+ * among it, refused before anything runs, as `knsim run` refuses it).
  */
 import { junitXml, type JunitSuite } from '../expect/junit.js';
 import { formatScenarioTest, runTests, tally, type TestRun } from '../expect/run-tests.js';
 import { checkOwnedFile, OWNED_MARKS, writeOwnedFile } from '../output/owned-file.js';
-import { parseSeed, stringList } from './flags.js';
+import { parseSeed, parseWorkLimits, stringList, type WorkLimitArgs } from './flags.js';
 
-export interface TestArgs {
+export interface TestArgs extends WorkLimitArgs {
   paths: string[];
   junit?: unknown;
   seed?: unknown;
@@ -31,15 +33,18 @@ export function junitSuites(run: TestRun): JunitSuite[] {
   }));
 }
 
-/** Runs the tests; returns the exit code (0 all passed, 1 some failed). */
+/** Runs the tests; returns the exit code (0 all passed, 1 some failed); bad input throws. */
 export async function testCommand(args: TestArgs): Promise<number> {
   // Many runs in one process: the WebAssembly histograms' start-up pays for itself.
   const seed = parseSeed(args.seed);
+  const limits = parseWorkLimits(args);
   const junit = args.junit === undefined ? undefined : String(args.junit);
   // Refused before the runs, not after them: --junit may not name a file knsim did not write.
   if (junit !== undefined) checkOwnedFile(junit, `--junit ${junit}`, OWNED_MARKS.junit);
   const run = runTests(stringList(args.paths), {
     ...(seed !== undefined ? { seed } : {}),
+    limits,
+    maxRequestsGiven: args.maxRequests !== undefined,
     onScenario: (t) => process.stdout.write(`${formatScenarioTest(t)}\n`),
   });
   for (const f of run.skipped) process.stdout.write(`${f}: no expect: section, skipped\n`);

@@ -11,7 +11,7 @@ import { loadScenario, MAX_TEXT_FILE_BYTES, type LoadedScenario } from '../scena
 import { ScenarioError } from '../scenario/errors.js';
 import { UsageError } from '../scenario/usage-error.js';
 import { tooManyNodesOffset } from '../scenario/yaml-size.js';
-import { DEFAULT_WORK_LIMITS, estimateWork, guardProgress, runRequestLimit } from '../scenario/work-estimate.js';
+import { checkWork, DEFAULT_WORK_LIMITS, guardProgress, runRequestLimit, type WorkEstimate, type WorkLimits } from '../scenario/work-estimate.js';
 import { checkExpectation, type ExpectationResult } from './evaluate.js';
 import { parseExpectations, type Expectation } from './parse.js';
 
@@ -99,33 +99,46 @@ export function collectScenarioFiles(paths: readonly string[]): { files: string[
 
 const oneLine = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
 
+/** What runTests takes besides the paths. */
+export interface RunTestsOptions {
+  seed?: number;
+  /** The work limits (--max-requests, --max-pods, …), as `knsim run` applies them; the defaults otherwise. */
+  limits?: Readonly<WorkLimits>;
+  /** Whether --max-requests was given: then it caps every run's requests, else each run caps its own (runRequestLimit). */
+  maxRequestsGiven?: boolean;
+  onScenario?: (t: ScenarioTest) => void;
+}
+
 /**
- * Runs the scenarios' expectations. Bad expectations (syntax, unknown metric) and
- * scenarios that do not load throw before anything runs (one line, exit 2); a scenario
- * that fails while running is reported as an error of that scenario.
+ * Runs the scenarios' expectations. Bad expectations (syntax, unknown metric), scenarios
+ * that do not load and scenarios whose estimated work is over a limit throw before anything
+ * runs (one line, exit 2), as `knsim run` refuses them; a scenario that fails while running
+ * (a pod, request or in-flight cap among them) is reported as an error of that scenario.
  */
-export function runTests(paths: readonly string[], opts: { seed?: number; onScenario?: (t: ScenarioTest) => void } = {}): TestRun {
+export function runTests(paths: readonly string[], opts: RunTestsOptions = {}): TestRun {
+  const limits = opts.limits ?? DEFAULT_WORK_LIMITS;
   const { files, skipped, unreadable } = collectScenarioFiles(paths);
   // Nothing to test is a mistake (a typo in a CI path), not a pass.
   if (files.length === 0) {
     const why = skipped.length > 0 ? `${skipped.length} YAML file${skipped.length === 1 ? '' : 's'}, none with an expect: section` : 'no YAML files';
     throw new UsageError(`${paths.join(' ')}: nothing to test (${why})`);
   }
-  const planned: Array<{ file: string; loaded: LoadedScenario; expectations: Expectation[] }> = [];
+  const planned: Array<{ file: string; loaded: LoadedScenario; expectations: Expectation[]; work: WorkEstimate }> = [];
   for (const file of files) {
     const loaded = loadScenario(file, opts.seed !== undefined ? { seed: opts.seed } : {});
     const raw = loaded.expect ?? [];
     if (raw.length === 0) throw new ScenarioError(file, 'expect', 'has no expectations: add an expect: list (e.g. - p99 <= 500ms)');
-    planned.push({ file, loaded, expectations: parseExpectations(raw, file) });
+    const expectations = parseExpectations(raw, file);
+    // Known from the file and the flags alone, like a load error: refused before any scenario runs.
+    planned.push({ file, loaded, expectations, work: checkWork(loaded, limits) });
   }
   const scenarios: ScenarioTest[] = [];
   for (const p of planned) {
     const started = process.hrtime.bigint();
     let t: ScenarioTest;
     try {
-      // knsim test takes no limit flags: a runaway autoscaler stops at the default pod cap.
-      const requestLimit = runRequestLimit(estimateWork(p.loaded), DEFAULT_WORK_LIMITS, false);
-      const summary = guardProgress(p.loaded, () => summarizeWorld({ ...p.loaded.world, podLimit: DEFAULT_WORK_LIMITS.pods, requestLimit }));
+      const requestLimit = runRequestLimit(p.work, limits, opts.maxRequestsGiven === true);
+      const summary = guardProgress(p.loaded, () => summarizeWorld({ ...p.loaded.world, podLimit: limits.pods, inFlightLimit: limits.inFlight, requestLimit }));
       t = { file: p.file, name: p.loaded.name, results: p.expectations.map((e) => checkExpectation(e, summary, p.file)), seconds: 0 };
     } catch (e) {
       t = { file: p.file, name: p.loaded.name, results: [], error: oneLine(e), seconds: 0 };
