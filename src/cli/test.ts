@@ -46,6 +46,7 @@ export async function testCommand(args: TestArgs): Promise<number> {
     limits,
     maxRequestsGiven: args.maxRequests !== undefined,
     onScenario: (t) => process.stdout.write(`${formatScenarioTest(t)}\n`),
+    onWarning: (w) => process.stderr.write(`knsim: warning: ${w}\n`),
   });
   for (const f of run.skipped) process.stdout.write(`${f}: no expect: section, skipped\n`);
   for (const f of run.unreadable) process.stdout.write(`${f}: cannot be read (a broken symbolic link?), skipped\n`);

@@ -107,6 +107,8 @@ export interface RunTestsOptions {
   /** Whether --max-requests was given: then it caps every run's requests, else each run caps its own (runRequestLimit). */
   maxRequestsGiven?: boolean;
   onScenario?: (t: ScenarioTest) => void;
+  /** Each scenario's load warnings (a misspelt ConfigMap key, …), as `knsim run` prints them. */
+  onWarning?: (warning: string) => void;
 }
 
 /**
@@ -126,6 +128,7 @@ export function runTests(paths: readonly string[], opts: RunTestsOptions = {}): 
   const planned: Array<{ file: string; loaded: LoadedScenario; expectations: Expectation[]; work: WorkEstimate }> = [];
   for (const file of files) {
     const loaded = loadScenario(file, opts.seed !== undefined ? { seed: opts.seed } : {});
+    for (const w of loaded.warnings ?? []) opts.onWarning?.(w);
     const raw = loaded.expect ?? [];
     if (raw.length === 0) throw new ScenarioError(file, 'expect', 'has no expectations: add an expect: list (e.g. - p99 <= 500ms)');
     const expectations = parseExpectations(raw, file);

@@ -119,3 +119,16 @@ describe('knsim test --max-requests and the other work-limit flags', () => {
     expect(existsSync(junit)).toBe(false);
   });
 });
+
+describe('knsim test and load warnings', () => {
+  it('prints a scenario\'s load warnings on stderr as knsim run does, and still runs it', () => {
+    const typo = `${tinyScenario('typo', '10s', 5)}configMaps:\n  config-autoscaler: { stable-windw: 30s }\nexpect:\n  - maxReadyPods == 1\n`;
+    const { dir } = suite({ 'typo.yaml': typo });
+    const r = knsim(['test', dir], dir);
+    const run = knsim(['run', join(dir, 'typo.yaml'), '--no-report', '--out', join(dir, 'out')], dir);
+    expect(r.stderr).toBe(`knsim: warning: ${join(dir, 'typo.yaml')}: configMaps.config-autoscaler["stable-windw"]: unknown config-autoscaler key, ignored (did you mean stable-window?)\n`);
+    expect(run.stderr).toBe(r.stderr);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split('\n').at(-1)).toBe('1 passed, 0 failed');
+  });
+});
