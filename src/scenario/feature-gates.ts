@@ -94,6 +94,22 @@ function addedCapabilities(c: Obj, flags: FeatureFlags): Found[] {
   return onlyBind ? [] : [{ at, and: 'secure-pod-defaults lets through only add: [NET_BIND_SERVICE]' }];
 }
 
+const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
+/** Probe fields that are plain ints in Go, so 0 is unset; terminationGracePeriodSeconds is a pointer. */
+const PROBE_INTS = ['initialDelaySeconds', 'timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold'];
+
+/** A probe the webhook finds set: one field written beyond Go's zero value (an empty probe passes). */
+const probeSet = (p: unknown): boolean =>
+  isObj(p) ? Object.entries(p).some(([k, v]) => written(v) && !(v === 0 && PROBE_INTS.includes(k))) : written(p);
+
+/** Probes on a sidecar: with more than one container, any container without ports is one. */
+function sidecarProbes(spec: Obj): Found[] {
+  if (!Array.isArray(spec['containers']) || spec['containers'].length < 2) return [];
+  return items(spec['containers'])
+    .filter(([, c]) => !(Array.isArray(c['ports']) && c['ports'].length > 0))
+    .flatMap(([i, c]) => PROBES.filter((p) => probeSet(c[p])).map((p) => ({ at: ['containers', i, p], and: 'this container is a sidecar (it has no ports)' })));
+}
+
 /** The flag → field table. */
 const GATES: readonly Gate[] = [
   // PodSpecMask: each of these passes at allowed.
@@ -153,6 +169,8 @@ const GATES: readonly Gate[] = [
   { flag: 'kubernetes.containerspec-addcapabilities', what: 'container spec support for adding capabilities', needs: 'enabled', find: inContainers(addedCapabilities) },
   // validateContainers: more than one container wants enabled (its default).
   { flag: 'multi-container', what: 'multi-container support', needs: 'enabled', find: (spec) => (Array.isArray(spec['containers']) && spec['containers'].length > 1 ? [{ at: ['containers'] }] : []) },
+  // validateSidecarContainer: a probe on a sidecar wants enabled; otherwise only an empty probe passes.
+  { flag: 'multi-container-probing', what: 'multi-container probing', needs: 'enabled', find: sidecarProbes },
 ];
 
 const passes = (value: FeatureFlag, needs: Needs): boolean => value === 'Enabled' || (value === 'Allowed' && needs === 'allowed');

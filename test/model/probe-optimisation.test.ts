@@ -14,11 +14,15 @@ import { run } from './world-fixture.js';
 const LAG = 2;
 const PORTS = [{ containerPort: 8080 }];
 
+/** Knative refuses a probe on a sidecar unless config-features turns this on. */
+const SIDECAR_PROBES = { 'config-features': { 'multi-container-probing': 'enabled' } };
+
 /** One request at 1 s to a revision at zero; returns its status and latency. */
-function coldStart(containers: Array<Record<string, unknown>>, faults?: unknown[]): string {
+function coldStart(containers: Array<Record<string, unknown>>, faults?: unknown[], configMaps?: Record<string, Record<string, string>>): string {
   const scenario = {
     name: 'probe-optimisation',
     duration: '30s',
+    ...(configMaps !== undefined ? { configMaps } : {}),
     services: [
       {
         manifest: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name: 'cold' }, spec: { template: { spec: { containers } } } },
@@ -44,7 +48,7 @@ describe('which revisions the activator trusts its probe for', () => {
     expect(FOUND).toBe('200 2.101');
   });
 
-  const cases: Array<{ what: string; containers: Array<Record<string, unknown>>; want: string }> = [
+  const cases: Array<{ what: string; containers: Array<Record<string, unknown>>; want: string; configMaps?: typeof SIDECAR_PROBES }> = [
     { what: 'tcpSocket readiness probe', containers: [{ image: 'app', readinessProbe: { tcpSocket: {} } }], want: FOUND },
     { what: 'httpGet readiness probe', containers: [{ image: 'app', readinessProbe: { httpGet: { path: '/healthz' } } }], want: FOUND },
     { what: 'exec readiness probe: waits for Kubernetes Ready', containers: [{ image: 'app', readinessProbe: { exec: { command: ['true'] } } }], want: KUBE_READY },
@@ -53,11 +57,13 @@ describe('which revisions the activator trusts its probe for', () => {
       what: 'startup probe on a sidecar',
       containers: [{ image: 'app', ports: PORTS }, { image: 'side', startupProbe: { exec: { command: ['true'] } } }],
       want: KUBE_READY,
+      configMaps: SIDECAR_PROBES,
     },
     {
       what: 'exec readiness probe on a sidecar only (upstream reads the serving container’s)',
       containers: [{ image: 'side', readinessProbe: { exec: { command: ['true'] } } }, { image: 'app', ports: PORTS }],
       want: FOUND,
+      configMaps: SIDECAR_PROBES,
     },
     {
       what: 'exec readiness probe on the serving container of two',
@@ -67,7 +73,7 @@ describe('which revisions the activator trusts its probe for', () => {
   ];
   for (const c of cases) {
     it(c.what, () => {
-      expect(coldStart(c.containers)).toBe(c.want);
+      expect(coldStart(c.containers, undefined, c.configMaps)).toBe(c.want);
     });
   }
 

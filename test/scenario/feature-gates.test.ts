@@ -2,7 +2,8 @@
  * config-features' gates on template fields besides init containers (knative/serving
  * pkg/apis/serving/fieldmask.go PodSpecMask, VolumeSourceMask, VolumeMountMask,
  * CapabilitiesMask, EnvVarSourceMask, PodSecurityContextMask; k8s_validation.go
- * validateVolume, validatePersistentVolumeClaims, validateVolumeMounts, validateContainers).
+ * validateVolume, validatePersistentVolumeClaims, validateVolumeMounts, validateContainers,
+ * validateSidecarContainer).
  * knsim took these fields whatever the flags, so it loaded templates a default install refuses.
  */
 import { readFileSync } from 'node:fs';
@@ -150,7 +151,7 @@ describe('config-features flags gate the template fields Knative gates', () => {
 
   it('every flag that gates a field has a row here', () => {
     expect([...GATED_FLAGS].sort()).toEqual(
-      [...ROWS, ...ON_BY_DEFAULT].map((r) => r.key).concat('kubernetes.podspec-persistent-volume-write').sort(),
+      [...ROWS, ...ON_BY_DEFAULT].map((r) => r.key).concat('kubernetes.podspec-persistent-volume-write', 'multi-container-probing').sort(),
     );
     for (const key of GATED_FLAGS) expect(FEATURE_DEFAULTS[key], key).toBeDefined();
   });
@@ -256,6 +257,43 @@ describe('the narrower gates', () => {
       'initContainers[0].env[0].valueFrom.fieldRef',
       refusal('pod spec support for fieldRef', 'kubernetes.podspec-fieldref', 'it is disabled by default'),
     );
+  });
+});
+
+// validateSidecarContainer: below enabled, a sidecar's probe must be empty (ProbeMask of an empty probe).
+describe('multi-container-probing gates probes on sidecars', () => {
+  const KEY = 'multi-container-probing';
+  const SERVING = '{image: "hello:1", ports: [{containerPort: 8080}]}';
+  const two = (sidecar: string, serving = SERVING): string => spec(`containers=[${serving}, ${sidecar}]`);
+  const sidecarRefusal = (why: string): string => refusal('multi-container probing', KEY, why, 'this container is a sidecar (it has no ports)');
+  it.each([
+    { probe: 'livenessProbe', value: '{httpGet: {path: /healthz, port: 9090}}' },
+    { probe: 'readinessProbe', value: '{exec: {command: ["true"]}}' },
+    { probe: 'startupProbe', value: '{tcpSocket: {port: 9090}, periodSeconds: 1}' },
+    // terminationGracePeriodSeconds is a pointer: 0 is set.
+    { probe: 'startupProbe', value: '{terminationGracePeriodSeconds: 0}' },
+  ])('a sidecar $probe $value is refused when absent, disabled or allowed; loads when enabled', ({ probe, value }) => {
+    const set = two(`{image: "side:1", ${probe}: ${value}}`);
+    const at = `containers[1].${probe}`;
+    refusedAt([set], at, sidecarRefusal('it is disabled by default'));
+    refusedAt([flag(KEY, 'Disabled'), set], at, sidecarRefusal('it is disabled'));
+    refusedAt([flag(KEY, 'allowed'), set], at, sidecarRefusal(ALLOWED_NOT_ENOUGH));
+    refusedAt([flag(KEY, 'on'), set], at, sidecarRefusal('it is "on", not enabled, allowed or disabled, which Knative ignores'));
+    loads([flag(KEY, 'ENABLED'), set]);
+  });
+
+  it.each([
+    { what: 'a probe on the serving container of two', sets: [two('{image: "side:1"}', '{image: "hello:1", ports: [{containerPort: 8080}], readinessProbe: {exec: {command: ["true"]}}}')] },
+    { what: 'a probe on a single container, which has no ports', sets: [spec('containers=[{image: "hello:1", livenessProbe: {tcpSocket: {}}}]')] },
+    { what: 'an empty probe on a sidecar', sets: [two('{image: "side:1", readinessProbe: {}}')] },
+    { what: "a sidecar probe of Go's zero values only", sets: [two('{image: "side:1", startupProbe: {periodSeconds: 0, httpGet: null}}')] },
+  ])('$what loads at the defaults', ({ sets }) => {
+    loads(sets);
+  });
+
+  it('a sidecar is any container without ports, even ports: [], wherever it stands', () => {
+    const side = '{image: "side:1", ports: [], livenessProbe: {exec: {command: ["true"]}}}';
+    refusedAt([spec(`containers=[${side}, ${SERVING}]`)], 'containers[0].livenessProbe', sidecarRefusal('it is disabled by default'));
   });
 });
 
