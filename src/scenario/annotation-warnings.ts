@@ -30,13 +30,16 @@ export function annotationWarnings(annotations: Readonly<Record<string, string>>
   return out;
 }
 
-/** Warnings for the keys of `config-autoscaler` that the autoscaler does not read. */
-export function autoscalerConfigWarnings(data: Readonly<Record<string, string>> | undefined, file: string): string[] {
-  const out: string[] = [];
-  for (const key of Object.keys(data ?? {})) {
+/**
+ * One warning (without its `file: path: ` head) per key of `config-autoscaler` that the
+ * autoscaler does not read, in the data's order; the caller names where the key is written.
+ */
+export function autoscalerConfigWarnings(data: Readonly<Record<string, string>>): Array<{ key: string; text: string }> {
+  const out: Array<{ key: string; text: string }> = [];
+  for (const key of Object.keys(data)) {
     // `_example` (and any `_` key) is a ConfigMap's documentation block.
     if (AUTOSCALER_CONFIG_KEYS.includes(key) || key.startsWith('_')) continue;
-    out.push(line(file, ['configMaps', 'config-autoscaler', key], `unknown config-autoscaler key, ignored${didYouMean(key, AUTOSCALER_CONFIG_KEYS)}`));
+    out.push({ key, text: `unknown config-autoscaler key, ignored${didYouMean(key, AUTOSCALER_CONFIG_KEYS)}` });
   }
   return out;
 }

@@ -12,7 +12,7 @@ import { checkInitialPlacement } from './initial-placement.js';
 import { readConfigMaps, type ClusterConfig, type KeyWhere } from './configmaps.js';
 import type { AutoscalerClass } from '../core/autoscaler/index.js';
 import type { UserClassInput, UserClassRef } from './user-classes.js';
-import { resolveConfigMaps, type ConfigMapFile } from './configmap-manifests.js';
+import { resolveConfigMaps, type ConfigMapFile, type ResolvedConfigMaps } from './configmap-manifests.js';
 import { formatPath, quote, ScenarioError, type PathSegment } from './errors.js';
 import { buildService, type ManifestSource } from './manifest.js';
 import {
@@ -20,6 +20,7 @@ import {
   scenarioSchema,
   serviceManifestSchema,
   type ActivatorCpuInput,
+  type ConfigMapName,
   type ClientInput,
   type ScenarioInput,
   type ServiceEntryInput,
@@ -168,6 +169,22 @@ function notAScenario(raw: unknown, file: string): void {
   }
 }
 
+/** The ConfigMaps whose keys knsim warns about, each with its warnings (without their `file: path: ` head). */
+const KEY_WARNINGS: ReadonlyArray<[ConfigMapName, (data: Readonly<Record<string, string>>) => Array<{ key: string; text: string }>]> = [
+  ['config-autoscaler', autoscalerConfigWarnings],
+  ['config-features', featuresWarnings],
+];
+
+/** Each ConfigMap key warning, at the file and path where the key is written (bare data, a manifest, or a configMapFiles file). */
+function configMapKeyWarnings(cms: ResolvedConfigMaps): string[] {
+  return KEY_WARNINGS.flatMap(([cm, warn]) =>
+    warn(cms.data?.[cm] ?? {}).map((w) => {
+      const at = cms.where(cm, w.key);
+      return `${at.file}: ${at.path}: ${w.text}`;
+    }),
+  );
+}
+
 /**
  * Validates and converts an already parsed scenario (after overrides). Relative
  * `manifestFile` and trace `file` paths are resolved by `files` against `file`.
@@ -198,11 +215,7 @@ export function scenarioFromValueWith(
     ...(userClasses.length > 0 ? { userClasses: new Set(userClasses.map((c) => c.name)) } : {}),
     ...(classes.override !== undefined ? { classOverride: classes.override } : {}),
   };
-  const warnings = autoscalerConfigWarnings(cms.data?.['config-autoscaler'], file);
-  for (const w of featuresWarnings(cms.data?.['config-features'] ?? {})) {
-    const at = cms.where('config-features', w.key);
-    warnings.push(`${at.file}: ${at.path}: ${w.text}`);
-  }
+  const warnings = configMapKeyWarnings(cms);
 
   if (s.cluster?.podCpuCeiling !== undefined && !(s.cluster.podCpuCeiling > 0)) {
     throw new ScenarioError(file, 'cluster.podCpuCeiling', `must be greater than 0, got ${s.cluster.podCpuCeiling}m`);

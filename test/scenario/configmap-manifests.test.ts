@@ -271,3 +271,48 @@ describe('ConfigMap manifests Kubernetes or knsim would refuse: one-line errors 
     expect(parseAllDocuments(readFileSync(fixture('configmaps', 'several-documents.yaml'), 'utf8')).length).toBe(4);
   });
 });
+
+// Every ConfigMap's key warnings name the key where it is written; config-autoscaler's
+// always named the bare form, configMaps.config-autoscaler["…"], wherever the key was.
+describe('a warning about a ConfigMap key names where the key is written', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'knsim-cm-warn-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const S = join(dir, 's.yaml');
+  const inDir = (extra: Record<string, unknown>) => scenarioFromValue(scenario(extra), S);
+  const KEYS = [
+    { name: 'config-autoscaler', key: 'stable-windw', value: '30s', text: 'unknown config-autoscaler key, ignored (did you mean stable-window?)' },
+    { name: 'config-features', key: 'multi-container', value: 'on', text: '"on" is not enabled, allowed or disabled: Knative ignores it and keeps the default, enabled' },
+  ];
+  const forms = KEYS.flatMap((k) => [
+    { ...k, form: 'bare mapping', extra: () => ({ configMaps: { [k.name]: { [k.key]: k.value } } }), at: `${S}: configMaps.${k.name}["${k.key}"]` },
+    { ...k, form: 'manifest in configMaps', extra: () => ({ configMaps: [cm('config-network', {}), cm(k.name, { [k.key]: k.value })] }), at: `${S}: configMaps[1].data["${k.key}"]` },
+    {
+      ...k,
+      form: 'List in configMaps',
+      extra: () => ({ configMaps: [{ apiVersion: 'v1', kind: 'List', items: [cm(k.name, { [k.key]: k.value })] }] }),
+      at: `${S}: configMaps[0].items[0].data["${k.key}"]`,
+    },
+    {
+      ...k,
+      form: 'configMapFiles file',
+      extra: () => {
+        writeFileSync(join(dir, `${k.name}.yaml`), `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${k.name}}\ndata:\n  ${k.key}: "${k.value}"\n`);
+        return { configMapFiles: [`${k.name}.yaml`] };
+      },
+      at: `${join(dir, `${k.name}.yaml`)}: data["${k.key}"]`,
+    },
+    {
+      ...k,
+      form: 'second document of a configMapFiles file',
+      extra: () => {
+        const other = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: config-network}\ndata: {}\n';
+        writeFileSync(join(dir, `docs-${k.name}.yaml`), `${other}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${k.name}}\ndata:\n  ${k.key}: "${k.value}"\n`);
+        return { configMapFiles: [`docs-${k.name}.yaml`] };
+      },
+      at: `${join(dir, `docs-${k.name}.yaml`)}: document 2, data["${k.key}"]`,
+    },
+  ]);
+  it.each(forms)('$name, $form', ({ extra, at, text }) => {
+    expect(inDir(extra()).warnings).toEqual([`${at}: ${text}`]);
+  });
+});
