@@ -27,9 +27,13 @@ function flagState(f: FeatureFlags): string {
  */
 export function checkInitContainers(spec: unknown, flags: FeatureFlags, file: string, base: readonly PathSegment[]): void {
   const flag = flags.values[INIT_CONTAINERS_FLAG];
-  if (flag === 'Enabled' || typeof spec !== 'object' || spec === null) return;
+  if (typeof spec !== 'object' || spec === null) return;
   const list = (spec as Record<string, unknown>)['initContainers'];
   if (!Array.isArray(list)) return;
+  if (flag === 'Enabled') {
+    checkInitContainerFields(list, file, [...base, 'initContainers']);
+    return;
+  }
   const path = formatPath([...base, 'initContainers']);
   const why = flagState(flags);
   if (list.length > 0) {
@@ -39,4 +43,24 @@ export function checkInitContainers(spec: unknown, flags: FeatureFlags, file: st
   if (flag !== 'Allowed') {
     throw new ScenarioError(file, path, `must not set the field, even empty, so Knative refuses the template: leave it out or ${FIX} (${why})`);
   }
+}
+
+/** Fields an init container may not set (the kubelet runs it to completion before the pod starts), whatever the flags. */
+const NOT_IN_INIT_CONTAINERS = ['livenessProbe', 'readinessProbe', 'startupProbe', 'lifecycle'] as const;
+
+/**
+ * The webhook's own check of each init container (validateInitContainer): no probes and no
+ * lifecycle hooks. A field counts once written, even `{}`, as a Go pointer does; `null` is unset.
+ * @throws ScenarioError at `<base>[i].<field>`.
+ */
+function checkInitContainerFields(list: readonly unknown[], file: string, base: readonly PathSegment[]): void {
+  list.forEach((c, i) => {
+    if (typeof c !== 'object' || c === null) return;
+    for (const field of NOT_IN_INIT_CONTAINERS) {
+      const v = (c as Record<string, unknown>)[field];
+      if (v !== undefined && v !== null) {
+        throw new ScenarioError(file, formatPath([...base, i, field]), 'is not allowed in an init container (it runs to completion before the pod starts), so Knative refuses the template');
+      }
+    }
+  });
 }

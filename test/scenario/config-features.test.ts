@@ -52,6 +52,25 @@ describe('config-features kubernetes.podspec-init-containers gates a template wi
     expect(w.services[0]!.revisions.map((r) => r.name)).toEqual(['hello-00001']);
   });
 
+  // validateInitContainer: an init container runs to completion, so it may have no probe or lifecycle hook, whatever the flags.
+  it.each([
+    ['readinessProbe', '{tcpSocket: {port: 8080}}'],
+    ['livenessProbe', '{httpGet: {path: /healthz, port: 8080}}'],
+    ['startupProbe', '{exec: {command: [true]}}'],
+    ['lifecycle', '{preStop: {exec: {command: [true]}}}'],
+    // A pointer Go decodes from {} is set.
+    ['readinessProbe', '{}'],
+  ])('enabled, an init container with %s %s: refused at the field', (field, value) => {
+    const sets = [`${FLAG}=enabled`, `${SPEC}.initContainers=[{name: setup, image: "setup:1"}, {name: migrate, image: "migrate:1", ${field}: ${value}}]`];
+    const e = catchScenarioError(() => loadScenario(BASE, { sets }));
+    expect([e.file, e.path, e.rule]).toEqual([BASE, `${SPEC}.initContainers[1].${field}`, 'is not allowed in an init container (it runs to completion before the pod starts), so Knative refuses the template']);
+  });
+
+  it('enabled, an init container with readinessProbe: null loads (Go decodes it as unset)', () => {
+    const sets = [`${FLAG}=enabled`, `${SPEC}.initContainers=[{name: migrate, image: "migrate:1", readinessProbe: null}]`];
+    expect(loadScenario(BASE, { sets }).world.services[0]!.revisions.map((r) => r.name)).toEqual(['hello-00001']);
+  });
+
   it('a later template of the Service is gated too, even one that creates no revision', () => {
     const base = parse(readFileSync(BASE, 'utf8')) as Record<string, unknown>;
     const services = base['services'] as Array<Record<string, unknown>>;
