@@ -239,6 +239,16 @@ export function scenarioFromValueWith(
     revisionOrigins.push(b.origins);
   });
   const services = applyClusterUpdates({ file, updates: s.updates, services: built, origins: revisionOrigins, configMaps: cms.data, cluster });
+  // A ConfigMap an update writes gets the same key warnings, at the update's path.
+  (s.updates ?? []).forEach((u, j) => {
+    // Only the bare form reaches here: applyClusterUpdates refused manifests in an update.
+    const written = u.configMaps;
+    if (written === undefined || 'manifests' in written) return;
+    for (const [cm, warn] of KEY_WARNINGS) {
+      const data = written[cm];
+      if (data !== undefined) for (const w of warn(data)) warnings.push(`${file}: ${formatPath(['updates', j, 'configMaps', cm, { key: w.key }])}: ${w.text}`);
+    }
+  });
 
   const clientIndex = new Map<string, number>();
   const revisionNames = services.flatMap((sv) => sv.revisions.map((r) => r.name));

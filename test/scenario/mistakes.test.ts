@@ -157,6 +157,28 @@ clients:
     expect(loaded.world.services[0]!.revisions[0]!.autoscaling.maxScale).toBe(3);
   });
 
+  it('warns about a misspelt config-autoscaler key an update writes, at the update', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'knsim-update-warn-'));
+    const file = join(dir, 'upd.yaml');
+    writeFileSync(
+      file,
+      `name: upd
+duration: 20s
+services:
+  - manifest: { apiVersion: serving.knative.dev/v1, kind: Service, metadata: { name: hello } }
+    initialPods: 1
+clients:
+  - { name: c, service: hello, open: { rps: 5 } }
+updates:
+  - at: 10s
+    configMaps:
+      config-autoscaler: { stable-windw: 30s, panic-threshold-percentage: "300" }
+`,
+    );
+    const loaded = loadScenario(file);
+    expect(loaded.warnings).toEqual([`${file}: updates[0].configMaps.config-autoscaler["stable-windw"]: unknown config-autoscaler key, ignored (did you mean stable-window?)`]);
+  });
+
   it('has none for a clean scenario', () => {
     const file = scenarioWithFile(FILE_SCENARIO, MANIFEST);
     expect(loadScenario(file).warnings).toBeUndefined();
