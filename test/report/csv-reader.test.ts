@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, describe, expect, it } from 'vitest';
 import { NotARunDirectoryError, readRunCsv } from '../../src/output/report/csv.js';
+import { rng } from '../support/rng.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'knsim-csv-reader-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -55,17 +56,6 @@ function readBack(bytes: Buffer, chunkBytes: number): { path: string; read: Read
   return { path, read };
 }
 
-/** A deterministic generator (mulberry32), so a failure names a case that can be run again. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Random text from pieces; `quoted` adds quotes and carriage returns, which send the file through csv-parse. */
 function randomCsv(seed: number, quoted: boolean): Buffer {

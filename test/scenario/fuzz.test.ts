@@ -16,18 +16,8 @@ import { ScenarioError } from '../../src/scenario/errors.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { checkWork, DEFAULT_WORK_LIMITS, guardProgress } from '../../src/scenario/work-estimate.js';
 import { SCENARIOS } from './helpers.js';
+import { rng } from '../support/rng.js';
 
-/** mulberry32: a small seeded generator, so the same files come out on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FILES = 2000;
 const CHUNKS = 8;
