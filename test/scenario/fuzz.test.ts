@@ -18,7 +18,6 @@ import { checkWork, DEFAULT_WORK_LIMITS, guardProgress } from '../../src/scenari
 import { SCENARIOS } from './helpers.js';
 import { rng } from '../support/rng.js';
 
-
 const FILES = 2000;
 const CHUNKS = 8;
 /** Accepted scenarios run this long at most, with these limits, so the test stays short. */
