@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { root, runKnsim } from '../support/cli.js';
 import { scenarioInTempDir, tinyScenario } from '../support/tiny-scenario.js';
+import { neverReadyScenario } from '../support/never-ready.js';
 
 const knsim = (args: string[]) => runKnsim(args, root, {}, 120_000);
 const setup = () => scenarioInTempDir('knsim-limits-', tinyScenario('tiny', '30s', 5));
@@ -134,19 +135,7 @@ describe('a run that sends far more requests than foreseen (users looping on ans
   const neverReady = (): { file: string; out: string } => {
     const dir = mkdtempSync(join(tmpdir(), 'knsim-limits-'));
     const file = join(dir, 'never.yaml');
-    writeFileSync(
-      file,
-      [
-        'name: never',
-        'duration: 1h',
-        'services:',
-        '  - manifest: { apiVersion: serving.knative.dev/v1, kind: Service, metadata: { name: hello } }',
-        '    app: { serviceTime: 100ms, faults: [{ kind: readinessFailure }] }',
-        'clients:',
-        '  - { name: c, service: hello, closed: { users: 100, think: 0s } }',
-        '',
-      ].join('\n'),
-    );
+    writeFileSync(file, neverReadyScenario('1h'));
     return { file, out: join(dir, 'out') };
   };
 

@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { runKnsim } from '../support/cli.js';
 import { tinyScenario } from '../support/tiny-scenario.js';
 import { parseXml } from '../support/xml.js';
+import { neverReadyScenario } from '../support/never-ready.js';
 
 const knsim = (args: string[], cwd: string) => runKnsim(args, cwd, { CI: '1' }, 120_000);
 
@@ -55,18 +56,7 @@ describe('knsim test --max-requests and the other work-limit flags', () => {
   it('a run that --max-requests stops while it goes is that scenario\'s ERROR with the one-line message: exit 1, an <error> in the JUnit XML, the other scenarios still run', () => {
     // 100 users with no think time on a revision that never becomes Ready: each request is a 404 after
     // the 1 ms ingress hop. 100 × 10 s / 0.101 s ≈ 9901 requests foreseen, within 1e4; the loop sends 1e4 in 0.1 s.
-    const never = [
-      'name: never',
-      'duration: 10s',
-      'services:',
-      '  - manifest: { apiVersion: serving.knative.dev/v1, kind: Service, metadata: { name: hello } }',
-      '    app: { serviceTime: 100ms, faults: [{ kind: readinessFailure }] }',
-      'clients:',
-      '  - { name: c, service: hello, closed: { users: 100, think: 0s } }',
-      'expect:',
-      '  - noRoute >= 1',
-      '',
-    ].join('\n');
+    const never = neverReadyScenario('10s', [], ['expect:', '  - noRoute >= 1']);
     const { dir, junit } = suite({ 'a-never.yaml': never, 'b-calm.yaml': calm });
     const file = join(dir, 'a-never.yaml');
     const message = `${file}: clients[0].closed.think: 10000 requests sent by 0.101 s (--max-requests): users answered at once (404 before a revision is Ready, 502, 503) send again after 0 s; add think time or raise --max-requests`;

@@ -14,6 +14,7 @@ import { PlaygroundFiles } from '../../web/src/files.js';
 import { PLAYGROUND_MEMORY_BYTES } from '../../web/src/limits.js';
 import { checkForPlayground, Session } from '../../web/src/session.js';
 import { root, runKnsim } from '../support/cli.js';
+import { neverReadyScenario } from '../support/never-ready.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'knsim-web-limits-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -115,17 +116,7 @@ describe('while a run goes: the CLI\'s caps', () => {
     // 100 users with no think time on a revision that never becomes Ready: every request is a
     // 404 after the 1 ms ingress hop. 198,000 requests foreseen in 200 s; the least cap, 1e7, is
     // sent by 100 s.
-    const text = [
-      'name: never',
-      'duration: 200s',
-      'trace: none',
-      'services:',
-      '  - manifest: { apiVersion: serving.knative.dev/v1, kind: Service, metadata: { name: hello } }',
-      '    app: { serviceTime: 100ms, faults: [{ kind: readinessFailure }] }',
-      'clients:',
-      '  - { name: c, service: hello, closed: { users: 100, think: 0s } }',
-      '',
-    ].join('\n');
+    const text = neverReadyScenario('200s', ['trace: none']);
     const line =
       'scenario.yaml: clients[0].closed.think: 1e7 requests sent by 100 s (the least cap; 198000 foreseen): users answered at once (404 before a revision is Ready, 502, 503) send again after 0 s; add think time or raise --max-requests';
     const s = session(text);

@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { servePlayground } from '../../web/serve.mjs';
 import { root, runKnsim } from '../support/cli.js';
 import { buildPlayground, CHROMIUM_ARGS, hasChromium } from './support.js';
+import { neverReadyScenario } from '../support/never-ready.js';
 
 /** How many 1 h runs the responsiveness test measures (it asserts on the median). */
 const RESPONSIVE_RUNS = 3;
@@ -519,17 +520,7 @@ describe.skipIf(!hasChromium)('the playground in Chromium', () => {
     await runToEnd(page);
     // 100 users with no think time on a revision that never becomes Ready: 1e7 requests (the
     // least cap) by 100 s, where 198,000 were foreseen; test/web/limits.test.ts holds the line to knsim run's.
-    await setScenario(page, [
-      'name: never',
-      'duration: 200s',
-      'trace: none',
-      'services:',
-      '  - manifest: { apiVersion: serving.knative.dev/v1, kind: Service, metadata: { name: hello } }',
-      '    app: { serviceTime: 100ms, faults: [{ kind: readinessFailure }] }',
-      'clients:',
-      '  - { name: c, service: hello, closed: { users: 100, think: 0s } }',
-      '',
-    ].join('\n'));
+    await setScenario(page, neverReadyScenario('200s', ['trace: none']));
     await page.selectOption('#speed', 'max');
     await page.click('#run');
     await page.waitForSelector('body[data-state="stopped"]', { timeout: 120_000 });
