@@ -11,7 +11,7 @@ import { closest, editDistance } from '../../src/scenario/did-you-mean.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { overridePathError } from '../../src/scenario/override-paths.js';
 import { applySet, parseSetExpression } from '../../src/scenario/set.js';
-import { catchScenarioError } from './helpers.js';
+import { catchScenarioError, fixture } from './helpers.js';
 
 const M = 'services[0].manifest';
 
@@ -158,25 +158,9 @@ clients:
   });
 
   it('warns about a misspelt config-autoscaler key an update writes, at the update', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'knsim-update-warn-'));
-    const file = join(dir, 'upd.yaml');
-    writeFileSync(
-      file,
-      `name: upd
-duration: 20s
-services:
-  - manifest: { apiVersion: serving.knative.dev/v1, kind: Service, metadata: { name: hello } }
-    initialPods: 1
-clients:
-  - { name: c, service: hello, open: { rps: 5 } }
-updates:
-  - at: 10s
-    configMaps:
-      config-autoscaler: { stable-windw: 30s, panic-threshold-percentage: "300" }
-`,
-    );
-    const loaded = loadScenario(file);
-    expect(loaded.warnings).toEqual([`${file}: updates[0].configMaps.config-autoscaler["stable-windw"]: unknown config-autoscaler key, ignored (did you mean stable-window?)`]);
+    const base = fixture('base.yaml');
+    const loaded = loadScenario(base, { sets: ['updates=[{at: 10s, configMaps: {config-autoscaler: {stable-windw: 30s, panic-threshold-percentage: "300"}}}]'] });
+    expect(loaded.warnings).toEqual([`${base}: updates[0].configMaps.config-autoscaler["stable-windw"]: unknown config-autoscaler key, ignored (did you mean stable-window?)`]);
   });
 
   it('has none for a clean scenario', () => {
