@@ -28,7 +28,9 @@ import {
 } from './schema.js';
 import { applySet, parseSetExpression, setAt } from './set.js';
 import { buildNodes } from './nodes.js';
+import { checkSchemaFields } from './manifest-fields.js';
 import { overridePathError } from './override-paths.js';
+import { SERVICE_NODE } from './service-fields.js';
 import { autoscalerConfigWarnings } from './annotation-warnings.js';
 import { featuresWarnings } from './config-features.js';
 import type { RevisionOrigin } from './work-estimate.js';
@@ -550,7 +552,10 @@ function manifestSource(entry: ServiceEntryInput, i: number, file: string, files
   if (entry.manifestName !== undefined && entry.manifestFile === undefined) {
     throw new ScenarioError(file, at('manifestName'), 'only allowed with manifestFile');
   }
-  if (entry.manifest !== undefined) return { manifest: entry.manifest, file, base: ['services', i, 'manifest'] };
+  if (entry.manifest !== undefined) {
+    checkSchemaFields(entry.manifest, SERVICE_NODE, file, ['services', i, 'manifest'], []);
+    return { manifest: entry.manifest, file, base: ['services', i, 'manifest'] };
+  }
   if (entry.manifestFile === undefined) {
     throw new ScenarioError(file, at(), 'exactly one of manifest, manifestFile is required');
   }
@@ -603,6 +608,7 @@ function manifestSource(entry: ServiceEntryInput, i: number, file: string, files
   if (sets.length > 0) rejectProtoKeys(overridden, file, []);
   const base = candidates.find((f) => f.doc === chosen)!.base;
   const manifest = parseWith(serviceManifestSchema, overridden, mFile, base);
+  checkSchemaFields(overridden, SERVICE_NODE, mFile, base, []);
   return { manifest, file: mFile, base };
 }
 

@@ -33,6 +33,8 @@ import { storedTemplate } from './template-defaults.js';
 import { checkContainerNames } from './container-name-checks.js';
 import { checkFeatureGates } from './feature-gates.js';
 import { checkInitContainers } from './init-containers.js';
+import { checkMaskedFields, checkSchemaFields } from './manifest-fields.js';
+import { TEMPLATE_NODE, TRAFFIC_NODE } from './service-fields.js';
 
 export const SERVING_API_VERSION = 'serving.knative.dev/v1';
 
@@ -244,6 +246,7 @@ export function buildService(ctx: ServiceContext): BuiltService {
 
     checkInitContainers(spec, cluster.features, file, [...base, 'spec']);
     checkFeatureGates(spec, cluster.features, file, [...base, 'spec']);
+    checkMaskedFields(spec, file, [...base, 'spec']);
     checkContainerNames(spec, cluster.defaults, svc, file, [...base, 'spec']);
 
     createdBy.set(name, formatPath(base));
@@ -347,9 +350,11 @@ export function buildService(ctx: ServiceContext): BuiltService {
     }
     let nextStored: unknown = currentStored;
     if (u.template !== undefined) {
+      checkSchemaFields(u.template, TEMPLATE_NODE, scenarioFile, [...entryBase, 'updates', j, 'template'], ['spec', 'template']);
       // The webhook sees every template applied, also one that stores as the current one does (an added empty list).
       checkInitContainers(u.template.spec, cluster.features, scenarioFile, [...entryBase, 'updates', j, 'template', 'spec']);
       checkFeatureGates(u.template.spec, cluster.features, scenarioFile, [...entryBase, 'updates', j, 'template', 'spec']);
+      checkMaskedFields(u.template.spec, scenarioFile, [...entryBase, 'updates', j, 'template', 'spec']);
       liveLinks = writtenLinks(u.template) ?? (writtenLinks(lastApplied) !== undefined ? undefined : liveLinks);
       nextStored = stored(u.template);
       lastApplied = u.template;
@@ -372,7 +377,10 @@ export function buildService(ctx: ServiceContext): BuiltService {
           : 'the template is unchanged, so this update creates no revision for app to apply to',
       );
     }
-    if (u.traffic !== undefined) checkTraffic(u.traffic, u.at, scenarioFile, [...entryBase, 'updates', j, 'traffic']);
+    if (u.traffic !== undefined) {
+      checkSchemaFields(u.traffic, TRAFFIC_NODE, scenarioFile, [...entryBase, 'updates', j, 'traffic'], ['spec', 'traffic']);
+      checkTraffic(u.traffic, u.at, scenarioFile, [...entryBase, 'updates', j, 'traffic']);
+    }
   });
 
   // One rollout duration per Service: the one in force whenever a new revision rolls out.

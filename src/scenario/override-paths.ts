@@ -1,61 +1,19 @@
 /**
- * Which override paths name a real field of a Knative Service. Manifests are
- * loose (Kubernetes fields knsim does not read are ignored, as the file would be
- * applied to a cluster), so a misspelt field in a manifest would otherwise be
- * accepted and silently change nothing; `--set`, `--grid` and `--space` paths
- * into a manifest are checked against this tree instead.
- *
- * The tree holds the serving.knative.dev/v1 Service fields down to where knsim
- * stops reading: the fields knsim reads (containerConcurrency, timeoutSeconds,
- * annotations, traffic, template name) and, so that a real manifest's paths stay
- * valid, the Kubernetes ObjectMeta and PodSpec fields and the other Knative
- * fields, which knsim ignores on purpose. Below a field knsim does not read
- * (containers, labels, annotation keys, status ...) any path is accepted:
- * annotation keys are checked when the scenario loads (see annotation-warnings.ts).
- * Scenario fields outside manifests need no tree: the scenario schema is strict.
+ * Which override paths name a real field of a Knative Service: `--set`, `--grid` and
+ * `--space` paths into a manifest are checked against the Service's schema
+ * (service-fields.ts) before they are applied, so a misspelt path is refused with the
+ * closest field rather than written into the manifest. Manifests themselves are checked
+ * against the same tree when they load (manifest-fields.ts). Where the schema keeps
+ * unknown fields (annotations, labels, affinity, an init container, status ...) any
+ * path is accepted: annotation keys are checked when the scenario loads (see
+ * annotation-warnings.ts). Scenario fields outside manifests need no tree: the scenario
+ * schema is strict.
  */
 import { closest } from './did-you-mean.js';
 import { formatPath, type PathSegment } from './errors.js';
+import { SERVICE_NODE, TEMPLATE_NODE, TRAFFIC_NODE, type FieldNode } from './service-fields.js';
 
-/** A mapping with known fields, a list of one kind of item, or anything ('open'). */
-type Node = { readonly fields: Readonly<Record<string, Node>> } | { readonly item: Node } | 'open';
-
-const open = 'open' as const;
-const fields = (names: readonly string[], known: Readonly<Record<string, Node>> = {}): Node => ({
-  fields: Object.fromEntries([...names.map((n) => [n, open] as const), ...Object.entries(known)]),
-});
-const list = (item: Node): Node => ({ item });
-
-/** metav1.ObjectMeta. */
-const OBJECT_META = fields([
-  'name', 'generateName', 'namespace', 'selfLink', 'uid', 'resourceVersion', 'generation', 'creationTimestamp',
-  'deletionTimestamp', 'deletionGracePeriodSeconds', 'labels', 'annotations', 'ownerReferences', 'finalizers', 'managedFields',
-]);
-
-/** Knative's RevisionSpec: corev1.PodSpec plus containerConcurrency and the timeouts. */
-const REVISION_SPEC = fields([
-  // Knative's own.
-  'containerConcurrency', 'timeoutSeconds', 'responseStartTimeoutSeconds', 'idleTimeoutSeconds',
-  // corev1.PodSpec.
-  'volumes', 'initContainers', 'containers', 'ephemeralContainers', 'restartPolicy', 'terminationGracePeriodSeconds',
-  'activeDeadlineSeconds', 'dnsPolicy', 'nodeSelector', 'serviceAccountName', 'serviceAccount', 'automountServiceAccountToken',
-  'nodeName', 'hostNetwork', 'hostPID', 'hostIPC', 'shareProcessNamespace', 'securityContext', 'imagePullSecrets', 'hostname',
-  'subdomain', 'affinity', 'schedulerName', 'tolerations', 'hostAliases', 'priorityClassName', 'priority', 'dnsConfig',
-  'readinessGates', 'runtimeClassName', 'enableServiceLinks', 'preemptionPolicy', 'overhead', 'topologySpreadConstraints',
-  'setHostnameAsFQDN', 'os', 'hostUsers', 'schedulingGates', 'resourceClaims', 'resources',
-]);
-
-/** Knative's RevisionTemplateSpec (a Service's spec.template, an update's template). */
-export const TEMPLATE_NODE: Node = fields([], { metadata: OBJECT_META, spec: REVISION_SPEC });
-
-/** Knative's TrafficTarget. */
-const TRAFFIC_TARGET = fields(['tag', 'revisionName', 'configurationName', 'latestRevision', 'percent', 'url']);
-
-/** serving.knative.dev/v1 Service. */
-export const SERVICE_NODE: Node = fields(['apiVersion', 'kind', 'status'], {
-  metadata: OBJECT_META,
-  spec: fields([], { template: TEMPLATE_NODE, traffic: list(TRAFFIC_TARGET) }),
-});
+type Node = FieldNode;
 
 /** Where a path enters a Knative object, and that object's tree; undefined when the path does not. */
 function knativeRoot(path: readonly PathSegment[]): { depth: number; node: Node } | undefined {
@@ -63,7 +21,7 @@ function knativeRoot(path: readonly PathSegment[]): { depth: number; node: Node 
   if (path[2] === 'manifest') return { depth: 3, node: SERVICE_NODE };
   if (path[2] === 'updates' && typeof path[3] === 'number') {
     if (path[4] === 'template') return { depth: 5, node: TEMPLATE_NODE };
-    if (path[4] === 'traffic') return { depth: 5, node: list(TRAFFIC_TARGET) };
+    if (path[4] === 'traffic') return { depth: 5, node: TRAFFIC_NODE };
   }
   return undefined;
 }
@@ -102,6 +60,9 @@ export function overridePathError(path: readonly PathSegment[]): string | undefi
     }
     const here = path.slice(0, k);
     const at = here.length === root.depth ? 'a Knative Service' : formatPath(here);
+    if (node.refused?.includes(seg) === true) {
+      return `${JSON.stringify(seg)} is a Kubernetes field Knative's Service schema leaves out of ${at}: kubectl apply refuses it (strict decoding error: unknown field)`;
+    }
     // Suggest the whole corrected path: the close field here, or a close field a level deeper or shallower.
     const candidates = leafPaths(node, [], []).map((p) => ({ p, text: p.map(String).join('.') }));
     const rest = path.slice(k).map(String).join('.');
