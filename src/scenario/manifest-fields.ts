@@ -19,43 +19,47 @@ function apiPath(path: readonly PathSegment[]): string {
 /** Set as Go decodes it: not absent, null, false, "" or 0 (a list or map counts even when empty). */
 const setInGo = (v: unknown): boolean => v !== undefined && v !== null && v !== false && v !== '' && v !== 0;
 
-/** The first key of `value` that `node` does not list, depth first in written order. */
-function firstUnlisted(value: unknown, node: FieldNode, at: PathSegment[]): { at: PathSegment[]; key: string; node: FieldsNode } | undefined {
-  if (node === 'open') return undefined;
+interface Unlisted {
+  at: PathSegment[];
+  key: string;
+  node: FieldsNode;
+}
+
+/** Every key of `value` that `node` does not list, depth first in written order. */
+function unlisted(value: unknown, node: FieldNode, at: PathSegment[], out: Unlisted[]): Unlisted[] {
+  if (node === 'open') return out;
   if ('item' in node) {
-    if (!Array.isArray(value)) return undefined;
-    for (let i = 0; i < value.length; i++) {
-      const found = firstUnlisted(value[i], node.item, [...at, i]);
-      if (found !== undefined) return found;
-    }
-    return undefined;
+    if (Array.isArray(value)) value.forEach((v: unknown, i) => unlisted(v, node.item, [...at, i], out));
+    return out;
   }
-  if (!isObj(value)) return undefined;
+  if (!isObj(value)) return out;
   for (const [k, v] of Object.entries(value)) {
     const child = node.fields[k];
-    if (child === undefined) return { at, key: k, node };
-    const found = firstUnlisted(v, child, [...at, k]);
-    if (found !== undefined) return found;
+    if (child === undefined) out.push({ at, key: k, node });
+    else unlisted(v, child, [...at, k], out);
   }
-  return undefined;
+  return out;
 }
 
 /**
- * Refuses the first field of `value` (a Knative object or part of one, written at `base`
- * in `file`) that its schema `node` does not list: kubectl's strict decoding refuses it.
- * `apiBase` is where `value` sits in the Service (`['spec', 'template']` for an update's template).
- * @throws ScenarioError at the field.
+ * Refuses a Knative object (or part of one, written at `base` in `file`) with fields its
+ * schema `node` does not list, as kubectl's strict decoding does: at the first, naming the
+ * others too, since kubectl lists them all. `apiBase` is where `value` sits in the Service
+ * (`['spec', 'template']` for an update's template).
+ * @throws ScenarioError at the first such field.
  */
 export function checkSchemaFields(value: unknown, node: FieldNode, file: string, base: readonly PathSegment[], apiBase: readonly PathSegment[]): void {
-  const found = firstUnlisted(value, node, []);
-  if (found === undefined) return;
-  const { at, key } = found;
-  const strict = `kubectl apply refuses it (strict decoding error: unknown field ${JSON.stringify(apiPath([...apiBase, ...at, key]))})`;
-  const refused = found.node.refused?.includes(key) === true;
+  const all = unlisted(value, node, [], []);
+  const first = all[0];
+  if (first === undefined) return;
+  const { at, key } = first;
+  const api = (u: Unlisted): string => apiPath([...apiBase, ...u.at, u.key]);
+  const others = all.length > 1 ? `; also ${all.slice(1).map(api).join(', ')}` : '';
+  const strict = `kubectl apply refuses it (strict decoding error: unknown field ${JSON.stringify(api(first))}${others})`;
   let rule: string;
-  if (refused) rule = `Knative's Service schema leaves out this Kubernetes field, so ${strict}`;
+  if (first.node.refused?.includes(key) === true) rule = `Knative's Service schema leaves out this Kubernetes field, so ${strict}`;
   else {
-    const near = closest(key, Object.keys(found.node.fields));
+    const near = closest(key, Object.keys(first.node.fields));
     rule = `not a field of a Knative Service${near !== undefined ? ` (did you mean ${near}?)` : ''}: ${strict}`;
   }
   throw new ScenarioError(file, formatPath([...base, ...at, key]), rule);

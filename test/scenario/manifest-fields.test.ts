@@ -84,6 +84,18 @@ const ROWS: Row[] = [
     path: `${SPEC}.containers[0].resources.claims`,
     rule: leftOut('spec.template.spec.containers[0].resources.claims'),
   },
+  // kubectl lists every unknown field; the error is at the first and names the others.
+  {
+    name: 'several at once',
+    edit: (s) => {
+      podSpec(s)['nodeName'] = 'node-1';
+      container(s)['tty'] = true;
+      podSpec(s)['restartPolicy'] = 'Never';
+    },
+    // In the order written: the fixture's containers come before the added pod fields.
+    path: `${SPEC}.containers[0].tty`,
+    rule: `Knative's Service schema leaves out this Kubernetes field, so kubectl apply refuses it (strict decoding error: unknown field "spec.template.spec.containers[0].tty"; also spec.template.spec.nodeName, spec.template.spec.restartPolicy)`,
+  },
   // Misspellings.
   {
     name: 'a misspelt containerConcurrency',
