@@ -19,6 +19,9 @@ function apiPath(path: readonly PathSegment[]): string {
 /** Set as Go decodes it: not absent, null, false, "" or 0 (a list or map counts even when empty). */
 const setInGo = (v: unknown): boolean => v !== undefined && v !== null && v !== false && v !== '' && v !== 0;
 
+/** How many more unknown fields the line names after the first. */
+const MAX_OTHERS = 3;
+
 interface Unlisted {
   at: PathSegment[];
   key: string;
@@ -54,7 +57,10 @@ export function checkSchemaFields(value: unknown, node: FieldNode, file: string,
   if (first === undefined) return;
   const { at, key } = first;
   const api = (u: Unlisted): string => apiPath([...apiBase, ...u.at, u.key]);
-  const others = all.length > 1 ? `; also ${all.slice(1).map(api).join(', ')}` : '';
+  // The line is capped anyway; a few names say enough.
+  const named = all.slice(1, 1 + MAX_OTHERS).map(api);
+  if (all.length > 1 + MAX_OTHERS) named.push(`and ${all.length - 1 - MAX_OTHERS} more`);
+  const others = named.length > 0 ? `; also ${named.join(', ')}` : '';
   const strict = `kubectl apply refuses it (strict decoding error: unknown field ${JSON.stringify(api(first))}${others})`;
   let rule: string;
   if (first.node.refused?.includes(key) === true) rule = `Knative's Service schema leaves out this Kubernetes field, so ${strict}`;

@@ -263,3 +263,14 @@ describe('--set paths', () => {
     expect(r.stderr.trim().split('\n')).toEqual([`knsim: ${fixture('base.yaml')}: ${SPEC}.containers[0].securityContext.privileged: Knative allows only privileged: false, ${MASK}`]);
   });
 });
+
+describe('many unknown fields', () => {
+  it('names three after the first and counts the rest', () => {
+    const s = base();
+    for (let i = 0; i < 40; i++) podSpec(s)[`madeUp${i}`] = i;
+    const err = catchScenarioError(() => scenarioFromValue(s, 's.yaml'));
+    expect(err.path).toBe(`${SPEC}.madeUp0`);
+    const also = [1, 2, 3].map((i) => `spec.template.spec.madeUp${i}`).join(', ');
+    expect(err.rule).toBe(`not a field of a Knative Service: ${strict('spec.template.spec.madeUp0').replace(/\)$/, `; also ${also}, and 36 more)`)}`);
+  });
+});
