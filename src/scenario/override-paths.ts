@@ -26,9 +26,9 @@ function knativeRoot(path: readonly PathSegment[]): { depth: number; node: Node 
   return undefined;
 }
 
-/** Every complete path below `node`, for suggestions (open nodes end a path). */
+/** Every complete path below `node`, for suggestions (leaves end a path). */
 function leafPaths(node: Node, prefix: PathSegment[], out: PathSegment[][]): PathSegment[][] {
-  if (node === 'open') out.push(prefix);
+  if ('leaf' in node) out.push(prefix);
   else if ('item' in node) leafPaths(node.item, [...prefix, 0], out);
   else for (const [k, v] of Object.entries(node.fields)) leafPaths(v, [...prefix, k], out);
   return out;
@@ -45,7 +45,8 @@ export function overridePathError(path: readonly PathSegment[]): string | undefi
   if (root === undefined) return undefined;
   let node = root.node;
   for (let k = root.depth; k < path.length; k++) {
-    if (node === 'open') return undefined;
+    // Below a leaf: the value written is type-checked when the manifest loads.
+    if ('leaf' in node) return undefined;
     const seg = path[k]!;
     if ('item' in node) {
       if (typeof seg !== 'number') return undefined; // applySet reports indexing mistakes

@@ -9,64 +9,98 @@
  * refused too, rather than simulating a setting that would not take effect. Where the
  * schema keeps unknown fields (affinity, tolerations, an init container, …) the tree is open.
  *
+ * A leaf has the schema's type (`integer`, `boolean`, …): the API server refuses a value
+ * of another type ("must be of type integer").
+ *
  * `refused` names the Kubernetes fields of an object that Knative's schema leaves out
  * (`nodeName`, a container's `lifecycle`, …), so the error can say so instead of
  * suggesting a spelling.
  */
 
-/** A mapping with known fields, a list of one kind of item, or anything ('open'). */
+/** A value's type in the schema; `open` takes anything (the schema keeps unknown fields there). */
+export type LeafType = 'open' | 'string' | 'integer' | 'boolean' | 'int-or-string' | 'strings' | 'string-map';
+
+/** A mapping with known fields, a list of one kind of item, or a leaf of one type. */
 export interface FieldsNode {
   readonly fields: Readonly<Record<string, FieldNode>>;
   readonly refused?: readonly string[];
 }
-export type FieldNode = FieldsNode | { readonly item: FieldNode } | 'open';
+export type FieldNode = FieldsNode | { readonly item: FieldNode } | { readonly leaf: LeafType };
 
-const open = 'open' as const;
-const fields = (names: readonly string[], known: Readonly<Record<string, FieldNode>> = {}, refused: readonly string[] = []): FieldsNode => ({
-  fields: Object.fromEntries([...names.map((n) => [n, open] as const), ...Object.entries(known)]),
+const leaf = (t: LeafType): FieldNode => ({ leaf: t });
+export const OPEN = leaf('open');
+const S = leaf('string');
+const I = leaf('integer');
+const B = leaf('boolean');
+const INT_OR_STRING = leaf('int-or-string');
+const STRINGS = leaf('strings');
+const STRING_MAP = leaf('string-map');
+const fields = (known: Readonly<Record<string, FieldNode>>, refused: readonly string[] = []): FieldsNode => ({
+  fields: known,
   ...(refused.length > 0 ? { refused } : {}),
 });
 const list = (item: FieldNode): FieldNode => ({ item });
 
-/** metav1.ObjectMeta. */
-const OBJECT_META = fields([
-  'name', 'generateName', 'namespace', 'selfLink', 'uid', 'resourceVersion', 'generation', 'creationTimestamp',
-  'deletionTimestamp', 'deletionGracePeriodSeconds', 'labels', 'annotations', 'ownerReferences', 'finalizers', 'managedFields',
-]);
+/** metav1.ObjectMeta (the API server's own type; knsim reads labels and annotations through the scenario schema). */
+const OBJECT_META = fields(
+  Object.fromEntries(
+    ['name', 'generateName', 'namespace', 'selfLink', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp',
+      'deletionGracePeriodSeconds', 'labels', 'annotations', 'ownerReferences', 'finalizers', 'managedFields'].map((n) => [n, OPEN]),
+  ),
+);
 
-const KEY_TO_PATH = list(fields(['key', 'path', 'mode']));
-const NAME_OPTIONAL = fields(['name', 'optional']);
-const KEY_SELECTOR = fields(['key', 'name', 'optional']);
+const KEY_TO_PATH = list(fields({ key: S, path: S, mode: I }));
+const NAME_OPTIONAL = fields({ name: S, optional: B });
+const KEY_SELECTOR = fields({ key: S, name: S, optional: B });
 
-const PROBE_HANDLER = {
-  exec: fields(['command']),
-  httpGet: fields(['host', 'path', 'port', 'scheme'], { httpHeaders: list(fields(['name', 'value'])) }),
-  tcpSocket: fields(['host', 'port']),
-  grpc: fields(['port', 'service']),
-};
-const PROBE = fields(['initialDelaySeconds', 'timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold'], PROBE_HANDLER, ['terminationGracePeriodSeconds']);
+const PROBE = fields(
+  {
+    exec: fields({ command: STRINGS }),
+    httpGet: fields({ host: S, path: S, port: INT_OR_STRING, scheme: S, httpHeaders: list(fields({ name: S, value: S })) }),
+    tcpSocket: fields({ host: S, port: INT_OR_STRING }),
+    grpc: fields({ port: I, service: S }),
+    initialDelaySeconds: I,
+    timeoutSeconds: I,
+    periodSeconds: I,
+    successThreshold: I,
+    failureThreshold: I,
+  },
+  ['terminationGracePeriodSeconds'],
+);
 
 /** A container of `containers` (corev1.Container through ContainerMask). */
 export const CONTAINER_NODE = fields(
-  ['name', 'image', 'imagePullPolicy', 'command', 'args', 'workingDir', 'terminationMessagePath', 'terminationMessagePolicy'],
   {
-    env: list(
-      fields(['name', 'value'], {
-        valueFrom: fields(['fieldRef', 'resourceFieldRef'], { configMapKeyRef: KEY_SELECTOR, secretKeyRef: KEY_SELECTOR }),
-      }),
-    ),
-    envFrom: list(fields(['prefix'], { configMapRef: NAME_OPTIONAL, secretRef: NAME_OPTIONAL })),
-    ports: list(fields(['containerPort', 'name', 'protocol'], {}, ['hostIP', 'hostPort'])),
-    resources: fields(['limits', 'requests'], {}, ['claims']),
+    name: S,
+    image: S,
+    imagePullPolicy: S,
+    command: STRINGS,
+    args: STRINGS,
+    workingDir: S,
+    terminationMessagePath: S,
+    terminationMessagePolicy: S,
+    env: list(fields({ name: S, value: S, valueFrom: fields({ fieldRef: OPEN, resourceFieldRef: OPEN, configMapKeyRef: KEY_SELECTOR, secretKeyRef: KEY_SELECTOR }) })),
+    envFrom: list(fields({ prefix: S, configMapRef: NAME_OPTIONAL, secretRef: NAME_OPTIONAL })),
+    ports: list(fields({ containerPort: I, name: S, protocol: S }, ['hostIP', 'hostPort'])),
+    // Quantities: the scenario schema parses cpu and memory (quantity.ts); other resource names are not read.
+    resources: fields({ limits: OPEN, requests: OPEN }, ['claims']),
     securityContext: fields(
-      ['allowPrivilegeEscalation', 'privileged', 'readOnlyRootFilesystem', 'runAsGroup', 'runAsNonRoot', 'runAsUser'],
-      { capabilities: fields(['add', 'drop']), seccompProfile: fields(['type', 'localhostProfile']) },
+      {
+        allowPrivilegeEscalation: B,
+        privileged: B,
+        readOnlyRootFilesystem: B,
+        runAsGroup: I,
+        runAsNonRoot: B,
+        runAsUser: I,
+        capabilities: fields({ add: STRINGS, drop: STRINGS }),
+        seccompProfile: fields({ type: S, localhostProfile: S }),
+      },
       ['seLinuxOptions', 'windowsOptions', 'procMount', 'appArmorProfile'],
     ),
     livenessProbe: PROBE,
     readinessProbe: PROBE,
     startupProbe: PROBE,
-    volumeMounts: list(fields(['name', 'mountPath', 'readOnly', 'subPath', 'mountPropagation'], {}, ['recursiveReadOnly', 'subPathExpr'])),
+    volumeMounts: list(fields({ name: S, mountPath: S, readOnly: B, subPath: S, mountPropagation: S }, ['recursiveReadOnly', 'subPathExpr'])),
   },
   ['lifecycle', 'stdin', 'stdinOnce', 'tty', 'volumeDevices', 'resizePolicy', 'restartPolicy'],
 );
@@ -79,22 +113,33 @@ const REFUSED_VOLUME_KINDS = [
 ];
 
 const VOLUME = fields(
-  // Open where the schema keeps unknown fields (the flag-gated kinds).
-  ['name', 'emptyDir', 'persistentVolumeClaim', 'hostPath', 'csi', 'ephemeral', 'image'],
   {
-    secret: fields(['secretName', 'defaultMode', 'optional'], { items: KEY_TO_PATH }),
-    configMap: fields(['name', 'defaultMode', 'optional'], { items: KEY_TO_PATH }),
-    projected: fields(['defaultMode'], {
+    name: S,
+    // The flag-gated kinds: the schema keeps unknown fields inside.
+    emptyDir: OPEN,
+    persistentVolumeClaim: OPEN,
+    hostPath: OPEN,
+    csi: OPEN,
+    ephemeral: OPEN,
+    image: OPEN,
+    secret: fields({ secretName: S, defaultMode: I, optional: B, items: KEY_TO_PATH }),
+    configMap: fields({ name: S, defaultMode: I, optional: B, items: KEY_TO_PATH }),
+    projected: fields({
+      defaultMode: I,
       sources: list(
         fields(
-          [],
           {
-            secret: fields(['name', 'optional'], { items: KEY_TO_PATH }),
-            configMap: fields(['name', 'optional'], { items: KEY_TO_PATH }),
-            serviceAccountToken: fields(['audience', 'expirationSeconds', 'path']),
-            downwardAPI: fields([], {
+            secret: fields({ name: S, optional: B, items: KEY_TO_PATH }),
+            configMap: fields({ name: S, optional: B, items: KEY_TO_PATH }),
+            serviceAccountToken: fields({ audience: S, expirationSeconds: I, path: S }),
+            downwardAPI: fields({
               items: list(
-                fields(['path', 'mode'], { fieldRef: fields(['apiVersion', 'fieldPath']), resourceFieldRef: fields(['containerName', 'resource', 'divisor']) }),
+                fields({
+                  path: S,
+                  mode: I,
+                  fieldRef: fields({ apiVersion: S, fieldPath: S }),
+                  resourceFieldRef: fields({ containerName: S, resource: S, divisor: INT_OR_STRING }),
+                }),
               ),
             }),
           },
@@ -108,17 +153,37 @@ const VOLUME = fields(
 
 /** Knative's RevisionSpec: containerConcurrency and the timeouts, and the corev1.PodSpec fields PodSpecMask copies. */
 const REVISION_SPEC = fields(
-  [
+  {
     // Knative's own.
-    'containerConcurrency', 'timeoutSeconds', 'responseStartTimeoutSeconds', 'idleTimeoutSeconds',
+    containerConcurrency: I,
+    timeoutSeconds: I,
+    responseStartTimeoutSeconds: I,
+    idleTimeoutSeconds: I,
     // corev1.PodSpec, always copied.
-    'serviceAccountName', 'enableServiceLinks', 'automountServiceAccountToken',
-    // corev1.PodSpec behind config-features flags (feature-gates.ts): the schema keeps unknown fields inside.
-    'affinity', 'topologySpreadConstraints', 'hostAliases', 'nodeSelector', 'runtimeClassName', 'tolerations', 'securityContext',
-    'shareProcessNamespace', 'priorityClassName', 'schedulerName', 'initContainers', 'dnsPolicy', 'dnsConfig', 'hostIPC', 'hostPID',
-    'hostNetwork',
-  ],
-  { containers: list(CONTAINER_NODE), volumes: list(VOLUME), imagePullSecrets: list(fields(['name'])) },
+    serviceAccountName: S,
+    enableServiceLinks: B,
+    automountServiceAccountToken: B,
+    containers: list(CONTAINER_NODE),
+    volumes: list(VOLUME),
+    imagePullSecrets: list(fields({ name: S })),
+    // Behind config-features flags (feature-gates.ts); the schema keeps unknown fields inside the objects.
+    affinity: OPEN,
+    topologySpreadConstraints: list(OPEN),
+    hostAliases: list(OPEN),
+    nodeSelector: STRING_MAP,
+    runtimeClassName: S,
+    tolerations: list(OPEN),
+    securityContext: OPEN,
+    shareProcessNamespace: B,
+    priorityClassName: S,
+    schedulerName: S,
+    initContainers: list(OPEN),
+    dnsPolicy: S,
+    dnsConfig: OPEN,
+    hostIPC: B,
+    hostPID: B,
+    hostNetwork: B,
+  },
   [
     'ephemeralContainers', 'restartPolicy', 'terminationGracePeriodSeconds', 'activeDeadlineSeconds', 'serviceAccount', 'nodeName',
     'hostname', 'subdomain', 'priority', 'readinessGates', 'preemptionPolicy', 'overhead', 'setHostnameAsFQDN', 'os', 'hostUsers',
@@ -127,14 +192,17 @@ const REVISION_SPEC = fields(
 );
 
 /** Knative's RevisionTemplateSpec (a Service's spec.template, an update's template): its metadata keeps unknown fields. */
-export const TEMPLATE_NODE: FieldNode = fields(['metadata'], { spec: REVISION_SPEC });
+export const TEMPLATE_NODE: FieldNode = fields({ metadata: OPEN, spec: REVISION_SPEC });
 
 /** Knative's TrafficTarget. */
-export const TRAFFIC_TARGET_NODE = fields(['tag', 'revisionName', 'configurationName', 'latestRevision', 'percent', 'url']);
+export const TRAFFIC_TARGET_NODE = fields({ tag: S, revisionName: S, configurationName: S, latestRevision: B, percent: I, url: S });
 export const TRAFFIC_NODE = list(TRAFFIC_TARGET_NODE);
 
 /** serving.knative.dev/v1 Service. */
-export const SERVICE_NODE: FieldNode = fields(['apiVersion', 'kind', 'status'], {
+export const SERVICE_NODE: FieldNode = fields({
+  apiVersion: OPEN,
+  kind: OPEN,
+  status: OPEN,
   metadata: OBJECT_META,
-  spec: fields([], { template: TEMPLATE_NODE, traffic: TRAFFIC_NODE }),
+  spec: fields({ template: TEMPLATE_NODE, traffic: TRAFFIC_NODE }),
 });

@@ -33,6 +33,8 @@ const strict = (api: string): string => `kubectl apply refuses it (strict decodi
 const leftOut = (api: string): string => `Knative's Service schema leaves out this Kubernetes field, so ${strict(api)}`;
 const unknown = (api: string, near?: string): string => `not a field of a Knative Service${near === undefined ? '' : ` (did you mean ${near}?)`}: ${strict(api)}`;
 const MASK = 'so Knative refuses the template (must not set the field(s))';
+const mistyped = (expected: string, got: string, api: string, type: string): string =>
+  `expected ${expected}, got ${got}: the API server refuses it (${api} must be of type ${type})`;
 
 interface Row {
   name: string;
@@ -135,6 +137,56 @@ const ROWS: Row[] = [
     path: 'services[0].updates[0].traffic[0].precent',
     rule: unknown('spec.traffic[0].precent', 'percent'),
   },
+  // Values of another type than the schema's: the API server's validation refuses them.
+  {
+    name: 'a quoted containerPort',
+    edit: (s) => void (container(s)['ports'] = [{ containerPort: '8080' }]),
+    path: `${SPEC}.containers[0].ports[0].containerPort`,
+    rule: mistyped('an integer', 'the string "8080"', 'spec.template.spec.containers[0].ports[0].containerPort', 'integer'),
+  },
+  {
+    name: 'a YAML 1.1 boolean',
+    edit: (s) => void (podSpec(s)['enableServiceLinks'] = 'yes'),
+    path: `${SPEC}.enableServiceLinks`,
+    rule: mistyped('a boolean', 'the string "yes"', 'spec.template.spec.enableServiceLinks', 'boolean'),
+  },
+  {
+    name: 'a fractional probe port',
+    edit: (s) => void (container(s)['readinessProbe'] = { tcpSocket: { port: 80.5 } }),
+    path: `${SPEC}.containers[0].readinessProbe.tcpSocket.port`,
+    rule: mistyped('an integer or a string', 'the number 80.5', 'spec.template.spec.containers[0].readinessProbe.tcpSocket.port', 'integer or string'),
+  },
+  {
+    name: 'a number in a nodeSelector',
+    edit: (s) => void (podSpec(s)['nodeSelector'] = { zone: 'a', gpus: 1 }),
+    path: `${SPEC}.nodeSelector.gpus`,
+    rule: mistyped('a string', 'the number 1', 'spec.template.spec.nodeSelector.gpus', 'string'),
+  },
+  {
+    name: 'a securityContext that is not a mapping',
+    edit: (s) => void (container(s)['securityContext'] = true),
+    path: `${SPEC}.containers[0].securityContext`,
+    rule: mistyped('a mapping', 'the boolean true', 'spec.template.spec.containers[0].securityContext', 'object'),
+  },
+  {
+    name: 'volumes that are not a list',
+    edit: (s) => void (podSpec(s)['volumes'] = { name: 'cfg' }),
+    path: `${SPEC}.volumes`,
+    rule: mistyped('a list', 'a mapping', 'spec.template.spec.volumes', 'array'),
+  },
+  {
+    name: "a number among a capability's names",
+    edit: (s) => void (container(s)['securityContext'] = { capabilities: { drop: ['ALL', 7] } }),
+    path: `${SPEC}.containers[0].securityContext.capabilities.drop[1]`,
+    rule: mistyped('a string', 'the number 7', 'spec.template.spec.containers[0].securityContext.capabilities.drop[1]', 'string'),
+  },
+  {
+    // Strict decoding fails before the schema's validation runs.
+    name: 'an unknown field before a mistyped one',
+    edit: (s) => void (container(s)['ports'] = [{ containerPort: '8080', hostPort: 80 }]),
+    path: `${SPEC}.containers[0].ports[0].hostPort`,
+    rule: leftOut('spec.template.spec.containers[0].ports[0].hostPort'),
+  },
   // Values the schema takes and the webhook's masks do not.
   {
     name: 'privileged: true',
@@ -182,6 +234,8 @@ describe('fields that never reach a Revision', () => {
     { name: "a template's metadata, which the schema keeps whole", edit: (s) => void (((manifest(s)['spec'] as Obj)['template'] as Obj)['metadata'] = { generateName: 'x-', extra: 1 }) },
     { name: 'status, as kubectl get prints it', edit: (s) => void (manifest(s)['status'] = { url: 'http://hello', conditions: [], anything: 1 }) },
     { name: 'privileged: false', edit: (s) => void (container(s)['securityContext'] = { privileged: false, capabilities: { drop: ['ALL'] } }) },
+    // A null is no value (the API server drops it); a named port is a string.
+    { name: 'nulls and a named probe port', edit: (s) => void Object.assign(container(s), { imagePullPolicy: null, readinessProbe: { httpGet: { port: 'http1', path: null } } }) },
     { name: 'automountServiceAccountToken: false', edit: (s) => void (podSpec(s)['automountServiceAccountToken'] = false) },
     {
       name: 'every container field the schema lists',
