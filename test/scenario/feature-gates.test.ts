@@ -34,6 +34,8 @@ interface Row {
 }
 
 const CFG_VOLUME = 'volumes=[{name: cfg, configMap: {name: cfg}}]';
+/** The one container mounting volume `name` at /data: the webhook refuses a volume no container mounts (ValidateVolumes). */
+const mounting = (name: string, readOnly = true): string => `containers=[{image: "hello:1", volumeMounts: [{name: ${name}, mountPath: /data, readOnly: ${readOnly}}]}]`;
 const ROWS: Row[] = [
   { key: 'kubernetes.podspec-affinity', what: 'pod spec support for affinity', sets: ['affinity={nodeAffinity: {}}'], at: 'affinity', allowedPasses: true },
   {
@@ -59,14 +61,14 @@ const ROWS: Row[] = [
   {
     key: 'kubernetes.podspec-persistent-volume-claim',
     what: 'persistent volume claim support',
-    sets: ['volumes=[{name: data, persistentVolumeClaim: {claimName: data, readOnly: true}}]'],
+    sets: ['volumes=[{name: data, persistentVolumeClaim: {claimName: data, readOnly: true}}]', mounting('data')],
     at: 'volumes[0].persistentVolumeClaim',
     allowedPasses: false,
   },
-  { key: 'kubernetes.podspec-volumes-hostpath', what: 'hostPath volume support', sets: ['volumes=[{name: h, hostPath: {path: /data}}]'], at: 'volumes[0].hostPath', allowedPasses: false },
-  { key: 'kubernetes.podspec-volumes-csi', what: 'csi volume support', sets: ['volumes=[{name: c, csi: {driver: d}}]'], at: 'volumes[0].csi', allowedPasses: false },
-  { key: 'kubernetes.podspec-volumes-ephemeral', what: 'ephemeral volume support', sets: ['volumes=[{name: e, ephemeral: {volumeClaimTemplate: {spec: {}}}}]'], at: 'volumes[0].ephemeral', allowedPasses: false },
-  { key: 'kubernetes.podspec-volumes-image', what: 'image volume support', sets: ['volumes=[{name: i, image: {reference: "data:1"}}]'], at: 'volumes[0].image', allowedPasses: false },
+  { key: 'kubernetes.podspec-volumes-hostpath', what: 'hostPath volume support', sets: ['volumes=[{name: h, hostPath: {path: /data}}]', mounting('h')], at: 'volumes[0].hostPath', allowedPasses: false },
+  { key: 'kubernetes.podspec-volumes-csi', what: 'csi volume support', sets: ['volumes=[{name: c, csi: {driver: d}}]', mounting('c')], at: 'volumes[0].csi', allowedPasses: false },
+  { key: 'kubernetes.podspec-volumes-ephemeral', what: 'ephemeral volume support', sets: ['volumes=[{name: e, ephemeral: {volumeClaimTemplate: {spec: {}}}}]', mounting('e', false)], at: 'volumes[0].ephemeral', allowedPasses: false },
+  { key: 'kubernetes.podspec-volumes-image', what: 'image volume support', sets: ['volumes=[{name: i, image: {reference: "data:1"}}]', mounting('i')], at: 'volumes[0].image', allowedPasses: false },
   {
     key: 'kubernetes.podspec-fieldref',
     what: 'pod spec support for fieldRef',
@@ -92,7 +94,7 @@ const ROWS: Row[] = [
 
 /** Flags on by default: a field they gate loads until config-features turns them off. */
 const ON_BY_DEFAULT: Row[] = [
-  { key: 'kubernetes.podspec-volumes-emptydir', what: 'emptyDir volume support', sets: ['volumes=[{name: tmp, emptyDir: {}}]'], at: 'volumes[0].emptyDir', allowedPasses: false },
+  { key: 'kubernetes.podspec-volumes-emptydir', what: 'emptyDir volume support', sets: ['volumes=[{name: tmp, emptyDir: {}}]', mounting('tmp', false)], at: 'volumes[0].emptyDir', allowedPasses: false },
   {
     key: 'multi-container',
     what: 'multi-container support',
@@ -146,7 +148,7 @@ describe('config-features flags gate the template fields Knative gates', () => {
 
   it('a value Knative ignores keeps the default: off for nodeSelector, on for emptyDir', () => {
     refusedAt([flag('kubernetes.podspec-nodeselector', 'yes'), spec('nodeSelector={disktype: ssd}')], 'nodeSelector', refusal('pod spec support for nodeSelector', 'kubernetes.podspec-nodeselector', 'it is "yes", not enabled, allowed or disabled, which Knative ignores'));
-    loads([flag('kubernetes.podspec-volumes-emptydir', 'off'), spec('volumes=[{name: tmp, emptyDir: {}}]')]);
+    loads([flag('kubernetes.podspec-volumes-emptydir', 'off'), spec('volumes=[{name: tmp, emptyDir: {}}]'), spec(mounting('tmp', false))]);
   });
 
   it('every flag that gates a field has a row here', () => {
@@ -212,7 +214,7 @@ describe('the narrower gates', () => {
   it('a claim not readOnly also needs kubernetes.podspec-persistent-volume-write: enabled', () => {
     refusedAt([flag(CLAIM, 'enabled'), RW_CLAIM], 'volumes[0].persistentVolumeClaim', refusal('persistent volume write support', WRITE, 'it is disabled by default', 'this claim is not readOnly'));
     refusedAt([flag(CLAIM, 'enabled'), flag(WRITE, 'allowed'), RW_CLAIM], 'volumes[0].persistentVolumeClaim', refusal('persistent volume write support', WRITE, ALLOWED_NOT_ENOUGH, 'this claim is not readOnly'));
-    loads([flag(CLAIM, 'enabled'), flag(WRITE, 'enabled'), RW_CLAIM]);
+    loads([flag(CLAIM, 'enabled'), flag(WRITE, 'enabled'), RW_CLAIM, spec(mounting('data', false))]);
   });
 
   const SPD = 'secure-pod-defaults';
