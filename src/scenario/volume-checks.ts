@@ -7,8 +7,10 @@
  * pkg/apis/core/validation), which Knative takes but whose revision then never gets a pod.
  *
  * The config-features gates (feature-gates.ts) and the field masks (manifest-fields.ts) run
- * first, so a field reaching here is one the flags let through. Fields count as Go decodes
- * them: a pointer or list once written (even empty), a string unless "", a bool when true.
+ * first, so a field reaching here is one the flags let through. The webhook checks the template
+ * as Knative's defaulting left it, which made a container's mounts readOnly (volumeMounts).
+ * Fields count as Go decodes them: a pointer or list once written (even empty), a string
+ * unless "", a bool when true.
  */
 import type { FeatureFlags } from './config-features.js';
 import { containerNameErrors } from './container-names.js';
@@ -208,11 +210,22 @@ function containerSecurityContext(sc: unknown, at: PathSegment[]): Finding[] {
   return [...idRange(sc['runAsUser'], [...at, 'runAsUser']), ...idRange(sc['runAsGroup'], [...at, 'runAsGroup'])];
 }
 
-/** Kinds a mount may write to; every other mount must be readOnly. */
+/** Kinds a mount may write to; every other mount must be readOnly (Knative's defaulting makes a container's so). */
 const WRITABLE_KINDS = ['emptyDir', 'persistentVolumeClaim', 'ephemeral'];
 
-/** validateVolumeMounts for one container: `byName` holds the last volume of each name, as the webhook's map does. */
-function volumeMounts(mounts: unknown, byName: ReadonlyMap<string, Obj>, at: PathSegment[]): Finding[] {
+/** Where a mount's volume is: the last volume of each name, as the webhook's map holds them, and the names with a writable kind. */
+interface Volumes {
+  byName: ReadonlyMap<string, Obj>;
+  writable: ReadonlySet<string>;
+}
+
+/**
+ * validateVolumeMounts for one container. `defaulted`: a container (not an init container),
+ * whose mounts Knative's defaulting (RevisionSpec.applyDefault) has made readOnly unless their
+ * volume's name is one of a writable kind, before the webhook checks them.
+ */
+function volumeMounts(mounts: unknown, vols: Volumes, defaulted: boolean, at: PathSegment[]): Finding[] {
+  const { byName } = vols;
   const paths = new Set<string>();
   return items(mounts).flatMap(([k, m]) => {
     const mat = [...at, k];
@@ -226,7 +239,7 @@ function volumeMounts(mounts: unknown, byName: ReadonlyMap<string, Obj>, at: Pat
     else if (!mountPath.startsWith('/')) out.push({ at: [...mat, 'mountPath'], rule: `invalid value: ${mountPath} (must be an absolute path)` });
     else if (paths.has(clean)) out.push({ at: [...mat, 'mountPath'], rule: `invalid value: ${quote(mountPath)} must be unique` });
     paths.add(clean);
-    const readOnly = m['readOnly'] === true;
+    const readOnly = m['readOnly'] === true || (defaulted && !vols.writable.has(str(m['name'])));
     const writable = vol !== undefined && WRITABLE_KINDS.some((kind) => written(vol[kind]));
     if (!writable && !readOnly) out.push({ at: [...mat, 'readOnly'], rule: 'volume mount should be readOnly for this type of volume' });
     const propagation = m['mountPropagation'];
@@ -248,13 +261,16 @@ function admissionFindings(spec: Obj, flags: FeatureFlags): Finding[] {
   const containers = allContainers(spec);
   // AllMountedVolumes: init containers' mounts count too.
   const mounted = new Set(containers.flatMap(([, c]) => items(c['volumeMounts']).map(([, m]) => str(m['name']))));
-  const byName = new Map(items(spec['volumes']).map(([, v]) => [str(v['name']), v] as const));
+  const vols: Volumes = {
+    byName: new Map(items(spec['volumes']).map(([, v]) => [str(v['name']), v] as const)),
+    writable: new Set(items(spec['volumes']).filter(([, v]) => WRITABLE_KINDS.some((kind) => written(v[kind]))).map(([, v]) => str(v['name']))),
+  };
   return [
     ...podSecurityContext(spec['securityContext']),
     ...volumes(spec, mounted, flags),
     ...containers.flatMap(([at, c]) => [
       ...containerSecurityContext(c['securityContext'], [...at, 'securityContext']),
-      ...volumeMounts(c['volumeMounts'], byName, [...at, 'volumeMounts']),
+      ...volumeMounts(c['volumeMounts'], vols, at[0] === 'containers', [...at, 'volumeMounts']),
     ]),
   ];
 }

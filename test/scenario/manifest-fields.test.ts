@@ -239,8 +239,8 @@ describe('fields that never reach a Revision', () => {
     { name: 'automountServiceAccountToken: false', edit: (s) => void (podSpec(s)['automountServiceAccountToken'] = false) },
     {
       name: 'every container field the schema lists',
-      edit: (s) =>
-        void (podSpec(s)['containers'] = [
+      edit: (s) => {
+        podSpec(s)['containers'] = [
           {
             name: 'app',
             image: 'hello:1',
@@ -260,16 +260,22 @@ describe('fields that never reach a Revision', () => {
             volumeMounts: [{ name: 'cfg', mountPath: '/etc/cfg', readOnly: true }],
             securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
           },
-        ]),
+        ];
+        // The webhook refuses a mount of no volume.
+        podSpec(s)['volumes'] = [{ name: 'cfg', configMap: { name: 'cfg' } }];
+      },
     },
     {
       name: 'secret, configMap and projected volumes',
-      edit: (s) =>
-        void (podSpec(s)['volumes'] = [
+      edit: (s) => {
+        podSpec(s)['volumes'] = [
           { name: 'a', secret: { secretName: 's', items: [{ key: 'k', path: 'p' }] } },
           { name: 'b', configMap: { name: 'c', defaultMode: 0o644 } },
           { name: 'c', projected: { sources: [{ serviceAccountToken: { audience: 'x', path: 't' } }, { downwardAPI: { items: [{ path: 'l', fieldRef: { fieldPath: 'metadata.labels' } }] } }] } },
-        ]),
+        ];
+        // The webhook refuses a volume no container mounts.
+        container(s)['volumeMounts'] = ['a', 'b', 'c'].map((name) => ({ name, mountPath: `/${name}`, readOnly: true }));
+      },
     },
     {
       // The webhook's decoder drops a key Kubernetes does not know; the flag lets the init container through.
