@@ -102,12 +102,17 @@ const PROBE_INTS = ['initialDelaySeconds', 'timeoutSeconds', 'periodSeconds', 's
 const probeSet = (p: unknown): boolean =>
   isObj(p) ? Object.entries(p).some(([k, v]) => written(v) && !(v === 0 && PROBE_INTS.includes(k))) : written(p);
 
-/** Probes on a sidecar: with more than one container, any container without ports is one. */
+/**
+ * Probes on a sidecar: with more than one container, any container without ports is one.
+ * The webhook checks the template after defaulting it, which gives any readiness probe
+ * successThreshold 1 (revision_defaults.go), so even an empty one is set by then.
+ */
 function sidecarProbes(spec: Obj): Found[] {
   if (!Array.isArray(spec['containers']) || spec['containers'].length < 2) return [];
+  const set = (c: Obj, p: (typeof PROBES)[number]): boolean => (p === 'readinessProbe' ? written(c[p]) : probeSet(c[p]));
   return items(spec['containers'])
     .filter(([, c]) => !(Array.isArray(c['ports']) && c['ports'].length > 0))
-    .flatMap(([i, c]) => PROBES.filter((p) => probeSet(c[p])).map((p) => ({ at: ['containers', i, p], and: 'this container is a sidecar (it has no ports)' })));
+    .flatMap(([i, c]) => PROBES.filter((p) => set(c, p)).map((p) => ({ at: ['containers', i, p], and: 'this container is a sidecar (it has no ports)' })));
 }
 
 /** The flag → field table. */

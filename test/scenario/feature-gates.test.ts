@@ -287,10 +287,14 @@ describe('multi-container-probing gates probes on sidecars', () => {
   it.each([
     { what: 'a probe on the serving container of two', sets: [two('{image: "side:1"}', '{image: "hello:1", ports: [{containerPort: 8080}], readinessProbe: {exec: {command: ["true"]}}}')] },
     { what: 'a probe on a single container, which has no ports', sets: [spec('containers=[{image: "hello:1", livenessProbe: {tcpSocket: {}}}]')] },
-    { what: 'an empty probe on a sidecar', sets: [two('{image: "side:1", readinessProbe: {}}')] },
     { what: "a sidecar probe of Go's zero values only", sets: [two('{image: "side:1", startupProbe: {periodSeconds: 0, httpGet: null}}')] },
   ])('$what loads at the defaults', ({ sets }) => {
     loads(sets);
+  });
+
+  // The webhook defaults before it validates: a readiness probe, even {}, gets successThreshold 1, which the gate then finds.
+  it('an empty readiness probe on a sidecar is refused at the defaults', () => {
+    refusedAt([two('{image: "side:1", readinessProbe: {}}')], 'containers[1].readinessProbe', sidecarRefusal('it is disabled by default'));
   });
 
   it('a sidecar is any container without ports, even ports: [], wherever it stands', () => {
