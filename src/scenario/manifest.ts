@@ -35,6 +35,7 @@ import { checkFeatureGates } from './feature-gates.js';
 import { checkInitContainers } from './init-containers.js';
 import { checkMaskedFields, checkSchemaFields } from './manifest-fields.js';
 import { checkVolumes } from './volume-checks.js';
+import { checkProbes } from './probe-checks.js';
 import { TEMPLATE_NODE, TRAFFIC_NODE } from './service-fields.js';
 
 export const SERVING_API_VERSION = 'serving.knative.dev/v1';
@@ -249,6 +250,7 @@ export function buildService(ctx: ServiceContext): BuiltService {
     checkFeatureGates(spec, cluster.features, file, [...base, 'spec']);
     checkMaskedFields(spec, file, [...base, 'spec']);
     checkVolumes(spec, cluster.features, file, [...base, 'spec']);
+    checkProbes(spec, cluster.features, file, [...base, 'spec']);
     checkContainerNames(spec, cluster.defaults, svc, file, [...base, 'spec']);
 
     createdBy.set(name, formatPath(base));
@@ -358,6 +360,7 @@ export function buildService(ctx: ServiceContext): BuiltService {
       checkFeatureGates(u.template.spec, cluster.features, scenarioFile, [...entryBase, 'updates', j, 'template', 'spec']);
       checkMaskedFields(u.template.spec, scenarioFile, [...entryBase, 'updates', j, 'template', 'spec']);
       checkVolumes(u.template.spec, cluster.features, scenarioFile, [...entryBase, 'updates', j, 'template', 'spec']);
+      checkProbes(u.template.spec, cluster.features, scenarioFile, [...entryBase, 'updates', j, 'template', 'spec']);
       liveLinks = writtenLinks(u.template) ?? (writtenLinks(lastApplied) !== undefined ? undefined : liveLinks);
       nextStored = stored(u.template);
       lastApplied = u.template;

@@ -52,7 +52,8 @@ describe('which revisions the activator trusts its probe for', () => {
     { what: 'tcpSocket readiness probe', containers: [{ image: 'app', readinessProbe: { tcpSocket: {} } }], want: FOUND },
     { what: 'httpGet readiness probe', containers: [{ image: 'app', readinessProbe: { httpGet: { path: '/healthz' } } }], want: FOUND },
     { what: 'exec readiness probe: waits for Kubernetes Ready', containers: [{ image: 'app', readinessProbe: { exec: { command: ['true'] } } }], want: KUBE_READY },
-    { what: 'startup probe on the user container', containers: [{ image: 'app', startupProbe: { tcpSocket: {} } }], want: KUBE_READY },
+    // Knative fills in the serving port of a liveness probe only: a startup probe names its own (probe-checks.ts).
+    { what: 'startup probe on the user container', containers: [{ image: 'app', startupProbe: { tcpSocket: { port: 8080 } } }], want: KUBE_READY },
     {
       what: 'startup probe on a sidecar',
       containers: [{ image: 'app', ports: PORTS }, { image: 'side', startupProbe: { exec: { command: ['true'] } } }],

@@ -272,22 +272,27 @@ describe('multi-container-probing gates probes on sidecars', () => {
     { probe: 'livenessProbe', value: '{httpGet: {path: /healthz, port: 9090}}' },
     { probe: 'readinessProbe', value: '{exec: {command: ["true"]}}' },
     { probe: 'startupProbe', value: '{tcpSocket: {port: 9090}, periodSeconds: 1}' },
-    // A probe with only a threshold is set (its terminationGracePeriodSeconds is not in Knative's schema: manifest-fields.test.ts).
-    { probe: 'startupProbe', value: '{failureThreshold: 3}' },
-  ])('a sidecar $probe $value is refused when absent, disabled or allowed; loads when enabled', ({ probe, value }) => {
+    // A probe with only a threshold is set (its terminationGracePeriodSeconds is not in Knative's schema: manifest-fields.test.ts);
+    // past the gate, validateProbe wants a handler (probe-checks.test.ts).
+    {
+      probe: 'startupProbe',
+      value: '{failureThreshold: 3}',
+      enabled: 'expected exactly one, got neither: httpGet, tcpSocket, exec, grpc (a probe needs one handler), so Knative refuses the template',
+    },
+  ])('a sidecar $probe $value is refused by the gate when absent, disabled or allowed; passes it when enabled', ({ probe, value, enabled }) => {
     const set = two(`{image: "side:1", ${probe}: ${value}}`);
     const at = `containers[1].${probe}`;
     refusedAt([set], at, sidecarRefusal('it is disabled by default'));
     refusedAt([flag(KEY, 'Disabled'), set], at, sidecarRefusal('it is disabled'));
     refusedAt([flag(KEY, 'allowed'), set], at, sidecarRefusal(ALLOWED_NOT_ENOUGH));
     refusedAt([flag(KEY, 'on'), set], at, sidecarRefusal('it is "on", not enabled, allowed or disabled, which Knative ignores'));
-    loads([flag(KEY, 'ENABLED'), set]);
+    if (enabled === undefined) loads([flag(KEY, 'ENABLED'), set]);
+    else refusedAt([flag(KEY, 'ENABLED'), set], at, enabled);
   });
 
   it.each([
     { what: 'a probe on the serving container of two', sets: [two('{image: "side:1"}', '{image: "hello:1", ports: [{containerPort: 8080}], readinessProbe: {exec: {command: ["true"]}}}')] },
     { what: 'a probe on a single container, which has no ports', sets: [spec('containers=[{image: "hello:1", livenessProbe: {tcpSocket: {}}}]')] },
-    { what: "a sidecar probe of Go's zero values only", sets: [two('{image: "side:1", startupProbe: {periodSeconds: 0, httpGet: null}}')] },
   ])('$what loads at the defaults', ({ sets }) => {
     loads(sets);
   });
@@ -295,6 +300,12 @@ describe('multi-container-probing gates probes on sidecars', () => {
   // The webhook defaults before it validates: a readiness probe, even {}, gets successThreshold 1, which the gate then finds.
   it('an empty readiness probe on a sidecar is refused at the defaults', () => {
     refusedAt([two('{image: "side:1", readinessProbe: {}}')], 'containers[1].readinessProbe', sidecarRefusal('it is disabled by default'));
+  });
+
+  // An empty liveness or startup probe passes the gate (probe-checks.test.ts: the API server then refuses it, having no handler).
+  it("a sidecar liveness probe of Go's zero values only passes the gate", () => {
+    const e = catchScenarioError(() => loadScenario(BASE, { sets: [two('{image: "side:1", livenessProbe: {periodSeconds: 0, httpGet: null}}')] }));
+    expect([e.path, e.rule]).toEqual([spec('containers[1].livenessProbe'), "Required value: must specify a handler type, so Kubernetes refuses the revision's Deployment (Knative admits the template)"]);
   });
 
   it('a sidecar is any container without ports, even ports: [], wherever it stands', () => {

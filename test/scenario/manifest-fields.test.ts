@@ -234,8 +234,11 @@ describe('fields that never reach a Revision', () => {
     { name: "a template's metadata, which the schema keeps whole", edit: (s) => void (((manifest(s)['spec'] as Obj)['template'] as Obj)['metadata'] = { generateName: 'x-', extra: 1 }) },
     { name: 'status, as kubectl get prints it', edit: (s) => void (manifest(s)['status'] = { url: 'http://hello', conditions: [], anything: 1 }) },
     { name: 'privileged: false', edit: (s) => void (container(s)['securityContext'] = { privileged: false, capabilities: { drop: ['ALL'] } }) },
-    // A null is no value (the API server drops it); a named port is a string.
-    { name: 'nulls and a named probe port', edit: (s) => void Object.assign(container(s), { imagePullPolicy: null, readinessProbe: { httpGet: { port: 'http1', path: null } } }) },
+    // A null is no value (the API server drops it); a named port is a string (the webhook wants the serving port's name).
+    {
+      name: 'nulls and a named probe port',
+      edit: (s) => void Object.assign(container(s), { imagePullPolicy: null, ports: [{ name: 'http1', containerPort: 8080 }], readinessProbe: { httpGet: { port: 'http1', path: null } } }),
+    },
     { name: 'automountServiceAccountToken: false', edit: (s) => void (podSpec(s)['automountServiceAccountToken'] = false) },
     {
       name: 'every container field the schema lists',
