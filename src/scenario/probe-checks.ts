@@ -6,7 +6,8 @@
  * readiness probe gets successThreshold 1 and, with periodSeconds set, failureThreshold 3 and
  * timeoutSeconds 1. Then the API server, for the probes Knative leaves on the revision's
  * Deployment (pkg/reconciler/revision/resources/deploy.go): it defaults and validates them as
- * it does any pod's. Knative takes such a template, but its revision never gets a pod.
+ * it does any pod's. Knative takes such a template, but its revision never gets a pod; so too when
+ * the reconciler cannot give the queue-proxy a sidecar's readiness probe (resources/queue.go).
  *
  * Fields count as Go decodes them: an int of 0 is unset, a handler is set once written (even `{}`).
  * The schema check has run first, so values have their schema's types.
@@ -229,6 +230,21 @@ export function checkProbes(spec: unknown, flags: FeatureFlags, file: string, ba
       if (problem !== undefined) fail(i, kind, problem);
     }
   });
+
+  // With multi-container probing the reconciler hands each sidecar readiness probe to the queue-proxy by port number (queue.go).
+  if (probing) {
+    containers.forEach((c, i) => {
+      const p = c['readinessProbe'];
+      if (serves(containers, c) || !isObj(p) || written(p['exec'])) return;
+      const h = (['httpGet', 'tcpSocket', 'grpc'] as const).find((k) => written(p[k]));
+      const v = h !== undefined && isObj(p[h]) ? (p[h] as Obj)['port'] : undefined;
+      if (h === undefined || (h === 'grpc' ? int(v) > 0 : intValue(v) !== 0)) return;
+      fail(i, 'readinessProbe', {
+        at: [h, 'port'],
+        rule: `sidecar readiness probe does not define probe port on container (the queue-proxy needs a port number), so Knative's revision reconciler fails: no pod ever starts`,
+      });
+    });
+  }
 
   containers.forEach((c, i) => {
     const serving = serves(containers, c);

@@ -210,6 +210,17 @@ describe("the API server refuses the revision's Deployment for the probes Knativ
   });
 });
 
+describe("the revision reconciler cannot give the queue-proxy a sidecar's readiness probe (resources/queue.go)", () => {
+  const RECONCILER = "sidecar readiness probe does not define probe port on container (the queue-proxy needs a port number), so Knative's revision reconciler fails: no pod ever starts";
+  it.each([
+    // The webhook takes a named port on a sidecar; the reconciler wants a number.
+    { what: 'a named port', probe: '{httpGet: {path: /ready, port: metrics}}', at: 'httpGet.port' },
+    { what: 'a gRPC probe without a port (the webhook checks only httpGet and tcpSocket ports)', probe: '{grpc: {}}', at: 'grpc.port' },
+  ])('$what', ({ probe, at }) => {
+    refusedAt([PROBING, two(`readinessProbe: ${probe}`)], `containers[1].readinessProbe.${at}`, RECONCILER);
+  });
+});
+
 describe('realistic probes load', () => {
   it.each([
     { what: 'httpGet /healthz without a port', sets: [c0('readinessProbe={httpGet: {path: /healthz}}'), c0('livenessProbe={httpGet: {path: /healthz}}')] },
