@@ -23,7 +23,7 @@ const KINDS: readonly ProbeKind[] = ['livenessProbe', 'readinessProbe', 'startup
 const MAX_INT32 = 2147483647;
 const ADMISSION = 'so Knative refuses the template';
 /** Knative admits such a template, but its revision never gets a pod. */
-const DEPLOYMENT = "so Kubernetes refuses the revision's Deployment (Knative admits the template)";
+const DEPLOYMENT = 'so Kubernetes refuses the Deployment (Knative admits the template)';
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const written = (v: unknown): boolean => v !== undefined && v !== null;
@@ -251,7 +251,7 @@ export function checkProbes(spec: unknown, flags: FeatureFlags, file: string, ba
     for (const kind of KINDS) {
       const p = onDeployment(kind, c, serving, port, probing);
       if (p === undefined) continue;
-      const unsetPortWhy = serving ? "Knative fills in only a liveness probe's port" : 'Knative fills in no port on a sidecar';
+      const unsetPortWhy = serving ? 'Knative fills in only a liveness httpGet or tcpSocket port' : 'Knative fills in no port on a sidecar';
       const problem = deploymentProbe(kind, p, unsetPortWhy);
       if (problem !== undefined) fail(i, kind, problem);
     }

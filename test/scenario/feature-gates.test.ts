@@ -305,7 +305,7 @@ describe('multi-container-probing gates probes on sidecars', () => {
   // An empty liveness or startup probe passes the gate (probe-checks.test.ts: the API server then refuses it, having no handler).
   it("a sidecar liveness probe of Go's zero values only passes the gate", () => {
     const e = catchScenarioError(() => loadScenario(BASE, { sets: [two('{image: "side:1", livenessProbe: {periodSeconds: 0, httpGet: null}}')] }));
-    expect([e.path, e.rule]).toEqual([spec('containers[1].livenessProbe'), "Required value: must specify a handler type, so Kubernetes refuses the revision's Deployment (Knative admits the template)"]);
+    expect([e.path, e.rule]).toEqual([spec('containers[1].livenessProbe'), "Required value: must specify a handler type, so Kubernetes refuses the Deployment (Knative admits the template)"]);
   });
 
   it('a sidecar is any container without ports, even ports: [], wherever it stands', () => {

@@ -17,7 +17,7 @@ const SPEC = 'services[0].manifest.spec.template.spec';
 const spec = (s: string): string => `${SPEC}.${s}`;
 const PROBING = 'configMaps.config-features["multi-container-probing"]=enabled';
 const ADMISSION = 'so Knative refuses the template';
-const DEPLOYMENT = "so Kubernetes refuses the revision's Deployment (Knative admits the template)";
+const DEPLOYMENT = 'so Kubernetes refuses the Deployment (Knative admits the template)';
 /** The serving container with a port, and a sidecar. */
 const two = (sidecar: string): string => spec(`containers=[{image: "hello:1", ports: [{containerPort: 8080}]}, {image: "side:1", ${sidecar}}]`);
 const c0 = (probe: string): string => spec(`containers[0].${probe}`);
@@ -158,16 +158,16 @@ describe("the API server refuses the revision's Deployment for the probes Knativ
       rule: `Invalid value: 3: must be 1 (for liveness and startup probes), ${DEPLOYMENT}`,
     },
     {
-      what: "a startup probe without a port (Knative fills in only a liveness probe's)",
+      what: 'a startup probe without a port (Knative fills in only a liveness httpGet or tcpSocket port)',
       sets: [c0('startupProbe={httpGet: {path: /healthz}}')],
       at: 'containers[0].startupProbe.httpGet.port',
-      rule: `Invalid value: 0: must be between 1 and 65535, inclusive (Knative fills in only a liveness probe's port), ${DEPLOYMENT}`,
+      rule: `Invalid value: 0: must be between 1 and 65535, inclusive (Knative fills in only a liveness httpGet or tcpSocket port), ${DEPLOYMENT}`,
     },
     {
       what: 'a gRPC liveness probe without a port',
       sets: [c0('livenessProbe={grpc: {}}')],
       at: 'containers[0].livenessProbe.grpc.port',
-      rule: `Invalid value: 0: must be between 1 and 65535, inclusive (Knative fills in only a liveness probe's port), ${DEPLOYMENT}`,
+      rule: `Invalid value: 0: must be between 1 and 65535, inclusive (Knative fills in only a liveness httpGet or tcpSocket port), ${DEPLOYMENT}`,
     },
     {
       what: 'an exec readiness probe without a command (it stays on the container)',
