@@ -31,7 +31,7 @@ export class ScenarioError extends Error {
   constructor(file: string, path: string, rule: string, within = '') {
     // The files are the user's own paths, kept whole; the path and rule echo the input, so they are capped.
     const f = file.replace(NEWLINES, ' ');
-    const p = capEchoes(path.replace(NEWLINES, ' '));
+    const p = capPath(path.replace(NEWLINES, ' '));
     const w = within.replace(NEWLINES, ' ');
     // The rule gets what is left of one line of MAX_LINE characters (at least MAX_ECHO).
     const r = capText(capEchoes(oneLine(rule)), Math.max(MAX_ECHO, MAX_LINE - f.length - p.length - w.length - (w === '' ? 4 : 6)));
@@ -116,6 +116,21 @@ function capEchoes(s: string): string {
   // 20 MB word (an autoscaler module's error message) overflowed.
   const out = capQuoted(s).replace(/[^\s"]+/g, (m) => (m.length > MAX_ECHO ? capText(m) : m));
   return capText(out, MAX_LINE);
+}
+
+/** The longest field path shown whole: a manifest's deep paths run past MAX_ECHO. */
+const MAX_PATH = 160;
+
+/**
+ * A field path as a message shows it: quoted keys capped as any echo, then, if still longer
+ * than MAX_PATH, its middle elided. The end names the field at fault, so it is kept (cutting
+ * the end, as capEchoes does, left `…securityContext.procM…`).
+ */
+function capPath(p: string): string {
+  const q = capQuoted(p);
+  if (q.length <= MAX_PATH) return q;
+  const head = 40;
+  return `${q.slice(0, head)}…${q.slice(q.length - (MAX_PATH - head - 1))}`;
 }
 
 /**

@@ -476,3 +476,19 @@ describe('errors outside a field', () => {
     expect(() => loadScenario(RT)).not.toThrow();
   });
 });
+
+describe('long field paths', () => {
+  const deep = 'services[0].manifest.spec.template.spec.initContainers[0].securityContext.procMount';
+  it('a manifest path past 80 characters is shown whole, so the field at fault is named', () => {
+    expect(deep.length).toBeGreaterThan(80);
+    expect(new ScenarioError('s.yaml', deep, 'rule').message).toBe(`s.yaml: ${deep}: rule`);
+  });
+  it('a path past 160 characters keeps its start and its end, the middle elided', () => {
+    const long = `services[0].manifest.spec.template.spec.${'a'.repeat(300)}.procMount`;
+    const e = new ScenarioError('s.yaml', long, 'rule');
+    expect(e.path).toHaveLength(160);
+    expect(e.path.startsWith('services[0].manifest.spec.template.spec.')).toBe(true);
+    expect(e.path.endsWith('aaaa.procMount')).toBe(true);
+    expect(e.path.slice(40, 41)).toBe('…');
+  });
+});
