@@ -266,7 +266,7 @@ services:
       apiVersion: serving.knative.dev/v1
       kind: Service
       metadata: { name: s }
-      spec: { template: { spec: { containers: [{ image: x }] } } }
+      spec: { template: { spec: { containers: [{ image: app }] } } }
 clients:
   - { name: c, service: s, open: { rps: 5 } }
 `;

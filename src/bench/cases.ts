@@ -102,7 +102,7 @@ function manyServicesOnNodes(hours: number): Record<string, unknown> {
   for (let i = 0; i < 100; i++) {
     const name = `svc-${String(i).padStart(3, '0')}`;
     const mean = 1 + ((i * 7) % 19);
-    const s = steadyService(name, mean, 2, '100ms', 1, { containers: [{ image: 'x', resources: { requests: { cpu: '400m', memory: '1Gi' } } }] });
+    const s = steadyService(name, mean, 2, '100ms', 1, { containers: [{ image: 'app', resources: { requests: { cpu: '400m', memory: '1Gi' } } }] });
     services.push(s.service);
     clients.push({ name: `${name}-load`, service: name, open: { process: 'poisson', rate: { shape: 'sine', mean, amplitude: mean, period: '30m' } } });
   }

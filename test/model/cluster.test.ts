@@ -70,7 +70,7 @@ describe('Cluster Autoscaler waits one loop for pods under 2 s old (static_autos
   it('that loop removes nothing either: ca-empty-and-drain with a 5-CPU pod (fits no node) created at 614 s: the removals due at 615 wait for the loop at 625', () => {
     const sets = [
       'configMaps.config-autoscaler["allow-zero-initial-scale"]=true',
-      'services[2]={manifest: {apiVersion: serving.knative.dev/v1, kind: Service, metadata: {name: z}, spec: {template: {metadata: {annotations: {autoscaling.knative.dev/initial-scale: "0"}}, spec: {containers: [{image: x, resources: {requests: {cpu: "5"}}}]}}}}}',
+      'services[2]={manifest: {apiVersion: serving.knative.dev/v1, kind: Service, metadata: {name: z}, spec: {template: {metadata: {annotations: {autoscaling.knative.dev/initial-scale: "0"}}, spec: {containers: [{image: app, resources: {requests: {cpu: "5"}}}]}}}}}',
       'clients[1]={name: w, service: z, start: 613.5s, end: 614s, open: {process: uniform, rate: {shape: constant, rps: 1}}}',
     ];
     const r = run('ca-empty-and-drain', sets);

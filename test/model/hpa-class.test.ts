@@ -39,7 +39,7 @@ function scenario(o: Opts = {}) {
           spec: {
             template: {
               metadata: { annotations: { 'autoscaling.knative.dev/class': HPA, 'autoscaling.knative.dev/metric': 'cpu', 'autoscaling.knative.dev/target': '50', ...o.annotations } },
-              spec: { containers: [{ image: 'x', resources: o.resources ?? { requests: { cpu: '1' }, limits: { cpu: '1' } } }] },
+              spec: { containers: [{ image: 'app', resources: o.resources ?? { requests: { cpu: '1' }, limits: { cpu: '1' } } }] },
             },
           },
         },

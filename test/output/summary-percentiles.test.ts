@@ -46,7 +46,7 @@ function variation(i: number, rnd: () => number): unknown {
           apiVersion: 'serving.knative.dev/v1',
           kind: 'Service',
           metadata: { name: 'svc' },
-          spec: { template: { spec: { containerConcurrency: 1 + Math.floor(rnd() * 4), containers: [{ image: 'x' }] } } },
+          spec: { template: { spec: { containerConcurrency: 1 + Math.floor(rnd() * 4), containers: [{ image: 'app' }] } } },
         },
         ...(rnd() < 0.5 ? { initialPods: 1 + Math.floor(rnd() * 2) } : {}),
         app: { serviceTime: fixed ? `${ms}ms` : { dist: 'lognormal', median: `${ms}ms`, p99: `${ms * 3}ms` } },

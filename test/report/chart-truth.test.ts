@@ -88,7 +88,7 @@ describe('latency chart of a long run', () => {
               apiVersion: 'serving.knative.dev/v1',
               kind: 'Service',
               metadata: { name: 'svc' },
-              spec: { template: { spec: { containerConcurrency: 4, containers: [{ image: 'x' }] } } },
+              spec: { template: { spec: { containerConcurrency: 4, containers: [{ image: 'app' }] } } },
             },
             initialPods: 2,
             app: { serviceTime: { dist: 'lognormal', median: '50ms', p99: '400ms' } },
@@ -177,7 +177,7 @@ describe('ready pods, all services', () => {
 
   it('a long run: each service per bucket is its mean Ready pods over the bucket (pods.csv), and the bands add up to readyPodHours', () => {
     const svc = (name: string) => ({
-      manifest: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name }, spec: { template: { spec: { containerConcurrency: 1, containers: [{ image: 'x' }] } } } },
+      manifest: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name }, spec: { template: { spec: { containerConcurrency: 1, containers: [{ image: 'app' }] } } } },
       app: { serviceTime: { dist: 'lognormal', median: '300ms', p99: '2s' } },
     });
     const { world } = scenarioFromValue(
@@ -453,7 +453,7 @@ describe('cold starts in the requests chart', () => {
               apiVersion: 'serving.knative.dev/v1',
               kind: 'Service',
               metadata: { name: 'hello' },
-              spec: { template: { spec: { containerConcurrency: 1, containers: [{ image: 'x' }] } } },
+              spec: { template: { spec: { containerConcurrency: 1, containers: [{ image: 'app' }] } } },
             },
             app: { serviceTime: '1s' },
           },

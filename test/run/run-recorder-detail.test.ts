@@ -37,7 +37,7 @@ const scenario = {
         apiVersion: 'serving.knative.dev/v1',
         kind: 'Service',
         metadata: { name: 'svc' },
-        spec: { template: { spec: { containerConcurrency: 1, containers: [{ image: 'x' }] } } },
+        spec: { template: { spec: { containerConcurrency: 1, containers: [{ image: 'app' }] } } },
       },
       initialPods: 1,
       app: { serviceTime: '50ms' },

@@ -26,7 +26,7 @@ describe('config-features kubernetes.podspec-init-containers gates a template wi
     { what: 'allowed', sets: [`${FLAG}=allowed`, ONE_INIT], rule: `${REFUSED} (allowed lets the field through, but only enabled turns init containers on)` },
     // Knative ignores a value it does not accept and keeps the default, Disabled.
     { what: 'a value Knative ignores', sets: [`${FLAG}=yes`, ONE_INIT], rule: `${REFUSED} (it is "yes", not enabled, allowed or disabled, which Knative ignores)` },
-    { what: 'two init containers', sets: [`${SPEC}.initContainers=[{image: "a:1"}, {image: "b:1"}]`], rule: `${REFUSED} (it is disabled by default)` },
+    { what: 'two init containers', sets: [`${SPEC}.initContainers=[{image: "app:1"}, {image: "side:1"}]`], rule: `${REFUSED} (it is disabled by default)` },
     // The field mask drops the field when the flag is Disabled, and an empty list is still a set field.
     {
       what: 'an empty list',
@@ -79,7 +79,7 @@ describe('config-features kubernetes.podspec-init-containers gates a template wi
       services: [{ ...services[0], updates: [{ at: '1m', template: { spec: { containers: [{ image: 'hello:1' }], ...spec } } }] }],
     });
     const path = 'services[0].updates[0].template.spec.initContainers';
-    const added = catchScenarioError(() => scenarioFromValue(withUpdate({ initContainers: [{ image: 'i:1' }] }), BASE));
+    const added = catchScenarioError(() => scenarioFromValue(withUpdate({ initContainers: [{ image: 'init:1' }] }), BASE));
     expect([added.path, added.rule]).toEqual([path, `${REFUSED} (it is disabled by default)`]);
     // Stored, an empty list is no list, so this update changes nothing; the webhook refuses it all the same.
     const empty = catchScenarioError(() => scenarioFromValue(withUpdate({ initContainers: [] }), BASE));

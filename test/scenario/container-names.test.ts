@@ -77,7 +77,7 @@ describe('container names Knative or Kubernetes refuses (k8s_validation.go Valid
   const DEPLOYMENT = 'Kubernetes refuses the Deployment';
   const LABEL = "only a-z, 0-9 and '-', alphanumeric at each end";
   /** A serving container with a port, and a sidecar named `side`. */
-  const two = (first: string, side: string): string => `${SPEC}.containers=[{${first}image: "a:1", ports: [{containerPort: 8080}]}, {${side}image: "b:1"}]`;
+  const two = (first: string, side: string): string => `${SPEC}.containers=[{${first}image: "app:1", ports: [{containerPort: 8080}]}, {${side}image: "side:1"}]`;
   /** Init containers, in a cluster that turned them on (config-features). */
   const inits = (...names: string[]): string[] => [
     'configMaps.config-features["kubernetes.podspec-init-containers"]=enabled',

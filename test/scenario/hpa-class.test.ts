@@ -20,7 +20,7 @@ const scenario = (annotations: Record<string, string>, over: Record<string, unkn
         apiVersion: 'serving.knative.dev/v1',
         kind: 'Service',
         metadata: { name: 'hello' },
-        spec: { template: { metadata: { annotations: { 'autoscaling.knative.dev/class': HPA, ...annotations } }, spec: { containers: [{ image: 'x', resources: { requests: { cpu: '500m' } } }] } } },
+        spec: { template: { metadata: { annotations: { 'autoscaling.knative.dev/class': HPA, ...annotations } }, spec: { containers: [{ image: 'app', resources: { requests: { cpu: '500m' } } }] } } },
       },
       app: { cpu: { work: '100ms' } },
     },

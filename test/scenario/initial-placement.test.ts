@@ -17,7 +17,7 @@ const service = (name: string, cpu: string, initialPods: number): string => `
       metadata: { name: ${name} }
       spec:
         template:
-          spec: { containers: [{ image: x, resources: { requests: { cpu: "${cpu}" } } }] }
+          spec: { containers: [{ image: app, resources: { requests: { cpu: "${cpu}" } } }] }
     initialPods: ${initialPods}`;
 
 /** Two services of 3-CPU pods on 4-CPU nodes: one pod per node. */

@@ -40,7 +40,7 @@ const manifest = (container: Record<string, unknown>, annotations: Record<string
   apiVersion: 'serving.knative.dev/v1',
   kind: 'Service',
   metadata: { name: 'hello' },
-  spec: { template: { metadata: { annotations }, spec: { containers: [{ image: 'x', ...container }] } } },
+  spec: { template: { metadata: { annotations }, spec: { containers: [{ image: 'app', ...container }] } } },
 });
 
 const scenario = (over: Record<string, unknown> = {}, container: Record<string, unknown> = {}, app: Record<string, unknown> = { cpu: { work: '100ms' } }) => ({
