@@ -30,6 +30,7 @@ import { appModel, DEFAULT_POD_CPU_CEILING_MILLIS, podResources, schedulerReques
 import { perPodStartPhase, type AppInput, type ContainerInput, type FaultInput, type PodStartInput, type ServiceEntryInput, type ServiceManifest, type TemplateInput } from './schema.js';
 import { chooseClass } from './class-choice.js';
 import { storedTemplate } from './template-defaults.js';
+import { checkContainers } from './container-checks.js';
 import { checkContainerNames } from './container-name-checks.js';
 import { checkFeatureGates } from './feature-gates.js';
 import { checkInitContainers } from './init-containers.js';
@@ -251,6 +252,7 @@ export function buildService(ctx: ServiceContext): BuiltService {
     checkMaskedFields(spec, file, [...base, 'spec']);
     checkVolumes(spec, cluster.features, file, [...base, 'spec']);
     checkProbes(spec, cluster.features, file, [...base, 'spec']);
+    checkContainers(spec, file, [...base, 'spec']);
     checkContainerNames(spec, cluster.defaults, svc, file, [...base, 'spec']);
 
     createdBy.set(name, formatPath(base));
@@ -361,6 +363,7 @@ export function buildService(ctx: ServiceContext): BuiltService {
       checkMaskedFields(u.template.spec, scenarioFile, [...entryBase, 'updates', j, 'template', 'spec']);
       checkVolumes(u.template.spec, cluster.features, scenarioFile, [...entryBase, 'updates', j, 'template', 'spec']);
       checkProbes(u.template.spec, cluster.features, scenarioFile, [...entryBase, 'updates', j, 'template', 'spec']);
+      checkContainers(u.template.spec, scenarioFile, [...entryBase, 'updates', j, 'template', 'spec']);
       liveLinks = writtenLinks(u.template) ?? (writtenLinks(lastApplied) !== undefined ? undefined : liveLinks);
       nextStored = stored(u.template);
       lastApplied = u.template;
