@@ -253,10 +253,10 @@ describe('HPA class: a sync at the instant of a scrape reads that scrape, whenev
       duration: '2m',
       services: [
         {
-          manifest: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name: 'crunch' }, spec: { template: tmpl('a') } },
+          manifest: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name: 'crunch' }, spec: { template: tmpl('app:1') } },
           initialPods: 1,
           app: { cpu: { work: '100ms' } },
-          updates: [{ at: '30s', template: tmpl('b') }],
+          updates: [{ at: '30s', template: tmpl('app:2') }],
         },
       ],
       clients: [{ name: 'c', service: 'crunch', open: { rps: 2 } }],
