@@ -251,8 +251,9 @@ export function buildService(ctx: ServiceContext): BuiltService {
     checkFeatureGates(spec, cluster.features, file, [...base, 'spec']);
     checkMaskedFields(spec, file, [...base, 'spec']);
     checkVolumes(spec, cluster.features, file, [...base, 'spec']);
-    checkProbes(spec, cluster.features, file, [...base, 'spec']);
+    // The ports first: the probe checks compare probe ports with the serving port.
     checkContainers(spec, file, [...base, 'spec']);
+    checkProbes(spec, cluster.features, file, [...base, 'spec']);
     checkContainerNames(spec, cluster.defaults, svc, file, [...base, 'spec']);
 
     createdBy.set(name, formatPath(base));
@@ -362,8 +363,8 @@ export function buildService(ctx: ServiceContext): BuiltService {
       checkFeatureGates(u.template.spec, cluster.features, scenarioFile, [...entryBase, 'updates', j, 'template', 'spec']);
       checkMaskedFields(u.template.spec, scenarioFile, [...entryBase, 'updates', j, 'template', 'spec']);
       checkVolumes(u.template.spec, cluster.features, scenarioFile, [...entryBase, 'updates', j, 'template', 'spec']);
-      checkProbes(u.template.spec, cluster.features, scenarioFile, [...entryBase, 'updates', j, 'template', 'spec']);
       checkContainers(u.template.spec, scenarioFile, [...entryBase, 'updates', j, 'template', 'spec']);
+      checkProbes(u.template.spec, cluster.features, scenarioFile, [...entryBase, 'updates', j, 'template', 'spec']);
       liveLinks = writtenLinks(u.template) ?? (writtenLinks(lastApplied) !== undefined ? undefined : liveLinks);
       nextStored = stored(u.template);
       lastApplied = u.template;
