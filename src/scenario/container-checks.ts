@@ -17,9 +17,7 @@
 import { formatPath, quote, ScenarioError, type PathSegment } from './errors.js';
 import { imageReferenceError } from './image-reference.js';
 import { describeValue } from './values.js';
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+import { type Obj, isObj } from './go-values.js';
 
 const ADMISSION = 'so Knative refuses the template';
 

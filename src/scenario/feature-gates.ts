@@ -9,8 +9,7 @@
  */
 import { FEATURES_CONFIG_MAP, acceptedText, parseFlag, type FeatureFlag, type FeatureFlags } from './config-features.js';
 import { formatPath, quote, ScenarioError, type PathSegment } from './errors.js';
-
-type Obj = Record<string, unknown>;
+import { type Obj, isObj, written, writtenString, writtenBool, items } from './go-values.js';
 
 /** Which values let a field through: `allowed` or `enabled`; only `enabled`, with `allowed` past the field mask or not. */
 type Needs = 'allowed' | 'enabled, allowed past the mask' | 'enabled';
@@ -30,15 +29,6 @@ interface Gate {
   /** The fields of `spec` this gate refuses when the flag does not let them through. */
   find: (spec: Obj, flags: FeatureFlags) => Found[];
 }
-
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-/** A pointer, list or map field: set unless absent or null. */
-const written = (v: unknown): boolean => v !== undefined && v !== null;
-/** A string field: "" is Go's zero value, so not set. */
-const writtenString = (v: unknown): boolean => written(v) && v !== '';
-/** A bool field: false is Go's zero value, so not set. */
-const writtenBool = (v: unknown): boolean => written(v) && v !== false;
-const items = (v: unknown): Array<[number, Obj]> => (Array.isArray(v) ? v.map((x, i) => [i, x] as [number, unknown]).filter((e): e is [number, Obj] => isObj(e[1])) : []);
 
 /** secure-pod-defaults at Enabled or AllowRootBounded opens a narrow way past two gates. */
 const securePodDefaultsOn = (f: FeatureFlags): boolean => ['Enabled', 'AllowRootBounded'].includes(f.values['secure-pod-defaults']!);

@@ -8,17 +8,12 @@ import { closest } from './did-you-mean.js';
 import { formatPath, ScenarioError, type PathSegment } from './errors.js';
 import { describeValue } from './values.js';
 import { CONTAINER_NODE, type FieldNode, type FieldsNode, type LeafType } from './service-fields.js';
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+import { type Obj, isObj, setInGo } from './go-values.js';
 
 /** A path as kubectl prints it in a strict decoding error: `spec.template.spec.containers[0].stdin`. */
 function apiPath(path: readonly PathSegment[]): string {
   return path.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
 }
-
-/** Set as Go decodes it: not absent, null, false, "" or 0 (a list or map counts even when empty). */
-const setInGo = (v: unknown): boolean => v !== undefined && v !== null && v !== false && v !== '' && v !== 0;
 
 /** How many more fields the line names after the first. */
 const MAX_OTHERS = 3;

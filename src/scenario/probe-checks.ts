@@ -14,8 +14,8 @@
  */
 import type { FeatureFlags } from './config-features.js';
 import { formatPath, ScenarioError, type PathSegment } from './errors.js';
+import { type Obj, isObj, written } from './go-values.js';
 
-type Obj = Record<string, unknown>;
 type ProbeKind = 'livenessProbe' | 'readinessProbe' | 'startupProbe';
 
 /** The webhook's order for a container's probes, and the API server's. */
@@ -25,8 +25,6 @@ const ADMISSION = 'so Knative refuses the template';
 /** Knative admits such a template, but its revision never gets a pod. */
 const DEPLOYMENT = 'so Kubernetes refuses the Deployment (Knative admits the template)';
 
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const written = (v: unknown): boolean => v !== undefined && v !== null;
 /** An int32 field: absent or null is Go's 0. */
 const int = (v: unknown): number => (typeof v === 'number' ? v : 0);
 /** An int-or-string port as Go prints it: "0" when unset. */

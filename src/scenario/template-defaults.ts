@@ -12,10 +12,7 @@ import { NAME_ACTION } from './configmaps.js';
 import type { TemplateInput } from './schema.js';
 import { parseMemoryBytes, QuantityError } from './quantity.js';
 import { defaultContainerNames } from './container-names.js';
-
-type Obj = Record<string, unknown>;
-
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+import { type Obj, isObj } from './go-values.js';
 
 /** Fields that are Go maps or structs held by value: empty is the same as absent. */
 const EMPTY_IS_ABSENT = new Set(['metadata', 'spec', 'annotations', 'labels', 'resources', 'requests', 'limits', 'nodeSelector', 'overhead']);

@@ -16,15 +16,10 @@ import type { FeatureFlags } from './config-features.js';
 import { containerNameErrors } from './container-names.js';
 import { formatPath, quote, ScenarioError, shownNumber, type PathSegment } from './errors.js';
 import { parseMemoryBytes, QuantityError } from './quantity.js';
+import { type Obj, isObj, written, items } from './go-values.js';
 
-type Obj = Record<string, unknown>;
-
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-/** A pointer, list or map field: set unless absent or null. */
-const written = (v: unknown): boolean => v !== undefined && v !== null;
 /** A string field as Go holds it: "" when absent or not a string (the schema has refused other types by now). */
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-const items = (v: unknown): Array<[number, Obj]> => (Array.isArray(v) ? v.map((x, i) => [i, x] as [number, unknown]).filter((e): e is [number, Obj] => isObj(e[1])) : []);
 
 const ADMISSION = 'so Knative refuses the template';
 const DEPLOYMENT = "so Kubernetes refuses the revision's Deployment (Knative takes the template, but the revision never gets a pod)";
