@@ -485,7 +485,8 @@ export function parseYamlOne(text: string, file: string): unknown {
   const lc = new LineCounter();
   // logLevel: the parser would print its warnings (a mapping as a key, an unknown tag) to stderr through process.emitWarning.
   // uniqueKeys: checked by firstYamlError in linear time.
-  const doc = guardDepth(file, text, () => parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false, logLevel: 'error' }));
+  // merge: `<<: *anchor` merge keys, which kubectl's YAML reader (go-yaml) resolves too.
+  const doc = guardDepth(file, text, () => parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false, logLevel: 'error', merge: true }));
   const err = firstYamlError(doc);
   if (err !== undefined) throw yamlError(file, err, lc);
   return toJS(doc, file, lc);
@@ -494,7 +495,7 @@ export function parseYamlOne(text: string, file: string): unknown {
 /** Parses a (possibly multi-document) YAML file. */
 function parseYamlAll(text: string, file: string): unknown[] {
   const lc = new LineCounter();
-  const docs = guardDepth(file, text, () => parseAllDocuments(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false, logLevel: 'error' }));
+  const docs = guardDepth(file, text, () => parseAllDocuments(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false, logLevel: 'error', merge: true }));
   if (!Array.isArray(docs)) return [];
   const out: unknown[] = [];
   for (const doc of docs) {

@@ -337,3 +337,33 @@ describe('many unknown fields', () => {
     expect(err.rule).toBe(`not a field of a Knative Service: ${strict('spec.template.spec.madeUp0').replace(/\)$/, `; also ${also}, and 36 more)`)}`);
   });
 });
+
+describe('YAML merge keys', () => {
+  it('are merged, as kubectl merges them: `<<: *anchor` is no field, its values reach the template', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'knsim-fields-'));
+    writeFileSync(
+      join(dir, 'svc.yaml'),
+      [
+        'apiVersion: serving.knative.dev/v1',
+        'kind: Service',
+        'metadata: { name: hello }',
+        'spec:',
+        '  template:',
+        '    spec:',
+        '      <<: &limits { containerConcurrency: 3, timeoutSeconds: 40 }',
+        '      timeoutSeconds: 60',
+        '      containers:',
+        '        - image: ghcr.io/knative/helloworld-go:latest',
+        '          readinessProbe: &probe { httpGet: { path: /ready }, periodSeconds: 5 }',
+        '          livenessProbe: { <<: *probe, periodSeconds: 10 }',
+      ].join('\n'),
+    );
+    const s = base();
+    service(s)['manifestFile'] = 'svc.yaml';
+    delete service(s)['manifest'];
+    writeFileSync(join(dir, 's.yaml'), stringify(s));
+    const r = loadScenario(join(dir, 's.yaml')).world.services[0]!.revisions[0]!;
+    // The merged value, and the key written beside the merge key winning over the merged one.
+    expect([r.containerConcurrency, r.timeoutSeconds]).toEqual([3, 60]);
+  });
+});
