@@ -26,7 +26,8 @@ interface Unlisted {
 
 interface Mistyped {
   at: PathSegment[];
-  expected: Expected;
+  /** `present`: a required field is missing. */
+  expected: Expected | 'present';
   value: unknown;
 }
 
@@ -100,6 +101,7 @@ function walk(value: unknown, node: FieldNode, at: PathSegment[], unknown: Unlis
     if (child === undefined) unknown.push({ at, key: k, node });
     else walk(v, child, [...at, k], unknown, mistyped);
   }
+  for (const k of node.required ?? []) if (value[k] === undefined || value[k] === null) mistyped.push({ at: [...at, k], expected: 'present', value: undefined });
 }
 
 /** "; also a, b, c, and N more" for the fields after the first (the line is capped anyway, so a few say enough). */
@@ -139,11 +141,11 @@ export function checkSchemaFields(value: unknown, node: FieldNode, file: string,
   if (bad !== undefined) {
     const api = apiPath([...apiBase, ...bad.at]);
     const others = alsoText(mistyped.slice(1).map((m) => apiPath([...apiBase, ...m.at])));
-    throw new ScenarioError(
-      file,
-      formatPath([...base, ...bad.at]),
-      `expected ${EXPECTED_TEXT[bad.expected]}, got ${describeValue(bad.value)}: the API server refuses it (${api} must be of type ${bad.expected}${others})`,
-    );
+    const rule =
+      bad.expected === 'present'
+        ? `required field is missing: the API server refuses it (${api}: Required value${others})`
+        : `expected ${EXPECTED_TEXT[bad.expected]}, got ${describeValue(bad.value)}: the API server refuses it (${api} must be of type ${bad.expected}${others})`;
+    throw new ScenarioError(file, formatPath([...base, ...bad.at]), rule);
   }
 }
 

@@ -24,6 +24,8 @@ export type LeafType = 'open' | 'string' | 'integer' | 'boolean' | 'int-or-strin
 export interface FieldsNode {
   readonly fields: Readonly<Record<string, FieldNode>>;
   readonly refused?: readonly string[];
+  /** Fields the schema requires (absent or null is missing). */
+  readonly required?: readonly string[];
 }
 export type FieldNode = FieldsNode | { readonly item: FieldNode } | { readonly leaf: LeafType };
 
@@ -40,6 +42,8 @@ const fields = (known: Readonly<Record<string, FieldNode>>, refused: readonly st
   ...(refused.length > 0 ? { refused } : {}),
 });
 const list = (item: FieldNode): FieldNode => ({ item });
+/** `node` with fields the schema requires. */
+const requiring = (node: FieldsNode, ...required: string[]): FieldsNode => ({ ...node, required });
 
 /** metav1.ObjectMeta (the API server's own type; knsim reads labels and annotations through the scenario schema). */
 const OBJECT_META = fields(
@@ -49,14 +53,14 @@ const OBJECT_META = fields(
   ),
 );
 
-const KEY_TO_PATH = list(fields({ key: S, path: S, mode: I }));
+const KEY_TO_PATH = list(requiring(fields({ key: S, path: S, mode: I }), 'key', 'path'));
 const NAME_OPTIONAL = fields({ name: S, optional: B });
-const KEY_SELECTOR = fields({ key: S, name: S, optional: B });
+const KEY_SELECTOR = requiring(fields({ key: S, name: S, optional: B }), 'key');
 
 const PROBE = fields(
   {
     exec: fields({ command: STRINGS }),
-    httpGet: fields({ host: S, path: S, port: INT_OR_STRING, scheme: S, httpHeaders: list(fields({ name: S, value: S })) }),
+    httpGet: fields({ host: S, path: S, port: INT_OR_STRING, scheme: S, httpHeaders: list(requiring(fields({ name: S, value: S }), 'name', 'value')) }),
     tcpSocket: fields({ host: S, port: INT_OR_STRING }),
     grpc: fields({ port: I, service: S }),
     initialDelaySeconds: I,
@@ -79,7 +83,7 @@ export const CONTAINER_NODE = fields(
     workingDir: S,
     terminationMessagePath: S,
     terminationMessagePolicy: S,
-    env: list(fields({ name: S, value: S, valueFrom: fields({ fieldRef: OPEN, resourceFieldRef: OPEN, configMapKeyRef: KEY_SELECTOR, secretKeyRef: KEY_SELECTOR }) })),
+    env: list(requiring(fields({ name: S, value: S, valueFrom: fields({ fieldRef: OPEN, resourceFieldRef: OPEN, configMapKeyRef: KEY_SELECTOR, secretKeyRef: KEY_SELECTOR }) }), 'name')),
     envFrom: list(fields({ prefix: S, configMapRef: NAME_OPTIONAL, secretRef: NAME_OPTIONAL })),
     ports: list(fields({ containerPort: I, name: S, protocol: S }, ['hostIP', 'hostPort'])),
     // Quantities: the scenario schema parses cpu and memory (quantity.ts); other resource names are not read.
@@ -93,14 +97,14 @@ export const CONTAINER_NODE = fields(
         runAsNonRoot: B,
         runAsUser: I,
         capabilities: fields({ add: STRINGS, drop: STRINGS }),
-        seccompProfile: fields({ type: S, localhostProfile: S }),
+        seccompProfile: requiring(fields({ type: S, localhostProfile: S }), 'type'),
       },
       ['seLinuxOptions', 'windowsOptions', 'procMount', 'appArmorProfile'],
     ),
     livenessProbe: PROBE,
     readinessProbe: PROBE,
     startupProbe: PROBE,
-    volumeMounts: list(fields({ name: S, mountPath: S, readOnly: B, subPath: S, mountPropagation: S }, ['recursiveReadOnly', 'subPathExpr'])),
+    volumeMounts: list(requiring(fields({ name: S, mountPath: S, readOnly: B, subPath: S, mountPropagation: S }, ['recursiveReadOnly', 'subPathExpr']), 'name', 'mountPath')),
   },
   ['lifecycle', 'stdin', 'stdinOnce', 'tty', 'volumeDevices', 'resizePolicy', 'restartPolicy'],
 );
@@ -112,7 +116,7 @@ const REFUSED_VOLUME_KINDS = [
   'scaleIO', 'storageos', 'vsphereVolume',
 ];
 
-const VOLUME = fields(
+const VOLUME = requiring(fields(
   {
     name: S,
     // The flag-gated kinds: the schema keeps unknown fields inside.
@@ -131,15 +135,18 @@ const VOLUME = fields(
           {
             secret: fields({ name: S, optional: B, items: KEY_TO_PATH }),
             configMap: fields({ name: S, optional: B, items: KEY_TO_PATH }),
-            serviceAccountToken: fields({ audience: S, expirationSeconds: I, path: S }),
+            serviceAccountToken: requiring(fields({ audience: S, expirationSeconds: I, path: S }), 'path'),
             downwardAPI: fields({
               items: list(
-                fields({
-                  path: S,
-                  mode: I,
-                  fieldRef: fields({ apiVersion: S, fieldPath: S }),
-                  resourceFieldRef: fields({ containerName: S, resource: S, divisor: INT_OR_STRING }),
-                }),
+                requiring(
+                  fields({
+                    path: S,
+                    mode: I,
+                    fieldRef: requiring(fields({ apiVersion: S, fieldPath: S }), 'fieldPath'),
+                    resourceFieldRef: requiring(fields({ containerName: S, resource: S, divisor: INT_OR_STRING }), 'resource'),
+                  }),
+                  'path',
+                ),
               ),
             }),
           },
@@ -149,7 +156,7 @@ const VOLUME = fields(
     }),
   },
   REFUSED_VOLUME_KINDS,
-);
+), 'name');
 
 /** Knative's RevisionSpec: containerConcurrency and the timeouts, and the corev1.PodSpec fields PodSpecMask copies. */
 const REVISION_SPEC = fields(

@@ -187,6 +187,25 @@ const ROWS: Row[] = [
     path: `${SPEC}.containers[0].ports[0].hostPort`,
     rule: leftOut('spec.template.spec.containers[0].ports[0].hostPort'),
   },
+  // Fields the schema requires (the API server checks them before the webhook sees the template).
+  {
+    name: 'an HTTP header without a value',
+    edit: (s) => void (container(s)['readinessProbe'] = { httpGet: { path: '/ready', httpHeaders: [{ name: 'X-Probe' }] } }),
+    path: `${SPEC}.containers[0].readinessProbe.httpGet.httpHeaders[0].value`,
+    rule: 'required field is missing: the API server refuses it (spec.template.spec.containers[0].readinessProbe.httpGet.httpHeaders[0].value: Required value)',
+  },
+  {
+    name: 'a seccompProfile without a type',
+    edit: (s) => void (container(s)['securityContext'] = { seccompProfile: { localhostProfile: 'p.json' } }),
+    path: `${SPEC}.containers[0].securityContext.seccompProfile.type`,
+    rule: 'required field is missing: the API server refuses it (spec.template.spec.containers[0].securityContext.seccompProfile.type: Required value)',
+  },
+  {
+    name: 'a secretKeyRef without a key (null is no value)',
+    edit: (s) => void (container(s)['env'] = [{ name: 'TOKEN', valueFrom: { secretKeyRef: { name: 's', key: null } } }]),
+    path: `${SPEC}.containers[0].env[0].valueFrom.secretKeyRef.key`,
+    rule: 'required field is missing: the API server refuses it (spec.template.spec.containers[0].env[0].valueFrom.secretKeyRef.key: Required value)',
+  },
   // Values the schema takes and the webhook's masks do not.
   {
     name: 'privileged: true',

@@ -38,12 +38,14 @@ interface Refusal {
   rule: string;
 }
 
+/** The rule of a field the Service CRD's schema requires (manifest-fields.ts), which the API server checks first. */
+const REQUIRED = 'required by the schema';
 const WEBHOOK: Refusal[] = [
   // ValidateVolumes and validateVolumeMounts: names.
   { what: 'a mount of a volume that does not exist', sets: [mounts('{name: x, mountPath: /x}')], at: 'containers[0].volumeMounts[0].name', rule: 'volumeMount has no matching volume' },
   { what: 'a volume no container mounts', sets: [volumes(CFG)], at: 'volumes[0].name', rule: 'volume with name "cfg" not mounted' },
   { what: 'two volumes with one name', sets: [volumes(`${CFG}, {name: cfg, secret: {secretName: s}}`), mounts(CFG_MOUNT)], at: 'volumes[1].name', rule: 'duplicate volume name "cfg"' },
-  { what: 'a volume without a name', sets: [volumes('{configMap: {name: cfg}}'), mounts('{mountPath: /etc/config, readOnly: true}')], at: 'volumes[0].name', rule: 'missing field(s)' },
+  { what: 'a volume without a name', sets: [volumes('{configMap: {name: cfg}}'), mounts('{name: cfg, mountPath: /etc/config, readOnly: true}')], at: 'volumes[0].name', rule: REQUIRED },
   {
     what: 'a volume name that is not a DNS-1123 label',
     sets: [volumes('{name: My_Config, configMap: {name: cfg}}'), mounts('{name: My_Config, mountPath: /etc/config, readOnly: true}')],
@@ -65,8 +67,8 @@ const WEBHOOK: Refusal[] = [
     rule: 'expected exactly one, got both: secret, configMap',
   },
   // validateKeyToPath.
-  { what: 'a configMap item without a key', sets: [volumes('{name: cfg, configMap: {name: cfg, items: [{path: app.yaml}]}}'), mounts(CFG_MOUNT)], at: 'volumes[0].configMap.items[0].key', rule: 'missing field(s)' },
-  { what: 'a secret item without a path', sets: [volumes('{name: cfg, secret: {secretName: s, items: [{key: tls.crt}]}}'), mounts(CFG_MOUNT)], at: 'volumes[0].secret.items[0].path', rule: 'missing field(s)' },
+  { what: 'a configMap item without a key', sets: [volumes('{name: cfg, configMap: {name: cfg, items: [{path: app.yaml}]}}'), mounts(CFG_MOUNT)], at: 'volumes[0].configMap.items[0].key', rule: REQUIRED },
+  { what: 'a secret item without a path', sets: [volumes('{name: cfg, secret: {secretName: s, items: [{key: tls.crt}]}}'), mounts(CFG_MOUNT)], at: 'volumes[0].secret.items[0].path', rule: REQUIRED },
   // validateProjectedVolumeSource and its helpers.
   {
     what: 'a projected source of no kind',
@@ -85,13 +87,13 @@ const WEBHOOK: Refusal[] = [
     what: 'a projected configMap item without a path',
     sets: [volumes('{name: cfg, projected: {sources: [{configMap: {name: a, items: [{key: k}]}}]}}'), mounts(CFG_MOUNT)],
     at: 'volumes[0].projected.sources[0].configMap.items[0].path',
-    rule: 'missing field(s)',
+    rule: REQUIRED,
   },
   {
     what: 'a service account token without a path',
     sets: [volumes('{name: cfg, projected: {sources: [{serviceAccountToken: {audience: api}}]}}'), mounts(CFG_MOUNT)],
     at: 'volumes[0].projected.sources[0].serviceAccountToken.path',
-    rule: 'missing field(s)',
+    rule: REQUIRED,
   },
   {
     what: 'a downwardAPI item with no reference',
@@ -112,7 +114,7 @@ const WEBHOOK: Refusal[] = [
     what: 'a downwardAPI item without a path',
     sets: [volumes('{name: cfg, projected: {sources: [{downwardAPI: {items: [{fieldRef: {fieldPath: metadata.labels}}]}}]}}'), mounts(CFG_MOUNT)],
     at: 'volumes[0].projected.sources[0].downwardAPI.items[0].path',
-    rule: 'missing field(s)',
+    rule: REQUIRED,
   },
   // validateEmptyDirFields.
   { what: 'an emptyDir on hugepages', sets: [volumes('{name: tmp, emptyDir: {medium: HugePages}}'), mounts('{name: tmp, mountPath: /tmp}')], at: 'volumes[0].emptyDir.medium', rule: 'invalid value: HugePages' },
@@ -131,7 +133,7 @@ const WEBHOOK: Refusal[] = [
     rule: 'invalid value: Sometimes',
   },
   // validateVolumeMounts: paths.
-  { what: 'a mount without a mountPath', sets: [volumes(CFG), mounts('{name: cfg, readOnly: true}')], at: 'containers[0].volumeMounts[0].mountPath', rule: 'missing field(s)' },
+  { what: 'a mount without a mountPath', sets: [volumes(CFG), mounts('{name: cfg, readOnly: true}')], at: 'containers[0].volumeMounts[0].mountPath', rule: REQUIRED },
   { what: 'a relative mountPath', sets: [volumes(CFG), mounts('{name: cfg, mountPath: etc/config, readOnly: true}')], at: 'containers[0].volumeMounts[0].mountPath', rule: 'invalid value: etc/config (must be an absolute path)' },
   { what: 'a mount at /dev/log', sets: [volumes(CFG), mounts('{name: cfg, mountPath: /dev/log, readOnly: true}')], at: 'containers[0].volumeMounts[0].mountPath', rule: 'mountPath "/dev/log" is a reserved path' },
   { what: 'a mount at /dev/, cleaned', sets: [volumes(CFG), mounts('{name: cfg, mountPath: /dev/, readOnly: true}')], at: 'containers[0].volumeMounts[0].mountPath', rule: 'mountPath "/dev" is a reserved path' },
@@ -260,7 +262,9 @@ const expected = (at: string, rule: string): [string, string, string] => {
 
 describe('the webhook refuses volumes, mounts and security contexts', () => {
   it.each(WEBHOOK)('$what: refused at $at', ({ sets, at, rule }) => {
-    expect(refusal(sets)).toEqual(expected(at, `${rule}${ADMISSION}`));
+    // A field the Service schema requires is refused by the API server before the webhook sees the template.
+    const want = rule === REQUIRED ? `required field is missing: the API server refuses it (spec.template.spec.${at}: Required value)` : `${rule}${ADMISSION}`;
+    expect(refusal(sets)).toEqual(expected(at, want));
   });
 });
 
