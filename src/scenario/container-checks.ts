@@ -134,10 +134,16 @@ function checkPorts(c: Obj, role: Role, at: readonly PathSegment[], read: Reader
   if (!PORT_NAMES.includes(name)) fail([...portAt, 'name'], `Port name ${name} is not allowed: name must be empty, or one of: 'h2c', 'http1', ${ADMISSION}`);
 }
 
+/** The terminationMessagePolicy values the webhook takes ("" leaves Kubernetes' default, File). */
+const TERMINATION_MESSAGE_POLICIES = ['', 'File', 'FallbackToLogsOnError'];
+
 function checkContainer(c: Obj, role: Role, at: readonly PathSegment[], read: Reader, fail: Fail): void {
   checkEnv(c, role, at, read, fail);
   checkImage(c, at, read, fail);
   checkPorts(c, role, at, read, fail);
+  const policyAt = [...at, 'terminationMessagePolicy'];
+  const policy = read.string(c['terminationMessagePolicy'], policyAt);
+  if (!TERMINATION_MESSAGE_POLICIES.includes(policy)) fail(policyAt, `invalid value: ${policy} (File or FallbackToLogsOnError), ${ADMISSION}`);
 }
 
 /**
@@ -165,7 +171,7 @@ function checkPortCount(containers: ReadonlyArray<{ c: Obj; i: number }>, read: 
 
 /**
  * Refuses a template whose pod spec (`spec`, written at `base` in `file`) has a container
- * the webhook refuses for its ports, environment or image.
+ * the webhook refuses for its ports, environment, image or terminationMessagePolicy.
  * @throws ScenarioError at the first such field.
  */
 export function checkContainers(spec: unknown, file: string, base: readonly PathSegment[]): void {

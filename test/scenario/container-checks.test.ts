@@ -55,6 +55,19 @@ describe('containers Knative refuses', () => {
       at: 'containers',
       rule: `missing field(s): ports: with more than one container, the serving one must declare its port, ${REFUSED}`,
     },
+    // terminationMessagePolicy: the webhook takes Kubernetes' two values (and none).
+    {
+      what: 'a terminationMessagePolicy in the wrong case',
+      sets: [containers('{image: "app:1", terminationMessagePolicy: file}')],
+      at: 'containers[0].terminationMessagePolicy',
+      rule: `invalid value: file (File or FallbackToLogsOnError), ${REFUSED}`,
+    },
+    {
+      what: "an init container's unknown terminationMessagePolicy",
+      sets: inits('{name: init, image: "busybox:1", terminationMessagePolicy: Logs}'),
+      at: 'initContainers[0].terminationMessagePolicy',
+      rule: `invalid value: Logs (File or FallbackToLogsOnError), ${REFUSED}`,
+    },
     // The ports Knative's own processes take in the pod.
     ...[
       [8012, "the queue-proxy's HTTP/1 port"],
@@ -143,6 +156,7 @@ describe('containers Knative takes', () => {
         `${SPEC}.containers[0].envFrom=[{configMapRef: {name: cfg}}, {prefix: DB_, secretRef: {name: db}}]`,
       ],
     },
+    { what: 'both terminationMessagePolicy values', sets: [containers('{image: "app:1", ports: [{containerPort: 8080}], terminationMessagePolicy: FallbackToLogsOnError}', '{image: "side:1", terminationMessagePolicy: File}')] },
     { what: 'PORT in a sidecar', sets: [containers(SERVING, '{image: "side:1", env: [{name: PORT, value: "9000"}]}')] },
     { what: 'PORT in an init container', sets: inits('{image: "init:1", env: [{name: PORT, value: "9000"}]}') },
     // Init containers' ports are not the serving port: any number of them, any name.
