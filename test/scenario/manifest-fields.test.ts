@@ -6,10 +6,10 @@
  * schema keeps whole), the Kubernetes fields its container masks drop.
  * knsim ignored them: a misspelt containerConcurrency simulated the default without a word.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { loadScenario, scenarioFromValue } from '../../src/scenario/load.js';
 import { overridePathError } from '../../src/scenario/override-paths.js';
@@ -17,6 +17,10 @@ import { parseSetExpression } from '../../src/scenario/set.js';
 import { runKnsim } from '../support/cli.js';
 import { ScenarioError } from '../../src/scenario/errors.js';
 import { catchScenarioError, fixture } from './helpers.js';
+
+/** This file's temporary folder, made here and removed after its tests (nothing else is removed). */
+const TMP = mkdtempSync(join(tmpdir(), 'knsim-fields-'));
+afterAll(() => rmSync(TMP, { recursive: true, force: true }));
 
 type Obj = Record<string, unknown>;
 const base = (): Obj => parse(readFileSync(fixture('base.yaml'), 'utf8')) as Obj;
@@ -318,7 +322,7 @@ describe('fields that never reach a Revision', () => {
 
 describe('in a manifestFile', () => {
   it('names the manifest file and the path inside it, also inside a List', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'knsim-fields-'));
+    const dir = mkdtempSync(join(TMP, 'case-'));
     const svc = { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name: 'hello' }, spec: { template: { spec: { containers: [{ image: 'hello:1', tty: true }] } } } };
     writeFileSync(join(dir, 'svc.yaml'), stringify({ apiVersion: 'v1', kind: 'List', items: [svc] }));
     const s = base();
@@ -340,7 +344,7 @@ describe('--set paths', () => {
   });
 
   it('knsim run exits 2 with the one line', () => {
-    const r = runKnsim(['run', fixture('base.yaml'), '--set', `${SPEC}.containers[0].securityContext.privileged=true`, '--no-report', '--out', join(mkdtempSync(join(tmpdir(), 'knsim-fields-')), 'o')]);
+    const r = runKnsim(['run', fixture('base.yaml'), '--set', `${SPEC}.containers[0].securityContext.privileged=true`, '--no-report', '--out', join(mkdtempSync(join(TMP, 'case-')), 'o')]);
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toEqual([`knsim: ${fixture('base.yaml')}: ${SPEC}.containers[0].securityContext.privileged: Knative allows only privileged: false, ${MASK}`]);
   });
@@ -359,7 +363,7 @@ describe('many unknown fields', () => {
 
 describe('YAML merge keys', () => {
   it('are merged, as kubectl merges them: `<<: *anchor` is no field, its values reach the template', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'knsim-fields-'));
+    const dir = mkdtempSync(join(TMP, 'case-'));
     writeFileSync(
       join(dir, 'svc.yaml'),
       [
