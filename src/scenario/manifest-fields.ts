@@ -1,8 +1,9 @@
 /**
- * Refuses a Knative object's field that would never reach a Revision (service-fields.ts):
- * one the Service CRD's schema does not list, which `kubectl apply` refuses, and one the
- * schema keeps (inside an init container) but the webhook's field masks refuse, or a value
- * only the webhook refuses (`privileged: true`).
+ * Refuses what a Knative object's schema (service-fields.ts) or the webhook's field masks
+ * refuse before any other check: a field the Service CRD's schema does not list (`kubectl
+ * apply` refuses it), then a value of another type or a missing required field (the API
+ * server's validation); and what the schema keeps but the masks refuse: a Kubernetes field
+ * inside an init container, or a value only the webhook refuses (`privileged: true`).
  */
 import { closest } from './did-you-mean.js';
 import { formatPath, ScenarioError, type PathSegment } from './errors.js';
