@@ -3,10 +3,12 @@
 import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
+import { isMainThread } from 'node:worker_threads';
 import { V8_FLAGS } from '../dist/run/v8-flags.js';
 
-// Before anything else is compiled (see src/run/v8-flags.ts).
-for (const flag of V8_FLAGS) setFlagsFromString(flag);
+// Before anything else is compiled (see src/run/v8-flags.ts); a worker thread running a command
+// (src/cli/isolated.ts) shares the process's flags.
+if (isMainThread) for (const flag of V8_FLAGS) setFlagsFromString(flag);
 
 // The build also bundles the CLI into dist/bundle/knsim.cjs, with a V8 code cache beside it
 // (src/cli/build-bundle.ts, src/cli/code-cache.ts). A bundle older than the compiled CLI

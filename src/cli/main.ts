@@ -9,6 +9,8 @@ import { EXIT_BAD_INPUT, EXIT_INTERNAL, UsageError } from './errors.js';
 import { OutputError } from '../output/output-error.js';
 import type { RunArgs } from './run.js';
 import { plainRunArgs } from './run-argv.js';
+import { isMainThread } from 'node:worker_threads';
+import { prepareIsolation, RerunIsolated, runIsolated } from './isolated.js';
 
 export { usageMessage } from './usage-message.js';
 
@@ -42,11 +44,13 @@ function ignoreClosedStdout(): void {
 
 export async function main(argv: string[]): Promise<void> {
   ignoreClosedStdout();
+  prepareIsolation(isMainThread);
   try {
     const plain = plainRunArgs(argv);
     if (plain !== undefined) await run(plain);
     else await (await import('./program.js')).parseCommandLine(argv, run);
   } catch (e) {
-    process.exitCode = reportError(e);
+    // A user module is about to load: the command starts over in a worker thread (isolated.ts).
+    process.exitCode = e instanceof RerunIsolated ? await runIsolated(argv, reportError) : reportError(e);
   }
 }

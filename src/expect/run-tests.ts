@@ -126,15 +126,19 @@ export function runTests(paths: readonly string[], opts: RunTestsOptions = {}): 
     throw new UsageError(`${paths.join(' ')}: nothing to test (${why})`);
   }
   const planned: Array<{ file: string; loaded: LoadedScenario; expectations: Expectation[]; work: WorkEstimate }> = [];
+  // Warnings wait until every file has loaded: a file that loads a user module may start the
+  // command over in a worker thread (src/cli/isolated.ts), which would print them twice.
+  const warnings: string[] = [];
   for (const file of files) {
     const loaded = loadScenario(file, opts.seed !== undefined ? { seed: opts.seed } : {});
-    for (const w of loaded.warnings ?? []) opts.onWarning?.(w);
+    warnings.push(...(loaded.warnings ?? []));
     const raw = loaded.expect ?? [];
     if (raw.length === 0) throw new ScenarioError(file, 'expect', 'has no expectations: add an expect: list (e.g. - p99 <= 500ms)');
     const expectations = parseExpectations(raw, file);
     // Known from the file and the flags alone, like a load error: refused before any scenario runs.
     planned.push({ file, loaded, expectations, work: checkWork(loaded, limits) });
   }
+  for (const w of warnings) opts.onWarning?.(w);
   const scenarios: ScenarioTest[] = [];
   for (const p of planned) {
     const started = process.hrtime.bigint();

@@ -50,18 +50,53 @@ function interrupted(signal: string, code: number): void {
   process.exit(code);
 }
 
+// Told of every staging directory this thread starts and ends (set in a worker that runs a whole command).
+let observer: ((path: string, live: boolean) => void) | undefined;
+
 function track(path: string): void {
   if (live.size === 0 && isMainThread) {
     process.on('SIGINT', onSigint);
     process.on('SIGTERM', onSigterm);
   }
   live.add(path);
+  observer?.(path, true);
 }
 
 function untrack(path: string): void {
-  if (!live.delete(path) || live.size > 0) return;
+  if (!live.delete(path)) return;
+  observer?.(path, false);
+  if (live.size > 0) return;
   process.removeListener('SIGINT', onSigint);
   process.removeListener('SIGTERM', onSigterm);
+}
+
+/**
+ * A worker thread running a command reports its staging directories through `fn`: signals
+ * reach only the main thread, which removes them on SIGINT/SIGTERM as its own
+ * ({@link adoptStaging}), and when the worker dies ({@link removeAdoptedStaging}).
+ */
+export function observeStaging(fn: (path: string, live: boolean) => void): void {
+  observer = fn;
+}
+
+/** The main thread takes a worker's staging directory as its own to clean up (`live`), or lets it go. */
+export function adoptStaging(path: string, isLive: boolean): void {
+  if (isLive) track(path);
+  else untrack(path);
+}
+
+/** Removes the staging directories still live (a worker that wrote them died); returns those removed. */
+export function removeAdoptedStaging(): string[] {
+  const removed: string[] = [];
+  for (const p of [...live]) {
+    // Only a directory still marked as knsim's staging: nothing else is knsim's to delete.
+    if (readManifest(p)?.state === 'staging') {
+      rmSync(p, { recursive: true, force: true });
+      removed.push(p);
+    }
+    untrack(p);
+  }
+  return removed;
 }
 
 /**

@@ -28,11 +28,13 @@ import {
   thrownMessage,
   userAutoscalerClass,
   type AutoscalerClass,
+  type UserCallSite,
   type UserClassFault,
 } from '../core/autoscaler/index.js';
 import type { ClusterConfig } from './configmaps.js';
 import { closest } from './did-you-mean.js';
 import { formatPath, ScenarioError, type PathSegment } from './errors.js';
+import { enterUserCall, leaveUserCall, passUserModuleGate, type LoggedCall } from './user-call-log.js';
 
 // esbuild (and the child_process, crypto and worker_threads modules it loads) only when a scenario names a module: most runs have none.
 const loadEsbuild = (): typeof import('esbuild') => createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
@@ -217,20 +219,22 @@ function isTimeout(e: unknown): boolean {
 }
 
 /** Evaluates the compiled module in a fresh context; returns its default export and an invoker bound to that context. */
-function instantiate(ref: UserClassRef, script: vm.Script): { def: unknown; invoke: (fn: (...a: unknown[]) => unknown, self: unknown, args: unknown[]) => unknown; adopt: (v: unknown) => unknown } {
+function instantiate(ref: UserClassRef, script: vm.Script): { def: unknown; invoke: (fn: (...a: unknown[]) => unknown, self: unknown, args: unknown[], site?: UserCallSite) => unknown; adopt: (v: unknown) => unknown } {
   const ctx = newContext(ref.module);
   const budget = ref.budgetMs;
   const slot = ctx['__knsim'] as { fn?: unknown; self?: unknown; args?: unknown; result?: unknown; adopt?: unknown };
-  const invoke = (fn: (...a: unknown[]) => unknown, self: unknown, args: unknown[]): unknown => {
+  const invoke = (fn: (...a: unknown[]) => unknown, self: unknown, args: unknown[], site?: UserCallSite): unknown => {
     slot.fn = fn;
     slot.self = self;
     slot.args = args;
+    enterUserCall(ref.module, ref.name, site?.revision, site?.call ?? 'load', site?.atSeconds);
     try {
       CALL.runInContext(ctx, { timeout: budget });
     } catch (e) {
       if (isTimeout(e)) throw new UserCallStopped(`did not return within ${budget} ms (the per-call time budget)`);
       throw e;
     } finally {
+      leaveUserCall();
       slot.fn = slot.self = slot.args = undefined;
       const problem = memoryProblem();
       if (problem !== undefined) throw new UserCallStopped(problem);
@@ -239,9 +243,11 @@ function instantiate(ref: UserClassRef, script: vm.Script): { def: unknown; invo
     slot.result = undefined;
     return r;
   };
+  enterUserCall(ref.module, ref.name, undefined, 'evaluating the module', undefined);
   try {
     script.runInContext(ctx, { timeout: budget });
   } catch (e) {
+    leaveUserCall();
     if (isTimeout(e)) throw new UserCallStopped(`evaluating the module did not finish within ${budget} ms (the per-call time budget)`);
     // What the module threw is read under the budget too (its message may be a getter that never returns).
     let text: string;
@@ -252,6 +258,7 @@ function instantiate(ref: UserClassRef, script: vm.Script): { def: unknown; invo
     }
     throw new UserCallStopped(`evaluating the module threw: ${text}`);
   }
+  leaveUserCall();
   const exp = (ctx['module'] as { exports: unknown }).exports;
   let def: unknown;
   try {
@@ -262,10 +269,19 @@ function instantiate(ref: UserClassRef, script: vm.Script): { def: unknown; invo
   return { def, invoke, adopt: slot.adopt as (v: unknown) => unknown };
 }
 
-function faultError(ref: UserClassRef, f: UserClassFault): ScenarioError {
+function faultError(ref: Pick<UserClassRef, 'name' | 'module'>, f: Pick<UserClassFault, 'revision' | 'atSeconds' | 'rule'>): ScenarioError {
   const at = f.atSeconds === undefined || Number.isNaN(f.atSeconds) ? '' : ` at t=${+f.atSeconds.toFixed(3)}s`;
   const rev = f.revision ? `, revision ${f.revision}` : '';
   return new ScenarioError(ref.module, `class ${JSON.stringify(ref.name)}${rev}${at}`, f.rule);
+}
+
+/**
+ * The error of a call that ran its thread's JavaScript heap out of memory (read from the call
+ * log after the thread died), worded as the module's other faults are.
+ */
+export function outOfMemoryError(c: LoggedCall): ScenarioError {
+  const rule = `${c.call}: ran out of memory: the call allocated past the JavaScript heap's limit and its thread was stopped (a class may not allocate without bound)`;
+  return faultError({ name: c.className, module: c.module }, { revision: c.revision, atSeconds: c.atSeconds, rule });
 }
 
 /**
@@ -274,6 +290,7 @@ function faultError(ref: UserClassRef, f: UserClassFault): ScenarioError {
  * @throws ScenarioError naming the module and the rule.
  */
 export function loadUserClass(ref: UserClassRef): AutoscalerClass {
+  passUserModuleGate();
   const script = compile(ref);
   const fail = (f: UserClassFault): never => {
     throw faultError(ref, f);

@@ -10,6 +10,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
 import type { MetricValues } from '../output/metrics.js';
 import { ScenarioError } from '../scenario/errors.js';
+import { attachedUserCallLog, callsInProgress } from '../scenario/user-call-log.js';
+import { outOfMemoryError } from '../scenario/user-classes.js';
 import { runTask, type RunTask } from './task.js';
 import { newTaskQueue, takeTask, markFinished, finishedCount, stopTasks } from './task-queue.js';
 import type { Batch, BatchResult } from './worker.js';
@@ -78,7 +80,8 @@ class ThreadsRunner implements Runner {
     const report = (): void => {
       for (const n = finishedCount(queue); reported < n; reported++) onDone?.();
     };
-    const batch: Batch = { tasks, queue };
+    const userCallLog = attachedUserCallLog();
+    const batch: Batch = { tasks, queue, ...(userCallLog !== undefined ? { userCallLog } : {}) };
     const pool = this.pool;
     const helpers = pool === undefined ? [] : Array.from({ length: Math.min(this.workers - 1, tasks.length) }, () => pool.run(batch) as Promise<BatchResult>);
     // A failed run, by task index (a pool thread's unexpected error has none).
@@ -107,6 +110,12 @@ class ThreadsRunner implements Runner {
       if (f !== undefined) failures.push({ index: f.index, error: new ScenarioError(f.scenarioError.file, f.scenarioError.path, f.scenarioError.rule, f.scenarioError.within) });
     }
     report();
+    // A pool thread that a user module's call ran out of memory: every other thread has returned,
+    // so the call still logged as in progress is the one that died with it.
+    const died = userCallLog === undefined ? undefined : callsInProgress(userCallLog)[0];
+    if (died !== undefined) {
+      for (const f of failures) if ((f.error as { code?: unknown } | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY') f.error = outOfMemoryError(died);
+    }
     if (failures.length > 0) {
       const first = failures.reduce((a, b) => (b.index < a.index ? b : a));
       const where = tasks[first.index]?.where;

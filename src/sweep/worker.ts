@@ -3,7 +3,7 @@ import { ScenarioError } from '../scenario/errors.js';
 import type { MetricValues } from '../output/metrics.js';
 import { runTask, type RunTask } from './task.js';
 import { markFinished, stopTasks, takeTask, type TaskQueue } from './task-queue.js';
-
+import { attachUserCallLog } from '../scenario/user-call-log.js';
 
 /** A ScenarioError as it crosses the thread boundary (its class would not survive the trip). */
 export interface WorkerScenarioError {
@@ -13,6 +13,8 @@ export interface WorkerScenarioError {
 export interface Batch {
   tasks: readonly RunTask[];
   queue: TaskQueue;
+  /** The user-module call log of an isolated command (src/cli/isolated.ts), which this thread writes too. */
+  userCallLog?: SharedArrayBuffer | undefined;
 }
 
 export interface BatchResult {
@@ -24,6 +26,7 @@ export interface BatchResult {
 
 export default async function run(batch: Batch): Promise<BatchResult> {
   const { tasks, queue } = batch;
+  if (batch.userCallLog !== undefined) attachUserCallLog(batch.userCallLog);
   const results: Array<[number, MetricValues]> = [];
   for (let i = takeTask(queue); i < tasks.length; i = takeTask(queue)) {
     try {

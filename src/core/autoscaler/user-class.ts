@@ -40,7 +40,14 @@ export class UserCallStopped extends Error {
 }
 
 /** Runs one call into user code. Throws {@link UserCallStopped} to stop it. */
-export type UserInvoke = (fn: (...args: unknown[]) => unknown, self: unknown, args: unknown[]) => unknown;
+/** Which call an `invoke` makes: the revision it serves, its time, what it calls (`decide`, `create`, …). */
+export interface UserCallSite {
+  revision: string;
+  atSeconds: number;
+  call: string;
+}
+
+export type UserInvoke = (fn: (...args: unknown[]) => unknown, self: unknown, args: unknown[], site?: UserCallSite) => unknown;
 
 /** A module evaluated for one revision: its default export, and how to call into it (default: a plain call). */
 export interface LoadedUserModule {
@@ -263,7 +270,7 @@ class UserInstance extends PipelineInstance implements AutoscalerClassInstance {
     };
     let r: ReturnType<typeof run>;
     try {
-      r = (this.invoke ? this.invoke(run, undefined, []) : run()) as ReturnType<typeof run>;
+      r = (this.invoke ? this.invoke(run, undefined, [], { revision: this.revision, atSeconds: now, call: what }) : run()) as ReturnType<typeof run>;
     } catch (e) {
       this.fault(call, now, e instanceof UserCallStopped ? `${what}: ${e.message}` : `${what} threw: ${thrownMessage(e)}`);
     }
