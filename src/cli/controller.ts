@@ -17,7 +17,6 @@ import { labelSelectorError } from '../adapter/label-selector.js';
 import { didYouMean } from '../scenario/did-you-mean.js';
 import { capText, quote, ScenarioError } from '../scenario/errors.js';
 import { DEFAULT_USER_CALL_BUDGET_MS, loadUserClass, reservedClassName } from '../scenario/user-classes.js';
-import { loadModulesInPlace } from './isolated.js';
 
 export { controllerOptions } from './controller-options.js';
 
@@ -124,8 +123,6 @@ export function parseAutoscalerClassFlags(v: unknown, cwd = process.cwd()): Arra
  * @throws UsageError: one line naming the flag or the module and the rule.
  */
 export function loadControllerClasses(refs: ReadonlyArray<{ name: string; module: string }>): AutoscalerClass[] {
-  // The controller keeps the main thread, where SIGINT and SIGTERM stop it cleanly: its modules load here.
-  loadModulesInPlace();
   return refs.map((r) => {
     try {
       return loadUserClass({ name: r.name, module: r.module, budgetMs: DEFAULT_USER_CALL_BUDGET_MS, where: { file: '--autoscaler-class', path: r.name } });

@@ -4,7 +4,8 @@
  * call that allocates past V8's heap limit aborts that heap's process with a native stack trace;
  * in a worker it stops only the worker's isolate. This thread then reads from the call log
  * which call it was, removes the output the worker was staging, and prints one line (exit 2).
- * Signals reach only this thread: it removes the worker's staging directories as its own.
+ * Signals reach only this thread: it removes the worker's staging directories as its own, and
+ * passes the signal on to the worker's command.
  */
 import { Worker, parentPort, workerData } from 'node:worker_threads';
 import { adoptStaging, observeStaging, removeAdoptedStaging } from '../output/staged-dir.js';
@@ -42,16 +43,24 @@ export function prepareIsolation(isMain: boolean): void {
     if (d.tty.stdout) Object.assign(process.stdout, { isTTY: true, columns: d.tty.columns });
     if (d.tty.stderr) Object.assign(process.stderr, { isTTY: true, columns: d.tty.columns });
     observeStaging((path, live) => parentPort?.postMessage({ knsimStaging: path, live }));
+    // Signals reach only the main thread. It is told which ones the command handles (the
+    // controller stops cleanly on them) and passes those on; the others end knsim at once.
+    const tell = (event: string | symbol, count: number): void => {
+      if (event === 'SIGINT' || event === 'SIGTERM') parentPort?.postMessage({ knsimHandles: event, count });
+    };
+    process.on('newListener', (event) => tell(event, process.listenerCount(event) + 1));
+    process.on('removeListener', (event) => tell(event, process.listenerCount(event)));
+    parentPort?.on('message', (m: unknown) => {
+      const sig = (m as { knsimSignal?: unknown } | null)?.knsimSignal;
+      if (sig === 'SIGINT' || sig === 'SIGTERM') process.emit(sig, sig);
+    });
+    // Listening must not keep the worker alive once its command is done.
+    parentPort?.unref();
   } else if (isMain) {
     setUserModuleGate(() => {
       throw new RerunIsolated();
     });
   }
-}
-
-/** Lets modules load in place from now on (a command that must keep the main thread, such as the controller with its signals). */
-export function loadModulesInPlace(): void {
-  setUserModuleGate(undefined);
 }
 
 /**
@@ -63,11 +72,27 @@ export function runIsolated(argv: string[], report: (e: unknown) => number): Pro
   const tty = { stdout: process.stdout.isTTY === true, stderr: process.stderr.isTTY === true, columns: process.stderr.columns ?? process.stdout.columns };
   const data: IsolatedData = { knsimIsolated: true, userCallLog: log, tty };
   const worker = new Worker(new URL('../../bin/knsim.js', import.meta.url), { argv, workerData: data });
+  const handled = { SIGINT: 0, SIGTERM: 0 };
+  const forward = (signal: NodeJS.Signals): void => {
+    if (signal === 'SIGINT' || signal === 'SIGTERM') {
+      if (handled[signal] > 0) {
+        worker.postMessage({ knsimSignal: signal });
+        return;
+      }
+      // Not the command's to handle: the signal's default action (after any other handler, such
+      // as the one removing the staging directories, which exits first).
+      process.removeListener(signal, forward);
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    }
+  };
+  process.on('SIGINT', forward);
+  process.on('SIGTERM', forward);
   return new Promise((resolve) => {
     let failed: number | undefined;
     worker.on('message', (m: unknown) => {
-      const s = m as { knsimStaging?: unknown; live?: unknown };
+      const s = m as { knsimStaging?: unknown; live?: unknown; knsimHandles?: unknown; count?: unknown };
       if (typeof s.knsimStaging === 'string') adoptStaging(s.knsimStaging, s.live === true);
+      if ((s.knsimHandles === 'SIGINT' || s.knsimHandles === 'SIGTERM') && typeof s.count === 'number') handled[s.knsimHandles] = s.count;
     });
     worker.on('error', (e: Error & { code?: string }) => {
       // What the worker was writing never looked complete (a .partial directory); it goes without a word.
@@ -78,7 +103,11 @@ export function runIsolated(argv: string[], report: (e: unknown) => number): Pro
       }
       failed = reportOutOfMemory(log, report);
     });
-    worker.on('exit', (code) => resolve(failed ?? code));
+    worker.on('exit', (code) => {
+      process.removeListener('SIGINT', forward);
+      process.removeListener('SIGTERM', forward);
+      resolve(failed ?? code);
+    });
   });
 }
 

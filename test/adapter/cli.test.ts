@@ -342,6 +342,36 @@ describe('knsim controller / rollout processes', () => {
       expect(qps.requests.length).toBeGreaterThan(0);
     });
 
+    it('with a user class module it runs in a worker thread, and SIGINT still stops it cleanly (exit 0, its summary, its CSV)', async () => {
+      const qp = await qps.add('hello-00001-deployment-0', { averageConcurrentRequests: 20, requestCount: 20 });
+      kube.addRevision('default', 'hello-00001', { annotations: { 'autoscaling.knative.dev/class': 'predictive.example.com' } });
+      kube.setPodAutoscaler('default', 'hello-00001', { desired: 1, actual: 1 });
+      kube.addPod('default', 'hello-00001-deployment-0', 'hello-00001');
+      const csv = join(tmp, 'user-class-sigint.csv');
+      const args = ['controller', '--kubeconfig', kubeconfig, '--csv', csv, '--metrics-port', String(qp.port), '--autoscaler-class', 'predictive.example.com=examples/autoscalers/predictive.ts'];
+      const child = spawn(process.execPath, [bin, ...args], { cwd: root, env: { ...process.env, NO_COLOR: '1' } });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const closed = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+      // No --duration: only the signal stops it. Wait for its first decision row first.
+      const rows = (): number => {
+        try {
+          return readFileSync(csv, 'utf8').trim().split('\n').length - 1;
+        } catch {
+          return 0;
+        }
+      };
+      for (let i = 0; i < 600 && rows() === 0; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(rows()).toBeGreaterThan(0);
+      child.kill('SIGINT');
+      expect(await closed).toBe(0);
+      expect(stderr).not.toMatch(/ error /);
+      expect(stdout).toMatch(/^knsim controller \(shadow\): \d+ decisions for 1 revisions, \d+ would-scale actions; wrote .*user-class-sigint\.csv\n$/);
+      expect(kube.writes()).toEqual([]);
+    });
+
     it("reads config-deployment's progress deadline: one Knative refuses stops the controller (exit 2, one line)", async () => {
       // The controller did not read config-deployment at all (a fixed 600 s deadline).
       kube.put('api/v1', 'knative-serving', 'configmaps', { metadata: { name: 'config-autoscaler' }, data: {} });
