@@ -89,14 +89,14 @@ export function capText(s: string, max = MAX_ECHO): string {
 }
 
 /**
- * A number as a message shows it. YAML reads `.nan` as NaN and `.inf` as Infinity, and so
- * any number past the largest double (1.8e308), such as 1e309: those are said in YAML's
- * words, since the user never wrote JavaScript's "Infinity" or "NaN".
+ * A number as a message shows it. YAML reads `.nan` as NaN and `.inf` as Infinity: those are
+ * said in YAML's words, since the user never wrote JavaScript's "Infinity" or "NaN". (A number
+ * past the largest double, such as 1e309, stays text, as kubectl's reader keeps it.)
  */
 export function shownNumber(n: number): string {
   if (Number.isNaN(n)) return '.nan (not a number)';
-  if (n === Infinity) return '.inf (YAML reads a number past 1.8e308, such as 1e309, as infinity)';
-  if (n === -Infinity) return '-.inf (YAML reads a number below -1.8e308 as minus infinity)';
+  if (n === Infinity) return '.inf (infinity)';
+  if (n === -Infinity) return '-.inf (minus infinity)';
   return String(n);
 }
 

@@ -6,6 +6,7 @@
  * browser (the playground); `load.ts` supplies the node:fs reader.
  */
 import { isDocument, isNode, isScalar, LineCounter, parseAllDocuments, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
+import { kubectlTags } from './kubectl-yaml.js';
 import type { ActivatorCpuSpec, ClientSpec, RequestTraceMode, ServiceSpec, StartCondition, WorldSpec } from '../model/spec.js';
 import { applyClusterUpdates } from './cluster-updates.js';
 import { checkInitialPlacement } from './initial-placement.js';
@@ -486,7 +487,8 @@ export function parseYamlOne(text: string, file: string): unknown {
   // logLevel: the parser would print its warnings (a mapping as a key, an unknown tag) to stderr through process.emitWarning.
   // uniqueKeys: checked by firstYamlError in linear time.
   // merge: `<<: *anchor` merge keys, which kubectl's YAML reader (go-yaml) resolves too.
-  const doc = guardDepth(file, text, () => parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false, logLevel: 'error', merge: true }));
+  // customTags: plain scalars as go-yaml v2 reads them (`0644` is octal, `yes` a boolean; kubectl-yaml.ts).
+  const doc = guardDepth(file, text, () => parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false, logLevel: 'error', merge: true, customTags: kubectlTags }));
   const err = firstYamlError(doc);
   if (err !== undefined) throw yamlError(file, err, lc);
   return toJS(doc, file, lc);
@@ -495,7 +497,7 @@ export function parseYamlOne(text: string, file: string): unknown {
 /** Parses a (possibly multi-document) YAML file. */
 function parseYamlAll(text: string, file: string): unknown[] {
   const lc = new LineCounter();
-  const docs = guardDepth(file, text, () => parseAllDocuments(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false, logLevel: 'error', merge: true }));
+  const docs = guardDepth(file, text, () => parseAllDocuments(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false, logLevel: 'error', merge: true, customTags: kubectlTags }));
   if (!Array.isArray(docs)) return [];
   const out: unknown[] = [];
   for (const doc of docs) {

@@ -7,6 +7,7 @@
  * read as a YAML scalar or flow value: `10`, `"10"`, `true`, `30s`, `[1, 2]`.
  */
 import { parse } from 'yaml';
+import { kubectlTags } from './kubectl-yaml.js';
 import { formatPath, ScenarioError, type PathSegment } from './errors.js';
 import { overridePathError } from './override-paths.js';
 import { TOO_DEEP_RULE, tooDeepOffset } from './yaml-depth.js';
@@ -106,7 +107,8 @@ export function parseSetExpression(expr: string, file: string = DEFAULT_FILE): S
     if (tooDeepOffset(text) !== undefined) fail(`invalid value: ${TOO_DEEP_RULE}`);
     try {
       // logLevel: the parser would print its warnings (an unknown tag such as !!js/function) to stderr through process.emitWarning.
-      value = parse(text, { prettyErrors: false, logLevel: 'error' });
+      // Read as the scenario file is (kubectl-yaml.ts): `--set x=0644` means what `x: 0644` does there.
+      value = parse(text, { prettyErrors: false, logLevel: 'error', customTags: kubectlTags });
     } catch (e) {
       // A stack overflow all the same (a thread with a small stack) breaks the same rule.
       fail(`invalid value: ${e instanceof RangeError ? TOO_DEEP_RULE : firstLine(e instanceof Error ? e.message : String(e))}`);

@@ -213,12 +213,12 @@ export const rate = rateObject.transform((r, ctx): RateSpec => {
  */
 /**
  * Why a YAML number cannot stand for the string value the user meant, or undefined: YAML
- * reads 1e309 as .inf and 99999999999999999 as 100000000000000000, so their text would
+ * reads .inf as infinity and 99999999999999999 as 100000000000000000, so their text would
  * reach Knative's parsers as "Infinity" or with other digits. Quoted, the text is kept.
  */
 export function unquotedNumberRule(what: string, v: number): string | undefined {
   if (Number.isNaN(v)) return `${what} values are strings: YAML reads an unquoted .nan as not a number; quote it`;
-  if (!Number.isFinite(v)) return `${what} values are strings: YAML reads this unquoted number as infinity (.inf: anything past ±1.8e308, such as 1e309); quote it`;
+  if (!Number.isFinite(v)) return `${what} values are strings: YAML reads an unquoted ${v > 0 ? '' : '-'}.inf as infinity; quote it`;
   if (Number.isInteger(v) && !Number.isSafeInteger(v)) return `${what} values are strings: YAML reads this number as ${String(v)}, rounded to a double; quote it to keep its digits`;
   return undefined;
 }

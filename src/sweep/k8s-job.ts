@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import { Document, parse as parseYaml } from 'yaml';
+import { KUBECTL_SAFE, kubectlTags } from '../scenario/kubectl-yaml.js';
 import { UsageError } from '../scenario/usage-error.js';
 import { applySet, parseSetExpression } from '../scenario/set.js';
 import type { SweepDefinition } from './sweep.js';
@@ -64,7 +65,7 @@ interface Mounted {
 
 /** The scenario file and every relative file it names (manifestFile, configMapFiles, trace file), also through overrides and axes. */
 function scenarioFiles(file: string, def: SweepDefinition): Mounted[] {
-  let raw: unknown = parseYaml(readFileSync(file, 'utf8'));
+  let raw: unknown = parseYaml(readFileSync(file, 'utf8'), { customTags: kubectlTags });
   for (const s of def.sets) raw = applySet(raw, s, file);
   const refs = new Set<string>();
   const scan = (v: unknown): void => {
@@ -84,7 +85,7 @@ function scenarioFiles(file: string, def: SweepDefinition): Mounted[] {
     const path = parseSetExpression(`${a.path}=0`).path;
     const last = path[path.length - 1];
     const prev = path[path.length - 2];
-    if (last === 'manifestFile' || (last === 'file' && prev === 'trace') || (typeof last === 'number' && prev === 'configMapFiles')) for (const v of a.values) refs.add(String(parseYaml(v)));
+    if (last === 'manifestFile' || (last === 'file' && prev === 'trace') || (typeof last === 'number' && prev === 'configMapFiles')) for (const v of a.values) refs.add(String(parseYaml(v, { customTags: kubectlTags })));
   }
   const used = new Set<string>();
   const keyFor = (p: string): string => {
@@ -188,11 +189,11 @@ export function jobManifests(o: JobOptions): Array<Record<string, unknown>> {
 /** The manifests as one multi-document YAML text, ready for `kubectl apply -f`. */
 export function jobYaml(o: JobOptions): string {
   const [cm, job] = jobManifests(o);
-  const head = new Document(cm, { aliasDuplicateObjects: false });
+  const head = new Document(cm, { aliasDuplicateObjects: false, ...KUBECTL_SAFE });
   head.commentBefore =
     ` knsim sweep ${o.def.scenario}: ${o.shards} shard(s) as an Indexed Job.\n` +
     ` kubectl apply -f this file; when it completes, copy ${RESULTS_MOUNT}/${o.name}/shard-* from the "${o.pvc}" volume\n` +
     ` and run: knsim sweep merge shard-*`;
-  const body = new Document(job, { aliasDuplicateObjects: false });
+  const body = new Document(job, { aliasDuplicateObjects: false, ...KUBECTL_SAFE });
   return head.toString({ lineWidth: 0 }) + '---\n' + body.toString({ lineWidth: 0 });
 }

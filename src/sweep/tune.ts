@@ -22,6 +22,7 @@
  * TIE_RULE; ./tune-flags.ts says which points tie with it.
  */
 import { parse as parseYaml, Document } from 'yaml';
+import { KUBECTL_SAFE, kubectlTags } from '../scenario/kubectl-yaml.js';
 import { UsageError } from '../scenario/usage-error.js';
 import type { LoadedScenario } from '../scenario/load.js';
 import { parseSetExpression } from '../scenario/set.js';
@@ -527,10 +528,10 @@ export function winnerPatch(loaded: LoadedScenario, axes: readonly Axis[], value
   for (const [i, patch] of [...services].sort((a, b) => a[0] - b[0])) {
     const name = loaded.world.services[i]?.name ?? `services[${i}]`;
     const { metadata, ...rest } = patch as { metadata?: Record<string, unknown> };
-    docs.push(new Document(ordered({ apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name, ...(metadata ?? {}) }, ...rest })));
+    docs.push(new Document(ordered({ apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name, ...(metadata ?? {}) }, ...rest }), KUBECTL_SAFE));
   }
   for (const [name, data] of [...configMaps].sort((a, b) => a[0].localeCompare(b[0]))) {
-    const doc = new Document({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'knative-serving' }, data });
+    const doc = new Document({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'knative-serving' }, data }, KUBECTL_SAFE);
     doc.commentBefore = ` cluster-wide: affects every revision (ConfigMap knative-serving/${name})`;
     docs.push(doc);
   }
@@ -543,4 +544,4 @@ export function winnerPatch(loaded: LoadedScenario, axes: readonly Axis[], value
 }
 
 /** Reads a value as YAML would (for tests and messages). */
-export const yamlValue = (text: string): unknown => parseYaml(text);
+export const yamlValue = (text: string): unknown => parseYaml(text, { customTags: kubectlTags });

@@ -25,7 +25,7 @@ describe('config-features kubernetes.podspec-init-containers gates a template wi
     // Allowed passes the field mask, but validateInitContainers wants Enabled.
     { what: 'allowed', sets: [`${FLAG}=allowed`, ONE_INIT], rule: `${REFUSED} (allowed lets the field through, but only enabled turns init containers on)` },
     // Knative ignores a value it does not accept and keeps the default, Disabled.
-    { what: 'a value Knative ignores', sets: [`${FLAG}=yes`, ONE_INIT], rule: `${REFUSED} (it is "yes", not enabled, allowed or disabled, which Knative ignores)` },
+    { what: 'a value Knative ignores', sets: [`${FLAG}=enable`, ONE_INIT], rule: `${REFUSED} (it is "enable", not enabled, allowed or disabled, which Knative ignores)` },
     { what: 'two init containers', sets: [`${SPEC}.initContainers=[{image: "app:1"}, {image: "side:1"}]`], rule: `${REFUSED} (it is disabled by default)` },
     // The field mask drops the field when the flag is Disabled, and an empty list is still a set field.
     {
@@ -108,7 +108,7 @@ describe('config-features keys and values Knative does not take: warnings, and t
     // Compared after the shared prefix, so no key is close (kubernetes.podspec-dnsconfig was suggested on the prefix alone).
     { what: 'a key this version does not read', data: { 'kubernetes.podspec-dryrun': 'enabled' }, text: 'unknown config-features key, ignored' },
     { what: 'a misspelt kubernetes.containerspec key', data: { 'kubernetes.containerspec-addcapability': 'enabled' }, text: 'unknown config-features key, ignored (did you mean kubernetes.containerspec-addcapabilities?)' },
-    { what: 'a value a flag does not take', data: { 'multi-container': 'on' }, text: '"on" is not enabled, allowed or disabled: Knative ignores it and keeps the default, enabled' },
+    { what: 'a value a flag does not take', data: { 'multi-container': 'enable' }, text: '"enable" is not enabled, allowed or disabled: Knative ignores it and keeps the default, enabled' },
     // secure-pod-defaults has its own values, Allowed not among them.
     {
       what: 'allowed for secure-pod-defaults',

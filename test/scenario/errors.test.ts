@@ -43,10 +43,10 @@ const cases: Case[] = [
   },
   // Unquoted numbers YAML cannot hold reached Knative's parsers as "Infinity" or with other digits.
   {
-    what: 'an unquoted 1e309 as a ConfigMap value',
-    sets: ['configMaps.config-network.rollout-duration=1e309'],
+    what: 'an unquoted .inf as a ConfigMap value',
+    sets: ['configMaps.config-network.rollout-duration=.inf'],
     path: 'configMaps.config-network["rollout-duration"]',
-    rule: 'ConfigMap values are strings: YAML reads this unquoted number as infinity (.inf: anything past ±1.8e308, such as 1e309); quote it',
+    rule: 'ConfigMap values are strings: YAML reads an unquoted .inf as infinity; quote it',
   },
   {
     what: 'an unquoted integer past 2^53 as a ConfigMap value',
@@ -108,7 +108,7 @@ const cases: Case[] = [
     path: 'clients[0].open.rate.shape',
     rule: 'must be one of: constant, step, ramp, spike, sine, diurnal (got the string "square")',
   },
-  { what: 'series, not a boolean', sets: ['series=no'], path: 'series', rule: 'expected a boolean, got the string "no"' },
+  { what: 'series, not a boolean', sets: ['series=nope'], path: 'series', rule: 'expected a boolean, got the string "nope"' },
   {
     what: 'trace mode',
     sets: ['trace=sample=0'],

@@ -147,7 +147,7 @@ describe('config-features flags gate the template fields Knative gates', () => {
   });
 
   it('a value Knative ignores keeps the default: off for nodeSelector, on for emptyDir', () => {
-    refusedAt([flag('kubernetes.podspec-nodeselector', 'yes'), spec('nodeSelector={disktype: ssd}')], 'nodeSelector', refusal('pod spec support for nodeSelector', 'kubernetes.podspec-nodeselector', 'it is "yes", not enabled, allowed or disabled, which Knative ignores'));
+    refusedAt([flag('kubernetes.podspec-nodeselector', 'enable'), spec('nodeSelector={disktype: ssd}')], 'nodeSelector', refusal('pod spec support for nodeSelector', 'kubernetes.podspec-nodeselector', 'it is "enable", not enabled, allowed or disabled, which Knative ignores'));
     loads([flag('kubernetes.podspec-volumes-emptydir', 'off'), spec('volumes=[{name: tmp, emptyDir: {}}]'), spec(mounting('tmp', false))]);
   });
 
@@ -285,7 +285,7 @@ describe('multi-container-probing gates probes on sidecars', () => {
     refusedAt([set], at, sidecarRefusal('it is disabled by default'));
     refusedAt([flag(KEY, 'Disabled'), set], at, sidecarRefusal('it is disabled'));
     refusedAt([flag(KEY, 'allowed'), set], at, sidecarRefusal(ALLOWED_NOT_ENOUGH));
-    refusedAt([flag(KEY, 'on'), set], at, sidecarRefusal('it is "on", not enabled, allowed or disabled, which Knative ignores'));
+    refusedAt([flag(KEY, 'enable'), set], at, sidecarRefusal('it is "enable", not enabled, allowed or disabled, which Knative ignores'));
     if (enabled === undefined) loads([flag(KEY, 'ENABLED'), set]);
     else refusedAt([flag(KEY, 'ENABLED'), set], at, enabled);
   });

@@ -5,6 +5,7 @@
  * part that is there.
  */
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { kubectlTags } from '../../src/scenario/kubectl-yaml.js';
 
 export interface Span {
   from: number;
@@ -26,7 +27,8 @@ export function parsePath(path: string): Array<string | number> {
 
 export function errorSpan(text: string, path: string): Span {
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
+  // Keys read as the loader reads them (`y:` is the key "true" there), so paths match.
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, customTags: kubectlTags });
   const at = (from: number, to: number): Span => ({ from, to: Math.max(to, from), line: lc.linePos(from).line });
   const lineCol = /^line (\d+)(?:, column (\d+))?/.exec(path);
   if (lineCol !== null) {
