@@ -27,14 +27,15 @@ function steadyService(
   extra: { annotations?: Record<string, string>; containers?: unknown[] } = {},
 ): { service: Record<string, unknown>; client: Record<string, unknown> } {
   const metadata = extra.annotations === undefined ? {} : { metadata: { annotations: extra.annotations } };
-  const containers = extra.containers;
+  // Knative requires a container; one without resources leaves the pod as config-defaults makes it.
+  const containers = extra.containers ?? [{ image: 'app' }];
   return {
     service: {
       manifest: {
         apiVersion: 'serving.knative.dev/v1',
         kind: 'Service',
         metadata: { name },
-        spec: { template: { ...metadata, spec: { containerConcurrency: cc, ...(containers === undefined ? {} : { containers }) } } },
+        spec: { template: { ...metadata, spec: { containerConcurrency: cc, containers } } },
       },
       initialPods,
       app: { serviceTime },

@@ -39,7 +39,7 @@ export function steadyInitialPods(rpsPerService: number): number {
 function service(name: string, rps: number, cc: number, serviceTime: string, initialPods: number): { service: unknown; client: unknown } {
   return {
     service: {
-      manifest: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name }, spec: { template: { spec: { containerConcurrency: cc } } } },
+      manifest: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name }, spec: { template: { spec: { containerConcurrency: cc, containers: [{ image: 'app' }] } } } },
       initialPods,
       app: { serviceTime },
     },

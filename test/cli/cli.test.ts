@@ -24,7 +24,7 @@ services:
         template:
           metadata:
             annotations: { autoscaling.knative.dev/target: "10" }
-          spec: { containerConcurrency: 0 }
+          spec: { containerConcurrency: 0, containers: [{ image: app }] }
     initialPods: 0
 clients:
   - name: load
@@ -129,7 +129,7 @@ describe('knsim CLI', () => {
     ['a wrong type', base.replace('duration: 30s', 'duration: [1]'), [], /^knsim: .*s\.yaml: duration: /],
     ['an invalid annotation', base.replace('target: "10"', 'target: "0"'), [], /^knsim: .*s\.yaml: services\[0\]\.manifest\.spec\.template\.metadata\.annotations\["autoscaling\.knative\.dev\/target"\]: /],
     ['an invalid ConfigMap value', base.replace('duration: 30s', 'duration: 30s\nconfigMaps:\n  config-autoscaler: { stable-window: 61984ms }'), [], /^knsim: .*s\.yaml: configMaps\.config-autoscaler\["stable-window"\]: /],
-    ['traffic not summing to 100', base.replace('spec: { containerConcurrency: 0 }', 'spec: { containerConcurrency: 0 }\n        traffic: [{ latestRevision: true, percent: 99 }]'), [], /^knsim: .*s\.yaml: services\[0\]\.manifest\.spec\.traffic.*100/],
+    ['traffic not summing to 100', base.replace('spec: { containerConcurrency: 0, containers: [{ image: app }] }', 'spec: { containerConcurrency: 0, containers: [{ image: app }] }\n        traffic: [{ latestRevision: true, percent: 99 }]'), [], /^knsim: .*s\.yaml: services\[0\]\.manifest\.spec\.traffic.*100/],
     ['an unreadable manifest path', base.replace(/- manifest:[\s\S]*?initialPods/, '- manifestFile: missing.yaml\n    initialPods'), [], /^knsim: .*s\.yaml: services\[0\]\.manifestFile: /],
   ];
   it.each(bad)('%s: one line naming the file, field and rule; exit 2; no output', (_label, yaml, extra, pattern) => {

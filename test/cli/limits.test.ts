@@ -34,7 +34,7 @@ describe('work limits on the command line', () => {
     // 100 revisions for about 820,000 simulated years: some 80 TB of time series, more than any disk here.
     const dir = mkdtempSync(join(tmpdir(), 'knsim-limits-'));
     const file = join(dir, 'wide.yaml');
-    const services = Array.from({ length: 100 }, (_, i) => `  - manifest: { apiVersion: serving.knative.dev/v1, kind: Service, metadata: { name: s${i} } }`);
+    const services = Array.from({ length: 100 }, (_, i) => `  - manifest: { apiVersion: serving.knative.dev/v1, kind: Service, metadata: { name: s${i} }, spec: { template: { spec: { containers: [{ image: app }] } } } }`);
     writeFileSync(file, ['name: wide', 'duration: 2000000h', 'services:', ...services, 'clients:', '  - { name: load, service: s0, open: { rps: 1 } }', ''].join('\n'));
     const out = join(dir, 'out');
     const r = knsim(['run', file, '--out', out, '--no-report', '--max-events', '1e14', '--max-requests', '1e10']);

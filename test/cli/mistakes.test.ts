@@ -42,6 +42,8 @@ services:
         template:
           metadata:
             annotations: { autoscaling.knative.dev/minscale: "1", autoscaling.knative.dev/targt: "10" }
+          spec:
+            containers: [{ image: app }]
 clients:
   - name: load
     service: hello

@@ -27,7 +27,7 @@ services:
       metadata: { name: hello }
       spec:
         template:
-          spec: { containerConcurrency: 0 }
+          spec: { containerConcurrency: 0, containers: [{ image: app }] }
     initialPods: 1
 clients:
   - name: load

@@ -19,7 +19,7 @@ duration: 30s
 autoscalerClasses:
   - { name: my.example.com, module: ./scaler.ts }
 services:
-  - manifest: { apiVersion: serving.knative.dev/v1, kind: Service, metadata: { name: hello }, spec: { template: { metadata: { annotations: { autoscaling.knative.dev/class: my.example.com } } } } }
+  - manifest: { apiVersion: serving.knative.dev/v1, kind: Service, metadata: { name: hello }, spec: { template: { metadata: { annotations: { autoscaling.knative.dev/class: my.example.com } }, spec: { containers: [{ image: app }] } } } }
     initialPods: 1
 clients:
   - { name: c, service: hello, open: { rps: 5 } }

@@ -52,7 +52,7 @@ function zeroLoop(think: string): Record<string, unknown> {
     name: 'zero',
     duration: '10s',
     cluster: { ingressLatency: 0 },
-    services: [{ manifest: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name: 'hello' } }, initialPods: 1, app: { serviceTime: '0s' } }],
+    services: [{ manifest: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name: 'hello' }, spec: { template: { spec: { containers: [{ image: 'app' }] } } } }, initialPods: 1, app: { serviceTime: '0s' } }],
     clients: [
       { name: 'steady', service: 'hello', open: { rps: 1 } },
       { name: 'hey', service: 'hello', closed: { users: 2, think } },

@@ -22,7 +22,7 @@ function scenario(cluster: Record<string, unknown> | undefined) {
           kind: 'Service',
           metadata: { name: 'fast' },
           // TBC -1 keeps the activator in the path; three pods are plenty for 300 rps of 10 ms.
-          spec: { template: { metadata: { annotations: { 'autoscaling.knative.dev/target-burst-capacity': '-1', 'autoscaling.knative.dev/min-scale': '3' } } } },
+          spec: { template: { metadata: { annotations: { 'autoscaling.knative.dev/target-burst-capacity': '-1', 'autoscaling.knative.dev/min-scale': '3' } }, spec: { containers: [{ image: 'app' }] } } },
         },
         initialPods: 3,
         app: { serviceTime: '10ms' },

@@ -27,7 +27,7 @@ function scenario(o: { clients: Obj[]; annotations?: Record<string, string>; ini
           apiVersion: 'serving.knative.dev/v1',
           kind: 'Service',
           metadata: { name: 'hello' },
-          spec: { template: { metadata: { annotations: o.annotations ?? {} }, spec: { containerConcurrency: 1 } } },
+          spec: { template: { metadata: { annotations: o.annotations ?? {} }, spec: { containerConcurrency: 1, containers: [{ image: 'app' }] } } },
         },
         ...(o.initialPods !== undefined ? { initialPods: o.initialPods } : {}),
         app: { serviceTime: '1s' },

@@ -18,7 +18,7 @@ function load(spec: Record<string, unknown>, defaults: Record<string, string> = 
     configMaps: { 'config-defaults': { 'max-revision-timeout-seconds': '900', ...defaults } },
     services: [
       {
-        manifest: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name: 'slow' }, spec: { template: { spec } } },
+        manifest: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name: 'slow' }, spec: { template: { spec: { containers: [{ image: 'app' }], ...spec } } } },
         initialPods: 1,
         app: { serviceTime: '8s' },
       },

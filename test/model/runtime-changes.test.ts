@@ -34,7 +34,7 @@ function scenario(o: {
           apiVersion: 'serving.knative.dev/v1',
           kind: 'Service',
           metadata: { name: 'hello' },
-          spec: { template: { metadata: { annotations: o.annotations ?? {} }, spec: { containerConcurrency: 1 } } },
+          spec: { template: { metadata: { annotations: o.annotations ?? {} }, spec: { containerConcurrency: 1, containers: [{ image: 'app' }] } } },
         },
         initialPods: o.initialPods ?? 0,
         app: { serviceTime: '100ms' },
@@ -225,7 +225,7 @@ describe('loading config-autoscaler changes', () => {
   const w = scenarioFromValue(
     scenario({
       configMaps: { 'config-autoscaler': { 'stable-window': '30s' } },
-      serviceUpdates: [{ at: '100s', template: { spec: { containerConcurrency: 2 } } }],
+      serviceUpdates: [{ at: '100s', template: { spec: { containerConcurrency: 2, containers: [{ image: 'app' }] } } }],
       updates: [{ at: '50s', configMaps: { 'config-autoscaler': { 'stable-window': '6s' } } }],
     }),
     FILE,

@@ -220,7 +220,7 @@ describe('faults in a scenario file', () => {
     duration: '1m',
     services: [
       {
-        manifest: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name: 'hello' } },
+        manifest: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name: 'hello' }, spec: { template: { spec: { containers: [{ image: 'app' }] } } } },
         initialPods: 2,
         app: { serviceTime: '1s', faults },
       },

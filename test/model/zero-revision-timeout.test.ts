@@ -15,7 +15,7 @@ const scenario = (timeout: string) => ({
   configMaps: { 'config-defaults': { 'revision-timeout-seconds': timeout } },
   services: [
     {
-      manifest: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name: 'hello' }, spec: { template: { spec: {} } } },
+      manifest: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name: 'hello' }, spec: { template: { spec: { containers: [{ image: 'app' }] } } } },
       initialPods: 1,
       app: { serviceTime: '100ms' },
     },

@@ -18,7 +18,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 const SCENARIO = `name: last-instant
 duration: DURATION
 services:
-  - manifest: { apiVersion: serving.knative.dev/v1, kind: Service, metadata: { name: hello }, spec: { template: { spec: { containerConcurrency: 1 } } } }
+  - manifest: { apiVersion: serving.knative.dev/v1, kind: Service, metadata: { name: hello }, spec: { template: { spec: { containerConcurrency: 1, containers: [{ image: app }] } } } }
     initialPods: 1
     app: { serviceTime: 5s }
 clients:
@@ -57,7 +57,7 @@ describe('latency-buckets.csv at the end of the run', () => {
     writeFileSync(file, `name: buckets
 duration: 2h
 services:
-  - manifest: { apiVersion: serving.knative.dev/v1, kind: Service, metadata: { name: hello } }
+  - manifest: { apiVersion: serving.knative.dev/v1, kind: Service, metadata: { name: hello }, spec: { template: { spec: { containers: [{ image: app }] } } } }
     initialPods: 1
     app: { serviceTime: 1s }
 clients:

@@ -22,7 +22,7 @@ function scenario(): Record<string, unknown> {
     name: 'many',
     duration: '40s',
     services: names.map((name) => ({
-      manifest: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name }, spec: { template: { spec: { containerConcurrency: 10 } } } },
+      manifest: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name }, spec: { template: { spec: { containerConcurrency: 10, containers: [{ image: 'app' }] } } } },
       initialPods: 1,
       app: { serviceTime: '50ms' },
     })),

@@ -259,7 +259,7 @@ const cases: Case[] = [
   },
   {
     what: 'a reused BYO revision name',
-    sets: ['services[0].manifest.spec.template.metadata.name=hello-v1', 'services[0].updates=[{at: 1m, template: {metadata: {name: hello-v1}, spec: {containerConcurrency: 2}}}]'],
+    sets: ['services[0].manifest.spec.template.metadata.name=hello-v1', 'services[0].updates=[{at: 1m, template: {metadata: {name: hello-v1}, spec: {containerConcurrency: 2, containers: [{image: "hello:1"}]}}}]'],
     path: 'services[0].updates[0].template.metadata.name',
     rule: 'a changed template needs a new revision name: revision "hello-v1" already exists (created by services[0].manifest.spec.template)',
   },

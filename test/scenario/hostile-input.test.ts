@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ScenarioError, quote } from '../../src/scenario/errors.js';
 import { firstInvalidUtf8, loadScenario, MAX_TEXT_FILE_BYTES, scenarioFromValue } from '../../src/scenario/load.js';
-import { tinyScenario } from '../support/tiny-scenario.js';
+import { TINY_MANIFEST, tinyScenario } from '../support/tiny-scenario.js';
 import { catchScenarioError, SCENARIOS } from './helpers.js';
 import { MAX_YAML_NODES, TOO_MANY_NODES_RULE, tooManyNodesOffset } from '../../src/scenario/yaml-size.js';
 import { parseSetExpression } from '../../src/scenario/set.js';
@@ -110,7 +110,7 @@ describe('YAML', () => {
 
   it('a manifest file nested too deeply names that file and line', () => {
     const manifest = write(`apiVersion: serving.knative.dev/v1\nkind: Service\nmetadata: { name: hello }\nspec: ${'['.repeat(5000)}\n`);
-    const file = write(BASE.replace('- manifest: { apiVersion: serving.knative.dev/v1, kind: Service, metadata: { name: hello } }', `- manifestFile: ${manifest}`));
+    const file = write(BASE.replace(`manifest: ${TINY_MANIFEST}`, `manifestFile: ${manifest}`));
     const err = catchScenarioError(() => loadScenario(file));
     expect(err.message).toBe(`${manifest}: line 4, column 106: ${DEEP}`);
   });
@@ -130,7 +130,7 @@ describe('__proto__ keys are rejected with their path', () => {
 
   it('in a manifest file, naming that file', () => {
     const manifest = write('apiVersion: serving.knative.dev/v1\nkind: Service\nmetadata: { name: hello }\nspec: { template: { __proto__: {} } }\n');
-    const file = write(BASE.replace('- manifest: { apiVersion: serving.knative.dev/v1, kind: Service, metadata: { name: hello } }', `- manifestFile: ${manifest}`));
+    const file = write(BASE.replace(`manifest: ${TINY_MANIFEST}`, `manifestFile: ${manifest}`));
     const err = catchScenarioError(() => loadScenario(file));
     expect(err.message).toBe(`${manifest}: spec.template.__proto__: the key "__proto__" is not allowed`);
   });
@@ -179,7 +179,7 @@ describe('YAML past MAX_YAML_NODES nodes', () => {
   it('an empirical distribution of a million values is refused at the value past the cap', () => {
     const err = load(empirical(1_000_000));
     // Line 6 is `app: { serviceTime: { dist: empirical, values: [`…; each value is 4 characters.
-    const nodesBefore = 26; // BASE's first 5 lines hold 18 nodes, `app`…`values: [` 8
+    const nodesBefore = 37; // BASE's first 5 lines hold 29 nodes, `app`…`values: [` 8
     expect(err.path).toBe(`line 6, column ${'    app: { serviceTime: { dist: empirical, values: ['.length + 1 + (MAX_YAML_NODES - nodesBefore) * 4}`);
     expect(err.rule).toBe(rule);
   });
@@ -187,7 +187,7 @@ describe('YAML past MAX_YAML_NODES nodes', () => {
   it('200,000 nodes is the cap, not one fewer', () => {
     expect(MAX_YAML_NODES).toBe(200_000);
     const text = empirical(10);
-    const nodes = 26 + 10 + 11; // as above, the 10 values, then `clients`, its list and the client's 9
+    const nodes = 37 + 10 + 11; // as above, the 10 values, then `clients`, its list and the client's 9
     expect(tooManyNodesOffset(text, nodes)).toBeUndefined();
     expect(tooManyNodesOffset(text, nodes - 1)).toBe(text.lastIndexOf('rps: 1') + 5);
   });
@@ -213,7 +213,7 @@ describe('YAML past MAX_YAML_NODES nodes', () => {
 
   it('a manifest file or ConfigMap file past the cap names that file', () => {
     const manifest = write(`apiVersion: serving.knative.dev/v1\nkind: Service\nmetadata: { name: hello }\n${'---\n'.repeat(MAX_YAML_NODES + 1)}`);
-    const file = write(BASE.replace('- manifest: { apiVersion: serving.knative.dev/v1, kind: Service, metadata: { name: hello } }', `- manifestFile: ${manifest}`));
+    const file = write(BASE.replace(`manifest: ${TINY_MANIFEST}`, `manifestFile: ${manifest}`));
     expect(catchScenarioError(() => loadScenario(file)).message).toBe(`${manifest}: line ${MAX_YAML_NODES - 4}, column 1: ${rule}`);
     const cm = write(`data:\n${'  -\n'.repeat(MAX_YAML_NODES + 5)}`);
     const file2 = write(`${BASE}configMapFiles: [${cm}]\n`);
@@ -282,7 +282,7 @@ describe('files past 16 MiB', () => {
   it('a scenario file of 17 MB is refused by its size, and so is a manifestFile', () => {
     const big = write(Buffer.alloc(MAX_TEXT_FILE_BYTES + 1, 0x23));
     expect(catchScenarioError(() => loadScenario(big)).message).toBe(`${big}: cannot read the scenario file: ${rule}`);
-    const file = write(BASE.replace("manifest: { apiVersion: serving.knative.dev/v1, kind: Service, metadata: { name: hello } }", `manifestFile: ${big}`));
+    const file = write(BASE.replace(`manifest: ${TINY_MANIFEST}`, `manifestFile: ${big}`));
     expect(catchScenarioError(() => loadScenario(file)).message).toBe(`${file}: services[0].manifestFile: cannot read ${JSON.stringify(big)}: ${rule}`);
   });
 });
@@ -331,7 +331,7 @@ function base(): Record<string, any> {
   return {
     name: 'hostile',
     duration: '10s',
-    services: [{ manifest: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name: 'hello' } }, initialPods: 1 }],
+    services: [{ manifest: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name: 'hello' }, spec: { template: { spec: { containers: [{ image: 'app' }] } } } }, initialPods: 1 }],
     clients: [{ name: 'load', service: 'hello', open: { rps: 1 } }],
   };
 }

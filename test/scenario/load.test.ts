@@ -280,7 +280,7 @@ describe('loadScenario options and overrides', () => {
     const l = loadScenario(base, {
       sets: [
         'configMaps.config-network.rollout-duration=30',
-        'services[0].updates=[{at: 1m, template: {spec: {containerConcurrency: 3}}, annotations: {"serving.knative.dev/rollout-duration": 2m}}]',
+        'services[0].updates=[{at: 1m, template: {spec: {containerConcurrency: 3, containers: [{image: "hello:1"}]}}, annotations: {"serving.knative.dev/rollout-duration": 2m}}]',
       ],
     });
     const s = l.world.services[0]!;

@@ -83,7 +83,7 @@ spec:
   template:
     metadata:
       annotations: { autoscaling.knative.dev/target: "10" }
-    spec: { containerConcurrency: 4 }
+    spec: { containerConcurrency: 4, containers: [{ image: app }] }
 `;
 
 const FILE_SCENARIO = `
@@ -139,6 +139,8 @@ services:
               autoscaling.knative.dev/targt: "10"
               autoscaling.knative.dev/max-scale: "3"
               example.com/other: "x"
+          spec:
+            containers: [{ image: app }]
 clients:
   - { name: load, service: hello, open: { rps: 5 } }
 `;

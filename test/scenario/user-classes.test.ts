@@ -36,6 +36,7 @@ services:
             annotations: { autoscaling.knative.dev/class: ${opts.cls ?? CLASS} }
           spec:
             containerConcurrency: 2
+            containers: [{ image: app }]
     initialPods: 0
 clients:
   - name: load

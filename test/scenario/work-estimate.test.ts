@@ -20,7 +20,7 @@ function base(): Record<string, any> {
     duration: '1h',
     services: [
       {
-        manifest: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name: 'hello' }, spec: { template: { metadata: { annotations: {} } } } },
+        manifest: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name: 'hello' }, spec: { template: { metadata: { annotations: {} }, spec: { containers: [{ image: 'app' }] } } } },
         initialPods: 1,
         app: { serviceTime: '100ms' },
       },
@@ -164,7 +164,7 @@ const refusals: Refusal[] = [
   {
     what: 'initial-scale 500000 on a revision created by an update',
     edit: (s) => {
-      s.services[0].updates = [{ at: '60s', template: { metadata: { annotations: { 'autoscaling.knative.dev/initial-scale': '500000' } } } }];
+      s.services[0].updates = [{ at: '60s', template: { metadata: { annotations: { 'autoscaling.knative.dev/initial-scale': '500000' } }, spec: { containers: [{ image: 'app' }] } } }];
     },
     path: 'services[0].updates[0].template.metadata.annotations["autoscaling.knative.dev/initial-scale"]',
     rule: 'initial-scale starts 500000 pods of hello-00002 exceeds the limit of 100000 pods (raise with --max-pods)',
@@ -296,7 +296,7 @@ describe('the request cap stops a run whose users loop on 404s', () => {
   // 100 users with no think time on a revision that never becomes Ready: each request is a 404
   // after the 1 ms ingress hop, where the estimate counts a 100 ms service time.
   const yaml = (duration: string) =>
-    `name: never\nduration: ${duration}\nservices:\n  - manifest: { apiVersion: serving.knative.dev/v1, kind: Service, metadata: { name: hello } }\n    app: { serviceTime: 100ms, faults: [{ kind: readinessFailure }] }\nclients:\n  - { name: c, service: hello, closed: { users: 100, think: 0s } }\n`;
+    `name: never\nduration: ${duration}\nservices:\n  - manifest: { apiVersion: serving.knative.dev/v1, kind: Service, metadata: { name: hello }, spec: { template: { spec: { containers: [{ image: app }] } } } }\n    app: { serviceTime: 100ms, faults: [{ kind: readinessFailure }] }\nclients:\n  - { name: c, service: hello, closed: { users: 100, think: 0s } }\n`;
   it.each([
     // 100 × 20 s / 0.101 s ≈ 19,802 foreseen: the cap is the least one, 1e7 (reached at about 100 s of 404s; not within 20 s).
     { duration: '20s', limit: undefined, message: undefined },
@@ -320,7 +320,7 @@ describe('the cap on requests in flight at once stops a run before its requests 
   // One Service scaled to zero: its first pod needs seconds, so every request of the first
   // second waits at the activator (in flight) and none is answered yet.
   const yaml = (client: string) =>
-    `name: burst\nduration: 10s\nservices:\n  - manifest: { apiVersion: serving.knative.dev/v1, kind: Service, metadata: { name: hello } }\n    initialPods: 0\nclients:\n  - { name: quiet, service: hello, open: { rps: 0 } }\n  - ${client}\n`;
+    `name: burst\nduration: 10s\nservices:\n  - manifest: { apiVersion: serving.knative.dev/v1, kind: Service, metadata: { name: hello }, spec: { template: { spec: { containers: [{ image: app }] } } } }\n    initialPods: 0\nclients:\n  - { name: quiet, service: hello, open: { rps: 0 } }\n  - ${client}\n`;
   it.each([
     // 1001 arrivals at 0 s reach the ingress at 0.001 s, the 1001st past the cap of 1000.
     { what: 'a trace of 1001 arrivals at one instant', client: '{ name: t, service: hello, trace: { file: burst.csv } }', arrivals: 1001, message: 'clients[1].trace.file: 1001 requests in flight (sent, not yet answered) at 0.001 s: more than the limit of 1000; send fewer at once, give the revisions more pods, or raise --max-in-flight' },

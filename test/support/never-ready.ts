@@ -10,7 +10,7 @@ export function neverReadyScenario(duration: string, head: readonly string[] = [
     `duration: ${duration}`,
     ...head,
     'services:',
-    '  - manifest: { apiVersion: serving.knative.dev/v1, kind: Service, metadata: { name: hello } }',
+    '  - manifest: { apiVersion: serving.knative.dev/v1, kind: Service, metadata: { name: hello }, spec: { template: { spec: { containers: [{ image: app }] } } } }',
     '    app: { serviceTime: 100ms, faults: [{ kind: readinessFailure }] }',
     'clients:',
     '  - { name: c, service: hello, closed: { users: 100, think: 0s } }',

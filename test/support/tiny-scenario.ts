@@ -3,6 +3,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+/** The Service of tinyScenario, on one line (a test replaces `manifest: ${TINY_MANIFEST}` with a manifestFile). */
+export const TINY_MANIFEST = '{ apiVersion: serving.knative.dev/v1, kind: Service, metadata: { name: hello }, spec: { template: { spec: { containers: [{ image: app }] } } } }';
+
 /**
  * One Service, `hello`, with one pod up, and one open-loop client, `load`, at `rps`. Tests edit the
  * text with replace() and count its lines (7), so its layout stays as it is.
@@ -11,7 +14,7 @@ export function tinyScenario(name: string, duration: string, rps: number): strin
   return `name: ${name}
 duration: ${duration}
 services:
-  - manifest: { apiVersion: serving.knative.dev/v1, kind: Service, metadata: { name: hello } }
+  - manifest: ${TINY_MANIFEST}
     initialPods: 1
 clients:
   - { name: load, service: hello, open: { rps: ${rps} } }

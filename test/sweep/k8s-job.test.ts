@@ -76,7 +76,7 @@ describe('sweep k8s-job', () => {
 duration: 30s
 configMapFiles: [cms/autoscaler.yaml]
 services:
-  - manifest: { apiVersion: serving.knative.dev/v1, kind: Service, metadata: { name: a }, spec: { template: { spec: {} } } }
+  - manifest: { apiVersion: serving.knative.dev/v1, kind: Service, metadata: { name: a }, spec: { template: { spec: { containers: [{ image: app }] } } } }
 clients:
   - { name: c, service: a, open: { rps: 1 } }
 `,
@@ -96,7 +96,7 @@ clients:
       `name: x
 duration: 30s
 services:
-  - manifest: { apiVersion: serving.knative.dev/v1, kind: Service, metadata: { name: a }, spec: { template: { spec: {} } } }
+  - manifest: { apiVersion: serving.knative.dev/v1, kind: Service, metadata: { name: a }, spec: { template: { spec: { containers: [{ image: app }] } } } }
 clients:
   - { name: c, service: a, trace: { file: ../trace.csv, format: simple } }
 `,

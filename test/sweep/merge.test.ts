@@ -100,7 +100,7 @@ describe('sweep merge and the files a scenario reads', () => {
   /** A scenario beside its manifest file, trace and autoscaler module, in a fresh directory. */
   function project(): string {
     const dir = tmp();
-    writeFileSync(join(dir, 'svc.yaml'), 'apiVersion: serving.knative.dev/v1\nkind: Service\nmetadata: { name: hello }\nspec: { template: { metadata: { annotations: { autoscaling.knative.dev/class: mine.example.com } } } }\n');
+    writeFileSync(join(dir, 'svc.yaml'), 'apiVersion: serving.knative.dev/v1\nkind: Service\nmetadata: { name: hello }\nspec: { template: { metadata: { annotations: { autoscaling.knative.dev/class: mine.example.com } }, spec: { containers: [{ image: app }] } } }\n');
     writeFileSync(join(dir, 'arrivals.csv'), 'arrival\n' + Array.from({ length: 40 }, (_, i) => String(1 + i * 0.5)).join('\n') + '\n');
     writeFileSync(join(dir, 'scaler.js'), "export default { apiVersion: 'knsim.dev/v1', create() { return { decide() { return { desiredScale: 1 }; } }; } };\n");
     writeFileSync(

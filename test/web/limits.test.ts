@@ -91,7 +91,7 @@ describe('before a run: its files must fit in the tab, as they must fit on the C
       'name: busy',
       'duration: 10m',
       'services:',
-      '  - manifest: { apiVersion: serving.knative.dev/v1, kind: Service, metadata: { name: hello } }',
+      '  - manifest: { apiVersion: serving.knative.dev/v1, kind: Service, metadata: { name: hello }, spec: { template: { spec: { containers: [{ image: app }] } } } }',
       'clients:',
       '  - { name: c, service: hello, open: { rps: 5000 } }',
       '',
