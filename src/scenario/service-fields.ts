@@ -158,8 +158,8 @@ const VOLUME = requiring(fields(
   REFUSED_VOLUME_KINDS,
 ), 'name');
 
-/** Knative's RevisionSpec: containerConcurrency and the timeouts, and the corev1.PodSpec fields PodSpecMask copies. */
-const REVISION_SPEC = fields(
+/** Knative's RevisionSpec: containerConcurrency and the timeouts, and the corev1.PodSpec fields PodSpecMask copies; the schema requires containers. */
+const REVISION_SPEC = requiring(fields(
   {
     // Knative's own.
     containerConcurrency: I,
@@ -196,7 +196,7 @@ const REVISION_SPEC = fields(
     'hostname', 'subdomain', 'priority', 'readinessGates', 'preemptionPolicy', 'overhead', 'setHostnameAsFQDN', 'os', 'hostUsers',
     'schedulingGates', 'resourceClaims', 'resources', 'hostnameOverride',
   ],
-);
+), 'containers');
 
 /** Knative's RevisionTemplateSpec (a Service's spec.template, an update's template): its metadata keeps unknown fields. */
 export const TEMPLATE_NODE: FieldNode = fields({ metadata: OPEN, spec: REVISION_SPEC });

@@ -37,6 +37,8 @@ const strict = (api: string): string => `kubectl apply refuses it (strict decodi
 const leftOut = (api: string): string => `Knative's Service schema leaves out this Kubernetes field, so ${strict(api)}`;
 const unknown = (api: string, near?: string): string => `not a field of a Knative Service${near === undefined ? '' : ` (did you mean ${near}?)`}: ${strict(api)}`;
 const MASK = 'so Knative refuses the template (must not set the field(s))';
+/** What the API server says of a template spec without containers (the Service CRD lists them under `required`). */
+const NO_CONTAINERS = 'required field is missing: the API server refuses it (spec.template.spec.containers: Required value)';
 const mistyped = (expected: string, got: string, api: string, type: string): string =>
   `expected ${expected}, got ${got}: the API server refuses it (${api} must be of type ${type})`;
 
@@ -210,6 +212,7 @@ const ROWS: Row[] = [
     path: `${SPEC}.containers[0].env[0].valueFrom.secretKeyRef.key`,
     rule: 'required field is missing: the API server refuses it (spec.template.spec.containers[0].env[0].valueFrom.secretKeyRef.key: Required value)',
   },
+  { name: 'a template without containers', edit: (s) => void delete podSpec(s)['containers'], path: `${SPEC}.containers`, rule: NO_CONTAINERS },
   // Values the schema takes and the webhook's masks do not.
   {
     name: 'privileged: true',
@@ -347,6 +350,33 @@ describe('--set paths', () => {
     const r = runKnsim(['run', fixture('base.yaml'), '--set', `${SPEC}.containers[0].securityContext.privileged=true`, '--no-report', '--out', join(mkdtempSync(join(TMP, 'case-')), 'o')]);
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toEqual([`knsim: ${fixture('base.yaml')}: ${SPEC}.containers[0].securityContext.privileged: Knative allows only privileged: false, ${MASK}`]);
+  });
+});
+
+// knsim took a template without containers (a shorthand its own tests used) and simulated a
+// Service the API server never stores.
+describe('a template without containers', () => {
+  it('knsim run exits 2 with the one line naming the file and spec.template.spec.containers', () => {
+    const dir = mkdtempSync(join(TMP, 'case-'));
+    const s = base();
+    delete podSpec(s)['containers'];
+    podSpec(s)['containerConcurrency'] = 10;
+    writeFileSync(join(dir, 's.yaml'), stringify(s));
+    const r = runKnsim(['run', join(dir, 's.yaml'), '--no-report', '--out', join(dir, 'o')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`knsim: ${join(dir, 's.yaml')}: ${SPEC}.containers: ${NO_CONTAINERS}\n`);
+    expect(r.stdout).toBe('');
+  });
+
+  // An update's template is a whole new template (kubectl apply of the full manifest), not a
+  // patch onto the last one: without containers, the Service it makes has none.
+  it("is refused in an update, even when the Service's template has them", () => {
+    const s = base();
+    service(s)['updates'] = [{ at: '1m', template: { spec: { containerConcurrency: 2 } } }];
+    const err = catchScenarioError(() => scenarioFromValue(s, 's.yaml'));
+    expect(err.message).toBe(new ScenarioError('s.yaml', 'services[0].updates[0].template.spec.containers', NO_CONTAINERS).message);
+    (service(s)['updates'] as Obj[])[0]!['template'] = { spec: { containerConcurrency: 2, containers: [{ image: 'hello:1' }] } };
+    expect(scenarioFromValue(s, 's.yaml').world.services[0]!.revisions.map((r) => r.containerConcurrency)).toEqual([0, 2]);
   });
 });
 
