@@ -1,8 +1,8 @@
 /**
  * What Knative's webhook checks in each container of a template beyond names and field masks
  * (pkg/apis/serving/k8s_validation.go: ValidatePodSpec, validateContainersPorts, validate,
- * validateEnv*, validateContainerPorts, validateInitContainerPorts): the ports, the
- * environment, and the image reference.
+ * validateEnv*, validateContainerPorts, validateInitContainerPorts): that there is one, the
+ * ports, the environment, and the image reference.
  *
  * The containers play three parts. The serving container (a lone container, or the one
  * container with a port) takes the requests the queue-proxy forwards: its one port must be
@@ -11,7 +11,8 @@
  * PORT. An init container's ports are only checked for range and reserved numbers.
  *
  * Upstream reports every refused field at once; knsim names the first, in the webhook's
- * order (init containers, the count of ports, then each container: env, envFrom, image, ports).
+ * order (init containers, the count of ports, that there is a container, then each container:
+ * env, envFrom, image, ports).
  * A field is "set" as Go decodes it: absent and null are the zero value ("" or 0).
  */
 import { formatPath, quote, ScenarioError, type PathSegment } from './errors.js';
@@ -170,11 +171,15 @@ function checkPortCount(containers: ReadonlyArray<{ c: Obj; i: number }>, read: 
 }
 
 /**
- * Refuses a template whose pod spec (`spec`, written at `base` in `file`) has a container
- * the webhook refuses for its ports, environment, image or terminationMessagePolicy.
+ * Refuses a template whose pod spec (`spec`, written at `base` in `file`) has no container
+ * (the Service schema requires the list, but a template without a spec, or an empty list,
+ * gets past it to the webhook), or a container the webhook refuses for its ports,
+ * environment, image or terminationMessagePolicy.
  * @throws ScenarioError at the first such field.
  */
-export function checkContainers(spec: unknown, file: string, base: readonly PathSegment[]): void {
+export function checkContainers(written: unknown, file: string, base: readonly PathSegment[]): void {
+  // The webhook validates the pod spec of every template, an absent one as empty.
+  const spec = written === undefined || written === null ? {} : written;
   if (!isObj(spec)) return;
   const fail: Fail = (at, rule) => {
     throw new ScenarioError(file, formatPath([...base, ...at]), rule);
@@ -187,6 +192,7 @@ export function checkContainers(spec: unknown, file: string, base: readonly Path
 
   const containers = items('containers');
   checkPortCount(containers, read, fail);
+  if (containers.length === 0) fail(['containers'], `missing field(s): a template needs a container, ${ADMISSION}`);
   for (const { c, i } of containers) {
     // With several containers, those without ports are sidecars.
     const role: Role = containers.length === 1 || read.list(c['ports'], ['containers', i, 'ports']).length > 0 ? 'serving' : 'sidecar';

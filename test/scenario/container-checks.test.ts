@@ -235,6 +235,23 @@ describe('where the checks apply', () => {
     expect(scenarioFromValue(withUpdate({ image: 'hello:2', ports: [{ name: 'h2c', containerPort: 8080 }] }), BASE).world.services[0]!.revisions).toHaveLength(2);
   });
 
+  // The schema requires containers only where a template has a spec; the webhook validates the
+  // pod spec of every template, an absent one as empty, and refuses one without a container.
+  it('a template without a spec, or with an empty list of containers, has no container', () => {
+    const NONE = `missing field(s): a template needs a container, ${REFUSED}`;
+    const noSpec = structuredClone(base) as { services: Array<{ manifest: { spec: { template: Record<string, unknown> } } }> };
+    delete noSpec.services[0]!.manifest.spec.template['spec'];
+    const e = catchScenarioError(() => scenarioFromValue(noSpec, BASE));
+    expect([e.path, e.rule]).toEqual([`${SPEC}.containers`, NONE]);
+    const empty = catchScenarioError(() => loadScenario(BASE, { sets: [`${SPEC}.containers=[]`] }));
+    expect([empty.path, empty.rule]).toEqual([`${SPEC}.containers`, NONE]);
+    const update = (template: Record<string, unknown>) => ({ ...base, services: [{ ...services[0], updates: [{ at: '1m', template }] }] });
+    const meta = catchScenarioError(() => scenarioFromValue(update({ metadata: { annotations: { 'autoscaling.knative.dev/window': '30s' } } }), BASE));
+    expect([meta.path, meta.rule]).toEqual(['services[0].updates[0].template.spec.containers', NONE]);
+    const emptyUpdate = catchScenarioError(() => scenarioFromValue(update({ spec: { containers: [] } }), BASE));
+    expect([emptyUpdate.path, emptyUpdate.rule]).toEqual(['services[0].updates[0].template.spec.containers', NONE]);
+  });
+
   it('the CLI prints the refusal on one line and exits 2', () => {
     const set = `${SPEC}.containers[0].ports=[{containerPort: 8080, name: foo}]`;
     const r = runKnsim(['run', BASE, '--no-report', '--out', '/tmp/knsim-container-checks-never-written', '--set', set]);
