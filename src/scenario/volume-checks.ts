@@ -2,9 +2,10 @@
  * A template's volumes, volume mounts and security contexts as Knative's webhook checks
  * them (pkg/apis/serving/k8s_validation.go: ValidatePodSecurityContext, ValidateVolumes,
  * validateVolume and its projection, keyToPath and emptyDir helpers, validateSecurityContext,
- * validateVolumeMounts), then the few volume rules only the API server applies to the
- * revision's Deployment (validateLocalNonReservedPath and the token expiry in Kubernetes'
- * pkg/apis/core/validation), which Knative takes but whose revision then never gets a pod.
+ * validateVolumeMounts), then the volume rules only the API server applies to the
+ * revision's Deployment (Kubernetes' pkg/apis/core/validation: the volume sources' names,
+ * modes and paths in volume-sources.ts, and the mounts' subPaths), which Knative takes but
+ * whose revision then never gets a pod.
  *
  * The config-features gates (feature-gates.ts) and the field masks (manifest-fields.ts) run
  * first, so a field reaching here is one the flags let through. The webhook checks the template
@@ -17,6 +18,7 @@ import { containerNameErrors } from './container-names.js';
 import { formatPath, quote, ScenarioError, shownNumber, type PathSegment } from './errors.js';
 import { parseMemoryBytes, QuantityError } from './quantity.js';
 import { type Obj, isObj, written, items } from './go-values.js';
+import { localPath, volumeSourceFindings } from './volume-sources.js';
 
 /** A string field as Go holds it: "" when absent or not a string (the schema has refused other types by now). */
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
@@ -270,53 +272,10 @@ function admissionFindings(spec: Obj, flags: FeatureFlags): Finding[] {
   ];
 }
 
-/** Kubernetes' validateLocalDescendingPath, and with `nonReserved` validateLocalNonReservedPath. */
-function localPath(p: unknown, at: PathSegment[], nonReserved: boolean): Finding[] {
-  if (typeof p !== 'string' || p === '') return [];
-  const shown = `Invalid value: ${quote(p)}`;
-  if (p.startsWith('/')) return [{ at, rule: `${shown}: must be a relative path` }];
-  if (p.split('/').includes('..')) return [{ at, rule: `${shown}: must not contain '..'` }];
-  if (nonReserved && p.startsWith('..')) return [{ at, rule: `${shown}: must not start with '..'` }];
-  return [];
-}
-
-/** A projected token's lifetime: at least 10 minutes, at most 2^32 s. */
-function tokenExpiry(v: unknown, at: PathSegment[]): Finding[] {
-  if (typeof v !== 'number') return [];
-  if (v < 600) return [{ at, rule: `Invalid value: ${shownNumber(v)}: may not specify a duration less than 10 minutes` }];
-  if (v > 2 ** 32) return [{ at, rule: `Invalid value: ${shownNumber(v)}: may not specify a duration larger than 2^32 seconds` }];
-  return [];
-}
-
-const itemPaths = (list: unknown, at: PathSegment[]): Finding[] => items(list).flatMap(([k, item]) => localPath(item['path'], [...at, 'items', k, 'path'], true));
-
-/** What the API server then refuses in the revision's Deployment: the paths inside volumes and mounts, and token lifetimes. */
+/** What the API server then refuses in the revision's Deployment: the volume sources (volume-sources.ts), then the mounts' subPaths. */
 function deploymentFindings(spec: Obj): Finding[] {
-  const inVolumes = items(spec['volumes']).flatMap(([i, v]): Finding[] => {
-    const at = ['volumes', i];
-    const out: Finding[] = [];
-    for (const kind of ['secret', 'configMap']) {
-      const src = v[kind];
-      if (isObj(src)) out.push(...itemPaths(src['items'], [...at, kind]));
-    }
-    const projected = v['projected'];
-    if (!isObj(projected)) return out;
-    for (const [j, s] of items(projected['sources'])) {
-      const sat = [...at, 'projected', 'sources', j];
-      for (const kind of ['secret', 'configMap', 'downwardAPI']) {
-        const src = s[kind];
-        if (isObj(src)) out.push(...itemPaths(src['items'], [...sat, kind]));
-      }
-      const token = s['serviceAccountToken'];
-      if (isObj(token)) {
-        out.push(...localPath(token['path'], [...sat, 'serviceAccountToken', 'path'], true));
-        out.push(...tokenExpiry(token['expirationSeconds'], [...sat, 'serviceAccountToken', 'expirationSeconds']));
-      }
-    }
-    return out;
-  });
   const inMounts = allContainers(spec).flatMap(([at, c]) => items(c['volumeMounts']).flatMap(([k, m]) => localPath(m['subPath'], [...at, 'volumeMounts', k, 'subPath'], false)));
-  return [...inVolumes, ...inMounts];
+  return [...volumeSourceFindings(spec), ...inMounts];
 }
 
 /**

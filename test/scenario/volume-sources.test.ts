@@ -1,0 +1,100 @@
+/**
+ * What the API server refuses in a template's secret, configMap and projected volumes when
+ * Knative creates the revision's Deployment (Kubernetes 1.35 pkg/apis/core/validation:
+ * validateSecretVolumeSource, validateConfigMapVolumeSource, validateKeyToPath,
+ * validateProjectedVolumeSource, validateProjectionSources, validateDownwardAPIVolumeFile).
+ * Knative's webhook takes every refused template below, and knsim simulated a revision that
+ * never gets a pod.
+ */
+import { describe, expect, it } from 'vitest';
+import { ScenarioError } from '../../src/scenario/errors.js';
+import { loadScenario } from '../../src/scenario/load.js';
+import { runKnsim } from '../support/cli.js';
+import { fixture } from './helpers.js';
+
+const BASE = fixture('base.yaml');
+const SPEC = 'services[0].manifest.spec.template.spec';
+const DEPLOYMENT = ", so Kubernetes refuses the revision's Deployment (Knative takes the template, but the revision never gets a pod)";
+
+/** One volume `v`, mounted readOnly by the one container. */
+const volume = (v: string): string[] => [`${SPEC}.volumes=[{name: v, ${v}}]`, `${SPEC}.containers=[{image: "hello:1", volumeMounts: [{name: v, mountPath: /v, readOnly: true}]}]`];
+const projected = (sources: string, more = ''): string[] => volume(`projected: {${more}sources: [${sources}]}`);
+
+const run = (sets: string[]) => runKnsim(['run', BASE, '--no-report', '--out', '/tmp/knsim-volume-sources-never-written', ...sets.flatMap((s) => ['--set', s])]);
+/** The one line the CLI prints (ScenarioError caps it as the CLI does). */
+const line = (at: string, rule: string): string => `knsim: ${new ScenarioError(BASE, `${SPEC}.${at}`, `${rule}${DEPLOYMENT}`).message}`;
+
+const MODE = 'must be a number between 0 and 0777 (octal), both inclusive';
+
+describe("the API server refuses the revision's Deployment for its volume sources", () => {
+  it.each([
+    // The object a volume shows: required by validateSecretVolumeSource and validateConfigMapVolumeSource.
+    { what: 'a secret volume without secretName', sets: volume('secret: {optional: true}'), at: 'volumes[0].secret.secretName', rule: 'Required value (a secret volume names its Secret)' },
+    { what: 'a configMap volume without a name', sets: volume('configMap: {items: [{key: k, path: p}]}'), at: 'volumes[0].configMap.name', rule: 'Required value (a configMap volume names its ConfigMap)' },
+    // File modes: 0 to 0777.
+    { what: 'a secret defaultMode of 1000', sets: volume('secret: {secretName: s, defaultMode: 1000}'), at: 'volumes[0].secret.defaultMode', rule: `Invalid value: 1000: ${MODE}` },
+    { what: 'a configMap defaultMode of 0o1777 (1023)', sets: volume('configMap: {name: c, defaultMode: 0o1777}'), at: 'volumes[0].configMap.defaultMode', rule: `Invalid value: 1023: ${MODE}` },
+    { what: 'a configMap item mode of -1', sets: volume('configMap: {name: c, items: [{key: k, path: p, mode: -1}]}'), at: 'volumes[0].configMap.items[0].mode', rule: `Invalid value: -1: ${MODE}` },
+    { what: 'a secret item mode of 999', sets: volume('secret: {secretName: s, items: [{key: k, path: p, mode: 999}]}'), at: 'volumes[0].secret.items[0].mode', rule: `Invalid value: 999: ${MODE}` },
+    { what: 'a projected defaultMode of 800', sets: projected('{configMap: {name: c}}', 'defaultMode: 800, '), at: 'volumes[0].projected.defaultMode', rule: `Invalid value: 800: ${MODE}` },
+    {
+      what: 'a projected secret item mode of 4095',
+      sets: projected('{secret: {name: s, items: [{key: k, path: p, mode: 4095}]}}'),
+      at: 'volumes[0].projected.sources[0].secret.items[0].mode',
+      rule: `Invalid value: 4095: ${MODE}`,
+    },
+    {
+      what: 'a projected downwardAPI item mode of 888',
+      sets: projected('{downwardAPI: {items: [{path: name, mode: 888, fieldRef: {fieldPath: metadata.name}}]}}'),
+      at: 'volumes[0].projected.sources[0].downwardAPI.items[0].mode',
+      rule: `Invalid value: 888: ${MODE}`,
+    },
+    // validateProjectionSources: no path twice across the sources (upstream shows the second source's name).
+    {
+      what: 'two projected sources writing one path',
+      sets: projected('{configMap: {name: a, items: [{key: k, path: app.yaml}]}}, {secret: {name: b, items: [{key: k, path: app.yaml}]}}'),
+      at: 'volumes[0].projected',
+      rule: 'Invalid value: "b": conflicting duplicate paths (more than one item writes "app.yaml")',
+    },
+    {
+      what: 'a downwardAPI item writing a configMap item’s path',
+      sets: projected('{configMap: {name: a, items: [{key: k, path: info}]}}, {downwardAPI: {items: [{path: info, fieldRef: {fieldPath: metadata.name}}]}}'),
+      at: 'volumes[0].projected',
+      rule: 'Invalid value: "info": conflicting duplicate paths (more than one item writes "info")',
+    },
+    // A token's lifetime is listed before its path, as upstream lists them.
+    {
+      what: 'a token with a short lifetime at an absolute path',
+      sets: projected('{serviceAccountToken: {path: /token, expirationSeconds: 60}}'),
+      at: 'volumes[0].projected.sources[0].serviceAccountToken.expirationSeconds',
+      rule: 'Invalid value: 60: may not specify a duration less than 10 minutes',
+    },
+    // The name is listed before the mode.
+    { what: 'a secret without secretName and with a bad mode', sets: volume('secret: {defaultMode: 1000}'), at: 'volumes[0].secret.secretName', rule: 'Required value (a secret volume names its Secret)' },
+  ])('$what: exit 2 at $at', ({ sets, at, rule }) => {
+    const r = run(sets);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual([line(at, rule)]);
+  });
+
+  it('the webhook speaks first: a template both refuse is refused at the webhook field', () => {
+    const r = run(volume('secret: {items: [{key: "", path: p}]}'));
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe(`knsim: ${BASE}: ${SPEC}.volumes[0].secret.items[0].key: missing field(s), so Knative refuses the template`);
+  });
+});
+
+describe('volume sources Kubernetes takes', () => {
+  it.each([
+    { what: 'modes 0, 420 and 511', sets: volume('secret: {secretName: s, defaultMode: 420, items: [{key: a, path: a, mode: 0}, {key: b, path: b, mode: 511}]}') },
+    { what: 'modes written 0o644 and 0o400', sets: volume('configMap: {name: c, defaultMode: 0o644, items: [{key: a, path: a, mode: 0o400}]}') },
+    // kubectl reads 0644 as octal (YAML 1.1); knsim reads 644 (YAML 1.2) and cannot tell 0644 from 644, so it takes both.
+    { what: 'modes written 0644 and 0755', sets: volume('configMap: {name: c, defaultMode: 0644, items: [{key: a, path: a, mode: 0755}]}') },
+    {
+      what: 'projected sources writing distinct paths',
+      sets: projected('{configMap: {name: a, items: [{key: k, path: app.yaml}]}}, {secret: {name: b, items: [{key: k, path: tls.crt, mode: 0o400}]}}, {downwardAPI: {items: [{path: labels, fieldRef: {fieldPath: metadata.labels}}]}}', 'defaultMode: 0o440, '),
+    },
+  ])('$what', ({ sets }) => {
+    expect(loadScenario(BASE, { sets }).world.services[0]!.revisions.map((r) => r.name)).toEqual(['hello-00001']);
+  });
+});
