@@ -32,6 +32,7 @@ import { chooseClass } from './class-choice.js';
 import { storedTemplate } from './template-defaults.js';
 import { checkContainers } from './container-checks.js';
 import { checkContainerNames } from './container-name-checks.js';
+import { checkEnvForDeployment } from './env-checks.js';
 import { checkFeatureGates } from './feature-gates.js';
 import { checkInitContainers } from './init-containers.js';
 import { checkMaskedFields, checkSchemaFields } from './manifest-fields.js';
@@ -255,6 +256,7 @@ export function buildService(ctx: ServiceContext): BuiltService {
     checkContainers(spec, file, [...base, 'spec']);
     checkProbes(spec, cluster.features, file, [...base, 'spec']);
     checkContainerNames(spec, cluster.defaults, svc, file, [...base, 'spec']);
+    checkEnvForDeployment(spec, file, [...base, 'spec']);
 
     createdBy.set(name, formatPath(base));
     const resources = podResources(spec.containers, cluster, file, [...base, 'spec'], annotations, [...base, 'metadata', 'annotations']);

@@ -32,7 +32,8 @@ export function dns1035LabelErrors(value: string): string[] {
   return errs;
 }
 
-function dns1123SubdomainErrors(value: string): string[] {
+/** Problems with `value` as a DNS-1123 subdomain (what most object names must be); empty when valid. */
+export function dns1123SubdomainErrors(value: string): string[] {
   const errs: string[] = [];
   if (value.length > DNS1123_SUBDOMAIN_MAX) errs.push(maxLen(DNS1123_SUBDOMAIN_MAX));
   if (!DNS1123_SUBDOMAIN_RE.test(value)) errs.push(DNS1123_SUBDOMAIN_MSG);
