@@ -2,13 +2,15 @@
  * What the API server refuses in a template's volume sources when Knative creates the
  * revision's Deployment, as Kubernetes 1.35 checks a pod's volumes (pkg/apis/core/validation:
  * validateSecretVolumeSource, validateConfigMapVolumeSource, validateKeyToPath,
- * validateProjectedVolumeSource and validateProjectionSources, validateDownwardAPIVolumeFile,
+ * validateProjectedVolumeSource and validateProjectionSources, validateDownwardAPIVolumeFile
+ * with validateObjectFieldSelector and validateContainerResourceFieldSelector,
  * ValidateLocalNonReservedPath). Knative's webhook checks none of these, so it takes the
- * template, but the revision never gets a pod.
+ * template, but the revision never gets a pod. Not checked here: a resourceFieldRef's divisor.
  *
  * Knative's own volume checks (volume-checks.ts) have passed by now: each volume has exactly
  * one kind, each item a key and a path. A field counts as Go decodes it: a mode once written.
  */
+import { qualifiedNameErrors } from '../core/traffic/index.js';
 import { quote, shownNumber, type PathSegment } from './errors.js';
 import { type Obj, isObj, items } from './go-values.js';
 
@@ -42,6 +44,8 @@ function fileMode(v: unknown, at: PathSegment[]): SourceFinding[] {
   return [{ at, rule: `Invalid value: ${shownNumber(v)}: must be a number between 0 and 0777 (octal), both inclusive` }];
 }
 
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+
 const required = (at: PathSegment[], why: string): SourceFinding[] => [{ at, rule: `Required value (${why})` }];
 
 /** validateKeyToPath's rules Knative leaves to the API server: the path stays inside the volume, the mode in range. */
@@ -64,6 +68,59 @@ function tokenExpiry(v: unknown, at: PathSegment[]): SourceFinding[] {
   if (v < 600) return [{ at, rule: `Invalid value: ${shownNumber(v)}: may not specify a duration less than 10 minutes` }];
   if (v > 2 ** 32) return [{ at, rule: `Invalid value: ${shownNumber(v)}: may not specify a duration larger than 2^32 seconds` }];
   return [];
+}
+
+/** The pod fields a downwardAPI volume file may show (validVolumeDownwardAPIFieldPathExpressions), as sets.List sorts them. */
+const VOLUME_FIELD_PATHS = ['metadata.annotations', 'metadata.labels', 'metadata.name', 'metadata.namespace', 'metadata.uid'];
+/** Other fields ConvertDownwardAPIFieldLabel knows, which a volume file may not show. */
+const OTHER_POD_FIELDS = ['spec.nodeName', 'spec.restartPolicy', 'spec.serviceAccountName', 'spec.schedulerName', 'status.phase', 'status.hostIP', 'status.hostIPs', 'status.podIP', 'status.podIPs'];
+/** The container resources a resourceFieldRef may show (validContainerResourceFieldPathExpressions), sorted; hugepages by prefix. */
+const RESOURCE_FIELDS = ['limits.cpu', 'limits.ephemeral-storage', 'limits.memory', 'requests.cpu', 'requests.ephemeral-storage', 'requests.memory'];
+const listed = (values: readonly string[]): string => values.map((v) => JSON.stringify(v)).join(', ');
+
+/** validateObjectFieldSelector for a volume file (the API server defaults an empty apiVersion to v1). */
+function volumeFieldRef(ref: Obj, at: PathSegment[]): SourceFinding[] {
+  const path = str(ref['fieldPath']);
+  const version = str(ref['apiVersion']) === '' ? 'v1' : str(ref['apiVersion']);
+  if (path === '') return [{ at: [...at, 'fieldPath'], rule: 'Required value' }];
+  const converting = (why: string): SourceFinding[] => [{ at: [...at, 'fieldPath'], rule: `Invalid value: ${quote(path)}: error converting fieldPath: ${why}` }];
+  if (version !== 'v1') return converting(`unsupported pod version: ${version}`);
+  // fieldpath.SplitMaybeSubscriptedPath: `metadata.labels['app']`.
+  const sub = path.startsWith("['") ? null : /^(.+?)\['(.*)'\]$/s.exec(path);
+  if (sub !== null) {
+    const [, field, key] = sub as unknown as [string, string, string];
+    if (field !== 'metadata.labels' && field !== 'metadata.annotations') return converting(`field label does not support subscript: ${path}`);
+    // Annotation keys are compared in lower case.
+    const checked = field === 'metadata.annotations' ? key.toLowerCase() : key;
+    const why = qualifiedNameErrors(checked)[0];
+    return why === undefined ? [] : [{ at, rule: `Invalid value: ${quote(checked)}: ${why}` }];
+  }
+  if (VOLUME_FIELD_PATHS.includes(path)) return [];
+  if (OTHER_POD_FIELDS.includes(path) || path === 'spec.host') {
+    const shown = path === 'spec.host' ? 'spec.nodeName' : path;
+    return [{ at: [...at, 'fieldPath'], rule: `Unsupported value: ${quote(shown)}: supported values: ${listed(VOLUME_FIELD_PATHS)}` }];
+  }
+  return converting(`field label not supported: ${path}`);
+}
+
+/** validateContainerResourceFieldSelector for a volume file: a container name, then a resource it knows. */
+function volumeResourceFieldRef(ref: Obj, at: PathSegment[]): SourceFinding[] {
+  if (str(ref['containerName']) === '') return [{ at: [...at, 'containerName'], rule: 'Required value (a downwardAPI file names the container whose resource it shows)' }];
+  const resource = str(ref['resource']);
+  if (resource === '') return [{ at: [...at, 'resource'], rule: 'Required value' }];
+  if (RESOURCE_FIELDS.includes(resource) || resource.startsWith('requests.hugepages-') || resource.startsWith('limits.hugepages-')) return [];
+  return [{ at: [...at, 'resource'], rule: `Unsupported value: ${quote(resource)}: supported values: ${listed(RESOURCE_FIELDS)}` }];
+}
+
+/** validateDownwardAPIVolumeFile's rules Knative leaves to the API server: the path, what the file shows, the mode. */
+function downwardFile(item: Obj, at: PathSegment[]): SourceFinding[] {
+  const fieldRef = item['fieldRef'];
+  const resourceRef = item['resourceFieldRef'];
+  return [
+    ...localPath(item['path'], [...at, 'path'], true),
+    ...(isObj(fieldRef) ? volumeFieldRef(fieldRef, [...at, 'fieldRef']) : isObj(resourceRef) ? volumeResourceFieldRef(resourceRef, [...at, 'resourceFieldRef']) : []),
+    ...fileMode(item['mode'], [...at, 'mode']),
+  ];
 }
 
 /**
@@ -95,8 +152,7 @@ function projected(p: Obj, at: PathSegment[]): SourceFinding[] {
     const downward = s['downwardAPI'];
     if (isObj(downward)) {
       for (const [k, item] of items(downward['items'])) {
-        const iat = [...sat, 'downwardAPI', 'items', k];
-        out.push(...localPath(item['path'], [...iat, 'path'], true), ...fileMode(item['mode'], [...iat, 'mode']));
+        out.push(...downwardFile(item, [...sat, 'downwardAPI', 'items', k]));
         once(item['path'], item['path']);
       }
     }

@@ -19,6 +19,8 @@ const DEPLOYMENT = ", so Kubernetes refuses the revision's Deployment (Knative t
 /** One volume `v`, mounted readOnly by the one container. */
 const volume = (v: string): string[] => [`${SPEC}.volumes=[{name: v, ${v}}]`, `${SPEC}.containers=[{image: "hello:1", volumeMounts: [{name: v, mountPath: /v, readOnly: true}]}]`];
 const projected = (sources: string, more = ''): string[] => volume(`projected: {${more}sources: [${sources}]}`);
+const downward = (...items: string[]): string[] => projected(`{downwardAPI: {items: [${items.join(', ')}]}}`);
+const VOLUME_FIELDS = '"metadata.annotations", "metadata.labels", "metadata.name", "metadata.namespace", "metadata.uid"';
 
 const run = (sets: string[]) => runKnsim(['run', BASE, '--no-report', '--out', '/tmp/knsim-volume-sources-never-written', ...sets.flatMap((s) => ['--set', s])]);
 /** The one line the CLI prints (ScenarioError caps it as the CLI does). */
@@ -48,6 +50,49 @@ describe("the API server refuses the revision's Deployment for its volume source
       sets: projected('{downwardAPI: {items: [{path: name, mode: 888, fieldRef: {fieldPath: metadata.name}}]}}'),
       at: 'volumes[0].projected.sources[0].downwardAPI.items[0].mode',
       rule: `Invalid value: 888: ${MODE}`,
+    },
+    // validateDownwardAPIVolumeFile: what a file may show.
+    {
+      what: 'a downwardAPI file of spec.nodeName',
+      sets: downward('{path: node, fieldRef: {fieldPath: spec.nodeName}}'),
+      at: 'volumes[0].projected.sources[0].downwardAPI.items[0].fieldRef.fieldPath',
+      rule: `Unsupported value: "spec.nodeName": supported values: ${VOLUME_FIELDS}`,
+    },
+    {
+      what: 'a downwardAPI file of a misspelt field',
+      sets: downward('{path: name, fieldRef: {fieldPath: metadata.nam}}'),
+      at: 'volumes[0].projected.sources[0].downwardAPI.items[0].fieldRef.fieldPath',
+      rule: 'Invalid value: "metadata.nam": error converting fieldPath: field label not supported: metadata.nam',
+    },
+    {
+      what: 'a downwardAPI file of a subscripted name',
+      sets: downward(`{path: name, fieldRef: {fieldPath: "metadata.name['x']"}}`),
+      at: 'volumes[0].projected.sources[0].downwardAPI.items[0].fieldRef.fieldPath',
+      rule: `Invalid value: "metadata.name['x']": error converting fieldPath: field label does not support subscript: metadata.name['x']`,
+    },
+    {
+      what: 'a downwardAPI file of a label key that is not a qualified name',
+      sets: downward(`{path: app, fieldRef: {fieldPath: "metadata.labels['-app']"}}`),
+      at: 'volumes[0].projected.sources[0].downwardAPI.items[0].fieldRef',
+      rule: `Invalid value: "-app": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')`,
+    },
+    {
+      what: 'a downwardAPI file of apiVersion v2',
+      sets: downward('{path: name, fieldRef: {apiVersion: v2, fieldPath: metadata.name}}'),
+      at: 'volumes[0].projected.sources[0].downwardAPI.items[0].fieldRef.fieldPath',
+      rule: 'Invalid value: "metadata.name": error converting fieldPath: unsupported pod version: v2',
+    },
+    {
+      what: 'a downwardAPI resource file without a container name',
+      sets: downward('{path: cpu, resourceFieldRef: {resource: limits.cpu}}'),
+      at: 'volumes[0].projected.sources[0].downwardAPI.items[0].resourceFieldRef.containerName',
+      rule: 'Required value (a downwardAPI file names the container whose resource it shows)',
+    },
+    {
+      what: 'a downwardAPI file of a resource Kubernetes does not show',
+      sets: downward('{path: gpu, resourceFieldRef: {containerName: user-container, resource: limits.nvidia.com/gpu}}'),
+      at: 'volumes[0].projected.sources[0].downwardAPI.items[0].resourceFieldRef.resource',
+      rule: 'Unsupported value: "limits.nvidia.com/gpu": supported values: "limits.cpu", "limits.ephemeral-storage", "limits.memory", "requests.cpu", "requests.ephemeral-storage", "requests.memory"',
     },
     // validateProjectionSources: no path twice across the sources (upstream shows the second source's name).
     {
@@ -90,6 +135,20 @@ describe('volume sources Kubernetes takes', () => {
     { what: 'modes written 0o644 and 0o400', sets: volume('configMap: {name: c, defaultMode: 0o644, items: [{key: a, path: a, mode: 0o400}]}') },
     // kubectl reads 0644 as octal (YAML 1.1); knsim reads 644 (YAML 1.2) and cannot tell 0644 from 644, so it takes both.
     { what: 'modes written 0644 and 0755', sets: volume('configMap: {name: c, defaultMode: 0644, items: [{key: a, path: a, mode: 0755}]}') },
+    {
+      what: 'downwardAPI files of every field a volume may show, a label, an annotation, and resources',
+      sets: downward(
+        '{path: a, fieldRef: {fieldPath: metadata.name}}',
+        '{path: b, fieldRef: {apiVersion: v1, fieldPath: metadata.namespace}}',
+        '{path: c, fieldRef: {fieldPath: metadata.uid}}',
+        '{path: d, fieldRef: {fieldPath: metadata.labels}}',
+        '{path: e, fieldRef: {fieldPath: metadata.annotations}}',
+        `{path: f, fieldRef: {fieldPath: "metadata.labels['app.kubernetes.io/name']"}}`,
+        `{path: g, fieldRef: {fieldPath: "metadata.annotations['Example.com/Owner']"}}`,
+        '{path: h, resourceFieldRef: {containerName: user-container, resource: requests.memory, divisor: 1Mi}}',
+        '{path: i, resourceFieldRef: {containerName: user-container, resource: limits.hugepages-2Mi}}',
+      ),
+    },
     {
       what: 'projected sources writing distinct paths',
       sets: projected('{configMap: {name: a, items: [{key: k, path: app.yaml}]}}, {secret: {name: b, items: [{key: k, path: tls.crt, mode: 0o400}]}}, {downwardAPI: {items: [{path: labels, fieldRef: {fieldPath: metadata.labels}}]}}', 'defaultMode: 0o440, '),
