@@ -33,14 +33,11 @@ export function localPath(p: unknown, at: PathSegment[], nonReserved: boolean): 
 const MAX_MODE = 0o777;
 
 /**
- * A file mode outside 0 to 0777. kubectl reads YAML 1.1, where `0644` is octal (420); knsim
- * reads YAML 1.2, where it is the decimal 644. So a value from 512 to 777 written only with
- * the digits 0-7 may be an octal mode kubectl takes, and passes: knsim cannot tell which the
- * user wrote. (`0o644` reads as 420 in both.)
+ * A file mode outside 0 to 0777. Written `0644`, a mode is octal (420), as kubectl reads it
+ * (kubectl-yaml.ts); written `644`, it is the decimal 644, out of range, as in a cluster.
  */
 function fileMode(v: unknown, at: PathSegment[]): SourceFinding[] {
   if (typeof v !== 'number' || (v >= 0 && v <= MAX_MODE)) return [];
-  if (v <= 777 && /^[0-7]+$/.test(String(v))) return [];
   return [{ at, rule: `Invalid value: ${shownNumber(v)}: must be a number between 0 and 0777 (octal), both inclusive` }];
 }
 

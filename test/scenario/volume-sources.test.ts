@@ -35,6 +35,8 @@ describe("the API server refuses the revision's Deployment for its volume source
     { what: 'a configMap volume without a name', sets: volume('configMap: {items: [{key: k, path: p}]}'), at: 'volumes[0].configMap.name', rule: 'Required value (a configMap volume names its ConfigMap)' },
     // File modes: 0 to 0777.
     { what: 'a secret defaultMode of 1000', sets: volume('secret: {secretName: s, defaultMode: 1000}'), at: 'volumes[0].secret.defaultMode', rule: `Invalid value: 1000: ${MODE}` },
+    // Without its leading 0, 644 is decimal to kubectl too: out of range.
+    { what: 'a secret defaultMode of 644 (decimal)', sets: volume('secret: {secretName: s, defaultMode: 644}'), at: 'volumes[0].secret.defaultMode', rule: `Invalid value: 644: ${MODE}` },
     { what: 'a configMap defaultMode of 0o1777 (1023)', sets: volume('configMap: {name: c, defaultMode: 0o1777}'), at: 'volumes[0].configMap.defaultMode', rule: `Invalid value: 1023: ${MODE}` },
     { what: 'a configMap item mode of -1', sets: volume('configMap: {name: c, items: [{key: k, path: p, mode: -1}]}'), at: 'volumes[0].configMap.items[0].mode', rule: `Invalid value: -1: ${MODE}` },
     { what: 'a secret item mode of 999', sets: volume('secret: {secretName: s, items: [{key: k, path: p, mode: 999}]}'), at: 'volumes[0].secret.items[0].mode', rule: `Invalid value: 999: ${MODE}` },
@@ -133,7 +135,7 @@ describe('volume sources Kubernetes takes', () => {
   it.each([
     { what: 'modes 0, 420 and 511', sets: volume('secret: {secretName: s, defaultMode: 420, items: [{key: a, path: a, mode: 0}, {key: b, path: b, mode: 511}]}') },
     { what: 'modes written 0o644 and 0o400', sets: volume('configMap: {name: c, defaultMode: 0o644, items: [{key: a, path: a, mode: 0o400}]}') },
-    // kubectl reads 0644 as octal (YAML 1.1); knsim reads 644 (YAML 1.2) and cannot tell 0644 from 644, so it takes both.
+    // Octal, as kubectl reads them: 420 and 493.
     { what: 'modes written 0644 and 0755', sets: volume('configMap: {name: c, defaultMode: 0644, items: [{key: a, path: a, mode: 0755}]}') },
     {
       what: 'downwardAPI files of every field a volume may show, a label, an annotation, and resources',
