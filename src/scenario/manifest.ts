@@ -36,8 +36,8 @@ import { checkEnvForDeployment } from './env-checks.js';
 import { checkFeatureGates } from './feature-gates.js';
 import { checkInitContainers } from './init-containers.js';
 import { checkMaskedFields, checkSchemaFields } from './manifest-fields.js';
-import { checkVolumes } from './volume-checks.js';
-import { checkProbes } from './probe-checks.js';
+import { checkVolumes, checkVolumesForDeployment } from './volume-checks.js';
+import { checkProbes, checkProbesForDeployment } from './probe-checks.js';
 import { TEMPLATE_NODE, TRAFFIC_NODE } from './service-fields.js';
 
 export const SERVING_API_VERSION = 'serving.knative.dev/v1';
@@ -256,6 +256,9 @@ export function buildService(ctx: ServiceContext): BuiltService {
     checkContainers(spec, file, [...base, 'spec']);
     checkProbes(spec, cluster.features, file, [...base, 'spec']);
     checkContainerNames(spec, cluster.defaults, svc, file, [...base, 'spec']);
+    // Only a template every webhook check admitted reaches the revision's Deployment.
+    checkVolumesForDeployment(spec, file, [...base, 'spec']);
+    checkProbesForDeployment(spec, cluster.features, file, [...base, 'spec']);
     checkEnvForDeployment(spec, file, [...base, 'spec']);
 
     createdBy.set(name, formatPath(base));

@@ -200,22 +200,31 @@ function onDeployment(kind: ProbeKind, c: Obj, serving: boolean, port: ServingPo
   return p;
 }
 
+/** The template's containers when they are all objects (else the schema check has refused them). */
+function probedContainers(spec: unknown): Obj[] | undefined {
+  if (!isObj(spec) || !Array.isArray(spec['containers'])) return undefined;
+  const containers = spec['containers'].filter(isObj);
+  return containers.length === spec['containers'].length ? containers : undefined;
+}
+
+const failAt =
+  (file: string, base: readonly PathSegment[]) =>
+  (i: number, kind: ProbeKind, problem: Problem): never => {
+    throw new ScenarioError(file, formatPath([...base, 'containers', i, kind, ...problem.at]), problem.rule);
+  };
+
 /**
  * Refuses a template (its `spec`, written at `base` in `file`) whose probes the webhook refuses,
- * or whose Deployment the API server then refuses for a probe; the first, webhook first.
- * Sidecar probes are the webhook's to check only with multi-container-probing enabled (below
- * that the gate in feature-gates.ts lets only empty ones through).
+ * at the first. Sidecar probes are the webhook's to check only with multi-container-probing
+ * enabled (below that the gate in feature-gates.ts lets only empty ones through).
  * @throws ScenarioError at the field.
  */
 export function checkProbes(spec: unknown, flags: FeatureFlags, file: string, base: readonly PathSegment[]): void {
-  if (!isObj(spec) || !Array.isArray(spec['containers'])) return;
-  const containers = spec['containers'].filter(isObj);
-  if (containers.length !== spec['containers'].length) return;
+  const containers = probedContainers(spec);
+  if (containers === undefined) return;
   const port = servingPort(containers);
   const probing = flags.values['multi-container-probing'] === 'Enabled';
-  const fail = (i: number, kind: ProbeKind, problem: Problem): never => {
-    throw new ScenarioError(file, formatPath([...base, 'containers', i, kind, ...problem.at]), problem.rule);
-  };
+  const fail = failAt(file, base);
 
   containers.forEach((c, i) => {
     const serving = serves(containers, c);
@@ -228,6 +237,21 @@ export function checkProbes(spec: unknown, flags: FeatureFlags, file: string, ba
       if (problem !== undefined) fail(i, kind, problem);
     }
   });
+
+}
+
+/**
+ * Refuses a template the webhook admitted whose probes then fail the revision: the reconciler's
+ * (a sidecar readiness probe without a port number) or the API server's on the Deployment
+ * (called after every webhook check: only an admitted template gets that far).
+ * @throws ScenarioError at the field.
+ */
+export function checkProbesForDeployment(spec: unknown, flags: FeatureFlags, file: string, base: readonly PathSegment[]): void {
+  const containers = probedContainers(spec);
+  if (containers === undefined) return;
+  const port = servingPort(containers);
+  const probing = flags.values['multi-container-probing'] === 'Enabled';
+  const fail = failAt(file, base);
 
   // With multi-container probing the reconciler hands each sidecar readiness probe to the queue-proxy by port number (queue.go).
   if (probing) {

@@ -280,14 +280,23 @@ function deploymentFindings(spec: Obj): Finding[] {
 
 /**
  * Refuses a template (its `spec`, written at `base`) whose volumes, volume mounts or security
- * contexts Knative's webhook refuses, at the first such field; failing that, one whose volume
- * paths the API server refuses in the revision's Deployment.
+ * contexts Knative's webhook refuses, at the first such field.
  * @throws ScenarioError at the field.
  */
 export function checkVolumes(spec: unknown, flags: FeatureFlags, file: string, base: readonly PathSegment[]): void {
   if (!isObj(spec)) return;
   const admission = admissionFindings(spec, flags)[0];
   if (admission !== undefined) throw new ScenarioError(file, formatPath([...base, ...admission.at]), `${admission.rule}, ${ADMISSION}`);
+}
+
+/**
+ * Refuses a template the webhook admitted whose volume sources or paths the API server then
+ * refuses in the revision's Deployment (called after every webhook check: only an admitted
+ * template gets that far).
+ * @throws ScenarioError at the field.
+ */
+export function checkVolumesForDeployment(spec: unknown, file: string, base: readonly PathSegment[]): void {
+  if (!isObj(spec)) return;
   const deployment = deploymentFindings(spec)[0];
   if (deployment !== undefined) throw new ScenarioError(file, formatPath([...base, ...deployment.at]), `${deployment.rule}, ${DEPLOYMENT}`);
 }

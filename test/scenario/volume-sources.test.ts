@@ -159,3 +159,27 @@ describe('volume sources Kubernetes takes', () => {
     expect(loadScenario(BASE, { sets }).world.services[0]!.revisions.map((r) => r.name)).toEqual(['hello-00001']);
   });
 });
+
+describe('a template the webhook refuses never reaches its Deployment', () => {
+  // The secret without secretName is the API server's (Deployment) refusal; the port name is the webhook's.
+  const both = [`${SPEC}.volumes=[{name: v, secret: {optional: true}}]`, `${SPEC}.containers=[{image: "hello:1", ports: [{name: http, containerPort: 8080}], volumeMounts: [{name: v, mountPath: /v, readOnly: true}]}]`];
+
+  it('the webhook refusal is the one reported, even when a volume comes first', () => {
+    let caught: unknown;
+    try {
+      loadScenario(BASE, { sets: both });
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(ScenarioError);
+    const e = caught as ScenarioError;
+    expect(e.path).toBe(`${SPEC}.containers[0].ports[0].name`);
+    expect(e.rule).toMatch(/so Knative refuses the template$/);
+  });
+
+  it('with the port fixed, the Deployment refusal follows', () => {
+    const r = run([both[0]!, `${SPEC}.containers=[{image: "hello:1", ports: [{containerPort: 8080}], volumeMounts: [{name: v, mountPath: /v, readOnly: true}]}]`]);
+    expect(r.stderr).toBe(`${line('volumes[0].secret.secretName', 'Required value (a secret volume names its Secret)')}\n`);
+    expect(r.code).toBe(2);
+  });
+});
