@@ -200,18 +200,27 @@ function onDeployment(kind: ProbeKind, c: Obj, serving: boolean, port: ServingPo
   return p;
 }
 
-/** The template's containers when they are all objects (else the schema check has refused them). */
-function probedContainers(spec: unknown): Obj[] | undefined {
-  if (!isObj(spec) || !Array.isArray(spec['containers'])) return undefined;
-  const containers = spec['containers'].filter(isObj);
-  return containers.length === spec['containers'].length ? containers : undefined;
+/** What both probe checks start from; undefined when a container is not an object (the schema check has refused it). */
+interface ProbeScope {
+  containers: Obj[];
+  port: ReturnType<typeof servingPort>;
+  probing: boolean;
+  fail: (i: number, kind: ProbeKind, problem: Problem) => never;
 }
 
-const failAt =
-  (file: string, base: readonly PathSegment[]) =>
-  (i: number, kind: ProbeKind, problem: Problem): never => {
-    throw new ScenarioError(file, formatPath([...base, 'containers', i, kind, ...problem.at]), problem.rule);
+function probeScope(spec: unknown, flags: FeatureFlags, file: string, base: readonly PathSegment[]): ProbeScope | undefined {
+  if (!isObj(spec) || !Array.isArray(spec['containers'])) return undefined;
+  const containers = spec['containers'].filter(isObj);
+  if (containers.length !== spec['containers'].length) return undefined;
+  return {
+    containers,
+    port: servingPort(containers),
+    probing: flags.values['multi-container-probing'] === 'Enabled',
+    fail: (i, kind, problem) => {
+      throw new ScenarioError(file, formatPath([...base, 'containers', i, kind, ...problem.at]), problem.rule);
+    },
   };
+}
 
 /**
  * Refuses a template (its `spec`, written at `base` in `file`) whose probes the webhook refuses,
@@ -220,11 +229,9 @@ const failAt =
  * @throws ScenarioError at the field.
  */
 export function checkProbes(spec: unknown, flags: FeatureFlags, file: string, base: readonly PathSegment[]): void {
-  const containers = probedContainers(spec);
-  if (containers === undefined) return;
-  const port = servingPort(containers);
-  const probing = flags.values['multi-container-probing'] === 'Enabled';
-  const fail = failAt(file, base);
+  const scope = probeScope(spec, flags, file, base);
+  if (scope === undefined) return;
+  const { containers, port, probing, fail } = scope;
 
   containers.forEach((c, i) => {
     const serving = serves(containers, c);
@@ -237,7 +244,6 @@ export function checkProbes(spec: unknown, flags: FeatureFlags, file: string, ba
       if (problem !== undefined) fail(i, kind, problem);
     }
   });
-
 }
 
 /**
@@ -247,11 +253,9 @@ export function checkProbes(spec: unknown, flags: FeatureFlags, file: string, ba
  * @throws ScenarioError at the field.
  */
 export function checkProbesForDeployment(spec: unknown, flags: FeatureFlags, file: string, base: readonly PathSegment[]): void {
-  const containers = probedContainers(spec);
-  if (containers === undefined) return;
-  const port = servingPort(containers);
-  const probing = flags.values['multi-container-probing'] === 'Enabled';
-  const fail = failAt(file, base);
+  const scope = probeScope(spec, flags, file, base);
+  if (scope === undefined) return;
+  const { containers, port, probing, fail } = scope;
 
   // With multi-container probing the reconciler hands each sidecar readiness probe to the queue-proxy by port number (queue.go).
   if (probing) {
