@@ -36,6 +36,8 @@ function goInteger(s: string): number | undefined {
   const m = GO_INT.exec(s);
   if (m === null) return undefined;
   const [, sign, hex, bin, oct, dec] = m;
+  // The common case, exact in a double without BigInt: a decimal of at most 15 digits.
+  if (dec !== undefined && dec.length <= 15) return sign === '-' ? -Number(dec) || 0 : Number(dec);
   const magnitude = hex !== undefined ? BigInt(`0x${hex}`) : bin !== undefined ? BigInt(`0b${bin}`) : oct !== undefined ? BigInt(`0o${oct}`) : BigInt(dec!);
   const v = sign === '-' ? -magnitude : magnitude;
   if (v >= INT64_MIN && v <= INT64_MAX) return Number(v);

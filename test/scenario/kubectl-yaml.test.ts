@@ -22,6 +22,8 @@ describe('plain scalars as go-yaml v2 resolves them', () => {
     ['-0x1F', -31],
     ['0b101', 5],
     ['+12', 12],
+    ['-12', -12],
+    ['-0', 0],
     // Underscores are dropped before the number is read.
     ['1_000', 1000],
     ['0x_ff', 255],
