@@ -28,8 +28,15 @@ function quantity(parse: (v: unknown) => number) {
 export const cpuQuantity = quantity(parseCpuMillis);
 export const memoryQuantity = quantity(parseMemoryBytes);
 
+/**
+ * A manifest field that may be left out or written as null: the API server drops a null (an
+ * `env:` whose entries are all commented out is YAML's null, and kubectl applies it), so knsim
+ * reads it as left out.
+ */
+const unset = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === null ? undefined : v), schema.optional());
+
 /** `resources.requests` / `resources.limits` of a container: only cpu and memory are read. */
-const resourceListSchema = z.looseObject({ cpu: cpuQuantity.optional(), memory: memoryQuantity.optional() });
+const resourceListSchema = z.looseObject({ cpu: unset(cpuQuantity), memory: unset(memoryQuantity) });
 
 /** A container of the template: its resources, probes, and ports (the serving container of a multi-container revision has them). */
 /**
@@ -37,16 +44,16 @@ const resourceListSchema = z.looseObject({ cpu: cpuQuantity.optional(), memory: 
  * `env: {a: 1}` or `image: [1]`, so a scenario does too, rather than simulating a Service
  * that kubectl apply would reject.
  */
-const envVarSchema = z.looseObject({ name: z.string().min(1), value: z.string().optional() });
+const envVarSchema = z.looseObject({ name: z.string().min(1), value: unset(z.string()) });
 
 const containerSchema = z.looseObject({
-  name: z.string().optional(),
-  image: z.string().optional(),
-  command: z.array(z.string()).optional(),
-  args: z.array(z.string()).optional(),
-  env: z.array(envVarSchema).optional(),
-  ports: z.array(z.unknown()).optional(),
-  resources: z.looseObject({ requests: resourceListSchema.optional(), limits: resourceListSchema.optional() }).optional(),
+  name: unset(z.string()),
+  image: unset(z.string()),
+  command: unset(z.array(z.string())),
+  args: unset(z.array(z.string())),
+  env: unset(z.array(envVarSchema)),
+  ports: unset(z.array(z.unknown())),
+  resources: unset(z.looseObject({ requests: unset(resourceListSchema), limits: unset(resourceListSchema) })),
   // Read only for which handlers they use: the activator's probe shortcut depends on them.
   // (null, as YAML reads an empty value, is unset for Kubernetes.)
   readinessProbe: z.looseObject({ exec: z.looseObject({}).nullish() }).nullish(),
@@ -61,32 +68,32 @@ const labelsSchema = stringMap('label');
 
 /** One `spec.traffic` entry; `url` and other status fields are ignored. */
 export const trafficTargetSchema = z.looseObject({
-  tag: z.string().optional(),
-  revisionName: z.string().optional(),
-  configurationName: z.string().optional(),
-  latestRevision: z.boolean().optional(),
-  percent: z.number().optional(),
+  tag: unset(z.string()),
+  revisionName: unset(z.string()),
+  configurationName: unset(z.string()),
+  latestRevision: unset(z.boolean()),
+  percent: unset(z.number()),
 });
 export const trafficListSchema = z.array(trafficTargetSchema);
 
 /** `spec.template` of a Service (a RevisionTemplateSpec); containers and the rest are not read. */
 export const templateSchema = z.looseObject({
-  metadata: z
-    .looseObject({
-      name: z.string().optional(),
-      labels: labelsSchema.optional(),
-      annotations: annotationsSchema.optional(),
-    })
-    .optional(),
-  spec: z
-    .looseObject({
-      containerConcurrency: z.int().optional(),
-      timeoutSeconds: z.int().optional(),
-      responseStartTimeoutSeconds: z.int().optional(),
-      idleTimeoutSeconds: z.int().optional(),
-      containers: z.array(containerSchema).optional(),
-    })
-    .optional(),
+  metadata: unset(
+    z.looseObject({
+      name: unset(z.string()),
+      labels: unset(labelsSchema),
+      annotations: unset(annotationsSchema),
+    }),
+  ),
+  spec: unset(
+    z.looseObject({
+      containerConcurrency: unset(z.int()),
+      timeoutSeconds: unset(z.int()),
+      responseStartTimeoutSeconds: unset(z.int()),
+      idleTimeoutSeconds: unset(z.int()),
+      containers: unset(z.array(containerSchema)),
+    }),
+  ),
 });
 export type TemplateInput = z.output<typeof templateSchema>;
 
@@ -95,16 +102,16 @@ export const serviceManifestSchema = z.looseObject({
   kind: z.string(),
   metadata: z.looseObject({
     name: z.string(),
-    namespace: z.string().optional(),
-    labels: labelsSchema.optional(),
-    annotations: annotationsSchema.optional(),
+    namespace: unset(z.string()),
+    labels: unset(labelsSchema),
+    annotations: unset(annotationsSchema),
   }),
-  spec: z
-    .looseObject({
-      template: templateSchema.optional(),
-      traffic: trafficListSchema.optional(),
-    })
-    .optional(),
+  spec: unset(
+    z.looseObject({
+      template: unset(templateSchema),
+      traffic: unset(trafficListSchema),
+    }),
+  ),
 });
 export type ServiceManifest = z.output<typeof serviceManifestSchema>;
 

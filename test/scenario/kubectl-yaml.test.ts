@@ -8,6 +8,9 @@ import { parseYamlOne } from '../../src/scenario/load-text.js';
 import { goYamlNumber, KUBECTL_SAFE, kubectlTags } from '../../src/scenario/kubectl-yaml.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { Document } from 'yaml';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { catchScenarioError } from './helpers.js';
 
 const read = (scalar: string): unknown => (parseYamlOne(`v: ${scalar}\n`, 't.yaml') as { v: unknown }).v;
@@ -99,6 +102,40 @@ describe('in a scenario', () => {
   it('enableServiceLinks: yes is true, as kubectl sends it', () => {
     const loaded = loadScenario('test/fixtures/base.yaml', { sets: ['services[0].manifest.spec.template.spec.enableServiceLinks=yes'] });
     expect(loaded.world.services[0]!.name).toBe('hello');
+  });
+
+  it('an env: whose entries are all commented out is YAML\'s null, which the API server drops: no env (knsim refused it as "expected a list")', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'knsim-null-env-'));
+    try {
+      const file = join(dir, 's.yaml');
+      writeFileSync(
+        file,
+        `name: null-env
+duration: 10s
+services:
+  - manifest:
+      apiVersion: serving.knative.dev/v1
+      kind: Service
+      metadata: { name: hello }
+      spec:
+        template:
+          spec:
+            containers:
+              - image: registry.example.com/hello:1
+                env:
+                #  - name: GREETING
+                #    value: hi
+                ports:
+    initialPods: 1
+clients:
+  - { name: c, service: hello, open: { rps: 1 } }
+`,
+      );
+      const loaded = loadScenario(file);
+      expect(loaded.world.services[0]!.name).toBe('hello');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('series: no is false; a word that is no boolean to kubectl either is refused', () => {
