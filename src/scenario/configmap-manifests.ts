@@ -227,7 +227,11 @@ function readConfigMap(v: Record<string, unknown>, meta: Record<string, unknown>
     }
     // The API server refuses anything but a string: a YAML number must be quoted ("30", not 30).
     if (typeof value !== 'string') {
-      const hint = typeof value === 'number' || typeof value === 'boolean' ? ` (quote it: "${String(value)}")` : '';
+      // A boolean's text is not known: yes, on, y and true all read as true (kubectl-yaml.ts).
+      const hint =
+        typeof value === 'number' ? ` (quote it: "${String(value)}")`
+        : typeof value === 'boolean' ? ` (quote it: unquoted, ${value ? 'true, yes, on or y' : 'false, no, off or n'} reads as a boolean)`
+        : '';
       fail(o, `ConfigMap data values must be strings, got ${describeValue(value)}${hint}`, 'data', { key });
     }
     if (key === EXAMPLE_KEY) continue;
