@@ -7,6 +7,7 @@
  */
 import { isDocument, isNode, isScalar, LineCounter, parseAllDocuments, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
 import { kubectlTags } from './kubectl-yaml.js';
+import { checkWrittenMetadata, checkWrittenScenarioMetadata } from './metadata-values.js';
 import type { ActivatorCpuSpec, ClientSpec, RequestTraceMode, ServiceSpec, StartCondition, WorldSpec } from '../model/spec.js';
 import { applyClusterUpdates } from './cluster-updates.js';
 import { checkInitialPlacement } from './initial-placement.js';
@@ -121,6 +122,8 @@ const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 export function loadScenarioText(text: string, file: string, opts: LoadOptions, files: ScenarioFiles): LoadedScenario {
   let raw = parseYamlOne(text, file);
   rejectProtoKeys(raw, file, []);
+  // Before the overrides: what the file says, as kubectl would send it.
+  checkWrittenScenarioMetadata(raw, file);
   const manifestSets = new Map<number, ManifestFileSet[]>();
   for (const expr of opts.sets ?? []) {
     const deferred = manifestFileSet(raw, expr, file);
@@ -601,6 +604,8 @@ function manifestSource(entry: ServiceEntryInput, i: number, file: string, files
   } else {
     throw new ScenarioError(file, at('manifestFile'), `${mFile} holds several Services (${services.map(nameOf).join(', ')}); pick one with manifestName`);
   }
+  const base = candidates.find((f) => f.doc === chosen)!.base;
+  checkWrittenMetadata(chosen, mFile, base);
   // `--set services[i].manifest...` overrides, now that there is a manifest to apply them to.
   let overridden: unknown = chosen;
   for (const o of sets) {
@@ -609,7 +614,6 @@ function manifestSource(entry: ServiceEntryInput, i: number, file: string, files
     });
   }
   if (sets.length > 0) rejectProtoKeys(overridden, file, []);
-  const base = candidates.find((f) => f.doc === chosen)!.base;
   const manifest = parseWith(serviceManifestSchema, overridden, mFile, base);
   checkSchemaFields(overridden, SERVICE_NODE, mFile, base, []);
   return { manifest, file: mFile, base };
