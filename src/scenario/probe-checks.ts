@@ -282,4 +282,22 @@ export function checkProbesForDeployment(spec: unknown, flags: FeatureFlags, fil
       if (problem !== undefined) fail(i, kind, problem);
     }
   });
+
+  // The kubelet runs a startup probe, by the port names the container has as deployed: Knative
+  // renames the serving container's one port user-port (deploy.go) and rewrites only a liveness
+  // probe's port, and a sidecar has no ports. A name it cannot find fails every probe.
+  containers.forEach((c, i) => {
+    const p = c['startupProbe'];
+    if (!isObj(p)) return;
+    const serving = serves(containers, c);
+    for (const h of ['httpGet', 'tcpSocket'] as const) {
+      const action = p[h];
+      const name = isObj(action) ? action['port'] : undefined;
+      if (typeof name !== 'string' || (serving && name === 'user-port')) continue;
+      fail(i, 'startupProbe', {
+        at: [h, 'port'],
+        rule: `named port ${JSON.stringify(name)} is not on the container as Knative deploys it (${serving ? 'its one port is renamed user-port' : 'a sidecar has no ports'}), so the kubelet cannot resolve it: the startup probe never passes and no pod ever starts`,
+      });
+    }
+  });
 }

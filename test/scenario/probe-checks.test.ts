@@ -265,3 +265,24 @@ describe("an update's template", () => {
     expect(s.world.services[0]!.revisions.map((r) => r.name)).toEqual(['hello-00001', 'hello-00002']);
   });
 });
+
+describe('the kubelet cannot resolve a startup probe\'s named port on the container Knative deploys', () => {
+  it.each([
+    {
+      what: 'a startup probe by the serving port\'s name (the Deployment renames that port user-port)',
+      sets: [c0('startupProbe={httpGet: {path: /healthz, port: http}}')],
+      at: 'containers[0].startupProbe.httpGet.port',
+      rule: 'named port "http" is not on the container as Knative deploys it (its one port is renamed user-port), so the kubelet cannot resolve it: the startup probe never passes and no pod ever starts',
+    },
+    {
+      what: 'a startup probe by the serving port\'s own name http1',
+      sets: [spec('containers=[{image: "hello:1", ports: [{name: http1, containerPort: 8080}], startupProbe: {tcpSocket: {port: http1}}}]')],
+      at: 'containers[0].startupProbe.tcpSocket.port',
+      rule: 'named port "http1" is not on the container as Knative deploys it (its one port is renamed user-port), so the kubelet cannot resolve it: the startup probe never passes and no pod ever starts',
+    },
+  ])('$what', ({ sets, at, rule }) => refusedAt(sets, at, rule));
+
+  it('by number, it loads', () => {
+    loads([c0('startupProbe={httpGet: {path: /healthz, port: 8080}}')]);
+  });
+});
