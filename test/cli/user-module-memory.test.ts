@@ -5,10 +5,10 @@
  * line naming the module, class, revision, time and call, exit 2, and no output left behind.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadScenario } from '../../src/scenario/load.js';
 import { summarizeWorld } from '../../src/run/run-world.js';
 import { bin, runKnsim } from '../support/cli.js';
@@ -19,8 +19,15 @@ const SMALL_HEAP = { NODE_OPTIONS: '--max-old-space-size=200' };
 /** Grows without end inside one call: never returns, never throws. */
 const RUNAWAY = 'const a: number[][] = []; for (;;) a.push(new Array(1e6).fill(0.5));';
 
+// Every folder a test makes, removed at the end.
+const made: string[] = [];
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+
 function scenarioWith(decide: string, opts: { topLevel?: string; duration?: string } = {}): { dir: string; file: string } {
   const dir = mkdtempSync(join(tmpdir(), 'knsim-user-memory-'));
+  made.push(dir);
   writeFileSync(
     join(dir, 'scaler.ts'),
     `${opts.topLevel ?? ''}\nexport default { apiVersion: 'knsim.dev/v1', create() { return { decide(input: { stable: { concurrency: number } }) { ${decide} } }; } };\n`,
