@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // One temporary root per run, removed at its end (test/support/tmp-root.ts).
+    globalSetup: ['test/support/tmp-root.ts'],
     exclude: ['**/node_modules/**', 'dist/**'],
     // One generous limit for every test and hook, and no tighter ones in the test files: the
     // suite must pass on a busy 2-core machine, where tests that start processes or run many
