@@ -79,8 +79,13 @@ export function observeStaging(fn: (path: string, live: boolean) => void): void 
   observer = fn;
 }
 
-/** The main thread takes a worker's staging directory as its own to clean up (`live`), or lets it go. */
+/**
+ * The main thread takes a worker's staging directory as its own to clean up (`live`), or lets it
+ * go. Only a name this process's staging takes (`<out>.partial-<this pid>`; a worker thread
+ * shares the pid) is taken: nothing else could be removed on a worker's word.
+ */
 export function adoptStaging(path: string, isLive: boolean): void {
+  if (!path.endsWith(`.partial-${process.pid}`)) return;
   if (isLive) track(path);
   else untrack(path);
 }
