@@ -106,6 +106,30 @@ describe('HPA-class annotations', () => {
     expect(e.rule).toContain('int32');
   });
 
+  // MakeHPA takes min from min-scale (else config-autoscaler min-scale) and max from max-scale
+  // (else config-autoscaler max-scale); the webhook compares only the two annotations, so a
+  // mix of an annotation and a ConfigMap value can build an HPA with minReplicas > maxReplicas,
+  // which the API server's HPA validation refuses: the revision never gets its HPA.
+  it.each([
+    ['annotation min-scale 5 over config max-scale 3', { 'autoscaling.knative.dev/min-scale': '5' }, { 'max-scale': '3' }, 'min-scale', 'minReplicas 5 > maxReplicas 3'],
+    ['annotation max-scale 3 under config min-scale 5', { 'autoscaling.knative.dev/max-scale': '3' }, { 'min-scale': '5' }, 'max-scale', 'minReplicas 5 > maxReplicas 3'],
+    ['the legacy key minScale 4 over config max-scale 2', { 'autoscaling.knative.dev/minScale': '4' }, { 'max-scale': '2' }, 'minScale', 'minReplicas 4 > maxReplicas 2'],
+  ])('%s is an error at that annotation (the API server refuses the HPA)', (_n, ann, cm, key, text) => {
+    const raw = scenario(ann, { configMaps: { 'config-autoscaler': cm } });
+    const e = catchScenarioError(() => scenarioFromValue(raw, 's.yaml'));
+    expect(e.path).toBe(`${ANN}["autoscaling.knative.dev/${key}"]`);
+    expect(e.rule).toContain(text);
+    expect(e.rule).not.toContain('\n');
+  });
+
+  it.each([
+    ['min-scale 3 with config max-scale 3', { 'autoscaling.knative.dev/min-scale': '3' }, { 'max-scale': '3' }, 3, 3],
+    ['min-scale 5 with config max-scale 0 (no limit)', { 'autoscaling.knative.dev/min-scale': '5' }, {}, 5, 0],
+  ] as const)('%s is accepted', (_n, ann, cm, min, max) => {
+    const a = scenarioFromValue(scenario(ann, { configMaps: { 'config-autoscaler': cm } }), 's.yaml').world.services[0]!.revisions[0]!.autoscaling;
+    expect(isHpaRevisionAutoscaling(a) && [a.hpa.minScale, a.hpa.maxScale]).toEqual([min, max]);
+  });
+
   it('a patch to a target the HPA would refuse is an error at the patch', () => {
     const raw = scenario({ 'autoscaling.knative.dev/metric': 'memory', 'autoscaling.knative.dev/target': '200' }, { updates: [{ at: '30s', patchRevision: { name: 'hello-00001', annotations: { 'autoscaling.knative.dev/target': '0.5' } } }] });
     const e = catchScenarioError(() => scenarioFromValue(raw, 's.yaml'));

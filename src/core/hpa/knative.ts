@@ -61,6 +61,18 @@ export function knativeHpaTargetProblem(metric: string, target: number): string 
 }
 
 /**
+ * Why the API server would refuse the HPA MakeHPA builds from these scale bounds, or
+ * undefined. Knative's webhook compares min-scale with max-scale only when both are
+ * annotations; with one of them from config-autoscaler, MakeHPA can write minReplicas above
+ * maxReplicas, which the HPA's validation rejects (once the revision is routed: an
+ * unreachable one gets no minReplicas; knsim refuses it either way). `maxScale` 0 is no limit.
+ */
+export function knativeHpaBoundsProblem(minScale: number, maxScale: number): string | undefined {
+  if (maxScale === 0 || minScale <= maxScale) return undefined;
+  return `the HPA Knative builds would have minReplicas ${minScale} > maxReplicas ${maxScale}, which the Kubernetes API server rejects`;
+}
+
+/**
  * MakeHPA: maxReplicas = max-scale or 2147483647; minReplicas only when min > 0 (else the
  * API's 1); the metric from `metric` and `target`; a `window` sets both stabilization
  * windows (the rest of behavior takes the API defaults).
@@ -118,6 +130,13 @@ export function resolveHpaRevisionAutoscaling(cfg: AutoscalerConfig, rev: Revisi
       const key = AUTOSCALING_ANNOTATION_KEYS.target.find((k) => annotations[k] !== undefined) ?? AUTOSCALING_ANNOTATION_KEYS.target[0]!;
       throw new AnnotationError(key, annotations[key] ?? String(ann.target), why);
     }
+  }
+  const why = knativeHpaBoundsProblem(ann.minScale ?? cfg.minScale, base.maxScale);
+  if (why !== undefined) {
+    // The webhook already refuses two annotations out of order, so one bound here is a ConfigMap's.
+    const keys = ann.minScale !== undefined ? AUTOSCALING_ANNOTATION_KEYS.minScale : AUTOSCALING_ANNOTATION_KEYS.maxScale;
+    const key = keys.find((k) => annotations[k] !== undefined) ?? keys[0];
+    throw new AnnotationError(key, annotations[key] ?? '', why);
   }
   return {
     ...base,
