@@ -22,6 +22,20 @@ export function secondUniform(u: number): number {
   return (h + 0.5) / 4294967296;
 }
 
+/** The least CFS quota the kubelet sets, 1 ms per 100 ms period, as a CPU limit (MilliCPUToQuota's MinMilliCPULimit). */
+export const MIN_CFS_QUOTA_MILLIS = 10;
+
+/**
+ * The millicores a container's CPU limit lets it use, as the kubelet turns the limit into a
+ * CFS quota (pkg/kubelet/cm/helpers_linux.go MilliCPUToQuota): limit × 100 µs per 100 ms,
+ * at least 1 ms (so a limit under 10m still gets 10m); no limit, or a limit of 0, sets no
+ * quota (undefined).
+ */
+export function cfsQuotaMillis(limitMillis: number | undefined): number | undefined {
+  if (limitMillis === undefined || limitMillis === 0) return undefined;
+  return Math.max(limitMillis, MIN_CFS_QUOTA_MILLIS);
+}
+
 /** Sum of a resource over the pod's containers; undefined if any container lacks it (the HPA's rule). */
 function podTotal(r: PodResourcesSpec, get: (c: PodResourcesSpec['user']) => number | undefined): number | undefined {
   let sum = 0;
@@ -43,7 +57,7 @@ export class RevisionResources {
   readonly memory: MemoryModelSpec | undefined;
   readonly spec: PodResourcesSpec;
   readonly profile: AppProfile | undefined;
-  /** Capacity of one pod in cores (CPU model): the user container's CPU limit, or the ceiling. */
+  /** Capacity of one pod in cores (CPU model): the user container's CFS quota, or the ceiling without one. */
   readonly capacityCores: number;
   private readonly wait: Sampler | undefined;
   /** The pod's CPU request in millicores (all containers), undefined if some container has none. */
@@ -66,7 +80,7 @@ export class RevisionResources {
     this.podCpuShares = milliCpuToShares(podTotal(this.spec, (c) => c.cpuRequestMillis ?? 0)!);
     this.capacityCores = 0;
     if (work?.kind === 'cpu') {
-      this.capacityCores = (this.spec.user.cpuLimitMillis ?? work.ceilingMillis) / 1000;
+      this.capacityCores = (cfsQuotaMillis(this.spec.user.cpuLimitMillis) ?? work.ceilingMillis) / 1000;
       this.wait = work.waitSeconds.dist === 'constant' && work.waitSeconds.value === 0 ? undefined : makeSampler(work.waitSeconds);
     } else if (work?.kind === 'profile') {
       this.profile = new AppProfile(work.concurrency, work.latencySeconds, work.cpuMillis);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppProfile } from '../../src/model/app-profile.js';
 import { cpuRate, ProcessorSharing } from '../../src/model/cpu.js';
-import { secondUniform } from '../../src/model/pod-resources.js';
+import { cfsQuotaMillis, secondUniform } from '../../src/model/pod-resources.js';
 import { STATUS_OK } from '../../src/model/request.js';
 import type { ClientSpec, RevisionSpec, WorkModelSpec } from '../../src/model/spec.js';
 import { constant, revision, run, service, world } from './world-fixture.js';
@@ -153,6 +153,19 @@ function inPodTimes(rev: RevisionSpec, users: number): number[] {
   return ok.map((r) => r.end - r.serviceStart);
 }
 
+describe('cfsQuotaMillis (the kubelet\'s MilliCPUToQuota, as millicores)', () => {
+  it.each([
+    ['no limit: no quota', undefined, undefined],
+    ['a limit of 0: no quota', 0, undefined],
+    ['1m: the least quota, 1 ms per 100 ms', 1, 10],
+    ['9m: likewise', 9, 10],
+    ['10m: 1 ms per 100 ms', 10, 10],
+    ['1500m: 150 ms per 100 ms', 1500, 1500],
+  ] as const)('%s', (_name, limit, want) => {
+    expect(cfsQuotaMillis(limit)).toBe(want);
+  });
+});
+
 describe('CPU model in a pod', () => {
   it.each([
     ['4 concurrent 100 ms requests on a 1-CPU limit take 400 ms each', cpuWork(), 1000, 4, 0.4],
@@ -163,6 +176,26 @@ describe('CPU model in a pod', () => {
     ['one request alone: its CPU time', cpuWork(), 1000, 1, 0.1],
   ] as const)('%s', (_name, work, limit, users, want) => {
     for (const t of inPodTimes(cpuRevision(work, 0.1, limit), users)) expect(t).toBeCloseTo(want, 9);
+  });
+
+  it('a CPU limit of 0 (with its request 0, as the API server requires) sets no CFS quota: the ceiling caps it, 4 × 100 ms take 400 ms', () => {
+    // MilliCPUToQuota returns 0 for 0 millicores: the runtime then leaves the container unthrottled.
+    const rev = cpuRevision(cpuWork(1000), 0.1, 0, { resources: { user: { cpuRequestMillis: 0, cpuLimitMillis: 0 }, sidecars: [], queueProxy: { cpuRequestMillis: 25 } } });
+    for (const t of inPodTimes(rev, 4)) expect(t).toBeCloseTo(0.4, 9);
+  });
+
+  // The kubelet's CFS quota (pkg/kubelet/cm/helpers_linux.go MilliCPUToQuota) is limit × 100 µs
+  // per 100 ms period but at least 1 ms (MinQuotaPeriod): below 10m a limit still gets 10m.
+  it.each([
+    ['a 10m limit: 20 ms of CPU takes 2 s', 10, 2],
+    ['a 5m limit gets the least quota, 1 ms per 100 ms (10m): 2 s, not 4 s', 5, 2],
+    ['a 1m limit likewise: 2 s, not 20 s', 1, 2],
+  ] as const)('%s', (_name, limit, want) => {
+    const one: ClientSpec = { kind: 'closed', name: 'one', service: 'hello', users: 1, think: constant(0), startSeconds: 1, endSeconds: 5 } as ClientSpec;
+    const { rec } = run(world([service('hello', [cpuRevision(cpuWork(), 0.02, limit)])], [one], { duration: 30 }));
+    const times = rec.requests.filter((r) => r.status === STATUS_OK).map((r) => r.end - r.serviceStart);
+    expect(times.length).toBeGreaterThanOrEqual(2);
+    for (const t of times) expect(t).toBeCloseTo(want, 9);
   });
 
   it('adds the non-CPU wait: 4 × (50 ms wait + 100 ms CPU) on 1 CPU take 450 ms', () => {
