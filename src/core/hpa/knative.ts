@@ -134,8 +134,8 @@ export function resolveHpaRevisionAutoscaling(cfg: AutoscalerConfig, rev: Revisi
   const why = knativeHpaBoundsProblem(ann.minScale ?? cfg.minScale, base.maxScale);
   if (why !== undefined) {
     // The webhook already refuses two annotations out of order, so one bound here is a ConfigMap's.
-    const keys = ann.minScale !== undefined ? AUTOSCALING_ANNOTATION_KEYS.minScale : AUTOSCALING_ANNOTATION_KEYS.maxScale;
-    const key = keys.find((k) => annotations[k] !== undefined) ?? keys[0];
+    const keys: readonly string[] = ann.minScale !== undefined ? AUTOSCALING_ANNOTATION_KEYS.minScale : AUTOSCALING_ANNOTATION_KEYS.maxScale;
+    const key = keys.find((k) => annotations[k] !== undefined) ?? keys[0]!;
     throw new AnnotationError(key, annotations[key] ?? '', why);
   }
   return {
