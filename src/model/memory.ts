@@ -9,7 +9,17 @@ export function workingSetBytes(spec: MemoryModelSpec, requestsInContainer: numb
   return spec.baselineBytes + spec.perRequestBytes * requestsInContainer;
 }
 
-/** Whether `requestsInContainer` requests push the working set over `limitBytes` (undefined: no limit). */
+/**
+ * The memory limit the kubelet enforces for a container's `limits.memory` (bytes): only a
+ * non-zero limit becomes the cgroup's limit (kuberuntime calculateLinuxResources), so a
+ * limit of 0, like none, is undefined: nothing is ever OOM-killed.
+ */
+export function enforcedMemoryLimit(limitBytes: number | undefined): number | undefined {
+  return limitBytes === 0 ? undefined : limitBytes;
+}
+
+/** Whether `requestsInContainer` requests push the working set over the container's limit (`limits.memory`; undefined: none). */
 export function overMemoryLimit(spec: MemoryModelSpec, limitBytes: number | undefined, requestsInContainer: number): boolean {
-  return limitBytes !== undefined && workingSetBytes(spec, requestsInContainer) > limitBytes;
+  const limit = enforcedMemoryLimit(limitBytes);
+  return limit !== undefined && workingSetBytes(spec, requestsInContainer) > limit;
 }

@@ -2,7 +2,7 @@ import { milliCpuToShares } from '../core/capacity/index.js';
 import { makeSampler, type Sampler } from '../engine/distributions.js';
 import { AppProfile } from './app-profile.js';
 import { CompletionTimer, ProcessorSharing } from './cpu.js';
-import { overMemoryLimit, workingSetBytes } from './memory.js';
+import { enforcedMemoryLimit, overMemoryLimit, workingSetBytes } from './memory.js';
 import { NodeCpu, type NodeCpuClaimant } from './node-cpu.js';
 import type { Pod } from './pod.js';
 import { STATUS_OK, type Request } from './request.js';
@@ -93,7 +93,7 @@ export class RevisionResources {
 
   /** Whether a memory limit can OOM-kill this revision's pods (then they take the crash path). */
   get canOom(): boolean {
-    return this.memory !== undefined && this.spec.user.memoryLimitBytes !== undefined;
+    return this.memory !== undefined && enforcedMemoryLimit(this.spec.user.memoryLimitBytes) !== undefined;
   }
 
   /** The CPU model's capacity for `pod`: its limit or the ceiling, but never more than its node's allocatable CPU. */

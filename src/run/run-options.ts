@@ -6,6 +6,7 @@
  */
 import type { RequestTraceMode, WorldSpec } from '../model/spec.js';
 import type { World } from '../model/world.js';
+import { enforcedMemoryLimit } from '../model/memory.js';
 import { reportBucketSeconds } from '../output/report/aggregate.js';
 import type { RunSummary } from '../output/summary.js';
 import { estimateOutputBytes, type OutputFileEstimate } from '../output/output-estimate.js';
@@ -34,7 +35,7 @@ export function hasResourceColumns(spec: WorldSpec): boolean {
  * has a status502 column.
  */
 export function canFailWith502(spec: WorldSpec): boolean {
-  return spec.services.some((s) => s.revisions.some((r) => (r.faults?.length ?? 0) > 0 || (r.memory !== undefined && r.resources?.user.memoryLimitBytes !== undefined)));
+  return spec.services.some((s) => s.revisions.some((r) => (r.faults?.length ?? 0) > 0 || (r.memory !== undefined && enforcedMemoryLimit(r.resources?.user.memoryLimitBytes) !== undefined)));
 }
 
 /** The recorder's options for a run that writes its files to `outDir`. */

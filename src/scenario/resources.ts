@@ -8,6 +8,7 @@
  */
 import { podResources as corePodResources, type PodResources } from '../core/capacity/index.js';
 import type { DistributionSpec, MemoryModelSpec, PodResourcesSpec, WorkModelSpec, ContainerResources } from '../model/spec.js';
+import { enforcedMemoryLimit } from '../model/memory.js';
 import type { ClusterConfig } from './configmaps.js';
 import { formatPath, ScenarioError, type PathSegment } from './errors.js';
 import type { AppInput, ContainerInput } from './schema.js';
@@ -177,7 +178,7 @@ export function appModel(apps: readonly PlacedApp[], resources: PodResourcesSpec
   if (memApp !== undefined) {
     const m = memApp.app!.memory!;
     memory = { baselineBytes: m.baseline, perRequestBytes: m.perRequest ?? 0 };
-    const limit = resources.user.memoryLimitBytes;
+    const limit = enforcedMemoryLimit(resources.user.memoryLimitBytes);
     if (limit !== undefined && memory.baselineBytes > limit) {
       throw new ScenarioError(
         memApp.file,

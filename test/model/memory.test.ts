@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { STATUS_BAD_GATEWAY, STATUS_OK } from '../../src/model/request.js';
 import type { ClientSpec, RevisionSpec } from '../../src/model/spec.js';
+import { canFailWith502 } from '../../src/run/run-options.js';
 import { runWorld } from '../../src/run/run-world.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { SCENARIOS } from '../scenario/helpers.js';
@@ -49,6 +50,19 @@ describe('memory limit: OOM kill', () => {
     const { rec: r2 } = run(world([service('hello', [roomy])], [uniform(5, 1, 1.9)], { duration: 30 }));
     expect(r2.pods.some((p) => p.event === 'OOMKilled')).toBe(false);
     expect(r2.requests.every((r) => r.status === STATUS_OK)).toBe(true);
+  });
+});
+
+describe('memory limit of 0: no limit', () => {
+  // The kubelet sets no memory limit for a limit of 0 (calculateLinuxResources: only a
+  // non-zero limit becomes MemoryLimitInBytes), so the working set may grow without a kill.
+  it('a container with limits.memory 0 (and its request 0) is never OOM-killed; requests-per-second.csv needs no 502 column', () => {
+    const unlimited = { ...oomRevision(), resources: { user: { memoryLimitBytes: 0, memoryRequestBytes: 0 }, sidecars: [], queueProxy: { cpuRequestMillis: 25 } } };
+    const spec = world([service('hello', [unlimited])], [uniform(5, 1, 1.9)], { duration: 30 });
+    const { rec } = run(spec);
+    expect(rec.pods.some((p) => p.event === 'OOMKilled')).toBe(false);
+    expect(rec.requests.filter((r) => r.status === STATUS_OK)).toHaveLength(5);
+    expect(canFailWith502(spec)).toBe(false);
   });
 });
 

@@ -96,6 +96,14 @@ describe('resources from the manifest and the ConfigMaps', () => {
   });
 });
 
+describe('a memory limit of 0', () => {
+  it('is no limit (the kubelet sets none): a memory baseline above 0 is accepted', () => {
+    const r = rev(scenario({}, { resources: { limits: { memory: '0' } } }, { memory: { baseline: '200Mi' } }));
+    expect(r.resources!.user).toMatchObject({ memoryRequestBytes: 0, memoryLimitBytes: 0 });
+    expect(r.memory).toEqual({ baselineBytes: 200 * 2 ** 20, perRequestBytes: 0 });
+  });
+});
+
 describe('bad input: one line with the file, the field path and the rule', () => {
   const base = 'services[0].manifest.spec.template.spec.containers[0].resources';
   it.each([
