@@ -122,6 +122,13 @@ describe('HPA-class annotations', () => {
     expect(e.rule).not.toContain('\n');
   });
 
+  it('a patch to a min-scale above config-autoscaler max-scale is an error at the patch', () => {
+    const raw = scenario({}, { configMaps: { 'config-autoscaler': { 'max-scale': '3' } }, updates: [{ at: '30s', patchRevision: { name: 'hello-00001', annotations: { 'autoscaling.knative.dev/min-scale': '4' } } }] });
+    const e = catchScenarioError(() => scenarioFromValue(raw, 's.yaml'));
+    expect(e.path).toContain('updates[0].patchRevision.annotations');
+    expect(e.rule).toContain('minReplicas 4 > maxReplicas 3');
+  });
+
   it.each([
     ['min-scale 3 with config max-scale 3', { 'autoscaling.knative.dev/min-scale': '3' }, { 'max-scale': '3' }, 3, 3],
     ['min-scale 5 with config max-scale 0 (no limit)', { 'autoscaling.knative.dev/min-scale': '5' }, {}, 5, 0],
