@@ -1,7 +1,8 @@
 /**
  * config-features: the feature flags Knative's webhook checks templates against
  * (pkg/apis/config/features.go). knsim enforces the flags that gate template fields
- * (init-containers.ts, feature-gates.ts); it takes the others without modelling them.
+ * (init-containers.ts, feature-gates.ts) and models queueproxy.resource-defaults (configmaps.ts);
+ * it takes the others without modelling them.
  *
  * Knative matches a flag's value case-insensitively and ignores a value it does not
  * accept, keeping the flag's default, so a ConfigMap with `enable` or `on` is taken
@@ -14,6 +15,8 @@ import { quote } from './errors.js';
 export const FEATURES_CONFIG_MAP = 'config-features';
 export const INIT_CONTAINERS_FLAG = 'kubernetes.podspec-init-containers';
 const SECURE_POD_DEFAULTS = 'secure-pod-defaults';
+/** Gives the queue-proxy Knative's default requests and limits (configmaps.ts). */
+export const QUEUE_PROXY_RESOURCE_DEFAULTS_FLAG = 'queueproxy.resource-defaults';
 
 /** A flag's value as Knative holds it (AllowRootBounded is secure-pod-defaults' own). */
 export type FeatureFlag = 'Enabled' | 'Disabled' | 'Allowed' | 'AllowRootBounded';
@@ -50,7 +53,7 @@ export const FEATURE_DEFAULTS: Readonly<Record<string, FeatureFlag>> = Object.fr
   'multi-container': 'Enabled',
   'multi-container-probing': 'Disabled',
   'queueproxy.mount-podinfo': 'Disabled',
-  'queueproxy.resource-defaults': 'Disabled',
+  [QUEUE_PROXY_RESOURCE_DEFAULTS_FLAG]: 'Disabled',
   [SECURE_POD_DEFAULTS]: 'Disabled',
   'tag-header-based-routing': 'Disabled',
 });

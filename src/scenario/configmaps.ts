@@ -12,7 +12,7 @@ import type { ConfigMapName } from './schema.js';
 import { formatPath, quote, ScenarioError } from './errors.js';
 import type { ContainerResources } from '../model/spec.js';
 import { parseCpuMillis, parseMemoryBytes, QuantityError } from './quantity.js';
-import { readFeatures, type FeatureFlags } from './config-features.js';
+import { QUEUE_PROXY_RESOURCE_DEFAULTS_FLAG, readFeatures, type FeatureFlags } from './config-features.js';
 
 /** config-defaults, the part knsim reads. */
 export interface RevisionDefaults {
@@ -78,6 +78,14 @@ export interface ClusterConfig {
 /** config-deployment's queue-sidecar-cpu-request default (pkg/deployment/config.go). */
 export const QUEUE_SIDECAR_CPU_REQUEST_MILLIS = 25;
 
+/** Those defaults (pkg/deployment/config.go QueueSidecar*Default). */
+export const QUEUE_SIDECAR_RESOURCE_DEFAULTS: Readonly<ContainerResources> = Object.freeze({
+  cpuRequestMillis: QUEUE_SIDECAR_CPU_REQUEST_MILLIS,
+  cpuLimitMillis: 1000,
+  memoryRequestBytes: 400 * 2 ** 20,
+  memoryLimitBytes: 800 * 2 ** 20,
+});
+
 export interface ConfigMapsInput {
   'config-autoscaler'?: Record<string, string> | undefined;
   'config-deployment'?: Record<string, string> | undefined;
@@ -131,19 +139,50 @@ export function readConfigMaps(file: string, cms: ConfigMapsInput | undefined, w
     );
   }
 
+  const features = readFeatures(cms?.['config-features'] ?? {});
   return {
     autoscaler,
     progressDeadlineSeconds: readDeployment(file, where, cms?.['config-deployment'] ?? {}),
     ...podIsAlwaysSchedulable(where, cms?.['config-deployment'] ?? {}),
     defaults: readDefaults(where, cms?.['config-defaults'] ?? {}),
     networkRolloutDurationSeconds: readNetwork(file, where, cms?.['config-network'] ?? {}),
-    features: readFeatures(cms?.['config-features'] ?? {}),
+    features,
     containerDefaults: readResources(where, 'config-defaults', 'revision', cms?.['config-defaults'] ?? {}),
-    queueProxy: {
-      cpuRequestMillis: QUEUE_SIDECAR_CPU_REQUEST_MILLIS,
-      ...readResources(where, 'config-deployment', 'queue-sidecar', cms?.['config-deployment'] ?? {}),
-    },
+    queueProxy: queueSidecarResources(where, features, readResources(where, 'config-deployment', 'queue-sidecar', cms?.['config-deployment'] ?? {})),
   };
+}
+
+/**
+ * The queue-proxy's resources from config-deployment (upstream createQueueResources): its
+ * CPU request defaults to 25m; with config-features `queueproxy.resource-defaults: enabled`,
+ * each of the four a key leaves unset takes Knative's default (CPU 25m/1000m, memory
+ * 400Mi/800Mi).
+ */
+function queueSidecarResources(where: KeyWhere, features: FeatureFlags, written: ContainerResources): ContainerResources {
+  const base: ContainerResources = { cpuRequestMillis: QUEUE_SIDECAR_CPU_REQUEST_MILLIS };
+  if (features.values[QUEUE_PROXY_RESOURCE_DEFAULTS_FLAG] === 'Enabled') Object.assign(base, QUEUE_SIDECAR_RESOURCE_DEFAULTS);
+  const out = { ...base, ...written };
+  // Every revision's Deployment would carry these: the API server refuses a request above its limit.
+  const over = queueSidecarRequestOverLimit(out);
+  if (over !== undefined) {
+    const key = `queue-sidecar-${over.resource}-${written[over.requestField] !== undefined ? 'request' : 'limit'}`;
+    throw errorAt(where, 'config-deployment', key, `${over.rule}: the API server refuses every revision's Deployment (its queue-proxy container)`);
+  }
+  return out;
+}
+
+/**
+ * The queue-proxy's request above its limit, as the API server's message says it
+ * (`must be less than or equal to cpu limit of 1000m, got 2000m`), or undefined.
+ */
+export function queueSidecarRequestOverLimit(r: ContainerResources): { resource: 'cpu' | 'memory'; requestField: 'cpuRequestMillis' | 'memoryRequestBytes'; rule: string } | undefined {
+  if (r.cpuRequestMillis !== undefined && r.cpuLimitMillis !== undefined && r.cpuRequestMillis > r.cpuLimitMillis) {
+    return { resource: 'cpu', requestField: 'cpuRequestMillis', rule: `must be less than or equal to cpu limit of ${r.cpuLimitMillis}m, got ${r.cpuRequestMillis}m` };
+  }
+  if (r.memoryRequestBytes !== undefined && r.memoryLimitBytes !== undefined && r.memoryRequestBytes > r.memoryLimitBytes) {
+    return { resource: 'memory', requestField: 'memoryRequestBytes', rule: `must be less than or equal to memory limit of ${r.memoryLimitBytes} bytes, got ${r.memoryRequestBytes} bytes` };
+  }
+  return undefined;
 }
 
 /** config-deployment's legacy camelCase spellings of the queue-sidecar keys, which upstream still reads. */

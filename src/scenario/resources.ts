@@ -9,7 +9,7 @@
 import { podResources as corePodResources, type PodResources } from '../core/capacity/index.js';
 import type { DistributionSpec, MemoryModelSpec, PodResourcesSpec, WorkModelSpec, ContainerResources } from '../model/spec.js';
 import { enforcedMemoryLimit } from '../model/memory.js';
-import type { ClusterConfig } from './configmaps.js';
+import { queueSidecarRequestOverLimit, type ClusterConfig } from './configmaps.js';
 import { formatPath, ScenarioError, type PathSegment } from './errors.js';
 import type { AppInput, ContainerInput } from './schema.js';
 import { parseCpuMillis, parseMemoryBytes, QuantityError } from './quantity.js';
@@ -124,6 +124,18 @@ function queueProxyResources(
       if (e instanceof QuantityError) throw new ScenarioError(file, formatPath([...base, f.annotation]), `invalid value: ${e.message}`);
       throw e;
     }
+  }
+  // Kubernetes copies a limit into a request left unset (Knative sets none of its own then).
+  if (out.cpuRequestMillis === undefined && out.cpuLimitMillis !== undefined) out.cpuRequestMillis = out.cpuLimitMillis;
+  if (out.memoryRequestBytes === undefined && out.memoryLimitBytes !== undefined) out.memoryRequestBytes = out.memoryLimitBytes;
+  const over = queueSidecarRequestOverLimit(out);
+  if (over !== undefined) {
+    // config-deployment alone was checked where it is read: an annotation made this one.
+    const request = QP_FIELDS.find((f) => f.field === over.requestField)!;
+    const limit = QP_FIELDS.find((f) => f.field === (over.resource === 'cpu' ? 'cpuLimitMillis' : 'memoryLimitBytes'))!;
+    const key = annotations[request.annotation] !== undefined || annotations[limit.annotation] === undefined ? request.annotation : limit.annotation;
+    const target = annotations[key] !== undefined ? key : QP_PERCENTAGE;
+    throw new ScenarioError(file, formatPath([...base, target]), `${over.rule}: the API server refuses the revision's Deployment (its queue-proxy container)`);
   }
   return out;
 }

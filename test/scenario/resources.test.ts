@@ -78,6 +78,33 @@ describe('resources from the manifest and the ConfigMaps', () => {
     expect(r.resources!.queueProxy).toEqual({ cpuRequestMillis: 50, memoryRequestBytes: 64 * 2 ** 20 });
   });
 
+  it("the queue-proxy's limit fills its unset request, as Kubernetes defaults a container", () => {
+    const cms = { configMaps: { 'config-deployment': { 'queue-sidecar-memory-limit': '300Mi', 'queue-sidecar-cpu-limit': '200m' } } };
+    expect(rev(scenario(cms)).resources!.queueProxy).toEqual({ cpuRequestMillis: 25, cpuLimitMillis: 200, memoryRequestBytes: 300 * 2 ** 20, memoryLimitBytes: 300 * 2 ** 20 });
+    const byAnnotation = scenario();
+    (byAnnotation.services[0]!.manifest.spec.template.metadata.annotations as Record<string, string>)['queue.sidecar.serving.knative.dev/memory-resource-limit'] = '250Mi';
+    expect(rev(byAnnotation).resources!.queueProxy).toEqual({ cpuRequestMillis: 25, memoryRequestBytes: 250 * 2 ** 20, memoryLimitBytes: 250 * 2 ** 20 });
+  });
+
+  it('config-features queueproxy.resource-defaults: enabled gives the queue-proxy Knative’s defaults where config-deployment sets none', () => {
+    const on = (deployment: Record<string, string> = {}) => scenario({ configMaps: { 'config-features': { 'queueproxy.resource-defaults': 'Enabled' }, 'config-deployment': deployment } });
+    expect(rev(on()).resources!.queueProxy).toEqual({ cpuRequestMillis: 25, cpuLimitMillis: 1000, memoryRequestBytes: 400 * 2 ** 20, memoryLimitBytes: 800 * 2 ** 20 });
+    expect(rev(on({ 'queue-sidecar-memory-limit': '1Gi' })).resources!.queueProxy).toEqual({ cpuRequestMillis: 25, cpuLimitMillis: 1000, memoryRequestBytes: 400 * 2 ** 20, memoryLimitBytes: 2 ** 30 });
+    // Disabled (the default) leaves only the CPU request.
+    expect(rev(scenario({ configMaps: { 'config-features': { 'queueproxy.resource-defaults': 'disabled' } } })).resources!.queueProxy).toEqual({ cpuRequestMillis: 25 });
+  });
+
+  it("a queue-proxy request above its limit is refused as the API server refuses the revision's Deployment", () => {
+    const fromConfig = catchScenarioError(() => rev(scenario({ configMaps: { 'config-deployment': { 'queue-sidecar-cpu-request': '2', 'queue-sidecar-cpu-limit': '1' } } })));
+    expect(fromConfig.path).toBe('configMaps.config-deployment["queue-sidecar-cpu-request"]');
+    expect(fromConfig.rule).toBe("must be less than or equal to cpu limit of 1000m, got 2000m: the API server refuses every revision's Deployment (its queue-proxy container)");
+    const withDefaults = scenario({ configMaps: { 'config-features': { 'queueproxy.resource-defaults': 'enabled' } } });
+    (withDefaults.services[0]!.manifest.spec.template.metadata.annotations as Record<string, string>)['queue.sidecar.serving.knative.dev/memory-resource-request'] = '1Gi';
+    const fromAnnotation = catchScenarioError(() => rev(withDefaults));
+    expect(fromAnnotation.path).toBe('services[0].manifest.spec.template.metadata.annotations["queue.sidecar.serving.knative.dev/memory-resource-request"]');
+    expect(fromAnnotation.rule).toBe(`must be less than or equal to memory limit of ${800 * 2 ** 20} bytes, got ${2 ** 30} bytes: the API server refuses the revision's Deployment (its queue-proxy container)`);
+  });
+
   it('without app.cpu/profile/memory a revision keeps the fixed service time and carries no resources', () => {
     const r = rev(scenario({}, { resources: { limits: { cpu: '2' } } }, { serviceTime: '50ms' }));
     expect(r.work).toBeUndefined();

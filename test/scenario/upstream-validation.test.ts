@@ -441,7 +441,8 @@ describe('queue-proxy resource annotations (pkg/reconciler/revision/resources/qu
     loadScenario(BASE, { sets: [...sets, 'services[0].app.cpu={work: 100ms}'] }).world.services[0]!.revisions[0]!.resources!.queueProxy;
   const user = 'services[0].manifest.spec.template.spec.containers[0].resources={requests: {cpu: 500m, memory: 1Gi}, limits: {cpu: "2", memory: 4Gi}}';
   it.each([
-    { what: 'explicit requests and limits', sets: [`${ANN}["${QP}/cpu-resource-request"]=200m`, `${ANN}["${QP}/memory-resource-limit"]=300Mi`], want: { cpuRequestMillis: 200, memoryLimitBytes: 300 * 2 ** 20 } },
+    // The memory limit alone: Kubernetes copies it into the request.
+    { what: 'explicit requests and limits', sets: [`${ANN}["${QP}/cpu-resource-request"]=200m`, `${ANN}["${QP}/memory-resource-limit"]=300Mi`], want: { cpuRequestMillis: 200, memoryRequestBytes: 300 * 2 ** 20, memoryLimitBytes: 300 * 2 ** 20 } },
     {
       // 10 % of 500m, 2, 1Gi and 4Gi, each inside its clamp: 50m, 200m, 107374182.4 and 429496729.6 bytes (rounded up).
       what: 'the deprecated percentage',
