@@ -41,20 +41,28 @@ export function formatCompareRunsCsv(def: CompareDefinition, results: readonly C
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-/** One metric's panel: a horizontal bar per class (its mean) with the interval as a whisker, on a common scale from 0. */
+/**
+ * One metric's panel: a horizontal bar per class (its mean) with the interval as a whisker, on a
+ * common scale from 0 to the largest upper end. A class without the metric (no 200 response, so
+ * no latency) gets no bar and says why; the others keep their scale (a NaN had made it 0).
+ */
 function metricPanel(k: (typeof METRIC_KEYS)[number], results: readonly ClassResult[]): string {
   const W = 420;
   const rowH = 22;
   const left = 170;
-  const top = Math.max(...results.map((r) => Math.max(r.metrics[k].hi ?? r.metrics[k].mean, r.metrics[k].mean)), 0);
+  const finite = (v: number | null): v is number => v !== null && Number.isFinite(v);
+  const top = Math.max(0, ...results.flatMap((r) => [r.metrics[k].mean, r.metrics[k].hi].filter(finite)));
   const scale = (v: number): number => (top > 0 ? (Math.max(0, v) / top) * W : 0);
   const h = results.length * rowH + 30;
   const bars = results
     .map((r, i) => {
       const m = r.metrics[k];
       const y = 8 + i * rowH;
-      const whisker = m.lo !== null && m.hi !== null ? `<line x1="${left + scale(m.lo)}" x2="${left + scale(m.hi)}" y1="${y + 8}" y2="${y + 8}" stroke="#222" stroke-width="2"/>` : '';
-      return `<text x="${left - 6}" y="${y + 12}" text-anchor="end">${esc(r.label)}</text><rect x="${left}" y="${y + 2}" width="${scale(m.mean)}" height="12" fill="${i === 0 ? '#9aa5b1' : '#4c78a8'}"/>${whisker}<text x="${left + scale(Math.max(m.mean, m.hi ?? m.mean)) + 6}" y="${y + 12}">${esc(formatValue(k, m.mean))}</text>`;
+      const name = `<text x="${left - 6}" y="${y + 12}" text-anchor="end">${esc(r.label)}</text>`;
+      if (!finite(m.mean)) return `${name}<text x="${left + 6}" y="${y + 12}" fill="#555">${esc(METRICS[k].unit === 'ms' ? '– (no 200s)' : '–')}</text>`;
+      const whisker = finite(m.lo) && finite(m.hi) ? `<line x1="${left + scale(m.lo)}" x2="${left + scale(m.hi)}" y1="${y + 8}" y2="${y + 8}" stroke="#222" stroke-width="2"/>` : '';
+      const end = finite(m.hi) ? Math.max(m.mean, m.hi) : m.mean;
+      return `${name}<rect x="${left}" y="${y + 2}" width="${scale(m.mean)}" height="12" fill="${i === 0 ? '#9aa5b1' : '#4c78a8'}"/>${whisker}<text x="${left + scale(end) + 6}" y="${y + 12}">${esc(formatValue(k, m.mean))}</text>`;
     })
     .join('');
   return `<figure><figcaption>${esc(METRICS[k].label)}</figcaption><svg width="${left + W + 80}" height="${h}" font-family="sans-serif" font-size="12" role="img" aria-label="${esc(METRICS[k].label)}">${bars}<text x="${left}" y="${h - 6}" fill="#555">0</text><text x="${left + W}" y="${h - 6}" text-anchor="end" fill="#555">${esc(formatValue(k, top))}</text></svg></figure>`;
