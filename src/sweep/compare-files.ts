@@ -69,16 +69,21 @@ function metricPanel(k: (typeof METRIC_KEYS)[number], results: readonly ClassRes
 }
 
 export function compareHtml(def: CompareDefinition, results: readonly ClassResult[]): string {
+  // The verdict table has a column per class: wrapped lines would break its columns, so a wide one
+  // scrolls; its notes (the lines after the header, the rule and a row per metric) wrap below it.
+  const lines = verdictTable(def, results).split('\n');
+  const rows = measuredMetrics(results).length + 2;
   const classes = results.map((r) => `<li><b>${esc(r.label)}</b>: <code>${esc(r.className)}</code></li>`).join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>knsim compare ${esc(def.scenario)}</title>
-<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}pre{background:#f6f8fa;padding:1em;white-space:pre-wrap}figure{margin:1em 0}figcaption{font-weight:bold;margin-bottom:.3em}</style>
+<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}pre{background:#f6f8fa;padding:1em;white-space:pre;overflow-x:auto}figure{margin:1em 0}figcaption{font-weight:bold;margin-bottom:.3em}</style>
 </head><body>
 <h1>knsim compare: ${esc(def.scenario)}</h1>
 <p>${def.classes.length} autoscaler classes × ${def.replications} replication${def.replications === 1 ? '' : 's'} with common random numbers (replication r uses seed ${def.baseSeed} + r for every class). The first class is the baseline.</p>
 <ul>${classes}</ul>
 <h2>Verdict</h2>
-<pre>${esc(verdictTable(def, results))}</pre>
+<pre>${esc(lines.slice(0, rows).join('\n'))}</pre>
+${lines.slice(rows).map((l) => `<p>${esc(l)}</p>`).join('\n')}
 <h2>Per metric (mean, whisker: 95 % interval)</h2>
 ${measuredMetrics(results).map((k) => metricPanel(k, results)).join('\n')}
 </body></html>

@@ -41,4 +41,15 @@ describe('compare report.html', () => {
     expect(svg).not.toContain('NaN');
   });
 
+  it('keeps the verdict table in columns however wide (it scrolls rather than wraps)', () => {
+    const res = compareResults(def, [runs([500, 600, 700]), runs([400, 450, 500])]);
+    const html = compareHtml(def, res);
+    expect(html).toMatch(/pre\{[^}]*white-space:pre;[^}]*overflow-x:auto/);
+    expect(html).not.toContain('pre-wrap');
+    // The table in the block, a row per metric; its note, a long line, wraps as a paragraph below it.
+    const pre = /<pre>([\s\S]*?)<\/pre>\n<p>mean \[95 % interval\] over 3 replications/.exec(html)?.[1];
+    expect(pre).toBeDefined();
+    expect(pre!.split('\n')).toHaveLength(2 + 12);
+    expect(pre!.split('\n')[2]).toMatch(/^p50 latency \(ms\) +600 \[500, 700\] +450 \[400, 500\]  −150 \(−25%\) better$/);
+  });
 });
