@@ -1,8 +1,9 @@
-/** Sweep heatmaps: equal cells are not painted as if they differed. */
+/** Sweep heatmaps: equal cells are not painted as if they differed, and cells painted apart read apart. */
 import { describe, expect, it } from 'vitest';
 import { METRIC_KEYS, type MetricKey } from '../../src/output/metrics.js';
 import type { Axis } from '../../src/sweep/axes.js';
-import { paretoFront, sweepCharts } from '../../src/sweep/report/charts.js';
+import { renderSvg } from '../../src/output/report/render.js';
+import { cellDigits, paretoFront, sweepCharts } from '../../src/sweep/report/charts.js';
 import type { MetricStat, PointResult } from '../../src/sweep/sweep.js';
 
 const axes: Axis[] = [
@@ -42,11 +43,46 @@ describe('sweep heatmaps', () => {
     expect((color['scale'] as { domain?: number[] }).domain).toEqual([0, 0.045059]);
   });
 
-  it('cells that differ keep the data\'s own domain; the legend reads 3 significant digits, as the cells do', () => {
+  it('cells that differ keep the data\'s own domain; the legend takes its precision from its tick step', () => {
     const { color, textRule } = heatmap(points((k, p) => (k === 'cold_start_fraction' ? 0.01 + 0.011686 * p : 1)), 'heatmap-cold-start-fraction');
     expect((color['scale'] as { domain?: number[] }).domain).toBeUndefined();
-    expect(color['legend']).toEqual({ format: '.3~p' });
+    expect(color['legend']).toEqual({ format: '~%' });
     expect(textRule).toBe(`datum.mean > ${0.01 + (0.011686 * 3) / 2}`);
+  });
+});
+
+describe('sweep heatmaps of means that differ past the third digit', () => {
+  /** The rendered chart's cell numbers (in point order) and legend labels. */
+  async function labels(of: (k: MetricKey, p: number) => number, id: string): Promise<{ cells: string[]; legend: string[] }> {
+    const svg = await renderSvg(sweepCharts(axes, points(of)).find((c) => c.id === id)!.spec);
+    const texts = (role: string): string[] => {
+      const group = new RegExp(`<g class="mark-text role-${role}[ "][^>]*>([\\s\\S]*?)</g>`).exec(svg)?.[1] ?? '';
+      return [...group.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]!);
+    };
+    return { cells: texts('mark'), legend: texts('legend-label') };
+  }
+
+  it('cold-start fractions of 1.968 % and 1.9669 % (a sweep of stable-window) read apart, in the cells and the legend', async () => {
+    // The colours run from the lowest mean to the highest: the two ends of the scale must not both read 1.97 %.
+    const frac = [0.01968, 0.01968, 0.019669, 0.019669];
+    const { cells, legend } = await labels((k, p) => (k === 'cold_start_fraction' ? frac[p]! : 1), 'heatmap-cold-start-fraction');
+    // Cells in the order drawn: the top row (stable-window 60s: points 2, 3) first.
+    expect([...cells].sort()).toEqual(['1.967%', '1.967%', '1.968%', '1.968%']);
+    expect(new Set(legend).size).toBe(legend.length);
+    expect(legend.length).toBeGreaterThanOrEqual(2);
+    for (const l of legend) {
+      const v = Number(l.replace('%', '')) / 100;
+      expect(v).toBeGreaterThanOrEqual(0.019669 - 1e-12);
+      expect(v).toBeLessThanOrEqual(0.01968 + 1e-12);
+    }
+  }, 60_000);
+
+  it('cells that read apart at 3 digits keep 3 (0.01 % … 4.5 %, 6,377 … 6,727 pod-seconds)', () => {
+    expect(cellDigits('cold_start_fraction', 0.01, 0.045)).toBe(3);
+    expect(cellDigits('pod_seconds', 6377.2, 6727.7)).toBe(3);
+    expect(cellDigits('pod_seconds', 6727.2, 6727.4)).toBe(4);
+    expect(cellDigits('cold_start_fraction', 0.019669, 0.01968)).toBe(4);
+    expect(cellDigits('error_rate', 0, 0)).toBe(3);
   });
 });
 

@@ -188,6 +188,18 @@ function flatColorDomain(lo: number, hi: number): Spec {
   return lo !== hi ? {} : flatDomain(hi);
 }
 
+/**
+ * Significant digits of a heatmap's cell numbers: 3, or more (up to 6) until the lowest and the
+ * highest mean read differently. The colours run from the lowest mean to the highest however
+ * close they are, so cells 0.001 points apart are the scale's two ends and must not both read 1.97 %.
+ */
+export function cellDigits(k: MetricKey, lo: number, hi: number): number {
+  const text = (v: number, d: number): number => Number((isFraction(k) ? v * 100 : v).toPrecision(isFraction(k) ? d : d + 1));
+  let d = 3;
+  while (d < 6 && lo !== hi && text(lo, d) === text(hi, d)) d++;
+  return d;
+}
+
 function heatmapChart(axes: readonly Axis[], points: readonly PointResult[], k: MetricKey, scheme: string): SweepChart {
   const sx = axisScale(axes[0]!, 0);
   const sy = axisScale(axes[1]!, 1);
@@ -200,6 +212,7 @@ function heatmapChart(axes: readonly Axis[], points: readonly PointResult[], k: 
   const hi = Math.max(...means);
   // White text on the darker half of the colour domain (see flatColorDomain when all are equal).
   const mid = lo !== hi ? lo + (hi - lo) / 2 : hi === 0 ? 0.5 : hi / 2;
+  const digits = cellDigits(k, lo, hi);
   const label = METRICS[k].label;
   const longest = Math.max(sx.order.length, sy.order.length);
   const many = longest > 12;
@@ -218,7 +231,15 @@ function heatmapChart(axes: readonly Axis[], points: readonly PointResult[], k: 
       encoding: {
         x,
         y,
-        color: { field: 'mean', type: 'quantitative', title: METRICS[k].title, scale: { scheme, ...flatColorDomain(lo, hi) }, legend: isFraction(k) ? { format: fmt(k) } : {} },
+        color: {
+          field: 'mean',
+          type: 'quantitative',
+          title: METRICS[k].title,
+          scale: { scheme, ...flatColorDomain(lo, hi) },
+          // Precision from the tick step, as the line panels' axes: a fixed 3 digits read the same
+          // (1.97 %) at every tick of a scale from 1.9669 % to 1.968 %.
+          legend: isFraction(k) ? tickAxis(k) : {},
+        },
         tooltip: [{ field: 'label' }, ...meanTips(k)],
       },
     },
@@ -230,7 +251,7 @@ function heatmapChart(axes: readonly Axis[], points: readonly PointResult[], k: 
       encoding: {
         x,
         y,
-        text: { field: 'mean', type: 'quantitative', format: fmt(k) },
+        text: { field: 'mean', type: 'quantitative', format: fmt(k, digits) },
         color: { condition: { test: `datum.mean > ${mid}`, value: 'white' }, value: 'black' },
       },
     });
