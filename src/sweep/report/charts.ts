@@ -19,10 +19,17 @@ export interface SweepChart {
   spec: TopLevelSpec;
 }
 
+/**
+ * Without a canvas (charts/*.svg and .png), vega estimates a label's width as 0.8 em a character,
+ * about half again its width in DejaVu Sans: a 420-pixel limit cut the tuner's 49-character
+ * "screening only (…, not compared)" to "not compar…". 600 pixels hold 68 such characters.
+ */
+const LABEL_LIMIT = 600;
+
 const CONFIG: Spec = {
   view: { stroke: '#cccccc' },
   axis: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'normal', gridColor: '#ececec' },
-  legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 420, titleLimit: 420 },
+  legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: LABEL_LIMIT, titleLimit: LABEL_LIMIT },
   title: { fontSize: 16, subtitleFontSize: 12, subtitleColor: '#555555', anchor: 'start', offset: 12 },
   header: { labelFontSize: 12, titleFontSize: 12 },
 };
