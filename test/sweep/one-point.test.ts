@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { METRIC_KEYS, type MetricKey } from '../../src/output/metrics.js';
 import type { Axis } from '../../src/sweep/axes.js';
-import { sweepCharts } from '../../src/sweep/report/charts.js';
+import { sweepCharts, tuneCharts } from '../../src/sweep/report/charts.js';
+import type { ExploredPoint } from '../../src/sweep/tune.js';
 import type { MetricStat, PointResult } from '../../src/sweep/sweep.js';
 
 type Panel = { layer: Array<{ mark: { type: string }; encoding: { x: { type: string; axis?: Record<string, unknown> } } }> };
@@ -33,8 +34,23 @@ describe('the line panels of a one-axis sweep', () => {
 });
 
 describe('the x axis of a numeric setting', () => {
-  it('of whole numbers ticks only whole numbers (no stable-window 32.5 s between 30 s and 35 s)', () => {
-    expect(sweep(['30s', '35s', '40s'])[2]!.layer[1]!.encoding.x.axis).toEqual({ tickMinStep: 1 });
+  it('of whole numbers ticks only whole numbers, at least a grid step apart (no stable-window 32.5 s between 30 s and 35 s)', () => {
+    expect(sweep(['30s', '35s', '40s'])[2]!.layer[1]!.encoding.x.axis).toEqual({ tickMinStep: 5 });
+    expect(sweep(['1', '2', '4', '8'].map((v) => `${v}s`))[2]!.layer[1]!.encoding.x.axis).toEqual({ tickMinStep: 1 });
+  });
+
+  it('of the tuner\'s 10s..120s:10s ticks every 10 s (in a browser, labels every 5 s ran into each other: "115120")', () => {
+    const axes: Axis[] = [{ path: 'configMaps.config-autoscaler.stable-window', values: Array.from({ length: 12 }, (_, i) => `${10 * (i + 1)}s`) }];
+    const points = axes[0]!.values.map((v, i) => ({
+      point: i,
+      values: [v],
+      replications: 3,
+      status: 'feasible',
+      metrics: Object.fromEntries(METRIC_KEYS.map((k) => [k, { mean: 5000 + i, lo: 4900 + i, hi: 5100 + i }])),
+    })) as unknown as ExploredPoint[];
+    const chart = tuneCharts({ axes, points, objective: 'pod_seconds', slo: undefined, totalPoints: 12 }).find((c) => c.id === 'tune-space')!;
+    const layers = (JSON.parse(JSON.stringify(chart.spec)) as { layer: Array<{ encoding: { x: { axis?: unknown } } }> }).layer;
+    for (const l of layers) expect(l.encoding.x.axis).toEqual({ tickMinStep: 10 });
   });
 
   it('of fractions ticks freely', () => {

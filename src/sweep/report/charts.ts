@@ -82,11 +82,21 @@ export function axisScale(axis: Axis, i: number): AxisScale {
   };
 }
 
+/** The smallest gap between the distinct values (1 for one value). */
+function smallestGap(values: readonly number[]): number {
+  const v = [...new Set(values)].sort((a, b) => a - b);
+  let gap = Number.POSITIVE_INFINITY;
+  for (let i = 1; i < v.length; i++) gap = Math.min(gap, v[i]! - v[i - 1]!);
+  return Number.isFinite(gap) ? gap : 1;
+}
+
 function xyEncoding(s: AxisScale, many = false): Spec {
-  // A setting of whole numbers (containerConcurrency 1..6) has no value between them: no 1.2, 1.4 ticks.
+  // A setting of whole numbers has no value between them (containerConcurrency 1..6: no 1.2, 1.4
+  // ticks), nor between its grid's steps: stable-window 10s..120s:10s ticks every 10 s, not
+  // every 5 s, whose 24 labels on a 620-pixel axis ran into each other ("115120").
   const whole = s.quantitative && s.order.every((v) => Number.isInteger(Number(v)));
   return s.quantitative
-    ? { field: s.field, type: 'quantitative', title: s.title, scale: { zero: false }, ...(whole ? { axis: { tickMinStep: 1 } } : {}) }
+    ? { field: s.field, type: 'quantitative', title: s.title, scale: { zero: false }, ...(whole ? { axis: { tickMinStep: smallestGap(s.order.map(Number)) } } : {}) }
     : { field: s.field, type: 'ordinal', title: s.title, sort: s.order, axis: many ? { labelAngle: -45 } : { labelAngle: 0 } };
 }
 
