@@ -8,8 +8,8 @@ import {
   instanceTerminationAt,
   queueCheckAt,
   rescheduleDisruptionCost,
-  fits,
   ProvisioningBatch,
+  packProvisioningBatch,
   templateNode,
   bindPod,
   type ConsolidationDecision,
@@ -173,39 +173,35 @@ export class KarpenterModel implements NodeAutoscaler {
   }
 
   /**
-   * The batch's pods: onto existing capacity first (Ready nodes with room, nodes still
-   * launching; provisioning/scheduling existingnode.go), then onto new nodes of the cheapest fitting pool.
+   * The batch's pods, largest first: onto existing capacity first (Ready nodes with room, then
+   * nodes still launching; provisioning/scheduling existingnode.go, sortExistingNodes), then onto
+   * new nodes, each pod onto the one holding the fewest pods so far, each new node of the
+   * cheapest pool that holds its pods (packProvisioningBatch).
    */
   private provision(now: number): void {
     const c = this.cluster;
     // Nominations last while their node launches; a Ready node's room is counted afresh each time.
     for (const [pod, node] of [...this.nominated]) if (node.state !== 'Provisioning' || pod.node !== undefined || !pod.isOk) this.nominated.delete(pod);
-    const existing = c.nodes.filter((n) => n.state === 'Provisioning' || n.state === 'Ready');
+    // Initialized nodes first, then those launching, each in creation order.
+    const existing = [...c.nodes.filter((n) => n.state === 'Ready'), ...c.nodes.filter((n) => n.state === 'Provisioning')];
     const views = new Map<ClusterNode, NodeView>(existing.map((n) => [n, n.state === 'Ready' ? n : templateNode(n.name, poolTemplate(n.pool))]));
     for (const [pod, node] of this.nominated) views.set(node, bindPod(views.get(node)!, c.requestsOf(pod)));
-    const bins: { pods: Pod[]; reqs: PodResources[] }[] = [];
-    for (const pod of c.scheduler.unschedulable()) {
-      if (this.nominated.has(pod)) continue;
-      const r = c.requestsOf(pod);
-      const inflight = existing.find((n) => fits(views.get(n)!, r));
-      if (inflight !== undefined) {
-        views.set(inflight, bindPod(views.get(inflight)!, r));
-        if (inflight.state === 'Provisioning') this.nominated.set(pod, inflight);
-        continue;
-      }
-      const bin = bins.find((b) => this.cheapest([...b.reqs, r]) !== undefined);
-      if (bin !== undefined) {
-        bin.pods.push(pod);
-        bin.reqs.push(r);
-      } else if (this.cheapest([r]) !== undefined) bins.push({ pods: [pod], reqs: [r] });
-    }
+    const pods = c.scheduler.unschedulable().filter((p) => !this.nominated.has(p));
+    const plan = packProvisioningBatch(
+      pods.map((p) => ({ resources: c.requestsOf(p), createdAt: p.createdAt })),
+      existing.map((n) => views.get(n)!),
+      (reqs) => this.cheapest(reqs) !== undefined,
+    );
+    plan.onto.forEach((e, i) => {
+      if (e >= 0 && existing[e]!.state === 'Provisioning') this.nominated.set(pods[i]!, existing[e]!);
+    });
     const added = new Map<NodePoolSpec, number>();
-    for (const b of bins) {
-      const t = this.cheapest(b.reqs, added);
+    for (const b of plan.newNodes) {
+      const t = this.cheapest(b.map((i) => c.requestsOf(pods[i]!)), added);
       if (t === undefined) continue;
       added.set(t.pool, (added.get(t.pool) ?? 0) + 1);
       const node = this.launch(t.pool, now);
-      for (const p of b.pods) this.nominated.set(p, node);
+      for (const i of b) this.nominated.set(pods[i]!, node);
     }
   }
 

@@ -185,6 +185,35 @@ describe('A11: Karpenter batching', () => {
   });
 });
 
+describe('Karpenter provisioning packs a batch largest pod first, each onto the new node holding the fewest pods (provisioning/scheduling queue.go, scheduler.go add)', () => {
+  // Which revisions share a node (kube-scheduler binds them once both nodes are Ready at 63 s, wherever it scores best).
+  const together = (r: ReturnType<typeof run>) => {
+    const by = new Map<string, string[]>();
+    for (const p of r.pods.filter((p) => p.event === 'Scheduled')) by.set(p.node!, [...(by.get(p.node!) ?? []), p.revision].sort());
+    return [...by.values()].sort();
+  };
+  it('karpenter-batch.yaml: 2525m, 2525m, then 1425m, 1425m onto 4-CPU nodes: two nodes, one of each size on each (was three: 1425m + 1425m left no room for a 2525m)', () => {
+    const r = run('karpenter-batch');
+    expect(r.nodes.filter((n) => n.event === 'Requested').map((n) => [n.node, n.time])).toEqual([['std-001', 3], ['std-002', 3]]);
+    expect(together(r)).toHaveLength(2);
+    for (const n of together(r)) expect(n.filter((rev) => rev === 's2-00001' || rev === 's3-00001')).toHaveLength(1);
+  });
+  it('with a 3-CPU $0.10 pool besides a 4-CPU $0.30 one and 500m pods instead of 1400m: each 525m goes to the node holding one pod, so both nodes need 3050m: two 4-CPU nodes (was one 4-CPU node with both 525m pods and one 3-CPU node)', () => {
+    const half = (i: number) => `services[${i}].manifest.spec.template.spec.containers[0].resources.requests.cpu=500m`;
+    const r = run('karpenter-batch', [
+      'cluster.nodePools[0].pricePerHour=0.3',
+      'cluster.nodePools[1]={name: small, cpu: "3", memory: 16Gi, pricePerHour: 0.1, maxNodes: 5, startupLatency: 60s}',
+      half(0),
+      half(1),
+      // Before consolidation replaces one of them (a 525m pod fits beside the other's pods, a 2525m one on a 3-CPU node).
+      'duration=80s',
+    ]);
+    expect(r.nodes.filter((n) => n.event === 'Requested').map((n) => n.node)).toEqual(['std-001', 'std-002']);
+    expect(together(r)).toHaveLength(2);
+    for (const n of together(r)) expect(n.filter((rev) => rev === 's2-00001' || rev === 's3-00001')).toHaveLength(1);
+  });
+});
+
 describe('Karpenter consolidation (karpenter-consolidation.yaml: three 1-CPU pods, each alone on an 8-CPU $0.40 node)', () => {
   const events = (r: ReturnType<typeof run>) => r.nodes.filter((n) => n.event !== 'Requested' || n.time > 0).map((n) => [n.node, n.event, n.time]);
 

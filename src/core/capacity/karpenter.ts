@@ -220,12 +220,55 @@ export interface SimulatedPod {
  * CPU requested first, then most memory, then the older (creation timestamps have 1 s
  * resolution); upstream then compares UIDs, knsim keeps the given order.
  */
-export function simulationOrder<T extends SimulatedPod>(pods: readonly T[]): T[] {
+export function simulationOrder<T extends Pick<SimulatedPod, 'resources' | 'createdAt'>>(pods: readonly T[]): T[] {
   return pods.slice().sort((a, b) => {
     const x = a.resources.requests;
     const y = b.resources.requests;
     return y.cpuMillis - x.cpuMillis || y.memoryBytes - x.memoryBytes || Math.floor(a.createdAt) - Math.floor(b.createdAt);
   });
+}
+
+/** Where a provisioning batch puts its pods (packProvisioningBatch). */
+export interface BatchPlan {
+  /** Per pod, in the order given: the index of the existing node it goes onto, or −1. */
+  readonly onto: readonly number[];
+  /** The new nodes, in the order opened: the indices (in the order given) of the pods each holds. */
+  readonly newNodes: readonly (readonly number[])[];
+}
+
+/**
+ * The provisioner's packing of a batch (provisioning/scheduling/scheduler.go Solve, add): the
+ * pods in simulationOrder (queue.go: largest CPU, then memory, first); each onto the first of
+ * `existing` that holds it (the caller lists initialized nodes first, as sortExistingNodes does),
+ * else onto the new node of this batch holding the fewest pods, of those some instance type
+ * could still hold it with theirs (`holds`; nodes of equal count in the order opened), else
+ * onto a new node if some type holds it alone. A pod no type holds is left out (−1, in no node).
+ */
+export function packProvisioningBatch(
+  pods: readonly Pick<SimulatedPod, 'resources' | 'createdAt'>[],
+  existing: readonly NodeView[],
+  holds: (pods: readonly PodResources[]) => boolean,
+): BatchPlan {
+  const views = existing.slice();
+  const onto: number[] = pods.map(() => -1);
+  const bins: { id: number; pods: number[]; reqs: PodResources[] }[] = [];
+  const order = simulationOrder(pods.map((p, i) => ({ resources: p.resources, createdAt: p.createdAt, i })));
+  for (const { resources: r, i } of order) {
+    const e = views.findIndex((n) => fits(n, r));
+    if (e >= 0) {
+      views[e] = bindPod(views[e]!, r);
+      onto[i] = e;
+      continue;
+    }
+    // Fewest pods first (scheduler.go add sorts newNodeClaims so before each pod); a stable sort keeps ties in opening order.
+    bins.sort((a, b) => a.pods.length - b.pods.length || a.id - b.id);
+    const bin = bins.find((b) => holds([...b.reqs, r]));
+    if (bin !== undefined) {
+      bin.pods.push(i);
+      bin.reqs.push(r);
+    } else if (holds([r])) bins.push({ id: bins.length, pods: [i], reqs: [r] });
+  }
+  return { onto, newNodes: bins.sort((a, b) => a.id - b.id).map((b) => b.pods) };
 }
 
 /** Wraps the pods of the candidate nodes (for callers that simulate nothing else). */

@@ -14,6 +14,7 @@ import {
   candidatePods,
   consolidationDecision,
   simulationOrder,
+  packProvisioningBatch,
   queueCheckAt,
   type SimulatedPod,
   consolidationOrder,
@@ -387,6 +388,29 @@ describe('consolidation simulation pods (disruption/helpers.go SimulateSchedulin
     const settling = new Set(['o']);
     expect(show(consolidationDecision(cand, [pod('pending'), pod('deleting')], [withPods('o', 1)], types, [], settling))).toBe('delete');
     expect(show(consolidationDecision(cand, [pod('candidate')], [withPods('o', 1)], types, [], settling))).toBe('replace medium');
+  });
+});
+
+describe('packProvisioningBatch (provisioning/scheduling/scheduler.go Solve, add; queue.go)', () => {
+  const four: NodeTemplate = { allocatable: { cpuMillis: 4000, memoryBytes: 16 * GIB }, maxPods: 110, daemonSetRequests: { cpuMillis: 0, memoryBytes: 0 }, daemonSetPods: 0 };
+  const three: NodeTemplate = { ...four, allocatable: { cpuMillis: 3000, memoryBytes: 16 * GIB } };
+  const cpu = (m: number) => podResources([{ cpuMillis: m }]);
+  const pods = (...m: number[]) => m.map((c, i) => ({ resources: cpu(c), createdAt: i }));
+  const holdsIn = (...t: NodeTemplate[]) => (reqs: readonly ReturnType<typeof cpu>[]) => cheapestFitting(t.map((template, i) => ({ name: `t${i}`, template, pricePerHour: 1 })), reqs) !== undefined;
+
+  it('largest first: 1400, 1400, 2500, 2500 m (in creation order) onto 4000 m nodes take two nodes, one of each size on each; in the given order they took three', () => {
+    expect(packProvisioningBatch(pods(1400, 1400, 2500, 2500), [], holdsIn(four))).toEqual({ onto: [-1, -1, -1, -1], newNodes: [[2, 0], [3, 1]] });
+  });
+  it('each pod onto the new node holding the fewest pods that can take it: 2500, 2500, 500, 500 m end 2500 + 500 on each (first fit would put both 500 m on the first)', () => {
+    expect(packProvisioningBatch(pods(500, 500, 2500, 2500), [], holdsIn(three, four)).newNodes).toEqual([[2, 0], [3, 1]]);
+  });
+  it('existing nodes first, in the order given (the caller lists initialized nodes first): the first with room takes the pod', () => {
+    const full = bindPod(templateNode('full', four), cpu(3500));
+    const roomy = templateNode('roomy', four);
+    expect(packProvisioningBatch(pods(1000, 3000, 400), [full, roomy], holdsIn(four))).toEqual({ onto: [1, 1, 0], newNodes: [] });
+  });
+  it('a pod no type holds is left out; one that needs a node of its own opens one', () => {
+    expect(packProvisioningBatch(pods(5000, 3500, 3500), [], holdsIn(four))).toEqual({ onto: [-1, -1, -1], newNodes: [[1], [2]] });
   });
 });
 
