@@ -215,7 +215,10 @@ export class KarpenterModel implements NodeAutoscaler {
   }
 
   private consolidatable(n: ClusterNode, now: number): boolean {
-    return n.state === 'Ready' && now >= consolidatableAt(n.lastPodEventAt, this.spec.config);
+    if (n.state !== 'Ready') return false;
+    // The last pod event, or the node's initialization before any (nodeclaim/disruption consolidation.go).
+    const last = n.lastPodEventTime(now);
+    return now >= consolidatableAt(Number.isNaN(last) ? n.readyAt : last, this.spec.config);
   }
 
   /**

@@ -1,4 +1,4 @@
-import { addResources, subtractResources, type NodeTemplate, type NodeView, type PodResources, type Resources } from '../core/capacity/index.js';
+import { addResources, lastPodEventAfter, subtractResources, type NodeTemplate, type NodeView, type PodResources, type Resources } from '../core/capacity/index.js';
 import type { NodeCpu } from './node-cpu.js';
 import type { Pod } from './pod.js';
 import type { NodePoolSpec } from './spec.js';
@@ -35,8 +35,10 @@ export class ClusterNode implements NodeView {
   /** When its pods are evicted (taint + delay). */
   drainAt = Number.NaN;
   deletedAt = Number.NaN;
-  /** The last pod bound or removed (Karpenter's consolidateAfter clock); the Ready time before any. */
-  lastPodEventAt = Number.NaN;
+  /** Karpenter's NodeClaim lastPodEventTime as of the last bind or unbind (NaN: no pod event yet); see lastPodEventTime. */
+  private podEventAt = Number.NaN;
+  /** Pods on it whose start of termination podEventAt already counts. */
+  private readonly terminatingCounted = new Set<Pod>();
   /** Its CPU as the pods that model CPU share it (made by the first of them). */
   cpu: NodeCpu | undefined = undefined;
 
@@ -58,17 +60,38 @@ export class ClusterNode implements NodeView {
     this.requested = addResources(this.requested, r.requests);
     this.nonZeroRequested = addResources(this.nonZeroRequested, r.nonZeroRequests);
     this.pods++;
+    this.podEventAt = lastPodEventAfter(this.lastPodEventTime(now), now);
     this.workload.add(pod);
-    this.lastPodEventAt = now;
   }
 
   unbind(pod: Pod, r: PodResources, now: number): void {
-    if (!this.workload.delete(pod)) return;
+    if (!this.workload.has(pod)) return;
+    // Its start of termination, if not counted yet, comes before it is gone.
+    this.podEventAt = lastPodEventAfter(this.lastPodEventTime(now), now);
+    this.workload.delete(pod);
+    this.terminatingCounted.delete(pod);
     pod.res?.leaveNode(now);
     this.requested = subtractResources(this.requested, r.requests);
     this.nonZeroRequested = subtractResources(this.nonZeroRequested, r.nonZeroRequests);
     this.pods--;
-    this.lastPodEventAt = now;
+  }
+
+  /**
+   * Its NodeClaim's lastPodEventTime at `now` (NaN: no pod event yet): pods bound, starting to
+   * terminate, and gone, each written only when the last one written is 10 s old or more
+   * (nodeclaim/podevents). The cluster hears of a pod's termination only when it is gone, so the
+   * terminations of pods still here are taken in, in time order, before any later event is.
+   */
+  lastPodEventTime(now: number): number {
+    let pending: Pod[] | undefined;
+    for (const p of this.workload) if (p.terminatingAt <= now && !this.terminatingCounted.has(p)) (pending ??= []).push(p);
+    if (pending === undefined) return this.podEventAt;
+    pending.sort((a, b) => a.terminatingAt - b.terminatingAt);
+    for (const p of pending) {
+      this.terminatingCounted.add(p);
+      this.podEventAt = lastPodEventAfter(this.podEventAt, p.terminatingAt);
+    }
+    return this.podEventAt;
   }
 
   /** Ready and not tainted: new pods may bind here. */

@@ -129,7 +129,6 @@ export class Cluster {
   private nodeReady(node: ClusterNode, now: number): void {
     node.state = 'Ready';
     node.readyAt = now;
-    node.lastPodEventAt = now;
     this.world.recorder.node?.(node, 'Ready', now);
     // A node was added: pods waiting for capacity try again (their back-off permitting).
     this.scheduler.moveAllToActive(now);

@@ -456,6 +456,28 @@ describe('Karpenter consolidation simulations (disruption/helpers.go SimulateSch
   });
 });
 
+describe('Karpenter\'s consolidateAfter clock is the NodeClaim\'s lastPodEventTime, written at most once per 10 s (nodeclaim/podevents dedupeTimeout)', () => {
+  // karpenter-churn.yaml with s0's pod at 1525m (on small-002 from 0 s) and a third service whose
+  // 125m pod binds at 12 s beside s1's (small-001, bound at 5 s, is the less loaded node).
+  const sets = [
+    'cluster.nodeAutoscaler.consolidateAfter=30s',
+    'cluster.nodeAutoscaler.firstPoll=6s',
+    'services[0].manifest.spec.template.spec.containers[0].resources.requests.cpu=1500m',
+    'services[2]={manifest: {apiVersion: serving.knative.dev/v1, kind: Service, metadata: {name: s2}, spec: {template: {metadata: {annotations: {autoscaling.knative.dev/min-scale: "1"}}, spec: {containers: [{image: app, resources: {requests: {cpu: 100m}}}]}}}}, podStart: {scheduling: 12s}}',
+  ];
+  it('the bind at 12 s, 7 s after the one at 5 s, is not written: small-001 is consolidatable from 35, so the pass at 36 moves small-002\'s pod onto it (run at 51; was at 46, run at 61, counting from 12)', () => {
+    const r = run('karpenter-churn', sets);
+    expect(r.at('s1-00001-deployment-0001', 'Scheduled')).toMatchObject({ node: 'small-001', time: 5 });
+    expect(r.at('s2-00001-deployment-0001', 'Scheduled')).toMatchObject({ node: 'small-001', time: 12 });
+    expect(r.nodes.filter((n) => n.event === 'Tainted').map((n) => [n.node, n.time])).toEqual([['small-002', 51]]);
+  });
+  it('with the third pod binding at 15 s (10 s after the last written event) it is written: the pass at 46 (run at 61)', () => {
+    const r = run('karpenter-churn', [...sets.slice(0, 3), sets[3]!.replace('scheduling: 12s', 'scheduling: 15s')]);
+    expect(r.at('s2-00001-deployment-0001', 'Scheduled')).toMatchObject({ node: 'small-001', time: 15 });
+    expect(r.nodes.filter((n) => n.event === 'Tainted').map((n) => [n.node, n.time])).toEqual([['small-002', 61]]);
+  });
+});
+
 describe('Karpenter consolidation simulations schedule the Unschedulable pods and the pods of nodes being removed (disruption/helpers.go SimulateScheduling)', () => {
   it('karpenter-pending.yaml: at 17 s s2\'s pod (Unschedulable at 16.5, its batch still open) would need a new $0.10 node, so moving s1\'s pod off small-001 saves nothing; at 27 it goes onto small-003 (launching since 17.5) and small-001 goes (run at 42; was 32)', () => {
     const r = run('karpenter-pending');

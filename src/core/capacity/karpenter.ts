@@ -155,6 +155,18 @@ export function consolidationOrder<T>(candidates: readonly T[], price: (c: T) =>
   return candidates.slice().sort((a, b) => ratio.get(b)! - ratio.get(a)!);
 }
 
+/** The pod-events controller writes a NodeClaim's lastPodEventTime at most once per this long (nodeclaim/podevents dedupeTimeout). */
+export const POD_EVENT_DEDUPE_SECONDS = 10;
+
+/**
+ * A NodeClaim's status.lastPodEventTime after a pod event at `now` (a pod bound to its node, or
+ * one there starting to terminate or gone terminal; nodeclaim/podevents controller): `now`,
+ * unless the time recorded (NaN: none yet) is less than 10 s old, which then stays.
+ */
+export function lastPodEventAfter(recorded: number, now: number): number {
+  return !Number.isNaN(recorded) && now - recorded < POD_EVENT_DEDUPE_SECONDS ? recorded : now;
+}
+
 /** A node is consolidatable `consolidateAfter` after its last pod event (or its initialization). */
 export function consolidatableAt(lastPodEventOrInit: number, cfg: Pick<KarpenterConfig, 'consolidateAfterSeconds'>): number {
   return lastPodEventOrInit + cfg.consolidateAfterSeconds;

@@ -15,6 +15,7 @@ import {
   consolidationDecision,
   simulationOrder,
   packProvisioningBatch,
+  lastPodEventAfter,
   queueCheckAt,
   type SimulatedPod,
   consolidationOrder,
@@ -388,6 +389,17 @@ describe('consolidation simulation pods (disruption/helpers.go SimulateSchedulin
     const settling = new Set(['o']);
     expect(show(consolidationDecision(cand, [pod('pending'), pod('deleting')], [withPods('o', 1)], types, [], settling))).toBe('delete');
     expect(show(consolidationDecision(cand, [pod('candidate')], [withPods('o', 1)], types, [], settling))).toBe('replace medium');
+  });
+});
+
+describe('lastPodEventAfter (nodeclaim/podevents: lastPodEventTime written at most once per 10 s)', () => {
+  it.each([
+    [Number.NaN, 3, 3],
+    [20, 29.99, 20],
+    [20, 30, 30],
+    [20, 45, 45],
+  ])('written %s, event at %s: %s', (recorded, now, want) => {
+    expect(lastPodEventAfter(recorded, now)).toBe(want);
   });
 });
 

@@ -1,0 +1,68 @@
+/**
+ * A node's Karpenter pod-event clock (NodeClaim status.lastPodEventTime, nodeclaim/podevents):
+ * pods bound, starting to terminate and gone, each written only when the last written is 10 s old.
+ */
+import { describe, expect, it } from 'vitest';
+import { podResources } from '../../src/core/capacity/index.js';
+import { ClusterNode } from '../../src/model/cluster-node.js';
+import type { Pod } from '../../src/model/pod.js';
+import type { NodePoolSpec } from '../../src/model/spec.js';
+
+const pool = {
+  name: 'std',
+  cpuMillis: 4000,
+  memoryBytes: 16 * 1024 ** 3,
+  maxPods: 110,
+  pricePerHour: 0.2,
+  minNodes: 0,
+  maxNodes: 5,
+  initialNodes: 0,
+  startupLatency: { dist: 'constant', value: 60 },
+  daemonSet: { cpuMillis: 0, memoryBytes: 0, pods: 0 },
+} as unknown as NodePoolSpec;
+const req = podResources([{ cpuMillis: 1000 }]);
+/** What the node reads of a pod: when it began terminating (NaN: it has not). */
+const pod = (): Pod => ({ terminatingAt: Number.NaN, res: undefined }) as unknown as Pod;
+
+describe('ClusterNode.lastPodEventTime (nodeclaim/podevents dedupeTimeout 10 s)', () => {
+  it('no pod event yet: NaN (Karpenter then counts from the node\'s initialization)', () => {
+    expect(new ClusterNode('std-001', pool, 0).lastPodEventTime(50)).toBeNaN();
+  });
+  it('binds at 20, 25, 29.9 and 30 s: written at 20 and 30 (25 and 29.9 are under 10 s after 20)', () => {
+    const n = new ClusterNode('std-001', pool, 0);
+    const seen: number[] = [];
+    for (const t of [20, 25, 29.9, 30]) {
+      n.bind(pod(), req, t);
+      seen.push(n.lastPodEventTime(t));
+    }
+    expect(seen).toEqual([20, 20, 20, 30]);
+  });
+  it('a pod starting to terminate at 40 s counts from then, though the node hears of it only when it is gone (70 s); a bind at 45 in between is not written', () => {
+    const n = new ClusterNode('std-001', pool, 0);
+    const p = pod();
+    n.bind(p, req, 20);
+    p.terminatingAt = 40;
+    expect(n.lastPodEventTime(39)).toBe(20);
+    expect(n.lastPodEventTime(41)).toBe(40);
+    n.bind(pod(), req, 45);
+    expect(n.lastPodEventTime(45)).toBe(40);
+    n.unbind(p, req, 70);
+    expect(n.lastPodEventTime(70)).toBe(70);
+  });
+  it('a termination first heard of at a later bind is taken in before it: terminating at 31, bind at 35 (20 written before): 31, and 35 is not written', () => {
+    const n = new ClusterNode('std-001', pool, 0);
+    const p = pod();
+    n.bind(p, req, 20);
+    p.terminatingAt = 31;
+    n.bind(pod(), req, 35);
+    expect(n.lastPodEventTime(35)).toBe(31);
+  });
+  it('gone 5 s after it began terminating: the end is not written (40, not 45)', () => {
+    const n = new ClusterNode('std-001', pool, 0);
+    const p = pod();
+    n.bind(p, req, 20);
+    p.terminatingAt = 40;
+    n.unbind(p, req, 45);
+    expect(n.lastPodEventTime(60)).toBe(40);
+  });
+});
