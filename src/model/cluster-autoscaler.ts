@@ -2,6 +2,7 @@ import {
   allPodsAreNew,
   bestScaleUpOption,
   bindPod,
+  drainedNodeDeletionAt,
   estimateNodes,
   fits,
   nodeGroupBackoffAfterFailure,
@@ -31,7 +32,8 @@ type CaSpec = Extract<NodeAutoscalerSpec, { kind: 'cluster-autoscaler' }>;
  * The Cluster Autoscaler's loop (every scan-interval, from its own phase): scale up for
  * Unschedulable pods that fit neither existing nor upcoming nodes (binpacking estimator,
  * least-waste expander), else scale down nodes unneeded for longer than
- * scale-down-unneeded-time outside the cooldowns; empty nodes in bulk, others drained one at a time.
+ * scale-down-unneeded-time outside the cooldowns; empty nodes in bulk, others drained one at a time,
+ * each deleted at the first 5-second look that finds its evicted pods gone.
  */
 export class ClusterAutoscalerLoop implements NodeAutoscaler {
   private readonly unneeded = new UnneededNodes();
@@ -181,6 +183,11 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
     if (budget <= 0 || draining > 0) return;
     const victim = removable.find((n) => n.workload.size > 0 && keepsMin(n));
     if (victim !== undefined) this.remove(victim, now);
+  }
+
+  /** A drained node is deleted at CA's first 5-second look, from the evictions, that finds its pods gone. */
+  terminationAt(node: ClusterNode, now: number): number {
+    return drainedNodeDeletionAt(node.drainAt, now);
   }
 
   private remove(node: ClusterNode, now: number): void {

@@ -554,6 +554,13 @@ describe('Cluster Autoscaler actuation budgets (ca-empty-and-drain.yaml: std-001
     ]);
     expect(r.at('a-00001-deployment-0002', 'Scheduled')).toMatchObject({ node: 'std-002', time: 620.5 });
   });
+  it('a drained node is deleted at CA\'s first look, every 5 s from the evictions (620 s), that finds its pods gone: with a 32 s drain the pod goes at 652, the node at 655 (was 652)', () => {
+    const r = run('ca-empty-and-drain', ['cluster.drainPeriod=32s']);
+    expect(r.at('a-00001-deployment-0001', 'Gone')).toMatchObject({ node: 'std-003', time: 652 });
+    expect(r.nodeAt('std-003', 'Deleted')).toBe(655);
+    // The empty node has nothing to wait for: deleted with its evictions, 5 s after the taint.
+    expect(r.nodeAt('std-001', 'Deleted')).toBe(620);
+  });
   it('deletions in progress use up max-scale-down-parallelism: with 1, the drain waits for the empty node to go', () => {
     const r = run('ca-empty-and-drain', ['cluster.nodeAutoscaler.maxEmptyBulkDelete=1', 'cluster.nodeAutoscaler.nodeDeleteDelayAfterTaint=15s']);
     // std-001 tainted at 615 is deleted at 630: the loop at 625 has no budget left; the one at 635 drains std-003.

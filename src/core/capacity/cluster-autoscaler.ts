@@ -317,6 +317,20 @@ export function allPodsAreNew(createdAt: readonly number[], now: number, cfg: Pi
   return oldest + cfg.unschedulablePodTimeBufferSeconds > now;
 }
 
+/** After evicting a node's pods CA looks for them at once, then every this long (actuation/drain.go waitPodsToDisappear). */
+export const POD_GONE_CHECK_SECONDS = 5;
+
+/**
+ * When CA deletes a drained node whose pods it evicted at `evictedAt` and whose last pod went at
+ * `lastPodGoneAt`: at its first look, every 5 s from the evictions, that finds none left (the
+ * node of an empty node, with nothing to wait for, at once).
+ */
+export function drainedNodeDeletionAt(evictedAt: number, lastPodGoneAt: number): number {
+  const waited = requireNonNegative('lastPodGoneAt - evictedAt', lastPodGoneAt - evictedAt);
+  // A look at the very instant counts (1e-9 absorbs float sums).
+  return evictedAt + Math.ceil(waited / POD_GONE_CHECK_SECONDS - 1e-9) * POD_GONE_CHECK_SECONDS;
+}
+
 export interface ScaleDownHistory {
   readonly lastScaleUpTime?: number | undefined;
   readonly lastScaleDownFailTime?: number | undefined;

@@ -24,6 +24,7 @@ import {
   instanceTerminationAt,
   rescheduleDisruptionCost,
   bindPod,
+  drainedNodeDeletionAt,
   estimateNodes,
   nodeGroupBackoffAfterFailure,
   nodeGroupBackoffStale,
@@ -389,6 +390,21 @@ describe('consolidation simulation pods (disruption/helpers.go SimulateSchedulin
     const settling = new Set(['o']);
     expect(show(consolidationDecision(cand, [pod('pending'), pod('deleting')], [withPods('o', 1)], types, [], settling))).toBe('delete');
     expect(show(consolidationDecision(cand, [pod('candidate')], [withPods('o', 1)], types, [], settling))).toBe('replace medium');
+  });
+});
+
+describe('drainedNodeDeletionAt (actuation/drain.go waitPodsToDisappear: a look at once, then every 5 s)', () => {
+  it.each([
+    [620, 620, 620],
+    [620, 650, 650],
+    [620, 652, 655],
+    [620, 620.1, 625],
+    [0.1 + 0.2, 5.3, 5.3],
+  ])('evicted at %s, last pod gone at %s: deleted at %s', (evicted, gone, want) => {
+    expect(drainedNodeDeletionAt(evicted, gone)).toBeCloseTo(want, 9);
+  });
+  it('a pod gone before the evictions is bad input', () => {
+    expect(() => drainedNodeDeletionAt(620, 619)).toThrow(/lastPodGoneAt - evictedAt/);
   });
 });
 
