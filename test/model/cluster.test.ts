@@ -100,6 +100,13 @@ describe('Cluster Autoscaler: a node pool whose nodes never register', () => {
   });
 });
 
+describe('kube-scheduler scores LeastAllocated + BalancedAllocation (balanced.yaml: a 500m / 4 GiB pod, a node with 2 CPUs of DaemonSets, one with 6.5 GiB)', () => {
+  it('the pod binds to the CPU-loaded node: 55 + 81 = 136 against 60 + 73 = 133 (LeastAllocated alone put it on the memory-loaded node, 60 > 55)', () => {
+    const r = run('balanced');
+    expect(r.at('app-00001-deployment-0001', 'Scheduled')).toMatchObject({ node: 'cpu-001' });
+  });
+});
+
 describe('A12: cost in summary.json', () => {
   const r = run('a9');
   it('node cost = price × lifetime from the provision request: 0.20 × 1 + 0.20 × 3595/3600', () => {

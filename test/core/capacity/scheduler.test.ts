@@ -4,6 +4,8 @@ import {
   fitFailures,
   fits,
   leastAllocatedScore,
+  balancedAllocationScore,
+  nodeScore,
   leastRequestedScore,
   podResources,
   schedulingBackoffSeconds,
@@ -110,6 +112,31 @@ describe('LeastAllocated scoring', () => {
     expect(selectNode([idle, idle2], knativePod, () => 0)?.name).toBe('idle');
     expect(selectNode([idle, idle2], knativePod, (n) => n - 1)?.name).toBe('idle2');
     expect(selectNode([busy], podResources([{ cpuMillis: 5000 }]), () => 0)).toBeUndefined();
+  });
+});
+
+describe('BalancedAllocation scoring (noderesources/balanced_allocation.go, weight 1 beside LeastAllocated)', () => {
+  // A memory-heavy pod: 500m, 4 GiB.
+  const pod = podResources([{ cpuMillis: 500, memoryBytes: 4 * GIB }]);
+  // cpuBusy holds 2000m (no memory); memBusy holds 6.5 GiB (no CPU); both 4000m / 16 GiB.
+  const cpuBusy = node('cpu-busy', 4000, 16 * GIB, [podResources([{ cpuMillis: 2000, memoryBytes: 0 }])]);
+  const memBusy = node('mem-busy', 4000, 16 * GIB, [podResources([{ cpuMillis: 0, memoryBytes: 6.5 * GIB }])]);
+  it('100 × (1 − |f_cpu − f_mem| / 2), truncated: cpu-busy 2500/4000 vs 4/16 → 81; mem-busy 500/4000 vs 10.5/16 → 73', () => {
+    expect(balancedAllocationScore(cpuBusy, pod)).toBe(81); // 81.25
+    expect(balancedAllocationScore(memBusy, pod)).toBe(73); // 73.4375
+  });
+  it('the two scores add up: LeastAllocated prefers mem-busy (60 > 56), the sum cpu-busy (56 + 81 = 137 > 60 + 73 = 133), where the pod evens out the node', () => {
+    expect([leastAllocatedScore(cpuBusy, pod), leastAllocatedScore(memBusy, pod)]).toEqual([56, 60]);
+    expect([nodeScore(cpuBusy, pod), nodeScore(memBusy, pod)]).toEqual([137, 133]);
+    expect(selectNode([memBusy, cpuBusy], pod, () => 0)?.name).toBe('cpu-busy');
+  });
+  it('fractions are capped at 1; a resource with no allocatable is left out (100); a pod with no requests is not scored (0)', () => {
+    expect(balancedAllocationScore(node('full', 1000, 16 * GIB, [podResources([{ cpuMillis: 1000 }])]), podResources([{ cpuMillis: 500 }]))).toBe(50);
+    expect(balancedAllocationScore(node('no-memory', 4000, 0), pod)).toBe(100);
+    expect(balancedAllocationScore(cpuBusy, podResources([{}]))).toBe(0);
+  });
+  it('uses actual requests, not the non-zero defaults: a 1025m pod with no memory request on an empty 4000m / 16 GiB node → 100 × (1 − 0.2562…/2) = 87', () => {
+    expect(balancedAllocationScore(node('a', 4000, 16 * GIB), knativePod)).toBe(87);
   });
 });
 
