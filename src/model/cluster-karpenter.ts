@@ -51,10 +51,11 @@ interface PoolType extends InstanceType {
 
 /**
  * Karpenter: Unschedulable pods open a provisioning batch (1 s idle, 10 s max), and re-open one
- * every 10 s while they stay Unschedulable; at its close the batch's pods go first onto existing
- * capacity (Ready nodes with room, nodes launching), the rest onto new nodes, each
- * the cheapest pool (instance type) that holds its pods. Each pass of the disruption controller
- * looks for consolidatable nodes (consolidateAfter since their last pod event) in pools above
+ * every 10 s while they stay Unschedulable; at its close the batch's pods, largest first, go onto
+ * existing capacity (Ready nodes with room, then nodes launching), the rest onto new nodes (each
+ * pod onto the one holding the fewest pods), each new node of the cheapest pool (instance type)
+ * that holds its pods. Each pass of the disruption controller
+ * looks for consolidatable nodes (consolidateAfter since their NodeClaim's lastPodEventTime) in pools above
  * their minNodes, in upstream's order (highest price / (1 + pods) first), method by method:
  * emptiness (empty ones, those with no pod but terminating ones, within the budget); under
  * WhenEmptyOrUnderutilized, multi-node consolidation (the longest prefix that can go at once,
