@@ -112,13 +112,16 @@ function pointRow(axes: readonly Axis[], scales: readonly AxisScale[], p: PointR
 }
 
 const isFraction = (k: MetricKey): boolean => METRICS[k].unit === 'fraction';
+/** Pods and nodes: a run's value is a whole number, so its axis has nothing to mark between them. */
+const isCount = (k: MetricKey): boolean => METRICS[k].integer === true;
 /** A value as text (cells, tooltips): significant digits, so small rates do not read "0%". */
 const fmt = (k: MetricKey, digits = 3): string => (isFraction(k) ? `.${digits}~p` : `.${digits + 1}~r`);
 /**
  * Axis and legend ticks: with no precision given, vega takes it from the tick step, so
- * ticks 0.01 % apart read 0.01 %, 0.02 %, … and never all "0%".
+ * ticks 0.01 % apart read 0.01 %, 0.02 %, … and never all "0%". A count ticks whole numbers
+ * only (a panel of 1-pod means ticked 0.2, 0.4, … pods).
  */
-const tickAxis = (k: MetricKey): Spec => (isFraction(k) ? { format: '~%' } : {});
+const tickAxis = (k: MetricKey): Spec => (isFraction(k) ? { format: '~%' } : isCount(k) ? { tickMinStep: 1, format: ',d' } : {});
 const tip = (k: MetricKey, field: string, title: string): Spec => ({ field, title, format: fmt(k, 5) });
 const meanTips = (k: MetricKey): Spec[] => [tip(k, 'mean', `${METRICS[k].title}, mean`), tip(k, 'lo', '95 % low'), tip(k, 'hi', '95 % high')];
 
@@ -128,16 +131,20 @@ const INTERVAL = '95 % interval: Wilson for rates, bootstrap for latencies, pods
 // ---------------------------------------------------------------- one axis: lines with CI bands
 
 /**
- * The y scale of a panel whose means and intervals are all one value v: a one-value domain
- * has no tick step, so vega would print its tick with six decimals. Show 0..v instead
- * (0..1 when v is 0: a flat line at 0 % or 0 pods).
+ * The scale of a metric's axis over the values it plots (means and interval ends).
+ * All one value v: a one-value domain has no tick step, so vega would print its tick with six
+ * decimals ("1.000000"); it shows 0..v instead (0..1 when v is 0: a flat line at 0 % or 0 pods).
+ * A count's domain runs from a whole number to a whole number: over less than one (means of
+ * 1.2..1.8 pods) even a single tick step is under 1, and vega ticked 1.5.
  */
-function flatScale(rows: ReadonlyArray<{ mean: number; lo: number | null; hi: number | null }>): Spec | undefined {
+function metricScale(k: MetricKey, values: ReadonlyArray<number | null>): Spec {
   // Points without the metric (no 200s: NaN) are not drawn, so they do not count.
-  const all = rows.flatMap((r) => [r.mean, r.lo ?? r.mean, r.hi ?? r.mean]).filter((x) => Number.isFinite(x));
-  const v = all[0];
-  if (v === undefined || !all.every((x) => x === v)) return undefined;
-  return flatDomain(v);
+  const all = values.filter((x): x is number => x !== null && Number.isFinite(x));
+  if (all.length === 0) return { zero: false };
+  const lo = all.reduce((a, b) => Math.min(a, b));
+  const hi = all.reduce((a, b) => Math.max(a, b));
+  if (lo === hi) return flatDomain(hi);
+  return isCount(k) ? { zero: false, domain: [Math.floor(lo), Math.ceil(hi)], nice: true } : { zero: false };
 }
 
 /** The domain that shows one value v against zero (0..1 when v is 0). */
@@ -157,7 +164,7 @@ function linesChart(axes: readonly Axis[], points: readonly PointResult[]): Swee
   const panels = charted.filter((k) => points.some((p) => Number.isFinite(p.metrics[k].mean))).map((k) => {
     const values = points.map((p) => ({ ...pointRow(axes, [s], p), mean: p.metrics[k].mean, lo: p.metrics[k].lo, hi: p.metrics[k].hi }));
     const axis = tickAxis(k);
-    const y = { field: 'mean', type: 'quantitative', title: METRICS[k].title, scale: flatScale(values) ?? { zero: false }, axis };
+    const y = { field: 'mean', type: 'quantitative', title: METRICS[k].title, scale: metricScale(k, values.flatMap((v) => [v.mean, v.lo, v.hi])), axis };
     return {
       title: { text: METRICS[k].label, fontSize: 13, anchor: 'middle' },
       width: 330,
@@ -436,8 +443,10 @@ export function tuneCharts(input: TuneChartInput): SweepChart[] {
     tip(yMetric, 'slo', METRICS[yMetric].title),
     tip(yMetric, 'sloHi', `${METRICS[yMetric].title}, 95 % upper`),
   ];
-  const x = { field: 'objective', type: 'quantitative', title: `${METRICS[objective].title}, mean`, scale: { zero: false }, axis: tickAxis(objective) };
-  const y = { field: 'slo', type: 'quantitative', title: `${METRICS[yMetric].title}, mean`, scale: { zero: false }, axis: tickAxis(yMetric) };
+  const x = { field: 'objective', type: 'quantitative', title: `${METRICS[objective].title}, mean`, scale: metricScale(objective, values.map((v) => v.objective)), axis: tickAxis(objective) };
+  // The threshold is on the y scale too: the SLO line is drawn whatever the points' values.
+  const ys = metricScale(yMetric, [...values.flatMap((v) => [v.slo, v.sloLo, v.sloHi]), ...(input.slo !== undefined ? [input.slo.threshold] : [])]);
+  const y = { field: 'slo', type: 'quantitative', title: `${METRICS[yMetric].title}, mean`, scale: ys, axis: tickAxis(yMetric) };
   // Whiskers only where some point has an interval (an empty layer makes vega warn).
   const interval = (lo: number | null, hi: number | null): boolean => lo !== null && hi !== null && Number.isFinite(lo) && Number.isFinite(hi);
   const layers: Spec[] = [
@@ -505,6 +514,7 @@ export function tuneCharts(input: TuneChartInput): SweepChart[] {
   } else if (axes.length === 1) {
     const s = scales[0]!;
     const xe = { ...xyEncoding(s, s.order.length > 12), ...(s.quantitative ? {} : { scale: { domain: s.order } }) };
+    const ye = { field: 'objective', type: 'quantitative', title: `${METRICS[objective].title}, mean`, scale: metricScale(objective, values.flatMap((v) => [v.objective, v.objLo, v.objHi])), axis: tickAxis(objective) };
     out.push({
       id: 'tune-space',
       heading: `Where the tuner looked: ${METRICS[objective].label} against ${s.title}`,
@@ -514,8 +524,8 @@ export function tuneCharts(input: TuneChartInput): SweepChart[] {
         width: 620,
         height: 300,
         layer: [
-          ...(values.some((v) => interval(v.objLo, v.objHi)) ? [{ transform: [{ filter: 'isValid(datum.objLo) && isValid(datum.objHi)' }], mark: { type: 'rule', opacity: 0.5 }, encoding: { x: xe, y: { field: 'objLo', type: 'quantitative', title: `${METRICS[objective].title}, mean`, scale: { zero: false }, axis: tickAxis(objective) }, y2: { field: 'objHi' }, color } }] : []),
-          { mark: { type: 'point', filled: true, size: 60 }, encoding: { x: xe, y: { field: 'objective', type: 'quantitative' }, color, tooltip } },
+          ...(values.some((v) => interval(v.objLo, v.objHi)) ? [{ transform: [{ filter: 'isValid(datum.objLo) && isValid(datum.objHi)' }], mark: { type: 'rule', opacity: 0.5 }, encoding: { x: xe, y: { ...ye, field: 'objLo' }, y2: { field: 'objHi' }, color } }] : []),
+          { mark: { type: 'point', filled: true, size: 60 }, encoding: { x: xe, y: ye, color, tooltip } },
         ],
       }),
     });
