@@ -56,6 +56,6 @@ describe('a line panel whose points that have the metric all agree', () => {
       metrics: Object.fromEntries(METRIC_KEYS.map((k) => [k, stat(k === 'p50_ms' ? (i === 0 ? Number.NaN : 101.055) : 0)])) as Record<MetricKey, MetricStat>,
     }));
     const p50 = (sweepCharts(axes, pts)[0]!.spec as unknown as { concat: Array<{ layer: Array<{ encoding: { y: { scale: unknown } } }> }> }).concat[0]!;
-    expect(p50.layer.at(-1)!.encoding.y.scale).toEqual({ domain: [0, 101.055] });
+    expect(p50.layer.at(-1)!.encoding.y.scale).toEqual({ domain: [0, 101.055], padding: 12 });
   });
 });

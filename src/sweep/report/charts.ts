@@ -90,13 +90,22 @@ function smallestGap(values: readonly number[]): number {
   return Number.isFinite(gap) ? gap : 1;
 }
 
+/**
+ * Pixels left free inside each end of a plot's scales: the dots at the first and last values,
+ * at a flat line's 1 pod or 0 %, and the tuner's winner (the cheapest, at the objective's low
+ * end) sat on the plot's edge, half over its frame, a whisker there hidden under the axis line.
+ * 12 pixels hold the tuner's winner dot (size 180).
+ */
+const EDGE_PADDING = 12;
+
 function xyEncoding(s: AxisScale, many = false): Spec {
   // A setting of whole numbers has no value between them (containerConcurrency 1..6: no 1.2, 1.4
   // ticks), nor between its grid's steps: stable-window 10s..120s:10s ticks every 10 s, not
   // every 5 s, whose 24 labels on a 620-pixel axis ran into each other ("115120").
+  // No nice domain: the padding alone makes room, and the ticks stay within the values swept.
   const whole = s.quantitative && s.order.every((v) => Number.isInteger(Number(v)));
   return s.quantitative
-    ? { field: s.field, type: 'quantitative', title: s.title, scale: { zero: false }, ...(whole ? { axis: { tickMinStep: smallestGap(s.order.map(Number)) } } : {}) }
+    ? { field: s.field, type: 'quantitative', title: s.title, scale: { zero: false, nice: false, padding: EDGE_PADDING }, ...(whole ? { axis: { tickMinStep: smallestGap(s.order.map(Number)) } } : {}) }
     : { field: s.field, type: 'ordinal', title: s.title, sort: s.order, axis: many ? { labelAngle: -45 } : { labelAngle: 0 } };
 }
 
@@ -164,7 +173,7 @@ function linesChart(axes: readonly Axis[], points: readonly PointResult[]): Swee
   const panels = charted.filter((k) => points.some((p) => Number.isFinite(p.metrics[k].mean))).map((k) => {
     const values = points.map((p) => ({ ...pointRow(axes, [s], p), mean: p.metrics[k].mean, lo: p.metrics[k].lo, hi: p.metrics[k].hi }));
     const axis = tickAxis(k);
-    const y = { field: 'mean', type: 'quantitative', title: METRICS[k].title, scale: metricScale(k, values.flatMap((v) => [v.mean, v.lo, v.hi])), axis };
+    const y = { field: 'mean', type: 'quantitative', title: METRICS[k].title, scale: { ...metricScale(k, values.flatMap((v) => [v.mean, v.lo, v.hi])), padding: EDGE_PADDING }, axis };
     return {
       title: { text: METRICS[k].label, fontSize: 13, anchor: 'middle' },
       width: 330,
@@ -331,8 +340,8 @@ function paretoChart(axes: readonly Axis[], points: readonly PointResult[]): Swe
     errors: p.metrics.error_rate.mean,
     front: front.has(p.point) ? 'Pareto front' : 'dominated',
   }));
-  const x = { field: 'cost', type: 'quantitative', title: `${METRICS.pod_seconds.title}, mean`, scale: { zero: false } };
-  const y = { field: 'p99', type: 'quantitative', title: `${METRICS.p99_ms.title}, mean`, scale: { zero: false } };
+  const x = { field: 'cost', type: 'quantitative', title: `${METRICS.pod_seconds.title}, mean`, scale: { zero: false, padding: EDGE_PADDING } };
+  const y = { field: 'p99', type: 'quantitative', title: `${METRICS.p99_ms.title}, mean`, scale: { zero: false, padding: EDGE_PADDING } };
   const color = { field: 'front', type: 'nominal', title: null, scale: { domain: ['Pareto front', 'dominated'], range: ['#e45756', '#9aa7b8'] } };
   const valid = (a: string, b: string): Spec => ({ filter: `isValid(datum.${a}) && isValid(datum.${b})` });
   const labelled = values.filter((v) => v.front === 'Pareto front').length <= 15;
@@ -443,10 +452,10 @@ export function tuneCharts(input: TuneChartInput): SweepChart[] {
     tip(yMetric, 'slo', METRICS[yMetric].title),
     tip(yMetric, 'sloHi', `${METRICS[yMetric].title}, 95 % upper`),
   ];
-  const x = { field: 'objective', type: 'quantitative', title: `${METRICS[objective].title}, mean`, scale: metricScale(objective, values.map((v) => v.objective)), axis: tickAxis(objective) };
+  const x = { field: 'objective', type: 'quantitative', title: `${METRICS[objective].title}, mean`, scale: { ...metricScale(objective, values.map((v) => v.objective)), padding: EDGE_PADDING }, axis: tickAxis(objective) };
   // The threshold is on the y scale too: the SLO line is drawn whatever the points' values.
   const ys = metricScale(yMetric, [...values.flatMap((v) => [v.slo, v.sloLo, v.sloHi]), ...(input.slo !== undefined ? [input.slo.threshold] : [])]);
-  const y = { field: 'slo', type: 'quantitative', title: `${METRICS[yMetric].title}, mean`, scale: ys, axis: tickAxis(yMetric) };
+  const y = { field: 'slo', type: 'quantitative', title: `${METRICS[yMetric].title}, mean`, scale: { ...ys, padding: EDGE_PADDING }, axis: tickAxis(yMetric) };
   // Whiskers only where some point has an interval (an empty layer makes vega warn).
   const interval = (lo: number | null, hi: number | null): boolean => lo !== null && hi !== null && Number.isFinite(lo) && Number.isFinite(hi);
   const layers: Spec[] = [
@@ -489,7 +498,7 @@ export function tuneCharts(input: TuneChartInput): SweepChart[] {
     };
     const side = (s: AxisScale, field: 'x' | 'y', order: string[]): Spec =>
       !grid && s.quantitative
-        ? { ...xyEncoding(s), field: s.field, scale: { domain: span(s) } }
+        ? { ...xyEncoding(s), field: s.field, scale: { domain: span(s), padding: EDGE_PADDING } }
         : { field, type: 'ordinal', title: s.title, sort: order, scale: { domain: grid ? order : order.filter((v) => cells.some((c) => c[field] === v)) } };
     const xs = side(sx, 'x', sx.order);
     out.push({
@@ -514,7 +523,7 @@ export function tuneCharts(input: TuneChartInput): SweepChart[] {
   } else if (axes.length === 1) {
     const s = scales[0]!;
     const xe = { ...xyEncoding(s, s.order.length > 12), ...(s.quantitative ? {} : { scale: { domain: s.order } }) };
-    const ye = { field: 'objective', type: 'quantitative', title: `${METRICS[objective].title}, mean`, scale: metricScale(objective, values.flatMap((v) => [v.objective, v.objLo, v.objHi])), axis: tickAxis(objective) };
+    const ye = { field: 'objective', type: 'quantitative', title: `${METRICS[objective].title}, mean`, scale: { ...metricScale(objective, values.flatMap((v) => [v.objective, v.objLo, v.objHi])), padding: EDGE_PADDING }, axis: tickAxis(objective) };
     out.push({
       id: 'tune-space',
       heading: `Where the tuner looked: ${METRICS[objective].label} against ${s.title}`,
