@@ -305,7 +305,7 @@ describe('Karpenter consolidation (karpenter-consolidation.yaml: three 1-CPU pod
   });
 });
 
-describe('Karpenter candidate order (karpenter-order.yaml: a 16-CPU $0.40 node with two 3-CPU pods, a 2-CPU $0.10 node with one 1-CPU pod, room for either)', () => {
+describe('Karpenter candidate order (karpenter-order.yaml: a 16-CPU $0.40 node with two 3-CPU pods of services a and a2, a 2-CPU $0.10 node with one 1-CPU pod, room for either)', () => {
   it('upstream order (price / (1 + pods): 0.40 / 3 > 0.10 / 2): the $0.40 node goes, not the one with fewer pods', () => {
     const r = run('karpenter-order');
     // Budget ceil(10 % × 3) = 1: the poll at 2 s picks big-001, run at 17; its pods move to room-001.
@@ -314,8 +314,8 @@ describe('Karpenter candidate order (karpenter-order.yaml: a 16-CPU $0.40 node w
       ['big-001', 'Deleted', 47],
     ]);
     expect(r.pods.filter((p) => p.event === 'Scheduled' && p.time > 0).map((p) => [p.pod, p.node, p.time])).toEqual([
-      ['a-00001-deployment-0003', 'room-001', 17],
-      ['a-00001-deployment-0004', 'room-001', 17],
+      ['a-00001-deployment-0002', 'room-001', 17],
+      ['a2-00001-deployment-0002', 'room-001', 17],
     ]);
     // From 47 s the cluster costs $0.50/h, not $0.80/h (small-001 deleted instead, b's pod onto room-001,
     // big-001's pods then fit nowhere): 200 s cost 47 × 0.40 + 200 × 0.10 + 200 × 0.40 = $0.033, not $0.04575.
