@@ -1,6 +1,7 @@
 import { addResources, lastPodEventAfter, subtractResources, type NodeTemplate, type NodeView, type PodResources, type Resources } from '../core/capacity/index.js';
 import type { NodeCpu } from './node-cpu.js';
 import type { Pod } from './pod.js';
+import type { Revision } from './revision.js';
 import type { NodePoolSpec } from './spec.js';
 
 /** Provisioning (requested, not yet Ready), Ready, Tainted (being removed), Deleted. */
@@ -39,6 +40,11 @@ export class ClusterNode implements NodeView {
   private podEventAt = Number.NaN;
   /** Pods on it whose start of termination podEventAt already counts. */
   private readonly terminatingCounted = new Set<Pod>();
+  /**
+   * Per revision, its pods here that are not terminating: what PodTopologySpread counts on this
+   * node for a new pod of that revision (kept as pods bind, start terminating and go).
+   */
+  private readonly spreadCounts = new Map<Revision, number>();
   /** Its CPU as the pods that model CPU share it (made by the first of them). */
   cpu: NodeCpu | undefined = undefined;
 
@@ -62,6 +68,23 @@ export class ClusterNode implements NodeView {
     this.pods++;
     this.podEventAt = lastPodEventAfter(this.lastPodEventTime(now), now);
     this.workload.add(pod);
+    this.countForSpread(pod.revision, 1);
+  }
+
+  /** A pod here started terminating: PodTopologySpread no longer counts it (deletionTimestamp set). */
+  podTerminating(pod: Pod): void {
+    if (this.workload.has(pod)) this.countForSpread(pod.revision, -1);
+  }
+
+  /** The revision's pods here that are not terminating. */
+  matchingPods(revision: Revision): number {
+    return this.spreadCounts.get(revision) ?? 0;
+  }
+
+  private countForSpread(revision: Revision, by: 1 | -1): void {
+    const n = (this.spreadCounts.get(revision) ?? 0) + by;
+    if (n === 0) this.spreadCounts.delete(revision);
+    else this.spreadCounts.set(revision, n);
   }
 
   unbind(pod: Pod, r: PodResources, now: number): void {
@@ -70,6 +93,8 @@ export class ClusterNode implements NodeView {
     this.podEventAt = lastPodEventAfter(this.lastPodEventTime(now), now);
     this.workload.delete(pod);
     this.terminatingCounted.delete(pod);
+    // Gone without having started to terminate: it still counted until now.
+    if (Number.isNaN(pod.terminatingAt)) this.countForSpread(pod.revision, -1);
     pod.res?.leaveNode(now);
     this.requested = subtractResources(this.requested, r.requests);
     this.nonZeroRequested = subtractResources(this.nonZeroRequested, r.nonZeroRequests);

@@ -1,12 +1,18 @@
 import { schedulingBackoffSeconds, selectNode } from '../core/capacity/index.js';
 import type { RandomStream } from '../engine/random.js';
 import type { Cluster } from './cluster.js';
+import type { ClusterNode } from './cluster-node.js';
 import type { Pod } from './pod.js';
 
 /** kube-scheduler flushes pods left in the unschedulable pool this long (5 min)… */
 export const MAX_IN_UNSCHEDULABLE_POOL_SECONDS = 300;
 /** …checking every 30 s. */
 export const FLUSH_PERIOD_SECONDS = 30;
+
+/** PodTopologySpread's count for `pod` on a node: its revision's pods there, terminating ones left out. */
+function spreadOf(pod: Pod): (node: ClusterNode) => number {
+  return (node) => node.matchingPods(pod.revision);
+}
 
 interface Waiting {
   pod: Pod;
@@ -73,7 +79,7 @@ export class SchedulingQueue {
 
   /** Bind a pod now if some node fits it (pods running before the run). */
   bindNow(pod: Pod, now: number): boolean {
-    const node = selectNode(this.cluster.schedulableNodes(), this.cluster.requestsOf(pod), this.tieBreak);
+    const node = selectNode(this.cluster.schedulableNodes(), this.cluster.requestsOf(pod), this.tieBreak, spreadOf(pod));
     if (node === undefined) return false;
     node.bind(pod, this.cluster.requestsOf(pod), now);
     pod.node = node;
@@ -86,7 +92,7 @@ export class SchedulingQueue {
     const now = this.cluster.sim.now;
     const pod = w.pod;
     const req = this.cluster.requestsOf(pod);
-    const node = selectNode(this.cluster.schedulableNodes(), req, this.tieBreak);
+    const node = selectNode(this.cluster.schedulableNodes(), req, this.tieBreak, spreadOf(pod));
     if (node !== undefined) {
       this.remove(pod);
       node.bind(pod, req, now);

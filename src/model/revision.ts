@@ -391,6 +391,7 @@ export class Revision {
     pod.k8sReady = false;
     pod.activatorHealthy = false;
     pod.terminatingAt = now;
+    pod.node?.podTerminating(pod);
     this.setPhase(pod, 'Terminating', now);
     if (wasReady) {
       this.readyPods.remove(pod);

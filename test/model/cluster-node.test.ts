@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { podResources } from '../../src/core/capacity/index.js';
 import { ClusterNode } from '../../src/model/cluster-node.js';
 import type { Pod } from '../../src/model/pod.js';
+import type { Revision } from '../../src/model/revision.js';
 import type { NodePoolSpec } from '../../src/model/spec.js';
 
 const pool = {
@@ -64,5 +65,35 @@ describe('ClusterNode.lastPodEventTime (nodeclaim/podevents dedupeTimeout 10 s)'
     p.terminatingAt = 40;
     n.unbind(p, req, 45);
     expect(n.lastPodEventTime(60)).toBe(40);
+  });
+});
+
+describe('ClusterNode.matchingPods (what PodTopologySpread counts for a revision)', () => {
+  const rev = (name: string) => ({ name }) as unknown as Revision;
+  const revPod = (r: Revision): Pod => ({ terminatingAt: Number.NaN, res: undefined, revision: r }) as unknown as Pod;
+  it("counts a revision's pods as they bind; a terminating pod stops counting at once, and its going later changes nothing", () => {
+    const n = new ClusterNode('std-001', pool, 0);
+    const a = rev('a-00001');
+    const b = rev('b-00001');
+    const [p1, p2, q] = [revPod(a), revPod(a), revPod(b)];
+    n.bind(p1, req, 1);
+    n.bind(p2, req, 2);
+    n.bind(q, req, 3);
+    expect([n.matchingPods(a), n.matchingPods(b)]).toEqual([2, 1]);
+    p1.terminatingAt = 10;
+    n.podTerminating(p1);
+    expect(n.matchingPods(a)).toBe(1);
+    n.unbind(p1, req, 40);
+    expect(n.matchingPods(a)).toBe(1);
+    // A pod that goes without terminating first (never here) still counted until then.
+    n.unbind(q, req, 50);
+    expect(n.matchingPods(b)).toBe(0);
+  });
+  it('a pod terminating that was never bound here changes nothing', () => {
+    const n = new ClusterNode('std-001', pool, 0);
+    const a = rev('a-00001');
+    n.bind(revPod(a), req, 1);
+    n.podTerminating(revPod(a));
+    expect(n.matchingPods(a)).toBe(1);
   });
 });

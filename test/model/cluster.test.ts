@@ -107,6 +107,14 @@ describe('kube-scheduler scores LeastAllocated + BalancedAllocation (balanced.ya
   });
 });
 
+describe('kube-scheduler spreads a revision\'s pods (PodTopologySpread, system default hostname maxSkew 3, weight 2; spread.yaml)', () => {
+  it('the second pod goes to the node without one of its revision\'s pods: 149 + 2 × 100 = 349 against 173 + 2 × 66 = 305 (the resource scores alone kept it on the emptier node, 173 > 149)', () => {
+    const r = run('spread');
+    expect(r.at('app-00001-deployment-0001', 'Scheduled')).toMatchObject({ node: 'idle-001' });
+    expect(r.at('app-00001-deployment-0002', 'Scheduled')).toMatchObject({ node: 'busy-001' });
+  });
+});
+
 describe('A12: cost in summary.json', () => {
   const r = run('a9');
   it('node cost = price × lifetime from the provision request: 0.20 × 1 + 0.20 × 3595/3600', () => {

@@ -1,14 +1,15 @@
 /**
  * knsim/capacity — what Kubernetes decides about nodes, as pure clock-injected functions:
- * kube-scheduler's resource fit, scoring and back-off, the Cluster Autoscaler's scale-up and
- * scale-down rules, Karpenter's batching and budgets, and node and pod cost. The simulator's
- * cluster model asks these for every placement and node decision.
+ * kube-scheduler's resource fit, scoring (resources and topology spread) and back-off, the
+ * Cluster Autoscaler's scale-up and scale-down rules, Karpenter's batching and budgets, and node
+ * and pod cost. The simulator's cluster model asks these for every placement and node decision.
  */
 export { InvalidArgumentError } from '../errors.js';
 export * from './types.js';
 export * from './pod-resources.js';
 export * from './fit.js';
 export * from './score.js';
+export * from './topology-spread.js';
 export * from './backoff.js';
 export * from './cluster-autoscaler.js';
 export * from './karpenter.js';

@@ -1,15 +1,15 @@
 /**
- * Node scoring and selection as kube-scheduler's default profile does it for resources, on its
- * integer arithmetic: NodeResourcesFit with the LeastAllocated strategy (noderesources/
- * least_allocated.go) plus NodeResourcesBalancedAllocation (noderesources/balanced_allocation.go),
- * each weight 1 with cpu and memory weighted 1 (apis/config/v1/default_plugins.go). The other
- * default scorers (taints, node and pod affinity, topology spread, image locality) are left out:
- * knsim's nodes carry no taints, labels, zones or images for them to score.
+ * Node scoring and selection as kube-scheduler's default profile does it, on its integer
+ * arithmetic: NodeResourcesFit with the LeastAllocated strategy (noderesources/
+ * least_allocated.go) and NodeResourcesBalancedAllocation (noderesources/balanced_allocation.go),
+ * each weight 1 with cpu and memory weighted 1, plus PodTopologySpread, weight 2, with the
+ * system default constraints (topology-spread.ts; apis/config/v1/default_plugins.go). The other
+ * default scorers (taints, node and pod affinity, image locality) are left out: knsim's nodes
+ * carry no taints, labels or images and its pods no affinities, so they score every node alike.
  */
-import type { NodeView, PodResources } from './types.js';
+import { MAX_NODE_SCORE, type NodeView, type PodResources } from './types.js';
 import { fits } from './fit.js';
-
-export const MAX_NODE_SCORE = 100;
+import { POD_TOPOLOGY_SPREAD_WEIGHT, podTopologySpreadScores } from './topology-spread.js';
 
 /** `(capacity − requested) × 100 / capacity`, integer; 0 when full, over-full or capacity 0. */
 export function leastRequestedScore(requested: number, capacity: number): number {
@@ -48,33 +48,52 @@ export function balancedAllocationScore(node: NodeView, pod: PodResources): numb
   return Math.trunc((1 - std) * MAX_NODE_SCORE);
 }
 
-/** The node's total score for `pod`: LeastAllocated + BalancedAllocation, each weight 1 (0..200). */
+/** The node's resource score for `pod`: LeastAllocated + BalancedAllocation, each weight 1 (0..200). */
 export function nodeScore(node: NodeView, pod: PodResources): number {
   return leastAllocatedScore(node, pod) + balancedAllocationScore(node, pod);
 }
 
 /**
+ * The weighted total scores of `feasible` nodes (those that passed the filters) for `pod`:
+ * LeastAllocated + BalancedAllocation (each 0..100, weight 1) + 2 × PodTopologySpread (0..100,
+ * normalized over these nodes). `matchingPods(node)` counts the pods on the node that the pod's
+ * ReplicaSet selects, terminating ones left out; without it the pod is one no controller or
+ * Service selects, for which PodTopologySpread skips scoring.
+ */
+export function nodeScores<N extends NodeView>(
+  feasible: readonly N[],
+  pod: PodResources,
+  matchingPods?: (node: N) => number,
+): number[] {
+  const spread = matchingPods === undefined ? undefined : podTopologySpreadScores(feasible.map(matchingPods));
+  return feasible.map((n, i) => nodeScore(n, pod) + (spread === undefined ? 0 : POD_TOPOLOGY_SPREAD_WEIGHT * spread[i]!));
+}
+
+/**
  * The node a pod binds to, or undefined when it fits nowhere. Among equal top scores the
  * scheduler picks uniformly at random; core draws nothing, so the caller passes `tieBreak(n)`
- * returning an index in [0, n) (the simulator backs it with a seeded stream).
+ * returning an index in [0, n) (the simulator backs it with a seeded stream). `matchingPods`
+ * as for nodeScores.
  */
 export function selectNode<N extends NodeView>(
   nodes: readonly N[],
   pod: PodResources,
   tieBreak: (n: number) => number,
+  matchingPods?: (node: N) => number,
 ): N | undefined {
+  const feasible = nodes.filter((n) => fits(n, pod));
+  if (feasible.length === 0) return undefined;
+  const scores = nodeScores(feasible, pod, matchingPods);
   let best = -1;
   const top: N[] = [];
-  for (const n of nodes) {
-    if (!fits(n, pod)) continue;
-    const s = nodeScore(n, pod);
+  for (let i = 0; i < feasible.length; i++) {
+    const s = scores[i]!;
     if (s > best) {
       best = s;
       top.length = 0;
-      top.push(n);
-    } else if (s === best) top.push(n);
+      top.push(feasible[i]!);
+    } else if (s === best) top.push(feasible[i]!);
   }
-  if (top.length === 0) return undefined;
   if (top.length === 1) return top[0];
   const i = tieBreak(top.length);
   return top[Math.min(top.length - 1, Math.max(0, Math.floor(i)))];

@@ -30,6 +30,9 @@ export interface NodeView {
   readonly pods: number;
 }
 
+/** The top of every score plugin's range after normalization (framework.MaxNodeScore). */
+export const MAX_NODE_SCORE = 100;
+
 export const ZERO_RESOURCES: Resources = { cpuMillis: 0, memoryBytes: 0 };
 
 export function addResources(a: Resources, b: Resources): Resources {
