@@ -4,8 +4,9 @@
  * own: the system default constraints (podtopologyspread/plugin.go) — hostname maxSkew 3 and zone
  * maxSkew 5, both ScheduleAnyway, so they only score — over the pods its controller's and
  * Services' selectors match (helper/spread.go DefaultSelector), terminating pods left out
- * (common.go countPodsMatchSelector). A Knative revision pod's ReplicaSet and private Service
- * select by the revision, so the counted pods are the revision's own.
+ * (common.go countPodsMatchSelector). That selector ANDs the ReplicaSet's, which picks one
+ * revision's pods, with those of the Services matching the pod, which a revision's pods all match
+ * alike: the counted pods are exactly the revision's own.
  *
  * The zone constraint adds nothing here: with system defaulting a node lacking a zone label is
  * still scored (PreScore's requireAllTopologies is false), but Score only adds a constraint's
