@@ -208,18 +208,32 @@ export class Revision {
     this.notify(now);
   }
 
+  /**
+   * The ReplicaSet controller's order of pods to delete (controller_utils.go ActivePodsWithRanks),
+   * as far as knsim's pods carry it: unscheduled before scheduled, not ready before ready, then the
+   * pod whose node holds more of the revision's active pods (its rank: a Knative revision's
+   * Deployment owns only its own pods), then the most recently ready, the most restarted, the
+   * newest. Without node pools every rank is 0. Ready times are compared exactly, not by the
+   * power-of-two age buckets of LogarithmicScaleDown, whose ties upstream breaks by pod UID.
+   */
+  private deletionOrder(a: Pod, b: Pod): number {
+    const aUnscheduled = a.phase === 'Pending';
+    if (aUnscheduled !== (b.phase === 'Pending')) return aUnscheduled ? -1 : 1;
+    if (a.k8sReady !== b.k8sReady) return a.k8sReady ? 1 : -1;
+    const rank = (b.node?.matchingPods(this) ?? 0) - (a.node?.matchingPods(this) ?? 0);
+    if (rank !== 0) return rank;
+    if (a.k8sReady && a.readyAt !== b.readyAt) return b.readyAt - a.readyAt;
+    if (a.fault.restarts !== b.fault.restarts) return b.fault.restarts - a.fault.restarts;
+    return b.createdAt - a.createdAt || b.seq - a.seq;
+  }
+
   /** The ReplicaSet controller: create or delete pods to match replicas. */
   private reconcilePods(now: number): void {
     const live = this.livePods;
     if (live.length < this.replicas) {
       for (let i = live.length; i < this.replicas; i++) this.createPod(now);
     } else if (live.length > this.replicas) {
-      // Kubernetes removes not-ready pods first, then the most recently ready.
-      const victims = live.slice().sort((a, b) => {
-        if (a.k8sReady !== b.k8sReady) return a.k8sReady ? 1 : -1;
-        if (!a.k8sReady) return b.createdAt - a.createdAt || b.seq - a.seq;
-        return b.readyAt - a.readyAt || b.seq - a.seq;
-      });
+      const victims = live.slice().sort((a, b) => this.deletionOrder(a, b));
       for (let i = 0; i < live.length - this.replicas; i++) this.terminate(victims[i]!, now);
     }
   }

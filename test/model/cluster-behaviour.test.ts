@@ -83,9 +83,12 @@ describe('a burst that needs more nodes (burst.yaml: 4 requests/s for 60 s on a 
   });
 
   it('after the load, each new node goes at the first loop strictly more than 600 s after it became unneeded, and is deleted 5 s after the taint', () => {
-    // std-003: its only pod (1025m, utilization 0.26) starts terminating at 350.2 s; std-002's last pod at 382.2 s.
+    // At 350.2 s the revision goes from 4 pods to 2: the ReplicaSet deletes two of std-002's three
+    // (doubled up: rank 3 against 1), then at 352.2 s, of one pod on each node, the most recently
+    // ready: std-003's only pod (1025m, utilization 0.26). std-002's last pod goes at 382.2 s.
     const last = (node: string) => Math.max(...r.pods.filter((p) => p.node === node && p.event === 'Terminating').map((p) => p.time));
-    expect(last('std-003')).toBeCloseTo(350.246482, 6);
+    expect(r.pods.filter((p) => p.event === 'Terminating' && p.time < 351).map((p) => p.node)).toEqual(['std-002', 'std-002']);
+    expect(last('std-003')).toBeCloseTo(352.246482, 6);
     expect(last('std-002')).toBeCloseTo(382.246482, 6);
     const unneededSince = { 'std-003': loopAtOrAfter(last('std-003')), 'std-002': loopAtOrAfter(last('std-002')) };
     expect(unneededSince).toEqual({ 'std-003': 355, 'std-002': 385 });

@@ -115,6 +115,15 @@ describe('kube-scheduler spreads a revision\'s pods (PodTopologySpread, system d
   });
 });
 
+describe('the ReplicaSet deletes a doubled-up pod first (ActivePodsWithRanks; scale-down-rank.yaml)', () => {
+  it('min-scale 3 → 2 deletes a pod of std-001, which holds two of the revision\'s pods, not the most recently ready one alone on std-002', () => {
+    const r = run('scale-down-rank');
+    expect(r.at('app-00001-deployment-0003', 'Ready')).toMatchObject({ node: 'std-002' });
+    expect(r.at('app-00001-deployment-0002', 'Terminating')).toMatchObject({ time: 400, node: 'std-001' });
+    expect(r.at('app-00001-deployment-0003', 'Terminating')).toBeUndefined();
+  });
+});
+
 describe('A12: cost in summary.json', () => {
   const r = run('a9');
   it('node cost = price × lifetime from the provision request: 0.20 × 1 + 0.20 × 3595/3600', () => {
