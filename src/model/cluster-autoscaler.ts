@@ -125,7 +125,7 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
     // listed (scaledowncandidates sorting: emptycandidates, previouscandidates).
     const ready = orderScaleDownCandidates(
       c.schedulableNodes(),
-      (n) => n.movablePods().length === 0,
+      (n) => n.podsToMoveForCA(now).length === 0,
       (n) => this.unneeded.unneededSince(n.name) !== undefined,
     );
     // Its pods (and those moved onto it earlier in this loop) must fit elsewhere, not on nodes
@@ -141,7 +141,7 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
     const limit = unneededNodesLimit(this.unneeded.size, cfg.maxEmptyBulkDelete, cfg.scaleDownUnneededSeconds, this.minUpdateInterval);
     const removableAt = removableNodes(
       ready,
-      ready.map((n) => n.movablePods().map((p) => c.requestsOf(p))),
+      ready.map((n) => n.podsToMoveForCA(now).map((p) => c.requestsOf(p))),
       (i) => eligible[i]!,
       limit,
     );
@@ -176,12 +176,12 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
     let budget = cfg.maxEmptyBulkDelete - inProgress;
     for (const n of removable) {
       if (budget <= 0) break;
-      if (n.workload.size > 0 || !keepsMin(n)) continue;
+      if (n.podsToMoveForCA(now).length > 0 || !keepsMin(n)) continue;
       this.remove(n, now);
       budget--;
     }
     if (budget <= 0 || draining > 0) return;
-    const victim = removable.find((n) => n.workload.size > 0 && keepsMin(n));
+    const victim = removable.find((n) => n.podsToMoveForCA(now).length > 0 && keepsMin(n));
     if (victim !== undefined) this.remove(victim, now);
   }
 

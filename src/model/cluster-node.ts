@@ -4,6 +4,9 @@ import type { Pod } from './pod.js';
 import type { Revision } from './revision.js';
 import type { NodePoolSpec } from './spec.js';
 
+/** The Cluster Autoscaler's PodLongTerminatingExtraThreshold. */
+const LONG_TERMINATING_EXTRA_SECONDS = 30;
+
 /** Provisioning (requested, not yet Ready), Ready, Tainted (being removed), Deleted. */
 export type NodeState = 'Provisioning' | 'Ready' | 'Tainted' | 'Deleted';
 
@@ -127,5 +130,20 @@ export class ClusterNode implements NodeView {
   /** Knative pods on it that are not terminating (the ones a drain has to move). */
   movablePods(): Pod[] {
     return [...this.workload].filter((p) => p.isOk);
+  }
+
+  /**
+   * The pods the Cluster Autoscaler's drain simulation has to place elsewhere at `now`: every pod
+   * but a long-terminating one (drainability rules: longterminating skips a pod past its
+   * deletionTimestamp, which the API server sets a grace period after the delete request, plus
+   * its grace period and 30 s). A Knative pod's grace period is its revision's timeoutSeconds, so
+   * a terminating pod still draining counts: its node is not empty, and its requests must fit.
+   */
+  podsToMoveForCA(now: number): Pod[] {
+    const out: Pod[] = [];
+    for (const p of this.workload) {
+      if (p.isOk || !(now > p.terminatingAt + 2 * p.revision.spec.timeoutSeconds + LONG_TERMINATING_EXTRA_SECONDS)) out.push(p);
+    }
+    return out;
   }
 }

@@ -97,3 +97,22 @@ describe('ClusterNode.matchingPods (what PodTopologySpread counts for a revision
     expect(n.matchingPods(a)).toBe(1);
   });
 });
+
+describe("ClusterNode.podsToMoveForCA (drainability: only a long-terminating pod is skipped)", () => {
+  // A Knative pod's grace period is its revision's timeoutSeconds; the API server sets its
+  // deletionTimestamp that long after the delete, and CA skips it from deletionTimestamp + grace + 30 s.
+  const knativePod = (timeoutSeconds: number, terminatingAt: number, isOk: boolean): Pod =>
+    ({ terminatingAt, isOk, res: undefined, revision: { spec: { timeoutSeconds } } }) as unknown as Pod;
+  it('a live pod and a pod terminating since 100 s (timeout 300 s) are to move until 730 s; at 730.5 s only the live one', () => {
+    const n = new ClusterNode('std-001', pool, 0);
+    const live = knativePod(300, Number.NaN, true);
+    const draining = knativePod(300, 100, false);
+    n.bind(live, req, 0);
+    n.bind(draining, req, 0);
+    expect(n.podsToMoveForCA(130)).toEqual([live, draining]);
+    expect(n.podsToMoveForCA(730)).toEqual([live, draining]);
+    expect(n.podsToMoveForCA(730.5)).toEqual([live]);
+    // The drain's own view (Karpenter, the eviction) leaves every terminating pod out.
+    expect(n.movablePods()).toEqual([live]);
+  });
+});
