@@ -163,7 +163,7 @@ function queueSidecarResources(where: KeyWhere, features: FeatureFlags, written:
   if (features.values[QUEUE_PROXY_RESOURCE_DEFAULTS_FLAG] === 'Enabled') Object.assign(base, QUEUE_SIDECAR_RESOURCE_DEFAULTS);
   const out = { ...base, ...written };
   // Every revision's Deployment would carry these: the API server refuses a request above its limit.
-  const over = queueSidecarRequestOverLimit(out);
+  const over = requestOverLimit(out);
   if (over !== undefined) {
     const key = `queue-sidecar-${over.resource}-${written[over.requestField] !== undefined ? 'request' : 'limit'}`;
     throw errorAt(where, 'config-deployment', key, `${over.rule}: the API server refuses every revision's Deployment (its queue-proxy container)`);
@@ -172,10 +172,10 @@ function queueSidecarResources(where: KeyWhere, features: FeatureFlags, written:
 }
 
 /**
- * The queue-proxy's request above its limit, as the API server's message says it
+ * A container's request above its limit, as the API server's message says it
  * (`must be less than or equal to cpu limit of 1000m, got 2000m`), or undefined.
  */
-export function queueSidecarRequestOverLimit(r: ContainerResources): { resource: 'cpu' | 'memory'; requestField: 'cpuRequestMillis' | 'memoryRequestBytes'; rule: string } | undefined {
+export function requestOverLimit(r: ContainerResources): { resource: 'cpu' | 'memory'; requestField: 'cpuRequestMillis' | 'memoryRequestBytes'; rule: string } | undefined {
   if (r.cpuRequestMillis !== undefined && r.cpuLimitMillis !== undefined && r.cpuRequestMillis > r.cpuLimitMillis) {
     return { resource: 'cpu', requestField: 'cpuRequestMillis', rule: `must be less than or equal to cpu limit of ${r.cpuLimitMillis}m, got ${r.cpuRequestMillis}m` };
   }

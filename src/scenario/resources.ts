@@ -9,7 +9,7 @@
 import { podResources as corePodResources, type PodResources } from '../core/capacity/index.js';
 import type { DistributionSpec, MemoryModelSpec, PodResourcesSpec, WorkModelSpec, ContainerResources } from '../model/spec.js';
 import { enforcedMemoryLimit } from '../model/memory.js';
-import { queueSidecarRequestOverLimit, type ClusterConfig } from './configmaps.js';
+import { requestOverLimit, type ClusterConfig } from './configmaps.js';
 import { formatPath, ScenarioError, type PathSegment } from './errors.js';
 import type { AppInput, ContainerInput } from './schema.js';
 import { parseCpuMillis, parseMemoryBytes, QuantityError } from './quantity.js';
@@ -17,9 +17,6 @@ import { goParseFloat } from '../core/autoscaler/index.js';
 
 /** A pod without a CPU limit gets this much CPU when the scenario sets no `cluster.podCpuCeiling`. */
 export const DEFAULT_POD_CPU_CEILING_MILLIS = 1000;
-
-const fmtCpu = (m: number): string => `${m}m`;
-const fmtMem = (b: number): string => `${b}`;
 
 /** One container's resources after defaulting, with the API server's request ≤ limit check. */
 function containerResources(c: ContainerInput, defaults: ContainerResources, file: string, base: readonly PathSegment[]): ContainerResources {
@@ -30,14 +27,10 @@ function containerResources(c: ContainerInput, defaults: ContainerResources, fil
   // Knative's webhook fills requests from config-defaults first; Kubernetes then copies a limit into a missing request.
   const cpuRequest = req.cpu ?? defaults.cpuRequestMillis ?? cpuLimit;
   const memRequest = req.memory ?? defaults.memoryRequestBytes ?? memLimit;
-  const at = formatPath([...base, 'resources', 'requests']);
-  if (cpuRequest !== undefined && cpuLimit !== undefined && cpuRequest > cpuLimit) {
-    throw new ScenarioError(file, `${at}.cpu`, `must be less than or equal to cpu limit of ${fmtCpu(cpuLimit)}, got ${fmtCpu(cpuRequest)}`);
-  }
-  if (memRequest !== undefined && memLimit !== undefined && memRequest > memLimit) {
-    throw new ScenarioError(file, `${at}.memory`, `must be less than or equal to memory limit of ${fmtMem(memLimit)} bytes, got ${fmtMem(memRequest)} bytes`);
-  }
-  return { cpuRequestMillis: cpuRequest, cpuLimitMillis: cpuLimit, memoryRequestBytes: memRequest, memoryLimitBytes: memLimit };
+  const out = { cpuRequestMillis: cpuRequest, cpuLimitMillis: cpuLimit, memoryRequestBytes: memRequest, memoryLimitBytes: memLimit };
+  const over = requestOverLimit(out);
+  if (over !== undefined) throw new ScenarioError(file, `${formatPath([...base, 'resources', 'requests'])}.${over.resource}`, over.rule);
+  return out;
 }
 
 /**
@@ -128,7 +121,7 @@ function queueProxyResources(
   // Kubernetes copies a limit into a request left unset (Knative sets none of its own then).
   if (out.cpuRequestMillis === undefined && out.cpuLimitMillis !== undefined) out.cpuRequestMillis = out.cpuLimitMillis;
   if (out.memoryRequestBytes === undefined && out.memoryLimitBytes !== undefined) out.memoryRequestBytes = out.memoryLimitBytes;
-  const over = queueSidecarRequestOverLimit(out);
+  const over = requestOverLimit(out);
   if (over !== undefined) {
     // config-deployment alone was checked where it is read: an annotation made this one.
     const request = QP_FIELDS.find((f) => f.field === over.requestField)!;
