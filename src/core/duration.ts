@@ -172,3 +172,13 @@ export function parseGoDurationWholeSeconds(s: string, field = 'duration'): numb
   }
   return nanosToSeconds(nanos);
 }
+
+/**
+ * Seconds as whole nanoseconds, the unit Go's time arithmetic works in. Compare elapsed times
+ * this way: on knsim's float clock (since + d) − since can come out a hair under d
+ * (59.99999999999999 for 60), and a reconciler that found d not yet elapsed would requeue for
+ * the remaining 7e-15 s, which the clock cannot add at 74 s: the same instant, forever.
+ */
+export function wholeNanos(seconds: number): number {
+  return Math.round(seconds * 1e9);
+}

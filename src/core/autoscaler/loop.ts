@@ -471,7 +471,10 @@ export class DecisionLoop implements DecisionLoopClassView {
     }).activatorEndpointsPopulatedSinceSeconds;
     let requeueAt: number | undefined;
     if (output.requeueAfterSeconds !== undefined) {
-      const at = nowSeconds + output.requeueAfterSeconds;
+      let at = nowSeconds + output.requeueAfterSeconds;
+      // A requeue after a delay is a later instant, even where the clock is too coarse to add
+      // the delay (past 2^24 s a nanosecond is under half its step): else it would run now, forever.
+      if (output.requeueAfterSeconds > 0 && !(at > nowSeconds)) at = nextInstant(nowSeconds);
       if (at < this.requeueSeconds) requeueAt = this.requeueSeconds = at;
     }
     return { input, output, applyReplicas: output.applyReplicas, requeueAt, sksProvisioned };
@@ -490,4 +493,14 @@ export class DecisionLoop implements DecisionLoopClassView {
       deploymentReplicas: i.deploymentReplicas,
     };
   }
+}
+
+const nextInstantBits = new Float64Array(1);
+const nextInstantWord = new BigInt64Array(nextInstantBits.buffer);
+
+/** The smallest double after `t` (≥ 0, finite): the next instant the clock can hold. */
+function nextInstant(t: number): number {
+  nextInstantBits[0] = t + 0; // −0 + 0 is +0, whose successor is positive
+  nextInstantWord[0]! += 1n;
+  return nextInstantBits[0]!;
 }

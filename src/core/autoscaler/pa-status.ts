@@ -3,6 +3,7 @@
  * (upstream `pkg/apis/autoscaling/v1alpha1/pa_lifecycle.go`): the Active condition with
  * its reason and last transition time, ScaleTargetInitialized, DesiredScale and ActualScale.
  */
+import { wholeNanos } from '../duration.js';
 import { InvalidArgumentError, requireFields, type FieldCheck, requireFinite, requireInteger, requireOneOf } from '../errors.js';
 import { requireBoolean, requireNotAfter } from './kpa-args.js';
 
@@ -117,5 +118,5 @@ export function inactiveForSeconds(s: PodAutoscalerState, nowSeconds: number): n
 
 /** CanFailActivation: Activating for strictly longer than `timeoutSeconds`. */
 export function canFailActivation(s: PodAutoscalerState, nowSeconds: number, timeoutSeconds: number): boolean {
-  return s.active === 'Activating' && nowSeconds - s.lastTransitionSeconds > timeoutSeconds;
+  return s.active === 'Activating' && wholeNanos(nowSeconds - s.lastTransitionSeconds) > wholeNanos(timeoutSeconds);
 }

@@ -4,6 +4,7 @@
  * bounds and the scale-to-zero gates. Pure: the clock, the activator probe result and
  * the Deployment's replicas are inputs; requeues and patches are outputs.
  */
+import { wholeNanos } from '../duration.js';
 import { rememberFrozen, requireFields, type FieldCheck, requireFinite, requireInteger, requireNonNegative, requireOneOf, requirePositive } from '../errors.js';
 import { applyBounds, effectiveScaleBounds, validateScaleBoundsSettings, type ScaleBoundsSettings } from './bounds.js';
 import { requireBoolean, requireCount, requireNotAfter, requireTargetBurstCapacity } from './kpa-args.js';
@@ -161,7 +162,7 @@ function scaleToZero(input: ScalerInput, desired: number): ScaleToZeroDecision {
 
     case 'Active': {
       const af = activeForSeconds(pa, now);
-      if (af >= s.stableWindowSeconds) {
+      if (wholeNanos(af) >= wholeNanos(s.stableWindowSeconds)) {
         const requeue = input.sksSpecMode === 'Proxy' ? PROXY_MODE_REQUEUE_SECONDS : undefined;
         return { desired, apply: false, requeueAfterSeconds: requeue, asyncProbe: false };
       }
@@ -176,14 +177,14 @@ function scaleToZero(input: ScalerInput, desired: number): ScaleToZeroDecision {
       }
       const retention = s.reachable ? s.scaleToZeroPodRetentionPeriodSeconds : 0;
       const inactiveFor = inactiveForSeconds(pa, now);
-      if (inactiveFor >= Math.max(s.scaleToZeroGracePeriodSeconds, retention)) {
+      if (wholeNanos(inactiveFor) >= wholeNanos(Math.max(s.scaleToZeroGracePeriodSeconds, retention))) {
         return { desired, apply: true, requeueAfterSeconds: undefined, asyncProbe: false };
       }
-      if (retention > 0 && inactiveFor < retention) {
+      if (retention > 0 && wholeNanos(inactiveFor) < wholeNanos(retention)) {
         return { desired, apply: false, requeueAfterSeconds: retention - inactiveFor, asyncProbe: false };
       }
       const to = s.scaleToZeroGracePeriodSeconds - proxyForSeconds(input.activatorEndpointsPopulatedSinceSeconds, now);
-      if (to <= 0) return { desired, apply: true, requeueAfterSeconds: undefined, asyncProbe: false };
+      if (wholeNanos(to) <= 0) return { desired, apply: true, requeueAfterSeconds: undefined, asyncProbe: false };
       return { desired, apply: false, requeueAfterSeconds: to, asyncProbe: false };
     }
   }

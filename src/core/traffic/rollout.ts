@@ -12,6 +12,7 @@
  * field. All functions return new objects and never modify their inputs.
  */
 
+import { wholeNanos } from '../duration.js';
 import { InvalidArgumentError, requireFinite, requirePositive } from '../errors.js';
 import type {
   ConfigurationRollout,
@@ -178,7 +179,7 @@ export function observeReady(rollout: Rollout, nowSeconds: number, durationSecon
       if ((c.stepParams.stepDuration ?? 0) !== 0 || start === undefined || c.percent < 2) return c;
       // Measure the elapsed time in whole nanoseconds, as upstream does, so float
       // noise (10.1 − 8.1 = 2.0000000000000004) does not add a second.
-      const elapsed = Math.round((nowSeconds - start) * 1e9) / 1e9;
+      const elapsed = wholeNanos(nowSeconds - start) / 1e9;
       const minStep = Math.max(1, Math.ceil(elapsed));
       return withStepPlan(c, nowSeconds, minStep, durationSeconds);
     }),

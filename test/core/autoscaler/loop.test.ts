@@ -115,6 +115,15 @@ describe('DecisionLoop requeues', () => {
       ],
     },
     {
+      // 2^25 s: the clock's step there is 7.45e-9 s, so now + 1e-9 is now again.
+      name: 'a delay too small for the clock to add still requeues at the next instant, not now',
+      steps: [{ at: 2 ** 25, after: 1e-9, schedule: 2 ** 25 + 2 ** -27, pending: 2 ** 25 + 2 ** -27 }],
+      take: [
+        { at: 2 ** 25, taken: false, pending: 2 ** 25 + 2 ** -27 },
+        { at: 2 ** 25 + 2 ** -27, taken: true, pending: Infinity },
+      ],
+    },
+    {
       name: 'no requeue asked for: nothing pending',
       steps: [{ at: 10, after: undefined, schedule: undefined, pending: Infinity }],
       take: [{ at: 10, taken: false, pending: Infinity }],

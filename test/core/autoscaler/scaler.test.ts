@@ -131,6 +131,31 @@ describe('scaleTarget (scaler.scale)', () => {
   });
 });
 
+// At since + d the float clock's now − since can come out a hair off d (59.99999999999999
+// for 60): upstream's times are whole nanoseconds, so d has elapsed there, exactly.
+describe('scaleTarget measures elapsed times in whole nanoseconds', () => {
+  const at = (since: number, d: number) => ({ since, now: since + d });
+  it.each([
+    { label: 'active a hair under the 60 s window by float: reached, no 7e-15 s requeue', ...at(4.142857142857143, 60), active: 'Active' as const, want: 0, apply: undefined, requeue: undefined, difference: 59.99999999999999 },
+    { label: 'inactive a hair under the 60 s grace by float: scale to zero', ...at(4.142857142857143, 60), active: 'Inactive' as const, want: 0, apply: 0, requeue: undefined, difference: 59.99999999999999 },
+    { label: 'activating a hair over the 151 s timeout by float: not strictly longer yet', ...at(105.85714285714286, TIMEOUT), active: 'Activating' as const, want: -1, apply: undefined, requeue: TIMEOUT, difference: 151.00000000000003 },
+  ])('$label', (c) => {
+    expect(c.now - c.since).toBe(c.difference);
+    const state: PodAutoscalerState = { ...pa(c.active, 0), lastTransitionSeconds: c.since };
+    const got = scaleTarget({ ...input({ label: c.label, desired: 0, replicas: 1, state, want: c.want, apply: c.apply }), nowSeconds: c.now, settings: { ...SETTINGS, stableWindowSeconds: 60 } });
+    expect([got.want, got.applyReplicas, got.requeueAfterSeconds]).toEqual([c.want, c.apply, c.requeue]);
+  });
+
+  it('proxied a hair under the grace period by float: the fast path', () => {
+    const since = 4.142857142857143;
+    const now = since + GRACE;
+    expect(now - since).toBe(59.99999999999999);
+    const state: PodAutoscalerState = { ...pa('Inactive', 0), lastTransitionSeconds: now - 1 };
+    const got = scaleTarget({ ...input({ label: '', desired: 0, replicas: 1, state, want: 0, apply: 0 }), nowSeconds: now, activatorEndpointsPopulatedSinceSeconds: since });
+    expect([got.want, got.applyReplicas, got.requeueAfterSeconds]).toEqual([0, 0, undefined]);
+  });
+});
+
 describe('handleScaleToZero', () => {
   it.each([
     ['a non-zero scale is applied as is', 4, { desired: 4, apply: true }],

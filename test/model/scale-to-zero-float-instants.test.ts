@@ -1,0 +1,44 @@
+/**
+ * A revision that goes Active at t and idle gets its scale-to-zero requeue for t + the stable
+ * window. On a float clock, (t + 60) − t can be 59.99999999999999: the reconciler then asked
+ * for the remaining 7e-15 s, which the clock cannot add at 74 s, so the requeue ran at the same
+ * instant again and again until the engine's no-progress guard stopped the run. This is one of
+ * the bench's 1000 services at 0.01 requests/s, whose PA went Active at 14.381488997640284 s.
+ */
+import { describe, expect, it } from 'vitest';
+import { scenarioFromValue } from '../../src/scenario/load.js';
+import { run } from './world-fixture.js';
+
+describe('scale to zero at a float instant the clock cannot step by the remainder', () => {
+  it('goes Inactive at the end of the stable window and runs on', () => {
+    const scenario = {
+      name: 'float-instants',
+      seed: 1,
+      duration: '300s',
+      services: [
+        {
+          manifest: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name: 'svc-0803' }, spec: { template: { spec: { containerConcurrency: 10, containers: [{ image: 'app' }] } } } },
+          initialPods: 1,
+          app: { serviceTime: '100ms' },
+        },
+      ],
+      clients: [{ name: 'svc-0803-load', service: 'svc-0803', open: { process: 'poisson', rps: 0.01 } }],
+    };
+    const { world, rec } = run(scenarioFromValue(scenario, 'float-instants.yaml').world);
+    expect(world.sim.now).toBe(300);
+    expect(rec.requests.map((r) => r.status)).toEqual([200]);
+    // The request at 14.38 s made the PA Active; a stable window later it went Inactive, and
+    // the 3 s requeue for an SKS already in Proxy took the Deployment to zero.
+    const rev = world.services.get('svc-0803')!.revisions[0]!;
+    expect(rev.autoscaler.pa.active).toBe('Inactive');
+    const activeAt = rev.autoscaler.pa.lastTransitionSeconds - 60;
+    expect(activeAt).toBeCloseTo(14.381489, 6);
+    expect(rec.pods.map((p) => [p.event, p.time])).toEqual([
+      ['Pending', 0],
+      ['Ready', 0],
+      ['Terminating', activeAt + 60 + 3],
+      ['Gone', activeAt + 60 + 3 + 30],
+    ]);
+    expect(rev.replicas).toBe(0);
+  });
+});
