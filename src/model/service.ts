@@ -52,6 +52,14 @@ export class ServiceModel {
   private readonly readyNames = new Set<string>();
   /** Each revision's routing state, as the labeler last set it (absent: `pending`). */
   private readonly routingState = new Map<string, RoutingState>();
+  /** The revisions the Route's status.traffic names; a reconcile that fails on a target leaves it alone. */
+  private statusRevisions: ReadonlySet<string> | undefined;
+  /** The last reconcile resolved every target (else AllTrafficAssigned is not True). */
+  private trafficAssigned = false;
+  /** The last reconcile failed on a target permanently: the Route's Ready is False. */
+  private routeFailed = false;
+  /** Some configuration is mid-rollout: the Route holds IngressReady at Unknown. */
+  private rolloutInProgress = false;
   /** The Service was deleted: it has no Route any more. */
   private deleted = false;
   /** The Route's reconciles after a delay: rollout steps and the ingress turning Ready. */
@@ -135,11 +143,15 @@ export class ServiceModel {
       revisions: infos,
       configurations: [{ name: this.spec.name, latestReadyRevisionName: this.latestReady || undefined }],
     }, { serviceName: this.spec.name });
-    // Until its targets are ready, a Route keeps serving what it had (or nothing yet).
+    // Until its targets are ready, a Route keeps serving what it had (or nothing yet), and its status.traffic.
     if (!res.ok) {
-      this.syncRoutingState(undefined, now);
+      this.trafficAssigned = false;
+      this.routeFailed = res.error.isFailure;
+      this.syncRoutingState(now);
       return;
     }
+    this.trafficAssigned = true;
+    this.routeFailed = false;
     const ro = reconcileRollout({
       traffic: res.config,
       previous: this.rollout,
@@ -152,7 +164,8 @@ export class ServiceModel {
     const groups = ingressSplits(res.config, ro.rollout);
     const routed = new Set(res.config.revisionTargets.map((t) => t.revisionName));
     for (const g of groups) for (const sp of g.splits) routed.add(sp.revisionName);
-    this.syncRoutingState(routed, now);
+    this.statusRevisions = routed;
+    this.rolloutInProgress = ro.inProgress;
     let changed = false;
     // A tag the traffic no longer names loses its host: its requests get 404 from now on.
     for (const tag of [...this.tagRoutes.keys()]) {
@@ -176,26 +189,39 @@ export class ServiceModel {
       // A rollout waits for the ingress to report the new split Ready.
       if (ro.inProgress) this.routeQueue.addAt(this.ingressReadyAt);
     }
+    // The Route turns Ready when the ingress reports the split Ready; the labeler then
+    // clears what it left. (Otherwise that reconcile changes nothing, so knsim skips it.)
+    const kept = this.syncRoutingState(now);
+    if (kept && !ro.inProgress && now < this.ingressReadyAt) this.routeQueue.addAt(this.ingressReadyAt);
   }
 
   /**
-   * The labeler (core/traffic): routed revisions are `active`, formerly active ones
-   * `reserve`; the PA of each is Reachable or Unreachable accordingly.
+   * The labeler (core/traffic): revisions the Route's spec or status traffic names are
+   * `active`, and their PAs Reachable. It takes the others out of `active` (to `reserve`,
+   * PA Unreachable) only once the Route is Ready or has failed: not while a target is not
+   * ready, a rollout is in progress, or the ingress has yet to report the new split Ready.
+   * @returns whether a revision the Route no longer names was kept `active` for now.
    */
-  private syncRoutingState(statusRevisions: ReadonlySet<string> | undefined, now: number): void {
+  private syncRoutingState(now: number): boolean {
+    const routeReady = this.trafficAssigned && !this.rolloutInProgress && now >= this.ingressReadyAt;
+    const clear = routeReady || this.routeFailed;
     const routed = routedRevisions({
       traffic: this.traffic,
-      statusRevisions,
+      statusRevisions: this.statusRevisions,
       revisions: this.revisions.map((r) => ({ name: r.spec.name, generation: r.spec.generation })),
     });
+    let kept = false;
     for (const r of this.revisions) {
       const name = r.spec.name;
       // Read and set one revision at a time: setReachable may reconcile the Route again.
-      const state = nextRoutingState(routed.has(name), this.routingState.get(name) ?? 'pending');
+      const isRouted = routed.has(name);
+      const state = nextRoutingState(isRouted, this.routingState.get(name) ?? 'pending', clear);
+      if (!isRouted && state === 'active') kept = true;
       this.routingState.set(name, state);
       if (state === 'active') r.autoscaler.setReachable(true, now);
       else if (state === 'reserve') r.autoscaler.setReachable(false, now);
     }
+    return kept;
   }
 
   private groupRoute(splits: ReadonlyArray<{ revisionName: string; percent: number }>): GroupRoute {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { STATUS_OK, STATUS_OVERLOADED } from '../../src/model/request.js';
+import { INGRESS_READY_SECONDS } from '../../src/model/service.js';
 import type { ClientSpec } from '../../src/model/spec.js';
 import type { PodStat } from '../../src/core/autoscaler/index.js';
 import { World } from '../../src/model/world.js';
@@ -244,11 +245,12 @@ describe('routing state: a revision that leaves the traffic block becomes Unreac
     const end = (rev: string) => rec.samples.filter((s) => s.rev === rev).at(-1)!.ready;
     expect(end('hello-00001')).toBe(0);
     expect(end('hello-00002')).toBe(2);
-    // Released from min-scale at 60 s, the KPA applies the decider's 1 pod at once; the last
-    // pod goes once a stable window without traffic has passed.
+    // Released from min-scale at 61 s, when the ingress reports the 60 s split Ready and the Route
+    // turns Ready (the labeler clears only then), the KPA applies the decider's 1 pod at once; the
+    // last pod goes once a stable window without traffic has passed.
     const oldTerminations = rec.pods.filter((p) => p.pod.revision.spec.name === 'hello-00001' && p.event === 'Terminating').map((p) => p.time);
     expect(oldTerminations).toHaveLength(2);
-    expect(oldTerminations[0]).toBeCloseTo(60, 6);
+    expect(oldTerminations[0]).toBeCloseTo(60 + INGRESS_READY_SECONDS, 6);
     expect(oldTerminations[1]!).toBeGreaterThan(120);
     expect(oldTerminations[1]!).toBeLessThan(130);
   });

@@ -46,8 +46,12 @@ export function routedRevisions(input: RoutedRevisionsInput): Set<string> {
 /**
  * A revision's next routing state: `active` while the Route references it; once it has
  * been active, `reserve` when no longer referenced; otherwise it stays `pending`.
+ * The labeler takes an unreferenced revision out of `active` only once the Route is
+ * Ready or has failed (`clearUnlisted`): while the Route programs a new split or rolls
+ * out, the revisions it is leaving keep their state.
  */
-export function nextRoutingState(routed: boolean, previous: RoutingState): RoutingState {
+export function nextRoutingState(routed: boolean, previous: RoutingState, clearUnlisted = true): RoutingState {
   if (routed) return 'active';
-  return previous === 'pending' ? 'pending' : 'reserve';
+  if (previous === 'active') return clearUnlisted ? 'reserve' : 'active';
+  return previous;
 }

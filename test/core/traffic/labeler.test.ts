@@ -71,6 +71,18 @@ describe('nextRoutingState', () => {
     expect(nextRoutingState(routed, previous)).toBe(want);
   });
 
+  // While the Route is neither Ready nor failed the labeler sets, never clears.
+  const unresolved: [boolean, RoutingState, RoutingState][] = [
+    [false, 'pending', 'pending'],
+    [true, 'pending', 'active'],
+    [false, 'active', 'active'],
+    [false, 'reserve', 'reserve'],
+    [true, 'reserve', 'active'],
+  ];
+  it.each(unresolved)('Route not resolved: routed %s, was %s → %s', (routed, previous, want) => {
+    expect(nextRoutingState(routed, previous, false)).toBe(want);
+  });
+
   it('walks a blue-green switch: the old revision goes to reserve, the new one was pending until routed', () => {
     const states = new Map<string, RoutingState>();
     const sync = (input: RoutedRevisionsInput): Record<string, RoutingState> => {
