@@ -106,6 +106,8 @@ function toTrafficTarget(t: Readonly<Record<string, unknown>>): TrafficTarget {
   if (typeof t['configurationName'] === 'string') out.configurationName = t['configurationName'];
   if (typeof t['latestRevision'] === 'boolean') out.latestRevision = t['latestRevision'];
   if (typeof t['percent'] === 'number') out.percent = t['percent'];
+  // Only for the webhook's check: a url in a spec is refused.
+  if (typeof t['url'] === 'string') out.url = t['url'];
   return out;
 }
 

@@ -66,7 +66,7 @@ export type ContainerInput = z.output<typeof containerSchema>;
 export const annotationsSchema = stringMap('annotation');
 const labelsSchema = stringMap('label');
 
-/** One `spec.traffic` entry; `url` and other status fields are ignored. */
+/** One `spec.traffic` entry; `url` (a status field) is refused by the traffic checks. */
 export const trafficTargetSchema = z.looseObject({
   tag: unset(z.string()),
   revisionName: unset(z.string()),

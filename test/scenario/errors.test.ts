@@ -238,6 +238,24 @@ const cases: Case[] = [
     rule: 'revision "hello-00002" referenced in traffic not found at 0s (revisions by then: hello-00001)',
   },
   {
+    what: 'both revisionName and latestRevision: true',
+    sets: ['services[0].manifest.spec.traffic=[{revisionName: hello-00001, latestRevision: true, percent: 100}]'],
+    path: 'services[0].manifest.spec.traffic[0].latestRevision',
+    rule: 'may not set revisionName "hello-00001" when latestRevision is true',
+  },
+  {
+    what: 'url (a status field) in a traffic target',
+    sets: ['services[0].manifest.spec.traffic=[{latestRevision: true, percent: 100, tag: a, url: "http://a-hello.default.example.com"}]'],
+    path: 'services[0].manifest.spec.traffic[0].url',
+    rule: 'must not set the field(s)',
+  },
+  {
+    what: 'url in an update\'s traffic',
+    sets: ['services[0].updates=[{at: 1m, traffic: [{latestRevision: true, percent: 100, url: "http://hello.default.example.com"}]}]'],
+    path: 'services[0].updates[0].traffic[0].url',
+    rule: 'must not set the field(s)',
+  },
+  {
     what: 'configurationName inside a Service',
     sets: ['services[0].manifest.spec.traffic=[{configurationName: hello, percent: 100}]'],
     path: 'services[0].manifest.spec.traffic[0].configurationName',

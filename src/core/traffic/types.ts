@@ -19,6 +19,8 @@ export interface TrafficTarget {
   readonly latestRevision?: boolean | undefined;
   /** Integer share of the route's traffic in [0, 100]; defaults to 0. */
   readonly percent?: number | undefined;
+  /** A status field: the webhook refuses a non-empty one in a spec. */
+  readonly url?: string | undefined;
 }
 
 /** A {@link TrafficTarget} after Knative's defaulting: every field present, '' meaning unset. */

@@ -111,7 +111,8 @@ function validateTarget(tt: DefaultedTrafficTarget, owner: TrafficOwner): FieldE
  * every percent an integer in [0, 100] and all of them summing to exactly 100;
  * tags DNS-1035 labels and unique; each target names a revision or (Route only)
  * a configuration, not both; `latestRevision: true` forbids `revisionName` and
- * `false` requires it; inside a Service `configurationName` is not allowed.
+ * `false` requires it; inside a Service `configurationName` is not allowed;
+ * `url` (a status field) is not allowed.
  *
  * Returns every problem found, in the order Knative checks them; an empty array
  * means the block is valid. Field paths index the defaulted list (a Service's
@@ -137,6 +138,9 @@ export function trafficBlockErrors(traffic: readonly TrafficTarget[], owner: Tra
   let sum = 0;
   defaulted.forEach((tt, i) => {
     errs.push(...validateTarget(tt, owner).map((e) => e.viaIndex(i)));
+    // Knative fills in url in status.traffic; in a spec it is refused (a Service's default target has none).
+    const url = traffic[i]?.url;
+    if (url !== undefined && url !== '') errs.push(new FieldError('must not set the field(s)', [[i, 'url']]));
     if (typeof tt.percent === 'number' && Number.isFinite(tt.percent)) sum += tt.percent;
     if (tt.tag === '') return;
     const msgs = dns1035LabelErrors(tt.tag);

@@ -137,6 +137,21 @@ describe('validateTraffic: single targets (route context)', () => {
       want: 'may not set revisionName "valid" when latestRevision is true: spec.traffic[0].latestRevision',
       field: 'spec.traffic[0].latestRevision',
     },
+    // url is a status field: the webhook refuses it in a spec, tagged or not (it used to be ignored).
+    {
+      name: 'url with a tag',
+      tt: { tag: 'foo', revisionName: 'bar', percent: 100, url: 'http://foo-hello.default.example.com' },
+      want: 'must not set the field(s): spec.traffic[0].url',
+      field: 'spec.traffic[0].url',
+    },
+    {
+      name: 'service: url without a tag',
+      owner: 'service',
+      tt: { latestRevision: true, percent: 100, url: 'http://hello.default.example.com' },
+      want: 'must not set the field(s): spec.traffic[0].url',
+      field: 'spec.traffic[0].url',
+    },
+    { name: 'empty url is unset', tt: { revisionName: 'bar', percent: 100, url: '' } },
   ];
   it.each(cases)('$name', ({ tt, owner, want, field }) => {
     // A bad percent also breaks the sum; that rule is covered by the block table below.
