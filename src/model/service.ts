@@ -39,6 +39,8 @@ export class ServiceModel {
   readonly revisions: Revision[] = [];
   private readonly byName = new Map<string, Revision>();
   private traffic: readonly TrafficTarget[] = [];
+  /** The Route's effective rollout duration now (its annotation, else config-network's). */
+  private rolloutDurationSeconds: number;
   private rollout: Rollout | undefined;
   private latestReady = '';
   private defaultRoute: GroupRoute | undefined;
@@ -70,6 +72,9 @@ export class ServiceModel {
     readonly spec: ServiceSpec,
   ) {
     this.routeQueue = new RouteQueue(world.sim, (now) => this.reconcileRoute(now));
+    this.rolloutDurationSeconds = spec.rolloutDurationSeconds;
+    // Scheduled first: an update that also changes the template gives the Route its annotations as it creates the revision.
+    for (const c of spec.rolloutDurationChanges ?? []) world.sim.at(c.atSeconds, this.setRolloutDuration, c.seconds);
     for (const r of spec.revisions) world.sim.at(r.createdAtSeconds, this.createRevision, r);
     for (const t of spec.traffic) world.sim.at(t.atSeconds, this.setTraffic, t.traffic);
     for (const c of spec.autoscalingChanges ?? []) world.sim.at(c.atSeconds, this.changeAutoscaling, c);
@@ -109,6 +114,13 @@ export class ServiceModel {
     this.onRevisionStatus(rev, now);
     this.reconcileRoute(now);
     this.world.revisionCreated(rev, now);
+  };
+
+  /** The Service's annotations changed the rollout duration: the Route is updated and reconciled. */
+  private setRolloutDuration = (seconds: number): void => {
+    if (seconds === this.rolloutDurationSeconds) return;
+    this.rolloutDurationSeconds = seconds;
+    this.reconcileRoute(this.world.sim.now);
   };
 
   private setTraffic = (traffic: readonly TrafficTarget[]): void => {
@@ -156,7 +168,7 @@ export class ServiceModel {
       traffic: res.config,
       previous: this.rollout,
       nowSeconds: now,
-      durationSeconds: this.spec.rolloutDurationSeconds,
+      durationSeconds: this.rolloutDurationSeconds,
       ingressBecameReady: now >= this.ingressReadyAt,
     });
     this.rollout = ro.rollout;

@@ -150,6 +150,12 @@ export interface AutoscalingChange {
   source?: string;
 }
 
+/** The Service's rollout duration from `atSeconds` on (its annotations were updated). */
+export interface RolloutDurationChange {
+  atSeconds: number;
+  seconds: number;
+}
+
 export interface ServiceSpec {
   name: string;
   /** Every revision the scenario creates over time (initial template and template updates), oldest first. */
@@ -158,6 +164,8 @@ export interface ServiceSpec {
   traffic: readonly TrafficChange[];
   /** serving.knative.dev/rollout-duration (or config-network), seconds; 0 = no gradual rollout. */
   rolloutDurationSeconds: number;
+  /** Later values of the rollout duration (Service annotation updates), in time order (none when absent). */
+  rolloutDurationChanges?: readonly RolloutDurationChange[];
   /** In-place changes of its revisions' settings, in time order (none when absent). */
   autoscalingChanges?: readonly AutoscalingChange[];
   /** When the Service is deleted (its Route goes; requests get 404); absent: never. */

@@ -19,7 +19,7 @@ import {
   deploymentDeadlineProblem,
 } from '../core/autoscaler/index.js';
 import { dns1035LabelErrors, effectiveRolloutDuration, rolloutDurationFromAnnotations, type TrafficTarget, trafficBlockErrors } from '../core/traffic/index.js';
-import type { DistributionSpec, PodFaultSpec, PodStartSpec, RevisionSpec, ServiceSpec, TrafficChange } from '../model/spec.js';
+import type { DistributionSpec, PodFaultSpec, PodStartSpec, RevisionSpec, RolloutDurationChange, ServiceSpec, TrafficChange } from '../model/spec.js';
 import type { ClusterConfig } from './configmaps.js';
 import { formatPath, ScenarioError, type PathSegment } from './errors.js';
 import type { RevisionOrigin } from './work-estimate.js';
@@ -351,8 +351,9 @@ export function buildService(ctx: ServiceContext): BuiltService {
   let lastApplied = initialTemplate;
 
   // Timed updates, like `kubectl apply` at `at`.
+  // The Route takes the Service's annotations with every update: its rollout duration over time.
   let currentRollout = initialRollout;
-  const rolloutAtNewRevisions: Array<{ seconds: number; path: string }> = [];
+  const rolloutDurationChanges: RolloutDurationChange[] = [];
   let lastAt = 0;
   (entry.updates ?? []).forEach((u, j) => {
     if (j > 0 && !(u.at > lastAt)) {
@@ -360,7 +361,9 @@ export function buildService(ctx: ServiceContext): BuiltService {
     }
     lastAt = u.at;
     if (u.annotations !== undefined) {
-      currentRollout = rolloutOf(u.annotations, scenarioFile, [...entryBase, 'updates', j, 'annotations']);
+      const seconds = rolloutOf(u.annotations, scenarioFile, [...entryBase, 'updates', j, 'annotations']);
+      if (seconds !== currentRollout) rolloutDurationChanges.push({ atSeconds: u.at, seconds });
+      currentRollout = seconds;
     }
     let nextStored: unknown = currentStored;
     if (u.template !== undefined) {
@@ -381,10 +384,6 @@ export function buildService(ctx: ServiceContext): BuiltService {
     if (changed && u.template !== undefined) {
       generation++;
       addRevision(u.template, scenarioFile, [...entryBase, 'updates', j, 'template'], generation, u.at, u.app, undefined);
-      rolloutAtNewRevisions.push({
-        seconds: currentRollout,
-        path: ePath('updates', j, u.annotations !== undefined ? 'annotations' : 'template'),
-      });
     } else if (u.app !== undefined) {
       throw new ScenarioError(
         scenarioFile,
@@ -400,22 +399,6 @@ export function buildService(ctx: ServiceContext): BuiltService {
     }
   });
 
-  // One rollout duration per Service: the one in force whenever a new revision rolls out.
-  let rolloutDurationSeconds = initialRollout;
-  const firstRollout = rolloutAtNewRevisions[0];
-  if (firstRollout !== undefined) {
-    rolloutDurationSeconds = firstRollout.seconds;
-    for (const r of rolloutAtNewRevisions) {
-      if (r.seconds !== firstRollout.seconds) {
-        throw new ScenarioError(
-          scenarioFile,
-          r.path,
-          `the rollout duration changes from ${fmtSeconds(firstRollout.seconds)} to ${fmtSeconds(r.seconds)} between revisions; knsim supports one rollout duration per Service`,
-        );
-      }
-    }
-  }
-
   for (const name of Object.keys(revisionApps)) {
     if (!createdBy.has(name)) {
       throw new ScenarioError(
@@ -426,7 +409,17 @@ export function buildService(ctx: ServiceContext): BuiltService {
     }
   }
 
-  return { spec: { name: svc, revisions, traffic, rolloutDurationSeconds }, origins, tags };
+  return {
+    spec: {
+      name: svc,
+      revisions,
+      traffic,
+      rolloutDurationSeconds: initialRollout,
+      ...(rolloutDurationChanges.length > 0 ? { rolloutDurationChanges } : {}),
+    },
+    origins,
+    tags,
+  };
 }
 
 /**

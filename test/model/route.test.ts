@@ -156,3 +156,27 @@ describe('labeler: when a revision leaves the Route', () => {
     expect(later).toEqual({ 'hello-00001': false, 'hello-00002': false });
   });
 });
+
+describe('rollout duration changed by a Service update', () => {
+  const twoRevisions = (durations: { atSeconds: number; seconds: number }[], initial: number): ServiceSpec => ({
+    ...service('hello', [revision({ initialPods: 1 }), revision({ name: 'hello-00002', generation: 2, createdAt: 10, initialPods: undefined })], [{ latestRevision: true, percent: 100 }], initial),
+    rolloutDurationChanges: durations,
+  });
+  const share = (rec: ReturnType<typeof run>['rec'], t: number): number => rec.traffics.filter((x) => x.time <= t).at(-1)!.percents.get('hello-00002') ?? 0;
+
+  it('0 mid-rollout ends the rollout at once: the Route programs the traffic block as written (the change was ignored)', () => {
+    const { rec } = run(world([twoRevisions([{ atSeconds: 30, seconds: 0 }], 100)], [], { duration: 60 }));
+    const before = share(rec, 29.9);
+    expect(before).toBeGreaterThan(1);
+    expect(before).toBeLessThan(50);
+    expect(share(rec, 30)).toBe(100);
+    expect(rec.traffics.filter((x) => x.time >= 30).every((x) => x.percents.get('hello-00002') === 100)).toBe(true);
+  });
+
+  it('set after the revision was created, it still applies to that revision\'s rollout (the Route reads it when the revision turns ready)', () => {
+    const { rec } = run(world([twoRevisions([{ atSeconds: 11, seconds: 100 }], 0)], [], { duration: 60 }));
+    const first = rec.traffics.find((x) => (x.percents.get('hello-00002') ?? 0) > 0)!;
+    expect(first.percents.get('hello-00002')).toBe(1);
+    expect(share(rec, 59)).toBeLessThan(100);
+  });
+});

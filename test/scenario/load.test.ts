@@ -276,7 +276,7 @@ describe('loadScenario options and overrides', () => {
     expect(r.containerConcurrency).toBe(7);
   });
 
-  it('takes the rollout duration from the Service annotation in force when a revision is created', () => {
+  it('takes the rollout duration from config-network, then from the Service annotation from the update that sets it on', () => {
     const l = loadScenario(base, {
       sets: [
         'configMaps.config-network.rollout-duration=30',
@@ -284,9 +284,31 @@ describe('loadScenario options and overrides', () => {
       ],
     });
     const s = l.world.services[0]!;
-    expect(s.rolloutDurationSeconds).toBe(120);
+    expect(s.rolloutDurationSeconds).toBe(30);
+    expect(s.rolloutDurationChanges).toEqual([{ atSeconds: 60, seconds: 120 }]);
     expect(s.revisions.map((r) => r.name)).toEqual(['hello-00001', 'hello-00002']);
     expect(s.traffic).toEqual([{ atSeconds: 0, traffic: [] }]);
+  });
+
+  it('keeps every change of the rollout duration, also one without a new revision (it was ignored, or refused between revisions)', () => {
+    const l = loadScenario(base, {
+      sets: [
+        'services[0].manifest.metadata.annotations={"serving.knative.dev/rollout-duration": 2m}',
+        'services[0].updates=[' +
+          '{at: 1m, template: {spec: {containerConcurrency: 3, containers: [{image: "hello:1"}]}}},' +
+          '{at: 90s, annotations: {}},' +
+          '{at: 2m, annotations: {}},' +
+          '{at: 3m, template: {spec: {containerConcurrency: 4, containers: [{image: "hello:1"}]}}, annotations: {"serving.knative.dev/rollout-duration": 5m}}]',
+      ],
+    });
+    const s = l.world.services[0]!;
+    expect(s.rolloutDurationSeconds).toBe(120);
+    // Removing the annotation falls back to config-network's 0; an unchanged value is no change.
+    expect(s.rolloutDurationChanges).toEqual([
+      { atSeconds: 90, seconds: 0 },
+      { atSeconds: 180, seconds: 300 },
+    ]);
+    expect(s.revisions.map((r) => r.name)).toEqual(['hello-00001', 'hello-00002', 'hello-00003']);
   });
 
   it('an unchanged template in an update creates no revision', () => {
