@@ -80,7 +80,7 @@ export function parseRolloutFlags(a: RolloutArgs): RolloutSettings {
   const service = String(a.service);
   if (!NAME.test(service) || service.length > 63) throw new UsageError(`<service>: ${JSON.stringify(service)} is not a valid Service name`);
   const namespace = a.namespace === undefined ? undefined : String(a.namespace);
-  if (namespace !== undefined && !NAME.test(namespace)) throw new UsageError(`--namespace: ${JSON.stringify(namespace)} is not a valid namespace name`);
+  if (namespace !== undefined && (!NAME.test(namespace) || namespace.length > 63)) throw new UsageError(`--namespace: ${JSON.stringify(namespace)} is not a valid namespace name`);
   const to = a.to === undefined ? undefined : String(a.to);
   if (to !== undefined && (!NAME.test(to) || to.length > 63)) throw new UsageError(`--to: ${JSON.stringify(to)} is not a valid revision name`);
   const pauseSeconds = parseDurationFlag(a.pause, '--pause') ?? 60;

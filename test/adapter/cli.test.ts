@@ -155,6 +155,7 @@ describe('rollout flags', () => {
     [{ minRequests: 0 }, /^--min-requests: /],
     [{ service: 'Hello' }, /^<service>: "Hello" is not a valid Service name/],
     [{ to: 'x_y' }, /^--to: /],
+    [{ namespace: 'n'.repeat(64) }, /^--namespace: "n{64}" is not a valid namespace name/],
   ] as Array<[Partial<RolloutArgs>, RegExp]>)('%o is refused in one line naming the flag', (bad, msg) => {
     expect(usage(() => parseRolloutFlags({ ...rolloutDefaults, ...bad }))).toMatch(msg);
   });
