@@ -29,6 +29,22 @@ describe('MetricCollection', () => {
     expect(c.stableAndPanicRPS(11)).toEqual({ stable: 7, panic: 7 });
   });
 
+  it('averages a 6 s stable and a 2 s panic window of the same stats (upstream TestMetricCollectorAggregate)', () => {
+    const c = new MetricCollection({ stableWindowSeconds: 6, panicWindowSeconds: 2 });
+    for (let i = 0; i < 10; i++) c.record({ timeSeconds: 1000 + i, averageConcurrentRequests: i + 5, requestCount: i + 5 });
+    // Stable: 9 … 14 over 6 s; panic: 13 and 14 over 2 s.
+    expect(c.stableAndPanicConcurrency(1009)).toEqual({ stable: 11.5, panic: 13.5 });
+    expect(c.stableAndPanicRPS(1009)).toEqual({ stable: 11.5, panic: 13.5 });
+  });
+
+  it('a stat a stable window newer than the last one starts the windows over (upstream TestMetricCollectorRecord)', () => {
+    const c = new MetricCollection({ stableWindowSeconds: 60, panicWindowSeconds: 6 });
+    c.record({ timeSeconds: 930, averageConcurrentRequests: 100, requestCount: 100 });
+    c.record({ timeSeconds: 1000, averageConcurrentRequests: 20, averageProxiedConcurrentRequests: 10, requestCount: 30, proxiedRequestCount: 20 });
+    expect(c.stableAndPanicConcurrency(1000)).toEqual({ stable: 10, panic: 10 });
+    expect(c.stableAndPanicRPS(1000)).toEqual({ stable: 10, panic: 10 });
+  });
+
   it('throws NoDataError after a stable window without writes when it has a scrape target', () => {
     const c = new MetricCollection({ stableWindowSeconds: 60, panicWindowSeconds: 6 });
     expect(() => c.stableAndPanicConcurrency(0)).toThrow(NoDataError);

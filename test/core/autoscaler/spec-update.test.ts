@@ -13,6 +13,7 @@ import {
   smoothingCoefficient,
   type RevisionAutoscaling,
 } from '../../../src/core/autoscaler/index.js';
+import { roundTo6Digits } from '../../../src/core/autoscaler/window-average.js';
 
 describe('WindowAverage.resize', () => {
   it.each([
@@ -26,6 +27,22 @@ describe('WindowAverage.resize', () => {
     values.forEach((v, t) => w.record(t, v));
     w.resize(to, at);
     expect(w.average(read)).toBe(want);
+  });
+
+  it('follows upstream TestTimedFloat64BucketsResizeWindow: grow 5 → 10 s, one more second, shrink to 4 s', () => {
+    const w = new WindowAverage(5);
+    [1, 2, 3, 4, 5, 6].forEach((v, t) => w.record(t, v)); // the ring rolls over: 2 … 6 remain
+    expect(w.average(5)).toBe(20 / 5);
+    w.resize(10, 5);
+    // At most 5 buckets were ever live, so the average does not change.
+    expect(w.average(5)).toBe(20 / 5);
+    w.record(6, 7);
+    expect(w.average(6)).toBe(roundTo6Digits(27 / 6));
+    w.resize(4, 6);
+    // The 4 newest buckets stay (2 and 3 go).
+    expect(w.average(6)).toBe((4 + 5 + 6 + 7) / 4);
+    w.resize(4, 6);
+    expect(w.average(6)).toBe((4 + 5 + 6 + 7) / 4);
   });
 
   it('after growing, new data averages with the kept buckets', () => {

@@ -120,6 +120,61 @@ describe('WindowAverage (linear)', () => {
     expect(w.average(3.5)).toBe(8 / 2); // bucket 0 left the window; two live buckets remain
   });
 
+  it('records written newest first keep every bucket still inside the window (upstream TestDescendingRecord)', () => {
+    // 5 at t = 8, 7, …, 0: the first sets the newest bucket at 8, later ones extend the live
+    // span back to 4; t ≤ 3 is a whole window older than 8 and dropped.
+    const w = new WindowAverage(5);
+    for (let t = 8; t >= 0; t--) w.record(T0 + t, 5);
+    expect(w.average(T0 + 5)).toBe(5);
+  });
+
+  it('a write after a hole clears the buckets it skipped (upstream TestTimedFloat64BucketsHoles)', () => {
+    const w = new WindowAverage(5);
+    for (let i = 0; i < 5; i++) w.record(T0 + i, i + 1);
+    expect(w.average(T0 + 4)).toBe(3);
+    // Buckets 5 … 8 reuse the slots of 0 … 3 and are cleared: 5 (bucket 4) and the new 2 remain.
+    w.record(T0 + 8, 2);
+    expect(w.average(T0 + 8)).toBe((5 + 2) / 5);
+  });
+
+  it('follows upstream TestTimedFloat64BucketsWindowAverage step by step', () => {
+    const w = new WindowAverage(5);
+    w.record(T0, 1);
+    expect(w.average(T0)).toBe(1);
+    for (let i = 1; i < 5; i++) w.record(T0 + i, i + 1);
+    const reads: Array<[number, number]> = [
+      [4, 15 / 5],
+      [3.6, 15 / 5],
+      [6, (15 - 1 - 2) / (5 - 2)],
+      [10, 0],
+    ];
+    for (const [at, want] of reads) expect(w.average(T0 + at), `read at +${at}`).toBe(want);
+    w.record(T0 + 6, 91);
+    expect(w.average(T0 + 6)).toBe((15 - 1 - 2 + 91) / 5);
+    const m = T0 + 66;
+    const steps: Array<[number, number, number, number]> = [
+      // [record at, value, read at, want]
+      [m, 1984, m, 1984],
+      [m - 3, 4, m, (4 + 1984) / 4],
+      [m + 1, 5, m + 1, (4 + 1984 + 5) / 5],
+      [m - 2, 10, m + 1, (4 + 10 + 1984 + 5) / 5],
+      [m - 5, 10, m + 1, (4 + 10 + 1984 + 5) / 5], // a whole window before the newest: ignored
+      [m - 4, 10, m + 1, (4 + 10 + 1984 + 5) / 5], // exactly a window before: ignored too
+      [m + 6, 10, m + 6, 10], // a whole window of silence: starts over
+    ];
+    for (const [at, v, read, want] of steps) {
+      w.record(at, v);
+      expect(w.average(read), `record ${v} at +${at - T0}`).toBe(want);
+    }
+  });
+
+  it('rounds like upstream roundToNDigits(6, …): residue of either sign reads as exactly 0', () => {
+    expect(roundTo6Digits(3.6e-17)).toBe(0);
+    expect(Object.is(roundTo6Digits(-3.6e-17), 0)).toBe(true);
+    expect(roundTo6Digits(1.2345675)).toBe(1.234568);
+    expect(roundTo6Digits(0.0000004)).toBe(0);
+  });
+
   it.each([
     ['NaN window', () => new WindowAverage(Number.NaN)],
     ['zero window', () => new WindowAverage(0)],
