@@ -37,10 +37,16 @@ export class RevisionThrottler {
   waiting = 0;
   rr = 0;
   /**
-   * The revision breaker's capacity (core's calculateCapacity). Each tracker's own
-   * CC-slot limit enforces it while dispatching; 0 means requests wait for a pod.
+   * The revision breaker's capacity (core's calculateCapacity): 0 means requests wait for a pod.
+   * A request goes on only while `proxied` is below it and an assigned tracker has a free slot.
    */
   capacity = 0;
+  /**
+   * Requests sent to a pod and not yet answered: the revision breaker's tokens in use. It counts
+   * those on trackers since removed or assigned away (a terminating pod draining them), which
+   * the assigned trackers' own slots do not see.
+   */
+  proxied = 0;
   readonly pick: LbPick;
   // Concurrency reporter state for this revision.
   meter: ConcurrencyMeter | undefined = undefined;
@@ -174,7 +180,7 @@ export class RevisionThrottler {
   /** The request is ready to wait for a pod: straight through if one has room, else queued. */
   admit(req: Request, now: number): void {
     // Fast path: nobody is waiting and a pod has room, so the request goes straight through.
-    if (this.waiting === 0 && !this.dispatching) {
+    if (this.waiting === 0 && !this.dispatching && this.proxied < this.capacity) {
       const t = this.pick(this);
       if (t !== undefined) {
         this.send(req, t, now);
@@ -189,6 +195,7 @@ export class RevisionThrottler {
   }
 
   private send(req: Request, t: Tracker, now: number): void {
+    this.proxied++;
     t.inFlight++;
     this.trackers.touch(t);
     req.tracker = t;
@@ -219,6 +226,7 @@ export class RevisionThrottler {
         this.queue.shift(); // timed out or abandoned while waiting
         continue;
       }
+      if (this.proxied >= this.capacity) return;
       const t = this.pick(this);
       if (t === undefined) return;
       this.queue.shift();
@@ -239,14 +247,16 @@ export class RevisionThrottler {
       }
       return;
     }
+    this.proxied--;
     // A pod that left and came back (readiness, crash) has a new tracker; requests sent through the old one do not count there.
     const t = req.tracker as Tracker | undefined;
     if (t !== undefined && !t.removed) {
       t.inFlight--;
       this.trackers.touch(t);
-      // Nothing waiting (the usual case): nothing to dispatch.
-      if (this.waiting > 0) this.dispatch(now);
     }
+    // Nothing waiting (the usual case): nothing to dispatch. Otherwise the freed revision slot
+    // may let one go, even when its pod has left.
+    if (this.waiting > 0) this.dispatch(now);
   }
 
   /**

@@ -72,7 +72,7 @@ describe('reusing answered requests when pods crash', () => {
 
   it('fails the requests a crashed pod held, the same ones, as without reuse', () => {
     const failed = keep.requests.filter((r) => r.status === 502).length;
-    expect(failed).toBeGreaterThan(10);
+    expect(failed).toBeGreaterThanOrEqual(10);
     expect(copy.rows).toEqual(keep.requests.map(row));
     expect(copy.objects.size).toBeLessThan(copy.rows.length / 5);
   });

@@ -68,8 +68,11 @@ describe('a pod back from a short readiness failure, requests still in flight', 
     const inPod = (t: number): number => toPod1.filter((r) => r.podIn <= t && t < r.end).length;
     expect(Math.max(...toPod1.map((r) => inPod(r.podIn)))).toBe(2);
     const waitedInPod = rec.requests.filter((r) => r.status === STATUS_OK && r.serviceStart > r.podIn);
-    // Readiness passes at 32; the queue-proxy's 50 ms check, running since the activator's probe at 30.5, shows it at once.
-    expect(waitedInPod.map((r) => [r.pod!.name, Number(r.podIn.toFixed(3))])).toEqual([[POD1, 32]]);
+    // Pod 1 is usable again at 32 (readiness passes; the queue-proxy's 50 ms check, running since the activator's
+    // probe at 30.5, shows it at once), but the revision breaker still counts the held request: with pod 2's
+    // request too it is at its capacity of 2 until pod 2's ends at 33.334. The next request then goes to the
+    // first tracker with a free slot, pod 1's fresh one, and waits there behind the held request.
+    expect(waitedInPod.map((r) => [r.pod!.name, Number(r.podIn.toFixed(3))])).toEqual([[POD1, 33.334]]);
   });
 });
 
