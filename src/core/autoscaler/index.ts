@@ -31,6 +31,8 @@ export * from './initial-ebc.js';
 // The KPA reconciler's scaler step, SKS and activators.
 export * from './bounds.js';
 export * from './pa-status.js';
+// The revision reconciler's view of the PA: reachability from routing state and failures.
+export * from './reachability.js';
 export * from './scaler.js';
 export * from './kpa.js';
 export * from './sks.js';
