@@ -52,8 +52,9 @@ export class RevisionAutoscaler {
   }
 
   /**
-   * The revision's routing state changed (active ↔ reserve). An Unreachable revision loses
-   * min-scale, pod retention, the initial-scale floor, the scale-down rate limit and delay.
+   * The PA's reachability as the revision reconciler writes it (the routing state, or a
+   * failed revision wanting pods with none ready). An Unreachable revision loses min-scale,
+   * pod retention, the initial-scale floor, the scale-down rate limit and delay.
    */
   setReachable(reachable: boolean, now: number): void {
     // A changed PA spec triggers a reconcile.

@@ -34,7 +34,8 @@ interface Step {
  * Revision failure: a revision whose scale target is not initialized a progress deadline
  * after its last progress (creation, or a pod becoming Ready) has Ready False. Its reason is
  * upstream's: the oldest pod's waiting reason when its image cannot be pulled
- * (reconcile_resources.go), otherwise ProgressDeadlineExceeded.
+ * (reconcile_resources.go), otherwise ProgressDeadlineExceeded. While it wants pods and
+ * has none ready, its PA is Unreachable (pa.go), so min-scale no longer holds a pod.
  */
 export class PodFaults {
   private readonly readiness: ReadinessFault[] = [];
@@ -290,5 +291,6 @@ export class PodFaults {
     const reason = oldest !== undefined && oldest.fault.waitingReason !== '' ? oldest.fault.waitingReason : 'ProgressDeadlineExceeded';
     rev.failure = { atSeconds: now, reason };
     rev.world.recorder.revisionFailed?.(rev, now, reason);
+    rev.markResourcesUnavailable(now);
   }
 }

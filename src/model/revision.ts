@@ -1,9 +1,10 @@
-import { activatorEndpointsPopulated, effectiveSksMode, type SksMode } from '../core/autoscaler/index.js';
+import { activatorEndpointsPopulated, effectiveSksMode, isPaReachable, paReachability, type PaRoutingState, type SksMode } from '../core/autoscaler/index.js';
 import { activatorProbeFoundAt } from '../core/traffic/index.js';
 import { makeSampler, type Sampler } from '../engine/distributions.js';
 import type { RandomStream } from '../engine/random.js';
 import type { Activator } from './activator.js';
 import { RevisionAutoscaler } from './autoscaler.js';
+import { WATCH_RECONCILE_PRIORITY } from './event-order.js';
 import { PodFaults } from './pod-faults.js';
 import { QueueProxyStats } from './queue-proxy-stats.js';
 import { Pod, type PodPhase } from './pod.js';
@@ -70,6 +71,16 @@ export class Revision {
   readonly resources: RevisionResources | undefined;
   /** Ready False: the revision failed to progress (set once, at the progress deadline). */
   failure: { atSeconds: number; reason: string } | undefined;
+  /**
+   * ResourcesAvailable is False now: from a failure until a pod becomes Ready (the
+   * Deployment progresses) or the Deployment scales up again from zero (it completed at
+   * zero, so its progress deadline no longer runs, and the PA is activating again).
+   */
+  private resourcesUnavailable = false;
+  /** The labeler's routing state (the ServiceModel sets it). */
+  private routingState: PaRoutingState = 'pending';
+  /** A revision reconcile is due at this instant (after the Deployment changed). */
+  private reconcileQueued = false;
   /** When a pod last became Kubernetes-Ready (Deployment progress), NaN if never. */
   lastPodReadyAt = Number.NaN;
 
@@ -203,6 +214,12 @@ export class Revision {
 
   setReplicas(n: number, now: number): void {
     if (n === this.replicas) return;
+    if (this.resourcesUnavailable) {
+      // Back up from zero: the Deployment completed at zero (Progressing True, and a scale-up
+      // starts no new progress deadline) and the PA is activating, so ResourcesAvailable is no longer False.
+      if (this.replicas === 0) this.resourcesUnavailable = false;
+      this.queueRevisionReconcile(now);
+    }
     this.replicas = n;
     this.reconcilePods(now);
     this.notify(now);
@@ -390,6 +407,11 @@ export class Revision {
     pod.k8sReady = true;
     pod.readyAt = now;
     this.lastPodReadyAt = now;
+    // The Deployment progressed and a container is healthy: the failure's conditions turn True.
+    if (this.resourcesUnavailable) {
+      this.resourcesUnavailable = false;
+      this.queueRevisionReconcile(now);
+    }
     this.readyPods.insert(pod);
     this.setPhase(pod, 'Ready', now);
     this.notify(now);
@@ -456,10 +478,55 @@ export class Revision {
    * PodScheduled=False, unless config-deployment pod-is-always-schedulable is true.
    */
   podUnschedulable(pod: Pod, now: number): void {
-    if (this.failure !== undefined || this.world.cluster?.spec.podIsAlwaysSchedulable !== false) return;
+    if (this.world.cluster?.spec.podIsAlwaysSchedulable !== false) return;
     if (this.replicas === 0 || this.readyPods.length > 0 || this.livePods[0] !== pod) return;
+    // Checked at every reconcile upstream: a revision back from zero fails again on it.
+    this.markResourcesUnavailable(now);
+    if (this.failure !== undefined) return;
     this.failure = { atSeconds: now, reason: 'Unschedulable' };
     this.world.recorder.revisionFailed?.(this, now, 'Unschedulable');
+  }
+
+  /** The revision reconciler marks ResourcesAvailable False (a progress deadline, an unschedulable pod). */
+  markResourcesUnavailable(now: number): void {
+    if (this.resourcesUnavailable) return;
+    this.resourcesUnavailable = true;
+    this.queueRevisionReconcile(now);
+  }
+
+  /** The labeler set the revision's routing state: the revision reconciler writes the PA's reachability. */
+  setRoutingState(state: PaRoutingState, now: number): void {
+    this.routingState = state;
+    this.syncReachability(now);
+  }
+
+  /**
+   * The Deployment or the revision's conditions changed while a failure is in force: the
+   * revision reconciler runs after the current step (an informer event) and rewrites the
+   * PA's reachability.
+   */
+  private queueRevisionReconcile(now: number): void {
+    if (this.reconcileQueued) return;
+    this.reconcileQueued = true;
+    this.world.sim.at(now, this.onRevisionReconcile, this, WATCH_RECONCILE_PRIORITY);
+  }
+
+  private onRevisionReconcile(this: void, self: Revision): void {
+    self.reconcileQueued = false;
+    self.syncReachability(self.world.sim.now);
+  }
+
+  /** The PA's reachability: the routing state, unless a failed revision wants pods and has none ready. */
+  private syncReachability(now: number): void {
+    const reachability = paReachability({
+      routingState: this.routingState,
+      resourcesAvailableFalse: this.resourcesUnavailable,
+      // Not modelled: ContainerHealthy False after a crash with no pod available.
+      containerHealthyFalse: false,
+      deploymentReplicas: this.replicas,
+      readyReplicas: this.readyPods.length,
+    });
+    this.autoscaler.setReachable(isPaReachable(reachability), now);
   }
 
   setPhase(pod: Pod, phase: PodPhase, now: number): void {
@@ -476,6 +543,8 @@ export class Revision {
 
   /** Ready pods changed: endpoints, then the PA reconciles (it watches the revision's pods). */
   private onPodsChanged(now: number): void {
+    // A failed revision's last ready pod leaving makes it Unreachable.
+    if (this.resourcesUnavailable) this.queueRevisionReconcile(now);
     this.refreshEndpoints(now);
     this.autoscaler.reconcile(now);
   }

@@ -102,7 +102,7 @@ export class ServiceModel {
     this.world.recorder.traffic(this.spec.name, now, new Map());
     for (const r of this.revisions) {
       this.routingState.set(r.spec.name, 'reserve');
-      r.autoscaler.setReachable(false, now);
+      r.setRoutingState('reserve', now);
     }
   };
 
@@ -225,13 +225,12 @@ export class ServiceModel {
     let kept = false;
     for (const r of this.revisions) {
       const name = r.spec.name;
-      // Read and set one revision at a time: setReachable may reconcile the Route again.
+      // Read and set one revision at a time: a changed reachability may reconcile the Route again.
       const isRouted = routed.has(name);
       const state = nextRoutingState(isRouted, this.routingState.get(name) ?? 'pending', clear);
       if (!isRouted && state === 'active') kept = true;
       this.routingState.set(name, state);
-      if (state === 'active') r.autoscaler.setReachable(true, now);
-      else if (state === 'reserve') r.autoscaler.setReachable(false, now);
+      r.setRoutingState(state, now);
     }
     return kept;
   }

@@ -178,7 +178,9 @@ describe('A11: Karpenter batching', () => {
     expect(e.nodeAt('tiny-002', 'Deleted')).toBe(47);
   });
   it('pods still Unschedulable re-trigger the provisioner every 10 s: after a node misses the 15 min registration timeout, a new one is launched', () => {
-    const e = run('a11', ['cluster.nodePools[0].startupLatency=20m', 'cluster.nodePools[1].startupLatency=20m', 'duration=2000s']);
+    // A 1 h progress deadline keeps the pods: their revisions, Unschedulable with none ready, are Unreachable,
+    // and the KPA's activation timeout (progress deadline + 30 s) would otherwise take them to zero at 630 s.
+    const e = run('a11', ['cluster.nodePools[0].startupLatency=20m', 'cluster.nodePools[1].startupLatency=20m', 'duration=2000s', 'configMaps.config-deployment.progress-deadline=1h']);
     // Requeues at 900, 900.5, 901.2, 902 open a window that closes at 903, just after big-001
     // (requested at 3) is deleted at its 15 min timeout: all four pods go onto big-002.
     expect(e.nodes.filter((n) => n.event === 'Requested' || n.event === 'Deleted').map((n) => [n.node, n.event, n.time])).toEqual([

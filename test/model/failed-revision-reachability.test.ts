@@ -1,0 +1,63 @@
+/**
+ * A failed revision's PA turns Unreachable while it wants pods and has none ready (upstream
+ * pkg/reconciler/revision/resources/pa.go), so min-scale no longer holds a pod that never
+ * comes up and the KPA's activation timeout takes it to zero.
+ */
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { KpaScaleOutput, PipelineReconcileInput, ReconcileCause } from '../../src/core/autoscaler/index.js';
+import type { Revision } from '../../src/model/revision.js';
+import { World } from '../../src/model/world.js';
+import { loadScenario } from '../../src/scenario/load.js';
+import { MemoryRecorder } from './world-fixture.js';
+
+/** Also keeps each PA reconcile: when, why, and the PA's reachability and the replicas after it. */
+class ReconcileRecorder extends MemoryRecorder {
+  reconciles: Array<{ time: number; cause: ReconcileCause; reachable: boolean; replicas: number }> = [];
+  reconcile(rev: Revision, time: number, _input: PipelineReconcileInput, output: KpaScaleOutput, cause: ReconcileCause): void {
+    this.reconciles.push({ time, cause, reachable: rev.autoscaler.reachable, replicas: output.applyReplicas ?? rev.replicas });
+  }
+}
+
+function runFixture(name: string, sets: string[] = []) {
+  const loaded = loadScenario(resolve(import.meta.dirname, '../fixtures/faults', `${name}.yaml`), { sets });
+  const rec = new ReconcileRecorder();
+  const world = new World(loaded.world, rec);
+  world.run();
+  return { world, rec, rev: world.services.get('broken')!.revisions[0]! };
+}
+
+describe('min-scale 1 and an image that can never be pulled (faults/image-pull-min-scale.yaml, 30 min)', () => {
+  const { rec, rev } = runFixture('image-pull-min-scale');
+  const pod = 'broken-00001-deployment-0001';
+
+  it('fails at the 600 s progress deadline, and its PA turns Unreachable then', () => {
+    expect(rev.failure).toEqual({ atSeconds: 600, reason: 'ImagePullBackOff' });
+    expect(rec.reconciles.filter((r) => r.time < 600).every((r) => r.reachable)).toBe(true);
+    const first = rec.reconciles.find((r) => !r.reachable)!;
+    expect([first.time, first.cause, first.replicas]).toEqual([600, 'reachability', 1]);
+  });
+
+  it('keeps its pod until the activation timeout (600 + 630 s), then scales to zero', () => {
+    // Unreachable drops min-scale: the activating PA's −1 bounds to 0, which waits out the activation
+    // timeout (progress deadline + 30 s) from its creation; upstream requeues after the whole timeout.
+    const down = rec.reconciles.find((r) => r.replicas === 0)!;
+    expect([down.time, down.cause, down.reachable]).toEqual([1230, 'requeue', false]);
+    expect(rec.pods.filter((p) => p.pod.name === pod && (p.event === 'Terminating' || p.event === 'Gone')).map((p) => [p.event, p.time])).toEqual([
+      ['Terminating', 1230],
+      ['Gone', 1230],
+    ]);
+  });
+
+  it('stays at zero: reachable again with no pod wanted, but with no metrics the inactive PA scales nothing', () => {
+    // With replicas 0 the failure no longer counts; the routing state (active) makes it Reachable again.
+    const after = rec.reconciles.filter((r) => r.time >= 1230);
+    expect(after.map((r) => [r.time, r.cause, r.reachable, r.replicas])).toEqual([
+      [1230, 'requeue', false, 0],
+      [1230, 'reachability', true, 0],
+    ]);
+    expect(rev.replicas).toBe(0);
+    expect(rec.pods.filter((p) => p.event === 'Pending').map((p) => [p.pod.name, p.time])).toEqual([[pod, 0]]);
+    expect(rec.decisionsOf('broken-00001').filter((d) => d.time > 1230).every((d) => d.readyPods === 0 && d.want <= 0)).toBe(true);
+  });
+});
