@@ -61,3 +61,30 @@ describe('min-scale 1 and an image that can never be pulled (faults/image-pull-m
     expect(rec.decisionsOf('broken-00001').filter((d) => d.time > 1230).every((d) => d.readyPods === 0 && d.want <= 0)).toBe(true);
   });
 });
+
+describe('min-scale 1, image pulls failing until 400 s, then readiness failing 700–800 s (faults/image-pull-recovers.yaml)', () => {
+  const { rec, rev } = runFixture('image-pull-recovers');
+
+  it('is Unreachable from the 600 s failure until its pod is Ready at 612.5 s, and keeps its pod', () => {
+    expect(rev.failure).toEqual({ atSeconds: 600, reason: 'ImagePullBackOff' });
+    const flips = rec.reconciles.filter((r, i) => i > 0 && r.reachable !== rec.reconciles[i - 1]!.reachable);
+    expect(flips.map((r) => [r.time, r.cause, r.reachable])).toEqual([
+      [600, 'reachability', false],
+      [612.5, 'reachability', true],
+    ]);
+    // The pod Ready before the activation timeout (630 s) initializes the PA: nothing scales it down.
+    expect(rec.reconciles.every((r) => r.replicas === 1)).toBe(true);
+  });
+
+  it('stays Reachable while its only pod is NotReady (700.5–800.5 s): the failure cleared when the pod was Ready', () => {
+    // Upstream the Deployment progressed and ContainerHealthy turned True, so no condition is False any more.
+    const readiness = rec.pods.filter((p) => p.event === 'NotReady' || p.event === 'Ready').map((p) => [p.event, p.time]);
+    expect(readiness).toEqual([
+      ['Ready', 612.5],
+      ['NotReady', 700.5],
+      ['Ready', 800.5],
+    ]);
+    expect(rec.reconciles.filter((r) => r.time > 612.5).every((r) => r.reachable)).toBe(true);
+    expect(rev.replicas).toBe(1);
+  });
+});
