@@ -137,3 +137,14 @@ export class ClusterAccounting {
     };
   }
 }
+
+/**
+ * The idle part of a node cost in words. Idle is the total less what revisions are charged,
+ * and OpenCost charges max(request, usage): pods using more than they request (CPU beyond
+ * the request on a node with room) can be charged more than the nodes cost, and idle is then
+ * negative, as Kubecost documents. Said so, rather than as a negative share.
+ */
+export function idleCostText(total: number, idle: number, dollars: (v: number) => string, percentDigits: number): string {
+  if (idle >= 0) return `idle ${dollars(idle)} (${(total > 0 ? (100 * idle) / total : 0).toFixed(percentDigits)} %)`;
+  return `no idle: revisions are charged ${dollars(-idle)} more than the nodes cost (usage above their requests, charged as OpenCost charges it)`;
+}

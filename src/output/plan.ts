@@ -2,6 +2,7 @@
  * `knsim plan`: a capacity planner's answer from one run's summary — peak nodes, the longest
  * wait for a node, the pod starts that waited for node scale-up, and the cost per simulated day.
  */
+import { idleCostText } from './cluster-accounting.js';
 import type { RunSummary } from './summary.js';
 
 export interface CapacityPlan {
@@ -38,13 +39,12 @@ export function capacityPlan(s: RunSummary): CapacityPlan | undefined {
 const dollars = (v: number): string => `$${v.toFixed(4)}`;
 
 export function planText(p: CapacityPlan): string {
-  const idleShare = p.cost.total > 0 ? ` (${((100 * p.cost.idle) / p.cost.total).toFixed(1)} %)` : '';
   const lines = [
     `knsim plan: ${p.scenario} — ${p.simulatedSeconds} s simulated (seed ${p.seed})`,
     `peak nodes:                      ${p.peakNodes} (${p.nodeHours} node-hours)`,
     `longest Pending wait:            ${p.longestPendingSeconds} s`,
     `pods that waited for node room:  ${p.podStartsWaitingForNodes} (Unschedulable at least once; cold-start requests, all causes: ${p.coldStartRequests})`,
-    `cost:                            ${dollars(p.cost.total)} total, ${dollars(p.cost.perDay)} per simulated day, idle ${dollars(p.cost.idle)}${idleShare}`,
+    `cost:                            ${dollars(p.cost.total)} total, ${dollars(p.cost.perDay)} per simulated day, ${idleCostText(p.cost.total, p.cost.idle, dollars, 1)}`,
     ...Object.entries(p.cost.perRevision).map(([rev, v]) => `  ${rev}: ${dollars(v)}`),
   ];
   return lines.join('\n');

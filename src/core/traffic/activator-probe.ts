@@ -35,5 +35,7 @@ export function activatorProbeFoundAt(sinceSeconds: number, queueProxyUpSeconds:
   requirePositive('probePeriodSeconds', probePeriodSeconds);
   // The first round that reaches the queue-proxy starts its check.
   const checkFrom = sinceSeconds + stepsUntil(sinceSeconds, queueProxyUpSeconds, probePeriodSeconds) * probePeriodSeconds;
-  return checkFrom + stepsUntil(checkFrom, readySeconds, QUEUE_PROXY_PROBE_RETRY_SECONDS) * QUEUE_PROXY_PROBE_RETRY_SECONDS;
+  const found = checkFrom + stepsUntil(checkFrom, readySeconds, QUEUE_PROXY_PROBE_RETRY_SECONDS) * QUEUE_PROXY_PROBE_RETRY_SECONDS;
+  // The grid's slack for float noise can land a hair before readiness; the pod is found at it.
+  return Math.max(found, readySeconds);
 }

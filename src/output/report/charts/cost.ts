@@ -1,3 +1,4 @@
+import { idleCostText } from '../../cluster-accounting.js';
 import { bucketLabel, round, xAt } from '../aggregate.js';
 import { type Chart, type ChartContext, type Spec, dataLayer, panel, stack, topLevel, xEncoding } from './common.js';
 import { cumulativeCost, levelRows, nodeSteps, sumSteps } from './cluster-levels.js';
@@ -58,7 +59,7 @@ export function costChart(ctx: ChartContext): Chart | undefined {
       ? []
       : [
           `Total ${dollars(cost.total)}, ${dollars(cost.perDay)} per simulated day.`,
-          `Charged to revisions ${dollars(cost.total - cost.idle)} (OpenCost's max(request, usage)); idle ${dollars(cost.idle)} (${cost.total > 0 ? Math.round((100 * cost.idle) / cost.total) : 0} %).`,
+          `Charged to revisions ${dollars(cost.total - cost.idle)} (OpenCost's max(request, usage)); ${idleCostText(cost.total, cost.idle, dollars, 0)}.`,
         ];
   const how = [
     'Each node costs its price × its lifetime, from the provision request to its deletion (nodes.csv).',
