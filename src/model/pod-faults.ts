@@ -25,9 +25,9 @@ interface Step {
  *   50 ms check, finds it within 50 ms, and Kubernetes marks it Ready after another kubelet lag.
  * - Crash: the user container exits. Kubernetes marks the pod not Ready at once; the
  *   queue-proxy answers every request it holds with 502 Bad Gateway (the activator passes
- *   the 502 on). The kubelet restarts the container after its back-off (10 s, doubling, at
- *   most 5 min; reset after 10 min running); the pod then goes through container start and
- *   readiness again.
+ *   the 502 on). The kubelet restarts the container at once the first time, then after its
+ *   back-off (10 s, doubling, at most 5 min; a crash more than 10 min after the last restart
+ *   counts as a first one again); the pod then goes through container start and readiness again.
  * - Image pull failure: an attempt that starts in the window fails after the pull time
  *   (ErrImagePull); the kubelet waits its back-off (ImagePullBackOff) and pulls again.
  *
@@ -124,7 +124,7 @@ export class PodFaults {
     const f = pod.fault;
     f.waitingReason = 'ErrImagePull';
     this.rev.world.recorder.podTransition(pod, 'ErrImagePull', now);
-    const delay = f.pullBackoff.failed(now, Number.NaN);
+    const delay = f.pullBackoff.pullFailed(now);
     f.waitingReason = 'ImagePullBackOff';
     this.rev.setPhase(pod, 'ImagePullBackOff', now);
     this.sim.at(now + delay, this.onPullRetry, { pod, token });
@@ -254,6 +254,7 @@ export class PodFaults {
     const f = pod.fault;
     f.crashesLeft--;
     f.containerUp = false;
+    f.exitedAt = now;
     pod.res?.userContainerExited();
     f.appReadyAt = Number.POSITIVE_INFINITY;
     this.firstDraws.delete(pod);
@@ -263,11 +264,12 @@ export class PodFaults {
     // Leave the endpoints first, so that requests failing now free no tracker slot for this pod.
     this.rev.markNotReady(pod, 'CrashLoopBackOff', now);
     pod.failAll(STATUS_BAD_GATEWAY, now);
-    const delay = f.restartBackoff.failed(now, f.containerStartedAt);
-    this.sim.at(now + delay, this.onRestart, { pod, token });
+    // The first exit (or the first after 10 min since the last restart) restarts at once: the kubelet has no back-off for it yet.
+    this.sim.at(now + f.restartBackoff.restartDelay(now), this.onRestart, { pod, token });
   }
 
   private onRestart = this.step('containerToken', (pod, now, token) => {
+    pod.fault.restartBackoff.restarted(now, pod.fault.exitedAt);
     pod.fault.restarts++;
     // One row: Restarted stands for the container starting again.
     this.rev.world.recorder.podTransition(pod, 'Restarted', now);

@@ -67,6 +67,8 @@ export class Pod {
     /** The user container is running (it exits on a crash). */
     containerUp: false,
     containerStartedAt: Number.NaN,
+    /** When the user container last exited (NaN if never): the kubelet's back-off counts from it. */
+    exitedAt: Number.NaN,
     /** When the container's own readiness check first passes after its start. */
     appReadyAt: Number.POSITIVE_INFINITY,
     /** Readiness-failure windows on this pod now. */

@@ -225,10 +225,10 @@ describe('HPA class: what the HPA reads of a pod (status.startTime, the Ready co
     expect(samples.find((s) => s.name === young.name)!.startTimeSeconds).toBe(young.startTime);
   });
 
-  it('a pod whose container crashed at 400 s and restarted under 10 s before the 420 s sync has no metrics then (missing), not its old counter', () => {
-    const { rev, samples, groups } = run([{ kind: 'crash', at: '400s', pods: 1 }], '420s');
+  it('a pod whose container crashed at 410 s and restarted under 10 s before the 420 s sync has no metrics then (missing), not its old counter', () => {
+    const { rev, samples, groups } = run([{ kind: 'crash', at: '410s', pods: 1 }], '420s');
     const crashed = rev.allPods.find((p) => p.fault.restarts === 1)!;
-    // Back-off 10 s: the container is up again at 410 s plus its start time.
+    // Its first exit: restarted at once, the container is up again at 410 s plus its start time.
     expect(crashed.res!.userStartedAt).toBeGreaterThan(410);
     expect(420 - crashed.res!.userStartedAt).toBeLessThan(10);
     expect(samples.find((s) => s.name === crashed.name)!.cpuMillicores).toBeUndefined();

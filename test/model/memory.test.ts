@@ -30,12 +30,12 @@ describe('memory limit: OOM kill', () => {
   // in the container (100 + 5 × 10 = 150 > 140) arrives at 1.801 and the container is killed.
   const { rec } = run(world([service('hello', [oomRevision()])], [uniform(5, 1, 1.9)], { duration: 30 }));
 
-  it('shows OOMKilled then CrashLoopBackOff in the pod events, and a restart after the 10 s back-off', () => {
+  it('shows OOMKilled then CrashLoopBackOff in the pod events, and a restart at once (its first exit has no back-off)', () => {
     const events = rec.pods.filter((p) => p.pod.name === POD1 && p.time > 0).map((p) => [p.event, Number(p.time.toFixed(3))]);
     expect(events.slice(0, 3)).toEqual([
       ['OOMKilled', 1.801],
       ['CrashLoopBackOff', 1.801],
-      ['Restarted', 11.801],
+      ['Restarted', 1.801],
     ]);
   });
 
@@ -76,11 +76,11 @@ describe('outputs', () => {
     expect(ts[0]).toBe(
       'time_s,service,revision,pending,starting,ready,terminating,activator_healthy,replicas,activator_waiting,pod_queued,pod_executing,sks_mode,traffic_percent,cpu_usage_m,cpu_request_m,cpu_utilization_pct,memory_bytes,pods_with_metrics',
     );
-    // The container restarted at 12.801 (10 s back-off, 1 s start): at the 15 s scrape it is 2.2 s old with
-    // no earlier point of its own, so the pod has no metrics; at 30 s it is idle: working set = baseline.
-    // CPU is not modelled (empty cells).
+    // The container restarted at once and is up at 2.801 (1 s start): at the 15 s scrape it is 12.2 s old, so
+    // metrics-server counts it from its start (10 s ≤ age < 15 s) and the pod has metrics: idle, working set =
+    // baseline; the same at 30 s. CPU is not modelled (empty cells).
     const row = (t: number) => ts.find((l) => l.startsWith(`${t}.000000,`))!.split(',').slice(14);
-    expect(row(15)).toEqual(['', '', '', '', '0']);
+    expect(row(15)).toEqual(['', '', '', '100', '1']);
     expect(row(30)).toEqual(['', '', '', '100', '1']);
   });
 
@@ -106,7 +106,10 @@ describe('a target sweep at containerConcurrency 0 on a CPU-bound app', () => {
   it('gives a p95 that rises with the target (more requests share each pod’s CPU)', () => {
     const targets = [1, 2, 5, 10, 20];
     const got = targets.map(p95);
-    for (let i = 1; i < got.length; i++) expect(got[i]!, `target ${targets[i]} vs ${targets[i - 1]}: ${got.join(', ')}`).toBeGreaterThan(got[i - 1]!);
+    // Up to 10 the pods are rarely OOM-killed. At 20 they are killed again and again (seven times), and a kill
+    // answers the requests piled up in the pod with 502 and restarts it (at once, the first time), so the p95
+    // of the 200s there is not comparable: it only stays above 1 s (below).
+    for (let i = 1; i < 4; i++) expect(got[i]!, `target ${targets[i]} vs ${targets[i - 1]}: ${got.join(', ')}`).toBeGreaterThan(got[i - 1]!);
     // A 1-CPU pod alone serves a request in its CPU time (median 80 ms + 20 ms wait): target 1 stays near it.
     expect(got[0]!).toBeLessThan(0.4);
     expect(got[4]!).toBeGreaterThan(1);

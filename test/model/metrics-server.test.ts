@@ -13,14 +13,18 @@ import { constant, MemoryRecorder, revision, service, world } from './world-fixt
 
 const pinned1 = { 'autoscaling.knative.dev/min-scale': '1', 'autoscaling.knative.dev/max-scale': '1' };
 
-/** One warm pod on a 1-CPU limit, 1 CPU-second requests, working set 100 + 1 per request; its container crashes at `crashAt`. */
+/**
+ * One warm pod on a 1-CPU limit, 1 CPU-second requests, working set 100 + 1 per request; its container crashes at
+ * `crashAt`, restarts at once (the kubelet has no back-off for a first exit), is up 1 s later and crashes again 4 s
+ * after that, at crashAt + 5: this second exit waits the 10 s back-off.
+ */
 function crashing(crashAt: number): RevisionSpec {
   return {
     ...revision({ initialPods: 1, annotations: pinned1, serviceTime: constant(1) }),
     resources: { user: { cpuRequestMillis: 1000, cpuLimitMillis: 1000 }, sidecars: [], queueProxy: { cpuRequestMillis: 25 } },
     work: { kind: 'cpu', waitSeconds: constant(0), parallelism: 1, ceilingMillis: 1000 },
     memory: { baselineBytes: 100, perRequestBytes: 1 },
-    faults: [{ kind: 'crash', atSeconds: crashAt, pods: 1, count: 1, uptimeSeconds: 1e9 }],
+    faults: [{ kind: 'crash', atSeconds: crashAt, pods: 1, count: 2, uptimeSeconds: 4 }],
   };
 }
 
@@ -42,12 +46,13 @@ function scrapes(crashAt: number): { rec: ScrapeRecorder; at: (t: number) => Pod
 
 describe('metrics-server across a container restart', () => {
   it('a container restarted 9 s before a scrape: the pod has no metrics at that scrape, and its next window counts the new container only', () => {
-    // Crash at 25, back-off 10 s (Restarted at 35), container up at 36 (1 s start): 9 s old at the 45 s scrape.
-    const { rec, at } = scrapes(25);
-    expect(rec.pods.filter((p) => p.event === 'Restarted').map((p) => p.time)).toEqual([35]);
+    // Crash at 20 (restarted at once), again at 25, back-off 10 s (Restarted at 35), container up at 36 (1 s start):
+    // 9 s old at the 45 s scrape.
+    const { rec, at } = scrapes(20);
+    expect(rec.pods.filter((p) => p.event === 'Restarted').map((p) => p.time)).toEqual([20, 35]);
     // Busy from the first request (0.501 s, after the 1 ms ingress hop).
     expect(at(15)).toMatchObject({ cpuMillis: Math.ceil((14.499 / 15) * 1000), windowSeconds: 15 });
-    // [15, 30]: the container ran 10 s of it, but it is down at 30: the kubelet has the queue-proxy alone.
+    // [15, 30]: the container ran 9 s of it, but it is down at 30: the kubelet has the queue-proxy alone.
     expect(at(30)).toMatchObject({ cpuMillis: 0, memoryBytes: 0, windowSeconds: 15 });
     expect(at(45)).toBeUndefined();
     // [45, 60] from the new container's own points: busy throughout.
@@ -55,10 +60,11 @@ describe('metrics-server across a container restart', () => {
   });
 
   it('a container restarted 14 s before a scrape (10 s ≤ age < 15 s) counts from its start at once', () => {
-    // Crash at 20, Restarted at 30, up at 31: at 45 its window is [31, 45]. Its readiness passes at
-    // 31.5 and the activators send it the requests they buffered: busy for 13.5 s of the 14.
-    const { at } = scrapes(20);
+    // Crash at 15.5 (restarted at once), again at 20.5, Restarted at 30.5, up at 31.5: at 45 its window is [31.5, 45].
+    // Its readiness passes at 32 and the activators send it the requests they buffered: busy for 13 s of the 13.5.
+    const { rec, at } = scrapes(15.5);
+    expect(rec.pods.filter((p) => p.event === 'Restarted').map((p) => p.time)).toEqual([15.5, 30.5]);
     expect(at(30)).toMatchObject({ cpuMillis: 0, windowSeconds: 15 });
-    expect(at(45)).toMatchObject({ cpuMillis: Math.ceil((13.5 / 14) * 1000), windowSeconds: 14 });
+    expect(at(45)).toMatchObject({ cpuMillis: Math.ceil((13 / 13.5) * 1000), windowSeconds: 13.5 });
   });
 });
