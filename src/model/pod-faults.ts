@@ -28,6 +28,7 @@ interface Step {
  *   the 502 on). The kubelet restarts the container at once the first time, then after its
  *   back-off (10 s, doubling, at most 5 min; a crash more than 10 min after the last restart
  *   counts as a first one again); the pod then goes through container start and readiness again.
+ *   A container due to exit again while its pod terminates exits too, and is not restarted.
  * - Image pull failure: an attempt that starts in the window fails after the pull time
  *   (ErrImagePull); the kubelet waits its back-off (ImagePullBackOff) and pulls again.
  *
@@ -239,9 +240,29 @@ export class PodFaults {
     }
   };
 
-  private onCrashAgain = this.step('containerToken', (pod, now) => {
-    if (pod.fault.crashesLeft > 0) this.crash(pod, now);
-  });
+  /** The container's next exit `uptime` after its start; a terminating pod's container exits too. */
+  private onCrashAgain = (s: Step): void => {
+    const pod = s.pod;
+    if (s.token !== pod.fault.containerToken || pod.fault.crashesLeft <= 0 || !pod.fault.containerUp) return;
+    if (pod.phase === 'Terminating') this.exitWhileTerminating(pod, this.sim.now);
+    else if (pod.isOk) this.crash(pod, this.sim.now);
+  };
+
+  /**
+   * The user container exits while the pod terminates: the kubelet starts no container of a pod
+   * being deleted, so it stays down; the queue-proxy answers the requests it holds with 502 and
+   * the pod goes once its drain ends.
+   */
+  private exitWhileTerminating(pod: Pod, now: number): void {
+    const f = pod.fault;
+    f.crashesLeft--;
+    f.containerUp = false;
+    f.exitedAt = now;
+    f.containerToken++;
+    pod.res?.userContainerExited();
+    pod.failAll(STATUS_BAD_GATEWAY, now);
+    this.rev.maybeGone(pod, now);
+  }
 
   /** The container was OOM-killed (its row is written): the crash path, without using up an injected crash. */
   oomKill(pod: Pod, now: number): void {

@@ -153,6 +153,41 @@ describe('a crashing container', () => {
   });
 });
 
+describe('a container that exits again while its pod terminates', () => {
+  it('is not restarted: the requests it holds get 502 then, and the pod goes when its drain ends', () => {
+    // Two warm pods, CC 0, 50 s requests. Pod 1 crashes at 0.1 s (restarted at once, up at 1.1 s, the activator
+    // finds it at 1.6 s) and is set to exit again 20 s after that start, at 21.1 s. The KPA scales down to min-scale 1
+    // at 1.87354 s and removes pod 1 (not yet Ready) while it holds two requests.
+    const spec = world(
+      [
+        service('hello', [
+          faulty({ initialPods: 2, annotations: { 'autoscaling.knative.dev/min-scale': '1' }, cc: 0, serviceTime: constant(50) }, [
+            { kind: 'crash', atSeconds: 0.1, pods: 1, count: 2, uptimeSeconds: 20 },
+          ]),
+        ]),
+      ],
+      [uniform(20, 1.65, 1.85)],
+      { duration: 200 },
+    );
+    const { rec } = run(spec);
+    const pod1 = rec.pods.filter((p) => p.pod.name === POD1 && p.time > 0).map((p) => [p.event, Number(p.time.toFixed(6))]);
+    expect(pod1).toEqual([
+      ['CrashLoopBackOff', 0.1],
+      ['Restarted', 0.1],
+      ['ActivatorHealthy', 1.6],
+      ['Terminating', 1.87354],
+      ['Gone', 31.87354],
+    ]);
+    // Its two requests end at the exit with 502 (they would have run to 51.65 and 51.75); pod 2's finish.
+    expect(rec.requests.map((r) => [r.pod!.name.slice(-4), Number(r.end.toFixed(6)), r.status])).toEqual([
+      ['0001', 21.1, STATUS_BAD_GATEWAY],
+      ['0001', 21.1, STATUS_BAD_GATEWAY],
+      ['0002', 51.701, STATUS_OK],
+      ['0002', 51.801, STATUS_OK],
+    ]);
+  });
+});
+
 describe('image pulls failing', () => {
   const pullFails: PodFaultSpec = { kind: 'imagePull', atSeconds: 0, durationSeconds: Number.POSITIVE_INFINITY };
 
