@@ -26,6 +26,9 @@ export interface RevisionObserver {
  * A revision: its Deployment (replicas and pods), its SKS (Serve/Proxy and the activator
  * subset), and its autoscaler. Pod phases are drawn from the revision's pod-start model.
  */
+/** The kubelet's floor on a pod's termination grace period (kubelet minimumGracePeriodInSeconds). */
+const KUBELET_MIN_GRACE_SECONDS = 2;
+
 export class Revision {
   readonly autoscaler: RevisionAutoscaler;
   /** Pods that exist (not Gone), in creation order (a Set keeps insertion order, and a pod leaves it in O(1)). */
@@ -91,6 +94,13 @@ export class Revision {
    * nothing before it is done, so each fires its own length after the request came in.
    */
   readonly requestTimeoutSeconds: number;
+  /**
+   * How long a terminating pod drains before it can go: the queue-proxy's quiet period, cut
+   * short by the kubelet's kill at the pod's terminationGracePeriodSeconds, which Knative sets
+   * to the revision's timeoutSeconds (deploy.go); the kubelet grants at least 2 s. Requests it
+   * holds have met their own timeout by then, as they came in before the pod terminated.
+   */
+  readonly drainSeconds: number;
 
   constructor(
     readonly world: World,
@@ -101,6 +111,7 @@ export class Revision {
     let timeout = spec.timeoutSeconds;
     for (const t of [spec.responseStartTimeoutSeconds ?? 0, spec.idleTimeoutSeconds ?? 0]) if (t > 0 && t < timeout) timeout = t;
     this.requestTimeoutSeconds = timeout;
+    this.drainSeconds = Math.min(world.spec.cluster.drainSeconds, Math.max(KUBELET_MIN_GRACE_SECONDS, spec.timeoutSeconds));
     const rnd = world.sim.random;
     this.podRandom = rnd.stream(`pods/${spec.name}`);
     this.serviceTime = makeSampler(spec.serviceTime);
@@ -441,7 +452,7 @@ export class Revision {
       this.gone(pod, now); // no queue-proxy yet: nothing to drain
     } else {
       // SIGTERM: the queue-proxy drains for a quiet period, then shuts down once in-flight requests finish.
-      this.world.sim.at(now + this.world.spec.cluster.drainSeconds, this.onDrained, pod);
+      this.world.sim.at(now + this.drainSeconds, this.onDrained, pod);
     }
     if (wasReady) this.onPodsChanged(now);
   }
@@ -453,7 +464,7 @@ export class Revision {
   /** A terminating pod goes away once drained and idle. */
   maybeGone(pod: Pod, now: number): void {
     if (pod.phase !== 'Terminating' || !pod.idle) return;
-    if (now < pod.terminatingAt + this.world.spec.cluster.drainSeconds) return;
+    if (now < pod.terminatingAt + this.drainSeconds) return;
     this.gone(pod, now);
   }
 
