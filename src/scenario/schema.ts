@@ -282,7 +282,15 @@ export type NodePoolInput = z.output<typeof nodePoolSchema>;
 const durationOrNever = z.unknown().transform((v, ctx): number => {
   if (v === 'Never') return Number.POSITIVE_INFINITY;
   const r = parseDuration(v);
-  const rule = !r.ok ? r.rule : r.seconds > 0 ? undefined : 'must be greater than 0';
+  // The NodePool CRD's pattern takes only whole s, m and h (so no 1ns expiry, which relaunched a node every nanosecond).
+  const whole = typeof v === 'string' ? /^([0-9]+(s|m|h))+$/.test(v) : Number.isInteger(v);
+  const rule = !r.ok
+    ? r.rule
+    : !(r.seconds > 0)
+      ? 'must be greater than 0'
+      : whole
+        ? undefined
+        : `must be whole seconds, minutes or hours: Karpenter's NodePool schema (^(([0-9]+(s|m|h))+|Never)$) refuses ${JSON.stringify(typeof v === 'string' ? v : String(v))}`;
   if (rule === undefined && r.ok) return r.seconds;
   ctx.addIssue({ code: 'custom', message: `${rule}; or Never` });
   return z.NEVER;

@@ -74,12 +74,18 @@ describe('Karpenter expireAfter (NodePool template; upstream default 720h, or Ne
     [', expireAfter: 48h', 172800],
     [', expireAfter: 90', 90],
     [', expireAfter: Never', Number.POSITIVE_INFINITY],
+    [', expireAfter: 1h30m5s', 5405],
   ])('nodeAutoscaler { kind: karpenter%s } expires nodes after %s s', (extra, seconds) => {
     expect(expiry(karpenter(extra))).toBe(seconds);
   });
   it.each([
     [', expireAfter: 0s', 'must be greater than 0; or Never'],
     [', expireAfter: never', 'invalid duration "never": not a Go duration (examples: "60s", "1m30s", "300ms"); or Never'],
+    // Karpenter's CRD pattern; a 1ns expiry relaunched a minNodes node every nanosecond and never finished.
+    [', expireAfter: 1ns', 'must be whole seconds, minutes or hours: Karpenter\'s NodePool schema (^(([0-9]+(s|m|h))+|Never)$) refuses "1ns"; or Never'],
+    [', expireAfter: 1500ms', 'must be whole seconds, minutes or hours: Karpenter\'s NodePool schema (^(([0-9]+(s|m|h))+|Never)$) refuses "1500ms"; or Never'],
+    [', expireAfter: 1.5s', 'must be whole seconds, minutes or hours: Karpenter\'s NodePool schema (^(([0-9]+(s|m|h))+|Never)$) refuses "1.5s"; or Never'],
+    [', expireAfter: 0.5', 'must be whole seconds, minutes or hours: Karpenter\'s NodePool schema (^(([0-9]+(s|m|h))+|Never)$) refuses "0.5"; or Never'],
   ])('refuses%s', (extra, rule) => {
     const err = catchScenarioError(() => loadScenario(karpenter(extra)));
     expect([err.path, err.rule]).toEqual(['cluster.nodeAutoscaler.expireAfter', rule]);
