@@ -74,6 +74,13 @@ describe('run directories', () => {
     await expect(reportCommand(dir)).rejects.toThrow(`${dir}: not a knsim run directory (no summary.json)`);
   });
 
+  it('a file given as the run directory is a usage error saying so (it was an ENOTDIR from stat of <file>/timeseries.csv)', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'knsim-notrun-')), 'scenario.yaml');
+    writeFileSync(file, 'name: x\n');
+    await expect(reportCommand(file)).rejects.toThrow(UsageError);
+    await expect(reportCommand(file)).rejects.toThrow(new UsageError(`${file}: not a knsim run directory (it is a file)`));
+  });
+
   it("timeseries.csv's CPU cells: empty (no pod had metrics) reads as no value, a garbage one is refused with its line and column", () => {
     const dir = mkdtempSync(join(tmpdir(), 'knsim-cpu-'));
     const header = 'time_s,service,revision,cpu_usage_m,cpu_request_m,cpu_utilization_pct\n';

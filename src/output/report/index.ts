@@ -1,11 +1,11 @@
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { addToManifest, MANIFEST, readManifest } from '../output-dir.js';
 import { OutputError } from '../output-error.js';
 import { join, resolve } from 'node:path';
 import { pointsPerRevision, timeAxis } from './aggregate.js';
 import { type Chart, type ChartContext, buildCharts } from './charts/index.js';
 import { buildHtml } from './html.js';
-import { type RunData, loadRunData } from './load.js';
+import { NotARunDirectoryError, type RunData, loadRunData } from './load.js';
 import { writeChartImages } from './render.js';
 import { checkReportInput } from './input-size.js';
 
@@ -72,6 +72,8 @@ function refuseForeignFiles(runDir: string, dir: string, files: readonly string[
 
 export async function buildReport(runDir: string, opts: ReportOptions = {}): Promise<ReportResult> {
   const dir = resolve(runDir);
+  // A file given as the run directory: said so, rather than an ENOTDIR from the first file looked up under it.
+  if (statSync(dir, { throwIfNoEntry: false })?.isDirectory() === false) throw new NotARunDirectoryError(`${runDir}: not a knsim run directory (it is a file)`);
   checkReportInput(dir, runDir);
   // Loaded by the path as given, so an error names it the way the user typed it.
   const run = loadRunData(runDir);
