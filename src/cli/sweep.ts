@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { parseAxes } from '../sweep/axes.js';
 import { checkGrid, checkPoints, defineSweep } from '../sweep/define.js';
 import { mergeSweeps, writeSweepDir, type WrittenSweep } from '../sweep/files.js';
-import { checkJobName, defaultJobName, jobYaml } from '../sweep/k8s-job.js';
+import { checkJobImage, checkJobName, defaultJobName, jobYaml } from '../sweep/k8s-job.js';
 import { createRunner, defaultWorkers } from '../sweep/pool.js';
 import { createProgress } from '../sweep/progress.js';
 import { parseShard, shardPoints, MAX_SHARDS } from '../sweep/shard.js';
@@ -174,8 +174,7 @@ export async function sweepJobCommand(args: JobArgs): Promise<void> {
   const memory = args.memory !== undefined ? String(args.memory) : '1Gi';
   if (!QUANTITY.test(cpu)) throw new UsageError(`--cpu: must be a Kubernetes quantity such as 2 or 500m (got ${JSON.stringify(cpu)})`);
   if (!QUANTITY.test(memory)) throw new UsageError(`--memory: must be a Kubernetes quantity such as 1Gi or 512Mi (got ${JSON.stringify(memory)})`);
-  const image = args.image !== undefined ? String(args.image) : 'knsim:latest';
-  if (!/^[^\s]+$/.test(image)) throw new UsageError(`--image: must be a container image reference such as registry.example.com/knsim:0.1.0 (got ${JSON.stringify(image)})`);
+  const image = checkJobImage(args.image !== undefined ? String(args.image) : 'knsim:latest');
   const name = checkJobName(args.name !== undefined ? String(args.name) : defaultJobName(def.scenario));
   const pvc = checkJobName(args.pvc !== undefined ? String(args.pvc) : 'knsim-results', '--pvc');
   const namespace = args.namespace !== undefined ? checkJobName(String(args.namespace), '--namespace') : undefined;

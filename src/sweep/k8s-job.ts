@@ -54,6 +54,28 @@ export function checkJobName(name: string, flag = '--name'): string {
   return name;
 }
 
+/**
+ * The image reference grammar the kubelet parses a pod's image with (distribution's
+ * reference: an optional registry host and port, lower-case path components, a tag of
+ * at most 128 characters, a digest); a Job whose image breaks it never gets a running
+ * pod (InvalidImageName), so it is refused here.
+ */
+const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
+const HOST = `(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[a-fA-F0-9:]+\\])`;
+const NAME = `(?:${HOST}(?::[0-9]+)?/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*`;
+const DIGEST = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}';
+const IMAGE_REFERENCE = new RegExp(`^(${NAME})(?::[\\w][\\w.-]{0,127})?(?:@${DIGEST})?$`);
+
+export function checkJobImage(image: string): string {
+  const m = IMAGE_REFERENCE.exec(image);
+  // The name part is at most 255 characters.
+  if (m === null || m[1]!.length > 255) {
+    throw new UsageError(`--image: must be a container image reference such as registry.example.com/knsim:0.1.0 (got ${JSON.stringify(image)})`);
+  }
+  return image;
+}
+
 /** Kubernetes expands $(VAR) in args; a literal "$(" from the user must be written "$$(". */
 const escapeK8s = (s: string): string => s.replace(/\$\(/g, '$$$$(');
 

@@ -3,7 +3,7 @@
  * Job: a value every shard's pod would refuse (exit 2, retried up to backoffLimit, on
  * every pod) is reported here, in one line, and no manifest is written.
  */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -42,11 +42,17 @@ describe('sweep k8s-job checks the grid first', () => {
 });
 
 describe('sweep k8s-job --image', () => {
-  for (const image of ['', ' ', 'registry.example.com/knsim:0.1 --privileged']) {
-    it(`refuses ${JSON.stringify(image)} (a Job needs an image reference without spaces)`, async () => {
+  // The kubelet's reference grammar: a pod with any of these never runs (InvalidImageName); they were printed into the Job.
+  for (const image of ['', ' ', 'registry.example.com/knsim:0.1 --privileged', 'Knsim', 'registry.example.com/Knsim:0.1.0', 'knsim:-1', `knsim:${'v'.repeat(129)}`, 'knsim@sha256:abc', 'a..b', `${'a'.repeat(256)}:1`]) {
+    it(`refuses ${JSON.stringify(image.slice(0, 60))} (a Job needs an image reference the kubelet parses)`, async () => {
       await expect(sweepJobCommand({ scenario: 'scenarios/quickstart.yaml', grid: [`${CC}=1,2`], image, output: join(mkdtempSync(join(tmpdir(), 'knsim-job-check-')), 'job.yaml') })).rejects.toThrow(
         `--image: must be a container image reference such as registry.example.com/knsim:0.1.0 (got ${JSON.stringify(image)})`,
       );
     });
   }
+  it.each(['knsim:latest', 'registry.example.com/knsim:0.1.0', 'Registry.Example.com:5000/team/knsim_x__y-z:v1.0', `knsim@sha256:${'a'.repeat(64)}`])('takes %s', async (image) => {
+    const output = join(mkdtempSync(join(tmpdir(), 'knsim-job-check-')), 'job.yaml');
+    await sweepJobCommand({ scenario: 'scenarios/quickstart.yaml', grid: [`${CC}=1,2`], image, output });
+    expect(readFileSync(output, 'utf8')).toContain(`image: ${image}`);
+  });
 });
