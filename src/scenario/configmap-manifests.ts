@@ -205,6 +205,28 @@ function readObject(v: unknown, o: Origin, listing: boolean, take: (t: Taken) =>
   take(readConfigMap(v, meta, cmName as ConfigMapName, o));
 }
 
+/** Standard base64 with its padding, as Go's JSON decoding of a []byte reads it (line breaks skipped). */
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/**
+ * binaryData as the API server takes it (knsim reads none of it, but kubectl apply of the
+ * ConfigMap fails, so the cluster never had it): a mapping of ConfigMap keys, none also in
+ * data, to base64 strings (a []byte in JSON).
+ */
+function checkBinaryData(binary: unknown, data: Record<string, unknown>, o: Origin): void {
+  if (!isMapping(binary)) fail(o, `expected a mapping, got ${describeValue(binary)}`, 'binaryData');
+  for (const [key, value] of Object.entries(binary as Record<string, unknown>)) {
+    if (key.length > MAX_KEY_LENGTH || !CONFIG_MAP_KEY.test(key)) {
+      fail(o, `a ConfigMap key must consist of alphanumeric characters, '-', '_' or '.' (at most ${MAX_KEY_LENGTH})`, 'binaryData', { key });
+    }
+    if (hasOwn(data, key)) fail(o, `duplicate of key present in data: the API server refuses it`, 'binaryData', { key });
+    if (value === null) continue;
+    if (typeof value !== 'string' || !BASE64.test(value.replace(/[\r\n]/g, ''))) {
+      fail(o, `binaryData values must be base64 text (the bytes, encoded), got ${describeValue(value)}: the API server refuses it`, 'binaryData', { key });
+    }
+  }
+}
+
 /** A ConfigMap knsim reads, checked as the API server would check it. */
 function readConfigMap(v: Record<string, unknown>, meta: Record<string, unknown>, name: ConfigMapName, o: Origin): Taken {
   for (const k of Object.keys(v)) {
@@ -239,6 +261,7 @@ function readConfigMap(v: Record<string, unknown>, meta: Record<string, unknown>
   }
   const written = raw as Record<string, string>;
   const binary = v['binaryData'];
+  if (binary !== undefined && binary !== null) checkBinaryData(binary, written, o);
   const binaryBytes = isMapping(binary) ? binaryValueBytes(binary) : 0;
   const problem = configMapSizeProblem(dataValueBytes(written) + binaryBytes);
   if (problem !== undefined) fail(o, problem, 'data');

@@ -134,6 +134,13 @@ describe('ConfigMap manifests Kubernetes or knsim would refuse: one-line errors 
     { what: 'ConfigMaps of two namespaces', configMaps: [cm('config-autoscaler', {}), { ...cm('config-network', {}), metadata: { name: 'config-network', namespace: 'default' } }], path: 'configMaps[1].metadata.namespace', rule: /^config-network is in namespace "default" but config-autoscaler .* is in "knative-serving": Knative Serving reads all its ConfigMaps from its one system namespace$/ },
     { what: 'a bad item in a List', configMaps: [{ apiVersion: 'v1', kind: 'List', items: [cm('config-logging', {}), cm('config-autoscaler', { 'stable-window': '5s' })] }], path: 'configMaps[0].items[1].data["stable-window"]', rule: /^must be in the \[6s, 3600s\] range$/ },
     { what: 'a value Knative refuses', configMaps: [cm('config-defaults', { 'container-concurrency': '2000' })], path: 'configMaps[0].data["container-concurrency"]', rule: /^expected 0 <= 2000 <= 1000$/ },
+    // binaryData as the API server decodes it (a []byte: base64); knsim took anything there.
+    { what: 'binaryData that is not base64', configMaps: [cm('config-network', {}, { binaryData: { blob: '!!!' } })], path: 'configMaps[0].binaryData["blob"]', rule: /^binaryData values must be base64 text \(the bytes, encoded\), got the string "!!!": the API server refuses it$/ },
+    { what: 'binaryData without its padding', configMaps: [cm('config-network', {}, { binaryData: { blob: 'AAA' } })], path: 'configMaps[0].binaryData["blob"]', rule: /^binaryData values must be base64 text/ },
+    { what: 'a number in binaryData', configMaps: [cm('config-network', {}, { binaryData: { blob: 5 } })], path: 'configMaps[0].binaryData["blob"]', rule: /got the number 5: the API server refuses it$/ },
+    { what: 'binaryData that is a list', configMaps: [cm('config-network', {}, { binaryData: ['AAAA'] })], path: 'configMaps[0].binaryData', rule: /^expected a mapping, got a list$/ },
+    { what: 'a binaryData key Kubernetes refuses', configMaps: [cm('config-network', {}, { binaryData: { 'a b': 'AAAA' } })], path: 'configMaps[0].binaryData["a b"]', rule: /^a ConfigMap key must consist of alphanumeric characters/ },
+    { what: 'a key in both data and binaryData', configMaps: [cm('config-network', { 'rollout-duration': '10' }, { binaryData: { 'rollout-duration': 'AAAA' } })], path: 'configMaps[0].binaryData["rollout-duration"]', rule: /^duplicate of key present in data: the API server refuses it$/ },
     { what: 'a List whose items is not a list', configMaps: [{ apiVersion: 'v1', kind: 'List', items: { a: 1 } }], path: 'configMaps[0].items', rule: /^expected a list, got a mapping$/ },
   ];
   it.each(inline)('inline: $what → $path', ({ configMaps, path, rule }) => {
