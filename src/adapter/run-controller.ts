@@ -96,11 +96,24 @@ export function connect(s: ConnectSettings, env: NodeJS.ProcessEnv = process.env
   }
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new SetupError(`${where}: no cluster in the current context`);
+  // client-node takes only an absolute http(s) URL (kubectl would add a scheme to 127.0.0.1:6443); it said so at the first request, as an internal error.
+  if (!absoluteHttpUrl(cluster.server)) {
+    throw new SetupError(`${where}: cluster ${JSON.stringify(cluster.name)} has the server ${JSON.stringify(cluster.server)}, which the Kubernetes client cannot use: write an absolute URL such as https://127.0.0.1:6443`);
+  }
   // client-node refuses a plain-HTTP server at the first request, in words that name no file or field.
   if (cluster.server.startsWith('http:') && cluster.skipTLSVerify !== true) {
     throw new SetupError(`${where}: cluster ${JSON.stringify(cluster.name)} has a plain-HTTP server (${cluster.server}); the Kubernetes client talks plain HTTP only when the cluster sets insecure-skip-tls-verify: true`);
   }
   return { kube: makeKubeClients(kc, s.requestTimeoutSeconds), namespace: kc.getContextObject(kc.getCurrentContext())?.namespace || 'default' };
+}
+
+function absoluteHttpUrl(server: string): boolean {
+  try {
+    const u = new URL(server);
+    return (u.protocol === 'https:' || u.protocol === 'http:') && u.host !== '';
+  } catch {
+    return false;
+  }
 }
 
 /** Starts the controller and resolves when it has stopped. @throws SetupError for unusable inputs. */
