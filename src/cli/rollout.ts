@@ -118,6 +118,8 @@ const NETWORK_CODES = new Set([
 /** The one-line message of a request that never reached the API server, or undefined for anything else. */
 export function networkFailure(e: unknown): string | undefined {
   if (!(e instanceof Error)) return undefined;
+  // The per-request timeout (AbortSignal.timeout) fired: the server did not answer in time, which is no bug of knsim's.
+  if (e.name === 'AbortError' || (e.cause as { name?: unknown } | undefined)?.name === 'AbortError') return 'no answer within --request-timeout';
   const codes = [(e as { code?: unknown }).code, (e.cause as { code?: unknown } | undefined)?.code];
   if (!codes.some((c) => typeof c === 'string' && NETWORK_CODES.has(c))) return undefined;
   return e.message.replace(/\s+/g, ' ').trim();

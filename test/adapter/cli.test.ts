@@ -4,6 +4,7 @@
  * 127.0.0.1 only).
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { type AddressInfo, createServer } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -225,6 +226,7 @@ describe('knsim controller / rollout processes', () => {
       'plain-http.yaml',
       'apiVersion: v1\nkind: Config\nclusters:\n- cluster: { server: "http://127.0.0.1:1" }\n  name: c\ncontexts:\n- context: { cluster: c, user: u }\n  name: x\ncurrent-context: x\nusers:\n- name: u\n  user: { token: abc }\n',
     );
+    const noScheme = kc('no-scheme.yaml', readFileSync(good, 'utf8').replace('https://127.0.0.1:1', '127.0.0.1:6443'));
     const missing = join(tmp, 'missing.yaml');
     // A sparse file one byte over the cap: client-node would read all of it.
     const huge = kc('huge.yaml', '');
@@ -242,6 +244,9 @@ describe('knsim controller / rollout processes', () => {
       // client-node's own words were "HTTP protocol is not allowed when skipTLSVerify is not set or false" (an internal error from rollout).
       { args: ['rollout', 'hello', '--kubeconfig', plainHttp], line: `--kubeconfig ${plainHttp}: cluster "c" has a plain-HTTP server (http://127.0.0.1:1); the Kubernetes client talks plain HTTP only when the cluster sets insecure-skip-tls-verify: true` },
       { args: ['controller', '--kubeconfig', plainHttp], line: `--kubeconfig ${plainHttp}: cluster "c" has a plain-HTTP server (http://127.0.0.1:1); the Kubernetes client talks plain HTTP only when the cluster sets insecure-skip-tls-verify: true` },
+      // client-node's "You need to define an absolute base url for the server." was an internal error from rollout.
+      { args: ['rollout', 'hello', '--kubeconfig', noScheme], line: `--kubeconfig ${noScheme}: cluster "c" has the server "127.0.0.1:6443", which the Kubernetes client cannot use: write an absolute URL such as https://127.0.0.1:6443` },
+      { args: ['controller', '--kubeconfig', noScheme], line: `--kubeconfig ${noScheme}: cluster "c" has the server "127.0.0.1:6443", which the Kubernetes client cannot use: write an absolute URL such as https://127.0.0.1:6443` },
       { args: ['controller', '--kubeconfig', badYaml], line: `--kubeconfig ${badYaml}: not valid YAML at line 4 column 4: bad indentation of a sequence entry` },
       { args: ['rollout', 'hello', '--kubeconfig', badYaml], line: `--kubeconfig ${badYaml}: not valid YAML at line 4 column 4: bad indentation of a sequence entry` },
       { args: ['controller', '--kubeconfig', missing], line: `--kubeconfig ${missing}: cannot read the file: no such file` },
@@ -299,6 +304,25 @@ describe('knsim controller / rollout processes', () => {
       const r = knsimSync(['rollout', 'hello', '--kubeconfig', kc, ...extra]);
       expect(r.code, extra.join(' ')).toBe(2);
       expect(r.stderr).toMatch(/^knsim: kubeconfig: cannot reach the API server: request to https:\/\/127\.0\.0\.1:1\/\S+ failed, reason: connect ECONNREFUSED 127\.0\.0\.1:1\n$/);
+    }
+  });
+
+  it('rollout against an API server that never answers: exit 2, one line saying the request timed out (it was an internal error)', async () => {
+    // Takes connections and says nothing, so each request waits for its --request-timeout.
+    const silent = createServer(() => {});
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const port = (silent.address() as AddressInfo).port;
+    const kc = join(tmp, 'silent.yaml');
+    writeFileSync(
+      kc,
+      `apiVersion: v1\nkind: Config\nclusters:\n- cluster: { server: "https://127.0.0.1:${port}", insecure-skip-tls-verify: true }\n  name: c\n` +
+        'contexts:\n- context: { cluster: c, user: u, namespace: default }\n  name: x\ncurrent-context: x\nusers:\n- name: u\n  user: { token: abc }\n',
+    );
+    try {
+      const r = await knsimAsync(['rollout', 'hello', '--kubeconfig', kc, '--request-timeout', '200ms', '--dry-run']);
+      expect([r.code, r.stderr, r.stdout]).toEqual([2, 'knsim: kubeconfig: cannot reach the API server: no answer within --request-timeout\n', '']);
+    } finally {
+      silent.close();
     }
   });
 
