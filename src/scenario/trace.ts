@@ -38,6 +38,10 @@ export function parseSimpleTrace(source: TextSource | string, file: string): Raw
   let withDurations: { value: boolean; line: number } | undefined;
   let sawData = false;
   forEachLine(typeof source === 'string' ? { text: source } : source, file, (raw, lineNo) => {
+    // A line ends at \n (or \r\n): a \r inside is a file saved with classic Mac line endings, whose lines would read as one line of many columns.
+    if (raw.includes('\r')) {
+      throw new ScenarioError(file, `line ${lineNo}`, 'holds a carriage return (\\r) inside the line: lines must end with \\n or \\r\\n (save the file with Unix or Windows line endings)');
+    }
     let line = raw;
     const hash = line.indexOf('#');
     if (hash >= 0) line = line.slice(0, hash);

@@ -32,6 +32,10 @@ describe('parseSimpleTrace', () => {
     { text: 'time duration\n1 2\n', path: 'line 1', rule: 'a header must be "arrival" or "arrival,duration", got "time duration"' },
     { text: 'arrival_s\n1\n', path: 'line 1', rule: 'a header must be "arrival" or "arrival,duration", got "arrival_s"' },
     { text: 'arrival,duration,app\n1,2,a\n', path: 'line 1', rule: 'a header must be "arrival" or "arrival,duration", got "arrival,duration,app"' },
+    // Classic Mac line endings (CR only): the whole file read as one line, "got 3 columns" or a header of "arrival,duration\r1,0.1…".
+    { text: '1 0.1\r2 0.1\r', path: 'line 1', rule: 'holds a carriage return (\\r) inside the line: lines must end with \\n or \\r\\n (save the file with Unix or Windows line endings)' },
+    { text: 'arrival,duration\r1,0.1\r', path: 'line 1', rule: 'holds a carriage return (\\r) inside the line: lines must end with \\n or \\r\\n (save the file with Unix or Windows line endings)' },
+    { text: '1\n2\r3\n', path: 'line 2', rule: 'holds a carriage return (\\r) inside the line: lines must end with \\n or \\r\\n (save the file with Unix or Windows line endings)' },
   ])('rejects $text', ({ text, path, rule }) => {
     const err = catchScenarioError(() => parseSimpleTrace(text, 't.csv'));
     expect(err.message).toBe(`t.csv: ${path}: ${rule}`);
