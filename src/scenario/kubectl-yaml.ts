@@ -85,16 +85,48 @@ const numberTag: ScalarTag = {
 
 const COLLECTIONS_AND_STRINGS = new Set(['tag:yaml.org,2002:map', 'tag:yaml.org,2002:seq', 'tag:yaml.org,2002:str']);
 
+type Kind = 'null' | 'bool' | 'int' | 'float' | 'str';
+
+/** What go-yaml v2 resolves a scalar's text to, and its kind (the tag it would give it). */
+function resolved(src: string): { kind: Kind; value: unknown } {
+  if (nullTag.test!.test(src)) return { kind: 'null', value: null };
+  if (boolTag.test!.test(src)) return { kind: 'bool', value: TRUE_WORDS.has(src) };
+  if (numberTag.test!.test(src)) {
+    const v = goYamlNumber(src);
+    if (typeof v === 'number') return { kind: !SPECIAL_NUMBERS.has(src) && !src.startsWith('.') && goInteger(src.replaceAll('_', '')) !== undefined ? 'int' : 'float', value: v };
+  }
+  return { kind: 'str', value: src };
+}
+
+/**
+ * An explicit `!!int`, `!!float`, `!!bool` or `!!null`: go-yaml v2 takes it only where the text
+ * resolves to that kind (an integer also as a float), and otherwise fails ("cannot decode !!str
+ * `30s` as a !!int"), so kubectl refuses the file; the yaml package had read `!!int 30s` as "30s".
+ * Not `default`, so plain scalars never use it, and first among the tags of its name.
+ */
+function explicitTag(kind: Exclude<Kind, 'str'>, takes: readonly Kind[]): ScalarTag {
+  return {
+    tag: `tag:yaml.org,2002:${kind}`,
+    default: false,
+    resolve: (src, onError) => {
+      const r = resolved(src);
+      if (takes.includes(r.kind)) return kind === 'float' ? Number(r.value) : r.value;
+      onError(`cannot decode !!${r.kind} ${JSON.stringify(src)} as a !!${kind}: kubectl refuses it (the tag must fit the value)`);
+      return src;
+    },
+  };
+}
+const EXPLICIT = [explicitTag('null', ['null']), explicitTag('bool', ['bool']), explicitTag('int', ['int']), explicitTag('float', ['int', 'float'])];
+
 /**
  * The yaml package's `customTags` for reading as kubectl does: its maps, sequences and strings,
  * and the resolver above for plain scalars in place of the core schema's. An explicit `!!int`
- * or `!!float` resolves as a plain number does (the yaml package picks, among the tags of that
- * name, the first whose test matches).
+ * `!!float`, `!!bool` or `!!null` must fit its value, as go-yaml v2 checks (EXPLICIT).
  */
 export function kubectlTags(tags: Tags): Tags {
   // The schema's tags are objects (names only appear in a user's customTags, which this replaces).
   const kept = tags.filter((t): t is Exclude<Tags[number], string> => typeof t === 'object' && COLLECTIONS_AND_STRINGS.has(t.tag));
-  return [...kept, nullTag, boolTag, numberTag, { ...numberTag, tag: 'tag:yaml.org,2002:int' }];
+  return [...kept, ...EXPLICIT, nullTag, boolTag, numberTag, { ...numberTag, tag: 'tag:yaml.org,2002:int' }];
 }
 
 /**

@@ -87,6 +87,21 @@ describe('plain scalars as go-yaml v2 resolves them', () => {
 
   it('explicit tags still work', () => {
     expect(parse('a: !!str 0644\nb: !!float 5\nc: !!int 0644\nd: !!bool yes\n', { customTags: kubectlTags })).toEqual({ a: '0644', b: 5, c: 420, d: true });
+    expect(parse('a: !!int "5"\nb: !!null ~\nc: !!float 1_000\nd: !!bool "off"\n', { customTags: kubectlTags })).toEqual({ a: 5, b: null, c: 1000, d: false });
+  });
+
+  // go-yaml v2 fails on a tag its value does not fit ("cannot decode !!str `30s` as a !!int"), so
+  // kubectl refuses the file; knsim read `!!int 30s` as "30s" and `!!bool maybe` as "maybe".
+  it.each([
+    ['!!int 30s', 'cannot decode !!str "30s" as a !!int'],
+    ['!!int 1.5', 'cannot decode !!float "1.5" as a !!int'],
+    ['!!int 99999999999999999999', 'cannot decode !!float "99999999999999999999" as a !!int'],
+    ['!!float abc', 'cannot decode !!str "abc" as a !!float'],
+    ['!!bool maybe', 'cannot decode !!str "maybe" as a !!bool'],
+    ['!!bool 1', 'cannot decode !!int "1" as a !!bool'],
+    ['!!null x', 'cannot decode !!str "x" as a !!null'],
+  ])('a: %s is refused at its line: %s', (value, rule) => {
+    expect(() => parseYamlOne(`x: 1\na: ${value}\n`, 't.yaml')).toThrow(`t.yaml: line 2, column 4: invalid YAML: ${rule}: kubectl refuses it (the tag must fit the value)`);
   });
 });
 
