@@ -16,3 +16,4 @@ export * from './rollout.js';
 export * from './splits.js';
 export * from './labeler.js';
 export * from './activator-probe.js';
+export * from './kubelet-probe.js';
