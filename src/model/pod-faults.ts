@@ -1,3 +1,5 @@
+import { kubeletNotReadyAt, kubeletReadyAgainAt, podReadinessProbe, type KubeletReadinessProbe } from '../core/traffic/index.js';
+import { RandomStream } from '../engine/random.js';
 import type { Pod } from './pod.js';
 import { STATUS_BAD_GATEWAY } from './request.js';
 import type { Revision } from './revision.js';
@@ -18,11 +20,13 @@ interface Step {
  * revision comes up step by step (pull, container start, readiness, activator probe,
  * Kubernetes Ready) so that any step can fail or be undone.
  *
- * - Readiness failure: the kubelet's probe notices after a kubelet lag; the pod leaves the
- *   ready endpoints (NotReady): the KPA stops counting it, the activators drop its tracker,
+ * - Readiness failure: the kubelet's readiness probe (the revision's, every periodSeconds on
+ *   the pod's own ticker) marks the pod NotReady at its failureThreshold-th failing probe; the
+ *   pod leaves the ready endpoints: the KPA stops counting it, the activators drop its tracker,
  *   Serve mode stops routing to it. Requests it already holds finish normally (the app is
  *   up). When readiness passes again the activator, whose probes wait on the queue-proxy's
- *   50 ms check, finds it within 50 ms, and Kubernetes marks it Ready after another kubelet lag.
+ *   50 ms check, finds it within 50 ms, and Kubernetes marks it Ready at the successThreshold-th
+ *   passing probe.
  * - Crash: the user container exits. Kubernetes marks the pod not Ready at once; the
  *   queue-proxy answers every request it holds with 502 Bad Gateway (the activator passes
  *   the 502 on). The kubelet restarts the container at once the first time, then after its
@@ -44,11 +48,16 @@ export class PodFaults {
   private readonly pulls: ImagePullFault[] = [];
   /** Revision-wide readiness failures in force now (they also hold pods started during them). */
   private outages = 0;
+  /** The kubelet's readiness probe of this revision's pods. */
+  private readonly probe: KubeletReadinessProbe;
+  /** When the probe ticker of a pod that was running before the run started fired (its phase is unknown, so drawn). */
+  private readonly tickerAnchors = new WeakMap<Pod, number>();
 
   constructor(
     readonly rev: Revision,
     faults: readonly PodFaultSpec[],
   ) {
+    this.probe = rev.spec.kubeletReadinessProbe ?? podReadinessProbe(undefined);
     for (const f of faults) {
       if (f.kind === 'readinessFailure') this.readiness.push(f);
       else if (f.kind === 'crash') this.crashes.push(f);
@@ -158,15 +167,35 @@ export class PodFaults {
     if (!this.failing(pod)) this.becomeHealthy(pod, now);
   });
 
-  /** Readiness passes at `now`: the activator finds it at its next probe step, Kubernetes after a kubelet lag. */
-  private becomeHealthy(pod: Pod, now: number): void {
+  /**
+   * Readiness passes at `now`: the activator finds it at its next probe step, Kubernetes at
+   * `kubeReadyAt` (undefined: a kubelet lag later, as a container coming up is modelled).
+   */
+  private becomeHealthy(pod: Pod, now: number, kubeReadyAt?: number): void {
     const f = pod.fault;
     const token = ++f.readyToken;
     const first = this.firstDraws.get(pod);
     this.firstDraws.delete(pod);
-    const lag = first?.lag ?? this.rev.drawStart('kubeletReadyLag');
+    const at = kubeReadyAt ?? now + (first?.lag ?? this.rev.drawStart('kubeletReadyLag'));
     this.sim.at(this.rev.probeFoundAt(pod, f.probeSince, now), this.onFound, { pod, token });
-    this.sim.at(now + lag, this.onKubeReady, { pod, token });
+    this.sim.at(at, this.onKubeReady, { pod, token });
+  }
+
+  /**
+   * When the pod's probe worker's ticker fired: the kubelet starts it as it takes the pod on
+   * (its start time), and probes at once and then every period. For a pod running before the
+   * run started that instant is unknown: its phase is drawn from a stream of its own, so no
+   * other pod's draws move.
+   */
+  private tickerAnchor(pod: Pod): number {
+    if (!pod.runningBeforeRun) return pod.startTime;
+    let a = this.tickerAnchors.get(pod);
+    if (a === undefined) {
+      const r = new RandomStream(this.rev.world.sim.random.seed, `kubelet-probe/${pod.name}`);
+      a = pod.startTime - r.uniform(0, this.probe.periodSeconds);
+      this.tickerAnchors.set(pod, a);
+    }
+    return a;
   }
 
   private onFound = this.step('readyToken', (pod) => {
@@ -203,13 +232,15 @@ export class PodFaults {
     }
   };
 
-  /** The probe starts failing: whatever readiness was on its way is off; a pod in the endpoints leaves them after a kubelet lag. */
+  /**
+   * The probe starts failing: whatever readiness was on its way is off; a pod in the endpoints
+   * leaves them at the kubelet's failureThreshold-th failing probe (voided if readiness passes first).
+   */
   private readinessLost(pod: Pod, now: number): void {
     const f = pod.fault;
     const token = ++f.readyToken;
     if (!pod.k8sReady && !pod.activatorHealthy) return;
-    const lag = this.rev.drawStart('kubeletReadyLag');
-    this.sim.at(now + lag, this.onNotReady, { pod, token });
+    this.sim.at(kubeletNotReadyAt(this.probe, this.tickerAnchor(pod), now), this.onNotReady, { pod, token });
   }
 
   private onNotReady = this.step('readyToken', (pod, now) => {
@@ -226,7 +257,7 @@ export class PodFaults {
       f.readyToken++; // it never left: cancel the pending NotReady
       return;
     }
-    this.becomeHealthy(pod, now);
+    this.becomeHealthy(pod, now, kubeletReadyAgainAt(this.probe, this.tickerAnchor(pod), now));
   }
 
   // ---- crashes -----------------------------------------------------------------------------

@@ -3,7 +3,7 @@
  * and the model consumes. Times are seconds from the start of the run.
  */
 import type { AutoscalerClass, AutoscalerConfig, RevisionAutoscaling } from '../core/autoscaler/index.js';
-import type { TrafficTarget } from '../core/traffic/index.js';
+import type { KubeletReadinessProbe, TrafficTarget } from '../core/traffic/index.js';
 import type { ClusterAutoscalerConfig, KarpenterConfig, PodResources } from '../core/capacity/index.js';
 import type { DistributionSpec } from '../engine/distributions.js';
 
@@ -61,6 +61,12 @@ export interface RevisionSpec {
    * the user container, or a startup probe on a sidecar. Undefined: true.
    */
   enableProbeOptimisation?: boolean | undefined;
+  /**
+   * The pod-level readiness probe the kubelet runs (the queue-proxy's copy of the serving
+   * container's probe, defaulted by Knative and Kubernetes): it times NotReady and Ready again
+   * around a readiness failure. Undefined: Knative's default probe (every 10 s, 3 failures, 1 success).
+   */
+  kubeletReadinessProbe?: KubeletReadinessProbe | undefined;
   /** Resolved from config-autoscaler + the revision's annotations + containerConcurrency by core. */
   autoscaling: RevisionAutoscaling;
   /** A request's work: its service time, or with `work.kind` cpu its CPU-seconds (drawn at the request's own uniform). */

@@ -18,7 +18,7 @@ import {
   PROGRESS_DEADLINE_ANNOTATION,
   deploymentDeadlineProblem,
 } from '../core/autoscaler/index.js';
-import { dns1035LabelErrors, effectiveRolloutDuration, rolloutDurationFromAnnotations, type TrafficTarget, trafficBlockErrors } from '../core/traffic/index.js';
+import { dns1035LabelErrors, effectiveRolloutDuration, podReadinessProbe, rolloutDurationFromAnnotations, type KubeletReadinessProbe, type TrafficTarget, trafficBlockErrors } from '../core/traffic/index.js';
 import type { DistributionSpec, PodFaultSpec, PodStartSpec, RevisionSpec, RolloutDurationChange, ServiceSpec, TrafficChange } from '../model/spec.js';
 import type { ClusterConfig } from './configmaps.js';
 import { formatPath, ScenarioError, type PathSegment } from './errors.js';
@@ -294,6 +294,7 @@ export function buildService(ctx: ServiceContext): BuiltService {
       ...(responseStartTimeout !== undefined ? { responseStartTimeoutSeconds: responseStartTimeout } : {}),
       ...(idleTimeout !== undefined ? { idleTimeoutSeconds: idleTimeout } : {}),
       ...(probeOptimisation(spec.containers ?? []) ? {} : { enableProbeOptimisation: false }),
+      ...kubeletProbe(spec.containers ?? []),
       autoscaling,
       serviceTime,
       podStart,
@@ -432,6 +433,29 @@ export function buildService(ctx: ServiceContext): BuiltService {
 function probeOptimisation(containers: readonly ContainerInput[]): boolean {
   const serving = containers.length === 1 ? 0 : containers.findIndex((c) => c.ports !== undefined && c.ports.length > 0);
   return containers.every((c, i) => c.startupProbe == null && (i !== serving || c.readinessProbe?.exec == null));
+}
+
+/**
+ * The kubelet's readiness probe of the revision's pods: the queue-proxy's copy of the serving
+ * container's readiness probe (resources/queue.go). Left out when it is Knative's default one.
+ */
+function kubeletProbe(containers: readonly ContainerInput[]): { kubeletReadinessProbe?: KubeletReadinessProbe } {
+  const serving = containers.length === 1 ? 0 : containers.findIndex((c) => c.ports !== undefined && c.ports.length > 0);
+  const written = containers[serving]?.readinessProbe ?? undefined;
+  // The probe checks have run: each of these is an int32 or absent.
+  const field = (k: string): number | undefined => {
+    const v = written?.[k];
+    return typeof v === 'number' ? v : undefined;
+  };
+  const probe = podReadinessProbe({
+    periodSeconds: field('periodSeconds'),
+    timeoutSeconds: field('timeoutSeconds'),
+    failureThreshold: field('failureThreshold'),
+    successThreshold: field('successThreshold'),
+  });
+  const dflt = podReadinessProbe(undefined);
+  const same = (Object.keys(dflt) as (keyof KubeletReadinessProbe)[]).every((k) => probe[k] === dflt[k]);
+  return same ? {} : { kubeletReadinessProbe: probe };
 }
 
 /** A validated scenario fault in the model's terms (the schema checked each kind's fields). */

@@ -192,10 +192,14 @@ describe('HPA class: what the HPA reads of a pod (status.startTime, the Ready co
   // groupPods (kubernetes/kubernetes replica_calculator.go): past the 300 s CPU initialization
   // period a not-Ready pod is left out only if it never became Ready, i.e. its Ready condition
   // last changed within 30 s of status.startTime; one that was Ready and lost it still counts.
-  const run = (faults: unknown[], duration: string, podStart?: Record<string, unknown>, minScale = '2') => {
+  const run = (faults: unknown[], duration: string, podStart?: Record<string, unknown>, minScale = '2', readinessProbe?: Record<string, unknown>) => {
     // min-scale 2 keeps the failing pod (a ReplicaSet scaling down deletes not-Ready pods first).
     const raw = scenario({ initialPods: 2, duration, rate: { shape: 'constant', rps: 4 }, annotations: { 'autoscaling.knative.dev/min-scale': minScale } }) as Record<string, unknown> & { services: Array<Record<string, unknown>> };
     raw.services[0]!['app'] = { cpu: { work: '100ms' }, faults };
+    if (readinessProbe !== undefined) {
+      const manifest = raw.services[0]!['manifest'] as { spec: { template: { spec: { containers: Array<Record<string, unknown>> } } } };
+      manifest.spec.template.spec.containers[0]!['readinessProbe'] = readinessProbe;
+    }
     if (podStart !== undefined) raw.services[0]!['podStart'] = podStart;
     const loaded = scenarioFromValue(raw, 's.yaml');
     const world = new World(loaded.world, new MemoryRecorder());
@@ -208,10 +212,11 @@ describe('HPA class: what the HPA reads of a pod (status.startTime, the Ready co
   };
 
   it('a pod that was Ready and fails its readiness probe at 400 s: Ready went False then (not at its start), so at 420 s it still counts', () => {
-    const { samples, groups } = run([{ kind: 'readinessFailure', at: '400s', pods: 1 }], '420s');
+    // A probe every second that gives up at the first failure (the default one would need 21 s or more).
+    const { samples, groups } = run([{ kind: 'readinessFailure', at: '400s', pods: 1 }], '420s', undefined, '2', { periodSeconds: 1, failureThreshold: 1 });
     const failed = samples.find((s) => s.ready === false)!;
     expect(failed.startTimeSeconds).toBe(0);
-    // The kubelet lag (uniform 0–1 s) after the probe fails at 400 s.
+    // The kubelet's first probe at or after 400 s, on the pod's own 1 s ticker.
     expect(failed.readyLastTransitionSeconds).toBeGreaterThanOrEqual(400);
     expect(failed.readyLastTransitionSeconds).toBeLessThanOrEqual(401);
     expect([groups.readyCount, groups.unready.length]).toEqual([2, 0]);

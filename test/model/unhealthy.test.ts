@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { podReadinessProbe } from '../../src/core/traffic/index.js';
 import { STATUS_BAD_GATEWAY, STATUS_NO_ROUTE, STATUS_OK } from '../../src/model/request.js';
 import type { ClientSpec, PodFaultSpec, RevisionSpec } from '../../src/model/spec.js';
 import { ScenarioError } from '../../src/scenario/errors.js';
@@ -12,38 +13,46 @@ const faulty = (o: RevOpts, faults: PodFaultSpec[]): RevisionSpec => ({ ...revis
 
 const pinned = (n: number): Record<string, string> => ({ 'autoscaling.knative.dev/min-scale': String(n), 'autoscaling.knative.dev/max-scale': String(n) });
 const POD1 = 'hello-00001-deployment-0001';
+/**
+ * A readiness probe every second that gives up at the first failure (periodSeconds 1,
+ * failureThreshold 1). Pod 1 ran before the run, so its probe ticker's phase is drawn: with
+ * seed 1 it fires at 0.415302 s past each second.
+ */
+const everySecond = { kubeletReadinessProbe: podReadinessProbe({ periodSeconds: 1, failureThreshold: 1 }) };
+const TICK = 0.415302;
 
 describe('readiness failing for a window', () => {
-  // Three warm pods pinned at 3; pod 1's readiness fails from 30 s to 50 s. Kubelet lag 0.5 s, probes every 200 ms.
+  // Three warm pods pinned at 3; pod 1's readiness fails from 30 s to 50 s. The kubelet probes every 1 s, the activator every 200 ms.
   const spec = world(
-    [service('hello', [faulty({ initialPods: 3, annotations: pinned(3) }, [{ kind: 'readinessFailure', atSeconds: 30, durationSeconds: 20, pods: 1 }])])],
+    [service('hello', [{ ...faulty({ initialPods: 3, annotations: pinned(3) }, [{ kind: 'readinessFailure', atSeconds: 30, durationSeconds: 20, pods: 1 }]), ...everySecond }])],
     [uniform(10, 0, 90)],
     { duration: 100 },
   );
   const { rec } = run(spec);
   const events = rec.pods.filter((p) => p.pod.name === POD1 && p.time > 0).map((p) => [p.event, Number(p.time.toFixed(6))]);
 
-  it('leaves the endpoints a kubelet lag after it starts failing, and comes back on the probe grid, then Ready', () => {
-    // NotReady at 30.5; readiness passes at 50. The activator's probe from 30.5 starts the queue-proxy's
-    // check, which retries every 50 ms, so it sees the pass at 50 (not on its 200 ms grid, 50.1); Kubernetes Ready at 50.5.
+  it("leaves the endpoints at the kubelet's first failing probe, comes back on the activator's probe, then Ready at the kubelet's next probe", () => {
+    // NotReady at the kubelet's probe at 30.415302; readiness passes at 50. The activator's probe from then starts the
+    // queue-proxy's check, which retries every 50 ms from 30.415302, so it sees the pass at 50.015302 (not on its
+    // 200 ms grid); Kubernetes Ready at the kubelet's next probe, 50.415302.
     expect(events).toEqual([
-      ['NotReady', 30.5],
-      ['ActivatorHealthy', 50],
-      ['Ready', 50.5],
+      ['NotReady', 30 + TICK],
+      ['ActivatorHealthy', 50.015302],
+      ['Ready', 50 + TICK],
     ]);
   });
 
   it('is out of the ready count (samples and the KPA) for exactly that window', () => {
-    for (const s of rec.samples) expect(s.ready).toBe(s.time > 30.5 && s.time < 50.5 ? 2 : 3);
-    const inWindow = rec.decisions.filter((d) => d.time > 30.5 && d.time < 50.5);
+    for (const s of rec.samples) expect(s.ready).toBe(s.time > 30 + TICK && s.time < 50 + TICK ? 2 : 3);
+    const inWindow = rec.decisions.filter((d) => d.time > 30 + TICK && d.time < 50 + TICK);
     expect(inWindow.length).toBeGreaterThanOrEqual(9);
     for (const d of inWindow) expect(d.readyPods).toBe(2);
   });
 
   it('gets no new requests while out, serves again after, and loses none', () => {
     const toPod1 = rec.requests.filter((r) => r.pod?.name === POD1);
-    expect(toPod1.filter((r) => r.podIn > 30.5 && r.podIn < 50.1)).toEqual([]);
-    expect(toPod1.filter((r) => r.podIn < 30.5).length).toBeGreaterThan(50);
+    expect(toPod1.filter((r) => r.podIn > 30 + TICK && r.podIn < 50.015302)).toEqual([]);
+    expect(toPod1.filter((r) => r.podIn < 30 + TICK).length).toBeGreaterThan(50);
     expect(toPod1.filter((r) => r.podIn > 50.1).length).toBeGreaterThan(50);
     expect(rec.requests.every((r) => r.status === STATUS_OK)).toBe(true);
   });
@@ -51,15 +60,15 @@ describe('readiness failing for a window', () => {
 
 describe('a pod back from a short readiness failure, requests still in flight', () => {
   it('the activator counts only what it sends through the new tracker: one new request joins the held one, no more', () => {
-    // 10 s requests, CC 1, two pinned pods kept busy through the activator; pod 1 is out from 30.5 s to 32.1 s
+    // 10 s requests, CC 1, two pinned pods kept busy through the activator; pod 1 is out from 30.415302 s to 32 s
     // while still working on a request it took before.
     const spec = world(
-      [service('hello', [faulty({ initialPods: 2, annotations: pinned(2), cc: 1, serviceTime: constant(10) }, [{ kind: 'readinessFailure', atSeconds: 30, durationSeconds: 2, pods: 1 }])])],
+      [service('hello', [{ ...faulty({ initialPods: 2, annotations: pinned(2), cc: 1, serviceTime: constant(10) }, [{ kind: 'readinessFailure', atSeconds: 30, durationSeconds: 2, pods: 1 }]), ...everySecond }])],
       [uniform(0.3, 0, 200)],
       { duration: 260, activators: 1 },
     );
     const { rec } = run(spec);
-    const heldAcross = rec.requests.filter((r) => r.pod?.name === POD1 && r.podIn < 30.5 && r.end > 32);
+    const heldAcross = rec.requests.filter((r) => r.pod?.name === POD1 && r.podIn < 30 + TICK && r.end > 32);
     expect(heldAcross.length).toBe(1);
     expect(heldAcross[0]!.status).toBe(STATUS_OK);
     // Upstream too starts the returning pod with a fresh tracker (breaker empty), so one more request joins the
@@ -69,7 +78,7 @@ describe('a pod back from a short readiness failure, requests still in flight', 
     expect(Math.max(...toPod1.map((r) => inPod(r.podIn)))).toBe(2);
     const waitedInPod = rec.requests.filter((r) => r.status === STATUS_OK && r.serviceStart > r.podIn);
     // Pod 1 is usable again at 32 (readiness passes; the queue-proxy's 50 ms check, running since the activator's
-    // probe at 30.5, shows it at once), but the revision breaker still counts the held request: with pod 2's
+    // probe at 30.415302, shows it at once), but the revision breaker still counts the held request: with pod 2's
     // request too it is at its capacity of 2 until pod 2's ends at 33.334. The next request then goes to the
     // first tracker with a free slot, pod 1's fresh one, and waits there behind the held request.
     expect(waitedInPod.map((r) => [r.pod!.name, Number(r.podIn.toFixed(3))])).toEqual([[POD1, 33.334]]);
