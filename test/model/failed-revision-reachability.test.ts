@@ -76,12 +76,14 @@ describe('min-scale 1, image pulls failing until 400 s, then readiness failing 7
     expect(rec.reconciles.every((r) => r.replicas === 1)).toBe(true);
   });
 
-  it('stays Reachable while its only pod is NotReady (700.5–800.5 s): the failure cleared when the pod was Ready', () => {
+  it('stays Reachable while its only pod is NotReady (721.5–800.5 s): the failure cleared when the pod was Ready', () => {
     // Upstream the Deployment progressed and ContainerHealthy turned True, so no condition is False any more.
+    // The kubelet's default readiness probe ticks at 0.5 s + 10 k (the pod was scheduled at 0.5 s): the probes at
+    // 700.5, 710.5 and 720.5 s fail, the last once its 1 s timeout ends; the one at 800.5 s passes.
     const readiness = rec.pods.filter((p) => p.event === 'NotReady' || p.event === 'Ready').map((p) => [p.event, p.time]);
     expect(readiness).toEqual([
       ['Ready', 612.5],
-      ['NotReady', 700.5],
+      ['NotReady', 721.5],
       ['Ready', 800.5],
     ]);
     expect(rec.reconciles.filter((r) => r.time > 612.5).every((r) => r.reachable)).toBe(true);
