@@ -69,7 +69,9 @@ function stepsUntil(from: number, to: number, step: number): number {
 
 /** The first probe at or after `t`, the worker's ticker firing at `anchorSeconds` + k·period. */
 function tickAtOrAfter(p: KubeletReadinessProbe, anchorSeconds: number, t: number): number {
-  return anchorSeconds + Math.ceil((t - anchorSeconds) / p.periodSeconds - 1e-9) * p.periodSeconds;
+  const tick = anchorSeconds + Math.ceil((t - anchorSeconds) / p.periodSeconds - 1e-9) * p.periodSeconds;
+  // The slack can land a hair before `t` (an event in the past): the probe within it is at `t`.
+  return Math.max(tick, t);
 }
 
 /**

@@ -46,6 +46,16 @@ describe('kubeletNotReadyAt / kubeletReadyAgainAt: the Ready condition follows t
     expect(kubeletReadyAgainAt(p, anchor, at)).toBeCloseTo(want, 9);
   });
 
+  // 1e-12 s after the tick at 10.142857142857142: within the grid's float slack. The probe there
+  // must not come before the instant asked about, or its event would be scheduled in the past.
+  it.each([
+    { name: 'NotReady', f: kubeletNotReadyAt },
+    { name: 'Ready again', f: kubeletReadyAgainAt },
+  ])('$name a hair after a tick of a 2 s probe with thresholds 1 is that instant, not the tick before it', ({ f }) => {
+    const at = 0.14285714285714285 + 10 + 1e-12;
+    expect(f(every2, 0.14285714285714285, at)).toBe(at);
+  });
+
   it('NotReady is (failureThreshold − 1) periods plus less than one period after the failure (plus the timeout when aggressive)', () => {
     for (let i = 0; i < 100; i++) {
       const anchor = i * 0.731;
