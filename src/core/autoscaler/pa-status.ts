@@ -116,7 +116,14 @@ export function inactiveForSeconds(s: PodAutoscalerState, nowSeconds: number): n
   return s.active === 'Inactive' ? nowSeconds - s.lastTransitionSeconds : -1;
 }
 
-/** CanFailActivation: Activating for strictly longer than `timeoutSeconds`. */
+/**
+ * CanFailActivation: Activating for at least `timeoutSeconds`. Upstream compares strictly, but
+ * the reconcile that asks it is the requeue it scheduled a whole timeout after the one that
+ * started activating, which runs after some workqueue latency and reads a transition time
+ * truncated to the second by the API: it always finds the timeout strictly passed. knsim's
+ * requeue lands on the very instant, so "at least" gives upstream's outcome; strictly, every
+ * failed activation waited a second whole timeout (1260 s, not 630, with the defaults).
+ */
 export function canFailActivation(s: PodAutoscalerState, nowSeconds: number, timeoutSeconds: number): boolean {
-  return s.active === 'Activating' && wholeNanos(nowSeconds - s.lastTransitionSeconds) > wholeNanos(timeoutSeconds);
+  return s.active === 'Activating' && wholeNanos(nowSeconds - s.lastTransitionSeconds) >= wholeNanos(timeoutSeconds);
 }
