@@ -10,7 +10,9 @@ import { loadRunData, reportCharts } from '../../src/output/report/index.js';
 import { runWorld } from '../../src/run/run-world.js';
 import { loadScenario } from '../../src/scenario/load.js';
 
+import type { TopLevelSpec } from 'vega-lite';
 import { csv, dataOf as dataRows } from '../support/chart-data.js';
+import { axisTitled, chartScene } from '../support/chart-scene.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const dataOf = (spec: unknown, name: string): Row[] => dataRows<Row>(spec, name);
@@ -146,4 +148,18 @@ describe('nodes and cost charts, 15 s buckets (capacity-planning, 6 h)', () => {
     const area = rate.reduce((a, r) => a + (Number(r['v']) * axis.bucketSeconds) / 3600, 0);
     expect(area).toBeCloseTo(summary.cost.total, 5);
   });
+});
+
+// A minute of A9's nodes costs $0.0064: in cents every tick of the cost axis read $0.00.
+describe('the cost chart of a short run', () => {
+  it.each([
+    { seconds: 60, title: 'cost so far ($)' },
+    { seconds: 900, title: 'cost so far ($)' },
+    { seconds: 60, title: 'rate ($/h)' },
+  ])('$seconds s: the "$title" axis ticks read apart', async ({ seconds, title }) => {
+    const charts = reportCharts(loadRunData(runOf(join(root, 'test/fixtures/capacity/a9.yaml'), seconds)));
+    const labels = axisTitled(await chartScene(charts.charts.find((c) => c.id === 'cost')!.spec as TopLevelSpec), title).labels;
+    expect(labels.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(labels).size).toBe(labels.length);
+  }, 60_000);
 });

@@ -8,6 +8,16 @@ const PALETTE = ['#e45756', '#4c78a8', '#f58518', '#54a24b', '#72b7b2', '#b279a2
 /** A y scale from $0 with ~15 % headroom (headroomScale's +1 is meant for counts). */
 const dollarScale = (values: readonly number[]): Spec => ({ domain: [0, Math.max(...values, 0) * 1.15 || 1], nice: true, zero: true });
 
+/**
+ * A dollar axis whose ticks read apart: cents for a dollar or more, else enough decimals for a
+ * fifth of the largest value (a minute of one $0.20/h node ticked $0.00 five times in cents).
+ */
+function dollarAxisFormat(values: readonly number[]): string {
+  const max = Math.max(...values, 0);
+  const digits = max >= 1 || max <= 0 ? 2 : Math.min(8, Math.max(2, Math.ceil(-Math.log10(max / 5))));
+  return `$,.${digits}f`;
+}
+
 const dollars = (v: number): string => `$${v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 4 })}`;
 
 /** Node cost accumulating over the run, and the $/h being spent by node pool (nodes.csv). */
@@ -34,7 +44,7 @@ export function costChart(ctx: ChartContext): Chart | undefined {
       mark: { type: 'line', interpolate: 'linear', point: exact && costRows.length < 60 },
       encoding: {
         x,
-        y: { field: 'c', type: 'quantitative', title: 'cost so far ($)', scale: dollarScale(costRows.map((r) => r['c'] as number)), axis: { format: '$,.2f' } },
+        y: { field: 'c', type: 'quantitative', title: 'cost so far ($)', scale: dollarScale(costRows.map((r) => r['c'] as number)), axis: { format: dollarAxisFormat(costRows.map((r) => r['c'] as number)) } },
         stroke: { datum: 'all node pools', type: 'nominal', scale: { range: ['#222222'] }, legend: { title: 'node cost ($)', symbolType: 'stroke' } },
         tooltip: [{ field: 'c', title: 'cost so far ($)', format: '$,.4f' }],
       },
@@ -46,7 +56,7 @@ export function costChart(ctx: ChartContext): Chart | undefined {
       mark: { type: 'area', interpolate: 'step-after', opacity: 0.85 },
       encoding: {
         x,
-        y: { field: 'v', type: 'quantitative', title: 'rate ($/h)', stack: 'zero', scale: dollarScale(totals), axis: { format: '$,.2f' } },
+        y: { field: 'v', type: 'quantitative', title: 'rate ($/h)', stack: 'zero', scale: dollarScale(totals), axis: { format: dollarAxisFormat(totals) } },
         fill: { field: 's', type: 'nominal', scale: { domain: pools, range: pools.map((_, i) => PALETTE[i % PALETTE.length]!) }, legend: { title: 'node pool ($/h)', symbolType: 'square' } },
         order: { field: 'si', sort: 'ascending' },
         tooltip: [{ field: 's', title: 'pool' }, { field: 'v', title: '$/h', format: '$,.4f' }],
