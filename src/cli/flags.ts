@@ -86,8 +86,9 @@ export interface WorkLimitArgs {
 }
 
 /**
- * --max-requests, --max-pods, --max-users, --max-events: a number > 0 such as 5e9 each;
- * --max-in-flight: a whole number > 0 (it counts requests one by one); the defaults otherwise.
+ * --max-requests, --max-events: a number > 0 such as 5e9 each; --max-pods, --max-users,
+ * --max-in-flight: a whole number > 0 (they count pods, users and requests one by one); the
+ * defaults otherwise.
  */
 export function parseWorkLimits(args: WorkLimitArgs): WorkLimits {
   const one = (v: unknown, key: keyof WorkLimits, whole = false): number => {
@@ -100,8 +101,8 @@ export function parseWorkLimits(args: WorkLimitArgs): WorkLimits {
   };
   return {
     requests: one(args.maxRequests, 'requests'),
-    pods: one(args.maxPods, 'pods'),
-    users: one(args.maxUsers, 'users'),
+    pods: one(args.maxPods, 'pods', true),
+    users: one(args.maxUsers, 'users', true),
     events: one(args.maxEvents, 'events'),
     inFlight: one(args.maxInFlight, 'inFlight', true),
   };

@@ -117,7 +117,7 @@ describe('work limits on the command line', () => {
     const { file, out } = setup();
     const r = knsim(['run', file, '--out', out, '--max-pods', 'many']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('knsim: --max-pods: must be a number > 0 such as 5e9 (got "many")\n');
+    expect(r.stderr).toBe('knsim: --max-pods: must be a whole number > 0 such as 4e6 (got "many")\n');
   });
 
   it('sweep checks every point before the first run', () => {

@@ -267,8 +267,10 @@ describe('work-limit flags', () => {
 
   it.each([
     [{ maxRequests: 'lots' }, '--max-requests: must be a number > 0 such as 5e9 (got "lots")'],
-    [{ maxPods: '0' }, '--max-pods: must be a number > 0 such as 5e9 (got "0")'],
-    [{ maxUsers: '-5' }, '--max-users: must be a number > 0 such as 5e9 (got "-5")'],
+    [{ maxPods: '0' }, '--max-pods: must be a whole number > 0 such as 4e6 (got "0")'],
+    [{ maxPods: '1.5' }, '--max-pods: must be a whole number > 0 such as 4e6 (got "1.5")'],
+    [{ maxUsers: '-5' }, '--max-users: must be a whole number > 0 such as 4e6 (got "-5")'],
+    [{ maxUsers: '2.5' }, '--max-users: must be a whole number > 0 such as 4e6 (got "2.5")'],
     [{ maxEvents: '1e999' }, '--max-events: must be a number > 0 such as 5e9 (got "1e999")'],
     [{ maxInFlight: '1.5' }, '--max-in-flight: must be a whole number > 0 such as 4e6 (got "1.5")'],
     [{ maxInFlight: '0' }, '--max-in-flight: must be a whole number > 0 such as 4e6 (got "0")'],
