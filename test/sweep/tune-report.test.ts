@@ -5,7 +5,7 @@
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseAxes } from '../../src/sweep/axes.js';
@@ -75,7 +75,8 @@ describe.runIf(haveChromium)('tune report.html in a real browser', () => {
       }
       expect(await page.locator('ul.flags li.flag-no-effect').innerText()).toMatch(/scale-to-zero-grace-period changed no metric in (\d+) of \1 groups/);
       expect(await page.locator('ul.flags li.flag-edge').innerText()).toMatch(/containerConcurrency=20 is the highest value searched .*widen the range above 20/);
-      await page.screenshot({ path: '/tmp/knsim-tune-report.png', fullPage: true });
+      // Beside the report in the test's own folder (a fixed /tmp path could overwrite someone's file).
+      await page.screenshot({ path: join(dirname(dir), 'tune-report.png'), fullPage: true });
       expect(errors).toEqual([]);
       expect(requests).toEqual([]); // self-contained: nothing loaded from elsewhere
     } finally {
