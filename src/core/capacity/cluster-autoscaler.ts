@@ -6,6 +6,7 @@
  * Time is a parameter; ties are broken by a caller-supplied `tieBreak`.
  */
 import { requireInteger, requireNonNegative } from '../errors.js';
+import { gridPointAtOrAfter } from '../grid.js';
 import { bindPod, fits } from './fit.js';
 import type { NodeView, PodResources, Resources } from './types.js';
 
@@ -326,9 +327,9 @@ export const POD_GONE_CHECK_SECONDS = 5;
  * node of an empty node, with nothing to wait for, at once).
  */
 export function drainedNodeDeletionAt(evictedAt: number, lastPodGoneAt: number): number {
-  const waited = requireNonNegative('lastPodGoneAt - evictedAt', lastPodGoneAt - evictedAt);
-  // A look at the very instant counts (1e-9 absorbs float sums).
-  return evictedAt + Math.ceil(waited / POD_GONE_CHECK_SECONDS - 1e-9) * POD_GONE_CHECK_SECONDS;
+  requireNonNegative('lastPodGoneAt - evictedAt', lastPodGoneAt - evictedAt);
+  // A look at the very instant counts.
+  return gridPointAtOrAfter(evictedAt, POD_GONE_CHECK_SECONDS, lastPodGoneAt);
 }
 
 export interface ScaleDownHistory {

@@ -5,6 +5,7 @@
  * choice: the real provisioner simulates every scheduling constraint, knsim only resources).
  */
 import { requireInteger, requireNonNegative } from '../errors.js';
+import { gridPointAtOrAfter } from '../grid.js';
 import { bindPod, fits } from './fit.js';
 import type { NodeView, PodResources } from './types.js';
 import { templateNode, type NodeTemplate } from './cluster-autoscaler.js';
@@ -100,8 +101,8 @@ export function expiresAt(createdAt: number, cfg: Pick<KarpenterConfig, 'expireA
  */
 export function queueCheckAt(startedAt: number, now: number, period: number): number {
   requireNonNegative('now - startedAt', now - startedAt);
-  // A look at the very instant counts (1e-9 absorbs float sums).
-  return startedAt + Math.ceil((now - startedAt) / period - 1e-9) * period;
+  // A look at the very instant counts.
+  return gridPointAtOrAfter(startedAt, period, now);
 }
 
 /**

@@ -14,14 +14,10 @@
  * for the watcher's next round, up to one probe period).
  */
 import { requireFinite, requirePositive } from '../errors.js';
+import { gridPointAtOrAfter, gridStepsUntil } from '../grid.js';
 
 /** The queue-proxy's retry interval for an aggressive readiness probe (readiness/probe.go). */
 export const QUEUE_PROXY_PROBE_RETRY_SECONDS = 0.05;
-
-/** A grid step count that absorbs float noise (0.6 / 0.2 is 2.9999999999999996). */
-function stepsUntil(from: number, to: number, step: number): number {
-  return Math.max(0, Math.ceil((to - from) / step - 1e-9));
-}
 
 /**
  * The instant the activator finds the pod: probing since `sinceSeconds` every
@@ -34,8 +30,6 @@ export function activatorProbeFoundAt(sinceSeconds: number, queueProxyUpSeconds:
   requireFinite('readySeconds', readySeconds);
   requirePositive('probePeriodSeconds', probePeriodSeconds);
   // The first round that reaches the queue-proxy starts its check.
-  const checkFrom = sinceSeconds + stepsUntil(sinceSeconds, queueProxyUpSeconds, probePeriodSeconds) * probePeriodSeconds;
-  const found = checkFrom + stepsUntil(checkFrom, readySeconds, QUEUE_PROXY_PROBE_RETRY_SECONDS) * QUEUE_PROXY_PROBE_RETRY_SECONDS;
-  // The grid's slack for float noise can land a hair before readiness; the pod is found at it.
-  return Math.max(found, readySeconds);
+  const checkFrom = sinceSeconds + gridStepsUntil(sinceSeconds, queueProxyUpSeconds, probePeriodSeconds) * probePeriodSeconds;
+  return gridPointAtOrAfter(checkFrom, QUEUE_PROXY_PROBE_RETRY_SECONDS, readySeconds);
 }

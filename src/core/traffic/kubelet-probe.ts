@@ -18,6 +18,7 @@
  * passes again succeeds at that 50 ms step if it is still within its timeout.
  */
 import { requireFinite } from '../errors.js';
+import { gridPointAtOrAfter, gridStepsUntil } from '../grid.js';
 import { QUEUE_PROXY_PROBE_RETRY_SECONDS } from './activator-probe.js';
 
 /** A readiness probe's timing fields as written (absent or 0 is Go's unset). */
@@ -62,16 +63,9 @@ export function podReadinessProbe(user: ReadinessProbeFields | undefined): Kubel
   };
 }
 
-/** Grid steps from `from` to the first point at or after `to`, absorbing float noise. */
-function stepsUntil(from: number, to: number, step: number): number {
-  return Math.max(0, Math.ceil((to - from) / step - 1e-9));
-}
-
 /** The first probe at or after `t`, the worker's ticker firing at `anchorSeconds` + k·period. */
 function tickAtOrAfter(p: KubeletReadinessProbe, anchorSeconds: number, t: number): number {
-  const tick = anchorSeconds + Math.ceil((t - anchorSeconds) / p.periodSeconds - 1e-9) * p.periodSeconds;
-  // The slack can land a hair before `t` (an event in the past): the probe within it is at `t`.
-  return Math.max(tick, t);
+  return gridPointAtOrAfter(anchorSeconds, p.periodSeconds, t);
 }
 
 /**
@@ -100,7 +94,7 @@ export function kubeletReadyAgainAt(p: KubeletReadinessProbe, anchorSeconds: num
   const inFlight = tickAtOrAfter(p, anchorSeconds, passedAtSeconds);
   const started = inFlight - passedAtSeconds > 1e-9 ? inFlight - p.periodSeconds : inFlight;
   if (passedAtSeconds - started < p.timeoutSeconds - 1e-9) {
-    const passes = started + stepsUntil(started, passedAtSeconds, QUEUE_PROXY_PROBE_RETRY_SECONDS) * QUEUE_PROXY_PROBE_RETRY_SECONDS;
+    const passes = started + gridStepsUntil(started, passedAtSeconds, QUEUE_PROXY_PROBE_RETRY_SECONDS) * QUEUE_PROXY_PROBE_RETRY_SECONDS;
     // Later successes come at the next ticks, which pass at once.
     return later === 0 ? Math.max(passes, passedAtSeconds) : started + later;
   }
