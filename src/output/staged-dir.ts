@@ -41,7 +41,10 @@ const onSigterm = (): void => interrupted('SIGTERM', 143);
 function interrupted(signal: string, code: number): void {
   for (const p of live) {
     try {
-      rmSync(p, { recursive: true, force: true });
+      // A worker thread may still be writing into its staging folder (signals reach only this
+      // thread): a file it adds while the folder is emptied fails the removal with ENOTEMPTY, so
+      // try again; a file it opens after the folder is gone cannot be created.
+      rmSync(p, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
       process.stderr.write(`knsim: ${signal}: removed ${p}\n`);
     } catch (e) {
       process.stderr.write(`knsim: ${signal}: could not remove ${p}: ${(e as Error).message}\n`);
