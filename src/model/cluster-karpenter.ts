@@ -332,14 +332,15 @@ export class KarpenterModel implements NodeAutoscaler {
    * What removing `nodes` would take (disruption/helpers.go SimulateScheduling): their movable
    * pods, the Unschedulable pods and the movable pods of nodes already being removed, onto the
    * other Ready nodes, the nodes launching or one new node. A candidate's pod goes neither onto
-   * a node still launching nor (consolidateAfter > 0) onto one whose last pod event is more
+   * a node still launching nor (consolidateAfter > 0, not Never) onto one whose last pod event is more
    * recent than that (scheduler.go: isUnderConsolidateAfter in consolidation simulations).
    */
   private decide(nodes: readonly ClusterNode[], now: number): ConsolidationDecision<PoolType> {
     const c = this.cluster;
     const wait = this.spec.config.consolidateAfterSeconds;
     const ready = c.nodes.filter((n) => n.state === 'Ready' && !nodes.includes(n));
-    const settling = new Set(ready.filter((n) => wait > 0 && !this.consolidatable(n, now)).map((n) => n.name));
+    // consolidateAfter Never makes no node a candidate, yet every node stays a destination (consolidation.go).
+    const settling = new Set(ready.filter((n) => wait > 0 && Number.isFinite(wait) && !this.consolidatable(n, now)).map((n) => n.name));
     const launching = c.nodes.filter((n) => n.state === 'Provisioning').map((n) => templateNode(n.name, poolTemplate(n.pool)));
     const pods: SimulatedPod[] = [];
     const add = (list: readonly Pod[], kind: SimulatedPod['kind']) => {

@@ -278,23 +278,29 @@ const nodePoolSchema = obj({
 export type NodePoolInput = z.output<typeof nodePoolSchema>;
 
 /** The node autoscaler and its flags (upstream defaults when absent); which flags a kind accepts is checked in nodes.ts. */
-/** A Karpenter NodePool duration that may be `Never` (NillableDuration): seconds, Infinity for Never. */
-const durationOrNever = z.unknown().transform((v, ctx): number => {
-  if (v === 'Never') return Number.POSITIVE_INFINITY;
-  const r = parseDuration(v);
-  // The NodePool CRD's pattern takes only whole s, m and h (so no 1ns expiry, which relaunched a node every nanosecond).
-  const whole = typeof v === 'string' ? /^([0-9]+(s|m|h))+$/.test(v) : Number.isInteger(v);
-  const rule = !r.ok
-    ? r.rule
-    : !(r.seconds > 0)
-      ? 'must be greater than 0'
-      : whole
-        ? undefined
-        : `must be whole seconds, minutes or hours: Karpenter's NodePool schema (^(([0-9]+(s|m|h))+|Never)$) refuses ${JSON.stringify(typeof v === 'string' ? v : String(v))}`;
-  if (rule === undefined && r.ok) return r.seconds;
-  ctx.addIssue({ code: 'custom', message: `${rule}; or Never` });
-  return z.NEVER;
-});
+/**
+ * A Karpenter NodePool duration that may be `Never` (NillableDuration): seconds, Infinity for Never.
+ * `zero`: whether 0 is taken (consolidateAfter 0s consolidates at once; an expireAfter of 0 would relaunch nodes without end).
+ */
+const durationOrNever = (zero: boolean) =>
+  z.unknown().transform((v, ctx): number => {
+    if (v === 'Never') return Number.POSITIVE_INFINITY;
+    const r = parseDuration(v);
+    // The NodePool CRD's pattern takes only whole s, m and h (so no 1ns expiry, which relaunched a node every nanosecond).
+    const whole = typeof v === 'string' ? /^([0-9]+(s|m|h))+$/.test(v) : Number.isInteger(v);
+    const rule = !r.ok
+      ? r.rule
+      : !(r.seconds > 0 || (zero && r.seconds === 0))
+        ? zero
+          ? 'must not be negative'
+          : 'must be greater than 0'
+        : whole
+          ? undefined
+          : `must be whole seconds, minutes or hours: Karpenter's NodePool schema (^(([0-9]+(s|m|h))+|Never)$) refuses ${JSON.stringify(typeof v === 'string' ? v : String(v))}`;
+    if (rule === undefined && r.ok) return r.seconds;
+    ctx.addIssue({ code: 'custom', message: `${rule}; or Never` });
+    return z.NEVER;
+  });
 const nodeAutoscalerSchema = obj({
   kind: z.enum(['none', 'cluster-autoscaler', 'karpenter']),
   // Cluster Autoscaler flags.
@@ -314,10 +320,10 @@ const nodeAutoscalerSchema = obj({
   // Karpenter settings.
   batchIdleDuration: duration('positive').optional(),
   batchMaxDuration: duration('positive').optional(),
-  consolidateAfter: duration('nonneg').optional(),
+  consolidateAfter: durationOrNever(true).optional(),
   consolidationPolicy: z.enum(['WhenEmptyOrUnderutilized', 'WhenEmpty']).optional(),
   budgetNodesPercent: z.number().min(0).max(100).optional(),
-  expireAfter: durationOrNever.optional(),
+  expireAfter: durationOrNever(false).optional(),
   firstPoll: duration('nonneg').optional(),
 });
 export type NodeAutoscalerInput = z.output<typeof nodeAutoscalerSchema>;

@@ -480,6 +480,11 @@ describe('Karpenter consolidation simulations (disruption/helpers.go SimulateSch
     const r = run('karpenter-churn', ['cluster.nodeAutoscaler.consolidateAfter=30s']);
     expect(r.nodes.filter((n) => n.event === 'Tainted').map((n) => [n.node, n.time])).toEqual([['small-001', 57]]);
   });
+  it('consolidateAfter Never (a NodePool that opts out of consolidation): no node is ever a candidate, so both nodes stay for the whole run (with 30s, small-001 went at 57)', () => {
+    const r = run('karpenter-churn', ['cluster.nodeAutoscaler.consolidateAfter=Never', 'duration=600s']);
+    expect(r.nodes.filter((n) => n.event === 'Tainted' || n.event === 'Deleted')).toEqual([]);
+    expect(new Set(r.nodes.map((n) => n.node))).toEqual(new Set(['small-001', 'small-002']));
+  });
 });
 
 describe('Karpenter\'s consolidateAfter clock is the NodeClaim\'s lastPodEventTime, written at most once per 10 s (nodeclaim/podevents dedupeTimeout)', () => {

@@ -96,6 +96,31 @@ describe('Karpenter expireAfter (NodePool template; upstream default 720h, or Ne
   });
 });
 
+describe('Karpenter consolidateAfter (NodePool disruption; upstream default 0s, or Never)', () => {
+  const karpenter = (extra: string) => withPools(['name: p, initialNodes: 1'], `karpenter${extra}`);
+  const wait = (file: string) => {
+    const a = loadScenario(file).world.cluster.nodes!.autoscaler;
+    return a.kind === 'karpenter' ? a.config.consolidateAfterSeconds : undefined;
+  };
+  it.each([
+    ['', 0],
+    [', consolidateAfter: 0s', 0],
+    [', consolidateAfter: 30s', 30],
+    [', consolidateAfter: 1h5m', 3900],
+    [', consolidateAfter: Never', Number.POSITIVE_INFINITY],
+  ])('nodeAutoscaler { kind: karpenter%s } waits %s s', (extra, seconds) => {
+    expect(wait(karpenter(extra))).toBe(seconds);
+  });
+  it.each([
+    [', consolidateAfter: -1s', 'must not be negative; or Never'],
+    [', consolidateAfter: 1.5s', 'must be whole seconds, minutes or hours: Karpenter\'s NodePool schema (^(([0-9]+(s|m|h))+|Never)$) refuses "1.5s"; or Never'],
+    [', consolidateAfter: never', 'invalid duration "never": not a Go duration (examples: "60s", "1m30s", "300ms"); or Never'],
+  ])('refuses%s', (extra, rule) => {
+    const err = catchScenarioError(() => loadScenario(karpenter(extra)));
+    expect([err.path, err.rule]).toEqual(['cluster.nodeAutoscaler.consolidateAfter', rule]);
+  });
+});
+
 describe('Cluster Autoscaler unremovableNodeRecheckTimeout (--unremovable-node-recheck-timeout, default 5m)', () => {
   const ca = (extra: string) => withPools(['name: p, initialNodes: 1'], `cluster-autoscaler${extra}`);
   const recheck = (file: string) => {
