@@ -7,6 +7,8 @@ import type { TopLevelSpec } from 'vega-lite';
 export interface SceneAxis {
   title: string;
   labels: string[];
+  /** The labels vega hid because they overlapped a neighbour (drawn with opacity 0). */
+  hidden: string[];
 }
 
 export interface ScenePlot {
@@ -28,6 +30,7 @@ interface Item {
   height?: number;
   size?: number;
   text?: string;
+  opacity?: number;
   items?: Mark[];
 }
 
@@ -50,7 +53,8 @@ export async function chartScene(spec: TopLevelSpec): Promise<Scene> {
         if (mark.role === 'axis') {
           const title = texts(g, 'axis-title');
           // Grid lines are an axis group of their own, with no title and no labels.
-          if (title.length > 0) scene.axes.push({ title: title.join(' '), labels: texts(g, 'axis-label') });
+          const hidden = (g.items ?? []).filter((m) => m.role === 'axis-label').flatMap((m) => m.items.filter((t) => t.opacity === 0).map((t) => String(t.text)));
+          if (title.length > 0) scene.axes.push({ title: title.join(' '), labels: texts(g, 'axis-label'), hidden });
           continue;
         }
         const dots = (g.items ?? []).filter((m) => m.marktype === 'symbol' && m.role === 'mark').flatMap((m) => m.items.map((d) => ({ x: d.x!, y: d.y!, r: Math.sqrt((d.size ?? 64) / Math.PI) })));

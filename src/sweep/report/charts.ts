@@ -7,6 +7,7 @@ import { axisLabel, type Axis } from '../axes.js';
 import { HEATMAP_METRICS, LINE_CHART_METRICS, METRICS, type MetricKey } from '../../output/metrics.js';
 import type { PointResult } from '../sweep.js';
 import type { ExploredPoint, PointStatus } from '../tune.js';
+import { fittedTicks } from './ticks.js';
 
 type Spec = Record<string, unknown>;
 
@@ -326,6 +327,20 @@ export function paretoFront(points: readonly PointResult[], cost: MetricKey = 'p
   return front;
 }
 
+const PARETO_WIDTH = 620;
+
+/**
+ * A horizontal metric axis whose every tick keeps its label (see ./ticks.ts), over the values it
+ * plots (means and interval ends; a point without the metric is not drawn, so it does not count).
+ */
+function fittedX(k: MetricKey, plotted: ReadonlyArray<number | null>, width: number): Spec {
+  const all = plotted.filter((v): v is number => v !== null && Number.isFinite(v));
+  if (all.length === 0) return { scale: { zero: false, padding: EDGE_PADDING } };
+  // reduce, not Math.min(...all): a sweep of a million points would overflow the call stack.
+  const t = fittedTicks(all.reduce((a, b) => Math.min(a, b)), all.reduce((a, b) => Math.max(a, b)), width, { integer: isCount(k), percent: isFraction(k), padding: EDGE_PADDING });
+  return { scale: { domain: t.domain, nice: false, zero: false, padding: EDGE_PADDING }, axis: { values: t.values, format: t.format } };
+}
+
 function paretoChart(axes: readonly Axis[], points: readonly PointResult[]): SweepChart {
   const scales = axes.map(axisScale);
   const front = paretoFront(points);
@@ -340,7 +355,7 @@ function paretoChart(axes: readonly Axis[], points: readonly PointResult[]): Swe
     errors: p.metrics.error_rate.mean,
     front: front.has(p.point) ? 'Pareto front' : 'dominated',
   }));
-  const x = { field: 'cost', type: 'quantitative', title: `${METRICS.pod_seconds.title}, mean`, scale: { zero: false, padding: EDGE_PADDING } };
+  const x = { field: 'cost', type: 'quantitative', title: `${METRICS.pod_seconds.title}, mean`, ...fittedX('pod_seconds', values.flatMap((v) => (Number.isFinite(v.p99) ? [v.cost, v.costLo, v.costHi] : [])), PARETO_WIDTH) };
   const y = { field: 'p99', type: 'quantitative', title: `${METRICS.p99_ms.title}, mean`, scale: { zero: false, padding: EDGE_PADDING } };
   const color = { field: 'front', type: 'nominal', title: null, scale: { domain: ['Pareto front', 'dominated'], range: ['#e45756', '#9aa7b8'] } };
   const valid = (a: string, b: string): Spec => ({ filter: `isValid(datum.${a}) && isValid(datum.${b})` });
@@ -377,9 +392,9 @@ function paretoChart(axes: readonly Axis[], points: readonly PointResult[]): Swe
     heading: 'Cost against p99 latency (Pareto front)',
     explanation:
       'Every grid point at its mean pod-seconds (cost) and mean p99 latency, with 95 % intervals as whiskers. Red points are the Pareto front: no other point is both cheaper and faster.',
-    spec: topLevel('Sweep: cost vs p99 latency', `Mean pod-seconds and p99 latency per point; whiskers: ${INTERVAL}; the red line is the Pareto front.`, {
+    spec: topLevel('Sweep: cost vs p99 latency', ['Mean pod-seconds and p99 latency per point; the red line is the Pareto front.', `Whiskers: ${INTERVAL}.`], {
       data: { values },
-      width: 620,
+      width: PARETO_WIDTH,
       height: 380,
       layer: layers,
     }),
@@ -421,6 +436,8 @@ export interface TuneChartInput {
   totalPoints: number;
 }
 
+const EXPLORED_WIDTH = 620;
+
 /** Explored points of a tune: objective against the first SLO's metric, and the explored part of the space. */
 export function tuneCharts(input: TuneChartInput): SweepChart[] {
   const { axes, points, objective } = input;
@@ -452,7 +469,7 @@ export function tuneCharts(input: TuneChartInput): SweepChart[] {
     tip(yMetric, 'slo', METRICS[yMetric].title),
     tip(yMetric, 'sloHi', `${METRICS[yMetric].title}, 95 % upper`),
   ];
-  const x = { field: 'objective', type: 'quantitative', title: `${METRICS[objective].title}, mean`, scale: { ...metricScale(objective, values.map((v) => v.objective)), padding: EDGE_PADDING }, axis: tickAxis(objective) };
+  const x = { field: 'objective', type: 'quantitative', title: `${METRICS[objective].title}, mean`, ...fittedX(objective, values.filter((v) => Number.isFinite(v.slo)).map((v) => v.objective), EXPLORED_WIDTH) };
   // The threshold is on the y scale too: the SLO line is drawn whatever the points' values.
   const ys = metricScale(yMetric, [...values.flatMap((v) => [v.slo, v.sloLo, v.sloHi]), ...(input.slo !== undefined ? [input.slo.threshold] : [])]);
   const y = { field: 'slo', type: 'quantitative', title: `${METRICS[yMetric].title}, mean`, scale: { ...ys, padding: EDGE_PADDING }, axis: tickAxis(yMetric) };
@@ -478,7 +495,7 @@ export function tuneCharts(input: TuneChartInput): SweepChart[] {
       id: 'tune-explored',
       heading: `Explored points: ${METRICS[objective].label} against ${METRICS[yMetric].label}`,
       explanation: `Every point the tuner simulated, at its mean objective and mean ${METRICS[yMetric].label} (whiskers: 95 % interval)${input.slo !== undefined ? `; the dashed line is the SLO ${input.slo.text}` : ''}. The winner is the cheapest point whose upper bounds meet every SLO.`,
-      spec: topLevel('Tuner: explored points', `${points.length} of ${input.totalPoints} grid points simulated.`, { data: { values }, width: 620, height: 380, layer: layers }),
+      spec: topLevel('Tuner: explored points', `${points.length} of ${input.totalPoints} grid points simulated.`, { data: { values }, width: EXPLORED_WIDTH, height: 380, layer: layers }),
     },
   );
   if (axes.length === 2) {
