@@ -17,7 +17,8 @@ function labels(r: RevisionData): Record<string, string> {
     s: `observed, stable${sw}`,
     p: `observed, panic${pw}`,
     c: 'target × ready pods',
-    h: `panic line: (⌈${pt}ready pods⌉ − 1) × target`,
+    // The decider counts no ready pods as one (upstream's max(1, ready)): at zero the line stays at one pod's.
+    h: `panic line: (⌈${pt}max(1, ready pods)⌉ − 1) × target`,
   };
 }
 
@@ -113,7 +114,7 @@ export function kpaChart(ctx: ChartContext): Chart | undefined {
     id: 'kpa',
     heading: 'What the KPA saw',
     explanation:
-      'The metric the autoscaler averaged over its stable and panic windows, against the capacity of the ready pods (target × ready pods): the KPA scales up when the observed value rises above that capacity, and panics when the panic-window value rises above the dotted panic line (the decider compares the panic value rounded up to whole pods with the panic threshold × the ready pods, so the line moves in whole-pod steps).' +
+      'The metric the autoscaler averaged over its stable and panic windows, against the capacity of the ready pods (target × ready pods): the KPA scales up when the observed value rises above that capacity, and panics when the panic-window value rises above the dotted panic line (the decider compares the panic value rounded up to whole pods with the panic threshold × the ready pods, counting no ready pods as one, so the line moves in whole-pod steps and stays at the line of one pod while none is ready).' +
       hpaNote,
     spec: topLevel(
       'What the KPA saw',
