@@ -7,7 +7,7 @@ import { axisLabel, type Axis } from '../axes.js';
 import { HEATMAP_METRICS, LINE_CHART_METRICS, METRICS, type MetricKey } from '../../output/metrics.js';
 import type { PointResult } from '../sweep.js';
 import type { ExploredPoint, PointStatus } from '../tune.js';
-import { fittedTicks } from './ticks.js';
+import { fittedTicks, sweptTicks } from './ticks.js';
 
 type Spec = Record<string, unknown>;
 
@@ -83,14 +83,6 @@ export function axisScale(axis: Axis, i: number): AxisScale {
   };
 }
 
-/** The smallest gap between the distinct values (1 for one value). */
-function smallestGap(values: readonly number[]): number {
-  const v = [...new Set(values)].sort((a, b) => a - b);
-  let gap = Number.POSITIVE_INFINITY;
-  for (let i = 1; i < v.length; i++) gap = Math.min(gap, v[i]! - v[i - 1]!);
-  return Number.isFinite(gap) ? gap : 1;
-}
-
 /**
  * Pixels left free inside each end of a plot's scales: the dots at the first and last values,
  * at a flat line's 1 pod or 0 %, and the tuner's winner (the cheapest, at the objective's low
@@ -99,15 +91,22 @@ function smallestGap(values: readonly number[]): number {
  */
 const EDGE_PADDING = 12;
 
-function xyEncoding(s: AxisScale, many = false): Spec {
-  // A setting of whole numbers has no value between them (containerConcurrency 1..6: no 1.2, 1.4
-  // ticks), nor between its grid's steps: stable-window 10s..120s:10s ticks every 10 s, not
-  // every 5 s, whose 24 labels on a 620-pixel axis ran into each other ("115120").
-  // No nice domain: the padding alone makes room, and the ticks stay within the values swept.
-  const whole = s.quantitative && s.order.every((v) => Number.isInteger(Number(v)));
-  return s.quantitative
-    ? { field: s.field, type: 'quantitative', title: s.title, scale: { zero: false, nice: false, padding: EDGE_PADDING }, ...(whole ? { axis: { tickMinStep: smallestGap(s.order.map(Number)) } } : {}) }
-    : { field: s.field, type: 'ordinal', title: s.title, sort: s.order, axis: many ? { labelAngle: -45 } : { labelAngle: 0 } };
+/** Width of a line panel of a one-axis sweep. */
+const LINE_PANEL_WIDTH = 330;
+
+/**
+ * A swept setting's axis, `length` pixels long (ignored for categories).
+ * A setting of whole numbers has no value between them (containerConcurrency 1..6: no 1.2, 1.4
+ * ticks), nor between its grid's steps: stable-window 10s..120s:10s ticks every 10 s at most, not
+ * every 5 s, whose 24 labels on a 620-pixel axis ran into each other ("115120"). The ticks are
+ * chosen so that each keeps its label: vega hid four labels of 100,000..900,000 on a line panel.
+ * No nice domain: the padding alone makes room, and the ticks stay within the values swept.
+ */
+function xyEncoding(s: AxisScale, many = false, length = LINE_PANEL_WIDTH, vertical = false): Spec {
+  if (!s.quantitative) return { field: s.field, type: 'ordinal', title: s.title, sort: s.order, axis: many ? { labelAngle: -45 } : { labelAngle: 0 } };
+  const whole = s.order.every((v) => Number.isInteger(Number(v)));
+  const ticks = sweptTicks(s.order.map(Number), length, { integer: whole, vertical, padding: EDGE_PADDING });
+  return { field: s.field, type: 'quantitative', title: s.title, scale: { zero: false, nice: false, padding: EDGE_PADDING }, axis: { values: ticks.values, format: ticks.format } };
 }
 
 /** "target=10, stable-window=30s". */
@@ -177,7 +176,7 @@ function linesChart(axes: readonly Axis[], points: readonly PointResult[]): Swee
     const y = { field: 'mean', type: 'quantitative', title: METRICS[k].title, scale: { ...metricScale(k, values.flatMap((v) => [v.mean, v.lo, v.hi])), padding: EDGE_PADDING }, axis };
     return {
       title: { text: METRICS[k].label, fontSize: 13, anchor: 'middle' },
-      width: 330,
+      width: LINE_PANEL_WIDTH,
       height: 150,
       data: { values },
       layer: [
@@ -437,6 +436,8 @@ export interface TuneChartInput {
 }
 
 const EXPLORED_WIDTH = 620;
+/** Side of the tuner's plot of a space too large for a cell per value. */
+const SPACE_SIDE = 560;
 
 /** Explored points of a tune: objective against the first SLO's metric, and the explored part of the space. */
 export function tuneCharts(input: TuneChartInput): SweepChart[] {
@@ -515,7 +516,7 @@ export function tuneCharts(input: TuneChartInput): SweepChart[] {
     };
     const side = (s: AxisScale, field: 'x' | 'y', order: string[]): Spec =>
       !grid && s.quantitative
-        ? { ...xyEncoding(s), field: s.field, scale: { domain: span(s), padding: EDGE_PADDING } }
+        ? { ...xyEncoding(s, false, SPACE_SIDE, field === 'y'), field: s.field, scale: { domain: span(s), padding: EDGE_PADDING } }
         : { field, type: 'ordinal', title: s.title, sort: order, scale: { domain: grid ? order : order.filter((v) => cells.some((c) => c[field] === v)) } };
     const xs = side(sx, 'x', sx.order);
     out.push({
@@ -526,8 +527,8 @@ export function tuneCharts(input: TuneChartInput): SweepChart[] {
         : 'Each simulated point of the search space, coloured by its verdict; the space has too many values for a cell each, so only simulated points are drawn.',
       spec: topLevel('Tuner: explored part of the search space', `${points.length} of ${input.totalPoints} grid points simulated.`, {
         data: { values: cells },
-        width: grid ? cell * sx.order.length : 560,
-        height: grid ? cell * sy.order.length : 560,
+        width: grid ? cell * sx.order.length : SPACE_SIDE,
+        height: grid ? cell * sy.order.length : SPACE_SIDE,
         mark: grid ? { type: 'rect', stroke: 'white' } : { type: 'square', filled: true, size: 40 },
         encoding: {
           x: { ...xs, ...(xs['type'] === 'ordinal' ? { axis: { labelAngle: many ? -45 : 0 } } : {}) },
@@ -539,7 +540,7 @@ export function tuneCharts(input: TuneChartInput): SweepChart[] {
     });
   } else if (axes.length === 1) {
     const s = scales[0]!;
-    const xe = { ...xyEncoding(s, s.order.length > 12), ...(s.quantitative ? {} : { scale: { domain: s.order } }) };
+    const xe = { ...xyEncoding(s, s.order.length > 12, EXPLORED_WIDTH), ...(s.quantitative ? {} : { scale: { domain: s.order } }) };
     const ye = { field: 'objective', type: 'quantitative', title: `${METRICS[objective].title}, mean`, scale: { ...metricScale(objective, values.flatMap((v) => [v.objective, v.objLo, v.objHi])), padding: EDGE_PADDING }, axis: tickAxis(objective) };
     out.push({
       id: 'tune-space',
@@ -547,7 +548,7 @@ export function tuneCharts(input: TuneChartInput): SweepChart[] {
       explanation: 'The objective of each simulated value of the parameter, coloured by its verdict (whiskers: 95 % interval).',
       spec: topLevel('Tuner: explored values', `${points.length} of ${input.totalPoints} values simulated.`, {
         data: { values },
-        width: 620,
+        width: EXPLORED_WIDTH,
         height: 300,
         layer: [
           ...(values.some((v) => interval(v.objLo, v.objHi)) ? [{ transform: [{ filter: 'isValid(datum.objLo) && isValid(datum.objHi)' }], mark: { type: 'rule', opacity: 0.5 }, encoding: { x: xe, y: { ...ye, field: 'objLo' }, y2: { field: 'objHi' }, color } }] : []),

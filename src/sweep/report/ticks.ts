@@ -73,3 +73,67 @@ export function fittedTicks(lo: number, hi: number, width: number, opts: TickOpt
     power++;
   }
 }
+
+/** Digits after the point in v's shortest decimal form (at most 6). */
+function decimalsIn(v: number): number {
+  const m = /\.(\d+)$/.exec(String(Number(v.toFixed(6))));
+  return m ? m[1]!.length : 0;
+}
+
+export interface SweptTicks {
+  values: number[];
+  format: string;
+  labels: string[];
+}
+
+/**
+ * Ticks for the axis of a swept setting (the scale runs from its first value to its last):
+ * every tick labelled, none between whole values of a setting of whole numbers, none closer
+ * than the grid's step. A grid of equal steps ticks at multiples of 1, 2, 5, 10, … steps (so
+ * 4,8 ticks 4 and 8, and 10..120:10 on a narrow panel 20, 40, … 120); any other grid at the
+ * multiples of 1, 2 or 5 × 10^k no finer than its smallest gap. When no such step gives two
+ * ticks that fit, the first and last values are the ticks (120 and 600 for 2m,10m).
+ */
+export function sweptTicks(swept: readonly number[], length: number, opts: { integer: boolean; vertical?: boolean; padding?: number; fontSize?: number }): SweptTicks {
+  const v = [...new Set(swept)].sort((a, b) => a - b);
+  const lo = v[0]!;
+  const hi = v[v.length - 1]!;
+  const fontSize = opts.fontSize ?? 11;
+  const span = hi - lo;
+  const usable = length - 2 * (opts.padding ?? 0);
+  const make = (values: number[]): SweptTicks => {
+    const d = Math.max(0, ...values.map(decimalsIn));
+    return { values, format: `,.${d}~f`, labels: values.map((x) => x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d })) };
+  };
+  const fits = (t: SweptTicks): boolean => {
+    if (t.values.length < 2) return true;
+    const size = (l: string): number => (opts.vertical === true ? fontSize : Math.ceil(EM_PER_CHAR * l.length * fontSize));
+    for (let i = 1; i < t.values.length; i++) {
+      const gap = ((t.values[i]! - t.values[i - 1]!) / span) * usable;
+      if (gap < (size(t.labels[i]!) + size(t.labels[i - 1]!)) / 2 + LABEL_GAP) return false;
+    }
+    return true;
+  };
+  if (v.length === 1) return make([lo]);
+  const gaps = v.slice(1).map((x, i) => x - v[i]!);
+  const smallest = Math.min(...gaps);
+  const regular = gaps.every((g) => Math.abs(g - smallest) <= 1e-9 * Math.max(1, Math.abs(hi)));
+  const steps: number[] = [];
+  for (let p = regular ? 0 : Math.floor(Math.log10(smallest)); steps.length < 60; p++) {
+    for (const m of [1, 2, 5]) {
+      const step = regular ? smallest * m * 10 ** p : m * 10 ** p;
+      if (step < smallest - 1e-12 || (opts.integer && !Number.isInteger(Number(step.toFixed(9))))) continue;
+      steps.push(step);
+    }
+    if (steps.length > 0 && steps[steps.length - 1]! > span) break;
+  }
+  for (const step of steps) {
+    const values: number[] = [];
+    for (let k = Math.ceil(lo / step - 1e-9); k * step <= hi + 1e-9 * Math.max(1, Math.abs(hi)); k++) values.push(Number((k * step).toFixed(9)));
+    if (values.length < 2) continue;
+    const t = make(values);
+    if (fits(t)) return t;
+  }
+  const ends = make([lo, hi]);
+  return fits(ends) ? ends : make([lo]);
+}
