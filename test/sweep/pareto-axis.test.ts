@@ -57,6 +57,28 @@ describe('the Pareto chart\'s cost axis', () => {
   }, 60_000);
 });
 
+describe('the Pareto chart of one point, one replication', () => {
+  // A 1-replication sweep of containerConcurrency=4 on the quickstart: no intervals.
+  const one: PointResult[] = points([1220]).map((p) => ({ ...p, replications: 1, metrics: Object.fromEntries(Object.entries(p.metrics).map(([k, m]) => [k, { mean: k === 'p99_ms' ? 2059.263 : m.mean, lo: null, hi: null }])) as Record<MetricKey, MetricStat> }));
+
+  it('ticks its p99 axis from 0 in round numbers (its one value ticked "2,059.263000")', async () => {
+    const chart = sweepCharts(axes, one).find((c) => c.id === 'pareto')!;
+    const labels = axisTitled(await chartScene(chart.spec), `${METRICS.p99_ms.title}, mean`).labels;
+    expect(labels.length).toBeGreaterThanOrEqual(3);
+    expect(labels[0]).toBe('0');
+    for (const l of labels) expect(l).toMatch(/^\d{1,3}(,\d{3})*$/);
+    expect(labels.at(-1)).toBe('2,000');
+  }, 60_000);
+
+  it('names only what it draws: no whiskers, no front line', () => {
+    const spec = sweepCharts(axes, one).find((c) => c.id === 'pareto')!.spec as unknown as { title: { subtitle: string[] } };
+    expect(spec.title.subtitle).toEqual(['Mean pod-seconds and p99 latency per point; red: the Pareto front.']);
+    const three = sweepCharts(axes, points([100, 200, 300])).find((c) => c.id === 'pareto')!.spec as unknown as { title: { subtitle: string[] } };
+    expect(three.title.subtitle[0]).toBe('Mean pod-seconds and p99 latency per point; the red line is the Pareto front.');
+    expect(three.title.subtitle[1]).toMatch(/^Whiskers: 95 % interval/);
+  });
+});
+
 describe('the tuner\'s explored points', () => {
   it('label every tick of the objective axis (a day of pod-seconds hid three in four)', async () => {
     const explored: ExploredPoint[] = points([357_100, 359_030, 358_200]).map((p, i) => ({ ...p, status: i === 0 ? 'winner' : 'feasible' }));

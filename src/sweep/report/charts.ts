@@ -355,12 +355,16 @@ function paretoChart(axes: readonly Axis[], points: readonly PointResult[]): Swe
     front: front.has(p.point) ? 'Pareto front' : 'dominated',
   }));
   const x = { field: 'cost', type: 'quantitative', title: `${METRICS.pod_seconds.title}, mean`, ...fittedX('pod_seconds', values.flatMap((v) => (Number.isFinite(v.p99) ? [v.cost, v.costLo, v.costHi] : [])), PARETO_WIDTH) };
-  const y = { field: 'p99', type: 'quantitative', title: `${METRICS.p99_ms.title}, mean`, scale: { zero: false, padding: EDGE_PADDING } };
+  // One p99 (a single point, or all equal) is shown against zero: a one-value domain ticked "2,059.263000".
+  const plotted = values.filter((v) => Number.isFinite(v.cost) && Number.isFinite(v.p99));
+  const y = { field: 'p99', type: 'quantitative', title: `${METRICS.p99_ms.title}, mean`, scale: { ...metricScale('p99_ms', plotted.flatMap((v) => [v.p99, v.p99Lo, v.p99Hi])), padding: EDGE_PADDING } };
   const color = { field: 'front', type: 'nominal', title: null, scale: { domain: ['Pareto front', 'dominated'], range: ['#e45756', '#9aa7b8'] } };
   const valid = (a: string, b: string): Spec => ({ filter: `isValid(datum.${a}) && isValid(datum.${b})` });
   const labelled = values.filter((v) => v.front === 'Pareto front').length <= 15;
   // No whiskers without intervals (one replication): an empty layer makes vega warn.
   const has = (a: 'p99Lo' | 'costLo', b: 'p99Hi' | 'costHi'): boolean => values.some((v) => v[a] !== null && v[b] !== null && Number.isFinite(v[a]) && Number.isFinite(v[b]) && Number.isFinite(v.cost) && Number.isFinite(v.p99));
+  const whiskers = has('p99Lo', 'p99Hi') || has('costLo', 'costHi');
+  const frontLine = plotted.filter((v) => v.front === 'Pareto front').length >= 2;
   const layers: Spec[] = [
     ...(has('p99Lo', 'p99Hi') ? [{ transform: [valid('p99Lo', 'p99Hi')], mark: { type: 'rule', opacity: 0.5 }, encoding: { x, y: { field: 'p99Lo', type: 'quantitative' }, y2: { field: 'p99Hi' }, color } }] : []),
     ...(has('costLo', 'costHi') ? [{ transform: [valid('costLo', 'costHi')], mark: { type: 'rule', opacity: 0.5 }, encoding: { y, x: { field: 'costLo', type: 'quantitative' }, x2: { field: 'costHi' }, color } }] : []),
@@ -389,9 +393,9 @@ function paretoChart(axes: readonly Axis[], points: readonly PointResult[]): Swe
   return {
     id: 'pareto',
     heading: 'Cost against p99 latency (Pareto front)',
-    explanation:
-      'Every grid point at its mean pod-seconds (cost) and mean p99 latency, with 95 % intervals as whiskers. Red points are the Pareto front: no other point is both cheaper and faster.',
-    spec: topLevel('Sweep: cost vs p99 latency', ['Mean pod-seconds and p99 latency per point; the red line is the Pareto front.', `Whiskers: ${INTERVAL}.`], {
+    explanation: `Every grid point at its mean pod-seconds (cost) and mean p99 latency${whiskers ? ', with 95 % intervals as whiskers' : ''}. Red points are the Pareto front: no other point is both cheaper and faster.`,
+    // Only what is drawn: no whiskers with one replication, no line through a front of one point.
+    spec: topLevel('Sweep: cost vs p99 latency', [`Mean pod-seconds and p99 latency per point${frontLine ? '; the red line is the Pareto front' : '; red: the Pareto front'}.`, ...(whiskers ? [`Whiskers: ${INTERVAL}.`] : [])], {
       data: { values },
       width: PARETO_WIDTH,
       height: 380,
