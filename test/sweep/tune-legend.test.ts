@@ -39,3 +39,24 @@ describe('tune charts\' legends', () => {
     ]);
   }, 60_000);
 });
+
+describe('tune charts of a winner that ties', () => {
+  // The quickstart tune's shape: the winner and two feasible points the runs cannot tell from it.
+  const tieStatuses: PointStatus[] = ['feasible', 'feasible', 'winner', 'dominated'];
+  const tiePoints = tieStatuses.map((status, i) => ({ ...points[0]!, point: i, values: [axes[0]!.values[Math.min(i, 2)]!], status, replications: 3 })) as ExploredPoint[];
+  const charts = tuneCharts({ axes, points: tiePoints, objective: 'pod_seconds', slo: { metric: 'p95_ms', threshold: 420, text: 'p95<=420ms' }, totalPoints: 3, ties: [0, 1] });
+
+  it.each(['tune-explored', 'tune-space'])('%s: the winner says it is of a tie, and the tied points have their own colour', async (id) => {
+    const chart = charts.find((c) => c.id === id)!;
+    const labels = legendLabels(await renderSvg(chart.spec));
+    expect(labels.slice(0, 3)).toEqual(['winner (of a tie: see Caveats)', 'meets every SLO, tied with the winner', 'meets every SLO (95 % upper bound)']);
+    const data = (chart.spec as unknown as { data: { values: Array<{ point: number; status: string }> } }).data.values;
+    expect(data.map((v) => v.status)).toEqual(['meets every SLO, tied with the winner', 'meets every SLO, tied with the winner', 'winner (of a tie: see Caveats)', 'dropped: costlier than a feasible point']);
+  }, 60_000);
+
+  it('the explored chart says how many points tie with the winner, and draws the winner large', () => {
+    const explored = charts.find((c) => c.id === 'tune-explored')!;
+    expect(explored.explanation).toContain('2 other points meeting every SLO tie with it');
+    expect(JSON.stringify(explored.spec)).toContain(`"test":"datum.status === 'winner (of a tie: see Caveats)'"`);
+  });
+});

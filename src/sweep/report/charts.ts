@@ -437,7 +437,13 @@ export interface TuneChartInput {
   slo: { metric: MetricKey; threshold: number; text: string } | undefined;
   /** Grid size, for the subtitle. */
   totalPoints: number;
+  /** The points tied with the winner (its objective cannot be told from theirs), as the caveats list them. */
+  ties?: readonly number[];
 }
+
+const WINNER_OF_TIE = 'winner (of a tie: see Caveats)';
+const TIED = 'meets every SLO, tied with the winner';
+const TIED_COLOR = '#ff9896';
 
 const EXPLORED_WIDTH = 620;
 /** Side of the tuner's plot of a space too large for a cell per value. */
@@ -449,6 +455,7 @@ export function tuneCharts(input: TuneChartInput): SweepChart[] {
   if (points.length === 0) return [];
   const scales = axes.map(axisScale);
   const yMetric = input.slo?.metric ?? 'p99_ms';
+  const tied = new Set(input.ties ?? []);
   const values = points.map((p) => ({
     ...pointRow(axes, scales, p),
     objective: p.metrics[objective].mean,
@@ -458,13 +465,21 @@ export function tuneCharts(input: TuneChartInput): SweepChart[] {
     sloLo: p.metrics[yMetric].lo,
     sloHi: p.metrics[yMetric].hi,
     replications: p.replications,
-    status: STATUS_LABELS[p.status],
+    status: tied.has(p.point) ? TIED : p.status === 'winner' && tied.size > 0 ? WINNER_OF_TIE : STATUS_LABELS[p.status],
   }));
+  // A winner with ties is not the one best point: it says so, and the points it ties with have their own colour.
+  const labels = STATUS_ORDER.map((s) => (s === 'winner' && tied.size > 0 ? WINNER_OF_TIE : STATUS_LABELS[s]));
+  const colors = [...STATUS_COLORS];
+  if (tied.size > 0) {
+    labels.splice(1, 0, TIED);
+    colors.splice(1, 0, TIED_COLOR);
+  }
+  const winnerLabel = labels[0]!;
   const color = {
     field: 'status',
     type: 'nominal',
     title: null,
-    scale: { domain: STATUS_ORDER.map((s) => STATUS_LABELS[s]), range: STATUS_COLORS },
+    scale: { domain: labels, range: colors },
   };
   const tooltip = [
     { field: 'label' },
@@ -486,7 +501,7 @@ export function tuneCharts(input: TuneChartInput): SweepChart[] {
       : []),
     {
       mark: { type: 'point', filled: true },
-      encoding: { x, y, color, size: { condition: { test: "datum.status === 'winner'", value: 180 }, value: 50 }, tooltip },
+      encoding: { x, y, color, size: { condition: { test: `datum.status === '${winnerLabel}'`, value: 180 }, value: 50 }, tooltip },
     },
   ];
   if (input.slo !== undefined) {
@@ -499,7 +514,7 @@ export function tuneCharts(input: TuneChartInput): SweepChart[] {
     {
       id: 'tune-explored',
       heading: `Explored points: ${METRICS[objective].label} against ${METRICS[yMetric].label}`,
-      explanation: `Every point the tuner simulated, at its mean objective and mean ${METRICS[yMetric].label} (whiskers: 95 % interval)${input.slo !== undefined ? `; the dashed line is the SLO ${input.slo.text}` : ''}. The winner is the cheapest point whose upper bounds meet every SLO.`,
+      explanation: `Every point the tuner simulated, at its mean objective and mean ${METRICS[yMetric].label} (whiskers: 95 % interval)${input.slo !== undefined ? `; the dashed line is the SLO ${input.slo.text}` : ''}. The winner is the cheapest point whose upper bounds meet every SLO${tied.size > 0 ? `; ${tied.size} other point${tied.size === 1 ? '' : 's'} meeting every SLO tie${tied.size === 1 ? 's' : ''} with it (the runs cannot tell ${tied.size === 1 ? 'its' : 'their'} objective from the winner's)` : ''}.`,
       spec: topLevel('Tuner: explored points', `${points.length} of ${input.totalPoints} grid points simulated.`, { data: { values }, width: EXPLORED_WIDTH, height: 380, layer: layers }),
     },
   );

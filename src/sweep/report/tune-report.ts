@@ -63,6 +63,7 @@ export async function writeTuneReport(dir: string, o: TuneOutput, flags: TuneFla
     objective,
     slo: first === undefined ? undefined : { metric: first.metric, threshold: first.threshold, text: first.text },
     totalPoints: result.totalPoints,
+    ties: flags.ties.map((t) => t.point),
   });
   const written = await writeCharts(dir, charts, images);
   const tied = new Set(flags.ties.map((t) => t.point));
