@@ -96,3 +96,12 @@ describe('fittedTicks', () => {
     expect(fittedTicks(0, 0, 620).domain).toEqual([0, 1]);
   });
 });
+
+describe('fittedTicks on an axis too short for any two labels', () => {
+  it('gives the two ticks around the values rather than looking for a coarser step for ever', () => {
+    const t = fittedTicks(3e40, 7e40, 100);
+    expect(t.values).toHaveLength(2);
+    expect(t.domain[0]).toBeLessThanOrEqual(3e40);
+    expect(t.domain[1]).toBeGreaterThanOrEqual(7e40);
+  });
+});

@@ -65,7 +65,8 @@ export function fittedTicks(lo: number, hi: number, width: number, opts: TickOpt
       const labels = values.map((v) => label(v, decimals, percent));
       const widest = Math.max(...labels.map((l) => Math.ceil(EM_PER_CHAR * l.length * fontSize)));
       const spacing = (width - 2 * (opts.padding ?? 0)) / (values.length - 1);
-      if (spacing >= widest + LABEL_GAP) {
+      // Two ticks are the fewest an axis can have: past that, labels too long to fit are left as they are.
+      if (spacing >= widest + LABEL_GAP || values.length === 2) {
         const format = percent ? `.${Math.max(0, decimals - 2)}%` : `,.${decimals}f`;
         return { domain: [values[0]!, values[values.length - 1]!], values, format, labels };
       }
