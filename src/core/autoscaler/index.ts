@@ -33,6 +33,9 @@ export * from './bounds.js';
 export * from './pa-status.js';
 // The revision reconciler's view of the PA: reachability from routing state and failures.
 export * from './reachability.js';
+export * from './container-healthy.js';
+// The Deployment controller's Progressing condition (the progress deadline).
+export * from './deployment-progress.js';
 export * from './scaler.js';
 export * from './kpa.js';
 export * from './sks.js';
