@@ -173,6 +173,7 @@ export class RevisionAutoscaler {
   /** One PA reconcile (instantaneous), then act on it: replicas, SKS and requeue. */
   reconcile(now: number, cause: ReconcileCause = 'watch'): void {
     const rev = this.revision;
+    const before = this.loop.pa;
     const r = this.loop.reconcile(now, {
       pods: rev.podCounts(),
       deploymentReplicas: rev.replicas,
@@ -189,6 +190,11 @@ export class RevisionAutoscaler {
     if (r.requeueAt !== undefined) rev.world.sim.at(r.requeueAt, this.onRequeue, this);
     // The new SKS reports its private service: the PA's watch reconciles it again now.
     if (r.sksProvisioned) this.watchReconcile(now);
+    // The revision reconciler watches its PA: a changed status reconciles the revision.
+    const after = this.loop.pa;
+    if (after.active !== before.active || after.scaleTargetInitialized !== before.scaleTargetInitialized || after.desiredScale !== before.desiredScale || after.actualScale !== before.actualScale) {
+      rev.paStatusChanged(now);
+    }
     rev.service.onRevisionStatus(rev, now);
   }
 

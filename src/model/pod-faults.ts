@@ -1,4 +1,5 @@
 import { kubeletNotReadyAt, kubeletReadyAgainAt, podReadinessProbe, type KubeletReadinessProbe } from '../core/traffic/index.js';
+import { newProgressingCondition, progressCheckAt, progressDeadlineExceeded, syncProgressing, type DeploymentCounts, type ProgressingCondition } from '../core/autoscaler/index.js';
 import { RandomStream } from '../engine/random.js';
 import type { Pod } from './pod.js';
 import { STATUS_BAD_GATEWAY } from './request.js';
@@ -8,6 +9,11 @@ import type { PodFaultSpec } from './spec.js';
 type ReadinessFault = Extract<PodFaultSpec, { kind: 'readinessFailure' }>;
 type CrashFault = Extract<PodFaultSpec, { kind: 'crash' }>;
 type ImagePullFault = Extract<PodFaultSpec, { kind: 'imagePull' }>;
+
+/** The exit code of a container the kernel's OOM killer killed (SIGKILL: 128 + 9). */
+const EXIT_CODE_OOM_KILLED = 137;
+/** An injected crash exits with a generic error code. */
+const EXIT_CODE_CRASH = 1;
 
 /** A scheduled step of one pod, valid while the pod's token of its kind is unchanged. */
 interface Step {
@@ -36,11 +42,14 @@ interface Step {
  * - Image pull failure: an attempt that starts in the window fails after the pull time
  *   (ErrImagePull); the kubelet waits its back-off (ImagePullBackOff) and pulls again.
  *
- * Revision failure: a revision whose scale target is not initialized a progress deadline
- * after its last progress (creation, or a pod becoming Ready) has Ready False. Its reason is
- * upstream's: the oldest pod's waiting reason when its image cannot be pulled
- * (reconcile_resources.go), otherwise ProgressDeadlineExceeded. While it wants pods and
- * has none ready, its PA is Unreachable (pa.go), so min-scale no longer holds a pod.
+ * Revision failure: the Deployment controller's progress deadline runs until its rollout
+ * completes (every wanted pod available once, 0 of 0 too); a deadline (whole seconds of its
+ * last progress, plus the controller's 1 s) with no progress — no pod created, none Ready —
+ * makes its Progressing False, and the revision's ResourcesAvailable and Ready False, until
+ * it progresses again. The reason is upstream's: the oldest pod's waiting reason when its
+ * image cannot be pulled (reconcile_resources.go), otherwise ProgressDeadlineExceeded. A
+ * container that exited (a crash, an OOM kill) makes ContainerHealthy False instead (revision.ts).
+ * While it wants pods and has none ready, its PA is Unreachable (pa.go), so min-scale no longer holds a pod.
  */
 export class PodFaults {
   private readonly readiness: ReadinessFault[] = [];
@@ -76,7 +85,10 @@ export class PodFaults {
       this.sim.at(Math.max(f.atSeconds, now), this.onReadinessFault, f);
     }
     for (const f of this.crashes) if (f.atSeconds >= now) this.sim.at(f.atSeconds, this.onCrashFault, f);
-    if (this.rev.spec.initialPods === undefined) this.sim.at(now + this.rev.spec.autoscaling.progressDeadlineSeconds, this.onProgressCheck, this);
+    // A Deployment running before the run completed its rollout then: no deadline runs for it any more.
+    this.progressing = this.rev.spec.initialPods === undefined ? newProgressingCondition(now) : { reason: 'NewReplicaSetAvailable', lastUpdateSeconds: now };
+    this.observed = this.counts();
+    this.scheduleProgressCheck();
   }
 
   /** A pod that was running before the run started. */
@@ -298,15 +310,17 @@ export class PodFaults {
   /** The container was OOM-killed (its row is written): the crash path, without using up an injected crash. */
   oomKill(pod: Pod, now: number): void {
     pod.fault.crashesLeft++;
-    this.crash(pod, now);
+    this.crash(pod, now, EXIT_CODE_OOM_KILLED);
   }
 
   /** The user container exits: out of the endpoints at once, requests it holds get 502, restart after the back-off. */
-  private crash(pod: Pod, now: number): void {
+  private crash(pod: Pod, now: number, exitCode = EXIT_CODE_CRASH): void {
     const f = pod.fault;
     f.crashesLeft--;
     f.containerUp = false;
     f.exitedAt = now;
+    // The kubelet keeps the exit as the container's lastTerminationState as it restarts it or backs off.
+    f.lastExitCode = exitCode;
     pod.res?.userContainerExited();
     f.appReadyAt = Number.POSITIVE_INFINITY;
     this.firstDraws.delete(pod);
@@ -331,20 +345,63 @@ export class PodFaults {
 
   // ---- the revision's progress deadline ----------------------------------------------------
 
+  /** The Deployment controller's Progressing condition, and the status counts it last wrote. */
+  private progressing: ProgressingCondition | undefined;
+  private observed: DeploymentCounts = { replicas: 0, readyReplicas: 0, availableReplicas: 0 };
+  /** When the pending progress check runs (one at a time; a later one waits for it). */
+  private progressCheckDue = Number.NaN;
+
+  private counts(): DeploymentCounts {
+    const rev = this.rev;
+    const ready = rev.readyPods.length;
+    return { replicas: rev.livePodCount, readyReplicas: ready, availableReplicas: ready };
+  }
+
+  /**
+   * The Deployment's spec or status changed (a pod created, terminating, Ready or not): the
+   * Deployment controller syncs, and a timed-out Deployment that progressed is Progressing again.
+   */
+  deploymentChanged(now: number): void {
+    if (this.progressing === undefined) return;
+    this.syncProgress(now);
+  }
+
+  private syncProgress(now: number): void {
+    const before = this.progressing!;
+    const current = this.counts();
+    const deadline = this.rev.spec.autoscaling.progressDeadlineSeconds;
+    const after = syncProgressing(before, this.rev.replicas, this.observed, current, deadline, now);
+    this.observed = current;
+    if (after === before) return;
+    this.progressing = after;
+    if (progressDeadlineExceeded(after)) this.timedOut(now);
+    else if (progressDeadlineExceeded(before)) this.rev.deploymentProgressed(now);
+    this.scheduleProgressCheck();
+  }
+
+  /** The controller's requeue of a stuck Deployment (requeueStuckDeployment); one pending at a time. */
+  private scheduleProgressCheck(): void {
+    const at = progressCheckAt(this.progressing!, this.rev.spec.autoscaling.progressDeadlineSeconds);
+    if (at === undefined || this.progressCheckDue <= at) return;
+    this.progressCheckDue = at;
+    this.sim.at(at, this.onProgressCheck, this);
+  }
+
   private onProgressCheck(this: void, self: PodFaults): void {
-    const rev = self.rev;
-    const now = self.sim.now;
-    if (rev.deleted || rev.failure !== undefined || rev.autoscaler.pa.scaleTargetInitialized) return;
-    const deadline = rev.spec.autoscaling.progressDeadlineSeconds;
-    const progressAt = Math.max(rev.spec.createdAtSeconds, Number.isNaN(rev.lastPodReadyAt) ? -Infinity : rev.lastPodReadyAt);
-    if (now < progressAt + deadline) {
-      self.sim.at(progressAt + deadline, self.onProgressCheck, self);
-      return;
-    }
-    const oldest = rev.livePods[0];
+    self.progressCheckDue = Number.NaN;
+    if (self.rev.deleted) return;
+    self.syncProgress(self.sim.now);
+    self.scheduleProgressCheck();
+  }
+
+  /**
+   * Progressing False: the revision's ResourcesAvailable (and Ready) turn False, with upstream's
+   * reason: the oldest pod's waiting reason when its image cannot be pulled
+   * (reconcile_resources.go), otherwise ProgressDeadlineExceeded.
+   */
+  private timedOut(now: number): void {
+    const oldest = this.rev.livePods[0];
     const reason = oldest !== undefined && oldest.fault.waitingReason !== '' ? oldest.fault.waitingReason : 'ProgressDeadlineExceeded';
-    rev.failure = { atSeconds: now, reason };
-    rev.world.recorder.revisionFailed?.(rev, now, reason);
-    rev.markResourcesUnavailable(now);
+    this.rev.deploymentTimedOut(reason, now);
   }
 }

@@ -69,6 +69,8 @@ export class Pod {
     containerStartedAt: Number.NaN,
     /** When the user container last exited (NaN if never): the kubelet's back-off counts from it. */
     exitedAt: Number.NaN,
+    /** The exit code in the user container's lastTerminationState (undefined until it exits and restarts or backs off). */
+    lastExitCode: undefined as number | undefined,
     /** When the container's own readiness check first passes after its start. */
     appReadyAt: Number.POSITIVE_INFINITY,
     /** Readiness-failure windows on this pod now. */

@@ -1,4 +1,14 @@
-import { activatorEndpointsPopulated, effectiveSksMode, isPaReachable, paReachability, type PaRoutingState, type SksMode } from '../core/autoscaler/index.js';
+import {
+  activatorEndpointsPopulated,
+  CONTAINER_HEALTHY_UNKNOWN,
+  containerHealthy,
+  effectiveSksMode,
+  isPaReachable,
+  paReachability,
+  type ContainerHealthyCondition,
+  type PaRoutingState,
+  type SksMode,
+} from '../core/autoscaler/index.js';
 import { activatorProbeFoundAt } from '../core/traffic/index.js';
 import { makeSampler, type Sampler } from '../engine/distributions.js';
 import type { RandomStream } from '../engine/random.js';
@@ -28,6 +38,15 @@ export interface RevisionObserver {
  */
 /** The kubelet's floor on a pod's termination grace period (kubelet minimumGracePeriodInSeconds). */
 const KUBELET_MIN_GRACE_SECONDS = 2;
+
+/** One stretch of the revision's Ready condition being False. */
+export interface ReadyFalsePeriod {
+  atSeconds: number;
+  /** When Ready was no longer False (True or Unknown); undefined while it still is. */
+  untilSeconds: number | undefined;
+  /** The reason Ready took as it turned False (the condition that turned False). */
+  reason: string;
+}
 
 export class Revision {
   readonly autoscaler: RevisionAutoscaler;
@@ -72,20 +91,32 @@ export class Revision {
   readonly faults: PodFaults | undefined;
   /** CPU/memory model (undefined: the fixed service time, no resources). */
   readonly resources: RevisionResources | undefined;
-  /** Ready False: the revision failed to progress (set once, at the progress deadline). */
-  failure: { atSeconds: number; reason: string } | undefined;
   /**
-   * ResourcesAvailable is False now: from a failure until a pod becomes Ready (the
-   * Deployment progresses) or the Deployment scales up again from zero (it completed at
-   * zero, so its progress deadline no longer runs, and the PA is activating again).
+   * Each time the revision's Ready condition was False (ResourcesAvailable or ContainerHealthy
+   * False), in order; the last one may still be open.
    */
-  private resourcesUnavailable = false;
+  readonly readyFalse: ReadyFalsePeriod[] = [];
+  /*
+   * ResourcesAvailable is False while any of these holds (reconcile_resources.go and
+   * PropagateDeploymentStatus / PropagateAutoscalerStatus in revision_lifecycle.go):
+   * - the Deployment's Progressing is False (its progress deadline passed), with this reason,
+   *   until it progresses or completes (pod-faults.ts);
+   * - its first pod could not be scheduled, until a pod is Ready or it scales up from zero;
+   * - its PA is Inactive without ever having initialized its scale target (the activation
+   *   timeout took it to zero): "Initial scale was never achieved", until the PA activates again.
+   */
+  private progressTimedOut: string | undefined = undefined;
+  private unschedulable = false;
+  private initialScaleNeverAchieved = false;
+  /**
+   * ContainerHealthy as the revision reconciler last set it: False while the Deployment wants pods, has
+   * none available and its first pod's user container has exited before, until a pod is Ready again.
+   */
+  private containerHealthyCond: ContainerHealthyCondition = CONTAINER_HEALTHY_UNKNOWN;
   /** The labeler's routing state (the ServiceModel sets it). */
   private routingState: PaRoutingState = 'pending';
   /** A revision reconcile is due at this instant (after the Deployment changed). */
   private reconcileQueued = false;
-  /** When a pod last became Kubernetes-Ready (Deployment progress), NaN if never. */
-  lastPodReadyAt = Number.NaN;
 
   /**
    * How long the activator and the queue-proxy let a request run before they answer 504
@@ -134,6 +165,7 @@ export class Revision {
       // Running before the run started: pods already Ready, SKS as the KPA would have left it.
       for (let i = 0; i < spec.initialPods; i++) this.addReadyPod(now);
       this.replicas = spec.initialPods;
+      if (spec.initialPods > 0) this.containerHealthyCond = { status: 'True', reason: '' };
     } else {
       // A new Deployment starts with initial-scale replicas (and may be 0 if allowed).
       this.replicas = spec.autoscaling.initialScale;
@@ -148,6 +180,21 @@ export class Revision {
 
   get hasFaults(): boolean {
     return this.faults !== undefined;
+  }
+
+  /** When the revision's Ready condition first became False, and why; undefined if it never did. */
+  get failure(): { atSeconds: number; reason: string } | undefined {
+    const first = this.readyFalse[0];
+    return first === undefined ? undefined : { atSeconds: first.atSeconds, reason: first.reason };
+  }
+
+  private get resourcesUnavailable(): boolean {
+    return this.progressTimedOut !== undefined || this.unschedulable || this.initialScaleNeverAchieved;
+  }
+
+  /** The revision's ContainerHealthy condition now. */
+  get containerHealthyCondition(): Readonly<ContainerHealthyCondition> {
+    return this.containerHealthyCond;
   }
 
   /**
@@ -199,6 +246,11 @@ export class Revision {
     return live;
   }
 
+  /** How many pods are not terminating, without listing them. */
+  get livePodCount(): number {
+    return this.pods.size - this.terminatingPods;
+  }
+
   /** Pods that exist (not Gone), for sampling. */
   get allPods(): readonly Pod[] {
     return (this.podsView ??= [...this.pods]);
@@ -225,14 +277,11 @@ export class Revision {
 
   setReplicas(n: number, now: number): void {
     if (n === this.replicas) return;
-    if (this.resourcesUnavailable) {
-      // Back up from zero: the Deployment completed at zero (Progressing True, and a scale-up
-      // starts no new progress deadline) and the PA is activating, so ResourcesAvailable is no longer False.
-      if (this.replicas === 0) this.resourcesUnavailable = false;
-      this.queueRevisionReconcile(now);
-    }
+    // Back up from zero: the first pod's scheduling is checked afresh (the PA, activating, says the rest).
+    if (this.unschedulable && this.replicas === 0) this.setResourcesAvailable(() => (this.unschedulable = false), '', now);
     this.replicas = n;
     this.reconcilePods(now);
+    this.deploymentChanged(now);
     this.notify(now);
   }
 
@@ -274,6 +323,8 @@ export class Revision {
     this.pods.add(pod);
     this.podsView = undefined;
     this.countPhase(pod.phase, 1);
+    // The ReplicaSet's status counts it: the Deployment's status changes (a scale-up is progress).
+    this.deploymentChanged(now);
     return pod;
   }
 
@@ -417,12 +468,8 @@ export class Revision {
     if (!pod.k8sReady) this.k8sReadyPods++;
     pod.k8sReady = true;
     pod.readyAt = now;
-    this.lastPodReadyAt = now;
-    // The Deployment progressed and a container is healthy: the failure's conditions turn True.
-    if (this.resourcesUnavailable) {
-      this.resourcesUnavailable = false;
-      this.queueRevisionReconcile(now);
-    }
+    // An available pod: no unschedulable first pod counts any more (the Deployment's progress is pod-faults.ts's).
+    if (this.unschedulable) this.setResourcesAvailable(() => (this.unschedulable = false), '', now);
     this.readyPods.insert(pod);
     this.setPhase(pod, 'Ready', now);
     this.notify(now);
@@ -454,7 +501,9 @@ export class Revision {
       // SIGTERM: the queue-proxy drains for a quiet period, then shuts down once in-flight requests finish.
       this.world.sim.at(now + this.drainSeconds, this.onDrained, pod);
     }
+    // The ReplicaSet no longer counts a terminating pod.
     if (wasReady) this.onPodsChanged(now);
+    else this.deploymentChanged(now);
   }
 
   private onDrained = (pod: Pod): void => {
@@ -492,17 +541,87 @@ export class Revision {
     if (this.world.cluster?.spec.podIsAlwaysSchedulable !== false) return;
     if (this.replicas === 0 || this.readyPods.length > 0 || this.livePods[0] !== pod) return;
     // Checked at every reconcile upstream: a revision back from zero fails again on it.
-    this.markResourcesUnavailable(now);
-    if (this.failure !== undefined) return;
-    this.failure = { atSeconds: now, reason: 'Unschedulable' };
-    this.world.recorder.revisionFailed?.(this, now, 'Unschedulable');
+    if (!this.unschedulable) this.setResourcesAvailable(() => (this.unschedulable = true), 'Unschedulable', now);
   }
 
-  /** The revision reconciler marks ResourcesAvailable False (a progress deadline, an unschedulable pod). */
-  markResourcesUnavailable(now: number): void {
-    if (this.resourcesUnavailable) return;
-    this.resourcesUnavailable = true;
+  /** The Deployment's progress deadline passed (Progressing False): ResourcesAvailable False with `reason`. */
+  deploymentTimedOut(reason: string, now: number): void {
+    this.setResourcesAvailable(() => (this.progressTimedOut = reason), reason, now);
+  }
+
+  /**
+   * The timed-out Deployment is Progressing again: a pod created or Ready, or it completed at zero.
+   * The PA's status is written before the Deployment is scaled, so a PA that went Inactive
+   * uninitialized to take it to zero keeps ResourcesAvailable False without a break.
+   */
+  deploymentProgressed(now: number): void {
+    this.setResourcesAvailable(() => {
+      this.progressTimedOut = undefined;
+      this.initialScaleNeverAchieved = this.paInitialScaleNeverAchieved();
+    }, 'ProgressDeadlineExceeded', now);
+  }
+
+  /** PropagateAutoscalerStatus: the PA (with its service) is Inactive and never initialized its scale target. */
+  private paInitialScaleNeverAchieved(): boolean {
+    const a = this.autoscaler;
+    return a !== undefined && a.pa.active === 'Inactive' && !a.pa.scaleTargetInitialized && a.loop.sksProvisioned;
+  }
+
+  /**
+   * Changes the ResourcesAvailable inputs with `change`; if that turns it False (Ready False with
+   * `reason`, unless already) or no longer False, the revision reconciler runs and the PA's reachability follows.
+   */
+  private setResourcesAvailable(change: () => void, reason: string, now: number): void {
+    const was = this.resourcesUnavailable;
+    change();
+    if (this.resourcesUnavailable === was) return;
+    this.updateReady(reason, now);
     this.queueRevisionReconcile(now);
+  }
+
+  /** Opens or closes a Ready False period after a condition changed (`reason`: the one that turned False). */
+  private updateReady(reason: string, now: number): void {
+    const isFalse = this.resourcesUnavailable || this.containerHealthyCond.status === 'False';
+    const last = this.readyFalse[this.readyFalse.length - 1];
+    const open = last !== undefined && last.untilSeconds === undefined;
+    if (isFalse && !open) {
+      this.readyFalse.push({ atSeconds: now, untilSeconds: undefined, reason });
+      this.world.recorder.revisionFailed?.(this, now, reason);
+    } else if (!isFalse && open) {
+      last.untilSeconds = now;
+    }
+  }
+
+  /**
+   * The Deployment (spec or status) or the PA's status changed: the revision reconciler runs.
+   * Only when a condition could change by it (a failure in force, or a pod whose container
+   * exited), so revisions without faults schedule nothing here. The Deployment controller
+   * looks for progress first.
+   */
+  private deploymentChanged(now: number): void {
+    this.faults?.deploymentChanged(now);
+    this.reconcileIfConditionsMayChange(now);
+  }
+
+  /** The PA's status changed: the revision reconciler watches it. */
+  paStatusChanged(now: number): void {
+    const never = this.paInitialScaleNeverAchieved();
+    if (never !== this.initialScaleNeverAchieved) this.setResourcesAvailable(() => (this.initialScaleNeverAchieved = never), 'ProgressDeadlineExceeded', now);
+    this.reconcileIfConditionsMayChange(now);
+  }
+
+  private reconcileIfConditionsMayChange(now: number): void {
+    if (this.faults === undefined) return;
+    if (this.resourcesUnavailable || this.containerHealthyCond.status === 'False' || this.firstPodLastExitCode() !== undefined) this.queueRevisionReconcile(now);
+  }
+
+  /**
+   * The exit code in the first pod's user-container lastTerminationState: the reconciler lists one
+   * pod, which the API server returns in name order, and knsim's pod names follow creation order.
+   */
+  private firstPodLastExitCode(): number | undefined {
+    for (const p of this.pods) return p.fault.lastExitCode;
+    return undefined;
   }
 
   /** The labeler set the revision's routing state: the revision reconciler writes the PA's reachability. */
@@ -524,7 +643,21 @@ export class Revision {
 
   private onRevisionReconcile(this: void, self: Revision): void {
     self.reconcileQueued = false;
-    self.syncReachability(self.world.sim.now);
+    const now = self.world.sim.now;
+    if (self.faults !== undefined) {
+      const ready = self.readyPods.length;
+      const next = containerHealthy(self.containerHealthyCond, {
+        deploymentReplicas: self.replicas,
+        availableReplicas: ready,
+        readyReplicas: ready,
+        firstPodLastExitCode: self.firstPodLastExitCode(),
+      });
+      if (next !== self.containerHealthyCond) {
+        self.containerHealthyCond = next;
+        self.updateReady(next.reason, now);
+      }
+    }
+    self.syncReachability(now);
   }
 
   /** The PA's reachability: the routing state, unless a failed revision wants pods and has none ready. */
@@ -532,8 +665,7 @@ export class Revision {
     const reachability = paReachability({
       routingState: this.routingState,
       resourcesAvailableFalse: this.resourcesUnavailable,
-      // Not modelled: ContainerHealthy False after a crash with no pod available.
-      containerHealthyFalse: false,
+      containerHealthyFalse: this.containerHealthyCond.status === 'False',
       deploymentReplicas: this.replicas,
       readyReplicas: this.readyPods.length,
     });
@@ -554,8 +686,8 @@ export class Revision {
 
   /** Ready pods changed: endpoints, then the PA reconciles (it watches the revision's pods). */
   private onPodsChanged(now: number): void {
-    // A failed revision's last ready pod leaving makes it Unreachable.
-    if (this.resourcesUnavailable) this.queueRevisionReconcile(now);
+    // The Deployment's ready count changed: a failed revision's last ready pod leaving makes it Unreachable.
+    this.deploymentChanged(now);
     this.refreshEndpoints(now);
     this.autoscaler.reconcile(now);
   }

@@ -153,8 +153,10 @@ export type PodMetricsRecord = PodMetricsSample;
 export interface RevisionEndRecord {
   service: string;
   revision: string;
-  /** When its Ready condition became False and why (a failed progress deadline); undefined if it did not. */
+  /** When its Ready condition first became False and why; undefined if it never did. */
   failure?: { atSeconds: number; reason: string } | undefined;
+  /** Each time its Ready condition was False: from, until (undefined if still False at the end), and why. */
+  readyFalse?: ReadonlyArray<{ atSeconds: number; untilSeconds: number | undefined; reason: string }>;
 }
 
 /** Anything that consumes a run's records as they are made. */

@@ -540,7 +540,9 @@ export class RunOutputs implements RecordSink {
     const now = meta.simulatedSeconds;
     for (const r of ends) {
       const s = this.find(r.service, r.revision)?.stats;
-      if (s !== undefined) s.failure = r.failure;
+      if (s === undefined) continue;
+      s.failure = r.failure;
+      s.readyFalse = r.readyFalse ?? [];
     }
     const all = this.accumulators.map((a) => a.stats);
     const revisions = all.map((s) => s.finish(now)).sort((a, b) => (a.service + '/' + a.revision).localeCompare(b.service + '/' + b.revision));

@@ -78,8 +78,18 @@ export interface RevisionSummary {
   /** Each time the revision's Deployment went from some pods to none (the last pod starts terminating). */
   scaleToZeroAtSeconds: number[];
   panicSeconds: number;
-  /** The revision's Ready condition became False (progress deadline), with upstream's reason. Absent if it did not. */
+  /**
+   * The first time the revision's Ready condition became False, with upstream's reason (the
+   * progress deadline, an unschedulable pod, or ContainerHealthy False: `ExitCode<n>` after a
+   * container exited while no pod was available). Absent if it never did.
+   */
   failure?: { atSeconds: number; reason: string };
+  /**
+   * Every stretch of Ready False, in order (the first is `failure`): when it began, when Ready
+   * was no longer False (null if it still was at the end) and the reason it began with.
+   * Present exactly when `failure` is.
+   */
+  readyFalse?: Array<{ atSeconds: number; untilSeconds: number | null; reason: string }>;
 }
 
 export interface RunSummary {
@@ -141,6 +151,7 @@ export class RevisionStats {
   /** The first Ready pod event (run time). */
   firstReadyAt = Number.NaN;
   failure: { atSeconds: number; reason: string } | undefined;
+  readyFalse: ReadonlyArray<{ atSeconds: number; untilSeconds: number | undefined; reason: string }> = [];
   // Panic.
   panicSince = Number.NaN;
   panicSeconds = 0;
@@ -193,6 +204,9 @@ export class RevisionStats {
       scaleToZeroAtSeconds: this.scaleToZeroAt.map(round3),
       panicSeconds: round3(panic),
       ...(this.failure !== undefined ? { failure: { atSeconds: round3(this.failure.atSeconds), reason: this.failure.reason } } : {}),
+      ...(this.failure !== undefined
+        ? { readyFalse: this.readyFalse.map((p) => ({ atSeconds: round3(p.atSeconds), untilSeconds: p.untilSeconds === undefined ? null : round3(p.untilSeconds), reason: p.reason })) }
+        : {}),
     };
   }
 }

@@ -37,7 +37,8 @@ export function textSummary(s: RunSummary, outDir: string, files: readonly strin
       `  ${r.revision}: ${r.requests.total} req, ${r.requests.ok === 0 ? 'no 200s' : `p99 ${r.latencyMs.p99} ms`}, cold ${r.coldStartRequests}, max ready ${r.maxReadyPods}, pod-s ${r.podSeconds}, ready pod-h ${r.readyPodHours}` +
         (r.timeToFirstReadySeconds !== null ? `, first pod ready at ${r.timeToFirstReadySeconds}s` : '') +
         zero +
-        (r.failure !== undefined ? `; Ready False at ${r.failure.atSeconds}s (${r.failure.reason})` : ''),
+        (r.failure !== undefined ? `; Ready False at ${r.failure.atSeconds}s (${r.failure.reason})` : '') +
+        ((r.readyFalse?.length ?? 0) > 1 ? `, ${r.readyFalse!.length} times in all` : ''),
     );
   }
   const listed = [...files].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));

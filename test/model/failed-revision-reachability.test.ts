@@ -31,47 +31,52 @@ describe('min-scale 1 and an image that can never be pulled (faults/image-pull-m
   const { rec, rev } = runFixture('image-pull-min-scale');
   const pod = 'broken-00001-deployment-0001';
 
-  it('fails at the 600 s progress deadline, and its PA turns Unreachable then', () => {
-    expect(rev.failure).toEqual({ atSeconds: 600, reason: 'ImagePullBackOff' });
-    expect(rec.reconciles.filter((r) => r.time < 600).every((r) => r.reachable)).toBe(true);
+  it('fails at 601 s, the Deployment controller\'s check a second after the 600 s progress deadline, and its PA turns Unreachable then', () => {
+    expect(rev.failure).toEqual({ atSeconds: 601, reason: 'ImagePullBackOff' });
+    expect(rec.reconciles.filter((r) => r.time < 601).every((r) => r.reachable)).toBe(true);
     const first = rec.reconciles.find((r) => !r.reachable)!;
-    expect([first.time, first.cause, first.replicas]).toEqual([600, 'reachability', 1]);
+    expect([first.time, first.cause, first.replicas]).toEqual([601, 'reachability', 1]);
   });
 
-  it('keeps its pod until the activation timeout (600 + 630 s), then scales to zero', () => {
+  it('keeps its pod until the activation timeout (601 + 630 s), then scales to zero', () => {
     // Unreachable drops min-scale: the activating PA's −1 bounds to 0, which waits out the activation
-    // timeout (progress deadline + 30 s) from its creation; upstream requeues after the whole timeout.
+    // timeout (progress deadline + 30 s) from its creation; the reconcile at 601 s, not yet past it,
+    // requeues after the whole timeout, as upstream does.
     const down = rec.reconciles.find((r) => r.replicas === 0)!;
-    expect([down.time, down.cause, down.reachable]).toEqual([1230, 'requeue', false]);
+    expect([down.time, down.cause, down.reachable]).toEqual([1231, 'requeue', false]);
     expect(rec.pods.filter((p) => p.pod.name === pod && (p.event === 'Terminating' || p.event === 'Gone')).map((p) => [p.event, p.time])).toEqual([
-      ['Terminating', 1230],
-      ['Gone', 1230],
+      ['Terminating', 1231],
+      ['Gone', 1231],
     ]);
   });
 
   it('stays at zero: reachable again with no pod wanted, but with no metrics the inactive PA scales nothing', () => {
     // With replicas 0 the failure no longer counts; the routing state (active) makes it Reachable again.
-    const after = rec.reconciles.filter((r) => r.time >= 1230);
+    const after = rec.reconciles.filter((r) => r.time >= 1231);
     expect(after.map((r) => [r.time, r.cause, r.reachable, r.replicas])).toEqual([
-      [1230, 'requeue', false, 0],
-      [1230, 'reachability', true, 0],
+      [1231, 'requeue', false, 0],
+      [1231, 'reachability', true, 0],
     ]);
     expect(rev.replicas).toBe(0);
+    // Ready stays False at zero: the Deployment completed there, but the PA went Inactive without ever
+    // initializing its scale target ("Initial scale was never achieved").
+    expect(rev.readyFalse).toEqual([{ atSeconds: 601, untilSeconds: undefined, reason: 'ImagePullBackOff' }]);
     expect(rec.pods.filter((p) => p.event === 'Pending').map((p) => [p.pod.name, p.time])).toEqual([[pod, 0]]);
-    expect(rec.decisionsOf('broken-00001').filter((d) => d.time > 1230).every((d) => d.readyPods === 0 && d.want <= 0)).toBe(true);
+    expect(rec.decisionsOf('broken-00001').filter((d) => d.time > 1231).every((d) => d.readyPods === 0 && d.want <= 0)).toBe(true);
   });
 });
 
 describe('min-scale 1, image pulls failing until 400 s, then readiness failing 700–800 s (faults/image-pull-recovers.yaml)', () => {
   const { rec, rev } = runFixture('image-pull-recovers');
 
-  it('is Unreachable from the 600 s failure until its pod is Ready at 612.5 s, and keeps its pod', () => {
-    expect(rev.failure).toEqual({ atSeconds: 600, reason: 'ImagePullBackOff' });
+  it('is Unreachable from the 601 s failure until its pod is Ready at 612.5 s, and keeps its pod', () => {
+    expect(rev.failure).toEqual({ atSeconds: 601, reason: 'ImagePullBackOff' });
     const flips = rec.reconciles.filter((r, i) => i > 0 && r.reachable !== rec.reconciles[i - 1]!.reachable);
     expect(flips.map((r) => [r.time, r.cause, r.reachable])).toEqual([
-      [600, 'reachability', false],
+      [601, 'reachability', false],
       [612.5, 'reachability', true],
     ]);
+    expect(rev.readyFalse).toEqual([{ atSeconds: 601, untilSeconds: 612.5, reason: 'ImagePullBackOff' }]);
     // The pod Ready before the activation timeout (630 s) initializes the PA: nothing scales it down.
     expect(rec.reconciles.every((r) => r.replicas === 1)).toBe(true);
   });

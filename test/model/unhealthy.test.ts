@@ -200,7 +200,7 @@ describe('a container that exits again while its pod terminates', () => {
 describe('image pulls failing', () => {
   const pullFails: PodFaultSpec = { kind: 'imagePull', atSeconds: 0, durationSeconds: Number.POSITIVE_INFINITY };
 
-  it('ErrImagePull, then ImagePullBackOff for 10, 20, 40 … 300 s; the revision fails at the 600 s progress deadline and requests get 404', () => {
+  it('ErrImagePull, then ImagePullBackOff for 10, 20, 40 … 300 s; the revision fails at 601 s (the Deployment controller checks a second after the 600 s progress deadline) and requests get 404', () => {
     const spec = world([service('hello', [faulty({ initialPods: undefined }, [pullFails])])], [uniform(1, 0, 700)], { duration: 700 });
     const { world: w, rec } = run(spec);
     const failures = rec.pods.filter((p) => p.event === 'ErrImagePull').map((p) => p.time);
@@ -209,7 +209,7 @@ describe('image pulls failing', () => {
     expect(rec.pods.filter((p) => p.event === 'Ready')).toEqual([]);
     const rev = w.services.get('hello')!.revisions[0]!;
     // Upstream's Deployment times out (ProgressDeadlineExceeded); the Revision shows the pod's waiting reason.
-    expect(rev.failure).toEqual({ atSeconds: 600, reason: 'ImagePullBackOff' });
+    expect(rev.failure).toEqual({ atSeconds: 601, reason: 'ImagePullBackOff' });
     // The Route never had a ready revision: the ingress has nothing to send to.
     expect(rec.requests.length).toBeGreaterThan(600);
     expect(rec.requests.every((r) => r.status === STATUS_NO_ROUTE)).toBe(true);
@@ -222,7 +222,7 @@ describe('image pulls failing', () => {
       { duration: 200 },
     );
     const { world: w } = run(spec);
-    expect(w.services.get('hello')!.revisions[0]!.failure).toEqual({ atSeconds: 120, reason: 'ImagePullBackOff' });
+    expect(w.services.get('hello')!.revisions[0]!.failure).toEqual({ atSeconds: 121, reason: 'ImagePullBackOff' });
   });
 
   it('a new revision whose image cannot be pulled fails; the Route keeps the old one and requests get 200', () => {
@@ -234,7 +234,7 @@ describe('image pulls failing', () => {
     const { world: w, rec } = run(spec);
     const [r1, r2] = w.services.get('hello')!.revisions;
     expect(r1!.failure).toBeUndefined();
-    expect(r2!.failure).toEqual({ atSeconds: 610, reason: 'ImagePullBackOff' });
+    expect(r2!.failure).toEqual({ atSeconds: 611, reason: 'ImagePullBackOff' });
     expect(rec.requests.length).toBeGreaterThan(1200);
     expect(rec.requests.every((r) => r.status === STATUS_OK && r.revision === r1)).toBe(true);
   });
@@ -252,14 +252,14 @@ describe('image pulls failing', () => {
 });
 
 describe('a revision that never becomes ready', () => {
-  it('has Ready False with ProgressDeadlineExceeded at 600 s and no ready pod', () => {
+  it('has Ready False with ProgressDeadlineExceeded at 601 s (a second after the 600 s deadline) and no ready pod', () => {
     const spec = world(
       [service('hello', [faulty({ initialPods: undefined }, [{ kind: 'readinessFailure', atSeconds: 0, durationSeconds: Number.POSITIVE_INFINITY, pods: undefined }])])],
       [uniform(1, 0, 10)],
       { duration: 700 },
     );
     const { world: w, rec } = run(spec);
-    expect(w.services.get('hello')!.revisions[0]!.failure).toEqual({ atSeconds: 600, reason: 'ProgressDeadlineExceeded' });
+    expect(w.services.get('hello')!.revisions[0]!.failure).toEqual({ atSeconds: 601, reason: 'ProgressDeadlineExceeded' });
     expect(rec.pods.filter((p) => p.event === 'Ready' || p.event === 'ActivatorHealthy')).toEqual([]);
     expect(rec.samples.every((s) => s.ready === 0)).toBe(true);
   });
