@@ -88,6 +88,8 @@ export class PodFaults {
     // A Deployment running before the run completed its rollout then: no deadline runs for it any more.
     this.progressing = this.rev.spec.initialPods === undefined ? newProgressingCondition(now) : { reason: 'NewReplicaSetAvailable', lastUpdateSeconds: now };
     this.observed = this.counts();
+    // The controller's first sync: a Deployment created at 0 replicas (initial-scale 0) is complete at once.
+    this.syncProgress(now);
     this.scheduleProgressCheck();
   }
 

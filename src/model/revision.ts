@@ -594,8 +594,8 @@ export class Revision {
 
   /**
    * The Deployment (spec or status) or the PA's status changed: the revision reconciler runs.
-   * Only when a condition could change by it (a failure in force, or a pod whose container
-   * exited), so revisions without faults schedule nothing here. The Deployment controller
+   * Only when a condition could change by it (a failure in force, or a first pod whose
+   * container exited), so healthy revisions schedule nothing here. The Deployment controller
    * looks for progress first.
    */
   private deploymentChanged(now: number): void {
@@ -611,7 +611,6 @@ export class Revision {
   }
 
   private reconcileIfConditionsMayChange(now: number): void {
-    if (this.faults === undefined) return;
     if (this.resourcesUnavailable || this.containerHealthyCond.status === 'False' || this.firstPodLastExitCode() !== undefined) this.queueRevisionReconcile(now);
   }
 
@@ -644,18 +643,17 @@ export class Revision {
   private onRevisionReconcile(this: void, self: Revision): void {
     self.reconcileQueued = false;
     const now = self.world.sim.now;
-    if (self.faults !== undefined) {
-      const ready = self.readyPods.length;
-      const next = containerHealthy(self.containerHealthyCond, {
-        deploymentReplicas: self.replicas,
-        availableReplicas: ready,
-        readyReplicas: ready,
-        firstPodLastExitCode: self.firstPodLastExitCode(),
-      });
-      if (next !== self.containerHealthyCond) {
-        self.containerHealthyCond = next;
-        self.updateReady(next.reason, now);
-      }
+    // Knative's minReadySeconds is 0: available pods are the ready ones.
+    const ready = self.readyPods.length;
+    const next = containerHealthy(self.containerHealthyCond, {
+      deploymentReplicas: self.replicas,
+      availableReplicas: ready,
+      readyReplicas: ready,
+      firstPodLastExitCode: self.firstPodLastExitCode(),
+    });
+    if (next !== self.containerHealthyCond) {
+      self.containerHealthyCond = next;
+      self.updateReady(next.reason, now);
     }
     self.syncReachability(now);
   }

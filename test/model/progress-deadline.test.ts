@@ -5,7 +5,7 @@
  * as the API server stored it (whole seconds), plus the second it adds.
  */
 import { describe, expect, it } from 'vitest';
-import { defaultAutoscalerConfig } from '../../src/core/autoscaler/config.js';
+import { parseAutoscalerConfig } from '../../src/core/autoscaler/config.js';
 import { resolveRevisionAutoscaling } from '../../src/core/autoscaler/revision.js';
 import type { PodFaultSpec, RevisionSpec } from '../../src/model/spec.js';
 import { revision, run, service, world, type RevOpts } from './world-fixture.js';
@@ -15,9 +15,13 @@ const neverReady: PodFaultSpec = { kind: 'readinessFailure', atSeconds: 0, durat
 const annotations = { 'serving.knative.dev/progress-deadline': '120s', 'autoscaling.knative.dev/min-scale': '1' };
 
 /** A revision whose pods are never Ready, min-scale 1 patched to 2 at `scaleUpAt` (none: never). */
-function runScaleUp(scaleUpAt: number | undefined) {
-  const svc = service('hello', [faulty({ initialPods: undefined, annotations }, [neverReady])]);
-  const autoscaling = resolveRevisionAutoscaling(defaultAutoscalerConfig, { annotations: { ...annotations, 'autoscaling.knative.dev/min-scale': '2' }, containerConcurrency: 0 });
+function runScaleUp(scaleUpAt: number | undefined, extra: Record<string, string> = {}) {
+  const config = { 'allow-zero-initial-scale': 'true' };
+  const svc = service('hello', [faulty({ initialPods: undefined, annotations: { ...annotations, ...extra }, config }, [neverReady])]);
+  const autoscaling = resolveRevisionAutoscaling(parseAutoscalerConfig(config), {
+    annotations: { ...annotations, ...extra, 'autoscaling.knative.dev/min-scale': '2' },
+    containerConcurrency: 0,
+  });
   const spec = world([scaleUpAt === undefined ? svc : { ...svc, autoscalingChanges: [{ atSeconds: scaleUpAt, revision: 'hello-00001', autoscaling }] }], [], { duration: 300 });
   const { world: w, rec } = run(spec);
   return { rev: w.services.get('hello')!.revisions[0]!, rec };
@@ -38,5 +42,13 @@ describe('a 120 s progress deadline and pods that are never Ready', () => {
     expect(rev.readyFalse).toEqual([{ atSeconds: failsAt, untilSeconds: undefined, reason: 'ProgressDeadlineExceeded' }]);
     expect(rec.pods.filter((p) => p.event === 'Terminating').every((p) => p.time === zeroAt)).toBe(true);
     expect(rev.replicas).toBe(0);
+  });
+
+  it('initial-scale 0: the Deployment, created at 0 of 0, completed at once, so the pod min-scale adds never times out', () => {
+    const { rev, rec } = runScaleUp(undefined, { 'autoscaling.knative.dev/initial-scale': '0' });
+    expect(rec.pods.filter((p) => p.event === 'Pending').map((p) => p.time)).toEqual([0]);
+    // The same pod as in the first case, which fails at 121 s; here nothing fails and min-scale keeps it.
+    expect(rev.readyFalse).toEqual([]);
+    expect(rev.replicas).toBe(1);
   });
 });
