@@ -27,17 +27,21 @@ describe('scale to zero at a float instant the clock cannot step by the remainde
     const { world, rec } = run(scenarioFromValue(scenario, 'float-instants.yaml').world);
     expect(world.sim.now).toBe(300);
     expect(rec.requests.map((r) => r.status)).toEqual([200]);
-    // The request at 14.38 s made the PA Active; a stable window later it went Inactive, and
-    // the 3 s requeue for an SKS already in Proxy took the Deployment to zero.
+    // The request at 14.38 s made the PA Active, a time the scaler reads back as stored, 14 s: it
+    // requeues for 74 s, when the decider still wants the pod, and the decider's tick at 74.33 s,
+    // wanting none, finds it Active a whole stable window and deactivates it. The 3 s requeue for
+    // an SKS already in Proxy then takes the Deployment to zero.
+    expect(rec.requests[0]!.arrival).toBeCloseTo(14.380489, 6);
     const rev = world.services.get('svc-0803')!.revisions[0]!;
     expect(rev.autoscaler.pa.active).toBe('Inactive');
-    const activeAt = rev.autoscaler.pa.lastTransitionSeconds - 60;
-    expect(activeAt).toBeCloseTo(14.381489, 6);
+    const inactiveAt = rev.autoscaler.pa.lastTransitionSeconds;
+    expect(inactiveAt).toBeCloseTo(74.328104, 6);
+    expect(rec.decisions.some((d) => d.time === inactiveAt)).toBe(true);
     expect(rec.pods.map((p) => [p.event, p.time])).toEqual([
       ['Pending', 0],
       ['Ready', 0],
-      ['Terminating', activeAt + 60 + 3],
-      ['Gone', activeAt + 60 + 3 + 30],
+      ['Terminating', inactiveAt + 3],
+      ['Gone', inactiveAt + 3 + 30],
     ]);
     expect(rev.replicas).toBe(0);
   });

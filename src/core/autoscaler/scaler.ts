@@ -8,14 +8,8 @@ import { wholeNanos } from '../duration.js';
 import { rememberFrozen, requireFields, type FieldCheck, requireFinite, requireInteger, requireNonNegative, requireOneOf, requirePositive } from '../errors.js';
 import { applyBounds, effectiveScaleBounds, validateScaleBoundsSettings, type ScaleBoundsSettings } from './bounds.js';
 import { requireBoolean, requireCount, requireNotAfter, requireTargetBurstCapacity } from './kpa-args.js';
-import {
-  activeForSeconds,
-  canFailActivation,
-  inactiveForSeconds,
-  validatePodAutoscalerState,
-  type PodAutoscalerState,
-} from './pa-status.js';
-import { proxyForSeconds, SKS_MODES, type SksMode } from './sks.js';
+import { canFailActivation, validatePodAutoscalerState, type PodAutoscalerState } from './pa-status.js';
+import { SKS_MODES, type SksMode } from './sks.js';
 
 /** DesiredScale value meaning "no metrics yet". */
 export const SCALE_UNKNOWN = -1;
@@ -138,10 +132,19 @@ export interface ScaleToZeroDecision {
  * - Inactive: the activator must answer the probe (assumed with TBC −1); then 0 is applied
  *   once Inactive for max(grace, retention), or once past retention and the activator has
  *   been in the path for the grace period (`grace − proxyFor ≤ 0`). Otherwise requeue.
+ * ActiveFor, InactiveFor and ProxyFor count from the PA's and the SKS's condition times as
+ * the scaler reads them, from the informer cache: stored by the API server in whole seconds
+ * (the reconcile that set them wrote them before any later one reads them), so a stretch
+ * that began at 211.2 s counts from 211 s, and its requeue lands a fraction earlier.
  */
 export function handleScaleToZero(input: ScalerInput, desired: number): ScaleToZeroDecision {
   validateScalerInput(input);
   return scaleToZero(input, requireInteger('desired', desired, -1));
+}
+
+/** Seconds from `since` to `now`, `since` read back as the API server stored it (whole seconds, RFC 3339). */
+function storedFor(since: number, now: number): number {
+  return now - Math.floor(since);
 }
 
 /** {@link handleScaleToZero} on arguments already checked (by it, or by {@link scaleTarget}). */
@@ -161,7 +164,7 @@ function scaleToZero(input: ScalerInput, desired: number): ScaleToZeroDecision {
       return { desired: SCALE_UNKNOWN, apply: false, requeueAfterSeconds: s.activationTimeoutSeconds, asyncProbe: false };
 
     case 'Active': {
-      const af = activeForSeconds(pa, now);
+      const af = storedFor(pa.lastTransitionSeconds, now);
       if (wholeNanos(af) >= wholeNanos(s.stableWindowSeconds)) {
         const requeue = input.sksSpecMode === 'Proxy' ? PROXY_MODE_REQUEUE_SECONDS : undefined;
         return { desired, apply: false, requeueAfterSeconds: requeue, asyncProbe: false };
@@ -176,14 +179,15 @@ function scaleToZero(input: ScalerInput, desired: number): ScaleToZeroDecision {
         return { desired, apply: false, requeueAfterSeconds: ACTIVATOR_PROBE_REQUEUE_SECONDS, asyncProbe: true };
       }
       const retention = s.reachable ? s.scaleToZeroPodRetentionPeriodSeconds : 0;
-      const inactiveFor = inactiveForSeconds(pa, now);
+      const inactiveFor = storedFor(pa.lastTransitionSeconds, now);
       if (wholeNanos(inactiveFor) >= wholeNanos(Math.max(s.scaleToZeroGracePeriodSeconds, retention))) {
         return { desired, apply: true, requeueAfterSeconds: undefined, asyncProbe: false };
       }
       if (retention > 0 && wholeNanos(inactiveFor) < wholeNanos(retention)) {
         return { desired, apply: false, requeueAfterSeconds: retention - inactiveFor, asyncProbe: false };
       }
-      const to = s.scaleToZeroGracePeriodSeconds - proxyForSeconds(input.activatorEndpointsPopulatedSinceSeconds, now);
+      const since = input.activatorEndpointsPopulatedSinceSeconds;
+      const to = s.scaleToZeroGracePeriodSeconds - (since === undefined ? 0 : storedFor(since, now));
       if (wholeNanos(to) <= 0) return { desired, apply: true, requeueAfterSeconds: undefined, asyncProbe: false };
       return { desired, apply: false, requeueAfterSeconds: to, asyncProbe: false };
     }
