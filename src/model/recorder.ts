@@ -30,7 +30,7 @@ export interface Recorder {
   /** One decider evaluation of a revision (`rev`), with the KPA's view after it. */
   decision(d: DecisionRecord, rev: Revision): void;
   podTransition(pod: Pod, event: PodEvent, now: number): void;
-  /** The revision's Ready condition became False (it failed to progress), with upstream's reason. Optional. */
+  /** The revision's Ready condition became False (each time it does), with upstream's reason. Optional. */
   revisionFailed?(rev: Revision, now: number, reason: string): void;
   /** A service's traffic split changed (percent per revision name, default route). */
   traffic(service: string, now: number, percents: ReadonlyMap<string, number>): void;
