@@ -11,7 +11,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ScenarioError } from '../../src/scenario/errors.js';
 import { PlaygroundFiles } from '../../web/src/files.js';
-import { PLAYGROUND_MEMORY_BYTES } from '../../web/src/limits.js';
+import { PodLimitExceeded } from '../../src/model/pod-limit.js';
+import { InFlightLimitExceeded } from '../../src/model/request-limit.js';
+import { guardProgress } from '../../src/scenario/work-estimate.js';
+import { forPlayground, PLAYGROUND_MEMORY_BYTES } from '../../web/src/limits.js';
 import { checkForPlayground, Session } from '../../web/src/session.js';
 import { root, runKnsim } from '../support/cli.js';
 import { neverReadyScenario } from '../support/never-ready.js';
@@ -48,18 +51,23 @@ function cli(text: string, args: string[] = []): { code: number; stderr: string 
   return { code: r.code, stderr: r.stderr };
 }
 
+/** The CLI's flag hint as the playground says it: the page has no --max-* flags, so it names knsim run's. */
+const hint = (flag: string): [string, string] => [`(raise with ${flag})`, `(the playground cannot raise it: run it with knsim run ${flag})`];
+
 describe('before a run: what knsim run refuses by default', () => {
   it.each([
     // 3.6e8 s × 32.5 periodic events/s: over the 1e10 events limit.
-    ['hello-world for 100000h (periodic events)', withDuration(shipped('hello-world'), '100000h'), 'duration'],
+    ['hello-world for 100000h (periodic events)', withDuration(shipped('hello-world'), '100000h'), 'duration', '--max-events'],
     // 1e12 requests/s for 5 minutes: over the 1e9 requests limit.
-    ['a 1e12 rps client (requests)', shipped('quickstart').replace(/rps: 30/g, 'rps: 1e12'), 'clients[0].open.rate'],
-  ])('%s: the playground refuses it with the CLI\'s line, at the field the CLI names', (_what, text, path) => {
+    ['a 1e12 rps client (requests)', shipped('quickstart').replace(/rps: 30/g, 'rps: 1e12'), 'clients[0].open.rate', '--max-requests'],
+  ])('%s: the playground refuses it with the CLI\'s line, at the field the CLI names, saying the flag is knsim run\'s', (_what, text, path, flag) => {
     const r = cli(text);
     expect(r.code).toBe(2);
     const e = refusal(() => session(text))!;
     expect(e).toBeDefined();
-    expect(`knsim: ${e.message}\n`).toBe(r.stderr);
+    const [cliHint, ours] = hint(flag);
+    expect(r.stderr.endsWith(`${cliHint}\n`)).toBe(true);
+    expect(`knsim: ${e.message}\n`).toBe(r.stderr.replace(cliHint, ours));
     expect(e.path).toBe(path);
     // The editor's check says the same.
     expect(refusal(() => checkForPlayground({ text, file: FILE }))?.message).toBe(e.message);
@@ -119,11 +127,13 @@ describe('while a run goes: the CLI\'s caps', () => {
     const text = neverReadyScenario('200s', ['trace: none']);
     const line =
       'scenario.yaml: clients[0].closed.think: 1e7 requests sent by 100 s (the least cap; 198000 foreseen): users answered at once (404 before a revision is Ready, 502, 503) send again after 0 s; add think time or raise --max-requests';
+    // The playground has no --max-requests: it names knsim run's.
+    const ours = line.replace('raise --max-requests', 'run it with knsim run --max-requests');
     const s = session(text);
     const e = refusal(() => {
       while (!s.done) s.advance(s.now + 10);
     })!;
-    expect(e.message).toBe(line);
+    expect(e.message).toBe(ours);
     expect(s.failed).toBe(true);
     expect(s.done).toBe(false);
     expect(s.now).toBeLessThan(101);
@@ -132,7 +142,32 @@ describe('while a run goes: the CLI\'s caps', () => {
     expect(refusal(() => s.advance(200))).toBe(e);
     expect(s.world.sim.events).toBe(events);
     expect(s.files).toEqual([]);
-    // knsim run says the same.
+    // knsim run says the same, with its flag.
     expect(cli(text)).toEqual({ code: 2, stderr: `knsim: ${line}\n` });
+  });
+
+  it.each([
+    ['pods', new PodLimitExceeded('hello-00001', 1e15, 100_000, 1.874), 'services[0]', 'revision hello-00001 (autoscaler class kpa.autoscaling.knative.dev) asked for 1e15 pods at 1.874 s: more than the limit of 100000 pods at once (the playground cannot raise it: run it with knsim run --max-pods)'],
+    ['in flight', new InFlightLimitExceeded(2_000_001, 2_000_000, 110, 'c'), 'clients[0].closed.users', '2000001 requests in flight (sent, not yet answered) at 110 s: more than the limit of 2000000 (about 1 GB); send fewer at once, give the revisions more pods, or run it with knsim run --max-in-flight'],
+  ])('a run past the %s cap: the CLI\'s line names knsim run\'s flag, whole (no flag the page lacks)', (_what, thrown, path, rule) => {
+    const loaded = checkForPlayground({ text: neverReadyScenario('200s'), file: FILE }).loaded;
+    const e = refusal(() => {
+      try {
+        guardProgress(loaded, () => {
+          throw thrown;
+        });
+      } catch (err) {
+        throw forPlayground(err);
+      }
+    })!;
+    expect(e.path).toBe(path);
+    expect(e.rule).toBe(rule);
+  });
+
+  it('an error that names no limit flag is returned as it is', () => {
+    const e = new ScenarioError(FILE, 'duration', 'must be greater than 0');
+    expect(forPlayground(e)).toBe(e);
+    const other = new Error('x');
+    expect(forPlayground(other)).toBe(other);
   });
 });

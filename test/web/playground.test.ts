@@ -526,7 +526,7 @@ describe.skipIf(!hasChromium)('the playground in Chromium', () => {
     await page.waitForSelector('body[data-state="stopped"]', { timeout: 120_000 });
     // Placed at the client's line, as an error in the text is.
     expect(await page.textContent('#problem')).toBe(
-      'line 8: scenario.yaml: clients[0].closed.think: 1e7 requests sent by 100 s (the least cap; 198000 foreseen): users answered at once (404 before a revision is Ready, 502, 503) send again after 0 s; add think time or raise --max-requests',
+      'line 8: scenario.yaml: clients[0].closed.think: 1e7 requests sent by 100 s (the least cap; 198000 foreseen): users answered at once (404 before a revision is Ready, 502, 503) send again after 0 s; add think time or run it with knsim run --max-requests',
     );
     expect(await page.textContent('#status')).toMatch(/^t = 100\.0 s of 200 s · \d+ decider ticks · stopped$/);
     // It loaded and ran: what the page shows is its own, and quickstart's summary and files are gone.

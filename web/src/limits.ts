@@ -2,10 +2,15 @@
  * The limits `knsim run` applies by default, applied to a playground run: the same refusal
  * of absurd work before it starts (checkWork), the same caps while it runs (pods, requests;
  * the World's own cap on requests in flight), and the CLI's disk-space check against the
- * memory the tab keeps the run in. The playground has no flags to raise them: such a run
- * is for `knsim run` and its --max-* flags.
+ * memory the tab keeps the run in. The playground has no flags to raise them: a tab
+ * simulates a few hundred thousand requests a second (capacity-planning's day, 1.7 million
+ * requests and 3.8 million events, in about 6 s), so a run past the default 1e9 requests
+ * would hold it for about an hour, past 1e10 events for hours, and past the in-flight cap
+ * (about 1 GB of requests) it would run out of memory. Such a run is for `knsim run` and its --max-* flags,
+ * and the playground's messages say so (forPlayground).
  */
 import { checkOutputSpace } from '../../src/cli/output-space.js';
+import { ScenarioError } from '../../src/scenario/errors.js';
 import type { LoadedScenario } from '../../src/scenario/load-text.js';
 import { checkWork, DEFAULT_WORK_LIMITS, runRequestLimit } from '../../src/scenario/work-estimate.js';
 
@@ -26,10 +31,15 @@ export interface RunLimits {
 /**
  * Refuses a scenario `knsim run` would refuse by default, or whose files would not fit in
  * PLAYGROUND_MEMORY_BYTES; otherwise the run's caps.
- * @throws ScenarioError naming the field and the rule, as the CLI prints it
+ * @throws ScenarioError naming the field and the rule, as the CLI prints it (its flag hint said for the playground)
  */
 export function playgroundLimits(loaded: LoadedScenario): RunLimits {
-  const work = checkWork(loaded, DEFAULT_WORK_LIMITS);
+  let work: ReturnType<typeof checkWork>;
+  try {
+    work = checkWork(loaded, DEFAULT_WORK_LIMITS);
+  } catch (e) {
+    throw forPlayground(e);
+  }
   // The live charts keep the per-second series whatever `series` says: count them as written.
   checkOutputSpace(
     loaded,
@@ -48,4 +58,17 @@ export function playgroundLimits(loaded: LoadedScenario): RunLimits {
     () => PLAYGROUND_MEMORY_BYTES,
   );
   return { podLimit: DEFAULT_WORK_LIMITS.pods, requestLimit: runRequestLimit(work, DEFAULT_WORK_LIMITS, false) };
+}
+
+/**
+ * A limit's error as the playground can act on it: the CLI's line, whose "raise with
+ * --max-events" names a flag the page does not have, says to run it with `knsim run` and
+ * that flag. Any other error is returned as it is.
+ */
+export function forPlayground(e: unknown): unknown {
+  if (!(e instanceof ScenarioError)) return e;
+  const rule = e.rule
+    .replace(/\(raise with (--max-[a-z-]+)\)/g, '(the playground cannot raise it: run it with knsim run $1)')
+    .replace(/\braise (--max-[a-z-]+)/g, 'run it with knsim run $1');
+  return rule === e.rule ? e : new ScenarioError(e.file, e.path, rule, e.within);
 }

@@ -19,7 +19,7 @@ import { ScenarioError } from '../../src/scenario/errors.js';
 import { loadScenarioText, type LoadedScenario, type ScenarioFiles } from '../../src/scenario/load-text.js';
 import { guardProgress } from '../../src/scenario/work-estimate.js';
 import { PlaygroundFiles } from './files.js';
-import { playgroundLimits, type RunLimits } from './limits.js';
+import { forPlayground, playgroundLimits, type RunLimits } from './limits.js';
 import { LiveData } from './live.js';
 
 export interface SessionInput {
@@ -114,7 +114,7 @@ export class Session {
 
   /**
    * Runs every event up to `until` (capped at the scenario's end); finishes the run at its end.
-   * @throws ScenarioError when the run passes a limit or stops making progress, as `knsim run` reports it (and again on every later call)
+   * @throws ScenarioError when the run passes a limit or stops making progress, as `knsim run` reports it, its flag hint said for the playground (and again on every later call)
    */
   advance(until: number): void {
     if (this.finished !== undefined) return;
@@ -124,8 +124,8 @@ export class Session {
     try {
       guardProgress(this.loaded, () => this.world.sim.run(Math.min(until, end)));
     } catch (e) {
-      this.failure = e;
-      throw e;
+      this.failure = forPlayground(e);
+      throw this.failure;
     }
     this.wallMs += performance.now() - started;
     if (this.world.sim.now >= end) this.finish();
