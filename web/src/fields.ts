@@ -1,5 +1,6 @@
 /**
- * The seed and duration fields, read as the CLI reads --seed and --duration. A bad value is
+ * The seed and duration fields, read as the CLI reads --seed and --duration (a Go duration:
+ * `90s`, not `90`). A bad value is
  * the field's own error: left to the loader, a seed of -1 was reported as `scenario.yaml: seed`
  * at line 1, a line that never held it.
  */
@@ -17,7 +18,9 @@ export function overrideFields(seedText: string, durationText: string): { seed: 
   const d = durationText.trim();
   let durationSeconds: number | undefined;
   if (d !== '') {
-    const parsed = parseDuration(/^\d+(\.\d+)?$/.test(d) ? Number(d) : d);
+    // Read as text, as --duration reads it: a bare number is refused with the seconds spelling
+    // as a hint ("5" meant as minutes ran 5 s).
+    const parsed = parseDuration(d);
     if (!parsed.ok) throw new Error(`duration: ${parsed.rule}`);
     if (!(parsed.seconds > 0)) throw new Error(`duration: must be greater than 0, got ${d}`);
     durationSeconds = parsed.seconds;
