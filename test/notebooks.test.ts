@@ -54,6 +54,26 @@ interface NotebookJson {
 }
 
 describe('notebooks/*.ipynb', () => {
+  it('each lesson but the last ends by naming the next one by its number and title; only the last ends the series', () => {
+    const markdown = (f: string): string =>
+      (JSON.parse(readFileSync(join(notebookDir, f), 'utf8')) as NotebookJson).cells
+        .filter((c) => c.cell_type === 'markdown')
+        .map((c) => [c.source].flat().join(''))
+        .join('\n\n');
+    const title = (f: string): string => /^# (\d+) · (.+)$/m.exec(markdown(f))?.[2] ?? '';
+    notebooks.forEach((f, i) => {
+      const text = markdown(f);
+      const next = [...text.matchAll(/^Next: \*\*notebook (\d+), ([^*]+)\*\*/gm)].map((m) => [Number(m[1]), m[2]!.toLowerCase()]);
+      if (i === notebooks.length - 1) {
+        expect(next, f).toEqual([]);
+        return;
+      }
+      // Notebook 5 said "That's the end of the series" while three more followed.
+      expect(text, f).not.toMatch(/end of the series/i);
+      expect(next, f).toEqual([[i + 2, title(notebooks[i + 1]!).toLowerCase()]]);
+    });
+  });
+
   it('are the eight lessons, nbformat 4.5 with an id on every cell and the tslab kernel', () => {
     expect(notebooks).toEqual([
       '01-how-the-kpa-decides.ipynb',
