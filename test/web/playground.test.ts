@@ -540,6 +540,40 @@ describe.skipIf(!hasChromium)('the playground in Chromium', () => {
     await page.close();
   }, 180_000);
 
+  it('a dense run (ten million requests a simulated second) says it is running, shows its progress and stops at Pause within its first simulated second', async () => {
+    const page = await newPage();
+    // 20,000 closed-loop users on 1 ms requests. The worker used to advance a whole simulated
+    // second before it looked at its messages again: tens of seconds here, while the page still
+    // said "paused" from the load and Pause went unheard until that second was done.
+    await setScenario(
+      page,
+      [
+        'name: dense',
+        'duration: 15s',
+        'trace: none',
+        'services:',
+        '  - manifest: { apiVersion: serving.knative.dev/v1, kind: Service, metadata: { name: hello }, spec: { template: { spec: { containers: [{ image: app }] } } } }',
+        '    initialPods: 50',
+        '    app: { serviceTime: 1ms }',
+        'clients:',
+        '  - { name: c, service: hello, closed: { users: 20000, think: 0s } }',
+        '',
+      ].join('\n'),
+    );
+    await page.selectOption('#speed', 'max');
+    await page.click('#run');
+    await page.waitForFunction(() => document.body.dataset['state'] === 'running' && Number(document.body.dataset['now']) > 0, null, { timeout: 120_000 });
+    const shown = Number(await page.getAttribute('body', 'data-now'));
+    expect(shown).toBeLessThan(1);
+    expect(await page.textContent('#status')).toMatch(/^t = 0\.\d s of 15 s · 0 decider ticks · running$/);
+    await page.click('#pause');
+    await page.waitForSelector('body[data-state="paused"]', { timeout: 120_000 });
+    const held = Number(await page.getAttribute('body', 'data-now'));
+    expect(held).toBeGreaterThanOrEqual(shown);
+    expect(held).toBeLessThan(1);
+    await page.close();
+  }, 240_000);
+
   it('after a finished run, a refused Run keeps that run\'s charts, summary and files dimmed under a line naming them; the next run clears it', async () => {
     const page = await newPage();
     await pick(page, 'hello-world');

@@ -17,6 +17,7 @@ import { errorSpan } from './error-position.js';
 import { explainDecision, nearestDecision } from './inspector.js';
 import type { ChartOut, FromWorker, ProblemOut, Speed, ToWorker } from './protocol.js';
 import { PlaygroundFiles } from './files.js';
+import { Pacer } from './pace.js';
 import { checkForPlayground, Session } from './session.js';
 import { SHIPPED_FILES } from './shipped-files.js';
 import { VENDOR_DIR } from './shims/module.js';
@@ -24,7 +25,7 @@ import { VENDOR_DIR } from './shims/module.js';
 declare const self: DedicatedWorkerGlobalScope;
 
 export const SCENARIO_FILE = 'scenario.yaml';
-/** Wall time one burst of an as-fast-as-possible run may take before the worker listens again. */
+/** Wall time the worker advances a run for (pace.ts) before it listens again, at any speed. */
 const BURST_MS = 40;
 
 /** What scenarios may name: the shipped traces and the files the user added. */
@@ -42,6 +43,8 @@ let speed: Speed = 1;
 let lastWall = 0;
 let timer: ReturnType<typeof setTimeout> | undefined;
 let finalCharts: ChartOut[] | undefined;
+/** How far each slice of the run goes; a new one per run, since its pace is the run's. */
+let pacer = new Pacer();
 /** The text and duration field the session was loaded from: a run's own errors are placed in them. */
 let loadedText = '';
 let loadedDurationGiven = false;
@@ -86,12 +89,10 @@ function frame(): void {
   if (s === undefined || !running) return;
   const wall = performance.now();
   try {
-    if (speed === 'max') {
-      while (!s.done && performance.now() - wall < BURST_MS) s.advance(s.now + 1);
-    } else {
-      // Simulated time follows the wall clock, but a stalled tab does not make it leap.
-      s.advance(s.now + Math.min(0.5, (wall - lastWall) / 1000) * speed);
-    }
+    // In slices, within a burst of wall time, so a dense run still hears Pause (pace.ts).
+    if (speed === 'max') pacer.advance(s, Number.POSITIVE_INFINITY, BURST_MS);
+    // Simulated time follows the wall clock (a dense run falls behind it), but a stalled tab does not make it leap.
+    else pacer.advance(s, s.now + Math.min(0.5, (wall - lastWall) / 1000) * speed, BURST_MS);
   } catch (e) {
     running = false;
     post({ type: 'problem', problem: runProblem(e) });
@@ -140,6 +141,7 @@ self.onmessage = (ev: MessageEvent<ToWorker>): void => {
         // The page now shows this run: the last one's files go.
         if (shown !== undefined) rmSync(shown.outDir);
         session = shown = next;
+        pacer = new Pacer();
         finalCharts = undefined;
         loadedText = m.text;
         loadedDurationGiven = m.durationSeconds !== undefined;
