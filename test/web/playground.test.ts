@@ -540,7 +540,7 @@ describe.skipIf(!hasChromium)('the playground in Chromium', () => {
     await page.close();
   }, 180_000);
 
-  it('a dense run (ten million requests a simulated second) says it is running, shows its progress and stops at Pause within its first simulated second', async () => {
+  it('a dense run (ten million requests a simulated second) says it is running, shows its progress and stops at Pause within its first simulated second, stepping too', async () => {
     const page = await newPage();
     // 20,000 closed-loop users on 1 ms requests. The worker used to advance a whole simulated
     // second before it looked at its messages again: tens of seconds here, while the page still
@@ -571,6 +571,14 @@ describe.skipIf(!hasChromium)('the playground in Chromium', () => {
     const held = Number(await page.getAttribute('body', 'data-now'));
     expect(held).toBeGreaterThanOrEqual(shown);
     expect(held).toBeLessThan(1);
+    // Step goes to the first decider tick (about 2 s in) in the same slices: it says it is
+    // running and Pause stops it before the tick. It used to hold the worker until the tick.
+    await page.click('#step');
+    await page.waitForFunction((t) => document.body.dataset['state'] === 'running' && Number(document.body.dataset['now']) > t, held, { timeout: 120_000 });
+    await page.click('#pause');
+    await page.waitForSelector('body[data-state="paused"]', { timeout: 120_000 });
+    expect(Number(await page.getAttribute('body', 'data-now'))).toBeLessThan(1);
+    expect(await page.getAttribute('body', 'data-ticks')).toBe('0');
     await page.close();
   }, 240_000);
 

@@ -137,19 +137,26 @@ export class Session {
    */
   stepTick(): number {
     const before = this.live.decisions.length;
-    const ticked = (): boolean => this.live.decisions.slice(before).some((d) => !d.poke);
-    while (!this.done && !ticked()) {
-      let next = Number.POSITIVE_INFINITY;
-      for (const s of this.world.services.values()) {
-        for (const r of s.revisions) {
-          const t = r.autoscaler.loop.nextTickSeconds;
-          if (t > this.now && t < next) next = t;
-        }
-      }
-      // Before any revision exists there is no tick to aim at: creep up on it.
-      this.advance(Number.isFinite(next) ? next : this.now + 0.25);
-    }
+    while (!this.done && !this.tickedSince(before)) this.advance(this.nextTickAt());
     return this.live.decisions.length - before;
+  }
+
+  /** Whether a decider tick (not a poke) was recorded after the first `before` decisions. */
+  tickedSince(before: number): boolean {
+    return this.live.decisions.slice(before).some((d) => !d.poke);
+  }
+
+  /** Where a step aims: the next decider tick of any revision, or, before any revision exists, a little further on. */
+  nextTickAt(): number {
+    let next = Number.POSITIVE_INFINITY;
+    for (const s of this.world.services.values()) {
+      for (const r of s.revisions) {
+        const t = r.autoscaler.loop.nextTickSeconds;
+        if (t > this.now && t < next) next = t;
+      }
+    }
+    // Before any revision exists there is no tick to aim at: creep up on it.
+    return Number.isFinite(next) ? next : this.now + 0.25;
   }
 
   private finish(): void {

@@ -45,6 +45,8 @@ let timer: ReturnType<typeof setTimeout> | undefined;
 let finalCharts: ChartOut[] | undefined;
 /** How far each slice of the run goes; a new one per run, since its pace is the run's. */
 let pacer = new Pacer();
+/** A Step under way: the count of decisions when it began; it ends at the first decider tick after them. */
+let stepFrom: number | undefined;
 /** The text and duration field the session was loaded from: a run's own errors are placed in them. */
 let loadedText = '';
 let loadedDurationGiven = false;
@@ -90,21 +92,26 @@ function frame(): void {
   const wall = performance.now();
   try {
     // In slices, within a burst of wall time, so a dense run still hears Pause (pace.ts).
-    if (speed === 'max') pacer.advance(s, Number.POSITIVE_INFINITY, BURST_MS);
+    if (stepFrom !== undefined) {
+      // A Step: to the next decider tick, paced like a run, so a dense run's step can be paused too.
+      while (!s.done && !s.tickedSince(stepFrom) && performance.now() - wall < BURST_MS) pacer.advance(s, s.nextTickAt(), BURST_MS - (performance.now() - wall));
+      if (s.done || s.tickedSince(stepFrom)) stop();
+    } else if (speed === 'max') pacer.advance(s, Number.POSITIVE_INFINITY, BURST_MS);
     // Simulated time follows the wall clock (a dense run falls behind it), but a stalled tab does not make it leap.
     else pacer.advance(s, s.now + Math.min(0.5, (wall - lastWall) / 1000) * speed, BURST_MS);
   } catch (e) {
-    running = false;
+    stop();
     post({ type: 'problem', problem: runProblem(e) });
   }
   lastWall = wall;
   if (s.done) running = false;
   progress();
-  if (running) timer = setTimeout(frame, speed === 'max' ? 0 : 30);
+  if (running) timer = setTimeout(frame, speed === 'max' || stepFrom !== undefined ? 0 : 30);
 }
 
 function stop(): void {
   running = false;
+  stepFrom = undefined;
   if (timer !== undefined) clearTimeout(timer);
   timer = undefined;
 }
@@ -174,6 +181,8 @@ self.onmessage = (ev: MessageEvent<ToWorker>): void => {
     }
     case 'play':
       speed = m.speed;
+      // Run during a Step: the run goes on from where the step got to.
+      stepFrom = undefined;
       if (session !== undefined && !session.done && !session.failed && !running) {
         running = true;
         lastWall = performance.now();
@@ -186,12 +195,12 @@ self.onmessage = (ev: MessageEvent<ToWorker>): void => {
       return;
     case 'step':
       stop();
-      try {
-        session?.stepTick();
-      } catch (e) {
-        post({ type: 'problem', problem: runProblem(e) });
-      }
-      progress();
+      if (session !== undefined && !session.done && !session.failed) {
+        stepFrom = session.live.decisions.length;
+        running = true;
+        lastWall = performance.now();
+        frame();
+      } else progress();
       return;
     case 'charts': {
       const s = session;
