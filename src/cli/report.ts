@@ -2,6 +2,7 @@ import { buildReport, NotARunDirectoryError, ReportTooLargeError } from '../outp
 import { toOutputError } from '../output/output-error.js';
 import { UsageError } from './errors.js';
 import { requireOptional } from './optional-deps.js';
+import { refuseSpecialFiles } from './special-files.js';
 
 /**
  * Builds report.html and the chart files of a run directory; returns the report's path.
@@ -10,6 +11,7 @@ import { requireOptional } from './optional-deps.js';
  */
 export async function reportCommand(runDir: string): Promise<string> {
   requireOptional('charts');
+  refuseSpecialFiles(runDir);
   try {
     return (await buildReport(runDir)).htmlPath;
   } catch (e) {

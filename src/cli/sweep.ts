@@ -17,6 +17,7 @@ import { OWNED_MARKS, writeOwnedFile } from '../output/owned-file.js';
 import { outLabel } from './run.js';
 import { parseDurationFlag, parseSeed, parseWorkLimits, workLimitArgs, stringList, type WorkLimitArgs } from './flags.js';
 import { requireOptional } from './optional-deps.js';
+import { refuseSpecialFiles } from './special-files.js';
 
 /** A whole-number flag in [min, max]; `fallback` when absent. */
 export function parseCount(v: unknown, flag: string, min: number, max: number, fallback: number): number {
@@ -137,6 +138,7 @@ export async function sweepCommand(args: SweepRunArgs): Promise<void> {
 /** `knsim sweep merge <dirs..> [--out dir]`. */
 export async function sweepMergeCommand(args: { dirs: string[]; out?: unknown; report?: unknown }): Promise<void> {
   const dirs = stringList(args.dirs);
+  for (const d of dirs) refuseSpecialFiles(d, 'sweep merge: ');
   const { def, results } = mergeSweeps(dirs);
   if (args.report !== false) requireOptional('charts');
   const outDir = args.out !== undefined ? String(args.out) : join('reports', `${def.scenario}-sweep`);

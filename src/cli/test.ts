@@ -49,7 +49,7 @@ export async function testCommand(args: TestArgs): Promise<number> {
     onWarning: (w) => process.stderr.write(`knsim: warning: ${w}\n`),
   });
   for (const f of run.skipped) process.stdout.write(`${f}: no expect: section, skipped\n`);
-  for (const f of run.unreadable) process.stdout.write(`${f}: cannot be read (a broken symbolic link?), skipped\n`);
+  for (const u of run.unreadable) process.stdout.write(`${u.file}: ${u.reason}, skipped\n`);
   const { passed, failed } = tally(run);
   if (junit !== undefined) {
     writeOwnedFile(junit, junitXml(junitSuites(run)), `--junit ${junit}`, OWNED_MARKS.junit);

@@ -9,6 +9,7 @@ import { parseDocument } from 'yaml';
 import { summarizeWorld } from '../run/run-world.js';
 import { loadScenario, MAX_TEXT_FILE_BYTES, type LoadedScenario } from '../scenario/load.js';
 import { ScenarioError } from '../scenario/errors.js';
+import { notRegularFile } from '../scenario/regular-file.js';
 import { UsageError } from '../scenario/usage-error.js';
 import { tooManyNodesOffset } from '../scenario/yaml-size.js';
 import { checkWork, DEFAULT_WORK_LIMITS, guardProgress, runRequestLimit, type WorkEstimate, type WorkLimits } from '../scenario/work-estimate.js';
@@ -29,8 +30,14 @@ export interface TestRun {
   scenarios: ScenarioTest[];
   /** Files under the named directories skipped for having no `expect:` section. */
   skipped: string[];
-  /** YAML entries under the named directories that cannot be read (broken symbolic links). */
-  unreadable: string[];
+  /** YAML entries under the named directories that cannot be read (broken symbolic links, pipes, devices), each with why. */
+  unreadable: Unreadable[];
+}
+
+/** A YAML entry under a named directory that is skipped unread, and why (`cannot be read (a broken symbolic link?)`). */
+export interface Unreadable {
+  file: string;
+  reason: string;
 }
 
 const YAML = /\.ya?ml$/i;
@@ -54,11 +61,11 @@ function hasExpect(file: string): boolean {
 }
 
 /** The scenario files to test, in order: named files as given, directories walked in sorted order. */
-export function collectScenarioFiles(paths: readonly string[]): { files: string[]; skipped: string[]; unreadable: string[] } {
+export function collectScenarioFiles(paths: readonly string[]): { files: string[]; skipped: string[]; unreadable: Unreadable[] } {
   if (paths.length === 0) throw new UsageError('knsim test: name scenario files or directories, e.g. knsim test scenarios/');
   const files: string[] = [];
   const skipped: string[] = [];
-  const unreadable: string[] = [];
+  const unreadable: Unreadable[] = [];
   // Directories by their real path: a symbolic link back up (or across) is walked once, not until ELOOP.
   const seen = new Set<string>();
   const walk = (dir: string): void => {
@@ -77,11 +84,15 @@ export function collectScenarioFiles(paths: readonly string[]): { files: string[
         st = statSync(p);
       } catch {
         // A broken symbolic link (or an entry gone since the listing): a YAML one is said, anything else is not ours.
-        if (YAML.test(name)) unreadable.push(p);
+        if (YAML.test(name)) unreadable.push({ file: p, reason: 'cannot be read (a broken symbolic link?)' });
         continue;
       }
       if (st.isDirectory()) walk(p);
-      else if (YAML.test(name)) (hasExpect(p) ? files : skipped).push(p);
+      else if (!YAML.test(name)) continue;
+      // A named pipe would be waited on forever by the look for expect:, a device read without end.
+      else if (!st.isFile()) unreadable.push({ file: p, reason: notRegularFile(p) ?? 'is not a regular file' });
+      else if (hasExpect(p)) files.push(p);
+      else skipped.push(p);
     }
   };
   for (const p of paths) {

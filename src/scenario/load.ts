@@ -7,6 +7,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import { ScenarioError } from './errors.js';
 import { decodeUtf8, loadScenarioText, scenarioFromValueWith, type LoadedScenario, type LoadOptions, type ManifestFileSet, type ScenarioFiles } from './load-text.js';
+import { notRegularFile, openRegularFile } from './regular-file.js';
 import { parseAzure2021Trace, parseSimpleTrace } from './trace.js';
 import { compiledModuleSha256, loadUserClasses, type UserClassRef } from './user-classes.js';
 
@@ -41,14 +42,16 @@ function ioReason(e: unknown): string {
  */
 export const MAX_TEXT_FILE_BYTES = 16 * 1024 * 1024;
 
-/** A file's bytes, refused past MAX_TEXT_FILE_BYTES: by its size when it has one, else (a device, a pipe) as it is read. */
+/**
+ * A file's bytes, refused past MAX_TEXT_FILE_BYTES: by its size, and again as it is read (a file
+ * still being written grows). Anything but a regular file is refused before it is opened.
+ */
 function readCapped(path: string): Uint8Array | { error: string } {
   const tooLarge = { error: `larger than ${MAX_TEXT_FILE_BYTES / 1024 / 1024} MiB, more than any scenario, manifest or ConfigMap file needs (a trace goes in a trace file, which is streamed)` };
-  const fd = openSync(path, 'r');
+  const fd = openRegularFile(path);
+  if (typeof fd !== 'number') return fd;
   try {
-    const st = fstatSync(fd);
-    if (st.isDirectory()) return { error: 'is a directory' };
-    if (st.isFile() && st.size > MAX_TEXT_FILE_BYTES) return tooLarge;
+    if (fstatSync(fd).size > MAX_TEXT_FILE_BYTES) return tooLarge;
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
@@ -76,6 +79,8 @@ export const nodeScenarioFiles: ScenarioFiles = {
     }
   },
   readTrace(path, format, filter) {
+    const notRegular = notRegularFile(path);
+    if (notRegular !== undefined) return { error: notRegular };
     try {
       // Streamed from the file: a trace of hundreds of megabytes is never held as text.
       const source = { path };

@@ -4,11 +4,12 @@
  * land in summary.json; the summary line says why requests got no route; the run's
  * progress bar shows only on a terminal, outside CI, for runs longer than a moment.
  */
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runKnsim } from '../support/cli.js';
+import { HAS_MKFIFO, pipeWithWriter, stopPipeWriters } from '../support/pipe.js';
 import { runProgress, SHOW_AFTER_MS, type Bar } from '../../src/cli/run-progress.js';
 import { usageMessage } from '../../src/cli/main.js';
 
@@ -171,6 +172,20 @@ describe('YAML parser warnings', () => {
   });
 });
 
+describe('sweep merge on a shard directory holding a named pipe', () => {
+  // Its open blocked for ever without a writer; with one (support/pipe.ts) the pipe was read as the file.
+  it.runIf(HAS_MKFIFO)('exits 2 naming the pipe, unread', () => {
+    const dir = join(tmp(), 'shard');
+    mkdirSync(dir);
+    const json = pipeWithWriter(join(dir, 'sweep.json'), '{}');
+    try {
+      exitsWithOneLine(['sweep', 'merge', dir, '--out', join(dir, '..', 'out')], `knsim: sweep merge: ${json}: is a named pipe (FIFO), not a regular file: knsim reads input only from regular files`);
+    } finally {
+      stopPipeWriters();
+    }
+  });
+});
+
 describe('knsim report on a damaged run directory', () => {
   // A file the report reads that knsim did not write (edited, truncated, another tool's) was an internal error, exit 1.
   let run = '';
@@ -227,6 +242,22 @@ describe('knsim report on a damaged run directory', () => {
     edited(dir, file, row, column, value, blank);
     const shown = value === '' ? 'empty' : JSON.stringify(value);
     exitsWithOneLine(['report', dir], `knsim: ${join(dir, file)}: line ${line}, column ${column}: ${shown} is not ${rule} (not a file knsim wrote)`);
+  });
+
+  // A named pipe with no writer in the run directory blocked the report for ever on its open;
+  // with a writer (support/pipe.ts) it was read as the CSV and the report went through.
+  it.runIf(HAS_MKFIFO)('a CSV that is a named pipe exits 2 naming it, unread', () => {
+    const dir = join(tmp(), 'run');
+    cpSync(run, dir, { recursive: true });
+    const csv = join(dir, 'timeseries.csv');
+    const text = readFileSync(csv, 'utf8');
+    rmSync(csv);
+    pipeWithWriter(csv, text);
+    try {
+      exitsWithOneLine(['report', dir], `knsim: ${csv}: is a named pipe (FIFO), not a regular file: knsim reads input only from regular files`);
+    } finally {
+      stopPipeWriters();
+    }
   });
 
   it('the empty and -1 cells knsim writes are read (no metrics yet, no valid scale)', () => {

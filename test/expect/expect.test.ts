@@ -15,6 +15,7 @@ import { MAX_YAML_NODES } from '../../src/scenario/yaml-size.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { summarizeWorld } from '../../src/run/run-world.js';
 import { runKnsim } from '../support/cli.js';
+import { HAS_MKFIFO, pipeWithWriter, stopPipeWriters } from '../support/pipe.js';
 import { parseXml } from '../support/xml.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -278,6 +279,22 @@ describe('knsim test', () => {
     writeFileSync(join(dir, 'dense.yaml'), `values: [${Array(MAX_YAML_NODES).fill('1').join(',')}]\nexpect: [errorRate == 0]\n`);
     writeFileSync(join(dir, 'small.yaml'), `values: [1]\nexpect: [errorRate == 0]\n`);
     expect(collectScenarioFiles([dir])).toEqual({ files: [join(dir, 'small.yaml')], skipped: [join(dir, 'dense.yaml')], unreadable: [] });
+  });
+
+  // Looking for its expect: key, a named pipe's open blocked for ever without a writer; with one
+  // (support/pipe.ts) the pipe was read, and taken as a scenario to test.
+  it.runIf(HAS_MKFIFO)("a directory's YAML named pipe is skipped unread, saying what it is", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'knsim-test-pipe-'));
+    const pipe = pipeWithWriter(join(dir, 'pipe.yaml'), 'expect: [errorRate == 0]\n');
+    try {
+      expect(collectScenarioFiles([dir])).toEqual({
+        files: [],
+        skipped: [],
+        unreadable: [{ file: pipe, reason: 'is a named pipe (FIFO), not a regular file: knsim reads input only from regular files' }],
+      });
+    } finally {
+      stopPipeWriters();
+    }
   });
 
   it('walks a directory with a broken symbolic link and a link back up without an internal error', () => {

@@ -1,0 +1,47 @@
+/**
+ * Input files must be regular files. Opening a named pipe with no writer blocks forever (before
+ * a single byte is read, so no size cap helps), a device such as /dev/zero or /dev/urandom
+ * never ends, and a socket cannot be opened at all: each is refused by its kind, before it is
+ * opened.
+ */
+import { closeSync, constants, fstatSync, openSync, statSync, type Stats } from 'node:fs';
+
+/** Why a file of these stats is refused, or undefined for a regular file. */
+function refusal(st: Stats): string | undefined {
+  if (st.isFile()) return undefined;
+  if (st.isDirectory()) return 'is a directory';
+  const kind = st.isFIFO() ? 'a named pipe (FIFO)'
+    : st.isSocket() ? 'a socket'
+    : st.isCharacterDevice() ? 'a character device'
+    : st.isBlockDevice() ? 'a block device'
+    : 'not a regular file';
+  return `is ${kind}, not a regular file: knsim reads input only from regular files`;
+}
+
+/**
+ * Why `path` is refused before it is opened (`is a named pipe (FIFO), not a regular file: …`), or
+ * undefined for a regular file, a symbolic link to one, or a path that cannot be looked at (the
+ * read that follows names that error: no such file, permission denied).
+ */
+export function notRegularFile(path: string): string | undefined {
+  try {
+    return refusal(statSync(path));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Opens a regular file for reading, or says why not (its kind). Opened without blocking, so a
+ * file swapped for a pipe after it was looked at is refused too rather than waited on; reads of
+ * a regular file are unaffected by that flag. Errors of the open itself (ENOENT, EACCES) are thrown.
+ */
+export function openRegularFile(path: string): number | { error: string } {
+  const before = notRegularFile(path);
+  if (before !== undefined) return { error: before };
+  const fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  const after = refusal(fstatSync(fd));
+  if (after === undefined) return fd;
+  closeSync(fd);
+  return { error: after };
+}

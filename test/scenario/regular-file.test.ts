@@ -1,0 +1,73 @@
+/**
+ * Input files that are not regular files. A named pipe with no writer blocked `knsim run` for
+ * ever on open; each pipe here has a writer (support/pipe.ts), so the pipe read before the fix
+ * gave a valid file and the load went through: now it is refused by its kind, unopened.
+ */
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadScenario } from '../../src/scenario/load.js';
+import { notRegularFile } from '../../src/scenario/regular-file.js';
+import { HAS_MKFIFO, pipeWithWriter, stopPipeWriters } from '../support/pipe.js';
+import { TINY_MANIFEST, tinyScenario } from '../support/tiny-scenario.js';
+import { catchScenarioError } from './helpers.js';
+
+const PIPE_RULE = 'is a named pipe (FIFO), not a regular file: knsim reads input only from regular files';
+const BASE = tinyScenario('pipes', '10s', 1);
+
+afterEach(stopPipeWriters);
+
+const pipeOf = (dir: string, name: string, content: string): string => pipeWithWriter(join(dir, name), content);
+
+describe.runIf(HAS_MKFIFO)('a named pipe is refused before it is opened', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'knsim-pipes-'));
+
+  it('as the scenario file', () => {
+    const file = pipeOf(dir, 'scenario.yaml', BASE);
+    expect(catchScenarioError(() => loadScenario(file)).message).toBe(`${file}: cannot read the scenario file: ${PIPE_RULE}`);
+  });
+
+  it("as a Service's manifestFile", () => {
+    const manifest = pipeOf(dir, 'manifest.yaml', TINY_MANIFEST);
+    const file = join(dir, 'with-manifest.yaml');
+    writeFileSync(file, BASE.replace(`manifest: ${TINY_MANIFEST}`, `manifestFile: ${manifest}`));
+    expect(catchScenarioError(() => loadScenario(file)).message).toBe(`${file}: services[0].manifestFile: cannot read ${JSON.stringify(manifest)}: ${PIPE_RULE}`);
+  });
+
+  it('as a configMapFiles entry', () => {
+    const cm = pipeOf(dir, 'cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: config-autoscaler, namespace: knative-serving }\ndata: { stable-window: 60s }\n');
+    const file = join(dir, 'with-cm.yaml');
+    writeFileSync(file, `${BASE}configMapFiles: [${cm}]\n`);
+    expect(catchScenarioError(() => loadScenario(file)).message).toBe(`${file}: configMapFiles[0]: cannot read ${JSON.stringify(cm)}: ${PIPE_RULE}`);
+  });
+
+  it("as a client's trace file", () => {
+    const trace = pipeOf(dir, 'trace.csv', 'arrival\n1\n2\n');
+    const file = join(dir, 'with-trace.yaml');
+    writeFileSync(file, BASE.replace('open: { rps: 1 }', `trace: { file: ${trace}, format: simple }`));
+    expect(catchScenarioError(() => loadScenario(file)).message).toBe(`${file}: clients[0].trace.file: cannot read ${JSON.stringify(trace)}: ${PIPE_RULE}`);
+  });
+});
+
+describe('other files that are not regular files', () => {
+  // Read until 16 MiB had passed; a device is refused by its kind now, unread.
+  it.runIf(existsSync('/dev/zero'))('/dev/zero as the scenario, and as a trace file', () => {
+    expect(catchScenarioError(() => loadScenario('/dev/zero')).message).toBe(
+      '/dev/zero: cannot read the scenario file: is a character device, not a regular file: knsim reads input only from regular files',
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'knsim-devices-'));
+    const file = join(dir, 's.yaml');
+    writeFileSync(file, BASE.replace('open: { rps: 1 }', 'trace: { file: /dev/zero, format: simple }'));
+    expect(catchScenarioError(() => loadScenario(file)).message).toBe(
+      `${file}: clients[0].trace.file: cannot read "/dev/zero": is a character device, not a regular file: knsim reads input only from regular files`,
+    );
+  });
+
+  it('a directory is said to be one; a regular file and a missing path are left to the read', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'knsim-kinds-'));
+    const file = join(dir, 'f.yaml');
+    writeFileSync(file, BASE);
+    expect([notRegularFile(dir), notRegularFile(file), notRegularFile(join(dir, 'missing'))]).toEqual(['is a directory', undefined, undefined]);
+  });
+});
