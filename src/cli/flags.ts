@@ -50,7 +50,8 @@ export function workLimitOptions<T>(y: Argv<T>) {
     .option('max-pods', { type: 'string', describe: `Refuse runs that need more pods at once, activators included (default ${DEFAULT_WORK_LIMITS.pods})` })
     .option('max-users', { type: 'string', describe: `Refuse runs with more closed-loop users (default ${DEFAULT_WORK_LIMITS.users})` })
     .option('max-events', { type: 'string', describe: `Refuse runs with more periodic events (default ${DEFAULT_WORK_LIMITS.events.toExponential()})` })
-    .option('max-in-flight', { type: 'string', describe: `Stop runs with more requests in flight at once (default ${DEFAULT_WORK_LIMITS.inFlight})` });
+    .option('max-in-flight', { type: 'string', describe: `Stop runs with more requests in flight at once (default ${DEFAULT_WORK_LIMITS.inFlight})` })
+    .option('max-node-launches', { type: 'string', describe: `Refuse runs where Karpenter launches more nodes to replace expired ones (default ${DEFAULT_WORK_LIMITS.nodeLaunches})` });
 }
 
 /**
@@ -83,12 +84,13 @@ export interface WorkLimitArgs {
   maxUsers?: unknown;
   maxEvents?: unknown;
   maxInFlight?: unknown;
+  maxNodeLaunches?: unknown;
 }
 
 /**
  * --max-requests, --max-events: a number > 0 such as 5e9 each; --max-pods, --max-users,
- * --max-in-flight: a whole number > 0 (they count pods, users and requests one by one); the
- * defaults otherwise.
+ * --max-in-flight, --max-node-launches: a whole number > 0 (they count pods, users, requests
+ * and nodes one by one); the defaults otherwise.
  */
 export function parseWorkLimits(args: WorkLimitArgs): WorkLimits {
   const one = (v: unknown, key: keyof WorkLimits, whole = false): number => {
@@ -105,6 +107,7 @@ export function parseWorkLimits(args: WorkLimitArgs): WorkLimits {
     users: one(args.maxUsers, 'users', true),
     events: one(args.maxEvents, 'events'),
     inFlight: one(args.maxInFlight, 'inFlight', true),
+    nodeLaunches: one(args.maxNodeLaunches, 'nodeLaunches', true),
   };
 }
 
@@ -115,7 +118,7 @@ export function parseWorkLimits(args: WorkLimitArgs): WorkLimits {
  */
 export function workLimitArgs(limits: Readonly<WorkLimits>, requestsGiven = false): string[] {
   const out: string[] = [];
-  for (const key of ['requests', 'pods', 'users', 'events', 'inFlight'] as const) {
+  for (const key of ['requests', 'pods', 'users', 'events', 'inFlight', 'nodeLaunches'] as const) {
     if (limits[key] !== DEFAULT_WORK_LIMITS[key] || (key === 'requests' && requestsGiven)) out.push(WORK_LIMIT_FLAGS[key], String(limits[key]));
   }
   return out;

@@ -79,6 +79,7 @@ export async function parseCommandLine(argv: string[], run: (args: RunArgs) => P
           maxUsers: args['max-users'],
           maxEvents: args['max-events'],
           maxInFlight: args['max-in-flight'],
+          maxNodeLaunches: args['max-node-launches'],
         });
       },
     )
@@ -117,6 +118,7 @@ export async function parseCommandLine(argv: string[], run: (args: RunArgs) => P
             maxUsers: args['max-users'],
             maxEvents: args['max-events'],
             maxInFlight: args['max-in-flight'],
+            maxNodeLaunches: args['max-node-launches'],
           }) + '\n',
         );
       },

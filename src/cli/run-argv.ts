@@ -10,7 +10,7 @@
 import type { RunArgs } from './run.js';
 
 /** run's flags that take one string, by the RunArgs field they fill. */
-const VALUE_FLAGS: Readonly<Record<string, 'seed' | 'duration' | 'out' | 'trace' | 'maxRequests' | 'maxPods' | 'maxUsers' | 'maxEvents' | 'maxInFlight'>> = {
+const VALUE_FLAGS: Readonly<Record<string, 'seed' | 'duration' | 'out' | 'trace' | 'maxRequests' | 'maxPods' | 'maxUsers' | 'maxEvents' | 'maxInFlight' | 'maxNodeLaunches'>> = {
   seed: 'seed',
   duration: 'duration',
   out: 'out',
@@ -20,6 +20,7 @@ const VALUE_FLAGS: Readonly<Record<string, 'seed' | 'duration' | 'out' | 'trace'
   'max-users': 'maxUsers',
   'max-events': 'maxEvents',
   'max-in-flight': 'maxInFlight',
+  'max-node-launches': 'maxNodeLaunches',
 };
 
 /** The arguments of a plain `knsim run` command line; undefined when yargs should read it. */
@@ -82,5 +83,6 @@ export function plainRunArgs(argv: readonly string[]): RunArgs | undefined {
     maxUsers: values.maxUsers,
     maxEvents: values.maxEvents,
     maxInFlight: values.maxInFlight,
+    maxNodeLaunches: values.maxNodeLaunches,
   };
 }

@@ -49,6 +49,7 @@ describe('plain knsim run command lines', () => {
     [['run', Q, '--max-requests', '5e9', '--max-pods', '10', '--max-users', '0', '--max-events', 'x']],
     [['run', Q, '--max-in-flight', '1000']],
     [['run', Q, '--no-report', '--max-in-flight=1.5']],
+    [['run', Q, '--max-node-launches', '2e5']],
     [['run', '42']],
     [['run', '0x10']],
     [['run', 'true']],

@@ -22,7 +22,7 @@ const FILES = 2000;
 const CHUNKS = 8;
 /** Accepted scenarios run this long at most, with these limits, so the test stays short. */
 const RUN_SECONDS = 1;
-const RUN_LIMITS = { requests: 20_000, pods: 500, users: 500, events: 5_000, inFlight: DEFAULT_WORK_LIMITS.inFlight };
+const RUN_LIMITS = { requests: 20_000, pods: 500, users: 500, events: 5_000, inFlight: DEFAULT_WORK_LIMITS.inFlight, nodeLaunches: DEFAULT_WORK_LIMITS.nodeLaunches };
 
 const ODD_VALUES: unknown[] = [
   0, -1, 1.5, 1e12, -1e12, 1e308, -1e308, 1e-300, 5e-324, Number.MAX_SAFE_INTEGER + 2, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY,
