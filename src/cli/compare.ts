@@ -15,6 +15,7 @@ import { compareTask, parseClassArgs, runCompare, verdictTable, type CompareDefi
 import { writeCompareDir } from '../sweep/compare-files.js';
 import { createRunner } from '../sweep/pool.js';
 import { createProgress } from '../sweep/progress.js';
+import { checkExpectBlock } from './expect-block.js';
 import { outLabel } from './run.js';
 import { parseBatchFlags, type BatchFlagArgs } from './sweep.js';
 import { stringList } from './flags.js';
@@ -32,6 +33,7 @@ export async function compareCommand(args: CompareArgs): Promise<string> {
   const { replications, workers, seed, durationSeconds, limits, maxRequests } = parseBatchFlags(args, 1);
   const sets = stringList(args.set);
   const first = loadScenario(args.scenario, { sets, ...(seed !== undefined ? { seed } : {}), ...(durationSeconds !== undefined ? { durationSeconds } : {}) });
+  checkExpectBlock(first);
   const def: CompareDefinition = {
     scenario: first.name,
     scenarioSha256: createHash('sha256').update(readFileSync(args.scenario)).digest('hex'),

@@ -3,6 +3,7 @@ import { summarizeWorld } from '../run/run-world.js';
 import { capacityPlan, planText } from '../output/plan.js';
 import { checkWork, guardProgress, runRequestLimit } from '../scenario/work-estimate.js';
 import { UsageError } from './errors.js';
+import { checkExpectBlock } from './expect-block.js';
 import { parseDurationFlag, parseSeed, parseWorkLimits, type WorkLimitArgs } from './flags.js';
 
 export interface PlanArgs extends WorkLimitArgs {
@@ -23,6 +24,7 @@ export async function planCommand(args: PlanArgs): Promise<string> {
     ...(seed !== undefined ? { seed } : {}),
     ...(durationSeconds !== undefined ? { durationSeconds } : {}),
   });
+  checkExpectBlock(loaded);
   if (loaded.world.cluster.nodes === undefined) {
     throw new UsageError(`${args.scenario}: cluster.nodePools: knsim plan needs node pools (see README, "Nodes, scheduling and cluster autoscaling")`);
   }

@@ -4,6 +4,7 @@ import { runWorldInterruptible } from '../run/run-world.js';
 import { checkOutDir } from '../output/output-dir.js';
 import { textSummary } from '../output/text-summary.js';
 import { checkWork, guardProgress, runRequestLimit } from '../scenario/work-estimate.js';
+import { checkExpectBlock } from './expect-block.js';
 import { statfsFreeSpace } from './free-space.js';
 import { checkOutputSpace } from './output-space.js';
 import { parseDurationFlag, parseSeed, parseTraceFlag, parseWorkLimits, type WorkLimitArgs } from './flags.js';
@@ -37,6 +38,7 @@ export async function runCommand(args: RunArgs): Promise<void> {
     ...(seed !== undefined ? { seed } : {}),
     ...(durationSeconds !== undefined ? { durationSeconds } : {}),
   });
+  checkExpectBlock(loaded);
   const warnings = loaded.warnings ?? [];
   for (const w of warnings) process.stderr.write(`knsim: warning: ${w}\n`);
   const work = checkWork(loaded, limits);

@@ -12,6 +12,8 @@ import { createProgress } from '../sweep/progress.js';
 import { parseShard, shardPoints, MAX_SHARDS } from '../sweep/shard.js';
 import { MAX_REPLICATIONS, MAX_RUNS, runSweep, sweepPoints, type SeedMode } from '../sweep/sweep.js';
 import { UsageError } from './errors.js';
+import { checkExpectBlock } from './expect-block.js';
+import { loadScenario } from '../scenario/load.js';
 import { checkOutDir } from '../output/output-dir.js';
 import { OWNED_MARKS, writeOwnedFile } from '../output/owned-file.js';
 import { outLabel } from './run.js';
@@ -77,6 +79,8 @@ function defineFromArgs(args: GridArgs) {
     seeds,
     replications,
   });
+  // The definition loads the scenario inside src/sweep, which leaves `expect:` unread.
+  checkExpectBlock(loadScenario(args.scenario, { sets: stringList(args.set) }));
   return { def, workers, limits, maxRequests };
 }
 

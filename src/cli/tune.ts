@@ -16,6 +16,7 @@ import { checkMeasured, closestPoint, parseObjective, parseSlo, tune, winnerPatc
 import { flagLines, tuneFlags } from '../sweep/tune-flags.js';
 import { formatMetric, withCI } from '../sweep/report/report.js';
 import { UsageError } from './errors.js';
+import { checkExpectBlock } from './expect-block.js';
 import { checkOutDir } from '../output/output-dir.js';
 import { outLabel } from './run.js';
 import { requireOptional } from './optional-deps.js';
@@ -65,6 +66,7 @@ export async function tuneCommand(args: TuneArgs): Promise<void> {
     }
   }
   const loaded = loadScenario(args.scenario, { sets });
+  checkExpectBlock(loaded);
   checkMeasured(loaded.world.cluster.nodes !== undefined, axes, slos, objective, String(args.objective ?? objective));
   const outDir = args.out !== undefined ? String(args.out) : join('reports', `${def.scenario}-tune`);
   const output = { label: outLabel(outDir, args.out !== undefined), protect: [args.scenario] };

@@ -4,7 +4,7 @@
  * land in summary.json; the summary line says why requests got no route; the run's
  * progress bar shows only on a terminal, outside CI, for runs longer than a moment.
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -169,6 +169,39 @@ describe('YAML parser warnings', () => {
       ['run', file],
       `knsim: ${file}: ["[ a, b ]"]: unknown field (known fields: name, description, seed, duration, trace, series, configMaps, configMapFiles, cluster, defaults, services, clients, updates, autoscalerClasses, expect)`,
     );
+  });
+});
+
+describe('a bad expect: block', () => {
+  // Only `knsim test` read it: `knsim run` went through an unknown metric, and ran.
+  const quickstart = readFileSync(join(root, 'scenarios/quickstart.yaml'), 'utf8');
+  expect(quickstart).toMatch(/\nexpect:\n/);
+  const withExpect = (block: string): string => {
+    const file = join(tmp(), 's.yaml');
+    writeFileSync(file, `${quickstart.slice(0, quickstart.indexOf('\nexpect:'))}\n${block}`);
+    return file;
+  };
+  it.each([
+    { block: 'expect:\n  - maxReadyPods == 1\n  - p99s <= 500ms\n', at: 'expect[1]', rule: 'unknown metric "p99s" (did you mean "p99"?)' },
+    { block: 'expect:\n  - p99 =< 500ms\n', at: 'expect[0]', rule: 'cannot read "p99 =< 500ms": write <metric> <op> <value> (op: < <= == != >= > within), e.g. "p99 <= 500ms"' },
+    { block: 'expect:\n  - errorRate <= fast\n', at: 'expect[0]', rule: 'the value "fast" of errorRate must be a fraction such as 0.001 or a percentage such as 0.1%' },
+    { block: 'expect:\n  - 5\n', at: 'expect[0]', rule: 'must be an expectation such as "p99 <= 500ms", or { that: ..., revision: ... }' },
+  ])('$at: $rule is refused by run, as by test', ({ block, at, rule }) => {
+    const file = withExpect(block);
+    const out = join(file, '..', 'out');
+    exitsWithOneLine(['run', file, '--out', out], `knsim: ${file}: ${at}: ${rule}`);
+    exitsWithOneLine(['test', file], `knsim: ${file}: ${at}: ${rule}`);
+    expect(readdirSync(join(file, '..'))).toEqual(['s.yaml']);
+  });
+
+  it('is refused by plan, sweep, tune and compare too', () => {
+    const file = withExpect('expect:\n  - p99s <= 500ms\n');
+    const out = join(file, '..', 'out');
+    const line = `knsim: ${file}: expect[0]: unknown metric "p99s" (did you mean "p99"?)`;
+    exitsWithOneLine(['plan', file], line);
+    exitsWithOneLine(['sweep', file, '--grid', 'services[0].initialPods=1,2', '--out', out], line);
+    exitsWithOneLine(['tune', file, '--space', 'services[0].initialPods=1,2', '--slo', 'p99<=1s', '--out', out], line);
+    exitsWithOneLine(['compare', file, '--class', 'kpa', '--class', 'hpa', '--out', out], line);
   });
 });
 

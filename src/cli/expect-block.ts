@@ -1,0 +1,12 @@
+import { parseExpectations } from '../expect/parse.js';
+import type { LoadedScenario } from '../scenario/load.js';
+
+/**
+ * Refuses a scenario whose `expect:` block `knsim test` would refuse (an unknown metric, a bad
+ * operator, a value of the wrong kind), as the commands that do not evaluate it read the rest of
+ * the file: a mistake in it is a mistake in the scenario, whichever command meets it first.
+ * @throws ScenarioError naming the entry and the rule
+ */
+export function checkExpectBlock(loaded: Pick<LoadedScenario, 'file' | 'expect'>): void {
+  if (loaded.expect !== undefined) parseExpectations(loaded.expect, loaded.file);
+}
