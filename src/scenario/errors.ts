@@ -170,6 +170,11 @@ export function formatError(e: unknown): string | undefined {
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
+/** Whether the field path `path` (as formatPath writes it) is `at` or lies under it. */
+export function isPathWithin(path: string, at: string): boolean {
+  return path === at || (path.startsWith(at) && (path[at.length] === '.' || path[at.length] === '['));
+}
+
 /**
  * Formats a path the way errors print it and `--set` reads it: `a.b[0].c`, with
  * keys that are not plain identifiers (and every annotation, label and ConfigMap

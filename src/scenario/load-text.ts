@@ -15,7 +15,7 @@ import { readConfigMaps, type ClusterConfig, type KeyWhere } from './configmaps.
 import type { AutoscalerClass } from '../core/autoscaler/index.js';
 import type { UserClassInput, UserClassRef } from './user-classes.js';
 import { resolveConfigMaps, type ConfigMapFile, type ResolvedConfigMaps } from './configmap-manifests.js';
-import { formatPath, quote, ScenarioError, type PathSegment } from './errors.js';
+import { formatPath, isPathWithin, quote, ScenarioError, type PathSegment } from './errors.js';
 import { buildService, type ManifestSource } from './manifest.js';
 import {
   parseWith,
@@ -232,17 +232,26 @@ export function scenarioFromValueWith(
   const tagsByService = new Map<string, ReadonlySet<string>>();
   const serviceIndex = new Map<string, number>();
   s.services.forEach((entry, i) => {
-    const source = manifestSource(entry, i, file, files, manifestSets.get(i) ?? []);
-    const b = buildService({ scenarioFile: file, index: i, entry, source, cluster, defaults: s.defaults, warnings, podCpuCeilingMillis: s.cluster?.podCpuCeiling, withPodRequests: nodes !== undefined });
+    const sets = manifestSets.get(i) ?? [];
+    const source = manifestSource(entry, i, file, files, sets);
+    let b: ReturnType<typeof buildService>;
+    try {
+      b = buildService({ scenarioFile: file, index: i, entry, source, cluster, defaults: s.defaults, warnings, podCpuCeilingMillis: s.cluster?.podCpuCeiling, withPodRequests: nodes !== undefined });
+    } catch (e) {
+      throw blameManifestSet(e, sets, source, file, i);
+    }
     const name = b.spec.name;
     const prev = serviceIndex.get(name);
     if (prev !== undefined) {
-      throw new ScenarioError(source.file, formatPath([...source.base, 'metadata', 'name']), `duplicate Service name ${JSON.stringify(name)} (also services[${prev}])`);
+      const duplicate = new ScenarioError(source.file, formatPath([...source.base, 'metadata', 'name']), `duplicate Service name ${JSON.stringify(name)} (also services[${prev}])`);
+      throw blameManifestSet(duplicate, sets, source, file, i);
     }
     serviceIndex.set(name, i);
     tagsByService.set(name, b.tags);
     built.push(b.spec);
-    revisionOrigins.push(b.origins);
+    // Where the estimate blames a value a --set wrote into the manifest file: the flag.
+    const setPaths = sets.map((o) => ({ path: formatPath([...source.base, ...o.path]), expr: o.expr }));
+    revisionOrigins.push(setPaths.length === 0 ? b.origins : b.origins.map((o) => (o.file === source.file ? { ...o, sets: { scenarioFile: file, paths: setPaths } } : o)));
   });
   const services = applyClusterUpdates({ file, updates: s.updates, services: built, origins: revisionOrigins, configMaps: cms.data, cluster });
   // A ConfigMap an update writes gets the same key warnings, at the update's path.
@@ -614,9 +623,32 @@ function manifestSource(entry: ServiceEntryInput, i: number, file: string, files
     });
   }
   if (sets.length > 0) rejectProtoKeys(overridden, file, []);
-  const manifest = parseWith(serviceManifestSchema, overridden, mFile, base);
-  checkSchemaFields(overridden, SERVICE_NODE, mFile, base, []);
-  return { manifest, file: mFile, base };
+  try {
+    const manifest = parseWith(serviceManifestSchema, overridden, mFile, base);
+    checkSchemaFields(overridden, SERVICE_NODE, mFile, base, []);
+    return { manifest, file: mFile, base };
+  } catch (e) {
+    throw blameManifestSet(e, sets, { file: mFile, base }, file, i);
+  }
+}
+
+/**
+ * An error in a manifest file at a path a `--set` wrote: the value is the flag's, not the
+ * file's, so the error names the flag (and, when it is deeper than the flag's path, where in
+ * `services[i].manifest`). Any other error is returned as it is.
+ */
+function blameManifestSet(e: unknown, sets: readonly ManifestFileSet[], source: { file: string; base: readonly PathSegment[] }, file: string, i: number): unknown {
+  if (!(e instanceof ScenarioError) || e.file !== source.file) return e;
+  // The last --set of a path is the one whose value stands.
+  for (const o of [...sets].reverse()) {
+    if (!isPathWithin(e.path, formatPath([...source.base, ...o.path]))) continue;
+    const base = formatPath([...source.base]);
+    const under = base === '' ? `.${e.path}` : e.path.slice(base.length);
+    const inScenario = `${formatPath(['services', i, 'manifest'])}${under}`;
+    const deeper = inScenario === formatPath(['services', i, 'manifest', ...o.path]) ? '' : `${inScenario}: `;
+    return new ScenarioError(file, `--set ${o.expr}`, `${deeper}${e.rule}`);
+  }
+  return e;
 }
 
 // ---------------------------------------------------------------- clients

@@ -11,7 +11,7 @@ import { makeSampler } from '../engine/distributions.js';
 import { NoProgressError } from '../engine/no-progress.js';
 import type { ClientSpec, RateSpec, RevisionSpec, WorldSpec } from '../model/spec.js';
 import { AUTOSCALING_ANNOTATION_KEYS } from '../core/autoscaler/index.js';
-import { formatPath, ScenarioError, type PathSegment } from './errors.js';
+import { formatPath, isPathWithin, ScenarioError, type PathSegment } from './errors.js';
 
 /** The limits; each has a command-line flag. */
 export interface WorkLimits {
@@ -60,6 +60,21 @@ export interface RevisionOrigin {
   file: string;
   path: readonly PathSegment[];
   annotations: Readonly<Record<string, string>>;
+  /**
+   * `--set` overrides into a manifest file's Service (`path`: the field path each wrote, in
+   * `file`): a value under one came from the flag, which `scenarioFile`'s messages name.
+   */
+  sets?: { scenarioFile: string; paths: ReadonlyArray<{ path: string; expr: string }> };
+}
+
+/** The flag that wrote `path` of a manifest file, if a `--set` did, as a message's file and path. */
+function setWhere(origin: RevisionOrigin, path: string): { file: string; path: string } | undefined {
+  const sets = origin.sets;
+  if (sets === undefined) return undefined;
+  for (const o of [...sets.paths].reverse()) {
+    if (isPathWithin(path, o.path)) return { file: sets.scenarioFile, path: `--set ${o.expr}` };
+  }
+  return undefined;
 }
 
 /** What the estimate reads from a loaded scenario. */
@@ -339,7 +354,10 @@ function startPods(r: RevisionSpec, si: number, file: string, origin: RevisionOr
   const initial = r.initialPods ?? r.autoscaling.initialScale;
   const annotationPath = (keys: readonly string[], cmKey: string): { file: string; path: string } => {
     const key = origin !== undefined ? annotationKey(origin.annotations, keys) : undefined;
-    if (origin !== undefined && key !== undefined) return { file: origin.file, path: formatPath([...origin.path, 'metadata', 'annotations', key]) };
+    if (origin !== undefined && key !== undefined) {
+      const path = formatPath([...origin.path, 'metadata', 'annotations', key]);
+      return setWhere(origin, path) ?? { file: origin.file, path };
+    }
     return cmWhere?.('config-autoscaler', cmKey) ?? { file, path: formatPath(['configMaps', 'config-autoscaler', cmKey]) };
   };
   if (minScale > initial) {

@@ -363,6 +363,32 @@ const cases: Case[] = [
     path: 'items[0].spec.template.spec.containerConcurrency',
     rule: 'expected 0 <= -1 <= 1000 (container-concurrency-max-limit)',
   },
+  // A bad --set value into a manifest file's Service was blamed on the file, at a path whose value the file does not hold.
+  {
+    what: 'a bad --set value into a manifest file names the flag',
+    sets: ['services[0]={manifestFile: manifests/hello.yaml}', 'services[0].manifest.spec.template.spec.containerConcurrency=abc'],
+    path: '--set services[0].manifest.spec.template.spec.containerConcurrency=abc',
+    rule: 'expected a number, got the string "abc"',
+  },
+  {
+    what: 'a bad --set annotation into a manifest file names the flag',
+    sets: ['services[0]={manifestFile: manifests/hello.yaml}', `${ANN}["autoscaling.knative.dev/target"]=abc`],
+    path: `--set ${ANN}["autoscaling.knative.dev/target"]=abc`,
+    rule: 'not a number',
+  },
+  {
+    what: 'a bad value deep in a --set mapping into a List item names the flag and where under it',
+    sets: ['services[0]={manifestFile: manifests/list.yaml}', 'clients[0].service=bad', 'services[0].manifest.spec.template.spec={containerConcurrency: 2000, containers: [{image: a}]}'],
+    path: '--set services[0].manifest.spec.template.spec={containerConcurrency: 2000, containers: [{image: a}]}',
+    rule: 'services[0].manifest.spec.template.spec.containerConcurrency: expected 0 <= 2000 <= 1000 (container-concurrency-max-limit)',
+  },
+  {
+    what: "the file's own mistake beside a --set elsewhere still names the file",
+    sets: ['services[0]={manifestFile: manifests/bad-cc.yaml}', 'clients[0].service=bad', `${ANN}["autoscaling.knative.dev/target"]="5"`],
+    errFile: fixture('manifests/bad-cc.yaml'),
+    path: 'spec.template.spec.containerConcurrency',
+    rule: 'expected 0 <= -1 <= 1000 (container-concurrency-max-limit)',
+  },
   {
     what: 'unreadable trace file',
     sets: ['clients[0]={name: c, service: hello, trace: {file: traces/missing.csv}}'],

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ import { loadScenario, scenarioFromValue } from '../../src/scenario/load.js';
 import { nullRecorder } from '../../src/model/recorder.js';
 import { World } from '../../src/model/world.js';
 import { checkWork, DEFAULT_WORK_LIMITS, estimateWork, expectedArrivals, fmtAmount, guardProgress, runRequestLimit, type WorkItem, type WorkLimits } from '../../src/scenario/work-estimate.js';
-import { catchScenarioError, SCENARIOS } from './helpers.js';
+import { catchScenarioError, fixture, SCENARIOS } from './helpers.js';
 
 const sum = (items: readonly WorkItem[]): number => items.reduce((a, it) => a + it.amount, 0);
 
@@ -267,6 +267,19 @@ describe('checkWork', () => {
     expect(err.message).toBe(
       `${join(SCENARIOS, 'quickstart.yaml')}: ${ANN}["autoscaling.knative.dev/min-scale"]: min-scale keeps 200000 pods of hello-00001 exceeds the limit of 100000 pods (raise with --max-pods)`,
     );
+  });
+
+  // A manifest file's min-scale written by --set was blamed on the file, which does not hold it.
+  it('names the --set flag that wrote the annotation into a manifest file', () => {
+    const base = fixture('base.yaml');
+    const set = `${ANN}["autoscaling.knative.dev/min-scale"]="200000"`;
+    const err = catchScenarioError(() => checkWork(loadScenario(base, { sets: ['services[0]={manifestFile: manifests/hello.yaml}', set] })));
+    expect(err.message).toBe(`${base}: --set ${set}: min-scale keeps 200000 pods of hello-00001 exceeds the limit of 100000 pods (raise with --max-pods)`);
+    // Written in the file, the file is named.
+    const file = join(mkdtempSync(join(tmpdir(), 'knsim-estimate-')), 'hello.yaml');
+    writeFileSync(file, readFileSync(fixture('manifests/hello.yaml'), 'utf8').replace('autoscaling.knative.dev/window: 30s', 'autoscaling.knative.dev/min-scale: "200000"'));
+    const own = catchScenarioError(() => checkWork(loadScenario(base, { sets: [`services[0]={manifestFile: ${file}}`, `${ANN}["autoscaling.knative.dev/target"]="5"`] })));
+    expect(own.message).toBe(`${file}: spec.template.metadata.annotations["autoscaling.knative.dev/min-scale"]: min-scale keeps 200000 pods of hello-00001 exceeds the limit of 100000 pods (raise with --max-pods)`);
   });
 });
 
