@@ -217,6 +217,6 @@ describe('fuzzing the loader and a short run', () => {
   });
 
   it('the default limits are the documented ones', () => {
-    expect(DEFAULT_WORK_LIMITS).toEqual({ requests: 1e9, pods: 100_000, users: 100_000, events: 1e10, inFlight: 2_000_000 });
+    expect(DEFAULT_WORK_LIMITS).toEqual({ requests: 1e9, pods: 100_000, users: 100_000, events: 1e10, inFlight: 2_000_000, nodeLaunches: 100_000 });
   });
 });
