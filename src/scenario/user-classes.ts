@@ -15,6 +15,7 @@ import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import * as nodePath from 'node:path';
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { notRegularFile } from './regular-file.js';
 import { getHeapStatistics } from 'node:v8';
 import vm from 'node:vm';
 import type { Message } from 'esbuild';
@@ -78,7 +79,7 @@ function compile(ref: UserClassRef): vm.Script {
   const file = ref.module;
   if (!existsSync(file)) throw new ScenarioError(ref.where.file, ref.where.path, `autoscaler module ${JSON.stringify(file)} does not exist`);
   const st = statSync(file);
-  if (!st.isFile()) throw new ScenarioError(ref.where.file, ref.where.path, `autoscaler module ${JSON.stringify(file)} is not a file`);
+  if (!st.isFile()) throw new ScenarioError(ref.where.file, ref.where.path, `autoscaler module ${JSON.stringify(file)} ${notRegularFile(file) ?? 'is not a regular file'}`);
   if (!JS_EXTENSIONS.includes(nodePath.extname(file))) {
     throw new ScenarioError(ref.where.file, ref.where.path, `autoscaler module ${JSON.stringify(file)} must be TypeScript or JavaScript (${JS_EXTENSIONS.join(', ')})`);
   }

@@ -51,6 +51,18 @@ describe.runIf(HAS_MKFIFO)('a named pipe is refused before it is opened', () => 
 });
 
 describe('other files that are not regular files', () => {
+  // Said "is not a file", whatever it was.
+  it.runIf(HAS_MKFIFO)('an autoscaler module that is a named pipe or a directory says which', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'knsim-module-'));
+    const pipe = pipeWithWriter(join(dir, 'pipe.ts'), 'export default 1;\n');
+    const classes = (module: string): string => `${BASE}autoscalerClasses:\n  - { name: my.example.com, module: ${module} }\n`;
+    const file = join(dir, 's.yaml');
+    writeFileSync(file, classes(pipe));
+    expect(catchScenarioError(() => loadScenario(file)).message).toBe(`${file}: autoscalerClasses[0].module: autoscaler module ${JSON.stringify(pipe)} ${PIPE_RULE}`);
+    writeFileSync(file, classes(dir));
+    expect(catchScenarioError(() => loadScenario(file)).message).toBe(`${file}: autoscalerClasses[0].module: autoscaler module ${JSON.stringify(dir)} is a directory`);
+  });
+
   // Read until 16 MiB had passed; a device is refused by its kind now, unread.
   it.runIf(existsSync('/dev/zero'))('/dev/zero as the scenario, and as a trace file', () => {
     expect(catchScenarioError(() => loadScenario('/dev/zero')).message).toBe(
