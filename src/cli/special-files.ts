@@ -5,8 +5,8 @@ import { UsageError } from './errors.js';
 
 /**
  * Refuses a directory knsim is about to read (a run for `knsim report`, shards for `knsim sweep
- * merge`) when one of its .json or .csv files is not a regular file: a named pipe there would be
- * waited on forever, a device read without end. `label` starts the line (`sweep merge: `).
+ * merge`) when one of its .json or .csv entries is not a regular file: a named pipe there would
+ * be waited on forever, a device read without end. `label` starts the line (`sweep merge: `).
  */
 export function refuseSpecialFiles(dir: string, label = ''): void {
   let names: string[];
@@ -18,8 +18,8 @@ export function refuseSpecialFiles(dir: string, label = ''): void {
   }
   for (const name of names.sort()) {
     if (!/\.(json|csv)$/.test(name)) continue;
+    // A directory of such a name is refused too: reading it failed with a bare EISDIR.
     const why = notRegularFile(join(dir, name));
-    // A directory of that name is only looked up as a file, which fails and says so.
-    if (why !== undefined && why !== 'is a directory') throw new UsageError(`${label}${join(dir, name)}: ${why}`);
+    if (why !== undefined) throw new UsageError(`${label}${join(dir, name)}: ${why}`);
   }
 }

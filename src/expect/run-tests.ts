@@ -96,6 +96,7 @@ export function collectScenarioFiles(paths: readonly string[]): { files: string[
     }
   };
   for (const p of paths) {
+    if (p === '') throw new UsageError('knsim test: a path is empty: name scenario files or directories, e.g. knsim test scenarios/');
     let st;
     try {
       st = statSync(p);

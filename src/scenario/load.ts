@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import { ScenarioError } from './errors.js';
+import { UsageError } from './usage-error.js';
 import { decodeUtf8, loadScenarioText, scenarioFromValueWith, type LoadedScenario, type LoadOptions, type ManifestFileSet, type ScenarioFiles } from './load-text.js';
 import { notRegularFile, openRegularFile } from './regular-file.js';
 import { parseAzure2021Trace, parseSimpleTrace } from './trace.js';
@@ -144,6 +145,8 @@ export function recordingScenarioFiles(scenarioFile: string, into: Map<string, s
  * @throws ScenarioError for any bad input (the scenario, a manifest or trace file it names, an override).
  */
 export function loadScenario(file: string, opts: LoadOptions = {}, files: ScenarioFiles = nodeScenarioFiles): LoadedScenario {
+  // Messages start with the file's name: an empty one made them start ": cannot read".
+  if (file === '') throw new UsageError('the scenario file name is empty: name a scenario YAML file');
   const bytes = files.read(file);
   if ('error' in bytes) throw new ScenarioError(file, '', `cannot read the scenario file: ${bytes.error}`);
   return loadScenarioText(decodeUtf8(bytes, file), file, opts, files);

@@ -93,6 +93,13 @@ describe('misspelt commands and flags', () => {
     { args: ['test'], line: 'knsim: test needs at least one file or directory: knsim test <scenario.yaml or directory>...' },
   ])('knsim $args.0 without its argument exits 2 saying what it needs', ({ args, line }) => exitsWithOneLine(args, line));
 
+  // An empty name began the line with ": cannot read the scenario file" (test: "knsim test: : no such file").
+  it.each([
+    { args: ['run', ''], line: 'knsim: the scenario file name is empty: name a scenario YAML file' },
+    { args: ['plan', ''], line: 'knsim: the scenario file name is empty: name a scenario YAML file' },
+    { args: ['test', 'scenarios/quickstart.yaml', ''], line: 'knsim: knsim test: a path is empty: name scenario files or directories, e.g. knsim test scenarios/' },
+  ])('knsim $args.0 with an empty file name exits 2 saying so', ({ args, line }) => exitsWithOneLine(args, line));
+
   // yargs hands a flag without its value "" (a number flag its default, a list flag []), and a
   // one-value flag given twice a list: `--seed` ran with seed 0, `--out a --out b` was an internal error.
   it.each([
@@ -291,6 +298,16 @@ describe('knsim report on a damaged run directory', () => {
     } finally {
       stopPipeWriters();
     }
+  });
+
+  // Said "<dir>: read: is a directory (EISDIR)", naming no file.
+  it('a directory in place of a CSV exits 2 naming it', () => {
+    const dir = join(tmp(), 'run');
+    cpSync(run, dir, { recursive: true });
+    const csv = join(dir, 'timeseries.csv');
+    rmSync(csv);
+    mkdirSync(csv);
+    exitsWithOneLine(['report', dir], `knsim: ${csv}: is a directory`);
   });
 
   it('the empty and -1 cells knsim writes are read (no metrics yet, no valid scale)', () => {
