@@ -9,7 +9,7 @@ export function controllerOptions<T>(y: Argv<T>) {
       .option('dry-run', { type: 'boolean', default: false, describe: 'apply mode: log the patches instead of sending them' })
       .option('namespace', { alias: 'n', type: 'string', array: true, describe: 'Namespace(s) to watch (default: the kubeconfig context\'s, else "default")' })
       .option('selector', { alias: 'l', type: 'string', describe: 'Only revisions matching this label selector' })
-      .option('knative-namespace', { type: 'string', default: 'knative-serving', describe: 'Where config-autoscaler lives' })
+      .option('knative-namespace', { type: 'string', default: 'knative-serving', describe: 'Where config-autoscaler and config-deployment live' })
       .option('config', { type: 'string', array: true, describe: 'Override a config-autoscaler key: key=value, e.g. stable-window=30s' })
       .option('csv', { type: 'string', describe: 'Decision CSV path (shadow mode default: knsim-decisions.csv)' })
       .option('autoscaler-class', {

@@ -60,7 +60,7 @@ export async function parseCommandLine(argv: string[], run: (args: RunArgs) => P
           .option('trace', { type: 'string', describe: 'requests.csv rows: none | full | sample=R' })
           .option('series', {
             type: 'boolean',
-            describe: "Write the per-second timeseries.csv, autoscaler.csv, requests-per-second.csv (default: the scenario's series, true; --no-series to skip)",
+            describe: "Write the per-second timeseries.csv, autoscaler.csv, requests-per-second.csv, latency-buckets.csv (default: the scenario's series, true; --no-series to skip)",
           })
           .example('$0 run scenarios/quickstart.yaml', 'Run the quickstart scenario')
           .example(`$0 run scenarios/hello-world.yaml --set 'services[0].manifest.spec.template.metadata.annotations["autoscaling.knative.dev/target"]=5'`, 'Override an annotation'),

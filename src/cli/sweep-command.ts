@@ -32,6 +32,7 @@ export const sweepCommandModule: CommandModule = {
         'Print a Kubernetes Indexed Job (and ConfigMap) that runs the sweep in N shards',
         (j) =>
           gridOptions(j)
+            .option('workers', { type: 'string', describe: 'Worker threads in each pod (default 2; also the pod\'s CPU unless --cpu)' })
             .option('shards', { type: 'string', describe: 'Number of shards = Job completions (default 4)' })
             .option('parallelism', { type: 'string', describe: 'Pods at once (default: all shards)' })
             .option('image', { type: 'string', describe: 'Container image with knsim on PATH (default knsim:latest)' })

@@ -10,7 +10,7 @@ export const tuneCommandModule: CommandModule = {
     reportDirOptions(scenarioOptions(y, true), 'reports/<scenario>-tune')
       .option('space', { type: 'string', array: true, describe: 'A parameter: path=a..b:step or path=v1,v2,... (repeatable)' })
       .option('slo', { type: 'string', array: true, describe: "An SLO: 'p99<=500ms', 'errorRate<=0.1%', 'rate503<=0.5%', 'coldStartFraction<=1%' (repeatable)" })
-      .option('objective', { type: 'string', describe: 'What to minimise: podSeconds (default) or maxPods' })
+      .option('objective', { type: 'string', describe: 'What to minimise: podSeconds (default), maxPods, or any metric --slo takes (podHours, readyPodHours, p99, ...)' })
       .option('replications', { type: 'string', describe: 'Replications of a confirmed point (default 5, at least 2)' })
       .example(
         `$0 tune scenarios/quickstart.yaml --space 'services[0].manifest.spec.template.spec.containerConcurrency=1..10' --space configMaps.config-autoscaler.stable-window=30s..120s:30s --slo 'p99<=500ms' --slo 'errorRate<=0.1%'`,

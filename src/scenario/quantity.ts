@@ -1,8 +1,7 @@
 /**
  * Kubernetes resource quantities (`500m`, `1.5`, `2Gi`, `1e3`), the part a scenario needs:
  * CPU in millicores and memory in bytes, rounded up as the kubelet's MilliValue/Value do.
- * A small local parser until src/core/resources/quantity.ts replaces it; callers turn a
- * QuantityError into a one-line ScenarioError with the file and field path.
+ * Callers turn a QuantityError into a one-line ScenarioError with the file and field path.
  */
 
 import { shownNumber } from './errors.js';

@@ -6,9 +6,17 @@
  */
 import { closeSync, constants, fstatSync, openSync, statSync, type Stats } from 'node:fs';
 
-/** Why a file of these stats is refused, or undefined for a regular file. */
-function refusal(st: Stats): string | undefined {
+/**
+ * A descriptor this process already holds (`/dev/stdin`, `/dev/fd/N`, `/proc/self/fd/N`): a pipe
+ * there is open at both ends already, piped in (`cat s.yaml | knsim run /dev/stdin`) or from the
+ * shell's process substitution (`knsim run <(…)`), so reading it ends when its writer does.
+ */
+const OPEN_DESCRIPTOR = /^\/(?:dev\/stdin|dev\/fd\/\d+|proc\/self\/fd\/\d+)$/;
+
+/** Why a file of these stats is refused, or undefined for a regular file (or a pipe already open). */
+function refusal(st: Stats, path: string): string | undefined {
   if (st.isFile()) return undefined;
+  if (st.isFIFO() && OPEN_DESCRIPTOR.test(path)) return undefined;
   if (st.isDirectory()) return 'is a directory';
   const kind = st.isFIFO() ? 'a named pipe (FIFO)'
     : st.isSocket() ? 'a socket'
@@ -20,12 +28,12 @@ function refusal(st: Stats): string | undefined {
 
 /**
  * Why `path` is refused before it is opened (`is a named pipe (FIFO), not a regular file: …`), or
- * undefined for a regular file, a symbolic link to one, or a path that cannot be looked at (the
+ * undefined for a regular file, a symbolic link to one, a pipe this process holds open, or a path that cannot be looked at (the
  * read that follows names that error: no such file, permission denied).
  */
 export function notRegularFile(path: string): string | undefined {
   try {
-    return refusal(statSync(path));
+    return refusal(statSync(path), path);
   } catch {
     return undefined;
   }
@@ -39,8 +47,10 @@ export function notRegularFile(path: string): string | undefined {
 export function openRegularFile(path: string): number | { error: string } {
   const before = notRegularFile(path);
   if (before !== undefined) return { error: before };
-  const fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-  const after = refusal(fstatSync(fd));
+  // A pipe already open is read blocking: its writer is there and its end ends the read.
+  const open = OPEN_DESCRIPTOR.test(path);
+  const fd = openSync(path, constants.O_RDONLY | (open ? 0 : (constants.O_NONBLOCK ?? 0)));
+  const after = refusal(fstatSync(fd), path);
   if (after === undefined) return fd;
   closeSync(fd);
   return { error: after };

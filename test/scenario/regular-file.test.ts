@@ -3,12 +3,14 @@
  * ever on open; each pipe here has a writer (support/pipe.ts), so the pipe read before the fix
  * gave a valid file and the load went through: now it is refused by its kind, unopened.
  */
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadScenario } from '../../src/scenario/load.js';
 import { notRegularFile } from '../../src/scenario/regular-file.js';
+import { bin } from '../support/cli.js';
 import { HAS_MKFIFO, pipeWithWriter, stopPipeWriters } from '../support/pipe.js';
 import { TINY_MANIFEST, tinyScenario } from '../support/tiny-scenario.js';
 import { catchScenarioError } from './helpers.js';
@@ -81,5 +83,29 @@ describe('other files that are not regular files', () => {
     const file = join(dir, 'f.yaml');
     writeFileSync(file, BASE);
     expect([notRegularFile(dir), notRegularFile(file), notRegularFile(join(dir, 'missing'))]).toEqual(['is a directory', undefined, undefined]);
+  });
+});
+
+describe('a pipe this process already holds is read (piped in, or process substitution)', () => {
+  // The refusal of named pipes first refused these too: `cat s.yaml | knsim run /dev/stdin` said
+  // "is a named pipe (FIFO)". Their writer is there, so the read ends when it does.
+  it.runIf(process.platform === 'linux')('knsim run /dev/stdin with the scenario piped in runs it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'knsim-stdin-'));
+    const out = join(dir, 'out');
+    writeFileSync(join(dir, 's.yaml'), BASE);
+    // A shell's pipe, as a user's `cat … |` gives (node's own `input` would be a socket).
+    const r = spawnSync('sh', ['-c', 'cat "$1" | "$2" "$3" run /dev/stdin --no-report --out "$4"', 'sh', join(dir, 's.yaml'), process.execPath, bin, out], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    expect([r.status, r.stderr]).toEqual([0, '']);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { scenario: string; simulatedSeconds: number };
+    expect([summary.scenario, summary.simulatedSeconds]).toEqual(['pipes', 10]);
+  });
+
+  it.runIf(process.platform === 'linux')('knsim run /dev/stdin with a terminal or device as stdin is still refused by its kind', () => {
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${bin}" run /dev/stdin < /dev/zero`], { encoding: 'utf8' });
+    expect([r.status, r.stderr.trim()]).toEqual([2, 'knsim: /dev/stdin: cannot read the scenario file: is a character device, not a regular file: knsim reads input only from regular files']);
+  });
+
+  it('only descriptor paths are taken as open pipes', () => {
+    expect(notRegularFile('/dev/zero')).toBe('is a character device, not a regular file: knsim reads input only from regular files');
   });
 });
