@@ -1,4 +1,4 @@
-import { schedulingBackoffSeconds, selectNode } from '../core/capacity/index.js';
+import { scheduleOne, schedulingBackoffSeconds } from '../core/capacity/index.js';
 import type { RandomStream } from '../engine/random.js';
 import type { Cluster } from './cluster.js';
 import type { ClusterNode } from './cluster-node.js';
@@ -8,6 +8,8 @@ import type { Pod } from './pod.js';
 export const MAX_IN_UNSCHEDULABLE_POOL_SECONDS = 300;
 /** …checking every 30 s. */
 export const FLUSH_PERIOD_SECONDS = 30;
+
+const isSchedulable = (node: ClusterNode): boolean => node.schedulable;
 
 /** PodTopologySpread's count for `pod` on a node: its revision's pods there, terminating ones left out. */
 function spreadOf(pod: Pod): (node: ClusterNode) => number {
@@ -47,6 +49,17 @@ export class SchedulingQueue {
 
   private readonly tieBreak = (n: number): number => this.ties.int(n);
 
+  /** Where the next cycle's filters start in the node list (kube-scheduler's nextStartNodeIndex). */
+  private nextStart = 0;
+
+  /** A scheduling cycle for `pod`: the node it binds to, if any (see core's scheduleOne). */
+  private findNode(pod: Pod): ClusterNode | undefined {
+    const nodes = this.cluster.registeredNodes();
+    const r = scheduleOne(nodes, this.cluster.requestsOf(pod), this.tieBreak, { start: this.nextStart, schedulable: isSchedulable, matchingPods: spreadOf(pod) });
+    if (nodes.length > 0) this.nextStart = (this.nextStart + r.processed) % nodes.length;
+    return r.node;
+  }
+
   add(pod: Pod, attemptAt: number, onBound: (pod: Pod, now: number) => void): void {
     const w: Waiting = { pod, onBound, failedAttempts: 0, backoffUntil: attemptAt, inPool: false, retryScheduled: true, unschedulableSince: Number.NaN };
     this.waiting.push(w);
@@ -79,7 +92,7 @@ export class SchedulingQueue {
 
   /** Bind a pod now if some node fits it (pods running before the run). */
   bindNow(pod: Pod, now: number): boolean {
-    const node = selectNode(this.cluster.schedulableNodes(), this.cluster.requestsOf(pod), this.tieBreak, spreadOf(pod));
+    const node = this.findNode(pod);
     if (node === undefined) return false;
     node.bind(pod, this.cluster.requestsOf(pod), now);
     pod.node = node;
@@ -92,7 +105,7 @@ export class SchedulingQueue {
     const now = this.cluster.sim.now;
     const pod = w.pod;
     const req = this.cluster.requestsOf(pod);
-    const node = selectNode(this.cluster.schedulableNodes(), req, this.tieBreak, spreadOf(pod));
+    const node = this.findNode(pod);
     if (node !== undefined) {
       this.remove(pod);
       node.bind(pod, req, now);

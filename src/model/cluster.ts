@@ -235,6 +235,14 @@ export class Cluster {
     this.scheduler.moveAllToActive(now);
   }
 
+  /**
+   * Nodes registered with the API server, in the order they joined: Ready ones and those being
+   * removed (their taint fails the scheduler's filters); nodes still launching are not yet.
+   */
+  registeredNodes(): ClusterNode[] {
+    return this.nodes.filter((n) => n.state === 'Ready' || n.state === 'Tainted');
+  }
+
   /** Ready, untainted nodes (where a pod can bind). */
   schedulableNodes(): ClusterNode[] {
     return this.nodes.filter((n) => n.schedulable);
