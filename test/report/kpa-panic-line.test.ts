@@ -34,7 +34,7 @@ describe('the KPA chart of a revision that scales to zero', () => {
       expect(row['h'], `t=${e['time_s']}`).toBe(Number(e['target']));
     }
     const text = JSON.stringify(spec);
-    expect(text).toContain('panic line: (⌈200% of max(1, ready pods)⌉ − 1) × target');
+    expect(text).toContain('panic line (⌈200% × max(1, ready)⌉−1) × target');
     expect(text).not.toContain('⌈200% of ready pods⌉');
   });
 });

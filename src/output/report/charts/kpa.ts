@@ -12,13 +12,13 @@ function labels(r: RevisionData): Record<string, string> {
   const s = r.settings;
   const sw = s ? ` (${s.stableWindowSeconds} s window)` : '';
   const pw = s ? ` (${s.panicWindowSeconds} s window)` : '';
-  const pt = s ? `${s.panicThresholdPercent}% of ` : '';
+  const pt = s ? `${s.panicThresholdPercent}% × ` : '';
   return {
     s: `observed, stable${sw}`,
     p: `observed, panic${pw}`,
     c: 'target × ready pods',
     // The decider counts no ready pods as one (upstream's max(1, ready)): at zero the line stays at one pod's.
-    h: `panic line: (⌈${pt}max(1, ready pods)⌉ − 1) × target`,
+    h: `panic line (⌈${pt}max(1, ready)⌉−1) × target`,
   };
 }
 
