@@ -18,9 +18,15 @@ export interface ScenePlot {
   dots: Array<{ x: number; y: number; r: number }>;
 }
 
+export interface SceneLegend {
+  title: string;
+  labels: string[];
+}
+
 export interface Scene {
   axes: SceneAxis[];
   plots: ScenePlot[];
+  legends: SceneLegend[];
 }
 
 interface Item {
@@ -45,7 +51,7 @@ export async function chartScene(spec: TopLevelSpec): Promise<Scene> {
   const view = new vega.View(vega.parse(vl.compile(spec).spec), { renderer: 'none' });
   try {
     await view.runAsync();
-    const scene: Scene = { axes: [], plots: [] };
+    const scene: Scene = { axes: [], plots: [], legends: [] };
     const texts = (g: Item, role: string): string[] => (g.items ?? []).filter((m) => m.role === role).flatMap((m) => m.items.map((t) => String(t.text)));
     const walk = (mark: Mark): void => {
       if (mark.marktype !== 'group') return;
@@ -55,6 +61,17 @@ export async function chartScene(spec: TopLevelSpec): Promise<Scene> {
           // Grid lines are an axis group of their own, with no title and no labels.
           const hidden = (g.items ?? []).filter((m) => m.role === 'axis-label').flatMap((m) => m.items.filter((t) => t.opacity === 0).map((t) => String(t.text)));
           if (title.length > 0) scene.axes.push({ title: title.join(' '), labels: texts(g, 'axis-label'), hidden });
+          continue;
+        }
+        if (mark.role === 'legend') {
+          // A legend's title is a mark of its own; its entries are groups (symbol and label) inside.
+          const labels: string[] = [];
+          const collect = (m: Mark): void => {
+            if (m.role === 'legend-label') labels.push(...m.items.map((t) => String(t.text)));
+            for (const i of m.items) for (const c of i.items ?? []) collect(c);
+          };
+          for (const m of g.items ?? []) collect(m);
+          scene.legends.push({ title: texts(g, 'legend-title').join(' '), labels });
           continue;
         }
         const dots = (g.items ?? []).filter((m) => m.marktype === 'symbol' && m.role === 'mark').flatMap((m) => m.items.map((d) => ({ x: d.x!, y: d.y!, r: Math.sqrt((d.size ?? 64) / Math.PI) })));

@@ -1,16 +1,23 @@
 import type { RevisionData } from '../load.js';
 import { type Chart, type ChartContext, type Spec, COLORS, WIDTH, keyedLegend, revisionTitle, stack, topLevel, busiest, withLines } from './common.js';
+import { logLatencyAxis } from './log-latency.js';
 
 const LABELS = { warm: 'warm (a pod was ready)', cold: 'cold start (waited for a pod)' };
+const KINDS = ['warm', 'cold'] as const;
 
-function panel(ctx: ChartContext, r: RevisionData, i: number): Spec {
+/** The kinds of request some shown panel draws a curve for: the legend names only those (it listed cold starts under panels that said "no cold starts"). */
+function drawnKinds(revs: readonly RevisionData[]): Array<(typeof KINDS)[number]> {
+  return KINDS.filter((k) => revs.some((r) => r.cdf[k].length > 0));
+}
+
+function panel(ctx: ChartContext, r: RevisionData, i: number, kinds: ReadonlyArray<(typeof KINDS)[number]>): Spec {
   const values: Spec[] = [];
-  for (const kind of ['warm', 'cold'] as const) {
+  for (const kind of kinds) {
     for (const p of r.cdf[kind]) values.push({ k: kind, ms: p.ms, f: p.fraction });
   }
-  const keys = Object.keys(LABELS);
   const counts = ` (${r.cdf.cold.length > 0 ? 'with' : 'no'} cold starts)`;
-  const legend = keyedLegend('requests (share, %)', LABELS, { symbolType: 'stroke' });
+  const labels = Object.fromEntries(kinds.map((k) => [k, LABELS[k]]));
+  const legend = keyedLegend('requests (share, %)', labels, { symbolType: 'stroke' });
   return {
     title: revisionTitle(ctx, r) + counts,
     width: WIDTH,
@@ -19,9 +26,9 @@ function panel(ctx: ChartContext, r: RevisionData, i: number): Spec {
     name: `data_cdf_${i}`,
     mark: { type: 'line', interpolate: 'step-after' },
     encoding: {
-      x: { field: 'ms', type: 'quantitative', scale: { type: 'log', padding: 12 }, title: 'latency (ms, log)' },
+      x: { field: 'ms', type: 'quantitative', ...logLatencyAxis(values.map((v) => v['ms'] as number), WIDTH, 12, false) },
       y: { field: 'f', type: 'quantitative', title: 'share of 200s (%)', axis: { format: '%' }, scale: { domain: [0, 1] } },
-      stroke: { field: 'k', type: 'nominal', scale: { domain: keys, range: [COLORS.warm, COLORS.cold] }, legend },
+      stroke: { field: 'k', type: 'nominal', scale: { domain: [...kinds], range: kinds.map((k) => COLORS[k]) }, legend },
     },
   };
 }
@@ -30,15 +37,18 @@ export function latencyCdfChart(ctx: ChartContext): Chart | undefined {
   const revs = ctx.run.revisions.filter((r) => r.cdf.all.length > 0);
   if (revs.length === 0) return undefined;
   const { shown, note } = busiest(ctx.run, revs, (r) => [r], 'revisions');
+  const kinds = drawnKinds(shown);
+  const both = kinds.length === 2;
   return {
     id: 'latency-cdf',
     heading: 'Latency distribution',
-    explanation:
-      'For each latency on the x axis, the share of successful requests that were at least that fast; the gap between the warm and cold-start curves is what scaling from zero costs.',
+    explanation: both
+      ? 'For each latency on the x axis, the share of successful requests that were at least that fast; the gap between the warm and cold-start curves is what scaling from zero costs.'
+      : `For each latency on the x axis, the share of successful requests that were at least that fast; ${kinds[0] === 'cold' ? 'every one was a cold start (it waited for a pod)' : 'none was a cold start, so there is no cold-start curve'}.`,
     spec: topLevel(
-      'Latency distribution (CDF), cold vs warm',
+      `Latency distribution (CDF)${both ? ', cold vs warm' : kinds[0] === 'cold' ? ', cold starts only' : ', warm only'}`,
       withLines('Cumulative distribution of client-side latency of 200 responses over the whole run, from the HDR histograms in latency-cdf.csv.', note),
-      stack(shown.map((r, i) => panel(ctx, r, i))),
+      stack(shown.map((r, i) => panel(ctx, r, i, kinds))),
     ),
   };
 }

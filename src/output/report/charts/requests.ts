@@ -1,5 +1,6 @@
 import { type Row, type TimeAxis, bucketLabel, bucketMax, bucketOf, bucketSum, breakGaps, val, xAt, xOf } from '../aggregate.js';
 import type { RevisionData } from '../load.js';
+import { logLatencyAxis } from './log-latency.js';
 import { type Chart, type ChartContext, type Spec, COLORS, WIDTH, aggregationNote, keyedLegend, revisionTitle, topLevel, xEncoding, busiest, withLines } from './common.js';
 
 const OUTCOMES = { ok: '200 OK', e3: '503 overloaded', e4: '504 timeout', ct: 'client gave up', cold: 'cold start (any outcome)' };
@@ -145,7 +146,7 @@ function panels(ctx: ChartContext, r: RevisionData, i: number): Spec[] {
     mark: { type: 'line', interpolate: 'step-after' },
     encoding: {
       x: xEncoding(axis),
-      y: { field: 'v', type: 'quantitative', scale: { type: 'log', padding: 6 }, title: 'latency (ms, log)' },
+      y: { field: 'v', type: 'quantitative', ...logLatencyAxis(latency.flatMap((row) => pKeys.map((k) => row[k]).filter((v): v is number => typeof v === 'number')), 160, 6, true) },
       stroke: {
         field: 'percentile',
         type: 'nominal',

@@ -1,0 +1,86 @@
+/**
+ * The run report's latency charts show what their titles say. The CDF's legend names only the
+ * curves drawn (it listed "cold start" under a panel titled "no cold starts"), and the log
+ * latency axes label every tick they draw: vega ticked 1..9 of each power of ten, blanked 6..9
+ * and hid whichever labels overlapped (5,000 on the CDF of hello-world, 400 and 4,000 on its
+ * latency panel), so 3,000 and 4,000 were labelled and 5,000 was a bare tick.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { logTicks } from '../../src/output/report/charts/log-ticks.js';
+import { loadRunData, reportCharts } from '../../src/output/report/index.js';
+import { runWorld } from '../../src/run/run-world.js';
+import { loadScenario } from '../../src/scenario/load.js';
+import { chartScene } from '../support/chart-scene.js';
+
+const root = resolve(import.meta.dirname, '../..');
+
+function run(name: string, sets: string[]): string {
+  const loaded = loadScenario(join(root, 'scenarios', 'hello-world.yaml'), { sets, durationSeconds: 60 });
+  const dir = join(mkdtempSync(join(tmpdir(), 'knsim-latency-axes-')), name);
+  runWorld(loaded.world, { outDir: dir, trace: { mode: 'none' } });
+  return dir;
+}
+
+const chart = (dir: string, id: string) => reportCharts(loadRunData(dir)).charts.find((c) => c.id === id)!;
+
+describe('the latency charts of hello-world', () => {
+  let cold: string;
+  let warm: string;
+  beforeAll(() => {
+    // From zero: 20 requests wait for the first pod. With three pods up from the start, none does.
+    cold = run('cold', []);
+    warm = run('warm', ['services[0].initialPods=3']);
+  });
+
+  it('the CDF of a run without cold starts has no cold-start entry in its legend, nor "cold vs warm" in its title', async () => {
+    const c = chart(warm, 'latency-cdf');
+    const scene = await chartScene(c.spec);
+    expect(scene.legends.map((l) => [l.title, l.labels])).toEqual([['requests (share, %)', ['warm (a pod was ready)']]]);
+    expect(JSON.stringify(c.spec)).toContain('"hello-00001 (no cold starts)"');
+    expect((c.spec.title as { text: string }).text).toBe('Latency distribution (CDF), warm only');
+    expect(c.explanation).toContain('none was a cold start');
+  });
+
+  it('the CDF of a run with cold starts names both curves', async () => {
+    const c = chart(cold, 'latency-cdf');
+    const scene = await chartScene(c.spec);
+    expect(scene.legends.map((l) => l.labels)).toEqual([['warm (a pod was ready)', 'cold start (waited for a pod)']]);
+    expect((c.spec.title as { text: string }).text).toBe('Latency distribution (CDF), cold vs warm');
+  });
+
+  it('labels every tick of the log latency axes, and the ticks reach past the slowest and fastest request', async () => {
+    const summary = loadRunData(cold).summary;
+    const slowest = summary.overall.latencyMs.max;
+    expect(slowest).toBeGreaterThan(4000);
+    for (const id of ['latency-cdf', 'requests']) {
+      const scene = await chartScene(chart(cold, id).spec);
+      const axis = scene.axes.find((a) => a.title.startsWith('latency (ms, log'))!;
+      expect(axis.hidden, id).toEqual([]);
+      expect(axis.labels.every((l) => l !== ''), `${id}: ${axis.labels.join(' ')}`).toBe(true);
+      const values = axis.labels.map((l) => Number(l.replace(/,/g, '')));
+      expect(values[values.length - 1]!, id).toBeGreaterThanOrEqual(slowest);
+      expect(values[0]!, id).toBeLessThanOrEqual(1001.471);
+    }
+    // 200 pixels wide per decade and more on the CDF: 1, 2, 3, 4 and 5 thousand all fit.
+    expect((await chartScene(chart(cold, 'latency-cdf').spec)).axes.find((a) => a.title === 'latency (ms, log)')!.labels).toEqual(['1,000', '2,000', '3,000', '4,000', '5,000']);
+  });
+});
+
+describe('log latency ticks', () => {
+  it('label 1, 2, 3, 4, 5 of each power of ten where they fit, else 1, 2, 5, else 1, 3, else powers of ten, which the result says', () => {
+    expect(logTicks(1001, 4873, 760, { padding: 12 })).toMatchObject({ values: [1000, 2000, 3000, 4000, 5000], decadesOnly: false });
+    // 148 pixels for one decade and a half, stacked: 4,000 and 5,000 are 20 pixels apart, less than a label and its gap.
+    expect(logTicks(1001, 4873, 160, { vertical: true, padding: 6 })).toMatchObject({ values: [1000, 2000, 5000], decadesOnly: false });
+    expect(logTicks(12, 4873, 160, { vertical: true, padding: 6 })).toMatchObject({ values: [10, 30, 100, 300, 1000, 3000, 10000], decadesOnly: false });
+    expect(logTicks(3, 40_000, 160, { vertical: true, padding: 6 })).toMatchObject({ values: [1, 10, 100, 1000, 10000, 100000], decadesOnly: true });
+    expect(logTicks(0.4, 2, 760)).toMatchObject({ values: [0.4, 0.5, 1, 2], labels: ['0.4', '0.5', '1', '2'] });
+  });
+
+  it('always has two ticks around the values, one value included', () => {
+    expect(logTicks(1000, 1000, 760).values).toEqual([1000, 2000]);
+    expect(logTicks(1e-3, 1e9, 30, { vertical: true }).values.length).toBe(2);
+  });
+});
