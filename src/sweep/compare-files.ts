@@ -42,30 +42,64 @@ export function formatCompareRunsCsv(def: CompareDefinition, results: readonly C
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /**
+ * The ticks of a compare panel's scale: 0 and steps of 1, 2 or 5 × 10^k up to the first at or
+ * above `top`, at most five steps. A metric every class has at 0 gets the scale of one of its
+ * units (1 ms, 1 %, one pod-second) rather than 0 … 0, on which nothing could be read.
+ */
+export function panelTicks(k: (typeof METRIC_KEYS)[number], top: number): number[] {
+  const end = top > 0 ? top : METRICS[k].unit === 'fraction' ? 0.01 : 1;
+  for (let p = Math.floor(Math.log10(end / 5)); ; p++) {
+    for (const m of [1, 2, 5]) {
+      const step = m * 10 ** p;
+      const n = Math.ceil(end / step - 1e-9);
+      if (n <= 5) return Array.from({ length: n + 1 }, (_, i) => Number((i * step).toPrecision(12)));
+    }
+  }
+}
+
+/**
  * One metric's panel: a horizontal bar per class (its mean) with the interval as a whisker, on a
- * common scale from 0 to the largest upper end. A class without the metric (no 200 response, so
- * no latency) gets no bar and says why; the others keep their scale (a NaN had made it 0).
+ * common scale from 0 with round ticks. Each class's numbers, mean [low, high], are in a column
+ * of their own to the right under that heading: printed after the whisker, a mean read as the
+ * whisker's end. A class without the metric (no 200 response, so no latency) gets no bar and
+ * says why; the others keep their scale (a NaN had made it 0).
  */
 function metricPanel(k: (typeof METRIC_KEYS)[number], results: readonly ClassResult[]): string {
   const W = 420;
   const rowH = 22;
   const left = 170;
+  const top = 22;
+  const column = left + W + 24;
   const finite = (v: number | null): v is number => v !== null && Number.isFinite(v);
-  const top = Math.max(0, ...results.flatMap((r) => [r.metrics[k].mean, r.metrics[k].hi].filter(finite)));
-  const scale = (v: number): number => (top > 0 ? (Math.max(0, v) / top) * W : 0);
-  const h = results.length * rowH + 30;
+  const ticks = panelTicks(k, Math.max(0, ...results.flatMap((r) => [r.metrics[k].mean, r.metrics[k].hi].filter(finite))));
+  const end = ticks[ticks.length - 1]!;
+  const scale = (v: number): number => (Math.max(0, v) / end) * W;
+  const bottom = top + results.length * rowH + 2;
+  const h = bottom + 22;
+  const axis = ticks
+    .map((t) => {
+      const x = left + scale(t);
+      return `<line x1="${x}" x2="${x}" y1="${top - 4}" y2="${bottom + 4}" stroke="#e4e4e4"/><text x="${x}" y="${bottom + 17}" text-anchor="middle" fill="#555">${esc(formatValue(k, t))}</text>`;
+    })
+    .join('');
   const bars = results
     .map((r, i) => {
       const m = r.metrics[k];
-      const y = 8 + i * rowH;
+      const y = top + i * rowH;
       const name = `<text x="${left - 6}" y="${y + 12}" text-anchor="end">${esc(r.label)}</text>`;
-      if (!finite(m.mean)) return `${name}<text x="${left + 6}" y="${y + 12}" fill="#555">${esc(METRICS[k].unit === 'ms' ? '– (no 200s)' : '–')}</text>`;
-      const whisker = finite(m.lo) && finite(m.hi) ? `<line x1="${left + scale(m.lo)}" x2="${left + scale(m.hi)}" y1="${y + 8}" y2="${y + 8}" stroke="#222" stroke-width="2"/>` : '';
-      const end = finite(m.hi) ? Math.max(m.mean, m.hi) : m.mean;
-      return `${name}<rect x="${left}" y="${y + 2}" width="${scale(m.mean)}" height="12" fill="${i === 0 ? '#9aa5b1' : '#4c78a8'}"/>${whisker}<text x="${left + scale(end) + 6}" y="${y + 12}">${esc(formatValue(k, m.mean))}</text>`;
+      if (!finite(m.mean)) return `${name}<text x="${column}" y="${y + 12}" fill="#555">${esc(METRICS[k].unit === 'ms' ? '– (no 200s)' : '–')}</text>`;
+      const interval = finite(m.lo) && finite(m.hi);
+      const [x1, x2] = interval ? [left + scale(m.lo!), left + scale(m.hi!)] : [0, 0];
+      const whisker = interval
+        ? `<line x1="${x1}" x2="${x2}" y1="${y + 8}" y2="${y + 8}" stroke="#222" stroke-width="2"/><line x1="${x1}" x2="${x1}" y1="${y + 3}" y2="${y + 13}" stroke="#222" stroke-width="1.5"/><line x1="${x2}" x2="${x2}" y1="${y + 3}" y2="${y + 13}" stroke="#222" stroke-width="1.5"/>`
+        : '';
+      const numbers = `${formatValue(k, m.mean)}${interval ? ` [${formatValue(k, m.lo!)}, ${formatValue(k, m.hi!)}]` : ''}`;
+      return `${name}<rect x="${left}" y="${y + 2}" width="${scale(m.mean)}" height="12" fill="${i === 0 ? '#9aa5b1' : '#4c78a8'}"/>${whisker}<text x="${column}" y="${y + 12}">${esc(numbers)}</text>`;
     })
     .join('');
-  return `<figure><figcaption>${esc(METRICS[k].label)}</figcaption><svg width="${left + W + 80}" height="${h}" font-family="sans-serif" font-size="12" role="img" aria-label="${esc(METRICS[k].label)}">${bars}<text x="${left}" y="${h - 6}" fill="#555">0</text><text x="${left + W}" y="${h - 6}" text-anchor="end" fill="#555">${esc(formatValue(k, top))}</text></svg></figure>`;
+  const heading = `<text x="${column}" y="${top - 8}" fill="#555">mean [95 % interval]</text>`;
+  const baseline = `<line x1="${left}" x2="${left + W}" y1="${bottom}" y2="${bottom}" stroke="#888"/>`;
+  return `<figure><figcaption>${esc(METRICS[k].label)}</figcaption><svg width="${column + 200}" height="${h}" font-family="sans-serif" font-size="12" role="img" aria-label="${esc(METRICS[k].label)}">${axis}${baseline}${heading}${bars}</svg></figure>`;
 }
 
 export function compareHtml(def: CompareDefinition, results: readonly ClassResult[]): string {
@@ -84,7 +118,7 @@ export function compareHtml(def: CompareDefinition, results: readonly ClassResul
 <h2>Verdict</h2>
 <pre>${esc(lines.slice(0, rows).join('\n'))}</pre>
 ${lines.slice(rows).map((l) => `<p>${esc(l)}</p>`).join('\n')}
-<h2>Per metric (mean, whisker: 95 % interval)</h2>
+<h2>Per metric (bar: mean; whisker: 95 % interval)</h2>
 ${measuredMetrics(results).map((k) => metricPanel(k, results)).join('\n')}
 </body></html>
 `;

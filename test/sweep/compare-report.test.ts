@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { compareResults, type CompareDefinition } from '../../src/sweep/compare.js';
-import { compareHtml } from '../../src/sweep/compare-files.js';
+import { compareHtml, panelTicks } from '../../src/sweep/compare-files.js';
 import { METRIC_KEYS, type MetricValues } from '../../src/output/metrics.js';
 
 const def: CompareDefinition = {
@@ -29,16 +29,40 @@ describe('compare report.html', () => {
   it('draws a latency panel to the scale of the classes that have one when another class has no 200s', () => {
     const res = compareResults(def, [runs([500, 600, 700]), runs([Number.NaN, Number.NaN, Number.NaN])]);
     const svg = panel(compareHtml(def, res), 'p99 latency (ms)');
-    // The KPA's bar: mean 600 on a scale to the largest upper end, 700 (420 px wide).
+    // The KPA's bar: mean 600 on a scale from 0 to 800 ms (420 px wide), ticked every 200 ms.
     const widths = attr(svg, /<rect [^>]*width="([^"]+)"/g).map(Number);
-    expect(widths).toEqual([360]);
-    // Its whisker from 500 to 700; the class without 200s has none.
-    expect(attr(svg, /<line x1="([^"]+)"/g).map(Number)).toEqual([170 + 300]);
-    expect(attr(svg, /<line [^>]*x2="([^"]+)"/g).map(Number)).toEqual([170 + 420]);
-    // The scale's end is the number, and the class without 200s says why it has no bar.
-    expect(svg).toContain('text-anchor="end" fill="#555">700</text>');
+    expect(widths).toEqual([315]);
+    expect(attr(svg, /<text [^>]*text-anchor="middle" fill="#555">([^<]+)<\/text>/g)).toEqual(['0', '200', '400', '600', '800']);
+    // Its whisker from 500 to 700 (the line and its two end caps); the class without 200s has none.
+    const whisker = attr(svg, /<line x1="([^"]+)" x2="[^"]+" y1="[^"]+" y2="[^"]+" stroke="#222"/g).map(Number);
+    expect(whisker).toEqual([170 + 262.5, 170 + 262.5, 170 + 367.5]);
+    expect(svg).toContain('>600 [500, 700]</text>');
     expect(svg).toContain('>– (no 200s)</text>');
     expect(svg).not.toContain('NaN');
+  });
+
+  it('prints each class\'s mean and interval in a column headed so, right of the plot, not after the whisker where it read as the whisker\'s end', () => {
+    const res = compareResults(def, [runs([500, 600, 700]), runs([400, 450, 500])]);
+    const svg = panel(compareHtml(def, res), 'p99 latency (ms)');
+    const texts = [...svg.matchAll(/<text x="([^"]+)" y="[^"]+"(?: fill="#555")?>([^<]+)<\/text>/g)].map((m) => ({ x: Number(m[1]), text: m[2]! }));
+    const column = texts.filter((t) => t.x > 170 + 420);
+    expect(column.map((t) => t.text)).toEqual(['mean [95 % interval]', '600 [500, 700]', '450 [400, 500]']);
+    expect(new Set(column.map((t) => t.x)).size).toBe(1);
+    // Nothing else is printed over the plot, the tick labels below it aside.
+    expect(texts.filter((t) => t.x > 170 && t.x <= 170 + 420)).toEqual([]);
+  });
+
+  it('draws a metric every class has at 0 on a scale of 0 to 1 % with its ticks, not "0 … 0%"', () => {
+    const zero = (n: number): MetricValues[] => runs([500, 600, 700]).slice(0, n).map((m) => ({ ...m, rate_504: 0 }));
+    const res = compareResults(def, [zero(3), zero(3)]);
+    const svg = panel(compareHtml(def, res), '504 rate');
+    expect(attr(svg, /<text [^>]*text-anchor="middle" fill="#555">([^<]+)<\/text>/g)).toEqual(['0%', '0.2%', '0.4%', '0.6%', '0.8%', '1%']);
+    expect(attr(svg, /<rect [^>]*width="([^"]+)"/g).map(Number)).toEqual([0, 0]);
+    expect(svg).toContain('>0% [0%, 0%]</text>');
+    expect(panelTicks('pod_seconds', 0)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
+    expect(panelTicks('p99_ms', 11001)).toEqual([0, 5000, 10000, 15000]);
+    expect(panelTicks('rate_503', 1)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
+    expect(panelTicks('cold_start_fraction', 0.0022)).toEqual([0, 0.0005, 0.001, 0.0015, 0.002, 0.0025]);
   });
 
   it('keeps the verdict table in columns however wide (it scrolls rather than wraps)', () => {
