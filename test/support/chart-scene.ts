@@ -14,6 +14,9 @@ export interface SceneAxis {
 export interface ScenePlot {
   width: number;
   height: number;
+  /** The plot's top left corner in the whole chart. */
+  x: number;
+  y: number;
   /** Centres relative to the plot's top left corner, and radius (a symbol's size is its area). */
   dots: Array<{ x: number; y: number; r: number }>;
 }
@@ -23,10 +26,20 @@ export interface SceneLegend {
   labels: string[];
 }
 
+/** A chart's or panel's title, at its position in the whole chart. */
+export interface SceneTitle {
+  text: string;
+  x: number;
+  y: number;
+}
+
 export interface Scene {
   axes: SceneAxis[];
   plots: ScenePlot[];
   legends: SceneLegend[];
+  titles: SceneTitle[];
+  /** Line marks drawn (a line mark is one path, whatever its points). */
+  lines: number;
 }
 
 interface Item {
@@ -51,11 +64,17 @@ export async function chartScene(spec: TopLevelSpec): Promise<Scene> {
   const view = new vega.View(vega.parse(vl.compile(spec).spec), { renderer: 'none' });
   try {
     await view.runAsync();
-    const scene: Scene = { axes: [], plots: [], legends: [] };
+    const scene: Scene = { axes: [], plots: [], legends: [], titles: [], lines: 0 };
     const texts = (g: Item, role: string): string[] => (g.items ?? []).filter((m) => m.role === role).flatMap((m) => m.items.map((t) => String(t.text)));
-    const walk = (mark: Mark): void => {
+    const walk = (mark: Mark, ox: number, oy: number): void => {
+      if (mark.marktype === 'line' && mark.role === 'mark') scene.lines += mark.items.length;
       if (mark.marktype !== 'group') return;
       for (const g of mark.items) {
+        const [x, y] = [ox + (g.x ?? 0), oy + (g.y ?? 0)];
+        if (mark.role === 'title') {
+          scene.titles.push({ text: texts(g, 'title-text').join(' '), x, y });
+          continue;
+        }
         if (mark.role === 'axis') {
           const title = texts(g, 'axis-title');
           // Grid lines are an axis group of their own, with no title and no labels.
@@ -75,11 +94,11 @@ export async function chartScene(spec: TopLevelSpec): Promise<Scene> {
           continue;
         }
         const dots = (g.items ?? []).filter((m) => m.marktype === 'symbol' && m.role === 'mark').flatMap((m) => m.items.map((d) => ({ x: d.x!, y: d.y!, r: Math.sqrt((d.size ?? 64) / Math.PI) })));
-        if (dots.length > 0) scene.plots.push({ width: g.width!, height: g.height!, dots });
-        for (const m of g.items ?? []) walk(m);
+        if (dots.length > 0) scene.plots.push({ x, y, width: g.width!, height: g.height!, dots });
+        for (const m of g.items ?? []) walk(m, x, y);
       }
     };
-    walk((view.scenegraph() as unknown as { root: Mark }).root);
+    walk((view.scenegraph() as unknown as { root: Mark }).root, 0, 0);
     return scene;
   } finally {
     view.finalize();

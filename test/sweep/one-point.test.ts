@@ -24,7 +24,7 @@ function sweep(values: string[]): Panel[] {
 describe('the line panels of a one-axis sweep', () => {
   it('one point: the interval is an error bar over a category', () => {
     const p99 = sweep(['30s'])[2]!;
-    expect(p99.layer.map((l) => [l.mark.type, l.encoding.x.type])).toEqual([['errorbar', 'ordinal'], ['line', 'ordinal']]);
+    expect(p99.layer.map((l) => [l.mark.type, l.encoding.x.type])).toEqual([['errorbar', 'ordinal'], ['point', 'ordinal']]);
   });
 
   it('two points: a band along a numeric axis, as before', () => {

@@ -166,16 +166,24 @@ function linesChart(axes: readonly Axis[], points: readonly PointResult[]): Swee
   // One point: a numeric x of one value has no tick step (vega printed "30.000000") and a band
   // over one x has no width (the interval did not show): a category, with the interval as an error bar.
   const single = points.length === 1;
+  // Values that are not numbers (true/false, class names) are categories: nothing lies between
+  // two of them, so no line or band joins them (a line from true to false read as a trend).
+  const categories = single || !s.quantitative;
   const x = single ? xyEncoding({ ...s, quantitative: false }) : xyEncoding(s, points.length > 12);
   // A metric no point has (latencies when no request got a 200) gets no panel: an empty one makes vega warn.
   // The rates are of answered requests: the unanswered share gets a panel where it matters (see manyUnanswered).
   const charted: readonly MetricKey[] = points.some((p) => p.metrics.unanswered_rate.mean >= 0.01) ? [...LINE_CHART_METRICS, 'unanswered_rate'] : LINE_CHART_METRICS;
   const panels = charted.filter((k) => points.some((p) => Number.isFinite(p.metrics[k].mean))).map((k) => {
     const values = points.map((p) => ({ ...pointRow(axes, [s], p), mean: p.metrics[k].mean, lo: p.metrics[k].lo, hi: p.metrics[k].hi }));
-    const axis = tickAxis(k);
+    // Nothing the y axis draws reaches above the plot, so every panel's title (placed above all
+    // its panel draws) is at the same height as its neighbour's: the y title starts at the plot's
+    // top and runs down (centred, "max ready pods (count)" stuck out above a 150-pixel plot), and
+    // a label on the plot's top edge is drawn below it (a 2 % tick there raised its title 6 pixels).
+    const axis = { ...tickAxis(k), titleAnchor: 'end', labelFlush: true };
     const y = { field: 'mean', type: 'quantitative', title: METRICS[k].title, scale: { ...metricScale(k, values.flatMap((v) => [v.mean, v.lo, v.hi])), padding: EDGE_PADDING }, axis };
     return {
-      title: { text: METRICS[k].label, fontSize: 13, anchor: 'middle' },
+      // Centred on the plot, not on the plot and its axes (whose labels differ in width).
+      title: { text: METRICS[k].label, fontSize: 13, anchor: 'middle', frame: 'group' },
       width: LINE_PANEL_WIDTH,
       height: 150,
       data: { values },
@@ -185,13 +193,13 @@ function linesChart(axes: readonly Axis[], points: readonly PointResult[]): Swee
           ? [
               {
                 transform: [{ filter: 'isValid(datum.lo) && isValid(datum.hi)' }],
-                mark: single ? { type: 'errorbar', color: '#4c78a8', ticks: { size: 14 } } : { type: 'errorband', color: '#4c78a8', opacity: 0.25 },
+                mark: categories ? { type: 'errorbar', color: '#4c78a8', ticks: { size: 14 } } : { type: 'errorband', color: '#4c78a8', opacity: 0.25 },
                 encoding: { x, y: { field: 'lo', type: 'quantitative', title: METRICS[k].title, axis }, y2: { field: 'hi' } },
               },
             ]
           : []),
         {
-          mark: { type: 'line', color: '#4c78a8', point: true },
+          mark: categories ? { type: 'point', color: '#4c78a8', filled: true, opacity: 1 } : { type: 'line', color: '#4c78a8', point: true },
           encoding: { x, y, tooltip: [{ field: 'label' }, ...meanTips(k)] },
         },
       ],
@@ -200,8 +208,8 @@ function linesChart(axes: readonly Axis[], points: readonly PointResult[]): Swee
   return {
     id: 'lines',
     heading: `Metrics against ${s.title}`,
-    explanation: single
-      ? 'One panel per metric: the mean over replications (dot) and its 95 % confidence interval (error bar: Wilson score interval for rates, which stays within 0–100 %; bootstrap for latencies, pods and pod-seconds, which stays within the values the replications gave).'
+    explanation: categories
+      ? `One panel per metric: the mean over replications (dot) and its 95 % confidence interval (error bar: Wilson score interval for rates, which stays within 0–100 %; bootstrap for latencies, pods and pod-seconds, which stays within the values the replications gave).${single ? '' : ` The values of ${s.title} are categories, not points on a scale, so no line joins them.`}`
       : 'One panel per metric: the mean over replications (line and dots) and its 95 % confidence interval (band: Wilson score interval for rates, which stays within 0–100 %; bootstrap for latencies, pods and pod-seconds, which stays within the values the replications gave). Replication r of every point used the same random numbers, so the shape of a line is more certain than the width of its band suggests.',
     spec: topLevel(`Sweep: metrics against ${s.title}`, `Mean over replications with its ${INTERVAL}.`, { concat: panels, columns: 2 }),
   };
