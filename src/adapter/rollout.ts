@@ -217,6 +217,17 @@ export interface Verdict {
   breach: string | undefined;
 }
 
+/**
+ * Two fractions as percentages with the fewest significant digits (3 or more) that tell them
+ * apart, so a breach never reads `0.10% exceeds 0.10%`.
+ */
+function distinctPercents(a: number, b: number): [string, string] {
+  const at = (x: number, d: number): string => String(+(x * 100).toPrecision(d));
+  let d = 3;
+  while (d < 15 && at(a, d) === at(b, d)) d++;
+  return [at(a, d), at(b, d)];
+}
+
 export function judge(h: RequestHistogram, t: RolloutThresholds): Verdict {
   const q = t.latencyQuantile ?? 0.95;
   const errorRate = h.count > 0 ? h.errors / h.count : 0;
@@ -224,7 +235,8 @@ export function judge(h: RequestHistogram, t: RolloutThresholds): Verdict {
   let breach: string | undefined;
   if (h.count >= (t.minRequests ?? 20)) {
     if (t.maxErrorRate !== undefined && errorRate > t.maxErrorRate) {
-      breach = `error rate ${(errorRate * 100).toFixed(2)}% over ${h.count} requests exceeds ${(t.maxErrorRate * 100).toFixed(2)}%`;
+      const [rate, max] = distinctPercents(errorRate, t.maxErrorRate);
+      breach = `error rate ${rate}% (${h.errors} of ${h.count} requests) exceeds ${max}%`;
     } else if (t.maxLatencySeconds !== undefined && latencySeconds > t.maxLatencySeconds) {
       breach = `p${Math.round(q * 100)} latency ${(latencySeconds * 1000).toFixed(1)} ms exceeds ${(t.maxLatencySeconds * 1000).toFixed(1)} ms`;
     }

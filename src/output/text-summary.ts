@@ -1,7 +1,8 @@
 import type { RunSummary } from './summary.js';
+import { percentOf } from './percent.js';
 
 // No requests answered: no share of them to state (the report's table writes a dash too).
-const pct = (n: number, d: number): string => (d === 0 ? '–' : `${((100 * n) / d).toFixed(2)}%`);
+const pct = percentOf;
 
 /** The order the wrote-line lists a run's files in; others follow, sorted. */
 const FILE_ORDER = ['summary.json', 'settings.json', 'requests.csv', 'autoscaler.csv', 'pods.csv', 'timeseries.csv', 'requests-per-second.csv', 'latency-buckets.csv', 'latency-cdf.csv'];

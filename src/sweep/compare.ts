@@ -16,6 +16,7 @@ import type { Progress } from './progress.js';
 import { boundedCI, pairedDifferenceCI, round6 } from './stats.js';
 import { roundMetrics } from './sweep.js';
 import type { RunTask } from './task.js';
+import { percentDigits } from '../output/percent.js';
 
 /** One `--class` as given and what it means. */
 export interface CompareClass {
@@ -179,14 +180,14 @@ export async function runCompare(opts: { file: string; def: CompareDefinition; r
 export function formatValue(k: MetricKey, v: number): string {
   if (Number.isNaN(v)) return '–';
   if (!Number.isFinite(v)) return String(v);
-  if (METRICS[k].unit === 'fraction') return `${+(v * 100).toPrecision(3)}%`;
+  if (METRICS[k].unit === 'fraction') return `${percentDigits(v * 100)}%`;
   const a = Math.abs(v);
   return a >= 100 ? String(Math.round(v)) : String(+v.toPrecision(3));
 }
 
 /** A difference from the baseline: of rates, in percentage points (the relative change follows it in brackets). */
 function formatDifference(k: MetricKey, v: number): string {
-  if (METRICS[k].unit === 'fraction') return `${+(v * 100).toPrecision(3)} pp`;
+  if (METRICS[k].unit === 'fraction') return `${percentDigits(v * 100)} pp`;
   return formatValue(k, v);
 }
 

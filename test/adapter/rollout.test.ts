@@ -1,7 +1,7 @@
 /** `knsim rollout`'s driver against the fake API server, with fake request-metrics endpoints. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { histogramQuantile, requestHistogram } from '../../src/adapter/request-metrics.js';
-import { apportion, planRollout, RolloutDriver, stepTraffic, type RolloutOptions, type ServiceObject } from '../../src/adapter/rollout.js';
+import { apportion, judge, planRollout, RolloutDriver, stepTraffic, type RolloutOptions, type ServiceObject } from '../../src/adapter/rollout.js';
 import type { RevisionObject } from '../../src/adapter/revisions.js';
 import type { TrafficTarget } from '../../src/core/traffic/index.js';
 import { FakeClock } from './support/fake-clock.js';
@@ -208,7 +208,7 @@ describe('RolloutDriver', () => {
     const r = await driver().run();
     expect(r.outcome).toBe('rolled-back');
     if (r.outcome !== 'rolled-back') return;
-    expect(r.reason).toMatch(/error rate 20\.00% over 100 requests exceeds 5\.00%/);
+    expect(r.reason).toMatch(/error rate 20% \(20 of 100 requests\) exceeds 5%/);
     const p = patches();
     expect(p.length).toBe(2);
     expect((p[1]!.body as { spec: { traffic: unknown } }).spec.traffic).toEqual(ORIGINAL);
@@ -272,5 +272,12 @@ describe('RolloutDriver', () => {
     expect(r.outcome).toBe('dry-run');
     expect(kube.writes()).toEqual([]);
     expect(logger.lines.filter((l) => l.msg === 'dry-run: would PATCH service traffic').length).toBe(3);
+  });
+});
+
+describe('a breach names its error rate apart from the threshold', () => {
+  it('0.104 % against 0.1 % reads so (two decimals printed "0.10% exceeds 0.10%")', () => {
+    const h = { buckets: new Map<number, number>([[Number.POSITIVE_INFINITY, 2881]]), count: 2881, errors: 3, sumSeconds: 100 };
+    expect(judge(h, { maxErrorRate: 0.001 }).breach).toBe('error rate 0.104% (3 of 2881 requests) exceeds 0.1%');
   });
 });

@@ -39,3 +39,13 @@ describe('the relative difference in the verdict table', () => {
     expect(table).toContain('pp: percentage points');
   });
 });
+
+describe('rates in the verdict table', () => {
+  it('99.987 % of requests refused reads 99.99 %, not 100 % (which would say every one was), in the value and the difference', () => {
+    const a = [0, 1, 2].map(() => run({ p50_ms: 1001, p95_ms: 1001, p99_ms: 1001 }));
+    const b = [0, 1, 2].map(() => run({ p50_ms: 11001, p95_ms: 11001, p99_ms: 11001, rate_503: 0.99987, error_rate: 0.99987 }));
+    const table = tableOf(a, b);
+    expect(table).toMatch(/\n503 rate +0% \[0%, 0%\] +99\.99% \[99\.99%, 99\.99%\] +\+99\.99 pp worse\n/);
+    expect(table).not.toContain('100%');
+  });
+});

@@ -7,6 +7,7 @@ import type { RevisionSummary, RunSummary } from '../summary.js';
 import { type TimeAxis, bucketLabel } from './aggregate.js';
 import type { Chart } from './charts/index.js';
 import { CHART_RUNNER, escapeHtml, pageHead } from './page.js';
+import { percentOf } from '../percent.js';
 
 export { escapeHtml };
 
@@ -52,7 +53,7 @@ export const hours = (v: number): string => {
   const short = v.toLocaleString('en-US', { maximumSignificantDigits: 4 });
   return Number(short.replace(/,/g, '')) === v ? short : v.toLocaleString('en-US', { minimumSignificantDigits: 4, maximumSignificantDigits: 4 });
 };
-const pct = (a: number, b: number): string => (b === 0 ? '–' : `${((100 * a) / b).toFixed(2)}%`);
+const pct = percentOf;
 
 /**
  * Times on the run's clock in the unit of the charts' time axes (s, min or h, by run length),

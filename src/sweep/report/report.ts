@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { axisLabel } from '../axes.js';
 import { METRICS, type MetricKey } from '../../output/metrics.js';
+import { percentDigits } from '../../output/percent.js';
 import type { PointResult, SweepDefinition } from '../sweep.js';
 import { inlineLibraries, scriptJson } from '../../output/report/html.js';
 import { CHART_RUNNER, escapeHtml, pageHead } from '../../output/report/page.js';
@@ -74,7 +75,7 @@ ${charts.length > 0 ? `<script>${CHART_RUNNER}</script>` : ''}
 /** A number for tables: up to 4 significant digits (fractions as percentages). */
 export function formatMetric(k: MetricKey, v: number | null): string {
   if (v === null || !Number.isFinite(v)) return '–';
-  if (METRICS[k].unit === 'fraction') return `${Number((v * 100).toPrecision(3))}%`;
+  if (METRICS[k].unit === 'fraction') return `${percentDigits(v * 100)}%`;
   return String(Number(v.toPrecision(Math.abs(v) >= 1000 ? 6 : 4)));
 }
 
