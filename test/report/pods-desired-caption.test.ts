@@ -40,4 +40,20 @@ describe('the pods chart of the first 2 s of hello-world', () => {
     const subtitle = JSON.stringify((spec as unknown as { title: { subtitle: unknown } }).title.subtitle);
     expect(subtitle).toContain('Each 1 s step shows the most of each line: pods held, desired and want set in it.');
   });
+
+  it('its explanation calls each line by the dash it is drawn with (desired dashed, want dotted; it said want was dashed)', () => {
+    const chart = reportCharts(loadRunData(dir)).charts.find((c) => c.id === 'pods')!;
+    const text = JSON.stringify(chart.spec);
+    // The dash pattern of each line, in the order of the legend's domain.
+    const m = /"strokeDash":\{"field":"k","type":"nominal","scale":\{"domain":(\[[^\]]*\]),"range":(\[(?:\[[^\]]*\],?)*\])/.exec(text);
+    expect(m).not.toBeNull();
+    const domain = JSON.parse(m![1]!) as string[];
+    const range = JSON.parse(m![2]!) as number[][];
+    // Keys of the lines: d desired, w want.
+    const dash = (key: string) => range[domain.indexOf(key)]!;
+    const kind = (p: number[]) => (p[1] === 0 ? 'solid' : p[0]! > p[1]! ? 'dashed' : 'dotted');
+    expect([kind(dash('d')), kind(dash('w'))]).toEqual(['dashed', 'dotted']);
+    expect(chart.explanation).toContain('desired scale (dashed)');
+    expect(chart.explanation).toContain('want (dotted)');
+  });
 });

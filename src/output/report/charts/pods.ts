@@ -170,7 +170,7 @@ export function podsChart(ctx: ChartContext): Chart | undefined {
     id: 'pods',
     heading: 'Pods over time',
     explanation:
-      'The decider’s desired scale and the KPA’s want (dashed) against the pods that are actually starting, ready and terminating; red shading marks panic mode and the purple strip along the top marks periods when the SKS put the activator in the request path (Proxy mode).',
+      'The decider’s desired scale (dashed) and the KPA’s want (dotted) against the pods that are actually starting, ready and terminating; red shading marks panic mode and the purple strip along the top marks periods when the SKS put the activator in the request path (Proxy mode).',
     spec: topLevel(
       'Pods over time',
       withLines(`Desired and want are step functions set at each decider evaluation; pod counts come from the pod transitions (pods.csv).\nEach ${bucketLabel(ctx.axis)} step shows the most of each line: pods held, desired and want set in it.${aggregationNote(ctx.axis, 'every line is the maximum in each bucket')}`, note),
