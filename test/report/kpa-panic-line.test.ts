@@ -37,4 +37,15 @@ describe('the KPA chart of a revision that scales to zero', () => {
     expect(text).toContain('panic line (⌈200% × max(1, ready)⌉−1) × target');
     expect(text).not.toContain('⌈200% of ready pods⌉');
   });
+
+  it('draws every line only where the KPA had data, and says so: the last point is the last valid evaluation (301 s of 480)', () => {
+    const chart = reportCharts(loadRunData(dir)).charts.find((c) => c.id === 'kpa')!;
+    const rows = dataOf(chart.spec, 'data_kpa_0');
+    const all = csv(dir, 'autoscaler.csv');
+    const valid = all.filter((r) => r['valid'] === '1');
+    const lastValid = Number(valid.at(-1)!['time_s']);
+    expect(Number(all.at(-1)!['time_s'])).toBeGreaterThan(lastValid + 100);
+    expect(Math.max(...rows.map((r) => r['t']!))).toBeCloseTo(lastValid, 4);
+    expect(chart.explanation).toContain('Every line is drawn only at evaluations where the KPA had data (valid = 1 in autoscaler.csv): where the lines break or stop, it had none');
+  });
 });

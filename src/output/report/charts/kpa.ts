@@ -114,7 +114,7 @@ export function kpaChart(ctx: ChartContext): Chart | undefined {
     id: 'kpa',
     heading: 'What the KPA saw',
     explanation:
-      'The metric the autoscaler averaged over its stable and panic windows, against the capacity of the ready pods (target × ready pods): the KPA scales up when the observed value rises above that capacity, and panics when the panic-window value rises above the dotted panic line (the decider compares the panic value rounded up to whole pods with the panic threshold × the ready pods, counting no ready pods as one, so the line moves in whole-pod steps and stays at the line of one pod while none is ready).' +
+      'The metric the autoscaler averaged over its stable and panic windows, against the capacity of the ready pods (target × ready pods): the KPA scales up when the observed value rises above that capacity, and panics when the panic-window value rises above the dotted panic line (the decider compares the panic value rounded up to whole pods with the panic threshold × the ready pods, counting no ready pods as one, so the line moves in whole-pod steps and stays at the line of one pod while none is ready). Every line is drawn only at evaluations where the KPA had data (valid = 1 in autoscaler.csv): where the lines break or stop, it had none, as a stable window after the last pod left.' +
       hpaNote,
     spec: topLevel(
       'What the KPA saw',
