@@ -81,7 +81,16 @@ export function selectNode<N extends NodeView>(
   tieBreak: (n: number) => number,
   matchingPods?: (node: N) => number,
 ): N | undefined {
-  const feasible = nodes.filter((n) => fits(n, pod));
+  return bestScored(nodes.filter((n) => fits(n, pod)), pod, tieBreak, matchingPods);
+}
+
+/** The best-scoring of nodes that passed the filters (ties as in selectNode), undefined if none. */
+function bestScored<N extends NodeView>(
+  feasible: readonly N[],
+  pod: PodResources,
+  tieBreak: (n: number) => number,
+  matchingPods?: (node: N) => number,
+): N | undefined {
   if (feasible.length === 0) return undefined;
   const scores = nodeScores(feasible, pod, matchingPods);
   let best = -1;
@@ -150,5 +159,5 @@ export function scheduleOne<N extends NodeView>(
     processed++;
     if (opts.schedulable(n) && fits(n, pod)) feasible.push(n);
   }
-  return { node: selectNode(feasible, pod, tieBreak, opts.matchingPods), processed };
+  return { node: bestScored(feasible, pod, tieBreak, opts.matchingPods), processed };
 }
