@@ -91,6 +91,8 @@ export class Pod {
   res: PodResources | undefined = undefined;
   /** The node it is bound to, only when the scenario has node pools (cluster.ts). */
   node: ClusterNode | undefined = undefined;
+  /** Stands for metadata.uid, a random UUID: the ReplicaSet's scale-down breaks some ties by it (pod-deletion-order.ts). */
+  uid = Number.NaN;
 
   constructor(
     readonly revision: Revision,

@@ -5,7 +5,9 @@ import {
   effectiveSksMode,
   isPaReachable,
   paReachability,
+  podDeletionOrder,
   type ContainerHealthyCondition,
+  type PodDeletionFacts,
   type PaRoutingState,
   type SksMode,
 } from '../core/autoscaler/index.js';
@@ -82,6 +84,8 @@ export class Revision {
   firstReadyAfterRequestAt = Number.NaN;
   private readonly serviceTime: Sampler;
   private readonly podRandom: RandomStream;
+  /** Each pod's uid, from a stream of its own so that drawing it moves no start-up draw. */
+  private readonly podUids: RandomStream;
   private readonly start: { scheduling: Sampler; imagePull: Sampler; containerStart: Sampler; readiness: Sampler; kubeletReadyLag: Sampler };
   private readonly probePeriod: number;
   /** Whether the activator's own probe makes a pod usable before Kubernetes marks it Ready. */
@@ -145,6 +149,7 @@ export class Revision {
     this.drainSeconds = Math.min(world.spec.cluster.drainSeconds, Math.max(KUBELET_MIN_GRACE_SECONDS, spec.timeoutSeconds));
     const rnd = world.sim.random;
     this.podRandom = rnd.stream(`pods/${spec.name}`);
+    this.podUids = rnd.stream(`pods/${spec.name}/uid`);
     this.serviceTime = makeSampler(spec.serviceTime);
     const ps = spec.podStart;
     this.start = {
@@ -285,23 +290,20 @@ export class Revision {
     this.notify(now);
   }
 
-  /**
-   * The ReplicaSet controller's order of pods to delete (controller_utils.go ActivePodsWithRanks),
-   * as far as knsim's pods carry it: unscheduled before scheduled, not ready before ready, then the
-   * pod whose node holds more of the revision's active pods (its rank: a Knative revision's
-   * Deployment owns only its own pods), then the most recently ready, the most restarted, the
-   * newest. Without node pools every rank is 0. Ready times are compared exactly, not by the
-   * power-of-two age buckets of LogarithmicScaleDown, whose ties upstream breaks by pod UID.
-   */
-  private deletionOrder(a: Pod, b: Pod): number {
-    const aUnscheduled = a.phase === 'Pending';
-    if (aUnscheduled !== (b.phase === 'Pending')) return aUnscheduled ? -1 : 1;
-    if (a.k8sReady !== b.k8sReady) return a.k8sReady ? 1 : -1;
-    const rank = (b.node?.matchingPods(this) ?? 0) - (a.node?.matchingPods(this) ?? 0);
-    if (rank !== 0) return rank;
-    if (a.k8sReady && a.readyAt !== b.readyAt) return b.readyAt - a.readyAt;
-    if (a.fault.restarts !== b.fault.restarts) return b.fault.restarts - a.fault.restarts;
-    return b.createdAt - a.createdAt || b.seq - a.seq;
+  /** What the ReplicaSet controller compares of `pod` when it picks pods to delete (pod-deletion-order.ts). */
+  private deletionFacts(pod: Pod): PodDeletionFacts {
+    return {
+      scheduled: pod.phase !== 'Pending',
+      // Its containers started: the kubelet reports phase Running from then.
+      running: !Number.isNaN(pod.queueProxyUpAt),
+      ready: pod.k8sReady,
+      // Without node pools every pod's node is unknown and the rank 0.
+      rank: pod.node?.matchingPods(this) ?? 0,
+      readySeconds: pod.readyAt,
+      restarts: pod.fault.restarts,
+      createdSeconds: pod.createdAt,
+      uid: pod.uid,
+    };
   }
 
   /** The ReplicaSet controller: create or delete pods to match replicas. */
@@ -310,8 +312,11 @@ export class Revision {
     if (live.length < this.replicas) {
       for (let i = live.length; i < this.replicas; i++) this.createPod(now);
     } else if (live.length > this.replicas) {
-      const victims = live.slice().sort((a, b) => this.deletionOrder(a, b));
-      for (let i = 0; i < live.length - this.replicas; i++) this.terminate(victims[i]!, now);
+      // Newest first, so that pods the controller has no preference between go newest first
+      // (upstream they go in its cache's listing order, which nothing here models).
+      const pods = live.slice().sort((a, b) => b.createdAt - a.createdAt || b.seq - a.seq);
+      const order = podDeletionOrder(pods.map((p) => this.deletionFacts(p)), now);
+      for (let i = 0; i < live.length - this.replicas; i++) this.terminate(pods[order[i]!]!, now);
     }
   }
 
@@ -320,6 +325,7 @@ export class Revision {
     if (++w.existingPods > w.podLimit) throw new PodLimitExceeded(this.spec.name, this.replicas, w.podLimit, now);
     const seq = ++this.podSeq;
     const pod = new Pod(this, `${this.spec.name}-deployment-${String(seq).padStart(4, '0')}`, seq, now);
+    pod.uid = this.podUids.next();
     this.pods.add(pod);
     this.podsView = undefined;
     this.countPhase(pod.phase, 1);

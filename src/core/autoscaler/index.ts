@@ -36,6 +36,7 @@ export * from './reachability.js';
 export * from './container-healthy.js';
 // The Deployment controller's Progressing condition (the progress deadline).
 export * from './deployment-progress.js';
+export * from './pod-deletion-order.js';
 export * from './scaler.js';
 export * from './kpa.js';
 export * from './sks.js';
