@@ -541,11 +541,12 @@ export class Revision {
   /**
    * One of its pods failed to schedule. The revision reconciler marks the revision
    * Unschedulable when it wants pods, none is available and the first one has
-   * PodScheduled=False, unless config-deployment pod-is-always-schedulable is true.
+   * PodScheduled=False, unless config-deployment pod-is-always-schedulable is true. The
+   * first pod is the one whose exit code ContainerHealthy reads ({@link firstPod}).
    */
   podUnschedulable(pod: Pod, now: number): void {
     if (this.world.cluster?.spec.podIsAlwaysSchedulable !== false) return;
-    if (this.replicas === 0 || this.readyPods.length > 0 || this.livePods[0] !== pod) return;
+    if (this.replicas === 0 || this.readyPods.length > 0 || this.firstPod() !== pod) return;
     // Checked at every reconcile upstream: a revision back from zero fails again on it.
     if (!this.unschedulable) this.setResourcesAvailable(() => (this.unschedulable = true), 'Unschedulable', now);
   }
@@ -621,12 +622,18 @@ export class Revision {
   }
 
   /**
-   * The exit code in the first pod's user-container lastTerminationState: the reconciler lists one
-   * pod, which the API server returns in name order, and knsim's pod names follow creation order.
+   * The pod the revision reconciler looks at when no pod is available: it lists one pod of the
+   * Deployment, terminating ones included, which the API server returns in name order, and
+   * knsim's pod names follow creation order.
    */
-  private firstPodLastExitCode(): number | undefined {
-    for (const p of this.pods) return p.fault.lastExitCode;
+  private firstPod(): Pod | undefined {
+    for (const p of this.pods) return p;
     return undefined;
+  }
+
+  /** The exit code in the first pod's user-container lastTerminationState. */
+  private firstPodLastExitCode(): number | undefined {
+    return this.firstPod()?.fault.lastExitCode;
   }
 
   /** The labeler set the revision's routing state: the revision reconciler writes the PA's reachability. */
