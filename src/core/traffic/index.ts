@@ -17,3 +17,4 @@ export * from './splits.js';
 export * from './labeler.js';
 export * from './activator-probe.js';
 export * from './kubelet-probe.js';
+export * from './first-ready.js';

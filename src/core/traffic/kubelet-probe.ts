@@ -23,6 +23,7 @@ import { QUEUE_PROXY_PROBE_RETRY_SECONDS } from './activator-probe.js';
 
 /** A readiness probe's timing fields as written (absent or 0 is Go's unset). */
 export interface ReadinessProbeFields {
+  initialDelaySeconds?: number | undefined;
   periodSeconds?: number | undefined;
   timeoutSeconds?: number | undefined;
   failureThreshold?: number | undefined;
@@ -31,6 +32,8 @@ export interface ReadinessProbeFields {
 
 /** The pod-level readiness probe the kubelet runs, after Knative's and Kubernetes' defaulting. */
 export interface KubeletReadinessProbe {
+  /** Seconds after the queue-proxy container starts before the kubelet probes it (nothing defaults it). */
+  initialDelaySeconds: number;
   periodSeconds: number;
   timeoutSeconds: number;
   failureThreshold: number;
@@ -55,6 +58,7 @@ export function podReadinessProbe(user: ReadinessProbeFields | undefined): Kubel
   }
   // The API server's defaulting of the queue-proxy's copy.
   return {
+    initialDelaySeconds: set(user?.initialDelaySeconds),
     periodSeconds: orDefault(period, 10),
     timeoutSeconds: orDefault(timeout, 1),
     failureThreshold: orDefault(failure, 3),

@@ -4,12 +4,14 @@ import { kubeletNotReadyAt, kubeletReadyAgainAt, podReadinessProbe } from '../..
 describe('podReadinessProbe: the kubelet probes the queue-proxy with the user probe as Knative and Kubernetes default it', () => {
   it.each([
     // No probe written (Knative's TCP default, no period): the API server's defaults, aggressive.
-    { user: undefined, want: { periodSeconds: 10, timeoutSeconds: 1, failureThreshold: 3, successThreshold: 1, aggressive: true } },
+    { user: undefined, want: { initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 1, failureThreshold: 3, successThreshold: 1, aggressive: true } },
     // periodSeconds 0 written is the same as unset; a successThreshold is kept.
-    { user: { periodSeconds: 0, successThreshold: 2 }, want: { periodSeconds: 10, timeoutSeconds: 1, failureThreshold: 3, successThreshold: 2, aggressive: true } },
+    { user: { periodSeconds: 0, successThreshold: 2 }, want: { initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 1, failureThreshold: 3, successThreshold: 2, aggressive: true } },
     // A period: Knative fills in failureThreshold 3 and timeoutSeconds 1 itself.
-    { user: { periodSeconds: 2 }, want: { periodSeconds: 2, timeoutSeconds: 1, failureThreshold: 3, successThreshold: 1, aggressive: false } },
-    { user: { periodSeconds: 2, failureThreshold: 1, timeoutSeconds: 5, successThreshold: 3 }, want: { periodSeconds: 2, timeoutSeconds: 5, failureThreshold: 1, successThreshold: 3, aggressive: false } },
+    { user: { periodSeconds: 2 }, want: { initialDelaySeconds: 0, periodSeconds: 2, timeoutSeconds: 1, failureThreshold: 3, successThreshold: 1, aggressive: false } },
+    { user: { periodSeconds: 2, failureThreshold: 1, timeoutSeconds: 5, successThreshold: 3 }, want: { initialDelaySeconds: 0, periodSeconds: 2, timeoutSeconds: 5, failureThreshold: 1, successThreshold: 3, aggressive: false } },
+    // An initial delay is kept as written (nothing defaults it); the probe stays aggressive without a period.
+    { user: { initialDelaySeconds: 10 }, want: { initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 1, failureThreshold: 3, successThreshold: 1, aggressive: true } },
   ])('$user → $want', ({ user, want }) => {
     expect(podReadinessProbe(user)).toEqual(want);
   });
