@@ -183,14 +183,17 @@ export class PodFaults {
 
   /**
    * Readiness passes at `now`: the activator finds it at its next probe step, Kubernetes at
-   * `kubeReadyAt` (undefined: a kubelet lag later, as a container coming up is modelled).
+   * `kubeReadyAt` (undefined: as a container coming up is modelled, Revision.firstReadyAt for
+   * the pod's first start, a kubelet lag later for a restart).
    */
   private becomeHealthy(pod: Pod, now: number, kubeReadyAt?: number): void {
     const f = pod.fault;
     const token = ++f.readyToken;
     const first = this.firstDraws.get(pod);
     this.firstDraws.delete(pod);
-    const at = kubeReadyAt ?? now + (first?.lag ?? this.rev.drawStart('kubeletReadyLag'));
+    const lag = kubeReadyAt === undefined ? (first?.lag ?? this.rev.drawStart('kubeletReadyLag')) : 0;
+    // A pod's first start follows the kubelet's probe timing (initialDelaySeconds runs from the queue-proxy's start).
+    const at = kubeReadyAt ?? (first !== undefined ? this.rev.firstReadyAt(this.tickerAnchor(pod), pod.queueProxyUpAt, now, lag) : now + lag);
     this.sim.at(this.rev.probeFoundAt(pod, f.probeSince, now), this.onFound, { pod, token });
     this.sim.at(at, this.onKubeReady, { pod, token });
   }

@@ -11,7 +11,14 @@ import {
   type PaRoutingState,
   type SksMode,
 } from '../core/autoscaler/index.js';
-import { activatorProbeFoundAt } from '../core/traffic/index.js';
+import {
+  activatorProbeFoundAt,
+  activatorSingleCheckFoundAt,
+  firstReadyFollowsPodStart,
+  kubeletFirstReadyAt,
+  podReadinessProbe,
+  type KubeletReadinessProbe,
+} from '../core/traffic/index.js';
 import { makeSampler, type Sampler } from '../engine/distributions.js';
 import type { RandomStream } from '../engine/random.js';
 import type { Activator } from './activator.js';
@@ -88,6 +95,8 @@ export class Revision {
   private readonly podUids: RandomStream;
   private readonly start: { scheduling: Sampler; imagePull: Sampler; containerStart: Sampler; readiness: Sampler; kubeletReadyLag: Sampler };
   private readonly probePeriod: number;
+  /** The kubelet's readiness probe of the revision's pods (the queue-proxy's copy of the serving container's). */
+  readonly readinessProbe: KubeletReadinessProbe;
   /** Whether the activator's own probe makes a pod usable before Kubernetes marks it Ready. */
   private readonly probeOptimisation: boolean;
   private observers: RevisionObserver[] = [];
@@ -160,6 +169,7 @@ export class Revision {
       kubeletReadyLag: makeSampler(ps.kubeletReadyLag),
     };
     this.probePeriod = world.spec.cluster.activatorProbePeriodSeconds;
+    this.readinessProbe = spec.kubeletReadinessProbe ?? podReadinessProbe(undefined);
     this.probeOptimisation = spec.enableProbeOptimisation !== false;
     this.resources = spec.work !== undefined || spec.memory !== undefined ? new RevisionResources(this, spec.work, spec.memory, spec.resources) : undefined;
     const injected = spec.faults !== undefined && spec.faults.length > 0;
@@ -376,8 +386,9 @@ export class Revision {
     const containerUp = scheduled + s.imagePull.sample(r) + s.containerStart.sample(r);
     const probeOk = containerUp + s.readiness.sample(r);
     // The activator probes from the moment the address appears; the queue-proxy answers from containerUp.
-    const found = activatorProbeFoundAt(scheduled, containerUp, probeOk, this.probePeriod);
-    const k8sReady = probeOk + s.kubeletReadyLag.sample(r);
+    const found = this.activatorFoundAt(scheduled, containerUp, probeOk);
+    // The kubelet's probe worker starts as the pod is scheduled here (onScheduled: its start time).
+    const k8sReady = this.firstReadyAt(scheduled, containerUp, probeOk, s.kubeletReadyLag.sample(r));
     const sim = this.world.sim;
     sim.at(scheduled, this.onScheduled, pod);
     sim.at(containerUp, this.onContainerUp, pod);
@@ -387,7 +398,23 @@ export class Revision {
 
   /** When the activator, probing since `since`, finds `pod`, whose readiness passes at `okAt`. */
   probeFoundAt(pod: Pod, since: number, okAt: number): number {
-    return activatorProbeFoundAt(since, pod.queueProxyUpAt, okAt, this.probePeriod);
+    return this.activatorFoundAt(since, pod.queueProxyUpAt, okAt);
+  }
+
+  /** The queue-proxy retries its check of the user container only when the probe has no periodSeconds. */
+  private activatorFoundAt(since: number, queueProxyUp: number, okAt: number): number {
+    const found = this.readinessProbe.aggressive ? activatorProbeFoundAt : activatorSingleCheckFoundAt;
+    return found(since, queueProxyUp, okAt, this.probePeriod);
+  }
+
+  /**
+   * When Kubernetes first marks a new pod Ready: a kubelet lag `lag` after its readiness passes at
+   * `okAt` with Knative's default probing, otherwise when the kubelet's probe (its ticker started at
+   * `anchor`, the queue-proxy up at `containerUp`) first finds it so.
+   */
+  firstReadyAt(anchor: number, containerUp: number, okAt: number, lag: number): number {
+    const p = this.readinessProbe;
+    return firstReadyFollowsPodStart(p) ? okAt + lag : kubeletFirstReadyAt(p, anchor, containerUp, okAt);
   }
 
   private onScheduled = (pod: Pod): void => {

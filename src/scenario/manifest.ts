@@ -448,6 +448,7 @@ function kubeletProbe(containers: readonly ContainerInput[]): { kubeletReadiness
     return typeof v === 'number' ? v : undefined;
   };
   const probe = podReadinessProbe({
+    initialDelaySeconds: field('initialDelaySeconds'),
     periodSeconds: field('periodSeconds'),
     timeoutSeconds: field('timeoutSeconds'),
     failureThreshold: field('failureThreshold'),

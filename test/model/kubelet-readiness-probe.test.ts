@@ -56,18 +56,20 @@ describe('readiness failure: NotReady and Ready again follow the kubelet readine
       want: [],
     },
     {
-      // Every 2 s, NotReady at the first failure (30.5); passing at 41, Ready at the next probe, 42.5.
+      // Every 2 s, NotReady at the first failure (30.5); passing at 41, Ready at the next probe, 42.5. With a period
+      // the queue-proxy checks the container once per activator probe: the activator, probing every 0.2 s since
+      // the pod turned NotReady, finds it at 41.1.
       name: 'periodSeconds 2, failureThreshold 1',
       probe: { periodSeconds: 2, failureThreshold: 1 },
       until: 41,
-      want: [['NotReady', 30.5], ['ActivatorHealthy', 41], ['Ready', 42.5]],
+      want: [['NotReady', 30.5], ['ActivatorHealthy', 41.1], ['Ready', 42.5]],
     },
     {
-      // Two failures (30.5, 32.5) and two successes (42.5, 44.5).
+      // Two failures (30.5, 32.5) and two successes (42.5, 44.5); the activator's rounds since 32.5 find it at 41.1.
       name: 'periodSeconds 2, failureThreshold 2, successThreshold 2',
       probe: { periodSeconds: 2, failureThreshold: 2, successThreshold: 2 },
       until: 41,
-      want: [['NotReady', 32.5], ['ActivatorHealthy', 41], ['Ready', 44.5]],
+      want: [['NotReady', 32.5], ['ActivatorHealthy', 41.1], ['Ready', 44.5]],
     },
   ])('$name', ({ probe, until, want }) => {
     expect(podEvents(probe, until)).toEqual(want);
@@ -99,8 +101,9 @@ describe("the manifest's readiness probe reaches the revision", () => {
     // Knative's default (no period): left out, the model's default.
     { probe: undefined, want: undefined },
     { probe: { httpGet: { path: '/ready' } }, want: undefined },
-    { probe: { periodSeconds: 2, failureThreshold: 1 }, want: { periodSeconds: 2, timeoutSeconds: 1, failureThreshold: 1, successThreshold: 1, aggressive: false } },
-    { probe: { tcpSocket: {}, successThreshold: 2 }, want: { periodSeconds: 10, timeoutSeconds: 1, failureThreshold: 3, successThreshold: 2, aggressive: true } },
+    { probe: { periodSeconds: 2, failureThreshold: 1 }, want: { initialDelaySeconds: 0, periodSeconds: 2, timeoutSeconds: 1, failureThreshold: 1, successThreshold: 1, aggressive: false } },
+    { probe: { httpGet: { port: 8080 }, initialDelaySeconds: 10 }, want: { initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 1, failureThreshold: 3, successThreshold: 1, aggressive: true } },
+    { probe: { tcpSocket: {}, successThreshold: 2 }, want: { initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 1, failureThreshold: 3, successThreshold: 2, aggressive: true } },
   ])('$probe → $want', ({ probe, want }) => {
     expect(load(probe)).toEqual(want);
   });
