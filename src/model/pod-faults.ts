@@ -1,4 +1,11 @@
-import { kubeletNotReadyAt, kubeletReadyAgainAt, podReadinessProbe, type KubeletReadinessProbe } from '../core/traffic/index.js';
+import {
+  firstReadyFollowsPodStart,
+  kubeletFirstReadyAt,
+  kubeletNotReadyAt,
+  kubeletReadyAgainAt,
+  podReadinessProbe,
+  type KubeletReadinessProbe,
+} from '../core/traffic/index.js';
 import { newProgressingCondition, progressCheckAt, progressDeadlineExceeded, syncProgressing, type DeploymentCounts, type ProgressingCondition } from '../core/autoscaler/index.js';
 import { RandomStream } from '../engine/random.js';
 import type { Pod } from './pod.js';
@@ -274,7 +281,10 @@ export class PodFaults {
       f.readyToken++; // it never left: cancel the pending NotReady
       return;
     }
-    this.becomeHealthy(pod, now, kubeletReadyAgainAt(this.probe, this.tickerAnchor(pod), now));
+    // A pod never Ready since it started is still within its first start: the initial delay holds.
+    const firstStart = this.firstDraws.has(pod) && !firstReadyFollowsPodStart(this.probe);
+    const anchor = this.tickerAnchor(pod);
+    this.becomeHealthy(pod, now, firstStart ? kubeletFirstReadyAt(this.probe, anchor, pod.queueProxyUpAt, now) : kubeletReadyAgainAt(this.probe, anchor, now));
   }
 
   // ---- crashes -----------------------------------------------------------------------------

@@ -65,3 +65,21 @@ describe.each([{ stepwise: false }, { stepwise: true }])('a new pod with a readi
     });
   });
 });
+
+describe('a readiness failure over the start-up still leaves the initial delay in force', () => {
+  it('initialDelaySeconds 10, every pod failing readiness until 5 s: Ready at the first tick after 11.601 (20.601), not at 10.601', () => {
+    const rev: RevisionSpec = {
+      ...revision({}),
+      kubeletReadinessProbe: podReadinessProbe({ initialDelaySeconds: 10 }),
+      faults: [{ kind: 'readinessFailure', atSeconds: 0, durationSeconds: 5 }],
+    };
+    const { rec } = run(world([service('hello', [rev])], [one], { duration: 40 }));
+    // The activator, probing since the pod was scheduled, finds it at the queue-proxy check's first 50 ms step after the failure ends (5.001).
+    expect(rec.pods.map((p) => [p.event, Number(p.time.toFixed(6))])).toEqual([
+      ['Pending', 0.101],
+      ['Starting', 0.601],
+      ['ActivatorHealthy', 5.001],
+      ['Ready', 20.601],
+    ]);
+  });
+});
