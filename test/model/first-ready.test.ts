@@ -71,7 +71,7 @@ describe('a readiness failure over the start-up still leaves the initial delay i
     const rev: RevisionSpec = {
       ...revision({}),
       kubeletReadinessProbe: podReadinessProbe({ initialDelaySeconds: 10 }),
-      faults: [{ kind: 'readinessFailure', atSeconds: 0, durationSeconds: 5 }],
+      faults: [{ kind: 'readinessFailure', atSeconds: 0, durationSeconds: 5, pods: undefined }],
     };
     const { rec } = run(world([service('hello', [rev])], [one], { duration: 40 }));
     // The activator, probing since the pod was scheduled, finds it at the queue-proxy check's first 50 ms step after the failure ends (5.001).
