@@ -10,6 +10,7 @@ export * from './validate.js';
 export * from './k8s-names.js';
 export * from './resolve.js';
 export * from './latest-ready.js';
+export * from './revision-ready.js';
 export * from './pick.js';
 export * from './rollout-duration.js';
 export * from './rollout.js';
