@@ -17,7 +17,9 @@ import {
   firstReadyFollowsPodStart,
   kubeletFirstReadyAt,
   podReadinessProbe,
+  revisionReadyStatus,
   type KubeletReadinessProbe,
+  type ReadyStatus,
 } from '../core/traffic/index.js';
 import { makeSampler, type Sampler } from '../engine/distributions.js';
 import type { RandomStream } from '../engine/random.js';
@@ -205,6 +207,15 @@ export class Revision {
 
   private get resourcesUnavailable(): boolean {
     return this.progressTimedOut !== undefined || this.unschedulable || this.initialScaleNeverAchieved;
+  }
+
+  /** The revision's Ready condition now, as the Route reads it. */
+  get readyStatus(): ReadyStatus {
+    return revisionReadyStatus({
+      scaleTargetInitialized: this.autoscaler?.pa.scaleTargetInitialized === true,
+      resourcesAvailableFalse: this.resourcesUnavailable,
+      containerHealthyFalse: this.containerHealthyCond.status === 'False',
+    });
   }
 
   /** The revision's ContainerHealthy condition now. */
@@ -623,7 +634,11 @@ export class Revision {
       this.world.recorder.revisionFailed?.(this, now, reason);
     } else if (!isFalse && open) {
       last.untilSeconds = now;
+    } else {
+      return;
     }
+    // The Route tracks its revisions, and its configuration, whose latest ready revision this may move.
+    this.service.onRevisionReadyChanged(this, now);
   }
 
   /**

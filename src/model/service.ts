@@ -10,6 +10,7 @@ import {
   revisionPercents,
   routedRevisions,
   type RevisionInfo,
+  type ReadyStatus,
   type Rollout,
   type RoutingState,
   type Split,
@@ -51,7 +52,8 @@ export class ServiceModel {
    * for some start times (64.3123 − 63.3123 < 1), and the rollout then never got its plan.
    */
   private ingressReadyAt = Number.NEGATIVE_INFINITY;
-  private readonly readyNames = new Set<string>();
+  /** Each revision's Ready status as the Route last heard of it (absent: Unknown). */
+  private readonly readyStatus = new Map<string, ReadyStatus>();
   /** Each revision's routing state, as the labeler last set it (absent: `pending`). */
   private readonly routingState = new Map<string, RoutingState>();
   /** The revisions the Route's status.traffic names; a reconcile that fails on a target leaves it alone. */
@@ -128,17 +130,31 @@ export class ServiceModel {
     this.reconcileRoute(this.world.sim.now);
   };
 
-  /** The revision's PA status changed: the Route cares when it first becomes Ready. */
+  /**
+   * The revision's PA status changed: it may have initialized its scale target, which makes
+   * the revision Ready; the Route reconciles at once.
+   */
   onRevisionStatus(rev: Revision, now: number): void {
-    if (this.readyNames.has(rev.spec.name) || !this.revisionReady(rev)) return;
-    this.readyNames.add(rev.spec.name);
     // Constructors call in before the revision is registered; the creator reconciles then.
-    if (this.byName.has(rev.spec.name)) this.reconcileRoute(now);
+    if (this.noteReady(rev) && this.byName.has(rev.spec.name)) this.reconcileRoute(now);
   }
 
-  /** A revision is Ready once its scale target reached initial scale (ScaleTargetInitialized). */
-  private revisionReady(rev: Revision): boolean {
-    return rev.autoscaler?.pa.scaleTargetInitialized === true;
+  /**
+   * A condition of the revision turned False or stopped being False. The Route tracks the
+   * revisions its traffic names, so their status change reconciles it, after the step that
+   * made it (an informer event): a routed revision not Ready holds the Route as it is, and
+   * its turning Ready again lets the held traffic change through.
+   */
+  onRevisionReadyChanged(rev: Revision, now: number): void {
+    if (this.noteReady(rev) && this.byName.has(rev.spec.name)) this.routeQueue.addAt(now);
+  }
+
+  /** Records the revision's Ready status; whether it changed. */
+  private noteReady(rev: Revision): boolean {
+    const status = rev.readyStatus;
+    if ((this.readyStatus.get(rev.spec.name) ?? 'Unknown') === status) return false;
+    this.readyStatus.set(rev.spec.name, status);
+    return true;
   }
 
   private reconcileRoute(now: number): void {
@@ -147,7 +163,8 @@ export class ServiceModel {
       name: r.spec.name,
       configurationName: this.spec.name,
       generation: r.spec.generation,
-      ready: this.readyNames.has(r.spec.name),
+      ready: this.readyStatus.get(r.spec.name) === 'True',
+      failed: this.readyStatus.get(r.spec.name) === 'False',
       serviceName: this.spec.name,
     }));
     this.latestReady = latestReadyRevisionName(infos, this.spec.name, this.latestReady);
@@ -155,7 +172,8 @@ export class ServiceModel {
       revisions: infos,
       configurations: [{ name: this.spec.name, latestReadyRevisionName: this.latestReady || undefined }],
     }, { serviceName: this.spec.name });
-    // Until its targets are ready, a Route keeps serving what it had (or nothing yet), and its status.traffic.
+    // Until every target is Ready (again), a Route keeps serving what it had (or nothing yet), and its
+    // status.traffic: a traffic change or a rollout step waits, and a failed target fails the Route.
     if (!res.ok) {
       this.trafficAssigned = false;
       this.routeFailed = res.error.isFailure;

@@ -1,0 +1,95 @@
+/**
+ * A Route whose traffic names a revision that is not Ready (upstream route.go configureTraffic,
+ * traffic.go addRevisionTarget / addConfigurationTarget): it marks the bad target and leaves the
+ * ingress as last programmed, so no traffic change and no rollout step goes through until every
+ * target is Ready again; the Route tracks its revisions, so it reconciles the moment that happens.
+ */
+import { describe, expect, it } from 'vitest';
+import type { ClientSpec, PodFaultSpec, RevisionSpec, ServiceSpec } from '../../src/model/spec.js';
+import { revision, run, service, world, type RevOpts } from './world-fixture.js';
+
+const pinned1 = { 'autoscaling.knative.dev/min-scale': '1', 'autoscaling.knative.dev/max-scale': '1' };
+const faulty = (o: RevOpts, faults: PodFaultSpec[]): RevisionSpec => ({ ...revision(o), faults });
+const round = (t: number): number => Number(t.toFixed(6));
+
+describe('a traffic update naming a revision that is crash-looping', () => {
+  // hello-00001 has one pod (min = max = 1) whose container exits at 60 s and twice more, 5 s
+  // after each start: Ready False 60–62, 66–78 and 82–104 s (kubelet back-off 0, 10 and 20 s).
+  // At 70 s the user splits traffic 50/50 with hello-00002, which is Ready throughout.
+  const users: ClientSpec = { kind: 'open', name: 'users', service: 'hello', process: 'uniform', rate: { shape: 'constant', rps: 2 }, startSeconds: 0.25, endSeconds: 120 } as ClientSpec;
+  const svc: ServiceSpec = {
+    ...service('hello', [
+      faulty({ initialPods: 1, annotations: pinned1 }, [{ kind: 'crash', atSeconds: 60, pods: 1, count: 3, uptimeSeconds: 5 }]),
+      revision({ name: 'hello-00002', generation: 2, initialPods: 1, annotations: pinned1 }),
+    ]),
+    traffic: [
+      { atSeconds: 0, traffic: [{ revisionName: 'hello-00001', percent: 100 }] },
+      { atSeconds: 70, traffic: [{ revisionName: 'hello-00001', percent: 50 }, { revisionName: 'hello-00002', percent: 50 }] },
+    ],
+  };
+  const { rec, world: w } = run(world([svc], [users], { duration: 150 }));
+
+  it('is applied only when the revision is Ready again, at 78 s (it was applied at once, at 70 s)', () => {
+    expect(w.services.get('hello')!.revisions[0]!.readyFalse.map((p) => [p.atSeconds, p.untilSeconds])).toEqual([
+      [60, 62],
+      [66, 78],
+      [82, 104],
+    ]);
+    const split = rec.traffics.filter((t) => t.time >= 60).map((t) => [t.time, Object.fromEntries(t.percents)]);
+    // The Route reconciles at each Ready change it can act on: back to True at 62 (nothing to change), 78 and 104.
+    expect(split).toEqual([
+      [62, { 'hello-00001': 100 }],
+      [78, { 'hello-00001': 50, 'hello-00002': 50 }],
+      [104, { 'hello-00001': 50, 'hello-00002': 50 }],
+    ]);
+  });
+
+  it('keeps every request on the failing revision until then, as the ingress was programmed', () => {
+    const held = rec.requests.filter((r) => r.arrival > 70 && r.arrival < 78);
+    expect(held).toHaveLength(16);
+    expect(held.every((r) => r.revision?.spec.name === 'hello-00001')).toBe(true);
+    const after = rec.requests.filter((r) => r.arrival > 79 && r.arrival < 120);
+    expect(after.some((r) => r.revision?.spec.name === 'hello-00002')).toBe(true);
+  });
+});
+
+describe('a gradual rollout whose new revision crash-loops', () => {
+  // hello-00002 (min = max = 1) is created at 10 s and, as the fixture creates revisions, has its
+  // scale target initialized at once: its rollout (60 s) takes 1 % at 10 s, the ingress is Ready at
+  // 11 s, and then 59 steps of 2 % are due a second apart from 12 s. Its pod's container exits at
+  // 30.5 s, is restarted at once (Ready at 32.5 s), exits again 4.7 s after starting (36.2 s) and is
+  // back after the 10 s back-off: Ready False 30.5–32.5 and 36.2–48.2 s. The configuration target
+  // flattens to it (the latest ready revision stays it while it is not Ready), so the Route holds.
+  const svc: ServiceSpec = service('hello', [
+    revision({ initialPods: 1 }),
+    faulty({ name: 'hello-00002', generation: 2, createdAt: 10, annotations: pinned1 }, [{ kind: 'crash', atSeconds: 30.5, pods: 1, count: 2, uptimeSeconds: 4.7 }]),
+  ], [{ latestRevision: true, percent: 100 }], 60);
+  const { rec, world: w } = run(world([svc], [], { duration: 150 }));
+  const shares = rec.traffics.filter((t) => t.time >= 10).map((t) => [round(t.time), t.percents.get('hello-00002') ?? 0]);
+
+  it('does not step while the revision is not Ready, and steps once when it is Ready again (it stepped every second through the crash loop)', () => {
+    expect(w.services.get('hello')!.revisions[1]!.readyFalse.map((p) => [p.atSeconds, round(p.untilSeconds!)])).toEqual([
+      [30.5, 32.5],
+      [36.2, 48.2],
+    ]);
+    expect(shares.filter(([t]) => t! >= 29 && t! <= 51)).toEqual([
+      [29, 37],
+      [30, 39],
+      // The step due at 31 s waits for 32.5 s; the next is due a step after that.
+      [32.5, 41],
+      [33.5, 43],
+      [34.5, 45],
+      [35.5, 47],
+      // Held from 36.2 s to 48.2 s: the twelve steps due in between make one.
+      [48.2, 49],
+      [49.2, 51],
+      [50.2, 53],
+    ]);
+  });
+
+  it('finishes later by the time it was held', () => {
+    // 1 % + 49 steps of 2 % (the 50th capped at 100 %) end 1 + 50 s after the start, at 61 s,
+    // unheld; the Route held 1.5 s (31 to 32.5 s) and 11.7 s (36.5 to 48.2 s).
+    expect(shares.find(([, p]) => p === 100)![0]).toBe(74.2);
+  });
+});
