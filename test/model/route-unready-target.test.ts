@@ -93,3 +93,29 @@ describe('a gradual rollout whose new revision crash-loops', () => {
     expect(shares.find(([, p]) => p === 100)![0]).toBe(74.2);
   });
 });
+
+describe('a new latest ready revision while a pinned target is crash-looping', () => {
+  // Half the traffic is pinned to hello-00001 (Ready False 60–62, 66–78 and 82–104 s, as above),
+  // half follows the latest ready revision. hello-00003 is created at 68 s and starts a pod from
+  // scratch (Ready, and its scale target initialized, 2.5 s later), while hello-00001 is not Ready.
+  const svc: ServiceSpec = {
+    ...service('hello', [
+      faulty({ initialPods: 1, annotations: pinned1 }, [{ kind: 'crash', atSeconds: 60, pods: 1, count: 3, uptimeSeconds: 5 }]),
+      revision({ name: 'hello-00002', generation: 2, initialPods: 1 }),
+      revision({ name: 'hello-00003', generation: 3, createdAt: 68, initialPods: undefined }),
+    ]),
+    traffic: [{ atSeconds: 0, traffic: [{ revisionName: 'hello-00001', percent: 50 }, { latestRevision: true, percent: 50 }] }],
+  };
+  const { rec } = run(world([svc], [], { duration: 150 }));
+
+  it('moves the latest-revision half to it only when hello-00001 is Ready again, at 78 s (it moved at 70.5 s)', () => {
+    const split = rec.traffics.filter((t) => t.time >= 60).map((t) => [round(t.time), Object.fromEntries(t.percents)]);
+    expect(split).toEqual([
+      [62, { 'hello-00001': 50, 'hello-00002': 50 }],
+      [78, { 'hello-00001': 50, 'hello-00003': 50 }],
+      // The ingress reports the split Ready: the Route reconciles so the labeler can let hello-00002 go.
+      [79, { 'hello-00001': 50, 'hello-00003': 50 }],
+      [104, { 'hello-00001': 50, 'hello-00003': 50 }],
+    ]);
+  });
+});
