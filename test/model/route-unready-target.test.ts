@@ -5,8 +5,11 @@
  * target is Ready again; the Route tracks its revisions, so it reconciles the moment that happens.
  */
 import { describe, expect, it } from 'vitest';
+import type { KpaScaleOutput, PipelineReconcileInput, ReconcileCause } from '../../src/core/autoscaler/index.js';
+import type { Revision } from '../../src/model/revision.js';
 import type { ClientSpec, PodFaultSpec, RevisionSpec, ServiceSpec } from '../../src/model/spec.js';
-import { revision, run, service, world, type RevOpts } from './world-fixture.js';
+import { World } from '../../src/model/world.js';
+import { MemoryRecorder, revision, run, service, world, type RevOpts } from './world-fixture.js';
 
 const pinned1 = { 'autoscaling.knative.dev/min-scale': '1', 'autoscaling.knative.dev/max-scale': '1' };
 const faulty = (o: RevOpts, faults: PodFaultSpec[]): RevisionSpec => ({ ...revision(o), faults });
@@ -36,7 +39,7 @@ describe('a traffic update naming a revision that is crash-looping', () => {
       [82, 104],
     ]);
     const split = rec.traffics.filter((t) => t.time >= 60).map((t) => [t.time, Object.fromEntries(t.percents)]);
-    // The Route reconciles at each Ready change it can act on: back to True at 62 (nothing to change), 78 and 104.
+    // The Route reconciles at each Ready change of the revision; those finding it Ready again program the split: 62 (nothing new), 78, 104.
     expect(split).toEqual([
       [62, { 'hello-00001': 100 }],
       [78, { 'hello-00001': 50, 'hello-00002': 50 }],
@@ -117,5 +120,48 @@ describe('a new latest ready revision while a pinned target is crash-looping', (
       [79, { 'hello-00001': 50, 'hello-00003': 50 }],
       [104, { 'hello-00001': 50, 'hello-00003': 50 }],
     ]);
+  });
+});
+
+describe('a traffic update naming a failed revision (Ready False) fails the Route', () => {
+  /** [time, reachable] of hello-00001's PA at each change. */
+  class ReachabilityRecorder extends MemoryRecorder {
+    flips: Array<[number, boolean]> = [];
+    reconcile(rev: Revision, time: number, _input: PipelineReconcileInput, _output: KpaScaleOutput, _cause: ReconcileCause): void {
+      if (rev.spec.name !== 'hello-00001') return;
+      const last = this.flips[this.flips.length - 1];
+      if (last === undefined || last[1] !== rev.autoscaler.reachable) this.flips.push([round(time), rev.autoscaler.reachable]);
+    }
+  }
+  // hello-00003's container exits at every start and its progress deadline is 10 s: Ready False
+  // (ProgressDeadlineExceeded) from 11 s. At 20 s traffic moves from hello-00001 (min-scale 1) to
+  // hello-00002; the labeler keeps hello-00001 active until the Route is Ready (the ingress reports
+  // the split at 21 s). At 20.5 s the traffic names hello-00003 too.
+  const svc: ServiceSpec = {
+    ...service('hello', [
+      revision({ initialPods: 1, annotations: { 'autoscaling.knative.dev/min-scale': '1' } }),
+      revision({ name: 'hello-00002', generation: 2, initialPods: 1 }),
+      faulty({ name: 'hello-00003', generation: 3, initialPods: undefined, annotations: { 'serving.knative.dev/progress-deadline': '10s' } }, [
+        { kind: 'crash', atSeconds: 1.6, pods: 1, count: 1000, uptimeSeconds: 0 },
+      ]),
+    ]),
+    traffic: [
+      { atSeconds: 0, traffic: [{ revisionName: 'hello-00001', percent: 100 }] },
+      { atSeconds: 20, traffic: [{ revisionName: 'hello-00002', percent: 100 }] },
+      { atSeconds: 20.5, traffic: [{ revisionName: 'hello-00002', percent: 50 }, { revisionName: 'hello-00003', percent: 50 }] },
+    ],
+  };
+  const rec = new ReachabilityRecorder();
+  const w = new World(world([svc], [], { duration: 200 }), rec);
+  w.run();
+
+  it('keeps the split, and the labeler lets the left revision go at once: reserve, Unreachable, min-scale dropped (it stayed active for good)', () => {
+    expect(w.services.get('hello')!.revisions[2]!.readyFalse).toEqual([{ atSeconds: 11, untilSeconds: undefined, reason: 'ProgressDeadlineExceeded' }]);
+    expect(rec.traffics.filter((t) => t.time >= 20).map((t) => [t.time, Object.fromEntries(t.percents)])).toEqual([[20, { 'hello-00002': 100 }]]);
+    expect(rec.flips).toEqual([
+      [0, true],
+      [20.5, false],
+    ]);
+    expect(w.services.get('hello')!.revisions[0]!.replicas).toBe(0);
   });
 });
