@@ -13,6 +13,7 @@ import { overrideFields } from './fields.js';
 import type { Explanation } from './inspector.js';
 import type { ChartOut, FromWorker, ProblemOut, Progress, Speed, ToWorker } from './protocol.js';
 import { PRESETS, DEFAULT_PRESET, presetHolding, runLabel } from './presets.js';
+import { formatEta, percentDone, RunEta } from './eta.js';
 import { decodeShare, encodeShare } from './share.js';
 import { renderSummary } from './summary-view.js';
 import './style.css';
@@ -237,6 +238,8 @@ $('restart').onclick = () => {
   if (load()) send({ type: 'play', speed: speed() });
 };
 ui.speed.onchange = () => {
+  // Another speed: the pace measured so far no longer says how long the rest takes.
+  eta.reset();
   if (progress?.running === true) send({ type: 'play', speed: speed() });
 };
 $('share').onclick = async () => {
@@ -286,6 +289,8 @@ const LIVE_REFRESH_MS = 500;
 let chartsBusy = false;
 let lastChartsAt = 0;
 let drawnFinal = false;
+/** The wall time a running run has left, for the status line. */
+const eta = new RunEta();
 
 function onProgress(p: Progress): void {
   const wasDone = progress?.done === true;
@@ -297,7 +302,12 @@ function onProgress(p: Progress): void {
   }
   // A run stopped at a limit says so (the message line says which); Run starts it again.
   const state = runState(p);
-  ui.status.textContent = `t = ${p.now.toFixed(1)} s of ${p.durationSeconds} s · ${p.ticks} decider ticks · ${state}`;
+  let left = '';
+  if (p.running && !p.done) {
+    const seconds = eta.note(performance.now(), p.now, p.durationSeconds);
+    if (seconds !== undefined) left = ` · ${formatEta(seconds)}`;
+  } else eta.reset();
+  ui.status.textContent = `t = ${p.now.toFixed(1)} s of ${p.durationSeconds} s (${percentDone(p.now, p.durationSeconds)} %) · ${p.ticks} decider ticks · ${state}${left}`;
   document.body.dataset['state'] = state;
   document.body.dataset['now'] = String(p.now);
   document.body.dataset['ticks'] = String(p.ticks);
