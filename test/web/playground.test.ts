@@ -528,7 +528,7 @@ describe.skipIf(!hasChromium)('the playground in Chromium', () => {
     expect(await page.textContent('#problem')).toBe(
       'line 8: scenario.yaml: clients[0].closed.think: 1e7 requests sent by 100 s (the least cap; 198000 foreseen): users answered at once (404 before a revision is Ready, 502, 503) send again after 0 s; add think time or run it with knsim run --max-requests',
     );
-    expect(await page.textContent('#status')).toMatch(/^t = 100\.0 s of 200 s · \d+ decider ticks · stopped$/);
+    expect(await page.textContent('#status')).toMatch(/^t = 100\.0 s of 200 s \(50 %\) · \d+ decider ticks · stopped$/);
     // It loaded and ran: what the page shows is its own, and quickstart's summary and files are gone.
     expect(await page.getAttribute('body', 'data-stale')).toBeNull();
     expect(await page.textContent('#summary')).toBe('');
@@ -565,7 +565,7 @@ describe.skipIf(!hasChromium)('the playground in Chromium', () => {
     await page.waitForFunction(() => document.body.dataset['state'] === 'running' && Number(document.body.dataset['now']) > 0, null, { timeout: 120_000 });
     const shown = Number(await page.getAttribute('body', 'data-now'));
     expect(shown).toBeLessThan(1);
-    expect(await page.textContent('#status')).toMatch(/^t = 0\.\d s of 15 s · 0 decider ticks · running$/);
+    expect(await page.textContent('#status')).toMatch(/^t = 0\.\d s of 15 s \(0 %\) · 0 decider ticks · running( · about \d+ (s|min|h) left)?$/);
     await page.click('#pause');
     await page.waitForSelector('body[data-state="paused"]', { timeout: 120_000 });
     const held = Number(await page.getAttribute('body', 'data-now'));
