@@ -18,7 +18,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { notRegularFile } from './regular-file.js';
 import { getHeapStatistics } from 'node:v8';
 import vm from 'node:vm';
-import type { Message } from 'esbuild';
+import { bundleSync } from './bundle-sync.js';
+import type { BundleReply } from './bundle-worker.js';
 import {
   AUTOSCALING_ANNOTATION_KEYS,
   AUTOSCALER_API_VERSION,
@@ -37,8 +38,6 @@ import { closest } from './did-you-mean.js';
 import { formatPath, ScenarioError, type PathSegment } from './errors.js';
 import { enterUserCall, leaveUserCall, passUserModuleGate, type LoggedCall } from './user-call-log.js';
 
-// esbuild (and the child_process, crypto and worker_threads modules it loads) only when a scenario names a module: most runs have none.
-const loadEsbuild = (): typeof import('esbuild') => createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
 
 /** The default time budget of one call into a user module. */
 export const DEFAULT_USER_CALL_BUDGET_MS = 1000;
@@ -66,11 +65,10 @@ const compiled = new Map<string, Compiled>();
 
 const JS_EXTENSIONS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
 
-/** The first error of an esbuild failure, as `line L, column C: text`. */
-function esbuildProblem(e: unknown): { at: string; text: string } {
-  const errors = (e as { errors?: Message[] }).errors;
-  const m = errors?.[0];
-  if (m === undefined) return { at: '', text: thrownMessage(e) };
+/** The first error of a failed bundling, as `line L, column C: text`. */
+function bundleProblem(r: Extract<BundleReply, { ok: false }>): { at: string; text: string } {
+  const m = r.errors[0];
+  if (m === undefined) return { at: '', text: r.message };
   const loc = m.location;
   return { at: loc ? `line ${loc.line}, column ${loc.column + 1}` : '', text: m.text };
 }
@@ -85,26 +83,13 @@ function compile(ref: UserClassRef): vm.Script {
   }
   const hit = compiled.get(file);
   if (hit !== undefined && hit.mtimeMs === st.mtimeMs) return hit.script;
-  let code: string;
-  let sha256: string;
-  try {
-    const out = loadEsbuild().buildSync({
-      entryPoints: [file],
-      bundle: true,
-      format: 'cjs',
-      platform: 'node',
-      target: 'node20',
-      write: false,
-      logLevel: 'silent',
-      sourcemap: 'inline',
-      metafile: true,
-    });
-    code = out.outputFiles[0]!.text;
-    sha256 = sourcesSha256(file, Object.keys(out.metafile.inputs));
-  } catch (e) {
-    const p = esbuildProblem(e);
+  const out = bundleSync(file);
+  if (!out.ok) {
+    const p = bundleProblem(out);
     throw new ScenarioError(file, p.at, `cannot compile the autoscaler module: ${p.text}`);
   }
+  const code = out.code;
+  const sha256 = sourcesSha256(file, out.inputs);
   const script = new vm.Script(code, { filename: file });
   compiled.set(file, { script, mtimeMs: st.mtimeMs, sha256 });
   return script;

@@ -4,10 +4,12 @@
  * gave a valid file and the load went through: now it is refused by its kind, unopened.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { build } from 'esbuild';
 import { afterEach, describe, expect, it } from 'vitest';
+import { BUNDLE_OPTIONS, regularFilesOnly } from '../../src/scenario/bundle-worker.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { notRegularFile } from '../../src/scenario/regular-file.js';
 import { bin } from '../support/cli.js';
@@ -63,6 +65,48 @@ describe('other files that are not regular files', () => {
     expect(catchScenarioError(() => loadScenario(file)).message).toBe(`${file}: autoscalerClasses[0].module: autoscaler module ${JSON.stringify(pipe)} ${PIPE_RULE}`);
     writeFileSync(file, classes(dir));
     expect(catchScenarioError(() => loadScenario(file)).message).toBe(`${file}: autoscalerClasses[0].module: autoscaler module ${JSON.stringify(dir)} is a directory`);
+  });
+
+  // esbuild opened every import itself: a pipe's content was bundled as if it were a file, a
+  // pipe with no writer blocked `knsim run` for good, and /dev/zero was read until memory ran out.
+  it.runIf(HAS_MKFIFO)('a file an autoscaler module imports that is a named pipe is refused at the import', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'knsim-import-'));
+    const pipe = pipeWithWriter(join(dir, 'helper.js'), 'export const scale = 1;\n');
+    writeFileSync(join(dir, 'cls.ts'), [
+      "import { scale } from './helper.js';",
+      "export default { apiVersion: 'knsim.dev/v1', create() { return { decide: () => ({ desiredScale: scale }) }; } };",
+      '',
+    ].join('\n'));
+    const file = join(dir, 's.yaml');
+    writeFileSync(file, `${BASE}autoscalerClasses:\n  - { name: my.example.com, module: ./cls.ts }\n`);
+    expect(catchScenarioError(() => loadScenario(file)).message).toBe(
+      `${join(dir, 'cls.ts')}: line 1, column 23: cannot compile the autoscaler module: ${pipe} ${PIPE_RULE}`,
+    );
+    const run = spawnSync(process.execPath, [bin, 'run', file, '--out', join(dir, 'out')], { encoding: 'utf8', timeout: 120_000 });
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim().split('\n')).toEqual([`knsim: ${join(dir, 'cls.ts')}: line 1, column 23: cannot compile the autoscaler module: ${pipe} ${PIPE_RULE}`]);
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+  });
+
+  // esbuild follows the link, so the message names the device.
+  it.runIf(existsSync('/dev/zero'))('an import of a link to /dev/zero is refused, unread', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'knsim-import-'));
+    symlinkSync('/dev/zero', join(dir, 'zero.js'));
+    writeFileSync(join(dir, 'cls.js'), "import z from './zero.js';\nexport default { apiVersion: 'knsim.dev/v1', z, create() { return {}; } };\n");
+    const file = join(dir, 's.yaml');
+    writeFileSync(file, `${BASE}autoscalerClasses:\n  - { name: my.example.com, module: ./cls.js }\n`);
+    expect(catchScenarioError(() => loadScenario(file)).message).toBe(
+      `${join(dir, 'cls.js')}: line 1, column 15: cannot compile the autoscaler module: /dev/zero is a character device, not a regular file: knsim reads input only from regular files`,
+    );
+  });
+
+  it('a bundled source past the size cap is refused by the plugin', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'knsim-import-'));
+    writeFileSync(join(dir, 'big.js'), `export const x = '${'x'.repeat(2000)}';\n`);
+    writeFileSync(join(dir, 'main.js'), "import { x } from './big.js';\nexport default x.length;\n");
+    const bundle = (maxFileBytes: number) => build({ ...BUNDLE_OPTIONS, entryPoints: [join(dir, 'main.js')], plugins: [regularFilesOnly(maxFileBytes)] });
+    await expect(bundle(1000)).rejects.toThrow(`${join(dir, 'big.js')} is ${statSync(join(dir, 'big.js')).size} bytes; a bundled source may be at most 1000`);
+    expect((await bundle(4000)).outputFiles?.[0]?.text).toContain('x'.repeat(2000));
   });
 
   // Read until 16 MiB had passed; a device is refused by its kind now, unread.
