@@ -17,7 +17,7 @@ type LbPick = (t: RevisionThrottler) => Tracker | undefined;
  * load-balancing policy that containerConcurrency selects.
  */
 export class RevisionThrottler {
-  /** Healthy pods known by probing, sorted by creation order. */
+  /** Healthy pods known by probing, sorted by destination (`IP:8012` as a string, as updateCapacity sorts). */
   private trackers: TrackerTree;
   private readonly byPod = new Map<Pod, Tracker>();
   /**
@@ -65,7 +65,7 @@ export class RevisionThrottler {
     return this.revision.spec.containerConcurrency;
   }
 
-  /** The throttler's first view of the revision's healthy pods (sorted by creation order). */
+  /** The throttler's first view of the revision's healthy pods (its tree puts them in destination order). */
   setHealthyPods(pods: readonly Pod[], now: number): void {
     for (const t of this.byPod.values()) t.removed = true;
     this.byPod.clear();

@@ -136,6 +136,8 @@ export class Cluster {
 
   private nodeReady(node: ClusterNode, now: number): void {
     node.state = 'Ready';
+    // The Node object is created as it registers: the range allocator gives it a podCIDR then.
+    this.world.network.nodeRegistered(node);
     node.readyAt = now;
     this.world.recorder.node?.(node, 'Ready', now);
     // A node was added: pods waiting for capacity try again (their back-off permitting).
@@ -206,6 +208,7 @@ export class Cluster {
     this.count(this.notDeleted, node.pool, -1);
     node.state = 'Deleted';
     node.deletedAt = now;
+    this.world.network.nodeDeleted(node);
     const i = this.nodes.indexOf(node);
     if (i >= 0) this.nodes.splice(i, 1);
     this.world.recorder.node?.(node, 'Deleted', now);

@@ -122,6 +122,8 @@ export class PodFaults {
     if (pod.phase !== 'Pending') return;
     const now = this.sim.now;
     pod.startTime = now;
+    // The kubelet creates the pod's sandbox: the CNI gives it an address.
+    this.rev.world.network.attach(pod);
     this.rev.setPhase(pod, 'Starting', now);
     pod.fault.probeSince = now;
     this.firstDraws.set(pod, first);

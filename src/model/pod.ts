@@ -91,13 +91,15 @@ export class Pod {
   res: PodResources | undefined = undefined;
   /** The node it is bound to, only when the scenario has node pools (cluster.ts). */
   node: ClusterNode | undefined = undefined;
+  /** Its address (IPv4 as a number; −1 until its sandbox starts): the activators order their trackers by it. */
+  ip = -1;
   /** Stands for metadata.uid, a random UUID: the ReplicaSet's scale-down breaks some ties by it (pod-deletion-order.ts). */
   uid = Number.NaN;
 
   constructor(
     readonly revision: Revision,
     readonly name: string,
-    /** Creation order within the revision; trackers are sorted by it. */
+    /** Creation order within the revision; the revision's pod lists are sorted by it. */
     readonly seq: number,
     readonly createdAt: number,
   ) {

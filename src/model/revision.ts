@@ -362,6 +362,7 @@ export class Revision {
     pod.runningBeforeRun = true;
     this.world.recorder.podTransition(pod, 'Pending', now);
     this.world.cluster?.placeRunning(pod, now);
+    this.world.network.attach(pod);
     this.startQueueProxy(pod, now);
     pod.activatorHealthy = true;
     this.activatorHealthyPods.insert(pod);
@@ -431,6 +432,8 @@ export class Revision {
   private onScheduled = (pod: Pod): void => {
     if (pod.phase !== 'Pending') return;
     pod.startTime = this.world.sim.now;
+    // The kubelet creates the pod's sandbox: the CNI gives it an address.
+    this.world.network.attach(pod);
     this.setPhase(pod, 'Starting', this.world.sim.now);
   };
 
@@ -566,6 +569,7 @@ export class Revision {
     this.pods.delete(pod);
     this.world.existingPods--;
     this.podsView = undefined;
+    this.world.network.detach(pod);
     this.world.cluster?.podGone(pod, now);
   }
 

@@ -1,10 +1,13 @@
+import { trackerDestOrder } from '../core/autoscaler/index.js';
 import type { Pod } from './pod.js';
 import { SeqNodeBase, SeqTreap } from './seq-treap.js';
 
 /**
  * The activator's view of one healthy pod: its own in-flight count there (upstream
  * podTracker). It is also a node of its throttler's {@link TrackerTree}, free while it
- * has a slot (inFlight < containerConcurrency).
+ * has a slot (inFlight < containerConcurrency). Its tree key (`seq`) is its destination's
+ * place in the throttler's order (`IP:8012` as a string, core's trackerDestOrder); a live pod's
+ * address is its own, so the key is unique in a throttler.
  */
 export class Tracker extends SeqNodeBase<Tracker> {
   inFlight = 0;
@@ -15,7 +18,7 @@ export class Tracker extends SeqNodeBase<Tracker> {
     readonly pod: Pod,
     cc: number,
   ) {
-    super(pod.seq, cc > 0);
+    super(trackerDestOrder(pod.ip), cc > 0);
     // Declared true, then set false: written twice from the first tracker on, the field is not
     // one V8 treats as constant. Otherwise the first pod to leave (about a second into steady-1h)
     // would end its constness and deoptimise the request-path code that relied on it (onServiceDone, route).
@@ -26,7 +29,7 @@ export class Tracker extends SeqNodeBase<Tracker> {
 /** Up to this many trackers, reads go through an array view: a steady revision's handful of pods costs what an array did. */
 const SMALL = 64;
 
-/** One throttler's pod trackers in creation order, searchable for the first with a free slot. */
+/** One throttler's pod trackers in destination order (upstream sorts them by `IP:port`), searchable for the first with a free slot. */
 export class TrackerTree extends SeqTreap<Tracker> {
   /** The trackers in order while there are at most SMALL of them; undefined after a change. */
   private view: Tracker[] | undefined = undefined;
@@ -78,7 +81,7 @@ export class TrackerTree extends SeqTreap<Tracker> {
     return -1;
   }
 
-  /** All trackers in creation order (a copy). */
+  /** All trackers in destination order (a copy). */
   toArray(): Tracker[] {
     return this.nodes();
   }

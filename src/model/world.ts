@@ -18,6 +18,7 @@ import {
 import type { Revision } from './revision.js';
 import { DeadlineSet } from './deadlines.js';
 import { Cluster } from './cluster.js';
+import { PodNetwork } from './pod-network.js';
 import { MetricsServer } from './metrics-server.js';
 import { ServiceModel } from './service.js';
 import { defaultAutoscalerClasses, type AutoscalerClassRegistry } from '../core/autoscaler/index.js';
@@ -65,6 +66,8 @@ export class World {
   readonly metricsServer: MetricsServer | undefined;
   /** Nodes and scheduling, when the scenario has node pools (cluster.ts); undefined: unbounded capacity. */
   readonly cluster: Cluster | undefined;
+  /** Pod addresses: node podCIDRs and each range's host-local IPAM (pod-network.ts). */
+  readonly network: PodNetwork;
   /** Answered requests to reuse, when the recorder copies them (see Recorder.copiesRequests). */
   private readonly freeRequests: Request[] = [];
   private readonly recycleRequests: boolean;
@@ -105,6 +108,7 @@ export class World {
     if (this.activatorPool !== undefined) this.servingActivators = this.activators.slice();
     const resources = spec.services.some((s) => s.revisions.some((r) => r.work !== undefined || r.memory !== undefined));
     this.metricsServer = resources ? new MetricsServer(this) : undefined;
+    this.network = new PodNetwork(spec.cluster.nodes);
     this.cluster = spec.cluster.nodes !== undefined ? new Cluster(this, spec.cluster.nodes) : undefined;
     for (const s of spec.services) this.services.set(s.name, new ServiceModel(this, s));
     startClients(this);

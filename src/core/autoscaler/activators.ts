@@ -140,3 +140,52 @@ export function lbPolicyFor(containerConcurrency: number): LbPolicyName {
   if (cc <= 3) return 'first-available';
   return 'round-robin';
 }
+
+/** The queue-proxy's serving port, which the activator's pod trackers address (`IP:8012`). */
+export const QUEUE_PROXY_PORT = 8012;
+
+/** A pod tracker's destination as the throttler keys it: `IP:port`. */
+export function trackerDest(ip: string, port: number = QUEUE_PROXY_PORT): string {
+  return `${ip}:${port}`;
+}
+
+/**
+ * The throttler's tracker order (updateCapacity sorts by dest): plain string comparison, so
+ * `10.244.0.10:8012` comes before `10.244.0.9:8012`. Negative, 0 or positive like a sort comparator.
+ */
+export function compareTrackerDests(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Ranks of the 256 octet strings when the character after them is `after`: a shorter string
+ * that is a prefix of a longer one sorts first after `.` (below every digit) and last after `:`
+ * (above every digit).
+ */
+function octetRanks(after: string): Uint8Array {
+  const octets = Array.from({ length: 256 }, (_, i) => i);
+  octets.sort((x, y) => compareTrackerDests(`${x}${after}`, `${y}${after}`));
+  const rank = new Uint8Array(256);
+  octets.forEach((o, r) => (rank[o] = r));
+  return rank;
+}
+
+const INNER_OCTET_RANK = octetRanks('.');
+const LAST_OCTET_RANK = octetRanks(':');
+
+/**
+ * A number that orders IPv4 addresses (unsigned 32-bit) as {@link compareTrackerDests} orders
+ * their `IP:port` strings, for any one port: the strings differ first inside the first octet
+ * that differs, so each octet is replaced by its rank among octet strings followed by `.`, or
+ * by `:` for the last. Lets a sorted structure key trackers by a number.
+ */
+export function trackerDestOrder(ip: number): number {
+  requireInteger('ip', ip, 0);
+  if (ip > 0xffffffff) throw new InvalidArgumentError('ip', `must be at most 2^32 − 1, got ${ip}`);
+  return (
+    INNER_OCTET_RANK[ip >>> 24]! * 0x1000000 +
+    INNER_OCTET_RANK[(ip >>> 16) & 255]! * 0x10000 +
+    INNER_OCTET_RANK[(ip >>> 8) & 255]! * 0x100 +
+    LAST_OCTET_RANK[ip & 255]!
+  );
+}

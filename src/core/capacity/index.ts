@@ -15,3 +15,4 @@ export * from './cluster-autoscaler.js';
 export * from './karpenter.js';
 export * from './cost.js';
 export * from './cpu-shares.js';
+export * from './pod-ips.js';
