@@ -1,8 +1,9 @@
 /**
  * A treap keyed by a unique number (`seq`: pods' creation order, or a tracker's destination
  * order), counting per subtree its nodes and those marked free: the sorted lists a scale-up
- * to 100k pods updates once per pod (ready pods, activator trackers) take O(log n) per insert, removal, index and first-free search where
- * a sorted array takes O(n). Nodes carry their own links, so a list allocates nothing else.
+ * to 100k pods updates once per pod (ready pods, activator trackers) take O(log n) per
+ * insert, removal, index and first-free search where a sorted array takes O(n). Nodes carry
+ * their own links, so a list allocates nothing else.
  */
 export interface SeqNode<N> {
   readonly seq: number;

@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { assignSlice, compareTrackerDests, trackerDest } from '../../src/core/autoscaler/activators.js';
+import { formatIPv4 } from '../../src/core/capacity/pod-ips.js';
+import type { Pod } from '../../src/model/pod.js';
 import type { RevisionThrottler } from '../../src/model/activator.js';
 import type { Revision } from '../../src/model/revision.js';
 import { World } from '../../src/model/world.js';
@@ -46,6 +49,9 @@ function pickMatchesArray(t: RevisionThrottler, cc: number): boolean {
   return ok;
 }
 
+const dest = (p: Pod): string => trackerDest(formatIPv4(p.ip));
+const byDest = (pods: readonly Pod[]): Pod[] => [...pods].sort((a, b) => compareTrackerDests(dest(a), dest(b)));
+
 function check(w: World, rev: Revision, cc: number): { healthy: number; checked: number } {
   const healthy = rev.activatorHealthyPods.toArray();
   expect(healthy.map((p) => p.seq)).toEqual([...healthy.map((p) => p.seq)].sort((a, b) => a - b));
@@ -56,12 +62,11 @@ function check(w: World, rev: Revision, cc: number): { healthy: number; checked:
     checked++;
     const assigned = t.assigned.map((x) => x.pod);
     if (cc === 0 || t.activatorIndex === -1) {
-      // Every healthy pod, in creation order, and nothing else.
-      expect(assigned).toEqual(healthy);
+      // Every healthy pod, in IP:8012 string order, and nothing else.
+      expect(assigned).toEqual(byDest(healthy));
     } else {
-      // A slice of them, still in creation order.
-      expect(assigned.every((p) => healthy.includes(p))).toBe(true);
-      expect(assigned.map((p) => p.seq)).toEqual([...assigned.map((p) => p.seq)].sort((x, y) => x - y));
+      // This activator's slice of them in that order (core's assignSlice).
+      expect(assigned).toEqual(assignSlice(byDest(healthy), t.activatorIndex, t.numActivators));
     }
     for (const x of t.assigned) expect(x.inFlight).toBeGreaterThanOrEqual(0);
     if (cc > 0) expect(pickMatchesArray(t, cc)).toBe(true);

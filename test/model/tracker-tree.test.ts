@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { compareTrackerDests, trackerDest } from '../../src/core/autoscaler/activators.js';
+import { formatIPv4 } from '../../src/core/capacity/pod-ips.js';
 import type { Pod } from '../../src/model/pod.js';
 import { PodList } from '../../src/model/pod-list.js';
 import { TrackerTree, type Tracker } from '../../src/model/tracker-tree.js';
@@ -12,7 +14,9 @@ function lcg(seed: number): (n: number) => number {
   };
 }
 
-const pod = (seq: number): Pod => ({ seq }) as Pod;
+/** Pod `seq` at 10.244.0.0 + seq, so that string order (…0.10 before …0.9) and creation order differ. */
+const pod = (seq: number): Pod => ({ seq, ip: 0x0af40000 + seq }) as Pod;
+const dest = (t: Tracker): string => trackerDest(formatIPv4(t.pod.ip));
 
 /** The reference: first free position in [lo, hi) of a plain sorted array. */
 function naiveFirstFree(list: readonly Tracker[], cc: number, lo: number, hi: number): number {
@@ -20,7 +24,7 @@ function naiveFirstFree(list: readonly Tracker[], cc: number, lo: number, hi: nu
   return -1;
 }
 
-describe('TrackerTree keeps trackers in creation order with free-slot counts', () => {
+describe('TrackerTree keeps trackers in IP:8012 string order with free-slot counts', () => {
   it.each([
     // [containerConcurrency, operations, seed]
     [1, 3000, 1],
@@ -40,7 +44,7 @@ describe('TrackerTree keeps trackers in creation order with free-slot counts', (
         nextSeq = Math.max(nextSeq, seq) + 1;
         const t = tree.insert(pod(seq));
         ref.push(t);
-        ref.sort((a, b) => a.pod.seq - b.pod.seq);
+        ref.sort((a, b) => compareTrackerDests(dest(a), dest(b)));
       } else if (op < 5) {
         const t = ref[rnd(ref.length)]!;
         tree.remove(t);

@@ -4,8 +4,12 @@ import {
   activatorCapacityForRevision,
   activatorCount,
   assignSlice,
+  compareTrackerDests,
   lbPolicyFor,
+  trackerDest,
+  trackerDestOrder,
 } from '../../../src/core/autoscaler/activators.js';
+import { formatIPv4 } from '../../../src/core/capacity/pod-ips.js';
 import { InvalidArgumentError } from '../../../src/core/errors.js';
 
 const range = (n: number, from = 0) => Array.from({ length: n }, (_, i) => from + i);
@@ -156,5 +160,66 @@ describe('lbPolicyFor', () => {
 
   it.each([[-1], [1.5], [Number.NaN]])('rejects CC %d', (cc) => {
     expect(() => lbPolicyFor(cc)).toThrow(InvalidArgumentError);
+  });
+});
+
+describe('tracker order (updateCapacity sorts trackers by their IP:port string)', () => {
+  /** a.b.c.d as a number. */
+  const v4 = (a: number, b: number, c: number, d: number): number => ((a << 24) >>> 0) + (b << 16) + (c << 8) + d;
+
+  it.each([
+    // [a, b, want sign]: string comparison, not numeric
+    ['10.244.0.10', '10.244.0.9', -1],
+    ['10.244.0.2', '10.244.0.10', 1],
+    ['10.244.0.100', '10.244.0.11', -1],
+    // A last octet that is a prefix of another sorts after it (':' is above the digits)…
+    ['10.244.0.1', '10.244.0.10', 1],
+    ['10.244.0.25', '10.244.0.250', 1],
+    // …but an inner one sorts before ('.' is below them).
+    ['10.244.1.5', '10.244.10.5', -1],
+    ['10.244.1.200', '10.244.10.3', -1],
+    ['10.244.2.3', '10.244.10.3', 1],
+    ['10.244.0.7', '10.244.0.7', 0],
+  ])('%s:8012 vs %s:8012 → %i', (a, b, want) => {
+    expect(Math.sign(compareTrackerDests(trackerDest(a), trackerDest(b)))).toBe(want);
+  });
+
+  it('sorts a node range of pods as strings: .10–.13 before .2–.9', () => {
+    const dests = Array.from({ length: 12 }, (_, i) => trackerDest(`10.244.0.${i + 2}`));
+    expect(dests.sort(compareTrackerDests).map((d) => d.slice(9, -5))).toEqual(['10', '11', '12', '13', '2', '3', '4', '5', '6', '7', '8', '9']);
+  });
+
+  it.each([
+    ['10.244.0.10', '10.244.0.9'],
+    ['10.244.0.100', '10.244.0.11'],
+    ['10.244.0.10', '10.244.0.1'],
+    ['10.244.1.200', '10.244.10.3'],
+    ['10.0.255.255', '10.1.0.0'],
+    // The first octet compares as a string too: "10" before "9".
+    ['10.0.0.0', '9.255.255.255'],
+  ])('trackerDestOrder(%s) < trackerDestOrder(%s), as their strings', (a, b) => {
+    const n = (s: string): number => {
+      const [w, x, y, z] = s.split('.').map(Number) as [number, number, number, number];
+      return v4(w, x, y, z);
+    };
+    expect(trackerDestOrder(n(a))).toBeLessThan(trackerDestOrder(n(b)));
+    expect(compareTrackerDests(trackerDest(formatIPv4(n(a))), trackerDest(formatIPv4(n(b))))).toBe(-1);
+  });
+
+  it('trackerDestOrder agrees with the string order on 20,000 pairs of addresses', () => {
+    let s = 12345;
+    const next = (): number => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0);
+    // Mostly close addresses (the pairs that differ in one octet's length), some anywhere.
+    const pick = (): number => (next() % 4 === 0 ? next() : v4(10, 244, next() % 3, next() % 256));
+    for (let i = 0; i < 20000; i++) {
+      const a = pick();
+      const b = pick();
+      const byString = compareTrackerDests(trackerDest(formatIPv4(a)), trackerDest(formatIPv4(b)));
+      expect(Math.sign(trackerDestOrder(a) - trackerDestOrder(b))).toBe(byString);
+    }
+  });
+
+  it.each([[-1], [2 ** 32], [0.5]])('trackerDestOrder rejects %d', (n) => {
+    expect(() => trackerDestOrder(n)).toThrow(InvalidArgumentError);
   });
 });
