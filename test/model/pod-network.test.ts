@@ -24,14 +24,15 @@ function twelvePods(cc: number, activators: number, clients: ClientSpec[]): Worl
   return new World(spec, new MemoryRecorder());
 }
 
-const oneRequestAt = (t: number): ClientSpec => ({
+/** Uniform arrivals at `rps` from `t` for `seconds`. */
+const requestsAt = (t: number, rps: number, seconds: number): ClientSpec => ({
   kind: 'open',
-  name: 'one',
+  name: 'load',
   service: 'hello',
   process: 'uniform',
-  rate: { shape: 'constant', rps: 1 },
+  rate: { shape: 'constant', rps },
   startSeconds: t,
-  endSeconds: t + 0.5,
+  endSeconds: t + seconds,
 });
 
 describe('pod addresses without node pools (one 10.0.0.0/8 host-local range)', () => {
@@ -111,14 +112,14 @@ describe('pod addresses with node pools (A9: a 4-CPU node holds three 1-CPU pods
 
 describe('the activators order their trackers by IP:8012 as a string', () => {
   it('CC 1 (first-available): the first request goes to pod 0009 at 10.0.0.10, not to pod 0001 at 10.0.0.2', () => {
-    const w = twelvePods(1, 1, [oneRequestAt(5)]);
+    const w = twelvePods(1, 1, [requestsAt(5, 1, 0.5)]);
     w.run();
     const rec = w.recorder as MemoryRecorder;
     expect(rec.requests.map((r) => [r.route, podNo(r.pod!.name), formatIPv4(r.pod!.ip)])).toEqual([['activator', '0009', '10.0.0.10']]);
   });
 
   it('CC 1, two activators: each takes six pods of the string order, index 0 .10–.13, .2, .3 and index 1 .4–.9', () => {
-    const w = twelvePods(1, 2, [{ ...oneRequestAt(5), rate: { shape: 'constant', rps: 20 }, endSeconds: 7 }]);
+    const w = twelvePods(1, 2, [requestsAt(5, 20, 2)]);
     w.sim.run(8);
     const rev = w.services.get('hello')!.revisions[0]!;
     const slices = w.activators

@@ -9,6 +9,7 @@ import {
   nodeCidrPrefixFor,
   nodePodCidr,
   type Cidr,
+  type HostLocalRange,
 } from '../../../src/core/capacity/pod-ips.js';
 import { InvalidArgumentError } from '../../../src/core/errors.js';
 
@@ -98,12 +99,12 @@ describe('hostLocalNext (host-local round robin)', () => {
     expect([r24.start, r24.end, r24.gateway].map(formatIPv4)).toEqual(['10.244.0.1', '10.244.0.254', '10.244.0.1']);
   });
 
-  it.each([
+  it.each<[string, HostLocalRange, number | undefined, number[], string]>([
     // [label, range, lastReserved, in use, want]
     ['first pod: .1 is the gateway, so .2', r24, undefined, [], '10.244.0.2'],
     ['the one after the last handed out', r24, ip(0, 9), [ip(0, 2)], '10.244.0.10'],
     ['skips addresses still in use', r24, ip(0, 9), [ip(0, 10), ip(0, 11)], '10.244.0.12'],
-    ['a released address is not reused before the range comes round', r24, ip(0, 5), [ip(0, 5)], '10.244.0.6'],
+    ['.3, released, is not reused before the range comes round', r24, ip(0, 5), [ip(0, 2), ip(0, 4), ip(0, 5)], '10.244.0.6'],
     ['wraps from .254 past the gateway to .2', r24, ip(0, 254), [], '10.244.0.2'],
     ['wraps, skipping those in use', r24, ip(0, 253), [ip(0, 254), ip(0, 2)], '10.244.0.3'],
     ['last reserved outside the range: from the start', r24, ip(7, 7), [], '10.244.0.2'],
