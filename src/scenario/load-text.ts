@@ -5,7 +5,7 @@
  * scenario names are read through {@link ScenarioFiles}, so this module also runs in a
  * browser (the playground); `load.ts` supplies the node:fs reader.
  */
-import { isDocument, isNode, isScalar, LineCounter, parseAllDocuments, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
+import { Composer, isDocument, isNode, isScalar, LineCounter, Parser, visit, YAMLParseError, type CST, type Document, type Node as YamlNode } from 'yaml';
 import { kubectlTags } from './kubectl-yaml.js';
 import { checkWrittenMetadata, checkWrittenScenarioMetadata } from './metadata-values.js';
 import type { ActivatorCpuSpec, ClientSpec, RequestTraceMode, ServiceSpec, StartCondition, WorldSpec } from '../model/spec.js';
@@ -38,7 +38,7 @@ import { featuresWarnings } from './config-features.js';
 import type { RevisionOrigin } from './work-estimate.js';
 import { shapeTrace, type RawTrace, type TraceFormat } from './trace-shape.js';
 import { firstInvalidUtf8, startsUtf16, utf8Rule } from './utf8.js';
-import { TOO_DEEP_RULE, tooDeepOffset } from './yaml-depth.js';
+import { TOO_DEEP_RULE, tooDeepIn } from './yaml-depth.js';
 
 export { firstInvalidUtf8 } from './utf8.js';
 import { TOO_MANY_NODES_RULE, tooManyNodesOffset } from './yaml-size.js';
@@ -437,21 +437,48 @@ function lineColumn(text: string, offset: number): string {
 }
 
 /**
- * Runs a YAML parse after refusing more than MAX_YAML_NODES nodes or nesting deeper than MAX_YAML_DEPTH (at its line); a stack
- * overflow all the same (a thread with a small stack) gets the same rule.
+ * How every user YAML file is composed. logLevel: the parser would print its warnings (a mapping
+ * as a key, an unknown tag) to stderr through process.emitWarning. uniqueKeys: checked by
+ * firstYamlError in linear time. merge: `<<: *anchor` merge keys, which kubectl's YAML reader
+ * (go-yaml) resolves too. customTags: plain scalars as go-yaml v2 reads them (`0644` is octal,
+ * `yes` a boolean; kubectl-yaml.ts).
  */
-function guardDepth<T>(file: string, text: string, parse: () => T): T {
+const COMPOSE_OPTIONS = { prettyErrors: false, uniqueKeys: false, logLevel: 'error', merge: true, customTags: kubectlTags } as const;
+
+/**
+ * Composes the file's syntax tokens (`compose`, as yaml's parseDocument or parseAllDocuments
+ * would) after refusing more than MAX_YAML_NODES nodes or nesting deeper than MAX_YAML_DEPTH (at
+ * its line); a stack overflow all the same (a thread with a small stack) gets the same rule. The
+ * tokens the depth check walks are the ones composed: parsing them is most of a load's cost, and
+ * was done twice when each step parsed the text itself.
+ */
+function composeGuarded<T>(file: string, text: string, lc: LineCounter, compose: (tokens: CST.Token[]) => T): T {
   // The node count first: the depth check builds yaml's syntax tree, which a dense file makes huge.
   const many = tooManyNodesOffset(text);
   if (many !== undefined) throw new ScenarioError(file, lineColumn(text, many), `invalid YAML: ${TOO_MANY_NODES_RULE}`);
-  const deep = tooDeepOffset(text);
-  if (deep !== undefined) throw new ScenarioError(file, lineColumn(text, deep), TOO_DEEP);
   try {
-    return parse();
+    const tokens = [...new Parser(lc.addNewLine).parse(text)];
+    const deep = tooDeepIn(tokens);
+    if (deep !== undefined) throw new ScenarioError(file, lineColumn(text, deep), TOO_DEEP);
+    return compose(tokens);
   } catch (e) {
     if (e instanceof RangeError) throw new ScenarioError(file, '', TOO_DEEP);
     throw e;
   }
+}
+
+/** The first document, with a MULTIPLE_DOCS error if another follows: yaml's parseDocument on parsed tokens. */
+function composeOne(tokens: CST.Token[], text: string): Document {
+  let doc: Document | undefined;
+  // compose(…, forceDoc) ends with a document at the latest, an empty one for an empty file.
+  for (const next of new Composer(COMPOSE_OPTIONS).compose(tokens, true, text.length)) {
+    if (doc === undefined) doc = next;
+    else {
+      doc.errors.push(new YAMLParseError([next.range[0], next.range[1]], 'MULTIPLE_DOCS', 'Source contains multiple documents'));
+      break;
+    }
+  }
+  return doc!;
 }
 
 /**
@@ -496,11 +523,7 @@ function firstYamlError(doc: Document): YamlErrorLike | undefined {
 /** Parses a one-document YAML file: depth, size and duplicate keys checked, one-line errors naming `file`. */
 export function parseYamlOne(text: string, file: string): unknown {
   const lc = new LineCounter();
-  // logLevel: the parser would print its warnings (a mapping as a key, an unknown tag) to stderr through process.emitWarning.
-  // uniqueKeys: checked by firstYamlError in linear time.
-  // merge: `<<: *anchor` merge keys, which kubectl's YAML reader (go-yaml) resolves too.
-  // customTags: plain scalars as go-yaml v2 reads them (`0644` is octal, `yes` a boolean; kubectl-yaml.ts).
-  const doc = guardDepth(file, text, () => parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false, logLevel: 'error', merge: true, customTags: kubectlTags }));
+  const doc = composeGuarded(file, text, lc, (tokens) => composeOne(tokens, text));
   const err = firstYamlError(doc);
   if (err !== undefined) throw yamlError(file, err, lc);
   return toJS(doc, file, lc);
@@ -509,8 +532,7 @@ export function parseYamlOne(text: string, file: string): unknown {
 /** Parses a (possibly multi-document) YAML file. */
 function parseYamlAll(text: string, file: string): unknown[] {
   const lc = new LineCounter();
-  const docs = guardDepth(file, text, () => parseAllDocuments(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false, logLevel: 'error', merge: true, customTags: kubectlTags }));
-  if (!Array.isArray(docs)) return [];
+  const docs = composeGuarded(file, text, lc, (tokens) => [...new Composer(COMPOSE_OPTIONS).compose(tokens)]);
   const out: unknown[] = [];
   for (const doc of docs) {
     const err = firstYamlError(doc);

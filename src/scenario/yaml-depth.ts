@@ -22,7 +22,12 @@ export const TOO_DEEP_RULE = `more than ${MAX_YAML_DEPTH} levels of lists and ma
  * it with its own stack, so any depth is measured without a stack overflow.
  */
 export function tooDeepOffset(text: string, max = MAX_YAML_DEPTH): number | undefined {
-  for (const token of new Parser().parse(text)) {
+  return tooDeepIn(new Parser().parse(text), max);
+}
+
+/** {@link tooDeepOffset} over syntax tokens already parsed (so a loader can compose the same tokens afterwards). */
+export function tooDeepIn(tokens: Iterable<CST.Token>, max = MAX_YAML_DEPTH): number | undefined {
+  for (const token of tokens) {
     if (token.type !== 'document') continue;
     const stack: Array<{ t: CST.Token | null | undefined; depth: number }> = [{ t: token.value, depth: 0 }];
     while (stack.length > 0) {
