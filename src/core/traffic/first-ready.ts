@@ -31,8 +31,11 @@ export function firstReadyFollowsPodStart(p: KubeletReadinessProbe): boolean {
   return p.aggressive && p.initialDelaySeconds === 0 && p.successThreshold === 1;
 }
 
-/** One kubelet probe started at `s`: whether it passes, and when it ends. */
-function probeAt(p: KubeletReadinessProbe, s: number, passesSeconds: number): { passed: boolean; endSeconds: number } {
+/**
+ * One kubelet probe of the queue-proxy started at `s`, the user container passing readiness from
+ * `passesSeconds` on: whether it passes, and when it ends.
+ */
+export function kubeletProbeAt(p: KubeletReadinessProbe, s: number, passesSeconds: number): { passed: boolean; endSeconds: number } {
   if (s >= passesSeconds - SLACK) return { passed: true, endSeconds: s };
   if (!p.aggressive) return { passed: false, endSeconds: s };
   // The queue-proxy holds the probe, retrying the container every 50 ms, until the kubelet's timeout.
@@ -60,7 +63,7 @@ export function kubeletFirstReadyAt(p: KubeletReadinessProbe, anchorSeconds: num
   const lastFailing = anchorSeconds + Math.floor((passesSeconds - window - anchorSeconds) / period) * period;
   let successes = 0;
   for (;;) {
-    const r = probeAt(p, s, passesSeconds);
+    const r = kubeletProbeAt(p, s, passesSeconds);
     successes = r.passed ? successes + 1 : 0;
     if (successes >= p.successThreshold) return r.endSeconds;
     s = Math.max(tickAfter(s), r.endSeconds, r.passed ? s : lastFailing);

@@ -19,3 +19,4 @@ export * from './labeler.js';
 export * from './activator-probe.js';
 export * from './kubelet-probe.js';
 export * from './first-ready.js';
+export * from './restart-ready.js';
