@@ -2,6 +2,7 @@ import {
   firstReadyFollowsPodStart,
   kubeletFirstReadyAt,
   kubeletNotReadyAt,
+  kubeletReadyAfterRestart,
   kubeletReadyAgainAt,
   podReadinessProbe,
   type KubeletReadinessProbe,
@@ -179,30 +180,62 @@ export class PodFaults {
     const readiness = first?.readiness ?? this.rev.drawStart('readiness');
     f.appReadyAt = now + readiness;
     this.sim.at(f.appReadyAt, this.onAppReady, { pod, token: f.containerToken });
+    // An exit due now comes first: a container that exits as it starts is never Ready.
     if (f.crashesLeft > 0) this.sim.at(now + f.uptimeSeconds, this.onCrashAgain, { pod, token: f.containerToken });
+    if (first === undefined && !this.failing(pod)) this.restartReady(pod, now);
   });
+
+  /**
+   * The restarted user container runs: Kubernetes marks the pod Ready as the kubelet's probes
+   * allow (kubeletReadyAfterRestart): at once if the queue-proxy's probe has not failed
+   * failureThreshold times since the app stopped answering, else once the app answers.
+   */
+  private restartReady(pod: Pod, now: number): void {
+    const f = pod.fault;
+    const token = ++f.readyToken;
+    f.restartReadyToken = token;
+    const r = kubeletReadyAfterRestart(this.probe, this.tickerAnchor(pod), {
+      queueProxyReady: f.outageQueueProxyReady,
+      downSinceSeconds: f.outageSince,
+      queueProxyStartedSeconds: pod.queueProxyUpAt,
+      runningSeconds: now,
+      passesSeconds: f.appReadyAt,
+      userContainerProbed: this.rev.spec.servingContainerKubeletProbed === true,
+    });
+    this.sim.at(r.readyAt, this.onKubeReady, { pod, token });
+    if (r.notReadyAt !== undefined) {
+      this.sim.at(r.notReadyAt, this.onNotReady, { pod, token });
+      this.sim.at(r.readyAgainAt!, this.onKubeReady, { pod, token });
+    }
+  }
 
   private failing(pod: Pod): boolean {
     return pod.fault.readinessFailing > 0 || this.outages > 0;
   }
 
   private onAppReady = this.step('containerToken', (pod, now) => {
-    if (!this.failing(pod)) this.becomeHealthy(pod, now);
+    const f = pod.fault;
+    f.outageSince = Number.NaN;
+    if (this.failing(pod)) return;
+    if (this.firstDraws.has(pod)) this.becomeHealthy(pod, now);
+    // A restart timed Kubernetes' Ready: the activator, probing the queue-proxy, finds the app now.
+    else if (f.restartReadyToken === f.readyToken) this.sim.at(this.rev.probeFoundAt(pod, f.probeSince, now), this.onFound, { pod, token: f.readyToken });
+    // A readiness failure came and went since the restart: the kubelet's next passing probe.
+    else this.becomeHealthy(pod, now, kubeletReadyAgainAt(this.probe, this.tickerAnchor(pod), now));
   });
 
   /**
    * Readiness passes at `now`: the activator finds it at its next probe step, Kubernetes at
-   * `kubeReadyAt` (undefined: as a container coming up is modelled, Revision.firstReadyAt for
-   * the pod's first start, a kubelet lag later for a restart).
+   * `kubeReadyAt` (undefined: the pod's first start, timed by Revision.firstReadyAt with its
+   * first draws; a restart is timed as the container runs, restartReady).
    */
   private becomeHealthy(pod: Pod, now: number, kubeReadyAt?: number): void {
     const f = pod.fault;
     const token = ++f.readyToken;
     const first = this.firstDraws.get(pod);
     this.firstDraws.delete(pod);
-    const lag = kubeReadyAt === undefined ? (first?.lag ?? this.rev.drawStart('kubeletReadyLag')) : 0;
     // A pod's first start follows the kubelet's probe timing (initialDelaySeconds runs from the queue-proxy's start).
-    const at = kubeReadyAt ?? (first !== undefined ? this.rev.firstReadyAt(this.tickerAnchor(pod), pod.queueProxyUpAt, now, lag) : now + lag);
+    const at = kubeReadyAt ?? this.rev.firstReadyAt(this.tickerAnchor(pod), pod.queueProxyUpAt, now, first!.lag);
     this.sim.at(this.rev.probeFoundAt(pod, f.probeSince, now), this.onFound, { pod, token });
     this.sim.at(at, this.onKubeReady, { pod, token });
   }
@@ -333,6 +366,11 @@ export class PodFaults {
   /** The user container exits: out of the endpoints at once, requests it holds get 502, restart after the back-off. */
   private crash(pod: Pod, now: number, exitCode = EXIT_CODE_CRASH): void {
     const f = pod.fault;
+    // An app that answered since the last exit (or never exited) begins an outage: the queue-proxy's probe fails from now.
+    if (f.appReadyAt <= now || Number.isNaN(f.outageSince)) {
+      f.outageSince = now;
+      f.outageQueueProxyReady = pod.k8sReady;
+    }
     f.crashesLeft--;
     f.containerUp = false;
     f.exitedAt = now;

@@ -5,7 +5,7 @@ import { KubeletBackoff } from './kubelet-backoff.js';
 import type { ClusterNode } from './cluster-node.js';
 import type { PodResources } from './pod-resources.js';
 import type { QueueProxyStats } from './queue-proxy-stats.js';
-import { Phase, STATUS_OK, STATUS_OVERLOADED, type Request } from './request.js';
+import { Phase, STATUS_BAD_GATEWAY, STATUS_OK, STATUS_OVERLOADED, type Request } from './request.js';
 import type { Revision } from './revision.js';
 
 /**
@@ -73,6 +73,15 @@ export class Pod {
     lastExitCode: undefined as number | undefined,
     /** When the container's own readiness check first passes after its start. */
     appReadyAt: Number.POSITIVE_INFINITY,
+    /**
+     * Since when the app has not answered (NaN while it does): the exit that began the outage,
+     * kept through later exits before it answers again. The queue-proxy's probe fails from then.
+     */
+    outageSince: Number.NaN,
+    /** The queue-proxy's readiness result was a success when the outage began (the pod was Ready). */
+    outageQueueProxyReady: false,
+    /** The readyToken under which the last restart timed the pod's Ready (0: none yet). */
+    restartReadyToken: 0,
     /** Readiness-failure windows on this pod now. */
     readinessFailing: 0,
     /** Since when the activator probes it (address known, or back in the not-ready set). */
@@ -124,6 +133,14 @@ export class Pod {
       this.stats!.in(now, proxied);
       this.stats!.out(now, proxied);
       this.revision.world.finish(req, STATUS_OVERLOADED, now);
+      return;
+    }
+    if (this.active !== undefined && !(this.fault.appReadyAt <= now)) {
+      // Ready as its restarted container runs, before the app listens: the queue-proxy's proxy
+      // cannot connect (refused, not retried: only dial timeouts are) and answers 502 at once.
+      this.stats!.in(now, proxied);
+      this.stats!.out(now, proxied);
+      this.revision.world.finish(req, STATUS_BAD_GATEWAY, now);
       return;
     }
     this.stats!.in(now, proxied);

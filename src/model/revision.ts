@@ -456,10 +456,11 @@ export class Revision {
 
   /**
    * The activator's probe reached the pod's ready queue-proxy. Without the probe
-   * optimisation it waits for the pod in the endpoints' ready addresses (markReady).
+   * optimisation it waits for the pod in the endpoints' ready addresses (markReady), unless
+   * Kubernetes marked it Ready first (a restarted container, Ready as it runs).
    */
   probeFound(pod: Pod): void {
-    if (this.probeOptimisation && !pod.activatorHealthy) this.probeHealthy(pod);
+    if ((this.probeOptimisation || pod.k8sReady) && !pod.activatorHealthy) this.probeHealthy(pod);
   }
 
   /** The activator's probe of the pod passed: its throttlers may send to it. */
@@ -521,8 +522,9 @@ export class Revision {
     this.setPhase(pod, 'Ready', now);
     this.notify(now);
     if (reconcile) this.onPodsChanged(now);
-    // The endpoints update makes the activator probe the pod, whose queue-proxy is ready by now.
-    if (!this.probeOptimisation && !pod.activatorHealthy) this.probeHealthy(pod);
+    // The endpoints update makes the activator probe the pod, whose queue-proxy is ready by now
+    // unless its restarted container is not answering yet (probeFound then).
+    if (!this.probeOptimisation && !pod.activatorHealthy && (this.faults === undefined || pod.fault.appReadyAt <= now)) this.probeHealthy(pod);
   }
 
   private terminate(pod: Pod, now: number): void {

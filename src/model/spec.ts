@@ -67,6 +67,12 @@ export interface RevisionSpec {
    * around a readiness failure. Undefined: Knative's default probe (every 10 s, 3 failures, 1 success).
    */
   kubeletReadinessProbe?: KubeletReadinessProbe | undefined;
+  /**
+   * true: the kubelet probes the serving container itself (an exec readiness probe, which Knative
+   * leaves on it, or a startup probe), so after a restart it is ready only once that probe passes
+   * (timed by the readiness probe's fields). Undefined: it is ready as soon as it runs.
+   */
+  servingContainerKubeletProbed?: boolean | undefined;
   /** Resolved from config-autoscaler + the revision's annotations + containerConcurrency by core. */
   autoscaling: RevisionAutoscaling;
   /** A request's work: its service time, or with `work.kind` cpu its CPU-seconds (drawn at the request's own uniform). */

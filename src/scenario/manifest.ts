@@ -295,6 +295,7 @@ export function buildService(ctx: ServiceContext): BuiltService {
       ...(idleTimeout !== undefined ? { idleTimeoutSeconds: idleTimeout } : {}),
       ...(probeOptimisation(spec.containers ?? []) ? {} : { enableProbeOptimisation: false }),
       ...kubeletProbe(spec.containers ?? []),
+      ...(servingContainerKubeletProbed(spec.containers ?? []) ? { servingContainerKubeletProbed: true } : {}),
       autoscaling,
       serviceTime,
       podStart,
@@ -433,6 +434,17 @@ export function buildService(ctx: ServiceContext): BuiltService {
 function probeOptimisation(containers: readonly ContainerInput[]): boolean {
   const serving = containers.length === 1 ? 0 : containers.findIndex((c) => c.ports !== undefined && c.ports.length > 0);
   return containers.every((c, i) => c.startupProbe == null && (i !== serving || c.readinessProbe?.exec == null));
+}
+
+/**
+ * Whether the kubelet probes the serving container itself, so that it is not ready as soon as
+ * it runs: an exec readiness probe stays on it (resources/deploy.go drops only HTTP, TCP and
+ * gRPC ones), and a startup probe holds its readiness until it passes.
+ */
+function servingContainerKubeletProbed(containers: readonly ContainerInput[]): boolean {
+  const serving = containers.length === 1 ? 0 : containers.findIndex((c) => c.ports !== undefined && c.ports.length > 0);
+  const c = containers[serving];
+  return c !== undefined && (c.startupProbe != null || c.readinessProbe?.exec != null);
 }
 
 /**

@@ -109,18 +109,19 @@ describe('a crashing container', () => {
 
   it('restarts at once after its first exit, after 10 s on the second', () => {
     // Crash 60: the kubelet has no back-off for this container yet, so it restarts it at once (kuberuntime
-    // doBackOff); container up 61, readiness 61.5, which the activator sees at once (its probes since 60 wait on
-    // the queue-proxy's check, retried every 50 ms; the queue-proxy stayed up), Ready 62. It runs 5 s: crash 66,
-    // restart 76 (back-off 10 s).
+    // doBackOff); container up 61: Ready at once, as the queue-proxy's probe (10 s, 3 failures) has not
+    // failed yet. Readiness passes at 61.5, which the activator sees at once (its probes since 60 wait on the
+    // queue-proxy's check, retried every 50 ms; the queue-proxy stayed up). It runs 5 s: crash 66, restart 76
+    // (back-off 10 s), Ready 77.
     expect(pod1).toEqual([
       ['CrashLoopBackOff', 60],
       ['Restarted', 60],
+      ['Ready', 61],
       ['ActivatorHealthy', 61.5],
-      ['Ready', 62],
       ['CrashLoopBackOff', 66],
       ['Restarted', 76],
+      ['Ready', 77],
       ['ActivatorHealthy', 77.5],
-      ['Ready', 78],
     ]);
   });
 
@@ -138,7 +139,7 @@ describe('a crashing container', () => {
   });
 
   it('the KPA counts the pod out while it is down', () => {
-    const down = rec.decisions.filter((x) => x.time > 66 && x.time < 78);
+    const down = rec.decisions.filter((x) => x.time > 66 && x.time < 77);
     expect(down.length).toBeGreaterThanOrEqual(5);
     for (const d of down) expect(d.readyPods).toBe(1);
   });
@@ -164,9 +165,9 @@ describe('a crashing container', () => {
 
 describe('a container that exits again while its pod terminates', () => {
   it('is not restarted: the requests it holds get 502 then, and the pod goes when its drain ends', () => {
-    // Two warm pods, CC 0, 50 s requests. Pod 1 crashes at 0.1 s (restarted at once, up at 1.1 s, the activator
-    // finds it at 1.6 s) and is set to exit again 20 s after that start, at 21.1 s. The KPA scales down to min-scale 1
-    // at 1.87354 s and removes pod 1 (not yet Ready) while it holds two requests.
+    // Two warm pods, CC 0, 50 s requests. Pod 1 crashes at 0.1 s (restarted at once, up and Ready at 1.1 s, the
+    // activator finds it at 1.6 s) and is set to exit again 20 s after that start, at 21.1 s. The KPA scales down to
+    // min-scale 1 at 1.87354 s and removes pod 1 (Ready later than pod 2, and restarted) while it holds two requests.
     const spec = world(
       [
         service('hello', [
@@ -183,6 +184,7 @@ describe('a container that exits again while its pod terminates', () => {
     expect(pod1).toEqual([
       ['CrashLoopBackOff', 0.1],
       ['Restarted', 0.1],
+      ['Ready', 1.1],
       ['ActivatorHealthy', 1.6],
       ['Terminating', 1.87354],
       ['Gone', 31.87354],
