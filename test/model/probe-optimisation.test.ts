@@ -103,6 +103,14 @@ describe('the loader', () => {
     expect(revision([{ image: 'app', startupProbe: null, readinessProbe: { exec: null } }])).not.toHaveProperty('enableProbeOptimisation');
   });
 
+  it('marks a serving container the kubelet still probes itself after a restart (exec readiness or startup probe)', () => {
+    const flag = (containers: Array<Record<string, unknown>>) => revision(containers).servingContainerKubeletProbed;
+    expect(flag([{ image: 'app', readinessProbe: { exec: { command: ['true'] } } }])).toBe(true);
+    expect(flag([{ image: 'app', startupProbe: { tcpSocket: { port: 8080 } } }])).toBe(true);
+    expect(flag([{ image: 'app', readinessProbe: { httpGet: { path: '/' } } }])).toBeUndefined();
+    expect(flag([{ image: 'app', startupProbe: null, readinessProbe: { exec: null } }])).toBeUndefined();
+  });
+
   it('settings.json says which revisions wait for Kubernetes Ready, and says nothing for the others', () => {
     expect(runSettings(world([{ image: 'app', startupProbe: { tcpSocket: { port: 8080 } } }])).revisions[0]).toMatchObject({ enableProbeOptimisation: false });
     expect(runSettings(world([{ image: 'app' }])).revisions[0]).not.toHaveProperty('enableProbeOptimisation');
