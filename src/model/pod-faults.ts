@@ -46,6 +46,10 @@ interface Step {
  *   the 502 on). The kubelet restarts the container at once the first time, then after its
  *   back-off (10 s, doubling, at most 5 min; a crash more than 10 min after the last restart
  *   counts as a first one again); the pod then goes through container start and readiness again.
+ *   Kubernetes marks it Ready as the restarted container runs, before its app answers (requests
+ *   reaching it then get 502), unless the queue-proxy's probe failed failureThreshold times since
+ *   the app stopped answering: then at that probe's first pass after the app answers
+ *   (core kubeletReadyAfterRestart). The activator still waits for its own probe to pass.
  *   A container due to exit again while its pod terminates exits too, and is not restarted.
  * - Image pull failure: an attempt that starts in the window fails after the pull time
  *   (ErrImagePull); the kubelet waits its back-off (ImagePullBackOff) and pulls again.
