@@ -46,13 +46,14 @@ describe('Ready False in the summary', () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'knsim-ready-false-')), 'cpu-bound');
     runWorld(loaded.world, { outDir: dir, trace: { mode: 'none' } });
     const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
-    // pods.csv: at 183.769 s the third of the three ready pods is OOM-killed (0001 at 183.690, 0011 at 183.767,
-    // 0010 at 183.769); 0011 is Ready again at 185.281. At 258.656 s 0011, the only ready pod, is killed; 0019 is
-    // Ready at 260.035. The first pod listed, 0001, has had an OOM kill (exit code 137) since 183.690 s.
+    // pods.csv: at 183.769 s the third of the three ready pods is OOM-killed (0010 at 183.690, 0001 at 183.767,
+    // 0011 at 183.769); each is restarted at once, and 0010 is Ready again as its container runs, at 184.690. At
+    // 258.656 s 0015, the only ready pod, is killed; restarted at once, it is Ready at 259.656. The first pod
+    // listed, 0001, has had an OOM kill (exit code 137) since 183.767 s.
     expect(summary.revisions[0].failure).toEqual({ atSeconds: 183.769, reason: 'ExitCode137' });
     expect(summary.revisions[0].readyFalse).toEqual([
-      { atSeconds: 183.769, untilSeconds: 185.281, reason: 'ExitCode137' },
-      { atSeconds: 258.656, untilSeconds: 260.035, reason: 'ExitCode137' },
+      { atSeconds: 183.769, untilSeconds: 184.69, reason: 'ExitCode137' },
+      { atSeconds: 258.656, untilSeconds: 259.656, reason: 'ExitCode137' },
     ]);
   });
 });
