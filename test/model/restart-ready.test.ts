@@ -20,8 +20,8 @@ const round = (t: number): number => Number(t.toFixed(6));
  * target-burst-capacity 0 so the ingress sends straight to Ready pods (Serve). The readiness probe
  * runs every 3 s and needs 3 failures. Pod 1's container exits at 30 s and again 2 s after its restart.
  */
-function crashing(extra: Partial<RevisionSpec> = {}, count = 2, duration = 80) {
-  const faults: PodFaultSpec[] = [{ kind: 'crash', atSeconds: 30, pods: 1, count, uptimeSeconds: 2 }];
+function crashing(extra: Partial<RevisionSpec> = {}, count = 2, duration = 80, uptimeSeconds = 2) {
+  const faults: PodFaultSpec[] = [{ kind: 'crash', atSeconds: 30, pods: 1, count, uptimeSeconds }];
   const rev: RevisionSpec = {
     ...revision({
       initialPods: undefined,
@@ -126,5 +126,28 @@ describe("a restarted container with Knative's default probing (every 10 s, 3 fa
       ['Restarted', 109],
       ['Ready', 110.5],
     ]);
+  });
+});
+
+describe("a restarted container whose app is still silent when the queue-proxy's probe fails the third time", () => {
+  const { rec } = crashing({ kubeletReadinessProbe: undefined }, 3, 110, 9.15);
+  const pod1 = rec.pods.filter((p) => p.pod.name === POD1 && p.time > 55).map((p) => [p.event, round(p.time)]);
+
+  it('is Ready as it runs, NotReady at that failure, and Ready again at the next tick once the app answers', () => {
+    // Ticks at 0.5 + 10k s. Exits at 30, 40.15 and 60.3 (9.15 s after each start); the last outage, from 60.3,
+    // fails the probes from 60.5, 70.5 and 80.5, the third known as it times out at 81.5. Restarted at 80.3
+    // (back-off 20 s), running 81.3: the queue-proxy is still ready, so the pod is Ready; NotReady at 81.5. The app
+    // answers at 81.8, which the activator sees at once; the kubelet's next probe is at 90.5.
+    expect(pod1).toEqual([
+      ['CrashLoopBackOff', 60.3],
+      ['Restarted', 80.3],
+      ['Ready', 81.3],
+      ['NotReady', 81.5],
+      ['ActivatorHealthy', 81.8],
+      ['Ready', 90.5],
+    ]);
+    // While Ready before its app listened, the ingress sent it the request of 81.4 s: 502.
+    const early = rec.requests.filter((r) => r.pod?.name === POD1 && r.podIn > 81 && r.podIn < 90.5);
+    expect(early.map((r) => [round(r.arrival), r.status])).toEqual([[81.4, STATUS_BAD_GATEWAY]]);
   });
 });
