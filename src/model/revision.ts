@@ -13,6 +13,7 @@ import {
 } from '../core/autoscaler/index.js';
 import {
   activatorProbeFoundAt,
+  activatorTrustsReadyPods,
   activatorSingleCheckFoundAt,
   firstReadyFollowsPodStart,
   kubeletFirstReadyAt,
@@ -101,6 +102,8 @@ export class Revision {
   readonly readinessProbe: KubeletReadinessProbe;
   /** Whether the activator's own probe makes a pod usable before Kubernetes marks it Ready. */
   private readonly probeOptimisation: boolean;
+  /** The activators take a pod Kubernetes marks Ready without probing it (mesh-compatibility-mode other than auto). */
+  private readonly trustsReady: boolean;
   private observers: RevisionObserver[] = [];
   /** Injected faults, or a memory limit that can OOM-kill (undefined: healthy pods, and the original start path). */
   readonly faults: PodFaults | undefined;
@@ -171,6 +174,7 @@ export class Revision {
       kubeletReadyLag: makeSampler(ps.kubeletReadyLag),
     };
     this.probePeriod = world.spec.cluster.activatorProbePeriodSeconds;
+    this.trustsReady = activatorTrustsReadyPods(world.spec.cluster.meshCompatibilityMode ?? 'auto');
     this.readinessProbe = spec.kubeletReadinessProbe ?? podReadinessProbe(undefined);
     this.probeOptimisation = spec.enableProbeOptimisation !== false;
     this.resources = spec.work !== undefined || spec.memory !== undefined ? new RevisionResources(this, spec.work, spec.memory, spec.resources) : undefined;
@@ -523,8 +527,9 @@ export class Revision {
     this.notify(now);
     if (reconcile) this.onPodsChanged(now);
     // The endpoints update makes the activator probe the pod, whose queue-proxy is ready by now
-    // unless its restarted container is not answering yet (probeFound then).
-    if (!this.probeOptimisation && !pod.activatorHealthy && (this.faults === undefined || pod.fault.appReadyAt <= now)) this.probeHealthy(pod);
+    // unless its restarted container is not answering yet (probeFound then). Outside `auto` mesh
+    // mode the activators take a Ready pod without probing, answering or not.
+    if (!pod.activatorHealthy && (this.trustsReady || (!this.probeOptimisation && (this.faults === undefined || pod.fault.appReadyAt <= now)))) this.probeHealthy(pod);
   }
 
   private terminate(pod: Pod, now: number): void {

@@ -3,7 +3,7 @@
  * and the model consumes. Times are seconds from the start of the run.
  */
 import type { AutoscalerClass, AutoscalerConfig, RevisionAutoscaling } from '../core/autoscaler/index.js';
-import type { KubeletReadinessProbe, TrafficTarget } from '../core/traffic/index.js';
+import type { KubeletReadinessProbe, MeshCompatibilityMode, TrafficTarget } from '../core/traffic/index.js';
 import type { ClusterAutoscalerConfig, KarpenterConfig, PodResources } from '../core/capacity/index.js';
 import type { DistributionSpec } from '../engine/distributions.js';
 
@@ -266,6 +266,8 @@ export interface ClusterSpec {
   ingressLatencySeconds: number;
   /** Activator probe period while some address is not yet healthy (PROBE_FREQUENCY, 200 ms). */
   activatorProbePeriodSeconds: number;
+  /** config-network mesh-compatibility-mode as the activators read it at their start; absent: auto. */
+  meshCompatibilityMode?: MeshCompatibilityMode;
   /** Queue-proxy drain quiet period after SIGTERM before the pod can go away (30 s). */
   drainSeconds: number;
   /** metrics-server's scrape period (`--metric-resolution`; 15 s in its shipped manifests). Used only when a revision models resources. */

@@ -7,7 +7,7 @@
  * Keys a ConfigMap does not know are ignored, as Knative ignores them.
  */
 import { parseAutoscalerConfig, parseProgressDeadline, KPA_CLASS, goParseInt, type AutoscalerConfig, FieldError } from '../core/autoscaler/index.js';
-import { parseNetworkRolloutDuration } from '../core/traffic/index.js';
+import { parseMeshCompatibilityMode, parseNetworkRolloutDuration, type MeshCompatibilityMode } from '../core/traffic/index.js';
 import type { ConfigMapName } from './schema.js';
 import { formatPath, quote, ScenarioError } from './errors.js';
 import type { ContainerResources } from '../model/spec.js';
@@ -63,6 +63,8 @@ export interface ClusterConfig {
   defaults: RevisionDefaults;
   /** config-network rollout-duration, seconds (0). */
   networkRolloutDurationSeconds: number;
+  /** config-network mesh-compatibility-mode (auto): whether the activators trust Ready pods unprobed. */
+  meshCompatibilityMode: MeshCompatibilityMode;
   /** config-features: the flags the webhook checks templates against. */
   features: FeatureFlags;
   /** config-defaults revision-{cpu,memory}-{request,limit}: applied to each container that sets none (unset upstream by default). */
@@ -146,6 +148,7 @@ export function readConfigMaps(file: string, cms: ConfigMapsInput | undefined, w
     ...podIsAlwaysSchedulable(where, cms?.['config-deployment'] ?? {}),
     defaults: readDefaults(where, cms?.['config-defaults'] ?? {}),
     networkRolloutDurationSeconds: readNetwork(file, where, cms?.['config-network'] ?? {}),
+    meshCompatibilityMode: parseMeshCompatibilityMode(cms?.['config-network'] ?? {}),
     features,
     containerDefaults: readResources(where, 'config-defaults', 'revision', cms?.['config-defaults'] ?? {}),
     queueProxy: queueSidecarResources(where, features, readResources(where, 'config-deployment', 'queue-sidecar', cms?.['config-deployment'] ?? {})),

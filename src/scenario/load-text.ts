@@ -34,6 +34,7 @@ import { checkSchemaFields } from './manifest-fields.js';
 import { overridePathError } from './override-paths.js';
 import { SERVICE_NODE } from './service-fields.js';
 import { autoscalerConfigWarnings } from './annotation-warnings.js';
+import { networkWarnings } from './network-warnings.js';
 import { featuresWarnings } from './config-features.js';
 import type { RevisionOrigin } from './work-estimate.js';
 import { shapeTrace, type RawTrace, type TraceFormat } from './trace-shape.js';
@@ -179,6 +180,7 @@ function notAScenario(raw: unknown, file: string): void {
 const KEY_WARNINGS: ReadonlyArray<[ConfigMapName, (data: Readonly<Record<string, string>>) => Array<{ key: string; text: string }>]> = [
   ['config-autoscaler', autoscalerConfigWarnings],
   ['config-features', featuresWarnings],
+  ['config-network', networkWarnings],
 ];
 
 /** Each ConfigMap key warning, at the file and path where the key is written (bare data, a manifest, or a configMapFiles file). */
@@ -278,6 +280,7 @@ export function scenarioFromValueWith(
       activatorReplicas: s.cluster?.activators ?? DEFAULT_CLUSTER.activatorReplicas,
       ingressLatencySeconds: s.cluster?.ingressLatency ?? DEFAULT_CLUSTER.ingressLatencySeconds,
       activatorProbePeriodSeconds: s.cluster?.activatorProbePeriod ?? DEFAULT_CLUSTER.activatorProbePeriodSeconds,
+      ...(cluster.meshCompatibilityMode !== 'auto' ? { meshCompatibilityMode: cluster.meshCompatibilityMode } : {}),
       drainSeconds: s.cluster?.drainPeriod ?? DEFAULT_CLUSTER.drainSeconds,
       ...(s.cluster?.metricsResolution !== undefined ? { metricsResolutionSeconds: metricsResolution(s.cluster.metricsResolution, file) } : {}),
       ...(nodes !== undefined ? { nodes } : {}),

@@ -20,3 +20,4 @@ export * from './activator-probe.js';
 export * from './kubelet-probe.js';
 export * from './first-ready.js';
 export * from './restart-ready.js';
+export * from './mesh-mode.js';
