@@ -232,6 +232,52 @@ scenario('wait-for-zero', () => {
   });
 });
 
+scenario('crash-recovery', () => {
+  const POD = 'api-00001-deployment-0001';
+  const TBC_OFF = 'services[0].manifest.spec.template.metadata.annotations["autoscaling.knative.dev/target-burst-capacity"]=-1';
+  const MESH_DISABLED = 'configMaps.config-network.mesh-compatibility-mode=disabled';
+  const r = runScenario('crash-recovery');
+  const pod1 = r.rec.pods.filter((p) => p.pod.name === POD && p.time > 0).map((p) => [p.event, Number(p.time.toFixed(6))]);
+  const failed = (run: typeof r) => run.reqs.filter((q) => q.status === 502);
+  // A 502 at the instant of an exit was inside the pod; the others reached it after its restart.
+  const exits = new Set([120, 300, 316, 342, 388]);
+  const early = (run: typeof r) => failed(run).filter((q) => !exits.has(Number(q.end.toFixed(6))));
+  it('restarts the container at once, then after 10, 20, 40 and 80 s; Ready as it runs after the short outages, only once its app answers after the long ones', () => {
+    expect(pod1).toEqual([
+      ['CrashLoopBackOff', 120], ['Restarted', 120], ['Ready', 121], ['ActivatorHealthy', 121.5],
+      ['CrashLoopBackOff', 300], ['Restarted', 310], ['Ready', 311], ['ActivatorHealthy', 311.5],
+      ['CrashLoopBackOff', 316], ['Restarted', 336], ['Ready', 337], ['ActivatorHealthy', 337.5],
+      ['CrashLoopBackOff', 342], ['Restarted', 382], ['Ready', 383.5], ['ActivatorHealthy', 383.5],
+      ['CrashLoopBackOff', 388], ['Restarted', 468], ['Ready', 469.5], ['ActivatorHealthy', 469.5],
+    ]);
+  });
+  it('fails 22 of the 17,945 answered requests: 6 inside the pod at its exits, 6 + 5 + 5 sent to it before its app answered', () => {
+    expect(r.reqs).toHaveLength(17945);
+    expect(failed(r)).toHaveLength(22);
+    const before = early(r).map((q) => Math.floor(q.podIn!));
+    expect(before.filter((t) => t === 121)).toHaveLength(6);
+    expect(before.filter((t) => t === 311)).toHaveLength(5);
+    expect(before.filter((t) => t === 337)).toHaveLength(5);
+    expect(before).toHaveLength(16);
+    expect(early(r).every((q) => q.route === 'direct' && q.pod?.name === POD)).toBe(true);
+  });
+  it('through the activators only the 5 requests inside the pod at its exits fail, and trusting Ready (mesh-compatibility-mode disabled) brings the 22 back', () => {
+    const viaActivator = runScenario('crash-recovery', [TBC_OFF]);
+    expect(failed(viaActivator)).toHaveLength(5);
+    expect(early(viaActivator)).toHaveLength(0);
+    const trusting = runScenario('crash-recovery', [TBC_OFF, MESH_DISABLED]);
+    expect(failed(trusting)).toHaveLength(22);
+    expect(early(trusting)).toHaveLength(16);
+    expect(early(trusting).every((q) => q.route === 'activator')).toBe(true);
+  });
+  it('says so in its description', () => {
+    const text = readFileSync(join(dir, 'crash-recovery.yaml'), 'utf8').replace(/\s+/g, ' ');
+    for (const phrase of ['the 6 requests the ingress sends the pod in between get 502', '10, 20, 40, 80 s', '(5 more 502s each time)', '(6 of them): 22 of the 17,945 requests answered fail', 'only the 5 requests inside the pod at its exits fail', 'the 22 failures come back']) {
+      expect(text).toContain(phrase);
+    }
+  });
+});
+
 describe('target burst capacity trio', () => {
   covered.add('tbc-default');
   covered.add('tbc-unlimited');

@@ -252,7 +252,7 @@ describe('502s (requests failed by OOM kills) in requests-per-second.csv and the
     const rates = dataOf(spec('requests'), 'data_rate_0');
     const bySecond = new Map(csv(dir, 'requests-per-second.csv').map((r) => [Number(r['time_s']) - 1, Number(r['status502'])]));
     for (const r of rates) expect(r['e2'], `t=${r['t']}`).toBe(bySecond.get(r['t']!) ?? 0);
-    expect(JSON.stringify(spec('requests'))).toContain('502 (crash or OOM kill)');
+    expect(JSON.stringify(spec('requests'))).toContain('502 (container exited, or not listening yet)');
   });
 
   it('the pods chart counts the crash-looping pods in its blue line and its legend says so (it said starting)', () => {
