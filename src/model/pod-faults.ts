@@ -5,7 +5,10 @@ import {
   kubeletReadyAfterRestart,
   kubeletReadyAgainAt,
   podReadinessProbe,
+  readyAfterStartup,
+  startupProbeOutcome,
   type KubeletReadinessProbe,
+  type StartupOutcome,
 } from '../core/traffic/index.js';
 import { newProgressingCondition, progressCheckAt, progressDeadlineExceeded, syncProgressing, type DeploymentCounts, type ProgressingCondition } from '../core/autoscaler/index.js';
 import { RandomStream } from '../engine/random.js';
@@ -22,6 +25,8 @@ type ImagePullFault = Extract<PodFaultSpec, { kind: 'imagePull' }>;
 const EXIT_CODE_OOM_KILLED = 137;
 /** An injected crash exits with a generic error code. */
 const EXIT_CODE_CRASH = 1;
+/** A container the kubelet kills for failing its startup probe: SIGTERM, which the app is taken to exit on (128 + 15). */
+const EXIT_CODE_STARTUP_KILLED = 143;
 
 /** A scheduled step of one pod, valid while the pod's token of its kind is unchanged. */
 interface Step {
@@ -186,7 +191,40 @@ export class PodFaults {
     this.sim.at(f.appReadyAt, this.onAppReady, { pod, token: f.containerToken });
     // An exit due now comes first: a container that exits as it starts is never Ready.
     if (f.crashesLeft > 0) this.sim.at(now + f.uptimeSeconds, this.onCrashAgain, { pod, token: f.containerToken });
+    const startup = this.startup(pod, now, first !== undefined);
+    f.startedAt = startup === undefined ? Number.NaN : (startup.startedSeconds ?? Number.POSITIVE_INFINITY);
+    if (startup?.killedSeconds !== undefined) {
+      this.sim.at(startup.killedSeconds, this.onStartupKilled, { pod, token: f.containerToken });
+      return;
+    }
     if (first === undefined && !this.failing(pod)) this.restartReady(pod, now);
+  });
+
+  /**
+   * What the startup probes do to the container that runs from `running` (undefined: none): the
+   * serving container's passes once its app answers, or fails failureThreshold times first and
+   * the kubelet kills it; a sidecar's passes at its first probe (its app is not modelled), and
+   * only its first start counts (a restart of the user container leaves it started).
+   */
+  private startup(pod: Pod, running: number, firstStart: boolean): StartupOutcome | undefined {
+    const spec = this.rev.spec;
+    const sidecars = firstStart ? (spec.sidecarStartupProbes ?? []) : [];
+    if (spec.startupProbe === undefined && sidecars.length === 0) return undefined;
+    const anchor = this.tickerAnchor(pod);
+    let started = running;
+    if (spec.startupProbe !== undefined) {
+      const o = startupProbeOutcome(spec.startupProbe, anchor, running, pod.fault.appReadyAt);
+      if (o.killedSeconds !== undefined) return o;
+      started = o.startedSeconds;
+    }
+    for (const p of sidecars) started = Math.max(started, startupProbeOutcome(p, anchor, running, running).startedSeconds ?? running);
+    return { startedSeconds: started };
+  }
+
+  /** The startup probe failed failureThreshold times: the kubelet kills the container, which restarts after the back-off. */
+  private onStartupKilled = this.step('containerToken', (pod, now) => {
+    pod.fault.crashesLeft++;
+    this.crash(pod, now, EXIT_CODE_STARTUP_KILLED);
   });
 
   /**
@@ -205,6 +243,7 @@ export class PodFaults {
       runningSeconds: now,
       passesSeconds: f.appReadyAt,
       userContainerProbed: this.rev.spec.servingContainerKubeletProbed === true,
+      ...(Number.isNaN(f.startedAt) ? {} : { startedSeconds: f.startedAt }),
     });
     this.sim.at(r.readyAt, this.onKubeReady, { pod, token });
     if (r.notReadyAt !== undefined) {
@@ -239,7 +278,11 @@ export class PodFaults {
     const first = this.firstDraws.get(pod);
     this.firstDraws.delete(pod);
     // A pod's first start follows the kubelet's probe timing (initialDelaySeconds runs from the queue-proxy's start).
-    const at = kubeReadyAt ?? this.rev.firstReadyAt(this.tickerAnchor(pod), pod.queueProxyUpAt, now, first!.lag);
+    let at = kubeReadyAt ?? this.rev.firstReadyAt(this.tickerAnchor(pod), pod.queueProxyUpAt, now, first!.lag);
+    // Not before its containers' startup probes pass, whose status sync asks the queue-proxy's probe too.
+    if (Number.isFinite(f.startedAt)) {
+      at = kubeReadyAt === undefined ? readyAfterStartup(this.probe, this.tickerAnchor(pod), pod.queueProxyUpAt, now, f.startedAt, at) : Math.max(at, f.startedAt);
+    }
     this.sim.at(this.rev.probeFoundAt(pod, f.probeSince, now), this.onFound, { pod, token });
     this.sim.at(at, this.onKubeReady, { pod, token });
   }

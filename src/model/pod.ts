@@ -73,6 +73,8 @@ export class Pod {
     lastExitCode: undefined as number | undefined,
     /** When the container's own readiness check first passes after its start. */
     appReadyAt: Number.POSITIVE_INFINITY,
+    /** When the startup probes of the container's current run pass (NaN: it has none; Infinity: it is killed first). */
+    startedAt: Number.NaN,
     /**
      * Since when the app has not answered (NaN while it does): the exit that began the outage,
      * kept through later exits before it answers again. The queue-proxy's probe fails from then.

@@ -180,7 +180,9 @@ export class Revision {
     this.resources = spec.work !== undefined || spec.memory !== undefined ? new RevisionResources(this, spec.work, spec.memory, spec.resources) : undefined;
     const injected = spec.faults !== undefined && spec.faults.length > 0;
     // With nodes, pods start step by step at binding, and the progress deadline can fail a revision whose pods never schedule.
-    this.faults = injected || this.resources?.canOom === true || world.cluster !== undefined ? new PodFaults(this, spec.faults ?? []) : undefined;
+    // A startup probe can kill a container that is slow to start, and restart it: the same step-by-step path.
+    const startupProbed = spec.startupProbe !== undefined || spec.sidecarStartupProbes !== undefined;
+    this.faults = injected || startupProbed || this.resources?.canOom === true || world.cluster !== undefined ? new PodFaults(this, spec.faults ?? []) : undefined;
     this.activatorEndpointsPopulatedSince = now;
     if (spec.initialPods !== undefined) {
       // Running before the run started: pods already Ready, SKS as the KPA would have left it.

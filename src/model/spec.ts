@@ -3,7 +3,7 @@
  * and the model consumes. Times are seconds from the start of the run.
  */
 import type { AutoscalerClass, AutoscalerConfig, RevisionAutoscaling } from '../core/autoscaler/index.js';
-import type { KubeletReadinessProbe, MeshCompatibilityMode, TrafficTarget } from '../core/traffic/index.js';
+import type { KubeletReadinessProbe, MeshCompatibilityMode, StartupProbe, TrafficTarget } from '../core/traffic/index.js';
 import type { ClusterAutoscalerConfig, KarpenterConfig, PodResources } from '../core/capacity/index.js';
 import type { DistributionSpec } from '../engine/distributions.js';
 
@@ -68,11 +68,18 @@ export interface RevisionSpec {
    */
   kubeletReadinessProbe?: KubeletReadinessProbe | undefined;
   /**
-   * true: the kubelet probes the serving container itself (an exec readiness probe, which Knative
-   * leaves on it, or a startup probe), so after a restart it is ready only once that probe passes
-   * (timed by the readiness probe's fields). Undefined: it is ready as soon as it runs.
+   * true: the kubelet probes the serving container's readiness itself (an exec readiness probe,
+   * which Knative leaves on it), so after a restart it is ready only once that probe passes.
+   * Undefined: it is ready as soon as it runs (or, with a startup probe, once that passes).
    */
   servingContainerKubeletProbed?: boolean | undefined;
+  /**
+   * The serving container's startup probe: the container is not ready until it passes, and is
+   * killed and restarted when it fails failureThreshold times first (core startup-probe.ts).
+   */
+  startupProbe?: StartupProbe | undefined;
+  /** The other containers' startup probes: each passes at its first probe after the pod's containers start. */
+  sidecarStartupProbes?: readonly StartupProbe[] | undefined;
   /** Resolved from config-autoscaler + the revision's annotations + containerConcurrency by core. */
   autoscaling: RevisionAutoscaling;
   /** A request's work: its service time, or with `work.kind` cpu its CPU-seconds (drawn at the request's own uniform). */

@@ -18,7 +18,7 @@ import {
   PROGRESS_DEADLINE_ANNOTATION,
   deploymentDeadlineProblem,
 } from '../core/autoscaler/index.js';
-import { dns1035LabelErrors, effectiveRolloutDuration, podReadinessProbe, rolloutDurationFromAnnotations, type KubeletReadinessProbe, type TrafficTarget, trafficBlockErrors } from '../core/traffic/index.js';
+import { dns1035LabelErrors, effectiveRolloutDuration, podReadinessProbe, rolloutDurationFromAnnotations, startupProbe, type StartupProbe, type KubeletReadinessProbe, type TrafficTarget, trafficBlockErrors } from '../core/traffic/index.js';
 import type { DistributionSpec, PodFaultSpec, PodStartSpec, RevisionSpec, RolloutDurationChange, ServiceSpec, TrafficChange } from '../model/spec.js';
 import type { ClusterConfig } from './configmaps.js';
 import { formatPath, ScenarioError, type PathSegment } from './errors.js';
@@ -296,6 +296,7 @@ export function buildService(ctx: ServiceContext): BuiltService {
       ...(probeOptimisation(spec.containers ?? []) ? {} : { enableProbeOptimisation: false }),
       ...kubeletProbe(spec.containers ?? []),
       ...(servingContainerKubeletProbed(spec.containers ?? []) ? { servingContainerKubeletProbed: true } : {}),
+      ...startupProbes(spec.containers ?? []),
       autoscaling,
       serviceTime,
       podStart,
@@ -437,14 +438,34 @@ function probeOptimisation(containers: readonly ContainerInput[]): boolean {
 }
 
 /**
- * Whether the kubelet probes the serving container itself, so that it is not ready as soon as
- * it runs: an exec readiness probe stays on it (resources/deploy.go drops only HTTP, TCP and
- * gRPC ones), and a startup probe holds its readiness until it passes.
+ * Whether the kubelet probes the serving container's readiness itself, so that it is not ready
+ * as soon as it runs: an exec readiness probe stays on it (resources/deploy.go drops only HTTP,
+ * TCP and gRPC ones).
  */
 function servingContainerKubeletProbed(containers: readonly ContainerInput[]): boolean {
   const serving = containers.length === 1 ? 0 : containers.findIndex((c) => c.ports !== undefined && c.ports.length > 0);
   const c = containers[serving];
-  return c !== undefined && (c.startupProbe != null || c.readinessProbe?.exec != null);
+  return c !== undefined && c.readinessProbe?.exec != null;
+}
+
+/** The containers' startup probes, which Knative leaves to the kubelet as written (the probe checks have run). */
+function startupProbes(containers: readonly ContainerInput[]): { startupProbe?: StartupProbe; sidecarStartupProbes?: StartupProbe[] } {
+  const serving = containers.length === 1 ? 0 : containers.findIndex((c) => c.ports !== undefined && c.ports.length > 0);
+  const timing = (written: Record<string, unknown>): StartupProbe => {
+    const field = (k: string): number | undefined => {
+      const v = written[k];
+      return typeof v === 'number' ? v : undefined;
+    };
+    return startupProbe({ initialDelaySeconds: field('initialDelaySeconds'), periodSeconds: field('periodSeconds'), failureThreshold: field('failureThreshold') });
+  };
+  const out: { startupProbe?: StartupProbe; sidecarStartupProbes?: StartupProbe[] } = {};
+  containers.forEach((c, i) => {
+    const p = c.startupProbe;
+    if (p == null) return;
+    if (i === serving) out.startupProbe = timing(p);
+    else (out.sidecarStartupProbes ??= []).push(timing(p));
+  });
+  return out;
 }
 
 /**

@@ -53,11 +53,26 @@ describe('which revisions the activator trusts its probe for', () => {
     { what: 'httpGet readiness probe', containers: [{ image: 'app', readinessProbe: { httpGet: { path: '/healthz' } } }], want: FOUND },
     { what: 'exec readiness probe: waits for Kubernetes Ready', containers: [{ image: 'app', readinessProbe: { exec: { command: ['true'] } } }], want: KUBE_READY },
     // Knative fills in the serving port of a liveness probe only: a startup probe names its own (probe-checks.ts).
-    { what: 'startup probe on the user container', containers: [{ image: 'app', startupProbe: { tcpSocket: { port: 8080 } } }], want: KUBE_READY },
+    // The startup probe runs only on its ticker (every 10 s by default, from the pod's start at 1.501 s):
+    // the container, up at 2.501 s and answering from 3.001 s, is started at 11.501 s, and the pod Ready then.
+    { what: 'startup probe on the user container: Ready at its first tick', containers: [{ image: 'app', startupProbe: { tcpSocket: { port: 8080 } } }], want: '200 10.601' },
+    // Every 1 s: the tick at 2.501 s fails (the app answers from 3.001 s), the one at 3.501 s passes; its
+    // status sync asks the queue-proxy's probe at once, which passes, before the 2 s kubelet lag would.
     {
-      what: 'startup probe on a sidecar',
+      what: 'startup probe every second on the user container',
+      containers: [{ image: 'app', startupProbe: { tcpSocket: { port: 8080 }, periodSeconds: 1 } }],
+      want: '200 2.601',
+    },
+    {
+      what: 'startup probe on a sidecar: its first tick after the containers start',
       containers: [{ image: 'app', ports: PORTS }, { image: 'side', startupProbe: { exec: { command: ['true'] } } }],
-      want: KUBE_READY,
+      want: '200 10.601',
+      configMaps: SIDECAR_PROBES,
+    },
+    {
+      what: 'startup probe on a sidecar every 2 s with an initial delay of 5 s: the tick at 7.501 s, the first 5 s after 2.501 s',
+      containers: [{ image: 'app', ports: PORTS }, { image: 'side', startupProbe: { exec: { command: ['true'] }, periodSeconds: 2, initialDelaySeconds: 5 } }],
+      want: '200 6.601',
       configMaps: SIDECAR_PROBES,
     },
     {
@@ -86,10 +101,11 @@ describe('which revisions the activator trusts its probe for', () => {
 });
 
 describe('the loader', () => {
-  const world = (containers: Array<Record<string, unknown>>) => {
+  const world = (containers: Array<Record<string, unknown>>, configMaps?: Record<string, Record<string, string>>) => {
     const scenario = {
       name: 'probe-optimisation',
       duration: '10s',
+      ...(configMaps !== undefined ? { configMaps } : {}),
       services: [{ manifest: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name: 's' }, spec: { template: { spec: { containers } } } } }],
       clients: [{ name: 'c', service: 's', open: { process: 'uniform', rps: 1 } }],
     };
@@ -103,12 +119,23 @@ describe('the loader', () => {
     expect(revision([{ image: 'app', startupProbe: null, readinessProbe: { exec: null } }])).not.toHaveProperty('enableProbeOptimisation');
   });
 
-  it('marks a serving container the kubelet still probes itself after a restart (exec readiness or startup probe)', () => {
+  it('marks a serving container whose readiness the kubelet still probes itself (exec readiness probe)', () => {
     const flag = (containers: Array<Record<string, unknown>>) => revision(containers).servingContainerKubeletProbed;
     expect(flag([{ image: 'app', readinessProbe: { exec: { command: ['true'] } } }])).toBe(true);
-    expect(flag([{ image: 'app', startupProbe: { tcpSocket: { port: 8080 } } }])).toBe(true);
+    expect(flag([{ image: 'app', startupProbe: { tcpSocket: { port: 8080 } } }])).toBeUndefined();
     expect(flag([{ image: 'app', readinessProbe: { httpGet: { path: '/' } } }])).toBeUndefined();
     expect(flag([{ image: 'app', startupProbe: null, readinessProbe: { exec: null } }])).toBeUndefined();
+  });
+
+  it('reads startup probes with the API server\'s defaults (period 10 s, 3 failures), the serving container\'s apart', () => {
+    const rev = revision([{ image: 'app', startupProbe: { tcpSocket: { port: 8080 }, periodSeconds: 0, initialDelaySeconds: 4 } }]);
+    expect(rev.startupProbe).toEqual({ initialDelaySeconds: 4, periodSeconds: 10, failureThreshold: 3 });
+    expect(rev).not.toHaveProperty('sidecarStartupProbes');
+    const two = world([{ image: 'app', ports: PORTS }, { image: 'side', startupProbe: { exec: { command: ['true'] }, failureThreshold: 30, periodSeconds: 2 } }], SIDECAR_PROBES);
+    const scenario = two.services[0]!.revisions[0]!;
+    expect(scenario.sidecarStartupProbes).toEqual([{ initialDelaySeconds: 0, periodSeconds: 2, failureThreshold: 30 }]);
+    expect(scenario).not.toHaveProperty('startupProbe');
+    expect(revision([{ image: 'app', startupProbe: null }])).not.toHaveProperty('startupProbe');
   });
 
   it('settings.json says which revisions wait for Kubernetes Ready, and says nothing for the others', () => {

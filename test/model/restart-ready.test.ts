@@ -5,7 +5,7 @@
  * row first; then at that probe's first pass after the app answers.
  */
 import { describe, expect, it } from 'vitest';
-import { podReadinessProbe } from '../../src/core/traffic/index.js';
+import { podReadinessProbe, startupProbe } from '../../src/core/traffic/index.js';
 import { STATUS_BAD_GATEWAY, STATUS_OK } from '../../src/model/request.js';
 import type { ClientSpec, PodFaultSpec, RevisionSpec } from '../../src/model/spec.js';
 import { revision, run, service, world } from './world-fixture.js';
@@ -83,7 +83,7 @@ describe('a restarted container: Ready as it runs after a short outage, at a pro
   });
 });
 
-describe('a restarted container the kubelet probes itself (an exec readiness or a startup probe)', () => {
+describe('a restarted container the kubelet probes itself (an exec readiness probe)', () => {
   const { rec } = crashing({ servingContainerKubeletProbed: true, enableProbeOptimisation: false });
   const pod1 = rec.pods.filter((p) => p.pod.name === POD1 && p.time > 20).map((p) => [p.event, round(p.time)]);
 
@@ -98,6 +98,30 @@ describe('a restarted container the kubelet probes itself (an exec readiness or 
       ['Ready', 45.5],
       ['ActivatorHealthy', 45.5],
     ]);
+    expect(rec.requests.filter((r) => r.status === STATUS_BAD_GATEWAY).every((r) => [30, 33].includes(round(r.end)))).toBe(true);
+  });
+});
+
+describe('a restarted container with a startup probe (every 4 s, on the ticker from 0.5 s)', () => {
+  const { rec } = crashing({ startupProbe: startupProbe({ periodSeconds: 4 }), enableProbeOptimisation: false });
+  const pod1 = rec.pods.filter((p) => p.pod.name === POD1 && p.time > 20).map((p) => [p.event, round(p.time)]);
+
+  it('is Ready only once its startup probe passes, the queue-proxy asked then', () => {
+    // Running 31, the app answering at 31.5: the startup probe's tick at 32.5 passes (the queue-proxy's probe never
+    // failed 3 times): Ready at 32.5, not as it runs. Exit 33, restarted 43, running 44, app at 44.5: the tick at 44.5
+    // passes; the queue-proxy, failing since 39.5 and failing again at the restart's probe at 44, would pass only at
+    // its tick at 45.5, but the startup probe's status sync asks it at 44.5, and it passes.
+    expect(pod1).toEqual([
+      ['CrashLoopBackOff', 30],
+      ['Restarted', 30],
+      ['Ready', 32.5],
+      ['ActivatorHealthy', 32.5],
+      ['CrashLoopBackOff', 33],
+      ['Restarted', 43],
+      ['Ready', 44.5],
+      ['ActivatorHealthy', 44.5],
+    ]);
+    // No request reached it before its app listened: only those it held at its exits failed.
     expect(rec.requests.filter((r) => r.status === STATUS_BAD_GATEWAY).every((r) => [30, 33].includes(round(r.end)))).toBe(true);
   });
 });

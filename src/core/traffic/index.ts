@@ -20,4 +20,5 @@ export * from './activator-probe.js';
 export * from './kubelet-probe.js';
 export * from './first-ready.js';
 export * from './restart-ready.js';
+export * from './startup-probe.js';
 export * from './mesh-mode.js';

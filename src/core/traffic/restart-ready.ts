@@ -6,7 +6,7 @@
  * of it (pkg/reconciler/revision/resources/deploy.go and queue.go), except an exec probe, which
  * stays on the container too. The kubelet counts a container with no readiness probe ready as
  * soon as it runs (pkg/kubelet/prober/prober_manager.go, UpdatePodStatus), and one with a
- * startup probe only once that passes. The queue-proxy keeps running through the crash: its
+ * startup probe only once that passes (startup-probe.ts). The queue-proxy keeps running through the crash: its
  * probe worker keeps its last result and turns to failure only at failureThreshold failing
  * probes in a row (worker.go), each of which runs the user probe against the app. So:
  *
@@ -41,11 +41,17 @@ export interface RestartFacts {
   /** When its app passes readiness (answers the user probe), at or after `runningSeconds`. */
   passesSeconds: number;
   /**
-   * The user container keeps a probe the kubelet runs itself (an exec readiness probe, or a
-   * startup probe, timed here by the readiness probe's fields): it is ready only once that
-   * passes, probed as the container starts (unless initialDelaySeconds) and then on the ticker.
+   * The user container keeps an exec readiness probe, which the kubelet runs itself: it is
+   * ready only once that passes, probed as the container starts (unless initialDelaySeconds)
+   * and then on the ticker.
    */
   userContainerProbed: boolean;
+  /**
+   * When the user container's startup probe passes (startupProbeOutcome), if it has one: it is
+   * not ready before. An exec readiness probe, held until then, is asked for by the status
+   * sync that follows, and passes at once since the app answers by then.
+   */
+  startedSeconds?: number | undefined;
 }
 
 /** The pod's Ready condition after the restart. */
@@ -69,7 +75,11 @@ export function kubeletReadyAfterRestart(p: KubeletReadinessProbe, anchorSeconds
   requireFinite('passesSeconds', passes);
   requireFinite('downSinceSeconds', facts.downSinceSeconds);
   // The user container: ready as it runs, or at its own probe (run once by the kubelet, never held by the queue-proxy).
-  const userReady = facts.userContainerProbed ? kubeletFirstReadyAt({ ...p, aggressive: false }, anchorSeconds, running, passes) : running;
+  const started = facts.startedSeconds;
+  const userReady =
+    started !== undefined ? requireFinite('startedSeconds', started)
+    : facts.userContainerProbed ? kubeletFirstReadyAt({ ...p, aggressive: false }, anchorSeconds, running, passes)
+    : running;
 
   // When the queue-proxy's failureThreshold-th failing probe ends, if it ends before the app answers.
   let qpFails = Number.NEGATIVE_INFINITY;
@@ -93,6 +103,6 @@ export function kubeletReadyAfterRestart(p: KubeletReadinessProbe, anchorSeconds
   // Not ready when the restart's status sync runs: it asks for a probe then.
   let qpReady = qpFails <= running ? qpReadyFrom(running) : Math.max(qpFails, kubeletReadyAgainAt(p, anchorSeconds, passes));
   // The user container's probe passing syncs the status again, which asks the queue-proxy once more.
-  if (facts.userContainerProbed && qpReady > userReady) qpReady = Math.min(qpReady, qpReadyFrom(userReady));
+  if (userReady > running && qpReady > userReady) qpReady = Math.min(qpReady, qpReadyFrom(userReady));
   return { readyAt: Math.max(userReady, qpReady) };
 }

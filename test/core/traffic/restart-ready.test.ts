@@ -62,6 +62,17 @@ describe('kubeletReadyAfterRestart: the pod is Ready again as the container runs
       f: facts({ userContainerProbed: true, runningSeconds: 71, passesSeconds: 74.2 }),
       want: { readyAt: 83 },
     },
+    // A startup probe that passes at 35 (startupProbeOutcome): the container is ready from then, the queue-proxy never failed.
+    { name: 'startup probe, short outage', p: dflt, anchor: 3, f: facts({ startedSeconds: 35 }), want: { readyAt: 35 } },
+    // Long outage: the queue-proxy failed at 54 and would pass only at the tick at 83; the startup probe passing at 80
+    // syncs the status, which asks the queue-proxy's probe then, and it passes (the app answers since 74.2).
+    {
+      name: 'startup probe, long outage: its status sync asks the queue-proxy',
+      p: dflt,
+      anchor: 3,
+      f: facts({ runningSeconds: 71, passesSeconds: 74.2, startedSeconds: 80 }),
+      want: { readyAt: 80 },
+    },
   ])('$name', ({ p, anchor, f, want }) => {
     const got = kubeletReadyAfterRestart(p, anchor, f);
     expect(Object.keys(got).sort()).toEqual(Object.keys(want).sort());
