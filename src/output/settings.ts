@@ -10,6 +10,8 @@ export interface RevisionSettings {
   idleTimeoutSeconds?: number;
   /** false when the activator waits for Kubernetes Ready (exec readiness or startup probes); absent otherwise. */
   enableProbeOptimisation?: false;
+  /** The serving container's startup probe after the API server's defaulting; absent when it has none. */
+  startupProbe?: { initialDelaySeconds: number; periodSeconds: number; failureThreshold: number };
   /** The autoscaler class, when not the KPA (hpa.autoscaling.knative.dev). */
   class?: string;
   /** KPA: concurrency or rps; HPA class: cpu (target in % of the request), memory (MiB per pod) or a custom metric. */

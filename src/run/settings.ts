@@ -24,6 +24,7 @@ export function runSettings(w: WorldSpec, description = ''): RunSettings {
           ...(r.responseStartTimeoutSeconds !== undefined ? { responseStartTimeoutSeconds: r.responseStartTimeoutSeconds } : {}),
           ...(r.idleTimeoutSeconds !== undefined ? { idleTimeoutSeconds: r.idleTimeoutSeconds } : {}),
           ...(r.enableProbeOptimisation === false ? { enableProbeOptimisation: false } : {}),
+          ...(r.startupProbe !== undefined ? { startupProbe: { ...r.startupProbe } } : {}),
           ...(a.class !== KPA_CLASS ? { class: a.class } : {}),
           ...scalingMetric(a),
           total: d.totalValue,

@@ -139,7 +139,11 @@ describe('the loader', () => {
   });
 
   it('settings.json says which revisions wait for Kubernetes Ready, and says nothing for the others', () => {
-    expect(runSettings(world([{ image: 'app', startupProbe: { tcpSocket: { port: 8080 } } }])).revisions[0]).toMatchObject({ enableProbeOptimisation: false });
+    expect(runSettings(world([{ image: 'app', startupProbe: { tcpSocket: { port: 8080 } } }])).revisions[0]).toMatchObject({
+      enableProbeOptimisation: false,
+      startupProbe: { initialDelaySeconds: 0, periodSeconds: 10, failureThreshold: 3 },
+    });
     expect(runSettings(world([{ image: 'app' }])).revisions[0]).not.toHaveProperty('enableProbeOptimisation');
+    expect(runSettings(world([{ image: 'app' }])).revisions[0]).not.toHaveProperty('startupProbe');
   });
 });

@@ -94,6 +94,16 @@ const kpaOnly = (get: (r: RevisionSettings) => string) => (r: RevisionSettings):
 type SettingRow = [label: string, get: (r: RevisionSettings) => string];
 
 const PROBE_ROW = 'activator uses a pod once its own probe passes (yes/no)';
+const STARTUP_ROW = 'startup probe of the serving container (s)';
+
+/** When the kubelet probes, and how long an app may stay silent before it is killed (the failureThreshold-th failing tick). */
+const startupCell = (r: RevisionSettings): string => {
+  const p = r.startupProbe;
+  if (p === undefined) return 'none';
+  const delay = p.initialDelaySeconds > 0 ? `, from ${n(p.initialDelaySeconds)} after the start` : '';
+  const kill = `${n(p.initialDelaySeconds + (p.failureThreshold - 1) * p.periodSeconds)}–${n(p.initialDelaySeconds + p.failureThreshold * p.periodSeconds)}`;
+  return `every ${n(p.periodSeconds)}${delay}; failing tick ${n(p.failureThreshold)} in a row, ${kill} after the start, kills the container`;
+};
 
 /** Every label names its unit; configured durations are in seconds, as Knative takes them. */
 function settingRows(axis: TimeAxis): SettingRow[] {
@@ -109,6 +119,7 @@ function settingRows(axis: TimeAxis): SettingRow[] {
     ['responseStartTimeoutSeconds (s)', (r) => timerSeconds(r.responseStartTimeoutSeconds)],
     ['idleTimeoutSeconds (s)', (r) => timerSeconds(r.idleTimeoutSeconds)],
     [PROBE_ROW, (r) => (r.enableProbeOptimisation === false ? 'no: waits for Kubernetes Ready (exec readiness or startup probe)' : 'yes')],
+    [STARTUP_ROW, startupCell],
     ['stable window (s)', kpaOnly((r) => n(r.stableWindowSeconds))],
     ['panic window (s)', kpaOnly((r) => n(r.panicWindowSeconds))],
     ['panic threshold (% of ready pods’ capacity)', kpaOnly((r) => n(r.panicThresholdPercent))],
@@ -129,11 +140,12 @@ function settingRows(axis: TimeAxis): SettingRow[] {
 /** A response-start or idle timeout: none when unset or not above 0 (no timer is started). */
 const timerSeconds = (v: number | undefined): string => (v === undefined || v <= 0 ? 'none' : n(v));
 
-/** The two optional timeouts and the probe shortcut get a row only when some revision has one set. */
+/** The two optional timeouts, the probe shortcut and the startup probe get a row only when some revision has one set. */
 const OPTIONAL_ROWS: ReadonlyMap<string, (r: RevisionSettings) => unknown> = new Map<string, (r: RevisionSettings) => unknown>([
   ['responseStartTimeoutSeconds (s)', (r: RevisionSettings) => r.responseStartTimeoutSeconds],
   ['idleTimeoutSeconds (s)', (r: RevisionSettings) => r.idleTimeoutSeconds],
   [PROBE_ROW, (r: RevisionSettings) => r.enableProbeOptimisation],
+  [STARTUP_ROW, (r: RevisionSettings) => r.startupProbe],
 ]);
 
 function settingsTable(settings: RunSettings | undefined, axis: TimeAxis): string {
