@@ -48,6 +48,10 @@ export class ClusterNode implements NodeView {
    * node for a new pod of that revision (kept as pods bind, start terminating and go).
    */
   private readonly spreadCounts = new Map<Revision, number>();
+  /** The kubelet reports MemoryPressure (node-eviction.ts): tainted NoSchedule, so no new pod binds here. */
+  memoryPressure = false;
+  /** When its eviction manager last found the memory threshold crossed (NaN: never). */
+  memoryCrossedAt = Number.NaN;
   /** Its CPU as the pods that model CPU share it (made by the first of them). */
   cpu: NodeCpu | undefined = undefined;
 
@@ -122,9 +126,9 @@ export class ClusterNode implements NodeView {
     return this.podEventAt;
   }
 
-  /** Ready and not tainted: new pods may bind here. */
+  /** Ready and not tainted (for removal, or node.kubernetes.io/memory-pressure): new pods may bind here. */
   get schedulable(): boolean {
-    return this.state === 'Ready';
+    return this.state === 'Ready' && !this.memoryPressure;
   }
 
   /** Knative pods on it that are not terminating (the ones a drain has to move). */

@@ -6,6 +6,7 @@ import { ClusterAutoscalerLoop } from './cluster-autoscaler.js';
 import { KarpenterModel } from './cluster-karpenter.js';
 import { SchedulingQueue } from './cluster-scheduler.js';
 import type { Pod } from './pod.js';
+import { KubeletEviction } from './node-eviction.js';
 import type { NodePoolSpec, NodesSpec } from './spec.js';
 import type { World } from './world.js';
 
@@ -57,6 +58,8 @@ export class Cluster {
    */
   private readonly notDeleted = new Map<NodePoolSpec, number>();
   private readonly notRemoved = new Map<NodePoolSpec, number>();
+  /** The kubelets' eviction managers: only when some revision models memory (node-eviction.ts). */
+  private readonly eviction: KubeletEviction | undefined;
 
   constructor(
     readonly world: World,
@@ -66,6 +69,8 @@ export class Cluster {
     this.nodeRandom = rnd.stream('nodes/startup');
     for (const p of spec.pools) this.latency.set(p, makeSampler(p.startupLatency));
     this.scheduler = new SchedulingQueue(this, rnd.stream('scheduler/ties'));
+    const memory = world.spec.services.some((s) => s.revisions.some((r) => r.memory !== undefined));
+    this.eviction = memory ? new KubeletEviction(this) : undefined;
     for (const p of spec.pools) for (let i = 0; i < p.initialNodes; i++) this.nodeReady(this.newNode(p, 0), 0);
     const a = spec.autoscaler;
     if (a.kind === 'cluster-autoscaler') this.autoscaler = new ClusterAutoscalerLoop(this, a, rnd.stream('cluster-autoscaler'));
@@ -136,6 +141,7 @@ export class Cluster {
 
   private nodeReady(node: ClusterNode, now: number): void {
     node.state = 'Ready';
+    this.eviction?.start(node, now, now === 0 && node.requestedAt === 0);
     // The Node object is created as it registers: the range allocator gives it a podCIDR then.
     this.world.network.nodeRegistered(node);
     node.readyAt = now;

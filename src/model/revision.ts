@@ -582,6 +582,24 @@ export class Revision {
     this.world.cluster?.podGone(pod, now);
   }
 
+  /**
+   * The kubelet evicted the pod under node memory pressure (node-eviction.ts): a hard threshold
+   * kills its containers at once, so the requests it holds fail with 502 (as when its container
+   * exits) and it is gone now; the ReplicaSet replaces it.
+   */
+  kubeletEvicted(pod: Pod, now: number): void {
+    if (pod.phase === 'Gone') return;
+    this.world.recorder.podTransition(pod, 'Evicted', now);
+    if (pod.phase !== 'Terminating') this.terminate(pod, now);
+    // A pod with no queue-proxy yet is gone as it terminates.
+    if (this.pods.has(pod)) {
+      pod.fault.containerUp = false;
+      pod.failAll(STATUS_BAD_GATEWAY, now);
+      this.gone(pod, now);
+    }
+    this.reconcilePods(now);
+  }
+
   /** The pod's node is being removed: the pod is evicted (it drains) and the ReplicaSet replaces it. */
   evict(pod: Pod, now: number): void {
     if (!pod.isOk) return;

@@ -64,7 +64,9 @@ export type PodEventName =
   | 'OOMKilled'
   // Only with node pools: the first failed scheduling attempt, and the binding to a node.
   | 'Unschedulable'
-  | 'Scheduled';
+  | 'Scheduled'
+  // Only with node pools and a memory model: the kubelet evicted it under node memory pressure.
+  | 'Evicted';
 
 /** One pod lifecycle step: a row of pods.csv. */
 export interface PodRecord {
@@ -88,7 +90,8 @@ export interface NodeRecord {
   time: number;
   node: string;
   pool: string;
-  event: 'Requested' | 'Ready' | 'Tainted' | 'Untainted' | 'Deleted';
+  /** The node's lifecycle, and its MemoryPressure condition turning True (insufficient) and False (sufficient). */
+  event: 'Requested' | 'Ready' | 'Tainted' | 'Untainted' | 'Deleted' | 'NodeHasInsufficientMemory' | 'NodeHasSufficientMemory';
   pricePerHour: number;
   /** Allocatable. */
   cpuMillis: number;

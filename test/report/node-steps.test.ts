@@ -17,4 +17,21 @@ describe('nodeSteps (nodes.csv → nodes billed and Ready)', () => {
     expect(s.ready).toEqual({ time: [0, 17, 917, 1000], delta: [1, -1, 1, -1] });
     expect(s.billed).toEqual({ time: [0, 17, 917, 1030], delta: [1, 1, -1, -1] });
   });
+
+  it('a node under memory pressure takes no pods from NodeHasInsufficientMemory to NodeHasSufficientMemory, whatever its removal taint does', () => {
+    const rows: Array<[number, string, string]> = [
+      [0, 'a', 'Requested'],
+      [0, 'a', 'Ready'],
+      [27, 'a', 'NodeHasInsufficientMemory'],
+      [40, 'a', 'Tainted'],
+      [50, 'a', 'Untainted'],
+      [327, 'a', 'NodeHasSufficientMemory'],
+      [400, 'a', 'NodeHasInsufficientMemory'],
+      [410, 'a', 'Tainted'],
+      [700, 'a', 'NodeHasSufficientMemory'],
+      [710, 'a', 'Deleted'],
+    ];
+    const s = nodeSteps({ time: rows.map((r) => r[0]), node: rows.map((r) => r[1]), pool: rows.map(() => 'p'), event: rows.map((r) => r[2]), pricePerHour: rows.map(() => 0.1) });
+    expect(s.ready).toEqual({ time: [0, 27, 327, 400], delta: [1, -1, 1, -1] });
+  });
 });

@@ -16,3 +16,4 @@ export * from './karpenter.js';
 export * from './cost.js';
 export * from './cpu-shares.js';
 export * from './pod-ips.js';
+export * from './eviction.js';

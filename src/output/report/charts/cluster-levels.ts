@@ -14,14 +14,16 @@ export interface Steps {
 const steps = (): Steps => ({ time: [], delta: [] });
 
 /**
- * From nodes.csv: nodes billed (provision request → deletion), nodes Ready (Ready → tainted or
- * deleted) and, per pool, the price per hour of its billed nodes.
+ * From nodes.csv: nodes billed (provision request → deletion), nodes pods can bind to (Ready, and
+ * tainted neither for removal nor for memory pressure) and, per pool, the price per hour of its
+ * billed nodes.
  */
 export function nodeSteps(n: NodeEventData): { billed: Steps; ready: Steps; rateByPool: Map<string, Steps> } {
   const billed = steps();
   const ready = steps();
   const rateByPool = new Map<string, Steps>();
-  const isReady = new Set<string>();
+  const state = new Map<string, { ready: boolean; removing: boolean; pressure: boolean }>();
+  const open = (s: { ready: boolean; removing: boolean; pressure: boolean }): boolean => s.ready && !s.removing && !s.pressure;
   for (let i = 0; i < n.time.length; i++) {
     const [t, node, e] = [n.time[i]!, n.node[i]!, n.event[i]!];
     const rate = rateByPool.get(n.pool[i]!) ?? steps();
@@ -33,13 +35,20 @@ export function nodeSteps(n: NodeEventData): { billed: Steps; ready: Steps; rate
       rate.time.push(t);
       rate.delta.push(sign * n.pricePerHour[i]!);
     }
-    if (e === 'Ready' || (e === 'Untainted' && !isReady.has(node))) {
-      isReady.add(node);
+    const s = state.get(node) ?? { ready: false, removing: false, pressure: false };
+    state.set(node, s);
+    const was = open(s);
+    if (e === 'Ready') s.ready = true;
+    // A removal called off: the autoscaler untaints a Ready node.
+    else if (e === 'Untainted') Object.assign(s, { ready: true, removing: false });
+    else if (e === 'Tainted') s.removing = true;
+    else if (e === 'NodeHasInsufficientMemory') s.pressure = true;
+    else if (e === 'NodeHasSufficientMemory') s.pressure = false;
+    else if (e === 'Deleted') s.ready = false;
+    const is = open(s);
+    if (is !== was) {
       ready.time.push(t);
-      ready.delta.push(1);
-    } else if ((e === 'Tainted' || e === 'Deleted') && isReady.delete(node)) {
-      ready.time.push(t);
-      ready.delta.push(-1);
+      ready.delta.push(is ? 1 : -1);
     }
   }
   return { billed, ready, rateByPool };

@@ -4,7 +4,7 @@ import { levelRows, nodeSteps, unschedulableSteps } from './cluster-levels.js';
 
 const NODE_LABELS = {
   b: 'billed (provisioning, Ready or draining)',
-  r: 'Ready (pods can bind)',
+  r: 'Ready, not tainted (pods can bind)',
 };
 const PENDING_LABEL = 'Pending, Unschedulable (waiting for a node)';
 const COLOR_BILLED = '#e45756';
@@ -53,7 +53,7 @@ export function nodesChart(ctx: ChartContext): Chart | undefined {
     id: 'nodes',
     heading: 'Nodes and pending pods',
     explanation:
-      'Nodes billed (from the provision request to deletion) and Ready, and below, the pods that found no node with room (Pending, Unschedulable): a gap between the two node lines is start-up (before Ready) or draining (after), and waiting pods that coincide with a rising billed line are waiting for a node autoscaler’s new node. ' +
+      'Nodes billed (from the provision request to deletion) and Ready, and below, the pods that found no node with room (Pending, Unschedulable): a gap between the two node lines is start-up (before Ready), draining (after) or a node under memory pressure (tainted NoSchedule), and waiting pods that coincide with a rising billed line are waiting for a node autoscaler’s new node. ' +
       peak,
     spec: topLevel('Nodes and pending pods', [how, ...(peak === '' ? [] : [peak])], stack([nodesPanel, pendingPanel])),
   };

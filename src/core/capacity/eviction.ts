@@ -1,0 +1,61 @@
+/**
+ * The kubelet's eviction under node memory pressure (kubernetes pkg/kubelet/eviction).
+ *
+ * Every 10 s the eviction manager compares the node's free memory with the hard threshold
+ * (`memory.available<100Mi` by default). Node allocatable is capacity minus the system and kube
+ * reservations and that threshold, so with system daemons using what they reserve, the threshold
+ * is crossed when the pods' working sets together exceed allocatable (the pods' cgroup signal,
+ * allocatableMemory.available, says the same). The kubelet then reports the node condition
+ * MemoryPressure (the node lifecycle controller taints the node
+ * node.kubernetes.io/memory-pressure:NoSchedule) and evicts one pod per pass, killing it at once
+ * (a hard threshold gives no grace period). The condition stays True until the threshold has
+ * not been crossed for eviction-pressure-transition-period (5 min).
+ */
+import { requireFinite, requireNonNegative } from '../errors.js';
+
+/** How often the eviction manager checks the node's signals (evictionMonitoringPeriod). */
+export const EVICTION_MONITORING_PERIOD_SECONDS = 10;
+/** How long MemoryPressure stays True after the threshold was last crossed (eviction-pressure-transition-period). */
+export const EVICTION_PRESSURE_TRANSITION_SECONDS = 300;
+
+/** One pod as the eviction manager ranks it: its working set, its memory request (Σ containers), its priority. */
+export interface PodMemoryUse {
+  usageBytes: number;
+  requestBytes: number;
+  priority: number;
+}
+
+/** Whether the node is past the hard memory threshold: its pods' working sets (DaemonSet pods included) above allocatable. */
+export function memoryThresholdCrossed(allocatableBytes: number, podsWorkingSetBytes: number): boolean {
+  requireNonNegative('allocatableBytes', allocatableBytes);
+  requireNonNegative('podsWorkingSetBytes', podsWorkingSetBytes);
+  return podsWorkingSetBytes > allocatableBytes;
+}
+
+/**
+ * The order in which the kubelet evicts pods under memory pressure (rankMemoryPressure): pods
+ * using more than their request first, then lower priority first, then the most memory above the
+ * request first. Returns indexes into `pods`; pods equal on all three keep their given order
+ * (upstream's sort is not stable, so it may pick either).
+ */
+export function memoryEvictionOrder(pods: readonly PodMemoryUse[]): number[] {
+  for (const p of pods) {
+    requireFinite('usageBytes', p.usageBytes);
+    requireFinite('requestBytes', p.requestBytes);
+    requireFinite('priority', p.priority);
+  }
+  const exceeds = (p: PodMemoryUse): number => (p.usageBytes > p.requestBytes ? 0 : 1);
+  return pods
+    .map((_, i) => i)
+    .sort((a, b) => {
+      const pa = pods[a]!;
+      const pb = pods[b]!;
+      return exceeds(pa) - exceeds(pb) || pa.priority - pb.priority || pb.usageBytes - pb.requestBytes - (pa.usageBytes - pa.requestBytes) || a - b;
+    });
+}
+
+/** Whether the MemoryPressure condition is still True at `nowSeconds`, the threshold last crossed at `lastCrossedSeconds`. */
+export function memoryPressureHeld(lastCrossedSeconds: number, nowSeconds: number): boolean {
+  requireFinite('nowSeconds', nowSeconds);
+  return nowSeconds - lastCrossedSeconds < EVICTION_PRESSURE_TRANSITION_SECONDS;
+}

@@ -1,0 +1,72 @@
+import {
+  EVICTION_MONITORING_PERIOD_SECONDS,
+  memoryEvictionOrder,
+  memoryPressureHeld,
+  memoryThresholdCrossed,
+  type PodMemoryUse,
+} from '../core/capacity/index.js';
+import { RandomStream } from '../engine/random.js';
+import type { Cluster } from './cluster.js';
+import type { ClusterNode } from './cluster-node.js';
+import type { Pod } from './pod.js';
+
+/**
+ * The pod's working set as the kubelet's stats report it: the user container's from the memory
+ * model while it runs (nothing while it is down or not started), the other containers at their
+ * memory requests (their use is not modelled); a pod of a revision without a memory model uses
+ * exactly its request.
+ */
+export function podWorkingSetBytes(pod: Pod, requestBytes: number): number {
+  const spec = pod.revision.spec;
+  if (spec.memory === undefined) return requestBytes;
+  const userRequest = spec.resources?.user.memoryRequestBytes ?? 0;
+  const user = pod.fault.containerUp && pod.res !== undefined ? pod.res.memoryBytes() : 0;
+  return Math.max(0, requestBytes - userRequest) + user;
+}
+
+/**
+ * Each node's kubelet eviction manager (core eviction.ts): every 10 s from the kubelet's start it
+ * adds up the working sets on the node; past allocatable, the node reports MemoryPressure (and is
+ * tainted NoSchedule) and the top-ranked pod is evicted at once. Run only when some revision models
+ * memory: otherwise every pod uses its request, which the scheduler keeps within allocatable.
+ */
+export class KubeletEviction {
+  constructor(private readonly cluster: Cluster) {}
+
+  /** The node's kubelet runs from `now`; a node there before the run started its loop at an unknown phase, drawn. */
+  start(node: ClusterNode, now: number, initial: boolean): void {
+    const sim = this.cluster.sim;
+    const phase = initial ? new RandomStream(sim.random.seed, `kubelet-eviction/${node.name}`).uniform(0, EVICTION_MONITORING_PERIOD_SECONDS) : EVICTION_MONITORING_PERIOD_SECONDS;
+    sim.every(now + phase, EVICTION_MONITORING_PERIOD_SECONDS, (n: ClusterNode) => this.synchronize(n), node);
+  }
+
+  /** One pass of the eviction manager; false stops the loop (the node is deleted). */
+  private synchronize(node: ClusterNode): boolean {
+    if (node.state === 'Deleted') return false;
+    const c = this.cluster;
+    const now = c.sim.now;
+    const pods = [...node.workload];
+    const uses: PodMemoryUse[] = pods.map((p) => {
+      const requestBytes = c.requestsOf(p).requests.memoryBytes;
+      return { usageBytes: podWorkingSetBytes(p, requestBytes), requestBytes, priority: 0 };
+    });
+    // DaemonSet pods use what they request.
+    let total = node.pool.daemonSet.memoryBytes;
+    for (const u of uses) total += u.usageBytes;
+    if (memoryThresholdCrossed(node.allocatable.memoryBytes, total)) {
+      node.memoryCrossedAt = now;
+      if (!node.memoryPressure) {
+        node.memoryPressure = true;
+        c.world.recorder.node?.(node, 'NodeHasInsufficientMemory', now);
+      }
+      const victim = pods[memoryEvictionOrder(uses)[0]!];
+      if (victim !== undefined) victim.revision.kubeletEvicted(victim, now);
+    } else if (node.memoryPressure && !memoryPressureHeld(node.memoryCrossedAt, now)) {
+      node.memoryPressure = false;
+      c.world.recorder.node?.(node, 'NodeHasSufficientMemory', now);
+      // The taint is gone: pods waiting for room try again.
+      c.scheduler.moveAllToActive(now);
+    }
+    return true;
+  }
+}
