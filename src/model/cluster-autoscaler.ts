@@ -83,7 +83,8 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
     // Existing nodes, and upcoming ones as fresh templates: pods they can hold need no new node.
     const sim: NodeView[] = [];
     for (const n of c.nodes) {
-      if (n.state === 'Ready') sim.push(n);
+      // A node tainted for memory pressure takes no pod in CA's simulation either.
+      if (n.schedulable) sim.push(n);
       else if (n.state === 'Provisioning') sim.push(templateNode(n.name, poolTemplate(n.pool)));
     }
     const left: PodResources[] = [];

@@ -184,7 +184,8 @@ export class KarpenterModel implements NodeAutoscaler {
     // Nominations last while their node launches; a Ready node's room is counted afresh each time.
     for (const [pod, node] of [...this.nominated]) if (node.state !== 'Provisioning' || pod.node !== undefined || !pod.isOk) this.nominated.delete(pod);
     // Initialized nodes first, then those launching, each in creation order.
-    const existing = [...c.nodes.filter((n) => n.state === 'Ready'), ...c.nodes.filter((n) => n.state === 'Provisioning')];
+    // A node tainted for memory pressure tolerates none of these pods.
+    const existing = [...c.nodes.filter((n) => n.schedulable), ...c.nodes.filter((n) => n.state === 'Provisioning')];
     const views = new Map<ClusterNode, NodeView>(existing.map((n) => [n, n.state === 'Ready' ? n : templateNode(n.name, poolTemplate(n.pool))]));
     for (const [pod, node] of this.nominated) views.set(node, bindPod(views.get(node)!, c.requestsOf(pod)));
     const pods = c.scheduler.unschedulable().filter((p) => !this.nominated.has(p));
@@ -338,7 +339,7 @@ export class KarpenterModel implements NodeAutoscaler {
   private decide(nodes: readonly ClusterNode[], now: number): ConsolidationDecision<PoolType> {
     const c = this.cluster;
     const wait = this.spec.config.consolidateAfterSeconds;
-    const ready = c.nodes.filter((n) => n.state === 'Ready' && !nodes.includes(n));
+    const ready = c.nodes.filter((n) => n.state === 'Ready' && !n.memoryPressure && !nodes.includes(n));
     // consolidateAfter Never makes no node a candidate, yet every node stays a destination (consolidation.go).
     const settling = new Set(ready.filter((n) => wait > 0 && Number.isFinite(wait) && !this.consolidatable(n, now)).map((n) => n.name));
     const launching = c.nodes.filter((n) => n.state === 'Provisioning').map((n) => templateNode(n.name, poolTemplate(n.pool)));

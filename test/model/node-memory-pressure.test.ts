@@ -24,13 +24,13 @@ class NodeRecorder extends MemoryRecorder {
  * 256 MiB plus 64 MiB per request inside it, no limit. From 20 s to 40 s, 30 requests/s of 1 s:
  * about 10 in each pod, 3 × 896 MiB = 2,688 MiB on the node.
  */
-function run(memory = true) {
+function run(memory = true, autoscaler: 'none' | 'cluster-autoscaler' | 'karpenter' = 'none') {
   const scenario = {
     name: 'memory-pressure',
     duration: '8m',
     cluster: {
-      nodePools: [{ name: 'small', cpu: '4', memory: '2Gi', pricePerHour: 0.1, minNodes: 1, initialNodes: 1, maxNodes: 1, daemonSets: { cpu: '0m', memory: '0Mi', pods: 0 } }],
-      nodeAutoscaler: { kind: 'none' },
+      nodePools: [{ name: 'small', cpu: '4', memory: '2Gi', pricePerHour: 0.1, minNodes: 1, initialNodes: 1, maxNodes: autoscaler === 'none' ? 1 : 2, daemonSets: { cpu: '0m', memory: '0Mi', pods: 0 } }],
+      nodeAutoscaler: { kind: autoscaler },
     },
     services: [
       {
@@ -105,4 +105,24 @@ describe('the same pods using exactly their requests (no memory model)', () => {
     expect(pods).toEqual([]);
     expect(rec.nodes.map((n) => n[0])).toEqual(['Requested', 'Ready']);
   });
+});
+
+describe('with a node autoscaler, the replacements get a new node: the tainted node holds none of them in its simulation', () => {
+  for (const kind of ['cluster-autoscaler', 'karpenter'] as const) {
+    it(kind, () => {
+      const { rec } = run(true, kind);
+      const requested = rec.nodes.filter((n) => n[0] === 'Requested').map((n) => n[1]);
+      // The first replacement is Unschedulable at 28.16 s; a second node is asked for after that, not before.
+      expect(requested).toHaveLength(2);
+      expect(requested[1]!).toBeGreaterThan(28.15788);
+      const ready = rec.nodes.find((n) => n[0] === 'Ready' && n[1] > 0)![1];
+      const bound = rec.pods.filter((p) => p.event === 'Scheduled' && p.time > 0);
+      // The replacements bind to the new node as it is Ready, long before the old one's pressure clears (337.66 s).
+      expect(ready).toBeLessThan(337);
+      expect(bound.slice(0, 2).map((p) => [p.pod.name.slice(-4), Number(p.time.toFixed(6)), p.pod.node?.name])).toEqual([
+        ['0004', ready, 'small-002'],
+        ['0005', ready, 'small-002'],
+      ]);
+    });
+  }
 });
