@@ -425,6 +425,17 @@ export function buildService(ctx: ServiceContext): BuiltService {
   };
 }
 
+/** The serving container: the one with ports, or the only one (-1: none, which validation refuses). */
+function servingIndex(containers: readonly ContainerInput[]): number {
+  return containers.length === 1 ? 0 : containers.findIndex((c) => c.ports !== undefined && c.ports.length > 0);
+}
+
+/** A probe's timing field as written (the probe checks have run: an int32 or absent). */
+function probeField(written: Record<string, unknown> | undefined, k: string): number | undefined {
+  const v = written?.[k];
+  return typeof v === 'number' ? v : undefined;
+}
+
 /**
  * Whether the activator may trust its own probe of a pod before Kubernetes marks it Ready
  * (activator/net/revision_backends.go): not when the kubelet checks something the
@@ -433,7 +444,7 @@ export function buildService(ctx: ServiceContext): BuiltService {
  * any other container.
  */
 function probeOptimisation(containers: readonly ContainerInput[]): boolean {
-  const serving = containers.length === 1 ? 0 : containers.findIndex((c) => c.ports !== undefined && c.ports.length > 0);
+  const serving = servingIndex(containers);
   return containers.every((c, i) => c.startupProbe == null && (i !== serving || c.readinessProbe?.exec == null));
 }
 
@@ -443,21 +454,16 @@ function probeOptimisation(containers: readonly ContainerInput[]): boolean {
  * TCP and gRPC ones).
  */
 function servingContainerKubeletProbed(containers: readonly ContainerInput[]): boolean {
-  const serving = containers.length === 1 ? 0 : containers.findIndex((c) => c.ports !== undefined && c.ports.length > 0);
+  const serving = servingIndex(containers);
   const c = containers[serving];
   return c !== undefined && c.readinessProbe?.exec != null;
 }
 
 /** The containers' startup probes, which Knative leaves to the kubelet as written (the probe checks have run). */
 function startupProbes(containers: readonly ContainerInput[]): { startupProbe?: StartupProbe; sidecarStartupProbes?: StartupProbe[] } {
-  const serving = containers.length === 1 ? 0 : containers.findIndex((c) => c.ports !== undefined && c.ports.length > 0);
-  const timing = (written: Record<string, unknown>): StartupProbe => {
-    const field = (k: string): number | undefined => {
-      const v = written[k];
-      return typeof v === 'number' ? v : undefined;
-    };
-    return startupProbe({ initialDelaySeconds: field('initialDelaySeconds'), periodSeconds: field('periodSeconds'), failureThreshold: field('failureThreshold') });
-  };
+  const serving = servingIndex(containers);
+  const timing = (w: Record<string, unknown>): StartupProbe =>
+    startupProbe({ initialDelaySeconds: probeField(w, 'initialDelaySeconds'), periodSeconds: probeField(w, 'periodSeconds'), failureThreshold: probeField(w, 'failureThreshold') });
   const out: { startupProbe?: StartupProbe; sidecarStartupProbes?: StartupProbe[] } = {};
   containers.forEach((c, i) => {
     const p = c.startupProbe;
@@ -473,13 +479,9 @@ function startupProbes(containers: readonly ContainerInput[]): { startupProbe?: 
  * container's readiness probe (resources/queue.go). Left out when it is Knative's default one.
  */
 function kubeletProbe(containers: readonly ContainerInput[]): { kubeletReadinessProbe?: KubeletReadinessProbe } {
-  const serving = containers.length === 1 ? 0 : containers.findIndex((c) => c.ports !== undefined && c.ports.length > 0);
+  const serving = servingIndex(containers);
   const written = containers[serving]?.readinessProbe ?? undefined;
-  // The probe checks have run: each of these is an int32 or absent.
-  const field = (k: string): number | undefined => {
-    const v = written?.[k];
-    return typeof v === 'number' ? v : undefined;
-  };
+  const field = (k: string): number | undefined => probeField(written, k);
   const probe = podReadinessProbe({
     initialDelaySeconds: field('initialDelaySeconds'),
     periodSeconds: field('periodSeconds'),

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { nodeSteps } from '../../src/output/report/charts/cluster-levels.js';
 
+/** nodeSteps over [time, node, event] rows of one pool at $0.1/h. */
+const steps = (rows: Array<[number, string, string]>) =>
+  nodeSteps({ time: rows.map((r) => r[0]), node: rows.map((r) => r[1]), pool: rows.map(() => 'p'), event: rows.map((r) => r[2]), pricePerHour: rows.map(() => 0.1) });
+
 describe('nodeSteps (nodes.csv → nodes billed and Ready)', () => {
   it('a node whose removal is called off is Ready again from its Untainted row', () => {
     const rows: Array<[number, string, string]> = [
@@ -13,7 +17,7 @@ describe('nodeSteps (nodes.csv → nodes billed and Ready)', () => {
       [1000, 'a', 'Tainted'],
       [1030, 'a', 'Deleted'],
     ];
-    const s = nodeSteps({ time: rows.map((r) => r[0]), node: rows.map((r) => r[1]), pool: rows.map(() => 'p'), event: rows.map((r) => r[2]), pricePerHour: rows.map(() => 0.1) });
+    const s = steps(rows);
     expect(s.ready).toEqual({ time: [0, 17, 917, 1000], delta: [1, -1, 1, -1] });
     expect(s.billed).toEqual({ time: [0, 17, 917, 1030], delta: [1, 1, -1, -1] });
   });
@@ -31,7 +35,7 @@ describe('nodeSteps (nodes.csv → nodes billed and Ready)', () => {
       [700, 'a', 'NodeHasSufficientMemory'],
       [710, 'a', 'Deleted'],
     ];
-    const s = nodeSteps({ time: rows.map((r) => r[0]), node: rows.map((r) => r[1]), pool: rows.map(() => 'p'), event: rows.map((r) => r[2]), pricePerHour: rows.map(() => 0.1) });
+    const s = steps(rows);
     expect(s.ready).toEqual({ time: [0, 27, 327, 400], delta: [1, -1, 1, -1] });
   });
 });
