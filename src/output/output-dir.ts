@@ -217,7 +217,8 @@ export function retireOutput(old: string, target: string): string | undefined {
   return kept;
 }
 
-const STAGING = /^(.*)\.partial-(\d+)$/;
+// A staging directory, or one a signal renamed for removal (staged-dir.ts REMOVING) if the removal was cut short.
+const STAGING = /^(.*)\.partial-(\d+)(?:-removing)?$/;
 const PREVIOUS = /^(.*)\.previous-(\d+)$/;
 
 /**

@@ -33,6 +33,9 @@ function fault(step: string, path: string): void {
   throw Object.assign(new Error(`EIO: injected fault at ${step}`), { code: 'EIO', syscall: 'rename', path });
 }
 
+/** The suffix of a staging directory renamed for removal on a signal (cleanStale takes it as staging too). */
+export const REMOVING = '-removing';
+
 // Staging directories of this process, removed on SIGINT/SIGTERM (exit 130/143).
 const live = new Set<string>();
 const onSigint = (): void => interrupted('SIGINT', 130);
@@ -42,9 +45,18 @@ function interrupted(signal: string, code: number): void {
   for (const p of live) {
     try {
       // A worker thread may still be writing into its staging folder (signals reach only this
-      // thread): a file it adds while the folder is emptied fails the removal with ENOTEMPTY, so
-      // try again; a file it opens after the folder is gone cannot be created.
-      rmSync(p, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
+      // thread): a file it added while the folder was emptied failed the removal with ENOTEMPTY.
+      // Renamed first, the folder takes no new file (the worker opens files by the old path), so
+      // the removal cannot race it; files it has open keep writing into the renamed folder only.
+      const aside = `${p}${REMOVING}`;
+      let gone = p;
+      try {
+        renameSync(p, aside);
+        gone = aside;
+      } catch {
+        // Removed in place, retrying a file added meanwhile.
+      }
+      rmSync(gone, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
       process.stderr.write(`knsim: ${signal}: removed ${p}\n`);
     } catch (e) {
       process.stderr.write(`knsim: ${signal}: could not remove ${p}: ${(e as Error).message}\n`);

@@ -264,6 +264,19 @@ describe('knsim run: staging directories', { timeout: 180_000 }, () => {
     expect(siblings(dir, 'out').sort()).toEqual([live, unmarked].sort());
   });
 
+  it('a staging directory a signal renamed for removal, its removal cut short, is removed as stale too', () => {
+    const dir = workdir();
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+    const stale = `out.partial-${dead}-removing`;
+    mkdirSync(join(dir, stale));
+    writeFileSync(join(dir, stale, '.knsim-output.json'), JSON.stringify({ kind: 'knsim-output', version: 1, knsim: '0.1.0', command: 'run', state: 'staging', pid: dead, files: [] }));
+    writeFileSync(join(dir, stale, 'pods.csv'), 'half a file');
+    const r = run(dir, 'out');
+    expect(r.code).toBe(0);
+    expect(oneLine(r)).toBe(`knsim: --out out: left by a knsim process that died: removed ${join(dir, stale)}`);
+    expect(siblings(dir, 'out')).toEqual([]);
+  });
+
   it('--out below a file: exit 2, one line naming the path and the cause', () => {
     const dir = workdir();
     writeFileSync(join(dir, 'f'), 'file');
