@@ -1,4 +1,5 @@
 import { activatorCapacityForRevision, assignSlicePositions, lbPolicyFor, type LbPolicyName } from '../core/autoscaler/index.js';
+import { activatorUsesClusterIP, leastRequestPick } from '../core/traffic/index.js';
 import type { RandomStream } from '../engine/random.js';
 import { ConcurrencyMeter, emptyReport, type MeterReport } from './concurrency-meter.js';
 import { Fifo } from './fifo.js';
@@ -14,7 +15,9 @@ type LbPick = (t: RevisionThrottler) => Tracker | undefined;
 /**
  * One activator's throttler for one revision (pkg/activator/net/throttler.go): requests
  * wait (no practical limit) until an assigned pod tracker has a free slot, chosen by the
- * load-balancing policy that containerConcurrency selects.
+ * load-balancing policy that containerConcurrency selects. Through the ClusterIP
+ * (mesh-compatibility-mode enabled) there are no pod slots: a request waits only for the
+ * revision breaker, and the mesh picks its pod among every ready one, which may queue it.
  */
 export class RevisionThrottler {
   /** Healthy pods known by probing, sorted by destination (`IP:8012` as a string, as updateCapacity sorts). */
@@ -48,6 +51,11 @@ export class RevisionThrottler {
    */
   proxied = 0;
   readonly pick: LbPick;
+  /**
+   * Sending through the revision's ClusterIP: the trackers are then the ready endpoints as the
+   * activator's sidecar sees them (its own active requests to each), none assigned away.
+   */
+  readonly clusterIP: boolean;
   // Concurrency reporter state for this revision.
   meter: ConcurrencyMeter | undefined = undefined;
   firstRequestAdjust = 0;
@@ -57,7 +65,8 @@ export class RevisionThrottler {
     readonly activator: Activator,
     readonly revision: Revision,
   ) {
-    this.pick = LB_POLICIES[lbPolicyFor(revision.spec.containerConcurrency)];
+    this.clusterIP = activatorUsesClusterIP(revision.world.spec.cluster.meshCompatibilityMode ?? 'auto');
+    this.pick = this.clusterIP ? pickMeshLeastRequest : LB_POLICIES[lbPolicyFor(revision.spec.containerConcurrency)];
     this.trackers = new TrackerTree(revision.spec.containerConcurrency);
   }
 
@@ -105,7 +114,7 @@ export class RevisionThrottler {
   private reassign(now: number): void {
     // CC = 0 uses every tracker; otherwise pods are sliced among the activators.
     const n = this.trackers.size;
-    if (this.cc === 0) {
+    if (this.clusterIP || this.cc === 0) {
       this.begin = 0;
       this.end = n;
       this.extra = -1;
@@ -120,7 +129,8 @@ export class RevisionThrottler {
     this.capacity = activatorCapacityForRevision({
       containerConcurrency: this.cc,
       backendCount: n,
-      assignedTrackers: this.assignedCount,
+      // Through the ClusterIP the throttler holds no pod trackers (calculateCapacity's ClusterIP branch).
+      assignedTrackers: this.clusterIP ? 0 : this.assignedCount,
       numActivators: this.numActivators,
     });
     this.dispatch(now);
@@ -274,6 +284,9 @@ export class RevisionThrottler {
     this.revision.autoscaler.onActivatorStat(now, concurrency, count);
   }
 
+  /** The sidecar's active requests to the i-th endpoint (for the mesh's pick). */
+  readonly activeAt = (i: number): number => this.assignedAt(i).inFlight;
+
   /** Requests this activator holds for the revision (waiting or proxied). */
   get held(): number {
     return this.meter === undefined ? 0 : this.meter.current;
@@ -316,6 +329,12 @@ function pickRandomChoice2(t: RevisionThrottler): Tracker | undefined {
   return pick;
 }
 
+/** Through the ClusterIP: the activator's sidecar (Envoy's least-request) picks among every ready endpoint, full or not. */
+function pickMeshLeastRequest(t: RevisionThrottler): Tracker | undefined {
+  const i = leastRequestPick(t.assignedCount, t.activeAt, t.activator.meshInt);
+  return i < 0 ? undefined : t.assignedAt(i);
+}
+
 const LB_POLICIES: Record<LbPolicyName, LbPick> = {
   'random-choice-2': pickRandomChoice2,
   'first-available': pickFirstAvailable,
@@ -326,6 +345,9 @@ const LB_POLICIES: Record<LbPolicyName, LbPick> = {
 export class Activator {
   private readonly throttlers = new Map<Revision, RevisionThrottler>();
   readonly lbRandom: RandomStream;
+  /** Its sidecar's draws for the mesh's load balancing (mesh-compatibility-mode enabled). */
+  private readonly meshRandom: RandomStream;
+  readonly meshInt = (bound: number): number => this.meshRandom.int(bound);
   /** Its CPU, with `cluster.activatorCpu` (undefined: unlimited capacity). */
   cpu: ActivatorCpu | undefined = undefined;
 
@@ -335,6 +357,7 @@ export class Activator {
     readonly name: string,
   ) {
     this.lbRandom = world.sim.random.stream(`activator/${index}/lb`);
+    this.meshRandom = world.sim.random.stream(`activator/${index}/mesh`);
   }
 
   /** The throttler last asked for: consecutive requests are mostly for one revision. */

@@ -14,6 +14,7 @@ import {
 import {
   activatorProbeFoundAt,
   activatorTrustsReadyPods,
+  activatorUsesClusterIP,
   activatorSingleCheckFoundAt,
   firstReadyFollowsPodStart,
   kubeletFirstReadyAt,
@@ -104,6 +105,8 @@ export class Revision {
   private readonly probeOptimisation: boolean;
   /** The activators take a pod Kubernetes marks Ready without probing it (mesh-compatibility-mode other than auto). */
   private readonly trustsReady: boolean;
+  /** The activators send through the ClusterIP and probe no pod (mesh-compatibility-mode enabled). */
+  private readonly clusterIP: boolean;
   private observers: RevisionObserver[] = [];
   /** Injected faults, or a memory limit that can OOM-kill (undefined: healthy pods, and the original start path). */
   readonly faults: PodFaults | undefined;
@@ -175,6 +178,7 @@ export class Revision {
     };
     this.probePeriod = world.spec.cluster.activatorProbePeriodSeconds;
     this.trustsReady = activatorTrustsReadyPods(world.spec.cluster.meshCompatibilityMode ?? 'auto');
+    this.clusterIP = activatorUsesClusterIP(world.spec.cluster.meshCompatibilityMode ?? 'auto');
     this.readinessProbe = spec.kubeletReadinessProbe ?? podReadinessProbe(undefined);
     this.probeOptimisation = spec.enableProbeOptimisation !== false;
     this.resources = spec.work !== undefined || spec.memory !== undefined ? new RevisionResources(this, spec.work, spec.memory, spec.resources) : undefined;
@@ -466,6 +470,8 @@ export class Revision {
    * Kubernetes marked it Ready first (a restarted container, Ready as it runs).
    */
   probeFound(pod: Pod): void {
+    // Through the ClusterIP nothing probes the pod: it gets requests once in the ready endpoints (markReady).
+    if (this.clusterIP) return;
     if ((this.probeOptimisation || pod.k8sReady) && !pod.activatorHealthy) this.probeHealthy(pod);
   }
 

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { podReadinessProbe } from '../../src/core/traffic/index.js';
 import { STATUS_BAD_GATEWAY } from '../../src/model/request.js';
 import type { ClientSpec, RevisionSpec } from '../../src/model/spec.js';
-import { revision, run, service, world } from './world-fixture.js';
+import { constant, revision, run, service, world } from './world-fixture.js';
 
 const POD1 = 'hello-00001-deployment-0001';
 const round = (t: number): number => Number(t.toFixed(6));
@@ -57,5 +57,96 @@ describe('mesh-compatibility-mode and a restarted container', () => {
     ]);
     // 20 rps through the activators: 8 of the 10 requests of 31–31.5 s go to pod 1 and fail at once.
     expect(early502(rec)).toEqual([31.001, 31.051, 31.101, 31.151, 31.301, 31.351, 31.401, 31.451].map((t) => ['activator', t]));
+  });
+});
+
+/**
+ * `enabled`: the activators send through the revision's ClusterIP. Their throttler then has one
+ * breaker of containerConcurrency × ready pods ÷ activators and no pod slots; the activator's
+ * sidecar (Envoy least-request: the fewer active of two random endpoints) picks the pod, so a
+ * pod at its containerConcurrency can be picked while another is idle, and the request queues
+ * in that pod's queue-proxy.
+ */
+describe('mesh-compatibility-mode enabled: the ClusterIP path', () => {
+  /** Four pods pinned, CC 1, the activators always in the path; 1 s requests at 2 rps. */
+  function pinned(mode: 'enabled' | 'disabled', activators = 1) {
+    const rev = revision({
+      cc: 1,
+      initialPods: 4,
+      serviceTime: constant(1),
+      annotations: { 'autoscaling.knative.dev/min-scale': '4', 'autoscaling.knative.dev/max-scale': '4', 'autoscaling.knative.dev/target-burst-capacity': '-1' },
+    });
+    const load: ClientSpec = { kind: 'open', name: 'load', service: 'hello', process: 'poisson', rate: { shape: 'constant', rps: 2 }, startSeconds: 0, endSeconds: 300 } as ClientSpec;
+    const spec = world([service('hello', [rev])], [load], { duration: 320, activators });
+    spec.cluster = { ...spec.cluster, meshCompatibilityMode: mode };
+    return run(spec);
+  }
+  const served = (rec: ReturnType<typeof pinned>['rec']) => rec.requests.filter((r) => r.status === 200);
+
+  it('disabled: the activator sends only to a pod with a free slot, so no request waits in a queue-proxy', () => {
+    const { rec } = pinned('disabled');
+    const ok = served(rec);
+    expect(ok.length).toBeGreaterThan(500);
+    expect(ok.filter((r) => r.serviceStart > r.podIn)).toEqual([]);
+  });
+
+  it('enabled: the mesh sends some requests to a busy pod while another is idle, and they queue there until the request ahead ends', () => {
+    const { rec } = pinned('enabled');
+    const ok = served(rec);
+    expect(ok.length).toBeGreaterThan(500);
+    const queued = ok.filter((r) => r.serviceStart > r.podIn + 1e-9);
+    // Least-request picks a busy pod only when both draws are busy pods (at most 3 of 4 busy: ≤ 9/16).
+    expect(queued.length).toBeGreaterThan(5);
+    expect(queued.length).toBeLessThan(ok.length / 4);
+    for (const r of queued) {
+      // Its pod was running a request when it came, and it started as the request before it there ended.
+      expect(ok.some((o) => o.pod === r.pod && o.serviceStart <= r.podIn && o.end > r.podIn)).toBe(true);
+      expect(ok.some((o) => o.pod === r.pod && o.end === r.serviceStart)).toBe(true);
+      // …while some other pod had nothing to do.
+      const busyPods = new Set(ok.filter((o) => o.podIn <= r.podIn && o.end > r.podIn && o !== r).map((o) => o.pod));
+      expect(busyPods.size).toBeLessThan(4);
+    }
+  });
+
+  it('enabled: the revision breaker (CC × 4 ready ÷ 1 activator = 4) still caps what the activator has out at once', () => {
+    const { rec } = pinned('enabled');
+    const sent = rec.requests.filter((r) => Number.isFinite(r.activatorOut)).map((r) => [r.activatorOut, r.end] as const);
+    let most = 0;
+    for (const [t] of sent) most = Math.max(most, sent.filter(([a, e]) => a <= t && e > t).length);
+    expect(most).toBe(4);
+  });
+
+  it('each activator’s breaker is CC × ready ÷ activators (15 and 15 for CC 10, 3 pods, 2 activators), not its pod slice (20 and 10)', () => {
+    const caps = (mode: 'enabled' | 'disabled') => {
+      const rev = revision({ cc: 10, initialPods: 3, annotations: { 'autoscaling.knative.dev/min-scale': '3', 'autoscaling.knative.dev/max-scale': '3', 'autoscaling.knative.dev/target-burst-capacity': '-1' } });
+      const load: ClientSpec = { kind: 'open', name: 'load', service: 'hello', process: 'uniform', rate: { shape: 'constant', rps: 10 }, startSeconds: 0, endSeconds: 5 } as ClientSpec;
+      const spec = world([service('hello', [rev])], [load], { duration: 10, activators: 2 });
+      spec.cluster = { ...spec.cluster, meshCompatibilityMode: mode };
+      const { world: w } = run(spec);
+      const r = w.services.get('hello')!.revisions[0]!;
+      return w.activators.map((a) => a.existingThrottler(r)?.capacity);
+    };
+    expect(caps('enabled')).toEqual([15, 15]);
+    expect(caps('disabled')).toEqual([20, 10]);
+  });
+
+  it('enabled: from zero the activators probe no pod, so the first pod gets requests only as Kubernetes marks it Ready', () => {
+    const cold = (mode: 'enabled' | 'auto') => {
+      const rev = revision({ cc: 1, initialPods: 0, serviceTime: constant(0.2) });
+      const load: ClientSpec = { kind: 'open', name: 'load', service: 'hello', process: 'uniform', rate: { shape: 'constant', rps: 1 }, startSeconds: 1, endSeconds: 2 } as ClientSpec;
+      const spec = world([service('hello', [rev])], [load], { duration: 20 });
+      spec.cluster = { ...spec.cluster, ...(mode === 'auto' ? {} : { meshCompatibilityMode: mode }) };
+      const { rec } = run(spec);
+      const pod = (e: string) => rec.pods.find((p) => p.pod.name === POD1 && p.event === e)?.time;
+      return { ready: pod('Ready'), healthy: pod('ActivatorHealthy'), sent: rec.requests[0]!.activatorOut };
+    };
+    const auto = cold('auto');
+    const enabled = cold('enabled');
+    // The pod's readiness passes 0.5 s before Kubernetes marks it Ready (fastPodStart's lag).
+    expect(round(auto.ready! - auto.healthy!)).toBe(0.5);
+    expect(auto.sent).toBe(auto.healthy);
+    expect(enabled.healthy).toBe(enabled.ready);
+    expect(enabled.sent).toBe(enabled.ready);
+    expect(round(enabled.sent - auto.sent)).toBe(0.5);
   });
 });

@@ -1,6 +1,6 @@
 /**
- * config-network's mesh-compatibility-mode as the loader reads it: `disabled` reaches the model,
- * `enabled` (ClusterIP routing, not simulated) and a value Knative ignores are warned about.
+ * config-network's mesh-compatibility-mode as the loader reads it: `disabled` and `enabled` reach
+ * the model, a value Knative ignores is warned about.
  */
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../src/scenario/load.js';
@@ -21,8 +21,13 @@ describe('config-network mesh-compatibility-mode', () => {
     expect(loadScenario(BASE).world.cluster.meshCompatibilityMode).toBeUndefined();
   });
 
+  it('enabled (ClusterIP routing) reaches the model, with no warning', () => {
+    const loaded = loadScenario(BASE, { sets: [`${KEY}=Enabled`] });
+    expect(loaded.world.cluster.meshCompatibilityMode).toBe('enabled');
+    expect(loaded.warnings).toBeUndefined();
+  });
+
   it.each([
-    ['enabled', 'enabled (the activator sends through the revision\'s ClusterIP, balanced by the mesh or kube-proxy) is not simulated: knsim\'s activators address pods directly, as with disabled'],
     ['never', '"never" is not enabled, disabled or auto: Knative ignores it and keeps the default, auto'],
   ])('%s is warned about', (value, text) => {
     const loaded = loadScenario(BASE, { sets: [`${KEY}=${value}`] });

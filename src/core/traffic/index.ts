@@ -22,3 +22,4 @@ export * from './first-ready.js';
 export * from './restart-ready.js';
 export * from './startup-probe.js';
 export * from './mesh-mode.js';
+export * from './mesh-lb.js';

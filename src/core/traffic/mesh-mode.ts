@@ -42,3 +42,15 @@ export function meshCompatibilityModeKnown(data: Readonly<Record<string, string>
 export function activatorTrustsReadyPods(mode: MeshCompatibilityMode): boolean {
   return mode !== 'auto';
 }
+
+/**
+ * Whether the activator sends through the revision's private ClusterIP instead of pod
+ * addresses: only with `enabled` (knsim has no mesh for `auto` to detect). It then probes no
+ * pod (revision_backends.go checkDests skips probePodIPs), so it reaches exactly the pods in the
+ * Endpoints' ready addresses, and its throttler has no pod trackers: the revision breaker's
+ * capacity is containerConcurrency × ready pods ÷ activators (throttler.go calculateCapacity),
+ * and which pod gets a request is the mesh's choice ({@link leastRequestPick}).
+ */
+export function activatorUsesClusterIP(mode: MeshCompatibilityMode): boolean {
+  return mode === 'enabled';
+}
