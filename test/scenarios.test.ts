@@ -378,6 +378,48 @@ scenario('memory-pressure', () => {
   });
 });
 
+scenario('mesh', () => {
+  const DIRECT = ['configMaps.config-network.mesh-compatibility-mode=disabled'];
+  const r = runScenario('mesh');
+  const direct = runScenario('mesh', DIRECT);
+  /** From 2 min on (after the start's panic): requests answered, those that waited in a pod, p50/p95 (ms), ready pods. */
+  const steady = (run: typeof r) => {
+    const ok = run.ok.filter((q) => q.arrival >= 120);
+    const ms = ok.map((q) => (q.end - q.arrival) * 1000).sort((a, b) => a - b);
+    const p = (x: number) => ms[Math.ceil(ms.length * x) - 1]!;
+    const ready = run.rec.samples.filter((s) => s.time >= 120).map((s) => s.ready);
+    return { ok: ok.length, waited: ok.filter((q) => q.serviceStart > q.podIn).length / ok.length, p50: p(0.5), p95: p(0.95), pods: [Math.min(...ready), Math.max(...ready)] };
+  };
+  it('through the ClusterIP: the mesh sends 31% of the requests to a pod already serving one; they wait there', () => {
+    expect(r.loaded.world.cluster.meshCompatibilityMode).toBe('enabled');
+    expect(r.ok.length).toBe(r.reqs.length);
+    const s = steady(r);
+    expect(s.ok).toBeGreaterThan(19000);
+    expect(s.waited.toFixed(2)).toBe('0.31');
+    expect((s.p50 / 1000).toFixed(2)).toBe('0.37');
+    expect((s.p95 / 1000).toFixed(2)).toBe('1.07');
+    expect(s.pods).toEqual([25, 28]);
+    // The panic is the start's alone, the same in both modes.
+    const panics = (run: typeof r) => run.rec.decisions.filter((d) => d.inPanic).map((d) => d.time);
+    expect(Math.max(...panics(r))).toBeLessThan(120);
+    expect(panics(r)).toEqual(panics(direct));
+  });
+  it('addressing pods: only a pod with a free slot gets a request, none waits there, fewer pods do the same work', () => {
+    expect(direct.ok.length).toBe(direct.reqs.length);
+    const s = steady(direct);
+    expect(s.waited).toBe(0);
+    expect((s.p50 / 1000).toFixed(2)).toBe('0.30');
+    expect((s.p95 / 1000).toFixed(2)).toBe('0.81');
+    expect(s.pods).toEqual([20, 22]);
+  });
+  it('says so in its description', () => {
+    const text = readFileSync(join(dir, 'mesh.yaml'), 'utf8').replace(/\s+/g, ' ');
+    for (const phrase of ['containerConcurrency × ready pods ÷ activators', '31% of the requests wait in a pod, p50 0.37 s and p95 1.07 s', 'keeps 25–28 pods', 'none waits in a pod, p50 0.30 s, p95 0.81 s, 20–22 pods']) {
+      expect(text).toContain(phrase);
+    }
+  });
+});
+
 describe('target burst capacity trio', () => {
   covered.add('tbc-default');
   covered.add('tbc-unlimited');
