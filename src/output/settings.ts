@@ -40,6 +40,8 @@ export interface RunSettings {
   seed: number;
   durationSeconds: number;
   activators: number;
+  /** config-network mesh-compatibility-mode when not the default, auto: how the activators reach pods. */
+  meshCompatibilityMode?: 'enabled' | 'disabled';
   revisions: RevisionSettings[];
   clients: Array<{ name: string; service: string; kind: string; tag: string | null }>;
 }

@@ -11,6 +11,7 @@ export function runSettings(w: WorldSpec, description = ''): RunSettings {
     seed: w.seed,
     durationSeconds: w.durationSeconds,
     activators: w.cluster.activatorReplicas,
+    ...(w.cluster.meshCompatibilityMode !== undefined && w.cluster.meshCompatibilityMode !== 'auto' ? { meshCompatibilityMode: w.cluster.meshCompatibilityMode } : {}),
     revisions: w.services.flatMap((s) =>
       s.revisions.map((r) => {
         const a = r.autoscaling;

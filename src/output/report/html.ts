@@ -157,7 +157,16 @@ function settingsTable(settings: RunSettings | undefined, axis: TimeAxis): strin
     return get === undefined || revs.some((r) => get(r) !== undefined);
   };
   const body = settingRows(axis).filter(shown).map(([label, get]) => `<tr><td>${escapeHtml(label)}</td>${revs.map((r) => `<td>${escapeHtml(get(r))}</td>`).join('')}</tr>`).join('\n');
-  return `<table class="settings">\n${head}\n${body}\n</table>\n<p class="note">Activators in the cluster: ${n(settings.activators)}.</p>`;
+  return `<table class="settings">\n${head}\n${body}\n</table>\n<p class="note">Activators in the cluster: ${n(settings.activators)}.${escapeHtml(meshNote(settings.meshCompatibilityMode))}</p>`;
+}
+
+/** How the activators reach pods, when config-network's mesh-compatibility-mode is not the default. */
+function meshNote(mode: RunSettings['meshCompatibilityMode']): string {
+  if (mode === 'enabled') {
+    return ' They reach pods through each revision’s ClusterIP (config-network mesh-compatibility-mode: enabled): each holds containerConcurrency × Ready pods ÷ activators requests out at once, and its sidecar’s least-request balancing picks the pod, which may queue the request.';
+  }
+  if (mode === 'disabled') return ' They address pods directly and take a pod Kubernetes marks Ready without probing it (config-network mesh-compatibility-mode: disabled).';
+  return '';
 }
 
 /** A latency of 200s: none without a 200 (summary.json's 0 there is no request's latency). */

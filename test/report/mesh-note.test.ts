@@ -1,0 +1,49 @@
+/**
+ * settings.json's meshCompatibilityMode and the settings table's note on how the activators reach
+ * pods: only when config-network's mesh-compatibility-mode is not the default (auto).
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildReport } from '../../src/output/report/index.js';
+import { runWorld } from '../../src/run/run-world.js';
+import { scenarioFromValue } from '../../src/scenario/load.js';
+
+async function activatorNote(mode: string | undefined): Promise<{ settings: Record<string, unknown>; note: string }> {
+  const scenario = {
+    name: 'mesh-note',
+    duration: '20s',
+    ...(mode === undefined ? {} : { configMaps: { 'config-network': { 'mesh-compatibility-mode': mode } } }),
+    services: [{ manifest: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name: 's' }, spec: { template: { spec: { containers: [{ image: 'app' }] } } } } }],
+    clients: [{ name: 'c', service: 's', open: { process: 'uniform', rps: 1 } }],
+  };
+  const dir = join(mkdtempSync(join(tmpdir(), 'knsim-mesh-note-')), 'run');
+  runWorld(scenarioFromValue(scenario, 'mesh-note.yaml').world, { outDir: dir, trace: { mode: 'none' } });
+  const { htmlPath } = await buildReport(dir, { images: false });
+  const html = readFileSync(htmlPath, 'utf8');
+  return { settings: JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8')) as Record<string, unknown>, note: /<p class="note">(Activators in the cluster:[^<]*)<\/p>/.exec(html)![1]! };
+}
+
+describe('how the activators reach pods, in settings.json and the report', () => {
+  it('auto (the default, set or not): no field, the note gives the activator count only', async () => {
+    for (const mode of [undefined, 'auto']) {
+      const { settings, note } = await activatorNote(mode);
+      expect(settings).not.toHaveProperty('meshCompatibilityMode');
+      expect(note).toBe('Activators in the cluster: 1.');
+    }
+  });
+
+  it('enabled: the ClusterIP path, its breaker and the mesh’s pick', async () => {
+    const { settings, note } = await activatorNote('enabled');
+    expect(settings.meshCompatibilityMode).toBe('enabled');
+    expect(note).toContain('Activators in the cluster: 1. They reach pods through each revision’s ClusterIP (config-network mesh-compatibility-mode: enabled)');
+    expect(note).toContain('containerConcurrency × Ready pods ÷ activators');
+  });
+
+  it('disabled: pods addressed directly, Ready pods taken unprobed', async () => {
+    const { settings, note } = await activatorNote('Disabled');
+    expect(settings.meshCompatibilityMode).toBe('disabled');
+    expect(note).toContain('take a pod Kubernetes marks Ready without probing it (config-network mesh-compatibility-mode: disabled)');
+  });
+});
