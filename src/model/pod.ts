@@ -50,6 +50,8 @@ export class Pod {
   queueProxyUpAt = Number.NaN;
   /** Requests inside the breaker: waiting plus executing. */
   inFlight = 0;
+  /** Requests the ingress sent straight here and not yet answered (counted only for a least-request ingress). */
+  directInFlight = 0;
   executing = 0;
   private readonly queue = new Fifo<Request>();
   /** Set when the queue-proxy process starts; its 1 s reports run from then. */

@@ -15,6 +15,7 @@ import {
   activatorProbeFoundAt,
   activatorTrustsReadyPods,
   activatorUsesClusterIP,
+  leastRequestPick,
   activatorSingleCheckFoundAt,
   firstReadyFollowsPodStart,
   kubeletFirstReadyAt,
@@ -826,11 +827,20 @@ export class Revision {
 
   /** Where the ingress sends a request for this revision: an activator (Proxy) or a ready pod (Serve). */
   nextEndpoint(): Activator | Pod {
+    const w = this.world;
     if (this.sksEffectiveMode === 'Serve' && this.readyPods.length > 0) {
+      if (w.ingressLeastRequest) return this.readyPods.at(leastRequestPick(this.readyPods.length, this.ingressActiveAtPod, w.ingressInt));
       if (this.serveRr >= this.readyPods.length) this.serveRr = 0;
       return this.readyPods.at(this.serveRr++);
+    }
+    if (w.ingressLeastRequest && this.activatorSubset.length > 0) {
+      return this.activatorSubset[leastRequestPick(this.activatorSubset.length, this.ingressActiveAtActivator, w.ingressInt)]!;
     }
     if (this.proxyRr >= this.activatorSubset.length) this.proxyRr = 0;
     return this.activatorSubset[this.proxyRr++]!;
   }
+
+  /** The ingress's requests in flight to the i-th ready pod, and to the i-th activator of the subset for this revision. */
+  private readonly ingressActiveAtPod = (i: number): number => this.readyPods.at(i).directInFlight;
+  private readonly ingressActiveAtActivator = (i: number): number => this.activatorSubset[i]!.existingThrottler(this)?.held ?? 0;
 }

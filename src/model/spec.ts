@@ -275,6 +275,8 @@ export interface ClusterSpec {
   activatorProbePeriodSeconds: number;
   /** config-network mesh-compatibility-mode as the activators read it at their start; absent: auto. */
   meshCompatibilityMode?: MeshCompatibilityMode;
+  /** config-network ingress-class: how the ingress spreads requests over a revision's endpoints (absent: round robin). */
+  ingressClass?: string;
   /** Queue-proxy drain quiet period after SIGTERM before the pod can go away (30 s). */
   drainSeconds: number;
   /** metrics-server's scrape period (`--metric-resolution`; 15 s in its shipped manifests). Used only when a revision models resources. */

@@ -21,6 +21,7 @@ import { Cluster } from './cluster.js';
 import { PodNetwork } from './pod-network.js';
 import { MetricsServer } from './metrics-server.js';
 import { ServiceModel } from './service.js';
+import { ingressBalancing } from '../core/traffic/index.js';
 import { defaultAutoscalerClasses, type AutoscalerClassRegistry } from '../core/autoscaler/index.js';
 import type { WorldSpec } from './spec.js';
 
@@ -79,6 +80,13 @@ export class World {
   private readonly revisionWaiters = new Map<string, Array<(rev: Revision, now: number) => void>>();
   /** The autoscaler classes revisions may name: the shipped ones plus the spec's (undefined: the shipped ones). */
   readonly autoscalerClasses: AutoscalerClassRegistry | undefined;
+  /**
+   * The ingress picks a revision's endpoint by least request (Istio's gateway), counting its own
+   * requests in flight to each, instead of round robin (config-network ingress-class).
+   */
+  readonly ingressLeastRequest: boolean;
+  /** The ingress's draws for least-request picks (only with ingressLeastRequest). */
+  readonly ingressInt: (bound: number) => number;
 
   constructor(
     readonly spec: WorldSpec,
@@ -91,6 +99,9 @@ export class World {
     this.recycleRequests = recorder.copiesRequests === true;
     this.completions = this.sim.lane();
     this.arrivals = this.sim.lane();
+    this.ingressLeastRequest = ingressBalancing(spec.cluster.ingressClass) === 'least-request';
+    const ingressRandom = this.ingressLeastRequest ? this.sim.random.stream('ingress/lb') : undefined;
+    this.ingressInt = (bound) => ingressRandom!.int(bound);
     const extra = spec.autoscalerClasses ?? [];
     this.autoscalerClasses = extra.length === 0 ? undefined : extra.reduce((r, c) => r.register(c), defaultAutoscalerClasses());
     this.deadlines = new DeadlineSet(this.sim, (req) =>
@@ -217,6 +228,7 @@ export class World {
     const ep = rev.nextEndpoint();
     if (ep instanceof Pod) {
       req.route = 'direct';
+      if (this.ingressLeastRequest) ep.directInFlight++;
       ep.accept(req, now, false);
     } else {
       ep.throttler(rev).accept(req, now);
@@ -238,6 +250,7 @@ export class World {
     if (req.pod !== undefined && (phase === Phase.Executing || phase === Phase.QueuedAtPod)) req.pod.release(req, now);
     this.deadlines.remove(req);
     req.phase = Phase.Done;
+    if (this.ingressLeastRequest && req.route === 'direct') req.pod!.directInFlight--;
     this.requestsDone++;
     req.status = status;
     req.end = now;

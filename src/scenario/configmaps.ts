@@ -7,7 +7,7 @@
  * Keys a ConfigMap does not know are ignored, as Knative ignores them.
  */
 import { parseAutoscalerConfig, parseProgressDeadline, KPA_CLASS, goParseInt, type AutoscalerConfig, FieldError } from '../core/autoscaler/index.js';
-import { parseMeshCompatibilityMode, parseNetworkRolloutDuration, type MeshCompatibilityMode } from '../core/traffic/index.js';
+import { parseIngressClass, parseMeshCompatibilityMode, parseNetworkRolloutDuration, type MeshCompatibilityMode } from '../core/traffic/index.js';
 import type { ConfigMapName } from './schema.js';
 import { formatPath, quote, ScenarioError } from './errors.js';
 import type { ContainerResources } from '../model/spec.js';
@@ -65,6 +65,8 @@ export interface ClusterConfig {
   networkRolloutDurationSeconds: number;
   /** config-network mesh-compatibility-mode (auto): whether the activators trust Ready pods unprobed. */
   meshCompatibilityMode: MeshCompatibilityMode;
+  /** config-network ingress-class (or ingress.class); undefined when neither is set. */
+  ingressClass: string | undefined;
   /** config-features: the flags the webhook checks templates against. */
   features: FeatureFlags;
   /** config-defaults revision-{cpu,memory}-{request,limit}: applied to each container that sets none (unset upstream by default). */
@@ -149,6 +151,7 @@ export function readConfigMaps(file: string, cms: ConfigMapsInput | undefined, w
     defaults: readDefaults(where, cms?.['config-defaults'] ?? {}),
     networkRolloutDurationSeconds: readNetwork(file, where, cms?.['config-network'] ?? {}),
     meshCompatibilityMode: parseMeshCompatibilityMode(cms?.['config-network'] ?? {}),
+    ingressClass: parseIngressClass(cms?.['config-network'] ?? {}),
     features,
     containerDefaults: readResources(where, 'config-defaults', 'revision', cms?.['config-defaults'] ?? {}),
     queueProxy: queueSidecarResources(where, features, readResources(where, 'config-deployment', 'queue-sidecar', cms?.['config-deployment'] ?? {})),

@@ -281,6 +281,7 @@ export function scenarioFromValueWith(
       ingressLatencySeconds: s.cluster?.ingressLatency ?? DEFAULT_CLUSTER.ingressLatencySeconds,
       activatorProbePeriodSeconds: s.cluster?.activatorProbePeriod ?? DEFAULT_CLUSTER.activatorProbePeriodSeconds,
       ...(cluster.meshCompatibilityMode !== 'auto' ? { meshCompatibilityMode: cluster.meshCompatibilityMode } : {}),
+      ...(cluster.ingressClass !== undefined ? { ingressClass: cluster.ingressClass } : {}),
       drainSeconds: s.cluster?.drainPeriod ?? DEFAULT_CLUSTER.drainSeconds,
       ...(s.cluster?.metricsResolution !== undefined ? { metricsResolutionSeconds: metricsResolution(s.cluster.metricsResolution, file) } : {}),
       ...(nodes !== undefined ? { nodes } : {}),

@@ -34,3 +34,22 @@ describe('config-network mesh-compatibility-mode', () => {
     expect(loaded.warnings).toEqual([`${BASE}: ${KEY}: ${text}`]);
   });
 });
+
+describe('config-network ingress-class', () => {
+  const CLASS = 'configMaps.config-network["ingress-class"]';
+  it('a known class reaches the model without a warning; none leaves the cluster spec as it was', () => {
+    const loaded = loadScenario(BASE, { sets: [`${CLASS}=istio.ingress.networking.knative.dev`] });
+    expect(loaded.world.cluster.ingressClass).toBe('istio.ingress.networking.knative.dev');
+    expect(loaded.warnings).toBeUndefined();
+    expect(loadScenario(BASE).world.cluster.ingressClass).toBeUndefined();
+  });
+
+  it.each([
+    ['gateway-api.ingress.networking.knative.dev', "the Gateway API leaves the balancing to the Gateway implementation: knsim's ingress balances round robin, as Envoy does by default"],
+    ['nginx.example.com', '"nginx.example.com" is not the class of Istio, Kourier, Contour or the Gateway API: knsim\'s ingress balances round robin'],
+  ])('%s is warned about', (value, text) => {
+    const loaded = loadScenario(BASE, { sets: [`${CLASS}=${value}`] });
+    expect(loaded.world.cluster.ingressClass).toBe(value);
+    expect(loaded.warnings).toEqual([`${BASE}: ${CLASS}: ${text}`]);
+  });
+});

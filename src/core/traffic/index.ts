@@ -23,3 +23,4 @@ export * from './restart-ready.js';
 export * from './startup-probe.js';
 export * from './mesh-mode.js';
 export * from './mesh-lb.js';
+export * from './ingress-class.js';

@@ -1,0 +1,108 @@
+/**
+ * config-network ingress-class: Istio's gateway picks a revision's endpoint by least request (the
+ * fewer of two random endpoints' requests in flight from the gateway), the other ingresses round
+ * robin. In Serve mode the endpoints are the ready pods, in Proxy mode the revision's activators.
+ */
+import { describe, expect, it } from 'vitest';
+import type { ClientSpec } from '../../src/model/spec.js';
+import { constant, revision, run, service, world } from './world-fixture.js';
+
+const ISTIO = 'istio.ingress.networking.knative.dev';
+
+/** Four pods pinned, CC 1, 1 s requests at 2 rps; target-burst-capacity 0 keeps the activators out of the path (Serve). */
+function serve(ingressClass: string | undefined) {
+  const rev = revision({
+    cc: 1,
+    initialPods: 4,
+    serviceTime: constant(1),
+    annotations: { 'autoscaling.knative.dev/min-scale': '4', 'autoscaling.knative.dev/max-scale': '4', 'autoscaling.knative.dev/target-burst-capacity': '0' },
+  });
+  const load = { kind: 'open', name: 'load', service: 'hello', process: 'poisson', rate: { shape: 'constant', rps: 2 }, startSeconds: 0, endSeconds: 300 } as ClientSpec;
+  const spec = world([service('hello', [rev])], [load], { duration: 320 });
+  spec.cluster = { ...spec.cluster, ...(ingressClass === undefined ? {} : { ingressClass }) };
+  return run(spec);
+}
+
+describe('the ingress in Serve mode', () => {
+  const rr = serve(undefined);
+  const kourier = serve('kourier.ingress.networking.knative.dev');
+  const istio = serve(ISTIO);
+  const queued = (r: typeof rr) => r.rec.requests.filter((q) => q.route === 'direct' && q.status === 200 && q.serviceStart > q.podIn);
+
+  it('round robin without a class and with Kourier: the same requests reach the same pods', () => {
+    expect(rr.rec.requests.every((q) => q.route === 'direct')).toBe(true);
+    expect(kourier.rec.requests.map((q) => q.pod?.name)).toEqual(rr.rec.requests.map((q) => q.pod?.name));
+    // Round robin sends each pod every 4th request, busy or not: it waits when the pod's previous one (about 2 s earlier) is still running.
+    const sent = rr.rec.requests.map((q) => q.pod!.name);
+    expect(sent.slice(0, 8)).toEqual(sent.slice(4, 12));
+  });
+
+  it('Istio: least request sends a request to a busy pod exactly when both draws (with replacement) are busy pods', () => {
+    const reqs = istio.rec.requests;
+    expect(reqs.every((q) => q.status === 200 && q.route === 'direct')).toBe(true);
+    // Busy pods when each request came: (busy/4)² is the chance that both uniform draws are busy ones.
+    let expected = 0;
+    let variance = 0;
+    for (const q of reqs) {
+      const busy = new Set(reqs.filter((o) => o !== q && o.podIn <= q.podIn && o.end > q.podIn).map((o) => o.pod)).size;
+      const p = (busy / 4) ** 2;
+      expected += p;
+      variance += p * (1 - p);
+    }
+    const observed = queued(istio).length;
+    expect(Math.abs(observed - expected)).toBeLessThan(3 * Math.sqrt(variance));
+    // Round robin, with these constant 1 s requests, sends a pod its next request about 2 s after the last: fewer wait.
+    expect(queued(rr).length).toBeGreaterThan(40);
+    expect(queued(rr).length).toBeLessThan(observed / 2);
+  });
+
+  it('Istio: the gateway counts its requests in flight per pod, back to 0 once all are answered', () => {
+    const w = istio.world;
+    const pods = w.services.get('hello')!.revisions[0]!.readyPods.toArray();
+    expect(pods).toHaveLength(4);
+    for (const p of pods) expect(p.directInFlight).toBe(0);
+    // Without least request nothing is counted.
+    for (const p of rr.world.services.get('hello')!.revisions[0]!.readyPods.toArray()) expect(p.directInFlight).toBe(0);
+  });
+});
+
+describe('the ingress in Proxy mode', () => {
+  /** One pod per request slot, the activators always in the path (TBC −1), three activators; 0.5 s requests at 20 rps. */
+  function proxy(ingressClass: string | undefined) {
+    const rev = revision({
+      cc: 10,
+      initialPods: 2,
+      serviceTime: constant(0.5),
+      annotations: { 'autoscaling.knative.dev/min-scale': '2', 'autoscaling.knative.dev/max-scale': '2', 'autoscaling.knative.dev/target-burst-capacity': '-1' },
+    });
+    const load = { kind: 'open', name: 'load', service: 'hello', process: 'poisson', rate: { shape: 'constant', rps: 20 }, startSeconds: 0, endSeconds: 120 } as ClientSpec;
+    const spec = world([service('hello', [rev])], [load], { duration: 130, activators: 3 });
+    spec.cluster = { ...spec.cluster, ...(ingressClass === undefined ? {} : { ingressClass }) };
+    return run(spec);
+  }
+  it('round robin takes the subset’s activators in turn; Istio takes the one holding fewer of the revision’s requests 3 times in 4', () => {
+    const rr = proxy(undefined);
+    const istio = proxy(ISTIO);
+    const names = (r: ReturnType<typeof proxy>) => r.rec.requests.map((q) => q.activator!.name);
+    expect(rr.rec.requests.every((q) => q.route === 'activator')).toBe(true);
+    const subset = [...new Set(names(rr))].sort();
+    expect(subset).toHaveLength(2);
+    const turns = names(rr);
+    for (let i = 2; i < turns.length; i++) expect(turns[i]).toBe(turns[i - 2]);
+    // Under least request, at each arrival: the requests each activator holds for the revision.
+    const reqs = istio.rec.requests;
+    expect([...new Set(names(istio))].sort()).toEqual(subset);
+    let unequal = 0;
+    let toFewer = 0;
+    for (const q of reqs) {
+      const held = subset.map((a) => reqs.filter((o) => o !== q && o.activator!.name === a && o.activatorIn <= q.activatorIn && o.end > q.activatorIn).length);
+      if (held[0] === held[1]) continue;
+      unequal++;
+      if (q.activator!.name === subset[held[0]! < held[1]! ? 0 : 1]) toFewer++;
+    }
+    // Two endpoints: the busier is picked only when both draws are it, 1 time in 4.
+    expect(unequal).toBeGreaterThan(300);
+    const sd = Math.sqrt(unequal * 0.75 * 0.25);
+    expect(Math.abs(toFewer - 0.75 * unequal)).toBeLessThan(3 * sd);
+  });
+});
