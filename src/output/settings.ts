@@ -42,6 +42,8 @@ export interface RunSettings {
   activators: number;
   /** config-network mesh-compatibility-mode when not the default, auto: how the activators reach pods. */
   meshCompatibilityMode?: 'enabled' | 'disabled';
+  /** config-network ingress-class, when set: how the ingress spreads requests over a revision's endpoints. */
+  ingressClass?: string;
   revisions: RevisionSettings[];
   clients: Array<{ name: string; service: string; kind: string; tag: string | null }>;
 }

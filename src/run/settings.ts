@@ -12,6 +12,7 @@ export function runSettings(w: WorldSpec, description = ''): RunSettings {
     durationSeconds: w.durationSeconds,
     activators: w.cluster.activatorReplicas,
     ...(w.cluster.meshCompatibilityMode !== undefined && w.cluster.meshCompatibilityMode !== 'auto' ? { meshCompatibilityMode: w.cluster.meshCompatibilityMode } : {}),
+    ...(w.cluster.ingressClass !== undefined ? { ingressClass: w.cluster.ingressClass } : {}),
     revisions: w.services.flatMap((s) =>
       s.revisions.map((r) => {
         const a = r.autoscaling;

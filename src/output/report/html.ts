@@ -1,3 +1,4 @@
+import { ingressBalancing } from '../../core/traffic/index.js';
 import { HPA_CLASS } from '../../core/autoscaler/index.js';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -157,7 +158,14 @@ function settingsTable(settings: RunSettings | undefined, axis: TimeAxis): strin
     return get === undefined || revs.some((r) => get(r) !== undefined);
   };
   const body = settingRows(axis).filter(shown).map(([label, get]) => `<tr><td>${escapeHtml(label)}</td>${revs.map((r) => `<td>${escapeHtml(get(r))}</td>`).join('')}</tr>`).join('\n');
-  return `<table class="settings">\n${head}\n${body}\n</table>\n<p class="note">Activators in the cluster: ${n(settings.activators)}.${escapeHtml(meshNote(settings.meshCompatibilityMode))}</p>`;
+  return `<table class="settings">\n${head}\n${body}\n</table>\n<p class="note">Activators in the cluster: ${n(settings.activators)}.${escapeHtml(meshNote(settings.meshCompatibilityMode) + ingressNote(settings.ingressClass))}</p>`;
+}
+
+/** How the ingress spreads a revision's requests, when config-network names an ingress class. */
+function ingressNote(cls: string | undefined): string {
+  if (cls === undefined) return '';
+  const how = ingressBalancing(cls) === 'least-request' ? 'least request (the fewer of two random endpoints’ requests in flight from the gateway)' : 'round robin';
+  return ` The ingress (config-network ingress-class: ${cls}) spreads a revision’s requests over its ready pods, or its activators, by ${how}.`;
 }
 
 /** How the activators reach pods, when config-network's mesh-compatibility-mode is not the default. */

@@ -1,6 +1,7 @@
 /**
- * settings.json's meshCompatibilityMode and the settings table's note on how the activators reach
- * pods: only when config-network's mesh-compatibility-mode is not the default (auto).
+ * settings.json's meshCompatibilityMode and ingressClass, and the settings table's notes on how
+ * the activators reach pods (only when mesh-compatibility-mode is not the default, auto) and how
+ * the ingress spreads requests (only when config-network names an ingress class).
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -45,5 +46,36 @@ describe('how the activators reach pods, in settings.json and the report', () =>
     const { settings, note } = await activatorNote('Disabled');
     expect(settings.meshCompatibilityMode).toBe('disabled');
     expect(note).toContain('take a pod Kubernetes marks Ready without probing it (config-network mesh-compatibility-mode: disabled)');
+  });
+});
+
+describe('the ingress class, in settings.json and the report', () => {
+  async function run(cls: string | undefined) {
+    const scenario = {
+      name: 'ingress-note',
+      duration: '20s',
+      ...(cls === undefined ? {} : { configMaps: { 'config-network': { 'ingress-class': cls } } }),
+      services: [{ manifest: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name: 's' }, spec: { template: { spec: { containers: [{ image: 'app' }] } } } } }],
+      clients: [{ name: 'c', service: 's', open: { process: 'uniform', rps: 1 } }],
+    };
+    const dir = join(mkdtempSync(join(tmpdir(), 'knsim-ingress-note-')), 'run');
+    runWorld(scenarioFromValue(scenario, 'ingress-note.yaml').world, { outDir: dir, trace: { mode: 'none' } });
+    const { htmlPath } = await buildReport(dir, { images: false });
+    const note = /<p class="note">(Activators in the cluster:[^<]*)<\/p>/.exec(readFileSync(htmlPath, 'utf8'))![1]!;
+    return { settings: JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8')) as Record<string, unknown>, note };
+  }
+
+  it('no class: no field, no sentence', async () => {
+    const { settings, note } = await run(undefined);
+    expect(settings).not.toHaveProperty('ingressClass');
+    expect(note).toBe('Activators in the cluster: 1.');
+  });
+
+  it("Istio's: least request; Kourier's: round robin", async () => {
+    const istio = await run('istio.ingress.networking.knative.dev');
+    expect(istio.settings.ingressClass).toBe('istio.ingress.networking.knative.dev');
+    expect(istio.note).toContain('The ingress (config-network ingress-class: istio.ingress.networking.knative.dev) spreads a revision’s requests over its ready pods, or its activators, by least request');
+    const kourier = await run('kourier.ingress.networking.knative.dev');
+    expect(kourier.note).toContain('by round robin.');
   });
 });
