@@ -9,19 +9,23 @@ import { constant, revision, run, service, world } from './world-fixture.js';
 
 const ISTIO = 'istio.ingress.networking.knative.dev';
 
-/** Four pods pinned, CC 1, 1 s requests at 2 rps; target-burst-capacity 0 keeps the activators out of the path (Serve). */
-function serve(ingressClass: string | undefined) {
+/** `pods` pods pinned by min- and max-scale, Poisson load at `rps` until `end`, constant service times; `ingressClass` in config-network. */
+function pinned(o: { pods: number; cc: number; seconds: number; tbc: string; rps: number; end: number; activators?: number }, ingressClass: string | undefined) {
+  const n = String(o.pods);
   const rev = revision({
-    cc: 1,
-    initialPods: 4,
-    serviceTime: constant(1),
-    annotations: { 'autoscaling.knative.dev/min-scale': '4', 'autoscaling.knative.dev/max-scale': '4', 'autoscaling.knative.dev/target-burst-capacity': '0' },
+    cc: o.cc,
+    initialPods: o.pods,
+    serviceTime: constant(o.seconds),
+    annotations: { 'autoscaling.knative.dev/min-scale': n, 'autoscaling.knative.dev/max-scale': n, 'autoscaling.knative.dev/target-burst-capacity': o.tbc },
   });
-  const load = { kind: 'open', name: 'load', service: 'hello', process: 'poisson', rate: { shape: 'constant', rps: 2 }, startSeconds: 0, endSeconds: 300 } as ClientSpec;
-  const spec = world([service('hello', [rev])], [load], { duration: 320 });
+  const load = { kind: 'open', name: 'load', service: 'hello', process: 'poisson', rate: { shape: 'constant', rps: o.rps }, startSeconds: 0, endSeconds: o.end } as ClientSpec;
+  const spec = world([service('hello', [rev])], [load], { duration: o.end + 20, ...(o.activators === undefined ? {} : { activators: o.activators }) });
   spec.cluster = { ...spec.cluster, ...(ingressClass === undefined ? {} : { ingressClass }) };
   return run(spec);
 }
+
+/** Four pods, CC 1, 1 s requests at 2 rps; target-burst-capacity 0 keeps the activators out of the path (Serve). */
+const serve = (ingressClass: string | undefined) => pinned({ pods: 4, cc: 1, seconds: 1, tbc: '0', rps: 2, end: 300 }, ingressClass);
 
 describe('the ingress in Serve mode', () => {
   const rr = serve(undefined);
@@ -67,19 +71,9 @@ describe('the ingress in Serve mode', () => {
 });
 
 describe('the ingress in Proxy mode', () => {
-  /** One pod per request slot, the activators always in the path (TBC −1), three activators; 0.5 s requests at 20 rps. */
-  function proxy(ingressClass: string | undefined) {
-    const rev = revision({
-      cc: 10,
-      initialPods: 2,
-      serviceTime: constant(0.5),
-      annotations: { 'autoscaling.knative.dev/min-scale': '2', 'autoscaling.knative.dev/max-scale': '2', 'autoscaling.knative.dev/target-burst-capacity': '-1' },
-    });
-    const load = { kind: 'open', name: 'load', service: 'hello', process: 'poisson', rate: { shape: 'constant', rps: 20 }, startSeconds: 0, endSeconds: 120 } as ClientSpec;
-    const spec = world([service('hello', [rev])], [load], { duration: 130, activators: 3 });
-    spec.cluster = { ...spec.cluster, ...(ingressClass === undefined ? {} : { ingressClass }) };
-    return run(spec);
-  }
+  /** Two pods, CC 10, 0.5 s requests at 20 rps, the activators always in the path (TBC −1), three in the cluster (the revision's subset takes two). */
+  const proxy = (ingressClass: string | undefined) => pinned({ pods: 2, cc: 10, seconds: 0.5, tbc: '-1', rps: 20, end: 120, activators: 3 }, ingressClass);
+
   it('round robin takes the subset’s activators in turn; Istio takes the one holding fewer of the revision’s requests 3 times in 4', () => {
     const rr = proxy(undefined);
     const istio = proxy(ISTIO);

@@ -11,20 +11,23 @@ import { buildReport } from '../../src/output/report/index.js';
 import { runWorld } from '../../src/run/run-world.js';
 import { scenarioFromValue } from '../../src/scenario/load.js';
 
-async function activatorNote(mode: string | undefined): Promise<{ settings: Record<string, unknown>; note: string }> {
+/** settings.json and the settings table's note of a one-service run with `network` as config-network (undefined: none). */
+async function networkNote(network: Record<string, string> | undefined): Promise<{ settings: Record<string, unknown>; note: string }> {
   const scenario = {
-    name: 'mesh-note',
+    name: 'network-note',
     duration: '20s',
-    ...(mode === undefined ? {} : { configMaps: { 'config-network': { 'mesh-compatibility-mode': mode } } }),
+    ...(network === undefined ? {} : { configMaps: { 'config-network': network } }),
     services: [{ manifest: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name: 's' }, spec: { template: { spec: { containers: [{ image: 'app' }] } } } } }],
     clients: [{ name: 'c', service: 's', open: { process: 'uniform', rps: 1 } }],
   };
-  const dir = join(mkdtempSync(join(tmpdir(), 'knsim-mesh-note-')), 'run');
-  runWorld(scenarioFromValue(scenario, 'mesh-note.yaml').world, { outDir: dir, trace: { mode: 'none' } });
+  const dir = join(mkdtempSync(join(tmpdir(), 'knsim-network-note-')), 'run');
+  runWorld(scenarioFromValue(scenario, 'network-note.yaml').world, { outDir: dir, trace: { mode: 'none' } });
   const { htmlPath } = await buildReport(dir, { images: false });
   const html = readFileSync(htmlPath, 'utf8');
   return { settings: JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8')) as Record<string, unknown>, note: /<p class="note">(Activators in the cluster:[^<]*)<\/p>/.exec(html)![1]! };
 }
+
+const activatorNote = (mode: string | undefined) => networkNote(mode === undefined ? undefined : { 'mesh-compatibility-mode': mode });
 
 describe('how the activators reach pods, in settings.json and the report', () => {
   it('auto (the default, set or not): no field, the note gives the activator count only', async () => {
@@ -50,20 +53,7 @@ describe('how the activators reach pods, in settings.json and the report', () =>
 });
 
 describe('the ingress class, in settings.json and the report', () => {
-  async function run(cls: string | undefined) {
-    const scenario = {
-      name: 'ingress-note',
-      duration: '20s',
-      ...(cls === undefined ? {} : { configMaps: { 'config-network': { 'ingress-class': cls } } }),
-      services: [{ manifest: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name: 's' }, spec: { template: { spec: { containers: [{ image: 'app' }] } } } } }],
-      clients: [{ name: 'c', service: 's', open: { process: 'uniform', rps: 1 } }],
-    };
-    const dir = join(mkdtempSync(join(tmpdir(), 'knsim-ingress-note-')), 'run');
-    runWorld(scenarioFromValue(scenario, 'ingress-note.yaml').world, { outDir: dir, trace: { mode: 'none' } });
-    const { htmlPath } = await buildReport(dir, { images: false });
-    const note = /<p class="note">(Activators in the cluster:[^<]*)<\/p>/.exec(readFileSync(htmlPath, 'utf8'))![1]!;
-    return { settings: JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8')) as Record<string, unknown>, note };
-  }
+  const run = (cls: string | undefined) => networkNote(cls === undefined ? undefined : { 'ingress-class': cls });
 
   it('no class: no field, no sentence', async () => {
     const { settings, note } = await run(undefined);
