@@ -6,6 +6,7 @@
  * key is nearly always a typo that leaves the setting at its default.
  */
 import { AUTOSCALER_CONFIG_KEYS, AUTOSCALING_ANNOTATION_KEYS, AUTOSCALING_GROUP } from '../core/autoscaler/index.js';
+import { INGRESS_CLASS_ANNOTATION_KEYS } from '../core/traffic/index.js';
 import { didYouMean } from './did-you-mean.js';
 import { formatPath, type PathSegment } from './errors.js';
 
@@ -42,4 +43,15 @@ export function autoscalerConfigWarnings(data: Readonly<Record<string, string>>)
     out.push({ key, text: `unknown config-autoscaler key, ignored${didYouMean(key, AUTOSCALER_CONFIG_KEYS)}` });
   }
   return out;
+}
+
+/**
+ * A Service's own ingress class (its `networking.knative.dev/ingress.class` annotation, which
+ * Knative passes to its Route's KIngress) is not simulated: the warning says config-network's
+ * class decides how the ingress balances. One per annotation written, at `base` in `file`.
+ */
+export function ingressClassAnnotationWarnings(annotations: Readonly<Record<string, string>>, file: string, base: readonly PathSegment[]): string[] {
+  return INGRESS_CLASS_ANNOTATION_KEYS.filter((k) => Object.prototype.hasOwnProperty.call(annotations, k)).map((k) =>
+    line(file, [...base, k], "a Service's own ingress class is not simulated: the ingress balances as config-network's ingress-class says"),
+  );
 }

@@ -23,7 +23,7 @@ import type { DistributionSpec, PodFaultSpec, PodStartSpec, RevisionSpec, Rollou
 import type { ClusterConfig } from './configmaps.js';
 import { formatPath, ScenarioError, type PathSegment } from './errors.js';
 import type { RevisionOrigin } from './work-estimate.js';
-import { annotationWarnings } from './annotation-warnings.js';
+import { annotationWarnings, ingressClassAnnotationWarnings } from './annotation-warnings.js';
 import { checkAnnotationKeys, checkLabels } from './annotation-keys.js';
 import { hpaWarning } from './hpa-warnings.js';
 import { appModel, DEFAULT_POD_CPU_CEILING_MILLIS, podResources, schedulerRequests } from './resources.js';
@@ -151,7 +151,7 @@ export function buildService(ctx: ServiceContext): BuiltService {
         'invalid key name: autoscaling annotations must be put under "spec.template.metadata.annotations" to work (Knative refuses them on the Service)',
       );
     }
-    ctx.warnings?.push(...annotationWarnings(annotations, file, base));
+    ctx.warnings?.push(...annotationWarnings(annotations, file, base), ...ingressClassAnnotationWarnings(annotations, file, base));
     try {
       return effectiveRolloutDuration(rolloutDurationFromAnnotations(annotations), cluster.networkRolloutDurationSeconds);
     } catch (e) {

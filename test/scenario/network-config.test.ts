@@ -53,3 +53,12 @@ describe('config-network ingress-class', () => {
     expect(loaded.warnings).toEqual([`${BASE}: ${CLASS}: ${text}`]);
   });
 });
+
+describe("a Service's own ingress class", () => {
+  it.each(['networking.knative.dev/ingress.class', 'networking.knative.dev/ingress-class'])('%s is warned about: config-network decides', (key) => {
+    const path = `services[0].manifest.metadata.annotations["${key}"]`;
+    const loaded = loadScenario(BASE, { sets: [`${path}=istio.ingress.networking.knative.dev`] });
+    expect(loaded.world.cluster.ingressClass).toBeUndefined();
+    expect(loaded.warnings).toEqual([`${BASE}: ${path}: a Service's own ingress class is not simulated: the ingress balances as config-network's ingress-class says`]);
+  });
+});

@@ -17,6 +17,9 @@ export const KOURIER_INGRESS_CLASS = 'kourier.ingress.networking.knative.dev';
 export const CONTOUR_INGRESS_CLASS = 'contour.ingress.networking.knative.dev';
 export const GATEWAY_API_INGRESS_CLASS = 'gateway-api.ingress.networking.knative.dev';
 
+/** A Service's (or Route's) own class, over config-network's (networking.knative.dev/ingress.class, then ingress-class). */
+export const INGRESS_CLASS_ANNOTATION_KEYS: readonly string[] = ['networking.knative.dev/ingress.class', 'networking.knative.dev/ingress-class'];
+
 /** How the ingress picks among a revision's endpoints. */
 export type IngressBalancing = 'round-robin' | 'least-request';
 
