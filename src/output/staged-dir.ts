@@ -50,11 +50,14 @@ function interrupted(signal: string, code: number): void {
       // the removal cannot race it; files it has open keep writing into the renamed folder only.
       const aside = `${p}${REMOVING}`;
       let gone = p;
-      try {
-        renameSync(p, aside);
-        gone = aside;
-      } catch {
-        // Removed in place, retrying a file added meanwhile.
+      // Never onto something already there (a rename replaces an empty directory): that is not knsim's.
+      if (!existsSync(aside)) {
+        try {
+          renameSync(p, aside);
+          gone = aside;
+        } catch {
+          // Removed in place, retrying a file added meanwhile.
+        }
       }
       rmSync(gone, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
       process.stderr.write(`knsim: ${signal}: removed ${p}\n`);

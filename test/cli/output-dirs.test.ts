@@ -217,8 +217,9 @@ describe('knsim run --out: replacing is atomic', { timeout: 180_000 }, () => {
 
 describe('knsim run: staging directories', { timeout: 180_000 }, () => {
   /** Starts a long run, waits for its staging directory, sends `signal`, returns the exit. */
-  async function interrupt(dir: string, signal: NodeJS.Signals): Promise<{ code: number | null; stderr: string; partial: string }> {
+  async function interrupt(dir: string, signal: NodeJS.Signals, beforeStaging?: (partial: string) => void): Promise<{ code: number | null; stderr: string; partial: string }> {
     const child = spawn(process.execPath, [bin, 'run', 'long.yaml', '--out', 'out', '--trace', 'none', '--no-report'], { cwd: dir });
+    beforeStaging?.(`out.partial-${child.pid}`);
     let stderr = '';
     child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
     const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
@@ -241,6 +242,20 @@ describe('knsim run: staging directories', { timeout: 180_000 }, () => {
     expect(r.stderr).toBe(`knsim: ${signal}: removed ${join(dir, r.partial)}\n`);
     expect(siblings(dir, 'out')).toEqual([]);
     expect(files(join(dir, 'out'))).toEqual(before);
+  });
+
+  it('SIGINT leaves alone a directory of the name its staging folder would be renamed to, and removes the staging folder in place', async () => {
+    const dir = workdir();
+    let mine = '';
+    const r = await interrupt(dir, 'SIGINT', (partial) => {
+      // An empty directory: a rename onto it would replace it.
+      mine = `${partial}-removing`;
+      mkdirSync(join(dir, mine));
+    });
+    expect(r.code).toBe(130);
+    expect(r.stderr).toBe(`knsim: SIGINT: removed ${join(dir, r.partial)}\n`);
+    expect(siblings(dir, 'out')).toEqual([mine]);
+    expect(readdirSync(join(dir, mine))).toEqual([]);
   });
 
   it('a stale staging directory of a dead process is removed by the next run; unmarked or live ones are not', () => {
