@@ -4,6 +4,7 @@ import {
   kubeletNotReadyAt,
   kubeletReadyAfterRestart,
   kubeletReadyAgainAt,
+  livenessKillAt,
   podReadinessProbe,
   readyAfterStartup,
   startupProbeOutcome,
@@ -20,13 +21,14 @@ import type { PodFaultSpec } from './spec.js';
 type ReadinessFault = Extract<PodFaultSpec, { kind: 'readinessFailure' }>;
 type CrashFault = Extract<PodFaultSpec, { kind: 'crash' }>;
 type ImagePullFault = Extract<PodFaultSpec, { kind: 'imagePull' }>;
+type HangFault = Extract<PodFaultSpec, { kind: 'hang' }>;
 
 /** The exit code of a container the kernel's OOM killer killed (SIGKILL: 128 + 9). */
 const EXIT_CODE_OOM_KILLED = 137;
 /** An injected crash exits with a generic error code. */
 const EXIT_CODE_CRASH = 1;
-/** A container the kubelet kills for failing its startup probe: SIGTERM, which the app is taken to exit on (128 + 15). */
-const EXIT_CODE_STARTUP_KILLED = 143;
+/** A container the kubelet kills for failing its startup or liveness probe: SIGTERM, which the app is taken to exit on (128 + 15). */
+const EXIT_CODE_PROBE_KILLED = 143;
 
 /** A scheduled step of one pod, valid while the pod's token of its kind is unchanged. */
 interface Step {
@@ -58,6 +60,12 @@ interface Step {
  *   A container due to exit again while its pod terminates exits too, and is not restarted.
  * - Image pull failure: an attempt that starts in the window fails after the pull time
  *   (ErrImagePull); the kubelet waits its back-off (ImagePullBackOff) and pulls again.
+ * - Hang: the app stops answering (a deadlock) until its container exits. What it executes
+ *   never finishes (a timeout or the exit ends it); requests keep coming, as the queue-proxy
+ *   still connects. An httpGet or gRPC readiness probe fails from then (NotReady at its
+ *   failureThreshold-th failure, each known as its timeout ends); the default TCP one passes.
+ *   An httpGet or gRPC liveness probe fails the same way, and at its failureThreshold-th
+ *   failure the kubelet kills the container (LivenessFailed), which restarts as after a crash.
  *
  * Revision failure: the Deployment controller's progress deadline runs until its rollout
  * completes (every wanted pod available once, 0 of 0 too); a deadline (whole seconds of its
@@ -72,6 +80,7 @@ export class PodFaults {
   private readonly readiness: ReadinessFault[] = [];
   private readonly crashes: CrashFault[] = [];
   private readonly pulls: ImagePullFault[] = [];
+  private readonly hangs: HangFault[] = [];
   /** Revision-wide readiness failures in force now (they also hold pods started during them). */
   private outages = 0;
   /** The kubelet's readiness probe of this revision's pods. */
@@ -87,6 +96,7 @@ export class PodFaults {
     for (const f of faults) {
       if (f.kind === 'readinessFailure') this.readiness.push(f);
       else if (f.kind === 'crash') this.crashes.push(f);
+      else if (f.kind === 'hang') this.hangs.push(f);
       else this.pulls.push(f);
     }
   }
@@ -102,6 +112,7 @@ export class PodFaults {
       this.sim.at(Math.max(f.atSeconds, now), this.onReadinessFault, f);
     }
     for (const f of this.crashes) if (f.atSeconds >= now) this.sim.at(f.atSeconds, this.onCrashFault, f);
+    for (const f of this.hangs) if (f.atSeconds >= now) this.sim.at(f.atSeconds, this.onHangFault, f);
     // A Deployment running before the run completed its rollout then: no deadline runs for it any more.
     this.progressing = this.rev.spec.initialPods === undefined ? newProgressingCondition(now) : { reason: 'NewReplicaSetAvailable', lastUpdateSeconds: now };
     this.observed = this.counts();
@@ -224,7 +235,7 @@ export class PodFaults {
   /** The startup probe failed failureThreshold times: the kubelet kills the container, which restarts after the back-off. */
   private onStartupKilled = this.step('containerToken', (pod, now) => {
     pod.fault.crashesLeft++;
-    this.crash(pod, now, EXIT_CODE_STARTUP_KILLED);
+    this.crash(pod, now, EXIT_CODE_PROBE_KILLED);
   });
 
   /**
@@ -395,6 +406,7 @@ export class PodFaults {
    */
   private exitWhileTerminating(pod: Pod, now: number): void {
     const f = pod.fault;
+    this.endHang(pod);
     f.crashesLeft--;
     f.containerUp = false;
     f.exitedAt = now;
@@ -413,8 +425,11 @@ export class PodFaults {
   /** The user container exits: out of the endpoints at once, requests it holds get 502, restart after the back-off. */
   private crash(pod: Pod, now: number, exitCode = EXIT_CODE_CRASH): void {
     const f = pod.fault;
+    // A hang that failed the readiness probe began the outage already.
+    const hungOutage = f.hungReadiness;
+    this.endHang(pod);
     // An app that answered since the last exit (or never exited) begins an outage: the queue-proxy's probe fails from now.
-    if (f.appReadyAt <= now || Number.isNaN(f.outageSince)) {
+    if (!hungOutage && (f.appReadyAt <= now || Number.isNaN(f.outageSince))) {
       f.outageSince = now;
       f.outageQueueProxyReady = pod.k8sReady;
     }
@@ -444,6 +459,56 @@ export class PodFaults {
     pod.phase = 'Starting';
     this.sim.at(now + this.rev.drawStart('containerStart'), this.onContainerUp, { pod, token });
   });
+
+  // ---- hangs -------------------------------------------------------------------------------
+
+  private onHangFault = (f: HangFault): void => {
+    const now = this.sim.now;
+    for (const p of this.pick(f.pods, (x) => x.fault.containerUp && x.fault.appReadyAt <= now && !x.fault.hung)) this.hang(p, now);
+  };
+
+  /** The app stops answering: its requests stall; the probes that wait for it fail from now. */
+  private hang(pod: Pod, now: number): void {
+    const f = pod.fault;
+    pod.hang(now);
+    const anchor = this.tickerAnchor(pod);
+    if (this.rev.spec.readinessProbeFailsWhenHung === true) {
+      f.hungReadiness = true;
+      f.readinessFailing++;
+      f.outageSince = now;
+      f.outageQueueProxyReady = pod.k8sReady;
+      const token = ++f.readyToken;
+      // With a period each failing probe is known as its timeout ends (aggressive probing's formula has it already).
+      const p = this.probe;
+      if (pod.k8sReady || pod.activatorHealthy) this.sim.at(kubeletNotReadyAt(p, anchor, now) + (p.aggressive ? 0 : p.timeoutSeconds), this.onNotReady, { pod, token });
+    }
+    const live = this.rev.spec.livenessProbe;
+    if (live === undefined) return;
+    // Probes wait out initialDelaySeconds from the container's start (long past for a pod running
+    // before the run, until its first restart) and a startup probe's pass.
+    let from = pod.runningBeforeRun && f.restarts === 0 ? now : f.containerStartedAt + live.initialDelaySeconds;
+    if (Number.isFinite(f.startedAt)) from = Math.max(from, f.startedAt);
+    const at = livenessKillAt(live, anchor, from, now);
+    if (at !== undefined) this.sim.at(at, this.onLivenessKilled, { pod, token: f.containerToken });
+  }
+
+  /** The liveness probe failed failureThreshold times: the kubelet kills the container (not a terminating pod's: it then counts liveness as passing). */
+  private onLivenessKilled = this.step('containerToken', (pod, now) => {
+    this.rev.world.recorder.podTransition(pod, 'LivenessFailed', now);
+    pod.fault.crashesLeft++;
+    this.crash(pod, now, EXIT_CODE_PROBE_KILLED);
+  });
+
+  /** The container exits: the hang ends with it, and with it the readiness failure it held. */
+  private endHang(pod: Pod): void {
+    const f = pod.fault;
+    if (!f.hung) return;
+    f.hung = false;
+    if (f.hungReadiness) {
+      f.hungReadiness = false;
+      f.readinessFailing--;
+    }
+  }
 
   // ---- the revision's progress deadline ----------------------------------------------------
 

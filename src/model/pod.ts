@@ -86,8 +86,12 @@ export class Pod {
     outageQueueProxyReady: false,
     /** The readyToken under which the last restart timed the pod's Ready (0: none yet). */
     restartReadyToken: 0,
-    /** Readiness-failure windows on this pod now. */
+    /** Readiness-failure windows on this pod now (a hang whose readiness probe fails counts as one). */
     readinessFailing: 0,
+    /** The app hangs: nothing it executes finishes until its container exits. */
+    hung: false,
+    /** The hang fails the readiness probe (it holds one count of readinessFailing). */
+    hungReadiness: false,
     /** Since when the activator probes it (address known, or back in the not-ready set). */
     probeSince: Number.NaN,
     restarts: 0,
@@ -166,11 +170,31 @@ export class Pod {
     this.executing++;
     req.phase = Phase.Executing;
     req.serviceStart = now;
+    if (this.fault.hung) {
+      this.stall(req, now);
+      return;
+    }
     if (this.res !== undefined && this.res.start(req, now)) return;
     const end = now + req.serviceTime;
     // One event either way: the response, or the timeout that cuts it off.
     if (end <= req.deadline) world.sim.atInOrder(world.completions, end, world.onServiceDone, req);
     else world.deadlines.add(req);
+  }
+
+  /**
+   * The app hangs (a deadlock): what it executes never finishes, and until its container exits
+   * neither does what it starts; requests past containerConcurrency wait in the queue-proxy.
+   */
+  hang(now: number): void {
+    this.fault.hung = true;
+    for (const req of this.active!.toArray()) if (req.phase === Phase.Executing) this.stall(req, now);
+  }
+
+  /** A request in a hung app: it uses no CPU and ends only by a timeout or the container's exit. */
+  private stall(req: Request, now: number): void {
+    req.stalled = true;
+    this.res?.stop(req, now);
+    this.revision.world.deadlines.add(req);
   }
 
   /**

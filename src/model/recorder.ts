@@ -10,7 +10,7 @@ import type { PodMetricsSample } from './metrics-server.js';
  * ErrImagePull a failed image pull, Restarted a user container starting again after a crash,
  * OOMKilled the user container killed for going over its memory limit.
  */
-export type PodEvent = PodPhase | 'ActivatorHealthy' | 'ErrImagePull' | 'Restarted' | 'OOMKilled' | 'Unschedulable' | 'Scheduled' | 'Evicted';
+export type PodEvent = PodPhase | 'ActivatorHealthy' | 'ErrImagePull' | 'Restarted' | 'OOMKilled' | 'LivenessFailed' | 'Unschedulable' | 'Scheduled' | 'Evicted';
 
 /** A node's lifecycle step (cluster.ts): provision requested, Ready, tainted for removal, deleted. */
 export type NodeEvent = 'Requested' | 'Ready' | 'Tainted' | 'Untainted' | 'Deleted' | 'NodeHasInsufficientMemory' | 'NodeHasSufficientMemory';

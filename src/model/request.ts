@@ -82,6 +82,8 @@ export class Request {
   psJob: object | undefined = undefined;
   /** The pod's resources it is in the non-CPU wait phase of (pod-resources.ts). */
   waitingIn: object | undefined = undefined;
+  /** Executing in an app that hangs: its response never comes (a pending completion is void). */
+  stalled = false;
 
   constructor(owner: RequestOwner) {
     this.owner = owner;
@@ -124,6 +126,7 @@ export class Request {
     this.activeNext = undefined;
     this.psJob = undefined;
     this.waitingIn = undefined;
+    this.stalled = false;
     return this;
   }
 }

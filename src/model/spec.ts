@@ -3,7 +3,7 @@
  * and the model consumes. Times are seconds from the start of the run.
  */
 import type { AutoscalerClass, AutoscalerConfig, RevisionAutoscaling } from '../core/autoscaler/index.js';
-import type { KubeletReadinessProbe, MeshCompatibilityMode, StartupProbe, TrafficTarget } from '../core/traffic/index.js';
+import type { KubeletReadinessProbe, LivenessProbe, MeshCompatibilityMode, StartupProbe, TrafficTarget } from '../core/traffic/index.js';
 import type { ClusterAutoscalerConfig, KarpenterConfig, PodResources } from '../core/capacity/index.js';
 import type { DistributionSpec } from '../engine/distributions.js';
 
@@ -35,7 +35,12 @@ export type PodFaultSpec =
    */
   | { kind: 'crash'; atSeconds: number; pods: number | undefined; count: number; uptimeSeconds: number }
   /** Image pulls that start in the window fail (ErrImagePull, then ImagePullBackOff and a retry). */
-  | { kind: 'imagePull'; atSeconds: number; durationSeconds: number };
+  | { kind: 'imagePull'; atSeconds: number; durationSeconds: number }
+  /**
+   * The app stops answering at `atSeconds` (pods whose app answers then): a deadlock that lasts
+   * until its container exits (the kubelet's liveness probe, a crash, an OOM kill).
+   */
+  | { kind: 'hang'; atSeconds: number; pods: number | undefined };
 
 export interface RevisionSpec {
   name: string;
@@ -78,6 +83,13 @@ export interface RevisionSpec {
    * killed and restarted when it fails failureThreshold times first (core startup-probe.ts).
    */
   startupProbe?: StartupProbe | undefined;
+  /** The serving container's liveness probe (only a hang fault makes it fail). Undefined: none. */
+  livenessProbe?: LivenessProbe | undefined;
+  /**
+   * true: the serving container's readiness probe waits for the app to answer (httpGet or gRPC),
+   * so a hung app fails it. Undefined: it does not (Knative's default TCP probe, an exec one).
+   */
+  readinessProbeFailsWhenHung?: boolean | undefined;
   /** The other containers' startup probes: each passes at its first probe after the pod's containers start. */
   sidecarStartupProbes?: readonly StartupProbe[] | undefined;
   /** Resolved from config-autoscaler + the revision's annotations + containerConcurrency by core. */

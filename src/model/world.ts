@@ -236,7 +236,7 @@ export class World {
   }
 
   readonly onServiceDone = (req: Request): void => {
-    if (req.phase !== Phase.Executing) return;
+    if (req.phase !== Phase.Executing || req.stalled) return;
     // The clock is read inside finish(): passed here, it would be boxed in a new heap number per request.
     this.finish(req, STATUS_OK);
     // Answered: no queue, deadline or event refers to it any more (this was its last event).

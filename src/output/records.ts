@@ -62,6 +62,8 @@ export type PodEventName =
   | 'ImagePullBackOff'
   // Only with a memory model and limit:
   | 'OOMKilled'
+  // Only with a hang fault: the kubelet's liveness probe failed, so it kills the container.
+  | 'LivenessFailed'
   // Only with node pools: the first failed scheduling attempt, and the binding to a node.
   | 'Unschedulable'
   | 'Scheduled'

@@ -18,7 +18,7 @@ import {
   PROGRESS_DEADLINE_ANNOTATION,
   deploymentDeadlineProblem,
 } from '../core/autoscaler/index.js';
-import { dns1035LabelErrors, effectiveRolloutDuration, podReadinessProbe, rolloutDurationFromAnnotations, startupProbe, type StartupProbe, type KubeletReadinessProbe, type TrafficTarget, trafficBlockErrors } from '../core/traffic/index.js';
+import { dns1035LabelErrors, effectiveRolloutDuration, livenessProbe, probeFailsWhenHung, type LivenessProbe, type ProbeHandler, podReadinessProbe, rolloutDurationFromAnnotations, startupProbe, type StartupProbe, type KubeletReadinessProbe, type TrafficTarget, trafficBlockErrors } from '../core/traffic/index.js';
 import type { DistributionSpec, PodFaultSpec, PodStartSpec, RevisionSpec, RolloutDurationChange, ServiceSpec, TrafficChange } from '../model/spec.js';
 import type { ClusterConfig } from './configmaps.js';
 import { formatPath, ScenarioError, type PathSegment } from './errors.js';
@@ -297,6 +297,7 @@ export function buildService(ctx: ServiceContext): BuiltService {
       ...kubeletProbe(spec.containers ?? []),
       ...(servingContainerKubeletProbed(spec.containers ?? []) ? { servingContainerKubeletProbed: true } : {}),
       ...startupProbes(spec.containers ?? []),
+      ...hangProbes(spec.containers ?? []),
       autoscaling,
       serviceTime,
       podStart,
@@ -474,6 +475,32 @@ function startupProbes(containers: readonly ContainerInput[]): { startupProbe?: 
   return out;
 }
 
+/** Which handler a probe has (the probe checks have run: exactly one); undefined for no probe. */
+function probeHandler(p: Record<string, unknown> | null | undefined): ProbeHandler | undefined {
+  if (p == null) return undefined;
+  for (const h of ['httpGet', 'tcpSocket', 'grpc', 'exec'] as const) if (p[h] != null) return h;
+  return undefined;
+}
+
+/**
+ * What a hung app does to the serving container's probes: its liveness probe as the kubelet
+ * runs it, and whether its readiness probe (Knative's TCP one when none is written) waits for
+ * the app to answer.
+ */
+function hangProbes(containers: readonly ContainerInput[]): { livenessProbe?: LivenessProbe; readinessProbeFailsWhenHung?: true } {
+  const c = containers[servingIndex(containers)];
+  const out: { livenessProbe?: LivenessProbe; readinessProbeFailsWhenHung?: true } = {};
+  const live = c?.livenessProbe ?? undefined;
+  const liveHandler = probeHandler(live);
+  if (live != null && liveHandler !== undefined) {
+    const field = (k: string): number | undefined => probeField(live, k);
+    out.livenessProbe = livenessProbe({ initialDelaySeconds: field('initialDelaySeconds'), periodSeconds: field('periodSeconds'), timeoutSeconds: field('timeoutSeconds'), failureThreshold: field('failureThreshold') }, liveHandler);
+  }
+  const readyHandler = probeHandler(c?.readinessProbe);
+  if (readyHandler !== undefined && probeFailsWhenHung(readyHandler)) out.readinessProbeFailsWhenHung = true;
+  return out;
+}
+
 /**
  * The kubelet's readiness probe of the revision's pods: the queue-proxy's copy of the serving
  * container's readiness probe (resources/queue.go). Left out when it is Knative's default one.
@@ -503,6 +530,8 @@ function toFaultSpec(f: FaultInput): PodFaultSpec {
       return { kind: f.kind, atSeconds: f.at, pods: f.pods, count: f.count ?? 1, uptimeSeconds: f.uptime ?? 0 };
     case 'imagePull':
       return { kind: f.kind, atSeconds: f.at ?? 0, durationSeconds: f.duration ?? Number.POSITIVE_INFINITY };
+    case 'hang':
+      return { kind: f.kind, atSeconds: f.at, pods: f.pods };
   }
 }
 

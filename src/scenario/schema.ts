@@ -54,9 +54,10 @@ const containerSchema = z.looseObject({
   env: unset(z.array(envVarSchema)),
   ports: unset(z.array(z.unknown())),
   resources: unset(z.looseObject({ requests: unset(resourceListSchema), limits: unset(resourceListSchema) })),
-  // Read only for which handlers they use: the activator's probe shortcut depends on them.
-  // (null, as YAML reads an empty value, is unset for Kubernetes.)
+  // Read for which handlers they use (the activator's probe shortcut and a hung app depend on
+  // them) and their timing. (null, as YAML reads an empty value, is unset for Kubernetes.)
   readinessProbe: z.looseObject({ exec: z.looseObject({}).nullish() }).nullish(),
+  livenessProbe: z.looseObject({}).nullish(),
   startupProbe: z.looseObject({}).nullish(),
 });
 export type ContainerInput = z.output<typeof containerSchema>;
@@ -125,6 +126,7 @@ const faultSchema = z.discriminatedUnion('kind', [
   obj({ kind: z.literal('readinessFailure'), at: duration('nonneg').optional(), duration: duration('positive').optional(), pods: count(1).optional() }),
   obj({ kind: z.literal('crash'), at: duration('nonneg'), pods: count(1).optional(), count: count(1).optional(), uptime: duration('nonneg').optional() }),
   obj({ kind: z.literal('imagePull'), at: duration('nonneg').optional(), duration: duration('positive').optional() }),
+  obj({ kind: z.literal('hang'), at: duration('nonneg'), pods: count(1).optional() }),
 ]);
 export type FaultInput = z.output<typeof faultSchema>;
 

@@ -21,6 +21,7 @@ export * from './kubelet-probe.js';
 export * from './first-ready.js';
 export * from './restart-ready.js';
 export * from './startup-probe.js';
+export * from './liveness-probe.js';
 export * from './mesh-mode.js';
 export * from './mesh-lb.js';
 export * from './ingress-class.js';

@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { livenessProbe, podReadinessProbe, type ProbeHandler } from '../../src/core/traffic/index.js';
+import { STATUS_BAD_GATEWAY, STATUS_OK, STATUS_TIMEOUT } from '../../src/model/request.js';
+import type { ClientSpec, RevisionSpec } from '../../src/model/spec.js';
+import { constant, revision, run, service, world } from './world-fixture.js';
+
+const uniform = (rps: number, start: number, end: number): ClientSpec =>
+  ({ kind: 'open', name: 'load', service: 'hello', process: 'uniform', rate: { shape: 'constant', rps }, startSeconds: start, endSeconds: end }) as ClientSpec;
+
+const POD1 = 'hello-00001-deployment-0001';
+const HANG = 60;
+
+/**
+ * Two pods pinned at 2, created with the revision at 0 s: each is scheduled at 0.5 s, so its
+ * probe workers' tickers fire at 0.5 + k·period. CC 2, 0.5 s requests, 4 rps from 5 s (the revision is Ready by then); pod 1's app
+ * hangs at 60 s. The revision timeout is 30 s.
+ */
+function hungRun(extra: Partial<RevisionSpec>) {
+  const rev: RevisionSpec = {
+    ...revision({ initialPods: undefined, cc: 2, timeout: 30, serviceTime: constant(0.5), annotations: { 'autoscaling.knative.dev/min-scale': '2', 'autoscaling.knative.dev/max-scale': '2' } }),
+    faults: [{ kind: 'hang', atSeconds: HANG, pods: 1 }],
+    ...extra,
+  };
+  return run(world([service('hello', [rev])], [uniform(4, 5, 200)], { duration: 240, activators: 1 }));
+}
+
+const every5 = (handler: ProbeHandler) => ({ livenessProbe: livenessProbe({ periodSeconds: 5, failureThreshold: 3, timeoutSeconds: 1 }, handler) });
+
+describe('a hung app with an httpGet liveness probe', () => {
+  const { rec } = hungRun(every5('httpGet'));
+  const pod1 = rec.pods.filter((p) => p.pod.name === POD1);
+  // Ticks at 60.5, 65.5, 70.5 fail; the third is known as its 1 s timeout ends.
+  const KILL = 71.5;
+
+  it('is killed at the third failing probe and restarted at once (a first exit)', () => {
+    const after = pod1.filter((p) => p.time >= HANG).map((p) => [p.event, Number(p.time.toFixed(6))]);
+    expect(after.slice(0, 3)).toEqual([
+      ['LivenessFailed', KILL],
+      ['CrashLoopBackOff', KILL],
+      ['Restarted', KILL],
+    ]);
+    // The restarted container (1 s start, app answering 0.5 s later) is Ready again.
+    expect(after.some(([e, t]) => e === 'Ready' && (t as number) > KILL)).toBe(true);
+  });
+
+  it('answers nothing from the hang to the kill: what it held gets 502 at the kill', () => {
+    const onPod1 = rec.requests.filter((r) => r.pod?.name === POD1);
+    const heldAtHang = onPod1.filter((r) => r.podIn < HANG && r.serviceStart + 0.5 > HANG);
+    const sentInHang = onPod1.filter((r) => r.podIn >= HANG && r.podIn < KILL);
+    // The activator fills pod 1 first: its two slots hold the two requests it took just before the
+    // hang, and nothing more goes to it until the kill frees them.
+    expect(heldAtHang.length + sentInHang.length).toBe(2);
+    for (const r of [...heldAtHang, ...sentInHang]) {
+      expect(r.status).toBe(STATUS_BAD_GATEWAY);
+      expect(r.end).toBeCloseTo(KILL, 9);
+    }
+    expect(onPod1.filter((r) => r.status === STATUS_OK && r.end > HANG && r.end < KILL)).toEqual([]);
+    // Served again after the restart; the other pod served throughout.
+    expect(onPod1.filter((r) => r.status === STATUS_OK && r.podIn > KILL).length).toBeGreaterThan(100);
+    expect(rec.requests.filter((r) => r.status !== STATUS_OK).length).toBe(heldAtHang.length + sentInHang.length);
+  });
+});
+
+describe('a hung app without a liveness probe that fails', () => {
+  for (const [name, extra] of [
+    ['no liveness probe', {}],
+    ['a tcpSocket liveness probe (the kernel still accepts)', every5('tcpSocket')],
+    ['an exec liveness probe', every5('exec')],
+  ] as const) {
+    it(`${name}: never restarted; what it takes times out after the revision's 30 s`, () => {
+      const { rec } = hungRun(extra);
+      expect(rec.pods.filter((p) => p.pod.name === POD1 && p.time >= HANG).map((p) => p.event)).toEqual([]);
+      const onPod1 = rec.requests.filter((r) => r.pod?.name === POD1 && r.serviceStart + 0.5 > HANG);
+      expect(onPod1.length).toBeGreaterThan(4);
+      for (const r of onPod1) {
+        expect(r.status).toBe(STATUS_TIMEOUT);
+        // The revision's timeout runs from the request's routing, after the ingress's 1 ms hop.
+        expect(r.end - r.arrival).toBeCloseTo(30.001, 6);
+      }
+      // The pod keeps its two slots filled: each pair that times out lets the activator send two more.
+      const endsAfter = (t: number) => onPod1.filter((r) => r.podIn <= t && r.end > t).length;
+      for (const t of [HANG + 10, HANG + 45, HANG + 100]) expect(endsAfter(t)).toBe(2);
+    });
+  }
+});
+
+describe('a hung app with an httpGet readiness probe', () => {
+  // Every 5 s from 0.5, two failures: 60.5 and 65.5 fail, known at 66.5 (each as its 1 s timeout ends).
+  const { rec } = hungRun({ kubeletReadinessProbe: podReadinessProbe({ periodSeconds: 5, failureThreshold: 2 }), readinessProbeFailsWhenHung: true });
+  const NOT_READY = 66.5;
+
+  it('leaves the endpoints at the second failing probe and stays out (no liveness probe restarts it)', () => {
+    const after = rec.pods.filter((p) => p.pod.name === POD1 && p.time >= HANG).map((p) => [p.event, Number(p.time.toFixed(6))]);
+    expect(after).toEqual([['NotReady', NOT_READY]]);
+    for (const s of rec.samples) if (s.time > NOT_READY + 1) expect(s.ready).toBe(1);
+  });
+
+  it('gets no request after it left; what it holds still times out', () => {
+    const onPod1 = rec.requests.filter((r) => r.pod?.name === POD1);
+    expect(onPod1.filter((r) => r.podIn > NOT_READY)).toEqual([]);
+    const stalled = onPod1.filter((r) => r.serviceStart + 0.5 > HANG);
+    expect(stalled.length).toBeGreaterThan(0);
+    for (const r of stalled) expect(r.status).toBe(STATUS_TIMEOUT);
+  });
+});
