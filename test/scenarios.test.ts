@@ -278,6 +278,69 @@ scenario('crash-recovery', () => {
   });
 });
 
+scenario('hang', () => {
+  const POD = 'orders-00001-deployment-0001';
+  const LIVENESS = 'services[0].manifest.spec.template.spec.containers[0].livenessProbe';
+  const r = runScenario('hang');
+  const none = runScenario('hang', [`${LIVENESS}=null`]);
+  const byStatus = (run: typeof r, status: number) => run.reqs.filter((q) => q.status === status);
+  const readyFrom = (run: typeof r, t: number) => run.rec.samples.filter((x) => x.time >= t).map((x) => x.ready);
+  const KILL = 145.26885;
+  it('stays in the endpoints (TCP readiness passes); the liveness probe gets the container killed at its third failure, 145.3 s, and it restarts at once', () => {
+    const pod1 = r.rec.pods.filter((p) => p.pod.name === POD && p.time > 0).map((p) => [p.event, Number(p.time.toFixed(6))]);
+    expect(pod1.slice(0, 5)).toEqual([['LivenessFailed', KILL], ['CrashLoopBackOff', KILL], ['Restarted', KILL], ['Ready', KILL + 1], ['ActivatorHealthy', KILL + 1.5]]);
+    // Kubernetes' defaults: the third of the ticks 10 s apart from the first at or after the hang, plus the 1 s timeout.
+    expect(KILL - 120).toBeGreaterThanOrEqual(21);
+    expect(KILL - 120).toBeLessThan(31);
+    expect(r.rec.pods.some((p) => p.pod.name === POD && p.event === 'NotReady')).toBe(false);
+  });
+  it('its queue-proxy holds 4 running and 40 waiting, which get 502 at the kill, and answers 503 when full (29 times); 73 of 11,910 fail', () => {
+    expect(r.reqs).toHaveLength(11910);
+    const b502 = byStatus(r, 502);
+    expect(b502).toHaveLength(44);
+    for (const q of b502) expect(q.end).toBeCloseTo(KILL, 6);
+    expect(b502.filter((q) => q.serviceStart <= q.podIn + 1e-9)).toHaveLength(4);
+    const b503 = byStatus(r, 503);
+    expect(b503).toHaveLength(29);
+    for (const q of [...b502, ...b503]) {
+      expect(q.pod?.name).toBe(POD);
+      expect(q.podIn).toBeGreaterThanOrEqual(120 - 1);
+      expect(q.podIn).toBeLessThanOrEqual(KILL);
+    }
+    expect(r.reqs.length - r.ok.length).toBe(73);
+  });
+  it('the scraper\'s estimate takes the KPA to 52 pods, back to 3 by 210 s', () => {
+    expect(r.maxReady('orders-00001')).toBe(52);
+    expect(readyFrom(r, 210).every((n) => n === 3)).toBe(true);
+  });
+  it('without the liveness probe (or with a tcpSocket one) it stays hung: 221 time out after 60 s, 99 get 503, 20 still wait; 6 to 149 pods', () => {
+    expect(none.rec.pods.some((p) => p.pod.name === POD && p.time > 0)).toBe(false);
+    const b504 = byStatus(none, 504);
+    expect(b504).toHaveLength(221);
+    for (const q of b504) {
+      expect(q.pod?.name).toBe(POD);
+      // The revision timeout runs from routing, after the ingress's 1 ms hop.
+      expect(q.end - q.arrival).toBeCloseTo(60.001, 6);
+    }
+    expect(byStatus(none, 503)).toHaveLength(99);
+    expect(none.world.requestsSent - none.reqs.length).toBe(20);
+    expect(none.maxReady('orders-00001')).toBe(149);
+    expect(Math.min(...readyFrom(none, 150))).toBe(6);
+    const tcp = runScenario('hang', [`${LIVENESS}={tcpSocket: {}}`]);
+    expect(tcp.reqs.map((q) => q.status)).toEqual(none.reqs.map((q) => q.status));
+  });
+  it('costs 1.71 pod-hours with the probe, 10.79 without', () => {
+    expect(summarizeWorld(r.loaded.world).overall.podHours.toFixed(2)).toBe('1.71');
+    expect(summarizeWorld(none.loaded.world).overall.podHours.toFixed(2)).toBe('10.79');
+  });
+  it('says so in its description', () => {
+    const text = readFileSync(join(dir, 'hang.yaml'), 'utf8').replace(/\s+/g, ' ');
+    for (const phrase of ['until 4 run (and never finish) and 40 wait, then answers 503 (29 times)', 'scales to 52 pods', 'at its third failure, 145.3 s', 'the 44 requests inside get 502', 'back at 3 pods by 210 s: 73 of the 11,910 requests answered fail, 1.71 pod-hours', '(221 get 504, 99 get 503, 20 still wait at the end)', 'between 6 and 149 pods: 10.79 pod-hours']) {
+      expect(text).toContain(phrase);
+    }
+  });
+});
+
 scenario('slow-start', () => {
   const PROBE = 'services[0].manifest.spec.template.spec.containers[0].startupProbe';
   const FAST = [`${PROBE}.periodSeconds=1`, `${PROBE}.failureThreshold=60`];
