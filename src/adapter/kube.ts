@@ -3,7 +3,7 @@
  * account), the typed clients it uses, per-request timeouts and patch content types, and
  * classifying API errors (conflict, not found, worth retrying).
  */
-import { closeSync, existsSync, openSync, readSync, statSync, type Stats } from 'node:fs';
+import { closeSync, constants, existsSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { ResponseShapeError } from './response-shape.js';
@@ -71,16 +71,47 @@ export function checkKubeconfigFile(path: string, stat: (path: string) => Stats 
   }
 }
 
+/** How long a kubeconfig pipe may stay silent before knsim gives up on it. */
+export const KUBECONFIG_PIPE_IDLE_SECONDS = 30;
+
+/** Sleeps `ms` without spinning (the load is synchronous, like client-node's reading of a file). */
+function pause(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
 /**
  * The text of a kubeconfig given as a pipe (`--kubeconfig <(vault read …)`, as kubectl takes it),
- * read up to MAX_KUBECONFIG_BYTES: a pipe has no size to check before reading.
+ * read up to MAX_KUBECONFIG_BYTES: a pipe has no size to check before reading. It is read
+ * without blocking, since a FIFO no process writes to would block kubectl's read forever: a pipe
+ * that gives nothing for `idleSeconds` is refused. Until the first bytes come, an end of file only
+ * means no writer has opened it yet; after them it is the writer closing it.
  */
-export function readKubeconfigPipe(path: string): string {
-  const fd = openSync(path, 'r');
+export function readKubeconfigPipe(path: string, idleSeconds = KUBECONFIG_PIPE_IDLE_SECONDS): string {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
     const buf = Buffer.alloc(MAX_KUBECONFIG_BYTES + 1);
     let n = 0;
-    for (let got = -1; got !== 0 && n < buf.length; n += got) got = readSync(fd, buf, n, buf.length - n, null);
+    let quietSince = performance.now();
+    while (n < buf.length) {
+      // −1: nothing yet from a writer that has it open (EAGAIN).
+      let got = -1;
+      try {
+        got = readSync(fd, buf, n, buf.length - n, null);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+      }
+      if (got > 0) {
+        n += got;
+        quietSince = performance.now();
+        continue;
+      }
+      // An end of file after some bytes: the writer closed the pipe.
+      if (n > 0 && got === 0) break;
+      if (performance.now() - quietSince > idleSeconds * 1000) {
+        throw new KubeconfigFileError(n === 0 ? `nothing came through the pipe in ${idleSeconds} s (does a process write to it?)` : `the pipe went silent for ${idleSeconds} s before its writer closed it`);
+      }
+      pause(10);
+    }
     if (n > MAX_KUBECONFIG_BYTES) throw new KubeconfigFileError(`the pipe gave more than a kubeconfig may be (at most ${MAX_KUBECONFIG_BYTES} bytes, 16 MiB)`);
     return buf.toString('utf8', 0, n);
   } finally {

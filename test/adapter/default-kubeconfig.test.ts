@@ -92,6 +92,23 @@ describe('a kubeconfig given as a pipe', () => {
     expect(kc.getCurrentCluster()?.server).toBe('https://10.0.0.1:6443');
   });
 
+  it('a FIFO no process writes to is refused once it has been silent the idle time, instead of blocking', () => {
+    const path = join(tmp(), 'kubeconfig');
+    execFileSync('mkfifo', [path]);
+    expect(() => readKubeconfigPipe(path, 0.2)).toThrow('nothing came through the pipe in 0.2 s (does a process write to it?)');
+  });
+
+  it.each([
+    // The writer opens the pipe only after the pause: until then an end of file means no writer yet.
+    { what: 'a writer that comes late', write: (src: string) => `sleep 0.3; cat "${src}"` },
+    // The writer holds the pipe open and pauses: reads find nothing yet (EAGAIN).
+    { what: 'a writer that pauses before writing', write: (src: string) => `{ sleep 0.3; cat "${src}"; }` },
+  ])('$what is waited for', ({ write }) => {
+    const src = join(tmp(), 'config');
+    writeFileSync(src, KUBECONFIG);
+    expect(readKubeconfigPipe(fifo(write(src)))).toBe(KUBECONFIG);
+  });
+
   it('more than MAX_KUBECONFIG_BYTES from it is refused', () => {
     expect(() => readKubeconfigPipe(fifo(`head -c ${MAX_KUBECONFIG_BYTES + 10} /dev/zero`))).toThrow(
       `the pipe gave more than a kubeconfig may be (at most ${MAX_KUBECONFIG_BYTES} bytes, 16 MiB)`,
