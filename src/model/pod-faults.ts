@@ -22,6 +22,7 @@ type ReadinessFault = Extract<PodFaultSpec, { kind: 'readinessFailure' }>;
 type CrashFault = Extract<PodFaultSpec, { kind: 'crash' }>;
 type ImagePullFault = Extract<PodFaultSpec, { kind: 'imagePull' }>;
 type HangFault = Extract<PodFaultSpec, { kind: 'hang' }>;
+type SlowdownFault = Extract<PodFaultSpec, { kind: 'slowdown' }>;
 
 /** The exit code of a container the kernel's OOM killer killed (SIGKILL: 128 + 9). */
 const EXIT_CODE_OOM_KILLED = 137;
@@ -60,6 +61,8 @@ interface Step {
  *   A container due to exit again while its pod terminates exits too, and is not restarted.
  * - Image pull failure: an attempt that starts in the window fails after the pull time
  *   (ErrImagePull); the kubelet waits its back-off (ImagePullBackOff) and pulls again.
+ * - Slowdown: for the window the app takes `factor` times as long for each request it starts
+ *   (its service time, or with the CPU model its non-CPU wait); requests it started before keep their time.
  * - Hang: the app stops answering (a deadlock) until its container exits. What it executes
  *   never finishes (a timeout or the exit ends it); requests keep coming, as the queue-proxy
  *   still connects. An httpGet or gRPC readiness probe fails from then (NotReady at its
@@ -81,6 +84,10 @@ export class PodFaults {
   private readonly crashes: CrashFault[] = [];
   private readonly pulls: ImagePullFault[] = [];
   private readonly hangs: HangFault[] = [];
+  private readonly slowdowns: SlowdownFault[] = [];
+  /** The factors of the slowdowns in force on every pod, and on single pods. */
+  private readonly revisionSlowdowns: number[] = [];
+  private readonly podSlowdowns = new Map<Pod, number[]>();
   /** Revision-wide readiness failures in force now (they also hold pods started during them). */
   private outages = 0;
   /** The kubelet's readiness probe of this revision's pods. */
@@ -97,6 +104,7 @@ export class PodFaults {
       if (f.kind === 'readinessFailure') this.readiness.push(f);
       else if (f.kind === 'crash') this.crashes.push(f);
       else if (f.kind === 'hang') this.hangs.push(f);
+      else if (f.kind === 'slowdown') this.slowdowns.push(f);
       else this.pulls.push(f);
     }
   }
@@ -113,6 +121,10 @@ export class PodFaults {
     }
     for (const f of this.crashes) if (f.atSeconds >= now) this.sim.at(f.atSeconds, this.onCrashFault, f);
     for (const f of this.hangs) if (f.atSeconds >= now) this.sim.at(f.atSeconds, this.onHangFault, f);
+    for (const f of this.slowdowns) {
+      if (f.atSeconds + f.durationSeconds <= now) continue;
+      this.sim.at(Math.max(f.atSeconds, now), this.onSlowdown, f);
+    }
     // A Deployment running before the run completed its rollout then: no deadline runs for it any more.
     this.progressing = this.rev.spec.initialPods === undefined ? newProgressingCondition(now) : { reason: 'NewReplicaSetAvailable', lastUpdateSeconds: now };
     this.observed = this.counts();
@@ -459,6 +471,36 @@ export class PodFaults {
     pod.phase = 'Starting';
     this.sim.at(now + this.rev.drawStart('containerStart'), this.onContainerUp, { pod, token });
   });
+
+  // ---- slowdowns ---------------------------------------------------------------------------
+
+  private onSlowdown = (f: SlowdownFault): void => {
+    const pods = f.pods === undefined ? undefined : this.pick(f.pods, () => true);
+    if (pods === undefined) this.revisionSlowdowns.push(f.factor);
+    else for (const p of pods) this.podSlowdownsOf(p).push(f.factor);
+    this.applySlowdowns(pods);
+    const end = f.atSeconds + f.durationSeconds;
+    if (!Number.isFinite(end)) return;
+    this.sim.at(end, () => {
+      const drop = (list: number[]) => list.splice(list.indexOf(f.factor), 1);
+      if (pods === undefined) drop(this.revisionSlowdowns);
+      else for (const p of pods) drop(this.podSlowdownsOf(p));
+      this.applySlowdowns(pods);
+    }, undefined);
+  };
+
+  private podSlowdownsOf(pod: Pod): number[] {
+    let list = this.podSlowdowns.get(pod);
+    if (list === undefined) this.podSlowdowns.set(pod, (list = []));
+    return list;
+  }
+
+  /** The factors in force, multiplied afresh from the lists (no division, so an ended window leaves exactly 1). */
+  private applySlowdowns(pods: readonly Pod[] | undefined): void {
+    const product = (list: readonly number[]) => list.reduce((a, b) => a * b, 1);
+    if (pods === undefined) this.rev.slowdown = product(this.revisionSlowdowns);
+    else for (const p of pods) p.fault.slowdown = product(this.podSlowdownsOf(p));
+  }
 
   // ---- hangs -------------------------------------------------------------------------------
 

@@ -215,7 +215,8 @@ export class PodResources implements NodeCpuClaimant {
     const world = m.rev.world;
     // No precomputed end: the revision timeout is watched by the world's deadline set.
     world.deadlines.add(req);
-    const wait = Number.isNaN(req.workU) ? 0 : m.waitAt(req.workU);
+    // A slowdown stretches the wait on what got slow, not the CPU work.
+    const wait = Number.isNaN(req.workU) ? 0 : m.waitAt(req.workU) * (m.rev.hasFaults ? this.pod.slowdown : 1);
     if (wait > 0) {
       // Marked on the request, not kept in a Set (see active-requests.ts).
       req.waitingIn = this;

@@ -92,6 +92,8 @@ export class Pod {
     hung: false,
     /** The hang fails the readiness probe (it holds one count of readinessFailing). */
     hungReadiness: false,
+    /** How many times as long the app takes now, from slowdown faults on this pod alone. */
+    slowdown: 1,
     /** Since when the activator probes it (address known, or back in the not-ready set). */
     probeSince: Number.NaN,
     restarts: 0,
@@ -170,15 +172,25 @@ export class Pod {
     this.executing++;
     req.phase = Phase.Executing;
     req.serviceStart = now;
-    if (this.fault.hung) {
-      this.stall(req, now);
-      return;
+    let serviceTime = req.serviceTime;
+    // Only revisions with faults can hang or slow down.
+    if (this.active !== undefined) {
+      if (this.fault.hung) {
+        this.stall(req, now);
+        return;
+      }
+      serviceTime *= this.slowdown;
     }
     if (this.res !== undefined && this.res.start(req, now)) return;
-    const end = now + req.serviceTime;
+    const end = now + serviceTime;
     // One event either way: the response, or the timeout that cuts it off.
     if (end <= req.deadline) world.sim.atInOrder(world.completions, end, world.onServiceDone, req);
     else world.deadlines.add(req);
+  }
+
+  /** How many times as long the app takes for a request it starts now (slowdown faults). */
+  get slowdown(): number {
+    return this.fault.slowdown * this.revision.slowdown;
   }
 
   /**

@@ -86,6 +86,8 @@ export class Revision {
   activatorSubset: Activator[] = [];
   /** Requests waiting at any activator for this revision: its throttlers keep it, so a sample needs no lookup per activator. */
   activatorWaiting = 0;
+  /** How many times as long its app takes now, from slowdown faults on every pod (a pod's own ones multiply in). */
+  slowdown = 1;
   /** The recorder's own state for this revision (run-recorder.ts), kept here so a record needs no lookup by revision. */
   recorderSlot: unknown = undefined;
   private serveRr = 0;

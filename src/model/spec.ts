@@ -40,7 +40,12 @@ export type PodFaultSpec =
    * The app stops answering at `atSeconds` (pods whose app answers then): a deadlock that lasts
    * until its container exits (the kubelet's liveness probe, a crash, an OOM kill).
    */
-  | { kind: 'hang'; atSeconds: number; pods: number | undefined };
+  | { kind: 'hang'; atSeconds: number; pods: number | undefined }
+  /**
+   * The app takes `factor` times as long for the requests it starts in the window (its service
+   * time, or with the CPU model its non-CPU wait); pods = undefined: every pod, also those started in it.
+   */
+  | { kind: 'slowdown'; atSeconds: number; durationSeconds: number; factor: number; pods: number | undefined };
 
 export interface RevisionSpec {
   name: string;

@@ -19,7 +19,7 @@ import {
   deploymentDeadlineProblem,
 } from '../core/autoscaler/index.js';
 import { dns1035LabelErrors, effectiveRolloutDuration, livenessProbe, probeFailsWhenHung, type LivenessProbe, type ProbeHandler, podReadinessProbe, rolloutDurationFromAnnotations, startupProbe, type StartupProbe, type KubeletReadinessProbe, type TrafficTarget, trafficBlockErrors } from '../core/traffic/index.js';
-import type { DistributionSpec, PodFaultSpec, PodStartSpec, RevisionSpec, RolloutDurationChange, ServiceSpec, TrafficChange } from '../model/spec.js';
+import type { DistributionSpec, PodFaultSpec, PodStartSpec, RevisionSpec, RolloutDurationChange, ServiceSpec, TrafficChange, WorkModelSpec } from '../model/spec.js';
 import type { ClusterConfig } from './configmaps.js';
 import { formatPath, ScenarioError, type PathSegment } from './errors.js';
 import type { RevisionOrigin } from './work-estimate.js';
@@ -265,16 +265,13 @@ export function buildService(ctx: ServiceContext): BuiltService {
 
     createdBy.set(name, formatPath(base));
     const resources = podResources(spec.containers, cluster, file, [...base, 'spec'], annotations, [...base, 'metadata', 'annotations']);
-    const model = appModel(
-      [
-        { app: revisionApps[name], file: scenarioFile, path: [...entryBase, 'revisionApps', name] },
-        { app, file: scenarioFile, path: [...base.slice(0, -1), 'app'] },
-        { app: entry.app, file: scenarioFile, path: [...entryBase, 'app'] },
-        { app: ctx.defaults?.app, file: scenarioFile, path: ['defaults', 'app'] },
-      ],
-      resources,
-      ctx.podCpuCeilingMillis ?? DEFAULT_POD_CPU_CEILING_MILLIS,
-    );
+    const placed = [
+      { app: revisionApps[name], file: scenarioFile, path: [...entryBase, 'revisionApps', name] },
+      { app, file: scenarioFile, path: [...base.slice(0, -1), 'app'] },
+      { app: entry.app, file: scenarioFile, path: [...entryBase, 'app'] },
+      { app: ctx.defaults?.app, file: scenarioFile, path: ['defaults', 'app'] },
+    ];
+    const model = appModel(placed, resources, ctx.podCpuCeilingMillis ?? DEFAULT_POD_CPU_CEILING_MILLIS);
     if (initialPods === 0 && autoscaling.class === HPA_CLASS) {
       // The HPA leaves a Deployment at 0 replicas alone (scaling disabled), so such a revision never serves.
       throw new ScenarioError(scenarioFile, ePath('initialPods'), `revision ${name} uses the ${HPA_CLASS} class, which never scales from zero: use initialPods ≥ 1 or leave it out`);
@@ -283,6 +280,8 @@ export function buildService(ctx: ServiceContext): BuiltService {
     if (hpaWarn !== undefined) ctx.warnings?.push(hpaWarn);
     const serviceTime = model.serviceTime ?? serviceTimeDefault;
     const faults = revisionApps[name]?.faults ?? app?.faults ?? entry.app?.faults ?? ctx.defaults?.app?.faults;
+    const faultsApp = placed.find((a) => a.app?.faults !== undefined);
+    if (faults !== undefined && faultsApp !== undefined) checkSlowdowns(faults, model.work, faultsApp.file, [...faultsApp.path, 'faults']);
     origins.push({ file, path: base, annotations });
     revisions.push({
       name,
@@ -521,6 +520,20 @@ function kubeletProbe(containers: readonly ContainerInput[]): { kubeletReadiness
   return same ? {} : { kubeletReadinessProbe: probe };
 }
 
+/**
+ * A slowdown stretches the app's service time, or with the CPU model its non-CPU wait: refused
+ * where it would change nothing (a CPU model without `wait`) or is not simulated (a measured profile).
+ */
+function checkSlowdowns(faults: readonly FaultInput[], work: WorkModelSpec | undefined, file: string, base: readonly PathSegment[]): void {
+  faults.forEach((f, i) => {
+    if (f.kind !== 'slowdown' || work === undefined) return;
+    if (work.kind === 'profile') throw new ScenarioError(file, formatPath([...base, i]), "a slowdown is not simulated for an app given by a measured profile: use serviceTime, or cpu with a wait");
+    if (work.waitSeconds.dist === 'constant' && work.waitSeconds.value === 0) {
+      throw new ScenarioError(file, formatPath([...base, i]), 'a slowdown stretches the non-CPU wait of an app with the CPU model, and this app has none: set cpu.wait (its time waiting on what got slow)');
+    }
+  });
+}
+
 /** A validated scenario fault in the model's terms (the schema checked each kind's fields). */
 function toFaultSpec(f: FaultInput): PodFaultSpec {
   switch (f.kind) {
@@ -532,6 +545,8 @@ function toFaultSpec(f: FaultInput): PodFaultSpec {
       return { kind: f.kind, atSeconds: f.at ?? 0, durationSeconds: f.duration ?? Number.POSITIVE_INFINITY };
     case 'hang':
       return { kind: f.kind, atSeconds: f.at, pods: f.pods };
+    case 'slowdown':
+      return { kind: f.kind, atSeconds: f.at ?? 0, durationSeconds: f.duration ?? Number.POSITIVE_INFINITY, factor: f.factor, pods: f.pods };
   }
 }
 

@@ -301,7 +301,7 @@ describe('faults in a scenario file', () => {
     [[{ kind: 'crash', pods: 1 }], 'services[0].app.faults[0].at: required field is missing'],
     [[{ kind: 'readinessFailure', count: 2 }], 'services[0].app.faults[0].count: unknown field (known fields: kind, at, duration, pods)'],
     [[{ kind: 'imagePull', duration: '0s' }], 'services[0].app.faults[0].duration: must be greater than 0'],
-    [[{}, { kind: 'oom' }], 'services[0].app.faults[0].kind: required field is missing (one of: readinessFailure, crash, imagePull, hang)'],
+    [[{}, { kind: 'oom' }], 'services[0].app.faults[0].kind: required field is missing (one of: readinessFailure, crash, imagePull, hang, slowdown)'],
   ])('rejects %j with the field path', (faults, message) => {
     let err: unknown;
     try {
