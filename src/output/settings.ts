@@ -12,6 +12,8 @@ export interface RevisionSettings {
   enableProbeOptimisation?: false;
   /** The serving container's startup probe after the API server's defaulting; absent when it has none. */
   startupProbe?: { initialDelaySeconds: number; periodSeconds: number; failureThreshold: number };
+  /** The serving container's liveness probe after the API server's defaulting, with its handler; absent when it has none. */
+  livenessProbe?: { handler: string; initialDelaySeconds: number; periodSeconds: number; timeoutSeconds: number; failureThreshold: number };
   /** The autoscaler class, when not the KPA (hpa.autoscaling.knative.dev). */
   class?: string;
   /** KPA: concurrency or rps; HPA class: cpu (target in % of the request), memory (MiB per pod) or a custom metric. */

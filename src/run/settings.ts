@@ -27,6 +27,7 @@ export function runSettings(w: WorldSpec, description = ''): RunSettings {
           ...(r.idleTimeoutSeconds !== undefined ? { idleTimeoutSeconds: r.idleTimeoutSeconds } : {}),
           ...(r.enableProbeOptimisation === false ? { enableProbeOptimisation: false } : {}),
           ...(r.startupProbe !== undefined ? { startupProbe: { ...r.startupProbe } } : {}),
+          ...(r.livenessProbe !== undefined ? { livenessProbe: { ...r.livenessProbe } } : {}),
           ...(a.class !== KPA_CLASS ? { class: a.class } : {}),
           ...scalingMetric(a),
           total: d.totalValue,

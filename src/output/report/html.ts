@@ -96,6 +96,7 @@ type SettingRow = [label: string, get: (r: RevisionSettings) => string];
 
 const PROBE_ROW = 'activator uses a pod once its own probe passes (yes/no)';
 const STARTUP_ROW = 'startup probe of the serving container (s)';
+const LIVENESS_ROW = 'liveness probe of the serving container (s)';
 
 /** When the kubelet probes, and how long an app may stay silent before it is killed (the failureThreshold-th failing tick). */
 const startupCell = (r: RevisionSettings): string => {
@@ -104,6 +105,23 @@ const startupCell = (r: RevisionSettings): string => {
   const delay = p.initialDelaySeconds > 0 ? `, from ${n(p.initialDelaySeconds)} after the start` : '';
   const kill = `${n(p.initialDelaySeconds + (p.failureThreshold - 1) * p.periodSeconds)}–${n(p.initialDelaySeconds + p.failureThreshold * p.periodSeconds)}`;
   return `every ${n(p.periodSeconds)}${delay}; failing tick ${n(p.failureThreshold)} in a row, ${kill} after the start, kills the container`;
+};
+
+/**
+ * The liveness probe: when the kubelet probes, and how soon after an app hangs it kills the
+ * container (the failureThreshold-th failing probe, each known as its timeout ends); a handler a
+ * hung app does not fail never kills it.
+ */
+const livenessCell = (r: RevisionSettings): string => {
+  const p = r.livenessProbe;
+  if (p === undefined) return 'none';
+  const delay = p.initialDelaySeconds > 0 ? `, from ${n(p.initialDelaySeconds)} after the start` : '';
+  const head = `${p.handler} every ${n(p.periodSeconds)}${delay}, timeout ${n(p.timeoutSeconds)}`;
+  if (p.handler !== 'httpGet' && p.handler !== 'grpc') return `${head}; passes while the app hangs, so never kills a hung one`;
+  // Probes start at most a period after the hang; with a timeout past the period each follows the last one's end.
+  const step = Math.max(p.periodSeconds, p.timeoutSeconds);
+  const first = (p.failureThreshold - 1) * step + p.timeoutSeconds;
+  return `${head}; failing probe ${n(p.failureThreshold)} in a row, ${n(first)}–${n(first + p.periodSeconds)} after a hang, kills the container`;
 };
 
 /** Every label names its unit; configured durations are in seconds, as Knative takes them. */
@@ -121,6 +139,7 @@ function settingRows(axis: TimeAxis): SettingRow[] {
     ['idleTimeoutSeconds (s)', (r) => timerSeconds(r.idleTimeoutSeconds)],
     [PROBE_ROW, (r) => (r.enableProbeOptimisation === false ? 'no: waits for Kubernetes Ready (exec readiness or startup probe)' : 'yes')],
     [STARTUP_ROW, startupCell],
+    [LIVENESS_ROW, livenessCell],
     ['stable window (s)', kpaOnly((r) => n(r.stableWindowSeconds))],
     ['panic window (s)', kpaOnly((r) => n(r.panicWindowSeconds))],
     ['panic threshold (% of ready pods’ capacity)', kpaOnly((r) => n(r.panicThresholdPercent))],
@@ -147,6 +166,7 @@ const OPTIONAL_ROWS: ReadonlyMap<string, (r: RevisionSettings) => unknown> = new
   ['idleTimeoutSeconds (s)', (r: RevisionSettings) => r.idleTimeoutSeconds],
   [PROBE_ROW, (r: RevisionSettings) => r.enableProbeOptimisation],
   [STARTUP_ROW, (r: RevisionSettings) => r.startupProbe],
+  [LIVENESS_ROW, (r: RevisionSettings) => r.livenessProbe],
 ]);
 
 function settingsTable(settings: RunSettings | undefined, axis: TimeAxis): string {
