@@ -63,9 +63,9 @@ interface Step {
  *   (ErrImagePull); the kubelet waits its back-off (ImagePullBackOff) and pulls again.
  * - Slowdown: for the window the app takes `factor` times as long for each request it starts
  *   (its service time, or with the CPU model its non-CPU wait); requests it started before keep their time.
- * - Hang: the app stops answering (a deadlock) until its container exits. What it executes
- *   never finishes (a timeout or the exit ends it); requests keep coming, as the queue-proxy
- *   still connects. An httpGet or gRPC readiness probe fails from then (NotReady at its
+ * - Hang: the app stops answering (a deadlock) for a window, or until its container exits. What
+ *   it executes makes no progress (a timeout or the exit ends it, or it finishes what it had left
+ *   once the app resumes); requests keep coming, as the queue-proxy still connects. An httpGet or gRPC readiness probe fails from then (NotReady at its
  *   failureThreshold-th failure, each known as its timeout ends); the default TCP one passes.
  *   An httpGet or gRPC liveness probe fails the same way, and at its failureThreshold-th
  *   failure the kubelet kills the container (LivenessFailed), which restarts as after a crash.
@@ -506,11 +506,30 @@ export class PodFaults {
 
   private onHangFault = (f: HangFault): void => {
     const now = this.sim.now;
-    for (const p of this.pick(f.pods, (x) => x.fault.containerUp && x.fault.appReadyAt <= now && !x.fault.hung)) this.hang(p, now);
+    const resumeAt = f.atSeconds + f.durationSeconds;
+    for (const p of this.pick(f.pods, (x) => x.fault.containerUp && x.fault.appReadyAt <= now && !x.fault.hung)) {
+      this.hang(p, now, resumeAt);
+      // After the probe events hang() scheduled: a probe that times out as the app resumes still fails.
+      if (Number.isFinite(resumeAt)) this.sim.at(resumeAt, this.onHangEnd, { pod: p, token: p.fault.containerToken });
+    }
+  };
+
+  /** The app answers again (if its container has not exited since): its requests go on, its readiness passes. */
+  private onHangEnd = (s: Step): void => {
+    const pod = s.pod;
+    const f = pod.fault;
+    if (s.token !== f.containerToken || !f.hung || pod.phase === 'Gone') return;
+    const now = this.sim.now;
+    pod.resume(now);
+    if (!f.hungReadiness) return;
+    f.hungReadiness = false;
+    f.readinessFailing--;
+    f.outageSince = Number.NaN;
+    this.readinessBack(pod, now);
   };
 
   /** The app stops answering: its requests stall; the probes that wait for it fail from now. */
-  private hang(pod: Pod, now: number): void {
+  private hang(pod: Pod, now: number, resumeAt: number): void {
     const f = pod.fault;
     pod.hang(now);
     const anchor = this.tickerAnchor(pod);
@@ -531,7 +550,8 @@ export class PodFaults {
     let from = pod.runningBeforeRun && f.restarts === 0 ? now : f.containerStartedAt + live.initialDelaySeconds;
     if (Number.isFinite(f.startedAt)) from = Math.max(from, f.startedAt);
     const at = livenessKillAt(live, anchor, from, now);
-    if (at !== undefined) this.sim.at(at, this.onLivenessKilled, { pod, token: f.containerToken });
+    // Only probes that time out before the app resumes fail: a later kill never comes.
+    if (at !== undefined && at <= resumeAt) this.sim.at(at, this.onLivenessKilled, { pod, token: f.containerToken });
   }
 
   /** The liveness probe failed failureThreshold times: the kubelet kills the container (not a terminating pod's: it then counts liveness as passing). */
@@ -541,11 +561,12 @@ export class PodFaults {
     this.crash(pod, now, EXIT_CODE_PROBE_KILLED);
   });
 
-  /** The container exits: the hang ends with it, and with it the readiness failure it held. */
+  /** The hang ends (the app resumes, or its container exits), and with it the readiness failure it held. */
   private endHang(pod: Pod): void {
     const f = pod.fault;
     if (!f.hung) return;
     f.hung = false;
+    pod.dropStalls();
     if (f.hungReadiness) {
       f.hungReadiness = false;
       f.readinessFailing--;

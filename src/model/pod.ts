@@ -172,17 +172,17 @@ export class Pod {
     this.executing++;
     req.phase = Phase.Executing;
     req.serviceStart = now;
-    let serviceTime = req.serviceTime;
-    // Only revisions with faults can hang or slow down.
+    // Only revisions with faults can slow down or hang. A slowdown stretches the service time
+    // here (kept on the request, so a stall knows what is left); the CPU model stretches its own wait.
     if (this.active !== undefined) {
+      if (this.res === undefined || !this.res.modelsWork) req.serviceTime *= this.slowdown;
       if (this.fault.hung) {
-        this.stall(req, now);
+        this.stall(req, now, req.serviceTime);
         return;
       }
-      serviceTime *= this.slowdown;
     }
     if (this.res !== undefined && this.res.start(req, now)) return;
-    const end = now + serviceTime;
+    const end = now + req.serviceTime;
     // One event either way: the response, or the timeout that cuts it off.
     if (end <= req.deadline) world.sim.atInOrder(world.completions, end, world.onServiceDone, req);
     else world.deadlines.add(req);
@@ -199,14 +199,39 @@ export class Pod {
    */
   hang(now: number): void {
     this.fault.hung = true;
-    for (const req of this.active!.toArray()) if (req.phase === Phase.Executing) this.stall(req, now);
+    for (const req of this.active!.toArray()) {
+      if (req.phase === Phase.Executing) this.stall(req, now, Math.max(0, req.serviceStart + req.serviceTime - now));
+    }
   }
 
-  /** A request in a hung app: it uses no CPU and ends only by a timeout or the container's exit. */
-  private stall(req: Request, now: number): void {
-    req.stalled = true;
+  /** The work each stalled request has left when the app resumes (only apps that hang have it). */
+  private stalls: Map<Request, number> | undefined = undefined;
+
+  /** A request in a hung app: it uses no CPU and ends by a timeout, the container's exit, or the app resuming. */
+  private stall(req: Request, now: number, left: number): void {
+    req.doneAt = Number.POSITIVE_INFINITY;
     this.res?.stop(req, now);
     this.revision.world.deadlines.add(req);
+    (this.stalls ??= new Map()).set(req, left);
+  }
+
+  /** The hang clears: each stalled request still executing here finishes the work it had left. */
+  resume(now: number): void {
+    this.fault.hung = false;
+    const world = this.revision.world;
+    for (const [req, left] of this.stalls ?? []) {
+      if (req.phase !== Phase.Executing || req.pod !== this) continue;
+      const end = now + left;
+      req.doneAt = end;
+      // Past its deadline the timeout, already watched, ends it.
+      if (end <= req.deadline) world.sim.at(end, world.onServiceDone, req);
+    }
+    this.stalls = undefined;
+  }
+
+  /** The container exited: its stalled requests are answered already, so nothing is left to resume. */
+  dropStalls(): void {
+    this.stalls = undefined;
   }
 
   /**

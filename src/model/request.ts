@@ -82,8 +82,11 @@ export class Request {
   psJob: object | undefined = undefined;
   /** The pod's resources it is in the non-CPU wait phase of (pod-resources.ts). */
   waitingIn: object | undefined = undefined;
-  /** Executing in an app that hangs: its response never comes (a pending completion is void). */
-  stalled = false;
+  /**
+   * Set only in an app that hangs (NaN otherwise: its completion event stands): +∞ while it is
+   * stalled, so a pending completion is void; once the app resumes, the time of the one completion that counts.
+   */
+  doneAt = Number.NaN;
 
   constructor(owner: RequestOwner) {
     this.owner = owner;
@@ -126,7 +129,7 @@ export class Request {
     this.activeNext = undefined;
     this.psJob = undefined;
     this.waitingIn = undefined;
-    this.stalled = false;
+    this.doneAt = Number.NaN;
     return this;
   }
 }

@@ -37,10 +37,10 @@ export type PodFaultSpec =
   /** Image pulls that start in the window fail (ErrImagePull, then ImagePullBackOff and a retry). */
   | { kind: 'imagePull'; atSeconds: number; durationSeconds: number }
   /**
-   * The app stops answering at `atSeconds` (pods whose app answers then): a deadlock that lasts
-   * until its container exits (the kubelet's liveness probe, a crash, an OOM kill).
+   * The app stops answering at `atSeconds` (pods whose app answers then) for `durationSeconds`
+   * (Infinity: until its container exits: the kubelet's liveness probe, a crash, an OOM kill).
    */
-  | { kind: 'hang'; atSeconds: number; pods: number | undefined }
+  | { kind: 'hang'; atSeconds: number; durationSeconds: number; pods: number | undefined }
   /**
    * The app takes `factor` times as long for the requests it starts in the window (its service
    * time, or with the CPU model its non-CPU wait); pods = undefined: every pod, also those started in it.

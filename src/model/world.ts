@@ -236,7 +236,8 @@ export class World {
   }
 
   readonly onServiceDone = (req: Request): void => {
-    if (req.phase !== Phase.Executing || req.stalled) return;
+    // A request a hung app stalled counts only the completion set when the app resumed (doneAt is NaN for all others).
+    if (req.phase !== Phase.Executing || (req.doneAt === req.doneAt && this.sim.now !== req.doneAt)) return;
     // The clock is read inside finish(): passed here, it would be boxed in a new heap number per request.
     this.finish(req, STATUS_OK);
     // Answered: no queue, deadline or event refers to it any more (this was its last event).

@@ -281,7 +281,7 @@ export function buildService(ctx: ServiceContext): BuiltService {
     const serviceTime = model.serviceTime ?? serviceTimeDefault;
     const faults = revisionApps[name]?.faults ?? app?.faults ?? entry.app?.faults ?? ctx.defaults?.app?.faults;
     const faultsApp = placed.find((a) => a.app?.faults !== undefined);
-    if (faults !== undefined && faultsApp !== undefined) checkSlowdowns(faults, model.work, faultsApp.file, [...faultsApp.path, 'faults']);
+    if (faults !== undefined && faultsApp !== undefined) checkFaultsForWork(faults, model.work, faultsApp.file, [...faultsApp.path, 'faults']);
     origins.push({ file, path: base, annotations });
     revisions.push({
       name,
@@ -521,12 +521,18 @@ function kubeletProbe(containers: readonly ContainerInput[]): { kubeletReadiness
 }
 
 /**
- * A slowdown stretches the app's service time, or with the CPU model its non-CPU wait: refused
- * where it would change nothing (a CPU model without `wait`) or is not simulated (a measured profile).
+ * Faults the app's work model cannot take. A slowdown stretches the app's service time, or with the
+ * CPU model its non-CPU wait: refused where it would change nothing (a CPU model without `wait`)
+ * or is not simulated (a measured profile). A hang that clears resumes each request's remaining
+ * service time, which only the fixed service time keeps.
  */
-function checkSlowdowns(faults: readonly FaultInput[], work: WorkModelSpec | undefined, file: string, base: readonly PathSegment[]): void {
+function checkFaultsForWork(faults: readonly FaultInput[], work: WorkModelSpec | undefined, file: string, base: readonly PathSegment[]): void {
   faults.forEach((f, i) => {
-    if (f.kind !== 'slowdown' || work === undefined) return;
+    if (work === undefined) return;
+    if (f.kind === 'hang' && f.duration !== undefined) {
+      throw new ScenarioError(file, formatPath([...base, i, 'duration']), `a hang that clears is not simulated with the ${work.kind === 'cpu' ? 'CPU model' : 'measured profile'}: leave duration out (the app then hangs until its container exits), or give the app a serviceTime`);
+    }
+    if (f.kind !== 'slowdown') return;
     if (work.kind === 'profile') throw new ScenarioError(file, formatPath([...base, i]), "a slowdown is not simulated for an app given by a measured profile: use serviceTime, or cpu with a wait");
     if (work.waitSeconds.dist === 'constant' && work.waitSeconds.value === 0) {
       throw new ScenarioError(file, formatPath([...base, i]), 'a slowdown stretches the non-CPU wait of an app with the CPU model, and this app has none: set cpu.wait (its time waiting on what got slow)');
@@ -544,7 +550,7 @@ function toFaultSpec(f: FaultInput): PodFaultSpec {
     case 'imagePull':
       return { kind: f.kind, atSeconds: f.at ?? 0, durationSeconds: f.duration ?? Number.POSITIVE_INFINITY };
     case 'hang':
-      return { kind: f.kind, atSeconds: f.at, pods: f.pods };
+      return { kind: f.kind, atSeconds: f.at, durationSeconds: f.duration ?? Number.POSITIVE_INFINITY, pods: f.pods };
     case 'slowdown':
       return { kind: f.kind, atSeconds: f.at ?? 0, durationSeconds: f.duration ?? Number.POSITIVE_INFINITY, factor: f.factor, pods: f.pods };
   }

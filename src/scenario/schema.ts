@@ -126,7 +126,7 @@ const faultSchema = z.discriminatedUnion('kind', [
   obj({ kind: z.literal('readinessFailure'), at: duration('nonneg').optional(), duration: duration('positive').optional(), pods: count(1).optional() }),
   obj({ kind: z.literal('crash'), at: duration('nonneg'), pods: count(1).optional(), count: count(1).optional(), uptime: duration('nonneg').optional() }),
   obj({ kind: z.literal('imagePull'), at: duration('nonneg').optional(), duration: duration('positive').optional() }),
-  obj({ kind: z.literal('hang'), at: duration('nonneg'), pods: count(1).optional() }),
+  obj({ kind: z.literal('hang'), at: duration('nonneg'), duration: duration('positive').optional(), pods: count(1).optional() }),
   obj({ kind: z.literal('slowdown'), at: duration('nonneg').optional(), duration: duration('positive').optional(), factor: z.number().gt(0).lte(1e6), pods: count(1).optional() }),
 ]);
 export type FaultInput = z.output<typeof faultSchema>;

@@ -15,10 +15,10 @@ const HANG = 60;
  * probe workers' tickers fire at 0.5 + k·period. CC 2, 0.5 s requests, 4 rps from 5 s (the revision is Ready by then); pod 1's app
  * hangs at 60 s. The revision timeout is 30 s.
  */
-function hungRun(extra: Partial<RevisionSpec>) {
+function hungRun(extra: Partial<RevisionSpec>, durationSeconds = Number.POSITIVE_INFINITY) {
   const rev: RevisionSpec = {
     ...revision({ initialPods: undefined, cc: 2, timeout: 30, serviceTime: constant(0.5), annotations: { 'autoscaling.knative.dev/min-scale': '2', 'autoscaling.knative.dev/max-scale': '2' } }),
-    faults: [{ kind: 'hang', atSeconds: HANG, pods: 1 }],
+    faults: [{ kind: 'hang', atSeconds: HANG, durationSeconds, pods: 1 }],
     ...extra,
   };
   return run(world([service('hello', [rev])], [uniform(4, 5, 200)], { duration: 240, activators: 1 }));
@@ -101,5 +101,48 @@ describe('a hung app with an httpGet readiness probe', () => {
     const stalled = onPod1.filter((r) => r.serviceStart + 0.5 > HANG);
     expect(stalled.length).toBeGreaterThan(0);
     for (const r of stalled) expect(r.status).toBe(STATUS_TIMEOUT);
+  });
+});
+
+describe('a hang that clears by itself', () => {
+  it('stalls what the app runs, which finishes the work it had left once the app resumes; no probe fired in 10 s', () => {
+    const { rec } = hungRun(every5('httpGet'), 10);
+    const onPod1 = rec.requests.filter((r) => r.pod?.name === POD1);
+    const across = onPod1.filter((r) => r.serviceStart < HANG && r.serviceStart + 0.5 > HANG);
+    // The two requests it ran: each finishes at 70 s plus what it had left at 60 s (not at its old end).
+    expect(across).toHaveLength(2);
+    for (const r of across) {
+      expect(r.status).toBe(STATUS_OK);
+      expect(r.end).toBeCloseTo(70 + (r.serviceStart + 0.5 - HANG), 9);
+    }
+    // The liveness probe's third failure would come at 71.5 s, after the app answers again: no kill.
+    expect(rec.pods.filter((p) => p.pod.name === POD1 && p.time >= HANG)).toEqual([]);
+    expect(rec.requests.every((r) => r.status === STATUS_OK)).toBe(true);
+    // Served normally after.
+    expect(onPod1.filter((r) => r.podIn > 71 && r.end - r.serviceStart === 0.5).length).toBeGreaterThan(100);
+  });
+
+  it('a hang longer than the liveness probe allows still gets the container killed at 71.5 s', () => {
+    const { rec } = hungRun(every5('httpGet'), 30);
+    expect(rec.pods.filter((p) => p.pod.name === POD1 && p.time >= HANG).map((p) => p.event).slice(0, 3)).toEqual(['LivenessFailed', 'CrashLoopBackOff', 'Restarted']);
+    expect(rec.requests.filter((r) => r.status === STATUS_BAD_GATEWAY)).toHaveLength(2);
+  });
+
+  it('a probe that times out exactly as the app resumes still fails: a hang of 11.5 s is killed at 71.5 s', () => {
+    const { rec } = hungRun(every5('httpGet'), 11.5);
+    expect(rec.pods.filter((p) => p.pod.name === POD1 && p.time >= HANG)[0]!.event).toBe('LivenessFailed');
+  });
+
+  it('with an httpGet readiness probe: NotReady at 66.5 s, Ready again at the first probe after 70 s', () => {
+    const { rec } = hungRun({ kubeletReadinessProbe: podReadinessProbe({ periodSeconds: 5, failureThreshold: 2 }), readinessProbeFailsWhenHung: true }, 10);
+    const after = rec.pods.filter((p) => p.pod.name === POD1 && p.time >= HANG).map((p) => [p.event, Number(p.time.toFixed(6))]);
+    // The activator's probe (every 200 ms from its NotReady) finds it first; Kubernetes at the kubelet's tick at 70.5.
+    expect(after.map(([e]) => e)).toEqual(['NotReady', 'ActivatorHealthy', 'Ready']);
+    expect(after[0]![1]).toBe(66.5);
+    expect(after[1]![1] as number).toBeGreaterThanOrEqual(70);
+    expect(after[1]![1] as number).toBeLessThan(70.5);
+    expect(after[2]![1]).toBe(70.5);
+    // (With this probe the revision is Ready only at 5.5 s, so the first two requests get 404.)
+    expect(rec.requests.filter((r) => r.arrival > 6).every((r) => r.status === STATUS_OK)).toBe(true);
   });
 });

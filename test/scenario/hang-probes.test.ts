@@ -36,16 +36,22 @@ describe('the serving container probes a hang fault reads', () => {
     expect(r.readinessProbeFailsWhenHung).toBe(readinessFails);
   });
 
-  it('reads a hang fault', () => {
-    const r = rev(['services[0].app.faults=[{kind: hang, at: 2m, pods: 1}]']);
-    expect(r.faults).toEqual([{ kind: 'hang', atSeconds: 120, pods: 1 }]);
+  it('reads a hang fault: until the container exits, or for a duration', () => {
+    expect(rev(['services[0].app.faults=[{kind: hang, at: 2m, pods: 1}]']).faults).toEqual([{ kind: 'hang', atSeconds: 120, durationSeconds: Number.POSITIVE_INFINITY, pods: 1 }]);
+    expect(rev(['services[0].app.faults=[{kind: hang, at: 2m, duration: 15s}]']).faults).toEqual([{ kind: 'hang', atSeconds: 120, durationSeconds: 15, pods: undefined }]);
   });
 
   it.each([
     { set: 'services[0].app.faults=[{kind: hang}]', path: 'services[0].app.faults[0].at' },
-    { set: 'services[0].app.faults=[{kind: hang, at: 1m, duration: 10s}]', path: 'services[0].app.faults[0].duration' },
+    { set: 'services[0].app.faults=[{kind: hang, at: 1m, factor: 2}]', path: 'services[0].app.faults[0].factor' },
+    { set: 'services[0].app.faults=[{kind: hang, at: 1m, duration: 0s}]', path: 'services[0].app.faults[0].duration' },
   ])('refuses $set at $path', ({ set, path }) => {
     const e = catchScenarioError(() => loadScenario(BASE, { sets: [set] }));
     expect([e.file, e.path]).toEqual([BASE, path]);
+  });
+
+  it('refuses a hang that clears with the CPU model, which keeps no remaining service time', () => {
+    const e = catchScenarioError(() => loadScenario(BASE, { sets: ['services[0].app={cpu: {work: 10ms}, faults: [{kind: hang, at: 1m, duration: 10s}]}'] }));
+    expect([e.path, e.rule]).toEqual(['services[0].app.faults[0].duration', 'a hang that clears is not simulated with the CPU model: leave duration out (the app then hangs until its container exits), or give the app a serviceTime']);
   });
 });
