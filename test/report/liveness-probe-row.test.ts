@@ -2,29 +2,11 @@
  * The settings table's liveness-probe row: shown when a revision's serving container has a liveness
  * probe, with its handler, timing, and the window after a hang in which its failures kill the container.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildReport } from '../../src/output/report/index.js';
-import { runWorld } from '../../src/run/run-world.js';
-import { scenarioFromValue } from '../../src/scenario/load.js';
+import { settingsRows as rowsOf } from '../support/settings-rows.js';
 
 const LABEL = 'liveness probe of the serving container (s)';
-
-async function settingsRows(containers: Array<Array<Record<string, unknown>>>): Promise<string[]> {
-  const services = containers.map((c, i) => ({
-    manifest: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name: `s${i}` }, spec: { template: { spec: { containers: c } } } },
-  }));
-  const scenario = { name: 'liveness-row', duration: '20s', services, clients: [{ name: 'c', service: 's0', open: { process: 'uniform', rps: 1 } }] };
-  const dir = join(mkdtempSync(join(tmpdir(), 'knsim-liveness-row-')), 'run');
-  runWorld(scenarioFromValue(scenario, 'liveness-row.yaml').world, { outDir: dir, trace: { mode: 'none' } });
-  const { htmlPath } = await buildReport(dir, { images: false });
-  const html = readFileSync(htmlPath, 'utf8');
-  return [...html.matchAll(/<tr><td>([^<]*)<\/td>((?:<td>[^<]*<\/td>)+)<\/tr>/g)]
-    .filter((m) => m[1] === LABEL)
-    .map((m) => [...m[2]!.matchAll(/<td>([^<]*)<\/td>/g)].map((c) => c[1]).join(' | '));
-}
+const settingsRows = (containers: Array<Array<Record<string, unknown>>>): Promise<string[]> => rowsOf(LABEL, containers);
 
 describe('the liveness-probe row of the settings table', () => {
   it('is left out when no revision has a liveness probe', async () => {
