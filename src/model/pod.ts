@@ -200,7 +200,10 @@ export class Pod {
   hang(now: number): void {
     this.fault.hung = true;
     for (const req of this.active!.toArray()) {
-      if (req.phase === Phase.Executing) this.stall(req, now, Math.max(0, req.serviceStart + req.serviceTime - now));
+      if (req.phase !== Phase.Executing) continue;
+      // Its end: as it started, or as an earlier hang that cleared moved it.
+      const end = req.doneAt === req.doneAt ? req.doneAt : req.serviceStart + req.serviceTime;
+      this.stall(req, now, Math.max(0, end - now));
     }
   }
 

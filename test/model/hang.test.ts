@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { livenessProbe, podReadinessProbe, type ProbeHandler } from '../../src/core/traffic/index.js';
 import { STATUS_BAD_GATEWAY, STATUS_OK, STATUS_TIMEOUT } from '../../src/model/request.js';
-import type { ClientSpec, RevisionSpec } from '../../src/model/spec.js';
+import type { ClientSpec, PodFaultSpec, RevisionSpec } from '../../src/model/spec.js';
 import { constant, revision, run, service, world } from './world-fixture.js';
 
 const uniform = (rps: number, start: number, end: number): ClientSpec =>
@@ -15,10 +15,10 @@ const HANG = 60;
  * probe workers' tickers fire at 0.5 + k·period. CC 2, 0.5 s requests, 4 rps from 5 s (the revision is Ready by then); pod 1's app
  * hangs at 60 s. The revision timeout is 30 s.
  */
-function hungRun(extra: Partial<RevisionSpec>, durationSeconds = Number.POSITIVE_INFINITY) {
+function hungRun(extra: Partial<RevisionSpec>, durationSeconds = Number.POSITIVE_INFINITY, serviceSeconds = 0.5, more: PodFaultSpec[] = []) {
   const rev: RevisionSpec = {
-    ...revision({ initialPods: undefined, cc: 2, timeout: 30, serviceTime: constant(0.5), annotations: { 'autoscaling.knative.dev/min-scale': '2', 'autoscaling.knative.dev/max-scale': '2' } }),
-    faults: [{ kind: 'hang', atSeconds: HANG, durationSeconds, pods: 1 }],
+    ...revision({ initialPods: undefined, cc: 2, timeout: 30, serviceTime: constant(serviceSeconds), annotations: { 'autoscaling.knative.dev/min-scale': '2', 'autoscaling.knative.dev/max-scale': '2' } }),
+    faults: [{ kind: 'hang', atSeconds: HANG, durationSeconds, pods: 1 }, ...more],
     ...extra,
   };
   return run(world([service('hello', [rev])], [uniform(4, 5, 200)], { duration: 240, activators: 1 }));
@@ -120,6 +120,31 @@ describe('a hang that clears by itself', () => {
     expect(rec.requests.every((r) => r.status === STATUS_OK)).toBe(true);
     // Served normally after.
     expect(onPod1.filter((r) => r.podIn > 71 && r.end - r.serviceStart === 0.5).length).toBeGreaterThan(100);
+  });
+
+  it('two hangs in a row: each request works only while the app answers, whenever it started', () => {
+    // 0.8 s requests; hung 60–61 s, then 61.2–61.5 s.
+    const { rec } = hungRun({}, 1, 0.8, [{ kind: 'hang', atSeconds: 61.2, durationSeconds: 0.3, pods: 1 }]);
+    const hung = [[60, 61], [61.2, 61.5]] as const;
+    // When 0.8 s of work started at `start` is done, counting only time outside the hangs.
+    const doneAt = (start: number): number => {
+      let t = start;
+      let left = 0.8;
+      for (const [from, to] of hung) {
+        if (to <= t) continue;
+        if (t + left <= from) break;
+        left -= Math.max(0, from - t);
+        t = to;
+      }
+      return t + left;
+    };
+    const affected = rec.requests.filter((r) => r.pod?.name === POD1 && r.serviceStart + 0.8 > HANG && r.serviceStart < 61.5);
+    // One caught by both: it started in the first hang, so its work began at 61 s and the second stopped it at 61.2 s.
+    expect(affected.filter((r) => r.serviceStart >= 60 && r.serviceStart < 61 && r.end > 61.5).length).toBeGreaterThan(0);
+    for (const r of affected) {
+      expect(r.status).toBe(STATUS_OK);
+      expect(r.end).toBeCloseTo(doneAt(r.serviceStart), 9);
+    }
   });
 
   it('a hang longer than the liveness probe allows still gets the container killed at 71.5 s', () => {
