@@ -65,8 +65,9 @@ interface Step {
  *   (its service time, or with the CPU model its non-CPU wait); requests it started before keep their time.
  * - Hang: the app stops answering (a deadlock) for a window, or until its container exits. What
  *   it executes makes no progress (a timeout or the exit ends it, or it finishes what it had left
- *   once the app resumes); requests keep coming, as the queue-proxy still connects. An httpGet or gRPC readiness probe fails from then (NotReady at its
- *   failureThreshold-th failure, each known as its timeout ends); the default TCP one passes.
+ *   once the app resumes); requests keep coming, as the queue-proxy still connects. An httpGet or
+ *   gRPC readiness probe fails from then (NotReady at its failureThreshold-th failure, each known
+ *   as its timeout ends); the default TCP one passes.
  *   An httpGet or gRPC liveness probe fails the same way, and at its failureThreshold-th
  *   failure the kubelet kills the container (LivenessFailed), which restarts as after a crash.
  *
@@ -363,13 +364,14 @@ export class PodFaults {
 
   /**
    * The probe starts failing: whatever readiness was on its way is off; a pod in the endpoints
-   * leaves them at the kubelet's failureThreshold-th failing probe (voided if readiness passes first).
+   * leaves them at the kubelet's failureThreshold-th failing probe (voided if readiness passes first),
+   * known `knownAfter` after that probe starts (a probe that waits out its timeout).
    */
-  private readinessLost(pod: Pod, now: number): void {
+  private readinessLost(pod: Pod, now: number, knownAfter = 0): void {
     const f = pod.fault;
     const token = ++f.readyToken;
     if (!pod.k8sReady && !pod.activatorHealthy) return;
-    this.sim.at(kubeletNotReadyAt(this.probe, this.tickerAnchor(pod), now), this.onNotReady, { pod, token });
+    this.sim.at(kubeletNotReadyAt(this.probe, this.tickerAnchor(pod), now) + knownAfter, this.onNotReady, { pod, token });
   }
 
   private onNotReady = this.step('readyToken', (pod, now) => {
@@ -517,14 +519,10 @@ export class PodFaults {
   /** The app answers again (if its container has not exited since): its requests go on, its readiness passes. */
   private onHangEnd = (s: Step): void => {
     const pod = s.pod;
-    const f = pod.fault;
-    if (s.token !== f.containerToken || !f.hung || pod.phase === 'Gone') return;
+    if (s.token !== pod.fault.containerToken || pod.phase === 'Gone') return;
     const now = this.sim.now;
-    pod.resume(now);
-    if (!f.hungReadiness) return;
-    f.hungReadiness = false;
-    f.readinessFailing--;
-    f.outageSince = Number.NaN;
+    if (!this.endHang(pod, now)) return;
+    pod.fault.outageSince = Number.NaN;
     this.readinessBack(pod, now);
   };
 
@@ -538,10 +536,8 @@ export class PodFaults {
       f.readinessFailing++;
       f.outageSince = now;
       f.outageQueueProxyReady = pod.k8sReady;
-      const token = ++f.readyToken;
       // With a period each failing probe is known as its timeout ends (aggressive probing's formula has it already).
-      const p = this.probe;
-      if (pod.k8sReady || pod.activatorHealthy) this.sim.at(kubeletNotReadyAt(p, anchor, now) + (p.aggressive ? 0 : p.timeoutSeconds), this.onNotReady, { pod, token });
+      this.readinessLost(pod, now, this.probe.aggressive ? 0 : this.probe.timeoutSeconds);
     }
     const live = this.rev.spec.livenessProbe;
     if (live === undefined) return;
@@ -561,16 +557,18 @@ export class PodFaults {
     this.crash(pod, now, EXIT_CODE_PROBE_KILLED);
   });
 
-  /** The hang ends (the app resumes, or its container exits), and with it the readiness failure it held. */
-  private endHang(pod: Pod): void {
+  /**
+   * The hang ends, the app resuming at `resumedAt` or its container exiting (undefined), and with
+   * it the readiness failure it held. Returns whether it held one.
+   */
+  private endHang(pod: Pod, resumedAt?: number): boolean {
     const f = pod.fault;
-    if (!f.hung) return;
-    f.hung = false;
-    pod.dropStalls();
-    if (f.hungReadiness) {
-      f.hungReadiness = false;
-      f.readinessFailing--;
-    }
+    if (!f.hung) return false;
+    pod.endHang(resumedAt);
+    if (!f.hungReadiness) return false;
+    f.hungReadiness = false;
+    f.readinessFailing--;
+    return true;
   }
 
   // ---- the revision's progress deadline ----------------------------------------------------

@@ -199,15 +199,15 @@ export class PodResources implements NodeCpuClaimant {
     return this.model.rev.world.sim;
   }
 
-  /**
-   * The user container takes a request (the pod has counted it in `executing`). Returns true
-   * when this model times the request (CPU or profile); false leaves the fixed service time.
-   */
   /** Whether requests' work runs here (the CPU model or a profile) rather than as a fixed service time. */
   get modelsWork(): boolean {
     return this.ps !== undefined;
   }
 
+  /**
+   * The user container takes a request (the pod has counted it in `executing`). Returns true
+   * when this model times the request (CPU or profile); false leaves the fixed service time.
+   */
   start(req: Request, now: number): boolean {
     const m = this.model;
     if (m.memory !== undefined && !this.oomPending && overMemoryLimit(m.memory, m.spec.user.memoryLimitBytes, this.pod.executing)) {

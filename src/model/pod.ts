@@ -88,7 +88,7 @@ export class Pod {
     restartReadyToken: 0,
     /** Readiness-failure windows on this pod now (a hang whose readiness probe fails counts as one). */
     readinessFailing: 0,
-    /** The app hangs: nothing it executes finishes until its container exits. */
+    /** The app hangs: nothing it executes progresses until the hang clears or its container exits. */
     hung: false,
     /** The hang fails the readiness probe (it holds one count of readinessFailing). */
     hungReadiness: false,
@@ -194,8 +194,8 @@ export class Pod {
   }
 
   /**
-   * The app hangs (a deadlock): what it executes never finishes, and until its container exits
-   * neither does what it starts; requests past containerConcurrency wait in the queue-proxy.
+   * The app hangs (a deadlock, a long pause): what it executes stops, and so does what it starts
+   * until the hang ends; requests past containerConcurrency wait in the queue-proxy.
    */
   hang(now: number): void {
     this.fault.hung = true;
@@ -218,22 +218,22 @@ export class Pod {
     (this.stalls ??= new Map()).set(req, left);
   }
 
-  /** The hang clears: each stalled request still executing here finishes the work it had left. */
-  resume(now: number): void {
+  /**
+   * The hang ends. When the app resumes (`resumedAt`), each stalled request still executing
+   * finishes the work it had left; when its container exited (undefined), they were answered already.
+   */
+  endHang(resumedAt: number | undefined): void {
     this.fault.hung = false;
     const world = this.revision.world;
-    for (const [req, left] of this.stalls ?? []) {
-      if (req.phase !== Phase.Executing || req.pod !== this) continue;
-      const end = now + left;
-      req.doneAt = end;
-      // Past its deadline the timeout, already watched, ends it.
-      if (end <= req.deadline) world.sim.at(end, world.onServiceDone, req);
+    if (resumedAt !== undefined) {
+      for (const [req, left] of this.stalls ?? []) {
+        if (req.phase !== Phase.Executing) continue;
+        const end = resumedAt + left;
+        req.doneAt = end;
+        // Past its deadline the timeout, already watched, ends it.
+        if (end <= req.deadline) world.sim.at(end, world.onServiceDone, req);
+      }
     }
-    this.stalls = undefined;
-  }
-
-  /** The container exited: its stalled requests are answered already, so nothing is left to resume. */
-  dropStalls(): void {
     this.stalls = undefined;
   }
 

@@ -527,8 +527,8 @@ function kubeletProbe(containers: readonly ContainerInput[]): { kubeletReadiness
  * service time, which only the fixed service time keeps.
  */
 function checkFaultsForWork(faults: readonly FaultInput[], work: WorkModelSpec | undefined, file: string, base: readonly PathSegment[]): void {
+  if (work === undefined) return;
   faults.forEach((f, i) => {
-    if (work === undefined) return;
     if (f.kind === 'hang' && f.duration !== undefined) {
       throw new ScenarioError(file, formatPath([...base, i, 'duration']), `a hang that clears is not simulated with the ${work.kind === 'cpu' ? 'CPU model' : 'measured profile'}: leave duration out (the app then hangs until its container exits), or give the app a serviceTime`);
     }

@@ -1,4 +1,4 @@
-import { ingressBalancing } from '../../core/traffic/index.js';
+import { ingressBalancing, livenessKillAt, type ProbeHandler } from '../../core/traffic/index.js';
 import { HPA_CLASS } from '../../core/autoscaler/index.js';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -113,15 +113,15 @@ const startupCell = (r: RevisionSettings): string => {
  * hung app does not fail never kills it.
  */
 const livenessCell = (r: RevisionSettings): string => {
-  const p = r.livenessProbe;
-  if (p === undefined) return 'none';
+  const s = r.livenessProbe;
+  if (s === undefined) return 'none';
+  const p = { ...s, handler: s.handler as ProbeHandler };
   const delay = p.initialDelaySeconds > 0 ? `, from ${n(p.initialDelaySeconds)} after the start` : '';
   const head = `${p.handler} every ${n(p.periodSeconds)}${delay}, timeout ${n(p.timeoutSeconds)}`;
-  if (p.handler !== 'httpGet' && p.handler !== 'grpc') return `${head}; passes while the app hangs, so never kills a hung one`;
-  // Probes start at most a period after the hang; with a timeout past the period each follows the last one's end.
-  const step = Math.max(p.periodSeconds, p.timeoutSeconds);
-  const first = (p.failureThreshold - 1) * step + p.timeoutSeconds;
-  return `${head}; failing probe ${n(p.failureThreshold)} in a row, ${n(first)}–${n(first + p.periodSeconds)} after a hang, kills the container`;
+  // The soonest kill: a hang as a probe starts (ticks from 0); the latest comes a period later.
+  const soonest = livenessKillAt(p, 0, 0, 0);
+  if (soonest === undefined) return `${head}; passes while the app hangs, so never kills a hung one`;
+  return `${head}; failing probe ${n(p.failureThreshold)} in a row, ${n(soonest)}–${n(soonest + p.periodSeconds)} after a hang, kills the container`;
 };
 
 /** Every label names its unit; configured durations are in seconds, as Knative takes them. */
