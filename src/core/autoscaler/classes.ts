@@ -34,6 +34,11 @@ export interface AutoscalerClassSpec {
    * `AutoscalerPipelineInit.existingPods`); undefined for a revision created now.
    */
   existingPods?: number | undefined;
+  /**
+   * The autoscaler process restarted (see `AutoscalerPipelineInit.restart`): the stored PA
+   * status and the ready pods now. A class that keeps no state across a restart may ignore it.
+   */
+  restart?: { pa: PodAutoscalerState; readyPods: number } | undefined;
   /** The revision's name (for classes that report per revision, e.g. a user class's errors). */
   revision?: string | undefined;
 }

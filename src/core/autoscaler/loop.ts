@@ -89,6 +89,13 @@ export interface DecisionLoopInit {
   nowSeconds: number;
   /** Ready pods of a revision that was running before the loop started; undefined for a new one. */
   existingPods?: number | undefined;
+  /**
+   * The autoscaler process restarted: the PodAutoscaler status as stored, the ready pods
+   * now, and the SKS's spec mode as programmed before (default Proxy). The class starts
+   * over from these (the KPA: empty metrics, a new decider; see
+   * `AutoscalerPipelineInit.restart`); the loop has no requeue or reconcile pending.
+   */
+  restart?: { pa: PodAutoscalerState; readyPods: number; sksMode?: SksMode } | undefined;
   /** When the decider first ticks (default: one period after `nowSeconds`, as a new ticker does). */
   firstTickSeconds?: number | undefined;
   /**
@@ -192,7 +199,10 @@ export class DecisionLoop implements DecisionLoopClassView {
     this.takenOver = init.existingPods !== undefined;
     this.staleAfterSeconds = init.staleAfterSeconds ?? Number.POSITIVE_INFINITY;
     const cls = (init.classes ?? DEFAULT_CLASSES).get(init.autoscaling.class);
-    this.cls = cls.create({ autoscaling: init.autoscaling, existingPods: init.existingPods, revision: init.revision }, now);
+    const restart = init.restart;
+    this.cls = cls.create({ autoscaling: init.autoscaling, existingPods: init.existingPods, restart, revision: init.revision }, now);
+    // The status is the API server's: a class that ignores `restart` takes it this way.
+    if (restart !== undefined) this.cls.adoptPa({ ...restart.pa });
     this.tickPeriod = this.cls.tickPeriodSeconds ?? DECIDER_PERIOD_SECONDS;
     this.firstTick = init.firstTickSeconds ?? now + this.tickPeriod;
     this.lastGoodScrape = now;
@@ -200,6 +210,9 @@ export class DecisionLoop implements DecisionLoopClassView {
       this.readySince = now;
       // A running revision with enough capacity has had the activator out of its path.
       this.sksMode = this.cls.status().excessBurstCapacity >= 0 ? 'Serve' : 'Proxy';
+    } else if (restart !== undefined) {
+      if (restart.readyPods > 0) this.readySince = now;
+      this.sksMode = restart.sksMode ?? 'Proxy';
     }
     if (this.sksMode === 'Proxy') this.activatorPopulatedSince = now;
   }
@@ -236,6 +249,11 @@ export class DecisionLoop implements DecisionLoopClassView {
   /** The earliest pending requeue (Infinity: none). */
   get requeueAt(): number {
     return this.requeueSeconds;
+  }
+
+  /** Whether the class is in its panic mode now (the KPA's decider; false for classes without one). */
+  get inPanic(): boolean {
+    return this.cls.status().inPanic;
   }
 
   /** The PA's DesiredScale (−1 unknown). */

@@ -13,7 +13,7 @@ export abstract class PipelineInstance {
   protected readonly p: AutoscalerPipeline;
 
   constructor(spec: AutoscalerClassSpec, nowSeconds: number) {
-    this.p = new AutoscalerPipeline({ autoscaling: spec.autoscaling, nowSeconds, existingPods: spec.existingPods });
+    this.p = new AutoscalerPipeline({ autoscaling: spec.autoscaling, nowSeconds, existingPods: spec.existingPods, restart: spec.restart });
   }
 
   /** Whether the class scales on its short window now (reported in {@link status}). */

@@ -11,6 +11,7 @@
  * {@link DecisionLoop} (`loop.ts`) does that bookkeeping; the KPA class (`classes.ts`)
  * wraps this pipeline.
  */
+import { InvalidArgumentError } from '../errors.js';
 import { requireCount } from './kpa-args.js';
 import { MetricCollection, type PodStat } from './collection.js';
 import { Decider, type DeciderObservation } from './decider.js';
@@ -41,6 +42,14 @@ export interface AutoscalerPipelineInit {
    * long ago with its SKS in place. Undefined for a revision created now.
    */
   existingPods?: number | undefined;
+  /**
+   * The autoscaler process restarted (its pod was replaced): the PodAutoscaler status as
+   * stored, and the revision's ready pods now. Everything the old process held in memory is
+   * gone: the metric windows start empty, and the decider starts as upstream creates one
+   * (multiscaler.go, autoscaler.go): DesiredScale −1 with the initial EBC, and in panic,
+   * holding the ready pods, when more than one is ready. The SKS is in place.
+   */
+  restart?: { pa: PodAutoscalerState; readyPods: number } | undefined;
 }
 
 /** One decider evaluation folded into the status. */
@@ -103,10 +112,19 @@ export class AutoscalerPipeline {
     const a = init.autoscaling;
     const now = init.nowSeconds;
     const pre = init.existingPods === undefined ? undefined : requireCount('existingPods', init.existingPods);
+    const restart = init.restart;
+    if (restart !== undefined && pre !== undefined) throw new InvalidArgumentError('init', 'existingPods and restart exclude each other');
     this.autoscaling = a;
     // A fresh revision's decider cannot count pods yet (0). A revision that predates the
     // autoscaler has had a decider for a long time, so one pod does not start it in panic.
-    this.decider = new Decider(a.deciderSpec, pre === undefined ? { nowSeconds: now } : { nowSeconds: now, readyPods: Math.min(pre, 1) });
+    // A restarted one counts the ready endpoints, as upstream's new decider does.
+    const deciderInit =
+      restart !== undefined
+        ? { nowSeconds: now, readyPods: requireCount('restart.readyPods', restart.readyPods) }
+        : pre === undefined
+          ? { nowSeconds: now }
+          : { nowSeconds: now, readyPods: Math.min(pre, 1) };
+    this.decider = new Decider(a.deciderSpec, deciderInit);
     this.collection = new MetricCollection({
       stableWindowSeconds: a.deciderSpec.stableWindowSeconds,
       panicWindowSeconds: a.panicWindowSeconds,
@@ -116,7 +134,10 @@ export class AutoscalerPipeline {
     });
     this.status = newDeciderStatus(a.deciderSpec, a.initialScale);
     this.kpa = kpaSettings(a);
-    if (pre === undefined) {
+    if (restart !== undefined) {
+      this.pa = { ...restart.pa };
+      this.sksProvisioned = true;
+    } else if (pre === undefined) {
       this.pa = newPodAutoscalerState(now);
       this.sksProvisioned = false;
     } else {
