@@ -2,6 +2,7 @@ import {
   DECIDER_PERIOD_SECONDS,
   DecisionLoop,
   HPA_CLASS,
+  KPA_CLASS,
   SCRAPE_PERIOD_SECONDS,
   estimateRevisionStat,
   populationMeanSampleSize,
@@ -28,10 +29,18 @@ export type { ReconcileCause };
  * 1 s of a sample of the ready pods, and the activators' pushed stats.
  */
 export class RevisionAutoscaler {
-  readonly loop: DecisionLoop;
+  /** The decision loop; a restart of the autoscaler process replaces it. */
+  loop: DecisionLoop;
   private readonly scrapeRandom: RandomStream;
   /** The HPA class: fed metrics-server's view of the pods at each sync instead of scrapes. */
   private readonly hpa: boolean;
+  /** The loop's scrape timer and tick chain: they stop once the loop is replaced or the autoscaler is down. */
+  private timers: LoopTimers;
+  /**
+   * The autoscaler process that runs this revision's loop is down (a restart): no scrapes,
+   * ticks, reconciles or pushed stats until it is back.
+   */
+  private down = false;
 
   constructor(
     readonly revision: Revision,
@@ -41,14 +50,55 @@ export class RevisionAutoscaler {
     this.scrapeRandom = revision.world.sim.random.stream(`autoscaler/${revision.spec.name}/scrape`);
     const phases = revision.world.sim.random.stream(`autoscaler/${revision.spec.name}/phase`);
     const sim = revision.world.sim;
-    sim.every(now + phases.uniform(0, SCRAPE_PERIOD_SECONDS), SCRAPE_PERIOD_SECONDS, this.scrape, this);
+    const firstScrape = now + phases.uniform(0, SCRAPE_PERIOD_SECONDS);
     // The decider's ticker starts when it is created, so revisions tick at different phases;
     // one that existed before the run was created at some unknown earlier time.
     const firstTick = pre === undefined ? now + DECIDER_PERIOD_SECONDS : now + phases.uniform(0, DECIDER_PERIOD_SECONDS);
     this.hpa = revision.spec.autoscaling.class === HPA_CLASS;
     // The HPA controller syncs an HPA one period after it first sees it (the loop's default).
     this.loop = new DecisionLoop({ revision: revision.spec.name, autoscaling: revision.spec.autoscaling, nowSeconds: now, existingPods: pre, firstTickSeconds: this.hpa ? undefined : firstTick, classes: revision.world.autoscalerClasses });
-    sim.at(this.loop.nextTickSeconds, this.tick, this);
+    this.timers = new LoopTimers(this);
+    // A revision created while Knative's autoscaler is down waits for it (see restart()).
+    if (this.restartable && revision.world.autoscalerDown) {
+      this.down = true;
+      return;
+    }
+    sim.every(firstScrape, SCRAPE_PERIOD_SECONDS, this.scrape, this.timers);
+    sim.at(this.loop.nextTickSeconds, this.tick, this.timers);
+  }
+
+  /** Knative's autoscaler process runs this revision's loop: the KPA class (the HPA class and user classes have their own controllers). */
+  get restartable(): boolean {
+    return this.revision.spec.autoscaling.class === KPA_CLASS;
+  }
+
+  /** Knative's autoscaler process went down: its loop stops where it is (the PA status stays as last written). */
+  stop(now: number): void {
+    if (!this.restartable || this.down) return;
+    this.down = true;
+    this.revision.world.recorder.autoscalerDown?.(this.revision, now);
+  }
+
+  /**
+   * Knative's autoscaler process is back: its KPA reconciler resyncs every PA. A revision
+   * whose PA it had reconciled gets a new decider and empty metrics (see the KPA pipeline's
+   * `restart`), its collector's first scrape 1 s and its decider's first tick 2 s from now;
+   * one created while it was down starts as a new revision. Then the PA is reconciled.
+   */
+  restart(now: number): void {
+    if (!this.down) return;
+    this.down = false;
+    if (this.revision.deleted) return;
+    const old = this.loop;
+    const rev = this.revision;
+    const restart = old.sksProvisioned ? { pa: old.pa, readyPods: rev.readyPods.length, sksMode: rev.sksSpecMode } : undefined;
+    this.loop = new DecisionLoop({ revision: rev.spec.name, autoscaling: old.autoscaling, nowSeconds: now, classes: rev.world.autoscalerClasses, restart });
+    rev.world.recorder.autoscalerRestarted?.(rev, now, { autoscaling: old.autoscaling, restart });
+    if (!old.reachable) this.loop.setReachable(false);
+    this.timers = new LoopTimers(this);
+    rev.world.sim.every(now + SCRAPE_PERIOD_SECONDS, SCRAPE_PERIOD_SECONDS, this.scrape, this.timers);
+    rev.world.sim.at(this.loop.nextTickSeconds, this.tick, this.timers);
+    this.reconcile(now, 'watch');
   }
 
   /**
@@ -83,12 +133,14 @@ export class RevisionAutoscaler {
   }
 
   /** Every 1 s: sample the ready pods' latest queue-proxy reports and record the estimated revision total. */
-  private scrape(this: void, self: RevisionAutoscaler): void {
+  private scrape(this: void, timers: LoopTimers): boolean {
+    const self = timers.owner;
+    if (self.down || self.timers !== timers) return false;
     const rev = self.revision;
-    if (!self.loop.scrapes) return;
+    if (!self.loop.scrapes) return true;
     const pods = rev.readyPods.toArray();
     const n = pods.length;
-    if (n === 0) return;
+    if (n === 0) return true;
     const sample = populationMeanSampleSize(n);
     const now = rev.world.sim.now;
     let scraped: readonly Pod[] = pods;
@@ -113,6 +165,7 @@ export class RevisionAutoscaler {
     const stat = estimateRevisionStat(now, sums, n, sample);
     self.loop.recordScrape(stat);
     rev.world.recorder.stat?.(rev, stat, 'scrape');
+    return true;
   }
 
   // The scrape's sampling state, kept here so a scrape allocates no closures.
@@ -136,6 +189,8 @@ export class RevisionAutoscaler {
 
   /** An activator's pushed stat: record it, and poke the decider if the revision is at zero. */
   onActivatorStat(now: number, concurrency: number, requestCount: number): void {
+    // Sent to an autoscaler that is down: lost.
+    if (this.down) return;
     // The autoscaler stamps pushed stats with its own clock, to the second.
     const stat = { timeSeconds: Math.floor(now), averageConcurrentRequests: concurrency, requestCount: Math.max(requestCount, 0) };
     const poke = this.loop.recordPushed(stat);
@@ -143,10 +198,11 @@ export class RevisionAutoscaler {
     if (poke) this.decide(now, true);
   }
 
-  private tick(this: void, self: RevisionAutoscaler): void {
-    if (self.revision.deleted) return;
+  private tick(this: void, timers: LoopTimers): void {
+    const self = timers.owner;
+    if (self.revision.deleted || self.down || self.timers !== timers) return;
     self.decide(self.revision.world.sim.now, false);
-    self.revision.world.sim.at(self.loop.nextTickSeconds, self.tick, self);
+    self.revision.world.sim.at(self.loop.nextTickSeconds, self.tick, timers);
   }
 
   /** A tick or a poke: evaluate, reconcile if the multiscaler notifies, record the decision. */
@@ -172,6 +228,8 @@ export class RevisionAutoscaler {
 
   /** One PA reconcile (instantaneous), then act on it: replicas, SKS and requeue. */
   reconcile(now: number, cause: ReconcileCause = 'watch'): void {
+    // Nobody reconciles the PA while the autoscaler is down; it resyncs every PA when back.
+    if (this.down) return;
     const rev = this.revision;
     const before = this.loop.pa;
     const r = this.loop.reconcile(now, {
@@ -203,6 +261,7 @@ export class RevisionAutoscaler {
    * everything else due then (an informer event, not a recursive call).
    */
   watchReconcile(now: number): void {
+    if (this.down) return;
     if (this.loop.queueReconcile(now)) this.revision.world.sim.at(now, this.onWatch, this, WATCH_RECONCILE_PRIORITY);
   }
 
@@ -213,7 +272,12 @@ export class RevisionAutoscaler {
 
   private onRequeue(this: void, self: RevisionAutoscaler): void {
     const now = self.revision.world.sim.now;
-    // A requeue superseded by an earlier one that already ran is not due.
-    if (self.loop.takeRequeue(now)) self.reconcile(now, 'requeue');
+    // A requeue superseded by an earlier one that already ran is not due (nor one of a loop a restart replaced).
+    if (!self.down && self.loop.takeRequeue(now)) self.reconcile(now, 'requeue');
   }
+}
+
+/** One decision loop's scrape timer and tick chain, told apart from a replaced loop's by identity. */
+class LoopTimers {
+  constructor(readonly owner: RevisionAutoscaler) {}
 }

@@ -1,4 +1,4 @@
-import type { DecisionRecord, KpaScaleOutput, PipelineReconcileInput, PodStat, ReconcileCause } from '../core/autoscaler/index.js';
+import type { DecisionLoopInit, DecisionRecord, KpaScaleOutput, PipelineReconcileInput, PodStat, ReconcileCause, RevisionAutoscaling } from '../core/autoscaler/index.js';
 import type { ClusterNode } from './cluster-node.js';
 import type { Pod, PodPhase } from './pod.js';
 import type { Request } from './request.js';
@@ -30,6 +30,17 @@ export interface Recorder {
   /** One decider evaluation of a revision (`rev`), with the KPA's view after it. */
   decision(d: DecisionRecord, rev: Revision): void;
   podTransition(pod: Pod, event: PodEvent, now: number): void;
+  /**
+   * Knative's autoscaler process went down: the revision's decider, and any panic it was
+   * in, is gone until the restarted process creates a new one. Optional.
+   */
+  autoscalerDown?(rev: Revision, now: number): void;
+  /**
+   * Knative's autoscaler process is back and made the revision's decision loop anew from
+   * `init` (its settings, and the stored PA status with the ready pods; no `restart` for a
+   * revision it had never reconciled). Optional: lets a replay restart its loop the same way.
+   */
+  autoscalerRestarted?(rev: Revision, now: number, init: { autoscaling: RevisionAutoscaling; restart: DecisionLoopInit['restart'] }): void;
   /** The revision's Ready condition became False (each time it does), with upstream's reason. Optional. */
   revisionFailed?(rev: Revision, now: number, reason: string): void;
   /** A service's traffic split changed (percent per revision name, default route). */

@@ -367,6 +367,8 @@ export interface WorldSpec {
   clients: readonly ClientSpec[];
   /** Autoscaler classes besides the KPA and HPA (user-written ones), by their annotation value. */
   autoscalerClasses?: readonly AutoscalerClass[] | undefined;
+  /** Restarts of Knative's autoscaler process, in order, none overlapping (top-level `updates[].restartAutoscaler`). */
+  autoscalerRestarts?: ReadonlyArray<{ atSeconds: number; downtimeSeconds: number }> | undefined;
   /**
    * The most revision pods that may exist at once (knsim's --max-pods). The limits are checked on
    * an estimate before the run; this stops a run whose autoscaler asks for far more (a user

@@ -124,6 +124,28 @@ export class World {
     for (const s of spec.services) this.services.set(s.name, new ServiceModel(this, s));
     startClients(this);
     if (recorder.sampling !== false) this.sim.every(0, 1, this.sampleAll, this);
+    for (const r of spec.autoscalerRestarts ?? []) {
+      this.sim.at(r.atSeconds, this.autoscalerGoes, this);
+      this.sim.at(r.atSeconds + r.downtimeSeconds, this.autoscalerBack, this);
+    }
+  }
+
+  /**
+   * Knative's autoscaler process is down (between a restart's `at` and the end of its
+   * downtime): the KPA's scrapes, ticks and reconciles stop and the activators' stats are lost.
+   */
+  autoscalerDown = false;
+
+  private autoscalerGoes(this: void, w: World): void {
+    w.autoscalerDown = true;
+    const now = w.sim.now;
+    for (const s of w.services.values()) for (const r of s.revisions) r.autoscaler.stop(now);
+  }
+
+  private autoscalerBack(this: void, w: World): void {
+    w.autoscalerDown = false;
+    const now = w.sim.now;
+    for (const s of w.services.values()) for (const r of s.revisions) r.autoscaler.restart(now);
   }
 
   /**

@@ -378,6 +378,17 @@ export class RunOutputs implements RecordSink {
     w.endRow();
   }
 
+  /**
+   * The revision's panic changed between decisions: its decider went with the autoscaler
+   * process (false), or a restarted process made one that starts in panic (true).
+   */
+  panicChanged(service: string, revision: string, inPanic: boolean, now: number): void {
+    const acc = this.find(service, revision);
+    if (acc === undefined || Number.isNaN(acc.stats.panicSince) !== inPanic) return;
+    acc.stats.panic(inPanic, now);
+    this.anyPanic(inPanic, now);
+  }
+
   /** A revision entered (or left) panic at `now`: the run is in panic while any revision is. */
   private anyPanic(entered: boolean, now: number): void {
     if (entered) {

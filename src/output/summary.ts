@@ -115,6 +115,11 @@ export interface RunSummary {
   /** The activator Deployment scaled by its HPA (only with `cluster.activatorCpu`). */
   activatorPool?: ActivatorPoolSummary;
   /**
+   * When Knative's autoscaler process was down (`updates[].restartAutoscaler` within the run):
+   * from its restart's `at` until its new process ran (null: still down at the end). Absent without restarts.
+   */
+  autoscalerDown?: Array<{ fromSeconds: number; untilSeconds: number | null }>;
+  /**
    * Requests sent but not answered when the run ended (waiting at an activator, queued or
    * executing): the counts above are of answered requests. Absent when there were none.
    */

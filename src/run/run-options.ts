@@ -63,8 +63,20 @@ export function finishSummary(spec: WorldSpec, world: World, recorder: RunRecord
   });
   if (warnings !== undefined && warnings.length > 0) summary.warnings = [...warnings];
   if (world.activatorPool !== undefined) summary.activatorPool = world.activatorPool.summary(spec.durationSeconds, spec.cluster.activatorReplicas);
+  const down = autoscalerDownIntervals(spec);
+  if (down.length > 0) summary.autoscalerDown = down;
   noteInFlightAtEnd(summary, world);
   return summary;
+}
+
+/** When Knative's autoscaler was down within the run (summary.json's `autoscalerDown`). */
+export function autoscalerDownIntervals(spec: WorldSpec): Array<{ fromSeconds: number; untilSeconds: number | null }> {
+  return (spec.autoscalerRestarts ?? [])
+    .filter((r) => r.atSeconds < spec.durationSeconds)
+    .map((r) => {
+      const back = r.atSeconds + r.downtimeSeconds;
+      return { fromSeconds: r.atSeconds, untilSeconds: back <= spec.durationSeconds ? back : null };
+    });
 }
 
 /** The counts are of answered requests; those still waiting or executing when the run ended are counted apart. */

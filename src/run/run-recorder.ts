@@ -364,6 +364,15 @@ export class RunRecorder implements Recorder {
     for (const s of this.extra) s.decision(r);
   }
 
+  autoscalerDown(rev: Revision, now: number): void {
+    this.outputs.panicChanged(rev.service.spec.name, rev.spec.name, false, now);
+  }
+
+  autoscalerRestarted(rev: Revision, now: number): void {
+    // A new decider with more than one pod ready is in panic from its creation, not from its first tick.
+    if (rev.autoscaler.loop.inPanic) this.outputs.panicChanged(rev.service.spec.name, rev.spec.name, true, now);
+  }
+
   podTransition(pod: Pod, event: PodEvent, now: number): void {
     this.see(this.slotOf(pod.revision), pod.revision);
     const r = podRecord(pod, event, now);

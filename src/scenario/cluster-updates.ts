@@ -65,8 +65,8 @@ export function applyClusterUpdates(input: ClusterUpdatesInput): ServiceSpec[] {
       throw new ScenarioError(file, at(j, 'at'), `updates must be in strictly increasing order of at (previous at ${fmtSeconds(lastAt)})`);
     }
     lastAt = u.at;
-    if (u.configMaps === undefined && u.patchRevision === undefined && u.deleteService === undefined) {
-      throw new ScenarioError(file, at(j), 'an update needs at least one of configMaps, patchRevision, deleteService');
+    if (u.configMaps === undefined && u.patchRevision === undefined && u.deleteService === undefined && u.restartAutoscaler === undefined) {
+      throw new ScenarioError(file, at(j), 'an update needs at least one of configMaps, patchRevision, deleteService, restartAutoscaler');
     }
 
     if (u.configMaps !== undefined) {
@@ -207,4 +207,34 @@ function resolveUnder(
     if (e instanceof ScenarioError) throw new ScenarioError(file, path, `revision ${r.name}: ${e.path === '' ? '' : `${e.path}: `}${e.rule}`);
     throw e;
   }
+}
+
+/** A restart of Knative's autoscaler process (top-level `updates[].restartAutoscaler`). */
+export interface AutoscalerRestartSpec {
+  /** When its pod goes. */
+  atSeconds: number;
+  /** How long until the new one runs its loops again (pod start, informer sync, leader election). */
+  downtimeSeconds: number;
+}
+
+/**
+ * The autoscaler restarts among the updates, in order.
+ * @throws ScenarioError at `updates[j].restartAutoscaler` for one that comes while the previous is still down.
+ */
+export function autoscalerRestarts(file: string, updates: readonly ClusterUpdateInput[] | undefined): AutoscalerRestartSpec[] {
+  const out: AutoscalerRestartSpec[] = [];
+  (updates ?? []).forEach((u, j) => {
+    const r = u.restartAutoscaler;
+    if (r === undefined) return;
+    const prev = out[out.length - 1];
+    if (prev !== undefined && u.at < prev.atSeconds + prev.downtimeSeconds) {
+      throw new ScenarioError(
+        file,
+        formatPath(['updates', j, 'restartAutoscaler']),
+        `the autoscaler is still down from the restart at ${fmtSeconds(prev.atSeconds)} until ${fmtSeconds(prev.atSeconds + prev.downtimeSeconds)}`,
+      );
+    }
+    out.push({ atSeconds: u.at, downtimeSeconds: r.downtime });
+  });
+  return out;
 }

@@ -383,6 +383,7 @@ const clusterUpdateSchema = obj({
   configMaps: configMapsSchema.optional(),
   patchRevision: obj({ name: z.string().min(1), annotations: annotationPatchSchema }).optional(),
   deleteService: z.string().min(1).optional(),
+  restartAutoscaler: obj({ downtime: duration('positive') }).optional(),
 });
 export type ClusterUpdateInput = z.output<typeof clusterUpdateSchema>;
 

@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   DecisionLoop,
+  type DecisionLoopInit,
   type DecisionRecord,
   type DecisionTick,
   type KpaScaleOutput,
@@ -32,7 +33,8 @@ import { loadScenario } from '../../src/scenario/load.js';
 type Ev =
   | { k: 'stat'; rev: string; stat: PodStat; source: 'scrape' | 'activator' }
   | { k: 'reconcile'; rev: string; time: number; input: PipelineReconcileInput; output: KpaScaleOutput; cause: ReconcileCause; reachable: boolean }
-  | { k: 'decision'; rev: string; time: number; readyPods: number; poke: boolean };
+  | { k: 'decision'; rev: string; time: number; readyPods: number; poke: boolean }
+  | { k: 'restart'; rev: string; time: number; autoscaling: RevisionAutoscaling; restart: DecisionLoopInit['restart'] };
 
 /** Forwards everything to the real RunRecorder (which writes autoscaler.csv) and logs the autoscaler's inputs in order. */
 class CapturingRecorder implements Recorder {
@@ -54,6 +56,9 @@ class CapturingRecorder implements Recorder {
   decision(d: DecisionRecord, rev: Revision): void {
     this.inner.decision(d, rev);
     this.log.push({ k: 'decision', rev: d.revision, time: d.time, readyPods: d.readyPods, poke: d.poke });
+  }
+  autoscalerRestarted(rev: Revision, now: number, init: { autoscaling: RevisionAutoscaling; restart: DecisionLoopInit['restart'] }): void {
+    this.log.push({ k: 'restart', rev: rev.spec.name, time: now, autoscaling: init.autoscaling, restart: structuredClone(init.restart) });
   }
   stat(rev: Revision, stat: PodStat, source: 'scrape' | 'activator'): void {
     this.log.push({ k: 'stat', rev: rev.spec.name, stat: { ...stat }, source });
@@ -128,6 +133,11 @@ function replay(cap: CapturingRecorder): { rows: CsvRow[]; reconcileMismatches: 
   const log = cap.log;
   for (let i = 0; i < log.length; i++) {
     const ev = log[i]!;
+    if (ev.k === 'restart') {
+      // Knative's autoscaler restarted: the adapter's loop starts over from the same stored state (a revision it had not reconciled starts at its first reconcile).
+      if (ev.restart !== undefined) loops.set(ev.rev, new DecisionLoop({ revision: ev.rev, autoscaling: ev.autoscaling, nowSeconds: ev.time, restart: ev.restart, staleAfterSeconds: 5 }));
+      continue;
+    }
     const loop = loopOf(ev.rev);
     if (ev.k === 'stat') {
       if (ev.source === 'scrape') loop.recordScrape(ev.stat);

@@ -1,4 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
+import { KPA_CLASS } from '../../../core/autoscaler/index.js';
 import { type Interval, type TimeAxis, bucketLabel, timeUnitLabel, xAt } from '../aggregate.js';
 import type { RevisionData, RunData } from '../load.js';
 
@@ -45,6 +46,7 @@ export const COLORS = {
   queueProxy: '#17becf',
   warm: '#4c78a8',
   all: '#888888',
+  autoscalerDown: '#555555',
 } as const;
 
 const CONFIG: Spec = {
@@ -83,7 +85,7 @@ export function xEncoding(axis: TimeAxis, field = 't'): Spec {
 }
 
 /** Full-height shaded periods (panic) and a strip along the top (SKS Proxy), with their own legend. */
-export function periodLayers(axis: TimeAxis, panic: readonly Interval[] | undefined, proxy: readonly Interval[] | undefined): Spec[] {
+export function periodLayers(axis: TimeAxis, panic: readonly Interval[] | undefined, proxy: readonly Interval[] | undefined, down: readonly Interval[] = []): Spec[] {
   const domain: string[] = [];
   const range: string[] = [];
   if (panic !== undefined) {
@@ -94,6 +96,10 @@ export function periodLayers(axis: TimeAxis, panic: readonly Interval[] | undefi
     domain.push('SKS in Proxy mode (activator in path)');
     range.push(COLORS.proxy);
   }
+  if (down.length > 0) {
+    domain.push(AUTOSCALER_DOWN);
+    range.push(COLORS.autoscalerDown);
+  }
   const fill = (label: string): Spec => ({
     datum: label,
     type: 'nominal',
@@ -102,9 +108,16 @@ export function periodLayers(axis: TimeAxis, panic: readonly Interval[] | undefi
   });
   const rows = (ivs: readonly Interval[]): Spec[] => ivs.map((iv) => ({ s: xAt(axis, iv.start), e: xAt(axis, iv.end) }));
   const layers: Spec[] = [];
+  if (down.length > 0) {
+    layers.push({
+      data: { values: rows(down) },
+      mark: { type: 'rect', opacity: 0.22 },
+      encoding: { x: { ...xEncoding(axis, 's') }, x2: { field: 'e' }, fill: fill(AUTOSCALER_DOWN) },
+    });
+  }
   if (panic !== undefined) {
     layers.push({
-      data: { values: rows(panic) },
+      data: { values: rows(without(panic, down)) },
       mark: { type: 'rect', opacity: 0.12 },
       encoding: { x: { ...xEncoding(axis, 's') }, x2: { field: 'e' }, fill: fill('panic mode') },
     });
@@ -117,6 +130,34 @@ export function periodLayers(axis: TimeAxis, panic: readonly Interval[] | undefi
     });
   }
   return layers;
+}
+
+const AUTOSCALER_DOWN = "Knative's autoscaler down (no decider)";
+
+/** `ivs` less the time covered by `cut` (both sorted, each without overlaps). */
+export function without(ivs: readonly Interval[], cut: readonly Interval[]): Interval[] {
+  if (cut.length === 0) return [...ivs];
+  const out: Interval[] = [];
+  for (const iv of ivs) {
+    let start = iv.start;
+    for (const c of cut) {
+      if (c.end <= start || c.start >= iv.end) continue;
+      if (c.start > start) out.push({ start, end: c.start });
+      start = Math.max(start, c.end);
+    }
+    if (start < iv.end) out.push({ start, end: iv.end });
+  }
+  return out;
+}
+
+/**
+ * When Knative's autoscaler was down (summary.json's `autoscalerDown`), for a revision it
+ * scales: the KPA's (the HPA class and user classes have controllers of their own).
+ */
+export function autoscalerDownIntervals(ctx: ChartContext, r: RevisionData): Interval[] {
+  const down = ctx.run.summary.autoscalerDown;
+  if (down === undefined || (r.settings?.class ?? KPA_CLASS) !== KPA_CLASS) return [];
+  return down.map((d) => ({ start: d.fromSeconds, end: d.untilSeconds ?? ctx.axis.durationSeconds }));
 }
 
 /** A legend whose labels come from a key → label map (data keeps short keys). */

@@ -1,7 +1,7 @@
 import { HPA_CLASS } from '../../../core/autoscaler/index.js';
 import { type Row, breakGaps, bucketMean, val, xAt, xOf } from '../aggregate.js';
 import type { RevisionData } from '../load.js';
-import { type Chart, type ChartContext, type Spec, COLORS, WIDTH, aggregationNote, keyedLegend, periodLayers, revisionTitle, stack, topLevel, xEncoding, busiest, withLines } from './common.js';
+import { type Chart, type ChartContext, type Spec, COLORS, autoscalerDownIntervals, WIDTH, aggregationNote, keyedLegend, periodLayers, revisionTitle, stack, topLevel, xEncoding, busiest, withLines } from './common.js';
 import { panicIntervals } from './pods.js';
 
 function metricUnit(r: RevisionData): string {
@@ -81,7 +81,7 @@ function panel(ctx: ChartContext, r: RevisionData, i: number): Spec {
     width: WIDTH,
     height: 200,
     layer: [
-      ...periodLayers(axis, panicIntervals(ctx, r), undefined),
+      ...periodLayers(axis, panicIntervals(ctx, r), undefined, autoscalerDownIntervals(ctx, r)),
       {
         // Evaluations without data (e.g. at zero) leave a gap: ticks are 2 s apart.
         data: { values: breakGaps(values, keys, xAt(axis, Math.max(4.5, 1.5 * axis.bucketSeconds))) },
@@ -115,6 +115,9 @@ export function kpaChart(ctx: ChartContext): Chart | undefined {
     heading: 'What the KPA saw',
     explanation:
       'The metric the autoscaler averaged over its stable and panic windows, against the capacity of the ready pods (target × ready pods): the KPA scales up when the observed value rises above that capacity, and panics when the panic-window value rises above the dotted panic line (the decider compares the panic value rounded up to whole pods with the panic threshold × the ready pods, counting no ready pods as one, so the line moves in whole-pod steps and stays at the line of one pod while none is ready). Every line is drawn only at evaluations where the KPA had data (valid = 1 in autoscaler.csv): where the lines break or stop, it had none, as a stable window after the last pod left.' +
+      (ctx.run.summary.autoscalerDown === undefined
+        ? ''
+        : ' Grey shading marks when Knative’s autoscaler was down (restarting): nothing was evaluated, and the restarted process began with empty windows, so its first values average only the seconds since.') +
       hpaNote,
     spec: topLevel(
       'What the KPA saw',

@@ -1,6 +1,6 @@
 import { type TimeAxis, bucketLabel, bucketMax, bucketStep, intervals, levelMax, val, xOf } from '../aggregate.js';
 import type { RevisionData } from '../load.js';
-import { type Chart, type ChartContext, type Spec, COLORS, WIDTH, aggregationNote, headroomScale, heldToEnd, keyedLegend, periodLayers, revisionTitle, stack, topLevel, xEncoding, busiest, withLines } from './common.js';
+import { type Chart, type ChartContext, type Spec, COLORS, autoscalerDownIntervals, WIDTH, aggregationNote, headroomScale, heldToEnd, keyedLegend, periodLayers, revisionTitle, stack, topLevel, xEncoding, busiest, withLines } from './common.js';
 
 // Pod counts first, decisions last: the dashed decision lines are drawn on top and stay visible.
 const LABELS = {
@@ -124,7 +124,7 @@ function panel(ctx: ChartContext, r: RevisionData, i: number): Spec {
     width: WIDTH,
     height: 220,
     layer: [
-      ...periodLayers(axis, panicIntervals(ctx, r), proxyIntervals(ctx, r)),
+      ...periodLayers(axis, panicIntervals(ctx, r), proxyIntervals(ctx, r), autoscalerDownIntervals(ctx, r)),
       {
         data: { values: heldToEnd(axis, values) },
         transform: [{ fold: keys, as: ['k', 'v'] }],
@@ -170,7 +170,10 @@ export function podsChart(ctx: ChartContext): Chart | undefined {
     id: 'pods',
     heading: 'Pods over time',
     explanation:
-      'The decider’s desired scale (dashed) and the KPA’s want (dotted) against the pods that are actually starting, ready and terminating; red shading marks panic mode and the purple strip along the top marks periods when the SKS put the activator in the request path (Proxy mode).',
+      'The decider’s desired scale (dashed) and the KPA’s want (dotted) against the pods that are actually starting, ready and terminating; red shading marks panic mode and the purple strip along the top marks periods when the SKS put the activator in the request path (Proxy mode).' +
+      (ctx.run.summary.autoscalerDown === undefined
+        ? ''
+        : ' Grey shading marks when Knative’s autoscaler was down (restarting): no decider ran and nothing scaled the KPA’s revisions, so desired and want hold their last values; the restarted process starts each decider anew, in panic (holding the ready pods) where more than one pod is ready.'),
     spec: topLevel(
       'Pods over time',
       withLines(`Desired and want are step functions set at each decider evaluation; pod counts come from the pod transitions (pods.csv).\nEach ${bucketLabel(ctx.axis)} step shows the most of each line: pods held, desired and want set in it.${aggregationNote(ctx.axis, 'every line is the maximum in each bucket')}`, note),
