@@ -341,6 +341,50 @@ scenario('hang', () => {
   });
 });
 
+scenario('autoscaler-restart', () => {
+  const r = runScenario('autoscaler-restart');
+  const up = runScenario('autoscaler-restart', ['updates=[]']);
+  const apiDecisions = (run: typeof r) => run.rec.decisions.filter((d) => d.rev.spec.name === 'api-00001');
+  const waitingAt = (run: typeof r, t: number) => run.rec.samples.find((x) => x.rev === 'api-00001' && x.time === t)!.waiting;
+  const p99 = (run: typeof r, rev: string) => {
+    const l = run.byRev(rev).filter((q) => q.status === 200).map((q) => q.end - q.arrival).sort((a, b) => a - b);
+    return l[Math.ceil(0.99 * l.length) - 1]!;
+  };
+  const firstRequest = (run: typeof r) => run.byRev('reports-00001').reduce((a, b) => (a.arrival < b.arrival ? a : b));
+  it('decides nothing from 120 s to 150 s; the new decider ticks first at 152 s, in panic, and asks for 71 then 76 pods', () => {
+    const d = apiDecisions(r);
+    expect(d.filter((x) => x.time > 120 && x.time < 150)).toEqual([]);
+    const after = d.filter((x) => x.time >= 150);
+    expect(after.slice(0, 2).map((x) => [x.time, x.desired, x.inPanic])).toEqual([[152, 71, true], [154, 76, true]]);
+    expect(waitingAt(r, 152)).toBe(502);
+    expect(Math.max(...r.rec.samples.filter((x) => x.rev === 'api-00001').map((x) => x.waiting))).toBe(532);
+  });
+  it('peaks at 76 ready pods against 20 with the autoscaler up; api p99 1.82 s against 0.42 s; 2.68 pod-hours against 1.21', () => {
+    expect(r.maxReady('api-00001')).toBe(76);
+    expect(up.maxReady('api-00001')).toBe(20);
+    expect(p99(r, 'api-00001')).toBeCloseTo(1.818, 2);
+    expect(p99(up, 'api-00001')).toBeCloseTo(0.42, 2);
+    expect(summarizeWorld(r.loaded.world).overall.podHours.toFixed(2)).toBe('2.68');
+    expect(summarizeWorld(up.loaded.world).overall.podHours.toFixed(2)).toBe('1.21');
+    expect(r.ok.length).toBe(r.reqs.length);
+  });
+  it('creates the reports pod only at 152 s, so its first request (5.6 s into the outage) takes 28.7 s, against 2.3 s', () => {
+    const pod = r.rec.pods.find((p) => p.pod.revision.spec.name === 'reports-00001')!;
+    expect([pod.event, pod.time]).toEqual(['Pending', 152]);
+    const first = firstRequest(r);
+    expect(first.arrival - 120).toBeCloseTo(5.58, 2);
+    expect(first.end - first.arrival).toBeCloseTo(28.72, 2);
+    const firstUp = firstRequest(up);
+    expect(firstUp.end - firstUp.arrival).toBeCloseTo(2.301, 3);
+  });
+  it('says so in its description', () => {
+    const text = readFileSync(join(dir, 'autoscaler-restart.yaml'), 'utf8').replace(/\s+/g, ' ');
+    for (const phrase of ['(532 requests waiting when it is back)', 'asks for 71, then 76 pods, where the same spike with the autoscaler up peaks at 20', "api's p99 goes from 0.42 s to 1.82 s and the run costs 2.68 pod-hours instead of 1.21", 'first request 5.6 s into the outage', 'that request takes 28.7 s (2.3 s with the autoscaler up)']) {
+      expect(text).toContain(phrase);
+    }
+  });
+});
+
 scenario('slow-start', () => {
   const PROBE = 'services[0].manifest.spec.template.spec.containers[0].startupProbe';
   const FAST = [`${PROBE}.periodSeconds=1`, `${PROBE}.failureThreshold=60`];
