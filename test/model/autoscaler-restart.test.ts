@@ -1,10 +1,10 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../src/output/summary.js';
 import { runWorld } from '../../src/run/run-world.js';
-import { scenarioFromValue } from '../../src/scenario/load.js';
+import { loadScenario, scenarioFromValue } from '../../src/scenario/load.js';
 import { run } from './world-fixture.js';
 
 /** A Knative Service manifest with these template annotations and containerConcurrency. */
@@ -121,6 +121,22 @@ describe('a restart of Knative autoscaler', () => {
     const { rec: r2 } = run(late);
     const d = r2.decisions.filter((x) => x.rev.service.spec.name === 'idle');
     expect(d[0]!.time).toBe(152);
+  });
+
+  it('holds a rollout: a revision created while it is down has its pods up but no initialized PA, so the Route moves to it only once it is back', () => {
+    const file = resolve(import.meta.dirname, '../../scenarios/blue-green.yaml');
+    const greenFrom = (sets: string[]) => {
+      const { rec: r } = run(loadScenario(file, { sets }).world);
+      const ready = r.pods.find((p) => p.pod.revision.spec.name === 'hello-green' && p.event === 'Ready')!.time;
+      const moved = r.traffics.find((t) => (t.percents.get('hello-green') ?? 0) === 100)!.time;
+      return { ready, moved };
+    };
+    const up = greenFrom([]);
+    const down = greenFrom(['updates=[{at: 110s, restartAutoscaler: {downtime: 40s}}]']);
+    // The same pod start either way (the Deployment is the revision reconciler's).
+    expect(down.ready).toBe(up.ready);
+    expect(up.moved).toBeLessThan(up.ready + 1);
+    expect(down.moved).toBe(150);
   });
 
   it('ends the panic of the decider it lost: summary.json counts no panic through the downtime, and lists the downtime', () => {
