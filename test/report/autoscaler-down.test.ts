@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { without } from '../../src/output/report/charts/common.js';
+import { buildHtml } from '../../src/output/report/html.js';
 import { loadRunData, reportCharts } from '../../src/output/report/index.js';
 import { runWorld } from '../../src/run/run-world.js';
 import { loadScenario } from '../../src/scenario/load.js';
@@ -69,6 +70,15 @@ describe('the charts of a run with an autoscaler restart', () => {
     const total = panic.reduce((a, b) => a + (b.e - b.s), 0);
     expect(summary.revisions.find((r) => r.revision === 'api-00001')!.panicSeconds).toBeCloseTo(total, 3);
     for (const b of panic) expect(b.e <= 140 || b.s >= 170).toBe(true);
+  });
+
+  it('says so under the report\'s summary table', () => {
+    const html = (d: string) => {
+      const run = loadRunData(d);
+      return buildHtml({ summary: run.summary, settings: run.settings, axis: reportCharts(run).ctx.axis, charts: [], missing: [] });
+    };
+    expect(html(dir)).toContain('<p class="note">Knative’s autoscaler was down (restarting; no KPA decision, not even from zero): 140–170 s.</p>');
+    expect(html(control)).not.toContain('autoscaler was down');
   });
 
   it('adds nothing to the charts of a run without one', () => {

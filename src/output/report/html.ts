@@ -286,7 +286,11 @@ function summaryTable(summary: RunSummary, settings: RunSettings | undefined, ax
   const fl = inFlight !== undefined
     ? `<p class="note">Still in flight when the run ended (sent, not yet answered; in no count above): ${n(inFlight)} request${inFlight === 1 ? '' : 's'}.</p>`
     : '';
-  return `<table class="summary">\n${head}\n${body}\n</table>\n${nr}${fl}`;
+  const down = summary.autoscalerDown;
+  const dn = down !== undefined
+    ? `<p class="note">Knative’s autoscaler was down (restarting; no KPA decision, not even from zero): ${down.map((d) => (d.untilSeconds === null ? `from ${n(d.fromSeconds)} s to the end` : `${n(d.fromSeconds)}–${n(d.untilSeconds)} s`)).join(', ')}.</p>`
+    : '';
+  return `<table class="summary">\n${head}\n${body}\n</table>\n${nr}${fl}${dn}`;
 }
 
 const STYLE = `
