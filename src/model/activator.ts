@@ -60,11 +60,14 @@ export class RevisionThrottler {
   meter: ConcurrencyMeter | undefined = undefined;
   firstRequestAdjust = 0;
   private readonly report: MeterReport = emptyReport();
+  /** Requests sent on to pods and not yet answered, kept only in a run where an activator can crash (they fail with it). */
+  private readonly sent: Set<Request> | undefined;
 
   constructor(
     readonly activator: Activator,
     readonly revision: Revision,
   ) {
+    this.sent = revision.world.activatorsCanCrash ? new Set() : undefined;
     this.clusterIP = activatorUsesClusterIP(revision.world.spec.cluster.meshCompatibilityMode ?? 'auto');
     this.pick = this.clusterIP ? pickMeshLeastRequest : LB_POLICIES[lbPolicyFor(revision.spec.containerConcurrency)];
     this.trackers = new TrackerTree(revision.spec.containerConcurrency);
@@ -205,6 +208,7 @@ export class RevisionThrottler {
   }
 
   private send(req: Request, t: Tracker, now: number): void {
+    this.sent?.add(req);
     this.proxied++;
     t.inFlight++;
     this.trackers.touch(t);
@@ -258,6 +262,7 @@ export class RevisionThrottler {
       return;
     }
     this.proxied--;
+    this.sent?.delete(req);
     // A pod that left and came back (readiness, crash) has a new tracker; requests sent through the old one do not count there.
     const t = req.tracker as Tracker | undefined;
     if (t !== undefined && !t.removed) {
@@ -290,6 +295,18 @@ export class RevisionThrottler {
   /** Requests this activator holds for the revision (waiting or proxied). */
   get held(): number {
     return this.meter === undefined ? 0 : this.meter.current;
+  }
+
+  /** The requests it holds, waiting or sent on (only in a run where an activator can crash). */
+  heldRequests(): Request[] {
+    const out: Request[] = [];
+    for (let i = 0; i < this.queue.length; i++) {
+      const req = this.queue.shift()!;
+      this.queue.push(req);
+      if (req.phase === Phase.AtActivator) out.push(req);
+    }
+    for (const req of this.sent ?? []) out.push(req);
+    return out;
   }
 }
 
@@ -350,6 +367,8 @@ export class Activator {
   readonly meshInt = (bound: number): number => this.meshRandom.int(bound);
   /** Its CPU, with `cluster.activatorCpu` (undefined: unlimited capacity). */
   cpu: ActivatorCpu | undefined = undefined;
+  /** Its container crashed and is not back yet: it is out of the endpoints, holds nothing and pushes no stats. */
+  down = false;
 
   constructor(
     readonly world: World,
@@ -381,7 +400,21 @@ export class Activator {
   }
 
   pushStats(now: number): void {
+    if (this.down) return;
     for (const t of this.throttlers.values()) t.pushStats(now);
+  }
+
+  /**
+   * Its container exits: what it held in memory (every throttler, with the requests waiting
+   * in it or sent on through it) is gone. Returns those requests, for the caller to fail.
+   */
+  crash(): Request[] {
+    const held: Request[] = [];
+    for (const t of this.throttlers.values()) for (const req of t.heldRequests()) held.push(req);
+    this.throttlers.clear();
+    this.lastThrottler = undefined;
+    this.down = true;
+    return held;
   }
 
   get allThrottlers(): IterableIterator<RevisionThrottler> {

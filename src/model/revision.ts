@@ -827,8 +827,8 @@ export class Revision {
     }
   }
 
-  /** Where the ingress sends a request for this revision: an activator (Proxy) or a ready pod (Serve). */
-  nextEndpoint(): Activator | Pod {
+  /** Where the ingress sends a request for this revision: an activator (Proxy) or a ready pod (Serve); undefined when it has no endpoint (no activator left). */
+  nextEndpoint(): Activator | Pod | undefined {
     const w = this.world;
     if (this.sksEffectiveMode === 'Serve' && this.readyPods.length > 0) {
       if (w.ingressLeastRequest) return this.readyPods.at(leastRequestPick(this.readyPods.length, this.ingressActiveAtPod, w.ingressInt));
@@ -839,7 +839,7 @@ export class Revision {
       return this.activatorSubset[leastRequestPick(this.activatorSubset.length, this.ingressActiveAtActivator, w.ingressInt)]!;
     }
     if (this.proxyRr >= this.activatorSubset.length) this.proxyRr = 0;
-    return this.activatorSubset[this.proxyRr++]!;
+    return this.activatorSubset[this.proxyRr++];
   }
 
   /** The ingress's requests in flight to the i-th ready pod, and to the i-th activator of the subset for this revision. */

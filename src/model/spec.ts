@@ -369,6 +369,8 @@ export interface WorldSpec {
   autoscalerClasses?: readonly AutoscalerClass[] | undefined;
   /** Restarts of Knative's autoscaler process, in order, none overlapping (top-level `updates[].restartAutoscaler`). */
   autoscalerRestarts?: ReadonlyArray<{ atSeconds: number; downtimeSeconds: number }> | undefined;
+  /** Crashes of activator containers (by index), in order, none overlapping for one activator (top-level `updates[].crashActivator`). */
+  activatorCrashes?: ReadonlyArray<{ atSeconds: number; activator: number; downtimeSeconds: number }> | undefined;
   /**
    * The most revision pods that may exist at once (knsim's --max-pods). The limits are checked on
    * an estimate before the run; this stops a run whose autoscaler asks for far more (a user

@@ -12,6 +12,7 @@ import {
   STATUS_CLIENT_TIMEOUT,
   STATUS_NO_ROUTE,
   STATUS_OK,
+  STATUS_OVERLOADED,
   STATUS_TIMEOUT,
   type RequestOwner,
 } from './request.js';
@@ -128,7 +129,36 @@ export class World {
       this.sim.at(r.atSeconds, this.autoscalerGoes, this);
       this.sim.at(r.atSeconds + r.downtimeSeconds, this.autoscalerBack, this);
     }
+    for (const c of spec.activatorCrashes ?? []) {
+      const a = this.activators[c.activator]!;
+      this.sim.at(c.atSeconds, this.activatorCrash, a);
+      this.sim.at(c.atSeconds + c.downtimeSeconds, this.activatorBack, a);
+    }
   }
+
+  /** Some activator's container may crash in this run (its throttlers then keep the requests they sent on). */
+  get activatorsCanCrash(): boolean {
+    return this.spec.activatorCrashes !== undefined && this.spec.activatorCrashes.length > 0;
+  }
+
+  /**
+   * An activator's container exits: it leaves the activator endpoints at once (its pod is not
+   * ready), and every request it held, waiting or sent on to a pod, fails with 503, as the
+   * ingress's Envoy answers a request whose upstream connection resets (Knative's ingresses
+   * do not retry); the queue-proxies free the slots of those it had sent on.
+   */
+  private readonly activatorCrash = (a: Activator): void => {
+    const now = this.sim.now;
+    const held = a.crash();
+    this.setServingActivators(this.servingActivators.filter((x) => x !== a), now);
+    for (const req of held) this.finish(req, STATUS_OVERLOADED, now);
+  };
+
+  /** The crashed activator's restarted container is ready: it rejoins the endpoints, with no throttler state. */
+  private readonly activatorBack = (a: Activator): void => {
+    a.down = false;
+    this.setServingActivators([...this.servingActivators, a].sort((x, y) => x.index - y.index), this.sim.now);
+  };
 
   /**
    * Knative's autoscaler process is down (between a restart's `at` and the end of its
@@ -248,6 +278,11 @@ export class World {
       req.deadlineIsClient = false;
     }
     const ep = rev.nextEndpoint();
+    if (ep === undefined) {
+      // Proxy with no activator endpoint (every activator crashed): Envoy has no healthy upstream.
+      this.finish(req, STATUS_OVERLOADED, now);
+      return;
+    }
     if (ep instanceof Pod) {
       req.route = 'direct';
       if (this.ingressLeastRequest) ep.directInFlight++;

@@ -120,6 +120,12 @@ export interface RunSummary {
    */
   autoscalerDown?: Array<{ fromSeconds: number; untilSeconds: number | null }>;
   /**
+   * When an activator's container was down after a crash (`updates[].crashActivator` within the
+   * run): the activator, from the crash until its restarted container was ready (null: still
+   * down at the end). Absent without crashes.
+   */
+  activatorDown?: Array<{ activator: string; fromSeconds: number; untilSeconds: number | null }>;
+  /**
    * Requests sent but not answered when the run ended (waiting at an activator, queued or
    * executing): the counts above are of answered requests. Absent when there were none.
    */

@@ -32,6 +32,9 @@ export function textSummary(s: RunSummary, outDir: string, files: readonly strin
     o.requests.ok === 0 ? 'latency ms (200s): none (no 200s)' : `latency ms (200s): p50 ${o.latencyMs.p50}  p95 ${o.latencyMs.p95}  p99 ${o.latencyMs.p99}  max ${o.latencyMs.max}`,
     `cold-start requests ${o.coldStartRequests}; pod-seconds ${o.podSeconds}; pod-hours ${o.podHours} (ready ${o.readyPodHours}); max ready pods ${o.maxReadyPods}; panic ${o.panicSeconds} s`,
   ];
+  if (s.activatorDown !== undefined) {
+    lines.push(`crashed activators: ${s.activatorDown.map((d) => `${d.activator} down ${d.fromSeconds}s–${d.untilSeconds === null ? 'end' : `${d.untilSeconds}s`}`).join(', ')} (the requests each held got 503)`);
+  }
   if (s.autoscalerDown !== undefined) {
     lines.push(`Knative's autoscaler down: ${s.autoscalerDown.map((d) => `${d.fromSeconds}s–${d.untilSeconds === null ? 'end' : `${d.untilSeconds}s`}`).join(', ')} (the KPA scaled nothing meanwhile, not even from zero)`);
   }

@@ -65,6 +65,8 @@ export function finishSummary(spec: WorldSpec, world: World, recorder: RunRecord
   if (world.activatorPool !== undefined) summary.activatorPool = world.activatorPool.summary(spec.durationSeconds, spec.cluster.activatorReplicas);
   const down = autoscalerDownIntervals(spec);
   if (down.length > 0) summary.autoscalerDown = down;
+  const crashed = activatorDownIntervals(spec);
+  if (crashed.length > 0) summary.activatorDown = crashed;
   noteInFlightAtEnd(summary, world);
   return summary;
 }
@@ -76,6 +78,16 @@ export function autoscalerDownIntervals(spec: WorldSpec): Array<{ fromSeconds: n
     .map((r) => {
       const back = r.atSeconds + r.downtimeSeconds;
       return { fromSeconds: r.atSeconds, untilSeconds: back <= spec.durationSeconds ? back : null };
+    });
+}
+
+/** When activators were down after a crash within the run (summary.json's `activatorDown`). */
+export function activatorDownIntervals(spec: WorldSpec): Array<{ activator: string; fromSeconds: number; untilSeconds: number | null }> {
+  return (spec.activatorCrashes ?? [])
+    .filter((c) => c.atSeconds < spec.durationSeconds)
+    .map((c) => {
+      const back = c.atSeconds + c.downtimeSeconds;
+      return { activator: `activator-${c.activator}`, fromSeconds: c.atSeconds, untilSeconds: back <= spec.durationSeconds ? back : null };
     });
 }
 

@@ -65,8 +65,8 @@ export function applyClusterUpdates(input: ClusterUpdatesInput): ServiceSpec[] {
       throw new ScenarioError(file, at(j, 'at'), `updates must be in strictly increasing order of at (previous at ${fmtSeconds(lastAt)})`);
     }
     lastAt = u.at;
-    if (u.configMaps === undefined && u.patchRevision === undefined && u.deleteService === undefined && u.restartAutoscaler === undefined) {
-      throw new ScenarioError(file, at(j), 'an update needs at least one of configMaps, patchRevision, deleteService, restartAutoscaler');
+    if (u.configMaps === undefined && u.patchRevision === undefined && u.deleteService === undefined && u.restartAutoscaler === undefined && u.crashActivator === undefined) {
+      throw new ScenarioError(file, at(j), 'an update needs at least one of configMaps, patchRevision, deleteService, restartAutoscaler, crashActivator');
     }
 
     if (u.configMaps !== undefined) {
@@ -235,6 +235,42 @@ export function autoscalerRestarts(file: string, updates: readonly ClusterUpdate
       );
     }
     out.push({ atSeconds: u.at, downtimeSeconds: r.downtime });
+  });
+  return out;
+}
+
+/** A crash of one activator's container (top-level `updates[].crashActivator`). */
+export interface ActivatorCrashSpec {
+  atSeconds: number;
+  /** The activator's index (activator-N). */
+  activator: number;
+  /** Until its restarted container is ready again. */
+  downtimeSeconds: number;
+}
+
+/**
+ * The activator crashes among the updates, in order.
+ * @throws ScenarioError at `updates[j].crashActivator…` for an activator the cluster does not
+ * have, a crash while that activator is still down, or a run whose activators an HPA scales.
+ */
+export function activatorCrashes(file: string, updates: readonly ClusterUpdateInput[] | undefined, activators: number, activatorHpa: boolean): ActivatorCrashSpec[] {
+  const out: ActivatorCrashSpec[] = [];
+  (updates ?? []).forEach((u, j) => {
+    const c = u.crashActivator;
+    if (c === undefined) return;
+    const path = (...segs: PathSegment[]): string => formatPath(['updates', j, 'crashActivator', ...segs]);
+    if (activatorHpa) {
+      throw new ScenarioError(file, path(), 'an activator crash is not simulated with cluster.activatorCpu (the activator HPA scales those pods): leave one of them out');
+    }
+    const index = c.activator ?? 0;
+    if (index >= activators) {
+      throw new ScenarioError(file, path('activator'), `the cluster has ${activators} activator${activators === 1 ? '' : 's'} (cluster.activators), numbered from 0: no activator ${index}`);
+    }
+    const prev = out.filter((x) => x.activator === index).pop();
+    if (prev !== undefined && u.at < prev.atSeconds + prev.downtimeSeconds) {
+      throw new ScenarioError(file, path(), `activator ${index} is still down from its crash at ${fmtSeconds(prev.atSeconds)} until ${fmtSeconds(prev.atSeconds + prev.downtimeSeconds)}`);
+    }
+    out.push({ atSeconds: u.at, activator: index, downtimeSeconds: c.downtime });
   });
   return out;
 }

@@ -9,7 +9,7 @@ import { Composer, isDocument, isNode, isScalar, LineCounter, Parser, visit, YAM
 import { kubectlTags } from './kubectl-yaml.js';
 import { checkWrittenMetadata, checkWrittenScenarioMetadata } from './metadata-values.js';
 import type { ActivatorCpuSpec, ClientSpec, RequestTraceMode, ServiceSpec, StartCondition, WorldSpec } from '../model/spec.js';
-import { applyClusterUpdates, autoscalerRestarts } from './cluster-updates.js';
+import { activatorCrashes, applyClusterUpdates, autoscalerRestarts } from './cluster-updates.js';
 import { checkInitialPlacement } from './initial-placement.js';
 import { readConfigMaps, type ClusterConfig, type KeyWhere } from './configmaps.js';
 import type { AutoscalerClass } from '../core/autoscaler/index.js';
@@ -293,6 +293,8 @@ export function scenarioFromValueWith(
   };
   const restarts = autoscalerRestarts(file, s.updates);
   if (restarts.length > 0) world.autoscalerRestarts = restarts;
+  const crashes = activatorCrashes(file, s.updates, world.cluster.activatorReplicas, world.cluster.activatorCpu !== undefined);
+  if (crashes.length > 0) world.activatorCrashes = crashes;
   checkInitialPlacement(file, world);
   const unique = [...new Set(warnings)];
   return { file, name: s.name, description: s.description ?? '', traceMode, series: s.series ?? true, world, revisionOrigins, configMapWhere: cms.where, ...(unique.length > 0 ? { warnings: unique } : {}), ...(s.expect !== undefined ? { expect: s.expect } : {}) };

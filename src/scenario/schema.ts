@@ -384,6 +384,7 @@ const clusterUpdateSchema = obj({
   patchRevision: obj({ name: z.string().min(1), annotations: annotationPatchSchema }).optional(),
   deleteService: z.string().min(1).optional(),
   restartAutoscaler: obj({ downtime: duration('positive') }).optional(),
+  crashActivator: obj({ activator: z.int().min(0).optional(), downtime: duration('positive') }).optional(),
 });
 export type ClusterUpdateInput = z.output<typeof clusterUpdateSchema>;
 

@@ -270,7 +270,7 @@ describe('update validation', () => {
     [[{ at: '10s', configMaps: { 'config-network': {} } }], 'changes.yaml: updates[0].configMaps.config-network: only config-autoscaler can change during a run'],
     [[{ at: '10s', configMaps: { 'config-autoscaler': { 'stable-window': 'soon' } } }], 'changes.yaml: updates[0].configMaps'],
     [[{ at: '10s', deleteService: 'nope' }], 'changes.yaml: updates[0].deleteService: no Service named "nope" (services: hello)'],
-    [[{ at: '10s' }], 'changes.yaml: updates[0]: an update needs at least one of configMaps, patchRevision, deleteService, restartAutoscaler'],
+    [[{ at: '10s' }], 'changes.yaml: updates[0]: an update needs at least one of configMaps, patchRevision, deleteService, restartAutoscaler, crashActivator'],
     [[{ at: '10s', restartAutoscaler: {} }], 'changes.yaml: updates[0].restartAutoscaler.downtime:'],
     [[{ at: '10s', restartAutoscaler: { downtime: '0s' } }], 'changes.yaml: updates[0].restartAutoscaler.downtime:'],
     [[{ at: '10s', restartAutoscaler: { downtime: '5s', grace: '1s' } }], 'changes.yaml: updates[0].restartAutoscaler.grace: unknown field'],

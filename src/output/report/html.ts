@@ -290,7 +290,11 @@ function summaryTable(summary: RunSummary, settings: RunSettings | undefined, ax
   const dn = down !== undefined
     ? `<p class="note">Knative’s autoscaler was down (restarting; no KPA decision, not even from zero): ${down.map((d) => (d.untilSeconds === null ? `from ${n(d.fromSeconds)} s to the end` : `${n(d.fromSeconds)}–${n(d.untilSeconds)} s`)).join(', ')}.</p>`
     : '';
-  return `<table class="summary">\n${head}\n${body}\n</table>\n${nr}${fl}${dn}`;
+  const crashed = summary.activatorDown;
+  const ac = crashed !== undefined
+    ? `<p class="note">Activators down after a crash (the requests each held got 503): ${crashed.map((d) => `${escapeHtml(d.activator)} ${d.untilSeconds === null ? `from ${n(d.fromSeconds)} s to the end` : `${n(d.fromSeconds)}–${n(d.untilSeconds)} s`}`).join(', ')}.</p>`
+    : '';
+  return `<table class="summary">\n${head}\n${body}\n</table>\n${nr}${fl}${dn}${ac}`;
 }
 
 const STYLE = `
