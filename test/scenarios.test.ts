@@ -400,6 +400,38 @@ scenario('autoscaler-restart', () => {
   });
 });
 
+scenario('activator-crash', () => {
+  const r = runScenario('activator-crash');
+  const two = runScenario('activator-crash', ['cluster.activators=2']);
+  const failed = (run: typeof r) => run.reqs.filter((q) => q.status === 503);
+  const firstReady = (run: typeof r) => run.rec.pods.find((p) => p.event === 'Ready')!.time;
+  it('with one activator: the 133 it held fail at the crash, then 258 find no endpoint until the first pod is Ready 4.9 s later', () => {
+    const f = failed(r);
+    expect(f.filter((q) => q.end === 63)).toHaveLength(133);
+    const after = f.filter((q) => q.end !== 63);
+    expect(after).toHaveLength(258);
+    expect(firstReady(r) - 63).toBeCloseTo(4.86, 2);
+    for (const q of after) {
+      expect(q.arrival).toBeGreaterThan(63);
+      expect(q.end).toBeLessThan(firstReady(r));
+    }
+    // Then straight to the pods until the activator is back.
+    expect(r.reqs.filter((q) => q.arrival > firstReady(r) + 0.01 && q.arrival < 73).every((q) => q.route === 'direct' && q.status === 200)).toBe(true);
+  });
+  it('with two: only the 67 the crashed one held fail; the other takes every request until it is back', () => {
+    const f = failed(two);
+    expect(f).toHaveLength(67);
+    expect(f.every((q) => q.end === 63 && q.activator?.index === 0)).toBe(true);
+    expect(new Set(two.reqs.filter((q) => q.route === 'activator' && q.activatorIn >= 63 && q.activatorIn < 73).map((q) => q.activator!.index))).toEqual(new Set([1]));
+  });
+  it('says so in its description', () => {
+    const text = readFileSync(join(dir, 'activator-crash.yaml'), 'utf8').replace(/\s+/g, ' ');
+    for (const phrase of ['the 133 requests it held fail with 503 at once', 'until the first pod is Ready, 4.9 s later, the ingress has no endpoint at all (258 more 503s)', 'only the 67 requests the crashed activator held fail']) {
+      expect(text).toContain(phrase);
+    }
+  });
+});
+
 scenario('slow-start', () => {
   const PROBE = 'services[0].manifest.spec.template.spec.containers[0].startupProbe';
   const FAST = [`${PROBE}.periodSeconds=1`, `${PROBE}.failureThreshold=60`];
