@@ -2,7 +2,10 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { buildHtml } from '../../src/output/report/html.js';
+import { loadRunData, reportCharts } from '../../src/output/report/index.js';
 import type { RunSummary } from '../../src/output/summary.js';
+import { textSummary } from '../../src/output/text-summary.js';
 import { runWorld } from '../../src/run/run-world.js';
 import { ScenarioError } from '../../src/scenario/errors.js';
 import { scenarioFromValue } from '../../src/scenario/load.js';
@@ -101,6 +104,11 @@ describe('an activator crash', () => {
     const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as RunSummary;
     expect(s.activatorDown).toEqual([{ activator: 'activator-0', fromSeconds: 63, untilSeconds: 73 }]);
     expect(s.overall.requests.status503).toBe(rec.requests.filter((r) => r.status === 503).length);
+    // Said in the run's text summary and under the report's summary table.
+    expect(textSummary(s, out, [])).toContain('crashed activators: activator-0 down 63s–73s (the requests each held got 503)');
+    const data = loadRunData(out);
+    const html = buildHtml({ summary: data.summary, settings: data.settings, axis: reportCharts(data).ctx.axis, charts: [], missing: [] });
+    expect(html).toContain('<p class="note">Activators down after a crash (the requests each held got 503): activator-0 63–73 s.</p>');
   });
 
   it.each([
