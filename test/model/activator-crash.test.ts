@@ -109,6 +109,12 @@ describe('an activator crash', () => {
     const data = loadRunData(out);
     const html = buildHtml({ summary: data.summary, settings: data.settings, axis: reportCharts(data).ctx.axis, charts: [], missing: [] });
     expect(html).toContain('<p class="note">Activators down after a crash (the requests each held got 503): activator-0 63–73 s.</p>');
+    // The waiting chart shades the outage.
+    const waiting = reportCharts(data).charts.find((c) => c.id === 'waiting')!;
+    const layers = (waiting.spec as unknown as { vconcat: Array<{ layer: Array<{ mark: { type: string }; encoding?: { fill?: { datum: string } }; data?: { values: unknown[] } }> }> }).vconcat[0]!.layer;
+    const band = layers.find((l) => l.encoding?.fill?.datum === 'an activator down (crashed)')!;
+    expect(band.data!.values).toEqual([{ s: 63, e: 73 }]);
+    expect(waiting.explanation).toContain('Brown shading marks when an activator was down after a crash');
   });
 
   it.each([

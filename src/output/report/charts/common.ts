@@ -47,6 +47,7 @@ export const COLORS = {
   warm: '#4c78a8',
   all: '#888888',
   autoscalerDown: '#555555',
+  activatorDown: '#8c6d31',
 } as const;
 
 const CONFIG: Spec = {
@@ -85,7 +86,7 @@ export function xEncoding(axis: TimeAxis, field = 't'): Spec {
 }
 
 /** Full-height shaded periods (panic) and a strip along the top (SKS Proxy), with their own legend. */
-export function periodLayers(axis: TimeAxis, panic: readonly Interval[] | undefined, proxy: readonly Interval[] | undefined, down: readonly Interval[] = []): Spec[] {
+export function periodLayers(axis: TimeAxis, panic: readonly Interval[] | undefined, proxy: readonly Interval[] | undefined, down: readonly Interval[] = [], activatorDown: readonly Interval[] = []): Spec[] {
   const domain: string[] = [];
   const range: string[] = [];
   if (panic !== undefined) {
@@ -100,6 +101,10 @@ export function periodLayers(axis: TimeAxis, panic: readonly Interval[] | undefi
     domain.push(AUTOSCALER_DOWN);
     range.push(COLORS.autoscalerDown);
   }
+  if (activatorDown.length > 0) {
+    domain.push(ACTIVATOR_DOWN);
+    range.push(COLORS.activatorDown);
+  }
   const fill = (label: string): Spec => ({
     datum: label,
     type: 'nominal',
@@ -113,6 +118,13 @@ export function periodLayers(axis: TimeAxis, panic: readonly Interval[] | undefi
       data: { values: rows(down) },
       mark: { type: 'rect', opacity: 0.22 },
       encoding: { x: { ...xEncoding(axis, 's') }, x2: { field: 'e' }, fill: fill(AUTOSCALER_DOWN) },
+    });
+  }
+  if (activatorDown.length > 0) {
+    layers.push({
+      data: { values: rows(activatorDown) },
+      mark: { type: 'rect', opacity: 0.22 },
+      encoding: { x: { ...xEncoding(axis, 's') }, x2: { field: 'e' }, fill: fill(ACTIVATOR_DOWN) },
     });
   }
   if (panic !== undefined) {
@@ -133,6 +145,21 @@ export function periodLayers(axis: TimeAxis, panic: readonly Interval[] | undefi
 }
 
 const AUTOSCALER_DOWN = "Knative's autoscaler down (no decider)";
+const ACTIVATOR_DOWN = 'an activator down (crashed)';
+
+/** When an activator was down after a crash (summary.json's `activatorDown`), merged over activators. */
+export function activatorDownIntervals(ctx: ChartContext): Interval[] {
+  const down = ctx.run.summary.activatorDown;
+  if (down === undefined) return [];
+  const ivs = down.map((d) => ({ start: d.fromSeconds, end: d.untilSeconds ?? ctx.axis.durationSeconds })).sort((a, b) => a.start - b.start);
+  const out: Interval[] = [];
+  for (const iv of ivs) {
+    const last = out[out.length - 1];
+    if (last !== undefined && iv.start <= last.end) last.end = Math.max(last.end, iv.end);
+    else out.push({ ...iv });
+  }
+  return out;
+}
 
 /** `ivs` less the time covered by `cut` (both sorted, each without overlaps). */
 export function without(ivs: readonly Interval[], cut: readonly Interval[]): Interval[] {

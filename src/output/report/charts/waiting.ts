@@ -1,6 +1,6 @@
 import { bucketMax, val, xOf } from '../aggregate.js';
 import type { RevisionData } from '../load.js';
-import { type Chart, type ChartContext, type Spec, COLORS, autoscalerDownIntervals, WIDTH, aggregationNote, headroomScale, heldToEnd, keyedLegend, periodLayers, revisionTitle, stack, topLevel, xEncoding, busiest, withLines } from './common.js';
+import { type Chart, type ChartContext, type Spec, COLORS, activatorDownIntervals, autoscalerDownIntervals, WIDTH, aggregationNote, headroomScale, heldToEnd, keyedLegend, periodLayers, revisionTitle, stack, topLevel, xEncoding, busiest, withLines } from './common.js';
 import { proxyIntervals } from './pods.js';
 
 const LABELS = { a: 'buffered in activators', q: 'queued in queue-proxies' };
@@ -22,7 +22,7 @@ function panel(ctx: ChartContext, r: RevisionData, i: number): Spec {
     width: WIDTH,
     height: 160,
     layer: [
-      ...periodLayers(axis, undefined, proxyIntervals(ctx, r), autoscalerDownIntervals(ctx, r)),
+      ...periodLayers(axis, undefined, proxyIntervals(ctx, r), autoscalerDownIntervals(ctx, r), activatorDownIntervals(ctx)),
       {
         data: { values: axis.bucketSeconds <= 1 ? values : heldToEnd(axis, values) },
         transform: [{ fold: keys, as: ['k', 'v'] }],
@@ -50,7 +50,8 @@ export function waitingChart(ctx: ChartContext): Chart | undefined {
     heading: 'Where requests wait',
     explanation:
       'Requests held by the activators (while the SKS is in Proxy mode, marked by the purple strip, e.g. during a cold start) and requests queued in the pods’ queue-proxies because every container slot was busy.' +
-      (ctx.run.summary.autoscalerDown === undefined ? '' : ' Grey shading marks when Knative’s autoscaler was down (restarting): what queued then waited for it to come back.'),
+      (ctx.run.summary.autoscalerDown === undefined ? '' : ' Grey shading marks when Knative’s autoscaler was down (restarting): what queued then waited for it to come back.') +
+      (ctx.run.summary.activatorDown === undefined ? '' : ' Brown shading marks when an activator was down after a crash: what it held failed with 503 as it went, and the others (or, with none left, the ready pods) took the requests.'),
     spec: topLevel(
       'Where requests wait',
       withLines(`Requests waiting, sampled at each whole second: buffered by the activators, or queued in a queue-proxy behind containerConcurrency.${aggregationNote(ctx.axis, 'the maximum in each bucket')}`, note),
