@@ -74,7 +74,7 @@ describe('notebooks/*.ipynb', () => {
     });
   });
 
-  it('are the eight lessons, nbformat 4.5 with an id on every cell and the tslab kernel', () => {
+  it('are the nine lessons, nbformat 4.5 with an id on every cell and the tslab kernel', () => {
     expect(notebooks).toEqual([
       '01-how-the-kpa-decides.ipynb',
       '02-panic-mode.ipynb',
@@ -84,6 +84,7 @@ describe('notebooks/*.ipynb', () => {
       '06-kpa-or-hpa.ipynb',
       '07-nodes-and-cost.ipynb',
       '08-write-your-own-autoscaler.ipynb',
+      '09-when-the-control-plane-hiccups.ipynb',
     ]);
     for (const f of notebooks) {
       const nb = JSON.parse(readFileSync(join(notebookDir, f), 'utf8')) as NotebookJson;
@@ -137,7 +138,7 @@ function labelsOf(html: string): { headers: string[]; axes: string[] } {
 describe('executing the notebooks (jupyter nbconvert + tslab)', () => {
   let executed = false;
   it(
-    'all eight execute without a failing cell and export HTML with charts and passed checks',
+    'all nine execute without a failing cell and export HTML with charts and passed checks',
     (ctx) => {
       if (!hasJupyter) {
         const install = 'apt-get install -y --no-install-recommends jupyter-nbconvert';
