@@ -10,7 +10,7 @@ import { World } from '../model/world.js';
 import type { AutoscalerRecord, NodeRecord, PodRecord, RecordSink, RequestRecord, TimeseriesRecord, TrafficRecord } from '../output/records.js';
 import type { RunSummary } from '../output/summary.js';
 import { RunRecorder } from '../run/run-recorder.js';
-import { activatorDownIntervals, autoscalerDownIntervals } from '../run/run-options.js';
+import { noteOutages } from '../run/run-options.js';
 import { applySet, loadScenario, parseYamlOne, rejectProtoKeys, scenarioFromValue, type LoadedScenario } from '../scenario/index.js';
 
 /** One decider evaluation, as autoscaler.csv has it (less the revision's metric and target). */
@@ -217,11 +217,8 @@ export function simulate(input: LoadedScenario | WorldSpec, opts: SimulateOption
     events: world.sim.events,
     wallSeconds: 0,
   });
-  // The outages summary.json lists (knsim run adds them the same way).
-  const down = autoscalerDownIntervals(spec);
-  if (down.length > 0) summary.autoscalerDown = down;
-  const crashed = activatorDownIntervals(spec);
-  if (crashed.length > 0) summary.activatorDown = crashed;
+  // The outages summary.json lists, as knsim run adds them.
+  noteOutages(summary, spec);
   return {
     name: spec.name,
     seed: spec.seed,

@@ -63,32 +63,28 @@ export function finishSummary(spec: WorldSpec, world: World, recorder: RunRecord
   });
   if (warnings !== undefined && warnings.length > 0) summary.warnings = [...warnings];
   if (world.activatorPool !== undefined) summary.activatorPool = world.activatorPool.summary(spec.durationSeconds, spec.cluster.activatorReplicas);
-  const down = autoscalerDownIntervals(spec);
-  if (down.length > 0) summary.autoscalerDown = down;
-  const crashed = activatorDownIntervals(spec);
-  if (crashed.length > 0) summary.activatorDown = crashed;
+  noteOutages(summary, spec);
   noteInFlightAtEnd(summary, world);
   return summary;
 }
 
-/** When Knative's autoscaler was down within the run (summary.json's `autoscalerDown`). */
-export function autoscalerDownIntervals(spec: WorldSpec): Array<{ fromSeconds: number; untilSeconds: number | null }> {
-  return (spec.autoscalerRestarts ?? [])
-    .filter((r) => r.atSeconds < spec.durationSeconds)
-    .map((r) => {
-      const back = r.atSeconds + r.downtimeSeconds;
-      return { fromSeconds: r.atSeconds, untilSeconds: back <= spec.durationSeconds ? back : null };
-    });
+/** An outage from `at` for `downtime`, clipped to the run (null: still going at its end); none if it starts after the run. */
+function outage(at: number, downtime: number, durationSeconds: number): { fromSeconds: number; untilSeconds: number | null } | undefined {
+  if (!(at < durationSeconds)) return undefined;
+  const back = at + downtime;
+  return { fromSeconds: at, untilSeconds: back <= durationSeconds ? back : null };
 }
 
-/** When activators were down after a crash within the run (summary.json's `activatorDown`). */
-export function activatorDownIntervals(spec: WorldSpec): Array<{ activator: string; fromSeconds: number; untilSeconds: number | null }> {
-  return (spec.activatorCrashes ?? [])
-    .filter((c) => c.atSeconds < spec.durationSeconds)
-    .map((c) => {
-      const back = c.atSeconds + c.downtimeSeconds;
-      return { activator: `activator-${c.activator}`, fromSeconds: c.atSeconds, untilSeconds: back <= spec.durationSeconds ? back : null };
-    });
+/** summary.json's `autoscalerDown` and `activatorDown`: the outages the scenario's updates put within the run. */
+export function noteOutages(summary: RunSummary, spec: WorldSpec): void {
+  const d = spec.durationSeconds;
+  const down = (spec.autoscalerRestarts ?? []).flatMap((r) => outage(r.atSeconds, r.downtimeSeconds, d) ?? []);
+  if (down.length > 0) summary.autoscalerDown = down;
+  const crashed = (spec.activatorCrashes ?? []).flatMap((c) => {
+    const o = outage(c.atSeconds, c.downtimeSeconds, d);
+    return o === undefined ? [] : [{ activator: `activator-${c.activator}`, ...o }];
+  });
+  if (crashed.length > 0) summary.activatorDown = crashed;
 }
 
 /** The counts are of answered requests; those still waiting or executing when the run ended are counted apart. */

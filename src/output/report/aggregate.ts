@@ -196,7 +196,8 @@ export function intervals(
   return merged;
 }
 
-function mergeIntervals(list: readonly Interval[], gap: number): Interval[] {
+/** Sorted intervals with those less than `gap` apart (or overlapping) joined. */
+export function mergeIntervals(list: readonly Interval[], gap: number): Interval[] {
   const out: Interval[] = [];
   for (const iv of list) {
     const prev = out[out.length - 1];

@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { KPA_CLASS } from '../../../core/autoscaler/index.js';
-import { type Interval, type TimeAxis, bucketLabel, timeUnitLabel, xAt } from '../aggregate.js';
+import { type Interval, type TimeAxis, bucketLabel, mergeIntervals, timeUnitLabel, xAt } from '../aggregate.js';
 import type { RevisionData, RunData } from '../load.js';
 
 /** A Vega-Lite fragment. Builders assemble plain objects; vl.compile checks them in tests. */
@@ -152,13 +152,8 @@ export function activatorDownIntervals(ctx: ChartContext): Interval[] {
   const down = ctx.run.summary.activatorDown;
   if (down === undefined) return [];
   const ivs = down.map((d) => ({ start: d.fromSeconds, end: d.untilSeconds ?? ctx.axis.durationSeconds })).sort((a, b) => a.start - b.start);
-  const out: Interval[] = [];
-  for (const iv of ivs) {
-    const last = out[out.length - 1];
-    if (last !== undefined && iv.start <= last.end) last.end = Math.max(last.end, iv.end);
-    else out.push({ ...iv });
-  }
-  return out;
+  // Outages of different activators that overlap or touch are one band.
+  return mergeIntervals(ivs, 1e-9);
 }
 
 /** `ivs` less the time covered by `cut` (both sorted, each without overlaps). */
