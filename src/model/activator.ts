@@ -7,6 +7,7 @@ import type { Pod } from './pod.js';
 import { Phase, type Request } from './request.js';
 import type { Revision } from './revision.js';
 import type { ActivatorCpu } from './activator-pool.js';
+import type { ActivatorDrain } from './activator-rollout.js';
 import { TrackerTree, type Tracker } from './tracker-tree.js';
 import type { World } from './world.js';
 
@@ -259,6 +260,7 @@ export class RevisionThrottler {
         this.waiting--;
         this.revision.activatorWaiting--;
       }
+      this.activator.drain?.requestDone(now);
       return;
     }
     this.proxied--;
@@ -272,6 +274,7 @@ export class RevisionThrottler {
     // Nothing waiting (the usual case): nothing to dispatch. Otherwise the freed revision slot
     // may let one go, even when its pod has left.
     if (this.waiting > 0) this.dispatch(now);
+    this.activator.drain?.requestDone(now);
   }
 
   /**
@@ -367,8 +370,12 @@ export class Activator {
   readonly meshInt = (bound: number): number => this.meshRandom.int(bound);
   /** Its CPU, with `cluster.activatorCpu` (undefined: unlimited capacity). */
   cpu: ActivatorCpu | undefined = undefined;
-  /** Its container crashed and is not back yet: it is out of the endpoints, holds nothing and pushes no stats. */
+  /** Its container crashed and is not back yet, or it exited: it is out of the endpoints, holds nothing and pushes no stats. */
   down = false;
+  /** When it last became Ready (−∞: before the run); a ReplicaSet scales down the one Ready for less time first. */
+  readySince = Number.NEGATIVE_INFINITY;
+  /** Its pod is being deleted (a rolling restart), until it exits: see activator-rollout.ts. */
+  drain: ActivatorDrain | undefined = undefined;
 
   constructor(
     readonly world: World,
@@ -415,6 +422,13 @@ export class Activator {
     this.lastThrottler = undefined;
     this.down = true;
     return held;
+  }
+
+  /** Requests it holds now, waiting or sent on, for every revision. */
+  get holding(): number {
+    let n = 0;
+    for (const t of this.throttlers.values()) n += t.held;
+    return n;
   }
 
   get allThrottlers(): IterableIterator<RevisionThrottler> {

@@ -372,6 +372,12 @@ export interface WorldSpec {
   /** Crashes of activator containers (by index), in order, none overlapping for one activator (top-level `updates[].crashActivator`). */
   activatorCrashes?: ReadonlyArray<{ atSeconds: number; activator: number; downtimeSeconds: number }> | undefined;
   /**
+   * Rolling restarts of the activator Deployment, in order, none before the previous is complete
+   * (top-level `updates[].restartActivators`): each new pod joins the activator endpoints
+   * `startupSeconds` after its creation.
+   */
+  activatorRollouts?: ReadonlyArray<{ atSeconds: number; startupSeconds: number }> | undefined;
+  /**
    * The most revision pods that may exist at once (knsim's --max-pods). The limits are checked on
    * an estimate before the run; this stops a run whose autoscaler asks for far more (a user
    * class returning 1e15) before it eats the machine. Undefined: no cap.

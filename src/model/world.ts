@@ -2,6 +2,7 @@ import type { RequestStream } from '../engine/random.js';
 import { Simulation, type EventLane } from '../engine/simulation.js';
 import { Activator } from './activator.js';
 import { ActivatorPool } from './activator-pool.js';
+import { ActivatorRollout } from './activator-rollout.js';
 import { startClients } from './clients.js';
 import { Pod } from './pod.js';
 import type { Recorder } from './recorder.js';
@@ -117,7 +118,8 @@ export class World {
       this.sim.every(phases.uniform(0, 1), 1, (act: Activator) => act.pushStats(this.sim.now), a);
     }
     this.activatorPool = spec.cluster.activatorCpu !== undefined ? new ActivatorPool(this, spec.cluster.activatorCpu) : undefined;
-    if (this.activatorPool !== undefined) this.servingActivators = this.activators.slice();
+    // Activators created later (the HPA's, a rollout's) join the endpoints only once Ready.
+    if (this.activatorPool !== undefined || (spec.activatorRollouts?.length ?? 0) > 0) this.servingActivators = this.activators.slice();
     const resources = spec.services.some((s) => s.revisions.some((r) => r.work !== undefined || r.memory !== undefined));
     this.metricsServer = resources ? new MetricsServer(this) : undefined;
     this.network = new PodNetwork(spec.cluster.nodes);
@@ -134,12 +136,19 @@ export class World {
       this.sim.at(c.atSeconds, this.activatorCrash, a);
       this.sim.at(c.atSeconds + c.downtimeSeconds, this.activatorBack, a);
     }
+    this.activatorRollouts = (spec.activatorRollouts ?? []).map((r) => new ActivatorRollout(this, r.atSeconds, r.startupSeconds));
   }
 
-  /** Some activator's container may crash in this run (its throttlers then keep the requests they sent on). */
+  /**
+   * Some activator may fail the requests it holds in this run (its throttlers then keep the
+   * requests they sent on): a crash, or a rolling restart's activator killed at its grace period.
+   */
   get activatorsCanCrash(): boolean {
-    return this.spec.activatorCrashes !== undefined && this.spec.activatorCrashes.length > 0;
+    return (this.spec.activatorCrashes?.length ?? 0) > 0 || (this.spec.activatorRollouts?.length ?? 0) > 0;
   }
+
+  /** The rolling restarts of the activators (top-level `updates[].restartActivators`). */
+  readonly activatorRollouts: readonly ActivatorRollout[];
 
   /**
    * An activator's container exits: it leaves the activator endpoints at once (its pod is not
@@ -157,6 +166,7 @@ export class World {
   /** The crashed activator's restarted container is ready: it rejoins the endpoints, with no throttler state. */
   private readonly activatorBack = (a: Activator): void => {
     a.down = false;
+    a.readySince = this.sim.now;
     this.setServingActivators([...this.servingActivators, a].sort((x, y) => x.index - y.index), this.sim.now);
   };
 

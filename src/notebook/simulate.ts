@@ -218,7 +218,7 @@ export function simulate(input: LoadedScenario | WorldSpec, opts: SimulateOption
     wallSeconds: 0,
   });
   // The outages summary.json lists, as knsim run adds them.
-  noteOutages(summary, spec);
+  noteOutages(summary, world);
   return {
     name: spec.name,
     seed: spec.seed,

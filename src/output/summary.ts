@@ -126,6 +126,13 @@ export interface RunSummary {
    */
   activatorDown?: Array<{ activator: string; fromSeconds: number; untilSeconds: number | null }>;
   /**
+   * Rolling restarts of the activator Deployment (`updates[].restartActivators` within the run):
+   * from its `at`, when it was complete (the last old activator deleted, every new one Ready), when
+   * the last old activator exited after draining, and the requests failed because one was killed
+   * at its grace period (null: not within the run). Absent without rollouts.
+   */
+  activatorRollouts?: Array<{ fromSeconds: number; completeSeconds: number | null; drainedSeconds: number | null; failedRequests: number }>;
+  /**
    * Requests sent but not answered when the run ended (waiting at an activator, queued or
    * executing): the counts above are of answered requests. Absent when there were none.
    */

@@ -1,3 +1,4 @@
+import { ACTIVATOR_GRACE_SECONDS } from '../core/autoscaler/index.js';
 import type { RunSummary } from './summary.js';
 import { percentOf } from './percent.js';
 
@@ -34,6 +35,13 @@ export function textSummary(s: RunSummary, outDir: string, files: readonly strin
   ];
   if (s.activatorDown !== undefined) {
     lines.push(`crashed activators: ${s.activatorDown.map((d) => `${d.activator} down ${d.fromSeconds}s–${d.untilSeconds === null ? 'end' : `${d.untilSeconds}s`}`).join(', ')} (the requests each held got 503)`);
+  }
+  for (const r of s.activatorRollouts ?? []) {
+    lines.push(
+      `activators restarted (rolling) from ${r.fromSeconds}s: ${r.completeSeconds === null ? 'not complete at the end' : `complete at ${r.completeSeconds}s`}, ` +
+        `${r.drainedSeconds === null ? 'old ones still draining at the end' : `old ones drained by ${r.drainedSeconds}s`}` +
+        (r.failedRequests > 0 ? `; ${r.failedRequests} request${r.failedRequests === 1 ? '' : 's'} an old activator still held at its ${ACTIVATOR_GRACE_SECONDS} s grace period got 503` : ''),
+    );
   }
   if (s.autoscalerDown !== undefined) {
     lines.push(`Knative's autoscaler down: ${s.autoscalerDown.map((d) => `${d.fromSeconds}s–${d.untilSeconds === null ? 'end' : `${d.untilSeconds}s`}`).join(', ')} (the KPA scaled nothing meanwhile, not even from zero)`);

@@ -63,7 +63,7 @@ export function finishSummary(spec: WorldSpec, world: World, recorder: RunRecord
   });
   if (warnings !== undefined && warnings.length > 0) summary.warnings = [...warnings];
   if (world.activatorPool !== undefined) summary.activatorPool = world.activatorPool.summary(spec.durationSeconds, spec.cluster.activatorReplicas);
-  noteOutages(summary, spec);
+  noteOutages(summary, world);
   noteInFlightAtEnd(summary, world);
   return summary;
 }
@@ -75,8 +75,12 @@ function outage(at: number, downtime: number, durationSeconds: number): { fromSe
   return { fromSeconds: at, untilSeconds: back <= durationSeconds ? back : null };
 }
 
-/** summary.json's `autoscalerDown` and `activatorDown`: the outages the scenario's updates put within the run. */
-export function noteOutages(summary: RunSummary, spec: WorldSpec): void {
+/**
+ * summary.json's `autoscalerDown` and `activatorDown` (the outages the scenario's updates put
+ * within the run) and `activatorRollouts` (the activators' rolling restarts that began in it).
+ */
+export function noteOutages(summary: RunSummary, world: World): void {
+  const spec = world.spec;
   const d = spec.durationSeconds;
   const down = (spec.autoscalerRestarts ?? []).flatMap((r) => outage(r.atSeconds, r.downtimeSeconds, d) ?? []);
   if (down.length > 0) summary.autoscalerDown = down;
@@ -85,6 +89,11 @@ export function noteOutages(summary: RunSummary, spec: WorldSpec): void {
     return o === undefined ? [] : [{ activator: `activator-${c.activator}`, ...o }];
   });
   if (crashed.length > 0) summary.activatorDown = crashed;
+  const ms = (t: number | null): number | null => (t === null ? null : Math.round(t * 1000) / 1000);
+  const rollouts = world.activatorRollouts
+    .filter((r) => r.record.fromSeconds < d)
+    .map((r) => ({ ...r.record, completeSeconds: ms(r.record.completeSeconds), drainedSeconds: ms(r.record.drainedSeconds) }));
+  if (rollouts.length > 0) summary.activatorRollouts = rollouts;
 }
 
 /** The counts are of answered requests; those still waiting or executing when the run ended are counted apart. */

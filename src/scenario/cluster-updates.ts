@@ -7,6 +7,7 @@
  * ConfigMap in force when they are created.
  */
 import { AUTOSCALING_GROUP } from '../core/autoscaler/index.js';
+import { rollingUpdatePlan } from '../core/capacity/index.js';
 import { checkAnnotationKeys } from './annotation-keys.js';
 import type { AutoscalingChange, RevisionSpec, ServiceSpec } from '../model/spec.js';
 import { readConfigMaps, type ClusterConfig, type ConfigMapsInput } from './configmaps.js';
@@ -65,8 +66,8 @@ export function applyClusterUpdates(input: ClusterUpdatesInput): ServiceSpec[] {
       throw new ScenarioError(file, at(j, 'at'), `updates must be in strictly increasing order of at (previous at ${fmtSeconds(lastAt)})`);
     }
     lastAt = u.at;
-    if (u.configMaps === undefined && u.patchRevision === undefined && u.deleteService === undefined && u.restartAutoscaler === undefined && u.crashActivator === undefined) {
-      throw new ScenarioError(file, at(j), 'an update needs at least one of configMaps, patchRevision, deleteService, restartAutoscaler, crashActivator');
+    if (u.configMaps === undefined && u.patchRevision === undefined && u.deleteService === undefined && u.restartAutoscaler === undefined && u.crashActivator === undefined && u.restartActivators === undefined) {
+      throw new ScenarioError(file, at(j), 'an update needs at least one of configMaps, patchRevision, deleteService, restartAutoscaler, crashActivator, restartActivators');
     }
 
     if (u.configMaps !== undefined) {
@@ -271,6 +272,58 @@ export function activatorCrashes(file: string, updates: readonly ClusterUpdateIn
       throw new ScenarioError(file, path(), `activator ${index} is still down from its crash at ${fmtSeconds(prev.atSeconds)} until ${fmtSeconds(prev.atSeconds + prev.downtimeSeconds)}`);
     }
     out.push({ atSeconds: u.at, activator: index, downtimeSeconds: c.downtime });
+  });
+  return out;
+}
+
+/** A rolling restart of the activator Deployment (top-level `updates[].restartActivators`). */
+export interface ActivatorRolloutSpec {
+  atSeconds: number;
+  /** From a new activator pod's creation until it is Ready and in the activator endpoints. */
+  startupSeconds: number;
+  /** When its last old pod is deleted (the rollout is complete), from the plan of the Deployment's waves. */
+  completeSeconds: number;
+}
+
+/** A new activator pod's start-up when `restartActivators` does not say (as `cluster.activatorCpu.startup`). */
+export const DEFAULT_ACTIVATOR_STARTUP_SECONDS = 10;
+
+/**
+ * The rolling restarts of the activators among the updates, in order.
+ * @throws ScenarioError at `updates[j].restartActivators` for a run whose activators an HPA
+ * scales, one while an activator is down from a crash or the previous rollout is not complete,
+ * and at `updates[j].crashActivator` for a crash after a rollout (its activators are new pods).
+ */
+export function activatorRollouts(file: string, updates: readonly ClusterUpdateInput[] | undefined, activators: number, activatorHpa: boolean, crashes: readonly ActivatorCrashSpec[]): ActivatorRolloutSpec[] {
+  const out: ActivatorRolloutSpec[] = [];
+  (updates ?? []).forEach((u, j) => {
+    const c = u.crashActivator;
+    const first = out[0];
+    if (c !== undefined && first !== undefined) {
+      throw new ScenarioError(
+        file,
+        formatPath(['updates', j, 'crashActivator']),
+        `the activators are new pods after the restartActivators at ${fmtSeconds(first.atSeconds)}: knsim crashes only the activators the run starts with, so crash one before it`,
+      );
+    }
+    const r = u.restartActivators;
+    if (r === undefined) return;
+    const path = formatPath(['updates', j, 'restartActivators']);
+    if (activatorHpa) {
+      throw new ScenarioError(file, path, 'a rolling restart of the activators is not simulated with cluster.activatorCpu (the activator HPA scales those pods): leave one of them out');
+    }
+    // Its end instant is refused too: the rollout would start before the crashed activator is back.
+    const down = crashes.find((x) => x.atSeconds <= u.at && u.at <= x.atSeconds + x.downtimeSeconds);
+    if (down !== undefined) {
+      throw new ScenarioError(file, path, `activator ${down.activator} is down from its crash at ${fmtSeconds(down.atSeconds)} until ${fmtSeconds(down.atSeconds + down.downtimeSeconds)}: restart the activators after that`);
+    }
+    const prev = out[out.length - 1];
+    if (prev !== undefined && u.at <= prev.completeSeconds) {
+      throw new ScenarioError(file, path, `the activators' rollout from ${fmtSeconds(prev.atSeconds)} is complete at ${fmtSeconds(prev.completeSeconds)}: start the next one after that`);
+    }
+    const startupSeconds = r.startup ?? DEFAULT_ACTIVATOR_STARTUP_SECONDS;
+    const plan = rollingUpdatePlan(activators, startupSeconds);
+    out.push({ atSeconds: u.at, startupSeconds, completeSeconds: u.at + (plan[plan.length - 1]?.atSeconds ?? 0) });
   });
   return out;
 }

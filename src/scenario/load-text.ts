@@ -9,7 +9,7 @@ import { Composer, isDocument, isNode, isScalar, LineCounter, Parser, visit, YAM
 import { kubectlTags } from './kubectl-yaml.js';
 import { checkWrittenMetadata, checkWrittenScenarioMetadata } from './metadata-values.js';
 import type { ActivatorCpuSpec, ClientSpec, RequestTraceMode, ServiceSpec, StartCondition, WorldSpec } from '../model/spec.js';
-import { activatorCrashes, applyClusterUpdates, autoscalerRestarts } from './cluster-updates.js';
+import { activatorCrashes, activatorRollouts, applyClusterUpdates, autoscalerRestarts, DEFAULT_ACTIVATOR_STARTUP_SECONDS } from './cluster-updates.js';
 import { checkInitialPlacement } from './initial-placement.js';
 import { readConfigMaps, type ClusterConfig, type KeyWhere } from './configmaps.js';
 import type { AutoscalerClass } from '../core/autoscaler/index.js';
@@ -295,6 +295,8 @@ export function scenarioFromValueWith(
   if (restarts.length > 0) world.autoscalerRestarts = restarts;
   const crashes = activatorCrashes(file, s.updates, world.cluster.activatorReplicas, world.cluster.activatorCpu !== undefined);
   if (crashes.length > 0) world.activatorCrashes = crashes;
+  const rollouts = activatorRollouts(file, s.updates, world.cluster.activatorReplicas, world.cluster.activatorCpu !== undefined, crashes);
+  if (rollouts.length > 0) world.activatorRollouts = rollouts;
   checkInitialPlacement(file, world);
   const unique = [...new Set(warnings)];
   return { file, name: s.name, description: s.description ?? '', traceMode, series: s.series ?? true, world, revisionOrigins, configMapWhere: cms.where, ...(unique.length > 0 ? { warnings: unique } : {}), ...(s.expect !== undefined ? { expect: s.expect } : {}) };
@@ -313,7 +315,7 @@ function activatorCpu(a: ActivatorCpuInput, initial: number | undefined, file: s
     minReplicas: a.minReplicas ?? 1,
     maxReplicas: a.maxReplicas ?? 20,
     targetUtilization: a.targetUtilization ?? 100,
-    startupSeconds: a.startup ?? 10,
+    startupSeconds: a.startup ?? DEFAULT_ACTIVATOR_STARTUP_SECONDS,
   };
   const at = (f: string): string => `cluster.activatorCpu.${f}`;
   if (!(spec.requestMillis > 0)) throw new ScenarioError(file, at('request'), `must be greater than 0 (the HPA's utilization denominator), got ${spec.requestMillis}m`);

@@ -385,6 +385,7 @@ const clusterUpdateSchema = obj({
   deleteService: z.string().min(1).optional(),
   restartAutoscaler: obj({ downtime: duration('positive') }).optional(),
   crashActivator: obj({ activator: z.int().min(0).optional(), downtime: duration('positive') }).optional(),
+  restartActivators: obj({ startup: duration('nonneg').optional() }).optional(),
 });
 export type ClusterUpdateInput = z.output<typeof clusterUpdateSchema>;
 

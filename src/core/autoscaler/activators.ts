@@ -8,6 +8,15 @@
 import { InvalidArgumentError, requireFields, requireInteger, requireNonNegative, requirePositive } from '../errors.js';
 import { requireCount, requireTargetBurstCapacity } from './kpa-args.js';
 
+/**
+ * An activator pod told to stop (SIGTERM) fails its readiness probe and sleeps this long
+ * (knative.dev/pkg network.DefaultDrainTimeout) so that no new request is routed to it, then
+ * shuts its servers down, which waits for the requests it holds (cmd/activator/main.go).
+ */
+export const ACTIVATOR_DRAIN_SECONDS = 45;
+/** The activator pod's terminationGracePeriodSeconds (config/core/deployments/activator.yaml): then the kubelet kills it. */
+export const ACTIVATOR_GRACE_SECONDS = 600;
+
 /** The KPA never asks for fewer activators than this. */
 export const MIN_ACTIVATORS = 2;
 

@@ -17,3 +17,4 @@ export * from './cost.js';
 export * from './cpu-shares.js';
 export * from './pod-ips.js';
 export * from './eviction.js';
+export * from './rolling-update.js';

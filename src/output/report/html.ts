@@ -1,5 +1,5 @@
 import { ingressBalancing, livenessKillAt, type ProbeHandler } from '../../core/traffic/index.js';
-import { HPA_CLASS } from '../../core/autoscaler/index.js';
+import { ACTIVATOR_GRACE_SECONDS, HPA_CLASS } from '../../core/autoscaler/index.js';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -294,7 +294,16 @@ function summaryTable(summary: RunSummary, settings: RunSettings | undefined, ax
   const ac = crashed !== undefined
     ? `<p class="note">Activators down after a crash (the requests each held got 503): ${crashed.map((d) => `${escapeHtml(d.activator)} ${d.untilSeconds === null ? `from ${n(d.fromSeconds)} s to the end` : `${n(d.fromSeconds)}–${n(d.untilSeconds)} s`}`).join(', ')}.</p>`
     : '';
-  return `<table class="summary">\n${head}\n${body}\n</table>\n${nr}${fl}${dn}${ac}`;
+  const rollouts = summary.activatorRollouts ?? [];
+  const ro = rollouts
+    .map((r) => {
+      const complete = r.completeSeconds === null ? 'not complete when the run ended' : `complete at ${n(r.completeSeconds)} s`;
+      const drained = r.drainedSeconds === null ? 'the old ones were still draining when the run ended' : `the old ones had drained by ${n(r.drainedSeconds)} s`;
+      const failed = r.failedRequests > 0 ? ` (${n(r.failedRequests)} request${r.failedRequests === 1 ? '' : 's'} one still held when its ${ACTIVATOR_GRACE_SECONDS} s grace period ended got 503)` : '';
+      return `<p class="note">Activators restarted (a rolling restart of their Deployment) from ${n(r.fromSeconds)} s: ${complete}; ${drained}${failed}.</p>`;
+    })
+    .join('');
+  return `<table class="summary">\n${head}\n${body}\n</table>\n${nr}${fl}${dn}${ac}${ro}`;
 }
 
 const STYLE = `
