@@ -432,6 +432,46 @@ scenario('activator-crash', () => {
   });
 });
 
+scenario('activator-rollout', () => {
+  const r = runScenario('activator-rollout');
+  const direct = runScenario('activator-rollout', ['services[0].manifest.spec.template.metadata.annotations["autoscaling.knative.dev/target-burst-capacity"]=0']);
+  const jobs = (run: typeof r) => run.byRev('transcode-00001');
+  it('moves new requests to the new activator when it is Ready at 310 s; no API request fails', () => {
+    const via = (from: number, to: number) => new Set(r.reqs.filter((q) => q.route === 'activator' && q.activatorIn >= from && q.activatorIn < to).map((q) => q.activator!.index));
+    expect(via(0, 310)).toEqual(new Set([0]));
+    expect(via(310, 1800)).toEqual(new Set([1]));
+    const api = r.byRev('api-00001');
+    expect(api.length).toBeGreaterThan(30000);
+    expect(api.every((q) => q.status === 200 && q.route === 'activator')).toBe(true);
+  });
+  it('kills the old activator at 15m10s (deleted at 310 s, 600 s grace): the 7 jobs it still proxied fail after 10.6 to 14.4 min of work', () => {
+    const held = jobs(r).filter((q) => q.activator?.index === 0);
+    const failed = held.filter((q) => q.status === 503);
+    expect(failed).toHaveLength(7);
+    expect(failed.every((q) => q.end === 910)).toBe(true);
+    const worked = failed.map((q) => (q.end - q.serviceStart) / 60);
+    expect(Math.min(...worked)).toBeCloseTo(10.6, 1);
+    expect(Math.max(...worked)).toBeCloseTo(14.4, 1);
+    // The 8th it held had just finished: a 15-minute job that started before 10 s.
+    const done = held.filter((q) => q.status === 200);
+    expect(done).toHaveLength(1);
+    expect(done[0]!.end).toBeLessThan(910);
+    expect(r.reqs.filter((q) => q.status !== 200)).toEqual(failed);
+  });
+  it('with target-burst-capacity 0 the jobs reach the pods directly once one is Ready, and nothing fails', () => {
+    expect(direct.reqs.filter((q) => q.status !== 200)).toEqual([]);
+    const viaActivator = jobs(direct).filter((q) => q.route === 'activator');
+    expect(viaActivator).toHaveLength(1);
+    expect(viaActivator[0]!.cold).toBe(true);
+  });
+  it('says so in its description', () => {
+    const text = readFileSync(join(dir, 'activator-rollout.yaml'), 'utf8').replace(/\s+/g, ' ');
+    for (const phrase of ['the new activator is Ready 10 s later', 'No API request fails', 'at 15m10s it is killed, and the 7 jobs it still proxied fail with 503 after 10.6 to 14.4 minutes of work', 'the rollout fails nothing']) {
+      expect(text).toContain(phrase);
+    }
+  });
+});
+
 scenario('slow-start', () => {
   const PROBE = 'services[0].manifest.spec.template.spec.containers[0].startupProbe';
   const FAST = [`${PROBE}.periodSeconds=1`, `${PROBE}.failureThreshold=60`];
