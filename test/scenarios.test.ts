@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { World } from '../src/model/world.js';
 import { loadScenario } from '../src/scenario/load.js';
 import { MemoryRecorder } from './model/world-fixture.js';
-import { summarizeWorld } from '../src/run/run-world.js';
+import { runWorld, summarizeWorld } from '../src/run/run-world.js';
 import { runKnsim } from './support/cli.js';
 
 const dir = resolve(import.meta.dirname, '../scenarios');
@@ -458,6 +458,22 @@ scenario('activator-rollout', () => {
     expect(done[0]!.end).toBeLessThan(910);
     expect(r.reqs.filter((q) => q.status !== 200)).toEqual(failed);
   });
+  it("puts 2 of the new activator's jobs on pods still running the old one's: they wait in the queue-proxies from 340 s until 910 s", () => {
+    // Each activator counts only what it sent itself; the new one sees every pod free.
+    const out = join(mkdtempSync(join(tmpdir(), 'knsim-rollout-')), 'run');
+    runWorld(r.loaded.world, { outDir: out, trace: { mode: 'none' } });
+    const lines = readFileSync(join(out, 'timeseries.csv'), 'utf8').trim().split('\n');
+    const cols = lines[0]!.split(',');
+    const queued = lines
+      .slice(1)
+      .map((l) => l.split(','))
+      .filter((f) => f[cols.indexOf('revision')] === 'transcode-00001' && Number(f[cols.indexOf('pod_queued')]) > 0)
+      .map((f) => [Number(f[cols.indexOf('time_s')]), Number(f[cols.indexOf('pod_queued')])]);
+    expect(queued[0]).toEqual([340, 1]);
+    expect(queued.find((q) => q[1] === 2)![0]).toBe(345);
+    expect(Math.max(...queued.map((q) => q[1]!))).toBe(2);
+    expect(queued.at(-1)![0]).toBe(909);
+  });
   it('with target-burst-capacity 0 the jobs reach the pods directly once one is Ready, and nothing fails', () => {
     expect(direct.reqs.filter((q) => q.status !== 200)).toEqual([]);
     const viaActivator = jobs(direct).filter((q) => q.route === 'activator');
@@ -466,7 +482,7 @@ scenario('activator-rollout', () => {
   });
   it('says so in its description', () => {
     const text = readFileSync(join(dir, 'activator-rollout.yaml'), 'utf8').replace(/\s+/g, ' ');
-    for (const phrase of ['the new activator is Ready 10 s later', 'No API request fails', 'at 15m10s it is killed, and the 7 jobs it still proxied fail with 503 after 10.6 to 14.4 minutes of work', 'the rollout fails nothing']) {
+    for (const phrase of ['the new activator is Ready 10 s later', 'No API request fails', 'puts 2 jobs on pods still running the old one\'s, where they wait in the queue-proxies from 5m40s until then', 'at 15m10s it is killed, and the 7 jobs it still proxied fail with 503 after 10.6 to 14.4 minutes of work', 'the rollout fails nothing']) {
       expect(text).toContain(phrase);
     }
   });

@@ -79,6 +79,23 @@ describe('a rolling restart of the activators (one replica)', () => {
     expect(s.activatorRollouts).toEqual([{ fromSeconds: 63, completeSeconds: 73, drainedSeconds: 118, failedRequests: 0 }]);
     expect(textSummary(s, out, [])).toContain('activators restarted (rolling) from 63s: complete at 73s, old ones drained by 118s');
   });
+
+  it('shades the rollout on the waiting chart, from its start until the old activator exited', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'knsim-rollout-')), 'run');
+    runWorld(burst(), { outDir: out, trace: { mode: 'none' } });
+    const { charts } = reportCharts(loadRunData(out));
+    const waiting = charts.find((c) => c.id === 'waiting')!;
+    const layers = (waiting.spec as unknown as { vconcat: Array<{ layer: Array<{ encoding?: { fill?: { datum: string } }; data?: { values: unknown[] } }> }> }).vconcat[0]!.layer;
+    const band = layers.find((l) => l.encoding?.fill?.datum === 'activators restarting (old ones draining)')!;
+    expect(band.data!.values).toEqual([{ s: 63, e: 118 }]);
+    expect(waiting.explanation).toContain('Olive shading marks a rolling restart of the activators');
+    // Without a rollout, no band and no sentence.
+    const plain = join(mkdtempSync(join(tmpdir(), 'knsim-rollout-')), 'run');
+    runWorld(burst({ updates: [] }), { outDir: plain, trace: { mode: 'none' } });
+    const w2 = reportCharts(loadRunData(plain)).charts.find((c) => c.id === 'waiting')!;
+    expect(JSON.stringify(w2.spec)).not.toContain('activators restarting');
+    expect(w2.explanation).not.toContain('Olive');
+  });
 });
 
 describe('a rolling restart with long requests', () => {

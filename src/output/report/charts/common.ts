@@ -48,6 +48,7 @@ export const COLORS = {
   all: '#888888',
   autoscalerDown: '#555555',
   activatorDown: '#8c6d31',
+  activatorRollout: '#bcbd22',
 } as const;
 
 const CONFIG: Spec = {
@@ -86,7 +87,14 @@ export function xEncoding(axis: TimeAxis, field = 't'): Spec {
 }
 
 /** Full-height shaded periods (panic) and a strip along the top (SKS Proxy), with their own legend. */
-export function periodLayers(axis: TimeAxis, panic: readonly Interval[] | undefined, proxy: readonly Interval[] | undefined, down: readonly Interval[] = [], activatorDown: readonly Interval[] = []): Spec[] {
+export function periodLayers(
+  axis: TimeAxis,
+  panic: readonly Interval[] | undefined,
+  proxy: readonly Interval[] | undefined,
+  down: readonly Interval[] = [],
+  activatorDown: readonly Interval[] = [],
+  activatorRollout: readonly Interval[] = [],
+): Spec[] {
   const domain: string[] = [];
   const range: string[] = [];
   if (panic !== undefined) {
@@ -105,6 +113,10 @@ export function periodLayers(axis: TimeAxis, panic: readonly Interval[] | undefi
     domain.push(ACTIVATOR_DOWN);
     range.push(COLORS.activatorDown);
   }
+  if (activatorRollout.length > 0) {
+    domain.push(ACTIVATOR_ROLLOUT);
+    range.push(COLORS.activatorRollout);
+  }
   const fill = (label: string): Spec => ({
     datum: label,
     type: 'nominal',
@@ -118,6 +130,13 @@ export function periodLayers(axis: TimeAxis, panic: readonly Interval[] | undefi
       data: { values: rows(down) },
       mark: { type: 'rect', opacity: 0.22 },
       encoding: { x: { ...xEncoding(axis, 's') }, x2: { field: 'e' }, fill: fill(AUTOSCALER_DOWN) },
+    });
+  }
+  if (activatorRollout.length > 0) {
+    layers.push({
+      data: { values: rows(activatorRollout) },
+      mark: { type: 'rect', opacity: 0.18 },
+      encoding: { x: { ...xEncoding(axis, 's') }, x2: { field: 'e' }, fill: fill(ACTIVATOR_ROLLOUT) },
     });
   }
   if (activatorDown.length > 0) {
@@ -146,6 +165,13 @@ export function periodLayers(axis: TimeAxis, panic: readonly Interval[] | undefi
 
 const AUTOSCALER_DOWN = "Knative's autoscaler down (no decider)";
 const ACTIVATOR_DOWN = 'an activator down (crashed)';
+const ACTIVATOR_ROLLOUT = 'activators restarting (old ones draining)';
+
+/** From each rolling restart of the activators until its old activators had all exited (summary.json's `activatorRollouts`). */
+export function activatorRolloutIntervals(ctx: ChartContext): Interval[] {
+  const rollouts = ctx.run.summary.activatorRollouts ?? [];
+  return rollouts.map((r) => ({ start: r.fromSeconds, end: r.drainedSeconds ?? ctx.axis.durationSeconds }));
+}
 
 /** When an activator was down after a crash (summary.json's `activatorDown`), merged over activators. */
 export function activatorDownIntervals(ctx: ChartContext): Interval[] {

@@ -1,6 +1,7 @@
+import { ACTIVATOR_GRACE_SECONDS } from '../../../core/autoscaler/index.js';
 import { bucketMax, val, xOf } from '../aggregate.js';
 import type { RevisionData } from '../load.js';
-import { type Chart, type ChartContext, type Spec, COLORS, activatorDownIntervals, autoscalerDownIntervals, WIDTH, aggregationNote, headroomScale, heldToEnd, keyedLegend, periodLayers, revisionTitle, stack, topLevel, xEncoding, busiest, withLines } from './common.js';
+import { type Chart, type ChartContext, type Spec, COLORS, activatorDownIntervals, activatorRolloutIntervals, autoscalerDownIntervals, WIDTH, aggregationNote, headroomScale, heldToEnd, keyedLegend, periodLayers, revisionTitle, stack, topLevel, xEncoding, busiest, withLines } from './common.js';
 import { proxyIntervals } from './pods.js';
 
 const LABELS = { a: 'buffered in activators', q: 'queued in queue-proxies' };
@@ -22,7 +23,7 @@ function panel(ctx: ChartContext, r: RevisionData, i: number): Spec {
     width: WIDTH,
     height: 160,
     layer: [
-      ...periodLayers(axis, undefined, proxyIntervals(ctx, r), autoscalerDownIntervals(ctx, r), activatorDownIntervals(ctx)),
+      ...periodLayers(axis, undefined, proxyIntervals(ctx, r), autoscalerDownIntervals(ctx, r), activatorDownIntervals(ctx), activatorRolloutIntervals(ctx)),
       {
         data: { values: axis.bucketSeconds <= 1 ? values : heldToEnd(axis, values) },
         transform: [{ fold: keys, as: ['k', 'v'] }],
@@ -51,7 +52,10 @@ export function waitingChart(ctx: ChartContext): Chart | undefined {
     explanation:
       'Requests held by the activators (while the SKS is in Proxy mode, marked by the purple strip, e.g. during a cold start) and requests queued in the pods’ queue-proxies because every container slot was busy.' +
       (ctx.run.summary.autoscalerDown === undefined ? '' : ' Grey shading marks when Knative’s autoscaler was down (restarting): what queued then waited for it to come back.') +
-      (ctx.run.summary.activatorDown === undefined ? '' : ' Brown shading marks when an activator was down after a crash: what it held failed with 503 as it went, and the others (or, with none left, the ready pods) took the requests.'),
+      (ctx.run.summary.activatorDown === undefined ? '' : ' Brown shading marks when an activator was down after a crash: what it held failed with 503 as it went, and the others (or, with none left, the ready pods) took the requests.') +
+      (ctx.run.summary.activatorRollouts === undefined
+        ? ''
+        : ` Olive shading marks a rolling restart of the activators, from its start until the last old activator exited: new requests go to the new ones once Ready, and each old one answers what it holds, up to its ${ACTIVATOR_GRACE_SECONDS} s grace period.`),
     spec: topLevel(
       'Where requests wait',
       withLines(`Requests waiting, sampled at each whole second: buffered by the activators, or queued in a queue-proxy behind containerConcurrency.${aggregationNote(ctx.axis, 'the maximum in each bucket')}`, note),
