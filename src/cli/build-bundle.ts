@@ -13,6 +13,11 @@
  *
  * dist/bundle/ sits as deep as dist/<folder>/, so `new URL('../../…', import.meta.url)` finds
  * the same files from the bundle as from the module it came from.
+ *
+ * The CLI bundle's whitespace is minified (names are kept, so profiles still read): 1.5 MB of source
+ * instead of 2.1 MB to read and hash before the cache is taken. With the run's event-loop turns cut
+ * to one per 20 ms (run-world.ts), `knsim run scenarios/quickstart.yaml --no-report` went from a
+ * median 0.405 s to 0.375 s of CPU (10 interleaved runs, 2-core VM, 6 December 2026).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -78,6 +83,7 @@ const cli = await build({
   entryPoints: ['dist/cli/main.js'],
   format: 'cjs',
   outfile: resolve(OUTDIR, 'knsim.cjs'),
+  minifyWhitespace: true,
   // A CommonJS file has no import.meta; the modules use its url to find files and packages.
   define: { 'import.meta.url': '__knsimUrl' },
   banner: { js: "const __knsimUrl = require('node:url').pathToFileURL(__filename).href;" },
