@@ -5,6 +5,7 @@ import {
   type PodResourceSample,
 } from '../core/autoscaler/index.js';
 import { Activator } from './activator.js';
+import { ActivatorDrain } from './activator-rollout.js';
 import { CompletionTimer, cpuRate, ProcessorSharing } from './cpu.js';
 import { DEFAULT_METRICS_RESOLUTION_SECONDS, FRESH_CONTAINER_MIN_SECONDS, cpuMillisOf } from './metrics-server.js';
 import { Phase, type Request } from './request.js';
@@ -57,6 +58,11 @@ export class ActivatorCpu {
     return this.ps.cumulative(now);
   }
 
+  /** The requests in their CPU phase now. */
+  inService(): Request[] {
+    return this.ps.items();
+  }
+
   /** Requests in their CPU phase now. */
   get busy(): number {
     return this.ps.size;
@@ -105,8 +111,9 @@ interface Member {
  * controller on its 15 s sync from t = 0 and fed by a metrics-server scrape of the
  * activators' CPU every resolution (from t = 0, as for revisions). A new activator joins
  * the activator endpoints `startup` seconds after it is created; one scaled away leaves
- * them at once and drains the requests it holds (its grace period, 600 s upstream, is
- * longer than any request here). Present only with `cluster.activatorCpu`.
+ * them at once and drains the requests it holds as upstream's does (activator-rollout.ts's
+ * ActivatorDrain: it exits once it holds nothing after 45 s, and is killed at its 600 s grace
+ * period). Present only with `cluster.activatorCpu`.
  */
 export class ActivatorPool {
   private readonly members: Member[] = [];
@@ -116,6 +123,8 @@ export class ActivatorPool {
   replicas: number;
   /** Every change of replicas the HPA made. */
   readonly scaleEvents: ActivatorScaleEvent[] = [];
+  /** CPU-seconds of the activators that exited after draining. */
+  private retiredCpuSeconds = 0;
 
   constructor(
     readonly world: World,
@@ -148,7 +157,7 @@ export class ActivatorPool {
 
   /** What summary.json reports at `now` (the end of the run). */
   summary(now: number, initial: number): ActivatorPoolSummary {
-    const cpu = this.members.reduce((t, m) => t + m.cpu.cpuSeconds(now), 0);
+    const cpu = this.members.reduce((t, m) => t + m.cpu.cpuSeconds(now), this.retiredCpuSeconds);
     const max = this.scaleEvents.reduce((x, e) => Math.max(x, e.to), initial);
     return { initial, final: this.replicas, max, cpuSeconds: Math.round(cpu * 1000) / 1000, scaleEvents: this.scaleEvents.slice() };
   }
@@ -231,9 +240,19 @@ export class ActivatorPool {
         if (xr !== yr) return xr ? 1 : -1;
         return y.readyAt - x.readyAt || y.activator.index - x.activator.index;
       });
-      for (let i = 0; i < live.length - n; i++) victims[i]!.draining = true;
+      for (let i = 0; i < live.length - n; i++) {
+        const m = victims[i]!;
+        m.draining = true;
+        m.activator.drain = new ActivatorDrain(m.activator, now, (t) => this.retire(m, t));
+      }
       this.refreshServing(now);
     }
+  }
+
+  /** A drained activator exited: its pod is gone (the HPA no longer lists it); its CPU stays counted. */
+  private retire(m: Member, now: number): void {
+    this.retiredCpuSeconds += m.cpu.cpuSeconds(now);
+    this.members.splice(this.members.indexOf(m), 1);
   }
 
   private onReady = (m: Member): void => {

@@ -22,9 +22,11 @@ export interface ActivatorRolloutRecord {
 }
 
 /**
- * An old activator from its pod's deletion until it exits. Out of the activator endpoints at
- * once, it ignores endpoint updates (throttler.go: it is no longer in them) and keeps its
- * place and its pods, sends on what it holds as they free up, and pushes their stats.
+ * An activator from its pod's deletion until it exits (a rollout's old pods, and those the
+ * activator HPA scales away). Out of the activator endpoints at once, it ignores endpoint
+ * updates (throttler.go: it is no longer in them) and keeps its place and its pods, sends on
+ * what it holds as they free up, and pushes their stats. `onExit` gets the time and how many
+ * requests were still held when the grace period ended (they failed with 503).
  */
 export class ActivatorDrain {
   private exiting = false;
@@ -32,8 +34,8 @@ export class ActivatorDrain {
 
   constructor(
     readonly activator: Activator,
-    private readonly rollout: ActivatorRollout,
     now: number,
+    private readonly onExit: (now: number, failedRequests: number) => void,
   ) {
     this.drainUntil = now + ACTIVATOR_DRAIN_SECONDS;
     const sim = activator.world.sim;
@@ -62,15 +64,14 @@ export class ActivatorDrain {
     if (d.activator.down) return;
     const now = d.activator.world.sim.now;
     const held = d.activator.crash();
-    d.rollout.record.failedRequests += held.length;
     for (const req of held) d.activator.world.finish(req, STATUS_OVERLOADED, now);
-    d.rollout.exited(now);
+    d.onExit(now, held.length);
   }
 
   private exit(this: void, d: ActivatorDrain): void {
     if (d.activator.down) return;
     d.activator.crash();
-    d.rollout.exited(d.activator.world.sim.now);
+    d.onExit(d.activator.world.sim.now, 0);
   }
 }
 
@@ -141,7 +142,7 @@ export class ActivatorRollout {
   /** An old activator's pod is deleted: it leaves the endpoints at once and drains. */
   private delete(a: Activator, now: number): void {
     this.draining++;
-    a.drain = new ActivatorDrain(a, this, now);
+    a.drain = new ActivatorDrain(a, now, this.exited);
     this.world.setServingActivators(
       this.world.servingActivators.filter((x) => x !== a),
       now,
@@ -149,8 +150,9 @@ export class ActivatorRollout {
   }
 
   /** An old activator exited. */
-  exited(now: number): void {
+  private readonly exited = (now: number, failedRequests: number): void => {
+    this.record.failedRequests += failedRequests;
     this.draining--;
     if (this.draining === 0 && this.old.length === 0) this.record.drainedSeconds = now;
-  }
+  };
 }

@@ -413,10 +413,12 @@ export class Activator {
 
   /**
    * Its container exits: what it held in memory (every throttler, with the requests waiting
-   * in it or sent on through it) is gone. Returns those requests, for the caller to fail.
+   * in it or sent on through it, and those in its CPU phase) is gone. Returns those requests,
+   * for the caller to fail.
    */
   crash(): Request[] {
-    const held: Request[] = [];
+    // With activator CPU, those still in their CPU phase too (not yet in a throttler's queue).
+    const held: Request[] = this.cpu?.inService() ?? [];
     for (const t of this.throttlers.values()) for (const req of t.heldRequests()) held.push(req);
     this.throttlers.clear();
     this.lastThrottler = undefined;

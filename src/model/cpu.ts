@@ -61,6 +61,11 @@ export class ProcessorSharing<T extends SharedItem> {
     return this.jobOf(item) !== undefined;
   }
 
+  /** The items in service now (a copy, in no particular order). */
+  items(): T[] {
+    return this.heap.map((j) => j.item);
+  }
+
   private jobOf(item: T): Job<T> | undefined {
     const job = item.psJob as Job<T> | undefined;
     return job !== undefined && job.queue === this ? job : undefined;

@@ -141,10 +141,11 @@ export class World {
 
   /**
    * Some activator may fail the requests it holds in this run (its throttlers then keep the
-   * requests they sent on): a crash, or a rolling restart's activator killed at its grace period.
+   * requests they sent on): a crash, or a draining activator (a rolling restart's, or one the
+   * activator HPA scaled away) killed at its grace period.
    */
   get activatorsCanCrash(): boolean {
-    return (this.spec.activatorCrashes?.length ?? 0) > 0 || (this.spec.activatorRollouts?.length ?? 0) > 0;
+    return (this.spec.activatorCrashes?.length ?? 0) > 0 || (this.spec.activatorRollouts?.length ?? 0) > 0 || this.spec.cluster.activatorCpu !== undefined;
   }
 
   /** The rolling restarts of the activators (top-level `updates[].restartActivators`). */

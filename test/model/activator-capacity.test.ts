@@ -83,6 +83,68 @@ describe('activator capacity', () => {
   });
 });
 
+describe('an activator the HPA scales away drains as upstream does', () => {
+  // Three activators at 1 % of their CPU request: the HPA scales to 1 once its 300 s downscale window
+  // has passed (330 s). \`long\`'s 700 s jobs (timeouts raised to 30 min) outlive the 600 s grace period.
+  const ks = (name: string, annotations: Record<string, string>, spec: Record<string, unknown> = {}) => ({
+    apiVersion: 'serving.knative.dev/v1',
+    kind: 'Service',
+    metadata: { name },
+    spec: { template: { metadata: { annotations }, spec: { containers: [{ image: 'app' }], ...spec } } },
+  });
+  const inPath = { 'autoscaling.knative.dev/target-burst-capacity': '-1' };
+  const loaded = scenarioFromValue(
+    {
+      name: 'pool',
+      duration: '20m',
+      configMaps: { 'config-defaults': { 'max-revision-timeout-seconds': '1800' } },
+      cluster: { activators: 3, activatorCpu: { perRequest: '1ms' } },
+      services: [
+        { manifest: ks('fast', { ...inPath, 'autoscaling.knative.dev/min-scale': '3' }), initialPods: 3, app: { serviceTime: '10ms' } },
+        {
+          manifest: ks('long', { ...inPath, 'autoscaling.knative.dev/min-scale': '2' }, { containerConcurrency: 5, timeoutSeconds: 1800, responseStartTimeoutSeconds: 1800 }),
+          initialPods: 2,
+          app: { serviceTime: '700s' },
+        },
+      ],
+      clients: [
+        { name: 'load', service: 'fast', open: { process: 'uniform', rps: 10 } },
+        { name: 'jobs', service: 'long', open: { process: 'uniform', rps: 0.02 } },
+      ],
+    },
+    'pool.yaml',
+  );
+  const rec = new MemoryRecorder();
+  const world = new World(loaded.world, rec);
+  world.run();
+  const pool = world.activatorPool!;
+
+  it('scales 3 → 1 at 330 s; the two scaled away exit, and the HPA no longer lists them', () => {
+    expect(pool.scaleEvents.map((e) => [e.timeSeconds, e.from, e.to])).toEqual([[330, 3, 1]]);
+    expect(world.activators.map((a) => a.down)).toEqual([false, true, true]);
+    expect(pool.samples(1200).map((p) => p.name)).toEqual(['activator-0']);
+  });
+
+  it('kills them at their 600 s grace period (930 s): the long jobs they still proxied fail with 503, nothing else', () => {
+    const failed = rec.requests.filter((r) => r.status !== STATUS_OK);
+    expect(failed.length).toBe(2);
+    for (const r of failed) {
+      expect(r.status).toBe(503);
+      expect(r.end).toBe(930);
+      expect(r.revision?.spec.name).toBe('long-00001');
+      expect([1, 2]).toContain(r.activator?.index);
+      expect(r.arrival + 700).toBeGreaterThan(930);
+    }
+    // A job activator 1 or 2 held that ended before 930 s was answered.
+    expect(rec.requests.filter((r) => r.revision?.spec.name === 'long-00001' && r.status === STATUS_OK && r.end < 930).length).toBeGreaterThan(0);
+  });
+
+  it('keeps the exited activators\' CPU in the pool summary', () => {
+    const proxied = rec.requests.filter((r) => r.route === 'activator').length;
+    expect(pool.summary(1200, 3).cpuSeconds).toBeCloseTo(0.001 * proxied, 1);
+  });
+});
+
 describe('cluster.activatorCpu in the scenario', () => {
   it("takes knative/serving's defaults: 300m request, 1000m limit, HPA 1..20 at 100 %, 10 s start", () => {
     const c = scenarioFromValue(scenario({ activatorCpu: { perRequest: '2ms' } }), 's.yaml').world.cluster.activatorCpu;
