@@ -75,6 +75,79 @@ export class ActivatorDrain {
   }
 }
 
+/**
+ * A new activator pod, Ready at `readyAt`: it then joins the activator endpoints, and `onReady`
+ * is called. It pushes stats every second from its own phase once it runs, as the first ones do.
+ */
+export function startActivator(world: World, readyAt: number, onReady: (now: number) => void): Activator {
+  const index = world.activators.length;
+  const a = new Activator(world, index, `activator-${index}`);
+  world.activators.push(a);
+  a.readySince = readyAt;
+  world.sim.at(readyAt, (act: Activator) => {
+    world.setServingActivators([...world.servingActivators, act].sort((x, y) => x.index - y.index), readyAt);
+    onReady(readyAt);
+  }, a);
+  world.sim.every(readyAt + world.sim.random.stream(`activator/${index}/phase`).uniform(0, 1), 1, (act: Activator) => act.pushStats(world.sim.now), a);
+  return a;
+}
+
+/** An activator's pod is deleted: it leaves the endpoints at once and drains until it exits. */
+export function drainActivator(a: Activator, now: number, onExit: (now: number, failedRequests: number) => void): void {
+  a.drain = new ActivatorDrain(a, now, onExit);
+  a.world.setServingActivators(
+    a.world.servingActivators.filter((x) => x !== a),
+    now,
+  );
+}
+
+/** What summary.json reports of one deleted activator. */
+export interface ActivatorDeletionRecord {
+  activator: string;
+  /** Its ReplicaSet's new pod. */
+  replacement: string;
+  fromSeconds: number;
+  /** When the replacement joined the activator endpoints (null: not within the run). */
+  replacementReadySeconds: number | null;
+  /** When the deleted activator exited (null: not within the run). */
+  drainedSeconds: number | null;
+  /** Requests it still held when its grace period ended: they failed with 503. */
+  failedRequests: number;
+}
+
+/**
+ * `kubectl delete pod` of one activator: it drains like a rollout's old pod, and its ReplicaSet
+ * creates a replacement at once (a deleted pod no longer counts), Ready `startupSeconds` later.
+ * Meanwhile the endpoints hold one activator fewer: with none left, a revision in Proxy mode
+ * is served straight from its ready pods, and one without any has no endpoint.
+ */
+export class ActivatorDeletion {
+  readonly record: ActivatorDeletionRecord;
+
+  constructor(
+    private readonly world: World,
+    atSeconds: number,
+    private readonly activator: number,
+    private readonly startupSeconds: number,
+  ) {
+    this.record = { activator: `activator-${activator}`, replacement: '', fromSeconds: atSeconds, replacementReadySeconds: null, drainedSeconds: null, failedRequests: 0 };
+    world.sim.at(atSeconds, this.begin, this);
+  }
+
+  private begin(this: void, self: ActivatorDeletion): void {
+    const w = self.world;
+    const now = w.sim.now;
+    drainActivator(w.activators[self.activator]!, now, (t, failed) => {
+      self.record.drainedSeconds = t;
+      self.record.failedRequests = failed;
+    });
+    const replacement = startActivator(w, now + self.startupSeconds, (t) => {
+      self.record.replacementReadySeconds = t;
+    });
+    self.record.replacement = replacement.name;
+  }
+}
+
 /** One rollout, from its `at` until the last old activator has exited. */
 export class ActivatorRollout {
   readonly record: ActivatorRolloutRecord;
@@ -119,22 +192,12 @@ export class ActivatorRollout {
   }
 
   private create(now: number): void {
-    const w = this.world;
-    const index = w.activators.length;
-    const a = new Activator(w, index, `activator-${index}`);
-    w.activators.push(a);
     this.newReplicas++;
-    const readyAt = now + this.startupSeconds;
-    a.readySince = readyAt;
-    w.sim.at(readyAt, this.ready, a);
-    // It pushes stats every second from its own phase once it runs, as the first activators do.
-    w.sim.every(readyAt + w.sim.random.stream(`activator/${index}/phase`).uniform(0, 1), 1, (act: Activator) => act.pushStats(w.sim.now), a);
+    startActivator(this.world, now + this.startupSeconds, this.ready);
   }
 
-  /** A new activator is Ready: it joins the endpoints, and the controller syncs again. */
-  private readonly ready = (a: Activator): void => {
-    const now = this.world.sim.now;
-    this.world.setServingActivators([...this.world.servingActivators, a].sort((x, y) => x.index - y.index), now);
+  /** A new activator is Ready (and in the endpoints): the controller syncs again. */
+  private readonly ready = (now: number): void => {
     this.newAvailable++;
     this.sync(now);
   };
@@ -142,11 +205,7 @@ export class ActivatorRollout {
   /** An old activator's pod is deleted: it leaves the endpoints at once and drains. */
   private delete(a: Activator, now: number): void {
     this.draining++;
-    a.drain = new ActivatorDrain(a, now, this.exited);
-    this.world.setServingActivators(
-      this.world.servingActivators.filter((x) => x !== a),
-      now,
-    );
+    drainActivator(a, now, this.exited);
   }
 
   /** An old activator exited. */

@@ -378,6 +378,12 @@ export interface WorldSpec {
    */
   activatorRollouts?: ReadonlyArray<{ atSeconds: number; startupSeconds: number }> | undefined;
   /**
+   * Activator pods deleted (by index, among those the run starts with), in order (top-level
+   * `updates[].deleteActivator`): each drains, and its ReplicaSet's replacement joins the
+   * activator endpoints `startupSeconds` after the deletion.
+   */
+  activatorDeletions?: ReadonlyArray<{ atSeconds: number; activator: number; startupSeconds: number }> | undefined;
+  /**
    * The most revision pods that may exist at once (knsim's --max-pods). The limits are checked on
    * an estimate before the run; this stops a run whose autoscaler asks for far more (a user
    * class returning 1e15) before it eats the machine. Undefined: no cap.

@@ -2,7 +2,7 @@ import type { RequestStream } from '../engine/random.js';
 import { Simulation, type EventLane } from '../engine/simulation.js';
 import { Activator } from './activator.js';
 import { ActivatorPool } from './activator-pool.js';
-import { ActivatorRollout } from './activator-rollout.js';
+import { ActivatorDeletion, ActivatorRollout } from './activator-rollout.js';
 import { startClients } from './clients.js';
 import { Pod } from './pod.js';
 import type { Recorder } from './recorder.js';
@@ -119,7 +119,9 @@ export class World {
     }
     this.activatorPool = spec.cluster.activatorCpu !== undefined ? new ActivatorPool(this, spec.cluster.activatorCpu) : undefined;
     // Activators created later (the HPA's, a rollout's) join the endpoints only once Ready.
-    if (this.activatorPool !== undefined || (spec.activatorRollouts?.length ?? 0) > 0) this.servingActivators = this.activators.slice();
+    if (this.activatorPool !== undefined || (spec.activatorRollouts?.length ?? 0) > 0 || (spec.activatorDeletions?.length ?? 0) > 0) {
+      this.servingActivators = this.activators.slice();
+    }
     const resources = spec.services.some((s) => s.revisions.some((r) => r.work !== undefined || r.memory !== undefined));
     this.metricsServer = resources ? new MetricsServer(this) : undefined;
     this.network = new PodNetwork(spec.cluster.nodes);
@@ -136,6 +138,7 @@ export class World {
       this.sim.at(c.atSeconds, this.activatorCrash, a);
       this.sim.at(c.atSeconds + c.downtimeSeconds, this.activatorBack, a);
     }
+    this.activatorDeletions = (spec.activatorDeletions ?? []).map((d) => new ActivatorDeletion(this, d.atSeconds, d.activator, d.startupSeconds));
     this.activatorRollouts = (spec.activatorRollouts ?? []).map((r) => new ActivatorRollout(this, r.atSeconds, r.startupSeconds));
   }
 
@@ -145,11 +148,14 @@ export class World {
    * activator HPA scaled away) killed at its grace period.
    */
   get activatorsCanCrash(): boolean {
-    return (this.spec.activatorCrashes?.length ?? 0) > 0 || (this.spec.activatorRollouts?.length ?? 0) > 0 || this.spec.cluster.activatorCpu !== undefined;
+    const s = this.spec;
+    return (s.activatorCrashes?.length ?? 0) > 0 || (s.activatorRollouts?.length ?? 0) > 0 || (s.activatorDeletions?.length ?? 0) > 0 || s.cluster.activatorCpu !== undefined;
   }
 
   /** The rolling restarts of the activators (top-level `updates[].restartActivators`). */
   readonly activatorRollouts: readonly ActivatorRollout[];
+  /** The activator pods deleted (top-level `updates[].deleteActivator`). */
+  readonly activatorDeletions: readonly ActivatorDeletion[];
 
   /**
    * An activator's container exits: it leaves the activator endpoints at once (its pod is not

@@ -133,6 +133,20 @@ export interface RunSummary {
    */
   activatorRollouts?: Array<{ fromSeconds: number; completeSeconds: number | null; drainedSeconds: number | null; failedRequests: number }>;
   /**
+   * Activator pods deleted (`updates[].deleteActivator` within the run): the activator and its
+   * ReplicaSet's replacement, when it was deleted, when the replacement joined the endpoints, when
+   * the deleted one exited after draining, and the requests failed because it was killed at its
+   * grace period (null: not within the run). Absent without deletions.
+   */
+  activatorDeletions?: Array<{
+    activator: string;
+    replacement: string;
+    fromSeconds: number;
+    replacementReadySeconds: number | null;
+    drainedSeconds: number | null;
+    failedRequests: number;
+  }>;
+  /**
    * Requests sent but not answered when the run ended (waiting at an activator, queued or
    * executing): the counts above are of answered requests. Absent when there were none.
    */

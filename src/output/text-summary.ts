@@ -43,6 +43,13 @@ export function textSummary(s: RunSummary, outDir: string, files: readonly strin
         (r.failedRequests > 0 ? `; ${r.failedRequests} request${r.failedRequests === 1 ? '' : 's'} an old activator still held at its ${ACTIVATOR_GRACE_SECONDS} s grace period got 503` : ''),
     );
   }
+  for (const x of s.activatorDeletions ?? []) {
+    lines.push(
+      `${x.activator} deleted at ${x.fromSeconds}s: ${x.replacement} ${x.replacementReadySeconds === null ? 'not Ready at the end' : `Ready at ${x.replacementReadySeconds}s`}, ` +
+        `${x.drainedSeconds === null ? `${x.activator} still draining at the end` : `${x.activator} drained by ${x.drainedSeconds}s`}` +
+        (x.failedRequests > 0 ? `; ${x.failedRequests} request${x.failedRequests === 1 ? '' : 's'} it still held at its ${ACTIVATOR_GRACE_SECONDS} s grace period got 503` : ''),
+    );
+  }
   if (s.autoscalerDown !== undefined) {
     lines.push(`Knative's autoscaler down: ${s.autoscalerDown.map((d) => `${d.fromSeconds}s–${d.untilSeconds === null ? 'end' : `${d.untilSeconds}s`}`).join(', ')} (the KPA scaled nothing meanwhile, not even from zero)`);
   }

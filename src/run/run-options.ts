@@ -77,7 +77,8 @@ function outage(at: number, downtime: number, durationSeconds: number): { fromSe
 
 /**
  * summary.json's `autoscalerDown` and `activatorDown` (the outages the scenario's updates put
- * within the run) and `activatorRollouts` (the activators' rolling restarts that began in it).
+ * within the run), `activatorRollouts` (the activators' rolling restarts that began in it) and
+ * `activatorDeletions` (activator pods deleted in it).
  */
 export function noteOutages(summary: RunSummary, world: World): void {
   const spec = world.spec;
@@ -94,6 +95,10 @@ export function noteOutages(summary: RunSummary, world: World): void {
     .filter((r) => r.record.fromSeconds < d)
     .map((r) => ({ ...r.record, completeSeconds: ms(r.record.completeSeconds), drainedSeconds: ms(r.record.drainedSeconds) }));
   if (rollouts.length > 0) summary.activatorRollouts = rollouts;
+  const deletions = world.activatorDeletions
+    .filter((x) => x.record.fromSeconds < d)
+    .map((x) => ({ ...x.record, replacementReadySeconds: ms(x.record.replacementReadySeconds), drainedSeconds: ms(x.record.drainedSeconds) }));
+  if (deletions.length > 0) summary.activatorDeletions = deletions;
 }
 
 /** The counts are of answered requests; those still waiting or executing when the run ended are counted apart. */

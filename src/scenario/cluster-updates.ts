@@ -66,8 +66,8 @@ export function applyClusterUpdates(input: ClusterUpdatesInput): ServiceSpec[] {
       throw new ScenarioError(file, at(j, 'at'), `updates must be in strictly increasing order of at (previous at ${fmtSeconds(lastAt)})`);
     }
     lastAt = u.at;
-    if (u.configMaps === undefined && u.patchRevision === undefined && u.deleteService === undefined && u.restartAutoscaler === undefined && u.crashActivator === undefined && u.restartActivators === undefined) {
-      throw new ScenarioError(file, at(j), 'an update needs at least one of configMaps, patchRevision, deleteService, restartAutoscaler, crashActivator, restartActivators');
+    if (u.configMaps === undefined && u.patchRevision === undefined && u.deleteService === undefined && u.restartAutoscaler === undefined && u.crashActivator === undefined && u.restartActivators === undefined && u.deleteActivator === undefined) {
+      throw new ScenarioError(file, at(j), 'an update needs at least one of configMaps, patchRevision, deleteService, restartAutoscaler, crashActivator, restartActivators, deleteActivator');
     }
 
     if (u.configMaps !== undefined) {
@@ -294,7 +294,14 @@ export const DEFAULT_ACTIVATOR_STARTUP_SECONDS = 10;
  * scales, one while an activator is down from a crash or the previous rollout is not complete,
  * and at `updates[j].crashActivator` for a crash after a rollout (its activators are new pods).
  */
-export function activatorRollouts(file: string, updates: readonly ClusterUpdateInput[] | undefined, activators: number, activatorHpa: boolean, crashes: readonly ActivatorCrashSpec[]): ActivatorRolloutSpec[] {
+export function activatorRollouts(
+  file: string,
+  updates: readonly ClusterUpdateInput[] | undefined,
+  activators: number,
+  activatorHpa: boolean,
+  crashes: readonly ActivatorCrashSpec[],
+  deletions: readonly ActivatorDeletionSpec[] = [],
+): ActivatorRolloutSpec[] {
   const out: ActivatorRolloutSpec[] = [];
   (updates ?? []).forEach((u, j) => {
     const c = u.crashActivator;
@@ -317,6 +324,14 @@ export function activatorRollouts(file: string, updates: readonly ClusterUpdateI
     if (down !== undefined) {
       throw new ScenarioError(file, path, `activator ${down.activator} is down from its crash at ${fmtSeconds(down.atSeconds)} until ${fmtSeconds(down.atSeconds + down.downtimeSeconds)}: restart the activators after that`);
     }
+    const starting = deletions.find((x) => x.atSeconds <= u.at && u.at <= x.atSeconds + x.startupSeconds);
+    if (starting !== undefined) {
+      throw new ScenarioError(
+        file,
+        path,
+        `activator ${starting.activator}'s replacement, after its deletion at ${fmtSeconds(starting.atSeconds)}, is Ready only at ${fmtSeconds(starting.atSeconds + starting.startupSeconds)}: restart the activators after that`,
+      );
+    }
     const prev = out[out.length - 1];
     if (prev !== undefined && u.at <= prev.completeSeconds) {
       throw new ScenarioError(file, path, `the activators' rollout from ${fmtSeconds(prev.atSeconds)} is complete at ${fmtSeconds(prev.completeSeconds)}: start the next one after that`);
@@ -324,6 +339,58 @@ export function activatorRollouts(file: string, updates: readonly ClusterUpdateI
     const startupSeconds = r.startup ?? DEFAULT_ACTIVATOR_STARTUP_SECONDS;
     const plan = rollingUpdatePlan(activators, startupSeconds);
     out.push({ atSeconds: u.at, startupSeconds, completeSeconds: u.at + (plan[plan.length - 1]?.atSeconds ?? 0) });
+  });
+  return out;
+}
+
+/** A deleted activator pod (top-level `updates[].deleteActivator`): it drains, and its ReplicaSet replaces it. */
+export interface ActivatorDeletionSpec {
+  atSeconds: number;
+  /** The activator's index (activator-N) among those the run starts with. */
+  activator: number;
+  /** From the replacement pod's creation until it is Ready and in the activator endpoints. */
+  startupSeconds: number;
+}
+
+/**
+ * The activator pods deleted among the updates, in order.
+ * @throws ScenarioError at `updates[j].deleteActivator…` for an activator the cluster does not
+ * have or already deleted, one down from a crash, one after a rolling restart, or a run whose
+ * activators an HPA scales; at `updates[j].crashActivator` for a crash of a deleted activator.
+ */
+export function activatorDeletions(file: string, updates: readonly ClusterUpdateInput[] | undefined, activators: number, activatorHpa: boolean, crashes: readonly ActivatorCrashSpec[]): ActivatorDeletionSpec[] {
+  const out: ActivatorDeletionSpec[] = [];
+  const firstRollout = (updates ?? []).find((u) => u.restartActivators !== undefined)?.at;
+  (updates ?? []).forEach((u, j) => {
+    const c = u.crashActivator;
+    if (c !== undefined) {
+      const gone = out.find((x) => x.activator === (c.activator ?? 0));
+      if (gone !== undefined) {
+        throw new ScenarioError(file, formatPath(['updates', j, 'crashActivator']), `activator ${gone.activator} was deleted at ${fmtSeconds(gone.atSeconds)}: knsim crashes only the activators the run starts with`);
+      }
+    }
+    const d = u.deleteActivator;
+    if (d === undefined) return;
+    const path = (...segs: PathSegment[]): string => formatPath(['updates', j, 'deleteActivator', ...segs]);
+    if (activatorHpa) {
+      throw new ScenarioError(file, path(), 'deleting an activator is not simulated with cluster.activatorCpu (the activator HPA scales those pods): leave one of them out');
+    }
+    const index = d.activator ?? 0;
+    if (index >= activators) {
+      throw new ScenarioError(file, path('activator'), `the cluster has ${activators} activator${activators === 1 ? '' : 's'} (cluster.activators), numbered from 0: no activator ${index}`);
+    }
+    if (firstRollout !== undefined && u.at >= firstRollout) {
+      throw new ScenarioError(file, path(), `the activators are new pods after the restartActivators at ${fmtSeconds(firstRollout)}: knsim deletes only the activators the run starts with, so delete one before it`);
+    }
+    const gone = out.find((x) => x.activator === index);
+    if (gone !== undefined) {
+      throw new ScenarioError(file, path(), `activator ${index} was deleted at ${fmtSeconds(gone.atSeconds)}: knsim deletes only the activators the run starts with`);
+    }
+    const down = crashes.find((x) => x.activator === index && x.atSeconds <= u.at && u.at <= x.atSeconds + x.downtimeSeconds);
+    if (down !== undefined) {
+      throw new ScenarioError(file, path(), `activator ${index} is down from its crash at ${fmtSeconds(down.atSeconds)} until ${fmtSeconds(down.atSeconds + down.downtimeSeconds)}: delete it after that`);
+    }
+    out.push({ atSeconds: u.at, activator: index, startupSeconds: d.startup ?? DEFAULT_ACTIVATOR_STARTUP_SECONDS });
   });
   return out;
 }

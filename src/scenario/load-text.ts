@@ -9,7 +9,7 @@ import { Composer, isDocument, isNode, isScalar, LineCounter, Parser, visit, YAM
 import { kubectlTags } from './kubectl-yaml.js';
 import { checkWrittenMetadata, checkWrittenScenarioMetadata } from './metadata-values.js';
 import type { ActivatorCpuSpec, ClientSpec, RequestTraceMode, ServiceSpec, StartCondition, WorldSpec } from '../model/spec.js';
-import { activatorCrashes, activatorRollouts, applyClusterUpdates, autoscalerRestarts, DEFAULT_ACTIVATOR_STARTUP_SECONDS } from './cluster-updates.js';
+import { activatorCrashes, activatorDeletions, activatorRollouts, applyClusterUpdates, autoscalerRestarts, DEFAULT_ACTIVATOR_STARTUP_SECONDS } from './cluster-updates.js';
 import { checkInitialPlacement } from './initial-placement.js';
 import { readConfigMaps, type ClusterConfig, type KeyWhere } from './configmaps.js';
 import type { AutoscalerClass } from '../core/autoscaler/index.js';
@@ -295,7 +295,9 @@ export function scenarioFromValueWith(
   if (restarts.length > 0) world.autoscalerRestarts = restarts;
   const crashes = activatorCrashes(file, s.updates, world.cluster.activatorReplicas, world.cluster.activatorCpu !== undefined);
   if (crashes.length > 0) world.activatorCrashes = crashes;
-  const rollouts = activatorRollouts(file, s.updates, world.cluster.activatorReplicas, world.cluster.activatorCpu !== undefined, crashes);
+  const deletions = activatorDeletions(file, s.updates, world.cluster.activatorReplicas, world.cluster.activatorCpu !== undefined, crashes);
+  if (deletions.length > 0) world.activatorDeletions = deletions;
+  const rollouts = activatorRollouts(file, s.updates, world.cluster.activatorReplicas, world.cluster.activatorCpu !== undefined, crashes, deletions);
   if (rollouts.length > 0) world.activatorRollouts = rollouts;
   checkInitialPlacement(file, world);
   const unique = [...new Set(warnings)];

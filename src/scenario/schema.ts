@@ -386,6 +386,7 @@ const clusterUpdateSchema = obj({
   restartAutoscaler: obj({ downtime: duration('positive') }).optional(),
   crashActivator: obj({ activator: z.int().min(0).optional(), downtime: duration('positive') }).optional(),
   restartActivators: obj({ startup: duration('nonneg').optional() }).optional(),
+  deleteActivator: obj({ activator: z.int().min(0).optional(), startup: duration('nonneg').optional() }).optional(),
 });
 export type ClusterUpdateInput = z.output<typeof clusterUpdateSchema>;
 

@@ -203,3 +203,89 @@ describe('restartActivators validation', () => {
     expect(via(69.5, 180)).toEqual(new Set([4, 5]));
   });
 });
+
+describe('deleting an activator pod (kubectl delete pod)', () => {
+  const del = (activators: number, extra: unknown[] = []) => burst({ activators, updates: [{ at: '63s', deleteActivator: { activator: 0, startup: '10s' } }, ...extra] });
+  const one = run(del(1));
+  const via = (rec: typeof one.rec, from: number, to: number) =>
+    new Set(rec.requests.filter((r) => r.route === 'activator' && r.activatorIn >= from && r.activatorIn < to).map((r) => r.activator!.index));
+
+  it('drains it (what it held is answered) while its ReplicaSet replacement starts; with no activator left, a revision without pods has no endpoint', () => {
+    const { rec, world } = one;
+    expect(world.activators.map((a) => a.name)).toEqual(['activator-0', 'activator-1']);
+    // The cold start's requests it held all succeed.
+    const held = rec.requests.filter((r) => r.activator?.index === 0);
+    expect(held.length).toBeGreaterThan(100);
+    expect(held.every((r) => r.status === 200 && r.arrival < 63)).toBe(true);
+    // Until the first pod is Ready there is no endpoint at all: 503 at once.
+    const firstReady = rec.pods.find((p) => p.event === 'Ready')!.time;
+    const failed = rec.requests.filter((r) => r.status !== 200);
+    expect(failed.length).toBeGreaterThan(100);
+    for (const r of failed) {
+      expect(r.status).toBe(503);
+      expect(r.arrival).toBeGreaterThan(63);
+      expect(r.end).toBeLessThan(firstReady);
+      expect(r.end - r.arrival).toBeCloseTo(0.001, 9);
+    }
+    // Then straight to the pods, and through the replacement once it is Ready at 73 s.
+    expect(rec.requests.filter((r) => r.arrival > firstReady + 0.01 && r.arrival < 73).every((r) => r.route === 'direct')).toBe(true);
+    expect(via(rec, 73, 180)).toEqual(new Set([1]));
+  });
+
+  it('with two activators nothing fails: the other takes every request until the replacement is Ready', () => {
+    const { rec } = run(del(2));
+    expect(rec.requests.filter((r) => r.status !== 200)).toEqual([]);
+    expect(via(rec, 63, 73)).toEqual(new Set([1]));
+    expect(via(rec, 73, 180)).toEqual(new Set([1, 2]));
+  });
+
+  it('reports it in summary.json, the text summary and the report', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'knsim-delete-')), 'run');
+    runWorld(del(1), { outDir: out, trace: { mode: 'none' } });
+    const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as RunSummary;
+    expect(s.activatorDeletions).toEqual([{ activator: 'activator-0', replacement: 'activator-1', fromSeconds: 63, replacementReadySeconds: 73, drainedSeconds: 108, failedRequests: 0 }]);
+    expect(s.overall.requests.status503).toBe(one.rec.requests.filter((r) => r.status === 503).length);
+    expect(textSummary(s, out, [])).toContain('activator-0 deleted at 63s: activator-1 Ready at 73s, activator-0 drained by 108s');
+    const data = loadRunData(out);
+    const html = buildHtml({ summary: data.summary, settings: data.settings, axis: reportCharts(data).ctx.axis, charts: [], missing: [] });
+    expect(html).toContain('<p class="note">activator-0 deleted at 63 s: activator-1 replaced it at 73 s; it had drained by 108 s.</p>');
+  });
+
+  it.each([
+    [[{ at: '10s', deleteActivator: {} }, { at: '90s', deleteActivator: { activator: 0 } }], {}, 'rollout.yaml: updates[1].deleteActivator: activator 0 was deleted at 10s: knsim deletes only the activators the run starts with'],
+    [[{ at: '10s', deleteActivator: {} }, { at: '90s', crashActivator: { downtime: '5s' } }], {}, 'rollout.yaml: updates[1].crashActivator: activator 0 was deleted at 10s'],
+    [[{ at: '10s', deleteActivator: { startup: '30s' } }, { at: '40s', restartActivators: {} }], {}, "rollout.yaml: updates[1].restartActivators: activator 0's replacement, after its deletion at 10s, is Ready only at 40s"],
+    [[{ at: '10s', restartActivators: {} }, { at: '90s', deleteActivator: {} }], {}, 'rollout.yaml: updates[1].deleteActivator: the activators are new pods after the restartActivators at 10s'],
+    [[{ at: '10s', crashActivator: { downtime: '5s' } }, { at: '15s', deleteActivator: {} }], {}, 'rollout.yaml: updates[1].deleteActivator: activator 0 is down from its crash at 10s until 15s'],
+    [[{ at: '10s', deleteActivator: { activator: 1 } }], {}, 'rollout.yaml: updates[0].deleteActivator.activator: the cluster has 1 activator (cluster.activators), numbered from 0: no activator 1'],
+    [[{ at: '10s', deleteActivator: {} }], { activatorCpu: { perRequest: '1ms' } }, 'rollout.yaml: updates[0].deleteActivator: deleting an activator is not simulated with cluster.activatorCpu'],
+  ])('refuses %j', (updates, cluster, message) => {
+    let m = '';
+    try {
+      burst({ updates, cluster });
+    } catch (e) {
+      expect(e).toBeInstanceOf(ScenarioError);
+      m = (e as Error).message;
+    }
+    expect(m.startsWith(message), m).toBe(true);
+    expect(m).not.toContain('\n');
+  });
+
+  it('takes a deletion of each activator (none left between the second and the first replacement), and a rollout once the replacements are Ready', () => {
+    const spec = burst({ activators: 2, updates: [{ at: '62s', deleteActivator: { activator: 1, startup: '2s' } }, { at: '63s', deleteActivator: { startup: '2s' } }, { at: '66s', restartActivators: { startup: '1s' } }] });
+    expect(spec.activatorDeletions).toEqual([
+      { atSeconds: 62, activator: 1, startupSeconds: 2 },
+      { atSeconds: 63, activator: 0, startupSeconds: 2 },
+    ]);
+    const { rec, world } = run(spec);
+    expect(world.activators.map((a) => a.name)).toEqual(['activator-0', 'activator-1', 'activator-2', 'activator-3', 'activator-4', 'activator-5']);
+    // From 63 s, when activator 0 goes too, until activator 2 (activator 1's replacement) is Ready at 64 s,
+    // there is no activator: the revision, still at zero, has no endpoint.
+    const failed = rec.requests.filter((r) => r.status !== 200);
+    expect(failed.length).toBeGreaterThan(20);
+    expect(failed.every((r) => r.status === 503 && r.arrival >= 63 && r.arrival < 64)).toBe(true);
+    expect(via(rec, 64, 65)).toEqual(new Set([2]));
+    expect(via(rec, 65, 66)).toEqual(new Set([2, 3]));
+    expect(via(rec, 69, 180)).toEqual(new Set([4, 5]));
+  });
+});

@@ -303,7 +303,15 @@ function summaryTable(summary: RunSummary, settings: RunSettings | undefined, ax
       return `<p class="note">Activators restarted (a rolling restart of their Deployment) from ${n(r.fromSeconds)} s: ${complete}; ${drained}${failed}.</p>`;
     })
     .join('');
-  return `<table class="summary">\n${head}\n${body}\n</table>\n${nr}${fl}${dn}${ac}${ro}`;
+  const de = (summary.activatorDeletions ?? [])
+    .map((x) => {
+      const ready = x.replacementReadySeconds === null ? `${escapeHtml(x.replacement)} was not Ready when the run ended` : `${escapeHtml(x.replacement)} replaced it at ${n(x.replacementReadySeconds)} s`;
+      const drained = x.drainedSeconds === null ? 'it was still draining when the run ended' : `it had drained by ${n(x.drainedSeconds)} s`;
+      const failed = x.failedRequests > 0 ? ` (${n(x.failedRequests)} request${x.failedRequests === 1 ? '' : 's'} it still held when its ${ACTIVATOR_GRACE_SECONDS} s grace period ended got 503)` : '';
+      return `<p class="note">${escapeHtml(x.activator)} deleted at ${n(x.fromSeconds)} s: ${ready}; ${drained}${failed}.</p>`;
+    })
+    .join('');
+  return `<table class="summary">\n${head}\n${body}\n</table>\n${nr}${fl}${dn}${ac}${ro}${de}`;
 }
 
 const STYLE = `
