@@ -37,6 +37,19 @@ function burst(o: { activators?: number; updates?: unknown[]; cluster?: Record<s
   ).world;
 }
 
+/** The scenario with these updates and cluster fields is refused with one line starting with `message`. */
+function expectRefusal(updates: unknown[], cluster: Record<string, unknown>, message: string): void {
+  let m = '';
+  try {
+    burst({ updates, cluster });
+  } catch (e) {
+    expect(e).toBeInstanceOf(ScenarioError);
+    m = (e as Error).message;
+  }
+  expect(m.startsWith(message), m).toBe(true);
+  expect(m).not.toContain('\n');
+}
+
 /** 15-minute jobs (CC 1, timeouts raised to 30 min) at one per 20 s; the activators restart at 5 min. */
 function jobs(duration = '30m') {
   return scenarioFromValue(
@@ -177,17 +190,7 @@ describe('restartActivators validation', () => {
     [[{ at: '10s', restartActivators: { startup: '30s' } }, { at: '20s', restartActivators: {} }], {}, "rollout.yaml: updates[1].restartActivators: the activators' rollout from 10s is complete at 40s: start the next one after that"],
     [[{ at: '10s', restartActivators: { startup: '30s' } }, { at: '40s', restartActivators: {} }], {}, "rollout.yaml: updates[1].restartActivators: the activators' rollout from 10s is complete at 40s"],
     [[{ at: '10s', restartActivators: { startup: '-1s' } }], {}, 'rollout.yaml: updates[0].restartActivators.startup:'],
-  ])('refuses %j', (updates, cluster, message) => {
-    let m = '';
-    try {
-      burst({ updates, cluster });
-    } catch (e) {
-      expect(e).toBeInstanceOf(ScenarioError);
-      m = (e as Error).message;
-    }
-    expect(m.startsWith(message), m).toBe(true);
-    expect(m).not.toContain('\n');
-  });
+  ])('refuses %j', expectRefusal);
 
   it('takes a crash before it and a second rollout once the first is complete', () => {
     const spec = burst({ activators: 2, updates: [{ at: '61s', crashActivator: { activator: 1, downtime: '1s' } }, { at: '63s', restartActivators: { startup: '2s' } }, { at: '67.5s', restartActivators: { startup: '1s' } }] });
@@ -259,17 +262,7 @@ describe('deleting an activator pod (kubectl delete pod)', () => {
     [[{ at: '10s', crashActivator: { downtime: '5s' } }, { at: '15s', deleteActivator: {} }], {}, 'rollout.yaml: updates[1].deleteActivator: activator 0 is down from its crash at 10s until 15s'],
     [[{ at: '10s', deleteActivator: { activator: 1 } }], {}, 'rollout.yaml: updates[0].deleteActivator.activator: the cluster has 1 activator (cluster.activators), numbered from 0: no activator 1'],
     [[{ at: '10s', deleteActivator: {} }], { activatorCpu: { perRequest: '1ms' } }, 'rollout.yaml: updates[0].deleteActivator: deleting an activator is not simulated with cluster.activatorCpu'],
-  ])('refuses %j', (updates, cluster, message) => {
-    let m = '';
-    try {
-      burst({ updates, cluster });
-    } catch (e) {
-      expect(e).toBeInstanceOf(ScenarioError);
-      m = (e as Error).message;
-    }
-    expect(m.startsWith(message), m).toBe(true);
-    expect(m).not.toContain('\n');
-  });
+  ])('refuses %j', expectRefusal);
 
   it('takes a deletion of each activator (none left between the second and the first replacement), and a rollout once the replacements are Ready', () => {
     const spec = burst({ activators: 2, updates: [{ at: '62s', deleteActivator: { activator: 1, startup: '2s' } }, { at: '63s', deleteActivator: { startup: '2s' } }, { at: '66s', restartActivators: { startup: '1s' } }] });
