@@ -101,7 +101,7 @@ describe('a rolling restart of the activators (one replica)', () => {
     const layers = (waiting.spec as unknown as { vconcat: Array<{ layer: Array<{ encoding?: { fill?: { datum: string } }; data?: { values: unknown[] } }> }> }).vconcat[0]!.layer;
     const band = layers.find((l) => l.encoding?.fill?.datum === 'activators restarting (old ones draining)')!;
     expect(band.data!.values).toEqual([{ s: 63, e: 118 }]);
-    expect(waiting.explanation).toContain('Olive shading marks a rolling restart of the activators');
+    expect(waiting.explanation).toContain('Olive shading marks activators being replaced (a rolling restart, or a deleted activator and its replacement)');
     // Without a rollout, no band and no sentence.
     const plain = join(mkdtempSync(join(tmpdir(), 'knsim-rollout-')), 'run');
     runWorld(burst({ updates: [] }), { outDir: plain, trace: { mode: 'none' } });
@@ -252,6 +252,12 @@ describe('deleting an activator pod (kubectl delete pod)', () => {
     const data = loadRunData(out);
     const html = buildHtml({ summary: data.summary, settings: data.settings, axis: reportCharts(data).ctx.axis, charts: [], missing: [] });
     expect(html).toContain('<p class="note">activator-0 deleted at 63 s: activator-1 replaced it at 73 s; it had drained by 108 s.</p>');
+    // The waiting chart shades it from the deletion until the deleted activator exited.
+    const waiting = reportCharts(data).charts.find((c) => c.id === 'waiting')!;
+    const layers = (waiting.spec as unknown as { vconcat: Array<{ layer: Array<{ encoding?: { fill?: { datum: string } }; data?: { values: unknown[] } }> }> }).vconcat[0]!.layer;
+    const band = layers.find((l) => l.encoding?.fill?.datum === 'activators restarting (old ones draining)')!;
+    expect(band.data!.values).toEqual([{ s: 63, e: 108 }]);
+    expect(waiting.explanation).toContain('Olive shading marks activators being replaced');
   });
 
   it.each([

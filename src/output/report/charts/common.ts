@@ -167,10 +167,15 @@ const AUTOSCALER_DOWN = "Knative's autoscaler down (no decider)";
 const ACTIVATOR_DOWN = 'an activator down (crashed)';
 const ACTIVATOR_ROLLOUT = 'activators restarting (old ones draining)';
 
-/** From each rolling restart of the activators until its old activators had all exited (summary.json's `activatorRollouts`). */
+/**
+ * From each rolling restart of the activators, or deletion of one, until the old activators had
+ * exited (summary.json's `activatorRollouts` and `activatorDeletions`), merged where they overlap.
+ */
 export function activatorRolloutIntervals(ctx: ChartContext): Interval[] {
-  const rollouts = ctx.run.summary.activatorRollouts ?? [];
-  return rollouts.map((r) => ({ start: r.fromSeconds, end: r.drainedSeconds ?? ctx.axis.durationSeconds }));
+  const { activatorRollouts = [], activatorDeletions = [] } = ctx.run.summary;
+  const end = ctx.axis.durationSeconds;
+  const ivs = [...activatorRollouts, ...activatorDeletions].map((r) => ({ start: r.fromSeconds, end: r.drainedSeconds ?? end })).sort((a, b) => a.start - b.start);
+  return mergeIntervals(ivs, 1e-9);
 }
 
 /** When an activator was down after a crash (summary.json's `activatorDown`), merged over activators. */

@@ -53,9 +53,9 @@ export function waitingChart(ctx: ChartContext): Chart | undefined {
       'Requests held by the activators (while the SKS is in Proxy mode, marked by the purple strip, e.g. during a cold start) and requests queued in the pods’ queue-proxies because every container slot was busy.' +
       (ctx.run.summary.autoscalerDown === undefined ? '' : ' Grey shading marks when Knative’s autoscaler was down (restarting): what queued then waited for it to come back.') +
       (ctx.run.summary.activatorDown === undefined ? '' : ' Brown shading marks when an activator was down after a crash: what it held failed with 503 as it went, and the others (or, with none left, the ready pods) took the requests.') +
-      (ctx.run.summary.activatorRollouts === undefined
+      (ctx.run.summary.activatorRollouts === undefined && ctx.run.summary.activatorDeletions === undefined
         ? ''
-        : ` Olive shading marks a rolling restart of the activators, from its start until the last old activator exited: new requests go to the new ones once Ready, and each old one answers what it holds, up to its ${ACTIVATOR_GRACE_SECONDS} s grace period.`),
+        : ` Olive shading marks activators being replaced (a rolling restart, or a deleted activator and its replacement), from the start until the last old activator exited: new requests go to the new ones once Ready, and each old one answers what it holds, up to its ${ACTIVATOR_GRACE_SECONDS} s grace period.`),
     spec: topLevel(
       'Where requests wait',
       withLines(`Requests waiting, sampled at each whole second: buffered by the activators, or queued in a queue-proxy behind containerConcurrency.${aggregationNote(ctx.axis, 'the maximum in each bucket')}`, note),
