@@ -1,8 +1,9 @@
 /**
- * A rolling restart of the activator Deployment (`kubectl rollout restart deployment/activator
- * -n knative-serving`, as a Knative upgrade does): the Deployment controller's RollingUpdate
- * with its default fenceposts (core's rollingUpdateStep), and the graceful exit of every old
- * activator pod it deletes (knative/serving cmd/activator/main.go).
+ * Activator pods replaced while a run goes on: a rolling restart of the activator Deployment
+ * (`kubectl rollout restart deployment/activator -n knative-serving`, as a Knative upgrade does;
+ * the Deployment controller's RollingUpdate with its default fenceposts, core's rollingUpdateStep),
+ * a deleted activator pod and its ReplicaSet's replacement, and the graceful exit of every
+ * activator pod deleted, by those or by the activator HPA (knative/serving cmd/activator/main.go).
  */
 import { ACTIVATOR_DRAIN_SECONDS, ACTIVATOR_GRACE_SECONDS } from '../core/autoscaler/index.js';
 import { defaultRollingUpdateFenceposts, rollingUpdateStep, type RollingUpdateFenceposts } from '../core/capacity/index.js';

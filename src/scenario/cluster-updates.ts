@@ -240,6 +240,24 @@ export function autoscalerRestarts(file: string, updates: readonly ClusterUpdate
   return out;
 }
 
+/**
+ * The activator an update names (default 0), checked: the cluster has it, and no activator HPA
+ * scales the pool (`what` says what is not simulated then).
+ */
+function namedActivator(file: string, path: (...segs: PathSegment[]) => string, index: number | undefined, activators: number, activatorHpa: boolean, what: string): number {
+  if (activatorHpa) throw new ScenarioError(file, path(), `${what} is not simulated with cluster.activatorCpu (the activator HPA scales those pods): leave one of them out`);
+  const i = index ?? 0;
+  if (i >= activators) {
+    throw new ScenarioError(file, path('activator'), `the cluster has ${activators} activator${activators === 1 ? '' : 's'} (cluster.activators), numbered from 0: no activator ${i}`);
+  }
+  return i;
+}
+
+/** The crash that has `activator` (any, if undefined) down at `t`, its end instant included (it is back only after it). */
+function crashDownAt(crashes: readonly ActivatorCrashSpec[], t: number, activator?: number): ActivatorCrashSpec | undefined {
+  return crashes.find((x) => (activator === undefined || x.activator === activator) && x.atSeconds <= t && t <= x.atSeconds + x.downtimeSeconds);
+}
+
 /** A crash of one activator's container (top-level `updates[].crashActivator`). */
 export interface ActivatorCrashSpec {
   atSeconds: number;
@@ -260,13 +278,7 @@ export function activatorCrashes(file: string, updates: readonly ClusterUpdateIn
     const c = u.crashActivator;
     if (c === undefined) return;
     const path = (...segs: PathSegment[]): string => formatPath(['updates', j, 'crashActivator', ...segs]);
-    if (activatorHpa) {
-      throw new ScenarioError(file, path(), 'an activator crash is not simulated with cluster.activatorCpu (the activator HPA scales those pods): leave one of them out');
-    }
-    const index = c.activator ?? 0;
-    if (index >= activators) {
-      throw new ScenarioError(file, path('activator'), `the cluster has ${activators} activator${activators === 1 ? '' : 's'} (cluster.activators), numbered from 0: no activator ${index}`);
-    }
+    const index = namedActivator(file, path, c.activator, activators, activatorHpa, 'an activator crash');
     const prev = out.filter((x) => x.activator === index).pop();
     if (prev !== undefined && u.at < prev.atSeconds + prev.downtimeSeconds) {
       throw new ScenarioError(file, path(), `activator ${index} is still down from its crash at ${fmtSeconds(prev.atSeconds)} until ${fmtSeconds(prev.atSeconds + prev.downtimeSeconds)}`);
@@ -320,7 +332,7 @@ export function activatorRollouts(
       throw new ScenarioError(file, path, 'a rolling restart of the activators is not simulated with cluster.activatorCpu (the activator HPA scales those pods): leave one of them out');
     }
     // Its end instant is refused too: the rollout would start before the crashed activator is back.
-    const down = crashes.find((x) => x.atSeconds <= u.at && u.at <= x.atSeconds + x.downtimeSeconds);
+    const down = crashDownAt(crashes, u.at);
     if (down !== undefined) {
       throw new ScenarioError(file, path, `activator ${down.activator} is down from its crash at ${fmtSeconds(down.atSeconds)} until ${fmtSeconds(down.atSeconds + down.downtimeSeconds)}: restart the activators after that`);
     }
@@ -372,13 +384,7 @@ export function activatorDeletions(file: string, updates: readonly ClusterUpdate
     const d = u.deleteActivator;
     if (d === undefined) return;
     const path = (...segs: PathSegment[]): string => formatPath(['updates', j, 'deleteActivator', ...segs]);
-    if (activatorHpa) {
-      throw new ScenarioError(file, path(), 'deleting an activator is not simulated with cluster.activatorCpu (the activator HPA scales those pods): leave one of them out');
-    }
-    const index = d.activator ?? 0;
-    if (index >= activators) {
-      throw new ScenarioError(file, path('activator'), `the cluster has ${activators} activator${activators === 1 ? '' : 's'} (cluster.activators), numbered from 0: no activator ${index}`);
-    }
+    const index = namedActivator(file, path, d.activator, activators, activatorHpa, 'deleting an activator');
     if (firstRollout !== undefined && u.at >= firstRollout) {
       throw new ScenarioError(file, path(), `the activators are new pods after the restartActivators at ${fmtSeconds(firstRollout)}: knsim deletes only the activators the run starts with, so delete one before it`);
     }
@@ -386,7 +392,7 @@ export function activatorDeletions(file: string, updates: readonly ClusterUpdate
     if (gone !== undefined) {
       throw new ScenarioError(file, path(), `activator ${index} was deleted at ${fmtSeconds(gone.atSeconds)}: knsim deletes only the activators the run starts with`);
     }
-    const down = crashes.find((x) => x.activator === index && x.atSeconds <= u.at && u.at <= x.atSeconds + x.downtimeSeconds);
+    const down = crashDownAt(crashes, u.at, index);
     if (down !== undefined) {
       throw new ScenarioError(file, path(), `activator ${index} is down from its crash at ${fmtSeconds(down.atSeconds)} until ${fmtSeconds(down.atSeconds + down.downtimeSeconds)}: delete it after that`);
     }
