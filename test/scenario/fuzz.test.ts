@@ -55,6 +55,9 @@ function nest(depth: number, leaf: Json): Json {
 function mutateValue(doc: Json, r: () => number): void {
   const all = containers(doc);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+  // A fresh copy each time: the shared [] or { a: 1 } put into two places (or into itself, by a
+  // later edit) would make the document a graph with cycles, which no YAML file can be.
+  const odd = (): Json => structuredClone(pick(ODD_VALUES));
   const c = pick(all);
   const keys: Array<string | number> = Array.isArray(c) ? c.map((_, i) => i) : Object.keys(c);
   const set = (k: string | number, v: Json): void => {
@@ -64,8 +67,8 @@ function mutateValue(doc: Json, r: () => number): void {
   const op = Math.floor(r() * 8);
   if (keys.length === 0 || op === 0) {
     // Add a key or item: unknown, __proto__, or a known-looking one.
-    if (Array.isArray(c)) c.push(pick(ODD_VALUES));
-    else set(pick(['extra', '__proto__', 'rps', 'users', 'min-scale', 'initialPods', 'duration', 'ｎａｍｅ']), pick(ODD_VALUES));
+    if (Array.isArray(c)) c.push(odd());
+    else set(pick(['extra', '__proto__', 'rps', 'users', 'min-scale', 'initialPods', 'duration', 'ｎａｍｅ']), odd());
     return;
   }
   const k = pick(keys);
@@ -85,21 +88,21 @@ function mutateValue(doc: Json, r: () => number): void {
     case 3: // swap type
     case 4: {
       const v = (c as Record<string | number, Json>)[k];
-      const swaps: Json[] = typeof v === 'number' ? [String(v), [v], { v }, v > 0 ? -v : 1e12] : typeof v === 'string' ? [Number(v.replace(/[^0-9.]/g, '')) || 7, [v], v + v, v.toUpperCase()] : [pick(ODD_VALUES), 'x', 0];
+      const swaps: Json[] = typeof v === 'number' ? [String(v), [v], { v }, v > 0 ? -v : 1e12] : typeof v === 'string' ? [Number(v.replace(/[^0-9.]/g, '')) || 7, [v], v + v, v.toUpperCase()] : [odd(), 'x', 0];
       set(k, pick(swaps));
       return;
     }
     case 5: // an odd value
-      set(k, pick(ODD_VALUES));
+      set(k, odd());
       return;
     case 6: // scale a number wildly
       {
         const v = (c as Record<string | number, Json>)[k];
-        set(k, typeof v === 'number' ? v * pick([1e6, 1e-9, -1, 1e300]) : typeof v === 'string' && /^\d/.test(v) ? `${pick(['0', '1e9', '-', '99999'])}${v}` : pick(ODD_VALUES));
+        set(k, typeof v === 'number' ? v * pick([1e6, 1e-9, -1, 1e300]) : typeof v === 'string' && /^\d/.test(v) ? `${pick(['0', '1e9', '-', '99999'])}${v}` : odd());
       }
       return;
     default: // deep nesting
-      set(k, nest(1 + Math.floor(r() * 200), pick(ODD_VALUES)));
+      set(k, nest(1 + Math.floor(r() * 200), odd()));
   }
 }
 

@@ -6,7 +6,9 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { checkInitialPlacement } from '../../src/scenario/initial-placement.js';
 import { loadScenario } from '../../src/scenario/load.js';
+import { checkWork } from '../../src/scenario/work-estimate.js';
 import { runKnsim } from '../support/cli.js';
 import { catchScenarioError } from './helpers.js';
 
@@ -70,5 +72,36 @@ describe('initialPods must fit the initial nodes', () => {
     expect(r.stderr).toBe(`knsim: ${file}: services[1].initialPods: ${RULE('b-00001', 'b-00001-deployment-0001')}\n`);
     expect(r.stdout).toBe('');
     expect(existsSync(out)).toBe(false);
+  });
+
+  it('places them without starting the clients: an absurd rate is left to the work estimate, not drawn at load', () => {
+    // A Poisson client at up to 1e300 requests/s: drawing its first arrival by thinning took a
+    // minute of CPU inside this check, before the work estimate could refuse the rate.
+    const dir = mkdtempSync(join(tmpdir(), 'knsim-initial-placement-'));
+    const file = join(dir, 'absurd.yaml');
+    writeFileSync(
+      file,
+      `name: absurd
+duration: 30s
+cluster:
+  nodePools:
+    - { name: std, cpu: "4", memory: 16Gi, pricePerHour: 0.2, initialNodes: 1, maxNodes: 2 }
+  nodeAutoscaler: { kind: cluster-autoscaler }
+services:${service('a', '1', 1)}
+clients:
+  - { name: c, service: a, open: { process: poisson, rate: { shape: sine, mean: 1, amplitude: 1e300, period: 30m } } }
+`,
+    );
+    const loaded = loadScenario(file);
+    let read = 0;
+    const clients = new Proxy([...loaded.world.clients], {
+      get(target, key, receiver) {
+        if (key === '0') read++;
+        return Reflect.get(target, key, receiver) as unknown;
+      },
+    });
+    checkInitialPlacement(file, { ...loaded.world, clients });
+    expect(read).toBe(0);
+    expect(catchScenarioError(() => checkWork(loaded)).message).toContain('a sine rate of up to 1e300 requests/s over 30 s = 3e301 requests exceeds the limit of 1e9 requests');
   });
 });
