@@ -488,6 +488,65 @@ scenario('activator-rollout', () => {
   });
 });
 
+scenario('node-drain', () => {
+  const r = runScenario('node-drain');
+  const spare = runScenario('node-drain', ['cluster.nodePools[0].initialNodes=4']);
+  const events = (run: typeof r, e: string) => run.rec.pods.filter((p) => p.event === e);
+  /** p99 (nearest rank) of the latencies of requests arriving in [from, to), rounded to the ms. */
+  const p99 = (run: typeof r, from: number, to: number) => {
+    const ms = run.ok.filter((q) => q.arrival >= from && q.arrival < to).map((q) => (q.end - q.arrival) * 1000).sort((a, b) => a - b);
+    return Math.round(ms[Math.ceil(ms.length * 0.99) - 1]!);
+  };
+  const replacements = (run: typeof r) => events(run, 'Pending').filter((p) => p.time === 300).map((p) => p.pod);
+  const boundAt = (run: typeof r, pod: (typeof r.rec.pods)[number]['pod']) => run.rec.pods.find((e) => e.pod === pod && e.event === 'Scheduled')!.time;
+  it('evicts the 3 pods of std-4-001 at 5m; they drain in 30 s, nothing fails, the node is deleted at 5m30s', () => {
+    const d = r.world.nodeDrains[0]!.record;
+    expect(d).toEqual({ node: 'std-4-001', fromSeconds: 300, outcome: 'Drained', evictedPods: 3, emptySeconds: 330, deletedSeconds: 330 });
+    expect(r.ok.length).toBe(r.reqs.length);
+    expect(replacements(r)).toHaveLength(3);
+  });
+  it('binds one replacement at once; two wait Pending about 2.5 minutes for a node the Cluster Autoscaler adds', () => {
+    const waits = replacements(r).map((p) => boundAt(r, p) - 300).sort((a, b) => a - b);
+    expect(waits[0]).toBeLessThan(1);
+    expect(waits[1]).toBeCloseTo(149.5, 1);
+    expect(waits[2]).toBeCloseTo(149.5, 1);
+  });
+  it('queues requests meanwhile (p99 409 ms from 5m to 7m40s against 251 ms before); the KPA panics and asks for 11 pods', () => {
+    expect(p99(r, 0, 300)).toBe(251);
+    expect(p99(r, 300, 460)).toBe(409);
+    const rev = r.rec.decisionsOf('api-00001').filter((d) => d.time > 300 && d.time < 460);
+    expect(rev.find((d) => d.inPanic)!.time).toBeCloseTo(308, 0);
+    expect(Math.max(...rev.map((d) => d.want))).toBe(11);
+    // Before the drain: min-scale's 8 pods, no panic.
+    expect(r.rec.decisionsOf('api-00001').filter((d) => d.time < 300).every((d) => !d.inPanic && d.want === 8)).toBe(true);
+  });
+  it('gets a second node from the Cluster Autoscaler that no pod uses, still there at the end', () => {
+    const added = r.world.cluster!.nodes.filter((n) => n.requestedAt > 300);
+    expect(added.map((n) => n.name)).toEqual(['std-4-004', 'std-4-005']);
+    const used = new Set(r.rec.pods.filter((p) => p.event === 'Scheduled').map((p) => p.pod.node!.name));
+    expect(used.has('std-4-004')).toBe(false);
+    expect(used.has('std-4-005')).toBe(true);
+  });
+  it('with a spare node the replacements start at once: p99 266 ms in that window, no node added', () => {
+    for (const p of replacements(spare)) expect(boundAt(spare, p) - 300).toBeLessThan(1);
+    expect(p99(spare, 300, 460)).toBe(266);
+    expect(spare.world.cluster!.nodes.filter((n) => n.requestedAt > 0)).toEqual([]);
+  });
+  it('says so in its description', () => {
+    const text = readFileSync(join(dir, 'node-drain.yaml'), 'utf8').replace(/\s+/g, ' ');
+    for (const phrase of [
+      "evicts the node's 3 pods at once",
+      'no request fails and the node is deleted at 5m30s',
+      'two wait Pending about 2.5 minutes',
+      'p99 409 ms between 5m and 7m40s, against 251 ms before',
+      'asks for 11 pods',
+      'p99 266 ms in that window, no node added',
+    ]) {
+      expect(text).toContain(phrase);
+    }
+  });
+});
+
 scenario('slow-start', () => {
   const PROBE = 'services[0].manifest.spec.template.spec.containers[0].startupProbe';
   const FAST = [`${PROBE}.periodSeconds=1`, `${PROBE}.failureThreshold=60`];

@@ -170,7 +170,8 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
     let inProgress = 0;
     let draining = 0;
     for (const n of c.nodes) {
-      if (n.state !== 'Tainted') continue;
+      // Its deletion tracker counts only the CA's own deletions, not a node the user drains.
+      if (n.state !== 'Tainted' || n.removedByUser) continue;
       inProgress++;
       if (n.workload.size > 0) draining++;
     }
@@ -188,6 +189,8 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
 
   /** A drained node is deleted at CA's first 5-second look, from the evictions, that finds its pods gone. */
   terminationAt(node: ClusterNode, now: number): number {
+    // A node the user drained is deleted by the user (its instance) once empty, not by the CA.
+    if (node.removedByUser) return now;
     return drainedNodeDeletionAt(node.drainAt, now);
   }
 

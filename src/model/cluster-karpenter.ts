@@ -452,6 +452,14 @@ export class KarpenterModel implements NodeAutoscaler {
     for (const n of cmd.old) this.cluster.drain(n, now);
   }
 
+  /**
+   * A node the user drained (`kubectl delete node` with Karpenter: its termination finalizer
+   * drains it and terminates the instance): the pool's floor is restored as after an expiry.
+   */
+  nodeDrainedByUser(node: ClusterNode, now: number): void {
+    this.restoreFloor(node.pool, now);
+  }
+
   /** The node termination controller terminates the instance (termination/controller.go). */
   terminationAt(node: ClusterNode, now: number): number {
     return instanceTerminationAt(node.drainAt, now, this.spec.config);

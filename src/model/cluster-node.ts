@@ -1,5 +1,6 @@
 import { addResources, lastPodEventAfter, subtractResources, type NodeTemplate, type NodeView, type PodResources, type Resources } from '../core/capacity/index.js';
 import type { NodeCpu } from './node-cpu.js';
+import type { NodeDrainRecord } from './node-drain.js';
 import type { Pod } from './pod.js';
 import type { Revision } from './revision.js';
 import type { NodePoolSpec } from './spec.js';
@@ -38,6 +39,8 @@ export class ClusterNode implements NodeView {
   taintedAt = Number.NaN;
   /** When its pods are evicted (taint + delay). */
   drainAt = Number.NaN;
+  /** Its pods have been evicted (once: a drain brought forward finds the later one done). */
+  evicted = false;
   deletedAt = Number.NaN;
   /** Karpenter's NodeClaim lastPodEventTime as of the last bind or unbind (NaN: no pod event yet); see lastPodEventTime. */
   private podEventAt = Number.NaN;
@@ -54,6 +57,10 @@ export class ClusterNode implements NodeView {
   memoryCrossedAt = Number.NaN;
   /** Its CPU as the pods that model CPU share it (made by the first of them). */
   cpu: NodeCpu | undefined = undefined;
+  /** Drained by the user (`updates[].drainNode`) rather than removed by the node autoscaler. */
+  removedByUser = false;
+  /** The drain that named it, if any: its empty and deleted times are written here. */
+  drainRecord: NodeDrainRecord | undefined = undefined;
 
   constructor(
     readonly name: string,

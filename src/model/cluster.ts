@@ -36,6 +36,8 @@ export interface NodeAutoscaler {
   nodeReady?(node: ClusterNode, now: number): void;
   /** When a node being removed, its last pod gone at `now`, is deleted (and billed no more); at once when absent. */
   terminationAt?(node: ClusterNode, now: number): number;
+  /** The user drained a Ready node, which is now being removed (`updates[].drainNode`). */
+  nodeDrainedByUser?(node: ClusterNode, now: number): void;
 }
 
 /**
@@ -180,6 +182,24 @@ export class Cluster {
     this.onEvict(node);
   }
 
+  /**
+   * `kubectl drain` of a registered node, then its instance deleted: a Ready node is cordoned
+   * and its pods evicted now; one already being removed has its pods evicted now if its
+   * evictions had not started (its autoscaler still deletes it).
+   */
+  drainByUser(node: ClusterNode, now: number): void {
+    if (node.state === 'Ready') {
+      node.removedByUser = true;
+      this.startRemoval(node, now, undefined);
+      this.drain(node, now);
+      this.autoscaler?.nodeDrainedByUser?.(node, now);
+    } else if (node.state === 'Tainted' && !node.evicted) {
+      // Brought forward from the autoscaler's own drain time (whose event then finds it done).
+      node.drainAt = now;
+      this.onEvict(node);
+    }
+  }
+
   /** A tainted node whose removal was called off (before its drain) takes pods again. */
   untaint(node: ClusterNode, now: number): void {
     if (node.state !== 'Tainted' || !Number.isNaN(node.drainAt)) return;
@@ -191,7 +211,8 @@ export class Cluster {
   }
 
   private onEvict = (node: ClusterNode): void => {
-    if (node.state !== 'Tainted') return;
+    if (node.state !== 'Tainted' || node.evicted) return;
+    node.evicted = true;
     const now = this.sim.now;
     for (const pod of [...node.workload]) if (pod.isOk) pod.revision.evict(pod, now);
     if (node.workload.size === 0) this.drained(node, now);
@@ -199,6 +220,7 @@ export class Cluster {
 
   /** A node being removed has no pod left: deleted now, or when its autoscaler terminates it. */
   private drained(node: ClusterNode, now: number): void {
+    if (node.drainRecord !== undefined && node.drainRecord.emptySeconds === null) node.drainRecord.emptySeconds = now;
     const at = this.autoscaler?.terminationAt?.(node, now) ?? now;
     if (at > now) this.sim.at(at, this.onTerminate, node);
     else this.delete(node, now);
@@ -214,6 +236,7 @@ export class Cluster {
     this.count(this.notDeleted, node.pool, -1);
     node.state = 'Deleted';
     node.deletedAt = now;
+    if (node.drainRecord !== undefined) node.drainRecord.deletedSeconds = now;
     this.world.network.nodeDeleted(node);
     const i = this.nodes.indexOf(node);
     if (i >= 0) this.nodes.splice(i, 1);

@@ -384,6 +384,11 @@ export interface WorldSpec {
    */
   activatorDeletions?: ReadonlyArray<{ atSeconds: number; activator: number; startupSeconds: number }> | undefined;
   /**
+   * Nodes drained and removed from their pools, by name, in order (top-level
+   * `updates[].drainNode`): `kubectl drain`, then the node's instance deleted.
+   */
+  nodeDrains?: ReadonlyArray<{ atSeconds: number; node: string }> | undefined;
+  /**
    * The most revision pods that may exist at once (knsim's --max-pods). The limits are checked on
    * an estimate before the run; this stops a run whose autoscaler asks for far more (a user
    * class returning 1e15) before it eats the machine. Undefined: no cap.

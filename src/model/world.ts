@@ -3,6 +3,7 @@ import { Simulation, type EventLane } from '../engine/simulation.js';
 import { Activator } from './activator.js';
 import { ActivatorPool } from './activator-pool.js';
 import { ActivatorDeletion, ActivatorRollout } from './activator-rollout.js';
+import { NodeDrain } from './node-drain.js';
 import { startClients } from './clients.js';
 import { Pod } from './pod.js';
 import type { Recorder } from './recorder.js';
@@ -140,6 +141,7 @@ export class World {
     }
     this.activatorDeletions = (spec.activatorDeletions ?? []).map((d) => new ActivatorDeletion(this, d.atSeconds, d.activator, d.startupSeconds));
     this.activatorRollouts = (spec.activatorRollouts ?? []).map((r) => new ActivatorRollout(this, r.atSeconds, r.startupSeconds));
+    this.nodeDrains = (spec.nodeDrains ?? []).map((d) => new NodeDrain(this, d.atSeconds, d.node));
   }
 
   /**
@@ -156,6 +158,8 @@ export class World {
   readonly activatorRollouts: readonly ActivatorRollout[];
   /** The activator pods deleted (top-level `updates[].deleteActivator`). */
   readonly activatorDeletions: readonly ActivatorDeletion[];
+  /** The nodes drained (top-level `updates[].drainNode`). */
+  readonly nodeDrains: readonly NodeDrain[];
 
   /**
    * An activator's container exits: it leaves the activator endpoints at once (its pod is not

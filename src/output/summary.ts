@@ -147,6 +147,19 @@ export interface RunSummary {
     failedRequests: number;
   }>;
   /**
+   * Nodes drained (`updates[].drainNode` within the run): the node, when, what the drain found
+   * (Drained; AlreadyRemoving, by the node autoscaler; NotFound), the pods it evicted, and when
+   * the node had no pod left and when it was deleted (null: not within the run). Absent without drains.
+   */
+  nodeDrains?: Array<{
+    node: string;
+    fromSeconds: number;
+    outcome: 'Drained' | 'AlreadyRemoving' | 'NotFound';
+    evictedPods: number;
+    emptySeconds: number | null;
+    deletedSeconds: number | null;
+  }>;
+  /**
    * Requests sent but not answered when the run ended (waiting at an activator, queued or
    * executing): the counts above are of answered requests. Absent when there were none.
    */

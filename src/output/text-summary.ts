@@ -50,6 +50,7 @@ export function textSummary(s: RunSummary, outDir: string, files: readonly strin
         (x.failedRequests > 0 ? `; ${x.failedRequests} request${x.failedRequests === 1 ? '' : 's'} it still held at its ${ACTIVATOR_GRACE_SECONDS} s grace period got 503` : ''),
     );
   }
+  for (const x of s.nodeDrains ?? []) lines.push(`node ${x.node} ${nodeDrainText(x)}`);
   if (s.autoscalerDown !== undefined) {
     lines.push(`Knative's autoscaler down: ${s.autoscalerDown.map((d) => `${d.fromSeconds}s–${d.untilSeconds === null ? 'end' : `${d.untilSeconds}s`}`).join(', ')} (the KPA scaled nothing meanwhile, not even from zero)`);
   }
@@ -66,4 +67,15 @@ export function textSummary(s: RunSummary, outDir: string, files: readonly strin
   const listed = [...files].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
   lines.push(`wrote ${outDir}/ (${listed.join(', ')})`);
   return lines.join('\n');
+}
+
+/** What became of a drained node, after its name: `drained at 300s: …`. */
+export function nodeDrainText(x: NonNullable<RunSummary['nodeDrains']>[number], unit = 's'): string {
+  const at = `${x.fromSeconds}${unit}`;
+  if (x.outcome === 'NotFound') return `not drained at ${at}: no such node then (not yet requested, still launching, or deleted)`;
+  const pods = `${x.evictedPods} pod${x.evictedPods === 1 ? '' : 's'} evicted`;
+  const empty = x.emptySeconds === null ? 'pods still terminating at the end' : `empty at ${x.emptySeconds}${unit}`;
+  const deleted = x.deletedSeconds === null ? 'not deleted by the end' : `deleted at ${x.deletedSeconds}${unit}`;
+  const already = x.outcome === 'AlreadyRemoving' ? ' (the node autoscaler was already removing it)' : '';
+  return `drained at ${at}${already}: ${pods}, ${empty}, ${deleted}`;
 }

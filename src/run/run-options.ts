@@ -78,7 +78,7 @@ function outage(at: number, downtime: number, durationSeconds: number): { fromSe
 /**
  * summary.json's `autoscalerDown` and `activatorDown` (the outages the scenario's updates put
  * within the run), `activatorRollouts` (the activators' rolling restarts that began in it) and
- * `activatorDeletions` (activator pods deleted in it).
+ * `activatorDeletions` (activator pods deleted in it) and `nodeDrains` (nodes drained in it).
  */
 export function noteOutages(summary: RunSummary, world: World): void {
   const spec = world.spec;
@@ -99,6 +99,10 @@ export function noteOutages(summary: RunSummary, world: World): void {
     .filter((x) => x.record.fromSeconds < d)
     .map((x) => ({ ...x.record, replacementReadySeconds: ms(x.record.replacementReadySeconds), drainedSeconds: ms(x.record.drainedSeconds) }));
   if (deletions.length > 0) summary.activatorDeletions = deletions;
+  const drains = world.nodeDrains
+    .filter((x) => x.record.fromSeconds < d)
+    .map((x) => ({ ...x.record, emptySeconds: ms(x.record.emptySeconds), deletedSeconds: ms(x.record.deletedSeconds) }));
+  if (drains.length > 0) summary.nodeDrains = drains;
 }
 
 /** The counts are of answered requests; those still waiting or executing when the run ended are counted apart. */

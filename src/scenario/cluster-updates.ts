@@ -9,7 +9,7 @@
 import { AUTOSCALING_GROUP } from '../core/autoscaler/index.js';
 import { rollingUpdatePlan } from '../core/capacity/index.js';
 import { checkAnnotationKeys } from './annotation-keys.js';
-import type { AutoscalingChange, RevisionSpec, ServiceSpec } from '../model/spec.js';
+import type { AutoscalingChange, NodePoolSpec, NodesSpec, RevisionSpec, ServiceSpec } from '../model/spec.js';
 import { readConfigMaps, type ClusterConfig, type ConfigMapsInput } from './configmaps.js';
 import { configMapSizeProblem, dataValueBytes } from './configmap-size.js';
 import { formatPath, ScenarioError, type PathSegment } from './errors.js';
@@ -66,8 +66,8 @@ export function applyClusterUpdates(input: ClusterUpdatesInput): ServiceSpec[] {
       throw new ScenarioError(file, at(j, 'at'), `updates must be in strictly increasing order of at (previous at ${fmtSeconds(lastAt)})`);
     }
     lastAt = u.at;
-    if (u.configMaps === undefined && u.patchRevision === undefined && u.deleteService === undefined && u.restartAutoscaler === undefined && u.crashActivator === undefined && u.restartActivators === undefined && u.deleteActivator === undefined) {
-      throw new ScenarioError(file, at(j), 'an update needs at least one of configMaps, patchRevision, deleteService, restartAutoscaler, crashActivator, restartActivators, deleteActivator');
+    if (u.configMaps === undefined && u.patchRevision === undefined && u.deleteService === undefined && u.restartAutoscaler === undefined && u.crashActivator === undefined && u.restartActivators === undefined && u.deleteActivator === undefined && u.drainNode === undefined) {
+      throw new ScenarioError(file, at(j), 'an update needs at least one of configMaps, patchRevision, deleteService, restartAutoscaler, crashActivator, restartActivators, deleteActivator, drainNode');
     }
 
     if (u.configMaps !== undefined) {
@@ -397,6 +397,49 @@ export function activatorDeletions(file: string, updates: readonly ClusterUpdate
       throw new ScenarioError(file, path(), `activator ${index} is down from its crash at ${fmtSeconds(down.atSeconds)} until ${fmtSeconds(down.atSeconds + down.downtimeSeconds)}: delete it after that`);
     }
     out.push({ atSeconds: u.at, activator: index, startupSeconds: d.startup ?? DEFAULT_ACTIVATOR_STARTUP_SECONDS });
+  });
+  return out;
+}
+
+/** A node drained and removed from its pool (top-level `updates[].drainNode`). */
+export interface NodeDrainSpec {
+  atSeconds: number;
+  /** The node's name, as the run names nodes: `<pool>-<NNN>`, numbered from 001 in each pool in the order they are requested. */
+  node: string;
+}
+
+/** The pool whose nodes are named like `node` (`<pool>-<NNN>`, NNN from 001), if any. */
+function poolOfNodeName(pools: readonly NodePoolSpec[], node: string): NodePoolSpec | undefined {
+  return pools.find((p) => {
+    if (!node.startsWith(`${p.name}-`)) return false;
+    const rest = node.slice(p.name.length + 1);
+    return /^[0-9]+$/.test(rest) && Number(rest) >= 1 && String(Number(rest)).padStart(3, '0') === rest;
+  });
+}
+
+/**
+ * The nodes drained among the updates, in order.
+ * @throws ScenarioError at `updates[j].drainNode.node` for a run without node pools, a name no
+ * pool's nodes can have, or a node drained twice.
+ */
+export function nodeDrains(file: string, updates: readonly ClusterUpdateInput[] | undefined, nodes: NodesSpec | undefined): NodeDrainSpec[] {
+  const out: NodeDrainSpec[] = [];
+  (updates ?? []).forEach((u, j) => {
+    const d = u.drainNode;
+    if (d === undefined) return;
+    const path = formatPath(['updates', j, 'drainNode', 'node']);
+    if (nodes === undefined) throw new ScenarioError(file, path, 'the run has no nodes to drain: add cluster.nodePools');
+    if (poolOfNodeName(nodes.pools, d.node) === undefined) {
+      const example = `${nodes.pools[0]!.name}-001`;
+      throw new ScenarioError(
+        file,
+        path,
+        `no node pool has a node named ${JSON.stringify(d.node)}: nodes are named <pool>-<NNN>, numbered from 001 in the order each pool requests them (e.g. ${example}; pools: ${nodes.pools.map((p) => p.name).join(', ')})`,
+      );
+    }
+    const again = out.find((x) => x.node === d.node);
+    if (again !== undefined) throw new ScenarioError(file, path, `node ${d.node} is already drained at ${fmtSeconds(again.atSeconds)} (a drained node is removed from its pool)`);
+    out.push({ atSeconds: u.at, node: d.node });
   });
   return out;
 }

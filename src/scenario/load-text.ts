@@ -9,7 +9,7 @@ import { Composer, isDocument, isNode, isScalar, LineCounter, Parser, visit, YAM
 import { kubectlTags } from './kubectl-yaml.js';
 import { checkWrittenMetadata, checkWrittenScenarioMetadata } from './metadata-values.js';
 import type { ActivatorCpuSpec, ClientSpec, RequestTraceMode, ServiceSpec, StartCondition, WorldSpec } from '../model/spec.js';
-import { activatorCrashes, activatorDeletions, activatorRollouts, applyClusterUpdates, autoscalerRestarts, DEFAULT_ACTIVATOR_STARTUP_SECONDS } from './cluster-updates.js';
+import { activatorCrashes, activatorDeletions, activatorRollouts, applyClusterUpdates, autoscalerRestarts, DEFAULT_ACTIVATOR_STARTUP_SECONDS, nodeDrains } from './cluster-updates.js';
 import { checkInitialPlacement } from './initial-placement.js';
 import { readConfigMaps, type ClusterConfig, type KeyWhere } from './configmaps.js';
 import type { AutoscalerClass } from '../core/autoscaler/index.js';
@@ -299,6 +299,8 @@ export function scenarioFromValueWith(
   if (deletions.length > 0) world.activatorDeletions = deletions;
   const rollouts = activatorRollouts(file, s.updates, world.cluster.activatorReplicas, world.cluster.activatorCpu !== undefined, crashes, deletions);
   if (rollouts.length > 0) world.activatorRollouts = rollouts;
+  const drains = nodeDrains(file, s.updates, world.cluster.nodes);
+  if (drains.length > 0) world.nodeDrains = drains;
   checkInitialPlacement(file, world);
   const unique = [...new Set(warnings)];
   return { file, name: s.name, description: s.description ?? '', traceMode, series: s.series ?? true, world, revisionOrigins, configMapWhere: cms.where, ...(unique.length > 0 ? { warnings: unique } : {}), ...(s.expect !== undefined ? { expect: s.expect } : {}) };

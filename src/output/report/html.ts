@@ -9,6 +9,7 @@ import { type TimeAxis, bucketLabel } from './aggregate.js';
 import type { Chart } from './charts/index.js';
 import { CHART_RUNNER, escapeHtml, pageHead } from './page.js';
 import { percentOf } from '../percent.js';
+import { nodeDrainText } from '../text-summary.js';
 
 export { escapeHtml };
 
@@ -311,7 +312,8 @@ function summaryTable(summary: RunSummary, settings: RunSettings | undefined, ax
       return `<p class="note">${escapeHtml(x.activator)} deleted at ${n(x.fromSeconds)} s: ${ready}; ${drained}${failed}.</p>`;
     })
     .join('');
-  return `<table class="summary">\n${head}\n${body}\n</table>\n${nr}${fl}${dn}${ac}${ro}${de}`;
+  const dr = (summary.nodeDrains ?? []).map((x) => `<p class="note">Node ${escapeHtml(x.node)} ${escapeHtml(nodeDrainText(x, ' s'))}.</p>`).join('');
+  return `<table class="summary">\n${head}\n${body}\n</table>\n${nr}${fl}${dn}${ac}${ro}${de}${dr}`;
 }
 
 const STYLE = `

@@ -1,0 +1,59 @@
+/**
+ * `kubectl drain` of a node, then its instance deleted (top-level `updates[].drainNode`), as a
+ * node upgrade or a decommission does: cordoned at once (no new pod binds), its Knative pods
+ * evicted at once (Knative sets no PodDisruptionBudget on revision pods, so nothing holds them;
+ * each terminates gracefully and its ReplicaSet creates a replacement elsewhere), and the node
+ * deleted once the last of them is gone, its pool one node smaller.
+ */
+import type { ClusterNode } from './cluster-node.js';
+import type { World } from './world.js';
+
+/** One drain as summary.json reports it. */
+export interface NodeDrainRecord {
+  node: string;
+  fromSeconds: number;
+  /**
+   * What the drain found: the node Ready (`Drained`), already being removed by the node autoscaler
+   * (`AlreadyRemoving`: its pods are evicted now if its own evictions had not started), or no such
+   * node (`NotFound`, as kubectl says: not requested by then, still launching, or deleted).
+   */
+  outcome: 'Drained' | 'AlreadyRemoving' | 'NotFound';
+  /** Its pods evicted by the drain. */
+  evictedPods: number;
+  /** When its last pod was gone, and when the node was deleted (null: not within the run, or NotFound). */
+  emptySeconds: number | null;
+  deletedSeconds: number | null;
+}
+
+export class NodeDrain {
+  readonly record: NodeDrainRecord;
+
+  constructor(
+    private readonly world: World,
+    atSeconds: number,
+    node: string,
+  ) {
+    this.record = { node, fromSeconds: atSeconds, outcome: 'NotFound', evictedPods: 0, emptySeconds: null, deletedSeconds: null };
+    world.sim.at(atSeconds, this.onDrain, this);
+  }
+
+  private onDrain(this: void, self: NodeDrain): void {
+    const cluster = self.world.cluster!;
+    const now = self.world.sim.now;
+    const r = self.record;
+    // A node still launching has no Node object yet: kubectl finds only registered ones.
+    const node = cluster.nodes.find((n) => n.name === r.node && (n.state === 'Ready' || n.state === 'Tainted'));
+    if (node === undefined) return;
+    const before = countMovable(node);
+    node.drainRecord = r;
+    r.outcome = node.state === 'Ready' ? 'Drained' : 'AlreadyRemoving';
+    cluster.drainByUser(node, now);
+    r.evictedPods = before - countMovable(node);
+  }
+}
+
+function countMovable(node: ClusterNode): number {
+  let n = 0;
+  for (const p of node.workload) if (p.isOk) n++;
+  return n;
+}
