@@ -20,7 +20,10 @@ export interface NodeDrainRecord {
   outcome: 'Drained' | 'AlreadyRemoving' | 'NotFound';
   /** Its pods evicted by the drain. */
   evictedPods: number;
-  /** When its last pod was gone, and when the node was deleted (null: not within the run, or NotFound). */
+  /**
+   * When its last pod was gone (the drain's own time for a node already empty), and when the node
+   * was deleted (null: not within the run, or NotFound).
+   */
   emptySeconds: number | null;
   deletedSeconds: number | null;
 }
@@ -49,6 +52,8 @@ export class NodeDrain {
     r.outcome = node.state === 'Ready' ? 'Drained' : 'AlreadyRemoving';
     cluster.drainByUser(node, now);
     r.evictedPods = before - countMovable(node);
+    // One its autoscaler had already emptied (waiting to be deleted) has been empty since before the drain.
+    if (r.emptySeconds === null && node.workload.size === 0) r.emptySeconds = now;
   }
 }
 
