@@ -4,6 +4,7 @@
  */
 import { idleCostText } from './cluster-accounting.js';
 import type { RunSummary } from './summary.js';
+import { nodeDrainText } from './text-summary.js';
 
 export interface CapacityPlan {
   scenario: string;
@@ -18,6 +19,8 @@ export interface CapacityPlan {
   /** Requests that waited at an activator for a pod (all causes). */
   coldStartRequests: number;
   cost: { total: number; perDay: number; idle: number; perRevision: Record<string, number> };
+  /** The nodes the scenario drains (`updates[].drainNode`), as summary.json has them; absent without drains. */
+  nodeDrains?: NonNullable<RunSummary['nodeDrains']>;
 }
 
 /** undefined when the run had no node pools. */
@@ -33,6 +36,7 @@ export function capacityPlan(s: RunSummary): CapacityPlan | undefined {
     podStartsWaitingForNodes: s.nodes.podsWaitedForNode,
     coldStartRequests: s.overall.coldStartRequests,
     cost: { total: s.cost.total, perDay: s.cost.perDay, idle: s.cost.idle, perRevision: s.cost.perRevision },
+    ...(s.nodeDrains !== undefined ? { nodeDrains: s.nodeDrains } : {}),
   };
 }
 
@@ -46,6 +50,7 @@ export function planText(p: CapacityPlan): string {
     `pods that waited for node room:  ${p.podStartsWaitingForNodes} (Unschedulable at least once; cold-start requests, all causes: ${p.coldStartRequests})`,
     `cost:                            ${dollars(p.cost.total)} total, ${dollars(p.cost.perDay)} per simulated day, ${idleCostText(p.cost.total, p.cost.idle, dollars, 1)}`,
     ...Object.entries(p.cost.perRevision).map(([rev, v]) => `  ${rev}: ${dollars(v)}`),
+    ...(p.nodeDrains ?? []).map((d) => `node drain:                      ${d.node} ${nodeDrainText(d)}`),
   ];
   return lines.join('\n');
 }

@@ -4,7 +4,7 @@ import type { RequestTraceMode, WorldSpec } from '../model/spec.js';
 import { World } from '../model/world.js';
 import type { RunSummary } from '../output/summary.js';
 import { RunRecorder } from './run-recorder.js';
-import { clusterOutputs, finishSummary, noteInFlightAtEnd, runRecorderOptions } from './run-options.js';
+import { clusterOutputs, finishSummary, noteInFlightAtEnd, noteOutages, runRecorderOptions } from './run-options.js';
 import { runSettings } from './settings.js';
 import { stageDirectory, type StagedDirectory, type StageOptions } from '../output/staged-dir.js';
 import { toOutputError } from '../output/output-error.js';
@@ -51,6 +51,8 @@ export function summarizeWorld(spec: WorldSpec): RunSummary {
     events: world.sim.events,
     wallSeconds: Math.round(wallSeconds * 1000) / 1000,
   });
+  // The same summary as a run's summary.json (knsim plan states the drains from it).
+  noteOutages(summary, world);
   noteInFlightAtEnd(summary, world);
   return summary;
 }

@@ -21,6 +21,14 @@ describe('knsim plan', () => {
     expect(out).toContain('pods that waited for node room:  1 (Unschedulable at least once; cold-start requests, all causes: ');
     expect(out).toContain('$0.3997 total, $9.5933 per simulated day');
   });
+  it('states a scenario\'s node drains (node-drain: the node emptied and deleted 30 s after it)', () => {
+    const file = resolve(root, 'scenarios/node-drain.yaml');
+    const out = execFileSync('node', [bin, 'plan', file], { cwd: root, encoding: 'utf8' });
+    expect(out).toContain('node drain:                      std-4-001 drained at 300s: 3 pods evicted, empty at 330s, deleted at 330s');
+    const plan = JSON.parse(execFileSync('node', [bin, 'plan', file, '--json'], { cwd: root, encoding: 'utf8' }));
+    expect(plan.nodeDrains).toEqual([{ node: 'std-4-001', fromSeconds: 300, outcome: 'Drained', evictedPods: 3, emptySeconds: 330, deletedSeconds: 330 }]);
+    expect(JSON.parse(execFileSync('node', [bin, 'plan', a9, '--json'], { cwd: root, encoding: 'utf8' })).nodeDrains).toBeUndefined();
+  });
   it('a bigger node type through --set: one 8-CPU node holds all four pods, nothing waits', () => {
     const plan = JSON.parse(execFileSync('node', [bin, 'plan', a9, '--json', '--set', 'cluster.nodePools[0].cpu=8'], { cwd: root, encoding: 'utf8' }));
     expect(plan).toMatchObject({ peakNodes: 1, longestPendingSeconds: 0, podStartsWaitingForNodes: 0 });
