@@ -22,24 +22,28 @@ const service = (name: string, cpu: string, initialPods: number): string => `
           spec: { containers: [{ image: app, resources: { requests: { cpu: "${cpu}" } } }] }
     initialPods: ${initialPods}`;
 
-/** Two services of 3-CPU pods on 4-CPU nodes: one pod per node. */
-function scenario(initialNodes: number, podsA: number, podsB: number): string {
-  const dir = mkdtempSync(join(tmpdir(), 'knsim-initial-placement-'));
-  const file = join(dir, 'nodes.yaml');
+/** `name`.yaml in a fresh temporary folder: a scenario of that name, 30 s, one node pool, these services and clients. */
+function writeScenario(name: string, initialNodes: number, maxNodes: number, services: string, clients: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'knsim-initial-placement-')), `${name}.yaml`);
   writeFileSync(
     file,
-    `name: nodes
+    `name: ${name}
 duration: 30s
 cluster:
   nodePools:
-    - { name: std, cpu: "4", memory: 16Gi, pricePerHour: 0.2, initialNodes: ${initialNodes}, maxNodes: 10 }
+    - { name: std, cpu: "4", memory: 16Gi, pricePerHour: 0.2, initialNodes: ${initialNodes}, maxNodes: ${maxNodes} }
   nodeAutoscaler: { kind: cluster-autoscaler }
-services:${service('a', '3', podsA)}${service('b', '3', podsB)}
+services:${services}
 clients:
-  - { name: c, service: a, open: { process: uniform, rate: { shape: constant, rps: 1 } } }
+  - ${clients}
 `,
   );
   return file;
+}
+
+/** Two services of 3-CPU pods on 4-CPU nodes: one pod per node. */
+function scenario(initialNodes: number, podsA: number, podsB: number): string {
+  return writeScenario('nodes', initialNodes, 10, `${service('a', '3', podsA)}${service('b', '3', podsB)}`, '{ name: c, service: a, open: { process: uniform, rate: { shape: constant, rps: 1 } } }');
 }
 
 const RULE = (rev: string, pod: string): string =>
@@ -77,21 +81,7 @@ describe('initialPods must fit the initial nodes', () => {
   it('places them without starting the clients: an absurd rate is left to the work estimate, not drawn at load', () => {
     // A Poisson client at up to 1e300 requests/s: drawing its first arrival by thinning took a
     // minute of CPU inside this check, before the work estimate could refuse the rate.
-    const dir = mkdtempSync(join(tmpdir(), 'knsim-initial-placement-'));
-    const file = join(dir, 'absurd.yaml');
-    writeFileSync(
-      file,
-      `name: absurd
-duration: 30s
-cluster:
-  nodePools:
-    - { name: std, cpu: "4", memory: 16Gi, pricePerHour: 0.2, initialNodes: 1, maxNodes: 2 }
-  nodeAutoscaler: { kind: cluster-autoscaler }
-services:${service('a', '1', 1)}
-clients:
-  - { name: c, service: a, open: { process: poisson, rate: { shape: sine, mean: 1, amplitude: 1e300, period: 30m } } }
-`,
-    );
+    const file = writeScenario('absurd', 1, 2, service('a', '1', 1), '{ name: c, service: a, open: { process: poisson, rate: { shape: sine, mean: 1, amplitude: 1e300, period: 30m } } }');
     const loaded = loadScenario(file);
     let read = 0;
     const clients = new Proxy([...loaded.world.clients], {
