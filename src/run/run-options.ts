@@ -77,7 +77,7 @@ function outage(at: number, downtime: number, durationSeconds: number): { fromSe
 
 /**
  * summary.json's `autoscalerDown` and `activatorDown` (the outages the scenario's updates put
- * within the run), `activatorRollouts` (the activators' rolling restarts that began in it) and
+ * within the run), `activatorRollouts` (the activators' rolling restarts that began in it),
  * `activatorDeletions` (activator pods deleted in it) and `nodeDrains` (nodes drained in it).
  */
 export function noteOutages(summary: RunSummary, world: World): void {
