@@ -5,7 +5,6 @@
  * each terminates gracefully and its ReplicaSet creates a replacement elsewhere), and the node
  * deleted once the last of them is gone, its pool one node smaller.
  */
-import type { ClusterNode } from './cluster-node.js';
 import type { World } from './world.js';
 
 /** One drain as summary.json reports it. */
@@ -47,18 +46,12 @@ export class NodeDrain {
     // A node still launching has no Node object yet: kubectl finds only registered ones.
     const node = cluster.nodes.find((n) => n.name === r.node && (n.state === 'Ready' || n.state === 'Tainted'));
     if (node === undefined) return;
-    const before = countMovable(node);
+    const before = node.movablePods().length;
     node.drainRecord = r;
     r.outcome = node.state === 'Ready' ? 'Drained' : 'AlreadyRemoving';
     cluster.drainByUser(node, now);
-    r.evictedPods = before - countMovable(node);
+    r.evictedPods = before - node.movablePods().length;
     // One its autoscaler had already emptied (waiting to be deleted) has been empty since before the drain.
     if (r.emptySeconds === null && node.workload.size === 0) r.emptySeconds = now;
   }
-}
-
-function countMovable(node: ClusterNode): number {
-  let n = 0;
-  for (const p of node.workload) if (p.isOk) n++;
-  return n;
 }
