@@ -488,6 +488,35 @@ scenario('activator-rollout', () => {
   });
 });
 
+scenario('node-drain-pdb', () => {
+  const r = runScenario('node-drain-pdb');
+  const evicted = r.rec.pods.filter((p) => p.event === 'Terminating' && p.pod.node?.name === 'std-4-001').map((p) => p.time);
+  it('evicts one pod at 5m and the others at 5m15s and 8m, after 39 refused evictions; the node goes at 8m30s', () => {
+    expect(evicted).toEqual([300, 315, 480]);
+    expect(r.world.nodeDrains[0]!.record).toEqual({ node: 'std-4-001', fromSeconds: 300, outcome: 'Drained', evictedPods: 3, refusedEvictions: 39, emptySeconds: 510, deletedSeconds: 510 });
+    expect(r.world.cluster!.budgets!.records).toEqual([{ name: 'api-pdb', revisions: ['api-00001'], disruptions: 3, refusedEvictions: 39 }]);
+  });
+  it('waits for the replacements: Ready at 5m13s, then on the added node at 7m58s', () => {
+    const ready = r.rec.pods.filter((p) => p.event === 'Ready' && p.time > 300).map((p) => p.time);
+    expect(ready[0]).toBeCloseTo(313.2, 1);
+    expect(ready[1]).toBeCloseTo(478.0, 1);
+    expect(r.world.cluster!.nodes.filter((n) => n.requestedAt > 300).map((n) => [n.name, Math.round(n.readyAt)])).toEqual([['std-4-004', 470]]);
+  });
+  it('keeps seven pods Ready: p99 288 ms between 5m and 7m40s, no panic, nothing fails', () => {
+    expect(Math.min(...r.rec.samples.filter((s) => s.time >= 300).map((s) => s.ready))).toBe(7);
+    const ms = r.ok.filter((q) => q.arrival >= 300 && q.arrival < 460).map((q) => (q.end - q.arrival) * 1000).sort((a, b) => a - b);
+    expect(Math.round(ms[Math.ceil(ms.length * 0.99) - 1]!)).toBe(288);
+    expect(r.rec.decisionsOf('api-00001').every((d) => !d.inPanic && d.want === 8)).toBe(true);
+    expect(r.ok.length).toBe(r.reqs.length);
+  });
+  it('says so in its description', () => {
+    const text = readFileSync(join(dir, 'node-drain-pdb.yaml'), 'utf8').replace(/\s+/g, ' ');
+    for (const phrase of ['`maxUnavailable: 1`', 'Ready at 5m13s', 'the second pod goes at 5m15s', 'Ready at 7m50s', 'the last pod goes at 8m, after 39 refused evictions', 'deleted at 8m30s', 'p99 288 ms between 5m and 7m40s (409 ms without the budget), no panic', 'one node added instead of two']) {
+      expect(text).toContain(phrase);
+    }
+  });
+});
+
 scenario('node-drain', () => {
   const r = runScenario('node-drain');
   const spare = runScenario('node-drain', ['cluster.nodePools[0].initialNodes=4']);
@@ -501,7 +530,7 @@ scenario('node-drain', () => {
   const boundAt = (run: typeof r, pod: (typeof r.rec.pods)[number]['pod']) => run.rec.pods.find((e) => e.pod === pod && e.event === 'Scheduled')!.time;
   it('evicts the 3 pods of std-4-001 at 5m; they drain in 30 s, nothing fails, the node is deleted at 5m30s', () => {
     const d = r.world.nodeDrains[0]!.record;
-    expect(d).toEqual({ node: 'std-4-001', fromSeconds: 300, outcome: 'Drained', evictedPods: 3, emptySeconds: 330, deletedSeconds: 330 });
+    expect(d).toEqual({ node: 'std-4-001', fromSeconds: 300, outcome: 'Drained', evictedPods: 3, refusedEvictions: 0, emptySeconds: 330, deletedSeconds: 330 });
     expect(r.ok.length).toBe(r.reqs.length);
     expect(replacements(r)).toHaveLength(3);
   });

@@ -28,6 +28,10 @@ import type { NodeAutoscalerSpec, NodePoolSpec } from './spec.js';
 
 type CaSpec = Extract<NodeAutoscalerSpec, { kind: 'cluster-autoscaler' }>;
 
+/** core/scaledown/actuation/drain.go: DefaultEvictionRetryTime, and --max-pod-eviction-time's default. */
+const CA_EVICTION_RETRY_SECONDS = 10;
+const CA_MAX_POD_EVICTION_SECONDS = 120;
+
 /**
  * The Cluster Autoscaler's loop (every scan-interval, from its own phase): scale up for
  * Unschedulable pods that fit neither existing nor upcoming nodes (binpacking estimator,
@@ -140,11 +144,18 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
     this.lastUpdate = now;
     // No more unneeded nodes than the coming loops could remove (planner.go unneededNodesLimit).
     const limit = unneededNodesLimit(this.unneeded.size, cfg.maxEmptyBulkDelete, cfg.scaleDownUnneededSeconds, this.minUpdateInterval);
+    const toMove = ready.map((n) => n.podsToMoveForCA(now));
+    // The loop's PodDisruptionBudget tracker, from the budgets' status now (RemainingPdbTracker).
+    const budgets = c.budgets;
+    const tracker = budgets?.remainingDisruptions();
     const removableAt = removableNodes(
       ready,
-      ready.map((n) => n.podsToMoveForCA(now).map((p) => c.requestsOf(p))),
+      toMove.map((pods) => pods.map((p) => c.requestsOf(p))),
       (i) => eligible[i]!,
       limit,
+      budgets !== undefined && tracker !== undefined
+        ? { drainable: (i) => tracker.canRemovePods(budgets.budgetIndexes(toMove[i]!)), removed: (i) => tracker.removePods(budgets.budgetIndexes(toMove[i]!)) }
+        : undefined,
     );
     const found = removableAt.map((i) => ready[i]!);
     const ok = new Set(removableAt);
@@ -186,6 +197,14 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
     const victim = removable.find((n) => n.podsToMoveForCA(now).length > 0 && keepsMin(n));
     if (victim !== undefined) this.remove(victim, now);
   }
+
+  /** Its drain retries an eviction a PodDisruptionBudget refused every 10 s (DefaultEvictionRetryTime)... */
+  evictionRetrySeconds(): number {
+    return CA_EVICTION_RETRY_SECONDS;
+  }
+
+  /** ...for up to max-pod-eviction-time (2 min), then the removal fails and the node is untainted. */
+  readonly evictionDeadlineSeconds = CA_MAX_POD_EVICTION_SECONDS;
 
   /** A drained node is deleted at CA's first 5-second look, from the evictions, that finds its pods gone. */
   terminationAt(node: ClusterNode, now: number): number {

@@ -43,6 +43,8 @@ type KarpenterSpec = Extract<NodeAutoscalerSpec, { kind: 'karpenter' }>;
 
 /** The disruption methods in the controller's order (disruption/controller.go NewMethods; drift is not modelled). */
 const METHODS = ['emptiness', 'multi-node', 'single-node'] as const;
+const EVICTION_QUEUE_BASE_DELAY_SECONDS = 0.1;
+const EVICTION_QUEUE_MAX_DELAY_SECONDS = 10;
 type Method = (typeof METHODS)[number];
 
 interface PoolType extends InstanceType {
@@ -272,7 +274,10 @@ export class KarpenterModel implements NodeAutoscaler {
     // Highest price per unit of disruption first (consolidation.go sortCandidates), for
     // emptiness too; a node whose pods are all terminating is empty (Candidate.IsEmpty).
     const cost = new Map<ClusterNode, number>();
-    for (const n of c.nodes) if (this.consolidatable(n, now) && c.poolSize(n.pool) > n.pool.minNodes) cost.set(n, disruptionCost(n));
+    for (const n of c.nodes) {
+      // A node holding a pod whose PodDisruptionBudget allows no disruption is no candidate (ValidatePodsDisruptable).
+      if (this.consolidatable(n, now) && c.poolSize(n.pool) > n.pool.minNodes && c.budgets?.karpenterMayDisrupt(n.movablePods()) !== false) cost.set(n, disruptionCost(n));
+    }
     const candidates = consolidationOrder([...cost.keys()], (n) => n.pool.pricePerHour, (n) => cost.get(n)!);
     // Emptiness takes the empty ones, consolidation the others, in that order. Emptiness and
     // multi-node take them within the budget, none taking its pool below minNodes; single-node
@@ -461,6 +466,14 @@ export class KarpenterModel implements NodeAutoscaler {
   }
 
   /** The node termination controller terminates the instance (termination/controller.go). */
+  /**
+   * Its eviction queue retries a pod the API refused after a per-pod back-off from 100 ms,
+   * doubling to at most 10 s (terminator/eviction.go evictionQueueBaseDelay, evictionQueueMaxDelay).
+   */
+  evictionRetrySeconds(round: number): number {
+    return Math.min(EVICTION_QUEUE_BASE_DELAY_SECONDS * 2 ** (round - 1), EVICTION_QUEUE_MAX_DELAY_SECONDS);
+  }
+
   terminationAt(node: ClusterNode, now: number): number {
     return instanceTerminationAt(node.drainAt, now, this.spec.config);
   }

@@ -41,6 +41,8 @@ export class ClusterNode implements NodeView {
   drainAt = Number.NaN;
   /** Its pods have been evicted (once: a drain brought forward finds the later one done). */
   evicted = false;
+  /** Rounds of its drain in which a PodDisruptionBudget refused some eviction (for the evictor's back-off). */
+  refusedRounds = 0;
   deletedAt = Number.NaN;
   /** Karpenter's NodeClaim lastPodEventTime as of the last bind or unbind (NaN: no pod event yet); see lastPodEventTime. */
   private podEventAt = Number.NaN;

@@ -7,8 +7,12 @@ import { KarpenterModel } from './cluster-karpenter.js';
 import { SchedulingQueue } from './cluster-scheduler.js';
 import type { Pod } from './pod.js';
 import { KubeletEviction } from './node-eviction.js';
+import { DisruptionBudgets } from './disruption-budgets.js';
 import type { NodePoolSpec, NodesSpec } from './spec.js';
 import type { World } from './world.js';
+
+/** kubectl drain waits this long after an eviction the API refused (a 429) before trying that pod again (pkg/drain). */
+const KUBECTL_DRAIN_RETRY_SECONDS = 5;
 
 /** A pod without requests (a revision built without node pools): it only takes a pod slot. */
 const NO_REQUESTS = podResources([]);
@@ -38,6 +42,12 @@ export interface NodeAutoscaler {
   terminationAt?(node: ClusterNode, now: number): number;
   /** The user drained a Ready node, which is now being removed (`updates[].drainNode`). */
   nodeDrainedByUser?(node: ClusterNode, now: number): void;
+  /** How long its drain waits to retry evictions a PodDisruptionBudget refused, after `round` refused rounds (kubectl's 5 s when absent). */
+  evictionRetrySeconds?(round: number): number;
+  /** How long after its drain began it stops retrying and calls the removal off (absent: never). */
+  readonly evictionDeadlineSeconds?: number;
+  /** A removal it started was called off (its drain failed): the node is Ready again. */
+  removalFailed?(node: ClusterNode, now: number): void;
 }
 
 /**
@@ -62,6 +72,8 @@ export class Cluster {
   private readonly notRemoved = new Map<NodePoolSpec, number>();
   /** The kubelets' eviction managers: only when some revision models memory (node-eviction.ts). */
   private readonly eviction: KubeletEviction | undefined;
+  /** The users' PodDisruptionBudgets, which every eviction asks (none: every eviction goes ahead). */
+  readonly budgets: DisruptionBudgets | undefined;
 
   constructor(
     readonly world: World,
@@ -73,6 +85,8 @@ export class Cluster {
     this.scheduler = new SchedulingQueue(this, rnd.stream('scheduler/ties'));
     const memory = world.spec.services.some((s) => s.revisions.some((r) => r.memory !== undefined));
     this.eviction = memory ? new KubeletEviction(this) : undefined;
+    const budgets = world.spec.disruptionBudgets ?? [];
+    this.budgets = budgets.length > 0 ? new DisruptionBudgets(world, budgets) : undefined;
     for (const p of spec.pools) for (let i = 0; i < p.initialNodes; i++) this.nodeReady(this.newNode(p, 0), 0);
     const a = spec.autoscaler;
     if (a.kind === 'cluster-autoscaler') this.autoscaler = new ClusterAutoscalerLoop(this, a, rnd.stream('cluster-autoscaler'));
@@ -213,10 +227,57 @@ export class Cluster {
   private onEvict = (node: ClusterNode): void => {
     if (node.state !== 'Tainted' || node.evicted) return;
     node.evicted = true;
-    const now = this.sim.now;
-    for (const pod of [...node.workload]) if (pod.isOk) pod.revision.evict(pod, now);
-    if (node.workload.size === 0) this.drained(node, now);
+    this.evictPods(node, this.sim.now);
   };
+
+  /**
+   * Evicts the node's pods through the Eviction API: a pod its PodDisruptionBudget holds (a 429)
+   * is tried again after the evictor's retry interval, until every pod is evicted.
+   */
+  private evictPods(node: ClusterNode, now: number): void {
+    const record = node.drainRecord;
+    let refused = false;
+    for (const pod of [...node.workload]) {
+      if (!pod.isOk) continue;
+      if (this.budgets !== undefined && !this.budgets.mayEvict(pod)) {
+        refused = true;
+        if (record !== undefined) record.refusedEvictions++;
+        continue;
+      }
+      pod.revision.evict(pod, now);
+      if (record !== undefined) record.evictedPods++;
+    }
+    if (refused) {
+      node.refusedRounds++;
+      const retry = node.removedByUser ? KUBECTL_DRAIN_RETRY_SECONDS : (this.autoscaler?.evictionRetrySeconds?.(node.refusedRounds) ?? KUBECTL_DRAIN_RETRY_SECONDS);
+      this.sim.at(now + retry, this.onEvictionRetry, node);
+    } else if (node.workload.size === 0) this.drained(node, now);
+  }
+
+  private onEvictionRetry = (node: ClusterNode): void => {
+    if (node.state !== 'Tainted') return;
+    const now = this.sim.now;
+    // The Cluster Autoscaler stops trying after max-pod-eviction-time and calls the removal off.
+    const deadline = node.removedByUser ? undefined : this.autoscaler?.evictionDeadlineSeconds;
+    if (deadline !== undefined && now >= node.drainAt + deadline) this.abortRemoval(node, now);
+    else this.evictPods(node, now);
+  };
+
+  /**
+   * A removal whose drain failed is called off (CA's CleanToBeDeleted): the node loses its taint
+   * and takes pods again; the pods already evicted stay evicted.
+   */
+  private abortRemoval(node: ClusterNode, now: number): void {
+    node.state = 'Ready';
+    this.count(this.notRemoved, node.pool, 1);
+    node.taintedAt = Number.NaN;
+    node.drainAt = Number.NaN;
+    node.evicted = false;
+    node.refusedRounds = 0;
+    this.world.recorder.node?.(node, 'Untainted', now);
+    this.autoscaler?.removalFailed?.(node, now);
+    this.scheduler.moveAllToActive(now);
+  }
 
   /** A node being removed has no pod left: deleted now, or when its autoscaler terminates it. */
   private drained(node: ClusterNode, now: number): void {

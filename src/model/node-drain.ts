@@ -17,8 +17,10 @@ export interface NodeDrainRecord {
    * node (`NotFound`, as kubectl says: not requested by then, still launching, or deleted).
    */
   outcome: 'Drained' | 'AlreadyRemoving' | 'NotFound';
-  /** Its pods evicted by the drain. */
+  /** Its pods evicted by the drain (kubectl's, or its autoscaler's brought forward). */
   evictedPods: number;
+  /** Evictions the API refused for a PodDisruptionBudget (each retried 5 s later). */
+  refusedEvictions: number;
   /**
    * When its last pod was gone (the drain's own time for a node already empty), and when the node
    * was deleted (null: not within the run, or NotFound).
@@ -35,7 +37,7 @@ export class NodeDrain {
     atSeconds: number,
     node: string,
   ) {
-    this.record = { node, fromSeconds: atSeconds, outcome: 'NotFound', evictedPods: 0, emptySeconds: null, deletedSeconds: null };
+    this.record = { node, fromSeconds: atSeconds, outcome: 'NotFound', evictedPods: 0, refusedEvictions: 0, emptySeconds: null, deletedSeconds: null };
     world.sim.at(atSeconds, this.onDrain, this);
   }
 
@@ -46,11 +48,9 @@ export class NodeDrain {
     // A node still launching has no Node object yet: kubectl finds only registered ones.
     const node = cluster.nodes.find((n) => n.name === r.node && (n.state === 'Ready' || n.state === 'Tainted'));
     if (node === undefined) return;
-    const before = node.movablePods().length;
     node.drainRecord = r;
     r.outcome = node.state === 'Ready' ? 'Drained' : 'AlreadyRemoving';
     cluster.drainByUser(node, now);
-    r.evictedPods = before - node.movablePods().length;
     // One its autoscaler had already emptied (waiting to be deleted) has been empty since before the drain.
     if (r.emptySeconds === null && node.workload.size === 0) r.emptySeconds = now;
   }

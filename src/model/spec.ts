@@ -4,7 +4,7 @@
  */
 import type { AutoscalerClass, AutoscalerConfig, RevisionAutoscaling } from '../core/autoscaler/index.js';
 import type { KubeletReadinessProbe, LivenessProbe, MeshCompatibilityMode, StartupProbe, TrafficTarget } from '../core/traffic/index.js';
-import type { ClusterAutoscalerConfig, KarpenterConfig, PodResources } from '../core/capacity/index.js';
+import type { ClusterAutoscalerConfig, DisruptionBudgetSpec, KarpenterConfig, PodResources } from '../core/capacity/index.js';
 import type { DistributionSpec } from '../engine/distributions.js';
 
 export type { DistributionSpec };
@@ -357,6 +357,13 @@ export interface ActivatorCpuSpec {
 /** Which requests get a row in requests.csv. */
 export type RequestTraceMode = { mode: 'none' } | { mode: 'full' } | { mode: 'sample'; rate: number };
 
+/** One PodDisruptionBudget: its name, spec, and the revisions whose pods its selector matches (no revision is in two). */
+export interface DisruptionBudgetEntry {
+  name: string;
+  spec: DisruptionBudgetSpec;
+  revisions: readonly string[];
+}
+
 export interface WorldSpec {
   name: string;
   seed: number;
@@ -388,6 +395,8 @@ export interface WorldSpec {
    * `updates[].drainNode`): `kubectl drain`, then the node's instance deleted.
    */
   nodeDrains?: ReadonlyArray<{ atSeconds: number; node: string }> | undefined;
+  /** The users' PodDisruptionBudgets (top-level `podDisruptionBudgets`), each with the revisions whose pods it selects. */
+  disruptionBudgets?: readonly DisruptionBudgetEntry[] | undefined;
   /**
    * The most revision pods that may exist at once (knsim's --max-pods). The limits are checked on
    * an estimate before the run; this stops a run whose autoscaler asks for far more (a user

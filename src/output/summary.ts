@@ -149,15 +149,28 @@ export interface RunSummary {
   /**
    * Nodes drained (`updates[].drainNode` within the run): the node, when, what the drain found
    * (Drained; AlreadyRemoving, by the node autoscaler; NotFound), the pods it evicted, and when
-   * the node had no pod left and when it was deleted (null: not within the run). Absent without drains.
+   * the node had no pod left and when it was deleted (null: not within the run). Absent without
+   * drains. With podDisruptionBudgets, also the evictions a budget refused (each retried 5 s later).
    */
   nodeDrains?: Array<{
     node: string;
     fromSeconds: number;
     outcome: 'Drained' | 'AlreadyRemoving' | 'NotFound';
     evictedPods: number;
+    refusedEvictions?: number;
     emptySeconds: number | null;
     deletedSeconds: number | null;
+  }>;
+  /**
+   * The users' PodDisruptionBudgets (top-level `podDisruptionBudgets`): the revisions each selects,
+   * the evictions of Ready pods it allowed (disruptions) and those it refused, from every evictor
+   * (kubectl drain, the Cluster Autoscaler, Karpenter). Absent without budgets.
+   */
+  podDisruptionBudgets?: Array<{
+    name: string;
+    revisions: string[];
+    disruptions: number;
+    refusedEvictions: number;
   }>;
   /**
    * Requests sent but not answered when the run ended (waiting at an activator, queued or

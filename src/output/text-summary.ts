@@ -51,6 +51,7 @@ export function textSummary(s: RunSummary, outDir: string, files: readonly strin
     );
   }
   for (const x of s.nodeDrains ?? []) lines.push(`node ${x.node} ${nodeDrainText(x)}`);
+  for (const b of s.podDisruptionBudgets ?? []) lines.push(`PodDisruptionBudget ${b.name}: ${b.disruptions} disruption${b.disruptions === 1 ? '' : 's'} allowed, ${b.refusedEvictions} eviction${b.refusedEvictions === 1 ? '' : 's'} refused`);
   if (s.autoscalerDown !== undefined) {
     lines.push(`Knative's autoscaler down: ${s.autoscalerDown.map((d) => `${d.fromSeconds}s–${d.untilSeconds === null ? 'end' : `${d.untilSeconds}s`}`).join(', ')} (the KPA scaled nothing meanwhile, not even from zero)`);
   }
@@ -73,8 +74,10 @@ export function textSummary(s: RunSummary, outDir: string, files: readonly strin
 export function nodeDrainText(x: NonNullable<RunSummary['nodeDrains']>[number], unit = 's'): string {
   const at = `${x.fromSeconds}${unit}`;
   if (x.outcome === 'NotFound') return `not drained at ${at}: no such node then (not yet requested, still launching, or deleted)`;
-  const pods = `${x.evictedPods} pod${x.evictedPods === 1 ? '' : 's'} evicted`;
-  const empty = x.emptySeconds === null ? 'pods still terminating at the end' : `empty at ${x.emptySeconds}${unit}`;
+  const refused = x.refusedEvictions ?? 0;
+  const pods = `${x.evictedPods} pod${x.evictedPods === 1 ? '' : 's'} evicted` + (refused > 0 ? ` (${refused} eviction${refused === 1 ? '' : 's'} refused by a PodDisruptionBudget, retried)` : '');
+  // With refusals, some pods may never have been evicted: "left", not "terminating".
+  const empty = x.emptySeconds === null ? (refused > 0 ? 'pods still on it at the end' : 'pods still terminating at the end') : `empty at ${x.emptySeconds}${unit}`;
   const deleted = x.deletedSeconds === null ? 'not deleted by the end' : `deleted at ${x.deletedSeconds}${unit}`;
   const already = x.outcome === 'AlreadyRemoving' ? ' (the node autoscaler was already removing it)' : '';
   return `drained at ${at}${already}: ${pods}, ${empty}, ${deleted}`;

@@ -78,7 +78,8 @@ function outage(at: number, downtime: number, durationSeconds: number): { fromSe
 /**
  * summary.json's `autoscalerDown` and `activatorDown` (the outages the scenario's updates put
  * within the run), `activatorRollouts` (the activators' rolling restarts that began in it),
- * `activatorDeletions` (activator pods deleted in it) and `nodeDrains` (nodes drained in it).
+ * `activatorDeletions` (activator pods deleted in it), `nodeDrains` (nodes drained in it) and
+ * `podDisruptionBudgets` (what the users' budgets allowed and refused).
  */
 export function noteOutages(summary: RunSummary, world: World): void {
   const spec = world.spec;
@@ -99,10 +100,16 @@ export function noteOutages(summary: RunSummary, world: World): void {
     .filter((x) => x.record.fromSeconds < d)
     .map((x) => ({ ...x.record, replacementReadySeconds: ms(x.record.replacementReadySeconds), drainedSeconds: ms(x.record.drainedSeconds) }));
   if (deletions.length > 0) summary.activatorDeletions = deletions;
+  const budgets = world.cluster?.budgets;
   const drains = world.nodeDrains
     .filter((x) => x.record.fromSeconds < d)
-    .map((x) => ({ ...x.record, emptySeconds: ms(x.record.emptySeconds), deletedSeconds: ms(x.record.deletedSeconds) }));
+    .map((x) => {
+      const { refusedEvictions, ...r } = x.record;
+      // The refusals only where budgets could refuse: outputs without budgets keep their shape.
+      return { ...r, ...(budgets !== undefined ? { refusedEvictions } : {}), emptySeconds: ms(r.emptySeconds), deletedSeconds: ms(r.deletedSeconds) };
+    });
   if (drains.length > 0) summary.nodeDrains = drains;
+  if (budgets !== undefined) summary.podDisruptionBudgets = budgets.records.map((b) => ({ ...b, revisions: [...b.revisions] }));
 }
 
 /** The counts are of answered requests; those still waiting or executing when the run ended are counted apart. */

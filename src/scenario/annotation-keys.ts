@@ -37,11 +37,12 @@ export function annotationKeyProblem(key: string, label = false): string | undef
 }
 
 /** Where the annotations end up, for the error's reason. */
-export type AnnotationsOn = 'service' | 'revision';
+export type AnnotationsOn = 'service' | 'revision' | 'pdb';
 
 const REFUSED: Record<AnnotationsOn, string> = {
   service: 'Kubernetes refuses the Service',
   revision: 'Kubernetes refuses the Revision made with it',
+  pdb: 'Kubernetes refuses the PodDisruptionBudget',
 };
 
 /**

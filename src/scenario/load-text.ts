@@ -9,6 +9,7 @@ import { Composer, isDocument, isNode, isScalar, LineCounter, Parser, visit, YAM
 import { kubectlTags } from './kubectl-yaml.js';
 import { checkWrittenMetadata, checkWrittenScenarioMetadata } from './metadata-values.js';
 import type { ActivatorCpuSpec, ClientSpec, RequestTraceMode, ServiceSpec, StartCondition, WorldSpec } from '../model/spec.js';
+import { disruptionBudgets, type RevisionPodLabels } from './disruption-budgets.js';
 import { activatorCrashes, activatorDeletions, activatorRollouts, applyClusterUpdates, autoscalerRestarts, DEFAULT_ACTIVATOR_STARTUP_SECONDS, nodeDrains } from './cluster-updates.js';
 import { checkInitialPlacement } from './initial-placement.js';
 import { readConfigMaps, type ClusterConfig, type KeyWhere } from './configmaps.js';
@@ -233,6 +234,7 @@ export function scenarioFromValueWith(
   const revisionOrigins: RevisionOrigin[][] = [];
   const tagsByService = new Map<string, ReadonlySet<string>>();
   const serviceIndex = new Map<string, number>();
+  const podLabels = new Map<string, RevisionPodLabels>();
   s.services.forEach((entry, i) => {
     const sets = manifestSets.get(i) ?? [];
     const source = manifestSource(entry, i, file, files, sets);
@@ -250,6 +252,7 @@ export function scenarioFromValueWith(
     }
     serviceIndex.set(name, i);
     tagsByService.set(name, b.tags);
+    for (const [r, l] of b.podLabels) podLabels.set(r, l);
     built.push(b.spec);
     // Where the estimate blames a value a --set wrote into the manifest file: the flag.
     const setPaths = sets.map((o) => ({ path: formatPath([...source.base, ...o.path]), expr: o.expr }));
@@ -301,6 +304,8 @@ export function scenarioFromValueWith(
   if (rollouts.length > 0) world.activatorRollouts = rollouts;
   const drains = nodeDrains(file, s.updates, world.cluster.nodes);
   if (drains.length > 0) world.nodeDrains = drains;
+  const budgets = disruptionBudgets(file, s.podDisruptionBudgets, nodes, services, podLabels, warnings);
+  if (budgets.length > 0) world.disruptionBudgets = budgets;
   checkInitialPlacement(file, world);
   const unique = [...new Set(warnings)];
   return { file, name: s.name, description: s.description ?? '', traceMode, series: s.series ?? true, world, revisionOrigins, configMapWhere: cms.where, ...(unique.length > 0 ? { warnings: unique } : {}), ...(s.expect !== undefined ? { expect: s.expect } : {}) };

@@ -39,6 +39,7 @@ import { checkMaskedFields, checkSchemaFields } from './manifest-fields.js';
 import { checkVolumes, checkVolumesForDeployment } from './volume-checks.js';
 import { checkProbes, checkProbesForDeployment } from './probe-checks.js';
 import { TEMPLATE_NODE, TRAFFIC_NODE } from './service-fields.js';
+import { revisionPodLabels, type RevisionPodLabels } from './disruption-budgets.js';
 
 export const SERVING_API_VERSION = 'serving.knative.dev/v1';
 
@@ -84,6 +85,8 @@ export interface BuiltService {
   origins: RevisionOrigin[];
   /** Every tag named in any traffic block. */
   tags: ReadonlySet<string>;
+  /** Each revision's pod labels and namespace, by revision name (for podDisruptionBudgets' selectors). */
+  podLabels: Map<string, RevisionPodLabels>;
 }
 
 function deepEqual(a: unknown, b: unknown): boolean {
@@ -167,6 +170,8 @@ export function buildService(ctx: ServiceContext): BuiltService {
 
   const revisions: RevisionSpec[] = [];
   const origins: RevisionOrigin[] = [];
+  const podLabels = new Map<string, RevisionPodLabels>();
+  const namespace = m.metadata.namespace ?? 'default';
   const createdBy = new Map<string, string>();
   const podStart = mergePodStart(ctx.defaults?.podStart, entry.podStart);
   const serviceTimeDefault = entry.app?.serviceTime ?? ctx.defaults?.app?.serviceTime ?? DEFAULT_SERVICE_TIME;
@@ -264,6 +269,7 @@ export function buildService(ctx: ServiceContext): BuiltService {
     checkEnvForDeployment(spec, file, [...base, 'spec']);
 
     createdBy.set(name, formatPath(base));
+    podLabels.set(name, { namespace, labels: revisionPodLabels(svc, name, generation, template.metadata?.labels ?? {}) });
     const resources = podResources(spec.containers, cluster, file, [...base, 'spec'], annotations, [...base, 'metadata', 'annotations']);
     const placed = [
       { app: revisionApps[name], file: scenarioFile, path: [...entryBase, 'revisionApps', name] },
@@ -422,6 +428,7 @@ export function buildService(ctx: ServiceContext): BuiltService {
     },
     origins,
     tags,
+    podLabels,
   };
 }
 

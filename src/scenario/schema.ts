@@ -406,6 +406,8 @@ export const scenarioSchema = obj({
   services: z.array(serviceEntrySchema).min(1),
   clients: z.array(clientSchema).min(1),
   updates: z.array(clusterUpdateSchema).optional(),
+  /** policy/v1 PodDisruptionBudget manifests; checked in disruption-budgets.ts. */
+  podDisruptionBudgets: z.array(z.unknown()).optional(),
   /** User-written autoscaler classes (src/scenario/user-classes.ts). */
   autoscalerClasses: z.array(obj({ name: z.string().min(1), module: z.string().min(1), timeout: duration('positive').optional() })).optional(),
   /** Expectations for `knsim test` (src/expect); kept raw here, parsed there. */

@@ -202,13 +202,16 @@ export function orderScaleDownCandidates<N>(nodes: readonly N[], isEmpty: (n: N)
  * simulations): nodes in order; a node for which `eligible(i)` holds is removable when its pods
  * (`pods[i]`, plus those moved onto it earlier in this loop) fit, first fit in order, on the
  * other nodes not already found removable, as they stand with the pods moved so far. Once
- * `limit` nodes are found the rest are not simulated. Returns the indices of the removable nodes.
+ * `limit` nodes are found the rest are not simulated. With `disruptions`, a node must first be
+ * drainable (its pods' PodDisruptionBudgets allow them to go), and each removable node's pods
+ * are then taken off the budgets (`removed`). Returns the indices of the removable nodes.
  */
 export function removableNodes(
   nodes: readonly NodeView[],
   pods: readonly (readonly PodResources[])[],
   eligible: (i: number) => boolean,
   limit = Number.POSITIVE_INFINITY,
+  disruptions?: { drainable: (i: number) => boolean; removed: (i: number) => void },
 ): number[] {
   let views = nodes.slice();
   const movedOnto: PodResources[][] = nodes.map(() => []);
@@ -217,6 +220,8 @@ export function removableNodes(
   for (let i = 0; i < nodes.length; i++) {
     if (!eligible(i)) continue;
     if (out.length >= limit) break;
+    // Drainability comes before the fit (GetPodsToMove): a PodDisruptionBudget can hold the node.
+    if (disruptions !== undefined && !disruptions.drainable(i)) continue;
     const toMove = movedOnto[i]!.length > 0 ? [...(pods[i] ?? []), ...movedOnto[i]!] : (pods[i] ?? []);
     const trial = views.slice();
     const targets: number[] = [];
@@ -232,6 +237,7 @@ export function removableNodes(
     views = trial;
     gone.add(i);
     out.push(i);
+    disruptions?.removed(i);
   }
   return out;
 }

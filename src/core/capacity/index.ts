@@ -18,3 +18,5 @@ export * from './cpu-shares.js';
 export * from './pod-ips.js';
 export * from './eviction.js';
 export * from './rolling-update.js';
+export * from './label-selector.js';
+export * from './disruption-budget.js';
