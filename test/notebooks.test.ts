@@ -439,4 +439,10 @@ clients:
     expect(() => t.cite({ 'time (s)': 1 }, 'time (s)')).toThrow(/0 rows match/);
     expect(() => t.cite(0, 'nope')).toThrow(/no column "nope"/);
   });
+
+  it('refuses a table with a NaN or an infinity (notebook 7 once showed a max of nothing: -Infinity s)', () => {
+    expect(() => new ShownTable([{ 'wait (s)': Math.max() }], { id: 'waits' })).toThrow('table waits: row 0, column "wait (s)" is -Infinity: a table shows finite numbers only (null for none)');
+    expect(() => new ShownTable([{ 'a (s)': 1 }, { 'a (s)': Number.NaN }])).toThrow(/row 1, column "a \(s\)" is NaN/);
+    expect(new ShownTable([{ 'a (s)': null, 'b (s)': 0 }]).rows).toHaveLength(1);
+  });
 });

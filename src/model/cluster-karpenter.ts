@@ -218,6 +218,15 @@ export class KarpenterModel implements NodeAutoscaler {
     );
   }
 
+  /**
+   * A disruption candidate (GetCandidates): consolidatable, its pool above minNodes, and holding no
+   * pod whose PodDisruptionBudget allows no disruption (statenode.go ValidatePodsDisruptable).
+   */
+  private candidate(n: ClusterNode, now: number): boolean {
+    const c = this.cluster;
+    return this.consolidatable(n, now) && c.poolSize(n.pool) > n.pool.minNodes && c.budgets?.karpenterMayDisrupt(n.movablePods()) !== false;
+  }
+
   private consolidatable(n: ClusterNode, now: number): boolean {
     if (n.state !== 'Ready') return false;
     // The last pod event, or the node's initialization before any (nodeclaim/disruption consolidation.go).
@@ -274,10 +283,7 @@ export class KarpenterModel implements NodeAutoscaler {
     // Highest price per unit of disruption first (consolidation.go sortCandidates), for
     // emptiness too; a node whose pods are all terminating is empty (Candidate.IsEmpty).
     const cost = new Map<ClusterNode, number>();
-    for (const n of c.nodes) {
-      // A node holding a pod whose PodDisruptionBudget allows no disruption is no candidate (ValidatePodsDisruptable).
-      if (this.consolidatable(n, now) && c.poolSize(n.pool) > n.pool.minNodes && c.budgets?.karpenterMayDisrupt(n.movablePods()) !== false) cost.set(n, disruptionCost(n));
-    }
+    for (const n of c.nodes) if (this.candidate(n, now)) cost.set(n, disruptionCost(n));
     const candidates = consolidationOrder([...cost.keys()], (n) => n.pool.pricePerHour, (n) => cost.get(n)!);
     // Emptiness takes the empty ones, consolidation the others, in that order. Emptiness and
     // multi-node take them within the budget, none taking its pool below minNodes; single-node
@@ -400,7 +406,7 @@ export class KarpenterModel implements NodeAutoscaler {
     // The command as a whole (validation.go): its nodes still consolidatable and all within the
     // budget, and the same action still possible, a replacement no dearer than planned.
     if (budget < v.nodes.length) return false;
-    if (v.nodes.some((n) => !this.consolidatable(n, now) || c.poolSize(n.pool) <= n.pool.minNodes)) return false;
+    if (v.nodes.some((n) => !this.candidate(n, now))) return false;
     const again = this.decide(v.nodes, now);
     if (again.action !== v.decision.action) return false;
     if (v.decision.action === 'delete') {

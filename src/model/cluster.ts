@@ -14,6 +14,11 @@ import type { World } from './world.js';
 /** kubectl drain waits this long after an eviction the API refused (a 429) before trying that pod again (pkg/drain). */
 const KUBECTL_DRAIN_RETRY_SECONDS = 5;
 
+/** Whether the user's `kubectl drain` evicts the node's pods (also when its autoscaler had begun removing it). */
+function byKubectl(node: ClusterNode): boolean {
+  return node.removedByUser || node.drainRecord !== undefined;
+}
+
 /** A pod without requests (a revision built without node pools): it only takes a pod slot. */
 const NO_REQUESTS = podResources([]);
 
@@ -249,7 +254,7 @@ export class Cluster {
     }
     if (refused) {
       node.refusedRounds++;
-      const retry = node.removedByUser ? KUBECTL_DRAIN_RETRY_SECONDS : (this.autoscaler?.evictionRetrySeconds?.(node.refusedRounds) ?? KUBECTL_DRAIN_RETRY_SECONDS);
+      const retry = byKubectl(node) ? KUBECTL_DRAIN_RETRY_SECONDS : (this.autoscaler?.evictionRetrySeconds?.(node.refusedRounds) ?? KUBECTL_DRAIN_RETRY_SECONDS);
       this.sim.at(now + retry, this.onEvictionRetry, node);
     } else if (node.workload.size === 0) this.drained(node, now);
   }
@@ -257,8 +262,9 @@ export class Cluster {
   private onEvictionRetry = (node: ClusterNode): void => {
     if (node.state !== 'Tainted') return;
     const now = this.sim.now;
-    // The Cluster Autoscaler stops trying after max-pod-eviction-time and calls the removal off.
-    const deadline = node.removedByUser ? undefined : this.autoscaler?.evictionDeadlineSeconds;
+    // The Cluster Autoscaler stops trying after max-pod-eviction-time and calls the removal off;
+    // kubectl drain, once the user runs it on the node, keeps trying (its default --timeout is none).
+    const deadline = byKubectl(node) ? undefined : this.autoscaler?.evictionDeadlineSeconds;
     if (deadline !== undefined && now >= node.drainAt + deadline) this.abortRemoval(node, now);
     else this.evictPods(node, now);
   };

@@ -127,6 +127,13 @@ export class ShownTable<R extends object = Record<string, unknown>> {
     this.id = options.id ?? `table-${++tableCount}`;
     if (!/^[A-Za-z0-9_-]+$/.test(this.id)) throw new Error(`table id "${this.id}": letters, digits, - and _ only`);
     this.columns = options.columns ?? Object.keys(rows[0] ?? {});
+    // A NaN or an infinity is a computation gone wrong (a max of nothing), never a number to teach.
+    rows.forEach((r, i) => {
+      for (const c of this.columns) {
+        const v = (r as Record<string, unknown>)[c];
+        if (typeof v === 'number' && !Number.isFinite(v)) throw new Error(`table ${this.id}: row ${i}, column "${c}" is ${v}: a table shows finite numbers only (null for none)`);
+      }
+    });
     this.html = tableHtml(rows, { ...options, id: this.id, columns: this.columns });
   }
 

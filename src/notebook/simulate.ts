@@ -169,7 +169,8 @@ class NotebookSink implements RecordSink {
 
   pod(r: PodRecord): void {
     this.note(r.revision);
-    this.pods.push({ time: r.time, service: r.service, revision: r.revision, pod: r.pod, event: r.event });
+    // The node only with node pools, as pods.csv has it.
+    this.pods.push({ time: r.time, service: r.service, revision: r.revision, pod: r.pod, event: r.event, ...(r.node !== undefined ? { node: r.node } : {}) });
   }
 
   node(r: NodeRecord): void {

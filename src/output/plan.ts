@@ -4,7 +4,7 @@
  */
 import { idleCostText } from './cluster-accounting.js';
 import type { RunSummary } from './summary.js';
-import { nodeDrainText } from './text-summary.js';
+import { disruptionBudgetText, nodeDrainText } from './text-summary.js';
 
 export interface CapacityPlan {
   scenario: string;
@@ -21,6 +21,8 @@ export interface CapacityPlan {
   cost: { total: number; perDay: number; idle: number; perRevision: Record<string, number> };
   /** The nodes the scenario drains (`updates[].drainNode`), as summary.json has them; absent without drains. */
   nodeDrains?: NonNullable<RunSummary['nodeDrains']>;
+  /** The users' PodDisruptionBudgets, as summary.json has them; absent without budgets. */
+  podDisruptionBudgets?: NonNullable<RunSummary['podDisruptionBudgets']>;
 }
 
 /** undefined when the run had no node pools. */
@@ -37,6 +39,7 @@ export function capacityPlan(s: RunSummary): CapacityPlan | undefined {
     coldStartRequests: s.overall.coldStartRequests,
     cost: { total: s.cost.total, perDay: s.cost.perDay, idle: s.cost.idle, perRevision: s.cost.perRevision },
     ...(s.nodeDrains !== undefined ? { nodeDrains: s.nodeDrains } : {}),
+    ...(s.podDisruptionBudgets !== undefined ? { podDisruptionBudgets: s.podDisruptionBudgets } : {}),
   };
 }
 
@@ -51,6 +54,7 @@ export function planText(p: CapacityPlan): string {
     `cost:                            ${dollars(p.cost.total)} total, ${dollars(p.cost.perDay)} per simulated day, ${idleCostText(p.cost.total, p.cost.idle, dollars, 1)}`,
     ...Object.entries(p.cost.perRevision).map(([rev, v]) => `  ${rev}: ${dollars(v)}`),
     ...(p.nodeDrains ?? []).map((d) => `node drain:                      ${d.node} ${nodeDrainText(d)}`),
+    ...(p.podDisruptionBudgets ?? []).map((b) => `PodDisruptionBudget:             ${disruptionBudgetText(b)}`),
   ];
   return lines.join('\n');
 }

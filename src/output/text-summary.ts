@@ -51,7 +51,7 @@ export function textSummary(s: RunSummary, outDir: string, files: readonly strin
     );
   }
   for (const x of s.nodeDrains ?? []) lines.push(`node ${x.node} ${nodeDrainText(x)}`);
-  for (const b of s.podDisruptionBudgets ?? []) lines.push(`PodDisruptionBudget ${b.name}: ${b.disruptions} disruption${b.disruptions === 1 ? '' : 's'} allowed, ${b.refusedEvictions} eviction${b.refusedEvictions === 1 ? '' : 's'} refused`);
+  for (const b of s.podDisruptionBudgets ?? []) lines.push(`PodDisruptionBudget ${disruptionBudgetText(b)}`);
   if (s.autoscalerDown !== undefined) {
     lines.push(`Knative's autoscaler down: ${s.autoscalerDown.map((d) => `${d.fromSeconds}s–${d.untilSeconds === null ? 'end' : `${d.untilSeconds}s`}`).join(', ')} (the KPA scaled nothing meanwhile, not even from zero)`);
   }
@@ -68,6 +68,12 @@ export function textSummary(s: RunSummary, outDir: string, files: readonly strin
   const listed = [...files].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
   lines.push(`wrote ${outDir}/ (${listed.join(', ')})`);
   return lines.join('\n');
+}
+
+/** A budget's name, what it selects and what it allowed and refused: `api-pdb (api-00001): 3 disruptions allowed, 39 evictions refused`. */
+export function disruptionBudgetText(b: NonNullable<RunSummary['podDisruptionBudgets']>[number]): string {
+  const sel = b.revisions.length === 0 ? 'selects no pod' : b.revisions.join(', ');
+  return `${b.name} (${sel}): ${b.disruptions} disruption${b.disruptions === 1 ? '' : 's'} allowed, ${b.refusedEvictions} eviction${b.refusedEvictions === 1 ? '' : 's'} refused`;
 }
 
 /** What became of a drained node, after its name: `drained at 300s: …`. */

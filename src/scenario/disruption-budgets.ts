@@ -5,7 +5,7 @@
  * Service and generation labels, the revision's name, and `app` unless the template sets one).
  * A pod may have one budget: with two, the Eviction API refuses every eviction of it.
  */
-import { dns1123SubdomainErrors, dns1035LabelErrors } from '../core/traffic/k8s-names.js';
+import { dns1123SubdomainErrors, dns1035LabelErrors } from '../core/traffic/index.js';
 import { selectorMatches, type IntOrPercent, type LabelSelector, type SelectorOperator, type SelectorRequirement } from '../core/capacity/index.js';
 import type { DisruptionBudgetEntry, NodesSpec, ServiceSpec } from '../model/spec.js';
 import { checkLabels } from './annotation-keys.js';

@@ -174,7 +174,7 @@ describe('YAML parser warnings', () => {
     writeFileSync(file, '? [a, b]\n: 1\n');
     exitsWithOneLine(
       ['run', file],
-      `knsim: ${file}: ["[ a, b ]"]: unknown field (known fields: name, description, seed, duration, trace, series, configMaps, configMapFiles, cluster, defaults, services, clients, updates, autoscalerClasses, expect)`,
+      `knsim: ${file}: ["[ a, b ]"]: unknown field (known fields: name, description, seed, duration, trace, series, configMaps, configMapFiles, cluster, defaults, services, clients, updates, podDisruptionBudgets, autoscalerClasses, expect)`,
     );
   });
 });

@@ -29,6 +29,15 @@ describe('knsim plan', () => {
     expect(plan.nodeDrains).toEqual([{ node: 'std-4-001', fromSeconds: 300, outcome: 'Drained', evictedPods: 3, emptySeconds: 330, deletedSeconds: 330 }]);
     expect(JSON.parse(execFileSync('node', [bin, 'plan', a9, '--json'], { cwd: root, encoding: 'utf8' })).nodeDrains).toBeUndefined();
   });
+  it('states the budgets and the refusals of a drain under one (node-drain-pdb)', () => {
+    const file = resolve(root, 'scenarios/node-drain-pdb.yaml');
+    const out = execFileSync('node', [bin, 'plan', file], { cwd: root, encoding: 'utf8' });
+    expect(out).toContain('node drain:                      std-4-001 drained at 300s: 3 pods evicted (39 evictions refused by a PodDisruptionBudget, retried), empty at 510s, deleted at 510s');
+    expect(out).toContain('PodDisruptionBudget:             api-pdb (api-00001): 3 disruptions allowed, 39 evictions refused');
+    const plan = JSON.parse(execFileSync('node', [bin, 'plan', file, '--json'], { cwd: root, encoding: 'utf8' }));
+    expect(plan.nodeDrains).toEqual([{ node: 'std-4-001', fromSeconds: 300, outcome: 'Drained', evictedPods: 3, refusedEvictions: 39, emptySeconds: 510, deletedSeconds: 510 }]);
+    expect(plan.podDisruptionBudgets).toEqual([{ name: 'api-pdb', revisions: ['api-00001'], disruptions: 3, refusedEvictions: 39 }]);
+  });
   it('a bigger node type through --set: one 8-CPU node holds all four pods, nothing waits', () => {
     const plan = JSON.parse(execFileSync('node', [bin, 'plan', a9, '--json', '--set', 'cluster.nodePools[0].cpu=8'], { cwd: root, encoding: 'utf8' }));
     expect(plan).toMatchObject({ peakNodes: 1, longestPendingSeconds: 0, podStartsWaitingForNodes: 0 });

@@ -26,7 +26,7 @@ const cases: Case[] = [
     what: 'unknown top-level field',
     sets: ['sed=1'],
     path: 'sed',
-    rule: 'unknown field (known fields: name, description, seed, duration, trace, series, configMaps, configMapFiles, cluster, defaults, services, clients, updates, autoscalerClasses, expect)',
+    rule: 'unknown field (known fields: name, description, seed, duration, trace, series, configMaps, configMapFiles, cluster, defaults, services, clients, updates, podDisruptionBudgets, autoscalerClasses, expect)',
   },
   { what: 'unknown field in a client', sets: ['clients[0].open.rsp=5'], path: 'clients[0].open.rsp', rule: 'unknown field (known fields: process, rps, rate)' },
   {
