@@ -51,8 +51,6 @@ export interface NodeAutoscaler {
   evictionRetrySeconds?(round: number): number;
   /** How long after its drain began it stops retrying and calls the removal off (absent: never). */
   readonly evictionDeadlineSeconds?: number;
-  /** A removal it started was called off (its drain failed): the node is Ready again. */
-  removalFailed?(node: ClusterNode, now: number): void;
 }
 
 /**
@@ -281,7 +279,6 @@ export class Cluster {
     node.evicted = false;
     node.refusedRounds = 0;
     this.world.recorder.node?.(node, 'Untainted', now);
-    this.autoscaler?.removalFailed?.(node, now);
     this.scheduler.moveAllToActive(now);
   }
 

@@ -33,6 +33,7 @@ import {
   orderScaleDownCandidates,
   podResources,
   removableNodes,
+  RemainingDisruptions,
   scaleDownInCooldown,
   templateNode,
   unneededNodesLimit,
@@ -129,6 +130,20 @@ describe('scale-down', () => {
     const pods = perNode.map((n) => Array(n).fill(knativePod));
     const eligible = (i: number) => nodeUtilization(nodes[i]!) < CA.scaleDownUtilizationThreshold;
     expect(removableNodes(nodes, pods, eligible)).toEqual(want);
+  });
+  it.each([
+    // [pods per node, one budget with this many disruptions allowed, removable]: every pod is under the budget.
+    [[1, 1, 0], 1, [2, 0]], // empty C needs none; A takes the one disruption; B finds none left (NotEnoughPdb)
+    [[1, 1, 0], 0, [2]], // no disruption: only the empty node
+    [[2, 1, 0], 1, [0, 2]], // two pods on A with one left: A is not blocked (only risky), B then is
+    [[1, 1, 0], 2, [0, 1]], // two allowed: A's pod onto B, then B's two onto C, which must stay
+  ])('%j pods of 1025m under a budget allowing %j: %j removable', (perNode, allowed, want) => {
+    const nodes = perNode.map((n, i) => withPods(`n${i}`, n));
+    const pods = perNode.map((n) => Array(n).fill(knativePod));
+    const tracker = new RemainingDisruptions([allowed]);
+    const budgetsOf = (i: number) => Array(perNode[i]!).fill(0);
+    const got = removableNodes(nodes, pods, () => true, Number.POSITIVE_INFINITY, { drainable: (i) => tracker.canRemovePods(budgetsOf(i)), removed: (i) => tracker.removePods(budgetsOf(i)) });
+    expect(got).toEqual(want.sort((a, b) => a - b));
   });
   it.each([
     // [pods per node, unneeded at the last loop, order]: empty first, then previous candidates, else as listed
