@@ -139,6 +139,21 @@ export function disruptionBudgets(
         }
       }
     }
+    const never = neverDisrupts(minAvailable, maxUnavailable);
+    if (never !== undefined && revisions.length > 0) {
+      warnings.push(`${file}: ${formatPath([...base, 'spec'])}: ${never} allows no disruption at any scale, so no Ready pod it selects can be evicted: a drain of their nodes never ends, and the node autoscaler never removes those nodes`);
+    } else if (minAvailable !== undefined && 'percent' in minAvailable) {
+      // The disruption controller rounds a percentage up: at few pods it can leave nothing to disrupt (knative/operator#1701).
+      for (const s of services) {
+        for (const r of s.revisions) {
+          const m = r.autoscaling.minScale;
+          if (!revisions.includes(r.name) || m < 1 || Math.ceil((minAvailable.percent * m) / 100) < m) continue;
+          warnings.push(
+            `${file}: ${formatPath([...base, 'spec', 'minAvailable'])}: at ${r.name}'s min-scale of ${m} pod${m === 1 ? '' : 's'}, ${minAvailable.percent}% rounds up to ${m}: while it runs that few, no Ready pod can be evicted (drains wait, the node autoscaler keeps their nodes)`,
+          );
+        }
+      }
+    }
     if (revisions.length === 0) {
       const why = selector === undefined ? 'it has no spec.selector (a null selector matches no pod)' : `no revision pod in namespace ${ns as string} has these labels (pods carry serving.knative.dev/service, …/configuration, …/revision, …/configurationGeneration, app and their template's labels)`;
       warnings.push(`${file}: ${formatPath(base)}: selects no pod: ${why}`);
@@ -197,4 +212,11 @@ function parseSelector(v: unknown, fail: (rule: string, ...segs: PathSegment[]) 
 
 function uidRule(key: string): string {
   return `knsim does not model object UIDs, so it cannot match ${key}: select by serving.knative.dev/service, serving.knative.dev/revision, app or a label of the template`;
+}
+
+/** The field that makes a budget allow no disruption whatever the scale (maxUnavailable 0, minAvailable 100%), if one does. */
+function neverDisrupts(minAvailable: IntOrPercent | undefined, maxUnavailable: IntOrPercent | undefined): string | undefined {
+  if (maxUnavailable !== undefined && ('count' in maxUnavailable ? maxUnavailable.count : maxUnavailable.percent) === 0) return `maxUnavailable ${'count' in maxUnavailable ? 0 : '0%'}`;
+  if (minAvailable !== undefined && 'percent' in minAvailable && minAvailable.percent === 100) return 'minAvailable 100%';
+  return undefined;
 }

@@ -141,8 +141,22 @@ describe('podDisruptionBudgets: input', () => {
       expect.stringMatching(/^drain\.yaml: podDisruptionBudgets\[0\]: selects no pod: no revision pod in namespace default has these labels/),
     ]);
     expect(warned([pdb({ selector: byService })])).toEqual([expect.stringMatching(/^drain\.yaml: podDisruptionBudgets\[0\]\.spec: sets neither minAvailable nor maxUnavailable/)]);
-    // The app label is the revision's name; a template label reaches the pods too.
+    // The app label is the revision's name.
     expect(warned([pdb({ maxUnavailable: 1, selector: { matchLabels: { app: 'api-00001' } } })])).toEqual([]);
+  });
+
+  it('warns of a budget that never allows a disruption, or none at the revision\'s min-scale', () => {
+    const warned = (spec: Record<string, unknown>) => clusterWarnings({ budgets: [pdb({ ...spec, selector: byService })] });
+    const never = /^drain\.yaml: podDisruptionBudgets\[0\]\.spec: (maxUnavailable 0%?|minAvailable 100%) allows no disruption at any scale/;
+    expect(warned({ maxUnavailable: 0 })).toEqual([expect.stringMatching(never)]);
+    expect(warned({ maxUnavailable: '0%' })).toEqual([expect.stringMatching(never)]);
+    expect(warned({ minAvailable: '100%' })).toEqual([expect.stringMatching(never)]);
+    // min-scale 8: 80 % rounds up to 7 (one may go), 90 % to 8 (none may).
+    expect(warned({ minAvailable: '80%' })).toEqual([]);
+    expect(warned({ minAvailable: '90%' })).toEqual([
+      "drain.yaml: podDisruptionBudgets[0].spec.minAvailable: at api-00001's min-scale of 8 pods, 90% rounds up to 8: while it runs that few, no Ready pod can be evicted (drains wait, the node autoscaler keeps their nodes)",
+    ]);
+    expect(warned({ minAvailable: 8 })).toEqual([]);
   });
 
   it.each([
