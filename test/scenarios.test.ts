@@ -494,7 +494,7 @@ scenario('node-drain-pdb', () => {
   it('evicts one pod at 5m and the others at 5m15s and 8m, after 39 refused evictions; the node goes at 8m30s', () => {
     expect(evicted).toEqual([300, 315, 480]);
     expect(r.world.nodeDrains[0]!.record).toEqual({ node: 'std-4-001', fromSeconds: 300, outcome: 'Drained', evictedPods: 3, refusedEvictions: 39, emptySeconds: 510, deletedSeconds: 510 });
-    expect(r.world.cluster!.budgets!.records).toEqual([{ name: 'api-pdb', revisions: ['api-00001'], disruptions: 3, refusedEvictions: 39 }]);
+    expect(r.world.cluster!.budgets!.records).toEqual([{ name: 'api-pdb', revisions: ['api-00001'], disruptions: 3, refusedEvictions: 39, forcedDeletions: 0 }]);
   });
   it('waits for the replacements: Ready at 5m13s, then on the added node at 7m58s', () => {
     const ready = r.rec.pods.filter((p) => p.event === 'Ready' && p.time > 300).map((p) => p.time);

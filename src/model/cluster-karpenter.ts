@@ -5,6 +5,7 @@ import {
   consolidationDecision,
   consolidationOrder,
   expiresAt,
+  karpenterForceDeleteAt,
   instanceTerminationAt,
   queueCheckAt,
   rescheduleDisruptionCost,
@@ -478,6 +479,11 @@ export class KarpenterModel implements NodeAutoscaler {
    */
   evictionRetrySeconds(round: number): number {
     return Math.min(EVICTION_QUEUE_BASE_DELAY_SECONDS * 2 ** (round - 1), EVICTION_QUEUE_MAX_DELAY_SECONDS);
+  }
+
+  /** A pod its budget holds is deleted anyway in time to be gone by the NodeClaim's terminationGracePeriod (its grace: the revision's timeout). */
+  forceDeleteAt(node: ClusterNode, pod: Pod): number {
+    return karpenterForceDeleteAt(node.drainAt, this.spec.config, pod.revision.spec.timeoutSeconds);
   }
 
   terminationAt(node: ClusterNode, now: number): number {

@@ -51,6 +51,8 @@ export interface NodeAutoscaler {
   evictionRetrySeconds?(round: number): number;
   /** How long after its drain began it stops retrying and calls the removal off (absent: never). */
   readonly evictionDeadlineSeconds?: number;
+  /** When it deletes a pod its budget still holds, bypassing the Eviction API (absent or Infinity: never). */
+  forceDeleteAt?(node: ClusterNode, pod: Pod): number;
 }
 
 /**
@@ -239,10 +241,21 @@ export class Cluster {
    */
   private evictPods(node: ClusterNode, now: number): void {
     const record = node.drainRecord;
+    const kubectl = byKubectl(node);
     let refused = false;
+    // The earliest time the node autoscaler deletes a refused pod anyway (Karpenter's terminationGracePeriod).
+    let forceAt = Number.POSITIVE_INFINITY;
     for (const pod of [...node.workload]) {
       if (!pod.isOk) continue;
+      // Past its force time a pod is deleted without the Eviction API (no budget asked).
+      const force = kubectl ? Number.POSITIVE_INFINITY : (this.autoscaler?.forceDeleteAt?.(node, pod) ?? Number.POSITIVE_INFINITY);
+      if (now >= force) {
+        this.budgets?.forceDeleted(pod);
+        pod.revision.evict(pod, now);
+        continue;
+      }
       if (this.budgets !== undefined && !this.budgets.mayEvict(pod)) {
+        forceAt = Math.min(forceAt, force);
         refused = true;
         if (record !== undefined) record.refusedEvictions++;
         continue;
@@ -252,8 +265,8 @@ export class Cluster {
     }
     if (refused) {
       node.refusedRounds++;
-      const retry = byKubectl(node) ? KUBECTL_DRAIN_RETRY_SECONDS : (this.autoscaler?.evictionRetrySeconds?.(node.refusedRounds) ?? KUBECTL_DRAIN_RETRY_SECONDS);
-      this.sim.at(now + retry, this.onEvictionRetry, node);
+      const retry = kubectl ? KUBECTL_DRAIN_RETRY_SECONDS : (this.autoscaler?.evictionRetrySeconds?.(node.refusedRounds) ?? KUBECTL_DRAIN_RETRY_SECONDS);
+      this.sim.at(Math.min(now + retry, forceAt), this.onEvictionRetry, node);
     } else if (node.workload.size === 0) this.drained(node, now);
   }
 

@@ -25,6 +25,8 @@ export interface DisruptionBudgetRecord {
   disruptions: number;
   /** Evictions it refused (the API's 429: the eviction would violate the budget). */
   refusedEvictions: number;
+  /** Its pods Karpenter deleted without the Eviction API, its terminationGracePeriod running out. */
+  forcedDeletions: number;
 }
 
 class Budget {
@@ -38,7 +40,7 @@ class Budget {
     readonly spec: DisruptionBudgetSpec,
     names: readonly string[],
   ) {
-    this.record = { name, revisions: names, disruptions: 0, refusedEvictions: 0 };
+    this.record = { name, revisions: names, disruptions: 0, refusedEvictions: 0, forcedDeletions: 0 };
   }
 
   status(): DisruptionBudgetStatus {
@@ -95,6 +97,12 @@ export class DisruptionBudgets {
       if (b !== undefined && p.isOk && !karpenterMayEvict(b.spec, b.status(), p.k8sReady)) return false;
     }
     return true;
+  }
+
+  /** A pod was deleted without the Eviction API (Karpenter's terminationGracePeriod). */
+  forceDeleted(pod: Pod): void {
+    const b = this.byRevision.get(pod.revision.spec.name);
+    if (b !== undefined) b.record.forcedDeletions++;
   }
 
   /** Whether `pod` may be evicted now (the Eviction API's answer): false is a 429 the evictor retries later. */

@@ -164,13 +164,15 @@ export interface RunSummary {
   /**
    * The users' PodDisruptionBudgets (top-level `podDisruptionBudgets`): the revisions each selects,
    * the evictions of Ready pods it allowed (disruptions) and those it refused, from every evictor
-   * (kubectl drain, the Cluster Autoscaler, Karpenter). Absent without budgets.
+   * (kubectl drain, the Cluster Autoscaler, Karpenter), and its pods Karpenter deleted without
+   * asking, its terminationGracePeriod running out. Absent without budgets.
    */
   podDisruptionBudgets?: Array<{
     name: string;
     revisions: string[];
     disruptions: number;
     refusedEvictions: number;
+    forcedDeletions: number;
   }>;
   /**
    * Requests sent but not answered when the run ended (waiting at an activator, queued or

@@ -73,7 +73,8 @@ export function textSummary(s: RunSummary, outDir: string, files: readonly strin
 /** A budget's name, what it selects and what it allowed and refused: `api-pdb (api-00001): 3 disruptions allowed, 39 evictions refused`. */
 export function disruptionBudgetText(b: NonNullable<RunSummary['podDisruptionBudgets']>[number]): string {
   const sel = b.revisions.length === 0 ? 'selects no pod' : b.revisions.join(', ');
-  return `${b.name} (${sel}): ${b.disruptions} disruption${b.disruptions === 1 ? '' : 's'} allowed, ${b.refusedEvictions} eviction${b.refusedEvictions === 1 ? '' : 's'} refused`;
+  const forced = b.forcedDeletions > 0 ? `, ${b.forcedDeletions} pod${b.forcedDeletions === 1 ? '' : 's'} deleted past it (Karpenter's terminationGracePeriod)` : '';
+  return `${b.name} (${sel}): ${b.disruptions} disruption${b.disruptions === 1 ? '' : 's'} allowed, ${b.refusedEvictions} eviction${b.refusedEvictions === 1 ? '' : 's'} refused${forced}`;
 }
 
 /** What became of a drained node, after its name: `drained at 300s: …`. */

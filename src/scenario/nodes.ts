@@ -26,7 +26,7 @@ const CA_FLAGS = [
   'scaleDownUnneededTime', 'scaleDownDelayAfterAdd', 'scaleDownDelayAfterDelete', 'scaleDownDelayAfterFailure', 'maxEmptyBulkDelete',
   'nodeDeleteDelayAfterTaint', 'unremovableNodeRecheckTimeout',
 ] as const;
-const KARPENTER_FLAGS = ['batchIdleDuration', 'batchMaxDuration', 'consolidateAfter', 'consolidationPolicy', 'budgetNodesPercent', 'expireAfter', 'firstPoll'] as const;
+const KARPENTER_FLAGS = ['batchIdleDuration', 'batchMaxDuration', 'consolidateAfter', 'consolidationPolicy', 'budgetNodesPercent', 'expireAfter', 'terminationGracePeriod', 'firstPoll'] as const;
 
 /** Each cluster-autoscaler setting a scenario may give (upstream's flag name) and the config field it sets. */
 const CA_SETTINGS = {
@@ -51,6 +51,7 @@ const KARPENTER_SETTINGS = {
   consolidateAfter: 'consolidateAfterSeconds',
   budgetNodesPercent: 'budgetPercent',
   expireAfter: 'expireAfterSeconds',
+  terminationGracePeriod: 'terminationGracePeriodSeconds',
 } as const satisfies Partial<Record<keyof NodeAutoscalerInput, keyof KarpenterConfig>>;
 
 /** `defaults` with each setting the scenario gives (per `settings`) in place of its default. */
@@ -160,6 +161,9 @@ function buildAutoscaler(file: string, a: NodeAutoscalerInput | undefined): Node
   const config = overlay(DEFAULT_KARPENTER_CONFIG, a, KARPENTER_SETTINGS);
   if (config.batchIdleSeconds > config.batchMaxSeconds) {
     throw new ScenarioError(file, 'cluster.nodeAutoscaler.batchIdleDuration', `must be ≤ batchMaxDuration (${config.batchMaxSeconds}s), got ${config.batchIdleSeconds}s`);
+  }
+  if (a.terminationGracePeriod === Number.POSITIVE_INFINITY) {
+    throw new ScenarioError(file, 'cluster.nodeAutoscaler.terminationGracePeriod', "must be a duration: the NodePool's terminationGracePeriod has no Never (leave it out for none)");
   }
   if (a.firstPoll !== undefined && a.firstPoll >= config.disruptionPollSeconds) {
     throw new ScenarioError(file, 'cluster.nodeAutoscaler.firstPoll', `must be below the disruption poll period (${config.disruptionPollSeconds}s), got ${a.firstPoll}s`);

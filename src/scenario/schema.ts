@@ -327,6 +327,8 @@ const nodeAutoscalerSchema = obj({
   consolidationPolicy: z.enum(['WhenEmptyOrUnderutilized', 'WhenEmpty']).optional(),
   budgetNodesPercent: z.number().min(0).max(100).optional(),
   expireAfter: durationOrNever(false).optional(),
+  // The NodePool's pattern takes whole s, m and h only (Never is refused in nodes.ts).
+  terminationGracePeriod: durationOrNever(true).optional(),
   firstPoll: duration('nonneg').optional(),
 });
 export type NodeAutoscalerInput = z.output<typeof nodeAutoscalerSchema>;

@@ -36,7 +36,7 @@ describe('knsim plan', () => {
     expect(out).toContain('PodDisruptionBudget:             api-pdb (api-00001): 3 disruptions allowed, 39 evictions refused');
     const plan = JSON.parse(execFileSync('node', [bin, 'plan', file, '--json'], { cwd: root, encoding: 'utf8' }));
     expect(plan.nodeDrains).toEqual([{ node: 'std-4-001', fromSeconds: 300, outcome: 'Drained', evictedPods: 3, refusedEvictions: 39, emptySeconds: 510, deletedSeconds: 510 }]);
-    expect(plan.podDisruptionBudgets).toEqual([{ name: 'api-pdb', revisions: ['api-00001'], disruptions: 3, refusedEvictions: 39 }]);
+    expect(plan.podDisruptionBudgets).toEqual([{ name: 'api-pdb', revisions: ['api-00001'], disruptions: 3, refusedEvictions: 39, forcedDeletions: 0 }]);
   });
   it('a bigger node type through --set: one 8-CPU node holds all four pods, nothing waits', () => {
     const plan = JSON.parse(execFileSync('node', [bin, 'plan', a9, '--json', '--set', 'cluster.nodePools[0].cpu=8'], { cwd: root, encoding: 'utf8' }));

@@ -35,7 +35,7 @@ describe('kubectl drain under a PodDisruptionBudget (maxUnavailable 1)', () => {
     // retry and at each before the third (39 in all: 2 × 3 + 33).
     const rounds = (until: number, from: number) => (until - from) / 5;
     expect(drain.refusedEvictions).toBe(2 * rounds(times[1]!, 300) + rounds(times[2]!, times[1]!));
-    expect(world.cluster!.budgets!.records).toEqual([{ name: 'api-pdb', revisions: ['api-00001'], disruptions: 3, refusedEvictions: drain.refusedEvictions }]);
+    expect(world.cluster!.budgets!.records).toEqual([{ name: 'api-pdb', revisions: ['api-00001'], disruptions: 3, refusedEvictions: drain.refusedEvictions, forcedDeletions: 0 }]);
   });
 
   it('keeps at least seven pods Ready through the drain, so nothing fails and the KPA does not panic', () => {
@@ -131,6 +131,36 @@ describe('Karpenter and budgets', () => {
       checked++;
     }
     expect(checked).toBeGreaterThan(0);
+  });
+});
+
+describe('Karpenter\'s terminationGracePeriod and budgets', () => {
+  // Nodes expire 5 min after launch; the budget allows no disruption, so only the grace period ends the drain.
+  const expiring = (extra: Record<string, unknown>) =>
+    run(cluster({ autoscaler: { kind: 'karpenter', expireAfter: '5m', ...extra }, updates: [], budgets: [pdb({ minAvailable: '100%', selector: byService })] }));
+
+  it('without one, an expired node whose pods a budget holds is never drained', () => {
+    const { rec, world } = expiring({});
+    expect(rec.nodes.find((n) => n.node === 'std-4-001' && n.event === 'Tainted')?.time).toBe(300);
+    expect(evictions(rec, 'std-4-001')).toEqual([]);
+    expect(world.cluster!.nodes.find((n) => n.name === 'std-4-001')?.state).toBe('Tainted');
+    expect(world.cluster!.budgets!.records[0]!.forcedDeletions).toBe(0);
+  });
+
+  it('with one, each pod is deleted past its budget in time for its grace period (the revision timeout) to end with it', () => {
+    const { rec, world } = expiring({ terminationGracePeriod: '10m' });
+    // Deleted at 300 s + 600 s − 300 s (timeoutSeconds): 600 s, all at once, then gone within the 30 s drain.
+    expect(evictions(rec, 'std-4-001')).toEqual([600, 600, 600]);
+    const deleted = rec.nodes.find((n) => n.node === 'std-4-001' && n.event === 'Deleted')!.time;
+    expect(deleted).toBeGreaterThanOrEqual(630);
+    expect(deleted).toBeLessThanOrEqual(900);
+    // The three nodes expired at 300 s: their eight pods, none evicted through the API.
+    expect(world.cluster!.budgets!.records[0]).toMatchObject({ forcedDeletions: 8, disruptions: 0 });
+  });
+
+  it('refuses Never, which the NodePool field does not take', () => {
+    expectRefusal({ autoscaler: { kind: 'karpenter', terminationGracePeriod: 'Never' } }, "drain.yaml: cluster.nodeAutoscaler.terminationGracePeriod: must be a duration: the NodePool's terminationGracePeriod has no Never");
+    expectRefusal({ autoscaler: { kind: 'cluster-autoscaler', terminationGracePeriod: '10m' } }, 'drain.yaml: cluster.nodeAutoscaler.terminationGracePeriod: is a karpenter setting, not a cluster-autoscaler one');
   });
 });
 

@@ -4,7 +4,7 @@
  * type for a set of pods, and what consolidating a set of nodes would take (a modelling
  * choice: the real provisioner simulates every scheduling constraint, knsim only resources).
  */
-import { requireInteger, requireNonNegative } from '../errors.js';
+import { requireFinite, requireInteger, requireNonNegative } from '../errors.js';
 import { gridPointAtOrAfter } from '../grid.js';
 import { bindPod, fits } from './fit.js';
 import type { NodeView, PodResources } from './types.js';
@@ -33,6 +33,8 @@ export interface KarpenterConfig {
   readonly minDrainSeconds: number;
   /** …and looks at a draining node this often (awaitDrain's RequeueAfter). */
   readonly terminationRequeueSeconds: number;
+  /** NodePool template terminationGracePeriod: how long a deleted node's drain may wait on PodDisruptionBudgets; Infinity = none. */
+  readonly terminationGracePeriodSeconds: number;
 }
 
 export const DEFAULT_KARPENTER_CONFIG: KarpenterConfig = Object.freeze({
@@ -48,6 +50,7 @@ export const DEFAULT_KARPENTER_CONFIG: KarpenterConfig = Object.freeze({
   expireAfterSeconds: 720 * 3600,
   minDrainSeconds: 5,
   terminationRequeueSeconds: 1,
+  terminationGracePeriodSeconds: Number.POSITIVE_INFINITY,
 });
 
 /**
@@ -114,6 +117,18 @@ export function queueCheckAt(startedAt: number, now: number, period: number): nu
  */
 export function instanceTerminationAt(drainStartedAt: number, drainedAt: number, cfg: Pick<KarpenterConfig, 'minDrainSeconds' | 'terminationRequeueSeconds'>): number {
   return Math.max(drainStartedAt + cfg.minDrainSeconds, queueCheckAt(drainStartedAt, drainedAt, cfg.terminationRequeueSeconds));
+}
+
+/**
+ * When Karpenter deletes a pod of a draining node without the Eviction API, whatever its
+ * PodDisruptionBudget says (terminator needsForceDelete): with a terminationGracePeriod, the node
+ * must be gone by its NodeClaim's deletion plus that period, so each pod is deleted in time for its
+ * own grace period to end then. Infinity without a terminationGracePeriod.
+ */
+export function karpenterForceDeleteAt(nodeClaimDeletedAt: number, cfg: Pick<KarpenterConfig, 'terminationGracePeriodSeconds'>, podGraceSeconds: number): number {
+  requireFinite('nodeClaimDeletedAt', nodeClaimDeletedAt);
+  requireNonNegative('podGraceSeconds', podGraceSeconds);
+  return nodeClaimDeletedAt + cfg.terminationGracePeriodSeconds - podGraceSeconds;
 }
 
 /** What Karpenter reads of a pod to weigh its eviction. */
