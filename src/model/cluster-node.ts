@@ -1,6 +1,6 @@
 import { addResources, lastPodEventAfter, subtractResources, type NodeTemplate, type NodeView, type PodResources, type Resources } from '../core/capacity/index.js';
 import type { NodeCpu } from './node-cpu.js';
-import type { NodeDrainRecord } from './node-drain.js';
+import type { KubectlDrainOptions, NodeDrainRecord } from './node-drain.js';
 import type { Pod } from './pod.js';
 import type { Revision } from './revision.js';
 import type { NodePoolSpec } from './spec.js';
@@ -63,6 +63,13 @@ export class ClusterNode implements NodeView {
   removedByUser = false;
   /** The drain that named it, if any: its empty and deleted times are written here. */
   drainRecord: NodeDrainRecord | undefined = undefined;
+  /** How that drain's kubectl runs (--timeout, --disable-eviction). */
+  kubectlDrain: KubectlDrainOptions | undefined = undefined;
+  /**
+   * kubectl drain gave up on it (--timeout). A node the user was removing then stays cordoned and
+   * is not deleted, even once empty; one its autoscaler is removing goes on under the autoscaler's rules.
+   */
+  kubectlGaveUp = false;
 
   constructor(
     readonly name: string,

@@ -16,6 +16,7 @@ const KUBECTL_DRAIN_RETRY_SECONDS = 5;
 
 /** Whether the user's `kubectl drain` evicts the node's pods (also when its autoscaler had begun removing it). */
 function byKubectl(node: ClusterNode): boolean {
+  if (node.kubectlGaveUp) return false;
   return node.removedByUser || node.drainRecord !== undefined;
 }
 
@@ -247,6 +248,12 @@ export class Cluster {
     let forceAt = Number.POSITIVE_INFINITY;
     for (const pod of [...node.workload]) {
       if (!pod.isOk) continue;
+      // kubectl drain --disable-eviction deletes the pod: no budget is asked.
+      if (kubectl && node.kubectlDrain?.disableEviction === true) {
+        pod.revision.evict(pod, now);
+        if (record !== undefined) record.evictedPods++;
+        continue;
+      }
       // Past its force time a pod is deleted without the Eviction API (no budget asked).
       const force = kubectl ? Number.POSITIVE_INFINITY : (this.autoscaler?.forceDeleteAt?.(node, pod) ?? Number.POSITIVE_INFINITY);
       if (now >= force) {
@@ -277,8 +284,21 @@ export class Cluster {
     // kubectl drain, once the user runs it on the node, keeps trying (its default --timeout is none).
     const deadline = byKubectl(node) ? undefined : this.autoscaler?.evictionDeadlineSeconds;
     if (deadline !== undefined && now >= node.drainAt + deadline) this.abortRemoval(node, now);
+    else if (byKubectl(node) && now >= (node.kubectlDrain?.giveUpAt ?? Number.POSITIVE_INFINITY)) this.kubectlGivesUp(node, now);
     else this.evictPods(node, now);
   };
+
+  /**
+   * kubectl drain's --timeout ran out before its next attempt ("global timeout reached"): it
+   * exits with the pods a budget held still on the node. A node the user was removing stays
+   * cordoned (no one deletes the instance), empty or not; one the node autoscaler was already
+   * removing is left to the autoscaler's own drain.
+   */
+  private kubectlGivesUp(node: ClusterNode, now: number): void {
+    node.kubectlGaveUp = true;
+    if (node.drainRecord !== undefined) node.drainRecord.gaveUpSeconds = now;
+    if (!node.removedByUser) this.evictPods(node, now);
+  }
 
   /**
    * A removal whose drain failed is called off (CA's CleanToBeDeleted): the node loses its taint
@@ -298,6 +318,7 @@ export class Cluster {
   /** A node being removed has no pod left: deleted now, or when its autoscaler terminates it. */
   private drained(node: ClusterNode, now: number): void {
     if (node.drainRecord !== undefined && node.drainRecord.emptySeconds === null) node.drainRecord.emptySeconds = now;
+    if (node.kubectlGaveUp && node.removedByUser) return;
     const at = this.autoscaler?.terminationAt?.(node, now) ?? now;
     if (at > now) this.sim.at(at, this.onTerminate, node);
     else this.delete(node, now);

@@ -27,18 +27,31 @@ export interface NodeDrainRecord {
    */
   emptySeconds: number | null;
   deletedSeconds: number | null;
+  /**
+   * Only with `timeout` (kubectl drain --timeout): when kubectl gave up with pods a budget still
+   * held (null: it did not); the node then stays cordoned with them and is not deleted.
+   */
+  gaveUpSeconds?: number | null;
+}
+
+/** How the user runs kubectl drain: its --timeout (Infinity: none) and --disable-eviction. */
+export interface KubectlDrainOptions {
+  giveUpAt: number;
+  disableEviction: boolean;
 }
 
 export class NodeDrain {
   readonly record: NodeDrainRecord;
+  private readonly options: KubectlDrainOptions;
 
   constructor(
     private readonly world: World,
-    atSeconds: number,
-    node: string,
+    d: { atSeconds: number; node: string; timeoutSeconds?: number; disableEviction?: boolean },
   ) {
-    this.record = { node, fromSeconds: atSeconds, outcome: 'NotFound', evictedPods: 0, refusedEvictions: 0, emptySeconds: null, deletedSeconds: null };
-    world.sim.at(atSeconds, this.onDrain, this);
+    this.record = { node: d.node, fromSeconds: d.atSeconds, outcome: 'NotFound', evictedPods: 0, refusedEvictions: 0, emptySeconds: null, deletedSeconds: null };
+    if (d.timeoutSeconds !== undefined) this.record.gaveUpSeconds = null;
+    this.options = { giveUpAt: d.atSeconds + (d.timeoutSeconds ?? Number.POSITIVE_INFINITY), disableEviction: d.disableEviction === true };
+    world.sim.at(d.atSeconds, this.onDrain, this);
   }
 
   private onDrain(this: void, self: NodeDrain): void {
@@ -49,6 +62,7 @@ export class NodeDrain {
     const node = cluster.nodes.find((n) => n.name === r.node && (n.state === 'Ready' || n.state === 'Tainted'));
     if (node === undefined) return;
     node.drainRecord = r;
+    node.kubectlDrain = self.options;
     r.outcome = node.state === 'Ready' ? 'Drained' : 'AlreadyRemoving';
     cluster.drainByUser(node, now);
     // One its autoscaler had already emptied (waiting to be deleted) has been empty since before the drain.

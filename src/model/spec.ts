@@ -394,7 +394,7 @@ export interface WorldSpec {
    * Nodes drained and removed from their pools, by name, in order (top-level
    * `updates[].drainNode`): `kubectl drain`, then the node's instance deleted.
    */
-  nodeDrains?: ReadonlyArray<{ atSeconds: number; node: string }> | undefined;
+  nodeDrains?: ReadonlyArray<{ atSeconds: number; node: string; timeoutSeconds?: number; disableEviction?: boolean }> | undefined;
   /** The users' PodDisruptionBudgets (top-level `podDisruptionBudgets`), each with the revisions whose pods it selects. */
   disruptionBudgets?: readonly DisruptionBudgetEntry[] | undefined;
   /**

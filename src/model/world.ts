@@ -141,7 +141,7 @@ export class World {
     }
     this.activatorDeletions = (spec.activatorDeletions ?? []).map((d) => new ActivatorDeletion(this, d.atSeconds, d.activator, d.startupSeconds));
     this.activatorRollouts = (spec.activatorRollouts ?? []).map((r) => new ActivatorRollout(this, r.atSeconds, r.startupSeconds));
-    this.nodeDrains = (spec.nodeDrains ?? []).map((d) => new NodeDrain(this, d.atSeconds, d.node));
+    this.nodeDrains = (spec.nodeDrains ?? []).map((d) => new NodeDrain(this, d));
   }
 
   /**

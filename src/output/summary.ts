@@ -150,7 +150,8 @@ export interface RunSummary {
    * Nodes drained (`updates[].drainNode` within the run): the node, when, what the drain found
    * (Drained; AlreadyRemoving, by the node autoscaler; NotFound), the pods it evicted, and when
    * the node had no pod left and when it was deleted (null: not within the run). Absent without
-   * drains. With podDisruptionBudgets, also the evictions a budget refused (each retried 5 s later).
+   * drains. With podDisruptionBudgets, also the evictions a budget refused (each retried 5 s later);
+   * with a drain `timeout`, when kubectl gave up (null: it did not).
    */
   nodeDrains?: Array<{
     node: string;
@@ -160,6 +161,7 @@ export interface RunSummary {
     refusedEvictions?: number;
     emptySeconds: number | null;
     deletedSeconds: number | null;
+    gaveUpSeconds?: number | null;
   }>;
   /**
    * The users' PodDisruptionBudgets (top-level `podDisruptionBudgets`): the revisions each selects,

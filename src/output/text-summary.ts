@@ -87,5 +87,11 @@ export function nodeDrainText(x: NonNullable<RunSummary['nodeDrains']>[number], 
   const empty = x.emptySeconds === null ? (refused > 0 ? 'pods still on it at the end' : 'pods still terminating at the end') : `empty at ${x.emptySeconds}${unit}`;
   const deleted = x.deletedSeconds === null ? 'not deleted by the end' : `deleted at ${x.deletedSeconds}${unit}`;
   const already = x.outcome === 'AlreadyRemoving' ? ' (the node autoscaler was already removing it)' : '';
+  if (x.gaveUpSeconds !== undefined && x.gaveUpSeconds !== null) {
+    const gave = `kubectl drain gave up at ${x.gaveUpSeconds}${unit} (--timeout)`;
+    // The node autoscaler goes on removing a node it was removing; one the user was removing stays cordoned.
+    if (x.outcome === 'AlreadyRemoving') return `drained at ${at}${already}: ${pods}; ${gave}, the autoscaler's drain went on: ${empty}, ${deleted}`;
+    return `drained at ${at}${already}: ${pods}; ${gave}, the node kept cordoned${x.emptySeconds === null ? ' with pods on it' : `, empty at ${x.emptySeconds}${unit}`}`;
+  }
   return `drained at ${at}${already}: ${pods}, ${empty}, ${deleted}`;
 }

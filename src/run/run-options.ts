@@ -106,7 +106,13 @@ export function noteOutages(summary: RunSummary, world: World): void {
     .map((x) => {
       const { refusedEvictions, ...r } = x.record;
       // The refusals only where budgets could refuse: outputs without budgets keep their shape.
-      return { ...r, ...(budgets !== undefined ? { refusedEvictions } : {}), emptySeconds: ms(r.emptySeconds), deletedSeconds: ms(r.deletedSeconds) };
+      return {
+        ...r,
+        ...(budgets !== undefined ? { refusedEvictions } : {}),
+        emptySeconds: ms(r.emptySeconds),
+        deletedSeconds: ms(r.deletedSeconds),
+        ...(r.gaveUpSeconds !== undefined ? { gaveUpSeconds: ms(r.gaveUpSeconds) } : {}),
+      };
     });
   if (drains.length > 0) summary.nodeDrains = drains;
   if (budgets !== undefined) summary.podDisruptionBudgets = budgets.records.map((b) => ({ ...b, revisions: [...b.revisions] }));

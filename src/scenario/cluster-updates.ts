@@ -406,6 +406,10 @@ export interface NodeDrainSpec {
   atSeconds: number;
   /** The node's name, as the run names nodes: `<pool>-<NNN>`, numbered from 001 in each pool in the order they are requested. */
   node: string;
+  /** kubectl drain --timeout: it gives up this long after it began (absent: never). */
+  timeoutSeconds?: number;
+  /** kubectl drain --disable-eviction: pods are deleted, not evicted, so no PodDisruptionBudget is asked. */
+  disableEviction?: boolean;
 }
 
 /** The pool whose nodes are named like `node` (`<pool>-<NNN>`, NNN from 001), if any. */
@@ -439,7 +443,7 @@ export function nodeDrains(file: string, updates: readonly ClusterUpdateInput[] 
     }
     const again = out.find((x) => x.node === d.node);
     if (again !== undefined) throw new ScenarioError(file, path, `node ${d.node} is already drained at ${fmtSeconds(again.atSeconds)} (a drained node is removed from its pool)`);
-    out.push({ atSeconds: u.at, node: d.node });
+    out.push({ atSeconds: u.at, node: d.node, ...(d.timeout !== undefined ? { timeoutSeconds: d.timeout } : {}), ...(d.disableEviction === true ? { disableEviction: true } : {}) });
   });
   return out;
 }

@@ -389,7 +389,7 @@ const clusterUpdateSchema = obj({
   crashActivator: obj({ activator: z.int().min(0).optional(), downtime: duration('positive') }).optional(),
   restartActivators: obj({ startup: duration('nonneg').optional() }).optional(),
   deleteActivator: obj({ activator: z.int().min(0).optional(), startup: duration('nonneg').optional() }).optional(),
-  drainNode: obj({ node: z.string().min(1) }).optional(),
+  drainNode: obj({ node: z.string().min(1), timeout: duration('positive').optional(), disableEviction: z.boolean().optional() }).optional(),
 });
 export type ClusterUpdateInput = z.output<typeof clusterUpdateSchema>;
 

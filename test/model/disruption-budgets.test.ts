@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { nodeDrainText } from '../../src/output/text-summary.js';
 import { cluster, clusterWarnings, expectRefusal, run, type NodeRecorder, type Opts } from './drain-fixture.js';
 
 const pdb = (spec: Record<string, unknown>, name = 'api-pdb') => ({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name }, spec });
@@ -68,6 +69,47 @@ describe('a budget that allows nothing', () => {
     const { rec, world } = run(cluster({ budgets: [pdb({ minAvailable: '100%', selector: { matchLabels: { app: 'other' } } })] }));
     expect(evictions(rec, 'std-4-001')).toEqual([300, 300, 300]);
     expect(world.nodeDrains[0]!.record.refusedEvictions).toBe(0);
+  });
+});
+
+describe('kubectl drain --timeout and --disable-eviction under a budget', () => {
+  const holdAll = [pdb({ minAvailable: '100%', selector: byService })];
+
+  it('--timeout: kubectl gives up at its first attempt past the timeout; the node stays cordoned with its pods', () => {
+    const { rec, world } = run(cluster({ budgets: holdAll, updates: [{ at: '5m', drainNode: { node: 'std-4-001', timeout: '1m' } }] }));
+    const d = world.nodeDrains[0]!.record;
+    // Attempts at 300, 305, …, 355 s are refused; at 360 s the timeout has passed.
+    expect(d.gaveUpSeconds).toBe(360);
+    expect(d.refusedEvictions).toBe(3 * 12);
+    expect(evictions(rec, 'std-4-001')).toEqual([]);
+    expect(d.deletedSeconds).toBeNull();
+    expect(world.cluster!.nodes.find((n) => n.name === 'std-4-001')?.state).toBe('Tainted');
+  });
+
+  it('--timeout that is not reached changes nothing', () => {
+    const plain = run(cluster({ budgets: [pdb({ maxUnavailable: 1, selector: byService })] }));
+    const timed = run(cluster({ budgets: [pdb({ maxUnavailable: 1, selector: byService })], updates: [{ at: '5m', drainNode: { node: 'std-4-001', timeout: '1h' } }] }));
+    const { gaveUpSeconds, ...rest } = timed.world.nodeDrains[0]!.record;
+    expect(gaveUpSeconds).toBeNull();
+    expect(rest).toEqual(plain.world.nodeDrains[0]!.record);
+  });
+
+  it('--disable-eviction deletes the pods at once, past the budget', () => {
+    const { rec, world } = run(cluster({ budgets: holdAll, updates: [{ at: '5m', drainNode: { node: 'std-4-001', disableEviction: true } }] }));
+    expect(evictions(rec, 'std-4-001')).toEqual([300, 300, 300]);
+    expect(world.nodeDrains[0]!.record).toMatchObject({ evictedPods: 3, refusedEvictions: 0, deletedSeconds: 330 });
+    expect(world.cluster!.budgets!.records[0]).toMatchObject({ disruptions: 0, refusedEvictions: 0 });
+  });
+
+  it('states a drain kubectl gave up on', () => {
+    expect(nodeDrainText({ node: 'std-4-001', fromSeconds: 300, outcome: 'Drained', evictedPods: 0, refusedEvictions: 36, emptySeconds: null, deletedSeconds: null, gaveUpSeconds: 360 })).toBe(
+      'drained at 300s: 0 pods evicted (36 evictions refused by a PodDisruptionBudget, retried); kubectl drain gave up at 360s (--timeout), the node kept cordoned with pods on it',
+    );
+  });
+
+  it('refuses a timeout that is not a positive duration', () => {
+    expectRefusal({ updates: [{ at: '5m', drainNode: { node: 'std-4-001', timeout: '0s' } }] }, 'drain.yaml: updates[0].drainNode.timeout:');
+    expectRefusal({ updates: [{ at: '5m', drainNode: { node: 'std-4-001', disableEviction: 'yes' } }] }, 'drain.yaml: updates[0].drainNode.disableEviction:');
   });
 });
 
