@@ -243,17 +243,13 @@ export class Cluster {
   private evictPods(node: ClusterNode, now: number): void {
     const record = node.drainRecord;
     const kubectl = byKubectl(node);
+    // kubectl drain --disable-eviction deletes the pods: no budget is asked.
+    const budgets = kubectl && node.kubectlDrain?.disableEviction === true ? undefined : this.budgets;
     let refused = false;
     // The earliest time the node autoscaler deletes a refused pod anyway (Karpenter's terminationGracePeriod).
     let forceAt = Number.POSITIVE_INFINITY;
     for (const pod of [...node.workload]) {
       if (!pod.isOk) continue;
-      // kubectl drain --disable-eviction deletes the pod: no budget is asked.
-      if (kubectl && node.kubectlDrain?.disableEviction === true) {
-        pod.revision.evict(pod, now);
-        if (record !== undefined) record.evictedPods++;
-        continue;
-      }
       // Past its force time a pod is deleted without the Eviction API (no budget asked).
       const force = kubectl ? Number.POSITIVE_INFINITY : (this.autoscaler?.forceDeleteAt?.(node, pod) ?? Number.POSITIVE_INFINITY);
       if (now >= force) {
@@ -261,7 +257,7 @@ export class Cluster {
         pod.revision.evict(pod, now);
         continue;
       }
-      if (this.budgets !== undefined && !this.budgets.mayEvict(pod)) {
+      if (budgets !== undefined && !budgets.mayEvict(pod)) {
         forceAt = Math.min(forceAt, force);
         refused = true;
         if (record !== undefined) record.refusedEvictions++;
@@ -282,9 +278,10 @@ export class Cluster {
     const now = this.sim.now;
     // The Cluster Autoscaler stops trying after max-pod-eviction-time and calls the removal off;
     // kubectl drain, once the user runs it on the node, keeps trying (its default --timeout is none).
-    const deadline = byKubectl(node) ? undefined : this.autoscaler?.evictionDeadlineSeconds;
+    const kubectl = byKubectl(node);
+    const deadline = kubectl ? undefined : this.autoscaler?.evictionDeadlineSeconds;
     if (deadline !== undefined && now >= node.drainAt + deadline) this.abortRemoval(node, now);
-    else if (byKubectl(node) && now >= (node.kubectlDrain?.giveUpAt ?? Number.POSITIVE_INFINITY)) this.kubectlGivesUp(node, now);
+    else if (kubectl && now >= (node.kubectlDrain?.giveUpAt ?? Number.POSITIVE_INFINITY)) this.kubectlGivesUp(node, now);
     else this.evictPods(node, now);
   };
 

@@ -92,9 +92,14 @@ export class DisruptionBudgets {
 
   /** Whether Karpenter's disruption may pick a node holding `pods` (its pods not terminating). */
   karpenterMayDisrupt(pods: readonly Pod[]): boolean {
+    // Each budget's status once for the node (its Limits are built once per pass).
+    const status = new Map<Budget, DisruptionBudgetStatus>();
     for (const p of pods) {
       const b = this.byRevision.get(p.revision.spec.name);
-      if (b !== undefined && p.isOk && !karpenterMayEvict(b.spec, b.status(), p.k8sReady)) return false;
+      if (b === undefined || !p.isOk) continue;
+      let st = status.get(b);
+      if (st === undefined) status.set(b, (st = b.status()));
+      if (!karpenterMayEvict(b.spec, st, p.k8sReady)) return false;
     }
     return true;
   }
