@@ -4,6 +4,7 @@ import {
   consolidatableAt,
   consolidationDecision,
   consolidationOrder,
+  driftDecision,
   expiresAt,
   karpenterForceDeleteAt,
   instanceTerminationAt,
@@ -22,6 +23,7 @@ import {
 import type { RandomStream } from '../engine/random.js';
 import type { Cluster, NodeAutoscaler } from './cluster.js';
 import { poolTemplate, type ClusterNode } from './cluster-node.js';
+import type { NodePoolDrift } from './node-pool-drift.js';
 import type { Pod } from './pod.js';
 import type { NodeAutoscalerSpec, NodePoolSpec } from './spec.js';
 
@@ -42,8 +44,8 @@ function disruptionCost(n: ClusterNode): number {
 
 type KarpenterSpec = Extract<NodeAutoscalerSpec, { kind: 'karpenter' }>;
 
-/** The disruption methods in the controller's order (disruption/controller.go NewMethods; drift is not modelled). */
-const METHODS = ['emptiness', 'multi-node', 'single-node'] as const;
+/** The disruption methods in the controller's order (disruption/controller.go NewMethods; static drift has no NodePool here). */
+const METHODS = ['emptiness', 'drift', 'multi-node', 'single-node'] as const;
 const EVICTION_QUEUE_BASE_DELAY_SECONDS = 0.1;
 const EVICTION_QUEUE_MAX_DELAY_SECONDS = 10;
 type Method = (typeof METHODS)[number];
@@ -72,7 +74,10 @@ interface PoolType extends InstanceType {
  * and drained at once, outside the budget and minNodes (its pods' replacements provision anew);
  * a pool left below minNodes gets nodes at once. A drained node is terminated at the node
  * termination controller's first once-a-second look with no pod left, at least 5 s after its drain began.
- * Not modelled: drift, spot-to-spot consolidation.
+ * Drift (a NodePool whose template changed) comes after emptiness: one drifted node per command,
+ * oldest drift first, empty ones first, within the budget, without the validation wait; the nodes
+ * its pods need are launched and it is drained once they are all Ready (at once when none are).
+ * Not modelled: spot-to-spot consolidation.
  */
 export class KarpenterModel implements NodeAutoscaler {
   private readonly batch: ProvisioningBatch;
@@ -80,8 +85,10 @@ export class KarpenterModel implements NodeAutoscaler {
   private readonly types: PoolType[];
   /** Pods counted on a launching node (so the next batch does not launch for them again). */
   private readonly nominated = new Map<Pod, ClusterNode>();
-  /** Replacement nodes not yet seen initialized, with the tainted nodes they replace and when their command ran. */
-  private readonly replacing = new Map<ClusterNode, { old: ClusterNode[]; since: number }>();
+  /** Replacement nodes not yet seen initialized, each with its command (the tainted nodes it replaces). */
+  private readonly replacing = new Map<ClusterNode, Replacing>();
+  /** Drifted NodeClaims (nodes.csv `Drifted`), with the drift that marked them, oldest first. */
+  private readonly drifted = new Map<ClusterNode, NodePoolDrift>();
 
   constructor(
     private readonly cluster: Cluster,
@@ -135,6 +142,20 @@ export class KarpenterModel implements NodeAutoscaler {
   private restoreFloor(pool: NodePoolSpec, now: number): void {
     const c = this.cluster;
     while (c.poolSize(pool) < Math.min(pool.minNodes, pool.maxNodes)) this.launch(pool, now);
+  }
+
+  /**
+   * The pool's template changed: every NodeClaim of it not being removed is Drifted (its
+   * template hash no longer the NodePool's: nodeclaim/disruption/drift.go); nodes launched from
+   * now on are not. The disruption controller replaces them at its next passes.
+   */
+  driftPool(pool: NodePoolSpec, drift: NodePoolDrift, now: number): void {
+    for (const n of this.cluster.nodes) {
+      if (n.pool !== pool || n.state === 'Tainted' || this.drifted.has(n)) continue;
+      this.drifted.set(n, drift);
+      drift.nodes.push(n);
+      this.cluster.world.recorder.node?.(n, 'Drifted', now);
+    }
   }
 
   podUnschedulable(pod: Pod, now: number): void {
@@ -246,6 +267,13 @@ export class KarpenterModel implements NodeAutoscaler {
 
   private tryMethods(now: number, from: number): void {
     for (let m = from; m < METHODS.length; m++) {
+      if (METHODS[m] === 'drift') {
+        // Drift waits for no validation (drift.go computes one command and the queue starts it);
+        // a pass that started one passes again at once.
+        if (!this.drift(now)) continue;
+        this.cluster.sim.at(now, this.reconcile, this);
+        return;
+      }
       const cmd = this.command(METHODS[m]!, now);
       if (cmd === undefined) continue;
       // The method blocks the controller while it waits (validation.go Validate): no other pass meanwhile.
@@ -253,6 +281,67 @@ export class KarpenterModel implements NodeAutoscaler {
       return;
     }
     this.cluster.sim.at(now + this.spec.config.disruptionPollSeconds, this.reconcile, this);
+  }
+
+  /**
+   * Drift (disruption/drift.go ComputeCommands): the drifted initialized nodes, oldest drift
+   * first and the empty ones before the others; the first whose pods can all be scheduled
+   * (driftDecision) is disrupted, if the budget allows one more. A node holding a pod whose
+   * PodDisruptionBudget allows no disruption is no candidate, unless the NodePool sets a
+   * terminationGracePeriod (drift is eventual disruption: types.go NewCandidate). False: none went.
+   */
+  private drift(now: number): boolean {
+    if (this.drifted.size === 0) return false;
+    for (const n of this.drifted.keys()) if (n.state === 'Deleted') this.drifted.delete(n);
+    if (this.budget() === 0) return false;
+    const c = this.cluster;
+    const eventual = Number.isFinite(this.spec.config.terminationGracePeriodSeconds);
+    const candidates: ClusterNode[] = [];
+    for (const n of this.drifted.keys()) {
+      if (n.state !== 'Ready') continue;
+      if (!eventual && c.budgets?.karpenterMayDisrupt(n.movablePods()) === false) continue;
+      candidates.push(n);
+    }
+    // Empty first (a node whose pods are all terminating is empty), each group in drift order.
+    const empty = candidates.filter((n) => disruptionCost(n) <= 1);
+    for (const n of [...empty, ...candidates.filter((x) => !empty.includes(x))]) {
+      const types = this.driftReplacements(n, now);
+      if (types === undefined) continue;
+      this.drifted.get(n)!.record.replacementNodes += types.length;
+      this.replace([n], types, now);
+      this.restoreFloor(n.pool, now);
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * The nodes replacing drifted `node` takes (helpers.go SimulateScheduling, provisioner's
+   * packing), each of the cheapest pool with room; undefined when its pods cannot all go.
+   */
+  private driftReplacements(node: ClusterNode, _now: number): PoolType[] | undefined {
+    const c = this.cluster;
+    const others = c.nodes.filter((n) => n.state === 'Ready' && !n.memoryPressure && n !== node);
+    const launching = c.nodes.filter((n) => n.state === 'Provisioning').map((n) => templateNode(n.name, poolTemplate(n.pool)));
+    const pods: SimulatedPod[] = [];
+    const add = (list: readonly Pod[], kind: SimulatedPod['kind']) => {
+      for (const p of list) pods.push({ resources: c.requestsOf(p), kind, createdAt: p.createdAt });
+    };
+    add(node.movablePods(), 'candidate');
+    add(c.scheduler.unschedulable(), 'pending');
+    for (const n of c.nodes) if (n.state === 'Tainted') add(n.movablePods(), 'deleting');
+    const d = driftDecision(pods, others, launching, (reqs) => this.cheapest(reqs) !== undefined);
+    if (d.action === 'none') return undefined;
+    const added = new Map<NodePoolSpec, number>();
+    const types: PoolType[] = [];
+    for (const b of d.newNodes) {
+      const t = this.cheapest(b.map((i) => pods[i]!.resources), added);
+      // The pools' room runs out across the new nodes: the command cannot launch them all.
+      if (t === undefined) return undefined;
+      added.set(t.pool, (added.get(t.pool) ?? 0) + 1);
+      types.push(t);
+    }
+    return types;
   }
 
   /**
@@ -415,29 +504,45 @@ export class KarpenterModel implements NodeAutoscaler {
       return true;
     }
     if (v.decision.action !== 'replace' || again.action !== 'replace' || again.type.pricePerHour > v.decision.type.pricePerHour) return false;
-    // Tainted at once; drained once the orchestration queue sees the replacement Ready.
-    for (const n of v.nodes) c.startRemoval(n, now, undefined);
-    const replacement = this.launch(again.type.pool, now);
-    this.replacing.set(replacement, { old: [...v.nodes], since: now });
-    // The queue checks the command every second and gives it up at the first check past the
-    // timeout (disruption/queue.go waitOrTerminate: strictly longer than minRetryDuration).
-    const cfg = this.spec.config;
-    const giveUp = now + (Math.floor(cfg.replacementTimeoutSeconds / cfg.queueRequeueSeconds) + 1) * cfg.queueRequeueSeconds;
-    this.cluster.sim.at(giveUp, this.onReplacementTimeout, { self: this, replacement });
+    this.replace(v.nodes, [again.type], now);
     return true;
   }
 
   /**
-   * The replacement is still not initialized: the command fails and its nodes are untainted
-   * (they keep their pods). The replacement is not deleted: it goes on launching, and if it
-   * registers it is a node like any other.
+   * Runs a command (disruption/queue.go StartCommand): `nodes` tainted at once; drained at once
+   * when no new node is needed, else once the orchestration queue has seen every one of `types`
+   * launched for it Ready.
    */
-  private onReplacementTimeout(this: void, e: { self: KarpenterModel; replacement: ClusterNode }): void {
-    const { self, replacement } = e;
-    const cmd = self.replacing.get(replacement);
-    if (cmd === undefined) return;
-    self.replacing.delete(replacement);
-    for (const n of cmd.old) self.cluster.untaint(n, self.cluster.sim.now);
+  private replace(nodes: readonly ClusterNode[], types: readonly PoolType[], now: number): void {
+    const c = this.cluster;
+    if (types.length === 0) {
+      for (const n of nodes) c.startRemoval(n, now, 0);
+      return;
+    }
+    for (const n of nodes) c.startRemoval(n, now, undefined);
+    const cmd: Replacing = { old: [...nodes], since: now, waiting: types.length, over: false };
+    for (const t of types) this.replacing.set(this.launch(t.pool, now), cmd);
+    // The queue checks the command every second and gives it up at the first check past the
+    // timeout (disruption/queue.go waitOrTerminate: strictly longer than minRetryDuration).
+    const cfg = this.spec.config;
+    const giveUp = now + (Math.floor(cfg.replacementTimeoutSeconds / cfg.queueRequeueSeconds) + 1) * cfg.queueRequeueSeconds;
+    this.cluster.sim.at(giveUp, this.onReplacementTimeout, { self: this, cmd });
+  }
+
+  /**
+   * A replacement is still not initialized: the command fails and its nodes are untainted
+   * (they keep their pods). The replacements are not deleted: they go on launching, and one that
+   * registers is a node like any other.
+   */
+  private onReplacementTimeout(this: void, e: { self: KarpenterModel; cmd: Replacing }): void {
+    e.self.fail(e.cmd, e.self.cluster.sim.now);
+  }
+
+  private fail(cmd: Replacing, now: number): void {
+    if (cmd.over) return;
+    cmd.over = true;
+    for (const [node, x] of [...this.replacing]) if (x === cmd) this.replacing.delete(node);
+    for (const n of cmd.old) this.cluster.untaint(n, now);
   }
 
   /**
@@ -461,6 +566,8 @@ export class KarpenterModel implements NodeAutoscaler {
     // Given up meanwhile, at the check past the timeout.
     if (cmd === undefined) return;
     this.replacing.delete(node);
+    if (--cmd.waiting > 0) return;
+    cmd.over = true;
     for (const n of cmd.old) this.cluster.drain(n, now);
   }
 
@@ -492,12 +599,21 @@ export class KarpenterModel implements NodeAutoscaler {
 
   provisionFailed(node: ClusterNode, now: number): void {
     const cmd = this.replacing.get(node);
-    if (cmd !== undefined) {
-      this.replacing.delete(node);
-      for (const n of cmd.old) this.cluster.untaint(n, now);
-    }
+    if (cmd !== undefined) this.fail(cmd, now);
     this.restoreFloor(node.pool, now);
   }
+}
+
+/** A command waiting for its new nodes. */
+interface Replacing {
+  /** The tainted nodes it replaces. */
+  old: ClusterNode[];
+  /** When it started (the queue checks it every second from then). */
+  since: number;
+  /** Its new nodes not yet seen initialized. */
+  waiting: number;
+  /** Done: drained, or given up and its nodes untainted. */
+  over: boolean;
 }
 
 /** A disruption command: the nodes, and what their removal takes. */

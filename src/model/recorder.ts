@@ -13,7 +13,7 @@ import type { PodMetricsSample } from './metrics-server.js';
 export type PodEvent = PodPhase | 'ActivatorHealthy' | 'ErrImagePull' | 'Restarted' | 'OOMKilled' | 'LivenessFailed' | 'Unschedulable' | 'Scheduled' | 'Evicted';
 
 /** A node's lifecycle step (cluster.ts): provision requested, Ready, tainted for removal, deleted. */
-export type NodeEvent = 'Requested' | 'Ready' | 'Tainted' | 'Untainted' | 'Deleted' | 'NodeHasInsufficientMemory' | 'NodeHasSufficientMemory';
+export type NodeEvent = 'Requested' | 'Ready' | 'Tainted' | 'Untainted' | 'Deleted' | 'Drifted' | 'NodeHasInsufficientMemory' | 'NodeHasSufficientMemory';
 
 /**
  * What the model reports as it runs. src/run implements it, turning the live objects into

@@ -395,6 +395,11 @@ export interface WorldSpec {
    * `updates[].drainNode`): `kubectl drain`, then the node's instance deleted.
    */
   nodeDrains?: ReadonlyArray<{ atSeconds: number; node: string; timeoutSeconds?: number; disableEviction?: boolean }> | undefined;
+  /**
+   * NodePools whose template changed, in order (top-level `updates[].driftNodePool`; Karpenter
+   * only): their NodeClaims launched before are Drifted and replaced.
+   */
+  nodePoolDrifts?: ReadonlyArray<{ atSeconds: number; pool: string }> | undefined;
   /** The users' PodDisruptionBudgets (top-level `podDisruptionBudgets`), each with the revisions whose pods it selects. */
   disruptionBudgets?: readonly DisruptionBudgetEntry[] | undefined;
   /**

@@ -4,6 +4,7 @@ import { Activator } from './activator.js';
 import { ActivatorPool } from './activator-pool.js';
 import { ActivatorDeletion, ActivatorRollout } from './activator-rollout.js';
 import { NodeDrain } from './node-drain.js';
+import { NodePoolDrift } from './node-pool-drift.js';
 import { startClients } from './clients.js';
 import { Pod } from './pod.js';
 import type { Recorder } from './recorder.js';
@@ -142,6 +143,7 @@ export class World {
     this.activatorDeletions = (spec.activatorDeletions ?? []).map((d) => new ActivatorDeletion(this, d.atSeconds, d.activator, d.startupSeconds));
     this.activatorRollouts = (spec.activatorRollouts ?? []).map((r) => new ActivatorRollout(this, r.atSeconds, r.startupSeconds));
     this.nodeDrains = (spec.nodeDrains ?? []).map((d) => new NodeDrain(this, d));
+    this.nodePoolDrifts = (spec.nodePoolDrifts ?? []).map((d) => new NodePoolDrift(this, d));
   }
 
   /**
@@ -160,6 +162,8 @@ export class World {
   readonly activatorDeletions: readonly ActivatorDeletion[];
   /** The nodes drained (top-level `updates[].drainNode`). */
   readonly nodeDrains: readonly NodeDrain[];
+  /** The NodePools whose template changed (top-level `updates[].driftNodePool`). */
+  readonly nodePoolDrifts: readonly NodePoolDrift[];
 
   /**
    * An activator's container exits: it leaves the activator endpoints at once (its pod is not

@@ -4,7 +4,7 @@
  */
 import { idleCostText } from './cluster-accounting.js';
 import type { RunSummary } from './summary.js';
-import { disruptionBudgetText, nodeDrainText } from './text-summary.js';
+import { disruptionBudgetText, nodeDrainText, nodePoolDriftText } from './text-summary.js';
 
 export interface CapacityPlan {
   scenario: string;
@@ -23,6 +23,8 @@ export interface CapacityPlan {
   nodeDrains?: NonNullable<RunSummary['nodeDrains']>;
   /** The users' PodDisruptionBudgets, as summary.json has them; absent without budgets. */
   podDisruptionBudgets?: NonNullable<RunSummary['podDisruptionBudgets']>;
+  /** The NodePools the scenario drifts (`updates[].driftNodePool`), as summary.json has them; absent without drifts. */
+  nodePoolDrifts?: NonNullable<RunSummary['nodePoolDrifts']>;
 }
 
 /** undefined when the run had no node pools. */
@@ -40,6 +42,7 @@ export function capacityPlan(s: RunSummary): CapacityPlan | undefined {
     cost: { total: s.cost.total, perDay: s.cost.perDay, idle: s.cost.idle, perRevision: s.cost.perRevision },
     ...(s.nodeDrains !== undefined ? { nodeDrains: s.nodeDrains } : {}),
     ...(s.podDisruptionBudgets !== undefined ? { podDisruptionBudgets: s.podDisruptionBudgets } : {}),
+    ...(s.nodePoolDrifts !== undefined ? { nodePoolDrifts: s.nodePoolDrifts } : {}),
   };
 }
 
@@ -55,6 +58,7 @@ export function planText(p: CapacityPlan): string {
     ...Object.entries(p.cost.perRevision).map(([rev, v]) => `  ${rev}: ${dollars(v)}`),
     ...(p.nodeDrains ?? []).map((d) => `node drain:                      ${d.node} ${nodeDrainText(d)}`),
     ...(p.podDisruptionBudgets ?? []).map((b) => `PodDisruptionBudget:             ${disruptionBudgetText(b)}`),
+    ...(p.nodePoolDrifts ?? []).map((x) => `NodePool drift:                  ${nodePoolDriftText(x)}`),
   ];
   return lines.join('\n');
 }

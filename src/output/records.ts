@@ -93,7 +93,7 @@ export interface NodeRecord {
   node: string;
   pool: string;
   /** The node's lifecycle, and its MemoryPressure condition turning True (insufficient) and False (sufficient). */
-  event: 'Requested' | 'Ready' | 'Tainted' | 'Untainted' | 'Deleted' | 'NodeHasInsufficientMemory' | 'NodeHasSufficientMemory';
+  event: 'Requested' | 'Ready' | 'Tainted' | 'Untainted' | 'Deleted' | 'Drifted' | 'NodeHasInsufficientMemory' | 'NodeHasSufficientMemory';
   pricePerHour: number;
   /** Allocatable. */
   cpuMillis: number;

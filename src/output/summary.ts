@@ -177,6 +177,20 @@ export interface RunSummary {
     forcedDeletions: number;
   }>;
   /**
+   * NodePools whose template changed (`updates[].driftNodePool` within the run; Karpenter's
+   * drift): the pool, when, its NodeClaims marked Drifted, the nodes launched to hold their pods,
+   * how many drifted nodes were deleted by the end and when the last went (null: not all within
+   * the run). Absent without drifts.
+   */
+  nodePoolDrifts?: Array<{
+    pool: string;
+    atSeconds: number;
+    driftedNodes: number;
+    replacementNodes: number;
+    deletedNodes: number;
+    completeSeconds: number | null;
+  }>;
+  /**
    * Requests sent but not answered when the run ended (waiting at an activator, queued or
    * executing): the counts above are of answered requests. Absent when there were none.
    */

@@ -52,6 +52,7 @@ export function textSummary(s: RunSummary, outDir: string, files: readonly strin
   }
   for (const x of s.nodeDrains ?? []) lines.push(`node ${x.node} ${nodeDrainText(x)}`);
   for (const b of s.podDisruptionBudgets ?? []) lines.push(`PodDisruptionBudget ${disruptionBudgetText(b)}`);
+  for (const x of s.nodePoolDrifts ?? []) lines.push(`NodePool ${nodePoolDriftText(x)}`);
   if (s.autoscalerDown !== undefined) {
     lines.push(`Knative's autoscaler down: ${s.autoscalerDown.map((d) => `${d.fromSeconds}s–${d.untilSeconds === null ? 'end' : `${d.untilSeconds}s`}`).join(', ')} (the KPA scaled nothing meanwhile, not even from zero)`);
   }
@@ -75,6 +76,17 @@ export function disruptionBudgetText(b: NonNullable<RunSummary['podDisruptionBud
   const sel = b.revisions.length === 0 ? 'selects no pod' : b.revisions.join(', ');
   const forced = b.forcedDeletions > 0 ? `, ${b.forcedDeletions} pod${b.forcedDeletions === 1 ? '' : 's'} deleted past it (Karpenter's terminationGracePeriod)` : '';
   return `${b.name} (${sel}): ${b.disruptions} disruption${b.disruptions === 1 ? '' : 's'} allowed, ${b.refusedEvictions} eviction${b.refusedEvictions === 1 ? '' : 's'} refused${forced}`;
+}
+
+/** A drift, after "NodePool": `general drifted at 300s: 3 nodes Drifted, 2 replacement nodes launched, all replaced by 512s`. */
+export function nodePoolDriftText(x: NonNullable<RunSummary['nodePoolDrifts']>[number], unit = 's'): string {
+  const head = `${x.pool} drifted at ${x.atSeconds}${unit}`;
+  if (x.driftedNodes === 0) return `${head}: no node to replace`;
+  const marked = `${x.driftedNodes} node${x.driftedNodes === 1 ? '' : 's'} Drifted`;
+  const launched = `${x.replacementNodes} replacement node${x.replacementNodes === 1 ? '' : 's'} launched for their pods`;
+  const done =
+    x.completeSeconds !== null ? `all deleted by ${x.completeSeconds}${unit}` : `${x.deletedNodes} of them deleted by the end, ${x.driftedNodes - x.deletedNodes} still there`;
+  return `${head}: ${marked}, ${launched}, ${done}`;
 }
 
 /** What became of a drained node, after its name: `drained at 300s: …`. */

@@ -78,8 +78,9 @@ function outage(at: number, downtime: number, durationSeconds: number): { fromSe
 /**
  * summary.json's `autoscalerDown` and `activatorDown` (the outages the scenario's updates put
  * within the run), `activatorRollouts` (the activators' rolling restarts that began in it),
- * `activatorDeletions` (activator pods deleted in it), `nodeDrains` (nodes drained in it) and
- * `podDisruptionBudgets` (what the users' budgets allowed and refused).
+ * `activatorDeletions` (activator pods deleted in it), `nodeDrains` (nodes drained in it),
+ * `podDisruptionBudgets` (what the users' budgets allowed and refused) and `nodePoolDrifts`
+ * (NodePools whose template changed in it).
  */
 export function noteOutages(summary: RunSummary, world: World): void {
   const spec = world.spec;
@@ -116,6 +117,11 @@ export function noteOutages(summary: RunSummary, world: World): void {
     });
   if (drains.length > 0) summary.nodeDrains = drains;
   if (budgets !== undefined) summary.podDisruptionBudgets = budgets.records.map((b) => ({ ...b, revisions: [...b.revisions] }));
+  const drifts = world.nodePoolDrifts.filter((x) => x.record.atSeconds < d).map((x) => {
+    const r = x.finish();
+    return { ...r, completeSeconds: ms(r.completeSeconds) };
+  });
+  if (drifts.length > 0) summary.nodePoolDrifts = drifts;
 }
 
 /** The counts are of answered requests; those still waiting or executing when the run ended are counted apart. */

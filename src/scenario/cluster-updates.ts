@@ -66,8 +66,8 @@ export function applyClusterUpdates(input: ClusterUpdatesInput): ServiceSpec[] {
       throw new ScenarioError(file, at(j, 'at'), `updates must be in strictly increasing order of at (previous at ${fmtSeconds(lastAt)})`);
     }
     lastAt = u.at;
-    if (u.configMaps === undefined && u.patchRevision === undefined && u.deleteService === undefined && u.restartAutoscaler === undefined && u.crashActivator === undefined && u.restartActivators === undefined && u.deleteActivator === undefined && u.drainNode === undefined) {
-      throw new ScenarioError(file, at(j), 'an update needs at least one of configMaps, patchRevision, deleteService, restartAutoscaler, crashActivator, restartActivators, deleteActivator, drainNode');
+    if (u.configMaps === undefined && u.patchRevision === undefined && u.deleteService === undefined && u.restartAutoscaler === undefined && u.crashActivator === undefined && u.restartActivators === undefined && u.deleteActivator === undefined && u.drainNode === undefined && u.driftNodePool === undefined) {
+      throw new ScenarioError(file, at(j), 'an update needs at least one of configMaps, patchRevision, deleteService, restartAutoscaler, crashActivator, restartActivators, deleteActivator, drainNode, driftNodePool');
     }
 
     if (u.configMaps !== undefined) {
@@ -444,6 +444,34 @@ export function nodeDrains(file: string, updates: readonly ClusterUpdateInput[] 
     const again = out.find((x) => x.node === d.node);
     if (again !== undefined) throw new ScenarioError(file, path, `node ${d.node} is already drained at ${fmtSeconds(again.atSeconds)} (a drained node is removed from its pool)`);
     out.push({ atSeconds: u.at, node: d.node, ...(d.timeout !== undefined ? { timeoutSeconds: d.timeout } : {}), ...(d.disableEviction === true ? { disableEviction: true } : {}) });
+  });
+  return out;
+}
+
+/**
+ * The NodePools whose template changed among the updates, in order (top-level
+ * `updates[].driftNodePool`): Karpenter's drift, so only under `kind: karpenter`.
+ * @throws ScenarioError at `updates[j].driftNodePool.pool` for a run without node pools or
+ * without Karpenter, or a pool no `cluster.nodePools` entry names.
+ */
+export function nodePoolDrifts(file: string, updates: readonly ClusterUpdateInput[] | undefined, nodes: NodesSpec | undefined): Array<{ atSeconds: number; pool: string }> {
+  const out: Array<{ atSeconds: number; pool: string }> = [];
+  (updates ?? []).forEach((u, j) => {
+    const d = u.driftNodePool;
+    if (d === undefined) return;
+    const path = formatPath(['updates', j, 'driftNodePool', 'pool']);
+    if (nodes === undefined) throw new ScenarioError(file, path, 'the run has no node pools to drift: add cluster.nodePools with nodeAutoscaler kind karpenter');
+    if (nodes.autoscaler.kind !== 'karpenter') {
+      throw new ScenarioError(
+        file,
+        path,
+        `drift is Karpenter's (cluster.nodeAutoscaler.kind is ${nodes.autoscaler.kind}); a node image upgrade without Karpenter is a drain of each node (updates[].drainNode)`,
+      );
+    }
+    if (!nodes.pools.some((p) => p.name === d.pool)) {
+      throw new ScenarioError(file, path, `no node pool named ${JSON.stringify(d.pool)} (pools: ${nodes.pools.map((p) => p.name).join(', ')})`);
+    }
+    out.push({ atSeconds: u.at, pool: d.pool });
   });
   return out;
 }

@@ -10,7 +10,7 @@ import { kubectlTags } from './kubectl-yaml.js';
 import { checkWrittenMetadata, checkWrittenScenarioMetadata } from './metadata-values.js';
 import type { ActivatorCpuSpec, ClientSpec, RequestTraceMode, ServiceSpec, StartCondition, WorldSpec } from '../model/spec.js';
 import { disruptionBudgets, type RevisionPodLabels } from './disruption-budgets.js';
-import { activatorCrashes, activatorDeletions, activatorRollouts, applyClusterUpdates, autoscalerRestarts, DEFAULT_ACTIVATOR_STARTUP_SECONDS, nodeDrains } from './cluster-updates.js';
+import { activatorCrashes, activatorDeletions, activatorRollouts, applyClusterUpdates, autoscalerRestarts, DEFAULT_ACTIVATOR_STARTUP_SECONDS, nodeDrains, nodePoolDrifts } from './cluster-updates.js';
 import { checkInitialPlacement } from './initial-placement.js';
 import { readConfigMaps, type ClusterConfig, type KeyWhere } from './configmaps.js';
 import type { AutoscalerClass } from '../core/autoscaler/index.js';
@@ -304,6 +304,8 @@ export function scenarioFromValueWith(
   if (rollouts.length > 0) world.activatorRollouts = rollouts;
   const drains = nodeDrains(file, s.updates, world.cluster.nodes);
   if (drains.length > 0) world.nodeDrains = drains;
+  const drifts = nodePoolDrifts(file, s.updates, world.cluster.nodes);
+  if (drifts.length > 0) world.nodePoolDrifts = drifts;
   const budgets = disruptionBudgets(file, s.podDisruptionBudgets, nodes, services, podLabels, warnings);
   if (budgets.length > 0) world.disruptionBudgets = budgets;
   checkInitialPlacement(file, world);

@@ -390,6 +390,7 @@ const clusterUpdateSchema = obj({
   restartActivators: obj({ startup: duration('nonneg').optional() }).optional(),
   deleteActivator: obj({ activator: z.int().min(0).optional(), startup: duration('nonneg').optional() }).optional(),
   drainNode: obj({ node: z.string().min(1), timeout: duration('positive').optional(), disableEviction: z.boolean().optional() }).optional(),
+  driftNodePool: obj({ pool: z.string().min(1) }).optional(),
 });
 export type ClusterUpdateInput = z.output<typeof clusterUpdateSchema>;
 

@@ -5,7 +5,8 @@ import type { TrafficTarget } from '../../src/core/traffic/types.js';
 import type { DistributionSpec } from '../../src/engine/distributions.js';
 import type { Pod } from '../../src/model/pod.js';
 import type { DecisionRecord } from '../../src/core/autoscaler/loop.js';
-import type { PodEvent, Recorder } from '../../src/model/recorder.js';
+import type { NodeEvent, PodEvent, Recorder } from '../../src/model/recorder.js';
+import type { ClusterNode } from '../../src/model/cluster-node.js';
 import type { Request } from '../../src/model/request.js';
 import type { Revision } from '../../src/model/revision.js';
 import type { ClientSpec, PodStartSpec, RevisionSpec, ServiceSpec, WorldSpec } from '../../src/model/spec.js';
@@ -76,6 +77,10 @@ export class MemoryRecorder implements Recorder {
   pods: Array<{ pod: Pod; event: PodEvent; time: number }> = [];
   traffics: Array<{ service: string; time: number; percents: Map<string, number> }> = [];
   samples: Array<{ rev: string; time: number; ready: number; waiting: number }> = [];
+  nodes: Array<{ node: string; event: NodeEvent; time: number }> = [];
+  node(node: ClusterNode, event: NodeEvent, time: number): void {
+    this.nodes.push({ node: node.name, event, time });
+  }
   request(req: Request): void {
     this.requests.push(req);
   }

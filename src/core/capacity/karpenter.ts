@@ -363,3 +363,38 @@ export function consolidationDecision<T extends InstanceType>(
   const type = cheapestFitting(options, bin);
   return type === undefined ? { action: 'none', reason: 'no cheaper node type holds its pods' } : { action: 'replace', type };
 }
+
+/** What replacing one drifted node takes (driftDecision). */
+export type DriftDecision =
+  | { readonly action: 'replace'; /** The pods (indices as given) each new node holds, in the order opened: none when the others hold them all. */ readonly newNodes: readonly (readonly number[])[] }
+  | { readonly action: 'none'; readonly reason: string };
+
+/**
+ * Whether a drifted node can go now (disruption/drift.go ComputeCommands with helpers.go
+ * SimulateScheduling): its pods, the Unschedulable pods and those of nodes being removed are
+ * scheduled as the provisioner schedules (packProvisioningBatch): onto `others` (initialized
+ * nodes that stay) in order, then `launching`, the rest onto new nodes, as many as they need
+ * (`holds`: some instance type with room holds these pods on one new node). Unlike
+ * consolidation, any number of new nodes is fine and price does not matter. A pod that fits
+ * nowhere blocks it unless it is pending (AllNonPendingPodsScheduled), and so does a candidate's
+ * pod that would go onto a node still launching.
+ */
+export function driftDecision(
+  pods: readonly SimulatedPod[],
+  others: readonly NodeView[],
+  launching: readonly NodeView[],
+  holds: (pods: readonly PodResources[]) => boolean,
+): DriftDecision {
+  const existing = [...others, ...launching];
+  const plan = packProvisioningBatch(pods, existing, holds);
+  const inNew = new Set<number>();
+  for (const b of plan.newNodes) for (const i of b) inNew.add(i);
+  for (let i = 0; i < pods.length; i++) {
+    const kind = pods[i]!.kind;
+    if (kind === 'pending') continue;
+    // Pods of nodes being removed may wait for a node launching (often the one launched for them).
+    if (kind === 'candidate' && plan.onto[i]! >= others.length) return { action: 'none', reason: 'a pod would go onto a node still launching' };
+    if (plan.onto[i] === -1 && !inNew.has(i)) return { action: 'none', reason: 'a pod fits no node type' };
+  }
+  return { action: 'replace', newNodes: plan.newNodes };
+}

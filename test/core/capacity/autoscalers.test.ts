@@ -13,6 +13,7 @@ import {
   consolidatableAt,
   candidatePods,
   consolidationDecision,
+  driftDecision,
   simulationOrder,
   packProvisioningBatch,
   lastPodEventAfter,
@@ -502,5 +503,32 @@ describe('allPodsAreNew (static_autoscaler.go: unschedulablePodTimeBuffer 2 s)',
     { created: [], now: 10, want: false },
   ])('pods created at $created, loop at $now: $want', ({ created, now, want }) => {
     expect(allPodsAreNew(created, now, CA)).toBe(want);
+  });
+});
+
+describe('driftDecision (Karpenter drift.go: replace a drifted node by as many new nodes as its pods need, price aside)', () => {
+  const pod = (kind: SimulatedPod['kind'], resources = knativePod, createdAt = 0): SimulatedPod => ({ resources, kind, createdAt });
+  const withPods = (name: string, n: number): NodeView => {
+    let v = templateNode(name, standard);
+    for (let i = 0; i < n; i++) v = bindPod(v, knativePod);
+    return v;
+  };
+  // One instance type, the standard 4-CPU node: three Knative pods (1025m) each.
+  const holds = (pods: readonly (typeof knativePod)[]) => cheapestFitting([{ name: 'std', pricePerHour: 0.2, template: standard }], pods) !== undefined;
+  const huge = podResources([{ cpuMillis: 9000 }]);
+  const show = (d: ReturnType<typeof driftDecision>) => (d.action === 'none' ? `none: ${d.reason}` : `new nodes ${JSON.stringify(d.newNodes)}`);
+  it.each([
+    { name: 'an empty node: no new node', pods: [], others: [], launching: [], want: 'new nodes []' },
+    { name: '3 pods onto a node with room for 2: one new node for the third', pods: [pod('candidate'), pod('candidate'), pod('candidate')], others: [withPods('o', 1)], launching: [], want: 'new nodes [[2]]' },
+    { name: '3 pods, no other node: one new node holds them all (unlike consolidation, no cheaper type is needed)', pods: [pod('candidate'), pod('candidate'), pod('candidate')], others: [], launching: [], want: 'new nodes [[0,1,2]]' },
+    { name: '4 pods, no other node: two new nodes, the second opened when the first is full (consolidation would refuse)', pods: Array.from({ length: 4 }, () => pod('candidate')), others: [], launching: [], want: 'new nodes [[0,1,2],[3]]' },
+    { name: 'a candidate pod that fits only a launching node: none', pods: [pod('candidate')], others: [withPods('o', 3)], launching: [templateNode('l', standard)], want: 'none: a pod would go onto a node still launching' },
+    { name: 'a pod of a deleting node may go onto a launching node', pods: [pod('deleting')], others: [withPods('o', 3)], launching: [templateNode('l', standard)], want: 'new nodes []' },
+    { name: 'a candidate pod no node type holds: none', pods: [pod('candidate', huge)], others: [], launching: [], want: 'none: a pod fits no node type' },
+    { name: 'a pod of a deleting node no node type holds: none', pods: [pod('candidate'), pod('deleting', huge)], others: [withPods('o', 0)], launching: [], want: 'none: a pod fits no node type' },
+    { name: 'a pending pod no node type holds is left out', pods: [pod('candidate'), pod('pending', huge)], others: [withPods('o', 0)], launching: [], want: 'new nodes []' },
+    { name: 'pending pods count: they take the room first when older, so the candidate\'s pod needs a new node', pods: [pod('candidate', knativePod, 5), pod('pending', knativePod, 1)], others: [withPods('o', 2)], launching: [], want: 'new nodes [[0]]' },
+  ])('$name', ({ pods, others, launching, want }) => {
+    expect(show(driftDecision(pods, others, launching, holds))).toBe(want);
   });
 });
