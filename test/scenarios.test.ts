@@ -493,7 +493,7 @@ scenario('karpenter-drift', () => {
   const pdb = runScenario('karpenter-drift', [
     'podDisruptionBudgets=[{apiVersion: policy/v1, kind: PodDisruptionBudget, metadata: {name: api-pdb}, spec: {maxUnavailable: 1, selector: {matchLabels: {serving.knative.dev/service: api}}}}]',
   ]);
-  const nodeEvents = (run: typeof r, event: string) => run.rec.nodes.filter((n) => n.event === event);
+  const nodeEvents = (run: typeof r, event: string) => run.rec.nodeEvents.filter((n) => n.event === event);
   /** p99 (nearest rank) of the latencies of requests arriving in [from, to), rounded to the ms. */
   const p99 = (run: typeof r, from: number, to: number) => {
     const ms = run.ok.filter((q) => q.arrival >= from && q.arrival < to).map((q) => (q.end - q.arrival) * 1000).sort((a, b) => a - b);

@@ -65,7 +65,7 @@ export function scalingScenario(s: ScalingSpec): Record<string, unknown> {
   };
 }
 
-export type Axis = 'duration' | 'rate' | 'services' | 'pods';
+export type Axis = 'duration' | 'rate' | 'services' | 'pods' | 'density';
 
 export interface GrowthCase {
   axis: Axis;
@@ -76,7 +76,7 @@ export interface GrowthCase {
 
 const HOUR = 3600;
 
-/** The growth table: each axis varied alone from steady-1h (1 h, 1,000 RPS, one service), and the bench's scale-ups. */
+/** The growth table: each axis varied alone from steady-1h (1 h, 1,000 RPS, one service), the bench's scale-ups, and services at a few RPS each. */
 export const GROWTH_CASES: readonly GrowthCase[] = [
   { axis: 'duration', label: '15 min', spec: { kind: 'services', count: 1, totalRps: 1000, durationSeconds: HOUR / 4 } },
   { axis: 'duration', label: '1 h', spec: { kind: 'services', count: 1, totalRps: 1000, durationSeconds: HOUR } },
@@ -92,6 +92,11 @@ export const GROWTH_CASES: readonly GrowthCase[] = [
   { axis: 'pods', label: '~1k pods', spec: { kind: 'scale-up', rps: 125 } },
   { axis: 'pods', label: '~4k pods', spec: { kind: 'scale-up', rps: 500 } },
   { axis: 'pods', label: '~17k pods', spec: { kind: 'scale-up', rps: 2000 } },
+  // Services at a few RPS each for 10 min: what an event costs as the revisions' state outgrows the CPU's caches.
+  { axis: 'density', label: '100 services × 10 RPS', spec: { kind: 'services', count: 100, totalRps: 1000, durationSeconds: 600 } },
+  { axis: 'density', label: '300 services × 3 RPS', spec: { kind: 'services', count: 300, totalRps: 900, durationSeconds: 600 } },
+  { axis: 'density', label: '1,000 services × 1 RPS', spec: { kind: 'services', count: 1000, totalRps: 1000, durationSeconds: 600 } },
+  { axis: 'density', label: '3,000 services × 1 RPS', spec: { kind: 'services', count: 3000, totalRps: 3000, durationSeconds: 600 } },
 ];
 
 /** The `--limits` search's scenarios: `size` services at 1 RPS each for 5 min, or a scale-up sized for about `size` pods. */

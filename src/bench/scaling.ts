@@ -1,10 +1,11 @@
 /**
- * `npm run bench:scaling`: how a run's cost grows with duration, rate, services and pods
- * (each case in a fresh process: CPU s, wall s, peak RSS, events), and with `--limits`,
+ * `npm run bench:scaling`: how a run's cost grows with duration, rate, services and pods, and
+ * what an event costs as services multiply (density) (each case in a fresh process: CPU s, wall
+ * s, peak RSS, events), and with `--limits`,
  * where one process stops. Never part of the test suite.
  *
- *   node dist/bench/scaling.js [duration|rate|services|pods …]
- *       the growth table (all four axes by default; a full run writes reports/bench/scaling.json)
+ *   node dist/bench/scaling.js [duration|rate|services|pods|density …]
+ *       the growth table (all five axes by default; a full run writes reports/bench/scaling.json)
  *   node dist/bench/scaling.js --limits [services|pods] [--budget-gb N] [--step-cpu S] [--step-wall S] [--from N] [--up-to N]
  *       services at 1 RPS each for 5 min (2k, 5k, 10k …) and scale-ups (20k, 50k, 100k … pods;
  *       --from and --up-to bound the steps),
@@ -91,6 +92,8 @@ function runChild(spec: ScalingSpec, heapMB: number | undefined, caps: StepCaps)
   return { ok: true, row: JSON.parse(r.stdout.trim().split('\n').at(-1)!) as ScalingRow };
 }
 
+const ALL_AXES: readonly Axis[] = ['duration', 'rate', 'services', 'pods', 'density'];
+
 function growth(axes: readonly Axis[]): void {
   const cases = GROWTH_CASES.filter((c) => axes.includes(c.axis));
   const rows = new Map<string, ScalingRow>();
@@ -105,7 +108,7 @@ function growth(axes: readonly Axis[]): void {
     process.stderr.write(`  ${out.row.cpuSeconds} s CPU, ${out.row.wallSeconds} s wall, ${out.row.peakRssMB} MB, ${out.row.events.toLocaleString('en-US')} events\n`);
   }
   console.log(growthTable(cases, (c) => rows.get(specKey(c.spec))));
-  if (axes.length < 4) return;
+  if (axes.length < ALL_AXES.length) return;
   mkdirSync('reports/bench', { recursive: true });
   const report = {
     ...startedWith,
@@ -213,7 +216,7 @@ if (args.includes('--limits')) {
   const budgetMB = gb !== undefined ? gb * 1024 : Math.min(0.85 * (totalmem() / MB), availableMB());
   limits(args.length === 0 ? ['services', 'pods'] : (args as LimitAxis[]), budgetMB, { cpuSeconds: cpuCap, wallSeconds: wallCap }, from, upTo);
 } else {
-  const axes: Axis[] = ['duration', 'rate', 'services', 'pods'];
+  const axes = ALL_AXES;
   const bad = args.filter((a) => !(axes as string[]).includes(a));
   if (bad.length > 0) usage(`unknown axis ${bad.join(' ')}: want ${axes.join(', ')} (or --limits)`);
   growth(args.length === 0 ? axes : axes.filter((a) => args.includes(a)));

@@ -9,9 +9,9 @@ import { MemoryRecorder } from './world-fixture.js';
 
 /** The node-drain tests' cluster (scenarios/node-drain.yaml's), shared by the drain and PodDisruptionBudget tests. */
 export class NodeRecorder extends MemoryRecorder {
-  nodes: Array<{ node: string; event: NodeEvent; time: number }> = [];
-  node(node: ClusterNode, event: NodeEvent, time: number): void {
-    this.nodes.push({ node: node.name, event, time });
+  /** The node events (nodes.csv's rows), as the drain tests read them. */
+  get nodes(): Array<{ node: string; event: NodeEvent; time: number }> {
+    return this.nodeEvents;
   }
 }
 

@@ -23,8 +23,8 @@ function run(sets: string[] = []) {
   const rec = new MemoryRecorder();
   const world = new World(loaded.world, rec);
   world.run();
-  const rows = (event: string) => rec.nodes.filter((n) => n.event === event).map((n) => [n.node, n.time]);
-  const at = (node: string, event: string) => rec.nodes.find((n) => n.node === node && n.event === event)?.time;
+  const rows = (event: string) => rec.nodeEvents.filter((n) => n.event === event).map((n) => [n.node, n.time]);
+  const at = (node: string, event: string) => rec.nodeEvents.find((n) => n.node === node && n.event === event)?.time;
   return { world, rec, rows, at, drift: world.nodePoolDrifts[0]!.finish() };
 }
 

@@ -14,7 +14,7 @@ import { MemoryRecorder } from './world-fixture.js';
 
 class NodeRecorder extends MemoryRecorder {
   nodes: Array<[string, number]> = [];
-  node(_node: ClusterNode, event: NodeEvent, now: number): void {
+  override node(_node: ClusterNode, event: NodeEvent, now: number): void {
     this.nodes.push([event, Number(now.toFixed(6))]);
   }
 }

@@ -77,9 +77,9 @@ export class MemoryRecorder implements Recorder {
   pods: Array<{ pod: Pod; event: PodEvent; time: number }> = [];
   traffics: Array<{ service: string; time: number; percents: Map<string, number> }> = [];
   samples: Array<{ rev: string; time: number; ready: number; waiting: number }> = [];
-  nodes: Array<{ node: string; event: NodeEvent; time: number }> = [];
+  nodeEvents: Array<{ node: string; event: NodeEvent; time: number }> = [];
   node(node: ClusterNode, event: NodeEvent, time: number): void {
-    this.nodes.push({ node: node.name, event, time });
+    this.nodeEvents.push({ node: node.name, event, time });
   }
   request(req: Request): void {
     this.requests.push(req);
