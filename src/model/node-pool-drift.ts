@@ -11,7 +11,7 @@ import type { World } from './world.js';
 export interface NodePoolDriftRecord {
   pool: string;
   atSeconds: number;
-  /** Its NodeClaims marked Drifted: the pool's nodes launched before, not already being removed. */
+  /** Its NodeClaims marked Drifted: the pool's nodes launched before, not already being removed or Drifted by an earlier change. */
   driftedNodes: number;
   /** Nodes launched by its drift commands, to hold the pods the others could not. */
   replacementNodes: number;
@@ -51,7 +51,7 @@ export class NodePoolDrift {
       r.deletedNodes++;
       last = Math.max(last, n.deletedAt);
     }
-    // Nothing to replace (no node launched before it): complete at once.
+    // Nothing newly Drifted (no node, or all already Drifted or being removed): complete at once.
     if (this.nodes.length === 0) r.completeSeconds = r.atSeconds;
     else r.completeSeconds = r.deletedNodes === this.nodes.length ? last : null;
     return r;

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../src/output/summary.js';
-import { textSummary } from '../../src/output/text-summary.js';
+import { nodePoolDriftText, textSummary } from '../../src/output/text-summary.js';
 import { runWorld } from '../../src/run/run-world.js';
 import { ScenarioError } from '../../src/scenario/errors.js';
 import { loadScenario } from '../../src/scenario/load.js';
@@ -65,6 +65,23 @@ describe('Karpenter drift (disruption/drift.go)', () => {
     expect(r.world.cluster!.nodes.map((n) => n.name)).toEqual(['std-004']);
   });
 
+  it('a second change at 150 s drifts std-004, launched (for the first) before it, and not the nodes already Drifted or being removed', () => {
+    const r = run(['updates=[{at: 60s, driftNodePool: {pool: std}}, {at: 150s, driftNodePool: {pool: std}}]']);
+    expect(r.rows('Drifted')).toEqual([
+      ['std-001', 60],
+      ['std-002', 60],
+      ['std-003', 60],
+      ['std-004', 150],
+    ]);
+    // std-004, Ready at 182, replaces std-003 and is then replaced itself by std-005.
+    expect(r.at('std-004', 'Tainted')).toBe(212);
+    expect(r.at('std-005', 'Requested')).toBe(212);
+    expect(r.world.nodePoolDrifts.map((d) => d.finish())).toEqual([
+      { pool: 'std', atSeconds: 60, driftedNodes: 3, replacementNodes: 1, deletedNodes: 3, completeSeconds: 212 },
+      { pool: 'std', atSeconds: 150, driftedNodes: 1, replacementNodes: 1, deletedNodes: 1, completeSeconds: 302 },
+    ]);
+  });
+
   it('budget 100 %: one command per node, the pass repeated at once, so all three are tainted at 62 s', () => {
     const r = run(['cluster.nodeAutoscaler.budgetNodesPercent=100']);
     expect(r.rows('Tainted')).toEqual([
@@ -109,6 +126,14 @@ describe('Karpenter drift (disruption/drift.go)', () => {
     expect(s.nodePoolDrifts).toEqual([{ pool: 'std', atSeconds: 60, driftedNodes: 3, replacementNodes: 1, deletedNodes: 3, completeSeconds: 212 }]);
     expect(textSummary(s, out, [])).toContain('NodePool std drifted at 60s: 3 nodes Drifted, 1 replacement node launched for their pods, all deleted by 212s');
     expect(readFileSync(join(out, 'nodes.csv'), 'utf8')).toContain('60.000000,std-002,std,Drifted,');
+  });
+
+  it.each([
+    { x: { driftedNodes: 0, replacementNodes: 0, deletedNodes: 0, completeSeconds: 60 }, text: 'std drifted at 60s: no node newly Drifted (the pool had none that was not already Drifted or being removed)' },
+    { x: { driftedNodes: 1, replacementNodes: 0, deletedNodes: 1, completeSeconds: 95 }, text: 'std drifted at 60s: 1 node Drifted, 0 replacement nodes launched for their pods, all deleted by 95s' },
+    { x: { driftedNodes: 3, replacementNodes: 1, deletedNodes: 2, completeSeconds: null }, text: 'std drifted at 60s: 3 nodes Drifted, 1 replacement node launched for their pods, 2 of them deleted by the end, 1 still there' },
+  ])('the text of a drift: $text', ({ x, text }) => {
+    expect(nodePoolDriftText({ pool: 'std', atSeconds: 60, ...x })).toBe(text);
   });
 
   it('a run without drift has no nodePoolDrifts and no Drifted rows', () => {
