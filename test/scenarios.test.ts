@@ -29,6 +29,12 @@ function runScenario(name: string, sets: string[] = []) {
   return { loaded, world, rec, reqs, ok, byRev, ready, maxReady, zeroAt, lastEnd };
 }
 
+/** p99 (nearest rank) of the latencies of a run's 200s arriving in [from, to), rounded to the ms. */
+function p99(run: ReturnType<typeof runScenario>, from: number, to: number): number {
+  const ms = run.ok.filter((q) => q.arrival >= from && q.arrival < to).map((q) => (q.end - q.arrival) * 1000).sort((a, b) => a - b);
+  return Math.round(ms[Math.ceil(ms.length * 0.99) - 1]!);
+}
+
 it('every file in scenarios/ is covered by this test', () => {
   const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, '')).sort();
   expect(files).toEqual([...covered].sort());
@@ -494,11 +500,6 @@ scenario('karpenter-drift', () => {
     'podDisruptionBudgets=[{apiVersion: policy/v1, kind: PodDisruptionBudget, metadata: {name: api-pdb}, spec: {maxUnavailable: 1, selector: {matchLabels: {serving.knative.dev/service: api}}}}]',
   ]);
   const nodeEvents = (run: typeof r, event: string) => run.rec.nodeEvents.filter((n) => n.event === event);
-  /** p99 (nearest rank) of the latencies of requests arriving in [from, to), rounded to the ms. */
-  const p99 = (run: typeof r, from: number, to: number) => {
-    const ms = run.ok.filter((q) => q.arrival >= from && q.arrival < to).map((q) => (q.end - q.arrival) * 1000).sort((a, b) => a - b);
-    return Math.round(ms[Math.ceil(ms.length * 0.99) - 1]!);
-  };
   it('marks the three nodes Drifted at 5m and replaces them one at a time, each drained once its new node is Ready', () => {
     expect(nodeEvents(r, 'Drifted').map((n) => [n.node, n.time])).toEqual([
       ['std-4-001', 300],
@@ -579,8 +580,7 @@ scenario('node-drain-pdb', () => {
   });
   it('keeps seven pods Ready: p99 288 ms between 5m and 7m40s, no panic, nothing fails', () => {
     expect(Math.min(...r.rec.samples.filter((s) => s.time >= 300).map((s) => s.ready))).toBe(7);
-    const ms = r.ok.filter((q) => q.arrival >= 300 && q.arrival < 460).map((q) => (q.end - q.arrival) * 1000).sort((a, b) => a - b);
-    expect(Math.round(ms[Math.ceil(ms.length * 0.99) - 1]!)).toBe(288);
+    expect(p99(r, 300, 460)).toBe(288);
     expect(r.rec.decisionsOf('api-00001').every((d) => !d.inPanic && d.want === 8)).toBe(true);
     expect(r.ok.length).toBe(r.reqs.length);
   });
@@ -596,11 +596,6 @@ scenario('node-drain', () => {
   const r = runScenario('node-drain');
   const spare = runScenario('node-drain', ['cluster.nodePools[0].initialNodes=4']);
   const events = (run: typeof r, e: string) => run.rec.pods.filter((p) => p.event === e);
-  /** p99 (nearest rank) of the latencies of requests arriving in [from, to), rounded to the ms. */
-  const p99 = (run: typeof r, from: number, to: number) => {
-    const ms = run.ok.filter((q) => q.arrival >= from && q.arrival < to).map((q) => (q.end - q.arrival) * 1000).sort((a, b) => a - b);
-    return Math.round(ms[Math.ceil(ms.length * 0.99) - 1]!);
-  };
   const replacements = (run: typeof r) => events(run, 'Pending').filter((p) => p.time === 300).map((p) => p.pod);
   const boundAt = (run: typeof r, pod: (typeof r.rec.pods)[number]['pod']) => run.rec.pods.find((e) => e.pod === pod && e.event === 'Scheduled')!.time;
   it('evicts the 3 pods of std-4-001 at 5m; they drain in 30 s, nothing fails, the node is deleted at 5m30s', () => {
