@@ -32,7 +32,8 @@ function truth(dir: string) {
   const pods = csv(dir, 'pods.csv').map((r) => ({ t: Number(r['time_s']), pod: `${r['revision']}/${r['pod']}`, event: r['event']! }));
   const nodeStates = (t: number): Map<string, { state: string; pool: string; price: number }> => {
     const m = new Map<string, { state: string; pool: string; price: number }>();
-    for (const n of nodes) if (n.t <= t) m.set(n.node, { state: n.event, pool: n.pool, price: n.price });
+    // A Drifted row marks the NodeClaim and changes no state of the node.
+    for (const n of nodes) if (n.t <= t && n.event !== 'Drifted') m.set(n.node, { state: n.event, pool: n.pool, price: n.price });
     return m;
   };
   return {
@@ -147,6 +148,63 @@ describe('nodes and cost charts, 15 s buckets (capacity-planning, 6 h)', () => {
     const rate = dataOf(spec('cost'), 'data_cost_1').filter((r) => Number(r['t']) * 60 < axis.durationSeconds - 1e-9);
     const area = rate.reduce((a, r) => a + (Number(r['v']) * axis.bucketSeconds) / 3600, 0);
     expect(area).toBeCloseTo(summary.cost.total, 5);
+  });
+});
+
+describe('the nodes chart of a Karpenter drift (karpenter-drift, 25 min): node maintenance shaded', () => {
+  let dir: string;
+  let charts: ReturnType<typeof reportCharts>;
+  beforeAll(() => {
+    dir = runOf(join(root, 'scenarios/karpenter-drift.yaml'), 1500);
+    charts = reportCharts(loadRunData(dir));
+  });
+  const spec = (id: string) => charts.charts.find((c) => c.id === id)!.spec;
+  /** The band layer's rows (the rect layer without a named dataset). */
+  const bands = (s: unknown): Row[] => {
+    const found: Row[] = [];
+    const walk = (x: unknown): void => {
+      if (Array.isArray(x)) x.forEach(walk);
+      else if (x !== null && typeof x === 'object') {
+        const o = x as Record<string, unknown>;
+        if ((o['mark'] as { type?: string } | undefined)?.type === 'rect' && Array.isArray((o['data'] as { values?: unknown } | undefined)?.values)) found.push(...((o['data'] as { values: Row[] }).values));
+        Object.values(o).forEach(walk);
+      }
+    };
+    walk(s);
+    return found;
+  };
+
+  it('the node lines step as nodes.csv says, Drifted rows changing nothing', () => {
+    const T = truth(dir);
+    const nodes = dataOf(spec('nodes'), 'data_nodes_0');
+    const toSeconds = charts.ctx.axis.unit === 'min' ? 60 : 1;
+    for (const r of nodes) {
+      const t = Number(r['t']) * toSeconds;
+      if (t >= 1500) continue;
+      expect(r['b'], `billed at ${t}`).toBe(T.billed(t + 1e-3));
+      expect(r['r'], `ready at ${t}`).toBe(T.ready(t + 1e-3));
+    }
+    expect(csv(dir, 'nodes.csv').filter((r) => r['event'] === 'Drifted')).toHaveLength(3);
+  });
+
+  it('shades the drift, from the NodePool change to the last drifted node\'s deletion (summary.json), and says so', () => {
+    const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
+    const d = summary.nodePoolDrifts[0];
+    expect(charts.ctx.axis.unit).toBe('min');
+    // The chart's x values keep 5 decimals of the axis unit.
+    const [band, ...more] = bands(spec('nodes'));
+    expect(more).toEqual([]);
+    expect(band!['s']).toBe(5);
+    expect(Number(band!['e'])).toBeCloseTo(d.completeSeconds / 60, 5);
+    expect(d.atSeconds).toBe(300);
+    expect(charts.charts.find((c) => c.id === 'nodes')!.explanation).toContain('Shaded: node maintenance, from a drain or a NodePool drift until its nodes are deleted.');
+  });
+
+  it('no band where nothing was drained or drifted (capacity-planning)', () => {
+    const other = reportCharts(loadRunData(runOf(join(root, 'scenarios/capacity-planning.yaml'), 600)));
+    const nodes = other.charts.find((c) => c.id === 'nodes')!;
+    expect(bands(nodes.spec)).toEqual([]);
+    expect(nodes.explanation).not.toContain('Shaded');
   });
 });
 

@@ -49,6 +49,7 @@ export const COLORS = {
   autoscalerDown: '#555555',
   activatorDown: '#8c6d31',
   activatorRollout: '#bcbd22',
+  nodeMaintenance: '#17becf',
 } as const;
 
 const CONFIG: Spec = {
@@ -175,6 +176,22 @@ export function activatorRolloutIntervals(ctx: ChartContext): Interval[] {
   const { activatorRollouts = [], activatorDeletions = [] } = ctx.run.summary;
   const end = ctx.axis.durationSeconds;
   const ivs = [...activatorRollouts, ...activatorDeletions].map((r) => ({ start: r.fromSeconds, end: r.drainedSeconds ?? end })).sort((a, b) => a.start - b.start);
+  return mergeIntervals(ivs, 1e-9);
+}
+
+/**
+ * Node maintenance: from each node drain until its node is deleted, and from each NodePool drift
+ * until its last drifted node is deleted (summary.json's `nodeDrains` and `nodePoolDrifts`; the
+ * run's end when not within it), merged where they overlap. A drain that found no node, or a drift
+ * that marked none, is no period.
+ */
+export function nodeMaintenanceIntervals(ctx: ChartContext): Interval[] {
+  const { nodeDrains = [], nodePoolDrifts = [] } = ctx.run.summary;
+  const end = ctx.axis.durationSeconds;
+  const ivs = [
+    ...nodeDrains.filter((d) => d.outcome !== 'NotFound').map((d) => ({ start: d.fromSeconds, end: d.deletedSeconds ?? end })),
+    ...nodePoolDrifts.filter((d) => d.driftedNodes > 0).map((d) => ({ start: d.atSeconds, end: d.completeSeconds ?? end })),
+  ].sort((a, b) => a.start - b.start);
   return mergeIntervals(ivs, 1e-9);
 }
 

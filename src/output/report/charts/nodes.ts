@@ -1,5 +1,5 @@
-import { bucketLabel } from '../aggregate.js';
-import { type Chart, type ChartContext, type Spec, COLORS, dataLayer, panel, headroomScale, keyedLegend, stack, topLevel, xEncoding } from './common.js';
+import { bucketLabel, xAt } from '../aggregate.js';
+import { type Chart, type ChartContext, type Spec, COLORS, dataLayer, panel, headroomScale, keyedLegend, nodeMaintenanceIntervals, stack, topLevel, xEncoding } from './common.js';
 import { levelRows, nodeSteps, unschedulableSteps } from './cluster-levels.js';
 
 const NODE_LABELS = {
@@ -7,6 +7,8 @@ const NODE_LABELS = {
   r: 'Ready, not tainted (pods can bind)',
 };
 const PENDING_LABEL = 'Pending, Unschedulable (waiting for a node)';
+const MAINTENANCE_LABEL = 'node maintenance';
+const SHADED = 'Shaded: node maintenance, from a drain or a NodePool drift until its nodes are deleted.';
 const COLOR_BILLED = '#e45756';
 
 /** Nodes billed and Ready (nodes.csv), and the pods waiting for a node (pods.csv), on one time axis. */
@@ -20,7 +22,28 @@ export function nodesChart(ctx: ChartContext): Chart | undefined {
   const nodes = run.summary.nodes;
   const keys = Object.keys(NODE_LABELS);
   const x = xEncoding(axis);
+  const maintenance = nodeMaintenanceIntervals(ctx);
+  // The panels share one fill scale: with a maintenance band, both its colours are spelled out, and
+  // the band is explained in the subtitle rather than in the pods' legend.
+  const fillScale: Spec = maintenance.length === 0 ? { range: [COLORS.starting] } : { domain: [PENDING_LABEL, MAINTENANCE_LABEL], range: [COLORS.starting, COLORS.nodeMaintenance] };
+  const pendingLegend: Spec = { title: 'pods (count)', symbolType: 'square', ...(maintenance.length === 0 ? {} : { values: [PENDING_LABEL], symbolOpacity: 0.85 }) };
+  const bands: Spec[] =
+    maintenance.length === 0
+      ? []
+      : [
+          {
+            data: { values: maintenance.map((iv) => ({ s: xAt(axis, iv.start), e: xAt(axis, iv.end) })) },
+            mark: { type: 'rect', opacity: 0.15 },
+            encoding: {
+              x: { ...xEncoding(axis, 's') },
+              x2: { field: 'e' },
+              // The same legend as the pods' (one fill scale, one legend), which lists only them.
+              fill: { datum: MAINTENANCE_LABEL, type: 'nominal', scale: fillScale, legend: pendingLegend },
+            },
+          },
+        ];
   const nodesPanel = panel('Nodes', 170, [
+    ...bands,
     dataLayer('data_nodes_0', nodeRows, {
       transform: [{ fold: keys, as: ['k', 'v'] }],
       mark: { type: 'line', interpolate: 'step-after' },
@@ -38,7 +61,7 @@ export function nodesChart(ctx: ChartContext): Chart | undefined {
       encoding: {
         x,
         y: { field: 'p', type: 'quantitative', title: 'pods (count)', scale: headroomScale(pendingRows.map((r) => r['p']!)), axis: { tickMinStep: 1, format: 'd' } },
-        fill: { datum: PENDING_LABEL, type: 'nominal', scale: { range: [COLORS.starting] }, legend: { title: 'pods (count)', symbolType: 'square' } },
+        fill: { datum: PENDING_LABEL, type: 'nominal', scale: fillScale, legend: pendingLegend },
       },
     }),
   ]);
@@ -54,7 +77,8 @@ export function nodesChart(ctx: ChartContext): Chart | undefined {
     heading: 'Nodes and pending pods',
     explanation:
       'Nodes billed (from the provision request to deletion) and Ready, and below, the pods that found no node with room (Pending, Unschedulable): a gap between the two node lines is start-up (before Ready), draining (after) or a node under memory pressure (tainted NoSchedule), and waiting pods that coincide with a rising billed line are waiting for a node autoscaler’s new node. ' +
+      (maintenance.length > 0 ? `${SHADED} ` : '') +
       peak,
-    spec: topLevel('Nodes and pending pods', [how, ...(peak === '' ? [] : [peak])], stack([nodesPanel, pendingPanel])),
+    spec: topLevel('Nodes and pending pods', [how, ...(peak === '' ? [] : [peak]), ...(maintenance.length === 0 ? [] : [SHADED])], stack([nodesPanel, pendingPanel])),
   };
 }
