@@ -305,7 +305,7 @@ export class KarpenterModel implements NodeAutoscaler {
     // Empty first (a node whose pods are all terminating is empty), each group in drift order.
     const empty = candidates.filter((n) => disruptionCost(n) <= 1);
     for (const n of [...empty, ...candidates.filter((x) => !empty.includes(x))]) {
-      const types = this.driftReplacements(n, now);
+      const types = this.driftReplacements(n);
       if (types === undefined) continue;
       this.drifted.get(n)!.record.replacementNodes += types.length;
       this.replace([n], types, now);
@@ -319,7 +319,7 @@ export class KarpenterModel implements NodeAutoscaler {
    * The nodes replacing drifted `node` takes (helpers.go SimulateScheduling, provisioner's
    * packing), each of the cheapest pool with room; undefined when its pods cannot all go.
    */
-  private driftReplacements(node: ClusterNode, _now: number): PoolType[] | undefined {
+  private driftReplacements(node: ClusterNode): PoolType[] | undefined {
     const c = this.cluster;
     const others = c.nodes.filter((n) => n.state === 'Ready' && !n.memoryPressure && n !== node);
     const launching = c.nodes.filter((n) => n.state === 'Provisioning').map((n) => templateNode(n.name, poolTemplate(n.pool)));
