@@ -296,15 +296,15 @@ export class KarpenterModel implements NodeAutoscaler {
     if (this.budget() === 0) return false;
     const c = this.cluster;
     const eventual = Number.isFinite(this.spec.config.terminationGracePeriodSeconds);
-    const candidates: ClusterNode[] = [];
+    // Empty first (a node whose pods are all terminating is empty), each group in drift order.
+    const empty: ClusterNode[] = [];
+    const busy: ClusterNode[] = [];
     for (const n of this.drifted.keys()) {
       if (n.state !== 'Ready') continue;
       if (!eventual && c.budgets?.karpenterMayDisrupt(n.movablePods()) === false) continue;
-      candidates.push(n);
+      (disruptionCost(n) <= 1 ? empty : busy).push(n);
     }
-    // Empty first (a node whose pods are all terminating is empty), each group in drift order.
-    const empty = candidates.filter((n) => disruptionCost(n) <= 1);
-    for (const n of [...empty, ...candidates.filter((x) => !empty.includes(x))]) {
+    for (const n of [...empty, ...busy]) {
       const types = this.driftReplacements(n);
       if (types === undefined) continue;
       this.drifted.get(n)!.record.replacementNodes += types.length;
@@ -322,15 +322,8 @@ export class KarpenterModel implements NodeAutoscaler {
   private driftReplacements(node: ClusterNode): PoolType[] | undefined {
     const c = this.cluster;
     const others = c.nodes.filter((n) => n.state === 'Ready' && !n.memoryPressure && n !== node);
-    const launching = c.nodes.filter((n) => n.state === 'Provisioning').map((n) => templateNode(n.name, poolTemplate(n.pool)));
-    const pods: SimulatedPod[] = [];
-    const add = (list: readonly Pod[], kind: SimulatedPod['kind']) => {
-      for (const p of list) pods.push({ resources: c.requestsOf(p), kind, createdAt: p.createdAt });
-    };
-    add(node.movablePods(), 'candidate');
-    add(c.scheduler.unschedulable(), 'pending');
-    for (const n of c.nodes) if (n.state === 'Tainted') add(n.movablePods(), 'deleting');
-    const d = driftDecision(pods, others, launching, (reqs) => this.cheapest(reqs) !== undefined);
+    const pods = this.simulatedPods([node]);
+    const d = driftDecision(pods, others, this.launchingViews(), (reqs) => this.cheapest(reqs) !== undefined);
     if (d.action === 'none') return undefined;
     const added = new Map<NodePoolSpec, number>();
     const types: PoolType[] = [];
@@ -342,6 +335,27 @@ export class KarpenterModel implements NodeAutoscaler {
       types.push(t);
     }
     return types;
+  }
+
+  /** The nodes still launching, as fresh nodes of their pool (the disruption simulations' last resort). */
+  private launchingViews(): NodeView[] {
+    return this.cluster.nodes.filter((n) => n.state === 'Provisioning').map((n) => templateNode(n.name, poolTemplate(n.pool)));
+  }
+
+  /**
+   * The pods a disruption simulation schedules (helpers.go SimulateScheduling): the movable pods
+   * of `candidates`, the Unschedulable pods, and the movable pods of nodes being removed.
+   */
+  private simulatedPods(candidates: readonly ClusterNode[]): SimulatedPod[] {
+    const c = this.cluster;
+    const pods: SimulatedPod[] = [];
+    const add = (list: readonly Pod[], kind: SimulatedPod['kind']) => {
+      for (const p of list) pods.push({ resources: c.requestsOf(p), kind, createdAt: p.createdAt });
+    };
+    for (const n of candidates) add(n.movablePods(), 'candidate');
+    add(c.scheduler.unschedulable(), 'pending');
+    for (const n of c.nodes) if (n.state === 'Tainted') add(n.movablePods(), 'deleting');
+    return pods;
   }
 
   /**
@@ -443,14 +457,8 @@ export class KarpenterModel implements NodeAutoscaler {
     const ready = c.nodes.filter((n) => n.state === 'Ready' && !n.memoryPressure && !nodes.includes(n));
     // consolidateAfter Never makes no node a candidate, yet every node stays a destination (consolidation.go).
     const settling = new Set(ready.filter((n) => wait > 0 && Number.isFinite(wait) && !this.consolidatable(n, now)).map((n) => n.name));
-    const launching = c.nodes.filter((n) => n.state === 'Provisioning').map((n) => templateNode(n.name, poolTemplate(n.pool)));
-    const pods: SimulatedPod[] = [];
-    const add = (list: readonly Pod[], kind: SimulatedPod['kind']) => {
-      for (const p of list) pods.push({ resources: c.requestsOf(p), kind, createdAt: p.createdAt });
-    };
-    for (const n of nodes) add(n.movablePods(), 'candidate');
-    add(c.scheduler.unschedulable(), 'pending');
-    for (const n of c.nodes) if (n.state === 'Tainted') add(n.movablePods(), 'deleting');
+    const launching = this.launchingViews();
+    const pods = this.simulatedPods(nodes);
     // A replacement is of a pool with room for one more node.
     const types = this.types.filter((t) => c.poolSize(t.pool) < t.pool.maxNodes);
     return consolidationDecision(
