@@ -1,4 +1,5 @@
 import {
+  caDrainability,
   allPodsAreNew,
   bestScaleUpOption,
   bindPod,
@@ -148,14 +149,24 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
     // The loop's PodDisruptionBudget tracker, from the budgets' status now (RemainingPdbTracker).
     const budgets = c.budgets;
     const tracker = budgets?.remainingDisruptions();
+    // The drainability rules in order: safe-to-evict "true" passes a pod (its budget is not asked),
+    // "false" or a local volume blocks the node, then the budgets must allow the rest.
+    const skipLocal = cfg.skipNodesWithLocalStorage;
+    const drainable = (pods: readonly Pod[]): boolean => {
+      const asked: Pod[] = [];
+      for (const p of pods) {
+        const v = caDrainability(p.revision.spec.disruptionControls, skipLocal);
+        if (v === 'undecided') asked.push(p);
+        else if (v !== 'drainable') return false;
+      }
+      return budgets === undefined || tracker === undefined || tracker.canRemovePods(budgets.budgetIndexes(asked));
+    };
     const removableAt = removableNodes(
       ready,
       toMove.map((pods) => pods.map((p) => c.requestsOf(p))),
       (i) => eligible[i]!,
       limit,
-      budgets !== undefined && tracker !== undefined
-        ? { drainable: (i) => tracker.canRemovePods(budgets.budgetIndexes(toMove[i]!)), removed: (i) => tracker.removePods(budgets.budgetIndexes(toMove[i]!)) }
-        : undefined,
+      { drainable: (i) => drainable(toMove[i]!), removed: (i) => tracker?.removePods(budgets!.budgetIndexes(toMove[i]!)) },
     );
     const found = removableAt.map((i) => ready[i]!);
     const ok = new Set(removableAt);

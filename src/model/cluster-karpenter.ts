@@ -1,4 +1,5 @@
 import {
+  doNotDisruptUntil,
   allowedDisruptions,
   cheapestFitting,
   consolidatableAt,
@@ -48,6 +49,18 @@ type KarpenterSpec = Extract<NodeAutoscalerSpec, { kind: 'karpenter' }>;
 const METHODS = ['emptiness', 'drift', 'multi-node', 'single-node'] as const;
 const EVICTION_QUEUE_BASE_DELAY_SECONDS = 0.1;
 const EVICTION_QUEUE_MAX_DELAY_SECONDS = 10;
+/** The termination controller requeues a node whose drain is not done every second (termination/controller.go awaitDrain). */
+const DRAIN_REQUEUE_SECONDS = 1;
+
+/**
+ * When `karpenter.sh/do-not-disrupt` stops holding `p` (-Infinity: it does not). A pod running
+ * before the run has been up for an unknown, long time: a duration has run out for it.
+ */
+function doNotDisruptEnd(p: Pod): number {
+  const c = p.revision.spec.disruptionControls;
+  if (p.runningBeforeRun && c?.doNotDisruptSeconds !== Number.POSITIVE_INFINITY) return Number.NEGATIVE_INFINITY;
+  return doNotDisruptUntil(c, p.startTime);
+}
 type Method = (typeof METHODS)[number];
 
 interface PoolType extends InstanceType {
@@ -242,11 +255,33 @@ export class KarpenterModel implements NodeAutoscaler {
 
   /**
    * A disruption candidate (GetCandidates): consolidatable, its pool above minNodes, and holding no
-   * pod whose PodDisruptionBudget allows no disruption (statenode.go ValidatePodsDisruptable).
+   * pod that blocks eviction (podsDisruptable).
    */
   private candidate(n: ClusterNode, now: number): boolean {
-    const c = this.cluster;
-    return this.consolidatable(n, now) && c.poolSize(n.pool) > n.pool.minNodes && c.budgets?.karpenterMayDisrupt(n.movablePods()) !== false;
+    return this.consolidatable(n, now) && this.cluster.poolSize(n.pool) > n.pool.minNodes && this.podsDisruptable(n, now);
+  }
+
+  /**
+   * statenode.go ValidatePodsDisruptable: no running pod of the node under an active
+   * `karpenter.sh/do-not-disrupt`, and none whose PodDisruptionBudget allows no disruption.
+   */
+  private podsDisruptable(n: ClusterNode, now: number): boolean {
+    const pods = n.movablePods();
+    for (const p of pods) if (doNotDisruptEnd(p) > now) return false;
+    return this.cluster.budgets?.karpenterMayDisrupt(pods) !== false;
+  }
+
+  /**
+   * The termination controller's drain (terminator.go, pod IsEvictable) does not evict a pod under
+   * an active do-not-disrupt: it waits, re-checking every second, until the pod goes, its
+   * protection ends, or the NodeClaim's terminationGracePeriod deletes it. Returns when the
+   * drain may next evict `pod` (now or earlier: at once).
+   */
+  evictableAt(node: ClusterNode, pod: Pod, now: number): number {
+    const until = doNotDisruptEnd(pod);
+    if (!(until > now)) return now;
+    // The drain's requeues fall every second from the drain's start.
+    return until === Number.POSITIVE_INFINITY ? until : node.drainAt + Math.ceil((until - node.drainAt) / DRAIN_REQUEUE_SECONDS) * DRAIN_REQUEUE_SECONDS;
   }
 
   private consolidatable(n: ClusterNode, now: number): boolean {
@@ -301,7 +336,7 @@ export class KarpenterModel implements NodeAutoscaler {
     const busy: ClusterNode[] = [];
     for (const n of this.drifted.keys()) {
       if (n.state !== 'Ready') continue;
-      if (!eventual && c.budgets?.karpenterMayDisrupt(n.movablePods()) === false) continue;
+      if (!eventual && !this.podsDisruptable(n, now)) continue;
       (disruptionCost(n) <= 1 ? empty : busy).push(n);
     }
     for (const n of [...empty, ...busy]) {

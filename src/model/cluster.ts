@@ -54,6 +54,8 @@ export interface NodeAutoscaler {
   readonly evictionDeadlineSeconds?: number;
   /** When it deletes a pod its budget still holds, bypassing the Eviction API (absent or Infinity: never). */
   forceDeleteAt?(node: ClusterNode, pod: Pod): number;
+  /** When its drain may first evict `pod` (Karpenter's do-not-disrupt; absent, or `now` or earlier: at once). */
+  evictableAt?(node: ClusterNode, pod: Pod, now: number): number;
 }
 
 /**
@@ -248,6 +250,8 @@ export class Cluster {
     let refused = false;
     // The earliest time the node autoscaler deletes a refused pod anyway (Karpenter's terminationGracePeriod).
     let forceAt = Number.POSITIVE_INFINITY;
+    // The earliest time a pod the autoscaler holds back may be evicted or deleted.
+    let heldUntil = Number.POSITIVE_INFINITY;
     for (const pod of [...node.workload]) {
       if (!pod.isOk) continue;
       // Past its force time a pod is deleted without the Eviction API (no budget asked).
@@ -255,6 +259,11 @@ export class Cluster {
       if (now >= force) {
         this.budgets?.forceDeleted(pod);
         pod.revision.evict(pod, now);
+        continue;
+      }
+      const from = kubectl ? now : (this.autoscaler?.evictableAt?.(node, pod, now) ?? now);
+      if (from > now) {
+        heldUntil = Math.min(heldUntil, from, force);
         continue;
       }
       if (budgets !== undefined && !budgets.mayEvict(pod)) {
@@ -269,8 +278,9 @@ export class Cluster {
     if (refused) {
       node.refusedRounds++;
       const retry = kubectl ? KUBECTL_DRAIN_RETRY_SECONDS : (this.autoscaler?.evictionRetrySeconds?.(node.refusedRounds) ?? KUBECTL_DRAIN_RETRY_SECONDS);
-      this.sim.at(Math.min(now + retry, forceAt), this.onEvictionRetry, node);
-    } else if (node.workload.size === 0) this.drained(node, now);
+      this.sim.at(Math.min(now + retry, forceAt, heldUntil), this.onEvictionRetry, node);
+    } else if (heldUntil < Number.POSITIVE_INFINITY) this.sim.at(heldUntil, this.onEvictionRetry, node);
+    else if (node.workload.size === 0) this.drained(node, now);
   }
 
   private onEvictionRetry = (node: ClusterNode): void => {

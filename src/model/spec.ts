@@ -4,7 +4,7 @@
  */
 import type { AutoscalerClass, AutoscalerConfig, RevisionAutoscaling } from '../core/autoscaler/index.js';
 import type { KubeletReadinessProbe, LivenessProbe, MeshCompatibilityMode, StartupProbe, TrafficTarget } from '../core/traffic/index.js';
-import type { ClusterAutoscalerConfig, DisruptionBudgetSpec, KarpenterConfig, PodResources } from '../core/capacity/index.js';
+import type { ClusterAutoscalerConfig, DisruptionBudgetSpec, DisruptionControls, KarpenterConfig, PodResources } from '../core/capacity/index.js';
 import type { DistributionSpec } from '../engine/distributions.js';
 
 export type { DistributionSpec };
@@ -118,6 +118,11 @@ export interface RevisionSpec {
   memory?: MemoryModelSpec | undefined;
   /** What the scheduler reads of a pod (all containers' requests); set only when the scenario has node pools. */
   podRequests?: PodResources | undefined;
+  /**
+   * What its pods' annotations and volumes tell the node autoscalers (safe-to-evict, local volumes,
+   * do-not-disrupt); set only when the scenario has node pools and the template sets one.
+   */
+  disruptionControls?: DisruptionControls | undefined;
 }
 
 /** One container's requests and limits: CPU in millicores, memory in bytes; undefined = not set. */

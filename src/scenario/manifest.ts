@@ -40,6 +40,7 @@ import { checkVolumes, checkVolumesForDeployment } from './volume-checks.js';
 import { checkProbes, checkProbesForDeployment } from './probe-checks.js';
 import { TEMPLATE_NODE, TRAFFIC_NODE } from './service-fields.js';
 import { revisionPodLabels, type RevisionPodLabels } from './disruption-budgets.js';
+import { disruptionControls } from './disruption-controls.js';
 
 export const SERVING_API_VERSION = 'serving.knative.dev/v1';
 
@@ -282,6 +283,7 @@ export function buildService(ctx: ServiceContext): BuiltService {
       // The HPA leaves a Deployment at 0 replicas alone (scaling disabled), so such a revision never serves.
       throw new ScenarioError(scenarioFile, ePath('initialPods'), `revision ${name} uses the ${HPA_CLASS} class, which never scales from zero: use initialPods ≥ 1 or leave it out`);
     }
+    const disruption = disruptionControls(annotations, spec, ctx.withPodRequests === true, file, [...base, 'metadata', 'annotations'], ctx.warnings);
     const hpaWarn = hpaWarning({ autoscaling, revision: name, resources, work: model.work, memory: model.memory, initialPods }, file, [...base, 'metadata', 'annotations']);
     if (hpaWarn !== undefined) ctx.warnings?.push(hpaWarn);
     const serviceTime = model.serviceTime ?? serviceTimeDefault;
@@ -310,6 +312,7 @@ export function buildService(ctx: ServiceContext): BuiltService {
       ...(faults !== undefined && faults.length > 0 ? { faults: faults.map(toFaultSpec) } : {}),
       ...(model.work !== undefined || model.memory !== undefined ? { resources, work: model.work, memory: model.memory } : {}),
       ...(ctx.withPodRequests === true ? { podRequests: schedulerRequests(resources) } : {}),
+      ...(disruption !== undefined ? { disruptionControls: disruption } : {}),
     });
   };
 

@@ -24,7 +24,7 @@ export const DEFAULT_COST_CPU_SHARE = 0.5;
 const CA_FLAGS = [
   'scanInterval', 'firstScan', 'newPodScaleUpDelay', 'maxNodesPerScaleUp', 'maxNodeProvisionTime', 'scaleDownUtilizationThreshold',
   'scaleDownUnneededTime', 'scaleDownDelayAfterAdd', 'scaleDownDelayAfterDelete', 'scaleDownDelayAfterFailure', 'maxEmptyBulkDelete',
-  'nodeDeleteDelayAfterTaint', 'unremovableNodeRecheckTimeout',
+  'nodeDeleteDelayAfterTaint', 'unremovableNodeRecheckTimeout', 'skipNodesWithLocalStorage',
 ] as const;
 const KARPENTER_FLAGS = ['batchIdleDuration', 'batchMaxDuration', 'consolidateAfter', 'consolidationPolicy', 'budgetNodesPercent', 'expireAfter', 'terminationGracePeriod', 'firstPoll'] as const;
 
@@ -42,6 +42,7 @@ const CA_SETTINGS = {
   maxEmptyBulkDelete: 'maxEmptyBulkDelete',
   nodeDeleteDelayAfterTaint: 'nodeDeleteDelayAfterTaintSeconds',
   unremovableNodeRecheckTimeout: 'unremovableNodeRecheckSeconds',
+  skipNodesWithLocalStorage: 'skipNodesWithLocalStorage',
 } as const satisfies Partial<Record<keyof NodeAutoscalerInput, keyof ClusterAutoscalerConfig>>;
 
 /** The same for Karpenter's settings. */

@@ -320,6 +320,7 @@ const nodeAutoscalerSchema = obj({
   maxEmptyBulkDelete: count(1).optional(),
   nodeDeleteDelayAfterTaint: duration('nonneg').optional(),
   unremovableNodeRecheckTimeout: duration('nonneg').optional(),
+  skipNodesWithLocalStorage: z.boolean().optional(),
   // Karpenter settings.
   batchIdleDuration: duration('positive').optional(),
   batchMaxDuration: duration('positive').optional(),

@@ -34,6 +34,10 @@ export interface Opts {
   budgets?: unknown[];
   /** The service's podStart (image pull 5–15 s when absent). */
   podStart?: Record<string, unknown>;
+  /** More template annotations (besides min-scale 8). */
+  annotations?: Record<string, string>;
+  /** Pod volumes, each mounted in the container at /mnt/<name>. */
+  volumes?: ReadonlyArray<Readonly<Record<string, unknown>>>;
 }
 
 /**
@@ -85,8 +89,19 @@ function clusterValue(o: Opts): Record<string, unknown> {
             metadata: { name: 'api' },
             spec: {
               template: {
-                metadata: { annotations: { 'autoscaling.knative.dev/min-scale': '8' } },
-                spec: { containerConcurrency: 4, ...timeout, containers: [{ image: 'app', resources: { requests: { cpu: '1', memory: '1Gi' } } }] },
+                metadata: { annotations: { 'autoscaling.knative.dev/min-scale': '8', ...o.annotations } },
+                spec: {
+                  containerConcurrency: 4,
+                  ...timeout,
+                  containers: [
+                    {
+                      image: 'app',
+                      resources: { requests: { cpu: '1', memory: '1Gi' } },
+                      ...(o.volumes !== undefined ? { volumeMounts: o.volumes.map((v) => ({ name: v['name'], mountPath: `/mnt/${String(v['name'])}` })) } : {}),
+                    },
+                  ],
+                  ...(o.volumes !== undefined ? { volumes: o.volumes } : {}),
+                },
               },
             },
           },

@@ -35,6 +35,8 @@ export interface ClusterAutoscalerConfig {
    * static_autoscaler.go unschedulablePodTimeBuffer, not a flag).
    */
   readonly unschedulablePodTimeBufferSeconds: number;
+  /** skip-nodes-with-local-storage: a pod with a local volume (hostPath, emptyDir on disk) blocks its node's removal. */
+  readonly skipNodesWithLocalStorage: boolean;
 }
 
 export const DEFAULT_CLUSTER_AUTOSCALER_CONFIG: ClusterAutoscalerConfig = Object.freeze({
@@ -55,6 +57,7 @@ export const DEFAULT_CLUSTER_AUTOSCALER_CONFIG: ClusterAutoscalerConfig = Object
   maxGracefulTerminationSeconds: 600,
   unremovableNodeRecheckSeconds: 5 * 60,
   unschedulablePodTimeBufferSeconds: 2,
+  skipNodesWithLocalStorage: true,
 });
 
 /** What a fresh node of a group offers: allocatable, max pods, and its DaemonSet pods' requests. */

@@ -20,3 +20,4 @@ export * from './eviction.js';
 export * from './rolling-update.js';
 export * from './label-selector.js';
 export * from './disruption-budget.js';
+export * from './disruption-controls.js';

@@ -1,0 +1,144 @@
+/**
+ * The node autoscalers' pod annotations, written on the revision template (Knative copies them
+ * onto the pods): the Cluster Autoscaler's safe-to-evict and local-storage rules, Karpenter's
+ * do-not-disrupt. On the drain tests' cluster (drain-fixture.ts) and the drift fixture.
+ */
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadScenario } from '../../src/scenario/load.js';
+import { World } from '../../src/model/world.js';
+import { cluster, clusterWarnings, expectRefusal, run, type NodeRecorder, type Opts } from './drain-fixture.js';
+import { MemoryRecorder } from './world-fixture.js';
+
+const SAFE = 'cluster-autoscaler.kubernetes.io/safe-to-evict';
+const LOCAL = 'cluster-autoscaler.kubernetes.io/safe-to-evict-local-volumes';
+const DND = 'karpenter.sh/do-not-disrupt';
+const pdb = (spec: Record<string, unknown>) => ({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'api-pdb' }, spec });
+const byService = { matchLabels: { 'serving.knative.dev/service': 'api' } };
+
+/** Five nodes for 8 pods, all of them holding some: the Cluster Autoscaler removes nodes once unneeded for 1 min. */
+const spare = (o: Opts) => run(cluster({ pool: { initialNodes: 5, minNodes: 1 }, autoscaler: { kind: 'cluster-autoscaler', scaleDownUnneededTime: '1m' }, updates: [], ...o }));
+const tainted = (rec: NodeRecorder) => rec.nodes.filter((n) => n.event === 'Tainted');
+const cache = { name: 'cache', emptyDir: {} };
+
+describe('the Cluster Autoscaler\'s drainability rules', () => {
+  it('removes nodes of the plain cluster; none when its pods say safe-to-evict "false" (NotSafeToEvictAnnotation)', () => {
+    expect(tainted(spare({}).rec).length).toBeGreaterThan(0);
+    expect(tainted(spare({ annotations: { [SAFE]: 'false' } }).rec)).toEqual([]);
+  });
+
+  it('removes none whose pods have an emptyDir on disk (LocalStorageRequested)', () => {
+    expect(tainted(spare({ volumes: [cache] }).rec)).toEqual([]);
+  });
+
+  it.each([
+    ['skip-nodes-with-local-storage=false', { autoscaler: { kind: 'cluster-autoscaler', scaleDownUnneededTime: '1m', skipNodesWithLocalStorage: false } }],
+    ['safe-to-evict-local-volumes naming it', { annotations: { [LOCAL]: 'cache' } }],
+    ['safe-to-evict "true"', { annotations: { [SAFE]: 'true' } }],
+    ['the emptyDir in memory', { volumes: [{ name: 'cache', emptyDir: { medium: 'Memory' } }] }],
+  ] as const)('…but does with %s, as without the volume', (_, o) => {
+    const plain = tainted(spare({}).rec);
+    expect(tainted(spare({ volumes: [cache], ...o }).rec)).toEqual(plain);
+  });
+
+  it('safe-to-evict "true" skips the budget in the simulation, not at the Eviction API: the drain is refused and given up after 2 min', () => {
+    const held = [pdb({ minAvailable: '100%', selector: byService })];
+    expect(tainted(spare({ budgets: held }).rec)).toEqual([]);
+    const { rec, world } = spare({ budgets: held, annotations: { [SAFE]: 'true' } });
+    const first = tainted(rec)[0]!;
+    const untainted = rec.nodes.find((n) => n.event === 'Untainted' && n.node === first.node)!;
+    // Tainted, drained 5 s later (node-delete-delay-after-taint), given up 120 s after that.
+    expect(untainted.time).toBeCloseTo(first.time + 5 + 120, 9);
+    expect(world.cluster!.budgets!.records[0]!.refusedEvictions).toBeGreaterThan(0);
+    expect(world.cluster!.budgets!.records[0]!.disruptions).toBe(0);
+  });
+});
+
+describe('Karpenter\'s do-not-disrupt', () => {
+  it('keeps consolidation off every node holding such a pod', () => {
+    const karpenter = (o: Opts) => run(cluster({ pool: { initialNodes: 5, minNodes: 1 }, autoscaler: { kind: 'karpenter' }, updates: [], ...o }));
+    const withPods = (rec: NodeRecorder) =>
+      tainted(rec).filter((n) => rec.pods.some((p) => p.event === 'Terminating' && p.pod.node?.name === n.node && p.time >= n.time));
+    expect(withPods(karpenter({}).rec).length).toBeGreaterThan(0);
+    expect(withPods(karpenter({ annotations: { [DND]: 'true' } }).rec)).toEqual([]);
+  });
+
+  // The drift fixture: three nodes with one pod each (running before the run), drifted at 60 s,
+  // polls every 10 s from 2 s; a drifted node's pods move onto the others.
+  const FIXTURE = resolve(import.meta.dirname, '../fixtures/capacity/karpenter-drift.yaml');
+  const drift = (...sets: string[]) => {
+    const loaded = loadScenario(FIXTURE, { sets: sets.map((s) => `services[0].manifest.spec.template.metadata.annotations["${DND}"]=${s}`) });
+    const rec = new MemoryRecorder();
+    const world = new World(loaded.world, rec);
+    world.run();
+    const rows = (event: string) => rec.nodeEvents.filter((n) => n.event === event).map((n) => [n.node, n.time]);
+    const evictions = rec.pods.filter((p) => p.event === 'Terminating').map((p) => ({ node: p.pod.node?.name, time: p.time, start: p.pod.startTime }));
+    return { world, rows, evictions };
+  };
+  const withGrace = (value: string) => {
+    const loaded = loadScenario(FIXTURE, { sets: [`services[0].manifest.spec.template.metadata.annotations["${DND}"]=${value}`, 'cluster.nodeAutoscaler.terminationGracePeriod=10m'] });
+    const rec = new MemoryRecorder();
+    new World(loaded.world, rec).run();
+    return rec;
+  };
+
+  it('"true": no drifted node is a candidate', () => {
+    const r = drift('true');
+    expect(r.rows('Drifted')).toHaveLength(3);
+    expect(r.rows('Tainted')).toEqual([]);
+    expect(r.world.nodePoolDrifts[0]!.finish().deletedNodes).toBe(0);
+  });
+
+  it('"5m": a pod holds its node for 5 min from its start (a pod running before the run is past it)', () => {
+    const r = drift('"5m"');
+    // std-001's and std-003's pods ran before the run: they go at once. Both moved onto std-002
+    // (started at 62 s and 92 s), which is a candidate only once the younger is 5 min old.
+    expect(r.rows('Tainted')).toEqual([
+      ['std-001', 62],
+      ['std-003', 92],
+      ['std-002', 392],
+    ]);
+    const moved = r.evictions.filter((e) => e.node === 'std-002' && e.start > 0).map((e) => e.start);
+    expect(Math.max(...moved) + 300).toBe(392);
+  });
+
+  it('with a terminationGracePeriod the node drifts (eventual disruption), and the drain evicts each pod at its first 1 s requeue past its protection', () => {
+    const rec = withGrace('"5m"');
+    const drains = new Map(rec.nodeEvents.filter((n) => n.event === 'Tainted').map((n) => [n.node, n.time]));
+    const evicted = rec.pods.filter((p) => p.event === 'Terminating' && p.pod.node !== undefined);
+    let held = 0;
+    for (const p of evicted) {
+      const drainAt = drains.get(p.pod.node!.name)!;
+      const until = p.pod.startTime === 0 ? Number.NEGATIVE_INFINITY : p.pod.startTime + 300;
+      if (until <= drainAt) continue;
+      held++;
+      // Evicted on the drain's 1 s grid, within a second after the protection ends (or when the node's replacement is Ready, later).
+      expect(p.time).toBeGreaterThanOrEqual(until);
+      expect(Number.isInteger(p.time - drainAt)).toBe(true);
+    }
+    expect(held).toBeGreaterThanOrEqual(2);
+    // std-002 drained at 92: its pod of 62 s is evicted at 362.
+    expect(evicted.filter((p) => p.pod.node!.name === 'std-002').map((p) => p.time)).toEqual([92, 362]);
+  });
+
+  it('"true" with a terminationGracePeriod: the pod is deleted only in time for its grace period to end with the node\'s (62 + 600 − 300)', () => {
+    const rec = withGrace('true');
+    expect(rec.pods.filter((p) => p.event === 'Terminating' && p.pod.node?.name === 'std-001').map((p) => p.time)).toEqual([362]);
+    expect(rec.nodeEvents.find((n) => n.node === 'std-001' && n.event === 'Deleted')?.time).toBe(392);
+  });
+});
+
+describe('the annotations: input', () => {
+  it('warns of values the autoscalers ignore, and of annotations with no nodes to act on', () => {
+    const w = clusterWarnings({ annotations: { [SAFE]: 'yes', [DND]: 'forever' } });
+    expect(w).toContain(`drain.yaml: services[0].manifest.spec.template.metadata.annotations["${SAFE}"]: the Cluster Autoscaler reads only "true" or "false", so "yes" is ignored`);
+    expect(w.some((l) => l.startsWith(`drain.yaml: services[0].manifest.spec.template.metadata.annotations["${DND}"]: Karpenter takes "true" or a positive Go duration`))).toBe(true);
+    const none = clusterWarnings({ nodePools: false, updates: [], annotations: { [DND]: 'true' } });
+    expect(none).toContain(`drain.yaml: services[0].manifest.spec.template.metadata.annotations["${DND}"]: read by the node autoscaler only: without cluster.nodePools it has no effect`);
+    expect(clusterWarnings({ annotations: { [SAFE]: 'false' } }).filter((l) => l.includes(SAFE))).toEqual([]);
+  });
+
+  it('refuses skipNodesWithLocalStorage for Karpenter', () => {
+    expectRefusal({ autoscaler: { kind: 'karpenter', skipNodesWithLocalStorage: false } }, 'drain.yaml: cluster.nodeAutoscaler.skipNodesWithLocalStorage: is a cluster-autoscaler setting, not a karpenter one');
+  });
+});
