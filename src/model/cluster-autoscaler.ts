@@ -152,12 +152,16 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
     // The drainability rules in order: safe-to-evict "true" passes a pod (its budget is not asked),
     // "false" or a local volume blocks the node, then the budgets must allow the rest.
     const skipLocal = cfg.skipNodesWithLocalStorage;
-    const drainable = (pods: readonly Pod[]): boolean => {
+    const drainable = (node: ClusterNode, pods: readonly Pod[]): boolean => {
       const asked: Pod[] = [];
       for (const p of pods) {
         const v = caDrainability(p.revision.spec.disruptionControls, skipLocal);
         if (v === 'undecided') asked.push(p);
-        else if (v !== 'drainable') return false;
+        else if (v !== 'drainable') {
+          // The first blocking pod gives the node's reason (GetPodsToMove's BlockingPod).
+          c.scaleDownBlocks.note('cluster-autoscaler', v, node.name, p.revision.spec.name, now);
+          return false;
+        }
       }
       return budgets === undefined || tracker === undefined || tracker.canRemovePods(budgets.budgetIndexes(asked));
     };
@@ -166,7 +170,7 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
       toMove.map((pods) => pods.map((p) => c.requestsOf(p))),
       (i) => eligible[i]!,
       limit,
-      { drainable: (i) => drainable(toMove[i]!), removed: (i) => tracker?.removePods(budgets!.budgetIndexes(toMove[i]!)) },
+      { drainable: (i) => drainable(ready[i]!, toMove[i]!), removed: (i) => tracker?.removePods(budgets!.budgetIndexes(toMove[i]!)) },
     );
     const found = removableAt.map((i) => ready[i]!);
     const ok = new Set(removableAt);

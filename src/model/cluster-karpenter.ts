@@ -267,7 +267,12 @@ export class KarpenterModel implements NodeAutoscaler {
    */
   private podsDisruptable(n: ClusterNode, now: number): boolean {
     const pods = n.movablePods();
-    for (const p of pods) if (doNotDisruptEnd(p) > now) return false;
+    for (const p of pods) {
+      if (doNotDisruptEnd(p) > now) {
+        this.cluster.scaleDownBlocks.note('karpenter', 'DoNotDisrupt', n.name, p.revision.spec.name, now);
+        return false;
+      }
+    }
     return this.cluster.budgets?.karpenterMayDisrupt(pods) !== false;
   }
 

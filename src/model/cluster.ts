@@ -8,6 +8,7 @@ import { SchedulingQueue } from './cluster-scheduler.js';
 import type { Pod } from './pod.js';
 import { KubeletEviction } from './node-eviction.js';
 import { DisruptionBudgets } from './disruption-budgets.js';
+import { ScaleDownBlocks } from './scale-down-blocks.js';
 import type { NodePoolSpec, NodesSpec } from './spec.js';
 import type { World } from './world.js';
 
@@ -82,6 +83,8 @@ export class Cluster {
   private readonly eviction: KubeletEviction | undefined;
   /** The users' PodDisruptionBudgets, which every eviction asks (none: every eviction goes ahead). */
   readonly budgets: DisruptionBudgets | undefined;
+  /** The nodes pod annotations and local volumes kept from the node autoscaler (summary.json's scaleDownBlocks). */
+  readonly scaleDownBlocks = new ScaleDownBlocks();
 
   constructor(
     readonly world: World,

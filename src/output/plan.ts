@@ -4,7 +4,7 @@
  */
 import { idleCostText } from './cluster-accounting.js';
 import type { RunSummary } from './summary.js';
-import { disruptionBudgetText, nodeDrainText, nodePoolDriftText } from './text-summary.js';
+import { disruptionBudgetText, nodeDrainText, nodePoolDriftText, scaleDownBlockText } from './text-summary.js';
 
 export interface CapacityPlan {
   scenario: string;
@@ -25,6 +25,8 @@ export interface CapacityPlan {
   podDisruptionBudgets?: NonNullable<RunSummary['podDisruptionBudgets']>;
   /** The NodePools the scenario drifts (`updates[].driftNodePool`), as summary.json has them; absent without drifts. */
   nodePoolDrifts?: NonNullable<RunSummary['nodePoolDrifts']>;
+  /** The nodes pod annotations kept from the node autoscaler, as summary.json has them; absent when none. */
+  scaleDownBlocks?: NonNullable<RunSummary['scaleDownBlocks']>;
 }
 
 /** undefined when the run had no node pools. */
@@ -43,6 +45,7 @@ export function capacityPlan(s: RunSummary): CapacityPlan | undefined {
     ...(s.nodeDrains !== undefined ? { nodeDrains: s.nodeDrains } : {}),
     ...(s.podDisruptionBudgets !== undefined ? { podDisruptionBudgets: s.podDisruptionBudgets } : {}),
     ...(s.nodePoolDrifts !== undefined ? { nodePoolDrifts: s.nodePoolDrifts } : {}),
+    ...(s.scaleDownBlocks !== undefined ? { scaleDownBlocks: s.scaleDownBlocks } : {}),
   };
 }
 
@@ -59,6 +62,7 @@ export function planText(p: CapacityPlan): string {
     ...(p.nodeDrains ?? []).map((d) => `node drain:                      ${d.node} ${nodeDrainText(d)}`),
     ...(p.podDisruptionBudgets ?? []).map((b) => `PodDisruptionBudget:             ${disruptionBudgetText(b)}`),
     ...(p.nodePoolDrifts ?? []).map((x) => `NodePool drift:                  ${nodePoolDriftText(x)}`),
+    ...(p.scaleDownBlocks ?? []).map((x) => `scale-down held:                 ${scaleDownBlockText(x)}`),
   ];
   return lines.join('\n');
 }

@@ -191,6 +191,20 @@ export interface RunSummary {
     completeSeconds: number | null;
   }>;
   /**
+   * Nodes the node autoscaler would otherwise have considered taking off (the Cluster
+   * Autoscaler: below its utilization threshold; Karpenter: consolidatable, or drifted), kept by
+   * their pods' annotations or local volumes: per autoscaler and reason, the revisions whose pods
+   * held them, how many distinct nodes, the first and last time one was found held. Absent when none was.
+   */
+  scaleDownBlocks?: Array<{
+    autoscaler: 'cluster-autoscaler' | 'karpenter';
+    reason: 'NotSafeToEvictAnnotation' | 'LocalStorageRequested' | 'DoNotDisrupt';
+    revisions: string[];
+    nodes: number;
+    firstSeconds: number;
+    lastSeconds: number;
+  }>;
+  /**
    * Requests sent but not answered when the run ended (waiting at an activator, queued or
    * executing): the counts above are of answered requests. Absent when there were none.
    */

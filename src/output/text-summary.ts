@@ -53,6 +53,7 @@ export function textSummary(s: RunSummary, outDir: string, files: readonly strin
   for (const x of s.nodeDrains ?? []) lines.push(`node ${x.node} ${nodeDrainText(x)}`);
   for (const b of s.podDisruptionBudgets ?? []) lines.push(`PodDisruptionBudget ${disruptionBudgetText(b)}`);
   for (const x of s.nodePoolDrifts ?? []) lines.push(`NodePool ${nodePoolDriftText(x)}`);
+  for (const x of s.scaleDownBlocks ?? []) lines.push(`scale-down held: ${scaleDownBlockText(x)}`);
   if (s.autoscalerDown !== undefined) {
     lines.push(`Knative's autoscaler down: ${s.autoscalerDown.map((d) => `${d.fromSeconds}s–${d.untilSeconds === null ? 'end' : `${d.untilSeconds}s`}`).join(', ')} (the KPA scaled nothing meanwhile, not even from zero)`);
   }
@@ -87,6 +88,23 @@ export function nodePoolDriftText(x: NonNullable<RunSummary['nodePoolDrifts']>[n
   const done =
     x.completeSeconds !== null ? `all deleted by ${x.completeSeconds}${unit}` : `${x.deletedNodes} of them deleted by the end, ${x.driftedNodes - x.deletedNodes} still there`;
   return `${head}: ${marked}, ${launched}, ${done}`;
+}
+
+const BLOCKED_BY = {
+  NotSafeToEvictAnnotation: 'annotated cluster-autoscaler.kubernetes.io/safe-to-evict: "false"',
+  LocalStorageRequested: 'with a local volume (an emptyDir on disk: name it in safe-to-evict-local-volumes, or set skipNodesWithLocalStorage false)',
+  DoNotDisrupt: 'annotated karpenter.sh/do-not-disrupt',
+} as const;
+
+/**
+ * Nodes pod annotations kept, after "scale-down held:": `the Cluster Autoscaler could not remove 2 nodes
+ * below its utilization threshold: pods of api-00001 annotated … (NotSafeToEvictAnnotation), from 70s to 86390s`.
+ */
+export function scaleDownBlockText(x: NonNullable<RunSummary['scaleDownBlocks']>[number], unit = 's'): string {
+  const nodes = `${x.nodes} node${x.nodes === 1 ? '' : 's'}`;
+  const who = x.autoscaler === 'cluster-autoscaler' ? `the Cluster Autoscaler could not remove ${nodes} below its utilization threshold` : `Karpenter could not disrupt ${nodes} (consolidation, drift)`;
+  const when = x.firstSeconds === x.lastSeconds ? `at ${x.firstSeconds}${unit}` : `from ${x.firstSeconds}${unit} to ${x.lastSeconds}${unit}`;
+  return `${who}: pods of ${x.revisions.join(', ')} ${BLOCKED_BY[x.reason]} (${x.reason}), ${when}`;
 }
 
 /** What became of a drained node, after its name: `drained at 300s: …`. */

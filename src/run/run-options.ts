@@ -79,8 +79,8 @@ function outage(at: number, downtime: number, durationSeconds: number): { fromSe
  * summary.json's `autoscalerDown` and `activatorDown` (the outages the scenario's updates put
  * within the run), `activatorRollouts` (the activators' rolling restarts that began in it),
  * `activatorDeletions` (activator pods deleted in it), `nodeDrains` (nodes drained in it),
- * `podDisruptionBudgets` (what the users' budgets allowed and refused) and `nodePoolDrifts`
- * (NodePools whose template changed in it).
+ * `podDisruptionBudgets` (what the users' budgets allowed and refused), `nodePoolDrifts`
+ * (NodePools whose template changed in it) and `scaleDownBlocks` (nodes pod annotations kept).
  */
 export function noteOutages(summary: RunSummary, world: World): void {
   const spec = world.spec;
@@ -122,6 +122,8 @@ export function noteOutages(summary: RunSummary, world: World): void {
     return { ...r, completeSeconds: ms(r.completeSeconds) };
   });
   if (drifts.length > 0) summary.nodePoolDrifts = drifts;
+  const blocks = world.cluster?.scaleDownBlocks.records ?? [];
+  if (blocks.length > 0) summary.scaleDownBlocks = blocks.map((b) => ({ ...b, firstSeconds: ms(b.firstSeconds)!, lastSeconds: ms(b.lastSeconds)! }));
 }
 
 /** The counts are of answered requests; those still waiting or executing when the run ended are counted apart. */

@@ -3,8 +3,14 @@
  * onto the pods): the Cluster Autoscaler's safe-to-evict and local-storage rules, Karpenter's
  * do-not-disrupt. On the drain tests' cluster (drain-fixture.ts) and the drift fixture.
  */
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { capacityPlan, planText } from '../../src/output/plan.js';
+import type { RunSummary } from '../../src/output/summary.js';
+import { scaleDownBlockText, textSummary } from '../../src/output/text-summary.js';
+import { runWorld } from '../../src/run/run-world.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { World } from '../../src/model/world.js';
 import { cluster, clusterWarnings, expectRefusal, run, type NodeRecorder, type Opts } from './drain-fixture.js';
@@ -24,11 +30,21 @@ const cache = { name: 'cache', emptyDir: {} };
 describe('the Cluster Autoscaler\'s drainability rules', () => {
   it('removes nodes of the plain cluster; none when its pods say safe-to-evict "false" (NotSafeToEvictAnnotation)', () => {
     expect(tainted(spare({}).rec).length).toBeGreaterThan(0);
-    expect(tainted(spare({ annotations: { [SAFE]: 'false' } }).rec)).toEqual([]);
+    const held = spare({ annotations: { [SAFE]: 'false' } });
+    expect(tainted(held.rec)).toEqual([]);
+    expect(held.world.cluster!.scaleDownBlocks.records.map((b) => b.reason)).toEqual(['NotSafeToEvictAnnotation']);
   });
 
   it('removes none whose pods have an emptyDir on disk (LocalStorageRequested)', () => {
-    expect(tainted(spare({ volumes: [cache] }).rec)).toEqual([]);
+    const { rec, world } = spare({ volumes: [cache] });
+    expect(tainted(rec)).toEqual([]);
+    // Each node below the threshold, found held at each loop from the first that looked.
+    const [b] = world.cluster!.scaleDownBlocks.records;
+    expect(b).toMatchObject({ autoscaler: 'cluster-autoscaler', reason: 'LocalStorageRequested', revisions: ['api-00001'] });
+    expect(b!.nodes).toBeGreaterThanOrEqual(1);
+    expect(b!.nodes).toBeLessThanOrEqual(5);
+    expect(b!.lastSeconds).toBeGreaterThan(b!.firstSeconds);
+    expect(spare({}).world.cluster!.scaleDownBlocks.records).toEqual([]);
   });
 
   it.each([
@@ -60,7 +76,9 @@ describe('Karpenter\'s do-not-disrupt', () => {
     const withPods = (rec: NodeRecorder) =>
       tainted(rec).filter((n) => rec.pods.some((p) => p.event === 'Terminating' && p.pod.node?.name === n.node && p.time >= n.time));
     expect(withPods(karpenter({}).rec).length).toBeGreaterThan(0);
-    expect(withPods(karpenter({ annotations: { [DND]: 'true' } }).rec)).toEqual([]);
+    const held = karpenter({ annotations: { [DND]: 'true' } });
+    expect(withPods(held.rec)).toEqual([]);
+    expect(held.world.cluster!.scaleDownBlocks.records).toMatchObject([{ autoscaler: 'karpenter', reason: 'DoNotDisrupt', revisions: ['api-00001'] }]);
   });
 
   // The drift fixture: three nodes with one pod each (running before the run), drifted at 60 s,
@@ -140,5 +158,30 @@ describe('the annotations: input', () => {
 
   it('refuses skipNodesWithLocalStorage for Karpenter', () => {
     expectRefusal({ autoscaler: { kind: 'karpenter', skipNodesWithLocalStorage: false } }, 'drain.yaml: cluster.nodeAutoscaler.skipNodesWithLocalStorage: is a cluster-autoscaler setting, not a karpenter one');
+  });
+});
+
+describe('scale-down held: the outputs', () => {
+  it('summary.json, the text summary and knsim plan name the reason, the revisions, the nodes and when', () => {
+    const loaded = loadScenario(resolve(import.meta.dirname, '../fixtures/capacity/karpenter-drift.yaml'), { sets: [`services[0].manifest.spec.template.metadata.annotations["${DND}"]="5m"`] });
+    const out = join(mkdtempSync(join(tmpdir(), 'knsim-held-')), 'run');
+    runWorld(loaded.world, { outDir: out, trace: { mode: 'none' } });
+    const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as RunSummary;
+    // At 62 s every pod had run since before the run (past 5 min); from the pass at 92 s std-002
+    // holds the pod moved there at 62 s.
+    expect(s.scaleDownBlocks).toHaveLength(1);
+    const b = s.scaleDownBlocks![0]!;
+    expect(b).toMatchObject({ autoscaler: 'karpenter', reason: 'DoNotDisrupt', revisions: ['api-00001'] });
+    expect(b.firstSeconds).toBe(92);
+    const line = `Karpenter could not disrupt ${b.nodes} node${b.nodes === 1 ? '' : 's'} (consolidation, drift): pods of api-00001 annotated karpenter.sh/do-not-disrupt (DoNotDisrupt), from 92s to ${b.lastSeconds}s`;
+    expect(textSummary(s, out, [])).toContain(`scale-down held: ${line}`);
+    expect(planText(capacityPlan(s)!)).toContain(`scale-down held:                 ${line}`);
+  });
+
+  it.each([
+    [{ autoscaler: 'cluster-autoscaler', reason: 'NotSafeToEvictAnnotation', revisions: ['a-00001', 'b-00001'], nodes: 1, firstSeconds: 70, lastSeconds: 70 }, 'the Cluster Autoscaler could not remove 1 node below its utilization threshold: pods of a-00001, b-00001 annotated cluster-autoscaler.kubernetes.io/safe-to-evict: "false" (NotSafeToEvictAnnotation), at 70s'],
+    [{ autoscaler: 'cluster-autoscaler', reason: 'LocalStorageRequested', revisions: ['a-00001'], nodes: 3, firstSeconds: 70, lastSeconds: 900 }, 'the Cluster Autoscaler could not remove 3 nodes below its utilization threshold: pods of a-00001 with a local volume (an emptyDir on disk: name it in safe-to-evict-local-volumes, or set skipNodesWithLocalStorage false) (LocalStorageRequested), from 70s to 900s'],
+  ] as const)('the text of a hold: %#', (x, text) => {
+    expect(scaleDownBlockText({ ...x, revisions: [...x.revisions] })).toBe(text);
   });
 });

@@ -9,7 +9,7 @@ import { type TimeAxis, bucketLabel } from './aggregate.js';
 import type { Chart } from './charts/index.js';
 import { CHART_RUNNER, escapeHtml, pageHead } from './page.js';
 import { percentOf } from '../percent.js';
-import { disruptionBudgetText, nodeDrainText, nodePoolDriftText } from '../text-summary.js';
+import { disruptionBudgetText, nodeDrainText, nodePoolDriftText, scaleDownBlockText } from '../text-summary.js';
 
 export { escapeHtml };
 
@@ -315,7 +315,8 @@ function summaryTable(summary: RunSummary, settings: RunSettings | undefined, ax
   const dr = (summary.nodeDrains ?? []).map((x) => `<p class="note">Node ${escapeHtml(x.node)} ${escapeHtml(nodeDrainText(x, ' s'))}.</p>`).join('');
   const pdb = (summary.podDisruptionBudgets ?? []).map((b) => `<p class="note">PodDisruptionBudget ${escapeHtml(disruptionBudgetText(b))}.</p>`).join('');
   const dft = (summary.nodePoolDrifts ?? []).map((x) => `<p class="note">NodePool ${escapeHtml(nodePoolDriftText(x, ' s'))}.</p>`).join('');
-  return `<table class="summary">\n${head}\n${body}\n</table>\n${nr}${fl}${dn}${ac}${ro}${de}${dr}${pdb}${dft}`;
+  const held = (summary.scaleDownBlocks ?? []).map((x) => `<p class="note">Scale-down held: ${escapeHtml(scaleDownBlockText(x, ' s'))}.</p>`).join('');
+  return `<table class="summary">\n${head}\n${body}\n</table>\n${nr}${fl}${dn}${ac}${ro}${de}${dr}${pdb}${dft}${held}`;
 }
 
 const STYLE = `

@@ -1,0 +1,43 @@
+/**
+ * Why the node autoscaler kept nodes it would otherwise have taken off: the pod annotations and
+ * local volumes that held them (the Cluster Autoscaler's unremovable-node reasons
+ * NotSafeToEvictAnnotation and LocalStorageRequested, Karpenter's do-not-disrupt "Blocked" event).
+ * One record per autoscaler, reason and set of revisions, for summary.json.
+ */
+export type ScaleDownBlockReason = 'NotSafeToEvictAnnotation' | 'LocalStorageRequested' | 'DoNotDisrupt';
+
+export interface ScaleDownBlockRecord {
+  autoscaler: 'cluster-autoscaler' | 'karpenter';
+  reason: ScaleDownBlockReason;
+  /** The revisions whose pods held nodes for this reason. */
+  revisions: string[];
+  /** Distinct nodes held. */
+  nodes: number;
+  /** The first and last time a node was found held. */
+  firstSeconds: number;
+  lastSeconds: number;
+}
+
+export class ScaleDownBlocks {
+  private readonly byKey = new Map<string, { record: ScaleDownBlockRecord; nodes: Set<string> }>();
+
+  /** `node`, which the autoscaler would otherwise consider taking off at `now`, is held by a pod of `revision`. */
+  note(autoscaler: ScaleDownBlockRecord['autoscaler'], reason: ScaleDownBlockReason, node: string, revision: string, now: number): void {
+    const key = `${autoscaler}/${reason}`;
+    let e = this.byKey.get(key);
+    if (e === undefined) {
+      e = { record: { autoscaler, reason, revisions: [], nodes: 0, firstSeconds: now, lastSeconds: now }, nodes: new Set() };
+      this.byKey.set(key, e);
+    }
+    const r = e.record;
+    if (!r.revisions.includes(revision)) r.revisions.push(revision);
+    e.nodes.add(node);
+    r.nodes = e.nodes.size;
+    r.lastSeconds = now;
+  }
+
+  /** The records, in the order their reasons first held a node. */
+  get records(): ScaleDownBlockRecord[] {
+    return [...this.byKey.values()].map((e) => ({ ...e.record, revisions: [...e.record.revisions].sort() }));
+  }
+}
