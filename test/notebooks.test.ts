@@ -317,6 +317,15 @@ clients:
     }
   });
 
+  it('a one-panel time chart whose panel has a title keeps the chart\'s title and subtitle (the panel\'s no longer replaces them)', () => {
+    const spec = timeChart({ title: 'T', subtitle: 'S', panels: [{ title: 'P', yTitle: 'y (pods)', series: [] }] }) as unknown as Record<string, unknown>;
+    expect(spec['title']).toEqual({ text: 'T', subtitle: 'S' });
+    expect((spec['vconcat'] as Array<Record<string, unknown>>)[0]!['title']).toMatchObject({ text: 'P' });
+    const bare = timeChart({ title: 'T', panels: [{ yTitle: 'y (pods)', series: [] }] }) as unknown as Record<string, unknown>;
+    expect(bare['title']).toEqual({ text: 'T' });
+    expect(bare['vconcat']).toBeUndefined();
+  });
+
   it('every chart builder gives a spec that Vega-Lite and Vega render without warnings', async () => {
     const run = simulate(scenario('canary'), { requests: true });
     const specs = [

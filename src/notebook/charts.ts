@@ -231,8 +231,10 @@ export function timeChart(o: TimeChartOptions): ChartSpec {
     axis: { tickCount: 10 },
   };
   const panels = o.panels.map((p) => panelSpec(p, x, width, domain));
+  // A lone panel with a title of its own stays a (one-panel) concat: spread at the top, its title
+  // would replace the chart's title and subtitle.
   const body: ChartSpec =
-    panels.length === 1 ? panels[0]! : { vconcat: panels, resolve: { scale: { color: 'independent', fill: 'independent' } } };
+    panels.length === 1 && o.panels[0]!.title === undefined ? panels[0]! : { vconcat: panels, resolve: { scale: { color: 'independent', fill: 'independent' } } };
   return top(o.title, o.subtitle, body);
 }
 

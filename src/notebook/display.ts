@@ -195,15 +195,21 @@ export function citeHtml(c: Cite): string {
  * Only {@link Cite}s and strings may be interpolated: a bare number in the text could not be checked against a table.
  */
 export function proseMarkdown(strings: TemplateStringsArray, ...values: ReadonlyArray<Cite | string>): string {
-  let out = strings[0]!;
+  let out = dollars(strings[0]!);
   values.forEach((v, i) => {
     if (isCite(v)) out += citeHtml(v);
-    else if (typeof v === 'string') out += v;
+    else if (typeof v === 'string') out += dollars(v);
     else throw new Error(`prose: quote numbers from a shown table (ShownTable.cite), not as bare values: got ${JSON.stringify(v)}`);
-    out += strings[i + 1]!;
+    out += dollars(strings[i + 1]!);
   });
   return out;
 }
+
+/**
+ * A dollar sign as text: Jupyter's Markdown reads `$…$` as TeX, which would show "$12.45 a day
+ * against $10.57" as the raw HTML of the quoted numbers between the two signs.
+ */
+const dollars = (s: string): string => s.replace(/\$/g, '&#36;');
 
 /** Displays {@link proseMarkdown} in the notebook. */
 export function prose(strings: TemplateStringsArray, ...values: ReadonlyArray<Cite | string>): void {
