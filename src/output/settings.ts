@@ -14,6 +14,12 @@ export interface RevisionSettings {
   startupProbe?: { initialDelaySeconds: number; periodSeconds: number; failureThreshold: number };
   /** The serving container's liveness probe after the API server's defaulting, with its handler; absent when it has none. */
   livenessProbe?: { handler: string; initialDelaySeconds: number; periodSeconds: number; timeoutSeconds: number; failureThreshold: number };
+  /**
+   * What its pods tell the node autoscalers, when the template says anything (and the scenario has
+   * nodes): safe-to-evict "true"/"false", the local volumes that block the Cluster Autoscaler's
+   * scale-down, Karpenter's do-not-disrupt (seconds from the pod's start; null: "true", for ever).
+   */
+  nodeAutoscalerControls?: { safeToEvict?: boolean; blockingLocalVolumes: string[]; doNotDisruptSeconds?: number | null };
   /** The autoscaler class, when not the KPA (hpa.autoscaling.knative.dev). */
   class?: string;
   /** KPA: concurrency or rps; HPA class: cpu (target in % of the request), memory (MiB per pod) or a custom metric. */

@@ -1,7 +1,8 @@
 import { KPA_CLASS } from '../core/autoscaler/index.js';
+import type { DisruptionControls } from '../core/capacity/index.js';
 import { scalingMetric } from '../model/scaling-metric.js';
 import type { WorldSpec } from '../model/spec.js';
-import type { RunSettings } from '../output/settings.js';
+import type { RevisionSettings, RunSettings } from '../output/settings.js';
 
 /** The run's settings.json: the effective settings of every revision and client. */
 export function runSettings(w: WorldSpec, description = ''): RunSettings {
@@ -28,6 +29,7 @@ export function runSettings(w: WorldSpec, description = ''): RunSettings {
           ...(r.enableProbeOptimisation === false ? { enableProbeOptimisation: false } : {}),
           ...(r.startupProbe !== undefined ? { startupProbe: { ...r.startupProbe } } : {}),
           ...(r.livenessProbe !== undefined ? { livenessProbe: { ...r.livenessProbe } } : {}),
+          ...(r.disruptionControls !== undefined ? { nodeAutoscalerControls: controlsOf(r.disruptionControls) } : {}),
           ...(a.class !== KPA_CLASS ? { class: a.class } : {}),
           ...scalingMetric(a),
           total: d.totalValue,
@@ -49,5 +51,15 @@ export function runSettings(w: WorldSpec, description = ''): RunSettings {
       }),
     ),
     clients: w.clients.map((c) => ({ name: c.name, service: c.service, kind: c.kind, tag: c.tag ?? null })),
+  };
+}
+
+/** A revision's node-autoscaler controls for settings.json (JSON has no Infinity: "true" is null). */
+function controlsOf(c: DisruptionControls): NonNullable<RevisionSettings['nodeAutoscalerControls']> {
+  const d = c.doNotDisruptSeconds;
+  return {
+    ...(c.safeToEvict !== undefined ? { safeToEvict: c.safeToEvict } : {}),
+    blockingLocalVolumes: [...c.blockingLocalVolumes],
+    ...(d !== undefined ? { doNotDisruptSeconds: Number.isFinite(d) ? d : null } : {}),
   };
 }

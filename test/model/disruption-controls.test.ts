@@ -8,6 +8,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { capacityPlan, planText } from '../../src/output/plan.js';
+import { buildReport } from '../../src/output/report/index.js';
+import type { RunSettings } from '../../src/output/settings.js';
+import { runSettings } from '../../src/run/settings.js';
 import type { RunSummary } from '../../src/output/summary.js';
 import { scaleDownBlockText, textSummary } from '../../src/output/text-summary.js';
 import { runWorld } from '../../src/run/run-world.js';
@@ -162,7 +165,7 @@ describe('the annotations: input', () => {
 });
 
 describe('scale-down held: the outputs', () => {
-  it('summary.json, the text summary and knsim plan name the reason, the revisions, the nodes and when', () => {
+  it('summary.json, the text summary and knsim plan name the reason, the revisions, the nodes and when', async () => {
     const loaded = loadScenario(resolve(import.meta.dirname, '../fixtures/capacity/karpenter-drift.yaml'), { sets: [`services[0].manifest.spec.template.metadata.annotations["${DND}"]="5m"`] });
     const out = join(mkdtempSync(join(tmpdir(), 'knsim-held-')), 'run');
     runWorld(loaded.world, { outDir: out, trace: { mode: 'none' } });
@@ -176,6 +179,19 @@ describe('scale-down held: the outputs', () => {
     const line = `Karpenter could not disrupt ${b.nodes} node${b.nodes === 1 ? '' : 's'} (consolidation, drift): pods of api-00001 annotated karpenter.sh/do-not-disrupt (DoNotDisrupt), from 92s to ${b.lastSeconds}s`;
     expect(textSummary(s, out, [])).toContain(`scale-down held: ${line}`);
     expect(planText(capacityPlan(s)!)).toContain(`scale-down held:                 ${line}`);
+    // settings.json and the report's settings table state the annotation; the report's notes the hold.
+    const settings = JSON.parse(readFileSync(join(out, 'settings.json'), 'utf8')) as RunSettings;
+    expect(settings.revisions[0]!.nodeAutoscalerControls).toEqual({ blockingLocalVolumes: [], doNotDisruptSeconds: 300 });
+    await buildReport(out, { images: false });
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(html.includes("<td>pod annotations and volumes the node autoscaler reads</td><td>do-not-disrupt for 300 s from the pod's start</td>")).toBe(true);
+    expect(html.includes(`<p class="note">Scale-down held: Karpenter could not disrupt ${b.nodes} node`)).toBe(true);
+  });
+
+  it('settings.json: "true" is null seconds (for ever), safe-to-evict and the blocking volumes as written; nothing without them', () => {
+    const settingsOf = (o: Opts) => runSettings(cluster(o)).revisions[0]!.nodeAutoscalerControls;
+    expect(settingsOf({ annotations: { [DND]: 'true', [SAFE]: 'false' }, volumes: [cache] })).toEqual({ safeToEvict: false, blockingLocalVolumes: ['cache'], doNotDisruptSeconds: null });
+    expect(settingsOf({})).toBeUndefined();
   });
 
   it.each([

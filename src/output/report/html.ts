@@ -98,6 +98,18 @@ type SettingRow = [label: string, get: (r: RevisionSettings) => string];
 const PROBE_ROW = 'activator uses a pod once its own probe passes (yes/no)';
 const STARTUP_ROW = 'startup probe of the serving container (s)';
 const LIVENESS_ROW = 'liveness probe of the serving container (s)';
+const CONTROLS_ROW = 'pod annotations and volumes the node autoscaler reads';
+
+/** safe-to-evict, the local volumes that block the Cluster Autoscaler, Karpenter's do-not-disrupt. */
+const controlsCell = (r: RevisionSettings): string => {
+  const c = r.nodeAutoscalerControls;
+  if (c === undefined) return 'none';
+  const parts: string[] = [];
+  if (c.safeToEvict !== undefined) parts.push(`safe-to-evict "${String(c.safeToEvict)}"`);
+  if (c.blockingLocalVolumes.length > 0) parts.push(`local volumes blocking scale-down: ${c.blockingLocalVolumes.join(', ')}`);
+  if (c.doNotDisruptSeconds !== undefined) parts.push(c.doNotDisruptSeconds === null ? 'do-not-disrupt "true"' : `do-not-disrupt for ${n(c.doNotDisruptSeconds)} s from the pod's start`);
+  return parts.join('; ');
+};
 
 /** When the kubelet probes, and how long an app may stay silent before it is killed (the failureThreshold-th failing tick). */
 const startupCell = (r: RevisionSettings): string => {
@@ -141,6 +153,7 @@ function settingRows(axis: TimeAxis): SettingRow[] {
     [PROBE_ROW, (r) => (r.enableProbeOptimisation === false ? 'no: waits for Kubernetes Ready (exec readiness or startup probe)' : 'yes')],
     [STARTUP_ROW, startupCell],
     [LIVENESS_ROW, livenessCell],
+    [CONTROLS_ROW, controlsCell],
     ['stable window (s)', kpaOnly((r) => n(r.stableWindowSeconds))],
     ['panic window (s)', kpaOnly((r) => n(r.panicWindowSeconds))],
     ['panic threshold (% of ready pods’ capacity)', kpaOnly((r) => n(r.panicThresholdPercent))],
@@ -161,13 +174,14 @@ function settingRows(axis: TimeAxis): SettingRow[] {
 /** A response-start or idle timeout: none when unset or not above 0 (no timer is started). */
 const timerSeconds = (v: number | undefined): string => (v === undefined || v <= 0 ? 'none' : n(v));
 
-/** The two optional timeouts, the probe shortcut and the startup probe get a row only when some revision has one set. */
+/** The two optional timeouts, the probe shortcut, the probes and the node-autoscaler controls get a row only when some revision has one set. */
 const OPTIONAL_ROWS: ReadonlyMap<string, (r: RevisionSettings) => unknown> = new Map<string, (r: RevisionSettings) => unknown>([
   ['responseStartTimeoutSeconds (s)', (r: RevisionSettings) => r.responseStartTimeoutSeconds],
   ['idleTimeoutSeconds (s)', (r: RevisionSettings) => r.idleTimeoutSeconds],
   [PROBE_ROW, (r: RevisionSettings) => r.enableProbeOptimisation],
   [STARTUP_ROW, (r: RevisionSettings) => r.startupProbe],
   [LIVENESS_ROW, (r: RevisionSettings) => r.livenessProbe],
+  [CONTROLS_ROW, (r: RevisionSettings) => r.nodeAutoscalerControls],
 ]);
 
 function settingsTable(settings: RunSettings | undefined, axis: TimeAxis): string {
