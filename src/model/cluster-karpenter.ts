@@ -49,8 +49,6 @@ type KarpenterSpec = Extract<NodeAutoscalerSpec, { kind: 'karpenter' }>;
 const METHODS = ['emptiness', 'drift', 'multi-node', 'single-node'] as const;
 const EVICTION_QUEUE_BASE_DELAY_SECONDS = 0.1;
 const EVICTION_QUEUE_MAX_DELAY_SECONDS = 10;
-/** The termination controller requeues a node whose drain is not done every second (termination/controller.go awaitDrain). */
-const DRAIN_REQUEUE_SECONDS = 1;
 
 /**
  * When `karpenter.sh/do-not-disrupt` stops holding `p` (-Infinity: it does not). A pod running
@@ -285,8 +283,9 @@ export class KarpenterModel implements NodeAutoscaler {
   evictableAt(node: ClusterNode, pod: Pod, now: number): number {
     const until = doNotDisruptEnd(pod);
     if (!(until > now)) return now;
-    // The drain's requeues fall every second from the drain's start.
-    return until === Number.POSITIVE_INFINITY ? until : node.drainAt + Math.ceil((until - node.drainAt) / DRAIN_REQUEUE_SECONDS) * DRAIN_REQUEUE_SECONDS;
+    // The drain's requeues fall every terminationRequeueSeconds (1 s) from the drain's start.
+    const every = this.spec.config.terminationRequeueSeconds;
+    return until === Number.POSITIVE_INFINITY ? until : node.drainAt + Math.ceil((until - node.drainAt) / every) * every;
   }
 
   private consolidatable(n: ClusterNode, now: number): boolean {
