@@ -1,4 +1,6 @@
 import {
+  allowedDisruptionsByReason,
+  type DisruptionReason,
   doNotDisruptUntil,
   allowedDisruptions,
   cheapestFitting,
@@ -332,7 +334,7 @@ export class KarpenterModel implements NodeAutoscaler {
   private drift(now: number): boolean {
     if (this.drifted.size === 0) return false;
     for (const n of this.drifted.keys()) if (n.state === 'Deleted') this.drifted.delete(n);
-    if (this.budget() === 0) return false;
+    if (this.budget('Drifted', now) === 0) return false;
     const c = this.cluster;
     const eventual = Number.isFinite(this.spec.config.terminationGracePeriodSeconds);
     // Empty first (a node whose pods are all terminating is empty), each group in drift order.
@@ -401,7 +403,7 @@ export class KarpenterModel implements NodeAutoscaler {
    * Nodes the budget lets go now (initialized nodes, Ready or being removed, not those still
    * launching; those being removed use it up: disruption/helpers.go BuildDisruptionBudgetMapping).
    */
-  private budget(): number {
+  private budget(reason: DisruptionReason, now: number): number {
     let counted = 0;
     let disrupting = 0;
     for (const n of this.cluster.nodes) {
@@ -411,7 +413,9 @@ export class KarpenterModel implements NodeAutoscaler {
         disrupting++;
       }
     }
-    return allowedDisruptions(counted, this.spec.config.budgetPercent, disrupting);
+    const cfg = this.spec.config;
+    if (cfg.budgets === undefined) return allowedDisruptions(counted, cfg.budgetPercent, disrupting);
+    return allowedDisruptionsByReason(cfg.budgets, reason, counted, cfg.clockStartUnixSeconds + now, disrupting);
   }
 
   /**
@@ -420,7 +424,7 @@ export class KarpenterModel implements NodeAutoscaler {
    */
   private command(method: Method, now: number): Command | undefined {
     const c = this.cluster;
-    const budget = this.budget();
+    const budget = this.budget(method === 'emptiness' ? 'Empty' : 'Underutilized', now);
     if (budget === 0) return undefined;
     if (method !== 'emptiness' && this.spec.consolidation !== 'WhenEmptyOrUnderutilized') return undefined;
     // Highest price per unit of disruption first (consolidation.go sortCandidates), for
@@ -526,7 +530,7 @@ export class KarpenterModel implements NodeAutoscaler {
     const c = this.cluster;
     // The budget as it is now (validation.go validateCandidates builds it again): nodes may have
     // expired, or been removed, while the command waited.
-    let budget = this.budget();
+    let budget = this.budget(v.empty ? 'Empty' : 'Underutilized', now);
     if (v.empty) {
       // Emptiness runs on the nodes still valid, as many as the budget allows now
       // (EmptinessValidator), abandoned if none is.

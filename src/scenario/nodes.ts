@@ -6,6 +6,7 @@
 import { DEFAULT_CLUSTER_AUTOSCALER_CONFIG, DEFAULT_KARPENTER_CONFIG, type ClusterAutoscalerConfig, type KarpenterConfig } from '../core/capacity/index.js';
 import type { NodeAutoscalerSpec, NodePoolSpec, NodesSpec } from '../model/spec.js';
 import { formatPath, ScenarioError } from './errors.js';
+import { nodePoolBudgets, runStartsAt } from './nodepool-budgets.js';
 import type { NodeAutoscalerInput, NodePoolInput } from './schema.js';
 
 /** kubelet's default maxPods. */
@@ -26,7 +27,7 @@ const CA_FLAGS = [
   'scaleDownUnneededTime', 'scaleDownDelayAfterAdd', 'scaleDownDelayAfterDelete', 'scaleDownDelayAfterFailure', 'maxEmptyBulkDelete',
   'nodeDeleteDelayAfterTaint', 'unremovableNodeRecheckTimeout', 'skipNodesWithLocalStorage',
 ] as const;
-const KARPENTER_FLAGS = ['batchIdleDuration', 'batchMaxDuration', 'consolidateAfter', 'consolidationPolicy', 'budgetNodesPercent', 'expireAfter', 'terminationGracePeriod', 'firstPoll'] as const;
+const KARPENTER_FLAGS = ['batchIdleDuration', 'batchMaxDuration', 'consolidateAfter', 'consolidationPolicy', 'budgetNodesPercent', 'expireAfter', 'terminationGracePeriod', 'firstPoll', 'budgets', 'runStartsAt'] as const;
 
 /** Each cluster-autoscaler setting a scenario may give (upstream's flag name) and the config field it sets. */
 const CA_SETTINGS = {
@@ -159,7 +160,11 @@ function buildAutoscaler(file: string, a: NodeAutoscalerInput | undefined): Node
     }
     return { kind: 'cluster-autoscaler', config, firstScanSeconds: a.firstScan };
   }
-  const config = overlay(DEFAULT_KARPENTER_CONFIG, a, KARPENTER_SETTINGS);
+  const budgets = nodePoolBudgets(file, a.budgets, a.budgetNodesPercent !== undefined);
+  if (a.runStartsAt !== undefined && !budgets?.some((b) => b.schedule !== undefined)) {
+    throw new ScenarioError(file, 'cluster.nodeAutoscaler.runStartsAt', 'only the budgets\' schedules read it: give a budget a schedule, or leave it out');
+  }
+  const config = { ...overlay(DEFAULT_KARPENTER_CONFIG, a, KARPENTER_SETTINGS), ...(budgets !== undefined ? { budgets } : {}), clockStartUnixSeconds: runStartsAt(file, a.runStartsAt) };
   if (config.batchIdleSeconds > config.batchMaxSeconds) {
     throw new ScenarioError(file, 'cluster.nodeAutoscaler.batchIdleDuration', `must be ≤ batchMaxDuration (${config.batchMaxSeconds}s), got ${config.batchIdleSeconds}s`);
   }

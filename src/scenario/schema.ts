@@ -331,6 +331,17 @@ const nodeAutoscalerSchema = obj({
   // The NodePool's pattern takes whole s, m and h only (Never is refused in nodes.ts).
   terminationGracePeriod: durationOrNever(true).optional(),
   firstPoll: duration('nonneg').optional(),
+  budgets: z
+    .array(
+      obj({
+        nodes: z.union([z.string(), z.number().int().min(0)]),
+        reasons: z.array(z.string()).optional(),
+        schedule: z.string().optional(),
+        duration: z.string().optional(),
+      }),
+    )
+    .optional(),
+  runStartsAt: z.string().optional(),
 });
 export type NodeAutoscalerInput = z.output<typeof nodeAutoscalerSchema>;
 /** `cluster.activatorCpu`: the activator's CPU and its HPA (knative/serving activator.yaml and activator-hpa.yaml). */

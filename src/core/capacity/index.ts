@@ -21,3 +21,4 @@ export * from './rolling-update.js';
 export * from './label-selector.js';
 export * from './disruption-budget.js';
 export * from './disruption-controls.js';
+export * from './nodepool-budgets.js';

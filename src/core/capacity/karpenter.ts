@@ -9,6 +9,7 @@ import { gridPointAtOrAfter } from '../grid.js';
 import { bindPod, fits } from './fit.js';
 import type { NodeView, PodResources } from './types.js';
 import { templateNode, type NodeTemplate } from './cluster-autoscaler.js';
+import type { NodePoolBudget } from './nodepool-budgets.js';
 
 export interface KarpenterConfig {
   /** BATCH_IDLE_DURATION: the window closes this long after the last trigger… */
@@ -35,6 +36,10 @@ export interface KarpenterConfig {
   readonly terminationRequeueSeconds: number;
   /** NodePool template terminationGracePeriod: how long a deleted node's drain may wait on PodDisruptionBudgets; Infinity = none. */
   readonly terminationGracePeriodSeconds: number;
+  /** NodePool disruption.budgets; undefined: the one budget `nodes: budgetPercent%`. */
+  readonly budgets?: readonly NodePoolBudget[] | undefined;
+  /** The wall-clock time (Unix seconds, UTC) at simulated time 0, for the budgets' schedules. */
+  readonly clockStartUnixSeconds: number;
 }
 
 export const DEFAULT_KARPENTER_CONFIG: KarpenterConfig = Object.freeze({
@@ -51,6 +56,8 @@ export const DEFAULT_KARPENTER_CONFIG: KarpenterConfig = Object.freeze({
   minDrainSeconds: 5,
   terminationRequeueSeconds: 1,
   terminationGracePeriodSeconds: Number.POSITIVE_INFINITY,
+  // 2024-01-01T00:00:00Z, a Monday at midnight.
+  clockStartUnixSeconds: 1704067200,
 });
 
 /**
