@@ -163,7 +163,10 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
           return false;
         }
       }
-      return budgets === undefined || tracker === undefined || tracker.canRemovePods(budgets.budgetIndexes(asked));
+      if (budgets === undefined || tracker === undefined) return true;
+      const blocked = tracker.firstBlocked(budgets.budgetIndexes(asked));
+      if (blocked >= 0) c.scaleDownBlocks.note('cluster-autoscaler', 'NotEnoughPdb', node.name, asked[blocked]!.revision.spec.name, now);
+      return blocked < 0;
     };
     const removableAt = removableNodes(
       ready,

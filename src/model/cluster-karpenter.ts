@@ -273,7 +273,9 @@ export class KarpenterModel implements NodeAutoscaler {
         return false;
       }
     }
-    return this.cluster.budgets?.karpenterMayDisrupt(pods) !== false;
+    const held = this.cluster.budgets?.karpenterBlockingPod(pods);
+    if (held !== undefined) this.cluster.scaleDownBlocks.note('karpenter', 'NotEnoughPdb', n.name, held.revision.spec.name, now);
+    return held === undefined;
   }
 
   /**

@@ -92,6 +92,11 @@ export class DisruptionBudgets {
 
   /** Whether Karpenter's disruption may pick a node holding `pods` (its pods not terminating). */
   karpenterMayDisrupt(pods: readonly Pod[]): boolean {
+    return this.karpenterBlockingPod(pods) === undefined;
+  }
+
+  /** The first of `pods` whose budget keeps Karpenter's disruption off their node; undefined: none. */
+  karpenterBlockingPod(pods: readonly Pod[]): Pod | undefined {
     // Each budget's status once for the node (its Limits are built once per pass).
     const status = new Map<Budget, DisruptionBudgetStatus>();
     for (const p of pods) {
@@ -99,9 +104,9 @@ export class DisruptionBudgets {
       if (b === undefined || !p.isOk) continue;
       let st = status.get(b);
       if (st === undefined) status.set(b, (st = b.status()));
-      if (!karpenterMayEvict(b.spec, st, p.k8sReady)) return false;
+      if (!karpenterMayEvict(b.spec, st, p.k8sReady)) return p;
     }
-    return true;
+    return undefined;
   }
 
   /** A pod was deleted without the Eviction API (Karpenter's terminationGracePeriod). */

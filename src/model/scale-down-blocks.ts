@@ -1,10 +1,11 @@
 /**
- * Why the node autoscaler kept nodes it would otherwise have taken off: the pod annotations and
- * local volumes that held them (the Cluster Autoscaler's unremovable-node reasons
- * NotSafeToEvictAnnotation and LocalStorageRequested, Karpenter's do-not-disrupt "Blocked" event).
+ * Why the node autoscaler kept nodes it would otherwise have taken off: the pod annotations, local
+ * volumes and PodDisruptionBudgets that held them (the Cluster Autoscaler's unremovable-node reasons
+ * NotSafeToEvictAnnotation, LocalStorageRequested and NotEnoughPdb; Karpenter's "Blocked" events for
+ * do-not-disrupt and for a budget that prevents evictions).
  * One record per autoscaler, reason and set of revisions, for summary.json.
  */
-export type ScaleDownBlockReason = 'NotSafeToEvictAnnotation' | 'LocalStorageRequested' | 'DoNotDisrupt';
+export type ScaleDownBlockReason = 'NotSafeToEvictAnnotation' | 'LocalStorageRequested' | 'DoNotDisrupt' | 'NotEnoughPdb';
 
 export interface ScaleDownBlockRecord {
   autoscaler: 'cluster-autoscaler' | 'karpenter';

@@ -193,12 +193,12 @@ export interface RunSummary {
   /**
    * Nodes the node autoscaler would otherwise have considered taking off (the Cluster
    * Autoscaler: below its utilization threshold; Karpenter: consolidatable, or drifted), kept by
-   * their pods' annotations or local volumes: per autoscaler and reason, the revisions whose pods
+   * their pods' annotations, local volumes or PodDisruptionBudgets: per autoscaler and reason, the revisions whose pods
    * held them, how many distinct nodes, the first and last time one was found held. Absent when none was.
    */
   scaleDownBlocks?: Array<{
     autoscaler: 'cluster-autoscaler' | 'karpenter';
-    reason: 'NotSafeToEvictAnnotation' | 'LocalStorageRequested' | 'DoNotDisrupt';
+    reason: 'NotSafeToEvictAnnotation' | 'LocalStorageRequested' | 'DoNotDisrupt' | 'NotEnoughPdb';
     revisions: string[];
     nodes: number;
     firstSeconds: number;

@@ -164,6 +164,33 @@ describe('the annotations: input', () => {
   });
 });
 
+describe('scale-down held by a PodDisruptionBudget (NotEnoughPdb)', () => {
+  const holdAll = [pdb({ minAvailable: 8, selector: byService })];
+  it('the Cluster Autoscaler: each node below the threshold, held by the budget of its first pod', () => {
+    const { rec, world } = spare({ budgets: holdAll });
+    expect(tainted(rec)).toEqual([]);
+    const records = world.cluster!.scaleDownBlocks.records;
+    expect(records.map((r) => [r.autoscaler, r.reason, r.revisions])).toEqual([['cluster-autoscaler', 'NotEnoughPdb', ['api-00001']]]);
+    expect(records[0]!.nodes).toBeGreaterThanOrEqual(1);
+    // A budget that allows one disruption lets a node go; the loop's tracker then holds the next ones.
+    const one = spare({ budgets: [pdb({ maxUnavailable: 1, selector: byService })] });
+    expect(tainted(one.rec).length).toBeGreaterThan(0);
+    expect(one.world.cluster!.scaleDownBlocks.records.map((r) => r.reason)).toEqual(['NotEnoughPdb']);
+  });
+
+  it('Karpenter: its consolidation candidates, held by the budget (a do-not-disrupt pod first gives DoNotDisrupt)', () => {
+    const karpenter = (o: Opts) => run(cluster({ pool: { initialNodes: 5, minNodes: 1 }, autoscaler: { kind: 'karpenter' }, updates: [], ...o }));
+    expect(karpenter({ budgets: holdAll }).world.cluster!.scaleDownBlocks.records.map((r) => [r.autoscaler, r.reason])).toEqual([['karpenter', 'NotEnoughPdb']]);
+    expect(karpenter({ budgets: holdAll, annotations: { [DND]: 'true' } }).world.cluster!.scaleDownBlocks.records.map((r) => r.reason)).toEqual(['DoNotDisrupt']);
+  });
+
+  it('the text', () => {
+    expect(scaleDownBlockText({ autoscaler: 'karpenter', reason: 'NotEnoughPdb', revisions: ['api-00001'], nodes: 2, firstSeconds: 12, lastSeconds: 892 })).toBe(
+      'Karpenter could not disrupt 2 nodes (consolidation, drift): pods of api-00001 whose PodDisruptionBudget allowed no disruption (NotEnoughPdb), from 12s to 892s',
+    );
+  });
+});
+
 describe('scale-down held: the outputs', () => {
   it('summary.json, the text summary and knsim plan name the reason, the revisions, the nodes and when', async () => {
     const loaded = loadScenario(resolve(import.meta.dirname, '../fixtures/capacity/karpenter-drift.yaml'), { sets: [`services[0].manifest.spec.template.metadata.annotations["${DND}"]="5m"`] });

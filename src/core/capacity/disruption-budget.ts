@@ -87,8 +87,16 @@ export class RemainingDisruptions {
   }
 
   canRemovePods(budgets: readonly (number | undefined)[]): boolean {
-    for (const b of budgets) if (b !== undefined && this.at(b) < 1) return false;
-    return true;
+    return this.firstBlocked(budgets) < 0;
+  }
+
+  /** The first pod whose budget has no disruption left (the drain rule's blocking pod), -1 for none. */
+  firstBlocked(budgets: readonly (number | undefined)[]): number {
+    for (let i = 0; i < budgets.length; i++) {
+      const b = budgets[i];
+      if (b !== undefined && this.at(b) < 1) return i;
+    }
+    return -1;
   }
 
   removePods(budgets: readonly (number | undefined)[]): void {
