@@ -1,4 +1,6 @@
 import {
+  balancedApproved,
+  type NodePoolTotals,
   allowedDisruptionsByReason,
   type DisruptionReason,
   doNotDisruptUntil,
@@ -76,9 +78,10 @@ interface PoolType extends InstanceType {
  * looks for consolidatable nodes (consolidateAfter since their NodeClaim's lastPodEventTime) in pools above
  * their minNodes, in upstream's order (highest price / (1 + pods) first), method by method:
  * emptiness (empty ones, those with no pod but terminating ones, within the budget); under
- * WhenEmptyOrUnderutilized, multi-node consolidation (the longest prefix that can go at once,
+ * WhenEmptyOrUnderutilized (or Balanced), multi-node consolidation (the longest prefix that can go at once,
  * onto the others and at most one new cheaper node), then single-node consolidation (the first
- * node that can go onto the others or one cheaper node); each simulation schedules the
+ * node that can go onto the others or one cheaper node), the same under Balanced but for moves
+ * whose savings share of the pool's cost is under half their share of its disruption cost; each simulation schedules the
  * Unschedulable pods and the pods of nodes being removed with theirs. A command waits 15 s and
  * is re-validated, the budget counted again; then its nodes are tainted and, for a deletion,
  * drained; for a replacement, drained at the queue's first once-a-second check after the new
@@ -428,7 +431,7 @@ export class KarpenterModel implements NodeAutoscaler {
     const c = this.cluster;
     const budget = this.budget(method === 'emptiness' ? 'Empty' : 'Underutilized', now);
     if (budget === 0) return undefined;
-    if (method !== 'emptiness' && this.spec.consolidation !== 'WhenEmptyOrUnderutilized') return undefined;
+    if (method !== 'emptiness' && this.spec.consolidation === 'WhenEmpty') return undefined;
     // Highest price per unit of disruption first (consolidation.go sortCandidates), for
     // emptiness too; a node whose pods are all terminating is empty (Candidate.IsEmpty).
     const cost = new Map<ClusterNode, number>();
@@ -454,7 +457,37 @@ export class KarpenterModel implements NodeAutoscaler {
       allowed.push(n);
     }
     if (method === 'emptiness') return allowed.length > 0 ? { nodes: allowed, empty: true, decision: { action: 'delete' } } : undefined;
-    return method === 'multi-node' ? this.multiNode(allowed, now) : this.singleNode(allowed, now);
+    // Balanced scores each move against the pool's totals, taken over all its nodes, candidates or not.
+    const totals = this.spec.consolidation === 'Balanced' ? this.poolTotals() : undefined;
+    return method === 'multi-node' ? this.multiNode(allowed, now, totals) : this.singleNode(allowed, now, totals);
+  }
+
+  /** The NodePool's cost and disruption cost (balanced.go computeNodePoolTotals): every node not deleted, launching ones too. */
+  private poolTotals(): NodePoolTotals {
+    let totalCost = 0;
+    let totalDisruptionCost = 0;
+    for (const n of this.cluster.nodes) {
+      if (n.state === 'Deleted') continue;
+      totalCost += n.pool.pricePerHour;
+      totalDisruptionCost += disruptionCost(n);
+    }
+    return { totalCost, totalDisruptionCost };
+  }
+
+  /**
+   * Under Balanced, whether a move passes (EvaluateBalancedMove): what it saves (the nodes' prices
+   * less the replacement's) against what it disrupts (their disruption costs). Always, without totals.
+   */
+  private approved(nodes: readonly ClusterNode[], decision: ConsolidationDecision<PoolType>, totals: NodePoolTotals | undefined): boolean {
+    if (totals === undefined) return true;
+    let savings = 0;
+    let disruption = 0;
+    for (const n of nodes) {
+      savings += n.pool.pricePerHour;
+      disruption += disruptionCost(n);
+    }
+    if (decision.action === 'replace') savings -= decision.type.pricePerHour;
+    return balancedApproved(savings, disruption, totals);
   }
 
   /**
@@ -462,7 +495,7 @@ export class KarpenterModel implements NodeAutoscaler {
    * search for the longest prefix, of at least 2 of the first 100 candidates, that can be deleted
    * or replaced by one cheaper node.
    */
-  private multiNode(candidates: readonly ClusterNode[], now: number): Command | undefined {
+  private multiNode(candidates: readonly ClusterNode[], now: number, totals: NodePoolTotals | undefined): Command | undefined {
     if (candidates.length < 2) return undefined;
     let lo = 1;
     let hi = Math.min(candidates.length, 100) - 1;
@@ -471,7 +504,8 @@ export class KarpenterModel implements NodeAutoscaler {
       const mid = (lo + hi) >> 1;
       const nodes = candidates.slice(0, mid + 1);
       const decision = this.decide(nodes, now);
-      if (decision.action === 'none') hi = mid - 1;
+      // A move Balanced does not approve counts as one that cannot be made (multinodeconsolidation.go).
+      if (decision.action === 'none' || !this.approved(nodes, decision, totals)) hi = mid - 1;
       else {
         best = { nodes, empty: false, decision };
         lo = mid + 1;
@@ -481,10 +515,12 @@ export class KarpenterModel implements NodeAutoscaler {
   }
 
   /** Single-node consolidation (singlenodeconsolidation.go): the first candidate with pods that can go. */
-  private singleNode(candidates: readonly ClusterNode[], now: number): Command | undefined {
+  private singleNode(candidates: readonly ClusterNode[], now: number, totals: NodePoolTotals | undefined): Command | undefined {
     for (const n of candidates) {
+      // Under Balanced, a node not even its deletion would pass for is skipped (CanPassThreshold).
+      if (!this.approved([n], { action: 'delete' }, totals)) continue;
       const decision = this.decide([n], now);
-      if (decision.action !== 'none') return { nodes: [n], empty: false, decision };
+      if (decision.action !== 'none' && this.approved([n], decision, totals)) return { nodes: [n], empty: false, decision };
     }
     return undefined;
   }

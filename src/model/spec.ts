@@ -332,7 +332,7 @@ export type NodeAutoscalerSpec =
   | { kind: 'none' }
   /** `firstScanSeconds`: the loop's first run (its phase); undefined: drawn from the seeded stream. */
   | { kind: 'cluster-autoscaler'; config: ClusterAutoscalerConfig; firstScanSeconds: number | undefined }
-  | { kind: 'karpenter'; config: KarpenterConfig; consolidation: 'WhenEmptyOrUnderutilized' | 'WhenEmpty'; firstPollSeconds: number | undefined };
+  | { kind: 'karpenter'; config: KarpenterConfig; consolidation: 'WhenEmptyOrUnderutilized' | 'WhenEmpty' | 'Balanced'; firstPollSeconds: number | undefined };
 
 export interface NodesSpec {
   pools: readonly NodePoolSpec[];

@@ -325,7 +325,7 @@ const nodeAutoscalerSchema = obj({
   batchIdleDuration: duration('positive').optional(),
   batchMaxDuration: duration('positive').optional(),
   consolidateAfter: durationOrNever(true).optional(),
-  consolidationPolicy: z.enum(['WhenEmptyOrUnderutilized', 'WhenEmpty']).optional(),
+  consolidationPolicy: z.enum(['WhenEmptyOrUnderutilized', 'WhenEmpty', 'Balanced']).optional(),
   budgetNodesPercent: z.number().min(0).max(100).optional(),
   expireAfter: durationOrNever(false).optional(),
   // The NodePool's pattern takes whole s, m and h only (Never is refused in nodes.ts).

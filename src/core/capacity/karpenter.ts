@@ -89,6 +89,37 @@ export class ProvisioningBatch {
   }
 }
 
+/** The Balanced consolidation policy's k (apis/v1 BalancedK): a move passes when its score is at least 1/k. */
+export const BALANCED_K = 2;
+
+/** A NodePool's totals that Balanced scoring normalizes by (disruption/balanced.go NodePoolTotals). */
+export interface NodePoolTotals {
+  /** Σ price of its nodes ($/h). */
+  readonly totalCost: number;
+  /** Σ disruption cost of its nodes (1 + its pods' eviction costs each), candidates or not. */
+  readonly totalDisruptionCost: number;
+}
+
+/**
+ * A consolidation move's score under Balanced (ScoreMove, ScoreResult.Score): the share of the
+ * pool's cost it saves over the share of the pool's disruption cost it causes. 0 when it saves
+ * nothing or the totals are empty; Infinity when it disrupts nothing.
+ */
+export function balancedScore(savingsPerHour: number, disruptionCost: number, totals: NodePoolTotals): number {
+  requireFinite('savingsPerHour', savingsPerHour);
+  requireNonNegative('disruptionCost', disruptionCost);
+  if (totals.totalCost <= 0 || totals.totalDisruptionCost <= 0) return 0;
+  const savings = savingsPerHour / totals.totalCost;
+  if (savings <= 0) return 0;
+  const disruption = disruptionCost / totals.totalDisruptionCost;
+  return disruption === 0 ? Number.POSITIVE_INFINITY : savings / disruption;
+}
+
+/** ScoreResult.Approved: the score reaches 1/k. */
+export function balancedApproved(savingsPerHour: number, disruptionCost: number, totals: NodePoolTotals, k = BALANCED_K): boolean {
+  return balancedScore(savingsPerHour, disruptionCost, totals) >= 1 / k;
+}
+
 /** Nodes a budget of `percent` % lets be disrupted at once: ceil(total × percent / 100), less those already disrupting. */
 export function allowedDisruptions(totalNodes: number, percent: number, disrupting = 0): number {
   requireInteger('totalNodes', totalNodes, 0);
