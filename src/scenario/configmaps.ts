@@ -73,11 +73,20 @@ export interface ClusterConfig {
   containerDefaults: ContainerResources;
   /** config-deployment queue-sidecar-{cpu,memory}-{request,limit}: the queue-proxy's resources (CPU request 25m by default). */
   queueProxy: ContainerResources;
+  /**
+   * config-observability logging.enable-var-log-collection (false): Knative then gives every revision
+   * pod an emptyDir, knative-var-log, for the node's log collector (deploy.go), a local volume the
+   * Cluster Autoscaler's scale-down counts. The only key of config-observability knsim reads.
+   */
+  varLogCollection: boolean;
   /** User-written autoscaler classes the scenario registers (by class name). */
   userClasses?: ReadonlySet<string> | undefined;
   /** Every revision uses this class, whatever its annotation says (`knsim compare --class`). */
   classOverride?: string | undefined;
 }
+
+/** config-observability's key for the knative-var-log volume (pkg/observability/config.go). */
+export const VAR_LOG_COLLECTION_KEY = 'logging.enable-var-log-collection';
 
 /** config-deployment's queue-sidecar-cpu-request default (pkg/deployment/config.go). */
 export const QUEUE_SIDECAR_CPU_REQUEST_MILLIS = 25;
@@ -96,6 +105,7 @@ export interface ConfigMapsInput {
   'config-defaults'?: Record<string, string> | undefined;
   'config-network'?: Record<string, string> | undefined;
   'config-features'?: Record<string, string> | undefined;
+  'config-observability'?: Record<string, string> | undefined;
 }
 
 const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
@@ -155,6 +165,7 @@ export function readConfigMaps(file: string, cms: ConfigMapsInput | undefined, w
     features,
     containerDefaults: readResources(where, 'config-defaults', 'revision', cms?.['config-defaults'] ?? {}),
     queueProxy: queueSidecarResources(where, features, readResources(where, 'config-deployment', 'queue-sidecar', cms?.['config-deployment'] ?? {})),
+    varLogCollection: goBool(where, 'config-observability', VAR_LOG_COLLECTION_KEY, cms?.['config-observability'] ?? {}) ?? false,
   };
 }
 

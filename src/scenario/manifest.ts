@@ -283,7 +283,7 @@ export function buildService(ctx: ServiceContext): BuiltService {
       // The HPA leaves a Deployment at 0 replicas alone (scaling disabled), so such a revision never serves.
       throw new ScenarioError(scenarioFile, ePath('initialPods'), `revision ${name} uses the ${HPA_CLASS} class, which never scales from zero: use initialPods ≥ 1 or leave it out`);
     }
-    const disruption = disruptionControls(annotations, spec, ctx.withPodRequests === true, file, [...base, 'metadata', 'annotations'], ctx.warnings);
+    const disruption = disruptionControls(annotations, spec, cluster.varLogCollection, ctx.withPodRequests === true, file, [...base, 'metadata', 'annotations'], ctx.warnings);
     const hpaWarn = hpaWarning({ autoscaling, revision: name, resources, work: model.work, memory: model.memory, initialPods }, file, [...base, 'metadata', 'annotations']);
     if (hpaWarn !== undefined) ctx.warnings?.push(hpaWarn);
     const serviceTime = model.serviceTime ?? serviceTimeDefault;

@@ -231,7 +231,7 @@ const clientSchema = obj({
 export type ClientInput = z.output<typeof clientSchema>;
 
 /** The ConfigMaps knsim reads. */
-export const CONFIG_MAP_NAMES = ['config-autoscaler', 'config-deployment', 'config-defaults', 'config-network', 'config-features'] as const;
+export const CONFIG_MAP_NAMES = ['config-autoscaler', 'config-deployment', 'config-defaults', 'config-network', 'config-features', 'config-observability'] as const;
 export type ConfigMapName = (typeof CONFIG_MAP_NAMES)[number];
 
 /** The bare form: each ConfigMap's `data` by name. */
@@ -242,6 +242,7 @@ const configMapDataSchema = z.strictObject(
     'config-defaults': stringMap('ConfigMap').optional(),
     'config-network': stringMap('ConfigMap').optional(),
     'config-features': stringMap('ConfigMap').optional(),
+    'config-observability': stringMap('ConfigMap').optional(),
   },
   {
     error: (iss) =>

@@ -60,6 +60,17 @@ describe('the Cluster Autoscaler\'s drainability rules', () => {
     expect(tainted(spare({ volumes: [cache], ...o }).rec)).toEqual(plain);
   });
 
+  it('config-observability logging.enable-var-log-collection gives every pod Knative\'s knative-var-log emptyDir: held, unless the annotation names it', () => {
+    const varLog = { 'logging.enable-var-log-collection': 'true' };
+    const held = spare({ observability: varLog });
+    expect(tainted(held.rec)).toEqual([]);
+    expect(held.world.cluster!.scaleDownBlocks.records.map((r) => r.reason)).toEqual(['LocalStorageRequested']);
+    expect(runSettings(cluster({ observability: varLog })).revisions[0]!.nodeAutoscalerControls).toEqual({ blockingLocalVolumes: ['knative-var-log'] });
+    expect(tainted(spare({ observability: varLog, annotations: { [LOCAL]: 'knative-var-log' } }).rec)).toEqual(tainted(spare({}).rec));
+    expect(tainted(spare({ observability: { 'logging.enable-var-log-collection': 'false' } }).rec)).toEqual(tainted(spare({}).rec));
+    expectRefusal({ observability: { 'logging.enable-var-log-collection': 'yes' } }, 'drain.yaml: configMaps.config-observability["logging.enable-var-log-collection"]:');
+  });
+
   it('safe-to-evict "true" skips the budget in the simulation, not at the Eviction API: the drain is refused and given up after 2 min', () => {
     const held = [pdb({ minAvailable: '100%', selector: byService })];
     expect(tainted(spare({ budgets: held }).rec)).toEqual([]);

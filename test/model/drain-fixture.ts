@@ -36,6 +36,8 @@ export interface Opts {
   podStart?: Record<string, unknown>;
   /** More template annotations (besides min-scale 8). */
   annotations?: Record<string, string>;
+  /** config-observability's data. */
+  observability?: Record<string, string>;
   /** Pod volumes, each mounted in the container at /mnt/<name>. */
   volumes?: ReadonlyArray<Readonly<Record<string, unknown>>>;
 }
@@ -59,7 +61,7 @@ function clusterValue(o: Opts): Record<string, unknown> {
       name: 'drain',
       seed: 1,
       duration: '15m',
-      configMaps: { 'config-deployment': { 'pod-is-always-schedulable': 'true' } },
+      configMaps: { 'config-deployment': { 'pod-is-always-schedulable': 'true' }, ...(o.observability !== undefined ? { 'config-observability': o.observability } : {}) },
       ...(o.nodePools === false
         ? {}
         : {

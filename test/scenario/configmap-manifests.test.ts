@@ -129,7 +129,7 @@ describe('ConfigMap manifests Kubernetes or knsim would refuse: one-line errors 
     { what: 'a field a ConfigMap does not have (data misspelt)', configMaps: [{ ...cm('config-autoscaler', {}), Data: { 'stable-window': '30s' } }], path: 'configMaps[0].Data', rule: /^unknown field \(a ConfigMap has apiVersion, kind, metadata, data, binaryData, immutable\)$/ },
     { what: 'a wrong apiVersion', configMaps: [cm('config-autoscaler', {}, { apiVersion: 'v2' })], path: 'configMaps[0].apiVersion', rule: /^must be "v1" for a ConfigMap, got the string "v2"$/ },
     { what: 'no name', configMaps: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { namespace: 'knative-serving' }, data: {} }], path: 'configMaps[0].metadata.name', rule: /^required field is missing$/ },
-    { what: 'a name knsim does not read, given explicitly', configMaps: [cm('config-logging', {})], path: 'configMaps[0].metadata.name', rule: /^unknown ConfigMap "config-logging" \(knsim reads config-autoscaler, config-deployment, config-defaults, config-network, config-features\)$/ },
+    { what: 'a name knsim does not read, given explicitly', configMaps: [cm('config-logging', {})], path: 'configMaps[0].metadata.name', rule: /^unknown ConfigMap "config-logging" \(knsim reads config-autoscaler, config-deployment, config-defaults, config-network, config-features, config-observability\)$/ },
     { what: 'a name given twice', configMaps: [cm('config-autoscaler', {}), cm('config-autoscaler', { 'stable-window': '30s' })], path: 'configMaps[1].metadata.name', rule: /^ConfigMap config-autoscaler is given twice \(also .*s\.yaml configMaps\[0\]\); give each ConfigMap once$/ },
     { what: 'ConfigMaps of two namespaces', configMaps: [cm('config-autoscaler', {}), { ...cm('config-network', {}), metadata: { name: 'config-network', namespace: 'default' } }], path: 'configMaps[1].metadata.namespace', rule: /^config-network is in namespace "default" but config-autoscaler .* is in "knative-serving": Knative Serving reads all its ConfigMaps from its one system namespace$/ },
     { what: 'a bad item in a List', configMaps: [{ apiVersion: 'v1', kind: 'List', items: [cm('config-logging', {}), cm('config-autoscaler', { 'stable-window': '5s' })] }], path: 'configMaps[0].items[1].data["stable-window"]', rule: /^must be in the \[6s, 3600s\] range$/ },
@@ -158,7 +158,7 @@ describe('ConfigMap manifests Kubernetes or knsim would refuse: one-line errors 
 
   it('a ConfigMap name the bare form does not know stays an error', () => {
     const e = catchScenarioError(() => inDir({ configMaps: { 'config-logging': { a: 'b' } } }));
-    expect([e.path, e.rule]).toEqual(['configMaps.config-logging', 'unknown ConfigMap (knsim reads config-autoscaler, config-deployment, config-defaults, config-network, config-features)']);
+    expect([e.path, e.rule]).toEqual(['configMaps.config-logging', 'unknown ConfigMap (knsim reads config-autoscaler, config-deployment, config-defaults, config-network, config-features, config-observability)']);
   });
 
   it('a bad value in a file names the file and the key under data', () => {
@@ -198,7 +198,7 @@ describe('ConfigMap manifests Kubernetes or knsim would refuse: one-line errors 
   it('a file holding no ConfigMap knsim reads (kubectl run in the wrong namespace) names configMapFiles[i]', () => {
     const e = catchScenarioError(() => load({ configMapFiles: ['config-autoscaler.yaml', 'other-namespace.yaml'] }));
     expect([e.file, e.path]).toEqual([SCENARIO, 'configMapFiles[1]']);
-    expect(e.rule).toBe(`${fixture('configmaps', 'other-namespace.yaml')} holds no ConfigMap knsim reads (found: kube-root-ca.crt; knsim reads config-autoscaler, config-deployment, config-defaults, config-network, config-features)`);
+    expect(e.rule).toBe(`${fixture('configmaps', 'other-namespace.yaml')} holds no ConfigMap knsim reads (found: kube-root-ca.crt; knsim reads config-autoscaler, config-deployment, config-defaults, config-network, config-features, config-observability)`);
   });
 
   it('the same ConfigMap in two files is given twice', () => {

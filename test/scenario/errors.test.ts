@@ -39,7 +39,7 @@ const cases: Case[] = [
     what: 'unknown ConfigMap',
     sets: ['configMaps.config-logging.x=1'],
     path: 'configMaps.config-logging',
-    rule: 'unknown ConfigMap (knsim reads config-autoscaler, config-deployment, config-defaults, config-network, config-features)',
+    rule: 'unknown ConfigMap (knsim reads config-autoscaler, config-deployment, config-defaults, config-network, config-features, config-observability)',
   },
   // Unquoted numbers YAML cannot hold reached Knative's parsers as "Infinity" or with other digits.
   {
