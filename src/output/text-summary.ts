@@ -92,7 +92,7 @@ export function nodePoolDriftText(x: NonNullable<RunSummary['nodePoolDrifts']>[n
 
 const BLOCKED_BY = {
   NotSafeToEvictAnnotation: 'annotated cluster-autoscaler.kubernetes.io/safe-to-evict: "false"',
-  LocalStorageRequested: 'with a local volume (an emptyDir on disk: name it in safe-to-evict-local-volumes, or set skipNodesWithLocalStorage false)',
+  LocalStorageRequested: 'with a local volume (an emptyDir on disk or a hostPath: name it in safe-to-evict-local-volumes, or set skipNodesWithLocalStorage false)',
   DoNotDisrupt: 'annotated karpenter.sh/do-not-disrupt',
   NotEnoughPdb: 'whose PodDisruptionBudget allowed no disruption',
 } as const;

@@ -234,7 +234,7 @@ describe('scale-down held: the outputs', () => {
 
   it.each([
     [{ autoscaler: 'cluster-autoscaler', reason: 'NotSafeToEvictAnnotation', revisions: ['a-00001', 'b-00001'], nodes: 1, firstSeconds: 70, lastSeconds: 70 }, 'the Cluster Autoscaler could not remove 1 node below its utilization threshold: pods of a-00001, b-00001 annotated cluster-autoscaler.kubernetes.io/safe-to-evict: "false" (NotSafeToEvictAnnotation), at 70s'],
-    [{ autoscaler: 'cluster-autoscaler', reason: 'LocalStorageRequested', revisions: ['a-00001'], nodes: 3, firstSeconds: 70, lastSeconds: 900 }, 'the Cluster Autoscaler could not remove 3 nodes below its utilization threshold: pods of a-00001 with a local volume (an emptyDir on disk: name it in safe-to-evict-local-volumes, or set skipNodesWithLocalStorage false) (LocalStorageRequested), from 70s to 900s'],
+    [{ autoscaler: 'cluster-autoscaler', reason: 'LocalStorageRequested', revisions: ['a-00001'], nodes: 3, firstSeconds: 70, lastSeconds: 900 }, 'the Cluster Autoscaler could not remove 3 nodes below its utilization threshold: pods of a-00001 with a local volume (an emptyDir on disk or a hostPath: name it in safe-to-evict-local-volumes, or set skipNodesWithLocalStorage false) (LocalStorageRequested), from 70s to 900s'],
   ] as const)('the text of a hold: %#', (x, text) => {
     expect(scaleDownBlockText({ ...x, revisions: [...x.revisions] })).toBe(text);
   });
