@@ -60,6 +60,14 @@ describe('the Cluster Autoscaler\'s drainability rules', () => {
     expect(tainted(spare({ volumes: [cache], ...o }).rec)).toEqual(plain);
   });
 
+  it('a hostPath volume (behind config-features kubernetes.podspec-volumes-hostpath) blocks as an emptyDir does', () => {
+    const hostPath = { features: { 'kubernetes.podspec-volumes-hostpath': 'enabled' }, volumes: [{ name: 'logs', hostPath: { path: '/var/log/app' } }] };
+    const held = spare(hostPath);
+    expect(tainted(held.rec)).toEqual([]);
+    expect(held.world.cluster!.scaleDownBlocks.records.map((r) => r.reason)).toEqual(['LocalStorageRequested']);
+    expect(tainted(spare({ ...hostPath, annotations: { [LOCAL]: 'logs' } }).rec)).toEqual(tainted(spare({}).rec));
+  });
+
   it('config-observability logging.enable-var-log-collection gives every pod Knative\'s knative-var-log emptyDir: held, unless the annotation names it', () => {
     const varLog = { 'logging.enable-var-log-collection': 'true' };
     const held = spare({ observability: varLog });

@@ -38,6 +38,8 @@ export interface Opts {
   annotations?: Record<string, string>;
   /** config-observability's data. */
   observability?: Record<string, string>;
+  /** config-features' data. */
+  features?: Record<string, string>;
   /** Pod volumes, each mounted in the container at /mnt/<name>. */
   volumes?: ReadonlyArray<Readonly<Record<string, unknown>>>;
 }
@@ -61,7 +63,7 @@ function clusterValue(o: Opts): Record<string, unknown> {
       name: 'drain',
       seed: 1,
       duration: '15m',
-      configMaps: { 'config-deployment': { 'pod-is-always-schedulable': 'true' }, ...(o.observability !== undefined ? { 'config-observability': o.observability } : {}) },
+      configMaps: { 'config-deployment': { 'pod-is-always-schedulable': 'true' }, ...(o.observability !== undefined ? { 'config-observability': o.observability } : {}), ...(o.features !== undefined ? { 'config-features': o.features } : {}) },
       ...(o.nodePools === false
         ? {}
         : {
