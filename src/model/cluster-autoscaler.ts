@@ -139,7 +139,8 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
     // unremovable-node-recheck-timeout (planner.go categorizeNodes, AddTimeout).
     this.unremovable.update(now);
     const eligible = ready.map(
-      (n) => !this.unremovable.isRecent(n.name) && c.poolSize(n.pool) > n.pool.minNodes && nodeUtilization(n) < cfg.scaleDownUtilizationThreshold,
+      // A node annotated scale-down-disabled is never a candidate (eligibility.go).
+      (n) => n.pool.scaleDownDisabled !== true && !this.unremovable.isRecent(n.name) && c.poolSize(n.pool) > n.pool.minNodes && nodeUtilization(n) < cfg.scaleDownUtilizationThreshold,
     );
     if (this.lastUpdate !== undefined) this.minUpdateInterval = Math.min(this.minUpdateInterval, now - this.lastUpdate);
     this.lastUpdate = now;

@@ -261,7 +261,7 @@ export class KarpenterModel implements NodeAutoscaler {
    * pod that blocks eviction (podsDisruptable).
    */
   private candidate(n: ClusterNode, now: number): boolean {
-    return this.consolidatable(n, now) && this.cluster.poolSize(n.pool) > n.pool.minNodes && this.podsDisruptable(n, now);
+    return n.pool.doNotDisrupt !== true && this.consolidatable(n, now) && this.cluster.poolSize(n.pool) > n.pool.minNodes && this.podsDisruptable(n, now);
   }
 
   /**
@@ -346,7 +346,8 @@ export class KarpenterModel implements NodeAutoscaler {
     const empty: ClusterNode[] = [];
     const busy: ClusterNode[] = [];
     for (const n of this.drifted.keys()) {
-      if (n.state !== 'Ready') continue;
+      // A node annotated do-not-disrupt is no candidate, eventual disruption or not (ValidateNodeDisruptable).
+      if (n.state !== 'Ready' || n.pool.doNotDisrupt === true) continue;
       if (!eventual && !this.podsDisruptable(n, now)) continue;
       (disruptionCost(n) <= 1 ? empty : busy).push(n);
     }

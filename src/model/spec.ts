@@ -326,6 +326,10 @@ export interface NodePoolSpec {
   startupLatency: DistributionSpec;
   /** Requests of the DaemonSet pods every node runs, and how many pods they are. */
   daemonSet: { cpuMillis: number; memoryBytes: number; pods: number };
+  /** Its nodes are annotated cluster-autoscaler.kubernetes.io/scale-down-disabled: "true" (the CA never removes them). */
+  scaleDownDisabled?: boolean | undefined;
+  /** Its nodes are annotated karpenter.sh/do-not-disrupt: "true" (Karpenter neither consolidates nor drifts them). */
+  doNotDisrupt?: boolean | undefined;
 }
 
 export type NodeAutoscalerSpec =

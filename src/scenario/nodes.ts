@@ -3,11 +3,14 @@
  * with the checks a cloud provider or the autoscaler would make at start-up (sizes within
  * bounds, DaemonSets that fit a node, flags that belong to the chosen autoscaler).
  */
-import { DEFAULT_CLUSTER_AUTOSCALER_CONFIG, DEFAULT_KARPENTER_CONFIG, type ClusterAutoscalerConfig, type KarpenterConfig } from '../core/capacity/index.js';
+import { DEFAULT_CLUSTER_AUTOSCALER_CONFIG, DEFAULT_KARPENTER_CONFIG, DO_NOT_DISRUPT_KEY, type ClusterAutoscalerConfig, type KarpenterConfig } from '../core/capacity/index.js';
 import type { NodeAutoscalerSpec, NodePoolSpec, NodesSpec } from '../model/spec.js';
 import { formatPath, ScenarioError } from './errors.js';
 import { nodePoolBudgets, runStartsAt } from './nodepool-budgets.js';
 import type { NodeAutoscalerInput, NodePoolInput } from './schema.js';
+
+/** The node annotation that keeps the Cluster Autoscaler from removing a node (cluster-autoscaler FAQ). */
+export const SCALE_DOWN_DISABLED_KEY = 'cluster-autoscaler.kubernetes.io/scale-down-disabled';
 
 /** kubelet's default maxPods. */
 export const DEFAULT_MAX_PODS = 110;
@@ -139,6 +142,9 @@ function buildPool(file: string, p: NodePoolInput, i: number, autoscaled: boolea
     initialNodes,
     startupLatency: p.startupLatency ?? { dist: 'constant', value: DEFAULT_NODE_STARTUP_SECONDS },
     daemonSet: ds,
+    // Read as upstream reads them: exactly "true" (eligibility.go hasNoScaleDownAnnotation; statenode.go ValidateNodeDisruptable).
+    ...(p.annotations?.[SCALE_DOWN_DISABLED_KEY] === 'true' ? { scaleDownDisabled: true } : {}),
+    ...(p.annotations?.[DO_NOT_DISRUPT_KEY] === 'true' ? { doNotDisrupt: true } : {}),
   };
 }
 

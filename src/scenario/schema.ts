@@ -278,6 +278,8 @@ const nodePoolSchema = obj({
   initialNodes: count(0).optional(),
   startupLatency: distribution.optional(),
   daemonSets: obj({ cpu: cpuQuantity.optional(), memory: memoryQuantity.optional(), pods: count(0).optional() }).optional(),
+  // The annotations every node of the pool carries (knsim reads scale-down-disabled and do-not-disrupt).
+  annotations: stringMap('annotations').optional(),
 });
 export type NodePoolInput = z.output<typeof nodePoolSchema>;
 

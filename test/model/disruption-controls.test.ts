@@ -168,6 +168,29 @@ describe('Karpenter\'s do-not-disrupt', () => {
   });
 });
 
+describe('node annotations (a pool\'s nodes all carry them)', () => {
+  it('scale-down-disabled: "true" keeps the Cluster Autoscaler from removing any of the pool\'s nodes', () => {
+    const pool = { initialNodes: 5, minNodes: 1 };
+    expect(tainted(spare({ pool }).rec).length).toBeGreaterThan(0);
+    expect(tainted(spare({ pool: { ...pool, annotations: { 'cluster-autoscaler.kubernetes.io/scale-down-disabled': 'true' } } }).rec)).toEqual([]);
+    // Only "true" counts, as upstream reads it.
+    expect(tainted(spare({ pool: { ...pool, annotations: { 'cluster-autoscaler.kubernetes.io/scale-down-disabled': 'yes' } } }).rec)).toEqual(tainted(spare({ pool }).rec));
+  });
+
+  it('karpenter.sh/do-not-disrupt: "true" on the nodes: no consolidation, empty or not, and no drift even with a terminationGracePeriod', () => {
+    const karpenter = (pool: Record<string, unknown>) => run(cluster({ pool: { initialNodes: 5, minNodes: 1, ...pool }, autoscaler: { kind: 'karpenter' }, updates: [] }));
+    expect(tainted(karpenter({}).rec).length).toBeGreaterThan(0);
+    expect(tainted(karpenter({ annotations: { [DND]: 'true' } }).rec)).toEqual([]);
+    const loaded = loadScenario(resolve(import.meta.dirname, '../fixtures/capacity/karpenter-drift.yaml'), {
+      sets: [`cluster.nodePools[0].annotations={"${DND}": "true"}`, 'cluster.nodeAutoscaler.terminationGracePeriod=10m'],
+    });
+    const rec = new MemoryRecorder();
+    new World(loaded.world, rec).run();
+    expect(rec.nodeEvents.filter((n) => n.event === 'Drifted')).toHaveLength(3);
+    expect(rec.nodeEvents.filter((n) => n.event === 'Tainted')).toEqual([]);
+  });
+});
+
 describe('the annotations: input', () => {
   it('warns of values the autoscalers ignore, and of annotations with no nodes to act on', () => {
     const w = clusterWarnings({ annotations: { [SAFE]: 'yes', [DND]: 'forever' } });
