@@ -340,7 +340,6 @@ export class KarpenterModel implements NodeAutoscaler {
     if (this.drifted.size === 0) return false;
     for (const n of this.drifted.keys()) if (n.state === 'Deleted') this.drifted.delete(n);
     if (this.budget('Drifted', now) === 0) return false;
-    const c = this.cluster;
     const eventual = Number.isFinite(this.spec.config.terminationGracePeriodSeconds);
     // Empty first (a node whose pods are all terminating is empty), each group in drift order.
     const empty: ClusterNode[] = [];

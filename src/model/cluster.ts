@@ -83,7 +83,7 @@ export class Cluster {
   private readonly eviction: KubeletEviction | undefined;
   /** The users' PodDisruptionBudgets, which every eviction asks (none: every eviction goes ahead). */
   readonly budgets: DisruptionBudgets | undefined;
-  /** The nodes pod annotations and local volumes kept from the node autoscaler (summary.json's scaleDownBlocks). */
+  /** The nodes pod annotations, local volumes and PodDisruptionBudgets kept from the node autoscaler (summary.json's scaleDownBlocks). */
   readonly scaleDownBlocks = new ScaleDownBlocks();
 
   constructor(

@@ -90,12 +90,7 @@ export class DisruptionBudgets {
     return pods.map((p) => this.byRevision.get(p.revision.spec.name)?.index);
   }
 
-  /** Whether Karpenter's disruption may pick a node holding `pods` (its pods not terminating). */
-  karpenterMayDisrupt(pods: readonly Pod[]): boolean {
-    return this.karpenterBlockingPod(pods) === undefined;
-  }
-
-  /** The first of `pods` whose budget keeps Karpenter's disruption off their node; undefined: none. */
+  /** The first of `pods` (its pods not terminating) whose budget keeps Karpenter's disruption off their node; undefined: none. */
   karpenterBlockingPod(pods: readonly Pod[]): Pod | undefined {
     // Each budget's status once for the node (its Limits are built once per pass).
     const status = new Map<Budget, DisruptionBudgetStatus>();
