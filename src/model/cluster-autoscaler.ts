@@ -138,10 +138,15 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
     // already found removable in this loop. A node whose pods found no place is left out for
     // unremovable-node-recheck-timeout (planner.go categorizeNodes, AddTimeout).
     this.unremovable.update(now);
-    const eligible = ready.map(
-      // A node annotated scale-down-disabled is never a candidate (eligibility.go).
-      (n) => n.pool.scaleDownDisabled !== true && !this.unremovable.isRecent(n.name) && c.poolSize(n.pool) > n.pool.minNodes && nodeUtilization(n) < cfg.scaleDownUtilizationThreshold,
-    );
+    const eligible = ready.map((n) => {
+      if (this.unremovable.isRecent(n.name) || c.poolSize(n.pool) <= n.pool.minNodes || !(nodeUtilization(n) < cfg.scaleDownUtilizationThreshold)) return false;
+      // A node annotated scale-down-disabled is never a candidate (eligibility.go): held by its own annotation.
+      if (n.pool.scaleDownDisabled === true) {
+        c.scaleDownBlocks.notePool('cluster-autoscaler', 'ScaleDownDisabledAnnotation', n.name, n.pool.name, now);
+        return false;
+      }
+      return true;
+    });
     if (this.lastUpdate !== undefined) this.minUpdateInterval = Math.min(this.minUpdateInterval, now - this.lastUpdate);
     this.lastUpdate = now;
     // No more unneeded nodes than the coming loops could remove (planner.go unneededNodesLimit).

@@ -261,7 +261,13 @@ export class KarpenterModel implements NodeAutoscaler {
    * pod that blocks eviction (podsDisruptable).
    */
   private candidate(n: ClusterNode, now: number): boolean {
-    return n.pool.doNotDisrupt !== true && this.consolidatable(n, now) && this.cluster.poolSize(n.pool) > n.pool.minNodes && this.podsDisruptable(n, now);
+    if (!this.consolidatable(n, now) || this.cluster.poolSize(n.pool) <= n.pool.minNodes) return false;
+    // A node annotated do-not-disrupt is no candidate (ValidateNodeDisruptable): held by its own annotation.
+    if (n.pool.doNotDisrupt === true) {
+      this.cluster.scaleDownBlocks.notePool('karpenter', 'DoNotDisrupt', n.name, n.pool.name, now);
+      return false;
+    }
+    return this.podsDisruptable(n, now);
   }
 
   /**
@@ -346,7 +352,11 @@ export class KarpenterModel implements NodeAutoscaler {
     const busy: ClusterNode[] = [];
     for (const n of this.drifted.keys()) {
       // A node annotated do-not-disrupt is no candidate, eventual disruption or not (ValidateNodeDisruptable).
-      if (n.state !== 'Ready' || n.pool.doNotDisrupt === true) continue;
+      if (n.state !== 'Ready') continue;
+      if (n.pool.doNotDisrupt === true) {
+        this.cluster.scaleDownBlocks.notePool('karpenter', 'DoNotDisrupt', n.name, n.pool.name, now);
+        continue;
+      }
       if (!eventual && !this.podsDisruptable(n, now)) continue;
       (disruptionCost(n) <= 1 ? empty : busy).push(n);
     }

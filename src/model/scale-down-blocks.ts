@@ -2,16 +2,19 @@
  * Why the node autoscaler kept nodes it would otherwise have taken off: the pod annotations, local
  * volumes and PodDisruptionBudgets that held them (the Cluster Autoscaler's unremovable-node reasons
  * NotSafeToEvictAnnotation, LocalStorageRequested and NotEnoughPdb; Karpenter's "Blocked" events for
- * do-not-disrupt and for a budget that prevents evictions).
- * One record per autoscaler, reason and set of revisions, for summary.json.
+ * do-not-disrupt and for a budget that prevents evictions), and the node annotations (the Cluster
+ * Autoscaler's ScaleDownDisabledAnnotation, Karpenter's do-not-disrupt on the node).
+ * One record per autoscaler, reason and holder (pods or nodes), for summary.json.
  */
-export type ScaleDownBlockReason = 'NotSafeToEvictAnnotation' | 'LocalStorageRequested' | 'DoNotDisrupt' | 'NotEnoughPdb';
+export type ScaleDownBlockReason = 'NotSafeToEvictAnnotation' | 'LocalStorageRequested' | 'DoNotDisrupt' | 'NotEnoughPdb' | 'ScaleDownDisabledAnnotation';
 
 export interface ScaleDownBlockRecord {
   autoscaler: 'cluster-autoscaler' | 'karpenter';
   reason: ScaleDownBlockReason;
-  /** The revisions whose pods held nodes for this reason. */
+  /** The revisions whose pods held nodes for this reason (none when the nodes' own annotation held them). */
   revisions: string[];
+  /** The pools whose nodes' own annotation held them; only on such a record. */
+  pools?: string[];
   /** Distinct nodes held. */
   nodes: number;
   /** The first and last time a node was found held. */
@@ -24,21 +27,35 @@ export class ScaleDownBlocks {
 
   /** `node`, which the autoscaler would otherwise consider taking off at `now`, is held by a pod of `revision`. */
   note(autoscaler: ScaleDownBlockRecord['autoscaler'], reason: ScaleDownBlockReason, node: string, revision: string, now: number): void {
-    const key = `${autoscaler}/${reason}`;
+    const r = this.entry(`${autoscaler}/${reason}`, autoscaler, reason, node, now);
+    if (!r.revisions.includes(revision)) r.revisions.push(revision);
+  }
+
+  /** `node`, which the autoscaler would otherwise consider taking off at `now`, is held by its own annotation (set on its pool). */
+  notePool(autoscaler: ScaleDownBlockRecord['autoscaler'], reason: ScaleDownBlockReason, node: string, pool: string, now: number): void {
+    const r = this.entry(`${autoscaler}/${reason}/node`, autoscaler, reason, node, now);
+    const pools = (r.pools ??= []);
+    if (!pools.includes(pool)) pools.push(pool);
+  }
+
+  private entry(key: string, autoscaler: ScaleDownBlockRecord['autoscaler'], reason: ScaleDownBlockReason, node: string, now: number): ScaleDownBlockRecord {
     let e = this.byKey.get(key);
     if (e === undefined) {
       e = { record: { autoscaler, reason, revisions: [], nodes: 0, firstSeconds: now, lastSeconds: now }, nodes: new Set() };
       this.byKey.set(key, e);
     }
-    const r = e.record;
-    if (!r.revisions.includes(revision)) r.revisions.push(revision);
     e.nodes.add(node);
-    r.nodes = e.nodes.size;
-    r.lastSeconds = now;
+    e.record.nodes = e.nodes.size;
+    e.record.lastSeconds = now;
+    return e.record;
   }
 
   /** The records, in the order their reasons first held a node. */
   get records(): ScaleDownBlockRecord[] {
-    return [...this.byKey.values()].map((e) => ({ ...e.record, revisions: [...e.record.revisions].sort() }));
+    return [...this.byKey.values()].map((e) => ({
+      ...e.record,
+      revisions: [...e.record.revisions].sort(),
+      ...(e.record.pools !== undefined ? { pools: [...e.record.pools].sort() } : {}),
+    }));
   }
 }

@@ -198,8 +198,10 @@ export interface RunSummary {
    */
   scaleDownBlocks?: Array<{
     autoscaler: 'cluster-autoscaler' | 'karpenter';
-    reason: 'NotSafeToEvictAnnotation' | 'LocalStorageRequested' | 'DoNotDisrupt' | 'NotEnoughPdb';
+    reason: 'NotSafeToEvictAnnotation' | 'LocalStorageRequested' | 'DoNotDisrupt' | 'NotEnoughPdb' | 'ScaleDownDisabledAnnotation';
     revisions: string[];
+    /** The pools whose nodes' own annotation (scale-down-disabled, do-not-disrupt) held them; then `revisions` is empty. */
+    pools?: string[];
     nodes: number;
     firstSeconds: number;
     lastSeconds: number;

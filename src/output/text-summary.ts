@@ -95,6 +95,7 @@ const BLOCKED_BY = {
   LocalStorageRequested: 'with a local volume (an emptyDir on disk or a hostPath: name it in safe-to-evict-local-volumes, or set skipNodesWithLocalStorage false)',
   DoNotDisrupt: 'annotated karpenter.sh/do-not-disrupt',
   NotEnoughPdb: 'whose PodDisruptionBudget allowed no disruption',
+  ScaleDownDisabledAnnotation: 'annotated cluster-autoscaler.kubernetes.io/scale-down-disabled: "true"',
 } as const;
 
 /**
@@ -105,7 +106,10 @@ export function scaleDownBlockText(x: NonNullable<RunSummary['scaleDownBlocks']>
   const nodes = `${x.nodes} node${x.nodes === 1 ? '' : 's'}`;
   const who = x.autoscaler === 'cluster-autoscaler' ? `the Cluster Autoscaler could not remove ${nodes} below its utilization threshold` : `Karpenter could not disrupt ${nodes} (consolidation, drift)`;
   const when = x.firstSeconds === x.lastSeconds ? `at ${x.firstSeconds}${unit}` : `from ${x.firstSeconds}${unit} to ${x.lastSeconds}${unit}`;
-  return `${who}: pods of ${x.revisions.join(', ')} ${BLOCKED_BY[x.reason]} (${x.reason}), ${when}`;
+  // Held by the nodes' own annotation (set on their pool), or by their pods.
+  const holder = x.pools !== undefined ? `nodes of pool${x.pools.length === 1 ? '' : 's'} ${x.pools.join(', ')}` : `pods of ${x.revisions.join(', ')}`;
+  const by = x.pools !== undefined && x.reason === 'DoNotDisrupt' ? 'annotated karpenter.sh/do-not-disrupt: "true"' : BLOCKED_BY[x.reason];
+  return `${who}: ${holder} ${by} (${x.reason}), ${when}`;
 }
 
 /** What became of a drained node, after its name: `drained at 300s: …`. */

@@ -229,7 +229,7 @@ export function scenarioFromValueWith(
   if (s.cluster?.podCpuCeiling !== undefined && !(s.cluster.podCpuCeiling > 0)) {
     throw new ScenarioError(file, 'cluster.podCpuCeiling', `must be greater than 0, got ${s.cluster.podCpuCeiling}m`);
   }
-  const nodes = buildNodes(file, s.cluster, cluster.podIsAlwaysSchedulable);
+  const nodes = buildNodes(file, s.cluster, cluster.podIsAlwaysSchedulable, warnings);
   const built: ServiceSpec[] = [];
   const revisionOrigins: RevisionOrigin[][] = [];
   const tagsByService = new Map<string, ReadonlySet<string>>();

@@ -76,7 +76,7 @@ export interface NodesInput {
 }
 
 /** undefined when the scenario has no node pools (then pods never wait for a node). */
-export function buildNodes(file: string, c: NodesInput | undefined, podIsAlwaysSchedulable: boolean | undefined): NodesSpec | undefined {
+export function buildNodes(file: string, c: NodesInput | undefined, podIsAlwaysSchedulable: boolean | undefined, warnings?: string[]): NodesSpec | undefined {
   if (c?.nodePools === undefined) {
     if (c?.nodeAutoscaler !== undefined) throw new ScenarioError(file, 'cluster.nodeAutoscaler', 'needs cluster.nodePools (the node groups it scales)');
     if (c?.costCpuShare !== undefined) throw new ScenarioError(file, 'cluster.costCpuShare', 'needs cluster.nodePools (cost is charged per node)');
@@ -88,6 +88,7 @@ export function buildNodes(file: string, c: NodesInput | undefined, podIsAlwaysS
     const prev = names.get(p.name);
     if (prev !== undefined) throw new ScenarioError(file, formatPath(['cluster', 'nodePools', i, 'name']), `duplicate pool name ${JSON.stringify(p.name)} (also cluster.nodePools[${prev}])`);
     names.set(p.name, i);
+    nodeAnnotationWarnings(file, p, i, autoscaler.kind, warnings);
     return buildPool(file, p, i, autoscaler.kind !== 'none');
   });
   const initial = pools.reduce((n, p) => n + p.initialNodes, 0);
@@ -146,6 +147,26 @@ function buildPool(file: string, p: NodePoolInput, i: number, autoscaled: boolea
     ...(p.annotations?.[SCALE_DOWN_DISABLED_KEY] === 'true' ? { scaleDownDisabled: true } : {}),
     ...(p.annotations?.[DO_NOT_DISRUPT_KEY] === 'true' ? { doNotDisrupt: true } : {}),
   };
+}
+
+/** The node annotations knsim reads, each with the node autoscaler that reads it. */
+const NODE_ANNOTATIONS: ReadonlyArray<{ key: string; kind: 'cluster-autoscaler' | 'karpenter'; reader: string }> = [
+  { key: SCALE_DOWN_DISABLED_KEY, kind: 'cluster-autoscaler', reader: 'the Cluster Autoscaler' },
+  { key: DO_NOT_DISRUPT_KEY, kind: 'karpenter', reader: 'Karpenter' },
+];
+
+/**
+ * A warning for a node annotation that has no effect: a value other than "true" (upstream compares
+ * with "true" exactly), or a key the scenario's node autoscaler does not read.
+ */
+function nodeAnnotationWarnings(file: string, p: NodePoolInput, i: number, kind: NodeAutoscalerSpec['kind'], warnings: string[] | undefined): void {
+  for (const { key, kind: readBy, reader } of NODE_ANNOTATIONS) {
+    const v = p.annotations?.[key];
+    if (v === undefined) continue;
+    const at = `${file}: ${formatPath(['cluster', 'nodePools', i, 'annotations', key])}`;
+    if (kind !== readBy) warnings?.push(`${at}: read by ${reader} only (cluster.nodeAutoscaler.kind: ${readBy}), this scenario's is ${kind}: it has no effect`);
+    else if (v !== 'true') warnings?.push(`${at}: ${reader} reads only "true" here, got ${JSON.stringify(v)}: it has no effect`);
+  }
 }
 
 function buildAutoscaler(file: string, a: NodeAutoscalerInput | undefined): NodeAutoscalerSpec {

@@ -177,6 +177,49 @@ describe('node annotations (a pool\'s nodes all carry them)', () => {
     expect(tainted(spare({ pool: { ...pool, annotations: { 'cluster-autoscaler.kubernetes.io/scale-down-disabled': 'yes' } } }).rec)).toEqual(tainted(spare({ pool }).rec));
   });
 
+  it('scaleDownBlocks names the pool whose nodes held themselves (ScaleDownDisabledAnnotation; Karpenter: DoNotDisrupt)', () => {
+    const pool = { initialNodes: 5, minNodes: 1 };
+    const ca = spare({ pool: { ...pool, annotations: { 'cluster-autoscaler.kubernetes.io/scale-down-disabled': 'true' } } }).world.cluster!.scaleDownBlocks.records;
+    expect(ca).toHaveLength(1);
+    expect(ca[0]).toMatchObject({ autoscaler: 'cluster-autoscaler', reason: 'ScaleDownDisabledAnnotation', revisions: [], pools: ['std-4'] });
+    // Every node the plain cluster removes was below the threshold, so each was held at least once (at most the 5).
+    const removed = new Set(tainted(spare({ pool }).rec).map((n) => n.node)).size;
+    expect(ca[0]!.nodes).toBeGreaterThanOrEqual(removed);
+    expect(ca[0]!.nodes).toBeLessThanOrEqual(5);
+    expect(scaleDownBlockText({ ...ca[0]!, firstSeconds: 10, lastSeconds: 900 })).toBe(
+      `the Cluster Autoscaler could not remove ${ca[0]!.nodes} nodes below its utilization threshold: nodes of pool std-4 annotated cluster-autoscaler.kubernetes.io/scale-down-disabled: "true" (ScaleDownDisabledAnnotation), from 10s to 900s`,
+    );
+    const karpenter = run(cluster({ pool: { ...pool, annotations: { [DND]: 'true' } }, autoscaler: { kind: 'karpenter' }, updates: [] }));
+    const k = karpenter.world.cluster!.scaleDownBlocks.records;
+    expect(k.map((r) => [r.autoscaler, r.reason, r.revisions, r.pools])).toEqual([['karpenter', 'DoNotDisrupt', [], ['std-4']]]);
+    expect(scaleDownBlockText({ ...k[0]!, nodes: 2, firstSeconds: 10, lastSeconds: 900 })).toBe(
+      'Karpenter could not disrupt 2 nodes (consolidation, drift): nodes of pool std-4 annotated karpenter.sh/do-not-disrupt: "true" (DoNotDisrupt), from 10s to 900s',
+    );
+    // A pod's do-not-disrupt stays a record of its own, with its revision and no pools.
+    const both = run(cluster({ pool: { ...pool }, annotations: { [DND]: 'true' }, autoscaler: { kind: 'karpenter' }, updates: [] }));
+    expect(both.world.cluster!.scaleDownBlocks.records.map((r) => [r.reason, r.revisions, r.pools])).toEqual([['DoNotDisrupt', ['api-00001'], undefined]]);
+  });
+
+  it('warns of a node annotation that has no effect: a value other than "true", or the other autoscaler\'s key', () => {
+    const SDD = 'cluster-autoscaler.kubernetes.io/scale-down-disabled';
+    const warn = (autoscaler: Record<string, unknown>, annotations: Record<string, string>) =>
+      clusterWarnings({ pool: { annotations }, autoscaler }).filter((l) => l.includes('nodePools[0].annotations'));
+    expect(warn({ kind: 'cluster-autoscaler' }, { [SDD]: 'true' })).toEqual([]);
+    expect(warn({ kind: 'karpenter' }, { [DND]: 'true' })).toEqual([]);
+    expect(warn({ kind: 'cluster-autoscaler' }, { [SDD]: 'True' })).toEqual([
+      `drain.yaml: cluster.nodePools[0].annotations["${SDD}"]: the Cluster Autoscaler reads only "true" here, got "True": it has no effect`,
+    ]);
+    expect(warn({ kind: 'karpenter' }, { [DND]: '5m' })).toEqual([`drain.yaml: cluster.nodePools[0].annotations["${DND}"]: Karpenter reads only "true" here, got "5m": it has no effect`]);
+    expect(warn({ kind: 'karpenter' }, { [SDD]: 'true' })).toEqual([
+      `drain.yaml: cluster.nodePools[0].annotations["${SDD}"]: read by the Cluster Autoscaler only (cluster.nodeAutoscaler.kind: cluster-autoscaler), this scenario's is karpenter: it has no effect`,
+    ]);
+    expect(warn({ kind: 'none' }, { [DND]: 'true' })).toEqual([
+      `drain.yaml: cluster.nodePools[0].annotations["${DND}"]: read by Karpenter only (cluster.nodeAutoscaler.kind: karpenter), this scenario's is none: it has no effect`,
+    ]);
+    // Annotations knsim does not read are taken silently.
+    expect(warn({ kind: 'karpenter' }, { 'example.com/team': 'payments' })).toEqual([]);
+  });
+
   it('karpenter.sh/do-not-disrupt: "true" on the nodes: no consolidation, empty or not, and no drift even with a terminationGracePeriod', () => {
     const karpenter = (pool: Record<string, unknown>) => run(cluster({ pool: { initialNodes: 5, minNodes: 1, ...pool }, autoscaler: { kind: 'karpenter' }, updates: [] }));
     expect(tainted(karpenter({}).rec).length).toBeGreaterThan(0);
