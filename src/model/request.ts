@@ -64,6 +64,9 @@ export class Request {
   /** The earliest of the client's and the revision's timeouts (absolute time). */
   deadline = Number.POSITIVE_INFINITY;
   deadlineIsClient = false;
+  /** For a revision that streams (its timeouts are timed again as its work starts): when it was routed, and the client's own deadline (+∞: none). */
+  routedAt = Number.NaN;
+  clientDeadline = Number.POSITIVE_INFINITY;
   /** Position in the world's DeadlineSet while a timeout is watched for it; −1 otherwise. */
   deadlineIndex = -1;
   /**
@@ -120,6 +123,8 @@ export class Request {
     this.cold = false;
     this.deadline = Number.POSITIVE_INFINITY;
     this.deadlineIsClient = false;
+    this.routedAt = Number.NaN;
+    this.clientDeadline = Number.POSITIVE_INFINITY;
     this.deadlineIndex = -1;
     this.serviceTime = Number.NaN;
     this.routeU = Number.NaN;

@@ -21,8 +21,10 @@ import {
   kubeletFirstReadyAt,
   podReadinessProbe,
   revisionReadyStatus,
+  streamedTimeoutAge,
   type KubeletReadinessProbe,
   type ReadyStatus,
+  type RequestTimeouts,
 } from '../core/traffic/index.js';
 import { makeSampler, type Sampler } from '../engine/distributions.js';
 import type { RandomStream } from '../engine/random.js';
@@ -34,9 +36,9 @@ import { QueueProxyStats } from './queue-proxy-stats.js';
 import { Pod, type PodPhase } from './pod.js';
 import { PodList } from './pod-list.js';
 import { RevisionResources } from './pod-resources.js';
-import { STATUS_BAD_GATEWAY } from './request.js';
+import { STATUS_BAD_GATEWAY, type Request } from './request.js';
 import type { ServiceModel } from './service.js';
-import type { RevisionSpec } from './spec.js';
+import type { RevisionSpec, StreamSpec } from './spec.js';
 import type { World } from './world.js';
 import { PodLimitExceeded } from './pod-limit.js';
 
@@ -149,6 +151,24 @@ export class Revision {
    * nothing before it is done, so each fires its own length after the request came in.
    */
   readonly requestTimeoutSeconds: number;
+  /** How the app writes a streamed response; undefined: all of it when done (then `requestTimeoutSeconds` bounds the request). */
+  readonly stream: StreamSpec | undefined;
+  private readonly timeouts: RequestTimeouts;
+
+  /**
+   * A streamed request starts its work at `now`: its deadline becomes the earliest of its client's and
+   * the timeout handlers' (timed from its routing, as at the route), now that its writes have times.
+   */
+  streamDeadline(req: Request, now: number): void {
+    const age = streamedTimeoutAge(this.timeouts, this.stream!, now - req.routedAt, req.serviceTime);
+    req.deadline = req.clientDeadline;
+    req.deadlineIsClient = req.clientDeadline !== Number.POSITIVE_INFINITY;
+    const revDeadline = req.routedAt + age;
+    if (revDeadline < req.deadline) {
+      req.deadline = revDeadline;
+      req.deadlineIsClient = false;
+    }
+  }
   /**
    * How long a terminating pod drains before it can go: the queue-proxy's quiet period, cut
    * short by the kubelet's kill at the pod's terminationGracePeriodSeconds, which Knative sets
@@ -166,6 +186,8 @@ export class Revision {
     let timeout = spec.timeoutSeconds;
     for (const t of [spec.responseStartTimeoutSeconds ?? 0, spec.idleTimeoutSeconds ?? 0]) if (t > 0 && t < timeout) timeout = t;
     this.requestTimeoutSeconds = timeout;
+    this.stream = spec.stream;
+    this.timeouts = { timeoutSeconds: spec.timeoutSeconds, responseStartTimeoutSeconds: spec.responseStartTimeoutSeconds, idleTimeoutSeconds: spec.idleTimeoutSeconds };
     this.drainSeconds = Math.min(world.spec.cluster.drainSeconds, Math.max(KUBELET_MIN_GRACE_SECONDS, spec.timeoutSeconds));
     const rnd = world.sim.random;
     this.podRandom = rnd.stream(`pods/${spec.name}`);

@@ -116,6 +116,11 @@ export interface RevisionSpec {
   work?: WorkModelSpec | undefined;
   /** Memory per pod (src/model/memory.ts); undefined: memory is not modelled. */
   memory?: MemoryModelSpec | undefined;
+  /**
+   * A streamed response (app.stream): when the app writes, which the response-start and idle
+   * timeouts time; undefined: the app writes its whole response when done.
+   */
+  stream?: StreamSpec | undefined;
   /** What the scheduler reads of a pod (all containers' requests); set only when the scenario has node pools. */
   podRequests?: PodResources | undefined;
   /**
@@ -141,6 +146,12 @@ export interface PodResourcesSpec {
   sidecars: readonly ContainerResources[];
   /** The queue-proxy sidecar (config-deployment queue-sidecar-*; CPU request 25m by default). */
   queueProxy: ContainerResources;
+}
+
+/** How an app streams its response: the first byte after `firstByteSeconds` of its work, then a write every `intervalSeconds` (+∞: the rest at the end). */
+export interface StreamSpec {
+  firstByteSeconds: number;
+  intervalSeconds: number;
 }
 
 /**

@@ -297,6 +297,10 @@ export class World {
     req.serviceTime = req.fixedServiceTime ?? rev.serviceTimeAt(req.workU);
     if (Number.isNaN(rev.firstRequestAt)) rev.noteRequest(req.arrival);
     // The revision's timeouts run from here (activator and queue-proxy hops take no time).
+    if (rev.stream !== undefined) {
+      req.routedAt = now;
+      req.clientDeadline = req.deadline;
+    }
     const revDeadline = now + rev.requestTimeoutSeconds;
     if (revDeadline < req.deadline) {
       req.deadline = revDeadline;

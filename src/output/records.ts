@@ -36,6 +36,8 @@ export interface RequestRecord {
   activatorQueueSeconds: number;
   /** Time in a queue-proxy before the app took it (or until the end); NaN if it never reached a pod. */
   podQueueSeconds: number;
+  /** A 200 from an app that streams (app.stream): from sending to the response's first byte; NaN or absent otherwise. */
+  firstByteSeconds?: number;
 }
 
 /** One decider evaluation of a revision with the KPA's view after it: a row of autoscaler.csv. */

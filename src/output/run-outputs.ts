@@ -197,6 +197,8 @@ export class RunOutputs implements RecordSink {
       const us = microsOf(r.end - r.arrival);
       // "All" is cold + warm, merged when the summary is built.
       (r.cold ? s.coldLatency : s.warmLatency).recordMicros(us);
+      const fb = r.firstByteSeconds;
+      if (fb !== undefined && fb >= 0) (s.firstByte ??= new LatencyHistogram()).recordMicros(microsOf(fb));
       if (this.latencyBuckets !== undefined) this.bucketLatency(acc, r.end, us);
     }
     if (r.cold) s.cold++;

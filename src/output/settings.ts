@@ -8,6 +8,8 @@ export interface RevisionSettings {
   /** spec.responseStartTimeoutSeconds and spec.idleTimeoutSeconds as defaulted; absent when Knative sets none. */
   responseStartTimeoutSeconds?: number;
   idleTimeoutSeconds?: number;
+  /** How the app streams its response (app.stream), seconds; intervalSeconds null: the rest at the end. Absent: written whole when done. */
+  stream?: { firstByteSeconds: number; intervalSeconds: number | null };
   /** false when the activator waits for Kubernetes Ready (exec readiness or startup probes); absent otherwise. */
   enableProbeOptimisation?: false;
   /** The serving container's startup probe after the API server's defaulting; absent when it has none. */

@@ -61,6 +61,8 @@ export interface RevisionSummary {
   requests: RequestCounts;
   /** Percentiles of successful (200) requests, client-side (arrival to response). */
   latencyMs: LatencySummary;
+  /** Time to first byte of the 200s (client-side), for a revision whose app streams its response (app.stream); absent otherwise. */
+  firstByteMs?: LatencySummary;
   coldStartRequests: number;
   /** Pod time from creation until the pod is gone (Pending, Starting, Ready and Terminating all cost). */
   podSeconds: number;
@@ -230,6 +232,8 @@ export class RevisionStats {
   readonly counts: RequestCounts = emptyCounts();
   readonly coldLatency = new LatencyHistogram();
   readonly warmLatency = new LatencyHistogram();
+  /** Time to first byte of the 200s, for a revision whose app streams its response (app.stream). */
+  firstByte: LatencyHistogram | undefined = undefined;
   cold = 0;
   // Pod accounting.
   existingPods = 0;
@@ -288,6 +292,7 @@ export class RevisionStats {
       revision: this.revision,
       requests: { ...this.counts },
       latencyMs: this.allLatency().summary(),
+      ...(this.firstByte !== undefined ? { firstByteMs: this.firstByte.summary() } : {}),
       coldStartRequests: this.cold,
       podSeconds: round3(this.podSeconds),
       ...podHours([this]),

@@ -60,7 +60,7 @@ export function textSummary(s: RunSummary, outDir: string, files: readonly strin
   for (const r of s.revisions) {
     const zero = r.scaleToZeroAtSeconds.length > 0 ? `; to zero at ${r.scaleToZeroAtSeconds.map((t) => `${t}s`).join(', ')}` : '';
     lines.push(
-      `  ${r.revision}: ${r.requests.total} req, ${r.requests.ok === 0 ? 'no 200s' : `p99 ${r.latencyMs.p99} ms`}, cold ${r.coldStartRequests}, max ready ${r.maxReadyPods}, pod-s ${r.podSeconds}, ready pod-h ${r.readyPodHours}` +
+      `  ${r.revision}: ${r.requests.total} req, ${r.requests.ok === 0 ? 'no 200s' : `p99 ${r.latencyMs.p99} ms`}${r.firstByteMs !== undefined && r.requests.ok > 0 ? ` (first byte p50 ${r.firstByteMs.p50} ms, p99 ${r.firstByteMs.p99} ms)` : ''}, cold ${r.coldStartRequests}, max ready ${r.maxReadyPods}, pod-s ${r.podSeconds}, ready pod-h ${r.readyPodHours}` +
         (r.timeToFirstReadySeconds !== null ? `, first pod ready at ${r.timeToFirstReadySeconds}s` : '') +
         zero +
         (r.failure !== undefined ? `; Ready False at ${r.failure.atSeconds}s (${r.failure.reason})` : '') +

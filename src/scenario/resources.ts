@@ -7,7 +7,7 @@
  * - the app's work model (fixed service time, `cpu`, or a measured `profile`) and memory.
  */
 import { podResources as corePodResources, type PodResources } from '../core/capacity/index.js';
-import type { DistributionSpec, MemoryModelSpec, PodResourcesSpec, WorkModelSpec, ContainerResources } from '../model/spec.js';
+import type { DistributionSpec, MemoryModelSpec, PodResourcesSpec, StreamSpec, WorkModelSpec, ContainerResources } from '../model/spec.js';
 import { enforcedMemoryLimit } from '../model/memory.js';
 import { requestOverLimit, type ClusterConfig } from './configmaps.js';
 import { formatPath, ScenarioError, type PathSegment } from './errors.js';
@@ -145,6 +145,8 @@ export interface AppModel {
   serviceTime: DistributionSpec | undefined;
   work: WorkModelSpec | undefined;
   memory: MemoryModelSpec | undefined;
+  /** How the app writes its response, when it streams (the most specific app that sets `stream`). */
+  stream: StreamSpec | undefined;
 }
 
 /**
@@ -192,7 +194,16 @@ export function appModel(apps: readonly PlacedApp[], resources: PodResourcesSpec
       );
     }
   }
-  return { serviceTime, work, memory };
+  const streamApp = apps.find((a) => a.app?.stream !== undefined);
+  let stream: StreamSpec | undefined;
+  if (streamApp !== undefined) {
+    const at = formatPath([...streamApp.path, 'stream']);
+    // The CPU model and a profile stretch a request's work as it runs, so its writes have no fixed times.
+    if (work !== undefined) throw new ScenarioError(streamApp.file, at, `a streamed response is simulated for an app given by serviceTime only, not with ${work.kind === 'cpu' ? 'the CPU model (cpu)' : 'a measured profile'}`);
+    const st = streamApp.app!.stream!;
+    stream = { firstByteSeconds: st.firstByte ?? 0, intervalSeconds: st.interval ?? Number.POSITIVE_INFINITY };
+  }
+  return { serviceTime, work, memory, stream };
 }
 
 /** A measured profile: concurrency strictly increasing, each point with exactly one of latency, rps, cpu on all points or none. */

@@ -145,6 +145,8 @@ const appSchema = obj({
   cpu: obj({ work: distribution, wait: distribution.optional(), parallelism: z.number().gt(0).optional() }).optional(),
   profile: z.array(profilePointSchema).min(1).optional(),
   memory: obj({ baseline: memoryQuantity, perRequest: memoryQuantity.optional() }).optional(),
+  // A streamed response: its first byte after firstByte of work, then a write every interval.
+  stream: obj({ firstByte: duration('nonneg').optional(), interval: duration('positive').optional() }).optional(),
   faults: z.array(faultSchema).optional(),
 });
 export type AppInput = z.output<typeof appSchema>;

@@ -25,3 +25,4 @@ export * from './liveness-probe.js';
 export * from './mesh-mode.js';
 export * from './mesh-lb.js';
 export * from './ingress-class.js';
+export * from './request-timeouts.js';

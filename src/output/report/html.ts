@@ -150,6 +150,7 @@ function settingRows(axis: TimeAxis): SettingRow[] {
     ['timeoutSeconds (s)', (r) => n(r.timeoutSeconds)],
     ['responseStartTimeoutSeconds (s)', (r) => timerSeconds(r.responseStartTimeoutSeconds)],
     ['idleTimeoutSeconds (s)', (r) => timerSeconds(r.idleTimeoutSeconds)],
+    [STREAM_ROW, streamCell],
     [PROBE_ROW, (r) => (r.enableProbeOptimisation === false ? 'no: waits for Kubernetes Ready (exec readiness or startup probe)' : 'yes')],
     [STARTUP_ROW, startupCell],
     [LIVENESS_ROW, livenessCell],
@@ -171,6 +172,13 @@ function settingRows(axis: TimeAxis): SettingRow[] {
   ];
 }
 
+const STREAM_ROW = 'response written (app.stream)';
+/** When the app writes its response: streamed (first byte, then chunks) or whole at the end. */
+const streamCell = (r: RevisionSettings): string =>
+  r.stream === undefined
+    ? 'whole, when done'
+    : `first byte ${n(r.stream.firstByteSeconds)} s into the work, then ${r.stream.intervalSeconds === null ? 'the rest when done' : `a write every ${n(r.stream.intervalSeconds)} s`}`;
+
 /** A response-start or idle timeout: none when unset or not above 0 (no timer is started). */
 const timerSeconds = (v: number | undefined): string => (v === undefined || v <= 0 ? 'none' : n(v));
 
@@ -178,6 +186,7 @@ const timerSeconds = (v: number | undefined): string => (v === undefined || v <=
 const OPTIONAL_ROWS: ReadonlyMap<string, (r: RevisionSettings) => unknown> = new Map<string, (r: RevisionSettings) => unknown>([
   ['responseStartTimeoutSeconds (s)', (r: RevisionSettings) => r.responseStartTimeoutSeconds],
   ['idleTimeoutSeconds (s)', (r: RevisionSettings) => r.idleTimeoutSeconds],
+  [STREAM_ROW, (r: RevisionSettings) => r.stream],
   [PROBE_ROW, (r: RevisionSettings) => r.enableProbeOptimisation],
   [STARTUP_ROW, (r: RevisionSettings) => r.startupProbe],
   [LIVENESS_ROW, (r: RevisionSettings) => r.livenessProbe],

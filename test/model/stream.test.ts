@@ -1,0 +1,128 @@
+/**
+ * A streamed response (app.stream): the activator's and queue-proxy's response-start and idle
+ * timeouts time the app's writes, not its whole response (pkg/http/handler/timeout.go).
+ */
+import { describe, expect, it } from 'vitest';
+import { STATUS_CLIENT_TIMEOUT, STATUS_OK, STATUS_TIMEOUT } from '../../src/model/request.js';
+import { World } from '../../src/model/world.js';
+import { summarizeWorld } from '../../src/run/run-world.js';
+import { scenarioFromValue } from '../../src/scenario/load.js';
+import { ScenarioError } from '../../src/scenario/errors.js';
+import { MemoryRecorder } from './world-fixture.js';
+
+interface Opts {
+  stream?: Record<string, unknown>;
+  timeouts?: Record<string, number>;
+  app?: Record<string, unknown>;
+  clientTimeout?: string;
+}
+
+/** An LLM-like app: 20 s of generation (median) on 2 warm pods, 0.5 requests a second. */
+function scenario(o: Opts = {}): Record<string, unknown> {
+  return {
+    name: 'llm',
+    seed: 1,
+    duration: '10m',
+    services: [
+      {
+        manifest: {
+          apiVersion: 'serving.knative.dev/v1',
+          kind: 'Service',
+          metadata: { name: 'llm' },
+          spec: { template: { spec: { containerConcurrency: 4, ...o.timeouts, containers: [{ image: 'llm' }] } } },
+        },
+        initialPods: 2,
+        app: { serviceTime: { dist: 'lognormal', median: '20s', p99: '60s' }, ...(o.stream !== undefined ? { stream: o.stream } : {}), ...o.app },
+      },
+    ],
+    clients: [{ name: 'chat', service: 'llm', open: { process: 'poisson', rps: 0.5 }, ...(o.clientTimeout !== undefined ? { timeout: o.clientTimeout } : {}) }],
+  };
+}
+
+function run(o: Opts): MemoryRecorder {
+  const rec = new MemoryRecorder();
+  new World(scenarioFromValue(scenario(o), 'llm.yaml').world, rec).run();
+  return rec;
+}
+
+const statuses = (rec: MemoryRecorder) => {
+  const by = new Map<number, number>();
+  for (const r of rec.requests) by.set(r.status, (by.get(r.status) ?? 0) + 1);
+  return by;
+};
+
+describe('a streamed response and the timeout handlers', () => {
+  it('responseStartTimeoutSeconds: 10 cuts every whole-response request past 10 s, and none that streams its first byte in time', () => {
+    const whole = run({ timeouts: { responseStartTimeoutSeconds: 10 } });
+    const streamed = run({ timeouts: { responseStartTimeoutSeconds: 10 }, stream: { firstByte: '800ms', interval: '50ms' } });
+    // Without streaming the timer bounds the whole request: most 20 s requests get 504 at 10 s.
+    expect(statuses(whole).get(STATUS_TIMEOUT)! / whole.requests.length).toBeGreaterThan(0.8);
+    for (const r of whole.requests.filter((x) => x.status === STATUS_TIMEOUT)) expect(r.end - (r.arrival + 0.001)).toBeCloseTo(10, 6);
+    // Streamed, the first byte comes 0.8 s into the work: a 504 only for one that waited over 9.2 s in a queue.
+    for (const r of streamed.requests) {
+      if (r.status === STATUS_TIMEOUT) expect(r.serviceStart - r.routedAt + 0.8).toBeGreaterThan(10);
+      else expect(r.status).toBe(STATUS_OK);
+    }
+    expect(statuses(streamed).get(STATUS_OK)).toBeGreaterThan(0.9 * streamed.requests.length);
+    // The README's figures: 263 of 280 answered with 504, against none of 275.
+    expect([whole.requests.length, statuses(whole).get(STATUS_TIMEOUT)]).toEqual([280, 263]);
+    expect([streamed.requests.length, statuses(streamed).get(STATUS_TIMEOUT) ?? 0]).toEqual([275, 0]);
+  });
+
+  it('idleTimeoutSeconds: 5 with a write every 6 s: each 504 comes 5 s after the first byte; every 4 s: none', () => {
+    const cut = run({ timeouts: { idleTimeoutSeconds: 5 }, stream: { firstByte: '800ms', interval: '6s' } });
+    const cuts = cut.requests.filter((r) => r.status === STATUS_TIMEOUT);
+    expect(cuts.length).toBeGreaterThan(200);
+    // Each whose first byte came in time: 5 s after it (every request's work here is longer than 5.8 s).
+    const inTime = cuts.filter((r) => r.serviceStart + 0.8 <= r.routedAt + 5);
+    expect(inTime.length).toBeGreaterThan(200);
+    for (const r of inTime) expect(r.end - r.serviceStart).toBeCloseTo(5.8, 6);
+    // The others waited so long in a queue that the timer, timed from the zero time, beat the first byte.
+    for (const r of cuts.filter((x) => !inTime.includes(x))) expect(r.end - r.routedAt).toBeCloseTo(5, 6);
+    const ok = run({ timeouts: { idleTimeoutSeconds: 5 }, stream: { firstByte: '800ms', interval: '4s' } });
+    const late = ok.requests.filter((r) => r.status === STATUS_TIMEOUT);
+    expect(late.length).toBeLessThan(0.05 * ok.requests.length);
+    for (const r of late) {
+      expect(r.end - r.routedAt).toBeCloseTo(5, 6);
+      expect(Number.isNaN(r.serviceStart) || r.serviceStart + 0.8 > r.routedAt + 5).toBe(true);
+    }
+  });
+
+  it('the revision timeout ends a stream that outlives it, bytes written or not', () => {
+    const rec = run({ timeouts: { timeoutSeconds: 30 }, stream: { firstByte: '0s', interval: '100ms' } });
+    const cut = rec.requests.filter((r) => r.status === STATUS_TIMEOUT);
+    expect(cut.length).toBeGreaterThan(0);
+    for (const r of cut) expect(r.end - r.routedAt).toBeCloseTo(30, 6);
+    for (const r of rec.requests.filter((x) => x.status === STATUS_OK)) expect(r.end - r.routedAt).toBeLessThanOrEqual(30);
+  });
+
+  it("the client's own timeout still ends the request first when it is earlier", () => {
+    const rec = run({ timeouts: { responseStartTimeoutSeconds: 10 }, stream: { firstByte: '800ms' }, clientTimeout: '15s' });
+    const gaveUp = rec.requests.filter((r) => r.status === STATUS_CLIENT_TIMEOUT);
+    expect(gaveUp.length).toBeGreaterThan(0);
+    for (const r of gaveUp) expect(r.end - r.arrival).toBeCloseTo(15, 6);
+  });
+
+  it("summary.json's firstByteMs: the first byte's percentiles, within the whole response's", () => {
+    const s = summarizeWorld(scenarioFromValue(scenario({ stream: { firstByte: '800ms', interval: '50ms' } }), 'llm.yaml').world);
+    const rev = s.revisions[0]!;
+    expect(rev.firstByteMs).toBeDefined();
+    const fb = rev.firstByteMs!;
+    // Sent to first byte: the 1 ms ingress hop, any queueing, then 0.8 s of work (3 significant digits).
+    expect(fb.p50).toBeGreaterThanOrEqual(800);
+    expect(fb.p50).toBeLessThan(fb.p99 + 1e-9);
+    expect(fb.max).toBeLessThanOrEqual(rev.latencyMs.max);
+    expect(fb.p50).toBeLessThan(rev.latencyMs.p50);
+    // Only a streaming revision has it.
+    expect(summarizeWorld(scenarioFromValue(scenario(), 'llm.yaml').world).revisions[0]!.firstByteMs).toBeUndefined();
+  });
+
+  it.each([
+    [{ app: { cpu: { work: '1s' }, serviceTime: undefined }, stream: {} }, 'llm.yaml: services[0].app.stream: a streamed response is simulated for an app given by serviceTime only, not with the CPU model (cpu)'],
+    [{ stream: {}, app: { faults: [{ kind: 'hang', at: '1m' }] } }, 'llm.yaml: services[0].app.faults[0]: a hang is not simulated for an app that streams its response (app.stream): leave one of them out'],
+    [{ stream: { interval: '0s' } }, 'llm.yaml: services[0].app.stream.interval'],
+  ])('refuses %j', (o, message) => {
+    expect(() => scenarioFromValue(scenario(o as Opts), 'llm.yaml')).toThrow(ScenarioError);
+    expect(() => scenarioFromValue(scenario(o as Opts), 'llm.yaml')).toThrow(message);
+  });
+});
