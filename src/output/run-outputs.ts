@@ -562,6 +562,10 @@ export class RunOutputs implements RecordSink {
     const latency = new LatencyHistogram();
     for (const s of all) latency.add(s.allLatency());
     const overallLatency = latency.summary();
+    // The first byte over the revisions that stream (absent when none does).
+    const streamed = all.filter((s) => s.firstByte !== undefined);
+    let firstByte: LatencyHistogram | undefined;
+    for (const s of streamed) (firstByte ??= new LatencyHistogram()).add(s.firstByte!);
     const counts: RequestCounts = emptyCounts();
     for (const r of revisions) {
       for (const k of ['total', 'ok', 'status503', 'status504', 'clientTimeouts', 'noRoute'] as const) counts[k] += r.requests[k];
@@ -583,6 +587,7 @@ export class RunOutputs implements RecordSink {
       overall: {
         requests: counts,
         latencyMs: overallLatency,
+        ...(firstByte !== undefined ? { firstByteMs: firstByte.summary() } : {}),
         coldStartRequests: revisions.reduce((a, r) => a + r.coldStartRequests, 0),
         podSeconds: round3(revisions.reduce((a, r) => a + r.podSeconds, 0)),
         ...podHours(all),

@@ -31,6 +31,9 @@ export function textSummary(s: RunSummary, outDir: string, files: readonly strin
       (s.requestsInFlightAtEnd !== undefined ? `; ${s.requestsInFlightAtEnd} more still in flight at the end` : ''),
     // Without a 200 there is no latency to state (summary.json's zeros are no request's).
     o.requests.ok === 0 ? 'latency ms (200s): none (no 200s)' : `latency ms (200s): p50 ${o.latencyMs.p50}  p95 ${o.latencyMs.p95}  p99 ${o.latencyMs.p99}  max ${o.latencyMs.max}`,
+    ...(o.firstByteMs !== undefined
+      ? [`first byte ms (streamed 200s): p50 ${o.firstByteMs.p50}  p95 ${o.firstByteMs.p95}  p99 ${o.firstByteMs.p99}  max ${o.firstByteMs.max}`]
+      : []),
     `cold-start requests ${o.coldStartRequests}; pod-seconds ${o.podSeconds}; pod-hours ${o.podHours} (ready ${o.readyPodHours}); max ready pods ${o.maxReadyPods}; panic ${o.panicSeconds} s`,
   ];
   if (s.activatorDown !== undefined) {

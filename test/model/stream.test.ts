@@ -2,7 +2,15 @@
  * A streamed response (app.stream): the activator's and queue-proxy's response-start and idle
  * timeouts time the app's writes, not its whole response (pkg/http/handler/timeout.go).
  */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { buildReport } from '../../src/output/report/index.js';
+import type { RunSettings } from '../../src/output/settings.js';
+import type { RunSummary } from '../../src/output/summary.js';
+import { textSummary } from '../../src/output/text-summary.js';
+import { runWorld } from '../../src/run/run-world.js';
 import { STATUS_CLIENT_TIMEOUT, STATUS_OK, STATUS_TIMEOUT } from '../../src/model/request.js';
 import { World } from '../../src/model/world.js';
 import { summarizeWorld } from '../../src/run/run-world.js';
@@ -115,6 +123,46 @@ describe('a streamed response and the timeout handlers', () => {
     expect(fb.p50).toBeLessThan(rev.latencyMs.p50);
     // Only a streaming revision has it.
     expect(summarizeWorld(scenarioFromValue(scenario(), 'llm.yaml').world).revisions[0]!.firstByteMs).toBeUndefined();
+  });
+
+  it('requests.csv agrees with firstByteMs; the text summary, settings.json and the report say it; a run without streams has none of it', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'knsim-stream-')), 'run');
+    runWorld(scenarioFromValue(scenario({ stream: { firstByte: '800ms', interval: '50ms' } }), 'llm.yaml').world, { outDir: out, trace: { mode: 'full' } });
+    const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as RunSummary;
+    // From the trace: sent to the start of the work plus 0.8 s (or the whole work, if shorter), for each 200.
+    const lines = readFileSync(join(out, 'requests.csv'), 'utf8').trim().split('\n');
+    const head = lines[0]!.split(',');
+    const col = (name: string) => head.indexOf(name);
+    const ms = lines
+      .slice(1)
+      .map((l) => l.split(','))
+      .filter((c) => c[col('status')] === '200')
+      .map((c) => {
+        const start = Number(c[col('service_start_s')]);
+        return (start + Math.min(0.8, Number(c[col('end_s')]) - start) - Number(c[col('arrival_s')])) * 1000;
+      });
+    expect(ms).toHaveLength(s.overall.requests.ok);
+    // The trace's times are rounded to the µs, three of them here.
+    expect(Math.abs(Math.max(...ms) - s.overall.firstByteMs!.max)).toBeLessThanOrEqual(0.002);
+    expect(s.overall.firstByteMs).toEqual(s.revisions[0]!.firstByteMs);
+    const fb = s.overall.firstByteMs!;
+    expect(textSummary(s, out, [])).toContain(`first byte ms (streamed 200s): p50 ${fb.p50}  p95 ${fb.p95}  p99 ${fb.p99}  max ${fb.max}`);
+    const settings = JSON.parse(readFileSync(join(out, 'settings.json'), 'utf8')) as RunSettings;
+    expect(settings.revisions[0]!.stream).toEqual({ firstByteSeconds: 0.8, intervalSeconds: 0.05 });
+    await buildReport(out, { images: false });
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(html).toContain('<td>response written (app.stream)</td><td>first byte 0.8 s into the work, then a write every 0.05 s</td>');
+    expect(html).toContain('<td>first byte p99, streamed responses (ms)</td>');
+
+    const plain = join(mkdtempSync(join(tmpdir(), 'knsim-stream-')), 'run');
+    runWorld(scenarioFromValue(scenario(), 'llm.yaml').world, { outDir: plain, trace: { mode: 'none' } });
+    const ps = JSON.parse(readFileSync(join(plain, 'summary.json'), 'utf8')) as RunSummary;
+    expect(ps.overall.firstByteMs).toBeUndefined();
+    expect(textSummary(ps, plain, [])).not.toContain('first byte');
+    await buildReport(plain, { images: false });
+    const plainHtml = readFileSync(join(plain, 'report.html'), 'utf8');
+    expect(plainHtml).not.toContain('first byte p99');
+    expect(plainHtml).not.toContain('response written (app.stream)');
   });
 
   it.each([

@@ -223,6 +223,8 @@ function meshNote(mode: RunSettings['meshCompatibilityMode']): string {
 
 /** A latency of 200s: none without a 200 (summary.json's 0 there is no request's latency). */
 const latency = (r: RevisionSummary, ms: number): string => (r.requests.ok === 0 ? '– (no 200s)' : n(ms));
+/** A first-byte percentile: none for a revision that writes its responses whole (or streamed no 200). */
+const firstByte = (r: RevisionSummary, ms: number | undefined): string => (ms === undefined ? (r.requests.ok === 0 ? '– (no 200s)' : '– (not streamed)') : n(ms));
 
 /** A summary row; `revisionOnly` rows are blank in the whole-run column. */
 type SummaryRow = { label: string; get: (r: RevisionSummary) => string; revisionOnly?: boolean };
@@ -243,6 +245,9 @@ function summaryRows(axis: TimeAxis): SummaryRow[] {
     { label: 'latency p95 (ms)', get: (r) => latency(r, r.latencyMs.p95) },
     { label: 'latency p99 (ms)', get: (r) => latency(r, r.latencyMs.p99) },
     { label: 'latency max (ms)', get: (r) => latency(r, r.latencyMs.max) },
+    // Only for runs where a revision streams: time to the first byte of its 200s (the whole run: over such revisions).
+    { label: 'first byte p50, streamed responses (ms)', get: (r) => firstByte(r, r.firstByteMs?.p50) },
+    { label: 'first byte p99, streamed responses (ms)', get: (r) => firstByte(r, r.firstByteMs?.p99) },
     { label: 'cold-start requests (count)', get: (r) => n(r.coldStartRequests) },
     { label: 'pod time, Pending to Gone (pod-seconds)', get: (r) => n(r.podSeconds) },
     // Summaries written before pod-hours existed have none.
@@ -295,7 +300,10 @@ function summaryTable(summary: RunSummary, settings: RunSettings | undefined, ax
   const head = `<tr><th></th>${cols.map((r) => `<th>${escapeHtml(r.revision === 'all' ? 'whole run' : r.revision)}</th>`).join('')}</tr>`;
   // The no-route and 502 rows only when the run had such requests (summary.json has status502 only then).
   const rows = summaryRows(axis).filter(
-    (row) => (!row.label.startsWith('no route') || summary.overall.requests.noRoute > 0) && (!row.label.startsWith('502') || summary.overall.requests.status502 !== undefined),
+    (row) =>
+      (!row.label.startsWith('no route') || summary.overall.requests.noRoute > 0) &&
+      (!row.label.startsWith('502') || summary.overall.requests.status502 !== undefined) &&
+      (!row.label.startsWith('first byte') || summary.overall.firstByteMs !== undefined),
   );
   const body = rows
     .map((row) => {
