@@ -182,7 +182,7 @@ export class Pod {
       }
     }
     // A streamed response's timeouts, timed again now that its writes have times.
-    if (this.revision.stream !== undefined) this.revision.streamDeadline(req, now);
+    if (this.revision.stream !== undefined) this.revision.streamDeadline(req, now, this.active !== undefined ? this.slowdown : 1);
     if (this.res !== undefined && this.res.start(req, now)) return;
     const end = now + req.serviceTime;
     // One event either way: the response, or the timeout that cuts it off.

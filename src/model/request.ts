@@ -67,6 +67,8 @@ export class Request {
   /** For a revision that streams (its timeouts are timed again as its work starts): when it was routed, and the client's own deadline (+∞: none). */
   routedAt = Number.NaN;
   clientDeadline = Number.POSITIVE_INFINITY;
+  /** For a revision that streams: when the app writes the response's first byte (set as its work starts). */
+  firstByteAt = Number.NaN;
   /** Position in the world's DeadlineSet while a timeout is watched for it; −1 otherwise. */
   deadlineIndex = -1;
   /**
@@ -125,6 +127,7 @@ export class Request {
     this.deadlineIsClient = false;
     this.routedAt = Number.NaN;
     this.clientDeadline = Number.POSITIVE_INFINITY;
+    this.firstByteAt = Number.NaN;
     this.deadlineIndex = -1;
     this.serviceTime = Number.NaN;
     this.routeU = Number.NaN;

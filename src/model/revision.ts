@@ -158,9 +158,13 @@ export class Revision {
   /**
    * A streamed request starts its work at `now`: its deadline becomes the earliest of its client's and
    * the timeout handlers' (timed from its routing, as at the route), now that its writes have times.
+   * A slowdown (`slowdown` times as long) stretches the app's writes as it stretches its work.
    */
-  streamDeadline(req: Request, now: number): void {
-    const age = streamedTimeoutAge(this.timeouts, this.stream!, now - req.routedAt, req.serviceTime);
+  streamDeadline(req: Request, now: number, slowdown: number): void {
+    const s = this.stream!;
+    const writes = slowdown === 1 ? s : { firstByteSeconds: s.firstByteSeconds * slowdown, intervalSeconds: s.intervalSeconds * slowdown };
+    req.firstByteAt = now + Math.min(writes.firstByteSeconds, req.serviceTime);
+    const age = streamedTimeoutAge(this.timeouts, writes, now - req.routedAt, req.serviceTime);
     req.deadline = req.clientDeadline;
     req.deadlineIsClient = req.clientDeadline !== Number.POSITIVE_INFINITY;
     const revDeadline = req.routedAt + age;

@@ -95,8 +95,7 @@ function fillRequestOutcome(r: RequestRecord, req: Request): void {
   r.outcome = status === STATUS_OK ? 'ok' : outcomeOf(status);
   r.cold = req.cold;
   // A streamed 200's first byte: its app's first write (or, for work shorter than that, the whole response).
-  const stream = rev?.stream;
-  r.firstByteSeconds = stream !== undefined && status === STATUS_OK ? req.serviceStart + Math.min(stream.firstByteSeconds, req.serviceTime) - req.arrival : Number.NaN;
+  r.firstByteSeconds = status === STATUS_OK ? req.firstByteAt - req.arrival : Number.NaN;
 }
 
 /** The rest, for a requests.csv row or another sink: id, client, tag, serviceStart, route, pod and the queue times. */

@@ -104,6 +104,17 @@ describe('a streamed response and the timeout handlers', () => {
     for (const r of rec.requests.filter((x) => x.status === STATUS_OK)) expect(r.end - r.routedAt).toBeLessThanOrEqual(30);
   });
 
+  it('a slowdown stretches the writes as it stretches the work: the first byte 3 × 0.8 s into it', () => {
+    const rec = run({ stream: { firstByte: '800ms', interval: '1s' }, app: { faults: [{ kind: 'slowdown', at: '2m', factor: 3 }] } });
+    const before = rec.requests.filter((r) => r.status === STATUS_OK && r.serviceStart < 120);
+    const after = rec.requests.filter((r) => r.status === STATUS_OK && r.serviceStart > 120);
+    expect(before.length).toBeGreaterThan(20);
+    expect(after.length).toBeGreaterThan(20);
+    // Every request here works longer than 2.4 s (lognormal, median 20 s, times 3 after the slowdown).
+    for (const r of before) expect(r.firstByteAt - r.serviceStart).toBeCloseTo(0.8, 9);
+    for (const r of after) expect(r.firstByteAt - r.serviceStart).toBeCloseTo(2.4, 9);
+  });
+
   it("the client's own timeout still ends the request first when it is earlier", () => {
     const rec = run({ timeouts: { responseStartTimeoutSeconds: 10 }, stream: { firstByte: '800ms' }, clientTimeout: '15s' });
     const gaveUp = rec.requests.filter((r) => r.status === STATUS_CLIENT_TIMEOUT);
