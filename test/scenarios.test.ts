@@ -286,6 +286,31 @@ scenario('crash-recovery', () => {
   });
 });
 
+scenario('llm-streaming', () => {
+  const r = runScenario('llm-streaming');
+  it('streamed: only requests that waited past the response start timeout for a slot fail, at 15 s, while new pods pull their image', () => {
+    expect(r.reqs).toHaveLength(703);
+    const cut = r.reqs.filter((q) => q.status === 504);
+    expect(cut).toHaveLength(34);
+    expect(r.ok).toHaveLength(669);
+    for (const q of cut) {
+      expect(q.end - q.routedAt).toBeCloseTo(15, 6);
+      // Its first byte would have come after the timer (or it never started).
+      expect(Number.isNaN(q.serviceStart) || q.serviceStart + 0.8 > q.routedAt + 15).toBe(true);
+      expect(q.arrival).toBeGreaterThanOrEqual(5 * 60 + 7);
+      expect(q.arrival).toBeLessThan(5 * 60 + 55);
+    }
+    const s = summarizeWorld(r.loaded.world);
+    expect(s.overall.firstByteMs!.p99).toBeCloseTo(13467.6, 1);
+    expect(s.overall.firstByteMs!.p50).toBeCloseTo(801.3, 1);
+  });
+  it('written whole, the same 15 s timer cuts every answer longer than that: 531 of 703', () => {
+    const whole = runScenario('llm-streaming', ['services[0].app.stream.firstByte=1h']);
+    expect(whole.reqs).toHaveLength(703);
+    expect(whole.reqs.filter((q) => q.status === 504)).toHaveLength(531);
+  });
+});
+
 scenario('hang', () => {
   const POD = 'orders-00001-deployment-0001';
   const LIVENESS = 'services[0].manifest.spec.template.spec.containers[0].livenessProbe';

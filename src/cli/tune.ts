@@ -67,7 +67,8 @@ export async function tuneCommand(args: TuneArgs): Promise<void> {
   }
   const loaded = loadScenario(args.scenario, { sets });
   checkExpectBlock(loaded);
-  checkMeasured(loaded.world.cluster.nodes !== undefined, axes, slos, objective, String(args.objective ?? objective));
+  const streams = loaded.world.services.some((svc) => svc.revisions.some((r) => r.stream !== undefined));
+  checkMeasured(loaded.world.cluster.nodes !== undefined, axes, slos, objective, String(args.objective ?? objective), streams);
   const outDir = args.out !== undefined ? String(args.out) : join('reports', `${def.scenario}-tune`);
   const output = { label: outLabel(outDir, args.out !== undefined), protect: [args.scenario] };
   checkOutDir(outDir, output);

@@ -76,6 +76,8 @@ const TABLE = [
   { key: 'node_cost_usd', label: 'node cost ($)', aliases: ['nodeCost', 'dollars'], unit: '', title: 'node cost ($)', kind: 'nonNegative', bounds: [0, Infinity], of: (s) => s.cost?.total ?? Number.NaN },
   { key: 'peak_nodes', label: 'peak nodes', aliases: ['peakNodes', 'maxNodes'], unit: '', title: 'peak nodes (count)', kind: 'nonNegative', bounds: [0, Infinity], integer: true, of: (s) => s.nodes?.max ?? Number.NaN },
   { key: 'max_pending_s', label: 'longest Pending wait (s)', aliases: ['maxPending', 'maxPendingSeconds'], unit: '', title: 'longest Pending wait (s)', kind: 'nonNegative', bounds: [0, Infinity], of: (s) => s.nodes?.maxPendingSeconds ?? Number.NaN },
+  // Only when some revision streams its responses (app.stream); NaN otherwise. Time to the first byte of the 200s.
+  { key: 'first_byte_p99_ms', label: 'p99 time to first byte (ms)', aliases: ['firstByteP99', 'firstByteP99Ms', 'ttfbP99'], unit: 'ms', title: 'p99 time to first byte (ms)', kind: 'nonNegative', bounds: [0, Infinity], of: (s) => s.overall.firstByteMs?.p99 ?? Number.NaN },
 ] as const satisfies ReadonlyArray<MetricInfo<string>>;
 
 export type MetricKey = (typeof TABLE)[number]['key'];

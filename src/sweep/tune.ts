@@ -138,7 +138,14 @@ const NODE_METRICS: ReadonlySet<MetricKey> = new Set<MetricKey>(['node_cost_usd'
  * --space setting under `cluster` could add them): no run would measure it.
  * @throws UsageError naming the flag
  */
-export function checkMeasured(hasNodePools: boolean, axes: readonly Axis[], slos: readonly Slo[], objective: MetricKey, objectiveText: string = objective): void {
+export function checkMeasured(hasNodePools: boolean, axes: readonly Axis[], slos: readonly Slo[], objective: MetricKey, objectiveText: string = objective, streams = true): void {
+  // The same for the first byte, which only runs where some app streams (app.stream) have.
+  if (!streams && !axes.some((a) => /\bapp\b/.test(a.path))) {
+    const why = (flag: string): UsageError =>
+      new UsageError(`${flag}: no revision of the scenario streams its response (app.stream), so its runs have no ${METRICS.first_byte_p99_ms.title}; choose another metric or give the app a stream`);
+    if (objective === 'first_byte_p99_ms') throw why(`--objective ${objectiveText}`);
+    for (const s of slos) if (s.metric === 'first_byte_p99_ms') throw why(`--slo ${s.text}`);
+  }
   if (hasNodePools || axes.some((a) => /^cluster\b/.test(a.path))) return;
   const why = (flag: string, k: MetricKey): UsageError =>
     new UsageError(`${flag}: the scenario has no node pools (cluster.nodePools), so its runs have no ${METRICS[k].title}; choose another metric or add node pools`);

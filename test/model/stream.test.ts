@@ -11,6 +11,11 @@ import type { RunSettings } from '../../src/output/settings.js';
 import type { RunSummary } from '../../src/output/summary.js';
 import { textSummary } from '../../src/output/text-summary.js';
 import { runWorld } from '../../src/run/run-world.js';
+import { evaluateExpectation } from '../../src/expect/evaluate.js';
+import { parseExpectation } from '../../src/expect/parse.js';
+import { metricsOf } from '../../src/output/metrics.js';
+import { checkMeasured } from '../../src/sweep/tune.js';
+import { parseAxes } from '../../src/sweep/axes.js';
 import { STATUS_CLIENT_TIMEOUT, STATUS_OK, STATUS_TIMEOUT } from '../../src/model/request.js';
 import { World } from '../../src/model/world.js';
 import { summarizeWorld } from '../../src/run/run-world.js';
@@ -174,6 +179,24 @@ describe('a streamed response and the timeout handlers', () => {
     const plainHtml = readFileSync(join(plain, 'report.html'), 'utf8');
     expect(plainHtml).not.toContain('first byte p99');
     expect(plainHtml).not.toContain('response written (app.stream)');
+  });
+
+  it('first_byte_p99_ms: the sweep metric and expectation; none without a stream; the tuner refuses it where no run could have it', () => {
+    const streamed = summarizeWorld(scenarioFromValue(scenario({ stream: { firstByte: '800ms', interval: '50ms' } }), 'llm.yaml').world);
+    const plain = summarizeWorld(scenarioFromValue(scenario(), 'llm.yaml').world);
+    expect(metricsOf(streamed).first_byte_p99_ms).toBe(streamed.overall.firstByteMs!.p99);
+    expect(metricsOf(plain).first_byte_p99_ms).toBeNaN();
+    const check = (text: string, s: RunSummary) => evaluateExpectation(parseExpectation(text, 'llm.yaml', 0), s, 'llm.yaml');
+    const p99 = streamed.overall.firstByteMs!.p99;
+    expect(check(`ttfbP99 <= ${p99}ms`, streamed)).toMatchObject({ pass: true });
+    expect(check(`first_byte_p99_ms < ${p99}`, streamed)).toMatchObject({ pass: false });
+    expect(check('first_byte_p99_ms < 2s', plain)).toMatchObject({ pass: false, actual: 'none (no streamed response succeeded: app.stream, and a 200)' });
+    expect(() => checkMeasured(false, [], [], 'first_byte_p99_ms', 'ttfbP99', false)).toThrow(
+      '--objective ttfbP99: no revision of the scenario streams its response (app.stream), so its runs have no p99 time to first byte (ms); choose another metric or give the app a stream',
+    );
+    expect(() => checkMeasured(false, [], [], 'first_byte_p99_ms', 'ttfbP99', true)).not.toThrow();
+    // A swept app setting may give it a stream.
+    expect(() => checkMeasured(false, parseAxes(['services[0].app.stream.firstByte=1s,2s'], '--space'), [], 'first_byte_p99_ms', 'ttfbP99', false)).not.toThrow();
   });
 
   it.each([
