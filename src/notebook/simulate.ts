@@ -49,6 +49,8 @@ export interface RequestRow {
   latencyMs: number;
   /** From arrival until the app started on it (activator and queue-proxy waits), milliseconds; NaN if it never started. */
   waitMs: number;
+  /** A 200 from an app that streams (app.stream): from arrival to its first byte, milliseconds; NaN otherwise. */
+  firstByteMs: number;
   /** 200, 503, 504, 404 (no route) or -1 (client timeout). */
   status: number;
   /** It waited at an activator while the revision had no pod to send it to. */
@@ -154,6 +156,7 @@ class NotebookSink implements RecordSink {
       arrival: r.arrival,
       latencyMs: (r.end - r.arrival) * 1000,
       waitMs: (r.serviceStart - r.arrival) * 1000,
+      firstByteMs: (r.firstByteSeconds ?? Number.NaN) * 1000,
       status: r.status,
       cold: r.cold,
       route: r.route,
