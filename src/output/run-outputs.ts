@@ -48,6 +48,8 @@ export interface RunOutputsOptions {
   resourceColumns?: boolean;
   /** requests-per-second.csv gets a status502 column after client_timeouts (a crash can fail requests). */
   badGatewayColumn?: boolean;
+  /** requests.csv gets a last column, first_byte_ms (some revision streams its responses: app.stream). */
+  firstByteColumn?: boolean;
   /** Where to write CSVs; undefined keeps only the in-memory aggregates (sweeps, tests). */
   outDir: string | undefined;
   /** The share of requests written to requests.csv: 0 (none), 1 (all) or a sampled fraction. */
@@ -126,7 +128,7 @@ export class RunOutputs implements RecordSink {
     this.accounting = options.cluster !== undefined ? new ClusterAccounting(options.cluster.cpuCostShare) : undefined;
     if (out !== undefined) {
       mkdirSync(out, { recursive: true });
-      if (this.sampleRate > 0) this.requests = new CsvWriter(join(out, 'requests.csv'), REQUESTS_HEADER);
+      if (this.sampleRate > 0) this.requests = new CsvWriter(join(out, 'requests.csv'), options.firstByteColumn === true ? [...REQUESTS_HEADER, 'first_byte_ms'] : REQUESTS_HEADER);
       this.pods = new CsvWriter(join(out, 'pods.csv'), options.cluster !== undefined ? [...PODS_HEADER, 'node'] : PODS_HEADER);
       if (options.cluster !== undefined) this.nodesCsv = new CsvWriter(join(out, 'nodes.csv'), NODES_HEADER);
       if (options.series ?? true) {
@@ -302,7 +304,8 @@ export class RunOutputs implements RecordSink {
 
   /**
    * A row of requests.csv: id, service, revision, client, arrival_s, service_start_s, end_s,
-   * latency_ms, status, route, pod, cold, activator_queue_ms, pod_queue_ms — written field by
+   * latency_ms, status, route, pod, cold, activator_queue_ms, pod_queue_ms (and first_byte_ms
+   * when some revision streams) — written field by
    * field (the text sec(), ms() and cell() give), so a row allocates no strings; the name
    * cells are copied from bytes encoded once.
    */
@@ -331,6 +334,11 @@ export class RunOutputs implements RecordSink {
     w.ms(r.activatorQueueSeconds);
     w.comma();
     w.ms(r.podQueueSeconds);
+    // A streamed 200's first byte, from sending (empty for others).
+    if (this.options.firstByteColumn === true) {
+      w.comma();
+      w.ms(r.firstByteSeconds ?? Number.NaN);
+    }
     w.endRow();
   }
 

@@ -38,6 +38,11 @@ export function canFailWith502(spec: WorldSpec): boolean {
   return spec.services.some((s) => s.revisions.some((r) => (r.faults?.length ?? 0) > 0 || (r.memory !== undefined && enforcedMemoryLimit(r.resources?.user.memoryLimitBytes) !== undefined)));
 }
 
+/** Some revision streams its responses (app.stream): requests.csv has a first_byte_ms column. */
+export function streamsResponses(spec: WorldSpec): boolean {
+  return spec.services.some((s) => s.revisions.some((r) => r.stream !== undefined));
+}
+
 /** The recorder's options for a run that writes its files to `outDir`. */
 export function runRecorderOptions(spec: WorldSpec, outDir: string, trace: RequestTraceMode, series: boolean): RunRecorderOptions {
   return {
@@ -47,6 +52,7 @@ export function runRecorderOptions(spec: WorldSpec, outDir: string, trace: Reque
     latencyBucketSeconds: latencyBucketSeconds(spec),
     resourceColumns: hasResourceColumns(spec),
     badGatewayColumn: canFailWith502(spec),
+    firstByteColumn: streamsResponses(spec),
     cluster: clusterOutputs(spec),
     endSeconds: spec.durationSeconds,
   };

@@ -26,6 +26,8 @@ export interface RunRecorderOptions {
   resourceColumns?: boolean;
   /** requests-per-second.csv gets a status502 column (a crash can fail requests). */
   badGatewayColumn?: boolean;
+  /** requests.csv gets a first_byte_ms column (some revision streams its responses). */
+  firstByteColumn?: boolean;
   /** The scenario has node pools (node column, nodes.csv, nodes and cost in the summary). */
   cluster?: { cpuCostShare: number } | undefined;
   /** The run's end (s): see RunOutputsOptions.endSeconds. */
@@ -325,6 +327,7 @@ export class RunRecorder implements Recorder {
       ...(options.latencyBucketSeconds !== undefined ? { latencyBucketSeconds: options.latencyBucketSeconds } : {}),
       ...(options.resourceColumns === true ? { resourceColumns: true } : {}),
       ...(options.badGatewayColumn === true ? { badGatewayColumn: true } : {}),
+      ...(options.firstByteColumn === true ? { firstByteColumn: true } : {}),
       ...(options.cluster !== undefined ? { cluster: options.cluster } : {}),
       ...(options.endSeconds !== undefined ? { endSeconds: options.endSeconds } : {}),
     });

@@ -149,6 +149,13 @@ describe('a streamed response and the timeout handlers', () => {
     const lines = readFileSync(join(out, 'requests.csv'), 'utf8').trim().split('\n');
     const head = lines[0]!.split(',');
     const col = (name: string) => head.indexOf(name);
+    // requests.csv's own first_byte_ms column says the same, to its ms rounding (3 decimals); empty for the others.
+    expect(head.at(-1)).toBe('first_byte_ms');
+    for (const c of lines.slice(1).map((l) => l.split(','))) {
+      const start = Number(c[col('service_start_s')]);
+      if (c[col('status')] !== '200') expect(c[col('first_byte_ms')]).toBe('');
+      else expect(Math.abs(Number(c[col('first_byte_ms')]) - (start + Math.min(0.8, Number(c[col('end_s')]) - start) - Number(c[col('arrival_s')])) * 1000)).toBeLessThanOrEqual(0.003);
+    }
     const ms = lines
       .slice(1)
       .map((l) => l.split(','))
@@ -171,7 +178,8 @@ describe('a streamed response and the timeout handlers', () => {
     expect(html).toContain('<td>first byte p99, streamed responses (ms)</td>');
 
     const plain = join(mkdtempSync(join(tmpdir(), 'knsim-stream-')), 'run');
-    runWorld(scenarioFromValue(scenario(), 'llm.yaml').world, { outDir: plain, trace: { mode: 'none' } });
+    runWorld(scenarioFromValue(scenario(), 'llm.yaml').world, { outDir: plain, trace: { mode: 'full' } });
+    expect(readFileSync(join(plain, 'requests.csv'), 'utf8').split('\n')[0]).toBe('id,service,revision,client,arrival_s,service_start_s,end_s,latency_ms,status,route,pod,cold,activator_queue_ms,pod_queue_ms');
     const ps = JSON.parse(readFileSync(join(plain, 'summary.json'), 'utf8')) as RunSummary;
     expect(ps.overall.firstByteMs).toBeUndefined();
     expect(textSummary(ps, plain, [])).not.toContain('first byte');
