@@ -21,6 +21,14 @@ function summaryOf(sets: string[]) {
 const cells = (rows: ReturnType<typeof summaryRows>) => Object.fromEntries(rows.map(([, k, v]) => [k, v]));
 
 describe('playground summary rows', () => {
+  it('shows the first byte of streamed responses only for a run that streams', () => {
+    expect(cells(summaryRows(summaryOf([])))['firstByte']).toBeUndefined();
+    const s = summaryOf(['services[0].app.stream={firstByte: 20ms, interval: 10ms}']);
+    const fb = s.overall.firstByteMs!;
+    expect(fb.p50).toBeGreaterThan(0);
+    expect(cells(summaryRows(s))['firstByte']).toBe(`${fb.p50} / ${fb.p95} / ${fb.p99}`);
+  });
+
   it('has no extra outcome row when every request was 200, 503 or 504', () => {
     const s = summaryOf([]);
     const c = cells(summaryRows(s));

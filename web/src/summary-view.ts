@@ -21,6 +21,8 @@ export function summaryRows(s: RunSummary): Row[] {
     ...(inFlight > 0 ? [['still in flight at the end (in no count above)', 'inFlightAtEnd', inFlight] as Row] : []),
     // summary.json writes zeros when no request got a 200: no latency, as the report's table says.
     ['latency p50 / p95 / p99 (ms)', 'latency', r.ok === 0 ? '– (no 200s)' : `${o.latencyMs.p50} / ${o.latencyMs.p95} / ${o.latencyMs.p99}`],
+    // Only when some revision streams its responses (app.stream) and one of them answered 200.
+    ...(o.firstByteMs !== undefined ? [['first byte p50 / p95 / p99, streamed (ms)', 'firstByte', `${o.firstByteMs.p50} / ${o.firstByteMs.p95} / ${o.firstByteMs.p99}`] as Row] : []),
     ['cold-start requests', 'coldStartRequests', o.coldStartRequests],
     ['max ready pods', 'maxReadyPods', o.maxReadyPods],
     ['pod-seconds', 'podSeconds', o.podSeconds],
