@@ -613,7 +613,10 @@ export class RunOutputs implements RecordSink {
     const w = new CsvWriter(join(this.options.outDir!, 'latency-cdf.csv'), LATENCY_CDF_HEADER);
     const revs = this.accumulators.map((a) => a.stats).sort((a, b) => (a.service + a.revision).localeCompare(b.service + b.revision));
     for (const s of revs) {
-      for (const [kind, h] of [['all', s.allLatency()], ['cold', s.coldLatency], ['warm', s.warmLatency]] as const) {
+      // A revision that streams its responses adds its first byte's distribution (kind first_byte).
+      const kinds: Array<readonly [string, LatencyHistogram]> = [['all', s.allLatency()], ['cold', s.coldLatency], ['warm', s.warmLatency]];
+      if (s.firstByte !== undefined) kinds.push(['first_byte', s.firstByte]);
+      for (const [kind, h] of kinds) {
         // Field by field: latencies (whole µs in ms) and fractions (multiples of 1/200) have at most 6 decimals, so measure() writes what String() does.
         for (const pt of h.cdf()) {
           w.reserve(3 * (s.service.length + s.revision.length) + 100);

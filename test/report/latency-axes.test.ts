@@ -5,7 +5,7 @@
  * and hid whichever labels overlapped (5,000 on the CDF of hello-world, 400 and 4,000 on its
  * latency panel), so 3,000 and 4,000 were labelled and 5,000 was a bare tick.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -49,6 +49,26 @@ describe('the latency charts of hello-world', () => {
     const scene = await chartScene(c.spec);
     expect(scene.legends.map((l) => l.labels)).toEqual([['warm (a pod was ready)', 'cold start (waited for a pod)']]);
     expect((c.spec.title as { text: string }).text).toBe('Latency distribution (CDF), cold vs warm');
+  });
+
+  it('a run that streams adds the first byte\'s curve: latency-cdf.csv\'s first_byte points, up to summary.json\'s firstByteMs.max', async () => {
+    const dir = run('streamed', ['services[0].app.stream={firstByte: 200ms, interval: 100ms}']);
+    const data = loadRunData(dir);
+    const rev = data.revisions[0]!;
+    expect(rev.cdf.firstByte).toHaveLength(200);
+    const csv = readFileSync(join(dir, 'latency-cdf.csv'), 'utf8').trim().split('\n').filter((l) => l.split(',')[2] === 'first_byte');
+    expect(csv.map((l) => Number(l.split(',')[3]))).toEqual(rev.cdf.firstByte.map((p) => p.ms));
+    expect(rev.cdf.firstByte.at(-1)!.ms).toBe(data.summary.revisions[0]!.firstByteMs!.max);
+    const c = chart(dir, 'latency-cdf');
+    const scene = await chartScene(c.spec);
+    expect(scene.legends.map((l) => l.labels)).toEqual([['warm (a pod was ready)', 'cold start (waited for a pod)', 'first byte, streamed (all 200s)']]);
+    expect((c.spec.title as { text: string }).text).toBe('Latency distribution (CDF), cold vs warm, and the first byte');
+    expect(c.explanation).toContain('The first-byte curve is of the streamed responses');
+    // The chart draws exactly the file's points for each kind.
+    const drawn = (JSON.stringify(c.spec).match(/"k":"firstByte"/g) ?? []).length;
+    expect(drawn).toBe(200);
+    // The first byte comes 0.2 s into the work (hello-world's is 1 s): its curve lies left of the warm one.
+    expect(rev.cdf.firstByte[99]!.ms).toBeLessThan(rev.cdf.warm[99]!.ms);
   });
 
   it('labels every tick of the log latency axes, and the ticks reach past the slowest and fastest request', async () => {

@@ -89,7 +89,8 @@ export interface RevisionData {
   requests: RequestSeriesData;
   pods: PodEventData;
   latencyBuckets: LatencyBucketData;
-  cdf: { all: CdfPoint[]; cold: CdfPoint[]; warm: CdfPoint[] };
+  /** firstByte: the time to the first byte of the 200s of a revision that streams (kind first_byte); empty otherwise. */
+  cdf: { all: CdfPoint[]; cold: CdfPoint[]; warm: CdfPoint[]; firstByte: CdfPoint[] };
 }
 
 export interface RunData {
@@ -248,7 +249,7 @@ export function loadRunData(dir: string): RunData {
         requests: empty(REQUESTS),
         pods: empty(PODS),
         latencyBuckets: empty(LATENCY_BUCKETS),
-        cdf: { all: [], cold: [], warm: [] },
+        cdf: { all: [], cold: [], warm: [], firstByte: [] },
       };
       revs.set(k, r);
     }
@@ -303,8 +304,9 @@ export function loadRunData(dir: string): RunData {
       const [iS, iR, iK, iMs, iF] = [c.col('service'), c.col('revision'), c.col('kind'), c.col('latency_ms'), c.col('fraction')];
       return (row, line) => {
         const kind = row[iK];
-        if (kind !== 'all' && kind !== 'cold' && kind !== 'warm') return;
-        rev(row[iS] ?? '', row[iR] ?? '').cdf[kind].push({ ms: numberAt(cdf, line, row, iMs, 'latency_ms', MEASURE), fraction: numberAt(cdf, line, row, iF, 'fraction', FRACTION) });
+        const key = kind === 'first_byte' ? 'firstByte' : kind;
+        if (key !== 'all' && key !== 'cold' && key !== 'warm' && key !== 'firstByte') return;
+        rev(row[iS] ?? '', row[iR] ?? '').cdf[key].push({ ms: numberAt(cdf, line, row, iMs, 'latency_ms', MEASURE), fraction: numberAt(cdf, line, row, iF, 'fraction', FRACTION) });
       };
     });
   }

@@ -46,6 +46,7 @@ export const COLORS = {
   queueProxy: '#17becf',
   warm: '#4c78a8',
   all: '#888888',
+  firstByte: '#54a24b',
   autoscalerDown: '#555555',
   activatorDown: '#8c6d31',
   activatorRollout: '#bcbd22',

@@ -2,8 +2,8 @@ import type { RevisionData } from '../load.js';
 import { type Chart, type ChartContext, type Spec, COLORS, WIDTH, keyedLegend, revisionTitle, stack, topLevel, busiest, withLines } from './common.js';
 import { logLatencyAxis } from './log-latency.js';
 
-const LABELS = { warm: 'warm (a pod was ready)', cold: 'cold start (waited for a pod)' };
-const KINDS = ['warm', 'cold'] as const;
+const LABELS = { warm: 'warm (a pod was ready)', cold: 'cold start (waited for a pod)', firstByte: 'first byte, streamed (all 200s)' };
+const KINDS = ['warm', 'cold', 'firstByte'] as const;
 
 /** The kinds of request some shown panel draws a curve for: the legend names only those (it listed cold starts under panels that said "no cold starts"). */
 function drawnKinds(revs: readonly RevisionData[]): Array<(typeof KINDS)[number]> {
@@ -38,16 +38,26 @@ export function latencyCdfChart(ctx: ChartContext): Chart | undefined {
   if (revs.length === 0) return undefined;
   const { shown, note } = busiest(ctx.run, revs, (r) => [r], 'revisions');
   const kinds = drawnKinds(shown);
-  const both = kinds.length === 2;
+  // The cold and warm curves (the last byte), and the first byte's when a shown revision streams.
+  const whole = kinds.filter((k) => k !== 'firstByte');
+  const both = whole.length === 2;
+  const streamed = kinds.includes('firstByte');
+  const firstByte = streamed ? ' The first-byte curve is of the streamed responses (app.stream): sending to the first byte, cold and warm together.' : '';
   return {
     id: 'latency-cdf',
     heading: 'Latency distribution',
-    explanation: both
-      ? 'For each latency on the x axis, the share of successful requests that were at least that fast; the gap between the warm and cold-start curves is what scaling from zero costs.'
-      : `For each latency on the x axis, the share of successful requests that were at least that fast; ${kinds[0] === 'cold' ? 'every one was a cold start (it waited for a pod)' : 'none was a cold start, so there is no cold-start curve'}.`,
+    explanation:
+      (both
+        ? 'For each latency on the x axis, the share of successful requests that were at least that fast; the gap between the warm and cold-start curves is what scaling from zero costs.'
+        : `For each latency on the x axis, the share of successful requests that were at least that fast; ${whole[0] === 'cold' ? 'every one was a cold start (it waited for a pod)' : 'none was a cold start, so there is no cold-start curve'}.`) + firstByte,
     spec: topLevel(
-      `Latency distribution (CDF)${both ? ', cold vs warm' : kinds[0] === 'cold' ? ', cold starts only' : ', warm only'}`,
-      withLines('Cumulative distribution of client-side latency of 200 responses over the whole run, from the HDR histograms in latency-cdf.csv.', note),
+      `Latency distribution (CDF)${both ? ', cold vs warm' : whole[0] === 'cold' ? ', cold starts only' : ', warm only'}${streamed ? ', and the first byte' : ''}`,
+      withLines(
+        streamed
+          ? 'Client-side latency of 200 responses over the whole run, to the last byte and to the first (streamed); HDR histograms in latency-cdf.csv.'
+          : 'Cumulative distribution of client-side latency of 200 responses over the whole run, from the HDR histograms in latency-cdf.csv.',
+        note,
+      ),
       stack(shown.map((r, i) => panel(ctx, r, i, kinds))),
     ),
   };
