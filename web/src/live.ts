@@ -72,7 +72,7 @@ function emptyRevision(service: string, revision: string, settings: RunSettings)
     requests: { time: [], completed: [], ok: [], status503: [], status504: [], clientTimeouts: [], status502: [], cold: [], p50: [], p95: [], p99: [] },
     pods: { time: [], pod: [], event: [] },
     latencyBuckets: { start: [], bucketSeconds: [], p50: [], p95: [], p99: [] },
-    cdf: { all: [], cold: [], warm: [] },
+    cdf: { all: [], cold: [], warm: [], firstByte: [] },
   };
 }
 
