@@ -147,8 +147,9 @@ export class Revision {
   /**
    * How long the activator and the queue-proxy let a request run before they answer 504
    * (pkg/http/handler/timeout.go): the revision timeout, or sooner a response-start or idle
-   * timeout. Those two time the first byte and the gap since the last one; the app writes
-   * nothing before it is done, so each fires its own length after the request came in.
+   * timeout. Those two time the first byte and the gap since the last one; until the app writes,
+   * each fires its own length after the request came in: the whole request for an app that writes
+   * when done, the wait and the first byte for one that streams (then see streamDeadline).
    */
   readonly requestTimeoutSeconds: number;
   /** How the app writes a streamed response; undefined: all of it when done (then `requestTimeoutSeconds` bounds the request). */
