@@ -27,6 +27,8 @@ export function requestSeriesHeader502(): string[] {
   h.splice(h.indexOf('client_timeouts') + 1, 0, 'status502');
   return h;
 }
+/** The first byte's percentiles of each second, last in requests-per-second.csv when some revision streams. */
+export const FIRST_BYTE_SERIES_COLUMNS = ['first_byte_p50_ms', 'first_byte_p95_ms', 'first_byte_p99_ms'] as const;
 export const LATENCY_BUCKETS_HEADER = ['start_s', 'bucket_s', 'service', 'revision', 'ok', 'p50_ms', 'p95_ms', 'p99_ms'] as const;
 export const LATENCY_CDF_HEADER = ['service', 'revision', 'kind', 'latency_ms', 'fraction'] as const;
 export const PODS_HEADER = ['time_s', 'service', 'revision', 'pod', 'event'] as const;
@@ -134,7 +136,8 @@ export class RunOutputs implements RecordSink {
       if (options.series ?? true) {
         this.autoscaler = new CsvWriter(join(out, 'autoscaler.csv'), AUTOSCALER_HEADER);
         this.timeseries = new CsvWriter(join(out, 'timeseries.csv'), options.resourceColumns === true ? [...TIMESERIES_HEADER, ...RESOURCE_COLUMNS_HEADER] : TIMESERIES_HEADER);
-        this.requestSeries = new CsvWriter(join(out, 'requests-per-second.csv'), options.badGatewayColumn === true ? requestSeriesHeader502() : REQUEST_SERIES_HEADER);
+        const series = options.badGatewayColumn === true ? requestSeriesHeader502() : REQUEST_SERIES_HEADER;
+        this.requestSeries = new CsvWriter(join(out, 'requests-per-second.csv'), options.firstByteColumn === true ? [...series, ...FIRST_BYTE_SERIES_COLUMNS] : series);
         if (this.bucketSeconds > 1) this.latencyBuckets = new CsvWriter(join(out, 'latency-buckets.csv'), LATENCY_BUCKETS_HEADER);
       }
     }
@@ -538,6 +541,13 @@ export class RunOutputs implements RecordSink {
         last = v;
       }
     }
+    // A streamed 200's first byte, percentiles of the second (blank when none completed in it).
+    if (this.options.firstByteColumn === true) {
+      for (const p of PERCENTILE_COLUMNS) {
+        w.comma();
+        w.ms(win.firstBytes?.p(p) ?? Number.NaN);
+      }
+    }
     w.endRow();
   }
 
@@ -689,38 +699,64 @@ class SecondWindow {
   /** This second's completions by outcome (counts.total is every completion). */
   counts = emptyCounts();
   cold = 0;
-  private latencies = new Float64Array(64);
-  private sorted = false;
-  /** The extremes of this second's 200 latencies: when they are equal every rank is that value, no sort needed. */
-  private min = Number.POSITIVE_INFINITY;
-  private max = Number.NEGATIVE_INFINITY;
+  /** This second's 200 latencies. */
+  private readonly latencies = new SecondPercentiles();
+  /** The first bytes of this second's streamed 200s (app.stream); created at the first one. */
+  firstBytes: SecondPercentiles | undefined = undefined;
 
   /** A finished request (its outcome, cold and latency: the record, not numbers, is passed so that nothing is boxed). */
   add(r: RequestRecord): void {
     const outcome = r.outcome;
-    const cold = r.cold;
-    const latencySeconds = r.end - r.arrival;
-    const ok = this.counts.ok;
     countOutcome(this.counts, outcome);
-    if (cold) this.cold++;
+    if (r.cold) this.cold++;
     if (outcome === 'ok') {
-      if (ok === this.latencies.length) {
-        const grown = new Float64Array(this.latencies.length * 2);
-        grown.set(this.latencies);
-        this.latencies = grown;
-      }
-      this.latencies[ok] = latencySeconds;
-      if (latencySeconds < this.min) this.min = latencySeconds;
-      if (latencySeconds > this.max) this.max = latencySeconds;
+      this.latencies.add(r.end - r.arrival);
+      const fb = r.firstByteSeconds;
+      if (fb !== undefined && fb >= 0) (this.firstBytes ??= new SecondPercentiles()).add(fb);
     }
   }
 
   /** The p-th percentile (nearest rank) of this second's 200 latencies, in seconds; NaN (a blank cell) when none. */
   p(percentile: number): number {
-    const n = this.counts.ok;
+    return this.latencies.p(percentile);
+  }
+
+  reset(): void {
+    clearCounts(this.counts);
+    this.cold = 0;
+    this.latencies.reset();
+    this.firstBytes?.reset();
+  }
+}
+
+/** One second's values (seconds) and their nearest-rank percentiles. */
+class SecondPercentiles {
+  private values = new Float64Array(64);
+  private n = 0;
+  private sorted = false;
+  /** The extremes: when they are equal every rank is that value, no sort needed. */
+  private min = Number.POSITIVE_INFINITY;
+  private max = Number.NEGATIVE_INFINITY;
+
+  add(v: number): void {
+    const n = this.n;
+    if (n === this.values.length) {
+      const grown = new Float64Array(n * 2);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    this.values[n] = v;
+    this.n = n + 1;
+    if (v < this.min) this.min = v;
+    if (v > this.max) this.max = v;
+  }
+
+  /** The p-th percentile (nearest rank); NaN when there is no value. */
+  p(percentile: number): number {
+    const n = this.n;
     if (n === 0) return Number.NaN;
     if (this.min === this.max) return this.min;
-    const a = this.latencies;
+    const a = this.values;
     if (!this.sorted) {
       // A second holds a few completions at most rates: an insertion sort in place beats a view and its sort.
       if (n <= INSERTION_SORT_MAX) insertionSort(a, n);
@@ -732,8 +768,7 @@ class SecondWindow {
   }
 
   reset(): void {
-    clearCounts(this.counts);
-    this.cold = 0;
+    this.n = 0;
     this.sorted = false;
     this.min = Number.POSITIVE_INFINITY;
     this.max = Number.NEGATIVE_INFINITY;

@@ -17,10 +17,10 @@ import { chartScene } from '../support/chart-scene.js';
 
 const root = resolve(import.meta.dirname, '../..');
 
-function run(name: string, sets: string[]): string {
+function run(name: string, sets: string[], trace: 'none' | 'full' = 'none'): string {
   const loaded = loadScenario(join(root, 'scenarios', 'hello-world.yaml'), { sets, durationSeconds: 60 });
   const dir = join(mkdtempSync(join(tmpdir(), 'knsim-latency-axes-')), name);
-  runWorld(loaded.world, { outDir: dir, trace: { mode: 'none' } });
+  runWorld(loaded.world, { outDir: dir, trace: { mode: trace } });
   return dir;
 }
 
@@ -69,6 +69,51 @@ describe('the latency charts of hello-world', () => {
     expect(drawn).toBe(200);
     // The first byte comes 0.2 s into the work (hello-world's is 1 s): its curve lies left of the warm one.
     expect(rev.cdf.firstByte[99]!.ms).toBeLessThan(rev.cdf.warm[99]!.ms);
+  });
+
+  it('a run that streams: requests-per-second.csv\'s first-byte percentiles are each second\'s, and a third panel draws them', async () => {
+    const dir = run('streamed-series', ['services[0].app.stream={firstByte: 200ms, interval: 100ms}'], 'full');
+    const rows = (f: string) => {
+      const [head, ...lines] = readFileSync(join(dir, f), 'utf8').trim().split('\n').map((l) => l.split(','));
+      return lines.map((c) => Object.fromEntries(head!.map((h, k) => [h, c[k]!])));
+    };
+    const series = rows('requests-per-second.csv');
+    expect(Object.keys(series[0]!).slice(-3)).toEqual(['first_byte_p50_ms', 'first_byte_p95_ms', 'first_byte_p99_ms']);
+    // From requests.csv: the 200s completed in each second (t − 1, t], nearest rank, to the csv's µs rounding.
+    const ok = rows('requests.csv').filter((q) => q['status'] === '200');
+    const nearest = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.max(1, Math.ceil((p / 100) * xs.length)) - 1]!;
+    let compared = 0;
+    for (const row of series) {
+      const t = Number(row['time_s']);
+      const mine = ok.filter((q) => Number(q['end_s']) > t - 1 && Number(q['end_s']) <= t);
+      // Completions on a whole second may fall either side of the sample: left out.
+      if (mine.some((q) => Math.abs(Number(q['end_s']) - Math.round(Number(q['end_s']))) < 1e-5)) continue;
+      expect(mine.length, `${t}`).toBe(Number(row['ok']));
+      const fb = mine.map((q) => Number(q['first_byte_ms']));
+      for (const p of [50, 95, 99]) {
+        if (fb.length === 0) expect(row[`first_byte_p${p}_ms`]).toBe('');
+        else expect(Math.abs(Number(row[`first_byte_p${p}_ms`]) - nearest(fb, p))).toBeLessThanOrEqual(0.002);
+      }
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(30);
+    // The chart's third panel: the same values, each at its second's start (1 decimal).
+    const c = chart(dir, 'requests');
+    const panels = (c.spec as { vconcat: Array<{ title: string; name?: string; data?: { values: Array<Record<string, unknown>> } }> }).vconcat;
+    expect(panels.map((p) => p.title)).toEqual(['hello-00001: completions per second', 'hello-00001: latency of successful (200) requests, percentiles of each second', 'hello-00001: first byte of streamed 200s, percentiles of each second']);
+    const drawn = new Map(panels[2]!.data!.values.filter((v) => typeof v['p99'] === 'number').map((v) => [v['t'] as number, v]));
+    let checked = 0;
+    for (const row of series) {
+      if (row['first_byte_p99_ms'] === '') continue;
+      const v = drawn.get(Math.ceil(Number(row['time_s']) - 1e-9) - 1)!;
+      for (const p of [50, 95, 99]) expect(Math.abs((v[`p${p}`] as number) - Number(row[`first_byte_p${p}_ms`]))).toBeLessThanOrEqual(0.05);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(30);
+    expect(c.explanation).toContain('a third panel has the same percentiles of the time to the first byte');
+    // Without a stream: the file's columns and the chart's two panels as before.
+    expect(readFileSync(join(warm, 'requests-per-second.csv'), 'utf8').split('\n')[0]).toBe('time_s,service,revision,completed,ok,status503,status504,client_timeouts,cold,p50_ms,p95_ms,p99_ms');
+    expect((chart(warm, 'requests').spec as { vconcat: unknown[] }).vconcat).toHaveLength(2);
   });
 
   it('labels every tick of the log latency axes, and the ticks reach past the slowest and fastest request', async () => {

@@ -42,6 +42,8 @@ class Window {
   s502 = 0;
   cold = 0;
   latencies: number[] = [];
+  /** The first bytes of the streamed 200s (app.stream). */
+  firstBytes: number[] = [];
 
   add(r: RequestRecord): void {
     this.completed++;
@@ -49,6 +51,8 @@ class Window {
     if (r.outcome === 'ok') {
       this.ok++;
       this.latencies.push(r.end - r.arrival);
+      const fb = r.firstByteSeconds;
+      if (fb !== undefined && fb >= 0) this.firstBytes.push(fb);
     } else if (r.outcome === 'overloaded') this.s503++;
     else if (r.outcome === 'timeout') this.s504++;
     else if (r.outcome === 'clientTimeout') this.clientTimeouts++;
@@ -69,7 +73,7 @@ function emptyRevision(service: string, revision: string, settings: RunSettings)
     settings: settings.revisions.find((s) => s.service === service && s.revision === revision),
     timeseries: { time: [], pending: [], starting: [], ready: [], terminating: [], activatorWaiting: [], podQueued: [], podExecuting: [], trafficPercent: [], proxy: [] },
     decisions: { time: [], target: [], readyPods: [], observedStable: [], observedPanic: [], desired: [], want: [], inPanic: [], valid: [] },
-    requests: { time: [], completed: [], ok: [], status503: [], status504: [], clientTimeouts: [], status502: [], cold: [], p50: [], p95: [], p99: [] },
+    requests: { time: [], completed: [], ok: [], status503: [], status504: [], clientTimeouts: [], status502: [], cold: [], p50: [], p95: [], p99: [], fbP50: [], fbP95: [], fbP99: [] },
     pods: { time: [], pod: [], event: [] },
     latencyBuckets: { start: [], bucketSeconds: [], p50: [], p95: [], p99: [] },
     cdf: { all: [], cold: [], warm: [], firstByte: [] },
@@ -167,6 +171,10 @@ export class LiveData implements RecordSink {
       q.p50.push(w.p(sorted, 50));
       q.p95.push(w.p(sorted, 95));
       q.p99.push(w.p(sorted, 99));
+      const fb = w.firstBytes.sort((a, b) => a - b);
+      q.fbP50.push(w.p(fb, 50));
+      q.fbP95.push(w.p(fb, 95));
+      q.fbP99.push(w.p(fb, 99));
       this.windows.set(`${r.service}\u0000${r.revision}`, new Window());
     }
     const s = rev.timeseries;

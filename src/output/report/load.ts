@@ -73,6 +73,10 @@ export interface RequestSeriesData {
   p50: number[];
   p95: number[];
   p99: number[];
+  /** The first byte's percentiles of the second's streamed 200s (app.stream); NaN where none, and in every row of a run without streams. */
+  fbP50: number[];
+  fbP95: number[];
+  fbP99: number[];
 }
 
 export interface CdfPoint {
@@ -131,6 +135,10 @@ const REQUESTS: ColumnMap<RequestSeriesData> = {
   // Runs where nothing could crash have no status502 column: 0 in every row.
   status502: { column: 'status502', rule: COUNT, blankAs: 0, optional: true },
   cold: n('cold', COUNT), p50: n('p50_ms', MEASURE), p95: n('p95_ms', MEASURE), p99: n('p99_ms', MEASURE),
+  // Runs where nothing streams have no first-byte columns.
+  fbP50: { column: 'first_byte_p50_ms', rule: MEASURE, optional: true },
+  fbP95: { column: 'first_byte_p95_ms', rule: MEASURE, optional: true },
+  fbP99: { column: 'first_byte_p99_ms', rule: MEASURE, optional: true },
 };
 const PODS: ColumnMap<PodEventData> = { time: TIME, pod: { column: 'pod', cell: (v) => v }, event: { column: 'event', cell: (v) => v } };
 const LATENCY_BUCKETS: ColumnMap<LatencyBucketData> = { start: n('start_s', 'time'), bucketSeconds: n('bucket_s', POSITIVE), p50: n('p50_ms', MEASURE), p95: n('p95_ms', MEASURE), p99: n('p99_ms', MEASURE) };

@@ -155,19 +155,61 @@ function panels(ctx: ChartContext, r: RevisionData, i: number): Spec[] {
       },
     },
   };
-  return [ratePanel, latencyPanel];
+  return [ratePanel, latencyPanel, ...firstBytePanel(ctx, r, i)];
+}
+
+/**
+ * For a revision that streams (app.stream): the first byte of its 200s, percentiles of each second
+ * (requests-per-second.csv's first_byte columns); on a coarser grid the highest per-second value in
+ * each bucket, an upper bound. None for a revision that writes its responses whole.
+ */
+function firstBytePanel(ctx: ChartContext, r: RevisionData, i: number): Spec[] {
+  const { axis } = ctx;
+  const q = r.requests;
+  if (q.fbP99.length !== q.time.length || !q.fbP99.some((v) => Number.isFinite(v))) return [];
+  const shifted = q.time.map(windowStart);
+  const [p50, p95, p99] = [q.fbP50, q.fbP95, q.fbP99].map((v) => bucketMax(axis, shifted, v)) as [Float64Array, Float64Array, Float64Array];
+  const rows: Row[] = [];
+  for (let b = 0; b < axis.buckets; b++) {
+    if (Number.isFinite(p50[b]!)) rows.push({ t: xOf(axis, b), p50: val(p50[b]!, 1), p95: val(p95[b]!, 1), p99: val(p99[b]!, 1) });
+  }
+  const pKeys = Object.keys(PERCENTILES);
+  const xEnd = xAt(axis, axis.durationSeconds);
+  return [
+    {
+      title: `${revisionTitle(ctx, r)}: first byte of streamed 200s, percentiles ${axis.bucketSeconds <= 1 ? 'of each second' : `per second, highest in each ${bucketLabel(axis)} bucket (an upper bound)`}`,
+      width: WIDTH,
+      height: 160,
+      data: { values: breakGaps(rows, pKeys, xOf(axis, 1), xOf(axis, 1)).map((row) => ((row['t'] as number) > xEnd ? { ...row, t: xEnd } : row)) },
+      transform: [{ fold: pKeys, as: ['percentile', 'v'] }],
+      name: `data_first_byte_${i}`,
+      mark: { type: 'line', interpolate: 'step-after' },
+      encoding: {
+        x: xEncoding(axis),
+        y: { field: 'v', type: 'quantitative', ...logLatencyAxis(rows.flatMap((row) => pKeys.map((k) => row[k]).filter((v): v is number => typeof v === 'number')), 160, 6, true) },
+        stroke: {
+          field: 'percentile',
+          type: 'nominal',
+          scale: { domain: pKeys, range: [COLORS.p99, COLORS.p95, COLORS.p50] },
+          legend: keyedLegend('percentile (ms)', PERCENTILES, { symbolType: 'stroke' }),
+        },
+      },
+    },
+  ];
 }
 
 export function requestsChart(ctx: ChartContext): Chart | undefined {
   const revs = ctx.run.revisions.filter((r) => r.requests.time.length > 0);
   if (revs.length === 0) return undefined;
   const { shown, note } = busiest(ctx.run, revs, (r) => [r], 'revisions');
+  const streams = shown.some((r) => r.requests.fbP99.some((v) => Number.isFinite(v)));
   return {
     id: 'requests',
     heading: 'Requests and latency',
     explanation:
       // Cold as requests.csv's cold flag: a request that waited at the activator for more pods while one was usable is not one.
-      'Completed requests per second by outcome (orange bars: cold starts, the requests that reached an activator while the revision had no usable pod), and below, the p50, p95 and p99 latency of the successful ones on a log scale. Where fewer than 20 successful requests completed in a step, its p95 and p99 are both its slowest request, so the p95 line covers the p99 line.',
+      'Completed requests per second by outcome (orange bars: cold starts, the requests that reached an activator while the revision had no usable pod), and below, the p50, p95 and p99 latency of the successful ones on a log scale. Where fewer than 20 successful requests completed in a step, its p95 and p99 are both its slowest request, so the p95 line covers the p99 line.' +
+      (streams ? ' For a revision that streams its responses, a third panel has the same percentiles of the time to the first byte, by completion time.' : ''),
     spec: topLevel(
       'Requests and latency',
       withLines(`Completions per second by outcome, cold-start requests in orange; latency percentiles of 200 responses, by completion time.${aggregationNote(
