@@ -75,7 +75,6 @@ function panels(ctx: ChartContext, r: RevisionData, i: number): Spec[] {
   const latency: Row[] = [];
   const coldMarks: Spec[] = [];
   const partial = partialLastBucket(ctx);
-  const xEnd = xAt(axis, axis.durationSeconds);
   for (let b = 0; b < axis.buckets; b++) {
     const t = xOf(axis, b);
     // The bucket the data ends in is a rate over the seconds it has, not a dip over the whole width.
@@ -90,7 +89,6 @@ function panels(ctx: ChartContext, r: RevisionData, i: number): Spec[] {
   // A step area draws a row up to the next one: the partial bucket's row is held to where its data ends.
   if (partial !== undefined) rates.push({ ...rates[rates.length - 1]!, t: xAt(axis, partial.end) });
   const outcomeKeys = Object.keys(outcomes);
-  const pKeys = Object.keys(PERCENTILES);
   const title = revisionTitle(ctx, r);
   const ratePanel: Spec = {
     title: `${title}: completions per second${axis.bucketSeconds > 1 ? ` (mean over each ${bucketLabel(axis)} bucket)` : ''}`,
@@ -132,29 +130,14 @@ function panels(ctx: ChartContext, r: RevisionData, i: number): Spec[] {
       }]),
     ],
   };
-  const latencyPanel: Spec = {
-    title: `${title}: latency of successful (200) requests, percentiles ${
+  const latencyPanel = percentilePanel(
+    ctx,
+    `${title}: latency of successful (200) requests, percentiles ${
       axis.bucketSeconds <= 1 ? 'of each second' : exact ? `of all 200s in each ${bucketLabel(axis)} bucket` : `per second, highest in each ${bucketLabel(axis)} bucket (an upper bound)`
     }`,
-    width: WIDTH,
-    height: 160,
-    // Seconds without a 200 leave a gap rather than a line across it; the last step is held to
-    // the run's end, not a whole step past it when the run ends inside its last bucket.
-    data: { values: breakGaps(latency, pKeys, xOf(axis, 1), xOf(axis, 1)).map((row) => ((row['t'] as number) > xEnd ? { ...row, t: xEnd } : row)) },
-    transform: [{ fold: pKeys, as: ['percentile', 'v'] }],
-    name: `data_latency_${i}`,
-    mark: { type: 'line', interpolate: 'step-after' },
-    encoding: {
-      x: xEncoding(axis),
-      y: { field: 'v', type: 'quantitative', ...logLatencyAxis(latency.flatMap((row) => pKeys.map((k) => row[k]).filter((v): v is number => typeof v === 'number')), 160, 6, true) },
-      stroke: {
-        field: 'percentile',
-        type: 'nominal',
-        scale: { domain: pKeys, range: [COLORS.p99, COLORS.p95, COLORS.p50] },
-        legend: keyedLegend('percentile (ms)', PERCENTILES, { symbolType: 'stroke' }),
-      },
-    },
-  };
+    latency,
+    `data_latency_${i}`,
+  );
   return [ratePanel, latencyPanel, ...firstBytePanel(ctx, r, i)];
 }
 
@@ -173,29 +156,36 @@ function firstBytePanel(ctx: ChartContext, r: RevisionData, i: number): Spec[] {
   for (let b = 0; b < axis.buckets; b++) {
     if (Number.isFinite(p50[b]!)) rows.push({ t: xOf(axis, b), p50: val(p50[b]!, 1), p95: val(p95[b]!, 1), p99: val(p99[b]!, 1) });
   }
+  const every = axis.bucketSeconds <= 1 ? 'of each second' : `per second, highest in each ${bucketLabel(axis)} bucket (an upper bound)`;
+  return [percentilePanel(ctx, `${revisionTitle(ctx, r)}: first byte of streamed 200s, percentiles ${every}`, rows, `data_first_byte_${i}`)];
+}
+
+/** Percentile lines (p50, p95, p99 in ms, on a log axis) of `rows`, one per bucket with a value. */
+function percentilePanel(ctx: ChartContext, title: string, rows: Row[], name: string): Spec {
+  const { axis } = ctx;
   const pKeys = Object.keys(PERCENTILES);
   const xEnd = xAt(axis, axis.durationSeconds);
-  return [
-    {
-      title: `${revisionTitle(ctx, r)}: first byte of streamed 200s, percentiles ${axis.bucketSeconds <= 1 ? 'of each second' : `per second, highest in each ${bucketLabel(axis)} bucket (an upper bound)`}`,
-      width: WIDTH,
-      height: 160,
-      data: { values: breakGaps(rows, pKeys, xOf(axis, 1), xOf(axis, 1)).map((row) => ((row['t'] as number) > xEnd ? { ...row, t: xEnd } : row)) },
-      transform: [{ fold: pKeys, as: ['percentile', 'v'] }],
-      name: `data_first_byte_${i}`,
-      mark: { type: 'line', interpolate: 'step-after' },
-      encoding: {
-        x: xEncoding(axis),
-        y: { field: 'v', type: 'quantitative', ...logLatencyAxis(rows.flatMap((row) => pKeys.map((k) => row[k]).filter((v): v is number => typeof v === 'number')), 160, 6, true) },
-        stroke: {
-          field: 'percentile',
-          type: 'nominal',
-          scale: { domain: pKeys, range: [COLORS.p99, COLORS.p95, COLORS.p50] },
-          legend: keyedLegend('percentile (ms)', PERCENTILES, { symbolType: 'stroke' }),
-        },
+  return {
+    title,
+    width: WIDTH,
+    height: 160,
+    // Seconds without a 200 leave a gap rather than a line across it; the last step is held to
+    // the run's end, not a whole step past it when the run ends inside its last bucket.
+    data: { values: breakGaps(rows, pKeys, xOf(axis, 1), xOf(axis, 1)).map((row) => ((row['t'] as number) > xEnd ? { ...row, t: xEnd } : row)) },
+    transform: [{ fold: pKeys, as: ['percentile', 'v'] }],
+    name,
+    mark: { type: 'line', interpolate: 'step-after' },
+    encoding: {
+      x: xEncoding(axis),
+      y: { field: 'v', type: 'quantitative', ...logLatencyAxis(rows.flatMap((row) => pKeys.map((k) => row[k]).filter((v): v is number => typeof v === 'number')), 160, 6, true) },
+      stroke: {
+        field: 'percentile',
+        type: 'nominal',
+        scale: { domain: pKeys, range: [COLORS.p99, COLORS.p95, COLORS.p50] },
+        legend: keyedLegend('percentile (ms)', PERCENTILES, { symbolType: 'stroke' }),
       },
     },
-  ];
+  };
 }
 
 export function requestsChart(ctx: ChartContext): Chart | undefined {
