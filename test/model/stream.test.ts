@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildReport } from '../../src/output/report/index.js';
+import { buildReport, loadRunData, reportCharts } from '../../src/output/report/index.js';
 import type { RunSettings } from '../../src/output/settings.js';
 import type { RunSummary } from '../../src/output/summary.js';
 import { textSummary } from '../../src/output/text-summary.js';
@@ -187,6 +187,20 @@ describe('a streamed response and the timeout handlers', () => {
     const plainHtml = readFileSync(join(plain, 'report.html'), 'utf8');
     expect(plainHtml).not.toContain('first byte p99');
     expect(plainHtml).not.toContain('response written (app.stream)');
+  });
+
+  it('on a report grid coarser than 1 s the first-byte panel and the chart\'s subtitle say its values are per-second highs (an upper bound)', () => {
+    const value = { ...scenario({ stream: { firstByte: '800ms', interval: '50ms' } }), duration: '3h' };
+    const out = join(mkdtempSync(join(tmpdir(), 'knsim-stream-')), 'run');
+    runWorld(scenarioFromValue(value, 'llm.yaml').world, { outDir: out, trace: { mode: 'none' } });
+    const c = reportCharts(loadRunData(out)).charts.find((x) => x.id === 'requests')!;
+    const spec = c.spec as { title: { subtitle: string[] }; vconcat: Array<{ title: string }> };
+    expect(spec.vconcat.map((p) => p.title)).toEqual([
+      'llm-00001: completions per second (mean over each 10 s bucket)',
+      'llm-00001: latency of successful (200) requests, percentiles of all 200s in each 10 s bucket',
+      'llm-00001: first byte of streamed 200s, percentiles per second, highest in each 10 s bucket (an upper bound)',
+    ]);
+    expect(spec.title.subtitle[1]).toBe("Shown in 10 s buckets (rates are bucket averages; percentiles are of all the 200s completed in the bucket, the first byte's the highest per-second value).");
   });
 
   it('first_byte_p99_ms: the sweep metric and expectation; none without a stream; the tuner refuses it where no run could have it', () => {

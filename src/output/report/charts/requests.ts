@@ -204,7 +204,9 @@ export function requestsChart(ctx: ChartContext): Chart | undefined {
       'Requests and latency',
       withLines(`Completions per second by outcome, cold-start requests in orange; latency percentiles of 200 responses, by completion time.${aggregationNote(
         ctx.axis,
-        ctx.run.files.latencyBuckets ? 'rates are bucket averages; percentiles are of all the 200s completed in the bucket' : 'rates are bucket averages, percentiles the highest per-second value',
+        ctx.run.files.latencyBuckets
+          ? `rates are bucket averages; percentiles are of all the 200s completed in the bucket${streams ? ', the first byte\'s the highest per-second value' : ''}`
+          : 'rates are bucket averages, percentiles the highest per-second value',
       )}`, note),
       { vconcat: shown.flatMap((r, i) => panels(ctx, r, i)), resolve: { scale: { fill: 'shared', stroke: 'shared' } } },
     ),
