@@ -581,9 +581,8 @@ export class RunOutputs implements RecordSink {
     for (const s of all) latency.add(s.allLatency());
     const overallLatency = latency.summary();
     // The first byte over the revisions that stream (absent when none does).
-    const streamed = all.filter((s) => s.firstByte !== undefined);
     let firstByte: LatencyHistogram | undefined;
-    for (const s of streamed) (firstByte ??= new LatencyHistogram()).add(s.firstByte!);
+    for (const s of all) if (s.firstByte !== undefined) (firstByte ??= new LatencyHistogram()).add(s.firstByte);
     const counts: RequestCounts = emptyCounts();
     for (const r of revisions) {
       for (const k of ['total', 'ok', 'status503', 'status504', 'clientTimeouts', 'noRoute'] as const) counts[k] += r.requests[k];
