@@ -138,7 +138,9 @@ export class RunOutputs implements RecordSink {
         this.timeseries = new CsvWriter(join(out, 'timeseries.csv'), options.resourceColumns === true ? [...TIMESERIES_HEADER, ...RESOURCE_COLUMNS_HEADER] : TIMESERIES_HEADER);
         const series = options.badGatewayColumn === true ? requestSeriesHeader502() : REQUEST_SERIES_HEADER;
         this.requestSeries = new CsvWriter(join(out, 'requests-per-second.csv'), options.firstByteColumn === true ? [...series, ...FIRST_BYTE_SERIES_COLUMNS] : series);
-        if (this.bucketSeconds > 1) this.latencyBuckets = new CsvWriter(join(out, 'latency-buckets.csv'), LATENCY_BUCKETS_HEADER);
+        if (this.bucketSeconds > 1) {
+          this.latencyBuckets = new CsvWriter(join(out, 'latency-buckets.csv'), options.firstByteColumn === true ? [...LATENCY_BUCKETS_HEADER, ...FIRST_BYTE_SERIES_COLUMNS] : LATENCY_BUCKETS_HEADER);
+        }
       }
     }
   }
@@ -203,8 +205,9 @@ export class RunOutputs implements RecordSink {
       // "All" is cold + warm, merged when the summary is built.
       (r.cold ? s.coldLatency : s.warmLatency).recordMicros(us);
       const fb = r.firstByteSeconds;
-      if (fb !== undefined && fb >= 0) (s.firstByte ??= new LatencyHistogram()).recordMicros(microsOf(fb));
-      if (this.latencyBuckets !== undefined) this.bucketLatency(acc, r.end, us);
+      const fbUs = fb !== undefined && fb >= 0 ? microsOf(fb) : -1;
+      if (fbUs >= 0) (s.firstByte ??= new LatencyHistogram()).recordMicros(fbUs);
+      if (this.latencyBuckets !== undefined) this.bucketLatency(acc, r.end, us, fbUs);
     }
     if (r.cold) s.cold++;
     if (this.requestSeries !== undefined) {
@@ -220,8 +223,8 @@ export class RunOutputs implements RecordSink {
     if (this.requests !== undefined) this.traceRequest(r, r.end - r.arrival);
   }
 
-  /** Adds a 200 to its bucket (by completion time; completions come in time order). */
-  private bucketLatency(acc: RevisionAccumulator, end: number, us: number): void {
+  /** Adds a 200 to its bucket (by completion time; completions come in time order), with its first byte (µs; −1: not streamed). */
+  private bucketLatency(acc: RevisionAccumulator, end: number, us: number, firstByteUs: number): void {
     let b = acc.bucket;
     // Inside the bucket's sure range the index is the same: no division per request.
     if (b === undefined || !(end >= b.sureFrom && end <= b.sureTo)) {
@@ -231,7 +234,7 @@ export class RunOutputs implements RecordSink {
       // bucket, as requests-per-second.csv counts it: not to a bucket that starts when the run ends.
       const endAt = this.options.endSeconds;
       if (endAt !== undefined && index > 0 && index * B >= endAt - 1e-9 * B) index = Math.max(0, Math.ceil(endAt / B - 1e-9) - 1);
-      if (b === undefined) b = acc.bucket = { index, sureFrom: 0, sureTo: -1, latency: new LatencyHistogram() };
+      if (b === undefined) b = acc.bucket = { index, sureFrom: 0, sureTo: -1, latency: new LatencyHistogram(), firstByte: undefined };
       else if (b.index !== index) {
         this.flushBucket(acc);
         b.index = index;
@@ -244,6 +247,7 @@ export class RunOutputs implements RecordSink {
       b.sureTo = ok ? to : Number.NEGATIVE_INFINITY;
     }
     b.latency.recordMicros(us);
+    if (firstByteUs >= 0) (b.firstByte ??= new LatencyHistogram()).recordMicros(firstByteUs);
   }
 
   private flushBucket(acc: RevisionAccumulator): void {
@@ -265,6 +269,16 @@ export class RunOutputs implements RecordSink {
     for (const p of h.percentilesMs(PERCENTILE_COLUMNS)) {
       w.comma();
       w.measure(p);
+    }
+    if (this.options.firstByteColumn === true) {
+      // first_byte_p50_ms, …: of the bucket's streamed 200s, empty cells when it had none.
+      const f = b.firstByte;
+      const ps = f !== undefined && f.count > 0 ? f.percentilesMs(PERCENTILE_COLUMNS) : undefined;
+      for (let k = 0; k < PERCENTILE_COLUMNS.length; k++) {
+        w.comma();
+        if (ps !== undefined) w.measure(ps[k]!);
+      }
+      f?.reset();
     }
     w.endRow();
     h.reset();
@@ -655,7 +669,7 @@ interface RevisionAccumulator {
   /** Only while requests-per-second.csv is written. */
   window: SecondWindow | undefined;
   /** The 200s of the current report bucket; only while latency-buckets.csv is written. */
-  bucket: { index: number; sureFrom: number; sureTo: number; latency: LatencyHistogram } | undefined;
+  bucket: { index: number; sureFrom: number; sureTo: number; latency: LatencyHistogram; firstByte: LatencyHistogram | undefined } | undefined;
   /** The last rows written to timeseries.csv and autoscaler.csv. */
   timeseriesRow: TimeseriesRow | undefined;
   decisionRow: DecisionRow | undefined;

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -76,59 +76,100 @@ describe('per-second charts put each second at the time it describes', () => {
   });
 });
 
+/** A long run of `svc` (lognormal 50 ms median, 6 RPS): its report has 5 s buckets. */
+function longRun(name: string, duration: string, app: Record<string, unknown>): string {
+  const { world } = scenarioFromValue(
+    {
+      name,
+      duration,
+      services: [
+        {
+          manifest: {
+            apiVersion: 'serving.knative.dev/v1',
+            kind: 'Service',
+            metadata: { name: 'svc' },
+            spec: { template: { spec: { containerConcurrency: 4, containers: [{ image: 'app' }] } } },
+          },
+          initialPods: 2,
+          app: { serviceTime: { dist: 'lognormal', median: '50ms', p99: '400ms' }, ...app },
+        },
+      ],
+      clients: [{ name: 'c', service: 'svc', start: '0s', end: duration, open: { rps: 6 } }],
+    },
+    `${name}.yaml`,
+  );
+  const dir = join(mkdtempSync(join(tmpdir(), 'knsim-long-')), name);
+  runWorld(world, { outDir: dir, trace: { mode: 'full' } });
+  return dir;
+}
+
+/**
+ * Each bucket row the chart draws in `data` against the nearest-rank percentiles of requests.csv's
+ * `column` over the 200s completed in that 5 s bucket; returns how many rows were compared.
+ */
+function compareBuckets(dir: string, all: Row[], column: string): number {
+  // breakGaps holds a level one more step before a gap: that copy is not a bucket's own row.
+  const rows = all.filter((r, i) => r['p99'] !== null && !(i > 0 && all[i - 1]!['p99'] === r['p99'] && all[i - 1]!['p50'] === r['p50'] && (i === all.length - 1 || all[i + 1]!['p99'] === null)));
+  // The 200s of each bucket, by completion time, from requests.csv.
+  const byBucket = new Map<number, number[]>();
+  for (const q of csv(dir, 'requests.csv')) {
+    if (q['status'] !== '200') continue;
+    const b = Math.floor(Number(q['end_s']) / 5 + 1e-9);
+    const l = byBucket.get(b) ?? [];
+    l.push(Number(q[column]));
+    byBucket.set(b, l);
+  }
+  const rank = (sorted: number[], p: number): number => sorted[Math.max(1, Math.ceil((p / 100) * sorted.length)) - 1]!;
+  let compared = 0;
+  for (const r of rows) {
+    const b = Math.round((r['t']! * 60) / 5);
+    const l = byBucket.get(b)!.sort((x, y) => x - y);
+    for (const [key, p] of [['p50', 50], ['p95', 95], ['p99', 99]] as const) {
+      const exact = rank(l, p);
+      // 3 significant digits, then the chart's 0.1 ms rounding.
+      expect(Math.abs(r[key]! - exact), `bucket ${b} ${key}`).toBeLessThanOrEqual(exact * 2e-3 + 0.051);
+    }
+    compared++;
+  }
+  return compared;
+}
+
 describe('latency chart of a long run', () => {
   it('plots, per bucket, the percentiles of all the 200s completed in it (requests.csv), within HDR precision', () => {
-    const { world } = scenarioFromValue(
-      {
-        name: 'two-hours',
-        duration: '2h',
-        services: [
-          {
-            manifest: {
-              apiVersion: 'serving.knative.dev/v1',
-              kind: 'Service',
-              metadata: { name: 'svc' },
-              spec: { template: { spec: { containerConcurrency: 4, containers: [{ image: 'app' }] } } },
-            },
-            initialPods: 2,
-            app: { serviceTime: { dist: 'lognormal', median: '50ms', p99: '400ms' } },
-          },
-        ],
-        clients: [{ name: 'c', service: 'svc', start: '0s', end: '2h', open: { rps: 6 } }],
-      },
-      'two-hours.yaml',
-    );
-    const dir = join(mkdtempSync(join(tmpdir(), 'knsim-long-')), 'long');
-    runWorld(world, { outDir: dir, trace: { mode: 'full' } });
+    const dir = longRun('two-hours', '2h', {});
     const { spec, axis } = chartsOf(dir);
     expect(axis.bucketSeconds).toBe(5);
     const s = spec('requests');
     expect(JSON.stringify(s)).toContain('percentiles of all 200s in each 5 s bucket');
-    // breakGaps holds a level one more step before a gap: that copy is not a bucket's own row.
-    const all = dataOf(s, 'data_latency_0');
-    const rows = all.filter((r, i) => r['p99'] !== null && !(i > 0 && all[i - 1]!['p99'] === r['p99'] && all[i - 1]!['p50'] === r['p50'] && (i === all.length - 1 || all[i + 1]!['p99'] === null)));
-    // The 200s of each bucket, by completion time, from requests.csv.
-    const byBucket = new Map<number, number[]>();
-    for (const q of csv(dir, 'requests.csv')) {
-      if (q['status'] !== '200') continue;
-      const b = Math.floor(Number(q['end_s']) / 5 + 1e-9);
-      const l = byBucket.get(b) ?? [];
-      l.push(Number(q['latency_ms']));
-      byBucket.set(b, l);
-    }
-    const rank = (sorted: number[], p: number): number => sorted[Math.max(1, Math.ceil((p / 100) * sorted.length)) - 1]!;
-    let compared = 0;
-    for (const r of rows) {
-      const b = Math.round((r['t']! * 60) / 5);
-      const l = byBucket.get(b)!.sort((x, y) => x - y);
-      for (const [key, p] of [['p50', 50], ['p95', 95], ['p99', 99]] as const) {
-        const exact = rank(l, p);
-        // 3 significant digits, then the chart's 0.1 ms rounding.
-        expect(Math.abs(r[key]! - exact), `bucket ${b} ${key}`).toBeLessThanOrEqual(exact * 2e-3 + 0.051);
-      }
-      compared++;
-    }
-    expect(compared).toBeGreaterThan(1400);
+    expect(compareBuckets(dir, dataOf(s, 'data_latency_0'), 'latency_ms')).toBeGreaterThan(1400);
+    expect(readFileSync(join(dir, 'latency-buckets.csv'), 'utf8').split('\n')[0]).toBe('start_s,bucket_s,service,revision,ok,p50_ms,p95_ms,p99_ms');
+  });
+
+  it('a streaming app: the first-byte panel plots, per bucket, the percentiles of all its streamed 200s (latency-buckets.csv, requests.csv)', () => {
+    const dir = longRun('streamed-hour', '1h', { stream: { firstByte: '20ms', interval: '10ms' } });
+    const { spec, axis } = chartsOf(dir);
+    expect(axis.bucketSeconds).toBe(5);
+    const s = spec('requests');
+    const text = JSON.stringify(s);
+    expect(text).toContain('svc-00001: first byte of streamed 200s, percentiles of all streamed 200s in each 5 s bucket');
+    expect(text).not.toContain('upper bound');
+    expect(text).not.toContain('highest per-second');
+    const lb = csv(dir, 'latency-buckets.csv');
+    expect(Object.keys(lb[0]!).slice(-3)).toEqual(['first_byte_p50_ms', 'first_byte_p95_ms', 'first_byte_p99_ms']);
+    // Every 200 streams here, and a first byte comes no later than its response's end.
+    for (const row of lb) for (const p of [50, 95, 99]) expect(Number(row[`first_byte_p${p}_ms`])).toBeLessThanOrEqual(Number(row[`p${p}_ms`]));
+    const drawn = dataOf(s, 'data_first_byte_0');
+    expect(compareBuckets(dir, drawn, 'first_byte_ms')).toBeGreaterThan(700);
+    // Lower than the latency: the panel is not the latency panel again.
+    expect(Math.max(...drawn.map((r) => r['p50'] ?? 0))).toBeLessThan(Math.max(...dataOf(s, 'data_latency_0').map((r) => r['p50'] ?? 0)));
+    // The same run's latency-buckets.csv without its first-byte columns (as an older knsim wrote it):
+    // the panel falls back to the per-second highs, and its title and the subtitle say so.
+    const file = join(dir, 'latency-buckets.csv');
+    writeFileSync(file, readFileSync(file, 'utf8').split('\n').map((l) => l.split(',').slice(0, 8).join(',')).join('\n'));
+    const old = JSON.stringify(chartsOf(dir).spec('requests'));
+    expect(old).toContain('svc-00001: first byte of streamed 200s, percentiles per second, highest in each 5 s bucket (an upper bound)');
+    expect(old).toContain("percentiles are of all the 200s completed in the bucket, the first byte's the highest per-second value");
+    expect(old).toContain('svc-00001: latency of successful (200) requests, percentiles of all 200s in each 5 s bucket');
   });
 });
 

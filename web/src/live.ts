@@ -75,7 +75,7 @@ function emptyRevision(service: string, revision: string, settings: RunSettings)
     decisions: { time: [], target: [], readyPods: [], observedStable: [], observedPanic: [], desired: [], want: [], inPanic: [], valid: [] },
     requests: { time: [], completed: [], ok: [], status503: [], status504: [], clientTimeouts: [], status502: [], cold: [], p50: [], p95: [], p99: [], fbP50: [], fbP95: [], fbP99: [] },
     pods: { time: [], pod: [], event: [] },
-    latencyBuckets: { start: [], bucketSeconds: [], p50: [], p95: [], p99: [] },
+    latencyBuckets: { start: [], bucketSeconds: [], p50: [], p95: [], p99: [], fbP50: [], fbP95: [], fbP99: [] },
     cdf: { all: [], cold: [], warm: [], firstByte: [] },
   };
 }

@@ -57,6 +57,10 @@ export interface LatencyBucketData {
   p50: number[];
   p95: number[];
   p99: number[];
+  /** The same percentiles of the bucket's streamed 200s' first bytes (app.stream); NaN where none, and in every row of a run without streams. */
+  fbP50: number[];
+  fbP95: number[];
+  fbP99: number[];
 }
 
 /** requests-per-second.csv of one revision: completions in the second ending at `time` (rows only for seconds with completions). */
@@ -141,7 +145,13 @@ const REQUESTS: ColumnMap<RequestSeriesData> = {
   fbP99: { column: 'first_byte_p99_ms', rule: MEASURE, optional: true },
 };
 const PODS: ColumnMap<PodEventData> = { time: TIME, pod: { column: 'pod', cell: (v) => v }, event: { column: 'event', cell: (v) => v } };
-const LATENCY_BUCKETS: ColumnMap<LatencyBucketData> = { start: n('start_s', 'time'), bucketSeconds: n('bucket_s', POSITIVE), p50: n('p50_ms', MEASURE), p95: n('p95_ms', MEASURE), p99: n('p99_ms', MEASURE) };
+const LATENCY_BUCKETS: ColumnMap<LatencyBucketData> = {
+  start: n('start_s', 'time'), bucketSeconds: n('bucket_s', POSITIVE), p50: n('p50_ms', MEASURE), p95: n('p95_ms', MEASURE), p99: n('p99_ms', MEASURE),
+  // Runs where nothing streams have no first-byte columns.
+  fbP50: { column: 'first_byte_p50_ms', rule: MEASURE, optional: true },
+  fbP95: { column: 'first_byte_p95_ms', rule: MEASURE, optional: true },
+  fbP99: { column: 'first_byte_p99_ms', rule: MEASURE, optional: true },
+};
 
 /** A series with no rows yet: an empty array per field of the map. */
 function empty<T>(map: ColumnMap<T>): T {

@@ -18,26 +18,37 @@ const PERCENTILES = { p99: 'p99', p95: 'p95', p50: 'p50 (median)' };
  */
 const windowStart = (t: number): number => Math.ceil(t - 1e-9) - 1;
 
+type Triple = [Float64Array, Float64Array, Float64Array];
+
 /**
- * Latency percentiles per bucket: each second's own on a 1 s grid; on a coarser grid those
- * of all the bucket's 200s, from latency-buckets.csv when the run wrote it for this grid.
+ * Percentiles per bucket, of the latency or (`firstByte`) of the streamed 200s' first byte: each
+ * second's own on a 1 s grid; on a coarser grid those of all the bucket's 200s, from
+ * latency-buckets.csv when the run wrote it for this grid (with first-byte columns, for those).
  * Without it, the highest per-second value stands in (an upper bound, said so in the title).
  */
-function latencySeries(axis: TimeAxis, r: RevisionData): { p: [Float64Array, Float64Array, Float64Array]; exact: boolean } {
+function percentileSeries(axis: TimeAxis, r: RevisionData, firstByte: boolean): { p: Triple; exact: boolean } {
   const lb = r.latencyBuckets;
-  if (axis.bucketSeconds > 1 && lb.start.length > 0 && lb.bucketSeconds.every((w) => w === axis.bucketSeconds)) {
-    const p = [0, 1, 2].map(() => new Float64Array(axis.buckets).fill(Number.NaN)) as [Float64Array, Float64Array, Float64Array];
+  const exactCols = firstByte ? [lb.fbP50, lb.fbP95, lb.fbP99] : [lb.p50, lb.p95, lb.p99];
+  // A run without first-byte columns reads them as NaN in every row.
+  const hasCols = !firstByte || lb.fbP99.some((v) => Number.isFinite(v));
+  if (axis.bucketSeconds > 1 && lb.start.length > 0 && hasCols && lb.bucketSeconds.every((w) => w === axis.bucketSeconds)) {
+    const p = [0, 1, 2].map(() => new Float64Array(axis.buckets).fill(Number.NaN)) as Triple;
     for (let k = 0; k < lb.start.length; k++) {
       const b = bucketOf(axis, lb.start[k]!);
-      p[0][b] = lb.p50[k]!;
-      p[1][b] = lb.p95[k]!;
-      p[2][b] = lb.p99[k]!;
+      for (let j = 0; j < 3; j++) p[j]![b] = exactCols[j]![k]!;
     }
     return { p, exact: true };
   }
   const q = r.requests;
   const shifted = q.time.map(windowStart);
-  return { p: [q.p50, q.p95, q.p99].map((v) => bucketMax(axis, shifted, v)) as [Float64Array, Float64Array, Float64Array], exact: axis.bucketSeconds <= 1 };
+  const cols = firstByte ? [q.fbP50, q.fbP95, q.fbP99] : [q.p50, q.p95, q.p99];
+  return { p: cols.map((v) => bucketMax(axis, shifted, v)) as Triple, exact: axis.bucketSeconds <= 1 };
+}
+
+/** What a percentile panel's values are, for its title. */
+function percentilesOf(axis: TimeAxis, exact: boolean, what: string): string {
+  if (axis.bucketSeconds <= 1) return 'of each second';
+  return exact ? `of all ${what} in each ${bucketLabel(axis)} bucket` : `per second, highest in each ${bucketLabel(axis)} bucket (an upper bound)`;
 }
 
 /**
@@ -70,7 +81,7 @@ function panels(ctx: ChartContext, r: RevisionData, i: number): Spec[] {
   const with502 = e2!.some((v) => v > 0);
   const statusKeys = with502 ? STATUS_KEYS_502 : STATUS_KEYS;
   const outcomes = with502 ? OUTCOMES_502 : OUTCOMES;
-  const { p: [p50, p95, p99], exact } = latencySeries(axis, r);
+  const { p: [p50, p95, p99], exact } = percentileSeries(axis, r, false);
   const rates: Spec[] = [];
   const latency: Row[] = [];
   const coldMarks: Spec[] = [];
@@ -132,9 +143,7 @@ function panels(ctx: ChartContext, r: RevisionData, i: number): Spec[] {
   };
   const latencyPanel = percentilePanel(
     ctx,
-    `${title}: latency of successful (200) requests, percentiles ${
-      axis.bucketSeconds <= 1 ? 'of each second' : exact ? `of all 200s in each ${bucketLabel(axis)} bucket` : `per second, highest in each ${bucketLabel(axis)} bucket (an upper bound)`
-    }`,
+    `${title}: latency of successful (200) requests, percentiles ${percentilesOf(axis, exact, '200s')}`,
     latency,
     `data_latency_${i}`,
   );
@@ -143,21 +152,19 @@ function panels(ctx: ChartContext, r: RevisionData, i: number): Spec[] {
 
 /**
  * For a revision that streams (app.stream): the first byte of its 200s, percentiles of each second
- * (requests-per-second.csv's first_byte columns); on a coarser grid the highest per-second value in
- * each bucket, an upper bound. None for a revision that writes its responses whole.
+ * (requests-per-second.csv's first_byte columns), or on a coarser grid of each bucket (latency-buckets.csv's).
+ * None for a revision that writes its responses whole.
  */
 function firstBytePanel(ctx: ChartContext, r: RevisionData, i: number): Spec[] {
   const { axis } = ctx;
   const q = r.requests;
   if (q.fbP99.length !== q.time.length || !q.fbP99.some((v) => Number.isFinite(v))) return [];
-  const shifted = q.time.map(windowStart);
-  const [p50, p95, p99] = [q.fbP50, q.fbP95, q.fbP99].map((v) => bucketMax(axis, shifted, v)) as [Float64Array, Float64Array, Float64Array];
+  const { p: [p50, p95, p99], exact } = percentileSeries(axis, r, true);
   const rows: Row[] = [];
   for (let b = 0; b < axis.buckets; b++) {
     if (Number.isFinite(p50[b]!)) rows.push({ t: xOf(axis, b), p50: val(p50[b]!, 1), p95: val(p95[b]!, 1), p99: val(p99[b]!, 1) });
   }
-  const every = axis.bucketSeconds <= 1 ? 'of each second' : `per second, highest in each ${bucketLabel(axis)} bucket (an upper bound)`;
-  return [percentilePanel(ctx, `${revisionTitle(ctx, r)}: first byte of streamed 200s, percentiles ${every}`, rows, `data_first_byte_${i}`)];
+  return [percentilePanel(ctx, `${revisionTitle(ctx, r)}: first byte of streamed 200s, percentiles ${percentilesOf(axis, exact, 'streamed 200s')}`, rows, `data_first_byte_${i}`)];
 }
 
 /** Percentile lines (p50, p95, p99 in ms, on a log axis) of `rows`, one per bucket with a value. */
@@ -192,7 +199,10 @@ export function requestsChart(ctx: ChartContext): Chart | undefined {
   const revs = ctx.run.revisions.filter((r) => r.requests.time.length > 0);
   if (revs.length === 0) return undefined;
   const { shown, note } = busiest(ctx.run, revs, (r) => [r], 'revisions');
-  const streams = shown.some((r) => r.requests.fbP99.some((v) => Number.isFinite(v)));
+  const streaming = shown.filter((r) => r.requests.fbP99.some((v) => Number.isFinite(v)));
+  const streams = streaming.length > 0;
+  // A run from a knsim whose latency-buckets.csv had no first-byte columns: those panels show per-second highs.
+  const firstByteHighs = streaming.some((r) => !r.latencyBuckets.fbP99.some((v) => Number.isFinite(v)));
   return {
     id: 'requests',
     heading: 'Requests and latency',
@@ -205,7 +215,7 @@ export function requestsChart(ctx: ChartContext): Chart | undefined {
       withLines(`Completions per second by outcome, cold-start requests in orange; latency percentiles of 200 responses, by completion time.${aggregationNote(
         ctx.axis,
         ctx.run.files.latencyBuckets
-          ? `rates are bucket averages; percentiles are of all the 200s completed in the bucket${streams ? ', the first byte\'s the highest per-second value' : ''}`
+          ? `rates are bucket averages; percentiles are of all the 200s completed in the bucket${firstByteHighs ? ', the first byte\'s the highest per-second value' : ''}`
           : 'rates are bucket averages, percentiles the highest per-second value',
       )}`, note),
       { vconcat: shown.flatMap((r, i) => panels(ctx, r, i)), resolve: { scale: { fill: 'shared', stroke: 'shared' } } },
