@@ -104,8 +104,10 @@ export class Pod {
     /** The container is waiting for an image (ErrImagePull / ImagePullBackOff), for the revision's status. */
     waitingReason: '' as '' | 'ErrImagePull' | 'ImagePullBackOff',
   };
-  /** Requests inside the breaker, kept only when a crash may have to fail them. */
+  /** Requests inside the breaker, kept only when a crash may have to fail them or a shutdown close them (WebSocket sessions). */
   private readonly active: ActiveRequests | undefined;
+  /** The revision has injected faults: only then can its container be down, slow or hung. */
+  private readonly faulty: boolean;
   /** CPU and memory, only for revisions that model them (pod-resources.ts); set when its containers start. */
   res: PodResources | undefined = undefined;
   /** The node it is bound to, only when the scenario has node pools (cluster.ts). */
@@ -124,7 +126,8 @@ export class Pod {
   ) {
     this.cc = revision.spec.containerConcurrency;
     this.maxInFlight = this.cc > 0 ? this.cc * (1 + QUEUE_DEPTH_FACTOR) : Number.POSITIVE_INFINITY;
-    this.active = revision.hasFaults ? new ActiveRequests() : undefined;
+    this.faulty = revision.hasFaults;
+    this.active = this.faulty || revision.webSocket ? new ActiveRequests() : undefined;
   }
 
   /** Requests waiting for a container slot. */
@@ -145,7 +148,7 @@ export class Pod {
       this.revision.world.finish(req, STATUS_OVERLOADED, now);
       return;
     }
-    if (this.active !== undefined && !(this.fault.appReadyAt <= now)) {
+    if (this.faulty && !(this.fault.appReadyAt <= now)) {
       // Ready as its restarted container runs, before the app listens: the queue-proxy's proxy
       // cannot connect (refused, not retried: only dial timeouts are) and answers 502 at once.
       this.stats!.in(now, proxied);
@@ -174,7 +177,7 @@ export class Pod {
     req.serviceStart = now;
     // Only revisions with faults can slow down or hang. A slowdown stretches the service time
     // here (kept on the request, so a stall knows what is left); the CPU model stretches its own wait.
-    if (this.active !== undefined) {
+    if (this.faulty) {
       if (this.res === undefined || !this.res.modelsWork) req.serviceTime *= this.slowdown;
       if (this.fault.hung) {
         this.stall(req, now, req.serviceTime);
@@ -182,7 +185,7 @@ export class Pod {
       }
     }
     // A streamed response's timeouts, timed again now that its writes have times.
-    if (this.revision.stream !== undefined) this.revision.streamDeadline(req, now, this.active !== undefined ? this.slowdown : 1);
+    if (this.revision.stream !== undefined) this.revision.streamDeadline(req, now, this.faulty ? this.slowdown : 1);
     if (this.res !== undefined && this.res.start(req, now)) return;
     const end = now + req.serviceTime;
     // One event either way: the response, or the timeout that cuts it off.
@@ -252,7 +255,7 @@ export class Pod {
     if (executing) {
       this.executing--;
       // A container that is gone (faults) starts nothing waiting.
-      if (this.queue.length > 0 && (this.active === undefined || this.fault.containerUp)) this.startNext(now);
+      if (this.queue.length > 0 && (!this.faulty || this.fault.containerUp)) this.startNext(now);
     }
     if (this.phase === 'Terminating') this.revision.maybeGone(this, now);
   }
@@ -271,6 +274,24 @@ export class Pod {
   failAll(status: number, now: number): void {
     if (this.active === undefined) return;
     for (const req of this.active.toArray()) this.revision.world.finish(req, status, now);
+  }
+
+  /**
+   * The app of a revision whose requests are WebSocket sessions gets SIGTERM (its pod's drain is
+   * over) and closes them: each session still open ends now, with a close frame after its 200
+   * (`closedAtShutdown`), and each request still waiting in the queue-proxy gets 502, the app no
+   * longer accepting connections.
+   */
+  closeSessions(now: number): void {
+    const world = this.revision.world;
+    const held = this.active!.toArray();
+    // The waiting ones first: a closed session frees its slot, which must not start one of them.
+    for (const req of held) if (req.phase !== Phase.Executing) world.finish(req, STATUS_BAD_GATEWAY, now);
+    for (const req of held) {
+      if (req.phase !== Phase.Executing) continue;
+      req.closedAtShutdown = true;
+      world.finish(req, STATUS_OK, now);
+    }
   }
 
   /** The queue-proxy's latest 1 s report at `now`, which is what a scrape reads. */

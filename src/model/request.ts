@@ -69,6 +69,8 @@ export class Request {
   clientDeadline = Number.POSITIVE_INFINITY;
   /** For a revision that streams: when the app writes the response's first byte (set as its work starts). */
   firstByteAt = Number.NaN;
+  /** A WebSocket session (app.webSocket) its app closed as its pod shut down, before the session's own end. */
+  closedAtShutdown = false;
   /** Position in the world's DeadlineSet while a timeout is watched for it; −1 otherwise. */
   deadlineIndex = -1;
   /**
@@ -128,6 +130,7 @@ export class Request {
     this.routedAt = Number.NaN;
     this.clientDeadline = Number.POSITIVE_INFINITY;
     this.firstByteAt = Number.NaN;
+    this.closedAtShutdown = false;
     this.deadlineIndex = -1;
     this.serviceTime = Number.NaN;
     this.routeU = Number.NaN;

@@ -154,6 +154,8 @@ export class Revision {
   readonly requestTimeoutSeconds: number;
   /** How the app writes a streamed response; undefined: all of it when done (then `requestTimeoutSeconds` bounds the request). */
   readonly stream: StreamSpec | undefined;
+  /** Its requests are WebSocket sessions (app.webSocket): the app closes those still open when it gets SIGTERM. */
+  readonly webSocket: boolean;
   private readonly timeouts: RequestTimeouts;
 
   /**
@@ -192,6 +194,7 @@ export class Revision {
     for (const t of [spec.responseStartTimeoutSeconds ?? 0, spec.idleTimeoutSeconds ?? 0]) if (t > 0 && t < timeout) timeout = t;
     this.requestTimeoutSeconds = timeout;
     this.stream = spec.stream;
+    this.webSocket = spec.webSocket === true;
     this.timeouts = { timeoutSeconds: spec.timeoutSeconds, responseStartTimeoutSeconds: spec.responseStartTimeoutSeconds, idleTimeoutSeconds: spec.idleTimeoutSeconds };
     this.drainSeconds = Math.min(world.spec.cluster.drainSeconds, Math.max(KUBELET_MIN_GRACE_SECONDS, spec.timeoutSeconds));
     const rnd = world.sim.random;
@@ -599,7 +602,11 @@ export class Revision {
   }
 
   private onDrained = (pod: Pod): void => {
-    if (pod.phase === 'Terminating') this.maybeGone(pod, this.world.sim.now);
+    if (pod.phase !== 'Terminating') return;
+    // The quiet period is over: the kubelet's preStop hook (the queue-proxy's /wait-for-drain)
+    // returns and the app gets SIGTERM; an app serving WebSocket sessions closes them then.
+    if (this.webSocket) pod.closeSessions(this.world.sim.now);
+    this.maybeGone(pod, this.world.sim.now);
   };
 
   /** A terminating pod goes away once drained and idle. */

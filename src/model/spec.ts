@@ -121,6 +121,11 @@ export interface RevisionSpec {
    * timeouts time; undefined: the app writes its whole response when done.
    */
   stream?: StreamSpec | undefined;
+  /**
+   * Its requests are WebSocket sessions (app.webSocket) of their service time: as a pod shuts down, its
+   * app closes the sessions still open when it gets SIGTERM, at the end of the queue-proxy's drain.
+   */
+  webSocket?: boolean | undefined;
   /** What the scheduler reads of a pod (all containers' requests); set only when the scenario has node pools. */
   podRequests?: PodResources | undefined;
   /**

@@ -38,6 +38,8 @@ export interface RequestRecord {
   podQueueSeconds: number;
   /** A 200 from an app that streams (app.stream): from sending to the response's first byte; NaN or absent otherwise. */
   firstByteSeconds?: number;
+  /** A 200 that was a WebSocket session (app.webSocket) its app closed as its pod shut down; absent or false otherwise. */
+  closedAtShutdown?: boolean;
 }
 
 /** One decider evaluation of a revision with the KPA's view after it: a row of autoscaler.csv. */

@@ -52,6 +52,11 @@ export interface RunOutputsOptions {
   badGatewayColumn?: boolean;
   /** requests.csv gets a last column, first_byte_ms (some revision streams its responses: app.stream). */
   firstByteColumn?: boolean;
+  /**
+   * Some revision serves WebSocket sessions (app.webSocket): requests.csv ends with closed_at_shutdown
+   * (1: a session its app closed as its pod shut down), and each revision's summary counts them.
+   */
+  webSocketColumn?: boolean;
   /** Where to write CSVs; undefined keeps only the in-memory aggregates (sweeps, tests). */
   outDir: string | undefined;
   /** The share of requests written to requests.csv: 0 (none), 1 (all) or a sampled fraction. */
@@ -130,7 +135,10 @@ export class RunOutputs implements RecordSink {
     this.accounting = options.cluster !== undefined ? new ClusterAccounting(options.cluster.cpuCostShare) : undefined;
     if (out !== undefined) {
       mkdirSync(out, { recursive: true });
-      if (this.sampleRate > 0) this.requests = new CsvWriter(join(out, 'requests.csv'), options.firstByteColumn === true ? [...REQUESTS_HEADER, 'first_byte_ms'] : REQUESTS_HEADER);
+      if (this.sampleRate > 0) {
+        const header = [...REQUESTS_HEADER, ...(options.firstByteColumn === true ? ['first_byte_ms'] : []), ...(options.webSocketColumn === true ? ['closed_at_shutdown'] : [])];
+        this.requests = new CsvWriter(join(out, 'requests.csv'), header);
+      }
       this.pods = new CsvWriter(join(out, 'pods.csv'), options.cluster !== undefined ? [...PODS_HEADER, 'node'] : PODS_HEADER);
       if (options.cluster !== undefined) this.nodesCsv = new CsvWriter(join(out, 'nodes.csv'), NODES_HEADER);
       if (options.series ?? true) {
@@ -163,7 +171,9 @@ export class RunOutputs implements RecordSink {
   private lookUp(service: string, revision: string): RevisionAccumulator {
     let a = this.find(service, revision);
     if (a === undefined) {
-      a = { stats: new RevisionStats(service, revision), window: undefined, bucket: undefined, timeseriesRow: undefined, decisionRow: undefined, nameCells: undefined, sameName: this.byRevision.get(revision), nextDecided: undefined, nextSampled: undefined };
+      const stats = new RevisionStats(service, revision);
+      if (this.options.webSocketColumn === true) stats.sessionsClosedAtShutdown = 0;
+      a = { stats, window: undefined, bucket: undefined, timeseriesRow: undefined, decisionRow: undefined, nameCells: undefined, sameName: this.byRevision.get(revision), nextDecided: undefined, nextSampled: undefined };
       this.byRevision.set(revision, a);
       this.accumulators.push(a);
     }
@@ -210,6 +220,7 @@ export class RunOutputs implements RecordSink {
       if (this.latencyBuckets !== undefined) this.bucketLatency(acc, r.end, us, fbUs);
     }
     if (r.cold) s.cold++;
+    if (r.closedAtShutdown === true) s.sessionsClosedAtShutdown = (s.sessionsClosedAtShutdown ?? 0) + 1;
     if (this.requestSeries !== undefined) {
       acc.window ??= new SecondWindow();
       acc.window.add(r);
@@ -356,6 +367,7 @@ export class RunOutputs implements RecordSink {
       w.comma();
       w.ms(r.firstByteSeconds ?? Number.NaN);
     }
+    if (this.options.webSocketColumn === true) w.text(r.closedAtShutdown === true ? ',1' : ',0');
     w.endRow();
   }
 
@@ -619,6 +631,7 @@ export class RunOutputs implements RecordSink {
         requests: counts,
         latencyMs: overallLatency,
         ...(firstByte !== undefined ? { firstByteMs: firstByte.summary() } : {}),
+        ...(this.options.webSocketColumn === true ? { sessionsClosedAtShutdown: revisions.reduce((a, r) => a + (r.sessionsClosedAtShutdown ?? 0), 0) } : {}),
         coldStartRequests: revisions.reduce((a, r) => a + r.coldStartRequests, 0),
         podSeconds: round3(revisions.reduce((a, r) => a + r.podSeconds, 0)),
         ...podHours(all),

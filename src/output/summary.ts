@@ -63,6 +63,11 @@ export interface RevisionSummary {
   latencyMs: LatencySummary;
   /** Time to first byte of the 200s (client-side), for a revision whose app streams its response (app.stream); absent otherwise. */
   firstByteMs?: LatencySummary;
+  /**
+   * In a run where some revision serves WebSocket sessions (app.webSocket): the sessions (counted
+   * with the 200s) that its app closed as their pod shut down, before their own end. Absent otherwise.
+   */
+  sessionsClosedAtShutdown?: number;
   coldStartRequests: number;
   /** Pod time from creation until the pod is gone (Pending, Starting, Ready and Terminating all cost). */
   podSeconds: number;
@@ -234,6 +239,8 @@ export class RevisionStats {
   readonly warmLatency = new LatencyHistogram();
   /** Time to first byte of the 200s, for a revision whose app streams its response (app.stream). */
   firstByte: LatencyHistogram | undefined = undefined;
+  /** WebSocket sessions closed as their pod shut down; undefined in a run without WebSocket sessions. */
+  sessionsClosedAtShutdown: number | undefined = undefined;
   cold = 0;
   // Pod accounting.
   existingPods = 0;
@@ -293,6 +300,7 @@ export class RevisionStats {
       requests: { ...this.counts },
       latencyMs: this.allLatency().summary(),
       ...(this.firstByte !== undefined ? { firstByteMs: this.firstByte.summary() } : {}),
+      ...(this.sessionsClosedAtShutdown !== undefined ? { sessionsClosedAtShutdown: this.sessionsClosedAtShutdown } : {}),
       coldStartRequests: this.cold,
       podSeconds: round3(this.podSeconds),
       ...podHours([this]),

@@ -43,6 +43,11 @@ export function streamsResponses(spec: WorldSpec): boolean {
   return spec.services.some((s) => s.revisions.some((r) => r.stream !== undefined));
 }
 
+/** Some revision's requests are WebSocket sessions (app.webSocket): requests.csv has a closed_at_shutdown column. */
+export function servesWebSockets(spec: WorldSpec): boolean {
+  return spec.services.some((s) => s.revisions.some((r) => r.webSocket === true));
+}
+
 /** The recorder's options for a run that writes its files to `outDir`. */
 export function runRecorderOptions(spec: WorldSpec, outDir: string, trace: RequestTraceMode, series: boolean): RunRecorderOptions {
   return {
@@ -53,6 +58,7 @@ export function runRecorderOptions(spec: WorldSpec, outDir: string, trace: Reque
     resourceColumns: hasResourceColumns(spec),
     badGatewayColumn: canFailWith502(spec),
     firstByteColumn: streamsResponses(spec),
+    webSocketColumn: servesWebSockets(spec),
     cluster: clusterOutputs(spec),
     endSeconds: spec.durationSeconds,
   };

@@ -28,6 +28,8 @@ export interface RunRecorderOptions {
   badGatewayColumn?: boolean;
   /** requests.csv gets a first_byte_ms column (some revision streams its responses). */
   firstByteColumn?: boolean;
+  /** requests.csv gets a closed_at_shutdown column, summary.json sessionsClosedAtShutdown (some revision serves WebSocket sessions). */
+  webSocketColumn?: boolean;
   /** The scenario has node pools (node column, nodes.csv, nodes and cost in the summary). */
   cluster?: { cpuCostShare: number } | undefined;
   /** The run's end (s): see RunOutputsOptions.endSeconds. */
@@ -72,6 +74,7 @@ export function blankRequestRecord(): RequestRecord {
     activatorQueueSeconds: Number.NaN,
     podQueueSeconds: Number.NaN,
     firstByteSeconds: Number.NaN,
+    closedAtShutdown: false,
   };
 }
 
@@ -98,6 +101,7 @@ function fillRequestOutcome(r: RequestRecord, req: Request): void {
   r.cold = req.cold;
   // A streamed 200's first byte: its app's first write (or, for work shorter than that, the whole response).
   r.firstByteSeconds = status === STATUS_OK ? req.firstByteAt - req.arrival : Number.NaN;
+  r.closedAtShutdown = req.closedAtShutdown;
 }
 
 /** The rest, for a requests.csv row or another sink: id, client, tag, serviceStart, route, pod and the queue times. */
@@ -328,6 +332,7 @@ export class RunRecorder implements Recorder {
       ...(options.resourceColumns === true ? { resourceColumns: true } : {}),
       ...(options.badGatewayColumn === true ? { badGatewayColumn: true } : {}),
       ...(options.firstByteColumn === true ? { firstByteColumn: true } : {}),
+      ...(options.webSocketColumn === true ? { webSocketColumn: true } : {}),
       ...(options.cluster !== undefined ? { cluster: options.cluster } : {}),
       ...(options.endSeconds !== undefined ? { endSeconds: options.endSeconds } : {}),
     });

@@ -290,10 +290,12 @@ export function buildService(ctx: ServiceContext): BuiltService {
     const faults = revisionApps[name]?.faults ?? app?.faults ?? entry.app?.faults ?? ctx.defaults?.app?.faults;
     const faultsApp = placed.find((a) => a.app?.faults !== undefined);
     if (faults !== undefined && faultsApp !== undefined) checkFaultsForWork(faults, model.work, faultsApp.file, [...faultsApp.path, 'faults']);
-    const hang = model.stream !== undefined ? (faults ?? []).findIndex((f) => f.kind === 'hang') : -1;
+    const hang = model.stream !== undefined || model.webSocket ? (faults ?? []).findIndex((f) => f.kind === 'hang') : -1;
     if (hang >= 0) {
-      // A hung app stops writing, which the idle timeout would time from its last write.
-      throw new ScenarioError(faultsApp!.file, formatPath([...faultsApp!.path, 'faults', hang]), 'a hang is not simulated for an app that streams its response (app.stream): leave one of them out');
+      // A hung app stops writing, which the idle timeout would time from its last write; a hung app
+      // would not close its sessions at SIGTERM either.
+      const what = model.stream !== undefined ? 'streams its response (app.stream)' : 'serves WebSocket sessions (app.webSocket)';
+      throw new ScenarioError(faultsApp!.file, formatPath([...faultsApp!.path, 'faults', hang]), `a hang is not simulated for an app that ${what}: leave one of them out`);
     }
     origins.push({ file, path: base, annotations });
     revisions.push({
@@ -317,6 +319,7 @@ export function buildService(ctx: ServiceContext): BuiltService {
       ...(faults !== undefined && faults.length > 0 ? { faults: faults.map(toFaultSpec) } : {}),
       ...(model.work !== undefined || model.memory !== undefined ? { resources, work: model.work, memory: model.memory } : {}),
       ...(model.stream !== undefined ? { stream: model.stream } : {}),
+      ...(model.webSocket ? { webSocket: true } : {}),
       ...(ctx.withPodRequests === true ? { podRequests: schedulerRequests(resources) } : {}),
       ...(disruption !== undefined ? { disruptionControls: disruption } : {}),
     });

@@ -147,6 +147,8 @@ export interface AppModel {
   memory: MemoryModelSpec | undefined;
   /** How the app writes its response, when it streams (the most specific app that sets `stream`). */
   stream: StreamSpec | undefined;
+  /** Its requests are WebSocket sessions (the most specific app that sets `webSocket`). */
+  webSocket: boolean;
 }
 
 /**
@@ -203,7 +205,15 @@ export function appModel(apps: readonly PlacedApp[], resources: PodResourcesSpec
     const st = streamApp.app!.stream!;
     stream = { firstByteSeconds: st.firstByte ?? 0, intervalSeconds: st.interval ?? Number.POSITIVE_INFINITY };
   }
-  return { serviceTime, work, memory, stream };
+  const wsApp = apps.find((a) => a.app?.webSocket !== undefined);
+  const webSocket = wsApp?.app?.webSocket === true;
+  if (webSocket) {
+    const at = formatPath([...wsApp!.path, 'webSocket']);
+    // A session's messages go over the upgraded connection, not through a response the app streams.
+    if (stream !== undefined) throw new ScenarioError(wsApp!.file, at, 'a WebSocket session does not stream an HTTP response (app.stream): set one of them');
+    if (work !== undefined) throw new ScenarioError(wsApp!.file, at, `a WebSocket session is simulated for an app given by serviceTime (the session's length) only, not with ${work.kind === 'cpu' ? 'the CPU model (cpu)' : 'a measured profile'}`);
+  }
+  return { serviceTime, work, memory, stream, webSocket };
 }
 
 /** A measured profile: concurrency strictly increasing, each point with exactly one of latency, rps, cpu on all points or none. */

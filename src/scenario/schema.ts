@@ -147,6 +147,8 @@ const appSchema = obj({
   memory: obj({ baseline: memoryQuantity, perRequest: memoryQuantity.optional() }).optional(),
   // A streamed response: its first byte after firstByte of work, then a write every interval.
   stream: obj({ firstByte: duration('nonneg').optional(), interval: duration('positive').optional() }).optional(),
+  // Each request is a WebSocket session of its service time, which the app closes when it gets SIGTERM.
+  webSocket: z.boolean().optional(),
   faults: z.array(faultSchema).optional(),
 });
 export type AppInput = z.output<typeof appSchema>;

@@ -151,6 +151,7 @@ function settingRows(axis: TimeAxis): SettingRow[] {
     ['responseStartTimeoutSeconds (s)', (r) => timerSeconds(r.responseStartTimeoutSeconds)],
     ['idleTimeoutSeconds (s)', (r) => timerSeconds(r.idleTimeoutSeconds)],
     [STREAM_ROW, streamCell],
+    [WEBSOCKET_ROW, (r) => (r.webSocket === true ? 'yes: the app closes open sessions at SIGTERM, when its pod’s drain ends' : 'no')],
     [PROBE_ROW, (r) => (r.enableProbeOptimisation === false ? 'no: waits for Kubernetes Ready (exec readiness or startup probe)' : 'yes')],
     [STARTUP_ROW, startupCell],
     [LIVENESS_ROW, livenessCell],
@@ -173,6 +174,7 @@ function settingRows(axis: TimeAxis): SettingRow[] {
 }
 
 const STREAM_ROW = 'response written (app.stream)';
+const WEBSOCKET_ROW = 'requests are WebSocket sessions (app.webSocket)';
 /** When the app writes its response: streamed (first byte, then chunks) or whole at the end. */
 const streamCell = (r: RevisionSettings): string =>
   r.stream === undefined
@@ -187,6 +189,7 @@ const OPTIONAL_ROWS: ReadonlyMap<string, (r: RevisionSettings) => unknown> = new
   ['responseStartTimeoutSeconds (s)', (r: RevisionSettings) => r.responseStartTimeoutSeconds],
   ['idleTimeoutSeconds (s)', (r: RevisionSettings) => r.idleTimeoutSeconds],
   [STREAM_ROW, (r: RevisionSettings) => r.stream],
+  [WEBSOCKET_ROW, (r: RevisionSettings) => r.webSocket],
   [PROBE_ROW, (r: RevisionSettings) => r.enableProbeOptimisation],
   [STARTUP_ROW, (r: RevisionSettings) => r.startupProbe],
   [LIVENESS_ROW, (r: RevisionSettings) => r.livenessProbe],
@@ -248,6 +251,8 @@ function summaryRows(axis: TimeAxis): SummaryRow[] {
     // Only for runs where a revision streams: time to the first byte of its 200s (the whole run: over such revisions).
     { label: 'first byte p50, streamed responses (ms)', get: (r) => firstByte(r, r.firstByteMs?.p50) },
     { label: 'first byte p99, streamed responses (ms)', get: (r) => firstByte(r, r.firstByteMs?.p99) },
+    // Only for runs with WebSocket sessions: those among the 200s that their pod's shutdown closed.
+    { label: 'WebSocket sessions closed as their pod shut down (count, % of 200s)', get: (r) => (r.sessionsClosedAtShutdown === undefined ? '–' : `${n(r.sessionsClosedAtShutdown)} (${pct(r.sessionsClosedAtShutdown, r.requests.ok)})`) },
     { label: 'cold-start requests (count)', get: (r) => n(r.coldStartRequests) },
     { label: 'pod time, Pending to Gone (pod-seconds)', get: (r) => n(r.podSeconds) },
     // Summaries written before pod-hours existed have none.
@@ -303,7 +308,8 @@ function summaryTable(summary: RunSummary, settings: RunSettings | undefined, ax
     (row) =>
       (!row.label.startsWith('no route') || summary.overall.requests.noRoute > 0) &&
       (!row.label.startsWith('502') || summary.overall.requests.status502 !== undefined) &&
-      (!row.label.startsWith('first byte') || summary.overall.firstByteMs !== undefined),
+      (!row.label.startsWith('first byte') || summary.overall.firstByteMs !== undefined) &&
+      (!row.label.startsWith('WebSocket') || summary.overall.sessionsClosedAtShutdown !== undefined),
   );
   const body = rows
     .map((row) => {

@@ -1,0 +1,158 @@
+/**
+ * WebSocket sessions (app.webSocket) and a pod's shutdown: the app gets SIGTERM once the
+ * queue-proxy's drain is over (the kubelet's preStop hook calls its /wait-for-drain) and closes
+ * the sessions still open; a request still waiting in the queue-proxy gets 502.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { STATUS_OK } from '../../src/model/request.js';
+import { buildReport } from '../../src/output/report/index.js';
+import type { RunSummary } from '../../src/output/summary.js';
+import { textSummary } from '../../src/output/text-summary.js';
+import { runWorld } from '../../src/run/run-world.js';
+import { scenarioFromValue } from '../../src/scenario/load.js';
+import { ScenarioError } from '../../src/scenario/errors.js';
+import { run } from './world-fixture.js';
+
+/**
+ * A chat service: sessions of 2 to 9 minutes, one pod per 2 sessions, 0.5 sessions a second for
+ * 3 minutes and then none: as sessions end the KPA scales down, and the ReplicaSet picks pods
+ * that still hold sessions (it ranks by readiness and age, not by what a pod serves).
+ */
+function scenario(app: Record<string, unknown> = {}, annotations: Record<string, string> = {}): Record<string, unknown> {
+  return {
+    name: 'chat',
+    seed: 3,
+    duration: '20m',
+    services: [
+      {
+        manifest: {
+          apiVersion: 'serving.knative.dev/v1',
+          kind: 'Service',
+          metadata: { name: 'chat' },
+          spec: { template: { metadata: { annotations }, spec: { containerConcurrency: 2, timeoutSeconds: 600, responseStartTimeoutSeconds: 600, containers: [{ image: 'chat' }] } } },
+        },
+        initialPods: 1,
+        app: { serviceTime: { dist: 'uniform', min: '2m', max: '9m' }, ...app },
+      },
+    ],
+    clients: [{ name: 'users', service: 'chat', start: '0s', end: '3m', open: { process: 'poisson', rps: 0.5 } }],
+  };
+}
+
+const world = (app: Record<string, unknown> = {}, annotations: Record<string, string> = {}) => scenarioFromValue(scenario(app, annotations), 'chat.yaml').world;
+
+describe('WebSocket sessions on a pod that shuts down', () => {
+  const ws = run(world({ webSocket: true }));
+  const plain = run(world());
+  const byId = new Map(plain.rec.requests.map((r) => [r.id, r]));
+
+  it('closes the sessions still open when the app gets SIGTERM, 30 s after the pod started terminating', () => {
+    const closed = ws.rec.requests.filter((r) => r.closedAtShutdown);
+    // 28 of the 73 sessions; the same 73 are all 200s without app.webSocket.
+    expect(closed.length).toBe(28);
+    expect(ws.rec.requests).toHaveLength(73);
+    for (const r of closed) {
+      expect(r.status).toBe(STATUS_OK);
+      // The drain's quiet period (30 s) from the pod's Terminating.
+      expect(r.end).toBeCloseTo(r.pod!.terminatingAt + 30, 9);
+      // Before the session's own end: the same request (same id, same draws) ran its full length without app.webSocket.
+      const full = byId.get(r.id)!;
+      expect(full.status).toBe(STATUS_OK);
+      expect(r.end - r.serviceStart).toBeLessThan(full.end - full.serviceStart - 1e-9);
+      expect(r.end - r.serviceStart).toBeLessThan(r.serviceTime);
+    }
+    // Every other 200 ran its whole session.
+    for (const r of ws.rec.requests.filter((x) => x.status === STATUS_OK && !x.closedAtShutdown)) expect(r.end - r.serviceStart).toBeCloseTo(r.serviceTime, 9);
+    // Without app.webSocket the drain waits for every request: none is closed, and the pods go later.
+    expect(plain.rec.requests.some((r) => r.closedAtShutdown)).toBe(false);
+    for (const r of plain.rec.requests) if (r.status === STATUS_OK) expect(r.end - r.serviceStart).toBeCloseTo(r.serviceTime, 9);
+  });
+
+  it('a pod with sessions goes when its drain ends, not when its last session would have', () => {
+    const gone = (rec: typeof ws.rec) => rec.pods.filter((p) => p.event === 'Gone');
+    for (const g of gone(ws.rec)) expect(g.time).toBeLessThanOrEqual(g.pod.terminatingAt + 30 + 1e-9);
+    // Without it, some pod is held past its drain by a session.
+    expect(gone(plain.rec).some((g) => g.time > g.pod.terminatingAt + 30 + 1)).toBe(true);
+  });
+
+  it('a session still waiting in the queue-proxy when the app gets SIGTERM gets 502', () => {
+    // Two pods at most, the ingress sending straight to them (target-burst-capacity 0): sessions queue
+    // in their queue-proxies. `kubectl drain` of their node at 2m evicts both with sessions open and waiting.
+    const value = scenario({ webSocket: true }, { 'autoscaling.knative.dev/target-burst-capacity': '0', 'autoscaling.knative.dev/min-scale': '2', 'autoscaling.knative.dev/max-scale': '2' });
+    const svc = (value['services'] as Array<Record<string, unknown>>)[0]!;
+    svc['initialPods'] = 2;
+    const spec = ((svc['manifest'] as Record<string, unknown>)['spec'] as { template: { spec: Record<string, unknown> } }).template.spec;
+    spec['containers'] = [{ image: 'chat', resources: { requests: { cpu: '500m', memory: '256Mi' } } }];
+    value['cluster'] = { nodePools: [{ name: 'std', cpu: '4', memory: '16Gi', pricePerHour: 0.2, minNodes: 1, maxNodes: 1, initialNodes: 1 }] };
+    value['updates'] = [{ at: '2m', drainNode: { node: 'std-001' } }];
+    const { rec } = run(scenarioFromValue(value, 'chat.yaml').world);
+    const evicted = new Set(rec.pods.filter((p) => p.event === 'Terminating' && Math.abs(p.time - 120) < 1e-9).map((p) => p.pod));
+    expect(evicted.size).toBe(2);
+    const on = rec.requests.filter((r) => r.pod !== undefined && evicted.has(r.pod));
+    const bad = on.filter((r) => r.status === 502);
+    const closed = on.filter((r) => r.closedAtShutdown);
+    expect(bad.length).toBeGreaterThan(0);
+    expect(closed).toHaveLength(4);
+    for (const r of bad) {
+      // Never started: it waited in the queue-proxy until the app stopped taking connections.
+      expect(Number.isNaN(r.serviceStart)).toBe(true);
+      expect(r.end).toBeCloseTo(150, 9);
+    }
+    for (const r of closed) expect(r.end).toBeCloseTo(150, 9);
+  });
+
+  it('scale-down-delay keeps pods, and their sessions, through a lull', () => {
+    const delayed = run(world({ webSocket: true }, { 'autoscaling.knative.dev/scale-down-delay': '15m' }));
+    const n = (rec: typeof ws.rec) => rec.requests.filter((r) => r.closedAtShutdown).length;
+    expect(n(delayed.rec)).toBeLessThan(n(ws.rec));
+  });
+
+  it('writes closed_at_shutdown in requests.csv and sessionsClosedAtShutdown in summary.json, and says so in the summary and the report', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'knsim-ws-')), 'run');
+    runWorld(world({ webSocket: true }), { outDir: dir, trace: { mode: 'full' } });
+    const [head, ...rows] = readFileSync(join(dir, 'requests.csv'), 'utf8').trim().split('\n').map((l) => l.split(','));
+    expect(head!.at(-1)).toBe('closed_at_shutdown');
+    const closedRows = rows.filter((c) => c.at(-1) === '1');
+    expect(closedRows.every((c) => c[head!.indexOf('status')] === '200')).toBe(true);
+    expect(rows.every((c) => c.at(-1) === '0' || c.at(-1) === '1')).toBe(true);
+    const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as RunSummary;
+    expect(summary.revisions[0]!.sessionsClosedAtShutdown).toBe(closedRows.length);
+    expect(summary.overall.sessionsClosedAtShutdown).toBe(closedRows.length);
+    expect(closedRows.length).toBe(ws.rec.requests.filter((r) => r.closedAtShutdown).length);
+    expect(textSummary(summary, dir, [])).toContain(`WebSocket sessions closed as their pod shut down: ${closedRows.length} of ${summary.overall.requests.ok} 200s`);
+    expect(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8')).revisions[0].webSocket).toBe(true);
+    await buildReport(dir, { images: false });
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    expect(html).toContain('<td>requests are WebSocket sessions (app.webSocket)</td><td>yes: the app closes open sessions at SIGTERM, when its pod’s drain ends</td>');
+    // 28 of 73: 38.36 %.
+    const pctOf = `${closedRows.length} (${((100 * closedRows.length) / summary.overall.requests.ok).toFixed(2)}%)`;
+    expect(html).toContain(`<td>WebSocket sessions closed as their pod shut down (count, % of 200s)</td><td>${pctOf}</td><td>${pctOf}</td>`);
+    // A run without WebSocket sessions writes none of it.
+    const other = join(mkdtempSync(join(tmpdir(), 'knsim-ws-')), 'run');
+    runWorld(world(), { outDir: other, trace: { mode: 'full' } });
+    expect(readFileSync(join(other, 'requests.csv'), 'utf8')).not.toContain('closed_at_shutdown');
+    expect(readFileSync(join(other, 'summary.json'), 'utf8')).not.toContain('sessionsClosedAtShutdown');
+    expect(readFileSync(join(other, 'settings.json'), 'utf8')).not.toContain('webSocket');
+    await buildReport(other, { images: false });
+    expect(readFileSync(join(other, 'report.html'), 'utf8')).not.toContain('WebSocket');
+  });
+
+  it.each([
+    [{ webSocket: true, stream: { firstByte: '1s' } }, 'services[0].app.webSocket', 'does not stream an HTTP response'],
+    [{ webSocket: true, serviceTime: undefined, cpu: { work: '100ms' } }, 'services[0].app.webSocket', 'not with the CPU model (cpu)'],
+    [{ webSocket: true, faults: [{ kind: 'hang', at: '1m' }] }, 'services[0].app.faults[0]', 'serves WebSocket sessions (app.webSocket)'],
+  ])('refuses %j at %s', (app, path, rule) => {
+    let err: unknown;
+    try {
+      world(app);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ScenarioError);
+    expect((err as Error).message).toContain(path);
+    expect((err as Error).message).toContain(rule);
+  });
+});
