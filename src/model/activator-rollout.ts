@@ -8,7 +8,7 @@
 import { ACTIVATOR_DRAIN_SECONDS, ACTIVATOR_GRACE_SECONDS } from '../core/autoscaler/index.js';
 import { defaultRollingUpdateFenceposts, rollingUpdateStep, type RollingUpdateFenceposts } from '../core/capacity/index.js';
 import { Activator } from './activator.js';
-import { STATUS_OVERLOADED } from './request.js';
+import { STATUS_OK, STATUS_OVERLOADED } from './request.js';
 import type { World } from './world.js';
 
 /** What summary.json reports of one rollout. */
@@ -44,17 +44,25 @@ export class ActivatorDrain {
     sim.at(now + ACTIVATOR_GRACE_SECONDS, this.kill, this);
   }
 
-  /** One of its requests ended: past the drain sleep, the last one lets it exit. */
+  /**
+   * One of its requests ended, or (WebSocket sessions) was taken by its app: past the drain sleep,
+   * it exits once it holds nothing but open sessions, which its server's Shutdown does not wait for.
+   */
   requestDone(now: number): void {
     // An event, not a call: this runs inside the throttler's bookkeeping of that request.
-    if (!this.exiting && now >= this.drainUntil && this.activator.holding === 0) {
+    if (!this.exiting && now >= this.drainUntil && this.onlySessionsLeft()) {
       this.exiting = true;
       this.activator.world.sim.at(now, this.exit, this);
     }
   }
 
+  private onlySessionsLeft(): boolean {
+    const holding = this.activator.holding;
+    return holding === 0 || holding === this.activator.openSessions().length;
+  }
+
   private check(this: void, d: ActivatorDrain): void {
-    if (!d.exiting && d.activator.holding === 0) {
+    if (!d.exiting && d.onlySessionsLeft()) {
       d.exiting = true;
       d.exit(d);
     }
@@ -71,6 +79,12 @@ export class ActivatorDrain {
 
   private exit(this: void, d: ActivatorDrain): void {
     if (d.activator.down) return;
+    // The process exits: the upgraded connections it proxied close with it.
+    const world = d.activator.world;
+    for (const req of d.activator.openSessions()) {
+      req.closedAtShutdown = true;
+      world.finish(req, STATUS_OK, world.sim.now);
+    }
     d.activator.crash();
     d.onExit(d.activator.world.sim.now, 0);
   }

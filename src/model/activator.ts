@@ -300,6 +300,17 @@ export class RevisionThrottler {
     return this.meter === undefined ? 0 : this.meter.current;
   }
 
+  /**
+   * The WebSocket sessions (app.webSocket) it proxies that are open: sent on and taken by the app.
+   * Its HTTP server's Shutdown does not wait for these upgraded connections (only a run where an activator can crash keeps them).
+   */
+  openSessions(): Request[] {
+    const out: Request[] = [];
+    if (!this.revision.webSocket) return out;
+    for (const req of this.sent ?? []) if (req.phase === Phase.Executing) out.push(req);
+    return out;
+  }
+
   /** The requests it holds, waiting or sent on (only in a run where an activator can crash). */
   heldRequests(): Request[] {
     const out: Request[] = [];
@@ -424,6 +435,13 @@ export class Activator {
     this.lastThrottler = undefined;
     this.down = true;
     return held;
+  }
+
+  /** The open WebSocket sessions it proxies, for every revision (see RevisionThrottler.openSessions). */
+  openSessions(): Request[] {
+    const out: Request[] = [];
+    for (const t of this.throttlers.values()) for (const req of t.openSessions()) out.push(req);
+    return out;
   }
 
   /** Requests it holds now, waiting or sent on, for every revision. */

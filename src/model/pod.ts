@@ -184,6 +184,8 @@ export class Pod {
         return;
       }
     }
+    // A WebSocket session upgraded through a draining activator: that activator may now hold only sessions.
+    if (this.revision.webSocket) req.activator?.drain?.requestDone(now);
     // A streamed response's timeouts, timed again now that its writes have times.
     if (this.revision.stream !== undefined) this.revision.streamDeadline(req, now, this.faulty ? this.slowdown : 1);
     if (this.res !== undefined && this.res.start(req, now)) return;

@@ -69,7 +69,7 @@ export class Request {
   clientDeadline = Number.POSITIVE_INFINITY;
   /** For a revision that streams: when the app writes the response's first byte (set as its work starts). */
   firstByteAt = Number.NaN;
-  /** A WebSocket session (app.webSocket) its app closed as its pod shut down, before the session's own end. */
+  /** A WebSocket session (app.webSocket) closed before its own end by a shutdown: its pod's app at SIGTERM, or its activator's exit. */
   closedAtShutdown = false;
   /** Position in the world's DeadlineSet while a timeout is watched for it; −1 otherwise. */
   deadlineIndex = -1;

@@ -38,7 +38,7 @@ export interface RequestRecord {
   podQueueSeconds: number;
   /** A 200 from an app that streams (app.stream): from sending to the response's first byte; NaN or absent otherwise. */
   firstByteSeconds?: number;
-  /** A 200 that was a WebSocket session (app.webSocket) its app closed as its pod shut down; absent or false otherwise. */
+  /** A 200 that was a WebSocket session (app.webSocket) closed by a shutdown (its pod's app at SIGTERM, or its activator's exit); absent or false otherwise. */
   closedAtShutdown?: boolean;
 }
 

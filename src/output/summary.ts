@@ -65,7 +65,8 @@ export interface RevisionSummary {
   firstByteMs?: LatencySummary;
   /**
    * In a run where some revision serves WebSocket sessions (app.webSocket): the sessions (counted
-   * with the 200s) that its app closed as their pod shut down, before their own end. Absent otherwise.
+   * with the 200s) closed before their own end by a shutdown: their app's at SIGTERM as its pod
+   * drained, or the exit of the activator that proxied them. Absent otherwise.
    */
   sessionsClosedAtShutdown?: number;
   coldStartRequests: number;

@@ -35,7 +35,7 @@ export function textSummary(s: RunSummary, outDir: string, files: readonly strin
       ? [`first byte ms (streamed 200s): p50 ${o.firstByteMs.p50}  p95 ${o.firstByteMs.p95}  p99 ${o.firstByteMs.p99}  max ${o.firstByteMs.max}`]
       : []),
     ...(o.sessionsClosedAtShutdown !== undefined
-      ? [`WebSocket sessions closed as their pod shut down: ${o.sessionsClosedAtShutdown} of ${o.requests.ok} 200s (the app closes what is open when it gets SIGTERM, at the end of its pod's drain)`]
+      ? [`WebSocket sessions closed by a shutdown: ${o.sessionsClosedAtShutdown} of ${o.requests.ok} 200s (by their app at SIGTERM, as its pod's drain ended, or by an activator that exited)`]
       : []),
     `cold-start requests ${o.coldStartRequests}; pod-seconds ${o.podSeconds}; pod-hours ${o.podHours} (ready ${o.readyPodHours}); max ready pods ${o.maxReadyPods}; panic ${o.panicSeconds} s`,
   ];

@@ -104,6 +104,23 @@ describe('WebSocket sessions on a pod that shuts down', () => {
     for (const r of closed) expect(r.end).toBeCloseTo(150, 9);
   });
 
+  it('a deleted activator exits 45 s later with the sessions it proxies open: its server does not wait for upgraded connections', () => {
+    // The activators always in the path (target-burst-capacity -1); two of them; activator-0 deleted at 2m.
+    const value = scenario({ webSocket: true }, { 'autoscaling.knative.dev/target-burst-capacity': '-1', 'autoscaling.knative.dev/min-scale': '40' });
+    value['cluster'] = { activators: 2 };
+    value['updates'] = [{ at: '2m', deleteActivator: { activator: 0 } }];
+    const { rec } = run(scenarioFromValue(value, 'chat.yaml').world);
+    const closed = rec.requests.filter((r) => r.closedAtShutdown);
+    // Every session activator-0 had proxied and was still open at 2m45s, and only those.
+    const through0 = rec.requests.filter((r) => r.activator?.name === 'activator-0' && r.serviceStart < 165);
+    const open0 = through0.filter((r) => r.serviceStart + r.serviceTime > 165);
+    expect(open0.length).toBeGreaterThan(5);
+    expect(closed.map((r) => r.id).sort((a, b) => a - b)).toEqual(open0.map((r) => r.id).sort((a, b) => a - b));
+    for (const r of closed) expect(r.end).toBeCloseTo(165, 9);
+    // The sessions through activator-1 ran their whole length (min-scale 40: no pod shut down).
+    for (const r of rec.requests.filter((x) => x.activator?.name === 'activator-1')) expect(r.end - r.serviceStart).toBeCloseTo(r.serviceTime, 9);
+  });
+
   it('scale-down-delay keeps pods, and their sessions, through a lull', () => {
     const delayed = run(world({ webSocket: true }, { 'autoscaling.knative.dev/scale-down-delay': '15m' }));
     const n = (rec: typeof ws.rec) => rec.requests.filter((r) => r.closedAtShutdown).length;
@@ -122,14 +139,14 @@ describe('WebSocket sessions on a pod that shuts down', () => {
     expect(summary.revisions[0]!.sessionsClosedAtShutdown).toBe(closedRows.length);
     expect(summary.overall.sessionsClosedAtShutdown).toBe(closedRows.length);
     expect(closedRows.length).toBe(ws.rec.requests.filter((r) => r.closedAtShutdown).length);
-    expect(textSummary(summary, dir, [])).toContain(`WebSocket sessions closed as their pod shut down: ${closedRows.length} of ${summary.overall.requests.ok} 200s`);
+    expect(textSummary(summary, dir, [])).toContain(`WebSocket sessions closed by a shutdown: ${closedRows.length} of ${summary.overall.requests.ok} 200s`);
     expect(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8')).revisions[0].webSocket).toBe(true);
     await buildReport(dir, { images: false });
     const html = readFileSync(join(dir, 'report.html'), 'utf8');
     expect(html).toContain('<td>requests are WebSocket sessions (app.webSocket)</td><td>yes: the app closes open sessions at SIGTERM, when its pod’s drain ends</td>');
     // 28 of 73: 38.36 %.
     const pctOf = `${closedRows.length} (${((100 * closedRows.length) / summary.overall.requests.ok).toFixed(2)}%)`;
-    expect(html).toContain(`<td>WebSocket sessions closed as their pod shut down (count, % of 200s)</td><td>${pctOf}</td><td>${pctOf}</td>`);
+    expect(html).toContain(`<td>WebSocket sessions closed by a pod or activator shutdown (count, % of 200s)</td><td>${pctOf}</td><td>${pctOf}</td>`);
     // A run without WebSocket sessions writes none of it.
     const other = join(mkdtempSync(join(tmpdir(), 'knsim-ws-')), 'run');
     runWorld(world(), { outDir: other, trace: { mode: 'full' } });

@@ -29,6 +29,15 @@ describe('playground summary rows', () => {
     expect(cells(summaryRows(s))['firstByte']).toBe(`${fb.p50} / ${fb.p95} / ${fb.p99}`);
   });
 
+  it('shows the WebSocket sessions a shutdown closed only for a run with sessions', () => {
+    expect(cells(summaryRows(summaryOf([])))['sessionsClosed']).toBeUndefined();
+    // Sessions of 10 s to 5 min, 10 a pod, 1 a second until 2m10s: the KPA's scale-downs close some.
+    const s = summaryOf(['services[0].app.webSocket=true', 'services[0].app.serviceTime={dist: uniform, min: 10s, max: 5m}', 'services[0].manifest.spec.template.spec.containerConcurrency=10', 'clients[0].open.rate.steps[1].rps=1', 'duration=5m10s']);
+    const n = s.overall.sessionsClosedAtShutdown!;
+    expect(n).toBeGreaterThan(0);
+    expect(cells(summaryRows(s))['sessionsClosed']).toBe(`${n} of ${s.overall.requests.ok} 200s`);
+  });
+
   it('has no extra outcome row when every request was 200, 503 or 504', () => {
     const s = summaryOf([]);
     const c = cells(summaryRows(s));

@@ -23,6 +23,8 @@ export function summaryRows(s: RunSummary): Row[] {
     ['latency p50 / p95 / p99 (ms)', 'latency', r.ok === 0 ? '– (no 200s)' : `${o.latencyMs.p50} / ${o.latencyMs.p95} / ${o.latencyMs.p99}`],
     // Only when some revision streams its responses (app.stream) and one of them answered 200.
     ...(o.firstByteMs !== undefined ? [['first byte p50 / p95 / p99, streamed (ms)', 'firstByte', `${o.firstByteMs.p50} / ${o.firstByteMs.p95} / ${o.firstByteMs.p99}`] as Row] : []),
+    // Only in runs with WebSocket sessions (app.webSocket): the 200s that were sessions a shutdown closed.
+    ...(o.sessionsClosedAtShutdown !== undefined ? [['WebSocket sessions closed by a shutdown', 'sessionsClosed', `${o.sessionsClosedAtShutdown} of ${r.ok} 200s`] as Row] : []),
     ['cold-start requests', 'coldStartRequests', o.coldStartRequests],
     ['max ready pods', 'maxReadyPods', o.maxReadyPods],
     ['pod-seconds', 'podSeconds', o.podSeconds],

@@ -251,8 +251,8 @@ function summaryRows(axis: TimeAxis): SummaryRow[] {
     // Only for runs where a revision streams: time to the first byte of its 200s (the whole run: over such revisions).
     { label: 'first byte p50, streamed responses (ms)', get: (r) => firstByte(r, r.firstByteMs?.p50) },
     { label: 'first byte p99, streamed responses (ms)', get: (r) => firstByte(r, r.firstByteMs?.p99) },
-    // Only for runs with WebSocket sessions: those among the 200s that their pod's shutdown closed.
-    { label: 'WebSocket sessions closed as their pod shut down (count, % of 200s)', get: (r) => (r.sessionsClosedAtShutdown === undefined ? '–' : `${n(r.sessionsClosedAtShutdown)} (${pct(r.sessionsClosedAtShutdown, r.requests.ok)})`) },
+    // Only for runs with WebSocket sessions: those among the 200s that a pod's or an activator's shutdown closed.
+    { label: 'WebSocket sessions closed by a pod or activator shutdown (count, % of 200s)', get: (r) => (r.sessionsClosedAtShutdown === undefined ? '–' : `${n(r.sessionsClosedAtShutdown)} (${pct(r.sessionsClosedAtShutdown, r.requests.ok)})`) },
     { label: 'cold-start requests (count)', get: (r) => n(r.coldStartRequests) },
     { label: 'pod time, Pending to Gone (pod-seconds)', get: (r) => n(r.podSeconds) },
     // Summaries written before pod-hours existed have none.
