@@ -311,6 +311,35 @@ scenario('llm-streaming', () => {
   });
 });
 
+scenario('websocket-scale-down', () => {
+  const r = runScenario('websocket-scale-down');
+  const delay = (d: string) => [`services[0].manifest.spec.template.metadata.annotations={autoscaling.knative.dev/scale-down-delay: "${d}"}`];
+  const closedOf = (run: typeof r) => run.reqs.filter((q) => q.closedAtShutdown);
+  it('scale-downs close 189 of the 854 sessions that ended, each 30 s after its pod started terminating, none by a timer', () => {
+    expect(r.reqs).toHaveLength(854);
+    expect(r.ok).toHaveLength(854);
+    const closed = closedOf(r);
+    expect(closed).toHaveLength(189);
+    for (const q of closed) {
+      expect(q.end).toBeCloseTo(q.pod!.terminatingAt + 30, 9);
+      expect(q.end - q.serviceStart).toBeLessThan(q.serviceTime);
+    }
+    const ends = closed.map((q) => q.end).sort((a, b) => a - b);
+    expect(ends[0]).toBeCloseTo(13 * 60 + 37.837, 3);
+    expect(ends.at(-1)).toBeCloseTo(32 * 60 + 47.837, 3);
+    const open = closed.map((q) => q.end - q.serviceStart).sort((a, b) => a - b);
+    expect(Math.round(open[Math.floor(open.length / 2)]!)).toBe(319);
+    expect(r.maxReady('chat-00001')).toBe(45);
+  });
+  it('scale-down-delay closes fewer at a price in pod-hours: 5m 106 (16.4 h against 12.3 h), 15m 46 (22.3 h)', () => {
+    const hours = (run: typeof r) => summarizeWorld(run.loaded.world).overall.podHours;
+    const d5 = runScenario('websocket-scale-down', delay('5m'));
+    const d15 = runScenario('websocket-scale-down', delay('15m'));
+    expect([closedOf(d5).length, closedOf(d15).length]).toEqual([106, 46]);
+    expect([hours(r), hours(d5), hours(d15)].map((h) => Math.round(h * 10) / 10)).toEqual([12.3, 16.4, 22.3]);
+  });
+});
+
 scenario('hang', () => {
   const POD = 'orders-00001-deployment-0001';
   const LIVENESS = 'services[0].manifest.spec.template.spec.containers[0].livenessProbe';

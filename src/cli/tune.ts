@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { loadScenario } from '../scenario/load.js';
-import { streamsResponses } from '../run/run-options.js';
+import { servesWebSockets, streamsResponses } from '../run/run-options.js';
 import { parseAxes } from '../sweep/axes.js';
 import { checkPoints, defineSweep } from '../sweep/define.js';
 import { METRICS } from '../output/metrics.js';
@@ -68,7 +68,7 @@ export async function tuneCommand(args: TuneArgs): Promise<void> {
   }
   const loaded = loadScenario(args.scenario, { sets });
   checkExpectBlock(loaded);
-  checkMeasured(loaded.world.cluster.nodes !== undefined, axes, slos, objective, String(args.objective ?? objective), streamsResponses(loaded.world));
+  checkMeasured(loaded.world.cluster.nodes !== undefined, axes, slos, objective, String(args.objective ?? objective), streamsResponses(loaded.world), servesWebSockets(loaded.world));
   const outDir = args.out !== undefined ? String(args.out) : join('reports', `${def.scenario}-tune`);
   const output = { label: outLabel(outDir, args.out !== undefined), protect: [args.scenario] };
   checkOutDir(outDir, output);

@@ -93,6 +93,7 @@ function noneBecause(name: string, kind: ValueKind): string {
   if (name === 'unanswered_rate') return 'none (no request was sent)';
   if (name === 'node_cost_usd' || name === 'peak_nodes' || name === 'max_pending_s') return 'none (the scenario has no cluster.nodePools)';
   if (name === 'first_byte_p99_ms') return 'none (no streamed response succeeded: app.stream, and a 200)';
+  if (name === 'sessions_closed_rate' || name === 'sessionsClosedAtShutdown') return 'none (no revision serves WebSocket sessions: app.webSocket)';
   return kind === 'ms' ? 'none (no request succeeded: latencies are of the 200s)' : kind === 'fraction' ? 'none (no request was answered)' : 'none';
 }
 

@@ -98,6 +98,8 @@ const SUMMARY_FIELDS: readonly ExpectMetric[] = [
     (f): ExpectMetric => ({ name: f, kind: 'count', bounds: NON_NEGATIVE, integer: true, read: (s) => s.overall.requests[f] }),
   ),
   { name: 'status502', kind: 'count', bounds: NON_NEGATIVE, integer: true, read: (s) => s.overall.requests.status502 ?? 0 },
+  // Only in a run with WebSocket sessions (app.webSocket); none otherwise.
+  { name: 'sessionsClosedAtShutdown', kind: 'count', bounds: NON_NEGATIVE, integer: true, read: (s) => s.overall.sessionsClosedAtShutdown ?? null },
   { name: 'coldStartRequests', kind: 'count', bounds: NON_NEGATIVE, integer: true, read: (s) => s.overall.coldStartRequests },
   { name: 'panicSeconds', kind: 'seconds', bounds: NON_NEGATIVE, read: (s) => s.overall.panicSeconds },
   ...(['p90', 'max'] as const).map((f): ExpectMetric => ({ name: f, kind: 'ms', bounds: NON_NEGATIVE, read: latency((s) => s.overall.latencyMs[f]) })),

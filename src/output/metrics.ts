@@ -78,6 +78,8 @@ const TABLE = [
   { key: 'max_pending_s', label: 'longest Pending wait (s)', aliases: ['maxPending', 'maxPendingSeconds'], unit: '', title: 'longest Pending wait (s)', kind: 'nonNegative', bounds: [0, Infinity], of: (s) => s.nodes?.maxPendingSeconds ?? Number.NaN },
   // Only when some revision streams its responses (app.stream); NaN otherwise. Time to the first byte of the 200s.
   { key: 'first_byte_p99_ms', label: 'p99 time to first byte (ms)', aliases: ['firstByteP99', 'firstByteP99Ms', 'ttfbP99'], unit: 'ms', title: 'p99 time to first byte (ms)', kind: 'nonNegative', bounds: [0, Infinity], of: (s) => s.overall.firstByteMs?.p99 ?? Number.NaN },
+  // Only when some revision serves WebSocket sessions (app.webSocket); NaN otherwise. Of all requests, as the rates above.
+  { key: 'sessions_closed_rate', label: 'WebSocket sessions closed by a shutdown', aliases: ['sessionsClosed', 'sessionsClosedRate', 'closedSessions'], unit: 'fraction', title: 'WebSocket sessions closed by a shutdown (%)', kind: 'proportion', bounds: [0, 1], of: (s) => (s.overall.sessionsClosedAtShutdown === undefined ? Number.NaN : ofRequests(s, s.overall.sessionsClosedAtShutdown)) },
 ] as const satisfies ReadonlyArray<MetricInfo<string>>;
 
 export type MetricKey = (typeof TABLE)[number]['key'];

@@ -56,7 +56,7 @@ export interface RunOutputsOptions {
    * Some revision serves WebSocket sessions (app.webSocket): requests.csv ends with closed_at_shutdown
    * (1: a session its app closed as its pod shut down), and each revision's summary counts them.
    */
-  webSocketColumn?: boolean;
+  webSockets?: boolean;
   /** Where to write CSVs; undefined keeps only the in-memory aggregates (sweeps, tests). */
   outDir: string | undefined;
   /** The share of requests written to requests.csv: 0 (none), 1 (all) or a sampled fraction. */
@@ -136,7 +136,7 @@ export class RunOutputs implements RecordSink {
     if (out !== undefined) {
       mkdirSync(out, { recursive: true });
       if (this.sampleRate > 0) {
-        const header = [...REQUESTS_HEADER, ...(options.firstByteColumn === true ? ['first_byte_ms'] : []), ...(options.webSocketColumn === true ? ['closed_at_shutdown'] : [])];
+        const header = [...REQUESTS_HEADER, ...(options.firstByteColumn === true ? ['first_byte_ms'] : []), ...(options.webSockets === true ? ['closed_at_shutdown'] : [])];
         this.requests = new CsvWriter(join(out, 'requests.csv'), header);
       }
       this.pods = new CsvWriter(join(out, 'pods.csv'), options.cluster !== undefined ? [...PODS_HEADER, 'node'] : PODS_HEADER);
@@ -172,7 +172,7 @@ export class RunOutputs implements RecordSink {
     let a = this.find(service, revision);
     if (a === undefined) {
       const stats = new RevisionStats(service, revision);
-      if (this.options.webSocketColumn === true) stats.sessionsClosedAtShutdown = 0;
+      if (this.options.webSockets === true) stats.sessionsClosedAtShutdown = 0;
       a = { stats, window: undefined, bucket: undefined, timeseriesRow: undefined, decisionRow: undefined, nameCells: undefined, sameName: this.byRevision.get(revision), nextDecided: undefined, nextSampled: undefined };
       this.byRevision.set(revision, a);
       this.accumulators.push(a);
@@ -367,7 +367,7 @@ export class RunOutputs implements RecordSink {
       w.comma();
       w.ms(r.firstByteSeconds ?? Number.NaN);
     }
-    if (this.options.webSocketColumn === true) w.text(r.closedAtShutdown === true ? ',1' : ',0');
+    if (this.options.webSockets === true) w.text(r.closedAtShutdown === true ? ',1' : ',0');
     w.endRow();
   }
 
@@ -631,7 +631,7 @@ export class RunOutputs implements RecordSink {
         requests: counts,
         latencyMs: overallLatency,
         ...(firstByte !== undefined ? { firstByteMs: firstByte.summary() } : {}),
-        ...(this.options.webSocketColumn === true ? { sessionsClosedAtShutdown: revisions.reduce((a, r) => a + (r.sessionsClosedAtShutdown ?? 0), 0) } : {}),
+        ...(this.options.webSockets === true ? { sessionsClosedAtShutdown: revisions.reduce((a, r) => a + (r.sessionsClosedAtShutdown ?? 0), 0) } : {}),
         coldStartRequests: revisions.reduce((a, r) => a + r.coldStartRequests, 0),
         podSeconds: round3(revisions.reduce((a, r) => a + r.podSeconds, 0)),
         ...podHours(all),

@@ -58,7 +58,7 @@ export function runRecorderOptions(spec: WorldSpec, outDir: string, trace: Reque
     resourceColumns: hasResourceColumns(spec),
     badGatewayColumn: canFailWith502(spec),
     firstByteColumn: streamsResponses(spec),
-    webSocketColumn: servesWebSockets(spec),
+    webSockets: servesWebSockets(spec),
     cluster: clusterOutputs(spec),
     endSeconds: spec.durationSeconds,
   };

@@ -29,7 +29,7 @@ export interface RunRecorderOptions {
   /** requests.csv gets a first_byte_ms column (some revision streams its responses). */
   firstByteColumn?: boolean;
   /** requests.csv gets a closed_at_shutdown column, summary.json sessionsClosedAtShutdown (some revision serves WebSocket sessions). */
-  webSocketColumn?: boolean;
+  webSockets?: boolean;
   /** The scenario has node pools (node column, nodes.csv, nodes and cost in the summary). */
   cluster?: { cpuCostShare: number } | undefined;
   /** The run's end (s): see RunOutputsOptions.endSeconds. */
@@ -332,7 +332,7 @@ export class RunRecorder implements Recorder {
       ...(options.resourceColumns === true ? { resourceColumns: true } : {}),
       ...(options.badGatewayColumn === true ? { badGatewayColumn: true } : {}),
       ...(options.firstByteColumn === true ? { firstByteColumn: true } : {}),
-      ...(options.webSocketColumn === true ? { webSocketColumn: true } : {}),
+      ...(options.webSockets === true ? { webSockets: true } : {}),
       ...(options.cluster !== undefined ? { cluster: options.cluster } : {}),
       ...(options.endSeconds !== undefined ? { endSeconds: options.endSeconds } : {}),
     });

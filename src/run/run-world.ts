@@ -4,7 +4,7 @@ import type { RequestTraceMode, WorldSpec } from '../model/spec.js';
 import { World } from '../model/world.js';
 import type { RunSummary } from '../output/summary.js';
 import { RunRecorder } from './run-recorder.js';
-import { clusterOutputs, finishSummary, noteInFlightAtEnd, noteOutages, runRecorderOptions } from './run-options.js';
+import { clusterOutputs, finishSummary, noteInFlightAtEnd, noteOutages, runRecorderOptions, servesWebSockets } from './run-options.js';
 import { runSettings } from './settings.js';
 import { stageDirectory, type StagedDirectory, type StageOptions } from '../output/staged-dir.js';
 import { toOutputError } from '../output/output-error.js';
@@ -40,7 +40,7 @@ export interface RunResult {
  */
 export function summarizeWorld(spec: WorldSpec): RunSummary {
   const started = process.hrtime.bigint();
-  const recorder = new RunRecorder({ outDir: undefined, trace: { mode: 'none' }, cluster: clusterOutputs(spec) });
+  const recorder = new RunRecorder({ outDir: undefined, trace: { mode: 'none' }, cluster: clusterOutputs(spec), webSockets: servesWebSockets(spec) });
   const world = new World(spec, recorder);
   world.run();
   const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;

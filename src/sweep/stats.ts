@@ -130,7 +130,8 @@ export function wilsonInterval(p: number, n: number, z: number): { lo: number; h
  */
 export function proportionCI(values: readonly number[]): BoundedCI {
   const { n, mean, sd } = meanCI(values);
-  if (n < 2) return { n, mean, lo: Number.NaN, hi: Number.NaN };
+  // A metric the runs do not have (NaN: sessions closed in a run without WebSocket sessions) has no interval.
+  if (n < 2 || Number.isNaN(mean)) return { n, mean, lo: Number.NaN, hi: Number.NaN };
   const p = Math.min(1, Math.max(0, mean));
   const se2 = (sd * sd) / n;
   if (se2 === 0 || p === 0 || p === 1) return { n, mean: p, lo: p, hi: p };

@@ -138,13 +138,19 @@ const NODE_METRICS: ReadonlySet<MetricKey> = new Set<MetricKey>(['node_cost_usd'
  * --space setting under `cluster` could add them): no run would measure it.
  * @throws UsageError naming the flag
  */
-export function checkMeasured(hasNodePools: boolean, axes: readonly Axis[], slos: readonly Slo[], objective: MetricKey, objectiveText: string = objective, streams = true): void {
-  // The same for the first byte, which only runs where some app streams (app.stream) have.
-  if (!streams && !axes.some((a) => /\bapp\b/.test(a.path))) {
-    const why = (flag: string): UsageError =>
-      new UsageError(`${flag}: no revision of the scenario streams its response (app.stream), so its runs have no ${METRICS.first_byte_p99_ms.title}; choose another metric or give the app a stream`);
-    if (objective === 'first_byte_p99_ms') throw why(`--objective ${objectiveText}`);
-    for (const s of slos) if (s.metric === 'first_byte_p99_ms') throw why(`--slo ${s.text}`);
+export function checkMeasured(hasNodePools: boolean, axes: readonly Axis[], slos: readonly Slo[], objective: MetricKey, objectiveText: string = objective, streams = true, webSockets = true): void {
+  // The same for the first byte, which only runs where some app streams (app.stream) have, and
+  // for the sessions a shutdown closed, which only runs with WebSocket sessions (app.webSocket) have.
+  const appAxis = axes.some((a) => /\bapp\b/.test(a.path));
+  const appOnly: ReadonlyArray<readonly [boolean, MetricKey, string, string]> = [
+    [streams, 'first_byte_p99_ms', 'streams its response (app.stream)', 'give the app a stream'],
+    [webSockets, 'sessions_closed_rate', 'serves WebSocket sessions (app.webSocket)', 'set app.webSocket'],
+  ];
+  for (const [has, k, what, remedy] of appOnly) {
+    if (has || appAxis) continue;
+    const why = (flag: string): UsageError => new UsageError(`${flag}: no revision of the scenario ${what}, so its runs have no ${METRICS[k].title}; choose another metric or ${remedy}`);
+    if (objective === k) throw why(`--objective ${objectiveText}`);
+    for (const s of slos) if (s.metric === k) throw why(`--slo ${s.text}`);
   }
   if (hasNodePools || axes.some((a) => /^cluster\b/.test(a.path))) return;
   const why = (flag: string, k: MetricKey): UsageError =>

@@ -41,8 +41,8 @@ describe('overrides suggested by the shipped scenarios\' descriptions', () => {
   const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'));
   const all = files.flatMap((f) => suggestions(String(parse(readFileSync(join(dir, f), 'utf8')).description ?? '')).map((sets) => ({ f, sets })));
 
-  it('finds them (activator-crash, activator-rollout, autoscaler-restart, capacity-planning, crash-recovery, hang, llm-streaming, memory-pressure, mesh, node-drain, scale-down-delay, scale-to-zero-tail, slow-start suggest some)', () => {
-    expect(new Set(all.map((s) => s.f))).toEqual(new Set(['activator-crash.yaml', 'activator-rollout.yaml', 'autoscaler-restart.yaml', 'capacity-planning.yaml', 'crash-recovery.yaml', 'hang.yaml', 'llm-streaming.yaml', 'memory-pressure.yaml', 'mesh.yaml', 'node-drain.yaml', 'scale-down-delay.yaml', 'scale-to-zero-tail.yaml', 'slow-start.yaml']));
+  it('finds them (activator-crash, activator-rollout, autoscaler-restart, capacity-planning, crash-recovery, hang, llm-streaming, memory-pressure, mesh, node-drain, scale-down-delay, scale-to-zero-tail, slow-start, websocket-scale-down suggest some)', () => {
+    expect(new Set(all.map((s) => s.f))).toEqual(new Set(['activator-crash.yaml', 'activator-rollout.yaml', 'autoscaler-restart.yaml', 'capacity-planning.yaml', 'crash-recovery.yaml', 'hang.yaml', 'llm-streaming.yaml', 'memory-pressure.yaml', 'mesh.yaml', 'node-drain.yaml', 'scale-down-delay.yaml', 'scale-to-zero-tail.yaml', 'slow-start.yaml', 'websocket-scale-down.yaml']));
   });
 
   for (const { f, sets } of all) {

@@ -15,6 +15,12 @@ import { runWorld } from '../../src/run/run-world.js';
 import { scenarioFromValue } from '../../src/scenario/load.js';
 import { ScenarioError } from '../../src/scenario/errors.js';
 import { run } from './world-fixture.js';
+import { evaluateExpectation } from '../../src/expect/evaluate.js';
+import { parseExpectation } from '../../src/expect/parse.js';
+import { metricsOf } from '../../src/output/metrics.js';
+import { summarizeWorld } from '../../src/run/run-world.js';
+import { parseAxes } from '../../src/sweep/axes.js';
+import { checkMeasured } from '../../src/sweep/tune.js';
 
 /**
  * A chat service: sessions of 2 to 9 minutes, one pod per 2 sessions, 0.5 sessions a second for
@@ -155,6 +161,23 @@ describe('WebSocket sessions on a pod that shuts down', () => {
     expect(readFileSync(join(other, 'settings.json'), 'utf8')).not.toContain('webSocket');
     await buildReport(other, { images: false });
     expect(readFileSync(join(other, 'report.html'), 'utf8')).not.toContain('WebSocket');
+  });
+
+  it('sessions_closed_rate: the sweep metric and expectation; none without sessions; the tuner refuses it where no run could have it', () => {
+    const withWs = summarizeWorld(world({ webSocket: true }));
+    const plainSummary = summarizeWorld(world());
+    // 28 of 73 requests.
+    expect(metricsOf(withWs).sessions_closed_rate).toBeCloseTo(28 / 73, 12);
+    expect(metricsOf(plainSummary).sessions_closed_rate).toBeNaN();
+    const check = (text: string, s: RunSummary) => evaluateExpectation(parseExpectation(text, 'chat.yaml', 0), s, 'chat.yaml');
+    expect(check('sessionsClosed < 40%', withWs)).toMatchObject({ pass: true });
+    expect(check('sessions_closed_rate < 38%', withWs)).toMatchObject({ pass: false });
+    expect(check('sessionsClosed < 40%', plainSummary)).toMatchObject({ pass: false, actual: 'none (no revision serves WebSocket sessions: app.webSocket)' });
+    expect(() => checkMeasured(false, [], [], 'sessions_closed_rate', 'sessionsClosed', true, false)).toThrow(
+      '--objective sessionsClosed: no revision of the scenario serves WebSocket sessions (app.webSocket), so its runs have no WebSocket sessions closed by a shutdown (%); choose another metric or set app.webSocket',
+    );
+    expect(() => checkMeasured(false, [], [], 'sessions_closed_rate', 'sessionsClosed', true, true)).not.toThrow();
+    expect(() => checkMeasured(false, parseAxes(['services[0].app.webSocket=true,false'], '--space'), [], 'sessions_closed_rate', 'sessionsClosed', true, false)).not.toThrow();
   });
 
   it.each([

@@ -14,7 +14,7 @@ const def: CompareDefinition = {
 
 /** Replications whose latencies are `p99` (NaN: no 200s) and whose other metrics are 1 (node metrics absent). */
 const runs = (p99: number[]): MetricValues[] =>
-  p99.map((v) => Object.fromEntries(METRIC_KEYS.map((k) => [k, /node|nodes|pending|first_byte/.test(k) ? Number.NaN : k.endsWith('_ms') ? v : 1])) as MetricValues);
+  p99.map((v) => Object.fromEntries(METRIC_KEYS.map((k) => [k, /node|nodes|pending|first_byte|sessions/.test(k) ? Number.NaN : k.endsWith('_ms') ? v : 1])) as MetricValues);
 
 /** The SVG of one metric's panel. */
 function panel(html: string, caption: string): string {

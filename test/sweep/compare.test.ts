@@ -130,9 +130,9 @@ describe('knsim compare', () => {
     expect(json.classes[1].runs).toHaveLength(2);
     const csv = readFileSync(join(out, 'compare.csv'), 'utf8').trim().split('\n');
     expect(csv[0]).toBe('class,class_name,metric,replications,mean,lo,hi,diff_mean,diff_lo,diff_hi,verdict');
-    // No node pools and no streamed response: node cost, peak nodes, the longest Pending wait and the first byte are left out, not NaN.
-    expect(csv).toHaveLength(1 + 2 * (METRIC_KEYS.length - 4));
-    expect(csv.some((l) => /node_cost_usd|peak_nodes|max_pending_s|first_byte_p99_ms|NaN/.test(l))).toBe(false);
+    // No node pools, no streamed response, no WebSocket sessions: node cost, peak nodes, the longest Pending wait, the first byte and the sessions closed are left out, not NaN.
+    expect(csv).toHaveLength(1 + 2 * (METRIC_KEYS.length - 5));
+    expect(csv.some((l) => /node_cost_usd|peak_nodes|max_pending_s|first_byte_p99_ms|sessions_closed_rate|NaN/.test(l))).toBe(false);
     for (const l of csv.slice(1)) {
       const [lo, hi] = l.split(',').slice(5, 7).map(Number);
       expect(lo!, l).toBeGreaterThanOrEqual(0);

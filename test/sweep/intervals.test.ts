@@ -142,6 +142,7 @@ function randomRuns(rng: () => number, n: number, maxScale: number): MetricValue
         peak_nodes: shape < 0.3 ? 2 : Math.floor(lognormal(3, 0.8)),
         max_pending_s: shape < 0.3 ? 0 : lognormal(60, 1.5),
         first_byte_p99_ms: shape < 0.3 ? 800 : p99 * Math.min(1, lognormal(0.2, 1)),
+        sessions_closed_rate: rate(),
       }),
     );
   }
