@@ -10,7 +10,7 @@ import { World } from '../model/world.js';
 import type { AutoscalerRecord, NodeRecord, PodRecord, RecordSink, RequestRecord, TimeseriesRecord, TrafficRecord } from '../output/records.js';
 import type { RunSummary } from '../output/summary.js';
 import { RunRecorder } from '../run/run-recorder.js';
-import { noteOutages } from '../run/run-options.js';
+import { noteOutages, servesWebSockets } from '../run/run-options.js';
 import { applySet, loadScenario, parseYamlOne, rejectProtoKeys, scenarioFromValue, type LoadedScenario } from '../scenario/index.js';
 
 /** One decider evaluation, as autoscaler.csv has it (less the revision's metric and target). */
@@ -51,6 +51,8 @@ export interface RequestRow {
   waitMs: number;
   /** A 200 from an app that streams (app.stream): from arrival to its first byte, milliseconds; NaN otherwise. */
   firstByteMs: number;
+  /** A WebSocket session (app.webSocket) a pod's or an activator's shutdown closed before its end (counted with the 200s). */
+  closedAtShutdown: boolean;
   /** 200, 503, 504, 404 (no route) or -1 (client timeout). */
   status: number;
   /** It waited at an activator while the revision had no pod to send it to. */
@@ -157,6 +159,7 @@ class NotebookSink implements RecordSink {
       latencyMs: (r.end - r.arrival) * 1000,
       waitMs: (r.serviceStart - r.arrival) * 1000,
       firstByteMs: (r.firstByteSeconds ?? Number.NaN) * 1000,
+      closedAtShutdown: r.closedAtShutdown === true,
       status: r.status,
       cold: r.cold,
       route: r.route,
@@ -211,7 +214,7 @@ export function simulate(input: LoadedScenario | WorldSpec, opts: SimulateOption
   const spec: WorldSpec = 'world' in input ? input.world : input;
   const rec = new NotebookSink(opts.requests ?? false);
   const nodes = spec.cluster.nodes;
-  const recorder = new RunRecorder({ outDir: undefined, trace: { mode: 'none' }, ...(nodes !== undefined ? { cluster: { cpuCostShare: nodes.cpuCostShare } } : {}) }, rec);
+  const recorder = new RunRecorder({ outDir: undefined, trace: { mode: 'none' }, webSockets: servesWebSockets(spec), ...(nodes !== undefined ? { cluster: { cpuCostShare: nodes.cpuCostShare } } : {}) }, rec);
   const world = new World(spec, recorder);
   world.run();
   const summary = recorder.finish({

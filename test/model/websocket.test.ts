@@ -21,6 +21,7 @@ import { metricsOf } from '../../src/output/metrics.js';
 import { summarizeWorld } from '../../src/run/run-world.js';
 import { parseAxes } from '../../src/sweep/axes.js';
 import { checkMeasured } from '../../src/sweep/tune.js';
+import { simulate } from '../../src/notebook/simulate.js';
 
 /**
  * A chat service: sessions of 2 to 9 minutes, one pod per 2 sessions, 0.5 sessions a second for
@@ -178,6 +179,14 @@ describe('WebSocket sessions on a pod that shuts down', () => {
     );
     expect(() => checkMeasured(false, [], [], 'sessions_closed_rate', 'sessionsClosed', true, true)).not.toThrow();
     expect(() => checkMeasured(false, parseAxes(['services[0].app.webSocket=true,false'], '--space'), [], 'sessions_closed_rate', 'sessionsClosed', true, false)).not.toThrow();
+  });
+
+  it('the notebook helpers: simulate() counts them in its summary and flags them in its request rows', () => {
+    const sim = simulate(world({ webSocket: true }), { requests: true });
+    expect(sim.summary.overall.sessionsClosedAtShutdown).toBe(28);
+    expect(sim.requests.filter((r) => r.closedAtShutdown)).toHaveLength(28);
+    expect(sim.requests.filter((r) => r.closedAtShutdown).every((r) => r.status === 200)).toBe(true);
+    expect(simulate(world()).summary.overall.sessionsClosedAtShutdown).toBeUndefined();
   });
 
   it.each([
