@@ -35,6 +35,10 @@ export class Pod {
   /** When Kubernetes last marked the pod not Ready after it had been Ready (NaN if never): the Ready condition's lastTransitionTime then. */
   notReadyAt = Number.NaN;
   terminatingAt = Number.NaN;
+  /** WebSocket sessions (onSigterm: drain): when the queue-proxy's drain of upgraded connections began (NaN: it did not). */
+  hijackDrainFrom = Number.NaN;
+  /** That drain saw the pod idle: its exit at the next 1 s poll is scheduled. */
+  exitScheduled = false;
   /**
    * The pod's status.startTime: when the kubelet first took it on, i.e. once it was bound to a
    * node (NaN until then). It does not move when a container restarts.
@@ -294,6 +298,16 @@ export class Pod {
       req.closedAtShutdown = true;
       world.finish(req, STATUS_OK, now);
     }
+  }
+
+  /**
+   * The app of a revision whose sessions drain (onSigterm: drain) gets SIGTERM: it takes no new
+   * connection, so each request still waiting in the queue-proxy gets 502, and its open sessions run on.
+   */
+  holdSessions(now: number): void {
+    this.hijackDrainFrom = now;
+    const world = this.revision.world;
+    for (const req of this.active!.toArray()) if (req.phase !== Phase.Executing) world.finish(req, STATUS_BAD_GATEWAY, now);
   }
 
   /** The queue-proxy's latest 1 s report at `now`, which is what a scrape reads. */

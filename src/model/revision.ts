@@ -52,6 +52,9 @@ export interface RevisionObserver {
  * A revision: its Deployment (replicas and pods), its SKS (Serve/Proxy and the activator
  * subset), and its autoscaler. Pod phases are drawn from the revision's pod-start model.
  */
+/** How long the queue-proxy waits for upgraded (WebSocket) connections after its HTTP server shut down (sharedmain hijackDrainDuration). */
+const HIJACK_DRAIN_SECONDS = 60;
+
 /** The kubelet's floor on a pod's termination grace period (kubelet minimumGracePeriodInSeconds). */
 const KUBELET_MIN_GRACE_SECONDS = 2;
 
@@ -154,8 +157,10 @@ export class Revision {
   readonly requestTimeoutSeconds: number;
   /** How the app writes a streamed response; undefined: all of it when done (then `requestTimeoutSeconds` bounds the request). */
   readonly stream: StreamSpec | undefined;
-  /** Its requests are WebSocket sessions (app.webSocket): the app closes those still open when it gets SIGTERM. */
+  /** Its requests are WebSocket sessions (app.webSocket): the app closes those still open when it gets SIGTERM, */
   readonly webSocket: boolean;
+  /** … or (onSigterm: drain) lets them run, until the queue-proxy's drain of upgraded connections ends. */
+  private readonly webSocketDrains: boolean;
   private readonly timeouts: RequestTimeouts;
 
   /**
@@ -183,6 +188,8 @@ export class Revision {
    * holds have met their own timeout by then, as they came in before the pod terminated.
    */
   readonly drainSeconds: number;
+  /** The pod's terminationGracePeriodSeconds (the revision's timeoutSeconds, at least 2 s): the kubelet kills what is left then. */
+  private readonly graceSeconds: number;
 
   constructor(
     readonly world: World,
@@ -194,7 +201,9 @@ export class Revision {
     for (const t of [spec.responseStartTimeoutSeconds ?? 0, spec.idleTimeoutSeconds ?? 0]) if (t > 0 && t < timeout) timeout = t;
     this.requestTimeoutSeconds = timeout;
     this.stream = spec.stream;
-    this.webSocket = spec.webSocket === true;
+    this.webSocket = spec.webSocket !== undefined;
+    this.webSocketDrains = spec.webSocket?.onSigterm === 'drain';
+    this.graceSeconds = Math.max(KUBELET_MIN_GRACE_SECONDS, spec.timeoutSeconds);
     this.timeouts = { timeoutSeconds: spec.timeoutSeconds, responseStartTimeoutSeconds: spec.responseStartTimeoutSeconds, idleTimeoutSeconds: spec.idleTimeoutSeconds };
     this.drainSeconds = Math.min(world.spec.cluster.drainSeconds, Math.max(KUBELET_MIN_GRACE_SECONDS, spec.timeoutSeconds));
     const rnd = world.sim.random;
@@ -605,16 +614,50 @@ export class Revision {
     if (pod.phase !== 'Terminating') return;
     // The quiet period is over: the kubelet's preStop hook (the queue-proxy's /wait-for-drain)
     // returns and the app gets SIGTERM; an app serving WebSocket sessions closes them then.
-    if (this.webSocket) pod.closeSessions(this.world.sim.now);
-    this.maybeGone(pod, this.world.sim.now);
+    const now = this.world.sim.now;
+    if (this.webSocket) {
+      if (!this.webSocketDrains) pod.closeSessions(now);
+      else if (!pod.idle) {
+        // The app takes no new connection and lets its sessions run: the queue-proxy's Shutdown does not
+        // wait for upgraded connections, its hijack drain does, polling every second for up to 60 s,
+        // unless the kubelet's kill at the grace period comes first. Then it exits and cuts what is open.
+        pod.holdSessions(now);
+        this.world.sim.at(Math.min(now + HIJACK_DRAIN_SECONDS, pod.terminatingAt + this.graceSeconds), this.onHijackDrainOver, pod);
+      }
+    }
+    this.maybeGone(pod, now);
+  };
+
+  /** The queue-proxy's drain of upgraded connections is over (or the kubelet kills the pod): what is still open is cut. */
+  private onHijackDrainOver = (pod: Pod): void => {
+    if (pod.phase !== 'Terminating') return;
+    const now = this.world.sim.now;
+    pod.closeSessions(now);
+    if (pod.phase === 'Terminating') this.gone(pod, now);
   };
 
   /** A terminating pod goes away once drained and idle. */
   maybeGone(pod: Pod, now: number): void {
     if (pod.phase !== 'Terminating' || !pod.idle) return;
     if (now < pod.terminatingAt + this.drainSeconds) return;
+    const from = pod.hijackDrainFrom;
+    if (from === from && now > from) {
+      // The queue-proxy's hijack drain sees its last session gone at its next 1 s poll.
+      const tick = from + Math.ceil(now - from - 1e-9);
+      if (tick > now) {
+        if (!pod.exitScheduled) {
+          pod.exitScheduled = true;
+          this.world.sim.at(tick, this.onHijackDrained, pod);
+        }
+        return;
+      }
+    }
     this.gone(pod, now);
   }
+
+  private onHijackDrained = (pod: Pod): void => {
+    if (pod.phase === 'Terminating' && pod.idle) this.gone(pod, this.world.sim.now);
+  };
 
   private gone(pod: Pod, now: number): void {
     this.setPhase(pod, 'Gone', now);

@@ -125,7 +125,7 @@ export interface RevisionSpec {
    * Its requests are WebSocket sessions (app.webSocket) of their service time: as a pod shuts down, its
    * app closes the sessions still open when it gets SIGTERM, at the end of the queue-proxy's drain.
    */
-  webSocket?: boolean | undefined;
+  webSocket?: WebSocketSpec | undefined;
   /** What the scheduler reads of a pod (all containers' requests); set only when the scenario has node pools. */
   podRequests?: PodResources | undefined;
   /**
@@ -151,6 +151,15 @@ export interface PodResourcesSpec {
   sidecars: readonly ContainerResources[];
   /** The queue-proxy sidecar (config-deployment queue-sidecar-*; CPU request 25m by default). */
   queueProxy: ContainerResources;
+}
+
+/**
+ * What an app serving WebSocket sessions does when it gets SIGTERM (its pod's drain is over):
+ * `close` its open sessions, or `drain`: take no new connection and let them run, which the
+ * queue-proxy allows for 60 s more (its hijacked-connection drain) before it exits and cuts them.
+ */
+export interface WebSocketSpec {
+  onSigterm: 'close' | 'drain';
 }
 
 /** How an app streams its response: the first byte after `firstByteSeconds` of its work, then a write every `intervalSeconds` (+∞: the rest at the end). */

@@ -10,8 +10,8 @@ export interface RevisionSettings {
   idleTimeoutSeconds?: number;
   /** How the app streams its response (app.stream), seconds; intervalSeconds null: the rest at the end. Absent: written whole when done. */
   stream?: { firstByteSeconds: number; intervalSeconds: number | null };
-  /** true when its requests are WebSocket sessions (app.webSocket); absent otherwise. */
-  webSocket?: true;
+  /** When its requests are WebSocket sessions (app.webSocket): what its app does with them at SIGTERM; absent otherwise. */
+  webSocket?: { onSigterm: 'close' | 'drain' };
   /** false when the activator waits for Kubernetes Ready (exec readiness or startup probes); absent otherwise. */
   enableProbeOptimisation?: false;
   /** The serving container's startup probe after the API server's defaulting; absent when it has none. */

@@ -45,7 +45,7 @@ export function streamsResponses(spec: WorldSpec): boolean {
 
 /** Some revision's requests are WebSocket sessions (app.webSocket): requests.csv has a closed_at_shutdown column. */
 export function servesWebSockets(spec: WorldSpec): boolean {
-  return spec.services.some((s) => s.revisions.some((r) => r.webSocket === true));
+  return spec.services.some((s) => s.revisions.some((r) => r.webSocket !== undefined));
 }
 
 /** The recorder's options for a run that writes its files to `outDir`. */

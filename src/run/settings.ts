@@ -27,7 +27,7 @@ export function runSettings(w: WorldSpec, description = ''): RunSettings {
           ...(r.responseStartTimeoutSeconds !== undefined ? { responseStartTimeoutSeconds: r.responseStartTimeoutSeconds } : {}),
           ...(r.idleTimeoutSeconds !== undefined ? { idleTimeoutSeconds: r.idleTimeoutSeconds } : {}),
           ...(r.stream !== undefined ? { stream: { firstByteSeconds: r.stream.firstByteSeconds, intervalSeconds: Number.isFinite(r.stream.intervalSeconds) ? r.stream.intervalSeconds : null } } : {}),
-          ...(r.webSocket === true ? { webSocket: true as const } : {}),
+          ...(r.webSocket !== undefined ? { webSocket: { onSigterm: r.webSocket.onSigterm } } : {}),
           ...(r.enableProbeOptimisation === false ? { enableProbeOptimisation: false } : {}),
           ...(r.startupProbe !== undefined ? { startupProbe: { ...r.startupProbe } } : {}),
           ...(r.livenessProbe !== undefined ? { livenessProbe: { ...r.livenessProbe } } : {}),

@@ -290,7 +290,7 @@ export function buildService(ctx: ServiceContext): BuiltService {
     const faults = revisionApps[name]?.faults ?? app?.faults ?? entry.app?.faults ?? ctx.defaults?.app?.faults;
     const faultsApp = placed.find((a) => a.app?.faults !== undefined);
     if (faults !== undefined && faultsApp !== undefined) checkFaultsForWork(faults, model.work, faultsApp.file, [...faultsApp.path, 'faults']);
-    const hang = model.stream !== undefined || model.webSocket ? (faults ?? []).findIndex((f) => f.kind === 'hang') : -1;
+    const hang = model.stream !== undefined || model.webSocket !== undefined ? (faults ?? []).findIndex((f) => f.kind === 'hang') : -1;
     if (hang >= 0) {
       // A hung app stops writing, which the idle timeout would time from its last write; a hung app
       // would not close its sessions at SIGTERM either.
@@ -319,7 +319,7 @@ export function buildService(ctx: ServiceContext): BuiltService {
       ...(faults !== undefined && faults.length > 0 ? { faults: faults.map(toFaultSpec) } : {}),
       ...(model.work !== undefined || model.memory !== undefined ? { resources, work: model.work, memory: model.memory } : {}),
       ...(model.stream !== undefined ? { stream: model.stream } : {}),
-      ...(model.webSocket ? { webSocket: true } : {}),
+      ...(model.webSocket !== undefined ? { webSocket: model.webSocket } : {}),
       ...(ctx.withPodRequests === true ? { podRequests: schedulerRequests(resources) } : {}),
       ...(disruption !== undefined ? { disruptionControls: disruption } : {}),
     });

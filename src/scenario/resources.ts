@@ -7,7 +7,7 @@
  * - the app's work model (fixed service time, `cpu`, or a measured `profile`) and memory.
  */
 import { podResources as corePodResources, type PodResources } from '../core/capacity/index.js';
-import type { DistributionSpec, MemoryModelSpec, PodResourcesSpec, StreamSpec, WorkModelSpec, ContainerResources } from '../model/spec.js';
+import type { DistributionSpec, MemoryModelSpec, PodResourcesSpec, StreamSpec, WebSocketSpec, WorkModelSpec, ContainerResources } from '../model/spec.js';
 import { enforcedMemoryLimit } from '../model/memory.js';
 import { requestOverLimit, type ClusterConfig } from './configmaps.js';
 import { formatPath, ScenarioError, type PathSegment } from './errors.js';
@@ -147,8 +147,8 @@ export interface AppModel {
   memory: MemoryModelSpec | undefined;
   /** How the app writes its response, when it streams (the most specific app that sets `stream`). */
   stream: StreamSpec | undefined;
-  /** Its requests are WebSocket sessions (the most specific app that sets `webSocket`). */
-  webSocket: boolean;
+  /** Its requests are WebSocket sessions (the most specific app that sets `webSocket`); undefined: they are not. */
+  webSocket: WebSocketSpec | undefined;
 }
 
 /**
@@ -206,8 +206,10 @@ export function appModel(apps: readonly PlacedApp[], resources: PodResourcesSpec
     stream = { firstByteSeconds: st.firstByte ?? 0, intervalSeconds: st.interval ?? Number.POSITIVE_INFINITY };
   }
   const wsApp = apps.find((a) => a.app?.webSocket !== undefined);
-  const webSocket = wsApp?.app?.webSocket === true;
-  if (webSocket) {
+  const ws = wsApp?.app?.webSocket;
+  // true is the default behaviour (the app closes its sessions at SIGTERM); false, none.
+  const webSocket: WebSocketSpec | undefined = ws === undefined || ws === false ? undefined : { onSigterm: ws === true ? 'close' : (ws.onSigterm ?? 'close') };
+  if (webSocket !== undefined) {
     const at = formatPath([...wsApp!.path, 'webSocket']);
     // A session's messages go over the upgraded connection, not through a response the app streams.
     if (stream !== undefined) throw new ScenarioError(wsApp!.file, at, 'a WebSocket session does not stream an HTTP response (app.stream): set one of them');

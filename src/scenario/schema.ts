@@ -148,7 +148,7 @@ const appSchema = obj({
   // A streamed response: its first byte after firstByte of work, then a write every interval.
   stream: obj({ firstByte: duration('nonneg').optional(), interval: duration('positive').optional() }).optional(),
   // Each request is a WebSocket session of its service time, which the app closes when it gets SIGTERM.
-  webSocket: z.boolean().optional(),
+  webSocket: z.union([z.boolean(), obj({ onSigterm: z.enum(['close', 'drain']).optional() })], { error: 'must be true, false or { onSigterm: close | drain }' }).optional(),
   faults: z.array(faultSchema).optional(),
 });
 export type AppInput = z.output<typeof appSchema>;

@@ -85,6 +85,40 @@ describe('WebSocket sessions on a pod that shuts down', () => {
     expect(gone(plain.rec).some((g) => g.time > g.pod.terminatingAt + 30 + 1)).toBe(true);
   });
 
+  it("onSigterm: drain lets open sessions run 60 s more (the queue-proxy's drain of upgraded connections), then cuts them; the pod goes at a 1 s poll", () => {
+    const drain = run(world({ webSocket: { onSigterm: 'drain' } }));
+    const closed = drain.rec.requests.filter((r) => r.closedAtShutdown);
+    expect(closed.length).toBeGreaterThan(0);
+    // Cut at the end of the hijack drain: 30 s of quiet period, then 60 s (the grace period, 600 s, is later).
+    for (const r of closed) expect(r.end).toBeCloseTo(r.pod!.terminatingAt + 90, 9);
+    // Fewer than when the app closes them at SIGTERM: some end on their own within the 60 s.
+    expect(closed.length).toBeLessThan(ws.rec.requests.filter((r) => r.closedAtShutdown).length);
+    const endedInDrain = drain.rec.requests.filter((r) => r.status === STATUS_OK && !r.closedAtShutdown && r.pod!.terminatingAt + 30 < r.end && r.end < r.pod!.terminatingAt + 90);
+    expect(endedInDrain.length).toBeGreaterThan(0);
+    for (const r of endedInDrain) expect(r.end - r.serviceStart).toBeCloseTo(r.serviceTime, 9);
+    // Each pod goes at its drain's end if idle, else at the first whole second after its last session (or with the cut).
+    for (const g of drain.rec.pods.filter((p) => p.event === 'Gone')) {
+      const from = g.pod.terminatingAt + 30;
+      const k = g.time - from;
+      expect(k).toBeGreaterThanOrEqual(-1e-9);
+      expect(k).toBeLessThanOrEqual(60 + 1e-9);
+      expect(Math.abs(k - Math.round(k))).toBeLessThan(1e-9);
+      const last = Math.max(from, ...drain.rec.requests.filter((r) => r.pod === g.pod).map((r) => r.end));
+      expect(g.time - last).toBeLessThan(1);
+      expect(g.time - last).toBeGreaterThanOrEqual(-1e-9);
+    }
+  });
+
+  it('says onSigterm: drain in settings.json and the report', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'knsim-ws-')), 'run');
+    runWorld(world({ webSocket: { onSigterm: 'drain' } }), { outDir: dir, trace: { mode: 'none' } });
+    expect(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8')).revisions[0].webSocket).toEqual({ onSigterm: 'drain' });
+    await buildReport(dir, { images: false });
+    expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain(
+      '<td>requests are WebSocket sessions (app.webSocket)</td><td>yes: at SIGTERM the app takes no new one and lets open sessions run, for up to 60 s more (the queue-proxy’s drain of upgraded connections)</td>',
+    );
+  });
+
   it('a session still waiting in the queue-proxy when the app gets SIGTERM gets 502', () => {
     // Two pods at most, the ingress sending straight to them (target-burst-capacity 0): sessions queue
     // in their queue-proxies. `kubectl drain` of their node at 2m evicts both with sessions open and waiting.
@@ -147,7 +181,7 @@ describe('WebSocket sessions on a pod that shuts down', () => {
     expect(summary.overall.sessionsClosedAtShutdown).toBe(closedRows.length);
     expect(closedRows.length).toBe(ws.rec.requests.filter((r) => r.closedAtShutdown).length);
     expect(textSummary(summary, dir, [])).toContain(`WebSocket sessions closed by a shutdown: ${closedRows.length} of ${summary.overall.requests.ok} 200s`);
-    expect(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8')).revisions[0].webSocket).toBe(true);
+    expect(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8')).revisions[0].webSocket).toEqual({ onSigterm: 'close' });
     await buildReport(dir, { images: false });
     const html = readFileSync(join(dir, 'report.html'), 'utf8');
     expect(html).toContain('<td>requests are WebSocket sessions (app.webSocket)</td><td>yes: the app closes open sessions at SIGTERM, when its pod’s drain ends</td>');
@@ -193,6 +227,8 @@ describe('WebSocket sessions on a pod that shuts down', () => {
     [{ webSocket: true, stream: { firstByte: '1s' } }, 'services[0].app.webSocket', 'does not stream an HTTP response'],
     [{ webSocket: true, serviceTime: undefined, cpu: { work: '100ms' } }, 'services[0].app.webSocket', 'not with the CPU model (cpu)'],
     [{ webSocket: true, faults: [{ kind: 'hang', at: '1m' }] }, 'services[0].app.faults[0]', 'serves WebSocket sessions (app.webSocket)'],
+    [{ webSocket: { onSigterm: 'exit' } }, 'services[0].app.webSocket', 'must be true, false or { onSigterm: close | drain }'],
+    [{ webSocket: 'yes' }, 'services[0].app.webSocket', 'must be true, false or { onSigterm: close | drain }'],
   ])('refuses %j at %s', (app, path, rule) => {
     let err: unknown;
     try {

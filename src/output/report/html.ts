@@ -151,7 +151,7 @@ function settingRows(axis: TimeAxis): SettingRow[] {
     ['responseStartTimeoutSeconds (s)', (r) => timerSeconds(r.responseStartTimeoutSeconds)],
     ['idleTimeoutSeconds (s)', (r) => timerSeconds(r.idleTimeoutSeconds)],
     [STREAM_ROW, streamCell],
-    [WEBSOCKET_ROW, (r) => (r.webSocket === true ? 'yes: the app closes open sessions at SIGTERM, when its pod’s drain ends' : 'no')],
+    [WEBSOCKET_ROW, webSocketCell],
     [PROBE_ROW, (r) => (r.enableProbeOptimisation === false ? 'no: waits for Kubernetes Ready (exec readiness or startup probe)' : 'yes')],
     [STARTUP_ROW, startupCell],
     [LIVENESS_ROW, livenessCell],
@@ -175,6 +175,13 @@ function settingRows(axis: TimeAxis): SettingRow[] {
 
 const STREAM_ROW = 'response written (app.stream)';
 const WEBSOCKET_ROW = 'requests are WebSocket sessions (app.webSocket)';
+/** Whether requests are WebSocket sessions, and what the app does with them at SIGTERM. */
+const webSocketCell = (r: RevisionSettings): string =>
+  r.webSocket === undefined
+    ? 'no'
+    : r.webSocket.onSigterm === 'drain'
+      ? 'yes: at SIGTERM the app takes no new one and lets open sessions run, for up to 60 s more (the queue-proxy’s drain of upgraded connections)'
+      : 'yes: the app closes open sessions at SIGTERM, when its pod’s drain ends';
 /** When the app writes its response: streamed (first byte, then chunks) or whole at the end. */
 const streamCell = (r: RevisionSettings): string =>
   r.stream === undefined
