@@ -48,10 +48,6 @@ export interface RevisionObserver {
   revisionChanged(rev: Revision, now: number): void;
 }
 
-/**
- * A revision: its Deployment (replicas and pods), its SKS (Serve/Proxy and the activator
- * subset), and its autoscaler. Pod phases are drawn from the revision's pod-start model.
- */
 /** How long the queue-proxy waits for upgraded (WebSocket) connections after its HTTP server shut down (sharedmain hijackDrainDuration). */
 const HIJACK_DRAIN_SECONDS = 60;
 
@@ -67,6 +63,10 @@ export interface ReadyFalsePeriod {
   reason: string;
 }
 
+/**
+ * A revision: its Deployment (replicas and pods), its SKS (Serve/Proxy and the activator
+ * subset), and its autoscaler. Pod phases are drawn from the revision's pod-start model.
+ */
 export class Revision {
   readonly autoscaler: RevisionAutoscaler;
   /** Pods that exist (not Gone), in creation order (a Set keeps insertion order, and a pod leaves it in O(1)). */
