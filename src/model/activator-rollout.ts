@@ -8,7 +8,7 @@
 import { ACTIVATOR_DRAIN_SECONDS, ACTIVATOR_GRACE_SECONDS } from '../core/autoscaler/index.js';
 import { defaultRollingUpdateFenceposts, rollingUpdateStep, type RollingUpdateFenceposts } from '../core/capacity/index.js';
 import { Activator } from './activator.js';
-import { STATUS_OK, STATUS_OVERLOADED } from './request.js';
+import { STATUS_OVERLOADED } from './request.js';
 import type { World } from './world.js';
 
 /** What summary.json reports of one rollout. */
@@ -81,10 +81,7 @@ export class ActivatorDrain {
     if (d.activator.down) return;
     // The process exits: the upgraded connections it proxied close with it.
     const world = d.activator.world;
-    for (const req of d.activator.openSessions()) {
-      req.closedAtShutdown = true;
-      world.finish(req, STATUS_OK, world.sim.now);
-    }
+    for (const req of d.activator.openSessions()) world.closeSession(req, world.sim.now);
     d.activator.crash();
     d.onExit(d.activator.world.sim.now, 0);
   }

@@ -289,15 +289,9 @@ export class Pod {
    * longer accepting connections.
    */
   closeSessions(now: number): void {
-    const world = this.revision.world;
-    const held = this.active!.toArray();
     // The waiting ones first: a closed session frees its slot, which must not start one of them.
-    for (const req of held) if (req.phase !== Phase.Executing) world.finish(req, STATUS_BAD_GATEWAY, now);
-    for (const req of held) {
-      if (req.phase !== Phase.Executing) continue;
-      req.closedAtShutdown = true;
-      world.finish(req, STATUS_OK, now);
-    }
+    const open = this.failWaiting(now);
+    for (const req of open) this.revision.world.closeSession(req, now);
   }
 
   /**
@@ -306,8 +300,17 @@ export class Pod {
    */
   holdSessions(now: number): void {
     this.hijackDrainFrom = now;
-    const world = this.revision.world;
-    for (const req of this.active!.toArray()) if (req.phase !== Phase.Executing) world.finish(req, STATUS_BAD_GATEWAY, now);
+    this.failWaiting(now);
+  }
+
+  /** The app takes no new connection: each request waiting in the queue-proxy gets 502. Returns those executing. */
+  private failWaiting(now: number): Request[] {
+    const executing: Request[] = [];
+    for (const req of this.active!.toArray()) {
+      if (req.phase === Phase.Executing) executing.push(req);
+      else this.revision.world.finish(req, STATUS_BAD_GATEWAY, now);
+    }
+    return executing;
   }
 
   /** The queue-proxy's latest 1 s report at `now`, which is what a scrape reads. */

@@ -330,6 +330,12 @@ export class World {
     if (this.recycleRequests) this.freeRequests.push(req);
   };
 
+  /** A WebSocket session's server closes it before its own end (a pod's app at SIGTERM, an activator exiting): a 200, flagged. */
+  closeSession(req: Request, now: number): void {
+    req.closedAtShutdown = true;
+    this.finish(req, STATUS_OK, now);
+  }
+
   /** Ends a request now (`now`: the clock, read here when not given): free its breaker slot and its activator tracker, then report it. */
   finish(req: Request, status: number, now: number = this.sim.now): void {
     const phase = req.phase;
