@@ -1,3 +1,5 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { buildReport, NotARunDirectoryError, ReportTooLargeError } from '../output/report/index.js';
 import { toOutputError } from '../output/output-error.js';
 import { UsageError } from './errors.js';
@@ -20,19 +22,25 @@ export async function reportCommand(runDir: string): Promise<string> {
 }
 
 /**
- * The report `knsim run` writes after its run: a run too large to chart keeps its complete
- * files and exits 0, with a line on stderr saying why there is no report (undefined).
+ * The report `knsim run` writes into its staging directory, before the run's output is moved
+ * into place: true when written. A run too large to chart keeps its complete files and exits 0,
+ * with a line on stderr saying why there is no report (false). On any other failure the
+ * report's files are taken out of the staging directory before the error is thrown, so the run
+ * goes into place complete, without a half-written report. `outDir` names the run in messages.
  */
-export async function runReport(runDir: string): Promise<string | undefined> {
+export async function runReport(stagingDir: string, outDir: string): Promise<boolean> {
   requireOptional('charts');
   try {
-    return (await buildReport(runDir)).htmlPath;
+    await buildReport(stagingDir, { staging: true, label: outDir });
+    return true;
   } catch (e) {
+    rmSync(join(stagingDir, 'report.html'), { force: true });
+    rmSync(join(stagingDir, 'charts'), { recursive: true, force: true });
     if (e instanceof ReportTooLargeError) {
       process.stderr.write(`knsim: report not written: ${e.message}\n`);
-      return undefined;
+      return false;
     }
-    return reportError(e, runDir);
+    return reportError(e, outDir);
   }
 }
 

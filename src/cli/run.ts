@@ -1,3 +1,4 @@
+import { inputFilesOpened } from '../scenario/regular-file.js';
 import { join } from 'node:path';
 import { loadScenario } from '../scenario/load.js';
 import { runWorldInterruptible } from '../run/run-world.js';
@@ -43,12 +44,24 @@ export async function runCommand(args: RunArgs): Promise<void> {
   for (const w of warnings) process.stderr.write(`knsim: warning: ${w}\n`);
   const work = checkWork(loaded, limits);
   const outDir = args.out ?? join('reports', loaded.name);
-  const output = { label: outLabel(outDir, args.out !== undefined), protect: [args.scenario], command: 'run' };
+  const output = { label: outLabel(outDir, args.out !== undefined), protect: [args.scenario, ...inputFilesOpened()], command: 'run' };
   checkOutDir(outDir, output);
   const traceMode = trace ?? loaded.traceMode;
   const series = args.series ?? loaded.series;
   checkOutputSpace(loaded, work, outDir, { trace: traceMode, series, label: output.label }, statfsFreeSpace);
   const progress = runProgress({ durationSeconds: loaded.world.durationSeconds, stream: process.stderr, env: process.env, now: () => performance.now() });
+  // The report is written with the run's files, before they are moved into place.
+  let reported = false;
+  let reportFailure: { error: unknown } | undefined;
+  const writeReport = async (stagingDir: string): Promise<void> => {
+    progress.stop();
+    try {
+      reported = await (await import('./report.js')).runReport(stagingDir, outDir);
+    } catch (error) {
+      // The run's files go into place all the same; the report's error is the command's.
+      reportFailure = { error };
+    }
+  };
   let result;
   try {
     result = await guardProgress(loaded, () =>
@@ -60,14 +73,14 @@ export async function runCommand(args: RunArgs): Promise<void> {
         output,
         ...(warnings.length > 0 ? { warnings } : {}),
         onProgress: (s) => progress.update(s),
+        ...(args.report ? { beforeCommit: writeReport } : {}),
       }),
     );
   } finally {
     progress.stop();
   }
-  process.stdout.write(textSummary(result.summary, outDir, result.files) + '\n');
-  if (args.report) {
-    const html = await (await import('./report.js')).runReport(outDir);
-    if (html !== undefined) process.stdout.write(`report: ${html}\n`);
-  }
+  const data = result.files.filter((f) => f !== 'report.html' && !f.startsWith('charts/'));
+  process.stdout.write(textSummary(result.summary, outDir, data) + '\n');
+  if (reportFailure !== undefined) throw reportFailure.error;
+  if (reported) process.stdout.write(`report: ${join(result.outDir, 'report.html')}\n`);
 }

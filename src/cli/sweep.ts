@@ -2,6 +2,7 @@
  * `knsim sweep <scenario>`, `knsim sweep merge <dirs..>` and `knsim sweep k8s-job <scenario>`.
  * Every flag is checked, and every grid point loaded, before the first simulation.
  */
+import { inputFilesOpened } from '../scenario/regular-file.js';
 import { join, resolve } from 'node:path';
 import { parseAxes } from '../sweep/axes.js';
 import { checkGrid, checkPoints, defineSweep } from '../sweep/define.js';
@@ -110,7 +111,7 @@ export async function sweepCommand(args: SweepRunArgs): Promise<void> {
   }
   const threads = Math.max(1, Math.min(workers, runs));
   const outDir = args.out !== undefined ? String(args.out) : join('reports', `${def.scenario}-sweep`);
-  const output = { label: outLabel(outDir, args.out !== undefined), protect: [args.scenario] };
+  const output = { label: outLabel(outDir, args.out !== undefined), protect: [args.scenario, ...inputFilesOpened()] };
   // The worker threads start now: they load their modules while this thread checks every point.
   const runner = createRunner(threads, { podLimit: limits.pods, maxRequests, inFlightLimit: limits.inFlight });
   let results;

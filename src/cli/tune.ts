@@ -3,6 +3,7 @@
  * the cheapest configuration that meets every SLO with 95 % confidence, printed as a
  * YAML patch for the user's Service (and ConfigMaps).
  */
+import { inputFilesOpened } from '../scenario/regular-file.js';
 import { join } from 'node:path';
 import { loadScenario } from '../scenario/load.js';
 import { servesWebSockets, streamsResponses } from '../run/run-options.js';
@@ -70,7 +71,7 @@ export async function tuneCommand(args: TuneArgs): Promise<void> {
   checkExpectBlock(loaded);
   checkMeasured(loaded.world.cluster.nodes !== undefined, axes, slos, objective, String(args.objective ?? objective), streamsResponses(loaded.world), servesWebSockets(loaded.world));
   const outDir = args.out !== undefined ? String(args.out) : join('reports', `${def.scenario}-tune`);
-  const output = { label: outLabel(outDir, args.out !== undefined), protect: [args.scenario] };
+  const output = { label: outLabel(outDir, args.out !== undefined), protect: [args.scenario, ...inputFilesOpened()] };
   checkOutDir(outDir, output);
   if (args.report !== false) requireOptional('charts');
 

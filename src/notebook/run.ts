@@ -6,17 +6,19 @@
  *
  *   node dist/notebook/run.js [--out DIR] [name.ipynb …]
  *
- * Writes DIR/<name>.html and the executed DIR/<name>.ipynb. Exit code 0 when every cell of
+ * Writes DIR/<name>.html and the executed DIR/<name>.ipynb (DIR: reports/notebooks by default;
+ * replaced whole, and only if absent, empty or written by this script). Exit code 0 when every cell of
  * every notebook ran and every number the prose quotes matches its table; 1 when a cell failed
  * (the failing cell's error is printed: tslab does not put it in the execution reply, so
  * nbconvert alone only says "<Error>:") or a quoted number does not; 2 when jupyter nbconvert
  * is missing.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stageDirectory } from '../output/staged-dir.js';
 import { checkCites } from './cites.js';
 import { REPO_ROOT } from './simulate.js';
 
@@ -90,48 +92,79 @@ export function main(argv: readonly string[]): number {
     console.error('notebooks: jupyter nbconvert is not installed (apt-get install -y --no-install-recommends jupyter-nbconvert)');
     return 2;
   }
-  mkdirSync(outDir, { recursive: true });
-  const htmlOf = (nb: string): string => join(outDir, basename(nb).replace(/\.ipynb$/, '.html'));
-  const executedOf = (nb: string): string => join(outDir, basename(nb));
-  for (const nb of notebooks) for (const f of [htmlOf(nb), executedOf(nb)]) rmSync(f, { force: true });
+  // Written into a staging directory and moved into place whole, as knsim's outputs are: DIR is
+  // replaced only if it is absent, empty or written by this script (its manifest), never a
+  // folder of the user's (or the notebooks' own).
+  let stage;
+  try {
+    stage = stageDirectory(outDir, { label: `--out ${outDir}`, command: 'notebooks', protect: [nbDir] });
+  } catch (e) {
+    console.error(`notebooks: ${(e as Error).message}`);
+    return 2;
+  }
+  const dir = stage.path;
+  let code: number;
+  try {
+    code = execute(dir);
+  } catch (e) {
+    stage.abort();
+    throw e;
+  }
+  if (code !== 0) {
+    stage.abort();
+    return code;
+  }
+  try {
+    stage.commit();
+  } catch (e) {
+    stage.abort();
+    console.error(`notebooks: ${(e as Error).message}`);
+    return 2;
+  }
+  return 0;
 
-  const started = Date.now();
-  const r = jupyter(['nbconvert', '--to', 'notebook', '--execute', '--ExecutePreprocessor.timeout=300', '--output-dir', outDir, ...notebooks]);
-  const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  if (r.status !== 0) {
-    // nbconvert stops at the first notebook with a failing cell; it is the first not written.
-    const failed = notebooks.find((nb) => !existsSync(executedOf(nb)));
-    if (failed === undefined) {
-      console.error(r.stderr.slice(-4000));
-      console.error(`notebooks: jupyter nbconvert failed (exit ${String(r.status)})`);
+  function execute(dir: string): number {
+    const htmlOf = (nb: string): string => join(dir, basename(nb).replace(/\.ipynb$/, '.html'));
+    const executedOf = (nb: string): string => join(dir, basename(nb));
+
+    const started = Date.now();
+    const r = jupyter(['nbconvert', '--to', 'notebook', '--execute', '--ExecutePreprocessor.timeout=300', '--output-dir', dir, ...notebooks]);
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    if (r.status !== 0) {
+      // nbconvert stops at the first notebook with a failing cell; it is the first not written.
+      const failed = notebooks.find((nb) => !existsSync(executedOf(nb)));
+      if (failed === undefined) {
+        console.error(r.stderr.slice(-4000));
+        console.error(`notebooks: jupyter nbconvert failed (exit ${String(r.status)})`);
+        return 1;
+      }
+      console.error(`notebooks: ${basename(failed)} has a failing cell`);
+      console.error(explainFailure(failed));
       return 1;
     }
-    console.error(`notebooks: ${basename(failed)} has a failing cell`);
-    console.error(explainFailure(failed));
-    return 1;
+    // tslab leaves execution_count empty, so every cell would read "In [ ]". The cells ran
+    // top to bottom in one kernel, so their counts are their order among the code cells.
+    for (const nb of notebooks) numberCells(executedOf(nb));
+    const html = jupyter(['nbconvert', '--to', 'html', '--template', 'knsim', '--output-dir', dir, ...notebooks.map(executedOf)]);
+    if (html.status !== 0) {
+      console.error(html.stderr.slice(-4000));
+      console.error(`notebooks: jupyter nbconvert --to html failed (exit ${String(html.status)})`);
+      return 1;
+    }
+    let bad = 0;
+    for (const nb of notebooks) {
+      const check = checkCites(readFileSync(htmlOf(nb), 'utf8'));
+      for (const p of check.problems) console.error(`notebooks: ${basename(nb)}: the text quotes ${p}`);
+      bad += check.problems.length;
+      console.log(`notebooks: ${basename(nb)} → ${join(outDir, basename(htmlOf(nb)))} (${check.cites} numbers in the text checked against their tables)`);
+    }
+    if (bad > 0) {
+      console.error(`notebooks: ${bad} number(s) in the text disagree with their tables`);
+      return 1;
+    }
+    console.log(`notebooks: ${notebooks.length} executed in ${seconds} s`);
+    return 0;
   }
-  // tslab leaves execution_count empty, so every cell would read "In [ ]". The cells ran
-  // top to bottom in one kernel, so their counts are their order among the code cells.
-  for (const nb of notebooks) numberCells(executedOf(nb));
-  const html = jupyter(['nbconvert', '--to', 'html', '--template', 'knsim', '--output-dir', outDir, ...notebooks.map(executedOf)]);
-  if (html.status !== 0) {
-    console.error(html.stderr.slice(-4000));
-    console.error(`notebooks: jupyter nbconvert --to html failed (exit ${String(html.status)})`);
-    return 1;
-  }
-  let bad = 0;
-  for (const nb of notebooks) {
-    const check = checkCites(readFileSync(htmlOf(nb), 'utf8'));
-    for (const p of check.problems) console.error(`notebooks: ${basename(nb)}: the text quotes ${p}`);
-    bad += check.problems.length;
-    console.log(`notebooks: ${basename(nb)} → ${htmlOf(nb)} (${check.cites} numbers in the text checked against their tables)`);
-  }
-  if (bad > 0) {
-    console.error(`notebooks: ${bad} number(s) in the text disagree with their tables`);
-    return 1;
-  }
-  console.log(`notebooks: ${notebooks.length} executed in ${seconds} s`);
-  return 0;
 }
 
 /** Gives the code cells of an executed notebook their execution counts 1, 2, … in order. */

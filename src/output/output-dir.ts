@@ -43,8 +43,30 @@ export function newManifest(command: string, files: string[], staging = false): 
   return { kind: KIND, version: 1, knsim: knsimVersion(), command, ...(staging ? { state: 'staging' as const, pid: process.pid } : {}), files };
 }
 
+/** Writes the manifest whole or not at all: a temporary file renamed over it (a rename replaces a link, never writes through it). */
 export function writeManifest(dir: string, m: Manifest): void {
-  writeFileSync(join(dir, MANIFEST), JSON.stringify(m, null, 2) + '\n');
+  const tmp = join(dir, `${MANIFEST}.tmp-${process.pid}`);
+  writeFileSync(tmp, JSON.stringify(m, null, 2) + '\n');
+  renameSync(tmp, join(dir, MANIFEST));
+}
+
+/**
+ * Whether every directory between `dir` and its relative path `rel` is a real directory: a
+ * symbolic link on the way (a user's `charts -> ~/mycharts`) would take a delete or a write
+ * out of the directory knsim owns.
+ */
+export function realParents(dir: string, rel: string): boolean {
+  const parts = rel.split('/');
+  let p = dir;
+  for (let i = 0; i < parts.length - 1; i++) {
+    p = join(p, parts[i]!);
+    try {
+      if (!lstatSync(p).isDirectory()) return false;
+    } catch {
+      return false;
+    }
+  }
+  return true;
 }
 
 /** A listed path that stays inside its directory. */
@@ -188,6 +210,8 @@ export function retireOutput(old: string, target: string): string | undefined {
   const m = readManifest(old);
   const dirs = new Set<string>();
   for (const f of m?.files ?? []) {
+    // Listed under a directory that is now a link: what it points to is not knsim's to delete.
+    if (!realParents(old, f)) continue;
     const p = join(old, ...f.split('/'));
     let st;
     try {

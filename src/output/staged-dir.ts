@@ -1,5 +1,5 @@
 import { isMainThread } from 'node:worker_threads';
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { checkOutDir, cleanStale, inspectTarget, listFiles, newManifest, readManifest, retireOutput, writeManifest, type OutDirOptions } from './output-dir.js';
 import { mapOutputErrors, OutputError, toOutputError } from './output-error.js';
@@ -87,6 +87,10 @@ function untrack(path: string): void {
   process.removeListener('SIGINT', onSigint);
   process.removeListener('SIGTERM', onSigterm);
 }
+
+/** A temporary directory of this process (a report being written) that SIGINT/SIGTERM remove, as a staging directory. */
+export const trackTemporary = (path: string): void => track(path);
+export const untrackTemporary = (path: string): void => untrack(path);
 
 /**
  * A worker thread running a command reports its staging directories through `fn`: signals
@@ -176,6 +180,8 @@ function commit(path: string, target: string, label: string, command: string, wa
     untrack(path);
     return files;
   }
+  // An empty directory the user made keeps its permissions (say, 700) on the output that replaces it.
+  if (state.kind === 'empty') chmodSync(path, statSync(target).mode & 0o7777);
   const aside = `${target}.previous-${process.pid}`;
   if (existsSync(aside)) throw new OutputError(`${label}: ${aside} is in the way of replacing the previous output; remove it yourself`);
   fault('rename-aside', target);

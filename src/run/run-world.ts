@@ -23,6 +23,12 @@ export interface RunWorldOptions {
   warnings?: readonly string[];
   /** runWorldInterruptible calls this after each slice with the simulated seconds done so far. */
   onProgress?: (simulatedSeconds: number) => void;
+  /**
+   * runWorldInterruptible calls this with the staging directory once the run's files are in it,
+   * before they are moved into place (`knsim run` writes its report there, so an interrupted
+   * report never leaves a new run without one, nor costs the previous output).
+   */
+  beforeCommit?: (stagingDir: string, summary: RunSummary) => Promise<void>;
 }
 
 export interface RunResult {
@@ -102,7 +108,9 @@ export async function runWorldInterruptible(spec: WorldSpec, opts: RunWorldOptio
     }
     run.world.run();
     opts.onProgress?.(spec.durationSeconds);
-    return finishRun(spec, opts, run);
+    const summary = writeRunFiles(spec, opts, run);
+    await opts.beforeCommit?.(run.stage.path, summary);
+    return commitRun(run, summary);
   } catch (e) {
     run.stage.abort();
     throw toOutputError(e, run.label);
@@ -132,11 +140,20 @@ function startRun(spec: WorldSpec, opts: RunWorldOptions): StartedRun {
 }
 
 function finishRun(spec: WorldSpec, opts: RunWorldOptions, run: StartedRun): RunResult {
+  return commitRun(run, writeRunFiles(spec, opts, run));
+}
+
+/** summary.json and settings.json, the last files of a run; returns the summary. */
+function writeRunFiles(spec: WorldSpec, opts: RunWorldOptions, run: StartedRun): RunSummary {
   const { stage, recorder, world } = run;
   const wallSeconds = Number(process.hrtime.bigint() - run.started) / 1e9;
   const summary = finishSummary(spec, world, recorder, wallSeconds, opts.warnings);
   writeFileSync(join(stage.path, 'settings.json'), JSON.stringify(runSettings(spec, opts.description ?? ''), null, 2) + '\n');
   writeFileSync(join(stage.path, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
-  const files = stage.commit();
-  return { summary, world, recorder, outDir: stage.target, files };
+  return summary;
+}
+
+function commitRun(run: StartedRun, summary: RunSummary): RunResult {
+  const files = run.stage.commit();
+  return { summary, world: run.world, recorder: run.recorder, outDir: run.stage.target, files };
 }

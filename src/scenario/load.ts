@@ -8,7 +8,7 @@ import * as nodePath from 'node:path';
 import { ScenarioError } from './errors.js';
 import { UsageError } from './usage-error.js';
 import { decodeUtf8, loadScenarioText, scenarioFromValueWith, type LoadedScenario, type LoadOptions, type ManifestFileSet, type ScenarioFiles } from './load-text.js';
-import { notRegularFile, openRegularFile } from './regular-file.js';
+import { notRegularFile, noteInputFile, openRegularFile } from './regular-file.js';
 import { parseAzure2021Trace, parseSimpleTrace } from './trace.js';
 import { compiledModuleSha256, loadUserClasses, type UserClassRef } from './user-classes.js';
 
@@ -82,6 +82,7 @@ export const nodeScenarioFiles: ScenarioFiles = {
   readTrace(path, format, filter) {
     const notRegular = notRegularFile(path);
     if (notRegular !== undefined) return { error: notRegular };
+    noteInputFile(path);
     try {
       // Streamed from the file: a trace of hundreds of megabytes is never held as text.
       const source = { path };

@@ -51,7 +51,24 @@ export function openRegularFile(path: string): number | { error: string } {
   const open = OPEN_DESCRIPTOR.test(path);
   const fd = openSync(path, constants.O_RDONLY | (open ? 0 : (constants.O_NONBLOCK ?? 0)));
   const after = refusal(fstatSync(fd), path);
-  if (after === undefined) return fd;
+  if (after === undefined) {
+    if (!open) noteInputFile(path);
+    return fd;
+  }
   closeSync(fd);
   return { error: after };
+}
+
+// Every input file this process opened (scenarios, traces, manifests, ConfigMaps): an output
+// directory may not hold one, or replacing it would move the user's input aside.
+const opened = new Set<string>();
+
+/** Notes an input file read (a trace, streamed; an autoscaler module, bundled). */
+export function noteInputFile(path: string): void {
+  opened.add(path);
+}
+
+/** The input files opened so far, as given. */
+export function inputFilesOpened(): string[] {
+  return [...opened];
 }

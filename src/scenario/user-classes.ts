@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import * as nodePath from 'node:path';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { notRegularFile } from './regular-file.js';
+import { notRegularFile, noteInputFile } from './regular-file.js';
 import { getHeapStatistics } from 'node:v8';
 import vm from 'node:vm';
 import { bundleSync } from './bundle-sync.js';
@@ -81,6 +81,7 @@ function compile(ref: UserClassRef): vm.Script {
   if (!JS_EXTENSIONS.includes(nodePath.extname(file))) {
     throw new ScenarioError(ref.where.file, ref.where.path, `autoscaler module ${JSON.stringify(file)} must be TypeScript or JavaScript (${JS_EXTENSIONS.join(', ')})`);
   }
+  noteInputFile(file);
   const hit = compiled.get(file);
   if (hit !== undefined && hit.mtimeMs === st.mtimeMs) return hit.script;
   const out = bundleSync(file);

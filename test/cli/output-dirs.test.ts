@@ -3,7 +3,7 @@
  * knsim replaces only what it wrote, atomically, and cleans up its staging directories.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -394,5 +394,104 @@ describe('single files and reports never replace what knsim did not write', () =
     expect(r.stderr).toMatch(/^knsim: .*copy: report\.html exists and knsim did not write it \(not in \.knsim-output\.json\); knsim will not replace it: move it away, or copy the run's files to a new directory\n$/);
     expect(readFileSync(join(copy, 'report.html'), 'utf8')).toBe('<p>my notes</p>');
     expect(existsSync(join(copy, 'charts'))).toBe(false);
+  });
+});
+
+describe('reports are written whole, never through a link', { timeout: 180_000 }, () => {
+  /** A 30 s hello-world run with its report in <fresh>/out. */
+  function reported(): { dir: string; out: string } {
+    const dir = mkdtempSync(join(tmpdir(), 'knsim-rep-'));
+    copyFileSync(join(root, 'scenarios/hello-world.yaml'), join(dir, 'h.yaml'));
+    expect(knsim(['run', 'h.yaml', '--duration', '30s', '--out', 'out'], dir).code).toBe(0);
+    return { dir, out: join(dir, 'out') };
+  }
+  const seedOf = (out: string): number => JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).seed;
+  const hidden = (out: string): string[] => readdirSync(out).filter((f) => f.startsWith('.report.'));
+
+  it('knsim run interrupted while drawing its report: exit 130, the previous run and its report whole, nothing left beside them', () => {
+    const { dir, out } = reported();
+    const before = files(out);
+    const r = knsim(['run', 'h.yaml', '--duration', '30s', '--out', 'out', '--seed', '5'], dir, { KNSIM_TEST_FAULT: 'report-sigint' });
+    expect(r.code).toBe(130);
+    expect(r.stderr).toMatch(/^knsim: SIGINT: removed .*out\.partial-\d+\n$/);
+    expect(files(out)).toEqual(before);
+    expect(siblings(dir, 'out')).toEqual([]);
+  });
+
+  it('knsim run whose report fails: the new run goes into place with no report file at all, and the error is the exit (2)', () => {
+    const { dir, out } = reported();
+    const r = knsim(['run', 'h.yaml', '--duration', '30s', '--out', 'out', '--seed', '5'], dir, { KNSIM_TEST_FAULT: 'report' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('knsim: out: write: input/output error (EIO)\n');
+    expect(seedOf(out)).toBe(5);
+    expect(existsSync(join(out, 'report.html'))).toBe(false);
+    expect(existsSync(join(out, 'charts'))).toBe(false);
+    expect(manifest(out).files.filter((f) => f === 'report.html' || f.startsWith('charts/'))).toEqual([]);
+    expect(siblings(dir, 'out')).toEqual([]);
+  });
+
+  it('knsim report failing or interrupted half-way leaves the previous report whole and no staging folder', () => {
+    const { dir, out } = reported();
+    const before = files(out);
+    const failed = knsim(['report', 'out'], dir, { KNSIM_TEST_FAULT: 'report' });
+    expect(failed.code).toBe(2);
+    expect(failed.stderr).toBe('knsim: out: write: input/output error (EIO)\n');
+    expect(files(out)).toEqual(before);
+    expect(hidden(out)).toEqual([]);
+    const interrupted = knsim(['report', 'out'], dir, { KNSIM_TEST_FAULT: 'report-sigint' });
+    expect(interrupted.code).toBe(130);
+    expect(interrupted.stderr).toMatch(/^knsim: SIGINT: removed .*out\/\.report\.partial-\d+\n$/);
+    expect(files(out)).toEqual(before);
+    expect(hidden(out)).toEqual([]);
+  });
+
+  it('a report.html swapped for a link to a user file: the link is replaced, the user file untouched', () => {
+    const { dir, out } = reported();
+    writeFileSync(join(dir, 'thesis.html'), 'my thesis\n');
+    rmSync(join(out, 'report.html'));
+    symlinkSync('../thesis.html', join(out, 'report.html'));
+    expect(knsim(['report', 'out'], dir).code).toBe(0);
+    expect(readFileSync(join(dir, 'thesis.html'), 'utf8')).toBe('my thesis\n');
+    expect(lstatSync(join(out, 'report.html')).isFile()).toBe(true);
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toMatch(/^<!doctype html>/i);
+  });
+
+  it('charts/ swapped for a link to a user folder: knsim report refuses it (exit 2), and the next run deletes nothing through it', () => {
+    const { dir, out } = reported();
+    mkdirSync(join(dir, 'mycharts'));
+    writeFileSync(join(dir, 'mycharts/kpa.png'), 'mine');
+    writeFileSync(join(dir, 'mycharts/pods.vl.json'), 'mine too');
+    rmSync(join(out, 'charts'), { recursive: true });
+    symlinkSync('../mycharts', join(out, 'charts'));
+    const r = knsim(['report', 'out'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('knsim: out: charts is a symbolic link; knsim writes its charts only into a directory of its own: move it away\n');
+    const next = knsim(['run', 'h.yaml', '--duration', '30s', '--out', 'out', '--no-report'], dir);
+    expect(next.code).toBe(0);
+    expect(next.stderr).toBe(`knsim: --out out: files knsim did not write were in the previous output; moved them to ${out}.kept-1\n`);
+    expect(readFileSync(join(dir, 'mycharts/kpa.png'), 'utf8')).toBe('mine');
+    expect(readFileSync(join(dir, 'mycharts/pods.vl.json'), 'utf8')).toBe('mine too');
+    expect(readdirSync(`${out}.kept-1`)).toEqual(['charts']);
+  });
+
+  it('an empty directory of the user\'s keeps its permissions when the output replaces it', () => {
+    const dir = workdir();
+    mkdirSync(join(dir, 'private'));
+    chmodSync(join(dir, 'private'), 0o700);
+    expect(run(dir, 'private').code).toBe(0);
+    expect(statSync(join(dir, 'private')).mode & 0o777).toBe(0o700);
+    expect(manifest(join(dir, 'private')).kind).toBe('knsim-output');
+  });
+
+  it('--out holding a trace the scenario reads is refused (exit 2) before the run, the trace in place', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'knsim-trace-'));
+    mkdirSync(join(dir, 'tr'));
+    writeFileSync(join(dir, 'tr/arrivals.csv'), 'arrival\n0.5\n1.5\n');
+    writeFileSync(join(dir, 'tr/.knsim-output.json'), JSON.stringify({ kind: 'knsim-output', version: 1, knsim: '0.1.0', command: 'run', files: [] }));
+    writeFileSync(join(dir, 't.yaml'), tiny('5s', 1).replace('open: { rps: 1 }', 'trace: { file: tr/arrivals.csv }'));
+    const r = knsim(['run', 't.yaml', '--out', 'tr', '--no-report'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('knsim: --out tr: holds tr/arrivals.csv, which knsim would replace; choose another path\n');
+    expect(readFileSync(join(dir, 'tr/arrivals.csv'), 'utf8')).toBe('arrival\n0.5\n1.5\n');
   });
 });

@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { addToManifest, MANIFEST, readManifest } from '../output-dir.js';
+import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { addToManifest, MANIFEST, newManifest, pidGone, readManifest, realParents, writeManifest } from '../output-dir.js';
+import { trackTemporary, untrackTemporary } from '../staged-dir.js';
 import { OutputError } from '../output-error.js';
 import { join, resolve } from 'node:path';
 import { pointsPerRevision, timeAxis } from './aggregate.js';
@@ -19,6 +20,13 @@ export interface ReportOptions {
   images?: boolean;
   /** Most points per revision per series on the time axis (default 1500; fewer for many revisions). */
   maxPoints?: number;
+  /**
+   * The run directory is a staging directory (`knsim run` writes its report before the run's
+   * output is moved into place): the files are written straight into it.
+   */
+  staging?: boolean;
+  /** How errors name the run directory (default: `runDir` as given). */
+  label?: string;
 }
 
 export interface ReportResult {
@@ -62,40 +70,116 @@ function missingNotes(run: RunData): string[] {
  * directory's manifest (a run directory copied without its manifest, or a user's own
  * report.html, is refused before anything is written).
  */
-function refuseForeignFiles(runDir: string, dir: string, files: readonly string[]): void {
+function refuseForeignFiles(label: string, dir: string, files: readonly string[]): void {
   const ours = new Set(readManifest(dir)?.files ?? []);
   const foreign = files.filter((f) => !ours.has(f) && existsSync(join(dir, f)));
   if (foreign.length === 0) return;
   const more = foreign.length > 1 ? ` (and ${foreign.length - 1} more)` : '';
-  throw new OutputError(`${runDir}: ${foreign[0]}${more} exists and knsim did not write it (not in ${MANIFEST}); knsim will not replace it: move it away, or copy the run's files to a new directory`);
+  throw new OutputError(`${label}: ${foreign[0]}${more} exists and knsim did not write it (not in ${MANIFEST}); knsim will not replace it: move it away, or copy the run's files to a new directory`);
 }
 
 export async function buildReport(runDir: string, opts: ReportOptions = {}): Promise<ReportResult> {
   const dir = resolve(runDir);
+  const label = opts.label ?? runDir;
   // A file given as the run directory: said so, rather than an ENOTDIR from the first file looked up under it.
-  if (statSync(dir, { throwIfNoEntry: false })?.isDirectory() === false) throw new NotARunDirectoryError(`${runDir}: not a knsim run directory (it is a file)`);
-  checkReportInput(dir, runDir);
+  if (statSync(dir, { throwIfNoEntry: false })?.isDirectory() === false) throw new NotARunDirectoryError(`${label}: not a knsim run directory (it is a file)`);
+  checkReportInput(dir, label);
   // Loaded by the path as given, so an error names it the way the user typed it.
   const run = loadRunData(runDir);
   const { charts, ctx } = reportCharts(run, opts);
   const images = opts.images ?? true;
   const files = ['report.html', ...charts.flatMap((c) => [`charts/${c.id}.vl.json`, ...(images ? [`charts/${c.id}.svg`, `charts/${c.id}.png`] : [])])];
-  refuseForeignFiles(runDir, dir, files);
-  const chartDir = join(dir, 'charts');
-  // The previous report's charts go only as far as the manifest lists them: a file a user put
-  // in charts/ stays.
-  for (const f of readManifest(dir)?.files ?? []) if (f.startsWith('charts/')) rmSync(join(dir, f), { force: true });
-  mkdirSync(chartDir, { recursive: true });
-  const written: ReportResult['charts'] = [];
-  for (const c of charts) {
-    writeFileSync(join(chartDir, `${c.id}.vl.json`), JSON.stringify(c.spec, null, 1) + '\n');
-    written.push({ id: c.id, files: [`charts/${c.id}.vl.json`, ...(images ? [`charts/${c.id}.svg`, `charts/${c.id}.png`] : [])] });
+  const staging = opts.staging === true;
+  if (!staging) {
+    refuseForeignFiles(label, dir, files);
+    refuseLinkedCharts(label, dir);
+    removeStaleReportStaging(dir);
   }
-  const warnings = images ? await writeChartImages(dir, charts) : [];
-  const html = buildHtml({ summary: run.summary, settings: run.settings, axis: ctx.axis, charts, missing: missingNotes(run) });
-  const htmlPath = join(dir, 'report.html');
-  writeFileSync(htmlPath, html);
+  // Into a staging directory (a run's, or one of its own inside the run directory), then moved in.
+  const work = staging ? dir : startReportStaging(dir);
+  try {
+    mkdirSync(join(work, 'charts'), { recursive: true });
+    const written: ReportResult['charts'] = [];
+    for (const c of charts) {
+      writeFileSync(join(work, 'charts', `${c.id}.vl.json`), JSON.stringify(c.spec, null, 1) + '\n');
+      written.push({ id: c.id, files: [`charts/${c.id}.vl.json`, ...(images ? [`charts/${c.id}.svg`, `charts/${c.id}.png`] : [])] });
+    }
+    await testFault();
+    const warnings = images ? await writeChartImages(work, charts) : [];
+    const html = buildHtml({ summary: run.summary, settings: run.settings, axis: ctx.axis, charts, missing: missingNotes(run) });
+    writeFileSync(join(work, 'report.html'), html);
+    if (!staging) installReport(label, dir, work, files);
+    return { htmlPath: join(dir, 'report.html'), htmlBytes: Buffer.byteLength(html), charts: written, bucketSeconds: ctx.axis.bucketSeconds, warnings };
+  } finally {
+    if (!staging) {
+      rmSync(work, { recursive: true, force: true });
+      untrackTemporary(work);
+    }
+  }
+}
+
+/**
+ * Test-only: with KNSIM_TEST_FAULT=report the report fails half-written (as on EIO), and with
+ * report-sigint the process gets SIGINT there, so tests can show that neither leaves a
+ * half-written report nor costs the previous one.
+ */
+async function testFault(): Promise<void> {
+  const f = process.env['KNSIM_TEST_FAULT'];
+  if (f === 'report') throw Object.assign(new Error('EIO: injected fault at report'), { code: 'EIO', syscall: 'write' });
+  if (f === 'report-sigint') {
+    process.kill(process.pid, 'SIGINT');
+    // The handler runs on a later turn of the event loop, as a real Ctrl-C would reach a report being drawn.
+    await new Promise((r) => setTimeout(r, 10_000));
+  }
+}
+
+/** `charts` must be a real directory of the run's (or absent): writing or deleting through a link would reach a user's files. */
+function refuseLinkedCharts(label: string, dir: string): void {
+  const st = lstatSync(join(dir, 'charts'), { throwIfNoEntry: false });
+  if (st === undefined || st.isDirectory()) return;
+  const what = st.isSymbolicLink() ? 'a symbolic link' : 'not a directory';
+  throw new OutputError(`${label}: charts is ${what}; knsim writes its charts only into a directory of its own: move it away`);
+}
+
+/** The report's own staging directory in the run directory: `.report.partial-<pid>`, marked as staging, removed on SIGINT/SIGTERM. */
+function startReportStaging(dir: string): string {
+  const work = join(dir, `${REPORT_STAGING}${process.pid}`);
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work);
+  trackTemporary(work);
+  writeManifest(work, newManifest('report', [], true));
+  return work;
+}
+
+const REPORT_STAGING = '.report.partial-';
+
+/** Report staging directories of knsim processes that died (SIGKILL) while writing this run's report. */
+function removeStaleReportStaging(dir: string): void {
+  for (const name of readdirSync(dir)) {
+    if (!name.startsWith(REPORT_STAGING)) continue;
+    const pid = Number(name.slice(REPORT_STAGING.length));
+    const p = join(dir, name);
+    if (Number.isInteger(pid) && pid !== process.pid && pidGone(pid) && readManifest(p)?.state === 'staging') rmSync(p, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Moves the new report's files over the old ones, each with one rename (a file is never seen
+ * half-written, and a link at its path is replaced, not written through), report.html last;
+ * then deletes the previous report's charts that the new one does not have, and lists the
+ * files in the manifest.
+ */
+function installReport(label: string, dir: string, work: string, files: readonly string[]): void {
+  // Checked again just before: a link put there meanwhile would take the renames elsewhere.
+  refuseLinkedCharts(label, dir);
+  mkdirSync(join(dir, 'charts'), { recursive: true });
+  for (const f of files) if (f !== 'report.html') renameSync(join(work, ...f.split('/')), join(dir, ...f.split('/')));
+  renameSync(join(work, 'report.html'), join(dir, 'report.html'));
+  const now = new Set(files);
+  for (const f of readManifest(dir)?.files ?? []) {
+    if (!f.startsWith('charts/') || now.has(f) || !realParents(dir, f)) continue;
+    rmSync(join(dir, ...f.split('/')), { force: true });
+  }
   // Listed in a knsim directory's manifest, so the next report may replace them.
-  addToManifest(dir, ['report.html', ...written.flatMap((c) => c.files)]);
-  return { htmlPath, htmlBytes: Buffer.byteLength(html), charts: written, bucketSeconds: ctx.axis.bucketSeconds, warnings };
+  addToManifest(dir, files);
 }
