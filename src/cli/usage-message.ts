@@ -33,16 +33,22 @@ const USAGE: Readonly<Record<string, string>> = {
 
 const MAX_WORDS = 3;
 
-/** Whether yargs' unknown `name` came from a flag on the command line (else it is an extra positional word). */
-function isFlag(name: string, argv: readonly string[]): boolean {
-  return argv.some(
-    (a) =>
-      a === `--${name}` ||
-      a.startsWith(`--${name}=`) ||
-      a === `--no-${name}` ||
-      (name.length === 1 && /^-[^-]/.test(a) && a.slice(1).split('=')[0]!.includes(name)),
-  );
+/** yargs names an unknown `--such-flag` twice, as typed and camel-cased (`suchFlag`): the typed form. */
+const kebab = (name: string): string => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/** The flag as typed on the command line for yargs' unknown `name` (`--no-x` for a negated `x`), else undefined (an extra positional word). */
+function typedFlag(name: string, argv: readonly string[]): string | undefined {
+  for (const n of new Set([name, kebab(name)])) {
+    for (const a of argv) {
+      if (a === `--${n}` || a.startsWith(`--${n}=`)) return `--${n}`;
+      if (a === `--no-${n}` || a.startsWith(`--no-${n}=`)) return `--no-${n}`;
+    }
+  }
+  if (name.length === 1 && argv.some((a) => /^-[^-]/.test(a) && a.slice(1).split('=')[0]!.includes(name))) return `-${name}`;
+  return undefined;
 }
+
+const isFlag = (name: string, argv: readonly string[]): boolean => typedFlag(name, argv) !== undefined;
 
 /**
  * yargs' complaint as one line with a suggestion: an unknown command gets yargs' own
@@ -70,7 +76,8 @@ export function usageMessage(msg: string | null | undefined, argv: readonly stri
   const cmd = command.join(' ');
   const takes = Object.hasOwn(TAKES, cmd) ? TAKES[cmd] : undefined;
   const words = takes === undefined ? [] : names.filter((n) => !isFlag(n, argv));
-  const unknownFlags = names.filter((n) => !words.includes(n));
+  // Each flag once, as typed (yargs lists `such-flag` and `suchFlag` for `--no-such-flag`).
+  const unknownFlags = [...new Set(names.filter((n) => !words.includes(n)).map((n) => typedFlag(n, argv) ?? `${n.length > 1 ? '--' : '-'}${n}`))];
   const parts: string[] = [];
   if (words.length > 0) {
     // A shell glob can add hundreds: the first few name the mistake.
@@ -80,9 +87,10 @@ export function usageMessage(msg: string | null | undefined, argv: readonly stri
   }
   if (unknownFlags.length > 0) {
     const known = flags.filter((f) => f.length > 1);
-    const shown = unknownFlags.map((n) => {
-      const c = closest(n, known);
-      return `${n.length > 1 ? '--' : '-'}${n}${c === undefined ? '' : ` (did you mean --${c}?)`}`;
+    const shown = unknownFlags.map((f) => {
+      const no = f.startsWith('--no-') ? 'no-' : '';
+      const c = closest(f.replace(/^--?(no-)?/, ''), known);
+      return `${f}${c === undefined ? '' : ` (did you mean --${no}${c}?)`}`;
     });
     parts.push(`Unknown argument${unknownFlags.length > 1 ? 's' : ''}: ${shown.join(', ')}`);
   }

@@ -68,7 +68,7 @@ export function collectScenarioFiles(paths: readonly string[]): { files: string[
   const unreadable: Unreadable[] = [];
   // Directories by their real path: a symbolic link back up (or across) is walked once, not until ELOOP.
   const seen = new Set<string>();
-  const walk = (dir: string): void => {
+  const walk = (dir: string, top: boolean): void => {
     let real: string;
     try {
       real = realpathSync(dir);
@@ -77,7 +77,17 @@ export function collectScenarioFiles(paths: readonly string[]): { files: string[
     }
     if (seen.has(real)) return;
     seen.add(real);
-    for (const name of readdirSync(dir).sort()) {
+    let names: string[];
+    try {
+      names = readdirSync(dir).sort();
+    } catch (e) {
+      const why = `cannot be listed (${(e as NodeJS.ErrnoException).code ?? oneLine(e)})`;
+      // A directory named on the command line is the user's mistake; one found inside is said and passed over.
+      if (top) throw new UsageError(`knsim test: ${dir}: a directory that ${why}`);
+      unreadable.push({ file: dir, reason: `a directory that ${why}` });
+      return;
+    }
+    for (const name of names) {
       const p = join(dir, name);
       let st;
       try {
@@ -87,7 +97,7 @@ export function collectScenarioFiles(paths: readonly string[]): { files: string[
         if (YAML.test(name)) unreadable.push({ file: p, reason: 'cannot be read (a broken symbolic link?)' });
         continue;
       }
-      if (st.isDirectory()) walk(p);
+      if (st.isDirectory()) walk(p, false);
       else if (!YAML.test(name)) continue;
       // A named pipe would be waited on forever by the look for expect:, a device read without end.
       else if (!st.isFile()) unreadable.push({ file: p, reason: notRegularFile(p) ?? 'is not a regular file' });
@@ -103,7 +113,7 @@ export function collectScenarioFiles(paths: readonly string[]): { files: string[
     } catch {
       throw new UsageError(`knsim test: ${p}: no such file or directory`);
     }
-    if (st.isDirectory()) walk(p);
+    if (st.isDirectory()) walk(p, true);
     else files.push(p);
   }
   return { files, skipped, unreadable };

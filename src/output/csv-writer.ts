@@ -312,5 +312,8 @@ export function ms(seconds: number): string {
 
 /** A measured value with 6 decimals, blank when missing. */
 export function num(v: number): string {
-  return Number.isFinite(v) ? String(Math.round(v * 1e6) / 1e6) : '';
+  if (!Number.isFinite(v)) return '';
+  const r = Math.round(v * 1e6) / 1e6;
+  // Past about 1.8e302, v × 10^6 overflows to Infinity: such a value (a target of 1e306) has no fraction to round.
+  return String(Number.isFinite(r) ? r : v);
 }

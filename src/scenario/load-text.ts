@@ -810,6 +810,11 @@ function buildClient(
     offsetSeconds: t.offset ?? 0,
     useDurations: t.useDurations ?? true,
   });
+  // Sorted: the last arrival is the largest. Times too far apart (or too far scaled) overflow the clock.
+  const last = data.arrivals[data.arrivals.length - 1]!;
+  if (!Number.isFinite(last)) {
+    throw new ScenarioError(file, at('trace', 'file'), `its arrivals span more than a finite time once shifted and scaled (offset ${t.offset ?? 0} s, timeScale ${t.timeScale ?? 1}): the last is ${last}`);
+  }
   return { kind: 'trace', ...base, arrivals: data.arrivals, durations: data.durations };
 }
 

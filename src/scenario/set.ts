@@ -114,6 +114,10 @@ export function parseSetExpression(expr: string, file: string = DEFAULT_FILE): S
       fail(`invalid value: ${e instanceof RangeError ? TOO_DEEP_RULE : firstLine(e instanceof Error ? e.message : String(e))}`);
     }
   }
+  // An annotation or label value is a string: `…annotations["autoscaling.knative.dev/target"]=1e306`
+  // means the text 1e306, not the double YAML reads (nor 010 the octal 8).
+  const map = path.length >= 2 ? path[path.length - 2] : undefined;
+  if ((map === 'annotations' || map === 'labels') && (typeof value === 'number' || typeof value === 'boolean')) value = text.trim();
   return { path, value };
 }
 

@@ -130,7 +130,12 @@ export function parseAzure2021Trace(
     const d = parseNumber(cols[idx.duration]!);
     if (d === undefined) throw new ScenarioError(file, `line ${lineNo}, column duration`, `not a number: ${JSON.stringify(cols[idx.duration])}`);
     if (d < 0) throw new ScenarioError(file, `line ${lineNo}, column duration`, `must not be negative, got ${d}`);
-    arrivals.push(end - d);
+    const arrival = end - d;
+    // Each is finite, but their difference need not be (-1.7e308 − 1.7e308).
+    if (!Number.isFinite(arrival)) {
+      throw new ScenarioError(file, `line ${lineNo}, column end_timestamp`, `the arrival end_timestamp − duration (${end} − ${d}) is not a finite time`);
+    }
+    arrivals.push(arrival);
     durations.push(d);
   });
   if (header === undefined) throw new ScenarioError(file, 'line 1', `expected the header ${AZURE2021_COLUMNS.join(',')}, got an empty file`);

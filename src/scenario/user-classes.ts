@@ -145,8 +145,32 @@ function classRequire(file: string): (id: string) => unknown {
 
 /** What the context offers besides the language itself: CommonJS plumbing and a console; no clock, no randomness. */
 function newContext(file: string): vm.Context {
-  const module = { exports: {} as unknown };
-  const ctx = vm.createContext({ module, exports: module.exports, require: classRequire(file), console, __filename: file, __dirname: nodePath.dirname(file), __knsim: {} });
+  // The global starts empty (no prototype): the module's \`this.constructor\` is its own realm's
+  // Object, whose Function has no \`process\`. What it is given is made in its realm, the host's
+  // console and require reached only through closures: no host object hands out the host's Function.
+  // (node's vm is not a security boundary: a module that require()s util still holds host objects.
+  // This keeps a module from reaching the clock, the randomness or the process by accident.)
+  const ctx = vm.createContext(Object.assign(Object.create(null) as object, { __host: { console, require: classRequire(file) } }));
+  vm.runInContext(
+    `(() => {
+       const host = __host;
+       delete globalThis.__host;
+       const module = { exports: {} };
+       const wrap = (f) => (...args) => {
+         try {
+           return f(...args);
+         } catch (e) {
+           // A host error would carry the host's constructors: the message, in this realm.
+           throw new Error(String(e && e.message));
+         }
+       };
+       const console = {};
+       for (const k of ['log', 'info', 'warn', 'error', 'debug', 'trace', 'dir', 'table']) console[k] = wrap((...a) => host.console[k](...a));
+       Object.assign(globalThis, { module, exports: module.exports, require: wrap(host.require), console, __knsim: {} });
+     })();`,
+    ctx,
+  );
+  Object.assign(ctx, { __filename: file, __dirname: nodePath.dirname(file) });
   vm.runInContext(
     `Math.random = () => { throw new Error('Math.random is not available to an autoscaler class: knsim runs are deterministic'); };
      Date.now = () => { throw new Error('Date.now is not available to an autoscaler class: use input.nowSeconds'); };

@@ -159,6 +159,16 @@ describe('misspelt commands and flags', () => {
     { args: ['rollout', 'hello', '--steps', LONG], line: `knsim: --steps: must be whole percents 1–100 separated by commas, e.g. 10,25,50,100 (got "${'a'.repeat(77)}…")` },
   ])('knsim $args.0 with a 100,000-character flag value echoes 80 characters of it', ({ args, line }) => exitsWithOneLine(args, line));
 
+  it.each([
+    // yargs names `--no-such-flag` as both `such-flag` and `suchFlag`, and the latter looked like an extra word.
+    { argv: ['run', 'x', '--no-such-flag'], names: 'such-flag, suchFlag', line: 'Unknown argument: --no-such-flag' },
+    { argv: ['run', 'x', '--no-bogus'], names: 'bogus', line: 'Unknown argument: --no-bogus' },
+    { argv: ['run', 'x', '--no-reprot'], names: 'reprot', line: 'Unknown argument: --no-reprot (did you mean --no-report?)' },
+    { argv: ['run', 'x', '--max-podz', '3'], names: 'max-podz, maxPodz', line: 'Unknown argument: --max-podz (did you mean --max-pods?)' },
+  ])('names a flag as typed, once: $argv.2', ({ argv, names, line }) => {
+    expect(usageMessage(`Unknown arguments: ${names}`, argv, ['seed', 'report', 'max-pods'], ['run'])).toBe(line);
+  });
+
   it('formats several unknown flags on one line', () => {
     expect(usageMessage('Unknown arguments: sed, zzzzzz', ['run', 'x', '--sed', '1', '--zzzzzz'], ['seed', 'set', 'trace'])).toBe(
       'Unknown arguments: --sed (did you mean --seed?), --zzzzzz',

@@ -31,6 +31,11 @@ describe('CsvWriter.measure', () => {
     })).toBe(`${num(v)}\n`);
   });
 
+  it('writes a value too large to round to micro-units as String() does, never "Infinity" (a target of 1e306)', () => {
+    expect([1e306, -1e306, 1.7976931348623157e308, 2.6e302].map(num)).toEqual(['1e+306', '-1e+306', '1.7976931348623157e+308', '2.6e+302']);
+    expect(num(1.5e302)).toBe(String(Math.round(1.5e302 * 1e6) / 1e6));
+  });
+
   it('writes num(v) byte for byte on 60 000 random values of every magnitude and sign', () => {
     const r = new RandomStream(9, 'measure');
     const values: number[] = [];

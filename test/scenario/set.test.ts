@@ -17,8 +17,13 @@ describe('parseSetExpression', () => {
     {
       expr: 'services[0].manifest.spec.template.metadata.annotations["autoscaling.knative.dev/target"]=10',
       path: ['services', 0, 'manifest', 'spec', 'template', 'metadata', 'annotations', 'autoscaling.knative.dev/target'],
-      value: 10,
+      value: '10',
     },
+    // Annotation and label values are their text, as the README says: not the double YAML reads, nor octal.
+    { expr: 'm.annotations["autoscaling.knative.dev/target"]=1e306', path: ['m', 'annotations', 'autoscaling.knative.dev/target'], value: '1e306' },
+    { expr: 'm.annotations["a"]=010', path: ['m', 'annotations', 'a'], value: '010' },
+    { expr: 'm.labels.x=true', path: ['m', 'labels', 'x'], value: 'true' },
+    { expr: 'm.annotations={a: 1}', path: ['m', 'annotations'], value: { a: 1 } },
     { expr: "x['a.b/c'].d=1", path: ['x', 'a.b/c', 'd'], value: 1 },
     { expr: 'x["a\\"b"]=1', path: ['x', 'a"b'], value: 1 },
     { expr: 'x["a=b"]=1', path: ['x', 'a=b'], value: 1 },

@@ -117,9 +117,17 @@ describe('a bad trace line, loaded through a scenario', () => {
     { csv: '1\n2\nx\n', where: 'line 3, column arrival', rule: 'not a number: "x"' },
     { csv: 'app,func,end_timestamp,duration\na,f,1,1\na,f,1\n', format: 'azure2021', where: 'line 3', rule: 'expected 4 columns (app,func,end_timestamp,duration), got 3' },
     // The paths are kept whole and the line stays short: the rule keeps 80 characters of the rest.
+    // Two finite numbers whose difference is not: the request would vanish without a word.
+    { csv: 'app,func,end_timestamp,duration\na,f,-1.7e308,1.7e308\na,f,10,1\n', format: 'azure2021', where: 'line 2, column end_timestamp', rule: 'the arrival end_timestamp − duration (-1.7e+308 − 1.7e+308) is not a finite time' },
     { csv: 'app,func,end_timestamp,duration\na,"f,1,1\n', format: 'azure2021', where: 'line 2', rule: 'invalid CSV: Quote Not Closed: the parsing is finished with an opening quote at…' },
   ])('names the scenario, the field, the whole trace path and the line: $where', ({ csv, format, where, rule }) => {
     expect(trace.length).toBeGreaterThan(80);
     expect(run(csv, format)).toBe(`${scenario}: clients[1].trace.file: ${trace}: ${where}: ${rule}`);
+  });
+
+  it('refuses arrivals that overflow the clock once shifted to the first (azure2021), naming the field', () => {
+    expect(run('app,func,end_timestamp,duration\na,f,-1.7e308,1\na,f,1.7e308,1\n', 'azure2021')).toBe(
+      `${scenario}: clients[1].trace.file: its arrivals span more than a finite time once shifted and scaled (offset 0 s, timeScale 1): the last is Infinity`,
+    );
   });
 });

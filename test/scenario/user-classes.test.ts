@@ -304,6 +304,22 @@ describe('user classes in the simulator', () => {
     else expect(msg).toMatch(w);
   });
 
+  it.each([
+    ['the global object', "(function () { return this; })().constructor.constructor('return process')()"],
+    ['module', "module.constructor.constructor('return process')()"],
+    ['console', "console.log.constructor('return process')()"],
+    ['require', "require.constructor('return process')()"],
+    ['an error require throws', "(() => { try { require('fs'); } catch (e) { return e.constructor.constructor('return process')(); } })()"],
+  ])("cannot reach knsim's process through %s (its Function is the module's own)", (_what, expr) => {
+    const dir = dirWith({ 'escape.js': decideJs('p.exit(0);', `const p = ${expr};`) });
+    expect(failure(scenario(dir, './escape.js'))).toBe(`${dir}/escape.js: class "${CLASS}": evaluating the module threw: ReferenceError: process is not defined`);
+  });
+
+  it("cannot reach the host's Math.random through the global object's constructor", () => {
+    const dir = dirWith({ 'math.js': decideJs("return { desiredScale: 1 + Math.floor(H.random() * 5) };", "const H = (function () { return this; })().constructor.constructor('return Math')();") });
+    expect(failure(scenario(dir, './math.js'))).toMatch(/decide threw: Math\.random is not available to an autoscaler class: knsim runs are deterministic$/);
+  });
+
   it("may use Node's pure modules (util, events, path)", () => {
     const js = "import { format } from 'node:util';\nimport { EventEmitter } from 'events';\nimport * as path from 'path';\n" + decideJs("const e = new EventEmitter(); let n = 0; e.on('x', (k) => (n = k)); e.emit('x', format('%d', 2).length + path.basename('/a/b').length); return { desiredScale: n };");
     const dir = dirWith({ 'pure.js': js });
