@@ -30,12 +30,26 @@ export function hasResourceColumns(spec: WorldSpec): boolean {
 }
 
 /**
- * Whether a crash can fail requests with 502 in this run: a revision with injected faults, or
- * with a memory limit its memory model can exceed (OOM kills). requests-per-second.csv then
- * has a status502 column.
+ * Whether requests can fail with 502 in this run: a revision with injected faults, or with a
+ * memory limit its memory model can exceed (OOM kills); node pools with a memory model (the
+ * kubelet's evictions under memory pressure); WebSocket sessions (requests queued at a pod whose
+ * app got SIGTERM). requests-per-second.csv then has a status502 column.
  */
 export function canFailWith502(spec: WorldSpec): boolean {
-  return spec.services.some((s) => s.revisions.some((r) => (r.faults?.length ?? 0) > 0 || (r.memory !== undefined && enforcedMemoryLimit(r.resources?.user.memoryLimitBytes) !== undefined)));
+  // Node pools with a memory model: the kubelet evicts pods under memory pressure (node-eviction.ts), their requests 502.
+  const nodeEvictions = spec.cluster.nodes !== undefined && spec.services.some((s) => s.revisions.some((r) => r.memory !== undefined));
+  return (
+    nodeEvictions ||
+    spec.services.some((s) =>
+      s.revisions.some(
+        (r) =>
+          (r.faults?.length ?? 0) > 0 ||
+          (r.memory !== undefined && enforcedMemoryLimit(r.resources?.user.memoryLimitBytes) !== undefined) ||
+          // A WebSocket app that got SIGTERM takes no new connection: requests queued for it get 502.
+          r.webSocket !== undefined,
+      ),
+    )
+  );
 }
 
 /** Some revision streams its responses (app.stream): requests.csv has a first_byte_ms column. */

@@ -293,7 +293,7 @@ describe('502s (requests failed by OOM kills) in requests-per-second.csv and the
     const rates = dataOf(spec('requests'), 'data_rate_0');
     const bySecond = new Map(csv(dir, 'requests-per-second.csv').map((r) => [Number(r['time_s']) - 1, Number(r['status502'])]));
     for (const r of rates) expect(r['e2'], `t=${r['t']}`).toBe(bySecond.get(r['t']!) ?? 0);
-    expect(JSON.stringify(spec('requests'))).toContain('502 (container exited, or not listening yet)');
+    expect(JSON.stringify(spec('requests'))).toContain('502 (app gone or not accepting)');
   });
 
   it('the pods chart counts the crash-looping pods in its blue line and its legend says so (it said starting)', () => {
@@ -315,6 +315,20 @@ describe('502s (requests failed by OOM kills) in requests-per-second.csv and the
     expect(text).not.toContain('starting (pending + starting)');
     // A run without crashes keeps its label.
     expect(JSON.stringify(chartsOf(hello).spec('pods'))).toContain('starting (pending + starting)');
+  });
+
+  it.each([
+    ['memory-pressure', 'the kubelet evicting pods under node memory pressure'],
+    ['websocket-scale-down', 'WebSocket sessions (a pod whose app got SIGTERM takes no new connection)'],
+  ])('%s, where requests can get 502 from %s: a status502 column, and every second adds up', (name) => {
+    const out = join(mkdtempSync(join(tmpdir(), 'knsim-truth-502-')), name);
+    runWorld(loadScenario(join(root, 'scenarios', `${name}.yaml`)).world, { outDir: out, trace: { mode: 'none' } });
+    const rows = csv(out, 'requests-per-second.csv');
+    const n = (r: Record<string, string>, k: string): number => Number(r[k]);
+    expect(Object.keys(rows[0]!)).toContain('status502');
+    for (const r of rows) expect(n(r, 'completed'), r['time_s']).toBe(n(r, 'ok') + n(r, 'status503') + n(r, 'status504') + n(r, 'client_timeouts') + n(r, 'status502'));
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(rows.reduce((a, r) => a + n(r, 'status502'), 0)).toBe(summary.overall.requests.status502 ?? 0);
   });
 
   it('a run where nothing can crash has no status502 column and no 502 outcome', () => {

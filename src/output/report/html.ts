@@ -249,7 +249,7 @@ function summaryRows(axis: TimeAxis): SummaryRow[] {
     { label: '503 (count)', get: (r) => n(r.requests.status503) },
     { label: '504 (count)', get: (r) => n(r.requests.status504) },
     { label: 'client timeouts (count)', get: (r) => n(r.requests.clientTimeouts) },
-    { label: '502, the container exited or was not listening yet (count)', get: (r) => n(r.requests.status502 ?? 0) },
+    { label: '502, the app exited, was killed or evicted, or took no connection (count)', get: (r) => n(r.requests.status502 ?? 0) },
     { label: 'no route (count)', get: (r) => n(r.requests.noRoute) },
     { label: 'latency p50 (ms)', get: (r) => latency(r, r.latencyMs.p50) },
     { label: 'latency p95 (ms)', get: (r) => latency(r, r.latencyMs.p95) },

@@ -6,7 +6,7 @@ import { type Chart, type ChartContext, type Spec, COLORS, WIDTH, aggregationNot
 const OUTCOMES = { ok: '200 OK', e3: '503 overloaded', e4: '504 timeout', ct: 'client gave up', cold: 'cold start (any outcome)' };
 const STATUS_KEYS = ['ok', 'e3', 'e4', 'ct'];
 /** With 502s (requests failed by a crash or an OOM kill), a fifth outcome, stacked last. */
-const OUTCOMES_502 = { ok: '200 OK', e3: '503 overloaded', e4: '504 timeout', ct: 'client gave up', e2: '502 (container exited, or not listening yet)', cold: 'cold start (any outcome)' };
+const OUTCOMES_502 = { ok: '200 OK', e3: '503 overloaded', e4: '504 timeout', ct: 'client gave up', e2: '502 (app gone or not accepting)', cold: 'cold start (any outcome)' };
 const STATUS_KEYS_502 = ['ok', 'e3', 'e4', 'ct', 'e2'];
 // p99 first so it is drawn first and the lower percentiles stay visible on top of it.
 const PERCENTILES = { p99: 'p99', p95: 'p95', p50: 'p50 (median)' };
