@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadRunData, reportCharts } from '../../src/output/report/index.js';
 import { buildHtml } from '../../src/output/report/html.js';
+import { panicIntervals } from '../../src/output/report/charts/pods.js';
 import { runWorld } from '../../src/run/run-world.js';
 import { loadScenario, scenarioFromValue } from '../../src/scenario/load.js';
 
@@ -335,6 +336,27 @@ describe('502s (requests failed by OOM kills) in requests-per-second.csv and the
     expect(readFileSync(join(hello, 'requests-per-second.csv'), 'utf8').split('\n')[0]).toBe('time_s,service,revision,completed,ok,status503,status504,client_timeouts,cold,p50_ms,p95_ms,p99_ms');
     const { spec } = chartsOf(hello);
     expect(dataOf(spec('requests'), 'data_rate_0').some((r) => 'e2' in r)).toBe(false);
+  });
+});
+
+describe('panic shading after an autoscaler restart (autoscaler-restart)', () => {
+  it("starts where the restarted decider starts in panic (more than one pod Ready), so it adds up to summary.json's panicSeconds", () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'knsim-truth-panic-')), 'restart');
+    runWorld(loadScenario(join(root, 'scenarios', 'autoscaler-restart.yaml')).world, { outDir: dir, trace: { mode: 'none' } });
+    const run = loadRunData(dir);
+    const { ctx } = reportCharts(run);
+    const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
+    const restartAt = summary.autoscalerDown[0].untilSeconds as number;
+    for (const r of run.revisions) {
+      const shaded = panicIntervals(ctx, r);
+      const total = shaded.reduce((a, i) => a + i.end - i.start, 0);
+      const s = summary.revisions.find((x: { revision: string }) => x.revision === r.revision);
+      expect(total, r.revision).toBeCloseTo(s.panicSeconds, 3);
+    }
+    const api = panicIntervals(ctx, run.revisions.find((r) => r.revision === 'api-00001')!);
+    // Its first evaluation comes 2 s after the restart; the panic (and the shading) from the restart itself.
+    expect(api[0]!.start).toBe(restartAt);
+    expect(csv(dir, 'autoscaler.csv').find((row) => row['revision'] === 'api-00001' && Number(row['time_s']) >= restartAt)!['in_panic']).toBe('1');
   });
 });
 

@@ -26,9 +26,36 @@ function labels(ctx: ChartContext): Record<keyof typeof LABELS, string> {
 export const READY_WIDTH = 3.5;
 const LINE_WIDTH = 1.8;
 
-/** Panic periods from the decider's evaluations. */
+/**
+ * Panic periods from the decider's evaluations, as summary.json's panicSeconds counts them:
+ * while Knative's autoscaler is down the revision has no decider, so no panic; a restarted one
+ * with more than one pod Ready starts in panic at its creation (decider.ts), before its first
+ * evaluation.
+ */
 export function panicIntervals(ctx: ChartContext, r: RevisionData): ReturnType<typeof intervals> {
-  return intervals(r.decisions.time, r.decisions.inPanic, ctx.axis.durationSeconds, ctx.axis.bucketSeconds);
+  const down = autoscalerDownIntervals(ctx, r);
+  const d = r.decisions;
+  if (down.length === 0) return intervals(d.time, d.inPanic, ctx.axis.durationSeconds, ctx.axis.bucketSeconds);
+  const points: Array<{ t: number; on: number; order: number }> = d.time.map((t, i) => ({ t, on: d.inPanic[i]!, order: 1 }));
+  for (const o of down) {
+    // The outage ends the panic at its start; a restart's state comes before that instant's evaluation.
+    points.push({ t: o.start, on: 0, order: 2 });
+    if (o.end < ctx.axis.durationSeconds) points.push({ t: o.end, on: readyAt(r, o.end) > 1 ? 1 : 0, order: 0 });
+  }
+  points.sort((a, b) => a.t - b.t || a.order - b.order);
+  return intervals(points.map((p) => p.t), points.map((p) => p.on), ctx.axis.durationSeconds, ctx.axis.bucketSeconds);
+}
+
+/** The revision's Ready pods at `t` from pods.csv (events at `t` included); the next evaluation's ready_pods without it. */
+function readyAt(r: RevisionData, t: number): number {
+  if (r.pods.time.length === 0) {
+    const i = r.decisions.time.findIndex((x) => x >= t);
+    return i < 0 ? 0 : r.decisions.readyPods[i]!;
+  }
+  const { ready } = podDeltas(r);
+  let n = 0;
+  for (let i = 0; i < r.pods.time.length && r.pods.time[i]! <= t; i++) n += ready[i]!;
+  return n;
 }
 
 /** SKS Proxy periods from the per-second samples. */
