@@ -16,3 +16,10 @@ export const WATCH_RECONCILE_PRIORITY = 1;
  * spec's lag: a step is seen in full at most 15 + 15 s later).
  */
 export const METRICS_SCRAPE_PRIORITY = -1;
+
+/**
+ * The per-second sample of the time series (timeseries.csv, requests-per-second.csv) runs
+ * last at its instant, after watch reconciles: a row shows the state that instant leaves, and
+ * counts the completions of (t − 1, t], whatever order the instant's events were scheduled in.
+ */
+export const SAMPLE_PRIORITY = 2;

@@ -1,3 +1,4 @@
+import { SAMPLE_PRIORITY } from './event-order.js';
 import type { RequestStream } from '../engine/random.js';
 import { Simulation, type EventLane } from '../engine/simulation.js';
 import { Activator } from './activator.js';
@@ -130,7 +131,7 @@ export class World {
     this.cluster = spec.cluster.nodes !== undefined ? new Cluster(this, spec.cluster.nodes) : undefined;
     for (const s of spec.services) this.services.set(s.name, new ServiceModel(this, s));
     startClients(this);
-    if (recorder.sampling !== false) this.sim.every(0, 1, this.sampleAll, this);
+    if (recorder.sampling !== false) this.sim.at(0, this.sampleAll, this, SAMPLE_PRIORITY);
     for (const r of spec.autoscalerRestarts ?? []) {
       this.sim.at(r.atSeconds, this.autoscalerGoes, this);
       this.sim.at(r.atSeconds + r.downtimeSeconds, this.autoscalerBack, this);
@@ -227,9 +228,13 @@ export class World {
     for (const fn of list) fn(rev, now);
   }
 
+  private samples = 0;
+
+  /** Each whole second, after every other event of that instant (SAMPLE_PRIORITY): the state as that instant leaves it. */
   private sampleAll(this: void, w: World): void {
     const now = w.sim.now;
     for (const s of w.services.values()) for (const r of s.revisions) w.recorder.sample(r, now);
+    w.sim.at(++w.samples, w.sampleAll, w, SAMPLE_PRIORITY);
   }
 
   /** Runs the whole scenario. */

@@ -1,7 +1,8 @@
 /**
  * requests-per-second.csv accounts for every answered request, those answered at the very
- * instant the run ends included: the world's sample at the end runs before them, and their
- * completions were dropped (a whole-second end wrote no row after that sample).
+ * instant the run ends included (their completions were once dropped: a whole-second end wrote
+ * no row after the sample). The sample runs after every other event of its instant, so the row
+ * at t counts the completions of (t − 1, t].
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,9 +37,10 @@ function run(duration: string): { rows: string[][]; timeouts: number } {
 
 describe('requests-per-second.csv at the end of the run', () => {
   it.each([
-    // duration, client timeouts (sent at 0, 0.5, … up to the end less 1 s), last row (time, completed)
-    ['20s', 39, ['20.000000', '3']],
-    ['20.5s', 40, ['20.500000', '2']],
+    // duration, client timeouts (sent at 0, 0.5, … up to the end less 1 s), last row (time, completed):
+    // those ending at 19.5 and 20 s; at 20.5 s alone.
+    ['20s', 39, ['20.000000', '2']],
+    ['20.5s', 40, ['20.500000', '1']],
   ])('%s: the rows add up to the summary, the last row holding what ended at the end', (duration, timeouts, last) => {
     const r = run(duration);
     expect(r.timeouts).toBe(timeouts);
