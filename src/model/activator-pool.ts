@@ -1,3 +1,4 @@
+import { apiTime } from './api-time.js';
 import {
   HpaController,
   toHpaInputs,
@@ -198,13 +199,14 @@ export class ActivatorPool {
         phase: ready ? 'Running' : 'Pending',
         deleting: m.draining,
         ready: ready ? true : undefined,
-        readyLastTransitionSeconds: m.readyAt,
-        startTimeSeconds: ready ? m.createdAt : undefined,
+        // As the pod lister has them: whole seconds (api-time.ts).
+        readyLastTransitionSeconds: apiTime(m.readyAt),
+        startTimeSeconds: ready ? apiTime(m.createdAt) : undefined,
         cpuRequestMillicores: this.spec.requestMillis,
       };
       if (!Number.isNaN(c.prevT) && c.lastT <= now) {
         s.cpuMillicores = cpuMillisOf(c.prevT, c.prevCpu, c.lastT, c.lastCpu);
-        s.metricTimestampSeconds = c.lastT;
+        s.metricTimestampSeconds = apiTime(c.lastT);
         s.metricWindowSeconds = c.lastT - c.prevT;
       }
       return s;

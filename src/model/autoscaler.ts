@@ -1,3 +1,4 @@
+import { apiTime } from './api-time.js';
 import {
   DECIDER_PERIOD_SECONDS,
   DecisionLoop,
@@ -181,7 +182,8 @@ export class RevisionAutoscaler {
    * time, taken to be long.
    */
   isOldForScrape(p: Pod, now: number): boolean {
-    return p.runningBeforeRun || now - p.startTime >= this.loop.stableWindowSeconds;
+    // status.startTime as the pod lister has it: whole seconds (api-time.ts).
+    return p.runningBeforeRun || now - apiTime(p.startTime) >= this.loop.stableWindowSeconds;
   }
   private readonly randomInt = (bound: number): number => this.scrapeRandom.int(bound);
   /** The scrape order's arrays, refilled at each scrape (it reads them before the next). */

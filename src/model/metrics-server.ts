@@ -3,6 +3,7 @@ import type { PodMetricsSample } from '../core/capacity/index.js';
 import type { Pod } from './pod.js';
 import type { PodResources, ScrapePoints } from './pod-resources.js';
 import type { Revision } from './revision.js';
+import { apiTime } from './api-time.js';
 import { METRICS_SCRAPE_PRIORITY } from './event-order.js';
 import type { World } from './world.js';
 
@@ -171,14 +172,15 @@ export function podResourceSamples(rev: Revision, now: number): PodResourceSampl
       phase: running ? 'Running' : 'Pending',
       deleting: pod.phase === 'Terminating',
       ready: running ? pod.k8sReady : undefined,
-      readyLastTransitionSeconds: pod.k8sReady ? pod.readyAt : Number.isNaN(pod.notReadyAt) ? pod.startTime : pod.notReadyAt,
-      startTimeSeconds: running ? pod.startTime : undefined,
+      // As the pod lister has them: whole seconds (api-time.ts).
+      readyLastTransitionSeconds: apiTime(pod.k8sReady ? pod.readyAt : Number.isNaN(pod.notReadyAt) ? pod.startTime : pod.notReadyAt),
+      startTimeSeconds: running ? apiTime(pod.startTime) : undefined,
       cpuRequestMillicores: res?.podCpuRequestMillis,
       memoryRequestBytes: res?.podMemoryRequestBytes,
     };
     const p = pod.res?.points;
     if (ms !== undefined && p !== undefined && !Number.isNaN(p.prevT) && p.lastT <= now) {
-      s.metricTimestampSeconds = p.lastT;
+      s.metricTimestampSeconds = apiTime(p.lastT);
       s.metricWindowSeconds = p.lastT - p.prevT;
       s.cpuMillicores = ms.cpuMillis(pod, now);
       s.memoryBytes = ms.memoryBytes(pod, now);

@@ -227,7 +227,35 @@ describe('HPA class: what the HPA reads of a pod (status.startTime, the Ready co
     const { rev, samples } = run([], '90s', { imagePull: '20s' }, '3');
     const young = rev.allPods.find((p) => !p.runningBeforeRun)!;
     expect(young.res!.startedAt - young.startTime).toBeGreaterThanOrEqual(20);
-    expect(samples.find((s) => s.name === young.name)!.startTimeSeconds).toBe(young.startTime);
+    // In whole seconds, as the API server keeps metav1.Time.
+    expect(young.startTime % 1).not.toBe(0);
+    expect(samples.find((s) => s.name === young.name)!.startTimeSeconds).toBe(Math.floor(young.startTime));
+  });
+
+  it('reads start, Ready and metric times in whole seconds (metav1.Time), as the pod lister and the metrics API hand them over', () => {
+    const { rev, samples } = run([], '90s', { imagePull: '20s' }, '3');
+    const young = rev.allPods.find((p) => !p.runningBeforeRun)!;
+    expect(young.readyAt % 1).not.toBe(0);
+    const s = samples.find((x) => x.name === young.name)!;
+    expect([s.startTimeSeconds, s.readyLastTransitionSeconds]).toEqual([Math.floor(young.startTime), Math.floor(young.readyAt)]);
+    for (const x of samples) {
+      for (const t of [x.startTimeSeconds, x.readyLastTransitionSeconds, x.metricTimestampSeconds]) if (t !== undefined) expect(Number.isInteger(t), x.name).toBe(true);
+    }
+  });
+
+  it.each([
+    // (kubernetes/kubernetes replica_calculator.go groupPods, within the 300 s CPU initialization period)
+    // a pod Ready at 435.4 s, its metric of 15 s stamped 450 s: upstream sees Ready at 435, so 450 < 435 + 15
+    // is false and the metric counts; compared with the fraction it would be left out as unready.
+    { ready: 435, unready: [] as string[] },
+    { ready: 435.4, unready: ['p2'] },
+  ])('a metric stamped 450 s over 15 s, Ready at $ready s: unready $unready', ({ ready, unready }) => {
+    const pods = [
+      { name: 'p1', phase: 'Running' as const, ready: true, readyLastTransitionSeconds: 0, startTimeSeconds: 0, requestsMilli: { cpu: 1000 } },
+      { name: 'p2', phase: 'Running' as const, ready: true, readyLastTransitionSeconds: ready, startTimeSeconds: 420, requestsMilli: { cpu: 1000 } },
+    ];
+    const metrics = new Map(pods.map((p) => [p.name, { valueMilli: 1000, timestampSeconds: 450, windowSeconds: 15 }]));
+    expect(groupPods(pods, metrics, 'cpu', 450, DEFAULT_HPA_CONTROLLER_CONFIG).unready).toEqual(unready);
   });
 
   it('a pod whose container crashed at 410 s and restarted under 10 s before the 420 s sync has no metrics then (missing), not its old counter', () => {
