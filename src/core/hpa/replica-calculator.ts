@@ -186,10 +186,12 @@ function prepare(
 ): { groups: PodGroups; values: Map<string, number> } | ReplicaProposal {
   if (pods.length === 0) return { ok: false, reason: 'NoPods', message: 'no pods returned by selector while calculating replica count' };
   const groups = groupPods(pods, metrics, resource, nowSeconds, cfg);
+  // Only ignored and unready pods' metrics go (removeMetricsForPods): a metric of a pod the lister
+  // does not have (deleted since, or not seen yet) stays, in an average value and in the count
+  // of the rebalanced proposal; a utilization skips it for want of a request, as upstream.
   const drop = new Set([...groups.ignored, ...groups.unready]);
-  const listed = new Set(pods.map((p) => p.name));
   const values = new Map<string, number>();
-  for (const [name, m] of metrics) if (listed.has(name) && !drop.has(name)) values.set(name, m.valueMilli);
+  for (const [name, m] of metrics) if (!drop.has(name)) values.set(name, m.valueMilli);
   if (values.size === 0) return { ok: false, reason: 'NoMetrics', message: 'did not receive metrics for targeted pods (pods might be unready)' };
   return { groups, values };
 }

@@ -45,7 +45,7 @@ const UTILIZATION: Row[] = [
   { name: 'missing and unready on a would-be scale-down that reverses ⇒ no change', current: 3, pods: [pod('p0', NOT_READY), pod('p1'), pod('p2')], values: [100, undefined, 450], target: 50, want: 3, usage: 45 },
   { name: 'missing and unready pods on a scale-up both count 0 ⇒ 4', current: 3, pods: [pod('p0', NOT_READY), pod('p1'), pod('p2')], values: [100, 2000, undefined], target: 50, want: 4, usage: 200 },
   { name: 'missing on a scale-down, unready left out ⇒ 3', current: 4, pods: [pod('p0', NOT_READY), pod('p1'), pod('p2'), pod('p3')], values: [100, 100, 100, undefined], target: 50, want: 3, usage: 10 },
-  { name: 'metrics of pods the selector does not list are dropped ⇒ util 587 ⇒ 24', current: 4, pods: [0, 1, 2, 3].map((i) => pod(`p${i}`)), values: [4000, 9500, 3000, 7000, 3200, 2000], target: 100, want: 24, usage: 587 },
+  { name: 'metrics of pods the selector does not list have no request, so the utilization skips them ⇒ util 587 ⇒ 24', current: 4, pods: [0, 1, 2, 3].map((i) => pod(`p${i}`)), values: [4000, 9500, 3000, 7000, 3200, 2000], target: 100, want: 24, usage: 587 },
 ];
 
 describe('resourceUtilizationReplicas (GetResourceReplicas)', () => {
@@ -94,6 +94,21 @@ describe('averageValueReplicas (memory and Pods metrics)', () => {
     ['Pending pods count 0 on a scale-up ⇒ ratio 1.0 after filling ⇒ 3 (not 4)', [pod('p0'), pod('p1', { phase: 'Pending' }), pod('p2', { phase: 'Pending' }), pod('p3', { phase: 'Pending' })], [40000], 10000, 3, 40000],
   ] as const)('%s', (_n, pods, values, target, want, usage) => {
     const p = averageValueReplicas({ nowSeconds: NOW, currentReplicas: 3, pods: [...pods], metrics: metrics([...values], NOW), config: CFG, resource: undefined, targetMilli: target });
+    expect(p.ok && [p.replicas, p.usage]).toEqual([want, usage]);
+  });
+});
+
+describe('a metric of a pod the lister does not have (deleted since, or not seen yet)', () => {
+  // calcPlainMetricReplicas removes only ignored and unready pods' metrics: the extraneous one
+  // is in the average, and in len(metrics) when missing or unready pods are rebalanced.
+  const ghost = (v: number) => ({ valueMilli: v, timestampSeconds: NOW, windowSeconds: 15 });
+  it.each([
+    // avg (100 + 300) / 2 = 200 at target 100 ⇒ ratio 2 ⇒ ⌈2 × 1 ready⌉ = 2
+    ['counts in the average value', [pod('p0')], new Map([['p0', ghost(100000)], ['gone', ghost(300000)]]), 1, 2, 200000],
+    // p1 missing on a scale-up counts 0: avg (300 + 0 + 300) / 3 = 200 ⇒ ⌈2 × 3 metrics⌉ = 6
+    ['counts in the rebalanced proposal', [pod('p0'), pod('p1')], new Map([['p0', ghost(300000)], ['gone', ghost(300000)]]), 2, 6, 300000],
+  ] as const)('%s', (_n, pods, m, current, want, usage) => {
+    const p = averageValueReplicas({ nowSeconds: NOW, currentReplicas: current, pods: [...pods], metrics: m, config: CFG, resource: undefined, targetMilli: 100000 });
     expect(p.ok && [p.replicas, p.usage]).toEqual([want, usage]);
   });
 });
