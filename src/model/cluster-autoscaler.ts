@@ -50,6 +50,15 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
   private minUpdateInterval: number;
   /** Node pools backed off after failed scale-ups. */
   private readonly backoff = new Map<NodePoolSpec, NodeGroupBackoff>();
+  /**
+   * Each pool's scale-up request (clusterstate.go ScaleUpRequest): its deadline is
+   * max-node-provision-time after the pool's latest scale-up, which moves it on.
+   */
+  private readonly requests = new Map<NodePoolSpec, number>();
+  /** When the loop first saw each node it asked for still unregistered (clusterstate.go UnregisteredSince). */
+  private readonly unregisteredSince = new Map<ClusterNode, number>();
+  /** Nodes it started to remove with pods to drain: a drain in progress until the node is deleted (the deletion tracker). */
+  private readonly drains = new Set<ClusterNode>();
 
   constructor(
     private readonly cluster: Cluster,
@@ -67,17 +76,50 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
   /** The CA reacts on its loop only. */
   podUnschedulable(_pod: Pod, _now: number): void {}
 
-  provisionFailed(node: ClusterNode, now: number): void {
-    this.backoff.set(node.pool, nodeGroupBackoffAfterFailure(this.backoff.get(node.pool), now, this.spec.config));
-  }
-
   private loop(this: void, self: ClusterAutoscalerLoop): void {
     const now = self.cluster.sim.now;
     // A pool whose last failed scale-up is more than the reset timeout ago starts its back-off afresh.
     for (const [pool, b] of self.backoff) if (nodeGroupBackoffStale(b, now, self.spec.config)) self.backoff.delete(pool);
+    self.updateScaleRequests(now);
+    self.removeOldUnregisteredNodes(now);
     const up = self.scaleUp(now);
     // After a scale-up the loop ends; while the pods are all new it only updates the unneeded nodes.
     if (up !== 'scaled') self.scaleDown(now, up === 'wait');
+  }
+
+  /**
+   * clusterstate.go updateScaleRequests, at the start of each loop: a pool with no node still
+   * coming has scaled up, and its back-off is lifted; one whose deadline has passed has failed,
+   * and backs off (each seen only at a loop, not at the deadline itself).
+   */
+  private updateScaleRequests(now: number): void {
+    for (const [pool, deadline] of [...this.requests]) {
+      if (!this.cluster.nodes.some((n) => n.pool === pool && n.state === 'Provisioning')) {
+        this.requests.delete(pool);
+        this.backoff.delete(pool);
+      } else if (deadline < now) {
+        this.requests.delete(pool);
+        this.backoff.set(pool, nodeGroupBackoffAfterFailure(this.backoff.get(pool), now, this.spec.config));
+      }
+    }
+  }
+
+  /**
+   * static_autoscaler.go removeOldUnregisteredNodes: a node still unregistered
+   * max-node-provision-time after the loop first saw it so is deleted (its instance given up).
+   */
+  private removeOldUnregisteredNodes(now: number): void {
+    const c = this.cluster;
+    for (const n of [...this.unregisteredSince.keys()]) if (n.state !== 'Provisioning') this.unregisteredSince.delete(n);
+    for (const n of c.nodes) {
+      if (n.state !== 'Provisioning') continue;
+      const since = this.unregisteredSince.get(n);
+      if (since === undefined) this.unregisteredSince.set(n, now);
+      else if (since + this.spec.config.maxNodeProvisionSeconds < now) {
+        this.unregisteredSince.delete(n);
+        c.cancelProvision(n, now);
+      }
+    }
   }
 
   private scaleUp(now: number): 'scaled' | 'wait' | 'none' {
@@ -118,7 +160,9 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
     }
     const best = bestScaleUpOption(options, this.tieBreak);
     if (best === undefined) return 'none';
-    for (let i = 0; i < best.nodes; i++) c.provision(best.group, now, cfg.maxNodeProvisionSeconds);
+    // No timer per node: the loop tells a late node (removeOldUnregisteredNodes) and a failed request.
+    for (let i = 0; i < best.nodes; i++) c.provision(best.group, now);
+    this.requests.set(best.group, now + cfg.maxNodeProvisionSeconds);
     this.lastScaleUpTime = now;
     return 'scaled';
   }
@@ -204,11 +248,13 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
     // one node to drain if the parallelism left allows and no drain is under way (max-drain-parallelism 1).
     let inProgress = 0;
     let draining = 0;
+    for (const n of [...this.drains]) if (n.state !== 'Tainted') this.drains.delete(n);
     for (const n of c.nodes) {
       // Its deletion tracker counts only the CA's own deletions, not a node the user drains.
       if (n.state !== 'Tainted' || n.removedByUser) continue;
       inProgress++;
-      if (n.workload.size > 0) draining++;
+      // A drained node stays a drain in progress until it is deleted, its last pod gone or not.
+      if (this.drains.has(n)) draining++;
     }
     let budget = cfg.maxEmptyBulkDelete - inProgress;
     for (const n of removable) {
@@ -219,7 +265,10 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
     }
     if (budget <= 0 || draining > 0) return;
     const victim = removable.find((n) => n.podsToMoveForCA(now).length > 0 && keepsMin(n));
-    if (victim !== undefined) this.remove(victim, now);
+    if (victim !== undefined) {
+      this.drains.add(victim);
+      this.remove(victim, now);
+    }
   }
 
   /** Its drain retries an eviction a PodDisruptionBudget refused every 10 s (DefaultEvictionRetryTime)... */

@@ -144,13 +144,14 @@ export class Cluster {
 
   /**
    * Ask the cloud for a node of `pool`: Ready after its start-up latency, unless that is
-   * longer than `timeoutSeconds` (max-node-provision-time / registration timeout): then it is
-   * deleted at the timeout and the autoscaler is told.
+   * longer than `timeoutSeconds` (Karpenter's registration timeout): then it is deleted at the
+   * timeout and the autoscaler is told. Without a timeout the node becomes Ready whenever it
+   * does, unless its autoscaler gives it up first (the Cluster Autoscaler, on its loop).
    */
-  provision(pool: NodePoolSpec, now: number, timeoutSeconds: number): ClusterNode {
+  provision(pool: NodePoolSpec, now: number, timeoutSeconds?: number): ClusterNode {
     const node = this.newNode(pool, now);
     const latency = this.latency.get(pool)!.sample(this.nodeRandom);
-    if (latency <= timeoutSeconds) this.sim.at(now + latency, this.onNodeReady, node);
+    if (timeoutSeconds === undefined || latency <= timeoutSeconds) this.sim.at(now + latency, this.onNodeReady, node);
     else this.sim.at(now + timeoutSeconds, this.onProvisionTimeout, node);
     return node;
   }

@@ -83,19 +83,75 @@ describe('Cluster Autoscaler waits one loop for pods under 2 s old (static_autos
 });
 
 describe('Cluster Autoscaler: a node pool whose nodes never register', () => {
-  it('backs off 5, 10, 20, then 30 min after each failed scale-up (a node deleted at the 15 min registration timeout)', () => {
+  it('backs off 5, 10, 20, then 30 min after each failed scale-up, each seen at a loop (clusterstate.go updateScaleRequests, removeOldUnregisteredNodes)', () => {
     const e = run('a9', ['cluster.nodePools[0].startupLatency=20m', 'duration=2h']);
-    // Loops every 10 s from 5 s: the failure at 905 s backs the pool off until 1205 s, the next at 2105 s until 2705 s, …
+    // Loops every 10 s from 5 s. The request at 5 s is due at 905 s: the first loop past it (915 s) fails it and
+    // backs the pool off until 1215 s. The node, first seen unregistered at the 15 s loop, is deleted at the
+    // first loop more than 15 min after that (925 s). Then 1215 → fails at 2125 (10 min, to 2725), 2725 → 3635 (20 min).
     expect(e.nodes.filter((n) => n.event === 'Requested' || n.event === 'Deleted').map((n) => [n.node, n.event, n.time])).toEqual([
       ['std-001', 'Requested', 0],
       ['std-002', 'Requested', 5],
-      ['std-002', 'Deleted', 905],
-      ['std-003', 'Requested', 905 + 300],
-      ['std-003', 'Deleted', 2105],
-      ['std-004', 'Requested', 2105 + 600],
-      ['std-004', 'Deleted', 3605],
-      ['std-005', 'Requested', 3605 + 1200],
-      ['std-005', 'Deleted', 5705],
+      ['std-002', 'Deleted', 925],
+      ['std-003', 'Requested', 915 + 300],
+      ['std-003', 'Deleted', 2135],
+      ['std-004', 'Requested', 2125 + 600],
+      ['std-004', 'Deleted', 3645],
+      ['std-005', 'Requested', 3635 + 1200],
+      ['std-005', 'Deleted', 5755],
+    ]);
+  });
+});
+
+describe('Cluster Autoscaler: one drain at a time (max-drain-parallelism 1; drain-one-at-a-time.yaml)', () => {
+  it('a drained node is a drain in progress until it is deleted, not only while it holds pods: the next taint comes at the loop after the deletion', () => {
+    const r = run('drain-one-at-a-time');
+    const events = r.nodes.filter((n) => n.event === 'Tainted' || n.event === 'Deleted').map((n) => [n.node, n.event, n.time]);
+    // p-001's pod is gone at 621 s, the node deleted at the 5 s look at 625 s; the loop at 623 s may not taint p-002 (deletion tracker).
+    expect(r.pods.find((p) => p.node === 'p-001' && p.event === 'Gone')!.time).toBe(621);
+    expect(events).toEqual([
+      ['p-001', 'Tainted', 613],
+      ['p-001', 'Deleted', 625],
+      ['p-002', 'Tainted', 633],
+      ['p-002', 'Deleted', 645],
+      ['p-003', 'Tainted', 653],
+      ['p-003', 'Deleted', 665],
+    ]);
+  });
+});
+
+describe('Cluster Autoscaler: a scale-up that succeeds lifts its pool\'s back-off (clusterstate.go updateScaleRequests RemoveBackoff)', () => {
+  it('a failure, then a node that registers, then a failure: backed off 5 min again, not 10', () => {
+    // Nodes take 16 min (past the 15 min provision time) or 1 min, drawn per node; from 1500 s a load of 2 s requests
+    // at 5 rps (containerConcurrency 1) asks for more nodes. Seed 6 draws: fail, succeed, then 1 of 3 failing.
+    const e = run('a9', [
+      'seed=6',
+      'cluster.nodePools[0].startupLatency={dist: empirical, values: [16m, 1m]}',
+      'services[0].manifest.spec.template.spec.containerConcurrency=1',
+      'services[0].app.serviceTime=2s',
+      'clients[0].start=1500s',
+      'clients[0].end=7000s',
+      'clients[0].open.rate.rps=5',
+      'duration=2h',
+    ]);
+    const ev = e.nodes.filter((n) => ['Requested', 'Ready', 'Deleted'].includes(n.event)).map((n) => [n.node, n.event, n.time]);
+    expect(ev).toEqual([
+      ['std-001', 'Requested', 0],
+      ['std-001', 'Ready', 0],
+      ['std-002', 'Requested', 5],
+      // Failed at the 915 s loop: backed off until 1215 s.
+      ['std-002', 'Deleted', 925],
+      ['std-003', 'Requested', 1215],
+      // Registered: the 1285 s loop finds no node of the pool still coming and lifts the back-off.
+      ['std-003', 'Ready', 1275],
+      ['std-004', 'Requested', 1515],
+      ['std-005', 'Requested', 1515],
+      ['std-006', 'Requested', 1515],
+      ['std-004', 'Ready', 1575],
+      ['std-006', 'Ready', 1575],
+      // Due at 2415 s, failed at the 2425 s loop: 5 min again (10 min had the first failure's back-off been kept).
+      ['std-005', 'Deleted', 2435],
+      ['std-007', 'Requested', 2425 + 300],
+      ['std-007', 'Ready', 2785],
     ]);
   });
 });
