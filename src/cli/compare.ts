@@ -56,6 +56,8 @@ export async function compareCommand(args: CompareArgs): Promise<string> {
       throw new ScenarioError(e.file, e.path, `${e.rule} (under --class ${classes[c]!.label}, which sets every revision's class)`, e.within);
     }
     checkWork(loaded, limits);
+    // What `knsim run` would warn of under this class (an HPA class with no CPU model cannot scale on load, say).
+    for (const w of loaded.warnings ?? []) process.stderr.write(`knsim: warning: under --class ${classes[c]!.label}: ${w}\n`);
   }
   const outDir = args.out !== undefined ? String(args.out) : join('reports', `${def.scenario}-compare`);
   const output = { label: outLabel(outDir, args.out !== undefined), protect: [args.scenario, ...classes.flatMap((c) => (c.module ? [c.module.module] : []))] };

@@ -81,7 +81,10 @@ function defineFromArgs(args: GridArgs) {
     replications,
   });
   // The definition loads the scenario inside src/sweep, which leaves `expect:` unread.
-  checkExpectBlock(loadScenario(args.scenario, { sets: stringList(args.set) }));
+  const base = loadScenario(args.scenario, { sets: stringList(args.set) });
+  checkExpectBlock(base);
+  // What `knsim run` would warn of in the scenario as the sweep sets it (its points may add or lose some).
+  for (const w of base.warnings ?? []) process.stderr.write(`knsim: warning: ${w}\n`);
   return { def, workers, limits, maxRequests };
 }
 

@@ -69,6 +69,8 @@ export async function tuneCommand(args: TuneArgs): Promise<void> {
   }
   const loaded = loadScenario(args.scenario, { sets });
   checkExpectBlock(loaded);
+  // What `knsim run` would warn of in the scenario as the search starts from it.
+  for (const w of loaded.warnings ?? []) process.stderr.write(`knsim: warning: ${w}\n`);
   checkMeasured(loaded.world.cluster.nodes !== undefined, axes, slos, objective, String(args.objective ?? objective), streamsResponses(loaded.world), servesWebSockets(loaded.world));
   const outDir = args.out !== undefined ? String(args.out) : join('reports', `${def.scenario}-tune`);
   const output = { label: outLabel(outDir, args.out !== undefined), protect: [args.scenario, ...inputFilesOpened()] };
@@ -107,7 +109,7 @@ export async function tuneCommand(args: TuneArgs): Promise<void> {
   const flags = tuneFlags(axes, result, objective);
   const caveats = flagLines(axes, flags, objective, w).map((f) => f.text);
   const header = w === undefined ? [] : [
-    `knsim tune ${def.scenario}: cheapest configuration meeting ${slos.map((s) => s.text).join(', ')} (95 % upper bounds, ${replications} replications)${flags.ties.length > 0 ? `, tied with ${flags.ties.length} other point${flags.ties.length === 1 ? '' : 's'}` : ''}`,
+    `knsim tune ${def.scenario}: lowest ${METRICS[objective].label} meeting ${slos.map((s) => s.text).join(', ')} (95 % upper bounds, ${replications} replications)${flags.ties.length > 0 ? `, tied with ${flags.ties.length} other point${flags.ties.length === 1 ? '' : 's'}` : ''}`,
     `${METRICS[objective].label}: ${withCI(objective, w.metrics[objective])}; ${slos.map((s) => `${METRICS[s.metric].label} ${withCI(s.metric, w.metrics[s.metric])}`).join('; ')}`,
     ...caveats,
   ];

@@ -20,7 +20,8 @@ export interface ExpectationResult {
 
 /** A value as printed, in the metric's unit. */
 export function formatActual(v: number, kind: ValueKind): string {
-  const r = (x: number): string => String(+x.toPrecision(6));
+  // As summary.json has it (to 12 significant digits, which drops only float noise such as 0.1 × 100's): 1001.471 ms, not 1001.47.
+  const r = (x: number): string => String(+x.toPrecision(12));
   switch (kind) {
     case 'ms':
       return `${r(v)}ms`;

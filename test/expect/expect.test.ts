@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseExpectation, parseValue } from '../../src/expect/parse.js';
-import { evaluateExpectation } from '../../src/expect/evaluate.js';
+import { evaluateExpectation, formatActual } from '../../src/expect/evaluate.js';
 import { junitXml, xmlEscape } from '../../src/expect/junit.js';
 import { collectScenarioFiles, runTests, tally } from '../../src/expect/run-tests.js';
 import { MAX_YAML_NODES } from '../../src/scenario/yaml-size.js';
@@ -110,13 +110,25 @@ describe('checks against a run', () => {
     const [zero] = summary.revisions[0]!.scaleToZeroAtSeconds;
     // The load ends at 2m10s; zero comes 60–95 s later (the stable window drains).
     expect(zero! - 130).toBeGreaterThanOrEqual(60);
-    expect(check('scaleToZeroAt within 60s..95s after 2m10s')).toMatchObject({ pass: true, actual: `${+zero!.toPrecision(6)}s (${+(zero! - 130).toPrecision(6)}s after 130s)` });
+    expect(check('scaleToZeroAt within 60s..95s after 2m10s')).toMatchObject({ pass: true, actual: `${+zero!.toPrecision(12)}s (${+(zero! - 130).toPrecision(12)}s after 130s)` });
     expect(check('scaleToZeroAt within 0s..30s after 2m10s').pass).toBe(false);
-    expect(check('scaleToZeroAt within 0s..1h after 10m')).toMatchObject({ pass: false, actual: `none at or after 600s (all: ${+zero!.toPrecision(6)}s)` });
+    expect(check('scaleToZeroAt within 0s..1h after 10m')).toMatchObject({ pass: false, actual: `none at or after 600s (all: ${+zero!.toPrecision(12)}s)` });
   });
 
   it('names a scope the run does not have', () => {
     expect(() => check({ that: 'ok > 1', revision: 'nope' })).toThrow('expect[0].revision: no revision named "nope" ran (revisions: hello-00001)');
+  });
+});
+
+describe('the value an expectation got, as printed', () => {
+  it.each([
+    [1001.471, 'ms', '1001.471ms'],
+    [3524.745, 'seconds', '3524.745s'],
+    [0.1, 'fraction', '10%'],
+    [0.123456789, 'fraction', '12.3456789%'],
+    [65.873, 'seconds', '65.873s'],
+  ] as const)('%s (%s) reads %s, as summary.json has it', (v, kind, want) => {
+    expect(formatActual(v, kind)).toBe(want);
   });
 });
 

@@ -146,6 +146,15 @@ describe('knsim compare', () => {
     expect(r.stdout).not.toContain('NaN');
   });
 
+  it('prints what knsim run would warn of under each class (an HPA with no CPU model keeps its replicas)', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'knsim-compare-')), 'cmp');
+    const r = runKnsim(['compare', RAMP, '--class', 'kpa', '--class', 'hpa', '--set', 'services[0].initialPods=1', '--replications', '1', '--workers', '1', '--duration', '1m', '--out', out], root, { CI: '1' });
+    expect(r.code).toBe(0);
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^knsim: warning: under --class hpa: .*the HPA fails to scale it on load \(ScalingActive=False\)/);
+  });
+
   it('exits 2 with one line for a class module that does not exist', () => {
     const r = runKnsim(['compare', RAMP, '--class', 'kpa', '--class', './nope.ts', '--out', join(tmpdir(), 'never')], root, { CI: '1' });
     expect(r.code).toBe(2);
