@@ -177,6 +177,11 @@ export interface RecordSink {
   traffic(r: TrafficRecord): void;
   /** Once a second per revision. */
   sample(r: TimeseriesRecord): void;
+  /**
+   * false: this sink wants no per-second samples (a run with `series: false`), so the world need
+   * not sample for it: a run then has the same events as the CLI's. Default true.
+   */
+  readonly wantsSamples?: boolean;
   /** A metrics-server scrape of one pod (revisions that model resources). Optional. */
   podMetrics?(r: PodMetricsRecord): void;
   /** A node's lifecycle step (only with node pools). Optional. */

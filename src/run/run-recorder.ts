@@ -338,7 +338,7 @@ export class RunRecorder implements Recorder {
     });
     this.extra = extra;
     this.detailed = extra.length > 0 || t.mode !== 'none';
-    this.sampling = extra.length > 0 || this.outputs.wantsSamples;
+    this.sampling = this.outputs.wantsSamples || extra.some((s) => s.wantsSamples !== false);
   }
 
   request(req: Request): void {

@@ -130,9 +130,23 @@ export class ChartBoard {
     this.parent.replaceChildren();
   }
 
-  /** Draws the charts in order, one per task; false when clear() came first. */
-  async show(charts: readonly ChartOut[]): Promise<boolean> {
+  /**
+   * Draws the charts in order, one per task; false when clear() came first. `final`: these are
+   * the run's whole set, so a chart drawn live that the finished run has not (one drawn from the
+   * series of a run with `series: false`) goes, rather than stay frozen where the live data ended.
+   */
+  async show(charts: readonly ChartOut[], final = false): Promise<boolean> {
     const gen = this.generation;
+    if (final) {
+      const keep = new Set(charts.map((c) => c.id));
+      for (const [id, d] of [...this.drawn]) {
+        if (keep.has(id)) continue;
+        d.view.finalize();
+        this.drawn.delete(id);
+        this.last.delete(id);
+        document.getElementById(`chart-${id}`)?.remove();
+      }
+    }
     // In the report's order, also when a chart appears only once the run has data for it.
     for (const c of charts) this.parent.append(this.box(c).parentElement!);
     for (const c of charts) {

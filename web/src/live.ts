@@ -86,7 +86,11 @@ export class LiveData implements RecordSink {
   /** Every decider evaluation, in time order. */
   readonly decisions: DecisionRow[] = [];
 
-  constructor(readonly settings: RunSettings) {
+  /** `series`: the scenario's (false: no per-second samples, and no charts drawn from them or from autoscaler.csv, as in the CLI's report). */
+  constructor(
+    readonly settings: RunSettings,
+    readonly wantsSamples = true,
+  ) {
     // Revisions in settings.json's order, as the report lists them.
     for (const r of settings.revisions) this.rev(r.service, r.revision);
   }
@@ -201,7 +205,7 @@ export class LiveData implements RecordSink {
       settings: this.settings,
       durationSeconds: this.settings.durationSeconds,
       revisions: [...this.revs.values()],
-      files: { timeseries: true, autoscaler: true, requestSeries: true, latencyCdf: false, pods: true, latencyBuckets: false },
+      files: { timeseries: this.wantsSamples, autoscaler: this.wantsSamples, requestSeries: this.wantsSamples, latencyCdf: false, pods: true, latencyBuckets: false },
     };
   }
 }

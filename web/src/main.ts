@@ -60,6 +60,9 @@ function fields(): ReturnType<typeof overrideFields> {
   return overrideFields(ui.seed.value, ui.duration.value);
 }
 
+/** A problem of the seed or duration field (fields.ts), not of the scenario text. */
+const FIELD_PROBLEM = /^(seed|duration): /;
+
 /** Whether the message line shows a problem (not warnings): editing the text then keeps it current. */
 let problemShown = false;
 
@@ -149,7 +152,8 @@ const editor = new EditorView({
     linter(async (view): Promise<Diagnostic[]> => {
       const p = await validate(view.state.doc.toString());
       // A problem shown by the last Run follows the text: replaced by the current one, or cleared once it is fixed.
-      if (problemShown) showProblem(p);
+      // A refused seed or duration follows its field instead (see the fields' oninput).
+      if (problemShown && !FIELD_PROBLEM.test(ui.problem.textContent ?? '')) showProblem(p);
       const len = view.state.doc.length;
       if (p === undefined) return [];
       const from = Math.min(p.span?.from ?? 0, len);
@@ -229,6 +233,18 @@ $('run').onclick = () => {
   if (loadedKey !== key() || progress?.done === true) if (!load()) return;
   send({ type: 'play', speed: speed() });
 };
+// A refused seed or duration is said until the field is fixed, not until the scenario text changes.
+for (const field of [ui.seed, ui.duration]) {
+  field.oninput = () => {
+    if (!problemShown || !FIELD_PROBLEM.test(ui.problem.textContent ?? '')) return;
+    try {
+      fields();
+      showProblem(undefined);
+    } catch (e) {
+      showProblem({ message: (e as Error).message });
+    }
+  };
+}
 $('pause').onclick = () => send({ type: 'pause' });
 $('step').onclick = () => {
   if (loadedKey !== key()) if (!load()) return;
@@ -244,7 +260,8 @@ ui.speed.onchange = () => {
 };
 $('share').onclick = async () => {
   const f = fields();
-  const seed = f.seed ?? progress?.summary === undefined ? f.seed : undefined;
+  // The seed field as typed (0 included); empty: the scenario text's own seed.
+  const seed = f.seed;
   const frag = await encodeShare({ text: editor.state.doc.toString(), seed, durationSeconds: f.durationSeconds });
   history.replaceState(null, '', `#${frag}`);
   try {
@@ -353,7 +370,7 @@ async function drawCharts(charts: ChartOut[], final: boolean, now: number): Prom
     chartsBusy = false;
     return;
   }
-  const complete = await board.show(charts);
+  const complete = await board.show(charts, final);
   chartsBusy = false;
   // A run loaded meanwhile: these charts were the last one's; ask for the new run's.
   if (!complete) {
@@ -486,7 +503,12 @@ async function start(): Promise<void> {
       return;
     }
   } catch (e) {
-    showProblem({ message: (e as Error).message });
+    // Said where the editor's checks do not clear it: the preset loaded next is checked at once.
+    ui.preset.value = DEFAULT_PRESET;
+    ui.preset.dispatchEvent(new Event('change'));
+    ui.status.textContent = `${(e as Error).message} The ${DEFAULT_PRESET} preset is loaded instead.`;
+    document.body.dataset['ready'] = '1';
+    return;
   }
   ui.preset.value = DEFAULT_PRESET;
   ui.preset.dispatchEvent(new Event('change'));

@@ -84,7 +84,7 @@ export class Session {
     const spec = this.loaded.world;
     this.outDir = input.outDir;
     this.settings = runSettings(spec, this.loaded.description);
-    this.live = new LiveData(this.settings);
+    this.live = new LiveData(this.settings, this.loaded.series);
     // The options runWorld gives the recorder, so the files are the CLI's.
     this.recorder = new RunRecorder(runRecorderOptions(spec, input.outDir, this.loaded.traceMode, this.loaded.series), this.live);
     // The caps go to the World alone: settings.json and summary.json are the CLI's.

@@ -47,7 +47,25 @@ export async function decodeShare(fragment: string): Promise<SharedRun | undefin
   if (s === null) return undefined;
   const [version, data] = s.split('.', 2);
   if (version !== VERSION || data === undefined) throw new Error(`share link: unknown format ${JSON.stringify(version)}`);
-  const text = new TextDecoder('utf-8', { fatal: true }).decode(await pipe(fromBase64Url(data), new DecompressionStream('deflate-raw')));
+  // Each step's failure said as a rule of the link (the browser's own words name neither: "Failed to execute 'atob'…").
+  let bytes: Uint8Array;
+  try {
+    bytes = fromBase64Url(data);
+  } catch {
+    throw new Error('share link: its data is not base64url (letters, digits, - and _): was the link cut or edited?');
+  }
+  let inflated: Uint8Array;
+  try {
+    inflated = await pipe(bytes, new DecompressionStream('deflate-raw'));
+  } catch {
+    throw new Error('share link: its data does not decompress to a scenario: was the link cut or edited?');
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(inflated);
+  } catch {
+    throw new Error('share link: its scenario is not UTF-8 text: was the link cut or edited?');
+  }
   const num = (k: string): number | undefined => {
     const v = params.get(k);
     if (v === null) return undefined;

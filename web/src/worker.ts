@@ -11,6 +11,7 @@ import { buildCharts } from '../../src/output/report/charts/index.js';
 import { charts } from './live-charts.js';
 import { buildHtml } from '../../src/output/report/html.js';
 import { loadRunData } from '../../src/output/report/load.js';
+import { missingNotes } from '../../src/output/report/missing.js';
 import type { RunData } from '../../src/output/report/load.js';
 import { ScenarioError } from '../../src/scenario/errors.js';
 import { errorSpan } from './error-position.js';
@@ -132,7 +133,7 @@ async function file(name: string): Promise<string | undefined> {
   const run = finalRunData(s);
   const axis = timeAxis(run.durationSeconds, pointsPerRevision(run.revisions.length));
   const built = buildCharts({ run, axis, multiService: new Set(run.revisions.map((r) => r.service)).size > 1 });
-  return buildHtml({ summary: run.summary, settings: run.settings, axis, charts: built, missing: [] });
+  return buildHtml({ summary: run.summary, settings: run.settings, axis, charts: built, missing: missingNotes(run) });
 }
 
 self.onmessage = (ev: MessageEvent<ToWorker>): void => {

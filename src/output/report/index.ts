@@ -9,6 +9,9 @@ import { buildHtml } from './html.js';
 import { NotARunDirectoryError, type RunData, loadRunData } from './load.js';
 import { writeChartImages } from './render.js';
 import { checkReportInput } from './input-size.js';
+import { missingNotes } from './missing.js';
+
+export { missingNotes } from './missing.js';
 
 export { NotARunDirectoryError, loadRunData, type RunData } from './load.js';
 export type { Chart } from './charts/index.js';
@@ -46,19 +49,6 @@ export function reportCharts(run: RunData, opts: Pick<ReportOptions, 'maxPoints'
   const axis = timeAxis(run.durationSeconds, pointsPerRevision(run.revisions.length, opts.maxPoints));
   const ctx: ChartContext = { run, axis, multiService: new Set(run.revisions.map((r) => r.service)).size > 1 };
   return { charts: buildCharts(ctx), ctx };
-}
-
-function missingNotes(run: RunData): string[] {
-  const f = run.files;
-  const missing = [
-    !f.timeseries && 'timeseries.csv',
-    !f.autoscaler && 'autoscaler.csv',
-    !f.requestSeries && 'requests-per-second.csv',
-    !f.latencyCdf && 'latency-cdf.csv',
-  ].filter((x): x is string => typeof x === 'string');
-  if (missing.length === 0) return [];
-  const why = !f.timeseries && !f.autoscaler ? ' (`knsim run --no-series` does not write the time series)' : '';
-  return [`This run directory has no ${missing.join(', ')}, so the charts that need them are left out${why}.`];
 }
 
 /**
