@@ -379,41 +379,37 @@ describe.skipIf(!hasChromium)('the playground in Chromium', () => {
     await page.close();
   }, 120_000);
 
-  it('a share link reproduces the run: same scenario and seed, same summary.json as the CLI', async () => {
-    const cli = cliRun('canary', ['--seed', '5', '--duration', '120s']);
+  /** Shares `preset` run with `seed` for 120 s, opens the link in a new page and runs it there: its summary.json and the CLI's. */
+  async function shareAndRerun(preset: string, seed: string): Promise<{ again: Record<string, unknown>; cli: Record<string, unknown>; seedField: string; presetField: string }> {
+    const cli = cliRun(preset, ['--seed', seed, '--duration', '120s']);
     const page = await newPage();
-    await pick(page, 'canary');
-    await page.fill('#seed', '5');
+    await pick(page, preset);
+    await page.fill('#seed', seed);
     await page.fill('#duration', '120s');
     await page.click('#share');
     await page.waitForFunction(() => location.hash.length > 10);
     const link = page.url();
     await page.close();
     const again = await newPage(link);
-    expect(await again.inputValue('#seed')).toBe('5');
-    expect(await again.inputValue('#preset')).toBe('canary');
+    const seedField = await again.inputValue('#seed');
+    const presetField = await again.inputValue('#preset');
     await runToEnd(again);
-    expect(withoutWall(await download(again, 'summary.json'))).toEqual(withoutWall(readFileSync(join(cli, 'summary.json'), 'utf8')));
+    const summary = withoutWall(await download(again, 'summary.json')) as Record<string, unknown>;
     await again.close();
+    return { again: summary, cli: withoutWall(readFileSync(join(cli, 'summary.json'), 'utf8')) as Record<string, unknown>, seedField, presetField };
+  }
+
+  it('a share link reproduces the run: same scenario and seed, same summary.json as the CLI', async () => {
+    const r = await shareAndRerun('canary', '5');
+    expect([r.seedField, r.presetField]).toEqual(['5', 'canary']);
+    expect(r.again).toEqual(r.cli);
   }, 180_000);
 
   it('a share link keeps seed 0 (it was dropped, and the link ran the scenario\'s seed 1)', async () => {
-    const cli = cliRun('hello-world', ['--seed', '0', '--duration', '120s']);
-    const page = await newPage();
-    await pick(page, 'hello-world');
-    await page.fill('#seed', '0');
-    await page.fill('#duration', '120s');
-    await page.click('#share');
-    await page.waitForFunction(() => location.hash.length > 10);
-    const link = page.url();
-    await page.close();
-    const again = await newPage(link);
-    expect(await again.inputValue('#seed')).toBe('0');
-    await runToEnd(again);
-    const summary = withoutWall(await download(again, 'summary.json')) as { seed: number };
-    expect(summary.seed).toBe(0);
-    expect(summary).toEqual(withoutWall(readFileSync(join(cli, 'summary.json'), 'utf8')));
-    await again.close();
+    const r = await shareAndRerun('hello-world', '0');
+    expect(r.seedField).toBe('0');
+    expect(r.again['seed']).toBe(0);
+    expect(r.again).toEqual(r.cli);
   }, 180_000);
 
   it('a damaged share link says what is wrong with it, and the message stays once the default preset is loaded', async () => {
