@@ -451,6 +451,8 @@ describe.skipIf(!hasChromium)('the playground in Chromium', () => {
     const ids = await page.locator('#charts .chart').evaluateAll((cs) => cs.map((c) => c.id.replace(/^chart-/, '')).sort());
     const cliCharts = readdirSync(join(cli, 'charts')).filter((f) => f.endsWith('.vl.json')).map((f) => f.replace(/\.vl\.json$/, '')).sort();
     expect(ids).toEqual(cliCharts);
+    // The page says why, as the report does.
+    expect(await page.textContent('#chart-notes')).toBe('This run directory has no timeseries.csv, autoscaler.csv, requests-per-second.csv, so the charts that need them are left out (`knsim run --no-series` does not write the time series).');
     expect(withoutWall(await download(page, 'summary.json'))).toEqual(withoutWall(readFileSync(join(cli, 'summary.json'), 'utf8')));
     expect((await download(page, 'report.html')) === readFileSync(join(cli, 'report.html'), 'utf8'), 'report.html').toBe(true);
     await page.close();

@@ -33,6 +33,7 @@ const ui = {
   summary: $('summary'),
   downloads: $('downloads'),
   charts: $('charts'),
+  chartNotes: $('chart-notes'),
   inspection: $('inspection'),
   inspectRevision: $<HTMLSelectElement>('inspect-revision'),
   inspectTime: $<HTMLInputElement>('inspect-time'),
@@ -105,7 +106,7 @@ worker.onmessage = (ev: MessageEvent<FromWorker>): void => {
       onProgress(m);
       return;
     case 'charts':
-      void drawCharts(m.charts, m.final, m.now);
+      void drawCharts(m.charts, m.final, m.now, m.notes);
       return;
     case 'inspection':
       showInspection(m.explanation);
@@ -358,13 +359,14 @@ const board = new ChartBoard(ui.charts, (event) => onChartClick(event));
 
 function clearCharts(): void {
   board.clear();
+  ui.chartNotes.textContent = '';
   document.body.dataset['charts'] = '0';
   delete document.body.dataset['final'];
   drawnFinal = false;
 }
 
 /** `now`: the simulated time the charts were made at. */
-async function drawCharts(charts: ChartOut[], final: boolean, now: number): Promise<void> {
+async function drawCharts(charts: ChartOut[], final: boolean, now: number, notes: readonly string[] = []): Promise<void> {
   // Asked for before a refused Run: the charts on the page are kept as they are.
   if (stale) {
     chartsBusy = false;
@@ -381,6 +383,8 @@ async function drawCharts(charts: ChartOut[], final: boolean, now: number): Prom
   document.body.dataset['chartsNow'] = String(now);
   document.body.dataset['drawn'] = [...board.last.values()].join(',');
   if (final) {
+    // As the report says it: which charts a run without its series lacks, and why.
+    ui.chartNotes.textContent = notes.join(' ');
     drawnFinal = true;
     document.body.dataset['final'] = '1';
   }

@@ -51,7 +51,8 @@ export type FromWorker =
   | { type: 'refused'; problem: ProblemOut }
   | { type: 'validation'; id: number; problem: ProblemOut | undefined }
   | ({ type: 'progress' } & Progress)
-  | { type: 'charts'; charts: ChartOut[]; final: boolean; now: number }
+  /** `notes`: with the finished run's charts, what the report says of the files the run lacks (`series: false`). */
+  | { type: 'charts'; charts: ChartOut[]; final: boolean; now: number; notes?: string[] }
   | { type: 'inspection'; explanation: Explanation | undefined }
   | { type: 'file'; name: string; text: string | undefined }
   | { type: 'files'; paths: string[] };

@@ -44,6 +44,7 @@ let speed: Speed = 1;
 let lastWall = 0;
 let timer: ReturnType<typeof setTimeout> | undefined;
 let finalCharts: ChartOut[] | undefined;
+let finalNotes: string[] | undefined;
 /** How far each slice of the run goes; a new one per run, since its pace is the run's. */
 let pacer = new Pacer();
 /** A Step under way: the count of decisions when it began; it ends at the first decider tick after them. */
@@ -151,6 +152,7 @@ self.onmessage = (ev: MessageEvent<ToWorker>): void => {
         session = shown = next;
         pacer = new Pacer();
         finalCharts = undefined;
+        finalNotes = undefined;
         loadedText = m.text;
         loadedDurationGiven = m.durationSeconds !== undefined;
         const l = next.loaded;
@@ -211,8 +213,12 @@ self.onmessage = (ev: MessageEvent<ToWorker>): void => {
       }
       try {
         if (s.done) {
-          finalCharts ??= charts(finalRunData(s));
-          post({ type: 'charts', charts: finalCharts, final: true, now: s.now });
+          if (finalCharts === undefined) {
+            const run = finalRunData(s);
+            finalCharts = charts(run);
+            finalNotes = missingNotes(run);
+          }
+          post({ type: 'charts', charts: finalCharts, final: true, now: s.now, notes: finalNotes ?? [] });
         } else {
           post({ type: 'charts', charts: charts(s.live.runData(), { nowSeconds: s.now }), final: false, now: s.now });
         }
