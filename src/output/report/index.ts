@@ -134,7 +134,14 @@ function refuseLinkedCharts(label: string, dir: string): void {
 /** The report's own staging directory in the run directory: `.report.partial-<pid>`, marked as staging, removed on SIGINT/SIGTERM. */
 function startReportStaging(dir: string): string {
   const work = join(dir, `${REPORT_STAGING}${process.pid}`);
-  rmSync(work, { recursive: true, force: true });
+  const there = lstatSync(work, { throwIfNoEntry: false });
+  if (there !== undefined) {
+    // Left by an earlier knsim of this pid (a reused pid after a SIGKILL): removed only if marked as its staging.
+    if (!there.isDirectory() || readManifest(work)?.state !== 'staging') {
+      throw new OutputError(`${work}: exists and is not a knsim report staging directory; remove it yourself`);
+    }
+    rmSync(work, { recursive: true, force: true });
+  }
   mkdirSync(work);
   trackTemporary(work);
   writeManifest(work, newManifest('report', [], true));
