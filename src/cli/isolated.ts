@@ -2,7 +2,8 @@
  * A command whose scenario loads user autoscaler modules runs again, whole, in a worker thread
  * (the same CLI and arguments). A module shares the heap of the thread that calls it, and one
  * call that allocates past V8's heap limit aborts that heap's process with a native stack trace;
- * in a worker it stops only the worker's isolate. This thread then reads from the call log
+ * in a worker it stops only the worker's isolate (unless one allocation overshoots the 16 MB of
+ * leeway Node gives a worker at its heap limit: V8 then still aborts the process). This thread then reads from the call log
  * which call it was, removes the output the worker was staging, and prints one line (exit 2).
  * Signals reach only this thread: it removes the worker's staging directories as its own, and
  * passes the signal on to the worker's command.
