@@ -1,4 +1,4 @@
-import { apiTime } from './api-time.js';
+import { apiTime, LONG_AGO_SECONDS } from './api-time.js';
 import {
   HpaController,
   toHpaInputs,
@@ -12,9 +12,6 @@ import { DEFAULT_METRICS_RESOLUTION_SECONDS, FRESH_CONTAINER_MIN_SECONDS, cpuMil
 import { Phase, type Request } from './request.js';
 import type { ActivatorCpuSpec } from './spec.js';
 import type { World } from './world.js';
-
-/** Activators present when the run starts have been running this long (past the HPA's CPU initialization period). */
-const LONG_AGO_SECONDS = 3600;
 
 /**
  * One activator pod's CPU: each proxied request first spends `perRequest` CPU-seconds in

@@ -9,3 +9,10 @@ export function apiTime(seconds: number): number {
   return Math.floor(seconds + 1e-9);
 }
 
+
+/**
+ * How long before t = 0 a pod running when the run starts (initialPods, the activators) was
+ * started, as the controllers that read status.startTime see it: its real start is unknown and
+ * long past, beyond every start-up window they apply (the HPA's 300 s CPU initialization period).
+ */
+export const LONG_AGO_SECONDS = 3600;

@@ -3,7 +3,7 @@ import type { PodMetricsSample } from '../core/capacity/index.js';
 import type { Pod } from './pod.js';
 import type { PodResources, ScrapePoints } from './pod-resources.js';
 import type { Revision } from './revision.js';
-import { apiTime } from './api-time.js';
+import { apiTime, LONG_AGO_SECONDS } from './api-time.js';
 import { METRICS_SCRAPE_PRIORITY } from './event-order.js';
 import type { World } from './world.js';
 
@@ -156,7 +156,8 @@ export function cpuMillisOf(prevT: number, prevCpu: number, lastT: number, lastC
 /**
  * One revision's pods as the HPA controller sees them at a sync: the pod lister's phase,
  * Ready condition and start time, the pod's summed requests, and what metrics-server
- * serves now. status.startTime is when the kubelet took the pod on (before its image pull);
+ * serves now. status.startTime is when the kubelet took the pod on (before its image pull;
+ * LONG_AGO_SECONDS before t = 0 for a pod running before the run);
  * the Ready condition last changed when the pod became Ready, or lost readiness after
  * being Ready, else (never Ready) at that start.
  */
@@ -174,7 +175,8 @@ export function podResourceSamples(rev: Revision, now: number): PodResourceSampl
       ready: running ? pod.k8sReady : undefined,
       // As the pod lister has them: whole seconds (api-time.ts).
       readyLastTransitionSeconds: apiTime(pod.k8sReady ? pod.readyAt : Number.isNaN(pod.notReadyAt) ? pod.startTime : pod.notReadyAt),
-      startTimeSeconds: running ? apiTime(pod.startTime) : undefined,
+      // A pod running before the run started long before it (not at t = 0): past the CPU initialization period.
+      startTimeSeconds: running ? (pod.runningBeforeRun ? -LONG_AGO_SECONDS : apiTime(pod.startTime)) : undefined,
       cpuRequestMillicores: res?.podCpuRequestMillis,
       memoryRequestBytes: res?.podMemoryRequestBytes,
     };

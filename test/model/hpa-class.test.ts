@@ -215,10 +215,21 @@ describe('HPA class: what the HPA reads of a pod (status.startTime, the Ready co
     // A probe every second that gives up at the first failure (the default one would need 21 s or more).
     const { samples, groups } = run([{ kind: 'readinessFailure', at: '400s', pods: 1 }], '420s', undefined, '2', { periodSeconds: 1, failureThreshold: 1 });
     const failed = samples.find((s) => s.ready === false)!;
-    expect(failed.startTimeSeconds).toBe(0);
+    expect(failed.startTimeSeconds).toBe(-3600);
     // The kubelet's first probe at or after 400 s, on the pod's own 1 s ticker.
     expect(failed.readyLastTransitionSeconds).toBeGreaterThanOrEqual(400);
     expect(failed.readyLastTransitionSeconds).toBeLessThanOrEqual(401);
+    expect([groups.readyCount, groups.unready.length]).toEqual([2, 0]);
+  });
+
+  it('a pod running before the run is long past its CPU initialization period: Ready False at 60 s, at 120 s it still counts', () => {
+    // As the activator HPA takes its activators: up long before t = 0 (LONG_AGO_SECONDS), not started at 0.
+    const { samples, groups } = run([{ kind: 'readinessFailure', at: '60s', pods: 1 }], '120s', undefined, '2', { periodSeconds: 1, failureThreshold: 1 });
+    const failed = samples.find((s) => s.ready === false)!;
+    expect(failed.startTimeSeconds).toBe(-3600);
+    expect(failed.readyLastTransitionSeconds).toBeGreaterThanOrEqual(60);
+    expect(failed.readyLastTransitionSeconds).toBeLessThanOrEqual(61);
+    // Started at 0 it would be within the 300 s period, left out as unready: [1, 1].
     expect([groups.readyCount, groups.unready.length]).toEqual([2, 0]);
   });
 
@@ -269,9 +280,16 @@ describe('HPA class: what the HPA reads of a pod (status.startTime, the Ready co
     expect(groups.readyCount).toBe(1);
   });
 
-  it('a pod whose readiness fails from its start is left out (never Ready)', () => {
-    const { groups } = run([{ kind: 'readinessFailure', at: '0s', pods: 1 }], '420s');
-    expect([groups.readyCount, groups.unready.length]).toEqual([1, 1]);
+  it('a pod whose readiness fails from its start is left out (never Ready); pods Ready before the run that fail at 0 s still count', () => {
+    // Every pod fails from 0 s: the 2 running before the run lose readiness then; min-scale 3 adds one at the first sync (15 s), never Ready.
+    const { rev, samples, groups } = run([{ kind: 'readinessFailure', at: '0s' }], '420s', undefined, '3');
+    const young = rev.allPods.find((p) => !p.runningBeforeRun)!;
+    const s = samples.find((x) => x.name === young.name)!;
+    expect(s.ready).toBe(false);
+    // Its Ready condition never changed: its last transition is its start.
+    expect(s.readyLastTransitionSeconds).toBe(s.startTimeSeconds);
+    expect(groups.unready).toEqual([young.name]);
+    expect(groups.readyCount).toBe(2);
   });
 });
 
