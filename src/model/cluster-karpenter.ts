@@ -12,6 +12,7 @@ import {
   driftDecision,
   expiresAt,
   karpenterForceDeleteAt,
+  multiNodeSearchBounds,
   instanceTerminationAt,
   queueCheckAt,
   rescheduleDisruptionCost,
@@ -502,13 +503,13 @@ export class KarpenterModel implements NodeAutoscaler {
 
   /**
    * Multi-node consolidation (multinodeconsolidation.go firstNConsolidationOption): a binary
-   * search for the longest prefix, of at least 2 of the first 100 candidates, that can be deleted
-   * or replaced by one cheaper node.
+   * search for the longest prefix, of at least 2 candidates and at most 101 (multiNodeSearchBounds),
+   * that can be deleted or replaced by one cheaper node. Upstream stops the search after 1 minute of
+   * its own computing time; knsim's simulation takes no time, so it always completes.
    */
   private multiNode(candidates: readonly ClusterNode[], now: number, totals: NodePoolTotals | undefined): Command | undefined {
     if (candidates.length < 2) return undefined;
-    let lo = 1;
-    let hi = Math.min(candidates.length, 100) - 1;
+    let { lo, hi } = multiNodeSearchBounds(candidates.length);
     let best: Command | undefined;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;

@@ -209,6 +209,20 @@ export function consolidationOrder<T>(candidates: readonly T[], price: (c: T) =>
   return candidates.slice().sort((a, b) => ratio.get(b)! - ratio.get(a)!);
 }
 
+/** Multi-node consolidation looks at no more candidates than this at once (multinodeconsolidation.go maxParallel). */
+export const MULTI_NODE_MAX_PARALLEL = 100;
+
+/**
+ * The binary search bounds of multi-node consolidation over `n` candidates, as indices of the last
+ * candidate of a prefix (firstNConsolidationOption): from 1 (two nodes) to n − 1 when n is at most
+ * maxParallel, else to maxParallel itself, so above 100 candidates a prefix of up to 101 is tried.
+ */
+export function multiNodeSearchBounds(n: number): { readonly lo: number; readonly hi: number } {
+  requireInteger('n', n, 0);
+  const max = Math.min(n, MULTI_NODE_MAX_PARALLEL);
+  return { lo: 1, hi: n <= max ? n - 1 : max };
+}
+
 /** The pod-events controller writes a NodeClaim's lastPodEventTime at most once per this long (nodeclaim/podevents dedupeTimeout). */
 export const POD_EVENT_DEDUPE_SECONDS = 10;
 

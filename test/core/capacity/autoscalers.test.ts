@@ -17,6 +17,7 @@ import {
   simulationOrder,
   packProvisioningBatch,
   lastPodEventAfter,
+  multiNodeSearchBounds,
   queueCheckAt,
   type SimulatedPod,
   consolidationOrder,
@@ -250,6 +251,13 @@ describe('Karpenter', () => {
     const earliest = at + v;
     const latest = at + poll + v;
     expect([earliest - emptied, latest - emptied]).toEqual([15, 25]);
+  });
+  it('multi-node consolidation searches prefixes of 2 to n nodes up to 100 candidates, of 2 to 101 beyond (firstNConsolidationOption)', () => {
+    expect(multiNodeSearchBounds(2)).toEqual({ lo: 1, hi: 1 });
+    expect(multiNodeSearchBounds(100)).toEqual({ lo: 1, hi: 99 });
+    // More candidates than maxParallel: the upper index is maxParallel itself, a prefix of 101.
+    expect(multiNodeSearchBounds(101)).toEqual({ lo: 1, hi: 100 });
+    expect(multiNodeSearchBounds(500)).toEqual({ lo: 1, hi: 100 });
   });
   it('picks the cheapest instance type that holds the batch', () => {
     const types = [
