@@ -596,7 +596,9 @@ export class KarpenterModel implements NodeAutoscaler {
     // The command as a whole (validation.go): its nodes still consolidatable and all within the
     // budget, and the same action still possible, a replacement no dearer than planned.
     if (budget < v.nodes.length) return false;
-    if (v.nodes.some((n) => !this.candidate(n, now))) return false;
+    // A node left empty meanwhile is no consolidation candidate any more (consolidation.go
+    // ShouldDisrupt leaves it to emptiness), so the command no longer holds (validateCandidates).
+    if (v.nodes.some((n) => !this.candidate(n, now) || disruptionCost(n) <= 1)) return false;
     const again = this.decide(v.nodes, now);
     if (again.action !== v.decision.action) return false;
     if (v.decision.action === 'delete') {

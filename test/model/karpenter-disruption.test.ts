@@ -35,3 +35,17 @@ describe('multi-node consolidation takes up to 101 candidates (multinodeconsolid
     expect(counts(ev, 'Deleted')).toEqual({ 107: 101 });
   });
 });
+
+describe('re-validation drops a consolidation command whose node went empty (validation.go validateCandidates with consolidation.go ShouldDisrupt)', () => {
+  it('karpenter-empty-revalidate.yaml: the three-node command built at 62 s is void at 77 (big-001 holds only a terminating pod since 67): single-node takes big-002 then (run at 92), was all three at 77', () => {
+    const ev = nodeEvents('karpenter-empty-revalidate');
+    expect(ev.filter(([, e]) => e === 'Tainted' || e === 'Requested')).toEqual([
+      ['big-002', 'Tainted', 92],
+      // big-002's pod is rescheduled onto big-001 at 92, so big-001 is no longer empty: multi-node
+      // consolidation takes it with big-003 at the next pass (built at 107, run at 122).
+      ['big-001', 'Tainted', 122],
+      ['big-003', 'Tainted', 122],
+      ['medium-001', 'Requested', 122],
+    ]);
+  });
+});
