@@ -42,6 +42,12 @@ export class RevisionAutoscaler {
    * ticks, reconciles or pushed stats until it is back.
    */
   private down = false;
+  /**
+   * The PA status names its public service: set by the first reconcile that found the SKS
+   * provisioned (upstream copies the SKS's service name only on that path, not in the
+   * reconcile that creates the SKS). It survives an autoscaler restart, as the status does.
+   */
+  private serviceNamed = false;
 
   constructor(
     readonly revision: Revision,
@@ -131,6 +137,11 @@ export class RevisionAutoscaler {
   /** The PodAutoscaler status (the route waits for ScaleTargetInitialized). */
   get pa(): PodAutoscalerState {
     return this.loop.pa;
+  }
+
+  /** Whether the PA status has its ServiceName (see {@link serviceNamed}). */
+  get paServiceNamed(): boolean {
+    return this.serviceNamed;
   }
 
   /** Every 1 s: sample the ready pods' latest queue-proxy reports and record the estimated revision total. */
@@ -234,6 +245,7 @@ export class RevisionAutoscaler {
     if (this.down) return;
     const rev = this.revision;
     const before = this.loop.pa;
+    const named = this.loop.sksProvisioned;
     const r = this.loop.reconcile(now, {
       pods: rev.podCounts(),
       deploymentReplicas: rev.replicas,
@@ -245,6 +257,7 @@ export class RevisionAutoscaler {
       },
     });
     rev.world.recorder.reconcile?.(rev, now, r.input, r.output, cause);
+    if (named) this.serviceNamed = true;
     if (r.applyReplicas !== undefined) rev.setReplicas(r.applyReplicas, now);
     rev.setSks(r.output.sksMode, r.output.numActivators, now);
     if (r.requeueAt !== undefined) rev.world.sim.at(r.requeueAt, this.onRequeue, this);

@@ -723,10 +723,14 @@ export class Revision {
     }, 'ProgressDeadlineExceeded', now);
   }
 
-  /** PropagateAutoscalerStatus: the PA (with its service) is Inactive and never initialized its scale target. */
+  /**
+   * PropagateAutoscalerStatus: the PA (with its service) is Inactive and never initialized its scale target.
+   * The service name, not the SKS's existence: the reconcile that creates the SKS leaves an
+   * initial-scale 0 PA Inactive and uninitialized with no name, which is no failure.
+   */
   private paInitialScaleNeverAchieved(): boolean {
     const a = this.autoscaler;
-    return a !== undefined && a.pa.active === 'Inactive' && !a.pa.scaleTargetInitialized && a.loop.sksProvisioned;
+    return a !== undefined && a.pa.active === 'Inactive' && !a.pa.scaleTargetInitialized && a.paServiceNamed;
   }
 
   /**

@@ -54,6 +54,12 @@ describe('initial-scale 0 with allow-zero-initial-scale', () => {
     expect(rev.autoscaler.pa.scaleTargetInitialized).toBe(true);
   });
 
+  it('is never Ready False: the reconcile that creates the SKS leaves the PA without a service name', () => {
+    // Upstream's PropagateAutoscalerStatus fails an Inactive, uninitialized PA only once it names its service.
+    expect(rev.readyFalse).toEqual([]);
+    expect(rev.failure).toBeUndefined();
+  });
+
   it('the first requests scale it from zero at the next tick; none gets a 404', () => {
     // Load from 20 s; the activator's stat makes the tick at 21 s (5 + 2k) valid with desired 1.
     expect(events('Pending')[0]).toBe(21);
