@@ -72,7 +72,11 @@ export interface RolloutPlan {
   from: Map<string, number>;
   /** The Service's traffic block before the rollout (restored on rollback). */
   original: TrafficTarget[];
-  /** Entries of the original block that carry no traffic (tags): kept in every step. */
+  /**
+   * Entries of the original block kept in every step: those that carry no traffic, and
+   * every tagged one at 0% (its tag URL keeps reaching the same target; the step's pinned
+   * entries carry the traffic).
+   */
   preserved: TrafficTarget[];
   /** Percent for the new revision after each step, ascending, ending at 100. */
   steps: number[];
@@ -125,8 +129,9 @@ export function planRollout(
   const original = svc.traffic.map((t) => ({ ...t }));
   const preserved = defaultTraffic(svc.traffic, 'service')
     .map((t, i) => ({ t, src: svc.traffic[i] }))
-    .filter(({ t, src }) => t.percent === 0 && src !== undefined)
-    .map(({ src }) => ({ ...src! }));
+    .filter(({ t, src }) => (t.percent === 0 || t.tag !== '') && src !== undefined)
+    // A tagged entry with traffic loses only its percent: dropping it would take its tag's URL away (404).
+    .map(({ t, src }) => (t.percent === 0 ? { ...src! } : { ...src!, percent: 0 }));
   return { namespace, service: svc.name, to, from, original, preserved, steps };
 }
 

@@ -102,6 +102,30 @@ describe('rollout planning with core/traffic', () => {
     expect([...apportion(new Map([['a', 1], ['b', 1], ['c', 1]]), 100)]).toEqual([['a', 34], ['b', 33], ['c', 33]]);
   });
 
+  it('keeps a tag that carries traffic, at 0%, so its URL keeps reaching its target', () => {
+    const plan = planRollout(
+      NS,
+      svc([
+        { tag: 'stable', revisionName: 'hello-00001', percent: 90 },
+        { tag: 'current', latestRevision: true, percent: 10 },
+      ]),
+      revs,
+      { steps: [50, 100] },
+    );
+    expect([...plan.from]).toEqual([['hello-00001', 90]]);
+    expect(stepTraffic(plan, 50)).toEqual([
+      { tag: 'stable', revisionName: 'hello-00001', percent: 0 },
+      { tag: 'current', latestRevision: true, percent: 0 },
+      { revisionName: 'hello-00001', percent: 50 },
+      { revisionName: 'hello-00003', percent: 50 },
+    ]);
+    expect(stepTraffic(plan, 100)).toEqual([
+      { tag: 'stable', revisionName: 'hello-00001', percent: 0 },
+      { tag: 'current', latestRevision: true, percent: 0 },
+      { revisionName: 'hello-00003', percent: 100 },
+    ]);
+  });
+
   it('resolves latest-revision targets as the route would, and refuses nonsense', () => {
     // The Service follows its latest ready revision, so 00003 already has it all.
     expect(() => planRollout(NS, svc([]), revs, { steps: [100] })).toThrow(/already has all/);
