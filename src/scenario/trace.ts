@@ -3,7 +3,8 @@
  *
  * - `simple`: one arrival time (seconds from the start) per line, an optional
  *   second column with the request's service time (seconds), an optional header
- *   line `arrival[,duration]`, `#` comments and blank lines. Columns are separated
+ *   line `arrival[,duration]` (it fixes whether lines carry a duration), `#` comments and
+ *   blank lines. Columns are separated
  *   by a comma or whitespace.
  * - `azure2021`: the Azure Functions 2021 invocation trace CSV, header
  *   `app,func,end_timestamp,duration` (seconds); each row is one invocation that
@@ -35,7 +36,8 @@ function parseNumber(text: string): number | undefined {
 export function parseSimpleTrace(source: TextSource | string, file: string): RawTrace {
   const arrivals: number[] = [];
   const durations: number[] = [];
-  let withDurations: { value: boolean; line: number } | undefined;
+  // Set by the first data line, or by a header: a header that names a duration column promises one on every line.
+  let withDurations: { value: boolean; line: number; header?: true } | undefined;
   let sawData = false;
   forEachLine(typeof source === 'string' ? { text: source } : source, file, (raw, lineNo) => {
     // A line ends at \n (or \r\n): a \r inside is a file saved with classic Mac line endings, whose lines would read as one line of many columns.
@@ -50,6 +52,7 @@ export function parseSimpleTrace(source: TextSource | string, file: string): Raw
     const cols = line.split(/\s*,\s*|\s+/);
     if (!sawData && cols.length <= 2 && /^arrival$/i.test(cols[0]!) && (cols.length === 1 || /^duration$/i.test(cols[1]!))) {
       sawData = true; // a header only counts before the first data line
+      withDurations = { value: cols.length === 2, line: lineNo, header: true };
       return;
     }
     // A first line of names (several, or one like arrival_s) is a header knsim does not know, not bad data.
@@ -66,12 +69,13 @@ export function parseSimpleTrace(source: TextSource | string, file: string): Raw
     const has = cols.length === 2;
     if (withDurations === undefined) withDurations = { value: has, line: lineNo };
     else if (withDurations.value !== has) {
+      const was = withDurations.header
+        ? `the header (line ${withDurations.line}) ${has ? 'names no duration column' : 'names a duration column'}`
+        : `line ${withDurations.line} has ${has ? 'none' : 'one'}`;
       throw new ScenarioError(
         file,
         `line ${lineNo}, column duration`,
-        has
-          ? `unexpected duration: line ${withDurations.line} has none (give a duration on every line or on none)`
-          : `missing duration: line ${withDurations.line} has one (give a duration on every line or on none)`,
+        `${has ? 'unexpected' : 'missing'} duration: ${was} (give a duration on every line or on none)`,
       );
     }
     arrivals.push(a);

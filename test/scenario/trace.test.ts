@@ -25,6 +25,9 @@ describe('parseSimpleTrace', () => {
     { text: '1,0.1\n2\n', path: 'line 2, column duration', rule: 'missing duration: line 1 has one (give a duration on every line or on none)' },
     { text: '1\n\n2,0.1\n', path: 'line 3, column duration', rule: 'unexpected duration: line 1 has none (give a duration on every line or on none)' },
     { text: '1,-0.1\n', path: 'line 1, column duration', rule: 'must not be negative, got -0.1' },
+    // The header says which columns every line has.
+    { text: 'arrival,duration\n1\n2\n', path: 'line 2, column duration', rule: 'missing duration: the header (line 1) names a duration column (give a duration on every line or on none)' },
+    { text: '# c\narrival\n1,0.5\n', path: 'line 3, column duration', rule: 'unexpected duration: the header (line 2) names no duration column (give a duration on every line or on none)' },
     { text: '1\narrival\n', path: 'line 2, column arrival', rule: 'not a number: "arrival"' },
     { text: 'NaN\n', path: 'line 1, column arrival', rule: 'not a number: "NaN"' },
     // A header with other names is named as a header, not as a non-number arrival.
