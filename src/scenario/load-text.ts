@@ -39,7 +39,7 @@ import { networkWarnings } from './network-warnings.js';
 import { featuresWarnings } from './config-features.js';
 import type { RevisionOrigin } from './work-estimate.js';
 import { shapeTrace, type RawTrace, type TraceFormat } from './trace-shape.js';
-import { firstInvalidUtf8, startsUtf16, utf8Rule } from './utf8.js';
+import { firstInvalidUtf8, utf8Rule } from './utf8.js';
 import { TOO_DEEP_RULE, tooDeepIn } from './yaml-depth.js';
 
 export { firstInvalidUtf8 } from './utf8.js';
@@ -373,7 +373,7 @@ export function decodeUtf8(bytes: Uint8Array, file: string): string {
     const at = firstInvalidUtf8(bytes);
     let line = 1;
     for (let i = 0; i < at; i++) if (bytes[i] === 0x0a) line++;
-    throw new ScenarioError(file, `line ${line}`, utf8Rule(at, startsUtf16(bytes)));
+    throw new ScenarioError(file, `line ${line}`, utf8Rule(at, bytes));
   }
 }
 

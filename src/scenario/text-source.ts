@@ -9,7 +9,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { createRequire } from 'node:module';
 import { ScenarioError } from './errors.js';
-import { cutAtEnd, firstInvalidUtf8, startsUtf16, utf8Rule } from './utf8.js';
+import { cutAtEnd, firstInvalidUtf8, HEAD_BYTES, utf8Rule } from './utf8.js';
 
 /** Text to read: a file (read in chunks) or a string already in memory. */
 export type TextSource = { readonly path: string } | { readonly text: string };
@@ -47,7 +47,7 @@ export function forEachChunk(source: TextSource, onChunk: (chunk: Buffer) => voi
   const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   const bad = (): ScenarioError => {
     const at = locateInvalidUtf8(source.path, chunkBytes);
-    return new ScenarioError(file, `line ${at.line}`, utf8Rule(at.offset, at.utf16));
+    return new ScenarioError(file, `line ${at.line}`, utf8Rule(at.offset, at.head));
   };
   readChunks(
     source.path,
@@ -68,8 +68,8 @@ export function forEachChunk(source: TextSource, onChunk: (chunk: Buffer) => voi
   }
 }
 
-/** The file offset and line of the first byte of `path` that is not UTF-8, and whether the file starts with a UTF-16 byte order mark. */
-function locateInvalidUtf8(path: string, chunkBytes: number): { offset: number; line: number; utf16: boolean } {
+/** The file offset and line of the first byte of `path` that is not UTF-8, and the file's first bytes (a byte order mark, an archive's magic). */
+function locateInvalidUtf8(path: string, chunkBytes: number): { offset: number; line: number; head: Uint8Array } {
   let base = 0;
   let line = 1;
   let pending: Buffer = Buffer.alloc(0);
@@ -83,7 +83,7 @@ function locateInvalidUtf8(path: string, chunkBytes: number): { offset: number; 
     readChunks(
       path,
       (chunk) => {
-        if (head.length < 2) head = Buffer.concat([head, chunk.subarray(0, 2 - head.length)]);
+        if (head.length < HEAD_BYTES) head = Buffer.concat([head, chunk.subarray(0, HEAD_BYTES - head.length)]);
         if (found !== undefined) return;
         const buf = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
         const at = firstInvalidUtf8(buf);
@@ -91,8 +91,8 @@ function locateInvalidUtf8(path: string, chunkBytes: number): { offset: number; 
         if (at < buf.length && !cutAtEnd(buf, at)) {
           found = base + at;
           countLines(buf, at);
-          // Nothing more to read but the byte order mark's second byte.
-          if (head.length >= 2) throw stop;
+          // Nothing more to read but the rest of the first bytes.
+          if (head.length >= HEAD_BYTES) throw stop;
           return;
         }
         countLines(buf, at);
@@ -104,7 +104,7 @@ function locateInvalidUtf8(path: string, chunkBytes: number): { offset: number; 
   } catch (e) {
     if (e !== stop) throw e;
   }
-  return { offset: found ?? base, line, utf16: startsUtf16(head) };
+  return { offset: found ?? base, line, head };
 }
 
 function readChunks(path: string, onChunk: (chunk: Buffer) => void, chunkBytes: number): void {

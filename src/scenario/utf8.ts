@@ -55,9 +55,30 @@ export function startsUtf16(b: Uint8Array): boolean {
   return b.length >= 2 && ((b[0] === 0xff && b[1] === 0xfe) || (b[0] === 0xfe && b[1] === 0xff));
 }
 
-/** The rule for a file whose byte at `offset` is not UTF-8. */
-export function utf8Rule(offset: number, utf16: boolean): string {
-  return utf16
-    ? 'the file is UTF-16 (it starts with a UTF-16 byte order mark): save it as UTF-8 text'
-    : `invalid UTF-8 at byte offset ${offset}: the file must be UTF-8 text`;
+/** Leading bytes of compressed files and archives, which hold no text knsim could read. */
+const PACKED: ReadonlyArray<{ name: string; magic: readonly number[]; undo: string }> = [
+  { name: 'gzip', magic: [0x1f, 0x8b], undo: 'gunzip' },
+  { name: 'xz', magic: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], undo: 'unxz; a .tar.xz also needs tar' },
+  { name: 'zstd', magic: [0x28, 0xb5, 0x2f, 0xfd], undo: 'unzstd' },
+  { name: 'bzip2', magic: [0x42, 0x5a, 0x68], undo: 'bunzip2' },
+  { name: 'zip', magic: [0x50, 0x4b, 0x03, 0x04], undo: 'unzip' },
+  { name: 'RAR', magic: [0x52, 0x61, 0x72, 0x21, 0x1a, 0x07], undo: 'unrar' },
+  { name: '7z', magic: [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c], undo: '7z x' },
+];
+
+/** How many leading bytes {@link utf8Rule} looks at. */
+export const HEAD_BYTES = 6;
+
+/** The compressed or archive format the bytes start with, if any. */
+function packedFormat(head: Uint8Array): (typeof PACKED)[number] | undefined {
+  return PACKED.find((p) => p.magic.length <= head.length && p.magic.every((m, i) => head[i] === m));
+}
+
+/** The rule for a file whose byte at `offset` is not UTF-8, given its first bytes (a byte order mark, an archive's magic). */
+export function utf8Rule(offset: number, head: Uint8Array): string {
+  if (startsUtf16(head)) return 'the file is UTF-16 (it starts with a UTF-16 byte order mark): save it as UTF-8 text';
+  // Public traces ship packed (Azure 2019 as .tar.xz, 2021 as .rar): say so rather than point at a byte.
+  const packed = packedFormat(head);
+  if (packed !== undefined) return `the file is ${packed.name}-compressed, not text: unpack it first (${packed.undo})`;
+  return `invalid UTF-8 at byte offset ${offset}: the file must be UTF-8 text`;
 }

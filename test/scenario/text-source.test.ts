@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { ScenarioError } from '../../src/scenario/errors.js';
 import { forEachCsvRecord, forEachLine, MAX_LINE_CHARS, type TextSource } from '../../src/scenario/text-source.js';
@@ -137,6 +138,10 @@ describe('a trace file that is not UTF-8 is refused at its first bad byte', () =
     { what: 'a Latin-1 é on line 3', b: bytes('1\n2\n# caf', [0xe9], '\n3\n'), line: 3, rule: 'invalid UTF-8 at byte offset 9: the file must be UTF-8 text' },
     { what: 'a character cut off at the end of the file', b: bytes('1\n2\n', [0xe2, 0x82]), line: 3, rule: 'invalid UTF-8 at byte offset 4: the file must be UTF-8 text' },
     { what: 'a surrogate encoded in UTF-8', b: bytes('1\n', [0xed, 0xa0, 0x80], '\n'), line: 2, rule: 'invalid UTF-8 at byte offset 2: the file must be UTF-8 text' },
+    // Packed traces are named as what they are, not as a bad byte.
+    { what: 'a gzip-compressed trace', b: gzipSync('arrival\n1\n2\n'), line: 1, rule: 'the file is gzip-compressed, not text: unpack it first (gunzip)' },
+    { what: 'an xz-compressed trace', b: bytes([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0x00, 0x04]), line: 1, rule: 'the file is xz-compressed, not text: unpack it first (unxz; a .tar.xz also needs tar)' },
+    { what: 'a zip archive (its binary after a line break)', b: bytes('PK', [0x03, 0x04], '\n', [0x80]), line: 2, rule: 'the file is zip-compressed, not text: unpack it first (unzip)' },
   ])('$what', ({ b, line, rule }) => {
     const p = file(b);
     for (const chunk of [1, 2, 3, 5, 1 << 20]) {
