@@ -119,6 +119,11 @@ export function parseAzure2021Trace(
           `expected the header ${AZURE2021_COLUMNS.join(',')} (missing ${missing.join(', ')}), got ${JSON.stringify(cols.join(','))}`,
         );
       }
+      // A needed column named twice would be read from its first place, silently.
+      const twice = AZURE2021_COLUMNS.find((c) => cols.indexOf(c) !== cols.lastIndexOf(c));
+      if (twice !== undefined) {
+        throw new ScenarioError(file, `line ${lineNo}`, `the header names column ${twice} twice (columns ${cols.indexOf(twice) + 1} and ${cols.lastIndexOf(twice) + 1})`);
+      }
       idx = { app: find('app'), func: find('func'), end_timestamp: find('end_timestamp'), duration: find('duration') };
       return;
     }

@@ -64,6 +64,7 @@ describe('parseAzure2021Trace', () => {
   it.each([
     { text: 'app,func,end,duration\n', path: 'line 1', rule: 'expected the header app,func,end_timestamp,duration (missing end_timestamp), got "app,func,end,duration"' },
     { text: '', path: 'line 1', rule: 'expected the header app,func,end_timestamp,duration, got an empty file' },
+    { text: 'app,func,end_timestamp,duration,duration\na,f,5,1,2\n', path: 'line 1', rule: 'the header names column duration twice (columns 4 and 5)' },
     { text: 'app,func,end_timestamp,duration\na,f,1\n', path: 'line 2', rule: 'expected 4 columns (app,func,end_timestamp,duration), got 3' },
     { text: 'app,func,end_timestamp,duration\na,f,1,x\n', path: 'line 2, column duration', rule: 'not a number: "x"' },
     { text: 'app,func,end_timestamp,duration\na,f,1,1\na,f,,1\n', path: 'line 3, column end_timestamp', rule: 'not a number: ""' },
