@@ -272,7 +272,7 @@ export function scenarioFromValueWith(
 
   const clientIndex = new Map<string, number>();
   const revisionNames = services.flatMap((sv) => sv.revisions.map((r) => r.name));
-  const clients = s.clients.map((c, i) => buildClient(c, i, s, file, files, tagsByService, clientIndex, revisionNames));
+  const clients = s.clients.map((c, i) => buildClient(c, i, s, file, files, tagsByService, clientIndex, revisionNames, warnings));
 
   const world: WorldSpec = {
     name: s.name,
@@ -718,6 +718,7 @@ function buildClient(
   tagsByService: ReadonlyMap<string, ReadonlySet<string>>,
   seen: Map<string, number>,
   revisionNames: readonly string[],
+  warnings: string[],
 ): ClientSpec {
   const at = (...segs: PathSegment[]): string => formatPath(['clients', i, ...segs]);
   // A YAML escape can make a lone UTF-16 surrogate, which no output file (UTF-8) can hold.
@@ -814,6 +815,19 @@ function buildClient(
   const last = data.arrivals[data.arrivals.length - 1]!;
   if (!Number.isFinite(last)) {
     throw new ScenarioError(file, at('trace', 'file'), `its arrivals span more than a finite time once shifted and scaled (offset ${t.offset ?? 0} s, timeScale ${t.timeScale ?? 1}): the last is ${last}`);
+  }
+  // A trace whose times miss the run (Unix timestamps, milliseconds, a late offset) would replay nothing, silently.
+  if (startWhen === undefined) {
+    const until = Math.min(endSeconds, s.duration);
+    const first = data.arrivals.findIndex((a) => a >= startSeconds);
+    if (first < 0 || data.arrivals[first]! >= until) {
+      const n = data.arrivals.length;
+      // 12 digits: scaling leaves float noise (16000.000000000002) that would only distract.
+      const t = (x: number): number => Number(x.toPrecision(12));
+      warnings.push(
+        `${file}: ${at('trace', 'file')}: none of its ${n} arrival${n === 1 ? '' : 's'} (${t(data.arrivals[0]!)} s to ${t(last)} s once shifted and scaled) falls in the client's sending window [${startSeconds} s, ${until} s): it sends no request`,
+      );
+    }
   }
   return { kind: 'trace', ...base, arrivals: data.arrivals, durations: data.durations };
 }

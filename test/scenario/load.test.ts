@@ -180,6 +180,20 @@ describe('loadScenario: round trip of test/fixtures/roundtrip.yaml', () => {
 describe('loadScenario options and overrides', () => {
   const base = fixture('base.yaml');
 
+  it('warns when no arrival of a trace falls in its client\'s sending window, and only then', () => {
+    const at = (sets: string[]): string[] | undefined => loadScenario(base, { sets }).warnings;
+    const trace = (extra: string): string[] => [`clients[0]={name: c, service: hello, trace: {file: traces/simple.csv${extra}}}`];
+    // The fixture's 10 arrivals are at 0.5 s to 6 s.
+    expect(at(trace(''))).toBeUndefined();
+    expect(at([...trace(', offset: 290s'), 'clients[0].end=296s'])).toBeUndefined();
+    expect(at(trace(', offset: 5m'))).toEqual([
+      `${base}: clients[0].trace.file: none of its 10 arrivals (300.5 s to 306 s once shifted and scaled) falls in the client's sending window [0 s, 300 s): it sends no request`,
+    ]);
+    expect(at([...trace(''), 'clients[0].start=7s'])).toEqual([
+      `${base}: clients[0].trace.file: none of its 10 arrivals (0.5 s to 6 s once shifted and scaled) falls in the client's sending window [7 s, 300 s): it sends no request`,
+    ]);
+  });
+
   it('defaults: seed 1, full trace, CC 0 → target 70 of total 100, traffic defaults to an empty block', () => {
     const { world, traceMode, series, description } = loadScenario(base);
     expect(world.seed).toBe(1);
