@@ -2,9 +2,10 @@
  * The playground's worker code path (web/src/session.ts) in node: the same scenario and
  * seed give the CLI's files, however the run is sliced or stepped.
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PlaygroundFiles } from '../../web/src/files.js';
 import { Session } from '../../web/src/session.js';
@@ -119,6 +120,22 @@ describe('files a scenario names', () => {
     expect(() => new Session({ text, file: 'scenario.yaml', outDir: join(tmp, 'bad') }, bad)).toThrow(
       /^scenario\.yaml: clients\[0\]\.trace\.file: traces\/azure2021-sample\.csv: line 3, column end_timestamp: not a number: "ten"$/,
     );
+  });
+
+  it('a trace the user adds that is not UTF-8 text is refused as the CLI refuses it, not read as replacement characters', () => {
+    const dir = join(tmp, 'packed');
+    mkdirSync(join(dir, 'traces'), { recursive: true });
+    writeFileSync(join(dir, 'scenario.yaml'), text);
+    writeFileSync(join(dir, 'traces/azure2021-sample.csv'), readFileSync(join(root, 'scenarios/traces/azure2021-sample.csv')));
+    const gz = gzipSync('1\n2\n');
+    writeFileSync(join(dir, 'traces/arrivals-sample.csv'), gz);
+    const cli = runKnsim(['run', join(dir, 'scenario.yaml'), '--out', join(dir, 'out'), '--no-report']);
+    expect(cli.code).toBe(2);
+    const rule = 'traces/arrivals-sample.csv: line 1: the file is gzip-compressed, not text: unpack it first (gunzip)';
+    expect(cli.stderr).toContain(rule);
+    const files = shippedTraces();
+    files.add('traces/arrivals-sample.csv', new Uint8Array(gz));
+    expect(() => new Session({ text, file: 'scenario.yaml', outDir: join(tmp, 'packed-web') }, files)).toThrow(`scenario.yaml: clients[1].trace.file: ${rule}`);
   });
 });
 

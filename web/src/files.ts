@@ -6,20 +6,33 @@
  * Traces are parsed by knsim's own trace readers, given the text.
  */
 import { dirname, isAbsolute, join } from 'node:path';
+import { ScenarioError } from '../../src/scenario/errors.js';
 import type { ScenarioFiles } from '../../src/scenario/load-text.js';
 import type { TraceFormat } from '../../src/scenario/trace-shape.js';
 import { parseAzure2021Trace, parseSimpleTrace } from '../../src/scenario/trace.js';
+import { firstInvalidUtf8, utf8Rule } from '../../src/scenario/utf8.js';
+
+/** A file the user added that is not UTF-8: its bytes, and where and why the CLI would refuse it. */
+interface NotText {
+  bytes: Uint8Array;
+  line: number;
+  rule: string;
+}
 
 export class PlaygroundFiles implements ScenarioFiles {
-  private readonly texts = new Map<string, string>();
+  private readonly texts = new Map<string, string | NotText>();
 
   constructor(initial: Readonly<Record<string, string>> = {}) {
     for (const [path, text] of Object.entries(initial)) this.add(path, text);
   }
 
-  /** Adds (or replaces) a file at `path`, relative to the scenario. */
-  add(path: string, text: string): void {
-    this.texts.set(join('.', path), text);
+  /**
+   * Adds (or replaces) a file at `path`, relative to the scenario: text, or the bytes the user
+   * picked. Bytes are decoded as the CLI decodes a file (strict UTF-8, a BOM kept): a lenient
+   * decode turned a gzip or UTF-16 trace into replacement characters, refused as "not a number".
+   */
+  add(path: string, content: string | Uint8Array): void {
+    this.texts.set(join('.', path), typeof content === 'string' ? content : decode(content));
   }
 
   /** The paths a scenario can name, sorted. */
@@ -31,7 +44,7 @@ export class PlaygroundFiles implements ScenarioFiles {
     return isAbsolute(path) ? path : join(dirname(scenarioFile), path);
   }
 
-  private text(path: string): string | { error: string } {
+  private text(path: string): string | NotText | { error: string } {
     const t = this.texts.get(join('.', path));
     if (t !== undefined) return t;
     const have = this.list();
@@ -40,12 +53,26 @@ export class PlaygroundFiles implements ScenarioFiles {
 
   read(path: string): Uint8Array | { error: string } {
     const t = this.text(path);
-    return typeof t === 'string' ? new TextEncoder().encode(t) : t;
+    // Bytes that are not UTF-8 go to the scenario loader as they are, which refuses them as for the CLI.
+    return typeof t === 'string' ? new TextEncoder().encode(t) : 'bytes' in t ? t.bytes : t;
   }
 
   readTrace(path: string, format: TraceFormat, filter: { app: string | undefined; func: string | undefined }): ReturnType<ScenarioFiles['readTrace']> {
     const t = this.text(path);
+    if (typeof t !== 'string' && 'bytes' in t) throw new ScenarioError(path, `line ${t.line}`, t.rule);
     if (typeof t !== 'string') return t;
     return format === 'azure2021' ? parseAzure2021Trace(t, path, filter) : parseSimpleTrace(t, path);
+  }
+}
+
+/** Strict UTF-8, as the CLI reads a file; where it is not, the line and rule of the CLI's error. */
+function decode(bytes: Uint8Array): string | NotText {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    const at = firstInvalidUtf8(bytes);
+    let line = 1;
+    for (let i = 0; i < at; i++) if (bytes[i] === 0x0a) line++;
+    return { bytes, line, rule: utf8Rule(at, bytes) };
   }
 }

@@ -276,7 +276,7 @@ $('share').onclick = async () => {
 ui.addFiles.onchange = async () => {
   const picked = [...(ui.addFiles.files ?? [])];
   if (picked.length === 0) return;
-  send({ type: 'addFiles', files: await Promise.all(picked.map(async (f) => ({ path: f.name, text: await f.text() }))) });
+  send({ type: 'addFiles', files: await Promise.all(picked.map(async (f) => ({ path: f.name, bytes: new Uint8Array(await f.arrayBuffer()) }))) });
   ui.addFiles.value = '';
 };
 send({ type: 'addFiles', files: [] });

@@ -26,7 +26,7 @@ export type ToWorker =
   | { type: 'inspect'; time: number; revision: string | undefined }
   | { type: 'file'; name: string }
   /** Files the scenario may name (a trace the user picked), by path relative to the scenario; [] just asks for the list. */
-  | { type: 'addFiles'; files: Array<{ path: string; text: string }> };
+  | { type: 'addFiles'; files: Array<{ path: string; bytes: Uint8Array }> };
 
 export interface Progress {
   now: number;

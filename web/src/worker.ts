@@ -237,7 +237,7 @@ self.onmessage = (ev: MessageEvent<ToWorker>): void => {
       return;
     }
     case 'addFiles':
-      for (const f of m.files) files.add(f.path, f.text);
+      for (const f of m.files) files.add(f.path, f.bytes);
       post({ type: 'files', paths: files.list() });
       return;
     case 'file':
