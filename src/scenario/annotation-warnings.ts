@@ -6,7 +6,7 @@
  * key is nearly always a typo that leaves the setting at its default.
  */
 import { AUTOSCALER_CONFIG_KEYS, AUTOSCALING_ANNOTATION_KEYS, AUTOSCALING_GROUP } from '../core/autoscaler/index.js';
-import { INGRESS_CLASS_ANNOTATION_KEYS } from '../core/traffic/index.js';
+import { INGRESS_CLASS_ANNOTATION_KEYS, ROLLOUT_DURATION_ANNOTATION, ROLLOUT_DURATION_ANNOTATION_LEGACY } from '../core/traffic/index.js';
 import { didYouMean } from './did-you-mean.js';
 import { formatPath, type PathSegment } from './errors.js';
 
@@ -54,4 +54,15 @@ export function ingressClassAnnotationWarnings(annotations: Readonly<Record<stri
   return INGRESS_CLASS_ANNOTATION_KEYS.filter((k) => Object.prototype.hasOwnProperty.call(annotations, k)).map((k) =>
     line(file, [...base, k], "a Service's own ingress class is not simulated: the ingress balances as config-network's ingress-class says"),
   );
+}
+
+/**
+ * The rollout duration on a revision template does nothing: the Route reads it from its own
+ * annotations, which the Service's `metadata.annotations` give it (upstream's webhook checks it
+ * only there and lets the template carry it unread). One per key written, at `base` in `file`.
+ */
+export function templateRolloutDurationWarnings(annotations: Readonly<Record<string, string>>, file: string, base: readonly PathSegment[]): string[] {
+  return [ROLLOUT_DURATION_ANNOTATION, ROLLOUT_DURATION_ANNOTATION_LEGACY]
+    .filter((k) => Object.prototype.hasOwnProperty.call(annotations, k))
+    .map((k) => line(file, [...base, k], "ignored on the revision template, as Knative ignores it: the Route reads the rollout duration from the Service's metadata.annotations"));
 }

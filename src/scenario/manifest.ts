@@ -23,7 +23,7 @@ import type { DistributionSpec, PodFaultSpec, PodStartSpec, RevisionSpec, Rollou
 import type { ClusterConfig } from './configmaps.js';
 import { formatPath, ScenarioError, type PathSegment } from './errors.js';
 import type { RevisionOrigin } from './work-estimate.js';
-import { annotationWarnings, ingressClassAnnotationWarnings } from './annotation-warnings.js';
+import { annotationWarnings, ingressClassAnnotationWarnings, templateRolloutDurationWarnings } from './annotation-warnings.js';
 import { checkAnnotationKeys, checkLabels } from './annotation-keys.js';
 import { hpaWarning } from './hpa-warnings.js';
 import { appModel, DEFAULT_POD_CPU_CEILING_MILLIS, podResources, schedulerRequests } from './resources.js';
@@ -250,7 +250,10 @@ export function buildService(ctx: ServiceContext): BuiltService {
     const idleTimeout = defaultedTimeout(spec.idleTimeoutSeconds, d.idleTimeoutSeconds);
 
     const annotations = template.metadata?.annotations ?? {};
-    ctx.warnings?.push(...annotationWarnings(annotations, file, [...base, 'metadata', 'annotations']));
+    ctx.warnings?.push(
+      ...annotationWarnings(annotations, file, [...base, 'metadata', 'annotations']),
+      ...templateRolloutDurationWarnings(annotations, file, [...base, 'metadata', 'annotations']),
+    );
     const autoscaling = resolveAutoscaling(annotations, cc, file, [...base, 'metadata', 'annotations'], cluster);
     // The webhook passes the template; the API server then refuses the Revision made from it.
     checkAnnotationKeys(annotations, file, [...base, 'metadata', 'annotations'], 'revision');

@@ -62,3 +62,15 @@ describe("a Service's own ingress class", () => {
     expect(loaded.warnings).toEqual([`${BASE}: ${path}: a Service's own ingress class is not simulated: the ingress balances as config-network's ingress-class says`]);
   });
 });
+
+describe('the rollout duration on the revision template', () => {
+  it.each(['serving.knative.dev/rollout-duration', 'serving.knative.dev/rolloutDuration'])('%s there is warned about and ignored; on the Service it is taken', (key) => {
+    const path = `services[0].manifest.spec.template.metadata.annotations["${key}"]`;
+    const loaded = loadScenario(BASE, { sets: [`${path}=120s`] });
+    expect(loaded.world.services[0]!.rolloutDurationSeconds).toBe(0);
+    expect(loaded.warnings).toEqual([`${BASE}: ${path}: ignored on the revision template, as Knative ignores it: the Route reads the rollout duration from the Service's metadata.annotations`]);
+    const onService = loadScenario(BASE, { sets: [`services[0].manifest.metadata.annotations["${key}"]=120s`] });
+    expect(onService.world.services[0]!.rolloutDurationSeconds).toBe(120);
+    expect(onService.warnings).toBeUndefined();
+  });
+});
