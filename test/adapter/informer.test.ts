@@ -111,7 +111,6 @@ describe('informers', () => {
     await until('watching again', () => c.kube.watchCount() === 2);
     await second(r);
     await second(r, 3);
-    console.log("DBG", (r.controller as any).watched.get(NS).pods.items().length, c.kube.watchCount(), r.rows.map((x) => x.readyPods).join(","), r.logger.lines.filter((l) => l.level !== "info"));
     expect(r.rows.at(-1)?.readyPods).toBe(2);
 
     // A dropped connection: the watches reconnect (after backoff if it was an error) without a list.
