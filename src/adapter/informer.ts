@@ -5,7 +5,8 @@
  *
  * The client's ListWatch rewatches when the server ends a watch and relists on 410 Gone;
  * any other error stops it: this wrapper logs the error and restarts it after a backoff on
- * the injected clock. Every `resyncSeconds` it relists from scratch (a fresh informer),
+ * the injected clock. A watch that cannot even be sent (its credentials failed: an exec
+ * plugin, a token file) is such an error too, not a rejection nobody awaits (see {@link GuardedWatch}). Every `resyncSeconds` it relists from scratch (a fresh informer),
  * so a missed event cannot last.
  */
 import * as k8s from '@kubernetes/client-node';
@@ -36,6 +37,24 @@ export interface WatchedCollectionOptions {
 
 type Obj = k8s.KubernetesObject;
 
+/**
+ * client-node's Watch rejects, instead of calling `done`, when the request cannot be made
+ * (credentials from an exec plugin or token file that fail to refresh). ListWatch starts a
+ * rewatch from its `done` callback without awaiting it, so that rejection went unhandled,
+ * which ends node 20 with a stack trace, and left the informer silently without a watch.
+ * Here it is reported through `done` like any failed watch.
+ */
+class GuardedWatch extends k8s.Watch {
+  override async watch(...args: Parameters<k8s.Watch['watch']>): Promise<AbortController> {
+    try {
+      return await super.watch(...args);
+    } catch (e) {
+      args[3](e ?? new Error('watch failed'));
+      return new AbortController();
+    }
+  }
+}
+
 export class WatchedCollection {
   private informer: (k8s.Informer<Obj> & k8s.ObjectCache<Obj>) | undefined;
   private readonly backoff: Backoff;
@@ -63,7 +82,7 @@ export class WatchedCollection {
       const list = await this.o.list();
       return list as unknown as k8s.KubernetesListObject<Obj>;
     };
-    const inf = k8s.makeInformer<Obj>(this.o.kube.config, this.o.path, listFn, this.o.labelSelector);
+    const inf = new k8s.ListWatch<Obj>(this.o.path, new GuardedWatch(this.o.kube.config), listFn, false, this.o.labelSelector);
     const current = (): boolean => this.informer === inf;
     const changed = (): void => {
       if (current()) this.o.onChange();

@@ -6,7 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isScaleAction } from '../../src/adapter/controller.js';
-import { describeError } from '../../src/adapter/kube.js';
+import { describeError, type KubeClients } from '../../src/adapter/kube.js';
 import { listPodAutoscalers } from '../../src/adapter/revisions.js';
 import { listRevisionPods } from '../../src/adapter/pods.js';
 import { FakeKube } from './support/fake-kube.js';
@@ -129,6 +129,47 @@ describe('informers', () => {
     expect(r.rows.at(-1)?.readyPods).toBe(3);
     expect(lists(PODS)).toBe(2);
     await ctl.stop();
+  });
+
+  it('credentials that fail when a watch is reopened: a warning, a retry after backoff, no unhandled rejection', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown): void => void unhandled.push(e);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      await addRevision(c, 'hello-00001', { pods: 1, concurrency: 5 });
+      const r = replica(c, { mode: 'shadow' });
+      // As an exec credential plugin whose token refresh fails for a while.
+      const config = (r.controller as unknown as { o: { kube: KubeClients } }).o.kube.config;
+      const apply = config.applyToFetchOptions.bind(config);
+      let refreshFails = false;
+      config.applyToFetchOptions = async (o) => {
+        if (refreshFails) throw new Error('exec plugin: token refresh failed');
+        return apply(o);
+      };
+      const ctl = await start(r);
+      await until('two watches', () => c.kube.watchCount() === 2);
+      refreshFails = true;
+      // The server ends the watches; reopening them needs fresh credentials.
+      c.kube.expireWatchHistory();
+      c.kube.addPod(NS, 'hello-00001-deployment-1', 'hello-00001');
+      await c.qps.add('hello-00001-deployment-1', { averageConcurrentRequests: 5, requestCount: 5 });
+      await until('both watches failed', () => r.logger.lines.filter((l) => /^watch .* failed; restarting$/.test(l.msg)).length === 2);
+      expect(r.logger.lines.filter((l) => l.level === 'warn').map((l) => [l.msg, l.fields?.['reason']]).sort()).toEqual([
+        ['watch podautoscalers default failed; restarting', 'Error: exec plugin: token refresh failed'],
+        ['watch pods default failed; restarting', 'Error: exec plugin: token refresh failed'],
+      ]);
+      refreshFails = false;
+      for (let s = 0; s < 10 && c.kube.watchCount() < 2; s++) await second(r);
+      await until('watching again', () => c.kube.watchCount() === 2);
+      const before = r.rows.length;
+      for (let s = 0; s < 4; s++) await second(r);
+      await until('two more decisions', () => r.rows.length >= before + 2);
+      expect(r.rows.at(-1)?.readyPods).toBe(2);
+      await ctl.stop();
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
   });
 });
 
