@@ -1,14 +1,15 @@
 /**
  * Leader election on a coordination.k8s.io/v1 Lease, after client-go's leaderelection:
  * a replica acquires the Lease when it is free or its holder has not renewed it for a
- * whole lease duration (measured on this replica's clock, from when it last saw the record
- * change), renews it every retry period, and counts as leader only until `renewDeadline`
+ * whole lease duration (measured on this replica's clock, from when the read that showed
+ * the record changed came back), renews it every retry period, and counts as leader only until `renewDeadline`
  * after its last successful renewal. Every write is a PUT/POST with the resourceVersion
  * read, so of two replicas racing for the Lease only one succeeds (409 for the other).
  *
  * Why two replicas never both write: a replica writes only while
- * `now − lastRenew < renewDeadline`; another takes over no sooner than `leaseDuration`
- * after it saw that renewal. With `renewDeadline + requestTimeout ≤ leaseDuration`, a
+ * `now − lastRenew < renewDeadline` (lastRenew: when the renewal was sent); another takes
+ * over no sooner than `leaseDuration` after its read showing that renewal came back, which
+ * is after the renewal was sent however slow the read was. With `renewDeadline + requestTimeout ≤ leaseDuration`, a
  * write started by the old leader has finished (or been abandoned) before the new one can
  * start.
  */
@@ -98,7 +99,9 @@ export class LeaderElector {
     const o = this.observed;
     if (!o || o.holder !== record.holder || o.renewTime !== record.renewTime || o.transitions !== record.transitions) {
       this.observed = record;
-      this.observedAt = startedAt;
+      // When the answer came back, as client-go: a read sent before the holder's renewal
+      // may be answered after it, and counting from the send would cut the holder's lease short.
+      this.observedAt = clock.now();
     }
     const heldByOther = record.holder !== '' && record.holder !== identity;
     if (heldByOther && startedAt < this.observedAt + record.leaseDurationSeconds) {
@@ -157,7 +160,7 @@ export class LeaderElector {
       transitions: spec.leaseTransitions ?? 0,
       leaseDurationSeconds: spec.leaseDurationSeconds ?? this.opts.leaseDurationSeconds,
     };
-    this.observedAt = startedAt;
+    this.observedAt = this.opts.clock.now();
     return this.report(true);
   }
 

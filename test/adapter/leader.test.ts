@@ -80,6 +80,37 @@ describe('LeaderElector', () => {
     expect(await a.tryAcquireOrRenew()).toBe(false);
   });
 
+  it('counts the lease duration from when a read came back, not from when it was sent', async () => {
+    const a = elector('a');
+    const b = elector('b');
+    await a.tryAcquireOrRenew();
+    expect(await b.tryAcquireOrRenew()).toBe(false);
+    // b sends a read at T0+4 that the server answers only at T0+8, after a's renewal at T0+8.
+    c.clock.set(T0 + 4);
+    let slowRead = true;
+    c.kube.onRequest = (q) => {
+      if (!slowRead || q.token !== 'b' || q.method !== 'GET' || !q.path.startsWith(LEASE)) return;
+      slowRead = false;
+      c.clock.set(T0 + 8);
+      const lease = c.kube.get('apis/coordination.k8s.io/v1', NS, 'leases', 'knsim-controller')!;
+      const spec = lease['spec'] as Record<string, unknown>;
+      c.kube.put('apis/coordination.k8s.io/v1', NS, 'leases', { ...lease, spec: { ...spec, renewTime: '2023-11-14T22:13:28.000000Z' } });
+    };
+    expect(await b.tryAcquireOrRenew()).toBe(false);
+    expect(c.clock.now()).toBe(T0 + 8);
+    // a renewed at T0+8, so it may write until T0+18 (a write sent then can land until T0+23,
+    // the 5 s request timeout); then it is cut off.
+    expect(await a.tryAcquireOrRenew()).toBe(true);
+    let bLeadAt = 0;
+    for (let t = 9; t <= 30 && bLeadAt === 0; t++) {
+      c.clock.set(T0 + t);
+      expect(a.isLeader()).toBe(t < 18);
+      if (await b.tryAcquireOrRenew()) bLeadAt = t;
+    }
+    // As client-go, which notes the observed time after its Get returns: 15 s after T0+8.
+    expect(bLeadAt).toBe(23);
+  });
+
   it('of two replicas racing for a free Lease exactly one wins (the other gets 409)', async () => {
     const [ra, rb] = await Promise.all([elector('a').tryAcquireOrRenew(), elector('b').tryAcquireOrRenew()]);
     expect([ra, rb].filter(Boolean).length).toBe(1);
