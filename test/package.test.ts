@@ -19,9 +19,9 @@ function walk(dir: string): string[] {
 }
 
 describe('published package', () => {
-  it('is named knsim and exports ./autoscaler, ./traffic and ./capacity with types, built to dist', () => {
+  it('is named knsim and exports ./autoscaler, ./traffic, ./capacity and ./resources with types, built to dist', () => {
     expect(pkg.name).toBe('knsim');
-    for (const sub of ['./autoscaler', './traffic', './capacity']) {
+    for (const sub of ['./autoscaler', './traffic', './capacity', './resources']) {
       const e = pkg.exports[sub]!;
       expect(existsSync(join(root, e.default)), e.default).toBe(true);
       expect(existsSync(join(root, e.types)), e.types).toBe(true);
@@ -89,6 +89,24 @@ describe('installed as a library (fresh project, no optional peers)', () => {
     writeFileSync(join(project, 'use.mjs'), code);
     const out = execFileSync(process.execPath, ['use.mjs'], { cwd: project, encoding: 'utf8' });
     expect(out.trim()).toBe('function function function function');
+  });
+
+  it("typechecks a TypeScript consumer of every entry point against the shipped .d.ts (nodenext, no @types/node)", () => {
+    const code = [
+      "import { Decider, parseAutoscalerConfig, type DeciderSpec } from 'knsim/autoscaler';",
+      "import { resolveTraffic } from 'knsim/traffic';",
+      "import { schedulingBackoffSeconds } from 'knsim/capacity';",
+      "import { parseCpuMillicores } from 'knsim/resources';",
+      "const spec: DeciderSpec | undefined = undefined;",
+      "const n: number = schedulingBackoffSeconds(3) + parseCpuMillicores('500m');",
+      "export const used = [Decider, parseAutoscalerConfig({}), resolveTraffic, spec, n];",
+    ].join('\n');
+    writeFileSync(join(project, 'use-types.ts'), code);
+    const tsconfig = { compilerOptions: { strict: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', lib: ['es2022'], types: [], noEmit: true }, files: ['use-types.ts'] };
+    writeFileSync(join(project, 'tsconfig.json'), JSON.stringify(tsconfig));
+    const r = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', project], { cwd: project, encoding: 'utf8' });
+    expect(r.stdout + r.stderr).toBe('');
+    expect(r.status).toBe(0);
   });
 
   it('runs a shipped scenario with --no-report', () => {
