@@ -94,6 +94,16 @@ export function connect(s: ConnectSettings, env: NodeJS.ProcessEnv = process.env
   if (s.context !== undefined && !s.inCluster && kc.getContextObject(s.context) == null) {
     throw new SetupError(`--context ${s.context}: no such context in ${where === '--context' ? 'the kubeconfig' : where}`);
   }
+  if (!s.inCluster && s.context === undefined) {
+    // As kubectl refuses them (client-go clientcmd ConfirmUsable), naming the field at fault.
+    const current = kc.getCurrentContext();
+    if (current === undefined || current === '') throw new SetupError(`${where}: current-context is not set (set it, or give --context)`);
+    if (kc.getContextObject(current) == null) throw new SetupError(`${where}: current-context ${JSON.stringify(current)} is not one of the contexts`);
+  }
+  const context = kc.getContextObject(kc.getCurrentContext());
+  if (context && !s.inCluster && kc.getCluster(context.cluster) == null) {
+    throw new SetupError(`${where}: context ${JSON.stringify(context.name)} names cluster ${JSON.stringify(context.cluster ?? '')}, which is not one of the clusters`);
+  }
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new SetupError(`${where}: no cluster in the current context`);
   // client-node takes only an absolute http(s) URL (kubectl would add a scheme to 127.0.0.1:6443); it said so at the first request, as an internal error.

@@ -227,6 +227,9 @@ describe('knsim controller / rollout processes', () => {
       'apiVersion: v1\nkind: Config\nclusters:\n- cluster: { server: "http://127.0.0.1:1" }\n  name: c\ncontexts:\n- context: { cluster: c, user: u }\n  name: x\ncurrent-context: x\nusers:\n- name: u\n  user: { token: abc }\n',
     );
     const noScheme = kc('no-scheme.yaml', readFileSync(good, 'utf8').replace('https://127.0.0.1:1', '127.0.0.1:6443'));
+    const noCurrent = kc('no-current.yaml', readFileSync(good, 'utf8').replace('current-context: x\n', ''));
+    const badCurrent = kc('bad-current.yaml', readFileSync(good, 'utf8').replace('current-context: x', 'current-context: prod'));
+    const badCluster = kc('bad-cluster.yaml', readFileSync(good, 'utf8').replace('context: { cluster: c,', 'context: { cluster: c2,'));
     const missing = join(tmp, 'missing.yaml');
     // A sparse file one byte over the cap: client-node would read all of it.
     const huge = kc('huge.yaml', '');
@@ -254,6 +257,10 @@ describe('knsim controller / rollout processes', () => {
       { args: ['controller', '--kubeconfig', empty], line: `--kubeconfig ${empty}: the file is empty, not a kubeconfig (apiVersion: v1, kind: Config, clusters, contexts, users)` },
       { args: ['controller', '--kubeconfig', noName], line: `--kubeconfig ${noName}: clusters[0].name is missing` },
       { args: ['controller', '--kubeconfig', good, '--context', 'prod'], line: `--context prod: no such context in --kubeconfig ${good}` },
+      // These three said "no cluster in the current context", naming no field; kubectl refuses them too.
+      { args: ['controller', '--kubeconfig', noCurrent], line: `--kubeconfig ${noCurrent}: current-context is not set (set it, or give --context)` },
+      { args: ['controller', '--kubeconfig', badCurrent], line: `--kubeconfig ${badCurrent}: current-context "prod" is not one of the contexts` },
+      { args: ['rollout', 'hello', '--kubeconfig', badCluster], line: `--kubeconfig ${badCluster}: context "x" names cluster "c2", which is not one of the clusters` },
       // knsimSync points $KUBECONFIG at a file that does not exist.
       { args: ['rollout', 'hello'], line: `$KUBECONFIG ${join(tmp, 'none')}: cannot read the file: no such file` },
     ] as { args: string[]; env?: string; line: string }[])('$args.0 $args.2 $args.3 $env', ({ args, env, line }) => {
