@@ -6,8 +6,9 @@
  * The client's ListWatch rewatches when the server ends a watch and relists on 410 Gone;
  * any other error stops it: this wrapper logs the error and restarts it after a backoff on
  * the injected clock. A watch that cannot even be sent (its credentials failed: an exec
- * plugin, a token file) is such an error too, not a rejection nobody awaits (see {@link GuardedWatch}). Every `resyncSeconds` it relists from scratch (a fresh informer),
- * so a missed event cannot last.
+ * plugin, a token file) is such an error too, not a rejection nobody awaits (see
+ * {@link GuardedWatch}). Every `resyncSeconds` it relists from scratch (a fresh informer,
+ * the old one serving reads until the new list is in), so a missed event cannot last.
  */
 import * as k8s from '@kubernetes/client-node';
 import { Backoff, type BackoffOptions } from './backoff.js';
@@ -61,6 +62,9 @@ export class WatchedCollection {
   /** True from a successful list until the informer stops on an error. */
   private healthy = false;
   private failure: unknown;
+  /** A resync's new informer while its list is under way, and why that list failed. */
+  private relisting: (k8s.Informer<Obj> & k8s.ObjectCache<Obj>) | undefined;
+  private relistFailure: unknown;
   private wake: (() => void) | undefined;
 
   constructor(private readonly o: WatchedCollectionOptions) {
@@ -91,6 +95,10 @@ export class WatchedCollection {
     inf.on('update', changed);
     inf.on('delete', changed);
     inf.on('error', (err: unknown) => {
+      if (this.relisting === inf) {
+        this.relistFailure = err ?? new Error('list failed');
+        return;
+      }
       if (!current()) return;
       this.healthy = false;
       this.failure = err ?? new Error('watch failed');
@@ -99,11 +107,34 @@ export class WatchedCollection {
     return inf;
   }
 
-  /** Starts a fresh informer (a full list); false if the list failed. */
+  /**
+   * Starts a fresh informer (a full list); false if the list failed. At a resync the old
+   * informer serves reads until the new list is in, as client-go's reflector replaces its
+   * store only then: reads never see an empty or unsynced cache because of a resync.
+   */
   private async startFresh(): Promise<boolean> {
-    await this.informer?.stop();
-    this.informer = this.make();
-    return this.restart();
+    const old = this.informer;
+    if (old === undefined) {
+      this.informer = this.make();
+      return this.restart();
+    }
+    const next = this.make();
+    this.relisting = next;
+    this.relistFailure = undefined;
+    await next.start();
+    this.relisting = undefined;
+    this.informer = next;
+    await old.stop();
+    this.failure = this.relistFailure;
+    if (this.failure !== undefined) {
+      // No new list: from here as any failed list (unsynced, restarted after a backoff).
+      this.healthy = false;
+      return false;
+    }
+    this.healthy = true;
+    this.backoff.succeed();
+    this.o.onChange();
+    return true;
   }
 
   /** (Re)starts the current informer: a list if it has no resourceVersion (or had a 410), then a watch. */

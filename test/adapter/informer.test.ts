@@ -131,6 +131,30 @@ describe('informers', () => {
     await ctl.stop();
   });
 
+  it('a resync keeps serving the pods as last seen until its new list is in (no empty cache meanwhile)', async () => {
+    await addRevision(c, 'hello-00001', { pods: 2, concurrency: 5 });
+    const r = replica(c, { mode: 'shadow', requestTimeoutSeconds: 2 });
+    const ctl = await start(r, { watchResyncSeconds: 10 });
+    await until('two watches', () => c.kube.watchCount() === 2);
+    for (let s = 1; s <= 8; s++) await second(r, Math.floor(s / 2));
+    expect(r.rows.at(-1)?.readyPods).toBe(2);
+    // The resync's pod list is slow to answer (here: not before the client gives up).
+    c.kube.fault({ method: 'GET', path: PODS }, { kind: 'hang-after' });
+    await second(r);
+    await second(r);
+    await until('the resync list under way', () => c.kube.requests.some((q) => FakeKube.isList(q) && q.path === PODS && q.status === 0));
+    const before = r.rows.length;
+    const scrapes = c.qps.requests.length;
+    for (let s = 0; s < 4; s++) await second(r);
+    await until('two decisions during the list', () => r.rows.length >= before + 2);
+    // The scrapes and decisions meanwhile go on with the two pods, as client-go's informer
+    // would (its store is replaced only when the list is back); they stopped for the list.
+    expect(r.rows.slice(before).map((x) => x.readyPods)).toEqual(r.rows.slice(before).map(() => 2));
+    expect(c.qps.requests.length - scrapes).toBeGreaterThanOrEqual(4);
+    expect(r.logger.lines.filter((l) => l.level !== 'info')).toEqual([]);
+    await ctl.stop();
+  });
+
   it('credentials that fail when a watch is reopened: a warning, a retry after backoff, no unhandled rejection', async () => {
     const unhandled: unknown[] = [];
     const onUnhandled = (e: unknown): void => void unhandled.push(e);
