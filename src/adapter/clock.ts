@@ -7,6 +7,16 @@ export interface Clock {
   now(): number;
   /** Resolves after `seconds`, or at once (without throwing) when `signal` aborts. */
   sleep(seconds: number, signal?: AbortSignal): Promise<void>;
+  /**
+   * Seconds from some fixed point that never jumps (`now` does when the wall clock is set),
+   * for measuring how long ago something happened; `now` when absent (fake clocks).
+   */
+  monotonic?(): number;
+}
+
+/** The clock's monotonic seconds, else its `now`. */
+export function monotonicSeconds(clock: Clock): number {
+  return clock.monotonic ? clock.monotonic() : clock.now();
 }
 
 /** setTimeout's longest delay, 2^31 − 1 ms (about 24.8 days): a longer one fires after 1 ms, with a warning. */
@@ -40,8 +50,9 @@ export function sleepMs(ms: number, signal?: AbortSignal, maxTimerMs = MAX_TIMER
   });
 }
 
-/** Wall-clock time. */
+/** Wall-clock time; durations on the monotonic clock. */
 export const systemClock: Clock = {
   now: () => Date.now() / 1000,
   sleep: (seconds, signal) => sleepMs(seconds * 1000, signal),
+  monotonic: () => performance.now() / 1000,
 };

@@ -221,7 +221,7 @@ export class Controller {
       clock: o.clock,
       logger: o.logger,
       dryRun: o.dryRun || o.mode === 'shadow',
-      mayWrite: () => o.mode === 'apply' && !o.dryRun && (o.leader?.isLeader(o.clock.now()) ?? false),
+      mayWrite: () => o.mode === 'apply' && !o.dryRun && (o.leader?.isLeader() ?? false),
       newBackoff: () => new Backoff({ ...backoff, random: this.random }),
     };
     this.writer = new ScaleWriter(writerOptions);
@@ -524,7 +524,7 @@ export class Controller {
       loop.requestReconcile();
       return 'hold';
     }
-    if (this.writes && !(this.o.leader?.isLeader(now) ?? false)) {
+    if (this.writes && !(this.o.leader?.isLeader() ?? false)) {
       // A standby keeps its deciders warm but does not reconcile.
       loop.requestReconcile();
       return 'standby';

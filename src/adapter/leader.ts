@@ -14,7 +14,7 @@
  * start.
  */
 import { V1MicroTime, type V1Lease } from '@kubernetes/client-node';
-import type { Clock } from './clock.js';
+import { monotonicSeconds, type Clock } from './clock.js';
 import { callOptions, describeError, isConflict, isNotFound, type KubeClients } from './kube.js';
 import type { Logger } from './log.js';
 
@@ -68,8 +68,12 @@ export class LeaderElector {
     return this.opts.identity;
   }
 
-  /** True while this replica may write: it renewed the Lease less than the renew deadline ago. */
-  isLeader(nowSeconds = this.opts.clock.now()): boolean {
+  /**
+   * True while this replica may write: it renewed the Lease less than the renew deadline ago.
+   * Every duration here is on the clock's monotonic seconds, as client-go's (Go's time.Now
+   * carries a monotonic reading): setting the wall clock back must not stretch a leadership.
+   */
+  isLeader(nowSeconds = monotonicSeconds(this.opts.clock)): boolean {
     return this.lastRenew !== undefined && nowSeconds - this.lastRenew < this.opts.renewDeadlineSeconds;
   }
 
@@ -81,13 +85,15 @@ export class LeaderElector {
   /** One acquire-or-renew attempt. Returns whether this replica is leader afterwards. */
   async tryAcquireOrRenew(): Promise<boolean> {
     const { kube, clock, namespace, name, identity } = this.opts;
-    const startedAt = clock.now();
+    const startedAt = monotonicSeconds(clock);
+    // The renewTime written: wall time, for people reading the Lease (no one times it).
+    const wallNow = clock.now();
     let lease: V1Lease;
     try {
       lease = await kube.coordination.readNamespacedLease({ name, namespace }, callOptions(kube));
     } catch (e) {
       if (!isNotFound(e)) return this.failed(`read lease: ${describeError(e)}`);
-      return this.create(startedAt);
+      return this.create(startedAt, wallNow);
     }
     const spec = lease.spec ?? {};
     const record: ObservedRecord = {
@@ -101,7 +107,7 @@ export class LeaderElector {
       this.observed = record;
       // When the answer came back, as client-go: a read sent before the holder's renewal
       // may be answered after it, and counting from the send would cut the holder's lease short.
-      this.observedAt = clock.now();
+      this.observedAt = monotonicSeconds(clock);
     }
     const heldByOther = record.holder !== '' && record.holder !== identity;
     if (heldByOther && startedAt < this.observedAt + record.leaseDurationSeconds) {
@@ -109,7 +115,7 @@ export class LeaderElector {
       return this.report(false);
     }
     const ours = record.holder === identity;
-    const now = new V1MicroTime(startedAt * 1000);
+    const now = new V1MicroTime(wallNow * 1000);
     const body: V1Lease = {
       ...lease,
       spec: {
@@ -133,9 +139,9 @@ export class LeaderElector {
     }
   }
 
-  private async create(startedAt: number): Promise<boolean> {
+  private async create(startedAt: number, wallNow: number): Promise<boolean> {
     const { kube, namespace, name, identity } = this.opts;
-    const now = new V1MicroTime(startedAt * 1000);
+    const now = new V1MicroTime(wallNow * 1000);
     const body: V1Lease = {
       apiVersion: 'coordination.k8s.io/v1',
       kind: 'Lease',
@@ -160,7 +166,7 @@ export class LeaderElector {
       transitions: spec.leaseTransitions ?? 0,
       leaseDurationSeconds: spec.leaseDurationSeconds ?? this.opts.leaseDurationSeconds,
     };
-    this.observedAt = this.opts.clock.now();
+    this.observedAt = monotonicSeconds(this.opts.clock);
     return this.report(true);
   }
 

@@ -111,6 +111,27 @@ describe('LeaderElector', () => {
     expect(bLeadAt).toBe(23);
   });
 
+  it('times its leadership on the monotonic clock: the wall clock set back a minute does not stretch it', async () => {
+    // Wall time as the fake clock has it, minus a step the test makes; monotonic time never steps.
+    let step = 0;
+    const clock = { now: () => c.clock.now() - step, monotonic: () => c.clock.now() - T0, sleep: (s: number, signal?: AbortSignal) => c.clock.sleep(s, signal) };
+    const a = new LeaderElector({ kube: c.kube.clients('a'), clock, logger: silentLogger, namespace: NS, name: 'knsim-controller', identity: 'a', leaseDurationSeconds: 15, renewDeadlineSeconds: 10, retryPeriodSeconds: 2 });
+    expect(await a.tryAcquireOrRenew()).toBe(true);
+    // The renewTime written is wall time.
+    const spec = (c.kube.get('apis/coordination.k8s.io/v1', NS, 'leases', 'knsim-controller')!['spec']) as { renewTime: string };
+    expect(spec.renewTime).toBe('2023-11-14T22:13:20.000000Z');
+    // Then its renewals fail, and NTP sets the wall clock back by 60 s.
+    c.kube.fault({ method: 'PUT', path: `${LEASE}/knsim-controller` }, { kind: 'status', status: 500 }, 100);
+    step = 60;
+    const leading: boolean[] = [];
+    for (let t = 1; t <= 12; t++) {
+      c.clock.advance(1);
+      leading.push(await a.tryAcquireOrRenew());
+    }
+    // Leader for 10 s of elapsed time, as without the step (timed on the wall clock, 70 s).
+    expect(leading).toEqual([true, true, true, true, true, true, true, true, true, false, false, false]);
+  });
+
   it('of two replicas racing for a free Lease exactly one wins (the other gets 409)', async () => {
     const [ra, rb] = await Promise.all([elector('a').tryAcquireOrRenew(), elector('b').tryAcquireOrRenew()]);
     expect([ra, rb].filter(Boolean).length).toBe(1);
