@@ -54,6 +54,11 @@ export interface StatusResult {
 }
 
 const paKey = (pa: { namespace: string; name: string }): string => `${pa.namespace}/${pa.name}`;
+/**
+ * Its own backoff: the status write that reports NotOwned succeeds and resets the PA's, which
+ * kept this one at its first step (an error line every reconcile, forever).
+ */
+const notOwnedKey = (pa: { namespace: string; name: string }): string => `${paKey(pa)} not-owned`;
 
 export class ClassReconciler {
   private readonly backoffs: ObjectBackoffs;
@@ -69,7 +74,7 @@ export class ClassReconciler {
   }
 
   backingOff(pa: { namespace: string; name: string }): boolean {
-    return this.backoffs.backingOff(paKey(pa));
+    return this.backoffs.backingOff(paKey(pa)) || this.backoffs.backingOff(notOwnedKey(pa));
   }
 
   private failed(pa: { namespace: string; name: string }, what: string, e: unknown): void {
@@ -100,9 +105,14 @@ export class ClassReconciler {
     }
   }
 
+  /** The PA's SKS changed: whatever made it not owned may be gone, so its backoff ends. */
+  sksChanged(pa: { namespace: string; name: string }): void {
+    this.backoffs.of(notOwnedKey(pa)).succeed();
+  }
+
   /** Reports an SKS that another object controls, and backs off. */
   notOwned(pa: PodAutoscalerObject): void {
-    const delay = this.backoff(pa).fail(this.o.clock.now());
+    const delay = this.backoffs.of(notOwnedKey(pa)).fail(this.o.clock.now());
     this.o.logger.error('serverlessservice is not controlled by its podautoscaler; leaving it alone', {
       revision: paKey(pa),
       retryInSeconds: roundSeconds(delay),
@@ -142,6 +152,7 @@ export class ClassReconciler {
         try {
           const created = await createServerlessService(this.o.kube, pa.namespace, body);
           b.succeed();
+          this.backoffs.of(notOwnedKey(pa)).succeed();
           logger.info('created serverlessservice', { revision: paKey(pa), mode, numActivators });
           return { outcome: 'created', sks: created };
         } catch (e) {
@@ -155,6 +166,7 @@ export class ClassReconciler {
         this.notOwned(pa);
         return { outcome: 'not-owned', sks: cur };
       }
+      this.backoffs.of(notOwnedKey(pa)).succeed();
       if (opts.keepSpec === true || specMatches(cur, spec)) {
         b.succeed();
         return { outcome: 'unchanged', sks: cur };

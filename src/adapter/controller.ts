@@ -244,7 +244,11 @@ export class Controller {
   private observeSks(m: Managed, sks: ServerlessServiceObject | null | undefined, seq: number): void {
     if (seq < m.sks.seq) return;
     m.sks = { value: sks, seq };
-    if (this.o.mode === 'apply' && m.sksActedOn !== undefined && sksSignature(sks) !== m.sksActedOn) m.loop.requestReconcile();
+    if (this.o.mode === 'apply' && m.sksActedOn !== undefined && sksSignature(sks) !== m.sksActedOn) {
+      m.loop.requestReconcile();
+      // A changed SKS is looked at now (as a watch event is, upstream), not after the not-owned backoff.
+      if (m.pa.value !== undefined) this.classes.sksChanged(m.pa.value);
+    }
   }
 
   /** Whether this controller writes at all (apply mode, no dry-run). */

@@ -301,7 +301,15 @@ describe('faults', () => {
     expect(cond(s, 'Active')).toMatchObject({ status: 'False', reason: 'NotOwned' });
     expect(cond(s, 'Ready')).toMatchObject({ status: 'False', reason: 'NotOwned' });
     expect(r.logger.has('serverlessservice is not controlled by its podautoscaler; leaving it alone')).toBe(true);
+    // It is looked at again after a growing backoff (1, 2, 4, 8 s: the test's cap), not at
+    // every reconcile with an error line each (the status write had reset it to 1 s).
+    const retries = r.logger.lines.filter((l) => l.msg === 'serverlessservice is not controlled by its podautoscaler; leaving it alone').map((l) => l.fields?.['retryInSeconds']);
+    expect(retries).toEqual([1, 2, 4, 8, 8]);
     checkStatusWrites();
+    // The other SKS goes away: the next look (watch) creates the PA's own, without waiting out the backoff.
+    c.kube.delete(FakeKube.NET, NS, 'serverlessservices', REV);
+    await runFollowing([r], 3, { [REV]: 5 });
+    checkOneSks();
   });
 });
 
