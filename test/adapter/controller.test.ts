@@ -70,6 +70,25 @@ describe('shadow mode', () => {
   });
 });
 
+describe('shadow mode keeps its own replicas', () => {
+  it("scales its own replicas back down to the real pods' count when the load falls", async () => {
+    await addRevision(c, 'kpa-00001', { pods: 3, concurrency: 10, annotations: { 'autoscaling.knative.dev/target': '10' } });
+    const r = replica(c, { mode: 'shadow' });
+    await r.controller.syncRevisions();
+    await run(c, [r], 20);
+    setConcurrency(c, 'kpa-00001', 40);
+    await run(c, [r], 10);
+    expect(r.rows.at(-1)).toMatchObject({ want: 18, replicas: 18 });
+    // Back to 21 in flight, ceil(21 / 7) = 3: as many as the pods that really run. Knsim's
+    // replicas (18) come down to 3 after the stable window, though the pods never changed.
+    setConcurrency(c, 'kpa-00001', 7);
+    await run(c, [r], 90);
+    const actions = r.rows.filter((x) => x.action !== 'none').map((x) => x.action);
+    expect(actions).toEqual(['would-scale 3->5', 'would-scale 5->9', 'would-scale 9->13', 'would-scale 13->18', 'would-scale 18->3']);
+    expect(r.rows.at(-1)).toMatchObject({ want: 3, replicas: 3 });
+  });
+});
+
 describe('apply mode', () => {
   it('scales only knsim-class revisions, with a merge patch of the scale subresource, within min/max-scale', async () => {
     await addRevision(c, 'hello-00001', { knsim: true, pods: 2, concurrency: 7, annotations: KNSIM });
