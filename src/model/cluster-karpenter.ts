@@ -13,6 +13,9 @@ import {
   expiresAt,
   karpenterForceDeleteAt,
   multiNodeSearchBounds,
+  isNominated,
+  nominatedNodes,
+  nominationWindowSeconds,
   instanceTerminationAt,
   queueCheckAt,
   rescheduleDisruptionCost,
@@ -35,6 +38,8 @@ import type { NodeAutoscalerSpec, NodePoolSpec } from './spec.js';
 
 /** How often the pod controller re-triggers the provisioner for a pod that is still provisionable. */
 export const PROVISIONABLE_POD_REQUEUE_SECONDS = 10;
+/** How often the provisioner's node controller re-triggers it for a node with the disruption taint. */
+const DISRUPTED_NODE_REQUEUE_SECONDS = 10;
 
 /**
  * A Knative pod as Karpenter weighs its eviction: revision pods set no priorityClassName (so
@@ -94,7 +99,12 @@ interface PoolType extends InstanceType {
  * Drift (a NodePool whose template changed) comes after emptiness: one drifted node per command,
  * oldest drift first, empty ones first, within the budget, without the validation wait; the nodes
  * its pods need are launched and it is drained once they are all Ready (at once when none are).
- * Not modelled: spot-to-spot consolidation.
+ * A node a provisioning pass places pods onto (Ready or launching; the pods of nodes being removed,
+ * re-triggered every 10 s while they are, count with the pending ones), or a starting command's
+ * simulation moves pods onto, is nominated for 20 s (max(2 × BATCH_MAX_DURATION, 10 s)): no
+ * candidate of emptiness, consolidation or drift meanwhile, nor at a command's re-validation;
+ * expiry ignores it. Not modelled: spot-to-spot consolidation; new nodes for the pods of nodes
+ * being removed before they are evicted.
  */
 export class KarpenterModel implements NodeAutoscaler {
   private readonly batch: ProvisioningBatch;
@@ -104,6 +114,13 @@ export class KarpenterModel implements NodeAutoscaler {
   private readonly nominated = new Map<Pod, ClusterNode>();
   /** Replacement nodes not yet seen initialized, each with its command (the tainted nodes it replaces). */
   private readonly replacing = new Map<ClusterNode, Replacing>();
+  /**
+   * Until when each node is nominated (state/statenode.go nominatedUntil): a provisioning pass, or
+   * a disruption command as it started, placed pods onto it; no disruption candidate meanwhile.
+   */
+  private readonly nominatedUntil = new Map<ClusterNode, number>();
+  /** Tainted nodes the provisioner's node controller requeues. */
+  private readonly requeued = new Set<ClusterNode>();
   /** Drifted NodeClaims (nodes.csv `Drifted`), with the drift that marked them, oldest first. */
   private readonly drifted = new Map<ClusterNode, NodePoolDrift>();
 
@@ -145,8 +162,10 @@ export class KarpenterModel implements NodeAutoscaler {
     if (node.state === 'Provisioning') {
       c.cancelProvision(node, now);
       self.provisionFailed(node, now);
-    } else if (node.state === 'Ready') c.startRemoval(node, now, 0);
-    else if (node.state === 'Tainted') c.drain(node, now);
+    } else if (node.state === 'Ready') {
+      c.startRemoval(node, now, 0);
+      self.tainted(node, now);
+    } else if (node.state === 'Tainted') c.drain(node, now);
     self.restoreFloor(node.pool, now);
   }
 
@@ -229,23 +248,58 @@ export class KarpenterModel implements NodeAutoscaler {
     const existing = [...c.nodes.filter((n) => n.schedulable), ...c.nodes.filter((n) => n.state === 'Provisioning')];
     const views = new Map<ClusterNode, NodeView>(existing.map((n) => [n, n.state === 'Ready' ? n : templateNode(n.name, poolTemplate(n.pool))]));
     for (const [pod, node] of this.nominated) views.set(node, bindPod(views.get(node)!, c.requestsOf(pod)));
-    const pods = c.scheduler.unschedulable().filter((p) => !this.nominated.has(p));
+    const pending = c.scheduler.unschedulable().filter((p) => !this.nominated.has(p));
+    // The pods of nodes being removed are scheduled with them (provisioner.go Schedule: deleting nodes' pods).
+    const deleting = c.nodes.filter((n) => n.state === 'Tainted').flatMap((n) => n.movablePods());
+    const pods = [...pending, ...deleting];
     const plan = packProvisioningBatch(
       pods.map((p) => ({ resources: c.requestsOf(p), createdAt: p.createdAt })),
       existing.map((n) => views.get(n)!),
       (reqs) => this.cheapest(reqs) !== undefined,
     );
+    // Every existing node the pass places a pod onto is nominated (scheduler.go Results.Record),
+    // those launching for pods of earlier passes again, as upstream places those pods there anew.
+    this.nominate([...this.nominated.values(), ...nominatedNodes(plan.onto).map((e) => existing[e]!)], now);
     plan.onto.forEach((e, i) => {
-      if (e >= 0 && existing[e]!.state === 'Provisioning') this.nominated.set(pods[i]!, existing[e]!);
+      if (e >= 0 && i < pending.length && existing[e]!.state === 'Provisioning') this.nominated.set(pods[i]!, existing[e]!);
     });
     const added = new Map<NodePoolSpec, number>();
-    for (const b of plan.newNodes) {
+    for (const bin of plan.newNodes) {
+      // Not modelled: new nodes for the pods of nodes being removed; their replacements are provisioned once pending.
+      const b = bin.filter((i) => i < pending.length);
+      if (b.length === 0) continue;
       const t = this.cheapest(b.map((i) => c.requestsOf(pods[i]!)), added);
       if (t === undefined) continue;
       added.set(t.pool, (added.get(t.pool) ?? 0) + 1);
       const node = this.launch(t.pool, now);
       for (const i of b) this.nominated.set(pods[i]!, node);
     }
+  }
+
+  /** Nominates `nodes` for the nomination window from `now` (statenode.go Nominate: a later one extends it). */
+  private nominate(nodes: Iterable<ClusterNode>, now: number): void {
+    const until = now + nominationWindowSeconds(this.spec.config);
+    for (const n of nodes) if (n.state !== 'Deleted') this.nominatedUntil.set(n, until);
+  }
+
+  /**
+   * A node got the disruption taint: the provisioner's node controller triggers a provisioning
+   * pass now and every 10 s while the node has it (provisioning/controller.go NodeController), so
+   * its pods' destinations stay nominated while it drains.
+   */
+  private tainted(node: ClusterNode, now: number): void {
+    if (node.state !== 'Tainted') return;
+    this.trigger(now);
+    // One requeue chain per node, even when it is untainted and tainted again within 10 s.
+    if (this.requeued.has(node)) return;
+    this.requeued.add(node);
+    this.cluster.sim.at(now + DISRUPTED_NODE_REQUEUE_SECONDS, this.onTaintedRequeue, { self: this, node });
+  }
+
+  private onTaintedRequeue(this: void, e: { self: KarpenterModel; node: ClusterNode }): void {
+    const { self, node } = e;
+    self.requeued.delete(node);
+    self.tainted(node, self.cluster.sim.now);
   }
 
   /** The cheapest pool with room (NodePool limits) whose fresh node holds all of `reqs`. */
@@ -262,13 +316,21 @@ export class KarpenterModel implements NodeAutoscaler {
    * pod that blocks eviction (podsDisruptable).
    */
   private candidate(n: ClusterNode, now: number): boolean {
-    if (!this.consolidatable(n, now) || this.cluster.poolSize(n.pool) <= n.pool.minNodes) return false;
+    if (!this.consolidatable(n, now) || this.cluster.poolSize(n.pool) <= n.pool.minNodes || this.isNominated(n, now)) return false;
     // A node annotated do-not-disrupt is no candidate (ValidateNodeDisruptable): held by its own annotation.
     if (n.pool.doNotDisrupt === true) {
       this.cluster.scaleDownBlocks.notePool('karpenter', 'DoNotDisrupt', n.name, n.pool.name, now);
       return false;
     }
     return this.podsDisruptable(n, now);
+  }
+
+  /** A recent scheduling result counts on the node for pods (ValidateNodeDisruptable: Nominated). */
+  private isNominated(n: ClusterNode, now: number): boolean {
+    const until = this.nominatedUntil.get(n);
+    if (isNominated(until, now)) return true;
+    this.nominatedUntil.delete(n);
+    return false;
   }
 
   /**
@@ -352,8 +414,8 @@ export class KarpenterModel implements NodeAutoscaler {
     const empty: ClusterNode[] = [];
     const busy: ClusterNode[] = [];
     for (const n of this.drifted.keys()) {
-      // A node annotated do-not-disrupt is no candidate, eventual disruption or not (ValidateNodeDisruptable).
-      if (n.state !== 'Ready') continue;
+      // A nominated node is no candidate, nor one annotated do-not-disrupt, eventual disruption or not (ValidateNodeDisruptable).
+      if (n.state !== 'Ready' || this.isNominated(n, now)) continue;
       if (n.pool.doNotDisrupt === true) {
         this.cluster.scaleDownBlocks.notePool('karpenter', 'DoNotDisrupt', n.name, n.pool.name, now);
         continue;
@@ -362,10 +424,10 @@ export class KarpenterModel implements NodeAutoscaler {
       (disruptionCost(n) <= 1 ? empty : busy).push(n);
     }
     for (const n of [...empty, ...busy]) {
-      const types = this.driftReplacements(n);
-      if (types === undefined) continue;
-      this.drifted.get(n)!.record.replacementNodes += types.length;
-      this.replace([n], types, now);
+      const r = this.driftReplacements(n);
+      if (r === undefined) continue;
+      this.drifted.get(n)!.record.replacementNodes += r.types.length;
+      this.replace([n], r.types, now, r.onto);
       this.restoreFloor(n.pool, now);
       return true;
     }
@@ -374,13 +436,15 @@ export class KarpenterModel implements NodeAutoscaler {
 
   /**
    * The nodes replacing drifted `node` takes (helpers.go SimulateScheduling, provisioner's
-   * packing), each of the cheapest pool with room; undefined when its pods cannot all go.
+   * packing), each of the cheapest pool with room, and the existing nodes its pods and the others
+   * simulated go onto; undefined when its pods cannot all go.
    */
-  private driftReplacements(node: ClusterNode): PoolType[] | undefined {
+  private driftReplacements(node: ClusterNode): { types: PoolType[]; onto: ClusterNode[] } | undefined {
     const c = this.cluster;
     const others = c.nodes.filter((n) => n.state === 'Ready' && !n.memoryPressure && n !== node);
+    const launching = this.launching();
     const pods = this.simulatedPods([node]);
-    const d = driftDecision(pods, others, this.launchingViews(), (reqs) => this.cheapest(reqs) !== undefined);
+    const d = driftDecision(pods, others, launching.map(launchingView), (reqs) => this.cheapest(reqs) !== undefined);
     if (d.action === 'none') return undefined;
     const added = new Map<NodePoolSpec, number>();
     const types: PoolType[] = [];
@@ -391,12 +455,13 @@ export class KarpenterModel implements NodeAutoscaler {
       added.set(t.pool, (added.get(t.pool) ?? 0) + 1);
       types.push(t);
     }
-    return types;
+    const existing = [...others, ...launching];
+    return { types, onto: d.onto.map((e) => existing[e]!) };
   }
 
-  /** The nodes still launching, as fresh nodes of their pool (the disruption simulations' last resort). */
-  private launchingViews(): NodeView[] {
-    return this.cluster.nodes.filter((n) => n.state === 'Provisioning').map((n) => templateNode(n.name, poolTemplate(n.pool)));
+  /** The nodes still launching (the disruption simulations' last resort). */
+  private launching(): ClusterNode[] {
+    return this.cluster.nodes.filter((n) => n.state === 'Provisioning');
   }
 
   /**
@@ -467,7 +532,8 @@ export class KarpenterModel implements NodeAutoscaler {
       sizes.set(n.pool, size - 1);
       allowed.push(n);
     }
-    if (method === 'emptiness') return allowed.length > 0 ? { nodes: allowed, empty: true, decision: { action: 'delete' } } : undefined;
+    // An emptiness command simulates nothing, so it nominates no node (emptiness.go).
+    if (method === 'emptiness') return allowed.length > 0 ? { nodes: allowed, empty: true, decision: { action: 'delete', onto: [] }, onto: [] } : undefined;
     // Balanced scores each move against the pool's totals, taken over all its nodes, candidates or not.
     const totals = this.spec.consolidation === 'Balanced' ? this.poolTotals() : undefined;
     return method === 'multi-node' ? this.multiNode(allowed, now, totals) : this.singleNode(allowed, now, totals);
@@ -514,11 +580,11 @@ export class KarpenterModel implements NodeAutoscaler {
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
       const nodes = candidates.slice(0, mid + 1);
-      const decision = this.decide(nodes, now);
+      const { decision, onto } = this.decide(nodes, now);
       // A move Balanced does not approve counts as one that cannot be made (multinodeconsolidation.go).
       if (decision.action === 'none' || !this.approved(nodes, decision, totals)) hi = mid - 1;
       else {
-        best = { nodes, empty: false, decision };
+        best = { nodes, empty: false, decision, onto };
         lo = mid + 1;
       }
     }
@@ -529,9 +595,9 @@ export class KarpenterModel implements NodeAutoscaler {
   private singleNode(candidates: readonly ClusterNode[], now: number, totals: NodePoolTotals | undefined): Command | undefined {
     for (const n of candidates) {
       // Under Balanced, a node not even its deletion would pass for is skipped (CanPassThreshold).
-      if (!this.approved([n], { action: 'delete' }, totals)) continue;
-      const decision = this.decide([n], now);
-      if (decision.action !== 'none' && this.approved([n], decision, totals)) return { nodes: [n], empty: false, decision };
+      if (!this.approved([n], { action: 'delete', onto: [] }, totals)) continue;
+      const { decision, onto } = this.decide([n], now);
+      if (decision.action !== 'none' && this.approved([n], decision, totals)) return { nodes: [n], empty: false, decision, onto };
     }
     return undefined;
   }
@@ -543,24 +609,26 @@ export class KarpenterModel implements NodeAutoscaler {
    * a node still launching nor (consolidateAfter > 0, not Never) onto one whose last pod event is more
    * recent than that (scheduler.go: isUnderConsolidateAfter in consolidation simulations).
    */
-  private decide(nodes: readonly ClusterNode[], now: number): ConsolidationDecision<PoolType> {
+  private decide(nodes: readonly ClusterNode[], now: number): { decision: ConsolidationDecision<PoolType>; onto: ClusterNode[] } {
     const c = this.cluster;
     const wait = this.spec.config.consolidateAfterSeconds;
     const ready = c.nodes.filter((n) => n.state === 'Ready' && !n.memoryPressure && !nodes.includes(n));
     // consolidateAfter Never makes no node a candidate, yet every node stays a destination (consolidation.go).
     const settling = new Set(ready.filter((n) => wait > 0 && Number.isFinite(wait) && !this.consolidatable(n, now)).map((n) => n.name));
-    const launching = this.launchingViews();
+    const launching = c.nodes.filter((n) => n.state === 'Provisioning');
     const pods = this.simulatedPods(nodes);
     // A replacement is of a pool with room for one more node.
     const types = this.types.filter((t) => c.poolSize(t.pool) < t.pool.maxNodes);
-    return consolidationDecision(
+    const decision = consolidationDecision(
       nodes.map((n) => ({ type: n.pool.name, pricePerHour: n.pool.pricePerHour })),
       pods,
       ready,
       types,
-      launching,
+      launching.map(launchingView),
       settling,
     );
+    const existing = [...ready, ...launching];
+    return { decision, onto: decision.action === 'none' ? [] : decision.onto.map((e) => existing[e]!) };
   }
 
   /**
@@ -586,8 +654,9 @@ export class KarpenterModel implements NodeAutoscaler {
       let ran = false;
       for (const n of v.nodes) {
         if (budget === 0) break;
-        if (!this.consolidatable(n, now) || c.poolSize(n.pool) <= n.pool.minNodes || n.movablePods().length > 0) continue;
+        if (!this.consolidatable(n, now) || c.poolSize(n.pool) <= n.pool.minNodes || n.movablePods().length > 0 || this.isNominated(n, now)) continue;
         c.startRemoval(n, now, 0);
+        this.tainted(n, now);
         budget--;
         ran = true;
       }
@@ -599,29 +668,29 @@ export class KarpenterModel implements NodeAutoscaler {
     // A node left empty meanwhile is no consolidation candidate any more (consolidation.go
     // ShouldDisrupt leaves it to emptiness), so the command no longer holds (validateCandidates).
     if (v.nodes.some((n) => !this.candidate(n, now) || disruptionCost(n) <= 1)) return false;
-    const again = this.decide(v.nodes, now);
+    const again = this.decide(v.nodes, now).decision;
     if (again.action !== v.decision.action) return false;
     if (v.decision.action === 'delete') {
-      for (const n of v.nodes) c.startRemoval(n, now, 0);
+      this.replace(v.nodes, [], now, v.onto);
       return true;
     }
     if (v.decision.action !== 'replace' || again.action !== 'replace' || again.type.pricePerHour > v.decision.type.pricePerHour) return false;
-    this.replace(v.nodes, [again.type], now);
+    this.replace(v.nodes, [again.type], now, v.onto);
     return true;
   }
 
   /**
-   * Runs a command (disruption/queue.go StartCommand): `nodes` tainted at once; drained at once
-   * when no new node is needed, else once the orchestration queue has seen every one of `types`
-   * launched for it Ready.
+   * Runs a command (disruption/queue.go StartCommand): `nodes` tainted at once and `onto`, the
+   * existing nodes its simulation placed pods onto, nominated; drained at once when no new node is
+   * needed, else once the orchestration queue has seen every one of `types` launched for it Ready.
    */
-  private replace(nodes: readonly ClusterNode[], types: readonly PoolType[], now: number): void {
+  private replace(nodes: readonly ClusterNode[], types: readonly PoolType[], now: number, onto: readonly ClusterNode[]): void {
     const c = this.cluster;
-    if (types.length === 0) {
-      for (const n of nodes) c.startRemoval(n, now, 0);
-      return;
-    }
-    for (const n of nodes) c.startRemoval(n, now, undefined);
+    for (const n of nodes) c.startRemoval(n, now, types.length === 0 ? 0 : undefined);
+    // The nodes its simulation moved pods onto are nominated as it starts (queue.go StartCommand: Results.Record).
+    this.nominate(onto, now);
+    for (const n of nodes) this.tainted(n, now);
+    if (types.length === 0) return;
     const cmd: Replacing = { old: [...nodes], since: now, waiting: types.length, over: false };
     for (const t of types) this.replacing.set(this.launch(t.pool, now), cmd);
     // The queue checks the command every second and gives it up at the first check past the
@@ -678,6 +747,8 @@ export class KarpenterModel implements NodeAutoscaler {
    * drains it and terminates the instance): the pool's floor is restored as after an expiry.
    */
   nodeDrainedByUser(node: ClusterNode, now: number): void {
+    // Its termination finalizer puts the disruption taint on it (termination/controller.go).
+    this.tainted(node, now);
     this.restoreFloor(node.pool, now);
   }
 
@@ -724,4 +795,11 @@ interface Command {
   /** Emptiness: every node empty, each re-checked on its own. */
   empty: boolean;
   decision: ConsolidationDecision<PoolType>;
+  /** The existing nodes its simulation placed pods onto, nominated when it starts. */
+  onto: ClusterNode[];
+}
+
+/** A node still launching, as a fresh node of its pool. */
+function launchingView(n: ClusterNode): NodeView {
+  return templateNode(n.name, poolTemplate(n.pool));
 }

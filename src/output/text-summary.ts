@@ -85,7 +85,7 @@ export function disruptionBudgetText(b: NonNullable<RunSummary['podDisruptionBud
   return `${b.name} (${sel}): ${b.disruptions} disruption${b.disruptions === 1 ? '' : 's'} allowed, ${b.refusedEvictions} eviction${b.refusedEvictions === 1 ? '' : 's'} refused${forced}`;
 }
 
-/** A drift, after "NodePool": `std-4 drifted at 300s: 3 nodes Drifted, 3 replacement nodes launched for their pods, all deleted by 697.235s`. */
+/** A drift, after "NodePool": `std-4 drifted at 300s: 3 nodes Drifted, 2 replacement nodes launched for their pods, all deleted by 605.235s`. */
 export function nodePoolDriftText(x: NonNullable<RunSummary['nodePoolDrifts']>[number], unit = 's'): string {
   const head = `${x.pool} drifted at ${x.atSeconds}${unit}`;
   if (x.driftedNodes === 0) return `${head}: no node newly Drifted (the pool had none that was not already Drifted or being removed)`;

@@ -41,11 +41,46 @@ describe('re-validation drops a consolidation command whose node went empty (val
     const ev = nodeEvents('karpenter-empty-revalidate');
     expect(ev.filter(([, e]) => e === 'Tainted' || e === 'Requested')).toEqual([
       ['big-002', 'Tainted', 92],
-      // big-002's pod is rescheduled onto big-001 at 92, so big-001 is no longer empty: multi-node
-      // consolidation takes it with big-003 at the next pass (built at 107, run at 122).
-      ['big-001', 'Tainted', 122],
-      ['big-003', 'Tainted', 122],
-      ['medium-001', 'Requested', 122],
+      // big-002's pod goes onto big-001, which its command nominates as it starts (queue.go
+      // StartCommand) until 112: single-node consolidation moves big-003's pod there too (built at
+      // 92, run at 107, nominating it again until 127), and only then replaces big-001 itself.
+      ['big-003', 'Tainted', 107],
+      ['big-001', 'Tainted', 142],
+      ['medium-001', 'Requested', 142],
+    ]);
+  });
+});
+
+describe('a node a provisioning pass counted on is no disruption candidate for 20 s (state/statenode.go Nominate, ValidateNodeDisruptable)', () => {
+  it('karpenter-nominated.yaml, WhenEmpty: small-002, Ready and empty at 71 s, nominated until about 81 by the pass for the pod that went at 68, is left by the pass at 72; emptiness takes it at the next (82, run at 97), was at 72 (run at 87)', () => {
+    const ev = nodeEvents('karpenter-nominated', 'cluster.nodeAutoscaler.consolidationPolicy=WhenEmpty');
+    expect(ev).toEqual([
+      ['small-002', 'Requested', 11],
+      ['small-002', 'Ready', 71],
+      ['small-002', 'Tainted', 97],
+      ['small-002', 'Deleted', 102],
+    ]);
+  });
+  it('karpenter-nominated.yaml, the pod gone at 40 s, every node expiring 85 s after its request, pods under do-not-disrupt: the emptiness command built at 72 for small-002 is dropped at 87, the provisioning pass for small-001\'s taint (85) having placed its held pod onto small-002; it goes only by its own expiry at 96, was by emptiness at 87 (validation.go IsNodeNominated)', () => {
+    const ev = nodeEvents(
+      'karpenter-nominated',
+      'cluster.nodeAutoscaler.consolidationPolicy=WhenEmpty',
+      'cluster.nodeAutoscaler.budgetNodesPercent=100',
+      'updates[1].at=40s',
+      'cluster.nodeAutoscaler.expireAfter=85s',
+      'services[0].manifest.spec.template.metadata.annotations["karpenter.sh/do-not-disrupt"]=true',
+    );
+    expect(ev.filter(([, e]) => e === 'Tainted' || e === 'Deleted')).toEqual([
+      ['small-001', 'Tainted', 85],
+      ['small-002', 'Tainted', 96],
+      ['small-002', 'Deleted', 101],
+    ]);
+  });
+  it('karpenter-nominated.yaml: with small-002 no candidate at 72, single-node consolidation moves s\'s pod onto it and deletes small-001 (run at 87, gone at 117), was small-002 by emptiness', () => {
+    const ev = nodeEvents('karpenter-nominated');
+    expect(ev.filter(([, e]) => e === 'Tainted' || e === 'Deleted')).toEqual([
+      ['small-001', 'Tainted', 87],
+      ['small-001', 'Deleted', 117],
     ]);
   });
 });

@@ -209,6 +209,29 @@ export function consolidationOrder<T>(candidates: readonly T[], price: (c: T) =>
   return candidates.slice().sort((a, b) => ratio.get(b)! - ratio.get(a)!);
 }
 
+/**
+ * How long a node stays nominated after a scheduling result placed a pod onto it (state/statenode.go
+ * nominationWindow): twice BATCH_MAX_DURATION, at least 10 s. Each new nomination restarts it.
+ */
+export function nominationWindowSeconds(cfg: Pick<KarpenterConfig, 'batchMaxSeconds'>): number {
+  requireNonNegative('batchMaxSeconds', cfg.batchMaxSeconds);
+  return Math.max(2 * cfg.batchMaxSeconds, 10);
+}
+
+/** Whether a node nominated until `until` (undefined: never nominated) still is at `now` (statenode.go Nominated: strictly before). */
+export function isNominated(until: number | undefined, now: number): boolean {
+  return until !== undefined && until > now;
+}
+
+/**
+ * The existing nodes a scheduling result nominates (scheduling/scheduler.go Results.Record): each
+ * one it placed at least one pod onto, given per pod as an index into the existing nodes (−1: none),
+ * each index once, in ascending order.
+ */
+export function nominatedNodes(onto: readonly number[]): number[] {
+  return [...new Set(onto.filter((e) => e >= 0))].sort((a, b) => a - b);
+}
+
 /** Multi-node consolidation looks at no more candidates than this at once (multinodeconsolidation.go maxParallel). */
 export const MULTI_NODE_MAX_PARALLEL = 100;
 
@@ -273,8 +296,8 @@ export function cheapestFitting<T extends InstanceType>(types: readonly T[], pod
 
 /** A consolidation of some nodes, as Karpenter's disruption controller computes it. */
 export type ConsolidationDecision<T extends InstanceType> =
-  | { readonly action: 'delete' }
-  | { readonly action: 'replace'; readonly type: T }
+  | { readonly action: 'delete'; /** The existing nodes the simulation placed pods onto (nominatedNodes over [...others, ...launching]). */ readonly onto: readonly number[] }
+  | { readonly action: 'replace'; readonly type: T; readonly onto: readonly number[] }
   | { readonly action: 'none'; readonly reason: string };
 
 /** A node being considered for consolidation: its instance type's name and price. */
@@ -381,11 +404,13 @@ export function consolidationDecision<T extends InstanceType>(
   const nodes = others.slice();
   const late = launching.slice();
   const bins: PodResources[][] = [];
+  const onto: number[] = [];
   for (const pod of simulationOrder(pods)) {
     const r = pod.resources;
     const i = nodes.findIndex((n) => fits(n, r) && !(pod.kind === 'candidate' && settling.has(n.name)));
     if (i >= 0) {
       nodes[i] = bindPod(nodes[i]!, r);
+      onto.push(i);
       continue;
     }
     const j = late.findIndex((n) => fits(n, r));
@@ -393,6 +418,7 @@ export function consolidationDecision<T extends InstanceType>(
       // Pending pods, and pods of nodes being removed, may wait for a node launching (often the one launched for them).
       if (pod.kind === 'candidate') return { action: 'none', reason: 'a pod would go onto a node still launching' };
       late[j] = bindPod(late[j]!, r);
+      onto.push(others.length + j);
       continue;
     }
     const bin = bins.find((b) => cheapestFitting(types, [...b, r]) !== undefined);
@@ -402,7 +428,7 @@ export function consolidationDecision<T extends InstanceType>(
     } else if (bins.length > 0) return { action: 'none', reason: 'its pods would need more than one new node' };
     else bins.push([r]);
   }
-  if (bins.length === 0) return { action: 'delete' };
+  if (bins.length === 0) return { action: 'delete', onto: nominatedNodes(onto) };
   const bin = bins[0]!;
   let price = 0;
   for (const c of candidates) price += c.pricePerHour;
@@ -413,12 +439,18 @@ export function consolidationDecision<T extends InstanceType>(
   for (const c of candidates) if (options.some((t) => t.name === c.type)) sameType = Math.min(sameType, c.pricePerHour);
   options = options.filter((t) => t.pricePerHour < sameType);
   const type = cheapestFitting(options, bin);
-  return type === undefined ? { action: 'none', reason: 'no cheaper node type holds its pods' } : { action: 'replace', type };
+  return type === undefined ? { action: 'none', reason: 'no cheaper node type holds its pods' } : { action: 'replace', type, onto: nominatedNodes(onto) };
 }
 
 /** What replacing one drifted node takes (driftDecision). */
 export type DriftDecision =
-  | { readonly action: 'replace'; /** The pods (indices as given) each new node holds, in the order opened: none when the others hold them all. */ readonly newNodes: readonly (readonly number[])[] }
+  | {
+      readonly action: 'replace';
+      /** The pods (indices as given) each new node holds, in the order opened: none when the others hold them all. */
+      readonly newNodes: readonly (readonly number[])[];
+      /** The existing nodes it placed pods onto (nominatedNodes over [...others, ...launching]). */
+      readonly onto: readonly number[];
+    }
   | { readonly action: 'none'; readonly reason: string };
 
 /**
@@ -448,5 +480,5 @@ export function driftDecision(
     if (kind === 'candidate' && plan.onto[i]! >= others.length) return { action: 'none', reason: 'a pod would go onto a node still launching' };
     if (plan.onto[i] === -1 && !inNew.has(i)) return { action: 'none', reason: 'a pod fits no node type' };
   }
-  return { action: 'replace', newNodes: plan.newNodes };
+  return { action: 'replace', newNodes: plan.newNodes, onto: nominatedNodes(plan.onto) };
 }

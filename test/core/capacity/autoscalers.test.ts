@@ -18,6 +18,9 @@ import {
   packProvisioningBatch,
   lastPodEventAfter,
   multiNodeSearchBounds,
+  isNominated,
+  nominatedNodes,
+  nominationWindowSeconds,
   queueCheckAt,
   type SimulatedPod,
   consolidationOrder,
@@ -410,6 +413,17 @@ describe('consolidation simulation pods (disruption/helpers.go SimulateSchedulin
   ])('$name', ({ pods, others, launching, want }) => {
     expect(show(consolidationDecision(cand, pods, others, types, launching))).toBe(want);
   });
+  // Results.Record nominates the existing nodes the simulation placed pods onto: indices over [...others, ...launching].
+  const onto = (d: ReturnType<typeof consolidationDecision>) => (d.action === 'none' ? undefined : d.onto);
+  it.each([
+    { name: 'no pod to place: nothing nominated', pods: [], others: [withPods('o', 0)], launching: [], want: [] },
+    { name: 'two candidate pods onto the first other that holds each, once per node', pods: [pod('candidate'), pod('candidate'), pod('candidate')], others: [withPods('a', 2), withPods('b', 1)], launching: [], want: [0, 1] },
+    { name: 'a pending pod onto a launching node: its index follows the others', pods: [pod('candidate'), pod('pending')], others: [withPods('o', 2)], launching: [templateNode('l', standard)], want: [0, 1] },
+    { name: 'a replacement: the other that took a pod, not the new node', pods: [pod('candidate'), pod('pending')], others: [withPods('o', 2)], launching: [], want: [0] },
+    { name: 'no decision: nothing to nominate', pods: [pod('candidate', huge)], others: [withPods('o', 0)], launching: [], want: undefined },
+  ])('destinations: $name', ({ pods, others, launching, want }) => {
+    expect(onto(consolidationDecision(cand, pods, others, types, launching))).toEqual(want);
+  });
   it('a node still within consolidateAfter takes pending pods and pods of deleting nodes, not a candidate\'s', () => {
     const settling = new Set(['o']);
     expect(show(consolidationDecision(cand, [pod('pending'), pod('deleting')], [withPods('o', 1)], types, [], settling))).toBe('delete');
@@ -538,5 +552,46 @@ describe('driftDecision (Karpenter drift.go: replace a drifted node by as many n
     { name: 'pending pods count: they take the room first when older, so the candidate\'s pod needs a new node', pods: [pod('candidate', knativePod, 5), pod('pending', knativePod, 1)], others: [withPods('o', 2)], launching: [], want: 'new nodes [[0]]' },
   ])('$name', ({ pods, others, launching, want }) => {
     expect(show(driftDecision(pods, others, launching, holds))).toBe(want);
+  });
+  it.each([
+    { name: 'an empty node: nothing nominated', pods: [], others: [withPods('o', 0)], launching: [], want: [] },
+    { name: '3 pods onto two others with room for 2 and 1', pods: [pod('candidate'), pod('candidate'), pod('candidate')], others: [withPods('a', 1), withPods('b', 2)], launching: [], want: [0, 1] },
+    { name: 'a deleting pod onto the launching node, the candidate\'s onto the other', pods: [pod('candidate'), pod('deleting')], others: [withPods('o', 2)], launching: [templateNode('l', standard)], want: [0, 1] },
+    { name: 'pods onto a new node only: nothing nominated', pods: [pod('candidate'), pod('candidate')], others: [withPods('o', 3)], launching: [], want: [] },
+  ])('destinations: $name', ({ pods, others, launching, want }) => {
+    const d = driftDecision(pods, others, launching, holds);
+    expect(d.action === 'replace' ? d.onto : d.reason).toEqual(want);
+  });
+});
+
+describe('node nomination (Karpenter state/statenode.go Nominate, Nominated; scheduler.go Results.Record)', () => {
+  it.each([
+    { batchMaxSeconds: 10, want: 20 },
+    { batchMaxSeconds: 3, want: 10 },
+    { batchMaxSeconds: 5, want: 10 },
+    { batchMaxSeconds: 30, want: 60 },
+    { batchMaxSeconds: 0, want: 10 },
+  ])('the window is max(2 × BATCH_MAX_DURATION, 10 s): $batchMaxSeconds s → $want s', ({ batchMaxSeconds, want }) => {
+    expect(nominationWindowSeconds({ batchMaxSeconds })).toBe(want);
+  });
+  it('the default configuration nominates for 20 s', () => {
+    expect(nominationWindowSeconds(DEFAULT_KARPENTER_CONFIG)).toBe(20);
+  });
+  it.each([
+    { until: undefined, now: 0, want: false },
+    { until: 120, now: 100, want: true },
+    { until: 120, now: 119.999, want: true },
+    { until: 120, now: 120, want: false },
+    { until: 120, now: 130, want: false },
+  ])('nominated until $until, at $now: $want', ({ until, now, want }) => {
+    expect(isNominated(until, now)).toBe(want);
+  });
+  it.each([
+    { onto: [], want: [] },
+    { onto: [-1, -1], want: [] },
+    { onto: [2, 0, 2, -1, 1, 0], want: [0, 1, 2] },
+    { onto: [3], want: [3] },
+  ])('the nodes of placements $onto: $want', ({ onto, want }) => {
+    expect(nominatedNodes(onto)).toEqual(want);
   });
 });
