@@ -52,9 +52,9 @@ export function bindPod(node: NodeView, pod: PodResources): NodeView {
 export function unschedulableMessage(nodes: readonly NodeView[], pod: PodResources): string {
   const counts = new Map<FitFailure, number>();
   for (const n of nodes) for (const f of fitFailures(n, pod)) counts.set(f, (counts.get(f) ?? 0) + 1);
-  const reasons = [...counts.entries()]
-    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-    .map(([f, c]) => `${c} ${f}`);
+  // Upstream sorts the formatted "<count> <reason>" strings (FitError.Error's sortReasonsHistogram), so
+  // the count leads: "1 Too many pods, 2 Insufficient cpu".
+  const reasons = [...counts.entries()].map(([f, c]) => `${c} ${f}`).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const available = nodes.filter((n) => fits(n, pod)).length;
   return `${available}/${nodes.length} nodes are available${reasons.length > 0 ? ': ' + reasons.join(', ') : ''}.`;
 }

@@ -87,6 +87,14 @@ describe('NodeResourcesFit (A9: 3 × 1025m on 4000m; a 4th does not fit)', () =>
       '1/4 nodes are available: 3 Insufficient cpu.',
     );
   });
+  it('orders the reasons as upstream sorts the "<count> <reason>" strings: by count first, as text', () => {
+    // Two nodes short of cpu, one at maxPods: upstream writes "1 Too many pods" before "2 Insufficient cpu".
+    const nodes = [full, full, node('packed', 4000, 16 * GIB, [], 0)];
+    expect(unschedulableMessage(nodes, knativePod)).toBe('0/3 nodes are available: 1 Too many pods, 2 Insufficient cpu.');
+    // As text, "10 …" sorts before "2 …" (Go's sort.Strings).
+    const many = [...Array.from({ length: 10 }, () => full), node('p1', 4000, 16 * GIB, [], 0), node('p2', 4000, 16 * GIB, [], 0)];
+    expect(unschedulableMessage(many, knativePod)).toBe('0/12 nodes are available: 10 Insufficient cpu, 2 Too many pods.');
+  });
 });
 
 describe('LeastAllocated scoring', () => {
