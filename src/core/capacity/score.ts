@@ -17,15 +17,22 @@ export function leastRequestedScore(requested: number, capacity: number): number
   return Math.floor(((capacity - requested) * MAX_NODE_SCORE) / capacity);
 }
 
-/** The LeastAllocated score of placing `pod` on `node` (0..100). */
+/**
+ * The LeastAllocated score of placing `pod` on `node` (0..100). A resource the node has none of
+ * is left out of the average, as upstream's scorer skips it (one left: its score; none: 0).
+ */
 export function leastAllocatedScore(node: NodeView, pod: PodResources): number {
-  const cpu = leastRequestedScore(node.nonZeroRequested.cpuMillis + pod.nonZeroRequests.cpuMillis, node.allocatable.cpuMillis);
-  const mem = leastRequestedScore(
-    node.nonZeroRequested.memoryBytes + pod.nonZeroRequests.memoryBytes,
-    node.allocatable.memoryBytes,
-  );
+  let sum = 0;
+  let weights = 0;
+  const add = (requested: number, allocatable: number) => {
+    if (allocatable === 0) return;
+    sum += leastRequestedScore(requested, allocatable);
+    weights += 1;
+  };
+  add(node.nonZeroRequested.cpuMillis + pod.nonZeroRequests.cpuMillis, node.allocatable.cpuMillis);
+  add(node.nonZeroRequested.memoryBytes + pod.nonZeroRequests.memoryBytes, node.allocatable.memoryBytes);
   // Weights cpu 1, memory 1: Σ weight × score / Σ weight, integer division.
-  return Math.floor((cpu + mem) / 2);
+  return weights === 0 ? 0 : Math.floor(sum / weights);
 }
 
 /**

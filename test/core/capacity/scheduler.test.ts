@@ -112,6 +112,12 @@ describe('LeastAllocated scoring', () => {
     // cpu: (4000 − 1025) × 100 / 4000 = 74; memory: (16 GiB − 400 MiB) × 100 / 16 GiB = 97.56 → 97; (74 + 97) / 2 = 85.
     expect(leastAllocatedScore(node('a', 4000, 16 * GIB), knativePod)).toBe(85);
   });
+  it('leaves out a resource the node has none of, as least_allocated.go skips allocatable 0', () => {
+    // cpu only: (4000 − 1025) × 100 / 4000 = 74, not (74 + 0) / 2 = 37; memory only: 97; neither: 0.
+    expect(leastAllocatedScore(node('no-mem', 4000, 0), knativePod)).toBe(74);
+    expect(leastAllocatedScore(node('no-cpu', 0, 16 * GIB), knativePod)).toBe(97);
+    expect(leastAllocatedScore(node('none', 0, 0), knativePod)).toBe(0);
+  });
   it('spreads: the emptier node wins; ties go to tieBreak', () => {
     const busy = node('busy', 4000, 16 * GIB, [knativePod]);
     const idle = node('idle', 4000, 16 * GIB);
