@@ -1,4 +1,4 @@
-import { scheduleOne, schedulingBackoffSeconds } from '../core/capacity/index.js';
+import { requeueOrder, scheduleOne } from '../core/capacity/index.js';
 import type { RandomStream } from '../engine/random.js';
 import type { Cluster } from './cluster.js';
 import type { ClusterNode } from './cluster-node.js';
@@ -20,8 +20,8 @@ interface Waiting {
   pod: Pod;
   onBound: (pod: Pod, now: number) => void;
   failedAttempts: number;
-  /** When the last failed attempt's back-off ends. */
-  backoffUntil: number;
+  /** When the last attempt failed (its back-off counts from then), NaN before. */
+  lastFailedAt: number;
   /** In the unschedulable pool: waiting for a cluster event (or the flush). */
   inPool: boolean;
   /** A retry event is scheduled. */
@@ -32,10 +32,12 @@ interface Waiting {
 
 /**
  * kube-scheduler's queue for pods that have no node: a pod is tried once it is created (after
- * the pod's scheduling latency); one that fits nowhere is Unschedulable, backs off
- * (1, 2, 4, 8, 10 s…) and waits in the unschedulable pool until a node is added or a pod
- * leaves a node, then retries as soon as its back-off has passed; pods left 5 min in the pool
- * are retried by the periodic flush. Same-instant retries go oldest first.
+ * the pod's scheduling latency); one that fits nowhere is Unschedulable and waits in the
+ * unschedulable pool until a node is added or a pod leaves a node, then retries at once: its
+ * back-off (1, 2, 4, 8, 10 s…) would hold it in the backoffQ, but with no other pod queued the
+ * scheduler pops the backoffQ without waiting (SchedulerPopFromBackoffQ, on by default since
+ * 1.33), and knsim's scheduling cycles take no time. The back-offs order those retries
+ * (requeueOrder). Pods left 5 min in the pool are retried by the periodic flush.
  */
 export class SchedulingQueue {
   /** Pods without a node, oldest first. */
@@ -61,7 +63,7 @@ export class SchedulingQueue {
   }
 
   add(pod: Pod, attemptAt: number, onBound: (pod: Pod, now: number) => void): void {
-    const w: Waiting = { pod, onBound, failedAttempts: 0, backoffUntil: attemptAt, inPool: false, retryScheduled: true, unschedulableSince: Number.NaN };
+    const w: Waiting = { pod, onBound, failedAttempts: 0, lastFailedAt: Number.NaN, inPool: false, retryScheduled: true, unschedulableSince: Number.NaN };
     this.waiting.push(w);
     this.byPod.set(pod, w);
     this.cluster.sim.at(attemptAt, this.onAttempt, w);
@@ -115,7 +117,7 @@ export class SchedulingQueue {
       return;
     }
     w.failedAttempts++;
-    w.backoffUntil = now + schedulingBackoffSeconds(w.failedAttempts);
+    w.lastFailedAt = now;
     w.inPool = true;
     const first = w.failedAttempts === 1;
     if (first) {
@@ -135,15 +137,16 @@ export class SchedulingQueue {
     this.retry(w, this.cluster.sim.now);
   };
 
-  /** A node was added or a pod left a node: every pod in the pool retries once its back-off ends. */
+  /** A node was added or a pod left a node: every pod in the pool retries now, in the queue's order. */
   moveAllToActive(now: number): void {
-    for (const w of this.waiting) if (w.inPool) this.retry(w, now);
+    const pooled = this.waiting.filter((w) => w.inPool);
+    for (const i of requeueOrder(pooled, now)) this.retry(pooled[i]!, now);
   }
 
   private retry(w: Waiting, now: number): void {
     w.inPool = false;
     if (w.retryScheduled) return;
     w.retryScheduled = true;
-    this.cluster.sim.at(Math.max(now, w.backoffUntil), this.onAttempt, w);
+    this.cluster.sim.at(now, this.onAttempt, w);
   }
 }

@@ -174,7 +174,7 @@ export class Cluster {
     this.world.network.nodeRegistered(node);
     node.readyAt = now;
     this.world.recorder.node?.(node, 'Ready', now);
-    // A node was added: pods waiting for capacity try again (their back-off permitting).
+    // A node was added: pods waiting for capacity try again now.
     this.scheduler.moveAllToActive(now);
     this.autoscaler?.nodeReady?.(node, now);
   }

@@ -9,6 +9,8 @@ import {
   leastRequestedScore,
   podResources,
   schedulingBackoffSeconds,
+  backoffExpiry,
+  requeueOrder,
   selectNode,
   unschedulableMessage,
   type NodeView,
@@ -168,5 +170,27 @@ describe('scheduling back-off (1, 2, 4, 8, 10, 10 s)', () => {
   });
   it('rejects attempt 0', () => {
     expect(() => schedulingBackoffSeconds(0)).toThrow('failedAttempts');
+  });
+});
+
+describe('retry order of the pods a cluster event moves out of the unschedulable pool (1.33+ queue)', () => {
+  it('back-off ends are truncated to their 1 s window', () => {
+    expect(backoffExpiry(19.2, 1)).toBe(20);
+    expect(backoffExpiry(15.5, 5)).toBe(25);
+  });
+  it('done backing off first, oldest failure first; then the backoffQ, earliest window first', () => {
+    const pods = [
+      { lastFailedAt: 5, failedAttempts: 1 }, // ends 6: done
+      { lastFailedAt: 3, failedAttempts: 4 }, // 3 + 8 = 11: done
+      { lastFailedAt: 15.5, failedAttempts: 5 }, // 15.5 + 10 → window 25: backing off
+      { lastFailedAt: 19.2, failedAttempts: 1 }, // 20.2 → window 20, the current one: still backing off
+      { lastFailedAt: 18.7, failedAttempts: 1 }, // 19.7 → window 19: done
+    ];
+    expect(requeueOrder(pods, 20)).toEqual([1, 0, 4, 3, 2]);
+  });
+  it('pods alike keep their order', () => {
+    const same = { lastFailedAt: 0.5, failedAttempts: 1 };
+    expect(requeueOrder([same, same, same], 1)).toEqual([0, 1, 2]);
+    expect(requeueOrder([same, same, same], 7)).toEqual([0, 1, 2]);
   });
 });
