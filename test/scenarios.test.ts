@@ -1016,8 +1016,11 @@ scenario('capacity-planning', () => {
     const frozen = karpenter(', budgets: [{nodes: "10%"}, {nodes: "0", reasons: [Underutilized], schedule: "0 9 * * 1-5", duration: 8h}]');
     expect([plain.nodes!.podsWaitedForNode, frozen.nodes!.podsWaitedForNode]).toEqual([361, 200]);
     expect([plain.cost!.perDay, frozen.cost!.perDay].map((c) => c.toFixed(2))).toEqual(['9.51', '9.69']);
+    // The consolidation at 21,646 s leaves the revision without a Ready pod for 5 s: the day's only cold requests.
+    expect(plain.overall.coldStartRequests).toBe(50);
     const readme = readFileSync(join(dir, '../README.md'), 'utf8').replace(/\s+/g, ' ');
     expect(readme).toContain('cuts the pods that waited for a node from 361 to 200, for $9.69 a day instead of $9.51');
+    expect(readme).toContain("Ready pod for 5 s (50 requests wait for one, the day's only cold requests)");
   });
 });
 
