@@ -1,5 +1,6 @@
 import {
   EVICTION_MONITORING_PERIOD_SECONDS,
+  EVICTION_POD_CLEANUP_POLL_SECONDS,
   memoryEvictionOrder,
   memoryPressureHeld,
   memoryThresholdCrossed,
@@ -24,10 +25,20 @@ export function podWorkingSetBytes(pod: Pod, requestBytes: number): number {
   return Math.max(0, requestBytes - userRequest) + user;
 }
 
+/** One node's eviction manager loop: its passes run at `anchor + k × period` until an eviction moves the anchor. */
+interface EvictionLoop {
+  readonly self: KubeletEviction;
+  readonly node: ClusterNode;
+  anchor: number;
+  k: number;
+}
+
 /**
  * Each node's kubelet eviction manager (core eviction.ts): every 10 s from the kubelet's start it
  * adds up the working sets on the node; past allocatable, the node reports MemoryPressure (and is
- * tainted NoSchedule) and the top-ranked pod is evicted at once. Run only when some revision models
+ * tainted NoSchedule) and the top-ranked pod is evicted at once. A pass that evicted is followed by
+ * the next one as soon as the pod is seen cleaned up, at the first 1 s poll (the evicted pod is gone
+ * at once here), and the 10 s rhythm restarts from there. Run only when some revision models
  * memory: otherwise every pod uses its request, which the scheduler keeps within allocatable.
  */
 export class KubeletEviction {
@@ -37,12 +48,28 @@ export class KubeletEviction {
   start(node: ClusterNode, now: number, initial: boolean): void {
     const sim = this.cluster.sim;
     const phase = initial ? new RandomStream(sim.random.seed, `kubelet-eviction/${node.name}`).uniform(0, EVICTION_MONITORING_PERIOD_SECONDS) : EVICTION_MONITORING_PERIOD_SECONDS;
-    sim.every(now + phase, EVICTION_MONITORING_PERIOD_SECONDS, (n: ClusterNode) => this.synchronize(n), node);
+    const loop: EvictionLoop = { self: this, node, anchor: now + phase, k: 0 };
+    sim.at(loop.anchor, KubeletEviction.pass, loop);
   }
 
-  /** One pass of the eviction manager; false stops the loop (the node is deleted). */
-  private synchronize(node: ClusterNode): boolean {
-    if (node.state === 'Deleted') return false;
+  private static pass(this: void, loop: EvictionLoop): void {
+    const evicted = loop.self.synchronize(loop.node);
+    if (evicted === undefined) return;
+    const sim = loop.self.cluster.sim;
+    if (evicted) {
+      // The manager waits for the evicted pod's cleanup (polled every second), then runs again at once.
+      loop.anchor = sim.now + EVICTION_POD_CLEANUP_POLL_SECONDS;
+      loop.k = 0;
+    } else {
+      loop.k++;
+    }
+    // Times as anchor + k × period, so a long run does not drift.
+    sim.at(loop.anchor + loop.k * EVICTION_MONITORING_PERIOD_SECONDS, KubeletEviction.pass, loop);
+  }
+
+  /** One pass of the eviction manager: whether it evicted a pod; undefined stops the loop (the node is deleted). */
+  private synchronize(node: ClusterNode): boolean | undefined {
+    if (node.state === 'Deleted') return undefined;
     const c = this.cluster;
     const now = c.sim.now;
     const pods = [...node.workload];
@@ -60,13 +87,16 @@ export class KubeletEviction {
         c.world.recorder.node?.(node, 'NodeHasInsufficientMemory', now);
       }
       const victim = pods[memoryEvictionOrder(uses)[0]!];
-      if (victim !== undefined) victim.revision.kubeletEvicted(victim, now);
+      if (victim !== undefined) {
+        victim.revision.kubeletEvicted(victim, now);
+        return true;
+      }
     } else if (node.memoryPressure && !memoryPressureHeld(node.memoryCrossedAt, now)) {
       node.memoryPressure = false;
       c.world.recorder.node?.(node, 'NodeHasSufficientMemory', now);
       // The taint is gone: pods waiting for room try again.
       c.scheduler.moveAllToActive(now);
     }
-    return true;
+    return false;
   }
 }

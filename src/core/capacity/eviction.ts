@@ -8,13 +8,20 @@
  * allocatableMemory.available, says the same). The kubelet then reports the node condition
  * MemoryPressure (the node lifecycle controller taints the node
  * node.kubernetes.io/memory-pressure:NoSchedule) and evicts one pod per pass, killing it at once
- * (a hard threshold gives no grace period). The condition stays True until the threshold has
- * not been crossed for eviction-pressure-transition-period (5 min).
+ * (a hard threshold overrides its grace period with 1 s, immediateEvictionGracePeriodSeconds).
+ * After a pass that evicted, the manager does not sleep its period: it polls every second until
+ * the pod is cleaned up, then runs the next pass at once. The condition stays True until the
+ * threshold has not been crossed for eviction-pressure-transition-period (5 min).
  */
 import { requireFinite, requireNonNegative } from '../errors.js';
 
 /** How often the eviction manager checks the node's signals (evictionMonitoringPeriod). */
 export const EVICTION_MONITORING_PERIOD_SECONDS = 10;
+/**
+ * How often, after an eviction, the manager checks whether the evicted pod is cleaned up before its
+ * next pass (podCleanupPollFreq; it gives up after 30 s, podCleanupTimeout).
+ */
+export const EVICTION_POD_CLEANUP_POLL_SECONDS = 1;
 /** How long MemoryPressure stays True after the threshold was last crossed (eviction-pressure-transition-period). */
 export const EVICTION_PRESSURE_TRANSITION_SECONDS = 300;
 
