@@ -87,6 +87,18 @@ export class RevisionResources {
     }
   }
 
+  /**
+   * Profile model: the user container's CPU usage (millicores) with `n` requests in service, the
+   * profile's figure but never above the container's CFS quota (a limit caps its average use); a
+   * profile measured with `kubectl top pod` above the limit counted the queue-proxy's use too,
+   * which knsim does not model.
+   */
+  profileCpuMillis(n: number): number {
+    const cpu = this.profile?.cpuMillisAt(n) ?? 0;
+    const quota = cfsQuotaMillis(this.spec.user.cpuLimitMillis);
+    return quota === undefined ? cpu : Math.min(cpu, quota);
+  }
+
   waitAt(u: number): number {
     return this.wait === undefined ? 0 : this.wait.quantile(secondUniform(u));
   }
@@ -281,7 +293,7 @@ export class PodResources implements NodeCpuClaimant {
   private profileAdvance(now: number): void {
     const p = this.model.profile;
     if (p === undefined) return;
-    const cpu = p.cpuMillisAt(this.ps!.size) ?? 0;
+    const cpu = this.model.profileCpuMillis(this.ps!.size);
     this.profileCpu += (cpu / 1000) * (now - this.profileT);
     this.profileT = now;
   }
@@ -291,7 +303,7 @@ export class PodResources implements NodeCpuClaimant {
     const m = this.model;
     if (m.work?.kind === 'cpu') return this.ps!.cumulative(now);
     if (m.profile !== undefined && m.work?.kind === 'profile' && m.work.cpuMillis !== undefined) {
-      return this.profileCpu + ((m.profile.cpuMillisAt(this.ps!.size) ?? 0) / 1000) * (now - this.profileT);
+      return this.profileCpu + (m.profileCpuMillis(this.ps!.size) / 1000) * (now - this.profileT);
     }
     return Number.NaN;
   }

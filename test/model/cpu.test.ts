@@ -226,6 +226,18 @@ describe('CPU model in a pod', () => {
     }
   });
 
+  it('a measured profile\'s CPU stays within the container\'s CFS quota: 2500m to 3000m on a 1-CPU limit reports 1000m, without a limit 3000m', () => {
+    // 40 rps on a pod that serves 20 (4 at a time in 200 ms): from the first seconds at least 4 requests are
+    // in the pod all along, the profile's last point (3000m).
+    const work: WorkModelSpec = { kind: 'profile', concurrency: [1, 4], latencySeconds: [0.1, 0.2], cpuMillis: [2500, 3000] };
+    for (const [limit, want] of [[1000, 1000], [undefined, 3000]] as const) {
+      const { world: w } = run(world([service('hello', [cpuRevision(work, 0.1, limit)])], [overload(40, 1)], { duration: 61 }));
+      const rev = w.services.get('hello')!.revisions[0]!;
+      // The 45–60 window is all busy; utilization against the 525m request stays within 100 × 1000 / 525 %.
+      expect(w.metricsServer!.podMetrics(rev)[0]).toMatchObject({ time: 60, cpuMillis: want, windowSeconds: 15 });
+    }
+  });
+
   it('a pod running before the run: its first scrape (at 15 s, after the t = 0 one that found no pod) averages its CPU from the run start, not 0', () => {
     // Busy on its 1-CPU limit from the first request (1 ms in): the [0, 15] window is all but 1 ms busy.
     const { world: w } = run(world([service('hello', [cpuRevision(cpuWork(), 0.1, 1000)])], [overload(30, 0)], { duration: 16 }));
