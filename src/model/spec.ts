@@ -180,7 +180,7 @@ export type WorkModelSpec =
       waitSeconds: DistributionSpec;
       /** Cores one request can use at once. */
       parallelism: number;
-      /** Cores a pod without a CPU limit gets (what its node would give it, until nodes exist). */
+      /** Millicores a pod without a CPU limit gets (what its node would give it); Infinity: its node's allocatable (node pools). */
       ceilingMillis: number;
     }
   | {

@@ -281,7 +281,9 @@ export function buildService(ctx: ServiceContext): BuiltService {
       { app: entry.app, file: scenarioFile, path: [...entryBase, 'app'] },
       { app: ctx.defaults?.app, file: scenarioFile, path: ['defaults', 'app'] },
     ];
-    const model = appModel(placed, resources, ctx.podCpuCeilingMillis ?? DEFAULT_POD_CPU_CEILING_MILLIS);
+    // With node pools an unlimited pod may use its node's idle CPU (the node's sharing caps it); without, a default stands for the node.
+    const ceiling = ctx.podCpuCeilingMillis ?? (ctx.withPodRequests === true ? Number.POSITIVE_INFINITY : DEFAULT_POD_CPU_CEILING_MILLIS);
+    const model = appModel(placed, resources, ceiling);
     if (initialPods === 0 && autoscaling.class === HPA_CLASS) {
       // The HPA leaves a Deployment at 0 replicas alone (scaling disabled), so such a revision never serves.
       throw new ScenarioError(scenarioFile, ePath('initialPods'), `revision ${name} uses the ${HPA_CLASS} class, which never scales from zero: use initialPods ≥ 1 or leave it out`);

@@ -154,6 +154,17 @@ describe('the CPU model on nodes (cpu-on-node.yaml: podCpuCeiling 4 cores, a 2-c
   });
 });
 
+describe('the CPU model on nodes without cluster.podCpuCeiling (cpu-node-default.yaml: a 4-core node, 8 users of 1 core-second requests)', () => {
+  it('a pod without a CPU limit alone on its node uses all of it: 4000m, each request 8 / 4 = 2 s (not the 1-core default of a scenario without nodes: 8 s)', () => {
+    const r = run('cpu-node-default');
+    const at60 = r.samples.find((s) => s.revision === 'app-00001' && s.time === 60)!;
+    expect(at60.resources!.cpuUsageMillis).toBeCloseTo(4000, -1);
+    const done = r.requests.filter((q) => q.status === 200 && q.arrival > 10);
+    expect(done.length).toBeGreaterThan(10);
+    for (const q of done) expect(q.end - q.serviceStart).toBeCloseTo(2, 2);
+  });
+});
+
 describe('CPU contention on a node (cpu-contention.yaml: two pods without limits on a 2-core node, 8 users of 1 core-second requests each)', () => {
   const r = run('cpu-contention');
   // cpu.shares of 1000m + 25m and 500m + 25m: 1049 and 537; the node's 2 cores split by them.
