@@ -63,7 +63,7 @@ export class RevisionResources {
   /** The pod's CPU request in millicores (all containers), undefined if some container has none. */
   readonly podCpuRequestMillis: number | undefined;
   readonly podMemoryRequestBytes: number | undefined;
-  /** The pod cgroup's cpu.shares: its containers' CPU requests (a missing one counts 0), as the kubelet sets them. */
+  /** The pod cgroup's cpu.shares: its containers' CPU requests (a missing one counts 0), or an init container's where larger, as the kubelet sets them. */
   readonly podCpuShares: number;
 
   constructor(
@@ -77,7 +77,9 @@ export class RevisionResources {
     this.spec = resources ?? { user: {}, sidecars: [], queueProxy: {} };
     this.podCpuRequestMillis = podTotal(this.spec, (c) => c.cpuRequestMillis);
     this.podMemoryRequestBytes = podTotal(this.spec, (c) => c.memoryRequestBytes);
-    this.podCpuShares = milliCpuToShares(podTotal(this.spec, (c) => c.cpuRequestMillis ?? 0)!);
+    // The kubelet weighs the pod by its requests as the scheduler counts them: an init container's where larger.
+    const initCpu = Math.max(0, ...(this.spec.initContainers ?? []).map((c) => c.cpuRequestMillis ?? 0));
+    this.podCpuShares = milliCpuToShares(Math.max(podTotal(this.spec, (c) => c.cpuRequestMillis ?? 0)!, initCpu));
     this.capacityCores = 0;
     if (work?.kind === 'cpu') {
       this.capacityCores = (cfsQuotaMillis(this.spec.user.cpuLimitMillis) ?? work.ceilingMillis) / 1000;

@@ -151,6 +151,8 @@ export interface PodResourcesSpec {
   sidecars: readonly ContainerResources[];
   /** The queue-proxy sidecar (config-deployment queue-sidecar-*; CPU request 25m by default). */
   queueProxy: ContainerResources;
+  /** Init containers: they run one at a time before the others, so the pod requests the largest if it exceeds the containers' sum. */
+  initContainers?: readonly ContainerResources[] | undefined;
 }
 
 /**

@@ -26,7 +26,7 @@ import type { RevisionOrigin } from './work-estimate.js';
 import { annotationWarnings, ingressClassAnnotationWarnings, templateRolloutDurationWarnings } from './annotation-warnings.js';
 import { checkAnnotationKeys, checkLabels } from './annotation-keys.js';
 import { hpaWarning } from './hpa-warnings.js';
-import { appModel, DEFAULT_POD_CPU_CEILING_MILLIS, podResources, schedulerRequests } from './resources.js';
+import { appModel, DEFAULT_POD_CPU_CEILING_MILLIS, initContainerInputs, podResources, schedulerRequests } from './resources.js';
 import { perPodStartPhase, type AppInput, type ContainerInput, type FaultInput, type PodStartInput, type ServiceEntryInput, type ServiceManifest, type TemplateInput } from './schema.js';
 import { chooseClass } from './class-choice.js';
 import { storedTemplate } from './template-defaults.js';
@@ -274,7 +274,8 @@ export function buildService(ctx: ServiceContext): BuiltService {
 
     createdBy.set(name, formatPath(base));
     podLabels.set(name, { namespace, labels: revisionPodLabels(svc, name, generation, template.metadata?.labels ?? {}) });
-    const resources = podResources(spec.containers, cluster, file, [...base, 'spec'], annotations, [...base, 'metadata', 'annotations']);
+    const inits = initContainerInputs((spec as Record<string, unknown>)['initContainers'], file, [...base, 'spec', 'initContainers']);
+    const resources = podResources(spec.containers, cluster, file, [...base, 'spec'], annotations, [...base, 'metadata', 'annotations'], inits);
     const placed = [
       { app: revisionApps[name], file: scenarioFile, path: [...entryBase, 'revisionApps', name] },
       { app, file: scenarioFile, path: [...base.slice(0, -1), 'app'] },

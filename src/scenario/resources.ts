@@ -45,6 +45,7 @@ export function podResources(
   specBase: readonly PathSegment[],
   annotations: Readonly<Record<string, string>> = {},
   annotationsBase: readonly PathSegment[] = [...specBase.slice(0, -1), 'metadata', 'annotations'],
+  initContainers: readonly ContainerInput[] = [],
 ): PodResourcesSpec {
   const list = containers ?? [];
   const all = list.map((c, i) => containerResources(c, cluster.containerDefaults, file, [...specBase, 'containers', i]));
@@ -52,7 +53,36 @@ export function podResources(
   if (serving < 0) serving = 0;
   const user = all[serving] ?? containerResources({}, cluster.containerDefaults, file, [...specBase, 'containers', 0]);
   const queueProxy = queueProxyResources(cluster, list[serving], annotations, file, annotationsBase);
-  return { user, sidecars: all.filter((_, i) => i !== serving), queueProxy };
+  // Knative's config-defaults fill the containers only; Kubernetes still copies a limit into a missing request.
+  const inits = initContainers.map((c, i) => containerResources(c, {}, file, [...specBase, 'initContainers', i]));
+  return { user, sidecars: all.filter((_, i) => i !== serving), queueProxy, ...(inits.length > 0 ? { initContainers: inits } : {}) };
+}
+
+/**
+ * The requests and limits of a template's init containers (`spec.initContainers`, read raw: the
+ * init-container checks have passed), as quantities; a malformed one is an error at its path.
+ */
+export function initContainerInputs(raw: unknown, file: string, base: readonly PathSegment[]): ContainerInput[] {
+  if (!Array.isArray(raw)) return [];
+  return raw.map((c: unknown, i) => {
+    const res = typeof c === 'object' && c !== null ? (c as Record<string, unknown>)['resources'] : undefined;
+    const list = (kind: 'requests' | 'limits') => {
+      const l = typeof res === 'object' && res !== null ? (res as Record<string, unknown>)[kind] : undefined;
+      if (typeof l !== 'object' || l === null) return undefined;
+      const read = (name: 'cpu' | 'memory', parse: (v: unknown) => number): number | undefined => {
+        const v = (l as Record<string, unknown>)[name];
+        if (v === undefined || v === null) return undefined;
+        try {
+          return parse(v);
+        } catch (e) {
+          if (e instanceof QuantityError) throw new ScenarioError(file, formatPath([...base, i, 'resources', kind, name]), `invalid value: ${e.message}`);
+          throw e;
+        }
+      };
+      return { cpu: read('cpu', parseCpuMillis), memory: read('memory', parseMemoryBytes) };
+    };
+    return { resources: { requests: list('requests'), limits: list('limits') } } as ContainerInput;
+  });
 }
 
 /** The per-revision queue-proxy resource annotations (pkg/apis/serving register.go). */
@@ -242,5 +272,6 @@ function profile(points: NonNullable<AppInput['profile']>, file: string, base: r
 
 /** The pod's requests as kube-scheduler sums them (all containers, queue-proxy included), with its scoring defaults. */
 export function schedulerRequests(r: PodResourcesSpec): PodResources {
-  return corePodResources([r.user, r.queueProxy, ...r.sidecars].map((c) => ({ cpuMillis: c.cpuRequestMillis, memoryBytes: c.memoryRequestBytes })));
+  const requests = (c: ContainerResources) => ({ cpuMillis: c.cpuRequestMillis, memoryBytes: c.memoryRequestBytes });
+  return corePodResources([r.user, r.queueProxy, ...r.sidecars].map(requests), undefined, (r.initContainers ?? []).map(requests));
 }

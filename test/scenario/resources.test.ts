@@ -123,6 +123,31 @@ describe('resources from the manifest and the ConfigMaps', () => {
   });
 });
 
+describe('init containers\' requests (config-features kubernetes.podspec-init-containers: enabled)', () => {
+  const withInit = (init: Record<string, unknown>, nodes = false) => {
+    const raw = scenario({
+      configMaps: { 'config-features': { 'kubernetes.podspec-init-containers': 'enabled' } },
+      ...(nodes ? { cluster: { nodePools: [{ name: 'small', cpu: '2', memory: '8Gi', pricePerHour: 0.1, initialNodes: 1, maxNodes: 1 }] } } : {}),
+    }, { resources: { requests: { cpu: '500m' } } });
+    const m = raw.services[0]!.manifest as { spec: { template: { spec: Record<string, unknown> } } };
+    m.spec.template.spec['initContainers'] = [{ name: 'init', image: 'busybox', ...init }];
+    return rev(raw);
+  };
+  it('are read, a limit copied into a missing request; config-defaults does not fill them', () => {
+    expect(withInit({ resources: { limits: { cpu: '3', memory: '64Mi' } } }).resources!.initContainers).toEqual([
+      { cpuRequestMillis: 3000, cpuLimitMillis: 3000, memoryRequestBytes: 64 * 2 ** 20, memoryLimitBytes: 64 * 2 ** 20 },
+    ]);
+  });
+  it('the scheduler counts the largest init container where it exceeds the containers: 3000m, not 525m', () => {
+    expect(withInit({ resources: { requests: { cpu: '3' } } }, true).podRequests!.requests).toEqual({ cpuMillis: 3000, memoryBytes: 0 });
+    expect(withInit({ resources: { requests: { cpu: '100m' } } }, true).podRequests!.requests).toEqual({ cpuMillis: 525, memoryBytes: 0 });
+  });
+  it('a request above its limit is refused as the API server refuses it', () => {
+    const e = catchScenarioError(() => withInit({ resources: { requests: { cpu: '2' }, limits: { cpu: '1' } } }));
+    expect(e.message).toContain('initContainers[0].resources.requests.cpu: must be less than or equal to cpu limit of 1000m, got 2000m');
+  });
+});
+
 describe('a memory limit of 0', () => {
   it('is no limit (the kubelet sets none): a memory baseline above 0 is accepted', () => {
     const r = rev(scenario({}, { resources: { limits: { memory: '0' } } }, { memory: { baseline: '200Mi' } }));

@@ -56,6 +56,16 @@ describe('pod requests (computePodResourceRequest, GetNonzeroRequests)', () => {
     const p = podResources([{ cpuMillis: 100, memoryBytes: MIB }], { cpuMillis: 10, memoryBytes: MIB });
     expect(p.requests).toEqual({ cpuMillis: 110, memoryBytes: 2 * MIB });
   });
+  it('an init container requesting more than the containers together sets the pod\'s request (it runs alone first)', () => {
+    // 1000m + 25m against an init container of 3000m and 64 MiB: 3000m, and 64 MiB over the containers' 0.
+    const p = podResources([{ cpuMillis: 1000 }, { cpuMillis: 25 }], undefined, [{ cpuMillis: 3000, memoryBytes: 64 * MIB }]);
+    expect(p.requests).toEqual({ cpuMillis: 3000, memoryBytes: 64 * MIB });
+    // A smaller one changes nothing: 1025m.
+    expect(podResources([{ cpuMillis: 1000 }, { cpuMillis: 25 }], undefined, [{ cpuMillis: 500 }]).requests).toEqual({ cpuMillis: 1025, memoryBytes: 0 });
+    // Overhead comes on top of the larger.
+    expect(podResources([{ cpuMillis: 100 }], { cpuMillis: 10, memoryBytes: 0 }, [{ cpuMillis: 300 }]).requests.cpuMillis).toBe(310);
+    expect(() => podResources([], undefined, [{ cpuMillis: -1 }])).toThrow('initContainers[0].cpuMillis');
+  });
   it('rejects a negative or NaN request naming the container', () => {
     expect(() => podResources([{ cpuMillis: -1 }])).toThrow('containers[0].cpuMillis');
     expect(() => podResources([{}, { memoryBytes: Number.NaN }])).toThrow('containers[1].memoryBytes');
