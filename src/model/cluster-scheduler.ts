@@ -1,4 +1,4 @@
-import { requeueOrder, scheduleOne } from '../core/capacity/index.js';
+import { rejectingPlugins, requeueOrder, requeuedBy, scheduleOne, type SchedulingEvent } from '../core/capacity/index.js';
 import type { RandomStream } from '../engine/random.js';
 import type { Cluster } from './cluster.js';
 import type { ClusterNode } from './cluster-node.js';
@@ -28,6 +28,8 @@ interface Waiting {
   retryScheduled: boolean;
   /** When the pod first failed to schedule, NaN before. */
   unschedulableSince: number;
+  /** The filters that rejected it at its last failed attempt (core queueing-hints.ts). */
+  rejectedBy: number;
 }
 
 /**
@@ -51,6 +53,9 @@ export class SchedulingQueue {
 
   private readonly tieBreak = (n: number): number => this.ties.int(n);
 
+  /** Scheduling cycles that found no node (kube-scheduler's schedule_attempts_total{result="unschedulable"}). */
+  unschedulableAttempts = 0;
+
   /** Where the next cycle's filters start in the node list (kube-scheduler's nextStartNodeIndex). */
   private nextStart = 0;
 
@@ -63,7 +68,7 @@ export class SchedulingQueue {
   }
 
   add(pod: Pod, attemptAt: number, onBound: (pod: Pod, now: number) => void): void {
-    const w: Waiting = { pod, onBound, failedAttempts: 0, lastFailedAt: Number.NaN, inPool: false, retryScheduled: true, unschedulableSince: Number.NaN };
+    const w: Waiting = { pod, onBound, failedAttempts: 0, lastFailedAt: Number.NaN, inPool: false, retryScheduled: true, unschedulableSince: Number.NaN, rejectedBy: 0 };
     this.waiting.push(w);
     this.byPod.set(pod, w);
     this.cluster.sim.at(attemptAt, this.onAttempt, w);
@@ -117,8 +122,10 @@ export class SchedulingQueue {
       return;
     }
     w.failedAttempts++;
+    this.unschedulableAttempts++;
     w.lastFailedAt = now;
     w.inPool = true;
+    w.rejectedBy = rejectingPlugins(this.cluster.registeredNodes(), req, isSchedulable);
     const first = w.failedAttempts === 1;
     if (first) {
       w.unschedulableSince = now;
@@ -137,9 +144,12 @@ export class SchedulingQueue {
     this.retry(w, this.cluster.sim.now);
   };
 
-  /** A node was added or a pod left a node: every pod in the pool retries now, in the queue's order. */
-  moveAllToActive(now: number): void {
-    const pooled = this.waiting.filter((w) => w.inPool);
+  /**
+   * A node was added, a taint removed or a pod left a node: every pod in the pool that the event
+   * may help (its rejecting filters' queueing hints) retries now, in the queue's order.
+   */
+  moveAllToActive(now: number, event: SchedulingEvent): void {
+    const pooled = this.waiting.filter((w) => w.inPool && requeuedBy(w.rejectedBy, event));
     for (const i of requeueOrder(pooled, now)) this.retry(pooled[i]!, now);
   }
 

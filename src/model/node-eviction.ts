@@ -95,7 +95,7 @@ export class KubeletEviction {
       node.memoryPressure = false;
       c.world.recorder.node?.(node, 'NodeHasSufficientMemory', now);
       // The taint is gone: pods waiting for room try again.
-      c.scheduler.moveAllToActive(now);
+      c.scheduler.moveAllToActive(now, 'NodeTaintRemoved');
     }
     return false;
   }

@@ -770,6 +770,10 @@ export class Revision {
    */
   private deploymentChanged(now: number): void {
     this.faults?.deploymentChanged(now);
+    // The revision reconciler reads the first pod's PodScheduled whenever no pod is available, not only
+    // as a scheduling attempt fails (a pod the scheduler no longer retries still reads Unschedulable).
+    const first = this.firstPod();
+    if (first !== undefined && !Number.isNaN(this.world.cluster?.scheduler.unschedulableSince(first) ?? Number.NaN)) this.podUnschedulable(first, now);
     this.reconcileIfConditionsMayChange(now);
   }
 

@@ -11,6 +11,7 @@ export * from './fit.js';
 export * from './score.js';
 export * from './topology-spread.js';
 export * from './backoff.js';
+export * from './queueing-hints.js';
 export * from './cluster-autoscaler.js';
 export * from './karpenter.js';
 export * from './cost.js';
