@@ -87,7 +87,7 @@ export interface PodRecord {
   terminatingAt: number;
   /** Only with node pools: the node it is bound to ('' while it has none). */
   node?: string | undefined;
-  /** Only on a Scheduled event: the pod's requests (what cost attribution charges at least). */
+  /** Only on a Scheduled event: its containers' requests, init containers aside (what cost attribution charges at least). */
   requests?: { cpuMillis: number; memoryBytes: number } | undefined;
 }
 

@@ -194,7 +194,8 @@ export function podRecord(pod: Pod, event: PodEvent, now: number): PodRecord {
   if (pod.revision.world.cluster === undefined) return r;
   r.node = pod.node?.name ?? '';
   if (event === 'Scheduled') {
-    const req = pod.revision.world.cluster.requestsOf(pod).requests;
+    // Cost attribution charges the containers' requests, as OpenCost does: an init container's larger request holds node room, not cost.
+    const req = pod.revision.world.cluster.requestsOf(pod).containerRequests;
     r.requests = { cpuMillis: req.cpuMillis, memoryBytes: req.memoryBytes };
   }
   return r;

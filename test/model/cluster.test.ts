@@ -195,6 +195,16 @@ describe('A12: cost in summary.json', () => {
   });
 });
 
+describe('cost of a pod with an init container (init-cost.yaml)', () => {
+  it('the scheduler holds the init container\'s 3 CPUs, but the revision is charged its containers\' 1 CPU and 1 GiB, as OpenCost charges them', () => {
+    const r = run('init-cost');
+    expect(r.at('app-00001-deployment-0001', 'Scheduled')!.requests).toEqual({ cpuMillis: 1000, memoryBytes: 2 ** 30 });
+    // $0.025 per core-hour and $0.00625 per GiB-hour for an hour; 3 × 0.025 + 0.00625 = $0.08125 before.
+    expect(r.summary.cost!.perRevision['app-00001']).toBeCloseTo(0.025 + 0.00625, 6);
+    expect(r.summary.cost!.idle).toBeCloseTo(0.2 - 0.03125, 6);
+  });
+});
+
 describe('A10: Cluster Autoscaler scale-down timing', () => {
   const r = run('a10');
   const b = r.pods.find((p) => p.revision === 'b-00001' && p.event === 'Gone')!;

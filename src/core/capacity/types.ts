@@ -16,6 +16,11 @@ export interface PodResources {
   readonly requests: Resources;
   /** Σ container requests with kube-scheduler's non-zero defaults, used only for scoring. */
   readonly nonZeroRequests: Resources;
+  /**
+   * Σ the containers' own requests, without init containers or overhead: what OpenCost charges a
+   * pod at least (it reads the requests of spec.containers, one container at a time).
+   */
+  readonly containerRequests: Resources;
 }
 
 /** A node as the scheduler sees it at one instant. */

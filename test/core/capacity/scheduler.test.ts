@@ -60,6 +60,8 @@ describe('pod requests (computePodResourceRequest, GetNonzeroRequests)', () => {
     // 1000m + 25m against an init container of 3000m and 64 MiB: 3000m, and 64 MiB over the containers' 0.
     const p = podResources([{ cpuMillis: 1000 }, { cpuMillis: 25 }], undefined, [{ cpuMillis: 3000, memoryBytes: 64 * MIB }]);
     expect(p.requests).toEqual({ cpuMillis: 3000, memoryBytes: 64 * MIB });
+    // What cost attribution charges stays the containers' own 1025m (OpenCost reads spec.containers).
+    expect(p.containerRequests).toEqual({ cpuMillis: 1025, memoryBytes: 0 });
     // A smaller one changes nothing: 1025m.
     expect(podResources([{ cpuMillis: 1000 }, { cpuMillis: 25 }], undefined, [{ cpuMillis: 500 }]).requests).toEqual({ cpuMillis: 1025, memoryBytes: 0 });
     // Overhead comes on top of the larger.
