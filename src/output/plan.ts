@@ -1,6 +1,6 @@
 /**
  * `knsim plan`: a capacity planner's answer from one run's summary — peak nodes, the longest
- * wait for a node, the pod starts that waited for node scale-up, and the cost per simulated day.
+ * wait for room on a node, the pods that waited for it, and the cost per simulated day.
  */
 import { idleCostText } from './cluster-accounting.js';
 import type { RunSummary } from './summary.js';
@@ -12,10 +12,13 @@ export interface CapacityPlan {
   simulatedSeconds: number;
   peakNodes: number;
   nodeHours: number;
-  /** Longest creation → binding of a pod that had to wait for a node (s). */
+  /** Longest wait of those pods, from creation to binding, or to deletion or the run's end if never bound (s). */
   longestPendingSeconds: number;
-  /** Pod starts that waited for node capacity (cold starts lengthened by node scale-up). */
-  podStartsWaitingForNodes: number;
+  /**
+   * Pods Unschedulable at least once: they waited for room on a node, from a new node or from pods
+   * leaving; some were deleted before they started (summary.json's nodes.podsWaitedForNode).
+   */
+  podsWaitedForNode: number;
   /** Requests that waited at an activator for a pod (all causes). */
   coldStartRequests: number;
   cost: { total: number; perDay: number; idle: number; perRevision: Record<string, number> };
@@ -39,7 +42,7 @@ export function capacityPlan(s: RunSummary): CapacityPlan | undefined {
     peakNodes: s.nodes.max,
     nodeHours: s.nodes.nodeHours,
     longestPendingSeconds: s.nodes.maxPendingSeconds,
-    podStartsWaitingForNodes: s.nodes.podsWaitedForNode,
+    podsWaitedForNode: s.nodes.podsWaitedForNode,
     coldStartRequests: s.overall.coldStartRequests,
     cost: { total: s.cost.total, perDay: s.cost.perDay, idle: s.cost.idle, perRevision: s.cost.perRevision },
     ...(s.nodeDrains !== undefined ? { nodeDrains: s.nodeDrains } : {}),
@@ -56,7 +59,7 @@ export function planText(p: CapacityPlan): string {
     `knsim plan: ${p.scenario} — ${p.simulatedSeconds} s simulated (seed ${p.seed})`,
     `peak nodes:                      ${p.peakNodes} (${p.nodeHours} node-hours)`,
     `longest Pending wait:            ${p.longestPendingSeconds} s`,
-    `pods that waited for node room:  ${p.podStartsWaitingForNodes} (Unschedulable at least once; cold-start requests, all causes: ${p.coldStartRequests})`,
+    `pods that waited for node room:  ${p.podsWaitedForNode} (Unschedulable at least once; cold-start requests, all causes: ${p.coldStartRequests})`,
     `cost:                            ${dollars(p.cost.total)} total, ${dollars(p.cost.perDay)} per simulated day, ${idleCostText(p.cost.total, p.cost.idle, dollars, 1)}`,
     ...Object.entries(p.cost.perRevision).map(([rev, v]) => `  ${rev}: ${dollars(v)}`),
     ...(p.nodeDrains ?? []).map((d) => `node drain:                      ${d.node} ${nodeDrainText(d)}`),

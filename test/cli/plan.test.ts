@@ -8,11 +8,22 @@ const bin = resolve(root, 'bin/knsim.js');
 const a9 = resolve(root, 'test/fixtures/capacity/a9.yaml');
 
 describe('knsim plan', () => {
-  it('--json: peak nodes 2, longest Pending wait 185 s, 1 pod start waited for a node, cost 0.20 + 0.20 × 3595/3600', () => {
+  it('--json: peak nodes 2, longest Pending wait 185 s, 1 pod waited for room on a node, cost 0.20 + 0.20 × 3595/3600', () => {
     const plan = JSON.parse(execFileSync('node', [bin, 'plan', a9, '--json'], { cwd: root, encoding: 'utf8' }));
-    expect(plan).toMatchObject({ peakNodes: 2, longestPendingSeconds: 185, podStartsWaitingForNodes: 1, simulatedSeconds: 3600 });
+    expect(plan).toMatchObject({ peakNodes: 2, longestPendingSeconds: 185, podsWaitedForNode: 1, simulatedSeconds: 3600 });
     expect(plan.cost.total).toBeCloseTo(0.399722, 6);
     expect(plan.cost.perDay).toBeCloseTo(0.399722 * 24, 4);
+  });
+  it('--json names its count as summary.json does; a pod never bound is counted to the run\'s end (one node, the 4th pod Pending for all 1800 s)', () => {
+    const args = [bin, 'plan', a9, '--set', 'cluster.nodePools[0].maxNodes=1', '--duration', '30m'];
+    const plan = JSON.parse(execFileSync('node', [...args, '--json'], { cwd: root, encoding: 'utf8' }));
+    expect(plan).toMatchObject({ peakNodes: 1, nodeHours: 0.5, longestPendingSeconds: 1800, podsWaitedForNode: 1, simulatedSeconds: 1800 });
+    expect(plan).not.toHaveProperty('podStartsWaitingForNodes');
+    // $0.20/h for half an hour: $0.10, $4.80 a day.
+    expect(plan.cost).toMatchObject({ total: 0.1, perDay: 4.8 });
+    const out = execFileSync('node', args, { cwd: root, encoding: 'utf8' });
+    expect(out).toContain('longest Pending wait:            1800 s');
+    expect(out).toContain('$0.1000 total, $4.8000 per simulated day');
   });
   it('text: one line per answer', () => {
     const out = execFileSync('node', [bin, 'plan', a9], { cwd: root, encoding: 'utf8' });
@@ -48,7 +59,7 @@ describe('knsim plan', () => {
   });
   it('a bigger node type through --set: one 8-CPU node holds all four pods, nothing waits', () => {
     const plan = JSON.parse(execFileSync('node', [bin, 'plan', a9, '--json', '--set', 'cluster.nodePools[0].cpu=8'], { cwd: root, encoding: 'utf8' }));
-    expect(plan).toMatchObject({ peakNodes: 1, longestPendingSeconds: 0, podStartsWaitingForNodes: 0 });
+    expect(plan).toMatchObject({ peakNodes: 1, longestPendingSeconds: 0, podsWaitedForNode: 0 });
   });
   it.each([
     [['scenarios/quickstart.yaml'], 'cluster.nodePools: knsim plan needs node pools'],
