@@ -195,6 +195,21 @@ describe('A12: cost in summary.json', () => {
   });
 });
 
+describe('A12 end to end (a12.yaml): node A 0–3600 s, node B 5–1620 s at $0.20/h', () => {
+  const r = run('a12');
+  it('B is requested at 5 s and deleted at 1620 s; the nodes cost 0.20 × 1 + 0.20 × 1615/3600 = $0.2897', () => {
+    expect(r.nodeAt('std-002', 'Requested')).toBe(5);
+    expect(r.nodeAt('std-002', 'Deleted')).toBe(1620);
+    expect(r.summary.cost!.total).toBeCloseTo(0.2 + (0.2 * 1615) / 3600, 6);
+    expect(r.summary.cost!.total.toFixed(4)).toBe('0.2897');
+    expect(r.summary.nodes).toMatchObject({ max: 2, podsWaitedForNode: 1, maxPendingSeconds: 185 });
+    expect(r.summary.nodes!.nodeHours).toBeCloseTo(1 + 1615 / 3600, 6);
+  });
+  it('b is charged 3.025 cores × $0.025 per core-hour from its binding at 185 s to 1003 s', () => {
+    expect(r.summary.cost!.perRevision['b-00001']).toBeCloseTo((3.025 * 0.025 * (1003 - 185)) / 3600, 6);
+  });
+});
+
 describe('cost of a pod with an init container (init-cost.yaml)', () => {
   it('the scheduler holds the init container\'s 3 CPUs, but the revision is charged its containers\' 1 CPU and 1 GiB, as OpenCost charges them', () => {
     const r = run('init-cost');
