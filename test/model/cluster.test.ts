@@ -210,6 +210,15 @@ describe('A12 end to end (a12.yaml): node A 0–3600 s, node B 5–1620 s at $0.
   });
 });
 
+describe('A12 end to end (a12-pod.yaml): a pod requesting 1 core / 2 GiB on a 4-core/16 GiB node at $0.20/h for 1 h', () => {
+  it('using 2 cores: 2 × $0.025 + 2 GiB × $0.00625 = $0.0625', () => {
+    expect(run('a12-pod').summary.cost!.perRevision['app-00001']).toBeCloseTo(0.0625, 6);
+  });
+  it('using 0.5 core and 1 GiB: the requests are charged, 1 × $0.025 + 2 × $0.00625 = $0.0375', () => {
+    expect(run('a12-pod', ['clients[0].closed={users: 1, think: 1s}']).summary.cost!.perRevision['app-00001']).toBeCloseTo(0.0375, 6);
+  });
+});
+
 describe('cost of a pod with an init container (init-cost.yaml)', () => {
   it('the scheduler holds the init container\'s 3 CPUs, but the revision is charged its containers\' 1 CPU and 1 GiB, as OpenCost charges them', () => {
     const r = run('init-cost');
