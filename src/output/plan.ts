@@ -21,7 +21,11 @@ export interface CapacityPlan {
   podsWaitedForNode: number;
   /** Requests that waited at an activator for a pod (all causes). */
   coldStartRequests: number;
-  cost: { total: number; perDay: number; idle: number; perRevision: Record<string, number> };
+  /**
+   * Dollars. per1000Requests is the capacity spec's derived metric: total ÷ requests served (200s)
+   * × 1000; null when none was served.
+   */
+  cost: { total: number; perDay: number; per1000Requests: number | null; idle: number; perRevision: Record<string, number> };
   /** The nodes the scenario drains (`updates[].drainNode`), as summary.json has them; absent without drains. */
   nodeDrains?: NonNullable<RunSummary['nodeDrains']>;
   /** The users' PodDisruptionBudgets, as summary.json has them; absent without budgets. */
@@ -31,6 +35,8 @@ export interface CapacityPlan {
   /** The nodes pod annotations kept from the node autoscaler, as summary.json has them; absent when none. */
   scaleDownBlocks?: NonNullable<RunSummary['scaleDownBlocks']>;
 }
+
+const per1000 = (total: number, served: number): number | null => (served > 0 ? Math.round(((total * 1000) / served) * 1e6) / 1e6 : null);
 
 /** undefined when the run had no node pools. */
 export function capacityPlan(s: RunSummary): CapacityPlan | undefined {
@@ -44,7 +50,7 @@ export function capacityPlan(s: RunSummary): CapacityPlan | undefined {
     longestPendingSeconds: s.nodes.maxPendingSeconds,
     podsWaitedForNode: s.nodes.podsWaitedForNode,
     coldStartRequests: s.overall.coldStartRequests,
-    cost: { total: s.cost.total, perDay: s.cost.perDay, idle: s.cost.idle, perRevision: s.cost.perRevision },
+    cost: { total: s.cost.total, perDay: s.cost.perDay, per1000Requests: per1000(s.cost.total, s.overall.requests.ok), idle: s.cost.idle, perRevision: s.cost.perRevision },
     ...(s.nodeDrains !== undefined ? { nodeDrains: s.nodeDrains } : {}),
     ...(s.podDisruptionBudgets !== undefined ? { podDisruptionBudgets: s.podDisruptionBudgets } : {}),
     ...(s.nodePoolDrifts !== undefined ? { nodePoolDrifts: s.nodePoolDrifts } : {}),
@@ -60,7 +66,7 @@ export function planText(p: CapacityPlan): string {
     `peak nodes:                      ${p.peakNodes} (${p.nodeHours} node-hours)`,
     `longest Pending wait:            ${p.longestPendingSeconds} s`,
     `pods that waited for node room:  ${p.podsWaitedForNode} (Unschedulable at least once; cold-start requests, all causes: ${p.coldStartRequests})`,
-    `cost:                            ${dollars(p.cost.total)} total, ${dollars(p.cost.perDay)} per simulated day, ${idleCostText(p.cost.total, p.cost.idle, dollars, 1)}`,
+    `cost:                            ${dollars(p.cost.total)} total, ${dollars(p.cost.perDay)} per simulated day, ${p.cost.per1000Requests === null ? 'no request served' : `${dollars(p.cost.per1000Requests)} per 1000 requests served`}, ${idleCostText(p.cost.total, p.cost.idle, dollars, 1)}`,
     ...Object.entries(p.cost.perRevision).map(([rev, v]) => `  ${rev}: ${dollars(v)}`),
     ...(p.nodeDrains ?? []).map((d) => `node drain:                      ${d.node} ${nodeDrainText(d)}`),
     ...(p.podDisruptionBudgets ?? []).map((b) => `PodDisruptionBudget:             ${disruptionBudgetText(b)}`),

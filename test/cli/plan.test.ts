@@ -25,6 +25,15 @@ describe('knsim plan', () => {
     expect(out).toContain('longest Pending wait:            1800 s');
     expect(out).toContain('$0.1000 total, $4.8000 per simulated day');
   });
+  it('cost per 1000 requests served (capacity spec §6): $0.399722 over a9\'s 10 requests = $39.9722; none served: null', () => {
+    const plan = JSON.parse(execFileSync('node', [bin, 'plan', a9, '--json'], { cwd: root, encoding: 'utf8' }));
+    expect(plan.cost.per1000Requests).toBeCloseTo((0.399722 * 1000) / 10, 4);
+    expect(execFileSync('node', [bin, 'plan', a9], { cwd: root, encoding: 'utf8' })).toContain('$9.5933 per simulated day, $39.9722 per 1000 requests served, idle');
+    // The client starts at 300 s.
+    const early = [bin, 'plan', a9, '--duration', '100s'];
+    expect(JSON.parse(execFileSync('node', [...early, '--json'], { cwd: root, encoding: 'utf8' })).cost.per1000Requests).toBeNull();
+    expect(execFileSync('node', early, { cwd: root, encoding: 'utf8' })).toContain('per simulated day, no request served, idle');
+  });
   it('text: one line per answer', () => {
     const out = execFileSync('node', [bin, 'plan', a9], { cwd: root, encoding: 'utf8' });
     expect(out).toContain('peak nodes:                      2 (1.998611 node-hours)');
