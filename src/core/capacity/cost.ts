@@ -9,7 +9,7 @@ import { requireNonNegative, requirePositive } from '../errors.js';
 const GIB = 1024 * 1024 * 1024;
 
 export interface Billing {
-  /** Seconds billed are rounded up to a multiple of this (1 = per-second). */
+  /** Above 1, seconds billed are rounded up to a multiple of this; 1 bills the exact lifetime, fractions of a second included. */
   readonly granularitySeconds: number;
   readonly minimumSeconds: number;
 }

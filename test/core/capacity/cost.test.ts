@@ -25,6 +25,8 @@ describe('cost (A12)', () => {
   it('billing granularity and minimum', () => {
     expect(nodeCost(3.6, 0, 61, { granularitySeconds: 60, minimumSeconds: 0 })).toBeCloseTo(0.12, 12);
     expect(nodeCost(3.6, 0, 10, { granularitySeconds: 1, minimumSeconds: 60 })).toBeCloseTo(0.06, 12);
+    // Per-second (the default) bills the exact lifetime: 0.5 s at $3.60/h is $0.0005, not a whole second's $0.001.
+    expect(nodeCost(3.6, 0, 0.5)).toBeCloseTo(0.0005, 12);
   });
   it('refuses a negative lifetime and a cpu share outside [0, 1]', () => {
     expect(() => nodeCost(1, 10, 5)).toThrow('lifetime');
