@@ -14,7 +14,7 @@ import { createRunner } from '../sweep/pool.js';
 import { createProgress } from '../sweep/progress.js';
 import { taskFor } from '../sweep/sweep.js';
 import { writeTuneDir } from '../sweep/tune-output.js';
-import { checkMeasured, closestPoint, parseObjective, parseSlo, tune, winnerPatch, type TunePhase } from '../sweep/tune.js';
+import { checkMeasured, closestPoint, fewReplicationsCaveat, parseObjective, parseSlo, tune, winnerPatch, type TunePhase } from '../sweep/tune.js';
 import { flagLines, tuneFlags } from '../sweep/tune-flags.js';
 import { formatMetric, withCI } from '../sweep/report/report.js';
 import { UsageError } from './errors.js';
@@ -108,9 +108,11 @@ export async function tuneCommand(args: TuneArgs): Promise<void> {
   const w = result.winner;
   const flags = tuneFlags(axes, result, objective);
   const caveats = flagLines(axes, flags, objective, w).map((f) => f.text);
+  const few = fewReplicationsCaveat(slos, replications);
   const header = w === undefined ? [] : [
-    `knsim tune ${def.scenario}: lowest ${METRICS[objective].label} meeting ${slos.map((s) => s.text).join(', ')} (95 % upper bounds, ${replications} replications)${flags.ties.length > 0 ? `, tied with ${flags.ties.length} other point${flags.ties.length === 1 ? '' : 's'}` : ''}`,
+    `knsim tune ${def.scenario}: lowest ${METRICS[objective].label} meeting ${slos.map((s) => s.text).join(', ')} (${few === undefined ? '95 % ' : ''}upper bounds, ${replications} replications)${flags.ties.length > 0 ? `, tied with ${flags.ties.length} other point${flags.ties.length === 1 ? '' : 's'}` : ''}`,
     `${METRICS[objective].label}: ${withCI(objective, w.metrics[objective])}; ${slos.map((s) => `${METRICS[s.metric].label} ${withCI(s.metric, w.metrics[s.metric])}`).join('; ')}`,
+    ...(few === undefined ? [] : [few]),
     ...caveats,
   ];
   const held = new Set(flags.noEffect.filter((f) => f.heldBySearch).map((f) => f.axis));
@@ -129,7 +131,10 @@ export async function tuneCommand(args: TuneArgs): Promise<void> {
   for (const c of caveats) process.stdout.write(`  caveat: ${c}\n`);
   const closest = closestPoint(result.explored, slos);
   const over = closest === undefined || closest.replications >= replications ? '' : `, ${closest.replications} of ${replications} replications`;
-  const near = closest === undefined ? '' : `; closest: ${def.axes.map((a, i) => `${a.path}=${closest.values[i]}`).join(' ')} with ${slos.map((s) => `${METRICS[s.metric].label} ≤ ${formatMetric(s.metric, closest.metrics[s.metric].hi)}`).join(', ')} (95 % upper bounds${over})`;
+  // The closest point may have had only the first rung's replications: its bounds are then their range.
+  const fewClosest = closest === undefined ? undefined : fewReplicationsCaveat(slos, closest.replications);
+  const bounds = fewClosest === undefined ? '95 % upper bounds' : 'upper bounds';
+  const near = closest === undefined ? '' : `; closest: ${def.axes.map((a, i) => `${a.path}=${closest.values[i]}`).join(' ')} with ${slos.map((s) => `${METRICS[s.metric].label} ≤ ${formatMetric(s.metric, closest.metrics[s.metric].hi)}`).join(', ')} (${bounds}${over}${fewClosest === undefined ? '' : `; ${fewClosest}`})`;
   process.stderr.write(`knsim: tune: no explored configuration meets every SLO with 95 % confidence${near}\n`);
   process.exitCode = EXIT_NO_SOLUTION;
 }

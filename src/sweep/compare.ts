@@ -13,7 +13,7 @@ import { UsageError } from '../scenario/usage-error.js';
 import { DEFAULT_USER_CALL_BUDGET_MS, reservedClassName, type UserClassRef } from '../scenario/user-classes.js';
 import type { Runner } from './pool.js';
 import type { Progress } from './progress.js';
-import { boundedCI, pairedDifferenceCI, round6 } from './stats.js';
+import { boundedCI, coveragePercent, pairedDifferenceCI, rangeCoverage, round6 } from './stats.js';
 import { roundMetrics } from './sweep.js';
 import type { RunTask } from './task.js';
 import { percentDigits } from '../output/percent.js';
@@ -239,5 +239,8 @@ export function verdictTable(def: CompareDefinition, results: readonly ClassResu
       ? 'one replication: no intervals and no verdicts (use --replications 5 or more)'
       : `mean [95 % interval] over ${n} replications (within each metric's bounds); vs: the paired difference (common random numbers); better/worse: its 95 % interval excludes 0 (every metric is a cost: lower is better); pp: percentage points`;
   const none = rows.some((r) => r.some((cell) => cell === '–' || cell.startsWith('– ')));
-  return [...lines, foot, ...(none ? ["–: no latency: no request was answered with 200 (latencies are of the 200s; see 'unanswered at the end')"] : [])].join('\n');
+  const range = rangeCoverage(n);
+  // The bootstrap of 2–4 replications is their range: not a 95 % interval, and the footer must not say it is.
+  const few = range === undefined ? [] : [`with ${n} replications the interval of every metric but the rates is the range of the replications, which covers the mean about ${coveragePercent(range.twoSided)} of the time for a symmetric metric and less for a skewed one, not 95 % (use --replications 5 or more); the differences' intervals are Student's t and keep their 95 %`];
+  return [...lines, foot, ...few, ...(none ? ["–: no latency: no request was answered with 200 (latencies are of the 200s; see 'unanswered at the end')"] : [])].join('\n');
 }

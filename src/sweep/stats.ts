@@ -253,6 +253,28 @@ export function bootstrapCI(values: readonly number[], seed: string): BoundedCI 
 }
 
 /**
+ * Below this many replications the bootstrap's order statistics are the smallest and largest
+ * resample means (expandedTail(n) × BOOTSTRAP_RESAMPLES < 1), so a non-negative metric's
+ * "interval" is the range of the replications, whatever the label says.
+ */
+export const RANGE_INTERVAL_BELOW = 5;
+
+/**
+ * What the range of n replications is worth, for the sentence that says so: of a symmetric,
+ * continuous metric, the range misses the mean when all n land on one side of it, so it
+ * covers it with probability 1 − 2 × 2⁻ⁿ (50 % for 2, 75 % for 3, 88 % for 4), and the
+ * largest replication is above it with probability 1 − 2⁻ⁿ (75 %, 88 %, 94 %); a skewed
+ * metric does worse. undefined from RANGE_INTERVAL_BELOW on and below 2 (no interval).
+ */
+export function rangeCoverage(n: number): { twoSided: number; upper: number } | undefined {
+  if (!Number.isInteger(n) || n < 2 || n >= RANGE_INTERVAL_BELOW) return undefined;
+  return { twoSided: 1 - 2 * 0.5 ** n, upper: 1 - 0.5 ** n };
+}
+
+/** A coverage as the sentences print it: whole percents (87.5 % reads 88 %). */
+export const coveragePercent = (p: number): string => `${Math.round(p * 100)} %`;
+
+/**
  * The 95 % interval of the mean that respects a metric's bounds: Wilson (effective n) for
  * proportions, the expanded percentile bootstrap for non-negative values. Then clamped to
  * [min, max] — only float rounding can reach past them, both methods stay inside.

@@ -28,7 +28,7 @@ import type { LoadedScenario } from '../scenario/load.js';
 import { parseSetExpression } from '../scenario/set.js';
 import { pointCoords, pointCount, pointIndex, pointValues, type Axis } from './axes.js';
 import { METRICS, METRIC_KEYS, metricByName, sameMetricValues, type MetricKey, type MetricValues } from '../output/metrics.js';
-import { pairedDifferenceCI } from './stats.js';
+import { coveragePercent, pairedDifferenceCI, rangeCoverage } from './stats.js';
 import { pointStats, roundMetrics, type MetricStat, type PointResult, type SweepDefinition } from './sweep.js';
 
 // ---------------------------------------------------------------- SLOs and objective
@@ -86,6 +86,18 @@ const meets = (slo: Slo, v: number): boolean => (slo.op === '<' ? v < slo.thresh
 /** Meets every SLO with confidence: the 95 % upper bound of each SLO metric meets it. */
 export function confidentlyFeasible(slos: readonly Slo[], m: Record<MetricKey, MetricStat>): boolean {
   return slos.every((s) => m[s.metric].hi !== null && meets(s, m[s.metric].hi!));
+}
+
+/**
+ * The sentence that keeps "with 95 % confidence" true with 2–4 replications: the upper bound of
+ * a non-negative SLO metric (the bootstrap's) is then the largest replication, which is above
+ * the mean less often than 95 % (rates keep their Wilson bound). undefined when not so.
+ */
+export function fewReplicationsCaveat(slos: readonly Slo[], replications: number): string | undefined {
+  const range = rangeCoverage(replications);
+  const metrics = [...new Set(slos.filter((s) => METRICS[s.metric].kind === 'nonNegative').map((s) => METRICS[s.metric].label))];
+  if (range === undefined || metrics.length === 0) return undefined;
+  return `with ${replications} replications the upper bound of ${metrics.join(', ')} is the largest replication, which is above the mean about ${coveragePercent(range.upper)} of the time for a symmetric metric and less for a skewed one, not 95 % (use --replications 5 or more)`;
 }
 
 /** Violates an SLO with confidence: the 95 % lower bound of some SLO metric fails it. */

@@ -17,7 +17,7 @@ describe('tune without a winner', () => {
     // hello-world's requests take 1 s: p95 <= 500 ms is out of reach at every containerConcurrency.
     const r = runKnsim(['tune', 'scenarios/hello-world.yaml', '--space', `${CC}=1..4`, '--slo', 'p95<=500ms', '--replications', '3', '--duration', '90s', '--workers', '1', '--out', out]);
     expect(r.code).toBe(3);
-    expect(r.stderr).toBe(`knsim: tune: no explored configuration meets every SLO with 95 % confidence; closest: ${CC}=1 with p95 latency (ms) ≤ 1001.47 (95 % upper bounds, 2 of 3 replications)\n`);
+    expect(r.stderr).toBe(`knsim: tune: no explored configuration meets every SLO with 95 % confidence; closest: ${CC}=1 with p95 latency (ms) ≤ 1001.47 (upper bounds, 2 of 3 replications; with 2 replications the upper bound of p95 latency (ms) is the largest replication, which is above the mean about 75 % of the time for a symmetric metric and less for a skewed one, not 95 % (use --replications 5 or more))\n`);
     expect(r.stdout).toMatch(/, 0 search in 1 round\) on 1 thread in /);
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     expect(html).toContain('<b>no caveats</b>every setting changed some metric, and nothing is cluster-wide.');

@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { METRICS } from '../../output/metrics.js';
 import type { PointResult } from '../sweep.js';
-import type { ExploredPoint, TuneOutput } from '../tune.js';
+import { fewReplicationsCaveat, type ExploredPoint, type TuneOutput } from '../tune.js';
 import { flagLines, scopeLabel, tuneFlags, type TuneFlags } from '../tune-flags.js';
 import { axisLabel } from '../axes.js';
 import { escapeHtml } from '../../output/report/html.js';
@@ -68,8 +68,9 @@ export async function writeTuneReport(dir: string, o: TuneOutput, flags: TuneFla
   const written = await writeCharts(dir, charts, images);
   const tied = new Set(flags.ties.map((t) => t.point));
   const screen = result.phaseRuns.screen > 0 ? `${result.phaseRuns.screen} runs screening each setting for an effect, then ` : '';
+  const few = fewReplicationsCaveat(slos, def.replications);
   const top = `${FLAG_STYLE}
-<p class="lead">Objective: the lowest mean ${escapeHtml(METRICS[objective].label)}. SLOs, each met by the upper end of its 95 % confidence interval over ${def.replications} replications: ${slos.map((s) => `<code>${escapeHtml(s.text)}</code>`).join(', ')}.
+<p class="lead">Objective: the lowest mean ${escapeHtml(METRICS[objective].label)}. SLOs, each met by the upper end of its ${few === undefined ? '95 % ' : ''}confidence interval over ${def.replications} replications: ${slos.map((s) => `<code>${escapeHtml(s.text)}</code>`).join(', ')}${few === undefined ? '' : ` (${escapeHtml(few)})`}.
 The tuner simulated ${result.explored.length} of ${result.totalPoints} points: ${screen}${result.phaseRuns.search} runs of search in ${result.rounds} round${result.rounds === 1 ? '' : 's'} (${result.simulations} runs in all).</p>
 ${winnerHtml(o, flags)}
 <h2>Caveats</h2>
