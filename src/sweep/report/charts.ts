@@ -5,7 +5,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { axisLabel, type Axis } from '../axes.js';
 import { HEATMAP_METRICS, LINE_CHART_METRICS, METRICS, type MetricKey } from '../../output/metrics.js';
-import type { PointResult } from '../sweep.js';
+import type { PointResult, SeedMode } from '../sweep.js';
 import type { ExploredPoint, PointStatus } from '../tune.js';
 import { fittedTicks, sweptTicks } from './ticks.js';
 
@@ -161,7 +161,7 @@ function flatDomain(v: number): Spec {
   return { domain: v === 0 ? [0, 1] : [Math.min(0, v), Math.max(0, v)] };
 }
 
-function linesChart(axes: readonly Axis[], points: readonly PointResult[]): SweepChart {
+function linesChart(axes: readonly Axis[], points: readonly PointResult[], seeds: SeedMode): SweepChart {
   const s = axisScale(axes[0]!, 0);
   // One point: a numeric x of one value has no tick step (vega printed "30.000000") and a band
   // over one x has no width (the interval did not show): a category, with the interval as an error bar.
@@ -210,7 +210,12 @@ function linesChart(axes: readonly Axis[], points: readonly PointResult[]): Swee
     heading: `Metrics against ${s.title}`,
     explanation: categories
       ? `One panel per metric: the mean over replications (dot) and its 95 % confidence interval (error bar: Wilson score interval for rates, which stays within 0–100 %; bootstrap for latencies, pods and pod-seconds, which stays within the values the replications gave).${single ? '' : ` The values of ${s.title} are categories, not points on a scale, so no line joins them.`}`
-      : 'One panel per metric: the mean over replications (line and dots) and its 95 % confidence interval (band: Wilson score interval for rates, which stays within 0–100 %; bootstrap for latencies, pods and pod-seconds, which stays within the values the replications gave). Replication r of every point used the same random numbers, so the shape of a line is more certain than the width of its band suggests.',
+      : `One panel per metric: the mean over replications (line and dots) and its 95 % confidence interval (band: Wilson score interval for rates, which stays within 0–100 %; bootstrap for latencies, pods and pod-seconds, which stays within the values the replications gave). ${
+          // Only common random numbers make the points' differences free of the replications' noise.
+          seeds === 'common'
+            ? 'Replication r of every point used the same random numbers, so the shape of a line is more certain than the width of its band suggests.'
+            : 'Every point ran with seeds of its own (--seeds independent), so the differences between points carry the replications’ noise too: a wiggle narrower than the bands may be noise.'
+        }`,
     spec: topLevel(`Sweep: metrics against ${s.title}`, `Mean over replications with its ${INTERVAL}.`, { concat: panels, columns: 2 }),
   };
 }
@@ -413,12 +418,12 @@ function paretoChart(axes: readonly Axis[], points: readonly PointResult[]): Swe
 }
 
 /** The charts of a sweep: lines with CI bands for one axis, heatmaps for two, and cost vs p99 always. */
-export function sweepCharts(axes: readonly Axis[], points: readonly PointResult[]): SweepChart[] {
+export function sweepCharts(axes: readonly Axis[], points: readonly PointResult[], seeds: SeedMode = 'common'): SweepChart[] {
   if (points.length === 0) return [];
   const out: SweepChart[] = [];
   // A metric no point has (latencies when no request got a 200) is not charted: an empty chart makes vega warn.
   const has = (k: MetricKey): boolean => points.some((p) => Number.isFinite(p.metrics[k].mean));
-  if (axes.length === 1) out.push(linesChart(axes, points));
+  if (axes.length === 1) out.push(linesChart(axes, points, seeds));
   if (axes.length === 2) for (const [k, scheme] of HEATMAP_METRICS) if (has(k)) out.push(heatmapChart(axes, points, k, scheme));
   if (points.some((p) => Number.isFinite(p.metrics.pod_seconds.mean) && Number.isFinite(p.metrics.p99_ms.mean))) out.push(paretoChart(axes, points));
   return out;

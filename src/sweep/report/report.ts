@@ -131,7 +131,7 @@ export function definitionTable(def: SweepDefinition): string {
 
 /** Writes the sweep report (charts and report.html) into `dir`. Points must be sorted by index. */
 export async function writeSweepReport(dir: string, def: SweepDefinition, points: readonly PointResult[], images = true): Promise<WrittenReport> {
-  const charts = sweepCharts(def.axes, points);
+  const charts = sweepCharts(def.axes, points, def.seeds);
   const written = await writeCharts(dir, charts, images);
   const n = points.length;
   const body = `<p class="lead">${n} point${n === 1 ? '' : 's'} × ${def.replications} replication${def.replications === 1 ? '' : 's'}. Each metric is the mean over replications with its 95 % confidence interval in brackets: the Wilson score interval for rates (it stays within 0–100 %), a bootstrap of the replications for latencies, pod-seconds and pods (it stays within the values the replications gave, so never below 0 or above max-scale); with fewer than 5 replications that is their whole range. sweep.csv has every metric, runs.csv every replication.</p>
