@@ -78,12 +78,14 @@ export function pairedDifferenceCI(a: readonly number[], b: readonly number[]): 
 }
 
 /**
- * Rounds to 6 decimals for files: the printed text (String of the rounded double) reads
- * back as exactly the same double, so outputs rebuilt from a file are byte-identical.
- * -0 becomes 0.
+ * Rounds for files: to 6 decimals, and below 0.001 (where 6 decimals keep fewer than 4
+ * significant digits) to 6 significant digits: 1 error in 3 million requests is a rate of
+ * 3.33333e-7, not 0, and 2 in 3 million 6.66667e-7, not 0.000001. The printed text (String
+ * of the rounded double) reads back as exactly the same double, so outputs rebuilt from a
+ * file are byte-identical. -0 becomes 0.
  */
 export function round6(v: number): number {
-  const r = Math.round(v * 1e6) / 1e6;
+  const r = Math.abs(v) < 0.001 ? Number(v.toPrecision(6)) : Math.round(v * 1e6) / 1e6;
   return r === 0 ? 0 : r;
 }
 
