@@ -39,7 +39,7 @@ import { networkWarnings } from './network-warnings.js';
 import { featuresWarnings } from './config-features.js';
 import type { RevisionOrigin } from './work-estimate.js';
 import { shapeTrace, type RawTrace, type TraceFormat } from './trace-shape.js';
-import { firstInvalidUtf8, utf8Rule } from './utf8.js';
+import { decodeStrictUtf8 } from './utf8.js';
 import { TOO_DEEP_RULE, tooDeepIn } from './yaml-depth.js';
 
 export { firstInvalidUtf8 } from './utf8.js';
@@ -367,14 +367,9 @@ function readText(files: ScenarioFiles, path: string, onError: (reason: string) 
 
 /** Strict UTF-8 (a BOM is kept, as readFileSync's 'utf8' keeps it); a bad byte is an error naming its line and offset. */
 export function decodeUtf8(bytes: Uint8Array, file: string): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
-  } catch {
-    const at = firstInvalidUtf8(bytes);
-    let line = 1;
-    for (let i = 0; i < at; i++) if (bytes[i] === 0x0a) line++;
-    throw new ScenarioError(file, `line ${line}`, utf8Rule(at, bytes));
-  }
+  const t = decodeStrictUtf8(bytes);
+  if (typeof t !== 'string') throw new ScenarioError(file, `line ${t.line}`, t.rule);
+  return t;
 }
 
 function firstLine(s: string): string {

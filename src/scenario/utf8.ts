@@ -82,3 +82,15 @@ export function utf8Rule(offset: number, head: Uint8Array): string {
   if (packed !== undefined) return `the file is ${packed.name}-compressed, not text: unpack it first (${packed.undo})`;
   return `invalid UTF-8 at byte offset ${offset}: the file must be UTF-8 text`;
 }
+
+/** Strict UTF-8 (a BOM is kept, as readFileSync's 'utf8' keeps it), or the line of the first bad byte and the rule it breaks. */
+export function decodeStrictUtf8(bytes: Uint8Array): string | { line: number; rule: string } {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    const at = firstInvalidUtf8(bytes);
+    let line = 1;
+    for (let i = 0; i < at; i++) if (bytes[i] === 0x0a) line++;
+    return { line, rule: utf8Rule(at, bytes) };
+  }
+}

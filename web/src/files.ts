@@ -10,7 +10,7 @@ import { ScenarioError } from '../../src/scenario/errors.js';
 import type { ScenarioFiles } from '../../src/scenario/load-text.js';
 import type { TraceFormat } from '../../src/scenario/trace-shape.js';
 import { parseAzure2021Trace, parseSimpleTrace } from '../../src/scenario/trace.js';
-import { firstInvalidUtf8, utf8Rule } from '../../src/scenario/utf8.js';
+import { decodeStrictUtf8 } from '../../src/scenario/utf8.js';
 
 /** A file the user added that is not UTF-8: its bytes, and where and why the CLI would refuse it. */
 interface NotText {
@@ -67,12 +67,6 @@ export class PlaygroundFiles implements ScenarioFiles {
 
 /** Strict UTF-8, as the CLI reads a file; where it is not, the line and rule of the CLI's error. */
 function decode(bytes: Uint8Array): string | NotText {
-  try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
-  } catch {
-    const at = firstInvalidUtf8(bytes);
-    let line = 1;
-    for (let i = 0; i < at; i++) if (bytes[i] === 0x0a) line++;
-    return { bytes, line, rule: utf8Rule(at, bytes) };
-  }
+  const t = decodeStrictUtf8(bytes);
+  return typeof t === 'string' ? t : { bytes, ...t };
 }
