@@ -2,7 +2,7 @@
  * A small experiment grid for notebooks: every point is simulated with the same
  * seeds (seed = base + r for replication r), so the points see the same arrivals and
  * differ only in the settings (common random numbers). Each replication is reduced to
- * a few numbers, then summarised as mean ± 95 % CI.
+ * a few numbers, then summarised as its mean and 95 % CI (cut at 0 for a metric that cannot be negative).
  */
 import type { LoadedScenario } from '../scenario/index.js';
 import { simulate, type SimRun, type SimulateOptions } from './simulate.js';
@@ -13,7 +13,11 @@ export interface GridPoint<P> {
   params: P;
   /** Per metric: its value in each replication, in seed order. */
   values: Record<string, number[]>;
-  /** Per metric: mean and 95 % confidence interval over the replications. */
+  /**
+   * Per metric: mean and 95 % confidence interval over the replications (Student's t). A metric
+   * none of whose values is negative (pods, seconds, counts) cannot have a negative mean, so its
+   * interval's `lo` is cut at 0; `halfWidth` stays the t half-width, so quote `lo` and `hi` then.
+   */
   ci: Record<string, MeanCI>;
 }
 
@@ -40,7 +44,10 @@ export function runGrid<P>(o: GridOptions<P>): Array<GridPoint<P>> {
       for (const [k, v] of Object.entries(o.measure(run, params))) (values[k] ??= []).push(v);
     }
     const ci: Record<string, MeanCI> = {};
-    for (const [k, vs] of Object.entries(values)) ci[k] = meanCI(vs);
+    for (const [k, vs] of Object.entries(values)) {
+      const c = meanCI(vs);
+      ci[k] = c.lo < 0 && vs.every((v) => v >= 0) ? { ...c, lo: 0 } : c;
+    }
     return { params, values, ci };
   });
 }
