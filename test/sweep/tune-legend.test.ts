@@ -31,9 +31,9 @@ describe('tune charts\' legends', () => {
     const svg = await renderSvg(charts.find((c) => c.id === id)!.spec);
     expect(legendLabels(svg)).toEqual([
       'winner',
-      'meets every SLO (95 % upper bound)',
+      'meets every SLO (upper end of its interval)',
       'SLO not met with confidence',
-      'violates an SLO (95 % lower bound)',
+      'violates an SLO (lower end of its interval)',
       'dropped: costlier than a feasible point',
       'screening only (fewer replications, not compared)',
     ]);
@@ -49,7 +49,7 @@ describe('tune charts of a winner that ties', () => {
   it.each(['tune-explored', 'tune-space'])('%s: the winner says it is of a tie, and the tied points have their own colour', async (id) => {
     const chart = charts.find((c) => c.id === id)!;
     const labels = legendLabels(await renderSvg(chart.spec));
-    expect(labels.slice(0, 3)).toEqual(['winner (of a tie: see Caveats)', 'meets every SLO, tied with the winner', 'meets every SLO (95 % upper bound)']);
+    expect(labels.slice(0, 3)).toEqual(['winner (of a tie: see Caveats)', 'meets every SLO, tied with the winner', 'meets every SLO (upper end of its interval)']);
     const data = (chart.spec as unknown as { data: { values: Array<{ point: number; status: string }> } }).data.values;
     expect(data.map((v) => v.status)).toEqual(['meets every SLO, tied with the winner', 'meets every SLO, tied with the winner', 'winner (of a tie: see Caveats)', 'dropped: costlier than a feasible point']);
   }, 60_000);

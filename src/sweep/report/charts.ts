@@ -433,11 +433,12 @@ export function sweepCharts(axes: readonly Axis[], points: readonly PointResult[
 
 const STATUS_ORDER: PointStatus[] = ['winner', 'feasible', 'uncertain', 'infeasible', 'dominated', 'screened'];
 const STATUS_COLORS = ['#d62728', '#2ca02c', '#f2b447', '#9aa7b8', '#c5b0d5', '#e7e1dc'];
+// The interval is 95 % or, for a bootstrapped metric under 5 replications, their range: the report's lead says which.
 const STATUS_LABELS: Record<PointStatus, string> = {
   winner: 'winner',
-  feasible: 'meets every SLO (95 % upper bound)',
+  feasible: 'meets every SLO (upper end of its interval)',
   uncertain: 'SLO not met with confidence',
-  infeasible: 'violates an SLO (95 % lower bound)',
+  infeasible: 'violates an SLO (lower end of its interval)',
   dominated: 'dropped: costlier than a feasible point',
   screened: 'screening only (fewer replications, not compared)',
 };
