@@ -29,19 +29,17 @@ export function podResources(containers: readonly ContainerRequests[], overhead?
   let mem = 0;
   let nzCpu = 0;
   let nzMem = 0;
-  let containerCpu = 0;
-  let containerMem = 0;
   containers.forEach((c, i) => {
     const ccpu = amount(`containers[${i}].cpuMillis`, c.cpuMillis);
     const cmem = amount(`containers[${i}].memoryBytes`, c.memoryBytes);
     cpu += ccpu;
     mem += cmem;
-    containerCpu += ccpu;
-    containerMem += cmem;
     // Only an unset request takes the default; one explicitly set to 0 stays 0 (GetRequestForResource).
     nzCpu += c.cpuMillis === undefined ? DEFAULT_MILLI_CPU_REQUEST : ccpu;
     nzMem += c.memoryBytes === undefined ? DEFAULT_MEMORY_REQUEST : cmem;
   });
+  // What the containers request (cost attribution), before an init container may raise the pod's figure.
+  const containerRequests = { cpuMillis: cpu, memoryBytes: mem };
   initContainers.forEach((c, i) => {
     const ccpu = amount(`initContainers[${i}].cpuMillis`, c.cpuMillis);
     const cmem = amount(`initContainers[${i}].memoryBytes`, c.memoryBytes);
@@ -55,6 +53,6 @@ export function podResources(containers: readonly ContainerRequests[], overhead?
   return {
     requests: { cpuMillis: cpu + oc, memoryBytes: mem + om },
     nonZeroRequests: { cpuMillis: nzCpu + oc, memoryBytes: nzMem + om },
-    containerRequests: { cpuMillis: containerCpu, memoryBytes: containerMem },
+    containerRequests,
   };
 }
