@@ -12,12 +12,14 @@ import type { ClusterNode } from './cluster-node.js';
 import type { Pod } from './pod.js';
 
 /**
- * The pod's working set as the kubelet's stats report it: the user container's from the memory
- * model while it runs (nothing while it is down or not started), the other containers at their
- * memory requests (their use is not modelled); a pod of a revision without a memory model uses
- * exactly its request.
+ * The pod's working set as the kubelet's stats report it: undefined before its containers are
+ * created (the CRI stats provider lists a pod only through its containers, so a pod still pulling its
+ * image has no entry in the summary); then the user container's from the memory model while it runs
+ * (nothing while it is down), the other containers at their memory requests (their use is not
+ * modelled); a pod of a revision without a memory model uses exactly its request.
  */
-export function podWorkingSetBytes(pod: Pod, requestBytes: number): number {
+export function podWorkingSetBytes(pod: Pod, requestBytes: number): number | undefined {
+  if (pod.stats === undefined) return undefined;
   const spec = pod.revision.spec;
   if (spec.memory === undefined) return requestBytes;
   const userRequest = spec.resources?.user.memoryRequestBytes ?? 0;
@@ -77,9 +79,9 @@ export class KubeletEviction {
       const requestBytes = c.requestsOf(p).requests.memoryBytes;
       return { usageBytes: podWorkingSetBytes(p, requestBytes), requestBytes, priority: 0 };
     });
-    // DaemonSet pods use what they request.
+    // DaemonSet pods use what they request; a pod whose containers are not created yet, next to nothing.
     let total = node.pool.daemonSet.memoryBytes;
-    for (const u of uses) total += u.usageBytes;
+    for (const u of uses) total += u.usageBytes ?? 0;
     if (memoryThresholdCrossed(node.allocatable.memoryBytes, total)) {
       node.memoryCrossedAt = now;
       if (!node.memoryPressure) {

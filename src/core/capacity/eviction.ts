@@ -25,9 +25,13 @@ export const EVICTION_POD_CLEANUP_POLL_SECONDS = 1;
 /** How long MemoryPressure stays True after the threshold was last crossed (eviction-pressure-transition-period). */
 export const EVICTION_PRESSURE_TRANSITION_SECONDS = 300;
 
-/** One pod as the eviction manager ranks it: its working set, its memory request (Σ containers), its priority. */
+/**
+ * One pod as the eviction manager ranks it: its working set (undefined: the stats summary has no entry
+ * for it yet, as for a pod whose containers are not created), its memory request (Σ containers, or an
+ * init container's where larger), its priority.
+ */
 export interface PodMemoryUse {
-  usageBytes: number;
+  usageBytes: number | undefined;
   requestBytes: number;
   priority: number;
 }
@@ -42,22 +46,31 @@ export function memoryThresholdCrossed(allocatableBytes: number, podsWorkingSetB
 /**
  * The order in which the kubelet evicts pods under memory pressure (rankMemoryPressure): pods
  * using more than their request first, then lower priority first, then the most memory above the
- * request first. Returns indexes into `pods`; pods equal on all three keep their given order
- * (upstream's sort is not stable, so it may pick either).
+ * request first. A pod without stats goes before any pod with stats on both usage keys
+ * (exceedMemoryRequests and memory rank a missing entry first), so among such pods only priority
+ * decides. Returns indexes into `pods`; pods equal on all three keep their given order (upstream's
+ * sort is not stable, so it may pick either).
  */
 export function memoryEvictionOrder(pods: readonly PodMemoryUse[]): number[] {
   for (const p of pods) {
-    requireFinite('usageBytes', p.usageBytes);
+    if (p.usageBytes !== undefined) requireFinite('usageBytes', p.usageBytes);
     requireFinite('requestBytes', p.requestBytes);
     requireFinite('priority', p.priority);
   }
-  const exceeds = (p: PodMemoryUse): number => (p.usageBytes > p.requestBytes ? 0 : 1);
+  // 0 goes first: no stats, then over the request, then the rest.
+  const exceeds = (p: PodMemoryUse): number => (p.usageBytes === undefined ? 0 : p.usageBytes > p.requestBytes ? 1 : 2);
+  // Memory above the request, for the last key; a pod without stats is not compared on it (equal).
+  const above = (p: PodMemoryUse): number => (p.usageBytes === undefined ? 0 : p.usageBytes - p.requestBytes);
   return pods
     .map((_, i) => i)
     .sort((a, b) => {
       const pa = pods[a]!;
       const pb = pods[b]!;
-      return exceeds(pa) - exceeds(pb) || pa.priority - pb.priority || pb.usageBytes - pb.requestBytes - (pa.usageBytes - pa.requestBytes) || a - b;
+      const ka = exceeds(pa);
+      const kb = exceeds(pb);
+      if (ka !== kb) return ka - kb;
+      if (pa.priority !== pb.priority) return pa.priority - pb.priority;
+      return (ka === 0 ? 0 : above(pb) - above(pa)) || a - b;
     });
 }
 

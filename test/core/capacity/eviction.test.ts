@@ -36,6 +36,16 @@ describe('memoryEvictionOrder: over their request first, then lower priority, th
   ])('$name', ({ pods, want }) => {
     expect(memoryEvictionOrder(pods)).toEqual(want);
   });
+  it.each([
+    // No stats (undefined usage) goes first, even before a pod far over its request.
+    { name: 'no stats before over the request', pods: [{ usageBytes: 900 * Mi, requestBytes: 100 * Mi, priority: 0 }, { usageBytes: undefined, requestBytes: 512 * Mi, priority: 0 }], want: [1, 0] },
+    // Two without stats: priority decides, then their order (no usage to compare).
+    { name: 'no stats: priority, then order', pods: [{ usageBytes: undefined, requestBytes: 0, priority: 10 }, { usageBytes: undefined, requestBytes: 900 * Mi, priority: 10 }, { usageBytes: undefined, requestBytes: 512 * Mi, priority: 0 }], want: [2, 0, 1] },
+    // A higher priority does not save a pod without stats from going before one with them.
+    { name: 'no stats before lower priority', pods: [pod(600, 512, 0), { usageBytes: undefined, requestBytes: 512 * Mi, priority: 1000 }], want: [1, 0] },
+  ])('$name', ({ pods, want }) => {
+    expect(memoryEvictionOrder(pods)).toEqual(want);
+  });
   it('refuses a NaN usage', () => {
     expect(() => memoryEvictionOrder([{ usageBytes: Number.NaN, requestBytes: 0, priority: 0 }])).toThrow(/usageBytes/);
   });
