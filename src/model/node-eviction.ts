@@ -16,15 +16,17 @@ import type { Pod } from './pod.js';
  * created (the CRI stats provider lists a pod only through its containers, so a pod still pulling its
  * image has no entry in the summary); then the user container's from the memory model while it runs
  * (nothing while it is down), the other containers at their memory requests (their use is not
- * modelled); a pod of a revision without a memory model uses exactly its request.
+ * modelled); a pod of a revision without a memory model uses exactly its containers' requests.
+ * `containersBytes` is Σ the containers' requests: an init container has exited by then, so its
+ * request, though the pod's where larger, is no one's use.
  */
-export function podWorkingSetBytes(pod: Pod, requestBytes: number): number | undefined {
+export function podWorkingSetBytes(pod: Pod, containersBytes: number): number | undefined {
   if (pod.stats === undefined) return undefined;
   const spec = pod.revision.spec;
-  if (spec.memory === undefined) return requestBytes;
+  if (spec.memory === undefined) return containersBytes;
   const userRequest = spec.resources?.user.memoryRequestBytes ?? 0;
   const user = pod.fault.containerUp && pod.res !== undefined ? pod.res.memoryBytes() : 0;
-  return Math.max(0, requestBytes - userRequest) + user;
+  return Math.max(0, containersBytes - userRequest) + user;
 }
 
 /** One node's eviction manager loop: its passes run at `anchor + k × period` until an eviction moves the anchor. */
@@ -76,8 +78,9 @@ export class KubeletEviction {
     const now = c.sim.now;
     const pods = [...node.workload];
     const uses: PodMemoryUse[] = pods.map((p) => {
-      const requestBytes = c.requestsOf(p).requests.memoryBytes;
-      return { usageBytes: podWorkingSetBytes(p, requestBytes), requestBytes, priority: 0 };
+      const r = c.requestsOf(p);
+      // Ranked against the pod's request as the scheduler has it (an init container's where larger).
+      return { usageBytes: podWorkingSetBytes(p, r.containerRequests.memoryBytes), requestBytes: r.requests.memoryBytes, priority: 0 };
     });
     // DaemonSet pods use what they request; a pod whose containers are not created yet, next to nothing.
     let total = node.pool.daemonSet.memoryBytes;

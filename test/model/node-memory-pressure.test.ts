@@ -221,3 +221,54 @@ describe('a pod whose containers are not created yet has no stats: the kubelet e
     ]);
   });
 });
+
+describe('an init container requesting more memory than the containers: the pod requests it, but it has exited', () => {
+  /**
+   * Two pods on a 2 GiB node, each with a 1 GiB init container and a user container requesting 256 MiB and
+   * using 300 MiB plus 1 MiB per request: the scheduler holds 1 GiB for each (the node is full), the
+   * containers use about 600 MiB together.
+   */
+  function withInitContainer() {
+    const scenario = {
+      name: 'init-memory',
+      duration: '2m',
+      configMaps: { 'config-features': { 'kubernetes.podspec-init-containers': 'enabled' } },
+      cluster: {
+        nodePools: [{ name: 'small', cpu: '4', memory: '2Gi', pricePerHour: 0.1, minNodes: 1, initialNodes: 1, maxNodes: 1, daemonSets: { cpu: '0m', memory: '0Mi', pods: 0 } }],
+        nodeAutoscaler: { kind: 'none' },
+      },
+      services: [
+        {
+          manifest: {
+            apiVersion: 'serving.knative.dev/v1',
+            kind: 'Service',
+            metadata: { name: 'api' },
+            spec: {
+              template: {
+                metadata: { annotations: { 'autoscaling.knative.dev/min-scale': '2', 'autoscaling.knative.dev/max-scale': '2' } },
+                spec: {
+                  initContainers: [{ name: 'migrate', image: 'migrate', resources: { requests: { memory: '1Gi' } } }],
+                  containers: [{ image: 'app', resources: { requests: { cpu: '100m', memory: '256Mi' } } }],
+                },
+              },
+            },
+          },
+          initialPods: 2,
+          app: { serviceTime: '1s', memory: { baseline: '300Mi', perRequest: '1Mi' } },
+        },
+      ],
+      clients: [{ name: 'load', service: 'api', start: '10s', end: '1m', open: { process: 'uniform', rps: 4 } }],
+    };
+    const rec = new NodeRecorder();
+    new World(scenarioFromValue(scenario, 'init-memory.yaml').world, rec).run();
+    return rec;
+  }
+
+  it('counts only the running containers toward the threshold: about 604 MiB of 2 GiB, no pressure', () => {
+    const rec = withInitContainer();
+    // Counting the init container's excess (1 GiB − 256 MiB) as the pods' use put each at 1,072 MiB or more,
+    // 2,144 MiB together: MemoryPressure and an eviction at the first pass.
+    expect(rec.pods.filter((p) => p.event === 'Evicted')).toEqual([]);
+    expect(rec.nodes.map((n) => n[0])).toEqual(['Requested', 'Ready']);
+  });
+});
