@@ -21,14 +21,15 @@ export type { PodMetricsSample };
  * memory as their last working sets (kubernetes-sigs/metrics-server pkg/storage). Kubelet
  * sample time = scrape time.
  *
- * A pod has two containers here: the queue-proxy (its usage not modelled: 0) and the user
- * container. A container's previous point is the one of the last scrape if it was already
+ * A pod has the user container and the queue-proxy (and any sidecars), whose usage is not
+ * modelled: 0 CPU, and their memory requests as working set (as node memory pressure counts
+ * them). A container's previous point is the one of the last scrape if it was already
  * running then (same start time), or a synthetic {start, 0} if it is first seen
  * 10 s ≤ age < resolution after its start; a pod is served only when every container it
  * has now has a previous point. So a pod new to metrics-server, or whose user container
  * restarted since the last scrape (a crash or an OOM kill: a new start time, its counter
  * from 0), has no metrics for one scrape unless that container is already 10 s old. While
- * the user container is down the kubelet reports the queue-proxy alone (0 CPU, 0 bytes).
+ * the user container is down the kubelet reports the others alone (0 CPU, their memory requests).
  *
  * The autoscaler side reads it through {@link MetricsServer.podMetrics} (per revision) or
  * `Pod.cpuUsageMillis(now)` / `Pod.memoryWorkingSetBytes(now)` (per pod).
@@ -82,10 +83,12 @@ export class MetricsServer {
     const memory = r.memoryBytes();
     const p: ScrapePoints = { prevT: Number.NaN, prevCpu: 0, lastT: now, lastCpu: 0, memoryBytes: Number.NaN, userStart, userCpu };
     if (Number.isNaN(qpPrevT)) return p;
+    // The other containers' memory as node memory pressure counts it (their requests); their CPU is 0.
+    const others = r.model.otherContainersMemoryBytes;
     if (!userUp) {
-      // The queue-proxy alone: its usage is not modelled.
+      // The queue-proxy (and sidecars) alone.
       p.prevT = qpPrevT;
-      p.memoryBytes = Number.isNaN(memory) ? memory : 0;
+      p.memoryBytes = Number.isNaN(memory) ? memory : others;
       return p;
     }
     let prevT = Number.NaN;
@@ -102,7 +105,7 @@ export class MetricsServer {
     p.prevT = prevT;
     p.prevCpu = prevCpu;
     p.lastCpu = userCpu;
-    p.memoryBytes = memory;
+    p.memoryBytes = memory + others;
     return p;
   }
 

@@ -22,11 +22,10 @@ import type { Pod } from './pod.js';
  */
 export function podWorkingSetBytes(pod: Pod, containersBytes: number): number | undefined {
   if (pod.stats === undefined) return undefined;
-  const spec = pod.revision.spec;
-  if (spec.memory === undefined) return containersBytes;
-  const userRequest = spec.resources?.user.memoryRequestBytes ?? 0;
+  const res = pod.revision.resources;
+  if (res?.memory === undefined) return containersBytes;
   const user = pod.fault.containerUp && pod.res !== undefined ? pod.res.memoryBytes() : 0;
-  return Math.max(0, containersBytes - userRequest) + user;
+  return res.otherContainersMemoryBytes + user;
 }
 
 /** One node's eviction manager loop: its passes run at `anchor + k × period` until an eviction moves the anchor. */

@@ -65,6 +65,12 @@ export class RevisionResources {
   readonly podMemoryRequestBytes: number | undefined;
   /** The pod cgroup's cpu.shares: its containers' CPU requests (a missing one counts 0), or an init container's where larger, as the kubelet sets them. */
   readonly podCpuShares: number;
+  /**
+   * The working set of the containers besides the serving one (queue-proxy, sidecars) while they run:
+   * their memory requests (none: 0). Their use is not modelled; a process keeps its resident memory when
+   * idle, and the request is the one figure there is. Node memory pressure and metrics-server both read it.
+   */
+  readonly otherContainersMemoryBytes: number;
 
   constructor(
     readonly rev: Revision,
@@ -77,6 +83,7 @@ export class RevisionResources {
     this.spec = resources ?? { user: {}, sidecars: [], queueProxy: {} };
     this.podCpuRequestMillis = podTotal(this.spec, (c) => c.cpuRequestMillis);
     this.podMemoryRequestBytes = podTotal(this.spec, (c) => c.memoryRequestBytes);
+    this.otherContainersMemoryBytes = [this.spec.queueProxy, ...this.spec.sidecars].reduce((sum, c) => sum + (c.memoryRequestBytes ?? 0), 0);
     // The kubelet weighs the pod by its requests as the scheduler counts them: an init container's where larger.
     const initCpu = Math.max(0, ...(this.spec.initContainers ?? []).map((c) => c.cpuRequestMillis ?? 0));
     this.podCpuShares = milliCpuToShares(Math.max(podTotal(this.spec, (c) => c.cpuRequestMillis ?? 0)!, initCpu));

@@ -68,3 +68,26 @@ describe('metrics-server across a container restart', () => {
     expect(at(45)).toMatchObject({ cpuMillis: Math.ceil((13 / 13.5) * 1000), windowSeconds: 13.5 });
   });
 });
+
+describe('the containers besides the serving one: their memory requests, as node memory pressure counts them', () => {
+  /** crashing(20) with a queue-proxy requesting 50 bytes of memory and a sidecar 20. */
+  function withSidecars(): ScrapeRecorder {
+    const rec = new ScrapeRecorder();
+    const spec = crashing(20);
+    const withRequests: RevisionSpec = { ...spec, resources: { ...spec.resources!, queueProxy: { cpuRequestMillis: 25, memoryRequestBytes: 50 }, sidecars: [{ memoryRequestBytes: 20 }] } };
+    new World(world([service('hello', [withRequests])], [busy], { duration: 76 }), rec).run();
+    return rec;
+  }
+
+  it('add 70 bytes to the working set, the user container up or down; their CPU stays 0', () => {
+    const base = scrapes(20);
+    const rec = withSidecars();
+    const at = (t: number) => rec.scrapes.find((s) => s.time === t);
+    // Up at 15 s (100 bytes + 1 per request in it): 70 more than without the requests.
+    expect(at(15)!.memoryBytes).toBe(base.at(15)!.memoryBytes + 70);
+    expect(at(15)!.cpuMillis).toBe(base.at(15)!.cpuMillis);
+    // Down at 30 s: the others alone, at their requests, where they had been 0.
+    expect(at(30)).toMatchObject({ cpuMillis: 0, memoryBytes: 70, windowSeconds: 15 });
+    expect(at(60)!.memoryBytes).toBe(base.at(60)!.memoryBytes + 70);
+  });
+});
