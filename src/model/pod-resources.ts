@@ -97,15 +97,17 @@ export class RevisionResources {
   }
 
   /**
-   * Profile model: the user container's CPU usage (millicores) with `n` requests in service, the
-   * profile's figure but never above the container's CFS quota (a limit caps its average use); a
-   * profile measured with `kubectl top pod` above the limit counted the queue-proxy's use too,
-   * which knsim does not model.
+   * Profile model: the user container's CPU usage (millicores) with `n` requests in service on `pod`,
+   * the profile's figure but never above the container's CFS quota (a limit caps its average use; a
+   * profile measured with `kubectl top pod` above the limit counted the queue-proxy's use too, which
+   * knsim does not model), nor above its node's allocatable CPU, as the CPU model caps it (a profile
+   * measured on a larger machine cannot use more cores than the node has).
    */
-  profileCpuMillis(n: number): number {
+  profileCpuMillis(n: number, pod: Pod): number {
     const cpu = this.profile?.cpuMillisAt(n) ?? 0;
-    const quota = cfsQuotaMillis(this.spec.user.cpuLimitMillis);
-    return quota === undefined ? cpu : Math.min(cpu, quota);
+    const quota = cfsQuotaMillis(this.spec.user.cpuLimitMillis) ?? Number.POSITIVE_INFINITY;
+    const node = pod.node?.allocatable.cpuMillis ?? Number.POSITIVE_INFINITY;
+    return Math.min(cpu, quota, node);
   }
 
   waitAt(u: number): number {
@@ -302,7 +304,7 @@ export class PodResources implements NodeCpuClaimant {
   private profileAdvance(now: number): void {
     const p = this.model.profile;
     if (p === undefined) return;
-    const cpu = this.model.profileCpuMillis(this.ps!.size);
+    const cpu = this.model.profileCpuMillis(this.ps!.size, this.pod);
     this.profileCpu += (cpu / 1000) * (now - this.profileT);
     this.profileT = now;
   }
@@ -312,7 +314,7 @@ export class PodResources implements NodeCpuClaimant {
     const m = this.model;
     if (m.work?.kind === 'cpu') return this.ps!.cumulative(now);
     if (m.profile !== undefined && m.work?.kind === 'profile' && m.work.cpuMillis !== undefined) {
-      return this.profileCpu + (m.profileCpuMillis(this.ps!.size) / 1000) * (now - this.profileT);
+      return this.profileCpu + (m.profileCpuMillis(this.ps!.size, this.pod) / 1000) * (now - this.profileT);
     }
     return Number.NaN;
   }

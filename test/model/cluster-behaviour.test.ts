@@ -154,6 +154,15 @@ describe('the CPU model on nodes (cpu-on-node.yaml: podCpuCeiling 4 cores, a 2-c
   });
 });
 
+describe('a measured profile on a node smaller than the machine it was measured on (cpu-on-node.yaml, its app a profile of 3000m)', () => {
+  it('reports at most the node\'s allocatable CPU: 2000m on the 2-core node, not the profile\'s 3000m', () => {
+    const r = run('cpu-on-node', ['services[0].app={profile: [{concurrency: 1, latency: 1s, cpu: 3000m}, {concurrency: 8, latency: 2s, cpu: 3000m}]}']);
+    // 8 users keep 8 requests in the pod: the profile's last point, 3000m, which the 2 cores cannot give.
+    const at60 = r.samples.find((s) => s.revision === 'app-00001' && s.time === 60)!;
+    expect(at60.resources!.cpuUsageMillis).toBe(2000);
+  });
+});
+
 describe('the CPU model on nodes without cluster.podCpuCeiling (cpu-node-default.yaml: a 4-core node, 8 users of 1 core-second requests)', () => {
   it('a pod without a CPU limit alone on its node uses all of it: 4000m, each request 8 / 4 = 2 s (not the 1-core default of a scenario without nodes: 8 s)', () => {
     const r = run('cpu-node-default');
