@@ -145,11 +145,11 @@ export class SchedulingQueue {
   };
 
   /**
-   * A node was added, a taint removed or a pod left a node: every pod in the pool that the event
-   * may help (its rejecting filters' queueing hints) retries now, in the queue's order.
+   * A node was added, a taint removed from `node` or a pod left `node`: every pod in the pool that
+   * the event may help (its rejecting filters' queueing hints) retries now, in the queue's order.
    */
-  moveAllToActive(now: number, event: SchedulingEvent): void {
-    const pooled = this.waiting.filter((w) => w.inPool && requeuedBy(w.rejectedBy, event));
+  moveAllToActive(now: number, event: SchedulingEvent, node: ClusterNode): void {
+    const pooled = this.waiting.filter((w) => w.inPool && requeuedBy(w.rejectedBy, event, this.cluster.requestsOf(w.pod), node));
     for (const i of requeueOrder(pooled, now)) this.retry(pooled[i]!, now);
   }
 

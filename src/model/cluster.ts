@@ -175,7 +175,7 @@ export class Cluster {
     node.readyAt = now;
     this.world.recorder.node?.(node, 'Ready', now);
     // A node was added: pods waiting for capacity try again now.
-    this.scheduler.moveAllToActive(now, 'NodeAdded');
+    this.scheduler.moveAllToActive(now, 'NodeAdded', node);
     this.autoscaler?.nodeReady?.(node, now);
   }
 
@@ -233,7 +233,7 @@ export class Cluster {
     this.count(this.notRemoved, node.pool, 1);
     node.taintedAt = Number.NaN;
     this.world.recorder.node?.(node, 'Untainted', now);
-    this.scheduler.moveAllToActive(now, 'NodeTaintRemoved');
+    this.scheduler.moveAllToActive(now, 'NodeTaintRemoved', node);
   }
 
   private onEvict = (node: ClusterNode): void => {
@@ -323,7 +323,7 @@ export class Cluster {
     node.evicted = false;
     node.refusedRounds = 0;
     this.world.recorder.node?.(node, 'Untainted', now);
-    this.scheduler.moveAllToActive(now, 'NodeTaintRemoved');
+    this.scheduler.moveAllToActive(now, 'NodeTaintRemoved', node);
   }
 
   /** A node being removed has no pod left: deleted now, or when its autoscaler terminates it. */
@@ -373,7 +373,7 @@ export class Cluster {
     node.unbind(pod, this.requestsOf(pod), now);
     // Once its evictions have started, a tainted node goes with its last pod.
     if (node.state === 'Tainted' && node.workload.size === 0 && now >= node.drainAt) this.drained(node, now);
-    this.scheduler.moveAllToActive(now, 'AssignedPodDeleted');
+    this.scheduler.moveAllToActive(now, 'AssignedPodDeleted', node);
   }
 
   /**

@@ -99,7 +99,7 @@ export class KubeletEviction {
       node.memoryPressure = false;
       c.world.recorder.node?.(node, 'NodeHasSufficientMemory', now);
       // The taint is gone: pods waiting for room try again.
-      c.scheduler.moveAllToActive(now, 'NodeTaintRemoved');
+      c.scheduler.moveAllToActive(now, 'NodeTaintRemoved', node);
     }
     return false;
   }

@@ -37,3 +37,29 @@ describe('an Unschedulable pod retries at the cluster event that makes room, ins
     expect(run(2.25).at('small-', 'Scheduled')?.time).toBe(2.25);
   });
 });
+
+describe("NodeResourcesFit's queueing hint: a node added too small for the pod leaves it in the pool", () => {
+  function runSmallNode(size: 'tiny' | 'wide') {
+    const loaded = loadScenario(resolve(import.meta.dirname, '../fixtures/capacity/scheduler-hint-small-node.yaml'));
+    const pods: PodRecord[] = [];
+    const sink: RecordSink = { request: () => {}, decision: () => {}, pod: (r) => pods.push({ ...r }), traffic: () => {}, sample: () => {}, node: () => {} };
+    const recorder = new RunRecorder({ outDir: undefined, trace: { mode: 'none' }, cluster: { cpuCostShare: loaded.world.cluster.nodes!.cpuCostShare } }, sink);
+    const world = new World(loaded.world, recorder);
+    const cluster = world.cluster!;
+    // Asked for at 0.75 s, Ready at 1 s.
+    world.sim.at(0.75, () => cluster.provision(cluster.spec.pools.find((p) => p.name === size)!, 0.75), undefined);
+    world.run();
+    return { attempts: cluster.scheduler.unschedulableAttempts, scheduled: pods.find((p) => p.pod.startsWith('small-') && p.event === 'Scheduled')?.time };
+  }
+
+  it('a 1-CPU node (small asks 1975m + 25m): no retry, so one failed cycle in the run (fit.go isSchedulableAfterNodeChange: QueueSkip)', () => {
+    const r = runSmallNode('tiny');
+    expect(r.attempts).toBe(1);
+    expect(r.scheduled).toBeUndefined();
+  });
+  it('a 4-CPU node retries it and takes it as it is Ready (1 s)', () => {
+    const r = runSmallNode('wide');
+    expect(r.attempts).toBe(1);
+    expect(r.scheduled).toBe(1);
+  });
+});

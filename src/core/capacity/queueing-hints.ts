@@ -3,12 +3,13 @@
  * remembers the filter plugins that rejected it on some node (its UnschedulablePlugins), and a
  * cluster event moves it out of the unschedulable pool only if one of those plugins says the
  * event may help (framework.Queue); otherwise it waits for another event or the 5-minute flush.
- * knsim's filters are two: a node's taint or cordon (TaintToleration, NodeUnschedulable: only a
- * node added or a taint removed can help) and resource fit (NodeResourcesFit: a node added, or a
- * pod that left a node, can help).
+ * knsim's filters are two: a node's taint or cordon (TaintToleration, NodeUnschedulable: a node
+ * added or updated helps if the pod tolerates it now) and resource fit (NodeResourcesFit: a node
+ * added that could hold the pod were it empty, or a pod that left a node, can help; with hints on
+ * it does not listen to taint changes at all).
  */
 import { fits } from './fit.js';
-import type { NodeView, PodResources } from './types.js';
+import { ZERO_RESOURCES, type NodeView, type PodResources, type Resources } from './types.js';
 
 /** Rejected by a node's taint or cordon (TaintToleration, NodeUnschedulable). */
 export const REJECTED_BY_TAINT = 1;
@@ -17,6 +18,15 @@ export const REJECTED_BY_FIT = 2;
 
 /** The cluster events knsim's scheduler reacts to. */
 export type SchedulingEvent = 'NodeAdded' | 'NodeTaintRemoved' | 'AssignedPodDeleted';
+
+/** The node an event is about, as the hints read it: the Node object, not the pods on it. */
+export interface EventNode {
+  readonly name: string;
+  readonly allocatable: Resources;
+  readonly maxPods: number;
+  /** No taint or cordon a Knative pod does not tolerate (after the event). */
+  readonly schedulable: boolean;
+}
 
 /**
  * The plugins that rejected `pod` on `nodes` in a cycle that found no node, as a bit set:
@@ -33,12 +43,26 @@ export function rejectingPlugins<N extends NodeView>(nodes: readonly N[], pod: P
 }
 
 /**
- * Whether `event` moves a pod that `rejectedBy` rejected (isSchedulableAfter… hints): a node
- * added helps either; a removed taint only a tainted-out pod; a deleted pod's freed room only
- * one that did not fit. A pod no plugin rejected (no node at all) moves on any event.
+ * NodeResourcesFit's test of an added node (fit.go isFit): the pod against the node's
+ * allocatable and pod slots alone, as if nothing ran there yet (the hint sees the Node object,
+ * not its DaemonSet pods).
  */
-export function requeuedBy(rejectedBy: number, event: SchedulingEvent): boolean {
-  if (rejectedBy === 0 || event === 'NodeAdded') return true;
-  if (event === 'NodeTaintRemoved') return (rejectedBy & REJECTED_BY_TAINT) !== 0;
-  return (rejectedBy & REJECTED_BY_FIT) !== 0;
+export function fitsEmptyNode(node: EventNode, pod: PodResources): boolean {
+  return fits({ name: node.name, allocatable: node.allocatable, maxPods: node.maxPods, requested: ZERO_RESOURCES, nonZeroRequested: ZERO_RESOURCES, pods: 0 }, pod);
+}
+
+/**
+ * Whether `event` on `node` moves a pod that `rejectedBy` rejected: it does if one rejecting
+ * plugin's hint says Queue. TaintToleration and NodeUnschedulable queue it when the node added or
+ * untainted is one it tolerates now (isSchedulableAfterNodeChange); NodeResourcesFit when the
+ * node added could hold it empty, or when a pod left a node (isSchedulableAfterPodEvent). A pod
+ * no plugin rejected (no node at all) moves on any event.
+ */
+export function requeuedBy(rejectedBy: number, event: SchedulingEvent, pod: PodResources, node: EventNode): boolean {
+  if (rejectedBy === 0) return true;
+  const taint = (rejectedBy & REJECTED_BY_TAINT) !== 0;
+  const fit = (rejectedBy & REJECTED_BY_FIT) !== 0;
+  if (event === 'AssignedPodDeleted') return fit;
+  if (event === 'NodeTaintRemoved') return taint && node.schedulable;
+  return (taint && node.schedulable) || (fit && fitsEmptyNode(node, pod));
 }

@@ -6,6 +6,8 @@ import {
   requeuedBy,
   REJECTED_BY_FIT,
   REJECTED_BY_TAINT,
+  fitsEmptyNode,
+  type EventNode,
   type NodeView,
   type SchedulingEvent,
 } from '../../../src/core/capacity/index.js';
@@ -42,12 +44,36 @@ describe('rejectingPlugins: the filters that turned the pod away, over every nod
 
 describe('requeuedBy: which events move a pod out of the unschedulable pool', () => {
   const events: SchedulingEvent[] = ['NodeAdded', 'NodeTaintRemoved', 'AssignedPodDeleted'];
+  /** A 4-CPU node the pod tolerates after the event. */
+  const roomy: EventNode = { name: 'n', allocatable: { cpuMillis: 4000, memoryBytes: 16 * GIB }, maxPods: 110, schedulable: true };
   it.each([
     ['nothing rejected it (no node): any event', 0, [true, true, true]],
     ['rejected by a taint: a new node or a removed taint, not a deleted pod', REJECTED_BY_TAINT, [true, true, false]],
     ['rejected for room: a new node or a deleted pod, not a removed taint', REJECTED_BY_FIT, [true, false, true]],
     ['rejected by both: any of them', REJECTED_BY_TAINT | REJECTED_BY_FIT, [true, true, true]],
   ])('%s', (_what, rejectedBy, want) => {
-    expect(events.map((e) => requeuedBy(rejectedBy as number, e))).toEqual(want);
+    expect(events.map((e) => requeuedBy(rejectedBy as number, e, pod, roomy))).toEqual(want);
+  });
+
+  it('a node added too small for the pod (1000m of allocatable, 1025m requested) does not move one that only lacked room', () => {
+    const small: EventNode = { ...roomy, allocatable: { cpuMillis: 1000, memoryBytes: 16 * GIB } };
+    expect(requeuedBy(REJECTED_BY_FIT, 'NodeAdded', pod, small)).toBe(false);
+    // Exactly its request fits (fit.go compares request > free).
+    expect(requeuedBy(REJECTED_BY_FIT, 'NodeAdded', pod, { ...small, allocatable: { cpuMillis: 1025, memoryBytes: 16 * GIB } })).toBe(true);
+    // TaintToleration's hint does not look at room: a pod a taint turned away tries the small node.
+    expect(requeuedBy(REJECTED_BY_TAINT, 'NodeAdded', pod, small)).toBe(true);
+    expect(requeuedBy(REJECTED_BY_TAINT | REJECTED_BY_FIT, 'NodeAdded', pod, small)).toBe(true);
+  });
+
+  it('the added node is judged empty: its allocatable, not what its DaemonSets leave', () => {
+    expect(fitsEmptyNode({ ...roomy, allocatable: { cpuMillis: 1100, memoryBytes: GIB } }, pod)).toBe(true);
+    expect(fitsEmptyNode({ ...roomy, maxPods: 0 }, pod)).toBe(false);
+  });
+
+  it('a node still tainted or cordoned after the event does not move a pod a taint turned away', () => {
+    const stillTainted: EventNode = { ...roomy, schedulable: false };
+    expect(requeuedBy(REJECTED_BY_TAINT, 'NodeTaintRemoved', pod, stillTainted)).toBe(false);
+    expect(requeuedBy(REJECTED_BY_TAINT, 'NodeAdded', pod, stillTainted)).toBe(false);
+    expect(requeuedBy(REJECTED_BY_TAINT | REJECTED_BY_FIT, 'NodeAdded', pod, stillTainted)).toBe(true);
   });
 });
