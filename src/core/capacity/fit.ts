@@ -45,16 +45,68 @@ export function bindPod(node: NodeView, pod: PodResources): NodeView {
   };
 }
 
+/** NodeUnschedulable's reason for a cordoned node (spec.unschedulable). */
+export const NODE_UNSCHEDULABLE_REASON = 'node(s) were unschedulable';
+
 /**
- * The event message kube-scheduler writes on a pod that fits nowhere, e.g.
- * "0/3 nodes are available: 2 Insufficient cpu, 1 Too many pods."
+ * TaintToleration's reason for a node with a NoSchedule or NoExecute taint the pod does not
+ * tolerate, as kube-scheduler 1.33 writes it: key and value, e.g. "{karpenter.sh/disrupted: }".
  */
-export function unschedulableMessage(nodes: readonly NodeView[], pod: PodResources): string {
-  const counts = new Map<FitFailure, number>();
-  for (const n of nodes) for (const f of fitFailures(n, pod)) counts.set(f, (counts.get(f) ?? 0) + 1);
-  // Upstream sorts the formatted "<count> <reason>" strings (FitError.Error's sortReasonsHistogram), so
-  // the count leads: "1 Too many pods, 2 Insufficient cpu".
-  const reasons = [...counts.entries()].map(([f, c]) => `${c} ${f}`).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const available = nodes.filter((n) => fits(n, pod)).length;
-  return `${available}/${nodes.length} nodes are available${reasons.length > 0 ? ': ' + reasons.join(', ') : ''}.`;
+export function untoleratedTaintReason(key: string, value = ''): string {
+  return `node(s) had untolerated taint {${key}: ${value}}`;
+}
+
+/** Preemption's reasons (default_preemption.go, preemption.go), for a cluster whose pods share one priority. */
+const NO_VICTIMS = 'No preemption victims found for incoming pod';
+const PREEMPTION_NOT_HELPFUL = 'Preemption is not helpful for scheduling';
+
+/** Upstream's histogram: "<count> <reason>" strings sorted as text (FitError.Error), so the count leads. */
+function histogram(counts: ReadonlyMap<string, number>): string {
+  return [...counts.entries()]
+    .map(([reason, c]) => `${c} ${reason}`)
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+    .join(', ');
+}
+
+function bump(counts: Map<string, number>, reason: string, by = 1): void {
+  if (by > 0) counts.set(reason, (counts.get(reason) ?? 0) + by);
+}
+
+/**
+ * The message of the FailedScheduling event kube-scheduler 1.33 writes on a pod that fits none of
+ * `nodes`, e.g. "0/3 nodes are available: 1 node(s) had untolerated taint {karpenter.sh/disrupted: },
+ * 2 Insufficient cpu. preemption: 0/3 nodes are available: 1 Preemption is not helpful for
+ * scheduling, 2 No preemption victims found for incoming pod." It is 0/N whenever it is written:
+ * undefined if some node passes every filter (the pod binds; there is no such event), and
+ * upstream's own error with no node at all. `rejectedBefore` gives the reason of a filter that
+ * runs before NodeResourcesFit and turns the node away (NODE_UNSCHEDULABLE_REASON,
+ * untoleratedTaintReason), if any: only that reason is counted for the node, as the framework
+ * stops at the first failing filter. Preemption (PostFilter, run on every failure) skips those
+ * nodes as unresolvable and, with every pod of one priority as in knsim, finds no victim on the
+ * others.
+ */
+export function unschedulableMessage<N extends NodeView>(
+  nodes: readonly N[],
+  pod: PodResources,
+  rejectedBefore?: (node: N) => string | undefined,
+): string | undefined {
+  if (nodes.length === 0) return 'no nodes available to schedule pods';
+  const reasons = new Map<string, number>();
+  let unresolvable = 0;
+  for (const n of nodes) {
+    const before = rejectedBefore?.(n);
+    if (before !== undefined) {
+      bump(reasons, before);
+      unresolvable++;
+      continue;
+    }
+    const failures = fitFailures(n, pod);
+    if (failures.length === 0) return undefined;
+    for (const f of failures) bump(reasons, f);
+  }
+  const preemption = new Map<string, number>();
+  bump(preemption, PREEMPTION_NOT_HELPFUL, unresolvable);
+  bump(preemption, NO_VICTIMS, nodes.length - unresolvable);
+  const all = `0/${nodes.length} nodes are available`;
+  return `${all}: ${histogram(reasons)}. preemption: ${all}: ${histogram(preemption)}.`;
 }

@@ -13,6 +13,8 @@ import {
   requeueOrder,
   selectNode,
   unschedulableMessage,
+  untoleratedTaintReason,
+  NODE_UNSCHEDULABLE_REASON,
   type NodeView,
   type PodResources,
 } from '../../../src/core/capacity/index.js';
@@ -94,20 +96,44 @@ describe('NodeResourcesFit (A9: 3 × 1025m on 4000m; a 4th does not fit)', () =>
     expect(fitFailures(n, p)).toEqual(want);
     expect(fits(n, p)).toBe(want.length === 0);
   });
-  it('writes the scheduler event message', () => {
+  const noVictims = (n: number) => `preemption: 0/${n} nodes are available: ${n} No preemption victims found for incoming pod.`;
+  it('writes the scheduler event message, with preemption finding no victim among pods of one priority', () => {
     const nodes = [full, full, node('small', 500, GIB)];
-    expect(unschedulableMessage(nodes, knativePod)).toBe('0/3 nodes are available: 3 Insufficient cpu.');
-    expect(unschedulableMessage([...nodes, node('b', 4000, GIB)], knativePod)).toBe(
-      '1/4 nodes are available: 3 Insufficient cpu.',
-    );
+    expect(unschedulableMessage(nodes, knativePod)).toBe(`0/3 nodes are available: 3 Insufficient cpu. ${noVictims(3)}`);
+  });
+  it('writes none when a node fits (the pod binds there): never "1/4 nodes are available"', () => {
+    const nodes = [full, full, node('small', 500, GIB), node('b', 4000, GIB)];
+    expect(unschedulableMessage(nodes, knativePod)).toBeUndefined();
+  });
+  it('no node at all: upstream\'s ErrNoNodesAvailable, not a FitError', () => {
+    expect(unschedulableMessage([], knativePod)).toBe('no nodes available to schedule pods');
   });
   it('orders the reasons as upstream sorts the "<count> <reason>" strings: by count first, as text', () => {
     // Two nodes short of cpu, one at maxPods: upstream writes "1 Too many pods" before "2 Insufficient cpu".
     const nodes = [full, full, node('packed', 4000, 16 * GIB, [], 0)];
-    expect(unschedulableMessage(nodes, knativePod)).toBe('0/3 nodes are available: 1 Too many pods, 2 Insufficient cpu.');
+    expect(unschedulableMessage(nodes, knativePod)).toBe(`0/3 nodes are available: 1 Too many pods, 2 Insufficient cpu. ${noVictims(3)}`);
     // As text, "10 …" sorts before "2 …" (Go's sort.Strings).
     const many = [...Array.from({ length: 10 }, () => full), node('p1', 4000, 16 * GIB, [], 0), node('p2', 4000, 16 * GIB, [], 0)];
-    expect(unschedulableMessage(many, knativePod)).toBe('0/12 nodes are available: 10 Insufficient cpu, 2 Too many pods.');
+    expect(unschedulableMessage(many, knativePod)).toBe(`0/12 nodes are available: 10 Insufficient cpu, 2 Too many pods. ${noVictims(12)}`);
+  });
+  it('a tainted or cordoned node counts only its first failing filter, and preemption calls it not helpful', () => {
+    // "big" has room but Karpenter's disruption taint; "cordoned" has room but is cordoned; two are full.
+    const taints = new Map([
+      ['big', untoleratedTaintReason('karpenter.sh/disrupted')],
+      ['cordoned', NODE_UNSCHEDULABLE_REASON],
+      ['full2', untoleratedTaintReason('ToBeDeletedByClusterAutoscaler', '1733550000')],
+    ]);
+    const nodes = [node('big', 4000, GIB), node('cordoned', 4000, GIB), full, { ...full, name: 'full2' }];
+    expect(unschedulableMessage(nodes, knativePod, (n) => taints.get(n.name))).toBe(
+      '0/4 nodes are available: 1 Insufficient cpu, 1 node(s) had untolerated taint {ToBeDeletedByClusterAutoscaler: 1733550000}, ' +
+        '1 node(s) had untolerated taint {karpenter.sh/disrupted: }, 1 node(s) were unschedulable. ' +
+        'preemption: 0/4 nodes are available: 1 No preemption victims found for incoming pod, 3 Preemption is not helpful for scheduling.',
+    );
+    // Every node tainted: no node is a preemption candidate.
+    expect(unschedulableMessage([node('big', 4000, GIB)], knativePod, () => untoleratedTaintReason('node.kubernetes.io/memory-pressure'))).toBe(
+      '0/1 nodes are available: 1 node(s) had untolerated taint {node.kubernetes.io/memory-pressure: }. ' +
+        'preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.',
+    );
   });
 });
 
