@@ -123,4 +123,16 @@ describe('README CLI examples', () => {
     });
     expect(printed).toEqual(block!.trim().split('\n'));
   });
+
+  it('the cluster updates example is one knsim runs (on quickstart.yaml\'s hello), every step applied', () => {
+    const block = /\n### Cluster updates\n[\s\S]*?\nExample:\n\n```yaml\n(updates:\n[\s\S]*?)```/.exec(readme)?.[1];
+    expect(block, 'the Cluster updates section\'s example').toBeDefined();
+    // The example's list, inline as a --set value: each `- at:` entry a mapping of its indented lines.
+    const entries = block!.split('\n  - ').slice(1).map((e) => `{${e.trim().split(/\n\s+/).join(', ')}}`);
+    expect(entries.length).toBeGreaterThanOrEqual(7);
+    writeFileSync(join(dir, 's.yaml'), readFileSync(join(root, 'scenarios/quickstart.yaml'), 'utf8'));
+    const r = spawnSync(process.execPath, [join(root, 'bin/knsim.js'), 'run', 's.yaml', '--no-report', '--trace', 'none', '--no-series', '--out', 'updates', '--set', 'duration=9m', '--set', `updates=[${entries.join(', ')}]`], { cwd: dir, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    for (const line of ['crashed activators: activator-0 down 360s', 'activators restarted (rolling) from 420s', 'activator-0 deleted at 390s', "Knative's autoscaler down: 300s"]) expect(r.stdout).toContain(line);
+  });
 });
