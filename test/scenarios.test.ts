@@ -10,6 +10,7 @@ import { World } from '../src/model/world.js';
 import { loadScenario } from '../src/scenario/load.js';
 import { MemoryRecorder } from './model/world-fixture.js';
 import { runWorld, summarizeWorld } from '../src/run/run-world.js';
+import { runSettings } from '../src/run/settings.js';
 import { runKnsim } from './support/cli.js';
 
 const dir = resolve(import.meta.dirname, '../scenarios');
@@ -555,7 +556,9 @@ scenario('activator-rollout', () => {
   });
   it('says so in its description', () => {
     const text = readFileSync(join(dir, 'activator-rollout.yaml'), 'utf8').replace(/\s+/g, ' ');
-    for (const phrase of ['the new activator is Ready 10 s later', 'No API request fails', 'puts 2 jobs on pods still running the old one\'s, where they wait in the queue-proxies from 5m40s until then', 'at 15m10s it is killed, and the 7 jobs it still proxied fail with 503 after 10.6 to 14.4 minutes of work', 'the rollout fails nothing']) {
+    // The default it names is the one both revisions run with.
+    expect(runSettings(r.loaded.world).revisions.map((s) => s.targetBurstCapacity)).toEqual([211, 211]);
+    for (const phrase of ['the default target-burst-capacity, 211, exceeds their spare capacity', 'the new activator is Ready 10 s later', 'No API request fails', 'puts 2 jobs on pods still running the old one\'s, where they wait in the queue-proxies from 5m40s until then', 'at 15m10s it is killed, and the 7 jobs it still proxied fail with 503 after 10.6 to 14.4 minutes of work', 'the rollout fails nothing']) {
       expect(text).toContain(phrase);
     }
   });
