@@ -37,6 +37,8 @@ export interface OutputEstimateInput {
   resourceColumns: boolean;
   /** latency-buckets.csv's bucket (s); 1 or less: the file is not written. */
   latencyBucketSeconds: number;
+  /** Revisions whose app streams (app.stream): any adds the first-byte columns, each a first_byte CDF. */
+  streamingRevisions?: number;
 }
 
 export interface OutputFileEstimate {
@@ -60,6 +62,13 @@ const POD_SUFFIX = 16;
 /** latency-cdf.csv: up to 200 points per kind (all, warm, and cold after cold starts): two kinds. */
 const CDF_ROWS_PER_REVISION = 400;
 const CDF_REST = 28;
+/** With a streaming revision: requests.csv's first_byte_ms cell (comma included), up to `99999.999`. */
+const FIRST_BYTE_REQUEST_CELL = 10;
+/** The three first-byte percentile cells of requests-per-second.csv and latency-buckets.csv rows. */
+const FIRST_BYTE_PERCENTILES = 30;
+/** A streaming revision's first_byte CDF points, `first_byte` being longer than the other kinds. */
+const CDF_FIRST_BYTE_ROWS = 200;
+const CDF_FIRST_BYTE_KIND = 7;
 
 // TextEncoder, not Buffer: the playground runs this estimate in the browser.
 const encoder = new TextEncoder();
@@ -94,6 +103,9 @@ export function estimateOutputBytes(input: OutputEstimateInput): OutputFileEstim
   const n = revs.length;
   const names = revs.reduce((a, r) => a + utf8(r.service) + utf8(r.revision) + 2, 0);
   const meanNames = n > 0 ? names / n : 0;
+  const streaming = input.streamingRevisions ?? 0;
+  // Every row gets the first-byte cells once some revision streams (empty for the others).
+  const firstByteCells = streaming > 0 ? FIRST_BYTE_PERCENTILES : 0;
   const out: OutputFileEstimate[] = [];
   const add = (file: string, bytes: number): void => {
     if (bytes > 0) out.push({ file, bytes: Math.ceil(bytes) });
@@ -114,16 +126,16 @@ export function estimateOutputBytes(input: OutputEstimateInput): OutputFileEstim
     add('autoscaler.csv', n * ticks * as);
     // A row per revision and second in which requests finished.
     const rows = occupiedSlots(revisionsOf, requestsByService, Math.ceil(T));
-    add('requests-per-second.csv', rows * (time + meanNames + REQUESTS_PER_SECOND_REST));
+    add('requests-per-second.csv', rows * (time + meanNames + REQUESTS_PER_SECOND_REST + firstByteCells));
     const bucket = input.latencyBucketSeconds;
     if (bucket > 1) {
       // Whole-second start and bucket cells; a bucket without answers has no row.
       const buckets = Math.ceil(T / bucket);
       const filled = occupiedSlots(revisionsOf, requestsByService, buckets);
-      add('latency-buckets.csv', filled * (String(Math.floor(T)).length + String(bucket).length + 2 + meanNames + LATENCY_BUCKETS_REST));
+      add('latency-buckets.csv', filled * (String(Math.floor(T)).length + String(bucket).length + 2 + meanNames + LATENCY_BUCKETS_REST + firstByteCells));
     }
   }
-  if (n > 0) add('latency-cdf.csv', n * CDF_ROWS_PER_REVISION * (meanNames + CDF_REST));
+  if (n > 0) add('latency-cdf.csv', n * CDF_ROWS_PER_REVISION * (meanNames + CDF_REST) + streaming * CDF_FIRST_BYTE_ROWS * (meanNames + CDF_REST + CDF_FIRST_BYTE_KIND));
 
   if (input.trace.mode !== 'none') {
     const fraction = input.trace.mode === 'sample' ? input.trace.rate : 1;
@@ -141,7 +153,7 @@ export function estimateOutputBytes(input: OutputEstimateInput): OutputFileEstim
     for (const c of input.clients) {
       const e = revsOf.get(c.service);
       const revNames = e === undefined || e.count === 0 ? 0 : e.names / e.count + POD_SUFFIX;
-      const row = id + utf8(c.service) + 1 + utf8(c.name) + 1 + revNames + 2 + 3 * time + REQUESTS_REST;
+      const row = id + utf8(c.service) + 1 + utf8(c.name) + 1 + revNames + 2 + 3 * time + REQUESTS_REST + (streaming > 0 ? FIRST_BYTE_REQUEST_CELL : 0);
       bytes += c.requests * fraction * row;
     }
     add('requests.csv', bytes);

@@ -171,5 +171,6 @@ export function estimateRunOutputs(spec: WorldSpec, opts: { trace: RequestTraceM
     series: opts.series ?? true,
     resourceColumns: hasResourceColumns(spec),
     latencyBucketSeconds: latencyBucketSeconds(spec),
+    streamingRevisions: spec.services.reduce((n, s) => n + s.revisions.filter((r) => r.stream !== undefined).length, 0),
   });
 }

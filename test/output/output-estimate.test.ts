@@ -83,8 +83,8 @@ describe('estimateOutputBytes', () => {
 describe('the estimate against real runs', () => {
   const dir = mkdtempSync(join(tmpdir(), 'knsim-estimate-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  // Two services, a trace replay, CPU columns, a rollout of several revisions.
-  for (const name of ['quickstart', 'two-services', 'azure-trace', 'cpu-bound', 'rollout']) {
+  // Two services, a trace replay, CPU columns, a rollout of several revisions, a streaming app's first-byte columns.
+  for (const name of ['quickstart', 'two-services', 'azure-trace', 'cpu-bound', 'rollout', 'llm-streaming']) {
     it(`${name}: the large files and the total within 0.95–1.35× of what the run wrote`, () => {
       const loaded = loadScenario(join(root, 'scenarios', `${name}.yaml`), { sets: [] });
       const trace = { mode: 'full' } as const;
