@@ -11,6 +11,8 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ZodObject, ZodOptional } from 'zod';
 import { scenarioSchema } from '../src/scenario/schema.js';
+import { loadScenario } from '../src/scenario/load.js';
+import { runSettings } from '../src/run/settings.js';
 
 const root = resolve(import.meta.dirname, '..');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
@@ -46,6 +48,17 @@ describe('README scenario reference', () => {
   it('the cluster table has a row for every cluster field, in one table', () => {
     const cluster = (scenarioSchema.shape.cluster as ZodOptional<ZodObject>).unwrap();
     expect(tableFields('### cluster').sort()).toEqual(Object.keys(cluster.shape).sort());
+  });
+});
+
+describe('README outputs', () => {
+  it('the settings.json row names every top-level field the file has', () => {
+    const row = readme.split('\n').find((l) => l.startsWith('| `settings.json` |'));
+    expect(row, 'the Outputs table\'s settings.json row').toBeDefined();
+    const spec = loadScenario(join(root, 'scenarios/mesh.yaml')).world;
+    const keys = Object.keys(runSettings({ ...spec, cluster: { ...spec.cluster, ingressClass: 'istio.ingress.networking.knative.dev' } }, 'd'));
+    expect(keys.length).toBeGreaterThanOrEqual(9);
+    expect(keys.filter((k) => !row!.includes(`\`${k}\``) && k !== 'revisions' && k !== 'activators')).toEqual([]);
   });
 });
 
