@@ -59,3 +59,31 @@ export class Backoff {
     this.notBefore = Number.NEGATIVE_INFINITY;
   }
 }
+
+/**
+ * client-go's reflector backoff (its backoff manager of 800 ms, 30 s, 2 min, factor 2, jitter
+ * 1.0): the waits double from 0.8 s up to 30 s, each stretched by up to 100 % at random (so the
+ * longest lie in [30, 60) s), and they start again from 0.8 s when the previous wait began more
+ * than 2 min before: a watch that stayed up that long counts as the API server being healthy.
+ */
+export const REFLECTOR_BACKOFF = { initialSeconds: 0.8, maxSeconds: 30, resetSeconds: 120, factor: 2, jitter: 1 } as const;
+
+export class ReflectorBackoff {
+  private base: number = REFLECTOR_BACKOFF.initialSeconds;
+
+  /** `nowSeconds`: when the informer starts (upstream counts the 2 min from then too). */
+  constructor(
+    private lastStart: number,
+    private readonly random: () => number,
+  ) {}
+
+  /** The wait before the next list or watch, the wait starting at `nowSeconds` (monotonic). */
+  next(nowSeconds: number): number {
+    const r = REFLECTOR_BACKOFF;
+    if (nowSeconds - this.lastStart > r.resetSeconds) this.base = r.initialSeconds;
+    this.lastStart = nowSeconds;
+    const d = this.base;
+    this.base = Math.min(r.maxSeconds, d * r.factor);
+    return d * (1 + r.jitter * this.random());
+  }
+}

@@ -800,14 +800,14 @@ export class Controller {
   /** Starts each namespace's informers; resolves (with their run loops) once each has tried its first list. */
   private async startInformers(signal: AbortSignal, resyncSeconds: number): Promise<Array<Promise<void>>> {
     const { kube, clock, logger } = this.o;
-    const backoff = { ...(this.o.backoff ?? DEFAULT_BACKOFF), random: this.random };
+    const random = this.random;
     const runs: Array<Promise<void>> = [];
     const firstLists: Array<Promise<void>> = [];
     const start = (c: WatchedCollection): void => {
       firstLists.push(new Promise<void>((resolve) => runs.push(c.run(signal, resolve).finally(resolve))));
     };
     for (const ns of this.o.namespaces) {
-      const common = { kube, clock, logger, resyncSeconds, backoff };
+      const common = { kube, clock, logger, resyncSeconds, random };
       const w: NamespaceWatch = { paSeq: 0, sksSeq: 0 } as NamespaceWatch;
       w.pods = new WatchedCollection({
         ...common,

@@ -3,16 +3,18 @@
  * the Kubernetes client's informer (list, then watch from the list's resourceVersion), the
  * way Knative's controllers see the cluster instead of polling it.
  *
- * The client's ListWatch rewatches when the server ends a watch and relists on 410 Gone;
- * any other error stops it: this wrapper logs the error and restarts it after a backoff on
- * the injected clock. A watch that cannot even be sent (its credentials failed: an exec
- * plugin, a token file) is such an error too, not a rejection nobody awaits (see
+ * The client's ListWatch rewatches when the server ends a watch. A 410 Gone (the
+ * resourceVersion is too old) lists again, as client-go's reflector does: after a wait on its
+ * backoff, not at once (see {@link ReflectorBackoff}); meanwhile the cache as last seen serves
+ * reads. Any other error stops it: this wrapper logs the error and restarts it after the same
+ * backoff on the injected clock. A watch that cannot even be sent (its credentials failed: an
+ * exec plugin, a token file) is such an error too, not a rejection nobody awaits (see
  * {@link GuardedWatch}). Every `resyncSeconds` it relists from scratch (a fresh informer,
  * the old one serving reads until the new list is in), so a missed event cannot last.
  */
 import * as k8s from '@kubernetes/client-node';
-import { Backoff, type BackoffOptions } from './backoff.js';
-import type { Clock } from './clock.js';
+import { ReflectorBackoff } from './backoff.js';
+import { monotonicSeconds, type Clock } from './clock.js';
 import { describeError, type KubeClients } from './kube.js';
 import type { Logger } from './log.js';
 import type { CheckedList } from './response-shape.js';
@@ -31,12 +33,24 @@ export interface WatchedCollectionOptions {
   list: () => Promise<CheckedList>;
   labelSelector?: string | undefined;
   resyncSeconds: number;
-  backoff: BackoffOptions & { random?: () => number };
+  /** Uniform in [0, 1): the backoff's jitter. */
+  random: () => number;
   /** Called after every change (a list or an event). */
   onChange: () => void;
 }
 
 type Obj = k8s.KubernetesObject;
+
+/** A watch ended by 410 Gone: its resourceVersion is too old, so the collection is listed again. */
+export class WatchExpiredError extends Error {
+  override readonly name = 'WatchExpired';
+}
+
+/** An HTTP error or a watch event's Status with code 410. */
+function isGone(e: unknown): boolean {
+  const x = e as { statusCode?: unknown; code?: unknown } | null | undefined;
+  return x?.statusCode === 410 || x?.code === 410;
+}
 
 /**
  * client-node's Watch rejects, instead of calling `done`, when the request cannot be made
@@ -44,13 +58,28 @@ type Obj = k8s.KubernetesObject;
  * rewatch from its `done` callback without awaiting it, so that rejection went unhandled,
  * which ends node 20 with a stack trace, and left the informer silently without a watch.
  * Here it is reported through `done` like any failed watch.
+ *
+ * A 410 Gone, as an HTTP status or as an ERROR event before the server ends the watch, is
+ * reported as a {@link WatchExpiredError}: ListWatch would relist at once, client-go's
+ * reflector waits on its backoff first (a server that keeps answering 410 is not hammered).
  */
 class GuardedWatch extends k8s.Watch {
   override async watch(...args: Parameters<k8s.Watch['watch']>): Promise<AbortController> {
+    const [path, query, callback, done] = args;
+    let gone: string | undefined;
+    const onEvent: typeof callback = (phase, obj, watchObj) => {
+      if (phase === 'ERROR' && isGone(obj)) gone = String((obj as { message?: unknown }).message ?? 'resourceVersion too old');
+      callback(phase, obj, watchObj);
+    };
+    const onDone: typeof done = (err: unknown) => {
+      if (isGone(err)) done(new WatchExpiredError(`410 Gone: ${err instanceof Error ? err.message : 'resourceVersion too old'}`));
+      else if (err == null && gone !== undefined) done(new WatchExpiredError(`410 Gone: ${gone}`));
+      else done(err);
+    };
     try {
-      return await super.watch(...args);
+      return await super.watch(path, query, onEvent, onDone);
     } catch (e) {
-      args[3](e ?? new Error('watch failed'));
+      onDone(e ?? new Error('watch failed'));
       return new AbortController();
     }
   }
@@ -58,17 +87,19 @@ class GuardedWatch extends k8s.Watch {
 
 export class WatchedCollection {
   private informer: (k8s.Informer<Obj> & k8s.ObjectCache<Obj>) | undefined;
-  private readonly backoff: Backoff;
+  private readonly backoff: ReflectorBackoff;
   /** True from a successful list until the informer stops on an error. */
   private healthy = false;
   private failure: unknown;
   /** A resync's new informer while its list is under way, and why that list failed. */
   private relisting: (k8s.Informer<Obj> & k8s.ObjectCache<Obj>) | undefined;
   private relistFailure: unknown;
+  /** The watch ended with 410 Gone: list again (after the backoff). */
+  private expired = false;
   private wake: (() => void) | undefined;
 
   constructor(private readonly o: WatchedCollectionOptions) {
-    this.backoff = new Backoff(o.backoff);
+    this.backoff = new ReflectorBackoff(monotonicSeconds(o.clock), o.random);
   }
 
   /** Whether the cache is being kept current (listed, and the watch has not failed since). */
@@ -95,6 +126,14 @@ export class WatchedCollection {
     inf.on('update', changed);
     inf.on('delete', changed);
     inf.on('error', (err: unknown) => {
+      if (err instanceof WatchExpiredError) {
+        // Not a failure: the cache as last seen serves reads until the relist (client-go's stays synced).
+        if (this.relisting === inf || current()) {
+          this.expired = true;
+          this.wake?.();
+        }
+        return;
+      }
       if (this.relisting === inf) {
         this.relistFailure = err ?? new Error('list failed');
         return;
@@ -132,7 +171,6 @@ export class WatchedCollection {
       return false;
     }
     this.healthy = true;
-    this.backoff.succeed();
     this.o.onChange();
     return true;
   }
@@ -143,7 +181,6 @@ export class WatchedCollection {
     await this.informer?.start();
     if (this.failure !== undefined) return false;
     this.healthy = true;
-    this.backoff.succeed();
     this.o.onChange();
     return true;
   }
@@ -156,12 +193,21 @@ export class WatchedCollection {
     let resyncAt = clock.now() + this.o.resyncSeconds;
     while (!signal.aborted) {
       if (!ok || this.failure !== undefined) {
-        const delay = this.backoff.fail(clock.now());
+        const delay = this.backoff.next(monotonicSeconds(clock));
         logger.warn(`watch ${this.o.what} failed; restarting`, { reason: describeError(this.failure), retryInSeconds: Math.round(delay * 1000) / 1000 });
         this.failure = undefined;
         await clock.sleep(delay, signal);
         if (signal.aborted) break;
         ok = await this.restart();
+        continue;
+      }
+      if (this.expired) {
+        this.expired = false;
+        const delay = this.backoff.next(monotonicSeconds(clock));
+        logger.info(`watch ${this.o.what} expired (410 Gone); listing again`, { retryInSeconds: Math.round(delay * 1000) / 1000 });
+        await clock.sleep(delay, signal);
+        if (signal.aborted) break;
+        ok = await this.startFresh();
         continue;
       }
       // Sleep until the resync is due or the informer reports an error.
@@ -173,7 +219,7 @@ export class WatchedCollection {
       this.wake = undefined;
       signal.removeEventListener('abort', onAbort);
       if (signal.aborted) break;
-      if (this.failure !== undefined) continue;
+      if (this.failure !== undefined || this.expired) continue;
       if (clock.now() >= resyncAt) {
         resyncAt = clock.now() + this.o.resyncSeconds;
         ok = await this.startFresh();

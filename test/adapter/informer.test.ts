@@ -103,10 +103,15 @@ describe('informers', () => {
     expect(lists(PODS)).toBe(1);
 
     // The server forgets its history and ends the watches: rewatching from the old
-    // resourceVersion gets 410 Gone, and the informers list again.
+    // resourceVersion gets 410 Gone, and the informers list again after their backoff
+    // (0.8 s plus up to as much jitter), not at once.
     c.kube.expireWatchHistory();
     c.kube.addPod(NS, 'hello-00001-deployment-1', 'hello-00001');
     await c.qps.add('hello-00001-deployment-1', { averageConcurrentRequests: 5, requestCount: 5 });
+    await until('both 410s seen', () => r.logger.lines.filter((l) => /^watch .* expired \(410 Gone\); listing again$/.test(l.msg)).length === 2);
+    expect(lists(PODS)).toBe(1);
+    await second(r);
+    await second(r);
     await until('relists after 410', () => lists(PODS) === 2 && lists(PAS) === 2);
     await until('watching again', () => c.kube.watchCount() === 2);
     await second(r);

@@ -1,0 +1,122 @@
+/**
+ * One informer (WatchedCollection) against the fake API server on the fake clock, checked
+ * against client-go's reflector: its backoff (0.8 s doubling to 30 s, jitter up to 100 %,
+ * reset after 2 min without a wait) and a 410 Gone that lists again only after that backoff.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { REFLECTOR_BACKOFF, ReflectorBackoff } from '../../src/adapter/backoff.js';
+import { WatchedCollection } from '../../src/adapter/informer.js';
+import { listRevisionPodItems, podsPath, REVISION_LABEL } from '../../src/adapter/pods.js';
+import { FakeClock } from './support/fake-clock.js';
+import { FakeKube } from './support/fake-kube.js';
+import { MemoryLogger } from './support/cluster.js';
+import { until } from './support/wait.js';
+
+describe('ReflectorBackoff', () => {
+  it('doubles from 0.8 s to 30 s, adds jitter of up to the whole wait, and resets after 2 min', () => {
+    const zero = new ReflectorBackoff(0, () => 0);
+    const waits = [1, 2, 3, 4, 5, 6, 7, 8].map((t) => zero.next(t));
+    expect(waits.map((w) => Math.round(w * 1000) / 1000)).toEqual([0.8, 1.6, 3.2, 6.4, 12.8, 25.6, 30, 30]);
+    // The longest waits with the most jitter: just under 60 s.
+    const most = new ReflectorBackoff(0, () => 0.999);
+    for (let t = 1; t <= 6; t++) most.next(t);
+    expect(most.next(7)).toBeCloseTo(59.97, 6);
+    // 120 s after the last wait began: not yet reset; more than that: back to 0.8 s.
+    expect(zero.next(8 + 120)).toBe(30);
+    expect(zero.next(128 + 120.5)).toBeCloseTo(0.8, 9);
+    expect(REFLECTOR_BACKOFF.resetSeconds).toBe(120);
+  });
+});
+
+describe('informer against the API server', () => {
+  const NS = 'default';
+  let kube: FakeKube;
+  let clock: FakeClock;
+  let logger: MemoryLogger;
+  let ac: AbortController;
+  let running: Promise<void>;
+  let wc: WatchedCollection;
+  const lists = (): number => kube.requests.filter((r) => FakeKube.isList(r) && r.path === podsPath(NS)).length;
+  const names = (): string[] => wc.items().map((p) => (p as { metadata: { name: string } }).metadata.name).sort();
+
+  beforeEach(async () => {
+    kube = await new FakeKube().start();
+    clock = new FakeClock(1_700_000_000);
+    kube.clock = clock;
+    logger = new MemoryLogger();
+    kube.addPod(NS, 'p1', 'hello-00001');
+    const clients = kube.clients();
+    wc = new WatchedCollection({
+      kube: clients,
+      clock,
+      logger,
+      what: `pods ${NS}`,
+      path: podsPath(NS),
+      labelSelector: REVISION_LABEL,
+      list: () => listRevisionPodItems(clients, NS),
+      resyncSeconds: 10 * 60 * 60,
+      // Every jitter half the wait: 0.8 s waits 1.2 s, 1.6 s waits 2.4 s.
+      random: () => 0.5,
+      onChange: () => {},
+    });
+    ac = new AbortController();
+    await new Promise<void>((started) => {
+      running = wc.run(ac.signal, started);
+    });
+    await until('the watch', () => kube.watchCount('pods') === 1);
+  });
+  afterEach(async () => {
+    ac.abort();
+    await running;
+    await kube.stop();
+  });
+
+  /** Moves the fake clock by `s` and lets the client's I/O run. */
+  const advance = async (s: number): Promise<void> => {
+    clock.advance(s);
+    await new Promise((r) => setTimeout(r, 50));
+  };
+
+  /**
+   * Forgets the history and ends the watch, then adds `pod`: the rewatch from the old
+   * resourceVersion gets 410 Gone (the relist's does not). Waits until the informer has seen it.
+   */
+  const expire = async (n: number, pod: string): Promise<void> => {
+    kube.expireWatchHistory();
+    kube.addPod(NS, pod, 'hello-00001');
+    await until(`expiry ${n} seen`, () => logger.lines.filter((l) => /expired \(410 Gone\)/.test(l.msg)).length === n);
+  };
+
+  it('lists again after 410 Gone only when the backoff has passed, serving the old cache meanwhile', async () => {
+    expect(lists()).toBe(1);
+    await expire(1, 'p2');
+    expect(logger.lines.at(-1)?.fields?.['retryInSeconds']).toBe(1.2);
+    await advance(1.1);
+    // Not at once (client-node's ListWatch relisted in the same tick): still the old list.
+    expect(lists()).toBe(1);
+    expect(wc.synced).toBe(true);
+    expect(names()).toEqual(['p1']);
+    await advance(0.15);
+    await until('the relist', () => lists() === 2 && names().length === 2);
+    expect(names()).toEqual(['p1', 'p2']);
+    await until('watching again', () => kube.watchCount('pods') === 1);
+
+    // Gone again 10 s later: the wait has doubled (the last one began less than 2 min ago).
+    await advance(10);
+    await expire(2, 'p3');
+    expect(logger.lines.at(-1)?.fields?.['retryInSeconds']).toBe(2.4);
+    await advance(2.3);
+    expect(lists()).toBe(2);
+    await advance(0.15);
+    await until('the second relist', () => lists() === 3);
+    await until('watching again', () => kube.watchCount('pods') === 1);
+
+    // After more than 2 min of a healthy watch it is back to 0.8 s (1.2 s with the jitter).
+    await advance(121);
+    await expire(3, 'p4');
+    expect(logger.lines.at(-1)?.fields?.['retryInSeconds']).toBe(1.2);
+    await advance(1.25);
+    await until('the third relist', () => lists() === 4);
+    expect(logger.lines.filter((l) => l.level !== 'info')).toEqual([]);
+  });
+});
