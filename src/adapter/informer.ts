@@ -3,7 +3,9 @@
  * the Kubernetes client's informer (list, then watch from the list's resourceVersion), the
  * way Knative's controllers see the cluster instead of polling it.
  *
- * The client's ListWatch rewatches when the server ends a watch. A 410 Gone (the
+ * The client's ListWatch rewatches when the server ends a watch; each watch asks the server to
+ * end it within [5, 10) min (timeoutSeconds), and one still open 30 s past that is given up as a
+ * dead connection (a failure, below). A 410 Gone (the
  * resourceVersion is too old) lists again, as client-go's reflector does: after a wait on its
  * backoff, not at once (see {@link ReflectorBackoff}); meanwhile the cache as last seen serves
  * reads. Any other error stops it: this wrapper logs the error and restarts it after the same
@@ -19,6 +21,24 @@ import { describeError, type KubeClients } from './kube.js';
 import type { Logger } from './log.js';
 import type { CheckedList } from './response-shape.js';
 
+/**
+ * client-go's reflector opens each watch with timeoutSeconds drawn in [5, 10) min (its minimum
+ * watch timeout times 1 + a random fraction), so the server ends it and watches spread out.
+ */
+export const MIN_WATCH_TIMEOUT_SECONDS = 5 * 60;
+
+/**
+ * A watch the server has not ended this long after its timeoutSeconds is taken for a dead
+ * connection and given up (knsim's margin: client-node has no HTTP/2 pings, which find dead
+ * connections for client-go; without it, a silently dropped connection was waited on forever).
+ */
+export const WATCH_DEAD_AFTER_SECONDS = 30;
+
+/** A watch's timeoutSeconds for `random` uniform in [0, 1): in [300, 600). */
+export function watchTimeoutSeconds(random: () => number): number {
+  return Math.floor(MIN_WATCH_TIMEOUT_SECONDS * (1 + random()));
+}
+
 /** Upstream's informers resync every 10 hours by default. */
 export const DEFAULT_RESYNC_SECONDS = 10 * 60 * 60;
 
@@ -33,13 +53,18 @@ export interface WatchedCollectionOptions {
   list: () => Promise<CheckedList>;
   labelSelector?: string | undefined;
   resyncSeconds: number;
-  /** Uniform in [0, 1): the backoff's jitter. */
+  /** Uniform in [0, 1): the backoff's jitter and each watch's timeoutSeconds. */
   random: () => number;
   /** Called after every change (a list or an event). */
   onChange: () => void;
 }
 
 type Obj = k8s.KubernetesObject;
+
+/** A watch the server did not end by its timeoutSeconds (and the margin): the connection is dead. */
+export class WatchDeadError extends Error {
+  override readonly name = 'WatchDead';
+}
 
 /** A watch ended by 410 Gone: its resourceVersion is too old, so the collection is listed again. */
 export class WatchExpiredError extends Error {
@@ -64,24 +89,59 @@ function isGone(e: unknown): boolean {
  * reflector waits on its backoff first (a server that keeps answering 410 is not hammered).
  */
 class GuardedWatch extends k8s.Watch {
+  constructor(
+    config: k8s.KubeConfig,
+    private readonly clock: Clock,
+    private readonly random: () => number,
+  ) {
+    super(config);
+  }
+
+  /**
+   * Opens the watch with a timeoutSeconds as client-go's; if it has not ended
+   * WATCH_DEAD_AFTER_SECONDS after that (on the injected clock), it is reported failed and
+   * aborted, and anything the abandoned connection still delivers is dropped.
+   */
   override async watch(...args: Parameters<k8s.Watch['watch']>): Promise<AbortController> {
     const [path, query, callback, done] = args;
+    const timeoutSeconds = watchTimeoutSeconds(this.random);
+    const limit = timeoutSeconds + WATCH_DEAD_AFTER_SECONDS;
+    let finished = false;
+    const deadline = new AbortController();
     let gone: string | undefined;
     const onEvent: typeof callback = (phase, obj, watchObj) => {
+      if (finished) return;
       if (phase === 'ERROR' && isGone(obj)) gone = String((obj as { message?: unknown }).message ?? 'resourceVersion too old');
       callback(phase, obj, watchObj);
     };
     const onDone: typeof done = (err: unknown) => {
+      if (finished) return;
+      finished = true;
+      deadline.abort();
       if (isGone(err)) done(new WatchExpiredError(`410 Gone: ${err instanceof Error ? err.message : 'resourceVersion too old'}`));
       else if (err == null && gone !== undefined) done(new WatchExpiredError(`410 Gone: ${gone}`));
       else done(err);
     };
-    try {
-      return await super.watch(path, query, onEvent, onDone);
-    } catch (e) {
-      onDone(e ?? new Error('watch failed'));
-      return new AbortController();
-    }
+    const request = super.watch(path, { ...query, timeoutSeconds }, onEvent, onDone).then(
+      (c) => {
+        // Stopped by its informer (or given up on before it answered): no timer left behind.
+        if (finished) c.abort();
+        else c.signal.addEventListener('abort', () => deadline.abort(), { once: true });
+        return c;
+      },
+      (e: unknown) => {
+        onDone(e ?? new Error('watch failed'));
+        return new AbortController();
+      },
+    );
+    const givenUp = new Promise<AbortController>((resolve) => {
+      void this.clock.sleep(limit, deadline.signal).then(() => {
+        if (finished) return;
+        onDone(new WatchDeadError(`the server had not ended the watch ${WATCH_DEAD_AFTER_SECONDS} s after its timeoutSeconds=${timeoutSeconds}: the connection is taken for dead`));
+        resolve(new AbortController());
+      });
+    });
+    return Promise.race([request, givenUp]);
   }
 }
 
@@ -117,7 +177,7 @@ export class WatchedCollection {
       const list = await this.o.list();
       return list as unknown as k8s.KubernetesListObject<Obj>;
     };
-    const inf = new k8s.ListWatch<Obj>(this.o.path, new GuardedWatch(this.o.kube.config), listFn, false, this.o.labelSelector);
+    const inf = new k8s.ListWatch<Obj>(this.o.path, new GuardedWatch(this.o.kube.config, this.o.clock, this.o.random), listFn, false, this.o.labelSelector);
     const current = (): boolean => this.informer === inf;
     const changed = (): void => {
       if (current()) this.o.onChange();

@@ -1,7 +1,8 @@
 /**
  * One informer (WatchedCollection) against the fake API server on the fake clock, checked
  * against client-go's reflector: its backoff (0.8 s doubling to 30 s, jitter up to 100 %,
- * reset after 2 min without a wait) and a 410 Gone that lists again only after that backoff.
+ * reset after 2 min without a wait), a 410 Gone that lists again only after that backoff, and
+ * watches opened with a timeoutSeconds in [5, 10) min, a silent one given up 30 s after it.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { REFLECTOR_BACKOFF, ReflectorBackoff } from '../../src/adapter/backoff.js';
@@ -36,6 +37,7 @@ describe('informer against the API server', () => {
   let ac: AbortController;
   let running: Promise<void>;
   let wc: WatchedCollection;
+  const watchRequests = (): Array<{ query: URLSearchParams }> => kube.requests.filter((r) => r.query.get('watch') === 'true');
   const lists = (): number => kube.requests.filter((r) => FakeKube.isList(r) && r.path === podsPath(NS)).length;
   const names = (): string[] => wc.items().map((p) => (p as { metadata: { name: string } }).metadata.name).sort();
 
@@ -118,5 +120,40 @@ describe('informer against the API server', () => {
     await advance(1.25);
     await until('the third relist', () => lists() === 4);
     expect(logger.lines.filter((l) => l.level !== 'info')).toEqual([]);
+  });
+
+  it('opens each watch with timeoutSeconds in [300, 600) s from the injected random; the server ending it there reopens it without a list', async () => {
+    // 300 × (1 + 0.5).
+    expect(watchRequests().map((r) => r.query.get('timeoutSeconds'))).toEqual(['450']);
+    await advance(449);
+    expect(watchRequests()).toHaveLength(1);
+    await advance(1);
+    await until('the rewatch', () => watchRequests().length === 2 && kube.watchCount('pods') === 1);
+    expect(watchRequests()[1]?.query.get('timeoutSeconds')).toBe('450');
+    expect(lists()).toBe(1);
+    expect(wc.synced).toBe(true);
+    expect(logger.lines.filter((l) => l.level !== 'info')).toEqual([]);
+  });
+
+  it('gives up a watch gone silent 30 s after its timeoutSeconds, then rewatches and sees what changed meanwhile', async () => {
+    kube.stallWatches();
+    kube.addPod(NS, 'p2', 'hello-00001');
+    await advance(450 + 29);
+    // Nothing tells the client the connection is dead: up to here it waits, as for a quiet watch.
+    expect(watchRequests()).toHaveLength(1);
+    expect(wc.synced).toBe(true);
+    expect(names()).toEqual(['p1']);
+    await advance(1);
+    await until('the warning', () => logger.has(/^watch pods default failed; restarting$/));
+    expect(logger.lines.filter((l) => l.level === 'warn').map((l) => [l.fields?.['reason'], l.fields?.['retryInSeconds']])).toEqual([
+      ['WatchDead: the server had not ended the watch 30 s after its timeoutSeconds=450: the connection is taken for dead', 1.2],
+    ]);
+    expect(wc.synced).toBe(false);
+    await advance(1.25);
+    await until('the rewatch', () => watchRequests().length === 2 && names().length === 2);
+    expect(names()).toEqual(['p1', 'p2']);
+    // From the resourceVersion it had: no list.
+    expect(lists()).toBe(1);
+    expect(wc.synced).toBe(true);
   });
 });

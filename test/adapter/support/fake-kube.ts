@@ -15,7 +15,8 @@
  * Lists can be watched (`?watch=true&resourceVersion=N`): newline-delimited JSON events
  * (ADDED / MODIFIED / DELETED with the object) after N from a history the server keeps;
  * a resourceVersion older than the history gets an ERROR event with a 410 Status (Gone),
- * after which a client relists. Tests can expire the history and end or drop the watches.
+ * after which a client relists. A watch's `timeoutSeconds` ends it on the test clock, as an
+ * apiserver does. Tests can expire the history and end, drop or silently stall the watches.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -83,6 +84,7 @@ interface Watcher {
   coll: string;
   selector: string | null;
   res: http.ServerResponse;
+  stalled?: boolean;
 }
 
 const MERGE = 'application/merge-patch+json';
@@ -128,8 +130,8 @@ export class FakeKube {
   private readonly store = new Map<string, Map<string, Obj>>();
   /** Optional hook run on every request before routing. */
   onRequest: ((r: RecordedRequest) => void) | undefined;
-  /** Stamps each request's `time`. */
-  clock: { now(): number } | undefined;
+  /** Stamps each request's `time`; with `sleep`, ends watches at their timeoutSeconds. */
+  clock: { now(): number; sleep?(seconds: number, signal?: AbortSignal): Promise<void> } | undefined;
 
   /** Every change, for watches that start from an older resourceVersion (since `oldestRv`). */
   private history: WatchEvent[] = [];
@@ -152,6 +154,15 @@ export class FakeKube {
   /** Drops every watch's connection without ending it (a network failure). */
   dropWatches(): void {
     for (const w of [...this.watchers]) w.res.socket?.destroy();
+    this.watchers.clear();
+  }
+
+  /**
+   * Every open watch goes silent with its connection left open, as behind a dropped NAT entry:
+   * no events, no end at its timeoutSeconds, nothing the client can notice but the silence.
+   */
+  stallWatches(): void {
+    for (const w of [...this.watchers]) w.stalled = true;
     this.watchers.clear();
   }
 
@@ -181,7 +192,19 @@ export class FakeKube {
     for (const ev of this.history) if (ev.coll === coll && ev.rv > from && labelsMatch(ev.object, selector)) res.write(`${JSON.stringify({ type: ev.type, object: ev.object })}\n`);
     const w: Watcher = { coll, selector, res };
     this.watchers.add(w);
-    res.on('close', () => this.watchers.delete(w));
+    const closed = new AbortController();
+    res.on('close', () => {
+      this.watchers.delete(w);
+      closed.abort();
+    });
+    const timeout = Number(r.query.get('timeoutSeconds') ?? '0');
+    if (timeout > 0 && this.clock?.sleep) {
+      void this.clock.sleep(timeout, closed.signal).then(() => {
+        if (closed.signal.aborted || w.stalled) return;
+        this.watchers.delete(w);
+        res.end();
+      });
+    }
   }
 
   /** Removes every pending fault. */
