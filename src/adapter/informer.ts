@@ -93,6 +93,8 @@ class GuardedWatch extends k8s.Watch {
     config: k8s.KubeConfig,
     private readonly clock: Clock,
     private readonly random: () => number,
+    /** The informer's run: once it stops, no watch timer may keep the process alive. */
+    private readonly stopped: AbortSignal,
   ) {
     super(config);
   }
@@ -108,6 +110,16 @@ class GuardedWatch extends k8s.Watch {
     const limit = timeoutSeconds + WATCH_DEAD_AFTER_SECONDS;
     let finished = false;
     const deadline = new AbortController();
+    // A watch still connecting when its informer stops is never handed its controller to abort:
+    // end it here (its connection is closed if it opens later) so no timer outlives the run.
+    let stop: () => void = () => undefined;
+    const onStop = (): void => {
+      finished = true;
+      deadline.abort();
+      stop();
+    };
+    this.stopped.addEventListener('abort', onStop, { once: true });
+    deadline.signal.addEventListener('abort', () => this.stopped.removeEventListener('abort', onStop), { once: true });
     let gone: string | undefined;
     const onEvent: typeof callback = (phase, obj, watchObj) => {
       if (finished) return;
@@ -135,8 +147,11 @@ class GuardedWatch extends k8s.Watch {
       },
     );
     const givenUp = new Promise<AbortController>((resolve) => {
+      stop = () => resolve(new AbortController());
+      if (this.stopped.aborted) onStop();
       void this.clock.sleep(limit, deadline.signal).then(() => {
-        if (finished) return;
+        // Cut short (the watch ended, or was stopped): not a dead connection.
+        if (finished || deadline.signal.aborted) return;
         onDone(new WatchDeadError(`the server had not ended the watch ${WATCH_DEAD_AFTER_SECONDS} s after its timeoutSeconds=${timeoutSeconds}: the connection is taken for dead`));
         resolve(new AbortController());
       });
@@ -157,6 +172,8 @@ export class WatchedCollection {
   /** The watch ended with 410 Gone: list again (after the backoff). */
   private expired = false;
   private wake: (() => void) | undefined;
+  /** The signal of the run under way (informers are made only inside it). */
+  private stopped: AbortSignal = AbortSignal.abort();
 
   constructor(private readonly o: WatchedCollectionOptions) {
     this.backoff = new ReflectorBackoff(monotonicSeconds(o.clock), o.random);
@@ -177,7 +194,7 @@ export class WatchedCollection {
       const list = await this.o.list();
       return list as unknown as k8s.KubernetesListObject<Obj>;
     };
-    const inf = new k8s.ListWatch<Obj>(this.o.path, new GuardedWatch(this.o.kube.config, this.o.clock, this.o.random), listFn, false, this.o.labelSelector);
+    const inf = new k8s.ListWatch<Obj>(this.o.path, new GuardedWatch(this.o.kube.config, this.o.clock, this.o.random, this.stopped), listFn, false, this.o.labelSelector);
     const current = (): boolean => this.informer === inf;
     const changed = (): void => {
       if (current()) this.o.onChange();
@@ -248,6 +265,7 @@ export class WatchedCollection {
   /** Runs until `signal` aborts. Resolves once the first list has been tried (`started`). */
   async run(signal: AbortSignal, started?: () => void): Promise<void> {
     const { clock, logger } = this.o;
+    this.stopped = signal;
     let ok = await this.startFresh();
     started?.();
     let resyncAt = clock.now() + this.o.resyncSeconds;

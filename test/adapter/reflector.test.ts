@@ -156,4 +156,17 @@ describe('informer against the API server', () => {
     expect(lists()).toBe(1);
     expect(wc.synced).toBe(true);
   });
+
+  it('stopped while a rewatch is still connecting, it ends and leaves no watch timer behind', async () => {
+    // The server ends the first watch at its 450 s; the rewatch never gets its headers.
+    kube.fault({ path: podsPath(NS) }, { kind: 'hang-after' });
+    await advance(450);
+    await until('the rewatch request', () => watchRequests().length === 2);
+    expect(clock.pendingSleeps).toBeGreaterThan(0);
+    ac.abort();
+    await running;
+    // No sleep left on the clock: with a real one, a 480 s timer would have held the process.
+    expect(clock.pendingSleeps).toBe(0);
+    expect(logger.lines.filter((l) => l.level !== 'info')).toEqual([]);
+  });
 });

@@ -24,6 +24,11 @@ export class FakeClock implements Clock {
     this.wake();
   }
 
+  /** Sleeps not yet woken or aborted (a timer a stopped component left behind shows here). */
+  get pendingSleeps(): number {
+    return this.sleepers.length;
+  }
+
   advance(seconds: number): void {
     this.set(this.t + seconds);
   }

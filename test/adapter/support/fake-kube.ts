@@ -62,7 +62,7 @@ export type Fault =
   | { kind: 'drop-after' }
   /** Close the connection without doing anything. */
   | { kind: 'drop-before' }
-  /** Do the request, then never answer (the client times out). */
+  /** Do the request, then never answer (the client times out); a watch never sends its headers. */
   | { kind: 'hang-after' };
 
 interface FaultRule {
@@ -506,6 +506,8 @@ export class FakeKube {
       }
       const watch = rec.method === 'GET' && rec.query.get('watch') === 'true' ? /^\/(api\/v1|apis\/[^/]+\/[^/]+)\/namespaces\/([^/]+)\/([^/]+)$/.exec(rec.path) : null;
       if (watch) {
+        // A watch that hangs never sends its headers: the client is still connecting.
+        if (fault?.kind === 'hang-after') return;
         this.serveWatch(rec, res, `${watch[1]}/${watch[2]}/${watch[3]}`);
         return;
       }
