@@ -37,10 +37,6 @@ export function formatActual(v: number, kind: ValueKind): string {
 function scopeOf(e: Expectation, s: RunSummary, file: string): { label: string; summary: ScopeSummary } {
   const names = s.revisions.map((r) => r.revision);
   const one = (r: RevisionSummary): ScopeSummary => ({ overall: r, revision: r });
-  if (e.metric.runOnly && (e.revision !== undefined || e.service !== undefined)) {
-    const field = e.revision !== undefined ? 'revision' : 'service';
-    throw new ScenarioError(file, `${e.path}.${field}`, `${e.metric.name} is of the whole run, not of one ${field}: remove ${field}:`);
-  }
   if (e.revision !== undefined) {
     const r = s.revisions.find((x) => x.revision === e.revision);
     if (r === undefined) throw new ScenarioError(file, `${e.path}.revision`, `no revision named ${JSON.stringify(e.revision)} ran (revisions: ${names.join(', ')})`);

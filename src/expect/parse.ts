@@ -100,6 +100,11 @@ export function parseExpectation(entry: unknown, file: string, index: number): E
     const near = closest(name, expectMetricNames());
     throw new ScenarioError(file, textPath, `unknown metric ${JSON.stringify(name)}${near !== undefined ? ` (did you mean ${JSON.stringify(near)}?)` : ''}`);
   }
+  // Known before any run: refused with the other bad expectations, not after the scenario ran.
+  if (metric.runOnly === true && (service !== undefined || revision !== undefined)) {
+    const field = revision !== undefined ? 'revision' : 'service';
+    throw new ScenarioError(file, `${path}.${field}`, `${metric.name} is of the whole run, not of one ${field}: remove ${field}:`);
+  }
   const value = (v: string, what: string): number => {
     const n = parseValue(v, metric.kind);
     if (n === undefined) throw new ScenarioError(file, textPath, `${what} ${JSON.stringify(v.trim())} of ${name} must be ${UNIT_HINT[metric.kind]}`);

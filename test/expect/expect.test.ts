@@ -76,6 +76,9 @@ describe('expectation syntax', () => {
     { text: 'errorRate > 1', error: "s.yaml: expect[0]: errorRate is between 0% and 100%, so > 1 never passes" },
     { text: 'maxReadyPods within 2.2..2.8', error: 's.yaml: expect[0]: maxReadyPods is a whole number, so within 2.2..2.8 can never hold' },
     { text: 'scaleToZeroAt within 60s..95s after -5s', error: 's.yaml: expect[0]: "after -5s" is before the run starts: the run\'s clock starts at 0s' },
+    // Whole-run metrics take no scope: known before the run, so refused with the others (it was an ERROR after the run).
+    { text: { that: 'unanswered < 5%', service: 'hello' }, error: 's.yaml: expect[0].service: unanswered_rate is of the whole run, not of one service: remove service:' },
+    { text: { that: 'peakNodes <= 3', revision: 'hello-00001' }, error: 's.yaml: expect[0].revision: peak_nodes is of the whole run, not of one revision: remove revision:' },
   ];
   it.each(bad)('refuses $text in one line', ({ text, error }) => {
     expect(() => parseExpectation(text, 's.yaml', 0)).toThrow(error);
@@ -343,6 +346,15 @@ describe('knsim test', () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(`knsim: ${file}: expect[2]: unknown metric "p99s" (did you mean "p99"?)\n`);
+  });
+
+  it('exits 2 with one line for a whole-run metric scoped to a service, before running anything', () => {
+    const { dir, file } = wrongScenario();
+    writeFileSync(file, readFileSync(file, 'utf8').replace('  - p99 <= 1ms\n', '  - { that: unanswered == 0, service: hello }\n'));
+    const r = runKnsim(['test', file], dir, { CI: '1' });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`knsim: ${file}: expect[2].service: unanswered_rate is of the whole run, not of one service: remove service:\n`);
   });
 
   it('escapes what XML cannot hold as is', () => {
