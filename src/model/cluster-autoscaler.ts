@@ -13,6 +13,7 @@ import {
   orderScaleDownCandidates,
   removableNodes,
   scaleDownInCooldown,
+  SimulationPlacer,
   templateNode,
   unneededNodesLimit,
   UnneededNodes,
@@ -59,6 +60,8 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
   private readonly unregisteredSince = new Map<ClusterNode, number>();
   /** Nodes it started to remove with pods to drain: a drain in progress until the node is deleted (the deletion tracker). */
   private readonly drains = new Set<ClusterNode>();
+  /** The removal simulation's scan start and hints, kept from loop to loop (RemovalSimulator's HintingSimulator). */
+  private readonly placer = new SimulationPlacer();
 
   constructor(
     private readonly cluster: Cluster,
@@ -218,13 +221,23 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
       if (blocked >= 0) c.scaleDownBlocks.note('cluster-autoscaler', 'NotEnoughPdb', node.name, asked[blocked]!.revision.spec.name, now);
       return blocked < 0;
     };
+    // The simulation's destinations scan the registered nodes in the order they joined (upstream: the
+    // snapshot's Go map order); only Ready, untainted ones take pods (deletions in progress are no destination).
+    const listed = c.registeredNodes();
+    const at = new Map(listed.map((n, j) => [n, j]));
+    const candidateAt: number[] = ready.map((n) => at.get(n)!);
+    const readyAt = new Map(candidateAt.map((j, i) => [j, i]));
+    const movable = (j: number): readonly Pod[] => (readyAt.has(j) ? toMove[readyAt.get(j)!]! : []);
     const removableAt = removableNodes(
-      ready,
-      toMove.map((pods) => pods.map((p) => c.requestsOf(p))),
-      (i) => eligible[i]!,
+      listed,
+      listed.map((_, j) => movable(j).map((p) => c.requestsOf(p))),
+      (j) => readyAt.has(j) && eligible[readyAt.get(j)!]!,
       limit,
-      { drainable: (i) => drainable(ready[i]!, toMove[i]!), removed: (i) => tracker?.removePods(budgets!.budgetIndexes(toMove[i]!)) },
-    );
+      { drainable: (j) => drainable(listed[j]!, movable(j)), removed: (j) => tracker?.removePods(budgets!.budgetIndexes(movable(j))) },
+      { order: candidateAt, destination: (j) => listed[j]!.schedulable, placer: this.placer, keys: listed.map((_, j) => movable(j).map((p) => p.name)) },
+    ).map((j) => readyAt.get(j)!);
+    // Hints not renewed in this loop are forgotten at its end (planner.go UpdateClusterState, DropOldHints).
+    this.placer.dropOldHints();
     const found = removableAt.map((i) => ready[i]!);
     const ok = new Set(removableAt);
     // Nodes after the limit was reached were not simulated: no recheck timeout for them.

@@ -201,13 +201,77 @@ export function orderScaleDownCandidates<N>(nodes: readonly N[], isEmpty: (n: N)
 }
 
 /**
+ * Where CA's simulations put a pod (simulator/scheduling/hinting_simulator.go TrySchedulePods on
+ * the predicate snapshot's plugin runner, RunFiltersUntilPassingNode): first the node it was put on
+ * last time (its hint, kept through the next loop), if that one is acceptable and fits; else the
+ * first acceptable node that fits, scanning from just after the node the last scan chose and
+ * wrapping round. The scan start is the runner's, so it carries over from simulation to simulation
+ * and loop to loop, whether a simulation is kept or reverted. Upstream lists the snapshot's nodes in
+ * Go map order; the caller's list (knsim: the order the nodes joined) stands for it.
+ */
+export class SimulationPlacer {
+  private lastIndex = 0;
+  private current = new Map<string, string>();
+  private old = new Map<string, string>();
+
+  /**
+   * The index in `0..count-1` of the node `pod` goes to (-1: none), among `node(k)`; `key` names
+   * the pod for its hint (its UID upstream).
+   */
+  place(count: number, node: (k: number) => NodeView, acceptable: (k: number) => boolean, pod: PodResources, key: string | undefined): number {
+    if (key !== undefined) {
+      const hinted = this.current.get(key) ?? this.old.get(key);
+      if (hinted !== undefined) {
+        for (let k = 0; k < count; k++) {
+          const n = node(k);
+          if (n.name !== hinted) continue;
+          if (acceptable(k) && fits(n, pod)) {
+            this.current.set(key, hinted);
+            return k;
+          }
+          break;
+        }
+      }
+    }
+    for (let i = 0; i < count; i++) {
+      const k = (this.lastIndex + i) % count;
+      const n = node(k);
+      if (!acceptable(k) || !fits(n, pod)) continue;
+      this.lastIndex = (k + 1) % count;
+      if (key !== undefined) this.current.set(key, n.name);
+      return k;
+    }
+    return -1;
+  }
+
+  /** Hints.DropOld, at the end of each removal simulation: hints not renewed since the last call are forgotten. */
+  dropOldHints(): void {
+    this.old = this.current;
+    this.current = new Map();
+  }
+}
+
+/** How a loop's removal simulation lists nodes and pods, beyond the first-fit defaults. */
+export interface RemovalSimulationOptions {
+  /** The candidates' indexes, in the order to simulate them (default: as listed). */
+  readonly order?: readonly number[];
+  /** Whether a node may take pods at all (a destination: Ready, untainted; default: every node). */
+  readonly destination?: (j: number) => boolean;
+  /** The placer, kept across loops (default: a fresh one). */
+  readonly placer?: SimulationPlacer;
+  /** Each pod's hint key, parallel to `pods`. */
+  readonly keys?: readonly (readonly string[] | undefined)[];
+}
+
+/**
  * One loop's removal simulation (core/scaledown/planner categorizeNodes with persisted
- * simulations): nodes in order; a node for which `eligible(i)` holds is removable when its pods
- * (`pods[i]`, plus those moved onto it earlier in this loop) fit, first fit in order, on the
- * other nodes not already found removable, as they stand with the pods moved so far. Once
- * `limit` nodes are found the rest are not simulated. With `disruptions`, a node must first be
- * drainable (its pods' PodDisruptionBudgets allow them to go), and each removable node's pods
- * are then taken off the budgets (`removed`). Returns the indices of the removable nodes.
+ * simulations): candidates in order; a node for which `eligible(i)` holds is removable when its
+ * pods (`pods[i]`, plus those moved onto it earlier in this loop) all find a place, through the
+ * placer, on the destination nodes other than itself, as they stand with the pods moved so far; a
+ * node found removable leaves the list. Once `limit` nodes are found the rest are not simulated.
+ * With `disruptions`, a node must first be drainable (its pods' PodDisruptionBudgets allow them to
+ * go), and each removable node's pods are then taken off the budgets (`removed`). Returns the
+ * indices of the removable nodes, in the order found.
  */
 export function removableNodes(
   nodes: readonly NodeView[],
@@ -215,30 +279,37 @@ export function removableNodes(
   eligible: (i: number) => boolean,
   limit = Number.POSITIVE_INFINITY,
   disruptions?: { drainable: (i: number) => boolean; removed: (i: number) => void },
+  options: RemovalSimulationOptions = {},
 ): number[] {
+  const order = options.order ?? nodes.map((_, i) => i);
+  const destination = options.destination ?? (() => true);
+  const placer = options.placer ?? new SimulationPlacer();
   let views = nodes.slice();
-  const movedOnto: PodResources[][] = nodes.map(() => []);
-  const gone = new Set<number>();
+  const movedOnto: { pod: PodResources; key: string | undefined }[][] = nodes.map(() => []);
+  // The snapshot's node list: a node found removable is taken out of it (RemoveNodeInfo).
+  let live = nodes.map((_, j) => j);
   const out: number[] = [];
-  for (let i = 0; i < nodes.length; i++) {
+  for (const i of order) {
     if (!eligible(i)) continue;
     if (out.length >= limit) break;
     // Drainability comes before the fit (GetPodsToMove): a PodDisruptionBudget can hold the node.
     if (disruptions !== undefined && !disruptions.drainable(i)) continue;
-    const toMove = movedOnto[i]!.length > 0 ? [...(pods[i] ?? []), ...movedOnto[i]!] : (pods[i] ?? []);
+    const own = (pods[i] ?? []).map((pod, k) => ({ pod, key: options.keys?.[i]?.[k] }));
+    const toMove = movedOnto[i]!.length > 0 ? [...own, ...movedOnto[i]!] : own;
     const trial = views.slice();
+    const list = live;
     const targets: number[] = [];
-    for (const pod of toMove) {
-      let t = -1;
-      for (let j = 0; j < trial.length && t < 0; j++) if (j !== i && !gone.has(j) && fits(trial[j]!, pod)) t = j;
-      if (t < 0) break;
-      trial[t] = bindPod(trial[t]!, pod);
+    for (const m of toMove) {
+      const k = placer.place(list.length, (x) => trial[list[x]!]!, (x) => list[x] !== i && destination(list[x]!), m.pod, m.key);
+      if (k < 0) break;
+      const t = list[k]!;
+      trial[t] = bindPod(trial[t]!, m.pod);
       targets.push(t);
     }
     if (targets.length < toMove.length) continue;
     targets.forEach((t, k) => movedOnto[t]!.push(toMove[k]!));
     views = trial;
-    gone.add(i);
+    live = live.filter((j) => j !== i);
     out.push(i);
     disruptions?.removed(i);
   }
