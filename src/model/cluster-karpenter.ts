@@ -316,7 +316,7 @@ export class KarpenterModel implements NodeAutoscaler {
    * pod that blocks eviction (podsDisruptable).
    */
   private candidate(n: ClusterNode, now: number): boolean {
-    if (!this.consolidatable(n, now) || this.cluster.poolSize(n.pool) <= n.pool.minNodes || this.isNominated(n, now)) return false;
+    if (!this.consolidatable(n, now) || this.cluster.poolSize(n.pool) <= n.pool.minNodes || this.heldByNomination(n, now)) return false;
     // A node annotated do-not-disrupt is no candidate (ValidateNodeDisruptable): held by its own annotation.
     if (n.pool.doNotDisrupt === true) {
       this.cluster.scaleDownBlocks.notePool('karpenter', 'DoNotDisrupt', n.name, n.pool.name, now);
@@ -331,6 +331,16 @@ export class KarpenterModel implements NodeAutoscaler {
     if (isNominated(until, now)) return true;
     this.nominatedUntil.delete(n);
     return false;
+  }
+
+  /**
+   * A node it would otherwise consider, nominated: no candidate, and, as ValidateNodeDisruptable's
+   * error becomes a DisruptionBlocked event ("Node is nominated for a pending pod"), recorded as held.
+   */
+  private heldByNomination(n: ClusterNode, now: number): boolean {
+    if (!this.isNominated(n, now)) return false;
+    this.cluster.scaleDownBlocks.notePool('karpenter', 'Nominated', n.name, n.pool.name, now);
+    return true;
   }
 
   /**
@@ -415,7 +425,7 @@ export class KarpenterModel implements NodeAutoscaler {
     const busy: ClusterNode[] = [];
     for (const n of this.drifted.keys()) {
       // A nominated node is no candidate, nor one annotated do-not-disrupt, eventual disruption or not (ValidateNodeDisruptable).
-      if (n.state !== 'Ready' || this.isNominated(n, now)) continue;
+      if (n.state !== 'Ready' || this.heldByNomination(n, now)) continue;
       if (n.pool.doNotDisrupt === true) {
         this.cluster.scaleDownBlocks.notePool('karpenter', 'DoNotDisrupt', n.name, n.pool.name, now);
         continue;
@@ -654,7 +664,7 @@ export class KarpenterModel implements NodeAutoscaler {
       let ran = false;
       for (const n of v.nodes) {
         if (budget === 0) break;
-        if (!this.consolidatable(n, now) || c.poolSize(n.pool) <= n.pool.minNodes || n.movablePods().length > 0 || this.isNominated(n, now)) continue;
+        if (!this.consolidatable(n, now) || c.poolSize(n.pool) <= n.pool.minNodes || n.movablePods().length > 0 || this.heldByNomination(n, now)) continue;
         c.startRemoval(n, now, 0);
         this.tainted(n, now);
         budget--;

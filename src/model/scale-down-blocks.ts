@@ -2,18 +2,19 @@
  * Why the node autoscaler kept nodes it would otherwise have taken off: the pod annotations, local
  * volumes and PodDisruptionBudgets that held them (the Cluster Autoscaler's unremovable-node reasons
  * NotSafeToEvictAnnotation, LocalStorageRequested and NotEnoughPdb; Karpenter's "Blocked" events for
- * do-not-disrupt and for a budget that prevents evictions), and the node annotations (the Cluster
- * Autoscaler's ScaleDownDisabledAnnotation, Karpenter's do-not-disrupt on the node).
+ * do-not-disrupt and for a budget that prevents evictions), and the nodes' own state (the Cluster
+ * Autoscaler's ScaleDownDisabledAnnotation, Karpenter's do-not-disrupt on the node and its
+ * "Node is nominated for a pending pod").
  * One record per autoscaler, reason and holder (pods or nodes), for summary.json.
  */
-export type ScaleDownBlockReason = 'NotSafeToEvictAnnotation' | 'LocalStorageRequested' | 'DoNotDisrupt' | 'NotEnoughPdb' | 'ScaleDownDisabledAnnotation';
+export type ScaleDownBlockReason = 'NotSafeToEvictAnnotation' | 'LocalStorageRequested' | 'DoNotDisrupt' | 'NotEnoughPdb' | 'ScaleDownDisabledAnnotation' | 'Nominated';
 
 export interface ScaleDownBlockRecord {
   autoscaler: 'cluster-autoscaler' | 'karpenter';
   reason: ScaleDownBlockReason;
   /** The revisions whose pods held nodes for this reason (none when the nodes' own annotation held them). */
   revisions: string[];
-  /** The pools whose nodes' own annotation held them; only on such a record. */
+  /** The pools whose nodes' own state (an annotation, a nomination) held them; only on such a record. */
   pools?: string[];
   /** Distinct nodes held. */
   nodes: number;
@@ -31,7 +32,7 @@ export class ScaleDownBlocks {
     if (!r.revisions.includes(revision)) r.revisions.push(revision);
   }
 
-  /** `node`, which the autoscaler would otherwise consider taking off at `now`, is held by its own annotation (set on its pool). */
+  /** `node`, which the autoscaler would otherwise consider taking off at `now`, is held by its own state (an annotation set on its pool, a nomination). */
   notePool(autoscaler: ScaleDownBlockRecord['autoscaler'], reason: ScaleDownBlockReason, node: string, pool: string, now: number): void {
     const r = this.entry(`${autoscaler}/${reason}/node`, autoscaler, reason, node, now);
     const pools = (r.pools ??= []);

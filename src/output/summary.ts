@@ -201,14 +201,14 @@ export interface RunSummary {
   /**
    * Nodes the node autoscaler would otherwise have considered taking off (the Cluster
    * Autoscaler: below its utilization threshold; Karpenter: consolidatable, or drifted), kept by
-   * their pods' annotations, local volumes or PodDisruptionBudgets: per autoscaler and reason, the revisions whose pods
+   * their pods' annotations, local volumes or PodDisruptionBudgets, or their own annotation or (Karpenter) nomination: per autoscaler and reason, the revisions whose pods
    * held them, how many distinct nodes, the first and last time one was found held. Absent when none was.
    */
   scaleDownBlocks?: Array<{
     autoscaler: 'cluster-autoscaler' | 'karpenter';
-    reason: 'NotSafeToEvictAnnotation' | 'LocalStorageRequested' | 'DoNotDisrupt' | 'NotEnoughPdb' | 'ScaleDownDisabledAnnotation';
+    reason: 'NotSafeToEvictAnnotation' | 'LocalStorageRequested' | 'DoNotDisrupt' | 'NotEnoughPdb' | 'ScaleDownDisabledAnnotation' | 'Nominated';
     revisions: string[];
-    /** The pools whose nodes' own annotation (scale-down-disabled, do-not-disrupt) held them; then `revisions` is empty. */
+    /** The pools whose nodes' own state (scale-down-disabled, do-not-disrupt, Karpenter's nomination) held them; then `revisions` is empty. */
     pools?: string[];
     nodes: number;
     firstSeconds: number;

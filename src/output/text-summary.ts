@@ -102,6 +102,7 @@ const BLOCKED_BY = {
   DoNotDisrupt: 'annotated karpenter.sh/do-not-disrupt',
   NotEnoughPdb: 'whose PodDisruptionBudget allowed no disruption',
   ScaleDownDisabledAnnotation: 'annotated cluster-autoscaler.kubernetes.io/scale-down-disabled: "true"',
+  Nominated: 'nominated for a pending pod',
 } as const;
 
 /**
@@ -112,7 +113,7 @@ export function scaleDownBlockText(x: NonNullable<RunSummary['scaleDownBlocks']>
   const nodes = `${x.nodes} node${x.nodes === 1 ? '' : 's'}`;
   const who = x.autoscaler === 'cluster-autoscaler' ? `the Cluster Autoscaler could not remove ${nodes} below its utilization threshold` : `Karpenter could not disrupt ${nodes} (consolidation, drift)`;
   const when = x.firstSeconds === x.lastSeconds ? `at ${x.firstSeconds}${unit}` : `from ${x.firstSeconds}${unit} to ${x.lastSeconds}${unit}`;
-  // Held by the nodes' own annotation (set on their pool), or by their pods.
+  // Held by the nodes' own state (an annotation set on their pool, a nomination), or by their pods.
   const holder = x.pools !== undefined ? `nodes of pool${x.pools.length === 1 ? '' : 's'} ${x.pools.join(', ')}` : `pods of ${x.revisions.join(', ')}`;
   const by = x.pools !== undefined && x.reason === 'DoNotDisrupt' ? 'annotated karpenter.sh/do-not-disrupt: "true"' : BLOCKED_BY[x.reason];
   return `${who}: ${holder} ${by} (${x.reason}), ${when}`;

@@ -61,6 +61,14 @@ describe('a node a provisioning pass counted on is no disruption candidate for 2
       ['small-002', 'Deleted', 102],
     ]);
   });
+  it('karpenter-nominated.yaml, WhenEmpty: the pass at 72 records small-002 as held by its nomination (the DisruptionBlocked event "Node is nominated for a pending pod"), under its pool', () => {
+    const loaded = loadScenario(fixture('karpenter-nominated'), { sets: ['cluster.nodeAutoscaler.consolidationPolicy=WhenEmpty'] });
+    const world = new World(loaded.world, new MemoryRecorder());
+    world.run();
+    expect(world.cluster!.scaleDownBlocks.records).toEqual([
+      { autoscaler: 'karpenter', reason: 'Nominated', revisions: [], pools: ['small'], nodes: 1, firstSeconds: 72, lastSeconds: 72 },
+    ]);
+  });
   it('karpenter-nominated.yaml, the pod gone at 40 s, every node expiring 85 s after its request, pods under do-not-disrupt: the emptiness command built at 72 for small-002 is dropped at 87, the provisioning pass for small-001\'s taint (85) having placed its held pod onto small-002; it goes only by its own expiry at 96, was by emptiness at 87 (validation.go IsNodeNominated)', () => {
     const ev = nodeEvents(
       'karpenter-nominated',
