@@ -62,6 +62,8 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
   private readonly drains = new Set<ClusterNode>();
   /** The removal simulation's scan start and hints, kept from loop to loop (RemovalSimulator's HintingSimulator). */
   private readonly placer = new SimulationPlacer();
+  /** This loop's pods to help that fit an existing node, by node: they stay in the snapshot the removal simulation reads. */
+  private readonly placed = new Map<ClusterNode, Pod[]>();
 
   constructor(
     private readonly cluster: Cluster,
@@ -128,22 +130,39 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
   private scaleUp(now: number): 'scaled' | 'wait' | 'none' {
     const cfg = this.spec.config;
     const c = this.cluster;
-    const pods = c.scheduler.unschedulable().filter((p) => now - p.createdAt >= cfg.newPodScaleUpDelaySeconds);
+    this.placed.clear();
+    const pending = c.scheduler.unschedulable().filter((p) => now - p.createdAt >= cfg.newPodScaleUpDelaySeconds);
+    // The pods still on the nodes it is draining, not yet evicted (a PodDisruptionBudget refused
+    // them, or the taint's delay runs), count as pods to place too (currentlyDrainedNodesPodListProcessor;
+    // it skips a pod already being deleted, whose replacement the ReplicaSet has created).
+    const drained: Pod[] = [];
+    for (const n of this.drains) if (n.state === 'Tainted') drained.push(...n.movablePods());
+    const pods = drained.length > 0 ? [...pending, ...drained] : pending;
     if (pods.length === 0) return 'none';
     // Existing nodes, and upcoming ones as fresh templates: pods they can hold need no new node.
     const sim: NodeView[] = [];
+    const existing: (ClusterNode | undefined)[] = [];
     for (const n of c.nodes) {
       // A node tainted for memory pressure takes no pod in CA's simulation either.
-      if (n.schedulable) sim.push(n);
-      else if (n.state === 'Provisioning') sim.push(templateNode(n.name, poolTemplate(n.pool)));
+      if (n.schedulable) {
+        sim.push(n);
+        existing.push(n);
+      } else if (n.state === 'Provisioning') {
+        sim.push(templateNode(n.name, poolTemplate(n.pool)));
+        existing.push(undefined);
+      }
     }
     const left: PodResources[] = [];
     const leftCreated: number[] = [];
     for (const pod of pods) {
       const r = c.requestsOf(pod);
       const i = sim.findIndex((n) => fits(n, r));
-      if (i >= 0) sim[i] = bindPod(sim[i]!, r);
-      else {
+      if (i >= 0) {
+        sim[i] = bindPod(sim[i]!, r);
+        // filterOutSchedulable leaves the pod in the snapshot: the removal simulation sees it there.
+        const n = existing[i];
+        if (n !== undefined) this.placed.set(n, [...(this.placed.get(n) ?? []), pod]);
+      } else {
         left.push(r);
         leftCreated.push(pod.createdAt);
       }
@@ -176,9 +195,13 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
     const c = this.cluster;
     // Candidates in CA's order: empty nodes first, then those unneeded at the last loop, else as
     // listed (scaledowncandidates sorting: emptycandidates, previouscandidates).
+    // Each node as the snapshot holds it: its pods, and the pods to help the scale-up check put there.
+    const extra = (n: ClusterNode): readonly Pod[] => this.placed.get(n) ?? [];
+    const snapshotView = (n: ClusterNode): NodeView => extra(n).reduce((v, p) => bindPod(v, c.requestsOf(p)), n as NodeView);
+    const podsOf = (n: ClusterNode): Pod[] => (extra(n).length > 0 ? [...n.podsToMoveForCA(now), ...extra(n)] : n.podsToMoveForCA(now));
     const ready = orderScaleDownCandidates(
       c.schedulableNodes(),
-      (n) => n.podsToMoveForCA(now).length === 0,
+      (n) => podsOf(n).length === 0,
       (n) => this.unneeded.unneededSince(n.name) !== undefined,
     );
     // Its pods (and those moved onto it earlier in this loop) must fit elsewhere, not on nodes
@@ -186,7 +209,7 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
     // unremovable-node-recheck-timeout (planner.go categorizeNodes, AddTimeout).
     this.unremovable.update(now);
     const eligible = ready.map((n) => {
-      if (this.unremovable.isRecent(n.name) || c.poolSize(n.pool) <= n.pool.minNodes || !(nodeUtilization(n) < cfg.scaleDownUtilizationThreshold)) return false;
+      if (this.unremovable.isRecent(n.name) || c.poolSize(n.pool) <= n.pool.minNodes || !(nodeUtilization(snapshotView(n)) < cfg.scaleDownUtilizationThreshold)) return false;
       // A node annotated scale-down-disabled is never a candidate (eligibility.go): held by its own annotation.
       if (n.pool.scaleDownDisabled === true) {
         c.scaleDownBlocks.notePool('cluster-autoscaler', 'ScaleDownDisabledAnnotation', n.name, n.pool.name, now);
@@ -198,7 +221,7 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
     this.lastUpdate = now;
     // No more unneeded nodes than the coming loops could remove (planner.go unneededNodesLimit).
     const limit = unneededNodesLimit(this.unneeded.size, cfg.maxEmptyBulkDelete, cfg.scaleDownUnneededSeconds, this.minUpdateInterval);
-    const toMove = ready.map((n) => n.podsToMoveForCA(now));
+    const toMove = ready.map(podsOf);
     // The loop's PodDisruptionBudget tracker, from the budgets' status now (RemainingPdbTracker).
     const budgets = c.budgets;
     const tracker = budgets?.remainingDisruptions();
@@ -229,7 +252,7 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
     const readyAt = new Map(candidateAt.map((j, i) => [j, i]));
     const movable = (j: number): readonly Pod[] => (readyAt.has(j) ? toMove[readyAt.get(j)!]! : []);
     const removableAt = removableNodes(
-      listed,
+      listed.map(snapshotView),
       listed.map((_, j) => movable(j).map((p) => c.requestsOf(p))),
       (j) => readyAt.has(j) && eligible[readyAt.get(j)!]!,
       limit,
