@@ -5,7 +5,6 @@ import {
   bindPod,
   drainedNodeDeletionAt,
   estimateNodes,
-  fits,
   nodeGroupBackoffAfterFailure,
   nodeGroupBackoffStale,
   type NodeGroupBackoff,
@@ -61,7 +60,9 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
   /** Nodes it started to remove with pods to drain: a drain in progress until the node is deleted (the deletion tracker). */
   private readonly drains = new Set<ClusterNode>();
   /** The removal simulation's scan start and hints, kept from loop to loop (RemovalSimulator's HintingSimulator). */
-  private readonly placer = new SimulationPlacer();
+  private readonly placer: SimulationPlacer;
+  /** filterOutSchedulable's own hints, on the same scan start (the snapshot's one plugin runner). */
+  private readonly upPlacer: SimulationPlacer;
   /** This loop's pods to help that fit an existing node, by node: they stay in the snapshot the removal simulation reads. */
   private readonly placed = new Map<ClusterNode, Pod[]>();
 
@@ -70,6 +71,9 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
     private readonly spec: CaSpec,
     private readonly random: RandomStream,
   ) {
+    const scan = { lastIndex: 0 };
+    this.placer = new SimulationPlacer(scan);
+    this.upPlacer = new SimulationPlacer(scan);
     this.minUpdateInterval = spec.config.scaleDownUnneededSeconds > 0 ? spec.config.scaleDownUnneededSeconds : 1e-9;
     const period = spec.config.scanIntervalSeconds;
     const first = spec.firstScanSeconds ?? random.uniform(0, period);
@@ -138,7 +142,11 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
     const drained: Pod[] = [];
     for (const n of this.drains) if (n.state === 'Tainted') drained.push(...n.movablePods());
     const pods = drained.length > 0 ? [...pending, ...drained] : pending;
-    if (pods.length === 0) return 'none';
+    if (pods.length === 0) {
+      // filterOutSchedulable runs every loop, its hints aging even with no pod to place.
+      this.upPlacer.dropOldHints();
+      return 'none';
+    }
     // Existing nodes, and upcoming ones as fresh templates: pods they can hold need no new node.
     const sim: NodeView[] = [];
     const existing: (ClusterNode | undefined)[] = [];
@@ -156,7 +164,7 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
     const leftCreated: number[] = [];
     for (const pod of pods) {
       const r = c.requestsOf(pod);
-      const i = sim.findIndex((n) => fits(n, r));
+      const i = this.upPlacer.place(sim.length, (k) => sim[k]!, () => true, r, pod.name);
       if (i >= 0) {
         sim[i] = bindPod(sim[i]!, r);
         // filterOutSchedulable leaves the pod in the snapshot: the removal simulation sees it there.
@@ -167,6 +175,7 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
         leftCreated.push(pod.createdAt);
       }
     }
+    this.upPlacer.dropOldHints();
     if (left.length === 0) return 'none';
     if (allPodsAreNew(leftCreated, now, cfg)) return 'wait';
     const options: ScaleUpOption<NodePoolSpec>[] = [];

@@ -210,7 +210,9 @@ export function orderScaleDownCandidates<N>(nodes: readonly N[], isEmpty: (n: N)
  * Go map order; the caller's list (knsim: the order the nodes joined) stands for it.
  */
 export class SimulationPlacer {
-  private lastIndex = 0;
+  /** `scan` holds the scan start; placers sharing one share the plugin runner (one per snapshot). */
+  constructor(private readonly scan: { lastIndex: number } = { lastIndex: 0 }) {}
+
   private current = new Map<string, string>();
   private old = new Map<string, string>();
 
@@ -234,10 +236,10 @@ export class SimulationPlacer {
       }
     }
     for (let i = 0; i < count; i++) {
-      const k = (this.lastIndex + i) % count;
+      const k = (this.scan.lastIndex + i) % count;
       const n = node(k);
       if (!acceptable(k) || !fits(n, pod)) continue;
-      this.lastIndex = (k + 1) % count;
+      this.scan.lastIndex = (k + 1) % count;
       if (key !== undefined) this.current.set(key, n.name);
       return k;
     }

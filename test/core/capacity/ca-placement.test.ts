@@ -38,6 +38,17 @@ describe('removal simulation placement: round-robin from the last node chosen', 
     placer.dropOldHints();
     expect(placer.place(3, (k) => nodes[k]!, all, pod(100), undefined)).toBe(1);
   });
+  it("placers sharing one scan start (filterOutSchedulable's and the removal simulation's, on the snapshot's one plugin runner) go on from each other's last choice; their hints stay apart", () => {
+    const nodes = [node('x', 0), node('y', 0), node('z', 0)];
+    const scan = { lastIndex: 0 };
+    const up = new SimulationPlacer(scan);
+    const down = new SimulationPlacer(scan);
+    const all = () => true;
+    expect(up.place(3, (k) => nodes[k]!, all, pod(100), 'p')).toBe(0);
+    expect(down.place(3, (k) => nodes[k]!, all, pod(100), 'p')).toBe(1); // no hint of its own for p; the scan goes on after x
+    expect(up.place(3, (k) => nodes[k]!, all, pod(100), undefined)).toBe(2);
+    expect(new SimulationPlacer().place(3, (k) => nodes[k]!, all, pod(100), undefined)).toBe(0);
+  });
   it('a non-destination node is skipped, and the next scan starts after the node chosen', () => {
     const nodes = [node('x', 0), node('y', 0), node('z', 0)];
     const placer = new SimulationPlacer();
