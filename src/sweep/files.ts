@@ -2,7 +2,8 @@
  * A sweep's output directory and the merge of shard directories.
  *
  *   sweep.json   the definition (what decides the numbers), plus the shard for a shard
- *   sweep.csv    one row per point: the axis values, then mean and 95 % CI per metric
+ *   sweep.csv    one row per point: the axis values, which interval it gives, then mean,
+ *                lo and hi per metric
  *   runs.csv     one row per (point, replication): the seed and every metric
  *   report.html, charts/   (full sweeps only; a shard's report would show a few points)
  *
@@ -21,6 +22,7 @@ import { writeSweepReport } from './report/report.js';
 import { METRIC_KEYS, type MetricKey, type MetricValues } from '../output/metrics.js';
 import { MAX_SHARDS, shardPoints, type Shard } from './shard.js';
 import { MAX_POINTS, pointValues, type Axis } from './axes.js';
+import { RANGE_INTERVAL_BELOW } from './stats.js';
 import { MAX_REPLICATIONS, pointStats, seedFor, sweepPoints, type MetricStat, type PointResult, type RunResult, type SweepDefinition, type SweepInput, type SweepResults } from './sweep.js';
 
 export const SWEEP_JSON = 'sweep.json';
@@ -39,7 +41,18 @@ export function parseCsv(text: string): string[][] {
 const numOrEmpty = (v: number | null): string => (v === null ? '' : num(v));
 
 export function sweepCsvHeader(def: SweepDefinition): string[] {
-  return ['point', ...def.axes.map((a) => a.path), 'replications', ...metricColumns()];
+  return ['point', ...def.axes.map((a) => a.path), 'replications', 'interval', ...metricColumns()];
+}
+
+/**
+ * The `interval` cell of a row of n replications: what its lo and hi columns are. From
+ * RANGE_INTERVAL_BELOW on every metric's is a 95 % interval; below it the bootstrapped
+ * metrics' is the range of the replications (rates keep their 95 % Wilson interval); one
+ * replication gives none. The column names cannot say it: a tune's rows differ in n.
+ */
+export function intervalCell(n: number): string {
+  if (n < 2) return '';
+  return n < RANGE_INTERVAL_BELOW ? 'range (rates: 95 %)' : '95 %';
 }
 
 export function runsCsvHeader(def: SweepDefinition): string[] {
@@ -48,7 +61,7 @@ export function runsCsvHeader(def: SweepDefinition): string[] {
 
 const line = (fields: readonly string[]): string => fields.map(cell).join(',') + '\n';
 
-/** mean, lo, hi per metric, as sweep.csv prints them. */
+/** mean, lo, hi per metric, as sweep.csv prints them (the interval cell says what lo and hi are). */
 export function metricCells(p: PointResult): string[] {
   const f: string[] = [];
   for (const k of METRIC_KEYS) {
@@ -59,14 +72,14 @@ export function metricCells(p: PointResult): string[] {
 }
 
 export function metricColumns(): string[] {
-  return METRIC_KEYS.flatMap((k) => [`${k}_mean`, `${k}_ci95_lo`, `${k}_ci95_hi`]);
+  return METRIC_KEYS.flatMap((k) => [`${k}_mean`, `${k}_lo`, `${k}_hi`]);
 }
 
 export const csvLine = line;
 
 export function formatSweepCsv(def: SweepDefinition, points: readonly PointResult[]): string {
   let out = line(sweepCsvHeader(def));
-  for (const p of [...points].sort((a, b) => a.point - b.point)) out += line([String(p.point), ...p.values, String(p.replications), ...metricCells(p)]);
+  for (const p of [...points].sort((a, b) => a.point - b.point)) out += line([String(p.point), ...p.values, String(p.replications), intervalCell(p.replications), ...metricCells(p)]);
   return out;
 }
 
@@ -215,19 +228,25 @@ export function readSweepDir(dir: string): ReadSweep {
   const nAxes = def.axes.length;
 
   const sweepRows = parseCsv(readText(dir, SWEEP_CSV));
-  if (JSON.stringify(sweepRows[0]) !== JSON.stringify(sweepCsvHeader(def))) bad(dir, `${SWEEP_CSV}: the header does not match ${SWEEP_JSON}`);
+  if (JSON.stringify(sweepRows[0]) !== JSON.stringify(sweepCsvHeader(def))) {
+    // Before the interval column, lo and hi were named _ci95_ whatever they were.
+    if (sweepRows[0]?.some((h) => h.endsWith('_ci95_lo'))) bad(dir, `${SWEEP_CSV}: written by an older knsim (its columns are <metric>_ci95_lo, not <metric>_lo and an interval column); run every shard with this knsim`);
+    bad(dir, `${SWEEP_CSV}: the header does not match ${SWEEP_JSON}`);
+  }
   const points: PointResult[] = sweepRows.slice(1).map((f) => {
-    if (f.length !== 2 + nAxes + 3 * METRIC_KEYS.length) bad(dir, `${SWEEP_CSV}: a row has ${f.length} fields`);
+    if (f.length !== 3 + nAxes + 3 * METRIC_KEYS.length) bad(dir, `${SWEEP_CSV}: a row has ${f.length} fields`);
+    const replications = parseNumber(dir, SWEEP_CSV, f[1 + nAxes]!, false)!;
+    if (f[2 + nAxes] !== intervalCell(replications)) bad(dir, `${SWEEP_CSV}: point ${f[0]}: the interval of ${replications} replications is ${JSON.stringify(intervalCell(replications))}, not ${JSON.stringify(f[2 + nAxes])}`);
     const metrics = {} as Record<MetricKey, MetricStat>;
     METRIC_KEYS.forEach((k, i) => {
-      const at = 2 + nAxes + 3 * i;
+      const at = 3 + nAxes + 3 * i;
       metrics[k] = {
         mean: parseNumber(dir, SWEEP_CSV, f[at]!, 'metric')!,
         lo: parseNumber(dir, SWEEP_CSV, f[at + 1]!, true),
         hi: parseNumber(dir, SWEEP_CSV, f[at + 2]!, true),
       };
     });
-    return { point: parseNumber(dir, SWEEP_CSV, f[0]!, false)!, values: f.slice(1, 1 + nAxes), replications: parseNumber(dir, SWEEP_CSV, f[1 + nAxes]!, false)!, metrics };
+    return { point: parseNumber(dir, SWEEP_CSV, f[0]!, false)!, values: f.slice(1, 1 + nAxes), replications, metrics };
   });
 
   const runRows = parseCsv(readText(dir, RUNS_CSV));

@@ -9,7 +9,7 @@ import { writeStaged, type StageOptions } from '../output/staged-dir.js';
 import { join } from 'node:path';
 import { writeTuneReport } from './report/tune-report.js';
 import { pointValues } from './axes.js';
-import { csvLine, formatRunsCsv, metricCells, metricColumns } from './files.js';
+import { csvLine, formatRunsCsv, intervalCell, metricCells, metricColumns } from './files.js';
 import { seedFor, type RunResult } from './sweep.js';
 import type { TuneOutput } from './tune.js';
 import { flagLines, tuneFlags, type TuneFlags } from './tune-flags.js';
@@ -21,8 +21,8 @@ function tieCell(flags: TuneFlags, point: number, status: string): string {
 }
 
 export function formatTuneCsv(o: TuneOutput, flags: TuneFlags = tuneFlags(o.def.axes, o.result, o.objective)): string {
-  let out = csvLine(['point', ...o.def.axes.map((a) => a.path), 'replications', 'status', 'tie', ...metricColumns()]);
-  for (const p of o.result.explored) out += csvLine([String(p.point), ...p.values, String(p.replications), p.status, tieCell(flags, p.point, p.status), ...metricCells(p)]);
+  let out = csvLine(['point', ...o.def.axes.map((a) => a.path), 'replications', 'interval', 'status', 'tie', ...metricColumns()]);
+  for (const p of o.result.explored) out += csvLine([String(p.point), ...p.values, String(p.replications), intervalCell(p.replications), p.status, tieCell(flags, p.point, p.status), ...metricCells(p)]);
   return out;
 }
 

@@ -9,6 +9,7 @@ import { METRIC_KEYS } from '../../src/output/metrics.js';
 import { compareResults, verdictTable } from '../../src/sweep/compare.js';
 import { bootstrapCI, RANGE_INTERVAL_BELOW, rangeCoverage } from '../../src/sweep/stats.js';
 import { fewReplicationsCaveat, parseSlo } from '../../src/sweep/tune.js';
+import { intervalCell, metricColumns } from '../../src/sweep/files.js';
 
 /** Every metric 0 (node metrics NaN: no node pools), then `over`. */
 const run = (over: Record<string, number>): Record<string, number> => ({ ...Object.fromEntries(METRIC_KEYS.map((k) => [k, 0])), node_cost_usd: Number.NaN, peak_nodes: Number.NaN, max_pending_s: Number.NaN, ...over });
@@ -61,5 +62,11 @@ describe('2–4 replications: the interval is the range, and the outputs say so'
     expect(fewReplicationsCaveat([p95], 2)).toContain('about 75 % of the time');
     expect(fewReplicationsCaveat([p95], 5)).toBeUndefined();
     expect(fewReplicationsCaveat([errors], 3)).toBeUndefined();
+  });
+
+  it('sweep.csv and tune.csv name lo and hi neutrally and say in a column which interval they are', () => {
+    expect(metricColumns().slice(0, 3)).toEqual(['p50_ms_mean', 'p50_ms_lo', 'p50_ms_hi']);
+    expect(metricColumns().some((c) => c.includes('ci95'))).toBe(false);
+    expect([1, 2, 3, 4, 5, 10].map(intervalCell)).toEqual(['', 'range (rates: 95 %)', 'range (rates: 95 %)', 'range (rates: 95 %)', '95 %', '95 %']);
   });
 });

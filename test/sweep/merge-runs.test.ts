@@ -68,8 +68,20 @@ describe('sweep merge counts each run once', () => {
   });
 
   it('refuses a sweep.csv that does not summarise its runs.csv', () => {
-    const csv = edit(shardDir(1), 'sweep.csv', (l) => l.map((s, i) => (i === 1 ? s.replace(/^1,2,3,/, '1,2,3,9') : s)));
+    const csv = edit(shardDir(1), 'sweep.csv', (l) => l.map((s, i) => (i === 1 ? s.replace(/^1,2,3,range \(rates: 95 %\),/, '1,2,3,range (rates: 95 %),9') : s)));
     expect(mergeError([shardDir(0), csv])).toMatch(/sweep\.csv: point 1 does not match its runs in runs\.csv/);
+  });
+});
+
+describe('sweep merge reads sweep.csv\'s interval column', () => {
+  it('refuses an interval cell that is not the one its replications give', () => {
+    const csv = edit(shardDir(1), 'sweep.csv', (l) => l.map((s, i) => (i === 1 ? s.replace(',3,range (rates: 95 %),', ',3,95 %,') : s)));
+    expect(mergeError([shardDir(0), csv])).toBe(`sweep merge: ${csv}: sweep.csv: point 1: the interval of 3 replications is "range (rates: 95 %)", not "95 %"`);
+  });
+
+  it('refuses a shard an older knsim wrote, with _ci95_ columns and no interval column', () => {
+    const old = edit(shardDir(1), 'sweep.csv', (l) => [l[0]!.replace(',interval,', ',').replace(/_lo\b/g, '_ci95_lo').replace(/_hi\b/g, '_ci95_hi'), ...l.slice(1).map((s) => s.replace(',range (rates: 95 %),', ','))]);
+    expect(mergeError([shardDir(0), old])).toMatch(/sweep\.csv: written by an older knsim \(its columns are <metric>_ci95_lo/);
   });
 });
 

@@ -51,7 +51,9 @@ describe('sweep shards and merge', () => {
 
     const csv = readFileSync(join(root, 'single', 'sweep.csv'), 'utf8').trim().split('\n');
     expect(csv).toHaveLength(1 + 6);
-    expect(csv[0]).toMatch(/^point,"services\[0\]\.manifest.*",replications,p50_ms_mean,p50_ms_ci95_lo,p50_ms_ci95_hi,/);
+    expect(csv[0]).toMatch(/^point,"services\[0\]\.manifest.*",replications,interval,p50_ms_mean,p50_ms_lo,p50_ms_hi,/);
+    // 3 replications: lo and hi are the range for latencies and pods, a 95 % interval only for the rates.
+    expect(csv[1]).toMatch(/^0,5,30s,3,range \(rates: 95 %\),/);
     expect(readFileSync(join(root, 'single', 'runs.csv'), 'utf8').trim().split('\n')).toHaveLength(1 + 18);
   });
 

@@ -112,8 +112,8 @@ describe('tune flags', () => {
       { setting: axes[1]!.path, scope: 'cluster-wide', target: 'ConfigMap knative-serving/config-autoscaler' },
     ]);
     const csv = formatTuneCsv(o).trim().split('\n');
-    expect(csv[0]).toContain(',status,tie,');
-    const tieOf = (x: string): string | undefined => csv.find((l) => l.startsWith(`${(Number(x) - 1) * 3},${x},10s,5,`))?.split(',')[5];
+    expect(csv[0]).toContain(',replications,interval,status,tie,');
+    const tieOf = (x: string): string | undefined => csv.find((l) => l.startsWith(`${(Number(x) - 1) * 3},${x},10s,5,95 %,`))?.split(',')[6];
     expect([tieOf('6'), tieOf('7'), tieOf('5')]).toEqual(['winner (of a tie)', 'tie', '']);
     expect(formatFlagsCsv(o).split('\n').slice(1, -1).map((l) => l.split(',')[0])).toEqual(['tie', 'no-effect']);
 
