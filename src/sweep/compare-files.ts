@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { METRIC_KEYS, METRICS } from '../output/metrics.js';
 import { writeStaged, type StageOptions } from '../output/staged-dir.js';
-import { formatValue, measuredMetrics, verdictTable, type ClassResult, type CompareDefinition } from './compare.js';
+import { formatValue, measuredMetrics, verdictTable, type ClassMetric, type ClassResult, type CompareDefinition } from './compare.js';
 
 export const COMPARE_JSON = 'compare.json';
 export const COMPARE_CSV = 'compare.csv';
@@ -20,13 +20,16 @@ export const COMPARE_HTML = 'report.html';
 // A value no run measured (NaN: no 200 response, so no latency) is an empty cell, as in sweep.csv.
 const cell = (v: number | null): string => (v === null || Number.isNaN(v) ? '' : String(v));
 
+/** same_in_every_seed: true or false where there is a difference (not for the baseline, or without a value on both sides). */
+const everySeed = (m: ClassMetric): string => (m.diff === null || Number.isNaN(m.diff.mean) ? '' : String(m.sameInEverySeed));
+
 export function formatCompareCsv(results: readonly ClassResult[]): string {
-  const rows: string[][] = [['class', 'class_name', 'metric', 'replications', 'mean', 'lo', 'hi', 'diff_mean', 'diff_lo', 'diff_hi', 'verdict']];
+  const rows: string[][] = [['class', 'class_name', 'metric', 'replications', 'mean', 'lo', 'hi', 'diff_mean', 'diff_lo', 'diff_hi', 'verdict', 'same_in_every_seed']];
   const keys = measuredMetrics(results);
   for (const r of results) {
     for (const k of keys) {
       const m = r.metrics[k];
-      rows.push([r.label, r.className, k, String(r.runs.length), cell(m.mean), cell(m.lo), cell(m.hi), cell(m.diff?.mean ?? null), cell(m.diff?.lo ?? null), cell(m.diff?.hi ?? null), m.verdict]);
+      rows.push([r.label, r.className, k, String(r.runs.length), cell(m.mean), cell(m.lo), cell(m.hi), cell(m.diff?.mean ?? null), cell(m.diff?.lo ?? null), cell(m.diff?.hi ?? null), m.verdict, everySeed(m)]);
     }
   }
   return stringify(rows);

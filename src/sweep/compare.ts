@@ -112,6 +112,12 @@ export interface ClassMetric extends Interval {
   /** class − baseline, paired by replication (null for the baseline itself). */
   diff: Interval | null;
   verdict: Verdict;
+  /**
+   * The difference is the same non-zero value in every paired seed (2 or more): Student's t
+   * has no spread to work with, so its interval is that one value, not a 95 % interval, and
+   * the table says what was seen instead ("in all 3 paired seeds").
+   */
+  sameInEverySeed: boolean;
 }
 
 export interface ClassResult {
@@ -140,6 +146,19 @@ export function measuredMetrics(results: readonly ClassResult[]): MetricKey[] {
   return METRIC_KEYS.filter((k) => results.some((r) => r.runs.some((m) => !Number.isNaN(m[k]))));
 }
 
+/**
+ * Whether every paired difference is the same non-zero value (compared as the files print
+ * them, so float noise in a − b does not hide it); NaN-free pairs of 2 or more only.
+ */
+export function sameInEverySeed(values: readonly number[], pair: readonly number[]): boolean {
+  const n = Math.min(values.length, pair.length);
+  if (n < 2) return false;
+  const first = round6(values[0]! - pair[0]!);
+  if (Number.isNaN(first) || first === 0) return false;
+  for (let i = 1; i < n; i++) if (round6(values[i]! - pair[i]!) !== first) return false;
+  return true;
+}
+
 /** Better when the whole interval of the difference is below 0, worse when above, else the same. */
 export function verdictOf(diff: Interval | null): Verdict {
   if (diff === null || diff.lo === null || diff.hi === null) return 'n/a';
@@ -157,8 +176,9 @@ export function compareResults(def: CompareDefinition, runs: readonly MetricValu
     const metrics = {} as Record<MetricKey, ClassMetric>;
     for (const k of METRIC_KEYS) {
       const values = mine.map((m) => m[k]);
-      const diff = i === 0 ? null : diffInterval(values, base.map((m) => m[k]));
-      metrics[k] = { ...classInterval(k, values, def.baseSeed), diff, verdict: i === 0 ? 'n/a' : verdictOf(diff) };
+      const pair = base.map((m) => m[k]);
+      const diff = i === 0 ? null : diffInterval(values, pair);
+      metrics[k] = { ...classInterval(k, values, def.baseSeed), diff, verdict: i === 0 ? 'n/a' : verdictOf(diff), sameInEverySeed: i > 0 && sameInEverySeed(values, pair) };
     }
     return { label: c.label, className: c.className, metrics, runs: [...mine] };
   });
@@ -208,6 +228,7 @@ const MARK: Record<Verdict, string> = { better: 'better', worse: 'worse', same: 
 
 /** One screen: a row per measured metric, a column per class (mean [95 % interval]; the difference from the baseline and its verdict). */
 export function verdictTable(def: CompareDefinition, results: readonly ClassResult[]): string {
+  const n = def.replications;
   const header = ['metric', ...results.map((r, i) => (i === 0 ? `${r.label} (baseline)` : `${r.label} vs ${results[0]!.label}`))];
   const rows: string[][] = [header];
   for (const k of measuredMetrics(results)) {
@@ -226,14 +247,14 @@ export function verdictTable(def: CompareDefinition, results: readonly ClassResu
         return;
       }
       const sign = d.mean > 0 ? '+' : d.mean < 0 ? '−' : '±';
-      row.push(`${formatValue(k, m.mean)}${hw}  ${sign}${formatDifference(k, Math.abs(d.mean))}${relative(d.mean, results[0]!.metrics[k].mean)} ${MARK[m.verdict]}`.trimEnd());
+      const seeds = m.sameInEverySeed ? ` in all ${n} paired seeds` : '';
+      row.push(`${formatValue(k, m.mean)}${hw}  ${sign}${formatDifference(k, Math.abs(d.mean))}${relative(d.mean, results[0]!.metrics[k].mean)} ${MARK[m.verdict]}${seeds}`.trimEnd());
     });
     rows.push(row);
   }
   const widths = header.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   const lines = rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('   ').trimEnd());
   lines.splice(1, 0, widths.map((w) => '─'.repeat(w)).join('   '));
-  const n = def.replications;
   const foot =
     n < 2
       ? 'one replication: no intervals and no verdicts (use --replications 5 or more)'
@@ -241,6 +262,11 @@ export function verdictTable(def: CompareDefinition, results: readonly ClassResu
   const none = rows.some((r) => r.some((cell) => cell === '–' || cell.startsWith('– ')));
   const range = rangeCoverage(n);
   // The bootstrap of 2–4 replications is their range: not a 95 % interval, and the footer must not say it is.
-  const few = range === undefined ? [] : [`with ${n} replications the interval of every metric but the rates is the range of the replications, which covers the mean about ${coveragePercent(range.twoSided)} of the time for a symmetric metric and less for a skewed one, not 95 % (use --replications 5 or more); the differences' intervals are Student's t and keep their 95 %`];
-  return [...lines, foot, ...few, ...(none ? ["–: no latency: no request was answered with 200 (latencies are of the 200s; see 'unanswered at the end')"] : [])].join('\n');
+  const constant = results.some((r) => measuredMetrics(results).some((k) => r.metrics[k].sameInEverySeed));
+  const few = range === undefined ? [] : [`with ${n} replications the interval of every metric but the rates is the range of the replications, which covers the mean about ${coveragePercent(range.twoSided)} of the time for a symmetric metric and less for a skewed one, not 95 % (use --replications 5 or more); the differences' intervals are Student's t and keep their 95 %${constant ? ', but for a difference the same in every seed (below)' : ''}`];
+  // A zero-width t interval is no evidence of certainty: with no effect, n seeds still agree in sign with chance 2^(1−n).
+  const agree = constant
+    ? [`in all ${n} paired seeds: the difference was the same in every paired seed (a count such as max ready pods often is), so Student's t has no spread to measure and its interval is that single value, not a 95 % interval; better/worse then says what every seed showed, and with no real difference all ${n} seeds would land on one side by chance up to ${Number((100 * 2 ** (1 - n)).toPrecision(2))} % of the time${2 ** (1 - n) > 0.05 ? ' (use --replications 6 or more for under 5 %)' : ''}`]
+    : [];
+  return [...lines, foot, ...few, ...agree, ...(none ? ["–: no latency: no request was answered with 200 (latencies are of the 200s; see 'unanswered at the end')"] : [])].join('\n');
 }

@@ -15,9 +15,9 @@ describe('the relative difference in the verdict table', () => {
     const a = [0, 1, 2].map(() => run({ p50_ms: 2002, p95_ms: 2002, p99_ms: 2002, pod_seconds: 772, max_pods: 15 }));
     const b = [0, 1, 2].map(() => run({ p50_ms: 2001.08, p95_ms: 2002, p99_ms: 2002, pod_seconds: 60, max_pods: 1 }));
     const table = tableOf(a, b);
-    expect(table).toMatch(/\np50 latency \(ms\) .* −0\.92 \(−0\.046%\) better\n/);
+    expect(table).toMatch(/\np50 latency \(ms\) .* −0\.92 \(−0\.046%\) better in all 3 paired seeds\n/);
     expect(table).toMatch(/\np95 latency \(ms\) .* ±0 \(\+0%\) same\n/);
-    expect(table).toMatch(/\npod-seconds .* −712 \(−92%\) better\n/);
+    expect(table).toMatch(/\npod-seconds .* −712 \(−92%\) better in all 3 paired seeds\n/);
   });
 
   it('reads −99.6 % for 0.573 against 0.00224, not −100 %, which would say it fell to zero', () => {
@@ -25,9 +25,9 @@ describe('the relative difference in the verdict table', () => {
     const a = [0, 1, 2].map(() => run({ p50_ms: 1000, p95_ms: 2000, p99_ms: 3000, ready_pod_hours: 0.573, pod_hours: 0.5 }));
     const b = [0, 1, 2].map(() => run({ p50_ms: 0.05, p95_ms: 2000, p99_ms: 3000, ready_pod_hours: 0.00224, pod_hours: 0 }));
     const table = tableOf(a, b);
-    expect(table).toMatch(/\nready pod-hours .* \(−99\.6%\) better\n/);
-    expect(table).toMatch(/\npod-hours .* \(−100%\) better\n/);
-    expect(table).toMatch(/\np50 latency \(ms\) .* \(−99\.995%\) better\n/);
+    expect(table).toMatch(/\nready pod-hours .* \(−99\.6%\) better in all 3 paired seeds\n/);
+    expect(table).toMatch(/\npod-hours .* \(−100%\) better in all 3 paired seeds\n/);
+    expect(table).toMatch(/\np50 latency \(ms\) .* \(−99\.995%\) better in all 3 paired seeds\n/);
   });
 
   it('gives a difference of rates in percentage points, then the relative change', () => {
@@ -35,7 +35,7 @@ describe('the relative difference in the verdict table', () => {
     const a = [0, 1, 2].map(() => run({ p50_ms: 100, p95_ms: 200, p99_ms: 300, cold_start_fraction: 0.002 }));
     const b = [0, 1, 2].map(() => run({ p50_ms: 100, p95_ms: 200, p99_ms: 300, cold_start_fraction: 0.0015 }));
     const table = tableOf(a, b);
-    expect(table).toMatch(/\ncold-start fraction +0\.2% \[[^\]]*\] +0\.15% \[[^\]]*\] +−0\.05 pp \(−25%\) better\n/);
+    expect(table).toMatch(/\ncold-start fraction +0\.2% \[[^\]]*\] +0\.15% \[[^\]]*\] +−0\.05 pp \(−25%\) better in all 3 paired seeds\n/);
     expect(table).toContain('pp: percentage points');
   });
 });
@@ -45,7 +45,7 @@ describe('rates in the verdict table', () => {
     const a = [0, 1, 2].map(() => run({ p50_ms: 1001, p95_ms: 1001, p99_ms: 1001 }));
     const b = [0, 1, 2].map(() => run({ p50_ms: 11001, p95_ms: 11001, p99_ms: 11001, rate_503: 0.99987, error_rate: 0.99987 }));
     const table = tableOf(a, b);
-    expect(table).toMatch(/\n503 rate +0% \[0%, 0%\] +99\.99% \[99\.99%, 99\.99%\] +\+99\.99 pp worse\n/);
+    expect(table).toMatch(/\n503 rate +0% \[0%, 0%\] +99\.99% \[99\.99%, 99\.99%\] +\+99\.99 pp worse in all 3 paired seeds\n/);
     expect(table).not.toContain('100%');
   });
 });

@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { formatCompareCsv } from '../../src/sweep/compare-files.js';
 import { compareResults, parseClassArg, parseClassArgs, runCompare, verdictOf, verdictTable, type CompareDefinition } from '../../src/sweep/compare.js';
 import { createRunner } from '../../src/sweep/pool.js';
 import { METRIC_KEYS, type MetricValues } from '../../src/output/metrics.js';
@@ -88,6 +89,35 @@ describe('paired differences', () => {
   });
 });
 
+describe('a difference the same in every paired seed', () => {
+  const run = (over: Record<string, number>): MetricValues => ({ ...Object.fromEntries(METRIC_KEYS.map((k) => [k, 0])), node_cost_usd: Number.NaN, peak_nodes: Number.NaN, max_pending_s: Number.NaN, ...over }) as MetricValues;
+  const def = (replications: number): CompareDefinition => ({ scenario: 's', scenarioSha256: '', sets: [], durationSeconds: null, baseSeed: 1, replications, classes: [parseClassArg('kpa'), parseClassArg('hpa')] });
+  // Max pods 2, 2, 2 against 3, 3, 3: Student's t over three equal differences is the zero-width [1, 1].
+  const three = compareResults(def(3), [[2, 2, 2].map((p) => run({ max_pods: p })), [3, 3, 3].map((p) => run({ max_pods: p }))]);
+
+  it('is not called a 95 % interval: the row says it held in all 3 paired seeds, and a line says what that is worth (25 %)', () => {
+    const m = three[1]!.metrics.max_pods;
+    expect([m.diff, m.verdict, m.sameInEverySeed]).toEqual([{ mean: 1, lo: 1, hi: 1 }, 'worse', true]);
+    const table = verdictTable(def(3), three);
+    expect(table).toMatch(/\nmax ready pods +2 \[2, 2\] +3 \[3, 3\]  \+1 \(\+50%\) worse in all 3 paired seeds\n/);
+    expect(table).toContain("the differences' intervals are Student's t and keep their 95 %, but for a difference the same in every seed (below)\n");
+    expect(table).toContain('\nin all 3 paired seeds: the difference was the same in every paired seed (a count such as max ready pods often is), so Student\'s t has no spread to measure and its interval is that single value, not a 95 % interval; better/worse then says what every seed showed, and with no real difference all 3 seeds would land on one side by chance up to 25 % of the time (use --replications 6 or more for under 5 %)');
+    // A difference of 0 in every seed is simply the same, with no note.
+    expect(table).toMatch(/\npod-seconds +0 \[0, 0\] +0 \[0, 0\]  ±0 same\n/);
+    expect(formatCompareCsv(three).split('\n').find((l) => l.startsWith('hpa,hpa.autoscaling.knative.dev,max_pods,'))).toBe('hpa,hpa.autoscaling.knative.dev,max_pods,3,3,3,3,1,1,1,worse,true');
+  });
+
+  it('with 7 seeds the chance is 1.6 %; differences that vary are Student\'s t with no note', () => {
+    const seven = compareResults(def(7), [Array.from({ length: 7 }, () => run({ max_pods: 10 })), Array.from({ length: 7 }, () => run({ max_pods: 8 }))]);
+    const table = verdictTable(def(7), seven);
+    expect(table).toMatch(/−2 \(−20%\) better in all 7 paired seeds\n/);
+    expect(table).toMatch(/by chance up to 1\.6 % of the time$/);
+    const varied = compareResults(def(3), [[2, 2, 2].map((p) => run({ max_pods: p })), [3, 4, 3].map((p) => run({ max_pods: p }))]);
+    expect(varied[1]!.metrics.max_pods.sameInEverySeed).toBe(false);
+    expect(verdictTable(def(3), varied)).not.toContain('paired seeds');
+  });
+});
+
 describe('the predictive example on a linear ramp from zero', () => {
   // Seed 7 is the scenario's, which `knsim compare` uses by default: the README shows this run's table.
   const def: CompareDefinition = {
@@ -129,7 +159,7 @@ describe('knsim compare', () => {
     expect(json.classes.map((c: { className: string }) => c.className)).toEqual(['kpa.autoscaling.knative.dev', 'surge-panic']);
     expect(json.classes[1].runs).toHaveLength(2);
     const csv = readFileSync(join(out, 'compare.csv'), 'utf8').trim().split('\n');
-    expect(csv[0]).toBe('class,class_name,metric,replications,mean,lo,hi,diff_mean,diff_lo,diff_hi,verdict');
+    expect(csv[0]).toBe('class,class_name,metric,replications,mean,lo,hi,diff_mean,diff_lo,diff_hi,verdict,same_in_every_seed');
     // No node pools, no streamed response, no WebSocket sessions: node cost, peak nodes, the longest Pending wait, the first byte and the sessions closed are left out, not NaN.
     expect(csv).toHaveLength(1 + 2 * (METRIC_KEYS.length - 5));
     expect(csv.some((l) => /node_cost_usd|peak_nodes|max_pending_s|first_byte_p99_ms|sessions_closed_rate|NaN/.test(l))).toBe(false);

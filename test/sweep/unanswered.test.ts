@@ -58,10 +58,12 @@ describe('knsim compare with a class that never scales up', () => {
     const table = verdictTable(def as never, results);
     expect(table).not.toMatch(/NaN/);
     expect(table).toMatch(/\np99 latency \(ms\) +1201 \[\S+, \S+\] +–\n/);
-    expect(table).toMatch(/\nunanswered at the end +0% \[0%, 0%\] +100% \[100%, 100%\] +\+100 pp worse\n/);
+    expect(table).toMatch(/\nunanswered at the end +0% \[0%, 0%\] +100% \[100%, 100%\] +\+100 pp worse in all 3 paired seeds\n/);
     expect(table).toContain('–: no latency: no request was answered with 200');
     const csv = formatCompareCsv(results);
     expect(csv).not.toMatch(/NaN/);
-    expect(csv).toContain('\nzero,zero,p99_ms,3,,,,,,,n/a\n');
+    expect(csv).toContain('\nzero,zero,p99_ms,3,,,,,,,n/a,\n');
+    expect(csv).toContain('\nzero,zero,unanswered_rate,3,1,1,1,1,1,1,worse,true\n');
+    expect(csv).toContain('\nkpa,kpa.autoscaling.knative.dev,p99_ms,3,1201,1200,1202,,,,n/a,\n');
   });
 });
