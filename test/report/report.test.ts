@@ -41,7 +41,7 @@ describe('report', () => {
 
   it('opens with the effective settings and the summary numbers', () => {
     const html = readFileSync(canary.result.htmlPath, 'utf8');
-    for (const s of ['hello-00001', 'hello-00002', 'containerConcurrency', 'target burst capacity, TBC (concurrent requests)', 'scale-to-zero grace period', 'scale-to-zero pod retention', 'min scale', 'max scale', 'latency p99 (ms)', 'pod-seconds', 'ready pod time (pod-hours)']) expect(html).toContain(s);
+    for (const s of ['hello-00001', 'hello-00002', 'containerConcurrency', 'target burst capacity, TBC (concurrent requests)', 'scale-to-zero grace period', 'scale-to-zero pod retention', 'min scale', 'max scale', 'latency p99 of 200s (ms)', 'pod-seconds', 'ready pod time (pod-hours)']) expect(html).toContain(s);
     expect(html).not.toMatch(/<script[^>]+src=/); // nothing fetched: vega, vega-lite and vega-embed are inlined
   });
 

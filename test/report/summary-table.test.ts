@@ -62,11 +62,11 @@ describe('latency of a revision without a 200', () => {
 
   it('is no number in the report table (it read 0 ms, a latency no request had)', () => {
     const html = buildHtml({ summary, settings: undefined, axis: timeAxis(60), charts: [], missing: [] });
-    expect(row(html, 'latency p50 (ms)')).toBe('<tr><td>latency p50 (ms)</td><td>250.5</td><td>– (no 200s)</td><td>250.5</td></tr>');
-    expect(row(html, 'latency max (ms)')).toBe('<tr><td>latency max (ms)</td><td>250.5</td><td>– (no 200s)</td><td>250.5</td></tr>');
+    expect(row(html, 'latency p50 of 200s (ms)')).toBe('<tr><td>latency p50 of 200s (ms)</td><td>250.5</td><td>– (no 200s)</td><td>250.5</td></tr>');
+    expect(row(html, 'latency max of 200s (ms)')).toBe('<tr><td>latency max of 200s (ms)</td><td>250.5</td><td>– (no 200s)</td><td>250.5</td></tr>');
     // A whole run without a 200 has none either.
     const none = { ...summary, overall: { ...summary.overall, requests: counts(0, 40), latencyMs: revisions[0]!.latencyMs }, revisions: [revisions[0]!] };
-    expect(row(buildHtml({ summary: none, settings: undefined, axis: timeAxis(60), charts: [], missing: [] }), 'latency p99 (ms)')).toBe('<tr><td>latency p99 (ms)</td><td>– (no 200s)</td><td>– (no 200s)</td></tr>');
+    expect(row(buildHtml({ summary: none, settings: undefined, axis: timeAxis(60), charts: [], missing: [] }), 'latency p99 of 200s (ms)')).toBe('<tr><td>latency p99 of 200s (ms)</td><td>– (no 200s)</td><td>– (no 200s)</td></tr>');
   });
 
   it('is no number in the terminal summary', () => {

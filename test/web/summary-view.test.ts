@@ -67,6 +67,8 @@ describe('playground summary rows', () => {
     expect(s.overall.requests.ok).toBe(0);
     expect(s.overall.requests.clientTimeouts).toBeGreaterThan(0);
     expect(cells(summaryRows(s))['latency']).toBe('– (no 200s)');
+    // The percentiles are of the 200s only, and the label says so.
+    expect(summaryRows(s).find((r) => r[1] === 'latency')![0]).toBe('latency p50 / p95 / p99 of 200s (ms)');
     expect(cells(summaryRows(summaryOf([])))['latency']).toMatch(/^\d+(\.\d+)? \/ \d+(\.\d+)? \/ \d+(\.\d+)?$/);
   });
 

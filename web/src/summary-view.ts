@@ -20,7 +20,7 @@ export function summaryRows(s: RunSummary): Row[] {
     ...(other.length > 0 ? [[other.map(([label]) => label).join(' / '), 'otherOutcomes', other.map(([, n]) => n).join(' / ')] as Row] : []),
     ...(inFlight > 0 ? [['still in flight at the end (in no count above)', 'inFlightAtEnd', inFlight] as Row] : []),
     // summary.json writes zeros when no request got a 200: no latency, as the report's table says.
-    ['latency p50 / p95 / p99 (ms)', 'latency', r.ok === 0 ? '– (no 200s)' : `${o.latencyMs.p50} / ${o.latencyMs.p95} / ${o.latencyMs.p99}`],
+    ['latency p50 / p95 / p99 of 200s (ms)', 'latency', r.ok === 0 ? '– (no 200s)' : `${o.latencyMs.p50} / ${o.latencyMs.p95} / ${o.latencyMs.p99}`],
     // Only when some revision streams its responses (app.stream) and one of them answered 200.
     ...(o.firstByteMs !== undefined ? [['first byte p50 / p95 / p99, streamed (ms)', 'firstByte', `${o.firstByteMs.p50} / ${o.firstByteMs.p95} / ${o.firstByteMs.p99}`] as Row] : []),
     // Only in runs with WebSocket sessions (app.webSocket): the 200s that were sessions a shutdown closed.
