@@ -2,7 +2,8 @@
  * A small experiment grid for notebooks: every point is simulated with the same
  * seeds (seed = base + r for replication r), so the points see the same arrivals and
  * differ only in the settings (common random numbers). Each replication is reduced to
- * a few numbers, then summarised as its mean and 95 % CI (cut at 0 for a metric that cannot be negative).
+ * a few numbers, then summarised as its mean and 95 % CI (Student's t; cut at 0 for a metric none of
+ * whose values is negative, see GridPoint.ci).
  */
 import type { LoadedScenario } from '../scenario/index.js';
 import { simulate, type SimRun, type SimulateOptions } from './simulate.js';
@@ -17,6 +18,11 @@ export interface GridPoint<P> {
    * Per metric: mean and 95 % confidence interval over the replications (Student's t). A metric
    * none of whose values is negative (pods, seconds, counts) cannot have a negative mean, so its
    * interval's `lo` is cut at 0; `halfWidth` stays the t half-width, so quote `lo` and `hi` then.
+   * A metric with a negative value keeps the symmetric t interval, mean ± halfWidth. The cut is
+   * read off the values, not the metric: a signed one (a difference between two settings) whose
+   * replications all happened to be ≥ 0 would be cut too, so measure differences as
+   * pairedDifferenceCI of two points' `values`, never as a metric here (notebook 8 does so;
+   * no shipped notebook gives runGrid a signed metric).
    */
   ci: Record<string, MeanCI>;
 }
