@@ -75,7 +75,12 @@ describe('the Pareto chart of one point, one replication', () => {
     expect(spec.title.subtitle).toEqual(['Mean pod-seconds and p99 latency per point; red: the Pareto front.']);
     const three = sweepCharts(axes, points([100, 200, 300])).find((c) => c.id === 'pareto')!.spec as unknown as { title: { subtitle: string[] } };
     expect(three.title.subtitle[0]).toBe('Mean pod-seconds and p99 latency per point; the red line is the Pareto front.');
-    expect(three.title.subtitle[1]).toMatch(/^Whiskers: 95 % interval/);
+    // Two replications: a bootstrap of cost and p99 is their range, and the whiskers say so (they read '95 % interval').
+    expect(three.title.subtitle[1]).toBe('Whiskers: the range of the 2 replications (not 95 %).');
+    expect(sweepCharts(axes, points([100, 200, 300])).find((c) => c.id === 'pareto')!.explanation).toContain(', with the range of the 2 replications as whiskers (not a 95 % interval).');
+    const five = sweepCharts(axes, points([100, 200, 300]).map((p) => ({ ...p, replications: 5 }))).find((c) => c.id === 'pareto')!;
+    expect((five.spec as unknown as { title: { subtitle: string[] } }).title.subtitle[1]).toBe('Whiskers: 95 % interval: Wilson for rates, bootstrap for latencies, pods and pod-seconds.');
+    expect(five.explanation).toContain(', with 95 % intervals as whiskers.');
   });
 });
 

@@ -53,6 +53,13 @@ describe('tune report.html', () => {
     expect(html).toContain('cluster-wide: affects every revision (ConfigMap knative-serving/config-autoscaler)');
     expect(html).toContain('latencies in ms, rates in %, cost in pod-seconds');
   });
+
+  it('with 4 replications calls the max pods of the winner and the points\' latencies and pods their range, not a 95 % interval', () => {
+    expect(html).toMatch(/<p class="lead">Winner: point \d+, max ready pods [\d.]+ \[[\d.]+, [\d.]+\] \(mean \[range of the 4 replications\]\)/);
+    expect(html).toContain("<p class=\"note\">Mean [interval] over each point's runs: 95 %, but for latencies, pods and pod-seconds of a point with fewer than 5 runs their range (tune.csv's interval column says which); latencies in ms");
+    expect(html).not.toContain('Mean [95 % interval]');
+    expect(html).not.toContain('(mean [95 % interval])');
+  });
 });
 
 describe.runIf(haveChromium)('tune report.html in a real browser', () => {

@@ -1,12 +1,14 @@
 /**
  * Vega-Lite specs of the sweep and tuner reports (plain objects; rendered by
- * ../report/render.js). Every chart shows means with their 95 % confidence intervals.
+ * ../report/render.js). Every chart shows means with their intervals: 95 % from 5 replications on,
+ * and with 2–4 the range of the replications for every metric but the rates; the words say which.
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { axisLabel, type Axis } from '../axes.js';
 import { HEATMAP_METRICS, LINE_CHART_METRICS, METRICS, type MetricKey } from '../../output/metrics.js';
 import type { PointResult, SeedMode } from '../sweep.js';
 import type { ExploredPoint, PointStatus } from '../tune.js';
+import { RANGE_INTERVAL_BELOW } from '../stats.js';
 import { fittedTicks, sweptTicks } from './ticks.js';
 
 type Spec = Record<string, unknown>;
@@ -132,10 +134,24 @@ const fmt = (k: MetricKey, digits = 3): string => (isFraction(k) ? `.${digits}~p
  */
 const tickAxis = (k: MetricKey): Spec => (isFraction(k) ? { format: '~%' } : isCount(k) ? { tickMinStep: 1, format: ',d' } : {});
 const tip = (k: MetricKey, field: string, title: string): Spec => ({ field, title, format: fmt(k, 5) });
-const meanTips = (k: MetricKey): Spec[] => [tip(k, 'mean', `${METRICS[k].title}, mean`), tip(k, 'lo', '95 % low'), tip(k, 'hi', '95 % high')];
+/** Whether a metric's interval over n replications is their range (the bootstrap below 5), not a 95 % interval. */
+export const isRange = (k: MetricKey, n: number): boolean => METRICS[k].kind !== 'proportion' && n < RANGE_INTERVAL_BELOW;
+const meanTips = (k: MetricKey, n: number): Spec[] => {
+  const [lo, hi] = isRange(k, n) ? ['lowest replication', 'highest replication'] : ['95 % low', '95 % high'];
+  return [tip(k, 'mean', `${METRICS[k].title}, mean`), tip(k, 'lo', lo), tip(k, 'hi', hi)];
+};
 
-/** How a chart subtitle names the interval. */
-const INTERVAL = '95 % interval: Wilson for rates, bootstrap for latencies, pods and pod-seconds';
+/** How a chart subtitle names the interval of n replications. */
+const intervalName = (n: number): string =>
+  n < RANGE_INTERVAL_BELOW
+    ? `interval: Wilson 95 % for rates; for latencies, pods and pod-seconds the range of the ${n} replications (not 95 %)`
+    : '95 % interval: Wilson for rates, bootstrap for latencies, pods and pod-seconds';
+
+/** The line panels' words for their band or error bar over n replications. */
+const bandWords = (n: number, mark: string): string =>
+  n < RANGE_INTERVAL_BELOW
+    ? `an interval (${mark}: the 95 % Wilson score interval for rates, which stays within 0–100 %; for latencies, pods and pod-seconds the range of the ${n} replications, which covers the mean less often than 95 %)`
+    : `its 95 % confidence interval (${mark}: Wilson score interval for rates, which stays within 0–100 %; bootstrap for latencies, pods and pod-seconds, which stays within the values the replications gave)`;
 
 // ---------------------------------------------------------------- one axis: lines with CI bands
 
@@ -162,6 +178,7 @@ function flatDomain(v: number): Spec {
 }
 
 function linesChart(axes: readonly Axis[], points: readonly PointResult[], seeds: SeedMode): SweepChart {
+  const n = points[0]!.replications;
   const s = axisScale(axes[0]!, 0);
   // One point: a numeric x of one value has no tick step (vega printed "30.000000") and a band
   // over one x has no width (the interval did not show): a category, with the interval as an error bar.
@@ -200,7 +217,7 @@ function linesChart(axes: readonly Axis[], points: readonly PointResult[], seeds
           : []),
         {
           mark: categories ? { type: 'point', color: '#4c78a8', filled: true, opacity: 1 } : { type: 'line', color: '#4c78a8', point: true },
-          encoding: { x, y, tooltip: [{ field: 'label' }, ...meanTips(k)] },
+          encoding: { x, y, tooltip: [{ field: 'label' }, ...meanTips(k, n)] },
         },
       ],
     };
@@ -209,14 +226,14 @@ function linesChart(axes: readonly Axis[], points: readonly PointResult[], seeds
     id: 'lines',
     heading: `Metrics against ${s.title}`,
     explanation: categories
-      ? `One panel per metric: the mean over replications (dot) and its 95 % confidence interval (error bar: Wilson score interval for rates, which stays within 0–100 %; bootstrap for latencies, pods and pod-seconds, which stays within the values the replications gave).${single ? '' : ` The values of ${s.title} are categories, not points on a scale, so no line joins them.`}`
-      : `One panel per metric: the mean over replications (line and dots) and its 95 % confidence interval (band: Wilson score interval for rates, which stays within 0–100 %; bootstrap for latencies, pods and pod-seconds, which stays within the values the replications gave). ${
+      ? `One panel per metric: the mean over replications (dot) and ${bandWords(n, 'error bar')}.${single ? '' : ` The values of ${s.title} are categories, not points on a scale, so no line joins them.`}`
+      : `One panel per metric: the mean over replications (line and dots) and ${bandWords(n, 'band')}. ${
           // Only common random numbers make the points' differences free of the replications' noise.
           seeds === 'common'
             ? 'Replication r of every point used the same random numbers, so the shape of a line is more certain than the width of its band suggests.'
             : 'Every point ran with seeds of its own (--seeds independent), so the differences between points carry the replications’ noise too: a wiggle narrower than the bands may be noise.'
         }`,
-    spec: topLevel(`Sweep: metrics against ${s.title}`, `Mean over replications with its ${INTERVAL}.`, { concat: panels, columns: 2 }),
+    spec: topLevel(`Sweep: metrics against ${s.title}`, `Mean over replications with its ${intervalName(n)}.`, { concat: panels, columns: 2 }),
   };
 }
 
@@ -286,7 +303,7 @@ function heatmapChart(axes: readonly Axis[], points: readonly PointResult[], k: 
           // (1.97 %) at every tick of a scale from 1.9669 % to 1.968 %.
           legend: isFraction(k) ? tickAxis(k) : {},
         },
-        tooltip: [{ field: 'label' }, ...meanTips(k)],
+        tooltip: [{ field: 'label' }, ...meanTips(k, points[0]!.replications)],
       },
     },
   ];
@@ -313,7 +330,7 @@ function heatmapChart(axes: readonly Axis[], points: readonly PointResult[], k: 
   return {
     id: `heatmap-${k.replace(/_/g, '-')}`,
     heading: `${label} over ${sx.title} × ${sy.title}`,
-    explanation: `Each cell is one grid point, coloured by the mean ${label} over the replications (hover for the 95 % interval).`,
+    explanation: `Each cell is one grid point, coloured by the mean ${label} over the replications (hover for ${isRange(k, points[0]!.replications) ? `the range of the ${points[0]!.replications} replications` : 'the 95 % interval'}).`,
     spec: topLevel(`Sweep: ${label}`, `Mean over replications at each (${sx.title}, ${sy.title}).`, {
       data: { values },
       width: side(sx.order.length),
@@ -378,6 +395,9 @@ function paretoChart(axes: readonly Axis[], points: readonly PointResult[]): Swe
   const has = (a: 'p99Lo' | 'costLo', b: 'p99Hi' | 'costHi'): boolean => values.some((v) => v[a] !== null && v[b] !== null && Number.isFinite(v[a]) && Number.isFinite(v[b]) && Number.isFinite(v.cost) && Number.isFinite(v.p99));
   const whiskers = has('p99Lo', 'p99Hi') || has('costLo', 'costHi');
   const frontLine = plotted.filter((v) => v.front === 'Pareto front').length >= 2;
+  // Cost and p99 are bootstrapped: with 2–4 replications their whiskers are the replications' range.
+  const n = points[0]!.replications;
+  const range = n < RANGE_INTERVAL_BELOW;
   const layers: Spec[] = [
     ...(has('p99Lo', 'p99Hi') ? [{ transform: [valid('p99Lo', 'p99Hi')], mark: { type: 'rule', opacity: 0.5 }, encoding: { x, y: { field: 'p99Lo', type: 'quantitative' }, y2: { field: 'p99Hi' }, color } }] : []),
     ...(has('costLo', 'costHi') ? [{ transform: [valid('costLo', 'costHi')], mark: { type: 'rule', opacity: 0.5 }, encoding: { y, x: { field: 'costLo', type: 'quantitative' }, x2: { field: 'costHi' }, color } }] : []),
@@ -406,9 +426,9 @@ function paretoChart(axes: readonly Axis[], points: readonly PointResult[]): Swe
   return {
     id: 'pareto',
     heading: 'Cost against p99 latency (Pareto front)',
-    explanation: `Every grid point at its mean pod-seconds (cost) and mean p99 latency${whiskers ? ', with 95 % intervals as whiskers' : ''}. Red points are the Pareto front: no other point is both cheaper and faster.`,
+    explanation: `Every grid point at its mean pod-seconds (cost) and mean p99 latency${whiskers ? (range ? `, with the range of the ${n} replications as whiskers (not a 95 % interval)` : ', with 95 % intervals as whiskers') : ''}. Red points are the Pareto front: no other point is both cheaper and faster.`,
     // Only what is drawn: no whiskers with one replication, no line through a front of one point.
-    spec: topLevel('Sweep: cost vs p99 latency', [`Mean pod-seconds and p99 latency per point${frontLine ? '; the red line is the Pareto front' : '; red: the Pareto front'}.`, ...(whiskers ? [`Whiskers: ${INTERVAL}.`] : [])], {
+    spec: topLevel('Sweep: cost vs p99 latency', [`Mean pod-seconds and p99 latency per point${frontLine ? '; the red line is the Pareto front' : '; red: the Pareto front'}.`, ...(whiskers ? [range ? `Whiskers: the range of the ${n} replications (not 95 %).` : `Whiskers: ${intervalName(n)}.`] : [])], {
       data: { values },
       width: PARETO_WIDTH,
       height: 380,
@@ -479,6 +499,7 @@ export function tuneCharts(input: TuneChartInput): SweepChart[] {
     sloLo: p.metrics[yMetric].lo,
     sloHi: p.metrics[yMetric].hi,
     replications: p.replications,
+    sloInterval: isRange(yMetric, p.replications) ? `the range of the ${p.replications} replications` : '95 %',
     status: tied.has(p.point) ? TIED : p.status === 'winner' && tied.size > 0 ? WINNER_OF_TIE : STATUS_LABELS[p.status],
   }));
   // A winner with ties is not the one best point: it says so, and the points it ties with have their own colour.
@@ -501,8 +522,14 @@ export function tuneCharts(input: TuneChartInput): SweepChart[] {
     { field: 'replications' },
     tip(objective, 'objective', METRICS[objective].title),
     tip(yMetric, 'slo', METRICS[yMetric].title),
-    tip(yMetric, 'sloHi', `${METRICS[yMetric].title}, 95 % upper`),
+    tip(yMetric, 'sloHi', `${METRICS[yMetric].title}, upper end of interval`),
+    { field: 'sloInterval', title: `${METRICS[yMetric].title}, interval` },
   ];
+  // A screened point (or a tune of 2–4 replications) has the range of its replications for a bootstrapped metric.
+  const whiskers = (k: MetricKey): string =>
+    points.some((p) => p.replications >= 2 && isRange(k, p.replications))
+      ? `whiskers: the 95 % interval, or for a point of fewer than ${RANGE_INTERVAL_BELOW} replications the range of its replications`
+      : 'whiskers: 95 % interval';
   const x = { field: 'objective', type: 'quantitative', title: `${METRICS[objective].title}, mean`, ...fittedX(objective, values.filter((v) => Number.isFinite(v.slo)).map((v) => v.objective), EXPLORED_WIDTH) };
   // The threshold is on the y scale too: the SLO line is drawn whatever the points' values.
   const ys = metricScale(yMetric, [...values.flatMap((v) => [v.slo, v.sloLo, v.sloHi]), ...(input.slo !== undefined ? [input.slo.threshold] : [])]);
@@ -528,7 +555,7 @@ export function tuneCharts(input: TuneChartInput): SweepChart[] {
     {
       id: 'tune-explored',
       heading: `Explored points: ${METRICS[objective].label} against ${METRICS[yMetric].label}`,
-      explanation: `Every point the tuner simulated, at its mean objective and mean ${METRICS[yMetric].label} (whiskers: 95 % interval)${input.slo !== undefined ? `; the dashed line is the SLO ${input.slo.text}` : ''}. The winner is the cheapest point whose upper bounds meet every SLO${tied.size > 0 ? `; ${tied.size} other point${tied.size === 1 ? '' : 's'} meeting every SLO tie${tied.size === 1 ? 's' : ''} with it (the runs cannot tell ${tied.size === 1 ? 'its' : 'their'} objective from the winner's)` : ''}.`,
+      explanation: `Every point the tuner simulated, at its mean objective and mean ${METRICS[yMetric].label} (${whiskers(yMetric)})${input.slo !== undefined ? `; the dashed line is the SLO ${input.slo.text}` : ''}. The winner is the cheapest point whose upper bounds meet every SLO${tied.size > 0 ? `; ${tied.size} other point${tied.size === 1 ? '' : 's'} meeting every SLO tie${tied.size === 1 ? 's' : ''} with it (the runs cannot tell ${tied.size === 1 ? 'its' : 'their'} objective from the winner's)` : ''}.`,
       spec: topLevel('Tuner: explored points', `${points.length} of ${input.totalPoints} grid points simulated.`, { data: { values }, width: EXPLORED_WIDTH, height: 380, layer: layers }),
     },
   );
@@ -578,7 +605,7 @@ export function tuneCharts(input: TuneChartInput): SweepChart[] {
     out.push({
       id: 'tune-space',
       heading: `Where the tuner looked: ${METRICS[objective].label} against ${s.title}`,
-      explanation: 'The objective of each simulated value of the parameter, coloured by its verdict (whiskers: 95 % interval).',
+      explanation: `The objective of each simulated value of the parameter, coloured by its verdict (${whiskers(objective)}).`,
       spec: topLevel('Tuner: explored values', `${points.length} of ${input.totalPoints} values simulated.`, {
         data: { values },
         width: EXPLORED_WIDTH,

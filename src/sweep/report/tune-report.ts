@@ -11,7 +11,7 @@ import { fewReplicationsCaveat, type ExploredPoint, type TuneOutput } from '../t
 import { flagLines, scopeLabel, tuneFlags, type TuneFlags } from '../tune-flags.js';
 import { axisLabel } from '../axes.js';
 import { escapeHtml } from '../../output/report/html.js';
-import { tuneCharts } from './charts.js';
+import { isRange, tuneCharts } from './charts.js';
 import { chartsPage, definitionTable, pointsTable, withCI, writeCharts, type WrittenReport } from './report.js';
 
 const FLAG_STYLE = `<style>
@@ -46,7 +46,7 @@ function winnerHtml(o: TuneOutput, flags: TuneFlags): string {
     })
     .join('\n');
   const tie = flags.ties.length > 0 ? ` — tied with ${flags.ties.length} other point${flags.ties.length === 1 ? '' : 's'}, picked by the rule: ${escapeHtml(flags.tieRule)}` : '';
-  return `<p class="lead">Winner: point ${w.point}, ${escapeHtml(METRICS[objective].label)} ${escapeHtml(withCI(objective, w.metrics[objective]))} (mean [95 % interval])${tie}.</p>
+  return `<p class="lead">Winner: point ${w.point}, ${escapeHtml(METRICS[objective].label)} ${escapeHtml(withCI(objective, w.metrics[objective]))} (mean [${isRange(objective, w.replications) ? `range of the ${w.replications} replications` : '95 % interval'}])${tie}.</p>
 <table>
 <tr><th>setting</th><th>value</th><th>where it applies</th></tr>
 ${rows}
@@ -81,7 +81,7 @@ ${flagsHtml(o, flags)}`;
     return status === 'winner' && tied.size > 0 ? 'winner (of a tie)' : status;
   };
   const tables = `<h2>Explored points</h2>
-<p class="note">Mean [95 % interval] over each point's runs; latencies in ms, rates in %, cost in pod-seconds.</p>
+<p class="note">Mean [${result.explored.some((p) => p.replications >= 2 && isRange('p50_ms', p.replications)) ? `interval] over each point's runs: 95 %, but for latencies, pods and pod-seconds of a point with fewer than 5 runs their range (tune.csv's interval column says which)` : "95 % interval] over each point's runs"}; latencies in ms, rates in %, cost in pod-seconds.</p>
 ${pointsTable(def, result.explored, { title: 'verdict', cell: verdict }).replace('sweep.csv has them all', 'tune.csv has them all')}
 <h2>Definition</h2>
 ${definitionTable(def)}`;
