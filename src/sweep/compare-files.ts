@@ -2,7 +2,7 @@
  * The files of `knsim compare`: compare.json (the definition and every number),
  * compare.csv (a row per class and metric), runs.csv (a row per class and replication)
  * and report.html (self-contained: the verdict table and, per metric, each class's mean
- * and 95 % interval drawn to scale). Written into a staged directory with its manifest,
+ * and interval drawn to scale: 95 %, or with 2–4 replications the range for every metric but the rates). Written into a staged directory with its manifest,
  * like every other output directory.
  */
 import { writeFileSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { METRIC_KEYS, METRICS } from '../output/metrics.js';
 import { writeStaged, type StageOptions } from '../output/staged-dir.js';
+import { isRangeInterval, RANGE_INTERVAL_BELOW } from './stats.js';
 import { formatValue, measuredMetrics, verdictTable, type ClassMetric, type ClassResult, type CompareDefinition } from './compare.js';
 
 export const COMPARE_JSON = 'compare.json';
@@ -100,7 +101,8 @@ function metricPanel(k: (typeof METRIC_KEYS)[number], results: readonly ClassRes
       return `${name}<rect x="${left}" y="${y + 2}" width="${scale(m.mean)}" height="12" fill="${i === 0 ? '#9aa5b1' : '#4c78a8'}"/>${whisker}<text x="${column}" y="${y + 12}">${esc(numbers)}</text>`;
     })
     .join('');
-  const heading = `<text x="${column}" y="${top - 8}" fill="#555">mean [95 % interval]</text>`;
+  const n = results[0]!.runs.length;
+  const heading = `<text x="${column}" y="${top - 8}" fill="#555">mean [${isRangeInterval(METRICS[k].kind, n) ? `range of the ${n} replications` : '95 % interval'}]</text>`;
   const baseline = `<line x1="${left}" x2="${left + W}" y1="${bottom}" y2="${bottom}" stroke="#888"/>`;
   return `<figure><figcaption>${esc(METRICS[k].label)}</figcaption><svg width="${column + 200}" height="${h}" font-family="sans-serif" font-size="12" role="img" aria-label="${esc(METRICS[k].label)}">${axis}${baseline}${heading}${bars}</svg></figure>`;
 }
@@ -121,7 +123,7 @@ export function compareHtml(def: CompareDefinition, results: readonly ClassResul
 <h2>Verdict</h2>
 <pre>${esc(lines.slice(0, rows).join('\n'))}</pre>
 ${lines.slice(rows).map((l) => `<p>${esc(l)}</p>`).join('\n')}
-<h2>Per metric (bar: mean; whisker: 95 % interval)</h2>
+<h2>Per metric (bar: mean; whisker: ${def.replications >= 2 && def.replications < RANGE_INTERVAL_BELOW ? `95 % interval for rates, the range of the ${def.replications} replications for the others` : '95 % interval'})</h2>
 ${measuredMetrics(results).map((k) => metricPanel(k, results)).join('\n')}
 </body></html>
 `;

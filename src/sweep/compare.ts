@@ -258,7 +258,7 @@ export function verdictTable(def: CompareDefinition, results: readonly ClassResu
   const foot =
     n < 2
       ? 'one replication: no intervals and no verdicts (use --replications 5 or more)'
-      : `mean [95 % interval] over ${n} replications (within each metric's bounds); vs: the paired difference (common random numbers); better/worse: its 95 % interval excludes 0 (every metric is a cost: lower is better); pp: percentage points`;
+      : `mean [${rangeCoverage(n) === undefined ? '95 % interval' : 'interval: 95 % for rates, the range for the others (below)'}] over ${n} replications (within each metric's bounds); vs: the paired difference (common random numbers); better/worse: its 95 % interval excludes 0 (every metric is a cost: lower is better); pp: percentage points`;
   const none = rows.some((r) => r.some((cell) => cell === '–' || cell.startsWith('– ')));
   const range = rangeCoverage(n);
   // The bootstrap of 2–4 replications is their range: not a 95 % interval, and the footer must not say it is.

@@ -273,6 +273,9 @@ export function rangeCoverage(n: number): { twoSided: number; upper: number } | 
   return { twoSided: 1 - 2 * 0.5 ** n, upper: 1 - 0.5 ** n };
 }
 
+/** Whether a metric's interval over n replications (2 or more) is their range rather than a 95 % interval. */
+export const isRangeInterval = (kind: IntervalKind, n: number): boolean => kind !== 'proportion' && n >= 2 && n < RANGE_INTERVAL_BELOW;
+
 /** A coverage as the sentences print it: whole percents (87.5 % reads 88 %). */
 export const coveragePercent = (p: number): string => `${Math.round(p * 100)} %`;
 

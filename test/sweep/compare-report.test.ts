@@ -46,7 +46,8 @@ describe('compare report.html', () => {
     const svg = panel(compareHtml(def, res), 'p99 latency (ms)');
     const texts = [...svg.matchAll(/<text x="([^"]+)" y="[^"]+"(?: fill="#555")?>([^<]+)<\/text>/g)].map((m) => ({ x: Number(m[1]), text: m[2]! }));
     const column = texts.filter((t) => t.x > 170 + 420);
-    expect(column.map((t) => t.text)).toEqual(['mean [95 % interval]', '600 [500, 700]', '450 [400, 500]']);
+    // 3 replications: a latency's interval is their range, and the heading says so.
+    expect(column.map((t) => t.text)).toEqual(['mean [range of the 3 replications]', '600 [500, 700]', '450 [400, 500]']);
     expect(new Set(column.map((t) => t.x)).size).toBe(1);
     // Nothing else is printed over the plot, the tick labels below it aside.
     expect(texts.filter((t) => t.x > 170 && t.x <= 170 + 420)).toEqual([]);
@@ -71,7 +72,7 @@ describe('compare report.html', () => {
     expect(html).toMatch(/pre\{[^}]*white-space:pre;[^}]*overflow-x:auto/);
     expect(html).not.toContain('pre-wrap');
     // The table in the block, a row per metric; its note, a long line, wraps as a paragraph below it.
-    const pre = /<pre>([\s\S]*?)<\/pre>\n<p>mean \[95 % interval\] over 3 replications/.exec(html)?.[1];
+    const pre = /<pre>([\s\S]*?)<\/pre>\n<p>mean \[interval: 95 % for rates, the range for the others \(below\)\] over 3 replications/.exec(html)?.[1];
     expect(pre).toBeDefined();
     expect(pre!.split('\n')).toHaveLength(2 + 12);
     expect(pre!.split('\n')[2]).toMatch(/^p50 latency \(ms\) +600 \[500, 700\] +450 \[400, 500\]  −150 \(−25%\) better$/);

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatCompareCsv } from '../../src/sweep/compare-files.js';
+import { compareHtml, formatCompareCsv } from '../../src/sweep/compare-files.js';
 import { compareResults, parseClassArg, parseClassArgs, runCompare, verdictOf, verdictTable, type CompareDefinition } from '../../src/sweep/compare.js';
 import { createRunner } from '../../src/sweep/pool.js';
 import { METRIC_KEYS, type MetricValues } from '../../src/output/metrics.js';
@@ -107,11 +107,23 @@ describe('a difference the same in every paired seed', () => {
     expect(formatCompareCsv(three).split('\n').find((l) => l.startsWith('hpa,hpa.autoscaling.knative.dev,max_pods,'))).toBe('hpa,hpa.autoscaling.knative.dev,max_pods,3,3,3,3,1,1,1,worse,true');
   });
 
+  it('the report and the footer call 3 replications\' whiskers of pods and latencies their range (they read 95 % interval)', () => {
+    const html = compareHtml(def(3), three);
+    expect(html).toContain('<h2>Per metric (bar: mean; whisker: 95 % interval for rates, the range of the 3 replications for the others)</h2>');
+    expect(html).toContain('>mean [range of the 3 replications]</text>');
+    expect(html).toContain('>mean [95 % interval]</text>'); // a rate's panel: Wilson
+    expect(verdictTable(def(3), three)).toContain('\nmean [interval: 95 % for rates, the range for the others (below)] over 3 replications (within each metric\'s bounds);');
+  });
+
   it('with 7 seeds the chance is 1.6 %; differences that vary are Student\'s t with no note', () => {
     const seven = compareResults(def(7), [Array.from({ length: 7 }, () => run({ max_pods: 10 })), Array.from({ length: 7 }, () => run({ max_pods: 8 }))]);
     const table = verdictTable(def(7), seven);
     expect(table).toMatch(/−2 \(−20%\) better in all 7 paired seeds\n/);
     expect(table).toMatch(/by chance up to 1\.6 % of the time$/);
+    expect(table).toContain('\nmean [95 % interval] over 7 replications');
+    const html = compareHtml(def(7), seven);
+    expect(html).toContain('<h2>Per metric (bar: mean; whisker: 95 % interval)</h2>');
+    expect(html).not.toContain('range of the');
     const varied = compareResults(def(3), [[2, 2, 2].map((p) => run({ max_pods: p })), [3, 4, 3].map((p) => run({ max_pods: p }))]);
     expect(varied[1]!.metrics.max_pods.sameInEverySeed).toBe(false);
     expect(verdictTable(def(3), varied)).not.toContain('paired seeds');

@@ -8,7 +8,7 @@ import { axisLabel, type Axis } from '../axes.js';
 import { HEATMAP_METRICS, LINE_CHART_METRICS, METRICS, type MetricKey } from '../../output/metrics.js';
 import type { PointResult, SeedMode } from '../sweep.js';
 import type { ExploredPoint, PointStatus } from '../tune.js';
-import { RANGE_INTERVAL_BELOW } from '../stats.js';
+import { isRangeInterval, RANGE_INTERVAL_BELOW } from '../stats.js';
 import { fittedTicks, sweptTicks } from './ticks.js';
 
 type Spec = Record<string, unknown>;
@@ -135,7 +135,7 @@ const fmt = (k: MetricKey, digits = 3): string => (isFraction(k) ? `.${digits}~p
 const tickAxis = (k: MetricKey): Spec => (isFraction(k) ? { format: '~%' } : isCount(k) ? { tickMinStep: 1, format: ',d' } : {});
 const tip = (k: MetricKey, field: string, title: string): Spec => ({ field, title, format: fmt(k, 5) });
 /** Whether a metric's interval over n replications is their range (the bootstrap below 5), not a 95 % interval. */
-export const isRange = (k: MetricKey, n: number): boolean => METRICS[k].kind !== 'proportion' && n < RANGE_INTERVAL_BELOW;
+export const isRange = (k: MetricKey, n: number): boolean => isRangeInterval(METRICS[k].kind, n);
 const meanTips = (k: MetricKey, n: number): Spec[] => {
   const [lo, hi] = isRange(k, n) ? ['lowest replication', 'highest replication'] : ['95 % low', '95 % high'];
   return [tip(k, 'mean', `${METRICS[k].title}, mean`), tip(k, 'lo', lo), tip(k, 'hi', hi)];
@@ -143,13 +143,13 @@ const meanTips = (k: MetricKey, n: number): Spec[] => {
 
 /** How a chart subtitle names the interval of n replications. */
 const intervalName = (n: number): string =>
-  n < RANGE_INTERVAL_BELOW
+  n >= 2 && n < RANGE_INTERVAL_BELOW
     ? `interval: Wilson 95 % for rates; for latencies, pods and pod-seconds the range of the ${n} replications (not 95 %)`
     : '95 % interval: Wilson for rates, bootstrap for latencies, pods and pod-seconds';
 
 /** The line panels' words for their band or error bar over n replications. */
 const bandWords = (n: number, mark: string): string =>
-  n < RANGE_INTERVAL_BELOW
+  n >= 2 && n < RANGE_INTERVAL_BELOW
     ? `an interval (${mark}: the 95 % Wilson score interval for rates, which stays within 0–100 %; for latencies, pods and pod-seconds the range of the ${n} replications, which covers the mean less often than 95 %)`
     : `its 95 % confidence interval (${mark}: Wilson score interval for rates, which stays within 0–100 %; bootstrap for latencies, pods and pod-seconds, which stays within the values the replications gave)`;
 
@@ -397,7 +397,7 @@ function paretoChart(axes: readonly Axis[], points: readonly PointResult[]): Swe
   const frontLine = plotted.filter((v) => v.front === 'Pareto front').length >= 2;
   // Cost and p99 are bootstrapped: with 2–4 replications their whiskers are the replications' range.
   const n = points[0]!.replications;
-  const range = n < RANGE_INTERVAL_BELOW;
+  const range = n >= 2 && n < RANGE_INTERVAL_BELOW;
   const layers: Spec[] = [
     ...(has('p99Lo', 'p99Hi') ? [{ transform: [valid('p99Lo', 'p99Hi')], mark: { type: 'rule', opacity: 0.5 }, encoding: { x, y: { field: 'p99Lo', type: 'quantitative' }, y2: { field: 'p99Hi' }, color } }] : []),
     ...(has('costLo', 'costHi') ? [{ transform: [valid('costLo', 'costHi')], mark: { type: 'rule', opacity: 0.5 }, encoding: { y, x: { field: 'costLo', type: 'quantitative' }, x2: { field: 'costHi' }, color } }] : []),
@@ -499,7 +499,7 @@ export function tuneCharts(input: TuneChartInput): SweepChart[] {
     sloLo: p.metrics[yMetric].lo,
     sloHi: p.metrics[yMetric].hi,
     replications: p.replications,
-    sloInterval: isRange(yMetric, p.replications) ? `the range of the ${p.replications} replications` : '95 %',
+    sloInterval: p.replications < 2 ? 'none (one replication)' : isRange(yMetric, p.replications) ? `the range of the ${p.replications} replications` : '95 %',
     status: tied.has(p.point) ? TIED : p.status === 'winner' && tied.size > 0 ? WINNER_OF_TIE : STATUS_LABELS[p.status],
   }));
   // A winner with ties is not the one best point: it says so, and the points it ties with have their own colour.
