@@ -6,9 +6,13 @@
  * (knsim's metrics-server reports CPU only with a CPU model and memory only with a memory
  * model), or the metric is a custom one no custom-metrics adapter serves (Knative ships none).
  */
-import { HPA_CLASS, isHpaRevisionAutoscaling, type RevisionAutoscaling } from '../core/autoscaler/index.js';
+import { AUTOSCALING_ANNOTATION_KEYS, HPA_CLASS, isHpaRevisionAutoscaling, type RevisionAutoscaling } from '../core/autoscaler/index.js';
 import type { MemoryModelSpec, PodResourcesSpec, WorkModelSpec } from '../model/spec.js';
 import { formatPath, type PathSegment } from './errors.js';
+
+const [CLASS_ANNOTATION] = AUTOSCALING_ANNOTATION_KEYS.class;
+const [TARGET_ANNOTATION] = AUTOSCALING_ANNOTATION_KEYS.target;
+const [METRIC_ANNOTATION] = AUTOSCALING_ANNOTATION_KEYS.metric;
 
 /** What the HPA reads of one revision. */
 export interface HpaWarningInput {
@@ -52,4 +56,26 @@ export function hpaWarning(i: HpaWarningInput, file: string, path: readonly Path
   const why = hpaScalingProblem(i);
   if (why === undefined) return undefined;
   return `${file}: ${formatPath(path)}: revision ${i.revision} (${HPA_CLASS}): ${why}; the HPA fails to scale it on load (ScalingActive=False): it keeps its replicas within min-scale/max-scale`;
+}
+
+/**
+ * `knsim compare --class hpa` on a revision written for another class with a target and no metric:
+ * the HPA class reads that target as CPU utilization percent (its default metric), as Knative does
+ * when only the class annotation changes, which is rarely what the comparison means.
+ */
+export function forcedHpaTargetWarning(
+  annotations: Readonly<Record<string, string>>,
+  classOverride: string | undefined,
+  revision: string,
+  file: string,
+  path: readonly PathSegment[],
+): string | undefined {
+  if (classOverride !== HPA_CLASS || annotations[CLASS_ANNOTATION] === HPA_CLASS) return undefined;
+  const target = annotations[TARGET_ANNOTATION];
+  if (target === undefined || annotations[METRIC_ANNOTATION] !== undefined) return undefined;
+  return (
+    `${file}: ${formatPath([...path, TARGET_ANNOTATION])}: revision ${revision}: with the class forced to ${HPA_CLASS}, its target ${target} ` +
+    `(concurrent requests per pod under the KPA) is read as ${target} % CPU utilization, the HPA class's default metric; ` +
+    `set ${METRIC_ANNOTATION} and a target for it in the scenario to compare like with like`
+  );
 }

@@ -25,7 +25,7 @@ import { formatPath, ScenarioError, type PathSegment } from './errors.js';
 import type { RevisionOrigin } from './work-estimate.js';
 import { annotationWarnings, ingressClassAnnotationWarnings, templateRolloutDurationWarnings } from './annotation-warnings.js';
 import { checkAnnotationKeys, checkLabels } from './annotation-keys.js';
-import { hpaWarning } from './hpa-warnings.js';
+import { forcedHpaTargetWarning, hpaWarning } from './hpa-warnings.js';
 import { appModel, DEFAULT_POD_CPU_CEILING_MILLIS, initContainerInputs, podResources, schedulerRequests } from './resources.js';
 import { perPodStartPhase, type AppInput, type ContainerInput, type FaultInput, type PodStartInput, type ServiceEntryInput, type ServiceManifest, type TemplateInput } from './schema.js';
 import { chooseClass } from './class-choice.js';
@@ -292,6 +292,8 @@ export function buildService(ctx: ServiceContext): BuiltService {
     const disruption = disruptionControls(annotations, spec, cluster.varLogCollection, ctx.withPodRequests === true, file, [...base, 'metadata', 'annotations'], ctx.warnings);
     const hpaWarn = hpaWarning({ autoscaling, revision: name, resources, work: model.work, memory: model.memory, initialPods }, file, [...base, 'metadata', 'annotations']);
     if (hpaWarn !== undefined) ctx.warnings?.push(hpaWarn);
+    const forced = forcedHpaTargetWarning(annotations, cluster.classOverride, name, file, [...base, 'metadata', 'annotations']);
+    if (forced !== undefined) ctx.warnings?.push(forced);
     const serviceTime = model.serviceTime ?? serviceTimeDefault;
     const faults = revisionApps[name]?.faults ?? app?.faults ?? entry.app?.faults ?? ctx.defaults?.app?.faults;
     const faultsApp = placed.find((a) => a.app?.faults !== undefined);

@@ -158,3 +158,36 @@ describe('HPA-class annotations', () => {
     expect(isHpaRevisionAutoscaling(change.autoscaling) && change.autoscaling.hpa.target).toBe(40);
   });
 });
+
+describe('the class forced to HPA (knsim compare --class hpa)', () => {
+  // A KPA revision: its target is concurrent requests per pod.
+  const kpa = (annotations: Record<string, string>) => {
+    const s = scenario({});
+    const tmpl = (s.services[0]!.manifest.spec.template.metadata as { annotations: Record<string, string> });
+    tmpl.annotations = annotations;
+    return s;
+  };
+  const forced = (annotations: Record<string, string>) => scenarioFromValue(kpa(annotations), 's.yaml', new Map(), { override: HPA });
+
+  it('warns that a target without a metric becomes CPU utilization percent, at the target annotation', () => {
+    const loaded = forced({ 'autoscaling.knative.dev/target': '10' });
+    const a = loaded.world.services[0]!.revisions[0]!.autoscaling;
+    if (!isHpaRevisionAutoscaling(a)) throw new Error('not an HPA revision');
+    expect([a.hpa.metric, a.hpa.target]).toEqual(['cpu', 10]);
+    expect(loaded.warnings?.filter((w) => w.includes('forced'))).toEqual([
+      `s.yaml: ${ANN}["autoscaling.knative.dev/target"]: revision hello-00001: with the class forced to ${HPA}, its target 10 (concurrent requests per pod under the KPA) is read as 10 % CPU utilization, the HPA class's default metric; set autoscaling.knative.dev/metric and a target for it in the scenario to compare like with like`,
+    ]);
+  });
+
+  it.each([
+    ['no target (the HPA default, 80 % CPU)', {}],
+    ['a metric written for it', { 'autoscaling.knative.dev/metric': 'cpu', 'autoscaling.knative.dev/target': '60' }],
+    ['a revision already of the HPA class', { 'autoscaling.knative.dev/class': HPA, 'autoscaling.knative.dev/target': '60' }],
+  ])('says nothing for %s', (_, annotations: Record<string, string>) => {
+    expect(forced(annotations).warnings?.filter((w) => w.includes('forced')) ?? []).toEqual([]);
+  });
+
+  it('says nothing when the class is not forced', () => {
+    expect(scenarioFromValue(kpa({ 'autoscaling.knative.dev/target': '10' }), 's.yaml').warnings?.filter((w) => w.includes('forced')) ?? []).toEqual([]);
+  });
+});
