@@ -3,6 +3,7 @@ import {
   CONTAINER_HEALTHY_UNKNOWN,
   containerHealthy,
   effectiveSksMode,
+  EXISTING_REVISION_AGE_SECONDS,
   isPaReachable,
   paReachability,
   podDeletionOrder,
@@ -229,7 +230,9 @@ export class Revision {
     // A startup probe can kill a container that is slow to start, and restart it: the same step-by-step path.
     const startupProbed = spec.startupProbe !== undefined || spec.sidecarStartupProbes !== undefined;
     this.faults = injected || startupProbed || this.resources?.canOom === true || world.cluster !== undefined ? new PodFaults(this, spec.faults ?? []) : undefined;
-    this.activatorEndpointsPopulatedSince = now;
+    // A revision running before the run has had its SKS as long as its PA (dated as far back): a
+    // condition keeps its transition time while its status holds, so the grace period is long served.
+    this.activatorEndpointsPopulatedSince = spec.initialPods !== undefined ? now - EXISTING_REVISION_AGE_SECONDS : now;
     if (spec.initialPods !== undefined) {
       // Running before the run started: pods already Ready, SKS as the KPA would have left it.
       for (let i = 0; i < spec.initialPods; i++) this.addReadyPod(now);

@@ -716,10 +716,12 @@ describe('Cluster Autoscaler unneeded-nodes limit (planner.go unneededNodesLimit
   });
 });
 
-describe('Cluster Autoscaler unremovable-node-recheck-timeout (ca-recheck.yaml: a\'s pod finds no place until d\'s pod is gone at 60 s)', () => {
-  it('found unremovable at the 5 s loop, small-001 is not simulated again until 305 s: unneeded from 305, tainted at 915 (not from 65, tainted at 675)', () => {
+describe('Cluster Autoscaler unremovable-node-recheck-timeout (ca-recheck.yaml: a\'s pod finds no place until d\'s pod is gone at 35.36 s)', () => {
+  it('found unremovable at the 5 s loop, small-001 is not simulated again until 305 s: unneeded from 305, tainted at 915 (not from 45, tainted at 655)', () => {
     const r = run('ca-recheck');
-    expect(r.at('d-00001-deployment-0001', 'Gone')?.time).toBe(60);
+    // d ran before the run and is idle: its PA goes Inactive at its first valid tick and, its SKS long in
+    // Proxy, it goes to zero 3 s later (5.36 s); its pod is gone after the 30 s drain.
+    expect(r.at('d-00001-deployment-0001', 'Gone')?.time).toBeCloseTo(35.36269, 5);
     expect(r.nodes.filter((n) => n.time > 0).map((n) => [n.node, n.event, n.time])).toEqual([
       ['small-001', 'Tainted', 915],
       ['small-001', 'Deleted', 950],
@@ -729,8 +731,8 @@ describe('Cluster Autoscaler unremovable-node-recheck-timeout (ca-recheck.yaml: 
   it.each([
     // Rechecked at 125 (found unremovable at 5): unneeded from 125, tainted at the first loop strictly past 725.
     ['2m', 735],
-    // Rechecked at every loop; the first that finds a place for a's pod is 65 (d's pod gone at 60).
-    ['0s', 675],
+    // Rechecked at every loop; the first that finds a place for a's pod is 45 (d's pod gone at 35.36).
+    ['0s', 655],
   ])('unremovableNodeRecheckTimeout: %s moves the recheck: small-001 tainted at %i', (timeout, tainted) => {
     const r = run('ca-recheck', [`cluster.nodeAutoscaler.unremovableNodeRecheckTimeout=${timeout}`]);
     expect(r.nodeAt('small-001', 'Tainted')).toBe(tainted);

@@ -27,19 +27,25 @@ describe('scale to zero at a float instant the clock cannot step by the remainde
     const { world, rec } = run(scenarioFromValue(scenario, 'float-instants.yaml').world);
     expect(world.sim.now).toBe(300);
     expect(rec.requests.map((r) => r.status)).toEqual([200]);
-    // The request at 14.38 s made the PA Active, a time the scaler reads back as stored, 14 s: it
-    // requeues for 74 s, when the decider still wants the pod, and the decider's tick at 74.33 s,
-    // wanting none, finds it Active a whole stable window and deactivates it. The 3 s requeue for
-    // an SKS already in Proxy then takes the Deployment to zero.
+    // The pod that ran before the run goes at 5.33 s (its PA, Active for a day, goes Inactive at
+    // the first valid tick and its SKS has long been in Proxy), so the request at 14.38 s starts a
+    // pod and the PA goes Active when it is Ready at 16.44 s, a time the scaler reads back as
+    // stored, 16 s: it requeues for 76 s, when the decider still wants the pod, and the decider's
+    // tick at 78.33 s, wanting none, finds it Active a whole stable window and deactivates it. The
+    // 3 s requeue for an SKS already in Proxy then takes the Deployment to zero.
     expect(rec.requests[0]!.arrival).toBeCloseTo(14.380489, 6);
     const rev = world.services.get('svc-0803')!.revisions[0]!;
     expect(rev.autoscaler.pa.active).toBe('Inactive');
     const inactiveAt = rev.autoscaler.pa.lastTransitionSeconds;
-    expect(inactiveAt).toBeCloseTo(74.328104, 6);
+    expect(inactiveAt).toBeCloseTo(78.328104, 6);
     expect(rec.decisions.some((d) => d.time === inactiveAt)).toBe(true);
-    expect(rec.pods.map((p) => [p.event, p.time])).toEqual([
+    const ready = rec.pods.filter((p) => p.event === 'Ready').map((p) => p.time);
+    expect(ready[1]).toBeCloseTo(16.443039, 6);
+    expect(rec.pods.map((p) => [p.event, p.time]).filter(([e]) => e !== 'Ready' && e !== 'Starting' && e !== 'ActivatorHealthy')).toEqual([
       ['Pending', 0],
-      ['Ready', 0],
+      ['Terminating', inactiveAt - 76 + 3],
+      ['Pending', rec.requests[0]!.arrival + 0.001],
+      ['Gone', inactiveAt - 76 + 3 + 30],
       ['Terminating', inactiveAt + 3],
       ['Gone', inactiveAt + 3 + 30],
     ]);

@@ -15,7 +15,13 @@ const scenario = (timeout: string) => ({
   configMaps: { 'config-defaults': { 'revision-timeout-seconds': timeout } },
   services: [
     {
-      manifest: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name: 'hello' }, spec: { template: { spec: { containers: [{ image: 'app' }] } } } },
+      // min-scale keeps the pod that ran before the run (idle, it would go before the load at 5 s): every request finds it Ready.
+      manifest: {
+        apiVersion: 'serving.knative.dev/v1',
+        kind: 'Service',
+        metadata: { name: 'hello' },
+        spec: { template: { metadata: { annotations: { 'autoscaling.knative.dev/min-scale': '1' } }, spec: { containers: [{ image: 'app' }] } } },
+      },
       initialPods: 1,
       app: { serviceTime: '100ms' },
     },
