@@ -1,10 +1,10 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPTIONAL_FEATURES } from '../src/cli/optional-deps.js';
-import { diskUsage, installClosure, type PackageJson } from './support/install-closure.js';
+import { diskUsage, installClosure, packedFiles, type PackageJson } from './support/install-closure.js';
 
 const root = resolve(import.meta.dirname, '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as PackageJson & {
@@ -40,8 +40,9 @@ describe('published package', () => {
 
 // The import rules (layers, core's index, no packages in core) are in test/architecture/imports.test.ts.
 /**
- * A fresh project that ran `npm install <knsim tarball>`, built offline: knsim's published
- * files and its install closure from package-lock.json, copied from the clone's node_modules
+ * A fresh project that ran `npm install <knsim tarball>`, built offline: the files `npm pack`
+ * lists (with the mtime npm gives them) and knsim's install closure from package-lock.json,
+ * copied from the clone's node_modules
  * (which has every package of the closure, and more). A real `npm pack` + `npm install` measured
  * 21 MB with `du -sh` where this copy measured 20.1 MB (npm adds .bin and its hidden lockfile);
  * since esbuild (11 MB) became a dependency this copy measures 39.8 MB (7 December).
@@ -50,13 +51,19 @@ describe('installed as a library (fresh project, no optional peers)', () => {
   let project: string;
   let closure: string[];
   const LIMIT_MB = 40;
+  const NPM_MTIME = new Date('1985-10-26T08:15:00.000Z');
 
   beforeAll(() => {
     project = mkdtempSync(join(tmpdir(), 'knsim-install-'));
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', type: 'module' }));
     const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8'));
     closure = installClosure(pkg, lock, (key) => existsSync(join(root, key)));
-    for (const f of ['package.json', 'README.md', ...pkg.files]) cpSync(join(root, f), join(project, 'node_modules/knsim', f), { recursive: true });
+    for (const f of packedFiles(root)) {
+      cpSync(join(root, f), join(project, 'node_modules/knsim', f));
+      // npm's tarballs give every file this mtime, and npm install keeps it: bin/knsim.js then
+      // loads the bundle (not older than dist/cli/main.js), as an installed knsim does.
+      utimesSync(join(project, 'node_modules/knsim', f), NPM_MTIME, NPM_MTIME);
+    }
     for (const key of closure) {
       // A nested node_modules holds separate packages: they are copied only if in the closure.
       const src = join(root, key);
@@ -67,6 +74,13 @@ describe('installed as a library (fresh project, no optional peers)', () => {
 
   const knsim = (...args: string[]) =>
     spawnSync(process.execPath, [join(project, 'node_modules/knsim/bin/knsim.js'), ...args], { cwd: project, encoding: 'utf8' });
+
+  it('runs the bundled CLI with its code cache, as an npm install does', () => {
+    const r = spawnSync(process.execPath, [join(project, 'node_modules/knsim/bin/knsim.js'), '--version'], { cwd: project, encoding: 'utf8', env: { ...process.env, KNSIM_DEBUG: '1' } });
+    expect(r.status).toBe(0);
+    // The build took the cache with this same node, so V8 accepts it.
+    expect(r.stderr).toBe('knsim: code cache accepted\n');
+  });
 
   it(`costs at most ${LIMIT_MB} MB of node_modules and none of the optional peers`, () => {
     const mb = diskUsage(join(project, 'node_modules')) / 2 ** 20;

@@ -2,6 +2,7 @@
  * What `npm install knsim` puts in a fresh project's node_modules, worked out from
  * package-lock.json and measured on the installed node_modules, without the network.
  */
+import { spawnSync } from 'node:child_process';
 import { lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -65,6 +66,17 @@ function edges(e: LockEntry): Record<string, boolean> {
   for (const n of Object.keys(e.optionalDependencies ?? {})) out[n] = true;
   for (const n of Object.keys(e.peerDependencies ?? {})) if (e.peerDependenciesMeta?.[n]?.optional !== true) out[n] ??= false;
   return out;
+}
+
+/**
+ * The files `npm pack` puts in the tarball of the package at `root`, relative to it: package.json
+ * "files" with its `!` exclusions, and what npm always adds (package.json, README, LICENSE).
+ * Asked of npm itself, offline and without lifecycle scripts, so the list is the one published.
+ */
+export function packedFiles(root: string): string[] {
+  const r = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`npm pack --dry-run failed (exit ${r.status}): ${r.stderr}`);
+  return (JSON.parse(r.stdout) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path).sort();
 }
 
 /** Disk usage in bytes as du counts it (allocated blocks), not following links, skipping nested node_modules. */
