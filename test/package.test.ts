@@ -45,12 +45,15 @@ describe('published package', () => {
  * copied from the clone's node_modules
  * (which has every package of the closure, and more). A real `npm pack` + `npm install` measured
  * 21 MB with `du -sh` where this copy measured 20.1 MB (npm adds .bin and its hidden lockfile);
- * since esbuild (11 MB) became a dependency this copy measures 39.8 MB (7 December).
+ * since esbuild (11 MB) became a dependency this copy measured 39.8 MB, and 35.8 MB once the
+ * package left out source maps, declarations outside core, the bench, the notebook runner and the
+ * bundle's build script (7 December).
  */
 describe('installed as a library (fresh project, no optional peers)', () => {
   let project: string;
   let closure: string[];
-  const LIMIT_MB = 40;
+  let packed: string[];
+  const LIMIT_MB = 38;
   const NPM_MTIME = new Date('1985-10-26T08:15:00.000Z');
 
   beforeAll(() => {
@@ -58,7 +61,8 @@ describe('installed as a library (fresh project, no optional peers)', () => {
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', type: 'module' }));
     const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8'));
     closure = installClosure(pkg, lock, (key) => existsSync(join(root, key)));
-    for (const f of packedFiles(root)) {
+    packed = packedFiles(root);
+    for (const f of packed) {
       cpSync(join(root, f), join(project, 'node_modules/knsim', f));
       // npm's tarballs give every file this mtime, and npm install keeps it: bin/knsim.js then
       // loads the bundle (not older than dist/cli/main.js), as an installed knsim does.
@@ -95,6 +99,20 @@ describe('installed as a library (fresh project, no optional peers)', () => {
     const optional = Object.keys(pkg.peerDependencies ?? {});
     expect(optional.length).toBeGreaterThan(0);
     expect(closure.filter((k) => optional.some((o) => k === `node_modules/${o}`))).toEqual([]);
+  });
+
+  it('ships what bin/knsim.js, the bundled CLI and the exports load, and no source maps, bench, notebook runner or build script', () => {
+    for (const f of ['bin/knsim.js', 'dist/run/v8-flags.js', 'dist/cli/code-cache.js', 'dist/bundle/knsim.cjs', 'dist/bundle/knsim.cjs.cache', 'dist/bundle/worker.js', 'dist/scenario/bundle-worker.js', 'dist/cli/main.js', 'scenarios/quickstart.yaml', 'src/adapter/deploy/rbac.yaml']) {
+      expect(packed, f).toContain(f);
+    }
+    for (const e of Object.values(pkg.exports).filter((e) => typeof e === 'object')) {
+      expect(packed, e.default).toContain(e.default.replace(/^\.\//, ''));
+      expect(packed, e.types).toContain(e.types.replace(/^\.\//, ''));
+    }
+    // The maps point at src/*.ts, which is not shipped; only core's types are reachable through the exports.
+    expect(packed.filter((f) => f.endsWith('.map'))).toEqual([]);
+    expect(packed.filter((f) => f.endsWith('.d.ts') && !f.startsWith('dist/core/'))).toEqual([]);
+    expect(packed.filter((f) => /^dist\/(bench|notebook)\/|^dist\/sweep\/bench-sweep\.|^dist\/cli\/(build-bundle|stale-chunks)\./.test(f))).toEqual([]);
   });
 
   it('imports knsim/autoscaler and knsim/traffic', () => {
