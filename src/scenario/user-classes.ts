@@ -1,7 +1,7 @@
 /**
  * Loads user-written autoscaler classes (`autoscalerClasses:` in a scenario, or a module
  * path given to `knsim compare --class`): compiles the TypeScript or JavaScript module
- * with esbuild (bundled, so its own imports come along), runs it in a fresh `node:vm`
+ * with esbuild (an optional peer; bundled, so its own imports come along), runs it in a fresh `node:vm`
  * context per revision (no module state leaks between revisions or runs), and wraps it
  * as a class on the seam (core's `userAutoscalerClass`).
  *
@@ -19,6 +19,7 @@ import { notRegularFile, noteInputFile } from './regular-file.js';
 import { getHeapStatistics } from 'node:v8';
 import vm from 'node:vm';
 import { bundleSync } from './bundle-sync.js';
+import { AUTOSCALER_MODULES, missingOptional } from './optional-peers.js';
 import type { BundleReply } from './bundle-worker.js';
 import {
   AUTOSCALING_ANNOTATION_KEYS,
@@ -84,6 +85,9 @@ function compile(ref: UserClassRef): vm.Script {
   noteInputFile(file);
   const hit = compiled.get(file);
   if (hit !== undefined && hit.mtimeMs === st.mtimeMs) return hit.script;
+  // esbuild is an optional peer: without it, one line naming the install, before anything runs.
+  const missing = missingOptional(AUTOSCALER_MODULES);
+  if (missing !== undefined) throw new ScenarioError(ref.where.file, ref.where.path, missing);
   const out = bundleSync(file);
   if (!out.ok) {
     const p = bundleProblem(out);

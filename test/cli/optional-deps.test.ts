@@ -8,6 +8,7 @@ describe('installed', () => {
     ['vega-lite', true],
     ['@kubernetes/client-node', true],
     ['dejavu-fonts-ttf', true], // no exports field
+    ['esbuild', true],
     ['knsim-no-such-package', false],
   ])('%s → %s', (name, want) => {
     expect(installed(name)).toBe(want);
@@ -18,6 +19,7 @@ describe('requireOptional', () => {
   it('passes when every package of the feature is installed', () => {
     expect(() => requireOptional('charts', () => true)).not.toThrow();
     expect(() => requireOptional('kubernetes', () => true)).not.toThrow();
+    expect(() => requireOptional('autoscalerModules', () => true)).not.toThrow();
   });
 
   it.each([
@@ -36,6 +38,7 @@ describe('requireOptional', () => {
       ['@kubernetes/client-node'],
       'knsim controller and knsim rollout need @kubernetes/client-node: run npm install @kubernetes/client-node@~1.4.0',
     ],
+    ['autoscalerModules', ['esbuild'], 'autoscaler modules need esbuild: run npm install esbuild@^0.28.2'],
   ] as const)('%s without %j: a UsageError naming only the missing packages at their declared ranges', (feature, missing, message) => {
     let err: unknown;
     try {
