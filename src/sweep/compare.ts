@@ -106,7 +106,8 @@ export interface Interval {
 }
 
 /** What a difference from the baseline says: every compared metric is a cost (lower is better). */
-export type Verdict = 'better' | 'worse' | 'same' | 'n/a';
+/** `unclear`: the difference's interval holds 0 but not only 0; `same`: the difference was 0 in every replication. */
+export type Verdict = 'better' | 'worse' | 'same' | 'unclear' | 'n/a';
 
 export interface ClassMetric extends Interval {
   /** class − baseline, paired by replication (null for the baseline itself). */
@@ -159,13 +160,17 @@ export function sameInEverySeed(values: readonly number[], pair: readonly number
   return true;
 }
 
-/** Better when the whole interval of the difference is below 0, worse when above, else the same. */
+/**
+ * Better when the whole interval of the difference is below 0, worse when above; the same only
+ * when it is exactly 0 (every paired difference 0); else unclear: an interval holding 0 does not
+ * show the classes equal (a +746 % difference over 2 seeds can), only that it cannot tell.
+ */
 export function verdictOf(diff: Interval | null): Verdict {
   if (diff === null || diff.lo === null || diff.hi === null) return 'n/a';
   if (Number.isNaN(diff.mean) || Number.isNaN(diff.lo) || Number.isNaN(diff.hi)) return 'n/a';
   if (diff.hi < 0) return 'better';
   if (diff.lo > 0) return 'worse';
-  return 'same';
+  return diff.lo === 0 && diff.hi === 0 ? 'same' : 'unclear';
 }
 
 /** Summarises each class's runs against the first class's. */
@@ -224,7 +229,7 @@ const relative = (diff: number, base: number): string => {
   return ` (${diff >= 0 ? '+' : '−'}${text}%)`;
 };
 
-const MARK: Record<Verdict, string> = { better: 'better', worse: 'worse', same: 'same', 'n/a': '' };
+const MARK: Record<Verdict, string> = { better: 'better', worse: 'worse', same: 'same', unclear: 'unclear', 'n/a': '' };
 
 /** One screen: a row per measured metric, a column per class (mean [95 % interval]; the difference from the baseline and its verdict). */
 export function verdictTable(def: CompareDefinition, results: readonly ClassResult[]): string {
@@ -258,7 +263,7 @@ export function verdictTable(def: CompareDefinition, results: readonly ClassResu
   const foot =
     n < 2
       ? 'one replication: no intervals and no verdicts (use --replications 5 or more)'
-      : `mean [${rangeCoverage(n) === undefined ? '95 % interval' : 'interval: 95 % for rates, the range for the others (below)'}] over ${n} replications (within each metric's bounds); vs: the paired difference (common random numbers); better/worse: its 95 % interval excludes 0 (every metric is a cost: lower is better); pp: percentage points`;
+      : `mean [${rangeCoverage(n) === undefined ? '95 % interval' : 'interval: 95 % for rates, the range for the others (below)'}] over ${n} replications (within each metric's bounds); vs: the paired difference (common random numbers); better/worse: its 95 % interval excludes 0 (every metric is a cost: lower is better), unclear: it holds 0, same: 0 in every replication; pp: percentage points`;
   const none = rows.some((r) => r.some((cell) => cell === '–' || cell.startsWith('– ')));
   const range = rangeCoverage(n);
   // The bootstrap of 2–4 replications is their range: not a 95 % interval, and the footer must not say it is.

@@ -81,7 +81,11 @@ describe('paired differences', () => {
     { diff: { mean: Number.NaN, lo: Number.NaN, hi: Number.NaN }, want: 'n/a' },
     { diff: { mean: -3, lo: -5, hi: -1 }, want: 'better' },
     { diff: { mean: 3, lo: 1, hi: 5 }, want: 'worse' },
-    { diff: { mean: 0.5, lo: -1, hi: 2 }, want: 'same' },
+    // An interval holding 0 cannot tell the classes apart: it does not show them equal.
+    { diff: { mean: 0.5, lo: -1, hi: 2 }, want: 'unclear' },
+    { diff: { mean: 1125, lo: -3000, hi: 5250 }, want: 'unclear' },
+    { diff: { mean: 0, lo: 0, hi: 0 }, want: 'same' },
+    { diff: { mean: 0, lo: -1, hi: 1 }, want: 'unclear' },
     { diff: { mean: 1, lo: null, hi: null }, want: 'n/a' },
     { diff: null, want: 'n/a' },
   ])('verdict of $diff is $want', ({ diff, want }) => {
