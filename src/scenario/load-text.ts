@@ -118,6 +118,13 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /**
+ * Longest client name or randomStream, Kubernetes' longest object name: every requests.csv row
+ * holds the name and every closed-loop user's streams are seeded from it, so a megabyte name
+ * wrote gigabytes and took minutes.
+ */
+export const MAX_CLIENT_NAME_LENGTH = 253;
+
+/**
  * Overrides, validates and converts a scenario given as text (the contents of `file`).
  * @throws ScenarioError for any bad input (the scenario, a manifest or trace file it names, an override).
  */
@@ -718,6 +725,12 @@ function buildClient(
   const at = (...segs: PathSegment[]): string => formatPath(['clients', i, ...segs]);
   // A YAML escape can make a lone UTF-16 surrogate, which no output file (UTF-8) can hold.
   if (LONE_SURROGATE.test(c.name)) throw new ScenarioError(file, at('name'), 'must be valid Unicode: it holds a lone UTF-16 surrogate (an escape such as "\\uD800")');
+  for (const key of ['name', 'randomStream'] as const) {
+    const v = c[key];
+    if (v !== undefined && v.length > MAX_CLIENT_NAME_LENGTH) {
+      throw new ScenarioError(file, at(key), `is ${v.length} characters long, at most ${MAX_CLIENT_NAME_LENGTH}`);
+    }
+  }
   const prev = seen.get(c.name);
   if (prev !== undefined) throw new ScenarioError(file, at('name'), `duplicate client name ${JSON.stringify(c.name)} (also clients[${prev}])`);
   seen.set(c.name, i);
