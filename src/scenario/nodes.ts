@@ -20,6 +20,12 @@ export const DEFAULT_MAX_NODES = 1000;
 export const MAX_CLUSTER_NODES = 5000;
 /** A node price above this is a typo, and its cost sums would overflow to Infinity. */
 export const MAX_PRICE_PER_HOUR = 1e6;
+/**
+ * Longest pool name: a Kubernetes label value, as Karpenter labels each node karpenter.sh/nodepool=<name>
+ * (and managed node groups label theirs likewise). Unbounded, a megabyte name made every nodes.csv
+ * row a megabyte, a file the output-space check does not count.
+ */
+export const MAX_POOL_NAME_LENGTH = 63;
 /** Provision request → node Ready when the pool sets no startupLatency (capacity spec §5.6). */
 export const DEFAULT_NODE_STARTUP_SECONDS = 180;
 /** OpenCost has no default CPU/RAM split of a node's price; knsim charges half to each. */
@@ -111,6 +117,7 @@ export function buildNodes(file: string, c: NodesInput | undefined, podIsAlwaysS
 
 function buildPool(file: string, p: NodePoolInput, i: number, autoscaled: boolean): NodePoolSpec {
   const at = (field: string): string => formatPath(['cluster', 'nodePools', i, field]);
+  if (p.name.length > MAX_POOL_NAME_LENGTH) throw new ScenarioError(file, at('name'), `is ${p.name.length} characters long, at most ${MAX_POOL_NAME_LENGTH} (a label value)`);
   if (!(p.cpu > 0)) throw new ScenarioError(file, at('cpu'), `must be greater than 0, got ${p.cpu}m`);
   if (!(p.memory > 0)) throw new ScenarioError(file, at('memory'), `must be greater than 0, got ${p.memory} bytes`);
   if (!(p.pricePerHour <= MAX_PRICE_PER_HOUR)) throw new ScenarioError(file, at('pricePerHour'), `must be at most ${MAX_PRICE_PER_HOUR} ($ per node-hour), got ${p.pricePerHour}`);

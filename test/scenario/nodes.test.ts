@@ -61,6 +61,15 @@ describe('pool names', () => {
     const err = catchScenarioError(() => loadScenario(withPools(['name: p, initialNodes: 1', 'name: p, initialNodes: 1'])));
     expect([err.path, err.rule]).toEqual(['cluster.nodePools[1].name', 'duplicate pool name "p" (also cluster.nodePools[0])']);
   });
+
+  // A label value (karpenter.sh/nodepool=<name> on each node); a 1 MB name made each nodes.csv row a megabyte.
+  it.each(['cluster-autoscaler', 'karpenter'])('with %s, a name of 64 characters or a megabyte is refused; 63 load', (kind) => {
+    for (const len of [64, 1e6]) {
+      const err = catchScenarioError(() => loadScenario(withPools([`name: ${'p'.repeat(len)}, initialNodes: 1`], kind)));
+      expect([err.path, err.rule]).toEqual(['cluster.nodePools[0].name', `is ${len} characters long, at most 63 (a label value)`]);
+    }
+    expect(loadScenario(withPools([`name: ${'p'.repeat(63)}, initialNodes: 1`], kind)).world.cluster.nodes!.pools[0]!.name).toBe('p'.repeat(63));
+  });
 });
 
 describe('Karpenter expireAfter (NodePool template; upstream default 720h, or Never)', () => {
