@@ -13,6 +13,7 @@ import {
   removableNodes,
   scaleDownInCooldown,
   SimulationPlacer,
+  softTaintChanges,
   templateNode,
   unneededNodesLimit,
   UnneededNodes,
@@ -278,6 +279,9 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
       if (i <= simulatedUpTo && eligible[i] && !ok.has(i)) this.unremovable.addTimeout(n.name, now + cfg.unremovableNodeRecheckSeconds);
     });
     this.unneeded.update(now, found.map((n) => n.name));
+    // Soft taints follow the verdict whatever the loop does next (cooldown, hold or deletions):
+    // upstream updates them from the node list read at the loop's start, so before this loop's removals.
+    this.updateSoftTaints(listed, new Set(found));
     if (hold || scaleDownInCooldown(now, { lastScaleUpTime: this.lastScaleUpTime, lastScaleDownDeleteTime: this.lastScaleDownDeleteTime }, cfg)) return;
     const removable = found.filter((n) => this.unneeded.removable(n.name, now, cfg.scaleDownUnneededSeconds));
     if (removable.length === 0) return;
@@ -314,6 +318,22 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
       this.drains.add(victim);
       this.remove(victim, now);
     }
+  }
+
+  /**
+   * static_autoscaler.go updateSoftDeletionTaints: PreferNoSchedule on the unneeded nodes, off
+   * the others, within max-bulk-soft-taint-count changes (0: never). A node the CA is deleting
+   * is left as it is; one the user drains is merely cordoned, so it counts as needed.
+   */
+  private updateSoftTaints(listed: readonly ClusterNode[], unneeded: ReadonlySet<ClusterNode>): void {
+    const budget = this.spec.config.maxBulkSoftTaintCount;
+    if (budget === 0) return;
+    const { untaint, taint } = softTaintChanges(
+      listed.map((n) => ({ unneeded: unneeded.has(n), softTainted: n.softTainted, toBeDeleted: n.state === 'Tainted' && !n.removedByUser })),
+      budget,
+    );
+    for (const i of untaint) listed[i]!.softTainted = false;
+    for (const i of taint) listed[i]!.softTainted = true;
   }
 
   /** Its drain retries an eviction a PodDisruptionBudget refused every 10 s (DefaultEvictionRetryTime)... */

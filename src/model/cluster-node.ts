@@ -55,6 +55,8 @@ export class ClusterNode implements NodeView {
   private readonly spreadCounts = new Map<Revision, number>();
   /** The kubelet reports MemoryPressure (node-eviction.ts): tainted NoSchedule, so no new pod binds here. */
   memoryPressure = false;
+  /** The Cluster Autoscaler's DeletionCandidateOfClusterAutoscaler taint (PreferNoSchedule): it found the node unneeded. */
+  softTainted = false;
   /** When its eviction manager last found the memory threshold crossed (NaN: never). */
   memoryCrossedAt = Number.NaN;
   /** Its CPU as the pods that model CPU share it (made by the first of them). */
@@ -140,6 +142,11 @@ export class ClusterNode implements NodeView {
       this.podEventAt = lastPodEventAfter(this.podEventAt, p.terminatingAt);
     }
     return this.podEventAt;
+  }
+
+  /** The scheduler's TaintToleration counts the soft taint, which no Knative pod tolerates. */
+  get preferNoScheduleTaints(): number {
+    return this.softTainted ? 1 : 0;
   }
 
   /** Ready and not tainted (for removal, or node.kubernetes.io/memory-pressure): new pods may bind here. */

@@ -34,7 +34,7 @@ export const DEFAULT_COST_CPU_SHARE = 0.5;
 const CA_FLAGS = [
   'scanInterval', 'firstScan', 'newPodScaleUpDelay', 'maxNodesPerScaleUp', 'maxNodeProvisionTime', 'scaleDownUtilizationThreshold',
   'scaleDownUnneededTime', 'scaleDownDelayAfterAdd', 'scaleDownDelayAfterDelete', 'scaleDownDelayAfterFailure', 'maxEmptyBulkDelete',
-  'nodeDeleteDelayAfterTaint', 'unremovableNodeRecheckTimeout', 'skipNodesWithLocalStorage',
+  'nodeDeleteDelayAfterTaint', 'unremovableNodeRecheckTimeout', 'skipNodesWithLocalStorage', 'maxBulkSoftTaintCount',
 ] as const;
 const KARPENTER_FLAGS = ['batchIdleDuration', 'batchMaxDuration', 'consolidateAfter', 'consolidationPolicy', 'budgetNodesPercent', 'expireAfter', 'terminationGracePeriod', 'firstPoll', 'budgets', 'runStartsAt'] as const;
 
@@ -53,6 +53,7 @@ const CA_SETTINGS = {
   nodeDeleteDelayAfterTaint: 'nodeDeleteDelayAfterTaintSeconds',
   unremovableNodeRecheckTimeout: 'unremovableNodeRecheckSeconds',
   skipNodesWithLocalStorage: 'skipNodesWithLocalStorage',
+  maxBulkSoftTaintCount: 'maxBulkSoftTaintCount',
 } as const satisfies Partial<Record<keyof NodeAutoscalerInput, keyof ClusterAutoscalerConfig>>;
 
 /** The same for Karpenter's settings. */

@@ -328,6 +328,7 @@ const nodeAutoscalerSchema = obj({
   nodeDeleteDelayAfterTaint: duration('nonneg').optional(),
   unremovableNodeRecheckTimeout: duration('nonneg').optional(),
   skipNodesWithLocalStorage: z.boolean().optional(),
+  maxBulkSoftTaintCount: count(0).optional(),
   // Karpenter settings.
   batchIdleDuration: duration('positive').optional(),
   batchMaxDuration: duration('positive').optional(),

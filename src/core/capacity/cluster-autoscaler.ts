@@ -37,6 +37,11 @@ export interface ClusterAutoscalerConfig {
   readonly unschedulablePodTimeBufferSeconds: number;
   /** skip-nodes-with-local-storage: a pod with a local volume (hostPath, emptyDir on disk) blocks its node's removal. */
   readonly skipNodesWithLocalStorage: boolean;
+  /**
+   * max-bulk-soft-taint-count: how many nodes one loop may soft-taint or untaint (0: no soft
+   * taints). Its companion max-bulk-soft-taint-time (3 s) never binds: knsim's API calls take no time.
+   */
+  readonly maxBulkSoftTaintCount: number;
 }
 
 export const DEFAULT_CLUSTER_AUTOSCALER_CONFIG: ClusterAutoscalerConfig = Object.freeze({
@@ -58,6 +63,7 @@ export const DEFAULT_CLUSTER_AUTOSCALER_CONFIG: ClusterAutoscalerConfig = Object
   unremovableNodeRecheckSeconds: 5 * 60,
   unschedulablePodTimeBufferSeconds: 2,
   skipNodesWithLocalStorage: true,
+  maxBulkSoftTaintCount: 10,
 });
 
 /** What a fresh node of a group offers: allocatable, max pods, and its DaemonSet pods' requests. */
@@ -387,6 +393,41 @@ export class UnremovableNodes {
   addTimeout(name: string, until: number): void {
     this.until.set(name, until);
   }
+}
+
+/** A node as the soft-taint update sees it. */
+export interface SoftTaintNode {
+  /** Found unneeded by this loop. */
+  readonly unneeded: boolean;
+  /** Carries DeletionCandidateOfClusterAutoscaler (PreferNoSchedule). */
+  readonly softTainted: boolean;
+  /** Carries ToBeDeletedByClusterAutoscaler as the loop listed it: left alone. */
+  readonly toBeDeleted: boolean;
+}
+
+/**
+ * The soft-taint changes of one loop (actuation/softtaint.go UpdateSoftDeletionTaints, called by
+ * every scale-down pass): first the soft taint comes off needed nodes that carry it, then goes on
+ * unneeded ones that lack it, each in the listed order, each change spending one of `budget`
+ * (max-bulk-soft-taint-count) API calls; a node being deleted is skipped. Returns the indexes to
+ * untaint and to taint.
+ */
+export function softTaintChanges(nodes: readonly SoftTaintNode[], budget: number): { untaint: number[]; taint: number[] } {
+  requireInteger('maxBulkSoftTaintCount', budget, 0);
+  const untaint: number[] = [];
+  const taint: number[] = [];
+  let left = budget;
+  nodes.forEach((n, i) => {
+    if (n.toBeDeleted || n.unneeded || !n.softTainted || left <= 0) return;
+    untaint.push(i);
+    left--;
+  });
+  nodes.forEach((n, i) => {
+    if (n.toBeDeleted || !n.unneeded || n.softTainted || left <= 0) return;
+    taint.push(i);
+    left--;
+  });
+  return { untaint, taint };
 }
 
 /**

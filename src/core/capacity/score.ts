@@ -3,9 +3,10 @@
  * arithmetic: NodeResourcesFit with the LeastAllocated strategy (noderesources/
  * least_allocated.go) and NodeResourcesBalancedAllocation (noderesources/balanced_allocation.go),
  * each weight 1 with cpu and memory weighted 1, plus PodTopologySpread, weight 2, with the
- * system default constraints (topology-spread.ts; apis/config/v1/default_plugins.go). The other
- * default scorers (taints, node and pod affinity, image locality) are left out: knsim's nodes
- * carry no taints, labels or images and its pods no affinities, so they score every node alike.
+ * system default constraints (topology-spread.ts), and TaintToleration, weight 3
+ * (apis/config/v1/default_plugins.go). The other default scorers (node and pod affinity, image
+ * locality) are left out: knsim's nodes carry no labels or images and its pods no affinities,
+ * so they score every node alike.
  */
 import { MAX_NODE_SCORE, type NodeView, type PodResources } from './types.js';
 import { fits } from './fit.js';
@@ -60,11 +61,28 @@ export function nodeScore(node: NodeView, pod: PodResources): number {
   return leastAllocatedScore(node, pod) + balancedAllocationScore(node, pod);
 }
 
+/** TaintToleration's weight in the default profile (apis/config/v1/default_plugins.go). */
+export const TAINT_TOLERATION_WEIGHT = 3;
+
+/**
+ * TaintToleration's normalized scores (tainttoleration Score, then DefaultNormalizeScore reversed):
+ * each node's count of PreferNoSchedule taints the pod does not tolerate, scaled to 0..100 against
+ * the largest count among the scored nodes, integer, and taken from 100, so fewer scores higher;
+ * when no node has one, all score 100.
+ */
+export function taintTolerationScores(counts: readonly number[]): number[] {
+  let max = 0;
+  for (const c of counts) max = Math.max(max, c);
+  if (max === 0) return counts.map(() => MAX_NODE_SCORE);
+  return counts.map((c) => MAX_NODE_SCORE - Math.floor((MAX_NODE_SCORE * c) / max));
+}
+
 /**
  * The weighted total scores of `feasible` nodes (those that passed the filters) for `pod`:
  * LeastAllocated + BalancedAllocation (each 0..100, weight 1) + 2 × PodTopologySpread (0..100,
- * normalized over these nodes). `matchingPods(node)` counts the pods on the node that the pod's
- * ReplicaSet selects, terminating ones left out; without it the pod is one no controller or
+ * normalized over these nodes) + 3 × TaintToleration (0..100, normalized over these nodes, from
+ * each node's `preferNoScheduleTaints`). `matchingPods(node)` counts the pods on the node that the
+ * pod's ReplicaSet selects, terminating ones left out; without it the pod is one no controller or
  * Service selects, for which PodTopologySpread skips scoring.
  */
 export function nodeScores<N extends NodeView>(
@@ -73,7 +91,10 @@ export function nodeScores<N extends NodeView>(
   matchingPods?: (node: N) => number,
 ): number[] {
   const spread = matchingPods === undefined ? undefined : podTopologySpreadScores(feasible.map(matchingPods));
-  return feasible.map((n, i) => nodeScore(n, pod) + (spread === undefined ? 0 : POD_TOPOLOGY_SPREAD_WEIGHT * spread[i]!));
+  const taints = taintTolerationScores(feasible.map((n) => n.preferNoScheduleTaints ?? 0));
+  return feasible.map(
+    (n, i) => nodeScore(n, pod) + (spread === undefined ? 0 : POD_TOPOLOGY_SPREAD_WEIGHT * spread[i]!) + TAINT_TOLERATION_WEIGHT * taints[i]!,
+  );
 }
 
 /**

@@ -33,6 +33,11 @@ export interface NodeView {
   /** Σ non-zero requests of the pods bound to it (for scoring). */
   readonly nonZeroRequested: Resources;
   readonly pods: number;
+  /**
+   * Its PreferNoSchedule taints the pod does not tolerate (absent: none). knsim's only one is the
+   * Cluster Autoscaler's DeletionCandidateOfClusterAutoscaler, which no Knative pod tolerates.
+   */
+  readonly preferNoScheduleTaints?: number;
 }
 
 /** The top of every score plugin's range after normalization (framework.MaxNodeScore). */

@@ -85,26 +85,27 @@ describe('podTopologySpreadScores (counts of the feasible nodes → 0..100)', ()
 });
 
 describe('selectNode with PodTopologySpread (weight 2)', () => {
+  // None of these nodes carries a PreferNoSchedule taint: TaintToleration adds 3 × 100 to each.
   // A revision pod: 475m / 1 GiB plus the queue-proxy's 25m (no memory request: 200 MiB for scoring).
   const pod = podResources([{ cpuMillis: 475, memoryBytes: GIB }, { cpuMillis: 25 }]);
   const daemonSets = podResources([{ cpuMillis: 1500, memoryBytes: 0 }]);
   // busy: 1.5 CPUs of DaemonSets, none of the revision's pods; idle: one of them.
   const busy = node('busy', [daemonSets], 0);
   const idle = node('idle', [pod], 1);
-  it('resources prefer idle (173 > 149), spreading busy: 149 + 2 × 100 = 349 against 173 + 2 × 66 = 305', () => {
+  it('resources prefer idle (173 > 149), spreading busy: 149 + 2 × 100 (+ 300) = 649 against 173 + 2 × 66 (+ 300) = 605', () => {
     expect([nodeScore(busy, pod), nodeScore(idle, pod)]).toEqual([149, 173]);
     expect(POD_TOPOLOGY_SPREAD_WEIGHT).toBe(2);
-    expect(nodeScores([busy, idle], pod, matching)).toEqual([349, 305]);
+    expect(nodeScores([busy, idle], pod, matching)).toEqual([649, 605]);
     expect(selectNode([idle, busy], pod, () => 0, matching)?.name).toBe('busy');
   });
-  it('a pod no controller or Service selects (no counts) is scored on resources only', () => {
-    expect(nodeScores([busy, idle], pod)).toEqual([149, 173]);
+  it('a pod no controller or Service selects (no counts) is scored on resources only (and taints)', () => {
+    expect(nodeScores([busy, idle], pod)).toEqual([149 + 300, 173 + 300]);
     expect(selectNode([busy, idle], pod, () => 0)?.name).toBe('idle');
   });
   it('equal resources: the node whose pod is terminating (still requesting, not counted) wins, whatever the tie-break', () => {
     const live = node('live', [pod], 1);
     const terminating = node('terminating', [pod], 0);
-    expect(nodeScores([live, terminating], pod, matching)).toEqual([nodeScore(live, pod) + 132, nodeScore(live, pod) + 200]);
+    expect(nodeScores([live, terminating], pod, matching)).toEqual([nodeScore(live, pod) + 132 + 300, nodeScore(live, pod) + 200 + 300]);
     expect(selectNode([live, terminating], pod, () => 0, matching)?.name).toBe('terminating');
     expect(selectNode([terminating, live], pod, (n) => n - 1, matching)?.name).toBe('terminating');
   });
@@ -113,7 +114,7 @@ describe('selectNode with PodTopologySpread (weight 2)', () => {
     // two nodes, but would be 2 × 50 = 100 with ln(3 + 2) had the full node counted.
     const crowded = node('crowded', [podResources([{ cpuMillis: 3400, memoryBytes: 0 }])], 0);
     const full = node('full', [podResources([{ cpuMillis: 4000 }])], 0);
-    expect(nodeScores([crowded, idle], pod, matching)).toEqual([101 + 200, 173 + 132]);
+    expect(nodeScores([crowded, idle], pod, matching)).toEqual([101 + 200 + 300, 173 + 132 + 300]);
     expect(selectNode([full, crowded, idle], pod, () => 0, matching)?.name).toBe('idle');
     expect(selectNode([full], pod, () => 0, matching)).toBeUndefined();
   });
