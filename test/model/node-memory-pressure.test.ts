@@ -156,57 +156,57 @@ describe('with a node autoscaler, the replacements get a new node: the tainted n
   }
 });
 
+/** Runs a scenario's `rest` on one 4-CPU, 2 GiB node that nothing scales, recording node and pod events. */
+function runOnSmallNode(name: string, duration: string, rest: Record<string, unknown>): NodeRecorder {
+  const scenario = {
+    name,
+    duration,
+    cluster: {
+      nodePools: [{ name: 'small', cpu: '4', memory: '2Gi', pricePerHour: 0.1, minNodes: 1, initialNodes: 1, maxNodes: 1, daemonSets: { cpu: '0m', memory: '0Mi', pods: 0 } }],
+      nodeAutoscaler: { kind: 'none' },
+    },
+    ...rest,
+  };
+  const rec = new NodeRecorder();
+  new World(scenarioFromValue(scenario, `${name}.yaml`).world, rec).run();
+  return rec;
+}
+
 describe('a pod whose containers are not created yet has no stats: the kubelet evicts it first', () => {
   /**
    * The three `api` pods of run() (512 MiB requests, 256 MiB + 64 MiB per request) and a `batch` pod
    * requesting 256 MiB whose image takes 2 min to pull: it binds at once (1.75 GiB requested of 2 GiB)
    * and has no containers, so no entry in the stats summary, when the load pushes the api pods over.
    */
+  /** A Service of `scale` pods (min = max) whose one container requests 100m and `memory`. */
+  const fixedService = (name: string, image: string, scale: number, memory: string) => ({
+    apiVersion: 'serving.knative.dev/v1',
+    kind: 'Service',
+    metadata: { name },
+    spec: {
+      template: {
+        metadata: { annotations: { 'autoscaling.knative.dev/min-scale': String(scale), 'autoscaling.knative.dev/max-scale': String(scale) } },
+        spec: { containers: [{ image, resources: { requests: { cpu: '100m', memory } } }] },
+      },
+    },
+  });
+
   function withPullingPod() {
     const api = {
-      manifest: {
-        apiVersion: 'serving.knative.dev/v1',
-        kind: 'Service',
-        metadata: { name: 'api' },
-        spec: {
-          template: {
-            metadata: { annotations: { 'autoscaling.knative.dev/min-scale': '3', 'autoscaling.knative.dev/max-scale': '3' } },
-            spec: { containers: [{ image: 'app', resources: { requests: { cpu: '100m', memory: '512Mi' } } }] },
-          },
-        },
-      },
+      manifest: fixedService('api', 'app', 3, '512Mi'),
       initialPods: 3,
       app: { serviceTime: '1s', memory: { baseline: '256Mi', perRequest: '64Mi' } },
     };
     const batch = {
-      manifest: {
-        apiVersion: 'serving.knative.dev/v1',
-        kind: 'Service',
-        metadata: { name: 'batch' },
-        spec: {
-          template: {
-            metadata: { annotations: { 'autoscaling.knative.dev/min-scale': '1', 'autoscaling.knative.dev/max-scale': '1' } },
-            spec: { containers: [{ image: 'batch', resources: { requests: { cpu: '100m', memory: '256Mi' } } }] },
-          },
-        },
-      },
+      manifest: fixedService('batch', 'batch', 1, '256Mi'),
       initialPods: 0,
       podStart: { imagePull: '2m' },
       app: { serviceTime: '1s', memory: { baseline: '64Mi', perRequest: '1Mi' } },
     };
-    const scenario = {
-      name: 'pulling-pod',
-      duration: '1m',
-      cluster: {
-        nodePools: [{ name: 'small', cpu: '4', memory: '2Gi', pricePerHour: 0.1, minNodes: 1, initialNodes: 1, maxNodes: 1, daemonSets: { cpu: '0m', memory: '0Mi', pods: 0 } }],
-        nodeAutoscaler: { kind: 'none' },
-      },
+    return runOnSmallNode('pulling-pod', '1m', {
       services: [api, batch],
       clients: [{ name: 'load', service: 'api', start: '20s', end: '40s', open: { process: 'uniform', rps: 30 } }],
-    };
-    const rec = new NodeRecorder();
-    new World(scenarioFromValue(scenario, 'pulling-pod.yaml').world, rec).run();
-    return rec;
+    });
   }
 
   it('goes before the api pods over their requests; the next pass, 1 s later, takes an api pod', () => {
@@ -229,14 +229,8 @@ describe('an init container requesting more memory than the containers: the pod 
    * containers use about 600 MiB together.
    */
   function withInitContainer() {
-    const scenario = {
-      name: 'init-memory',
-      duration: '2m',
+    return runOnSmallNode('init-memory', '2m', {
       configMaps: { 'config-features': { 'kubernetes.podspec-init-containers': 'enabled' } },
-      cluster: {
-        nodePools: [{ name: 'small', cpu: '4', memory: '2Gi', pricePerHour: 0.1, minNodes: 1, initialNodes: 1, maxNodes: 1, daemonSets: { cpu: '0m', memory: '0Mi', pods: 0 } }],
-        nodeAutoscaler: { kind: 'none' },
-      },
       services: [
         {
           manifest: {
@@ -258,10 +252,7 @@ describe('an init container requesting more memory than the containers: the pod 
         },
       ],
       clients: [{ name: 'load', service: 'api', start: '10s', end: '1m', open: { process: 'uniform', rps: 4 } }],
-    };
-    const rec = new NodeRecorder();
-    new World(scenarioFromValue(scenario, 'init-memory.yaml').world, rec).run();
-    return rec;
+    });
   }
 
   it('counts only the running containers toward the threshold: about 604 MiB of 2 GiB, no pressure', () => {
