@@ -39,6 +39,7 @@ export class RevisionThrottler {
   private readonly queue = new Fifo<Request>();
   /** Requests waiting here (queue entries that timed out are skipped lazily). */
   waiting = 0;
+  /** The round-robin policy's next index; it may exceed the assigned count until the next pick. */
   rr = 0;
   /**
    * The revision breaker's capacity (core's calculateCapacity): 0 means requests wait for a pod.
@@ -129,7 +130,7 @@ export class RevisionThrottler {
       this.extra = s.extra;
     }
     this.assignedCount = this.end - this.begin + (this.extra >= 0 ? 1 : 0);
-    if (this.rr >= this.assignedCount) this.rr = 0;
+    // The round-robin index is left alone: the policy itself restarts from 0 at its next pick if the list shrank below it.
     this.capacity = activatorCapacityForRevision({
       containerConcurrency: this.cc,
       backendCount: n,
