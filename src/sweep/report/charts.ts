@@ -390,6 +390,16 @@ function paretoChart(axes: readonly Axis[], points: readonly PointResult[]): Swe
   const y = { field: 'p99', type: 'quantitative', title: `${METRICS.p99_ms.title}, mean`, scale: { ...metricScale('p99_ms', plotted.flatMap((v) => [v.p99, v.p99Lo, v.p99Hi])), padding: EDGE_PADDING } };
   const color = { field: 'front', type: 'nominal', title: null, scale: { domain: ['Pareto front', 'dominated'], range: ['#e45756', '#9aa7b8'] } };
   const valid = (a: string, b: string): Spec => ({ filter: `isValid(datum.${a}) && isValid(datum.${b})` });
+  // Front points at the same means (grid values the runs did not react to) get one label, a line
+  // each: drawn one per point, their names overprinted each other into an unreadable smear.
+  const spots = new Map<string, { cost: number; p99: number; lines: string[] }>();
+  for (const p of points) {
+    if (!front.has(p.point)) continue;
+    const [cost, p99] = [p.metrics.pod_seconds.mean, p.metrics.p99_ms.mean];
+    const spot = spots.get(`${cost} ${p99}`);
+    if (spot) spot.lines.push(pointLabel(axes, p.values));
+    else spots.set(`${cost} ${p99}`, { cost, p99, lines: [pointLabel(axes, p.values)] });
+  }
   const labelled = values.filter((v) => v.front === 'Pareto front').length <= 15;
   // No whiskers without intervals (one replication): an empty layer makes vega warn.
   const has = (a: 'p99Lo' | 'costLo', b: 'p99Hi' | 'costHi'): boolean => values.some((v) => v[a] !== null && v[b] !== null && Number.isFinite(v[a]) && Number.isFinite(v[b]) && Number.isFinite(v.cost) && Number.isFinite(v.p99));
@@ -418,9 +428,11 @@ function paretoChart(axes: readonly Axis[], points: readonly PointResult[]): Swe
   ];
   if (labelled) {
     layers.push({
-      transform: [{ filter: "datum.front === 'Pareto front'" }],
-      mark: { type: 'text', align: 'left', dx: 6, dy: -6, fontSize: 9, color: '#333333' },
-      encoding: { x, y, text: { field: 'label' } },
+      data: { values: [...spots.values()] },
+      // vega lays a label's lines downwards from its baseline: raise each by its extra lines
+      // (9 px type, 11 px lines) so that every label ends just above its dot.
+      mark: { type: 'text', align: 'left', baseline: 'bottom', dx: 6, dy: { expr: '-2 - 11 * (length(datum.lines) - 1)' }, fontSize: 9, lineHeight: 11, color: '#333333' },
+      encoding: { x, y, text: { field: 'lines' } },
     });
   }
   return {
