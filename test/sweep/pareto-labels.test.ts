@@ -1,7 +1,8 @@
 /**
  * Front points of the sweep's Pareto chart that sit at the same means (grid values the runs did
  * not react to: quickstart's target=50 and target=100 at stable-window=30s both averaged 184.3
- * pod-seconds and a 1,035 ms p99) each drew its name at the same spot, an unreadable smear.
+ * pod-seconds and a 1,035 ms p99) each drew its name at the same spot, an unreadable smear, and
+ * the subtitle promised a red front line that, between two equal places, had no length.
  */
 import { describe, expect, it } from 'vitest';
 import type { TopLevelSpec } from 'vega-lite';
@@ -60,6 +61,11 @@ describe('coinciding Pareto front points', () => {
   it('share one label with a line per point, not two labels printed over each other', async () => {
     const labels = await plotTexts(pareto(points(COST)).spec);
     expect(labels).toEqual([{ lines: ['autoscaling.knative.dev/target=50, stable-window=30s', 'autoscaling.knative.dev/target=100, stable-window=30s'], x: expect.any(Number), y: expect.any(Number) }]);
+  });
+
+  it('promise no red line when the front is one place', () => {
+    const spec = pareto(points(COST)).spec as unknown as { title: { subtitle: string[] } };
+    expect(spec.title.subtitle[0]).toBe('Mean pod-seconds and p99 latency per point; red: the Pareto front.');
   });
 
   it('still label two distinct front points apart, and draw the line between them', async () => {

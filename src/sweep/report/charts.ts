@@ -404,7 +404,8 @@ function paretoChart(axes: readonly Axis[], points: readonly PointResult[]): Swe
   // No whiskers without intervals (one replication): an empty layer makes vega warn.
   const has = (a: 'p99Lo' | 'costLo', b: 'p99Hi' | 'costHi'): boolean => values.some((v) => v[a] !== null && v[b] !== null && Number.isFinite(v[a]) && Number.isFinite(v[b]) && Number.isFinite(v.cost) && Number.isFinite(v.p99));
   const whiskers = has('p99Lo', 'p99Hi') || has('costLo', 'costHi');
-  const frontLine = plotted.filter((v) => v.front === 'Pareto front').length >= 2;
+  // A line needs two places: front points that coincide draw none.
+  const frontLine = spots.size >= 2;
   // Cost and p99 are bootstrapped: with 2–4 replications their whiskers are the replications' range.
   const n = points[0]!.replications;
   const range = n >= 2 && n < RANGE_INTERVAL_BELOW;
