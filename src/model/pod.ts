@@ -37,6 +37,8 @@ export class Pod {
   terminatingAt = Number.NaN;
   /** WebSocket sessions (onSigterm: drain): when the queue-proxy's drain of upgraded connections began (NaN: it did not). */
   hijackDrainFrom = Number.NaN;
+  /** WebSocket sessions (onSigterm: drain): the app got SIGTERM and takes no new connection. */
+  private refusing = false;
   /** That drain saw the pod idle: its exit at the next 1 s poll is scheduled. */
   exitScheduled = false;
   /**
@@ -260,9 +262,13 @@ export class Pod {
     if (this.active !== undefined) this.active.delete(req);
     if (executing) {
       this.executing--;
+      // An app refusing connections: the freed slot goes to the first waiting request, whose dial is
+      // refused (502) at once, freeing it for the next, and so on through every one waiting.
+      if (this.refusing) this.failWaiting(now);
       // A container that is gone (faults) starts nothing waiting.
-      if (this.queue.length > 0 && (!this.faulty || this.fault.containerUp)) this.startNext(now);
+      else if (this.queue.length > 0 && (!this.faulty || this.fault.containerUp)) this.startNext(now);
     }
+    if (this.refusing && this.queued === 0 && Number.isNaN(this.hijackDrainFrom)) this.startHijackDrain(now);
     if (this.phase === 'Terminating') this.revision.maybeGone(this, now);
   }
 
@@ -296,11 +302,23 @@ export class Pod {
 
   /**
    * The app of a revision whose sessions drain (onSigterm: drain) gets SIGTERM: it takes no new
-   * connection, so each request still waiting in the queue-proxy gets 502, and its open sessions run on.
+   * connection and its open sessions run on. The queue-proxy's HTTP server shuts down then
+   * (pkg/queue/sharedmain/main.go): its Shutdown waits for every request that is not an upgraded
+   * connection, so also for those still waiting in the breaker. Each of those gets 502 only when a
+   * slot frees for it (the app refuses its dial), or 504 at its timeout; the drain of upgraded
+   * connections begins once none is left (see release).
    */
   holdSessions(now: number): void {
+    this.refusing = true;
+    // A slot already free (a container that was down) goes to a waiting request at once, refused too.
+    if (this.queued > 0 && (this.cc === 0 || this.executing < this.cc)) this.failWaiting(now);
+    if (this.queued === 0 && Number.isNaN(this.hijackDrainFrom)) this.startHijackDrain(now);
+  }
+
+  /** The queue-proxy's Shutdown has returned: its drain of upgraded connections (WebSocket sessions) starts now. */
+  private startHijackDrain(now: number): void {
     this.hijackDrainFrom = now;
-    this.failWaiting(now);
+    this.revision.hijackDrainStarted(this, now);
   }
 
   /** The app takes no new connection: each request waiting in the queue-proxy gets 502. Returns those executing. */

@@ -620,16 +620,20 @@ export class Revision {
     const now = this.world.sim.now;
     if (this.webSocket) {
       if (!this.webSocketDrains) pod.closeSessions(now);
-      else if (!pod.idle) {
-        // The app takes no new connection and lets its sessions run: the queue-proxy's Shutdown does not
-        // wait for upgraded connections, its hijack drain does, polling every second for up to 60 s,
-        // unless the kubelet's kill at the grace period comes first. Then it exits and cuts what is open.
-        pod.holdSessions(now);
-        this.world.sim.at(Math.min(now + HIJACK_DRAIN_SECONDS, pod.terminatingAt + this.graceSeconds), this.onHijackDrainOver, pod);
-      }
+      // The app takes no new connection and lets its sessions run (see Pod.holdSessions).
+      else if (!pod.idle) pod.holdSessions(now);
     }
     this.maybeGone(pod, now);
   };
+
+  /**
+   * The queue-proxy's Shutdown returned (no request but upgraded connections left): its hijack drain
+   * polls them every second for up to 60 s, unless the kubelet's kill at the grace period comes
+   * first. Then it exits and cuts what is open.
+   */
+  hijackDrainStarted(pod: Pod, now: number): void {
+    this.world.sim.at(Math.min(now + HIJACK_DRAIN_SECONDS, pod.terminatingAt + this.graceSeconds), this.onHijackDrainOver, pod);
+  }
 
   /** The queue-proxy's drain of upgraded connections is over (or the kubelet kills the pod): what is still open is cut. */
   private onHijackDrainOver = (pod: Pod): void => {

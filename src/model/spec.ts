@@ -158,7 +158,8 @@ export interface PodResourcesSpec {
 /**
  * What an app serving WebSocket sessions does when it gets SIGTERM (its pod's drain is over):
  * `close` its open sessions, or `drain`: take no new connection and let them run, which the
- * queue-proxy allows for 60 s more (its hijacked-connection drain) before it exits and cuts them.
+ * queue-proxy allows for 60 s more (its hijacked-connection drain, which starts once no request
+ * waits in its breaker) before it exits and cuts them.
  */
 export interface WebSocketSpec {
   onSigterm: 'close' | 'drain';

@@ -115,7 +115,7 @@ describe('WebSocket sessions on a pod that shuts down', () => {
     expect(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8')).revisions[0].webSocket).toEqual({ onSigterm: 'drain' });
     await buildReport(dir, { images: false });
     expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain(
-      '<td>requests are WebSocket sessions (app.webSocket)</td><td>yes: at SIGTERM the app takes no new one and lets open sessions run, for up to 60 s more (the queue-proxy’s drain of upgraded connections)</td>',
+      '<td>requests are WebSocket sessions (app.webSocket)</td><td>yes: at SIGTERM the app takes no new one and lets open sessions run, for up to 60 s more once no request waits in the queue-proxy (its drain of upgraded connections)</td>',
     );
   });
 
@@ -143,6 +143,42 @@ describe('WebSocket sessions on a pod that shuts down', () => {
       expect(r.end).toBeCloseTo(150, 9);
     }
     for (const r of closed) expect(r.end).toBeCloseTo(150, 9);
+  });
+
+  it("onSigterm: drain: a request waiting in the queue-proxy holds its Shutdown, gets 502 only when a session frees a slot, and the 60 s drain of sessions starts after it", () => {
+    // As above (both pods evicted at 2m, 2 sessions open and 20 waiting on each), but the app drains.
+    const value = scenario({ webSocket: { onSigterm: 'drain' } }, { 'autoscaling.knative.dev/target-burst-capacity': '0', 'autoscaling.knative.dev/min-scale': '2', 'autoscaling.knative.dev/max-scale': '2' });
+    const svc = (value['services'] as Array<Record<string, unknown>>)[0]!;
+    svc['initialPods'] = 2;
+    const spec = ((svc['manifest'] as Record<string, unknown>)['spec'] as { template: { spec: Record<string, unknown> } }).template.spec;
+    spec['containers'] = [{ image: 'chat', resources: { requests: { cpu: '500m', memory: '256Mi' } } }];
+    value['cluster'] = { nodePools: [{ name: 'std', cpu: '4', memory: '16Gi', pricePerHour: 0.2, minNodes: 1, maxNodes: 1, initialNodes: 1 }] };
+    value['updates'] = [{ at: '2m', drainNode: { node: 'std-001' } }];
+    const { rec } = run(scenarioFromValue(value, 'chat.yaml').world);
+    const gone = new Map(rec.pods.filter((p) => p.event === 'Gone').map((p) => [p.pod.name, p.time]));
+    const on = (name: string) => rec.requests.filter((r) => r.pod?.name === name);
+    const sessions = (name: string) => on(name).filter((r) => !Number.isNaN(r.serviceStart));
+    const refused = (name: string) => on(name).filter((r) => r.status === 502);
+    // Pod 2: its first session ends on its own at 165.573 s, 15.6 s after SIGTERM (150 s); the 20 requests
+    // waiting since before 2m get its slot in turn and are refused then, not at SIGTERM; the drain of the
+    // other session starts then and cuts it 60 s later, at 225.573 s (it would have run to 233.210 s).
+    const [first2, second2] = sessions('chat-00001-deployment-0002').sort((a, b) => a.end - b.end);
+    expect(first2!.end).toBeCloseTo(165.573, 3);
+    expect(first2!.closedAtShutdown).toBe(false);
+    expect(refused('chat-00001-deployment-0002')).toHaveLength(20);
+    for (const r of refused('chat-00001-deployment-0002')) expect(r.end).toBe(first2!.end);
+    expect(second2!.closedAtShutdown).toBe(true);
+    expect(second2!.end).toBeCloseTo(first2!.end + 60, 9);
+    expect(gone.get('chat-00001-deployment-0002')).toBeCloseTo(first2!.end + 60, 9);
+    // Pod 1: its sessions run to 420.592 s and 468.624 s; its 20 waiting requests wait until the first
+    // ends, the second ends within the 60 s, and the pod goes at the drain's next 1 s poll, 469.592 s.
+    const [first1, second1] = sessions('chat-00001-deployment-0001').sort((a, b) => a.end - b.end);
+    expect(first1!.end).toBeCloseTo(420.592, 3);
+    expect(refused('chat-00001-deployment-0001')).toHaveLength(20);
+    for (const r of refused('chat-00001-deployment-0001')) expect(r.end).toBe(first1!.end);
+    expect(second1!.closedAtShutdown).toBe(false);
+    expect(second1!.end).toBeCloseTo(468.624, 3);
+    expect(gone.get('chat-00001-deployment-0001')).toBeCloseTo(first1!.end + 49, 9);
   });
 
   it('a deleted activator exits 45 s later with the sessions it proxies open: its server does not wait for upgraded connections', () => {

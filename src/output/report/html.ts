@@ -180,7 +180,7 @@ const webSocketCell = (r: RevisionSettings): string =>
   r.webSocket === undefined
     ? 'no'
     : r.webSocket.onSigterm === 'drain'
-      ? 'yes: at SIGTERM the app takes no new one and lets open sessions run, for up to 60 s more (the queue-proxy’s drain of upgraded connections)'
+      ? 'yes: at SIGTERM the app takes no new one and lets open sessions run, for up to 60 s more once no request waits in the queue-proxy (its drain of upgraded connections)'
       : 'yes: the app closes open sessions at SIGTERM, when its pod’s drain ends';
 /** When the app writes its response: streamed (first byte, then chunks) or whole at the end. */
 const streamCell = (r: RevisionSettings): string =>
