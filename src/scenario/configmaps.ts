@@ -309,8 +309,8 @@ function readDefaults(where: KeyWhere, data: Readonly<Record<string, string>>): 
     }
     return Number(r.value);
   };
-  // knsim does not model the idle and response-start queue-proxy timeouts, but upstream refuses
-  // the whole ConfigMap when one is malformed or above the revision timeout, so knsim does too.
+  // The idle and response-start timeouts default a revision's (manifest.ts); upstream refuses the
+  // whole ConfigMap when one is malformed or above the revision timeout, so knsim does too.
   // In upstream's parse order, so the same malformed key is reported first.
   out.revisionTimeoutSeconds = int64('revision-timeout-seconds') ?? out.revisionTimeoutSeconds;
   out.maxRevisionTimeoutSeconds = int64('max-revision-timeout-seconds') ?? out.maxRevisionTimeoutSeconds;
