@@ -6,7 +6,7 @@
  * flags that gate template fields (config-features.ts).
  * Keys a ConfigMap does not know are ignored, as Knative ignores them.
  */
-import { parseAutoscalerConfig, parseProgressDeadline, KPA_CLASS, goParseInt, type AutoscalerConfig, FieldError } from '../core/autoscaler/index.js';
+import { parseAutoscalerConfig, parseProgressDeadline, KPA_CLASS, goParseInt, tryParseGoDuration, type AutoscalerConfig, FieldError } from '../core/autoscaler/index.js';
 import { parseIngressClass, parseMeshCompatibilityMode, parseNetworkRolloutDuration, type MeshCompatibilityMode } from '../core/traffic/index.js';
 import type { ConfigMapName } from './schema.js';
 import { formatPath, quote, ScenarioError } from './errors.js';
@@ -236,9 +236,70 @@ function readResources(where: KeyWhere, cm: ConfigMapName, prefix: string, data:
   return out;
 }
 
-/** config-deployment: `progress-deadline`, a positive Go duration at second precision, via core. */
+/** config-deployment: `progress-deadline`, a positive Go duration at second precision, via core; then the keys knsim only checks. */
 function readDeployment(file: string, where: KeyWhere, data: Readonly<Record<string, string>>): number {
-  return viaCore(file, where, () => parseProgressDeadline(data));
+  const seconds = viaCore(file, where, () => parseProgressDeadline(data));
+  checkDeploymentKeys(where, data);
+  return seconds;
+}
+
+/** The value in force of a config-deployment key upstream also reads in legacy camelCase (the kebab-case key wins), with the key that holds it. */
+function inForce(data: Readonly<Record<string, string>>, legacy: string, kebab: string): { key: string; raw: string } | undefined {
+  if (hasOwn(data, kebab)) return { key: kebab, raw: data[kebab]! };
+  if (hasOwn(data, legacy)) return { key: legacy, raw: data[legacy]! };
+  return undefined;
+}
+
+/**
+ * config-deployment keys knsim does not model but upstream's NewConfigFromMap checks
+ * (pkg/deployment/config.go): one it refuses makes Knative refuse the whole ConfigMap,
+ * so knsim refuses it too rather than simulate a cluster that cannot exist.
+ */
+function checkDeploymentKeys(where: KeyWhere, data: Readonly<Record<string, string>>): void {
+  const fail = (key: string, rule: string): never => {
+    throw errorAt(where, 'config-deployment', key, rule);
+  };
+  // Every bad spelling is a parse error at its own key, as upstream parses both.
+  for (const key of ['digestResolutionTimeout', 'digest-resolution-timeout']) {
+    if (!hasOwn(data, key)) continue;
+    const r = tryParseGoDuration(data[key]!);
+    if (!r.ok) fail(key, `failed to parse ${JSON.stringify(data[key])}: ${r.reason}`);
+  }
+  const eph: { request?: number; limit?: number } = {};
+  for (const [legacy, kebab, field] of [
+    ['queueSidecarEphemeralStorageRequest', 'queue-sidecar-ephemeral-storage-request', 'request'],
+    ['queueSidecarEphemeralStorageLimit', 'queue-sidecar-ephemeral-storage-limit', 'limit'],
+  ] as const) {
+    for (const key of [legacy, kebab]) {
+      if (!hasOwn(data, key)) continue;
+      try {
+        eph[field] = parseMemoryBytes(data[key]!);
+      } catch (e) {
+        if (e instanceof QuantityError) fail(key, `failed to parse quantity: ${e.message}`);
+        throw e;
+      }
+    }
+  }
+  // Knative keeps the image it runs as the queue-proxy here; the shipped ConfigMap always sets it.
+  const image = inForce(data, 'queueSidecarImage', 'queue-sidecar-image');
+  if (image !== undefined && image.raw.trim() === '') fail(image.key, 'queue-sidecar-image cannot be empty (Knative runs this image as every revision\'s queue-proxy)');
+  const digest = inForce(data, 'digestResolutionTimeout', 'digest-resolution-timeout');
+  if (digest !== undefined) {
+    const r = tryParseGoDuration(digest.raw);
+    if (r.ok && r.nanos <= 0n) fail(digest.key, `digest-resolution-timeout cannot be a non-positive duration, was ${digest.raw}`);
+  }
+  const affinity = 'default-affinity-type';
+  if (hasOwn(data, affinity) && !['none', 'prefer-spread-revision-over-nodes'].includes(data[affinity]!)) {
+    fail(affinity, `unsupported ${affinity} value: ${JSON.stringify(data[affinity])} (Knative takes none or prefer-spread-revision-over-nodes)`);
+  }
+  // Knative gives the queue-proxy no ephemeral storage by default, so only the two keys can conflict.
+  if (eph.request !== undefined && eph.limit !== undefined && eph.request > eph.limit) {
+    const key = inForce(data, 'queueSidecarEphemeralStorageRequest', 'queue-sidecar-ephemeral-storage-request')!.key;
+    fail(
+      key,
+      `must be less than or equal to ephemeral-storage limit of ${eph.limit} bytes, got ${eph.request} bytes: the API server refuses every revision's Deployment (its queue-proxy container)`,
+    );
+  }
 }
 
 /** A core parser's result; its FieldError becomes the scenario error naming the key where it is written. */

@@ -1,0 +1,62 @@
+/**
+ * ConfigMap keys knsim does not model but upstream parses and checks: a value Knative
+ * refuses makes it refuse the whole ConfigMap, so knsim must refuse it on one line
+ * naming the file, the key and the rule; a value Knative takes must load.
+ */
+import { describe, expect, it } from 'vitest';
+import { loadScenario } from '../../src/scenario/load.js';
+import { catchScenarioError, fixture } from './helpers.js';
+
+const BASE = fixture('base.yaml');
+const CD = 'configMaps.config-deployment';
+
+// knative/serving pkg/deployment/config.go NewConfigFromMap. knsim took every one of these silently.
+describe('config-deployment values upstream refuses', () => {
+  const rows = [
+    { sets: [`${CD}.digest-resolution-timeout=0s`], key: 'digest-resolution-timeout', rule: 'digest-resolution-timeout cannot be a non-positive duration, was 0s' },
+    { sets: [`${CD}.digest-resolution-timeout="-5s"`], key: 'digest-resolution-timeout', rule: 'digest-resolution-timeout cannot be a non-positive duration, was -5s' },
+    { sets: [`${CD}.digest-resolution-timeout="10"`], key: 'digest-resolution-timeout', rule: 'failed to parse "10": missing unit (use ns, us, ms, s, m or h; did you mean "10s"?)' },
+    // The legacy spelling is parsed too, and checked when it is the value in force.
+    { sets: [`${CD}.digestResolutionTimeout=soon`, `${CD}.digest-resolution-timeout=5s`], key: 'digestResolutionTimeout', rule: 'failed to parse "soon": not a Go duration (examples: "60s", "1m30s", "300ms")' },
+    { sets: [`${CD}.digestResolutionTimeout=0s`], key: 'digestResolutionTimeout', rule: 'digest-resolution-timeout cannot be a non-positive duration, was 0s' },
+    { sets: [`${CD}.default-affinity-type=spread`], key: 'default-affinity-type', rule: 'unsupported default-affinity-type value: "spread" (Knative takes none or prefer-spread-revision-over-nodes)' },
+    // Compared exactly, not case-folded.
+    { sets: [`${CD}.default-affinity-type=None`], key: 'default-affinity-type', rule: 'unsupported default-affinity-type value: "None" (Knative takes none or prefer-spread-revision-over-nodes)' },
+    { sets: [`${CD}.queue-sidecar-image=""`], key: 'queue-sidecar-image', rule: "queue-sidecar-image cannot be empty (Knative runs this image as every revision's queue-proxy)" },
+    { sets: [`${CD}.queueSidecarImage=img:1`, `${CD}.queue-sidecar-image="  "`], key: 'queue-sidecar-image', rule: "queue-sidecar-image cannot be empty (Knative runs this image as every revision's queue-proxy)" },
+    { sets: [`${CD}.queue-sidecar-ephemeral-storage-request=lots`], key: 'queue-sidecar-ephemeral-storage-request', rule: 'failed to parse quantity: "lots": ' },
+    { sets: [`${CD}.queueSidecarEphemeralStorageLimit=1Gb`], key: 'queueSidecarEphemeralStorageLimit', rule: 'failed to parse quantity: "1Gb": ' },
+    // The API server then refuses the queue-proxy container of every revision's Deployment.
+    {
+      sets: [`${CD}.queue-sidecar-ephemeral-storage-request=2Gi`, `${CD}.queue-sidecar-ephemeral-storage-limit=1Gi`],
+      key: 'queue-sidecar-ephemeral-storage-request',
+      rule: "must be less than or equal to ephemeral-storage limit of 1073741824 bytes, got 2147483648 bytes: the API server refuses every revision's Deployment (its queue-proxy container)",
+    },
+  ];
+  for (const { sets, key, rule } of rows) {
+    it(sets.join(' '), () => {
+      const err = catchScenarioError(() => loadScenario(BASE, { sets }));
+      expect(err.file).toBe(BASE);
+      expect(err.path).toBe(`${CD}["${key}"]`);
+      expect(err.rule.startsWith(rule)).toBe(true);
+      expect(err.message).not.toContain('\n');
+    });
+  }
+});
+
+describe('config-deployment values upstream takes', () => {
+  const rows = [
+    [`${CD}.digest-resolution-timeout=30s`],
+    // Only the value in force is range-checked.
+    [`${CD}.digestResolutionTimeout=0s`, `${CD}.digest-resolution-timeout=1m`],
+    [`${CD}.default-affinity-type=none`],
+    [`${CD}.default-affinity-type=prefer-spread-revision-over-nodes`],
+    [`${CD}.queue-sidecar-image=gcr.io/knative-releases/queue:v1`],
+    [`${CD}.queue-sidecar-ephemeral-storage-request=512Mi`, `${CD}.queue-sidecar-ephemeral-storage-limit=1Gi`],
+  ];
+  for (const sets of rows) {
+    it(sets.join(' '), () => {
+      expect(loadScenario(BASE, { sets }).world.services).toHaveLength(1);
+    });
+  }
+});
