@@ -204,3 +204,12 @@ export function goParseFloat(s: string): GoParseResult<number> {
   if (!Number.isFinite(value)) return fail('range');
   return { ok: true, value: neg ? -value : value };
 }
+
+/** Go's unicode.IsSpace set: unlike JavaScript's trim, it has U+0085 (NEL) and lacks U+FEFF. */
+const GO_SPACE = '[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
+const GO_TRIM = new RegExp(`^${GO_SPACE}+|${GO_SPACE}+$`, 'g');
+
+/** Go's `strings.TrimSpace`, which Knative's ConfigMap parsers apply to every string key (configmap AsString). */
+export function goTrimSpace(s: string): string {
+  return s.replace(GO_TRIM, '');
+}

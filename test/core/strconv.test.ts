@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { goParseBool, goParseFloat, goParseInt } from '../../src/core/strconv.js';
+import { goParseBool, goParseFloat, goParseInt, goTrimSpace } from '../../src/core/strconv.js';
 
 describe('goParseBool (strconv.ParseBool)', () => {
   it.each([
@@ -104,5 +104,20 @@ describe('goParseFloat (strconv.ParseFloat 64)', () => {
     ['-1e400', 'range'],
   ] as const)('%j fails with %s', (text, reason) => {
     expect(goParseFloat(text)).toEqual({ ok: false, reason });
+  });
+});
+
+describe('goTrimSpace (strings.TrimSpace)', () => {
+  it.each([
+    [' a b ', 'a b'],
+    ['\t\n\v\f\r a', 'a'],
+    ['\u0085a\u00a0', 'a'],
+    ['\u3000a\u2028', 'a'],
+    // Not White_Space in Go, though JavaScript's trim removes it.
+    ['\ufeffa', '\ufeffa'],
+    ['\u200ba', '\u200ba'],
+    ['   ', ''],
+  ])('%j → %j', (text, want) => {
+    expect(goTrimSpace(text)).toBe(want);
   });
 });

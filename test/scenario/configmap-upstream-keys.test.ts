@@ -60,3 +60,23 @@ describe('config-deployment values upstream takes', () => {
     });
   }
 });
+
+// knative.dev/networking pkg/config NewConfigFromMap reads ingress-class with AsString, which trims.
+describe('config-network ingress-class is read trimmed', () => {
+  const CLASS = 'configMaps.config-network["ingress-class"]';
+  it.each([
+    [`" istio.ingress.networking.knative.dev "`, 'istio.ingress.networking.knative.dev'],
+    [`"\\tkourier.ingress.networking.knative.dev\\n"`, 'kourier.ingress.networking.knative.dev'],
+    // Go's TrimSpace: NEL is a space, the byte-order mark is not.
+    [`"\\u0085istio.ingress.networking.knative.dev"`, 'istio.ingress.networking.knative.dev'],
+    [`"\\ufeffistio.ingress.networking.knative.dev"`, '\ufeffistio.ingress.networking.knative.dev'],
+  ])('%s → %j', (value, want) => {
+    const loaded = loadScenario(BASE, { sets: [`${CLASS}=${value}`] });
+    expect(loaded.world.cluster.ingressClass).toBe(want);
+  });
+  it('Istio’s class with spaces gets least-request balancing and no warning', () => {
+    const loaded = loadScenario(BASE, { sets: ['configMaps.config-network["ingress.class"]=" istio.ingress.networking.knative.dev"'] });
+    expect(loaded.world.cluster.ingressClass).toBe('istio.ingress.networking.knative.dev');
+    expect(loaded.warnings).toBeUndefined();
+  });
+});

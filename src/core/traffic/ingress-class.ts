@@ -7,6 +7,7 @@
  * round robin when the key is absent (see ingressBalancing). With the Gateway API the balancing is
  * the Gateway implementation's, which Knative does not choose.
  */
+import { goTrimSpace } from '../strconv.js';
 
 /** The config-network key, and its older spelling (read first; the new key wins). */
 export const INGRESS_CLASS_KEY = 'ingress-class';
@@ -23,11 +24,14 @@ export const INGRESS_CLASS_ANNOTATION_KEYS: readonly string[] = ['networking.kna
 /** How the ingress picks among a revision's endpoints. */
 export type IngressBalancing = 'round-robin' | 'least-request';
 
-/** The class config-network names (the new key over the old), undefined when neither is set. */
+/**
+ * The class config-network names (the new key over the old), undefined when neither is set.
+ * Trimmed as Go trims, as upstream reads every string key of a ConfigMap (configmap AsString).
+ */
 export function parseIngressClass(data: Readonly<Record<string, string>>): string | undefined {
   const has = (k: string): boolean => Object.prototype.hasOwnProperty.call(data, k);
-  if (has(INGRESS_CLASS_KEY)) return data[INGRESS_CLASS_KEY]!;
-  if (has(LEGACY_INGRESS_CLASS_KEY)) return data[LEGACY_INGRESS_CLASS_KEY]!;
+  if (has(INGRESS_CLASS_KEY)) return goTrimSpace(data[INGRESS_CLASS_KEY]!);
+  if (has(LEGACY_INGRESS_CLASS_KEY)) return goTrimSpace(data[LEGACY_INGRESS_CLASS_KEY]!);
   return undefined;
 }
 
