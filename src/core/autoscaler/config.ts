@@ -12,7 +12,7 @@
 
 import type { AutoscalerConfig } from './types.js';
 import { FieldError } from '../field-error.js';
-import { goParseBool, goParseFloat, goParseInt } from '../strconv.js';
+import { goParseBool, goParseFloat, goParseInt, goTrimSpace } from '../strconv.js';
 import { isWholeSeconds, nanosToSeconds, tryParseGoDuration } from '../duration.js';
 import {
   KPA_CLASS,
@@ -153,7 +153,7 @@ export function parseAutoscalerConfig(data: Readonly<Record<string, string>>): A
     };
     switch (spec.kind) {
       case 'string':
-        set(spec.field, raw.trim());
+        set(spec.field, goTrimSpace(raw));
         break;
       case 'bool': {
         const r = goParseBool(raw);

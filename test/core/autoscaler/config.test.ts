@@ -198,6 +198,17 @@ describe('parseAutoscalerConfig: accepted ConfigMaps', () => {
       data: { 'pod-autoscaler-class': '  hpa.autoscaling.knative.dev \n' },
       want: withDefaults({ podAutoscalerClass: 'hpa.autoscaling.knative.dev' }),
     },
+    // Go's TrimSpace: NEL is a space, the byte-order mark is not (JavaScript's trim has it the other way round).
+    {
+      name: 'class is trimmed of Go spaces only',
+      data: { 'pod-autoscaler-class': '\u0085kpa.autoscaling.knative.dev\u0085' },
+      want: withDefaults({ podAutoscalerClass: 'kpa.autoscaling.knative.dev' }),
+    },
+    {
+      name: 'a byte-order mark stays in the class',
+      data: { 'pod-autoscaler-class': '\ufeffkpa.autoscaling.knative.dev' },
+      want: withDefaults({ podAutoscalerClass: '\ufeffkpa.autoscaling.knative.dev' }),
+    },
     { name: 'empty class string', data: { 'pod-autoscaler-class': '' }, want: withDefaults({ podAutoscalerClass: '' }) },
     {
       name: 'Go number spellings',
