@@ -29,7 +29,17 @@ function containerResources(c: ContainerInput, defaults: ContainerResources, fil
   const memRequest = req.memory ?? defaults.memoryRequestBytes ?? memLimit;
   const out = { cpuRequestMillis: cpuRequest, cpuLimitMillis: cpuLimit, memoryRequestBytes: memRequest, memoryLimitBytes: memLimit };
   const over = requestOverLimit(out);
-  if (over !== undefined) throw new ScenarioError(file, `${formatPath([...base, 'resources', 'requests'])}.${over.resource}`, over.rule);
+  if (over !== undefined) {
+    // Name the config-defaults keys that filled either side, which the container does not show.
+    const r = over.resource;
+    const sides = [
+      { side: 'request', written: req[r], field: over.requestField },
+      { side: 'limit', written: lim[r], field: r === 'cpu' ? 'cpuLimitMillis' : 'memoryLimitBytes' },
+    ] as const;
+    const keys = sides.filter((x) => x.written === undefined && defaults[x.field] !== undefined).map((x) => `revision-${r}-${x.side}`);
+    const origin = keys.length > 0 ? ` (${keys.join(' and ')} from config-defaults)` : '';
+    throw new ScenarioError(file, `${formatPath([...base, 'resources', 'requests'])}.${over.resource}`, `${over.rule}${origin}`);
+  }
   return out;
 }
 

@@ -80,3 +80,22 @@ describe('config-network ingress-class is read trimmed', () => {
     expect(loaded.warnings).toBeUndefined();
   });
 });
+
+// pkg/apis/config/defaults.go takes any quantities; the webhook fills them into containers that set
+// none, and the API server refuses a pod whose request is above its limit. The error is at the
+// container, as the API server puts it, and names the config-defaults keys the container does not show.
+describe('a config-defaults request above a limit names the keys that set them', () => {
+  const CTR = 'services[0].manifest.spec.template.spec.containers[0].resources';
+  const CDF = 'configMaps.config-defaults';
+  it.each([
+    { sets: [`${CDF}.revision-cpu-request=2`, `${CDF}.revision-cpu-limit=1`], field: 'cpu', rule: 'must be less than or equal to cpu limit of 1000m, got 2000m (revision-cpu-request and revision-cpu-limit from config-defaults)' },
+    { sets: [`${CDF}.revision-memory-limit=1Mi`, `${CTR}.requests.memory=2Mi`], field: 'memory', rule: 'must be less than or equal to memory limit of 1048576 bytes, got 2097152 bytes (revision-memory-limit from config-defaults)' },
+    { sets: [`${CDF}.revision-cpu-request=3`, `${CTR}.limits.cpu=2`], field: 'cpu', rule: 'must be less than or equal to cpu limit of 2000m, got 3000m (revision-cpu-request from config-defaults)' },
+    // Written in the container: nothing to add.
+    { sets: [`${CDF}.revision-cpu-request=3`, `${CTR}.requests.cpu=3`, `${CTR}.limits.cpu=2`], field: 'cpu', rule: 'must be less than or equal to cpu limit of 2000m, got 3000m' },
+  ])('$rule', ({ sets, field, rule }) => {
+    const err = catchScenarioError(() => loadScenario(BASE, { sets }));
+    expect(err.path).toBe(`${CTR}.requests.${field}`);
+    expect(err.rule).toBe(rule);
+  });
+});
