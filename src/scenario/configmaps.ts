@@ -403,7 +403,31 @@ function readDefaults(where: KeyWhere, data: Readonly<Record<string, string>>): 
   return out;
 }
 
-/** config-network: `rollout-duration` (integer seconds), via core. */
+/** config-network: `rollout-duration` (integer seconds), via core; then the keys knsim only checks. */
 function readNetwork(file: string, where: KeyWhere, data: Readonly<Record<string, string>>): number {
-  return viaCore(file, where, () => parseNetworkRolloutDuration(data));
+  const seconds = viaCore(file, where, () => parseNetworkRolloutDuration(data));
+  checkNetworkKeys(where, data);
+  return seconds;
+}
+
+/**
+ * config-network keys knsim does not simulate but knative.dev/networking's NewConfigFromMap
+ * (pkg/config/config.go) checks, so that a ConfigMap Knative refuses is refused here too:
+ * its booleans, and the three keys that take only a few words (in any case).
+ */
+function checkNetworkKeys(where: KeyWhere, data: Readonly<Record<string, string>>): void {
+  for (const key of ['autocreateClusterDomainClaims', 'autocreate-cluster-domain-claims', 'enable-mesh-pod-addressability', 'internal-encryption']) {
+    goBool(where, 'config-network', key, data);
+  }
+  const words: ReadonlyArray<[string, string | undefined, readonly string[]]> = [
+    ['http-protocol', 'httpProtocol', ['enabled', 'disabled', 'redirected']],
+    ['system-internal-tls', undefined, ['enabled', 'disabled']],
+    ['cluster-local-domain-tls', undefined, ['enabled', 'disabled']],
+  ];
+  for (const [kebab, legacy, allowed] of words) {
+    const set = legacy === undefined ? (hasOwn(data, kebab) ? { key: kebab, raw: data[kebab]! } : undefined) : inForce(data, legacy, kebab);
+    // An empty value is the default, as upstream's switch has it.
+    if (set === undefined || set.raw === '' || allowed.includes(set.raw.toLowerCase())) continue;
+    throw errorAt(where, 'config-network', set.key, `${JSON.stringify(set.raw)} is not supported: Knative refuses config-network unless ${kebab} is ${allowed.slice(0, -1).join(', ')} or ${allowed[allowed.length - 1]}`);
+  }
 }

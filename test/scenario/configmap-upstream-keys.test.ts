@@ -99,3 +99,32 @@ describe('a config-defaults request above a limit names the keys that set them',
     expect(err.rule).toBe(rule);
   });
 });
+
+// knative.dev/networking pkg/config NewConfigFromMap. knsim took every one of these silently.
+describe('config-network values upstream refuses', () => {
+  const CN = 'configMaps.config-network';
+  it.each([
+    { sets: [`${CN}.http-protocol=https`], key: 'http-protocol', rule: '"https" is not supported: Knative refuses config-network unless http-protocol is enabled, disabled or redirected' },
+    // The legacy key, when the new one is absent.
+    { sets: [`${CN}.httpProtocol=secure`], key: 'httpProtocol', rule: '"secure" is not supported: Knative refuses config-network unless http-protocol is enabled, disabled or redirected' },
+    { sets: [`${CN}.system-internal-tls=strict`], key: 'system-internal-tls', rule: '"strict" is not supported: Knative refuses config-network unless system-internal-tls is enabled or disabled' },
+    { sets: [`${CN}.cluster-local-domain-tls=redirected`], key: 'cluster-local-domain-tls', rule: '"redirected" is not supported: Knative refuses config-network unless cluster-local-domain-tls is enabled or disabled' },
+    { sets: [`${CN}.internal-encryption=yes!`], key: 'internal-encryption', rule: 'failed to parse "yes!": expected a boolean (true or false)' },
+    { sets: [`${CN}.enable-mesh-pod-addressability=nope`], key: 'enable-mesh-pod-addressability', rule: 'failed to parse "nope": expected a boolean (true or false)' },
+    { sets: [`${CN}.autocreateClusterDomainClaims=maybe`], key: 'autocreateClusterDomainClaims', rule: 'failed to parse "maybe": expected a boolean (true or false)' },
+  ])('$key: $rule', ({ sets, key, rule }) => {
+    const err = catchScenarioError(() => loadScenario(BASE, { sets }));
+    expect(err.path).toBe(`${CN}["${key}"]`);
+    expect(err.rule).toBe(rule);
+  });
+  it.each([
+    [`${CN}.http-protocol=Redirected`],
+    [`${CN}.http-protocol=""`],
+    // The new key is in force, so the legacy one is not looked at.
+    [`${CN}.httpProtocol=secure`, `${CN}.http-protocol=disabled`],
+    [`${CN}.system-internal-tls=Enabled`, `${CN}.cluster-local-domain-tls=disabled`],
+    [`${CN}.internal-encryption=F`, `${CN}.autocreate-cluster-domain-claims=TRUE`],
+  ])('%s is taken', (...sets) => {
+    expect(loadScenario(BASE, { sets }).world.services).toHaveLength(1);
+  });
+});
