@@ -213,3 +213,12 @@ const GO_TRIM = new RegExp(`^${GO_SPACE}+|${GO_SPACE}+$`, 'g');
 export function goTrimSpace(s: string): string {
   return s.replace(GO_TRIM, '');
 }
+
+/**
+ * Go's `strings.EqualFold(s, word)` for a lower-case ASCII `word`, as Knative matches flag values:
+ * simple case folding, under which besides the ASCII capitals only ſ (U+017F) folds to s and the
+ * Kelvin sign (U+212A) to k.
+ */
+export function goEqualFoldAscii(s: string, word: string): boolean {
+  return s.replace(/[A-Z]/g, (c) => c.toLowerCase()).replace(/\u017f/g, 's').replace(/\u212a/g, 'k') === word;
+}

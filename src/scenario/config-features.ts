@@ -9,6 +9,7 @@
  * and does nothing. knsim does the same and warns, as it does for a key Knative does
  * not read: both nearly always leave a flag at a default the user did not mean.
  */
+import { goEqualFoldAscii } from '../core/autoscaler/index.js';
 import { didYouMean } from './did-you-mean.js';
 import { quote } from './errors.js';
 
@@ -74,10 +75,9 @@ function hint(key: string): string {
 export const acceptedValues = (key: string): readonly FeatureFlag[] =>
   key === SECURE_POD_DEFAULTS ? ['Disabled', 'AllowRootBounded', 'Enabled'] : ['Enabled', 'Allowed', 'Disabled'];
 
-/** `raw` as the flag Knative reads it (any case), or undefined for a value it ignores. */
+/** `raw` as the flag Knative reads it (any case, as strings.EqualFold has it), or undefined for a value it ignores. */
 export function parseFlag(key: string, raw: string): FeatureFlag | undefined {
-  const lower = raw.toLowerCase();
-  return acceptedValues(key).find((f) => f.toLowerCase() === lower);
+  return acceptedValues(key).find((f) => goEqualFoldAscii(raw, f.toLowerCase()));
 }
 
 /** config-features as Knative holds it. */

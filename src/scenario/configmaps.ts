@@ -6,7 +6,7 @@
  * flags that gate template fields (config-features.ts).
  * Keys a ConfigMap does not know are ignored, as Knative ignores them.
  */
-import { parseAutoscalerConfig, parseProgressDeadline, KPA_CLASS, goParseInt, tryParseGoDuration, type AutoscalerConfig, FieldError } from '../core/autoscaler/index.js';
+import { parseAutoscalerConfig, parseProgressDeadline, KPA_CLASS, goParseInt, goEqualFoldAscii, tryParseGoDuration, type AutoscalerConfig, FieldError } from '../core/autoscaler/index.js';
 import { parseIngressClass, parseMeshCompatibilityMode, parseNetworkRolloutDuration, type MeshCompatibilityMode } from '../core/traffic/index.js';
 import type { ConfigMapName } from './schema.js';
 import { formatPath, quote, ScenarioError } from './errors.js';
@@ -351,10 +351,10 @@ function readDefaults(where: KeyWhere, data: Readonly<Record<string, string>>): 
       throw e;
     }
   }
-  // A tri-state: true or false in any case, anything else unset.
+  // A tri-state: true or false in any case (strings.EqualFold), anything else unset.
   if (hasOwn(data, 'enable-service-links')) {
-    const v = data['enable-service-links']!.toLowerCase();
-    out.enableServiceLinks = v === 'true' ? true : v === 'false' ? false : undefined;
+    const v = data['enable-service-links']!;
+    out.enableServiceLinks = goEqualFoldAscii(v, 'true') ? true : goEqualFoldAscii(v, 'false') ? false : undefined;
   }
   /** An int64 key, or undefined when not set. */
   const int64 = (key: string): number | undefined => {

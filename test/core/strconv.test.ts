@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { goParseBool, goParseFloat, goParseInt, goTrimSpace } from '../../src/core/strconv.js';
+import { goEqualFoldAscii, goParseBool, goParseFloat, goParseInt, goTrimSpace } from '../../src/core/strconv.js';
 
 describe('goParseBool (strconv.ParseBool)', () => {
   it.each([
@@ -119,5 +119,19 @@ describe('goTrimSpace (strings.TrimSpace)', () => {
     ['   ', ''],
   ])('%j → %j', (text, want) => {
     expect(goTrimSpace(text)).toBe(want);
+  });
+});
+
+describe('goEqualFoldAscii (strings.EqualFold against a lower-case ASCII word)', () => {
+  it.each([
+    ['Disabled', 'disabled', true],
+    ['DISABLED', 'disabled', true],
+    // ſ folds to s and the Kelvin sign to k; nothing else non-ASCII reaches ASCII.
+    ['di\u017fabled', 'disabled', true],
+    ['\u212aourier', 'kourier', true],
+    ['d\u0131sabled', 'disabled', false],
+    ['disabled ', 'disabled', false],
+  ] as const)('%j vs %j → %s', (s, word, want) => {
+    expect(goEqualFoldAscii(s, word)).toBe(want);
   });
 });

@@ -4,6 +4,8 @@
  * naming the file, the key and the rule; a value Knative takes must load.
  */
 import { describe, expect, it } from 'vitest';
+import { featuresWarnings } from '../../src/scenario/config-features.js';
+import { readConfigMaps } from '../../src/scenario/configmaps.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { catchScenarioError, fixture } from './helpers.js';
 
@@ -126,5 +128,22 @@ describe('config-network values upstream refuses', () => {
     [`${CN}.internal-encryption=F`, `${CN}.autocreate-cluster-domain-claims=TRUE`],
   ])('%s is taken', (...sets) => {
     expect(loadScenario(BASE, { sets }).world.services).toHaveLength(1);
+  });
+});
+
+// Knative matches config-features flags and config-defaults enable-service-links with
+// strings.EqualFold, under which ſ (U+017F) is an s. knsim lower-cased, missing it.
+describe('values matched as strings.EqualFold matches them', () => {
+  it('config-features "diſabled" turns multi-container off, without a warning', () => {
+    const cms = { 'config-features': { 'multi-container': 'di\u017fabled' } };
+    expect(readConfigMaps('s.yaml', cms).features.values['multi-container']).toBe('Disabled');
+    expect(featuresWarnings(cms['config-features'])).toEqual([]);
+  });
+  it.each([
+    ['FAL\u017fE', false],
+    ['True', true],
+    ['yes', undefined],
+  ])('config-defaults enable-service-links %j → %s', (v, want) => {
+    expect(readConfigMaps('s.yaml', { 'config-defaults': { 'enable-service-links': v } }).defaults.enableServiceLinks).toBe(want);
   });
 });
