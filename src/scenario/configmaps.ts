@@ -342,15 +342,6 @@ function readDefaults(where: KeyWhere, data: Readonly<Record<string, string>>): 
   }
   // Parsed first, as upstream does; checked against each revision's containerConcurrency (manifest.ts).
   out.allowContainerConcurrencyZero = goBool(where, 'config-defaults', 'allow-container-concurrency-zero', data) ?? out.allowContainerConcurrencyZero;
-  for (const [key, field] of [['revision-ephemeral-storage-request', 'ephemeralStorageRequestBytes'], ['revision-ephemeral-storage-limit', 'ephemeralStorageLimitBytes']] as const) {
-    if (!hasOwn(data, key)) continue;
-    try {
-      out[field] = parseMemoryBytes(data[key]!);
-    } catch (e) {
-      if (e instanceof QuantityError) throw errorAt(where, 'config-defaults', key, `failed to parse quantity: ${e.message}`);
-      throw e;
-    }
-  }
   // A tri-state: true or false in any case (strings.EqualFold), anything else unset.
   if (hasOwn(data, 'enable-service-links')) {
     const v = data['enable-service-links']!;
@@ -378,6 +369,26 @@ function readDefaults(where: KeyWhere, data: Readonly<Record<string, string>>): 
   const idle = int64('revision-idle-timeout-seconds') ?? 0;
   out.containerConcurrency = int64('container-concurrency') ?? out.containerConcurrency;
   out.containerConcurrencyMaxLimit = int64('container-concurrency-max-limit') ?? out.containerConcurrencyMaxLimit;
+  // Then the six quantities, in upstream's order (the CPU and memory ones are kept by readResources).
+  for (const [key, parse] of [
+    ['revision-cpu-request', parseCpuMillis],
+    ['revision-memory-request', parseMemoryBytes],
+    ['revision-ephemeral-storage-request', parseMemoryBytes],
+    ['revision-cpu-limit', parseCpuMillis],
+    ['revision-memory-limit', parseMemoryBytes],
+    ['revision-ephemeral-storage-limit', parseMemoryBytes],
+  ] as const) {
+    if (!hasOwn(data, key)) continue;
+    let v: number;
+    try {
+      v = parse(data[key]!);
+    } catch (e) {
+      if (e instanceof QuantityError) throw errorAt(where, 'config-defaults', key, `failed to parse quantity: ${e.message}`);
+      throw e;
+    }
+    if (key === 'revision-ephemeral-storage-request') out.ephemeralStorageRequestBytes = v;
+    if (key === 'revision-ephemeral-storage-limit') out.ephemeralStorageLimitBytes = v;
+  }
   const responseStart = int64('revision-response-start-timeout-seconds') ?? out.revisionTimeoutSeconds;
   const fail = (key: string, rule: string): never => {
     throw errorAt(where, 'config-defaults', key, rule);

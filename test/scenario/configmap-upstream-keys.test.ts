@@ -147,3 +147,17 @@ describe('values matched as strings.EqualFold matches them', () => {
     expect(readConfigMaps('s.yaml', { 'config-defaults': { 'enable-service-links': v } }).defaults.enableServiceLinks).toBe(want);
   });
 });
+
+// pkg/apis/config/defaults.go parses the integer keys, then the six quantities, and checks ranges
+// only after: with two bad values, the one upstream parses first is the one reported.
+describe('config-defaults: the first bad key in upstream order is reported', () => {
+  const CDF = 'configMaps.config-defaults';
+  it.each([
+    { sets: [`${CDF}.revision-ephemeral-storage-request=lots`, `${CDF}.revision-timeout-seconds=soon`], key: 'revision-timeout-seconds' },
+    { sets: [`${CDF}.max-revision-timeout-seconds="100"`, `${CDF}.revision-cpu-request=lots`], key: 'revision-cpu-request' },
+    { sets: [`${CDF}.revision-ephemeral-storage-limit=lots`, `${CDF}.revision-cpu-limit=lots`], key: 'revision-cpu-limit' },
+    { sets: [`${CDF}.revision-memory-limit=lots`, `${CDF}.revision-ephemeral-storage-request=lots`], key: 'revision-ephemeral-storage-request' },
+  ])('$key', ({ sets, key }) => {
+    expect(catchScenarioError(() => loadScenario(BASE, { sets })).path).toBe(`${CDF}["${key}"]`);
+  });
+});
