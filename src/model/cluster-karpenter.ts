@@ -7,8 +7,10 @@ import {
   allowedDisruptions,
   cheapestFitting,
   consolidatableAt,
-  consolidationDecision,
+  consolidationPlan,
+  consolidationStillValid,
   consolidationOrder,
+  simulateConsolidation,
   driftDecision,
   expiresAt,
   karpenterForceDeleteAt,
@@ -24,6 +26,7 @@ import {
   templateNode,
   bindPod,
   type ConsolidationDecision,
+  type ConsolidationSimulation,
   type InstanceType,
   type NodeView,
   type PodResources,
@@ -619,7 +622,10 @@ export class KarpenterModel implements NodeAutoscaler {
    * a node still launching nor (consolidateAfter > 0, not Never) onto one whose last pod event is more
    * recent than that (scheduler.go: isUnderConsolidateAfter in consolidation simulations).
    */
-  private decide(nodes: readonly ClusterNode[], now: number): { decision: ConsolidationDecision<PoolType>; onto: ClusterNode[] } {
+  private decide(
+    nodes: readonly ClusterNode[],
+    now: number,
+  ): { decision: ConsolidationDecision<PoolType>; onto: ClusterNode[]; sim: ConsolidationSimulation; types: PoolType[] } {
     const c = this.cluster;
     const wait = this.spec.config.consolidateAfterSeconds;
     const ready = c.nodes.filter((n) => n.state === 'Ready' && !n.memoryPressure && !nodes.includes(n));
@@ -629,16 +635,14 @@ export class KarpenterModel implements NodeAutoscaler {
     const pods = this.simulatedPods(nodes);
     // A replacement is of a pool with room for one more node.
     const types = this.types.filter((t) => c.poolSize(t.pool) < t.pool.maxNodes);
-    const decision = consolidationDecision(
+    const sim = simulateConsolidation(pods, ready, types, launching.map(launchingView), settling);
+    const decision = consolidationPlan(
       nodes.map((n) => ({ type: n.pool.name, pricePerHour: n.pool.pricePerHour })),
-      pods,
-      ready,
+      sim,
       types,
-      launching.map(launchingView),
-      settling,
     );
     const existing = [...ready, ...launching];
-    return { decision, onto: decision.action === 'none' ? [] : decision.onto.map((e) => existing[e]!) };
+    return { decision, onto: decision.action === 'none' ? [] : decision.onto.map((e) => existing[e]!), sim, types };
   }
 
   /**
@@ -673,19 +677,15 @@ export class KarpenterModel implements NodeAutoscaler {
       return ran;
     }
     // The command as a whole (validation.go): its nodes still consolidatable and all within the
-    // budget, and the same action still possible, a replacement no dearer than planned.
+    // budget, and a new simulation still needing what it planned (validateCommand).
     if (budget < v.nodes.length) return false;
     // A node left empty meanwhile is no consolidation candidate any more (consolidation.go
     // ShouldDisrupt leaves it to emptiness), so the command no longer holds (validateCandidates).
     if (v.nodes.some((n) => !this.candidate(n, now) || disruptionCost(n) <= 1)) return false;
-    const again = this.decide(v.nodes, now).decision;
-    if (again.action !== v.decision.action) return false;
-    if (v.decision.action === 'delete') {
-      this.replace(v.nodes, [], now, v.onto);
-      return true;
-    }
-    if (v.decision.action !== 'replace' || again.action !== 'replace' || again.type.pricePerHour > v.decision.type.pricePerHour) return false;
-    this.replace(v.nodes, [again.type], now, v.onto);
+    const { sim, types } = this.decide(v.nodes, now);
+    if (!consolidationStillValid(v.decision, sim, types)) return false;
+    // A replacement launches the node it planned, even if a cheaper one would do now (queue.go StartCommand: cmd.Replacements).
+    this.replace(v.nodes, v.decision.action === 'replace' ? [v.decision.type] : [], now, v.onto);
     return true;
   }
 

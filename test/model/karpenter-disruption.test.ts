@@ -92,3 +92,15 @@ describe('a node a provisioning pass counted on is no disruption candidate for 2
     ]);
   });
 });
+
+describe('re-validation keeps the planned replacement (validation.go validateCommand, queue.go StartCommand launching cmd.Replacements)', () => {
+  it('karpenter-validate-options.yaml: the command built at 2 s plans a $0.20 medium node for two pods; one is terminating by 17, the medium still holds the other, so medium-001 is requested at 17 (was small-001, the cheapest type a new plan would take)', () => {
+    const ev = nodeEvents('karpenter-validate-options');
+    expect(ev.filter(([, e]) => e === 'Requested' || e === 'Tainted').slice(0, 2)).toEqual([
+      ['big-001', 'Tainted', 17],
+      ['medium-001', 'Requested', 17],
+    ]);
+    // The medium node, Ready at 77 with the pod, is itself replaced by a small one later, as upstream's next command would.
+    expect(ev.filter(([n, e]) => n === 'small-001' && e === 'Requested')).toEqual([['small-001', 'Requested', 112]]);
+  });
+});

@@ -297,7 +297,14 @@ export function cheapestFitting<T extends InstanceType>(types: readonly T[], pod
 /** A consolidation of some nodes, as Karpenter's disruption controller computes it. */
 export type ConsolidationDecision<T extends InstanceType> =
   | { readonly action: 'delete'; /** The existing nodes the simulation placed pods onto (nominatedNodes over [...others, ...launching]). */ readonly onto: readonly number[] }
-  | { readonly action: 'replace'; readonly type: T; readonly onto: readonly number[] }
+  | {
+      readonly action: 'replace';
+      /** The cheapest of `options`: the node the command launches. */
+      readonly type: T;
+      /** The instance type options of its new node (cheapest first): every type that holds its pods for less (computeConsolidation's filterByPrice). */
+      readonly options: readonly T[];
+      readonly onto: readonly number[];
+    }
   | { readonly action: 'none'; readonly reason: string };
 
 /** A node being considered for consolidation: its instance type's name and price. */
@@ -380,27 +387,27 @@ export function candidatePods(pods: readonly PodResources[], createdAt = 0): Sim
 }
 
 /**
- * What removing `candidates` takes (disruption/consolidation.go computeConsolidation, with
- * multinodeconsolidation.go filterOutSameType). The simulation schedules `pods` in
- * simulationOrder, each first onto `others` (the initialized nodes that stay; first fit in
- * order; a candidate's pod skips those named in `settling`, still within consolidateAfter),
- * then onto `launching` (nodes not initialized yet, which the simulation orders last), the
- * rest onto new nodes packed as the provisioner packs a batch. A candidate's pod that would go
- * onto a launching node makes it none (no decision rests on a node that may never come); a
- * pending pod that fits nowhere is left out (it was pending before and stays so), any other
- * makes it none. No new node: delete. One new node whose cheapest fitting type of `types` costs
- * less than the candidates together, and less than any candidate of that same type: replace by
- * it. Else (more than one new node, nothing cheaper): none. The new node may be one that only
- * pending pods need: deleting the candidates is then not enough.
+ * A consolidation's scheduling simulation (disruption/helpers.go SimulateScheduling with
+ * IsConsolidationSimulation): the pods in simulationOrder, each first onto `others` (the
+ * initialized nodes that stay; first fit in order; a candidate's pod skips those named in
+ * `settling`, still within consolidateAfter), then onto `launching` (nodes not initialized yet,
+ * which the simulation orders last), the rest onto new nodes packed as the provisioner packs a
+ * batch. A candidate's pod that would go onto a launching node makes it fail (no decision rests
+ * on a node that may never come); a pending pod that fits nowhere is left out (it was pending
+ * before and stays so), any other makes it fail, and so do pods needing more than one new node
+ * (consolidation is never m → n). `newNode`: the pods of its one new node, if it needs one.
  */
-export function consolidationDecision<T extends InstanceType>(
-  candidates: readonly ConsolidationCandidate[],
+export type ConsolidationSimulation =
+  | { readonly ok: true; readonly newNode: readonly PodResources[] | undefined; /** nominatedNodes over [...others, ...launching]. */ readonly onto: readonly number[] }
+  | { readonly ok: false; readonly reason: string };
+
+export function simulateConsolidation<T extends InstanceType>(
   pods: readonly SimulatedPod[],
   others: readonly NodeView[],
   types: readonly T[],
   launching: readonly NodeView[] = [],
   settling: ReadonlySet<string> = new Set(),
-): ConsolidationDecision<T> {
+): ConsolidationSimulation {
   const nodes = others.slice();
   const late = launching.slice();
   const bins: PodResources[][] = [];
@@ -416,7 +423,7 @@ export function consolidationDecision<T extends InstanceType>(
     const j = late.findIndex((n) => fits(n, r));
     if (j >= 0) {
       // Pending pods, and pods of nodes being removed, may wait for a node launching (often the one launched for them).
-      if (pod.kind === 'candidate') return { action: 'none', reason: 'a pod would go onto a node still launching' };
+      if (pod.kind === 'candidate') return { ok: false, reason: 'a pod would go onto a node still launching' };
       late[j] = bindPod(late[j]!, r);
       onto.push(others.length + j);
       continue;
@@ -424,22 +431,65 @@ export function consolidationDecision<T extends InstanceType>(
     const bin = bins.find((b) => cheapestFitting(types, [...b, r]) !== undefined);
     if (bin !== undefined) bin.push(r);
     else if (cheapestFitting(types, [r]) === undefined) {
-      if (pod.kind !== 'pending') return { action: 'none', reason: 'a pod fits no node type' };
-    } else if (bins.length > 0) return { action: 'none', reason: 'its pods would need more than one new node' };
+      if (pod.kind !== 'pending') return { ok: false, reason: 'a pod fits no node type' };
+    } else if (bins.length > 0) return { ok: false, reason: 'its pods would need more than one new node' };
     else bins.push([r]);
   }
-  if (bins.length === 0) return { action: 'delete', onto: nominatedNodes(onto) };
-  const bin = bins[0]!;
+  return { ok: true, newNode: bins[0], onto: nominatedNodes(onto) };
+}
+
+/**
+ * What removing `candidates` takes (disruption/consolidation.go computeConsolidation, with
+ * multinodeconsolidation.go filterOutSameType), from its simulation (simulateConsolidation).
+ * No new node: delete. One new node: its options are the types of `types` that hold its pods
+ * for less than the candidates cost together, and less than any candidate of that same type
+ * (keeping that one and deleting the others is cheaper); replace by the cheapest, if any. The
+ * new node may be one that only pending pods need: deleting the candidates is then not enough.
+ */
+export function consolidationPlan<T extends InstanceType>(
+  candidates: readonly ConsolidationCandidate[],
+  sim: ConsolidationSimulation,
+  types: readonly T[],
+): ConsolidationDecision<T> {
+  if (!sim.ok) return { action: 'none', reason: sim.reason };
+  if (sim.newNode === undefined) return { action: 'delete', onto: sim.onto };
+  const bin = sim.newNode;
   let price = 0;
   for (const c of candidates) price += c.pricePerHour;
-  // The types that hold the new node's pods for less than the candidates cost together…
   let options = types.filter((t) => t.pricePerHour < price && cheapestFitting([t], bin) !== undefined);
-  // …and less than a candidate of the same type: keeping that one and deleting the others is cheaper.
   let sameType = Number.POSITIVE_INFINITY;
   for (const c of candidates) if (options.some((t) => t.name === c.type)) sameType = Math.min(sameType, c.pricePerHour);
-  options = options.filter((t) => t.pricePerHour < sameType);
-  const type = cheapestFitting(options, bin);
-  return type === undefined ? { action: 'none', reason: 'no cheaper node type holds its pods' } : { action: 'replace', type, onto: nominatedNodes(onto) };
+  // Cheapest first (OrderByPrice); equal prices keep the given order.
+  options = options.filter((t) => t.pricePerHour < sameType).sort((a, b) => a.pricePerHour - b.pricePerHour);
+  const type = options[0];
+  return type === undefined ? { action: 'none', reason: 'no cheaper node type holds its pods' } : { action: 'replace', type, options, onto: sim.onto };
+}
+
+/** What removing `candidates` takes: consolidationPlan over simulateConsolidation. */
+export function consolidationDecision<T extends InstanceType>(
+  candidates: readonly ConsolidationCandidate[],
+  pods: readonly SimulatedPod[],
+  others: readonly NodeView[],
+  types: readonly T[],
+  launching: readonly NodeView[] = [],
+  settling: ReadonlySet<string> = new Set(),
+): ConsolidationDecision<T> {
+  return consolidationPlan(candidates, simulateConsolidation(pods, others, types, launching, settling), types);
+}
+
+/**
+ * Whether a consolidation planned 15 s earlier still holds, by a new simulation (validation.go
+ * validateCommand): a deletion, if it still needs no new node; a replacement, if it still needs
+ * exactly one and every one of the planned options still holds that node's pods, room in its
+ * pool included (`types`: those with room). The new simulation filters nothing by price: a
+ * cheaper type fitting now changes nothing, the command launches what it planned.
+ */
+export function consolidationStillValid<T extends InstanceType>(planned: ConsolidationDecision<T>, sim: ConsolidationSimulation, types: readonly T[]): boolean {
+  if (planned.action === 'none' || !sim.ok) return false;
+  if (sim.newNode === undefined) return planned.action === 'delete';
+  if (planned.action !== 'replace') return false;
+  const pods = sim.newNode;
+  return planned.options.every((t) => types.some((u) => u.name === t.name) && cheapestFitting([t], pods) !== undefined);
 }
 
 /** What replacing one drifted node takes (driftDecision). */

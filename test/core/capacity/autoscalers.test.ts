@@ -13,6 +13,8 @@ import {
   consolidatableAt,
   candidatePods,
   consolidationDecision,
+  consolidationStillValid,
+  simulateConsolidation,
   driftDecision,
   simulationOrder,
   packProvisioningBatch,
@@ -377,6 +379,51 @@ describe('consolidationDecision (Karpenter computeConsolidation: delete, replace
   ])('launching nodes: $name', ({ pods, others, want }) => {
     const d = consolidationDecision([cand(large)], candidatePods(Array(pods).fill(knativePod)), others, types, [templateNode('launching', xlarge.template)]);
     expect(d.action === 'replace' ? `replace ${d.type.name}` : d.action === 'none' ? `none: ${d.reason}` : d.action).toBe(want);
+  });
+});
+
+describe('consolidationStillValid (validation.go validateCommand: the planned options a subset of the new simulation\'s)', () => {
+  const tmpl = (cpu: number, memGib: number): NodeTemplate => ({ ...standard, allocatable: { cpuMillis: cpu, memoryBytes: memGib * GIB } });
+  const xlarge = { name: 'xlarge', pricePerHour: 0.4, template: tmpl(8000, 32) };
+  const large = { name: 'large', pricePerHour: 0.2, template: tmpl(4000, 16) };
+  const medium = { name: 'medium', pricePerHour: 0.1, template: tmpl(2000, 8) };
+  const types = [xlarge, large, medium];
+  const xl = [{ type: 'xlarge', pricePerHour: 0.4 }];
+  const sim = (n: number, ts = types) => simulateConsolidation(candidatePods(Array(n).fill(knativePod)), [], ts);
+
+  it('an xlarge with 2 pods (2050m) plans a large, the only cheaper type holding them; with 1 pod left at validation it still holds, so the large is launched, not the medium a new plan would take', () => {
+    const planned = consolidationDecision(xl, candidatePods([knativePod, knativePod]), [], types);
+    expect(planned.action === 'replace' && planned.options.map((t) => t.name)).toEqual(['large']);
+    expect(consolidationStillValid(planned, sim(1), types)).toBe(true);
+    const fresh = consolidationDecision(xl, candidatePods([knativePod]), [], types);
+    expect(fresh.action === 'replace' && fresh.type.name).toBe('medium');
+  });
+  it('a planned option that no longer holds the pods voids it, though its cheapest still does', () => {
+    // cpu: 4 CPU 4 GiB at $0.15; mem: 2 CPU 16 GiB at $0.18; both hold a 1 CPU 1 GiB pod for less than $0.4.
+    const cpu = { name: 'cpu', pricePerHour: 0.15, template: tmpl(4000, 4) };
+    const mem = { name: 'mem', pricePerHour: 0.18, template: tmpl(2000, 16) };
+    const ts = [xlarge, cpu, mem];
+    const small = podResources([{ cpuMillis: 1000, memoryBytes: GIB }]);
+    const wide = podResources([{ cpuMillis: 3000, memoryBytes: GIB }]);
+    const planned = consolidationDecision(xl, candidatePods([small]), [], ts);
+    expect(planned.action === 'replace' && planned.options.map((t) => t.name)).toEqual(['cpu', 'mem']);
+    // The 3-CPU pod fits cpu ($0.15, the planned node) but not mem: the new node's options no longer include all planned.
+    expect(consolidationStillValid(planned, simulateConsolidation(candidatePods([wide]), [], ts), ts)).toBe(false);
+    expect(consolidationStillValid(planned, simulateConsolidation(candidatePods([small]), [], ts), ts)).toBe(true);
+  });
+  it('a planned option whose pool has no room left voids it', () => {
+    const planned = consolidationDecision(xl, candidatePods([knativePod, knativePod]), [], types);
+    expect(consolidationStillValid(planned, sim(2, [xlarge, medium]), [xlarge, medium])).toBe(false);
+  });
+  it('the number of new nodes must match: a replacement needing none, or two, is void; a deletion needing one is void', () => {
+    const replace = consolidationDecision(xl, candidatePods([knativePod]), [], types);
+    const room = templateNode('o', large.template);
+    expect(consolidationStillValid(replace, simulateConsolidation(candidatePods([knativePod]), [room], types), types)).toBe(false);
+    expect(consolidationStillValid(replace, sim(12), types)).toBe(false);
+    const del = consolidationDecision(xl, candidatePods([knativePod]), [room], types);
+    expect(del.action).toBe('delete');
+    expect(consolidationStillValid(del, simulateConsolidation(candidatePods([knativePod]), [room], types), types)).toBe(true);
+    expect(consolidationStillValid(del, sim(1), types)).toBe(false);
   });
 });
 
