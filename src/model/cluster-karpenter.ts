@@ -604,7 +604,11 @@ export class KarpenterModel implements NodeAutoscaler {
     return best;
   }
 
-  /** Single-node consolidation (singlenodeconsolidation.go): the first candidate with pods that can go. */
+  /**
+   * Single-node consolidation (singlenodeconsolidation.go): the first candidate with pods that can go.
+   * Upstream abandons the pass after 3 minutes of its own computing (SingleNodeConsolidationTimeoutDuration),
+   * which knsim's simulation never takes, and interleaves NodePools' candidates: knsim's pools are one NodePool's types.
+   */
   private singleNode(candidates: readonly ClusterNode[], now: number, totals: NodePoolTotals | undefined): Command | undefined {
     for (const n of candidates) {
       // Under Balanced, a node not even its deletion would pass for is skipped (CanPassThreshold).
