@@ -61,6 +61,8 @@ type KarpenterSpec = Extract<NodeAutoscalerSpec, { kind: 'karpenter' }>;
 /** The disruption methods in the controller's order (disruption/controller.go NewMethods; static drift has no NodePool here). */
 const METHODS = ['emptiness', 'drift', 'multi-node', 'single-node'] as const;
 const EVICTION_QUEUE_BASE_DELAY_SECONDS = 0.1;
+/** With no change, the cluster state counts as changed this long after the last (state/cluster.go ConsolidationState). */
+const CONSOLIDATION_STATE_RESET_SECONDS = 5 * 60;
 const EVICTION_QUEUE_MAX_DELAY_SECONDS = 10;
 
 /**
@@ -95,7 +97,9 @@ interface PoolType extends InstanceType {
  * is re-validated, the budget counted again; then its nodes are tainted and, for a deletion,
  * drained; for a replacement, drained at the queue's first once-a-second check after the new
  * node is Ready (untainted if it is not Ready within 10 min), and the next pass starts at once. A command no longer valid hands over to the next method; a pass with no
- * command is followed by the next one 10 s later. Each node expires `expireAfter` after its launch: tainted
+ * command is followed by the next one 10 s later; multi- and single-node consolidation, having found
+ * nothing, compute nothing again until the cluster state changes (pods bound or deleted, nodes
+ * added, initialized, tainted, untainted or deleted) or 5 minutes pass. Each node expires `expireAfter` after its launch: tainted
  * and drained at once, outside the budget and minNodes (its pods' replacements provision anew);
  * a pool left below minNodes gets nodes at once. A drained node is terminated at the node
  * termination controller's first once-a-second look with no pod left, at least 5 s after its drain began.
@@ -124,6 +128,14 @@ export class KarpenterModel implements NodeAutoscaler {
   private readonly nominatedUntil = new Map<ClusterNode, number>();
   /** Tainted nodes the provisioner's node controller requeues. */
   private readonly requeued = new Set<ClusterNode>();
+  /**
+   * Per consolidation method, the cluster state in which it last found nothing to do
+   * (consolidation.go markConsolidated): it computes nothing again until that state changes.
+   */
+  private readonly consolidatedIn = new Map<Method, number>();
+  /** The state's own resets, and when the last was (ConsolidationState: every 5 minutes without a change). */
+  private stateResets = 0;
+  private stateResetAt = Number.NEGATIVE_INFINITY;
   /** Drifted NodeClaims (nodes.csv `Drifted`), with the drift that marked them, oldest first. */
   private readonly drifted = new Map<ClusterNode, NodePoolDrift>();
 
@@ -189,6 +201,8 @@ export class KarpenterModel implements NodeAutoscaler {
    * now on are not. The disruption controller replaces them at its next passes.
    */
   driftPool(pool: NodePoolSpec, drift: NodePoolDrift, now: number): void {
+    // A NodePool update counts as a change of the cluster state (state/informer/nodepool.go).
+    this.cluster.noteStateChange(now);
     for (const n of this.cluster.nodes) {
       if (n.pool !== pool || n.state === 'Tainted' || this.drifted.has(n)) continue;
       this.drifted.set(n, drift);
@@ -533,13 +547,19 @@ export class KarpenterModel implements NodeAutoscaler {
     const single = method === 'single-node';
     const sizes = new Map<NodePoolSpec, number>();
     const allowed: ClusterNode[] = [];
+    let found = false;
+    let constrained = false;
     for (const n of candidates) {
       if (cost.get(n)! <= 1 !== (method === 'emptiness')) continue;
+      found = true;
       if (single) {
         allowed.push(n);
         continue;
       }
-      if (allowed.length >= budget) break;
+      if (allowed.length >= budget) {
+        constrained = true;
+        break;
+      }
       const size = sizes.get(n.pool) ?? c.poolSize(n.pool);
       if (size <= n.pool.minNodes) continue;
       sizes.set(n.pool, size - 1);
@@ -547,9 +567,29 @@ export class KarpenterModel implements NodeAutoscaler {
     }
     // An emptiness command simulates nothing, so it nominates no node (emptiness.go).
     if (method === 'emptiness') return allowed.length > 0 ? { nodes: allowed, empty: true, decision: { action: 'delete', onto: [] }, onto: [] } : undefined;
+    // No candidate: the method is not run (controller.go disrupt), nor is the state marked.
+    if (!found) return undefined;
+    // Nothing changed since it last found nothing: it computes nothing (IsConsolidated).
+    if (this.consolidatedIn.get(method) === this.consolidationState(now)) return undefined;
     // Balanced scores each move against the pool's totals, taken over all its nodes, candidates or not.
     const totals = this.spec.consolidation === 'Balanced' ? this.poolTotals() : undefined;
-    return method === 'multi-node' ? this.multiNode(allowed, now, totals) : this.singleNode(allowed, now, totals);
+    const cmd = method === 'multi-node' ? this.multiNode(allowed, now, totals) : this.singleNode(allowed, now, totals);
+    // Not when the budget held candidates back: they may go at the next pass (markConsolidated).
+    if (cmd === undefined && !constrained) this.consolidatedIn.set(method, this.consolidationState(now));
+    return cmd;
+  }
+
+  /**
+   * Karpenter's consolidation state (state/cluster.go ConsolidationState): a value that changes
+   * with every change of the cluster state, and by itself once 5 minutes pass without one.
+   */
+  private consolidationState(now: number): number {
+    const c = this.cluster;
+    if (now - Math.max(c.stateChangedAt, this.stateResetAt) >= CONSOLIDATION_STATE_RESET_SECONDS) {
+      this.stateResets++;
+      this.stateResetAt = now;
+    }
+    return c.stateChanges + this.stateResets;
   }
 
   /** The NodePool's cost and disruption cost (balanced.go computeNodePoolTotals): every node not deleted, launching ones too. */

@@ -102,6 +102,7 @@ export class SchedulingQueue {
     const node = this.findNode(pod);
     if (node === undefined) return false;
     node.bind(pod, this.cluster.requestsOf(pod), now);
+    this.cluster.noteStateChange(now);
     pod.node = node;
     return true;
   }
@@ -116,6 +117,7 @@ export class SchedulingQueue {
     if (node !== undefined) {
       this.remove(pod);
       node.bind(pod, req, now);
+      this.cluster.noteStateChange(now);
       pod.node = node;
       this.cluster.world.recorder.podTransition(pod, 'Scheduled', now);
       w.onBound(pod, now);

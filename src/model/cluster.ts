@@ -85,6 +85,13 @@ export class Cluster {
   readonly budgets: DisruptionBudgets | undefined;
   /** The nodes pod annotations, local volumes and PodDisruptionBudgets kept from the node autoscaler (summary.json's scaleDownBlocks). */
   readonly scaleDownBlocks = new ScaleDownBlocks();
+  /**
+   * What Karpenter's cluster state counts as a change for consolidation (state/cluster.go
+   * MarkUnconsolidated): a pod bound or deleted, a node added, initialized, marked or unmarked
+   * for deletion, or deleted. How many so far, and when the last was.
+   */
+  stateChanges = 0;
+  stateChangedAt = 0;
 
   constructor(
     readonly world: World,
@@ -131,7 +138,14 @@ export class Cluster {
     counts.set(pool, (counts.get(pool) ?? 0) + by);
   }
 
+  /** One of the changes stateChanges counts happened at `now`. */
+  noteStateChange(now: number): void {
+    this.stateChanges++;
+    this.stateChangedAt = now;
+  }
+
   private newNode(pool: NodePoolSpec, now: number): ClusterNode {
+    this.noteStateChange(now);
     const k = (this.seq.get(pool) ?? 0) + 1;
     this.seq.set(pool, k);
     const node = new ClusterNode(`${pool.name}-${String(k).padStart(3, '0')}`, pool, now);
@@ -169,6 +183,7 @@ export class Cluster {
 
   private nodeReady(node: ClusterNode, now: number): void {
     node.state = 'Ready';
+    this.noteStateChange(now);
     this.eviction?.start(node, now, now === 0 && node.requestedAt === 0);
     // The Node object is created as it registers: the range allocator gives it a podCIDR then.
     this.world.network.nodeRegistered(node);
@@ -192,6 +207,7 @@ export class Cluster {
   startRemoval(node: ClusterNode, now: number, evictAfter: number | undefined): void {
     if (node.state !== 'Ready') return;
     node.state = 'Tainted';
+    this.noteStateChange(now);
     this.count(this.notRemoved, node.pool, -1);
     node.taintedAt = now;
     this.world.recorder.node?.(node, 'Tainted', now);
@@ -230,6 +246,7 @@ export class Cluster {
   untaint(node: ClusterNode, now: number): void {
     if (node.state !== 'Tainted' || !Number.isNaN(node.drainAt)) return;
     node.state = 'Ready';
+    this.noteStateChange(now);
     this.count(this.notRemoved, node.pool, 1);
     node.taintedAt = Number.NaN;
     this.world.recorder.node?.(node, 'Untainted', now);
@@ -317,6 +334,7 @@ export class Cluster {
    */
   private abortRemoval(node: ClusterNode, now: number): void {
     node.state = 'Ready';
+    this.noteStateChange(now);
     this.count(this.notRemoved, node.pool, 1);
     node.taintedAt = Number.NaN;
     node.drainAt = Number.NaN;
@@ -344,6 +362,7 @@ export class Cluster {
     if (node.state !== 'Tainted') this.count(this.notRemoved, node.pool, -1);
     this.count(this.notDeleted, node.pool, -1);
     node.state = 'Deleted';
+    this.noteStateChange(now);
     node.deletedAt = now;
     if (node.drainRecord !== undefined) node.drainRecord.deletedSeconds = now;
     this.world.network.nodeDeleted(node);
@@ -371,6 +390,7 @@ export class Cluster {
       return;
     }
     node.unbind(pod, this.requestsOf(pod), now);
+    this.noteStateChange(now);
     // Once its evictions have started, a tainted node goes with its last pod.
     if (node.state === 'Tainted' && node.workload.size === 0 && now >= node.drainAt) this.drained(node, now);
     this.scheduler.moveAllToActive(now, 'AssignedPodDeleted', node);

@@ -566,11 +566,11 @@ describe('Karpenter consolidation simulations (disruption/helpers.go SimulateSch
     ]);
     expect(r.at('s0-00001-deployment-0002', 'Scheduled')).toMatchObject({ node: 'big-001' });
   });
-  it('consolidateAfter 30s (karpenter-churn.yaml): small-001, its last pod event at 5 s, takes no pods until 35: the pass at 32 finds no move for small-002; at 42 small-001 goes onto small-002 (run at 57; was small-002 at 47)', () => {
-    const r = run('karpenter-churn', ['cluster.nodeAutoscaler.consolidateAfter=30s']);
-    expect(r.nodes.filter((n) => n.event === 'Tainted').map((n) => [n.node, n.time])).toEqual([['small-001', 57]]);
+  it('consolidateAfter 30s (karpenter-churn.yaml): small-001, its last pod event at 5 s, takes no pods until 35: the pass at 32 finds no move for small-002, and nothing has changed in the cluster state since (the bind at 5 s) when small-001 becomes consolidatable, so consolidation computes nothing again until the state resets 5 minutes after that bind: at 312 small-001 goes onto small-002 (run at 327; was at 42, run at 57, without the consolidation state; was small-002 at 47 without consolidateAfter)', () => {
+    const r = run('karpenter-churn', ['cluster.nodeAutoscaler.consolidateAfter=30s', 'duration=600s']);
+    expect(r.nodes.filter((n) => n.event === 'Tainted').map((n) => [n.node, n.time])).toEqual([['small-001', 327]]);
   });
-  it('consolidateAfter Never (a NodePool that opts out of consolidation): no node is ever a candidate, so both nodes stay for the whole run (with 30s, small-001 went at 57)', () => {
+  it('consolidateAfter Never (a NodePool that opts out of consolidation): no node is ever a candidate, so both nodes stay for the whole run (with 30s, small-001 went at 327)', () => {
     const r = run('karpenter-churn', ['cluster.nodeAutoscaler.consolidateAfter=Never', 'duration=600s']);
     expect(r.nodes.filter((n) => n.event === 'Tainted' || n.event === 'Deleted')).toEqual([]);
     expect(new Set(r.nodes.map((n) => n.node))).toEqual(new Set(['small-001', 'small-002']));
@@ -592,10 +592,10 @@ describe('Karpenter\'s consolidateAfter clock is the NodeClaim\'s lastPodEventTi
     expect(r.at('s2-00001-deployment-0001', 'Scheduled')).toMatchObject({ node: 'small-001', time: 12 });
     expect(r.nodes.filter((n) => n.event === 'Tainted').map((n) => [n.node, n.time])).toEqual([['small-002', 51]]);
   });
-  it('with the third pod binding at 15 s (10 s after the last written event) it is written: the pass at 46 (run at 61)', () => {
-    const r = run('karpenter-churn', [...sets.slice(0, 3), sets[3]!.replace('scheduling: 12s', 'scheduling: 15s')]);
+  it('with the third pod binding at 15 s (10 s after the last written event) it is written: small-001 settles until 45, the pass at 36 finds nothing, and with no change of the cluster state since 15 the next computation is at the 5-minute reset, the pass at 316 (run at 331; was the pass at 46, run at 61, without the consolidation state)', () => {
+    const r = run('karpenter-churn', [...sets.slice(0, 3), sets[3]!.replace('scheduling: 12s', 'scheduling: 15s'), 'duration=600s']);
     expect(r.at('s2-00001-deployment-0001', 'Scheduled')).toMatchObject({ node: 'small-001', time: 15 });
-    expect(r.nodes.filter((n) => n.event === 'Tainted').map((n) => [n.node, n.time])).toEqual([['small-002', 61]]);
+    expect(r.nodes.filter((n) => n.event === 'Tainted').map((n) => [n.node, n.time])).toEqual([['small-002', 331]]);
   });
 });
 

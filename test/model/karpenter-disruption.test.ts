@@ -104,3 +104,17 @@ describe('re-validation keeps the planned replacement (validation.go validateCom
     expect(ev.filter(([n, e]) => n === 'small-001' && e === 'Requested')).toEqual([['small-001', 'Requested', 112]]);
   });
 });
+
+describe('a consolidation method that found nothing computes nothing again until the cluster state changes or 5 minutes pass (consolidation.go IsConsolidated, state/cluster.go ConsolidationState)', () => {
+  it('karpenter-consolidated.yaml: std-001 becomes consolidatable at 30, std-002 (a pod bound at 20) only at 50; the passes at 32 and 42 find no move, and with no pod bound or deleted, no node changed since 20, the next computation is at the reset, the pass at 322 (tainted at 337; was the pass at 52, tainted at 67)', () => {
+    const ev = nodeEvents('karpenter-consolidated');
+    expect(ev.filter(([, e]) => e === 'Tainted' || e === 'Deleted')).toEqual([
+      ['std-001', 'Tainted', 337],
+      ['std-001', 'Deleted', 367],
+    ]);
+  });
+  it('a pod deleted at 90 s (min-scale 2 at 60) is a change, but std-002 then settles until 120: the pass at 92 finds no move, and the next computation is at the reset 5 minutes after 90, the pass at 392 (tainted at 407; was the pass at 122, tainted at 142)', () => {
+    const ev = nodeEvents('karpenter-consolidated', 'duration=900s', 'updates[1]={at: 60s, patchRevision: {name: s-00001, annotations: {autoscaling.knative.dev/min-scale: "2"}}}');
+    expect(ev.filter(([, e]) => e === 'Tainted')).toEqual([['std-001', 'Tainted', 407]]);
+  });
+});
