@@ -69,7 +69,8 @@ interface Step {
  *   gRPC readiness probe fails from then (NotReady at its failureThreshold-th failure, each known
  *   as its timeout ends); the default TCP one passes.
  *   An httpGet or gRPC liveness probe fails the same way, and at its failureThreshold-th
- *   failure the kubelet kills the container (LivenessFailed), which restarts as after a crash.
+ *   failure the kubelet kills the container (LivenessFailed), which restarts, its back-off checked
+ *   against its previous exit (KubeletBackoff.killDelay).
  *
  * Revision failure: the Deployment controller's progress deadline runs until its rollout
  * completes (every wanted pod available once, 0 of 0 too); a deadline (whole seconds of its
@@ -248,7 +249,7 @@ export class PodFaults {
   /** The startup probe failed failureThreshold times: the kubelet kills the container, which restarts after the back-off. */
   private onStartupKilled = this.step('containerToken', (pod, now) => {
     pod.fault.crashesLeft++;
-    this.crash(pod, now, EXIT_CODE_PROBE_KILLED);
+    this.crash(pod, now, EXIT_CODE_PROBE_KILLED, true);
   });
 
   /**
@@ -436,9 +437,13 @@ export class PodFaults {
     this.crash(pod, now, EXIT_CODE_OOM_KILLED);
   }
 
-  /** The user container exits: out of the endpoints at once, requests it holds get 502, restart after the back-off. */
-  private crash(pod: Pod, now: number, exitCode = EXIT_CODE_CRASH): void {
+  /**
+   * The user container exits: out of the endpoints at once, requests it holds get 502, restart after
+   * the back-off. `killed`: the kubelet killed it for a failed probe (see KubeletBackoff.killDelay).
+   */
+  private crash(pod: Pod, now: number, exitCode = EXIT_CODE_CRASH, killed = false): void {
     const f = pod.fault;
+    const previousExit = f.exitedAt;
     // A hang that failed the readiness probe began the outage already.
     const hungOutage = f.hungReadiness;
     this.endHang(pod);
@@ -462,11 +467,12 @@ export class PodFaults {
     this.rev.markNotReady(pod, 'CrashLoopBackOff', now);
     pod.failAll(STATUS_BAD_GATEWAY, now);
     // The first exit (or the first after 10 min since the last restart) restarts at once: the kubelet has no back-off for it yet.
-    this.sim.at(now + f.restartBackoff.restartDelay(now), this.onRestart, { pod, token });
+    const delay = killed ? f.restartBackoff.killDelay(now, previousExit) : f.restartBackoff.restartDelay(now);
+    this.sim.at(now + delay, this.onRestart, { pod, token });
   }
 
   private onRestart = this.step('containerToken', (pod, now, token) => {
-    pod.fault.restartBackoff.restarted(now, pod.fault.exitedAt);
+    pod.fault.restartBackoff.restarted(now);
     pod.fault.restarts++;
     // One row: Restarted stands for the container starting again.
     this.rev.world.recorder.podTransition(pod, 'Restarted', now);
@@ -554,7 +560,7 @@ export class PodFaults {
   private onLivenessKilled = this.step('containerToken', (pod, now) => {
     this.rev.world.recorder.podTransition(pod, 'LivenessFailed', now);
     pod.fault.crashesLeft++;
-    this.crash(pod, now, EXIT_CODE_PROBE_KILLED);
+    this.crash(pod, now, EXIT_CODE_PROBE_KILLED, true);
   });
 
   /**

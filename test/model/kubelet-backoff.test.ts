@@ -18,10 +18,46 @@ describe('crash back-off: the wait before each restart', () => {
     const b = new KubeletBackoff();
     const got = exits.map((at) => {
       const wait = b.restartDelay(at);
-      b.restarted(at + wait, at);
+      b.restarted(at + wait);
       return wait;
     });
     expect(got).toEqual(want);
+  });
+});
+
+describe('probe kills: the kubelet kills and restarts in one sync, checking the previous exit', () => {
+  // Each row: the container is killed at these times (seconds); each kill's wait before the restart.
+  const rows: { name: string; kills: number[]; want: number[] }[] = [
+    // Kills 31 s apart: the previous exit is past its back-off (none, none, 10, 20 s) until the entry reaches 40 s.
+    // The first kill takes no step; the second makes the 10 s entry, the third 20, the fourth 40; the fifth, 31 s after
+    // the fourth, is within 40 s: it waits 40 s from its own exit, and that restart steps to 80.
+    { name: 'restarts at once while the previous exit is past its back-off', kills: [0, 31, 62, 93, 124, 195], want: [0, 0, 0, 0, 40, 80] },
+    // The previous kill 5 s before with a 10 s entry: back-off from this kill.
+    { name: 'a kill soon after the previous exit waits its back-off', kills: [0, 31, 36, 47], want: [0, 0, 10, 20] },
+  ];
+  it.each(rows)('$name', ({ kills, want }) => {
+    const b = new KubeletBackoff();
+    let previous = Number.NaN;
+    let restartedAt = Number.NEGATIVE_INFINITY;
+    const got = kills.map((at) => {
+      // Each kill comes after the previous restart (the container runs again first).
+      expect(at).toBeGreaterThanOrEqual(restartedAt);
+      const wait = b.killDelay(at, previous);
+      restartedAt = at + wait;
+      b.restarted(restartedAt);
+      previous = at;
+      return wait;
+    });
+    expect(got).toEqual(want);
+  });
+
+  it('a crash after a probe kill counts from the kill as usual', () => {
+    const b = new KubeletBackoff();
+    expect(b.killDelay(0, Number.NaN)).toBe(0); // no step
+    b.restarted(0);
+    expect(b.restartDelay(20)).toBe(0); // the first step: 10 s entry from now on
+    b.restarted(20);
+    expect(b.restartDelay(25)).toBe(10);
   });
 });
 

@@ -54,20 +54,26 @@ describe('an app that answers after 25 s, the default startup probe (every 10 s,
 });
 
 describe('an app that answers after 35 s, the default startup probe', () => {
-  const { rec, w } = slowStart(35, {});
+  const { rec, w } = slowStart(35, {}, 200);
   const rev = w.services.get('hello')!.revisions[0]!;
 
   it('is killed at each third failing probe and restarted after the back-off, never Ready', () => {
-    // Run 1 from 1.5 s (app at 36.5): probes 10.5, 20.5, 30.5 fail: killed at 30.5, restarted at once (a first
-    // exit), running 31.5 (app at 66.5): 40.5, 50.5, 60.5 fail: killed at 60.5, back-off 10 s, restarted 70.5,
-    // running 71.5: 80.5, 90.5, 100.5 fail: killed at 100.5, back-off 20 s: restarted 120.5.
+    // Each run's probes fail 9, 19 and 29 s after it starts running (1 s after its restart). The kubelet
+    // kills and starts the container in one sync, whose back-off check (kuberuntime doBackOff) sees
+    // the previous exit: none at 30.5, so at once and no step; at 60.5 the one of 30.5, with no entry
+    // yet: at once (entry 10 s); at 90.5 and 120.5 the previous exit is 30 s back, past its 10 and 20 s:
+    // at once (entries 20, 40 s); at 150.5 it is within 40 s: the restart waits 40 s, to 190.5.
     expect(events(rec)).toEqual([
       ['CrashLoopBackOff', 30.5],
       ['Restarted', 30.5],
       ['CrashLoopBackOff', 60.5],
-      ['Restarted', 70.5],
-      ['CrashLoopBackOff', 100.5],
+      ['Restarted', 60.5],
+      ['CrashLoopBackOff', 90.5],
+      ['Restarted', 90.5],
+      ['CrashLoopBackOff', 120.5],
       ['Restarted', 120.5],
+      ['CrashLoopBackOff', 150.5],
+      ['Restarted', 190.5],
     ]);
     expect(rec.requests.filter((r) => r.status === STATUS_OK)).toEqual([]);
   });
