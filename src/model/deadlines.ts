@@ -1,4 +1,5 @@
 import type { Simulation } from '../engine/simulation.js';
+import { TIMEOUT_PRIORITY } from './event-order.js';
 import type { Request } from './request.js';
 
 /**
@@ -27,7 +28,7 @@ export class DeadlineSet {
     this.up(this.heap.length, req);
     if (req.deadline < this.nextCheck) {
       this.nextCheck = req.deadline;
-      this.sim.at(req.deadline, this.check, this);
+      this.sim.at(req.deadline, this.check, this, TIMEOUT_PRIORITY);
     }
   }
 
@@ -51,7 +52,7 @@ export class DeadlineSet {
     }
     if (h.length > 0) {
       self.nextCheck = h[0]!.deadline;
-      self.sim.at(self.nextCheck, self.check, self);
+      self.sim.at(self.nextCheck, self.check, self, TIMEOUT_PRIORITY);
     }
   }
 

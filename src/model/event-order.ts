@@ -11,6 +11,13 @@
 export const WATCH_RECONCILE_PRIORITY = 1;
 
 /**
+ * A timeout (the revision's timers, the client's) fires after the responses due at its instant,
+ * whatever order they were scheduled in: a response that ends exactly at its deadline is a 200,
+ * with the CPU model and after a hang as with a fixed service time.
+ */
+export const TIMEOUT_PRIORITY = 1;
+
+/**
  * metrics-server's scrape runs before everything else due at its instant, so an HPA sync
  * at the same instant reads it whatever order the two were scheduled in (the capacity
  * spec's lag: a step is seen in full at most 15 + 15 s later).
