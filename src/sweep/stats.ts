@@ -78,6 +78,36 @@ export function pairedDifferenceCI(a: readonly number[], b: readonly number[]): 
 }
 
 /**
+ * Paired seeds a difference that was the same value in every seed must have before it
+ * counts as excluding 0. Student's t has no spread to measure then (its interval is that
+ * value, [d, d]); with no real difference every seed lands on one given side with chance
+ * 2^-n (a sign test), under the 2.5 % of one side of a 95 % interval from 6 seeds on.
+ */
+export const SAME_SIGN_SEEDS = 6;
+
+export interface PairedDifference extends MeanCI {
+  /** Every paired difference the same (as the files print them): the t interval has zero width. */
+  sameInEverySeed: boolean;
+  /** The first list is larger (above) or smaller (below) with 95 % confidence. */
+  above: boolean;
+  below: boolean;
+}
+
+/**
+ * The paired difference a[r] − b[r] and whether it excludes 0: its t interval does, and a
+ * difference the same in every seed has at least SAME_SIGN_SEEDS of them. Count metrics
+ * (max pods, peak nodes) often differ by the same whole number in 2 or 3 seeds.
+ */
+export function pairedDifference(a: readonly number[], b: readonly number[]): PairedDifference {
+  const ci = pairedDifferenceCI(a, b);
+  let same = ci.n >= 2;
+  // Compared as the files print them, so float noise in a − b does not hide it.
+  for (let i = 1; same && i < ci.n; i++) same = round6(a[i]! - b[i]!) === round6(a[0]! - b[0]!);
+  const enough = !same || ci.n >= SAME_SIGN_SEEDS;
+  return { ...ci, sameInEverySeed: same, above: ci.n >= 2 && ci.lo > 0 && enough, below: ci.n >= 2 && ci.hi < 0 && enough };
+}
+
+/**
  * Rounds for files: to 6 decimals, and below 0.001 (where 6 decimals keep fewer than 4
  * significant digits) to 6 significant digits: 1 error in 3 million requests is a rate of
  * 3.33333e-7, not 0, and 2 in 3 million 6.66667e-7, not 0.000001. The printed text (String

@@ -1,7 +1,8 @@
 /**
  * The caveats of a tune, computed from its runs, so a winner never comes without them:
  *  - ties: confirmed feasible points whose objective is statistically indistinguishable
- *    from the winner's (the paired 95 % interval of the difference reaches 0);
+ *    from the winner's (the paired 95 % interval of the difference reaches 0, or the
+ *    difference was the same in every one of fewer than 6 paired seeds);
  *  - no effect: a setting whose values changed no metric of any replication in any group
  *    of simulated points that differ only in it;
  *  - edge: the winner sits at the lowest or highest value searched of a setting (unless
@@ -12,7 +13,7 @@
 import { parseSetExpression } from '../scenario/set.js';
 import { METRICS, METRIC_KEYS, sameMetricValues, type MetricKey, type MetricValues } from '../output/metrics.js';
 import { axisLabel, pointCoords, type Axis } from './axes.js';
-import { pairedDifferenceCI, round6 } from './stats.js';
+import { pairedDifference, round6, SAME_SIGN_SEEDS } from './stats.js';
 import type { MetricStat } from './sweep.js';
 import { TIE_RULE, type TuneResult } from './tune.js';
 
@@ -22,6 +23,13 @@ export interface TieFlag {
   objective: MetricStat;
   /** Paired difference point − winner of the objective: mean and 95 % interval. */
   difference: { mean: number; lo: number; hi: number };
+  /**
+   * The difference was the same non-zero value in every paired seed, too few of them to tell
+   * it from chance (stats.ts SAME_SIGN_SEEDS): lo = hi = mean is then no 95 % interval.
+   */
+  sameInEverySeed: boolean;
+  /** Paired seeds compared. */
+  seeds: number;
 }
 
 export interface NoEffectFlag {
@@ -133,8 +141,10 @@ function ties(result: TuneResult, objective: MetricKey): TieFlag[] {
   const out: TieFlag[] = [];
   for (const p of result.explored) {
     if (p.point === w.point || p.status !== 'feasible' || p.replications < result.replications) continue;
-    const d = pairedDifferenceCI(result.runs.get(p.point)!.map((v) => v[objective]), wRuns);
-    if (d.n >= 2 && d.lo <= 0 && d.hi >= 0) out.push({ point: p.point, values: p.values, objective: p.metrics[objective], difference: { mean: round6(d.mean), lo: round6(d.lo), hi: round6(d.hi) } });
+    const d = pairedDifference(result.runs.get(p.point)!.map((v) => v[objective]), wRuns);
+    if (d.n >= 2 && !Number.isNaN(d.lo) && !d.above && !d.below) {
+      out.push({ point: p.point, values: p.values, objective: p.metrics[objective], difference: { mean: round6(d.mean), lo: round6(d.lo), hi: round6(d.hi) }, sameInEverySeed: d.sameInEverySeed && d.mean !== 0, seeds: d.n });
+    }
   }
   return out;
 }
@@ -179,6 +189,21 @@ export interface FlagLine {
   text: string;
 }
 
+/**
+ * Why the points tie: the paired 95 % interval of the difference includes 0, or the difference
+ * was the same in every one of too few paired seeds (a zero-width [d, d] that reads as
+ * certainty, though with no real difference all n seeds fall on one side up to 2^(1−n) of the time).
+ */
+function tieWhy(ties: readonly TieFlag[]): string {
+  const same = ties.filter((t) => t.sameInEverySeed);
+  const interval = 'paired 95 % interval of the difference includes 0';
+  if (same.length === 0) return interval;
+  const n = Math.min(...same.map((t) => t.seeds));
+  const chance = `which with no real difference happens up to ${Number((100 * 2 ** (1 - n)).toPrecision(2))} % of the time: fewer than ${SAME_SIGN_SEEDS} seeds cannot tell it from chance`;
+  if (same.length === ties.length) return `the difference was the same in all ${n} paired seeds, ${chance}`;
+  return `${interval}; for ${same.length} of them the difference was the same in all ${n} paired seeds, ${chance}`;
+}
+
 /** Every flag as one sentence, in the order tie, no effect, edge, cluster-wide. */
 export function flagLines(axes: readonly Axis[], flags: TuneFlags, objective: MetricKey, winner: { values: readonly string[] } | undefined): FlagLine[] {
   const out: FlagLine[] = [];
@@ -190,7 +215,7 @@ export function flagLines(axes: readonly Axis[], flags: TuneFlags, objective: Me
     out.push({
       kind: 'tie',
       setting: '',
-      text: `tie: ${flags.ties.length} other explored point${flags.ties.length === 1 ? '' : 's'} meet${flags.ties.length === 1 ? 's' : ''} every SLO with a ${METRICS[objective].label} statistically indistinguishable from the winner (paired 95 % interval of the difference includes 0): ${listed}${more}. The winner was picked by the rule: ${flags.tieRule}.`,
+      text: `tie: ${flags.ties.length} other explored point${flags.ties.length === 1 ? '' : 's'} meet${flags.ties.length === 1 ? 's' : ''} every SLO with a ${METRICS[objective].label} statistically indistinguishable from the winner (${tieWhy(flags.ties)}): ${listed}${more}. The winner was picked by the rule: ${flags.tieRule}.`,
     });
   }
   for (const f of flags.noEffect) {

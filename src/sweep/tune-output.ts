@@ -61,7 +61,7 @@ export function tuneJson(o: TuneOutput, flags: TuneFlags = tuneFlags(o.def.axes,
     winner: w === undefined ? null : { point: w.point, values: byPath(w.values), metrics: w.metrics },
     flags: {
       tieRule: flags.tieRule,
-      ties: flags.ties.map((t) => ({ point: t.point, values: byPath(t.values), objective: t.objective, difference: t.difference })),
+      ties: flags.ties.map((t) => ({ point: t.point, values: byPath(t.values), objective: t.objective, difference: t.difference, sameInEverySeed: t.sameInEverySeed })),
       noEffect: flags.noEffect.map((f) => ({ setting: axes[f.axis]!.path, groups: f.groups, heldBySearch: f.heldBySearch })),
       edge: flags.edge.map((e) => ({ setting: axes[e.axis]!.path, value: e.value, end: e.end })),
       scope: flags.scope.map((s) => ({ setting: axes[s.axis]!.path, scope: s.scope, target: s.target, ...(s.perRevision !== undefined ? { perRevision: s.perRevision } : {}) })),

@@ -12,7 +12,8 @@
  *  2. Race the candidates over rungs of replications (2, 4, … up to the full count): after
  *     each rung drop those that are clearly infeasible (the lower end of an SLO metric's
  *     interval violates it) or clearly costlier than the incumbent, the cheapest confirmed
- *     feasible point (the paired 95 % interval of the objective difference lies above 0).
+ *     feasible point (the paired 95 % interval of the objective difference lies above 0, and
+ *     a difference the same in every seed was seen in 6 or more: stats.ts SAME_SIGN_SEEDS).
  *  3. Halve the strides and put the ±stride box around the promising confirmed points on
  *     the candidate list: the two cheapest feasible ones, and every feasible or uncertain
  *     point not clearly costlier than the incumbent, since a cheaper feasible point can
@@ -28,7 +29,7 @@ import type { LoadedScenario } from '../scenario/load.js';
 import { parseSetExpression } from '../scenario/set.js';
 import { pointCoords, pointCount, pointIndex, pointValues, type Axis } from './axes.js';
 import { METRICS, METRIC_KEYS, metricByName, sameMetricValues, type MetricKey, type MetricValues } from '../output/metrics.js';
-import { coveragePercent, pairedDifferenceCI, rangeCoverage } from './stats.js';
+import { coveragePercent, pairedDifference, rangeCoverage } from './stats.js';
 import { pointStats, roundMetrics, type MetricStat, type PointResult, type SweepDefinition } from './sweep.js';
 
 // ---------------------------------------------------------------- SLOs and objective
@@ -385,8 +386,8 @@ export async function tune(problem: TuneProblem): Promise<TuneResult> {
 
   /**
    * Drops candidates that cannot win: clearly infeasible ones, and those clearly costlier
-   * than the incumbent (the paired 95 % interval of their objective difference lies
-   * above 0). Only the incumbent is compared against, to keep false drops rare.
+   * than the incumbent (their paired objective difference excludes 0 from above: stats.ts
+   * pairedDifference). Only the incumbent is compared against, to keep false drops rare.
    */
   function prune(points: readonly number[]): number[] {
     const inc = incumbent();
@@ -397,8 +398,8 @@ export async function tune(problem: TuneProblem): Promise<TuneResult> {
         return false;
       }
       if (inc !== undefined && incRuns !== undefined && inc.point !== p) {
-        const d = pairedDifferenceCI(runs.get(p)!.map((v) => v[objective]), incRuns);
-        if (d.n >= 2 && d.lo > 0) {
+        // A difference the same in each of a few seeds is no proof (stats.ts SAME_SIGN_SEEDS).
+        if (pairedDifference(runs.get(p)!.map((v) => v[objective]), incRuns).above) {
           eliminated.set(p, 'dominated');
           return false;
         }
@@ -433,8 +434,11 @@ export async function tune(problem: TuneProblem): Promise<TuneResult> {
     if (feasible.length > 0) {
       const best = [...feasible].sort(byObjective);
       const incumbent = runs.get(best[0]!.point)!.map((v) => v[objective]);
-      // Not clearly costlier than the incumbent: the paired 95 % interval of (point − incumbent) reaches 0 or below.
-      const tied = (p: PointResult): boolean => pairedDifferenceCI(runs.get(p.point)!.map((v) => v[objective]), incumbent).lo <= 0;
+      // Not clearly costlier than the incumbent: the paired difference (point − incumbent) does not exclude 0 from above.
+      const tied = (p: PointResult): boolean => {
+        const d = pairedDifference(runs.get(p.point)!.map((v) => v[objective]), incumbent);
+        return !d.above && !Number.isNaN(d.lo);
+      };
       out = [...best.slice(0, K).map((p) => p.point), ...best.filter(tied).map((p) => p.point), ...uncertain.filter(tied).map((p) => p.point)];
     } else {
       const least = all

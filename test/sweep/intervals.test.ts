@@ -5,7 +5,7 @@
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import { METRICS, METRIC_KEYS, type MetricKey, type MetricValues } from '../../src/output/metrics.js';
-import { bootstrapCI, boundedCI, expandedTail, normalCdf, proportionCI, selectKth, wilsonInterval } from '../../src/sweep/stats.js';
+import { bootstrapCI, boundedCI, expandedTail, normalCdf, pairedDifference, proportionCI, selectKth, wilsonInterval } from '../../src/sweep/stats.js';
 import { pointStats, roundMetrics } from '../../src/sweep/sweep.js';
 
 describe('the metric registry names each metric’s kind and bounds', () => {
@@ -183,5 +183,21 @@ describe('property: intervals lie within the metric’s bounds and contain the p
   it('one replication has no interval', () => {
     const stats = pointStats(randomRuns(seedrandom.alea('one'), 1, 10), 1);
     for (const k of METRIC_KEYS) expect([stats[k].lo, stats[k].hi]).toEqual([null, null]);
+  });
+});
+
+describe('a paired difference the same in every seed', () => {
+  it('excludes 0 only from 6 seeds on: its t interval [d, d] has no spread to go by', () => {
+    // Max pods 3 against 2 in each of 3 seeds: t gives [1, 1], which all 3 seeds show by chance 25 % of the time.
+    const three = pairedDifference([3, 3, 3], [2, 2, 2]);
+    expect([three.lo, three.hi, three.sameInEverySeed, three.above, three.below]).toEqual([1, 1, true, false, false]);
+    expect(pairedDifference([2, 2, 2, 2, 2], [3, 3, 3, 3, 3])).toMatchObject({ lo: -1, hi: -1, above: false, below: false });
+    expect(pairedDifference([3, 3, 3, 3, 3, 3], [2, 2, 2, 2, 2, 2])).toMatchObject({ lo: 1, hi: 1, above: true, below: false });
+    // Float noise in a − b (2.3 − 2.2 is not 1.3 − 1.2) does not hide it.
+    expect(pairedDifference([1.3, 2.3, 3.3], [1.2, 2.2, 3.2])).toMatchObject({ sameInEverySeed: true, above: false });
+    // A difference that varies is Student's t's as before: 2, 4, 3 excludes 0 over 3 seeds.
+    const varied = pairedDifference([4, 7, 5], [2, 3, 2]);
+    expect(varied.lo).toBeCloseTo(3 - (4.302653 * 1) / Math.sqrt(3), 5);
+    expect([varied.sameInEverySeed, varied.above]).toEqual([false, true]);
   });
 });

@@ -16,6 +16,13 @@ const CC = 'services[0].manifest.spec.template.spec.containerConcurrency';
 const GRACE = 'configMaps.config-autoscaler.scale-to-zero-grace-period';
 const UTIL = 'services[0].manifest.spec.template.metadata.annotations["autoscaling.knative.dev/target-utilization-percentage"]';
 const NOISE = [0, 3, -2, 1, 4];
+/**
+ * Noise of point x in replication r that common random numbers do not cancel (without it every
+ * difference is the same in every seed, which is no 95 % evidence); it sums to 0 over the
+ * replications, so it leaves every mean as it was.
+ */
+const WOBBLE = [1, -1, 0, 2, -2];
+const wobble = (x: number, r: number): number => 0.1 * x * WOBBLE[r]!;
 
 /** Metrics of x (the containerConcurrency value): p95 grows with x, cost falls until `flat`, then stays. Grace changes nothing. */
 function synthetic(cost: (x: number) => number) {
@@ -25,7 +32,7 @@ function synthetic(cost: (x: number) => number) {
       const x = Math.floor(p / 3) + 1;
       const m = Object.fromEntries(METRIC_KEYS.map((k) => [k, 0])) as MetricValues;
       m.p95_ms = 50 * x + NOISE[r]!;
-      m.pod_seconds = cost(x) + NOISE[r]!;
+      m.pod_seconds = cost(x) + NOISE[r]! + wobble(x, r);
       return m;
     });
   return { axes, evaluate };
@@ -62,11 +69,35 @@ describe('tune flags', () => {
     if (edge.length > 0) expect(e!.text).toMatch(/widen the range (above 10|below 1)\.$/);
   });
 
+  it.each([
+    [3, [1, 2, 3]],
+    [6, []],
+  ] as const)('max pods lower by the same whole pod in every seed: a tie with %i replications unless there are 6 (tied: %j)', async (R, tiedX) => {
+    // Max pods 5 − x in every seed: each step of containerConcurrency saves exactly one pod, in every seed alike.
+    const axes = parseAxes([`${CC}=1..4`], '--space');
+    const evaluate = async (pairs: ReadonlyArray<readonly [number, number]>): Promise<MetricValues[]> =>
+      pairs.map(([p]) => ({ ...(Object.fromEntries(METRIC_KEYS.map((k) => [k, 0])) as MetricValues), max_pods: 4 - p }));
+    const result = await tune({ axes, slos: [parseSlo('p95<=1s')], objective: 'max_pods', replications: R, evaluate });
+    expect(result.winner!.values).toEqual(['4']);
+    const flags = tuneFlags(axes, result, 'max_pods');
+    expect(flags.ties.map((t) => Number(t.values[0])).sort((a, b) => a - b)).toEqual(tiedX);
+    // Dropped as costlier only on evidence: never on a difference the same in each of 3 seeds.
+    if (R === 3) expect(result.explored.filter((p) => p.status === 'dominated')).toEqual([]);
+    if (R === 3) {
+      expect(flags.ties.map((t) => [t.difference, t.sameInEverySeed])).toEqual([3, 2, 1].map((d) => [{ mean: d, lo: d, hi: d }, true]));
+      const tie = flagLines(axes, flags, 'max_pods', result.winner).find((l) => l.kind === 'tie')!;
+      expect(tie.text).toContain('(the difference was the same in all 3 paired seeds, which with no real difference happens up to 25 % of the time: fewer than 6 seeds cannot tell it from chance)');
+      const def = { scenario: 'quickstart', axes, replications: R } as unknown as SweepDefinition;
+      const json = tuneJson({ def, slos: [parseSlo('p95<=1s')], objective: 'max_pods', result, patch: undefined }) as { flags: { ties: Array<{ sameInEverySeed: boolean }> } };
+      expect(json.flags.ties.map((t) => t.sameInEverySeed)).toEqual([true, true, true]);
+    }
+  });
+
   it('a cluster-wide setting that matters is flagged as patching its ConfigMap', async () => {
     const axes = parseAxes([`${CC}=1..4`, `${GRACE}=10s,30s,60s`], '--space');
     // Cost falls with grace (index p % 3) as well as with containerConcurrency.
     const evaluate = async (pairs: ReadonlyArray<readonly [number, number]>): Promise<MetricValues[]> =>
-      pairs.map(([p, r]) => ({ ...(Object.fromEntries(METRIC_KEYS.map((k) => [k, 0])) as MetricValues), pod_seconds: 200 - 10 * Math.floor(p / 3) - 30 * (p % 3) + NOISE[r]! }));
+      pairs.map(([p, r]) => ({ ...(Object.fromEntries(METRIC_KEYS.map((k) => [k, 0])) as MetricValues), pod_seconds: 200 - 10 * Math.floor(p / 3) - 30 * (p % 3) + NOISE[r]! + wobble(p, r) }));
     const result = await tune({ axes, slos: [parseSlo('p95<=1s')], objective: 'pod_seconds', replications: 5, evaluate });
     const lines = flagLines(axes, tuneFlags(axes, result, 'pod_seconds'), 'pod_seconds', result.winner);
     expect(lines.filter((l) => l.kind === 'cluster-wide').map((l) => l.text)).toEqual([
@@ -77,7 +108,7 @@ describe('tune flags', () => {
   it('does not call 0 or 100 % an edge to widen', async () => {
     const axes = parseAxes([`${UTIL}=40..100:20`], '--space');
     const evaluate = async (pairs: ReadonlyArray<readonly [number, number]>): Promise<MetricValues[]> =>
-      pairs.map(([p, r]) => ({ ...(Object.fromEntries(METRIC_KEYS.map((k) => [k, 0])) as MetricValues), pod_seconds: 100 - p + NOISE[r]! }));
+      pairs.map(([p, r]) => ({ ...(Object.fromEntries(METRIC_KEYS.map((k) => [k, 0])) as MetricValues), pod_seconds: 100 - p + NOISE[r]! + wobble(p, r) }));
     const result = await tune({ axes, slos: [parseSlo('p95<=1s')], objective: 'pod_seconds', replications: 3, evaluate });
     expect(result.winner!.values).toEqual(['100']);
     expect(tuneFlags(axes, result, 'pod_seconds').edge).toEqual([]);
