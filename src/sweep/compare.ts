@@ -13,7 +13,7 @@ import { UsageError } from '../scenario/usage-error.js';
 import { DEFAULT_USER_CALL_BUDGET_MS, reservedClassName, type UserClassRef } from '../scenario/user-classes.js';
 import type { Runner } from './pool.js';
 import type { Progress } from './progress.js';
-import { boundedCI, coveragePercent, pairedDifferenceCI, rangeCoverage, round6 } from './stats.js';
+import { boundedCI, clampDifference, coveragePercent, pairedDifferenceCI, rangeCoverage, round6 } from './stats.js';
 import { roundMetrics } from './sweep.js';
 import type { RunTask } from './task.js';
 import { percentDigits } from '../output/percent.js';
@@ -139,8 +139,8 @@ const rounded = (ci: { n: number; mean: number; lo: number; hi: number }): Inter
  */
 const classInterval = (k: MetricKey, values: readonly number[], seed: number): Interval => rounded(boundedCI(METRICS[k].kind, values, String(seed), METRICS[k].bounds));
 
-/** The paired difference can have either sign: Student's t. */
-const diffInterval = (values: readonly number[], pair: readonly number[]): Interval => rounded(pairedDifferenceCI(values, pair));
+/** The paired difference can have either sign: Student's t, within ±1 for rates. */
+const diffInterval = (k: MetricKey, values: readonly number[], pair: readonly number[]): Interval => rounded(clampDifference(pairedDifferenceCI(values, pair), METRICS[k].bounds));
 
 /** The metrics some run measured: node cost, peak nodes and Pending waits only exist with node pools. */
 export function measuredMetrics(results: readonly ClassResult[]): MetricKey[] {
@@ -182,7 +182,7 @@ export function compareResults(def: CompareDefinition, runs: readonly MetricValu
     for (const k of METRIC_KEYS) {
       const values = mine.map((m) => m[k]);
       const pair = base.map((m) => m[k]);
-      const diff = i === 0 ? null : diffInterval(values, pair);
+      const diff = i === 0 ? null : diffInterval(k, values, pair);
       metrics[k] = { ...classInterval(k, values, def.baseSeed), diff, verdict: i === 0 ? 'n/a' : verdictOf(diff), sameInEverySeed: i > 0 && sameInEverySeed(values, pair) };
     }
     return { label: c.label, className: c.className, metrics, runs: [...mine] };

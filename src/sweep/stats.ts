@@ -108,6 +108,18 @@ export function pairedDifference(a: readonly number[], b: readonly number[]): Pa
 }
 
 /**
+ * A paired difference's interval within what a difference of the metric can be: two shares
+ * in [0, 1] differ by at most 1 either way, so a Student t interval that reaches past ±100
+ * percentage points is cut there (the mean is inside already). Unbounded metrics keep it.
+ */
+export function clampDifference<T extends { lo: number; hi: number }>(ci: T, bounds: readonly [number, number]): T {
+  const reach = bounds[1] - bounds[0];
+  if (!Number.isFinite(reach)) return ci;
+  const clamp = (v: number): number => (Number.isNaN(v) ? v : Math.min(reach, Math.max(-reach, v)));
+  return { ...ci, lo: clamp(ci.lo), hi: clamp(ci.hi) };
+}
+
+/**
  * Rounds for files: to 6 decimals, and below 0.001 (where 6 decimals keep fewer than 4
  * significant digits) to 6 significant digits: 1 error in 3 million requests is a rate of
  * 3.33333e-7, not 0, and 2 in 3 million 6.66667e-7, not 0.000001. The printed text (String

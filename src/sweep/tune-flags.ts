@@ -13,7 +13,7 @@
 import { parseSetExpression } from '../scenario/set.js';
 import { METRICS, METRIC_KEYS, sameMetricValues, type MetricKey, type MetricValues } from '../output/metrics.js';
 import { axisLabel, pointCoords, type Axis } from './axes.js';
-import { pairedDifference, round6, SAME_SIGN_SEEDS } from './stats.js';
+import { clampDifference, pairedDifference, round6, SAME_SIGN_SEEDS } from './stats.js';
 import type { MetricStat } from './sweep.js';
 import { TIE_RULE, type TuneResult } from './tune.js';
 
@@ -141,7 +141,7 @@ function ties(result: TuneResult, objective: MetricKey): TieFlag[] {
   const out: TieFlag[] = [];
   for (const p of result.explored) {
     if (p.point === w.point || p.status !== 'feasible' || p.replications < result.replications) continue;
-    const d = pairedDifference(result.runs.get(p.point)!.map((v) => v[objective]), wRuns);
+    const d = clampDifference(pairedDifference(result.runs.get(p.point)!.map((v) => v[objective]), wRuns), METRICS[objective].bounds);
     if (d.n >= 2 && !Number.isNaN(d.lo) && !d.above && !d.below) {
       out.push({ point: p.point, values: p.values, objective: p.metrics[objective], difference: { mean: round6(d.mean), lo: round6(d.lo), hi: round6(d.hi) }, sameInEverySeed: d.sameInEverySeed && d.mean !== 0, seeds: d.n });
     }

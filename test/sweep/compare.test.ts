@@ -134,6 +134,24 @@ describe('a difference the same in every paired seed', () => {
   });
 });
 
+describe('the interval of a difference of rates', () => {
+  const run = (over: Record<string, number>): MetricValues => ({ ...Object.fromEntries(METRIC_KEYS.map((k) => [k, 0])), node_cost_usd: Number.NaN, peak_nodes: Number.NaN, max_pending_s: Number.NaN, ...over }) as MetricValues;
+  const def: CompareDefinition = { scenario: 's', scenarioSha256: '', sets: [], durationSeconds: null, baseSeed: 1, replications: 3, classes: [parseClassArg('kpa'), parseClassArg('hpa')] };
+
+  it('stays within ±100 percentage points (cpu-bound under hpa: error rate +91.4 pp had [80.2, 102.6] pp)', () => {
+    // Error rates 0.74, 0.98, 0.98 against 0: Student's t reaches 0.9 + 4.303 × 0.1386 / √3 = 1.244.
+    const res = compareResults(def, [[0, 0, 0].map((e) => run({ error_rate: e })), [0.74, 0.98, 0.98].map((e) => run({ error_rate: e }))]);
+    const d = res[1]!.metrics.error_rate.diff!;
+    expect(d.mean).toBe(0.9);
+    expect(d.lo).toBeCloseTo(0.9 - (4.302653 * Math.sqrt(0.0192)) / Math.sqrt(3), 5);
+    expect(d.hi).toBe(1);
+    expect(res[1]!.metrics.error_rate.verdict).toBe('worse');
+    // An unbounded metric's difference keeps Student's t on both sides.
+    const pods = compareResults(def, [[10, 2, 6].map((p) => run({ max_pods: p })), [1, 1, 1].map((p) => run({ max_pods: p }))]);
+    expect(pods[1]!.metrics.max_pods.diff!.lo).toBeLessThan(-6);
+  });
+});
+
 describe('the predictive example on a linear ramp from zero', () => {
   // Seed 7 is the scenario's, which `knsim compare` uses by default: the README shows this run's table.
   const def: CompareDefinition = {

@@ -93,6 +93,20 @@ describe('tune flags', () => {
     }
   });
 
+  it('a tie on a rate: the difference\'s interval stays within ±100 percentage points', async () => {
+    const axes = parseAxes([`${CC}=1,2`], '--space');
+    // Error rates 1, 1, 0.91 against 0, 0, 0.9: Student's t reaches 0.67 + 4.303 × 0.572 / √3 = 2.09.
+    const rates = [[1, 1, 0.91], [0, 0, 0.9]];
+    const evaluate = async (pairs: ReadonlyArray<readonly [number, number]>): Promise<MetricValues[]> =>
+      pairs.map(([p, r]) => ({ ...(Object.fromEntries(METRIC_KEYS.map((k) => [k, 0])) as MetricValues), error_rate: rates[p]![r]! }));
+    const result = await tune({ axes, slos: [parseSlo('p95<=1s')], objective: 'error_rate', replications: 3, evaluate, screen: false });
+    expect(result.winner!.values).toEqual(['2']);
+    const [tie] = tuneFlags(axes, result, 'error_rate').ties;
+    expect(tie!.difference.mean).toBe(0.67);
+    expect(tie!.difference.hi).toBe(1);
+    expect(tie!.difference.lo).toBeLessThan(0);
+  });
+
   it('a cluster-wide setting that matters is flagged as patching its ConfigMap', async () => {
     const axes = parseAxes([`${CC}=1..4`, `${GRACE}=10s,30s,60s`], '--space');
     // Cost falls with grace (index p % 3) as well as with containerConcurrency.
