@@ -37,7 +37,7 @@ const CA_MAX_POD_EVICTION_SECONDS = 120;
 /**
  * The Cluster Autoscaler's loop (every scan-interval, from its own phase): scale up for
  * Unschedulable pods that fit neither existing nor upcoming nodes (binpacking estimator,
- * least-waste expander), else scale down nodes unneeded for longer than
+ * least-waste expander), then, in the same loop, scale down nodes unneeded for longer than
  * scale-down-unneeded-time outside the cooldowns; empty nodes in bulk, others drained one at a time,
  * each deleted at the first 5-second look that finds its evicted pods gone.
  */
@@ -93,8 +93,10 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
     self.updateScaleRequests(now);
     self.removeOldUnregisteredNodes(now);
     const up = self.scaleUp(now);
-    // After a scale-up the loop ends; while the pods are all new it only updates the unneeded nodes.
-    if (up !== 'scaled') self.scaleDown(now, up === 'wait');
+    // A scale-up does not end the loop (CA 1.34 on): the scale-down part still tracks unneeded
+    // nodes and soft taints, and its cooldown check (lastScaleUpTime is now) decides whether it
+    // may remove any. While the pods are all new it only tracks them.
+    self.scaleDown(now, up === 'wait');
   }
 
   /**

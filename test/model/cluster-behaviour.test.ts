@@ -120,6 +120,23 @@ describe('A10 with its numbers (a10-cooldown.yaml)', () => {
     expect(r.nodes.filter((n) => n.event === 'Requested' && n.time > 0).map((n) => [n.node, n.time])).toEqual([['big-001', 1205]]);
     expect([r.nodeAt('std-001', 'Tainted'), r.nodeAt('std-001', 'Deleted')]).toEqual([1805, 1810]);
   });
+
+  // CA 1.34 on (static_autoscaler.go RunOnce): a loop that scales up goes on to the scale-down
+  // part, which tracks unneeded nodes and, outside the cooldown, removes them.
+  it.each([
+    // c's pod Unschedulable at 996.001: the scale-up loop at 1005 is also the first to find B unneeded,
+    // so B is unneeded from 1005, not 1015; the cooldown ends at 1605 and B goes at 1615 (1005 + 600 < 1615).
+    { start: 996, delayAfterAdd: '10m', up: 1005, tainted: 1615 },
+    { start: 996, delayAfterAdd: '0s', up: 1005, tainted: 1615 },
+    // c's pod at 1606.001: the scale-up loop at 1615 is in cooldown (1615 + 600 > 1615), B waits until 2215...
+    { start: 1606, delayAfterAdd: '10m', up: 1615, tainted: 2215 },
+    // ...unless scale-down-delay-after-add is 0: the same loop scales up and removes B.
+    { start: 1606, delayAfterAdd: '0s', up: 1615, tainted: 1615 },
+  ])('a scale-up loop (c at $start s, delay after add $delayAfterAdd) also runs the scale-down part: B tainted at $tainted', ({ start, delayAfterAdd, up, tainted }) => {
+    const r = run('a10-cooldown', [`clients[1].start=${start}s`, `clients[1].end=${start + 1}s`, `cluster.nodeAutoscaler.scaleDownDelayAfterAdd=${delayAfterAdd}`]);
+    expect(r.nodeAt('big-001', 'Requested')).toBe(up);
+    expect([r.nodeAt('std-001', 'Tainted'), r.nodeAt('std-001', 'Deleted')]).toEqual([tainted, tainted + 5]);
+  });
 });
 
 describe('A7(b): the KPA with Pending pods (a7b.yaml: CC 0, target 70, total 100, TBC 211, 280 requests in flight)', () => {
