@@ -114,6 +114,11 @@ describe('A10 with its numbers (a10-cooldown.yaml)', () => {
     expect(r.nodeAt('std-002', 'Tainted')).toBeUndefined();
   });
 
+  it('with scaleDownUnneededTime 0, B goes at the loop that first finds it unneeded: tainted at 1005, deleted at 1010', () => {
+    const r = run('a10-cooldown', ['clients[1].start=2300s', 'clients[1].end=2301s', 'cluster.nodeAutoscaler.scaleDownUnneededTime=0s']);
+    expect([r.nodeAt('std-001', 'Tainted'), r.nodeAt('std-001', 'Deleted')]).toEqual([1005, 1010]);
+  });
+
   it('a scale-up elsewhere at 1205 holds the removal while 1205 + 600 > now: B goes at the loop at 1805, deleted at 1810', () => {
     const r = run('a10-cooldown');
     expect(r.podAt('c-00001-deployment-0001', 'Unschedulable')!.time).toBeCloseTo(1196.001, 6);

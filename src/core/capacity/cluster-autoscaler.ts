@@ -362,10 +362,14 @@ export class UnneededNodes {
     return this.since.size;
   }
 
-  /** Removable once unneeded for strictly longer than `unneededSeconds`. */
+  /**
+   * Removable once unneeded for strictly longer than `unneededSeconds`; with 0 the wait is skipped
+   * altogether (unremovableReason checks the time only for a threshold above 0), so a node is
+   * removable at the very loop that first finds it unneeded.
+   */
   removable(name: string, now: number, unneededSeconds: number): boolean {
     const s = this.since.get(name);
-    return s !== undefined && s + unneededSeconds < now;
+    return s !== undefined && (unneededSeconds <= 0 || s + unneededSeconds < now);
   }
 
   forget(name: string): void {

@@ -194,6 +194,24 @@ describe('scale-down', () => {
     expect(scaleDownInCooldown(180, { lastScaleDownFailTime: 0 }, CA)).toBe(false);
     expect(scaleDownInCooldown(10, { lastScaleDownDeleteTime: 10 }, CA)).toBe(false);
   });
+  // unneeded/nodes.go unremovableReason: NotUnneededLongEnough only for a threshold above 0 and
+  // since + threshold not strictly before now. B first found unneeded by the loop at 1005.
+  it.each([
+    { unneeded: 600, at: 1005, removable: false },
+    { unneeded: 600, at: 1605, removable: false },
+    { unneeded: 600, at: 1615, removable: true },
+    { unneeded: 10, at: 1015, removable: false },
+    { unneeded: 10, at: 1025, removable: true },
+    // 0: no wait at all, the first loop that finds it unneeded may remove it.
+    { unneeded: 0, at: 1005, removable: true },
+    { unneeded: 0, at: 1015, removable: true },
+  ])('scale-down-unneeded-time $unneeded s: B unneeded since 1005 is removable at $at: $removable', ({ unneeded, at, removable }) => {
+    const u = new UnneededNodes();
+    for (let t = 1005; t <= at; t += 10) u.update(t, ['B']);
+    expect(u.unneededSince('B')).toBe(1005);
+    expect(u.removable('B', at, unneeded)).toBe(removable);
+    expect(u.removable('A', at, unneeded)).toBe(false);
+  });
   it('a node found needed again starts its unneeded time over', () => {
     const u = new UnneededNodes();
     u.update(0, ['B']);
