@@ -12,6 +12,7 @@ import type { ConfigMapName } from './schema.js';
 import { formatPath, quote, ScenarioError } from './errors.js';
 import type { ContainerResources } from '../model/spec.js';
 import { parseCpuMillis, parseMemoryBytes, QuantityError } from './quantity.js';
+import { RUNTIME_CLASS_NAME_KEY, runtimeClassNamesError } from './runtime-class-names.js';
 import { QUEUE_PROXY_RESOURCE_DEFAULTS_FLAG, readFeatures, type FeatureFlags } from './config-features.js';
 
 /** config-defaults, the part knsim reads. */
@@ -291,6 +292,10 @@ function checkDeploymentKeys(where: KeyWhere, data: Readonly<Record<string, stri
   const affinity = 'default-affinity-type';
   if (hasOwn(data, affinity) && !['none', 'prefer-spread-revision-over-nodes'].includes(data[affinity]!)) {
     fail(affinity, `unsupported ${affinity} value: ${JSON.stringify(data[affinity])} (Knative takes none or prefer-spread-revision-over-nodes)`);
+  }
+  if (hasOwn(data, RUNTIME_CLASS_NAME_KEY)) {
+    const bad = runtimeClassNamesError(data[RUNTIME_CLASS_NAME_KEY]!);
+    if (bad !== undefined) fail(RUNTIME_CLASS_NAME_KEY, bad);
   }
   // Knative gives the queue-proxy no ephemeral storage by default, so only the two keys can conflict.
   if (eph.request !== undefined && eph.limit !== undefined && eph.request > eph.limit) {
