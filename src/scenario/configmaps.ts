@@ -12,6 +12,7 @@ import type { ConfigMapName } from './schema.js';
 import { formatPath, quote, ScenarioError } from './errors.js';
 import type { ContainerResources } from '../model/spec.js';
 import { parseCpuMillis, parseMemoryBytes, QuantityError } from './quantity.js';
+import { checkNetworkTemplate, DOMAIN_TEMPLATE, TAG_TEMPLATE } from './network-templates.js';
 import { RUNTIME_CLASS_NAME_KEY, runtimeClassNamesError } from './runtime-class-names.js';
 import { QUEUE_PROXY_RESOURCE_DEFAULTS_FLAG, readFeatures, type FeatureFlags } from './config-features.js';
 
@@ -429,11 +430,17 @@ function readNetwork(file: string, where: KeyWhere, data: Readonly<Record<string
 /**
  * config-network keys knsim does not simulate but knative.dev/networking's NewConfigFromMap
  * (pkg/config/config.go) checks, so that a ConfigMap Knative refuses is refused here too:
- * its booleans, and the three keys that take only a few words (in any case).
+ * its booleans, domain-template and tag-template (network-templates.ts), and the three keys
+ * that take only a few words (in any case).
  */
 function checkNetworkKeys(where: KeyWhere, data: Readonly<Record<string, string>>): void {
   for (const key of ['autocreateClusterDomainClaims', 'autocreate-cluster-domain-claims', 'enable-mesh-pod-addressability', 'internal-encryption']) {
     goBool(where, 'config-network', key, data);
+  }
+  // Then the two templates, as upstream checks them after parsing the keys (a template knsim cannot run is a warning).
+  for (const t of [DOMAIN_TEMPLATE, TAG_TEMPLATE]) {
+    const c = checkNetworkTemplate(data, t);
+    if (c !== undefined && 'error' in c) throw errorAt(where, 'config-network', c.key, c.error);
   }
   const words: ReadonlyArray<[string, string | undefined, readonly string[]]> = [
     ['http-protocol', 'httpProtocol', ['enabled', 'disabled', 'redirected']],

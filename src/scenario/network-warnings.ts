@@ -1,4 +1,7 @@
-/** Warnings for config-network: a `mesh-compatibility-mode` Knative ignores, and an ingress class whose balancing knsim does not know. */
+/**
+ * Warnings for config-network: a `mesh-compatibility-mode` Knative ignores, an ingress class whose
+ * balancing knsim does not know, and a domain or tag template knsim cannot check as Knative does.
+ */
 import {
   GATEWAY_API_INGRESS_CLASS,
   INGRESS_CLASS_KEY,
@@ -8,6 +11,7 @@ import {
   meshCompatibilityModeKnown,
   parseIngressClass,
 } from '../core/traffic/index.js';
+import { checkNetworkTemplate, DOMAIN_TEMPLATE, TAG_TEMPLATE } from './network-templates.js';
 
 /** One warning (without its `file: path: ` head) per config-network key knsim has something to say about. */
 export function networkWarnings(data: Readonly<Record<string, string>>): Array<{ key: string; text: string }> {
@@ -24,6 +28,10 @@ export function networkWarnings(data: Readonly<Record<string, string>>): Array<{
     } else if (!knownIngressClass(cls)) {
       out.push({ key, text: `${JSON.stringify(cls)} is not the class of Istio, Kourier, Contour or the Gateway API: knsim's ingress balances round robin` });
     }
+  }
+  for (const t of [DOMAIN_TEMPLATE, TAG_TEMPLATE]) {
+    const c = checkNetworkTemplate(data, t);
+    if (c !== undefined && 'unchecked' in c) out.push({ key: c.key, text: c.unchecked });
   }
   return out;
 }
