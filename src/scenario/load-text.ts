@@ -37,6 +37,7 @@ import { SERVICE_NODE } from './service-fields.js';
 import { autoscalerConfigWarnings } from './annotation-warnings.js';
 import { networkWarnings } from './network-warnings.js';
 import { featuresWarnings } from './config-features.js';
+import { defaultsKeyWarnings, deploymentKeyWarnings, networkKeyWarnings } from './configmap-keys.js';
 import type { RevisionOrigin } from './work-estimate.js';
 import { shapeTrace, type RawTrace, type TraceFormat } from './trace-shape.js';
 import { decodeStrictUtf8 } from './utf8.js';
@@ -72,7 +73,7 @@ export interface LoadedScenario {
   revisionOrigins?: RevisionOrigin[][];
   /** Where each ConfigMap key is written (a manifest file, or the scenario's bare data). */
   configMapWhere?: KeyWhere;
-  /** Keys and values Knative ignores that look like typos (unknown autoscaling annotations, config-autoscaler and config-features keys, config-features values), one line each. */
+  /** Keys and values Knative ignores that look like typos (unknown autoscaling annotations, unknown keys of config-autoscaler, -features, -network, -deployment and -defaults, config-features values), one line each. */
   warnings?: string[];
   /** The scenario's `expect:` entries, unparsed (src/expect reads them). */
   expect?: unknown[];
@@ -188,7 +189,9 @@ function notAScenario(raw: unknown, file: string): void {
 const KEY_WARNINGS: ReadonlyArray<[ConfigMapName, (data: Readonly<Record<string, string>>) => Array<{ key: string; text: string }>]> = [
   ['config-autoscaler', autoscalerConfigWarnings],
   ['config-features', featuresWarnings],
-  ['config-network', networkWarnings],
+  ['config-network', (data) => [...networkKeyWarnings(data), ...networkWarnings(data)]],
+  ['config-deployment', deploymentKeyWarnings],
+  ['config-defaults', defaultsKeyWarnings],
 ];
 
 /** Each ConfigMap key warning, at the file and path where the key is written (bare data, a manifest, or a configMapFiles file). */
