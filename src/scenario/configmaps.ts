@@ -13,6 +13,7 @@ import { formatPath, quote, ScenarioError } from './errors.js';
 import type { ContainerResources } from '../model/spec.js';
 import { parseCpuMillis, parseMemoryBytes, QuantityError } from './quantity.js';
 import { checkNetworkTemplate, DOMAIN_TEMPLATE, TAG_TEMPLATE } from './network-templates.js';
+import { parseGoYaml, shapeError, type GoShape } from './go-yaml-value.js';
 import { RUNTIME_CLASS_NAME_KEY, runtimeClassNamesError } from './runtime-class-names.js';
 import { QUEUE_PROXY_RESOURCE_DEFAULTS_FLAG, readFeatures, type FeatureFlags } from './config-features.js';
 
@@ -420,6 +421,11 @@ function readDefaults(where: KeyWhere, data: Readonly<Record<string, string>>): 
   return out;
 }
 
+/** A metav1.LabelSelector, as Go decodes one. */
+const LABEL_SELECTOR: GoShape = {
+  struct: { matchLabels: { map: 'string' }, matchExpressions: { list: { struct: { key: 'string', operator: 'string', values: { list: 'string' } } } } },
+};
+
 /** config-network: `rollout-duration` (integer seconds), via core; then the keys knsim only checks. */
 function readNetwork(file: string, where: KeyWhere, data: Readonly<Record<string, string>>): number {
   const seconds = viaCore(file, where, () => parseNetworkRolloutDuration(data));
@@ -430,12 +436,19 @@ function readNetwork(file: string, where: KeyWhere, data: Readonly<Record<string
 /**
  * config-network keys knsim does not simulate but knative.dev/networking's NewConfigFromMap
  * (pkg/config/config.go) checks, so that a ConfigMap Knative refuses is refused here too:
- * its booleans, domain-template and tag-template (network-templates.ts), and the three keys
+ * its booleans, namespace-wildcard-cert-selector, domain-template and tag-template (network-templates.ts), and the three keys
  * that take only a few words (in any case).
  */
 function checkNetworkKeys(where: KeyWhere, data: Readonly<Record<string, string>>): void {
   for (const key of ['autocreateClusterDomainClaims', 'autocreate-cluster-domain-claims', 'enable-mesh-pod-addressability', 'internal-encryption']) {
     goBool(where, 'config-network', key, data);
+  }
+  // A metav1.LabelSelector in YAML; empty means none.
+  const certSelector = data['namespace-wildcard-cert-selector'];
+  if (hasOwn(data, 'namespace-wildcard-cert-selector') && certSelector !== '') {
+    const parsed = parseGoYaml(certSelector!);
+    const bad = 'error' in parsed ? parsed.error : shapeError(parsed.value, LABEL_SELECTOR, '');
+    if (bad !== undefined) throw errorAt(where, 'config-network', 'namespace-wildcard-cert-selector', `${bad} (Knative reads a label selector: matchLabels, matchExpressions)`);
   }
   // Then the two templates, as upstream checks them after parsing the keys (a template knsim cannot run is a warning).
   for (const t of [DOMAIN_TEMPLATE, TAG_TEMPLATE]) {

@@ -6,37 +6,15 @@
  * key or value is not a valid label key or value. knsim models no RuntimeClass (no pod
  * overhead, no node selection from one), so the value is checked and not used.
  *
- * Decoding follows sigs.k8s.io/yaml: go-yaml v2's scalars (kubectl-yaml.ts), map keys turned
- * into strings, numbers and booleans taken where a string is expected, unknown fields and
- * nulls skipped, and field names matched in any case as encoding/json matches them.
+ * Decoded as sigs.k8s.io/yaml decodes it (go-yaml-value.ts).
  */
-import { parseAllDocuments } from 'yaml';
 import { dns1123SubdomainErrors, qualifiedNameErrors } from '../core/traffic/index.js';
-import { kubectlTags } from './kubectl-yaml.js';
+import { keyText, kindOf, parseGoYaml, stringValue } from './go-yaml-value.js';
 
 export const RUNTIME_CLASS_NAME_KEY = 'runtime-class-name';
 
 const LABEL_VALUE_MAX = 63;
 const LABEL_VALUE_RE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-
-const kindOf = (v: unknown): string =>
-  v === null ? 'null' : Array.isArray(v) ? 'a list' : v instanceof Map ? 'a mapping' : typeof v === 'string' ? 'a string' : typeof v === 'number' ? 'a number' : typeof v === 'boolean' ? 'a boolean' : typeof v;
-
-/** A YAML map key as sigs.k8s.io/yaml makes it a JSON key; undefined for a null key, which it refuses. */
-function keyText(k: unknown): string | undefined {
-  if (typeof k === 'string') return k;
-  if (typeof k === 'boolean') return k ? 'true' : 'false';
-  if (typeof k === 'number') return Number.isNaN(k) ? '.nan' : k === Infinity ? '.inf' : k === -Infinity ? '-.inf' : Number.isInteger(k) ? String(k) : String(Math.fround(k));
-  return undefined;
-}
-
-/** A scalar where Go expects a string: numbers and booleans become their text; null leaves "". */
-function stringValue(v: unknown): string | undefined {
-  if (v === null) return '';
-  if (typeof v === 'string') return v;
-  if (typeof v === 'boolean' || typeof v === 'number') return keyText(v);
-  return undefined;
-}
 
 /** Why the label value `v` is not one the API server takes; undefined when it is. */
 function labelValueError(v: string): string | undefined {
@@ -50,18 +28,10 @@ function labelValueError(v: string): string | undefined {
  * when it takes it (an empty value, the default, sets no class).
  */
 export function runtimeClassNamesError(raw: string): string | undefined {
-  const docs = parseAllDocuments(raw, { customTags: kubectlTags, uniqueKeys: false, merge: true, prettyErrors: false, logLevel: 'silent' });
-  const first = Array.isArray(docs) ? docs[0] : undefined;
-  if (first === undefined) return undefined;
-  const syntax = first.errors[0];
-  if (syntax !== undefined) return `cannot be parsed as YAML: ${syntax.message.split('\n')[0]}`;
-  let top: unknown;
-  try {
-    top = first.toJS({ mapAsMap: true, maxAliasCount: 100 });
-  } catch (e) {
-    return `cannot be parsed as YAML: ${(e as Error).message.split('\n')[0]}`;
-  }
-  if (top === null || top === undefined) return undefined;
+  const parsed = parseGoYaml(raw);
+  if ('error' in parsed) return parsed.error;
+  const top = parsed.value;
+  if (top === null) return undefined;
   const shape = 'a mapping of RuntimeClass names to { selector: { <label>: <value> } }';
   if (!(top instanceof Map)) return `cannot be parsed: expected ${shape}, got ${kindOf(top)}`;
   // Decoded first, as upstream decodes the whole value before it checks any class.

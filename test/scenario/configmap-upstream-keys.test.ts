@@ -161,3 +161,33 @@ describe('config-defaults: the first bad key in upstream order is reported', () 
     expect(catchScenarioError(() => loadScenario(BASE, { sets })).path).toBe(`${CDF}["${key}"]`);
   });
 });
+
+// knative.dev/networking pkg/config asLabelSelector decodes namespace-wildcard-cert-selector into a
+// metav1.LabelSelector and refuses config-network when it does not decode. knsim took any value.
+describe('config-network namespace-wildcard-cert-selector', () => {
+  const read = (v: string): unknown => readConfigMaps('s.yaml', { 'config-network': { 'namespace-wildcard-cert-selector': v } });
+  const TAIL = ' (Knative reads a label selector: matchLabels, matchExpressions)';
+  it.each([
+    ['disableWildcardCert', 'expected a mapping, got a string'],
+    ['- a', 'expected a mapping, got a list'],
+    ['matchLabels: [a]', 'matchLabels: expected a mapping, got a list'],
+    ['matchExpressions: {key: a}', 'matchExpressions: expected a list, got a mapping'],
+    ['matchExpressions: [{key: a, operator: In, values: "true"}]', 'matchExpressions[0].values: expected a list, got a string'],
+    // encoding/json matches the field's name in any case.
+    ['MatchLabels: {a: [b]}', 'MatchLabels.a: expected a string, got a list'],
+  ])('%j is refused', (value, rule) => {
+    const err = catchScenarioError(() => read(value));
+    expect(err.path).toBe('configMaps.config-network["namespace-wildcard-cert-selector"]');
+    expect(err.rule).toBe(rule + TAIL);
+  });
+  it.each([
+    [''],
+    ['{}'],
+    // The shipped ConfigMap's example.
+    ['matchExpressions:\n- key: "networking.knative.dev/disableWildcardCert"\n  operator: "NotIn"\n  values: ["true"]'],
+    // A number where a string goes is taken as its text; unknown fields are skipped.
+    ['matchLabels: {tier: 1}\nother: [1]'],
+  ])('%j is taken', (value) => {
+    expect(() => read(value)).not.toThrow();
+  });
+});
