@@ -6,6 +6,7 @@
  * `https://`, must parse as a URL with a host and no path or query. Knative refuses the whole
  * ConfigMap otherwise. knsim routes by revision, not by host name, so the values are not used.
  */
+import { goTrimSpace } from '../core/autoscaler/index.js';
 import { runGoTemplate, type GoValue } from './go-template.js';
 
 export interface TemplateKey {
@@ -28,11 +29,12 @@ const DOMAIN_SAMPLE: GoValue = {
 /** The values checkTagTemplate runs the template on (TagTemplateValues). */
 const TAG_SAMPLE: GoValue = { kind: 'struct', type: 'config.TagTemplateValues', fields: new Map([['Name', s('foo')], ['Tag', s('v2')]]) };
 
-/** The key whose value Knative uses, and that value; undefined when neither is set (the default). */
+/** The key whose value Knative uses, and that value as it reads it; undefined when neither is set (the default). */
 export function templateInForce(data: Readonly<Record<string, string>>, k: TemplateKey): { key: string; raw: string } | undefined {
   const has = (key: string): boolean => Object.prototype.hasOwnProperty.call(data, key);
-  if (has(k.kebab)) return { key: k.kebab, raw: data[k.kebab]! };
-  if (has(k.legacy)) return { key: k.legacy, raw: data[k.legacy]! };
+  // configmap.AsString trims the value (a YAML block scalar's final newline, say) before Knative parses it.
+  if (has(k.kebab)) return { key: k.kebab, raw: goTrimSpace(data[k.kebab]!) };
+  if (has(k.legacy)) return { key: k.legacy, raw: goTrimSpace(data[k.legacy]!) };
   return undefined;
 }
 

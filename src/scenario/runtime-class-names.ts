@@ -8,6 +8,7 @@
  *
  * Decoded as sigs.k8s.io/yaml decodes it (go-yaml-value.ts).
  */
+import { goTrimSpace } from '../core/autoscaler/index.js';
 import { dns1123SubdomainErrors, qualifiedNameErrors } from '../core/traffic/index.js';
 import { keyText, kindOf, parseGoYaml, stringValue } from './go-yaml-value.js';
 
@@ -28,7 +29,8 @@ function labelValueError(v: string): string | undefined {
  * when it takes it (an empty value, the default, sets no class).
  */
 export function runtimeClassNamesError(raw: string): string | undefined {
-  const parsed = parseGoYaml(raw);
+  // configmap.AsString trims the value before Knative decodes it, which can change its YAML.
+  const parsed = parseGoYaml(goTrimSpace(raw));
   if ('error' in parsed) return parsed.error;
   const top = parsed.value;
   if (top === null) return undefined;

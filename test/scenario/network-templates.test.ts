@@ -64,6 +64,8 @@ describe('templates Knative takes', () => {
     [{ 'domain-template': '{{- .Name -}} . {{- .Domain}}' }],
     [{ 'domain-template': '{{/* short */}}{{printf "%s.%s" $.Name .Domain}}' }],
     [{ 'domain-template': '{{.Name | printf "%s.example.com"}}' }],
+    // configmap.AsString trims the value first: a YAML block scalar's final newline is no control character.
+    [{ 'domain-template': '{{.Name}}.{{.Domain}}\n', 'tag-template': '  {{.Tag}}-{{.Name}}\n' }],
     // Only the execution is checked for tags: an empty tag template passes.
     [{ 'tag-template': '' }],
     // The new key is in force, so the legacy one is not looked at.

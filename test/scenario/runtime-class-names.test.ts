@@ -19,6 +19,8 @@ describe('runtime-class-name values Knative refuses', () => {
     ['kata: {selector: {a: {b: c}}}', 'cannot be parsed: class "kata": selector "a" must be a string, got a mapping'],
     ['~: {}', 'cannot be parsed: a RuntimeClass name must be a string, got null'],
     ['kata: [', 'cannot be parsed as YAML: '],
+    // configmap.AsString trims the value before it is decoded, so the first line loses its indent.
+    ['  kata: {}\n  gvisor: {}', 'cannot be parsed as YAML: '],
     ['Kata: {}', 'RuntimeClass name "Kata" is not a valid DNS-1123 subdomain: a lowercase RFC 1123 subdomain must consist of'],
     [`${'k'.repeat(254)}: {}`, /^RuntimeClass name "k+…" is not a valid DNS-1123 subdomain: must be no more than 253 characters$/],
     ['kata: {selector: {"a b": x}}', 'class "kata": selector label "a b" is not a valid label key: name part must consist of'],
@@ -41,6 +43,7 @@ describe('runtime-class-name values Knative takes', () => {
     [''],
     ['kata: {}\ngvisor:\n  selector:\n    use-gvisor: "please"\n'],
     ['kata:'],
+    ['kata: {}\n\n'],
     ['kata: {selector: {}}'],
     // Numbers, booleans and null where a string goes are taken as text ("" for null).
     ['kata: {selector: {a: 1, b: yes, c: }}'],
