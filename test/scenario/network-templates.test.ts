@@ -90,6 +90,14 @@ describe('templates knsim cannot run as Go would are taken, with a warning', () 
   });
 });
 
+it('a domain whose host has brackets is taken with a warning: Go releases differ on it', () => {
+  const data = { 'domain-template': '{{.Name}}{{.Labels}}.{{.Domain}}' };
+  expect(() => read(data)).not.toThrow();
+  expect(networkWarnings(data)).toEqual([
+    { key: 'domain-template', text: `gives "foomap[].baz.com" for ${SAMPLE}, a host with brackets, which Go's url.Parse takes or refuses by release: knsim takes this template unchecked` },
+  ]);
+});
+
 describe('runGoTemplate', () => {
   const data = { kind: 'struct', type: 'T', fields: new Map([['Name', { kind: 'string', v: 'foo' }], ['M', { kind: 'map', entries: null }]]) } as const;
   it.each([
