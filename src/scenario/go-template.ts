@@ -72,7 +72,7 @@ type Tok =
   | { t: 'fieldAfter'; names: string[] };
 
 /** One `{{…}}` action's tokens, or text. */
-type Piece = { kind: 'text'; text: string } | { kind: 'action'; toks: Tok[] };
+type Piece = { kind: 'text'; text: string } | { kind: 'action'; toks: Tok[]; spaced: boolean[] };
 
 /** Splits `src` into text and actions, trimming and dropping comments as Go's lexer does. */
 function lex(src: string): Piece[] {
@@ -109,6 +109,14 @@ function lex(src: string): Piece[] {
       continue;
     }
     const toks: Tok[] = [];
+    // Whether space came before each token: Go's parser wants space between a command's operands.
+    const spaced: boolean[] = [];
+    let space = false;
+    const push = (t: Tok): void => {
+      toks.push(t);
+      spaced.push(space);
+      space = false;
+    };
     for (;;) {
       const c = src[j];
       if (c === undefined) throw new GoTemplateError('unclosed action');
@@ -119,6 +127,7 @@ function lex(src: string): Piece[] {
           break;
         }
         j++;
+        space = true;
         continue;
       }
       if (src.startsWith('}}', j)) {
@@ -126,11 +135,11 @@ function lex(src: string): Piece[] {
         break;
       }
       if (c === '|' || c === '(' || c === ')') {
-        toks.push({ t: c });
+        push({ t: c });
         j++;
         if (c === ')' && src[j] === '.' && /[A-Za-z_]/.test(src[j + 1] ?? '')) {
           const m = matchAt(FIELDS_RE, src, j)!;
-          toks.push({ t: 'fieldAfter', names: m[0].slice(1).split('.') });
+          push({ t: 'fieldAfter', names: m[0].slice(1).split('.') });
           j += m[0].length;
         }
         continue;
@@ -138,19 +147,19 @@ function lex(src: string): Piece[] {
       if (c === '.') {
         const m = matchAt(FIELDS_RE, src, j);
         if (m !== null) {
-          toks.push({ t: 'field', names: m[0].slice(1).split('.') });
+          push({ t: 'field', names: m[0].slice(1).split('.') });
           j += m[0].length;
         } else if (/[0-9]/.test(src[j + 1] ?? '')) {
           throw new Unchecked('a number literal');
         } else {
-          toks.push({ t: 'dot' });
+          push({ t: 'dot' });
           j++;
         }
         continue;
       }
       if (c === '$') {
         const m = matchAt(VARIABLE_RE, src, j)!;
-        toks.push({ t: 'var', name: m[1] ?? '', names: m[2] === '' ? [] : m[2]!.slice(1).split('.') });
+        push({ t: 'var', name: m[1] ?? '', names: m[2] === '' ? [] : m[2]!.slice(1).split('.') });
         j += m[0].length;
         continue;
       }
@@ -172,14 +181,14 @@ function lex(src: string): Piece[] {
           v += d;
           k++;
         }
-        toks.push({ t: 'string', v });
+        push({ t: 'string', v });
         j = k + 1;
         continue;
       }
       if (c === '`') {
         const close = src.indexOf('`', j + 1);
         if (close < 0) throw new GoTemplateError('unterminated raw quoted string');
-        toks.push({ t: 'string', v: src.slice(j + 1, close).replaceAll('\r', '') });
+        push({ t: 'string', v: src.slice(j + 1, close).replaceAll('\r', '') });
         j = close + 1;
         continue;
       }
@@ -187,16 +196,16 @@ function lex(src: string): Piece[] {
       if (num !== null || ((c === '-' || c === '+') && /[0-9.]/.test(src[j + 1] ?? ''))) {
         const word = num?.[0] ?? '';
         if (!/^-?(0|[1-9][0-9]*)$/.test(word) || Math.abs(Number(word)) > Number.MAX_SAFE_INTEGER) throw new Unchecked('a number literal other than a decimal integer');
-        toks.push({ t: 'int', v: Number(word) });
+        push({ t: 'int', v: Number(word) });
         j += word.length;
         continue;
       }
       const id = matchAt(IDENT_RE, src, j);
       if (id !== null) {
         const w = id[0];
-        if (w === 'true' || w === 'false') toks.push({ t: 'bool', v: w === 'true' });
-        else if (w === 'nil') toks.push({ t: 'nil' });
-        else toks.push({ t: 'ident', name: w });
+        if (w === 'true' || w === 'false') push({ t: 'bool', v: w === 'true' });
+        else if (w === 'nil') push({ t: 'nil' });
+        else push({ t: 'ident', name: w });
         j += w.length;
         // `if.X` and the like: not covered.
         if (src[j] === '.') throw new Unchecked('a field of a name');
@@ -207,7 +216,7 @@ function lex(src: string): Piece[] {
       if (c === "'") throw new Unchecked('a character literal');
       throw new GoTemplateError(`unexpected ${JSON.stringify(c)} in command`);
     }
-    out.push({ kind: 'action', toks });
+    out.push({ kind: 'action', toks, spaced });
     i = j;
   }
   return out;
@@ -225,8 +234,12 @@ type Term =
 type Command = Term[];
 type Node = { t: 'text'; text: string } | { t: 'print'; pipe: Command[] } | { t: 'if' | 'with'; pipe: Command[]; list: Node[]; else: Node[] };
 
+/** A token as Go's parser names it in a message. */
+const describe = (t: Tok): string =>
+  t.t === 'field' || t.t === 'fieldAfter' ? `.${t.names.join('.')}` : t.t === 'string' ? JSON.stringify(t.v) : t.t === 'int' || t.t === 'bool' ? String(t.v) : t.t === 'ident' ? t.name : t.t === 'var' ? `$${t.name}` : t.t === 'dot' ? '.' : t.t;
+
 /** Parses one action's tokens (after any keyword) into a pipeline, checking what Go's parser checks. */
-function parsePipeline(toks: Tok[], context: string): Command[] {
+function parsePipeline(toks: Tok[], spaced: readonly boolean[], context: string): Command[] {
   let i = 0;
   const pipeline = (inParens: boolean, depth = 0): Command[] => {
     if (depth > MAX_DEPTH) throw new Unchecked(`parentheses nested more than ${MAX_DEPTH} deep`);
@@ -248,6 +261,7 @@ function parsePipeline(toks: Tok[], context: string): Command[] {
         return cmds;
       }
       i++;
+      if (tok.t !== '|' && cmd.length > 0 && !spaced[i - 1]) throw new GoTemplateError(`unexpected ${describe(tok)} in operand`);
       switch (tok.t) {
         case '|':
           endCmd();
@@ -315,7 +329,7 @@ function parse(pieces: Piece[]): Node[] {
       const head = p.toks[0];
       const kw = head?.t === 'ident' && KEYWORDS.has(head.name) ? head.name : undefined;
       if (kw === undefined) {
-        nodes.push({ t: 'print', pipe: parsePipeline(p.toks, 'command') });
+        nodes.push({ t: 'print', pipe: parsePipeline(p.toks, p.spaced, 'command') });
         continue;
       }
       if (kw === 'end' || kw === 'else') {
@@ -325,7 +339,7 @@ function parse(pieces: Piece[]): Node[] {
         return { nodes, end: kw };
       }
       if (kw !== 'if' && kw !== 'with') throw new Unchecked(`{{${kw}}}`);
-      const pipe = parsePipeline(p.toks.slice(1), kw);
+      const pipe = parsePipeline(p.toks.slice(1), p.spaced.slice(1), kw);
       const body = list(new Set(['end', 'else']), depth + 1);
       const other = body.end === 'else' ? list(new Set(['end']), depth + 1).nodes : [];
       nodes.push({ t: kw, pipe, list: body.nodes, else: other });

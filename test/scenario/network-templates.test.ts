@@ -26,6 +26,8 @@ describe('templates Knative refuses', () => {
     [{ 'domain-template': '{{if .Name}}{{.Name}}.{{.Domain}}' }, 'domain-template', 'unexpected EOF'],
     [{ 'domain-template': '{{$host}}.{{.Domain}}' }, 'domain-template', 'undefined variable "$host"'],
     [{ 'domain-template': '{{/* note */ }}{{.Name}}.{{.Domain}}' }, 'domain-template', 'comment ends before closing delimiter'],
+    // Go's parser wants space between a command's operands.
+    [{ 'domain-template': '{{index .Annotations"sub"}}{{.Name}}.{{.Domain}}' }, 'domain-template', 'unexpected "sub" in operand'],
     // The result must be a URL host: no path, no query, no empty host, no space, a numeric port.
     [{ 'domain-template': '{{.Name}}.{{.Domain}}/{{.Namespace}}' }, 'domain-template', `${DOMAIN} "foo.baz.com/bar" for ${SAMPLE}, and https://foo.baz.com/bar has a path or query (/bar), which a host name must not`],
     [{ 'domain-template': '{{.Name}}.{{.Domain}}?ns={{.Namespace}}' }, 'domain-template', `${DOMAIN} "foo.baz.com?ns=bar" for ${SAMPLE}, and https://foo.baz.com?ns=bar has a path or query (/?ns=bar)`],
