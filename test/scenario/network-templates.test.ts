@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { readConfigMaps } from '../../src/scenario/configmaps.js';
 import { networkWarnings } from '../../src/scenario/network-warnings.js';
-import { runGoTemplate } from '../../src/scenario/go-template.js';
+import { runGoTemplate, type GoValue } from '../../src/scenario/go-template.js';
 import { catchScenarioError } from './helpers.js';
 
 const read = (data: Record<string, string>): unknown => readConfigMaps('s.yaml', { 'config-network': data });
@@ -101,7 +101,7 @@ it('a domain whose host has brackets is taken with a warning: Go releases differ
 });
 
 describe('runGoTemplate', () => {
-  const data = { kind: 'struct', type: 'T', fields: new Map([['Name', { kind: 'string', v: 'foo' }], ['M', { kind: 'map', entries: null }]]) } as const;
+  const data: GoValue = { kind: 'struct', type: 'T', fields: new Map<string, GoValue>([['Name', { kind: 'string', v: 'foo' }], ['M', { kind: 'map', entries: null }]]) };
   it.each([
     ['a{{.Name}}b', 'afoob'],
     ['{{.M.x}}', '<no value>'],
