@@ -532,9 +532,8 @@ export class KarpenterModel implements NodeAutoscaler {
    */
   private command(method: Method, now: number): Command | undefined {
     const c = this.cluster;
-    const budget = this.budget(method === 'emptiness' ? 'Empty' : 'Underutilized', now);
-    if (budget === 0) return undefined;
     if (method !== 'emptiness' && this.spec.consolidation === 'WhenEmpty') return undefined;
+    const budget = this.budget(method === 'emptiness' ? 'Empty' : 'Underutilized', now);
     // Highest price per unit of disruption first (consolidation.go sortCandidates), for
     // emptiness too; a node whose pods are all terminating is empty (Candidate.IsEmpty).
     const cost = new Map<ClusterNode, number>();
@@ -552,28 +551,32 @@ export class KarpenterModel implements NodeAutoscaler {
     for (const n of candidates) {
       if (cost.get(n)! <= 1 !== (method === 'emptiness')) continue;
       found = true;
+      if (single ? budget === 0 : allowed.length >= budget) {
+        constrained = true;
+        break;
+      }
       if (single) {
         allowed.push(n);
         continue;
-      }
-      if (allowed.length >= budget) {
-        constrained = true;
-        break;
       }
       const size = sizes.get(n.pool) ?? c.poolSize(n.pool);
       if (size <= n.pool.minNodes) continue;
       sizes.set(n.pool, size - 1);
       allowed.push(n);
     }
-    // An emptiness command simulates nothing, so it nominates no node (emptiness.go).
-    if (method === 'emptiness') return allowed.length > 0 ? { nodes: allowed, empty: true, decision: { action: 'delete', onto: [] }, onto: [] } : undefined;
-    // No candidate: the method is not run (controller.go disrupt), nor is the state marked.
+    // No candidate: the method is not run (controller.go disrupt), nor is the state read or marked.
     if (!found) return undefined;
-    // Nothing changed since it last found nothing: it computes nothing (IsConsolidated).
+    // Every method, emptiness too, first asks whether anything changed since it last found nothing
+    // (IsConsolidated), whatever the budget: the asking itself may reset the state (5 minutes).
     if (this.consolidatedIn.get(method) === this.consolidationState(now)) return undefined;
-    // Balanced scores each move against the pool's totals, taken over all its nodes, candidates or not.
-    const totals = this.spec.consolidation === 'Balanced' ? this.poolTotals() : undefined;
-    const cmd = method === 'multi-node' ? this.multiNode(allowed, now, totals) : this.singleNode(allowed, now, totals);
+    let cmd: Command | undefined;
+    // An emptiness command simulates nothing, so it nominates no node (emptiness.go).
+    if (method === 'emptiness') cmd = allowed.length > 0 ? { nodes: allowed, empty: true, decision: { action: 'delete', onto: [] }, onto: [] } : undefined;
+    else if (allowed.length > 0) {
+      // Balanced scores each move against the pool's totals, taken over all its nodes, candidates or not.
+      const totals = this.spec.consolidation === 'Balanced' ? this.poolTotals() : undefined;
+      cmd = method === 'multi-node' ? this.multiNode(allowed, now, totals) : this.singleNode(allowed, now, totals);
+    }
     // Not when the budget held candidates back: they may go at the next pass (markConsolidated).
     if (cmd === undefined && !constrained) this.consolidatedIn.set(method, this.consolidationState(now));
     return cmd;

@@ -118,3 +118,20 @@ describe('a consolidation method that found nothing computes nothing again until
     expect(ev.filter(([, e]) => e === 'Tainted')).toEqual([['std-001', 'Tainted', 407]]);
   });
 });
+
+describe('every method reads the consolidation state before its budget, emptiness too (emptiness.go, multinodeconsolidation.go, singlenodeconsolidation.go ComputeCommands: IsConsolidated first), and a read 5 minutes after the last change resets it (state/cluster.go ConsolidationState)', () => {
+  it('karpenter-emptiness-state.yaml: emptiness, held by its budget of 0, reads the state at 372 (5 minutes after the bind at 70) and resets it; single-node finds no move at 412 (std-002 settling until 420) and the next reset is at 672 (std-001 tainted at 687; was 712 and 727, the reset waiting for single-node\'s own read)', () => {
+    const ev = nodeEvents('karpenter-emptiness-state');
+    expect(ev.filter(([, e]) => e === 'Tainted' || e === 'Deleted')).toEqual([
+      ['std-001', 'Tainted', 687],
+      ['std-001', 'Deleted', 717],
+    ]);
+  });
+  it('karpenter-consolidated.yaml with consolidateAfter 400s, the bind at 60 and no Underutilized disruption for the first 7 minutes: single-node, held by the budget at 402 and 412, still reads the state at 402 and resets it, so after its empty pass at 422 the next reset is at 702 (tainted at 717, as without the freeze; was 722 and 737)', () => {
+    const na = 'cluster.nodeAutoscaler={kind: karpenter, firstPoll: 2s, consolidateAfter: 400s, budgets: [{nodes: "100%"}, {nodes: "0", reasons: [Underutilized], schedule: "0 0 * * *", duration: 7m}]}';
+    const ev = nodeEvents('karpenter-consolidated', 'duration=900s', na, 'updates[0].at=60s');
+    expect(ev.filter(([, e]) => e === 'Tainted')).toEqual([['std-001', 'Tainted', 717]]);
+    const free = nodeEvents('karpenter-consolidated', 'duration=900s', 'cluster.nodeAutoscaler={kind: karpenter, firstPoll: 2s, consolidateAfter: 400s, budgetNodesPercent: 100}', 'updates[0].at=60s');
+    expect(free.filter(([, e]) => e === 'Tainted')).toEqual([['std-001', 'Tainted', 717]]);
+  });
+});
