@@ -435,7 +435,6 @@ export class KarpenterModel implements NodeAutoscaler {
   private drift(now: number): boolean {
     if (this.drifted.size === 0) return false;
     for (const n of this.drifted.keys()) if (n.state === 'Deleted') this.drifted.delete(n);
-    if (this.budget('Drifted', now) === 0) return false;
     const eventual = Number.isFinite(this.spec.config.terminationGracePeriodSeconds);
     // Empty first (a node whose pods are all terminating is empty), each group in drift order.
     const empty: ClusterNode[] = [];
@@ -450,6 +449,8 @@ export class KarpenterModel implements NodeAutoscaler {
       if (!eventual && !this.podsDisruptable(n, now)) continue;
       (disruptionCost(n) <= 1 ? empty : busy).push(n);
     }
+    // The candidates are looked at (and held ones recorded) before the budget (controller.go disrupt).
+    if (this.budget('Drifted', now) === 0) return false;
     for (const n of [...empty, ...busy]) {
       const r = this.driftReplacements(n);
       if (r === undefined) continue;
