@@ -819,7 +819,7 @@ export class KarpenterModel implements NodeAutoscaler {
     return Math.min(EVICTION_QUEUE_BASE_DELAY_SECONDS * 2 ** (round - 1), EVICTION_QUEUE_MAX_DELAY_SECONDS);
   }
 
-  /** A pod its budget holds is deleted anyway in time to be gone by the NodeClaim's terminationGracePeriod (its grace: the revision's timeout). */
+  /** A pod its budget holds is deleted anyway, at the drain's first look past the NodeClaim's terminationGracePeriod less its grace (the revision's timeout). */
   forceDeleteAt(node: ClusterNode, pod: Pod): number {
     return karpenterForceDeleteAt(node.drainAt, this.spec.config, pod.revision.spec.timeoutSeconds);
   }

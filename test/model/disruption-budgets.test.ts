@@ -189,12 +189,13 @@ describe('Karpenter\'s terminationGracePeriod and budgets', () => {
     expect(world.cluster!.budgets!.records[0]!.forcedDeletions).toBe(0);
   });
 
-  it('with one, each pod is deleted past its budget in time for its grace period (the revision timeout) to end with it', () => {
+  it('with one, each pod is deleted past its budget at the drain\'s first look after its grace period (the revision timeout) would end with it', () => {
     const { rec, world } = expiring({ terminationGracePeriod: '10m' });
-    // Deleted at 300 s + 600 s − 300 s (timeoutSeconds): 600 s, all at once, then gone within the 30 s drain.
-    expect(evictions(rec, 'std-4-001')).toEqual([600, 600, 600]);
+    // Due at 300 s + 600 s − 300 s (timeoutSeconds) = 600 s, a look of the once-a-second drain; deleted at
+    // the next, 601 s (Now().After), all at once, then gone within the 30 s drain (was 600).
+    expect(evictions(rec, 'std-4-001')).toEqual([601, 601, 601]);
     const deleted = rec.nodes.find((n) => n.node === 'std-4-001' && n.event === 'Deleted')!.time;
-    expect(deleted).toBeGreaterThanOrEqual(630);
+    expect(deleted).toBeGreaterThanOrEqual(631);
     expect(deleted).toBeLessThanOrEqual(900);
     // The three nodes expired at 300 s: their eight pods, none evicted through the API.
     expect(world.cluster!.budgets!.records[0]).toMatchObject({ forcedDeletions: 8, disruptions: 0 });

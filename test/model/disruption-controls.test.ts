@@ -161,10 +161,10 @@ describe('Karpenter\'s do-not-disrupt', () => {
     expect(evicted.filter((p) => p.pod.node!.name === 'std-002').map((p) => p.time)).toEqual([92, 362]);
   });
 
-  it('"true" with a terminationGracePeriod: the pod is deleted only in time for its grace period to end with the node\'s (62 + 600 − 300)', () => {
+  it('"true" with a terminationGracePeriod: the pod is deleted at the drain\'s first 1 s look after 62 + 600 − 300, when its grace period would end with the node\'s (363; was 362)', () => {
     const rec = withGrace('true');
-    expect(rec.pods.filter((p) => p.event === 'Terminating' && p.pod.node?.name === 'std-001').map((p) => p.time)).toEqual([362]);
-    expect(rec.nodeEvents.find((n) => n.node === 'std-001' && n.event === 'Deleted')?.time).toBe(392);
+    expect(rec.pods.filter((p) => p.event === 'Terminating' && p.pod.node?.name === 'std-001').map((p) => p.time)).toEqual([363]);
+    expect(rec.nodeEvents.find((n) => n.node === 'std-001' && n.event === 'Deleted')?.time).toBe(393);
   });
 });
 

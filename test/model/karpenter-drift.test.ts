@@ -111,11 +111,11 @@ describe('Karpenter drift (disruption/drift.go)', () => {
     expect(r.world.cluster!.budgets!.records[0]!.refusedEvictions).toBe(0);
   });
 
-  it('…unless the NodePool sets terminationGracePeriod (drift is eventual): drained, and the pod deleted past the budget at 62 + 600 − its 300 s grace', () => {
+  it('…unless the NodePool sets terminationGracePeriod (drift is eventual): drained, and the pod deleted past the budget at the drain\'s first 1 s look after 62 + 600 − its 300 s grace (363; was 362)', () => {
     const r = run([HOLD_ALL, 'cluster.nodeAutoscaler.terminationGracePeriod=10m']);
     expect(r.at('std-001', 'Tainted')).toBe(62);
-    expect(r.rec.pods.filter((p) => p.event === 'Terminating' && p.pod.node?.name === 'std-001').map((p) => p.time)).toEqual([362]);
-    expect(r.at('std-001', 'Deleted')).toBe(392);
+    expect(r.rec.pods.filter((p) => p.event === 'Terminating' && p.pod.node?.name === 'std-001').map((p) => p.time)).toEqual([363]);
+    expect(r.at('std-001', 'Deleted')).toBe(393);
     expect(r.world.cluster!.budgets!.records[0]!.forcedDeletions).toBeGreaterThanOrEqual(1);
   });
 

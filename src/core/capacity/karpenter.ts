@@ -159,14 +159,23 @@ export function instanceTerminationAt(drainStartedAt: number, drainedAt: number,
 
 /**
  * When Karpenter deletes a pod of a draining node without the Eviction API, whatever its
- * PodDisruptionBudget says (terminator needsForceDelete): with a terminationGracePeriod, the node
- * must be gone by its NodeClaim's deletion plus that period, so each pod is deleted in time for its
- * own grace period to end then. Infinity without a terminationGracePeriod.
+ * PodDisruptionBudget says (terminator.go DeleteExpiringPods): with a terminationGracePeriod, the
+ * node must be gone by its NodeClaim's deletion plus that period, so each pod is due its own grace
+ * period before then. The drain, which begins at the NodeClaim's deletion and looks once a
+ * second (awaitDrain), deletes it at its first look strictly after that moment (Now().After), at
+ * once when it is already past. Infinity without a terminationGracePeriod.
  */
-export function karpenterForceDeleteAt(nodeClaimDeletedAt: number, cfg: Pick<KarpenterConfig, 'terminationGracePeriodSeconds'>, podGraceSeconds: number): number {
+export function karpenterForceDeleteAt(
+  nodeClaimDeletedAt: number,
+  cfg: Pick<KarpenterConfig, 'terminationGracePeriodSeconds' | 'terminationRequeueSeconds'>,
+  podGraceSeconds: number,
+): number {
   requireFinite('nodeClaimDeletedAt', nodeClaimDeletedAt);
   requireNonNegative('podGraceSeconds', podGraceSeconds);
-  return nodeClaimDeletedAt + cfg.terminationGracePeriodSeconds - podGraceSeconds;
+  const due = cfg.terminationGracePeriodSeconds - podGraceSeconds;
+  if (due < 0) return nodeClaimDeletedAt;
+  const every = cfg.terminationRequeueSeconds;
+  return nodeClaimDeletedAt + (Math.floor(due / every) + 1) * every;
 }
 
 /** What Karpenter reads of a pod to weigh its eviction. */
