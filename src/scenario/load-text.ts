@@ -39,7 +39,7 @@ import { networkWarnings } from './network-warnings.js';
 import { featuresWarnings } from './config-features.js';
 import { defaultsKeyWarnings, deploymentKeyWarnings, networkKeyWarnings } from './configmap-keys.js';
 import type { RevisionOrigin } from './work-estimate.js';
-import { shapeTrace, type RawTrace, type TraceFormat } from './trace-shape.js';
+import { TraceCollector, type TraceFormat, type TraceSink } from './trace-shape.js';
 import { decodeStrictUtf8 } from './utf8.js';
 import { TOO_DEEP_RULE, tooDeepIn } from './yaml-depth.js';
 
@@ -93,8 +93,8 @@ export interface ScenarioFiles {
   resolve(scenarioFile: string, path: string): string;
   /** The file's bytes, or why it could not be read (a few words). */
   read(path: string): Uint8Array | { error: string };
-  /** A trace file's arrivals, or why it could not be read; parse errors are thrown as ScenarioErrors. */
-  readTrace(path: string, format: TraceFormat, filter: { app: string | undefined; func: string | undefined }): RawTrace | { error: string };
+  /** Reads a trace file's arrivals into `into`, or says why it could not be read; parse errors are thrown as ScenarioErrors. */
+  readTrace(path: string, format: TraceFormat, filter: { app: string | undefined; func: string | undefined }, into: TraceSink): { error: string } | undefined;
   /**
    * Compiles and loads user autoscaler classes (`autoscalerClasses`, `knsim compare --class`);
    * absent where modules cannot be loaded (the browser playground).
@@ -798,17 +798,22 @@ function buildClient(
     if (t.func !== undefined) throw new ScenarioError(file, at('trace', 'func'), 'only allowed with format azure2021');
   }
   const tFile = files.resolve(file, t.file);
+  const shaping = { format, timeScale: t.timeScale ?? 1, offsetSeconds: t.offset ?? 0, useDurations: t.useDurations ?? true };
+  // Only what the client can send is held: from its start (a conditional start moves the times, so
+  // then from any), before its end, and not after the run's, which no start moves back.
+  const collector = new TraceCollector(shaping, { fromSeconds: startWhen === undefined ? startSeconds : Number.NEGATIVE_INFINITY, endSeconds, runSeconds: s.duration });
   // Streamed from the file by the reader: a trace of hundreds of megabytes is never held as text.
-  let raw;
+  let failed;
   try {
-    raw = files.readTrace(tFile, format, { app: t.app, func: t.func });
+    failed = files.readTrace(tFile, format, { app: t.app, func: t.func }, collector);
   } catch (e) {
     // A bad line names the trace file and the line, and the field of the scenario that named the file.
     if (e instanceof ScenarioError && e.file === tFile) throw ScenarioError.within(file, at('trace', 'file'), e);
     throw e;
   }
-  if ('error' in raw) throw new ScenarioError(file, at('trace', 'file'), `cannot read ${JSON.stringify(tFile)}: ${raw.error}`);
-  if (raw.arrivals.length === 0) {
+  if (failed !== undefined) throw new ScenarioError(file, at('trace', 'file'), `cannot read ${JSON.stringify(tFile)}: ${failed.error}`);
+  const data = collector.finish();
+  if (data.count === 0) {
     const filtered = t.app !== undefined || t.func !== undefined;
     throw new ScenarioError(
       file,
@@ -816,27 +821,21 @@ function buildClient(
       filtered ? `no invocations in ${tFile} match the app/func filter` : `${tFile} holds no arrivals`,
     );
   }
-  const data = shapeTrace(raw, {
-    format,
-    timeScale: t.timeScale ?? 1,
-    offsetSeconds: t.offset ?? 0,
-    useDurations: t.useDurations ?? true,
-  });
-  // Sorted: the last arrival is the largest. Times too far apart (or too far scaled) overflow the clock.
-  const last = data.arrivals[data.arrivals.length - 1]!;
+  // Times too far apart (or too far scaled) overflow the clock.
+  const last = data.last;
   if (!Number.isFinite(last)) {
     throw new ScenarioError(file, at('trace', 'file'), `its arrivals span more than a finite time once shifted and scaled (offset ${t.offset ?? 0} s, timeScale ${t.timeScale ?? 1}): the last is ${last}`);
   }
   // A trace whose times miss the run (Unix timestamps, milliseconds, a late offset) would replay nothing, silently.
   if (startWhen === undefined) {
     const until = Math.min(endSeconds, s.duration);
-    const first = data.arrivals.findIndex((a) => a >= startSeconds);
-    if (first < 0 || data.arrivals[first]! >= until) {
-      const n = data.arrivals.length;
+    // Sorted, and none before the start: the first is the earliest the client sends.
+    if (data.arrivals.length === 0 || data.arrivals[0]! >= until) {
+      const n = data.count;
       // 12 digits: scaling leaves float noise (16000.000000000002) that would only distract.
       const t = (x: number): number => Number(x.toPrecision(12));
       warnings.push(
-        `${file}: ${at('trace', 'file')}: none of its ${n} arrival${n === 1 ? '' : 's'} (${t(data.arrivals[0]!)} s to ${t(last)} s once shifted and scaled) falls in the client's sending window [${startSeconds} s, ${until} s): it sends no request`,
+        `${file}: ${at('trace', 'file')}: none of its ${n} arrival${n === 1 ? '' : 's'} (${t(data.first)} s to ${t(last)} s once shifted and scaled) falls in the client's sending window [${startSeconds} s, ${until} s): it sends no request`,
       );
     }
   }

@@ -9,7 +9,7 @@ import { ScenarioError } from './errors.js';
 import { UsageError } from './usage-error.js';
 import { decodeUtf8, loadScenarioText, scenarioFromValueWith, type LoadedScenario, type LoadOptions, type ManifestFileSet, type ScenarioFiles } from './load-text.js';
 import { notRegularFile, noteInputFile, openRegularFile } from './regular-file.js';
-import { parseAzure2021Trace, parseSimpleTrace } from './trace.js';
+import { readAzure2021Trace, readSimpleTrace } from './trace.js';
 import { compiledModuleSha256, loadUserClasses, type UserClassRef } from './user-classes.js';
 
 export {
@@ -79,14 +79,16 @@ export const nodeScenarioFiles: ScenarioFiles = {
       return { error: ioReason(e) };
     }
   },
-  readTrace(path, format, filter) {
+  readTrace(path, format, filter, into) {
     const notRegular = notRegularFile(path);
     if (notRegular !== undefined) return { error: notRegular };
     noteInputFile(path);
     try {
       // Streamed from the file: a trace of hundreds of megabytes is never held as text.
       const source = { path };
-      return format === 'azure2021' ? parseAzure2021Trace(source, path, filter) : parseSimpleTrace(source, path);
+      if (format === 'azure2021') readAzure2021Trace(source, path, filter, into);
+      else readSimpleTrace(source, path, into);
+      return undefined;
     } catch (e) {
       if (typeof (e as NodeJS.ErrnoException).code !== 'string' || e instanceof ScenarioError) throw e;
       return { error: ioReason(e) };
@@ -125,9 +127,9 @@ export function recordingScenarioFiles(scenarioFile: string, into: Map<string, s
       if (r instanceof Uint8Array) note(path, createHash('sha256').update(r).digest('hex'));
       return r;
     },
-    readTrace(path, format, filter) {
-      const r = nodeScenarioFiles.readTrace(path, format, filter);
-      if (!('error' in r)) note(path, fileSha256(path));
+    readTrace(path, format, filter, sink) {
+      const r = nodeScenarioFiles.readTrace(path, format, filter, sink);
+      if (r === undefined) note(path, fileSha256(path));
       return r;
     },
     loadUserClasses(file, entries, extra) {

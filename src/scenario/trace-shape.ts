@@ -25,22 +25,150 @@ export interface TraceShaping {
   useDurations: boolean;
 }
 
+/** Takes a trace's arrivals as a reader meets them, in the file's times (a duration on every one or on none). */
+export interface TraceSink {
+  add(arrival: number, duration: number | undefined): void;
+}
+
+/**
+ * The times (once shifted and scaled) at which a trace client can send: from `fromSeconds`
+ * (−∞ for a client that starts on a condition, whose times move by its start), before
+ * `endSeconds`, and not after `runSeconds`, the run's end, which no start moves back.
+ */
+export interface TraceWindow {
+  fromSeconds: number;
+  endSeconds: number;
+  runSeconds: number;
+}
+
+/** A trace on the run's clock: the arrivals its window keeps, and what the whole file held. */
+export interface ShapedTrace extends TraceData {
+  /** Arrivals in the file (after the app/func filter), kept or not. */
+  count: number;
+  /** The earliest and the latest of them, shifted and scaled (NaN when there are none). */
+  first: number;
+  last: number;
+}
+
+/**
+ * Collects a trace's arrivals while it is read, holding only those that can fall in the
+ * client's window: a large trace of which a run uses a minute holds that minute. The whole
+ * file is still read, as neither format has to be sorted and an azure2021 trace's clock
+ * starts at its earliest arrival, wherever that is in the file.
+ */
+export class TraceCollector implements TraceSink {
+  private arrivals: number[] = [];
+  private durations: number[] = [];
+  private withDurations = false;
+  private count = 0;
+  private min = Number.POSITIVE_INFINITY;
+  private max = Number.NEGATIVE_INFINITY;
+  /** How many arrivals were held after the last pass that dropped those the window no longer reaches. */
+  private held = 0;
+
+  constructor(
+    private readonly opts: TraceShaping,
+    private readonly window: TraceWindow = { fromSeconds: Number.NEGATIVE_INFINITY, endSeconds: Number.POSITIVE_INFINITY, runSeconds: Number.POSITIVE_INFINITY },
+  ) {}
+
+  add(arrival: number, duration: number | undefined): void {
+    if (this.count++ === 0) this.withDurations = duration !== undefined;
+    if (arrival < this.min) this.min = arrival;
+    if (arrival > this.max) this.max = arrival;
+    // An azure2021 origin only moves back, which moves every time later: one past the end now stays past it.
+    const t = this.place(arrival);
+    if (this.afterWindow(t)) return;
+    // A simple trace's origin is fixed, so one before the window stays before it too.
+    if (this.opts.format === 'simple' && t < this.window.fromSeconds) return;
+    this.arrivals.push(arrival);
+    if (this.keepsDurations()) this.durations.push(duration!);
+    if (this.arrivals.length >= 2 * this.held + 4096) this.dropAfterWindow();
+  }
+
+  /** The arrivals in the window, sorted (durations follow their requests), and the file's extent. */
+  finish(): ShapedTrace {
+    this.dropAfterWindow();
+    const from = this.window.fromSeconds;
+    const held = this.arrivals;
+    const withDurations = this.keepsDurations();
+    // Those before the window go, in place: the rest keep the file's order.
+    let n = 0;
+    let sorted = true;
+    for (let i = 0; i < held.length; i++) {
+      const a = held[i]!;
+      if (this.place(a) < from) continue;
+      if (n > 0 && a < held[n - 1]!) sorted = false;
+      held[n] = a;
+      if (withDurations) this.durations[n] = this.durations[i]!;
+      n++;
+    }
+    // Equal times keep the file's order. A sorted file (the usual case) is not sorted again.
+    const order = new Uint32Array(n);
+    for (let k = 0; k < n; k++) order[k] = k;
+    if (!sorted) order.sort((x, y) => held[x]! - held[y]! || x - y);
+    const arrivals = new Float64Array(n);
+    const durations = withDurations ? new Float64Array(n) : undefined;
+    for (let k = 0; k < n; k++) {
+      arrivals[k] = this.place(held[order[k]!]!);
+      if (durations !== undefined) durations[k] = this.durations[order[k]!]!;
+    }
+    this.arrivals = [];
+    this.durations = [];
+    const none = this.count === 0;
+    return { arrivals, durations, count: this.count, first: none ? Number.NaN : this.place(this.min), last: none ? Number.NaN : this.place(this.max) };
+  }
+
+  /** Where an arrival lands on the run's clock: simple as `offset + t × timeScale`, azure2021 from its earliest arrival. */
+  private place(arrival: number): number {
+    const origin = this.opts.format === 'azure2021' ? this.min : 0;
+    return this.opts.offsetSeconds + (arrival - origin) * this.opts.timeScale;
+  }
+
+  private keepsDurations(): boolean {
+    return this.withDurations && this.opts.useDurations;
+  }
+
+  private afterWindow(t: number): boolean {
+    return t >= this.window.endSeconds || t > this.window.runSeconds;
+  }
+
+  private dropAfterWindow(): void {
+    let n = 0;
+    for (let i = 0; i < this.arrivals.length; i++) {
+      if (this.afterWindow(this.place(this.arrivals[i]!))) continue;
+      this.arrivals[n] = this.arrivals[i]!;
+      if (this.keepsDurations()) this.durations[n] = this.durations[i]!;
+      n++;
+    }
+    this.arrivals.length = n;
+    if (this.keepsDurations()) this.durations.length = n;
+    this.held = n;
+  }
+}
+
+/** Collects every arrival as read, unsorted: what the parsers' callers without a window get. */
+export class RawTraceSink implements TraceSink {
+  readonly arrivals: number[] = [];
+  private readonly durations: number[] = [];
+  private withDurations = false;
+  add(arrival: number, duration: number | undefined): void {
+    if (this.arrivals.length === 0) this.withDurations = duration !== undefined;
+    this.arrivals.push(arrival);
+    if (duration !== undefined) this.durations.push(duration);
+  }
+  raw(): RawTrace {
+    return { arrivals: this.arrivals, durations: this.withDurations ? this.durations : undefined };
+  }
+}
+
 /**
  * Sorts the arrivals (durations follow their requests) and places them on the
  * run's clock: simple traces as `offset + t × timeScale`, Azure traces shifted
  * so the first arrival is at `offset`, gaps multiplied by `timeScale`.
  */
 export function shapeTrace(raw: RawTrace, opts: TraceShaping): TraceData {
-  const n = raw.arrivals.length;
-  const order = Array.from({ length: n }, (_, i) => i);
-  order.sort((x, y) => raw.arrivals[x]! - raw.arrivals[y]! || x - y);
-  const origin = opts.format === 'azure2021' && n > 0 ? raw.arrivals[order[0]!]! : 0;
-  const arrivals = new Float64Array(n);
-  const keepDurations = opts.useDurations && raw.durations !== undefined;
-  const durations = keepDurations ? new Float64Array(n) : undefined;
-  order.forEach((src, k) => {
-    arrivals[k] = opts.offsetSeconds + (raw.arrivals[src]! - origin) * opts.timeScale;
-    if (durations !== undefined) durations[k] = raw.durations![src]!;
-  });
+  const c = new TraceCollector(opts);
+  raw.arrivals.forEach((a, i) => c.add(a, raw.durations?.[i]));
+  const { arrivals, durations } = c.finish();
   return { arrivals, durations };
 }

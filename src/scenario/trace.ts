@@ -10,15 +10,15 @@
  *   `app,func,end_timestamp,duration` (seconds); each row is one invocation that
  *   arrived at end_timestamp − duration.
  *
- * Files are read a chunk at a time (see text-source.ts): loading holds the
- * arrivals, not the file's text. Errors point at `line N, column <name>` of the
- * trace file.
+ * Files are read a chunk at a time (see text-source.ts) into a TraceSink: loading
+ * holds the arrivals the client can send (TraceCollector), not the file's text. Errors
+ * point at `line N, column <name>` of the trace file.
  */
 import { ScenarioError } from './errors.js';
 import { forEachCsvRecord, forEachLine, type TextSource } from './text-source.js';
-import type { RawTrace } from './trace-shape.js';
+import { RawTraceSink, type RawTrace, type TraceSink } from './trace-shape.js';
 
-export { shapeTrace, type RawTrace, type TraceData, type TraceFormat, type TraceShaping } from './trace-shape.js';
+export { shapeTrace, TraceCollector, type RawTrace, type ShapedTrace, type TraceData, type TraceFormat, type TraceShaping, type TraceSink, type TraceWindow } from './trace-shape.js';
 
 
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
@@ -34,8 +34,16 @@ function parseNumber(text: string): number | undefined {
  * @throws ScenarioError at `line N[, column arrival|duration]` of `file`.
  */
 export function parseSimpleTrace(source: TextSource | string, file: string): RawTrace {
-  const arrivals: number[] = [];
-  const durations: number[] = [];
+  const sink = new RawTraceSink();
+  readSimpleTrace(source, file, sink);
+  return sink.raw();
+}
+
+/**
+ * Reads a `simple` trace into `into`, an arrival at a time, holding none of it.
+ * @throws ScenarioError at `line N[, column arrival|duration]` of `file`.
+ */
+export function readSimpleTrace(source: TextSource | string, file: string, into: TraceSink): void {
   // Set by the first data line, or by a header: a header that names a duration column promises one on every line.
   let withDurations: { value: boolean; line: number; header?: true } | undefined;
   let sawData = false;
@@ -78,15 +86,14 @@ export function parseSimpleTrace(source: TextSource | string, file: string): Raw
         `${has ? 'unexpected' : 'missing'} duration: ${was} (give a duration on every line or on none)`,
       );
     }
-    arrivals.push(a);
+    let d: number | undefined;
     if (has) {
-      const d = parseNumber(cols[1]!);
+      d = parseNumber(cols[1]!);
       if (d === undefined) throw new ScenarioError(file, `line ${lineNo}, column duration`, `not a number: ${JSON.stringify(cols[1])}`);
       if (d < 0) throw new ScenarioError(file, `line ${lineNo}, column duration`, `must not be negative, got ${d}`);
-      durations.push(d);
     }
+    into.add(a, d);
   });
-  return { arrivals, durations: withDurations?.value === true ? durations : undefined };
 }
 
 /** The columns an Azure Functions 2021 invocation trace must have. */
@@ -105,6 +112,26 @@ export function parseAzure2021Trace(
 ): RawTrace {
   const arrivals: number[] = [];
   const durations: number[] = [];
+  readAzure2021Trace(source, file, filter, {
+    add(a, d) {
+      arrivals.push(a);
+      durations.push(d!);
+    },
+  });
+  return { arrivals, durations };
+}
+
+/**
+ * Reads an Azure Functions 2021 invocation trace into `into`, an invocation at a time
+ * (each with its duration), holding none of it.
+ * @throws ScenarioError at `line N[, column <name>]` of `file`.
+ */
+export function readAzure2021Trace(
+  source: TextSource | string,
+  file: string,
+  filter: { app?: string | undefined; func?: string | undefined },
+  into: TraceSink,
+): void {
   let header: string[] | undefined;
   let idx: Record<(typeof AZURE2021_COLUMNS)[number], number> | undefined;
   forEachCsvRecord(typeof source === 'string' ? { text: source } : source, file, (cols, lineNo) => {
@@ -144,9 +171,7 @@ export function parseAzure2021Trace(
     if (!Number.isFinite(arrival)) {
       throw new ScenarioError(file, `line ${lineNo}, column end_timestamp`, `the arrival end_timestamp − duration (${end} − ${d}) is not a finite time`);
     }
-    arrivals.push(arrival);
-    durations.push(d);
+    into.add(arrival, d);
   });
   if (header === undefined) throw new ScenarioError(file, 'line 1', `expected the header ${AZURE2021_COLUMNS.join(',')}, got an empty file`);
-  return { arrivals, durations };
 }

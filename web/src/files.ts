@@ -8,8 +8,8 @@
 import { dirname, isAbsolute, join } from 'node:path';
 import { ScenarioError } from '../../src/scenario/errors.js';
 import type { ScenarioFiles } from '../../src/scenario/load-text.js';
-import type { TraceFormat } from '../../src/scenario/trace-shape.js';
-import { parseAzure2021Trace, parseSimpleTrace } from '../../src/scenario/trace.js';
+import type { TraceFormat, TraceSink } from '../../src/scenario/trace-shape.js';
+import { readAzure2021Trace, readSimpleTrace } from '../../src/scenario/trace.js';
 import { decodeStrictUtf8 } from '../../src/scenario/utf8.js';
 
 /** A file the user added that is not UTF-8: its bytes, and where and why the CLI would refuse it. */
@@ -57,11 +57,13 @@ export class PlaygroundFiles implements ScenarioFiles {
     return typeof t === 'string' ? new TextEncoder().encode(t) : 'bytes' in t ? t.bytes : t;
   }
 
-  readTrace(path: string, format: TraceFormat, filter: { app: string | undefined; func: string | undefined }): ReturnType<ScenarioFiles['readTrace']> {
+  readTrace(path: string, format: TraceFormat, filter: { app: string | undefined; func: string | undefined }, into: TraceSink): ReturnType<ScenarioFiles['readTrace']> {
     const t = this.text(path);
     if (typeof t !== 'string' && 'bytes' in t) throw new ScenarioError(path, `line ${t.line}`, t.rule);
     if (typeof t !== 'string') return t;
-    return format === 'azure2021' ? parseAzure2021Trace(t, path, filter) : parseSimpleTrace(t, path);
+    if (format === 'azure2021') readAzure2021Trace(t, path, filter, into);
+    else readSimpleTrace(t, path, into);
+    return undefined;
   }
 }
 
