@@ -147,7 +147,9 @@ export function forEachCsvRecord(
   // trace, so lines are counted and fields trimmed here.
   // csv-parse's stream parser (and node:stream) only when a scenario reads a CSV trace.
   const { Parser } = createRequire(import.meta.url)('csv-parse') as typeof import('csv-parse');
-  const parser = new Parser({ relax_column_count: true, max_record_size: MAX_LINE_CHARS });
+  // `bom`: a byte order mark (Excel's "CSV UTF-8" writes one) is dropped; trimming the field
+  // dropped it before an unquoted header, but a quoted one ("app",…) was refused as a bad quote.
+  const parser = new Parser({ bom: true, relax_column_count: true, max_record_size: MAX_LINE_CHARS });
   // Errors are read from parser.errored right away; the event comes a tick later.
   parser.on('error', () => {});
   let line = 0;

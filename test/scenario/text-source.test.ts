@@ -67,6 +67,16 @@ describe('forEachCsvRecord (csv-parse, streamed)', () => {
     }
   });
 
+  // Excel's "CSV UTF-8" starts the file with a byte order mark; R's write.csv quotes every name.
+  it.each([1, 2, 64])('drops a byte order mark before a quoted header, read %i bytes at a time', (chunk) => {
+    const bom = '\ufeff"app","func"\n"a\nb",f\n';
+    expect(records({ path: tempFile(bom) }, chunk)).toEqual([
+      [1, ['app', 'func']],
+      [2, ['a\nb', 'f']],
+    ]);
+    expect(records({ text: bom })).toEqual(records({ path: tempFile(bom) }, chunk));
+  });
+
   it('stops at the first error the record handler throws', () => {
     const seen: number[] = [];
     expect(() =>

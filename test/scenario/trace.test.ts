@@ -57,6 +57,10 @@ describe('parseAzure2021Trace', () => {
     expect(parseAzure2021Trace(csv, 'az.csv', filter)).toEqual({ arrivals, durations });
   });
 
+  it('accepts a byte order mark before a quoted header (Excel, R)', () => {
+    expect(parseAzure2021Trace('\ufeff"app","func","end_timestamp","duration"\n"a","f","5","1"\n', 'az.csv')).toEqual({ arrivals: [4], durations: [1] });
+  });
+
   it('accepts the columns in another order, plus extra ones', () => {
     expect(parseAzure2021Trace('duration,end_timestamp,func,app,extra\n1,5,f,a,z\n', 'az.csv')).toEqual({ arrivals: [4], durations: [1] });
   });
