@@ -57,8 +57,11 @@ export interface ShapedTrace extends TraceData {
  * starts at its earliest arrival, wherever that is in the file.
  */
 export class TraceCollector implements TraceSink {
-  private arrivals: number[] = [];
-  private durations: number[] = [];
+  // Typed arrays, outside V8's heap: a window of tens of millions of arrivals fits in memory
+  // (8 bytes each) without meeting the heap's limit, which would abort the process.
+  private arrivals = new Float64Array(1024);
+  private durations = new Float64Array(0);
+  private size = 0;
   private withDurations = false;
   private count = 0;
   private min = Number.POSITIVE_INFINITY;
@@ -72,7 +75,10 @@ export class TraceCollector implements TraceSink {
   ) {}
 
   add(arrival: number, duration: number | undefined): void {
-    if (this.count++ === 0) this.withDurations = duration !== undefined;
+    if (this.count++ === 0) {
+      this.withDurations = duration !== undefined;
+      if (this.keepsDurations()) this.durations = new Float64Array(this.arrivals.length);
+    }
     if (arrival < this.min) this.min = arrival;
     if (arrival > this.max) this.max = arrival;
     // An azure2021 origin only moves back, which moves every time later: one past the end now stays past it.
@@ -80,9 +86,11 @@ export class TraceCollector implements TraceSink {
     if (this.afterWindow(t)) return;
     // A simple trace's origin is fixed, so one before the window stays before it too.
     if (this.opts.format === 'simple' && t < this.window.fromSeconds) return;
-    this.arrivals.push(arrival);
-    if (this.keepsDurations()) this.durations.push(duration!);
-    if (this.arrivals.length >= 2 * this.held + 4096) this.dropAfterWindow();
+    if (this.size === this.arrivals.length) this.grow();
+    this.arrivals[this.size] = arrival;
+    if (this.keepsDurations()) this.durations[this.size] = duration!;
+    this.size++;
+    if (this.size >= 2 * this.held + 4096) this.dropAfterWindow();
   }
 
   /** The arrivals in the window, sorted (durations follow their requests), and the file's extent. */
@@ -94,7 +102,7 @@ export class TraceCollector implements TraceSink {
     // Those before the window go, in place: the rest keep the file's order.
     let n = 0;
     let sorted = true;
-    for (let i = 0; i < held.length; i++) {
+    for (let i = 0; i < this.size; i++) {
       const a = held[i]!;
       if (this.place(a) < from) continue;
       if (n > 0 && a < held[n - 1]!) sorted = false;
@@ -112,8 +120,9 @@ export class TraceCollector implements TraceSink {
       arrivals[k] = this.place(held[order[k]!]!);
       if (durations !== undefined) durations[k] = this.durations[order[k]!]!;
     }
-    this.arrivals = [];
-    this.durations = [];
+    this.arrivals = new Float64Array(0);
+    this.durations = new Float64Array(0);
+    this.size = 0;
     const none = this.count === 0;
     return { arrivals, durations, count: this.count, first: none ? Number.NaN : this.place(this.min), last: none ? Number.NaN : this.place(this.max) };
   }
@@ -132,16 +141,25 @@ export class TraceCollector implements TraceSink {
     return t >= this.window.endSeconds || t > this.window.runSeconds;
   }
 
+  private grow(): void {
+    const more = (old: Float64Array): Float64Array => {
+      const a = new Float64Array(Math.max(1024, old.length * 2));
+      a.set(old);
+      return a;
+    };
+    this.arrivals = more(this.arrivals);
+    if (this.keepsDurations()) this.durations = more(this.durations);
+  }
+
   private dropAfterWindow(): void {
     let n = 0;
-    for (let i = 0; i < this.arrivals.length; i++) {
+    for (let i = 0; i < this.size; i++) {
       if (this.afterWindow(this.place(this.arrivals[i]!))) continue;
       this.arrivals[n] = this.arrivals[i]!;
       if (this.keepsDurations()) this.durations[n] = this.durations[i]!;
       n++;
     }
-    this.arrivals.length = n;
-    if (this.keepsDurations()) this.durations.length = n;
+    this.size = n;
     this.held = n;
   }
 }
