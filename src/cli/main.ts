@@ -50,7 +50,7 @@ export async function main(argv: string[]): Promise<void> {
     if (plain !== undefined) await run(plain);
     else await (await import('./program.js')).parseCommandLine(argv, run);
   } catch (e) {
-    // A user module is about to load: the command starts over in a worker thread (isolated.ts).
+    // A user module is about to load: the command starts over in a child process (isolated.ts).
     process.exitCode = e instanceof RerunIsolated ? await runIsolated(argv, reportError) : reportError(e);
   }
 }

@@ -149,7 +149,7 @@ export function runTests(paths: readonly string[], opts: RunTestsOptions = {}): 
   }
   const planned: Array<{ file: string; loaded: LoadedScenario; expectations: Expectation[]; work: WorkEstimate }> = [];
   // Warnings wait until every file has loaded: a file that loads a user module may start the
-  // command over in a worker thread (src/cli/isolated.ts), which would print them twice.
+  // command over in a child process (src/cli/isolated.ts), which would print them twice.
   const warnings: string[] = [];
   for (const file of files) {
     const loaded = loadScenario(file, opts.seed !== undefined ? { seed: opts.seed } : {});

@@ -68,7 +68,7 @@ function interrupted(signal: string, code: number): void {
   process.exit(code);
 }
 
-// Told of every staging directory this thread starts and ends (set in a worker that runs a whole command).
+// Told of every staging directory this thread starts and ends (set in a process that runs a command for another).
 let observer: ((path: string, live: boolean) => void) | undefined;
 
 function track(path: string): void {
@@ -93,35 +93,30 @@ export const trackTemporary = (path: string): void => track(path);
 export const untrackTemporary = (path: string): void => untrack(path);
 
 /**
- * A worker thread running a command reports its staging directories through `fn`: signals
- * reach only the main thread, which removes them on SIGINT/SIGTERM as its own
- * ({@link adoptStaging}), and when the worker dies ({@link removeAdoptedStaging}).
+ * A process running a command for another (src/cli/isolated.ts) reports its staging directories
+ * through `fn`, so that the one which started it can remove them if it dies ({@link removeStagingOf}).
  */
 export function observeStaging(fn: (path: string, live: boolean) => void): void {
   observer = fn;
 }
 
 /**
- * The main thread takes a worker's staging directory as its own to clean up (`live`), or lets it
- * go. Only a name this process's staging takes (`<out>.partial-<this pid>`; a worker thread
- * shares the pid) is taken: nothing else could be removed on a worker's word.
+ * Removes the staging directories of a process that died while writing them: only a name its
+ * staging takes (`<out>.partial-<its pid>`, or that name being removed) still marked as knsim's
+ * staging; nothing else could be removed on its word. Returns those removed.
  */
-export function adoptStaging(path: string, isLive: boolean): void {
-  if (!path.endsWith(`.partial-${process.pid}`)) return;
-  if (isLive) track(path);
-  else untrack(path);
-}
-
-/** Removes the staging directories still live (a worker that wrote them died); returns those removed. */
-export function removeAdoptedStaging(): string[] {
+export function removeStagingOf(pid: number, paths: Iterable<string>): string[] {
   const removed: string[] = [];
-  for (const p of [...live]) {
-    // Only a directory still marked as knsim's staging: nothing else is knsim's to delete.
-    if (readManifest(p)?.state === 'staging') {
-      rmSync(p, { recursive: true, force: true });
-      removed.push(p);
+  for (const p of paths) {
+    if (!p.endsWith(`.partial-${pid}`)) continue;
+    let gone = false;
+    for (const q of [p, `${p}${REMOVING}`]) {
+      if (readManifest(q)?.state === 'staging') {
+        rmSync(q, { recursive: true, force: true });
+        gone = true;
+      }
     }
-    untrack(p);
+    if (gone) removed.push(p);
   }
   return removed;
 }

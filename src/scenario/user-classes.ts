@@ -291,11 +291,25 @@ function faultError(ref: Pick<UserClassRef, 'name' | 'module'>, f: Pick<UserClas
 }
 
 /**
- * The error of a call that ran its thread's JavaScript heap out of memory (read from the call
- * log after the thread died), worded as the module's other faults are.
+ * The error of a call that ran its thread's (or process's) JavaScript heap out of memory, read
+ * from the call log after it died, worded as the module's other faults are.
  */
-export function outOfMemoryError(c: LoggedCall): ScenarioError {
-  const rule = `${c.call}: ran out of memory: the call allocated past the JavaScript heap's limit and its thread was stopped (a class may not allocate without bound)`;
+export function outOfMemoryError(c: LoggedCall, stopped = 'its thread was stopped'): ScenarioError {
+  const rule = `${c.call}: ran out of memory: the call allocated past the JavaScript heap's limit and ${stopped} (a class may not allocate without bound)`;
+  return faultError({ name: c.className, module: c.module }, { revision: c.revision, atSeconds: c.atSeconds, rule });
+}
+
+/**
+ * The error of a call whose process ended without a word of its own: killed by `signal` (SIGKILL
+ * is what the kernel's out-of-memory killer sends when a call's typed arrays take the machine's
+ * memory), or a fatal error of V8 other than the heap's limit.
+ */
+export function crashError(c: LoggedCall, signal: string | null): ScenarioError {
+  const how =
+    signal === 'SIGKILL' ? 'was killed (SIGKILL, as the system does when memory runs out): a class may not allocate without bound'
+    : signal === null || signal === 'SIGABRT' ? 'stopped with a fatal error of V8'
+    : `was killed (${signal})`;
+  const rule = `${c.call}: the process running the call ${how}`;
   return faultError({ name: c.className, module: c.module }, { revision: c.revision, atSeconds: c.atSeconds, rule });
 }
 

@@ -10,7 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
 import type { MetricValues } from '../output/metrics.js';
 import { ScenarioError } from '../scenario/errors.js';
-import { attachedUserCallLog, callsInProgress } from '../scenario/user-call-log.js';
+import { attachedUserCallLog, attachedUserCallLogMirror, callsInProgress } from '../scenario/user-call-log.js';
 import { outOfMemoryError } from '../scenario/user-classes.js';
 import { runTask, type RunTask } from './task.js';
 import { newTaskQueue, takeTask, markFinished, finishedCount, stopTasks } from './task-queue.js';
@@ -81,7 +81,8 @@ class ThreadsRunner implements Runner {
       for (const n = finishedCount(queue); reported < n; reported++) onDone?.();
     };
     const userCallLog = attachedUserCallLog();
-    const batch: Batch = { tasks, queue, ...(userCallLog !== undefined ? { userCallLog } : {}) };
+    const userCallLogMirror = attachedUserCallLogMirror();
+    const batch: Batch = { tasks, queue, ...(userCallLog !== undefined ? { userCallLog } : {}), ...(userCallLogMirror !== undefined ? { userCallLogMirror } : {}) };
     const pool = this.pool;
     const helpers = pool === undefined ? [] : Array.from({ length: Math.min(this.workers - 1, tasks.length) }, () => pool.run(batch) as Promise<BatchResult>);
     // A failed run, by task index (a pool thread's unexpected error has none).

@@ -15,6 +15,8 @@ export interface Batch {
   queue: TaskQueue;
   /** The user-module call log of an isolated command (src/cli/isolated.ts), which this thread writes too. */
   userCallLog?: SharedArrayBuffer | undefined;
+  /** The descriptor of the log's mirror file (the process's threads share it), if it has one. */
+  userCallLogMirror?: number | undefined;
 }
 
 export interface BatchResult {
@@ -26,7 +28,7 @@ export interface BatchResult {
 
 export default async function run(batch: Batch): Promise<BatchResult> {
   const { tasks, queue } = batch;
-  if (batch.userCallLog !== undefined) attachUserCallLog(batch.userCallLog);
+  if (batch.userCallLog !== undefined) attachUserCallLog(batch.userCallLog, batch.userCallLogMirror);
   const results: Array<[number, MetricValues]> = [];
   for (let i = takeTask(queue); i < tasks.length; i = takeTask(queue)) {
     try {
