@@ -154,7 +154,10 @@ function newContext(file: string): vm.Context {
   // console and require reached only through closures: no host object hands out the host's Function.
   // (node's vm is not a security boundary: a module that require()s util still holds host objects.
   // This keeps a module from reaching the clock, the randomness or the process by accident.)
-  const ctx = vm.createContext(Object.assign(Object.create(null) as object, { __host: { console, require: classRequire(file) } }));
+  // The context's promise jobs run in a queue of its own, drained as each call's script ends and
+  // within its time budget: on knsim's queue a then callback that never returns would run
+  // after the call, unbounded, and hang the run.
+  const ctx = vm.createContext(Object.assign(Object.create(null) as object, { __host: { console, require: classRequire(file) } }), { microtaskMode: 'afterEvaluate' });
   vm.runInContext(
     `(() => {
        const host = __host;

@@ -4,7 +4,7 @@
  * the module (and, at run time, the class, revision and time), and a module that never
  * returns is stopped by the per-call time budget instead of hanging knsim.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -390,6 +390,20 @@ describe('user classes in the simulator', () => {
     const file = scenario(dir, './tiny.ts');
     writeFileSync(file, readFileSync(file, 'utf8').replace(`name: ${CLASS}`, 'name: my.knative.dev'));
     expect(() => loadScenario(file)).toThrow('autoscalerClasses[0].name: "my.knative.dev" is reserved: classes ending in .knative.dev are Knative\'s');
+  });
+
+  // Run through the CLI with a kill after 60 s: a promise job that never returns, on knsim's own
+  // queue, would block this test process's event loop, and vitest's time limit with it.
+  it.each([
+    { name: 'a then callback of decide that never returns', top: '', body: 'Promise.resolve().then(() => { for (;;) {} }); return { desiredScale: 1 };', want: ', revision hello-00001 at t=5.001s: decide: did not return' },
+    { name: 'promise jobs that queue each other for ever', top: '', body: 'const f = () => Promise.resolve().then(f); f(); return { desiredScale: 1 };', want: ', revision hello-00001 at t=5.001s: decide: did not return' },
+    { name: 'a then callback of the module body that never returns', top: 'Promise.resolve().then(() => { for (;;) {} });', body: 'return { desiredScale: 1 };', want: ': evaluating the module did not finish' },
+  ])('$name: stopped by the per-call time budget, one line, exit 2', ({ top, body, want }) => {
+    const dir = dirWith({ 'jobs.js': decideJs(body, top) });
+    const r = runKnsim(['run', scenario(dir, './jobs.js', { timeout: '200ms' }), '--out', join(dir, 'out'), '--no-report'], dir, { CI: '1' }, 60_000);
+    expect(r.stderr).toBe(`knsim: ${dir}/jobs.js: class "${CLASS}"${want} within 200 ms (the per-call time budget)\n`);
+    expect(r.code).toBe(2);
+    expect(readdirSync(dir).sort()).toEqual(['jobs.js', 'scenario.yaml']);
   });
 
   it('knsim run exits 2 with the one line for a module that throws', () => {
