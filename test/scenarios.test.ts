@@ -771,7 +771,8 @@ scenario('slow-start', () => {
     expect(events(r, 'CrashLoopBackOff')).toHaveLength(9);
     // Every kill is at a tick 29 s after the container started (containerStart 1 s after the pod's start or restart).
     for (const p of events(r, 'CrashLoopBackOff')) expect(Number(((p.time - p.pod.startTime) % 10).toFixed(6))).toBe(0);
-    const neverReady = new Set(r.rec.pods.filter((p) => p.time >= 600).map((p) => p.pod.name));
+    // Over the whole run (the README's claim): pod 0006, killed in the second batch, restarts at once and gets Ready.
+    const neverReady = new Set(r.rec.pods.map((p) => p.pod.name));
     for (const p of events(r, 'Ready')) neverReady.delete(p.pod.name);
     expect([...neverReady].sort()).toEqual(['orders-00001-deployment-0007', 'orders-00001-deployment-0008']);
     expect(r.ok).toHaveLength(870);
