@@ -15,6 +15,7 @@ import { parseCpuMillis, parseMemoryBytes, QuantityError } from './quantity.js';
 import { checkNetworkTemplate, DOMAIN_TEMPLATE, TAG_TEMPLATE } from './network-templates.js';
 import { parseGoYaml, shapeError, type GoShape } from './go-yaml-value.js';
 import { RUNTIME_CLASS_NAME_KEY, runtimeClassNamesError } from './runtime-class-names.js';
+import { nameTemplateProblem } from './container-names.js';
 import { QUEUE_PROXY_RESOURCE_DEFAULTS_FLAG, readFeatures, type FeatureFlags } from './config-features.js';
 
 /** config-defaults, the part knsim reads. */
@@ -35,7 +36,7 @@ export interface RevisionDefaults {
   idleTimeoutSeconds: number;
   /** enable-service-links (false; undefined for a value neither true nor false): spec.enableServiceLinks when a Service is created without it. */
   enableServiceLinks: boolean | undefined;
-  /** container-name-template ("user-container") and init-container-name-template ("init-container"): unnamed containers' names. */
+  /** container-name-template ("user-container") and init-container-name-template ("init-container"): Go templates run on each Service's metadata to name its unnamed containers. */
   containerNameTemplate: string;
   initContainerNameTemplate: string;
   /** revision-ephemeral-storage-{request,limit} (unset), bytes: filled into containers that set none (knsim does not model the resource). */
@@ -112,8 +113,6 @@ export interface ConfigMapsInput {
 }
 
 const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
-/** `{{.Name}}` in a container name template (spaces allowed inside the braces, as Go's template syntax allows). */
-export const NAME_ACTION = /\{\{\s*\.Name\s*\}\}/g;
 
 /** Where a ConfigMap key is written (a manifest's file and path, or the scenario's bare data). */
 export type KeyWhere = (cm: ConfigMapName, key: string) => { file: string; path: string };
@@ -341,9 +340,13 @@ function readDefaults(where: KeyWhere, data: Readonly<Record<string, string>>): 
   for (const [key, field] of [['init-container-name-template', 'initContainerNameTemplate'], ['container-name-template', 'containerNameTemplate']] as const) {
     if (!hasOwn(data, key)) continue;
     const raw = data[key]!;
-    // Knative runs a Go template over the Service's metadata; knsim evaluates the common forms only.
-    if (raw.replace(NAME_ACTION, '').includes('{{')) {
-      throw errorAt(where, 'config-defaults', key, `${quote(raw)}: knsim evaluates only plain text and {{.Name}} (the Service's name) in this template`);
+    // Knative parses the template and runs it on an empty ObjectMeta; each Service's names come from its own.
+    const problem = nameTemplateProblem(raw);
+    if (problem !== undefined && 'error' in problem) {
+      throw errorAt(where, 'config-defaults', key, `${quote(raw)}: Knative refuses config-defaults: the template fails to parse or to run on empty metadata: ${problem.error}`);
+    }
+    if (problem !== undefined) {
+      throw errorAt(where, 'config-defaults', key, `${quote(raw)}: knsim does not evaluate ${problem.unchecked} in a Go template, so it cannot name containers with this one (knsim's rule)`);
     }
     out[field] = raw;
   }

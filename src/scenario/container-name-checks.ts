@@ -4,8 +4,8 @@
  * template is applied (pkg/apis/serving/k8s_validation.go), then what the API server refuses
  * in the revision's Deployment, which Knative takes but whose revision then never gets a pod.
  */
-import { NAME_ACTION, type RevisionDefaults } from './configmaps.js';
-import { containerNameErrors, defaultContainerNames } from './container-names.js';
+import type { RevisionDefaults } from './configmaps.js';
+import { containerNameErrors, defaultContainerNames, nameFromTemplate, type ServiceMeta } from './container-names.js';
 import { formatPath, ScenarioError, type PathSegment } from './errors.js';
 
 /** The name Knative gives its own sidecar in every revision's pod. */
@@ -21,6 +21,8 @@ interface Named {
   index: number;
   name: string;
   key: TemplateKey | undefined;
+  /** Go's error when the template failed on the Service's metadata, so the webhook named from ''. */
+  failed?: string | undefined;
 }
 
 const namesOf = (list: unknown): Array<string | undefined> =>
@@ -30,7 +32,7 @@ const namesOf = (list: unknown): Array<string | undefined> =>
   });
 
 /** Each container's and init container's name after the webhook's defaulting, in that order. */
-function namedContainers(spec: unknown, defaults: RevisionDefaults, serviceName: string): Named[] {
+function namedContainers(spec: unknown, defaults: RevisionDefaults, meta: ServiceMeta, file: string, specPath: readonly PathSegment[]): Named[] {
   const s = typeof spec === 'object' && spec !== null ? (spec as Record<string, unknown>) : {};
   const containers = namesOf(s['containers']);
   const inits = namesOf(s['initContainers']);
@@ -41,16 +43,31 @@ function namedContainers(spec: unknown, defaults: RevisionDefaults, serviceName:
     { field: 'initContainers', names: inits, key: 'init-container-name-template', template: defaults.initContainerNameTemplate },
   ] as const;
   return lists.flatMap(({ field, names, key, template }) => {
-    const given = defaultContainerNames(names, taken, template.replace(NAME_ACTION, serviceName));
+    const unnamed = names.findIndex((n) => n === undefined || n === '');
+    if (unnamed < 0) return names.map((n, index): Named => ({ field, index, name: n!, key: undefined }));
+    const base = nameFromTemplate(template, meta);
+    if ('unchecked' in base) {
+      throw new ScenarioError(
+        file,
+        formatPath([...specPath, field, unnamed, 'name']),
+        `config-defaults ${key} uses ${base.unchecked} here, which knsim does not evaluate (knsim's rule): name this container`,
+      );
+    }
+    const given = defaultContainerNames(names, taken, base.name);
     return names.map((n, index): Named => {
       const g = given.get(index);
-      return g !== undefined ? { field, index, name: g, key } : { field, index, name: n ?? '', key: undefined };
+      return g !== undefined ? { field, index, name: g, key, failed: base.failed } : { field, index, name: n ?? '', key: undefined };
     });
   });
 }
 
+/** How config-defaults gave `c` its name. */
+const givenBy = (c: Named): string =>
+  c.failed === undefined
+    ? `config-defaults ${c.key} gives ${JSON.stringify(c.name)}`
+    : `config-defaults ${c.key} fails here (${c.failed}), giving ${JSON.stringify(c.name)}`;
 /** `"name"`, or where a config-defaults template gave it, that template's key and the name. */
-const subject = (c: Named): string => (c.key === undefined ? JSON.stringify(c.name) : `config-defaults ${c.key} gives ${JSON.stringify(c.name)}, which`);
+const subject = (c: Named): string => (c.key === undefined ? JSON.stringify(c.name) : `${givenBy(c)}, which`);
 const otherName = (c: Named): string => `${c.field}[${c.index}]${c.key === undefined ? '' : ` (named by config-defaults ${c.key})`}`;
 
 /**
@@ -64,10 +81,11 @@ function earlier(c: Named, among: readonly Named[]): Named | undefined {
 
 /**
  * Refuses a template whose container names (as written, or as config-defaults names the unnamed
- * ones) Knative's webhook or the API server refuses. `specPath` is where the template's spec sits in `file`.
+ * ones from the Service's metadata `meta`) Knative's webhook or the API server refuses.
+ * `specPath` is where the template's spec sits in `file`.
  */
-export function checkContainerNames(spec: unknown, defaults: RevisionDefaults, serviceName: string, file: string, specPath: readonly PathSegment[]): void {
-  const all = namedContainers(spec, defaults, serviceName);
+export function checkContainerNames(spec: unknown, defaults: RevisionDefaults, meta: ServiceMeta, file: string, specPath: readonly PathSegment[]): void {
+  const all = namedContainers(spec, defaults, meta, file, specPath);
   const fail = (c: Named, rule: string): never => {
     throw new ScenarioError(file, formatPath([...specPath, c.field, c.index, 'name']), rule);
   };
@@ -85,7 +103,7 @@ export function checkContainerNames(spec: unknown, defaults: RevisionDefaults, s
   for (const c of all) {
     const errs = containerNameErrors(c.name);
     if (errs.length > 0) {
-      const what = c.key === undefined ? `${JSON.stringify(c.name)} is` : `config-defaults ${c.key} gives ${JSON.stringify(c.name)},`;
+      const what = c.key === undefined ? `${JSON.stringify(c.name)} is` : `${givenBy(c)},`;
       fail(c, `${what} not a DNS-1123 label (${errs.join('; ')}): ${DEPLOYMENT}`);
     }
     const dup = earlier(c, all);

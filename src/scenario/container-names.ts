@@ -1,15 +1,15 @@
 /**
  * The names the serving webhook gives a template's unnamed containers
- * (pkg/apis/serving/v1 revision_defaults.go): config-defaults' name template as
- * it evaluates, for a lone container whose name no container already has; else
+ * (pkg/apis/serving/v1 revision_defaults.go): config-defaults' name template, a Go
+ * template run on the Service's metadata (pkg/apis/config/defaults.go), as it
+ * evaluates, for a lone container whose name no container already has; else
  * the template numbered "-0", "-1", … through knative.dev/pkg kmeta.ChildName,
  * skipping names the user wrote. Only the numbered names are shortened: a lone
  * container gets the evaluated template whatever its length.
  */
 import { md5 } from '@noble/hashes/legacy.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
-import { NAME_ACTION, type RevisionDefaults } from './configmaps.js';
-import { formatPath, ScenarioError, type PathSegment } from './errors.js';
+import { runGoTemplate, type GoValue } from './go-template.js';
 
 /** kmeta's limits: Kubernetes' longest name, and an MD5 digest in hex. */
 const LONGEST = 63;
@@ -88,35 +88,64 @@ export function containerNameErrors(name: string): string[] {
   return errs;
 }
 
-const namesOf = (list: unknown): Array<string | undefined> =>
-  (Array.isArray(list) ? list : []).map((c: unknown) => {
-    const n = typeof c === 'object' && c !== null ? (c as Record<string, unknown>)['name'] : undefined;
-    return typeof n === 'string' ? n : undefined;
-  });
+/**
+ * The Service's metadata as the webhook runs a name template on it (apis.ParentMeta): what the
+ * manifest gives, and the namespace it is created in. Fields the API server fills in only after
+ * admission or on later updates are not here.
+ */
+export interface ServiceMeta {
+  name: string;
+  namespace: string;
+  generateName?: string | undefined;
+  labels?: Readonly<Record<string, string>> | undefined;
+  annotations?: Readonly<Record<string, string>> | undefined;
+}
+
+const goString = (v: string): GoValue => ({ kind: 'string', v });
+const goMap = (m: Readonly<Record<string, string>> | undefined): GoValue => ({ kind: 'map', entries: m === undefined ? null : new Map(Object.entries(m)) });
+// Empty when a Service is created and set on its updates, so a name from one would change with them.
+const SET_ON_UPDATE = ['UID', 'ResourceVersion', 'Generation'];
+// Timestamps, pointers and lists, which the template subset does not model.
+const NOT_MODELLED = ['CreationTimestamp', 'DeletionTimestamp', 'DeletionGracePeriodSeconds', 'OwnerReferences', 'Finalizers', 'ManagedFields'];
+
+/** metav1.ObjectMeta for `meta`, or empty (as config-defaults checks a template when it loads). */
+function objectMeta(meta: ServiceMeta | undefined): GoValue {
+  const fields = new Map<string, GoValue>([
+    ['Name', goString(meta?.name ?? '')],
+    ['GenerateName', goString(meta?.generateName ?? '')],
+    ['Namespace', goString(meta?.namespace ?? '')],
+    // Kubernetes no longer sets it.
+    ['SelfLink', goString('')],
+    ['Labels', goMap(meta?.labels)],
+    ['Annotations', goMap(meta?.annotations)],
+  ]);
+  // Read, these leave the template unchecked rather than name containers wrongly.
+  for (const f of SET_ON_UPDATE) fields.set(f, { kind: 'opaque', what: `the ${f} field (empty when a Service is created, set on its updates)` });
+  for (const f of NOT_MODELLED) fields.set(f, { kind: 'opaque', what: `the ${f} field` });
+  return { kind: 'struct', type: 'v1.ObjectMeta', fields };
+}
 
 /**
- * Refuses a revision whose template leaves a container unnamed and gets a name from config-defaults
- * that the API server refuses: the webhook takes the template, but Kubernetes refuses the revision's
- * Deployment, so it never gets a pod. `specPath` is where the template's spec sits in `file`.
+ * Why Knative refuses config-defaults for this name template (it must parse, and run on an empty
+ * ObjectMeta: NewDefaultsConfigFromMap), or that knsim cannot run it; undefined when it is fine.
  */
-export function checkDefaultContainerNames(spec: unknown, defaults: RevisionDefaults, serviceName: string, file: string, specPath: readonly PathSegment[]): void {
-  const s = typeof spec === 'object' && spec !== null ? (spec as Record<string, unknown>) : {};
-  const containers = namesOf(s['containers']);
-  const inits = namesOf(s['initContainers']);
-  const taken = new Set([...containers, ...inits].filter((n): n is string => n !== undefined));
-  const lists = [
-    { field: 'containers', names: containers, key: 'container-name-template', template: defaults.containerNameTemplate },
-    { field: 'initContainers', names: inits, key: 'init-container-name-template', template: defaults.initContainerNameTemplate },
-  ] as const;
-  for (const { field, names, key, template } of lists) {
-    for (const [i, name] of defaultContainerNames(names, taken, template.replace(NAME_ACTION, serviceName))) {
-      const errs = containerNameErrors(name);
-      if (errs.length === 0) continue;
-      throw new ScenarioError(
-        file,
-        formatPath([...specPath, field, i, 'name']),
-        `config-defaults ${key} gives ${JSON.stringify(name)}, not a DNS-1123 label (${errs.join('; ')}): Kubernetes refuses the Deployment`,
-      );
-    }
-  }
+export function nameTemplateProblem(raw: string): { error: string } | { unchecked: string } | undefined {
+  const r = runGoTemplate(raw, objectMeta(undefined));
+  if (r.ok === false) return { error: r.error };
+  if (r.ok === 'unchecked') return { unchecked: r.what };
+  return undefined;
+}
+
+/**
+ * What a name template gives for a Service (Defaults.UserContainerName, InitContainerName): its
+ * output; '' with Go's error when it fails on this metadata, as the webhook then names with '';
+ * or what knsim cannot evaluate in it.
+ */
+export type TemplateName = { name: string; failed?: string } | { unchecked: string };
+
+export function nameFromTemplate(raw: string, meta: ServiceMeta): TemplateName {
+  const r = runGoTemplate(raw, objectMeta(meta));
+  if (r.ok === true) return { name: r.output };
+  if (r.ok === false) return { name: '', failed: r.error };
+  return { unchecked: r.what };
 }

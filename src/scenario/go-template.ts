@@ -11,9 +11,13 @@
  * nor a keyword is an error, as Go's parser refuses it (Knative registers no functions).
  */
 
-/** A value as the template sees it: Go's struct, string, map (nil when `null`), bool, int, or no value. */
+/**
+ * A value as the template sees it: Go's struct, string, map (nil when `null`), bool, int, or no
+ * value; or a field whose value this file does not model (`what` names it), unchecked when used.
+ */
 export type GoValue =
   | { kind: 'struct'; type: string; fields: ReadonlyMap<string, GoValue> }
+  | { kind: 'opaque'; what: string }
   | { kind: 'string'; v: string }
   | { kind: 'map'; entries: ReadonlyMap<string, string> | null }
   | { kind: 'bool'; v: boolean }
@@ -367,6 +371,8 @@ function sprint(v: GoValue): string {
     }
     case 'struct':
       return `{${[...v.fields.values()].map(sprint).join(' ')}}`;
+    case 'opaque':
+      throw new Unchecked(v.what);
   }
 }
 
@@ -384,6 +390,7 @@ function fieldChain(recv: GoValue, names: readonly string[], hasArgs: boolean): 
     if (v.kind === 'struct') {
       const f = v.fields.get(name);
       if (f === undefined) throw new GoTemplateError(`can't evaluate field ${name} in type ${v.type}`);
+      if (f.kind === 'opaque') throw new Unchecked(f.what);
       if (last && hasArgs) throw new GoTemplateError(`${name} has arguments but cannot be invoked as function`);
       v = f;
     } else if (v.kind === 'map') {

@@ -32,6 +32,7 @@ import { chooseClass } from './class-choice.js';
 import { storedTemplate } from './template-defaults.js';
 import { checkContainers } from './container-checks.js';
 import { checkContainerNames } from './container-name-checks.js';
+import type { ServiceMeta } from './container-names.js';
 import { checkEnvForDeployment } from './env-checks.js';
 import { checkFeatureGates } from './feature-gates.js';
 import { checkInitContainers } from './init-containers.js';
@@ -186,6 +187,7 @@ export function buildService(ctx: ServiceContext): BuiltService {
     createdAtSeconds: number,
     app: AppInput | undefined,
     initialPods: number | undefined,
+    meta: ServiceMeta,
   ): void => {
     const tPath = (...segs: PathSegment[]): string => formatPath([...base, ...segs]);
     const byo = template.metadata?.name;
@@ -266,7 +268,7 @@ export function buildService(ctx: ServiceContext): BuiltService {
     // The ports first: the probe checks compare probe ports with the serving port.
     checkContainers(spec, file, [...base, 'spec']);
     checkProbes(spec, cluster.features, file, [...base, 'spec']);
-    checkContainerNames(spec, cluster.defaults, svc, file, [...base, 'spec']);
+    checkContainerNames(spec, cluster.defaults, meta, file, [...base, 'spec']);
     // Only a template every webhook check admitted reaches the revision's Deployment.
     checkVolumesForDeployment(spec, file, [...base, 'spec']);
     checkProbesForDeployment(spec, cluster.features, file, [...base, 'spec']);
@@ -363,7 +365,16 @@ export function buildService(ctx: ServiceContext): BuiltService {
   // The initial state at t = 0.
   const initialTemplate: TemplateInput = m.spec?.template ?? {};
   let generation = 1;
-  addRevision(initialTemplate, mFile, [...source.base, 'spec', 'template'], generation, 0, undefined, entry.initialPods);
+  // The metadata the webhook names unnamed containers from: the manifest's, with each update's annotations.
+  const generateName = (m.metadata as Record<string, unknown>)['generateName'];
+  let meta: ServiceMeta = {
+    name: svc,
+    namespace,
+    generateName: typeof generateName === 'string' ? generateName : undefined,
+    labels: m.metadata.labels,
+    annotations: m.metadata.annotations,
+  };
+  addRevision(initialTemplate, mFile, [...source.base, 'spec', 'template'], generation, 0, undefined, entry.initialPods, meta);
   checkTraffic(m.spec?.traffic ?? [], 0, mFile, [...source.base, 'spec', 'traffic']);
   const initialRollout = rolloutOf(m.metadata.annotations ?? {}, mFile, [...source.base, 'metadata', 'annotations']);
 
@@ -375,7 +386,7 @@ export function buildService(ctx: ServiceContext): BuiltService {
     return typeof v === 'boolean' ? v : undefined;
   };
   let liveLinks = writtenLinks(initialTemplate) ?? cluster.defaults.enableServiceLinks;
-  const stored = (t: TemplateInput): unknown => storedTemplate(t, { cluster, serviceName: svc, enableServiceLinks: liveLinks });
+  const stored = (t: TemplateInput): unknown => storedTemplate(t, { cluster, meta, enableServiceLinks: liveLinks });
   let currentStored = stored(initialTemplate);
   let lastApplied = initialTemplate;
 
@@ -393,6 +404,7 @@ export function buildService(ctx: ServiceContext): BuiltService {
       const seconds = rolloutOf(u.annotations, scenarioFile, [...entryBase, 'updates', j, 'annotations']);
       if (seconds !== currentRollout) rolloutDurationChanges.push({ atSeconds: u.at, seconds });
       currentRollout = seconds;
+      meta = { ...meta, annotations: u.annotations };
     }
     let nextStored: unknown = currentStored;
     if (u.template !== undefined) {
@@ -412,7 +424,7 @@ export function buildService(ctx: ServiceContext): BuiltService {
     if (u.template !== undefined) currentStored = nextStored;
     if (changed && u.template !== undefined) {
       generation++;
-      addRevision(u.template, scenarioFile, [...entryBase, 'updates', j, 'template'], generation, u.at, u.app, undefined);
+      addRevision(u.template, scenarioFile, [...entryBase, 'updates', j, 'template'], generation, u.at, u.app, undefined, meta);
     } else if (u.app !== undefined) {
       throw new ScenarioError(
         scenarioFile,

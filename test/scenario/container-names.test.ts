@@ -5,7 +5,7 @@
  * is cut to 31 − len(suffix) bytes and its MD5 in hex and the suffix follow.
  */
 import { describe, expect, it } from 'vitest';
-import { childName, containerNameErrors, defaultContainerNames } from '../../src/scenario/container-names.js';
+import { childName, containerNameErrors, defaultContainerNames, nameFromTemplate } from '../../src/scenario/container-names.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { catchScenarioError, fixture } from './helpers.js';
 
@@ -153,5 +153,119 @@ describe('container names Knative or Kubernetes refuses (k8s_validation.go Valid
     { what: 'an init container named as the template names the container', sets: [...inits('name: user-container, ')] },
   ])('$what loads', ({ sets }) => {
     expect(loadScenario(BASE, { sets }).world.services[0]!.revisions).toHaveLength(1);
+  });
+});
+
+describe('container-name-template and init-container-name-template as Go templates (pkg/apis/config/defaults.go)', () => {
+  // knsim refused every template but plain text and {{.Name}}; Knative runs any Go template on the
+  // Service's ObjectMeta (empty when config-defaults loads, the Service's own when it names containers).
+  const META = { name: 'hello', namespace: 'default' };
+  it.each([
+    { template: 'user-container', meta: META, want: { name: 'user-container' } },
+    { template: '{{ .Name }}', meta: META, want: { name: 'hello' } },
+    { template: '{{.Namespace}}-{{.Name}}', meta: META, want: { name: 'default-hello' } },
+    { template: '{{.Namespace}}-{{.Name}}', meta: { name: 'api', namespace: 'prod' }, want: { name: 'prod-api' } },
+    { template: '{{.Labels.app}}', meta: { ...META, labels: { app: 'shop' } }, want: { name: 'shop' } },
+    { template: '{{.Labels.app}}', meta: META, want: { name: '<no value>' } },
+    { template: '{{index .Annotations "team"}}-c', meta: { ...META, annotations: { team: 'pay' } }, want: { name: 'pay-c' } },
+    // A missing key gives the map's zero value through index.
+    { template: '{{index .Annotations "team"}}-c', meta: META, want: { name: '-c' } },
+    { template: '{{with .Labels.tier}}{{.}}-{{end}}{{.Name}}', meta: { ...META, labels: { tier: 'web' } }, want: { name: 'web-hello' } },
+    { template: '{{printf "%s-%s" .Name .Namespace}}', meta: META, want: { name: 'hello-default' } },
+    { template: 'c{{.GenerateName}}', meta: { ...META, generateName: 'hel-' }, want: { name: 'chel-' } },
+    { template: 'c{{.SelfLink}}', meta: META, want: { name: 'c' } },
+    // Fails on this metadata only (a label's value has no fields): the webhook then names from ''.
+    { template: '{{if .Labels}}{{.Labels.a.b}}{{end}}', meta: { ...META, labels: { a: 'x' } }, want: { name: '', failed: "can't evaluate field b in type string" } },
+    { template: '{{.Generation}}', meta: META, want: { unchecked: 'the Generation field (empty when a Service is created, set on its updates)' } },
+  ])('$template on $meta.namespace/$meta.name gives $want', ({ template, meta, want }) => {
+    expect(nameFromTemplate(template, meta)).toEqual(want);
+  });
+
+  const BASE = fixture('base.yaml');
+  const SPEC = 'services[0].manifest.spec.template.spec';
+  const KEY = 'configMaps.config-defaults["container-name-template"]';
+  const tpl = (t: string, key = 'container-name-template'): string => `configMaps.config-defaults.${key}=${JSON.stringify(t)}`;
+  const LABEL = "only a-z, 0-9 and '-', alphanumeric at each end";
+  const DEPLOYMENT = 'Kubernetes refuses the Deployment';
+
+  it.each([
+    // Knative refuses the ConfigMap: the template does not parse or fails on empty metadata.
+    { what: 'a function Go does not have', sets: [tpl('{{lower .Name}}')], path: KEY, rule: '"{{lower .Name}}": Knative refuses config-defaults: the template fails to parse or to run on empty metadata: function "lower" not defined' },
+    { what: 'a field ObjectMeta lacks', sets: [tpl('{{.Foo}}')], path: KEY, rule: '"{{.Foo}}": Knative refuses config-defaults: the template fails to parse or to run on empty metadata: can\'t evaluate field Foo in type v1.ObjectMeta' },
+    // ObjectMeta's getters take a pointer, and the template gets the struct by value.
+    { what: 'a getter method', sets: [tpl('{{.GetName}}')], path: KEY, rule: '"{{.GetName}}": Knative refuses config-defaults: the template fails to parse or to run on empty metadata: can\'t evaluate field GetName in type v1.ObjectMeta' },
+    { what: 'an unclosed action', sets: [tpl('{{.Name')], path: KEY, rule: '"{{.Name": Knative refuses config-defaults: the template fails to parse or to run on empty metadata: unclosed action' },
+    {
+      what: 'an init-container-name-template Knative refuses',
+      sets: [tpl('{{.Name}}-{{.Nope}}', 'init-container-name-template')],
+      path: 'configMaps.config-defaults["init-container-name-template"]',
+      rule: '"{{.Name}}-{{.Nope}}": Knative refuses config-defaults: the template fails to parse or to run on empty metadata: can\'t evaluate field Nope in type v1.ObjectMeta',
+    },
+    // Knative takes the ConfigMap; the name it gives this Service is no container name.
+    { what: 'a dot from the namespace', sets: [tpl('{{.Namespace}}.{{.Name}}')], path: `${SPEC}.containers[0].name`, rule: `config-defaults container-name-template gives "default.hello", not a DNS-1123 label (${LABEL}): ${DEPLOYMENT}` },
+    { what: 'a label the Service lacks', sets: [tpl('{{.Labels.app}}')], path: `${SPEC}.containers[0].name`, rule: `config-defaults container-name-template gives "<no value>", not a DNS-1123 label (${LABEL}): ${DEPLOYMENT}` },
+    {
+      what: 'a template that fails on this Service only',
+      sets: [tpl('{{if .Labels}}{{.Labels.a.b}}{{end}}'), 'services[0].manifest.metadata.labels={a: x}'],
+      path: `${SPEC}.containers[0].name`,
+      rule: `config-defaults container-name-template fails here (can't evaluate field b in type string), giving "-0", not a DNS-1123 label (${LABEL}): ${DEPLOYMENT}`,
+    },
+    {
+      what: 'a branch knsim cannot evaluate, taken for this Service only',
+      sets: [tpl('c{{if .Labels}}{{.UID}}{{end}}'), 'services[0].manifest.metadata.labels={a: x}'],
+      path: `${SPEC}.containers[0].name`,
+      rule: "config-defaults container-name-template uses the UID field (empty when a Service is created, set on its updates) here, which knsim does not evaluate (knsim's rule): name this container",
+    },
+  ])('$what is refused', ({ sets, path, rule }) => {
+    const e = catchScenarioError(() => loadScenario(BASE, { sets }));
+    expect([e.path, e.rule]).toEqual([path, rule]);
+  });
+
+  /** Revisions after an update at 1m whose container is `container` (the initial one is unnamed). */
+  const revisionsAfter = (container: string, sets: string[], updateSets = ''): number =>
+    loadScenario(BASE, {
+      sets: [...sets, `services[0].updates=[{at: 1m, ${updateSets}template: {metadata: {annotations: {autoscaling.knative.dev/window: 60s}}, spec: {containers: [${container}]}}}]`],
+    }).world.services[0]!.revisions.length;
+  const named = (name: string): string => `{image: "hello:1", name: ${JSON.stringify(name)}}`;
+
+  // Writing out the name Knative gave changes nothing (one revision); another name is a change (two).
+  it.each([
+    { what: 'namespace default, unless the manifest gives one', sets: [tpl('{{.Namespace}}-{{.Name}}')], name: 'default-hello', revisions: 1 },
+    { what: "the manifest's namespace", sets: [tpl('{{.Namespace}}-{{.Name}}'), 'services[0].manifest.metadata.namespace=prod'], name: 'prod-hello', revisions: 1 },
+    { what: 'not the default namespace when the manifest gives one', sets: [tpl('{{.Namespace}}-{{.Name}}'), 'services[0].manifest.metadata.namespace=prod'], name: 'default-hello', revisions: 2 },
+    { what: "the Service's label", sets: [tpl('{{.Labels.app}}-c'), 'services[0].manifest.metadata.labels={app: shop}'], name: 'shop-c', revisions: 1 },
+    { what: "the Service's annotation", sets: [tpl('{{index .Annotations "team"}}-c'), 'services[0].manifest.metadata.annotations={team: pay}'], name: 'pay-c', revisions: 1 },
+  ])('$what: $name → $revisions revision(s)', ({ sets, name, revisions }) => {
+    expect(revisionsAfter(named(name), sets)).toBe(revisions);
+  });
+
+  it("an update's template is named from the Service's annotations as that update sets them", () => {
+    const sets = [tpl('{{index .Annotations "team"}}-c'), 'services[0].manifest.metadata.annotations={team: pay}'];
+    // kubectl apply sends the unnamed container again (the live one differs: it has Knative's
+    // defaults), and the webhook names it from the new annotations: a changed template.
+    expect(revisionsAfter('{image: "hello:1"}', sets, 'annotations: {team: ops}, ')).toBe(2);
+    expect(revisionsAfter(named('ops-c'), sets, 'annotations: {team: ops}, ')).toBe(2);
+    // Unchanged annotations: the same name, no new revision.
+    expect(revisionsAfter('{image: "hello:1"}', sets, 'annotations: {team: pay}, ')).toBe(1);
+    const e = catchScenarioError(() =>
+      loadScenario(BASE, { sets: [...sets, 'services[0].updates=[{at: 1m, annotations: {team: Ops}, template: {spec: {containers: [{image: "hello:2"}]}}}]'] }),
+    );
+    expect([e.path, e.rule]).toEqual(['services[0].updates[0].template.spec.containers[0].name', `config-defaults container-name-template gives "Ops-c", not a DNS-1123 label (${LABEL}): ${DEPLOYMENT}`]);
+  });
+
+  it('an init container is named from its own template on the same metadata', () => {
+    const e = catchScenarioError(() =>
+      loadScenario(BASE, {
+        sets: [
+          tpl('{{.Namespace}}-{{.Name}}', 'init-container-name-template'),
+          tpl('{{.Namespace}}-{{.Name}}'),
+          'configMaps.config-features["kubernetes.podspec-init-containers"]=enabled',
+          `${SPEC}.initContainers=[{image: "init:1"}]`,
+        ],
+      }),
+    );
+    // The line is capped at 300 characters, so the rule's end is cut.
+    expect(e.path).toBe(`${SPEC}.initContainers[0].name`);
+    expect(e.rule).toMatch(/^config-defaults init-container-name-template gives "default-hello", which also names containers\[0\] \(named by config-defaults container-name-template\): container names must be unique/);
   });
 });

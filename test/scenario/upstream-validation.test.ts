@@ -426,10 +426,10 @@ describe('a template that differs only in a defaulted value is the same template
   });
 
   it('a container-name-template knsim cannot evaluate is refused', () => {
-    const e = catchScenarioError(() => loadScenario(BASE, { sets: ['configMaps.config-defaults.container-name-template="{{.Namespace}}-app"'] }));
+    const e = catchScenarioError(() => loadScenario(BASE, { sets: ['configMaps.config-defaults.container-name-template="{{range .Labels}}x{{end}}"'] }));
     expect([e.path, e.rule]).toEqual([
       'configMaps.config-defaults["container-name-template"]',
-      '"{{.Namespace}}-app": knsim evaluates only plain text and {{.Name}} (the Service\'s name) in this template',
+      '"{{range .Labels}}x{{end}}": knsim does not evaluate {{range}} in a Go template, so it cannot name containers with this one (knsim\'s rule)',
     ]);
   });
 });
