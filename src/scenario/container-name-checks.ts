@@ -2,7 +2,8 @@
  * A revision template's container names, checked as they stand once Knative's webhook has
  * named the unnamed ones (container-names.ts): first what the webhook refuses when the
  * template is applied (pkg/apis/serving/k8s_validation.go), then what the API server refuses
- * in the revision's Deployment, which Knative takes but whose revision then never gets a pod.
+ * in the revision's Deployment, which Knative takes but whose revision then never gets a pod;
+ * and last the references to a container by name that the kubelet must resolve.
  */
 import type { RevisionDefaults } from './configmaps.js';
 import { containerNameErrors, defaultContainerNames, nameFromTemplate, type ServiceMeta } from './container-names.js';
@@ -108,5 +109,50 @@ export function checkContainerNames(spec: unknown, defaults: RevisionDefaults, m
     }
     const dup = earlier(c, all);
     if (dup !== undefined) fail(c, `${subject(c)} also names ${otherName(dup)}: container names must be unique, so ${DEPLOYMENT}`);
+  }
+}
+
+const obj = (v: unknown): Record<string, unknown> | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
+const entries = (v: unknown): Array<[number, Record<string, unknown>]> =>
+  (Array.isArray(v) ? v : []).flatMap((x: unknown, i: number): Array<[number, Record<string, unknown>]> => {
+    const o = obj(x);
+    return o === undefined ? [] : [[i, o]];
+  });
+/** A resourceFieldRef's containerName, '' when unset. */
+const refName = (ref: unknown): string => {
+  const n = obj(ref)?.['containerName'];
+  return typeof n === 'string' ? n : '';
+};
+
+/**
+ * Refuses a resourceFieldRef that names a container the revision's pod lacks (its containers and
+ * init containers as named after defaulting, and the queue-proxy): the API server takes it, but the
+ * kubelet looks the name up when it mounts a projected downwardAPI file or fills in a variable
+ * (pkg/api/v1/resource findContainerInPod) and fails, so no pod ever starts. A template written for
+ * `user-container` meets this when config-defaults names the container otherwise. In the kubelet's
+ * order: volumes, then init containers, then containers.
+ */
+export function checkContainerNameRefs(spec: unknown, defaults: RevisionDefaults, meta: ServiceMeta, file: string, specPath: readonly PathSegment[]): void {
+  const s = obj(spec) ?? {};
+  const inPod = new Set([...namedContainers(spec, defaults, meta, file, specPath).map((c) => c.name), QUEUE_PROXY]);
+  const fail = (name: string, at: PathSegment[]): never => {
+    throw new ScenarioError(file, formatPath([...specPath, ...at]), `no container ${JSON.stringify(name)} in the revision's pod (${[...inPod].join(', ')}): the kubelet cannot resolve it, so no pod ever starts`);
+  };
+  for (const [v, vol] of entries(s['volumes'])) {
+    for (const [k, src] of entries(obj(vol['projected'])?.['sources'])) {
+      for (const [f, item] of entries(obj(src['downwardAPI'])?.['items'])) {
+        const name = refName(item['resourceFieldRef']);
+        const at = ['volumes', v, 'projected', 'sources', k, 'downwardAPI', 'items', f, 'resourceFieldRef', 'containerName'];
+        if (name !== '' && !inPod.has(name)) fail(name, at);
+      }
+    }
+  }
+  for (const field of ['initContainers', 'containers'] as const) {
+    for (const [i, c] of entries(s[field])) {
+      for (const [k, env] of entries(c['env'])) {
+        const name = refName(obj(env['valueFrom'])?.['resourceFieldRef']);
+        if (name !== '' && !inPod.has(name)) fail(name, [field, i, 'env', k, 'valueFrom', 'resourceFieldRef', 'containerName']);
+      }
+    }
   }
 }

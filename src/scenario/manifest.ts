@@ -31,7 +31,7 @@ import { perPodStartPhase, type AppInput, type ContainerInput, type FaultInput, 
 import { chooseClass } from './class-choice.js';
 import { storedTemplate } from './template-defaults.js';
 import { checkContainers } from './container-checks.js';
-import { checkContainerNames } from './container-name-checks.js';
+import { checkContainerNameRefs, checkContainerNames } from './container-name-checks.js';
 import type { ServiceMeta } from './container-names.js';
 import { checkEnvForDeployment } from './env-checks.js';
 import { checkFeatureGates } from './feature-gates.js';
@@ -273,6 +273,8 @@ export function buildService(ctx: ServiceContext): BuiltService {
     checkVolumesForDeployment(spec, file, [...base, 'spec']);
     checkProbesForDeployment(spec, cluster.features, file, [...base, 'spec']);
     checkEnvForDeployment(spec, file, [...base, 'spec']);
+    // The Deployment is taken; the kubelet then resolves the pod's container references.
+    checkContainerNameRefs(spec, cluster.defaults, meta, file, [...base, 'spec']);
 
     createdBy.set(name, formatPath(base));
     podLabels.set(name, { namespace, labels: revisionPodLabels(svc, name, generation, template.metadata?.labels ?? {}) });

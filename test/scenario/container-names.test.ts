@@ -269,3 +269,47 @@ describe('container-name-template and init-container-name-template as Go templat
     expect(e.rule).toMatch(/^config-defaults init-container-name-template gives "default-hello", which also names containers\[0\] \(named by config-defaults container-name-template\): container names must be unique/);
   });
 });
+
+describe("resourceFieldRef names a container of the revision's pod (the kubelet's findContainerInPod)", () => {
+  // knsim ran these revisions; the kubelet cannot find the container, so it never mounts the
+  // projected file or fills in the variable, and no pod ever starts.
+  const BASE = fixture('base.yaml');
+  const SPEC = 'services[0].manifest.spec.template.spec';
+  const FIELDREF = 'configMaps.config-features["kubernetes.podspec-fieldref"]=enabled';
+  const INITS = 'configMaps.config-features["kubernetes.podspec-init-containers"]=enabled';
+  const env = (name: string, list = 'containers'): string => `${SPEC}.${list}[0].env=[{name: MEM, valueFrom: {resourceFieldRef: {containerName: ${JSON.stringify(name)}, resource: limits.memory}}}]`;
+  const file = (name: string): string[] => [
+    `${SPEC}.containers[0].volumeMounts=[{name: info, mountPath: /etc/info}]`,
+    `${SPEC}.volumes=[{name: info, projected: {sources: [{downwardAPI: {items: [{path: mem, resourceFieldRef: {containerName: ${JSON.stringify(name)}, resource: limits.memory}}]}}]}}]`,
+  ];
+  const renamed = 'configMaps.config-defaults.container-name-template="app-{{.Name}}"';
+  const ENV_AT = 'env[0].valueFrom.resourceFieldRef.containerName';
+  const FILE_AT = 'volumes[0].projected.sources[0].downwardAPI.items[0].resourceFieldRef.containerName';
+  const rule = (name: string, pod: string): string => `no container "${name}" in the revision's pod (${pod}): the kubelet cannot resolve it, so no pod ever starts`;
+
+  it.each([
+    { what: 'a variable naming user-container, renamed by container-name-template', sets: [FIELDREF, renamed, env('user-container')], path: `containers[0].${ENV_AT}`, rule: rule('user-container', 'app-hello, queue-proxy') },
+    { what: 'a variable naming a container not in the pod', sets: [FIELDREF, env('app')], path: `containers[0].${ENV_AT}`, rule: rule('app', 'user-container, queue-proxy') },
+    { what: 'a projected file naming user-container, renamed', sets: [renamed, ...file('user-container')], path: FILE_AT, rule: rule('user-container', 'app-hello, queue-proxy') },
+    {
+      what: "an init container's variable",
+      sets: [FIELDREF, INITS, `${SPEC}.initContainers=[{image: "init:1"}]`, env('setup', 'initContainers')],
+      path: `initContainers[0].${ENV_AT}`,
+      rule: rule('setup', 'user-container, init-container, queue-proxy'),
+    },
+  ])('$what is refused', ({ sets, path, rule }) => {
+    const e = catchScenarioError(() => loadScenario(BASE, { sets }));
+    expect([e.path, e.rule]).toEqual([`${SPEC}.${path}`, rule]);
+  });
+
+  it.each([
+    { what: 'the name container-name-template gives', sets: [FIELDREF, renamed, env('app-hello')] },
+    { what: 'user-container, by default', sets: [FIELDREF, env('user-container')] },
+    { what: "Knative's queue-proxy", sets: [FIELDREF, env('queue-proxy')] },
+    { what: 'an init container', sets: [FIELDREF, INITS, `${SPEC}.initContainers=[{image: "init:1"}]`, env('init-container')] },
+    { what: 'no container name (the variable\'s own container)', sets: [FIELDREF, env('')] },
+    { what: 'a projected file naming the renamed container', sets: [renamed, ...file('app-hello')] },
+  ])('$what loads', ({ sets }) => {
+    expect(loadScenario(BASE, { sets }).world.services[0]!.revisions).toHaveLength(1);
+  });
+});
