@@ -800,8 +800,14 @@ function buildClient(
   const tFile = files.resolve(file, t.file);
   const shaping = { format, timeScale: t.timeScale ?? 1, offsetSeconds: t.offset ?? 0, useDurations: t.useDurations ?? true };
   // Only what the client can send is held: from its start (a conditional start moves the times, so
-  // then from any), before its end, and not after the run's, which no start moves back.
-  const collector = new TraceCollector(shaping, { fromSeconds: startWhen === undefined ? startSeconds : Number.NEGATIVE_INFINITY, endSeconds, runSeconds: s.duration });
+  // then from any), before its end (a conditional one's `for` after it), and not after the run's,
+  // which no start moves back.
+  const window = {
+    fromSeconds: startWhen === undefined ? startSeconds : Number.NEGATIVE_INFINITY,
+    endSeconds: startWhen !== undefined && c.for !== undefined ? Math.min(endSeconds, c.for) : endSeconds,
+    runSeconds: s.duration,
+  };
+  const collector = new TraceCollector(shaping, window);
   // Streamed from the file by the reader: a trace of hundreds of megabytes is never held as text.
   let failed;
   try {

@@ -87,6 +87,13 @@ describe('a trace client holds the arrivals of its window only', () => {
     expect(c.arrivals[0]).toBe(0);
   });
 
+  it('a client that starts on a condition and sends `for` a time keeps the arrivals of that time only', () => {
+    // It sends trace times [0, for) from its start: [2, 10) of the run would never be sent (it held 2000).
+    const c = traceClient(scenario({ startWhen: { revision: 'hello-00001', readyPods: 1 }, for: '2s', trace: { file: simpleFile } }));
+    expect(c.arrivals.length).toBe(400);
+    expect(c.arrivals[399]).toBe(1.995);
+  });
+
   it('the warning for a window that misses the trace counts and spans the whole file', () => {
     const l = scenario({ start: '9s', trace: { file: simpleFile, offset: '20s' } });
     expect(traceClient(l).arrivals.length).toBe(0);
