@@ -32,7 +32,7 @@ export async function compareCommand(args: CompareArgs): Promise<string> {
   const classes = parseClassArgs(stringList(args.class));
   const { replications, workers, seed, durationSeconds, limits, maxRequests } = parseBatchFlags(args, 1);
   const sets = stringList(args.set);
-  const first = loadScenario(args.scenario, { sets, ...(seed !== undefined ? { seed } : {}), ...(durationSeconds !== undefined ? { durationSeconds } : {}) });
+  const first = loadScenario(args.scenario, { sets, maxRequests: limits.requests, ...(seed !== undefined ? { seed } : {}), ...(durationSeconds !== undefined ? { durationSeconds } : {}) });
   checkExpectBlock(first);
   const def: CompareDefinition = {
     scenario: first.name,
@@ -48,7 +48,7 @@ export async function compareCommand(args: CompareArgs): Promise<string> {
     const t = compareTask(args.scenario, def, c, 0);
     let loaded;
     try {
-      loaded = loadScenario(t.file, { sets: t.sets, seed: t.seed, ...(t.durationSeconds !== undefined ? { durationSeconds: t.durationSeconds } : {}), ...(t.classOverride !== undefined ? { classOverride: t.classOverride } : {}), ...(t.classes !== undefined ? { classes: t.classes } : {}) });
+      loaded = loadScenario(t.file, { sets: t.sets, seed: t.seed, maxRequests: limits.requests, ...(t.durationSeconds !== undefined ? { durationSeconds: t.durationSeconds } : {}), ...(t.classOverride !== undefined ? { classOverride: t.classOverride } : {}), ...(t.classes !== undefined ? { classes: t.classes } : {}) });
     } catch (e) {
       // The scenario loaded as written: what broke is a revision under the class --class gave it.
       // (An error of a --class module names that module, and needs no more.)

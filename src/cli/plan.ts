@@ -21,6 +21,7 @@ export async function planCommand(args: PlanArgs): Promise<string> {
   const limits = parseWorkLimits(args);
   const loaded = loadScenario(args.scenario, {
     sets: args.set,
+    maxRequests: limits.requests,
     ...(seed !== undefined ? { seed } : {}),
     ...(durationSeconds !== undefined ? { durationSeconds } : {}),
   });

@@ -36,6 +36,7 @@ export async function runCommand(args: RunArgs): Promise<void> {
   if (args.report) requireOptional('charts');
   const loaded = loadScenario(args.scenario, {
     sets: args.set,
+    maxRequests: limits.requests,
     ...(seed !== undefined ? { seed } : {}),
     ...(durationSeconds !== undefined ? { durationSeconds } : {}),
   });

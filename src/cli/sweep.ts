@@ -75,13 +75,14 @@ function defineFromArgs(args: GridArgs) {
     file: args.scenario,
     axes,
     sets: stringList(args.set),
+    maxRequests: limits.requests,
     ...(seed !== undefined ? { seed } : {}),
     ...(durationSeconds !== undefined ? { durationSeconds } : {}),
     seeds,
     replications,
   });
   // The definition loads the scenario inside src/sweep, which leaves `expect:` unread.
-  const base = loadScenario(args.scenario, { sets: stringList(args.set) });
+  const base = loadScenario(args.scenario, { sets: stringList(args.set), maxRequests: limits.requests });
   checkExpectBlock(base);
   // What `knsim run` would warn of in the scenario as the sweep sets it (its points may add or lose some).
   for (const w of base.warnings ?? []) process.stderr.write(`knsim: warning: ${w}\n`);

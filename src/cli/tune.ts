@@ -60,14 +60,15 @@ export async function tuneCommand(args: TuneArgs): Promise<void> {
     seeds: 'common',
     replications,
     flag: '--space',
+    maxRequests: limits.requests,
   });
   // Each axis value on its own, so a bad value fails before any run (points are checked again as the search reaches them).
   for (let a = 0; a < axes.length; a++) {
     for (let v = 0; v < axes[a]!.values.length; v++) {
-      loadScenario(args.scenario, { sets: [...sets, `${axes[a]!.path}=${axes[a]!.values[v]}`], ...(durationSeconds !== undefined ? { durationSeconds } : {}) });
+      loadScenario(args.scenario, { sets: [...sets, `${axes[a]!.path}=${axes[a]!.values[v]}`], maxRequests: limits.requests, ...(durationSeconds !== undefined ? { durationSeconds } : {}) });
     }
   }
-  const loaded = loadScenario(args.scenario, { sets });
+  const loaded = loadScenario(args.scenario, { sets, maxRequests: limits.requests });
   checkExpectBlock(loaded);
   // What `knsim run` would warn of in the scenario as the search starts from it.
   for (const w of loaded.warnings ?? []) process.stderr.write(`knsim: warning: ${w}\n`);

@@ -152,7 +152,7 @@ export function runTests(paths: readonly string[], opts: RunTestsOptions = {}): 
   // command over in a child process (src/cli/isolated.ts), which would print them twice.
   const warnings: string[] = [];
   for (const file of files) {
-    const loaded = loadScenario(file, opts.seed !== undefined ? { seed: opts.seed } : {});
+    const loaded = loadScenario(file, { maxRequests: limits.requests, ...(opts.seed !== undefined ? { seed: opts.seed } : {}) });
     warnings.push(...(loaded.warnings ?? []));
     const raw = loaded.expect ?? [];
     if (raw.length === 0) throw new ScenarioError(file, 'expect', 'has no expectations: add an expect: list (e.g. - p99 <= 500ms)');

@@ -38,7 +38,7 @@ import { autoscalerConfigWarnings } from './annotation-warnings.js';
 import { networkWarnings } from './network-warnings.js';
 import { featuresWarnings } from './config-features.js';
 import { defaultsKeyWarnings, deploymentKeyWarnings, networkKeyWarnings } from './configmap-keys.js';
-import type { RevisionOrigin } from './work-estimate.js';
+import { activeWindow, DEFAULT_WORK_LIMITS, fmtAmount, tooManyTraceArrivals, type RevisionOrigin } from './work-estimate.js';
 import { TraceCollector, type TraceFormat, type TraceSink } from './trace-shape.js';
 import { decodeStrictUtf8 } from './utf8.js';
 import { TOO_DEEP_RULE, tooDeepIn } from './yaml-depth.js';
@@ -57,6 +57,11 @@ export interface LoadOptions {
   classes?: readonly UserClassRef[];
   /** Every revision uses this autoscaler class, whatever its annotation (`knsim compare --class`). */
   classOverride?: string;
+  /**
+   * The requests a run may send (`--max-requests`; DEFAULT_WORK_LIMITS.requests otherwise): loading a
+   * trace stops, with the work estimate's refusal, once the trace clients' windows hold more.
+   */
+  maxRequests?: number;
 }
 
 export interface LoadedScenario {
@@ -95,11 +100,19 @@ export interface ScenarioFiles {
   read(path: string): Uint8Array | { error: string };
   /** Reads a trace file's arrivals into `into`, or says why it could not be read; parse errors are thrown as ScenarioErrors. */
   readTrace(path: string, format: TraceFormat, filter: { app: string | undefined; func: string | undefined }, into: TraceSink): { error: string } | undefined;
+  /** Whether a trace can be read once only (a pipe); absent where every file can be read again. */
+  readsOnce?(path: string): boolean;
   /**
    * Compiles and loads user autoscaler classes (`autoscalerClasses`, `knsim compare --class`);
    * absent where modules cannot be loaded (the browser playground).
    */
   loadUserClasses?(scenarioFile: string, entries: readonly UserClassInput[], extra: readonly UserClassRef[]): AutoscalerClass[];
+}
+
+/** The requests a run may send, and how many of them the trace clients loaded so far send. */
+interface TraceBudget {
+  limit: number;
+  held: number;
 }
 
 /** Cluster defaults when the scenario's `cluster` block leaves them out. */
@@ -147,7 +160,7 @@ export function loadScenarioText(text: string, file: string, opts: LoadOptions, 
     raw = over;
   }
   const classes = { ...(opts.classes !== undefined ? { extra: opts.classes } : {}), ...(opts.classOverride !== undefined ? { override: opts.classOverride } : {}) };
-  return scenarioFromValueWith(raw, file, files, manifestSets, classes);
+  return scenarioFromValueWith(raw, file, files, manifestSets, classes, opts.maxRequests);
 }
 
 /**
@@ -215,6 +228,7 @@ export function scenarioFromValueWith(
   files: ScenarioFiles,
   manifestSets: ReadonlyMap<number, readonly ManifestFileSet[]> = new Map(),
   classes: { extra?: readonly UserClassRef[]; override?: string } = {},
+  maxRequests: number = DEFAULT_WORK_LIMITS.requests,
 ): LoadedScenario {
   rejectProtoKeys(raw, file, []);
   notAScenario(raw, file);
@@ -282,7 +296,8 @@ export function scenarioFromValueWith(
 
   const clientIndex = new Map<string, number>();
   const revisionNames = services.flatMap((sv) => sv.revisions.map((r) => r.name));
-  const clients = s.clients.map((c, i) => buildClient(c, i, s, file, files, tagsByService, clientIndex, revisionNames, warnings));
+  const traceBudget: TraceBudget = { limit: maxRequests, held: 0 };
+  const clients = s.clients.map((c, i) => buildClient(c, i, s, file, files, tagsByService, clientIndex, revisionNames, warnings, traceBudget));
 
   const world: WorldSpec = {
     name: s.name,
@@ -724,6 +739,7 @@ function buildClient(
   seen: Map<string, number>,
   revisionNames: readonly string[],
   warnings: string[],
+  traceBudget: TraceBudget,
 ): ClientSpec {
   const at = (...segs: PathSegment[]): string => formatPath(['clients', i, ...segs]);
   // A YAML escape can make a lone UTF-16 surrogate, which no output file (UTF-8) can hold.
@@ -807,18 +823,55 @@ function buildClient(
     endSeconds: startWhen !== undefined && c.for !== undefined ? Math.min(endSeconds, c.for) : endSeconds,
     runSeconds: s.duration,
   };
-  const collector = new TraceCollector(shaping, window);
-  // Streamed from the file by the reader: a trace of hundreds of megabytes is never held as text.
-  let failed;
-  try {
-    failed = files.readTrace(tFile, format, { app: t.app, func: t.func }, collector);
-  } catch (e) {
-    // A bad line names the trace file and the line, and the field of the scenario that named the file.
-    if (e instanceof ScenarioError && e.file === tFile) throw ScenarioError.within(file, at('trace', 'file'), e);
-    throw e;
+  // The requests it may send, counted as the work estimate counts them.
+  const sending = activeWindow({ startSeconds, endSeconds, ...(startWhen !== undefined ? { startWhen } : {}), ...(startWhen !== undefined && c.for !== undefined ? { forSeconds: c.for } : {}) }, s.duration);
+  const left = traceBudget.limit - traceBudget.held;
+  const limit = {
+    arrivals: left,
+    fromSeconds: sending.from,
+    toSeconds: sending.to,
+    exceeded: (): never => {
+      throw new ScenarioError(file, at('trace', 'file'), tooManyTraceArrivals(left, traceBudget.held, sending.seconds, traceBudget.limit));
+    },
+  };
+  const read = (collector: TraceCollector): void => {
+    // Streamed from the file by the reader: a trace of hundreds of megabytes is never held as text.
+    let failed;
+    try {
+      failed = files.readTrace(tFile, format, { app: t.app, func: t.func }, collector);
+    } catch (e) {
+      // A bad line names the trace file and the line, and the field of the scenario that named the file.
+      if (e instanceof ScenarioError && e.file === tFile) throw ScenarioError.within(file, at('trace', 'file'), e);
+      throw e;
+    }
+    if (failed !== undefined) throw new ScenarioError(file, at('trace', 'file'), `cannot read ${JSON.stringify(tFile)}: ${failed.error}`);
+  };
+  const collector = new TraceCollector(shaping, window, limit);
+  read(collector);
+  const origin = collector.rereadFrom();
+  let data = collector.finish();
+  if (origin !== undefined) {
+    // An azure2021 window held more than the limit before its earliest invocation was known: read
+    // again from it, so that times are fixed as they are read and the count stops at the limit.
+    if (files.readsOnce?.(tFile) === true) {
+      throw new ScenarioError(
+        file,
+        at('trace', 'file'),
+        `${tFile} is a pipe, read once: an azure2021 window past the request limit (${fmtAmount(left)}) is read again from its earliest invocation; save the trace to a file or raise --max-requests`,
+      );
+    }
+    const again = new TraceCollector(shaping, window, limit, origin);
+    read(again);
+    const second = again.finish();
+    if (second.count !== data.count || second.first !== data.first || second.last !== data.last) {
+      throw new ScenarioError(file, at('trace', 'file'), `${tFile} changed while knsim read it (a window of more than the request limit is read twice): read it once it is complete`);
+    }
+    data = second;
   }
-  if (failed !== undefined) throw new ScenarioError(file, at('trace', 'file'), `cannot read ${JSON.stringify(tFile)}: ${failed.error}`);
-  const data = collector.finish();
+  let kept = 0;
+  for (const a of data.arrivals) if (a >= sending.from && a < sending.to) kept++;
+  if (kept > left) limit.exceeded();
+  traceBudget.held += kept;
   if (data.count === 0) {
     const filtered = t.app !== undefined || t.func !== undefined;
     throw new ScenarioError(

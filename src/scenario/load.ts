@@ -8,7 +8,7 @@ import * as nodePath from 'node:path';
 import { ScenarioError } from './errors.js';
 import { UsageError } from './usage-error.js';
 import { decodeUtf8, loadScenarioText, scenarioFromValueWith, type LoadedScenario, type LoadOptions, type ManifestFileSet, type ScenarioFiles } from './load-text.js';
-import { notRegularFile, noteInputFile, openRegularFile } from './regular-file.js';
+import { notRegularFile, noteInputFile, openRegularFile, readsOnce } from './regular-file.js';
 import { readAzure2021Trace, readSimpleTrace } from './trace.js';
 import { compiledModuleSha256, loadUserClasses, type UserClassRef } from './user-classes.js';
 
@@ -94,6 +94,7 @@ export const nodeScenarioFiles: ScenarioFiles = {
       return { error: ioReason(e) };
     }
   },
+  readsOnce,
   loadUserClasses: (file, entries, extra) => loadUserClasses(file, entries, extra),
 };
 
@@ -132,6 +133,7 @@ export function recordingScenarioFiles(scenarioFile: string, into: Map<string, s
       if (r === undefined) note(path, fileSha256(path));
       return r;
     },
+    readsOnce,
     loadUserClasses(file, entries, extra) {
       const classes = nodeScenarioFiles.loadUserClasses!(file, entries, extra);
       for (const r of [...entries.map((e) => nodePath.resolve(nodePath.dirname(file), e.module)), ...extra.map((x) => x.module)]) {

@@ -39,6 +39,15 @@ export function notRegularFile(path: string): string | undefined {
   }
 }
 
+/** Whether `path` is a pipe this process holds open (`/dev/stdin`, `<(…)`): its bytes can be read once only. */
+export function readsOnce(path: string): boolean {
+  try {
+    return OPEN_DESCRIPTOR.test(path) && statSync(path).isFIFO();
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Opens a regular file for reading, or says why not (its kind). Opened without blocking, so a
  * file swapped for a pipe after it was looked at is refused too rather than waited on; reads of

@@ -41,6 +41,20 @@ export interface TraceWindow {
   runSeconds: number;
 }
 
+/**
+ * The most requests a trace client may send (the run's request limit, less what the trace clients
+ * before it send), counted over its sending time [fromSeconds, toSeconds) as the work estimate
+ * counts it. Loading stops once more fall there: a window of 10^9 arrivals would otherwise be held
+ * (8 to 16 bytes each) before the estimate refused it.
+ */
+export interface TraceLimit {
+  arrivals: number;
+  fromSeconds: number;
+  toSeconds: number;
+  /** Throws the refusal; called once `arrivals` is passed. */
+  exceeded(): never;
+}
+
 /** A trace on the run's clock: the arrivals its window keeps, and what the whole file held. */
 export interface ShapedTrace extends TraceData {
   /** Arrivals in the file (after the app/func filter), kept or not. */
@@ -68,10 +82,20 @@ export class TraceCollector implements TraceSink {
   private max = Number.NEGATIVE_INFINITY;
   /** How many arrivals were held after the last pass that dropped those the window no longer reaches. */
   private held = 0;
+  /** Arrivals in the limit's [from, to) so far (counted only once the origin is fixed). */
+  private counted = 0;
+  /** An azure2021 trace held more than the limit before its origin was known: only the file's extent is kept now. */
+  private overflowed = false;
 
+  /**
+   * @param origin an azure2021 trace's earliest arrival, when a first read found it: times are then
+   * fixed as they are read, as a simple trace's are.
+   */
   constructor(
     private readonly opts: TraceShaping,
     private readonly window: TraceWindow = { fromSeconds: Number.NEGATIVE_INFINITY, endSeconds: Number.POSITIVE_INFINITY, runSeconds: Number.POSITIVE_INFINITY },
+    private readonly limit?: TraceLimit,
+    private readonly origin?: number,
   ) {}
 
   add(arrival: number, duration: number | undefined): void {
@@ -81,16 +105,29 @@ export class TraceCollector implements TraceSink {
     }
     if (arrival < this.min) this.min = arrival;
     if (arrival > this.max) this.max = arrival;
+    if (this.overflowed) return;
     // An azure2021 origin only moves back, which moves every time later: one past the end now stays past it.
     const t = this.place(arrival);
     if (this.afterWindow(t)) return;
-    // A simple trace's origin is fixed, so one before the window stays before it too.
-    if (this.opts.format === 'simple' && t < this.window.fromSeconds) return;
-    if (this.size === this.arrivals.length) this.grow();
+    const fixed = this.originFixed();
+    // A fixed origin (a simple trace's) keeps one before the window before it too.
+    if (fixed && t < this.window.fromSeconds) return;
+    const limit = this.limit;
+    if (fixed && limit !== undefined && t >= limit.fromSeconds && t < limit.toSeconds && ++this.counted > limit.arrivals) limit.exceeded();
+    if (this.size === this.arrivals.length && !this.makeRoom()) return;
     this.arrivals[this.size] = arrival;
     if (this.keepsDurations()) this.durations[this.size] = duration!;
     this.size++;
     if (this.size >= 2 * this.held + 4096) this.dropAfterWindow();
+  }
+
+  /**
+   * The earliest arrival of an azure2021 trace that held more than the limit before its origin was
+   * known (those it held may have moved out of the window since): the file is to be read again
+   * into a collector given this origin. Undefined when finish() has the arrivals.
+   */
+  rereadFrom(): number | undefined {
+    return this.overflowed ? this.min : undefined;
   }
 
   /** The arrivals in the window, sorted (durations follow their requests), and the file's extent. */
@@ -129,8 +166,33 @@ export class TraceCollector implements TraceSink {
 
   /** Where an arrival lands on the run's clock: simple as `offset + t × timeScale`, azure2021 from its earliest arrival. */
   private place(arrival: number): number {
-    const origin = this.opts.format === 'azure2021' ? this.min : 0;
+    const origin = this.opts.format === 'azure2021' ? (this.origin ?? this.min) : 0;
     return this.opts.offsetSeconds + (arrival - origin) * this.opts.timeScale;
+  }
+
+  private originFixed(): boolean {
+    return this.opts.format === 'simple' || this.origin !== undefined;
+  }
+
+  /**
+   * Room for one more arrival, or false once an azure2021 trace whose origin may still move holds
+   * more than the limit: its arrays are let go, and only the file's extent is kept (rereadFrom).
+   */
+  private makeRoom(): boolean {
+    const limit = this.limit;
+    // Past the limit a fixed-origin trace is refused, so room for one past it is all it needs.
+    const cap = limit !== undefined ? Math.floor(limit.arrivals) + 1 : Number.POSITIVE_INFINITY;
+    if (!this.originFixed() && this.arrivals.length >= cap) {
+      this.dropAfterWindow();
+      if (this.size < this.arrivals.length) return true;
+      this.overflowed = true;
+      this.arrivals = new Float64Array(0);
+      this.durations = new Float64Array(0);
+      this.size = 0;
+      return false;
+    }
+    this.grow(this.arrivals.length < cap ? cap : Number.POSITIVE_INFINITY);
+    return true;
   }
 
   private keepsDurations(): boolean {
@@ -141,9 +203,9 @@ export class TraceCollector implements TraceSink {
     return t >= this.window.endSeconds || t > this.window.runSeconds;
   }
 
-  private grow(): void {
+  private grow(atMost: number): void {
     const more = (old: Float64Array): Float64Array => {
-      const a = new Float64Array(Math.max(1024, old.length * 2));
+      const a = new Float64Array(Math.min(Math.max(1024, old.length * 2), atMost));
       a.set(old);
       return a;
     };

@@ -127,7 +127,7 @@ export function fmtAmount(n: number): string {
  * within the run. A conditional client (startWhen) may start at 0, and its times count
  * from its start, so [0, the earliest of end, for and the duration) bounds it.
  */
-function activeWindow(c: ClientSpec, duration: number): { from: number; to: number; seconds: number } {
+export function activeWindow(c: Pick<ClientSpec, 'startWhen' | 'startSeconds' | 'endSeconds' | 'forSeconds'>, duration: number): { from: number; to: number; seconds: number } {
   const from = c.startWhen !== undefined ? 0 : c.startSeconds;
   const to = Math.min(c.endSeconds, duration, c.forSeconds ?? Number.POSITIVE_INFINITY);
   return { from, to, seconds: Math.max(0, to - from) };
@@ -372,6 +372,16 @@ function startPods(r: RevisionSpec, si: number, file: string, origin: RevisionOr
 
 function exceeds(kind: keyof WorkLimits, limit: number, unit: string): string {
   return `exceeds the limit of ${fmtAmount(limit)} ${unit} (raise with ${WORK_LIMIT_FLAGS[kind]})`;
+}
+
+/**
+ * The refusal of a trace whose window holds more requests than `limit` (of which `before` are the
+ * trace clients' loaded before it, leaving `left`): its loading stops at the first past the limit.
+ */
+export function tooManyTraceArrivals(left: number, before: number, seconds: number, limit: number): string {
+  const atLeast = `at least ${fmtAmount(Math.max(0, Math.floor(left)) + 1)} requests in ${fmtAmount(seconds)} s`;
+  const all = before > 0 ? ` (with the ${fmtAmount(before)} of the trace clients before it)` : '';
+  return `${atLeast}${all} ${exceeds('requests', limit, 'requests')}`;
 }
 
 /** The item to blame for a total: the largest. */

@@ -22,6 +22,8 @@ export interface DefineOptions {
   replications: number;
   /** Which flag the axes came from, for messages. */
   flag?: '--grid' | '--space';
+  /** `--max-requests` (default DEFAULT_WORK_LIMITS.requests): a trace window past it is refused as it loads. */
+  maxRequests?: number;
 }
 
 /**
@@ -57,6 +59,7 @@ export function defineSweep(o: DefineOptions): { def: SweepDefinition; descripti
     o.file,
     {
       sets,
+      ...(o.maxRequests !== undefined ? { maxRequests: o.maxRequests } : {}),
       ...(o.seed !== undefined ? { seed: o.seed } : {}),
       ...(o.durationSeconds !== undefined ? { durationSeconds: o.durationSeconds } : {}),
     },
@@ -96,7 +99,7 @@ export function defineSweep(o: DefineOptions): { def: SweepDefinition; descripti
 export function checkPoints(file: string, def: SweepDefinition, points: readonly number[], limits: Readonly<WorkLimits> = DEFAULT_WORK_LIMITS): void {
   for (const p of points) {
     const t = taskFor(file, def, p, 0);
-    checkWork(loadScenario(t.file, { sets: t.sets, seed: t.seed, ...(t.durationSeconds !== undefined ? { durationSeconds: t.durationSeconds } : {}) }), limits);
+    checkWork(loadScenario(t.file, { sets: t.sets, seed: t.seed, maxRequests: limits.requests, ...(t.durationSeconds !== undefined ? { durationSeconds: t.durationSeconds } : {}) }), limits);
   }
 }
 
@@ -115,6 +118,6 @@ export function checkGrid(file: string, def: SweepDefinition, limits: Readonly<W
   const seed = seedFor(def, 0, 0);
   const duration = def.durationSeconds !== null ? { durationSeconds: def.durationSeconds } : {};
   for (const a of def.axes) {
-    for (const v of a.values) checkWork(loadScenario(file, { sets: [...def.sets, setExpression(a, v)], seed, ...duration }), limits);
+    for (const v of a.values) checkWork(loadScenario(file, { sets: [...def.sets, setExpression(a, v)], seed, maxRequests: limits.requests, ...duration }), limits);
   }
 }

@@ -32,6 +32,7 @@ export function runTask(task: RunTask): MetricValues {
   const loaded = loadScenario(task.file, {
     sets: task.sets,
     seed: task.seed,
+    ...(task.maxRequests !== undefined ? { maxRequests: task.maxRequests } : {}),
     ...(task.durationSeconds !== undefined ? { durationSeconds: task.durationSeconds } : {}),
     ...(task.classOverride !== undefined ? { classOverride: task.classOverride } : {}),
     ...(task.classes !== undefined ? { classes: task.classes } : {}),

@@ -17,7 +17,7 @@ import { finishSummary, runRecorderOptions } from '../../src/run/run-options.js'
 import { runSettings } from '../../src/run/settings.js';
 import { ScenarioError } from '../../src/scenario/errors.js';
 import { loadScenarioText, type LoadedScenario, type ScenarioFiles } from '../../src/scenario/load-text.js';
-import { guardProgress } from '../../src/scenario/work-estimate.js';
+import { DEFAULT_WORK_LIMITS, guardProgress } from '../../src/scenario/work-estimate.js';
 import { PlaygroundFiles } from './files.js';
 import { forPlayground, playgroundLimits, type RunLimits } from './limits.js';
 import { LiveData } from './live.js';
@@ -50,6 +50,8 @@ export const RUN_FILES = [
 /** Loads a scenario as the CLI does (`knsim run --seed --duration`). @throws ScenarioError */
 export function loadForPlayground(input: Omit<SessionInput, 'outDir'>, files: ScenarioFiles = new PlaygroundFiles()): LoadedScenario {
   return loadScenarioText(input.text, input.file, {
+    // What playgroundLimits then holds the run to, as `knsim run` without --max-requests.
+    maxRequests: DEFAULT_WORK_LIMITS.requests,
     ...(input.seed !== undefined ? { seed: input.seed } : {}),
     ...(input.durationSeconds !== undefined ? { durationSeconds: input.durationSeconds } : {}),
   }, files);
@@ -61,7 +63,13 @@ export function loadForPlayground(input: Omit<SessionInput, 'outDir'>, files: Sc
  * @throws ScenarioError
  */
 export function checkForPlayground(input: Omit<SessionInput, 'outDir'>, files: ScenarioFiles = new PlaygroundFiles()): { loaded: LoadedScenario; limits: RunLimits } {
-  const loaded = loadForPlayground(input, files);
+  let loaded: LoadedScenario;
+  try {
+    loaded = loadForPlayground(input, files);
+  } catch (e) {
+    // A trace window past the request limit is refused as it loads, with the limit's flag hint.
+    throw forPlayground(e);
+  }
   return { loaded, limits: playgroundLimits(loaded) };
 }
 
