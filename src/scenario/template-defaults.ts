@@ -16,12 +16,17 @@ import { type Obj, isObj } from './go-values.js';
 /** Fields that are Go maps or structs held by value: empty is the same as absent. */
 const EMPTY_IS_ABSENT = new Set(['metadata', 'spec', 'annotations', 'labels', 'resources', 'requests', 'limits', 'nodeSelector', 'overhead']);
 
-/** A deep copy without empty lists anywhere (Go slices) or empty objects where Go holds a map or a struct by value. */
+/**
+ * A deep copy without empty lists anywhere (Go slices) or empty objects where Go holds a map or a struct by value,
+ * and without null fields: Go decodes a null as the zero value, and writes a zero time back as null, so the
+ * `creationTimestamp: null` of every template `kubectl get` prints is no value.
+ */
 function semantic(v: unknown, key = ''): unknown {
   if (Array.isArray(v)) return v.length === 0 ? undefined : v.map((x) => semantic(x));
   if (!isObj(v)) return v;
   const out: Obj = {};
   for (const [k, x] of Object.entries(v)) {
+    if (x === null) continue;
     const c = semantic(x, k);
     if (c !== undefined) out[k] = c;
   }
