@@ -627,8 +627,8 @@ function manifestSource(entry: ServiceEntryInput, i: number, file: string, files
   if (entry.manifest !== undefined && entry.manifestFile !== undefined) {
     throw new ScenarioError(file, at(), 'set either manifest or manifestFile, not both');
   }
-  if (entry.manifestName !== undefined && entry.manifestFile === undefined) {
-    throw new ScenarioError(file, at('manifestName'), 'only allowed with manifestFile');
+  for (const k of ['manifestName', 'manifestNamespace'] as const) {
+    if (entry[k] !== undefined && entry.manifestFile === undefined) throw new ScenarioError(file, at(k), 'only allowed with manifestFile');
   }
   if (entry.manifest !== undefined) {
     checkSchemaFields(entry.manifest, SERVICE_NODE, file, ['services', i, 'manifest'], []);
@@ -654,27 +654,43 @@ function manifestSource(entry: ServiceEntryInput, i: number, file: string, files
   // a file of only other Services keeps them, so the error says what their apiVersion should be.
   const knative = found.filter((f) => typeof f.doc['apiVersion'] === 'string' && f.doc['apiVersion'].startsWith('serving.knative.dev/'));
   const candidates = knative.length > 0 ? knative : found;
-  const services = candidates.map((f) => f.doc);
   const nameOf = (d: Record<string, unknown>): string => {
     const md = d['metadata'];
     return isMapping(md) && typeof md['name'] === 'string' ? md['name'] : '';
   };
+  // A Service without a namespace goes where kubectl's context points: `default` unless told otherwise.
+  const namespaceOf = (d: Record<string, unknown>): string => {
+    const md = d['metadata'];
+    return isMapping(md) && typeof md['namespace'] === 'string' && md['namespace'] !== '' ? md['namespace'] : 'default';
+  };
+  // Knative allows one name in several namespaces (`kubectl get ksvc -A -o yaml`): say which is which then.
+  const namespaces = new Set(candidates.map((f) => namespaceOf(f.doc)));
+  const label = (d: Record<string, unknown>): string => (namespaces.size > 1 ? `${namespaceOf(d)}/${nameOf(d)}` : nameOf(d));
+  const all = candidates.map((f) => f.doc);
+  const inNamespace = entry.manifestNamespace === undefined ? all : all.filter((d) => namespaceOf(d) === entry.manifestNamespace);
+  if (inNamespace.length === 0 && all.length > 0) {
+    throw new ScenarioError(file, at('manifestNamespace'), `no Service in namespace ${JSON.stringify(entry.manifestNamespace)} in ${mFile} (found: ${all.map(label).join(', ')})`);
+  }
+  const services = entry.manifestName === undefined ? inNamespace : inNamespace.filter((d) => nameOf(d) === entry.manifestName);
   let chosen: Record<string, unknown> | undefined;
-  if (entry.manifestName !== undefined) {
-    chosen = services.find((d) => nameOf(d) === entry.manifestName);
-    if (chosen === undefined) {
-      throw new ScenarioError(
-        file,
-        at('manifestName'),
-        `no Service named ${JSON.stringify(entry.manifestName)} in ${mFile} (found: ${services.map(nameOf).join(', ') || 'none'})`,
-      );
-    }
+  if (entry.manifestName !== undefined && services.length === 0) {
+    throw new ScenarioError(
+      file,
+      at('manifestName'),
+      `no Service named ${JSON.stringify(entry.manifestName)}${entry.manifestNamespace === undefined ? '' : ` in namespace ${JSON.stringify(entry.manifestNamespace)}`} in ${mFile} (found: ${inNamespace.map(label).join(', ') || 'none'})`,
+    );
   } else if (services.length === 1) {
     chosen = services[0];
   } else if (services.length === 0) {
     throw new ScenarioError(file, at('manifestFile'), `no document with kind: Service in ${mFile}`);
+  } else if (entry.manifestName !== undefined) {
+    throw new ScenarioError(
+      file,
+      at('manifestName'),
+      `${mFile} holds several Services named ${JSON.stringify(entry.manifestName)} (${services.map(label).join(', ')}); pick one with manifestNamespace`,
+    );
   } else {
-    throw new ScenarioError(file, at('manifestFile'), `${mFile} holds several Services (${services.map(nameOf).join(', ')}); pick one with manifestName`);
+    throw new ScenarioError(file, at('manifestFile'), `${mFile} holds several Services (${services.map(label).join(', ')}); pick one with manifestName`);
   }
   const base = candidates.find((f) => f.doc === chosen)!.base;
   checkWrittenMetadata(chosen, mFile, base);

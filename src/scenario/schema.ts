@@ -178,6 +178,7 @@ const serviceEntrySchema = obj({
   manifest: serviceManifestSchema.optional(),
   manifestFile: z.string().min(1).optional(),
   manifestName: z.string().min(1).optional(),
+  manifestNamespace: z.string().min(1).optional(),
   initialPods: count(0).optional(),
   app: appSchema.optional(),
   revisionApps: z.record(z.string(), appSchema).optional(),

@@ -1,5 +1,5 @@
 /**
- * What `kubectl get ksvc -o yaml` prints, taken as a
+ * What `kubectl get ksvc -o yaml` (or `-o json`, or `-A` for every namespace) prints, taken as a
  * manifest: the spec as Knative stored it, read as `kubectl apply` of that file would read it, and
  * the server-set fields (status, uid, managedFields, the last-applied annotation) left alone.
  */
@@ -7,9 +7,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { scenarioFromValue } from '../../src/scenario/load.js';
-import { fixture } from './helpers.js';
+import { catchScenarioError, fixture } from './helpers.js';
 
 const GET = 'manifests/kubectl-get-ksvc.yaml';
+const ALL = 'manifests/kubectl-get-ksvc-all.json';
 const CLIENTS = [{ name: 'load', service: 'hello', open: { rps: 1 } }];
 
 /** A scenario in test/fixtures (so manifestFile paths are relative to it) with these services. */
@@ -38,5 +39,53 @@ describe('kubectl get ksvc output as a manifest', () => {
     const changed = structuredClone(printed) as { spec: { containerConcurrency: number } };
     changed.spec.containerConcurrency = 3;
     expect(load([{ manifest, updates: [{ at: 60, template: changed }] }]).world.services[0]!.revisions.map((x) => x.name)).toEqual(['hello-00001', 'hello-00002']);
+  });
+
+  it('`kubectl get ksvc -A -o json`: manifestNamespace picks between two Services of one name', () => {
+    const w = load([{ manifestFile: ALL, manifestName: 'hello', manifestNamespace: 'team-b' }]).world;
+    // team-b's hello has containerConcurrency 5; default's has 0.
+    expect(w.services[0]!.revisions[0]!.containerConcurrency).toBe(5);
+    expect(load([{ manifestFile: ALL, manifestName: 'hello', manifestNamespace: 'default' }]).world.services[0]!.revisions[0]!.containerConcurrency).toBe(0);
+    // A Service without a namespace is in kubectl's default one.
+    expect(load([{ manifestFile: 'manifests/hello.yaml', manifestNamespace: 'default' }]).world.services[0]!.name).toBe('hello');
+  });
+
+  it.each([
+    {
+      // knsim took the first "hello" in the file, silently.
+      what: 'a name two namespaces hold, without manifestNamespace',
+      entry: { manifestFile: ALL, manifestName: 'hello' },
+      path: 'services[0].manifestName',
+      rule: `${fixture(ALL)} holds several Services named "hello" (default/hello, team-b/hello); pick one with manifestNamespace`,
+    },
+    {
+      what: 'no manifestName in a file of several namespaces',
+      entry: { manifestFile: ALL },
+      path: 'services[0].manifestFile',
+      rule: `${fixture(ALL)} holds several Services (default/hello, default/other, team-b/hello); pick one with manifestName`,
+    },
+    {
+      what: 'a namespace the file does not hold',
+      entry: { manifestFile: ALL, manifestNamespace: 'team-c' },
+      path: 'services[0].manifestNamespace',
+      rule: `no Service in namespace "team-c" in ${fixture(ALL)} (found: default/hello, default/other, team-b/hello)`,
+    },
+    {
+      what: 'a name the namespace does not hold',
+      entry: { manifestFile: ALL, manifestName: 'other', manifestNamespace: 'team-b' },
+      path: 'services[0].manifestName',
+      rule: `no Service named "other" in namespace "team-b" in ${fixture(ALL)} (found: team-b/hello)`,
+    },
+    {
+      what: 'manifestNamespace with an inline manifest',
+      entry: { manifest: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name: 'hello' } }, manifestNamespace: 'default' },
+      path: 'services[0].manifestNamespace',
+      rule: 'only allowed with manifestFile',
+    },
+  ])('refuses $what', ({ entry, path, rule }) => {
+    const e = catchScenarioError(() => load([entry]));
+    expect(e.file).toBe(fixture('kubectl.yaml'));
+    expect(e.path).toBe(path);
+    expect(e.rule).toBe(rule);
   });
 });
