@@ -257,7 +257,7 @@ export function scenarioFromValueWith(
   const built: ServiceSpec[] = [];
   const revisionOrigins: RevisionOrigin[][] = [];
   const tagsByService = new Map<string, ReadonlySet<string>>();
-  const serviceIndex = new Map<string, number>();
+  const serviceIndex = new Map<string, { index: number; namespace: string }>();
   const podLabels = new Map<string, RevisionPodLabels>();
   s.services.forEach((entry, i) => {
     const sets = manifestSets.get(i) ?? [];
@@ -269,12 +269,18 @@ export function scenarioFromValueWith(
       throw blameManifestSet(e, sets, source, file, i);
     }
     const name = b.spec.name;
+    const namespace = source.manifest.metadata.namespace || 'default';
     const prev = serviceIndex.get(name);
     if (prev !== undefined) {
-      const duplicate = new ScenarioError(source.file, formatPath([...source.base, 'metadata', 'name']), `duplicate Service name ${JSON.stringify(name)} (also services[${prev}])`);
+      // Knative takes one name in two namespaces, but clients, revisions and every output name a Service by its name alone.
+      const rule =
+        prev.namespace === namespace
+          ? `duplicate Service name ${JSON.stringify(name)} (also services[${prev.index}])`
+          : `a Service named ${JSON.stringify(name)} is also services[${prev.index}] (namespace ${prev.namespace}, this one ${namespace}): Knative allows that, but knsim tells Services apart by name alone, as clients and outputs name them; rename one`;
+      const duplicate = new ScenarioError(source.file, formatPath([...source.base, 'metadata', 'name']), rule);
       throw blameManifestSet(duplicate, sets, source, file, i);
     }
-    serviceIndex.set(name, i);
+    serviceIndex.set(name, { index: i, namespace });
     tagsByService.set(name, b.tags);
     for (const [r, l] of b.podLabels) podLabels.set(r, l);
     built.push(b.spec);

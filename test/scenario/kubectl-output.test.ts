@@ -88,4 +88,18 @@ describe('kubectl get ksvc output as a manifest', () => {
     expect(e.path).toBe(path);
     expect(e.rule).toBe(rule);
   });
+
+  it('two Services of one name in two namespaces: Knative takes them, knsim says why it does not', () => {
+    const e = catchScenarioError(() =>
+      load([
+        { manifestFile: ALL, manifestName: 'hello', manifestNamespace: 'default' },
+        { manifestFile: ALL, manifestName: 'hello', manifestNamespace: 'team-b' },
+      ]),
+    );
+    expect(e.file).toBe(fixture(ALL));
+    expect(e.path).toBe('items[2].metadata.name');
+    expect(e.rule).toBe(
+      'a Service named "hello" is also services[0] (namespace default, this one team-b): Knative allows that, but knsim tells Services apart by name alone, as clients and outputs name them; rename one',
+    );
+  });
 });
