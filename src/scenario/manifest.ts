@@ -18,7 +18,7 @@ import {
   PROGRESS_DEADLINE_ANNOTATION,
   deploymentDeadlineProblem,
 } from '../core/autoscaler/index.js';
-import { dns1035LabelErrors, effectiveRolloutDuration, livenessProbe, probeFailsWhenHung, type LivenessProbe, type ProbeHandler, podReadinessProbe, rolloutDurationFromAnnotations, startupProbe, type StartupProbe, type KubeletReadinessProbe, type TrafficTarget, trafficBlockErrors } from '../core/traffic/index.js';
+import { dns1035LabelErrors, dns1123LabelErrors, effectiveRolloutDuration, livenessProbe, probeFailsWhenHung, type LivenessProbe, type ProbeHandler, podReadinessProbe, rolloutDurationFromAnnotations, startupProbe, type StartupProbe, type KubeletReadinessProbe, type TrafficTarget, trafficBlockErrors } from '../core/traffic/index.js';
 import type { DistributionSpec, PodFaultSpec, PodStartSpec, RevisionSpec, RolloutDurationChange, ServiceSpec, TrafficChange, WorkModelSpec } from '../model/spec.js';
 import type { ClusterConfig } from './configmaps.js';
 import { formatPath, ScenarioError, type PathSegment } from './errors.js';
@@ -141,6 +141,11 @@ export function buildService(ctx: ServiceContext): BuiltService {
     throw new ScenarioError(mFile, mPath('metadata', 'name'), `invalid value ${JSON.stringify(svc)}: not a DNS-1035 label: ${nameErrs.join('; ')}`);
   }
   checkLabels(m.metadata.labels ?? {}, mFile, [...source.base, 'metadata', 'labels'], 'service');
+  // The API server's ValidateNamespaceName; an empty one is kubectl's current namespace.
+  const nsErrs = m.metadata.namespace === undefined || m.metadata.namespace === '' ? [] : dns1123LabelErrors(m.metadata.namespace);
+  if (nsErrs.length > 0) {
+    throw new ScenarioError(mFile, mPath('metadata', 'namespace'), `invalid value ${JSON.stringify(m.metadata.namespace)}: not a namespace name, so the API server refuses it: ${nsErrs.join('; ')}`);
+  }
 
   // Rollout duration of a set of Service annotations (else config-network).
   const rolloutOf = (annotations: Readonly<Record<string, string>>, file: string, base: readonly PathSegment[]): number => {
@@ -173,7 +178,7 @@ export function buildService(ctx: ServiceContext): BuiltService {
   const revisions: RevisionSpec[] = [];
   const origins: RevisionOrigin[] = [];
   const podLabels = new Map<string, RevisionPodLabels>();
-  const namespace = m.metadata.namespace ?? 'default';
+  const namespace = m.metadata.namespace || 'default';
   const createdBy = new Map<string, string>();
   const podStart = mergePodStart(ctx.defaults?.podStart, entry.podStart);
   const serviceTimeDefault = entry.app?.serviceTime ?? ctx.defaults?.app?.serviceTime ?? DEFAULT_SERVICE_TIME;

@@ -6,9 +6,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { scenarioFromValue } from '../../src/scenario/load.js';
+import { loadScenario, scenarioFromValue } from '../../src/scenario/load.js';
 import { catchScenarioError, fixture } from './helpers.js';
 
+const BASE = fixture('base.yaml');
 const GET = 'manifests/kubectl-get-ksvc.yaml';
 const ALL = 'manifests/kubectl-get-ksvc-all.json';
 const CLIENTS = [{ name: 'load', service: 'hello', open: { rps: 1 } }];
@@ -101,5 +102,13 @@ describe('kubectl get ksvc output as a manifest', () => {
     expect(e.rule).toBe(
       'a Service named "hello" is also services[0] (namespace default, this one team-b): Knative allows that, but knsim tells Services apart by name alone, as clients and outputs name them; rename one',
     );
+  });
+
+  it('refuses a namespace the API server refuses', () => {
+    // ValidateNamespaceName: a DNS-1123 label. knsim ran the Service.
+    const e = catchScenarioError(() => loadScenario(BASE, { sets: ['services[0].manifest.metadata.namespace=Team_B'] }));
+    expect(e.path).toBe('services[0].manifest.metadata.namespace');
+    expect(e.rule).toMatch(/^invalid value "Team_B": not a namespace name, so the API server refuses it: a lowercase RFC 1123 label must consist of/);
+    expect(loadScenario(BASE, { sets: ['services[0].manifest.metadata.namespace=team-b'] }).world.services[0]!.name).toBe('hello');
   });
 });
