@@ -263,11 +263,13 @@ export function scenarioFromValueWith(
     const sets = manifestSets.get(i) ?? [];
     const source = manifestSource(entry, i, file, files, sets);
     let b: ReturnType<typeof buildService>;
+    const warned = warnings.length;
     try {
       b = buildService({ scenarioFile: file, index: i, entry, source, cluster, defaults: s.defaults, warnings, podCpuCeilingMillis: s.cluster?.podCpuCeiling, withPodRequests: nodes !== undefined });
     } catch (e) {
-      throw blameManifestSet(e, sets, source, file, i);
+      throw inDocument(blameManifestSet(e, sets, source, file, i), source);
     }
+    warningsInDocument(warnings, warned, source);
     const name = b.spec.name;
     const namespace = source.manifest.metadata.namespace || 'default';
     const prev = serviceIndex.get(name);
@@ -278,7 +280,7 @@ export function scenarioFromValueWith(
           ? `duplicate Service name ${JSON.stringify(name)} (also services[${prev.index}])`
           : `a Service named ${JSON.stringify(name)} is also services[${prev.index}] (namespace ${prev.namespace}, this one ${namespace}): Knative allows that, but knsim tells Services apart by name alone, as clients and outputs name them; rename one`;
       const duplicate = new ScenarioError(source.file, formatPath([...source.base, 'metadata', 'name']), rule);
-      throw blameManifestSet(duplicate, sets, source, file, i);
+      throw inDocument(blameManifestSet(duplicate, sets, source, file, i), source);
     }
     serviceIndex.set(name, { index: i, namespace });
     tagsByService.set(name, b.tags);
@@ -286,7 +288,8 @@ export function scenarioFromValueWith(
     built.push(b.spec);
     // Where the estimate blames a value a --set wrote into the manifest file: the flag.
     const setPaths = sets.map((o) => ({ path: formatPath([...source.base, ...o.path]), expr: o.expr }));
-    revisionOrigins.push(setPaths.length === 0 ? b.origins : b.origins.map((o) => (o.file === source.file ? { ...o, sets: { scenarioFile: file, paths: setPaths } } : o)));
+    const origins = source.document === undefined ? b.origins : b.origins.map((o) => (o.file === source.file ? { ...o, document: source.document! } : o));
+    revisionOrigins.push(setPaths.length === 0 ? origins : origins.map((o) => (o.file === source.file ? { ...o, sets: { scenarioFile: file, paths: setPaths } } : o)));
   });
   const services = applyClusterUpdates({ file, updates: s.updates, services: built, origins: revisionOrigins, configMaps: cms.data, cluster });
   // A ConfigMap an update writes gets the same key warnings, at the update's path.
@@ -646,16 +649,20 @@ function manifestSource(entry: ServiceEntryInput, i: number, file: string, files
   const mFile = files.resolve(file, entry.manifestFile);
   const text = readText(files, mFile, (reason) => new ScenarioError(file, at('manifestFile'), `cannot read ${JSON.stringify(mFile)}: ${reason}`));
   // The file's Services, also those of a List (what `kubectl get ksvc -o yaml` prints), with their paths in it.
-  const found: Array<{ doc: Record<string, unknown>; base: PathSegment[] }> = [];
-  for (const d of parseYamlAll(text, mFile)) {
-    if (!isMapping(d)) continue;
-    if (d['kind'] === 'Service') found.push({ doc: d, base: [] });
+  const found: Array<{ doc: Record<string, unknown>; base: PathSegment[]; document?: string }> = [];
+  const docs = parseYamlAll(text, mFile);
+  // In a file of several documents a path alone does not say which one, so errors name it (as in ConfigMap files).
+  const several = docs.filter((d) => d !== null && d !== undefined).length > 1;
+  docs.forEach((d, n) => {
+    if (!isMapping(d)) return;
+    const document = several ? { document: `document ${n + 1}` } : {};
+    if (d['kind'] === 'Service') found.push({ doc: d, base: [], ...document });
     else if (d['kind'] === 'List' && Array.isArray(d['items'])) {
       d['items'].forEach((item: unknown, k: number) => {
-        if (isMapping(item) && item['kind'] === 'Service') found.push({ doc: item, base: ['items', k] });
+        if (isMapping(item) && item['kind'] === 'Service') found.push({ doc: item, base: ['items', k], ...document });
       });
     }
-  }
+  });
   // A core v1 Service beside the Knative one (as in many manifest files) is skipped like any other kind;
   // a file of only other Services keeps them, so the error says what their apiVersion should be.
   const knative = found.filter((f) => typeof f.doc['apiVersion'] === 'string' && f.doc['apiVersion'].startsWith('serving.knative.dev/'));
@@ -698,8 +705,13 @@ function manifestSource(entry: ServiceEntryInput, i: number, file: string, files
   } else {
     throw new ScenarioError(file, at('manifestFile'), `${mFile} holds several Services (${services.map(label).join(', ')}); pick one with manifestName`);
   }
-  const base = candidates.find((f) => f.doc === chosen)!.base;
-  checkWrittenMetadata(chosen, mFile, base);
+  const { base, document } = candidates.find((f) => f.doc === chosen)!;
+  const where = { file: mFile, base, ...(document !== undefined ? { document } : {}) };
+  try {
+    checkWrittenMetadata(chosen, mFile, base);
+  } catch (e) {
+    throw inDocument(e, where);
+  }
   // `--set services[i].manifest...` overrides, now that there is a manifest to apply them to.
   let overridden: unknown = chosen;
   for (const o of sets) {
@@ -711,9 +723,25 @@ function manifestSource(entry: ServiceEntryInput, i: number, file: string, files
   try {
     const manifest = parseWith(serviceManifestSchema, overridden, mFile, base);
     checkSchemaFields(overridden, SERVICE_NODE, mFile, base, []);
-    return { manifest, file: mFile, base };
+    return { manifest, ...where };
   } catch (e) {
-    throw blameManifestSet(e, sets, { file: mFile, base }, file, i);
+    throw inDocument(blameManifestSet(e, sets, where, file, i), where);
+  }
+}
+
+/** An error in a manifest from a file of several documents, its path prefixed with the document's (`document 2, spec…`). */
+function inDocument(e: unknown, source: { file: string; document?: string }): unknown {
+  if (source.document === undefined || !(e instanceof ScenarioError) || e.file !== source.file) return e;
+  return new ScenarioError(e.file, e.path === '' ? source.document : `${source.document}, ${e.path}`, e.rule, e.within);
+}
+
+/** Warnings `from` on about that manifest's file, their paths prefixed as {@link inDocument} prefixes errors'. */
+function warningsInDocument(warnings: string[], from: number, source: { file: string; document?: string }): void {
+  if (source.document === undefined) return;
+  const head = `${source.file}: `;
+  for (let k = from; k < warnings.length; k++) {
+    const w = warnings[k]!;
+    if (w.startsWith(head)) warnings[k] = `${head}${source.document}, ${w.slice(head.length)}`;
   }
 }
 

@@ -62,6 +62,8 @@ export interface ManifestSource {
   manifest: ServiceManifest;
   file: string;
   base: readonly PathSegment[];
+  /** `document 2` when `file` holds several documents, which `base` does not say; absent otherwise. */
+  document?: string;
 }
 
 export interface ServiceContext {

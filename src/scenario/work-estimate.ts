@@ -60,6 +60,8 @@ export interface RevisionOrigin {
   file: string;
   path: readonly PathSegment[];
   annotations: Readonly<Record<string, string>>;
+  /** `document 2` when `file` holds several documents (`path` does not say which). */
+  document?: string;
   /**
    * `--set` overrides into a manifest file's Service (`path`: the field path each wrote, in
    * `file`): a value under one came from the flag, which `scenarioFile`'s messages name.
@@ -356,7 +358,7 @@ function startPods(r: RevisionSpec, si: number, file: string, origin: RevisionOr
     const key = origin !== undefined ? annotationKey(origin.annotations, keys) : undefined;
     if (origin !== undefined && key !== undefined) {
       const path = formatPath([...origin.path, 'metadata', 'annotations', key]);
-      return setWhere(origin, path) ?? { file: origin.file, path };
+      return setWhere(origin, path) ?? { file: origin.file, path: origin.document === undefined ? path : `${origin.document}, ${path}` };
     }
     return cmWhere?.('config-autoscaler', cmKey) ?? { file, path: formatPath(['configMaps', 'config-autoscaler', cmKey]) };
   };

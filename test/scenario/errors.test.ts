@@ -352,7 +352,8 @@ const cases: Case[] = [
     what: 'a core v1 Service beside the Knative Service is skipped',
     sets: ['services[0]={manifestFile: manifests/with-core-service.yaml}', 'clients[0].service=bad'],
     errFile: fixture('manifests/with-core-service.yaml'),
-    path: 'spec.template.spec.containerConcurrency',
+    // The file holds two documents: the path names the one (it said only spec…, which both have).
+    path: 'document 2, spec.template.spec.containerConcurrency',
     rule: 'expected 0 <= -1 <= 1000 (container-concurrency-max-limit)',
   },
   // A List (kubectl get ksvc -o yaml) was "no document with kind: Service"; its items are read, errors name them.

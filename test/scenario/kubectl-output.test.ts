@@ -3,7 +3,9 @@
  * manifest: the spec as Knative stored it, read as `kubectl apply` of that file would read it, and
  * the server-set fields (status, uid, managedFields, the last-applied annotation) left alone.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadScenario, scenarioFromValue } from '../../src/scenario/load.js';
@@ -110,5 +112,24 @@ describe('kubectl get ksvc output as a manifest', () => {
     expect(e.path).toBe('services[0].manifest.metadata.namespace');
     expect(e.rule).toMatch(/^invalid value "Team_B": not a namespace name, so the API server refuses it: a lowercase RFC 1123 label must consist of/);
     expect(loadScenario(BASE, { sets: ['services[0].manifest.metadata.namespace=team-b'] }).world.services[0]!.name).toBe('hello');
+  });
+
+  it('errors and warnings in a file of several documents name the document, as in ConfigMap files', () => {
+    // knsim printed `spec.template…` alone, which each document of the file has.
+    const dir = mkdtempSync(join(tmpdir(), 'knsim-kubectl-'));
+    const doc = (name: string, annotations: string) =>
+      `apiVersion: serving.knative.dev/v1\nkind: Service\nmetadata:\n  name: ${name}\nspec:\n  template:\n    metadata:\n      annotations: {${annotations}}\n    spec:\n      containers: [{image: "hello:1"}]\n`;
+    const file = join(dir, 'ksvcs.yaml');
+    writeFileSync(file, `${doc('alpha', '')}---\n${doc('hello', '"autoscaling.knative.dev/targt": "5"')}---\n${doc('bad', '"autoscaling.knative.dev/target": "0"')}`);
+    const loaded = scenarioFromValue({ name: 'docs', duration: '5m', services: [{ manifestFile: 'ksvcs.yaml', manifestName: 'hello' }], clients: CLIENTS }, join(dir, 's.yaml'));
+    expect(loaded.warnings).toEqual([
+      `${file}: document 2, spec.template.metadata.annotations["autoscaling.knative.dev/targt"]: unknown autoscaling annotation, ignored (did you mean autoscaling.knative.dev/target?)`,
+    ]);
+    const e = catchScenarioError(() =>
+      scenarioFromValue({ name: 'docs', duration: '5m', services: [{ manifestFile: 'ksvcs.yaml', manifestName: 'bad' }], clients: [{ ...CLIENTS[0], service: 'bad' }] }, join(dir, 's.yaml')),
+    );
+    expect(e.file).toBe(file);
+    expect(e.path).toBe('document 3, spec.template.metadata.annotations["autoscaling.knative.dev/target"]');
+    expect(e.rule).toBe('target should be at least 0.01');
   });
 });
