@@ -237,10 +237,9 @@ function readConfigMap(v: Record<string, unknown>, meta: Record<string, unknown>
   }
   const ns = meta['namespace'];
   if (ns !== undefined && typeof ns !== 'string') fail(o, `expected a string, got ${describeValue(ns)}`, 'metadata', 'namespace');
-  const raw = v['data'];
-  if (raw === undefined || raw === null) {
-    fail(o, `required field is missing: ${name} needs its data (write "data: {}" for Knative's defaults)`, 'data');
-  }
+  // data is optional to the API server: kubectl prints none for an empty ConfigMap, and a `data:` whose keys are
+  // all commented out is null, which the API server drops. Knative reads either as no keys: its defaults.
+  const raw = v['data'] ?? {};
   if (!isMapping(raw)) fail(o, `expected a mapping, got ${describeValue(raw)}`, 'data');
   const data: Record<string, string> = {};
   for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {

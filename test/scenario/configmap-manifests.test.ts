@@ -104,6 +104,16 @@ describe('ConfigMaps as kubectl prints them: values resolved', () => {
   it('an empty data (data: {}) gives Knative defaults', () => {
     expect(load({ configMaps: [cm('config-autoscaler', {})] }).world.autoscalerConfig.stableWindowSeconds).toBe(60);
   });
+
+  it('no data, as kubectl prints an empty ConfigMap, or a null one, gives Knative defaults', () => {
+    // The API server takes a ConfigMap without data; knsim refused it ("required field is missing").
+    const bare = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'config-autoscaler', namespace: 'knative-serving', uid: 'a1', resourceVersion: '7' } };
+    for (const m of [bare, { ...bare, data: null }]) {
+      expect(load({ configMaps: [m] }).world.autoscalerConfig.stableWindowSeconds).toBe(60);
+    }
+    // binaryData alone is a ConfigMap too.
+    expect(load({ configMaps: [{ ...bare, binaryData: { blob: 'AAE=' } }] }).world.autoscalerConfig.stableWindowSeconds).toBe(60);
+  });
 });
 
 describe('ConfigMap manifests Kubernetes or knsim would refuse: one-line errors naming file and field path', () => {
@@ -120,7 +130,6 @@ describe('ConfigMap manifests Kubernetes or knsim would refuse: one-line errors 
     { what: 'a wrong kind', configMaps: [{ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'activator' } }], path: 'configMaps[0].kind', rule: /^expected kind ConfigMap \(or a List of ConfigMaps\), got the string "Deployment"$/ },
     { what: 'no kind', configMaps: [{ apiVersion: 'v1', metadata: { name: 'config-autoscaler' }, data: {} }], path: 'configMaps[0].kind', rule: /^required field is missing/ },
     { what: 'not an object', configMaps: ['config-autoscaler'], path: 'configMaps[0]', rule: /^expected a Kubernetes object .*got the string "config-autoscaler"$/ },
-    { what: 'missing data', configMaps: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'config-autoscaler' } }], path: 'configMaps[0].data', rule: /^required field is missing: config-autoscaler needs its data/ },
     { what: 'data that is a list', configMaps: [cm('config-autoscaler', ['stable-window=30s'])], path: 'configMaps[0].data', rule: /^expected a mapping, got a list$/ },
     { what: 'a number in data (the API server refuses it)', configMaps: [cm('config-autoscaler', { 'container-concurrency-target-percentage': 80 })], path: 'configMaps[0].data["container-concurrency-target-percentage"]', rule: /^ConfigMap data values must be strings, got the number 80 \(quote it: "80"\)$/ },
     { what: 'a boolean in data', configMaps: [cm('config-autoscaler', { 'enable-scale-to-zero': false })], path: 'configMaps[0].data["enable-scale-to-zero"]', rule: /got the boolean false \(quote it: unquoted, false, no, off or n reads as a boolean\)$/ },
