@@ -40,7 +40,7 @@ import { featuresWarnings } from './config-features.js';
 import { defaultsKeyWarnings, deploymentKeyWarnings, networkKeyWarnings } from './configmap-keys.js';
 import { activeWindow, DEFAULT_WORK_LIMITS, fmtAmount, tooManyTraceArrivals, type RevisionOrigin } from './work-estimate.js';
 import { TraceCollector, type TraceFormat, type TraceSink } from './trace-shape.js';
-import { decodeStrictUtf8 } from './utf8.js';
+import { decodeKubectlText, decodeStrictUtf8 } from './utf8.js';
 import { TOO_DEEP_RULE, tooDeepIn } from './yaml-depth.js';
 
 export { firstInvalidUtf8 } from './utf8.js';
@@ -393,10 +393,13 @@ function metricsResolution(seconds: number, file: string): number {
 
 const isMapping = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** A manifest or ConfigMap file: UTF-8, or UTF-16 with a byte order mark, as kubectl reads it. */
 function readText(files: ScenarioFiles, path: string, onError: (reason: string) => ScenarioError): string {
   const bytes = files.read(path);
   if ('error' in bytes) throw onError(bytes.error);
-  return decodeUtf8(bytes, path);
+  const t = decodeKubectlText(bytes);
+  if (typeof t !== 'string') throw new ScenarioError(path, t.line === undefined ? '' : `line ${t.line}`, t.rule);
+  return t;
 }
 
 /** Strict UTF-8 (a BOM is kept, as readFileSync's 'utf8' keeps it); a bad byte is an error naming its line and offset. */

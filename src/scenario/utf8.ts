@@ -94,3 +94,19 @@ export function decodeStrictUtf8(bytes: Uint8Array): string | { line: number; ru
     return { line, rule: utf8Rule(at, bytes) };
   }
 }
+
+/**
+ * A file kubectl reads (a manifest, a ConfigMap): kubectl decodes UTF-16 after its byte order mark
+ * (cli-runtime's file visitor), which is what Windows PowerShell's `>` writes, so knsim does too;
+ * anything else is strict UTF-8 as {@link decodeStrictUtf8} reads it.
+ */
+export function decodeKubectlText(bytes: Uint8Array): string | { line?: number; rule: string } {
+  if (!startsUtf16(bytes)) return decodeStrictUtf8(bytes);
+  const encoding = bytes[0] === 0xff ? 'utf-16le' : 'utf-16be';
+  try {
+    // The decoder drops the byte order mark.
+    return new TextDecoder(encoding, { fatal: true }).decode(bytes);
+  } catch {
+    return { rule: `invalid ${encoding.toUpperCase()}: the file starts with a UTF-16 byte order mark but is not UTF-16 text (an odd length or a lone surrogate): save it as UTF-8 text` };
+  }
+}

@@ -132,4 +132,23 @@ describe('kubectl get ksvc output as a manifest', () => {
     expect(e.path).toBe('document 3, spec.template.metadata.annotations["autoscaling.knative.dev/target"]');
     expect(e.rule).toBe('target should be at least 0.01');
   });
+
+  it('a manifest or ConfigMap file in UTF-16 with a byte order mark, as Windows PowerShell\'s > writes kubectl\'s output, reads as kubectl reads it', () => {
+    // cli-runtime's file visitor decodes UTF-16 after its BOM; knsim refused it ("save it as UTF-8 text").
+    const dir = mkdtempSync(join(tmpdir(), 'knsim-kubectl-'));
+    const utf16le = (t: string): Buffer => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(t, 'utf16le')]);
+    const utf16be = (t: string): Buffer => {
+      const le = Buffer.from(t, 'utf16le');
+      return Buffer.concat([Buffer.from([0xfe, 0xff]), le.swap16()]);
+    };
+    writeFileSync(join(dir, 'hello.yaml'), utf16le(readFileSync(fixture(GET), 'utf8')));
+    writeFileSync(join(dir, 'cm.yaml'), utf16be('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: config-autoscaler, namespace: knative-serving}\ndata: {stable-window: 30s}\n'));
+    const w = scenarioFromValue({ name: 'ps', duration: '5m', configMapFiles: ['cm.yaml'], services: [{ manifestFile: 'hello.yaml' }], clients: CLIENTS }, join(dir, 's.yaml')).world;
+    expect(w.services[0]!.revisions[0]!.autoscaling.deciderSpec.targetValue).toBeCloseTo(7, 10);
+    expect(w.autoscalerConfig.stableWindowSeconds).toBe(30);
+    // A BOM and then no UTF-16 (an odd number of bytes) is one line naming the file.
+    writeFileSync(join(dir, 'cut.yaml'), Buffer.from([0xff, 0xfe, 0x61, 0x00, 0x62]));
+    const e = catchScenarioError(() => scenarioFromValue({ name: 'ps', duration: '5m', services: [{ manifestFile: 'cut.yaml' }], clients: CLIENTS }, join(dir, 's.yaml')));
+    expect(e.message).toBe(`${join(dir, 'cut.yaml')}: invalid UTF-16LE: the file starts with a UTF-16 byte order mark but is not UTF-16 text (an odd length or a lone surrogate): save it as UTF-8 text`);
+  });
 });
