@@ -308,14 +308,16 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
       if (this.drains.has(n)) draining++;
     }
     let budget = cfg.maxEmptyBulkDelete - inProgress;
+    // Empty or drain by the pods the simulation moved (planner.go NodesToDelete: PodsToReschedule),
+    // so a pod to help that filterOutSchedulable put on the node makes it a drain.
     for (const n of removable) {
       if (budget <= 0) break;
-      if (n.podsToMoveForCA(now).length > 0 || !keepsMin(n)) continue;
+      if (podsOf(n).length > 0 || !keepsMin(n)) continue;
       this.remove(n, now);
       budget--;
     }
     if (budget <= 0 || draining > 0) return;
-    const victim = removable.find((n) => n.podsToMoveForCA(now).length > 0 && keepsMin(n));
+    const victim = removable.find((n) => podsOf(n).length > 0 && keepsMin(n));
     if (victim !== undefined) {
       this.drains.add(victim);
       this.remove(victim, now);
