@@ -5,6 +5,7 @@ import {
   bindPod,
   drainedNodeDeletionAt,
   estimateNodes,
+  nodeGroupBackedOff,
   nodeGroupBackoffAfterFailure,
   nodeGroupBackoffStale,
   type NodeGroupBackoff,
@@ -183,7 +184,8 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
     if (allPodsAreNew(leftCreated, now, cfg)) return 'wait';
     const options: ScaleUpOption<NodePoolSpec>[] = [];
     for (const pool of c.spec.pools) {
-      if ((this.backoff.get(pool)?.untilSeconds ?? -Infinity) > now) continue;
+      // A backed-off group is no option (orchestrator.go IsNodeGroupReadyToScaleUp, NodeGroupScaleUpSafety).
+      if (nodeGroupBackedOff(this.backoff.get(pool), now)) continue;
       // Against the group's target size, which still counts nodes being removed until they are
       // deleted (orchestrator: currentTargetSize >= MaxSize skips the group).
       const room = Math.min(cfg.maxNodesPerScaleUp, pool.maxNodes - c.targetSize(pool));

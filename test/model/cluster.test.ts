@@ -86,18 +86,19 @@ describe('Cluster Autoscaler: a node pool whose nodes never register', () => {
   it('backs off 5, 10, 20, then 30 min after each failed scale-up, each seen at a loop (clusterstate.go updateScaleRequests, removeOldUnregisteredNodes)', () => {
     const e = run('a9', ['cluster.nodePools[0].startupLatency=20m', 'duration=2h']);
     // Loops every 10 s from 5 s. The request at 5 s is due at 905 s: the first loop past it (915 s) fails it and
-    // backs the pool off until 1215 s. The node, first seen unregistered at the 15 s loop, is deleted at the
-    // first loop more than 15 min after that (925 s). Then 1215 → fails at 2125 (10 min, to 2725), 2725 → 3635 (20 min).
+    // backs the pool off until 1215 s, a loop that still skips it (backed off until the end has passed). The node,
+    // first seen unregistered at the 15 s loop, is deleted at the first loop more than 15 min after that (925 s).
+    // Then 1225 → fails at 2135 (10 min, to 2735), 2745 → 3655 (20 min, to 4855), 4865.
     expect(e.nodes.filter((n) => n.event === 'Requested' || n.event === 'Deleted').map((n) => [n.node, n.event, n.time])).toEqual([
       ['std-001', 'Requested', 0],
       ['std-002', 'Requested', 5],
       ['std-002', 'Deleted', 925],
-      ['std-003', 'Requested', 915 + 300],
-      ['std-003', 'Deleted', 2135],
-      ['std-004', 'Requested', 2125 + 600],
-      ['std-004', 'Deleted', 3645],
-      ['std-005', 'Requested', 3635 + 1200],
-      ['std-005', 'Deleted', 5755],
+      ['std-003', 'Requested', 915 + 300 + 10],
+      ['std-003', 'Deleted', 2145],
+      ['std-004', 'Requested', 2135 + 600 + 10],
+      ['std-004', 'Deleted', 3665],
+      ['std-005', 'Requested', 3655 + 1200 + 10],
+      ['std-005', 'Deleted', 5785],
     ]);
   });
 });
@@ -138,11 +139,11 @@ describe('Cluster Autoscaler: a scale-up that succeeds lifts its pool\'s back-of
       ['std-001', 'Requested', 0],
       ['std-001', 'Ready', 0],
       ['std-002', 'Requested', 5],
-      // Failed at the 915 s loop: backed off until 1215 s.
+      // Failed at the 915 s loop: backed off until 1215 s, a loop that still skips the pool.
       ['std-002', 'Deleted', 925],
-      ['std-003', 'Requested', 1215],
-      // Registered: the 1285 s loop finds no node of the pool still coming and lifts the back-off.
-      ['std-003', 'Ready', 1275],
+      ['std-003', 'Requested', 1225],
+      // Registered: the 1295 s loop finds no node of the pool still coming and lifts the back-off.
+      ['std-003', 'Ready', 1285],
       ['std-004', 'Requested', 1515],
       ['std-005', 'Requested', 1515],
       ['std-006', 'Requested', 1515],
@@ -150,8 +151,8 @@ describe('Cluster Autoscaler: a scale-up that succeeds lifts its pool\'s back-of
       ['std-006', 'Ready', 1575],
       // Due at 2415 s, failed at the 2425 s loop: 5 min again (10 min had the first failure's back-off been kept).
       ['std-005', 'Deleted', 2435],
-      ['std-007', 'Requested', 2425 + 300],
-      ['std-007', 'Ready', 2785],
+      ['std-007', 'Requested', 2425 + 300 + 10],
+      ['std-007', 'Ready', 2795],
     ]);
   });
 });

@@ -483,6 +483,14 @@ export interface NodeGroupBackoff {
 }
 
 /**
+ * Go's `a.Before(b)` on times held as float seconds: compared in whole nanoseconds, so a sum such
+ * as a failure's loop time plus 300 s equals the loop time 300 s later however the floats round.
+ */
+function before(a: number, b: number): boolean {
+  return Math.round(a * 1e9) < Math.round(b * 1e9);
+}
+
+/**
  * The back-off after a scale-up of the group failed at `now`: the initial duration the first
  * time; after that the previous duration while the group is still backed off (failures of
  * concurrent scale-ups do not compound), and twice it, up to the maximum, once it has passed.
@@ -490,11 +498,19 @@ export interface NodeGroupBackoff {
 export function nodeGroupBackoffAfterFailure(prev: NodeGroupBackoff | undefined, now: number, cfg: ClusterAutoscalerConfig): NodeGroupBackoff {
   requireNonNegative('initialNodeGroupBackoffSeconds', cfg.initialNodeGroupBackoffSeconds);
   let d = cfg.initialNodeGroupBackoffSeconds;
-  if (prev !== undefined) d = prev.untilSeconds < now ? Math.min(2 * prev.durationSeconds, cfg.maxNodeGroupBackoffSeconds) : prev.durationSeconds;
+  if (prev !== undefined) d = before(prev.untilSeconds, now) ? Math.min(2 * prev.durationSeconds, cfg.maxNodeGroupBackoffSeconds) : prev.durationSeconds;
   return { durationSeconds: d, untilSeconds: now + d, lastFailureSeconds: now };
+}
+
+/**
+ * Is the group backed off at `now` (exponential_backoff.go BackoffStatus)? Until its end has
+ * passed: a loop at the very instant the back-off ends still skips the group.
+ */
+export function nodeGroupBackedOff(b: NodeGroupBackoff | undefined, now: number): boolean {
+  return b !== undefined && !before(b.untilSeconds, now);
 }
 
 /** Is the entry stale at `now` (its last failure longer ago than the reset timeout)? CA drops such entries every loop (RemoveStaleBackoffData). */
 export function nodeGroupBackoffStale(b: NodeGroupBackoff, now: number, cfg: ClusterAutoscalerConfig): boolean {
-  return b.lastFailureSeconds + cfg.nodeGroupBackoffResetSeconds < now;
+  return before(b.lastFailureSeconds + cfg.nodeGroupBackoffResetSeconds, now);
 }

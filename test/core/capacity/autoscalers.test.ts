@@ -34,6 +34,7 @@ import {
   bindPod,
   drainedNodeDeletionAt,
   estimateNodes,
+  nodeGroupBackedOff,
   nodeGroupBackoffAfterFailure,
   nodeGroupBackoffStale,
   type NodeGroupBackoff,
@@ -232,6 +233,24 @@ describe('scale-down', () => {
       return [b.durationSeconds / 60, b.untilSeconds / 60];
     });
     expect(got).toEqual(want);
+  });
+  // Loops every 10 s from `first` (the engine's first + k × 10); a failure at one loop backs the group
+  // off for 300 s, to the loop 30 later. Rows: first, failed loop, loop, backed off?
+  it.each([
+    [5, 21, 50, true],
+    // Its end itself: BackoffStatus is not backed off only once backoffUntil.Before(now).
+    [5, 21, 51, true],
+    [5, 21, 52, false],
+    // A phase where failure + 300 s rounds one float step below the loop 300 s later: still the same instant.
+    [2.4005078960331105, 380, 410, true],
+    [2.4005078960331105, 380, 411, false],
+  ] as const)('node-group back-off, loops from %d s, failed at loop %i: backed off at loop %i is %s', (first, failed, loop, want) => {
+    const b = nodeGroupBackoffAfterFailure(undefined, first + failed * 10, CA);
+    expect(nodeGroupBackedOff(b, first + loop * 10)).toBe(want);
+  });
+  it('that phase does give a sum before the loop time, which a float comparison would take as passed', () => {
+    const first = 2.4005078960331105;
+    expect(first + 380 * 10 + 300).toBeLessThan(first + 410 * 10);
   });
   it('node-group back-off is forgotten 3 h after the last failure, so the next one starts at 5 min again', () => {
     let b = nodeGroupBackoffAfterFailure(undefined, 0, CA);
