@@ -102,14 +102,14 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
 
   /**
    * clusterstate.go updateScaleRequests, at the start of each loop: a pool with no node still
-   * coming has scaled up, and its back-off is lifted; one whose deadline has passed has failed,
-   * and backs off (each seen only at a loop, not at the deadline itself).
+   * coming has scaled up (its back-off stays: only the reset timeout forgets it, as nothing calls
+   * RemoveBackoff); one whose deadline has passed has failed, and backs off (each seen only at a
+   * loop, not at the deadline itself).
    */
   private updateScaleRequests(now: number): void {
     for (const [pool, deadline] of [...this.requests]) {
       if (!this.cluster.nodes.some((n) => n.pool === pool && n.state === 'Provisioning')) {
         this.requests.delete(pool);
-        this.backoff.delete(pool);
       } else if (deadline < now) {
         this.requests.delete(pool);
         this.backoff.set(pool, nodeGroupBackoffAfterFailure(this.backoff.get(pool), now, this.spec.config));

@@ -120,8 +120,8 @@ describe('Cluster Autoscaler: one drain at a time (max-drain-parallelism 1; drai
   });
 });
 
-describe('Cluster Autoscaler: a scale-up that succeeds lifts its pool\'s back-off (clusterstate.go updateScaleRequests RemoveBackoff)', () => {
-  it('a failure, then a node that registers, then a failure: backed off 5 min again, not 10', () => {
+describe('Cluster Autoscaler: a scale-up that succeeds does not lift its pool\'s back-off (clusterstate.go updateScaleRequests; nothing calls RemoveBackoff)', () => {
+  it('a failure, then a node that registers, then a failure: backed off 10 min, the first failure\'s 5 doubled', () => {
     // Nodes take 16 min (past the 15 min provision time) or 1 min, drawn per node; from 1500 s a load of 2 s requests
     // at 5 rps (containerConcurrency 1) asks for more nodes. Seed 6 draws: fail, succeed, then 1 of 3 failing.
     const e = run('a9', [
@@ -142,17 +142,17 @@ describe('Cluster Autoscaler: a scale-up that succeeds lifts its pool\'s back-of
       // Failed at the 915 s loop: backed off until 1215 s, a loop that still skips the pool.
       ['std-002', 'Deleted', 925],
       ['std-003', 'Requested', 1225],
-      // Registered: the 1295 s loop finds no node of the pool still coming and lifts the back-off.
+      // Registered: the 1295 s loop finds no node of the pool still coming; the request ends, the back-off stays.
       ['std-003', 'Ready', 1285],
       ['std-004', 'Requested', 1515],
       ['std-005', 'Requested', 1515],
       ['std-006', 'Requested', 1515],
       ['std-004', 'Ready', 1575],
       ['std-006', 'Ready', 1575],
-      // Due at 2415 s, failed at the 2425 s loop: 5 min again (10 min had the first failure's back-off been kept).
+      // Due at 2415 s, failed at the 2425 s loop: the first failure's back-off has passed, so it doubles to 10 min.
       ['std-005', 'Deleted', 2435],
-      ['std-007', 'Requested', 2425 + 300 + 10],
-      ['std-007', 'Ready', 2795],
+      ['std-007', 'Requested', 2425 + 600 + 10],
+      ['std-007', 'Ready', 3095],
     ]);
   });
 });
