@@ -14,8 +14,12 @@ import {
   removableNodes,
   scaleDownInCooldown,
   SimulationPlacer,
+  scaleUpRequestAfter,
+  type ScaleUpRequest,
   softTaintChanges,
   templateNode,
+  timeBefore,
+  timedOutScaleUpRevert,
   unneededNodesLimit,
   UnneededNodes,
   UnremovableNodes,
@@ -53,10 +57,10 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
   /** Node pools backed off after failed scale-ups. */
   private readonly backoff = new Map<NodePoolSpec, NodeGroupBackoff>();
   /**
-   * Each pool's scale-up request (clusterstate.go ScaleUpRequest): its deadline is
-   * max-node-provision-time after the pool's latest scale-up, which moves it on.
+   * Each pool's scale-up request (clusterstate.go ScaleUpRequest): the nodes its scale-ups asked
+   * for, and a deadline max-node-provision-time after the pool's latest scale-up.
    */
-  private readonly requests = new Map<NodePoolSpec, number>();
+  private readonly requests = new Map<NodePoolSpec, ScaleUpRequest>();
   /** When the loop first saw each node it asked for still unregistered (clusterstate.go UnregisteredSince). */
   private readonly unregisteredSince = new Map<ClusterNode, number>();
   /** Nodes it started to remove with pods to drain: a drain in progress until the node is deleted (the deletion tracker). */
@@ -103,18 +107,32 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
   /**
    * clusterstate.go updateScaleRequests, at the start of each loop: a pool with no node still
    * coming has scaled up (its back-off stays: only the reset timeout forgets it, as nothing calls
-   * RemoveBackoff); one whose deadline has passed has failed, and backs off (each seen only at a
-   * loop, not at the deadline itself).
+   * RemoveBackoff); one whose deadline has passed has failed, backs off, and is reverted: the
+   * cloud gives up its nodes still coming when none of them came (each seen only at a loop, not
+   * at the deadline itself).
    */
   private updateScaleRequests(now: number): void {
-    for (const [pool, deadline] of [...this.requests]) {
-      if (!this.cluster.nodes.some((n) => n.pool === pool && n.state === 'Provisioning')) {
+    for (const [pool, request] of [...this.requests]) {
+      const coming = this.cluster.nodes.filter((n) => n.pool === pool && n.state === 'Provisioning');
+      if (coming.length === 0) {
         this.requests.delete(pool);
-      } else if (deadline < now) {
+      } else if (timeBefore(request.deadlineSeconds, now)) {
         this.requests.delete(pool);
         this.backoff.set(pool, nodeGroupBackoffAfterFailure(this.backoff.get(pool), now, this.spec.config));
+        // DecreaseTargetSize: the nodes asked for last are the ones not fulfilled.
+        const k = timedOutScaleUpRevert(request, coming.length);
+        for (const n of coming.slice(coming.length - k)) this.cluster.cancelProvision(n, now);
       }
     }
+  }
+
+  /**
+   * Whether a pool's nodes still coming count as upcoming in the scale-up check (clusterstate.go
+   * GetUpcomingNodes): only while its scale-up request is open and it is not backed off, so pods
+   * waiting for a failed scale-up's nodes can go to another pool.
+   */
+  private upcoming(pool: NodePoolSpec, now: number): boolean {
+    return this.requests.has(pool) && !nodeGroupBackedOff(this.backoff.get(pool), now);
   }
 
   /**
@@ -128,7 +146,7 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
       if (n.state !== 'Provisioning') continue;
       const since = this.unregisteredSince.get(n);
       if (since === undefined) this.unregisteredSince.set(n, now);
-      else if (since + this.spec.config.maxNodeProvisionSeconds < now) {
+      else if (timeBefore(since + this.spec.config.maxNodeProvisionSeconds, now)) {
         this.unregisteredSince.delete(n);
         c.cancelProvision(n, now);
       }
@@ -159,7 +177,7 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
       if (n.schedulable) {
         sim.push(n);
         existing.push(n);
-      } else if (n.state === 'Provisioning') {
+      } else if (n.state === 'Provisioning' && this.upcoming(n.pool, now)) {
         sim.push(templateNode(n.name, poolTemplate(n.pool)));
         existing.push(undefined);
       }
@@ -198,7 +216,7 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
     if (best === undefined) return 'none';
     // No timer per node: the loop tells a late node (removeOldUnregisteredNodes) and a failed request.
     for (let i = 0; i < best.nodes; i++) c.provision(best.group, now);
-    this.requests.set(best.group, now + cfg.maxNodeProvisionSeconds);
+    this.requests.set(best.group, scaleUpRequestAfter(this.requests.get(best.group), best.nodes, now, cfg));
     this.lastScaleUpTime = now;
     return 'scaled';
   }

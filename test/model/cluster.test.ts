@@ -83,22 +83,23 @@ describe('Cluster Autoscaler waits one loop for pods under 2 s old (static_autos
 });
 
 describe('Cluster Autoscaler: a node pool whose nodes never register', () => {
-  it('backs off 5, 10, 20, then 30 min after each failed scale-up, each seen at a loop (clusterstate.go updateScaleRequests, removeOldUnregisteredNodes)', () => {
+  it('backs off 5, 10, 20, then 30 min after each failed scale-up, each seen at a loop, and gives up its node then (clusterstate.go updateScaleRequests: DecreaseTargetSize)', () => {
     const e = run('a9', ['cluster.nodePools[0].startupLatency=20m', 'duration=2h']);
-    // Loops every 10 s from 5 s. The request at 5 s is due at 905 s: the first loop past it (915 s) fails it and
-    // backs the pool off until 1215 s, a loop that still skips it (backed off until the end has passed). The node,
-    // first seen unregistered at the 15 s loop, is deleted at the first loop more than 15 min after that (925 s).
-    // Then 1225 → fails at 2135 (10 min, to 2735), 2745 → 3655 (20 min, to 4855), 4865.
+    // Loops every 10 s from 5 s. The request at 5 s is due at 905 s: the first loop past it (915 s) fails it,
+    // backs the pool off until 1215 s, a loop that still skips it (backed off until the end has passed), and
+    // reverts it: its one node never came, so the target drops by one and the node is given up at 915 s (not at
+    // 925 s, the first loop more than 15 min after the 15 s loop first saw it unregistered).
+    // Then 1225 → fails at 2135 (10 min, to 2735), 2745 → 3655 (20 min, to 4855), 4865 → 5775.
     expect(e.nodes.filter((n) => n.event === 'Requested' || n.event === 'Deleted').map((n) => [n.node, n.event, n.time])).toEqual([
       ['std-001', 'Requested', 0],
       ['std-002', 'Requested', 5],
-      ['std-002', 'Deleted', 925],
+      ['std-002', 'Deleted', 915],
       ['std-003', 'Requested', 915 + 300 + 10],
-      ['std-003', 'Deleted', 2145],
+      ['std-003', 'Deleted', 2135],
       ['std-004', 'Requested', 2135 + 600 + 10],
-      ['std-004', 'Deleted', 3665],
+      ['std-004', 'Deleted', 3655],
       ['std-005', 'Requested', 3655 + 1200 + 10],
-      ['std-005', 'Deleted', 5785],
+      ['std-005', 'Deleted', 5775],
     ]);
   });
 });
@@ -139,8 +140,8 @@ describe('Cluster Autoscaler: a scale-up that succeeds does not lift its pool\'s
       ['std-001', 'Requested', 0],
       ['std-001', 'Ready', 0],
       ['std-002', 'Requested', 5],
-      // Failed at the 915 s loop: backed off until 1215 s, a loop that still skips the pool.
-      ['std-002', 'Deleted', 925],
+      // Failed at the 915 s loop, and given up then: backed off until 1215 s, a loop that still skips the pool.
+      ['std-002', 'Deleted', 915],
       ['std-003', 'Requested', 1225],
       // Registered: the 1295 s loop finds no node of the pool still coming; the request ends, the back-off stays.
       ['std-003', 'Ready', 1285],
@@ -150,6 +151,8 @@ describe('Cluster Autoscaler: a scale-up that succeeds does not lift its pool\'s
       ['std-004', 'Ready', 1575],
       ['std-006', 'Ready', 1575],
       // Due at 2415 s, failed at the 2425 s loop: the first failure's back-off has passed, so it doubles to 10 min.
+      // The revert (target −3) is refused, as two of its three nodes registered: std-005 goes at 2435 s, 15 min
+      // after the 1525 s loop first saw it unregistered.
       ['std-005', 'Deleted', 2435],
       ['std-007', 'Requested', 2425 + 600 + 10],
       ['std-007', 'Ready', 3095],

@@ -486,8 +486,38 @@ export interface NodeGroupBackoff {
  * Go's `a.Before(b)` on times held as float seconds: compared in whole nanoseconds, so a sum such
  * as a failure's loop time plus 300 s equals the loop time 300 s later however the floats round.
  */
-function before(a: number, b: number): boolean {
+export function timeBefore(a: number, b: number): boolean {
   return Math.round(a * 1e9) < Math.round(b * 1e9);
+}
+const before = timeBefore;
+
+/** A node group's scale-up request (clusterstate.go ScaleUpRequest). */
+export interface ScaleUpRequest {
+  /** Nodes asked for by the scale-ups it gathers (Increase). */
+  readonly increase: number;
+  /** Its last scale-up plus max-node-provision-time (ExpectedAddTime). */
+  readonly deadlineSeconds: number;
+}
+
+/**
+ * registerOrUpdateScaleUp for a scale-up of `nodes` at `now`: a request still open gathers it, and
+ * its deadline moves to max-node-provision-time from now.
+ */
+export function scaleUpRequestAfter(prev: ScaleUpRequest | undefined, nodes: number, now: number, cfg: Pick<ClusterAutoscalerConfig, 'maxNodeProvisionSeconds'>): ScaleUpRequest {
+  requireInteger('nodes', nodes, 1);
+  return { increase: (prev?.increase ?? 0) + nodes, deadlineSeconds: now + cfg.maxNodeProvisionSeconds };
+}
+
+/**
+ * How many of its group's unregistered nodes a timed-out request gives up. updateScaleRequests
+ * reverts it with DecreaseTargetSize(−increase), which may only cut nodes not yet fulfilled. knsim's
+ * cloud counts registered Nodes as existing, as kwok's provider does, and refuses a cut below them,
+ * so the revert goes through only when the unregistered nodes cover the whole increase (none of the
+ * request's nodes came), and then gives up that many; otherwise nothing.
+ */
+export function timedOutScaleUpRevert(request: ScaleUpRequest, unregistered: number): number {
+  requireInteger('unregistered', unregistered, 0);
+  return unregistered >= request.increase ? request.increase : 0;
 }
 
 /**

@@ -36,6 +36,8 @@ import {
   estimateNodes,
   nodeGroupBackedOff,
   nodeGroupBackoffAfterFailure,
+  scaleUpRequestAfter,
+  timedOutScaleUpRevert,
   nodeGroupBackoffStale,
   type NodeGroupBackoff,
   nodeUtilization,
@@ -251,6 +253,23 @@ describe('scale-down', () => {
   it('that phase does give a sum before the loop time, which a float comparison would take as passed', () => {
     const first = 2.4005078960331105;
     expect(first + 380 * 10 + 300).toBeLessThan(first + 410 * 10);
+  });
+  it('a scale-up request gathers the scale-ups made while it is open; its deadline moves to the latest', () => {
+    let r = scaleUpRequestAfter(undefined, 2, 105, CA);
+    expect(r).toEqual({ increase: 2, deadlineSeconds: 1005 });
+    r = scaleUpRequestAfter(r, 1, 305, CA);
+    expect(r).toEqual({ increase: 3, deadlineSeconds: 1205 });
+  });
+  // Rows: the request's increase, its group's nodes still unregistered, nodes the revert gives up.
+  it.each([
+    [2, 2, 2],
+    // One registered: cutting the target by 2 would go below the registered nodes, so the cloud refuses.
+    [2, 1, 0],
+    // A late node of an earlier scale-up was already deleted by removeOldUnregisteredNodes.
+    [3, 2, 0],
+    [1, 1, 1],
+  ])('a timed-out request of %i with %i unregistered gives up %i', (increase, unregistered, want) => {
+    expect(timedOutScaleUpRevert({ increase, deadlineSeconds: 0 }, unregistered)).toBe(want);
   });
   it('node-group back-off is forgotten 3 h after the last failure, so the next one starts at 5 min again', () => {
     let b = nodeGroupBackoffAfterFailure(undefined, 0, CA);

@@ -1,0 +1,50 @@
+/**
+ * A Cluster Autoscaler scale-up that times out (clusterstate.go updateScaleRequests): the request
+ * is failed at the first loop past its deadline, the group backed off and its target cut by the
+ * request's increase, which the cloud refuses once one of its nodes has registered; from then on
+ * the group's nodes still coming are not upcoming (GetUpcomingNodes skips a group with no request
+ * or backed off), so the pods waiting for them get another group's node at that loop.
+ */
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { World } from '../../src/model/world.js';
+import { loadScenario } from '../../src/scenario/load.js';
+import { MemoryRecorder } from './world-fixture.js';
+
+function nodeEvents(seed: number) {
+  const rec = new MemoryRecorder();
+  const file = resolve(import.meta.dirname, '../fixtures/capacity/ca-timeout-upcoming.yaml');
+  new World(loadScenario(file, { sets: [`seed=${seed}`] }).world, rec).run();
+  return rec.nodeEvents.filter((n) => n.time > 0).map((n) => [n.node, n.event, n.time]);
+}
+
+describe('a timed-out scale-up (ca-timeout-upcoming.yaml)', () => {
+  it.each([
+    {
+      name: 'one of its two nodes registered: the cut is refused, the late node goes at 1025 (15 min after first seen), big comes at 1015',
+      seed: 2,
+      want: [
+        ['std-002', 'Requested', 105],
+        ['std-003', 'Requested', 105],
+        ['std-002', 'Ready', 165],
+        ['big-001', 'Requested', 1015],
+        ['std-003', 'Deleted', 1025],
+        ['big-001', 'Ready', 1075],
+      ],
+    },
+    {
+      name: 'neither registered: both are given up at the failing loop, 1015, and big comes then',
+      seed: 5,
+      want: [
+        ['std-002', 'Requested', 105],
+        ['std-003', 'Requested', 105],
+        ['std-002', 'Deleted', 1015],
+        ['std-003', 'Deleted', 1015],
+        ['big-001', 'Requested', 1015],
+        ['big-001', 'Ready', 1075],
+      ],
+    },
+  ])('$name', ({ seed, want }) => {
+    expect(nodeEvents(seed)).toEqual(want);
+  });
+});
