@@ -142,7 +142,8 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
   private removeOldUnregisteredNodes(now: number): void {
     const c = this.cluster;
     for (const n of [...this.unregisteredSince.keys()]) if (n.state !== 'Provisioning') this.unregisteredSince.delete(n);
-    for (const n of c.nodes) {
+    // A copy: a deleted node leaves c.nodes, which must not skip the next one.
+    for (const n of [...c.nodes]) {
       if (n.state !== 'Provisioning') continue;
       const since = this.unregisteredSince.get(n);
       if (since === undefined) this.unregisteredSince.set(n, now);

@@ -11,10 +11,10 @@ import { World } from '../../src/model/world.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { MemoryRecorder } from './world-fixture.js';
 
-function nodeEvents(seed: number) {
+function nodeEvents(seed: number, sets: string[] = []) {
   const rec = new MemoryRecorder();
   const file = resolve(import.meta.dirname, '../fixtures/capacity/ca-timeout-upcoming.yaml');
-  new World(loadScenario(file, { sets: [`seed=${seed}`] }).world, rec).run();
+  new World(loadScenario(file, { sets: [`seed=${seed}`, ...sets] }).world, rec).run();
   return rec.nodeEvents.filter((n) => n.time > 0).map((n) => [n.node, n.event, n.time]);
 }
 
@@ -46,5 +46,25 @@ describe('a timed-out scale-up (ca-timeout-upcoming.yaml)', () => {
     },
   ])('$name', ({ seed, want }) => {
     expect(nodeEvents(seed)).toEqual(want);
+  });
+});
+
+describe('removeOldUnregisteredNodes deletes every late node at one loop', () => {
+  it('std nodes all take 16 min, big is off; 3 more pods at 400 s extend the request to 1305: both nodes of 105 s, first seen at 115, go at 1025 (the second was left for the next loop)', () => {
+    const sets = [
+      'cluster.nodePools[0].startupLatency=16m',
+      'cluster.nodePools[1].maxNodes=0',
+      'updates[1]={at: 400s, patchRevision: {name: app-00001, annotations: {autoscaling.knative.dev/min-scale: "12"}}}',
+    ];
+    expect(nodeEvents(2, sets).slice(0, 7)).toEqual([
+      ['std-002', 'Requested', 105],
+      ['std-003', 'Requested', 105],
+      ['std-004', 'Requested', 405],
+      ['std-002', 'Deleted', 1025],
+      ['std-003', 'Deleted', 1025],
+      // Their pods get new nodes at once (the request is still open, std not backed off).
+      ['std-005', 'Requested', 1025],
+      ['std-006', 'Requested', 1025],
+    ]);
   });
 });
