@@ -369,7 +369,7 @@ export class UnneededNodes {
    */
   removable(name: string, now: number, unneededSeconds: number): boolean {
     const s = this.since.get(name);
-    return s !== undefined && (unneededSeconds <= 0 || s + unneededSeconds < now);
+    return s !== undefined && (unneededSeconds <= 0 || timeBefore(s + unneededSeconds, now));
   }
 
   forget(name: string): void {
@@ -387,7 +387,7 @@ export class UnremovableNodes {
 
   /** Forget the entries whose time has come (kept while strictly in the future). */
   update(now: number): void {
-    for (const [name, t] of [...this.until]) if (!(t > now)) this.until.delete(name);
+    for (const [name, t] of [...this.until]) if (!timeBefore(now, t)) this.until.delete(name);
   }
 
   isRecent(name: string): boolean {
@@ -468,9 +468,9 @@ export interface ScaleDownHistory {
 /** static_autoscaler.go isScaleDownInCooldown: no removal right after a scale-up, delete or failure. */
 export function scaleDownInCooldown(now: number, h: ScaleDownHistory, cfg: ClusterAutoscalerConfig): boolean {
   return (
-    (h.lastScaleUpTime !== undefined && h.lastScaleUpTime + cfg.scaleDownDelayAfterAddSeconds > now) ||
-    (h.lastScaleDownFailTime !== undefined && h.lastScaleDownFailTime + cfg.scaleDownDelayAfterFailureSeconds > now) ||
-    (h.lastScaleDownDeleteTime !== undefined && h.lastScaleDownDeleteTime + cfg.scaleDownDelayAfterDeleteSeconds > now)
+    (h.lastScaleUpTime !== undefined && timeBefore(now, h.lastScaleUpTime + cfg.scaleDownDelayAfterAddSeconds)) ||
+    (h.lastScaleDownFailTime !== undefined && timeBefore(now, h.lastScaleDownFailTime + cfg.scaleDownDelayAfterFailureSeconds)) ||
+    (h.lastScaleDownDeleteTime !== undefined && timeBefore(now, h.lastScaleDownDeleteTime + cfg.scaleDownDelayAfterDeleteSeconds))
   );
 }
 

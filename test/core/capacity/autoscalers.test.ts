@@ -254,6 +254,31 @@ describe('scale-down', () => {
     const first = 2.4005078960331105;
     expect(first + 380 * 10 + 300).toBeLessThan(first + 410 * 10);
   });
+  // Loop times are first + k × 10 s and the waits are sums from a loop: at a phase where the sum
+  // rounds a float step off the loop it lands on, the verdict is still that of the same instant.
+  // Rows: what, phase, loop the clock starts at, loop asked about, verdict.
+  const loopAt = (first: number, k: number) => first + k * 10;
+  it.each([
+    ['unneeded 600 s: not removable at the loop 600 s later', 2.4005078960331105, 350, 410, false],
+    ['unneeded 600 s: removable one loop after that', 2.4005078960331105, 350, 411, true],
+    ['cooldown 600 s after a scale-up: over at the loop 600 s later', 9.155182916228956, 12, 72, false],
+    ['recheck 300 s after an unremovable verdict: due at the loop 300 s later', 9.155182916228956, 21, 51, false],
+  ] as const)('float sums at loop instants: %s', (what, first, from, at, want) => {
+    const start = loopAt(first, from);
+    const now = loopAt(first, at);
+    if (what.startsWith('unneeded')) {
+      const u = new UnneededNodes();
+      u.update(start, ['n']);
+      expect(u.removable('n', now, 600)).toBe(want);
+    } else if (what.startsWith('cooldown')) {
+      expect(scaleDownInCooldown(now, { lastScaleUpTime: start }, CA)).toBe(want);
+    } else {
+      const u = new UnremovableNodes();
+      u.addTimeout('n', start + 300);
+      u.update(now);
+      expect(u.isRecent('n')).toBe(want);
+    }
+  });
   it('a scale-up request gathers the scale-ups made while it is open; its deadline moves to the latest', () => {
     let r = scaleUpRequestAfter(undefined, 2, 105, CA);
     expect(r).toEqual({ increase: 2, deadlineSeconds: 1005 });
