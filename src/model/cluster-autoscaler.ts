@@ -137,17 +137,24 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
 
   /**
    * static_autoscaler.go removeOldUnregisteredNodes: a node still unregistered
-   * max-node-provision-time after the loop first saw it so is deleted (its instance given up).
+   * max-node-provision-time after the loop first saw it so is deleted (its instance given up),
+   * unless that would take its pool's target size below its minimum: then it stays, and is
+   * looked at again each loop.
    */
   private removeOldUnregisteredNodes(now: number): void {
     const c = this.cluster;
     for (const n of [...this.unregisteredSince.keys()]) if (n.state !== 'Provisioning') this.unregisteredSince.delete(n);
+    // Deletions each pool may still take this loop (target size − min size).
+    const left = new Map<NodePoolSpec, number>();
     // A copy: a deleted node leaves c.nodes, which must not skip the next one.
     for (const n of [...c.nodes]) {
       if (n.state !== 'Provisioning') continue;
       const since = this.unregisteredSince.get(n);
       if (since === undefined) this.unregisteredSince.set(n, now);
       else if (timeBefore(since + this.spec.config.maxNodeProvisionSeconds, now)) {
+        const room = left.get(n.pool) ?? c.targetSize(n.pool) - n.pool.minNodes;
+        if (room <= 0) continue;
+        left.set(n.pool, room - 1);
         this.unregisteredSince.delete(n);
         c.cancelProvision(n, now);
       }

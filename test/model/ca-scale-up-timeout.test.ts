@@ -68,3 +68,19 @@ describe('removeOldUnregisteredNodes deletes every late node at one loop', () =>
     ]);
   });
 });
+
+describe('removeOldUnregisteredNodes keeps a pool at its minimum (ca-unregistered-min.yaml)', () => {
+  const rec = new MemoryRecorder();
+  new World(loadScenario(resolve(import.meta.dirname, '../fixtures/capacity/ca-unregistered-min.yaml'), { sets: [] }).world, rec).run();
+  const events = rec.nodeEvents.filter((n) => n.time > 0).map((n) => [n.node, n.event, n.time]);
+  it.each([
+    ['std-003', 'Ready', 165],
+    ['std-003', 'Deleted', 410],
+    ['std-001', 'Deleted', 440],
+  ] as const)('%s %s at %i s', (node, event, time) => {
+    expect(events.filter((e) => e[0] === node && e[1] === event)).toEqual([[node, event, time]]);
+  });
+  it('std-004, due for deletion at 1025 s, is kept: deleting it would leave std below minNodes 2', () => {
+    expect(events.filter((e) => e[0] === 'std-004')).toEqual([['std-004', 'Requested', 105]]);
+  });
+});
