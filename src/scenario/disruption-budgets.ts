@@ -5,7 +5,7 @@
  * Service and generation labels, the revision's name, and `app` unless the template sets one).
  * A pod may have one budget: with two, the Eviction API refuses every eviction of it.
  */
-import { dns1123SubdomainErrors, dns1035LabelErrors } from '../core/traffic/index.js';
+import { dns1123LabelErrors, dns1123SubdomainErrors } from '../core/traffic/index.js';
 import { selectorMatches, type IntOrPercent, type LabelSelector, type SelectorOperator, type SelectorRequirement } from '../core/capacity/index.js';
 import type { DisruptionBudgetEntry, NodesSpec, ServiceSpec } from '../model/spec.js';
 import { checkLabels } from './annotation-keys.js';
@@ -85,7 +85,8 @@ export function disruptionBudgets(
     if (nameErrs.length > 0) fail(`invalid value ${JSON.stringify(name)}: ${nameErrs.join('; ')}`, 'metadata', 'name');
     const ns = md['namespace'] ?? 'default';
     if (typeof ns !== 'string') fail(`expected a string, got ${describeValue(ns)}`, 'metadata', 'namespace');
-    const nsErrs = dns1035LabelErrors(ns as string);
+    // ValidateNamespaceName is NameIsDNSLabel: a DNS-1123 label, so a digit may lead (`1team`).
+    const nsErrs = dns1123LabelErrors(ns as string);
     if (nsErrs.length > 0) fail(`invalid value ${JSON.stringify(ns)}: ${nsErrs.join('; ')}`, 'metadata', 'namespace');
     const key = `${ns as string}/${name as string}`;
     const dup = seen.get(key);

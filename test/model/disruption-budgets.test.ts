@@ -232,6 +232,12 @@ describe('podDisruptionBudgets: input', () => {
     expect(warned({ minAvailable: 8 })).toEqual([]);
   });
 
+  it('takes a namespace that is a DNS-1123 label, as the API server does, one with a leading digit too', () => {
+    const inNamespace = (namespace: string) => ({ ...pdb({ maxUnavailable: 1, selector: byService }), metadata: { name: 'api-pdb', namespace } });
+    expect(clusterWarnings({ budgets: [inNamespace('1team')] })).toEqual([expect.stringMatching(/^drain\.yaml: podDisruptionBudgets\[0\]: selects no pod: no revision pod in namespace 1team has these labels/)]);
+    expectRefusal({ budgets: [inNamespace('Team_B')] }, 'drain.yaml: podDisruptionBudgets[0].metadata.namespace: invalid value "Team_B"');
+  });
+
   it.each([
     { name: 'no node pools', o: { nodePools: false, updates: [], budgets: [pdb({ maxUnavailable: 1 })] }, message: 'drain.yaml: podDisruptionBudgets: needs cluster.nodePools' },
     { name: 'policy/v1beta1', o: { budgets: [{ ...pdb({ maxUnavailable: 1 }), apiVersion: 'policy/v1beta1' }] }, message: 'drain.yaml: podDisruptionBudgets[0].apiVersion: policy/v1beta1 was removed in Kubernetes 1.25: use policy/v1' },
