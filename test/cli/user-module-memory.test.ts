@@ -137,26 +137,31 @@ describe('a user module call that meets the heap limit with one large allocation
   });
 });
 
+/** `knsim run` of the scenario in a process of its own, its output gathered as it comes. */
+function startRun(dir: string, file: string) {
+  const child = spawn(process.execPath, [bin, 'run', file, '--out', join(dir, 'out'), '--no-report'], { cwd: dir });
+  const seen = { stdout: '', stderr: '' };
+  child.stderr.on('data', (d: Buffer) => (seen.stderr += d.toString()));
+  child.stdout.on('data', (d: Buffer) => (seen.stdout += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, seen, exited };
+}
+
 describe('a call whose process is killed (as the kernel kills it when typed arrays take the memory)', () => {
   it('one line naming the call and the signal, exit 2, the staging folder removed', async () => {
     // It says when it is inside the call, so the kill lands there.
     const { dir, file } = scenarioWith("console.log('deciding'); for (;;) {}");
-    const child = spawn(process.execPath, [bin, 'run', file, '--out', join(dir, 'out'), '--no-report'], { cwd: dir });
-    let stderr = '';
-    let stdout = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const { child, seen, exited } = startRun(dir, file);
     // The staging folder is named for the process that runs the command: the child.
     const partial = (): string | undefined => readdirSync(dir).find((n) => n.startsWith('out.partial-'));
-    for (let i = 0; i < 2400 && !stdout.includes('deciding'); i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 2400 && !seen.stdout.includes('deciding'); i++) await new Promise((r) => setTimeout(r, 100));
     const staged = partial();
     expect(staged).toBeDefined();
     const pid = Number(staged!.slice('out.partial-'.length));
     expect(pid).not.toBe(child.pid);
     process.kill(pid, 'SIGKILL');
     expect(await exited).toBe(2);
-    expect(stderr).toMatch(
+    expect(seen.stderr).toMatch(
       /^knsim: [^\n]*scaler\.ts: class "my\.example\.com", revision hello-00001 at t=[\d.]+s: decide: the process running the call was killed \(SIGKILL, as the system does when memory runs out\): a class may not allocate without bound\n$/,
     );
     expect(readdirSync(dir).sort()).toEqual(['s.yaml', 'scaler.ts']);
@@ -180,10 +185,7 @@ describe('a well-behaved user module, run in its child process', () => {
 
   it("SIGINT reaches the run through knsim's own process: the staging folder is removed, exit 130", async () => {
     const { dir, file } = scenarioWith('return { desiredScale: 1 };', { duration: '200h' });
-    const child = spawn(process.execPath, [bin, 'run', file, '--out', join(dir, 'out'), '--no-report'], { cwd: dir });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const { child, seen, exited } = startRun(dir, file);
     // The child stages its output before it simulates: wait for the folder (up to 240 s, inside the
     // suite's one test limit: a busy machine may take long to start the child), then interrupt.
     const partial = (): string | undefined => readdirSync(dir).find((n) => n.startsWith('out.partial-'));
@@ -192,7 +194,7 @@ describe('a well-behaved user module, run in its child process', () => {
     expect(staged).toBeDefined();
     child.kill('SIGINT');
     expect(await exited).toBe(130);
-    expect(stderr).toBe(`knsim: SIGINT: removed ${join(dir, staged!)}\n`);
+    expect(seen.stderr).toBe(`knsim: SIGINT: removed ${join(dir, staged!)}\n`);
     expect(readdirSync(dir).sort()).toEqual(['s.yaml', 'scaler.ts']);
   });
 });
@@ -200,13 +202,8 @@ describe('a well-behaved user module, run in its child process', () => {
 describe('a signal while the child is busy in a call', () => {
   it('a second SIGTERM kills the child: its staging folder is removed, exit 143', async () => {
     const { dir, file } = scenarioWith("console.log('deciding'); for (;;) {}");
-    const child = spawn(process.execPath, [bin, 'run', file, '--out', join(dir, 'out'), '--no-report'], { cwd: dir });
-    let stderr = '';
-    let stdout = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    for (let i = 0; i < 2400 && !stdout.includes('deciding'); i++) await new Promise((r) => setTimeout(r, 100));
+    const { child, seen, exited } = startRun(dir, file);
+    for (let i = 0; i < 2400 && !seen.stdout.includes('deciding'); i++) await new Promise((r) => setTimeout(r, 100));
     const staged = readdirSync(dir).find((n) => n.startsWith('out.partial-'));
     expect(staged).toBeDefined();
     // The first is passed on, and waits for the call (120 s budget); the second does not wait.
@@ -214,7 +211,7 @@ describe('a signal while the child is busy in a call', () => {
     await new Promise((r) => setTimeout(r, 300));
     child.kill('SIGTERM');
     expect(await exited).toBe(143);
-    expect(stderr).toBe(`knsim: SIGTERM: removed ${join(dir, staged!)}\n`);
+    expect(seen.stderr).toBe(`knsim: SIGTERM: removed ${join(dir, staged!)}\n`);
     expect(readdirSync(dir).sort()).toEqual(['s.yaml', 'scaler.ts']);
   });
 });
