@@ -664,6 +664,12 @@ function manifestSource(entry: ServiceEntryInput, i: number, file: string, files
       d['items'].forEach((item: unknown, k: number) => {
         if (isMapping(item) && item['kind'] === 'Service') found.push({ doc: item, base: ['items', k], ...document });
       });
+    } else if (d['kind'] === 'ServiceList' && Array.isArray(d['items'])) {
+      // The API's own list (`kubectl get --raw …/services`) leaves kind and apiVersion out of its items.
+      const implied = { apiVersion: d['apiVersion'], kind: 'Service' };
+      d['items'].forEach((item: unknown, k: number) => {
+        if (isMapping(item)) found.push({ doc: { ...implied, ...item }, base: ['items', k], ...document });
+      });
     }
   });
   // A core v1 Service beside the Knative one (as in many manifest files) is skipped like any other kind;

@@ -53,6 +53,16 @@ describe('kubectl get ksvc output as a manifest', () => {
     expect(load([{ manifestFile: 'manifests/hello.yaml', manifestNamespace: 'default' }]).world.services[0]!.name).toBe('hello');
   });
 
+  it("the API's own ServiceList (`kubectl get --raw …/services`), whose items leave kind and apiVersion out", () => {
+    const list = JSON.parse(readFileSync(fixture(ALL), 'utf8')) as { items: Array<Record<string, unknown>> };
+    const items = list.items.map(({ kind: _k, apiVersion: _a, ...rest }) => rest);
+    const file = join(mkdtempSync(join(tmpdir(), 'knsim-servicelist-')), 'services.json');
+    writeFileSync(file, JSON.stringify({ apiVersion: 'serving.knative.dev/v1', kind: 'ServiceList', metadata: { resourceVersion: '1' }, items }));
+    // knsim found no Service in it ("no document with kind: Service").
+    const w = load([{ manifestFile: file, manifestName: 'hello', manifestNamespace: 'team-b' }]).world;
+    expect(w.services[0]!.revisions[0]!.containerConcurrency).toBe(5);
+  });
+
   it.each([
     {
       // knsim took the first "hello" in the file, silently.
