@@ -5,10 +5,11 @@
  * with readSync and csv-parse's stream is fed with write() and drained with read(),
  * which both run synchronously.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { createRequire } from 'node:module';
 import { ScenarioError } from './errors.js';
+import { openRegularFile } from './regular-file.js';
 import { cutAtEnd, firstInvalidUtf8, HEAD_BYTES, utf8Rule } from './utf8.js';
 
 /** Text to read: a file (read in chunks) or a string already in memory. */
@@ -108,7 +109,10 @@ function locateInvalidUtf8(path: string, chunkBytes: number): { offset: number; 
 }
 
 function readChunks(path: string, onChunk: (chunk: Buffer) => void, chunkBytes: number): void {
-  const fd = openSync(path, 'r');
+  // Checked again at the open itself: a file swapped for a named pipe since the loader looked at
+  // it would otherwise block the open until a writer came.
+  const fd = openRegularFile(path);
+  if (typeof fd !== 'number') throw Object.assign(new Error(fd.error), { code: 'ENOTREGULAR' });
   try {
     for (;;) {
       // A fresh buffer per chunk: csv-parse keeps the unparsed tail of the last one.

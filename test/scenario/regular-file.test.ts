@@ -12,6 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BUNDLE_OPTIONS, regularFilesOnly } from '../../src/scenario/bundle-worker.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { notRegularFile } from '../../src/scenario/regular-file.js';
+import { forEachChunk } from '../../src/scenario/text-source.js';
 import { bin } from '../support/cli.js';
 import { HAS_MKFIFO, pipeWithWriter, stopPipeWriters } from '../support/pipe.js';
 import { TINY_MANIFEST, tinyScenario } from '../support/tiny-scenario.js';
@@ -30,6 +31,13 @@ describe.runIf(HAS_MKFIFO)('a named pipe is refused before it is opened', () => 
   it('as the scenario file', () => {
     const file = pipeOf(dir, 'scenario.yaml', BASE);
     expect(catchScenarioError(() => loadScenario(file)).message).toBe(`${file}: cannot read the scenario file: ${PIPE_RULE}`);
+  });
+
+  it('as a trace read in chunks, swapped for a pipe after the loader looked at it: refused at the open, not read', () => {
+    const pipe = pipeOf(dir, 'swapped.csv', 'time\n1\n');
+    const chunks: number[] = [];
+    expect(() => forEachChunk({ path: pipe }, (c) => chunks.push(c.length))).toThrow(PIPE_RULE);
+    expect(chunks).toEqual([]);
   });
 
   it("as a Service's manifestFile", () => {
