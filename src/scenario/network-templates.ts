@@ -30,7 +30,7 @@ const DOMAIN_SAMPLE: GoValue = {
 const TAG_SAMPLE: GoValue = { kind: 'struct', type: 'config.TagTemplateValues', fields: new Map([['Name', s('foo')], ['Tag', s('v2')]]) };
 
 /** The key whose value Knative uses, and that value as it reads it; undefined when neither is set (the default). */
-export function templateInForce(data: Readonly<Record<string, string>>, k: TemplateKey): { key: string; raw: string } | undefined {
+function templateInForce(data: Readonly<Record<string, string>>, k: TemplateKey): { key: string; raw: string } | undefined {
   const has = (key: string): boolean => Object.prototype.hasOwnProperty.call(data, key);
   // configmap.AsString trims the value (a YAML block scalar's final newline, say) before Knative parses it.
   if (has(k.kebab)) return { key: k.kebab, raw: goTrimSpace(data[k.kebab]!) };
