@@ -37,6 +37,9 @@ export function formatActual(v: number, kind: ValueKind): string {
 function scopeOf(e: Expectation, s: RunSummary, file: string): { label: string; summary: ScopeSummary } {
   const names = s.revisions.map((r) => r.revision);
   const one = (r: RevisionSummary): ScopeSummary => ({ overall: r, revision: r });
+  // A service's requests include those sent while it had no route (404s, which count in no revision).
+  const ofService = (r: RevisionSummary, noRoute: number): ScopeSummary =>
+    noRoute === 0 ? one(r) : { overall: { ...r, requests: { ...r.requests, total: r.requests.total + noRoute, noRoute: r.requests.noRoute + noRoute } }, revision: r };
   if (e.revision !== undefined) {
     const r = s.revisions.find((x) => x.revision === e.revision);
     if (r === undefined) throw new ScenarioError(file, `${e.path}.revision`, `no revision named ${JSON.stringify(e.revision)} ran (revisions: ${names.join(', ')})`);
@@ -46,7 +49,7 @@ function scopeOf(e: Expectation, s: RunSummary, file: string): { label: string; 
     const revs = s.revisions.filter((x) => x.service === e.service);
     if (revs.length === 0) throw new ScenarioError(file, `${e.path}.service`, `no service named ${JSON.stringify(e.service)} ran (services: ${[...new Set(s.revisions.map((r) => r.service))].join(', ')})`);
     if (revs.length > 1) throw new ScenarioError(file, `${e.path}.service`, `service ${e.service} has ${revs.length} revisions (${revs.map((r) => r.revision).join(', ')}): scope the expectation to one with revision:`);
-    return { label: `service ${e.service}`, summary: one(revs[0]!) };
+    return { label: `service ${e.service}`, summary: ofService(revs[0]!, s.noRouteByService[e.service] ?? 0) };
   }
   if (e.metric.revisionOnly) {
     if (s.revisions.length !== 1) throw new ScenarioError(file, e.path, `${e.metric.name} is per revision and the run has ${s.revisions.length} (${names.join(', ')}): add revision: to the expectation`);

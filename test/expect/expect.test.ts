@@ -123,6 +123,31 @@ describe('checks against a run', () => {
   });
 });
 
+describe('a service whose first requests found no route', () => {
+  // quickstart deployed fresh (no initialPods) with its 30 rps from t = 0: the requests sent
+  // before the first pod is Ready get 404; they count in the service, though in no revision.
+  const dir = mkdtempSync(join(tmpdir(), 'knsim-expect-noroute-'));
+  const file = join(dir, 'fresh.yaml');
+  writeFileSync(file, readFileSync(join(root, 'scenarios/quickstart.yaml'), 'utf8').replace('    initialPods: 0\n', '').replace('{ at: 0s, rps: 0 }', '{ at: 0s, rps: 30 }'));
+  const summary = summarizeWorld(loadScenario(file).world);
+  const check = (text: unknown) => evaluateExpectation(parseExpectation(text, file, 0), summary, file);
+
+  it('counts the 404s in the service scope, as in the whole run', () => {
+    const noRoute = summary.noRouteByService['hello']!;
+    const served = summary.revisions[0]!.requests.total;
+    expect(noRoute).toBeGreaterThan(0);
+    expect(summary.overall.requests.total).toBe(served + noRoute);
+    expect(check({ that: `noRoute == ${noRoute}`, service: 'hello' })).toMatchObject({ pass: true, actual: String(noRoute) });
+    expect(check({ that: `total == ${served + noRoute}`, service: 'hello' }).pass).toBe(true);
+    // It passed at 0 %: the 404s were left out of the service's requests.
+    const rate = noRoute / (served + noRoute);
+    expect(check({ that: 'errorRate == 0', service: 'hello' })).toMatchObject({ pass: false, actual: formatActual(rate, 'fraction') });
+    expect(check('errorRate == 0')).toMatchObject({ pass: false, actual: formatActual(rate, 'fraction') });
+    // A revision has none of them: they reached no revision.
+    expect(check({ that: 'noRoute == 0', revision: 'hello-00001' }).pass).toBe(true);
+  });
+});
+
 describe('the value an expectation got, as printed', () => {
   it.each([
     [1001.471, 'ms', '1001.471ms'],
