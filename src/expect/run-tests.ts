@@ -68,6 +68,19 @@ export function collectScenarioFiles(paths: readonly string[]): { files: string[
   const unreadable: Unreadable[] = [];
   // Directories by their real path: a symbolic link back up (or across) is walked once, not until ELOOP.
   const seen = new Set<string>();
+  // Files too, by their real path: one named again, or inside a directory also named, is run and counted once.
+  const taken = new Set<string>();
+  const take = (p: string, to: string[]): void => {
+    let real: string;
+    try {
+      real = realpathSync(p);
+    } catch {
+      real = p;
+    }
+    if (taken.has(real)) return;
+    taken.add(real);
+    to.push(p);
+  };
   const walk = (dir: string, top: boolean): void => {
     let real: string;
     try {
@@ -101,8 +114,8 @@ export function collectScenarioFiles(paths: readonly string[]): { files: string[
       else if (!YAML.test(name)) continue;
       // A named pipe would be waited on forever by the look for expect:, a device read without end.
       else if (!st.isFile()) unreadable.push({ file: p, reason: notRegularFile(p) ?? 'is not a regular file' });
-      else if (hasExpect(p)) files.push(p);
-      else skipped.push(p);
+      else if (hasExpect(p)) take(p, files);
+      else take(p, skipped);
     }
   };
   for (const p of paths) {
@@ -114,7 +127,7 @@ export function collectScenarioFiles(paths: readonly string[]): { files: string[
       throw new UsageError(`knsim test: ${p}: no such file or directory`);
     }
     if (st.isDirectory()) walk(p, true);
-    else files.push(p);
+    else take(p, files);
   }
   return { files, skipped, unreadable };
 }

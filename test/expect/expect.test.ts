@@ -355,6 +355,18 @@ describe('knsim test', () => {
     expect(r.stdout.trim().split('\n').at(-1)).toBe('1 passed, 0 failed');
   });
 
+  it('tests a file named twice, or named and inside a directory also named, once (it was run and counted each time)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'knsim-test-twice-'));
+    const a = join(dir, 'a.yaml');
+    writeFileSync(a, `${readFileSync(join(root, 'scenarios/quickstart.yaml'), 'utf8').replace(/\nexpect:[\s\S]*$/, '\n')}expect:\n  - maxReadyPods == 1\n`);
+    writeFileSync(join(dir, 'notes.yaml'), 'name: notes\n');
+    symlinkSync(a, join(dir, 'b.yaml'));
+    expect(collectScenarioFiles([a, dir, join(dir, '.', 'a.yaml')])).toEqual({ files: [a], skipped: [join(dir, 'notes.yaml')], unreadable: [] });
+    const r = runKnsim(['test', dir, a], dir, { CI: '1' });
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split('\n').at(-1)).toBe('1 passed, 0 failed');
+  });
+
   it('passes over YAML files it cannot use without a word on stderr (the parser warned there about a list as a key)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'knsim-test-odd-'));
     writeFileSync(join(dir, 'a.yaml'), `${readFileSync(join(root, 'scenarios/quickstart.yaml'), 'utf8').replace(/\nexpect:[\s\S]*$/, '\n')}expect:\n  - maxReadyPods == 1\n`);
