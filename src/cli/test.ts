@@ -27,7 +27,8 @@ export function junitSuites(run: TestRun): JunitSuite[] {
       ...s.results.map((r) => {
         const name = `${r.expectation.text}${r.scope === '' ? '' : ` [${r.scope}]`}`;
         if (r.error !== undefined) return { name, error: r.error };
-        return r.pass ? { name } : { name, failure: `${name}: got ${r.actual}` };
+        // A CI page shows the message alone: it names the file and the entry, as a one-line error does.
+        return r.pass ? { name } : { name, failure: `${s.file}: ${r.expectation.path}: ${name}: got ${r.actual}` };
       }),
     ],
   }));

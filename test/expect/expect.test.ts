@@ -282,7 +282,8 @@ describe('knsim test', () => {
       ['maxReadyPods == 29', ['failure']],
       ['p99 <= 1ms', ['failure']],
     ]);
-    expect(suite.children[1]!.children[0]!.attrs['message']).toBe('maxReadyPods == 29: got 1');
+    // The message stands alone on a CI page: the file, the entry, the expectation and what the run gave.
+    expect(suite.children[1]!.children[0]!.attrs['message']).toBe(`${file}: expect[1]: maxReadyPods == 29: got 1`);
   });
 
   it('reports an expectation whose scope did not run as an ERROR, and still checks the others', () => {
