@@ -102,7 +102,9 @@ function metricPanel(k: (typeof METRIC_KEYS)[number], results: readonly ClassRes
     })
     .join('');
   const n = results[0]!.runs.length;
-  const heading = `<text x="${column}" y="${top - 8}" fill="#555">mean [${isRangeInterval(METRICS[k].kind, n) ? `range of the ${n} replications` : '95 % interval'}]</text>`;
+  // One replication has no interval: no whisker is drawn, and the heading must not promise one.
+  const what = n < 2 ? 'mean (one replication: no interval)' : `mean [${isRangeInterval(METRICS[k].kind, n) ? `range of the ${n} replications` : '95 % interval'}]`;
+  const heading = `<text x="${column}" y="${top - 8}" fill="#555">${what}</text>`;
   const baseline = `<line x1="${left}" x2="${left + W}" y1="${bottom}" y2="${bottom}" stroke="#888"/>`;
   return `<figure><figcaption>${esc(METRICS[k].label)}</figcaption><svg width="${column + 200}" height="${h}" font-family="sans-serif" font-size="12" role="img" aria-label="${esc(METRICS[k].label)}">${axis}${baseline}${heading}${bars}</svg></figure>`;
 }
@@ -123,7 +125,7 @@ export function compareHtml(def: CompareDefinition, results: readonly ClassResul
 <h2>Verdict</h2>
 <pre>${esc(lines.slice(0, rows).join('\n'))}</pre>
 ${lines.slice(rows).map((l) => `<p>${esc(l)}</p>`).join('\n')}
-<h2>Per metric (bar: mean; whisker: ${def.replications >= 2 && def.replications < RANGE_INTERVAL_BELOW ? `95 % interval for rates, the range of the ${def.replications} replications for the others` : '95 % interval'})</h2>
+<h2>Per metric (bar: mean; ${def.replications < 2 ? 'one replication, so no interval' : `whisker: ${def.replications < RANGE_INTERVAL_BELOW ? `95 % interval for rates, the range of the ${def.replications} replications for the others` : '95 % interval'}`})</h2>
 ${measuredMetrics(results).map((k) => metricPanel(k, results)).join('\n')}
 </body></html>
 `;

@@ -119,6 +119,16 @@ describe('a difference the same in every paired seed', () => {
     expect(verdictTable(def(3), three)).toContain('\nmean [interval: 95 % for rates, the range for the others (below)] over 3 replications (within each metric\'s bounds);');
   });
 
+  it('with one replication the report promises no interval (it headed every panel "95 % interval" and drew none)', () => {
+    const one = compareResults(def(1), [[run({ max_pods: 2 })], [run({ max_pods: 3 })]]);
+    expect(one[1]!.metrics.max_pods).toMatchObject({ mean: 3, lo: null, hi: null, verdict: 'n/a' });
+    const html = compareHtml(def(1), one);
+    expect(html).toContain('<h2>Per metric (bar: mean; one replication, so no interval)</h2>');
+    expect(html).toContain('>mean (one replication: no interval)</text>');
+    expect(html).not.toContain('95 % interval');
+    expect(html).not.toContain('stroke="#222"'); // no whisker
+  });
+
   it('with 7 seeds the chance is 1.6 %; differences that vary are Student\'s t with no note', () => {
     const seven = compareResults(def(7), [Array.from({ length: 7 }, () => run({ max_pods: 10 })), Array.from({ length: 7 }, () => run({ max_pods: 8 }))]);
     const table = verdictTable(def(7), seven);
