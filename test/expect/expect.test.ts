@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseExpectation, parseValue } from '../../src/expect/parse.js';
+import { expectMetricNames } from '../../src/expect/metrics.js';
+import { metricByName } from '../../src/output/metrics.js';
 import { evaluateExpectation, formatActual } from '../../src/expect/evaluate.js';
 import { junitXml, xmlEscape } from '../../src/expect/junit.js';
 import { collectScenarioFiles, runTests, tally } from '../../src/expect/run-tests.js';
@@ -91,6 +93,16 @@ describe('expectation syntax', () => {
   it('refuses a value that does not fit a double (1e999 would read as Infinity and pass any <= check)', () => {
     expect([parseValue('1e999', 'count'), parseValue('-1e999', 'count'), parseValue('1e999%', 'fraction'), parseValue('1e308', 'count')]).toEqual([undefined, undefined, undefined, 1e308]);
     expect(() => parseExpectation('maxReadyPods == 1e999', 's.yaml', 0)).toThrow(/^s\.yaml: expect\[0\]: /);
+  });
+});
+
+describe('the README', () => {
+  it('lists every summary field an expectation may name (the registry\'s names are in src/output/metrics.ts)', () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Expectations and knsim test'), readme.indexOf('## Notebooks'));
+    const fields = expectMetricNames().filter((n) => metricByName(n) === undefined);
+    expect(fields).toContain('sessionsClosedAtShutdown');
+    expect(fields.filter((n) => !section.includes(`\`${n}\``))).toEqual([]);
   });
 });
 
