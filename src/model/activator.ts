@@ -195,7 +195,7 @@ export class RevisionThrottler {
   /** The request is ready to wait for a pod: straight through if one has room, else queued. */
   admit(req: Request, now: number): void {
     // Fast path: nobody is waiting and a pod has room, so the request goes straight through.
-    if (this.waiting === 0 && !this.dispatching && this.proxied < this.capacity) {
+    if (this.waiting === 0 && !this.dispatching && this.proxied < this.capacity && !this.revision.dispatchHeld()) {
       const t = this.pick(this);
       if (t !== undefined) {
         this.send(req, t, now);
@@ -227,6 +227,8 @@ export class RevisionThrottler {
   dispatch(now: number): void {
     // A pod answering at once (503) releases its tracker inside the loop; the running loop picks that up.
     if (this.dispatching) return;
+    // Part of an endpoints update is in: the revision dispatches once the rest is (Revision.atEndpointsEvent).
+    if (this.revision.dispatchHeld()) return;
     this.dispatching = true;
     try {
       this.dispatchLoop(now);

@@ -287,7 +287,7 @@ export class PodFaults {
     if (this.failing(pod)) return;
     if (this.firstDraws.has(pod)) this.becomeHealthy(pod, now);
     // A restart timed Kubernetes' Ready: the activator, probing the queue-proxy, finds the app now.
-    else if (f.restartReadyToken === f.readyToken) this.sim.at(this.rev.probeFoundAt(pod, f.probeSince, now), this.onFound, { pod, token: f.readyToken });
+    else if (f.restartReadyToken === f.readyToken) this.rev.atEndpointsEvent(this.rev.probeFoundAt(pod, f.probeSince, now), this.onFound, { pod, token: f.readyToken });
     // A readiness failure came and went since the restart: the kubelet's next passing probe.
     else this.becomeHealthy(pod, now, kubeletReadyAgainAt(this.probe, this.tickerAnchor(pod), now));
   });
@@ -308,8 +308,8 @@ export class PodFaults {
     if (Number.isFinite(f.startedAt)) {
       at = kubeReadyAt === undefined ? readyAfterStartup(this.probe, this.tickerAnchor(pod), pod.queueProxyUpAt, now, f.startedAt, at) : Math.max(at, f.startedAt);
     }
-    this.sim.at(this.rev.probeFoundAt(pod, f.probeSince, now), this.onFound, { pod, token });
-    this.sim.at(at, this.onKubeReady, { pod, token });
+    this.rev.atEndpointsEvent(this.rev.probeFoundAt(pod, f.probeSince, now), this.onFound, { pod, token });
+    this.rev.atEndpointsEvent(at, this.onKubeReady, { pod, token });
   }
 
   /**

@@ -98,6 +98,12 @@ export class Revision {
   recorderSlot: unknown = undefined;
   private serveRr = 0;
   private proxyRr = 0;
+  /** Events due that change the activators' view of the pods (probe finds, Ready marks), by instant: see atEndpointsEvent. */
+  private readonly endpointsEventsDue = new Map<number, number>();
+  /** More such events of this instant are to come: the throttlers hold their dispatches till the last. */
+  private holdingDispatch = false;
+  /** A throttler held one meanwhile. */
+  private dispatchWasHeld = false;
   deleted = false;
   /** When the first request for this revision was sent, and when a pod was first Ready at or after it. */
   firstRequestAt = Number.NaN;
@@ -459,8 +465,48 @@ export class Revision {
     const sim = this.world.sim;
     sim.at(scheduled, this.onScheduled, pod);
     sim.at(containerUp, this.onContainerUp, pod);
-    sim.at(found, this.onProbeHealthy, pod);
-    sim.at(k8sReady, this.onKubeReady, pod);
+    this.atEndpointsEvent(found, this.onProbeHealthy, pod);
+    this.atEndpointsEvent(k8sReady, this.onKubeReady, pod);
+  }
+
+  /**
+   * Schedules an event that changes the activators' view of the pods (a probe find, a Ready
+   * mark). Upstream's revision watcher probes every address not yet healthy in one round and
+   * hands the throttlers the round's healthy set in one update (revision_backends.go
+   * checkDests), and the Endpoints it watches take the pods that turn Ready at once in one
+   * write; so when several such events fall on one instant, the throttlers dispatch only after
+   * the last, never to a part of the pods (a single event runs as before).
+   */
+  atEndpointsEvent<T>(at: number, fn: (payload: T) => void, payload: T): void {
+    const due = this.endpointsEventsDue;
+    due.set(at, (due.get(at) ?? 0) + 1);
+    this.world.sim.at(at, this.runEndpointsEvent, { at, fn: fn as (payload: unknown) => void, payload });
+  }
+
+  private readonly runEndpointsEvent = (e: { at: number; fn: (payload: unknown) => void; payload: unknown }): void => {
+    const due = this.endpointsEventsDue;
+    const left = due.get(e.at)! - 1;
+    if (left > 0) this.holdingDispatch = true;
+    e.fn(e.payload);
+    if (left > 0) {
+      due.set(e.at, left);
+      return;
+    }
+    due.delete(e.at);
+    if (!this.holdingDispatch) return;
+    this.holdingDispatch = false;
+    if (!this.dispatchWasHeld) return;
+    // The whole update is in: every throttler of the revision dispatches what it held.
+    this.dispatchWasHeld = false;
+    const now = this.world.sim.now;
+    for (const a of this.world.activators) a.existingThrottler(this)?.dispatch(now);
+  };
+
+  /** Whether a throttler must hold its dispatch for now (the rest of an endpoints update is due this instant). */
+  dispatchHeld(): boolean {
+    if (!this.holdingDispatch) return false;
+    this.dispatchWasHeld = true;
+    return true;
   }
 
   /** When the activator, probing since `since`, finds `pod`, whose readiness passes at `okAt`. */
