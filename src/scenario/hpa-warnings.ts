@@ -51,7 +51,7 @@ export function hpaWarning(i: HpaWarningInput, file: string, path: readonly Path
   // The Deployment starts at initial-scale replicas, and the HPA controller leaves a target at 0
   // replicas alone (ScalingActive=False, ScalingDisabled), whatever its minReplicas.
   if (isHpaRevisionAutoscaling(a) && a.initialScale === 0 && i.initialPods === undefined) {
-    return `${file}: ${formatPath(path)}: revision ${i.revision} (${HPA_CLASS}): initial-scale 0 starts its Deployment with no replicas, and the HPA never scales a Deployment up from 0 (ScalingActive=False, ScalingDisabled): it never gets a pod, and its requests wait at the activators until they time out`;
+    return `${file}: ${formatPath(path)}: revision ${i.revision} (${HPA_CLASS}): initial-scale 0 starts its Deployment with no replicas, and the HPA never scales a Deployment up from 0 (ScalingActive=False, ScalingDisabled): it never gets a pod, so its SKS never has a ready endpoint and the revision never becomes Ready: the route never sends it a request`;
   }
   const why = hpaScalingProblem(i);
   if (why === undefined) return undefined;

@@ -6,7 +6,7 @@
  * is ready — and a revision the HPA cannot measure keeps its scale, with a warning.
  */
 import { describe, expect, it } from 'vitest';
-import { STATUS_OK } from '../../src/model/request.js';
+import { STATUS_NO_ROUTE, STATUS_OK } from '../../src/model/request.js';
 import { scenarioFromValue } from '../../src/scenario/load.js';
 import { MemoryRecorder } from './world-fixture.js';
 import { World } from '../../src/model/world.js';
@@ -122,7 +122,7 @@ describe('HPA class: a new revision', () => {
     expect(world.activators.length).toBe(1);
   });
 
-  it('with initial-scale 0 it is routable at once (its HPA status says 0 replicas, as many as it needs), its Deployment stays at 0 and the activators hold every request', () => {
+  it('with initial-scale 0 it is never routable (no pod, so its SKS is never Ready and its PA never initialized): its Deployment stays at 0 and every request finds no route', () => {
     const raw = {
       ...scenario({ duration: '10s', rate: { shape: 'constant', rps: 2 }, annotations: { 'autoscaling.knative.dev/initial-scale': '0' } }),
       configMaps: { 'config-autoscaler': { 'allow-zero-initial-scale': 'true' } },
@@ -131,16 +131,38 @@ describe('HPA class: a new revision', () => {
     const loaded = scenarioFromValue(raw, 's.yaml');
     // knsim says why such a revision never gets a pod.
     expect(loaded.warnings).toEqual([
-      's.yaml: services[0].manifest.spec.template.metadata.annotations: revision crunch-00001 (hpa.autoscaling.knative.dev): initial-scale 0 starts its Deployment with no replicas, and the HPA never scales a Deployment up from 0 (ScalingActive=False, ScalingDisabled): it never gets a pod, and its requests wait at the activators until they time out',
+      's.yaml: services[0].manifest.spec.template.metadata.annotations: revision crunch-00001 (hpa.autoscaling.knative.dev): initial-scale 0 starts its Deployment with no replicas, and the HPA never scales a Deployment up from 0 (ScalingActive=False, ScalingDisabled): it never gets a pod, so its SKS never has a ready endpoint and the revision never becomes Ready: the route never sends it a request',
     ]);
     const world = new World(loaded.world, rec);
     world.run();
     const rev = world.services.get('crunch')!.revisions[0]!;
-    expect(rev.autoscaler.pa.scaleTargetInitialized).toBe(true);
-    // No request found no route (404): all 20 wait at the activators for a pod the HPA never adds.
-    expect(rec.requests).toEqual([]);
-    expect(rev.activatorWaiting).toBe(20);
+    expect(rev.autoscaler.pa.scaleTargetInitialized).toBe(false);
+    // All 20 requests (2 rps for 10 s) find no route (404); none waits at the activators.
+    expect(rec.requests).toHaveLength(20);
+    expect(rec.requests.every((r) => r.status === STATUS_NO_ROUTE)).toBe(true);
+    expect(rev.activatorWaiting).toBe(0);
     expect(rev.allPods).toHaveLength(0);
+  });
+
+  it('whose pod pulls its image for 30 s is routable only once that pod is Ready (its SKS then has a ready endpoint), not at the first sync (15 s)', () => {
+    const raw = scenario({ duration: '40s', rate: { shape: 'constant', rps: 2 } });
+    (raw.services[0] as Record<string, unknown>)['podStart'] = { imagePull: '30s' };
+    const rec = new MemoryRecorder();
+    const world = new World(scenarioFromValue(raw, 's.yaml').world, rec);
+    world.run();
+    const rev = world.services.get('crunch')!.revisions[0]!;
+    const readyAt = rev.allPods[0]!.readyAt;
+    // Scheduled, then 30 s of image pull, container start and readiness: Ready at 32.7 s, well after the 15 s sync.
+    expect(readyAt).toBeGreaterThan(32);
+    expect(readyAt).toBeLessThan(33);
+    // Before the pod is Ready no request is routed (404: the 66 sent at 0 s … 32.5 s), none waits at the
+    // activators; the 14 sent after it (33 s … 39.5 s) are all served by the pod.
+    const before = rec.requests.filter((r) => r.arrival < readyAt);
+    expect(before).toHaveLength(66);
+    expect(before.every((r) => r.status === STATUS_NO_ROUTE)).toBe(true);
+    const after = rec.requests.filter((r) => r.arrival >= readyAt);
+    expect(after).toHaveLength(14);
+    expect(after.every((r) => r.status === STATUS_OK && r.route === 'direct')).toBe(true);
   });
 
   it('with initial-scale 0 but pods running before the run, the HPA scales it: no warning', () => {

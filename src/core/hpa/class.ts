@@ -122,9 +122,11 @@ class HpaInstance implements AutoscalerClassInstance {
     const st = this.hpa.status;
     let pa = markActiveCondition(this.pa, 'Active', '', now);
     pa = { ...pa, desiredScale: st.desiredReplicas, actualScale: st.currentReplicas };
-    // Upstream compares the HPA's status as it is: before the first sync its currentReplicas is 0,
-    // which already meets a threshold of 0 (initial-scale 0 without min-scale).
-    if (!pa.scaleTargetInitialized && this.sksProvisioned) {
+    // Only once the SKS is Ready, which its reconciler marks only with a ready private endpoint
+    // (NoHealthyBackends before): so never before a pod is Ready, whatever the HPA status says
+    // (serverlessservice.go reconcilePublicEndpoints; hpa.go ReconcileKind). The HPA's status is
+    // compared as it is: 0 replicas before its first sync.
+    if (!pa.scaleTargetInitialized && this.sksProvisioned && input.pods.ready > 0) {
       const min = this.settings.minScale;
       const threshold = Math.max(min, this.autoscaling.initialScale);
       if (st.currentReplicas >= threshold) pa = { ...pa, scaleTargetInitialized: true };

@@ -110,18 +110,30 @@ describe('HPA class in the decision loop', () => {
     expect([d.evaluation?.valid, d.evaluation?.observedStable, d.evaluation?.desiredPodCount]).toEqual([true, 320, 4]);
   });
 
-  it('initial-scale 0: ScaleTargetInitialized at the first reconcile, before any sync (the new HPA has no status: currentReplicas 0 ≥ max(min 0, 0)); the HPA then leaves the Deployment at 0', () => {
+  it('initial-scale 0: never ScaleTargetInitialized, though the new HPA\'s empty status (currentReplicas 0) meets max(min 0, 0): with no pod the SKS is never Ready (NoHealthyBackends); the HPA leaves the Deployment at 0', () => {
     const cfg = { ...defaultAutoscalerConfig, allowZeroInitialScale: true };
     const autoscaling = resolveHpaRevisionAutoscaling(cfg, { containerConcurrency: 0, annotations: { 'autoscaling.knative.dev/class': HPA, 'autoscaling.knative.dev/initial-scale': '0' } });
     expect(autoscaling.initialScale).toBe(0);
     const loop = new DecisionLoop({ revision: 'r', autoscaling, nowSeconds: 0 });
     loop.reconcile(0, { pods: { ready: 0 }, deploymentReplicas: 0 });
-    expect(loop.pa).toMatchObject({ scaleTargetInitialized: true, desiredScale: 0, actualScale: 0 });
+    expect(loop.pa).toMatchObject({ scaleTargetInitialized: false, desiredScale: 0, actualScale: 0 });
     // spec.replicas 0 with minReplicas 1 (the API default): scaling is disabled, nothing is written.
     loop.tick(15, 0);
     const r = loop.reconcile(15, { pods: { ready: 0 }, deploymentReplicas: 0 });
     expect(r.applyReplicas).toBeUndefined();
-    expect(loop.pa).toMatchObject({ scaleTargetInitialized: true, desiredScale: 0, actualScale: 0 });
+    expect(loop.pa).toMatchObject({ scaleTargetInitialized: false, desiredScale: 0, actualScale: 0 });
+  });
+
+  it('initial-scale 1, its pod Ready only at 32 s: the 15 s sync writes currentReplicas 1, but the PA is initialized only when the SKS has a ready endpoint (32 s)', () => {
+    const loop = new DecisionLoop({ revision: 'r', autoscaling: revision({}), nowSeconds: 0 });
+    loop.reconcile(0, { pods: { ready: 0, pending: 1 }, deploymentReplicas: 1 });
+    // No metrics yet (the pod is still pulling its image): the HPA fails, but its status reads the Deployment's 1 replica.
+    loop.recordScrape({ timeSeconds: 15, averageConcurrentRequests: 0, requestCount: 0, pods: [{ name: 'r-0', phase: 'Pending', cpuRequestMillicores: 1000 }] });
+    loop.tick(15, 0);
+    loop.reconcile(15, { pods: { ready: 0, pending: 1 }, deploymentReplicas: 1 });
+    expect(loop.pa).toMatchObject({ scaleTargetInitialized: false, actualScale: 1 });
+    loop.reconcile(32, { pods: { ready: 1 }, deploymentReplicas: 1 });
+    expect(loop.pa).toMatchObject({ scaleTargetInitialized: true, actualScale: 1 });
   });
 
   it('initial-scale 3: not initialized until the first sync reads the Deployment\'s 3 replicas (the status before it says 0)', () => {
