@@ -91,6 +91,30 @@ function defaultProbes(c: Obj, serving: boolean): void {
 }
 
 /**
+ * config-features `secure-pod-defaults` (Enabled or AllowRootBounded): the webhook's defaultSecurityContext
+ * fills in a restricted security context on every container and init container, field by field, leaving
+ * what the template sets. `pod` is the template's pod-level securityContext, which it reads but does not change.
+ */
+function defaultSecurityContext(c: Obj, pod: Obj, enabled: boolean): void {
+  const sc: Obj = isObj(c['securityContext']) ? c['securityContext'] : {};
+  sc['allowPrivilegeEscalation'] ??= false;
+  const podSeccomp = pod['seccompProfile'];
+  if (!isObj(podSeccomp) || !podSeccomp['type']) {
+    const sp: Obj = isObj(sc['seccompProfile']) ? sc['seccompProfile'] : {};
+    if (!sp['type']) sp['type'] = 'RuntimeDefault';
+    sc['seccompProfile'] = sp;
+  }
+  if (!isObj(sc['capabilities'])) {
+    // A port below 1024 needs the one capability the restricted profile allows back.
+    const low = (Array.isArray(c['ports']) ? c['ports'] : []).some((p) => isObj(p) && Number(p['containerPort'] ?? 0) < 1024);
+    sc['capabilities'] = low ? { drop: ['ALL'], add: ['NET_BIND_SERVICE'] } : { drop: ['ALL'] };
+  }
+  // Only Enabled asks for a non-root user, and not over a pod-level choice.
+  if (enabled && (pod['runAsNonRoot'] === undefined || pod['runAsNonRoot'] === null)) sc['runAsNonRoot'] ??= true;
+  c['securityContext'] = sc;
+}
+
+/**
  * `t` as Knative would store it when the Service is created or updated, reduced to what
  * Kubernetes' semantic equality compares: compare two of these with a deep equality.
  */
@@ -144,5 +168,10 @@ export function storedTemplate(t: TemplateInput, ctx: TemplateDefaultsContext): 
     if (Array.isArray(c['volumeMounts'])) for (const m of c['volumeMounts']) if (isObj(m) && !shared.has(m['name'])) m['readOnly'] = true;
   }
   for (const c of inits) if (Array.isArray(c['ports'])) for (const p of c['ports']) if (isObj(p)) p['protocol'] ??= 'TCP';
+  const spd = ctx.cluster.features.values['secure-pod-defaults'];
+  if (spd === 'Enabled' || spd === 'AllowRootBounded') {
+    const pod: Obj = isObj(spec['securityContext']) ? spec['securityContext'] : {};
+    for (const c of [...containers, ...inits]) defaultSecurityContext(c, pod, spd === 'Enabled');
+  }
   return semantic(copy);
 }
