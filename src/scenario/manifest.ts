@@ -32,7 +32,7 @@ import { chooseClass } from './class-choice.js';
 import { storedTemplate } from './template-defaults.js';
 import { checkContainers } from './container-checks.js';
 import { checkContainerNameRefs, checkContainerNames } from './container-name-checks.js';
-import type { ServiceMeta } from './container-names.js';
+import { childName, type ServiceMeta } from './container-names.js';
 import { checkEnvForDeployment } from './env-checks.js';
 import { checkFeatureGates } from './feature-gates.js';
 import { checkInitContainers } from './init-containers.js';
@@ -209,7 +209,8 @@ export function buildService(ctx: ServiceContext): BuiltService {
       }
       name = byo;
     } else {
-      name = `${svc}-${String(generation).padStart(5, '0')}`;
+      // kmeta.ChildName, as the Configuration reconciler names it: a Service name too long for the suffix is cut and hashed.
+      name = childName(svc, `-${String(generation).padStart(5, '0')}`);
     }
     const prev = createdBy.get(name);
     if (prev !== undefined) {

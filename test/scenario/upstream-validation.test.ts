@@ -529,3 +529,30 @@ describe('through the CLI: exit 2 and one line, never an internal error', () => 
     expect({ code: r.code, stderr: r.stderr, stdout: r.stdout }).toEqual({ code: 2, stderr: `${line}\n`, stdout: '' });
   });
 });
+
+describe('generated revision names are kmeta.ChildName(service, "-%05d")', () => {
+  // pkg/reconciler/configuration/resources/revision.go: past 63 characters the Service name is cut to
+  // 25 and its MD5 added (printf %s aaa… | md5sum). knsim appended the suffix, giving a 69-character name
+  // Kubernetes would refuse, so a traffic block naming the real revision was refused as unknown.
+  const named = (name: string, extra: string[] = []) =>
+    loadScenario(BASE, {
+      sets: [
+        `services[0].manifest.metadata.name=${name}`,
+        `clients[0].service=${name}`,
+        `services[0].updates=[{at: 1m, template: {spec: {containers: [{image: "hello:2"}]}}${extra.join('')}}]`,
+      ],
+    }).world.services[0]!.revisions.map((r) => r.name);
+  it('a 63-character name is cut and hashed', () => {
+    expect(named('a'.repeat(63))).toEqual([
+      `${'a'.repeat(25)}b06521f39153d618550606be297466d5-00001`,
+      `${'a'.repeat(25)}b06521f39153d618550606be297466d5-00002`,
+    ]);
+  });
+  it('a 57-character name still fits whole', () => {
+    expect(named('b'.repeat(57))).toEqual([`${'b'.repeat(57)}-00001`, `${'b'.repeat(57)}-00002`]);
+  });
+  it('a traffic block may name the hashed revision', () => {
+    const pinned = `, traffic: [{revisionName: ${'a'.repeat(25)}b06521f39153d618550606be297466d5-00001, percent: 100}]`;
+    expect(named('a'.repeat(63), [pinned])).toHaveLength(2);
+  });
+});
