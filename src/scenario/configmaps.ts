@@ -12,7 +12,7 @@ import type { ConfigMapName } from './schema.js';
 import { formatPath, quote, ScenarioError } from './errors.js';
 import type { ContainerResources } from '../model/spec.js';
 import { parseCpuMillis, parseMemoryBytes, QuantityError } from './quantity.js';
-import { checkNetworkTemplate, DOMAIN_TEMPLATE, TAG_TEMPLATE } from './network-templates.js';
+import { checkNetworkTemplate, DOMAIN_TEMPLATE, TAG_TEMPLATE, tagTemplateInForce } from './network-templates.js';
 import { parseGoYaml, shapeError, type GoShape } from './go-yaml-value.js';
 import { RUNTIME_CLASS_NAME_KEY, runtimeClassNamesError } from './runtime-class-names.js';
 import { nameTemplateProblem } from './container-names.js';
@@ -71,6 +71,8 @@ export interface ClusterConfig {
   meshCompatibilityMode: MeshCompatibilityMode;
   /** config-network ingress-class (or ingress.class); undefined when neither is set. */
   ingressClass: string | undefined;
+  /** config-network tag-template (or tagTemplate), as in force; absent means Knative's default. */
+  tagTemplate?: string | undefined;
   /** config-features: the flags the webhook checks templates against. */
   features: FeatureFlags;
   /** config-defaults revision-{cpu,memory}-{request,limit}: applied to each container that sets none (unset upstream by default). */
@@ -164,6 +166,7 @@ export function readConfigMaps(file: string, cms: ConfigMapsInput | undefined, w
     networkRolloutDurationSeconds: readNetwork(file, where, cms?.['config-network'] ?? {}),
     meshCompatibilityMode: parseMeshCompatibilityMode(cms?.['config-network'] ?? {}),
     ingressClass: parseIngressClass(cms?.['config-network'] ?? {}),
+    tagTemplate: tagTemplateInForce(cms?.['config-network'] ?? {}),
     features,
     containerDefaults: readResources(where, 'config-defaults', 'revision', cms?.['config-defaults'] ?? {}),
     queueProxy: queueSidecarResources(where, features, readResources(where, 'config-deployment', 'queue-sidecar', cms?.['config-deployment'] ?? {})),

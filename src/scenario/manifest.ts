@@ -37,6 +37,7 @@ import { checkEnvForDeployment } from './env-checks.js';
 import { checkFeatureGates } from './feature-gates.js';
 import { checkInitContainers } from './init-containers.js';
 import { checkMaskedFields, checkSchemaFields } from './manifest-fields.js';
+import { TAG_TEMPLATE, tagDomainProblem } from './network-templates.js';
 import { checkVolumes, checkVolumesForDeployment } from './volume-checks.js';
 import { checkProbes, checkProbesForDeployment } from './probe-checks.js';
 import { TEMPLATE_NODE, TRAFFIC_NODE } from './service-fields.js';
@@ -358,7 +359,17 @@ export function buildService(ctx: ServiceContext): BuiltService {
     const errs = trafficBlockErrors(targets, 'service');
     if (errs !== undefined) throw ScenarioError.fromField(file, errs.via(...base));
     targets.forEach((t, i) => {
-      if (t.tag !== undefined && t.tag !== '') tags.add(t.tag);
+      if (t.tag !== undefined && t.tag !== '') {
+        tags.add(t.tag);
+        const bad = tagDomainProblem(cluster.tagTemplate ?? TAG_TEMPLATE.dflt, svc, namespace, t.tag);
+        if (bad !== undefined) {
+          throw new ScenarioError(
+            file,
+            formatPath([...base, i, 'tag']),
+            `the tag's host ${bad}: Knative's Route fails and programs none of this traffic (shorten the tag or the Service name)`,
+          );
+        }
+      }
       if (t.revisionName === undefined || t.revisionName === '') return;
       const known = revisions.filter((r) => r.createdAtSeconds <= atSeconds).map((r) => r.name);
       if (!known.includes(t.revisionName)) {

@@ -4,9 +4,11 @@
  * checks them when the ConfigMap loads: each must parse as a Go template and run on sample
  * values (checkDomainTemplate, checkTagTemplate), and the domain template's result, after
  * `https://`, must parse as a URL with a host and no path or query. Knative refuses the whole
- * ConfigMap otherwise. knsim routes by revision, not by host name, so the values are not used.
+ * ConfigMap otherwise. knsim routes by revision, not by host name; the tag template only names a
+ * tag's host, to check that the Route can give it a URL (tagDomainProblem).
  */
 import { goTrimSpace } from '../core/autoscaler/index.js';
+import { dns1123LabelErrors, dns1123SubdomainErrors } from '../core/traffic/index.js';
 import { runGoTemplate, type GoValue } from './go-template.js';
 
 export interface TemplateKey {
@@ -124,3 +126,46 @@ export function checkNetworkTemplate(data: Readonly<Record<string, string>>, k: 
   if (bad === undefined) return undefined;
   return { key: set.key, error: `Knative refuses config-network: its ${k.kebab} gives ${JSON.stringify(r.output)} for ${sample}, and https://${r.output} ${bad === 'empty hostname' ? 'has an empty host' : bad.startsWith('domain template') ? `has a path or query (${bad.slice('domain template has url path: '.length)}), which a host name must not` : `is not a URL: ${bad}`}` };
 }
+
+/**
+ * Go's IsFullyQualifiedDomainName (k8s.io/apimachinery validation): a trailing dot dropped, a DNS-1123
+ * subdomain of at least two labels, each a DNS-1123 label. The first problem, or undefined.
+ */
+function fqdnProblem(name: string): string | undefined {
+  if (name === '') return 'an empty host name';
+  const n = name.endsWith('.') ? name.slice(0, -1) : name;
+  const sub = dns1123SubdomainErrors(n);
+  if (sub.length > 0) return `${JSON.stringify(n)}: ${sub[0]}`;
+  const labels = n.split('.');
+  if (labels.length < 2) return `${JSON.stringify(n)}: should be a domain with at least two segments separated by dots`;
+  for (const l of labels) {
+    const errs = dns1123LabelErrors(l);
+    if (l.length > 63) return `${JSON.stringify(l)} is ${l.length} characters, over a DNS label's 63`;
+    if (errs.length > 0) return `${JSON.stringify(l)}: ${errs[0]}`;
+  }
+  return undefined;
+}
+
+/**
+ * Why Knative's Route cannot give a tag its URL, or undefined when it can (or knsim cannot run
+ * the tag template). The route reconciler names the tag's host with config-network's tag-template
+ * (domains.HostnameFromTemplate) and its domain with the default domain template, since knsim's
+ * routes are cluster-local (no config-domain: the default domain is svc.cluster.local, which makes
+ * every traffic target cluster-local, and those ignore domain-template); a name that is not a fully
+ * qualified domain name fails the Route (DomainNameFromTemplate, then MarkRevisionTargetTrafficError).
+ */
+export function tagDomainProblem(tagTemplate: string, service: string, namespace: string, tag: string): string | undefined {
+  const values: GoValue = { kind: 'struct', type: 'config.TagTemplateValues', fields: new Map([['Name', s(service)], ['Tag', s(tag)]]) };
+  const r = runGoTemplate(tagTemplate, values);
+  if (r.ok === 'unchecked') return undefined;
+  if (r.ok === false) return `the tag-template fails on it: ${r.error}`;
+  return fqdnProblem(`${r.output}.${namespace}.${CLUSTER_LOCAL_DOMAIN}`);
+}
+
+/** config-network's tag-template as Knative runs it (the new key wins, trimmed), or its default. */
+export function tagTemplateInForce(data: Readonly<Record<string, string>>): string {
+  return templateInForce(data, TAG_TEMPLATE)?.raw ?? TAG_TEMPLATE.dflt;
+}
+
+/** The domain of a cluster-local route: "svc." and the cluster domain (assumed cluster.local). */
+const CLUSTER_LOCAL_DOMAIN = 'svc.cluster.local';

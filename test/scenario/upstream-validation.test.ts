@@ -556,3 +556,35 @@ describe('generated revision names are kmeta.ChildName(service, "-%05d")', () =>
     expect(named('a'.repeat(63), [pinned])).toHaveLength(2);
   });
 });
+
+describe('a tag whose URL host is not a DNS label fails the Route', () => {
+  // pkg/reconciler/route/domains: the tag's host is tag-template's "{{.Tag}}-{{.Name}}", and the Route
+  // computes its URL (DomainNameFromTemplate, IsFullyQualifiedDomainName) before programming any traffic;
+  // a label past 63 characters marks the Route failed. knsim routed the tag as if the Route were fine.
+  const NAME = 'a'.repeat(58);
+  const load = (tag: string, extra: string[] = [], inUpdate = false) => {
+    const block = `[{latestRevision: true, percent: 100, tag: ${tag}}]`;
+    return loadScenario(BASE, {
+      sets: [
+        `services[0].manifest.metadata.name=${NAME}`,
+        `clients[0].service=${NAME}`,
+        inUpdate ? `services[0].updates=[{at: 1m, traffic: ${block}}]` : `services[0].manifest.spec.traffic=${block}`,
+        ...extra,
+      ],
+    });
+  };
+  it('"canary-" + a 58-character name is 65 characters: an error at the tag', () => {
+    const err = catchScenarioError(() => load('canary'));
+    expect(err.path).toBe('services[0].manifest.spec.traffic[0].tag');
+    expect(err.rule).toBe(`the tag's host "canary-${NAME}" is 65 characters, over a DNS label's 63: Knative's Route fails and programs none of this traffic (shorten the tag or the Service name)`);
+  });
+  it('in an update too', () => {
+    expect(catchScenarioError(() => load('canary', [], true)).path).toBe('services[0].updates[0].traffic[0].tag');
+  });
+  it('"cc-" + the name is 61 characters: taken', () => {
+    expect(load('cc').world.services[0]!.traffic.at(-1)!.traffic[0]!.tag).toBe('cc');
+  });
+  it('a tag-template that puts the tag in a label of its own: taken', () => {
+    expect(load('canary', ['configMaps.config-network.tag-template="{{.Tag}}.{{.Name}}"']).world.services).toHaveLength(1);
+  });
+});
