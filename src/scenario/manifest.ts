@@ -215,10 +215,16 @@ export function buildService(ctx: ServiceContext): BuiltService {
     }
     const prev = createdBy.get(name);
     if (prev !== undefined) {
+      // The webhook refuses a changed template that keeps its name (VerifyNameChange). A name taken
+      // earlier passes it: the Configuration then reuses that revision if its spec is the same
+      // (CheckNameAvailability), else fails to create one, and knsim models neither.
+      const kept = revisions[revisions.length - 1]?.name === name;
       throw new ScenarioError(
         file,
         tPath('metadata', 'name'),
-        `a changed template needs a new revision name: revision ${JSON.stringify(name)} already exists (created by ${prev})`,
+        kept
+          ? `a changed template needs a new revision name: revision ${JSON.stringify(name)} already exists (created by ${prev})`
+          : `revision ${JSON.stringify(name)} already exists (created by ${prev}): Knative reuses it if its spec is unchanged, or fails to create the revision, and knsim simulates neither (knsim's rule: use a new name)`,
       );
     }
 

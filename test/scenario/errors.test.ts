@@ -282,6 +282,16 @@ const cases: Case[] = [
     rule: 'a changed template needs a new revision name: revision "hello-v1" already exists (created by services[0].manifest.spec.template)',
   },
   {
+    // The webhook takes it (the name changed from hello-v2); knsim said the template kept its name.
+    what: 'a template naming an earlier BYO revision again',
+    sets: [
+      'services[0].manifest.spec.template.metadata.name=hello-v1',
+      'services[0].updates=[{at: 1m, template: {metadata: {name: hello-v2}, spec: {containers: [{image: "hello:2"}]}}}, {at: 2m, template: {metadata: {name: hello-v1}, spec: {containers: [{image: "hello:1"}]}}}]',
+    ],
+    path: 'services[0].updates[1].template.metadata.name',
+    rule: 'revision "hello-v1" already exists (created by services[0].manifest.spec.template): Knative reuses it if its spec is unchanged, or fails to create the revision, and knsim simulates neither (knsim\'s rule: use a new name)',
+  },
+  {
     what: 'revisionApps naming an unknown revision',
     sets: ['services[0].revisionApps.hello-00009.serviceTime=1s'],
     path: 'services[0].revisionApps.hello-00009',
