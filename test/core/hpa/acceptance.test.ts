@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import {
   HpaController,
   cpuUsageMillicores,
+  knativeHpaTargetProblem,
   makeKnativeHpa,
   resourceUtilizationReplicas,
   DEFAULT_HPA_CONTROLLER_CONFIG,
@@ -21,6 +22,28 @@ const MIB = 1024 * 1024;
 function syncCpu(hpa: HpaController, now: number, current: number, usage: number, request = 1000) {
   return hpa.sync({ nowSeconds: now, currentReplicas: current, pods: pods(current, request), resourceMetrics: { cpu: metrics(Array(current).fill(usage), now) } });
 }
+
+describe('§1.2 – the metric MakeHPA builds from metric and target', () => {
+  it.each([
+    ['cpu 50.2 ⇒ averageUtilization ceil(50.2) = 51 %', 'cpu', 50.2, { type: 'Resource', resource: 'cpu', target: { type: 'Utilization', averageUtilization: 51 } }],
+    ['memory 200.9 ⇒ int64(200.9) = 200 MiB = 209 715 200 bytes', 'memory', 200.9, { type: 'Resource', resource: 'memory', target: { type: 'AverageValue', averageValueMilli: 209715200 * 1000 } }],
+    ['concurrency 10.7 ⇒ Pods metric "concurrency", int64(10.7) = 10', 'concurrency', 10.7, { type: 'Pods', name: 'concurrency', target: { type: 'AverageValue', averageValueMilli: 10000 } }],
+    ['rps 0.5 ⇒ int64(0.5) = 0', 'rps', 0.5, { type: 'Pods', name: 'rps', target: { type: 'AverageValue', averageValueMilli: 0 } }],
+  ] as const)('%s', (_c, metric, target, want) => {
+    expect(makeKnativeHpa({ metric, target, minScale: 0, maxScale: 0, windowSeconds: undefined }).metrics).toEqual([want]);
+  });
+  it('an averageValue of 0 is one the API server refuses, so knsim names the problem rather than build it', () => {
+    expect(knativeHpaTargetProblem('rps', 0.5)).toMatch(/averageValue 0/);
+    expect(knativeHpaTargetProblem('rps', 1)).toBeUndefined();
+  });
+  it('no target ⇒ no metric ⇒ the API default, CPU utilization 80 %; min-scale 0 ⇒ minReplicas defaulted to 1; max-scale 0 ⇒ 2147483647', () => {
+    const spec = makeKnativeHpa({ metric: 'cpu', target: undefined, minScale: 0, maxScale: 0, windowSeconds: undefined });
+    expect(spec).toEqual({ maxReplicas: 2147483647, metrics: [] });
+    const hpa = new HpaController(spec, 0);
+    expect(hpa.spec.minReplicas).toBe(1);
+    expect(hpa.spec.metrics).toEqual([{ type: 'Resource', resource: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } }]);
+  });
+});
 
 describe('A1 – CPU scale-up in one sync (behavior nil)', () => {
   it('target "50" ⇒ averageUtilization 50, min 1 (defaulted), max 2147483647; 4 pods at 1000 m ⇒ util 100, raw 8, upper 8 ⇒ 4 → 8, status current 4 / desired 8', () => {

@@ -100,6 +100,17 @@ describe('HPA class in the decision loop', () => {
     expect(autoscaling.hpa).toEqual({ metric: 'cpu', target: undefined, minScale: 0, maxScale: 0, windowSeconds: undefined });
   });
 
+  it('A1: target "50", 4 pods at 1000 m ⇒ 4 → 8 at the first sync; the PA copies the HPA status: ActualScale 4 (spec.replicas read at the sync), DesiredScale 8', () => {
+    const autoscaling = revision({ 'autoscaling.knative.dev/metric': 'cpu', 'autoscaling.knative.dev/target': '50', 'autoscaling.knative.dev/initial-scale': '4' });
+    const loop = new DecisionLoop({ revision: 'r', autoscaling, nowSeconds: 0 });
+    const pods: PodResourceSample[] = [0, 1, 2, 3].map((i) => ({ name: `r-${i}`, ready: true, startTimeSeconds: -1000, cpuRequestMillicores: 1000, cpuMillicores: 1000 }));
+    loop.recordScrape({ timeSeconds: 15, averageConcurrentRequests: 0, requestCount: 0, pods });
+    loop.tick(15, 4);
+    const r = loop.reconcile(15, { pods: { ready: 4 }, deploymentReplicas: 4 });
+    expect(r.applyReplicas).toBe(8);
+    expect(loop.pa).toMatchObject({ actualScale: 4, desiredScale: 8 });
+  });
+
   it('memory target "200" (A6): 300 and 340 MiB working sets ⇒ observed 320 in MiB, the unit of the target, ratio 1.6 ⇒ 2 → 4', () => {
     const autoscaling = revision({ 'autoscaling.knative.dev/metric': 'memory', 'autoscaling.knative.dev/target': '200', 'autoscaling.knative.dev/initial-scale': '2' });
     const loop = new DecisionLoop({ revision: 'r', autoscaling, nowSeconds: 0 });
