@@ -93,6 +93,7 @@ describe('A3 – scale-down waits 300 s (behavior nil)', () => {
       current = r.desiredReplicas;
     }
     expect(seen.slice(0, 6)).toEqual([[0, 8, 8], [15, 8, 8], [30, 8, 8], [45, 8, 8], [60, 8, 8], [75, 8, 4]]);
+    expect(seen.filter(([dt]) => dt <= 360).map(([, d]) => d)).toEqual(Array(25).fill(8));
     expect(seen.find(([dt]) => dt === 360)).toEqual([360, 8, 4]);
     expect(seen.find(([dt]) => dt === 375)).toEqual([375, 4, 4]);
     expect(seen.filter(([, d]) => d !== 8 && d !== 4)).toEqual([]);
