@@ -82,6 +82,32 @@ describe('CPU usage vs request chart', () => {
     expect(spec).not.toContain('all pods');
   });
 
+  it('counts terminating pods in its ratio, as timeseries.csv does, and does not call that ratio the HPA’s utilization', () => {
+    // The HPA scales hpa-00001 from 6 pods to 4 at 765 s; the 2 it removes drain until 795 s with metrics.
+    const full = run('kpa-vs-hpa', 830);
+    const chart = reportCharts(loadRunData(full)).charts.find((c) => c.id === 'cpu')!;
+    const rows = panelRows(chart.spec, 'data_cpu_1');
+    const ts = csv(full, 'timeseries.csv').filter((x) => x['revision'] === 'hpa-00001' && x['cpu_usage_m'] !== '');
+    for (const x of ts) {
+      const r = rows.find((row) => row['t'] === Number(x['time_s']) && row['u'] !== null)!;
+      expect(r['n'], `t=${x['time_s']}`).toBe(Number(x['pods_with_metrics']));
+      expect(r['pct'], `t=${x['time_s']}`).toBe(Number(x['cpu_utilization_pct']));
+    }
+    // At the HPA's 780 s sync: 4 Ready pods and 2 terminating ones with metrics. The HPA left the 2 out
+    // (upstream groupPods ignores pods with a deletionTimestamp) and saw 8 %; the chart's ratio over 6 pods is 5 %.
+    const at780 = ts.find((x) => x['time_s'] === '780.000000')!;
+    expect([at780['ready'], at780['terminating'], at780['pods_with_metrics'], at780['cpu_utilization_pct']]).toEqual(['4', '2', '6', '5']);
+    const sync = csv(full, 'autoscaler.csv').find((x) => x['revision'] === 'hpa-00001' && x['time_s'] === '780.000000')!;
+    expect([sync['ready_pods'], sync['observed_stable']]).toEqual(['4', '8']);
+    expect(rows.find((r) => r['t'] === 780)).toMatchObject({ pct: 5, n: 6 });
+    expect(chart.explanation).not.toContain('the utilization the HPA scales on (hover');
+    expect(chart.explanation).toContain('terminating ones included');
+    expect(chart.explanation).toContain('observed_stable in autoscaler.csv');
+    const spec = JSON.stringify(chart.spec);
+    expect(spec).toContain('"title":"pods with metrics (count)"');
+    expect(spec).not.toContain('"title":"utilization (% of request)"');
+  });
+
   it('on a run measured in minutes, titles the tooltip time in minutes, as its x values are', () => {
     const long = run('kpa-vs-hpa', 1260);
     const { charts, ctx } = reportCharts(loadRunData(long));
@@ -106,7 +132,7 @@ describe('CPU usage vs request chart', () => {
     const before = rows.find((r) => r['t'] === gap[0]! - 1)!;
     expect(before['u']).toBeGreaterThan(0);
     const at = rows.filter((r) => r['t'] === gap[0]);
-    expect(at).toEqual([{ ...before, t: gap[0] }, { t: gap[0], u: null, r: null, pct: null }]);
+    expect(at).toEqual([{ ...before, t: gap[0] }, { t: gap[0], u: null, r: null, pct: null, n: null }]);
     expect(rows.filter((r) => gap.slice(1).includes(r['t']!))).toEqual([]);
     expect(JSON.stringify(chart.spec)).not.toContain('"invalid"');
   });

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { breakGaps, bucketMax, type Row, val, xOf } from '../aggregate.js';
-import { badCell, type CellRule, Columns, MEASURE, readCell, readRunCsv, timeRule } from '../csv.js';
+import { badCell, type CellRule, Columns, COUNT, MEASURE, readCell, readRunCsv, timeRule } from '../csv.js';
 import type { RevisionData } from '../load.js';
 import { type Chart, type ChartContext, type Spec, WIDTH, aggregationNote, busiest, withLines, headroomScale, heldToEnd, keyedLegend, revisionTitle, stack, topLevel, xEncoding, xTitle } from './common.js';
 
-// The request is summed over the pods metrics-server has reported (the HPA's denominator), not every pod.
+// The request is summed over the pods metrics-server has reported, terminating ones included: not every pod, and not only the HPA's.
 const LABELS = { u: 'CPU usage (metrics-server)', r: 'CPU request (pods with metrics)' };
 const COLOR = { u: '#e45756', r: '#4c78a8' };
 
@@ -15,6 +15,8 @@ interface CpuSeries {
   usage: number[];
   request: number[];
   utilization: number[];
+  /** pods_with_metrics: the pods both sums are over. */
+  pods: number[];
 }
 
 /**
@@ -32,6 +34,8 @@ export function readCpuSeries(dir: string, durationSeconds: number): Map<string,
     if (!header.includes('cpu_usage_m')) return undefined;
     const c = new Columns(p, header);
     const [iT, iS, iR, iU, iQ, iP] = [c.col('time_s'), c.col('service'), c.col('revision'), c.col('cpu_usage_m'), c.col('cpu_request_m'), c.col('cpu_utilization_pct')];
+    // Only for the tooltip: a file without the column still draws, its pod count unknown.
+    const iN = c.has('pods_with_metrics') ? c.col('pods_with_metrics') : -1;
     return (row, line) => {
       // Empty CPU cells are seconds when no pod had metrics.
       const at = (index: number, rule: CellRule): number => {
@@ -41,13 +45,14 @@ export function readCpuSeries(dir: string, durationSeconds: number): Map<string,
       };
       const key = `${row[iS] ?? ''}/${row[iR] ?? ''}`;
       let s = out.get(key);
-      if (s === undefined) out.set(key, (s = { time: [], usage: [], request: [], utilization: [] }));
+      if (s === undefined) out.set(key, (s = { time: [], usage: [], request: [], utilization: [], pods: [] }));
       const u = at(iU, MEASURE);
       if (Number.isFinite(u)) any = true;
       s.time.push(at(iT, time));
       s.usage.push(u);
       s.request.push(at(iQ, MEASURE));
       s.utilization.push(at(iP, MEASURE));
+      s.pods.push(iN < 0 ? Number.NaN : at(iN, COUNT));
     };
   });
   return any ? out : undefined;
@@ -58,7 +63,7 @@ export function readCpuSeries(dir: string, durationSeconds: number): Map<string,
  * where they begin, and a row of nulls breaks the lines (Vega-Lite's default for lines).
  */
 function withGaps(axis: ChartContext['axis'], values: Row[]): Row[] {
-  const out = breakGaps(values, ['u', 'r', 'pct'], xOf(axis, 1), xOf(axis, 1));
+  const out = breakGaps(values, ['u', 'r', 'pct', 'n'], xOf(axis, 1), xOf(axis, 1));
   // The last row's closing step would pass the data's end; heldToEnd carries it to the run's end instead.
   if (values.length > 0) out.pop();
   return out;
@@ -69,10 +74,12 @@ function panel(ctx: ChartContext, r: RevisionData, s: CpuSeries, i: number): Spe
   const u = bucketMax(axis, s.time, s.usage);
   const q = bucketMax(axis, s.time, s.request);
   const p = bucketMax(axis, s.time, s.utilization);
+  // Seconds without metrics have no pods to count: 0 there would read as a sample.
+  const n = bucketMax(axis, s.time, s.pods.map((v, k) => (Number.isNaN(s.usage[k]!) ? Number.NaN : v)));
   const values: Row[] = [];
   for (let b = 0; b < axis.buckets; b++) {
     if (Number.isNaN(u[b]!) && Number.isNaN(q[b]!)) continue;
-    values.push({ t: xOf(axis, b), u: val(u[b]!, 0), r: val(q[b]!, 0), pct: val(p[b]!, 0) });
+    values.push({ t: xOf(axis, b), u: val(u[b]!, 0), r: val(q[b]!, 0), pct: val(p[b]!, 0), n: val(n[b]!, 0) });
   }
   const keys = Object.keys(LABELS);
   return {
@@ -93,7 +100,9 @@ function panel(ctx: ChartContext, r: RevisionData, s: CpuSeries, i: number): Spe
           tooltip: [
             // t is in the time axis' unit (min or h on long runs), not always seconds.
             { field: 't', type: 'quantitative', title: xTitle(axis) },
-            { field: 'pct', type: 'quantitative', title: 'utilization (% of request)' },
+            // Not the HPA's value while pods terminate: it leaves them out (replica_calculator.go, groupPods).
+            { field: 'pct', type: 'quantitative', title: 'usage of these pods (% of their request)' },
+            { field: 'n', type: 'quantitative', title: 'pods with metrics (count)' },
           ],
         },
       },
@@ -101,7 +110,7 @@ function panel(ctx: ChartContext, r: RevisionData, s: CpuSeries, i: number): Spe
   };
 }
 
-/** CPU usage against the pods' CPU request per revision (the HPA's utilization), when the run modelled CPU. */
+/** CPU usage against the CPU request of the pods metrics-server reports, per revision, when the run modelled CPU. */
 export function cpuChart(ctx: ChartContext): Chart | undefined {
   const series = readCpuSeries(ctx.run.dir, Math.max(ctx.run.durationSeconds, ctx.run.summary.simulatedSeconds));
   if (series === undefined) return undefined;
@@ -114,7 +123,7 @@ export function cpuChart(ctx: ChartContext): Chart | undefined {
     id: 'cpu',
     heading: 'CPU usage vs request',
     explanation:
-      'The revision’s CPU usage as metrics-server reports it (each pod’s rate over the last scrape interval, summed) against the summed CPU requests of the pods with metrics; their ratio is the utilization the HPA scales on (hover for it). A gap in the lines is a time when no pod had metrics (every pod new or its container just restarted).',
+      'The revision’s CPU usage as metrics-server reports it (each pod’s rate over the last scrape interval, summed over every running pod it has a metric for, terminating ones included) against the summed CPU requests of those pods; hover for their ratio and the pod count. The HPA takes the same ratio at each sync but leaves out pods being deleted and pods still starting up, so while pods terminate or start, the utilization it scales on (observed_stable in autoscaler.csv) can differ from this ratio. A gap in the lines is a time when no pod had metrics (every pod new or its container just restarted).',
     spec: topLevel(
       'CPU usage vs request',
       withLines(`Millicores per revision from timeseries.csv: usage and request of the pods metrics-server has reported, updated at each scrape.${aggregationNote(ctx.axis, 'the maximum in each bucket')}`, note),
