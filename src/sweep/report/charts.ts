@@ -137,19 +137,29 @@ const tip = (k: MetricKey, field: string, title: string): Spec => ({ field, titl
 /** Whether a metric's interval over n replications is their range (the bootstrap below 5), not a 95 % interval. */
 export const isRange = (k: MetricKey, n: number): boolean => isRangeInterval(METRICS[k].kind, n);
 const meanTips = (k: MetricKey, n: number): Spec[] => {
+  // One replication has no interval: its tooltip rows would read "null".
+  if (n < 2) return [tip(k, 'mean', `${METRICS[k].title}, mean`)];
   const [lo, hi] = isRange(k, n) ? ['lowest replication', 'highest replication'] : ['95 % low', '95 % high'];
   return [tip(k, 'mean', `${METRICS[k].title}, mean`), tip(k, 'lo', lo), tip(k, 'hi', hi)];
 };
 
+/** What hovering a heatmap cell shows besides its mean. */
+const heatmapTip = (k: MetricKey, n: number): string =>
+  n < 2 ? 'its value; one replication per point has no interval' : isRange(k, n) ? `the range of the ${n} replications` : 'the 95 % interval';
+
 /** How a chart subtitle names the interval of n replications. */
 const intervalName = (n: number): string =>
-  n >= 2 && n < RANGE_INTERVAL_BELOW
+  n < 2
+    ? 'no interval (one replication per point; an interval needs at least 2)'
+    : n < RANGE_INTERVAL_BELOW
     ? `interval: Wilson 95 % for rates; for latencies, pods and pod-seconds the range of the ${n} replications (not 95 %)`
     : '95 % interval: Wilson for rates, bootstrap for latencies, pods and pod-seconds';
 
 /** The line panels' words for their band or error bar over n replications. */
 const bandWords = (n: number, mark: string): string =>
-  n >= 2 && n < RANGE_INTERVAL_BELOW
+  n < 2
+    ? `no ${mark}: with one replication per point there is no interval (it needs at least 2)`
+    : n < RANGE_INTERVAL_BELOW
     ? `an interval (${mark}: the 95 % Wilson score interval for rates, which stays within 0–100 %; for latencies, pods and pod-seconds the range of the ${n} replications, which covers the mean less often than 95 %)`
     : `its 95 % confidence interval (${mark}: Wilson score interval for rates, which stays within 0–100 %; bootstrap for latencies, pods and pod-seconds, which stays within the values the replications gave)`;
 
@@ -229,9 +239,14 @@ function linesChart(axes: readonly Axis[], points: readonly PointResult[], seeds
       ? `One panel per metric: the mean over replications (dot) and ${bandWords(n, 'error bar')}.${single ? '' : ` The values of ${s.title} are categories, not points on a scale, so no line joins them.`}`
       : `One panel per metric: the mean over replications (line and dots) and ${bandWords(n, 'band')}. ${
           // Only common random numbers make the points' differences free of the replications' noise.
-          seeds === 'common'
-            ? 'Replication r of every point used the same random numbers, so the shape of a line is more certain than the width of its band suggests.'
-            : 'Every point ran with seeds of its own (--seeds independent), so the differences between points carry the replications’ noise too: a wiggle narrower than the bands may be noise.'
+          // Without bands (one replication) there is no width to compare a line's shape with.
+          n < 2
+            ? seeds === 'common'
+              ? 'Every point used the same random numbers.'
+              : 'Every point ran with seeds of its own (--seeds independent), so the differences between points carry run-to-run noise too.'
+            : seeds === 'common'
+              ? 'Replication r of every point used the same random numbers, so the shape of a line is more certain than the width of its band suggests.'
+              : 'Every point ran with seeds of its own (--seeds independent), so the differences between points carry the replications’ noise too: a wiggle narrower than the bands may be noise.'
         }`,
     spec: topLevel(`Sweep: metrics against ${s.title}`, `Mean over replications with its ${intervalName(n)}.`, { concat: panels, columns: 2 }),
   };
@@ -330,7 +345,7 @@ function heatmapChart(axes: readonly Axis[], points: readonly PointResult[], k: 
   return {
     id: `heatmap-${k.replace(/_/g, '-')}`,
     heading: `${label} over ${sx.title} × ${sy.title}`,
-    explanation: `Each cell is one grid point, coloured by the mean ${label} over the replications (hover for ${isRange(k, points[0]!.replications) ? `the range of the ${points[0]!.replications} replications` : 'the 95 % interval'}).`,
+    explanation: `Each cell is one grid point, coloured by the mean ${label} over the replications (hover for ${heatmapTip(k, points[0]!.replications)}).`,
     spec: topLevel(`Sweep: ${label}`, `Mean over replications at each (${sx.title}, ${sy.title}).`, {
       data: { values },
       width: side(sx.order.length),

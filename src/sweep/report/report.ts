@@ -134,7 +134,12 @@ export async function writeSweepReport(dir: string, def: SweepDefinition, points
   const charts = sweepCharts(def.axes, points, def.seeds);
   const written = await writeCharts(dir, charts, images);
   const n = points.length;
-  const body = `<p class="lead">${n} point${n === 1 ? '' : 's'} × ${def.replications} replication${def.replications === 1 ? '' : 's'}. Each metric is the mean over replications with its 95 % confidence interval in brackets: the Wilson score interval for rates (it stays within 0–100 %), a bootstrap of the replications for latencies, pod-seconds and pods (it stays within the values the replications gave, so never below 0 or above max-scale); with fewer than 5 replications that is their whole range. sweep.csv has every metric, runs.csv every replication.</p>
+  // One replication has no interval: the table has no brackets and the charts no bands.
+  const intervals =
+    def.replications < 2
+      ? 'Each metric is the value of the one replication, with no interval (an interval needs at least 2 replications).'
+      : 'Each metric is the mean over replications with its 95 % confidence interval in brackets: the Wilson score interval for rates (it stays within 0–100 %), a bootstrap of the replications for latencies, pod-seconds and pods (it stays within the values the replications gave, so never below 0 or above max-scale); with fewer than 5 replications that is their whole range.';
+  const body = `<p class="lead">${n} point${n === 1 ? '' : 's'} × ${def.replications} replication${def.replications === 1 ? '' : 's'}. ${intervals} sweep.csv has every metric, runs.csv every replication.</p>
 <h2>Definition</h2>
 ${definitionTable(def)}
 <h2>Points</h2>
