@@ -4,7 +4,7 @@
  * land in summary.json; the summary line says why requests got no route; the run's
  * progress bar shows only on a terminal, outside CI, for runs longer than a moment.
  */
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -257,6 +257,37 @@ describe('knsim report on a damaged run directory', () => {
     cpSync(run, dir, { recursive: true });
     writeFileSync(join(dir, file), text);
     exitsWithOneLine(['report', dir], `knsim: ${join(dir, rule)}`);
+  });
+
+  // The numbers the summary table and the node and cost charts print were taken as they were: report.html
+  // read "-5" requests, "abc (NaN%)", "undefined" ms or "null" pod-seconds, and the command exited 0.
+  it.each([
+    { path: 'overall.requests.total', value: -5, rule: 'overall.requests.total: -5 is not a whole number ≥ 0' },
+    { path: 'overall.requests.ok', value: 'abc', rule: 'overall.requests.ok: "abc" is not a whole number ≥ 0' },
+    { path: 'revisions.0.latencyMs.p99', value: undefined, rule: 'revisions[0].latencyMs.p99 is missing (must be a number ≥ 0)' },
+    { path: 'revisions.0.podSeconds', value: null, rule: 'revisions[0].podSeconds: null is not a number ≥ 0' },
+    { path: 'revisions.0.maxReadyPods', value: 2.5, rule: 'revisions[0].maxReadyPods: 2.5 is not a whole number ≥ 0' },
+    { path: 'revisions.0.timeToFirstReadySeconds', value: -1, rule: 'revisions[0].timeToFirstReadySeconds: -1 is not null or a number ≥ 0' },
+    { path: 'simulatedSeconds', value: -20, rule: 'simulatedSeconds: -20 is not a number ≥ 0' },
+    { path: 'cost', value: { total: 'x', idle: 0, perDay: 0, perRevision: {} }, rule: 'cost.total: "x" is not a number ≥ 0' },
+  ])('summary.json with $rule exits 2 naming the field and rule', ({ path, value, rule }) => {
+    const dir = join(tmp(), 'run');
+    cpSync(run, dir, { recursive: true });
+    const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Record<string, unknown>;
+    const keys = path.split('.');
+    const parent = keys.slice(0, -1).reduce((o, k) => (o as Record<string, unknown>)[k], summary as unknown) as Record<string, unknown>;
+    if (value === undefined) delete parent[keys.at(-1)!];
+    else parent[keys.at(-1)!] = value;
+    writeFileSync(join(dir, 'summary.json'), JSON.stringify(summary));
+    exitsWithOneLine(['report', dir], `knsim: ${join(dir, 'summary.json')}: not a knsim summary (${rule})`);
+    expect(existsSync(join(dir, 'report.html'))).toBe(false);
+  });
+
+  it('the summary.json knsim wrote, untouched, makes a report', () => {
+    const dir = join(tmp(), 'run');
+    cpSync(run, dir, { recursive: true });
+    expect(knsim(['report', dir]).code).toBe(0);
+    expect(existsSync(join(dir, 'report.html'))).toBe(true);
   });
 
   /** The run's file with data row `row` (0 = the first after the header) holding `value` in `column`, and `blank` empty lines before that row. */

@@ -205,6 +205,65 @@ function fill<T>(file: string, map: ColumnMap<T>, time: CellRule, series: (servi
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** A summary.json number the report prints, and what it must be. */
+interface ValueRule {
+  rule: string;
+  ok(v: unknown): boolean;
+}
+const WHOLE: ValueRule = { rule: 'a whole number ≥ 0', ok: (v) => typeof v === 'number' && Number.isInteger(v) && v >= 0 };
+const AMOUNT: ValueRule = { rule: 'a number ≥ 0', ok: (v) => typeof v === 'number' && Number.isFinite(v) && v >= 0 };
+
+/**
+ * The numbers of one summary (overall or a revision) the report prints, as [path, rule, optional]:
+ * optional ones are absent from summaries of older knsim versions or of runs without them.
+ */
+const SUMMARY_VALUES: ReadonlyArray<readonly [string, ValueRule, boolean]> = [
+  ['requests.total', WHOLE, false],
+  ['requests.ok', WHOLE, false],
+  ['requests.status503', WHOLE, false],
+  ['requests.status504', WHOLE, false],
+  ['requests.clientTimeouts', WHOLE, false],
+  ['requests.noRoute', WHOLE, true],
+  ['requests.status502', WHOLE, true],
+  ['latencyMs.p50', AMOUNT, false],
+  ['latencyMs.p95', AMOUNT, false],
+  ['latencyMs.p99', AMOUNT, false],
+  ['latencyMs.max', AMOUNT, false],
+  ['firstByteMs.p50', AMOUNT, true],
+  ['firstByteMs.p99', AMOUNT, true],
+  ['sessionsClosedAtShutdown', WHOLE, true],
+  ['coldStartRequests', WHOLE, false],
+  ['podSeconds', AMOUNT, false],
+  ['podHours', AMOUNT, true],
+  ['readyPodHours', AMOUNT, true],
+  ['maxReadyPods', WHOLE, false],
+  ['panicSeconds', AMOUNT, false],
+];
+
+/** The node and cost numbers the nodes and cost charts print (summaries of runs with node pools). */
+const CLUSTER_VALUES: ReadonlyArray<readonly [string, ValueRule, boolean]> = [
+  ['nodes.max', WHOLE, true],
+  ['nodes.podsWaitedForNode', WHOLE, true],
+  ['nodes.maxPendingSeconds', AMOUNT, true],
+  ['cost.total', AMOUNT, true],
+  ['cost.idle', AMOUNT, true],
+  ['cost.perDay', AMOUNT, true],
+];
+
+const at = (o: unknown, path: string): unknown => path.split('.').reduce<unknown>((v, k) => (isObject(v) ? v[k] : undefined), o);
+
+/** The first of `rules` that `o` breaks, as "where.path: value is not rule", or undefined. */
+function badValue(o: unknown, where: string, rules: ReadonlyArray<readonly [string, ValueRule, boolean]>): string | undefined {
+  for (const [path, rule, optional] of rules) {
+    const v = at(o, path);
+    if (v === undefined && optional) continue;
+    // A summary edited by hand or written by another tool printed "-5", "abc (NaN%)" or "undefined" in the table.
+    if (v === undefined) return `${where}${path} is missing (must be ${rule.rule})`;
+    if (!rule.ok(v)) return `${where}${path}: ${String(JSON.stringify(v)).slice(0, 80)} is not ${rule.rule}`;
+  }
+  return undefined;
+}
+
 /** What a summary.json lacks of what every knsim run writes and the report reads, or undefined. */
 function summaryShapeError(summary: RunSummary): string | undefined {
   const top = summary as unknown as Record<string, unknown>;
@@ -216,6 +275,18 @@ function summaryShapeError(summary: RunSummary): string | undefined {
     if (!counts(r) || typeof (r as Record<string, unknown>)['service'] !== 'string' || typeof (r as Record<string, unknown>)['revision'] !== 'string') {
       return `revisions[${i}] is not a revision summary`;
     }
+  }
+  const scalar = badValue(top, '', [['simulatedSeconds', AMOUNT, false], ['events', WHOLE, false]]) ?? badValue(top, '', CLUSTER_VALUES) ?? badValue(top['overall'], 'overall.', SUMMARY_VALUES);
+  if (scalar !== undefined) return scalar;
+  for (const [i, r] of (summary.revisions as unknown[]).entries()) {
+    const where = `revisions[${i}].`;
+    const bad = badValue(r, where, SUMMARY_VALUES);
+    if (bad !== undefined) return bad;
+    const rec = r as Record<string, unknown>;
+    const first = rec['timeToFirstReadySeconds'];
+    if (first !== undefined && first !== null && !AMOUNT.ok(first)) return `${where}timeToFirstReadySeconds: ${JSON.stringify(first)} is not null or ${AMOUNT.rule}`;
+    const zero = rec['scaleToZeroAtSeconds'];
+    if (zero !== undefined && !(Array.isArray(zero) && zero.every((v) => AMOUNT.ok(v)))) return `${where}scaleToZeroAtSeconds: not a list of numbers ≥ 0`;
   }
   return undefined;
 }
