@@ -291,6 +291,36 @@ function summaryShapeError(summary: RunSummary): string | undefined {
   return undefined;
 }
 
+/** Slack for percents written rounded (three revisions at 33.34 %). */
+const TRAFFIC_SUM_SLACK = 1;
+
+/**
+ * A Route splits a service's traffic into shares of 100 %, so its revisions' traffic_percent at
+ * one time add up to at most 100. A file that says more was not written by knsim, and the
+ * traffic chart, which stacks the shares on a 0–100 axis, would draw the excess as a band
+ * thousands of pixels above it: 500 rows of 100 % at one second asked for a 100,000-pixel-tall
+ * image and gigabytes of memory.
+ */
+function checkTrafficShares(file: string, revisions: Iterable<RevisionData>): void {
+  const sums = new Map<string, Map<number, number>>();
+  for (const r of revisions) {
+    let byTime = sums.get(r.service);
+    if (byTime === undefined) sums.set(r.service, (byTime = new Map()));
+    const { time, trafficPercent } = r.timeseries;
+    for (let i = 0; i < time.length; i++) {
+      const p = trafficPercent[i]!;
+      if (Number.isNaN(p)) continue;
+      const sum = (byTime.get(time[i]!) ?? 0) + p;
+      if (sum > 100 + TRAFFIC_SUM_SLACK) {
+        throw new NotARunDirectoryError(
+          `${file}: column traffic_percent: the revisions of service ${JSON.stringify(r.service)} add up to more than 100 at ${time[i]} s (${Math.round(sum * 100) / 100}), but a Route's shares add up to 100 (not a file knsim wrote)`,
+        );
+      }
+      byTime.set(time[i]!, sum);
+    }
+  }
+}
+
 /**
  * Reads a run directory's summary, settings and per-tick CSVs (never requests.csv, which
  * may be huge or absent). Throws NotARunDirectoryError when summary.json is missing.
@@ -358,7 +388,10 @@ export function loadRunData(dir: string): RunData {
   };
 
   const ts = present('timeseries.csv');
-  if (ts !== undefined) fill(ts, TIMESERIES, time, (s, r) => rev(s, r).timeseries);
+  if (ts !== undefined) {
+    fill(ts, TIMESERIES, time, (s, r) => rev(s, r).timeseries);
+    checkTrafficShares(ts, revs.values());
+  }
   const as = present('autoscaler.csv');
   if (as !== undefined) fill(as, DECISIONS, time, (s, r) => rev(s, r).decisions);
   const rq = present('requests-per-second.csv');
