@@ -17,6 +17,7 @@ import { createRunner } from '../sweep/pool.js';
 import { createProgress } from '../sweep/progress.js';
 import { checkExpectBlock } from './expect-block.js';
 import { outLabel } from './run.js';
+import { checkWorkerThreads } from './worker-memory.js';
 import { parseBatchFlags, type BatchFlagArgs } from './sweep.js';
 import { stringList } from './flags.js';
 
@@ -63,7 +64,9 @@ export async function compareCommand(args: CompareArgs): Promise<string> {
   const output = { label: outLabel(outDir, args.out !== undefined), protect: [args.scenario, ...classes.flatMap((c) => (c.module ? [c.module.module] : []))] };
   checkOutDir(outDir, output);
   const runs = classes.length * replications;
-  const runner = createRunner(Math.max(1, Math.min(workers, runs)), { podLimit: limits.pods, maxRequests, inFlightLimit: limits.inFlight });
+  const threads = Math.max(1, Math.min(workers, runs));
+  checkWorkerThreads(threads);
+  const runner = createRunner(threads, { podLimit: limits.pods, maxRequests, inFlightLimit: limits.inFlight });
   const progress = createProgress(`compare ${def.scenario}`, runs);
   let results;
   try {

@@ -13,6 +13,7 @@ import { createProgress } from '../sweep/progress.js';
 import { parseShard, shardPoints, MAX_SHARDS } from '../sweep/shard.js';
 import { MAX_REPLICATIONS, MAX_RUNS, runSweep, sweepPoints, type SeedMode } from '../sweep/sweep.js';
 import { UsageError } from './errors.js';
+import { checkWorkerThreads } from './worker-memory.js';
 import { checkExpectBlock } from './expect-block.js';
 import { loadScenario } from '../scenario/load.js';
 import { checkOutDir } from '../output/output-dir.js';
@@ -114,6 +115,7 @@ export async function sweepCommand(args: SweepRunArgs): Promise<void> {
     );
   }
   const threads = Math.max(1, Math.min(workers, runs));
+  checkWorkerThreads(threads);
   const outDir = args.out !== undefined ? String(args.out) : join('reports', `${def.scenario}-sweep`);
   const output = { label: outLabel(outDir, args.out !== undefined), protect: [args.scenario, ...inputFilesOpened()] };
   // The worker threads start now: they load their modules while this thread checks every point.

@@ -21,6 +21,7 @@ import { UsageError } from './errors.js';
 import { checkExpectBlock } from './expect-block.js';
 import { checkOutDir } from '../output/output-dir.js';
 import { outLabel } from './run.js';
+import { checkWorkerThreads } from './worker-memory.js';
 import { requireOptional } from './optional-deps.js';
 import { parseBatchFlags, type BatchFlagArgs } from './sweep.js';
 import { stringList } from './flags.js';
@@ -79,6 +80,7 @@ export async function tuneCommand(args: TuneArgs): Promise<void> {
   if (args.report !== false) requireOptional('charts');
 
   const started = process.hrtime.bigint();
+  checkWorkerThreads(workers);
   const runner = createRunner(workers, { podLimit: limits.pods, maxRequests, inFlightLimit: limits.inFlight });
   let result;
   try {
