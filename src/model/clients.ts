@@ -98,16 +98,12 @@ class OpenLoopClient implements RequestOwner {
     return Number.POSITIVE_INFINITY;
   }
 
-  /** Evenly spaced at the current rate, the first at once; zero-rate stretches are skipped. */
+  /**
+   * Evenly spaced by the rate's integral (one request each time it adds up to one more), the
+   * first at once; after a stretch at 0 rps, again at once where the rate turns positive.
+   */
   private nextUniform(t: number, first: boolean): number {
-    const end = this.end;
-    while (t < end) {
-      const r = this.rate.at(t);
-      if (r > 0) return first ? t : t + 1 / r;
-      t = this.rate.segmentEnd?.(t) ?? t + 0.1;
-      first = true;
-    }
-    return Number.POSITIVE_INFINITY;
+    return first ? this.rate.firstPositive(t) : this.rate.oneMore(t);
   }
 }
 
