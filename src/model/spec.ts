@@ -292,10 +292,10 @@ export interface StartCondition {
   delaySeconds: number;
 }
 
-/** Open loop: arrivals do not wait for responses (like `hey -q` / vegeta). */
+/** Open loop: arrivals do not wait for responses (like vegeta; hey's -q paces workers that still wait for answers). */
 export interface OpenLoopSpec extends ClientBase {
   kind: 'open';
-  /** poisson: exponential gaps at the current rate; uniform: evenly spaced at the current rate. */
+  /** poisson: exponential gaps at the current rate; uniform: evenly spaced by the rate's integral. */
   process: 'poisson' | 'uniform';
   rate: RateSpec;
 }
