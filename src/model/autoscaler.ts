@@ -81,7 +81,7 @@ export class RevisionAutoscaler {
 
   /** Knative's autoscaler process went down: its loop stops where it is (the PA status stays as last written). */
   stop(now: number): void {
-    if (!this.restartable || this.down) return;
+    if (!this.restartable || this.down || this.revision.deleted) return;
     this.down = true;
     this.revision.world.recorder.autoscalerDown?.(this.revision, now);
   }
@@ -149,6 +149,8 @@ export class RevisionAutoscaler {
     const self = timers.owner;
     if (self.down || self.timers !== timers) return false;
     const rev = self.revision;
+    // Its PA was deleted with the revision: the collector stops scraping it.
+    if (rev.deleted) return false;
     if (!self.loop.scrapes) return true;
     const pods = rev.readyPods.toArray();
     const n = pods.length;
@@ -202,8 +204,8 @@ export class RevisionAutoscaler {
 
   /** An activator's pushed stat: record it, and poke the decider if the revision is at zero. */
   onActivatorStat(now: number, concurrency: number, requestCount: number): void {
-    // Sent to an autoscaler that is down: lost.
-    if (this.down) return;
+    // Sent to an autoscaler that is down, or for a deleted revision (no PA, no metric): lost.
+    if (this.down || this.revision.deleted) return;
     // The autoscaler stamps pushed stats with its own clock, to the second.
     const stat = { timeSeconds: Math.floor(now), averageConcurrentRequests: concurrency, requestCount: Math.max(requestCount, 0) };
     const poke = this.loop.recordPushed(stat);
@@ -241,8 +243,8 @@ export class RevisionAutoscaler {
 
   /** One PA reconcile (instantaneous), then act on it: replicas, SKS and requeue. */
   reconcile(now: number, cause: ReconcileCause = 'watch'): void {
-    // Nobody reconciles the PA while the autoscaler is down; it resyncs every PA when back.
-    if (this.down) return;
+    // Nobody reconciles the PA while the autoscaler is down; it resyncs every PA when back. A deleted PA is not reconciled.
+    if (this.down || this.revision.deleted) return;
     const rev = this.revision;
     const before = this.loop.pa;
     const named = this.loop.sksProvisioned;
@@ -276,7 +278,7 @@ export class RevisionAutoscaler {
    * everything else due then (an informer event, not a recursive call).
    */
   watchReconcile(now: number): void {
-    if (this.down) return;
+    if (this.down || this.revision.deleted) return;
     if (this.loop.queueReconcile(now)) this.revision.world.sim.at(now, this.onWatch, this, WATCH_RECONCILE_PRIORITY);
   }
 

@@ -41,6 +41,8 @@ export interface Recorder {
    * revision it had never reconciled). Optional: lets a replay restart its loop the same way.
    */
   autoscalerRestarted?(rev: Revision, now: number, init: { autoscaling: RevisionAutoscaling; restart: DecisionLoopInit['restart'] }): void;
+  /** The revision was deleted with its Service: its PA, decider and any panic it was in are gone. Optional. */
+  revisionDeleted?(rev: Revision, now: number): void;
   /** The revision's Ready condition became False (each time it does), with upstream's reason. Optional. */
   revisionFailed?(rev: Revision, now: number, reason: string): void;
   /** A service's traffic split changed (percent per revision name, default route). */

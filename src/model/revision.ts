@@ -104,7 +104,10 @@ export class Revision {
   private holdingDispatch = false;
   /** A throttler held one meanwhile. */
   private dispatchWasHeld = false;
+  /** Deleted with its Service (see {@link delete}): no controller acts on it any more. */
   deleted = false;
+  /** When a pod of it was last gone (NaN: none yet). */
+  lastPodGoneAt = Number.NaN;
   /** When the first request for this revision was sent, and when a pod was first Ready at or after it. */
   firstRequestAt = Number.NaN;
   firstReadyAfterRequestAt = Number.NaN;
@@ -713,6 +716,7 @@ export class Revision {
   };
 
   private gone(pod: Pod, now: number): void {
+    this.lastPodGoneAt = now;
     this.setPhase(pod, 'Gone', now);
     this.pods.delete(pod);
     this.world.existingPods--;
@@ -737,6 +741,24 @@ export class Revision {
       this.gone(pod, now);
     }
     this.reconcilePods(now);
+  }
+
+  /**
+   * The garbage collector deleted the revision with its Service (background cascade: Service,
+   * Configuration, Revision, then its PA, SKS and Deployment, whose ReplicaSet takes its pods).
+   * Its autoscaler loop stops and every pod goes Terminating at once, as a deleted ReplicaSet's
+   * pods do: each leaves the endpoints and drains what it holds as on a scale-down, and the
+   * kubelet kills it at its grace period. Nothing replaces them. The GC's own second or so of
+   * latency is not modelled. Returns how many pods it terminated.
+   */
+  delete(now: number): number {
+    if (this.deleted) return 0;
+    this.deleted = true;
+    this.world.recorder.revisionDeleted?.(this, now);
+    this.replicas = 0;
+    const live = this.livePods;
+    for (const p of live) this.terminate(p, now);
+    return live.length;
   }
 
   /** The pod's node is being removed: the pod is evicted (it drains) and the ReplicaSet replaces it. */
@@ -822,6 +844,8 @@ export class Revision {
    * looks for progress first.
    */
   private deploymentChanged(now: number): void {
+    // A deleted revision has no Deployment and no reconciler left to look at it.
+    if (this.deleted) return;
     this.faults?.deploymentChanged(now);
     // The revision reconciler reads the first pod's PodScheduled whenever no pod is available, not only
     // as a scheduling attempt fails (a pod the scheduler no longer retries still reads Unschedulable).
@@ -868,7 +892,7 @@ export class Revision {
    * PA's reachability.
    */
   private queueRevisionReconcile(now: number): void {
-    if (this.reconcileQueued) return;
+    if (this.reconcileQueued || this.deleted) return;
     this.reconcileQueued = true;
     this.world.sim.at(now, this.onRevisionReconcile, this, WATCH_RECONCILE_PRIORITY);
   }

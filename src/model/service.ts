@@ -89,10 +89,10 @@ export class ServiceModel {
   };
 
   /**
-   * `kubectl delete ksvc`: the Route goes, so requests get 404 from now on, and the
-   * labeler moves every revision to `reserve`: their PAs turn Unreachable and scale to
-   * zero without min-scale. (Upstream's garbage collector then deletes the revisions
-   * too; knsim keeps them, so their scale-down stays visible.)
+   * `kubectl delete ksvc` (background propagation): the API server removes the Service at once
+   * and the garbage collector deletes what it owns in cascade: the Route (requests get 404 from
+   * now on) and the Configuration, whose Revisions go with their PAs and Deployments. Each
+   * revision's autoscaler stops and its pods all go Terminating and drain (Revision.delete).
    */
   private deleteService = (): void => {
     const now = this.world.sim.now;
@@ -102,11 +102,24 @@ export class ServiceModel {
     this.defaultRoute = undefined;
     this.tagRoutes.clear();
     this.world.recorder.traffic(this.spec.name, now, new Map());
-    for (const r of this.revisions) {
-      this.routingState.set(r.spec.name, 'reserve');
-      r.setRoutingState('reserve', now);
-    }
+    let terminatedPods = 0;
+    for (const r of this.revisions) terminatedPods += r.delete(now);
+    this.deletion = { atSeconds: now, revisions: this.revisions.map((r) => r.spec.name), terminatedPods };
   };
+
+  /** What the deletion found: when, the revisions it deleted, and the pods it sent Terminating (undefined: not deleted). */
+  deletion: { atSeconds: number; revisions: string[]; terminatedPods: number } | undefined;
+
+  /** When the deleted Service's last pod was gone (undefined: not yet, or not deleted). */
+  get podsGoneAt(): number | undefined {
+    if (this.deletion === undefined) return undefined;
+    let last = this.deletion.atSeconds;
+    for (const r of this.revisions) {
+      if (r.existingPodCount > 0) return undefined;
+      if (r.lastPodGoneAt > last) last = r.lastPodGoneAt;
+    }
+    return last;
+  }
 
   private createRevision = (spec: RevisionSpec): void => {
     const now = this.world.sim.now;

@@ -237,7 +237,7 @@ export interface ServiceSpec {
   rolloutDurationChanges?: readonly RolloutDurationChange[];
   /** In-place changes of its revisions' settings, in time order (none when absent). */
   autoscalingChanges?: readonly AutoscalingChange[];
-  /** When the Service is deleted (its Route goes; requests get 404); absent: never. */
+  /** When the Service is deleted (its Route goes, requests get 404, and its revisions with their pods are deleted); absent: never. */
   deletedAtSeconds?: number;
 }
 

@@ -233,7 +233,8 @@ export class World {
   /** Each whole second, after every other event of that instant (SAMPLE_PRIORITY): the state as that instant leaves it. */
   private sampleAll(this: void, w: World): void {
     const now = w.sim.now;
-    for (const s of w.services.values()) for (const r of s.revisions) w.recorder.sample(r, now);
+    // A deleted revision's rows go on while its pods drain (they still cost), and end once none is left.
+    for (const s of w.services.values()) for (const r of s.revisions) if (!r.deleted || r.existingPodCount > 0) w.recorder.sample(r, now);
     w.sim.at(++w.samples, w.sampleAll, w, SAMPLE_PRIORITY);
   }
 

@@ -155,6 +155,12 @@ export interface RunSummary {
     failedRequests: number;
   }>;
   /**
+   * Services deleted (`updates[].deleteService` within the run): the Service, when, the
+   * revisions deleted with it, how many pods that sent Terminating, and when its last pod was
+   * gone (null: some were still draining at the end). Absent without deletions.
+   */
+  serviceDeletions?: Array<{ service: string; atSeconds: number; revisions: string[]; terminatedPods: number; podsGoneSeconds: number | null }>;
+  /**
    * Nodes drained (`updates[].drainNode` within the run): the node, when, what the drain found
    * (Drained; AlreadyRemoving, by the node autoscaler; NotFound), the pods it evicted, and when
    * the node had no pod left and when it was deleted (null: not within the run). Absent without

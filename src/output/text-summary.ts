@@ -56,6 +56,12 @@ export function textSummary(s: RunSummary, outDir: string, files: readonly strin
         (x.failedRequests > 0 ? `; ${x.failedRequests} request${x.failedRequests === 1 ? '' : 's'} it still held at its ${ACTIVATOR_GRACE_SECONDS} s grace period got 503` : ''),
     );
   }
+  for (const x of s.serviceDeletions ?? []) {
+    lines.push(
+      `Service ${x.service} deleted at ${x.atSeconds}s with ${x.revisions.join(', ')}: ${x.terminatedPods} pod${x.terminatedPods === 1 ? '' : 's'} terminated, ` +
+        (x.podsGoneSeconds === null ? 'some still draining at the end' : `all gone by ${x.podsGoneSeconds}s`),
+    );
+  }
   for (const x of s.nodeDrains ?? []) lines.push(`node ${x.node} ${nodeDrainText(x)}`);
   for (const b of s.podDisruptionBudgets ?? []) lines.push(`PodDisruptionBudget ${disruptionBudgetText(b)}`);
   for (const x of s.nodePoolDrifts ?? []) lines.push(`NodePool ${nodePoolDriftText(x)}`);

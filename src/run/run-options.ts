@@ -104,7 +104,7 @@ function outage(at: number, downtime: number, durationSeconds: number): { fromSe
 /**
  * summary.json's `autoscalerDown` and `activatorDown` (the outages the scenario's updates put
  * within the run), `activatorRollouts` (the activators' rolling restarts that began in it),
- * `activatorDeletions` (activator pods deleted in it), `nodeDrains` (nodes drained in it),
+ * `activatorDeletions` (activator pods deleted in it), `serviceDeletions` (Services deleted in it), `nodeDrains` (nodes drained in it),
  * `podDisruptionBudgets` (what the users' budgets allowed and refused), `nodePoolDrifts`
  * (NodePools whose template changed in it) and `scaleDownBlocks` (nodes pod annotations kept).
  */
@@ -127,6 +127,12 @@ export function noteOutages(summary: RunSummary, world: World): void {
     .filter((x) => x.record.fromSeconds < d)
     .map((x) => ({ ...x.record, replacementReadySeconds: ms(x.record.replacementReadySeconds), drainedSeconds: ms(x.record.drainedSeconds) }));
   if (deletions.length > 0) summary.activatorDeletions = deletions;
+  const svcDeletions = [...world.services.values()].flatMap((svc) => {
+    const x = svc.deletion;
+    if (x === undefined) return [];
+    return [{ service: svc.spec.name, atSeconds: ms(x.atSeconds)!, revisions: [...x.revisions], terminatedPods: x.terminatedPods, podsGoneSeconds: ms(svc.podsGoneAt ?? null) }];
+  });
+  if (svcDeletions.length > 0) summary.serviceDeletions = svcDeletions;
   const budgets = world.cluster?.budgets;
   const drains = world.nodeDrains
     .filter((x) => x.record.fromSeconds < d)

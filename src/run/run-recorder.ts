@@ -380,6 +380,10 @@ export class RunRecorder implements Recorder {
     this.outputs.panicChanged(rev.service.spec.name, rev.spec.name, false, now);
   }
 
+  revisionDeleted(rev: Revision, now: number): void {
+    this.outputs.panicChanged(rev.service.spec.name, rev.spec.name, false, now);
+  }
+
   autoscalerRestarted(rev: Revision, now: number): void {
     // A new decider with more than one pod ready is in panic from its creation, not from its first tick.
     if (rev.autoscaler.loop.inPanic) this.outputs.panicChanged(rev.service.spec.name, rev.spec.name, true, now);

@@ -208,16 +208,90 @@ describe('deleting the Service', () => {
     expect(last.percents.size).toBe(0);
   });
 
-  it('scales its revision to zero despite min-scale 4 (Unreachable)', () => {
+  it('deletes its revision at once: all 4 pods go Terminating at 60 s, despite min-scale 4, and none replaces them', () => {
     expect(readyAt(rec, 59.9)).toBe(4);
-    // At once: min-scale no longer holds, so down to the decider's 3 (2 in flight / 0.7).
-    expect(rec.pods.filter((p) => p.event === 'Terminating' && p.time === 60)).toHaveLength(1);
-    // Then no load reaches it: the 60 s stable window drains, and it is at zero a stable window
-    // (plus the decider's 2 s tick) after the deletion.
-    const gone = firstTime(rec, 60.1, (n) => n === 0);
-    expect(gone).toBeGreaterThanOrEqual(120);
-    expect(gone).toBeLessThanOrEqual(126);
-    expect(readyAt(rec, 199)).toBe(0);
+    const terminating = rec.pods.filter((p) => p.event === 'Terminating');
+    expect(terminating.map((p) => p.time)).toEqual([60, 60, 60, 60]);
+    expect(readyAt(rec, 60)).toBe(0);
+    expect(rec.pods.filter((p) => p.event === 'Pending' && p.time > 0)).toHaveLength(0);
+  });
+
+  it('its pods drain for the queue-proxy\'s 30 s and are gone at 90 s; the requests they held finish with 200', () => {
+    expect(rec.pods.filter((p) => p.event === 'Gone').map((p) => p.time)).toEqual([90, 90, 90, 90]);
+    // The two routed in the last 100 ms before the delete (20 rps of 100 ms each): still executing at 60 s, and served.
+    const held = rec.requests.filter((r) => r.arrival > 59.86 && r.arrival < 59.96);
+    expect(held.map((r) => r.status)).toEqual([STATUS_OK, STATUS_OK]);
+    expect(held.every((r) => r.end > 60)).toBe(true);
+  });
+
+  it('its autoscaler stops: no decision after the delete (it ticked every 2 s before)', () => {
+    const times = rec.decisionsOf('hello-00001').map((d) => d.time);
+    expect(times.filter((t) => t > 50 && t < 60).length).toBeGreaterThanOrEqual(4);
+    expect(times.filter((t) => t >= 60)).toEqual([]);
+  });
+
+  it('its samples go on while its pods drain and end once they are gone', () => {
+    const times = rec.samples.filter((x) => x.rev === 'hello-00001').map((x) => x.time);
+    expect(times[times.length - 1]).toBe(89);
+    expect(rec.samples.find((x) => x.time === 60)?.ready).toBe(0);
+  });
+});
+
+describe('deleting the Service: outputs', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'knsim-delete-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const load = [{ name: 'load', service: 'hello', start: '0s', end: '200s', open: { process: 'uniform', rps: 20 } }];
+  const loaded = scenarioFromValue(
+    scenario({ initialPods: 4, annotations: { 'autoscaling.knative.dev/min-scale': '4' }, clients: load, duration: '200s', updates: [{ at: '60s', deleteService: 'hello' }] }),
+    FILE,
+  );
+  const out = join(dir, 'out');
+  runWorld(loaded.world, { outDir: out, trace: { mode: 'none' } });
+  const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+
+  it('summary.json: 4 pods for 90 s each (360 pod-seconds), to zero at the delete, and serviceDeletions says so', () => {
+    expect(summary.revisions[0].podSeconds).toBe(360);
+    expect(summary.revisions[0].scaleToZeroAtSeconds).toEqual([60]);
+    expect(summary.serviceDeletions).toEqual([{ service: 'hello', atSeconds: 60, revisions: ['hello-00001'], terminatedPods: 4, podsGoneSeconds: 90 }]);
+  });
+
+  it('pods.csv: four Terminating rows at 60 s and four Gone rows at 90 s, nothing after', () => {
+    const rows = readFileSync(join(out, 'pods.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+    const after = rows.filter((r) => Number(r[0]) >= 60).map((r) => `${Number(r[0])} ${r[4]}`);
+    expect(after).toEqual([...Array(4).fill('60 Terminating'), ...Array(4).fill('90 Gone')]);
+  });
+
+  it('timeseries.csv: the revision\'s rows end at 89 s, its last second with pods', () => {
+    const rows = readFileSync(join(out, 'timeseries.csv'), 'utf8').trim().split('\n').slice(1);
+    expect(rows).toHaveLength(90);
+    expect(Number(rows[rows.length - 1]!.split(',')[0])).toBe(89);
+  });
+});
+
+describe('deleting the Service during a cold start', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'knsim-delete-cold-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  // At zero; load from 55 s wakes it (2 pods Pending at 55.001 s, Starting at 55.501 s); deleted at 56 s.
+  const load = [{ name: 'load', service: 'hello', start: '55s', end: '200s', open: { process: 'uniform', rps: 20 } }];
+  const loaded = scenarioFromValue(scenario({ clients: load, duration: '200s', updates: [{ at: '56s', deleteService: 'hello' }] }), FILE);
+  const out = join(dir, 'out');
+  runWorld(loaded.world, { outDir: out, trace: { mode: 'none' } });
+  const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+
+  it('its starting pods (no queue-proxy to drain yet) are gone at the delete, and nothing scales it up again', () => {
+    const rows = readFileSync(join(out, 'pods.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+    expect(rows.filter((r) => Number(r[0]) >= 56).map((r) => `${Number(r[0])} ${r[4]}`)).toEqual(['56 Terminating', '56 Gone', '56 Terminating', '56 Gone']);
+    expect(summary.serviceDeletions).toEqual([{ service: 'hello', atSeconds: 56, revisions: ['hello-00001'], terminatedPods: 2, podsGoneSeconds: 56 }]);
+  });
+
+  it('its panic ends with its decider at the delete (0.999 s from the poke at 55.001 s), not at the run end', () => {
+    expect(summary.revisions[0].panicSeconds).toBe(0.999);
+    expect(summary.overall.panicSeconds).toBe(0.999);
+  });
+
+  it('the 20 requests the activators held wait out their 300 s timeout: still in flight at the run end', () => {
+    expect(summary.requestsInFlightAtEnd).toBe(20);
+    expect(summary.overall.requests.noRoute).toBe(2880);
   });
 });
 
