@@ -19,13 +19,16 @@ const rank = (f: string): number => {
  */
 export const NO_ROUTE_WHY = '404: sent before any revision they could go to was Ready; a fresh deploy without initialPods has no route until its first pod is Ready';
 
+/** Why requests got 404 in a run that deleted a Service: its Route went with it. */
+export const NO_ROUTE_DELETED_WHY = '404: sent before any revision they could go to was Ready, or after their Service was deleted (its Route went with it)';
+
 /** The short human summary `knsim run` prints; `files` are the files written, as listed. */
 export function textSummary(s: RunSummary, outDir: string, files: readonly string[]): string {
   const o = s.overall;
   const lines = [
     `knsim: ${s.scenario} — ${s.simulatedSeconds} s simulated (seed ${s.seed}) in ${s.wallSeconds} s, ${s.events} events`,
     `requests ${o.requests.total}: ok ${o.requests.ok}, 503 ${o.requests.status503}, 504 ${o.requests.status504}, client timeouts ${o.requests.clientTimeouts}` +
-      (o.requests.noRoute > 0 ? `, no route ${o.requests.noRoute} (${NO_ROUTE_WHY})` : '') +
+      (o.requests.noRoute > 0 ? `, no route ${o.requests.noRoute} (${s.serviceDeletions !== undefined ? NO_ROUTE_DELETED_WHY : NO_ROUTE_WHY})` : '') +
       (o.requests.status502 !== undefined ? `, 502 ${o.requests.status502}` : '') +
       ` (errors ${pct(o.requests.total - o.requests.ok, o.requests.total)})` +
       (s.requestsInFlightAtEnd !== undefined ? `; ${s.requestsInFlightAtEnd} more still in flight at the end` : ''),

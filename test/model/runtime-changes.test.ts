@@ -11,6 +11,9 @@ import { STATUS_NO_ROUTE, STATUS_OK } from '../../src/model/request.js';
 import { scenarioFromValue } from '../../src/scenario/load.js';
 import { ScenarioError } from '../../src/scenario/errors.js';
 import { MemoryRecorder, run } from './world-fixture.js';
+import { textSummary } from '../../src/output/text-summary.js';
+import { buildHtml } from '../../src/output/report/html.js';
+import { timeAxis } from '../../src/output/report/aggregate.js';
 
 const FILE = 'changes.yaml';
 
@@ -259,6 +262,14 @@ describe('deleting the Service: outputs', () => {
     const rows = readFileSync(join(out, 'pods.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
     const after = rows.filter((r) => Number(r[0]) >= 60).map((r) => `${Number(r[0])} ${r[4]}`);
     expect(after).toEqual([...Array(4).fill('60 Terminating'), ...Array(4).fill('90 Gone')]);
+  });
+
+  it('the run\'s summary and the report say the 404s came after the delete, not only before anything was Ready', () => {
+    const text = textSummary(summary, out, ['summary.json']).split('\n');
+    expect(text[1]).toContain('no route 2800 (404: sent before any revision they could go to was Ready, or after their Service was deleted (its Route went with it))');
+    expect(text).toContain('Service hello deleted at 60s with hello-00001: 4 pods terminated, all gone by 90s');
+    const html = buildHtml({ summary, settings: undefined, axis: timeAxis(200), charts: [], missing: [] });
+    expect(html).toContain('(answered “no route”; none of its revisions was Ready yet, or the Service had been deleted): hello 2,800 (Service deleted).');
   });
 
   it('timeseries.csv: the revision\'s rows end at 89 s, its last second with pods', () => {

@@ -324,8 +324,10 @@ function summaryTable(summary: RunSummary, settings: RunSettings | undefined, ax
       return `<tr><td>${escapeHtml(row.label)}</td>${cells.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`;
     })
     .join('\n');
+  // A deleted Service's requests got 404 because its Route went, not because nothing was Ready yet.
+  const deleted = new Set(Array.isArray(summary.serviceDeletions) ? summary.serviceDeletions.map((x) => x?.service) : []);
   const nr = noRoute.length > 0
-    ? `<p class="note">Requests sent while a service had no routable revision (answered “no route”; none of its revisions was Ready yet): ${noRoute.map(([service, count]) => `${escapeHtml(service)} ${n(count)}`).join(', ')}.</p>`
+    ? `<p class="note">Requests sent while a service had no routable revision (answered “no route”; ${deleted.size > 0 ? 'none of its revisions was Ready yet, or the Service had been deleted' : 'none of its revisions was Ready yet'}): ${noRoute.map(([service, count]) => `${escapeHtml(service)} ${n(count)}${deleted.has(service) ? ' (Service deleted)' : ''}`).join(', ')}.</p>`
     : '';
   const inFlight = summary.requestsInFlightAtEnd;
   const fl = inFlight !== undefined
