@@ -14,9 +14,10 @@ import { createRunner } from '../sweep/pool.js';
 import { createProgress } from '../sweep/progress.js';
 import { taskFor } from '../sweep/sweep.js';
 import { writeTuneDir } from '../sweep/tune-output.js';
-import { checkMeasured, closestPoint, fewReplicationsCaveat, parseObjective, parseSlo, tune, winnerPatch, type TunePhase } from '../sweep/tune.js';
+import { checkMeasured, fewReplicationsCaveat, parseObjective, parseSlo, tune, winnerPatch, type TunePhase } from '../sweep/tune.js';
 import { flagLines, tuneFlags } from '../sweep/tune-flags.js';
-import { formatMetric, withCI } from '../sweep/report/report.js';
+import { withCI } from '../sweep/report/report.js';
+import { closestText } from '../sweep/report/tune-report.js';
 import { UsageError } from './errors.js';
 import { checkExpectBlock } from './expect-block.js';
 import { checkOutDir } from '../output/output-dir.js';
@@ -132,12 +133,8 @@ export async function tuneCommand(args: TuneArgs): Promise<void> {
     return;
   }
   for (const c of caveats) process.stdout.write(`  caveat: ${c}\n`);
-  const closest = closestPoint(result.explored, slos);
-  const over = closest === undefined || closest.replications >= replications ? '' : `, ${closest.replications} of ${replications} replications`;
-  // The closest point may have had only the first rung's replications: its bounds are then their range.
-  const fewClosest = closest === undefined ? undefined : fewReplicationsCaveat(slos, closest.replications);
-  const bounds = fewClosest === undefined ? '95 % upper bounds' : 'upper bounds';
-  const near = closest === undefined ? '' : `; closest: ${def.axes.map((a, i) => `${a.path}=${closest.values[i]}`).join(' ')} with ${slos.map((s) => `${METRICS[s.metric].label} ≤ ${formatMetric(s.metric, closest.metrics[s.metric].hi)}`).join(', ')} (${bounds}${over}${fewClosest === undefined ? '' : `; ${fewClosest}`})`;
+  const closest = closestText(def.axes, slos, result.explored, replications);
+  const near = closest === '' ? '' : `; ${closest}`;
   process.stderr.write(`knsim: tune: no explored configuration meets every SLO with 95 % confidence${near}\n`);
   process.exitCode = EXIT_NO_SOLUTION;
 }

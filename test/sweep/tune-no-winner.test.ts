@@ -2,6 +2,8 @@
  * A tune where no point meets the SLO: points that clearly violate it are dropped after the
  * screening's 2 replications, so none had all 3 and stderr named no closest point; the
  * report's "no caveats" line spoke of a tie with the winner and a winner inside every range.
+ * The report also spoke of the SLOs' bounds over the 3 replications asked for (about 88 %)
+ * while every point got 2 (about 75 %), and named no closest point.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,5 +25,10 @@ describe('tune without a winner', () => {
     expect(html).toContain('<b>no caveats</b>every setting changed some metric, and nothing is cluster-wide.');
     expect(html).not.toContain('winner is inside every range');
     expect(html).toContain('0 runs of search in 1 round (');
+    // The bounds are those of the 2 replications every point got, as on stderr.
+    expect(html).toContain("confidence interval over 2 replications (3 were asked for, but no point got more than 2: a point is dropped once the lower end of an SLO metric's interval fails the SLO): <code>p95&lt;=500ms</code> (with 2 replications the upper bound of p95 latency (ms) is the largest replication, which is above the mean about 75 % of the time");
+    expect(html).not.toContain('over 3 replications');
+    expect(html).not.toContain('about 88 %');
+    expect(html).toContain(`<strong>No explored configuration meets every SLO with 95 % confidence.</strong> Closest: ${CC}=1 with p95 latency (ms) ≤ 1001.47 (upper bounds, 2 of 3 replications; with 2 replications`);
   }, 120_000);
 });

@@ -7,12 +7,12 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { METRICS } from '../../output/metrics.js';
 import type { PointResult } from '../sweep.js';
-import { fewReplicationsCaveat, type ExploredPoint, type TuneOutput } from '../tune.js';
+import { closestPoint, fewReplicationsCaveat, type ExploredPoint, type Slo, type TuneOutput } from '../tune.js';
 import { flagLines, scopeLabel, tuneFlags, type TuneFlags } from '../tune-flags.js';
-import { axisLabel } from '../axes.js';
+import { axisLabel, type Axis } from '../axes.js';
 import { escapeHtml } from '../../output/report/html.js';
 import { isRange, tuneCharts } from './charts.js';
-import { chartsPage, definitionTable, pointsTable, withCI, writeCharts, type WrittenReport } from './report.js';
+import { chartsPage, definitionTable, formatMetric, pointsTable, withCI, writeCharts, type WrittenReport } from './report.js';
 
 const FLAG_STYLE = `<style>
 ul.flags { list-style: none; padding: 0; max-width: 950px; }
@@ -33,10 +33,28 @@ function flagsHtml(o: TuneOutput, flags: TuneFlags): string {
   return `<ul class="flags">\n${lines.map((l) => `<li class="flag-${l.kind}"><b>${escapeHtml(l.kind)}</b>${escapeHtml(l.text.replace(/^[a-z-]+: /, ''))}</li>`).join('\n')}\n</ul>`;
 }
 
+/**
+ * Where no point meets every SLO, the one nearest to it: its settings and the upper bounds of its
+ * SLO metrics, with how many replications it had and, when fewer than 5, that those bounds are
+ * the largest replication rather than 95 % ones. The CLI prints the same words.
+ */
+export function closestText(axes: readonly Axis[], slos: readonly Slo[], explored: readonly PointResult[], replications: number): string {
+  const closest = closestPoint(explored, slos);
+  if (closest === undefined) return '';
+  const over = closest.replications >= replications ? '' : `, ${closest.replications} of ${replications} replications`;
+  // The closest point may have had only the first rung's replications: its bounds are then their range.
+  const few = fewReplicationsCaveat(slos, closest.replications);
+  const bounds = few === undefined ? '95 % upper bounds' : 'upper bounds';
+  return `closest: ${axes.map((a, i) => `${a.path}=${closest.values[i]}`).join(' ')} with ${slos.map((s) => `${METRICS[s.metric].label} ≤ ${formatMetric(s.metric, closest.metrics[s.metric].hi)}`).join(', ')} (${bounds}${over}${few === undefined ? '' : `; ${few}`})`;
+}
+
 function winnerHtml(o: TuneOutput, flags: TuneFlags): string {
   const { def, result, objective } = o;
   const w = result.winner;
-  if (w === undefined) return '<p class="lead"><strong>No explored configuration meets every SLO with 95 % confidence.</strong></p>';
+  if (w === undefined) {
+    const near = closestText(def.axes, o.slos, result.explored, def.replications);
+    return `<p class="lead"><strong>No explored configuration meets every SLO with 95 % confidence.</strong>${near === '' ? '' : ` ${escapeHtml(near[0]!.toUpperCase() + near.slice(1))}.`}</p>`;
+  }
   const held = new Set(flags.noEffect.filter((f) => f.heldBySearch).map((f) => f.axis));
   const rows = def.axes
     .map((a, i) => {
@@ -68,9 +86,14 @@ export async function writeTuneReport(dir: string, o: TuneOutput, flags: TuneFla
   const written = await writeCharts(dir, charts, images);
   const tied = new Set(flags.ties.map((t) => t.point));
   const screen = result.phaseRuns.screen > 0 ? `${result.phaseRuns.screen} runs screening each setting for an effect, then ` : '';
-  const few = fewReplicationsCaveat(slos, def.replications);
+  // Without a winner every point may have stopped short of the replications asked for (dropped
+  // once an interval's lower end failed an SLO): speak of the replications the points got.
+  const most = Math.max(0, ...result.explored.map((p) => p.replications));
+  const ran = result.winner === undefined && most > 0 ? Math.min(most, def.replications) : def.replications;
+  const short = ran < def.replications ? ` (${def.replications} were asked for, but no point got more than ${ran}: a point is dropped once the lower end of an SLO metric's interval fails the SLO)` : '';
+  const few = fewReplicationsCaveat(slos, ran);
   const top = `${FLAG_STYLE}
-<p class="lead">Objective: the lowest mean ${escapeHtml(METRICS[objective].label)}. SLOs, each met by the upper end of its ${few === undefined ? '95 % ' : ''}confidence interval over ${def.replications} replications: ${slos.map((s) => `<code>${escapeHtml(s.text)}</code>`).join(', ')}${few === undefined ? '' : ` (${escapeHtml(few)})`}.
+<p class="lead">Objective: the lowest mean ${escapeHtml(METRICS[objective].label)}. SLOs, each met by the upper end of its ${few === undefined ? '95 % ' : ''}confidence interval over ${ran} replications${escapeHtml(short)}: ${slos.map((s) => `<code>${escapeHtml(s.text)}</code>`).join(', ')}${few === undefined ? '' : ` (${escapeHtml(few)})`}.
 The tuner simulated ${result.explored.length} of ${result.totalPoints} points: ${screen}${result.phaseRuns.search} runs of search in ${result.rounds} round${result.rounds === 1 ? '' : 's'} (${result.simulations} runs in all).</p>
 ${winnerHtml(o, flags)}
 <h2>Caveats</h2>
