@@ -11,7 +11,7 @@ import { stringify } from 'csv-stringify/sync';
 import { METRIC_KEYS, METRICS } from '../output/metrics.js';
 import { writeStaged, type StageOptions } from '../output/staged-dir.js';
 import { isRangeInterval, RANGE_INTERVAL_BELOW } from './stats.js';
-import { formatValue, measuredMetrics, verdictTable, type ClassMetric, type ClassResult, type CompareDefinition } from './compare.js';
+import { formatValue, measuredMetrics, noLatencyText, verdictTable, type ClassMetric, type ClassResult, type CompareDefinition } from './compare.js';
 
 export const COMPARE_JSON = 'compare.json';
 export const COMPARE_CSV = 'compare.csv';
@@ -65,7 +65,7 @@ export function panelTicks(k: (typeof METRIC_KEYS)[number], top: number): number
  * One metric's panel: a horizontal bar per class (its mean) with the interval as a whisker, on a
  * common scale from 0 with round ticks. Each class's numbers, mean [low, high], are in a column
  * of their own to the right under that heading: printed after the whisker, a mean read as the
- * whisker's end. A class without the metric (no 200 response, so no latency) gets no bar and
+ * whisker's end. A class without the metric (a replication with no 200 response, so no latency) gets no bar and
  * says why; the others keep their scale (a NaN had made it 0).
  */
 function metricPanel(k: (typeof METRIC_KEYS)[number], results: readonly ClassResult[]): string {
@@ -91,7 +91,8 @@ function metricPanel(k: (typeof METRIC_KEYS)[number], results: readonly ClassRes
       const m = r.metrics[k];
       const y = top + i * rowH;
       const name = `<text x="${left - 6}" y="${y + 12}" text-anchor="end">${esc(r.label)}</text>`;
-      if (!finite(m.mean)) return `${name}<text x="${column}" y="${y + 12}" fill="#555">${esc(METRICS[k].unit === 'ms' ? '– (no 200s)' : '–')}</text>`;
+      // A class lacks a latency when any of its replications had no 200 response: say in how many.
+      if (!finite(m.mean)) return `${name}<text x="${column}" y="${y + 12}" fill="#555">${esc(METRICS[k].unit === 'ms' ? noLatencyText(r) : '–')}</text>`;
       const interval = finite(m.lo) && finite(m.hi);
       const [x1, x2] = interval ? [left + scale(m.lo!), left + scale(m.hi!)] : [0, 0];
       const whisker = interval

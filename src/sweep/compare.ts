@@ -273,5 +273,32 @@ export function verdictTable(def: CompareDefinition, results: readonly ClassResu
   const agree = constant
     ? [`in all ${n} paired seeds: the difference was the same in every paired seed (a count such as max ready pods often is), so Student's t has no spread to measure and its interval is that single value, not a 95 % interval; better/worse then says what every seed showed, and with no real difference all ${n} seeds would land on one side by chance up to ${Number((100 * 2 ** (1 - n)).toPrecision(2))} % of the time${2 ** (1 - n) > 0.05 ? ' (use --replications 6 or more for under 5 %)' : ''}`]
     : [];
-  return [...lines, foot, ...few, ...agree, ...(none ? ["–: no latency: no request was answered with 200 (latencies are of the 200s; see 'unanswered at the end')"] : [])].join('\n');
+  return [...lines, foot, ...few, ...agree, ...(none ? [noLatencyNote(results)] : [])].join('\n');
+}
+
+/** How many of a class's replications had no 200 response (and so no latency). */
+export function runsWithout200(r: ClassResult): number {
+  return r.runs.filter((m) => Number.isNaN(m.p50_ms)).length;
+}
+
+/** A class's latency cell without a value, in the report: why, and in how many replications when not all. */
+export function noLatencyText(r: ClassResult): string {
+  const none = runsWithout200(r);
+  return none === r.runs.length ? '– (no 200s)' : `– (no 200s in ${none} of ${r.runs.length} replications)`;
+}
+
+/**
+ * The footnote of the '–' cells. A replication without a 200 response has no latency, and a
+ * class (like a sweep point: stats.ts boundedCI) then has none either, even when its other
+ * replications had 200s: say in how many of its replications that happened.
+ */
+function noLatencyNote(results: readonly ClassResult[]): string {
+  const lacking = results.filter((r) => Number.isNaN(r.metrics.p50_ms.mean));
+  const parts = lacking.map((r) => {
+    const none = runsWithout200(r);
+    return `no request of ${r.label} was answered with 200${none === r.runs.length ? '' : ` in ${none} of its ${r.runs.length} replications`}`;
+  });
+  const some = lacking.some((r) => runsWithout200(r) < r.runs.length) ? ', and one replication without them leaves its class without a mean, as it does a sweep point' : '';
+  const why = parts.length === 0 ? 'not measured in every replication' : parts.join('; ');
+  return `–: no latency: ${why} (latencies are of the 200s${some}; see 'unanswered at the end')`;
 }
