@@ -53,7 +53,7 @@ describe('the tuner\'s charts of a count', () => {
     const charts = tuneCharts({ axes, points: ps, objective: 'max_pods', slo: { metric: 'peak_nodes', threshold: 3, text: 'peakNodes<=3' }, totalPoints: 4 });
     const explored = await chartScene(charts.find((c) => c.id === 'tune-explored')!.spec);
     const space = await chartScene(charts.find((c) => c.id === 'tune-space')!.spec);
-    const title = (k: MetricKey): string => `${METRICS[k].title}, mean`;
+    const title = (k: MetricKey): string => `mean ${METRICS[k].title}`;
     for (const labels of [axisTitled(explored, title('max_pods')).labels, axisTitled(explored, title('peak_nodes')).labels, axisTitled(space, title('max_pods')).labels]) {
       expect(labels.length).toBeGreaterThanOrEqual(2);
       expect(notWhole(labels)).toEqual([]);

@@ -27,7 +27,7 @@ function points(cost: readonly number[]): PointResult[] {
   }));
 }
 
-const COST = `${METRICS.pod_seconds.title}, mean`;
+const COST = `mean ${METRICS.pod_seconds.title}`;
 const number = (label: string): number => Number(label.replace(/,/g, ''));
 
 describe('the Pareto chart\'s cost axis', () => {
@@ -63,7 +63,7 @@ describe('the Pareto chart of one point, one replication', () => {
 
   it('ticks its p99 axis from 0 in round numbers (its one value ticked "2,059.263000")', async () => {
     const chart = sweepCharts(axes, one).find((c) => c.id === 'pareto')!;
-    const labels = axisTitled(await chartScene(chart.spec), `${METRICS.p99_ms.title}, mean`).labels;
+    const labels = axisTitled(await chartScene(chart.spec), `mean ${METRICS.p99_ms.title}`).labels;
     expect(labels.length).toBeGreaterThanOrEqual(3);
     expect(labels[0]).toBe('0');
     for (const l of labels) expect(l).toMatch(/^\d{1,3}(,\d{3})*$/);

@@ -72,8 +72,10 @@ describe('sweep report: numbers people can read', () => {
     }
     expect(spec).toContain('"title": "stable-window (s)"');
     const pareto = readFileSync(join(run.dir, 'charts/pareto.vl.json'), 'utf8');
-    expect(pareto).toContain('"title": "pod-seconds (s), mean"');
-    expect(pareto).toContain('"title": "p99 latency (ms), mean"');
+    // The unit ends the title, as on every other axis (not "pod-seconds (s), mean").
+    expect(pareto).toContain('"title": "mean pod-seconds (s)"');
+    expect(pareto).toContain('"title": "mean p99 latency (ms)"');
+    expect(pareto).not.toContain(', mean"');
 
     const html = readFileSync(join(run.dir, 'report.html'), 'utf8');
     const table = html.slice(html.indexOf('<h2>Points</h2>'));

@@ -133,6 +133,8 @@ const fmt = (k: MetricKey, digits = 3): string => (isFraction(k) ? `.${digits}~p
  * only (a panel of 1-pod means ticked 0.2, 0.4, … pods).
  */
 const tickAxis = (k: MetricKey): Spec => (isFraction(k) ? { format: '~%' } : isCount(k) ? { tickMinStep: 1, format: ',d' } : {});
+/** The title of an axis of means: the unit ends it, as on every other axis ("mean pod-seconds (s)"). */
+const meanTitle = (k: MetricKey): string => `mean ${METRICS[k].title}`;
 const tip = (k: MetricKey, field: string, title: string): Spec => ({ field, title, format: fmt(k, 5) });
 /** Whether a metric's interval over n replications is their range (the bootstrap below 5), not a 95 % interval. */
 export const isRange = (k: MetricKey, n: number): boolean => isRangeInterval(METRICS[k].kind, n);
@@ -399,10 +401,10 @@ function paretoChart(axes: readonly Axis[], points: readonly PointResult[]): Swe
     errors: p.metrics.error_rate.mean,
     front: front.has(p.point) ? 'Pareto front' : 'dominated',
   }));
-  const x = { field: 'cost', type: 'quantitative', title: `${METRICS.pod_seconds.title}, mean`, ...fittedX('pod_seconds', values.flatMap((v) => (Number.isFinite(v.p99) ? [v.cost, v.costLo, v.costHi] : [])), PARETO_WIDTH) };
+  const x = { field: 'cost', type: 'quantitative', title: meanTitle('pod_seconds'), ...fittedX('pod_seconds', values.flatMap((v) => (Number.isFinite(v.p99) ? [v.cost, v.costLo, v.costHi] : [])), PARETO_WIDTH) };
   // One p99 (a single point, or all equal) is shown against zero: a one-value domain ticked "2,059.263000".
   const plotted = values.filter((v) => Number.isFinite(v.cost) && Number.isFinite(v.p99));
-  const y = { field: 'p99', type: 'quantitative', title: `${METRICS.p99_ms.title}, mean`, scale: { ...metricScale('p99_ms', plotted.flatMap((v) => [v.p99, v.p99Lo, v.p99Hi])), padding: EDGE_PADDING } };
+  const y = { field: 'p99', type: 'quantitative', title: meanTitle('p99_ms'), scale: { ...metricScale('p99_ms', plotted.flatMap((v) => [v.p99, v.p99Lo, v.p99Hi])), padding: EDGE_PADDING } };
   const color = { field: 'front', type: 'nominal', title: null, scale: { domain: ['Pareto front', 'dominated'], range: ['#e45756', '#9aa7b8'] } };
   const valid = (a: string, b: string): Spec => ({ filter: `isValid(datum.${a}) && isValid(datum.${b})` });
   // Front points at the same means (grid values the runs did not react to) get one label, a line
@@ -558,10 +560,10 @@ export function tuneCharts(input: TuneChartInput): SweepChart[] {
     points.some((p) => p.replications >= 2 && isRange(k, p.replications))
       ? `whiskers: the 95 % interval, or for a point of fewer than ${RANGE_INTERVAL_BELOW} replications the range of its replications`
       : 'whiskers: 95 % interval';
-  const x = { field: 'objective', type: 'quantitative', title: `${METRICS[objective].title}, mean`, ...fittedX(objective, values.filter((v) => Number.isFinite(v.slo)).map((v) => v.objective), EXPLORED_WIDTH) };
+  const x = { field: 'objective', type: 'quantitative', title: meanTitle(objective), ...fittedX(objective, values.filter((v) => Number.isFinite(v.slo)).map((v) => v.objective), EXPLORED_WIDTH) };
   // The threshold is on the y scale too: the SLO line is drawn whatever the points' values.
   const ys = metricScale(yMetric, [...values.flatMap((v) => [v.slo, v.sloLo, v.sloHi]), ...(input.slo !== undefined ? [input.slo.threshold] : [])]);
-  const y = { field: 'slo', type: 'quantitative', title: `${METRICS[yMetric].title}, mean`, scale: { ...ys, padding: EDGE_PADDING }, axis: tickAxis(yMetric) };
+  const y = { field: 'slo', type: 'quantitative', title: meanTitle(yMetric), scale: { ...ys, padding: EDGE_PADDING }, axis: tickAxis(yMetric) };
   // Whiskers only where some point has an interval (an empty layer makes vega warn).
   const interval = (lo: number | null, hi: number | null): boolean => lo !== null && hi !== null && Number.isFinite(lo) && Number.isFinite(hi);
   const layers: Spec[] = [
@@ -629,7 +631,7 @@ export function tuneCharts(input: TuneChartInput): SweepChart[] {
   } else if (axes.length === 1) {
     const s = scales[0]!;
     const xe = { ...xyEncoding(s, s.order.length > 12, EXPLORED_WIDTH), ...(s.quantitative ? {} : { scale: { domain: s.order } }) };
-    const ye = { field: 'objective', type: 'quantitative', title: `${METRICS[objective].title}, mean`, scale: { ...metricScale(objective, values.flatMap((v) => [v.objective, v.objLo, v.objHi])), padding: EDGE_PADDING }, axis: tickAxis(objective) };
+    const ye = { field: 'objective', type: 'quantitative', title: meanTitle(objective), scale: { ...metricScale(objective, values.flatMap((v) => [v.objective, v.objLo, v.objHi])), padding: EDGE_PADDING }, axis: tickAxis(objective) };
     out.push({
       id: 'tune-space',
       heading: `Where the tuner looked: ${METRICS[objective].label} against ${s.title}`,
