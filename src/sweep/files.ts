@@ -18,7 +18,7 @@ import { readManifest } from '../output/output-dir.js';
 import { writeStaged, type StageOptions } from '../output/staged-dir.js';
 import { join } from 'node:path';
 import { UsageError } from '../scenario/usage-error.js';
-import { writeSweepReport } from './report/report.js';
+import { runsWithout200, writeSweepReport } from './report/report.js';
 import { METRIC_KEYS, type MetricKey, type MetricValues } from '../output/metrics.js';
 import { MAX_SHARDS, shardPoints, type Shard } from './shard.js';
 import { MAX_POINTS, pointValues, type Axis } from './axes.js';
@@ -135,7 +135,8 @@ export async function writeSweepDir(outDir: string, def: SweepDefinition, shard:
     writeFileSync(join(tmp, RUNS_CSV), formatRunsCsv(def, results.runs));
     let warnings: string[] = [];
     if (shard === undefined && (opts.report ?? true)) {
-      const rep = await writeSweepReport(tmp, def, [...results.points].sort((a, b) => a.point - b.point));
+      const without200 = runsWithout200(results.runs.map((r) => [r.point, r.metrics] as const));
+      const rep = await writeSweepReport(tmp, def, [...results.points].sort((a, b) => a.point - b.point), true, without200);
       files.push(...rep.files);
       warnings = rep.warnings;
     }

@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { axisLabel } from '../axes.js';
-import { METRICS, type MetricKey } from '../../output/metrics.js';
+import { METRICS, type MetricKey, type MetricValues } from '../../output/metrics.js';
 import { percentDigits } from '../../output/percent.js';
 import type { PointResult, SweepDefinition } from '../sweep.js';
 import { inlineLibraries, scriptJson } from '../../output/report/html.js';
@@ -79,9 +79,16 @@ export function formatMetric(k: MetricKey, v: number | null): string {
   return String(Number(v.toPrecision(Math.abs(v) >= 1000 ? 6 : 4)));
 }
 
-export function withCI(k: MetricKey, s: { mean: number; lo: number | null; hi: number | null }): string {
-  // No value (a latency where no run got a 200) has no interval either: not "– [–, –]".
-  if (!Number.isFinite(s.mean)) return METRICS[k].unit === 'ms' ? '– (no 200s)' : '–';
+/**
+ * `without200`: of `runs` runs, how many had no 200 response. One such run leaves the point without
+ * a latency (stats.ts boundedCI), so when only some had none the cell says how many.
+ */
+export function withCI(k: MetricKey, s: { mean: number; lo: number | null; hi: number | null }, without200?: { none: number; runs: number }): string {
+  // No value (a latency where some run got no 200) has no interval either: not "– [–, –]".
+  if (!Number.isFinite(s.mean)) {
+    if (METRICS[k].unit !== 'ms') return '–';
+    return without200 !== undefined && without200.none > 0 && without200.none < without200.runs ? `– (no 200s in ${without200.none} of ${without200.runs} runs)` : '– (no 200s)';
+  }
   return s.lo === null || s.hi === null ? formatMetric(k, s.mean) : `${formatMetric(k, s.mean)} [${formatMetric(k, s.lo)}, ${formatMetric(k, s.hi)}]`;
 }
 
@@ -97,11 +104,19 @@ export function manyUnanswered(points: readonly PointResult[]): boolean {
 const TABLE_METRICS: MetricKey[] = ['p50_ms', 'p95_ms', 'p99_ms', 'error_rate', 'cold_start_fraction', 'pod_seconds', 'max_pods'];
 const MAX_TABLE_ROWS = 400;
 
+/** Per point, how many of its runs had no 200 response (no p50 latency). */
+export function runsWithout200(runs: Iterable<readonly [point: number, metrics: MetricValues]>): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const [p, m] of runs) if (Number.isNaN(m.p50_ms)) out.set(p, (out.get(p) ?? 0) + 1);
+  return out;
+}
+
 /**
  * The points as an HTML table (mean [95 % CI] per metric). Every header carries its unit;
- * duration axes are shown in seconds, as the charts plot them.
+ * duration axes are shown in seconds, as the charts plot them. `without200` (runsWithout200)
+ * lets a latency cell say in how many runs there was no 200 when not in all.
  */
-export function pointsTable(def: Pick<SweepDefinition, 'axes'>, points: readonly PointResult[], extra?: { title: string; cell: (p: PointResult) => string }): string {
+export function pointsTable(def: Pick<SweepDefinition, 'axes'>, points: readonly PointResult[], extra?: { title: string; cell: (p: PointResult) => string }, without200?: ReadonlyMap<number, number>): string {
   const scales = def.axes.map(axisScale);
   const metrics = manyUnanswered(points) ? [...TABLE_METRICS.slice(0, 4), 'unanswered_rate' as const, ...TABLE_METRICS.slice(4)] : TABLE_METRICS;
   const head = `<tr><th>point</th>${scales.map((s) => `<th>${escapeHtml(s.title)}</th>`).join('')}<th>runs</th>${extra !== undefined ? `<th>${escapeHtml(extra.title)}</th>` : ''}${metrics.map((k) => `<th>${escapeHtml(METRICS[k].title)}</th>`).join('')}</tr>`;
@@ -109,7 +124,7 @@ export function pointsTable(def: Pick<SweepDefinition, 'axes'>, points: readonly
     .slice(0, MAX_TABLE_ROWS)
     .map(
       (p) =>
-        `<tr><td>${p.point}</td>${p.values.map((v, i) => `<td class="l">${escapeHtml(scales[i]!.text(v))}</td>`).join('')}<td>${p.replications}</td>${extra !== undefined ? `<td class="l">${escapeHtml(extra.cell(p))}</td>` : ''}${metrics.map((k) => `<td>${escapeHtml(withCI(k, p.metrics[k]))}</td>`).join('')}</tr>`,
+        `<tr><td>${p.point}</td>${p.values.map((v, i) => `<td class="l">${escapeHtml(scales[i]!.text(v))}</td>`).join('')}<td>${p.replications}</td>${extra !== undefined ? `<td class="l">${escapeHtml(extra.cell(p))}</td>` : ''}${metrics.map((k) => `<td>${escapeHtml(withCI(k, p.metrics[k], without200 === undefined ? undefined : { none: without200.get(p.point) ?? 0, runs: p.replications }))}</td>`).join('')}</tr>`,
     )
     .join('\n');
   const more = points.length > MAX_TABLE_ROWS ? `<p class="note">First ${MAX_TABLE_ROWS} of ${points.length} rows; sweep.csv has them all.</p>` : '';
@@ -130,7 +145,7 @@ export function definitionTable(def: SweepDefinition): string {
 }
 
 /** Writes the sweep report (charts and report.html) into `dir`. Points must be sorted by index. */
-export async function writeSweepReport(dir: string, def: SweepDefinition, points: readonly PointResult[], images = true): Promise<WrittenReport> {
+export async function writeSweepReport(dir: string, def: SweepDefinition, points: readonly PointResult[], images = true, without200?: ReadonlyMap<number, number>): Promise<WrittenReport> {
   const charts = sweepCharts(def.axes, points, def.seeds);
   const written = await writeCharts(dir, charts, images);
   const n = points.length;
@@ -143,7 +158,7 @@ export async function writeSweepReport(dir: string, def: SweepDefinition, points
 <h2>Definition</h2>
 ${definitionTable(def)}
 <h2>Points</h2>
-${pointsTable(def, points)}`;
+${pointsTable(def, points, undefined, without200)}`;
   writeFileSync(join(dir, 'report.html'), chartsPage(`knsim sweep: ${def.scenario}`, body, charts));
   return { files: [...written.files, 'report.html'], warnings: written.warnings };
 }

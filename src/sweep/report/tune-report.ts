@@ -12,7 +12,7 @@ import { flagLines, scopeLabel, tuneFlags, type TuneFlags } from '../tune-flags.
 import { axisLabel, type Axis } from '../axes.js';
 import { escapeHtml } from '../../output/report/html.js';
 import { isRange, tuneCharts } from './charts.js';
-import { chartsPage, definitionTable, formatMetric, pointsTable, withCI, writeCharts, type WrittenReport } from './report.js';
+import { chartsPage, definitionTable, formatMetric, pointsTable, runsWithout200, withCI, writeCharts, type WrittenReport } from './report.js';
 
 const FLAG_STYLE = `<style>
 ul.flags { list-style: none; padding: 0; max-width: 950px; }
@@ -103,9 +103,10 @@ ${flagsHtml(o, flags)}`;
     if (tied.has(p.point)) return `${status}, tie with the winner`;
     return status === 'winner' && tied.size > 0 ? 'winner (of a tie)' : status;
   };
+  const without200 = runsWithout200([...result.runs].flatMap(([p, list]) => list.map((m) => [p, m] as const)));
   const tables = `<h2>Explored points</h2>
 <p class="note">Mean [${result.explored.some((p) => p.replications >= 2 && isRange('p50_ms', p.replications)) ? `interval] over each point's runs: 95 %, but for latencies, pods and pod-seconds of a point with fewer than 5 runs their range (tune.csv's interval column says which)` : "95 % interval] over each point's runs"}; latencies in ms, rates in %, cost in pod-seconds.</p>
-${pointsTable(def, result.explored, { title: 'verdict', cell: verdict }).replace('sweep.csv has them all', 'tune.csv has them all')}
+${pointsTable(def, result.explored, { title: 'verdict', cell: verdict }, without200).replace('sweep.csv has them all', 'tune.csv has them all')}
 <h2>Definition</h2>
 ${definitionTable(def)}`;
   writeFileSync(join(dir, 'report.html'), chartsBeforeTables(chartsPage(`knsim tune: ${def.scenario}`, top, charts), tables));
