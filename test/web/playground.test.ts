@@ -427,6 +427,24 @@ describe.skipIf(!hasChromium)('the playground in Chromium', () => {
     }
   }, 60_000);
 
+  it('Share with a refused seed or duration field makes no link and says why (it threw, unheard, and the page said nothing)', async () => {
+    const page = await newPage();
+    const thrown: string[] = [];
+    page.on('pageerror', (e) => thrown.push(e.message));
+    await pick(page, 'hello-world');
+    for (const [field, value, said] of [['#seed', 'abc', 'seed: must be a whole number ≥ 0 (got "abc")'], ['#duration', '90', 'duration: ']] as const) {
+      await page.fill('#seed', '');
+      await page.fill('#duration', '');
+      await page.fill(field, value);
+      await page.click('#share');
+      await page.waitForFunction(() => (document.querySelector('#status')?.textContent ?? '').startsWith('No link made'));
+      expect(await page.textContent('#problem')).toContain(said);
+      expect(await page.evaluate(() => location.hash)).toBe('');
+    }
+    expect(thrown).toEqual([]);
+    await page.close();
+  }, 60_000);
+
   it('a seed typed as 7e is refused with the field\'s own line (it ran the scenario\'s seed), and fixing the field clears it', async () => {
     const page = await newPage();
     await pick(page, 'hello-world');

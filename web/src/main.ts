@@ -260,7 +260,15 @@ ui.speed.onchange = () => {
   if (progress?.running === true) send({ type: 'play', speed: speed() });
 };
 $('share').onclick = async () => {
-  const f = fields();
+  let f: ReturnType<typeof fields>;
+  try {
+    f = fields();
+  } catch (e) {
+    // A refused seed or duration would make a link that runs something else (or nothing): say why there is none.
+    showProblem({ message: (e as Error).message });
+    ui.status.textContent = 'No link made: the seed or duration field is refused (the message is under the editor).';
+    return;
+  }
   // The seed field as typed (0 included); empty: the scenario text's own seed.
   const seed = f.seed;
   const frag = await encodeShare({ text: editor.state.doc.toString(), seed, durationSeconds: f.durationSeconds });
