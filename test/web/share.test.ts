@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeShare, encodeShare, type SharedRun } from '../../web/src/share.js';
+import { overrideFields } from '../../web/src/fields.js';
+import { decodeShare, durationField, encodeShare, type SharedRun } from '../../web/src/share.js';
 import { root } from '../support/cli.js';
 
 const hello = readFileSync(join(root, 'scenarios/hello-world.yaml'), 'utf8');
@@ -31,5 +32,13 @@ describe('share links', () => {
     await expect(decodeShare('#s=v9.abc')).rejects.toThrow(/^share link: unknown format "v9"$/);
     const frag = await encodeShare({ text: hello, seed: 1, durationSeconds: undefined });
     await expect(decodeShare(frag.replace('seed=1', 'seed=x'))).rejects.toThrow(/^share link: seed must be a number, got "x"$/);
+  });
+
+  it.each(['100ns', '999ns', '1us', '1.5ms', '333333333ns', '90s', '1h30m', '2562047h'])('a duration field of %s reads back from the link as the same seconds', async (typed) => {
+    const { durationSeconds } = overrideFields('', typed);
+    const shared = await decodeShare(`#${await encodeShare({ text: hello, seed: undefined, durationSeconds })}`);
+    const field = durationField(shared!.durationSeconds!);
+    // The page puts this text in the field; a Run reads it as --duration would.
+    expect(overrideFields('', field).durationSeconds).toBe(durationSeconds);
   });
 });

@@ -14,7 +14,7 @@ import type { Explanation } from './inspector.js';
 import type { ChartOut, FromWorker, ProblemOut, Progress, Speed, ToWorker } from './protocol.js';
 import { PRESETS, DEFAULT_PRESET, presetHolding, runLabel } from './presets.js';
 import { formatEta, percentDone, RunEta } from './eta.js';
-import { decodeShare, encodeShare } from './share.js';
+import { decodeShare, durationField, encodeShare } from './share.js';
 import { renderSummary } from './summary-view.js';
 import './style.css';
 
@@ -510,7 +510,7 @@ async function start(): Promise<void> {
     if (shared !== undefined) {
       setText(shared.text);
       ui.seed.value = shared.seed === undefined ? '' : String(shared.seed);
-      ui.duration.value = shared.durationSeconds === undefined ? '' : `${shared.durationSeconds}s`;
+      ui.duration.value = shared.durationSeconds === undefined ? '' : durationField(shared.durationSeconds);
       document.body.dataset['ready'] = '1';
       return;
     }

@@ -75,3 +75,13 @@ export async function decodeShare(fragment: string): Promise<SharedRun | undefin
   };
   return { text, seed: num('seed'), durationSeconds: num('duration') };
 }
+
+/**
+ * The duration field's text for a link's duration, a Go duration that reads back as the same
+ * seconds: under a microsecond String() writes an exponent ("1e-7"), which no Go duration takes,
+ * so a link made with `100ns` was refused when opened.
+ */
+export function durationField(seconds: number): string {
+  const s = String(seconds);
+  return s.includes('e') && seconds < 1 ? `${Math.round(seconds * 1e9)}ns` : `${s}s`;
+}
