@@ -285,6 +285,31 @@ describe.skipIf(!hasChromium)('the playground in Chromium', () => {
     await page.close();
   }, 180_000);
 
+  it('narrower than its charts (375, 800, 1,100 px) the page does not scroll sideways: status, summary and downloads are on screen, and each chart scrolls in its own box', async () => {
+    const page = await newPage();
+    await pick(page, 'hello-world');
+    await runToEnd(page);
+    for (const width of [375, 800, 1100]) {
+      await page.setViewportSize({ width, height: 800 });
+      const l = await page.evaluate(() => {
+        const right = (s: string): number[] => [...document.querySelectorAll(s)].map((e) => e.getBoundingClientRect().right);
+        return {
+          scroll: document.documentElement.scrollWidth,
+          client: document.documentElement.clientWidth,
+          parts: right('#status, #summary, #downloads button, #problem, #inspection table'),
+          charts: right('#charts .chart'),
+          // The KPA chart is wider than 800 px: below that it scrolls within its box, not the page.
+          kpa: (() => { const c = document.getElementById('chart-kpa')!; return { scroll: c.scrollWidth, client: c.clientWidth }; })(),
+        };
+      });
+      const at = `${width} px`;
+      expect(l.scroll, `${at}: the page scrolls sideways`).toBeLessThanOrEqual(l.client);
+      for (const r of [...l.parts, ...l.charts]) expect(r, `${at}: off screen`).toBeLessThanOrEqual(width + 0.5);
+      if (width < 900) expect(l.kpa.scroll, `${at}: the KPA chart does not scroll in its box`).toBeGreaterThan(l.kpa.client);
+    }
+    await page.close();
+  }, 180_000);
+
   it('a click on a chart inspects the decider tick at that time, in panic with the formula filled in', async () => {
     const page = await newPage();
     await pick(page, 'hello-world');
