@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { servePlayground } from '../../web/serve.mjs';
 import { root, runKnsim } from '../support/cli.js';
 import { buildPlayground, CHROMIUM_ARGS, hasChromium } from './support.js';
+import { encodeShare } from '../../web/src/share.js';
 import { neverReadyScenario } from '../support/never-ready.js';
 
 /** How many 1 h runs the responsiveness test measures (it asserts on the median). */
@@ -428,6 +429,21 @@ describe.skipIf(!hasChromium)('the playground in Chromium', () => {
     const r = await shareAndRerun('canary', '5');
     expect([r.seedField, r.presetField]).toEqual(['5', 'canary']);
     expect(r.again).toEqual(r.cli);
+  }, 180_000);
+
+  it('a share link opened in a tab already on the playground (only the fragment changes) loads its scenario, seed and duration', async () => {
+    const cli = cliRun('canary', ['--seed', '5', '--duration', '120s']);
+    const page = await newPage();
+    await pick(page, 'hello-world');
+    const frag = await encodeShare({ text: readFileSync(join(root, 'scenarios/canary.yaml'), 'utf8'), seed: 5, durationSeconds: 120 });
+    await page.evaluate((f) => {
+      location.hash = f;
+    }, frag);
+    await page.waitForFunction(() => (document.querySelector('#seed') as HTMLInputElement).value === '5');
+    expect([await page.inputValue('#preset'), await page.inputValue('#duration')]).toEqual(['canary', '120s']);
+    await runToEnd(page);
+    expect(withoutWall(await download(page, 'summary.json'))).toEqual(withoutWall(readFileSync(join(cli, 'summary.json'), 'utf8')));
+    await page.close();
   }, 180_000);
 
   it('a share link keeps seed 0 (it was dropped, and the link ran the scenario\'s seed 1)', async () => {

@@ -504,13 +504,24 @@ function showDownloads(files: readonly string[]): void {
 
 // ---------------------------------------------------------------- start
 
+/**
+ * Puts a share link's scenario, seed and duration in the editor and fields; false when the
+ * fragment holds none. @throws Error when the link is damaged
+ */
+async function openLink(): Promise<boolean> {
+  const shared = await decodeShare(location.hash);
+  if (shared === undefined) return false;
+  setText(shared.text);
+  ui.seed.value = shared.seed === undefined ? '' : String(shared.seed);
+  ui.duration.value = shared.durationSeconds === undefined ? '' : durationField(shared.durationSeconds);
+  // A field's refusal said before is not this link's (the editor checks the new text itself).
+  if (FIELD_PROBLEM.test(ui.problem.textContent ?? '')) showProblem(undefined);
+  return true;
+}
+
 async function start(): Promise<void> {
   try {
-    const shared = await decodeShare(location.hash);
-    if (shared !== undefined) {
-      setText(shared.text);
-      ui.seed.value = shared.seed === undefined ? '' : String(shared.seed);
-      ui.duration.value = shared.durationSeconds === undefined ? '' : durationField(shared.durationSeconds);
+    if (await openLink()) {
       document.body.dataset['ready'] = '1';
       return;
     }
@@ -526,6 +537,15 @@ async function start(): Promise<void> {
   ui.preset.dispatchEvent(new Event('change'));
   document.body.dataset['ready'] = '1';
 }
+
+// A link opened in a tab already on the playground (pasted in its address bar, or a notebook's
+// next link) changes only the fragment, which does not load the page again: open it here.
+// (Share sets the fragment with history.replaceState, which fires no hashchange.)
+window.addEventListener('hashchange', () => {
+  openLink().catch((e: unknown) => {
+    ui.status.textContent = `${(e as Error).message} The editor keeps its scenario.`;
+  });
+});
 
 void start();
 // Once the page has settled, before anyone presses Run.
