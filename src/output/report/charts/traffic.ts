@@ -1,4 +1,4 @@
-import { bucketMean, val, xOf } from '../aggregate.js';
+import { bucketSum, val, xOf } from '../aggregate.js';
 import { type Chart, type ChartContext, type Spec, WIDTH, aggregationNote, heldToEnd, topLevel, xEncoding, busiest, withLines } from './common.js';
 
 const PALETTE = ['#4c78a8', '#f58518', '#54a24b', '#e45756', '#72b7b2', '#b279a2', '#eeca3b', '#9d755d', '#ff9da6', '#bab0ac'];
@@ -9,12 +9,17 @@ function panel(ctx: ChartContext, service: string, multiService: boolean, i: num
   if (revs.length === 0) return undefined;
   const values: Spec[] = [];
   const names = revs.map((r) => r.revision);
+  // Each revision's share is averaged over the service's samples in the bucket, not its own: a
+  // revision created (or gone) mid-bucket had 0 % at the others, and a mean over its own samples
+  // alone stacked the bucket above 100 %.
+  const times = [...new Set(revs.flatMap((r) => r.timeseries.time))];
+  const samples = bucketSum(axis, times, times.map(() => 1));
   for (const r of revs) {
-    const m = bucketMean(axis, r.timeseries.time, r.timeseries.trafficPercent);
+    const sum = bucketSum(axis, r.timeseries.time, r.timeseries.trafficPercent);
     const rows: Spec[] = [];
     for (let b = 0; b < axis.buckets; b++) {
-      // Before a revision exists it gets no traffic: 0, so the stack stays whole.
-      rows.push({ t: xOf(axis, b), r: r.revision, v: val(Number.isNaN(m[b]!) ? 0 : m[b]!, 2) });
+      // A bucket without samples (none yet) draws 0, so the stack stays whole.
+      rows.push({ t: xOf(axis, b), r: r.revision, v: val(samples[b]! > 0 ? sum[b]! / samples[b]! : 0, 2) });
     }
     values.push(...heldToEnd(axis, rows));
   }
