@@ -38,3 +38,23 @@ describe('traffic chart of a long run (bucketed)', () => {
     }
   });
 });
+
+describe('latency panel of a long run (5 s buckets on a minute axis)', () => {
+  it('breaks its lines only where a bucket has no 200s in latency-buckets.csv (x values rounded to 0.08333 and 0.08334 min apart broke them every third bucket)', () => {
+    const loaded = loadScenario(join(root, 'scenarios', 'blue-green.yaml'), { sets: ['clients[0].open.rps=5'], durationSeconds: 3600 });
+    const dir = join(mkdtempSync(join(tmpdir(), 'knsim-long-gaps-')), 'bg');
+    runWorld(loaded.world, { outDir: dir, trace: { mode: 'none' } });
+    const { charts, ctx } = reportCharts(loadRunData(dir));
+    expect(ctx.axis.bucketSeconds).toBe(5);
+    expect(ctx.axis.unit).toBe('min');
+    const rows = dataOf(charts.find((c) => c.id === 'requests')!.spec, 'data_latency_1');
+    const withOk = new Set(csv(dir, 'latency-buckets.csv').filter((x) => x['revision'] === 'hello-green').map((x) => Number(x['start_s']) / 5));
+    // Buckets followed by one without 200s: where the line must break (a null row), and nowhere else.
+    const starts = [...withOk].sort((a, b) => a - b);
+    const expected = starts.filter((b, i) => i + 1 < starts.length && starts[i + 1] !== b + 1).length;
+    expect(starts.length).toBeGreaterThan(600);
+    expect(rows.filter((r) => r['p50'] === null)).toHaveLength(expected);
+    // Each bucket with 200s has its row, at its own start.
+    for (const b of starts) expect(rows.some((r) => r['p50'] !== null && Math.abs(r['t']! * 60 - b * 5) < 1e-3), `bucket ${b}`).toBe(true);
+  });
+});

@@ -222,7 +222,9 @@ export function breakGaps(rows: readonly Row[], keys: readonly string[], maxGapX
     out.push(r);
     const next = rows[i + 1];
     const t = r['t'] as number;
-    if (next !== undefined && (next['t'] as number) - t <= maxGapX + 1e-9) continue;
+    // x values keep 5 decimals (xOf): neighbouring 5 s buckets on a minute axis are 0.08333 or
+    // 0.08334 apart, so the comparison allows that rounding, not only float noise.
+    if (next !== undefined && (next['t'] as number) - t <= maxGapX + 2e-5) continue;
     let end = t;
     if (closeStepX !== undefined) {
       end = round(t + closeStepX, 5);
