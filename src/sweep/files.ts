@@ -13,7 +13,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
-import { cell, num } from '../output/csv-writer.js';
+import { cell } from '../output/csv-writer.js';
 import { readManifest } from '../output/output-dir.js';
 import { writeStaged, type StageOptions } from '../output/staged-dir.js';
 import { join } from 'node:path';
@@ -22,7 +22,7 @@ import { runsWithout200, writeSweepReport } from './report/report.js';
 import { METRIC_KEYS, type MetricKey, type MetricValues } from '../output/metrics.js';
 import { MAX_SHARDS, shardPoints, type Shard } from './shard.js';
 import { MAX_POINTS, pointValues, type Axis } from './axes.js';
-import { RANGE_INTERVAL_BELOW } from './stats.js';
+import { RANGE_INTERVAL_BELOW, round6 } from './stats.js';
 import { MAX_REPLICATIONS, pointStats, seedFor, sweepPoints, type MetricStat, type PointResult, type RunResult, type SweepDefinition, type SweepInput, type SweepResults } from './sweep.js';
 
 export const SWEEP_JSON = 'sweep.json';
@@ -36,6 +36,19 @@ const VERSION = 1;
 /** Reads CSV text (RFC 4180, as {@link cell} quotes it) into rows of fields. */
 export function parseCsv(text: string): string[][] {
   return parse(text, { relax_column_count: true }) as string[][];
+}
+
+/**
+ * A metric as the files hold it: round6's text, not csv-writer's num (6 decimals), which
+ * would print a rate below 0.001 with fewer digits than the in-memory value a sweep's row
+ * was computed from (1 error in 3 million as 0), so a merge recomputing a shard's rows from
+ * its runs.csv would find them different. Not finite (a metric a run lacks): an empty cell.
+ */
+function num(v: number): string {
+  if (!Number.isFinite(v)) return '';
+  const r = round6(v);
+  // Past about 1.8e302, v × 10^6 overflows to Infinity: such a value has no fraction to round.
+  return String(Number.isFinite(r) ? r : v);
 }
 
 const numOrEmpty = (v: number | null): string => (v === null ? '' : num(v));
