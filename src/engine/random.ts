@@ -109,12 +109,20 @@ export class RequestStream {
   private b = 0;
   private c = 0;
   private d = 0;
+  /**
+   * 32 bits of the seed that name this origin, and how many requests it has sent: together they
+   * key its n-th request (trace sampling), as the run-wide request id cannot, since that id
+   * counts every client's requests in the order they happen to be sent.
+   */
+  readonly key: number;
+  sent = 0;
 
   constructor(seed: number | string, name: string) {
     const s = seedrandom.alea(`${seed}/${name}`);
     this.a = (s() * 2 ** 32) | 0;
     this.b = (s() * 2 ** 32) | 0;
     this.c = (s() * 2 ** 32) | 0;
+    this.key = (s() * 2 ** 32) >>> 0;
     this.d = 1;
     // sfc32's first outputs still show the seed; its author discards a dozen or so.
     for (let i = 0; i < 15; i++) this.open();

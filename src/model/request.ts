@@ -34,6 +34,8 @@ export interface RequestOwner {
  */
 export class Request {
   id = 0;
+  /** Its origin's key mixed with its index in that origin (RequestStream): the same request in every run of the seed. */
+  originKey = 0;
   owner: RequestOwner;
   clientName = '';
   service = '';

@@ -280,6 +280,7 @@ export class World {
     }
     req.routeU = origin.open();
     req.workU = origin.open();
+    req.originKey = (origin.key ^ origin.sent++) >>> 0;
     this.route(req);
   }
 

@@ -14,6 +14,12 @@ export type RequestOutcome = 'ok' | 'overloaded' | 'timeout' | 'clientTimeout' |
 /** One finished request (any outcome). */
 export interface RequestRecord {
   id: number;
+  /**
+   * The request's sender and its place among that sender's requests, as 32 bits: unlike `id`
+   * (the run's send order), the same for the same request in runs that differ in settings or in
+   * other clients, so `trace: sample=R` keeps the same requests in both.
+   */
+  originKey: number;
   service: string;
   /** '' when no revision was routable. */
   revision: string;

@@ -90,9 +90,13 @@ function resourceCells(c: TimeseriesRecord['resources']): string {
   return `,${f(c.cpuUsageMillis)},${f(c.cpuRequestMillis)},${f(c.cpuUtilizationPercent)},${f(c.memoryBytes)},${c.podsWithMetrics}`;
 }
 
-/** A deterministic keep/drop for sampled request traces: a hash of the id, not a random draw. */
-function sampled(id: number, rate: number): boolean {
-  const h = Math.imul(id ^ (id >>> 16), 0x45d9f3b) >>> 0;
+/**
+ * A deterministic keep/drop for sampled request traces: a hash of the request's origin key (its
+ * sender and its place in the sender's order), not a random draw, and not of the run-wide id,
+ * which another client's timing would shift.
+ */
+function sampled(key: number, rate: number): boolean {
+  const h = Math.imul(key ^ (key >>> 16), 0x45d9f3b) >>> 0;
   return ((Math.imul(h ^ (h >>> 16), 0x45d9f3b) >>> 0) / 4294967296) < rate;
 }
 
@@ -339,7 +343,7 @@ export class RunOutputs implements RecordSink {
    */
   private traceRequest(r: RequestRecord, latency: number): void {
     const w = this.requests;
-    if (w === undefined || !(this.sampleRate >= 1 || sampled(r.id, this.sampleRate))) return;
+    if (w === undefined || !(this.sampleRate >= 1 || sampled(r.originKey, this.sampleRate))) return;
     const prefix = this.rowPrefix(r);
     const pod = this.podCell(r);
     // The numbers and the status take well under 300 bytes.

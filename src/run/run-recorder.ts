@@ -59,6 +59,7 @@ function outcomeOf(status: number): RequestOutcome {
 export function blankRequestRecord(): RequestRecord {
   return {
     id: 0,
+    originKey: 0,
     service: '',
     revision: '',
     client: '',
@@ -107,6 +108,7 @@ function fillRequestOutcome(r: RequestRecord, req: Request): void {
 /** The rest, for a requests.csv row or another sink: id, client, tag, serviceStart, route, pod and the queue times. */
 function fillRequestDetail(r: RequestRecord, req: Request): void {
   r.id = req.id;
+  r.originKey = req.originKey;
   r.client = req.clientName;
   r.tag = req.tag;
   r.serviceStart = req.serviceStart;

@@ -17,6 +17,7 @@ function request(id: number, arrival: number, latency: number, outcome: RequestR
   const status = { ok: 200, overloaded: 503, timeout: 504, clientTimeout: -1, noRoute: 404, badGateway: 502 }[outcome];
   return {
     id,
+    originKey: id,
     service: SVC,
     revision: outcome === 'noRoute' ? '' : REV,
     client: 'load',
