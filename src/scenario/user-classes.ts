@@ -204,7 +204,27 @@ function newContext(file: string): vm.Context {
        Date.prototype = RealDate.prototype;
        Object.defineProperty(RealDate.prototype, 'constructor', { value: Date, writable: true, configurable: true });
        return Date;
-     })(Date);`,
+     })(Date);
+     // Intl's date formats read the clock too when given no date (format() is a getter of a bound function).
+     ((DTF) => {
+       const clock = (what) => new Error(what + ' without a date reads the clock, which is not available to an autoscaler class: use input.nowSeconds');
+       const format = Object.getOwnPropertyDescriptor(DTF.prototype, 'format');
+       Object.defineProperty(DTF.prototype, 'format', {
+         ...format,
+         get() {
+           const f = format.get.call(this);
+           return (date) => {
+             if (date === undefined) throw clock('Intl.DateTimeFormat format()');
+             return f(date);
+           };
+         },
+       });
+       const parts = DTF.prototype.formatToParts;
+       DTF.prototype.formatToParts = function formatToParts(date) {
+         if (date === undefined) throw clock('Intl.DateTimeFormat formatToParts()');
+         return parts.call(this, date);
+       };
+     })(Intl.DateTimeFormat);`,
     ctx,
   );
   return ctx;

@@ -167,6 +167,18 @@ describe('user classes in the simulator', () => {
       want: (dir) => `${dir}/date-call.js: class "${CLASS}", revision hello-00001 at t=5.001s: decide threw: Date() reads the clock, which is not available to an autoscaler class: use input.nowSeconds`,
     },
     {
+      name: 'Intl.DateTimeFormat format() without a date (the clock, as Date.now)',
+      module: './intl-format.js',
+      text: decideJs("return { desiredScale: 1 + (Number(new Intl.DateTimeFormat('en-US', { second: 'numeric' }).format()) % 3) };"),
+      want: (dir) => `${dir}/intl-format.js: class "${CLASS}", revision hello-00001 at t=5.001s: decide threw: Intl.DateTimeFormat format() without a date reads the clock, which is not available to an autoscaler class: use input.nowSeconds`,
+    },
+    {
+      name: 'Intl.DateTimeFormat formatToParts() without a date',
+      module: './intl-parts.js',
+      text: decideJs("return { desiredScale: Intl.DateTimeFormat('en-US').formatToParts().length > 0 ? 1 : 0 };"),
+      want: (dir) => `${dir}/intl-parts.js: class "${CLASS}", revision hello-00001 at t=5.001s: decide threw: Intl.DateTimeFormat formatToParts() without a date reads the clock, which is not available to an autoscaler class: use input.nowSeconds`,
+    },
+    {
       name: 'a BigInt scale (JSON.stringify threw: internal error)',
       module: './bigint.js',
       text: decideJs('return { desiredScale: 1n };'),
@@ -335,6 +347,15 @@ describe('user classes in the simulator', () => {
       ),
     });
     expect(summarizeWorld(loadScenario(scenario(dir, './dates.js')).world).overall.requests.ok).toBeGreaterThan(300);
+  });
+
+  it('keeps Intl date formats of given dates working (format, a detached format, formatToParts)', () => {
+    const dir = dirWith({
+      'intl.js': decideJs(
+        "const f = new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', hour: 'numeric', minute: '2-digit', hourCycle: 'h23' }); const fmt = f.format; if (f.format(Date.UTC(2024, 0, 1, 13, 5)) !== '13:05' || fmt(new Date(0)) !== '00:00' || f.formatToParts(0)[0].value !== '00' || typeof Intl.DateTimeFormat.prototype.formatToParts !== 'function') throw new Error('Intl broke'); return { desiredScale: 1 };",
+      ),
+    });
+    expect(summarizeWorld(loadScenario(scenario(dir, './intl.js')).world).overall.requests.ok).toBeGreaterThan(300);
   });
 
   it("cannot change knsim's own objects through what it is handed (input, history, ctx)", () => {
