@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { METRIC_KEYS, type MetricKey } from '../../src/output/metrics.js';
 import type { Axis } from '../../src/sweep/axes.js';
 import { renderSvg } from '../../src/output/report/render.js';
-import { cellDigits, paretoFront, sweepCharts } from '../../src/sweep/report/charts.js';
+import { cellDigits, noMeanText, paretoFront, sweepCharts } from '../../src/sweep/report/charts.js';
 import type { MetricStat, PointResult } from '../../src/sweep/sweep.js';
 
 const axes: Axis[] = [
@@ -99,8 +99,33 @@ describe('sweep heatmaps with points that have no latency (no 200s)', () => {
 
   it('the numbers leave those cells out, which say "no 200s" instead of "null"', () => {
     expect(spec.layer[1]!.transform).toEqual([{ filter: 'isValid(datum.mean)' }]);
-    expect(spec.layer[2]!.transform).toEqual([{ filter: '!isValid(datum.mean)' }]);
-    expect(spec.layer[2]!.encoding.text).toEqual({ value: 'no 200s' });
+    expect(spec.layer[3]!.transform).toEqual([{ filter: '!isValid(datum.mean)' }]);
+    expect(spec.layer[3]!.encoding.text).toEqual({ field: 'whyText' });
+  });
+
+  /** The rendered chart's words in the cells without a mean, and the tooltip of each. */
+  async function noMeanCells(without200?: ReadonlyMap<number, number>): Promise<Array<{ text: string; tip: string }>> {
+    const svg = await renderSvg(sweepCharts(axes, pts, 'common', without200).find((c) => c.id === 'heatmap-p99-ms')!.spec);
+    return [...svg.matchAll(/<text aria-label="([^"]*)"[^>]*fill="#555555">([\s\S]*?)<\/text>/g)].map((m) => ({
+      text: m[2]!.replace(/<tspan[^>]*>/g, '').split('</tspan>').filter((l) => l !== '').join(' / '),
+      tip: /p99 latency \(ms\): ([^;]*)$/.exec(m[1]!)?.[1] ?? '',
+    }));
+  }
+
+  it('a point where 1 of its 3 runs got no 200 says so in the cell and its tooltip, not "no 200s"', async () => {
+    // Points 0 and 2 have no p99 mean: point 0 because 1 of its 3 runs got no 200, point 2 because all 3 did.
+    const cells = await noMeanCells(new Map([[0, 1], [2, 3]]));
+    expect(cells).toEqual([
+      { text: 'no 200s / in 1 of 3', tip: 'no 200s in 1 of 3 runs, which leaves no mean' },
+      { text: 'no 200s', tip: 'no 200s in any of the 3 runs' },
+    ]);
+  }, 60_000);
+
+  it('the words fit the cell, or it reads "–" (its tooltip still says how many)', () => {
+    expect(noMeanText('p99_ms', 1, 3, 70)).toEqual({ tip: 'no 200s in 1 of 3 runs, which leaves no mean', text: ['no 200s', 'in 1 of 3'] });
+    expect(noMeanText('p99_ms', 1, 3, 100).text).toEqual(['no 200s', 'in 1 of 3 runs']);
+    expect(noMeanText('p99_ms', 137, 1000, 46)).toEqual({ tip: 'no 200s in 137 of 1000 runs, which leaves no mean', text: '–' });
+    expect(noMeanText('p99_ms', undefined, 3, 70)).toEqual({ tip: 'no 200s', text: 'no 200s' });
   });
 });
 

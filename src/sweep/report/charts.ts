@@ -280,11 +280,37 @@ export function cellDigits(k: MetricKey, lo: number, hi: number): number {
   return d;
 }
 
-function heatmapChart(axes: readonly Axis[], points: readonly PointResult[], k: MetricKey, scheme: string): SweepChart {
+/** Pixels a heatmap cell's 10-pixel text takes per character at most (DejaVu Sans digits; its text has no m or w). */
+const CELL_CHAR_PX = 6.4;
+
+/**
+ * Why a cell has no mean: words for its tooltip, and what its cell says in `width` pixels.
+ * A latency has no mean when some run got no 200 (stats.ts boundedCI), not only when all did:
+ * such a cell says in how many runs, as the points table does, or only "–" where that does not fit.
+ */
+export function noMeanText(k: MetricKey, none: number | undefined, runs: number, width: number): { tip: string; text: string | string[] } {
+  if (METRICS[k].unit !== 'ms') return { tip: 'no value', text: '–' };
+  if (none === undefined || none <= 0 || none >= runs) return { tip: runs > 1 && none === runs ? `no 200s in any of the ${runs} runs` : 'no 200s', text: 'no 200s' };
+  const fits = (lines: string[]): boolean => lines.every((l) => l.length * CELL_CHAR_PX <= width - 6);
+  const text = [['no 200s', `in ${none} of ${runs} runs`], ['no 200s', `in ${none} of ${runs}`]].find(fits) ?? '–';
+  return { tip: `no 200s in ${none} of ${runs} runs, which leaves no mean`, text };
+}
+
+function heatmapChart(axes: readonly Axis[], points: readonly PointResult[], k: MetricKey, scheme: string, without200?: ReadonlyMap<number, number>): SweepChart {
   const sx = axisScale(axes[0]!, 0);
   const sy = axisScale(axes[1]!, 1);
+  const longest = Math.max(sx.order.length, sy.order.length);
+  const many = longest > 12;
+  const cell = Math.max(22, Math.min(70, Math.floor(560 / longest)));
+  // Past MAX_SPACE_CELLS values, an axis is 560 pixels long with thinner cells and labels thinned out
+  // (at 22 pixels a cell, 1,000 values made a chart 22,000 pixels wide).
+  const side = (n: number): number => (n > MAX_SPACE_CELLS ? 560 : cell * n);
+  const cellWidth = side(sx.order.length) / sx.order.length;
   // Heatmap cells are categories even for numeric axes: one cell per grid value.
-  const values = points.map((p) => ({ ...pointRow(axes, [sx, sy], p), x: sx.text(p.values[0]!), y: sy.text(p.values[1]!), mean: p.metrics[k].mean, lo: p.metrics[k].lo, hi: p.metrics[k].hi }));
+  const values = points.map((p) => {
+    const missing = Number.isFinite(p.metrics[k].mean) ? undefined : noMeanText(k, without200?.get(p.point), p.replications, cellWidth);
+    return { ...pointRow(axes, [sx, sy], p), x: sx.text(p.values[0]!), y: sy.text(p.values[1]!), mean: p.metrics[k].mean, lo: p.metrics[k].lo, hi: p.metrics[k].hi, why: missing?.tip, whyText: missing?.text };
+  });
   // Only points that have the metric: a latency of a point with no 200s is NaN, which made lo, hi and
   // the white-text threshold NaN (black text on the darkest cells).
   const means = values.map((v) => v.mean).filter((m) => Number.isFinite(m));
@@ -294,12 +320,6 @@ function heatmapChart(axes: readonly Axis[], points: readonly PointResult[], k: 
   const mid = lo !== hi ? lo + (hi - lo) / 2 : hi === 0 ? 0.5 : hi / 2;
   const digits = cellDigits(k, lo, hi);
   const label = METRICS[k].label;
-  const longest = Math.max(sx.order.length, sy.order.length);
-  const many = longest > 12;
-  const cell = Math.max(22, Math.min(70, Math.floor(560 / longest)));
-  // Past MAX_SPACE_CELLS values, an axis is 560 pixels long with thinner cells and labels thinned out
-  // (at 22 pixels a cell, 1,000 values made a chart 22,000 pixels wide).
-  const side = (n: number): number => (n > MAX_SPACE_CELLS ? 560 : cell * n);
   const thin = (n: number): Spec => (n > MAX_SPACE_CELLS ? { labelOverlap: true, ticks: false } : {});
   // The order as the scale's domain, not as a sort list: vega-lite turns a sort list into one nested
   // expression per value, which overflowed the stack at 1,000 values.
@@ -336,13 +356,18 @@ function heatmapChart(axes: readonly Axis[], points: readonly PointResult[], k: 
       },
     });
   }
-  // A cell without the metric (a latency where no run got a 200) is left blank, and says why rather than "null".
+  // A cell without the metric (a latency where some run got no 200) is left blank, and says why rather
+  // than "null": the colour layer draws no rect there, so a blank one carries the tooltip.
   if (values.some((v) => !Number.isFinite(v.mean))) {
-    layers.push({
-      transform: [{ filter: '!isValid(datum.mean)' }],
-      mark: { type: 'text', fontSize: 10, color: '#555555' },
-      encoding: { x, y, text: { value: METRICS[k].unit === 'ms' ? 'no 200s' : '–' } },
-    });
+    const tooltip = [{ field: 'label' }, { field: 'why', title: METRICS[k].title }];
+    layers.push(
+      { transform: [{ filter: '!isValid(datum.mean)' }], mark: { type: 'rect', fill: 'white' }, encoding: { x, y, tooltip } },
+      {
+        transform: [{ filter: '!isValid(datum.mean)' }],
+        mark: { type: 'text', fontSize: 10, lineHeight: 12, color: '#555555' },
+        encoding: { x, y, text: { field: 'whyText' }, tooltip },
+      },
+    );
   }
   return {
     id: `heatmap-${k.replace(/_/g, '-')}`,
@@ -467,14 +492,17 @@ function paretoChart(axes: readonly Axis[], points: readonly PointResult[]): Swe
   };
 }
 
-/** The charts of a sweep: lines with CI bands for one axis, heatmaps for two, and cost vs p99 always. */
-export function sweepCharts(axes: readonly Axis[], points: readonly PointResult[], seeds: SeedMode = 'common'): SweepChart[] {
+/**
+ * The charts of a sweep: lines with CI bands for one axis, heatmaps for two, and cost vs p99 always.
+ * `without200` (report.ts runsWithout200) lets a heatmap cell without a latency say in how many runs there was no 200.
+ */
+export function sweepCharts(axes: readonly Axis[], points: readonly PointResult[], seeds: SeedMode = 'common', without200?: ReadonlyMap<number, number>): SweepChart[] {
   if (points.length === 0) return [];
   const out: SweepChart[] = [];
   // A metric no point has (latencies when no request got a 200) is not charted: an empty chart makes vega warn.
   const has = (k: MetricKey): boolean => points.some((p) => Number.isFinite(p.metrics[k].mean));
   if (axes.length === 1) out.push(linesChart(axes, points, seeds));
-  if (axes.length === 2) for (const [k, scheme] of HEATMAP_METRICS) if (has(k)) out.push(heatmapChart(axes, points, k, scheme));
+  if (axes.length === 2) for (const [k, scheme] of HEATMAP_METRICS) if (has(k)) out.push(heatmapChart(axes, points, k, scheme, without200));
   if (points.some((p) => Number.isFinite(p.metrics.pod_seconds.mean) && Number.isFinite(p.metrics.p99_ms.mean))) out.push(paretoChart(axes, points));
   return out;
 }

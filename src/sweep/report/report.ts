@@ -146,7 +146,7 @@ export function definitionTable(def: SweepDefinition): string {
 
 /** Writes the sweep report (charts and report.html) into `dir`. Points must be sorted by index. */
 export async function writeSweepReport(dir: string, def: SweepDefinition, points: readonly PointResult[], images = true, without200?: ReadonlyMap<number, number>): Promise<WrittenReport> {
-  const charts = sweepCharts(def.axes, points, def.seeds);
+  const charts = sweepCharts(def.axes, points, def.seeds, without200);
   const written = await writeCharts(dir, charts, images);
   const n = points.length;
   // One replication has no interval: the table has no brackets and the charts no bands.
