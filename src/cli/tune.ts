@@ -17,7 +17,7 @@ import { writeTuneDir } from '../sweep/tune-output.js';
 import { checkMeasured, fewReplicationsCaveat, parseObjective, parseSlo, tune, winnerPatch, type TunePhase } from '../sweep/tune.js';
 import { flagLines, tuneFlags } from '../sweep/tune-flags.js';
 import { withCI } from '../sweep/report/report.js';
-import { closestText } from '../sweep/report/tune-report.js';
+import { closestText, noWinnerText, replicationsRun } from '../sweep/report/tune-report.js';
 import { UsageError } from './errors.js';
 import { checkExpectBlock } from './expect-block.js';
 import { checkOutDir } from '../output/output-dir.js';
@@ -135,6 +135,6 @@ export async function tuneCommand(args: TuneArgs): Promise<void> {
   for (const c of caveats) process.stdout.write(`  caveat: ${c}\n`);
   const closest = closestText(def.axes, slos, result.explored, replications);
   const near = closest === '' ? '' : `; ${closest}`;
-  process.stderr.write(`knsim: tune: no explored configuration meets every SLO with 95 % confidence${near}\n`);
+  process.stderr.write(`knsim: tune: ${noWinnerText(slos, replicationsRun(result, replications))}${near}\n`);
   process.exitCode = EXIT_NO_SOLUTION;
 }

@@ -11,6 +11,7 @@ import { closestPoint, fewReplicationsCaveat, type ExploredPoint, type Slo, type
 import { flagLines, scopeLabel, tuneFlags, type TuneFlags } from '../tune-flags.js';
 import { axisLabel, type Axis } from '../axes.js';
 import { escapeHtml } from '../../output/report/html.js';
+import { coveragePercent, rangeCoverage } from '../stats.js';
 import { isRange, tuneCharts } from './charts.js';
 import { chartsPage, definitionTable, formatMetric, pointsTable, runsWithout200, withCI, writeCharts, type WrittenReport } from './report.js';
 
@@ -48,12 +49,34 @@ export function closestText(axes: readonly Axis[], slos: readonly Slo[], explore
   return `closest: ${axes.map((a, i) => `${a.path}=${closest.values[i]}`).join(' ')} with ${slos.map((s) => `${METRICS[s.metric].label} ≤ ${formatMetric(s.metric, closest.metrics[s.metric].hi)}`).join(', ')} (${bounds}${over}${few === undefined ? '' : `; ${few}`})`;
 }
 
+/**
+ * The replications the SLOs' bounds rest on: those asked for, but without a winner every point
+ * may have stopped short of them (dropped once an interval's lower end failed an SLO), and then
+ * the most any point got.
+ */
+export function replicationsRun(result: Pick<TuneOutput['result'], 'winner' | 'explored'>, asked: number): number {
+  const most = Math.max(0, ...result.explored.map((p) => p.replications));
+  return result.winner === undefined && most > 0 ? Math.min(most, asked) : asked;
+}
+
+/**
+ * The verdict when no point meets every SLO, with the confidence its bounds had: 95 %, or with
+ * 2–4 replications of a latency, pods or pod-seconds SLO about that of the largest replication
+ * (75 % for 2). The CLI prints the same words.
+ */
+export function noWinnerText(slos: readonly Slo[], replications: number): string {
+  const range = fewReplicationsCaveat(slos, replications) === undefined ? undefined : rangeCoverage(replications);
+  const confidence = range === undefined ? '95 % confidence' : `about ${coveragePercent(range.upper)} confidence (${replications} replications; less for a skewed metric)`;
+  return `no explored configuration meets every SLO with ${confidence}`;
+}
+
 function winnerHtml(o: TuneOutput, flags: TuneFlags): string {
   const { def, result, objective } = o;
   const w = result.winner;
   if (w === undefined) {
     const near = closestText(def.axes, o.slos, result.explored, def.replications);
-    return `<p class="lead"><strong>No explored configuration meets every SLO with 95 % confidence.</strong>${near === '' ? '' : ` ${escapeHtml(near[0]!.toUpperCase() + near.slice(1))}.`}</p>`;
+    const verdict = noWinnerText(o.slos, replicationsRun(result, def.replications));
+    return `<p class="lead"><strong>${escapeHtml(verdict[0]!.toUpperCase() + verdict.slice(1))}.</strong>${near === '' ? '' : ` ${escapeHtml(near[0]!.toUpperCase() + near.slice(1))}.`}</p>`;
   }
   const held = new Set(flags.noEffect.filter((f) => f.heldBySearch).map((f) => f.axis));
   const rows = def.axes
@@ -86,10 +109,8 @@ export async function writeTuneReport(dir: string, o: TuneOutput, flags: TuneFla
   const written = await writeCharts(dir, charts, images);
   const tied = new Set(flags.ties.map((t) => t.point));
   const screen = result.phaseRuns.screen > 0 ? `${result.phaseRuns.screen} runs screening each setting for an effect, then ` : '';
-  // Without a winner every point may have stopped short of the replications asked for (dropped
-  // once an interval's lower end failed an SLO): speak of the replications the points got.
-  const most = Math.max(0, ...result.explored.map((p) => p.replications));
-  const ran = result.winner === undefined && most > 0 ? Math.min(most, def.replications) : def.replications;
+  // Without a winner: speak of the replications the points got (replicationsRun).
+  const ran = replicationsRun(result, def.replications);
   const short = ran < def.replications ? ` (${def.replications} were asked for, but no point got more than ${ran}: a point is dropped once the lower end of an SLO metric's interval fails the SLO)` : '';
   const few = fewReplicationsCaveat(slos, ran);
   const top = `${FLAG_STYLE}
