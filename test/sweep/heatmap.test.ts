@@ -1,5 +1,9 @@
 /** Sweep heatmaps: equal cells are not painted as if they differed, and cells painted apart read apart. */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runKnsim } from '../support/cli.js';
 import { METRIC_KEYS, type MetricKey } from '../../src/output/metrics.js';
 import type { Axis } from '../../src/sweep/axes.js';
 import { renderSvg } from '../../src/output/report/render.js';
@@ -118,6 +122,22 @@ describe('sweep heatmaps with points that have no latency (no 200s)', () => {
     expect(cells).toEqual([
       { text: 'no 200s / in 1 of 3', tip: 'no 200s in 1 of 3 runs, which leaves no mean' },
       { text: 'no 200s', tip: 'no 200s in any of the 3 runs' },
+    ]);
+  }, 60_000);
+
+  it('knsim sweep passes the counts to the chart: 1 s timeouts against 3 s mean requests, 1 of 3 runs without a 200', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'knsim-heat-')), 's');
+    const spec = 'services[0].manifest.spec.template.spec';
+    const r = runKnsim(['sweep', 'scenarios/hello-world.yaml', '--grid', `${spec}.containerConcurrency=1,2`, '--grid', `${spec}.timeoutSeconds=1,10`, '--replications', '3', '--seed', '1', '--duration', '8s',
+      '--set', 'services[0].app.serviceTime={dist: exponential, mean: 3s}', '--set', 'clients[0].closed.users=1', '--workers', '1', '--out', out]);
+    expect(r.code).toBe(0);
+    const chart = JSON.parse(readFileSync(join(out, 'charts/heatmap-p99-ms.vl.json'), 'utf8')) as { data: { values: Array<{ point: number; why?: string; whyText?: unknown }> } };
+    // Points 0 and 2 (timeoutSeconds 1): replication 0 timed out its one request, replications 1 and 2 got 200s.
+    expect(chart.data.values.map((v) => [v.point, v.why, v.whyText])).toEqual([
+      [0, 'no 200s in 1 of 3 runs, which leaves no mean', ['no 200s', 'in 1 of 3']],
+      [1, undefined, undefined],
+      [2, 'no 200s in 1 of 3 runs, which leaves no mean', ['no 200s', 'in 1 of 3']],
+      [3, undefined, undefined],
     ]);
   }, 60_000);
 
