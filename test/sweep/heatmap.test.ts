@@ -97,6 +97,12 @@ describe('sweep heatmaps with points that have no latency (no 200s)', () => {
     layer: Array<{ transform?: Array<{ filter: string }>; encoding: { text?: { value?: string; field?: string }; color?: { condition?: { test: string } } } }>;
   };
 
+  it('a cell\'s number shows the cell\'s tooltip too (it lies over the cell and takes the pointer)', () => {
+    const layers = spec.layer as Array<{ encoding: { tooltip?: unknown } }>;
+    expect(layers[1]!.encoding.tooltip).toEqual(layers[0]!.encoding.tooltip);
+    expect(layers[1]!.encoding.tooltip).toHaveLength(4);
+  });
+
   it('white text from the middle of the latencies that exist, not from NaN', () => {
     expect(spec.layer[1]!.encoding.color!.condition!.test).toBe(`datum.mean > ${5940 + (9773 - 5940) / 2}`);
   });

@@ -325,6 +325,7 @@ function heatmapChart(axes: readonly Axis[], points: readonly PointResult[], k: 
   // expression per value, which overflowed the stack at 1,000 values.
   const x = { field: 'x', type: 'ordinal', title: sx.title, scale: { domain: sx.order }, axis: { labelAngle: many ? -45 : 0, ...thin(sx.order.length) } };
   const y = { field: 'y', type: 'ordinal', title: sy.title, scale: { domain: [...sy.order].reverse() }, axis: thin(sy.order.length) };
+  const tooltip = [{ field: 'label' }, ...meanTips(k, points[0]!.replications)];
   const layers: Spec[] = [
     {
       mark: { type: 'rect' },
@@ -340,7 +341,7 @@ function heatmapChart(axes: readonly Axis[], points: readonly PointResult[], k: 
           // (1.97 %) at every tick of a scale from 1.9669 % to 1.968 %.
           legend: isFraction(k) ? tickAxis(k) : {},
         },
-        tooltip: [{ field: 'label' }, ...meanTips(k, points[0]!.replications)],
+        tooltip,
       },
     },
   ];
@@ -353,19 +354,21 @@ function heatmapChart(axes: readonly Axis[], points: readonly PointResult[], k: 
         y,
         text: { field: 'mean', type: 'quantitative', format: fmt(k, digits) },
         color: { condition: { test: `datum.mean > ${mid}`, value: 'white' }, value: 'black' },
+        // The number lies over its cell and takes the pointer: it shows the cell's tooltip too.
+        tooltip,
       },
     });
   }
   // A cell without the metric (a latency where some run got no 200) is left blank, and says why rather
   // than "null": the colour layer draws no rect there, so a blank one carries the tooltip.
   if (values.some((v) => !Number.isFinite(v.mean))) {
-    const tooltip = [{ field: 'label' }, { field: 'why', title: METRICS[k].title }];
+    const why = [{ field: 'label' }, { field: 'why', title: METRICS[k].title }];
     layers.push(
-      { transform: [{ filter: '!isValid(datum.mean)' }], mark: { type: 'rect', fill: 'white' }, encoding: { x, y, tooltip } },
+      { transform: [{ filter: '!isValid(datum.mean)' }], mark: { type: 'rect', fill: 'white' }, encoding: { x, y, tooltip: why } },
       {
         transform: [{ filter: '!isValid(datum.mean)' }],
         mark: { type: 'text', fontSize: 10, lineHeight: 12, color: '#555555' },
-        encoding: { x, y, text: { field: 'whyText' }, tooltip },
+        encoding: { x, y, text: { field: 'whyText' }, tooltip: why },
       },
     );
   }
