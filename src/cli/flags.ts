@@ -88,26 +88,26 @@ export interface WorkLimitArgs {
 }
 
 /**
- * --max-requests, --max-events: a number > 0 such as 5e9 each; --max-pods, --max-users,
- * --max-in-flight, --max-node-launches: a whole number > 0 (they count pods, users, requests
- * and nodes one by one); the defaults otherwise.
+ * Every work-limit flag: a whole number > 0, in decimal or exponent notation (5e9, 2.5e10),
+ * the defaults otherwise. Each counts things one by one (requests, pods, users, events,
+ * requests in flight, node launches), so a limit of 0.5 requests means nothing: it used to
+ * pass here and fail later as "exceeds the limit of 0.5 requests".
  */
 export function parseWorkLimits(args: WorkLimitArgs): WorkLimits {
-  const one = (v: unknown, key: keyof WorkLimits, whole = false): number => {
+  const one = (v: unknown, key: keyof WorkLimits, example: string): number => {
     if (v === undefined) return DEFAULT_WORK_LIMITS[key];
     const s = String(Array.isArray(v) ? v[v.length - 1] : v).trim();
     const n = /^(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/.test(s) ? Number(s) : Number.NaN;
-    const ok = n > 0 && (whole ? Number.isSafeInteger(n) : Number.isFinite(n));
-    if (!ok) throw new UsageError(`${WORK_LIMIT_FLAGS[key]}: must be a ${whole ? 'whole number > 0 such as 4e6' : 'number > 0 such as 5e9'} (got ${JSON.stringify(s.slice(0, 80))})`);
+    if (!(n > 0 && Number.isSafeInteger(n))) throw new UsageError(`${WORK_LIMIT_FLAGS[key]}: must be a whole number > 0 such as ${example} (got ${JSON.stringify(s.slice(0, 80))})`);
     return n;
   };
   return {
-    requests: one(args.maxRequests, 'requests'),
-    pods: one(args.maxPods, 'pods', true),
-    users: one(args.maxUsers, 'users', true),
-    events: one(args.maxEvents, 'events'),
-    inFlight: one(args.maxInFlight, 'inFlight', true),
-    nodeLaunches: one(args.maxNodeLaunches, 'nodeLaunches', true),
+    requests: one(args.maxRequests, 'requests', '5e9'),
+    pods: one(args.maxPods, 'pods', '4e6'),
+    users: one(args.maxUsers, 'users', '4e6'),
+    events: one(args.maxEvents, 'events', '5e9'),
+    inFlight: one(args.maxInFlight, 'inFlight', '4e6'),
+    nodeLaunches: one(args.maxNodeLaunches, 'nodeLaunches', '4e6'),
   };
 }
 

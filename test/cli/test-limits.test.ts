@@ -99,7 +99,8 @@ describe('knsim test --max-requests and the other work-limit flags', () => {
   });
 
   it.each([
-    ['--max-requests', 'many', 'knsim: --max-requests: must be a number > 0 such as 5e9 (got "many")'],
+    ['--max-requests', 'many', 'knsim: --max-requests: must be a whole number > 0 such as 5e9 (got "many")'],
+    ['--max-requests', '0.5', 'knsim: --max-requests: must be a whole number > 0 such as 5e9 (got "0.5")'],
     ['--max-pods', '0', 'knsim: --max-pods: must be a whole number > 0 such as 4e6 (got "0")'],
     ['--max-in-flight', '1.5', 'knsim: --max-in-flight: must be a whole number > 0 such as 4e6 (got "1.5")'],
   ])('%s %s is a usage error: one line, exit 2, nothing runs, no JUnit', (flag, value, line) => {

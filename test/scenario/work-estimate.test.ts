@@ -318,12 +318,16 @@ describe('work-limit flags', () => {
   });
 
   it.each([
-    [{ maxRequests: 'lots' }, '--max-requests: must be a number > 0 such as 5e9 (got "lots")'],
+    [{ maxRequests: 'lots' }, '--max-requests: must be a whole number > 0 such as 5e9 (got "lots")'],
+    // A count of requests or events is whole: 0.5 used to pass and fail later as "exceeds the limit of 0.5 requests".
+    [{ maxRequests: '0.5' }, '--max-requests: must be a whole number > 0 such as 5e9 (got "0.5")'],
+    [{ maxRequests: '1.5e0' }, '--max-requests: must be a whole number > 0 such as 5e9 (got "1.5e0")'],
+    [{ maxEvents: '2.25' }, '--max-events: must be a whole number > 0 such as 5e9 (got "2.25")'],
     [{ maxPods: '0' }, '--max-pods: must be a whole number > 0 such as 4e6 (got "0")'],
     [{ maxPods: '1.5' }, '--max-pods: must be a whole number > 0 such as 4e6 (got "1.5")'],
     [{ maxUsers: '-5' }, '--max-users: must be a whole number > 0 such as 4e6 (got "-5")'],
     [{ maxUsers: '2.5' }, '--max-users: must be a whole number > 0 such as 4e6 (got "2.5")'],
-    [{ maxEvents: '1e999' }, '--max-events: must be a number > 0 such as 5e9 (got "1e999")'],
+    [{ maxEvents: '1e999' }, '--max-events: must be a whole number > 0 such as 5e9 (got "1e999")'],
     [{ maxInFlight: '1.5' }, '--max-in-flight: must be a whole number > 0 such as 4e6 (got "1.5")'],
     [{ maxInFlight: '0' }, '--max-in-flight: must be a whole number > 0 such as 4e6 (got "0")'],
     [{ maxInFlight: '-3' }, '--max-in-flight: must be a whole number > 0 such as 4e6 (got "-3")'],
