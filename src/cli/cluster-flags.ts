@@ -5,7 +5,7 @@
 import type { Argv } from 'yargs';
 import type { ConnectSettings } from '../adapter/run-controller.js';
 import { UsageError } from './errors.js';
-import { parseDurationFlag } from './flags.js';
+import { DIGITS, parseDurationFlag } from './flags.js';
 
 export function clusterOptions<T>(y: Argv<T>) {
   return y
@@ -53,12 +53,12 @@ export function shownFlagValue(v: unknown): string {
 /**
  * A numeric flag's value. The flags are yargs strings, not numbers, so that a message can
  * echo what was typed (yargs made "abc" NaN and "1e309" Infinity, both shown as null); a
- * default arrives as a number. Decimal text only: Number() reads "" as 0 and "0x50" as 80.
+ * default arrives as a number. Decimal text only, no spaces around it (see DIGITS).
  */
 export function flagNumber(v: unknown, whole: boolean): number {
   if (typeof v === 'number') return v;
   const s = String(v);
-  return (whole ? /^\s*\d+\s*$/ : /^\s*(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/).test(s) ? Number(s) : Number.NaN;
+  return (whole ? DIGITS : /^(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/).test(s) ? Number(s) : Number.NaN;
 }
 
 /** --metrics-port: a TCP port number. */

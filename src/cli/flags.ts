@@ -7,10 +7,17 @@ import { UsageError } from './errors.js';
 /** Flags a repeatable string option may arrive as: undefined, a string or an array. */
 export const stringList = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
 
-/** --seed: a whole number ≥ 0, in decimal digits (Number() would read "" and " " as 0 and "0x10" as 16). */
+/**
+ * A whole-number flag's text: decimal digits and nothing else. Number() would read "" and " "
+ * as 0, "0x10" as 16 and " 5" as 5; spaces around a number are a quoting slip (`--seed "$S "`),
+ * refused as --duration and --trace refuse them, not silently dropped.
+ */
+export const DIGITS = /^\d+$/;
+
+/** --seed: a whole number ≥ 0, in decimal digits. */
 export function parseSeed(v: unknown): number | undefined {
   if (v === undefined) return undefined;
-  const n = typeof v === 'number' ? v : /^\s*\d+\s*$/.test(String(v)) ? Number(v) : Number.NaN;
+  const n = typeof v === 'number' ? v : DIGITS.test(String(v)) ? Number(v) : Number.NaN;
   if (!Number.isInteger(n) || n < 0 || n > Number.MAX_SAFE_INTEGER) {
     throw new UsageError(`--seed: must be a whole number ≥ 0 (got ${JSON.stringify(v)})`);
   }
@@ -96,7 +103,7 @@ export interface WorkLimitArgs {
 export function parseWorkLimits(args: WorkLimitArgs): WorkLimits {
   const one = (v: unknown, key: keyof WorkLimits, example: string): number => {
     if (v === undefined) return DEFAULT_WORK_LIMITS[key];
-    const s = String(Array.isArray(v) ? v[v.length - 1] : v).trim();
+    const s = String(Array.isArray(v) ? v[v.length - 1] : v);
     const n = /^(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/.test(s) ? Number(s) : Number.NaN;
     if (!(n > 0 && Number.isSafeInteger(n))) throw new UsageError(`${WORK_LIMIT_FLAGS[key]}: must be a whole number > 0 such as ${example} (got ${JSON.stringify(s.slice(0, 80))})`);
     return n;

@@ -19,14 +19,14 @@ import { loadScenario } from '../scenario/load.js';
 import { checkOutDir } from '../output/output-dir.js';
 import { OWNED_MARKS, writeOwnedFile } from '../output/owned-file.js';
 import { outLabel } from './run.js';
-import { parseDurationFlag, parseSeed, parseWorkLimits, workLimitArgs, stringList, type WorkLimitArgs } from './flags.js';
+import { DIGITS, parseDurationFlag, parseSeed, parseWorkLimits, workLimitArgs, stringList, type WorkLimitArgs } from './flags.js';
 import { requireOptional } from './optional-deps.js';
 import { refuseSpecialFiles } from './special-files.js';
 
 /** A whole-number flag in [min, max]; `fallback` when absent. */
 export function parseCount(v: unknown, flag: string, min: number, max: number, fallback: number): number {
   if (v === undefined) return fallback;
-  const n = typeof v === 'number' ? v : /^\s*\d+\s*$/.test(String(v)) ? Number(v) : Number.NaN;
+  const n = typeof v === 'number' ? v : DIGITS.test(String(v)) ? Number(v) : Number.NaN;
   if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${flag}: must be a whole number from ${min} to ${max} (got ${JSON.stringify(v)})`);
   return n;
 }

@@ -15,8 +15,8 @@ export const MAX_SHARDS = 10_000;
 /** Parses `i/N` with 0 ≤ i < N. */
 export function parseShard(v: unknown): Shard | undefined {
   if (v === undefined) return undefined;
-  const s = String(v).trim();
-  const m = /^(\d+)\/(\d+)$/.exec(s);
+  // No spaces around it, as every numeric flag (src/cli/flags.ts DIGITS).
+  const m = /^(\d+)\/(\d+)$/.exec(String(v));
   const rule = `--shard: must be i/N with whole numbers 0 ≤ i < N ≤ ${MAX_SHARDS} (got ${JSON.stringify(String(v))})`;
   if (m === null) throw new UsageError(rule);
   const index = Number(m[1]);

@@ -139,6 +139,27 @@ describe('misspelt commands and flags', () => {
     },
   ])('knsim $args.0 with a flag missing its value or given twice exits 2 naming it', ({ args, line }) => exitsWithOneLine(args, line));
 
+  // Spaces around a number were dropped by the count flags and --seed (`--seed ' 5'` ran seed 5)
+  // while --duration and --trace refused them: every command now refuses them, as it refuses other junk.
+  const q = 'scenarios/quickstart.yaml';
+  it.each([
+    { args: ['run', q, '--seed', ' 5'], line: 'knsim: --seed: must be a whole number ≥ 0 (got " 5")' },
+    { args: ['run', q, '--seed=5 '], line: 'knsim: --seed: must be a whole number ≥ 0 (got "5 ")' },
+    { args: ['plan', 'scenarios/capacity-planning.yaml', '--seed', ' 5'], line: 'knsim: --seed: must be a whole number ≥ 0 (got " 5")' },
+    { args: ['sweep', q, '--grid', 'seed=1,2', '--seed', '5 '], line: 'knsim: --seed: must be a whole number ≥ 0 (got "5 ")' },
+    { args: ['tune', q, '--space', 'seed=1,2', '--slo', 'p99<=1s', '--seed', ' 5'], line: 'knsim: --seed: must be a whole number ≥ 0 (got " 5")' },
+    { args: ['compare', q, '--class', 'kpa', '--class', 'hpa', '--seed', ' 5'], line: 'knsim: --seed: must be a whole number ≥ 0 (got " 5")' },
+    { args: ['test', q, '--seed', ' 5'], line: 'knsim: --seed: must be a whole number ≥ 0 (got " 5")' },
+    { args: ['sweep', q, '--grid', 'seed=1,2', '--replications', ' 2'], line: 'knsim: --replications: must be a whole number from 1 to 10000 (got " 2")' },
+    { args: ['compare', q, '--class', 'kpa', '--class', 'hpa', '--workers', '2 '], line: 'knsim: --workers: must be a whole number from 1 to 1024 (got "2 ")' },
+    { args: ['sweep', q, '--grid', 'seed=1,2', '--shard', ' 0/2'], line: 'knsim: --shard: must be i/N with whole numbers 0 ≤ i < N ≤ 10000 (got " 0/2")' },
+    { args: ['sweep', 'k8s-job', q, '--grid', 'seed=1,2', '--shards', '3 '], line: 'knsim: --shards: must be a whole number from 1 to 10000 (got "3 ")' },
+    { args: ['run', q, '--max-pods', ' 10'], line: 'knsim: --max-pods: must be a whole number > 0 such as 4e6 (got " 10")' },
+    { args: ['controller', '--metrics-port', ' 9090'], line: 'knsim: --metrics-port: must be a port number 1–65535 (got " 9090")' },
+    { args: ['rollout', 'hello', '--min-requests', '20 '], line: 'knsim: --min-requests: must be a whole number ≥ 1 (got "20 ")' },
+    { args: ['rollout', 'hello', '--latency-quantile', ' 0.9'], line: 'knsim: --latency-quantile: must be between 0 and 1 (got " 0.9")' },
+  ])('knsim $args.0 refuses spaces around a number: $line', ({ args, line }) => exitsWithOneLine(args, line));
+
   // yargs read any value but "true" as false (`--report=maybe` skipped the report), and let the last
   // of a switch given both ways win.
   it.each([

@@ -310,7 +310,6 @@ describe('work-limit flags', () => {
       '--max-requests', '5000000000', '--max-pods', '200000', '--max-users', '1000000', '--max-events', '25000000000', '--max-in-flight', '4000000', '--max-node-launches', '1000000',
     ]);
     expect(parseWorkLimits({}).inFlight).toBe(2_000_000);
-    expect(parseWorkLimits({ maxInFlight: ' 1000 ' }).inFlight).toBe(1000);
     expect(parseWorkLimits({ maxInFlight: '1' }).inFlight).toBe(1);
     expect(workLimitArgs(DEFAULT_WORK_LIMITS)).toEqual([]);
     // --max-requests 1e9 given: the default's value, but a run without the flag caps by its own estimate instead.
@@ -331,6 +330,8 @@ describe('work-limit flags', () => {
     [{ maxInFlight: '1.5' }, '--max-in-flight: must be a whole number > 0 such as 4e6 (got "1.5")'],
     [{ maxInFlight: '0' }, '--max-in-flight: must be a whole number > 0 such as 4e6 (got "0")'],
     [{ maxInFlight: '-3' }, '--max-in-flight: must be a whole number > 0 such as 4e6 (got "-3")'],
+    // Spaces around it are refused, as around --seed and --duration.
+    [{ maxInFlight: ' 1000 ' }, '--max-in-flight: must be a whole number > 0 such as 4e6 (got " 1000 ")'],
     [{ maxInFlight: 'lots' }, '--max-in-flight: must be a whole number > 0 such as 4e6 (got "lots")'],
     [{ maxInFlight: '1e17' }, '--max-in-flight: must be a whole number > 0 such as 4e6 (got "1e17")'],
     [{ maxNodeLaunches: '2.5' }, '--max-node-launches: must be a whole number > 0 such as 4e6 (got "2.5")'],

@@ -91,7 +91,7 @@ describe('--shard i/N', () => {
   it('parses i/N and rejects everything else', () => {
     expect(parseShard('2/5')).toEqual({ index: 2, count: 5 });
     expect(parseShard(undefined)).toBeUndefined();
-    for (const s of ['5/5', '-1/3', '1/0', '1', 'a/b', '1/3/4', '0.5/2']) expect(() => parseShard(s), s).toThrow(UsageError);
+    for (const s of ['5/5', '-1/3', '1/0', '1', 'a/b', '1/3/4', '0.5/2', ' 0/2', '1/2 ']) expect(() => parseShard(s), s).toThrow(UsageError);
   });
 
   it('the shards of N partition the points, round robin', () => {
