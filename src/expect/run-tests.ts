@@ -62,7 +62,7 @@ function hasExpect(file: string): boolean {
 
 /** The scenario files to test, in order: named files as given, directories walked in sorted order. */
 export function collectScenarioFiles(paths: readonly string[]): { files: string[]; skipped: string[]; unreadable: Unreadable[] } {
-  if (paths.length === 0) throw new UsageError('knsim test: name scenario files or directories, e.g. knsim test scenarios/');
+  if (paths.length === 0) throw new UsageError('test: name scenario files or directories, e.g. knsim test scenarios/');
   const files: string[] = [];
   const skipped: string[] = [];
   const unreadable: Unreadable[] = [];
@@ -96,7 +96,7 @@ export function collectScenarioFiles(paths: readonly string[]): { files: string[
     } catch (e) {
       const why = `cannot be listed (${(e as NodeJS.ErrnoException).code ?? oneLine(e)})`;
       // A directory named on the command line is the user's mistake; one found inside is said and passed over.
-      if (top) throw new UsageError(`knsim test: ${dir}: a directory that ${why}`);
+      if (top) throw new UsageError(`test: ${dir}: a directory that ${why}`);
       unreadable.push({ file: dir, reason: `a directory that ${why}` });
       return;
     }
@@ -119,12 +119,12 @@ export function collectScenarioFiles(paths: readonly string[]): { files: string[
     }
   };
   for (const p of paths) {
-    if (p === '') throw new UsageError('knsim test: a path is empty: name scenario files or directories, e.g. knsim test scenarios/');
+    if (p === '') throw new UsageError('test: a path is empty: name scenario files or directories, e.g. knsim test scenarios/');
     let st;
     try {
       st = statSync(p);
     } catch {
-      throw new UsageError(`knsim test: ${p}: no such file or directory`);
+      throw new UsageError(`test: ${p}: no such file or directory`);
     }
     if (st.isDirectory()) walk(p, true);
     else take(p, files);

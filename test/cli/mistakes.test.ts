@@ -93,12 +93,17 @@ describe('misspelt commands and flags', () => {
     { args: ['test'], line: 'knsim: test needs at least one file or directory: knsim test <scenario.yaml or directory>...' },
   ])('knsim $args.0 without its argument exits 2 saying what it needs', ({ args, line }) => exitsWithOneLine(args, line));
 
-  // An empty name began the line with ": cannot read the scenario file" (test: "knsim test: : no such file").
+  // An empty name began the line with ": cannot read the scenario file" (test: "knsim: knsim test: : no such file").
   it.each([
     { args: ['run', ''], line: 'knsim: the scenario file name is empty: name a scenario YAML file' },
     { args: ['plan', ''], line: 'knsim: the scenario file name is empty: name a scenario YAML file' },
-    { args: ['test', 'scenarios/quickstart.yaml', ''], line: 'knsim: knsim test: a path is empty: name scenario files or directories, e.g. knsim test scenarios/' },
+    { args: ['test', 'scenarios/quickstart.yaml', ''], line: 'knsim: test: a path is empty: name scenario files or directories, e.g. knsim test scenarios/' },
   ])('knsim $args.0 with an empty file name exits 2 saying so', ({ args, line }) => exitsWithOneLine(args, line));
+
+  // test's own errors began "knsim test:", so the line read "knsim: knsim test: …"; one prefix now, as sweep merge's.
+  it('knsim test with a missing path names it after one prefix', () => {
+    exitsWithOneLine(['test', 'scenarios/no-such.yaml'], 'knsim: test: scenarios/no-such.yaml: no such file or directory');
+  });
 
   // yargs hands a flag without its value "" (a number flag its default, a list flag []), and a
   // one-value flag given twice a list: `--seed` ran with seed 0, `--out a --out b` was an internal error.

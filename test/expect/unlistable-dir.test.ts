@@ -25,7 +25,7 @@ describe('collectScenarioFiles with a directory that cannot be listed', () => {
   writeFileSync(join(dir, 'a.yaml'), 'name: a\nexpect: []\n');
 
   it('named on the command line: a one-line usage error naming it and the cause', () => {
-    expect(() => collectScenarioFiles([join(dir, 'locked')])).toThrow(`knsim test: ${join(dir, 'locked')}: a directory that cannot be listed (EACCES)`);
+    expect(() => collectScenarioFiles([join(dir, 'locked')])).toThrow(`test: ${join(dir, 'locked')}: a directory that cannot be listed (EACCES)`);
   });
 
   it('found inside a directory: said as skipped, the other scenarios still collected', () => {
