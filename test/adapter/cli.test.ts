@@ -151,6 +151,9 @@ describe('rollout flags', () => {
     [{ steps: '10.5,100' }, /^--steps: must be whole percents/],
     [{ maxErrorRate: '2' }, /^--max-error-rate: must be a fraction 0–1/],
     [{ interval: '2m' }, /^--interval: must not be longer than --pause/],
+    // 1ns scraped every pod of the revision back to back for the whole pause.
+    [{ interval: '1ns' }, /^--interval: must be at least 1s, the Knative autoscaler's scrape period \(got "1ns"\)$/],
+    [{ interval: '999ms' }, /^--interval: must be at least 1s/],
     [{ latencyQuantile: 1 }, /^--latency-quantile: must be between 0 and 1/],
     [{ latencyQuantile: Number.NaN }, /^--latency-quantile: must be between 0 and 1 \(got something that is not a number\)$/],
     [{ minRequests: 0 }, /^--min-requests: /],
@@ -427,7 +430,7 @@ describe('knsim controller / rollout processes', () => {
       expect(dry.code).toBe(0);
       expect(dry.stdout).toBe('knsim rollout: default/hello: dry-run, would move traffic to hello-00002 in steps 50%, 100%\n');
       expect(kube.writes()).toEqual([]);
-      const real = await knsimAsync(['rollout', 'hello', '--kubeconfig', kubeconfig, '--steps', '50,100', '--pause', '0.3s', '--interval', '0.3s']);
+      const real = await knsimAsync(['rollout', 'hello', '--kubeconfig', kubeconfig, '--steps', '50,100', '--pause', '1s', '--interval', '1s']);
       expect(real.code).toBe(0);
       expect(real.stdout).toBe('knsim rollout: default/hello: hello-00002 now has 100% of the traffic (2 steps)\n');
       expect(kube.writes().map((q) => `${q.method} ${q.contentType}`)).toEqual(['PATCH application/merge-patch+json', 'PATCH application/merge-patch+json']);
