@@ -176,6 +176,16 @@ export interface JobArgs extends GridArgs {
 
 const QUANTITY = /^[0-9]+(\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/;
 
+/**
+ * The API server takes a 0 request and limit, but Kubernetes counts only quantities > 0
+ * (the QoS class ignores zeros, so a pod with both at 0 is BestEffort) and the kubelet sets no
+ * cgroup limit for a 0: the pod would get neither the request nor the limit the flag promises.
+ */
+function refuseZero(quantity: string, flag: string, what: string): void {
+  if (Number(quantity.replace(/[a-zA-Z]+$/, '')) > 0) return;
+  throw new UsageError(`${flag}: must be > 0 (got ${JSON.stringify(quantity)}); Kubernetes ignores a zero ${what} request and limit, so the pod would run with neither`);
+}
+
 /** `knsim sweep k8s-job <scenario> --grid ... --shards N`: prints (or writes) the Job manifest. */
 export async function sweepJobCommand(args: JobArgs): Promise<void> {
   const shards = parseCount(args.shards, '--shards', 1, MAX_SHARDS, 4);
@@ -187,6 +197,8 @@ export async function sweepJobCommand(args: JobArgs): Promise<void> {
   const memory = args.memory !== undefined ? String(args.memory) : '1Gi';
   if (!QUANTITY.test(cpu)) throw new UsageError(`--cpu: must be a Kubernetes quantity such as 2 or 500m (got ${JSON.stringify(cpu)})`);
   if (!QUANTITY.test(memory)) throw new UsageError(`--memory: must be a Kubernetes quantity such as 1Gi or 512Mi (got ${JSON.stringify(memory)})`);
+  refuseZero(cpu, '--cpu', 'CPU');
+  refuseZero(memory, '--memory', 'memory');
   const image = checkJobImage(args.image !== undefined ? String(args.image) : 'knsim:latest');
   const name = checkJobName(args.name !== undefined ? String(args.name) : defaultJobName(def.scenario));
   const pvc = checkJobName(args.pvc !== undefined ? String(args.pvc) : 'knsim-results', '--pvc');

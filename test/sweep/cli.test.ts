@@ -76,6 +76,10 @@ describe('knsim sweep (dist)', () => {
       [['tune', SCENARIO, '--space', `${CC}=1..4`, '--out', out], /^knsim: --slo: give at least one/],
       [['tune', SCENARIO, '--space', `${CC}=4..1`, '--slo', 'p99<=1s', '--out', out], /^knsim: --space .*: a range must go up/],
       [['sweep', 'k8s-job', SCENARIO, '--grid', `${CC}=1,2`, '--shards', '0'], /^knsim: --shards:/],
+      // A 0 request and limit printed a Job whose pods Kubernetes runs BestEffort, with no limit at all.
+      [['sweep', 'k8s-job', SCENARIO, '--grid', `${CC}=1,2`, '--cpu', '0'], /^knsim: --cpu: must be > 0 \(got "0"\); Kubernetes ignores a zero CPU request and limit, so the pod would run with neither\n$/],
+      [['sweep', 'k8s-job', SCENARIO, '--grid', `${CC}=1,2`, '--cpu', '0.000m'], /^knsim: --cpu: must be > 0 \(got "0.000m"\)/],
+      [['sweep', 'k8s-job', SCENARIO, '--grid', `${CC}=1,2`, '--memory', '0Gi'], /^knsim: --memory: must be > 0 \(got "0Gi"\); Kubernetes ignores a zero memory request and limit/],
     ];
     for (const [args, message] of cases) {
       const r = knsim(args);
