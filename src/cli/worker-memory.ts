@@ -10,7 +10,7 @@ import { UsageError } from './errors.js';
 
 const MiB = 1024 * 1024;
 /** A worker thread's own memory, rounded up from the 35 MB measured. */
-export const WORKER_THREAD_BYTES = 48 * MiB;
+const WORKER_THREAD_BYTES = 48 * MiB;
 
 /** The most threads whose own memory fits in half of `totalBytes`, the rest left to their runs and the machine. */
 export function maxWorkerThreads(totalBytes: number): number {

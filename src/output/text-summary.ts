@@ -17,10 +17,10 @@ const rank = (f: string): number => {
  * Why requests get 404: Knative programs a Service's route only once a revision is
  * Ready, so a fresh deploy (no `initialPods`) answers 404 until its first pod is.
  */
-export const NO_ROUTE_WHY = '404: sent before any revision they could go to was Ready; a fresh deploy without initialPods has no route until its first pod is Ready';
+const NO_ROUTE_WHY = '404: sent before any revision they could go to was Ready; a fresh deploy without initialPods has no route until its first pod is Ready';
 
 /** Why requests got 404 in a run that deleted a Service: its Route went with it. */
-export const NO_ROUTE_DELETED_WHY = '404: sent before any revision they could go to was Ready, or after their Service was deleted (its Route went with it)';
+const NO_ROUTE_DELETED_WHY = '404: sent before any revision they could go to was Ready, or after their Service was deleted (its Route went with it)';
 
 /** The short human summary `knsim run` prints; `files` are the files written, as listed. */
 export function textSummary(s: RunSummary, outDir: string, files: readonly string[]): string {
