@@ -66,14 +66,19 @@ export function parseSteps(v: unknown): number[] {
   return nums;
 }
 
+/** `0.05`, `.5`, `5e-2`, `5%` or `2.5%`: a decimal number, as the other numeric flags take it, then an optional percent sign. */
+const DECIMAL_RATE = /^(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?%?$/;
+
 /** --max-error-rate: a fraction in [0, 1] or a percentage like 5%. */
 export function parseRate(v: unknown): number | undefined {
   if (v === undefined) return undefined;
-  const s = String(v).trim();
+  const s = String(v);
+  // A plain decimal, as the other numeric flags take: Number() alone read '0x1' as 1 and dropped spaces.
+  const ok = typeof v === 'number' ? Number.isFinite(v) : DECIMAL_RATE.test(s);
   const pct = s.endsWith('%');
   const n = Number(pct ? s.slice(0, -1) : s);
   const rate = pct ? n / 100 : n;
-  if (s === '' || s === '%' || !Number.isFinite(rate) || rate < 0 || rate > 1) {
+  if (!ok || !Number.isFinite(rate) || rate < 0 || rate > 1) {
     throw new UsageError(`--max-error-rate: must be a fraction 0–1 or a percentage like 5% (got ${JSON.stringify(v)})`);
   }
   return rate;

@@ -141,6 +141,7 @@ describe('rollout flags', () => {
   it('parses steps, rates and latencies', () => {
     expect(parseSteps('5, 25%, 100')).toEqual([5, 25, 100]);
     const s = parseRolloutFlags({ ...rolloutDefaults, maxErrorRate: '2.5%', maxLatency: '750ms', pause: '2m' });
+    expect(parseRolloutFlags({ ...rolloutDefaults, maxErrorRate: '5e-2' }).maxErrorRate).toBe(0.05);
     expect(s).toMatchObject({ maxErrorRate: 0.025, maxLatencySeconds: 0.75, pauseSeconds: 120, intervalSeconds: 10, steps: [10, 25, 50, 100] });
   });
 
@@ -150,6 +151,11 @@ describe('rollout flags', () => {
     [{ steps: '0,100' }, /^--steps: must be whole percents 1–100/],
     [{ steps: '10.5,100' }, /^--steps: must be whole percents/],
     [{ maxErrorRate: '2' }, /^--max-error-rate: must be a fraction 0–1/],
+    // Number() read these as 1 and 0.05; a rate is a plain decimal or a percentage, like the other numeric flags.
+    [{ maxErrorRate: '0x1' }, /^--max-error-rate: must be a fraction 0–1 or a percentage like 5% \(got "0x1"\)$/],
+    [{ maxErrorRate: ' 5% ' }, /^--max-error-rate: must be a fraction 0–1/],
+    [{ maxErrorRate: '1e-2 ' }, /^--max-error-rate: must be a fraction 0–1/],
+    [{ maxErrorRate: '' }, /^--max-error-rate: must be a fraction 0–1/],
     [{ interval: '2m' }, /^--interval: must not be longer than --pause/],
     // 1ns scraped every pod of the revision back to back for the whole pause.
     [{ interval: '1ns' }, /^--interval: must be at least 1s, the Knative autoscaler's scrape period \(got "1ns"\)$/],
