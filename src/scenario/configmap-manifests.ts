@@ -199,7 +199,7 @@ function readObject(v: unknown, o: Origin, listing: boolean, take: (t: Taken) =>
   const cmName = name as string;
   found.push(cmName);
   if (!isKnown(cmName)) {
-    if (listing) return; // config-logging, config-observability, …: a namespace holds more than knsim reads
+    if (listing) return; // config-logging, config-leader-election, …: a namespace holds more than knsim reads
     fail(o, `unknown ConfigMap ${quote(cmName)} (${KNOWN})`, 'metadata', 'name');
   }
   take(readConfigMap(v, meta, cmName as ConfigMapName, o));

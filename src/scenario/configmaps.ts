@@ -1,9 +1,10 @@
 /**
- * The five Knative ConfigMaps a scenario may set, read the way the cluster
+ * The six Knative ConfigMaps a scenario may set, read the way the cluster
  * reads them: config-autoscaler (by core), config-deployment's
  * `progress-deadline` and queue-proxy resources, config-defaults' revision
- * defaults and limits, config-network's `rollout-duration`, and config-features'
- * flags that gate template fields (config-features.ts).
+ * defaults and limits, config-network's `rollout-duration`, config-features'
+ * flags that gate template fields (config-features.ts), and config-observability's
+ * `logging.enable-var-log-collection`.
  * Keys a ConfigMap does not know are ignored, as Knative ignores them.
  */
 import { parseAutoscalerConfig, parseProgressDeadline, KPA_CLASS, goParseInt, goEqualFoldAscii, tryParseGoDuration, type AutoscalerConfig, FieldError } from '../core/autoscaler/index.js';
