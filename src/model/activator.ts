@@ -245,6 +245,8 @@ export class RevisionThrottler {
         continue;
       }
       if (this.proxied >= this.capacity) return;
+      // Its timeout fires at this instant: answered by it, never sent (the next pass drops it).
+      if (this.revision.world.expireIfDue(head, now)) continue;
       const t = this.pick(this);
       if (t === undefined) return;
       this.queue.shift();

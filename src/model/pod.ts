@@ -272,10 +272,15 @@ export class Pod {
     if (this.phase === 'Terminating') this.revision.maybeGone(this, now);
   }
 
-  /** Starts the first request still waiting; waiting requests that timed out were already removed from the count. */
+  /**
+   * Starts the first request still waiting; waiting requests that timed out were already removed
+   * from the count. One whose timeout fires at this very instant is passed over and left to it:
+   * upstream that timer has cancelled its context, so the breaker's slot cannot take it to the app.
+   * (Answering it here would free its activator's tracker while this slot is still unfilled.)
+   */
   private startNext(now: number): void {
     let next = this.queue.shift();
-    while (next !== undefined && next.phase !== Phase.QueuedAtPod) next = this.queue.shift();
+    while (next !== undefined && (next.phase !== Phase.QueuedAtPod || next.deadline <= now)) next = this.queue.shift();
     if (next !== undefined) this.start(next, now);
   }
 

@@ -109,9 +109,7 @@ export class World {
     this.ingressInt = (bound) => ingressRandom!.int(bound);
     const extra = spec.autoscalerClasses ?? [];
     this.autoscalerClasses = extra.length === 0 ? undefined : extra.reduce((r, c) => r.register(c), defaultAutoscalerClasses());
-    this.deadlines = new DeadlineSet(this.sim, (req) =>
-      this.finish(req, req.deadlineIsClient ? STATUS_CLIENT_TIMEOUT : STATUS_TIMEOUT, this.sim.now),
-    );
+    this.deadlines = new DeadlineSet(this.sim, (req) => this.timedOut(req, this.sim.now));
     for (let i = 0; i < spec.cluster.activatorReplicas; i++) {
       this.activators.push(new Activator(this, i, `activator-${i}`));
     }
@@ -341,6 +339,23 @@ export class World {
   closeSession(req: Request, now: number): void {
     req.closedAtShutdown = true;
     this.finish(req, STATUS_OK, now);
+  }
+
+  /** Its timeout (the revision's, or its client's) ended the request. */
+  private timedOut(req: Request, now: number): void {
+    this.finish(req, req.deadlineIsClient ? STATUS_CLIENT_TIMEOUT : STATUS_TIMEOUT, now);
+  }
+
+  /**
+   * A slot frees for a request waiting at an activator at the very instant its own timeout fires:
+   * the timeout answers it now and it is not sent. Upstream the timeout handler has cancelled its
+   * context by then, so the proxy call fails before it reaches the queue-proxy; sent here, it would
+   * count as an arrival in the pod's stats and show a service start at its end. True when it was answered.
+   */
+  expireIfDue(req: Request, now: number): boolean {
+    if (req.deadline > now) return false;
+    this.timedOut(req, now);
+    return true;
   }
 
   /** Ends a request now (`now`: the clock, read here when not given): free its breaker slot and its activator tracker, then report it. */
