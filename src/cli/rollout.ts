@@ -21,7 +21,7 @@ export function rolloutOptions<T>(y: Argv<T>) {
       .option('to', { type: 'string', describe: 'Revision to roll out (default: the Service\'s latest ready revision)' })
       .option('steps', { type: 'string', default: '10,25,50,100', describe: 'Percent for the new revision after each step, ascending, ending at 100' })
       .option('pause', { type: 'string', default: '60s', describe: 'Wait after each step (but the last), watching the new revision' })
-      .option('interval', { type: 'string', default: '10s', describe: 'How often to check the new revision\'s metrics during a pause (at least 1s)' })
+      .option('interval', { type: 'string', describe: 'How often to check the new revision\'s metrics during a pause (at least 1s; default: 10s, or --pause if shorter)' })
       .option('max-error-rate', { type: 'string', describe: 'Roll back above this 5xx share, e.g. 0.05 or 5%' })
       .option('max-latency', { type: 'string', describe: 'Roll back when the latency quantile exceeds this, e.g. 500ms' })
       .option('latency-quantile', { type: 'string', default: 0.95, describe: 'Quantile judged against --max-latency' })
@@ -50,6 +50,8 @@ const NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** --interval's floor: knative/serving's collector scrapes every pod once a second (scrapeTickInterval). */
 const MIN_INTERVAL_SECONDS = 1;
+/** --interval when not given, unless --pause is shorter. */
+const DEFAULT_INTERVAL_SECONDS = 10;
 
 /** --steps: whole percents in (0, 100], strictly ascending, the last 100. */
 export function parseSteps(v: unknown): number[] {
@@ -92,7 +94,10 @@ export function parseRolloutFlags(a: RolloutArgs): RolloutSettings {
   const to = a.to === undefined ? undefined : String(a.to);
   if (to !== undefined && (!NAME.test(to) || to.length > 63)) throw new UsageError(`--to: ${JSON.stringify(to)} is not a valid revision name`);
   const pauseSeconds = parseDurationFlag(a.pause, '--pause') ?? 60;
-  const intervalSeconds = parseDurationFlag(a.interval, '--interval') ?? 10;
+  // No check can be shorter than 1s, so neither can a pause; this names the flag given (it was blamed on --interval).
+  if (pauseSeconds < MIN_INTERVAL_SECONDS) throw new UsageError(`--pause: must be at least 1s, the shortest --interval (got ${JSON.stringify(String(a.pause))})`);
+  // Unset, the interval shrinks to a shorter pause: the fixed 10s refused --pause 5s for an --interval never given.
+  const intervalSeconds = parseDurationFlag(a.interval, '--interval') ?? Math.min(DEFAULT_INTERVAL_SECONDS, pauseSeconds);
   // Each check scrapes every pod of the revision; Knative's own autoscaler scrapes queue-proxies once a second,
   // so anything shorter only loads the pods and the API server (1ns ran the checks back to back).
   if (intervalSeconds < MIN_INTERVAL_SECONDS) throw new UsageError(`--interval: must be at least 1s, the Knative autoscaler's scrape period (got ${JSON.stringify(String(a.interval))})`);

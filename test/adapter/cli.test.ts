@@ -52,7 +52,8 @@ const rolloutDefaults: RolloutArgs = {
   to: undefined,
   steps: '10,25,50,100',
   pause: '60s',
-  interval: '10s',
+  // As yargs leaves it when not given: its default depends on --pause.
+  interval: undefined,
   maxErrorRate: undefined,
   maxLatency: undefined,
   latencyQuantile: 0.95,
@@ -145,6 +146,14 @@ describe('rollout flags', () => {
     expect(s).toMatchObject({ maxErrorRate: 0.025, maxLatencySeconds: 0.75, pauseSeconds: 120, intervalSeconds: 10, steps: [10, 25, 50, 100] });
   });
 
+  it('an --interval not given is 10s, or the whole --pause when that is shorter', () => {
+    // --pause 5s alone was refused: "--interval: must not be longer than --pause", for a flag never given.
+    expect(parseRolloutFlags({ ...rolloutDefaults, pause: '5s' })).toMatchObject({ pauseSeconds: 5, intervalSeconds: 5 });
+    expect(parseRolloutFlags({ ...rolloutDefaults, pause: '1s' })).toMatchObject({ pauseSeconds: 1, intervalSeconds: 1 });
+    expect(parseRolloutFlags({ ...rolloutDefaults, pause: '10s' })).toMatchObject({ pauseSeconds: 10, intervalSeconds: 10 });
+    expect(parseRolloutFlags({ ...rolloutDefaults, pause: '5s', interval: '2s' })).toMatchObject({ pauseSeconds: 5, intervalSeconds: 2 });
+  });
+
   it.each([
     [{ steps: '50,10,100' }, /^--steps: must be strictly ascending/],
     [{ steps: '10,50' }, /^--steps: the last step must be 100/],
@@ -157,6 +166,9 @@ describe('rollout flags', () => {
     [{ maxErrorRate: '1e-2 ' }, /^--max-error-rate: must be a fraction 0–1/],
     [{ maxErrorRate: '' }, /^--max-error-rate: must be a fraction 0–1/],
     [{ interval: '2m' }, /^--interval: must not be longer than --pause/],
+    [{ pause: '5s', interval: '10s' }, /^--interval: must not be longer than --pause/],
+    // No check fits in a pause under 1s; the error named --interval even when it was not given.
+    [{ pause: '500ms' }, /^--pause: must be at least 1s, the shortest --interval \(got "500ms"\)$/],
     // 1ns scraped every pod of the revision back to back for the whole pause.
     [{ interval: '1ns' }, /^--interval: must be at least 1s, the Knative autoscaler's scrape period \(got "1ns"\)$/],
     [{ interval: '999ms' }, /^--interval: must be at least 1s/],
