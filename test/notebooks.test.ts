@@ -112,6 +112,16 @@ describe('notebooks/*.ipynb', () => {
     }
   });
 
+  it('leave no table as a bare call: tslab prints a cell\'s last expression, so notebooks 4 and 5 dumped a ShownTable object', () => {
+    for (const f of notebooks) {
+      const nb = JSON.parse(readFileSync(join(notebookDir, f), 'utf8')) as NotebookJson;
+      for (const c of nb.cells.filter((x) => x.cell_type === 'code')) {
+        const bare = [c.source].flat().join('').split('\n').filter((line) => /^(await\s+)?showTable\(/.test(line));
+        expect(bare, `${f} ${c.id ?? ''}`).toEqual([]);
+      }
+    }
+  });
+
   it('has a committed tslab kernel spec without absolute paths', () => {
     const spec = JSON.parse(readFileSync(join(root, 'jupyter/kernels/tslab/kernel.json'), 'utf8')) as { argv: string[] };
     expect(spec.argv[0]).toBe('tslab');
@@ -192,6 +202,13 @@ describe('executing the notebooks (jupyter nbconvert + tslab)', () => {
       expect(html.includes('In&nbsp;[&nbsp;]'), `${f}: a cell without its execution count`).toBe(false);
       const nb = JSON.parse(readFileSync(join(outDir, f), 'utf8')) as { cells: Array<{ cell_type: string }> };
       const code = nb.cells.filter((c) => c.cell_type === 'code').length;
+      // What a cell prints is what it logs: no value echoed as a JavaScript object dump.
+      type Output = { output_type: string; text?: string[]; data?: { 'text/plain'?: string[] } };
+      const printed = (JSON.parse(readFileSync(join(outDir, f), 'utf8')) as { cells: Array<{ outputs?: Output[] }> }).cells
+        .flatMap((c) => c.outputs ?? [])
+        .filter((o) => o.output_type === 'stream' || o.output_type === 'execute_result')
+        .map((o) => [o.text ?? o.data?.['text/plain'] ?? []].flat().join(''));
+      expect(printed.filter((t) => /^\w+ \{$/m.test(t)), `${f}: an echoed object`).toEqual([]);
       const counts = [...html.matchAll(/In&nbsp;\[(\d+)\]/g)].map((m) => Number(m[1]));
       expect(counts, f).toEqual(Array.from({ length: code }, (_, i) => i + 1));
     }
