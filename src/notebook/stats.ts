@@ -1,7 +1,7 @@
 /** Small statistics for notebooks: mean with a t-based 95 % confidence interval, windowed means, percentiles. */
 
-// Mean ± t-based 95 % CI: the sweep's implementation, so notebooks and `knsim sweep` agree.
-export { meanCI, tQuantile975, type MeanCI } from '../sweep/stats.js';
+// Mean ± t-based 95 % CI (and of paired differences, for points run on common seeds): the sweep's implementation, so notebooks and `knsim sweep` agree.
+export { meanCI, pairedDifferenceCI, tQuantile975, type MeanCI } from '../sweep/stats.js';
 
 /** Time-weighted mean of a per-second series over [from, to): samples are taken at whole seconds. */
 export function meanOver<T extends { time: number }>(rows: readonly T[], value: (row: T) => number, from: number, to: number): number {
