@@ -165,7 +165,7 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
     const cfg = this.spec.config;
     const c = this.cluster;
     this.placed.clear();
-    const pending = c.scheduler.unschedulable().filter((p) => now - p.createdAt >= cfg.newPodScaleUpDelaySeconds);
+    const pending = c.scheduler.unschedulable();
     // The pods still on the nodes it is draining, not yet evicted (a PodDisruptionBudget refused
     // them, or the taint's delay runs), count as pods to place too (currentlyDrainedNodesPodListProcessor;
     // it skips a pod already being deleted, whose replacement the ReplicaSet has created).
@@ -200,7 +200,9 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
         // filterOutSchedulable leaves the pod in the snapshot: the removal simulation sees it there.
         const n = existing[i];
         if (n !== undefined) this.placed.set(n, [...(this.placed.get(n) ?? []), pod]);
-      } else {
+      } else if (timeBefore(pod.createdAt + cfg.newPodScaleUpDelaySeconds, now)) {
+        // filterOutYoungPods runs after filterOutSchedulable: a pod no older than
+        // new-pod-scale-up-delay (podAge > delay, strict) still takes its room above, but asks for no node.
         left.push(r);
         leftCreated.push(pod.createdAt);
       }

@@ -742,3 +742,15 @@ describe('Cluster Autoscaler unremovable-node-recheck-timeout (ca-recheck.yaml: 
     expect(r.nodeAt('small-001', 'Tainted')).toBe(tainted);
   });
 });
+
+describe('Cluster Autoscaler new-pod-scale-up-delay (static_autoscaler.go filterOutYoungPods: podAge > delay, strict)', () => {
+  it('a9 with newPodScaleUpDelay 25s: the 4th pod (created at 0) is exactly 25 s old at the loop at 25, too young; the loop at 35 scales up (was at 25)', () => {
+    const r = run('a9', ['cluster.nodeAutoscaler.newPodScaleUpDelay=25s']);
+    expect(r.nodes.filter((n) => n.event === 'Requested').map((n) => [n.node, n.time])).toEqual([['std-001', 0], ['std-002', 35]]);
+    expect(r.at('app-00001-deployment-0004', 'Scheduled')).toMatchObject({ time: 215, node: 'std-002' });
+  });
+  it('24.5s: 25 s old is old enough at the loop at 25', () => {
+    const r = run('a9', ['cluster.nodeAutoscaler.newPodScaleUpDelay=24.5s']);
+    expect(r.nodeAt('std-002', 'Requested')).toBe(25);
+  });
+});
