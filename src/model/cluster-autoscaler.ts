@@ -251,7 +251,9 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
     // unremovable-node-recheck-timeout (planner.go categorizeNodes, AddTimeout).
     this.unremovable.update(now);
     const eligible = ready.map((n) => {
-      if (this.unremovable.isRecent(n.name) || c.poolSize(n.pool) <= n.pool.minNodes || !(nodeUtilization(snapshotView(n)) < cfg.scaleDownUtilizationThreshold)) return false;
+      // A candidate while its pool's target size, which still counts the nodes being removed, is above
+      // minNodes (PreFilteringScaleDownNodeProcessor); those removals count only when it is to go (keepsMin below).
+      if (this.unremovable.isRecent(n.name) || c.targetSize(n.pool) <= n.pool.minNodes || !(nodeUtilization(snapshotView(n)) < cfg.scaleDownUtilizationThreshold)) return false;
       // A node annotated scale-down-disabled is never a candidate (eligibility.go): held by its own annotation.
       if (n.pool.scaleDownDisabled === true) {
         c.scaleDownBlocks.notePool('cluster-autoscaler', 'ScaleDownDisabledAnnotation', n.name, n.pool.name, now);
@@ -317,6 +319,7 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
     if (hold || scaleDownInCooldown(now, { lastScaleUpTime: this.lastScaleUpTime, lastScaleDownDeleteTime: this.lastScaleDownDeleteTime }, cfg)) return;
     const removable = found.filter((n) => this.unneeded.removable(n.name, now, cfg.scaleDownUnneededSeconds));
     if (removable.length === 0) return;
+    // unneeded/nodes.go verifyMinSize: the target size less the deletions in progress must stay at or above minNodes.
     const sizes = new Map<NodePoolSpec, number>();
     const keepsMin = (n: ClusterNode): boolean => {
       const size = sizes.get(n.pool) ?? c.poolSize(n.pool);

@@ -754,3 +754,16 @@ describe('Cluster Autoscaler new-pod-scale-up-delay (static_autoscaler.go filter
     expect(r.nodeAt('std-002', 'Requested')).toBe(25);
   });
 });
+
+describe('Cluster Autoscaler min size during a drain (ca-min-draining.yaml: minNodes 4 of 5, std-4-001 drained from 615 s and given up at 740)', () => {
+  it('std-4-004, empty from 680 s (b deleted at 650), is unneeded from the loop at 685 though the drain leaves 4 nodes (the target size, 5, still counts std-4-001: PreFilteringScaleDownNodeProcessor); verifyMinSize holds it until the drain fails; removable strictly after 685 + 600: tainted at 1295, deleted at 1300 (was unneeded only from 745, tainted at 1355)', () => {
+    const r = run('ca-min-draining');
+    expect(r.nodes.filter((n) => n.time > 0).map((n) => [n.node, n.event, n.time])).toEqual([
+      ['std-4-001', 'Tainted', 615],
+      ['std-4-001', 'Untainted', 740],
+      ['std-4-004', 'Tainted', 1295],
+      ['std-4-004', 'Deleted', 1300],
+    ]);
+    expect(r.at('b-00001-deployment-0001', 'Gone')).toMatchObject({ time: 680, node: 'std-4-004' });
+  });
+});
