@@ -381,6 +381,15 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
   /** ...for up to max-pod-eviction-time (2 min), then the removal fails and the node is untainted. */
   readonly evictionDeadlineSeconds = CA_MAX_POD_EVICTION_SECONDS;
 
+  /**
+   * Each eviction asks for the pod's grace period, at most max-graceful-termination-sec
+   * (actuation/drain.go evictPod: DeleteOptions.GracePeriodSeconds), so a revision whose
+   * timeoutSeconds is longer is killed that long after its eviction.
+   */
+  get evictionGraceSeconds(): number {
+    return this.spec.config.maxGracefulTerminationSeconds;
+  }
+
   /** A drained node is deleted at CA's first 5-second look, from the evictions, that finds its pods gone. */
   terminationAt(node: ClusterNode, now: number): number {
     // A node the user drained is deleted by the user (its instance) once empty, not by the CA.

@@ -57,6 +57,8 @@ export interface NodeAutoscaler {
   forceDeleteAt?(node: ClusterNode, pod: Pod): number;
   /** When its drain may first evict `pod` (Karpenter's do-not-disrupt; absent, or `now` or earlier: at once). */
   evictableAt?(node: ClusterNode, pod: Pod, now: number): number;
+  /** The longest grace period its evictions give a pod (absent: the pod's own). */
+  readonly evictionGraceSeconds?: number;
 }
 
 /**
@@ -293,7 +295,8 @@ export class Cluster {
         if (record !== undefined) record.refusedEvictions++;
         continue;
       }
-      pod.revision.evict(pod, now);
+      // kubectl drain leaves the pods their own grace period; the Cluster Autoscaler caps it.
+      pod.revision.evict(pod, now, kubectl ? undefined : this.autoscaler?.evictionGraceSeconds);
       if (record !== undefined) record.evictedPods++;
     }
     if (refused) {

@@ -761,12 +761,27 @@ export class Revision {
     return live.length;
   }
 
-  /** The pod's node is being removed: the pod is evicted (it drains) and the ReplicaSet replaces it. */
-  evict(pod: Pod, now: number): void {
+  /**
+   * The pod's node is being removed: the pod is evicted (it drains) and the ReplicaSet replaces it.
+   * `graceSeconds`: the eviction's GracePeriodSeconds, when it is shorter than the pod's own: the
+   * kubelet kills the pod then.
+   */
+  evict(pod: Pod, now: number, graceSeconds?: number): void {
     if (!pod.isOk) return;
     this.terminate(pod, now);
+    if (graceSeconds !== undefined && graceSeconds < this.graceSeconds) this.world.sim.at(now + Math.max(KUBELET_MIN_GRACE_SECONDS, graceSeconds), this.onGraceOver, pod);
     this.reconcilePods(now);
   }
+
+  /** A shortened grace period is over and the pod still drains: killed, what it holds fails with 502 (open sessions are cut). */
+  private onGraceOver = (pod: Pod): void => {
+    if (pod.phase !== 'Terminating' || !this.pods.has(pod)) return;
+    const now = this.world.sim.now;
+    if (this.webSocket) pod.closeSessions(now);
+    pod.failAll(STATUS_BAD_GATEWAY, now);
+    // Its last request ending may have let it go already.
+    if (pod.phase === 'Terminating') this.gone(pod, now);
+  };
 
   /**
    * One of its pods failed to schedule. The revision reconciler marks the revision

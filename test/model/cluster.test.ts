@@ -767,3 +767,22 @@ describe('Cluster Autoscaler min size during a drain (ca-min-draining.yaml: minN
     expect(r.at('b-00001-deployment-0001', 'Gone')).toMatchObject({ time: 680, node: 'std-4-004' });
   });
 });
+
+describe('Cluster Autoscaler evictions cap the grace period at max-graceful-termination-sec (actuation/drain.go evictPod)', () => {
+  // a's revision with timeoutSeconds 1200 (max-revision-timeout-seconds raised) serving one 900 s request from 610 s.
+  const sets = [
+    'duration=2000s',
+    'configMaps.config-defaults["max-revision-timeout-seconds"]=1200',
+    'services[1].manifest.spec.template.spec.timeoutSeconds=1200',
+    'services[1].manifest.spec.template.spec.responseStartTimeoutSeconds=1200',
+    'services[1].app={serviceTime: 900s}',
+    'clients[0]={name: q, service: a, start: 610s, end: 611s, open: {process: uniform, rate: {shape: constant, rps: 1}}}',
+  ];
+  it('ca-empty-and-drain: a\'s pod, evicted at 620 s with a 600 s grace period, is killed at 1220 (its request fails with 502) and std-003 goes then (was: the pod ran its request to 1510, the node went at 1515)', () => {
+    const r = run('ca-empty-and-drain', sets);
+    expect(r.at('a-00001-deployment-0001', 'Terminating')?.time).toBe(620);
+    expect(r.pods.filter((p) => p.pod === 'a-00001-deployment-0001' && p.event === 'Gone').map((p) => p.time)).toEqual([1220]);
+    expect(r.nodeAt('std-003', 'Deleted')).toBe(1220);
+    expect(r.summary.overall.requests).toMatchObject({ total: 1, ok: 0, status502: 1 });
+  });
+});
