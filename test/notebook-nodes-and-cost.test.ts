@@ -12,11 +12,11 @@ describe('notebook 07: a day on a node pool, three min-scale policies', () => {
   it('scale to zero is cheapest and pays with cold starts that include a node start-up; capacity for the peak is dearest with none', () => {
     const zero = simulate(scenario('capacity-planning', { sets: [OFFICE_HOURS, `${MIN_SCALE}=0`, 'cluster.nodePools[0].minNodes=0'] }));
     const peak = simulate(scenario('capacity-planning', { sets: [OFFICE_HOURS, `${MIN_SCALE}=8`, 'services[0].initialPods=8', 'cluster.nodePools[0].initialNodes=3'] }));
-    expect(zero.summary.cost!.perDay).toBeCloseTo(9.09473, 5);
-    expect(peak.summary.cost!.perDay).toBeCloseTo(16.438881, 5);
+    expect(zero.summary.cost!.perDay).toBeCloseTo(9.443064, 5);
+    expect(peak.summary.cost!.perDay).toBeCloseTo(16.440547, 5);
     expect([zero.summary.overall.coldStartRequests, peak.summary.overall.coldStartRequests]).toEqual([30, 0]);
     expect(zero.summary.overall.latencyMs.max).toBeGreaterThan(180_000);
-    expect(zero.summary.nodes).toEqual({ max: 4, nodeHours: 45.473652, podsWaitedForNode: 56, maxPendingSeconds: 220.636 });
+    expect(zero.summary.nodes).toEqual({ max: 4, nodeHours: 47.215318, podsWaitedForNode: 48, maxPendingSeconds: 220.636 });
     // The node records are nodes.csv's: requested and deleted nodes add up to the node-hours.
     let seconds = 0;
     const start = new Map<string, number>();

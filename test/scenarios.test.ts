@@ -1032,17 +1032,17 @@ scenario('capacity-planning', () => {
     expect(s.cost!.idle).toBeCloseTo(s.cost!.total - s.cost!.perRevision['api-00001']!, 5);
     expect(s.overall.requests.ok).toBe(s.overall.requests.total);
   });
-  it('an emptyDir cache (or safe-to-evict "false") keeps nodes below the utilization threshold: 55.18 node-hours against 49.03, as the README says', () => {
+  it('an emptyDir cache (or safe-to-evict "false") keeps nodes below the utilization threshold: 56.19 node-hours against 49.98, as the README says', () => {
     const cache = loadScenario(join(dir, 'capacity-planning.yaml'), {
       sets: ['services[0].manifest.spec.template.spec.volumes=[{name: cache, emptyDir: {}}]', 'services[0].manifest.spec.template.spec.containers[0].volumeMounts=[{name: cache, mountPath: /cache}]'],
     });
     const held = summarizeWorld(cache.world);
     expect(s.scaleDownBlocks).toBeUndefined();
     expect(held.scaleDownBlocks).toMatchObject([{ autoscaler: 'cluster-autoscaler', reason: 'LocalStorageRequested', revisions: ['api-00001'], nodes: 3 }]);
-    expect([s.nodes!.nodeHours, held.nodes!.nodeHours].map((h) => Math.round(h * 100) / 100)).toEqual([49.03, 55.18]);
-    expect([s.cost!.total, held.cost!.total].map((c) => c.toFixed(2))).toEqual(['9.81', '11.04']);
+    expect([s.nodes!.nodeHours, held.nodes!.nodeHours].map((h) => Math.round(h * 100) / 100)).toEqual([49.98, 56.19]);
+    expect([s.cost!.total, held.cost!.total].map((c) => c.toFixed(2))).toEqual(['10.00', '11.24']);
     const readme = readFileSync(join(dir, '../README.md'), 'utf8').replace(/\s+/g, ' ');
-    expect(readme).toContain('costs 55.2 node-hours a day instead of 49.0 ($11.04 against $9.81)');
+    expect(readme).toContain('costs 56.2 node-hours a day instead of 50.0 ($11.24 against $10.00)');
   });
   it('under Karpenter, a consolidation freeze from 9:00 to 17:00 cuts the pods that wait for a node by 53 % and costs 0.2 % more, as the README says', () => {
     const karpenter = (budgets: string) => summarizeWorld(loadScenario(join(dir, 'capacity-planning.yaml'), { sets: [`cluster.nodeAutoscaler={kind: karpenter${budgets}}`] }).world);

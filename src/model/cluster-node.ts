@@ -8,6 +8,13 @@ import type { NodePoolSpec } from './spec.js';
 /** The Cluster Autoscaler's PodLongTerminatingExtraThreshold. */
 const LONG_TERMINATING_EXTRA_SECONDS = 30;
 
+/** Adds `by` to the revision's count, dropping it at 0. */
+function count(counts: Map<Revision, number>, revision: Revision, by: 1 | -1): void {
+  const n = (counts.get(revision) ?? 0) + by;
+  if (n === 0) counts.delete(revision);
+  else counts.set(revision, n);
+}
+
 /** Provisioning (requested, not yet Ready), Ready, Tainted (being removed), Deleted. */
 export type NodeState = 'Provisioning' | 'Ready' | 'Tainted' | 'Deleted';
 
@@ -53,6 +60,11 @@ export class ClusterNode implements NodeView {
    * node for a new pod of that revision (kept as pods bind, start terminating and go).
    */
   private readonly spreadCounts = new Map<Revision, number>();
+  /**
+   * Per revision, its pods bound here, terminating ones included: what InterPodAffinity's
+   * anti-affinity term counts on this node for a new pod of that revision.
+   */
+  private readonly boundCounts = new Map<Revision, number>();
   /** The kubelet reports MemoryPressure (node-eviction.ts): tainted NoSchedule, so no new pod binds here. */
   memoryPressure = false;
   /** The Cluster Autoscaler's DeletionCandidateOfClusterAutoscaler taint (PreferNoSchedule): it found the node unneeded. */
@@ -94,6 +106,7 @@ export class ClusterNode implements NodeView {
     this.podEventAt = lastPodEventAfter(this.lastPodEventTime(now), now);
     this.workload.add(pod);
     this.countForSpread(pod.revision, 1);
+    count(this.boundCounts, pod.revision, 1);
   }
 
   /** A pod here started terminating: PodTopologySpread no longer counts it (deletionTimestamp set). */
@@ -106,10 +119,13 @@ export class ClusterNode implements NodeView {
     return this.spreadCounts.get(revision) ?? 0;
   }
 
+  /** The revision's pods bound here, terminating or not. */
+  boundPods(revision: Revision): number {
+    return this.boundCounts.get(revision) ?? 0;
+  }
+
   private countForSpread(revision: Revision, by: 1 | -1): void {
-    const n = (this.spreadCounts.get(revision) ?? 0) + by;
-    if (n === 0) this.spreadCounts.delete(revision);
-    else this.spreadCounts.set(revision, n);
+    count(this.spreadCounts, revision, by);
   }
 
   unbind(pod: Pod, r: PodResources, now: number): void {
@@ -117,6 +133,7 @@ export class ClusterNode implements NodeView {
     // Its start of termination, if not counted yet, comes before it is gone.
     this.podEventAt = lastPodEventAfter(this.lastPodEventTime(now), now);
     this.workload.delete(pod);
+    count(this.boundCounts, pod.revision, -1);
     this.terminatingCounted.delete(pod);
     // Gone without having started to terminate: it still counted until now.
     if (Number.isNaN(pod.terminatingAt)) this.countForSpread(pod.revision, -1);

@@ -16,6 +16,15 @@ function spreadOf(pod: Pod): (node: ClusterNode) => number {
   return (node) => node.matchingPods(pod.revision);
 }
 
+/**
+ * InterPodAffinity's count for `pod` on a node, when its revision's pods carry Knative's preferred
+ * anti-affinity: its revision's pods bound there, terminating ones included.
+ */
+function antiAffinityOf(pod: Pod): ((node: ClusterNode) => number) | undefined {
+  if (pod.revision.spec.spreadOverNodes !== true) return undefined;
+  return (node) => node.boundPods(pod.revision);
+}
+
 interface Waiting {
   pod: Pod;
   onBound: (pod: Pod, now: number) => void;
@@ -62,7 +71,12 @@ export class SchedulingQueue {
   /** A scheduling cycle for `pod`: the node it binds to, if any (see core's scheduleOne). */
   private findNode(pod: Pod): ClusterNode | undefined {
     const nodes = this.cluster.registeredNodes();
-    const r = scheduleOne(nodes, this.cluster.requestsOf(pod), this.tieBreak, { start: this.nextStart, schedulable: isSchedulable, matchingPods: spreadOf(pod) });
+    const r = scheduleOne(nodes, this.cluster.requestsOf(pod), this.tieBreak, {
+      start: this.nextStart,
+      schedulable: isSchedulable,
+      matchingPods: spreadOf(pod),
+      antiAffinityPods: antiAffinityOf(pod),
+    });
     if (nodes.length > 0) this.nextStart = (this.nextStart + r.processed) % nodes.length;
     return r.node;
   }

@@ -129,6 +129,12 @@ export interface RevisionSpec {
   /** What the scheduler reads of a pod (all containers' requests); set only when the scenario has node pools. */
   podRequests?: PodResources | undefined;
   /**
+   * Its pods carry Knative's preferred anti-affinity over nodes (config-deployment
+   * default-affinity-type prefer-spread-revision-over-nodes, the template setting no affinity),
+   * which kube-scheduler's InterPodAffinity scores; set only when the scenario has node pools.
+   */
+  spreadOverNodes?: boolean | undefined;
+  /**
    * What its pods' annotations and volumes tell the node autoscalers (safe-to-evict, local volumes,
    * do-not-disrupt); set only when the scenario has node pools and the template sets one.
    */

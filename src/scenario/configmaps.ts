@@ -65,6 +65,11 @@ export interface ClusterConfig {
   progressDeadlineSeconds: number;
   /** config-deployment pod-is-always-schedulable (false); read only by the cluster model. */
   podIsAlwaysSchedulable?: boolean;
+  /**
+   * config-deployment default-affinity-type set to `none`: revision pods get no preferred
+   * anti-affinity over nodes (absent: Knative's default, prefer-spread-revision-over-nodes).
+   */
+  noDefaultAffinity?: boolean;
   defaults: RevisionDefaults;
   /** config-network rollout-duration, seconds (0). */
   networkRolloutDurationSeconds: number;
@@ -163,6 +168,7 @@ export function readConfigMaps(file: string, cms: ConfigMapsInput | undefined, w
     autoscaler,
     progressDeadlineSeconds: readDeployment(file, where, cms?.['config-deployment'] ?? {}),
     ...podIsAlwaysSchedulable(where, cms?.['config-deployment'] ?? {}),
+    ...((cms?.['config-deployment'] ?? {})['default-affinity-type'] === 'none' ? { noDefaultAffinity: true } : {}),
     defaults: readDefaults(where, cms?.['config-defaults'] ?? {}),
     networkRolloutDurationSeconds: readNetwork(file, where, cms?.['config-network'] ?? {}),
     meshCompatibilityMode: parseMeshCompatibilityMode(cms?.['config-network'] ?? {}),

@@ -43,6 +43,7 @@ import { checkProbes, checkProbesForDeployment } from './probe-checks.js';
 import { TEMPLATE_NODE, TRAFFIC_NODE } from './service-fields.js';
 import { revisionPodLabels, type RevisionPodLabels } from './disruption-budgets.js';
 import { disruptionControls } from './disruption-controls.js';
+import { written } from './go-values.js';
 
 export const SERVING_API_VERSION = 'serving.knative.dev/v1';
 
@@ -348,6 +349,8 @@ export function buildService(ctx: ServiceContext): BuiltService {
       ...(model.stream !== undefined ? { stream: model.stream } : {}),
       ...(model.webSocket !== undefined ? { webSocket: model.webSocket } : {}),
       ...(ctx.withPodRequests === true ? { podRequests: schedulerRequests(resources) } : {}),
+      // Knative adds its anti-affinity only to a template without one of its own (deploy.go makePodSpec).
+      ...(ctx.withPodRequests === true && cluster.noDefaultAffinity !== true && !written((spec as Record<string, unknown>)['affinity']) ? { spreadOverNodes: true } : {}),
       ...(disruption !== undefined ? { disruptionControls: disruption } : {}),
     });
   };

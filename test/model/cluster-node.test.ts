@@ -116,3 +116,23 @@ describe("ClusterNode.podsToMoveForCA (drainability: only a long-terminating pod
     expect(n.movablePods()).toEqual([live]);
   });
 });
+
+describe('ClusterNode.boundPods (what InterPodAffinity counts for a revision with Knative\'s anti-affinity)', () => {
+  const rev = (name: string) => ({ name }) as unknown as Revision;
+  const revPod = (r: Revision): Pod => ({ terminatingAt: Number.NaN, res: undefined, revision: r }) as unknown as Pod;
+  it('counts a revision\'s pods while bound, terminating ones included, until they are gone', () => {
+    const n = new ClusterNode('std-001', pool, 0);
+    const a = rev('a-00001');
+    const [p1, p2] = [revPod(a), revPod(a)];
+    n.bind(p1, req, 1);
+    n.bind(p2, req, 2);
+    p1.terminatingAt = 10;
+    n.podTerminating(p1);
+    expect([n.matchingPods(a), n.boundPods(a)]).toEqual([1, 2]);
+    n.unbind(p1, req, 40);
+    expect(n.boundPods(a)).toBe(1);
+    n.unbind(p1, req, 41); // gone already: no change
+    expect(n.boundPods(a)).toBe(1);
+    expect(n.boundPods(rev('b-00001'))).toBe(0);
+  });
+});

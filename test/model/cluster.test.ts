@@ -175,6 +175,25 @@ describe('kube-scheduler spreads a revision\'s pods (PodTopologySpread, system d
   });
 });
 
+describe("Knative's default anti-affinity, scored by InterPodAffinity (weight 2; anti-affinity.yaml)", () => {
+  const third = 'app-00001-deployment-0003';
+  it('a new pod avoids the node of its revision\'s terminating pod, which resources and PodTopologySpread preferred: 149 + 200 + 200 on c-001 against 173 + 200 + 0', () => {
+    const r = run('anti-affinity');
+    expect(r.at('app-00001-deployment-0002', 'Terminating')).toMatchObject({ time: 100, node: 'a-001' });
+    expect(r.at(third, 'Scheduled')).toMatchObject({ time: 101.5, node: 'c-001' });
+    // Still terminating as the new pod binds.
+    expect(r.at('app-00001-deployment-0002', 'Gone')!.time).toBeGreaterThan(101.5);
+  });
+  it('config-deployment default-affinity-type none: no such term, so the pod takes the terminating pod\'s node', () => {
+    const r = run('anti-affinity', ['configMaps.config-deployment["default-affinity-type"]=none']);
+    expect(r.at(third, 'Scheduled')).toMatchObject({ time: 101.5, node: 'a-001' });
+  });
+  it('a template with an affinity of its own gets none from Knative (deploy.go makePodSpec)', () => {
+    const r = run('anti-affinity', ['configMaps.config-features["kubernetes.podspec-affinity"]=allowed', 'services[0].manifest.spec.template.spec.affinity={}']);
+    expect(r.at(third, 'Scheduled')).toMatchObject({ time: 101.5, node: 'a-001' });
+  });
+});
+
 describe('the ReplicaSet deletes a doubled-up pod first (ActivePodsWithRanks; scale-down-rank.yaml)', () => {
   it('min-scale 3 → 2 deletes a pod of std-001, which holds two of the revision\'s pods, not the most recently ready one alone on std-002', () => {
     const r = run('scale-down-rank');

@@ -10,6 +10,7 @@ export * from './pod-resources.js';
 export * from './fit.js';
 export * from './score.js';
 export * from './topology-spread.js';
+export * from './inter-pod-affinity.js';
 export * from './backoff.js';
 export * from './queueing-hints.js';
 export * from './cluster-autoscaler.js';

@@ -3,14 +3,16 @@
  * arithmetic: NodeResourcesFit with the LeastAllocated strategy (noderesources/
  * least_allocated.go) and NodeResourcesBalancedAllocation (noderesources/balanced_allocation.go),
  * each weight 1 with cpu and memory weighted 1, plus PodTopologySpread, weight 2, with the
- * system default constraints (topology-spread.ts), and TaintToleration, weight 3
- * (apis/config/v1/default_plugins.go). The other default scorers (node and pod affinity, image
- * locality) are left out: knsim's nodes carry no labels or images and its pods no affinities,
- * so they score every node alike.
+ * system default constraints (topology-spread.ts), InterPodAffinity, weight 2, for the preferred
+ * anti-affinity Knative gives revision pods by default (inter-pod-affinity.ts), and
+ * TaintToleration, weight 3 (apis/config/v1/default_plugins.go). The other default scorers (node
+ * affinity, image locality) are left out: knsim's nodes carry no labels or images and its pods no
+ * node affinity, so they score every node alike.
  */
 import { MAX_NODE_SCORE, type NodeView, type PodResources } from './types.js';
 import { fits } from './fit.js';
 import { POD_TOPOLOGY_SPREAD_WEIGHT, podTopologySpreadScores } from './topology-spread.js';
+import { INTER_POD_AFFINITY_WEIGHT, interPodAffinityScores } from './inter-pod-affinity.js';
 
 /** `(capacity − requested) × 100 / capacity`, integer; 0 when full, over-full or capacity 0. */
 export function leastRequestedScore(requested: number, capacity: number): number {
@@ -80,20 +82,29 @@ export function taintTolerationScores(counts: readonly number[]): number[] {
 /**
  * The weighted total scores of `feasible` nodes (those that passed the filters) for `pod`:
  * LeastAllocated + BalancedAllocation (each 0..100, weight 1) + 2 × PodTopologySpread (0..100,
- * normalized over these nodes) + 3 × TaintToleration (0..100, normalized over these nodes, from
- * each node's `preferNoScheduleTaints`). `matchingPods(node)` counts the pods on the node that the
- * pod's ReplicaSet selects, terminating ones left out; without it the pod is one no controller or
- * Service selects, for which PodTopologySpread skips scoring.
+ * normalized over these nodes) + 2 × InterPodAffinity (0..100, normalized over these nodes) + 3 ×
+ * TaintToleration (0..100, normalized over these nodes, from each node's `preferNoScheduleTaints`).
+ * `matchingPods(node)` counts the pods on the node that the pod's ReplicaSet selects, terminating
+ * ones left out; without it the pod is one no controller or Service selects, for which
+ * PodTopologySpread skips scoring. `antiAffinityPods(node)` counts the pods of the pod's revision
+ * bound to the node, terminating ones included, when its pods carry Knative's preferred
+ * anti-affinity; without it the pod has no pod affinity and InterPodAffinity scores every node alike.
  */
 export function nodeScores<N extends NodeView>(
   feasible: readonly N[],
   pod: PodResources,
   matchingPods?: (node: N) => number,
+  antiAffinityPods?: (node: N) => number,
 ): number[] {
   const spread = matchingPods === undefined ? undefined : podTopologySpreadScores(feasible.map(matchingPods));
+  const affinity = antiAffinityPods === undefined ? undefined : interPodAffinityScores(feasible.map(antiAffinityPods));
   const taints = taintTolerationScores(feasible.map((n) => n.preferNoScheduleTaints ?? 0));
   return feasible.map(
-    (n, i) => nodeScore(n, pod) + (spread === undefined ? 0 : POD_TOPOLOGY_SPREAD_WEIGHT * spread[i]!) + TAINT_TOLERATION_WEIGHT * taints[i]!,
+    (n, i) =>
+      nodeScore(n, pod) +
+      (spread === undefined ? 0 : POD_TOPOLOGY_SPREAD_WEIGHT * spread[i]!) +
+      (affinity === undefined ? 0 : INTER_POD_AFFINITY_WEIGHT * affinity[i]!) +
+      TAINT_TOLERATION_WEIGHT * taints[i]!,
   );
 }
 
@@ -101,15 +112,16 @@ export function nodeScores<N extends NodeView>(
  * The node a pod binds to, or undefined when it fits nowhere. Among equal top scores the
  * scheduler picks uniformly at random; core draws nothing, so the caller passes `tieBreak(n)`
  * returning an index in [0, n) (the simulator backs it with a seeded stream). `matchingPods`
- * as for nodeScores.
+ * and `antiAffinityPods` as for nodeScores.
  */
 export function selectNode<N extends NodeView>(
   nodes: readonly N[],
   pod: PodResources,
   tieBreak: (n: number) => number,
   matchingPods?: (node: N) => number,
+  antiAffinityPods?: (node: N) => number,
 ): N | undefined {
-  return bestScored(nodes.filter((n) => fits(n, pod)), pod, tieBreak, matchingPods);
+  return bestScored(nodes.filter((n) => fits(n, pod)), pod, tieBreak, matchingPods, antiAffinityPods);
 }
 
 /** The best-scoring of nodes that passed the filters (ties as in selectNode), undefined if none. */
@@ -118,9 +130,10 @@ function bestScored<N extends NodeView>(
   pod: PodResources,
   tieBreak: (n: number) => number,
   matchingPods?: (node: N) => number,
+  antiAffinityPods?: (node: N) => number,
 ): N | undefined {
   if (feasible.length === 0) return undefined;
-  const scores = nodeScores(feasible, pod, matchingPods);
+  const scores = nodeScores(feasible, pod, matchingPods, antiAffinityPods);
   let best = -1;
   const top: N[] = [];
   for (let i = 0; i < feasible.length; i++) {
@@ -175,7 +188,7 @@ export function scheduleOne<N extends NodeView>(
   nodes: readonly N[],
   pod: PodResources,
   tieBreak: (n: number) => number,
-  opts: { start: number; schedulable: (node: N) => boolean; matchingPods?: (node: N) => number },
+  opts: { start: number; schedulable: (node: N) => boolean; matchingPods?: (node: N) => number; antiAffinityPods?: ((node: N) => number) | undefined },
 ): ScheduleResult<N> {
   const all = nodes.length;
   if (all === 0) return { node: undefined, processed: 0 };
@@ -187,5 +200,5 @@ export function scheduleOne<N extends NodeView>(
     processed++;
     if (opts.schedulable(n) && fits(n, pod)) feasible.push(n);
   }
-  return { node: bestScored(feasible, pod, tieBreak, opts.matchingPods), processed };
+  return { node: bestScored(feasible, pod, tieBreak, opts.matchingPods, opts.antiAffinityPods), processed };
 }
