@@ -14,6 +14,7 @@ import {
   driftDecision,
   expiresAt,
   karpenterForceDeleteAt,
+  limitAllowsLaunch,
   multiNodeSearchBounds,
   isNominated,
   nominatedNodes,
@@ -319,12 +320,25 @@ export class KarpenterModel implements NodeAutoscaler {
     self.tainted(node, self.cluster.sim.now);
   }
 
-  /** The cheapest pool with room (NodePool limits) whose fresh node holds all of `reqs`. */
-  private cheapest(reqs: readonly PodResources[], added: ReadonlyMap<NodePoolSpec, number> = new Map()): PoolType | undefined {
+  /**
+   * The cheapest pool with room (NodePool limits) whose fresh node holds all of `reqs`; the nodes a
+   * disruption simulation removes (`candidates`) leave their room to it.
+   */
+  private cheapest(reqs: readonly PodResources[], added: ReadonlyMap<NodePoolSpec, number> = new Map(), candidates: readonly ClusterNode[] = []): PoolType | undefined {
+    return cheapestFitting(this.withRoom(added, candidates), reqs);
+  }
+
+  /** The pools a simulation may open one more node of (limitAllowsLaunch). */
+  private withRoom(added: ReadonlyMap<NodePoolSpec, number> = new Map(), candidates: readonly ClusterNode[] = []): PoolType[] {
     const c = this.cluster;
-    return cheapestFitting(
-      this.types.filter((t) => c.poolSize(t.pool) + (added.get(t.pool) ?? 0) < t.pool.maxNodes),
-      reqs,
+    return this.types.filter((t) =>
+      limitAllowsLaunch({
+        active: c.poolSize(t.pool),
+        candidates: candidates.filter((n) => n.pool === t.pool && n.state === 'Ready').length,
+        opened: added.get(t.pool) ?? 0,
+        notDeleted: c.targetSize(t.pool),
+        maxNodes: t.pool.maxNodes,
+      }),
     );
   }
 
@@ -472,12 +486,12 @@ export class KarpenterModel implements NodeAutoscaler {
     const others = c.nodes.filter((n) => n.state === 'Ready' && !n.memoryPressure && n !== node);
     const launching = this.launching();
     const pods = this.simulatedPods([node]);
-    const d = driftDecision(pods, others, launching.map(launchingView), (reqs) => this.cheapest(reqs) !== undefined);
+    const d = driftDecision(pods, others, launching.map(launchingView), (reqs) => this.cheapest(reqs, undefined, [node]) !== undefined);
     if (d.action === 'none') return undefined;
     const added = new Map<NodePoolSpec, number>();
     const types: PoolType[] = [];
     for (const b of d.newNodes) {
-      const t = this.cheapest(b.map((i) => pods[i]!.resources), added);
+      const t = this.cheapest(b.map((i) => pods[i]!.resources), added, [node]);
       // The pools' room runs out across the new nodes: the command cannot launch them all.
       if (t === undefined) return undefined;
       added.set(t.pool, (added.get(t.pool) ?? 0) + 1);
@@ -681,8 +695,8 @@ export class KarpenterModel implements NodeAutoscaler {
     const settling = new Set(ready.filter((n) => wait > 0 && Number.isFinite(wait) && !this.consolidatable(n, now)).map((n) => n.name));
     const launching = c.nodes.filter((n) => n.state === 'Provisioning');
     const pods = this.simulatedPods(nodes);
-    // A replacement is of a pool with room for one more node.
-    const types = this.types.filter((t) => c.poolSize(t.pool) < t.pool.maxNodes);
+    // A replacement is of a pool with room for one more node, the candidates' own room counted as free.
+    const types = this.withRoom(undefined, nodes);
     const sim = simulateConsolidation(pods, ready, types, launching.map(launchingView), settling);
     const decision = consolidationPlan(
       nodes.map((n) => ({ type: n.pool.name, pricePerHour: n.pool.pricePerHour })),

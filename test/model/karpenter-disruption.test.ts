@@ -135,3 +135,11 @@ describe('every method reads the consolidation state before its budget, emptines
     expect(free.filter(([, e]) => e === 'Tainted')).toEqual([['std-001', 'Tainted', 717]]);
   });
 });
+
+describe('a NodePool limit exactly reached (helpers.go SimulateScheduling: the candidates are no state nodes, so their room is free to the simulation)', () => {
+  const BIG = 'services[1]={manifest: {apiVersion: serving.knative.dev/v1, kind: Service, metadata: {name: big}, spec: {template: {metadata: {annotations: {autoscaling.knative.dev/min-scale: "1"}}, spec: {containers: [{image: app, resources: {requests: {cpu: "3"}}}]}}}}, initialPods: 0, podStart: {scheduling: 0s}}';
+  it('karpenter-drift.yaml without its drift, maxNodes 3 of 3, each node holding one 1-CPU pod, a 3-CPU pod Pending (no node has room, the pool none): deleting std-001 would need a new node for the pending pod, of its own type, so no cheaper move: nothing goes (was std-001 tainted at 17, the pending pod left out as fitting no pool)', () => {
+    const ev = nodeEvents('karpenter-drift', 'updates=[]', 'cluster.nodeAutoscaler.consolidationPolicy=WhenEmptyOrUnderutilized', 'cluster.nodePools[0].maxNodes=3', BIG);
+    expect(ev).toEqual([]);
+  });
+});

@@ -95,6 +95,30 @@ describe('Karpenter drift (disruption/drift.go)', () => {
     expect(r.drift.completeSeconds).toBe(172);
   });
 
+  it('a pool exactly at its limit (maxNodes 3, pods of 3 CPU: one a node) still replaces its drifted nodes: the candidate leaves its room to the simulation, and Create refuses only a pool over the limit', () => {
+    const r = run(['services[0].manifest.spec.template.spec.containers[0].resources.requests.cpu="3"', 'cluster.nodePools[0].maxNodes=3']);
+    // Each pod fits no other node: each drifted node needs a new one (was: none ever launched, no node Tainted).
+    expect(r.rows('Tainted')).toEqual([
+      ['std-001', 62],
+      ['std-002', 152],
+      ['std-003', 242],
+    ]);
+    expect(r.rows('Requested').filter(([, t]) => (t as number) > 0)).toEqual([
+      ['std-004', 62],
+      ['std-005', 152],
+      ['std-006', 242],
+    ]);
+    // Four nodes while each replacement launches, never five.
+    let alive = 0;
+    let peak = 0;
+    for (const e of r.rec.nodeEvents) {
+      if (e.event === 'Requested') peak = Math.max(peak, ++alive);
+      else if (e.event === 'Deleted') alive--;
+    }
+    expect(peak).toBe(4);
+    expect(r.drift).toEqual({ pool: 'std', atSeconds: 60, driftedNodes: 3, replacementNodes: 3, deletedNodes: 3, completeSeconds: 332 });
+  });
+
   it('a replacement not initialized within 10 min: the command fails at the queue\'s first check past it, the node is untainted and stays Drifted', () => {
     const r = run(['cluster.nodePools[0].startupLatency=20m']);
     expect(r.at('std-003', 'Tainted')).toBe(122);

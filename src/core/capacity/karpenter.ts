@@ -178,6 +178,30 @@ export function karpenterForceDeleteAt(
   return nodeClaimDeletedAt + (Math.floor(due / every) + 1) * every;
 }
 
+/** A pool's node counts as a NodePool limit (knsim: maxNodes) sees them when a simulation wants one more node. */
+export interface PoolRoom {
+  /** Its nodes not being removed, launching ones included (the provisioner's state nodes: Active). */
+  readonly active: number;
+  /** Of those, the nodes the simulation disrupts (helpers.go SimulateScheduling leaves them out of the state nodes). */
+  readonly candidates: number;
+  /** New nodes of the pool the same simulation already opened. */
+  readonly opened: number;
+  /** Its nodes not yet deleted, those being removed included (the cluster state's NodePool usage). */
+  readonly notDeleted: number;
+  readonly maxNodes: number;
+}
+
+/**
+ * Whether the limit lets one more node of the pool launch: the scheduler's remaining resources
+ * are the limit less the state nodes it was given and the nodes it opened (scheduler.go
+ * remainingResources, updateRemainingResources), so a candidate's own node frees its room; and
+ * Provisioner.Create then refuses only a pool whose usage already exceeds the limit
+ * (Limits.ExceededBy: strictly greater), so a limit exactly reached still lets a replacement through.
+ */
+export function limitAllowsLaunch(r: PoolRoom): boolean {
+  return r.active - r.candidates + r.opened < r.maxNodes && r.notDeleted <= r.maxNodes;
+}
+
 /** What Karpenter reads of a pod to weigh its eviction. */
 export interface EvictedPod {
   /** spec.priority; undefined when unset. */

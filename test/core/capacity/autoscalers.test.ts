@@ -30,6 +30,7 @@ import {
   expiresAt,
   instanceTerminationAt,
   karpenterForceDeleteAt,
+  limitAllowsLaunch,
   rescheduleDisruptionCost,
   bindPod,
   drainedNodeDeletionAt,
@@ -703,6 +704,18 @@ describe('driftDecision (Karpenter drift.go: replace a drifted node by as many n
   ])('destinations: $name', ({ pods, others, launching, want }) => {
     const d = driftDecision(pods, others, launching, holds);
     expect(d.action === 'replace' ? d.onto : d.reason).toEqual(want);
+  });
+});
+
+describe('limitAllowsLaunch (NodePool limits: scheduler.go remainingResources over the state nodes given, provisioner.go Create, Limits.ExceededBy)', () => {
+  it.each([
+    { name: 'below the limit', room: { active: 2, candidates: 0, opened: 0, notDeleted: 2, maxNodes: 3 }, want: true },
+    { name: 'exactly at the limit, no candidate: no room', room: { active: 3, candidates: 0, opened: 0, notDeleted: 3, maxNodes: 3 }, want: false },
+    { name: 'exactly at the limit, one of them the candidate: its room is free, and usage 3 of 3 does not exceed the limit', room: { active: 3, candidates: 1, opened: 0, notDeleted: 3, maxNodes: 3 }, want: true },
+    { name: '…but not a second new node in the same simulation', room: { active: 3, candidates: 1, opened: 1, notDeleted: 3, maxNodes: 3 }, want: false },
+    { name: 'usage already over the limit (a replacement launching): Create refuses, whatever the simulation frees', room: { active: 3, candidates: 1, opened: 0, notDeleted: 4, maxNodes: 3 }, want: false },
+  ])('$name', ({ room, want }) => {
+    expect(limitAllowsLaunch(room)).toBe(want);
   });
 });
 
