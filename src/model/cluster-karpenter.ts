@@ -392,17 +392,14 @@ export class KarpenterModel implements NodeAutoscaler {
   }
 
   /**
-   * The termination controller's drain (terminator.go, pod IsEvictable) does not evict a pod under
-   * an active do-not-disrupt: it waits, re-checking every second, until the pod goes, its
-   * protection ends, or the NodeClaim's terminationGracePeriod deletes it. Returns when the
-   * drain may next evict `pod` (now or earlier: at once).
+   * The eviction queue does not evict a pod under an active do-not-disrupt (terminator/eviction.go
+   * Reconcile, pod IsEvictable): it looks at it again on its back-off, as at a refused eviction,
+   * until the pod goes, its protection ends, or the NodeClaim's terminationGracePeriod deletes it.
+   * Returns when its protection ends (now or earlier: evictable now).
    */
-  evictableAt(node: ClusterNode, pod: Pod, now: number): number {
+  evictableAt(_node: ClusterNode, pod: Pod, now: number): number {
     const until = doNotDisruptEnd(pod);
-    if (!(until > now)) return now;
-    // The drain's requeues fall every terminationRequeueSeconds (1 s) from the drain's start.
-    const every = this.spec.config.terminationRequeueSeconds;
-    return until === Number.POSITIVE_INFINITY ? until : node.drainAt + Math.ceil((until - node.drainAt) / every) * every;
+    return until > now ? until : now;
   }
 
   private consolidatable(n: ClusterNode, now: number): boolean {
@@ -833,7 +830,7 @@ export class KarpenterModel implements NodeAutoscaler {
     return Math.min(EVICTION_QUEUE_BASE_DELAY_SECONDS * 2 ** (round - 1), EVICTION_QUEUE_MAX_DELAY_SECONDS);
   }
 
-  /** A pod its budget holds is deleted anyway, at the drain's first look past the NodeClaim's terminationGracePeriod less its grace (the revision's timeout). */
+  /** A pod its budget or do-not-disrupt holds is deleted anyway after the NodeClaim's terminationGracePeriod less its grace (the revision's timeout). */
   forceDeleteAt(node: ClusterNode, pod: Pod): number {
     return karpenterForceDeleteAt(node.drainAt, this.spec.config, pod.revision.spec.timeoutSeconds);
   }

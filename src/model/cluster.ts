@@ -53,9 +53,9 @@ export interface NodeAutoscaler {
   evictionRetrySeconds?(round: number): number;
   /** How long after its drain began it stops retrying and calls the removal off (absent: never). */
   readonly evictionDeadlineSeconds?: number;
-  /** When it deletes a pod its budget still holds, bypassing the Eviction API (absent or Infinity: never). */
+  /** The moment strictly after which it deletes a pod its budget still holds, bypassing the Eviction API (absent or Infinity: never). */
   forceDeleteAt?(node: ClusterNode, pod: Pod): number;
-  /** When its drain may first evict `pod` (Karpenter's do-not-disrupt; absent, or `now` or earlier: at once). */
+  /** When its drain may first evict `pod` (Karpenter's do-not-disrupt; absent, or `now` or earlier: at once); a held pod is looked at again on the refused pods' retries. */
   evictableAt?(node: ClusterNode, pod: Pod, now: number): number;
   /** The longest grace period its evictions give a pod (absent: the pod's own). */
   readonly evictionGraceSeconds?: number;
@@ -271,26 +271,24 @@ export class Cluster {
     // kubectl drain --disable-eviction deletes the pods: no budget is asked.
     const budgets = kubectl && node.kubectlDrain?.disableEviction === true ? undefined : this.budgets;
     let refused = false;
-    // The earliest time the node autoscaler deletes a refused pod anyway (Karpenter's terminationGracePeriod).
-    let forceAt = Number.POSITIVE_INFINITY;
-    // The earliest time a pod the autoscaler holds back may be evicted or deleted.
-    let heldUntil = Number.POSITIVE_INFINITY;
+    // A pod the autoscaler holds back (Karpenter's do-not-disrupt) that a later look may take.
+    let held = false;
     for (const pod of [...node.workload]) {
       if (!pod.isOk) continue;
-      // Past its force time a pod is deleted without the Eviction API (no budget asked).
+      // Strictly past its force time (Karpenter's eviction queue: Now().After) a pod is deleted without the Eviction API (no budget asked).
       const force = kubectl ? Number.POSITIVE_INFINITY : (this.autoscaler?.forceDeleteAt?.(node, pod) ?? Number.POSITIVE_INFINITY);
-      if (now >= force) {
+      if (now > force) {
         this.budgets?.forceDeleted(pod);
         pod.revision.evict(pod, now);
         continue;
       }
       const from = kubectl ? now : (this.autoscaler?.evictableAt?.(node, pod, now) ?? now);
       if (from > now) {
-        heldUntil = Math.min(heldUntil, from, force);
+        // Looked at again on the refused pods' back-off; one held for ever with no force time never changes.
+        if (from < Number.POSITIVE_INFINITY || force < Number.POSITIVE_INFINITY) held = true;
         continue;
       }
       if (budgets !== undefined && !budgets.mayEvict(pod)) {
-        forceAt = Math.min(forceAt, force);
         refused = true;
         if (record !== undefined) record.refusedEvictions++;
         continue;
@@ -299,12 +297,11 @@ export class Cluster {
       pod.revision.evict(pod, now, kubectl ? undefined : this.autoscaler?.evictionGraceSeconds);
       if (record !== undefined) record.evictedPods++;
     }
-    if (refused) {
+    if (refused || held) {
       node.refusedRounds++;
       const retry = kubectl ? KUBECTL_DRAIN_RETRY_SECONDS : (this.autoscaler?.evictionRetrySeconds?.(node.refusedRounds) ?? KUBECTL_DRAIN_RETRY_SECONDS);
-      this.sim.at(Math.min(now + retry, forceAt, heldUntil), this.onEvictionRetry, node);
-    } else if (heldUntil < Number.POSITIVE_INFINITY) this.sim.at(heldUntil, this.onEvictionRetry, node);
-    else if (node.workload.size === 0) this.drained(node, now);
+      this.sim.at(now + retry, this.onEvictionRetry, node);
+    } else if (node.workload.size === 0) this.drained(node, now);
   }
 
   private onEvictionRetry = (node: ClusterNode): void => {

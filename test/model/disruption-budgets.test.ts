@@ -189,11 +189,12 @@ describe('Karpenter\'s terminationGracePeriod and budgets', () => {
     expect(world.cluster!.budgets!.records[0]!.forcedDeletions).toBe(0);
   });
 
-  it('with one, each pod is deleted past its budget at the drain\'s first look after its grace period (the revision timeout) would end with it', () => {
+  it('with one, each pod is deleted past its budget at the eviction queue\'s first look after its grace period (the revision timeout) would end with it', () => {
     const { rec, world } = expiring({ terminationGracePeriod: '10m' });
-    // Due at 300 s + 600 s − 300 s (timeoutSeconds) = 600 s, a look of the once-a-second drain; deleted at
-    // the next, 601 s (Now().After), all at once, then gone within the 30 s drain (was 600).
-    expect(evictions(rec, 'std-4-001')).toEqual([601, 601, 601]);
+    // Due at 300 s + 600 s − 300 s (timeoutSeconds) = 600 s; the queue, refused by the budget, looks at
+    // the pods again 0.1, 0.3, 0.7, … 12.7 s into the drain, then every 10 s: the first look strictly after
+    // is 302.7 s in, 602.7 (Now().After; was the drain's 1 s look, 601), all at once, then gone within the 30 s drain.
+    expect(evictions(rec, 'std-4-001')).toEqual([602.7, 602.7, 602.7]);
     const deleted = rec.nodes.find((n) => n.node === 'std-4-001' && n.event === 'Deleted')!.time;
     expect(deleted).toBeGreaterThanOrEqual(631);
     expect(deleted).toBeLessThanOrEqual(900);

@@ -142,7 +142,7 @@ describe('Karpenter\'s do-not-disrupt', () => {
     expect(Math.max(...moved) + 300).toBe(392);
   });
 
-  it('with a terminationGracePeriod the node drifts (eventual disruption), and the drain evicts each pod at its first 1 s requeue past its protection', () => {
+  it('with a terminationGracePeriod the node drifts (eventual disruption), and the eviction queue evicts each pod at its first back-off look (0.1 s doubling to 10 s from the drain) past its protection (was its first 1 s drain requeue)', () => {
     const rec = withGrace('"5m"');
     const drains = new Map(rec.nodeEvents.filter((n) => n.event === 'Tainted').map((n) => [n.node, n.time]));
     const evicted = rec.pods.filter((p) => p.event === 'Terminating' && p.pod.node !== undefined);
@@ -152,19 +152,20 @@ describe('Karpenter\'s do-not-disrupt', () => {
       const until = p.pod.startTime === 0 ? Number.NEGATIVE_INFINITY : p.pod.startTime + 300;
       if (until <= drainAt) continue;
       held++;
-      // Evicted on the drain's 1 s grid, within a second after the protection ends (or when the node's replacement is Ready, later).
+      // Evicted at a look of the queue's back-off from the drain (0.1, 0.3, 0.7, … 12.7, then every 10 s), within 10 s after the protection ends.
       expect(p.time).toBeGreaterThanOrEqual(until);
-      expect(Number.isInteger(p.time - drainAt)).toBe(true);
+      expect(p.time - until).toBeLessThan(10);
+      expect(Number.isInteger(Math.round((p.time - drainAt) * 10) / 10 - 0.7)).toBe(true);
     }
     expect(held).toBeGreaterThanOrEqual(2);
-    // std-002 drained at 92: its pod of 62 s is evicted at 362.
-    expect(evicted.filter((p) => p.pod.node!.name === 'std-002').map((p) => p.time)).toEqual([92, 362]);
+    // std-002 drained at 92: its pod of 62 s, protected until 362, is evicted at the look 272.7 s into the drain, 364.7 (was 362).
+    expect(evicted.filter((p) => p.pod.node!.name === 'std-002').map((p) => p.time)).toEqual([92, 364.7]);
   });
 
-  it('"true" with a terminationGracePeriod: the pod is deleted at the drain\'s first 1 s look after 62 + 600 − 300, when its grace period would end with the node\'s (363; was 362)', () => {
+  it('"true" with a terminationGracePeriod: the pod is deleted at the eviction queue\'s first back-off look strictly after 62 + 600 − 300, when its grace period would end with the node\'s: 302.7 s into the drain, 364.7 (was the drain\'s 1 s look, 363)', () => {
     const rec = withGrace('true');
-    expect(rec.pods.filter((p) => p.event === 'Terminating' && p.pod.node?.name === 'std-001').map((p) => p.time)).toEqual([363]);
-    expect(rec.nodeEvents.find((n) => n.node === 'std-001' && n.event === 'Deleted')?.time).toBe(393);
+    expect(rec.pods.filter((p) => p.event === 'Terminating' && p.pod.node?.name === 'std-001').map((p) => p.time)).toEqual([364.7]);
+    expect(rec.nodeEvents.find((n) => n.node === 'std-001' && n.event === 'Deleted')?.time).toBe(395);
   });
 });
 

@@ -135,11 +135,12 @@ describe('Karpenter drift (disruption/drift.go)', () => {
     expect(r.world.cluster!.budgets!.records[0]!.refusedEvictions).toBe(0);
   });
 
-  it('…unless the NodePool sets terminationGracePeriod (drift is eventual): drained, and the pod deleted past the budget at the drain\'s first 1 s look after 62 + 600 − its 300 s grace (363; was 362)', () => {
+  it('…unless the NodePool sets terminationGracePeriod (drift is eventual): drained, and the pod deleted past the budget at the eviction queue\'s first back-off look after 62 + 600 − its 300 s grace (364.7, 302.7 s into the drain; was the drain\'s 1 s look, 363)', () => {
     const r = run([HOLD_ALL, 'cluster.nodeAutoscaler.terminationGracePeriod=10m']);
     expect(r.at('std-001', 'Tainted')).toBe(62);
-    expect(r.rec.pods.filter((p) => p.event === 'Terminating' && p.pod.node?.name === 'std-001').map((p) => p.time)).toEqual([363]);
-    expect(r.at('std-001', 'Deleted')).toBe(393);
+    expect(r.rec.pods.filter((p) => p.event === 'Terminating' && p.pod.node?.name === 'std-001').map((p) => p.time)).toEqual([364.7]);
+    // Its pod gone 30 s later (394.7), the node goes at the termination controller's next 1 s look (was 393).
+    expect(r.at('std-001', 'Deleted')).toBe(395);
     expect(r.world.cluster!.budgets!.records[0]!.forcedDeletions).toBeGreaterThanOrEqual(1);
   });
 

@@ -158,24 +158,21 @@ export function instanceTerminationAt(drainStartedAt: number, drainedAt: number,
 }
 
 /**
- * When Karpenter deletes a pod of a draining node without the Eviction API, whatever its
- * PodDisruptionBudget says (terminator.go DeleteExpiringPods): with a terminationGracePeriod, the
- * node must be gone by its NodeClaim's deletion plus that period, so each pod is due its own grace
- * period before then. The drain, which begins at the NodeClaim's deletion and looks once a
- * second (awaitDrain), deletes it at its first look strictly after that moment (Now().After), at
- * once when it is already past. Infinity without a terminationGracePeriod.
+ * The moment after which Karpenter deletes a pod of a draining node without the Eviction API,
+ * whatever its PodDisruptionBudget or do-not-disrupt says (terminator/eviction.go
+ * needsForceDelete): with a terminationGracePeriod, the node must be gone by its NodeClaim's
+ * deletion plus that period, so each pod is due its own grace period before then. The eviction
+ * queue deletes it at its first look at the pod strictly after this moment (Now().After); the
+ * looks follow the queue's per-pod back-off. Infinity without a terminationGracePeriod.
  */
 export function karpenterForceDeleteAt(
   nodeClaimDeletedAt: number,
-  cfg: Pick<KarpenterConfig, 'terminationGracePeriodSeconds' | 'terminationRequeueSeconds'>,
+  cfg: Pick<KarpenterConfig, 'terminationGracePeriodSeconds'>,
   podGraceSeconds: number,
 ): number {
   requireFinite('nodeClaimDeletedAt', nodeClaimDeletedAt);
   requireNonNegative('podGraceSeconds', podGraceSeconds);
-  const due = cfg.terminationGracePeriodSeconds - podGraceSeconds;
-  if (due < 0) return nodeClaimDeletedAt;
-  const every = cfg.terminationRequeueSeconds;
-  return nodeClaimDeletedAt + (Math.floor(due / every) + 1) * every;
+  return nodeClaimDeletedAt + cfg.terminationGracePeriodSeconds - podGraceSeconds;
 }
 
 /** A pool's node counts as a NodePool limit (knsim: maxNodes) sees them when a simulation wants one more node. */

@@ -422,15 +422,15 @@ describe('Karpenter disruption cost and candidate order (pkg/utils/disruption, d
     expect(DEFAULT_KARPENTER_CONFIG.minDrainSeconds).toBe(5);
     expect(instanceTerminationAt(began, drained, DEFAULT_KARPENTER_CONFIG)).toBe(want);
   });
-  // v1.14 terminator.go DeleteExpiringPods, run by each once-a-second awaitDrain look: a pod is deleted
-  // past its budget once Now().After(NodeClaim deletion + terminationGracePeriod − its grace period).
+  // terminator/eviction.go needsForceDelete (since #3063 in the eviction queue): a pod is deleted past its
+  // budget once Now().After(NodeClaim deletion + terminationGracePeriod − its grace period).
   it.each([
-    { what: 'due on a look: the next one (strictly after)', deleted: 300, tgp: 600, grace: 300, want: 601 },
-    { what: 'due between looks: the next one', deleted: 300.5, tgp: 600, grace: 299.7, want: 601.5 },
-    { what: 'due at the drain\'s start: the second look', deleted: 300, tgp: 300, grace: 300, want: 301 },
-    { what: 'already past at the drain\'s start: its first look', deleted: 300, tgp: 60, grace: 300, want: 300 },
+    { what: 'due 300 s into the drain', deleted: 300, tgp: 600, grace: 300, want: 600 },
+    { what: 'fractions kept', deleted: 300.5, tgp: 600, grace: 299.75, want: 600.75 },
+    { what: 'due at the drain\'s start', deleted: 300, tgp: 300, grace: 300, want: 300 },
+    { what: 'already past at the drain\'s start', deleted: 300, tgp: 60, grace: 300, want: 60 },
     { what: 'no terminationGracePeriod: never', deleted: 300, tgp: Number.POSITIVE_INFINITY, grace: 300, want: Number.POSITIVE_INFINITY },
-  ])('pod deleted past its budget: $what ($deleted + $tgp − $grace → $want)', ({ deleted, tgp, grace, want }) => {
+  ])('pod deleted past its budget after: $what ($deleted + $tgp − $grace → $want)', ({ deleted, tgp, grace, want }) => {
     expect(karpenterForceDeleteAt(deleted, { ...DEFAULT_KARPENTER_CONFIG, terminationGracePeriodSeconds: tgp }, grace)).toBe(want);
   });
 });
