@@ -5,7 +5,8 @@
  * scrapes queue-proxies, and writes replicas, SKSs and PA status as the loop decides.
  *
  * - Every resync: list the Revisions to manage (apply: those of the knsim class and of the
- *   user classes given in `autoscalerClasses`; shadow: every KPA-, knsim- or user-class revision).
+ *   user classes given in `autoscalerClasses`; shadow: every KPA-, knsim- or user-class revision);
+ *   read config-autoscaler again (see `reloadConfig`).
  * - Every 1 s: take each namespace's revision pods as the informer has them, scrape a sample of each revision's
  *   queue-proxies into its metric collection, and run reconciles that are due (pods
  *   changed, requeue time reached, or a held one).
@@ -26,7 +27,7 @@
  * {@link ClassReconciler}, and only while this replica leads (Lease).
  */
 import type { AutoscalerClass, AutoscalerClassRegistry, AutoscalerConfig, DecisionTick, LoopReconcile, LoopReconcileInput, SksMode } from '../core/autoscaler/index.js';
-import { DECIDER_PERIOD_SECONDS, DecisionLoop, KPA_CLASS, MIN_ACTIVATORS, SCRAPE_PERIOD_SECONDS, defaultAutoscalerClasses } from '../core/autoscaler/index.js';
+import { AutoscalerConfigError, DECIDER_PERIOD_SECONDS, DecisionLoop, KPA_CLASS, MIN_ACTIVATORS, SCRAPE_PERIOD_SECONDS, defaultAutoscalerClasses } from '../core/autoscaler/index.js';
 import { Backoff, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 import { ClassReconciler, classWriteDone } from './class-reconciler.js';
 import type { Clock } from './clock.js';
@@ -87,6 +88,13 @@ export interface ControllerOptions {
   labelSelector?: string | undefined;
   /** The cluster's `config-autoscaler` (plus overrides), parsed. */
   config: AutoscalerConfig;
+  /**
+   * Reads `config-autoscaler` again (plus overrides), at every revision resync of `run`: a
+   * changed config is applied to every managed revision, as Knative's config store does; one
+   * Knative would refuse (an AutoscalerConfigError) is reported and the last good one kept.
+   * `where` names the ConfigMap in that report (`knative-serving/config-autoscaler`).
+   */
+  reloadConfig?: { where: string; load: () => Promise<{ config: AutoscalerConfig; found: boolean }> } | undefined;
   /** The cluster's `config-deployment` progress-deadline, seconds (Knative's 600 when not given). */
   progressDeadlineSeconds?: number | undefined;
   /** Let revisions go to zero (see `adapterAutoscaling`). */
@@ -203,10 +211,15 @@ export class Controller {
   /** The user classes by name, and the registry every loop looks its class up in. */
   private readonly userClasses: ReadonlySet<string>;
   private readonly registry: AutoscalerClassRegistry;
+  /** The config-autoscaler in force: the last good one read. */
+  private config: AutoscalerConfig;
+  /** The last refused config-autoscaler's error, so it is reported once, not at every resync. */
+  private refusedConfig: string | undefined;
 
   constructor(o: ControllerOptions) {
     if (o.mode === 'apply' && !o.dryRun && !o.leader) throw new Error('apply mode without --dry-run needs leader election');
     this.o = o;
+    this.config = o.config;
     this.registry = defaultAutoscalerClasses();
     for (const c of o.autoscalerClasses ?? []) {
       if (c.name.endsWith('.knative.dev') || c.name === KNSIM_CLASS) throw new Error(`autoscaler class ${JSON.stringify(c.name)} is reserved (Knative's or knsim's own)`);
@@ -292,7 +305,7 @@ export class Controller {
 
   private wants(rev: RevisionObject): boolean {
     if (this.o.mode === 'apply') return this.ownClass(rev);
-    const cls = rev.autoscalerClass === '' ? this.o.config.podAutoscalerClass : rev.autoscalerClass;
+    const cls = rev.autoscalerClass === '' ? this.config.podAutoscalerClass : rev.autoscalerClass;
     return cls === KPA_CLASS || this.ownClass(rev);
   }
 
@@ -307,6 +320,60 @@ export class Controller {
     this.managed.delete(k);
     this.classFailed.add(k);
     this.o.logger.error('autoscaler class failed; stopped managing the revision', { revision: k, class: rev.autoscalerClass, reason: describeError(e) });
+  }
+
+  /** The revision's autoscaling under the config in force. @throws for settings Knative would refuse. */
+  private autoscalingOf(rev: RevisionObject, reachable: boolean) {
+    const userClass = this.userClasses.has(rev.autoscalerClass) ? rev.autoscalerClass : undefined;
+    return adapterAutoscaling(this.config, rev, { reachable, allowScaleToZero: this.o.allowScaleToZero, userClass, progressDeadlineSeconds: this.o.progressDeadlineSeconds });
+  }
+
+  /**
+   * Reads config-autoscaler again (see `reloadConfig`). A missing ConfigMap changes nothing
+   * (Knative's watcher ignores the delete of a ConfigMap it has no default for); a value
+   * Knative would refuse is logged once, naming the ConfigMap, the key and the rule, and the
+   * last good config stays (knative.dev/pkg configmap UntypedStore.OnConfigChanged); a changed
+   * config is taken by every managed revision, whose PA then reconciles (the KPA resyncs
+   * every PA on a config change).
+   */
+  async syncConfig(): Promise<void> {
+    const reload = this.o.reloadConfig;
+    if (reload === undefined) return;
+    const loaded = await this.guardedRead('config-autoscaler', `read ${reload.where}`, () =>
+      reload.load().catch((e: unknown) => {
+        if (e instanceof AutoscalerConfigError) return e;
+        throw e;
+      }),
+    );
+    if (loaded === undefined) return;
+    if (loaded instanceof AutoscalerConfigError) {
+      if (loaded.message !== this.refusedConfig) {
+        this.refusedConfig = loaded.message;
+        this.o.logger.error(`${reload.where}: ${loaded.key}=${JSON.stringify(loaded.value)}: ${loaded.first.message}; keeping the last good config`);
+      }
+      return;
+    }
+    this.refusedConfig = undefined;
+    if (!loaded.found || JSON.stringify(loaded.config) === JSON.stringify(this.config)) return;
+    this.config = loaded.config;
+    this.o.logger.info('config-autoscaler changed; applying it', { configMap: reload.where });
+    // Revisions refused under the old config are looked at again under the new one.
+    this.invalid.clear();
+    const now = this.o.clock.now();
+    for (const [k, m] of this.managed) {
+      let autoscaling;
+      try {
+        autoscaling = this.autoscalingOf(m.rev, true);
+      } catch (e) {
+        this.o.logger.error('revision has invalid autoscaling settings under the new config-autoscaler; keeping its settings', { revision: k, reason: describeError(e) });
+        continue;
+      }
+      try {
+        m.loop.update(autoscaling, now);
+      } catch (e) {
+        this.userClassFailed(m.rev, e);
+      }
+    }
   }
 
   /** Lists the revisions to manage; forgets deleted ones. */
@@ -342,7 +409,7 @@ export class Controller {
     let autoscaling;
     try {
       const userClass = this.userClasses.has(rev.autoscalerClass) ? rev.autoscalerClass : undefined;
-      autoscaling = adapterAutoscaling(this.o.config, rev, { reachable, allowScaleToZero: this.o.allowScaleToZero, userClass, progressDeadlineSeconds: this.o.progressDeadlineSeconds });
+      autoscaling = this.autoscalingOf(rev, reachable);
     } catch (e) {
       if (!this.invalid.has(k)) this.o.logger.error('revision has invalid autoscaling settings; not managing it', { revision: k, reason: describeError(e) });
       this.invalid.add(k);
@@ -789,7 +856,7 @@ export class Controller {
     }
     loops.push(...(await this.startInformers(signal, p.watchResyncSeconds ?? DEFAULT_RESYNC_SECONDS)));
     await this.syncRevisions().catch((e: unknown) => this.o.logger.error('sync failed', { reason: describeError(e) }));
-    loops.push(this.every(resync, signal, 'sync', () => this.syncRevisions(), resync));
+    loops.push(this.every(resync, signal, 'sync', () => this.syncConfig().then(() => this.syncRevisions()), resync));
     loops.push(this.every(scrape, signal, 'scrape', () => this.scrapeTick()));
     loops.push(this.every(decide, signal, 'decide', () => this.decideTick(), decide));
     await Promise.all(loops);

@@ -3,7 +3,7 @@
  * the decision CSV and the controller's run loop on the real clock, until SIGINT/SIGTERM
  * or the requested duration.
  */
-import { AutoscalerConfigError, FieldError, parseAutoscalerConfig, type AutoscalerClass } from '../core/autoscaler/index.js';
+import { AutoscalerConfigError, FieldError, parseAutoscalerConfig, type AutoscalerClass, type AutoscalerConfig } from '../core/autoscaler/index.js';
 import { systemClock, type Clock } from './clock.js';
 import { Controller, isScaleAction, type ControllerMode } from './controller.js';
 import { DecisionCsv, type ShadowRow } from './decision-csv.js';
@@ -139,7 +139,13 @@ export async function runController(s: ControllerSettings, io: RunIo = defaultIo
   }
   namespaces ??= ['default'];
 
+  const clients = kube;
   let config;
+  // Read again at every revision resync while it can be read (see Controller.syncConfig).
+  let reloadConfig: { where: string; load: () => Promise<{ config: AutoscalerConfig; found: boolean }> } | undefined = {
+    where: `${s.knativeNamespace}/config-autoscaler`,
+    load: () => loadAutoscalerConfig(clients, s.knativeNamespace, s.config),
+  };
   try {
     const loaded = await loadAutoscalerConfig(kube, s.knativeNamespace, s.config);
     config = loaded.config;
@@ -153,6 +159,7 @@ export async function runController(s: ControllerSettings, io: RunIo = defaultIo
     if (code === 401) throw new SetupError(`kubeconfig: the API server refused the credentials (${describeError(e)})`);
     if (code !== 403) throw new SetupError(`kubeconfig: cannot read ${s.knativeNamespace}/config-autoscaler: ${describeError(e)}`);
     logger.warn('not allowed to read config-autoscaler; using Knative defaults plus --config', { namespace: s.knativeNamespace });
+    reloadConfig = undefined;
     try {
       config = parseAutoscalerConfig(s.config);
     } catch (e2) {
@@ -203,6 +210,7 @@ export async function runController(s: ControllerSettings, io: RunIo = defaultIo
     namespaces,
     labelSelector: s.selector,
     config,
+    reloadConfig,
     progressDeadlineSeconds,
     allowScaleToZero: s.allowScaleToZero,
     autoscalerClasses: s.autoscalerClasses,
