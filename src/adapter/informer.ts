@@ -9,9 +9,10 @@
  * resourceVersion is too old) lists again, as client-go's reflector does: after a wait on its
  * backoff, not at once (see {@link ReflectorBackoff}); meanwhile the cache as last seen serves
  * reads. Any other error stops it: this wrapper logs the error and restarts it after the same
- * backoff on the injected clock. A watch that cannot even be sent (its credentials failed: an
- * exec plugin, a token file) is such an error too, not a rejection nobody awaits (see
- * {@link GuardedWatch}). Every `resyncSeconds` it relists from scratch (a fresh informer,
+ * backoff on the injected clock, the cache as last seen serving reads meanwhile (client-go's
+ * reflector keeps its store, and its informer stays synced, through a failed watch or list).
+ * A watch that cannot even be sent (its credentials failed: an exec plugin, a token file) is
+ * such an error too, not a rejection nobody awaits (see {@link GuardedWatch}). Every `resyncSeconds` it relists from scratch (a fresh informer,
  * the old one serving reads until the new list is in), so a missed event cannot last.
  */
 import * as k8s from '@kubernetes/client-node';
@@ -163,8 +164,12 @@ class GuardedWatch extends k8s.Watch {
 export class WatchedCollection {
   private informer: (k8s.Informer<Obj> & k8s.ObjectCache<Obj>) | undefined;
   private readonly backoff: ReflectorBackoff;
-  /** True from a successful list until the informer stops on an error. */
-  private healthy = false;
+  /**
+   * The informer whose cache serves reads: the last one whose list succeeded (the current one,
+   * or, while a fresh one's list keeps failing, the one before). Undefined before the first
+   * good list and once the run has ended.
+   */
+  private served: (k8s.Informer<Obj> & k8s.ObjectCache<Obj>) | undefined;
   private failure: unknown;
   /** A resync's new informer while its list is under way, and why that list failed. */
   private relisting: (k8s.Informer<Obj> & k8s.ObjectCache<Obj>) | undefined;
@@ -179,14 +184,14 @@ export class WatchedCollection {
     this.backoff = new ReflectorBackoff(monotonicSeconds(o.clock), o.random);
   }
 
-  /** Whether the cache is being kept current (listed, and the watch has not failed since). */
+  /** Whether there is a cache to read: a list has succeeded (a watch failing since leaves it as last seen). */
   get synced(): boolean {
-    return this.healthy;
+    return this.served !== undefined;
   }
 
   /** The objects as last seen (raw API objects). */
   items(): unknown[] {
-    return [...(this.informer?.list() ?? [])];
+    return [...(this.served?.list() ?? [])];
   }
 
   private make(): k8s.Informer<Obj> & k8s.ObjectCache<Obj> {
@@ -216,7 +221,6 @@ export class WatchedCollection {
         return;
       }
       if (!current()) return;
-      this.healthy = false;
       this.failure = err ?? new Error('watch failed');
       this.wake?.();
     });
@@ -242,12 +246,9 @@ export class WatchedCollection {
     this.informer = next;
     await old.stop();
     this.failure = this.relistFailure;
-    if (this.failure !== undefined) {
-      // No new list: from here as any failed list (unsynced, restarted after a backoff).
-      this.healthy = false;
-      return false;
-    }
-    this.healthy = true;
+    // No new list: the old cache serves on while the new informer is restarted after a backoff.
+    if (this.failure !== undefined) return false;
+    this.served = next;
     this.o.onChange();
     return true;
   }
@@ -257,7 +258,7 @@ export class WatchedCollection {
     this.failure = undefined;
     await this.informer?.start();
     if (this.failure !== undefined) return false;
-    this.healthy = true;
+    this.served = this.informer;
     this.o.onChange();
     return true;
   }
@@ -303,7 +304,7 @@ export class WatchedCollection {
         ok = await this.startFresh();
       }
     }
-    this.healthy = false;
+    this.served = undefined;
     await this.informer?.stop();
   }
 }

@@ -160,6 +160,30 @@ describe('informers', () => {
     await ctl.stop();
   });
 
+  it('a watch that drops and keeps failing leaves the cache as last seen serving the scrapes and decisions', async () => {
+    await addRevision(c, 'hello-00001', { pods: 2, concurrency: 5 });
+    const r = replica(c, { mode: 'shadow' });
+    const ctl = await start(r);
+    await until('two watches', () => c.kube.watchCount() === 2);
+    for (let s = 1; s <= 6; s++) await second(r, Math.floor(s / 2));
+    expect(r.rows.at(-1)?.readyPods).toBe(2);
+    // The connection drops and the API server refuses every rewatch of the pods for a while:
+    // client-go's reflector keeps its store (and its informer synced) while it backs off.
+    c.kube.fault({ path: PODS }, { kind: 'status', status: 500 }, 20);
+    c.kube.dropWatches();
+    await until('the failure', () => r.logger.has('watch pods default failed; restarting'));
+    const before = r.rows.length;
+    const scrapes = c.qps.requests.length;
+    for (let s = 0; s < 12; s++) await second(r);
+    await until('six more decisions', () => r.rows.length >= before + 6);
+    const during = r.rows.slice(before);
+    expect(during.map((x) => x.readyPods)).toEqual(during.map(() => 2));
+    expect(during.map((x) => x.hold)).toEqual(during.map(() => undefined));
+    expect(c.qps.requests.length - scrapes).toBeGreaterThanOrEqual(12);
+    expect(c.kube.watchCount('pods')).toBe(0);
+    await ctl.stop();
+  });
+
   it('credentials that fail when a watch is reopened: a warning, a retry after backoff, no unhandled rejection', async () => {
     const unhandled: unknown[] = [];
     const onUnhandled = (e: unknown): void => void unhandled.push(e);
