@@ -205,6 +205,9 @@ export class Controller {
   private readonly watched = new Map<string, NamespaceWatch>();
   /** Orders API answers (see {@link Seen}). */
   private seq = 0;
+  /** While `run` runs: the ticks do not wait for the reconciles they start (see {@link reconcileApart}). */
+  private detached = false;
+  private readonly inFlight = new Set<Promise<void>>();
   private readonly readBackoffs = new Map<string, Backoff>();
   private readonly staleAfter: number;
   private readonly random: () => number;
@@ -542,7 +545,21 @@ export class Controller {
       else if (res.kind === 'no-pods') m.loop.recordEmptyScrape(t);
       else this.o.logger.warn('scrape failed; nothing recorded', { revision: key(m.rev.namespace, m.rev.name), reason: res.error });
     }
-    if (m.loop.reconcileDue(this.o.clock.now())) await this.reconcile(m, counts);
+    if (m.loop.reconcileDue(this.o.clock.now())) await this.reconcileApart(m, async () => void (await this.reconcile(m, counts)));
+  }
+
+  /**
+   * Runs a reconcile. Within `run` the tick goes on without it, as upstream's scrapers and
+   * deciders tick apart from its reconcilers: a write waiting on the API server must not
+   * stop every revision's scrapes (a second without data counts as zero in the windows) or
+   * decisions. A revision has one reconcile at a time (`reconciling`). Ticks driven from
+   * outside wait for it, so tests see its writes.
+   */
+  private async reconcileApart(m: Managed, work: () => Promise<void>): Promise<void> {
+    if (!this.detached) return work();
+    const p = work().catch((e: unknown) => this.o.logger.error('reconcile failed', { revision: key(m.rev.namespace, m.rev.name), reason: describeError(e) }));
+    this.inFlight.add(p);
+    void p.finally(() => this.inFlight.delete(p));
   }
 
   /** The 2 s tick: PodAutoscalers (and SKSs) as last seen, decider evaluations, notified reconciles, rows. */
@@ -579,10 +596,12 @@ export class Controller {
         this.userClassFailed(m.rev, e);
         continue;
       }
-      let action = 'none';
-      if (counts !== undefined && m.loop.reconcileDue(now)) action = await this.reconcile(m, counts);
-      else if (d.hold !== undefined) action = 'hold';
-      this.emit(m, d, pa, action);
+      if (counts !== undefined && m.loop.reconcileDue(now)) {
+        // The row says what the reconcile did, once it has.
+        await this.reconcileApart(m, async () => this.emit(m, d, pa, await this.reconcile(m, counts)));
+        continue;
+      }
+      this.emit(m, d, pa, d.hold !== undefined ? 'hold' : 'none');
     }
   }
 
@@ -854,12 +873,15 @@ export class Controller {
       await leader.tryAcquireOrRenew();
       loops.push(this.every(leader.opts.retryPeriodSeconds, signal, 'leader election', () => leader.tryAcquireOrRenew().then(() => {})));
     }
+    this.detached = true;
     loops.push(...(await this.startInformers(signal, p.watchResyncSeconds ?? DEFAULT_RESYNC_SECONDS)));
     await this.syncRevisions().catch((e: unknown) => this.o.logger.error('sync failed', { reason: describeError(e) }));
     loops.push(this.every(resync, signal, 'sync', () => this.syncConfig().then(() => this.syncRevisions()), resync));
     loops.push(this.every(scrape, signal, 'scrape', () => this.scrapeTick()));
     loops.push(this.every(decide, signal, 'decide', () => this.decideTick(), decide));
     await Promise.all(loops);
+    while (this.inFlight.size > 0) await Promise.all(this.inFlight);
+    this.detached = false;
     this.watched.clear();
     if (leader) await leader.release();
   }
