@@ -152,8 +152,9 @@ export async function runController(s: ControllerSettings, io: RunIo = defaultIo
     if (!loaded.found) logger.warn('config-autoscaler not found; using Knative defaults', { namespace: s.knativeNamespace });
   } catch (e) {
     if (e instanceof AutoscalerConfigError) {
+      // The error's own message starts with the ConfigMap's name, which `where` already gives.
       const where = e.key in s.config ? '--config' : `${s.knativeNamespace}/config-autoscaler`;
-      throw new SetupError(`${where}: ${e.message}`);
+      throw new SetupError(`${where}: ${e.key}=${JSON.stringify(e.value)}: ${e.first.message}`);
     }
     const code = httpStatus(e);
     if (code === 401) throw new SetupError(`kubeconfig: the API server refused the credentials (${describeError(e)})`);

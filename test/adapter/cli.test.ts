@@ -426,6 +426,13 @@ describe('knsim controller / rollout processes', () => {
       expect(kube.writes()).toEqual([]);
     });
 
+    it('a config-autoscaler value Knative refuses stops the controller: exit 2, one line naming the ConfigMap, key and rule', async () => {
+      kube.put('api/v1', 'knative-serving', 'configmaps', { metadata: { name: 'config-autoscaler' }, data: { 'stable-window': '2s' } });
+      const r = await knsimAsync(['controller', '--kubeconfig', kubeconfig, '--duration', '1s', '--csv', join(tmp, 'cm.csv')]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe('knsim: knative-serving/config-autoscaler: stable-window="2s": must be in the [6s, 3600s] range\n');
+    });
+
     it("reads config-deployment's progress deadline: one Knative refuses stops the controller (exit 2, one line)", async () => {
       // The controller did not read config-deployment at all (a fixed 600 s deadline).
       kube.put('api/v1', 'knative-serving', 'configmaps', { metadata: { name: 'config-autoscaler' }, data: {} });
