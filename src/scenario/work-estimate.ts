@@ -434,16 +434,27 @@ export function noProgressError(input: WorkInput, e: NoProgressError): ScenarioE
   const stuck = `simulated time stopped at ${fmtAmount(e.atSeconds)} s (${fmtAmount(e.events)} events without the clock moving)`;
   const fastest = (service: string): number =>
     Math.min(...(world.services.find((s) => s.name === service)?.revisions.map((r) => makeSampler(r.serviceTime).mean) ?? [0]));
-  let best: { i: number; cycle: number } | undefined;
+  let best: { i: number; cycle: number; idle: number } | undefined;
   world.clients.forEach((c, i) => {
     if (c.kind !== 'closed') return;
-    const cycle = makeSampler(c.think).mean + world.cluster.ingressLatencySeconds + fastest(c.service);
-    if (best === undefined || cycle < best.cycle) best = { i, cycle };
+    const idle = makeSampler(c.think).mean + world.cluster.ingressLatencySeconds;
+    const cycle = idle + fastest(c.service);
+    if (best === undefined || cycle < best.cycle) best = { i, cycle, idle };
   });
   if (best !== undefined) {
+    const path = formatPath(['clients', best.i, 'closed', 'think']);
+    // A service time does not stop the loop when the answers come without one: a 404 before any
+    // revision is routable, a 503 with no activator endpoint. Only think time or the hop can.
+    if (best.idle === 0 && best.cycle > 0) {
+      return new ScenarioError(
+        input.file,
+        path,
+        `${stuck}: think time and ingress latency are 0 s, and an unserved answer (404 before a revision is Ready, 503) takes no time; give think or cluster.ingressLatency a duration`,
+      );
+    }
     return new ScenarioError(
       input.file,
-      formatPath(['clients', best.i, 'closed', 'think']),
+      path,
       `${stuck}: its users loop without time passing (think time + service time + ingress latency ≈ ${fmtAmount(best.cycle)} s); give one of them a duration`,
     );
   }

@@ -77,6 +77,27 @@ describe('a zero-time loop in a scenario', () => {
     );
   });
 
+  it('blames instant answers, not a service time, when users spin on 404s before the first pod is Ready', () => {
+    // A fresh deploy (no initialPods) has no route at 0 s: every request is a 404 at once, whatever its 1 s service time.
+    const value = zeroLoop('0s');
+    const services = value.services as Array<Record<string, unknown>>;
+    delete services[0]!.initialPods;
+    services[0]!.app = { serviceTime: '1s' };
+    const loaded = scenarioFromValue(value, 'zero.yaml');
+    const world = new World(loaded.world, new MemoryRecorder());
+    world.sim.maxEventsAtOneInstant = 50_000;
+    let caught: unknown;
+    try {
+      guardProgress(loaded, () => world.run());
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(ScenarioError);
+    expect((caught as ScenarioError).message).toBe(
+      'zero.yaml: clients[1].closed.think: simulated time stopped at 0 s (50000 events without the clock moving): think time and ingress latency are 0 s, and an unserved answer (404 before a revision is Ready, 503) takes no time; give think or cluster.ingressLatency a duration',
+    );
+  });
+
   it('with a think time of 1 ms the same scenario runs to its end', () => {
     const loaded = scenarioFromValue(zeroLoop('1ms'), 'zero.yaml');
     const recorder = new MemoryRecorder();
