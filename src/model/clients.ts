@@ -114,6 +114,8 @@ class OpenLoopClient implements RequestOwner {
  */
 class ClosedLoopUser implements RequestOwner {
   sentAt = 0;
+  /** With `qps`: the index of the user's next ticker tick, the first after its last send. */
+  nextTick = 1;
   readonly stream: RequestStream;
   constructor(
     private readonly client: ClosedLoopClient,
@@ -134,6 +136,12 @@ class ClosedLoopClient {
   private readonly think: Sampler;
   private end: number;
   private readonly service: string;
+  /**
+   * hey's `-q`: each worker waits on its own ticker (started with the load) before each request.
+   * Its period is 1e6 / qps truncated to whole microseconds; ticks at start + k·period, k ≥ 1.
+   */
+  private readonly tickPeriod: number | undefined;
+  private tickStart = 0;
 
   constructor(
     private readonly world: World,
@@ -142,13 +150,37 @@ class ClosedLoopClient {
     this.service = world.serviceName(spec.service);
     this.think = makeSampler(spec.think);
     this.end = spec.endSeconds;
+    this.tickPeriod = spec.qps !== undefined ? Math.trunc(1e6 / spec.qps) / 1e6 : undefined;
     whenStarting(world, spec, (start, end) => {
       this.end = end;
+      this.tickStart = start;
       for (let i = 0; i < spec.users; i++) this.sendAt(start, new ClosedLoopUser(this, i, world, spec.randomStream ?? spec.name));
     });
   }
 
-  private sendAt(t: number, user: ClosedLoopUser): void {
+  /**
+   * When a user ready to send at `t` sends. A Go ticker holds at most one tick for a receiver that is
+   * busy and drops the rest: the first tick after the user's last send waits for it, so it sends at
+   * once if that tick has passed, else at the tick; none is saved up for a burst.
+   */
+  private paced(t: number, user: ClosedLoopUser): number {
+    const period = this.tickPeriod;
+    if (period === undefined) return t;
+    const tick = this.tickStart + user.nextTick * period;
+    if (tick >= t) {
+      user.nextTick++;
+      return tick;
+    }
+    // Sent on the held tick: the next one the ticker can hold is the first after t.
+    let k = Math.floor((t - this.tickStart) / period) + 1;
+    while (this.tickStart + k * period <= t) k++;
+    while (k > user.nextTick + 1 && this.tickStart + (k - 1) * period > t) k--;
+    user.nextTick = k;
+    return t;
+  }
+
+  private sendAt(ready: number, user: ClosedLoopUser): void {
+    const t = this.paced(ready, user);
     if (t >= this.end) return;
     user.sentAt = t;
     this.world.sim.at(t + this.world.ingressLatency, this.arrive, user);

@@ -311,6 +311,8 @@ export interface ClosedLoopSpec extends ClientBase {
   kind: 'closed';
   users: number;
   think: DistributionSpec;
+  /** hey's `-q`: each user sends at most this many requests per second, paced by its own ticker; undefined: no limit. */
+  qps?: number | undefined;
 }
 
 /** Replay of recorded arrivals (seconds from the start), optionally with per-request service times. */

@@ -863,7 +863,7 @@ function buildClient(
     return { kind: 'open', ...base, process: o.process ?? 'poisson', rate };
   }
   if (c.closed !== undefined) {
-    return { kind: 'closed', ...base, users: c.closed.users, think: c.closed.think ?? { dist: 'constant', value: 0 } };
+    return { kind: 'closed', ...base, users: c.closed.users, think: c.closed.think ?? { dist: 'constant', value: 0 }, qps: c.closed.qps };
   }
 
   const t = c.trace!;

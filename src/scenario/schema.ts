@@ -196,6 +196,8 @@ const openSchema = obj({
 const closedSchema = obj({
   users: count(1),
   think: distribution.optional(),
+  // hey's -q: each user's ticker period is 1e6 / qps whole microseconds, which is 0 (no ticks) above 1e6.
+  qps: z.number().gt(0).max(1e6).optional(),
 });
 
 const traceClientSchema = obj({

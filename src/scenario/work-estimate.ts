@@ -236,7 +236,9 @@ export function estimateWork(input: WorkInput): WorkEstimate {
       const st = fastest(c.service);
       addDemand(c.service, at('clients', i, 'open', w.field), rps, rps * st, `${fmtAmount(rps)} requests/s × ${fmtAmount(st)} s service time`);
     } else if (c.kind === 'closed') {
-      const cycle = makeSampler(c.think).mean + cluster.ingressLatencySeconds + fastest(c.service);
+      const loop = makeSampler(c.think).mean + cluster.ingressLatencySeconds + fastest(c.service);
+      // A `qps` user sends at most once a tick (hey's period: whole microseconds).
+      const cycle = c.qps !== undefined ? Math.max(loop, Math.trunc(1e6 / c.qps) / 1e6) : loop;
       // Every user sends once at the start; a zero-time cycle is the engine's to catch.
       const rounds = seconds > 0 ? Math.max(1, cycle > 0 ? seconds / cycle : 1) : 0;
       requests.push({
@@ -436,7 +438,8 @@ export function noProgressError(input: WorkInput, e: NoProgressError): ScenarioE
     Math.min(...(world.services.find((s) => s.name === service)?.revisions.map((r) => makeSampler(r.serviceTime).mean) ?? [0]));
   let best: { i: number; cycle: number; idle: number } | undefined;
   world.clients.forEach((c, i) => {
-    if (c.kind !== 'closed') return;
+    // A `qps` user waits for its next tick, so it cannot loop at one instant.
+    if (c.kind !== 'closed' || c.qps !== undefined) return;
     const idle = makeSampler(c.think).mean + world.cluster.ingressLatencySeconds;
     const cycle = idle + fastest(c.service);
     if (best === undefined || cycle < best.cycle) best = { i, cycle, idle };
