@@ -134,6 +134,8 @@ export function readAzure2021Trace(
 ): void {
   let header: string[] | undefined;
   let idx: Record<(typeof AZURE2021_COLUMNS)[number], number> | undefined;
+  // The dataset's func ids are unique only within an app: a func filter alone must not merge two apps' functions.
+  let funcApp: { app: string; line: number } | undefined;
   forEachCsvRecord(typeof source === 'string' ? { text: source } : source, file, (cols, lineNo) => {
     if (header === undefined || idx === undefined) {
       header = cols;
@@ -159,6 +161,17 @@ export function readAzure2021Trace(
     }
     if (filter.app !== undefined && cols[idx.app] !== filter.app) return;
     if (filter.func !== undefined && cols[idx.func] !== filter.func) return;
+    if (filter.func !== undefined && filter.app === undefined) {
+      const app = cols[idx.app]!;
+      if (funcApp === undefined) funcApp = { app, line: lineNo };
+      else if (app !== funcApp.app) {
+        throw new ScenarioError(
+          file,
+          `line ${lineNo}, column app`,
+          `the func filter matches invocations of two apps, ${JSON.stringify(funcApp.app)} (line ${funcApp.line}) and this one: a func id is unique only within its app, so set trace.app too`,
+        );
+      }
+    }
     const end = parseNumber(cols[idx.end_timestamp]!);
     if (end === undefined) {
       throw new ScenarioError(file, `line ${lineNo}, column end_timestamp`, `not a number: ${JSON.stringify(cols[idx.end_timestamp])}`);

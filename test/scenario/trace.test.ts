@@ -57,6 +57,16 @@ describe('parseAzure2021Trace', () => {
     expect(parseAzure2021Trace(csv, 'az.csv', filter)).toEqual({ arrivals, durations });
   });
 
+  it('refuses a func filter alone that matches the func id in two apps (ids are unique only within an app)', () => {
+    const twoApps = 'app,func,end_timestamp,duration\na,f,10.5,0.5\nb,g,11,2\nb,f,12,1\n';
+    const err = catchScenarioError(() => parseAzure2021Trace(twoApps, 'az.csv', { func: 'f' }));
+    expect(err.message).toBe('az.csv: line 4, column app: the func filter matches invocations of two apps, "a" (line 2) and this one: a func id is unique only within its app, so set trace.app too');
+    // With the app it picks that app's function.
+    expect(parseAzure2021Trace(twoApps, 'az.csv', { app: 'b', func: 'f' })).toEqual({ arrivals: [11], durations: [1] });
+    // A func of one app needs no app.
+    expect(parseAzure2021Trace(twoApps, 'az.csv', { func: 'g' })).toEqual({ arrivals: [9], durations: [2] });
+  });
+
   it('accepts a byte order mark before a quoted header (Excel, R)', () => {
     expect(parseAzure2021Trace('\ufeff"app","func","end_timestamp","duration"\n"a","f","5","1"\n', 'az.csv')).toEqual({ arrivals: [4], durations: [1] });
   });
