@@ -5,8 +5,9 @@
  * /dev/zero would never end, and only a plugin sees a path before esbuild opens it;
  * buildSync takes no plugins.
  */
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { workerData, type MessagePort } from 'node:worker_threads';
 import type { BuildOptions, Message, Plugin } from 'esbuild';
 import { notRegularFile } from './regular-file.js';
@@ -42,6 +43,30 @@ export function regularFilesOnly(maxFileBytes: number): Plugin {
   };
 }
 
+/** The specifier the README's example imports the interface from. */
+export const OWN_AUTOSCALER_SPECIFIER = 'knsim/autoscaler';
+
+/**
+ * knsim/autoscaler as the running knsim's own entry (dist/core/autoscaler/index.js, or its .ts
+ * source when knsim runs from src/): a module written from the README then bundles wherever it
+ * lives, not only inside a project that installed knsim, and always against the interface
+ * version of the knsim that runs it.
+ */
+export function ownAutoscalerEntry(here: string = import.meta.url): string {
+  const js = fileURLToPath(new URL('../core/autoscaler/index.js', here));
+  return existsSync(js) ? js : fileURLToPath(new URL('../core/autoscaler/index.ts', here));
+}
+
+/** Resolves {@link OWN_AUTOSCALER_SPECIFIER} to {@link ownAutoscalerEntry}. */
+export function ownAutoscalerPackage(entry: string = ownAutoscalerEntry()): Plugin {
+  return {
+    name: 'knsim-own-autoscaler',
+    setup(b) {
+      b.onResolve({ filter: /^knsim\/autoscaler$/ }, () => ({ path: entry }));
+    },
+  };
+}
+
 export const BUNDLE_OPTIONS: BuildOptions = {
   bundle: true,
   format: 'cjs',
@@ -57,7 +82,7 @@ async function run(req: BundleRequest): Promise<void> {
   let reply: BundleReply;
   try {
     const esbuild = createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
-    const out = await esbuild.build({ ...BUNDLE_OPTIONS, entryPoints: [req.entry], plugins: [regularFilesOnly(req.maxFileBytes)] });
+    const out = await esbuild.build({ ...BUNDLE_OPTIONS, entryPoints: [req.entry], plugins: [ownAutoscalerPackage(), regularFilesOnly(req.maxFileBytes)] });
     reply = { ok: true, code: out.outputFiles![0]!.text, inputs: Object.keys(out.metafile!.inputs) };
   } catch (e) {
     const errors = ((e as { errors?: Message[] }).errors ?? []).map((m) => ({ text: m.text, location: m.location }));

@@ -98,6 +98,19 @@ describe('user classes in the simulator', () => {
     expect(summarizeWorld(loadScenario(file).world).overall.requests.ok).toBeGreaterThan(300);
   });
 
+  it("runs the README's example module copied verbatim into a directory outside knsim (knsim/autoscaler is knsim's own)", () => {
+    const readme = readFileSync(join(import.meta.dirname, '../../README.md'), 'utf8');
+    const section = readme.split(/^## Bring your own autoscaler/m)[1]!;
+    const example = /```ts\n([\s\S]*?)```/.exec(section)![1]!;
+    expect(example).toContain("from 'knsim/autoscaler'");
+    const dir = dirWith({ 'readme.ts': example, 'tiny.ts': TINY_TS });
+    const got = summarizeWorld(loadScenario(scenario(dir, './readme.ts')).world);
+    // The README's rule, ceil(stable concurrency / target 1.4), is TINY_TS's: the same run.
+    const tiny = summarizeWorld(loadScenario(scenario(dir, './tiny.ts')).world);
+    expect(got.overall.requests.ok).toBeGreaterThan(300);
+    expect({ ...got, wallSeconds: 0 }).toEqual({ ...tiny, wallSeconds: 0 });
+  });
+
   const faults: Array<{ name: string; module: string; text?: string; timeout?: string; want: (dir: string) => string | RegExp }> = [
     {
       name: 'a missing module',
