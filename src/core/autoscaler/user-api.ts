@@ -99,7 +99,8 @@ export interface AutoscalerDecision {
    * The SKS mode: 'Proxy' keeps the activator in the request path (it buffers during
    * cold starts), 'Serve' routes straight to the pods. Default: the KPA's rule — Proxy
    * while the spare capacity (ready pods × totalValue − panic load) is below
-   * target-burst-capacity.
+   * target-burst-capacity. With target-burst-capacity −1 the activator stays in the path
+   * ('Serve' is not taken): the KPA reconciler then scrapes no pod.
    */
   sksMode?: 'Serve' | 'Proxy';
   /** Shown as "in panic" in autoscaler.csv; default false. */

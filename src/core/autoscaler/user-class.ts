@@ -346,7 +346,9 @@ class UserInstance extends PipelineInstance implements AutoscalerClassInstance {
     const panicLoad = a.metric === 'rps' ? r.panic : c.panic;
     const tbc = a.deciderSpec.targetBurstCapacity;
     let ebc = tbc === 0 ? 0 : tbc > 0 ? Math.floor(readyPods * a.deciderSpec.totalValue - tbc - panicLoad) : -1;
-    if (d.sksMode === 'Serve' && ebc < 0) ebc = 0;
+    // TBC −1 is the revision's own promise that the activator stays in the path: the KPA reconciler
+    // then scrapes no pod and skips the activator probe before scaling to zero, so 'Serve' is not taken.
+    if (d.sksMode === 'Serve' && ebc < 0 && tbc !== -1) ebc = 0;
     if (d.sksMode === 'Proxy' && ebc >= 0) ebc = -1;
     const { status, notify } = applyScaleResult(this.p.status, { desiredPodCount: desired, excessBurstCapacity: ebc, scaleValid: true });
     this.p.status = status;

@@ -164,6 +164,23 @@ describe('the adapter', () => {
     expect(got).toEqual([[3, 'Serve'], [4, 'Proxy'], [1, 'Proxy'], [2, 'Proxy']]);
   });
 
+  it("keeps the activator in the path when target-burst-capacity is -1, whatever sksMode says (the KPA then scrapes no pod)", () => {
+    const tbcMinus1 = { ...resolveRevisionAutoscaling(defaultAutoscalerConfig, { containerConcurrency: 10, annotations: { 'autoscaling.knative.dev/target-burst-capacity': '-1' } }), class: NAME };
+    const run = (a: typeof autoscaling): Array<[number, number, string]> => {
+      const { def } = recording(() => ({ desiredScale: 3, sksMode: 'Serve' }));
+      const l = new DecisionLoop({ revision: 'r-00001', autoscaling: a, nowSeconds: 0, classes: registry(def) });
+      l.reconcile(0, { pods: { ready: 3 }, deploymentReplicas: 3 });
+      l.recordPushed({ timeSeconds: 0.5, averageConcurrentRequests: 7, requestCount: 10 });
+      const d = l.tick(2, 3);
+      const r = l.reconcile(2, { pods: { ready: 3 }, deploymentReplicas: 3 });
+      return [[d.evaluation!.desiredPodCount, d.evaluation!.excessBurstCapacity, r.output.sksMode]];
+    };
+    expect(tbcMinus1.deciderSpec.targetBurstCapacity).toBe(-1);
+    expect(run(tbcMinus1)).toEqual([[3, -1, 'Proxy']]);
+    // With the default TBC (211) the class's Serve is taken: EBC 3 × 10 − 211 − 7 < 0 is lifted to 0.
+    expect(run(autoscaling)).toEqual([[3, 0, 'Serve']]);
+  });
+
   it('pokes on an activator stat at scale zero and tells decide it is a poke', () => {
     const { def, inputs } = recording(() => ({ desiredScale: 0 }));
     const l = loop(def);
