@@ -81,7 +81,12 @@ export function thrownMessage(e: unknown): string {
     // What was thrown throws again when read (a Proxy, a throwing toString or getter).
     return 'a value that throws when read';
   }
-  return text.split(/\r?\n/)[0]!.trim();
+  // One inert line: a control character (a lone CR, an ANSI escape, a NUL) would rewrite or garble
+  // the terminal line knsim prints, so each is shown as its \u escape.
+  return text
+    .split(/\r?\n/)[0]!
+    .trim()
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** The shortest tick a user class may ask for, in seconds. */

@@ -209,6 +209,8 @@ describe('the adapter', () => {
     { name: 'a bad SKS mode', answer: () => ({ desiredScale: 1, sksMode: 'proxy' }), rule: 'decide returned sksMode "proxy": must be "Serve" or "Proxy"' },
     { name: 'a fractional maxScale', answer: () => ({ desiredScale: 1, maxScale: 1.5 }), rule: 'decide returned maxScale 1.5: must be a whole number ≥ 1' },
     { name: 'a throw', answer: () => { throw new TypeError('x is undefined'); }, rule: 'decide threw: TypeError: x is undefined' },
+    // Control characters would rewrite the terminal line (a lone CR, an ANSI escape): shown escaped.
+    { name: 'a throw with control characters', answer: () => { throw new Error('bo\u0000om\rOK\u001b[2K\u0007 done\nsecond line'); }, rule: 'decide threw: bo\\u0000om\\u000dOK\\u001b[2K\\u0007 done' },
     // What a module throws or returns may itself throw when read: still the module's fault, one line.
     { name: 'a thrown object whose toString throws', answer: () => { throw { toString: () => { throw new Error('again'); } }; }, rule: 'decide threw: a value that throws when read' },
     { name: 'a desiredScale getter that throws', answer: () => ({ get desiredScale(): number { throw new Error('gotcha'); } }), rule: 'reading what decide returned threw: gotcha' },
