@@ -193,18 +193,76 @@ function newContext(file: string): vm.Context {
        return adopt;
      })();
      // new Date() and Date() read the clock as Date.now does; a Date of a given time stays.
+     // Local time is UTC here: the host's time zone would make the same run differ between machines
+     // (new Date(t).getHours(), new Date(y, m, d), a date string without a zone, toString, Intl's default zone).
      Date = ((RealDate) => {
        const clock = (what) => new Error(what + ' reads the clock, which is not available to an autoscaler class: use input.nowSeconds');
+       const P = RealDate.prototype;
+       const inUtc = (options) => {
+         const o = { ...(options === undefined ? {} : Object(options)) };
+         if (o.timeZone === undefined) o.timeZone = 'UTC';
+         return o;
+       };
+       globalThis.__knsimInUtc = inUtc;
+       const hostParse = RealDate.parse;
+       const hostOffset = P.getTimezoneOffset;
+       const hostOffsetMs = (t) => hostOffset.call(new RealDate(t)) * 60000;
+       // A string with its own zone (Z, +05:30, GMT, EST…) or an ISO date alone is read the same everywhere
+       // (no backslashes in these patterns: this script is a template literal).
+       const ZONED = /(?:z|[+-][0-9][0-9]:?[0-9][0-9]|(?:^|[^a-z])(?:ut|utc|gmt|[ecmp][sd]t)(?:[+-][0-9]{1,4}(?::[0-9][0-9])?)?)$/i;
+       const DATE_ONLY = /^[+-]?[0-9]{4,6}(?:-[0-9][0-9](?:-[0-9][0-9])?)?$/;
+       const parse = (text) => {
+         const s = String(text);
+         const t = hostParse(s);
+         const bare = s.trim().replace(/ *[(][^()]*[)]$/, '');
+         if (t !== t || ZONED.test(bare) || DATE_ONLY.test(bare)) return t;
+         return t - hostOffsetMs(t);
+       };
        function Date(...args) {
          if (new.target === undefined) throw clock('Date()');
          if (args.length === 0) throw clock('new Date()');
+         if (args.length >= 2) return Reflect.construct(RealDate, [RealDate.UTC(...args)], new.target);
+         if (typeof args[0] === 'string') return Reflect.construct(RealDate, [parse(args[0])], new.target);
          return Reflect.construct(RealDate, args, new.target);
+       }
+       Object.defineProperty(Date, 'parse', { value: function parse_(s) { return parse(s); }, writable: true, configurable: true });
+       const set = (k, f) => Object.defineProperty(P, k, { value: f, writable: true, configurable: true });
+       for (const n of ['FullYear', 'Month', 'Date', 'Day', 'Hours', 'Minutes', 'Seconds', 'Milliseconds']) {
+         set('get' + n, P['getUTC' + n]);
+         if (n !== 'Day') set('set' + n, P['setUTC' + n]);
+       }
+       set('getTimezoneOffset', function getTimezoneOffset() { const t = P.getTime.call(this); return t === t ? 0 : NaN; });
+       set('getYear', function getYear() { return P.getUTCFullYear.call(this) - 1900; });
+       const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+       const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+       const two = (n) => String(n).padStart(2, '0');
+       const year = (y) => (y < 0 ? '-' + String(-y).padStart(6, '0') : String(y).padStart(4, '0'));
+       const dateText = (d) => DAYS[P.getUTCDay.call(d)] + ' ' + MONTHS[P.getUTCMonth.call(d)] + ' ' + two(P.getUTCDate.call(d)) + ' ' + year(P.getUTCFullYear.call(d));
+       const timeText = (d) => two(P.getUTCHours.call(d)) + ':' + two(P.getUTCMinutes.call(d)) + ':' + two(P.getUTCSeconds.call(d)) + ' GMT+0000 (Coordinated Universal Time)';
+       const valid = (d) => { const t = P.getTime.call(d); return t === t; };
+       set('toString', function toString() { return valid(this) ? dateText(this) + ' ' + timeText(this) : 'Invalid Date'; });
+       set('toDateString', function toDateString() { return valid(this) ? dateText(this) : 'Invalid Date'; });
+       set('toTimeString', function toTimeString() { return valid(this) ? timeText(this) : 'Invalid Date'; });
+       for (const k of ['toLocaleString', 'toLocaleDateString', 'toLocaleTimeString']) {
+         const f = P[k];
+         set(k, { [k](locales, options) { return f.call(this, locales, inUtc(options)); } }[k]);
        }
        Object.setPrototypeOf(Date, RealDate);
        Date.prototype = RealDate.prototype;
        Object.defineProperty(RealDate.prototype, 'constructor', { value: Date, writable: true, configurable: true });
        return Date;
      })(Date);
+     // Intl's date formats take UTC when given no time zone, as the Date methods above do.
+     Intl.DateTimeFormat = ((RealDTF, inUtc) => {
+       function DateTimeFormat(locales, options) {
+         return Reflect.construct(RealDTF, [locales, inUtc(options)], new.target ?? RealDTF);
+       }
+       Object.setPrototypeOf(DateTimeFormat, RealDTF);
+       DateTimeFormat.prototype = RealDTF.prototype;
+       Object.defineProperty(RealDTF.prototype, 'constructor', { value: DateTimeFormat, writable: true, configurable: true });
+       return DateTimeFormat;
+     })(Intl.DateTimeFormat, globalThis.__knsimInUtc);
+     delete globalThis.__knsimInUtc;
      // Intl's date formats read the clock too when given no date (format() is a getter of a bound function).
      ((DTF) => {
        const clock = (what) => new Error(what + ' without a date reads the clock, which is not available to an autoscaler class: use input.nowSeconds');

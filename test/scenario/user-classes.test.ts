@@ -362,6 +362,17 @@ describe('user classes in the simulator', () => {
     expect(summarizeWorld(loadScenario(scenario(dir, './dates.js')).world).overall.requests.ok).toBeGreaterThan(300);
   });
 
+  it("reads local time as UTC, so the host's time zone cannot change a run", () => {
+    // Every local-time reading a class might make of a given instant, as the module sees it.
+    const body =
+      "const d = new Date(1700000000000); throw new Error(JSON.stringify([d.getHours(), d.getDay(), d.getTimezoneOffset(), new Date(2024, 0, 1, 10).getTime(), Date.parse('2024-01-01T10:00:00'), new Date('2024-01-01T10:00:00+05:30').getTime(), String(new Date(0)), new Date(0).toLocaleTimeString('en-US'), Intl.DateTimeFormat().resolvedOptions().timeZone]));";
+    const dir = dirWith({ 'local.js': decideJs(body) });
+    const file = scenario(dir, './local.js');
+    const seen = ['UTC', 'Asia/Kolkata', 'America/New_York'].map((TZ) => runKnsim(['run', file, '--out', join(dir, 'out'), '--no-report'], dir, { CI: '1', TZ }));
+    const want = `knsim: ${dir}/local.js: class "${CLASS}", revision hello-00001 at t=5.001s: decide threw: [22,2,0,1704103200000,1704103200000,1704083400000,"Thu Jan 01 1970 00:00:00 GMT+0000 (Coordinated Universal Time)","12:00:00 AM","UTC"]\n`;
+    expect(seen.map((r) => [r.code, r.stderr])).toEqual([[2, want], [2, want], [2, want]]);
+  });
+
   it('keeps Intl date formats of given dates working (format, a detached format, formatToParts)', () => {
     const dir = dirWith({
       'intl.js': decideJs(
