@@ -2,7 +2,7 @@
  * The pod cap at run time: an autoscaler that asks for absurdly many pods (a user class
  * returning 1e15) stops with one line and exit 2 within seconds, instead of filling the heap.
  */
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -75,6 +75,17 @@ describe('an autoscaler class that keeps memory from every call', () => {
     expect(r.stderr).toMatch(/^knsim: .*scaler\.ts: class "my\.example\.com", revision hello-00001 at t=[\d.]+s: /);
     expect(r.stderr).toMatch(rule);
     expect(existsSync(out)).toBe(false);
+  });
+
+  it('a class whose first call makes a large temporary (128 MB) that it does not keep runs to the end', () => {
+    // Garbage is not kept data: the heap's size counts it until a collection, so knsim collects before it judges.
+    const { dir, file } = withDecide('if (keep.length === 0) { const t = new Array(1.6e7).fill(1.5); keep.push(t.length); }');
+    // A long budget: this is about memory, not how long the allocation takes.
+    writeFileSync(file, readFileSync(file, 'utf8').replace('module: ./scaler.ts }', 'module: ./scaler.ts, timeout: 120s }'));
+    const r = runKnsim(['run', file, '--out', join(dir, 'out'), '--no-report'], undefined, { NODE_OPTIONS: '--max-old-space-size=200' });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/max ready pods 1\b/);
   });
 
   it('a class that keeps a little from every call runs to the end', () => {
