@@ -88,10 +88,21 @@ scenario('spike-from-zero', () => {
     expect(poke.time - first).toBeLessThan(0.01);
     expect(r.reqs.filter((q) => q.cold).length).toBeGreaterThan(100);
     expect(r.rec.decisions.some((d) => d.inPanic)).toBe(true);
-    // 200 rps × 0.2 s = 40 in flight needs ceil(40 / 7) = 6 pods; panic over-provisions beyond that.
-    expect(r.maxReady('spiky-00001')).toBeGreaterThanOrEqual(6);
+    // 200 rps × 0.24 s mean = 48 in flight needs ceil(48 / 7) = 7 pods; panic over-provisions beyond that.
+    expect(r.maxReady('spiky-00001')).toBeGreaterThanOrEqual(7);
     expect(r.ready('spiky-00001', 299)).toBe(0);
     expect(r.ok.length).toBe(r.reqs.length);
+  });
+  it('makes about 48 concurrent, as the description says (it said 40, taking the 200 ms median for the mean)', () => {
+    // Lognormal, median 200 ms, p99 800 ms: mean = 0.2 × exp(σ² / 2) with σ = ln 4 / z99, 0.239 s.
+    const mean = r.reqs.reduce((s, q) => s + q.serviceTime, 0) / r.reqs.length;
+    expect(200 * mean).toBeGreaterThan(46);
+    expect(200 * mean).toBeLessThan(50);
+    // What the panic window saw once the spike's queue had drained (from 44 s until it ends at 60 s).
+    const seen = r.rec.decisions.filter((d) => d.time > 44 && d.time < 60).map((d) => d.observedPanic);
+    expect(seen.reduce((s, v) => s + v, 0) / seen.length).toBeCloseTo(48, -0.5);
+    const text = readFileSync(join(dir, 'spike-from-zero.yaml'), 'utf8').replace(/\s+/g, ' ');
+    expect(text).toContain('make about 48 concurrent, ceil(48 / 7) = 7 pods');
   });
 });
 
