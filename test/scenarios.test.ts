@@ -948,6 +948,12 @@ describe('target burst capacity trio', () => {
   });
   it('with TBC 0 the burst overflows the single pod’s queue-proxy (503s); the activator absorbs it otherwise', () => {
     expect(zero.reqs.filter((q) => q.status === 503).length).toBeGreaterThan(0);
+    // 10 × containerConcurrency waiting plus 10 running: the rest get 503 at once, as the description says
+    // (it said only that the burst queued in the queue-proxies).
+    const full = zero.reqs.filter((q) => q.status === 503);
+    expect(full).toHaveLength(444);
+    expect(full.every((q) => Math.abs(q.end - q.arrival - 0.001) < 1e-9 && q.arrival > 61 && q.arrival < 67)).toBe(true);
+    expect(readFileSync(join(dir, 'tbc-zero.yaml'), 'utf8').replace(/\s+/g, ' ')).toContain('444 of the 19,903 requests fail, all sent between 61 s and 67 s');
     expect(unl.reqs.filter((q) => q.status === 503).length).toBe(0);
     expect(def.reqs.filter((q) => q.status === 503).length).toBe(0);
   });
