@@ -961,13 +961,25 @@ describe('target burst capacity trio', () => {
 
 scenario('two-services', () => {
   const r = runScenario('two-services');
-  it('scales each service on its own metric: backend 10 rps × 0.5 s = 5 in flight at 0.7 per pod needs 8 pods', () => {
+  it('scales each service on its own metric: backend 10 rps × 0.59 s mean ≈ 6 in flight at 0.7 per pod needs about 9 pods', () => {
     const backend = r.world.services.get('backend')!.revisions[0]!.spec.name;
     const late = r.rec.decisionsOf(backend).filter((d) => d.time > 120 && d.valid).map((d) => d.desired);
     expect(Math.min(...late)).toBeGreaterThanOrEqual(5);
     expect(Math.max(...late)).toBeLessThanOrEqual(12);
     const frontend = r.world.services.get('frontend')!.revisions[0]!.spec.name;
     expect(r.byRev(frontend).length).toBeGreaterThan(r.byRev(backend).length * 10);
+  });
+  it('holds 36 backend pods through the start\'s panic, then 8 to 10, as the description says (it did not say the 36)', () => {
+    const backend = r.world.services.get('backend')!.revisions[0]!.spec.name;
+    const samples = r.rec.samples.filter((s) => s.rev === backend);
+    const at36 = samples.filter((s) => s.ready === 36).map((s) => s.time);
+    expect([Math.min(...at36), Math.max(...at36)]).toEqual([13, 71]);
+    const later = samples.filter((s) => s.time >= 75).map((s) => s.ready);
+    expect([Math.min(...later), Math.max(...later)]).toEqual([8, 10]);
+    expect(later.filter((n) => n === 9).length / later.length).toBeGreaterThan(0.7);
+    const reqs = r.byRev(backend).filter((q) => q.status === 200);
+    expect(reqs.reduce((s, q) => s + q.serviceTime, 0) / reqs.length).toBeCloseTo(0.59, 2);
+    expect(readFileSync(join(dir, 'two-services.yaml'), 'utf8').replace(/\s+/g, ' ')).toContain('holds 36 pods from 13 s to 71 s');
   });
 });
 
