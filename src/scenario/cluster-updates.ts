@@ -12,6 +12,7 @@ import { checkAnnotationKeys } from './annotation-keys.js';
 import type { AutoscalingChange, NodePoolSpec, NodesSpec, RevisionSpec, ServiceSpec } from '../model/spec.js';
 import { readConfigMaps, type ClusterConfig, type ConfigMapsInput } from './configmaps.js';
 import { configMapSizeProblem, dataValueBytes } from './configmap-size.js';
+import { configMapKeyProblem } from './configmap-key.js';
 import { formatPath, ScenarioError, type PathSegment } from './errors.js';
 import { resolveAutoscaling } from './manifest.js';
 import type { ClusterUpdateInput } from './schema.js';
@@ -74,6 +75,10 @@ export function applyClusterUpdates(input: ClusterUpdatesInput): ServiceSpec[] {
       for (const [name, data] of Object.entries(u.configMaps)) {
         if (!RUNTIME_CONFIG_MAPS.includes(name)) {
           throw new ScenarioError(file, at(j, 'configMaps', name), `only ${RUNTIME_CONFIG_MAPS.join(', ')} can change during a run`);
+        }
+        for (const key of Object.keys(data ?? {})) {
+          const badKey = configMapKeyProblem(key);
+          if (badKey !== undefined) throw new ScenarioError(file, at(j, 'configMaps', name, key), badKey);
         }
         const problem = configMapSizeProblem(dataValueBytes(data ?? {}));
         if (problem !== undefined) throw new ScenarioError(file, at(j, 'configMaps', name), problem);

@@ -16,6 +16,7 @@ import { formatPath, quote, ScenarioError } from './errors.js';
 import { CONFIG_MAP_NAMES, type ConfigMapName } from './schema.js';
 import { describeValue } from './values.js';
 import { binaryValueBytes, configMapSizeProblem, dataValueBytes } from './configmap-size.js';
+import { configMapKeyProblem } from './configmap-key.js';
 
 /** Knative's shipped ConfigMaps document their defaults under this key; Knative never reads it. */
 export const EXAMPLE_KEY = '_example';
@@ -23,9 +24,6 @@ export const EXAMPLE_KEY = '_example';
 /** The fields of a v1 ConfigMap; Kubernetes' strict field validation refuses others. */
 const CONFIG_MAP_FIELDS = ['apiVersion', 'kind', 'metadata', 'data', 'binaryData', 'immutable'];
 
-/** Kubernetes' rule for ConfigMap keys (IsConfigMapKey). */
-const CONFIG_MAP_KEY = /^[-._a-zA-Z0-9]+$/;
-const MAX_KEY_LENGTH = 253;
 
 
 /** A file of ConfigMap manifests, as the loader parsed it. */
@@ -143,6 +141,11 @@ export function resolveConfigMaps(scenarioFile: string, field: ConfigMapsField |
     if (t === undefined && patch === undefined) continue;
     data[name] = { ...t?.data, ...patch };
     if (patch !== undefined) {
+      // Set over the cluster's ConfigMap as a patch would be, so the API server checks its keys too.
+      for (const key of Object.keys(patch)) {
+        const badKey = configMapKeyProblem(key);
+        if (badKey !== undefined) throw new ScenarioError(scenarioFile, formatPath(['configMaps', name, key]), badKey);
+      }
       // The ConfigMap the cluster would hold: the manifest's data (its _example too) with the bare keys set over it.
       const problem = configMapSizeProblem(dataValueBytes({ ...t?.written, ...patch }) + (t?.binaryBytes ?? 0));
       if (problem !== undefined) throw new ScenarioError(scenarioFile, formatPath(['configMaps', name]), problem);
@@ -216,9 +219,8 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
 function checkBinaryData(binary: unknown, data: Record<string, unknown>, o: Origin): void {
   if (!isMapping(binary)) fail(o, `expected a mapping, got ${describeValue(binary)}`, 'binaryData');
   for (const [key, value] of Object.entries(binary as Record<string, unknown>)) {
-    if (key.length > MAX_KEY_LENGTH || !CONFIG_MAP_KEY.test(key)) {
-      fail(o, `a ConfigMap key must consist of alphanumeric characters, '-', '_' or '.' (at most ${MAX_KEY_LENGTH})`, 'binaryData', { key });
-    }
+    const badKey = configMapKeyProblem(key);
+    if (badKey !== undefined) fail(o, badKey, 'binaryData', { key });
     if (hasOwn(data, key)) fail(o, `duplicate of key present in data: the API server refuses it`, 'binaryData', { key });
     if (value === null) continue;
     if (typeof value !== 'string' || !BASE64.test(value.replace(/[\r\n]/g, ''))) {
@@ -243,9 +245,8 @@ function readConfigMap(v: Record<string, unknown>, meta: Record<string, unknown>
   if (!isMapping(raw)) fail(o, `expected a mapping, got ${describeValue(raw)}`, 'data');
   const data: Record<string, string> = {};
   for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
-    if (key.length > MAX_KEY_LENGTH || !CONFIG_MAP_KEY.test(key)) {
-      fail(o, `a ConfigMap key must consist of alphanumeric characters, '-', '_' or '.' (at most ${MAX_KEY_LENGTH})`, 'data', { key });
-    }
+    const badKey = configMapKeyProblem(key);
+    if (badKey !== undefined) fail(o, badKey, 'data', { key });
     // The API server refuses anything but a string: a YAML number must be quoted ("30", not 30).
     if (typeof value !== 'string') {
       // A boolean's text is not known: yes, on, y and true all read as true (kubectl-yaml.ts).

@@ -135,6 +135,10 @@ describe('ConfigMap manifests Kubernetes or knsim would refuse: one-line errors 
     { what: 'a boolean in data', configMaps: [cm('config-autoscaler', { 'enable-scale-to-zero': false })], path: 'configMaps[0].data["enable-scale-to-zero"]', rule: /got the boolean false \(quote it: unquoted, false, no, off or n reads as a boolean\)$/ },
     { what: 'a null in data', configMaps: [cm('config-autoscaler', { 'stable-window': null })], path: 'configMaps[0].data["stable-window"]', rule: /^ConfigMap data values must be strings, got null$/ },
     { what: 'a key Kubernetes refuses', configMaps: [cm('config-autoscaler', { 'stable window': '30s' })], path: 'configMaps[0].data["stable window"]', rule: /^a ConfigMap key must consist of alphanumeric characters/ },
+    // IsConfigMapKey also refuses the names a mounted key could not be a file under.
+    { what: "a key starting with '..'", configMaps: [cm('config-autoscaler', { '..stable-window': '30s' })], path: 'configMaps[0].data["..stable-window"]', rule: /^a ConfigMap key must not start with '\.\.'$/ },
+    { what: "the key '.'", configMaps: [cm('config-network', { '.': '1' })], path: 'configMaps[0].data["."]', rule: /^a ConfigMap key must not be '\.'$/ },
+    { what: "the binaryData key '..'", configMaps: [cm('config-network', {}, { binaryData: { '..': 'AAAA' } })], path: 'configMaps[0].binaryData[".."]', rule: /^a ConfigMap key must not be '\.\.'$/ },
     { what: 'a field a ConfigMap does not have (data misspelt)', configMaps: [{ ...cm('config-autoscaler', {}), Data: { 'stable-window': '30s' } }], path: 'configMaps[0].Data', rule: /^unknown field \(a ConfigMap has apiVersion, kind, metadata, data, binaryData, immutable\)$/ },
     { what: 'a wrong apiVersion', configMaps: [cm('config-autoscaler', {}, { apiVersion: 'v2' })], path: 'configMaps[0].apiVersion', rule: /^must be "v1" for a ConfigMap, got the string "v2"$/ },
     { what: 'no name', configMaps: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { namespace: 'knative-serving' }, data: {} }], path: 'configMaps[0].metadata.name', rule: /^required field is missing$/ },
@@ -168,6 +172,18 @@ describe('ConfigMap manifests Kubernetes or knsim would refuse: one-line errors 
   it('a ConfigMap name the bare form does not know stays an error', () => {
     const e = catchScenarioError(() => inDir({ configMaps: { 'config-logging': { a: 'b' } } }));
     expect([e.path, e.rule]).toEqual(['configMaps.config-logging', 'unknown ConfigMap (knsim reads config-autoscaler, config-deployment, config-defaults, config-network, config-features, config-observability)']);
+  });
+
+  // The bare form patches the cluster's ConfigMap, and the API server checks a patched key as any
+  // other: "stable window" only drew an unknown-key warning, as if the cluster held it unread.
+  it.each([
+    { what: 'bare data', extra: { configMaps: { 'config-autoscaler': { 'stable window': '30s' } } }, path: 'configMaps.config-autoscaler["stable window"]', rule: /^a ConfigMap key must consist of alphanumeric characters/ },
+    { what: 'bare data', extra: { configMaps: { 'config-network': { '..rollout-duration': '10' } } }, path: 'configMaps.config-network["..rollout-duration"]', rule: /^a ConfigMap key must not start with '\.\.'$/ },
+    { what: 'an update', extra: { updates: [{ at: '1m', configMaps: { 'config-autoscaler': { 'max scale': '3' } } }] }, path: 'updates[0].configMaps.config-autoscaler["max scale"]', rule: /^a ConfigMap key must consist of alphanumeric characters/ },
+  ])('a key Kubernetes refuses in $what: $path', ({ extra, path, rule }) => {
+    const e = catchScenarioError(() => inDir(extra));
+    expect(e.path).toBe(path);
+    expect(e.rule).toMatch(rule);
   });
 
   it('a bad value in a file names the file and the key under data', () => {
