@@ -7,7 +7,7 @@
  * `logging.enable-var-log-collection`.
  * Keys a ConfigMap does not know are ignored, as Knative ignores them.
  */
-import { parseAutoscalerConfig, parseProgressDeadline, KPA_CLASS, goParseInt, goEqualFoldAscii, tryParseGoDuration, type AutoscalerConfig, FieldError } from '../core/autoscaler/index.js';
+import { parseAutoscalerConfig, parseProgressDeadline, KPA_CLASS, goParseInt, goEqualFoldAscii, goTrimSpace, tryParseGoDuration, type AutoscalerConfig, FieldError } from '../core/autoscaler/index.js';
 import { parseIngressClass, parseMeshCompatibilityMode, parseNetworkRolloutDuration, type MeshCompatibilityMode } from '../core/traffic/index.js';
 import type { ConfigMapName } from './schema.js';
 import { formatPath, quote, ScenarioError } from './errors.js';
@@ -294,7 +294,8 @@ function checkDeploymentKeys(where: KeyWhere, data: Readonly<Record<string, stri
   }
   // Knative keeps the image it runs as the queue-proxy here; the shipped ConfigMap always sets it.
   const image = inForce(data, 'queueSidecarImage', 'queue-sidecar-image');
-  if (image !== undefined && image.raw.trim() === '') fail(image.key, 'queue-sidecar-image cannot be empty (Knative runs this image as every revision\'s queue-proxy)');
+  // Read with AsString, so Go's TrimSpace: NEL (U+0085) is a space to it, the byte-order mark is not.
+  if (image !== undefined && goTrimSpace(image.raw) === '') fail(image.key, 'queue-sidecar-image cannot be empty (Knative runs this image as every revision\'s queue-proxy)');
   const digest = inForce(data, 'digestResolutionTimeout', 'digest-resolution-timeout');
   if (digest !== undefined) {
     const r = tryParseGoDuration(digest.raw);

@@ -26,6 +26,8 @@ describe('config-deployment values upstream refuses', () => {
     { sets: [`${CD}.default-affinity-type=None`], key: 'default-affinity-type', rule: 'unsupported default-affinity-type value: "None" (Knative takes none or prefer-spread-revision-over-nodes)' },
     { sets: [`${CD}.queue-sidecar-image=""`], key: 'queue-sidecar-image', rule: "queue-sidecar-image cannot be empty (Knative runs this image as every revision's queue-proxy)" },
     { sets: [`${CD}.queueSidecarImage=img:1`, `${CD}.queue-sidecar-image="  "`], key: 'queue-sidecar-image', rule: "queue-sidecar-image cannot be empty (Knative runs this image as every revision's queue-proxy)" },
+    // Go's TrimSpace takes NEL as a space (JavaScript's trim does not).
+    { sets: [`${CD}.queue-sidecar-image="\\u0085"`], key: 'queue-sidecar-image', rule: "queue-sidecar-image cannot be empty (Knative runs this image as every revision's queue-proxy)" },
     { sets: [`${CD}.queue-sidecar-ephemeral-storage-request=lots`], key: 'queue-sidecar-ephemeral-storage-request', rule: 'failed to parse quantity: "lots": ' },
     { sets: [`${CD}.queueSidecarEphemeralStorageLimit=1Gb`], key: 'queueSidecarEphemeralStorageLimit', rule: 'failed to parse quantity: "1Gb": ' },
     // The API server then refuses the queue-proxy container of every revision's Deployment.
@@ -54,6 +56,8 @@ describe('config-deployment values upstream takes', () => {
     [`${CD}.default-affinity-type=none`],
     [`${CD}.default-affinity-type=prefer-spread-revision-over-nodes`],
     [`${CD}.queue-sidecar-image=gcr.io/knative-releases/queue:v1`],
+    // Not a space to Go's TrimSpace, so the image is not empty (JavaScript's trim drops it).
+    [`${CD}.queue-sidecar-image="\\ufeff"`],
     [`${CD}.queue-sidecar-ephemeral-storage-request=512Mi`, `${CD}.queue-sidecar-ephemeral-storage-limit=1Gi`],
   ];
   for (const sets of rows) {
