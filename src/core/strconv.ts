@@ -222,3 +222,12 @@ export function goTrimSpace(s: string): string {
 export function goEqualFoldAscii(s: string, word: string): boolean {
   return s.replace(/[A-Z]/g, (c) => c.toLowerCase()).replace(/\u017f/g, 's').replace(/\u212a/g, 'k') === word;
 }
+
+/**
+ * Go's `strings.ToLower`: each rune's simple lower case. JavaScript's toLowerCase uses the full
+ * mapping instead, which turns İ (U+0130) into two code points (Go: plain i) and a word-final Σ
+ * into ς (Go: σ); those two are the only places the mappings differ.
+ */
+export function goToLower(s: string): string {
+  return s.replace(/\u0130/g, 'i').replace(/\u03a3/g, '\u03c3').toLowerCase();
+}

@@ -7,7 +7,7 @@
  * `logging.enable-var-log-collection`.
  * Keys a ConfigMap does not know are ignored, as Knative ignores them.
  */
-import { parseAutoscalerConfig, parseProgressDeadline, KPA_CLASS, goParseInt, goEqualFoldAscii, goTrimSpace, tryParseGoDuration, type AutoscalerConfig, FieldError } from '../core/autoscaler/index.js';
+import { parseAutoscalerConfig, parseProgressDeadline, KPA_CLASS, goParseInt, goEqualFoldAscii, goToLower, goTrimSpace, tryParseGoDuration, type AutoscalerConfig, FieldError } from '../core/autoscaler/index.js';
 import { parseIngressClass, parseMeshCompatibilityMode, parseNetworkRolloutDuration, type MeshCompatibilityMode } from '../core/traffic/index.js';
 import type { ConfigMapName } from './schema.js';
 import { formatPath, quote, ScenarioError } from './errors.js';
@@ -477,7 +477,7 @@ function checkNetworkKeys(where: KeyWhere, data: Readonly<Record<string, string>
   for (const [kebab, legacy, allowed] of words) {
     const set = legacy === undefined ? (hasOwn(data, kebab) ? { key: kebab, raw: data[kebab]! } : undefined) : inForce(data, legacy, kebab);
     // An empty value is the default, as upstream's switch has it.
-    if (set === undefined || set.raw === '' || allowed.includes(set.raw.toLowerCase())) continue;
+    if (set === undefined || set.raw === '' || allowed.includes(goToLower(set.raw))) continue;
     throw errorAt(where, 'config-network', set.key, `${JSON.stringify(set.raw)} is not supported: Knative refuses config-network unless ${kebab} is ${allowed.slice(0, -1).join(', ')} or ${allowed[allowed.length - 1]}`);
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { goEqualFoldAscii, goParseBool, goParseFloat, goParseInt, goTrimSpace } from '../../src/core/strconv.js';
+import { goEqualFoldAscii, goParseBool, goParseFloat, goParseInt, goToLower, goTrimSpace } from '../../src/core/strconv.js';
 
 describe('goParseBool (strconv.ParseBool)', () => {
   it.each([
@@ -133,5 +133,18 @@ describe('goEqualFoldAscii (strings.EqualFold against a lower-case ASCII word)',
     ['disabled ', 'disabled', false],
   ] as const)('%j vs %j → %s', (s, word, want) => {
     expect(goEqualFoldAscii(s, word)).toBe(want);
+  });
+});
+
+describe('goToLower (strings.ToLower, simple case mapping)', () => {
+  it.each([
+    ['ENABLED', 'enabled'],
+    // JavaScript's full mapping gives i + U+0307 and a final ς; Go gives i and σ.
+    ['DİSABLED', 'disabled'],
+    ['ΟΔΟΣ', 'οδοσ'],
+    // The Kelvin sign lowers to k in both.
+    ['\u212a', 'k'],
+  ])('%j → %j', (text, want) => {
+    expect(goToLower(text)).toBe(want);
   });
 });

@@ -130,6 +130,10 @@ describe('config-network values upstream refuses', () => {
     [`${CN}.httpProtocol=secure`, `${CN}.http-protocol=disabled`],
     [`${CN}.system-internal-tls=Enabled`, `${CN}.cluster-local-domain-tls=disabled`],
     [`${CN}.internal-encryption=F`, `${CN}.autocreate-cluster-domain-claims=TRUE`],
+    // Go's strings.ToLower maps İ (U+0130) to a plain i, so these are disabled and redirected to Knative.
+    [`${CN}.http-protocol=DİSABLED`],
+    [`${CN}.httpProtocol=redİrected`],
+    [`${CN}.system-internal-tls=dİsabled`],
   ])('%s is taken', (...sets) => {
     expect(loadScenario(BASE, { sets }).world.services).toHaveLength(1);
   });
