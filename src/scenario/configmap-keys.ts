@@ -1,5 +1,5 @@
 /**
- * Every key Knative reads from config-deployment, config-network and config-defaults, legacy
+ * Every key Knative reads from config-deployment, config-network, config-defaults and config-observability, legacy
  * spellings included, so a key it does not read gets a warning. Knative ignores such a key
  * without a word, so knsim takes it too (refusing it would refuse a cluster that runs), but
  * says so: it is nearly always a typo that leaves the setting at its default.
@@ -49,6 +49,20 @@ export const DEFAULTS_KEYS: readonly string[] = [
   'revision-cpu-limit', 'revision-memory-limit', 'revision-ephemeral-storage-limit',
 ];
 
+/**
+ * config-observability: knative/serving pkg/observability/config.go NewFromMap, with the keys
+ * knative.dev/pkg's observability config reads (tracing, metrics and runtime) and the
+ * request-metrics ones under their `request-` prefix. knsim reads only logging.enable-var-log-collection.
+ */
+export const OBSERVABILITY_KEYS: readonly string[] = [
+  'tracing-protocol', 'tracing-endpoint', 'tracing-sampling-rate',
+  'metrics-protocol', 'metrics-endpoint', 'metrics-export-interval',
+  'runtime-profiling', 'runtime-export-interval',
+  'request-metrics-protocol', 'request-metrics-endpoint', 'request-metrics-export-interval',
+  'logging.enable-var-log-collection', 'logging.revision-url-template', 'logging.request-log-template',
+  'logging.enable-request-log', 'logging.enable-probe-request-log',
+];
+
 /** One warning (without its `file: path: ` head) per key of `cm` that Knative does not read, in the data's order. */
 function unknownKeyWarnings(cm: string, known: readonly string[], data: Readonly<Record<string, string>>): Array<{ key: string; text: string }> {
   return Object.keys(data)
@@ -60,3 +74,4 @@ function unknownKeyWarnings(cm: string, known: readonly string[], data: Readonly
 export const deploymentKeyWarnings = (data: Readonly<Record<string, string>>): Array<{ key: string; text: string }> => unknownKeyWarnings('config-deployment', DEPLOYMENT_KEYS, data);
 export const networkKeyWarnings = (data: Readonly<Record<string, string>>): Array<{ key: string; text: string }> => unknownKeyWarnings('config-network', NETWORK_KEYS, data);
 export const defaultsKeyWarnings = (data: Readonly<Record<string, string>>): Array<{ key: string; text: string }> => unknownKeyWarnings('config-defaults', DEFAULTS_KEYS, data);
+export const observabilityKeyWarnings = (data: Readonly<Record<string, string>>): Array<{ key: string; text: string }> => unknownKeyWarnings('config-observability', OBSERVABILITY_KEYS, data);

@@ -37,7 +37,7 @@ import { SERVICE_NODE } from './service-fields.js';
 import { autoscalerConfigWarnings } from './annotation-warnings.js';
 import { networkWarnings } from './network-warnings.js';
 import { featuresWarnings } from './config-features.js';
-import { defaultsKeyWarnings, deploymentKeyWarnings, networkKeyWarnings } from './configmap-keys.js';
+import { defaultsKeyWarnings, deploymentKeyWarnings, networkKeyWarnings, observabilityKeyWarnings } from './configmap-keys.js';
 import { activeWindow, DEFAULT_WORK_LIMITS, fmtAmount, tooManyTraceArrivals, type RevisionOrigin } from './work-estimate.js';
 import { TraceCollector, type TraceFormat, type TraceSink } from './trace-shape.js';
 import { decodeKubectlText, decodeStrictUtf8 } from './utf8.js';
@@ -205,6 +205,7 @@ const KEY_WARNINGS: ReadonlyArray<[ConfigMapName, (data: Readonly<Record<string,
   ['config-network', (data) => [...networkKeyWarnings(data), ...networkWarnings(data)]],
   ['config-deployment', deploymentKeyWarnings],
   ['config-defaults', defaultsKeyWarnings],
+  ['config-observability', observabilityKeyWarnings],
 ];
 
 /** Each ConfigMap key warning, at the file and path where the key is written (bare data, a manifest, or a configMapFiles file). */

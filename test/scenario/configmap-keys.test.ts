@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../src/scenario/load.js';
-import { DEFAULTS_KEYS, DEPLOYMENT_KEYS, NETWORK_KEYS, defaultsKeyWarnings, deploymentKeyWarnings, networkKeyWarnings } from '../../src/scenario/configmap-keys.js';
+import { DEFAULTS_KEYS, DEPLOYMENT_KEYS, NETWORK_KEYS, OBSERVABILITY_KEYS, defaultsKeyWarnings, deploymentKeyWarnings, networkKeyWarnings, observabilityKeyWarnings } from '../../src/scenario/configmap-keys.js';
 import { fixture } from './helpers.js';
 
 const BASE = fixture('base.yaml');
@@ -20,8 +20,11 @@ describe('an unknown key is taken with a warning naming it', () => {
     ['config-network', 'something-else', 'unknown config-network key, ignored'],
     ['config-defaults', 'revision-timeout-second', 'unknown config-defaults key, ignored (did you mean revision-timeout-seconds?)'],
     ['config-defaults', 'container-concurency', 'unknown config-defaults key, ignored (did you mean container-concurrency?)'],
+    // The one key knsim reads there: misspelt, the pods got no knative-var-log volume without a word.
+    ['config-observability', 'logging.enable-varlog-collection', 'unknown config-observability key, ignored (did you mean logging.enable-var-log-collection?)'],
+    ['config-observability', 'metrics.backend-destination', 'unknown config-observability key, ignored'],
   ])('%s %s', (cm, key, text) => {
-    const loaded = loadScenario(BASE, { sets: [`configMaps.${cm}.${key}="1"`] });
+    const loaded = loadScenario(BASE, { sets: [`configMaps.${cm}["${key}"]="1"`] });
     expect(loaded.warnings).toEqual([`${BASE}: configMaps.${cm}["${key}"]: ${text}`]);
   });
 });
@@ -31,6 +34,7 @@ describe('every key Knative reads, and _example, loads without an unknown-key wa
     ['config-deployment', DEPLOYMENT_KEYS, deploymentKeyWarnings, 29],
     ['config-network', NETWORK_KEYS, networkKeyWarnings, 25],
     ['config-defaults', DEFAULTS_KEYS, defaultsKeyWarnings, 16],
+    ['config-observability', OBSERVABILITY_KEYS, observabilityKeyWarnings, 16],
   ] as const)('%s', (_cm, keys, warn, count) => {
     // The counts pin the lists to upstream's NewConfigFromMap; a key added there must be added here.
     expect(new Set(keys).size).toBe(count);
