@@ -4,7 +4,7 @@
  * `progress-deadline` and queue-proxy resources, config-defaults' revision
  * defaults and limits, config-network's `rollout-duration`, config-features'
  * flags that gate template fields (config-features.ts), and config-observability's
- * `logging.enable-var-log-collection`.
+ * `logging.enable-var-log-collection` (its other keys only checked: config-observability.ts).
  * Keys a ConfigMap does not know are ignored, as Knative ignores them.
  */
 import { parseAutoscalerConfig, parseProgressDeadline, KPA_CLASS, goParseInt, goEqualFoldAscii, goToLower, goTrimSpace, tryParseGoDuration, type AutoscalerConfig, FieldError } from '../core/autoscaler/index.js';
@@ -18,6 +18,7 @@ import { parseGoYaml, shapeError, type GoShape } from './go-yaml-value.js';
 import { RUNTIME_CLASS_NAME_KEY, runtimeClassNamesError } from './runtime-class-names.js';
 import { nameTemplateProblem } from './container-names.js';
 import { QUEUE_PROXY_RESOURCE_DEFAULTS_FLAG, readFeatures, type FeatureFlags } from './config-features.js';
+import { checkObservability } from './config-observability.js';
 
 /** config-defaults, the part knsim reads. */
 export interface RevisionDefaults {
@@ -164,6 +165,9 @@ export function readConfigMaps(file: string, cms: ConfigMapsInput | undefined, w
   }
 
   const features = readFeatures(cms?.['config-features'] ?? {});
+  checkObservability(cms?.['config-observability'] ?? {}, (key, rule) => {
+    throw errorAt(where, 'config-observability', key, rule);
+  });
   return {
     autoscaler,
     progressDeadlineSeconds: readDeployment(file, where, cms?.['config-deployment'] ?? {}),
