@@ -124,6 +124,21 @@ describe.runIf(haveChromium)('report.html in a real browser', () => {
         }
         // For reading by eye (the report's layout, overlaps, empty panels).
         await page.screenshot({ path: join(tmpdir(), `knsim-report-${name}.png`), fullPage: true });
+        // In an 800 px window the page itself keeps to the window: a chart wider than its column
+        // scrolls sideways in its own box (vega-embed's inline-block had widened the whole page).
+        await page.setViewportSize({ width: 800, height: 900 });
+        const narrow = await page.evaluate(() => {
+          const column = document.body.getBoundingClientRect();
+          return {
+            page: document.documentElement.scrollWidth,
+            charts: Array.from(document.querySelectorAll<HTMLElement>('[data-chart]')).map((c) => ({ id: c.id, box: c.getBoundingClientRect().right, column: column.right, drawn: c.scrollWidth, shown: c.clientWidth })),
+          };
+        });
+        expect(narrow.page).toBe(800);
+        for (const c of narrow.charts) {
+          expect(c.box, `${c.id} keeps to the page's column`).toBeLessThanOrEqual(c.column);
+          expect(c.drawn, `${c.id} is wider than 800 px, so its box scrolls`).toBeGreaterThan(c.shown);
+        }
         expect(errors).toEqual([]);
         expect(requests).toEqual([]);
       } finally {

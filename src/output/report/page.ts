@@ -8,6 +8,13 @@ export function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
+/**
+ * vega-embed styles its container inline-block, so a chart wider than the window widened the
+ * page (the whole page scrolled sideways at 800 px and the legends sat off screen); as a block,
+ * the chart's own overflow-x scrolls the chart alone.
+ */
+const FRAME_STYLE = '.chart.vega-embed { display: block; }';
+
 /** From `<!doctype html>` to `</head>`: the title (plain text, escaped here) and the page's CSS. */
 export function pageHead(title: string, style: string): string {
   return `<!doctype html>
@@ -17,7 +24,8 @@ export function pageHead(title: string, style: string): string {
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data: blob:">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
-<style>${style}</style>
+<style>${style}
+${FRAME_STYLE}</style>
 </head>`;
 }
 
