@@ -134,6 +134,35 @@ describe('the latency charts of hello-world', () => {
   });
 });
 
+describe('the latency CDF of two revisions (kpa-vs-hpa)', () => {
+  it('draws both panels on one latency axis, from below the fastest to above the slowest point in latency-cdf.csv', async () => {
+    const loaded = loadScenario(join(root, 'scenarios', 'kpa-vs-hpa.yaml'), { sets: [], durationSeconds: 600 });
+    const dir = join(mkdtempSync(join(tmpdir(), 'knsim-latency-axes-')), 'kpa-vs-hpa');
+    runWorld(loaded.world, { outDir: dir, trace: { mode: 'none' } });
+    const [, ...lines] = readFileSync(join(dir, 'latency-cdf.csv'), 'utf8').trim().split('\n').map((l) => l.split(','));
+    const drawnKinds = new Set(['warm', 'cold']);
+    const ms = (rev: string) => lines.filter((c) => c[1] === rev && drawnKinds.has(c[2]!)).map((c) => Number(c[3]));
+    const kpa = ms('kpa-00001');
+    const hpa = ms('hpa-00001');
+    // Each revision's own ticks would end elsewhere: the same latency at two places in the stack.
+    const own = (xs: number[]) => logTicks(Math.min(...xs), Math.max(...xs), 760, { padding: 12 }).domain;
+    expect(own(hpa)).not.toEqual(own(kpa));
+    const panels = (chart(dir, 'latency-cdf').spec as { vconcat: Array<{ title: string; encoding: { x: { scale: { domain: number[] }; axis: { values: number[] } } } }> }).vconcat;
+    expect(panels.map((p) => p.title)).toEqual(['kpa / kpa-00001 (no cold starts)', 'hpa / hpa-00001 (no cold starts)']);
+    const [a, b] = panels.map((p) => p.encoding.x);
+    expect(b!.scale.domain).toEqual(a!.scale.domain);
+    expect(b!.axis.values).toEqual(a!.axis.values);
+    const [lo, hi] = a!.scale.domain as [number, number];
+    expect(lo).toBeLessThanOrEqual(Math.min(...kpa, ...hpa));
+    expect(hi).toBeGreaterThanOrEqual(Math.max(...kpa, ...hpa));
+    const scene = await chartScene(chart(dir, 'latency-cdf').spec);
+    const axes = scene.axes.filter((x) => x.title === 'latency (ms, log)');
+    expect(axes).toHaveLength(2);
+    expect(axes[1]!.labels).toEqual(axes[0]!.labels);
+    expect(axes.flatMap((x) => x.hidden)).toEqual([]);
+  });
+});
+
 describe('log latency ticks', () => {
   it('label 1, 2, 3, 4, 5 of each power of ten where they fit, else 1, 2, 5, else 1, 3, else powers of ten, which the result says', () => {
     expect(logTicks(1001, 4873, 760, { padding: 12 })).toMatchObject({ values: [1000, 2000, 3000, 4000, 5000], decadesOnly: false });

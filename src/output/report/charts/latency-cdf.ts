@@ -10,7 +10,7 @@ function drawnKinds(revs: readonly RevisionData[]): Array<(typeof KINDS)[number]
   return KINDS.filter((k) => revs.some((r) => r.cdf[k].length > 0));
 }
 
-function panel(ctx: ChartContext, r: RevisionData, i: number, kinds: ReadonlyArray<(typeof KINDS)[number]>): Spec {
+function panel(ctx: ChartContext, r: RevisionData, i: number, kinds: ReadonlyArray<(typeof KINDS)[number]>, xAxis: Spec): Spec {
   const values: Spec[] = [];
   for (const kind of kinds) {
     for (const p of r.cdf[kind]) values.push({ k: kind, ms: p.ms, f: p.fraction });
@@ -26,7 +26,7 @@ function panel(ctx: ChartContext, r: RevisionData, i: number, kinds: ReadonlyArr
     name: `data_cdf_${i}`,
     mark: { type: 'line', interpolate: 'step-after' },
     encoding: {
-      x: { field: 'ms', type: 'quantitative', ...logLatencyAxis(values.map((v) => v['ms'] as number), WIDTH, 12, false) },
+      x: { field: 'ms', type: 'quantitative', ...xAxis },
       y: { field: 'f', type: 'quantitative', title: 'share of 200s (%)', axis: { format: '%' }, scale: { domain: [0, 1] } },
       stroke: { field: 'k', type: 'nominal', scale: { domain: [...kinds], range: kinds.map((k) => COLORS[k]) }, legend },
     },
@@ -38,6 +38,9 @@ export function latencyCdfChart(ctx: ChartContext): Chart | undefined {
   if (revs.length === 0) return undefined;
   const { shown, note } = busiest(ctx.run, revs, (r) => [r], 'revisions');
   const kinds = drawnKinds(shown);
+  // One latency axis for every panel: with each its own, the same latency sat at different places
+  // in revisions stacked to be compared (kpa-vs-hpa: 10,000 ms 80 px apart).
+  const xAxis = logLatencyAxis(shown.flatMap((r) => kinds.flatMap((k) => r.cdf[k].map((p) => p.ms))), WIDTH, 12, false);
   // The cold and warm curves (the last byte), and the first byte's when a shown revision streams.
   const whole = kinds.filter((k) => k !== 'firstByte');
   const both = whole.length === 2;
@@ -58,7 +61,7 @@ export function latencyCdfChart(ctx: ChartContext): Chart | undefined {
           : 'Cumulative distribution of client-side latency of 200 responses over the whole run, from the HDR histograms in latency-cdf.csv.',
         note,
       ),
-      stack(shown.map((r, i) => panel(ctx, r, i, kinds))),
+      stack(shown.map((r, i) => panel(ctx, r, i, kinds, xAxis))),
     ),
   };
 }
