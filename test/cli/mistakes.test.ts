@@ -351,6 +351,16 @@ describe('knsim report on a damaged run directory', () => {
     exitsWithOneLine(['report', dir], `knsim: ${join(dir, file)}: line ${line}, column ${column}: ${shown} is not ${rule} (not a file knsim wrote)`);
   });
 
+  // Each cell alone was fine, so the chart drew a p50 line above the p99 line.
+  it('a requests-per-second.csv row whose p95 is below its p50 exits 2 naming the line and both columns', () => {
+    const dir = join(tmp(), 'run');
+    cpSync(run, dir, { recursive: true });
+    edited(dir, 'requests-per-second.csv', 1, 'p50_ms', '230');
+    const p95 = readFileSync(join(dir, 'requests-per-second.csv'), 'utf8').split('\n')[2]!.split(',')[10]!;
+    expect(Number(p95)).toBeLessThan(230);
+    exitsWithOneLine(['report', dir], `knsim: ${join(dir, 'requests-per-second.csv')}: line 3, column p95_ms: ${Number(p95)} is below p50_ms 230, but a higher percentile is never below a lower one (not a file knsim wrote)`);
+  });
+
   // A named pipe with no writer in the run directory blocked the report for ever on its open;
   // with a writer (support/pipe.ts) it was read as the CSV and the report went through.
   it.runIf(HAS_MKFIFO)('a CSV that is a named pipe exits 2 naming it, unread', () => {

@@ -166,8 +166,14 @@ function numberAt(file: string, line: number, cells: readonly string[], index: n
   return v;
 }
 
-/** Appends each row of a CSV to the series of its (service, revision), field by field as the map says, as the file is read. */
-function fill<T>(file: string, map: ColumnMap<T>, time: CellRule, series: (service: string, revision: string) => T): void {
+/** The percentiles of a row, lowest first: knsim never writes a higher one below a lower one (the chart would draw p50 above p99). */
+const PERCENTILE_ORDER = [['p50', 'p95', 'p99'], ['fbP50', 'fbP95', 'fbP99']] as const;
+
+/**
+ * Appends each row of a CSV to the series of its (service, revision), field by field as the map says, as the file is read.
+ * Each of `ordered`'s groups of fields must not fall from left to right within a row (empty cells aside).
+ */
+function fill<T>(file: string, map: ColumnMap<T>, time: CellRule, series: (service: string, revision: string) => T, ordered: ReadonlyArray<readonly string[]> = []): void {
   readRunCsv(file, (header) => {
     const cols = new Columns(file, header);
     const [iS, iR] = [cols.col('service'), cols.col('revision')];
@@ -182,6 +188,7 @@ function fill<T>(file: string, map: ColumnMap<T>, time: CellRule, series: (servi
       const rule = spec.rule === 'time' ? time : spec.rule;
       return { k, column: spec.column, i, rule: spec.blankAs === undefined ? rule : { ...rule, blank: true }, blankAs: spec.blankAs ?? Number.NaN, cell: undefined };
     });
+    const groups = ordered.map((g) => g.map((k) => fields.find((f) => f.k === k)!));
     return (row, line) => {
       const d = series(row[iS] ?? '', row[iR] ?? '') as Record<string, unknown[]>;
       for (const f of fields) {
@@ -198,6 +205,16 @@ function fill<T>(file: string, map: ColumnMap<T>, time: CellRule, series: (servi
         const v = Number(cell);
         if (!f.rule.ok(v)) throw badCell(file, line, f.column, cell, f.rule);
         d[f.k]!.push(v);
+      }
+      for (const group of groups) {
+        const cells = group.flatMap((f) => {
+          const v = d[f.k]!.at(-1) as number;
+          return Number.isNaN(v) ? [] : [{ column: f.column, v }];
+        });
+        for (let j = 1; j < cells.length; j++) {
+          const [lo, hi] = [cells[j - 1]!, cells[j]!];
+          if (hi.v < lo.v) throw new NotARunDirectoryError(`${file}: line ${line}, column ${hi.column}: ${hi.v} is below ${lo.column} ${lo.v}, but a higher percentile is never below a lower one (not a file knsim wrote)`);
+        }
       }
     };
   });
@@ -395,11 +412,11 @@ export function loadRunData(dir: string): RunData {
   const as = present('autoscaler.csv');
   if (as !== undefined) fill(as, DECISIONS, time, (s, r) => rev(s, r).decisions);
   const rq = present('requests-per-second.csv');
-  if (rq !== undefined) fill(rq, REQUESTS, time, (s, r) => rev(s, r).requests);
+  if (rq !== undefined) fill(rq, REQUESTS, time, (s, r) => rev(s, r).requests, PERCENTILE_ORDER);
   const pe = present('pods.csv');
   if (pe !== undefined) fill(pe, PODS, time, (s, r) => rev(s, r).pods);
   const lb = present('latency-buckets.csv');
-  if (lb !== undefined) fill(lb, LATENCY_BUCKETS, time, (s, r) => rev(s, r).latencyBuckets);
+  if (lb !== undefined) fill(lb, LATENCY_BUCKETS, time, (s, r) => rev(s, r).latencyBuckets, PERCENTILE_ORDER);
 
   const nc = present('nodes.csv');
   let nodes: NodeEventData | undefined;
