@@ -361,6 +361,19 @@ describe('knsim report on a damaged run directory', () => {
     exitsWithOneLine(['report', dir], `knsim: ${join(dir, 'requests-per-second.csv')}: line 3, column p95_ms: ${Number(p95)} is below p50_ms 230, but a higher percentile is never below a lower one (not a file knsim wrote)`);
   });
 
+  // Each fraction alone was from 0 to 1, so the CDF was drawn doubling back on itself.
+  it('a latency-cdf.csv point whose share is below the one before it exits 2 naming the line and the series', () => {
+    const dir = join(tmp(), 'run');
+    cpSync(run, dir, { recursive: true });
+    const lines = readFileSync(join(dir, 'latency-cdf.csv'), 'utf8').split('\n');
+    expect(lines[2]!.split(',').slice(2)).toEqual(['all', lines[2]!.split(',')[3], '0.01']);
+    edited(dir, 'latency-cdf.csv', 1, 'fraction', '0.001');
+    exitsWithOneLine(['report', dir], `knsim: ${join(dir, 'latency-cdf.csv')}: line 3, column fraction: 0.001 is below the previous hello-00001 all row's 0.005, but a distribution's points never fall (not a file knsim wrote)`);
+    cpSync(join(run, 'latency-cdf.csv'), join(dir, 'latency-cdf.csv'));
+    edited(dir, 'latency-cdf.csv', 1, 'latency_ms', '1');
+    exitsWithOneLine(['report', dir], `knsim: ${join(dir, 'latency-cdf.csv')}: line 3, column latency_ms: 1 is below the previous hello-00001 all row's ${Number(lines[1]!.split(',')[3])}, but a distribution's points never fall (not a file knsim wrote)`);
+  });
+
   // A named pipe with no writer in the run directory blocked the report for ever on its open;
   // with a writer (support/pipe.ts) it was read as the CSV and the report went through.
   it.runIf(HAS_MKFIFO)('a CSV that is a named pipe exits 2 naming it, unread', () => {

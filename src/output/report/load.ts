@@ -445,7 +445,15 @@ export function loadRunData(dir: string): RunData {
         const kind = row[iK];
         const key = kind === 'first_byte' ? 'firstByte' : kind;
         if (key !== 'all' && key !== 'cold' && key !== 'warm' && key !== 'firstByte') return;
-        rev(row[iS] ?? '', row[iR] ?? '').cdf[key].push({ ms: numberAt(cdf, line, row, iMs, 'latency_ms', MEASURE), fraction: numberAt(cdf, line, row, iF, 'fraction', FRACTION) });
+        const points = rev(row[iS] ?? '', row[iR] ?? '').cdf[key];
+        const p = { ms: numberAt(cdf, line, row, iMs, 'latency_ms', MEASURE), fraction: numberAt(cdf, line, row, iF, 'fraction', FRACTION) };
+        // A distribution's points rise in both latency and share; a falling one would draw the curve backwards.
+        const last = points.at(-1);
+        if (last !== undefined && (p.ms < last.ms || p.fraction < last.fraction)) {
+          const [column, v, was] = p.ms < last.ms ? ['latency_ms', p.ms, last.ms] : ['fraction', p.fraction, last.fraction];
+          throw new NotARunDirectoryError(`${cdf}: line ${line}, column ${column}: ${v} is below the previous ${row[iR] ?? ''} ${kind} row's ${was}, but a distribution's points never fall (not a file knsim wrote)`);
+        }
+        points.push(p);
       };
     });
   }
