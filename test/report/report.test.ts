@@ -139,6 +139,20 @@ describe.runIf(haveChromium)('report.html in a real browser', () => {
           expect(c.box, `${c.id} keeps to the page's column`).toBeLessThanOrEqual(c.column);
           expect(c.drawn, `${c.id} is wider than 800 px, so its box scrolls`).toBeGreaterThan(c.shown);
         }
+        // The settings and summary tables (a column per revision, cells unwrapped) likewise scroll
+        // in their own boxes when wider than the window: kpa-vs-hpa's settings were 802 px at 800.
+        await page.setViewportSize({ width: 560, height: 900 });
+        const tables = await page.evaluate(() => {
+          const column = document.body.getBoundingClientRect();
+          return {
+            page: document.documentElement.scrollWidth,
+            boxes: Array.from(document.querySelectorAll<HTMLElement>('div.table')).map((b) => ({ box: b.getBoundingClientRect().right, column: column.right, drawn: b.scrollWidth, shown: b.clientWidth, table: b.querySelector('table')?.className })),
+          };
+        });
+        expect(tables.page).toBe(560);
+        expect(tables.boxes.map((b) => b.table)).toEqual(['settings', 'summary']);
+        for (const b of tables.boxes) expect(b.box, `${b.table} keeps to the page's column`).toBeLessThanOrEqual(b.column);
+        expect(tables.boxes.some((b) => b.drawn > b.shown), 'some table is wider than 560 px and scrolls').toBe(true);
         expect(errors).toEqual([]);
         expect(requests).toEqual([]);
       } finally {

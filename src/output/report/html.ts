@@ -212,7 +212,7 @@ function settingsTable(settings: RunSettings | undefined, axis: TimeAxis): strin
     return get === undefined || revs.some((r) => get(r) !== undefined);
   };
   const body = settingRows(axis).filter(shown).map(([label, get]) => `<tr><td>${escapeHtml(label)}</td>${revs.map((r) => `<td>${escapeHtml(get(r))}</td>`).join('')}</tr>`).join('\n');
-  return `<table class="settings">\n${head}\n${body}\n</table>\n<p class="note">Activators in the cluster: ${n(settings.activators)}.${escapeHtml(meshNote(settings.meshCompatibilityMode) + ingressNote(settings.ingressClass))}</p>`;
+  return `<div class="table"><table class="settings">\n${head}\n${body}\n</table></div>\n<p class="note">Activators in the cluster: ${n(settings.activators)}.${escapeHtml(meshNote(settings.meshCompatibilityMode) + ingressNote(settings.ingressClass))}</p>`;
 }
 
 /** How the ingress spreads a revision's requests, when config-network names an ingress class. */
@@ -362,7 +362,7 @@ function summaryTable(summary: RunSummary, settings: RunSettings | undefined, ax
   const pdb = (summary.podDisruptionBudgets ?? []).map((b) => `<p class="note">PodDisruptionBudget ${escapeHtml(disruptionBudgetText(b))}.</p>`).join('');
   const dft = (summary.nodePoolDrifts ?? []).map((x) => `<p class="note">NodePool ${escapeHtml(nodePoolDriftText(x, ' s'))}.</p>`).join('');
   const held = (summary.scaleDownBlocks ?? []).map((x) => `<p class="note">Scale-down held: ${escapeHtml(scaleDownBlockText(x, ' s'))}.</p>`).join('');
-  return `<table class="summary">\n${head}\n${body}\n</table>\n${nr}${fl}${dn}${ac}${ro}${de}${dr}${pdb}${dft}${held}`;
+  return `<div class="table"><table class="summary">\n${head}\n${body}\n</table></div>\n${nr}${fl}${dn}${ac}${ro}${de}${dr}${pdb}${dft}${held}`;
 }
 
 const STYLE = `
@@ -378,6 +378,8 @@ th:first-child, td:first-child { text-align: left; color: #444; }
 th { background: #f5f5f5; }
 .explain { color: #333; max-width: 950px; margin: 4px 0 10px; }
 .chart { margin-bottom: 24px; overflow-x: auto; }
+/* A column per revision, cells unwrapped: a table wider than the page scrolls in its own box. */
+div.table { overflow-x: auto; }
 nav ol { columns: 2; font-size: 14px; }
 `;
 
