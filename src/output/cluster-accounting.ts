@@ -1,8 +1,8 @@
 /**
  * Nodes and cost from a run's records (only with node pools): node count and node-hours,
  * how long pods waited for a node, node cost (price × lifetime from the provision request
- * to deletion) and OpenCost's attribution: each bound pod is charged max(request, usage)
- * per resource at its node's CPU and memory rates; what no pod is charged is idle.
+ * to deletion) and OpenCost's attribution: each bound pod's containers are charged
+ * max(request, usage) per resource at its node's CPU and memory rates; what no pod is charged is idle.
  */
 import { nodeCost, podCost, splitNodePrice, type ResourceRates } from '../core/capacity/index.js';
 import type { NodeRecord, PodMetricsRecord, PodRecord } from './records.js';
@@ -43,6 +43,8 @@ interface PodInfo {
   boundAt: number;
   cpuMillis: number;
   memoryBytes: number;
+  /** The serving container's requests; undefined without a resource model (no usage then). */
+  user: { cpuMillis: number; memoryBytes: number } | undefined;
 }
 
 const round6 = (v: number): number => Math.round(v * 1e6) / 1e6;
@@ -73,7 +75,7 @@ export class ClusterAccounting {
   pod(r: PodRecord): void {
     const key = `${r.revision}/${r.pod}`;
     if (r.event === 'Pending') {
-      this.pods.set(key, { revision: r.revision, createdAt: r.time, waited: false, node: undefined, boundAt: Number.NaN, cpuMillis: 0, memoryBytes: 0 });
+      this.pods.set(key, { revision: r.revision, createdAt: r.time, waited: false, node: undefined, boundAt: Number.NaN, cpuMillis: 0, memoryBytes: 0, user: undefined });
       return;
     }
     const p = this.pods.get(key);
@@ -86,6 +88,7 @@ export class ClusterAccounting {
       p.boundAt = r.time;
       p.cpuMillis = r.requests?.cpuMillis ?? 0;
       p.memoryBytes = r.requests?.memoryBytes ?? 0;
+      p.user = r.userContainerRequests;
       if (p.waited) this.maxPending = Math.max(this.maxPending, r.time - p.createdAt);
     } else if (r.event === 'Gone') {
       this.close(p, r.time);
@@ -93,11 +96,22 @@ export class ClusterAccounting {
     }
   }
 
-  /** Usage above the request costs extra over the scrape window (OpenCost's max(request, usage)). */
+  /**
+   * Usage above the request costs extra over the scrape window. OpenCost takes max(request, usage)
+   * per container, so only the serving container's use above its own request counts: the
+   * queue-proxy and sidecars, whose use is not modelled (no CPU, their memory requests, as the
+   * sample counts them), are charged their requests however much the serving container uses.
+   */
   podMetrics(r: PodMetricsRecord): void {
     const p = this.pods.get(`${r.revision}/${r.pod}`);
-    if (p?.node === undefined) return;
-    const use = { requestMillis: p.cpuMillis, usageMillis: Number.isNaN(r.cpuMillis) ? 0 : r.cpuMillis, requestBytes: p.memoryBytes, usageBytes: Number.isNaN(r.memoryBytes) ? 0 : r.memoryBytes };
+    if (p?.node === undefined || p.user === undefined) return;
+    const others = p.memoryBytes - p.user.memoryBytes;
+    const use = {
+      requestMillis: p.user.cpuMillis,
+      usageMillis: Number.isNaN(r.cpuMillis) ? 0 : r.cpuMillis,
+      requestBytes: p.user.memoryBytes,
+      usageBytes: Number.isNaN(r.memoryBytes) ? 0 : Math.max(0, r.memoryBytes - others),
+    };
     const seconds = Math.min(r.windowSeconds, r.time - p.boundAt);
     if (!(seconds > 0)) return;
     const extra = podCost(use, p.node.rates, seconds) - podCost({ ...use, usageMillis: 0, usageBytes: 0 }, p.node.rates, seconds);

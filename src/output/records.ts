@@ -95,6 +95,11 @@ export interface PodRecord {
   node?: string | undefined;
   /** Only on a Scheduled event: its containers' requests, init containers aside (what cost attribution charges at least). */
   requests?: { cpuMillis: number; memoryBytes: number } | undefined;
+  /**
+   * Only on a Scheduled event of a revision with a resource model: the serving container's own requests.
+   * Its use is the pod's measured use, and OpenCost charges max(request, usage) container by container.
+   */
+  userContainerRequests?: { cpuMillis: number; memoryBytes: number } | undefined;
 }
 
 /** A node's lifecycle step: a row of nodes.csv (only with node pools). */

@@ -199,6 +199,8 @@ export function podRecord(pod: Pod, event: PodEvent, now: number): PodRecord {
     // Cost attribution charges the containers' requests, as OpenCost does: an init container's larger request holds node room, not cost.
     const req = pod.revision.world.cluster.requestsOf(pod).containerRequests;
     r.requests = { cpuMillis: req.cpuMillis, memoryBytes: req.memoryBytes };
+    const user = pod.revision.resources?.spec.user;
+    if (user !== undefined) r.userContainerRequests = { cpuMillis: user.cpuRequestMillis ?? 0, memoryBytes: user.memoryRequestBytes ?? 0 };
   }
   return r;
 }

@@ -240,6 +240,13 @@ describe('A12 end to end (a12-pod.yaml): a pod requesting 1 core / 2 GiB on a 4-
   it('using 0.5 core and 1 GiB: the requests are charged, 1 × $0.025 + 2 × $0.00625 = $0.0375', () => {
     expect(run('a12-pod', ['clients[0].closed={users: 1, think: 1s}']).summary.cost!.perRevision['app-00001']).toBeCloseTo(0.0375, 6);
   });
+  it('with the queue-proxy\'s default 25m request, OpenCost charges it container by container: the user container\'s 2 cores and the queue-proxy\'s 25m, $0.063125', () => {
+    // Pod-level max(1025m, 2000m) would swallow the queue-proxy's request: $0.0625.
+    const sets = ['configMaps.config-deployment={}'];
+    expect(run('a12-pod', sets).summary.cost!.perRevision['app-00001']).toBeCloseTo(2.025 * 0.025 + 2 * 0.00625, 9);
+    // Under its request the user container is charged that: 1.025 × $0.025 + $0.0125.
+    expect(run('a12-pod', [...sets, 'clients[0].closed={users: 1, think: 1s}']).summary.cost!.perRevision['app-00001']).toBeCloseTo(1.025 * 0.025 + 2 * 0.00625, 9);
+  });
 });
 
 describe('cost of a pod with an init container (init-cost.yaml)', () => {
