@@ -296,6 +296,8 @@ describe('knsim report on a damaged run directory', () => {
     { path: 'revisions.0.timeToFirstReadySeconds', value: -1, rule: 'revisions[0].timeToFirstReadySeconds: -1 is not null or a number ≥ 0' },
     { path: 'simulatedSeconds', value: -20, rule: 'simulatedSeconds: -20 is not a number ≥ 0' },
     { path: 'cost', value: { total: 'x', idle: 0, perDay: 0, perRevision: {} }, rule: 'cost.total: "x" is not a number ≥ 0' },
+    // Idle may be negative (revisions using more than they request), but it is a number.
+    { path: 'cost', value: { total: 1, idle: 'x', perDay: 0, perRevision: {} }, rule: 'cost.idle: "x" is not a finite number' },
   ])('summary.json with $rule exits 2 naming the field and rule', ({ path, value, rule }) => {
     const dir = join(tmp(), 'run');
     cpSync(run, dir, { recursive: true });

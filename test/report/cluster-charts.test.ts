@@ -221,3 +221,20 @@ describe('the cost chart of a short run', () => {
     expect(new Set(labels).size).toBe(labels.length);
   }, 60_000);
 });
+
+// Idle is negative when revisions use more than they request; the report refused that summary.json
+// ("cost.idle: -0.012285 is not a number ≥ 0"), so `knsim run` of a valid scenario exited 2.
+describe('the cost chart when revisions are charged more than the node costs (idle-negative)', () => {
+  it('loads the summary and says so instead of a negative idle share', () => {
+    const run = loadRunData(runOf(join(root, 'test/fixtures/capacity/idle-negative.yaml'), 300));
+    const cost = run.summary.cost!;
+    // 300 s of a $0.20/h node; big 2.925 cores, hot 4.025 cores at $0.05 per core-hour.
+    expect(cost.total).toBeCloseTo(0.2 / 12, 6);
+    expect(cost.perRevision['big-00001']).toBeCloseTo((2.925 * 0.05) / 12, 5);
+    // hot's use is measured from metrics-server's scrapes: all 4 cores but for its first moments.
+    expect(cost.perRevision['hot-00001']).toBeCloseTo((4.025 * 0.05) / 12, 4);
+    expect(cost.idle).toBeLessThan(0);
+    const chart = reportCharts(run).charts.find((c) => c.id === 'cost')!;
+    expect(chart.explanation).toContain('no idle: revisions are charged $0.0123 more than the nodes cost');
+  });
+});

@@ -229,6 +229,8 @@ interface ValueRule {
 }
 const WHOLE: ValueRule = { rule: 'a whole number ≥ 0', ok: (v) => typeof v === 'number' && Number.isInteger(v) && v >= 0 };
 const AMOUNT: ValueRule = { rule: 'a number ≥ 0', ok: (v) => typeof v === 'number' && Number.isFinite(v) && v >= 0 };
+/** Idle cost is negative when revisions use more than they request (OpenCost's max(request, usage)). */
+const SIGNED: ValueRule = { rule: 'a finite number', ok: (v) => typeof v === 'number' && Number.isFinite(v) };
 
 /**
  * The numbers of one summary (overall or a revision) the report prints, as [path, rule, optional]:
@@ -263,7 +265,7 @@ const CLUSTER_VALUES: ReadonlyArray<readonly [string, ValueRule, boolean]> = [
   ['nodes.podsWaitedForNode', WHOLE, true],
   ['nodes.maxPendingSeconds', AMOUNT, true],
   ['cost.total', AMOUNT, true],
-  ['cost.idle', AMOUNT, true],
+  ['cost.idle', SIGNED, true],
   ['cost.perDay', AMOUNT, true],
 ];
 
