@@ -26,6 +26,8 @@ export interface CostSummary {
   idle: number;
   /** total scaled to one simulated day. */
   perDay: number;
+  /** Each node's cost less what the pods bound to it are charged, in the order the nodes were requested (they add up to idle). */
+  idlePerNode: Record<string, number>;
 }
 
 interface NodeInfo {
@@ -33,6 +35,8 @@ interface NodeInfo {
   end: number;
   price: number;
   rates: ResourceRates;
+  /** What pods bound to it are charged. */
+  charged: number;
 }
 
 interface PodInfo {
@@ -62,7 +66,7 @@ export class ClusterAccounting {
 
   node(r: NodeRecord): void {
     if (r.event === 'Requested') {
-      this.nodes.set(r.node, { start: r.time, end: Number.NaN, price: r.pricePerHour, rates: splitNodePrice(r.pricePerHour, r.cpuMillis, r.memoryBytes, this.cpuShare) });
+      this.nodes.set(r.node, { start: r.time, end: Number.NaN, price: r.pricePerHour, rates: splitNodePrice(r.pricePerHour, r.cpuMillis, r.memoryBytes, this.cpuShare), charged: 0 });
       this.live++;
       if (this.live > this.maxLive) this.maxLive = this.live;
     } else if (r.event === 'Deleted') {
@@ -115,18 +119,19 @@ export class ClusterAccounting {
     const seconds = Math.min(r.windowSeconds, r.time - p.boundAt);
     if (!(seconds > 0)) return;
     const extra = podCost(use, p.node.rates, seconds) - podCost({ ...use, usageMillis: 0, usageBytes: 0 }, p.node.rates, seconds);
-    if (extra > 0) this.add(p.revision, extra);
+    if (extra > 0) this.add(p, extra);
   }
 
-  private add(revision: string, v: number): void {
-    this.revisionCost.set(revision, (this.revisionCost.get(revision) ?? 0) + v);
+  private add(p: PodInfo, v: number): void {
+    this.revisionCost.set(p.revision, (this.revisionCost.get(p.revision) ?? 0) + v);
+    p.node!.charged += v;
   }
 
   private close(p: PodInfo, end: number): void {
     if (p.waited && Number.isNaN(p.boundAt)) this.maxPending = Math.max(this.maxPending, end - p.createdAt);
     if (p.node === undefined) return;
     const req = { requestMillis: p.cpuMillis, usageMillis: 0, requestBytes: p.memoryBytes, usageBytes: 0 };
-    this.add(p.revision, podCost(req, p.node.rates, Math.max(0, end - p.boundAt)));
+    this.add(p, podCost(req, p.node.rates, Math.max(0, end - p.boundAt)));
   }
 
   finish(end: number): { nodes: NodesSummary; cost: CostSummary } {
@@ -134,10 +139,13 @@ export class ClusterAccounting {
     this.pods.clear();
     let total = 0;
     let seconds = 0;
-    for (const n of this.nodes.values()) {
+    const idlePerNode: Record<string, number> = {};
+    for (const [name, n] of this.nodes) {
       const stop = Number.isNaN(n.end) ? end : n.end;
-      total += nodeCost(n.price, n.start, stop);
+      const cost = nodeCost(n.price, n.start, stop);
+      total += cost;
       seconds += stop - n.start;
+      idlePerNode[name] = round6(cost - n.charged);
     }
     const perRevision: Record<string, number> = {};
     let attributed = 0;
@@ -147,7 +155,7 @@ export class ClusterAccounting {
     }
     return {
       nodes: { max: this.maxLive, nodeHours: round6(seconds / 3600), podsWaitedForNode: this.waited, maxPendingSeconds: Math.round(this.maxPending * 1000) / 1000 },
-      cost: { total: round6(total), perRevision, idle: round6(total - attributed), perDay: end > 0 ? round6((total * 86400) / end) : 0 },
+      cost: { total: round6(total), perRevision, idle: round6(total - attributed), perDay: end > 0 ? round6((total * 86400) / end) : 0, idlePerNode },
     };
   }
 }

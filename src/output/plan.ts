@@ -25,7 +25,7 @@ export interface CapacityPlan {
    * Dollars. per1000Requests is the capacity spec's derived metric: total ÷ requests served (200s)
    * × 1000; null when none was served.
    */
-  cost: { total: number; perDay: number; per1000Requests: number | null; idle: number; perRevision: Record<string, number> };
+  cost: { total: number; perDay: number; per1000Requests: number | null; idle: number; perRevision: Record<string, number>; idlePerNode: Record<string, number> };
   /** The nodes the scenario drains (`updates[].drainNode`), as summary.json has them; absent without drains. */
   nodeDrains?: NonNullable<RunSummary['nodeDrains']>;
   /** The users' PodDisruptionBudgets, as summary.json has them; absent without budgets. */
@@ -50,7 +50,7 @@ export function capacityPlan(s: RunSummary): CapacityPlan | undefined {
     longestPendingSeconds: s.nodes.maxPendingSeconds,
     podsWaitedForNode: s.nodes.podsWaitedForNode,
     coldStartRequests: s.overall.coldStartRequests,
-    cost: { total: s.cost.total, perDay: s.cost.perDay, per1000Requests: per1000(s.cost.total, s.overall.requests.ok), idle: s.cost.idle, perRevision: s.cost.perRevision },
+    cost: { total: s.cost.total, perDay: s.cost.perDay, per1000Requests: per1000(s.cost.total, s.overall.requests.ok), idle: s.cost.idle, perRevision: s.cost.perRevision, idlePerNode: s.cost.idlePerNode },
     ...(s.nodeDrains !== undefined ? { nodeDrains: s.nodeDrains } : {}),
     ...(s.podDisruptionBudgets !== undefined ? { podDisruptionBudgets: s.podDisruptionBudgets } : {}),
     ...(s.nodePoolDrifts !== undefined ? { nodePoolDrifts: s.nodePoolDrifts } : {}),

@@ -14,6 +14,13 @@ describe('knsim plan', () => {
     expect(plan.cost.total).toBeCloseTo(0.399722, 6);
     expect(plan.cost.perDay).toBeCloseTo(0.399722 * 24, 4);
   });
+  it('--json: idle per node (capacity spec §6), adding up to idle: std-001 holds 3 pods of 1.025 cores at $0.025 per core-hour all hour, std-002 (5–3600 s) one from 185 s', () => {
+    const plan = JSON.parse(execFileSync('node', [bin, 'plan', a9, '--json'], { cwd: root, encoding: 'utf8' }));
+    expect(Object.keys(plan.cost.idlePerNode)).toEqual(['std-001', 'std-002']);
+    expect(plan.cost.idlePerNode['std-001']).toBeCloseTo(0.2 - 3 * 1.025 * 0.025, 6);
+    expect(plan.cost.idlePerNode['std-002']).toBeCloseTo((0.2 * 3595) / 3600 - (1.025 * 0.025 * 3415) / 3600, 6);
+    expect(plan.cost.idlePerNode['std-001'] + plan.cost.idlePerNode['std-002']).toBeCloseTo(plan.cost.idle, 5);
+  });
   it('--json names its count as summary.json does; a pod never bound is counted to the run\'s end (one node, the 4th pod Pending for all 1800 s)', () => {
     const args = [bin, 'plan', a9, '--set', 'cluster.nodePools[0].maxNodes=1', '--duration', '30m'];
     const plan = JSON.parse(execFileSync('node', [...args, '--json'], { cwd: root, encoding: 'utf8' }));
