@@ -223,6 +223,9 @@ export function retireOutput(old: string, target: string): string | undefined {
     for (let d = dirname(f); d !== '.'; d = dirname(d)) dirs.add(d);
   }
   if (m !== undefined) unlinkSync(join(old, MANIFEST));
+  // knsim's own leftovers are not the user's files: they go rather than into DIR.kept-N.
+  removeStaleReportStaging(old);
+  removeStaleManifestTemps(old);
   // Deepest first, and only the directories knsim's files were in.
   for (const d of [...dirs].sort((a, b) => b.split('/').length - a.split('/').length)) {
     const p = join(old, ...d.split('/'));
@@ -239,6 +242,39 @@ export function retireOutput(old: string, target: string): string | undefined {
   const kept = keptPath(target);
   renameSync(old, kept);
   return kept;
+}
+
+/** The name of `knsim report`'s own staging directory in a run directory, followed by its pid. */
+export const REPORT_STAGING = '.report.partial-';
+
+/** Report staging directories in `dir` of knsim processes that died (SIGKILL) while drawing its report. */
+export function removeStaleReportStaging(dir: string): void {
+  for (const name of readdirSync(dir)) {
+    if (!name.startsWith(REPORT_STAGING)) continue;
+    const pid = Number(name.slice(REPORT_STAGING.length));
+    const p = join(dir, name);
+    if (Number.isInteger(pid) && pid !== process.pid && pidGone(pid) && readManifest(p)?.state === 'staging') rmSync(p, { recursive: true, force: true });
+  }
+}
+
+const MANIFEST_TEMP = /^\.knsim-output\.json\.tmp-(\d+)$/;
+
+/** Manifests a dead knsim process was writing in `dir` (writeManifest's temporary file), when they hold a knsim manifest. */
+function removeStaleManifestTemps(dir: string): void {
+  for (const name of readdirSync(dir)) {
+    const t = MANIFEST_TEMP.exec(name);
+    if (t === null) continue;
+    const pid = Number(t[1]);
+    const p = join(dir, name);
+    if (pid === process.pid || !pidGone(pid) || !lstatSync(p).isFile()) continue;
+    let kind: unknown;
+    try {
+      kind = (JSON.parse(readFileSync(p, 'utf8')) as { kind?: unknown } | null)?.kind;
+    } catch {
+      continue; // cut short: not known to be knsim's
+    }
+    if (kind === KIND) unlinkSync(p);
+  }
 }
 
 // A staging directory, or one a signal renamed for removal (staged-dir.ts REMOVING) if the removal was cut short.

@@ -147,6 +147,29 @@ describe('knsim run --out: only what knsim wrote is replaced', { timeout: 180_00
     expect(siblings(dir, 'out')).toEqual(['out.kept-1']);
   });
 
+  it('what a SIGKILLed knsim left inside the previous output (a report staging folder, a manifest being written) is removed, not kept as the user\'s', () => {
+    const dir = workdir();
+    const out = join(dir, 'out');
+    expect(run(dir, 'out').code).toBe(0);
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+    const staging = join(out, `.report.partial-${dead}`);
+    mkdirSync(join(staging, 'charts'), { recursive: true });
+    writeFileSync(join(staging, '.knsim-output.json'), JSON.stringify({ kind: 'knsim-output', version: 1, knsim: '0.1.0', command: 'report', state: 'staging', pid: dead, files: [] }));
+    writeFileSync(join(staging, 'charts/pods.vl.json'), '{"half');
+    writeFileSync(join(out, `.knsim-output.json.tmp-${dead}`), readFileSync(join(out, '.knsim-output.json')));
+    const r = run(dir, 'out');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(siblings(dir, 'out')).toEqual([]);
+    expect(readdirSync(out).filter((f) => f.startsWith('.')).sort()).toEqual(['.knsim-output.json']);
+    // A user's file beside them still moves to .kept-1, alone.
+    writeFileSync(join(out, 'notes.md'), 'my notes\n');
+    mkdirSync(join(out, `.report.partial-${dead}`));
+    writeFileSync(join(out, `.report.partial-${dead}`, 'x'), 'not marked as staging\n');
+    expect(run(dir, 'out').code).toBe(0);
+    expect(readdirSync(`${out}.kept-1`).sort()).toEqual([`.report.partial-${dead}`, 'notes.md']);
+  });
+
   it('--trace none: the wrote-line lists exactly the files written', () => {
     const dir = workdir();
     const r = run(dir, 'out', ['--trace', 'none']);

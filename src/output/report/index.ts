@@ -1,5 +1,5 @@
-import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { addToManifest, MANIFEST, newManifest, pidGone, readManifest, realParents, writeManifest } from '../output-dir.js';
+import { existsSync, lstatSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { addToManifest, MANIFEST, newManifest, readManifest, realParents, removeStaleReportStaging, REPORT_STAGING, writeManifest } from '../output-dir.js';
 import { trackTemporary, untrackTemporary } from '../staged-dir.js';
 import { OutputError } from '../output-error.js';
 import { join, resolve } from 'node:path';
@@ -148,17 +148,6 @@ function startReportStaging(dir: string): string {
   return work;
 }
 
-const REPORT_STAGING = '.report.partial-';
-
-/** Report staging directories of knsim processes that died (SIGKILL) while writing this run's report. */
-function removeStaleReportStaging(dir: string): void {
-  for (const name of readdirSync(dir)) {
-    if (!name.startsWith(REPORT_STAGING)) continue;
-    const pid = Number(name.slice(REPORT_STAGING.length));
-    const p = join(dir, name);
-    if (Number.isInteger(pid) && pid !== process.pid && pidGone(pid) && readManifest(p)?.state === 'staging') rmSync(p, { recursive: true, force: true });
-  }
-}
 
 /**
  * Moves the new report's files over the old ones, each with one rename (a file is never seen
