@@ -4,6 +4,23 @@
  */
 export class OutputError extends Error {
   override readonly name = 'OutputError';
+
+  constructor(message: string) {
+    super(visibleControls(message));
+  }
+}
+
+const NAMED_ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * `s` with control characters and line separators written as escapes (`\n`, `\x1b`): a path
+ * may hold a newline, and printed raw it would break the error's one line (or drive the terminal).
+ */
+export function visibleControls(s: string): string {
+  return s.replace(/[\x00-\x1f\x7f\u2028\u2029]/g, (c) => {
+    const code = c.charCodeAt(0);
+    return NAMED_ESCAPES[c] ?? (code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16)}`);
+  });
 }
 
 /** The file-system failures a user can fix, in words. */

@@ -2,7 +2,7 @@ import { isMainThread } from 'node:worker_threads';
 import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { checkOutDir, cleanStale, inspectTarget, listFiles, newManifest, readManifest, retireOutput, writeManifest, type OutDirOptions } from './output-dir.js';
-import { mapOutputErrors, OutputError, toOutputError } from './output-error.js';
+import { mapOutputErrors, OutputError, toOutputError, visibleControls } from './output-error.js';
 
 /** A directory being written next to its final place. */
 export interface StagedDirectory {
@@ -60,9 +60,9 @@ function interrupted(signal: string, code: number): void {
         }
       }
       rmSync(gone, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
-      process.stderr.write(`knsim: ${signal}: removed ${p}\n`);
+      process.stderr.write(`knsim: ${signal}: removed ${visibleControls(p)}\n`);
     } catch (e) {
-      process.stderr.write(`knsim: ${signal}: could not remove ${p}: ${(e as Error).message}\n`);
+      process.stderr.write(`knsim: ${signal}: could not remove ${visibleControls(`${p}: ${(e as Error).message}`)}\n`);
     }
   }
   process.exit(code);
@@ -132,7 +132,7 @@ export function removeStagingOf(pid: number, paths: Iterable<string>): string[] 
 export function stageDirectory(outDir: string, opts: StageOptions = {}): StagedDirectory {
   const label = opts.label ?? `--out ${outDir}`;
   const command = opts.command ?? 'run';
-  const warn = opts.warn ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const warn = opts.warn ?? ((line: string) => process.stderr.write(`${visibleControls(line)}\n`));
   return mapOutputErrors(label, () => {
     const target = checkOutDir(outDir, opts);
     mkdirSync(dirname(target), { recursive: true });

@@ -70,6 +70,15 @@ describe('knsim run --out: only what knsim wrote is replaced', { timeout: 180_00
     expect(siblings(dir, 'results')).toEqual([]);
   });
 
+  it('a file at an --out whose name holds a newline: one line, the newline shown as \\n', () => {
+    const dir = workdir();
+    writeFileSync(join(dir, 'my\nresults'), 'my data\n');
+    const r = run(dir, 'my\nresults');
+    expect(r.code).toBe(2);
+    expect(oneLine(r)).toBe('knsim: --out my\\nresults: exists and is not a knsim output directory (it is a file); choose another path or remove it yourself');
+    expect(readFileSync(join(dir, 'my\nresults'), 'utf8')).toBe('my data\n');
+  });
+
   it('a directory of unrelated files is refused and keeps its files', () => {
     const dir = workdir();
     mkdirSync(join(dir, 'data/sub'), { recursive: true });

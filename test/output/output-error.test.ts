@@ -53,6 +53,16 @@ describe('reportError', () => {
     expect(reportError(new Error('boom'))).toBe(1);
     expect(lines).toEqual(['knsim: --out /srv/x: open /srv/x/summary.json: permission denied (EACCES)\n', 'knsim: internal error (please report): boom\n']);
   });
+
+  it('a path holding a newline or an escape character still makes one line, the characters shown as escapes', () => {
+    const lines: string[] = [];
+    vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
+      lines.push(String(s));
+      return true;
+    });
+    expect(reportError(toOutputError(errno('ENOSPC', 'open', '/srv/a\nb\u001b[2J/pods.csv'), '--out /srv/a\nb\u001b[2J'))).toBe(2);
+    expect(lines).toEqual(['knsim: --out /srv/a\\nb\\x1b[2J: open /srv/a\\nb\\x1b[2J/pods.csv: no space left on the device (ENOSPC)\n']);
+  });
 });
 
 describe('manifests that reach outside their directory', () => {
