@@ -6,7 +6,7 @@
  */
 import { cappedLine, formatError } from '../scenario/errors.js';
 import { EXIT_BAD_INPUT, EXIT_INTERNAL, UsageError } from './errors.js';
-import { OutputError } from '../output/output-error.js';
+import { OutputError, toOutputError } from '../output/output-error.js';
 import type { RunArgs } from './run.js';
 import { plainRunArgs } from './run-argv.js';
 import { isMainThread } from 'node:worker_threads';
@@ -38,12 +38,28 @@ const run = async (args: RunArgs): Promise<void> => (await import('./run.js')).r
 function ignoreClosedStdout(): void {
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED') return;
-    process.exitCode = reportError(e);
+    process.exitCode = reportError(toOutputError(e, 'stdout'));
   });
+}
+
+/**
+ * Stdout redirected to a file writes synchronously, so a full disk (`knsim plan s.yaml > /dev/full`)
+ * throws from the command's own write: that is the user's disk, said as such (exit 2), not a bug.
+ */
+function stdoutFailuresAreOutputErrors(): void {
+  const write = process.stdout.write.bind(process.stdout) as (...args: unknown[]) => boolean;
+  process.stdout.write = ((...args: unknown[]): boolean => {
+    try {
+      return write(...args);
+    } catch (e) {
+      throw toOutputError(e, 'stdout');
+    }
+  }) as typeof process.stdout.write;
 }
 
 export async function main(argv: string[]): Promise<void> {
   ignoreClosedStdout();
+  stdoutFailuresAreOutputErrors();
   prepareIsolation(isMainThread);
   try {
     const plain = plainRunArgs(argv);
