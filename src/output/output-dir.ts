@@ -20,8 +20,11 @@ export interface Manifest {
   knsim: string;
   /** The command that wrote the directory: run, sweep (merged sweeps too, so they match a single run's byte for byte), tune. */
   command: string;
-  /** Present while the directory is a staging directory (`<out>.partial-<pid>`) of process `pid`. */
-  state?: 'staging';
+  /**
+   * `staging` while the directory is a staging directory (`<out>.partial-<pid>`) of process `pid`;
+   * `previous` once process `pid` is moving it aside (`<out>.previous-<pid>`) to put a new output in its place.
+   */
+  state?: 'staging' | 'previous';
   pid?: number;
   /** Every file knsim wrote, relative to the directory, `/`-separated, sorted. */
   files: string[];
@@ -284,8 +287,9 @@ const PREVIOUS = /^(.*)\.previous-(\d+)$/;
 /**
  * Cleans up after knsim processes that died (SIGKILL, power loss) while writing `target`:
  * their staging directories `<target>.partial-<pid>` (marked with a staging manifest) are
- * removed, and a previous output they had moved aside (`<target>.previous-<pid>`) is put
- * back when `target` is missing, or retired like any replaced output. Returns what it did.
+ * removed, and a previous output they had moved aside (`<target>.previous-<pid>`, its manifest
+ * marked `previous` by that pid) is put back when `target` is missing, or retired like any
+ * replaced output. Returns what it did.
  */
 export function cleanStale(target: string): string[] {
   const parent = dirname(target);
@@ -310,9 +314,11 @@ export function cleanStale(target: string): string[] {
       if (m.state !== 'staging') continue;
       rmSync(p, { recursive: true, force: true });
       done.push(`removed ${p}`);
-    } else if (m.state === undefined) {
+    } else if (m.state === 'previous' && m.pid === pid) {
       if (!existsSync(target)) {
         renameSync(p, target);
+        const { state: _state, pid: _pid, ...whole } = m;
+        writeManifest(target, whole);
         done.push(`restored ${target} from ${p}`);
       } else {
         const kept = retireOutput(p, target);

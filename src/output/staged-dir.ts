@@ -179,13 +179,26 @@ function commit(path: string, target: string, label: string, command: string, wa
   if (state.kind === 'empty') chmodSync(path, statSync(target).mode & 0o7777);
   const aside = `${target}.previous-${process.pid}`;
   if (existsSync(aside)) throw new OutputError(`${label}: ${aside} is in the way of replacing the previous output; remove it yourself`);
-  fault('rename-aside', target);
-  renameSync(target, aside);
+  // Marked as moved aside by this process before the move, so that only a directory knsim moved
+  // aside is ever taken for a stale previous output (a user's own --out x.previous-7 is not).
+  const old = state.kind === 'knsim' ? state.manifest : undefined;
+  if (old !== undefined) writeManifest(target, { ...old, state: 'previous', pid: process.pid });
+  const unmark = (): void => {
+    if (old !== undefined) writeManifest(target, old);
+  };
+  try {
+    fault('rename-aside', target);
+    renameSync(target, aside);
+  } catch (e) {
+    unmark();
+    throw e;
+  }
   try {
     fault('rename-in', path);
     renameSync(path, target);
   } catch (e) {
     renameSync(aside, target);
+    unmark();
     throw e;
   }
   untrack(path);

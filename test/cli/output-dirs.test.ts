@@ -3,7 +3,7 @@
  * knsim replaces only what it wrote, atomically, and cleans up its staging directories.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -309,6 +309,34 @@ describe('knsim run: staging directories', { timeout: 180_000 }, () => {
     expect(r.code).toBe(0);
     expect(oneLine(r)).toBe(`knsim: --out out: left by a knsim process that died: removed ${join(dir, stale)}`);
     expect(siblings(dir, 'out').sort()).toEqual([live, unmarked].sort());
+  });
+
+  it('an output the user named <out>.previous-<pid> is not taken for one a dead knsim moved aside; one that is, is put back', () => {
+    const dir = workdir();
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+    const mine = `out.previous-${dead}`;
+    expect(run(dir, mine).code).toBe(0);
+    const before = files(join(dir, mine));
+    for (const seed of ['3', '4']) {
+      const r = run(dir, 'out', ['--seed', seed]);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toBe('');
+    }
+    expect(files(join(dir, mine))).toEqual(before);
+    expect(siblings(dir, 'out')).toEqual([mine]);
+    // A SIGKILL between the two renames of a commit: the output aside, marked by its (dead) process, and no out.
+    rmSync(join(dir, 'out'), { recursive: true });
+    const aside = join(dir, `out.previous-${dead}`);
+    rmSync(aside, { recursive: true });
+    expect(run(dir, 'out.tmp', ['--seed', '5']).code).toBe(0);
+    const m = manifest(join(dir, 'out.tmp'));
+    writeFileSync(join(dir, 'out.tmp', '.knsim-output.json'), JSON.stringify({ ...m, state: 'previous', pid: dead }));
+    renameSync(join(dir, 'out.tmp'), aside);
+    const r = run(dir, 'out', ['--seed', '6']);
+    expect(r.code).toBe(0);
+    expect(r.stderr.split('\n')[0]).toBe(`knsim: --out out: left by a knsim process that died: restored ${join(dir, 'out')} from ${aside}`);
+    expect(siblings(dir, 'out')).toEqual([]);
+    expect(JSON.parse(readFileSync(join(dir, 'out', 'summary.json'), 'utf8')).seed).toBe(6);
   });
 
   it('a staging directory a signal renamed for removal, its removal cut short, is removed as stale too', () => {
