@@ -107,9 +107,12 @@ export function listFiles(dir: string): string[] {
 /** Adds files (written into a committed output directory afterwards, e.g. the report) to its manifest. */
 export function addToManifest(dir: string, files: readonly string[]): void {
   const m = readManifest(dir);
-  if (m === undefined || m.state !== undefined) return;
+  if (m === undefined || m.state === 'staging') return;
+  // Marked by a process that died before moving it aside: the directory is a plain output again.
+  if (m.state === 'previous' && (m.pid === undefined || !pidGone(m.pid))) return;
+  const { state: _state, pid: _pid, ...rest } = m;
   const all = new Set([...m.files.filter((f) => existsSync(join(dir, f))), ...files.filter(safeRelative)]);
-  writeManifest(dir, { ...m, files: [...all].sort() });
+  writeManifest(dir, { ...rest, files: [...all].sort() });
 }
 
 export interface OutDirOptions {

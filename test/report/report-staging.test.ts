@@ -3,11 +3,12 @@
  * process of the same pid (a pid reused after a SIGKILL) is replaced only if marked as knsim's
  * staging; anything else of that name is the user's and is refused, untouched.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { newManifest, writeManifest } from '../../src/output/output-dir.js';
+import { newManifest, readManifest, writeManifest } from '../../src/output/output-dir.js';
 import { buildReport } from '../../src/output/report/index.js';
 import { runWorld } from '../../src/run/run-world.js';
 import { loadScenario } from '../../src/scenario/load.js';
@@ -37,5 +38,20 @@ describe('the report staging folder of this pid', () => {
     writeManifest(old, newManifest('report', [], true));
     const r = await buildReport(dir, { images: false });
     expect(readFileSync(r.htmlPath, 'utf8')).toMatch(/^<!doctype html>/i);
+  });
+});
+
+describe('a run directory a dead knsim marked as being moved aside (killed just before the move)', () => {
+  it('gets its report listed in its manifest, the stale mark dropped', async () => {
+    const dir = run();
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    const m = readManifest(dir)!;
+    writeManifest(dir, { ...m, state: 'previous', pid: dead });
+    await buildReport(dir, { images: false });
+    const after = readManifest(dir)!;
+    expect(after.state).toBeUndefined();
+    expect(after.pid).toBeUndefined();
+    expect(after.files).toContain('report.html');
+    expect(after.files).toContain('charts/pods.vl.json');
   });
 });
