@@ -137,6 +137,19 @@ describe('CPU usage vs request chart', () => {
     expect(JSON.stringify(chart.spec)).not.toContain('"invalid"');
   });
 
+  it('draws the revisions that model CPU when another does not (its resource cells, pod count included, are empty)', () => {
+    const loaded = loadScenario(join(root, 'test/fixtures/report/cpu-one-of-two.yaml'));
+    const mixed = join(mkdtempSync(join(tmpdir(), 'knsim-cpu-chart-')), 'mixed');
+    runWorld(loaded.world, { outDir: mixed, trace: { mode: 'none' } });
+    const ts = csv(mixed, 'timeseries.csv');
+    expect(ts.filter((x) => x['revision'] === 'plain-00001').every((x) => x['pods_with_metrics'] === '' && x['cpu_usage_m'] === '')).toBe(true);
+    const chart = reportCharts(loadRunData(mixed)).charts.find((c) => c.id === 'cpu')!;
+    const drawn = ts.filter((x) => x['revision'] === 'cpu-00001' && x['cpu_usage_m'] !== '');
+    expect(drawn.length).toBeGreaterThan(0);
+    expect(panelRows(chart.spec, 'data_cpu_0').map((r) => r['n'])).toEqual(drawn.map((x) => Number(x['pods_with_metrics'])));
+    expect(JSON.stringify(chart.spec)).not.toContain('data_cpu_1');
+  });
+
   it('is left out of a run without CPU columns', () => {
     const plain = run('hello-world', 60);
     expect(reportCharts(loadRunData(plain)).charts.map((c) => c.id)).not.toContain('cpu');

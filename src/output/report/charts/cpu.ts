@@ -52,7 +52,9 @@ export function readCpuSeries(dir: string, durationSeconds: number): Map<string,
       s.usage.push(u);
       s.request.push(at(iQ, MEASURE));
       s.utilization.push(at(iP, MEASURE));
-      s.pods.push(iN < 0 ? Number.NaN : at(iN, COUNT));
+      // A revision that models no resources has every resource cell empty, its pod count too (README: "empty cells for the others").
+      const unmodelled = iN >= 0 && row[iN] === '' && [iU, iQ, iP].every((i) => row[i] === '');
+      s.pods.push(iN < 0 || unmodelled ? Number.NaN : at(iN, COUNT));
     };
   });
   return any ? out : undefined;
