@@ -132,10 +132,11 @@ export interface ScaleToZeroDecision {
  * - Inactive: the activator must answer the probe (assumed with TBC −1); then 0 is applied
  *   once Inactive for max(grace, retention), or once past retention and the activator has
  *   been in the path for the grace period (`grace − proxyFor ≤ 0`). Otherwise requeue.
- * ActiveFor, InactiveFor and ProxyFor count from the PA's and the SKS's condition times as
- * the scaler reads them, from the informer cache: stored by the API server in whole seconds
- * (the reconcile that set them wrote them before any later one reads them), so a stretch
- * that began at 211.2 s counts from 211 s, and its requeue lands a fraction earlier.
+ * ActiveFor, InactiveFor, ProxyFor and the activation timeout count from the PA's and the
+ * SKS's condition times as the scaler reads them, from the informer cache: stored by the API
+ * server in whole seconds (the reconcile that set them wrote them before any later one reads
+ * them), so a stretch that began at 211.2 s counts from 211 s, and its requeue lands a
+ * fraction earlier.
  */
 export function handleScaleToZero(input: ScalerInput, desired: number): ScaleToZeroDecision {
   validateScalerInput(input);
@@ -145,6 +146,11 @@ export function handleScaleToZero(input: ScalerInput, desired: number): ScaleToZ
 /** Seconds from `since` to `now`, `since` read back as the API server stored it (whole seconds, RFC 3339). */
 function storedFor(since: number, now: number): number {
   return now - Math.floor(since);
+}
+
+/** `pa` with its Active condition's transition time as the scaler reads it back (see {@link storedFor}). */
+function storedState(pa: PodAutoscalerState): PodAutoscalerState {
+  return { ...pa, lastTransitionSeconds: Math.floor(pa.lastTransitionSeconds) };
 }
 
 /** {@link handleScaleToZero} on arguments already checked (by it, or by {@link scaleTarget}). */
@@ -157,7 +163,8 @@ function scaleToZero(input: ScalerInput, desired: number): ScaleToZeroDecision {
 
   switch (pa.active) {
     case 'Activating':
-      if (canFailActivation(pa, now, s.activationTimeoutSeconds)) {
+      // Timed from the stored transition time too, like ActiveFor below.
+      if (canFailActivation(storedState(pa), now, s.activationTimeoutSeconds)) {
         return { desired, apply: true, requeueAfterSeconds: undefined, asyncProbe: false };
       }
       // Upstream requeues after the full timeout, not the remainder.

@@ -160,13 +160,16 @@ describe('scaleTarget measures elapsed times in whole nanoseconds', () => {
 
 // The scaler reads the PA and its SKS from the informer cache: their condition times as the API
 // server stored them, in whole seconds. A stretch that began at 14.38 s counts from 14 s.
-describe('scaleTarget counts ActiveFor, InactiveFor and ProxyFor from whole seconds', () => {
+describe('scaleTarget counts ActiveFor, InactiveFor, ProxyFor and the activation timeout from whole seconds', () => {
   it.each([
     { label: 'Active since 14.38 s, 60 s window, at 74 s: a whole window (stored 14 s), deactivate', active: 'Active' as const, since: 14.38, proxySince: undefined, now: 74, want: 0, apply: undefined, requeue: undefined },
     { label: 'Active since 14.38 s, at 73.5 s: hold 1 pod, requeue for 74 s', active: 'Active' as const, since: 14.38, proxySince: undefined, now: 73.5, want: 1, apply: undefined, requeue: 0.5 },
     { label: 'Inactive since 211.2 s, 60 s grace, at 271 s: scale to zero', active: 'Inactive' as const, since: 211.2, proxySince: undefined, now: 271, want: 0, apply: 0, requeue: undefined },
     { label: 'Inactive since 211.2 s, proxied since 211.3 s, at 270.5 s: requeue for 271 s', active: 'Inactive' as const, since: 211.2, proxySince: 211.3, now: 270.5, want: 0, apply: undefined, requeue: 0.5 },
     { label: 'Inactive since 211.2 s, proxied since 211.3 s, at 271 s: the fast path', active: 'Inactive' as const, since: 211.2, proxySince: 211.3, now: 271, want: 0, apply: 0, requeue: undefined },
+    // CanFailActivation reads the same stored time: a reconcile at 161.5 s finds 151 s passed (since 10 s).
+    { label: 'Activating since 10.7 s, 151 s timeout, at 161.5 s: timed out (stored 10 s), scale to zero', active: 'Activating' as const, since: 10.7, proxySince: undefined, now: 161.5, want: 0, apply: 0, requeue: undefined },
+    { label: 'Activating since 10.7 s, at 160.9 s: not yet, requeue the whole timeout', active: 'Activating' as const, since: 10.7, proxySince: undefined, now: 160.9, want: -1, apply: undefined, requeue: TIMEOUT },
   ])('$label', (c) => {
     const state: PodAutoscalerState = { ...pa(c.active, 0), lastTransitionSeconds: c.since };
     const base = input({ label: c.label, desired: 0, replicas: 1, state, want: c.want, apply: c.apply });
