@@ -77,6 +77,17 @@ scenario('hello-world', () => {
     expect(r.ready('hello-00001', 299)).toBe(0);
     expect(r.rec.decisions.some((d) => d.inPanic)).toBe(true);
   });
+
+  it('takes its last pod at the first pod change after the PA went Inactive, which the KPA watches', () => {
+    // The tick at 121.874 s finds the PA Active a whole window with desired 0: Inactive, requeue in 3 s.
+    // A pod deleted at that instant, before the tick, merged with its reconcile; the next deletion,
+    // at 123.874 s, reconciles the PA, which finds the activators in the path long enough: zero then.
+    const terminating = r.rec.pods.filter((p) => p.event === 'Terminating').map((p) => p.time);
+    const gone = r.rec.pods.filter((p) => p.event === 'Gone').map((p) => p.time);
+    const at = (t: number) => gone.some((g) => Math.abs(g - t) < 1e-6);
+    expect([at(121.87354), at(123.87354)]).toEqual([true, true]);
+    expect(Math.max(...terminating)).toBeCloseTo(123.87354, 6);
+  });
 });
 
 scenario('spike-from-zero', () => {

@@ -284,7 +284,11 @@ export class RevisionAutoscaler {
 
   private onWatch(this: void, self: RevisionAutoscaler): void {
     self.loop.dequeueReconcile();
-    self.reconcile(self.revision.world.sim.now, 'watch');
+    const now = self.revision.world.sim.now;
+    // A reconcile that ran since this one was queued (a decider notification, a pod turning Ready)
+    // took its place, as the workqueue merges a key added again while it waits.
+    if (!self.loop.reconcileDue(now)) return;
+    self.reconcile(now, 'watch');
   }
 
   private onRequeue(this: void, self: RevisionAutoscaler): void {

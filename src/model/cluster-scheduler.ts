@@ -133,7 +133,7 @@ export class SchedulingQueue {
       node.bind(pod, req, now);
       this.cluster.noteStateChange(now);
       pod.node = node;
-      this.cluster.world.recorder.podTransition(pod, 'Scheduled', now);
+      pod.revision.podEvent(pod, 'Scheduled', now);
       w.onBound(pod, now);
       return;
     }
@@ -145,7 +145,7 @@ export class SchedulingQueue {
     const first = w.failedAttempts === 1;
     if (first) {
       w.unschedulableSince = now;
-      this.cluster.world.recorder.podTransition(pod, 'Unschedulable', now);
+      pod.revision.podEvent(pod, 'Unschedulable', now);
     }
     // The flush runs every 30 s and takes pods that have been in the pool over 5 min.
     const flushAt = (Math.floor((now + MAX_IN_UNSCHEDULABLE_POOL_SECONDS) / FLUSH_PERIOD_SECONDS) + 1) * FLUSH_PERIOD_SECONDS;

@@ -379,7 +379,7 @@ export class Cluster {
   /** A pod that was running before the run: bound at once, or an error if it fits no initial node. */
   placeRunning(pod: Pod, now: number): void {
     if (!this.scheduler.bindNow(pod, now)) throw new InitialPodsDoNotFit(pod.revision.spec.name, pod.name);
-    this.world.recorder.podTransition(pod, 'Scheduled', now);
+    pod.revision.podEvent(pod, 'Scheduled', now);
   }
 
   /** A pod is gone (or deleted before it was bound): free its node; pods waiting may now fit. */

@@ -191,7 +191,7 @@ export class PodFaults {
   private onPullFailed = this.step('containerToken', (pod, now, token) => {
     const f = pod.fault;
     f.waitingReason = 'ErrImagePull';
-    this.rev.world.recorder.podTransition(pod, 'ErrImagePull', now);
+    this.rev.podEvent(pod, 'ErrImagePull', now);
     const delay = f.pullBackoff.pullFailed(now);
     f.waitingReason = 'ImagePullBackOff';
     this.rev.setPhase(pod, 'ImagePullBackOff', now);
@@ -475,7 +475,7 @@ export class PodFaults {
     pod.fault.restartBackoff.restarted(now);
     pod.fault.restarts++;
     // One row: Restarted stands for the container starting again.
-    this.rev.world.recorder.podTransition(pod, 'Restarted', now);
+    this.rev.podEvent(pod, 'Restarted', now);
     pod.phase = 'Starting';
     this.sim.at(now + this.rev.drawStart('containerStart'), this.onContainerUp, { pod, token });
   });
@@ -558,7 +558,7 @@ export class PodFaults {
 
   /** The liveness probe failed failureThreshold times: the kubelet kills the container (not a terminating pod's: it then counts liveness as passing). */
   private onLivenessKilled = this.step('containerToken', (pod, now) => {
-    this.rev.world.recorder.podTransition(pod, 'LivenessFailed', now);
+    this.rev.podEvent(pod, 'LivenessFailed', now);
     pod.fault.crashesLeft++;
     this.crash(pod, now, EXIT_CODE_PROBE_KILLED, true);
   });

@@ -35,6 +35,7 @@ import { WATCH_RECONCILE_PRIORITY } from './event-order.js';
 import { PodFaults } from './pod-faults.js';
 import { QueueProxyStats } from './queue-proxy-stats.js';
 import { Pod, type PodPhase } from './pod.js';
+import type { PodEvent } from './recorder.js';
 import { PodList } from './pod-list.js';
 import { RevisionResources } from './pod-resources.js';
 import { STATUS_BAD_GATEWAY, type Request } from './request.js';
@@ -294,7 +295,7 @@ export class Revision {
    */
   oomKill(pod: Pod, now: number): void {
     if (pod.phase === 'Gone' || !pod.fault.containerUp) return;
-    this.world.recorder.podTransition(pod, 'OOMKilled', now);
+    this.podEvent(pod, 'OOMKilled', now);
     if (pod.phase === 'Terminating') {
       pod.fault.containerUp = false;
       pod.failAll(STATUS_BAD_GATEWAY, now);
@@ -424,7 +425,7 @@ export class Revision {
     const pod = this.newPod(now);
     pod.startTime = now;
     pod.runningBeforeRun = true;
-    this.world.recorder.podTransition(pod, 'Pending', now);
+    this.podEvent(pod, 'Pending', now);
     this.world.cluster?.placeRunning(pod, now);
     this.world.network.attach(pod);
     this.startQueueProxy(pod, now);
@@ -441,7 +442,7 @@ export class Revision {
 
   private createPod(now: number): void {
     const pod = this.newPod(now);
-    this.world.recorder.podTransition(pod, 'Pending', now);
+    this.podEvent(pod, 'Pending', now);
     const r = this.podRandom;
     const s = this.start;
     const scheduled = now + s.scheduling.sample(r);
@@ -732,7 +733,7 @@ export class Revision {
    */
   kubeletEvicted(pod: Pod, now: number): void {
     if (pod.phase === 'Gone') return;
-    this.world.recorder.podTransition(pod, 'Evicted', now);
+    this.podEvent(pod, 'Evicted', now);
     if (pod.phase !== 'Terminating') this.terminate(pod, now);
     // A pod with no queue-proxy yet is gone as it terminates.
     if (this.pods.has(pod)) {
@@ -946,7 +947,18 @@ export class Revision {
     this.countPhase(pod.phase, -1);
     this.countPhase(phase, 1);
     pod.phase = phase;
-    this.world.recorder.podTransition(pod, phase, now);
+    this.podEvent(pod, phase, now);
+  }
+
+  /**
+   * One of its pod objects changed as pods.csv shows it (created, bound, a container's state, a
+   * condition, deleted): recorded, and the PA, whose reconciler watches the revision's pods (any
+   * add, update or delete enqueues it), is reconciled after the current step. ActivatorHealthy is
+   * the activator's own finding, no change to the pod, and is recorded without this.
+   */
+  podEvent(pod: Pod, event: PodEvent, now: number): void {
+    this.world.recorder.podTransition(pod, event, now);
+    this.autoscaler?.watchReconcile(now);
   }
 
   private countPhase(phase: PodPhase, by: 1 | -1): void {

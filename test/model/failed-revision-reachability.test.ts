@@ -38,31 +38,36 @@ describe('min-scale 1 and an image that can never be pulled (faults/image-pull-m
     expect([first.time, first.cause, first.replicas]).toEqual([601, 'reachability', 1]);
   });
 
-  it('keeps its pod until the activation timeout (601 + 630 s), then scales to zero', () => {
+  it('keeps its pod past the activation timeout (630 s) until the pod next changes, the pull retried at 910.5 s, then scales to zero', () => {
     // Unreachable drops min-scale: the activating PA's −1 bounds to 0, which waits out the activation
     // timeout (progress deadline + 30 s) from its creation; the reconcile at 601 s, not yet past it,
-    // requeues after the whole timeout, as upstream does.
+    // requeues after the whole timeout (1231 s), as upstream does. But the KPA watches the revision's
+    // pods: the kubelet's next pull attempt (ErrImagePull, then ImagePullBackOff) updates the pod at
+    // 910.5 s, and the reconcile that update triggers finds the timeout passed.
     const down = rec.reconciles.find((r) => r.replicas === 0)!;
-    expect([down.time, down.cause, down.reachable]).toEqual([1231, 'requeue', false]);
+    expect([down.time, down.cause, down.reachable]).toEqual([910.5, 'watch', false]);
     expect(rec.pods.filter((p) => p.pod.name === pod && (p.event === 'Terminating' || p.event === 'Gone')).map((p) => [p.event, p.time])).toEqual([
-      ['Terminating', 1231],
-      ['Gone', 1231],
+      ['Terminating', 910.5],
+      ['Gone', 910.5],
     ]);
   });
 
   it('stays at zero: reachable again with no pod wanted, but with no metrics the inactive PA scales nothing', () => {
     // With replicas 0 the failure no longer counts; the routing state (active) makes it Reachable again.
-    const after = rec.reconciles.filter((r) => r.time >= 1231);
+    // The pod's deletion is one more watch reconcile; the requeue set at 601 s still comes at 1231 s.
+    const after = rec.reconciles.filter((r) => r.time >= 910.5);
     expect(after.map((r) => [r.time, r.cause, r.reachable, r.replicas])).toEqual([
-      [1231, 'requeue', false, 0],
-      [1231, 'reachability', true, 0],
+      [910.5, 'watch', false, 0],
+      [910.5, 'watch', false, 0],
+      [910.5, 'reachability', true, 0],
+      [1231, 'requeue', true, 0],
     ]);
     expect(rev.replicas).toBe(0);
     // Ready stays False at zero: the Deployment completed there, but the PA went Inactive without ever
     // initializing its scale target ("Initial scale was never achieved").
     expect(rev.readyFalse).toEqual([{ atSeconds: 601, untilSeconds: undefined, reason: 'ImagePullBackOff' }]);
     expect(rec.pods.filter((p) => p.event === 'Pending').map((p) => [p.pod.name, p.time])).toEqual([[pod, 0]]);
-    expect(rec.decisionsOf('broken-00001').filter((d) => d.time > 1231).every((d) => d.readyPods === 0 && d.want <= 0)).toBe(true);
+    expect(rec.decisionsOf('broken-00001').filter((d) => d.time > 910.5).every((d) => d.readyPods === 0 && d.want <= 0)).toBe(true);
   });
 });
 
