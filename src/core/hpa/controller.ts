@@ -187,7 +187,8 @@ export class HpaController {
       }
       const label = m.type === 'Resource' ? m.resource : m.name;
       statuses.push({ metric: label, current: p.usage, kind: m.target.type === 'Utilization' ? 'Utilization' : 'AverageValue' });
-      if (p.replicas > replicas) {
+      // A first valid proposal is taken even at 0 replicas (idle pods), so it names the metric.
+      if (replicas === 0 || p.replicas > replicas) {
         replicas = p.replicas;
         name = metricName(m);
       }

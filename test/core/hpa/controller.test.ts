@@ -42,3 +42,21 @@ describe('HpaController: why a sync cannot compute a resource metric (the Scalin
     expect(r.status.conditions.ScalingActive).toMatchObject({ status: 'False', reason: 'FailedGetResourceMetric', message: `the HPA was unable to compute the replica count: ${message}` });
   });
 });
+
+describe('HpaController: the ScalingActive=True message names the metric', () => {
+  // computeReplicasForMetrics takes a valid proposal while it holds 0 replicas, so idle pods
+  // (a proposal of 0, then floored at minReplicas) still name the metric they were computed from.
+  it.each([
+    ['busy pods (proposal 4)', 900, 4],
+    ['idle pods (proposal 0)', 0, 0],
+  ] as const)('%s', (_n, usage, raw) => {
+    const hpa = new HpaController(makeKnativeHpa({ metric: 'cpu', target: 50, minScale: 0, maxScale: 0, windowSeconds: undefined }), 0);
+    const r = cpuSync(hpa, 15, 2, usage);
+    expect(r.rawReplicas).toBe(raw);
+    expect(r.status.conditions.ScalingActive).toEqual({
+      status: 'True',
+      reason: 'ValidMetricFound',
+      message: 'the HPA was able to successfully calculate a replica count from cpu resource utilization (percentage of request)',
+    });
+  });
+});
