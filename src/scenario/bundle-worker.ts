@@ -9,12 +9,12 @@ import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { workerData, type MessagePort } from 'node:worker_threads';
-import type { BuildOptions, Message, Plugin } from 'esbuild';
+import type { BuildOptions, Message, Metafile, Plugin } from 'esbuild';
 import { notRegularFile } from './regular-file.js';
 
 /** What the waiting thread gets back: the bundle, or esbuild's errors. */
 export type BundleReply =
-  | { ok: true; code: string; inputs: string[] }
+  | { ok: true; code: string; inputs: string[]; userInputs: string[] }
   | { ok: false; errors: Pick<Message, 'text' | 'location'>[]; message: string };
 
 export interface BundleRequest {
@@ -67,6 +67,23 @@ export function ownAutoscalerPackage(entry: string = ownAutoscalerEntry()): Plug
   };
 }
 
+/**
+ * The bundled files the user wrote: those the entry reaches without going through
+ * knsim/autoscaler (that interface is the running knsim's own, wherever the module runs).
+ * Paths as the metafile names them (relative to the working directory).
+ */
+export function userInputs(metafile: Metafile): string[] {
+  const entry = Object.values(metafile.outputs)[0]?.entryPoint;
+  const seen = new Set<string>();
+  const visit = (path: string): void => {
+    if (seen.has(path) || metafile.inputs[path] === undefined) return;
+    seen.add(path);
+    for (const i of metafile.inputs[path]!.imports) if (i.original !== OWN_AUTOSCALER_SPECIFIER && i.external !== true) visit(i.path);
+  };
+  if (entry !== undefined) visit(entry);
+  return [...seen];
+}
+
 export const BUNDLE_OPTIONS: BuildOptions = {
   bundle: true,
   format: 'cjs',
@@ -83,7 +100,7 @@ async function run(req: BundleRequest): Promise<void> {
   try {
     const esbuild = createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
     const out = await esbuild.build({ ...BUNDLE_OPTIONS, entryPoints: [req.entry], plugins: [ownAutoscalerPackage(), regularFilesOnly(req.maxFileBytes)] });
-    reply = { ok: true, code: out.outputFiles![0]!.text, inputs: Object.keys(out.metafile!.inputs) };
+    reply = { ok: true, code: out.outputFiles![0]!.text, inputs: Object.keys(out.metafile!.inputs), userInputs: userInputs(out.metafile!) };
   } catch (e) {
     const errors = ((e as { errors?: Message[] }).errors ?? []).map((m) => ({ text: m.text, location: m.location }));
     reply = { ok: false, errors, message: e instanceof Error ? e.message : String(e) };

@@ -61,6 +61,8 @@ interface Compiled {
   mtimeMs: number;
   /** SHA-256 of the bundled sources (sourcesSha256). */
   sha256: string;
+  /** The bundled sources the user wrote (not knsim/autoscaler's), absolute paths, the module among them. */
+  sources: string[];
 }
 const compiled = new Map<string, Compiled>();
 
@@ -96,7 +98,7 @@ function compile(ref: UserClassRef): vm.Script {
   const code = out.code;
   const sha256 = sourcesSha256(file, out.inputs);
   const script = new vm.Script(code, { filename: file });
-  compiled.set(file, { script, mtimeMs: st.mtimeMs, sha256 });
+  compiled.set(file, { script, mtimeMs: st.mtimeMs, sha256, sources: out.userInputs.map((i) => nodePath.resolve(i)) });
   return script;
 }
 
@@ -123,6 +125,15 @@ function sourcesSha256(module: string, inputs: readonly string[]): string {
  */
 export function compiledModuleSha256(file: string): string | undefined {
   return compiled.get(file)?.sha256;
+}
+
+/**
+ * The files of the user bundled into the module as last compiled (absolute paths: the module and
+ * what it imports, not what knsim/autoscaler brings), or undefined if it was not compiled in this
+ * process. `sweep k8s-job` mounts them in the shards' pods.
+ */
+export function compiledModuleSources(file: string): readonly string[] | undefined {
+  return compiled.get(file)?.sources;
 }
 
 const CALL = new vm.Script('__knsim.result = __knsim.fn.apply(__knsim.self, __knsim.args);', { filename: 'knsim-user-call' });

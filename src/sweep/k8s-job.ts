@@ -10,6 +10,7 @@ import { Document, parse as parseYaml } from 'yaml';
 import { KUBECTL_SAFE, kubectlTags } from '../scenario/kubectl-yaml.js';
 import { UsageError } from '../scenario/usage-error.js';
 import { applySet, parseSetExpression } from '../scenario/set.js';
+import { compiledModuleSources } from '../scenario/user-classes.js';
 import type { SweepDefinition } from './sweep.js';
 
 export interface JobOptions {
@@ -85,15 +86,16 @@ interface Mounted {
   text: string;
 }
 
-/** The scenario file and every relative file it names (manifestFile, configMapFiles, trace file), also through overrides and axes. */
+/** The scenario file and every relative file it names (manifestFile, configMapFiles, trace file, autoscaler module), also through overrides and axes. */
 function scenarioFiles(file: string, def: SweepDefinition): Mounted[] {
   let raw: unknown = parseYaml(readFileSync(file, 'utf8'), { customTags: kubectlTags });
   for (const s of def.sets) raw = applySet(raw, s, file);
   const refs = new Set<string>();
   const scan = (v: unknown): void => {
-    const o = v as { services?: unknown; clients?: unknown; configMapFiles?: unknown } | null;
+    const o = v as { services?: unknown; clients?: unknown; configMapFiles?: unknown; autoscalerClasses?: unknown } | null;
     if (o === null || typeof o !== 'object') return;
     if (Array.isArray(o.configMapFiles)) for (const f of o.configMapFiles) if (typeof f === 'string') refs.add(f);
+    if (Array.isArray(o.autoscalerClasses)) for (const c of o.autoscalerClasses) if (typeof (c as { module?: unknown })?.module === 'string') refs.add((c as { module: string }).module);
     if (Array.isArray(o.services)) for (const s of o.services) if (typeof (s as { manifestFile?: unknown })?.manifestFile === 'string') refs.add((s as { manifestFile: string }).manifestFile);
     if (Array.isArray(o.clients)) {
       for (const c of o.clients) {
@@ -107,7 +109,24 @@ function scenarioFiles(file: string, def: SweepDefinition): Mounted[] {
     const path = parseSetExpression(`${a.path}=0`).path;
     const last = path[path.length - 1];
     const prev = path[path.length - 2];
-    if (last === 'manifestFile' || (last === 'file' && prev === 'trace') || (typeof last === 'number' && prev === 'configMapFiles')) for (const v of a.values) refs.add(String(parseYaml(v, { customTags: kubectlTags })));
+    const isModule = last === 'module' && path[path.length - 3] === 'autoscalerClasses';
+    if (last === 'manifestFile' || (last === 'file' && prev === 'trace') || (typeof last === 'number' && prev === 'configMapFiles') || isModule) for (const v of a.values) refs.add(String(parseYaml(v, { customTags: kubectlTags })));
+  }
+  // A module's pod compiles it again there, so the user's sources it bundles come along
+  // (knsim/autoscaler is the pod's knsim).
+  const dir = nodePath.resolve(nodePath.dirname(file));
+  for (const ref of [...refs]) {
+    const module = nodePath.resolve(dir, ref);
+    for (const src of compiledModuleSources(module) ?? []) {
+      if (src === module) continue;
+      const rel = nodePath.relative(dir, src).split(nodePath.sep).join('/');
+      if (rel.startsWith('../') || nodePath.isAbsolute(rel)) {
+        throw new UsageError(
+          `sweep k8s-job: the autoscaler module ${JSON.stringify(ref)} bundles ${JSON.stringify(rel)}, which is not inside the scenario's directory (a pod sees only that directory); copy it next to the scenario, or import knsim's own interface as 'knsim/autoscaler'`,
+        );
+      }
+      refs.add(rel);
+    }
   }
   const used = new Set<string>();
   const keyFor = (p: string): string => {
@@ -118,8 +137,12 @@ function scenarioFiles(file: string, def: SweepDefinition): Mounted[] {
   };
   const base = nodePath.basename(file);
   const out: Mounted[] = [{ key: keyFor(base), path: base, text: readFileSync(file, 'utf8') }];
+  const paths = new Set<string>();
   for (const ref of [...refs].sort()) {
     const norm = nodePath.posix.normalize(ref.replace(/\\/g, '/'));
+    // ./m.ts and m.ts (a module's own name and its bundle's) are one file in the pod.
+    if (paths.has(norm)) continue;
+    paths.add(norm);
     if (nodePath.isAbsolute(ref) || norm.startsWith('../') || norm === '..') {
       throw new UsageError(`sweep k8s-job: the scenario names ${JSON.stringify(ref)}, which is not inside the scenario's directory; copy it next to the scenario and use a relative path`);
     }

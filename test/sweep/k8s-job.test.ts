@@ -104,6 +104,56 @@ clients:
     expect(() => manifests(join(dir, 's', 'x.yaml'), ['services[0].manifest.spec.template.spec.containerConcurrency=1,2'])).toThrow(UsageError);
   });
 
+  // A scenario's autoscaler module is compiled again in every shard's pod: it and the files it bundles must be there.
+  function moduleScenario(moduleImports: string): string {
+    const dir = mkdtempSync(join(tmpdir(), 'knsim-job-'));
+    mkdirSync(join(dir, 'lib'));
+    writeFileSync(join(dir, 'lib', 'headroom.ts'), 'export const HEADROOM = 1.2;\n');
+    writeFileSync(
+      join(dir, 'ceil.ts'),
+      `${moduleImports}
+export default defineAutoscaler({
+  apiVersion: 'knsim.dev/v1',
+  description: 'stable window with headroom',
+  create() {
+    return { decide: (input) => ({ desiredScale: Math.ceil((HEADROOM * input.stable[input.settings.metric]) / input.settings.target) }) };
+  },
+});
+`,
+    );
+    writeFileSync(
+      join(dir, 'x.yaml'),
+      `name: x
+duration: 30s
+autoscalerClasses:
+  - { name: ceil.example.com, module: ./ceil.ts }
+services:
+  - manifest: { apiVersion: serving.knative.dev/v1, kind: Service, metadata: { name: a }, spec: { template: { metadata: { annotations: { autoscaling.knative.dev/class: ceil.example.com } }, spec: { containers: [{ image: app }] } } } }
+clients:
+  - { name: c, service: a, open: { rps: 1 } }
+`,
+    );
+    return join(dir, 'x.yaml');
+  }
+
+  it('mounts the autoscaler modules a scenario names, with the files they import, but not knsim/autoscaler', () => {
+    const file = moduleScenario("import { defineAutoscaler } from 'knsim/autoscaler';\nimport { HEADROOM } from './lib/headroom.js';");
+    const [cm, job] = manifests(file, ['configMaps.config-autoscaler.stable-window=30s,60s']);
+    expect(Object.keys(cm!.data).sort()).toEqual(['ceil.ts', 'lib_headroom.ts', 'x.yaml']);
+    expect(cm!.data['lib_headroom.ts']).toBe('export const HEADROOM = 1.2;\n');
+    const items = job!.spec.template.spec.volumes.find((v: Obj) => v.name === 'scenario').configMap.items;
+    expect(items).toEqual([
+      { key: 'x.yaml', path: 'x.yaml' },
+      { key: 'ceil.ts', path: 'ceil.ts' },
+      { key: 'lib_headroom.ts', path: 'lib/headroom.ts' },
+    ]);
+  });
+
+  it("refuses a module that bundles a file outside the scenario's directory, which no pod has", () => {
+    const file = moduleScenario(`import { defineAutoscaler } from '${join(process.cwd(), 'src/core/autoscaler/user-api.js')}';\nimport { HEADROOM } from './lib/headroom.js';`);
+    expect(() => manifests(file, ['configMaps.config-autoscaler.stable-window=30s,60s'])).toThrow(/the autoscaler module "\.\/ceil\.ts" bundles ".*user-api\.ts", which is not inside the scenario's directory/);
+  });
+
   it('escapes "$(" from the user so the kubelet does not expand it', () => {
     const { def } = defineSweep({ file: 'scenarios/quickstart.yaml', axes: parseAxes(['services[0].manifest.metadata.annotations["x"]=$(A),b'], '--grid'), replications: 2 });
     const args = shardArgs('/scenario/q.yaml', def, 2, 1, '/results/x');
