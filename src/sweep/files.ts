@@ -18,6 +18,8 @@ import { readManifest } from '../output/output-dir.js';
 import { writeStaged, type StageOptions } from '../output/staged-dir.js';
 import { join } from 'node:path';
 import { UsageError } from '../scenario/usage-error.js';
+import { formatPath, ScenarioError } from '../scenario/errors.js';
+import { parseSetExpression } from '../scenario/set.js';
 import { runsWithout200, writeSweepReport } from './report/report.js';
 import { METRIC_KEYS, type MetricKey, type MetricValues } from '../output/metrics.js';
 import { MAX_SHARDS, shardPoints, type Shard } from './shard.js';
@@ -212,6 +214,14 @@ function checkSweepJson(dir: string, json: SweepJson): void {
   if (!Array.isArray(axes) || !axes.every((a) => typeof a === 'object' && a !== null)) return field('definition.axes', 'must be a list of {path, values}');
   axes.forEach((a: Record<string, unknown>, i) => {
     if (typeof a['path'] !== 'string') field(`definition.axes[${i}].path`, 'must be a string');
+    // The charts and labels parse it as --set does; a damaged one is this file's fault, not the command line's.
+    let parsed: string | undefined;
+    try {
+      parsed = formatPath(parseSetExpression(`${a['path'] as string}=0`).path);
+    } catch (e) {
+      field(`definition.axes[${i}].path`, `must be a --set path (${e instanceof ScenarioError ? e.rule : String(e)})`);
+    }
+    if (parsed !== a['path']) field(`definition.axes[${i}].path`, `must be a --set path as knsim writes it (${JSON.stringify(parsed)}, not ${JSON.stringify(a['path'])})`);
     if (!isStrings(a['values']) || a['values'].length === 0) field(`definition.axes[${i}].values`, 'must be a non-empty list of strings');
   });
   const total = (axes as Axis[]).reduce((n, a) => n * a.values.length, 1);

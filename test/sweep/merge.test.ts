@@ -73,6 +73,23 @@ describe('sweep shards and merge', () => {
     expect(() => mergeSweeps([join(root, 's0'), join(root, 's1')])).toThrow(/should hold/);
   });
 
+  it('refuses a sweep.json whose axis path is no --set path in one line naming the file and field', async () => {
+    const def = define();
+    const root = tmp();
+    const dir = join(root, 'd');
+    await runShard(def, dir, { index: 0, count: 1 }, false);
+    const damage = (path: string): void => {
+      const stable = 'configMaps.config-autoscaler["stable-window"]';
+      const json = JSON.parse(readFileSync(join(dir, 'sweep.json'), 'utf8'));
+      json.definition.axes[1].path = path;
+      writeFileSync(join(dir, 'sweep.json'), JSON.stringify(json));
+      // The CSV headers as knsim would write them for that path, so only the path is at fault.
+      for (const f of ['sweep.csv', 'runs.csv']) writeFileSync(join(dir, f), readFileSync(join(dir, f), 'utf8').replace(`"${stable.replace(/"/g, '""')}"`, `"${path}"`));
+    };
+    damage('[[[');
+    expect(() => mergeSweeps([dir])).toThrow(new UsageError(`sweep merge: ${dir}: sweep.json: definition.axes[1].path must be a --set path (the path must start with a field name)`));
+  });
+
   it('a failed write leaves no directory behind', async () => {
     const def = define();
     const root = tmp();
