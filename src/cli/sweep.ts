@@ -186,12 +186,28 @@ function refuseZero(quantity: string, flag: string, what: string): void {
   throw new UsageError(`${flag}: must be > 0 (got ${JSON.stringify(quantity)}); Kubernetes ignores a zero ${what} request and limit, so the pod would run with neither`);
 }
 
+/**
+ * Every shard's pod refuses more than MAX_RUNS runs (as `knsim sweep --shard` does), so a Job
+ * whose largest shard (shard 0: round-robin gives it ⌈points / N⌉) holds more would fail in every pod.
+ */
+function checkShardRuns(total: number, replications: number, shards: number): void {
+  const points = Math.ceil(total / shards);
+  if (points * replications <= MAX_RUNS) return;
+  const needed = Math.ceil(total / Math.floor(MAX_RUNS / replications));
+  const fix = needed <= MAX_SHARDS ? `--shards ${needed.toLocaleString('en-US')} or more, or fewer points or replications` : 'fewer points or replications';
+  const n = (v: number): string => v.toLocaleString('en-US');
+  throw new UsageError(
+    `--shards: shard 0 of ${n(shards)} would run ${n(points)} points × ${n(replications)} replications = ${n(points * replications)} runs, and a shard's pod runs at most ${n(MAX_RUNS)} (${fix})`,
+  );
+}
+
 /** `knsim sweep k8s-job <scenario> --grid ... --shards N`: prints (or writes) the Job manifest. */
 export async function sweepJobCommand(args: JobArgs): Promise<void> {
   const shards = parseCount(args.shards, '--shards', 1, MAX_SHARDS, 4);
   const parallelism = parseCount(args.parallelism, '--parallelism', 1, MAX_SHARDS, shards);
   const { def, workers, limits } = defineFromArgs({ ...args, workers: args.workers ?? '2' });
   // What every shard's pod checks first, checked here: a bad value fails now, not in the cluster.
+  checkShardRuns(sweepPoints(def), def.replications, shards);
   checkGrid(args.scenario, def, limits);
   const cpu = args.cpu !== undefined ? String(args.cpu) : String(workers);
   const memory = args.memory !== undefined ? String(args.memory) : '1Gi';

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sweepJobCommand } from '../../src/cli/sweep.js';
 import { ScenarioError } from '../../src/scenario/errors.js';
+import { UsageError } from '../../src/cli/errors.js';
 
 const CC = 'services[0].manifest.spec.template.spec.containerConcurrency';
 const RPS = 'clients[0].open.rate.steps[1].rps';
@@ -32,6 +33,16 @@ describe('sweep k8s-job checks the grid first', () => {
 
   it('refuses a value beyond the work limits', async () => {
     expect(await refused([`${CC}=1,2`, `${RPS}=30,1e9`])).toMatch(/^scenarios\/quickstart\.yaml: clients\[0\]\.open\.rate: .* exceeds the limit of 1e9 requests \(raise with --max-requests\)$/);
+  });
+
+  it('refuses shards larger than a pod runs (--shard refuses more than 1,000,000 runs)', async () => {
+    const output = join(mkdtempSync(join(tmpdir(), 'knsim-job-check-')), 'job.yaml');
+    // 3,595 points × 1,000 replications: shard 0 of 2 holds 1,798 points, 1,798,000 runs.
+    const grid = ['configMaps.config-autoscaler.stable-window=6s..3600s:1s'];
+    await expect(sweepJobCommand({ scenario: 'scenarios/quickstart.yaml', grid, shards: '2', replications: '1000', output })).rejects.toThrow(
+      new UsageError(`--shards: shard 0 of 2 would run 1,798 points × 1,000 replications = 1,798,000 runs, and a shard's pod runs at most 1,000,000 (--shards 4 or more, or fewer points or replications)`),
+    );
+    expect(existsSync(output)).toBe(false);
   });
 
   it('writes the Job of a good grid', async () => {
