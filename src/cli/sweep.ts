@@ -13,7 +13,7 @@ import { createProgress } from '../sweep/progress.js';
 import { parseShard, shardPoints, MAX_SHARDS } from '../sweep/shard.js';
 import { MAX_REPLICATIONS, MAX_RUNS, runSweep, sweepPoints, type SeedMode } from '../sweep/sweep.js';
 import { UsageError } from './errors.js';
-import { checkWorkerThreads } from './worker-memory.js';
+import { checkWorkerThreads, gb, maxWorkerThreads, WORKER_THREAD_BYTES } from './worker-memory.js';
 import { checkExpectBlock } from './expect-block.js';
 import { loadScenario } from '../scenario/load.js';
 import { checkOutDir } from '../output/output-dir.js';
@@ -201,6 +201,22 @@ function checkShardRuns(total: number, replications: number, shards: number): vo
   );
 }
 
+const QUANTITY_SCALE: Readonly<Record<string, number>> = { '': 1, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, Ti: 1024 ** 4 };
+
+/**
+ * The pod's memory limit is what its container may use (the kernel kills it past that), however
+ * large the node: the worker threads a shard starts must fit it as they must fit a machine.
+ */
+function checkPodThreads(threads: number, memory: string): void {
+  const m = /^([0-9.]+)([a-zA-Z]*)$/.exec(memory)!;
+  const bytes = Number(m[1]) * QUANTITY_SCALE[m[2]!]!;
+  const max = maxWorkerThreads(bytes);
+  if (threads <= max) return;
+  throw new UsageError(
+    `--workers ${threads}: each worker thread holds about ${Math.round(WORKER_THREAD_BYTES / 1e6)} MB before its runs' own memory, so ${threads} need ${gb(threads * WORKER_THREAD_BYTES)}, more than half of the pod's --memory ${memory} (${gb(bytes)}), past which the kernel kills it: use --workers ${max} or fewer, or more --memory`,
+  );
+}
+
 /** `knsim sweep k8s-job <scenario> --grid ... --shards N`: prints (or writes) the Job manifest. */
 export async function sweepJobCommand(args: JobArgs): Promise<void> {
   const shards = parseCount(args.shards, '--shards', 1, MAX_SHARDS, 4);
@@ -215,6 +231,7 @@ export async function sweepJobCommand(args: JobArgs): Promise<void> {
   if (!QUANTITY.test(memory)) throw new UsageError(`--memory: must be a Kubernetes quantity such as 1Gi or 512Mi (got ${JSON.stringify(memory)})`);
   refuseZero(cpu, '--cpu', 'CPU');
   refuseZero(memory, '--memory', 'memory');
+  checkPodThreads(Math.min(workers, Math.ceil(sweepPoints(def) / shards) * def.replications), memory);
   const image = checkJobImage(args.image !== undefined ? String(args.image) : 'knsim:latest');
   const name = checkJobName(args.name !== undefined ? String(args.name) : defaultJobName(def.scenario));
   const pvc = checkJobName(args.pvc !== undefined ? String(args.pvc) : 'knsim-results', '--pvc');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/cli/errors.js';
-import { checkWorkerThreads, maxWorkerThreads } from '../../src/cli/worker-memory.js';
+import { checkWorkerThreads, maxWorkerThreads, processMemory } from '../../src/cli/worker-memory.js';
 
 const GiB = 1024 ** 3;
 
@@ -16,6 +16,15 @@ describe('--workers against the machine’s memory', () => {
   it('--workers 1024 (the flag’s maximum) on a 24 GiB machine, which it would have taken 36 GB of, is refused; one thread always fits', () => {
     expect(() => checkWorkerThreads(1024, 24 * GiB)).toThrow(/^--workers 1024: .* use at most 256$/);
     expect(() => checkWorkerThreads(1, 64 * 1024 * 1024)).not.toThrow();
+  });
+});
+
+describe('--workers in a container', () => {
+  it("a 1 GiB memory limit on a 64 GiB node holds 10 threads, not the node's 682; no limit (0, or Node 20's 2^64) is the machine's", () => {
+    expect(processMemory(64 * GiB, 1 * GiB)).toEqual({ bytes: 1 * GiB, limited: true });
+    expect(maxWorkerThreads(processMemory(64 * GiB, 1 * GiB).bytes)).toBe(10);
+    expect(maxWorkerThreads(processMemory(64 * GiB, 0).bytes)).toBe(682);
+    expect(processMemory(64 * GiB, 2 ** 64)).toEqual({ bytes: 64 * GiB, limited: false });
   });
 });
 

@@ -45,6 +45,19 @@ describe('sweep k8s-job checks the grid first', () => {
     expect(existsSync(output)).toBe(false);
   });
 
+  it("refuses more worker threads than the pod's --memory holds (its limit, not the node's memory, is what the kernel enforces)", async () => {
+    const output = join(mkdtempSync(join(tmpdir(), 'knsim-job-check-')), 'job.yaml');
+    const grid = [`${CC}=1,2,3,4`];
+    await expect(sweepJobCommand({ scenario: 'scenarios/quickstart.yaml', grid, shards: '2', replications: '10', workers: '16', output })).rejects.toThrow(
+      new UsageError(
+        "--workers 16: each worker thread holds about 50 MB before its runs' own memory, so 16 need 0.8 GB, more than half of the pod's --memory 1Gi (1.1 GB), past which the kernel kills it: use --workers 10 or fewer, or more --memory",
+      ),
+    );
+    expect(existsSync(output)).toBe(false);
+    await sweepJobCommand({ scenario: 'scenarios/quickstart.yaml', grid, shards: '2', replications: '10', workers: '16', memory: '2Gi', output });
+    expect(readFileSync(output, 'utf8')).toMatch(/- --workers\n *- "16"\n/);
+  });
+
   it('writes the Job of a good grid', async () => {
     const output = join(mkdtempSync(join(tmpdir(), 'knsim-job-check-')), 'job.yaml');
     await sweepJobCommand({ scenario: 'scenarios/quickstart.yaml', grid: [`${CC}=1,2`, `${RPS}=30,60`], shards: '2', replications: '2', output });
