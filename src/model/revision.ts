@@ -585,8 +585,8 @@ export class Revision {
 
   /**
    * The pod left the ready endpoints (readiness failing, or its container exited): the
-   * autoscaler stops counting it and the activators stop sending to it. Requests it holds
-   * stay there (a crash fails them separately).
+   * autoscaler stops counting it and the activators stop sending to it (if it was Ready: see
+   * below). Requests it holds stay there (a crash fails them separately).
    */
   markNotReady(pod: Pod, phase: PodPhase, now: number): void {
     const wasReady = pod.k8sReady;
@@ -598,7 +598,10 @@ export class Revision {
     this.setPhase(pod, phase, now);
     pod.readyAt = Number.NaN;
     if (wasReady) this.readyPods.remove(pod);
-    if (pod.activatorHealthy) {
+    // The activators' revision watcher reprobes only addresses that move from ready to not-ready
+    // (revision_backends.go, becameNonReady). A pod their probe found before Kubernetes marked it
+    // Ready does not move when it fails meanwhile: it stays healthy to them and keeps getting requests.
+    if (pod.activatorHealthy && (wasReady || this.clusterIP)) {
       pod.activatorHealthy = false;
       this.activatorHealthyPods.remove(pod);
       for (const a of this.world.activators) a.existingThrottler(this)?.podUnhealthy(pod, now);
