@@ -73,7 +73,7 @@ describe.runIf(haveChromium)('tune report.html in a real browser', () => {
       }
       // Laid out top to bottom: the flags, then the first chart, then the points table.
       const top = async (sel: string): Promise<number> => (await page.locator(sel).first().boundingBox())!.y;
-      const [flags, chart, table] = [await top('ul.flags'), await top('#vis-tune-explored svg'), await top('h2:text("Explored points") + p + table')];
+      const [flags, chart, table] = [await top('ul.flags'), await top('#vis-tune-explored svg'), await top('h2:text("Explored points") + p + div.table')];
       expect(flags).toBeLessThan(chart);
       expect(chart).toBeLessThan(table);
       for (const kind of ['tie', 'no-effect', 'edge', 'cluster-wide']) {
@@ -82,6 +82,17 @@ describe.runIf(haveChromium)('tune report.html in a real browser', () => {
       }
       expect(await page.locator('ul.flags li.flag-no-effect').innerText()).toMatch(/scale-to-zero-grace-period changed no metric in (\d+) of \1 groups/);
       expect(await page.locator('ul.flags li.flag-edge').innerText()).toMatch(/containerConcurrency=20 is the highest value searched .*widen the range above 20/);
+      // In an 800 px window the page keeps to it: the points table (a column per metric) scrolls in its own box.
+      await page.setViewportSize({ width: 800, height: 900 });
+      const narrow = await page.evaluate(() => ({
+        page: document.documentElement.scrollWidth,
+        boxes: Array.from(document.querySelectorAll<HTMLElement>('div.table')).map((b) => ({ box: b.getBoundingClientRect().right, column: document.body.getBoundingClientRect().right, drawn: b.scrollWidth, shown: b.clientWidth })),
+      }));
+      expect(narrow.page).toBe(800);
+      expect(narrow.boxes.length).toBe(3); // the winner's settings, the explored points, the definition
+      for (const b of narrow.boxes) expect(b.box).toBeLessThanOrEqual(b.column);
+      expect(narrow.boxes[1]!.drawn).toBeGreaterThan(narrow.boxes[1]!.shown);
+      await page.setViewportSize({ width: 1280, height: 900 });
       // Beside the report in the test's own folder (a fixed /tmp path could overwrite someone's file).
       await page.screenshot({ path: join(dirname(dir), 'tune-report.png'), fullPage: true });
       expect(errors).toEqual([]);

@@ -42,6 +42,8 @@ table { border-collapse: collapse; font-size: 13px; margin: 8px 0; }
 td, th { border: 1px solid #ddd; padding: 3px 8px; text-align: right; } td { white-space: nowrap; } td:first-child, th:first-child { text-align: left; }
 th { background: #f5f5f5; } td.l { text-align: left; }
 .explain { color: #333; max-width: 950px; margin: 4px 0 10px; } .chart { margin-bottom: 24px; overflow-x: auto; }
+/* A column per metric, cells unwrapped: a table wider than the window scrolls in its own box, not the page. */
+div.table { overflow-x: auto; }
 pre { background: #f7f7f7; padding: 10px; font-size: 13px; overflow-x: auto; }
 `;
 
@@ -128,7 +130,7 @@ export function pointsTable(def: Pick<SweepDefinition, 'axes'>, points: readonly
     )
     .join('\n');
   const more = points.length > MAX_TABLE_ROWS ? `<p class="note">First ${MAX_TABLE_ROWS} of ${points.length} rows; sweep.csv has them all.</p>` : '';
-  return `<table>\n${head}\n${rows}\n</table>\n${more}`;
+  return `<div class="table"><table>\n${head}\n${rows}\n</table></div>\n${more}`;
 }
 
 /** The definition as a small table. */
@@ -141,7 +143,7 @@ export function definitionTable(def: SweepDefinition): string {
     ['overrides on every point', def.sets.length === 0 ? '–' : def.sets.join('  ')],
     ...def.axes.map((a): [string, string] => [`axis ${axisLabel(a)}`, `${a.path} ∈ {${a.values.join(', ')}}`]),
   ];
-  return `<table>\n${rows.map(([k, v]) => `<tr><td>${escapeHtml(k)}</td><td class="l">${escapeHtml(v)}</td></tr>`).join('\n')}\n</table>`;
+  return `<div class="table"><table>\n${rows.map(([k, v]) => `<tr><td>${escapeHtml(k)}</td><td class="l">${escapeHtml(v)}</td></tr>`).join('\n')}\n</table></div>`;
 }
 
 /** Writes the sweep report (charts and report.html) into `dir`. Points must be sorted by index. */

@@ -88,10 +88,10 @@ function winnerHtml(o: TuneOutput, flags: TuneFlags): string {
     .join('\n');
   const tie = flags.ties.length > 0 ? ` — tied with ${flags.ties.length} other point${flags.ties.length === 1 ? '' : 's'}, picked by the rule: ${escapeHtml(flags.tieRule)}` : '';
   return `<p class="lead">Winner: point ${w.point}, ${escapeHtml(METRICS[objective].label)} ${escapeHtml(withCI(objective, w.metrics[objective]))} (mean [${isRange(objective, w.replications) ? `range of the ${w.replications} replications` : '95 % interval'}])${tie}.</p>
-<table>
+<div class="table"><table>
 <tr><th>setting</th><th>value</th><th>where it applies</th></tr>
 ${rows}
-</table>
+</table></div>
 <pre>${escapeHtml(o.patch ?? '')}</pre>`;
 }
 
