@@ -62,6 +62,13 @@ export function panelTicks(k: (typeof METRIC_KEYS)[number], top: number): number
 }
 
 /**
+ * Pixels the longest of some lines of the panels' 12-pixel sans-serif text takes, at 7 a character:
+ * above the average of the widest common sans font (DejaVu Sans: lower case and digits about 7,
+ * spaces, dots and brackets 4 to 5), so the text is not cut where that font is the browser's.
+ */
+const textPx = (lines: readonly string[]): number => Math.ceil(Math.max(0, ...lines.map((l) => l.length)) * 7);
+
+/**
  * One metric's panel: a horizontal bar per class (its mean) with the interval as a whisker, on a
  * common scale from 0 with round ticks. Each class's numbers, mean [low, high], are in a column
  * of their own to the right under that heading: printed after the whisker, a mean read as the
@@ -71,10 +78,21 @@ export function panelTicks(k: (typeof METRIC_KEYS)[number], top: number): number
 function metricPanel(k: (typeof METRIC_KEYS)[number], results: readonly ClassResult[]): string {
   const W = 420;
   const rowH = 22;
-  const left = 170;
   const top = 22;
-  const column = left + W + 24;
   const finite = (v: number | null): v is number => v !== null && Number.isFinite(v);
+  const n = results[0]!.runs.length;
+  // One replication has no interval: no whisker is drawn, and the heading must not promise one.
+  const what = n < 2 ? 'mean (one replication: no interval)' : `mean [${isRangeInterval(METRICS[k].kind, n) ? `range of the ${n} replications` : '95 % interval'}]`;
+  const numbersOf = (r: ClassResult): string => {
+    const m = r.metrics[k];
+    if (!finite(m.mean)) return METRICS[k].unit === 'ms' ? noLatencyText(r) : '–';
+    return `${formatValue(k, m.mean)}${finite(m.lo) && finite(m.hi) ? ` [${formatValue(k, m.lo)}, ${formatValue(k, m.hi)}]` : ''}`;
+  };
+  // The class names right-aligned before the bars and the numbers after them get the room their text
+  // takes: a fixed 170 pixels cut a long class name at the panel's left edge.
+  const left = Math.max(170, textPx(results.map((r) => r.label)) + 12);
+  const column = left + W + 24;
+  const width = column + Math.max(200, textPx([what, ...results.map(numbersOf)]) + 8);
   const ticks = panelTicks(k, Math.max(0, ...results.flatMap((r) => [r.metrics[k].mean, r.metrics[k].hi].filter(finite))));
   const end = ticks[ticks.length - 1]!;
   const scale = (v: number): number => (Math.max(0, v) / end) * W;
@@ -92,22 +110,18 @@ function metricPanel(k: (typeof METRIC_KEYS)[number], results: readonly ClassRes
       const y = top + i * rowH;
       const name = `<text x="${left - 6}" y="${y + 12}" text-anchor="end">${esc(r.label)}</text>`;
       // A class lacks a latency when any of its replications had no 200 response: say in how many.
-      if (!finite(m.mean)) return `${name}<text x="${column}" y="${y + 12}" fill="#555">${esc(METRICS[k].unit === 'ms' ? noLatencyText(r) : '–')}</text>`;
+      if (!finite(m.mean)) return `${name}<text x="${column}" y="${y + 12}" fill="#555">${esc(numbersOf(r))}</text>`;
       const interval = finite(m.lo) && finite(m.hi);
       const [x1, x2] = interval ? [left + scale(m.lo!), left + scale(m.hi!)] : [0, 0];
       const whisker = interval
         ? `<line x1="${x1}" x2="${x2}" y1="${y + 8}" y2="${y + 8}" stroke="#222" stroke-width="2"/><line x1="${x1}" x2="${x1}" y1="${y + 3}" y2="${y + 13}" stroke="#222" stroke-width="1.5"/><line x1="${x2}" x2="${x2}" y1="${y + 3}" y2="${y + 13}" stroke="#222" stroke-width="1.5"/>`
         : '';
-      const numbers = `${formatValue(k, m.mean)}${interval ? ` [${formatValue(k, m.lo!)}, ${formatValue(k, m.hi!)}]` : ''}`;
-      return `${name}<rect x="${left}" y="${y + 2}" width="${scale(m.mean)}" height="12" fill="${i === 0 ? '#9aa5b1' : '#4c78a8'}"/>${whisker}<text x="${column}" y="${y + 12}">${esc(numbers)}</text>`;
+      return `${name}<rect x="${left}" y="${y + 2}" width="${scale(m.mean)}" height="12" fill="${i === 0 ? '#9aa5b1' : '#4c78a8'}"/>${whisker}<text x="${column}" y="${y + 12}">${esc(numbersOf(r))}</text>`;
     })
     .join('');
-  const n = results[0]!.runs.length;
-  // One replication has no interval: no whisker is drawn, and the heading must not promise one.
-  const what = n < 2 ? 'mean (one replication: no interval)' : `mean [${isRangeInterval(METRICS[k].kind, n) ? `range of the ${n} replications` : '95 % interval'}]`;
   const heading = `<text x="${column}" y="${top - 8}" fill="#555">${what}</text>`;
   const baseline = `<line x1="${left}" x2="${left + W}" y1="${bottom}" y2="${bottom}" stroke="#888"/>`;
-  return `<figure><figcaption>${esc(METRICS[k].label)}</figcaption><svg width="${column + 200}" height="${h}" font-family="sans-serif" font-size="12" role="img" aria-label="${esc(METRICS[k].label)}">${axis}${baseline}${heading}${bars}</svg></figure>`;
+  return `<figure><figcaption>${esc(METRICS[k].label)}</figcaption><svg width="${width}" height="${h}" font-family="sans-serif" font-size="12" role="img" aria-label="${esc(METRICS[k].label)}">${axis}${baseline}${heading}${bars}</svg></figure>`;
 }
 
 export function compareHtml(def: CompareDefinition, results: readonly ClassResult[]): string {
@@ -118,7 +132,7 @@ export function compareHtml(def: CompareDefinition, results: readonly ClassResul
   const classes = results.map((r) => `<li><b>${esc(r.label)}</b>: <code>${esc(r.className)}</code></li>`).join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>knsim compare ${esc(def.scenario)}</title>
-<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}pre{background:#f6f8fa;padding:1em;white-space:pre;overflow-x:auto}figure{margin:1em 0}figcaption{font-weight:bold;margin-bottom:.3em}</style>
+<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}pre{background:#f6f8fa;padding:1em;white-space:pre;overflow-x:auto}figure{margin:1em 0;overflow-x:auto}figcaption{font-weight:bold;margin-bottom:.3em}</style>
 </head><body>
 <h1>knsim compare: ${esc(def.scenario)}</h1>
 <p>${def.classes.length} autoscaler classes × ${def.replications} replication${def.replications === 1 ? '' : 's'} with common random numbers (replication r uses seed ${def.baseSeed} + r for every class). The first class is the baseline.</p>

@@ -1,11 +1,18 @@
 /**
  * The compare report's per-metric panels: bars drawn to scale from the numbers the verdict
- * table prints, also when one class has no latency (none of its requests was answered 200).
+ * table prints, also when one class has no latency (none of its requests was answered 200);
+ * in real Chromium, a long class name and the numbers are drawn whole, and a panel wider than
+ * the window scrolls in its own box.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { compareResults, type CompareDefinition } from '../../src/sweep/compare.js';
 import { compareHtml, panelTicks } from '../../src/sweep/compare-files.js';
 import { METRIC_KEYS, type MetricValues } from '../../src/output/metrics.js';
+import { haveChromium, openPage, requireChromiumInCi } from '../support/browser.js';
 
 const def: CompareDefinition = {
   scenario: 's', scenarioSha256: '', sets: [], durationSeconds: null, baseSeed: 1, replications: 3,
@@ -77,4 +84,45 @@ describe('compare report.html', () => {
     expect(pre!.split('\n')).toHaveLength(2 + 12);
     expect(pre!.split('\n')[2]).toMatch(/^p50 latency \(ms\) +600 \[500, 700\] +450 \[400, 500\]  −150 \(−25%\) better$/);
   });
+});
+
+requireChromiumInCi();
+
+describe.runIf(haveChromium)('compare report.html in an 800 px window', () => {
+  it('shows a long class name whole, and the numbers column whole; a panel wider than the window scrolls in its own box', async () => {
+    // A class the scenario registers under a long name: 57 characters, 170 pixels held 27.
+    const long = 'predictive-forecasting-autoscaler.autoscaling.example.com';
+    const wide: CompareDefinition = { ...def, replications: 4, classes: [def.classes[0]!, { label: long, className: long }] };
+    const res = compareResults(wide, [runs([500, 600, 700, Number.NaN]), runs([12345.678, 23456.789, 34567.891, 45678.912])]);
+    const dir = mkdtempSync(join(tmpdir(), 'knsim-compare-report-'));
+    writeFileSync(join(dir, 'report.html'), compareHtml(wide, res));
+    const { page, errors, close } = await openPage({ width: 800, height: 900 });
+    try {
+      await page.goto(pathToFileURL(join(dir, 'report.html')).href);
+      const seen = await page.evaluate(() => ({
+        page: document.documentElement.scrollWidth,
+        figures: Array.from(document.querySelectorAll('figure')).map((f) => {
+          const svg = f.querySelector('svg')!.getBoundingClientRect();
+          const texts = Array.from(f.querySelectorAll('svg text')).map((t) => ({ text: t.textContent, left: t.getBoundingClientRect().left - svg.left, right: t.getBoundingClientRect().right - svg.left }));
+          return { caption: f.querySelector('figcaption')!.textContent, width: svg.width, texts, drawn: f.scrollWidth, shown: f.clientWidth, box: f.getBoundingClientRect().right, column: document.body.getBoundingClientRect().right };
+        }),
+      }));
+      expect(seen.page).toBe(800);
+      expect(seen.figures.length).toBe(12);
+      for (const f of seen.figures) {
+        for (const t of f.texts) {
+          expect(t.left, `${f.caption}: "${t.text}" starts inside its panel`).toBeGreaterThanOrEqual(0);
+          expect(t.right, `${f.caption}: "${t.text}" ends inside its panel`).toBeLessThanOrEqual(f.width);
+        }
+        expect(f.box).toBeLessThanOrEqual(f.column);
+        expect(f.drawn).toBeGreaterThan(f.shown);
+      }
+      const p99 = seen.figures.find((f) => f.caption === 'p99 latency (ms)')!;
+      expect(p99.texts.map((t) => t.text)).toContain(long);
+      expect(p99.texts.map((t) => t.text)).toContain('– (no 200s in 1 of 4 replications)');
+      expect(errors).toEqual([]);
+    } finally {
+      await close();
+    }
+  }, 300_000);
 });
