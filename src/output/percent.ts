@@ -13,11 +13,11 @@ export function percentOf(n: number, d: number): string {
 }
 
 /**
- * A percentage to 3 significant digits, with as many more as it takes for one short of 100 not
+ * A percentage to 3 significant digits (or `digits`), with as many more as it takes for one short of 100 not
  * to read 100 (99.987 % of requests refused is not all of them): `99.99`, not `100`.
  */
-export function percentDigits(p: number): string {
-  let text = String(+p.toPrecision(3));
-  for (let digits = 4; Math.abs(+text) === 100 && Math.abs(p) < 100 && digits <= 15; digits++) text = String(+p.toPrecision(digits));
+export function percentDigits(p: number, digits = 3): string {
+  let text = String(+p.toPrecision(digits));
+  for (digits++; Math.abs(+text) === 100 && Math.abs(p) < 100 && digits <= 15; digits++) text = String(+p.toPrecision(digits));
   return text;
 }

@@ -11,7 +11,7 @@ import { stringify } from 'csv-stringify/sync';
 import { METRIC_KEYS, METRICS } from '../output/metrics.js';
 import { writeStaged, type StageOptions } from '../output/staged-dir.js';
 import { isRangeInterval, RANGE_INTERVAL_BELOW } from './stats.js';
-import { formatValue, measuredMetrics, noLatencyText, verdictTable, type ClassMetric, type ClassResult, type CompareDefinition } from './compare.js';
+import { formatValue, intervalText, measuredMetrics, noLatencyText, verdictTable, type ClassMetric, type ClassResult, type CompareDefinition } from './compare.js';
 
 export const COMPARE_JSON = 'compare.json';
 export const COMPARE_CSV = 'compare.csv';
@@ -86,7 +86,7 @@ function metricPanel(k: (typeof METRIC_KEYS)[number], results: readonly ClassRes
   const numbersOf = (r: ClassResult): string => {
     const m = r.metrics[k];
     if (!finite(m.mean)) return METRICS[k].unit === 'ms' ? noLatencyText(r) : '–';
-    return `${formatValue(k, m.mean)}${finite(m.lo) && finite(m.hi) ? ` [${formatValue(k, m.lo)}, ${formatValue(k, m.hi)}]` : ''}`;
+    return finite(m.lo) && finite(m.hi) ? intervalText(k, m.mean, m.lo, m.hi) : formatValue(k, m.mean);
   };
   // The class names right-aligned before the bars and the numbers after them get the room their text
   // takes: a fixed 170 pixels cut a long class name at the panel's left edge.

@@ -201,13 +201,23 @@ export async function runCompare(opts: { file: string; def: CompareDefinition; r
 
 // ---------------------------------------------------------------- the verdict table
 
-/** A number for the table: 3 significant digits, fractions as percentages; '–' for none (latency without a 200 response). */
-export function formatValue(k: MetricKey, v: number): string {
+/** A number for the table: 3 significant digits (or `digits`, whole numbers keeping every digit), fractions as percentages; '–' for none (latency without a 200 response). */
+export function formatValue(k: MetricKey, v: number, digits = 3): string {
   if (Number.isNaN(v)) return '–';
   if (!Number.isFinite(v)) return String(v);
-  if (METRICS[k].unit === 'fraction') return `${percentDigits(v * 100)}%`;
+  if (METRICS[k].unit === 'fraction') return `${percentDigits(v * 100, digits)}%`;
   const a = Math.abs(v);
-  return a >= 100 ? String(Math.round(v)) : String(+v.toPrecision(3));
+  return a >= 10 ** (digits - 1) ? String(Math.round(v)) : String(+v.toPrecision(digits));
+}
+
+/**
+ * `mean [lo, hi]`, with more digits (up to 6) where 3 would print an interval that has a width as
+ * one value: two replications 0.13 ms apart read `207 [207, 207]`, as if they agreed exactly.
+ */
+export function intervalText(k: MetricKey, mean: number, lo: number, hi: number): string {
+  let d = 3;
+  while (d < 6 && lo !== hi && formatValue(k, lo, d) === formatValue(k, hi, d)) d++;
+  return `${formatValue(k, mean, d)} [${formatValue(k, lo, d)}, ${formatValue(k, hi, d)}]`;
 }
 
 /** A difference from the baseline: of rates, in percentage points (the relative change follows it in brackets). */
@@ -240,20 +250,20 @@ export function verdictTable(def: CompareDefinition, results: readonly ClassResu
     const row = [METRICS[k].label];
     results.forEach((r, i) => {
       const m = r.metrics[k];
-      const hw = m.lo !== null && m.hi !== null && !Number.isNaN(m.lo) && !Number.isNaN(m.hi) ? ` [${formatValue(k, m.lo)}, ${formatValue(k, m.hi)}]` : '';
+      const own = m.lo !== null && m.hi !== null && !Number.isNaN(m.lo) && !Number.isNaN(m.hi) ? intervalText(k, m.mean, m.lo, m.hi) : formatValue(k, m.mean);
       if (i === 0 || m.diff === null) {
-        row.push(`${formatValue(k, m.mean)}${hw}`);
+        row.push(own);
         return;
       }
       const d = m.diff;
       // No difference without a value on both sides (a class with no 200 response has no latency).
       if (Number.isNaN(d.mean)) {
-        row.push(`${formatValue(k, m.mean)}${hw}`);
+        row.push(own);
         return;
       }
       const sign = d.mean > 0 ? '+' : d.mean < 0 ? '−' : '±';
       const seeds = m.sameInEverySeed ? ` in all ${n} paired seeds` : '';
-      row.push(`${formatValue(k, m.mean)}${hw}  ${sign}${formatDifference(k, Math.abs(d.mean))}${relative(d.mean, results[0]!.metrics[k].mean)} ${MARK[m.verdict]}${seeds}`.trimEnd());
+      row.push(`${own}  ${sign}${formatDifference(k, Math.abs(d.mean))}${relative(d.mean, results[0]!.metrics[k].mean)} ${MARK[m.verdict]}${seeds}`.trimEnd());
     });
     rows.push(row);
   }
