@@ -8,8 +8,8 @@
  *   user classes given in `autoscalerClasses`; shadow: every KPA-, knsim- or user-class revision);
  *   read config-autoscaler again (see `reloadConfig`).
  * - Every 1 s: take each namespace's revision pods as the informer has them, scrape a sample of each revision's
- *   queue-proxies into its metric collection, and run reconciles that are due (pods
- *   changed, requeue time reached, or a held one).
+ *   queue-proxies into its metric collection, and run reconciles that are due (a pod
+ *   event, requeue time reached, or a held one).
  * - Every 2 s: take the PodAutoscalers as last seen (reachability; Knative's own decision), evaluate
  *   each revision's decider, reconcile when the multiscaler would notify, and report.
  *
@@ -36,7 +36,8 @@ import { describeError, type KubeClients } from './kube.js';
 import type { LeaderElector } from './leader.js';
 import type { Logger } from './log.js';
 import { DEFAULT_RESYNC_SECONDS, WatchedCollection } from './informer.js';
-import { groupByRevision, listRevisionPodItems, listRevisionPods, podCounts, podsPath, REVISION_LABEL, scrapeablePods, type PodCounts, type PodInfo } from './pods.js';
+import type { V1Pod } from '@kubernetes/client-node';
+import { groupByRevision, listRevisionPodItems, listRevisionPods, podCounts, podInfo, podsPath, REVISION_LABEL, revisionsWithPodEvents, scrapeablePods, type PodCounts, type PodInfo } from './pods.js';
 import { adoptPodAutoscalerStatus, desiredPodAutoscalerStatus, statusBody, type SksView } from './podautoscaler-status.js';
 import { fetchQueueProxyStat, podMetricsUrl, SCRAPE_TIMEOUT_SECONDS, scrapeRevision, type ScrapeUrl } from './qp-scraper.js';
 import {
@@ -254,6 +255,16 @@ export class Controller {
     const before = m.pa.value;
     m.pa = { value: pa, seq };
     if (this.o.mode === 'apply' && pa !== undefined && (before === undefined || before.generation !== pa.generation)) m.loop.requestReconcile();
+  }
+
+  /**
+   * A pod of a revision was added, updated or deleted: its PA reconciles (at the next scrape
+   * tick; one pending reconcile however many events), as upstream's KPA controller enqueues
+   * the PA on any event of its revision's pods, not only on a change of the pod counts.
+   */
+  private podEvent(ns: string, pod: unknown): void {
+    const revision = podInfo(pod as V1Pod)?.revision;
+    if (revision !== undefined) this.managed.get(key(ns, revision))?.loop.requestReconcile();
   }
 
   /** Notes the SKS as seen at `seq`; if it differs from what the last reconcile acted on, reconciles again. */
@@ -512,6 +523,9 @@ export class Controller {
         const byRevision = await this.readPods(ns);
         const now = clock.now();
         if (byRevision === undefined) return;
+        // Listed, not watched (ticks driven from outside): the pods whose versions differ from the last list's are the events.
+        const before = this.watched.has(ns) ? undefined : this.pods.get(ns)?.byRevision;
+        if (before !== undefined) for (const rev of revisionsWithPodEvents(before, byRevision)) this.managed.get(key(ns, rev))?.loop.requestReconcile();
         this.pods.set(ns, { at: now, byRevision });
         const work: Promise<void>[] = [];
         for (const rev of this.revisions.values()) {
@@ -905,6 +919,7 @@ export class Controller {
         labelSelector: REVISION_LABEL,
         list: () => listRevisionPodItems(kube, ns),
         onChange: () => {},
+        onEvent: (pod) => this.podEvent(ns, pod),
       });
       w.pas = new WatchedCollection({
         ...common,

@@ -58,9 +58,16 @@ export interface WatchedCollectionOptions {
   random: () => number;
   /** Called after every change (a list or an event). */
   onChange: () => void;
+  /**
+   * Called with the object of every add, update or delete, as client-go's event handlers are:
+   * also for each object a relist (resync, 410) finds, and each one it no longer finds.
+   */
+  onEvent?: ((obj: unknown) => void) | undefined;
 }
 
 type Obj = k8s.KubernetesObject;
+
+const objectKey = (o: Obj): string => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
 
 /** A watch the server did not end by its timeoutSeconds (and the margin): the connection is dead. */
 export class WatchDeadError extends Error {
@@ -201,7 +208,9 @@ export class WatchedCollection {
     };
     const inf = new k8s.ListWatch<Obj>(this.o.path, new GuardedWatch(this.o.kube.config, this.o.clock, this.o.random, this.stopped), listFn, false, this.o.labelSelector);
     const current = (): boolean => this.informer === inf;
-    const changed = (): void => {
+    const changed = (obj: Obj): void => {
+      // A relist's objects are events too (client-go delivers each as an add or update).
+      if (current() || this.relisting === inf) this.o.onEvent?.(obj);
       if (current()) this.o.onChange();
     };
     inf.on('add', changed);
@@ -248,6 +257,9 @@ export class WatchedCollection {
     this.failure = this.relistFailure;
     // No new list: the old cache serves on while the new informer is restarted after a backoff.
     if (this.failure !== undefined) return false;
+    // What the new list no longer has was deleted meanwhile (client-go's Replace reports it so).
+    const listed = new Set(next.list().map(objectKey));
+    for (const o of this.served?.list() ?? []) if (!listed.has(objectKey(o))) this.o.onEvent?.(o);
     this.served = next;
     this.o.onChange();
     return true;

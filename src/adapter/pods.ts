@@ -21,6 +21,8 @@ export interface PodInfo {
   terminating: boolean;
   /** status.startTime in epoch seconds; undefined until the kubelet has started the pod. */
   startTimeSeconds: number | undefined;
+  /** metadata.resourceVersion: another one is another version of the pod (an update). */
+  resourceVersion: string;
 }
 
 /** Pod counts by the states the KPA distinguishes (PodCountsByState). */
@@ -55,6 +57,7 @@ export function podInfo(p: V1Pod): PodInfo | undefined {
     ready: readyCond?.status === 'True',
     terminating: p.metadata?.deletionTimestamp != null,
     startTimeSeconds: toSeconds(p.status?.startTime),
+    resourceVersion: p.metadata?.resourceVersion ?? '',
   };
 }
 
@@ -106,4 +109,14 @@ export function groupByRevision(items: readonly unknown[]): Map<string, PodInfo[
 /** Lists every revision pod of a namespace (one API call), grouped by revision name. */
 export async function listRevisionPods(kube: KubeClients, namespace: string): Promise<Map<string, PodInfo[]>> {
   return groupByRevision((await listRevisionPodItems(kube, namespace)).items);
+}
+
+/** The revisions one of whose pods was added, updated (another resourceVersion) or deleted from one listing to the next. */
+export function revisionsWithPodEvents(before: ReadonlyMap<string, readonly PodInfo[]>, after: ReadonlyMap<string, readonly PodInfo[]>): string[] {
+  const versions = (pods: readonly PodInfo[] | undefined): string =>
+    (pods ?? [])
+      .map((p) => `${p.name}@${p.resourceVersion}`)
+      .sort()
+      .join(' ');
+  return [...new Set([...before.keys(), ...after.keys()])].filter((rev) => versions(before.get(rev)) !== versions(after.get(rev)));
 }

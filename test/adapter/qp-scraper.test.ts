@@ -6,7 +6,7 @@ import { FakeQueueProxies, HANG_SCRAPE_TIMEOUT_SECONDS, SCRAPE_TIMEOUT_SECONDS }
 const NOW = 1_700_000_000;
 
 function pod(name: string, ageSeconds: number): PodInfo {
-  return { name, namespace: 'default', revision: 'r', phase: 'Running', ip: '127.0.0.1', ready: true, terminating: false, startTimeSeconds: NOW - ageSeconds };
+  return { name, namespace: 'default', revision: 'r', phase: 'Running', ip: '127.0.0.1', ready: true, terminating: false, startTimeSeconds: NOW - ageSeconds, resourceVersion: '1' };
 }
 
 let qps: FakeQueueProxies;

@@ -37,6 +37,8 @@ describe('informer against the API server', () => {
   let ac: AbortController;
   let running: Promise<void>;
   let wc: WatchedCollection;
+  /** The pods the informer's events were about, in order. */
+  let events: string[];
   const watchRequests = (): Array<{ query: URLSearchParams }> => kube.requests.filter((r) => r.query.get('watch') === 'true');
   const lists = (): number => kube.requests.filter((r) => FakeKube.isList(r) && r.path === podsPath(NS)).length;
   const names = (): string[] => wc.items().map((p) => (p as { metadata: { name: string } }).metadata.name).sort();
@@ -46,6 +48,7 @@ describe('informer against the API server', () => {
     clock = new FakeClock(1_700_000_000);
     kube.clock = clock;
     logger = new MemoryLogger();
+    events = [];
     kube.addPod(NS, 'p1', 'hello-00001');
     const clients = kube.clients();
     wc = new WatchedCollection({
@@ -60,6 +63,7 @@ describe('informer against the API server', () => {
       // Every jitter half the wait: 0.8 s waits 1.2 s, 1.6 s waits 2.4 s.
       random: () => 0.5,
       onChange: () => {},
+      onEvent: (o) => events.push((o as { metadata: { name: string } }).metadata.name),
     });
     ac = new AbortController();
     await new Promise<void>((started) => {
@@ -88,6 +92,23 @@ describe('informer against the API server', () => {
     kube.addPod(NS, pod, 'hello-00001');
     await until(`expiry ${n} seen`, () => logger.lines.filter((l) => /expired \(410 Gone\)/.test(l.msg)).length === n);
   };
+
+  it('reports the object of every add, update and delete, and of a relist: each pod it lists and each it no longer finds', async () => {
+    expect(events).toEqual(['p1']);
+    kube.addPod(NS, 'p2', 'hello-00001');
+    kube.addPod(NS, 'p2', 'hello-00001', { ready: false });
+    kube.delete(FakeKube.CORE, NS, 'pods', 'p2');
+    await until('three watch events', () => events.length === 4);
+    expect(events).toEqual(['p1', 'p2', 'p2', 'p2']);
+    // While no watch runs, p1 is deleted and p3 added: the relist after 410 Gone reports both.
+    kube.expireWatchHistory();
+    kube.delete(FakeKube.CORE, NS, 'pods', 'p1');
+    kube.addPod(NS, 'p3', 'hello-00001');
+    await until('the expiry seen', () => logger.has(/expired \(410 Gone\)/));
+    await advance(1.25);
+    await until('the relist', () => names().join() === 'p3');
+    expect(events.slice(4).sort()).toEqual(['p1', 'p3']);
+  });
 
   it('lists again after 410 Gone only when the backoff has passed, serving the old cache meanwhile', async () => {
     expect(lists()).toBe(1);

@@ -1,0 +1,91 @@
+/**
+ * Upstream's KPA controller enqueues a PodAutoscaler on every add, update or delete of its
+ * revision's pods (kpa/controller.go: the pods informer's handler), not only when the pod
+ * counts change. An image that never pulls keeps a new revision's PA activating with one
+ * Pending pod; the kubelet's pull retries update that pod without changing any count.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FakeKube } from './support/fake-kube.js';
+import { NS, T0, addRevision, fakeCluster, replica, run, scalePatches, type Cluster, type Replica } from './support/cluster.js';
+import { until } from './support/wait.js';
+
+let c: Cluster;
+beforeEach(async () => {
+  c = await fakeCluster();
+});
+afterEach(async () => {
+  await c.stop();
+});
+
+const REV = 'hello-00001';
+const DEPLOY = `${REV}-deployment`;
+
+/**
+ * A new knsim-class revision whose one pod stays Pending (its image never pulls). With a 10 s
+ * progress deadline its activation times out 40 s after the PA started activating: the PA
+ * goes Activating at 2 s (so it may fail at 42 s), and the reconcile at 4 s requeues it at 44 s.
+ */
+async function neverPulls(): Promise<Replica> {
+  const annotations = { 'autoscaling.knative.dev/target': '10', 'serving.knative.dev/progress-deadline': '10s' };
+  await addRevision(c, REV, { knsim: true, pods: 0, concurrency: 0, replicas: 1, created: new Date(T0 * 1000).toISOString(), annotations });
+  pullRetry(`${DEPLOY}-0`);
+  const r = replica(c, { mode: 'apply', allowScaleToZero: true });
+  await r.leader!.tryAcquireOrRenew();
+  await r.controller.syncRevisions();
+  return r;
+}
+
+/** The kubelet retries the pull: the Pending pod is updated (a new resourceVersion), its counts unchanged. */
+const pullRetry = (pod: string): void => c.kube.addPod(NS, pod, REV, { phase: 'Pending', ready: false, ip: '' });
+
+/** When (seconds from T0) the Deployment was scaled, and to what. */
+const scales = (): string[] => scalePatches(c, DEPLOY).filter((q) => q.applied).map((q) => `${q.time - T0}s→${(q.body as { spec: { replicas: number } }).spec.replicas}`);
+
+describe('a pod event reconciles its revision\'s PA', () => {
+  it('ticks driven from outside: the updated pod of an activating PA past its timeout scales it to zero at the next tick, not at the requeue', async () => {
+    const r = await neverPulls();
+    await run(c, [r], 42);
+    expect(scales()).toEqual([]);
+    pullRetry(`${DEPLOY}-0`);
+    await run(c, [r], 1);
+    expect(scales()).toEqual(['43s→0']);
+  });
+
+  it('a pod deleted and replaced between two ticks (same counts) reconciles too', async () => {
+    const r = await neverPulls();
+    await run(c, [r], 42);
+    c.kube.delete(FakeKube.CORE, NS, 'pods', `${DEPLOY}-0`);
+    pullRetry(`${DEPLOY}-1`);
+    await run(c, [r], 1);
+    expect(scales()).toEqual(['43s→0']);
+  });
+
+  it('without a pod event, the PA waits for its requeue at 44 s', async () => {
+    const r = await neverPulls();
+    await run(c, [r], 43);
+    expect(scales()).toEqual([]);
+    await run(c, [r], 1);
+    expect(scales()).toEqual(['44s→0']);
+  });
+
+  it('watched (the run loop): the informer\'s update event queues one reconcile, which scales to zero at the next scrape', async () => {
+    const r = await neverPulls();
+    const ac = new AbortController();
+    const done = r.controller.run(ac.signal);
+    await until('the pod watch', () => c.kube.watchCount('pods') === 1 && c.kube.requests.some((q) => q.path.endsWith('/revisions') && q.status === 200));
+    const loop = () => r.controller.loops()[0];
+    for (let s = 1; s <= 42; s++) {
+      c.clock.advance(1);
+      await new Promise((res) => setTimeout(res, 30));
+    }
+    expect(scales()).toEqual([]);
+    pullRetry(`${DEPLOY}-0`);
+    pullRetry(`${DEPLOY}-0`);
+    await until('the watch event queues a reconcile', () => loop()!.reconcileDue(c.clock.now()));
+    c.clock.advance(1);
+    await until('a scale write', () => scales().length > 0);
+    ac.abort();
+    await done;
+    expect(scales()).toEqual(['43s→0']);
+  });
+});
