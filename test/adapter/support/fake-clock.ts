@@ -46,16 +46,20 @@ export class FakeClock implements Clock {
     }
     return new Promise((resolve) => {
       if (signal?.aborted) return resolve();
-      const entry = { at: this.t + seconds, resolve };
-      this.sleepers.push(entry);
-      signal?.addEventListener(
-        'abort',
-        () => {
-          this.sleepers = this.sleepers.filter((s) => s !== entry);
+      const onAbort = (): void => {
+        this.sleepers = this.sleepers.filter((s) => s !== entry);
+        resolve();
+      };
+      // Woken by time, it stops listening, as sleepMs does: a run's signal collects no listener per sleep.
+      const entry = {
+        at: this.t + seconds,
+        resolve: () => {
+          signal?.removeEventListener('abort', onAbort);
           resolve();
         },
-        { once: true },
-      );
+      };
+      this.sleepers.push(entry);
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 }
