@@ -2,7 +2,9 @@
  * Nodes and cost from a run's records (only with node pools): node count and node-hours,
  * how long pods waited for a node, node cost (price × lifetime from the provision request
  * to deletion) and OpenCost's attribution: each bound pod's containers are charged
- * max(request, usage) per resource at its node's CPU and memory rates; what no pod is charged is idle.
+ * max(request, usage) per resource at its node's CPU and memory rates, DaemonSet pods
+ * included (OpenCost allocates them as any workload, by controller kind DaemonSet); what no
+ * pod is charged is idle.
  */
 import { nodeCost, podCost, splitNodePrice, type ResourceRates } from '../core/capacity/index.js';
 import type { NodeRecord, PodMetricsRecord, PodRecord } from './records.js';
@@ -22,7 +24,12 @@ export interface CostSummary {
   total: number;
   /** Per revision: max(request, usage) of its pods at their nodes' rates. */
   perRevision: Record<string, number>;
-  /** total − Σ perRevision (unrequested capacity, DaemonSets, nodes starting or draining). */
+  /**
+   * The DaemonSet pods on the nodes, charged their requests (they use what they request) from the
+   * node's Ready to its deletion: the DaemonSet controller runs them on every registered node.
+   */
+  daemonSets: number;
+  /** total − Σ perRevision − daemonSets (unrequested capacity, nodes starting or draining). */
   idle: number;
   /** total scaled to one simulated day. */
   perDay: number;
@@ -35,8 +42,11 @@ interface NodeInfo {
   end: number;
   price: number;
   rates: ResourceRates;
-  /** What pods bound to it are charged. */
+  /** What pods bound to it are charged (its DaemonSet pods' share once they are closed). */
   charged: number;
+  /** Its DaemonSet pods' requests, and since when they run (NaN: not Ready yet, or charged already). */
+  daemonSets: { cpuMillis: number; memoryBytes: number };
+  readyAt: number;
 }
 
 interface PodInfo {
@@ -59,6 +69,7 @@ export class ClusterAccounting {
   private live = 0;
   private maxLive = 0;
   private readonly revisionCost = new Map<string, number>();
+  private daemonSetCost = 0;
   private maxPending = 0;
   private waited = 0;
 
@@ -66,14 +77,31 @@ export class ClusterAccounting {
 
   node(r: NodeRecord): void {
     if (r.event === 'Requested') {
-      this.nodes.set(r.node, { start: r.time, end: Number.NaN, price: r.pricePerHour, rates: splitNodePrice(r.pricePerHour, r.cpuMillis, r.memoryBytes, this.cpuShare), charged: 0 });
+      const rates = splitNodePrice(r.pricePerHour, r.cpuMillis, r.memoryBytes, this.cpuShare);
+      this.nodes.set(r.node, { start: r.time, end: Number.NaN, price: r.pricePerHour, rates, charged: 0, daemonSets: r.daemonSets, readyAt: Number.NaN });
       this.live++;
       if (this.live > this.maxLive) this.maxLive = this.live;
+    } else if (r.event === 'Ready') {
+      const n = this.nodes.get(r.node);
+      if (n !== undefined) n.readyAt = r.time;
     } else if (r.event === 'Deleted') {
       const n = this.nodes.get(r.node);
-      if (n !== undefined) n.end = r.time;
+      if (n !== undefined) {
+        n.end = r.time;
+        this.closeDaemonSets(n, r.time);
+      }
       this.live--;
     }
+  }
+
+  /** A node's DaemonSet pods, Ready until `end`, charged their requests (a node that never got Ready ran none). */
+  private closeDaemonSets(n: NodeInfo, end: number): void {
+    if (Number.isNaN(n.readyAt)) return;
+    const req = { requestMillis: n.daemonSets.cpuMillis, usageMillis: 0, requestBytes: n.daemonSets.memoryBytes, usageBytes: 0 };
+    const v = podCost(req, n.rates, Math.max(0, end - n.readyAt));
+    n.readyAt = Number.NaN;
+    this.daemonSetCost += v;
+    n.charged += v;
   }
 
   pod(r: PodRecord): void {
@@ -142,6 +170,7 @@ export class ClusterAccounting {
     const idlePerNode: Record<string, number> = {};
     for (const [name, n] of this.nodes) {
       const stop = Number.isNaN(n.end) ? end : n.end;
+      this.closeDaemonSets(n, stop);
       const cost = nodeCost(n.price, n.start, stop);
       total += cost;
       seconds += stop - n.start;
@@ -155,18 +184,18 @@ export class ClusterAccounting {
     }
     return {
       nodes: { max: this.maxLive, nodeHours: round6(seconds / 3600), podsWaitedForNode: this.waited, maxPendingSeconds: Math.round(this.maxPending * 1000) / 1000 },
-      cost: { total: round6(total), perRevision, idle: round6(total - attributed), perDay: end > 0 ? round6((total * 86400) / end) : 0, idlePerNode },
+      cost: { total: round6(total), perRevision, daemonSets: round6(this.daemonSetCost), idle: round6(total - attributed - this.daemonSetCost), perDay: end > 0 ? round6((total * 86400) / end) : 0, idlePerNode },
     };
   }
 }
 
 /**
- * The idle part of a node cost in words. Idle is the total less what revisions are charged,
- * and OpenCost charges max(request, usage): pods using more than they request (CPU beyond
- * the request on a node with room) can be charged more than the nodes cost, and idle is then
- * negative, as Kubecost documents. Said so, rather than as a negative share.
+ * The idle part of a node cost in words. Idle is the total less what revisions and DaemonSets
+ * are charged, and OpenCost charges max(request, usage): pods using more than they request (CPU
+ * beyond the request on a node with room) can be charged more than the nodes cost, and idle is
+ * then negative, as Kubecost documents. Said so, rather than as a negative share.
  */
 export function idleCostText(total: number, idle: number, dollars: (v: number) => string, percentDigits: number): string {
   if (idle >= 0) return `idle ${dollars(idle)} (${(total > 0 ? (100 * idle) / total : 0).toFixed(percentDigits)} %)`;
-  return `no idle: revisions are charged ${dollars(-idle)} more than the nodes cost (usage above their requests, charged as OpenCost charges it)`;
+  return `no idle: revisions and DaemonSets are charged ${dollars(-idle)} more than the nodes cost (revisions' usage above their requests, charged as OpenCost charges it)`;
 }

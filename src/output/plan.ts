@@ -25,7 +25,7 @@ export interface CapacityPlan {
    * Dollars. per1000Requests is the capacity spec's derived metric: total ÷ requests served (200s)
    * × 1000; null when none was served.
    */
-  cost: { total: number; perDay: number; per1000Requests: number | null; idle: number; perRevision: Record<string, number>; idlePerNode: Record<string, number> };
+  cost: { total: number; perDay: number; per1000Requests: number | null; idle: number; perRevision: Record<string, number>; daemonSets: number; idlePerNode: Record<string, number> };
   /** The nodes the scenario drains (`updates[].drainNode`), as summary.json has them; absent without drains. */
   nodeDrains?: NonNullable<RunSummary['nodeDrains']>;
   /** The users' PodDisruptionBudgets, as summary.json has them; absent without budgets. */
@@ -50,7 +50,7 @@ export function capacityPlan(s: RunSummary): CapacityPlan | undefined {
     longestPendingSeconds: s.nodes.maxPendingSeconds,
     podsWaitedForNode: s.nodes.podsWaitedForNode,
     coldStartRequests: s.overall.coldStartRequests,
-    cost: { total: s.cost.total, perDay: s.cost.perDay, per1000Requests: per1000(s.cost.total, s.overall.requests.ok), idle: s.cost.idle, perRevision: s.cost.perRevision, idlePerNode: s.cost.idlePerNode },
+    cost: { total: s.cost.total, perDay: s.cost.perDay, per1000Requests: per1000(s.cost.total, s.overall.requests.ok), idle: s.cost.idle, perRevision: s.cost.perRevision, daemonSets: s.cost.daemonSets, idlePerNode: s.cost.idlePerNode },
     ...(s.nodeDrains !== undefined ? { nodeDrains: s.nodeDrains } : {}),
     ...(s.podDisruptionBudgets !== undefined ? { podDisruptionBudgets: s.podDisruptionBudgets } : {}),
     ...(s.nodePoolDrifts !== undefined ? { nodePoolDrifts: s.nodePoolDrifts } : {}),
@@ -68,6 +68,7 @@ export function planText(p: CapacityPlan): string {
     `pods that waited for node room:  ${p.podsWaitedForNode} (Unschedulable at least once; cold-start requests, all causes: ${p.coldStartRequests})`,
     `cost:                            ${dollars(p.cost.total)} total, ${dollars(p.cost.perDay)} per simulated day, ${p.cost.per1000Requests === null ? 'no request served' : `${dollars(p.cost.per1000Requests)} per 1000 requests served`}, ${idleCostText(p.cost.total, p.cost.idle, dollars, 1)}`,
     ...Object.entries(p.cost.perRevision).map(([rev, v]) => `  ${rev}: ${dollars(v)}`),
+    ...(p.cost.daemonSets > 0 ? [`  DaemonSets: ${dollars(p.cost.daemonSets)}`] : []),
     ...(p.nodeDrains ?? []).map((d) => `node drain:                      ${d.node} ${nodeDrainText(d)}`),
     ...(p.podDisruptionBudgets ?? []).map((b) => `PodDisruptionBudget:             ${disruptionBudgetText(b)}`),
     ...(p.nodePoolDrifts ?? []).map((x) => `NodePool drift:                  ${nodePoolDriftText(x)}`),

@@ -113,6 +113,8 @@ export interface NodeRecord {
   /** Allocatable. */
   cpuMillis: number;
   memoryBytes: number;
+  /** Requests of the DaemonSet pods every node of its pool runs (not in nodes.csv; the cost charges them). */
+  daemonSets: { cpuMillis: number; memoryBytes: number };
 }
 
 /** A service's traffic split changed. */

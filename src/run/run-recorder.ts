@@ -207,7 +207,7 @@ export function podRecord(pod: Pod, event: PodEvent, now: number): PodRecord {
 
 /** A node's lifecycle step as a record. */
 export function nodeRecord(node: ClusterNode, event: NodeEvent, now: number): NodeRecord {
-  return { time: now, node: node.name, pool: node.pool.name, event, pricePerHour: node.pool.pricePerHour, cpuMillis: node.allocatable.cpuMillis, memoryBytes: node.allocatable.memoryBytes };
+  return { time: now, node: node.name, pool: node.pool.name, event, pricePerHour: node.pool.pricePerHour, cpuMillis: node.allocatable.cpuMillis, memoryBytes: node.allocatable.memoryBytes, daemonSets: { cpuMillis: node.pool.daemonSet.cpuMillis, memoryBytes: node.pool.daemonSet.memoryBytes } };
 }
 
 /**

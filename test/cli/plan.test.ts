@@ -21,6 +21,16 @@ describe('knsim plan', () => {
     expect(plan.cost.idlePerNode['std-002']).toBeCloseTo((0.2 * 3595) / 3600 - (1.025 * 0.025 * 3415) / 3600, 6);
     expect(plan.cost.idlePerNode['std-001'] + plan.cost.idlePerNode['std-002']).toBeCloseTo(plan.cost.idle, 5);
   });
+  it('DaemonSets are charged, not idle (OpenCost allocates their pods as workloads): 200m per node at $0.025 per core-hour while each node is Ready', () => {
+    const args = [bin, 'plan', a9, '--set', 'cluster.nodePools[0].daemonSets={cpu: 200m, pods: 1}'];
+    const plan = JSON.parse(execFileSync('node', [...args, '--json'], { cwd: root, encoding: 'utf8' }));
+    // std-001 Ready all hour, std-002 from 185 s: 0.2 × 0.025 × (3600 + 3415)/3600 = $0.009743.
+    expect(plan.cost.daemonSets).toBeCloseTo((0.2 * 0.025 * (3600 + 3415)) / 3600, 6);
+    expect(plan.cost.idlePerNode['std-001']).toBeCloseTo(0.2 - 3 * 1.025 * 0.025 - 0.2 * 0.025, 6);
+    expect(plan.cost.idle).toBeCloseTo(plan.cost.total - plan.cost.perRevision['app-00001'] - plan.cost.daemonSets, 5);
+    expect(execFileSync('node', args, { cwd: root, encoding: 'utf8' })).toContain('\n  DaemonSets: $0.0097\n');
+    expect(execFileSync('node', [bin, 'plan', a9], { cwd: root, encoding: 'utf8' })).not.toContain('DaemonSets');
+  });
   it('--json names its count as summary.json does; a pod never bound is counted to the run\'s end (one node, the 4th pod Pending for all 1800 s)', () => {
     const args = [bin, 'plan', a9, '--set', 'cluster.nodePools[0].maxNodes=1', '--duration', '30m'];
     const plan = JSON.parse(execFileSync('node', [...args, '--json'], { cwd: root, encoding: 'utf8' }));

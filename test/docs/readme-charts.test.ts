@@ -97,12 +97,13 @@ describe('README chart captions against the shipped scenarios', () => {
     expect(warm[Math.floor(warm.length * 0.99)]).toBeLessThan(1.01); // all but a few warm requests take 1 s
   });
 
-  it('capacity-planning: idle is about two thirds of the day\'s node cost', () => {
-    says('The subtitle splits the total into what revisions are charged and what is idle (two thirds of it here');
+  it('capacity-planning: idle is 63 % of the day\'s node cost, the DaemonSets 5 %', () => {
+    says('The subtitle splits the total into what revisions and DaemonSets are charged and what is idle (63 % of it here');
+    says('the DaemonSets are charged 5 %');
     const r = runKnsim(['plan', 'scenarios/capacity-planning.yaml', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const plan = JSON.parse(r.stdout);
-    const share = plan.cost.idle / plan.cost.total;
-    expect(Math.abs(share - 2 / 3)).toBeLessThan(0.05);
+    expect(Math.round((100 * plan.cost.idle) / plan.cost.total)).toBe(63);
+    expect(Math.round((100 * plan.cost.daemonSets) / plan.cost.total)).toBe(5);
   });
 });

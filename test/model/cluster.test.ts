@@ -233,6 +233,30 @@ describe('A12 end to end (a12.yaml): node A 0–3600 s, node B 5–1620 s at $0.
   });
 });
 
+describe('DaemonSet pods are a workload, as OpenCost allocates them (a12.yaml with 200m / 512Mi of DaemonSets per node)', () => {
+  const r = run('a12', ['cluster.nodePools[0].daemonSets={cpu: 200m, memory: 512Mi, pods: 2}']);
+  // $0.025 per core-hour and $0.00625 per GiB-hour: 0.2 × 0.025 + 0.5 × 0.00625 = $0.008125 per node-hour.
+  const perHour = 0.2 * 0.025 + 0.5 * 0.00625;
+  it('charged their requests from each node\'s Ready to its deletion: A 0–3600 s, B 185–1620 s (none while B starts)', () => {
+    expect(r.nodeAt('std-002', 'Ready')).toBe(185);
+    expect(r.nodeAt('std-002', 'Deleted')).toBe(1620);
+    expect(r.summary.cost!.daemonSets).toBeCloseTo(perHour + (perHour * (1620 - 185)) / 3600, 6);
+    expect(r.summary.cost!.daemonSets.toFixed(6)).toBe('0.011364');
+  });
+  it('idle is what neither revisions nor DaemonSets are charged, per node as per cluster', () => {
+    const c = r.summary.cost!;
+    const revisions = Object.values(c.perRevision).reduce((a, v) => a + v, 0);
+    expect(c.total.toFixed(4)).toBe('0.2897');
+    expect(c.idle).toBeCloseTo(c.total - revisions - c.daemonSets, 5);
+    expect(c.idlePerNode['std-001']).toBeCloseTo(0.2 - c.perRevision['a-00001']! - perHour, 6);
+    expect(c.idlePerNode['std-002']).toBeCloseTo((0.2 * 1615) / 3600 - c.perRevision['b-00001']! - (perHour * 1435) / 3600, 6);
+    expect(c.idlePerNode['std-001']! + c.idlePerNode['std-002']!).toBeCloseTo(c.idle, 5);
+  });
+  it('without DaemonSets nothing is charged to them', () => {
+    expect(run('a12').summary.cost!.daemonSets).toBe(0);
+  });
+});
+
 describe('A12 end to end (a12-pod.yaml): a pod requesting 1 core / 2 GiB on a 4-core/16 GiB node at $0.20/h for 1 h', () => {
   it('using 2 cores: 2 × $0.025 + 2 GiB × $0.00625 = $0.0625', () => {
     expect(run('a12-pod').summary.cost!.perRevision['app-00001']).toBeCloseTo(0.0625, 6);

@@ -18,7 +18,7 @@ describe('idleCostText', () => {
       total: 0.003333,
       idle: -0.000788,
       digits: 1,
-      want: 'no idle: revisions are charged $0.0008 more than the nodes cost (usage above their requests, charged as OpenCost charges it)',
+      want: "no idle: revisions and DaemonSets are charged $0.0008 more than the nodes cost (revisions' usage above their requests, charged as OpenCost charges it)",
     },
   ])('total $total, idle $idle', ({ total, idle, digits, want }) => {
     expect(idleCostText(total, idle, dollars, digits)).toBe(want);

@@ -235,6 +235,6 @@ describe('the cost chart when revisions are charged more than the node costs (id
     expect(cost.perRevision['hot-00001']).toBeCloseTo((4.025 * 0.05) / 12, 4);
     expect(cost.idle).toBeLessThan(0);
     const chart = reportCharts(run).charts.find((c) => c.id === 'cost')!;
-    expect(chart.explanation).toContain('no idle: revisions are charged $0.0123 more than the nodes cost');
+    expect(chart.explanation).toContain('no idle: revisions and DaemonSets are charged $0.0123 more than the nodes cost');
   });
 });

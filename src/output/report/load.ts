@@ -266,6 +266,7 @@ const CLUSTER_VALUES: ReadonlyArray<readonly [string, ValueRule, boolean]> = [
   ['nodes.maxPendingSeconds', AMOUNT, true],
   ['cost.total', AMOUNT, true],
   ['cost.idle', SIGNED, true],
+  ['cost.daemonSets', AMOUNT, true],
   ['cost.perDay', AMOUNT, true],
 ];
 

@@ -20,6 +20,10 @@ function dollarAxisFormat(values: readonly number[]): string {
 
 const dollars = (v: number): string => `$${v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 4 })}`;
 
+/** What pods are charged: revisions, and DaemonSets when there are some (summaries before knsim charged them have none). */
+const chargedText = (revisions: number, daemonSets: number): string =>
+  daemonSets > 0 ? `Charged to revisions ${dollars(revisions)}, to DaemonSets ${dollars(daemonSets)}` : `Charged to revisions ${dollars(revisions)}`;
+
 /** Node cost accumulating over the run, and the $/h being spent by node pool (nodes.csv). */
 export function costChart(ctx: ChartContext): Chart | undefined {
   const { axis, run } = ctx;
@@ -69,7 +73,7 @@ export function costChart(ctx: ChartContext): Chart | undefined {
       ? []
       : [
           `Total ${dollars(cost.total)}, ${dollars(cost.perDay)} per simulated day.`,
-          `Charged to revisions ${dollars(cost.total - cost.idle)} (OpenCost's max(request, usage)); ${idleCostText(cost.total, cost.idle, dollars, 0)}.`,
+          `${chargedText(cost.total - cost.idle - (cost.daemonSets ?? 0), cost.daemonSets ?? 0)} (OpenCost's max(request, usage)); ${idleCostText(cost.total, cost.idle, dollars, 0)}.`,
         ];
   const how = [
     'Each node costs its price × its lifetime, from the provision request to its deletion (nodes.csv).',
