@@ -121,7 +121,8 @@ function metricPanel(k: (typeof METRIC_KEYS)[number], results: readonly ClassRes
     .join('');
   const heading = `<text x="${column}" y="${top - 8}" fill="#555">${what}</text>`;
   const baseline = `<line x1="${left}" x2="${left + W}" y1="${bottom}" y2="${bottom}" stroke="#888"/>`;
-  return `<figure><figcaption>${esc(METRICS[k].label)}</figcaption><svg width="${width}" height="${h}" font-family="sans-serif" font-size="12" role="img" aria-label="${esc(METRICS[k].label)}">${axis}${baseline}${heading}${bars}</svg></figure>`;
+  // The caption names the unit of the scale and the numbers (a rate's are in %, pod-seconds in s, counts in pods or nodes).
+  return `<figure><figcaption>${esc(METRICS[k].title)}</figcaption><svg width="${width}" height="${h}" font-family="sans-serif" font-size="12" role="img" aria-label="${esc(METRICS[k].title)}">${axis}${baseline}${heading}${bars}</svg></figure>`;
 }
 
 export function compareHtml(def: CompareDefinition, results: readonly ClassResult[]): string {

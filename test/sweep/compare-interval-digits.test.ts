@@ -6,7 +6,7 @@
  */
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { METRIC_KEYS, type MetricKey, type MetricValues } from '../../src/output/metrics.js';
+import { METRIC_KEYS, METRICS, type MetricKey, type MetricValues } from '../../src/output/metrics.js';
 import { compareResults, verdictTable, type CompareDefinition } from '../../src/sweep/compare.js';
 import { compareHtml, formatCompareCsv } from '../../src/sweep/compare-files.js';
 
@@ -39,7 +39,9 @@ describe('a class\'s mean [lo, hi] in the compare report', () => {
     const row = csv.find((r) => r['class'] === 'predictive.example.com' && r['metric'] === k)!;
     expect(Number(row['lo'])).toBeLessThan(Number(row['hi']));
     expect(table).toMatch(new RegExp(`\\n${label.replace(/[()]/g, '\\$&')} .*   ${text.replace(/[[\]().]/g, '\\$&')}  `));
-    const panel = html.slice(html.indexOf(`<figcaption>${label}</figcaption>`), html.indexOf('</figure>', html.indexOf(`<figcaption>${label}</figcaption>`)));
+    const caption = `<figcaption>${METRICS[k].title}</figcaption>`;
+    const panel = html.slice(html.indexOf(caption), html.indexOf('</figure>', html.indexOf(caption)));
+    expect(html.indexOf(caption), caption).toBeGreaterThan(0);
     expect(panel).toContain(`>${text}</text>`);
   });
 
@@ -49,7 +51,7 @@ describe('a class\'s mean [lo, hi] in the compare report', () => {
       if (row['mean'] === '' || row['lo'] === '') continue;
       const label = { p50_ms: 'p50 latency (ms)', p95_ms: 'p95 latency (ms)', p99_ms: 'p99 latency (ms)' }[k as string] ?? null;
       if (label === null) continue;
-      const panel = html.slice(html.indexOf(`<figcaption>${label}</figcaption>`));
+      const panel = html.slice(html.indexOf(`<figcaption>${METRICS[k].title}</figcaption>`));
       const cell = new RegExp(`<text x="[^"]+" y="[^"]+">([^<]+)</text>`, 'g');
       const texts = [...panel.slice(0, panel.indexOf('</figure>')).matchAll(cell)].map((m) => m[1]!).filter((t) => t.includes('['));
       const i = row['class'] === 'kpa' ? 0 : 1;

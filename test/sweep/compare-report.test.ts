@@ -63,7 +63,7 @@ describe('compare report.html', () => {
   it('draws a metric every class has at 0 on a scale of 0 to 1 % with its ticks, not "0 … 0%"', () => {
     const zero = (n: number): MetricValues[] => runs([500, 600, 700]).slice(0, n).map((m) => ({ ...m, rate_504: 0 }));
     const res = compareResults(def, [zero(3), zero(3)]);
-    const svg = panel(compareHtml(def, res), '504 rate');
+    const svg = panel(compareHtml(def, res), '504 rate (%)');
     expect(attr(svg, /<text [^>]*text-anchor="middle" fill="#555">([^<]+)<\/text>/g)).toEqual(['0%', '0.2%', '0.4%', '0.6%', '0.8%', '1%']);
     expect(attr(svg, /<rect [^>]*width="([^"]+)"/g).map(Number)).toEqual([0, 0]);
     expect(svg).toContain('>0% [0%, 0%]</text>');
@@ -71,6 +71,15 @@ describe('compare report.html', () => {
     expect(panelTicks('p99_ms', 11001)).toEqual([0, 5000, 10000, 15000]);
     expect(panelTicks('rate_503', 1)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
     expect(panelTicks('cold_start_fraction', 0.0022)).toEqual([0, 0.0005, 0.001, 0.0015, 0.002, 0.0025]);
+  });
+
+  it('names each panel\'s unit in its caption: a rate in %, pod-seconds in s, a count as one', () => {
+    const res = compareResults(def, [runs([500, 600, 700]), runs([400, 450, 500])]);
+    const captions = [...compareHtml(def, res).matchAll(/<figcaption>([^<]+)<\/figcaption>/g)].map((m) => m[1]);
+    expect(captions).toEqual([
+      'p50 latency (ms)', 'p95 latency (ms)', 'p99 latency (ms)', '503 rate (%)', '504 rate (%)', 'error rate, non-200 (%)', 'unanswered at the end (%)',
+      'cold-start fraction (%)', 'pod-seconds (s)', 'max ready pods (count)', 'pod-hours (h)', 'ready pod-hours (h)',
+    ]);
   });
 
   it('keeps the verdict table in columns however wide (it scrolls rather than wraps)', () => {
