@@ -139,8 +139,20 @@ const rounded = (ci: { n: number; mean: number; lo: number; hi: number }): Inter
  */
 const classInterval = (k: MetricKey, values: readonly number[], seed: number): Interval => rounded(boundedCI(METRICS[k].kind, values, String(seed), METRICS[k].bounds));
 
+/**
+ * What is left of differences that cancel is floating-point noise, not a difference: 0.001 − 0.002,
+ * 0.002 − 0.021 and 0.021 − 0.001 sum to −3.5e-18. The runs' values keep at most 6 significant digits
+ * (round6), so a real mean difference lies far above 1e-12 of the largest of them.
+ */
+function withoutNoise<T extends { mean: number; lo: number; hi: number }>(ci: T, values: readonly number[], pair: readonly number[]): T {
+  const scale = Math.max(0, ...[...values, ...pair].filter(Number.isFinite).map(Math.abs));
+  const snap = (v: number): number => (Math.abs(v) <= scale * 1e-12 ? 0 : v);
+  return { ...ci, mean: snap(ci.mean), lo: snap(ci.lo), hi: snap(ci.hi) };
+}
+
 /** The paired difference can have either sign: Student's t, within ±1 for rates. */
-const diffInterval = (k: MetricKey, values: readonly number[], pair: readonly number[]): Interval => rounded(clampDifference(pairedDifferenceCI(values, pair), METRICS[k].bounds));
+const diffInterval = (k: MetricKey, values: readonly number[], pair: readonly number[]): Interval =>
+  rounded(clampDifference(withoutNoise(pairedDifferenceCI(values, pair), values, pair), METRICS[k].bounds));
 
 /** The metrics some run measured: node cost, peak nodes and Pending waits only exist with node pools. */
 export function measuredMetrics(results: readonly ClassResult[]): MetricKey[] {
@@ -241,6 +253,26 @@ const relative = (diff: number, base: number): string => {
 
 const MARK: Record<Verdict, string> = { better: 'better', worse: 'worse', same: 'same', unclear: 'unclear', 'n/a': '' };
 
+/** A signed end of a difference's interval, rates in percentage points: −4.97, +4.97, 0. */
+const signed = (k: MetricKey, v: number): string => (v === 0 ? '0' : `${v > 0 ? '+' : '−'}${METRICS[k].unit === 'fraction' ? percentDigits(Math.abs(v) * 100) : formatValue(k, Math.abs(v))}`);
+
+/**
+ * A class's difference from the baseline, its relative change and its verdict. A mean difference of
+ * 0 is said for what it is: no change in any seed (same), or seeds that cancel out, whose interval
+ * says how far apart the classes may still be; never "±0 (+0%)", which reads as no change either way.
+ */
+function differenceText(k: MetricKey, m: ClassMetric, base: number, n: number): string {
+  const d = m.diff!;
+  if (m.verdict === 'same') return 'same: no change in any seed';
+  if (d.mean === 0) {
+    if (d.lo === null || d.hi === null) return 'no change';
+    return `mean 0 [${signed(k, d.lo)}, ${signed(k, d.hi)}]${METRICS[k].unit === 'fraction' ? ' pp' : ''} ${MARK[m.verdict]}`.trimEnd();
+  }
+  const sign = d.mean > 0 ? '+' : '−';
+  const seeds = m.sameInEverySeed ? ` in all ${n} paired seeds` : '';
+  return `${sign}${formatDifference(k, Math.abs(d.mean))}${relative(d.mean, base)} ${MARK[m.verdict]}${seeds}`.trimEnd();
+}
+
 /** One screen: a row per measured metric, a column per class (mean [95 % interval]; the difference from the baseline and its verdict). */
 export function verdictTable(def: CompareDefinition, results: readonly ClassResult[]): string {
   const n = def.replications;
@@ -261,9 +293,7 @@ export function verdictTable(def: CompareDefinition, results: readonly ClassResu
         row.push(own);
         return;
       }
-      const sign = d.mean > 0 ? '+' : d.mean < 0 ? '−' : '±';
-      const seeds = m.sameInEverySeed ? ` in all ${n} paired seeds` : '';
-      row.push(`${own}  ${sign}${formatDifference(k, Math.abs(d.mean))}${relative(d.mean, results[0]!.metrics[k].mean)} ${MARK[m.verdict]}${seeds}`.trimEnd());
+      row.push(`${own}  ${differenceText(k, m, results[0]!.metrics[k].mean, n)}`);
     });
     rows.push(row);
   }

@@ -107,7 +107,7 @@ describe('a difference the same in every paired seed', () => {
     expect(table).toContain("the differences' intervals are Student's t and keep their 95 %, but for a difference the same in every seed (below)\n");
     expect(table).toContain('\nin all 3 paired seeds: the difference was the same in every paired seed (a count such as max ready pods often is), so Student\'s t has no spread to measure and its interval is that single value, not a 95 % interval; better/worse then says what every seed showed, and with no real difference all 3 seeds would land on one side by chance up to 25 % of the time (use --replications 6 or more for under 5 %)');
     // A difference of 0 in every seed is simply the same, with no note.
-    expect(table).toMatch(/\npod-seconds +0 \[0, 0\] +0 \[0, 0\]  ±0 same\n/);
+    expect(table).toMatch(/\npod-seconds +0 \[0, 0\] +0 \[0, 0\]  same: no change in any seed\n/);
     expect(formatCompareCsv(three).split('\n').find((l) => l.startsWith('hpa,hpa.autoscaling.knative.dev,max_pods,'))).toBe('hpa,hpa.autoscaling.knative.dev,max_pods,3,3,3,3,1,1,1,worse,true');
   });
 
