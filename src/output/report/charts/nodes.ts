@@ -11,6 +11,22 @@ const MAINTENANCE_LABEL = 'node maintenance';
 const SHADED = 'Shaded: node maintenance, from a drain or a NodePool drift until its nodes are deleted.';
 const COLOR_BILLED = '#e45756';
 
+/**
+ * summary.json's peak and its longest wait, said as what they measure: the wait runs from the pod's
+ * creation (not from its first Unschedulable attempt, where the band starts) until it is bound, or
+ * deleted or the run ends unbound, so it can be longer than any stretch of the band.
+ */
+export function waitLines(nodes: { max: number; podsWaitedForNode: number; maxPendingSeconds: number }): string[] {
+  const peak = `Peak ${nodes.max} ${nodes.max === 1 ? 'node' : 'nodes'} billed at once.`;
+  if (nodes.podsWaitedForNode === 0) return [`${peak} No pod was Unschedulable: none waited for room on a node.`];
+  const k = nodes.podsWaitedForNode;
+  const seconds = nodes.maxPendingSeconds.toLocaleString('en-US', { maximumFractionDigits: 1 });
+  return [
+    `${peak} ${k} ${k === 1 ? 'pod was' : 'pods were'} Unschedulable at least once (the band below).`,
+    `The longest wait of ${k === 1 ? 'that pod' : 'those pods'}: ${seconds} s unbound, from its creation to its binding to a node (or to its deletion or the run's end, if never bound).`,
+  ];
+}
+
 /** Nodes billed and Ready (nodes.csv), and the pods waiting for a node (pods.csv), on one time axis. */
 export function nodesChart(ctx: ChartContext): Chart | undefined {
   const { axis, run } = ctx;
@@ -68,17 +84,14 @@ export function nodesChart(ctx: ChartContext): Chart | undefined {
   const how = exact
     ? 'Counts step at the exact times in nodes.csv and pods.csv.'
     : `Each ${bucketLabel(axis)} step shows the most nodes and waiting pods held in it (nodes.csv, pods.csv).`;
-  const peak =
-    nodes === undefined
-      ? ''
-      : `Peak ${nodes.max} nodes billed at once; ${nodes.podsWaitedForNode} ${nodes.podsWaitedForNode === 1 ? 'pod' : 'pods'} waited for a node, the longest ${nodes.maxPendingSeconds.toLocaleString('en-US', { maximumFractionDigits: 1 })} s.`;
+  const peak = nodes === undefined ? [] : waitLines(nodes);
   return {
     id: 'nodes',
     heading: 'Nodes and pending pods',
     explanation:
       'Nodes billed (from the provision request to deletion) and Ready, and below, the pods that found no node with room (Pending, Unschedulable): a gap between the two node lines is start-up (before Ready), draining (after) or a node under memory pressure (tainted NoSchedule), and waiting pods that coincide with a rising billed line are waiting for a node autoscaler’s new node. ' +
       (maintenance.length > 0 ? `${SHADED} ` : '') +
-      peak,
-    spec: topLevel('Nodes and pending pods', [how, ...(peak === '' ? [] : [peak]), ...(maintenance.length === 0 ? [] : [SHADED])], stack([nodesPanel, pendingPanel])),
+      peak.join(' '),
+    spec: topLevel('Nodes and pending pods', [how, ...peak, ...(maintenance.length === 0 ? [] : [SHADED])], stack([nodesPanel, pendingPanel])),
   };
 }
