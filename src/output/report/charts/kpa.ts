@@ -2,7 +2,7 @@ import { HPA_CLASS } from '../../../core/autoscaler/index.js';
 import { type Row, breakGaps, bucketMean, val, xAt, xOf } from '../aggregate.js';
 import type { RevisionData } from '../load.js';
 import { type Chart, type ChartContext, type Spec, COLORS, autoscalerDownIntervals, WIDTH, aggregationNote, keyedLegend, periodLayers, revisionTitle, stack, topLevel, xEncoding, busiest, withLines } from './common.js';
-import { panicIntervals } from './pods.js';
+import { panicIntervals, shownPeriods } from './pods.js';
 
 function metricUnit(r: RevisionData): string {
   return r.settings?.metric === 'rps' ? 'requests/s' : 'concurrent requests';
@@ -32,7 +32,7 @@ export function panicLine(threshold: number, target: number, readyPods: number):
   return target * (Math.ceil(threshold * Math.max(1, readyPods) - 1e-9) - 1);
 }
 
-function panel(ctx: ChartContext, r: RevisionData, i: number): Spec {
+function panel(ctx: ChartContext, r: RevisionData, i: number, panicked: boolean): Spec {
   const { axis } = ctx;
   const d = r.decisions;
   const threshold = (r.settings?.panicThresholdPercent ?? 200) / 100;
@@ -81,7 +81,7 @@ function panel(ctx: ChartContext, r: RevisionData, i: number): Spec {
     width: WIDTH,
     height: 200,
     layer: [
-      ...periodLayers(axis, panicIntervals(ctx, r), undefined, autoscalerDownIntervals(ctx, r)),
+      ...periodLayers(axis, panicked ? panicIntervals(ctx, r) : undefined, undefined, autoscalerDownIntervals(ctx, r)),
       {
         // Evaluations without data (e.g. at zero) leave a gap: ticks are 2 s apart.
         data: { values: breakGaps(values, keys, xAt(axis, Math.max(4.5, 1.5 * axis.bucketSeconds))) },
@@ -106,6 +106,8 @@ export function kpaChart(ctx: ChartContext): Chart | undefined {
   const revs = ctx.run.revisions.filter((r) => r.settings?.class !== HPA_CLASS && r.decisions.valid.some((v) => v === 1));
   if (revs.length === 0) return undefined;
   const { shown, note } = busiest(ctx.run, revs, (r) => [r], 'revisions');
+  // Without panic in any panel the legend lists no panic shading, and the text says none happened.
+  const panicked = shownPeriods(ctx, shown).panic;
   const hpaNote =
     hpa.length === 0
       ? ''
@@ -115,6 +117,7 @@ export function kpaChart(ctx: ChartContext): Chart | undefined {
     heading: 'What the KPA saw',
     explanation:
       'The metric the autoscaler averaged over its stable and panic windows, against the capacity of the ready pods (target × ready pods): the KPA scales up when the observed value rises above that capacity, and panics when the panic-window value rises above the dotted panic line (the decider compares the panic value rounded up to whole pods with the panic threshold × the ready pods, counting no ready pods as one, so the line moves in whole-pod steps and stays at the line of one pod while none is ready). Every line is drawn only at evaluations where the KPA had data (valid = 1 in autoscaler.csv): where the lines break or stop, it had none, as a stable window after the last pod left.' +
+      (panicked ? ' Red shading marks panic mode.' : ' No revision shown ever panicked: nothing is shaded red.') +
       (ctx.run.summary.autoscalerDown === undefined
         ? ''
         : ' Grey shading marks when Knative’s autoscaler was down (restarting): nothing was evaluated, and the restarted process began with empty windows, so its first values average only the seconds since.') +
@@ -122,7 +125,7 @@ export function kpaChart(ctx: ChartContext): Chart | undefined {
     spec: topLevel(
       'What the KPA saw',
       withLines(`Observed values at each decider evaluation (every 2 s, plus pokes from the activator) compared with target × ready pods.${aggregationNote(ctx.axis, 'mean of the evaluations in each bucket')}`, note),
-      stack(shown.map((r, i) => panel(ctx, r, i))),
+      stack(shown.map((r, i) => panel(ctx, r, i, panicked))),
     ),
   };
 }

@@ -118,7 +118,15 @@ export function podLevels(axis: TimeAxis, r: RevisionData): { ready: Float64Arra
   return { ready: levelMax(axis, t, ready), notReady: levelMax(axis, t, notReady), terminating: levelMax(axis, t, terminating) };
 }
 
-function panel(ctx: ChartContext, r: RevisionData, i: number): Spec {
+/**
+ * Which period kinds some shown panel has. The panels share one legend: a kind no panel has gets
+ * no legend entry and no sentence sending the reader to look for its shading.
+ */
+export function shownPeriods(ctx: ChartContext, revs: readonly RevisionData[]): { panic: boolean; proxy: boolean } {
+  return { panic: revs.some((r) => panicIntervals(ctx, r).length > 0), proxy: revs.some((r) => proxyIntervals(ctx, r).length > 0) };
+}
+
+function panel(ctx: ChartContext, r: RevisionData, i: number, periods: { panic: boolean; proxy: boolean }): Spec {
   const { axis } = ctx;
   const ts = r.timeseries;
   // The decider reports -1 while it has no metric data yet: no decision, not a scale.
@@ -151,7 +159,7 @@ function panel(ctx: ChartContext, r: RevisionData, i: number): Spec {
     width: WIDTH,
     height: 220,
     layer: [
-      ...periodLayers(axis, panicIntervals(ctx, r), proxyIntervals(ctx, r), autoscalerDownIntervals(ctx, r)),
+      ...periodLayers(axis, periods.panic ? panicIntervals(ctx, r) : undefined, periods.proxy ? proxyIntervals(ctx, r) : undefined, autoscalerDownIntervals(ctx, r)),
       {
         data: { values: heldToEnd(axis, values) },
         transform: [{ fold: keys, as: ['k', 'v'] }],
@@ -193,18 +201,29 @@ export function podsChart(ctx: ChartContext): Chart | undefined {
   const revs = ctx.run.revisions.filter((r) => r.timeseries.time.length > 0 || r.decisions.time.length > 0);
   if (revs.length === 0) return undefined;
   const { shown, note } = busiest(ctx.run, revs, (r) => [r], 'revisions');
+  const periods = shownPeriods(ctx, shown);
   return {
     id: 'pods',
     heading: 'Pods over time',
     explanation:
-      'The decider’s desired scale (dashed) and the KPA’s want (dotted) against the pods that are actually starting, ready and terminating; red shading marks panic mode and the purple strip along the top marks periods when the SKS put the activator in the request path (Proxy mode).' +
+      `The decider’s desired scale (dashed) and the KPA’s want (dotted) against the pods that are actually starting, ready and terminating; ${periodsSentence(periods)}.` +
       (ctx.run.summary.autoscalerDown === undefined
         ? ''
         : ' Grey shading marks when Knative’s autoscaler was down (restarting): no decider ran and nothing scaled the KPA’s revisions, so desired and want hold their last values; the restarted process starts each decider anew, in panic (holding the ready pods) where more than one pod is ready.'),
     spec: topLevel(
       'Pods over time',
       withLines(`Desired and want are step functions set at each decider evaluation; pod counts come from the pod transitions (pods.csv).\nEach ${bucketLabel(ctx.axis)} step shows the most of each line: pods held, desired and want set in it.${aggregationNote(ctx.axis, 'every line is the maximum in each bucket')}`, note),
-      stack(shown.map((r, i) => panel(ctx, r, i))),
+      stack(shown.map((r, i) => panel(ctx, r, i, periods))),
     ),
   };
+}
+
+/** The shading the panels have, and what they never show. */
+function periodsSentence(p: { panic: boolean; proxy: boolean }): string {
+  const panic = 'red shading marks panic mode';
+  const proxy = 'the purple strip along the top marks periods when the SKS put the activator in the request path (Proxy mode)';
+  if (p.panic && p.proxy) return `${panic} and ${proxy}`;
+  if (p.panic) return `${panic} (the SKS never put the activator in the request path: no Proxy mode, so no purple strip)`;
+  if (p.proxy) return `${proxy} (no revision shown ever panicked: no red shading)`;
+  return 'no revision shown ever panicked or had the activator put in its request path by the SKS (Proxy mode), so no period is shaded';
 }

@@ -2,11 +2,11 @@ import { ACTIVATOR_GRACE_SECONDS } from '../../../core/autoscaler/index.js';
 import { bucketMax, val, xOf } from '../aggregate.js';
 import type { RevisionData } from '../load.js';
 import { type Chart, type ChartContext, type Spec, COLORS, activatorDownIntervals, activatorRolloutIntervals, autoscalerDownIntervals, WIDTH, aggregationNote, headroomScale, heldToEnd, keyedLegend, periodLayers, revisionTitle, stack, topLevel, xEncoding, busiest, withLines } from './common.js';
-import { proxyIntervals } from './pods.js';
+import { proxyIntervals, shownPeriods } from './pods.js';
 
 const LABELS = { a: 'buffered in activators', q: 'queued in queue-proxies' };
 
-function panel(ctx: ChartContext, r: RevisionData, i: number): Spec {
+function panel(ctx: ChartContext, r: RevisionData, i: number, proxy: boolean): Spec {
   const { axis } = ctx;
   const ts = r.timeseries;
   const a = bucketMax(axis, ts.time, ts.activatorWaiting);
@@ -23,7 +23,7 @@ function panel(ctx: ChartContext, r: RevisionData, i: number): Spec {
     width: WIDTH,
     height: 160,
     layer: [
-      ...periodLayers(axis, undefined, proxyIntervals(ctx, r), autoscalerDownIntervals(ctx, r), activatorDownIntervals(ctx), activatorRolloutIntervals(ctx)),
+      ...periodLayers(axis, undefined, proxy ? proxyIntervals(ctx, r) : undefined, autoscalerDownIntervals(ctx, r), activatorDownIntervals(ctx), activatorRolloutIntervals(ctx)),
       {
         data: { values: axis.bucketSeconds <= 1 ? values : heldToEnd(axis, values) },
         transform: [{ fold: keys, as: ['k', 'v'] }],
@@ -46,11 +46,13 @@ export function waitingChart(ctx: ChartContext): Chart | undefined {
   const revs = ctx.run.revisions.filter((r) => r.timeseries.time.length > 0);
   if (revs.length === 0) return undefined;
   const { shown, note } = busiest(ctx.run, revs, (r) => [r], 'revisions');
+  // No panel shows Proxy mode: no legend entry, and the sentence says so rather than pointing at a strip.
+  const { proxy } = shownPeriods(ctx, shown);
   return {
     id: 'waiting',
     heading: 'Where requests wait',
     explanation:
-      'Requests held by the activators (while the SKS is in Proxy mode, marked by the purple strip, e.g. during a cold start) and requests queued in the pods’ queue-proxies because every container slot was busy.' +
+      `Requests held by the activators (while the SKS is in Proxy mode, ${proxy ? 'marked by the purple strip, e.g. during a cold start' : 'as during a cold start, which no revision shown ever was'}) and requests queued in the pods’ queue-proxies because every container slot was busy.` +
       (ctx.run.summary.autoscalerDown === undefined ? '' : ' Grey shading marks when Knative’s autoscaler was down (restarting): what queued then waited for it to come back.') +
       (ctx.run.summary.activatorDown === undefined ? '' : ' Brown shading marks when an activator was down after a crash: what it held failed with 503 as it went, and the others (or, with none left, the ready pods) took the requests.') +
       (ctx.run.summary.activatorRollouts === undefined && ctx.run.summary.activatorDeletions === undefined
@@ -59,7 +61,7 @@ export function waitingChart(ctx: ChartContext): Chart | undefined {
     spec: topLevel(
       'Where requests wait',
       withLines(`Requests waiting, sampled at each whole second: buffered by the activators, or queued in a queue-proxy behind containerConcurrency.${aggregationNote(ctx.axis, 'the maximum in each bucket')}`, note),
-      stack(shown.map((r, i) => panel(ctx, r, i))),
+      stack(shown.map((r, i) => panel(ctx, r, i, proxy))),
     ),
   };
 }
