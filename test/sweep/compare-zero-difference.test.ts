@@ -40,6 +40,16 @@ describe('a zero difference in the verdict table', () => {
     expect(table).not.toMatch(/±0|\(\+0%\)/);
   });
 
+  it('reads "no change" for one replication whose two classes gave the same value (no interval, no verdict)', () => {
+    const one = { ...def, replications: 1 };
+    const a = [run({ p50_ms: 100, p95_ms: 200, p99_ms: 300, rate_503: 0.01 })];
+    const b = [run({ p50_ms: 100, p95_ms: 250, p99_ms: 300, rate_503: 0.01 })];
+    const table = verdictTable(one as never, compareResults(one as never, [a, b] as never));
+    expect(cell(table, 'p50 latency (ms)')).toBe('100  no change');
+    expect(cell(table, '503 rate')).toBe('1%  no change');
+    expect(cell(table, 'p95 latency (ms)')).toBe('250  +50 (+25%)');
+  });
+
   it('takes a float\'s leftover of seeds that cancel (0.001 − 0.002, 0.002 − 0.021, 0.021 − 0.001) as the 0 it is, in the table and in compare.csv', () => {
     const a = [0.001, 0.002, 0.021].map((r) => run({ p50_ms: 100, p95_ms: 200, p99_ms: 300, rate_503: r, pod_seconds: r * 1000 }));
     const b = [0.002, 0.021, 0.001].map((r) => run({ p50_ms: 100, p95_ms: 200, p99_ms: 300, rate_503: r, pod_seconds: r * 1000 }));
