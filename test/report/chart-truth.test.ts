@@ -386,6 +386,15 @@ describe('an HPA-class revision beside a KPA one (kpa-vs-hpa)', () => {
     expect(row('stable window')).toMatch(/<td>60<\/td><td>– \(not used by the HPA class\)<\/td>/);
     expect(row('scale-to-zero enabled')).toContain('<td>no (the HPA class never scales to zero)</td>');
   });
+
+  it('the summary table gives the HPA revision no time in panic (it has no panic mode), and the KPA one summary.json\'s', () => {
+    const run = loadRunData(dir);
+    const html = buildHtml({ summary: run.summary, settings: run.settings, axis: reportCharts(run).ctx.axis, charts: [], missing: [] });
+    const kpa = run.summary.revisions.find((r) => r.revision === 'kpa-00001')!.panicSeconds;
+    expect(kpa).toBeGreaterThan(0);
+    const row = html.split('\n').find((l) => l.startsWith('<tr><td>time in panic'))!;
+    expect(row).toContain(`<td>${kpa.toLocaleString('en-US', { maximumFractionDigits: 3 })}</td><td>– (the HPA class has no panic mode)</td>`);
+  });
 });
 
 describe('ready pods, before any pod is ready', () => {

@@ -240,7 +240,7 @@ const firstByte = (r: RevisionSummary, ms: number | undefined): string => (ms ==
 type SummaryRow = { label: string; get: (r: RevisionSummary) => string; revisionOnly?: boolean };
 
 /** Every label names its unit; times on the run's clock are in the time axes' unit. */
-function summaryRows(axis: TimeAxis): SummaryRow[] {
+function summaryRows(axis: TimeAxis, hpa: ReadonlySet<string> = new Set()): SummaryRow[] {
   const at = clock(axis);
   const u = axis.unit;
   return [
@@ -281,7 +281,8 @@ function summaryRows(axis: TimeAxis): SummaryRow[] {
       },
       revisionOnly: true,
     },
-    { label: `time in panic (${u})`, get: (r) => at(r.panicSeconds) },
+    // The HPA class has no panic mode: its 0 is no measurement, as in the settings table.
+    { label: `time in panic (${u})`, get: (r) => (hpa.has(`${r.service}/${r.revision}`) ? '– (the HPA class has no panic mode)' : at(r.panicSeconds)) },
   ];
 }
 
@@ -311,7 +312,8 @@ function summaryTable(summary: RunSummary, settings: RunSettings | undefined, ax
   const cols = [overall, ...revs];
   const head = `<tr><th></th>${cols.map((r) => `<th>${escapeHtml(r.revision === 'all' ? 'whole run' : r.revision)}</th>`).join('')}</tr>`;
   // The no-route and 502 rows only when the run had such requests (summary.json has status502 only then).
-  const rows = summaryRows(axis).filter(
+  const hpa = new Set((settings?.revisions ?? []).filter(isHpa).map((r) => `${r.service}/${r.revision}`));
+  const rows = summaryRows(axis, hpa).filter(
     (row) =>
       (!row.label.startsWith('no route') || summary.overall.requests.noRoute > 0) &&
       (!row.label.startsWith('502') || summary.overall.requests.status502 !== undefined) &&
