@@ -6,7 +6,9 @@
  * depends on history (the panic high-water mark, the scale-down delay window, the
  * scale-to-zero gates) the text says so rather than pretending a one-tick formula.
  */
+import { HPA_CLASS } from '../../src/core/autoscaler/index.js';
 import type { RevisionSettings } from '../../src/output/settings.js';
+import { explainHpaDecision } from './inspector-hpa.js';
 import type { DecisionRow } from './live.js';
 
 export interface Step {
@@ -50,6 +52,8 @@ export function explainDecision(rows: readonly DecisionRow[], row: DecisionRow, 
   const mine = rows.filter((r) => r.service === row.service && r.revision === row.revision && r.time <= row.time);
   const idx = mine.lastIndexOf(row);
   const previous = [...mine.slice(0, idx < 0 ? mine.length : idx)].reverse().find((r) => !r.poke);
+  // The HPA class's rows are the Kubernetes HPA's syncs: none of the KPA decider's formulas applies.
+  if (s?.class === HPA_CLASS) return { row, previous, ...explainHpaDecision(row, s) };
   const steps: Step[] = [];
   const target = row.target;
   const ready = row.readyPods;

@@ -1,0 +1,63 @@
+/**
+ * The decision inspector on kpa-vs-hpa's run (the worker's Session in node): a revision of the
+ * HPA class is explained as the Kubernetes HPA decided (it was shown the KPA decider's windows,
+ * panic, rate limits and burst capacity, none of which it has).
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { explainDecision, nearestDecision } from '../../web/src/inspector.js';
+import type { DecisionRow } from '../../web/src/live.js';
+import { Session } from '../../web/src/session.js';
+import { root } from '../support/cli.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'knsim-web-inspector-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+let session: Session;
+let rows: DecisionRow[];
+
+beforeAll(() => {
+  session = new Session({ text: readFileSync(join(root, 'scenarios/kpa-vs-hpa.yaml'), 'utf8'), file: 'scenario.yaml', outDir: tmp });
+  session.advance(Number.POSITIVE_INFINITY);
+  rows = session.live.decisions;
+}, 120_000);
+
+const explain = (revision: string, time: number) => {
+  const row = nearestDecision(rows, time, revision)!;
+  const settings = session.settings.revisions.find((r) => r.revision === revision);
+  return explainDecision(rows, row, settings);
+};
+const step = (e: ReturnType<typeof explain>, label: string) => e.steps.find((s) => s.label === label || s.label.startsWith(`${label} `));
+
+describe('the decision inspector', () => {
+  it('explains an HPA sync with the HPA\'s numbers: utilization 5 % of a 70 % target, outside the 0.1 tolerance, held at 6 replicas by the 300 s stabilization; no KPA step', () => {
+    const e = explain('hpa-00001', 600);
+    expect(e.row).toMatchObject({ time: 600, observedStable: 5, target: 70, readyPods: 6, desired: 6, want: 6 });
+    expect(step(e, 'observed average CPU utilization')?.formula).toBe('5 %');
+    expect(step(e, 'HPA target')?.formula).toBe('70 %');
+    expect(step(e, 'usage ratio')?.formula).toBe("5 / 70 ≈ 0.071, outside the HPA's tolerance of 0.1 around 1");
+    expect(step(e, 'recommendation (HPA)')?.value).toBe(1);
+    // The 300 s scale-down stabilization keeps the highest recommendation: 6 pods, as autoscaler.csv says.
+    expect(step(e, 'desired replicas (HPA)')?.formula).toMatch(/last 300 s.*min-scale 1, max-scale ∞ → 6$/);
+    expect(step(e, 'PA scale (want)')?.value).toBe(6);
+    expect(e.panicWhy).toBe('none: the HPA class has no panic mode.');
+    const labels = e.steps.map((s) => s.label).join(' | ');
+    for (const kpaOnly of ['panic', 'window', 'target per pod', 'rate limit', 'excess burst capacity', 'activators']) expect(labels).not.toContain(kpaOnly);
+  });
+
+  it('an HPA sync that scales up: 86 % of 70 % with one pod is ⌈1.229 × 1⌉ = 2', () => {
+    const e = explain('hpa-00001', 75);
+    expect(e.row).toMatchObject({ time: 75, observedStable: 86, readyPods: 1, desired: 2 });
+    expect(step(e, 'recommendation (HPA)')?.formula).toMatch(/^⌈1\.229 × 1 ready⌉ ≈ 2 /);
+    expect(step(e, 'desired replicas (HPA)')?.value).toBe(2);
+  });
+
+  it('a KPA revision of the same run keeps the decider\'s formulas', () => {
+    const e = explain('kpa-00001', 120);
+    expect(step(e, 'target per pod')?.formula).toMatch(/^4 × 70% utilization = 2\.8$/);
+    expect(step(e, 'panic ratio')).toBeDefined();
+    expect(step(e, 'excess burst capacity')).toBeDefined();
+  });
+});
