@@ -1,13 +1,14 @@
 /**
  * The decision inspector on kpa-vs-hpa's run (the worker's Session in node): a revision of the
  * HPA class is explained as the Kubernetes HPA decided (it was shown the KPA decider's windows,
- * panic, rate limits and burst capacity, none of which it has).
+ * panic, rate limits and burst capacity, none of which it has), and ◀ tick ▶ step from one of
+ * its syncs to the next, 15 s on (a 2 s step found the same sync again).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { explainDecision, nearestDecision } from '../../web/src/inspector.js';
+import { adjacentDecision, explainDecision, nearestDecision } from '../../web/src/inspector.js';
 import type { DecisionRow } from '../../web/src/live.js';
 import { Session } from '../../web/src/session.js';
 import { root } from '../support/cli.js';
@@ -59,5 +60,16 @@ describe('the decision inspector', () => {
     expect(step(e, 'target per pod')?.formula).toMatch(/^4 × 70% utilization = 2\.8$/);
     expect(step(e, 'panic ratio')).toBeDefined();
     expect(step(e, 'excess burst capacity')).toBeDefined();
+  });
+
+  it('◀ tick ▶ go to the revision\'s previous and next evaluation: 15 s apart for the HPA, 2 s for the KPA, and nothing past either end', () => {
+    expect(adjacentDecision(rows, 600, 'hpa-00001', 1)?.time).toBe(615);
+    expect(adjacentDecision(rows, 600, 'hpa-00001', -1)?.time).toBe(585);
+    const kpa = nearestDecision(rows, 120, 'kpa-00001')!;
+    expect(adjacentDecision(rows, kpa.time, 'kpa-00001', 1)!.time).toBeCloseTo(kpa.time + 2, 9);
+    expect(adjacentDecision(rows, kpa.time, 'kpa-00001', -1)!.time).toBeCloseTo(kpa.time - 2, 9);
+    const hpa = rows.filter((r) => r.revision === 'hpa-00001' && !r.poke);
+    expect(adjacentDecision(rows, hpa.at(-1)!.time, 'hpa-00001', 1)).toBeUndefined();
+    expect(adjacentDecision(rows, hpa[0]!.time, 'hpa-00001', -1)).toBeUndefined();
   });
 });

@@ -326,6 +326,39 @@ describe.skipIf(!hasChromium)('the playground in Chromium', () => {
     await page.close();
   }, 120_000);
 
+  it('the inspector explains kpa-vs-hpa\'s HPA-class revision as the HPA decided (no KPA formula), and ◀ tick ▶ step 15 s between its syncs (they stayed on one)', async () => {
+    const page = await newPage();
+    await pick(page, 'kpa-vs-hpa');
+    await runToEnd(page);
+    await page.selectOption('#inspect-revision', 'hpa-00001');
+    await page.fill('#inspect-time', '600');
+    await page.dispatchEvent('#inspect-time', 'change');
+    const at = (t: number) => page.waitForFunction((x) => document.getElementById('inspection')!.dataset['time'] === String(x), t);
+    await at(600);
+    const labels = await page.locator('#inspection tr').evaluateAll((trs) => trs.map((t) => (t as HTMLElement).dataset['label']));
+    expect(labels).toEqual([
+      'observed average CPU utilization of the pods (metrics-server, % of their CPU requests)',
+      'HPA target (averageUtilization)',
+      'ready pods',
+      'usage ratio',
+      'recommendation (HPA)',
+      'desired replicas (HPA)',
+      'PA scale (want)',
+      'SKS mode',
+    ]);
+    // autoscaler.csv's row at 600 s: utilization 5 % of 70 %, 6 ready, desired and want 6.
+    expect(await page.textContent('#inspection tr[data-label^="observed"] .formula')).toBe('5 %');
+    expect(await page.getAttribute('#inspection tr[data-label="PA scale (want)"]', 'data-value')).toBe('6');
+    expect(await page.textContent('#panic-why')).toBe('Panic: none: the HPA class has no panic mode.');
+    await page.click('#inspect-next');
+    await at(615);
+    await page.click('#inspect-next');
+    await at(630);
+    await page.click('#inspect-prev');
+    await at(615);
+    await page.close();
+  }, 120_000);
+
   it('shows knsim\'s validation error inline at the offending line', async () => {
     const page = await newPage();
     await pick(page, 'hello-world');

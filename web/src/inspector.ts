@@ -43,6 +43,22 @@ export function nearestDecision(rows: readonly DecisionRow[], time: number, revi
   return best;
 }
 
+/**
+ * The revision's decider evaluation next to `time` in `direction` (the first after it, or the
+ * last before it; ticks, not pokes), or undefined at either end. The ◀ tick ▶ buttons step with
+ * it: a fixed step of the KPA's 2 s tick found the same row again for an HPA-class revision,
+ * which the HPA syncs every 15 s.
+ */
+export function adjacentDecision(rows: readonly DecisionRow[], time: number, revision: string | undefined, direction: 1 | -1): DecisionRow | undefined {
+  let best: DecisionRow | undefined;
+  for (const r of rows) {
+    if ((revision !== undefined && r.revision !== revision) || r.poke) continue;
+    if (direction > 0 ? r.time <= time : r.time >= time) continue;
+    if (best === undefined || (direction > 0 ? r.time < best.time : r.time >= best.time)) best = r;
+  }
+  return best;
+}
+
 /** Is an evaluation's rounded-up panic pod count at or over the panic threshold of its ready pods? */
 function overThreshold(r: DecisionRow, threshold: number): boolean {
   return Math.ceil(r.observedPanic / r.target) / Math.max(1, r.readyPods) >= threshold;

@@ -419,8 +419,8 @@ function onChartClick(event: MouseEvent): void {
   inspect(t);
 }
 
-function inspect(t: number): void {
-  send({ type: 'inspect', time: t, revision: ui.inspectRevision.value || undefined });
+function inspect(t: number, direction?: 1 | -1): void {
+  send({ type: 'inspect', time: t, revision: ui.inspectRevision.value || undefined, ...(direction !== undefined ? { direction } : {}) });
 }
 
 let inspected: Explanation | undefined;
@@ -431,8 +431,9 @@ async function inspectLatest(): Promise<void> {
   inspect(progress.now);
 }
 
-$('inspect-prev').onclick = () => inspected !== undefined && inspect(inspected.row.time - 2);
-$('inspect-next').onclick = () => inspected !== undefined && inspect(inspected.row.time + 2);
+// The revision's tick before or after the one shown, however far (the HPA class syncs every 15 s).
+$('inspect-prev').onclick = () => inspected !== undefined && inspect(inspected.row.time, -1);
+$('inspect-next').onclick = () => inspected !== undefined && inspect(inspected.row.time, 1);
 ui.inspectTime.onchange = () => inspect(Number(ui.inspectTime.value));
 ui.inspectRevision.onchange = () => inspect(Number(ui.inspectTime.value || 0));
 

@@ -23,7 +23,8 @@ export type ToWorker =
   | { type: 'pause' }
   | { type: 'step' }
   | { type: 'charts' }
-  | { type: 'inspect'; time: number; revision: string | undefined }
+  /** `direction`: the revision's tick after (1) or before (−1) `time`, not the nearest one. */
+  | { type: 'inspect'; time: number; revision: string | undefined; direction?: 1 | -1 }
   | { type: 'file'; name: string }
   /** Files the scenario may name (a trace the user picked), by path relative to the scenario; [] just asks for the list. */
   | { type: 'addFiles'; files: Array<{ path: string; bytes: Uint8Array }> };

@@ -15,7 +15,7 @@ import { missingNotes } from '../../src/output/report/missing.js';
 import type { RunData } from '../../src/output/report/load.js';
 import { ScenarioError } from '../../src/scenario/errors.js';
 import { errorSpan } from './error-position.js';
-import { explainDecision, nearestDecision } from './inspector.js';
+import { adjacentDecision, explainDecision, nearestDecision } from './inspector.js';
 import type { ChartOut, FromWorker, ProblemOut, Speed, ToWorker } from './protocol.js';
 import { PlaygroundFiles } from './files.js';
 import { Pacer } from './pace.js';
@@ -231,7 +231,9 @@ self.onmessage = (ev: MessageEvent<ToWorker>): void => {
     }
     case 'inspect': {
       const s = shown;
-      const row = s === undefined ? undefined : nearestDecision(s.live.decisions, m.time, m.revision);
+      const rows = s?.live.decisions ?? [];
+      // At either end a step stays on the tick shown.
+      const row = m.direction === undefined ? nearestDecision(rows, m.time, m.revision) : (adjacentDecision(rows, m.time, m.revision, m.direction) ?? nearestDecision(rows, m.time, m.revision));
       const settings = row === undefined ? undefined : s!.settings.revisions.find((r) => r.service === row.service && r.revision === row.revision);
       post({ type: 'inspection', explanation: row === undefined ? undefined : explainDecision(s!.live.decisions, row, settings) });
       return;
