@@ -73,3 +73,63 @@ describe('the decision inspector', () => {
     expect(adjacentDecision(rows, hpa[0]!.time, 'hpa-00001', -1)).toBeUndefined();
   });
 });
+
+/** A revision with min-scale 3 that a template update at 2 m leaves unrouted: it then scales down past min-scale. */
+const ROLLED_OUT = `name: rolled-out
+duration: 4m
+services:
+  - manifest:
+      apiVersion: serving.knative.dev/v1
+      kind: Service
+      metadata:
+        name: hello
+      spec:
+        template:
+          metadata:
+            name: hello-a
+            annotations:
+              autoscaling.knative.dev/min-scale: "3"
+          spec:
+            containerConcurrency: 1
+            containers:
+              - image: ghcr.io/knative/helloworld-go:latest
+    initialPods: 3
+    app:
+      serviceTime: 1s
+    updates:
+      - at: 2m
+        template:
+          metadata:
+            name: hello-b
+          spec:
+            containerConcurrency: 1
+            containers:
+              - image: ghcr.io/knative/helloworld-go:latest
+clients:
+  - name: hey
+    service: hello
+    closed: { users: 10, think: 0s }
+`;
+
+describe('the decision inspector on a revision no route sends traffic', () => {
+  it('says min-scale and the scale-down rate limit do not hold (it clamped want 2 to min-scale 3 and called the 2 "a later reconcile")', () => {
+    const dir = mkdtempSync(join(tmp, 'rolled-out-'));
+    const s = new Session({ text: ROLLED_OUT, file: 'scenario.yaml', outDir: dir });
+    s.advance(Number.POSITIVE_INFINITY);
+    const settings = s.settings.revisions.find((r) => r.revision === 'hello-a')!;
+    const all = s.live.decisions;
+    const explainAt = (t: number) => explainDecision(all, nearestDecision(all, t, 'hello-a')!, settings);
+    // Routed (before the update): min-scale 3 holds and the rate limit halves at most.
+    const before = explainAt(100);
+    expect(before.steps.find((x) => x.label === 'PA scale after bounds')!.formula).toMatch(/^clamp\(\d+, min-scale 3, max-scale ∞\)/);
+    expect(before.steps.find((x) => x.label === 'rate limit down')!.formula).toMatch(/^⌊max\(1, \d+\) \/ max-scale-down-rate 2⌋ = \d+/);
+    // Unrouted: the first tick whose want is under min-scale.
+    const row = all.find((r) => r.revision === 'hello-a' && !r.poke && r.want >= 0 && r.want < 3)!;
+    expect(row).toMatchObject({ readyPods: 3, desired: 2, want: 2 });
+    const after = explainDecision(all, row, settings);
+    const formula = (label: string) => after.steps.find((x) => x.label === label)!.formula;
+    expect(formula('rate limit down')).toBe('0: the revision is unreachable (no route sends it traffic: its want 2 is under min-scale 3, which holds only while it is routed)');
+    expect(formula('PA scale after bounds')).toBe('clamp(2, min-scale 0 (3 holds only while the revision is routed), max-scale ∞) = 2 → want 2');
+    expect(after.steps.find((x) => x.label === 'stable pods after rate limits')!.value).toBe(row.desired);
+  });
+});

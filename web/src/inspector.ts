@@ -75,6 +75,11 @@ export function explainDecision(rows: readonly DecisionRow[], row: DecisionRow, 
   const ready = row.readyPods;
   const r1 = Math.max(1, ready);
   const unit = row.metric === 'rps' ? 'requests/s' : 'concurrent requests';
+  // autoscaler.csv does not say whether a route sends the revision traffic, but min-scale holds
+  // only for a routed one: a want under it means the PA was unreachable, where the decider drops
+  // its scale-down rate limit and delay and the PA its min-scale (a rollout's old revision).
+  const unreachable = s !== undefined && row.want >= 0 && row.want < s.minScale;
+  const delay = s !== undefined && s.scaleDownDelaySeconds > 0 && !unreachable ? s.scaleDownDelaySeconds : 0;
   steps.push({ label: `observed stable ${unit} (${s?.stableWindowSeconds ?? '?'} s window)`, formula: f(row.observedStable), value: row.observedStable });
   steps.push({ label: `observed panic ${unit} (${s?.panicWindowSeconds ?? '?'} s window)`, formula: f(row.observedPanic), value: row.observedPanic });
   steps.push({
@@ -96,9 +101,15 @@ export function explainDecision(rows: readonly DecisionRow[], row: DecisionRow, 
     let dPanic = rawPanic;
     if (s !== undefined) {
       const maxUp = Math.ceil(s.maxScaleUpRate * r1);
-      const maxDown = Math.floor(r1 / s.maxScaleDownRate);
+      const maxDown = unreachable ? 0 : Math.floor(r1 / s.maxScaleDownRate);
       steps.push({ label: 'rate limit up', formula: `⌈max-scale-up-rate ${f(s.maxScaleUpRate)} × max(1, ${ready})⌉ = ${maxUp}`, value: maxUp });
-      steps.push({ label: 'rate limit down', formula: `⌊max(1, ${ready}) / max-scale-down-rate ${f(s.maxScaleDownRate)}⌋ = ${maxDown} (0 when the revision is unreachable)`, value: maxDown });
+      steps.push({
+        label: 'rate limit down',
+        formula: unreachable
+          ? `0: the revision is unreachable (no route sends it traffic: its want ${row.want} is under min-scale ${s.minScale}, which holds only while it is routed)`
+          : `⌊max(1, ${ready}) / max-scale-down-rate ${f(s.maxScaleDownRate)}⌋ = ${maxDown} (0 when the revision is unreachable)`,
+        value: maxDown,
+      });
       dStable = Math.min(Math.max(rawStable, maxDown), maxUp);
       dPanic = Math.min(Math.max(rawPanic, maxDown), maxUp);
       steps.push({ label: 'stable pods after rate limits', formula: `min(max(${rawStable}, ${maxDown}), ${maxUp}) = ${dStable}`, value: dStable });
@@ -126,19 +137,20 @@ export function explainDecision(rows: readonly DecisionRow[], row: DecisionRow, 
       const m = Math.max(dStable, dPanic);
       steps.push({
         label: 'desired pods (decider, in panic)',
-        formula: `max(stable ${dStable}, panic ${dPanic}) = ${m}; in panic it never goes down: the highest count since panic began${s !== undefined && s.scaleDownDelaySeconds > 0 ? `, then the highest over the ${s.scaleDownDelaySeconds} s scale-down delay` : ''} → ${row.desired}`,
+        formula: `max(stable ${dStable}, panic ${dPanic}) = ${m}; in panic it never goes down: the highest count since panic began${delay > 0 ? `, then the highest over the ${delay} s scale-down delay` : ''} → ${row.desired}`,
         value: row.desired,
       });
     } else {
       steps.push({
         label: 'desired pods (decider)',
-        formula: `stable ${dStable}${s !== undefined && s.scaleDownDelaySeconds > 0 ? `, held at the highest over the ${s.scaleDownDelaySeconds} s scale-down delay` : ''} → ${row.desired}`,
+        formula: `stable ${dStable}${delay > 0 ? `, held at the highest over the ${delay} s scale-down delay` : ''} → ${row.desired}`,
         value: row.desired,
       });
     }
   }
   if (s !== undefined) {
-    const bounded = row.desired < s.minScale ? s.minScale : s.maxScale !== 0 && row.desired > s.maxScale ? s.maxScale : row.desired;
+    const min = unreachable ? 0 : s.minScale;
+    const bounded = row.desired < min ? min : s.maxScale !== 0 && row.desired > s.maxScale ? s.maxScale : row.desired;
     const gate = row.want !== bounded
       ? row.want === -1 ? ' — the PA does not know yet (no metrics): want −1'
         : row.want > bounded ? ` — held at ${row.want} by the scale-to-zero gates (grace period ${s.scaleToZeroGracePeriodSeconds} s, pod retention ${s.scaleToZeroPodRetentionPeriodSeconds} s, the activator in the path) or the initial scale`
@@ -146,7 +158,7 @@ export function explainDecision(rows: readonly DecisionRow[], row: DecisionRow, 
       : '';
     steps.push({
       label: 'PA scale after bounds',
-      formula: `clamp(${row.desired}, min-scale ${s.minScale}, max-scale ${s.maxScale === 0 ? '∞' : s.maxScale}) = ${bounded}${gate} → want ${row.want}`,
+      formula: `clamp(${row.desired}, min-scale ${unreachable ? `0 (${s.minScale} holds only while the revision is routed)` : min}, max-scale ${s.maxScale === 0 ? '∞' : s.maxScale}) = ${bounded}${gate} → want ${row.want}`,
       value: row.want,
     });
     const tbc = s.targetBurstCapacity;
