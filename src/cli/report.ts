@@ -1,7 +1,6 @@
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { buildReport, NotARunDirectoryError, ReportTooLargeError } from '../output/report/index.js';
 import { toOutputError } from '../output/output-error.js';
+import { removeReportFiles } from '../output/staging-files.js';
 import { UsageError } from './errors.js';
 import { requireOptional } from './optional-deps.js';
 import { refuseSpecialFiles } from './special-files.js';
@@ -34,8 +33,7 @@ export async function runReport(stagingDir: string, outDir: string): Promise<boo
     await buildReport(stagingDir, { staging: true, label: outDir });
     return true;
   } catch (e) {
-    rmSync(join(stagingDir, 'report.html'), { force: true });
-    rmSync(join(stagingDir, 'charts'), { recursive: true, force: true });
+    removeReportFiles(stagingDir);
     if (e instanceof ReportTooLargeError) {
       process.stderr.write(`knsim: report not written: ${e.message}\n`);
       return false;

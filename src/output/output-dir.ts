@@ -6,9 +6,10 @@
  * empty directory, or holds a valid manifest; when it replaces one, it deletes only the
  * files the manifest lists: anything else (a user's notes) is moved to DIR.kept-N.
  */
-import { existsSync, lstatSync, readFileSync, readdirSync, realpathSync, renameSync, rmSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, readdirSync, realpathSync, renameSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { mapOutputErrors, OutputError } from './output-error.js';
+import { emptyStaging } from './staging-files.js';
 
 export const MANIFEST = '.knsim-output.json';
 const KIND = 'knsim-output';
@@ -208,6 +209,19 @@ function keptPath(target: string): string {
 }
 
 /**
+ * Removes staging directory `p` of output `target` (a dead process's, or this one's on a
+ * failure or signal): only the files knsim writes there go. A folder still holding anything
+ * else (a file the user put in it) moves to `<target>.kept-N`, whose path is returned.
+ * `mine`: the command, when the directory is this process's own staging.
+ */
+export function removeStaging(p: string, target: string, mine?: string): string | undefined {
+  if (emptyStaging(p, mine)) return undefined;
+  const kept = keptPath(target);
+  renameSync(p, kept);
+  return kept;
+}
+
+/**
  * Deletes a previous output directory (moved aside to `old`): the files its manifest lists,
  * the manifest, then the directories that held them once empty. Whatever is left (files
  * knsim did not write) is moved to `<target>.kept-N`, whose path is returned.
@@ -253,14 +267,19 @@ export function retireOutput(old: string, target: string): string | undefined {
 /** The name of `knsim report`'s own staging directory in a run directory, followed by its pid. */
 export const REPORT_STAGING = '.report.partial-';
 
-/** Report staging directories in `dir` of knsim processes that died (SIGKILL) while drawing its report. */
-export function removeStaleReportStaging(dir: string): void {
+/**
+ * Report staging directories in `dir` of knsim processes that died (SIGKILL) while drawing its
+ * report: their files go; one holding files knsim did not write stays, unmarked, and is returned.
+ */
+export function removeStaleReportStaging(dir: string): string[] {
+  const kept: string[] = [];
   for (const name of readdirSync(dir)) {
     if (!name.startsWith(REPORT_STAGING)) continue;
     const pid = Number(name.slice(REPORT_STAGING.length));
     const p = join(dir, name);
-    if (Number.isInteger(pid) && pid !== process.pid && pidGone(pid) && readManifest(p)?.state === 'staging') rmSync(p, { recursive: true, force: true });
+    if (Number.isInteger(pid) && pid !== process.pid && pidGone(pid) && readManifest(p)?.state === 'staging' && !emptyStaging(p)) kept.push(p);
   }
+  return kept;
 }
 
 const MANIFEST_TEMP = /^\.knsim-output\.json\.tmp-(\d+)$/;
@@ -315,8 +334,8 @@ export function cleanStale(target: string): string[] {
     if (m === undefined) continue;
     if (staging !== null) {
       if (m.state !== 'staging') continue;
-      rmSync(p, { recursive: true, force: true });
-      done.push(`removed ${p}`);
+      const kept = removeStaging(p, target);
+      done.push(`removed ${p}` + (kept !== undefined ? ` (files knsim did not write are in ${kept})` : ''));
     } else if (m.state === 'previous' && m.pid === pid) {
       if (!existsSync(target)) {
         renameSync(p, target);

@@ -1,8 +1,9 @@
 import { isMainThread } from 'node:worker_threads';
-import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { checkOutDir, cleanStale, inspectTarget, listFiles, newManifest, readManifest, retireOutput, writeManifest, type OutDirOptions } from './output-dir.js';
+import { checkOutDir, cleanStale, inspectTarget, listFiles, newManifest, readManifest, removeStaging, retireOutput, writeManifest, type OutDirOptions } from './output-dir.js';
 import { mapOutputErrors, OutputError, toOutputError, visibleControls } from './output-error.js';
+import { emptyStaging, knsimWrites } from './staging-files.js';
 
 /** A directory being written next to its final place. */
 export interface StagedDirectory {
@@ -36,18 +37,23 @@ function fault(step: string, path: string): void {
 /** The suffix of a staging directory renamed for removal on a signal (cleanStale takes it as staging too). */
 export const REMOVING = '-removing';
 
+/** A staging directory's command, and the output it is for (none for a report's, inside the run directory). */
+interface Live {
+  command: string;
+  target?: string;
+}
+
 // Staging directories of this process, removed on SIGINT/SIGTERM (exit 130/143).
-const live = new Set<string>();
+const live = new Map<string, Live>();
 const onSigint = (): void => interrupted('SIGINT', 130);
 const onSigterm = (): void => interrupted('SIGTERM', 143);
 
 function interrupted(signal: string, code: number): void {
-  for (const p of live) {
+  for (const [p, { command, target }] of live) {
     try {
       // A worker thread may still be writing into its staging folder (signals reach only this
-      // thread): a file it added while the folder was emptied failed the removal with ENOTEMPTY.
-      // Renamed first, the folder takes no new file (the worker opens files by the old path), so
-      // the removal cannot race it; files it has open keep writing into the renamed folder only.
+      // thread). Renamed first, the folder takes no new file (the worker opens files by the old
+      // path); files it has open keep writing into the renamed folder only.
       const aside = `${p}${REMOVING}`;
       let gone = p;
       // Never onto something already there (a rename replaces an empty directory): that is not knsim's.
@@ -56,11 +62,12 @@ function interrupted(signal: string, code: number): void {
           renameSync(p, aside);
           gone = aside;
         } catch {
-          // Removed in place, retrying a file added meanwhile.
+          // Emptied in place; a file added meanwhile goes on a later pass.
         }
       }
-      rmSync(gone, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
-      process.stderr.write(`knsim: ${signal}: removed ${visibleControls(p)}\n`);
+      // A report's staging holding a user's file stays in the run directory, unmarked.
+      const kept = target !== undefined ? removeStaging(gone, target, command) : emptyStaging(gone, command) ? undefined : gone;
+      process.stderr.write(`knsim: ${signal}: removed ${visibleControls(p)}${keptNote(kept)}\n`);
     } catch (e) {
       process.stderr.write(`knsim: ${signal}: could not remove ${visibleControls(`${p}: ${(e as Error).message}`)}\n`);
     }
@@ -68,15 +75,24 @@ function interrupted(signal: string, code: number): void {
   process.exit(code);
 }
 
+/** The output a staging directory `<out>.partial-<pid>` of process `pid` is for. */
+function targetOf(p: string, pid: number): string {
+  const suffix = `.partial-${pid}`;
+  return p.endsWith(suffix) ? p.slice(0, -suffix.length) : p;
+}
+
+/** What a removal says when a file knsim did not write was in the staging directory. */
+const keptNote = (kept: string | undefined): string => (kept === undefined ? '' : `; files knsim did not write were in it: moved them to ${visibleControls(kept)}`);
+
 // Told of every staging directory this thread starts and ends (set in a process that runs a command for another).
 let observer: ((path: string, live: boolean) => void) | undefined;
 
-function track(path: string): void {
+function track(path: string, what: Live): void {
   if (live.size === 0 && isMainThread) {
     process.on('SIGINT', onSigint);
     process.on('SIGTERM', onSigterm);
   }
-  live.add(path);
+  live.set(path, what);
   observer?.(path, true);
 }
 
@@ -88,8 +104,8 @@ function untrack(path: string): void {
   process.removeListener('SIGTERM', onSigterm);
 }
 
-/** A temporary directory of this process (a report being written) that SIGINT/SIGTERM remove, as a staging directory. */
-export const trackTemporary = (path: string): void => track(path);
+/** A temporary directory of this process (a report being written) that SIGINT/SIGTERM empty of knsim's files, as a staging directory. */
+export const trackTemporary = (path: string, command: string): void => track(path, { command });
 export const untrackTemporary = (path: string): void => untrack(path);
 
 /**
@@ -103,20 +119,22 @@ export function observeStaging(fn: (path: string, live: boolean) => void): void 
 /**
  * Removes the staging directories of a process that died while writing them: only a name its
  * staging takes (`<out>.partial-<its pid>`, or that name being removed) still marked as knsim's
- * staging; nothing else could be removed on its word. Returns those removed.
+ * staging; nothing else could be removed on its word, and only the files knsim writes there go.
+ * Returns a line for each removed (naming where files knsim did not write were moved).
  */
 export function removeStagingOf(pid: number, paths: Iterable<string>): string[] {
   const removed: string[] = [];
   for (const p of paths) {
     if (!p.endsWith(`.partial-${pid}`)) continue;
     let gone = false;
+    let note = '';
     for (const q of [p, `${p}${REMOVING}`]) {
       if (readManifest(q)?.state === 'staging') {
-        rmSync(q, { recursive: true, force: true });
+        note += keptNote(removeStaging(q, targetOf(p, pid)));
         gone = true;
       }
     }
-    if (gone) removed.push(p);
+    if (gone) removed.push(`${visibleControls(p)}${note}`);
   }
   return removed;
 }
@@ -138,17 +156,24 @@ export function stageDirectory(outDir: string, opts: StageOptions = {}): StagedD
     mkdirSync(dirname(target), { recursive: true });
     for (const note of cleanStale(target)) warn(`knsim: ${label}: left by a knsim process that died: ${note}`);
     const path = `${target}.partial-${process.pid}`;
+    // Only the files knsim writes there go: a user's file in it moves to <out>.kept-N.
+    const discard = (): void => {
+      const kept = removeStaging(path, target, command);
+      if (kept !== undefined) warn(`knsim: ${label}: files knsim did not write were in ${path}; moved them to ${kept}`);
+    };
     if (existsSync(path)) {
+      // Left by an earlier knsim of this pid (a pid reused after a SIGKILL).
       if (readManifest(path)?.state !== 'staging') throw new OutputError(`${label}: ${path} exists and is not a knsim staging directory; remove it yourself`);
-      rmSync(path, { recursive: true, force: true });
+      const kept = removeStaging(path, target);
+      if (kept !== undefined) warn(`knsim: ${label}: left by a knsim process that died: removed ${path} (files knsim did not write are in ${kept})`);
     }
     mkdirSync(path);
-    track(path);
+    track(path, { command, target });
     try {
       writeManifest(path, newManifest(command, [], true));
       fault('stage', path);
     } catch (e) {
-      rmSync(path, { recursive: true, force: true });
+      discard();
       untrack(path);
       throw e;
     }
@@ -157,7 +182,7 @@ export function stageDirectory(outDir: string, opts: StageOptions = {}): StagedD
       target,
       commit: () => mapOutputErrors(label, () => commit(path, target, label, command, warn)),
       abort() {
-        rmSync(path, { recursive: true, force: true });
+        discard();
         untrack(path);
       },
     };
@@ -165,7 +190,9 @@ export function stageDirectory(outDir: string, opts: StageOptions = {}): StagedD
 }
 
 function commit(path: string, target: string, label: string, command: string, warn: (line: string) => void): string[] {
-  const files = listFiles(path);
+  // Only what knsim wrote is listed (so only that is ever replaced): a file the user put into
+  // the staging directory meanwhile goes into place with the output, as the user's.
+  const files = listFiles(path).filter((f) => knsimWrites(command, f));
   writeManifest(path, newManifest(command, files));
   // Checked again: the target may have changed while the run was going.
   const state = inspectTarget(target, label);

@@ -51,6 +51,9 @@ const siblings = (dir: string, name: string): string[] => readdirSync(dir).filte
 
 const manifest = (dir: string): { kind: string; command: string; files: string[] } => JSON.parse(readFileSync(join(dir, '.knsim-output.json'), 'utf8'));
 
+/** Every file under dir as [relative path, text], sorted by path. */
+const texts = (dir: string): Array<[string, string]> => [...files(dir)].map(([f, b]): [string, string] => [f, b.toString()]).sort((a, b) => a[0].localeCompare(b[0]));
+
 function oneLine(r: Result): string {
   const lines = r.stderr.trimEnd().split('\n');
   expect(lines, r.stderr).toHaveLength(1);
@@ -309,6 +312,46 @@ describe('knsim run: staging directories', { timeout: 180_000 }, () => {
     expect(r.code).toBe(0);
     expect(oneLine(r)).toBe(`knsim: --out out: left by a knsim process that died: removed ${join(dir, stale)}`);
     expect(siblings(dir, 'out').sort()).toEqual([live, unmarked].sort());
+  });
+
+  it('a file the user put into a dead run\'s staging folder survives: knsim\'s files go, the rest moves to <out>.kept-1, said once', () => {
+    const dir = workdir();
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+    const stale = join(dir, `out.partial-${dead}`);
+    mkdirSync(join(stale, 'charts'), { recursive: true });
+    writeFileSync(join(stale, '.knsim-output.json'), JSON.stringify({ kind: 'knsim-output', version: 1, knsim: '0.1.0', command: 'run', state: 'staging', pid: dead, files: [] }));
+    writeFileSync(join(stale, 'pods.csv'), 'half a file');
+    writeFileSync(join(stale, 'charts/pods.vl.json'), '{"half');
+    writeFileSync(join(stale, 'notes.md'), 'my notes\n');
+    writeFileSync(join(stale, 'charts/sketch.txt'), 'my sketch\n');
+    const r = run(dir, 'out');
+    expect(r.code).toBe(0);
+    expect(oneLine(r)).toBe(`knsim: --out out: left by a knsim process that died: removed ${stale} (files knsim did not write are in ${join(dir, 'out.kept-1')})`);
+    expect(siblings(dir, 'out')).toEqual(['out.kept-1']);
+    expect(texts(join(dir, 'out.kept-1'))).toEqual([
+      [join('charts', 'sketch.txt'), 'my sketch\n'],
+      ['notes.md', 'my notes\n'],
+    ]);
+    const again = run(dir, 'out');
+    expect(again.code).toBe(0);
+    expect(again.stderr).toBe('');
+    expect(siblings(dir, 'out')).toEqual(['out.kept-1']);
+  });
+
+  it('SIGINT keeps a file the user put into the live staging folder (moved to <out>.kept-1), and says so on its one line', async () => {
+    const dir = workdir();
+    const child = spawn(process.execPath, [bin, 'run', 'long.yaml', '--out', 'out', '--trace', 'none', '--no-report'], { cwd: dir });
+    let stderr = '';
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
+    const partial = join(dir, `out.partial-${child.pid}`);
+    for (let i = 0; i < 600 && !existsSync(join(partial, '.knsim-output.json')); i++) await new Promise((r) => setTimeout(r, 50));
+    writeFileSync(join(partial, 'notes.md'), 'my notes\n');
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stderr).toBe(`knsim: SIGINT: removed ${partial}; files knsim did not write were in it: moved them to ${join(dir, 'out.kept-1')}\n`);
+    expect(siblings(dir, 'out')).toEqual(['out.kept-1']);
+    expect(texts(join(dir, 'out.kept-1'))).toEqual([['notes.md', 'my notes\n']]);
   });
 
   it('an output the user named <out>.previous-<pid> is not taken for one a dead knsim moved aside; one that is, is put back', () => {

@@ -1,7 +1,8 @@
 import { existsSync, lstatSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { addToManifest, MANIFEST, newManifest, readManifest, realParents, removeStaleReportStaging, REPORT_STAGING, writeManifest } from '../output-dir.js';
 import { trackTemporary, untrackTemporary } from '../staged-dir.js';
-import { OutputError } from '../output-error.js';
+import { OutputError, visibleControls } from '../output-error.js';
+import { emptyStaging } from '../staging-files.js';
 import { join, resolve } from 'node:path';
 import { pointsPerRevision, timeAxis } from './aggregate.js';
 import { type Chart, type ChartContext, buildCharts } from './charts/index.js';
@@ -30,6 +31,8 @@ export interface ReportOptions {
   staging?: boolean;
   /** How errors name the run directory (default: `runDir` as given). */
   label?: string;
+  /** Where notes go (default: stderr, one line each). */
+  warn?: (line: string) => void;
 }
 
 export interface ReportResult {
@@ -80,10 +83,12 @@ export async function buildReport(runDir: string, opts: ReportOptions = {}): Pro
   const images = opts.images ?? true;
   const files = ['report.html', ...charts.flatMap((c) => [`charts/${c.id}.vl.json`, ...(images ? [`charts/${c.id}.svg`, `charts/${c.id}.png`] : [])])];
   const staging = opts.staging === true;
+  const warn = opts.warn ?? ((line: string) => process.stderr.write(`${visibleControls(line)}\n`));
+  const keptNote = (p: string): void => warn(`knsim: ${label}: ${p} held files knsim did not write; left them there`);
   if (!staging) {
     refuseForeignFiles(label, dir, files);
     refuseLinkedCharts(label, dir);
-    removeStaleReportStaging(dir);
+    for (const p of removeStaleReportStaging(dir)) keptNote(p);
   }
   // Into a staging directory (a run's, or one of its own inside the run directory), then moved in.
   const work = staging ? dir : startReportStaging(dir);
@@ -102,7 +107,8 @@ export async function buildReport(runDir: string, opts: ReportOptions = {}): Pro
     return { htmlPath: join(dir, 'report.html'), htmlBytes: Buffer.byteLength(html), charts: written, bucketSeconds: ctx.axis.bucketSeconds, warnings };
   } finally {
     if (!staging) {
-      rmSync(work, { recursive: true, force: true });
+      // A file the user put into it meanwhile stays.
+      if (!emptyStaging(work, 'report')) keptNote(work);
       untrackTemporary(work);
     }
   }
@@ -136,14 +142,13 @@ function startReportStaging(dir: string): string {
   const work = join(dir, `${REPORT_STAGING}${process.pid}`);
   const there = lstatSync(work, { throwIfNoEntry: false });
   if (there !== undefined) {
-    // Left by an earlier knsim of this pid (a reused pid after a SIGKILL): removed only if marked as its staging.
-    if (!there.isDirectory() || readManifest(work)?.state !== 'staging') {
+    // Left by an earlier knsim of this pid (a reused pid after a SIGKILL): emptied only if marked as its staging.
+    if (!there.isDirectory() || readManifest(work)?.state !== 'staging' || !emptyStaging(work)) {
       throw new OutputError(`${work}: exists and is not a knsim report staging directory; remove it yourself`);
     }
-    rmSync(work, { recursive: true, force: true });
   }
   mkdirSync(work);
-  trackTemporary(work);
+  trackTemporary(work, 'report');
   writeManifest(work, newManifest('report', [], true));
   return work;
 }
