@@ -262,7 +262,14 @@ export class CsvWriter {
 
   flush(): void {
     if (this.pos > 0) {
-      writeSync(this.fd, this.buf, 0, this.pos);
+      let done = 0;
+      try {
+        // A write may take only part of the buffer (a disk filling up): the rest is written
+        // again, where a full disk fails with ENOSPC, rather than lost from a file that looks whole.
+        while (done < this.pos) done += writeSync(this.fd, this.buf, done, this.pos - done);
+      } catch (e) {
+        throw namedError(e, this.path);
+      }
       this.pos = 0;
       this.flushes++;
     }
@@ -270,8 +277,18 @@ export class CsvWriter {
 
   close(): void {
     this.flush();
-    closeSync(this.fd);
+    try {
+      closeSync(this.fd);
+    } catch (e) {
+      throw namedError(e, this.path);
+    }
   }
+}
+
+/** `e` naming the file: a write to a descriptor has no path of its own, and the error must say which file failed. */
+function namedError(e: unknown, path: string): unknown {
+  if (e instanceof Error && (e as NodeJS.ErrnoException).path === undefined) (e as NodeJS.ErrnoException).path = path;
+  return e;
 }
 
 /** What makes csv-stringify quote a field: a delimiter, a quote or a line break. */
