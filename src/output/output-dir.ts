@@ -200,11 +200,11 @@ export function pidGone(pid: number): boolean {
   }
 }
 
-/** The first `<target>.kept-N` that does not exist. */
+/** The first `<target>.kept-N` that does not exist (a dangling link there is something that exists: the user's). */
 function keptPath(target: string): string {
   for (let n = 1; ; n++) {
     const p = `${target}.kept-${n}`;
-    if (!existsSync(p)) return p;
+    if (lstatSync(p, { throwIfNoEntry: false }) === undefined) return p;
   }
 }
 

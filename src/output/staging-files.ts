@@ -36,12 +36,12 @@ export function knsimWrites(command: string, rel: string): boolean {
 const MANIFEST_TEMP = /^\.knsim-output\.json\.tmp-\d+$/;
 
 /**
- * writeManifest's temporary file: this process's own (`mine`), or one holding a knsim manifest
- * (another's cut short is not known to be knsim's).
+ * writeManifest's temporary file: that of the process whose staging this is (`writer`), even
+ * cut short, or one holding a knsim manifest (another's cut short is not known to be knsim's).
  */
-function isManifestTemp(dir: string, rel: string, mine: boolean): boolean {
+function isManifestTemp(dir: string, rel: string, writer: number | undefined): boolean {
   if (!MANIFEST_TEMP.test(rel)) return false;
-  if (mine && rel === `${MANIFEST}.tmp-${process.pid}`) return true;
+  if (writer !== undefined && rel === `${MANIFEST}.tmp-${writer}`) return true;
   try {
     return (JSON.parse(readFileSync(join(dir, rel), 'utf8')) as { kind?: unknown } | null)?.kind === 'knsim-output';
   } catch {
@@ -59,13 +59,15 @@ function isManifestTemp(dir: string, rel: string, mine: boolean): boolean {
  * could not be written (a full disk).
  */
 export function emptyStaging(dir: string, mine?: string): boolean {
-  const command = mine ?? readManifest(dir)?.command ?? '';
+  const m = readManifest(dir);
+  const command = mine ?? m?.command ?? '';
+  const writer = mine !== undefined ? process.pid : m?.state === 'staging' ? m.pid : undefined;
   // charts/, the one directory knsim makes there, may be empty already (a report moved out of it).
   const dirs = new Set<string>(['charts']);
   for (let pass = 0; pass < 5; pass++) {
     let deleted = 0;
     for (const f of listFiles(dir)) {
-      if (!knsimWrites(command, f) && !isManifestTemp(dir, f, mine !== undefined)) continue;
+      if (!knsimWrites(command, f) && !isManifestTemp(dir, f, writer)) continue;
       const p = join(dir, ...f.split('/'));
       try {
         if (!lstatSync(p).isFile()) continue;

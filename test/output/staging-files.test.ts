@@ -3,7 +3,7 @@
  * and the names it knows match what each command really writes.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -77,6 +77,15 @@ describe('emptyStaging', () => {
     expect(emptyStaging(p, 'run')).toBe(true);
   });
 
+  it('a dead writer\'s manifest temp cut short is knsim\'s (its pid is the staging\'s); another pid\'s is not known to be', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'knsim-stg-'));
+    const p = staging(join(dir, 'out.partial-41'), 'run', 41, { [`${MANIFEST}.tmp-41`]: '{"kind":"kn' });
+    expect(emptyStaging(p)).toBe(true);
+    const q = staging(join(dir, 'out.partial-41'), 'run', 41, { [`${MANIFEST}.tmp-42`]: '{"kind":"kn' });
+    expect(emptyStaging(q)).toBe(false);
+    expect(listFiles(q)).toEqual([`${MANIFEST}.tmp-42`]);
+  });
+
   it('removeReportFiles takes a failed report out of a run\'s staging, leaving the run\'s files and a user\'s', () => {
     const dir = mkdtempSync(join(tmpdir(), 'knsim-stg-'));
     const p = staging(join(dir, 'out.partial-1'), 'run', 1, { 'pods.csv': 'x', 'report.html': '<ht', 'charts/pods.png': 'p', 'charts/mine.txt': 'mine' });
@@ -100,6 +109,16 @@ describe('stale staging of a dead knsim', () => {
     expect(readdirSync(join(dir, 'out.kept-1'))).toEqual(['notes.md']);
     // Said once: the folder is no longer taken for knsim's staging.
     expect(cleanStale(join(dir, 'out'))).toEqual([]);
+  });
+
+  it('a dangling link of the user\'s at <out>.kept-1 is left as it is: the leftovers go to <out>.kept-2', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'knsim-stg-'));
+    const pid = deadPid();
+    symlinkSync(join(dir, 'nowhere'), join(dir, 'out.kept-1'));
+    const p = staging(join(dir, `out.partial-${pid}`), 'run', pid, { 'notes.md': 'mine\n' });
+    expect(cleanStale(join(dir, 'out'))).toEqual([`removed ${p} (files knsim did not write are in ${join(dir, 'out.kept-2')})`]);
+    expect(readlinkSync(join(dir, 'out.kept-1'))).toBe(join(dir, 'nowhere'));
+    expect(listFiles(join(dir, 'out.kept-2'))).toEqual(['notes.md']);
   });
 
   it('removeStaleReportStaging: a dead report\'s staging folder with a user\'s file stays in the run directory, unmarked, and is returned', () => {
