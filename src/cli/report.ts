@@ -25,9 +25,10 @@ export async function reportCommand(runDir: string): Promise<string> {
  * into place: true when written. A run too large to chart keeps its complete files and exits 0,
  * with a line on stderr saying why there is no report (false). On any other failure the
  * report's files are taken out of the staging directory before the error is thrown, so the run
- * goes into place complete, without a half-written report. `outDir` names the run in messages.
+ * goes into place complete, without a half-written report. `outDir` names the run in messages;
+ * `what` names the failure (by default the run directory).
  */
-export async function runReport(stagingDir: string, outDir: string): Promise<boolean> {
+export async function runReport(stagingDir: string, outDir: string, what = outDir): Promise<boolean> {
   requireOptional('charts');
   try {
     await buildReport(stagingDir, { staging: true, label: outDir });
@@ -38,7 +39,7 @@ export async function runReport(stagingDir: string, outDir: string): Promise<boo
       process.stderr.write(`knsim: report not written: ${e.message}\n`);
       return false;
     }
-    return reportError(e, outDir);
+    return reportError(e, what);
   }
 }
 

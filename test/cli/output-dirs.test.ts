@@ -525,7 +525,7 @@ describe('reports are written whole, never through a link', { timeout: 180_000 }
     const { dir, out } = reported();
     const r = knsim(['run', 'h.yaml', '--duration', '30s', '--out', 'out', '--seed', '5'], dir, { KNSIM_TEST_FAULT: 'report' });
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('knsim: out: write: input/output error (EIO)\n');
+    expect(r.stderr).toBe("knsim: --out out: report not written (the run's files are in place): write: input/output error (EIO)\n");
     expect(seedOf(out)).toBe(5);
     expect(existsSync(join(out, 'report.html'))).toBe(false);
     expect(existsSync(join(out, 'charts'))).toBe(false);
