@@ -7,6 +7,7 @@
  */
 import { accessSync, closeSync, constants, lstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { makeDirs } from './make-dirs.js';
 import { OutputError, toOutputError } from './output-error.js';
 
 /** How much of an existing file is read to find knsim's mark. */
@@ -93,7 +94,7 @@ export function writeOwnedFile(path: string, text: string, what: string, mark: R
   let created = false;
   try {
     // The directories between, as checkRoomFor promised (mkdir -p: existing ones are left as they are).
-    mkdirSync(dirname(path), { recursive: true });
+    makeDirs(dirname(path));
     // 'wx': a file already at the temporary name is not ours, so it is neither written nor removed.
     const fd = openSync(tmp, 'wx');
     created = true;

@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { checkOutDir, cleanStale, inspectTarget, listFiles, newManifest, readManifest, removeStaging, retireOutput, writeManifest, type OutDirOptions } from './output-dir.js';
 import { mapOutputErrors, OutputError, toOutputError, visibleControls } from './output-error.js';
 import { emptyStaging, knsimWrites } from './staging-files.js';
+import { makeDirs } from './make-dirs.js';
 
 /** A directory being written next to its final place. */
 export interface StagedDirectory {
@@ -153,7 +154,7 @@ export function stageDirectory(outDir: string, opts: StageOptions = {}): StagedD
   const warn = opts.warn ?? ((line: string) => process.stderr.write(`${visibleControls(line)}\n`));
   return mapOutputErrors(label, () => {
     const target = checkOutDir(outDir, opts);
-    mkdirSync(dirname(target), { recursive: true });
+    makeDirs(dirname(target));
     for (const note of cleanStale(target)) warn(`knsim: ${label}: left by a knsim process that died: ${note}`);
     const path = `${target}.partial-${process.pid}`;
     // Only the files knsim writes there go: a user's file in it moves to <out>.kept-N.

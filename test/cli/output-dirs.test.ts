@@ -395,6 +395,13 @@ describe('knsim run: staging directories', { timeout: 180_000 }, () => {
     expect(siblings(dir, 'out')).toEqual([]);
   });
 
+  it('--out under /proc (no directory can be made there): exit 2 and one line, where Node\'s recursive mkdir hung', () => {
+    const dir = workdir();
+    const r = knsim(['run', 's.yaml', '--out', '/proc/knsim-nowhere/out', '--no-report'], dir, {}, 60_000);
+    expect(r.code).toBe(2);
+    expect(oneLine(r)).toBe('knsim: --out /proc/knsim-nowhere/out: mkdir /proc/knsim-nowhere: cannot create a directory there (no such file or directory) (ENOENT)');
+  });
+
   it('--out below a file: exit 2, one line naming the path and the cause', () => {
     const dir = workdir();
     writeFileSync(join(dir, 'f'), 'file');
