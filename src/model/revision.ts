@@ -396,6 +396,10 @@ export class Revision {
   private reconcilePods(now: number): void {
     const live = this.livePods;
     if (live.length < this.replicas) {
+      // Over the cap whatever happens next: refuse before making the pods that fit under it
+      // (a class asking for 1e308 built 100,000 of them, seconds and 200 MB, only to stop).
+      const w = this.world;
+      if (w.existingPods + (this.replicas - live.length) > w.podLimit) throw new PodLimitExceeded(this.spec.name, this.replicas, w.podLimit, now);
       for (let i = live.length; i < this.replicas; i++) this.createPod(now);
     } else if (live.length > this.replicas) {
       // Newest first, so that pods the controller has no preference between go newest first

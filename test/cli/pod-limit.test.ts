@@ -34,6 +34,8 @@ describe('the pod cap at run time (--max-pods)', () => {
     { scale: '250000', flags: ['--max-pods', '200000'], limit: '200000', asked: '250000' },
     // The largest double, shown to three digits: not "Infinity".
     { scale: 'Number.MAX_VALUE', flags: [], limit: '100000', asked: '1\\.8e308' },
+    // Refused before any pod is made: building the 4e8 that fit under the cap first ran out of heap.
+    { scale: '5e8', flags: ['--max-pods', '4e8'], limit: '4e8', asked: '5e8' },
   ])('desiredScale $scale with $flags: exit 2, one line naming the revision and its class, no output', ({ scale, flags, limit, asked }) => {
     const { dir, file } = scenarioWith(scale);
     const out = join(dir, 'out');
