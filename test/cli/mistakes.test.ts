@@ -311,6 +311,31 @@ describe('knsim report on a damaged run directory', () => {
     expect(existsSync(join(dir, 'report.html'))).toBe(false);
   });
 
+  // settings.json was checked only for a revisions list: a revision named `true` was an internal error
+  // (exit 1, "s.replace is not a function"), and "abc" or a missing window printed as the revision's setting.
+  it.each([
+    { path: 'revisions.0.revision', value: true, rule: 'revisions[0].revision: true is not a string' },
+    { path: 'revisions.0.stableWindowSeconds', value: 'abc', rule: 'revisions[0].stableWindowSeconds: "abc" is not a number ≥ 0' },
+    { path: 'revisions.0.maxScale', value: undefined, rule: 'revisions[0].maxScale is missing (must be a whole number ≥ 0)' },
+    { path: 'revisions.0.enableScaleToZero', value: 'yes', rule: 'revisions[0].enableScaleToZero: "yes" is not true or false' },
+    { path: 'revisions.0.livenessProbe', value: { handler: 'httpGet', initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 1, failureThreshold: 1e15 }, rule: 'revisions[0].livenessProbe.failureThreshold: 1000000000000000 is not a whole number from 1 to 2147483647' },
+    { path: 'revisions.0.nodeAutoscalerControls', value: { safeToEvict: true }, rule: 'revisions[0].nodeAutoscalerControls.blockingLocalVolumes is missing (must be a list of strings)' },
+    { path: 'revisions.0', value: 5, rule: 'revisions[0] is not an object' },
+    { path: 'activators', value: -1, rule: 'activators: -1 is not a whole number ≥ 0' },
+    { path: 'scenario', value: 7, rule: 'scenario: 7 is not a string' },
+  ])('settings.json with $rule exits 2 naming the field and rule', ({ path, value, rule }) => {
+    const dir = join(tmp(), 'run');
+    cpSync(run, dir, { recursive: true });
+    const settings = JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8')) as Record<string, unknown>;
+    const keys = path.split('.');
+    const parent = keys.slice(0, -1).reduce((o, k) => (o as Record<string, unknown>)[k], settings as unknown) as Record<string, unknown>;
+    if (value === undefined) delete parent[keys.at(-1)!];
+    else parent[keys.at(-1)!] = value;
+    writeFileSync(join(dir, 'settings.json'), JSON.stringify(settings));
+    exitsWithOneLine(['report', dir], `knsim: ${join(dir, 'settings.json')}: not a knsim settings file (${rule})`);
+    expect(existsSync(join(dir, 'report.html'))).toBe(false);
+  });
+
   it('the summary.json knsim wrote, untouched, makes a report', () => {
     const dir = join(tmp(), 'run');
     cpSync(run, dir, { recursive: true });

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RevisionSettings, RunSettings } from '../settings.js';
 import type { RunSummary } from '../summary.js';
+import { settingsShapeError } from './settings-shape.js';
 import { badCell, type CellRule, Columns, COUNT, FLAG, FRACTION, MEASURE, NotARunDirectoryError, PERCENT, POSITIVE, readCell, readRunCsv, SCALE, timeRule } from './csv.js';
 
 /** timeseries.csv of one revision: one sample per simulated second. */
@@ -368,9 +369,8 @@ export function loadRunData(dir: string): RunData {
     } catch (e) {
       throw new NotARunDirectoryError(`${settingsPath}: not valid JSON (${(e as Error).message})`);
     }
-    if (typeof settings !== 'object' || settings === null || !Array.isArray(settings.revisions)) {
-      throw new NotARunDirectoryError(`${settingsPath}: not a knsim settings file (no revisions)`);
-    }
+    const bad = settingsShapeError(settings);
+    if (bad !== undefined) throw new NotARunDirectoryError(`${settingsPath}: not a knsim settings file (${bad})`);
   }
 
   const revs = new Map<string, RevisionData>();
