@@ -48,6 +48,9 @@ export function probeFailsWhenHung(handler: ProbeHandler): boolean {
   return handler === 'httpGet' || handler === 'grpc';
 }
 
+/** Probes stepped one by one, as the ticker runs; the rest of a larger failureThreshold is counted at once. */
+const STEPPED_PROBES = 1000;
+
 /**
  * When the kubelet kills a container whose app hangs from `hungSeconds` on, or undefined if the
  * probe never fails against a hung app. The worker's ticker fires at `anchorSeconds` + k·period;
@@ -66,11 +69,16 @@ export function livenessKillAt(p: LivenessProbe, anchorSeconds: number, probedFr
   if (!probeFailsWhenHung(p.handler)) return undefined;
   const period = p.periodSeconds;
   let start = gridPointAtOrAfter(anchorSeconds, period, Math.max(hungSeconds, probedFromSeconds));
-  for (let k = 1; k < p.failureThreshold; k++) {
+  const stepped = Math.min(p.failureThreshold - 1, STEPPED_PROBES);
+  for (let k = 0; k < stepped; k++) {
     const end = start + p.timeoutSeconds;
     // The ticker fired while the probe ran: the kept tick starts the next probe as this one ends.
     const next = anchorSeconds + (Math.floor((start - anchorSeconds) / period + 1e-9) + 1) * period;
     start = next <= end ? end : next;
   }
+  // Every probe after the first starts max(period, timeout) after the one before (the next tick, or
+  // the kept one as it ends), so the rest of an int32 failureThreshold is one multiplication rather
+  // than two billion steps (a minute of CPU for a single hung pod).
+  start += (p.failureThreshold - 1 - stepped) * Math.max(period, p.timeoutSeconds);
   return start + p.timeoutSeconds;
 }

@@ -46,6 +46,31 @@ describe('livenessKillAt: the failureThreshold-th failing probe from the hang, k
     expect(livenessKillAt(p, anchor, from, hung)).toBeCloseTo(want, 9);
   });
 
+  // Kubernetes takes any int32 failureThreshold: past the probes stepped one by one, each adds max(period, timeout).
+  it.each([
+    // Ticks at 1, 11, …; hung at 60: the first probe at 61, the 2147483647th at 61 + 2147483646 × 10, known 1 s later.
+    { name: 'default timing, the int32 maximum', p: livenessProbe({ failureThreshold: 2147483647 }, 'httpGet'), want: 61 + 2147483646 * 10 + 1 },
+    // A 5 s timeout on a 2 s period: each probe starts as the one before ends, 5 s apart, from 61.
+    { name: 'timeout longer than the period, 5000 failures', p: livenessProbe({ periodSeconds: 2, timeoutSeconds: 5, failureThreshold: 5000 }, 'httpGet'), want: 61 + 4999 * 5 + 5 },
+    // Just past the stepped probes: the same as one more step.
+    { name: 'every 10 s, 1002 failures', p: livenessProbe({ failureThreshold: 1002 }, 'httpGet'), want: 61 + 1001 * 10 + 1 },
+  ])('$name', ({ p, want }) => {
+    expect(livenessKillAt(p, 1, 3, 60)).toBeCloseTo(want, 3);
+  });
+
+  it('the work does not grow with failureThreshold (stepping each of an int32 maximum took a minute)', () => {
+    let reads = 0;
+    const p = { ...livenessProbe({ failureThreshold: 1_000_000 }, 'httpGet'), get timeoutSeconds() { reads++; return 1; } };
+    expect(livenessKillAt(p, 1, 3, 60)).toBeCloseTo(61 + 999_999 * 10 + 1, 3);
+    expect(reads).toBeLessThan(1100);
+  });
+
+  it('a failureThreshold past the stepped probes agrees with stepping them all', () => {
+    // 1001 and 1000 probes: the first counts one at once, the second steps every one.
+    const p = livenessProbe({ periodSeconds: 3, timeoutSeconds: 2, failureThreshold: 1001 }, 'grpc');
+    expect(livenessKillAt(p, 0.5, 3, 100)! - livenessKillAt({ ...p, failureThreshold: 1000 }, 0.5, 3, 100)!).toBeCloseTo(3, 9);
+  });
+
   it('never kills through a probe the hang does not fail', () => {
     expect(livenessKillAt(livenessProbe({}, 'tcpSocket'), 1, 3, 60)).toBeUndefined();
     expect(livenessKillAt(livenessProbe({}, 'exec'), 1, 3, 60)).toBeUndefined();
