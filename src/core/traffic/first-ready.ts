@@ -22,6 +22,8 @@ import { QUEUE_PROXY_PROBE_RETRY_SECONDS } from './activator-probe.js';
 import type { KubeletReadinessProbe } from './kubelet-probe.js';
 
 const SLACK = 1e-9;
+/** Passing probes stepped one by one before the rest are counted at once (fewer are always stepped). */
+const STEPPED_SUCCESSES = 1000;
 
 /**
  * Whether the podStart phases (readiness, then kubeletReadyLag) time the pod's first Ready:
@@ -66,6 +68,10 @@ export function kubeletFirstReadyAt(p: KubeletReadinessProbe, anchorSeconds: num
     const r = kubeletProbeAt(p, s, passesSeconds);
     successes = r.passed ? successes + 1 : 0;
     if (successes >= p.successThreshold) return r.endSeconds;
+    // A probe that passed as it started: every later one passes too, one a tick, so the rest of a
+    // large successThreshold (an int32, up to 2147483647) is counted at once, not stepped for minutes.
+    const left = p.successThreshold - successes;
+    if (r.passed && r.endSeconds === s && left > STEPPED_SUCCESSES) return tickAfter(s) + (left - 1) * period;
     s = Math.max(tickAfter(s), r.endSeconds, r.passed ? s : lastFailing);
   }
 }

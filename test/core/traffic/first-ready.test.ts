@@ -49,6 +49,29 @@ describe('kubeletFirstReadyAt: the first Ready of a new pod follows the kubelet 
   ])('$name: ticker from $anchor, started $started, passing from $passes → Ready at $want', ({ p, anchor, started, passes, want }) => {
     expect(kubeletFirstReadyAt(p, anchor, started, passes)).toBeCloseTo(want, 9);
   });
+
+  // Kubernetes takes any int32 successThreshold on a readiness probe: stepping each of 2147483647 probes hung the run for minutes.
+  it.each([
+    // Every 1 s from 0, the app passing at 5 as the container starts: successes at 5, 6, …; the 2147483647th at 5 + 2147483646.
+    { name: 'period 1, the int32 maximum', p: podReadinessProbe({ periodSeconds: 1, successThreshold: 2147483647 }), anchor: 0, started: 5, passes: 5, want: 5 + 2147483646 },
+    // Every 3 s from 0.5, started at 2 and passing at 2.5: the start probe fails (no aggressive probing with a period), then 3.5, 6.5, …
+    { name: 'period 3, 5000 successes', p: podReadinessProbe({ periodSeconds: 3, successThreshold: 5000 }), anchor: 0.5, started: 2, passes: 2.5, want: 3.5 + 4999 * 3 },
+  ])('$name → Ready at $want', ({ p, anchor, started, passes, want }) => {
+    expect(kubeletFirstReadyAt(p, anchor, started, passes)).toBeCloseTo(want, 3);
+  });
+
+  it('a successThreshold past the stepped probes agrees with stepping them all, one period later each', () => {
+    const p = podReadinessProbe({ periodSeconds: 2, initialDelaySeconds: 3, successThreshold: 1002 });
+    const stepped = kubeletFirstReadyAt({ ...p, successThreshold: 1001 }, 0.25, 1, 7.7);
+    expect(kubeletFirstReadyAt(p, 0.25, 1, 7.7) - stepped).toBeCloseTo(2, 9);
+  });
+
+  it('the work does not grow with successThreshold', () => {
+    let reads = 0;
+    const p = { ...podReadinessProbe({ periodSeconds: 1 }), get successThreshold() { reads++; return 1_000_000; } };
+    expect(kubeletFirstReadyAt(p, 0, 5, 5.5)).toBeCloseTo(6 + 999_999, 3);
+    expect(reads).toBeLessThan(100);
+  });
 });
 
 describe('activatorSingleCheckFoundAt: with a periodSeconds the queue-proxy checks once per activator probe', () => {
