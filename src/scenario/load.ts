@@ -8,6 +8,7 @@ import * as nodePath from 'node:path';
 import { ScenarioError } from './errors.js';
 import { UsageError } from './usage-error.js';
 import { decodeUtf8, loadScenarioText, scenarioFromValueWith, type LoadedScenario, type LoadOptions, type ManifestFileSet, type ScenarioFiles } from './load-text.js';
+import { ioReason } from './io-reason.js';
 import { notRegularFile, noteInputFile, openRegularFile, readsOnce } from './regular-file.js';
 import { readAzure2021Trace, readSimpleTrace } from './trace.js';
 import { compiledModuleSha256, loadUserClasses, type UserClassRef } from './user-classes.js';
@@ -26,15 +27,6 @@ export {
   type ScenarioFiles,
 } from './load-text.js';
 
-/** Why a file could not be read, in a few words. */
-function ioReason(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code;
-  return code === 'ENOENT' ? 'no such file or directory'
-    : code === 'EISDIR' ? 'is a directory'
-    : code === 'EACCES' ? 'permission denied'
-    : e instanceof Error ? e.message
-    : String(e);
-}
 
 /**
  * The most a scenario, manifest or ConfigMap file may hold. The largest scenarios (a thousand

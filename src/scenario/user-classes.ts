@@ -14,8 +14,9 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import * as nodePath from 'node:path';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { notRegularFile, noteInputFile } from './regular-file.js';
+import { ioReason } from './io-reason.js';
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import vm from 'node:vm';
 import { bundleSync } from './bundle-sync.js';
@@ -78,8 +79,14 @@ function bundleProblem(r: Extract<BundleReply, { ok: false }>): { at: string; te
 
 function compile(ref: UserClassRef): vm.Script {
   const file = ref.module;
-  if (!existsSync(file)) throw new ScenarioError(ref.where.file, ref.where.path, `autoscaler module ${JSON.stringify(file)} does not exist`);
-  const st = statSync(file);
+  let st: ReturnType<typeof statSync>;
+  try {
+    st = statSync(file);
+  } catch (e) {
+    // Not only a missing file: a loop of symbolic links or a directory it may not enter read "does not exist".
+    const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
+    throw new ScenarioError(ref.where.file, ref.where.path, `autoscaler module ${JSON.stringify(file)} ${missing ? 'does not exist' : `cannot be read: ${ioReason(e)}`}`);
+  }
   if (!st.isFile()) throw new ScenarioError(ref.where.file, ref.where.path, `autoscaler module ${JSON.stringify(file)} ${notRegularFile(file) ?? 'is not a regular file'}`);
   if (!JS_EXTENSIONS.includes(nodePath.extname(file))) {
     throw new ScenarioError(ref.where.file, ref.where.path, `autoscaler module ${JSON.stringify(file)} must be TypeScript or JavaScript (${JS_EXTENSIONS.join(', ')})`);

@@ -4,7 +4,7 @@
  * the module (and, at run time, the class, revision and time), and a module that never
  * returns is stopped by the per-call time budget instead of hanging knsim.
  */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -327,6 +327,12 @@ describe('user classes in the simulator', () => {
     const w = want(dir);
     if (typeof w === 'string') expect(msg).toBe(w);
     else expect(msg).toMatch(w);
+  });
+
+  it('a module path that is a loop of symbolic links says so, not that it does not exist', () => {
+    const dir = dirWith({});
+    symlinkSync('loop.ts', join(dir, 'loop.ts'));
+    expect(failure(scenario(dir, './loop.ts'))).toBe(`${dir}/scenario.yaml: autoscalerClasses[0].module: autoscaler module "${dir}/loop.ts" cannot be read: a loop of symbolic links`);
   });
 
   it.each([
