@@ -5,6 +5,8 @@ export class PodLimitExceeded extends Error {
     readonly replicas: number,
     readonly limit: number,
     readonly atSeconds: number,
+    /** Pods that count against the cap besides the revision's live ones: terminating, or of other revisions. */
+    readonly others = 0,
   ) {
     super(`revision ${revision} asked for ${replicas} replicas at ${atSeconds} s, more pods than the limit of ${limit}`);
   }

@@ -399,7 +399,7 @@ export class Revision {
       // Over the cap whatever happens next: refuse before making the pods that fit under it
       // (a class asking for 1e308 built 100,000 of them, seconds and 200 MB, only to stop).
       const w = this.world;
-      if (w.existingPods + (this.replicas - live.length) > w.podLimit) throw new PodLimitExceeded(this.spec.name, this.replicas, w.podLimit, now);
+      if (w.existingPods + (this.replicas - live.length) > w.podLimit) throw new PodLimitExceeded(this.spec.name, this.replicas, w.podLimit, now, w.existingPods - live.length);
       for (let i = live.length; i < this.replicas; i++) this.createPod(now);
     } else if (live.length > this.replicas) {
       // Newest first, so that pods the controller has no preference between go newest first

@@ -477,7 +477,8 @@ function podLimitError(input: WorkInput, e: PodLimitExceeded): ScenarioError {
   return new ScenarioError(
     input.file,
     i >= 0 ? formatPath(['services', i]) : 'services',
-    `revision ${e.revision}${cls} asked for ${fmtAmount(e.replicas)} pods at ${fmtAmount(e.atSeconds)} s: more than the limit of ${fmtAmount(e.limit)} pods at once (raise with --max-pods)`,
+    // Pods still terminating (or of other revisions) count too: "asked for 99999 pods" alone read as under a limit of 100000.
+    `revision ${e.revision}${cls} asked for ${fmtAmount(e.replicas)} pods at ${fmtAmount(e.atSeconds)} s${e.others > 0 ? ` while ${fmtAmount(e.others)} other pods exist (terminating, or of other revisions)` : ''}: more than the limit of ${fmtAmount(e.limit)} pods at once (raise with --max-pods)`,
   );
 }
 

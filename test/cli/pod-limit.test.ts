@@ -47,6 +47,15 @@ describe('the pod cap at run time (--max-pods)', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('pods still terminating count, and the message says how many: 8 asked again while 7 of the last 8 terminate', () => {
+    const { dir, file } = scenarioWith('i.nowSeconds < 10 ? 8 : i.nowSeconds < 16 ? 1 : 8');
+    writeFileSync(join(dir, 'scaler.ts'), readFileSync(join(dir, 'scaler.ts'), 'utf8').replace('decide()', 'decide(i: { nowSeconds: number })'));
+    const r = runKnsim(['run', file, '--out', join(dir, 'out'), '--no-report', '--max-pods', '10']);
+    expect(r.code).toBe(2);
+    // "asked for 8 pods: more than the limit of 10" alone read as a wrong refusal.
+    expect(r.stderr).toMatch(/: revision hello-00001 \(autoscaler class my\.example\.com\) asked for 8 pods at [\d.]+ s while 7 other pods exist \(terminating, or of other revisions\): more than the limit of 10 pods at once \(raise with --max-pods\)\n$/);
+  });
+
   it('a run within the cap is untouched: 3 pods asked, 3 ready', () => {
     const { dir, file } = scenarioWith('3');
     const out = join(dir, 'out');
