@@ -78,15 +78,17 @@ scenario('hello-world', () => {
     expect(r.rec.decisions.some((d) => d.inPanic)).toBe(true);
   });
 
-  it('takes its last pod at the first pod change after the PA went Inactive, which the KPA watches', () => {
-    // The tick at 121.874 s finds the PA Active a whole window with desired 0: Inactive, requeue in 3 s.
-    // A pod deleted at that instant, before the tick, merged with its reconcile; the next deletion,
-    // at 123.874 s, reconciles the PA, which finds the activators in the path long enough: zero then.
+  it('takes its last pod the instant its PA goes Inactive, in the reconcile that status write enqueues', () => {
+    // The tick at 121.874 s finds the PA Active a whole window with desired 0: Inactive (and, the SKS
+    // in Proxy all along, a requeue in 3 s). The KPA's PA informer sees that write and reconciles it
+    // again at once: Inactive, the activators in the path long enough, zero then (not at 124.874 s,
+    // nor at the next pod deletion, 123.874 s, as when only the requeue and the pods triggered it).
+    const rev = r.world.services.get('hello')!.revisions[0]!;
     const terminating = r.rec.pods.filter((p) => p.event === 'Terminating').map((p) => p.time);
-    const gone = r.rec.pods.filter((p) => p.event === 'Gone').map((p) => p.time);
-    const at = (t: number) => gone.some((g) => Math.abs(g - t) < 1e-6);
-    expect([at(121.87354), at(123.87354)]).toEqual([true, true]);
-    expect(Math.max(...terminating)).toBeCloseTo(123.87354, 6);
+    expect(rev.autoscaler.pa.active).toBe('Inactive');
+    expect(rev.autoscaler.pa.lastTransitionSeconds).toBeCloseTo(121.87354, 5);
+    expect(Math.max(...terminating)).toBe(rev.autoscaler.pa.lastTransitionSeconds);
+    expect([r.ready('hello-00001', 121), r.ready('hello-00001', 122)]).toEqual([1, 0]);
   });
 });
 
@@ -220,9 +222,10 @@ scenario('scale-down-delay', () => {
     expect(steps).toEqual([196, 316, 436, 556]);
     expect(readFileSync(join(dir, 'scale-down-delay.yaml'), 'utf8').replace(/\s+/g, ' ')).toContain('the count halves once per 2 minutes, from the first burst\'s 21 pods at about 200 s');
   });
-  it('starts the first burst cold, as the description says: the idle pod that ran before the run is gone at 4.8 s (its activator endpoints long populated), before the burst at 10 s', () => {
+  it('starts the first burst cold, as the description says: the idle pod that ran before the run is gone at 1.8 s (its activator endpoints long populated), before the burst at 10 s', () => {
     const rev = r.world.services.get('bursty')!.revisions[0]!.spec.name;
-    expect(r.zeroAt(rev)[0]).toBeCloseTo(4.844, 3);
+    // The first valid tick (1.844 s) marks the PA Inactive; the reconcile that write enqueues takes it to zero.
+    expect(r.zeroAt(rev)[0]).toBeCloseTo(1.844, 3);
     expect(r.ready(rev, 9)).toBe(0);
     expect(r.reqs.filter((q) => q.cold).length).toBe(189);
     expect(r.reqs.filter((q) => q.cold).every((q) => q.arrival >= 10 && q.arrival < 40)).toBe(true);

@@ -259,6 +259,7 @@ export class RevisionAutoscaler {
       },
     });
     rev.world.recorder.reconcile?.(rev, now, r.input, r.output, cause);
+    const nameWritten = named && !this.serviceNamed;
     if (named) this.serviceNamed = true;
     if (r.applyReplicas !== undefined) rev.setReplicas(r.applyReplicas, now);
     rev.setSks(r.output.sksMode, r.output.numActivators, now);
@@ -270,11 +271,15 @@ export class RevisionAutoscaler {
     if (after.active !== before.active || after.scaleTargetInitialized !== before.scaleTargetInitialized || after.desiredScale !== before.desiredScale || after.actualScale !== before.actualScale) {
       rev.paStatusChanged(now);
     }
+    // So does the KPA's own controller (its PA informer enqueues every update, status writes too):
+    // the reconcile that reads the new status follows at this instant. A PA just marked Inactive
+    // then scales to zero at once if the activator has been in its path for the grace period.
+    if (nameWritten || paStatusWritten(before, after)) this.watchReconcile(now);
     rev.service.onRevisionStatus(rev, now);
   }
 
   /**
-   * A watched object (the SKS) changed: reconcile the PA once more at this instant, after
+   * A watched object (the SKS, a pod of the revision, the PA itself) changed: reconcile the PA once more at this instant, after
    * everything else due then (an informer event, not a recursive call).
    */
   watchReconcile(now: number): void {
@@ -296,6 +301,18 @@ export class RevisionAutoscaler {
     // A requeue superseded by an earlier one that already ran is not due (nor one of a loop a restart replaced).
     if (!self.down && self.loop.takeRequeue(now)) self.reconcile(now, 'requeue');
   }
+}
+
+/** Whether a reconcile changed the PA status it read, so the reconciler wrote it to the API server. */
+function paStatusWritten(before: PodAutoscalerState, after: PodAutoscalerState): boolean {
+  return (
+    after.active !== before.active ||
+    after.reason !== before.reason ||
+    after.lastTransitionSeconds !== before.lastTransitionSeconds ||
+    after.scaleTargetInitialized !== before.scaleTargetInitialized ||
+    after.desiredScale !== before.desiredScale ||
+    after.actualScale !== before.actualScale
+  );
 }
 
 /** One decision loop's scrape timer and tick chain, told apart from a replaced loop's by identity. */

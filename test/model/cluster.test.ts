@@ -687,14 +687,14 @@ describe('Karpenter re-validation checks the budget again (validation.go validat
       ['keep-001', 'Tainted', 160],
       ['keep-001', 'Deleted', 165],
       ['small-001', 'Tainted', 167],
-      // b's pod goes at 175 s (scaled to zero at 145 s, the scaler counting the grace period from condition times
-      // stored in whole seconds; then its 30 s drain), seen gone at the termination controller's look at 167 + 8.
-      ['small-001', 'Deleted', 175],
+      // b's pod goes at 172 s (scaled to zero at 142 s, the scaler counting the grace period from condition times
+      // stored in whole seconds; then its 30 s drain), seen gone at the termination controller's look at 167 + 5.
+      ['small-001', 'Deleted', 172],
       // The pass right after the command finds small-001 using up the budget; small-002 expires at 181 (21 + 160).
       ['small-002', 'Tainted', 181],
       ['small-002', 'Deleted', 186],
     ]);
-    expect(r.at('b-00001-deployment-0001', 'Gone')!.time).toBe(175);
+    expect(r.at('b-00001-deployment-0001', 'Gone')!.time).toBe(172);
   });
   it('a consolidation command goes as a whole or not at all: a and b kept at one pod, b\'s first trying at 35 s (small-002 launched at 36, Ready 96) and a $0.15 4-CPU pool: the pass at 102 would replace both small nodes by one medium; keep-001 expires at 110, the budget at 117 is 1 of the 2 needed: nothing runs (was both tainted and medium-001 requested at 117)', () => {
     const minScale = 'manifest.spec.template.metadata={annotations: {autoscaling.knative.dev/min-scale: "1"}}';
@@ -770,12 +770,13 @@ describe('Cluster Autoscaler unneeded-nodes limit (planner.go unneededNodesLimit
   });
 });
 
-describe('Cluster Autoscaler unremovable-node-recheck-timeout (ca-recheck.yaml: a\'s pod finds no place until d\'s pod is gone at 35.36 s)', () => {
-  it('found unremovable at the 5 s loop, small-001 is not simulated again until 305 s: unneeded from 305, tainted at 915 (not from 45, tainted at 655)', () => {
+describe('Cluster Autoscaler unremovable-node-recheck-timeout (ca-recheck.yaml: a\'s pod finds no place until d\'s pod is gone at 32.36 s)', () => {
+  it('found unremovable at the 5 s loop, small-001 is not simulated again until 305 s: unneeded from 305, tainted at 915 (not from 35, tainted at 645)', () => {
     const r = run('ca-recheck');
-    // d ran before the run and is idle: its PA goes Inactive at its first valid tick and, its SKS long in
-    // Proxy, it goes to zero 3 s later (5.36 s); its pod is gone after the 30 s drain.
-    expect(r.at('d-00001-deployment-0001', 'Gone')?.time).toBeCloseTo(35.36269, 5);
+    // d ran before the run and is idle: its PA goes Inactive at its first valid tick (2.36 s) and, its
+    // SKS long in Proxy, the reconcile that status write enqueues takes it to zero at once; its pod is
+    // gone after the 30 s drain.
+    expect(r.at('d-00001-deployment-0001', 'Gone')?.time).toBeCloseTo(32.36269, 5);
     expect(r.nodes.filter((n) => n.time > 0).map((n) => [n.node, n.event, n.time])).toEqual([
       ['small-001', 'Tainted', 915],
       ['small-001', 'Deleted', 950],
@@ -785,8 +786,8 @@ describe('Cluster Autoscaler unremovable-node-recheck-timeout (ca-recheck.yaml: 
   it.each([
     // Rechecked at 125 (found unremovable at 5): unneeded from 125, tainted at the first loop strictly past 725.
     ['2m', 735],
-    // Rechecked at every loop; the first that finds a place for a's pod is 45 (d's pod gone at 35.36).
-    ['0s', 655],
+    // Rechecked at every loop; the first that finds a place for a's pod is 35 (d's pod gone at 32.36).
+    ['0s', 645],
   ])('unremovableNodeRecheckTimeout: %s moves the recheck: small-001 tainted at %i', (timeout, tainted) => {
     const r = run('ca-recheck', [`cluster.nodeAutoscaler.unremovableNodeRecheckTimeout=${timeout}`]);
     expect(r.nodeAt('small-001', 'Tainted')).toBe(tainted);

@@ -27,12 +27,13 @@ describe('scale to zero at a float instant the clock cannot step by the remainde
     const { world, rec } = run(scenarioFromValue(scenario, 'float-instants.yaml').world);
     expect(world.sim.now).toBe(300);
     expect(rec.requests.map((r) => r.status)).toEqual([200]);
-    // The pod that ran before the run goes at 5.33 s (its PA, Active for a day, goes Inactive at
+    // The pod that ran before the run goes at 2.33 s (its PA, Active for a day, goes Inactive at
     // the first valid tick and its SKS has long been in Proxy), so the request at 14.38 s starts a
     // pod and the PA goes Active when it is Ready at 16.44 s, a time the scaler reads back as
     // stored, 16 s: it requeues for 76 s, when the decider still wants the pod, and the decider's
     // tick at 78.33 s, wanting none, finds it Active a whole stable window and deactivates it. The
-    // 3 s requeue for an SKS already in Proxy then takes the Deployment to zero.
+    // reconcile that status write enqueues finds the SKS long in Proxy and takes the Deployment to
+    // zero at once (the 3 s requeue for an SKS already in Proxy then finds nothing to do).
     expect(rec.requests[0]!.arrival).toBeCloseTo(14.380489, 6);
     const rev = world.services.get('svc-0803')!.revisions[0]!;
     expect(rev.autoscaler.pa.active).toBe('Inactive');
@@ -43,11 +44,11 @@ describe('scale to zero at a float instant the clock cannot step by the remainde
     expect(ready[1]).toBeCloseTo(16.443039, 6);
     expect(rec.pods.map((p) => [p.event, p.time]).filter(([e]) => e !== 'Ready' && e !== 'Starting' && e !== 'ActivatorHealthy')).toEqual([
       ['Pending', 0],
-      ['Terminating', inactiveAt - 76 + 3],
+      ['Terminating', inactiveAt - 76],
       ['Pending', rec.requests[0]!.arrival + 0.001],
-      ['Gone', inactiveAt - 76 + 3 + 30],
-      ['Terminating', inactiveAt + 3],
-      ['Gone', inactiveAt + 3 + 30],
+      ['Gone', inactiveAt - 76 + 30],
+      ['Terminating', inactiveAt],
+      ['Gone', inactiveAt + 30],
     ]);
     expect(rev.replicas).toBe(0);
   });

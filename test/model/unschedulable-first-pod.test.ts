@@ -23,9 +23,9 @@ describe('a new pod unschedulable while the first pod listed is terminating (cap
   const { rev, at } = run();
 
   it('the second pod waits for the first to be gone', () => {
-    expect([at('0001', 'Terminating'), at('0001', 'Gone')]).toEqual([69, 99]);
+    expect([at('0001', 'Terminating'), at('0001', 'Gone')]).toEqual([66, 96]);
     expect(at('0002', 'Unschedulable')).toBeCloseTo(80.501, 9);
-    expect(at('0002', 'Scheduled')).toBe(99);
+    expect(at('0002', 'Scheduled')).toBe(96);
   });
 
   it('the revision is not marked Unschedulable: the first pod listed, the terminating one, is scheduled', () => {

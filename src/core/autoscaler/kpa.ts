@@ -12,7 +12,9 @@
  * - the SKS changed (its spec mode was rewritten, ActivatorEndpointsPopulated flipped,
  *   its endpoints became ready);
  * - `requeueAfterSeconds` of the previous call has elapsed;
- * - the PA or its configuration changed.
+ * - the PA or its configuration changed, its status included: a call that returns a
+ *   `state` different from the one it was given is followed by another (upstream's PA
+ *   informer enqueues the PA on its own status write), which may scale to zero at once.
  * Reconciles are treated as instantaneous. Then act on the output: patch the Deployment
  * to `applyReplicas` if defined, write `sksMode` and `numActivators` to the SKS spec
  * (feed `sksMode` back as `sks.specMode` next time), schedule the requeue, and keep
