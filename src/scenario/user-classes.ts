@@ -11,15 +11,15 @@
  * module that never returns cannot hang knsim. Inside the context `Math.random` and
  * `Date.now` throw, so a class cannot make runs irreproducible by accident.
  */
-import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import * as nodePath from 'node:path';
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { notRegularFile, noteInputFile } from './regular-file.js';
 import { ioReason } from './io-reason.js';
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import vm from 'node:vm';
 import { bundleSync } from './bundle-sync.js';
+import { sourcesSha256 } from './module-digest.js';
 import { AUTOSCALER_MODULES, missingOptional } from './optional-peers.js';
 import type { BundleReply } from './bundle-worker.js';
 import {
@@ -103,26 +103,10 @@ function compile(ref: UserClassRef): vm.Script {
     throw new ScenarioError(file, p.at, `cannot compile the autoscaler module: ${p.text}`);
   }
   const code = out.code;
-  const sha256 = sourcesSha256(file, out.inputs);
+  const sha256 = sourcesSha256(file, out.inputs, out.userInputs);
   const script = new vm.Script(code, { filename: file });
   compiled.set(file, { script, mtimeMs: st.mtimeMs, sha256, sources: out.userInputs.map((i) => nodePath.resolve(i)) });
   return script;
-}
-
-/**
- * One SHA-256 for the sources bundled into a module (esbuild's inputs, named relative to
- * the module's directory): the same sources elsewhere on disk give the same digest, which
- * the bundle itself (paths in comments and its source map) would not.
- */
-function sourcesSha256(module: string, inputs: readonly string[]): string {
-  const dir = nodePath.dirname(module);
-  const list = inputs
-    .map((i) => {
-      const abs = nodePath.resolve(i);
-      return [nodePath.relative(dir, abs).split(nodePath.sep).join('/'), createHash('sha256').update(readFileSync(abs)).digest('hex')];
-    })
-    .sort(([a], [b]) => (a! < b! ? -1 : a! > b! ? 1 : 0));
-  return createHash('sha256').update(JSON.stringify(list)).digest('hex');
 }
 
 /**
