@@ -7,6 +7,7 @@ import { formatPath } from '../scenario/errors.js';
 import { parseSetExpression } from '../scenario/set.js';
 import { checkWork, DEFAULT_WORK_LIMITS, type WorkLimits } from '../scenario/work-estimate.js';
 import { pointCount, setExpression, type Axis } from './axes.js';
+import { refuseSameValues } from './same-values.js';
 import { MAX_REPLICATIONS, seedFor, taskFor, type SeedMode, type SweepDefinition } from './sweep.js';
 
 export interface DefineOptions {
@@ -55,16 +56,13 @@ export function defineSweep(o: DefineOptions): { def: SweepDefinition; descripti
     if (axis !== undefined) throw new UsageError(`--set ${s}: sets ${axis}, which ${flag} varies (each point's value would replace it); drop one of them`);
   }
   const inputs = new Map<string, string>();
-  const loaded = loadScenario(
-    o.file,
-    {
-      sets,
-      ...(o.maxRequests !== undefined ? { maxRequests: o.maxRequests } : {}),
-      ...(o.seed !== undefined ? { seed: o.seed } : {}),
-      ...(o.durationSeconds !== undefined ? { durationSeconds: o.durationSeconds } : {}),
-    },
-    recordingScenarioFiles(o.file, inputs),
-  );
+  const options = {
+    ...(o.maxRequests !== undefined ? { maxRequests: o.maxRequests } : {}),
+    ...(o.seed !== undefined ? { seed: o.seed } : {}),
+    ...(o.durationSeconds !== undefined ? { durationSeconds: o.durationSeconds } : {}),
+  };
+  const loaded = loadScenario(o.file, { sets, ...options }, recordingScenarioFiles(o.file, inputs));
+  refuseSameValues(o.axes, flag, (set) => loadScenario(o.file, { sets: [...sets, set], ...options }));
   const sha = createHash('sha256').update(readFileSync(o.file)).digest('hex');
   const def: SweepDefinition = {
     scenario: loaded.name,
