@@ -5,7 +5,7 @@
  * axes.ts only catches the same spelling.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { tryParseGoDuration } from '../core/duration.js';
+import { parseDuration } from '../scenario/values.js';
 import type { LoadedScenario } from '../scenario/load-text.js';
 import { UsageError } from '../scenario/usage-error.js';
 import { capText } from '../scenario/errors.js';
@@ -14,12 +14,12 @@ import { setExpression, type Axis } from './axes.js';
 const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /**
- * A value's meaning when it has an obvious one (a Go duration's nanoseconds, a plain number),
+ * A value's meaning when it has an obvious one (a Go duration's seconds, a plain number),
  * else its text. Equal keys only make two values suspects; the loaded scenarios decide.
  */
 export function valueKey(v: string): string {
-  const d = tryParseGoDuration(v);
-  if (d.ok) return `duration:${d.nanos}`;
+  const d = parseDuration(v);
+  if (d.ok) return `duration:${d.seconds}`;
   if (NUMBER.test(v)) return `number:${Number(v)}`;
   return `text:${v}`;
 }
