@@ -10,6 +10,7 @@ import { mergeSweeps, writeSweepDir, type WrittenSweep } from '../sweep/files.js
 import { checkJobImage, checkJobName, defaultJobName, jobYaml } from '../sweep/k8s-job.js';
 import { createRunner, defaultWorkers } from '../sweep/pool.js';
 import { createProgress } from '../sweep/progress.js';
+import { openResume, type Resume } from '../sweep/resume.js';
 import { parseShard, shardPoints, MAX_SHARDS } from '../sweep/shard.js';
 import { MAX_REPLICATIONS, MAX_RUNS, runSweep, sweepPoints, type SeedMode } from '../sweep/sweep.js';
 import { UsageError } from './errors.js';
@@ -122,14 +123,18 @@ export async function sweepCommand(args: SweepRunArgs): Promise<void> {
   const runner = createRunner(threads, { podLimit: limits.pods, maxRequests, inFlightLimit: limits.inFlight });
   let results;
   let seconds: number;
+  let resume: Resume;
   try {
     checkPoints(args.scenario, def, points, limits);
     if (shard === undefined && args.report !== false) requireOptional('charts');
     checkOutDir(outDir, output);
+    resume = openResume(outDir, def, shard, points);
+    if (resume.startedOver !== undefined) process.stderr.write(`knsim: sweep: started ${resume.path} over: ${resume.startedOver}\n`);
+    if (resume.dropped > 0) process.stderr.write(`knsim: sweep: ${resume.path}: ${resume.dropped} damaged or foreign row${resume.dropped === 1 ? '' : 's'} left out; those runs run again\n`);
     const started = process.hrtime.bigint();
-    const progress = createProgress(`sweep ${def.scenario}`, runs);
+    const progress = createProgress(`sweep ${def.scenario}`, runs, resume.done.size);
     try {
-      results = await runSweep({ file: args.scenario, def, points, runner, progress });
+      results = await runSweep({ file: args.scenario, def, points, runner, progress, done: resume.done, onRun: resume.append });
     } finally {
       progress.stop();
     }
@@ -138,10 +143,14 @@ export async function sweepCommand(args: SweepRunArgs): Promise<void> {
     await runner.close();
   }
   const written = await writeSweepDir(outDir, def, shard, results, { report: args.report !== false, output });
+  resume.remove();
   reportWarnings(written);
+  const resumed = resume.done.size;
+  const ran = runs - resumed;
+  const used = Math.max(1, Math.min(threads, ran));
   const what = shard !== undefined ? `shard ${shard.index}/${shard.count}: ${points.length} of ${total} points` : `${total} point${total === 1 ? '' : 's'}`;
   process.stdout.write(
-    `knsim: sweep ${def.scenario} — ${what} × ${def.replications} replication${def.replications === 1 ? '' : 's'} = ${runs} runs on ${threads} thread${threads === 1 ? '' : 's'} in ${fmtSeconds(seconds)} s\n` +
+    `knsim: sweep ${def.scenario} — ${what} × ${def.replications} replication${def.replications === 1 ? '' : 's'} = ${runs} runs${resumed > 0 ? ` (${resumed} done before, from ${resume.path}; ${ran} run now)` : ''} on ${used} thread${used === 1 ? '' : 's'} in ${fmtSeconds(seconds)} s\n` +
       `  wrote ${outDir}/ (${written.files.filter((f) => !f.startsWith('charts/')).join(', ')}${written.files.some((f) => f.startsWith('charts/')) ? ', charts/' : ''})\n`,
   );
 }

@@ -32,7 +32,7 @@ export interface Manifest {
 }
 
 let version: string | undefined;
-function knsimVersion(): string {
+export function knsimVersion(): string {
   if (version === undefined) {
     try {
       version = String((JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown }).version ?? 'unknown');

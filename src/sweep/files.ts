@@ -30,6 +30,8 @@ import { MAX_REPLICATIONS, pointStats, seedFor, sweepPoints, type MetricStat, ty
 export const SWEEP_JSON = 'sweep.json';
 export const SWEEP_CSV = 'sweep.csv';
 export const RUNS_CSV = 'runs.csv';
+/** Beside a sweep's output while it runs: its finished runs (resume.ts). */
+export const RESUME_SUFFIX = '.resume.csv';
 const KIND = 'knsim-sweep';
 const VERSION = 1;
 
@@ -98,10 +100,15 @@ export function formatSweepCsv(def: SweepDefinition, points: readonly PointResul
   return out;
 }
 
+/** One run's fields as runs.csv holds them. */
+export function runFields(r: RunResult): string[] {
+  return [String(r.point), String(r.replication), String(r.seed), ...r.values, ...METRIC_KEYS.map((k) => num(r.metrics[k]))];
+}
+
 export function formatRunsCsv(def: SweepDefinition, runs: readonly RunResult[]): string {
   let out = line(runsCsvHeader(def));
   const sorted = [...runs].sort((a, b) => a.point - b.point || a.replication - b.replication);
-  for (const r of sorted) out += line([String(r.point), String(r.replication), String(r.seed), ...r.values, ...METRIC_KEYS.map((k) => num(r.metrics[k]))]);
+  for (const r of sorted) out += line(runFields(r));
   return out;
 }
 
@@ -237,6 +244,8 @@ function checkSweepJson(dir: string, json: SweepJson): void {
 export function readSweepDir(dir: string): ReadSweep {
   // A shard that died while writing leaves <out>.partial-<pid>, which shard-* globs match.
   if (readManifest(dir)?.state === 'staging') bad(dir, 'an unfinished output (a knsim process was writing it and died, or is still writing it); leave it out or remove it');
+  // An interrupted shard leaves <out>.resume.csv (resume.ts), which shard-* globs match too.
+  if (dir.endsWith(RESUME_SUFFIX)) bad(dir, 'the finished runs of an interrupted sweep (run that sweep again to finish it), not an output; leave it out');
   let json: SweepJson;
   try {
     json = JSON.parse(readText(dir, SWEEP_JSON)) as SweepJson;

@@ -13,13 +13,17 @@ import { ScenarioError } from '../scenario/errors.js';
 import { attachedUserCallLog, attachedUserCallLogMirror, callsInProgress } from '../scenario/user-call-log.js';
 import { outOfMemoryError } from '../scenario/user-classes.js';
 import { runTask, type RunTask } from './task.js';
-import { newTaskQueue, takeTask, markFinished, finishedCount, stopTasks } from './task-queue.js';
+import { newTaskQueue, takeTask, stopTasks } from './task-queue.js';
+import { logRun, newRunLog, openRunLog, readRuns } from './run-log.js';
 import type { Batch, BatchResult } from './worker.js';
 
 export interface Runner {
   readonly workers: number;
-  /** Runs every task; `onDone` is called after each one. Results are in task order. */
-  runAll(tasks: readonly RunTask[], onDone?: () => void): Promise<MetricValues[]>;
+  /**
+   * Runs every task; `onDone` is called for each one as this thread learns it finished (a worker
+   * thread's between this thread's own runs), with its task index and metrics. Results are in task order.
+   */
+  runAll(tasks: readonly RunTask[], onDone?: (index: number, metrics: MetricValues) => void): Promise<MetricValues[]>;
   close(): Promise<void>;
 }
 
@@ -63,7 +67,7 @@ class ThreadsRunner implements Runner {
       this.pool = new Piscina({ filename, execArgv, minThreads: helpers, maxThreads: helpers, idleTimeout: 60_000, concurrentTasksPerWorker: 1 });
     }
   }
-  async runAll(given: readonly RunTask[], onDone?: () => void): Promise<MetricValues[]> {
+  async runAll(given: readonly RunTask[], onDone?: (index: number, metrics: MetricValues) => void): Promise<MetricValues[]> {
     const { podLimit, maxRequests, inFlightLimit } = this;
     const tasks =
       podLimit === undefined && maxRequests === undefined && inFlightLimit === undefined ? given : (
@@ -76,26 +80,29 @@ class ThreadsRunner implements Runner {
       );
     const out: MetricValues[] = new Array<MetricValues>(tasks.length);
     const queue = newTaskQueue();
+    const runLog = newRunLog(tasks.length);
+    const log = openRunLog(runLog);
     let reported = 0;
     const report = (): void => {
-      for (const n = finishedCount(queue); reported < n; reported++) onDone?.();
+      if (onDone !== undefined) reported = readRuns(log, reported, onDone);
     };
     const userCallLog = attachedUserCallLog();
     const userCallLogMirror = attachedUserCallLogMirror();
-    const batch: Batch = { tasks, queue, ...(userCallLog !== undefined ? { userCallLog } : {}), ...(userCallLogMirror !== undefined ? { userCallLogMirror } : {}) };
+    const batch: Batch = { tasks, queue, runLog, ...(userCallLog !== undefined ? { userCallLog } : {}), ...(userCallLogMirror !== undefined ? { userCallLogMirror } : {}) };
     const pool = this.pool;
     const helpers = pool === undefined ? [] : Array.from({ length: Math.min(this.workers - 1, tasks.length) }, () => pool.run(batch) as Promise<BatchResult>);
     // A failed run, by task index (a pool thread's unexpected error has none).
     const failures: Array<{ index: number; error: unknown }> = [];
     for (let i = takeTask(queue); i < tasks.length; i = takeTask(queue)) {
       try {
-        out[i] = runTask(tasks[i]!);
+        const m = runTask(tasks[i]!);
+        out[i] = m;
+        logRun(log, i, m);
       } catch (error) {
         stopTasks(queue, tasks.length);
         failures.push({ index: i, error });
         break;
       }
-      markFinished(queue);
       report();
       // Let timers (the progress bar) and signals through between runs.
       await new Promise<void>((r) => setImmediate(r));

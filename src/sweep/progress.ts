@@ -15,7 +15,8 @@ export function progressEnabled(): boolean {
   return process.stdout.isTTY === true && !process.env['CI'];
 }
 
-export function createProgress(label: string, total: number): Progress {
+/** `done` of the `total` runs are done already (a resumed sweep's). */
+export function createProgress(label: string, total: number, done = 0): Progress {
   if (!progressEnabled()) return QUIET;
   const bar = new cliProgress.SingleBar(
     {
@@ -27,7 +28,7 @@ export function createProgress(label: string, total: number): Progress {
     },
     cliProgress.Presets.shades_classic,
   );
-  bar.start(total, 0);
+  bar.start(total, done);
   let t = total;
   return {
     tick: () => bar.increment(),

@@ -119,20 +119,47 @@ export interface SweepResults {
   runs: RunResult[];
 }
 
-/** Runs the given points of a sweep (all replications of each) and summarises them. */
-export async function runSweep(opts: { file: string; def: SweepDefinition; points: readonly number[]; runner: Runner; progress?: Progress }): Promise<SweepResults> {
-  const { file, def, points, runner, progress } = opts;
+/**
+ * Runs the given points of a sweep (all replications of each) and summarises them. Runs in
+ * `done` (by `point/replication`, as a resume file holds them) are taken as they are, not
+ * run again; `onRun` gets every other run as it finishes.
+ */
+export async function runSweep(opts: {
+  file: string;
+  def: SweepDefinition;
+  points: readonly number[];
+  runner: Runner;
+  progress?: Progress;
+  done?: ReadonlyMap<string, MetricValues>;
+  onRun?: (run: RunResult) => void;
+}): Promise<SweepResults> {
+  const { file, def, points, runner, progress, done, onRun } = opts;
+  const key = (p: number, r: number): string => `${p}/${r}`;
   const tasks: RunTask[] = [];
-  for (const p of points) for (let r = 0; r < def.replications; r++) tasks.push(taskFor(file, def, p, r));
-  const metrics = await runner.runAll(tasks, () => progress?.tick());
+  const todo: Array<[number, number]> = [];
+  for (const p of points) {
+    for (let r = 0; r < def.replications; r++) {
+      if (done?.has(key(p, r)) === true) continue;
+      tasks.push(taskFor(file, def, p, r));
+      todo.push([p, r]);
+    }
+  }
+  const runOf = (i: number, m: MetricValues): RunResult => {
+    const [p, r] = todo[i]!;
+    return { point: p, replication: r, seed: seedFor(def, p, r), values: pointValues(def.axes, p), metrics: roundMetrics(m) };
+  };
+  const metrics = await runner.runAll(tasks, (i, m) => {
+    onRun?.(runOf(i, m));
+    progress?.tick();
+  });
+  const fresh = new Map(todo.map(([p, r], i) => [key(p, r), roundMetrics(metrics[i]!)]));
   const runs: RunResult[] = [];
   const results: PointResult[] = [];
-  let k = 0;
   for (const p of points) {
     const values = pointValues(def.axes, p);
     const mine: MetricValues[] = [];
     for (let r = 0; r < def.replications; r++) {
-      const m = roundMetrics(metrics[k++]!);
+      const m = done?.get(key(p, r)) ?? fresh.get(key(p, r))!;
       mine.push(m);
       runs.push({ point: p, replication: r, seed: seedFor(def, p, r), values, metrics: m });
     }

@@ -4,21 +4,15 @@
  * thread, which also runs tasks, cannot answer a worker while it simulates).
  */
 
-/** [0]: the next task index to take; [1]: tasks finished. */
+/** [0]: the next task index to take (finished runs are logged in run-log.ts). */
 export type TaskQueue = Int32Array;
 
 export function newTaskQueue(): TaskQueue {
-  return new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
+  return new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
 }
 
 /** The next task index for this thread; ≥ `count` once every task is taken (or the batch stopped). */
 export const takeTask = (q: TaskQueue): number => Atomics.add(q, 0, 1);
-
-export const markFinished = (q: TaskQueue): void => {
-  Atomics.add(q, 1, 1);
-};
-
-export const finishedCount = (q: TaskQueue): number => Atomics.load(q, 1);
 
 /** One failed run fails the batch: no thread starts another task. */
 export const stopTasks = (q: TaskQueue, count: number): void => {

@@ -2,8 +2,9 @@
 import { ScenarioError } from '../scenario/errors.js';
 import type { MetricValues } from '../output/metrics.js';
 import { runTask, type RunTask } from './task.js';
-import { markFinished, stopTasks, takeTask, type TaskQueue } from './task-queue.js';
+import { stopTasks, takeTask, type TaskQueue } from './task-queue.js';
 import { attachUserCallLog } from '../scenario/user-call-log.js';
+import { logRun, openRunLog } from './run-log.js';
 
 /** A ScenarioError as it crosses the thread boundary (its class would not survive the trip). */
 export interface WorkerScenarioError {
@@ -17,6 +18,8 @@ export interface Batch {
   userCallLog?: SharedArrayBuffer | undefined;
   /** The descriptor of the log's mirror file (the process's threads share it), if it has one. */
   userCallLogMirror?: number | undefined;
+  /** Where each finished run is logged as it finishes (run-log.ts). */
+  runLog: { metrics: SharedArrayBuffer; order: SharedArrayBuffer };
 }
 
 export interface BatchResult {
@@ -29,16 +32,18 @@ export interface BatchResult {
 export default async function run(batch: Batch): Promise<BatchResult> {
   const { tasks, queue } = batch;
   if (batch.userCallLog !== undefined) attachUserCallLog(batch.userCallLog, batch.userCallLogMirror);
+  const log = openRunLog(batch.runLog);
   const results: Array<[number, MetricValues]> = [];
   for (let i = takeTask(queue); i < tasks.length; i = takeTask(queue)) {
     try {
-      results.push([i, runTask(tasks[i]!)]);
+      const m = runTask(tasks[i]!);
+      results.push([i, m]);
+      logRun(log, i, m);
     } catch (e) {
       stopTasks(queue, tasks.length);
       if (e instanceof ScenarioError) return { results, failed: { index: i, scenarioError: { file: e.file, path: e.path, rule: e.rule, within: e.within } } };
       throw e;
     }
-    markFinished(queue);
   }
   return { results };
 }

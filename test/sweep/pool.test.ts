@@ -11,10 +11,17 @@ describe('pool runner (2 worker threads)', () => {
     const tasks = [1, 2, 3, 4, 5].map((s) => task(s));
     const pool = createRunner(2);
     let done = 0;
+    const told = new Map<number, unknown>();
     try {
-      const got = await pool.runAll(tasks, () => done++);
+      const got = await pool.runAll(tasks, (i, m) => {
+        done++;
+        told.set(i, m);
+      });
       const want = await createRunner(1).runAll(tasks);
       expect(got).toEqual(want);
+      // Each run is handed on once, with its own task index and metrics, whichever thread ran it.
+      expect([...told.keys()].sort()).toEqual([0, 1, 2, 3, 4]);
+      for (const [i, m] of told) expect(m).toEqual(want[i]);
       // Different seeds give different runs, so the order check means something.
       expect(new Set(want.map((m) => m.p99_ms)).size).toBeGreaterThan(1);
       expect(done).toBe(5);
