@@ -104,15 +104,22 @@ export function openResume(outDir: string, def: SweepDefinition, shard: Shard | 
       if (!text.endsWith('\n')) dropped++;
     }
   }
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, `${header}\n${columns}${kept.join('')}`);
-  renameSync(tmp, path);
+  // Written only once there is something to keep: a sweep that fails before its first run leaves no file.
+  let open = st !== undefined;
+  if (open) {
+    const tmp = `${path}.tmp-${process.pid}`;
+    writeFileSync(tmp, `${header}\n${columns}${kept.join('')}`);
+    renameSync(tmp, path);
+  }
   return {
     path,
     done,
     dropped,
     startedOver,
-    append: (run) => appendFileSync(path, csvLine(runFields(run))),
+    append: (run) => {
+      appendFileSync(path, (open ? '' : `${header}\n${columns}`) + csvLine(runFields(run)));
+      open = true;
+    },
     remove: () => rmSync(path, { force: true }),
   };
 }

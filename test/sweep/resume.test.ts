@@ -142,3 +142,13 @@ describe('sweep merge and a resume file', () => {
     expect(() => mergeSweeps([`${out}${RESUME_SUFFIX}`])).toThrow(`sweep merge: ${out}${RESUME_SUFFIX}: the finished runs of an interrupted sweep (run that sweep again to finish it), not an output; leave it out`);
   });
 });
+
+describe('a sweep that fails before its first run', () => {
+  it('leaves no resume file', async () => {
+    const def = define();
+    const out = join(tmp(), 'out');
+    const resume = openResume(out, def, undefined, ALL);
+    await expect(runSweep({ file: FILE, def, points: ALL, runner: dyingRunner(0), done: resume.done, onRun: resume.append })).rejects.toThrow('killed');
+    expect(existsSync(`${out}${RESUME_SUFFIX}`)).toBe(false);
+  });
+});
