@@ -135,6 +135,11 @@ export async function sweepCommand(args: SweepRunArgs): Promise<void> {
     const progress = createProgress(`sweep ${def.scenario}`, runs, resume.done.size);
     try {
       results = await runSweep({ file: args.scenario, def, points, runner, progress, done: resume.done, onRun: resume.append });
+    } catch (e) {
+      // A run that failed fails again when the same sweep runs again: a failed command leaves nothing
+      // behind. Only an interruption (a signal, a kill) keeps the finished runs.
+      resume.remove();
+      throw e;
     } finally {
       progress.stop();
     }

@@ -4,7 +4,7 @@
  * sweep's is run again, and the output is byte for byte a sweep that was never interrupted.
  */
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -16,6 +16,7 @@ import { createRunner, type Runner } from '../../src/sweep/pool.js';
 import { openResume, RESUME_SUFFIX } from '../../src/sweep/resume.js';
 import { runSweep, type SweepDefinition } from '../../src/sweep/sweep.js';
 import type { RunTask } from '../../src/sweep/task.js';
+import { neverReadyScenario } from '../support/never-ready.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const FILE = 'scenarios/quickstart.yaml';
@@ -150,5 +151,18 @@ describe('a sweep that fails before its first run', () => {
     const resume = openResume(out, def, undefined, ALL);
     await expect(runSweep({ file: FILE, def, points: ALL, runner: dyingRunner(0), done: resume.done, onRun: resume.append })).rejects.toThrow('killed');
     expect(existsSync(`${out}${RESUME_SUFFIX}`)).toBe(false);
+  });
+});
+
+describe('a sweep whose run fails', () => {
+  it('leaves no resume file either: the same sweep would fail again at that run', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'never.yaml'), neverReadyScenario('10s'));
+    // Point 0 (think 2s) sends about 500 requests and finishes; point 1 (think 0s) passes 1e5 in about a second.
+    const args = ['sweep', 'never.yaml', '--grid', 'clients[0].closed.think=2s,0s', '--replications', '1', '--workers', '1', '--max-requests', '1e5', '--no-report', '--out', 'out'];
+    const r = spawnSync(process.execPath, [join(root, 'bin/knsim.js'), ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, CI: '1' } });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/\(at point 1: think=0s, replication 0, seed \d+\)\n$/);
+    expect(readdirSync(dir)).toEqual(['never.yaml']);
   });
 });
