@@ -268,7 +268,9 @@ export class KarpenterModel implements NodeAutoscaler {
     for (const [pod, node] of this.nominated) views.set(node, bindPod(views.get(node)!, c.requestsOf(pod)));
     const pending = c.scheduler.unschedulable().filter((p) => !this.nominated.has(p));
     // The pods of nodes being removed are scheduled with them (provisioner.go Schedule: deleting nodes' pods).
-    const deleting = c.nodes.filter((n) => n.state === 'Tainted').flatMap((n) => n.movablePods());
+    const deleting = c.nodes
+      .filter((n) => n.state === 'Tainted')
+      .flatMap((n) => n.movablePods().filter((p) => this.currentlyReschedulable(p, now)));
     const pods = [...pending, ...deleting];
     const plan = packProvisioningBatch(
       pods.map((p) => ({ resources: c.requestsOf(p), createdAt: p.createdAt })),
@@ -392,6 +394,15 @@ export class KarpenterModel implements NodeAutoscaler {
   }
 
   /**
+   * Whether a pod leaving a node is one to find room for (pdb.go IsCurrentlyReschedulable): not
+   * under an active do-not-disrupt nor a budget that blocks every eviction. Karpenter cannot tell
+   * when such a pod will go, so neither its provisioner nor its simulations count it.
+   */
+  private currentlyReschedulable(p: Pod, now: number): boolean {
+    return doNotDisruptEnd(p) <= now && this.cluster.budgets?.karpenterFullyBlocked(p) !== true;
+  }
+
+  /**
    * The eviction queue does not evict a pod under an active do-not-disrupt (terminator/eviction.go
    * Reconcile, pod IsEvictable): it looks at it again on its back-off, as at a refused eviction,
    * until the pod goes, its protection ends, or the NodeClaim's terminationGracePeriod deletes it.
@@ -463,7 +474,7 @@ export class KarpenterModel implements NodeAutoscaler {
     // The candidates are looked at (and held ones recorded) before the budget (controller.go disrupt).
     if (this.budget('Drifted', now) === 0) return false;
     for (const n of [...empty, ...busy]) {
-      const r = this.driftReplacements(n);
+      const r = this.driftReplacements(n, now);
       if (r === undefined) continue;
       this.drifted.get(n)!.record.replacementNodes += r.types.length;
       this.replace([n], r.types, now, r.onto);
@@ -478,11 +489,11 @@ export class KarpenterModel implements NodeAutoscaler {
    * packing), each of the cheapest pool with room, and the existing nodes its pods and the others
    * simulated go onto; undefined when its pods cannot all go.
    */
-  private driftReplacements(node: ClusterNode): { types: PoolType[]; onto: ClusterNode[] } | undefined {
+  private driftReplacements(node: ClusterNode, now: number): { types: PoolType[]; onto: ClusterNode[] } | undefined {
     const c = this.cluster;
     const others = c.nodes.filter((n) => n.state === 'Ready' && !n.memoryPressure && n !== node);
     const launching = this.launching();
-    const pods = this.simulatedPods([node]);
+    const pods = this.simulatedPods([node], now);
     const d = driftDecision(pods, others, launching.map(launchingView), (reqs) => this.cheapest(reqs, undefined, [node]) !== undefined);
     if (d.action === 'none') return undefined;
     const added = new Map<NodePoolSpec, number>();
@@ -507,11 +518,11 @@ export class KarpenterModel implements NodeAutoscaler {
    * The pods a disruption simulation schedules (helpers.go SimulateScheduling): the movable pods
    * of `candidates`, the Unschedulable pods, and the movable pods of nodes being removed.
    */
-  private simulatedPods(candidates: readonly ClusterNode[]): SimulatedPod[] {
+  private simulatedPods(candidates: readonly ClusterNode[], now: number): SimulatedPod[] {
     const c = this.cluster;
     const pods: SimulatedPod[] = [];
     const add = (list: readonly Pod[], kind: SimulatedPod['kind']) => {
-      for (const p of list) pods.push({ resources: c.requestsOf(p), kind, createdAt: p.createdAt });
+      for (const p of list) if (kind === 'pending' || this.currentlyReschedulable(p, now)) pods.push({ resources: c.requestsOf(p), kind, createdAt: p.createdAt });
     };
     for (const n of candidates) add(n.movablePods(), 'candidate');
     add(c.scheduler.unschedulable(), 'pending');
@@ -691,7 +702,7 @@ export class KarpenterModel implements NodeAutoscaler {
     // consolidateAfter Never makes no node a candidate, yet every node stays a destination (consolidation.go).
     const settling = new Set(ready.filter((n) => wait > 0 && Number.isFinite(wait) && !this.consolidatable(n, now)).map((n) => n.name));
     const launching = c.nodes.filter((n) => n.state === 'Provisioning');
-    const pods = this.simulatedPods(nodes);
+    const pods = this.simulatedPods(nodes, now);
     // A replacement is of a pool with room for one more node, the candidates' own room counted as free.
     const types = this.withRoom(undefined, nodes);
     const sim = simulateConsolidation(pods, ready, types, launching.map(launchingView), settling);

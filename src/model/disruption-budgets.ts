@@ -7,6 +7,7 @@
 import {
   disruptionBudgetStatus,
   evictionVerdict,
+  karpenterFullyBlocks,
   karpenterMayEvict,
   RemainingDisruptions,
   type DisruptionBudgetSpec,
@@ -102,6 +103,12 @@ export class DisruptionBudgets {
       if (!karpenterMayEvict(b.spec, st, p.k8sReady)) return p;
     }
     return undefined;
+  }
+
+  /** Whether `pod`'s budget blocks its eviction whatever the pods' health (Karpenter then provisions nothing for it). */
+  karpenterFullyBlocked(pod: Pod): boolean {
+    const b = this.byRevision.get(pod.revision.spec.name);
+    return b !== undefined && karpenterFullyBlocks(b.spec, pod.k8sReady);
   }
 
   /** A pod was deleted without the Eviction API (Karpenter's terminationGracePeriod). */

@@ -69,20 +69,37 @@ describe('a node a provisioning pass counted on is no disruption candidate for 2
       { autoscaler: 'karpenter', reason: 'Nominated', revisions: [], pools: ['small'], nodes: 1, firstSeconds: 72, lastSeconds: 72 },
     ]);
   });
-  it('karpenter-nominated.yaml, the pod gone at 40 s, every node expiring 85 s after its request, pods under do-not-disrupt: the emptiness command built at 72 for small-002 is dropped at 87, the provisioning pass for small-001\'s taint (85) having placed its held pod onto small-002; it goes only by its own expiry at 96, was by emptiness at 87 (validation.go IsNodeNominated)', () => {
-    const ev = nodeEvents(
-      'karpenter-nominated',
-      'cluster.nodeAutoscaler.consolidationPolicy=WhenEmpty',
-      'cluster.nodeAutoscaler.budgetNodesPercent=100',
-      'updates[1].at=40s',
-      'cluster.nodeAutoscaler.expireAfter=85s',
-      'services[0].manifest.spec.template.metadata.annotations["karpenter.sh/do-not-disrupt"]=true',
-    );
-    expect(ev.filter(([, e]) => e === 'Tainted' || e === 'Deleted')).toEqual([
+  // The pod gone at 40 s, every node expiring 85 s after its request: s's pod on small-001 is held there by a budget.
+  const expiring = [
+    'cluster.nodeAutoscaler.consolidationPolicy=WhenEmpty',
+    'cluster.nodeAutoscaler.budgetNodesPercent=100',
+    'updates[1].at=40s',
+    'cluster.nodeAutoscaler.expireAfter=85s',
+  ];
+  const pdb = (spec: string) => `podDisruptionBudgets=[{apiVersion: policy/v1, kind: PodDisruptionBudget, metadata: {name: s}, spec: {${spec}, selector: {matchLabels: {serving.knative.dev/service: s}}}}]`;
+  it('karpenter-nominated.yaml expiring, s\'s pod held by minAvailable 1: the emptiness command built at 72 for small-002 is dropped at 87, the provisioning pass for small-001\'s taint (85) having placed the held pod onto small-002; it goes only by its own expiry at 96 (validation.go IsNodeNominated)', () => {
+    const ev = nodeEvents('karpenter-nominated', ...expiring, pdb('minAvailable: 1'));
+    expect(ev.filter(([, e]) => e !== 'Ready')).toEqual([
+      ['small-002', 'Requested', 11],
       ['small-001', 'Tainted', 85],
       ['small-002', 'Tainted', 96],
       ['small-002', 'Deleted', 101],
     ]);
+  });
+  it('karpenter-nominated.yaml expiring, s\'s pod under do-not-disrupt or a budget of maxUnavailable 0: Karpenter cannot tell when it will go, so no pass counts it (pdb.go IsCurrentlyReschedulable), small-002 stays un-nominated and emptiness takes it at 87 (was dropped then, the pod placed onto small-002); no node is launched for the pod', () => {
+    const held = [
+      nodeEvents('karpenter-nominated', ...expiring, 'services[0].manifest.spec.template.metadata.annotations["karpenter.sh/do-not-disrupt"]=true'),
+      nodeEvents('karpenter-nominated', ...expiring, pdb('maxUnavailable: 0')),
+      nodeEvents('karpenter-nominated', ...expiring, pdb('minAvailable: "100%"')),
+    ];
+    for (const ev of held) {
+      expect(ev.filter(([, e]) => e !== 'Ready')).toEqual([
+        ['small-002', 'Requested', 11],
+        ['small-001', 'Tainted', 85],
+        ['small-002', 'Tainted', 87],
+        ['small-002', 'Deleted', 92],
+      ]);
+    }
   });
   it('karpenter-nominated.yaml: with small-002 no candidate at 72, single-node consolidation moves s\'s pod onto it and deletes small-001 (run at 87, gone at 117), was small-002 by emptiness', () => {
     const ev = nodeEvents('karpenter-nominated');

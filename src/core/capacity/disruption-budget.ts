@@ -120,6 +120,18 @@ export function karpenterMayEvict(spec: DisruptionBudgetSpec, status: Disruption
   return status.disruptionsAllowed > 0;
 }
 
+/**
+ * Whether a budget blocks every eviction whatever its pods' health (pkg/utils/pdb isFullyBlocking):
+ * maxUnavailable 0 or "0%", or minAvailable "100%". Karpenter provisions nothing for a pod it holds
+ * (IsCurrentlyReschedulable), as it cannot tell when the pod will go; AlwaysAllow lets an unready one go.
+ */
+export function karpenterFullyBlocks(spec: DisruptionBudgetSpec, podReady: boolean): boolean {
+  if (spec.unhealthyPodEvictionPolicy === 'AlwaysAllow' && !podReady) return false;
+  const max = spec.maxUnavailable;
+  const min = spec.minAvailable;
+  return (max !== undefined && ('count' in max ? max.count === 0 : max.percent === 0)) || (min !== undefined && 'percent' in min && min.percent === 100);
+}
+
 /** The pod as the Eviction API looks at it. */
 export interface PodForEviction {
   /** Its deletionTimestamp is set (terminating). */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   disruptionBudgetStatus,
   evictionVerdict,
+  karpenterFullyBlocks,
   karpenterMayEvict,
   RemainingDisruptions,
   selectorMatches,
@@ -87,6 +88,22 @@ describe('karpenterMayEvict: whether a pod keeps Karpenter from disrupting its n
     { name: 'unready under AlwaysAllow', s: spec({ maxUnavailable: { count: 1 }, unhealthyPodEvictionPolicy: 'AlwaysAllow' }), allowed: 0, ready: false, want: true },
   ])('$name', ({ s, allowed, ready, want }) => {
     expect(karpenterMayEvict(s, status(allowed), ready)).toBe(want);
+  });
+});
+
+describe('karpenterFullyBlocks: a budget under which Karpenter provisions nothing for a pod (pdb.go isFullyBlocking)', () => {
+  it.each([
+    { name: 'maxUnavailable 0', s: spec({ maxUnavailable: { count: 0 } }), ready: true, want: true },
+    { name: 'maxUnavailable "0%"', s: spec({ maxUnavailable: { percent: 0 } }), ready: true, want: true },
+    { name: 'minAvailable "100%"', s: spec({ minAvailable: { percent: 100 } }), ready: true, want: true },
+    // Blocking at this scale, not by its spec: the pod may go once the revision scales.
+    { name: 'minAvailable 3 (a count, even of 3 pods)', s: spec({ minAvailable: { count: 3 } }), ready: true, want: false },
+    { name: 'minAvailable "99%"', s: spec({ minAvailable: { percent: 99 } }), ready: true, want: false },
+    { name: 'maxUnavailable 1', s: spec({ maxUnavailable: { count: 1 } }), ready: true, want: false },
+    { name: 'maxUnavailable 0, unready under IfHealthyBudget', s: spec({ maxUnavailable: { count: 0 } }), ready: false, want: true },
+    { name: 'maxUnavailable 0, unready under AlwaysAllow', s: spec({ maxUnavailable: { count: 0 }, unhealthyPodEvictionPolicy: 'AlwaysAllow' }), ready: false, want: false },
+  ])('$name', ({ s, ready, want }) => {
+    expect(karpenterFullyBlocks(s, ready)).toBe(want);
   });
 });
 
