@@ -111,8 +111,8 @@ interface PoolType extends InstanceType {
  * re-triggered every 10 s while they are, count with the pending ones), or a starting command's
  * simulation moves pods onto, is nominated for 20 s (max(2 × BATCH_MAX_DURATION, 10 s)): no
  * candidate of emptiness, consolidation or drift meanwhile, nor at a command's re-validation;
- * expiry ignores it. Not modelled: spot-to-spot consolidation; new nodes for the pods of nodes
- * being removed before they are evicted.
+ * expiry ignores it. The pods of nodes being removed get new nodes as pending ones do, before they are
+ * evicted, nominated to them while they launch. Not modelled: spot-to-spot consolidation.
  */
 export class KarpenterModel implements NodeAutoscaler {
   private readonly batch: ProvisioningBatch;
@@ -259,8 +259,9 @@ export class KarpenterModel implements NodeAutoscaler {
    */
   private provision(now: number): void {
     const c = this.cluster;
-    // Nominations last while their node launches; a Ready node's room is counted afresh each time.
-    for (const [pod, node] of [...this.nominated]) if (node.state !== 'Provisioning' || pod.node !== undefined || !pod.isOk) this.nominated.delete(pod);
+    // Nominations last while their node launches and the pod waits (Pending, or on a node being
+    // removed); a Ready node's room is counted afresh each time.
+    for (const [pod, node] of [...this.nominated]) if (node.state !== 'Provisioning' || (pod.node !== undefined && pod.node.state !== 'Tainted') || !pod.isOk) this.nominated.delete(pod);
     // Initialized nodes first, then those launching, each in creation order.
     // A node tainted for memory pressure tolerates none of these pods.
     const existing = [...c.nodes.filter((n) => n.schedulable), ...c.nodes.filter((n) => n.state === 'Provisioning')];
@@ -270,7 +271,7 @@ export class KarpenterModel implements NodeAutoscaler {
     // The pods of nodes being removed are scheduled with them (provisioner.go Schedule: deleting nodes' pods).
     const deleting = c.nodes
       .filter((n) => n.state === 'Tainted')
-      .flatMap((n) => n.movablePods().filter((p) => this.currentlyReschedulable(p, now)));
+      .flatMap((n) => n.movablePods().filter((p) => !this.nominated.has(p) && this.currentlyReschedulable(p, now)));
     const pods = [...pending, ...deleting];
     const plan = packProvisioningBatch(
       pods.map((p) => ({ resources: c.requestsOf(p), createdAt: p.createdAt })),
@@ -284,10 +285,10 @@ export class KarpenterModel implements NodeAutoscaler {
       if (e >= 0 && i < pending.length && existing[e]!.state === 'Provisioning') this.nominated.set(pods[i]!, existing[e]!);
     });
     const added = new Map<NodePoolSpec, number>();
-    for (const bin of plan.newNodes) {
-      // Not modelled: new nodes for the pods of nodes being removed; their replacements are provisioned once pending.
-      const b = bin.filter((i) => i < pending.length);
-      if (b.length === 0) continue;
+    // New nodes for the pods of nodes being removed too, before they are evicted (provisioner.go
+    // Schedule: its NewNodeClaims hold them): a pod a PodDisruptionBudget or do-not-disrupt keeps
+    // on its node finds its new node launched, or Ready, when it goes.
+    for (const b of plan.newNodes) {
       const t = this.cheapest(b.map((i) => c.requestsOf(pods[i]!)), added);
       if (t === undefined) continue;
       added.set(t.pool, (added.get(t.pool) ?? 0) + 1);

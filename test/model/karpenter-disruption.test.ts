@@ -77,13 +77,18 @@ describe('a node a provisioning pass counted on is no disruption candidate for 2
     'cluster.nodeAutoscaler.expireAfter=85s',
   ];
   const pdb = (spec: string) => `podDisruptionBudgets=[{apiVersion: policy/v1, kind: PodDisruptionBudget, metadata: {name: s}, spec: {${spec}, selector: {matchLabels: {serving.knative.dev/service: s}}}}]`;
-  it('karpenter-nominated.yaml expiring, s\'s pod held by minAvailable 1: the emptiness command built at 72 for small-002 is dropped at 87, the provisioning pass for small-001\'s taint (85) having placed the held pod onto small-002; it goes only by its own expiry at 96 (validation.go IsNodeNominated)', () => {
+  it('karpenter-nominated.yaml expiring, s\'s pod held by minAvailable 1: the emptiness command built at 72 for small-002 is dropped at 87, the provisioning pass for small-001\'s taint (85) having placed the held pod onto small-002; it goes by its own expiry at 96, and the pass at 97 launches small-003 for the pod still held (validation.go IsNodeNominated; provisioner.go Schedule, deleting nodes\' pods)', () => {
     const ev = nodeEvents('karpenter-nominated', ...expiring, pdb('minAvailable: 1'));
     expect(ev.filter(([, e]) => e !== 'Ready')).toEqual([
       ['small-002', 'Requested', 11],
       ['small-001', 'Tainted', 85],
       ['small-002', 'Tainted', 96],
+      // Launched for a pod not yet evicted: before, knsim launched only for Pending pods.
+      ['small-003', 'Requested', 97],
       ['small-002', 'Deleted', 101],
+      ['small-003', 'Tainted', 182],
+      ['small-004', 'Requested', 183],
+      ['small-003', 'Deleted', 187],
     ]);
   });
   it('karpenter-nominated.yaml expiring, s\'s pod under do-not-disrupt or a budget of maxUnavailable 0: Karpenter cannot tell when it will go, so no pass counts it (pdb.go IsCurrentlyReschedulable), small-002 stays un-nominated and emptiness takes it at 87 (was dropped then, the pod placed onto small-002); no node is launched for the pod', () => {
@@ -158,5 +163,32 @@ describe('a NodePool limit exactly reached (helpers.go SimulateScheduling: the c
   it('karpenter-drift.yaml without its drift, maxNodes 3 of 3, each node holding one 1-CPU pod, a 3-CPU pod Pending (no node has room, the pool none): deleting std-001 would need a new node for the pending pod, of its own type, so no cheaper move: nothing goes (was std-001 tainted at 17, the pending pod left out as fitting no pool)', () => {
     const ev = nodeEvents('karpenter-drift', 'updates=[]', 'cluster.nodeAutoscaler.consolidationPolicy=WhenEmptyOrUnderutilized', 'cluster.nodePools[0].maxNodes=3', BIG);
     expect(ev).toEqual([]);
+  });
+});
+
+describe('the provisioner launches nodes for the pods of nodes being removed before they are evicted (provisioner.go Schedule: deleting nodes\' CurrentlyReschedulablePods)', () => {
+  it('karpenter-expire-pdb.yaml: the three nodes expiring at 300 s, their pods held one at a time by maxUnavailable 1, get three nodes at 301 (was one, then 361 and 373.7 as each pod was evicted); the pods move onto them by 382.7 and the old nodes go at 330, 403 and 413 (was 453)', () => {
+    const loaded = loadScenario(fixture('karpenter-expire-pdb'));
+    const rec = new MemoryRecorder();
+    new World(loaded.world, rec).run();
+    const ev = rec.nodeEvents.filter((n) => n.time > 0).map((n) => [n.node, n.event, n.time]);
+    expect(ev.filter(([, e]) => e === 'Requested' || e === 'Deleted')).toEqual([
+      ['std-004', 'Requested', 301],
+      ['std-005', 'Requested', 301],
+      ['std-006', 'Requested', 301],
+      ['std-001', 'Deleted', 330],
+      ['std-002', 'Deleted', 403],
+      ['std-003', 'Deleted', 413],
+    ]);
+    // Each eviction waits for the previous replacement to be Ready; each replacement binds at once.
+    const moved = rec.pods.filter((p) => p.time > 0 && (p.event === 'Terminating' || p.event === 'Scheduled')).map((p) => [p.event, p.pod.node?.name, p.time]);
+    expect(moved).toEqual([
+      ['Terminating', 'std-001', 300],
+      ['Scheduled', 'std-004', 361],
+      ['Terminating', 'std-002', 372.7],
+      ['Scheduled', 'std-006', 372.7],
+      ['Terminating', 'std-003', 382.7],
+      ['Scheduled', 'std-005', 382.7],
+    ]);
   });
 });
