@@ -35,6 +35,12 @@ export class Pod {
   /** When Kubernetes last marked the pod not Ready after it had been Ready (NaN if never): the Ready condition's lastTransitionTime then. */
   notReadyAt = Number.NaN;
   terminatingAt = Number.NaN;
+  /**
+   * Terminating: when its queue-proxy's drain ends and its server shuts down (its listener closes).
+   * A request that comes in before then restarts the quiet period, as knative/pkg's Drainer does;
+   * the kubelet's kill at the grace period caps it. See Revision.drainUntil.
+   */
+  quietUntil = Number.NaN;
   /** WebSocket sessions (onSigterm: drain): when the queue-proxy's drain of upgraded connections began (NaN: it did not). */
   hijackDrainFrom = Number.NaN;
   /** WebSocket sessions (onSigterm: drain): the app got SIGTERM and takes no new connection. */
@@ -145,6 +151,16 @@ export class Pod {
   accept(req: Request, now: number, proxied: boolean): void {
     req.pod = this;
     req.podIn = now;
+    if (this.phase === 'Terminating' || this.phase === 'Gone') {
+      // Only an activator's stale throttler sends here (that of a deleted revision: see Revision.delete).
+      if (!(now < this.quietUntil)) {
+        // The queue-proxy's server has shut down (or the pod is gone): the dial is refused, which
+        // the activator does not retry; its proxy's error handler answers 502.
+        this.revision.world.finish(req, STATUS_BAD_GATEWAY, now);
+        return;
+      }
+      this.quietUntil = this.revision.drainUntil(this, now);
+    }
     if (this.inFlight >= this.maxInFlight) {
       // Breaker full: immediate 503 (ErrRequestQueueFull). The stats still see it come in and
       // go out at once: upstream's ProxyHandler (pkg/queue/handler.go) records the in event

@@ -579,7 +579,7 @@ export class Revision {
     pod.activatorHealthy = true;
     this.activatorHealthyPods.insert(pod);
     this.world.recorder.podTransition(pod, 'ActivatorHealthy', this.world.sim.now);
-    for (const a of this.world.activators) a.existingThrottler(this)?.podHealthy(pod, this.world.sim.now);
+    if (!this.deleted) for (const a of this.world.activators) a.existingThrottler(this)?.podHealthy(pod, this.world.sim.now);
   }
 
   private onKubeReady = (pod: Pod): void => {
@@ -608,7 +608,7 @@ export class Revision {
     if (pod.activatorHealthy && (wasReady || this.clusterIP)) {
       pod.activatorHealthy = false;
       this.activatorHealthyPods.remove(pod);
-      for (const a of this.world.activators) a.existingThrottler(this)?.podUnhealthy(pod, now);
+      if (!this.deleted) for (const a of this.world.activators) a.existingThrottler(this)?.podUnhealthy(pod, now);
     }
     if (wasReady) this.onPodsChanged(now);
   }
@@ -657,21 +657,33 @@ export class Revision {
     }
     if (wasHealthy) {
       this.activatorHealthyPods.remove(pod);
-      for (const a of this.world.activators) a.existingThrottler(this)?.podUnhealthy(pod, now);
+      // A deleted revision's throttlers no longer hear of its pods (see delete).
+      if (!this.deleted) for (const a of this.world.activators) a.existingThrottler(this)?.podUnhealthy(pod, now);
     }
     if (pod.stats === undefined) {
       this.gone(pod, now); // no queue-proxy yet: nothing to drain
     } else {
       // SIGTERM: the queue-proxy drains for a quiet period, then shuts down once in-flight requests finish.
-      this.world.sim.at(now + this.drainSeconds, this.onDrained, pod);
+      pod.quietUntil = now + this.drainSeconds;
+      this.world.sim.at(pod.quietUntil, this.onDrained, pod);
     }
     // The ReplicaSet no longer counts a terminating pod.
     if (wasReady) this.onPodsChanged(now);
     else this.deploymentChanged(now);
   }
 
+  /** When the drain of `pod`, terminating, ends if a request comes in at `now`: a new quiet period, but not past the kubelet's kill. */
+  drainUntil(pod: Pod, now: number): number {
+    return Math.min(now + this.world.spec.cluster.drainSeconds, pod.terminatingAt + this.graceSeconds);
+  }
+
   private onDrained = (pod: Pod): void => {
     if (pod.phase !== 'Terminating') return;
+    // A request came in meanwhile (a deleted revision's stale throttler): the quiet period restarted.
+    if (this.world.sim.now < pod.quietUntil) {
+      this.world.sim.at(pod.quietUntil, this.onDrained, pod);
+      return;
+    }
     // The quiet period is over: the kubelet's preStop hook (the queue-proxy's /wait-for-drain)
     // returns and the app gets SIGTERM; an app serving WebSocket sessions closes them then.
     const now = this.world.sim.now;
@@ -703,7 +715,7 @@ export class Revision {
   /** A terminating pod goes away once drained and idle. */
   maybeGone(pod: Pod, now: number): void {
     if (pod.phase !== 'Terminating' || !pod.idle) return;
-    if (now < pod.terminatingAt + this.drainSeconds) return;
+    if (now < pod.quietUntil) return;
     const from = pod.hijackDrainFrom;
     if (from === from && now > from) {
       // The queue-proxy's hijack drain sees its last session gone at its next 1 s poll.
@@ -758,6 +770,12 @@ export class Revision {
    * pods do: each leaves the endpoints and drains what it holds as on a scale-down, and the
    * kubelet kills it at its grace period. Nothing replaces them. The GC's own second or so of
    * latency is not modelled. Returns how many pods it terminated.
+   *
+   * Each activator drops its throttler for the revision as its informer sees the deletion
+   * (throttler.go revisionDeleted), before the pods go: later endpoint updates find no revision
+   * and are dropped. Requests already waiting in that throttler keep it, with the pods it last
+   * knew: they are sent on as its slots free up, to pods that are draining (a request restarts
+   * the queue-proxy's quiet period) or, once a pod's queue-proxy has shut down, refused (502).
    */
   delete(now: number): number {
     if (this.deleted) return 0;

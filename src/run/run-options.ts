@@ -46,7 +46,10 @@ export function canFailWith502(spec: WorldSpec): boolean {
           (r.faults?.length ?? 0) > 0 ||
           (r.memory !== undefined && enforcedMemoryLimit(r.resources?.user.memoryLimitBytes) !== undefined) ||
           // A WebSocket app that got SIGTERM takes no new connection: requests queued for it get 502.
-          r.webSocket !== undefined,
+          r.webSocket !== undefined ||
+          // Deleted with its Service: requests an activator still holds for a slot go to its pods as they
+          // free up, refused (502) by one whose queue-proxy has shut down (Revision.delete).
+          (s.deletedAtSeconds !== undefined && r.containerConcurrency > 0),
       ),
     )
   );

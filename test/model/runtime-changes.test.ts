@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runWorld } from '../../src/run/run-world.js';
+import { canFailWith502 } from '../../src/run/run-options.js';
 import { STATUS_NO_ROUTE, STATUS_OK } from '../../src/model/request.js';
 import { scenarioFromValue } from '../../src/scenario/load.js';
 import { ScenarioError } from '../../src/scenario/errors.js';
@@ -26,6 +27,7 @@ function scenario(o: {
   serviceUpdates?: unknown[];
   duration?: string;
   configMaps?: unknown;
+  serviceTime?: string;
 }): Record<string, unknown> {
   return {
     name: 'changes',
@@ -40,7 +42,7 @@ function scenario(o: {
           spec: { template: { metadata: { annotations: o.annotations ?? {} }, spec: { containerConcurrency: 1, containers: [{ image: 'app' }] } } },
         },
         initialPods: o.initialPods ?? 0,
-        app: { serviceTime: '100ms' },
+        app: { serviceTime: o.serviceTime ?? '100ms' },
         podStart: { scheduling: '500ms', containerStart: '1s', readiness: '500ms', kubeletReadyLag: '500ms' },
         ...(o.serviceUpdates !== undefined ? { updates: o.serviceUpdates } : {}),
       },
@@ -305,6 +307,65 @@ describe('deleting the Service during a cold start', () => {
   it('the 20 requests the activators held wait out their 300 s timeout: still in flight at the run end', () => {
     expect(summary.requestsInFlightAtEnd).toBe(20);
     expect(summary.overall.requests.noRoute).toBe(2880);
+  });
+});
+
+describe('deleting the Service while the activators hold requests for its busy pods', () => {
+  // 2 pods pinned, containerConcurrency 1, a request every 2 s from 0 to 60 s: each pod takes one at a
+  // time, the rest wait at the activators. Deleted at 55 s, with requests sent up to 54 s still held.
+  const raw = (serviceTime: string, deleted = true): Record<string, unknown> =>
+    scenario({
+      initialPods: 2,
+      annotations: { 'autoscaling.knative.dev/min-scale': '2', 'autoscaling.knative.dev/max-scale': '2' },
+      serviceTime,
+      clients: [{ name: 'load', service: 'hello', start: '0s', end: '60s', open: { process: 'uniform', rps: 0.5 } }],
+      duration: '400s',
+      ...(deleted ? { updates: [{ at: '55s', deleteService: 'hello' }] } : {}),
+    });
+  const held = (serviceTime: string): MemoryRecorder => simulate(raw(serviceTime));
+  const outcome = (rec: MemoryRecorder): string[] =>
+    rec.requests.filter((r) => r.arrival < 55).sort((a, b) => a.arrival - b.arrival).map((r) => `${r.arrival} ${r.status} ${r.end.toFixed(3)} ${r.pod?.name.slice(-4) ?? '-'}`);
+  const gone = (rec: MemoryRecorder): string[] => rec.pods.filter((p) => p.event === 'Gone').map((p) => `${p.time.toFixed(3)} ${p.pod.name.slice(-4)}`);
+
+  it('10 s requests: the throttler keeps the pods it knew, so every held request is sent on to them as they drain, and served', () => {
+    const rec = held('10s');
+    const rows = outcome(rec);
+    expect(rows).toHaveLength(28);
+    // Not 504 at 300 s after sending, as if the activators had dropped the pods with the endpoints.
+    expect(rows.every((r) => r.split(' ')[1] === '200')).toBe(true);
+    expect(rows.slice(-2)).toEqual(['52 200 140.001 0001', '54 200 142.001 0002']);
+    // Each request that came in restarted the queue-proxy's 30 s quiet period: gone 30 s after the last one came in (at 130.001 s and 132.001 s), not 30 s after the delete.
+    expect(gone(rec)).toEqual(['160.001 0001', '162.001 0002']);
+    expect(rec.requests.filter((r) => r.arrival > 55).every((r) => r.status === STATUS_NO_ROUTE)).toBe(true);
+  });
+
+  it('40 s requests: a pod whose quiet period ended before a slot freed has shut its server: the held requests sent to it get 502 at once', () => {
+    const rec = held('40s');
+    const rows = outcome(rec);
+    // Sent on before the delete, and (8 s, 10 s) at 80 s and 82 s to the draining pods, restarting their quiet period to 110 s and 112 s.
+    expect(rows.slice(0, 6)).toEqual(['0 200 40.001 0001', '2 200 42.001 0002', '4 200 80.001 0001', '6 200 82.001 0002', '8 200 120.001 0001', '10 200 122.001 0002']);
+    // At 120.001 s pod 0001's slot frees, but its queue-proxy stopped listening at 110.001 s: the 22 still held all go there, refused.
+    expect(rows.slice(6)).toHaveLength(22);
+    expect(rows.slice(6).every((r) => r.endsWith(' 502 120.001 0001'))).toBe(true);
+    expect(gone(rec)).toEqual(['120.001 0001', '122.001 0002']);
+  });
+
+  it('40 s requests, outputs: the 22 refused count as 502 in summary.json and in requests-per-second.csv\'s status502 column, which such a run has', () => {
+    const loaded = scenarioFromValue(raw('40s'), FILE);
+    expect(canFailWith502(loaded.world)).toBe(true);
+    expect(canFailWith502(scenarioFromValue(raw('40s', false), FILE).world)).toBe(false);
+    const dir = mkdtempSync(join(tmpdir(), 'knsim-delete-held-'));
+    try {
+      runWorld(loaded.world, { outDir: join(dir, 'out'), trace: { mode: 'none' } });
+      const summary = JSON.parse(readFileSync(join(dir, 'out', 'summary.json'), 'utf8'));
+      expect(summary.overall.requests).toMatchObject({ ok: 6, status502: 22, status504: 0, noRoute: 2 });
+      const [head, ...rows] = readFileSync(join(dir, 'out', 'requests-per-second.csv'), 'utf8').trim().split('\n').map((l) => l.split(','));
+      const col = head!.indexOf('status502');
+      expect(col).toBeGreaterThan(0);
+      expect(rows.filter((r) => Number(r[col]) > 0).map((r) => `${Number(r[0])} ${r[col]}`)).toEqual(['121 22']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
