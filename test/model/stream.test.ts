@@ -16,9 +16,10 @@ import { parseExpectation } from '../../src/expect/parse.js';
 import { metricsOf } from '../../src/output/metrics.js';
 import { checkMeasured } from '../../src/sweep/tune.js';
 import { parseAxes } from '../../src/sweep/axes.js';
-import { STATUS_CLIENT_TIMEOUT, STATUS_OK, STATUS_TIMEOUT } from '../../src/model/request.js';
+import { STATUS_BAD_GATEWAY, STATUS_CLIENT_TIMEOUT, STATUS_OK, STATUS_TIMEOUT } from '../../src/model/request.js';
 import { World } from '../../src/model/world.js';
 import { summarizeWorld } from '../../src/run/run-world.js';
+import { blankRequestRecord, fillRequestRecord } from '../../src/run/run-recorder.js';
 import { scenarioFromValue } from '../../src/scenario/load.js';
 import { ScenarioError } from '../../src/scenario/errors.js';
 import { MemoryRecorder } from './world-fixture.js';
@@ -118,6 +119,22 @@ describe('a streamed response and the timeout handlers', () => {
     // Every request here works longer than 2.4 s (lognormal, median 20 s, times 3 after the slowdown).
     for (const r of before) expect(r.firstByteAt - r.serviceStart).toBeCloseTo(0.8, 9);
     for (const r of after) expect(r.firstByteAt - r.serviceStart).toBeCloseTo(2.4, 9);
+  });
+
+  it('a stream its container cuts off (a crash) is counted 502 at the exit, its first byte written or not, and has no first byte in the outputs', () => {
+    const rec = run({ stream: { firstByte: '800ms', interval: '50ms' }, app: { faults: [{ kind: 'crash', at: '5m', pods: 1 }] } });
+    const cut = rec.requests.filter((r) => r.status === STATUS_BAD_GATEWAY);
+    // The one request the crashed pod was executing at 300 s, well past its first byte.
+    expect(cut).toHaveLength(1);
+    for (const r of cut) {
+      expect(r.end).toBe(300);
+      expect(r.serviceStart + 0.8).toBeLessThan(300);
+    }
+    // The recorder writes a first byte only for a 200 (the client saw the status line 200, then its body cut short).
+    for (const r of cut) {
+      expect(Number.isNaN(r.firstByteAt)).toBe(false);
+      expect(fillRequestRecord(blankRequestRecord(), r).firstByteSeconds).toBeNaN();
+    }
   });
 
   it("the client's own timeout still ends the request first when it is earlier", () => {
