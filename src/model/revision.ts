@@ -579,7 +579,7 @@ export class Revision {
     pod.activatorHealthy = true;
     this.activatorHealthyPods.insert(pod);
     this.world.recorder.podTransition(pod, 'ActivatorHealthy', this.world.sim.now);
-    if (!this.deleted) for (const a of this.world.activators) a.existingThrottler(this)?.podHealthy(pod, this.world.sim.now);
+    if (this.throttlersFollowPods) for (const a of this.world.activators) a.existingThrottler(this)?.podHealthy(pod, this.world.sim.now);
   }
 
   private onKubeReady = (pod: Pod): void => {
@@ -608,7 +608,7 @@ export class Revision {
     if (pod.activatorHealthy && (wasReady || this.clusterIP)) {
       pod.activatorHealthy = false;
       this.activatorHealthyPods.remove(pod);
-      if (!this.deleted) for (const a of this.world.activators) a.existingThrottler(this)?.podUnhealthy(pod, now);
+      if (this.throttlersFollowPods) for (const a of this.world.activators) a.existingThrottler(this)?.podUnhealthy(pod, now);
     }
     if (wasReady) this.onPodsChanged(now);
   }
@@ -657,8 +657,7 @@ export class Revision {
     }
     if (wasHealthy) {
       this.activatorHealthyPods.remove(pod);
-      // A deleted revision's throttlers no longer hear of its pods (see delete).
-      if (!this.deleted) for (const a of this.world.activators) a.existingThrottler(this)?.podUnhealthy(pod, now);
+      if (this.throttlersFollowPods) for (const a of this.world.activators) a.existingThrottler(this)?.podUnhealthy(pod, now);
     }
     if (pod.stats === undefined) {
       this.gone(pod, now); // no queue-proxy yet: nothing to drain
@@ -670,6 +669,14 @@ export class Revision {
     // The ReplicaSet no longer counts a terminating pod.
     if (wasReady) this.onPodsChanged(now);
     else this.deploymentChanged(now);
+  }
+
+  /**
+   * The activators' throttlers hear of its pods' changes: not once it is deleted (see delete),
+   * except through the ClusterIP, where the activator's mesh sidecar follows the endpoints itself.
+   */
+  private get throttlersFollowPods(): boolean {
+    return !this.deleted || this.clusterIP;
   }
 
   /** When the drain of `pod`, terminating, ends if a request comes in at `now`: a new quiet period, but not past the kubelet's kill. */
@@ -776,6 +783,8 @@ export class Revision {
    * and are dropped. Requests already waiting in that throttler keep it, with the pods it last
    * knew: they are sent on as its slots free up, to pods that are draining (a request restarts
    * the queue-proxy's quiet period) or, once a pod's queue-proxy has shut down, refused (502).
+   * Through the ClusterIP the sidecar drops the pods as they leave the endpoints and the requests
+   * wait out their timeout (upstream's sidecar would answer 503 with no endpoint left: not modelled).
    */
   delete(now: number): number {
     if (this.deleted) return 0;

@@ -7,6 +7,7 @@
 import type { RequestTraceMode, WorldSpec } from '../model/spec.js';
 import type { World } from '../model/world.js';
 import { enforcedMemoryLimit } from '../model/memory.js';
+import { activatorUsesClusterIP } from '../core/traffic/index.js';
 import { reportBucketSeconds } from '../output/report/aggregate.js';
 import type { RunSummary } from '../output/summary.js';
 import { estimateOutputBytes, type OutputFileEstimate } from '../output/output-estimate.js';
@@ -49,7 +50,7 @@ export function canFailWith502(spec: WorldSpec): boolean {
           r.webSocket !== undefined ||
           // Deleted with its Service: requests an activator still holds for a slot go to its pods as they
           // free up, refused (502) by one whose queue-proxy has shut down (Revision.delete).
-          (s.deletedAtSeconds !== undefined && r.containerConcurrency > 0),
+          (s.deletedAtSeconds !== undefined && r.containerConcurrency > 0 && !activatorUsesClusterIP(spec.cluster.meshCompatibilityMode ?? 'auto')),
       ),
     )
   );

@@ -313,8 +313,9 @@ describe('deleting the Service during a cold start', () => {
 describe('deleting the Service while the activators hold requests for its busy pods', () => {
   // 2 pods pinned, containerConcurrency 1, a request every 2 s from 0 to 60 s: each pod takes one at a
   // time, the rest wait at the activators. Deleted at 55 s, with requests sent up to 54 s still held.
-  const raw = (serviceTime: string, deleted = true): Record<string, unknown> =>
+  const raw = (serviceTime: string, deleted = true, configMaps?: unknown): Record<string, unknown> =>
     scenario({
+      configMaps,
       initialPods: 2,
       annotations: { 'autoscaling.knative.dev/min-scale': '2', 'autoscaling.knative.dev/max-scale': '2' },
       serviceTime,
@@ -348,6 +349,15 @@ describe('deleting the Service while the activators hold requests for its busy p
     expect(rows.slice(6)).toHaveLength(22);
     expect(rows.slice(6).every((r) => r.endsWith(' 502 120.001 0001'))).toBe(true);
     expect(gone(rec)).toEqual(['120.001 0001', '122.001 0002']);
+  });
+
+  it('through the ClusterIP (mesh-compatibility-mode enabled) the sidecar drops the pods with the endpoints: the 24 held wait out their 300 s timeout (504)', () => {
+    const mesh = { 'config-network': { 'mesh-compatibility-mode': 'enabled' } };
+    const rows = outcome(simulate(raw('40s', true, mesh)));
+    // Sent on before the delete, two at a time; then held, the pods gone from the sidecar's endpoints.
+    expect(rows.slice(0, 4)).toEqual(['0 200 40.001 0002', '2 200 42.001 0001', '4 200 80.001 0002', '6 200 82.001 0001']);
+    expect(rows.slice(4).map((r) => r.split(' ').slice(0, 3).join(' '))).toEqual(Array.from({ length: 24 }, (_, i) => `${8 + 2 * i} 504 ${(308.001 + 2 * i).toFixed(3)}`));
+    expect(canFailWith502(scenarioFromValue(raw('40s', true, mesh), FILE).world)).toBe(false);
   });
 
   it('40 s requests, outputs: the 22 refused count as 502 in summary.json and in requests-per-second.csv\'s status502 column, which such a run has', () => {
