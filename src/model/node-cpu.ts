@@ -6,8 +6,8 @@ export interface NodeCpuClaimant {
   readonly ceilingCores: number;
   /** Cores its requests would use now with the node to themselves (≤ ceilingCores). */
   demandCores(): number;
-  /** The pod's cgroup weight (cpu.shares of its containers' CPU requests). */
-  readonly shares: number;
+  /** The pod cgroup's cpu.weight (cgroup v2, from the cpu.shares of its containers' CPU requests). */
+  readonly weight: number;
   /** The cores its requests share from `now` on (its processor-sharing capacity). */
   setCores(cores: number, now: number): void;
 }
@@ -15,7 +15,7 @@ export interface NodeCpuClaimant {
 /**
  * The CPU of one node among the pods on it that model CPU. While their demands fit the node's
  * allocatable CPU, each pod has its ceiling (its limit, or the node); when they do not, the node
- * is divided by weighted max-min fairness over the pods' cpu.shares (`cpu-shares.ts`), and each
+ * is divided by weighted max-min fairness over the pods' cpu.weight (`cpu-shares.ts`), and each
  * pod's requests share what it gets. DaemonSet pods and pods without a CPU model take no CPU.
  */
 export class NodeCpu {
@@ -59,7 +59,7 @@ export class NodeCpu {
       this.contended = false;
       return;
     }
-    for (let i = 0; i < n; i++) this.weights[i] = cs[i]!.shares;
+    for (let i = 0; i < n; i++) this.weights[i] = cs[i]!.weight;
     this.weights.length = n;
     weightedMaxMinShares(this.allocatableCores, this.demands, this.weights, this.shares);
     for (let i = 0; i < n; i++) {

@@ -1,4 +1,4 @@
-import { milliCpuToShares } from '../core/capacity/index.js';
+import { milliCpuToShares, sharesToCpuWeight } from '../core/capacity/index.js';
 import { makeSampler, type Sampler } from '../engine/distributions.js';
 import { AppProfile } from './app-profile.js';
 import { CompletionTimer, ProcessorSharing } from './cpu.js';
@@ -65,6 +65,8 @@ export class RevisionResources {
   readonly podMemoryRequestBytes: number | undefined;
   /** The pod cgroup's cpu.shares: its containers' CPU requests (a missing one counts 0), or an init container's where larger, as the kubelet sets them. */
   readonly podCpuShares: number;
+  /** The pod cgroup's cpu.weight on cgroup v2, converted from those shares: what the node's CPU is divided by. */
+  readonly podCpuWeight: number;
   /**
    * The working set of the containers besides the serving one (queue-proxy, sidecars) while they run:
    * their memory requests (none: 0). Their use is not modelled; a process keeps its resident memory when
@@ -87,6 +89,7 @@ export class RevisionResources {
     // The kubelet weighs the pod by its requests as the scheduler counts them: an init container's where larger.
     const initCpu = Math.max(0, ...(this.spec.initContainers ?? []).map((c) => c.cpuRequestMillis ?? 0));
     this.podCpuShares = milliCpuToShares(Math.max(podTotal(this.spec, (c) => c.cpuRequestMillis ?? 0)!, initCpu));
+    this.podCpuWeight = sharesToCpuWeight(this.podCpuShares);
     this.capacityCores = 0;
     if (work?.kind === 'cpu') {
       this.capacityCores = (cfsQuotaMillis(this.spec.user.cpuLimitMillis) ?? work.ceilingMillis) / 1000;
@@ -197,8 +200,8 @@ export class PodResources implements NodeCpuClaimant {
     this.nodeCpu?.join(this, startedAt);
   }
 
-  get shares(): number {
-    return this.model.podCpuShares;
+  get weight(): number {
+    return this.model.podCpuWeight;
   }
 
   demandCores(): number {

@@ -198,17 +198,20 @@ describe('the CPU model on nodes without cluster.podCpuCeiling (cpu-node-default
 
 describe('CPU contention on a node (cpu-contention.yaml: two pods without limits on a 2-core node, 8 users of 1 core-second requests each)', () => {
   const r = run('cpu-contention');
-  // cpu.shares of 1000m + 25m and 500m + 25m: 1049 and 537; the node's 2 cores split by them.
-  const big = (2 * 1049) / (1049 + 537);
-  const small = (2 * 537) / (1049 + 537);
+  // 1000m + 25m and 500m + 25m: 1049 and 537 cpu.shares, which the kubelet writes on cgroup v2 as
+  // cpu.weight 1 + (shares − 2) × 9999 / 262142 (integer division): 40 and 21. The node's 2 cores split by them.
+  const big = (2 * 40) / (40 + 21);
+  const small = (2 * 21) / (40 + 21);
 
-  it('the pods share the node by their cpu.shares: 1.32 and 0.68 cores, together its 2', () => {
+  it('the pods share the node by their cpu.weight 40 and 21: 1.31 and 0.69 cores, together its 2', () => {
     const at60 = (rev: string) => r.samples.find((s) => s.revision === rev && s.time === 60)!.resources!.cpuUsageMillis;
     expect(at60('big-00001')).toBeCloseTo(big * 1000, -1);
     expect(at60('small-00001')).toBeCloseTo(small * 1000, -1);
+    // Not by cpu.shares (1.32 and 0.68 cores), which only cgroup v1 nodes use.
+    expect(Math.abs(at60('small-00001') - (2 * 537 * 1000) / 1586)).toBeGreaterThan(8);
   });
 
-  it("each pod's 8 requests share its part: 8 / 1.32 = 6.05 s and 8 / 0.68 = 11.8 s", () => {
+  it("each pod's 8 requests share its part: 8 / 1.31 = 6.10 s and 8 / 0.69 = 11.62 s", () => {
     for (const [rev, cores] of [['big-00001', big], ['small-00001', small]] as const) {
       const done = r.requests.filter((q) => q.revision === rev && q.status === 200 && q.arrival > 15);
       expect(done.length).toBeGreaterThan(10);

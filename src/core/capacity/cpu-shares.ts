@@ -1,10 +1,11 @@
 /**
  * CPU contention on a node: what each pod gets when its pods together want more CPU than the
- * node's allocatable. The kubelet gives each pod's cgroup `cpu.shares` from the pod's CPU
- * requests (pkg/kubelet/cm/helpers_linux.go MilliCPUToShares, ResourceConfigForPod), and the
- * kernel's CFS divides a busy CPU among the cgroups that want it in proportion to their shares,
- * handing what one leaves unused to the others. In the fluid limit that is weighted max-min
- * fairness; a CPU limit (CFS quota) caps a pod's demand before the sharing.
+ * node's allocatable. The kubelet computes `cpu.shares` from the pod's CPU requests
+ * (pkg/kubelet/cm/helpers_linux.go MilliCPUToShares, ResourceConfigForPod) and, on cgroup v2,
+ * writes the pod cgroup's `cpu.weight` converted from them (pkg/kubelet/cm/cgroup_manager_linux.go
+ * getCPUWeight); the kernel's CFS divides a busy CPU among the cgroups that want it in proportion
+ * to those weights, handing what one leaves unused to the others. In the fluid limit that is
+ * weighted max-min fairness; a CPU limit (CFS quota) caps a pod's demand before the sharing.
  */
 import { InvalidArgumentError } from '../errors.js';
 
@@ -20,6 +21,24 @@ export function milliCpuToShares(milliCpu: number): number {
   if (!Number.isFinite(milliCpu) || milliCpu < 0) throw new InvalidArgumentError('milliCpu', `must be a finite number ≥ 0, got ${milliCpu}`);
   const shares = Math.floor((Math.floor(milliCpu) * 1024) / 1000);
   return Math.min(MAX_CPU_SHARES, Math.max(MIN_CPU_SHARES, shares));
+}
+
+/** The kernel's bounds on cgroup v2's cpu.weight. */
+export const MIN_CPU_WEIGHT = 1;
+export const MAX_CPU_WEIGHT = 10000;
+
+/**
+ * The pod cgroup's cpu.weight on cgroup v2 for `shares` (from {@link milliCpuToShares}), as the
+ * kubelet converts it: the range 2–262144 mapped linearly onto 1–10000, in whole units (integer
+ * division). The runtimes' newer non-linear formula (runc 1.3.2, crun 1.23) applies to container
+ * cgroups inside the pod, not to the pod cgroups that compete with each other on the node. Not
+ * proportional to the shares: 1024 shares give 39, 102 give 4 and 2 give 1, so small requests
+ * lose up to a unit to the rounding and pods with none weigh 1 rather than 2/1024 of a core's.
+ */
+export function sharesToCpuWeight(shares: number): number {
+  if (!Number.isInteger(shares) || shares < MIN_CPU_SHARES) throw new InvalidArgumentError('shares', `must be an integer ≥ ${MIN_CPU_SHARES}, got ${shares}`);
+  if (shares >= MAX_CPU_SHARES) return MAX_CPU_WEIGHT;
+  return MIN_CPU_WEIGHT + Math.floor(((shares - MIN_CPU_SHARES) * (MAX_CPU_WEIGHT - MIN_CPU_WEIGHT)) / (MAX_CPU_SHARES - MIN_CPU_SHARES));
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidArgumentError, milliCpuToShares, weightedMaxMinShares } from '../../../src/core/capacity/index.js';
+import { InvalidArgumentError, milliCpuToShares, sharesToCpuWeight, weightedMaxMinShares } from '../../../src/core/capacity/index.js';
 
 describe('milliCpuToShares (the kubelet: 1024 per core, whole shares, 2 to 262144)', () => {
   it.each([
@@ -18,6 +18,33 @@ describe('milliCpuToShares (the kubelet: 1024 per core, whole shares, 2 to 26214
   it('refuses a negative or non-finite request', () => {
     expect(() => milliCpuToShares(-1)).toThrow(InvalidArgumentError);
     expect(() => milliCpuToShares(Number.NaN)).toThrow(InvalidArgumentError);
+  });
+});
+
+describe('sharesToCpuWeight (the kubelet on cgroup v2: 2–262144 shares onto 1–10000, integer division)', () => {
+  it.each([
+    [2, 1],
+    [28, 1], // 26 × 9999 / 262142 = 0.99: still 1
+    [29, 2],
+    [102, 4], // 100m: 3.81 rounds down
+    [128, 5], // 100m + the queue-proxy's 25m
+    [537, 21], // 500m + 25m
+    [1024, 39], // one core: 39, not systemd's default 100
+    [1049, 40], // 1000m + 25m
+    [262143, 9999],
+    [262144, 10000],
+  ])('%d shares → weight %d', (shares, weight) => expect(sharesToCpuWeight(shares)).toBe(weight));
+
+  it('is not proportional to the shares: 1000m against 100m (each with the 25m queue-proxy) weigh 40 : 5, not 1049 : 128', () => {
+    const big = sharesToCpuWeight(milliCpuToShares(1025));
+    const small = sharesToCpuWeight(milliCpuToShares(125));
+    expect(big / small).toBe(8);
+    expect(milliCpuToShares(1025) / milliCpuToShares(125)).toBeCloseTo(8.195, 3);
+  });
+
+  it('refuses shares outside the kernel range or not whole', () => {
+    expect(() => sharesToCpuWeight(1)).toThrow(InvalidArgumentError);
+    expect(() => sharesToCpuWeight(2.5)).toThrow(InvalidArgumentError);
   });
 });
 
