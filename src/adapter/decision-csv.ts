@@ -3,8 +3,8 @@
  * decision next to what Knative's autoscaler decided (the PodAutoscaler's
  * status.desiredScale) and what was done about it.
  */
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import type { DecisionRecord } from '../core/autoscaler/index.js';
 
@@ -65,23 +65,96 @@ export function decisionCsvLine(r: ShadowRow): string {
   return stringify([fields]).replace(/\n$/, '');
 }
 
+/**
+ * The decision CSV could not be made or written. `error` is the file system's own error
+ * (EROFS, ENOSPC, ...), which the CLI words for the user with the `--csv` flag and path.
+ */
+export class DecisionCsvError extends Error {
+  override readonly name = 'DecisionCsvError';
+
+  constructor(
+    readonly path: string,
+    readonly error: unknown,
+  ) {
+    super(`--csv ${path}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** The file-system calls the writer makes (tests inject short or failing writes). */
+export interface CsvFs {
+  writeSync: (fd: number, buf: Uint8Array, offset: number, length: number) => number;
+}
+
+/**
+ * `mkdir -p dir`, one directory at a time. Node 20's recursive mkdir retries for ever under
+ * /proc (mkdir there fails with ENOENT below a directory that exists) and words any failure on
+ * the way as ENOENT; one at a time, the first directory that cannot be made fails with its own cause.
+ */
+function makeParents(dir: string): void {
+  const missing: string[] = [];
+  for (let d = resolve(dir); dirname(d) !== d; d = dirname(d)) {
+    let exists: boolean;
+    try {
+      exists = statSync(d, { throwIfNoEntry: false }) !== undefined;
+    } catch {
+      exists = false; // ENOTDIR: a file on the way, which its mkdir names
+    }
+    if (exists) break;
+    missing.unshift(d);
+  }
+  for (const d of missing) {
+    try {
+      mkdirSync(d);
+    } catch (e) {
+      // Made meanwhile by another process: as good as ours.
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || statSync(d, { throwIfNoEntry: false })?.isDirectory() !== true) throw e;
+    }
+  }
+}
+
 /** Appends rows to a CSV file (created with its header). */
 export class DecisionCsv {
   private fd: number | undefined;
+  private readonly fs: CsvFs;
 
-  constructor(readonly path: string) {
-    mkdirSync(dirname(path), { recursive: true });
-    this.fd = openSync(path, 'w');
-    writeSync(this.fd, DECISION_CSV_HEADER.join(',') + '\n');
+  /** @throws DecisionCsvError when the file or its folders cannot be made. */
+  constructor(
+    readonly path: string,
+    fs: CsvFs = { writeSync },
+  ) {
+    this.fs = fs;
+    try {
+      makeParents(dirname(path));
+      this.fd = openSync(path, 'w');
+    } catch (e) {
+      throw new DecisionCsvError(path, e);
+    }
+    this.put(DECISION_CSV_HEADER.join(','));
   }
 
+  /** @throws DecisionCsvError when the row cannot be written (a full disk). */
   write(r: ShadowRow): void {
     if (this.fd === undefined) throw new Error(`${this.path}: already closed`);
-    writeSync(this.fd, decisionCsvLine(r) + '\n');
+    this.put(decisionCsvLine(r));
   }
 
   close(): void {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
+  }
+
+  /** One line, all of it: a write the disk takes only part of (a disk filling up) is continued, not dropped. */
+  private put(line: string): void {
+    const buf = Buffer.from(line + '\n', 'utf8');
+    try {
+      for (let off = 0; off < buf.length; ) {
+        const n = this.fs.writeSync(this.fd!, buf, off, buf.length - off);
+        // No progress and no error would loop for ever; a full disk says ENOSPC on the next try.
+        if (n <= 0) throw Object.assign(new Error('no space left on device, write'), { code: 'ENOSPC', syscall: 'write' });
+        off += n;
+      }
+    } catch (e) {
+      throw new DecisionCsvError(this.path, e);
+    }
   }
 }

@@ -6,7 +6,7 @@
 import { AutoscalerConfigError, FieldError, parseAutoscalerConfig, type AutoscalerClass, type AutoscalerConfig } from '../core/autoscaler/index.js';
 import { systemClock, type Clock } from './clock.js';
 import { Controller, isScaleAction, type ControllerMode } from './controller.js';
-import { DecisionCsv, type ShadowRow } from './decision-csv.js';
+import { DecisionCsv, DecisionCsvError, type ShadowRow } from './decision-csv.js';
 import { describeError, describeKubeconfigError, httpStatus, loadKubeConfig, makeKubeClients, type KubeClients } from './kube.js';
 import { LeaderElector } from './leader.js';
 import { lineLogger, type Logger } from './log.js';
@@ -200,6 +200,9 @@ export async function runController(s: ControllerSettings, io: RunIo = defaultIo
   }
 
   const csv = s.csv !== undefined ? new DecisionCsv(s.csv) : undefined;
+  // A row the CSV could not take (a full disk) stops the controller: a log with holes would pass for a whole one.
+  let csvFailed: DecisionCsvError | undefined;
+  const stop = new AbortController();
   const summary: RunSummary = { revisions: 0, decisions: 0, actions: 0 };
   const seen = new Set<string>();
   const controller = new Controller({
@@ -220,14 +223,21 @@ export async function runController(s: ControllerSettings, io: RunIo = defaultIo
     scrapeUrl: podMetricsUrl(s.metricsPort),
     leader,
     onRow: (row: ShadowRow) => {
-      csv?.write(row);
+      if (csvFailed !== undefined) return;
+      try {
+        csv?.write(row);
+      } catch (e) {
+        if (!(e instanceof DecisionCsvError)) throw e;
+        csvFailed = e;
+        stop.abort();
+        return;
+      }
       summary.decisions++;
       seen.add(`${row.namespace}/${row.revision}`);
       if (isScaleAction(row.action)) summary.actions++;
     },
   });
 
-  const stop = new AbortController();
   const onSignal = (): void => stop.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
@@ -250,6 +260,7 @@ export async function runController(s: ControllerSettings, io: RunIo = defaultIo
     stop.abort();
     csv?.close();
   }
+  if (csvFailed !== undefined) throw csvFailed;
   summary.revisions = seen.size;
   const verb = s.mode === 'shadow' ? 'would-scale' : s.dryRun ? 'dry-run' : 'scale';
   io.stdout(

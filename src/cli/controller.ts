@@ -6,8 +6,9 @@
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { ControllerSettings } from '../adapter/run-controller.js';
-import { DECISION_CSV_HEADER } from '../adapter/decision-csv.js';
+import { DECISION_CSV_HEADER, DecisionCsvError } from '../adapter/decision-csv.js';
 import { checkOwnedFile } from '../output/owned-file.js';
+import { toOutputError } from '../output/output-error.js';
 import { parseClusterFlags, parsePort, type ClusterArgs } from './cluster-flags.js';
 import { parseDurationFlag } from './flags.js';
 import { UsageError } from './errors.js';
@@ -213,6 +214,8 @@ export async function controllerCommand(args: ControllerArgs): Promise<void> {
     await runController(f);
   } catch (e) {
     if (e instanceof SetupError) throw new UsageError(e.message);
+    // The CSV's folder or file could not be made, or a row not written: the user's disk, in words (exit 2).
+    if (e instanceof DecisionCsvError) throw toOutputError(e.error, `--csv ${e.path}`);
     throw e;
   }
 }

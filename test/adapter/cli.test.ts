@@ -426,6 +426,17 @@ describe('knsim controller / rollout processes', () => {
       expect(kube.writes()).toEqual([]);
     });
 
+    it('--csv under /proc, where no folder can be made: exit 2, one line naming the flag and folder (it hung for ever)', async () => {
+      kube.put('api/v1', 'knative-serving', 'configmaps', { metadata: { name: 'config-autoscaler' }, data: {} });
+      const csv = '/proc/knsim-no-such/decisions.csv';
+      const r = await knsimAsync(['controller', '--kubeconfig', kubeconfig, '--duration', '1s', '--csv', csv]);
+      expect(r.code).toBe(2);
+      // As root /proc passes the write check before connecting, and its mkdir fails; as anyone else the check refuses it.
+      const line = process.getuid?.() === 0 ? 'mkdir /proc/knsim-no-such: cannot create a directory there (no such file or directory) (ENOENT)' : 'access /proc: permission denied (EACCES)';
+      expect(r.stderr).toBe(`knsim: --csv ${csv}: ${line}\n`);
+      expect(r.stdout).toBe('');
+    });
+
     it('a config-autoscaler value Knative refuses stops the controller: exit 2, one line naming the ConfigMap, key and rule', async () => {
       kube.put('api/v1', 'knative-serving', 'configmaps', { metadata: { name: 'config-autoscaler' }, data: { 'stable-window': '2s' } });
       const r = await knsimAsync(['controller', '--kubeconfig', kubeconfig, '--duration', '1s', '--csv', join(tmp, 'cm.csv')]);
