@@ -1,0 +1,72 @@
+/**
+ * The defaults the README gives for `knsim controller`'s flags (its table) and `knsim rollout`'s
+ * (its prose, "`--pause` (60s"), against what `--help` prints: a default changed in the CLI and
+ * not in the README fails here.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { root, runKnsim } from '../support/cli.js';
+
+const readme = readFileSync(join(root, 'README.md'), 'utf8');
+
+/** The text under a heading, up to the next heading. */
+function section(heading: string): string {
+  const start = readme.indexOf(`\n${heading}\n`);
+  expect(start, heading).toBeGreaterThan(0);
+  const end = readme.indexOf('\n#', start + heading.length + 2);
+  return readme.slice(start, end);
+}
+
+/** `--flag` → its `[default: …]` in the help, quotes dropped (booleans as `false`). */
+function helpDefaults(command: string): Map<string, string> {
+  const r = runKnsim([command, '--help']);
+  expect(r.code).toBe(0);
+  const out = new Map<string, string>();
+  // An option's entry runs from its flag to the next option's, over wrapped lines.
+  for (const entry of r.stdout.split(/\n(?=\s+(?:-\w, )?--)/)) {
+    const flag = /^\s+(?:-\w, )?(--[\w-]+)/.exec(entry)?.[1];
+    const def = /\[default: "?([^"\]]*)"?\]/.exec(entry.replace(/\s+/g, ' '))?.[1];
+    if (flag !== undefined && def !== undefined) out.set(flag, def);
+  }
+  return out;
+}
+
+describe('README flag defaults', () => {
+  it('knsim controller: every default in the flags table is the one --help prints', () => {
+    const help = helpDefaults('controller');
+    const rows = section('### `knsim controller` flags')
+      .split('\n')
+      .filter((l) => l.startsWith('| `-'))
+      .map((l) => l.split('|').map((c) => c.trim()));
+    let checked = 0;
+    for (const [, flags, def] of rows) {
+      const names = [...flags!.matchAll(/`(?:-\w, )?(--[\w-]+)/g)].map((m) => m[1]!);
+      const values = def === 'off' ? names.map(() => 'false') : [...def!.matchAll(/`([^`]+)`/g)].map((m) => m[1]!);
+      names.forEach((name, i) => {
+        const want = help.get(name);
+        // A default --help gives in words ("$POD_NAME, else hostname-pid") has none in brackets.
+        if (want === undefined || values[i] === undefined) return;
+        // The table's "in shadow mode" and "($POD_NAMESPACE ...)" defaults are words, not values.
+        if (values[i]!.startsWith('$')) return;
+        expect(`${name} ${values[i]}`).toBe(`${name} ${want}`);
+        checked++;
+      });
+    }
+    // mode, dry-run, knative-namespace, allow-scale-to-zero, stale-after, subtract-proxied,
+    // metrics-port, request-timeout, lease-name, the three timings, log-format.
+    expect(checked).toBe(13);
+  });
+
+  it('knsim rollout: the defaults its prose gives in parentheses are the ones --help prints', () => {
+    const help = helpDefaults('rollout');
+    const text = section('### `knsim rollout`');
+    const stated = new Map([...text.matchAll(/`(--[\w-]+)` \(([^;,)]+)/g)].map((m) => [m[1]!, m[2]!.trim()]));
+    // "--steps percentages (default 10,25,50,100)" reads differently.
+    const steps = /`--steps` percentages \(default ([\d,]+)\)/.exec(text)?.[1];
+    expect(steps).toBe(help.get('--steps'));
+    expect(/port (\d+) \(`--metrics-port`\)/.exec(text)?.[1]).toBe(help.get('--metrics-port'));
+    const compared = ['--pause', '--latency-quantile', '--min-requests'].map((f) => [f, stated.get(f)]);
+    expect(compared).toEqual(['--pause', '--latency-quantile', '--min-requests'].map((f) => [f, help.get(f)]));
+  });
+});
