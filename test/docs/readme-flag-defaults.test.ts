@@ -1,7 +1,7 @@
 /**
  * The defaults the README gives for `knsim controller`'s flags (its table) and `knsim rollout`'s
- * (its prose, "`--pause` (60s"), against what `--help` prints: a default changed in the CLI and
- * not in the README fails here.
+ * (its prose, "`--pause` (60s"), against what `--help` prints, and the versions its install lines
+ * name against package.json: a default or range changed in one and not in the README fails here.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -68,5 +68,20 @@ describe('README flag defaults', () => {
     expect(/port (\d+) \(`--metrics-port`\)/.exec(text)?.[1]).toBe(help.get('--metrics-port'));
     const compared = ['--pause', '--latency-quantile', '--min-requests'].map((f) => [f, stated.get(f)]);
     expect(compared).toEqual(['--pause', '--latency-quantile', '--min-requests'].map((f) => [f, help.get(f)]));
+  });
+});
+
+describe('README install lines', () => {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string; engines: { node: string }; peerDependencies: Record<string, string> };
+
+  it('the optional peers it tells to install are package.json\'s, at its ranges', () => {
+    const lines = readme.split('\n').filter((l) => l.startsWith('npm install -g ') && l.includes('@'));
+    const named = Object.fromEntries(lines.flatMap((l) => [...l.split('#')[0]!.matchAll(/\s((?:@[\w-]+\/)?[\w.-]+)@(\S+)/g)].map((m) => [m[1]!, m[2]!])));
+    expect(named).toEqual(pkg.peerDependencies);
+  });
+
+  it('the tarball npm pack builds and the Node.js version', () => {
+    expect(readme).toContain(`npm install -g ./knsim-${pkg.version}.tgz`);
+    expect(`>=${/Node\.js ≥ (\d+(?:\.\d+)*)/.exec(readme)?.[1]}`).toBe(pkg.engines.node);
   });
 });
