@@ -437,6 +437,31 @@ describe('knsim controller / rollout processes', () => {
       expect(r.stdout).toBe('');
     });
 
+    it('a decision row the file system refuses (past the file size limit) stops the controller: exit 2, one line naming --csv and the cause', async () => {
+      const qp = await qps.add('hello-00001-deployment-0', { averageConcurrentRequests: 20, requestCount: 20 });
+      kube.addRevision('default', 'hello-00001', { annotations: { 'autoscaling.knative.dev/target': '10' } });
+      kube.setPodAutoscaler('default', 'hello-00001', { desired: 1, actual: 1 });
+      kube.addPod('default', 'hello-00001-deployment-0', 'hello-00001');
+      const csv = join(tmp, 'limited.csv');
+      // `ulimit -f 1`: files of at most 512 bytes, so the header and a few rows fit and then a write
+      // fails with EFBIG (Node ignores SIGXFSZ), as a full disk fails with ENOSPC. It ran on for its
+      // whole --duration, logging each lost row, and exited 0.
+      const args = ['controller', '--kubeconfig', kubeconfig, '--duration', '30s', '--csv', csv, '--metrics-port', String(qp.port), '--config', 'stable-window=30s'];
+      const child = spawn('/bin/sh', ['-c', 'ulimit -f 1 && exec "$0" "$@"', process.execPath, bin, ...args], { cwd: root, env: { ...process.env, NO_COLOR: '1' } });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const code = await new Promise<number | null>((r) => child.on('close', (c) => r(c)));
+      expect(code).toBe(2);
+      expect(stderr.trim().split('\n').at(-1)).toBe(`knsim: --csv ${csv}: write: file too large (EFBIG)`);
+      expect(stdout).toBe('');
+      // What went in is whole lines up to the limit: the header first, no line split but the last.
+      const text = readFileSync(csv, 'utf8');
+      expect(text.length).toBe(512);
+      expect(text.startsWith('time,namespace,revision,')).toBe(true);
+    });
+
     it('a config-autoscaler value Knative refuses stops the controller: exit 2, one line naming the ConfigMap, key and rule', async () => {
       kube.put('api/v1', 'knative-serving', 'configmaps', { metadata: { name: 'config-autoscaler' }, data: { 'stable-window': '2s' } });
       const r = await knsimAsync(['controller', '--kubeconfig', kubeconfig, '--duration', '1s', '--csv', join(tmp, 'cm.csv')]);
