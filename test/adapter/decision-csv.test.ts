@@ -24,13 +24,15 @@ const row: ShadowRow = {
   inPanic: false,
   excessBurstCapacity: -6,
   valid: true,
-  hold: undefined,
+  sksMode: 'Proxy',
+  activators: 3,
+  poke: false,
   namespace: 'default',
   knativeDesired: 2,
   knativeActual: 2,
   replicas: 2,
   action: 'would-scale 2->3',
-} as ShadowRow;
+};
 
 const caught = (fn: () => unknown): DecisionCsvError => {
   try {
