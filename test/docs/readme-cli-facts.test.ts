@@ -1,7 +1,9 @@
 /**
- * The defaults the README gives for `knsim controller`'s flags (its table) and `knsim rollout`'s
- * (its prose, "`--pause` (60s"), against what `--help` prints, and the versions its install lines
- * name against package.json: a default or range changed in one and not in the README fails here.
+ * Facts the README quotes about the CLI and the package, against their sources: the defaults of
+ * `knsim controller`'s flag table and of `knsim rollout`'s prose ("`--pause` (60s") against what
+ * `--help` prints, the versions its install lines name against package.json, and the sweep
+ * metrics it lists (and which get the Wilson interval) against the metric registry. A value
+ * changed in one place and not in the README fails here.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -83,5 +85,24 @@ describe('README install lines', () => {
   it('the tarball npm pack builds and the Node.js version', () => {
     expect(readme).toContain(`npm install -g ./knsim-${pkg.version}.tgz`);
     expect(`>=${/Node\.js ≥ (\d+(?:\.\d+)*)/.exec(readme)?.[1]}`).toBe(pkg.engines.node);
+  });
+});
+
+describe('README sweep metrics', () => {
+  const text = section('### Sweep a grid');
+
+  it('lists every metric of the registry, in column order', async () => {
+    const { METRIC_KEYS } = await import('../../src/output/metrics.js');
+    const from = text.indexOf('Metrics (per run');
+    const list = text.slice(from, text.indexOf('\n\n', from));
+    // Each metric's first mention, backquoted, in the order the paragraph names them.
+    const named = [...new Set([...list.matchAll(/`([a-z0-9_]+)`/g)].map((m) => m[1]!))];
+    expect(named).toEqual(METRIC_KEYS);
+  });
+
+  it('the rates it says get the Wilson interval are the registry\'s proportions', async () => {
+    const { METRICS, METRIC_KEYS } = await import('../../src/output/metrics.js');
+    const rates = /\*\*Rates\*\* \(([^)]+)\)/.exec(text)?.[1];
+    expect([...rates!.matchAll(/`([a-z0-9_]+)`/g)].map((m) => m[1]!)).toEqual(METRIC_KEYS.filter((k) => METRICS[k].kind === 'proportion'));
   });
 });
