@@ -26,6 +26,9 @@ import {
   type ResolvedHpaSpec,
 } from './spec.js';
 
+/** What the custom-metrics client answers where no adapter registered custom.metrics.k8s.io (Knative ships none). */
+const NO_CUSTOM_METRICS_API = 'no custom metrics API (custom.metrics.k8s.io) registered';
+
 /** The HPA status conditions. */
 export type HpaConditionType = 'AbleToScale' | 'ScalingActive' | 'ScalingLimited';
 
@@ -67,9 +70,28 @@ export interface HpaSyncResult {
   desiredReplicas: number;
   /** The target's replicas were patched this sync. */
   rescale: boolean;
-  /** A failed metric's message (the controller reports it and, if all failed, does not scale). */
+  /** The sync's error when a metric failed, as upstream's FailedComputeMetricsReplicas event words it (if all failed, it does not scale). */
   error: string | undefined;
   status: HpaStatus;
+}
+
+/**
+ * A metric that failed, worded as upstream's layers wrap the replica calculator's error: the
+ * condition gets the resource's "failed to get cpu utilization" (or "memory usage") wrapper,
+ * the sync's error one more ("failed to get cpu resource metric value"), as kubectl describe shows them.
+ */
+function metricFailure(m: HpaMetricSpec, message: string): { condition: HpaCondition; error: string } {
+  if (m.type === 'Resource') {
+    const inner = `failed to get ${m.resource} ${m.target.type === 'Utilization' ? 'utilization' : 'usage'}: ${message}`;
+    return {
+      condition: { status: 'False', reason: 'FailedGetResourceMetric', message: `the HPA was unable to compute the replica count: ${inner}` },
+      error: `failed to get ${m.resource} resource metric value: ${inner}`,
+    };
+  }
+  return {
+    condition: { status: 'False', reason: 'FailedGetPodsMetric', message: `the HPA was unable to compute the replica count: ${message}` },
+    error: `failed to get pods metric value: ${message}`,
+  };
 }
 
 function metricName(m: HpaMetricSpec): string {
@@ -178,11 +200,7 @@ export class HpaController {
       const p = this.proposal(m, input, current);
       if (!p.ok) {
         invalid++;
-        const reason = m.type === 'Resource' ? 'FailedGetResourceMetric' : 'FailedGetPodsMetric';
-        firstError ??= {
-          condition: { status: 'False', reason, message: `the HPA was unable to compute the replica count: ${p.message}` },
-          error: p.message,
-        };
+        firstError ??= metricFailure(m, p.message);
         continue;
       }
       const label = m.type === 'Resource' ? m.resource : m.name;
@@ -193,10 +211,11 @@ export class HpaController {
         name = metricName(m);
       }
     }
-    if (firstError !== undefined && (invalid >= this.spec.metrics.length || replicas < current)) {
-      return { failed: true, condition: firstError.condition, statuses, error: firstError.error };
+    const error = firstError && `invalid metrics (${invalid} invalid out of ${this.spec.metrics.length}), first error is: ${firstError.error}`;
+    if (firstError !== undefined && error !== undefined && (invalid >= this.spec.metrics.length || replicas < current)) {
+      return { failed: true, condition: firstError.condition, statuses, error };
     }
-    return { failed: false, replicas, name, statuses, error: firstError?.error };
+    return { failed: false, replicas, name, statuses, error };
   }
 
   private proposal(m: HpaMetricSpec, input: HpaSyncInput, current: number): ReplicaProposal {
@@ -213,7 +232,7 @@ export class HpaController {
       return averageValueReplicas({ ...base, metrics, resource: m.resource, targetMilli: m.target.averageValueMilli });
     }
     const metrics = input.podsMetrics?.[m.name];
-    if (metrics === undefined) return { ok: false, reason: 'NoMetricsApi', message: `unable to get metric ${m.name}: no custom metrics API serves it` };
+    if (metrics === undefined) return { ok: false, reason: 'NoMetricsApi', message: `unable to get metric ${m.name}: unable to fetch metrics from custom metrics API: ${NO_CUSTOM_METRICS_API}` };
     return averageValueReplicas({ ...base, metrics, resource: undefined, targetMilli: m.target.averageValueMilli });
   }
 

@@ -28,18 +28,41 @@ describe('HpaController: syncs that skip the metrics leave status.currentMetrics
   });
 });
 
-describe('HpaController: why a sync cannot compute a resource metric (the ScalingActive=False message)', () => {
+describe('HpaController: why a sync cannot compute a metric (the ScalingActive=False message, the sync\'s error)', () => {
+  // kubectl describe hpa words them so: the replica calculator's error wrapped by
+  // computeStatusForResourceMetricGeneric ("failed to get cpu utilization"), then by
+  // computeReplicasForMetric and computeReplicasForMetrics for the sync's error.
   it.each([
     // metrics-server lists no pod at all: the metrics client fails before the replica calculator runs.
     ['metrics-server has no pod', [undefined, undefined], 'unable to get metrics for resource cpu: no metrics returned from resource metrics API'],
     // Some pods have metrics, but only unready ones (v1.33+ wording).
     ['only an unready pod has a metric', [500, undefined], 'did not receive metrics for targeted pods (pods might be unready)'],
-  ] as const)('%s', (_n, values, message) => {
+  ] as const)('cpu utilization, %s', (_n, values, message) => {
     const hpa = new HpaController(makeKnativeHpa({ metric: 'cpu', target: 50, minScale: 0, maxScale: 0, windowSeconds: undefined }), 0);
     const ps = pods(2).map((p, i) => (i === 0 ? { ...p, ready: false } : p));
     const r = hpa.sync({ nowSeconds: 15, currentReplicas: 2, pods: ps, resourceMetrics: { cpu: metrics([...values], 15) } });
-    expect([r.rescale, r.error]).toEqual([false, message]);
-    expect(r.status.conditions.ScalingActive).toMatchObject({ status: 'False', reason: 'FailedGetResourceMetric', message: `the HPA was unable to compute the replica count: ${message}` });
+    expect(r.rescale).toBe(false);
+    expect(r.error).toBe(`invalid metrics (1 invalid out of 1), first error is: failed to get cpu resource metric value: failed to get cpu utilization: ${message}`);
+    expect(r.status.conditions.ScalingActive).toEqual({
+      status: 'False',
+      reason: 'FailedGetResourceMetric',
+      message: `the HPA was unable to compute the replica count: failed to get cpu utilization: ${message}`,
+    });
+  });
+  it('memory (an AverageValue target): "usage", not "utilization"', () => {
+    const hpa = new HpaController(makeKnativeHpa({ metric: 'memory', target: 200, minScale: 0, maxScale: 0, windowSeconds: undefined }), 0);
+    const r = hpa.sync({ nowSeconds: 15, currentReplicas: 2, pods: pods(2), resourceMetrics: { memory: new Map() } });
+    expect(r.status.conditions.ScalingActive?.message).toBe(
+      'the HPA was unable to compute the replica count: failed to get memory usage: unable to get metrics for resource memory: no metrics returned from resource metrics API',
+    );
+  });
+  it('a custom Pods metric with no custom-metrics adapter (Knative ships none)', () => {
+    const hpa = new HpaController(makeKnativeHpa({ metric: 'concurrency', target: 10, minScale: 0, maxScale: 0, windowSeconds: undefined }), 0);
+    const r = hpa.sync({ nowSeconds: 15, currentReplicas: 2, pods: pods(2), resourceMetrics: {} });
+    const inner = 'unable to get metric concurrency: unable to fetch metrics from custom metrics API: no custom metrics API (custom.metrics.k8s.io) registered';
+    expect([r.rescale, r.desiredReplicas]).toEqual([false, 2]);
+    expect(r.error).toBe(`invalid metrics (1 invalid out of 1), first error is: failed to get pods metric value: ${inner}`);
+    expect(r.status.conditions.ScalingActive).toEqual({ status: 'False', reason: 'FailedGetPodsMetric', message: `the HPA was unable to compute the replica count: ${inner}` });
   });
 });
 
