@@ -38,7 +38,7 @@ describe('the decision inspector', () => {
     expect(e.row).toMatchObject({ time: 600, observedStable: 5, target: 70, readyPods: 6, desired: 6, want: 6 });
     expect(step(e, 'observed average CPU utilization')?.formula).toBe('5 %');
     expect(step(e, 'HPA target')?.formula).toBe('70 %');
-    expect(step(e, 'usage ratio')?.formula).toBe("5 / 70 ≈ 0.071, outside the HPA's tolerance of 0.1 around 1");
+    expect(step(e, 'usage ratio')?.formula).toBe("5 / 70 = 0.071, outside the HPA's tolerance of 0.1 around 1");
     expect(step(e, 'recommendation (HPA)')?.value).toBe(1);
     // The 300 s scale-down stabilization keeps the highest recommendation: 6 pods, as autoscaler.csv says.
     expect(step(e, 'desired replicas (HPA)')?.formula).toMatch(/last 300 s.*min-scale 1, max-scale ∞ → 6$/);
@@ -53,6 +53,20 @@ describe('the decision inspector', () => {
     expect(e.row).toMatchObject({ time: 75, observedStable: 86, readyPods: 1, desired: 2 });
     expect(step(e, 'recommendation (HPA)')?.formula).toMatch(/^⌈1\.229 × 1 ready⌉ ≈ 2 /);
     expect(step(e, 'desired replicas (HPA)')?.value).toBe(2);
+  });
+
+  it.each([
+    // [utilization %, within]: the HPA's closed band [0.9, 1.1] in float64; 77/70 is 1.1 exactly, and 1.1 − 1 > 0.1.
+    [62, false],
+    [63, true],
+    [77, true],
+    [78, false],
+  ] as const)('the tolerance as the HPA applies it: utilization %i at target 70 is within: %s', (utilization, within) => {
+    const row = { ...nearestDecision(rows, 600, 'hpa-00001')!, observedStable: utilization };
+    const settings = session.settings.revisions.find((r) => r.revision === 'hpa-00001');
+    const e = explainDecision(rows, row, settings);
+    expect(step(e, 'usage ratio')?.formula).toMatch(new RegExp(`^${utilization} / 70 = [0-9.]+, ${within ? 'within' : 'outside'} `));
+    expect(step(e, 'recommendation (HPA)')?.value).toBe(within ? 'current' : Math.ceil((utilization / 70) * 6));
   });
 
   it('a KPA revision of the same run keeps the decider\'s formulas', () => {

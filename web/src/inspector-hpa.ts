@@ -5,7 +5,7 @@
  * those formulas is shown: the utilization metrics-server reported, the HPA's target, their
  * ratio against its tolerance, and the replicas it settled on, as recorded.
  */
-import { DEFAULT_HPA_CONTROLLER_CONFIG } from '../../src/core/hpa/index.js';
+import { DEFAULT_HPA_CONTROLLER_CONFIG, withinTolerance } from '../../src/core/hpa/index.js';
 import type { RevisionSettings } from '../../src/output/settings.js';
 import type { DecisionRow } from './live.js';
 import type { Step } from './inspector.js';
@@ -36,11 +36,12 @@ export function explainHpaDecision(row: DecisionRow, s: RevisionSettings): { ste
     });
   } else {
     const ratio = observed / row.target;
-    const within = Math.abs(ratio - 1) <= tolerance;
+    // The HPA's own test: |ratio − 1| ≤ 0.1 would call 77 % of 70 % (1.1) outside, which the HPA keeps.
+    const within = withinTolerance(ratio, tolerance);
     steps.push({
       label: 'usage ratio',
-      // CPU utilization is recorded in whole percent, as the HPA's status gives it; the HPA compares the unrounded ratio.
-      formula: `${f(observed)} / ${f(row.target)} ${row.metric === 'cpu' ? '≈' : '='} ${f(ratio)}, ${within ? 'within' : 'outside'} the HPA's tolerance of ${tolerance} around 1`,
+      // CPU utilization is recorded in whole percent, as GetResourceUtilizationRatio floors it before dividing by the target.
+      formula: `${f(observed)} / ${f(row.target)} = ${f(ratio)}, ${within ? 'within' : 'outside'} the HPA's tolerance of ${tolerance} around 1`,
       value: ratio,
     });
     // The HPA takes the ratio over the pods it has metrics for, leaving out pods starting up or being deleted,

@@ -148,10 +148,18 @@ interface Core {
   usage: number;
 }
 
+/**
+ * Whether a usage ratio is close enough to 1 to leave the replicas alone (Tolerances.isWithin,
+ * v1.33+): a closed band in float64, so 45/50 and 55/50 are both inside, where |ratio − 1| ≤ 0.1
+ * would put 55/50 outside (1.1 − 1 is 0.10000000000000009).
+ */
+export function withinTolerance(ratio: number, tolerance: number): boolean {
+  return 1.0 - tolerance <= ratio && ratio <= 1.0 + tolerance;
+}
+
 /** The shared tail of the three calculators: tolerance, then the rebalancing of missing and unready pods. */
 function propose(c: Core): ReplicaProposal {
-  // Tolerances.isWithin (v1.33+): a closed band in float64, so 45/50 and 55/50 are both inside.
-  const within = (r: number): boolean => 1.0 - c.tolerance <= r && r <= 1.0 + c.tolerance;
+  const within = (r: number): boolean => withinTolerance(r, c.tolerance);
   const ratio = c.ratioOf(c.values);
   const scaleUpWithUnready = c.groups.unready.length > 0 && ratio > 1.0;
   const base = { usage: c.usage, ratio, groups: c.groups };
