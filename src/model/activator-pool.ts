@@ -8,6 +8,7 @@ import {
 import { Activator } from './activator.js';
 import { ActivatorDrain } from './activator-rollout.js';
 import { CompletionTimer, cpuRate, ProcessorSharing } from './cpu.js';
+import { METRICS_SCRAPE_PRIORITY } from './event-order.js';
 import { DEFAULT_METRICS_RESOLUTION_SECONDS, FRESH_CONTAINER_MIN_SECONDS, cpuMillisOf } from './metrics-server.js';
 import { Phase, type Request } from './request.js';
 import type { ActivatorCpuSpec } from './spec.js';
@@ -137,7 +138,8 @@ export class ActivatorPool {
     this.replicas = world.activators.length;
     for (const a of world.activators) this.adopt(a, -LONG_AGO_SECONDS, -LONG_AGO_SECONDS);
     this.resolution = world.spec.cluster.metricsResolutionSeconds ?? DEFAULT_METRICS_RESOLUTION_SECONDS;
-    world.sim.every(0, this.resolution, this.scrape, this);
+    // Before anything else due at its instant, as for revisions: a sync at a scrape's instant reads it.
+    world.sim.at(0, this.scrape, this, METRICS_SCRAPE_PRIORITY);
     world.sim.at(this.hpa.nextSyncSeconds, this.sync, this);
   }
 
@@ -165,8 +167,12 @@ export class ActivatorPool {
     return this.hpa.status;
   }
 
+  /** Scrapes taken so far; the next is due at scrapes × resolution (no drift). */
+  private scrapes = 0;
+
   private scrape(this: void, self: ActivatorPool): void {
     const now = self.world.sim.now;
+    self.world.sim.at(++self.scrapes * self.resolution, self.scrape, self, METRICS_SCRAPE_PRIORITY);
     for (const m of self.members) {
       const c = m.cpu;
       const cum = c.cpuSeconds(now);

@@ -28,7 +28,7 @@ function scenario(cluster: Record<string, unknown> | undefined) {
         app: { serviceTime: '10ms' },
       },
     ],
-    clients: [{ name: 'load', service: 'fast', open: { process: 'uniform', rate: { shape: 'step', steps: [{ at: '0s', rps: 100 }, { at: '30s', rps: 300 }] } } }],
+    clients: [{ name: 'load', service: 'fast', open: { process: 'uniform', rate: { shape: 'step', steps: [{ at: '0s', rps: 50 }, { at: '30s', rps: 300 }] } } }],
   };
 }
 
@@ -61,19 +61,21 @@ describe('activator capacity', () => {
     expect(withCpu.rec.requests.every((r) => r.status === STATUS_OK)).toBe(true);
   });
 
-  it('the activator HPA scales out within max(2 × current, 4) per sync (1 → 2 → 4 → 6), and latency returns to 16 ms', () => {
+  it('the activator HPA reads the scrape of its own instant and scales out within max(2 × current, 4) per sync (1 → 4 → 8), and latency returns to 16 ms', () => {
     const pool = withCpu.world.activatorPool!;
+    // 50 rps × 5 ms = 250m on a 300m request: 83 %, ratio 0.83 ⇒ raw 1 at t = 15 and 30 (no change).
     expect(pool.scaleEvents).toEqual([
-      // 100 rps × 5 ms = 500m on a 300m request: 166 %.
-      { timeSeconds: 30, from: 1, to: 2, utilizationPercent: 166 },
-      { timeSeconds: 60, from: 2, to: 4, utilizationPercent: 333 },
-      { timeSeconds: 75, from: 4, to: 6, utilizationPercent: 291 },
+      // The t = 45 scrape covers [30, 45]: 300 rps need 1.5 cores, the limit gives 1000m: 333 % ⇒ raw 4, limit 4.
+      { timeSeconds: 45, from: 1, to: 4, utilizationPercent: 333 },
+      // t = 60: the three new ones (Ready at 55) are missing (first scraped 15 s old), counted 0 on a scale-up:
+      // 1000 / 1200 = 83 % reverses the move ⇒ stays 4. t = 75: 1000m + 3 × 375m over 4 × 300m = 177 % ⇒ ⌈1.77 × 4⌉ = 8.
+      { timeSeconds: 75, from: 4, to: 8, utilizationPercent: 177 },
     ]);
     for (const e of pool.scaleEvents) expect(e.to).toBeLessThanOrEqual(Math.max(2 * e.from, 4));
-    expect(withCpu.world.servingActivators.map((a) => a.name)).toEqual(['activator-0', 'activator-1', 'activator-2', 'activator-3', 'activator-4', 'activator-5']);
-    expect(withCpu.latency(90, 180, 0.95)).toBeCloseTo(0.016, 6);
-    // 6 activators at 1.5 cores: 250m each, 83 % of the request (scale-down waits the 300 s window).
-    expect(pool.summary(180, 1)).toMatchObject({ initial: 1, final: 6, max: 6 });
+    expect(withCpu.world.servingActivators.map((a) => a.name)).toEqual(Array.from({ length: 8 }, (_, i) => `activator-${i}`));
+    expect(withCpu.latency(100, 180, 0.95)).toBeCloseTo(0.016, 6);
+    // 8 activators at 1.5 cores: 188m each, 62 % of the request (scale-down waits the 300 s window).
+    expect(pool.summary(180, 1)).toMatchObject({ initial: 1, final: 8, max: 8 });
     expect(pool.summary(180, 1).cpuSeconds).toBeCloseTo(0.005 * withCpu.rec.requests.length, 0);
   });
 
