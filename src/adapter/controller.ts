@@ -787,7 +787,9 @@ export class Controller {
   ): Promise<string> {
     const loop = m.loop;
     const ensured = await this.classes.ensureSks(pa, sks, spec.mode, spec.activators, { keepSpec: !decide });
-    if (ensured.sks !== undefined) m.sks = { value: ensured.sks, seq: this.nextSeq() };
+    // Only an API answer (created, patched, read again) is newer than the informer's view: the
+    // SKS this reconcile started from, handed back, keeps its place (else a newer list is ignored).
+    if (ensured.sks !== undefined && ensured.sks !== sks) m.sks = { value: ensured.sks, seq: this.nextSeq() };
     if (!classWriteDone(ensured.outcome)) {
       loop.requestReconcile();
       return action === 'none' ? `sks-${ensured.outcome}` : action;
@@ -836,7 +838,8 @@ export class Controller {
       }),
     );
     if (res.pa !== undefined) {
-      m.pa = { value: res.pa, seq: this.nextSeq() };
+      // As for the SKS: the PA this reconcile started from, handed back, is no newer than the informer's.
+      if (res.pa !== pa) m.pa = { value: res.pa, seq: this.nextSeq() };
       if (res.outcome === 'patched' || res.outcome === 'unchanged') m.statusSeen = JSON.stringify(statusBody(res.pa.status));
     }
     return classWriteDone(res.outcome);
