@@ -151,6 +151,10 @@ interface Managed {
   statusSeen: string | undefined;
   /** A reconcile is under way (the scrape and decide loops run concurrently). */
   reconciling: boolean;
+  /** The current reconcile changed the PA status (or, dry-run, would have): it runs once more. */
+  paUpdated: boolean;
+  /** Dry-run: the loop's PA state (JSON) as of the last status that would have been written. */
+  dryRunState: string | undefined;
 }
 
 /**
@@ -462,6 +466,8 @@ export class Controller {
       sksActedOn: undefined,
       statusSeen: undefined,
       reconciling: false,
+      paUpdated: false,
+      dryRunState: undefined,
     };
     const sksList = this.skss.get(rev.namespace);
     if (sksList) m.sks = { value: sksList.byName.get(rev.name) ?? null, seq: sksList.seq };
@@ -647,7 +653,14 @@ export class Controller {
     }
     m.reconciling = true;
     try {
-      return await this.reconcileApply(m, counts);
+      m.paUpdated = false;
+      const action = await this.reconcileApply(m, counts);
+      if (!m.paUpdated) return action;
+      // The PA informer's event for that status write: upstream reconciles again at once, so
+      // this one runs now, not at the next tick (a write it makes in turn waits for the tick).
+      m.paUpdated = false;
+      const again = await this.reconcileApply(m, counts);
+      return again === 'none' ? action : again;
     } finally {
       m.reconciling = false;
     }
@@ -795,12 +808,13 @@ export class Controller {
       return action === 'none' ? `sks-${ensured.outcome}` : action;
     }
     m.sksActedOn = sksSignature(m.sks.value);
+    // Settled before the write: a status the write changes asks for a reconcile of its own.
+    if (!decide) loop.settle();
     const written = await this.writeStatus(m, pa, this.sksView(m.sks.value ?? null, pa, counts), undefined);
     if (!written) {
       loop.requestReconcile();
       return action === 'none' ? 'status-not-written' : action;
     }
-    if (!decide) loop.settle();
     return action;
   }
 
@@ -825,8 +839,14 @@ export class Controller {
     m.loop.adoptPa(adoptPodAutoscalerStatus(m.loop.pa, pa.status, this.o.clock.now()));
   }
 
-  /** Writes the PA status for the loop's PA state (if it changed). Returns whether the status is as wanted. */
+  /**
+   * Writes the PA status for the loop's PA state (if it changed). Returns whether the status is as wanted.
+   * A write that changed the status reconciles the PA again (at once, see `reconcile`), as
+   * upstream's KPA controller enqueues its PA on every update, its own status writes too: a PA
+   * just marked Inactive then scales to zero without waiting for its 3 s requeue.
+   */
   private async writeStatus(m: Managed, pa: PodAutoscalerObject, sks: SksView | undefined, notOwned: string | undefined): Promise<boolean> {
+    const state = JSON.stringify(m.loop.pa);
     const res = await this.classes.writeStatus(pa, (cur) =>
       desiredPodAutoscalerStatus({
         nowSeconds: this.o.clock.now(),
@@ -842,6 +862,13 @@ export class Controller {
       if (res.pa !== pa) m.pa = { value: res.pa, seq: this.nextSeq() };
       if (res.outcome === 'patched' || res.outcome === 'unchanged') m.statusSeen = JSON.stringify(statusBody(res.pa.status));
     }
+    // A dry run never changes the PA it reads, so it would "write" every time: there the
+    // loop's PA state changing since the last would-be write stands for the update event.
+    if (res.outcome === 'patched' || (res.outcome === 'dry-run' && state !== m.dryRunState)) {
+      m.paUpdated = true;
+      m.loop.requestReconcile();
+    }
+    if (res.outcome === 'dry-run') m.dryRunState = state;
     return classWriteDone(res.outcome);
   }
 

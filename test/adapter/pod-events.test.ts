@@ -38,6 +38,16 @@ async function neverPulls(): Promise<Replica> {
 /** The kubelet retries the pull: the Pending pod is updated (a new resourceVersion), its counts unchanged. */
 const pullRetry = (pod: string): void => c.kube.addPod(NS, pod, REV, { phase: 'Pending', ready: false, ip: '' });
 
+/** The PA's Active condition: status, reason, and its transition (seconds from T0). */
+function activeCondition(): { status: string; reason: string; at: number } {
+  const status = c.kube.podAutoscaler(NS, REV)!['status'] as { conditions: Array<{ type: string; status: string; reason?: string; lastTransitionTime: string }> };
+  const a = status.conditions.find((x) => x.type === 'Active')!;
+  return { status: a.status, reason: a.reason ?? '', at: Date.parse(a.lastTransitionTime) / 1000 - T0 };
+}
+
+/** When (seconds from T0) the PA status was patched. */
+const statusPatches = (): number[] => c.kube.requests.filter((q) => q.method === 'PATCH' && q.path.endsWith(`/podautoscalers/${REV}/status`)).map((q) => q.time - T0);
+
 /** When (seconds from T0) the Deployment was scaled, and to what. */
 const scales = (): string[] => scalePatches(c, DEPLOY).filter((q) => q.applied).map((q) => `${q.time - T0}s→${(q.body as { spec: { replicas: number } }).spec.replicas}`);
 
@@ -66,6 +76,10 @@ describe('a pod event reconciles its revision\'s PA', () => {
     expect(scales()).toEqual([]);
     await run(c, [r], 1);
     expect(scales()).toEqual(['44s→0']);
+    // The TimedOut status write is read back at once (the PA informer's update event): no
+    // longer activating, the PA is Inactive for NoTraffic (kpa.go computeActiveCondition), at 44 s.
+    expect(activeCondition()).toEqual({ status: 'False', reason: 'NoTraffic', at: 44 });
+    expect(statusPatches()).toEqual([2, 4, 44, 44]);
   });
 
   it('watched (the run loop): the informer\'s update event queues one reconcile, which scales to zero at the next scrape', async () => {
