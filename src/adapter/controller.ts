@@ -287,6 +287,11 @@ export class Controller {
     return this.o.mode === 'apply' && !this.o.dryRun;
   }
 
+  /** Reconciles started by the run loop's ticks and not finished yet (for tests and status). */
+  get reconcilesInFlight(): number {
+    return this.inFlight.size;
+  }
+
   /** The managed revisions' loops (for tests and status). */
   loops(): DecisionLoop[] {
     return [...this.managed.values()].map((m) => m.loop);

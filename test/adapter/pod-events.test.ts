@@ -88,10 +88,17 @@ describe('a pod event reconciles its revision\'s PA', () => {
     const done = r.controller.run(ac.signal);
     await until('the pod watch', () => c.kube.watchCount('pods') === 1 && c.kube.requests.some((q) => q.path.endsWith('/revisions') && q.status === 200));
     const loop = () => r.controller.loops()[0];
+    // Each second is done once every loop sleeps again and no reconcile is under way, however
+    // long that takes on a busy machine (a late round would run at a later second). First the
+    // quiet start: every watch open, the scrape at 0 s done (its next round due at 1 s), the
+    // decide loop waiting for 2 s.
+    await until('the first scrape round', () => c.kube.watchCount() === 3 && c.clock.sleepsUntil(T0 + 1) > 0 && c.clock.sleepsUntil(T0 + 2) > 0 && r.controller.reconcilesInFlight === 0);
+    const asleep = c.clock.pendingSleeps;
     for (let s = 1; s <= 42; s++) {
       c.clock.advance(1);
-      await new Promise((res) => setTimeout(res, 30));
+      await until(`second ${s} done`, () => c.clock.pendingSleeps >= asleep && r.controller.reconcilesInFlight === 0);
     }
+    expect(activeCondition()).toEqual({ status: 'Unknown', reason: 'Queued', at: 2 });
     expect(scales()).toEqual([]);
     pullRetry(`${DEPLOY}-0`);
     pullRetry(`${DEPLOY}-0`);

@@ -29,6 +29,11 @@ export class FakeClock implements Clock {
     return this.sleepers.length;
   }
 
+  /** Sleeps that end exactly at `t` (a loop's next round there shows it finished the one before). */
+  sleepsUntil(t: number): number {
+    return this.sleepers.filter((s) => s.at === t).length;
+  }
+
   advance(seconds: number): void {
     this.set(this.t + seconds);
   }
