@@ -169,6 +169,9 @@ interface Seen<T> {
 
 const key = (namespace: string, name: string): string => `${namespace}/${name}`;
 
+/** Reconciles run at once after status writes of one reconcile (see `reconcile`). */
+const FOLLOW_UP_RECONCILES = 3;
+
 interface NamespaceWatch {
   pods: WatchedCollection;
   pas: WatchedCollection;
@@ -659,13 +662,16 @@ export class Controller {
     m.reconciling = true;
     try {
       m.paUpdated = false;
-      const action = await this.reconcileApply(m, counts);
-      if (!m.paUpdated) return action;
-      // The PA informer's event for that status write: upstream reconciles again at once, so
-      // this one runs now, not at the next tick (a write it makes in turn waits for the tick).
-      m.paUpdated = false;
-      const again = await this.reconcileApply(m, counts);
-      return again === 'none' ? action : again;
+      let action = await this.reconcileApply(m, counts);
+      // The PA informer's event for a status write: upstream reconciles again at once, so this
+      // one runs now, not at the next tick, until the status stays put (as the simulator does
+      // at one instant; a status still changing after a few rounds waits for the next tick).
+      for (let round = 0; m.paUpdated && round < FOLLOW_UP_RECONCILES; round++) {
+        m.paUpdated = false;
+        const again = await this.reconcileApply(m, counts);
+        if (again !== 'none') action = again;
+      }
+      return action;
     } finally {
       m.reconciling = false;
     }
