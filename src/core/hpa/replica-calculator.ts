@@ -6,7 +6,8 @@
  * and unready pods are then assumed to use the least helpful value for the move
  * (damping scale-ups and scale-downs) before the ratio is recomputed.
  */
-import type { HpaControllerConfig, HpaResource } from './spec.js';
+import { InvalidArgumentError, requireFinite, requireInteger, requireOneOf } from '../errors.js';
+import { validateHpaControllerConfig, type HpaControllerConfig, type HpaResource } from './spec.js';
 
 /** Pod phase as the pod lister reports it. */
 export type PodPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown';
@@ -213,8 +214,40 @@ export interface ReplicaCalcInput {
   config: HpaControllerConfig;
 }
 
+const HPA_RESOURCES: readonly HpaResource[] = ['cpu', 'memory'];
+
+/**
+ * Rejects what no HPA sync could see, which would otherwise come back as a NaN, infinite or
+ * negative replica count (or a BigInt RangeError): the sync's time, a negative or fractional
+ * spec.replicas, the controller flags, and metric values and requests that are not whole
+ * milli-units (a resource's cannot be negative either).
+ */
+function validateCalcInput(i: ReplicaCalcInput, resource: HpaResource | undefined): void {
+  requireFinite('nowSeconds', i.nowSeconds);
+  requireInteger('currentReplicas', i.currentReplicas, 0);
+  validateHpaControllerConfig(i.config);
+  if (!Array.isArray(i.pods)) throw new InvalidArgumentError('pods', 'must be an array');
+  if (!(i.metrics instanceof Map)) throw new InvalidArgumentError('metrics', 'must be a Map from pod name to metric');
+  const min = resource === undefined ? undefined : 0;
+  for (const [name, m] of i.metrics) {
+    const at = `metrics[${JSON.stringify(name)}]`;
+    requireInteger(`${at}.valueMilli`, m.valueMilli, min);
+    requireFinite(`${at}.timestampSeconds`, m.timestampSeconds);
+    requireFinite(`${at}.windowSeconds`, m.windowSeconds);
+  }
+  if (resource === undefined) return;
+  requireOneOf('resource', resource, HPA_RESOURCES);
+  i.pods.forEach((pod, n) => {
+    const r = pod.requestsMilli?.[resource];
+    if (r !== undefined) requireInteger(`pods[${n}].requestsMilli.${resource}`, r, 0);
+  });
+}
+
 /** A Utilization target on a resource (GetResourceReplicas): util = ⌊100 × Σusage / Σrequest⌋ %. */
 export function resourceUtilizationReplicas(i: ReplicaCalcInput & { resource: HpaResource; targetUtilization: number }): ReplicaProposal {
+  validateCalcInput(i, i.resource);
+  // The API server's rule for averageUtilization: a whole percent > 0.
+  requireInteger('targetUtilization', i.targetUtilization, 1);
   const p = prepare(i.pods, i.metrics, i.resource, i.nowSeconds, i.config);
   if ('ok' in p) return p;
   const requests = new Map<string, number>();
@@ -243,6 +276,9 @@ export function resourceUtilizationReplicas(i: ReplicaCalcInput & { resource: Hp
  * the target on a scale-down. `resource` is undefined for custom metrics.
  */
 export function averageValueReplicas(i: ReplicaCalcInput & { resource: HpaResource | undefined; targetMilli: number }): ReplicaProposal {
+  validateCalcInput(i, i.resource);
+  // averageValue must be positive, and its milli-value is whole (Quantity.MilliValue rounds up).
+  requireInteger('targetMilli', i.targetMilli, 1);
   const p = prepare(i.pods, i.metrics, i.resource, i.nowSeconds, i.config);
   if ('ok' in p) return p;
   return propose({

@@ -125,3 +125,37 @@ describe('averageValueReplicas: missing pods when the usage is exactly at the ta
     expect(p.ok && [p.replicas, p.usage]).toEqual([current, target]);
   });
 });
+
+describe('the calculators reject what no sync could see, naming the field', () => {
+  // Each of these came back as a proposal of Infinity, NaN or −3 replicas, or as a BigInt RangeError.
+  const base = { nowSeconds: NOW, currentReplicas: 2, pods: [pod('p0'), pod('p1')], metrics: metrics([900, 700], NOW), config: CFG, resource: 'cpu' as const, targetUtilization: 50 };
+  it('accepts the base case: util ⌊100 × 1600 / 2000⌋ = 80 at target 50 ⇒ ⌈1.6 × 2⌉ = 4', () => {
+    const p = resourceUtilizationReplicas(base);
+    expect(p.ok && [p.replicas, p.usage]).toEqual([4, 80]);
+  });
+  it.each([
+    ['a target of 0', { targetUtilization: 0 }, 'targetUtilization: must be ≥ 1, got 0'],
+    ['a NaN target', { targetUtilization: NaN }, 'targetUtilization: must be a finite number, got NaN'],
+    ['a negative target', { targetUtilization: -50 }, 'targetUtilization: must be ≥ 1, got -50'],
+    ['a NaN time', { nowSeconds: NaN }, 'nowSeconds: must be a finite number, got NaN'],
+    ['a negative spec.replicas', { currentReplicas: -1 }, 'currentReplicas: must be ≥ 0, got -1'],
+    ['a fractional spec.replicas', { currentReplicas: 1.5 }, 'currentReplicas: must be an integer, got 1.5'],
+    ['a NaN tolerance', { config: { ...CFG, tolerance: NaN } }, 'cfg.tolerance: must be a finite number, got NaN'],
+    ['a NaN metric', { metrics: metrics([NaN, 700], NOW) }, 'metrics["p0"].valueMilli: must be a finite number, got NaN'],
+    ['a fractional metric', { metrics: metrics([900.5, 700], NOW) }, 'metrics["p0"].valueMilli: must be an integer, got 900.5'],
+    ['a negative CPU metric', { metrics: metrics([-900, 700], NOW) }, 'metrics["p0"].valueMilli: must be ≥ 0, got -900'],
+    ['a negative request', { pods: [pod('p0'), pod('p1', {}, -1000)] }, 'pods[1].requestsMilli.cpu: must be ≥ 0, got -1000'],
+    ['an unknown resource', { resource: 'gpu' }, 'resource: must be one of "cpu", "memory", got "gpu"'],
+  ] as const)('%s', (_n, over, message) => {
+    expect(() => resourceUtilizationReplicas({ ...base, ...over } as Parameters<typeof resourceUtilizationReplicas>[0])).toThrow(
+      expect.objectContaining({ name: 'InvalidArgumentError', message }),
+    );
+  });
+  it.each([
+    [0, 'targetMilli: must be ≥ 1, got 0'],
+    [NaN, 'targetMilli: must be a finite number, got NaN'],
+    [0.5, 'targetMilli: must be an integer, got 0.5'],
+  ])('averageValueReplicas with a target of %s milli-units', (targetMilli, message) => {
+    expect(() => averageValueReplicas({ ...base, resource: undefined, targetMilli })).toThrow(expect.objectContaining({ name: 'InvalidArgumentError', message }));
+  });
+});
