@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPTIONAL_FEATURES } from '../src/cli/optional-deps.js';
 import { diskUsage, installClosure, packedFiles, type PackageJson } from './support/install-closure.js';
@@ -142,6 +143,67 @@ describe('installed as a library (fresh project, no optional peers)', () => {
     expect(r.status).toBe(0);
   });
 
+  it('a core import loads only files of dist/core: no package (not yaml, zod, yargs, vega-lite), no node builtin, nothing of the simulator or CLI', () => {
+    // Node's module hooks see every module an import loads, builtins and packages included.
+    writeFileSync(join(project, 'load-hook.mjs'), "export async function load(url, context, next) { process.stderr.write('LOADED ' + url + '\\n'); return next(url, context); }\n");
+    writeFileSync(join(project, 'register-hook.mjs'), "import { register } from 'node:module';\nregister('./load-hook.mjs', import.meta.url);\n");
+    const knsimUrl = `${pathToFileURL(join(project, 'node_modules/knsim')).href}/`;
+    const loaded = (entry: string): string[] => {
+      const r = spawnSync(process.execPath, ['--import', './register-hook.mjs', '--input-type=module', '-e', `await import('knsim/${entry}')`], { cwd: project, encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      const urls = r.stderr.split('\n').filter((l) => l.startsWith('LOADED ')).map((l) => l.slice('LOADED '.length));
+      return urls.filter((u) => !u.endsWith('/load-hook.mjs') && !u.endsWith('/register-hook.mjs')).map((u) => (u.startsWith(knsimUrl) ? u.slice(knsimUrl.length) : u));
+    };
+    const want = { autoscaler: 'dist/core/autoscaler/decider.js', traffic: 'dist/core/traffic/pick.js', capacity: 'dist/core/capacity/fit.js', resources: 'dist/core/resources/quantity.js' };
+    for (const [entry, sample] of Object.entries(want)) {
+      const files = loaded(entry);
+      expect(files, entry).toContain(sample); // the hook saw the entry's own files
+      expect(files.filter((f) => !f.startsWith('dist/core/')), entry).toEqual([]);
+    }
+    // knsim/autoscaler brings the HPA and resource quantities it re-exports, and no traffic or capacity code.
+    const autoscaler = loaded('autoscaler');
+    expect(autoscaler).toContain('dist/core/hpa/replica-calculator.js');
+    expect(autoscaler.filter((f) => /^dist\/core\/(traffic|capacity)\//.test(f))).toEqual([]);
+  });
+
+  it('require() of every entry point works from CommonJS (node ≥ 20.19 loads ES modules through require), without a warning', () => {
+    writeFileSync(
+      join(project, 'use.cjs'),
+      "const a = require('knsim/autoscaler'); const t = require('knsim/traffic'); const c = require('knsim/capacity'); const r = require('knsim/resources');\n" +
+        "console.log(a.parseAutoscalerConfig({}).targetUtilization, t.pickRevision(t.buildSplit([{ revisionName: 'a', percent: 100 }]), 0.5), c.schedulingBackoffSeconds(3), r.parseCpuMillicores('500m'));\n",
+    );
+    const r = spawnSync(process.execPath, ['use.cjs'], { cwd: project, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe('0.7 a 4 500');
+  });
+
+  it("the README's library example typechecks (strict) against the installed package and its assertions hold when run", () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const section = readme.split(/^## Using the autoscaler as a library/m)[1];
+    const code = /```ts\n([\s\S]*?)```/.exec(section ?? '')?.[1];
+    expect(code, 'a ```ts block in the README section').toBeDefined();
+    expect(code).toContain("from 'knsim/autoscaler'");
+    expect(code!.match(/assert\.(equal|deepEqual)\(/g)?.length).toBe(8); // the numbers it states
+    mkdirSync(join(project, 'readme'), { recursive: true });
+    writeFileSync(join(project, 'readme/example.ts'), code!);
+    // The example imports node:assert, so the consumer has @types/node, as a TypeScript project would.
+    const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8'));
+    const types = installClosure({ name: 'consumer', files: [], dependencies: { '@types/node': pkg.devDependencies!['@types/node']! } }, lock, (key) => existsSync(join(root, key)));
+    for (const key of types) cpSync(join(root, key), join(project, key), { recursive: true });
+    const compilerOptions = { strict: true, exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', lib: ['es2022'], types: ['node'], outDir: 'out' };
+    writeFileSync(join(project, 'readme/tsconfig.json'), JSON.stringify({ compilerOptions, files: ['example.ts'] }));
+    try {
+      const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(project, 'readme')], { cwd: project, encoding: 'utf8' });
+      expect(tsc.stdout + tsc.stderr).toBe('');
+      expect(tsc.status).toBe(0);
+      const run = spawnSync(process.execPath, ['readme/out/example.js'], { cwd: project, encoding: 'utf8' });
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+    } finally {
+      for (const key of types) rmSync(join(project, key), { recursive: true, force: true });
+    }
+  });
+
   it('runs a shipped scenario with --no-report', () => {
     const r = knsim('run', 'node_modules/knsim/scenarios/hello-world.yaml', '--no-report', '--out', 'out/hello');
     expect(r.stderr).toBe('');
@@ -242,21 +304,5 @@ describe('architecture rules', () => {
       }
     }
     expect(bad).toEqual([]);
-  });
-});
-
-describe('README', () => {
-  it('the "Using the autoscaler as a library" example runs and its assertions hold', () => {
-    const readme = readFileSync(join(root, 'README.md'), 'utf8');
-    const section = readme.split(/^## Using the autoscaler as a library/m)[1];
-    expect(section, 'README section').toBeDefined();
-    const code = /```ts\n([\s\S]*?)```/.exec(section!)?.[1];
-    expect(code, 'a ```ts block').toBeDefined();
-    expect(code).toContain("from 'knsim/autoscaler'");
-    mkdirSync(join(root, 'out'), { recursive: true });
-    const file = join(root, 'out', 'readme-example.ts');
-    writeFileSync(file, code!);
-    // Inside the package directory, so 'knsim/autoscaler' resolves through package.json exports to dist.
-    execFileSync(process.execPath, ['--import', 'tsx', file], { cwd: root, stdio: 'pipe' });
   });
 });
