@@ -4,7 +4,7 @@
  * max(request, usage) per resource at rates that split the node's price between CPU and
  * memory (`cpuShare` of it to CPU, a modelling parameter: OpenCost has no default).
  */
-import { requireNonNegative, requirePositive } from '../errors.js';
+import { InvalidArgumentError, requireNonNegative, requirePositive } from '../errors.js';
 
 const GIB = 1024 * 1024 * 1024;
 
@@ -37,7 +37,7 @@ export function splitNodePrice(pricePerHour: number, allocatableMillis: number, 
   requireNonNegative('pricePerHour', pricePerHour);
   requirePositive('allocatableMillis', allocatableMillis);
   requirePositive('allocatableBytes', allocatableBytes);
-  if (!(cpuShare >= 0 && cpuShare <= 1)) throw new RangeError(`cpuShare must be within [0, 1], got ${cpuShare}`);
+  if (!(cpuShare >= 0 && cpuShare <= 1)) throw new InvalidArgumentError('cpuShare', `must be within [0, 1], got ${cpuShare}`);
   return {
     cpuCoreHour: (cpuShare * pricePerHour) / (allocatableMillis / 1000),
     memoryGiBHour: ((1 - cpuShare) * pricePerHour) / (allocatableBytes / GIB),

@@ -4,7 +4,7 @@
  * type for a set of pods, and what consolidating a set of nodes would take (a modelling
  * choice: the real provisioner simulates every scheduling constraint, knsim only resources).
  */
-import { requireFinite, requireInteger, requireNonNegative } from '../errors.js';
+import { InvalidArgumentError, requireFinite, requireInteger, requireNonNegative } from '../errors.js';
 import { gridPointAtOrAfter } from '../grid.js';
 import { bindPod, fits } from './fit.js';
 import type { NodeView, PodResources } from './types.js';
@@ -68,10 +68,14 @@ export class ProvisioningBatch {
   private openedAt: number | undefined;
   private lastTrigger = 0;
 
-  constructor(private readonly cfg: Pick<KarpenterConfig, 'batchIdleSeconds' | 'batchMaxSeconds'>) {}
+  constructor(private readonly cfg: Pick<KarpenterConfig, 'batchIdleSeconds' | 'batchMaxSeconds'>) {
+    requireNonNegative('cfg.batchIdleSeconds', cfg.batchIdleSeconds);
+    requireNonNegative('cfg.batchMaxSeconds', cfg.batchMaxSeconds);
+  }
 
   /** A provisionable pod appeared at `now`; returns when the window will close. */
   trigger(now: number): number {
+    requireFinite('now', now);
     if (this.openedAt === undefined) this.openedAt = now;
     this.lastTrigger = now;
     return this.closesAt()!;
@@ -124,6 +128,9 @@ export function balancedApproved(savingsPerHour: number, disruptionCost: number,
 export function allowedDisruptions(totalNodes: number, percent: number, disrupting = 0): number {
   requireInteger('totalNodes', totalNodes, 0);
   requireNonNegative('percent', percent);
+  // The NodePool's pattern for `nodes` allows 0% to 100%.
+  if (percent > 100) throw new InvalidArgumentError('percent', `must be at most 100, got ${percent}`);
+  requireInteger('disrupting', disrupting, 0);
   return Math.max(0, Math.ceil((totalNodes * percent) / 100) - disrupting);
 }
 

@@ -332,6 +332,16 @@ describe('Karpenter', () => {
     expect(allowedDisruptions(5, 10, 1)).toBe(0);
     expect(allowedDisruptions(25, 10)).toBe(3);
     expect(allowedDisruptions(0, 10)).toBe(0);
+    expect(allowedDisruptions(10, 100)).toBe(10);
+  });
+  it('a budget over 100 %, a fractional disrupting count or a NaN batch window is refused, not answered', () => {
+    // allowedDisruptions(10, 150) was 15 of 10 nodes; the batch's window closed at NaN.
+    const bad = (f: () => unknown, message: string) => expect(f).toThrow(expect.objectContaining({ name: 'InvalidArgumentError', message }));
+    bad(() => allowedDisruptions(10, 150), 'percent: must be at most 100, got 150');
+    bad(() => allowedDisruptions(10, 10, 0.5), 'disrupting: must be an integer, got 0.5');
+    bad(() => new ProvisioningBatch({ batchIdleSeconds: NaN, batchMaxSeconds: 10 }), 'cfg.batchIdleSeconds: must be a finite number, got NaN');
+    bad(() => new ProvisioningBatch({ batchIdleSeconds: 1, batchMaxSeconds: -10 }), 'cfg.batchMaxSeconds: must be ≥ 0, got -10');
+    bad(() => new ProvisioningBatch(DEFAULT_KARPENTER_CONFIG).trigger(NaN), 'now: must be a finite number, got NaN');
   });
   it('A11: an empty node is consolidatable when its last pod leaves; deletion 15–25 s later', () => {
     const emptied = 100;

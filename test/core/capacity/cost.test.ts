@@ -30,6 +30,7 @@ describe('cost (A12)', () => {
   });
   it('refuses a negative lifetime and a cpu share outside [0, 1]', () => {
     expect(() => nodeCost(1, 10, 5)).toThrow('lifetime');
-    expect(() => splitNodePrice(1, 1000, GIB, 1.5)).toThrow('cpuShare');
+    // An InvalidArgumentError with its field, like every other check in knsim/capacity (it was a bare RangeError).
+    expect(() => splitNodePrice(1, 1000, GIB, 1.5)).toThrow(expect.objectContaining({ name: 'InvalidArgumentError', field: 'cpuShare', message: 'cpuShare: must be within [0, 1], got 1.5' }));
   });
 });
