@@ -5,7 +5,7 @@
  * holds a pod back only while other pods are queued (see requeueOrder); otherwise it orders
  * the retries.
  */
-import { requireInteger } from '../errors.js';
+import { requireFinite, requireInteger, requirePositive } from '../errors.js';
 
 export const POD_INITIAL_BACKOFF_SECONDS = 1;
 export const POD_MAX_BACKOFF_SECONDS = 10;
@@ -16,6 +16,8 @@ export function schedulingBackoffSeconds(
   max = POD_MAX_BACKOFF_SECONDS,
 ): number {
   requireInteger('failedAttempts', failedAttempts, 1);
+  requirePositive('initial', initial);
+  requirePositive('max', max);
   let d = initial;
   // Doubling with an early stop keeps large attempt counts from overflowing to Infinity.
   for (let k = 1; k < failedAttempts && d < max; k++) d *= 2;
@@ -27,6 +29,7 @@ export function schedulingBackoffSeconds(
  * truncated to its 1 s ordering window (backoff_queue.go getBackoffTime, alignToWindow).
  */
 export function backoffExpiry(lastFailedAt: number, failedAttempts: number): number {
+  requireFinite('lastFailedAt', lastFailedAt);
   return Math.floor(lastFailedAt + schedulingBackoffSeconds(failedAttempts));
 }
 
@@ -47,7 +50,7 @@ export interface PooledPod {
  * Pods alike keep the order given. Returns indices into `pods`.
  */
 export function requeueOrder(pods: readonly PooledPod[], now: number): number[] {
-  const window = Math.floor(now);
+  const window = Math.floor(requireFinite('now', now));
   const keyed = pods.map((p, i) => {
     const expiry = backoffExpiry(p.lastFailedAt, p.failedAttempts);
     const backingOff = expiry >= window;

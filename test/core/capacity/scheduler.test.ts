@@ -209,6 +209,14 @@ describe('scheduling back-off (1, 2, 4, 8, 10, 10 s)', () => {
   it('rejects attempt 0', () => {
     expect(() => schedulingBackoffSeconds(0)).toThrow('failedAttempts');
   });
+  it('rejects a back-off of 0 or NaN and a NaN time, which came back as 0 or NaN seconds', () => {
+    const bad = (f: () => unknown, message: string) => expect(f).toThrow(expect.objectContaining({ name: 'InvalidArgumentError', message }));
+    bad(() => schedulingBackoffSeconds(3, 0), 'initial: must be > 0, got 0');
+    bad(() => schedulingBackoffSeconds(3, 1, NaN), 'max: must be a finite number, got NaN');
+    bad(() => backoffExpiry(NaN, 1), 'lastFailedAt: must be a finite number, got NaN');
+    bad(() => requeueOrder([{ lastFailedAt: 0, failedAttempts: 1 }], NaN), 'now: must be a finite number, got NaN');
+    expect(schedulingBackoffSeconds(3, 0.5, 30)).toBe(2); // other flags than the defaults still work: 0.5 × 2²
+  });
 });
 
 describe('retry order of the pods a cluster event moves out of the unschedulable pool (1.33+ queue)', () => {
