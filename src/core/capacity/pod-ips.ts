@@ -79,6 +79,9 @@ export function nodePodCidr(cluster: Cidr, nodePrefix: number, index: number): C
  * or −1 when all `count` are taken. The allocator's next candidate is then the one after it.
  */
 export function nextFreeBlock(isUsed: (index: number) => boolean, nextCandidate: number, count: number): number {
+  // A negative or NaN candidate would come back as a block index of −1 (read as "all taken") or NaN.
+  requireInteger('nextCandidate', nextCandidate, 0);
+  requireInteger('count', count, 0);
   for (let i = 0; i < count; i++) {
     const c = (nextCandidate + i) % count;
     if (!isUsed(c)) return c;
@@ -94,6 +97,8 @@ export interface HostLocalRange {
 }
 
 export function hostLocalRange(subnet: Cidr): HostLocalRange {
+  requireInteger('subnet.base', subnet.base, 0);
+  requireInteger('subnet.prefix', subnet.prefix, 0);
   if (subnet.prefix > 30) throw new InvalidArgumentError('subnet', `${formatCidr(subnet)} is too small to allocate from`);
   const first = subnet.base + 1;
   return { start: first, end: subnet.base + blockSize(subnet.prefix) - 2, gateway: first };

@@ -89,6 +89,11 @@ describe('nextFreeBlock (cidrset AllocateNext)', () => {
   ])('used %o from %i of %i → %i', (used, next, count, want) => {
     expect(nextFreeBlock((i) => used.includes(i), next, count)).toBe(want);
   });
+  it('refuses a negative or NaN candidate, which came back as block −1 ("all taken") or NaN', () => {
+    expect(() => nextFreeBlock(() => false, -1, 4)).toThrow(expect.objectContaining({ name: 'InvalidArgumentError', message: 'nextCandidate: must be ≥ 0, got -1' }));
+    expect(() => nextFreeBlock(() => false, NaN, 4)).toThrow(expect.objectContaining({ name: 'InvalidArgumentError', message: 'nextCandidate: must be a finite number, got NaN' }));
+    expect(() => nextFreeBlock(() => false, 0, 2.5)).toThrow(expect.objectContaining({ name: 'InvalidArgumentError', message: 'count: must be an integer, got 2.5' }));
+  });
 });
 
 describe('hostLocalNext (host-local round robin)', () => {
@@ -119,5 +124,8 @@ describe('hostLocalNext (host-local round robin)', () => {
 
   it('a /31 has no room for a pod', () => {
     expect(() => hostLocalRange({ base: ip(0, 0), prefix: 31 })).toThrow(InvalidArgumentError);
+    // A NaN subnet gave a range of NaN addresses.
+    expect(() => hostLocalRange({ base: NaN, prefix: 24 })).toThrow(expect.objectContaining({ name: 'InvalidArgumentError', message: 'subnet.base: must be a finite number, got NaN' }));
+    expect(() => hostLocalRange({ base: ip(0, 0), prefix: 24.5 })).toThrow(expect.objectContaining({ name: 'InvalidArgumentError', message: 'subnet.prefix: must be an integer, got 24.5' }));
   });
 });
