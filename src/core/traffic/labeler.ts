@@ -4,12 +4,13 @@
  * the state: a `reserve` revision's PodAutoscaler is Unreachable, so it may scale to zero
  * below its min-scale.
  */
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError, requireOneOf } from '../errors.js';
 import type { TrafficTarget } from './types.js';
 import { defaultTraffic } from './validate.js';
 
 /** A revision's routing state: never referenced yet, referenced by the Route, or no longer referenced. */
 export type RoutingState = 'pending' | 'active' | 'reserve';
+export const ROUTING_STATES: readonly RoutingState[] = ['pending', 'active', 'reserve'];
 
 /** What the labeler reads for one Service's Route. */
 export interface RoutedRevisionsInput {
@@ -51,6 +52,8 @@ export function routedRevisions(input: RoutedRevisionsInput): Set<string> {
  * out, the revisions it is leaving keep their state.
  */
 export function nextRoutingState(routed: boolean, previous: RoutingState, clearUnlisted = true): RoutingState {
+  // An unknown state would otherwise be handed back as the revision's next one.
+  requireOneOf('previous', previous, ROUTING_STATES);
   if (routed) return 'active';
   if (previous === 'active') return clearUnlisted ? 'reserve' : 'active';
   return previous;

@@ -83,6 +83,12 @@ describe('nextRoutingState', () => {
     expect(nextRoutingState(routed, previous, false)).toBe(want);
   });
 
+  it('refuses a previous state that is none of the three (it was handed back as the next state)', () => {
+    expect(() => nextRoutingState(false, 'Active' as RoutingState)).toThrow(
+      expect.objectContaining({ name: 'InvalidArgumentError', message: 'previous: must be one of "pending", "active", "reserve", got "Active"' }),
+    );
+  });
+
   it('walks a blue-green switch: the old revision goes to reserve, the new one was pending until routed', () => {
     const states = new Map<string, RoutingState>();
     const sync = (input: RoutedRevisionsInput): Record<string, RoutingState> => {
