@@ -5,6 +5,7 @@
  * form. Values are exact: a quantity is an integer count of nano-units (bigint) plus the
  * suffix family it was written in, which decides how it prints.
  */
+import { InvalidArgumentError, requireInteger } from '../errors.js';
 
 /** How a quantity prints: decimal SI suffixes (`k`, `M`, `m`), binary (`Ki`, `Mi`), or `e<n>` exponents. */
 export type QuantityFormat = 'DecimalSI' | 'BinarySI' | 'DecimalExponent';
@@ -239,6 +240,9 @@ export function scaledValue(q: Quantity, scale: number): bigint {
 
 /** A quantity of `value × 10^scale` (integers) in `format`, as NewScaledQuantity / NewMilliQuantity. */
 export function quantityOf(value: bigint | number, scale: number, format: QuantityFormat): Quantity {
+  // BigInt() of NaN or 1.5 would fail with a message naming neither the function nor the argument.
+  if (typeof value === 'number' && !Number.isSafeInteger(value)) throw new InvalidArgumentError('value', `must be a whole number, got ${value}`);
+  requireInteger('scale', scale);
   const v = typeof value === 'bigint' ? value : BigInt(value);
   const shift = scale - NANO_EXP;
   if (shift >= 0) return { nanos: v * pow10(shift), format };

@@ -3,6 +3,7 @@
  * CPU in millicores (upstream MilliValue: ceil(q × 1000)), memory in bytes (upstream
  * Value: ceil(q)). Requests and limits are never negative (the API server's rule).
  */
+import { InvalidArgumentError } from '../errors.js';
 import { formatQuantity, parseQuantity, quantityOf, scaledValue, type ParseQuantityOptions, type Quantity } from './quantity.js';
 
 /** A resource amount that parsed but cannot be a request or limit. */
@@ -33,7 +34,7 @@ export function parseMemoryBytes(str: string, opts?: ParseQuantityOptions): numb
 
 function requireWhole(field: string, v: number): bigint {
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
-    throw new RangeError(`${field}: must be a whole number ≥ 0, got ${String(v)}`);
+    throw new InvalidArgumentError(field, `must be a whole number ≥ 0, got ${String(v)}`);
   }
   return BigInt(v);
 }

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import * as autoscaler from '../../../src/core/autoscaler/index.js';
+import * as resources from '../../../src/core/resources/index.js';
 import {
   QuantityError,
   formatCpuMillicores,
@@ -245,5 +247,13 @@ describe('CPU millicores and memory bytes', () => {
   it('MilliValue and Value round up away from zero', () => {
     expect(scaledValue(parseQuantity('-1.0001'), -3)).toBe(-1001n);
     expect(scaledValue(parseQuantity('1.0001'), 0)).toBe(2n);
+  });
+  it('refuses amounts that are not whole with an InvalidArgumentError naming the argument (it was a bare RangeError, or BigInt\'s own message)', () => {
+    const bad = (f: () => unknown, message: string) => expect(f).toThrow(expect.objectContaining({ name: 'InvalidArgumentError', message }));
+    bad(() => formatCpuMillicores(-1), 'millicores: must be a whole number ≥ 0, got -1');
+    bad(() => formatMemoryBytes(1.5), 'bytes: must be a whole number ≥ 0, got 1.5');
+    bad(() => quantityOf(NaN, 0, 'DecimalSI'), 'value: must be a whole number, got NaN');
+    bad(() => quantityOf(5, 0.5, 'DecimalSI'), 'scale: must be an integer, got 0.5');
+    expect(resources.InvalidArgumentError).toBe(autoscaler.InvalidArgumentError); // knsim/resources exports it too, one class
   });
 });
