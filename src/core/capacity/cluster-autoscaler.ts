@@ -5,7 +5,7 @@
  * (unneeded time, cooldowns), and the node-group back-off after a failed scale-up.
  * Time is a parameter; ties are broken by a caller-supplied `tieBreak`.
  */
-import { requireInteger, requireNonNegative } from '../errors.js';
+import { requireFinite, requireInteger, requireNonNegative } from '../errors.js';
 import { gridPointAtOrAfter } from '../grid.js';
 import { bindPod, fits } from './fit.js';
 import type { NodeView, PodResources, Resources } from './types.js';
@@ -174,6 +174,8 @@ export function bestScaleUpOption<G>(
 
 /** Requests over allocatable, the larger of CPU and memory (DaemonSet pods included). */
 export function nodeUtilization(node: NodeView): number {
+  requireNonNegative('node.requested.cpuMillis', node.requested.cpuMillis);
+  requireNonNegative('node.requested.memoryBytes', node.requested.memoryBytes);
   const cpu = node.allocatable.cpuMillis > 0 ? node.requested.cpuMillis / node.allocatable.cpuMillis : 0;
   const mem = node.allocatable.memoryBytes > 0 ? node.requested.memoryBytes / node.allocatable.memoryBytes : 0;
   return Math.max(cpu, mem);
@@ -467,6 +469,8 @@ export interface ScaleDownHistory {
 
 /** static_autoscaler.go isScaleDownInCooldown: no removal right after a scale-up, delete or failure. */
 export function scaleDownInCooldown(now: number, h: ScaleDownHistory, cfg: ClusterAutoscalerConfig): boolean {
+  // Every comparison with NaN is false, so a NaN time would read as "not in cooldown".
+  requireFinite('now', now);
   return (
     (h.lastScaleUpTime !== undefined && timeBefore(now, h.lastScaleUpTime + cfg.scaleDownDelayAfterAddSeconds)) ||
     (h.lastScaleDownFailTime !== undefined && timeBefore(now, h.lastScaleDownFailTime + cfg.scaleDownDelayAfterFailureSeconds)) ||

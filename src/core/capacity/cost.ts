@@ -50,6 +50,11 @@ export function podCost(
   rates: ResourceRates,
   seconds: number,
 ): number {
+  // Math.max of a NaN is NaN: a bad amount would be billed as $NaN.
+  requireNonNegative('requestMillis', r.requestMillis);
+  requireNonNegative('usageMillis', r.usageMillis);
+  requireNonNegative('requestBytes', r.requestBytes);
+  requireNonNegative('usageBytes', r.usageBytes);
   const cores = Math.max(r.requestMillis, r.usageMillis) / 1000;
   const gib = Math.max(r.requestBytes, r.usageBytes) / GIB;
   return ((cores * rates.cpuCoreHour + gib * rates.memoryGiBHour) * requireNonNegative('seconds', seconds)) / 3600;

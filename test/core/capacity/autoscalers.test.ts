@@ -194,6 +194,13 @@ describe('scale-down', () => {
     expect(scaleDownInCooldown(1800, { lastScaleUpTime: 1200 }, CA)).toBe(false); // 1800 > 1800 is false
     expect(scaleDownInCooldown(1799, { lastScaleUpTime: 1200 }, CA)).toBe(true);
   });
+  it('a NaN request is refused by nodeUtilization, not answered as NaN utilization', () => {
+    const node = { allocatable: { cpuMillis: 1000, memoryBytes: 2 ** 30, pods: 10 }, requested: { cpuMillis: NaN, memoryBytes: 0, pods: 0 } };
+    expect(() => nodeUtilization(node as never)).toThrow(expect.objectContaining({ name: 'InvalidArgumentError', message: 'node.requested.cpuMillis: must be a finite number, got NaN' }));
+  });
+  it('a NaN time is refused, not read as out of cooldown', () => {
+    expect(() => scaleDownInCooldown(NaN, { lastScaleUpTime: 1200 }, CA)).toThrow(expect.objectContaining({ name: 'InvalidArgumentError', message: 'now: must be a finite number, got NaN' }));
+  });
   it('A9: after the scale-up at 5, scale-down is in cooldown until 605', () => {
     expect(scaleDownInCooldown(604, { lastScaleUpTime: 5 }, CA)).toBe(true);
     expect(scaleDownInCooldown(605, { lastScaleUpTime: 5 }, CA)).toBe(false);

@@ -28,6 +28,15 @@ describe('cost (A12)', () => {
     // Per-second (the default) bills the exact lifetime: 0.5 s at $3.60/h is $0.0005, not a whole second's $0.001.
     expect(nodeCost(3.6, 0, 0.5)).toBeCloseTo(0.0005, 12);
   });
+  it('refuses a NaN or negative amount, which podCost billed as $NaN', () => {
+    const r = splitNodePrice(0.2, 4000, 16 * GIB, 0.5);
+    expect(() => podCost({ requestMillis: NaN, usageMillis: 500, requestBytes: GIB, usageBytes: GIB }, r, 3600)).toThrow(
+      expect.objectContaining({ name: 'InvalidArgumentError', message: 'requestMillis: must be a finite number, got NaN' }),
+    );
+    expect(() => podCost({ requestMillis: 500, usageMillis: 500, requestBytes: GIB, usageBytes: -1 }, r, 3600)).toThrow(
+      expect.objectContaining({ name: 'InvalidArgumentError', message: 'usageBytes: must be ≥ 0, got -1' }),
+    );
+  });
   it('refuses a negative lifetime and a cpu share outside [0, 1]', () => {
     expect(() => nodeCost(1, 10, 5)).toThrow('lifetime');
     // An InvalidArgumentError with its field, like every other check in knsim/capacity (it was a bare RangeError).
