@@ -15,6 +15,7 @@ import { tooManyNodesOffset } from '../scenario/yaml-size.js';
 import { checkWork, DEFAULT_WORK_LIMITS, guardProgress, runRequestLimit, type WorkEstimate, type WorkLimits } from '../scenario/work-estimate.js';
 import { checkExpectation, type ExpectationResult } from './evaluate.js';
 import { parseExpectations, type Expectation } from './parse.js';
+import { checkScopeNames } from './scope-names.js';
 
 export interface ScenarioTest {
   file: string;
@@ -170,6 +171,7 @@ export function runTests(paths: readonly string[], opts: RunTestsOptions = {}): 
     const raw = loaded.expect ?? [];
     if (raw.length === 0) throw new ScenarioError(file, 'expect', 'has no expectations: add an expect: list (e.g. - p99 <= 500ms)');
     const expectations = parseExpectations(raw, file);
+    checkScopeNames(expectations, loaded.world, file);
     // Known from the file and the flags alone, like a load error: refused before any scenario runs.
     planned.push({ file, loaded, expectations, work: checkWork(loaded, limits) });
   }

@@ -301,21 +301,40 @@ describe('knsim test', () => {
   it('reports an expectation whose scope did not run as an ERROR, and still checks the others', () => {
     const dir = mkdtempSync(join(tmpdir(), 'knsim-test-scope-'));
     const file = join(dir, 'scope.yaml');
-    const text = readFileSync(join(root, 'scenarios/quickstart.yaml'), 'utf8').replace(/\nexpect:[\s\S]*$/, '\n');
-    writeFileSync(file, `${text}expect:\n  - maxReadyPods == 1\n  - { that: maxReadyPods == 1, revision: nope-00001 }\n  - maxReadyPods == 29\n`);
+    // The scenario makes hello-00002, but only at 10m, after its 6-minute run: in the file, not in the run.
+    const text = readFileSync(join(root, 'scenarios/rollout.yaml'), 'utf8').replace(/\nexpect:[\s\S]*$/, '\n').replace('- at: 60s', '- at: 10m');
+    writeFileSync(file, `${text}expect:\n  - maxReadyPods == 3\n  - { that: maxReadyPods == 1, revision: hello-00002 }\n  - maxReadyPods == 29\n`);
     const junit = join(dir, 'out.xml');
     const r = runKnsim(['test', file, '--junit', junit], dir, { CI: '1' });
     expect(r.code).toBe(1);
     expect(r.stdout.trim().split('\n')).toEqual([
-      `${file} (quickstart)`,
-      '  PASS maxReadyPods == 1: got 1',
-      `  ERROR maxReadyPods == 1 [revision nope-00001]: ${file}: expect[1].revision: no revision named "nope-00001" ran (revisions: hello-00001)`,
-      '  FAIL maxReadyPods == 29: got 1',
+      `${file} (rollout)`,
+      '  PASS maxReadyPods == 3: got 3',
+      `  ERROR maxReadyPods == 1 [revision hello-00002]: ${file}: expect[1].revision: no revision named "hello-00002" ran (revisions: hello-00001)`,
+      '  FAIL maxReadyPods == 29: got 3',
       '1 passed, 2 failed',
     ]);
     const suite = parseXml(readFileSync(junit, 'utf8')).children[0]!;
     expect(suite.attrs).toMatchObject({ tests: '3', failures: '1', errors: '1' });
     expect(suite.children.map((c) => c.children.map((f) => f.name))).toEqual([[], ['error'], ['failure']]);
+  });
+
+  it('exits 2 with one line for a service or revision the scenario does not have (a typo), before running anything', () => {
+    const { dir, file } = wrongScenario();
+    const cases: Array<[string, string]> = [
+      ['{ that: maxReadyPods == 1, revision: nope-00001 }', 'expect[2].revision: no revision named "nope-00001" in the scenario (revisions: hello-00001)'],
+      ['{ that: maxReadyPods == 1, revision: hello-00002 }', 'expect[2].revision: no revision named "hello-00002" in the scenario (revisions: hello-00001; did you mean "hello-00001"?)'],
+      ['{ that: p99 <= 1s, service: helo }', 'expect[2].service: no service named "helo" in the scenario (services: hello; did you mean "hello"?)'],
+    ];
+    const text = readFileSync(file, 'utf8');
+    for (const [entry, message] of cases) {
+      writeFileSync(file, text.replace('  - p99 <= 1ms\n', `  - ${entry}\n`));
+      const r = runKnsim(['test', file], dir, { CI: '1' });
+      expect([r.code, r.stdout, r.stderr]).toEqual([2, '', `knsim: ${file}: ${message}\n`]);
+    }
+    // knsim run refuses it too, as it refuses any bad expectation, without evaluating it.
+    const run = runKnsim(['run', file, '--out', join(dir, 'out')], dir, { CI: '1' });
+    expect([run.code, run.stderr]).toEqual([2, `knsim: ${file}: ${cases[2]![1]}\n`]);
   });
 
   it('exits 2 with one line when there is nothing to test (an empty directory, or no expect: sections)', () => {
