@@ -89,11 +89,14 @@ export function checkExpectation(e: Expectation, s: RunSummary, file: string): E
 }
 
 /** Why a metric has no value in a run, as printed. */
-function noneBecause(name: string, kind: ValueKind): string {
+function noneBecause(name: string, kind: ValueKind, scope: ScopeSummary): string {
   if (name === 'unanswered_rate') return 'none (no request was sent)';
   if (name === 'node_cost_usd' || name === 'peak_nodes' || name === 'max_pending_s') return 'none (the scenario has no cluster.nodePools)';
   if (name === 'first_byte_p99_ms') return 'none (no streamed response succeeded: app.stream, and a 200)';
-  if (name === 'sessions_closed_rate' || name === 'sessionsClosedAtShutdown') return 'none (no revision serves WebSocket sessions: app.webSocket)';
+  // The rate is of the answered requests: with sessions served but nothing answered, it is the denominator that is missing.
+  const sessions = scope.overall.sessionsClosedAtShutdown !== undefined;
+  if ((name === 'sessions_closed_rate' && !sessions) || name === 'sessionsClosedAtShutdown') return 'none (no revision serves WebSocket sessions: app.webSocket)';
+  if (name === 'timeToFirstReady') return 'none (no pod of the revision became Ready)';
   return kind === 'ms' ? 'none (no request succeeded: latencies are of the 200s)' : kind === 'fraction' ? 'none (no request was answered)' : 'none';
 }
 
@@ -109,7 +112,7 @@ export function evaluateExpectation(e: Expectation, s: RunSummary, file: string)
     const from = c.op === 'within' ? (c.after ?? 0) : 0;
     const t = times.find((x) => x >= from);
     const listed = times.length === 0 ? 'none' : times.map((x) => formatActual(x, 'seconds')).join(', ');
-    if (t === undefined) return result(false, c.op === 'within' && c.after !== undefined ? `none at or after ${formatActual(from, 'seconds')} (all: ${listed})` : 'none');
+    if (t === undefined) return result(false, c.op === 'within' && c.after !== undefined ? `none at or after ${formatActual(from, 'seconds')} (all: ${listed})` : 'none (the revision did not scale to zero in the run)');
     if (c.op === 'within') {
       const rel = t - from;
       const shown = c.after !== undefined ? `${formatActual(t, 'seconds')} (${formatActual(rel, 'seconds')} after ${formatActual(from, 'seconds')})` : formatActual(t, 'seconds');
@@ -117,7 +120,7 @@ export function evaluateExpectation(e: Expectation, s: RunSummary, file: string)
     }
     return result(compare(c.op, t, c.value), formatActual(t, 'seconds'));
   }
-  if (raw === null) return result(false, noneBecause(e.metric.name, e.metric.kind));
+  if (raw === null) return result(false, noneBecause(e.metric.name, e.metric.kind, summary));
   const v = raw as number;
   if (c.op === 'within') return result((v >= c.lo || close(v, c.lo)) && (v <= c.hi || close(v, c.hi)), formatActual(v, kind));
   return result(compare(c.op, v, c.value), formatActual(v, kind));

@@ -218,6 +218,25 @@ describe('a run where no request was answered', () => {
   it('still checks the counts', () => {
     expect(check('status503 == 0')).toMatchObject({ pass: true, actual: '0' });
   });
+
+  // They read a bare "none": the revision (from zero, and sent nothing) had no pod at all.
+  it('says why a revision has no first Ready pod and no scale to zero', () => {
+    expect(summary.revisions.map((r) => [r.timeToFirstReadySeconds, r.scaleToZeroAtSeconds])).toEqual([[null, []]]);
+    expect(check('timeToFirstReady < 1m')).toMatchObject({ pass: false, actual: 'none (no pod of the revision became Ready)' });
+    expect(check('scaleToZeroAt > 0')).toMatchObject({ pass: false, actual: 'none (the revision did not scale to zero in the run)' });
+    expect(check('scaleToZeroAt within 0s..10s after 1m')).toMatchObject({ pass: false, actual: 'none at or after 60s (all: none)' });
+    expect(check('sessionsClosed == 0')).toMatchObject({ pass: false, actual: 'none (no revision serves WebSocket sessions: app.webSocket)' });
+  });
+
+  it('says a WebSocket run\'s closed-session rate is none for want of answered requests, not of sessions', () => {
+    // It said "no revision serves WebSocket sessions" of websocket-scale-down, whose chat does.
+    const ws = join(root, 'scenarios/websocket-scale-down.yaml');
+    const s = summarizeWorld(loadScenario(ws, { sets: ['clients[0].start=40m', 'duration=2m'] }).world);
+    expect([s.overall.requests.total, s.overall.sessionsClosedAtShutdown]).toEqual([0, 0]);
+    const wsCheck = (text: string) => evaluateExpectation(parseExpectation(text, ws, 0), s, ws);
+    expect(wsCheck('sessionsClosed == 0')).toMatchObject({ pass: false, actual: 'none (no request was answered)' });
+    expect(wsCheck('sessionsClosedAtShutdown == 0')).toMatchObject({ pass: true, actual: '0' });
+  });
 });
 
 describe('a run whose requests are all still in flight at the end', () => {
