@@ -28,7 +28,9 @@ export function xmlEscape(s: string): string {
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
+    .replace(/'/g, '&apos;')
+    // As references: a parser reads a tab or line break in an attribute as a space (XML 1.0, 3.3.3), and a CR anywhere as LF.
+    .replace(/[\t\n\r]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 export function junitXml(suites: readonly JunitSuite[]): string {

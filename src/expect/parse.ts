@@ -20,7 +20,7 @@ import { expectMetric, expectMetricNames, type ExpectMetric, type ValueKind } fr
 export type CompareOp = '<' | '<=' | '==' | '!=' | '>=' | '>';
 
 export interface Expectation {
-  /** The expectation as written (without its scope). */
+  /** The expectation as written (without its scope), its runs of white space one space. */
   text: string;
   /** Where it is: `expect[2]`. */
   path: string;
@@ -92,6 +92,8 @@ export function parseExpectation(entry: unknown, file: string, index: number): E
   } else {
     throw new ScenarioError(file, path, 'must be an expectation such as "p99 <= 500ms", or { that: ..., revision: ... }');
   }
+  // Read, and printed (PASS/FAIL lines, JUnit names), as one line: a YAML block scalar or "\n" would split it.
+  text = text.trim().replace(/\s+/g, ' ');
   const m = LINE.exec(text);
   if (m === null) throw new ScenarioError(file, textPath, `cannot read ${JSON.stringify(text)}: write <metric> <op> <value> (op: < <= == != >= > within), e.g. "p99 <= 500ms"`);
   const [, name, op, rest] = m as unknown as [string, string, string, string];
@@ -118,7 +120,7 @@ export function parseExpectation(entry: unknown, file: string, index: number): E
     }
     return n;
   };
-  const common = { text: text.trim(), path, metric, service, revision };
+  const common = { text, path, metric, service, revision };
   if (op === 'within') {
     const r = RANGE.exec(rest);
     if (r === null) throw new ScenarioError(file, textPath, `within needs a range A..B (e.g. "${metric.name} within 60s..95s${metric.times ? ' after 3m' : ''}")`);

@@ -94,6 +94,14 @@ describe('expectation syntax', () => {
     expect([parseValue('1e999', 'count'), parseValue('-1e999', 'count'), parseValue('1e999%', 'fraction'), parseValue('1e308', 'count')]).toEqual([undefined, undefined, undefined, 1e308]);
     expect(() => parseExpectation('maxReadyPods == 1e999', 's.yaml', 0)).toThrow(/^s\.yaml: expect\[0\]: /);
   });
+
+  it('keeps an entry written over several lines (a YAML block, "\\n") to one line, as PASS/FAIL lines and JUnit names print it', () => {
+    expect(parseExpectation('p99\n  <=\t500ms\n', 's.yaml', 0)).toMatchObject({ text: 'p99 <= 500ms', check: { op: '<=', value: 500 } });
+    expect(parseExpectation({ that: 'scaleToZeroAt within 60s..95s\n  after 2m10s', revision: 'hello-00001' }, 's.yaml', 0)).toMatchObject({
+      text: 'scaleToZeroAt within 60s..95s after 2m10s',
+      check: { op: 'within', lo: 60, hi: 95, after: 130 },
+    });
+  });
 });
 
 describe('the README', () => {
@@ -454,5 +462,9 @@ describe('knsim test', () => {
     expect(doc.children[0]!.children[0]!.children[0]!.text).toBe('got <6ms>');
     expect(doc.attrs).toMatchObject({ tests: '2', failures: '1', errors: '1' });
     expect(xmlEscape("'")).toBe('&apos;');
+    // A line break in an attribute reads back as a space unless written as a reference.
+    const broken = parseXml(junitXml([{ name: 'dir\nwith\ttab\r.yaml', className: 'x', seconds: 0, cases: [{ name: 'a', failure: 'line 1\nline 2' }] }]));
+    expect(broken.children[0]!.attrs['name']).toBe('dir\nwith\ttab\r.yaml');
+    expect(broken.children[0]!.children[0]!.children[0]!.attrs['message']).toBe('line 1\nline 2');
   });
 });

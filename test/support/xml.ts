@@ -60,7 +60,8 @@ export function parseXml(src: string): XmlElement {
       const end = src.indexOf(q, i + 1);
       if (end < 0) throw new Error('unterminated attribute');
       if (an in el.attrs) throw new Error(`duplicate attribute ${an}`);
-      el.attrs[an] = decode(src.slice(i + 1, end), i);
+      // As a parser reads it (XML 1.0, 2.11 and 3.3.3): a literal line break or tab in a value is a space.
+      el.attrs[an] = decode(src.slice(i + 1, end).replace(/\r\n?/g, '\n').replace(/[\t\n]/g, ' '), i);
       i = end + 1;
     }
     for (;;) {
