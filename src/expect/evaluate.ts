@@ -29,6 +29,8 @@ export function formatActual(v: number, kind: ValueKind): string {
       return `${r(v * 100)}%`;
     case 'seconds':
       return `${r(v)}s`;
+    case 'hours':
+      return `${r(v)}h`;
     case 'count':
       return r(v);
   }

@@ -3,13 +3,13 @@
  * by key or alias: p99, rate503, coldStartFraction, podSeconds, maxReadyPods…) plus the
  * run summary's own fields (status503, ok, coldStartRequests, panicSeconds, p90, max,
  * timeToFirstReady, scaleToZeroAt…). Each has a kind that says how its values are
- * written: milliseconds, a fraction, a count, or seconds (times and durations).
+ * written: milliseconds, a fraction, a count, seconds (times and durations) or hours (pod-hours).
  */
 import { METRIC_KEYS, METRICS, metricByName, metricsOf } from '../output/metrics.js';
 import type { RevisionSummary, RunSummary } from '../output/summary.js';
 
 /** How values of a metric are written and printed. */
-export type ValueKind = 'ms' | 'fraction' | 'count' | 'seconds';
+export type ValueKind = 'ms' | 'fraction' | 'count' | 'seconds' | 'hours';
 
 /** What a metric reads from one scope (the whole run, a service's or a revision's summary). */
 export interface ScopeSummary {
@@ -65,6 +65,9 @@ const RUN_ONLY: ReadonlySet<string> = new Set(['unanswered_rate', 'node_cost_usd
 /** Registry metrics in seconds (a duration such as 90s may be written). */
 const SECONDS: ReadonlySet<string> = new Set(['pod_seconds', 'max_pending_s']);
 
+/** Registry metrics in hours: a bare number is hours, and a duration (90m) reads as its hours. */
+const HOURS: ReadonlySet<string> = new Set(['pod_hours', 'ready_pod_hours']);
+
 /** The share of sent requests still in flight at the end, or null when none was sent (answered or not). */
 const unanswered =
   (read: (s: ScopeSummary) => number | null) =>
@@ -76,7 +79,7 @@ function registryMetrics(): Map<string, ExpectMetric> {
   const out = new Map<string, ExpectMetric>();
   for (const k of METRIC_KEYS) {
     const m = METRICS[k];
-    const kind: ValueKind = m.unit === 'ms' ? 'ms' : m.unit === 'fraction' ? 'fraction' : SECONDS.has(k) ? 'seconds' : 'count';
+    const kind: ValueKind = m.unit === 'ms' ? 'ms' : m.unit === 'fraction' ? 'fraction' : SECONDS.has(k) ? 'seconds' : HOURS.has(k) ? 'hours' : 'count';
     // NaN (a node metric of a run without node pools) is "none", not a number that fails every check.
     const read = (s: ScopeSummary): number | null => {
       const v = metricsOf(s.run ?? asRun(s))[k];

@@ -39,6 +39,7 @@ const UNIT_HINT: Record<ValueKind, string> = {
   fraction: 'a fraction such as 0.001 or a percentage such as 0.1%',
   count: 'a number',
   seconds: 'a duration such as 90s, 3m or a number of seconds',
+  hours: 'a number of hours such as 1.5, or a duration such as 90m',
 };
 
 /** A value in the metric's unit; undefined when it cannot be read (or does not fit a double: 1e999). */
@@ -51,9 +52,9 @@ function readValue(text: string, kind: ValueKind): number | undefined {
   const t = text.trim();
   if (NUMBER.test(t)) return Number(t);
   if (kind === 'fraction' && t.endsWith('%') && NUMBER.test(t.slice(0, -1).trim())) return Number(t.slice(0, -1)) / 100;
-  if (kind === 'ms' || kind === 'seconds') {
+  if (kind === 'ms' || kind === 'seconds' || kind === 'hours') {
     const d = parseDuration(t);
-    if (d.ok) return kind === 'ms' ? d.seconds * 1000 : d.seconds;
+    if (d.ok) return kind === 'ms' ? d.seconds * 1000 : kind === 'hours' ? d.seconds / 3600 : d.seconds;
   }
   return undefined;
 }
@@ -61,7 +62,7 @@ function readValue(text: string, kind: ValueKind): number | undefined {
 /** A metric's range as an expectation writes it: "never negative", "between 0% and 100%". */
 function rangeText(m: ExpectMetric): string {
   const [lo, hi] = m.bounds;
-  const shown = (x: number): string => (m.kind === 'fraction' ? `${x * 100}%` : m.kind === 'ms' ? `${x}ms` : m.kind === 'seconds' ? `${x}s` : String(x));
+  const shown = (x: number): string => (m.kind === 'fraction' ? `${x * 100}%` : m.kind === 'ms' ? `${x}ms` : m.kind === 'seconds' ? `${x}s` : m.kind === 'hours' ? `${x}h` : String(x));
   return hi === Number.POSITIVE_INFINITY ? `never below ${shown(lo)}` : `between ${shown(lo)} and ${shown(hi)}`;
 }
 

@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseExpectation, parseValue } from '../../src/expect/parse.js';
 import { expectMetricNames } from '../../src/expect/metrics.js';
-import { metricByName } from '../../src/output/metrics.js';
+import { METRIC_KEYS, METRICS, metricByName } from '../../src/output/metrics.js';
 import { evaluateExpectation, formatActual } from '../../src/expect/evaluate.js';
 import { junitXml, xmlEscape } from '../../src/expect/junit.js';
 import { collectScenarioFiles, runTests, tally } from '../../src/expect/run-tests.js';
@@ -36,6 +36,9 @@ describe('expectation syntax', () => {
     // A fraction of a count is fine with an inequality, and pod-hours are not whole numbers.
     { text: 'maxReadyPods <= 2.5', metric: 'max_pods', check: { op: '<=', value: 2.5 } },
     { text: 'podHours == 0.5', metric: 'pod_hours', check: { op: '==', value: 0.5 } },
+    // Pod-hours take a duration as its hours, as podSeconds takes one as its seconds ("podHours <= 90m" was refused).
+    { text: 'podHours <= 90m', metric: 'pod_hours', check: { op: '<=', value: 1.5 } },
+    { text: 'readyPodHours < 2h', metric: 'ready_pod_hours', check: { op: '<', value: 2 } },
     { text: 'rate503 <= 100%', metric: 'rate_503', check: { op: '<=', value: 1 } },
     { text: 'maxReadyPods within 2.5..3', metric: 'max_pods', check: { op: 'within', lo: 2.5, hi: 3, after: undefined } },
     { text: 'status503 <= 0', metric: 'status503', check: { op: '<=', value: 0 } },
@@ -71,6 +74,8 @@ describe('expectation syntax', () => {
     { text: 'p99 within -5ms..10ms', error: "s.yaml: expect[0]: the lower end -5ms is out of p99's range (p99 is never below 0ms)" },
     { text: 'maxReadyPods == 2.5', error: 's.yaml: expect[0]: maxReadyPods is a whole number, so == 2.5 can never hold' },
     { text: 'status503 != 0.5', error: 's.yaml: expect[0]: status503 is a whole number, so != 0.5 always holds' },
+    { text: 'podHours <= 2x', error: 's.yaml: expect[0]: the value "2x" of podHours must be a number of hours such as 1.5, or a duration such as 90m' },
+    { text: 'podHours >= -30m', error: "s.yaml: expect[0]: the value -30m is out of podHours's range (podHours is never below 0h), so this expectation always passes" },
     // At the edge of the range, an op that excludes the edge leaves nothing a run can give.
     { text: 'status503 < 0', error: "s.yaml: expect[0]: status503 is never below 0, so < 0 never passes" },
     { text: 'p99 < 0ms', error: "s.yaml: expect[0]: p99 is never below 0ms, so < 0ms never passes" },
@@ -111,6 +116,13 @@ describe('the README', () => {
     const fields = expectMetricNames().filter((n) => metricByName(n) === undefined);
     expect(fields).toContain('sessionsClosedAtShutdown');
     expect(fields.filter((n) => !section.includes(`\`${n}\``))).toEqual([]);
+  });
+
+  it('names every metric of the registry by its key or an alias (podHours and readyPodHours were missing)', () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Expectations and knsim test'), readme.indexOf('## Notebooks'));
+    const missing = METRIC_KEYS.filter((k) => ![k, ...METRICS[k].aliases].some((n) => section.includes(`\`${n}\``)));
+    expect(missing).toEqual([]);
   });
 });
 
@@ -175,6 +187,7 @@ describe('the value an expectation got, as printed', () => {
     [0.1, 'fraction', '10%'],
     [0.123456789, 'fraction', '12.3456789%'],
     [65.873, 'seconds', '65.873s'],
+    [1.710386, 'hours', '1.710386h'],
   ] as const)('%s (%s) reads %s, as summary.json has it', (v, kind, want) => {
     expect(formatActual(v, kind)).toBe(want);
   });
