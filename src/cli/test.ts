@@ -1,11 +1,13 @@
 /**
  * `knsim test <files or dirs> [--junit out.xml] [--max-requests N ...]`: runs the scenarios'
- * `expect:` sections, prints PASS/FAIL per expectation and a closing "N passed, N failed"
- * line, writes JUnit XML, and exits 1 when an expectation failed or a scenario errored (a
- * run stopped at a work cap among them), 2 for bad input (a scenario over a work limit
- * among it, refused before anything runs, as `knsim run` refuses it).
+ * `expect:` sections, prints PASS/FAIL per expectation, the failures again when several
+ * scenarios ran, and a closing "N passed, N failed" line, writes JUnit XML, and exits 1 when
+ * an expectation failed or a scenario errored (a run stopped at a work cap among them), 2 for
+ * bad input (a scenario over a work limit among it, refused before anything runs, as
+ * `knsim run` refuses it).
  */
 import { junitXml, type JunitSuite } from '../expect/junit.js';
+import { failureRecap } from '../expect/recap.js';
 import { formatScenarioTest, runTests, tally, type TestRun } from '../expect/run-tests.js';
 import { checkOwnedFile, OWNED_MARKS, writeOwnedFile } from '../output/owned-file.js';
 import { parseSeed, parseWorkLimits, stringList, type WorkLimitArgs } from './flags.js';
@@ -55,6 +57,7 @@ export async function testCommand(args: TestArgs): Promise<number> {
   if (junit !== undefined) {
     writeOwnedFile(junit, junitXml(junitSuites(run)), `--junit ${junit}`, OWNED_MARKS.junit);
   }
+  for (const line of failureRecap(run)) process.stdout.write(`${line}\n`);
   process.stdout.write(`${passed} passed, ${failed} failed\n`);
   return failed > 0 ? 1 : 0;
 }

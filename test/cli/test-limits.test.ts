@@ -68,6 +68,8 @@ describe('knsim test --max-requests and the other work-limit flags', () => {
       `  ERROR ${message}`,
       `${join(dir, 'b-calm.yaml')} (calm)`,
       '  PASS maxReadyPods == 1: got 1',
+      'failed in 1 of 2 scenarios:',
+      `  ${file}: ERROR ${message}`,
       '1 passed, 1 failed',
     ]);
     const doc = parseXml(readFileSync(junit, 'utf8'));

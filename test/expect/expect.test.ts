@@ -467,6 +467,27 @@ describe('knsim test', () => {
     expect(r.stderr).toBe(`knsim: ${file}: expect[2].service: unanswered_rate is of the whole run, not of one service: remove service:\n`);
   });
 
+  it('says every failure again, with its file, before the count when several scenarios ran', () => {
+    const { dir, file } = wrongScenario();
+    const other = join(dir, 'scoped.yaml');
+    writeFileSync(other, readFileSync(file, 'utf8').replace(/\nexpect:[\s\S]*$/, '\nexpect:\n  - { that: maxReadyPods == 1, revision: hello-00001 }\n  - total > 5000\n'));
+    const good = join(dir, 'good.yaml');
+    writeFileSync(good, readFileSync(join(root, 'scenarios/quickstart.yaml'), 'utf8'));
+    const r = runKnsim(['test', dir], dir, { CI: '1' });
+    expect(r.code).toBe(1);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines.slice(lines.indexOf('failed in 2 of 3 scenarios:'))).toEqual([
+      'failed in 2 of 3 scenarios:',
+      `  ${other}: FAIL total > 5000: got 3519`,
+      `  ${file}: FAIL maxReadyPods == 29: got 1`,
+      expect.stringMatching(new RegExp(`^  ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: FAIL p99 <= 1ms: got \\d+(\\.\\d+)?ms$`)),
+      '7 passed, 3 failed',
+    ]);
+    // One scenario's block is its own recap; all passing has none.
+    expect(runKnsim(['test', file], dir, { CI: '1' }).stdout).not.toContain('failed in');
+    expect(runKnsim(['test', good, other.replace('scoped', 'good')], dir, { CI: '1' }).stdout).not.toContain('failed in');
+  });
+
   it('escapes what XML cannot hold as is', () => {
     const xml = junitXml([{ name: 'a<b>&"c"', className: "it's", seconds: 0.5, cases: [{ name: 'p99 <= 5ms \u0001', failure: 'got <6ms>' }, { name: 'x', error: 'boom & bust' }] }]);
     const doc = parseXml(xml);
