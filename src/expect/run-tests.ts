@@ -125,7 +125,9 @@ export function collectScenarioFiles(paths: readonly string[]): { files: string[
     try {
       st = statSync(p);
     } catch {
-      throw new UsageError(`test: ${p}: no such file or directory`);
+      // A quoted pattern (a CI step, an npm script) reaches knsim unexpanded: say so, not only that no file has that name.
+      const glob = /[*?[]/.test(p) ? ' (knsim does not expand wildcards: leave the pattern unquoted for the shell to expand, or name the directory)' : '';
+      throw new UsageError(`test: ${p}: no such file or directory${glob}`);
     }
     if (st.isDirectory()) walk(p, true);
     else take(p, files);

@@ -103,6 +103,8 @@ describe('misspelt commands and flags', () => {
   // test's own errors began "knsim test:", so the line read "knsim: knsim test: …"; one prefix now, as sweep merge's.
   it('knsim test with a missing path names it after one prefix', () => {
     exitsWithOneLine(['test', 'scenarios/no-such.yaml'], 'knsim: test: scenarios/no-such.yaml: no such file or directory');
+    // A quoted glob reaches knsim as written.
+    exitsWithOneLine(['test', 'scenarios/*.yml'], 'knsim: test: scenarios/*.yml: no such file or directory (knsim does not expand wildcards: leave the pattern unquoted for the shell to expand, or name the directory)');
   });
 
   // yargs hands a flag without its value "" (a number flag its default, a list flag []), and a
