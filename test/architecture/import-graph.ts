@@ -14,12 +14,12 @@ export interface ImportSite {
   dynamic: boolean;
 }
 
-type Token = { kind: 'word' | 'punct'; text: string } | { kind: 'string'; text: string };
+export type Token = { kind: 'word' | 'punct'; text: string } | { kind: 'string'; text: string };
 
 /** Identifiers and keywords after which a `/` starts a regular expression, not a division. */
 const REGEX_AFTER_WORD = new Set(['return', 'typeof', 'instanceof', 'in', 'of', 'new', 'delete', 'void', 'throw', 'case', 'do', 'else', 'yield', 'await']);
 
-function tokenize(src: string): Token[] {
+export function tokenize(src: string): Token[] {
   const out: Token[] = [];
   /** Open template literals: the brace depth inside each `${`. */
   const templates: number[] = [];
