@@ -287,7 +287,7 @@ describe('src/notebook helpers', () => {
     expect(changes).toEqual([[75, 2], [225, 3], [270, 4], [435, 6], [765, 4], [855, 1]]);
     // The cost and tail trade-off the text draws.
     expect([kpa.maxReadyPods, hpa.maxReadyPods]).toEqual([67, 6]);
-    expect([Math.round(kpa.podSeconds), Math.round(hpa.podSeconds)]).toEqual([14088, 3765]);
+    expect([Math.round(kpa.podSeconds), Math.round(hpa.podSeconds)]).toEqual([14186, 3765]);
     const p99 = (rev: string) => {
       const l = run.requests.filter((q) => q.revision === rev).map((q) => q.latencyMs).sort((a, b) => a - b);
       return l[Math.ceil(0.99 * l.length) - 1]!;

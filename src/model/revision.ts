@@ -117,7 +117,9 @@ export class Revision {
   /** Each pod's uid, from a stream of its own so that drawing it moves no start-up draw. */
   private readonly podUids: RandomStream;
   private readonly start: { scheduling: Sampler; imagePull: Sampler; containerStart: Sampler; readiness: Sampler; kubeletReadyLag: Sampler };
+  /** The activators' probe ticker for this revision: its period, and when it started (the revision's creation). */
   private readonly probePeriod: number;
+  private readonly probeTickerAnchor: number;
   /** The kubelet's readiness probe of the revision's pods (the queue-proxy's copy of the serving container's). */
   readonly readinessProbe: KubeletReadinessProbe;
   /** Whether the activator's own probe makes a pod usable before Kubernetes marks it Ready. */
@@ -230,6 +232,9 @@ export class Revision {
       kubeletReadyLag: makeSampler(ps.kubeletReadyLag),
     };
     this.probePeriod = world.spec.cluster.activatorProbePeriodSeconds;
+    // Each activator's revision watcher, and its ticker, start as it first sees the revision's
+    // private Endpoints: made with the revision here.
+    this.probeTickerAnchor = now;
     this.trustsReady = activatorTrustsReadyPods(world.spec.cluster.meshCompatibilityMode ?? 'auto');
     this.clusterIP = activatorUsesClusterIP(world.spec.cluster.meshCompatibilityMode ?? 'auto');
     this.readinessProbe = spec.kubeletReadinessProbe ?? podReadinessProbe(undefined);
@@ -525,7 +530,7 @@ export class Revision {
   /** The queue-proxy retries its check of the user container only when the probe has no periodSeconds. */
   private activatorFoundAt(since: number, queueProxyUp: number, okAt: number): number {
     const found = this.readinessProbe.aggressive ? activatorProbeFoundAt : activatorSingleCheckFoundAt;
-    return found(since, queueProxyUp, okAt, this.probePeriod);
+    return found({ sinceSeconds: since, tickerAnchorSeconds: this.probeTickerAnchor, probePeriodSeconds: this.probePeriod }, queueProxyUp, okAt);
   }
 
   /**

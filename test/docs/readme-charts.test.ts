@@ -45,7 +45,7 @@ describe('README chart captions against the shipped scenarios', () => {
     return out;
   };
 
-  it('two-services: the backend needs about ten pods, 36 in its opening panic, 37 in all at the peak', () => {
+  it('two-services: the backend needs about ten pods, 37 in its opening panic, 38 in all at the peak', () => {
     const [panic, peak] = quoted(/the backend \(orange, containerConcurrency 1\) needs about ten, and (\d+) during its opening panic\. The black line is the cluster-wide total \((\d+) at the peak\)/);
     const out = run('two-services');
     const backend = csv(join(out, 'timeseries.csv')).filter((r) => r.service === 'backend').map((r) => Number(r.ready));

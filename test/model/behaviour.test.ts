@@ -24,9 +24,12 @@ describe('scale from zero through the activator', () => {
   });
 
   it('buffers requests at the activator until the probe finds the pod, marking them cold', () => {
-    // Scheduled at 0.5 s, the queue-proxy is up at 1.5 s (a round of the 200 ms probe grid from 0.5 s), readiness
-    // passes at 2.0 s, and the queue-proxy's check, retried every 50 ms from 1.5 s, shows it at once: 2.0 s, not 2.1 s.
-    expect(healthy.time - created.time).toBeCloseTo(2.0, 6);
+    // Created at the first request (here 10.0159 s), scheduled 0.5 s later, the queue-proxy up 1.5 s after the
+    // creation (11.516 s), readiness passing 2.0 s after it (12.016 s). The activator's watcher ticks every 200 ms
+    // from the revision's creation at 0: its round at 11.6 s starts the queue-proxy's check, retried every 50 ms,
+    // which shows the app at its step at 12.05 s, not at 12.016 s (a grid from the pod's own address) nor 12.2 s.
+    expect(created.time).toBeCloseTo(10.015924, 6);
+    expect(healthy.time).toBeCloseTo(12.05, 9);
     const cold = rec.requests.filter((r) => r.cold);
     expect(cold.length).toBeGreaterThan(20); // ~2 s of 20 rps
     expect(cold.length).toBeLessThan(70);

@@ -11,7 +11,9 @@ import { revision, run, service, world } from './world-fixture.js';
 
 // A revision scaled to zero gets one request at 0.1 s; it waits at the activator, whose poke makes the KPA
 // create a pod at 0.101: scheduled at 0.601 (its probe ticker starts then: 0.601 + k · period), containers up
-// at 1.601, the app passing readiness at 2.101, Ready a 0.5 s kubelet lag later by default.
+// at 1.601, the app passing readiness at 2.101, Ready a 0.5 s kubelet lag later by default. The activator's
+// revision watcher ticks from the revision's creation (0 + k · 0.2): its round at 1.8 is the first to reach
+// the queue-proxy, whose check then retries every 50 ms (1.8 + k · 0.05), so it finds the app at 2.15.
 const one: ClientSpec = { kind: 'trace', name: 'load', service: 'hello', arrivals: Float64Array.from([0.1]), durations: Float64Array.from([1]), startSeconds: 0, endSeconds: 40 };
 // A fault after the run: the pod starts step by step (pod-faults.ts) rather than on the healthy path.
 const late: PodFaultSpec = { kind: 'readinessFailure', atSeconds: 1000, durationSeconds: 1, pods: 1 };
@@ -30,17 +32,17 @@ function coldStart(probe: ReadinessProbeFields | undefined, o: { stepwise: boole
 }
 
 describe.each([{ stepwise: false }, { stepwise: true }])('a new pod with a readiness probe (stepwise start: $stepwise)', ({ stepwise }) => {
-  it('default probe: Ready a kubelet lag after readiness passes; the activator finds the pod at once', () => {
+  it('default probe: Ready a kubelet lag after readiness passes; the activator finds the pod at the check\'s next 50 ms step', () => {
     expect(coldStart(undefined, { stepwise })).toEqual({
-      events: [['Pending', 0.101], ['Starting', 0.601], ['ActivatorHealthy', 2.101], ['Ready', 2.601]],
-      sentToPod: 2.101,
+      events: [['Pending', 0.101], ['Starting', 0.601], ['ActivatorHealthy', 2.15], ['Ready', 2.601]],
+      sentToPod: 2.15,
     });
   });
 
   it('initialDelaySeconds 10: no kubelet probe before 11.601, so Ready at the tick at 20.601; the activator ignores the delay', () => {
     expect(coldStart({ initialDelaySeconds: 10 }, { stepwise })).toEqual({
-      events: [['Pending', 0.101], ['Starting', 0.601], ['ActivatorHealthy', 2.101], ['Ready', 20.601]],
-      sentToPod: 2.101,
+      events: [['Pending', 0.101], ['Starting', 0.601], ['ActivatorHealthy', 2.15], ['Ready', 20.601]],
+      sentToPod: 2.15,
     });
   });
 
@@ -51,17 +53,17 @@ describe.each([{ stepwise: false }, { stepwise: true }])('a new pod with a readi
     });
   });
 
-  it('periodSeconds 10: the probe at the container start (1.601) fails, Ready at the tick at 10.601; the activator finds the pod on its 0.2 s rounds (2.201), not at the 50 ms retries', () => {
+  it('periodSeconds 10: the probe at the container start (1.601) fails, Ready at the tick at 10.601; the activator finds the pod on its 0.2 s ticks (2.2), not at the 50 ms retries', () => {
     expect(coldStart({ periodSeconds: 10 }, { stepwise })).toEqual({
-      events: [['Pending', 0.101], ['Starting', 0.601], ['ActivatorHealthy', 2.201], ['Ready', 10.601]],
-      sentToPod: 2.201,
+      events: [['Pending', 0.101], ['Starting', 0.601], ['ActivatorHealthy', 2.2], ['Ready', 10.601]],
+      sentToPod: 2.2,
     });
   });
 
   it('successThreshold 2: the probe at the container start passes at 2.101, the second pass is the tick at 10.601', () => {
     expect(coldStart({ successThreshold: 2 }, { stepwise })).toEqual({
-      events: [['Pending', 0.101], ['Starting', 0.601], ['ActivatorHealthy', 2.101], ['Ready', 10.601]],
-      sentToPod: 2.101,
+      events: [['Pending', 0.101], ['Starting', 0.601], ['ActivatorHealthy', 2.15], ['Ready', 10.601]],
+      sentToPod: 2.15,
     });
   });
 });
@@ -74,11 +76,11 @@ describe('a readiness failure over the start-up still leaves the initial delay i
       faults: [{ kind: 'readinessFailure', atSeconds: 0, durationSeconds: 5, pods: undefined }],
     };
     const { rec } = run(world([service('hello', [rev])], [one], { duration: 40 }));
-    // The activator, probing since the pod was scheduled, finds it at the queue-proxy check's first 50 ms step after the failure ends (5.001).
+    // The activator finds it at the first 50 ms step, from its round at 1.8, of the queue-proxy's check as the failure ends (5).
     expect(rec.pods.map((p) => [p.event, Number(p.time.toFixed(6))])).toEqual([
       ['Pending', 0.101],
       ['Starting', 0.601],
-      ['ActivatorHealthy', 5.001],
+      ['ActivatorHealthy', 5],
       ['Ready', 20.601],
     ]);
   });

@@ -57,19 +57,19 @@ describe('readiness failure: NotReady and Ready again follow the kubelet readine
     },
     {
       // Every 2 s, NotReady at the first failure (30.5); passing at 41, Ready at the next probe, 42.5. With a period
-      // the queue-proxy checks the container once per activator probe: the activator, probing every 0.2 s since
-      // the pod turned NotReady, finds it at 41.1.
+      // the queue-proxy checks the container once per activator probe: the activator's watcher, ticking every 0.2 s
+      // from the revision's creation at 0, finds it at its tick at 41 (a grid from the NotReady at 30.5 would say 41.1).
       name: 'periodSeconds 2, failureThreshold 1',
       probe: { periodSeconds: 2, failureThreshold: 1 },
       until: 41,
-      want: [['NotReady', 30.5], ['ActivatorHealthy', 41.1], ['Ready', 42.5]],
+      want: [['NotReady', 30.5], ['ActivatorHealthy', 41], ['Ready', 42.5]],
     },
     {
-      // Two failures (30.5, 32.5) and two successes (42.5, 44.5); the activator's rounds since 32.5 find it at 41.1.
+      // Two failures (30.5, 32.5) and two successes (42.5, 44.5); the activator's tick at 41 finds it.
       name: 'periodSeconds 2, failureThreshold 2, successThreshold 2',
       probe: { periodSeconds: 2, failureThreshold: 2, successThreshold: 2 },
       until: 41,
-      want: [['NotReady', 32.5], ['ActivatorHealthy', 41.1], ['Ready', 44.5]],
+      want: [['NotReady', 32.5], ['ActivatorHealthy', 41], ['Ready', 44.5]],
     },
   ])('$name', ({ probe, until, want }) => {
     expect(podEvents(probe, until)).toEqual(want);

@@ -18,7 +18,7 @@
  */
 import { requireFinite, requirePositive } from '../errors.js';
 import { gridPointAtOrAfter, gridStepsUntil } from '../grid.js';
-import { QUEUE_PROXY_PROBE_RETRY_SECONDS } from './activator-probe.js';
+import { activatorProbeRoundAtOrAfter, QUEUE_PROXY_PROBE_RETRY_SECONDS, type ActivatorProbeRounds } from './activator-probe.js';
 import type { KubeletReadinessProbe } from './kubelet-probe.js';
 
 const SLACK = 1e-9;
@@ -77,14 +77,12 @@ export function kubeletFirstReadyAt(p: KubeletReadinessProbe, anchorSeconds: num
 }
 
 /**
- * When the activator, probing every `probePeriodSeconds` since `sinceSeconds`, first finds a pod
- * whose queue-proxy makes a single check of the user container per probe (a periodSeconds is set):
- * its first round at or after both the queue-proxy listens and the container passes.
+ * When the activator, probing in `rounds`, first finds a pod whose queue-proxy makes a single
+ * check of the user container per probe (a periodSeconds is set): its first round at or after
+ * both the queue-proxy listens and the container passes.
  */
-export function activatorSingleCheckFoundAt(sinceSeconds: number, queueProxyUpSeconds: number, readySeconds: number, probePeriodSeconds: number): number {
-  requireFinite('sinceSeconds', sinceSeconds);
+export function activatorSingleCheckFoundAt(rounds: ActivatorProbeRounds, queueProxyUpSeconds: number, readySeconds: number): number {
   requireFinite('queueProxyUpSeconds', queueProxyUpSeconds);
   requireFinite('readySeconds', readySeconds);
-  requirePositive('probePeriodSeconds', probePeriodSeconds);
-  return gridPointAtOrAfter(sinceSeconds, probePeriodSeconds, Math.max(queueProxyUpSeconds, readySeconds));
+  return activatorProbeRoundAtOrAfter(rounds, Math.max(queueProxyUpSeconds, readySeconds));
 }

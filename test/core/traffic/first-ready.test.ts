@@ -83,6 +83,13 @@ describe('activatorSingleCheckFoundAt: with a periodSeconds the queue-proxy chec
     // The queue-proxy must listen: its start at 2.05 is found at the round at 2.1.
     { since: 0.5, up: 2.05, ready: 1, want: 2.1 },
   ])('probing since $since, queue-proxy up at $up, app passing at $ready → $want', ({ since, up, ready, want }) => {
-    expect(activatorSingleCheckFoundAt(since, up, ready, 0.2)).toBeCloseTo(want, 9);
+    expect(activatorSingleCheckFoundAt({ sinceSeconds: since, tickerAnchorSeconds: since, probePeriodSeconds: 0.2 }, up, ready)).toBeCloseTo(want, 9);
+  });
+
+  it('rounds after the address follow the revision watcher\'s ticks', () => {
+    // Ticks from 0.05: the app passing at 2.55 is found at the tick at 2.65, not at 2.7 on a grid from the address at 0.5.
+    expect(activatorSingleCheckFoundAt({ sinceSeconds: 0.5, tickerAnchorSeconds: 0.05, probePeriodSeconds: 0.2 }, 2, 2.55)).toBeCloseTo(2.65, 9);
+    // Passing before the address appears: the round that the Endpoints change brings finds it.
+    expect(activatorSingleCheckFoundAt({ sinceSeconds: 0.53, tickerAnchorSeconds: 0, probePeriodSeconds: 0.2 }, 0.1, 0.2)).toBeCloseTo(0.53, 9);
   });
 });
