@@ -45,7 +45,7 @@ describe('tuner on the issue 14 space (containerConcurrency × grace × retentio
       },
     });
     await runner.close();
-    // Measured 273 runs (70 screening + 203 search) against 19,800 for the grid: bound at 2 %.
+    // Measured 277 runs (70 screening + 207 search) against 19,800 for the grid: bound at 2 %.
     expect(result.simulations).toBeLessThan(0.02 * 3960 * R);
     expect(result.simulations).toBe(phases.reduce((n, p) => n + p.runs, 0));
     expect(result.phaseRuns.screen + result.phaseRuns.search).toBe(result.simulations);
@@ -64,7 +64,7 @@ describe('tuner on the issue 14 space (containerConcurrency × grace × retentio
     expect(result.explored.filter((p) => p.replications === R).every((p) => p.values[1] === '10s')).toBe(true);
 
     const w = result.winner!;
-    expect(w.values).toEqual(['29', '10s', '0s']);
+    expect(w.values).toEqual(['30', '10s', '0s']);
     const flags = tuneFlags(axes, result, 'pod_seconds');
     expect(flags.noEffect.map((f) => [f.axis, f.heldBySearch])).toEqual([[1, true]]);
     // Ties: every one is a confirmed feasible point whose paired difference interval includes 0.
@@ -74,8 +74,8 @@ describe('tuner on the issue 14 space (containerConcurrency × grace × retentio
       expect(d.lo).toBeLessThanOrEqual(0);
       expect(d.hi).toBeGreaterThanOrEqual(0);
     }
-    // Retention 0 s is as low as it goes: not an edge to widen.
-    expect(flags.edge).toEqual([]);
+    // containerConcurrency 30 is the highest searched: an edge to widen; retention 0 s is as low as it goes: not one.
+    expect(flags.edge).toEqual([{ axis: 0, value: '30', end: 'highest' }]);
     expect(flags.scope.map((s) => s.scope)).toEqual(['per-revision', 'cluster-wide', 'cluster-wide']);
   });
 
