@@ -315,7 +315,7 @@ export function scenarioFromValueWith(
     durationSeconds: s.duration,
     autoscalerConfig: cluster.autoscaler,
     cluster: {
-      activatorReplicas: s.cluster?.activators ?? DEFAULT_CLUSTER.activatorReplicas,
+      activatorReplicas: s.cluster?.activators ?? s.cluster?.activatorCpu?.minReplicas ?? DEFAULT_CLUSTER.activatorReplicas,
       ingressLatencySeconds: s.cluster?.ingressLatency ?? DEFAULT_CLUSTER.ingressLatencySeconds,
       activatorProbePeriodSeconds: s.cluster?.activatorProbePeriod ?? DEFAULT_CLUSTER.activatorProbePeriodSeconds,
       ...(cluster.meshCompatibilityMode !== 'auto' ? { meshCompatibilityMode: cluster.meshCompatibilityMode } : {}),
@@ -351,7 +351,9 @@ export function scenarioFromValueWith(
 /**
  * The activator's defaults are knative/serving's: requests 300m, limits 1000m
  * (config/core/deployments/activator.yaml), HPA min 1, max 20, 100 % of the request
- * (activator-hpa.yaml). The pool starts with `cluster.activators` pods.
+ * (activator-hpa.yaml). The pool starts with `cluster.activators` pods, or without it at
+ * minReplicas: the HPA raises a Deployment below minReplicas at its first sync, so a running
+ * cluster's pool is never below it.
  */
 function activatorCpu(a: ActivatorCpuInput, initial: number | undefined, file: string): ActivatorCpuSpec {
   const spec: ActivatorCpuSpec = {
@@ -368,7 +370,7 @@ function activatorCpu(a: ActivatorCpuInput, initial: number | undefined, file: s
   if (!(spec.limitMillis > 0)) throw new ScenarioError(file, at('limit'), `must be greater than 0, got ${spec.limitMillis}m`);
   if (spec.limitMillis < spec.requestMillis) throw new ScenarioError(file, at('limit'), `must be at least the request (${spec.requestMillis}m), got ${spec.limitMillis}m`);
   if (spec.maxReplicas < spec.minReplicas) throw new ScenarioError(file, at('maxReplicas'), `must be at least minReplicas (${spec.minReplicas}), got ${spec.maxReplicas}`);
-  const n = initial ?? DEFAULT_CLUSTER.activatorReplicas;
+  const n = initial ?? spec.minReplicas;
   if (n < spec.minReplicas || n > spec.maxReplicas) {
     throw new ScenarioError(file, 'cluster.activators', `must be within the activator HPA's ${spec.minReplicas}..${spec.maxReplicas} (cluster.activatorCpu.minReplicas/maxReplicas), got ${n}`);
   }

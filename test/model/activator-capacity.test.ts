@@ -153,6 +153,20 @@ describe('cluster.activatorCpu in the scenario', () => {
     expect(c).toEqual({ perRequestSeconds: 0.002, requestMillis: 300, limitMillis: 1000, minReplicas: 1, maxReplicas: 20, targetUtilization: 100, startupSeconds: 10 });
   });
 
+  it('starts the pool at the HPA\'s minReplicas when cluster.activators is left out, as a running HPA holds it there', () => {
+    // Was: activators defaulted to 1 whatever minReplicas said, so minReplicas 3 alone was refused
+    // at cluster.activators, a field the scenario never wrote ("must be within 3..20, got 1").
+    const { world } = simulate({ activatorCpu: { perRequest: '1ms', minReplicas: 3 } });
+    expect(world.spec.cluster.activatorReplicas).toBe(3);
+    // 300 rps × 1 ms = 0.3 cores over three 300m requests: 33 %, under the 100 % target, so 3 throughout.
+    expect(world.activatorPool!.summary(180, 3)).toMatchObject({ initial: 3, final: 3, max: 3, scaleEvents: [] });
+    // Written, the start is still the scenario's, and must lie within the HPA's bounds.
+    expect(scenarioFromValue(scenario({ activators: 4, activatorCpu: { perRequest: '1ms', minReplicas: 3 } }), 's.yaml').world.cluster.activatorReplicas).toBe(4);
+    expect(catchScenarioError(() => scenarioFromValue(scenario({ activators: 2, activatorCpu: { perRequest: '1ms', minReplicas: 3 } }), 's.yaml')).rule).toBe(
+      "must be within the activator HPA's 3..20 (cluster.activatorCpu.minReplicas/maxReplicas), got 2",
+    );
+  });
+
   it.each([
     ['perRequest missing', { activatorCpu: {} }, 'cluster.activatorCpu.perRequest'],
     ['limit under the request', { activatorCpu: { perRequest: '1ms', request: '500m', limit: '200m' } }, 'cluster.activatorCpu.limit'],
