@@ -4,6 +4,7 @@
  * bounds, DaemonSets that fit a node, flags that belong to the chosen autoscaler).
  */
 import { DEFAULT_CLUSTER_AUTOSCALER_CONFIG, DEFAULT_KARPENTER_CONFIG, DO_NOT_DISRUPT_KEY, type ClusterAutoscalerConfig, type KarpenterConfig } from '../core/capacity/index.js';
+import { dns1123SubdomainErrors } from '../core/traffic/index.js';
 import type { NodeAutoscalerSpec, NodePoolSpec, NodesSpec } from '../model/spec.js';
 import { formatPath, ScenarioError } from './errors.js';
 import { nodePoolBudgets, runStartsAt } from './nodepool-budgets.js';
@@ -119,6 +120,11 @@ export function buildNodes(file: string, c: NodesInput | undefined, podIsAlwaysS
 function buildPool(file: string, p: NodePoolInput, i: number, autoscaled: boolean): NodePoolSpec {
   const at = (field: string): string => formatPath(['cluster', 'nodePools', i, field]);
   if (p.name.length > MAX_POOL_NAME_LENGTH) throw new ScenarioError(file, at('name'), `is ${p.name.length} characters long, at most ${MAX_POOL_NAME_LENGTH} (a label value)`);
+  // A NodePool's name and its nodes' (<name>-001, …) are DNS subdomains; a comma or a quote also
+  // broke nodes.csv's node and pool columns.
+  if (dns1123SubdomainErrors(p.name).length > 0) {
+    throw new ScenarioError(file, at('name'), `must be a DNS-1123 subdomain (a-z, 0-9, '-' and '.', a letter or digit at each end), got ${JSON.stringify(p.name)}: it names the NodePool and its nodes (${p.name}-001, …)`);
+  }
   if (!(p.cpu > 0)) throw new ScenarioError(file, at('cpu'), `must be greater than 0, got ${p.cpu}m`);
   if (!(p.memory > 0)) throw new ScenarioError(file, at('memory'), `must be greater than 0, got ${p.memory} bytes`);
   if (!(p.pricePerHour <= MAX_PRICE_PER_HOUR)) throw new ScenarioError(file, at('pricePerHour'), `must be at most ${MAX_PRICE_PER_HOUR} ($ per node-hour), got ${p.pricePerHour}`);

@@ -70,6 +70,20 @@ describe('pool names', () => {
     }
     expect(loadScenario(withPools([`name: ${'p'.repeat(63)}, initialNodes: 1`], kind)).world.cluster.nodes!.pools[0]!.name).toBe('p'.repeat(63));
   });
+
+  // Was taken: `name: 'a,b'` wrote nodes.csv rows `0.000000,a,b-001,a,b,Requested,…`, nine cells under seven
+  // headers, and `std_4` or `Std` named nodes (`std_4-001`) no API server takes.
+  it.each(['a,b', 'a b', 'Std', 'std_4', '-std', 'std.', 'a"b'])('a name that is not a DNS subdomain, %j, is refused', (name) => {
+    const err = catchScenarioError(() => loadScenario(withPools([`name: ${JSON.stringify(name)}, initialNodes: 1`])));
+    expect([err.path, err.rule]).toEqual([
+      'cluster.nodePools[0].name',
+      `must be a DNS-1123 subdomain (a-z, 0-9, '-' and '.', a letter or digit at each end), got ${JSON.stringify(name)}: it names the NodePool and its nodes (${name}-001, …)`,
+    ]);
+  });
+
+  it('a DNS subdomain of up to 63 characters loads: std-4.large', () => {
+    expect(loadScenario(withPools(['name: std-4.large, initialNodes: 1'])).world.cluster.nodes!.pools[0]!.name).toBe('std-4.large');
+  });
 });
 
 describe('Karpenter expireAfter (NodePool template; upstream default 720h, or Never)', () => {
