@@ -16,6 +16,12 @@ import { parseCpuMillis, parseMemoryBytes, QuantityError } from './quantity.js';
 /** A Kubernetes quantity field read with `parse` (CPU → millicores, memory → bytes); a bad one is an issue at its path. */
 function quantity(parse: (v: unknown) => number) {
   return z.unknown().transform((v, ctx): number => {
+    // Only a required quantity gets here without a value (.optional() stops undefined before): say so,
+    // as every other required field does, rather than "got undefined".
+    if (v === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'required field is missing' });
+      return z.NEVER;
+    }
     try {
       return parse(v);
     } catch (e) {

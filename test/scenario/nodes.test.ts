@@ -81,6 +81,15 @@ describe('pool names', () => {
     ]);
   });
 
+  // Was "expected a quantity (a string such as "500m" or a number), got undefined".
+  it.each(['cpu', 'memory'])('a pool without %s: required field is missing, as for pricePerHour', (field) => {
+    const file = join(dir, `s${n++}.yaml`);
+    const pool = field === 'cpu' ? 'memory: 16Gi' : 'cpu: "4"';
+    writeFileSync(file, `${tinyScenario('pools', '10s', 1)}cluster:\n  nodePools: [{ name: p, ${pool}, pricePerHour: 0.2 }]\n`);
+    const err = catchScenarioError(() => loadScenario(file));
+    expect([err.path, err.rule]).toEqual([`cluster.nodePools[0].${field}`, 'required field is missing']);
+  });
+
   it('a DNS subdomain of up to 63 characters loads: std-4.large', () => {
     expect(loadScenario(withPools(['name: std-4.large, initialNodes: 1'])).world.cluster.nodes!.pools[0]!.name).toBe('std-4.large');
   });
