@@ -113,7 +113,7 @@ describe('tuner on the issue 14 space (containerConcurrency × grace × retentio
         }
       }
       expect(cases).toBeGreaterThan(15);
-      // Measured 31 % of the grid's runs over these cases; bound at 40 %.
+      // Measured 30 % of the grid's runs over these cases; bound at 40 %.
       expect(simulations).toBeLessThan(0.4 * cases * pointCount(axes) * R);
     });
   });
