@@ -8,7 +8,7 @@
  * which holds no paths, and the shard): a file of any other sweep is started over. The file
  * goes once the output is in place.
  */
-import { appendFileSync, lstatSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, lstatSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { METRIC_KEYS, type MetricValues } from '../output/metrics.js';
 import { knsimVersion } from '../output/output-dir.js';
 import { UsageError } from '../scenario/usage-error.js';
@@ -117,9 +117,30 @@ export function openResume(outDir: string, def: SweepDefinition, shard: Shard | 
     dropped,
     startedOver,
     append: (run) => {
-      appendFileSync(path, (open ? '' : `${header}\n${columns}`) + csvLine(runFields(run)));
+      // The first write creates the file exclusively: never append to something else put there meanwhile.
+      try {
+        appendFileSync(path, (open ? '' : `${header}\n${columns}`) + csvLine(runFields(run)), { flag: open ? 'a' : 'wx' });
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+        throw new UsageError(`${path}: appeared while the sweep ran; knsim keeps its finished runs there, so move it away`);
+      }
       open = true;
     },
-    remove: () => rmSync(path, { force: true }),
+    // Only a file knsim wrote: none if this sweep never wrote one, and never what replaced it meanwhile.
+    remove: () => {
+      if (open && isResumeFile(path)) rmSync(path, { force: true });
+    },
   };
+}
+
+/** Whether `path` is a regular file that starts as knsim's resume files do (read: its first bytes only). */
+function isResumeFile(path: string): boolean {
+  if (lstatSync(path, { throwIfNoEntry: false })?.isFile() !== true) return false;
+  const fd = openSync(path, 'r');
+  try {
+    const head = Buffer.alloc(MAGIC.length);
+    return readSync(fd, head, 0, head.length, 0) === head.length && head.toString('utf8') === MAGIC;
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -118,6 +118,21 @@ describe('sweep resume', () => {
     expect(() => openResume(join(dir, 'link'), def, undefined, ALL)).toThrow(/is not a regular file; move it away$/);
   });
 
+  it('never removes or appends to a file that appeared at its path while the sweep ran', () => {
+    const def = define();
+    const dir = tmp();
+    const path = join(dir, `out${RESUME_SUFFIX}`);
+    // Nothing written yet: a file the user puts there meanwhile is not removed with the sweep's.
+    const before = openResume(join(dir, 'out'), def, undefined, ALL);
+    writeFileSync(path, 'my notes\n');
+    before.remove();
+    expect(readFileSync(path, 'utf8')).toBe('my notes\n');
+    // Nor is the first finished run appended to it.
+    const run = { point: 0, replication: 0, seed: 1, values: ['30s'], metrics: {} as MetricValues };
+    expect(() => before.append(run)).toThrow(`${path}: appeared while the sweep ran; knsim keeps its finished runs there, so move it away`);
+    expect(readFileSync(path, 'utf8')).toBe('my notes\n');
+  });
+
   it('the CLI resumes from the file, says so, and removes it once the output is in place', async () => {
     const def = define();
     const dir = tmp();
