@@ -8,17 +8,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readme, section } from './readme-section.js';
 import { root, runKnsim } from '../support/cli.js';
 
-const readme = readFileSync(join(root, 'README.md'), 'utf8');
 
 /** The text under a heading, up to the next heading. */
-function section(heading: string): string {
-  const start = readme.indexOf(`\n${heading}\n`);
-  expect(start, heading).toBeGreaterThan(0);
-  const end = readme.indexOf('\n#', start + heading.length + 2);
-  return readme.slice(start, end);
-}
 
 /** `--flag` → its `[default: …]` in the help, quotes dropped (booleans as `false`). */
 function helpDefaults(command: string): Map<string, string> {

@@ -4,23 +4,15 @@
  * in a shipped scenario changes nothing in the world it builds. Each default is read from the
  * README's own table or sentence, so an edited default that knsim does not use fails here.
  */
-import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readme, section } from './readme-section.js';
 import { parseGoDuration } from '../../src/core/duration.js';
 import { DEFAULT_METRICS_RESOLUTION_SECONDS } from '../../src/model/metrics-server.js';
 import { loadScenario } from '../../src/scenario/load.js';
 
 const root = resolve(import.meta.dirname, '../..');
-const readme = readFileSync(join(root, 'README.md'), 'utf8');
 
-/** The README from a heading line to the next heading. */
-function section(heading: string): string {
-  const start = readme.indexOf(`\n${heading}\n`);
-  expect(start, heading).toBeGreaterThanOrEqual(0);
-  const end = readme.indexOf('\n#', start + heading.length + 2);
-  return readme.slice(start, end < 0 ? undefined : end);
-}
 
 /** The README's text from `from` up to `to`. */
 function between(from: string, to: string): string {

@@ -7,22 +7,12 @@
  * one knsim stops using, fails here. (readme-defaults.test.ts covers cluster, podStart, the Cluster
  * Autoscaler and Karpenter; readme-configmaps.test.ts the ConfigMap table.)
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readme, section } from './readme-section.js';
 import { loadScenario } from '../../src/scenario/load.js';
-
-const root = resolve(import.meta.dirname, '../..');
-const readme = readFileSync(join(root, 'README.md'), 'utf8');
-
-/** The README from a heading line to the next heading. */
-function section(heading: string): string {
-  const start = readme.indexOf(`\n${heading}\n`);
-  expect(start, heading).toBeGreaterThanOrEqual(0);
-  const end = readme.indexOf('\n#', start + heading.length + 2);
-  return readme.slice(start, end < 0 ? undefined : end);
-}
 
 /** The cells of the table row of `field` in `text`. */
 function row(text: string, field: string): string[] {
