@@ -182,6 +182,7 @@ export function podResourceSamples(rev: Revision, now: number): PodResourceSampl
       startTimeSeconds: running ? (pod.runningBeforeRun ? -LONG_AGO_SECONDS : apiTime(pod.startTime)) : undefined,
       cpuRequestMillicores: res?.podCpuRequestMillis,
       memoryRequestBytes: res?.podMemoryRequestBytes,
+      withoutRequest: res?.spec.withoutRequest,
     };
     const p = pod.res?.points;
     if (ms !== undefined && p !== undefined && !Number.isNaN(p.prevT) && p.lastT <= now) {

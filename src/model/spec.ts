@@ -159,6 +159,11 @@ export interface PodResourcesSpec {
   queueProxy: ContainerResources;
   /** Init containers: they run one at a time before the others, so the pod requests the largest if it exceeds the containers' sum. */
   initContainers?: readonly ContainerResources[] | undefined;
+  /**
+   * The first container, in the pod's order (the template's containers, then queue-proxy), with
+   * no request for each resource: the one the HPA names when it cannot compute a utilization.
+   */
+  withoutRequest?: Partial<Record<'cpu' | 'memory', string>> | undefined;
 }
 
 /**

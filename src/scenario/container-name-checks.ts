@@ -62,6 +62,16 @@ function namedContainers(spec: unknown, defaults: RevisionDefaults, meta: Servic
   });
 }
 
+/**
+ * The template's containers' names as the webhook leaves them, in order (for messages that
+ * name a container, as the HPA's does); call after checkContainerNames has passed the template.
+ */
+export function containerNames(spec: unknown, defaults: RevisionDefaults, meta: ServiceMeta, file: string, specPath: readonly PathSegment[]): string[] {
+  return namedContainers(spec, defaults, meta, file, specPath)
+    .filter((c) => c.field === 'containers')
+    .map((c) => c.name);
+}
+
 /** How config-defaults gave `c` its name. */
 const givenBy = (c: Named): string =>
   c.failed === undefined

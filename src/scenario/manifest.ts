@@ -31,7 +31,7 @@ import { perPodStartPhase, type AppInput, type ContainerInput, type FaultInput, 
 import { chooseClass } from './class-choice.js';
 import { storedTemplate } from './template-defaults.js';
 import { checkContainers } from './container-checks.js';
-import { checkContainerNameRefs, checkContainerNames } from './container-name-checks.js';
+import { checkContainerNameRefs, checkContainerNames, containerNames } from './container-name-checks.js';
 import { childName, type ServiceMeta } from './container-names.js';
 import { checkEnvForDeployment } from './env-checks.js';
 import { checkFeatureGates } from './feature-gates.js';
@@ -295,7 +295,8 @@ export function buildService(ctx: ServiceContext): BuiltService {
     createdBy.set(name, formatPath(base));
     podLabels.set(name, { namespace, labels: revisionPodLabels(svc, name, generation, template.metadata?.labels ?? {}) });
     const inits = initContainerInputs((spec as Record<string, unknown>)['initContainers'], file, [...base, 'spec', 'initContainers']);
-    const resources = podResources(spec.containers, cluster, file, [...base, 'spec'], annotations, [...base, 'metadata', 'annotations'], inits);
+    const names = containerNames(spec, cluster.defaults, meta, file, [...base, 'spec']);
+    const resources = podResources(spec.containers, cluster, file, [...base, 'spec'], annotations, [...base, 'metadata', 'annotations'], inits, names);
     const placed = [
       { app: revisionApps[name], file: scenarioFile, path: [...entryBase, 'revisionApps', name] },
       { app, file: scenarioFile, path: [...base.slice(0, -1), 'app'] },

@@ -56,6 +56,7 @@ export function podResources(
   annotations: Readonly<Record<string, string>> = {},
   annotationsBase: readonly PathSegment[] = [...specBase.slice(0, -1), 'metadata', 'annotations'],
   initContainers: readonly ContainerInput[] = [],
+  names: readonly string[] = [],
 ): PodResourcesSpec {
   const list = containers ?? [];
   const all = list.map((c, i) => containerResources(c, cluster.containerDefaults, file, [...specBase, 'containers', i]));
@@ -65,7 +66,24 @@ export function podResources(
   const queueProxy = queueProxyResources(cluster, list[serving], annotations, file, annotationsBase);
   // Knative's config-defaults fill the containers only; Kubernetes still copies a limit into a missing request.
   const inits = initContainers.map((c, i) => containerResources(c, {}, file, [...specBase, 'initContainers', i]));
-  return { user, sidecars: all.filter((_, i) => i !== serving), queueProxy, ...(inits.length > 0 ? { initContainers: inits } : {}) };
+  const withoutRequest = firstWithoutRequest([
+    ...(all.length > 0 ? all : [user]).map((c, i) => ({ name: names[i] ?? DEFAULT_CONTAINER_NAME, c })),
+    { name: QUEUE_PROXY_NAME, c: queueProxy },
+  ]);
+  return { user, sidecars: all.filter((_, i) => i !== serving), queueProxy, ...(inits.length > 0 ? { initContainers: inits } : {}), ...(withoutRequest !== undefined ? { withoutRequest } : {}) };
+}
+
+/** config-defaults' container-name-template as shipped: what a lone unnamed container is called. */
+const DEFAULT_CONTAINER_NAME = 'user-container';
+/** The name Knative gives its own sidecar. */
+const QUEUE_PROXY_NAME = 'queue-proxy';
+
+/** For each resource, the first of `pod`'s containers (in the pod's order) with no request for it; undefined when all have both. */
+function firstWithoutRequest(pod: ReadonlyArray<{ name: string; c: ContainerResources }>): PodResourcesSpec['withoutRequest'] {
+  const cpu = pod.find((x) => x.c.cpuRequestMillis === undefined)?.name;
+  const memory = pod.find((x) => x.c.memoryRequestBytes === undefined)?.name;
+  if (cpu === undefined && memory === undefined) return undefined;
+  return { ...(cpu !== undefined ? { cpu } : {}), ...(memory !== undefined ? { memory } : {}) };
 }
 
 /**

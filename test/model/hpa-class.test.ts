@@ -13,7 +13,7 @@ import { World } from '../../src/model/world.js';
 import { podResourceSamples } from '../../src/model/metrics-server.js';
 import type { Revision } from '../../src/model/revision.js';
 import type { PodStat } from '../../src/core/autoscaler/index.js';
-import { DEFAULT_HPA_CONTROLLER_CONFIG, groupPods, toHpaInputs } from '../../src/core/autoscaler/index.js';
+import { DEFAULT_HPA_CONTROLLER_CONFIG, groupPods, resourceUtilizationReplicas, toHpaInputs } from '../../src/core/autoscaler/index.js';
 
 const HPA = 'hpa.autoscaling.knative.dev';
 
@@ -203,6 +203,18 @@ describe('HPA class: revisions the HPA cannot scale behave as upstream (ScalingA
     // The HPA status keeps desiredReplicas 0 (never computed), as upstream's does; the Deployment keeps 1.
     expect(decisions.every((d) => d.readyPods === 1 && !d.valid)).toBe(true);
     expect(rev.replicas).toBe(1);
+  });
+
+  it('no CPU request: the HPA names the container and the pod, as upstream words it', () => {
+    const raw = scenario({ initialPods: 1, duration: '30s', resources: {} });
+    (raw.services[0]!.manifest.spec.template.spec.containers[0] as Record<string, unknown>)['name'] = 'crunch-app';
+    const world = new World(scenarioFromValue(raw, 's.yaml').world, new MemoryRecorder());
+    world.run();
+    const rev = world.services.get('crunch')!.revisions[0]!;
+    const inputs = toHpaInputs(podResourceSamples(rev, 30), 30);
+    const pod = rev.allPods[0]!.name;
+    const p = resourceUtilizationReplicas({ nowSeconds: 30, currentReplicas: 1, pods: inputs.pods, metrics: inputs.cpu, config: DEFAULT_HPA_CONTROLLER_CONFIG, resource: 'cpu', targetUtilization: 50 });
+    expect(p).toEqual({ ok: false, reason: 'MissingRequest', message: `missing request for cpu in container crunch-app of Pod ${pod}` });
   });
 
   it('an HPA revision with the CPU model and requests has no warning', () => {

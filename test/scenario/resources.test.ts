@@ -60,6 +60,8 @@ describe('resources from the manifest and the ConfigMaps', () => {
       user: { cpuRequestMillis: 500, cpuLimitMillis: 1000, memoryRequestBytes: 256 * 2 ** 20, memoryLimitBytes: 512 * 2 ** 20 },
       sidecars: [],
       queueProxy: { cpuRequestMillis: 25 },
+      // The queue-proxy requests no memory unless config-deployment says so.
+      withoutRequest: { memory: 'queue-proxy' },
     });
     expect(r.work).toEqual({ kind: 'cpu', waitSeconds: { dist: 'constant', value: 0 }, parallelism: 1, ceilingMillis: 1000 });
     expect(r.serviceTime).toEqual({ dist: 'constant', value: 0.1 });
@@ -145,6 +147,24 @@ describe('init containers\' requests (config-features kubernetes.podspec-init-co
   it('a request above its limit is refused as the API server refuses it', () => {
     const e = catchScenarioError(() => withInit({ resources: { requests: { cpu: '2' }, limits: { cpu: '1' } } }));
     expect(e.message).toContain('initContainers[0].resources.requests.cpu: must be less than or equal to cpu limit of 1000m, got 2000m');
+  });
+});
+
+describe('the first container without a request (what the HPA names)', () => {
+  const withContainers = (containers: Array<Record<string, unknown>>) => {
+    const raw = scenario();
+    const m = raw.services[0]!.manifest as { spec: { template: { spec: Record<string, unknown> } } };
+    m.spec.template.spec['containers'] = containers;
+    return rev(raw).resources!.withoutRequest;
+  };
+  const serving = { image: 'app', ports: [{ containerPort: 8080 }], resources: { requests: { cpu: '500m', memory: '64Mi' } } };
+  it('is named as the webhook names it, in the template\'s order, before the queue-proxy', () => {
+    // Unnamed: user-container-0 (the sidecar, first) and user-container-1.
+    expect(withContainers([{ image: 'envoy' }, serving])).toEqual({ cpu: 'user-container-0', memory: 'user-container-0' });
+    expect(withContainers([{ ...serving, name: 'app' }, { image: 'envoy', name: 'envoy', resources: { requests: { memory: '32Mi' } } }])).toEqual({ cpu: 'envoy', memory: 'queue-proxy' });
+  });
+  it('a lone container without a CPU request is user-container', () => {
+    expect(withContainers([{ image: 'app' }])).toEqual({ cpu: 'user-container', memory: 'user-container' });
   });
 });
 

@@ -27,6 +27,8 @@ export interface PodResourceSample {
   cpuRequestMillicores?: number | undefined;
   /** Σ memory requests of all containers, bytes; undefined if any container has none. */
   memoryRequestBytes?: number | undefined;
+  /** The first container (in the pod's order) with no CPU or memory request, which the HPA names when it fails. */
+  withoutRequest?: HpaPod['withoutRequest'];
   /** metrics-server's CPU usage (rate over its window), millicores; undefined: no metric for this pod. */
   cpuMillicores?: number | undefined;
   /** metrics-server's memory working set, bytes; undefined: no metric for this pod. */
@@ -60,6 +62,7 @@ export function toHpaInputs(
       readyLastTransitionSeconds: s.readyLastTransitionSeconds ?? s.startTimeSeconds,
       startTimeSeconds: s.startTimeSeconds,
       requestsMilli,
+      withoutRequest: s.withoutRequest,
     });
     const ts = s.metricTimestampSeconds ?? timeSeconds;
     const window = s.metricWindowSeconds ?? DEFAULT_METRIC_WINDOW_SECONDS;

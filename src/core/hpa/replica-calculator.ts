@@ -29,6 +29,11 @@ export interface HpaPod {
    * 1000); undefined when some container has no request for it (the HPA then fails).
    */
   requestsMilli?: Partial<Record<HpaResource, number>> | undefined;
+  /**
+   * Where a resource has no Σ request: the first container in the pod's order without one,
+   * which the HPA's message names (default `user-container`, Knative's name for a lone container).
+   */
+  withoutRequest?: Partial<Record<HpaResource, string>> | undefined;
 }
 
 /** One pod's metric as metrics-server (or a custom-metrics adapter) reports it. */
@@ -253,7 +258,11 @@ export function resourceUtilizationReplicas(i: ReplicaCalcInput & { resource: Hp
   const requests = new Map<string, number>();
   for (const pod of i.pods) {
     const r = pod.requestsMilli?.[i.resource];
-    if (r === undefined) return { ok: false, reason: 'MissingRequest', message: `missing request for ${i.resource} in pod ${JSON.stringify(pod.name)}` };
+    if (r === undefined) {
+      // Upstream's calculateRequests words it so, names unquoted.
+      const container = pod.withoutRequest?.[i.resource] ?? 'user-container';
+      return { ok: false, reason: 'MissingRequest', message: `missing request for ${i.resource} in container ${container} of Pod ${pod.name}` };
+    }
     requests.set(pod.name, r);
   }
   const u = utilization(p.values, requests);

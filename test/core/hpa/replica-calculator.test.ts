@@ -58,7 +58,9 @@ describe('resourceUtilizationReplicas (GetResourceReplicas)', () => {
   it.each([
     ['no pods', [] as HpaPod[], [500], 'no pods returned by selector while calculating replica count'],
     ['no metrics for ready pods', [pod('p0', NOT_READY)], [500], 'did not receive metrics for targeted pods (pods might be unready)'],
-    ['a pod without a CPU request', [pod('p0'), pod('p1', { requestsMilli: {} })], [500, 500], 'missing request for cpu in pod "p1"'],
+    // Upstream's calculateRequests names the first container without one, and the pod, unquoted.
+    ['a pod without a CPU request', [pod('p0'), pod('p1', { requestsMilli: {} })], [500, 500], 'missing request for cpu in container user-container of Pod p1'],
+    ['a sidecar without a CPU request', [pod('p0', { requestsMilli: {}, withoutRequest: { cpu: 'envoy' } }), pod('p1')], [500, 500], 'missing request for cpu in container envoy of Pod p0'],
   ])('fails with %s', (_n, pods, values, message) => {
     const p = resourceUtilizationReplicas({ nowSeconds: NOW, currentReplicas: 2, pods, metrics: metrics(values, NOW), config: CFG, resource: 'cpu', targetUtilization: 50 });
     expect(p).toMatchObject({ ok: false, message });
