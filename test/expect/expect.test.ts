@@ -17,6 +17,7 @@ import { MAX_YAML_NODES } from '../../src/scenario/yaml-size.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { summarizeWorld } from '../../src/run/run-world.js';
 import { runKnsim } from '../support/cli.js';
+import { junitSuites } from '../../src/cli/test.js';
 import { HAS_MKFIFO, pipeWithWriter, stopPipeWriters } from '../support/pipe.js';
 import { parseXml } from '../support/xml.js';
 
@@ -336,6 +337,24 @@ describe('knsim test', () => {
     ]);
     // The message stands alone on a CI page: the file, the entry, the expectation and what the run gave.
     expect(suite.children[1]!.children[0]!.attrs['message']).toBe(`${file}: expect[1]: maxReadyPods == 29: got 1`);
+  });
+
+  it("JUnit's time attributes are wall-clock seconds (the injected clock's); the rest of the XML is the same bytes run after run", () => {
+    const { file } = wrongScenario();
+    // A clock that advances 1.25 s between any two reads: each scenario takes 1.25 s of it.
+    const ticking = () => {
+      let t = 100;
+      return () => (t += 1.25);
+    };
+    const xml = (clock: () => number) => junitXml(junitSuites(runTests([file, join(root, 'scenarios/quickstart.yaml')], { wallClock: clock })));
+    const a = xml(ticking());
+    expect([...a.matchAll(/ time="([^"]*)"/g)].map((m) => m[1])).toEqual(['2.500', '1.250', '1.250']);
+    expect(xml(ticking())).toBe(a);
+    // With the real clock only the time attributes differ.
+    const strip = (x: string) => x.replace(/ time="[^"]*"/g, '');
+    const one = (clock?: () => number) => junitXml(junitSuites(runTests([file], clock === undefined ? {} : { wallClock: clock })));
+    expect(strip(one())).toBe(strip(one(ticking())));
+    expect(one(ticking())).toContain('<testsuite name="' + file + '" tests="3" failures="2" errors="0" time="1.250">');
   });
 
   it('reports an expectation whose scope did not run as an ERROR, and still checks the others', () => {
