@@ -1,5 +1,5 @@
 /** Checks parsed expectations against a run's summary. */
-import type { RevisionSummary, RunSummary } from '../output/summary.js';
+import { emptyCounts, round3, type RevisionSummary, type RunSummary } from '../output/summary.js';
 import { ScenarioError } from '../scenario/errors.js';
 import type { Expectation } from './parse.js';
 import type { ScopeSummary, ValueKind } from './metrics.js';
@@ -50,8 +50,14 @@ function scopeOf(e: Expectation, s: RunSummary, file: string): { label: string; 
   if (e.service !== undefined) {
     const revs = s.revisions.filter((x) => x.service === e.service);
     if (revs.length === 0) throw new ScenarioError(file, `${e.path}.service`, `no service named ${JSON.stringify(e.service)} ran (services: ${[...new Set(s.revisions.map((r) => r.service))].join(', ')})`);
-    if (revs.length > 1) throw new ScenarioError(file, `${e.path}.service`, `service ${e.service} has ${revs.length} revisions (${revs.map((r) => r.revision).join(', ')}): scope the expectation to one with revision:`);
-    return { label: `service ${e.service}`, summary: ofService(revs[0]!, s.noRouteByService[e.service] ?? 0) };
+    const noRoute = s.noRouteByService[e.service] ?? 0;
+    if (revs.length === 1) return { label: `service ${e.service}`, summary: ofService(revs[0]!, noRoute) };
+    const list = `${revs.length} revisions (${revs.map((r) => r.revision).join(', ')})`;
+    if (e.metric.additive !== true) {
+      const why = e.metric.revisionOnly === true ? 'is per revision' : 'is no sum of its revisions\' (a percentile, a peak or a time)';
+      throw new ScenarioError(file, `${e.path}.service`, `service ${e.service} has ${list}, and ${e.metric.name} ${why}: scope the expectation to one with revision:`);
+    }
+    return { label: `service ${e.service}`, summary: { overall: serviceTotals(revs, noRoute), revision: undefined } };
   }
   if (e.metric.revisionOnly) {
     if (s.revisions.length !== 1) throw new ScenarioError(file, e.path, `${e.metric.name} is per revision and the run has ${s.revisions.length} (${names.join(', ')}): add revision: to the expectation`);
@@ -59,6 +65,38 @@ function scopeOf(e: Expectation, s: RunSummary, file: string): { label: string; 
   }
   return { label: '', summary: { overall: s.overall, revision: undefined, run: s } };
 }
+
+/**
+ * What the additive metrics read of a service with several revisions: its requests (those sent
+ * while it had no route among them), cold starts, WebSocket sessions and pod time, summed as the
+ * whole run sums them. Its latencies, peak pods and panic time are not sums: NaN, never read.
+ */
+function serviceTotals(revs: readonly RevisionSummary[], noRoute: number): ScopeSummary['overall'] {
+  const requests = emptyCounts();
+  requests.total = noRoute;
+  requests.noRoute = noRoute;
+  for (const r of revs) {
+    for (const k of ['total', 'ok', 'status503', 'status504', 'clientTimeouts', 'noRoute'] as const) requests[k] += r.requests[k];
+    if (r.requests.status502 !== undefined) requests.status502 = (requests.status502 ?? 0) + r.requests.status502;
+  }
+  const sum = (f: (r: RevisionSummary) => number): number => revs.reduce((a, r) => a + f(r), 0);
+  const sessions = revs.some((r) => r.sessionsClosedAtShutdown !== undefined);
+  const none = Number.NaN;
+  return {
+    requests,
+    latencyMs: { p50: none, p90: none, p95: none, p99: none, max: none },
+    ...(sessions ? { sessionsClosedAtShutdown: sum((r) => r.sessionsClosedAtShutdown ?? 0) } : {}),
+    coldStartRequests: sum((r) => r.coldStartRequests),
+    // Pod-seconds as summary.json's overall sums them (to the ms); hours, the revisions' (6 decimals each) summed.
+    podSeconds: round3(sum((r) => r.podSeconds)),
+    podHours: round6(sum((r) => r.podHours)),
+    readyPodHours: round6(sum((r) => r.readyPodHours)),
+    maxReadyPods: none,
+    panicSeconds: none,
+  };
+}
+
+const round6 = (v: number): number => Math.round(v * 1e6) / 1e6;
 
 const close = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
 

@@ -35,6 +35,11 @@ export interface ExpectMetric {
   bounds: readonly [number, number];
   /** A whole number (a count), so == 2.5 can never hold. */
   integer?: boolean;
+  /**
+   * Of a service with several revisions, the sum over them (a count, pod time) or a share of
+   * summed counts; a percentile, a peak or a time of the service is no sum of its revisions'.
+   */
+  additive?: boolean;
   /** The value, or a list of instants for `times` metrics; null when the run has none. */
   read(s: ScopeSummary): number | readonly number[] | null;
 }
@@ -65,6 +70,9 @@ const RUN_ONLY: ReadonlySet<string> = new Set(['unanswered_rate', 'node_cost_usd
 /** Registry metrics in seconds (a duration such as 90s may be written). */
 const SECONDS: ReadonlySet<string> = new Set(['pod_seconds', 'max_pending_s']);
 
+/** Registry metrics that are sums over requests or pod time, or shares of such sums (see ExpectMetric.additive). */
+const ADDITIVE: ReadonlySet<string> = new Set(['rate_503', 'rate_504', 'error_rate', 'cold_start_fraction', 'pod_seconds', 'pod_hours', 'ready_pod_hours', 'sessions_closed_rate']);
+
 /** Registry metrics in hours: a bare number is hours, and a duration (90m) reads as its hours. */
 const HOURS: ReadonlySet<string> = new Set(['pod_hours', 'ready_pod_hours']);
 
@@ -86,7 +94,7 @@ function registryMetrics(): Map<string, ExpectMetric> {
       return Number.isNaN(v) ? null : v;
     };
     const wrapped = k === 'unanswered_rate' ? unanswered(read) : kind === 'ms' ? latency(read) : kind === 'fraction' ? rate(read) : read;
-    const metric: ExpectMetric = { name: k, kind, bounds: m.bounds, ...(m.integer === true ? { integer: true } : {}), ...(RUN_ONLY.has(k) ? { runOnly: true } : {}), read: wrapped };
+    const metric: ExpectMetric = { name: k, kind, bounds: m.bounds, ...(m.integer === true ? { integer: true } : {}), ...(RUN_ONLY.has(k) ? { runOnly: true } : {}), ...(ADDITIVE.has(k) ? { additive: true } : {}), read: wrapped };
     for (const n of [k, ...m.aliases]) out.set(n.toLowerCase(), metric);
   }
   return out;
@@ -98,12 +106,12 @@ const NON_NEGATIVE = [0, Number.POSITIVE_INFINITY] as const;
 /** The summary's fields that the registry does not already cover. */
 const SUMMARY_FIELDS: readonly ExpectMetric[] = [
   ...(['total', 'ok', 'status503', 'status504', 'clientTimeouts', 'noRoute'] as const).map(
-    (f): ExpectMetric => ({ name: f, kind: 'count', bounds: NON_NEGATIVE, integer: true, read: (s) => s.overall.requests[f] }),
+    (f): ExpectMetric => ({ name: f, kind: 'count', bounds: NON_NEGATIVE, integer: true, additive: true, read: (s) => s.overall.requests[f] }),
   ),
-  { name: 'status502', kind: 'count', bounds: NON_NEGATIVE, integer: true, read: (s) => s.overall.requests.status502 ?? 0 },
+  { name: 'status502', kind: 'count', bounds: NON_NEGATIVE, integer: true, additive: true, read: (s) => s.overall.requests.status502 ?? 0 },
   // Only in a run with WebSocket sessions (app.webSocket); none otherwise.
-  { name: 'sessionsClosedAtShutdown', kind: 'count', bounds: NON_NEGATIVE, integer: true, read: (s) => s.overall.sessionsClosedAtShutdown ?? null },
-  { name: 'coldStartRequests', kind: 'count', bounds: NON_NEGATIVE, integer: true, read: (s) => s.overall.coldStartRequests },
+  { name: 'sessionsClosedAtShutdown', kind: 'count', bounds: NON_NEGATIVE, integer: true, additive: true, read: (s) => s.overall.sessionsClosedAtShutdown ?? null },
+  { name: 'coldStartRequests', kind: 'count', bounds: NON_NEGATIVE, integer: true, additive: true, read: (s) => s.overall.coldStartRequests },
   { name: 'panicSeconds', kind: 'seconds', bounds: NON_NEGATIVE, read: (s) => s.overall.panicSeconds },
   ...(['p90', 'max'] as const).map((f): ExpectMetric => ({ name: f, kind: 'ms', bounds: NON_NEGATIVE, read: latency((s) => s.overall.latencyMs[f]) })),
   { name: 'timeToFirstReady', kind: 'seconds', bounds: NON_NEGATIVE, revisionOnly: true, read: (s) => s.revision?.timeToFirstReadySeconds ?? null },

@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseExpectation, parseValue } from '../../src/expect/parse.js';
-import { expectMetricNames } from '../../src/expect/metrics.js';
+import { expectMetric, expectMetricNames } from '../../src/expect/metrics.js';
 import { METRIC_KEYS, METRICS, metricByName } from '../../src/output/metrics.js';
-import { evaluateExpectation, formatActual } from '../../src/expect/evaluate.js';
+import { checkExpectation, evaluateExpectation, formatActual } from '../../src/expect/evaluate.js';
 import { junitXml, xmlEscape } from '../../src/expect/junit.js';
 import { collectScenarioFiles, runTests, tally } from '../../src/expect/run-tests.js';
 import { MAX_YAML_NODES } from '../../src/scenario/yaml-size.js';
@@ -119,6 +119,15 @@ describe('the README', () => {
     expect(fields.filter((n) => !section.includes(`\`${n}\``))).toEqual([]);
   });
 
+  it('names exactly the metrics a service with several revisions sums', () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const sentence = readme.slice(readme.indexOf('Of a service with several revisions'), readme.indexOf('are the sums over its revisions'));
+    const named = [...sentence.matchAll(/`(\w+)`/g)].map((m) => expectMetric(m[1]!)!.name).sort();
+    const additive = [...new Set(expectMetricNames().map((n) => expectMetric(n)!))].filter((m) => m.additive === true).map((m) => m.name).sort();
+    expect(additive).toHaveLength(17);
+    expect(named).toEqual(additive);
+  });
+
   it('names every metric of the registry by its key or an alias (podHours and readyPodHours were missing)', () => {
     const readme = readFileSync(join(root, 'README.md'), 'utf8');
     const section = readme.slice(readme.indexOf('## Expectations and knsim test'), readme.indexOf('## Notebooks'));
@@ -153,6 +162,33 @@ describe('checks against a run', () => {
 
   it('names a scope the run does not have', () => {
     expect(() => check({ that: 'ok > 1', revision: 'nope' })).toThrow('expect[0].revision: no revision named "nope" ran (revisions: hello-00001)');
+  });
+});
+
+describe('a service with several revisions (rollout: hello-00001 answers 18552 requests, hello-00002 35351)', () => {
+  const file = join(root, 'scenarios/rollout.yaml');
+  const summary = summarizeWorld(loadScenario(file).world);
+  const check = (that: string) => checkExpectation(parseExpectation({ that, service: 'hello' }, file, 0), summary, file);
+
+  it('sums its revisions\' requests, cold starts and pod time, and takes rates of the sums', () => {
+    expect(summary.revisions.map((r) => [r.revision, r.requests.total, r.podSeconds])).toEqual([
+      ['hello-00001', 18552, 651.621],
+      ['hello-00002', 35351, 776],
+    ]);
+    expect(check('total == 53903')).toMatchObject({ pass: true, scope: 'service hello', actual: '53903' });
+    expect(check('ok == 53903').pass).toBe(true);
+    expect(check('coldStartRequests == 0').pass).toBe(true);
+    expect(check('podSeconds == 1427.621s')).toMatchObject({ pass: true, actual: '1427.621s' });
+    expect(check('podHours == 0.396562')).toMatchObject({ pass: true, actual: '0.396562h' });
+    expect(check('errorRate == 0')).toMatchObject({ pass: true, actual: '0%' });
+    expect(check('total == 18552')).toMatchObject({ pass: false, actual: '53903' });
+  });
+
+  it('refuses, as an ERROR naming the revisions, what is no sum of its revisions\'', () => {
+    const revs = 'service hello has 2 revisions (hello-00001, hello-00002)';
+    expect(check('p99 <= 1s')).toMatchObject({ pass: false, error: `${file}: expect[0].service: ${revs}, and p99_ms is no sum of its revisions' (a percentile, a peak or a time): scope the expectation to one with revision:` });
+    expect(check('maxReadyPods <= 10').error).toContain(`${revs}, and max_pods is no sum`);
+    expect(check('timeToFirstReady <= 10s').error).toContain(`${revs}, and timeToFirstReady is per revision`);
   });
 });
 
