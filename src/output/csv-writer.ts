@@ -1,4 +1,5 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { namedError } from './write-file.js';
 import { stringify } from 'csv-stringify/sync';
 
 /** Bytes buffered before a write (a byte buffer has no rope to flatten, so larger is fine). */
@@ -283,12 +284,6 @@ export class CsvWriter {
       throw namedError(e, this.path);
     }
   }
-}
-
-/** `e` naming the file: a write to a descriptor has no path of its own, and the error must say which file failed. */
-function namedError(e: unknown, path: string): unknown {
-  if (e instanceof Error && (e as NodeJS.ErrnoException).path === undefined) (e as NodeJS.ErrnoException).path = path;
-  return e;
 }
 
 /** What makes csv-stringify quote a field: a delimiter, a quote or a line break. */

@@ -6,8 +6,9 @@
  * empty directory, or holds a valid manifest; when it replaces one, it deletes only the
  * files the manifest lists: anything else (a user's notes) is moved to DIR.kept-N.
  */
-import { existsSync, lstatSync, readFileSync, readdirSync, realpathSync, renameSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, readdirSync, realpathSync, renameSync, rmdirSync, unlinkSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
+import { writeOutputFile } from './write-file.js';
 import { mapOutputErrors, OutputError } from './output-error.js';
 import { emptyStaging } from './staging-files.js';
 
@@ -50,7 +51,7 @@ export function newManifest(command: string, files: string[], staging = false): 
 /** Writes the manifest whole or not at all: a temporary file renamed over it (a rename replaces a link, never writes through it). */
 export function writeManifest(dir: string, m: Manifest): void {
   const tmp = join(dir, `${MANIFEST}.tmp-${process.pid}`);
-  writeFileSync(tmp, JSON.stringify(m, null, 2) + '\n');
+  writeOutputFile(tmp, JSON.stringify(m, null, 2) + '\n');
   renameSync(tmp, join(dir, MANIFEST));
 }
 

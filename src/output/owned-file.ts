@@ -7,6 +7,7 @@
  */
 import { accessSync, closeSync, constants, lstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { namedError } from './write-file.js';
 import { makeDirs } from './make-dirs.js';
 import { OutputError, toOutputError } from './output-error.js';
 
@@ -100,6 +101,9 @@ export function writeOwnedFile(path: string, text: string, what: string, mark: R
     created = true;
     try {
       writeFileSync(fd, text);
+    } catch (e) {
+      // A write to the descriptor names no file: the one being written.
+      throw namedError(e, tmp);
     } finally {
       closeSync(fd);
     }

@@ -1,5 +1,5 @@
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeOutputFile } from '../output/write-file.js';
 import type { RequestTraceMode, WorldSpec } from '../model/spec.js';
 import { World } from '../model/world.js';
 import type { RunSummary } from '../output/summary.js';
@@ -148,8 +148,8 @@ function writeRunFiles(spec: WorldSpec, opts: RunWorldOptions, run: StartedRun):
   const { stage, recorder, world } = run;
   const wallSeconds = Number(process.hrtime.bigint() - run.started) / 1e9;
   const summary = finishSummary(spec, world, recorder, wallSeconds, opts.warnings);
-  writeFileSync(join(stage.path, 'settings.json'), JSON.stringify(runSettings(spec, opts.description ?? ''), null, 2) + '\n');
-  writeFileSync(join(stage.path, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+  writeOutputFile(join(stage.path, 'settings.json'), JSON.stringify(runSettings(spec, opts.description ?? ''), null, 2) + '\n');
+  writeOutputFile(join(stage.path, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
   return summary;
 }
 

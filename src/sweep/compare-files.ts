@@ -5,8 +5,8 @@
  * and interval drawn to scale: 95 %, or with 2–4 replications the range for every metric but the rates). Written into a staged directory with its manifest,
  * like every other output directory.
  */
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeOutputFile } from '../output/write-file.js';
 import { stringify } from 'csv-stringify/sync';
 import { METRIC_KEYS, METRICS } from '../output/metrics.js';
 import { writeStaged, type StageOptions } from '../output/staged-dir.js';
@@ -169,10 +169,10 @@ export function compareJson(def: CompareDefinition, results: readonly ClassResul
 
 export async function writeCompareDir(outDir: string, def: CompareDefinition, results: readonly ClassResult[], output: StageOptions = {}): Promise<{ outDir: string; files: string[] }> {
   return writeStaged(outDir, { command: 'compare', ...output }, async (tmp) => {
-    writeFileSync(join(tmp, COMPARE_JSON), JSON.stringify(compareJson(def, results), null, 2) + '\n');
-    writeFileSync(join(tmp, COMPARE_CSV), formatCompareCsv(results));
-    writeFileSync(join(tmp, COMPARE_RUNS_CSV), formatCompareRunsCsv(def, results));
-    writeFileSync(join(tmp, COMPARE_HTML), compareHtml(def, results));
+    writeOutputFile(join(tmp, COMPARE_JSON), JSON.stringify(compareJson(def, results), null, 2) + '\n');
+    writeOutputFile(join(tmp, COMPARE_CSV), formatCompareCsv(results));
+    writeOutputFile(join(tmp, COMPARE_RUNS_CSV), formatCompareRunsCsv(def, results));
+    writeOutputFile(join(tmp, COMPARE_HTML), compareHtml(def, results));
     return { files: [COMPARE_JSON, COMPARE_CSV, COMPARE_RUNS_CSV, COMPARE_HTML] };
   });
 }

@@ -11,12 +11,13 @@
  * with String(), which reads back as the same double: the files of merged shards are
  * rebuilt from their rows by the same code and are byte-identical to a single run's.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { cell } from '../output/csv-writer.js';
 import { readManifest } from '../output/output-dir.js';
 import { writeStaged, type StageOptions } from '../output/staged-dir.js';
 import { join } from 'node:path';
+import { writeOutputFile } from '../output/write-file.js';
 import { UsageError } from '../scenario/usage-error.js';
 import { formatPath, ScenarioError } from '../scenario/errors.js';
 import { parseSetExpression } from '../scenario/set.js';
@@ -152,9 +153,9 @@ export interface WrittenSweep {
 export async function writeSweepDir(outDir: string, def: SweepDefinition, shard: Shard | undefined, results: SweepResults, opts: WriteOptions = {}): Promise<WrittenSweep> {
   return writeStaged(outDir, { command: 'sweep', ...opts.output }, async (tmp) => {
     const files = [SWEEP_JSON, SWEEP_CSV, RUNS_CSV];
-    writeFileSync(join(tmp, SWEEP_JSON), JSON.stringify(sweepJson(def, shard), null, 2) + '\n');
-    writeFileSync(join(tmp, SWEEP_CSV), formatSweepCsv(def, results.points));
-    writeFileSync(join(tmp, RUNS_CSV), formatRunsCsv(def, results.runs));
+    writeOutputFile(join(tmp, SWEEP_JSON), JSON.stringify(sweepJson(def, shard), null, 2) + '\n');
+    writeOutputFile(join(tmp, SWEEP_CSV), formatSweepCsv(def, results.points));
+    writeOutputFile(join(tmp, RUNS_CSV), formatRunsCsv(def, results.runs));
     let warnings: string[] = [];
     if (shard === undefined && (opts.report ?? true)) {
       const without200 = runsWithout200(results.runs.map((r) => [r.point, r.metrics] as const));

@@ -8,7 +8,8 @@
  * which holds no paths, and the shard): a file of any other sweep is started over. The file
  * goes once the output is in place.
  */
-import { appendFileSync, closeSync, lstatSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, lstatSync, openSync, readFileSync, readSync, renameSync, rmSync } from 'node:fs';
+import { namedError, writeOutputFile } from '../output/write-file.js';
 import { METRIC_KEYS, type MetricValues } from '../output/metrics.js';
 import { knsimVersion } from '../output/output-dir.js';
 import { UsageError } from '../scenario/usage-error.js';
@@ -108,7 +109,7 @@ export function openResume(outDir: string, def: SweepDefinition, shard: Shard | 
   let open = st !== undefined;
   if (open) {
     const tmp = `${path}.tmp-${process.pid}`;
-    writeFileSync(tmp, `${header}\n${columns}${kept.join('')}`);
+    writeOutputFile(tmp, `${header}\n${columns}${kept.join('')}`);
     renameSync(tmp, path);
   }
   return {
@@ -121,7 +122,8 @@ export function openResume(outDir: string, def: SweepDefinition, shard: Shard | 
       try {
         appendFileSync(path, (open ? '' : `${header}\n${columns}`) + csvLine(runFields(run)), { flag: open ? 'a' : 'wx' });
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+        // A full disk's write names no file: this one.
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw namedError(e, path);
         throw new UsageError(`${path}: appeared while the sweep ran; knsim keeps its finished runs there, so move it away`);
       }
       open = true;

@@ -4,9 +4,9 @@
  * caveat), runs.csv (every run), winner.yaml (the patch), and, unless turned off, charts/
  * and report.html.
  */
-import { writeFileSync } from 'node:fs';
 import { writeStaged, type StageOptions } from '../output/staged-dir.js';
 import { join } from 'node:path';
+import { writeOutputFile } from '../output/write-file.js';
 import { writeTuneReport } from './report/tune-report.js';
 import { pointValues } from './axes.js';
 import { csvLine, formatRunsCsv, intervalCell, metricCells, metricColumns } from './files.js';
@@ -75,12 +75,12 @@ export async function writeTuneDir(outDir: string, o: TuneOutput, opts: { report
   return writeStaged(outDir, { command: 'tune', ...opts.output }, async (tmp) => {
     const files = ['tune.json', 'tune.csv', 'flags.csv', 'runs.csv'];
     const flags = tuneFlags(o.def.axes, o.result, o.objective);
-    writeFileSync(join(tmp, 'tune.json'), JSON.stringify(tuneJson(o, flags), null, 2) + '\n');
-    writeFileSync(join(tmp, 'tune.csv'), formatTuneCsv(o, flags));
-    writeFileSync(join(tmp, 'flags.csv'), formatFlagsCsv(o, flags));
-    writeFileSync(join(tmp, 'runs.csv'), formatRunsCsv(o.def, allRuns(o)));
+    writeOutputFile(join(tmp, 'tune.json'), JSON.stringify(tuneJson(o, flags), null, 2) + '\n');
+    writeOutputFile(join(tmp, 'tune.csv'), formatTuneCsv(o, flags));
+    writeOutputFile(join(tmp, 'flags.csv'), formatFlagsCsv(o, flags));
+    writeOutputFile(join(tmp, 'runs.csv'), formatRunsCsv(o.def, allRuns(o)));
     if (o.patch !== undefined) {
-      writeFileSync(join(tmp, 'winner.yaml'), o.patch);
+      writeOutputFile(join(tmp, 'winner.yaml'), o.patch);
       files.push('winner.yaml');
     }
     let warnings: string[] = [];

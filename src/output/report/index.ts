@@ -1,9 +1,10 @@
-import { existsSync, lstatSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { addToManifest, MANIFEST, newManifest, readManifest, realParents, removeStaleReportStaging, REPORT_STAGING, writeManifest } from '../output-dir.js';
 import { trackTemporary, untrackTemporary } from '../staged-dir.js';
 import { OutputError, visibleControls } from '../output-error.js';
 import { emptyStaging } from '../staging-files.js';
 import { join, resolve } from 'node:path';
+import { writeOutputFile } from '../write-file.js';
 import { pointsPerRevision, timeAxis } from './aggregate.js';
 import { type Chart, type ChartContext, buildCharts } from './charts/index.js';
 import { buildHtml } from './html.js';
@@ -96,13 +97,13 @@ export async function buildReport(runDir: string, opts: ReportOptions = {}): Pro
     mkdirSync(join(work, 'charts'), { recursive: true });
     const written: ReportResult['charts'] = [];
     for (const c of charts) {
-      writeFileSync(join(work, 'charts', `${c.id}.vl.json`), JSON.stringify(c.spec, null, 1) + '\n');
+      writeOutputFile(join(work, 'charts', `${c.id}.vl.json`), JSON.stringify(c.spec, null, 1) + '\n');
       written.push({ id: c.id, files: [`charts/${c.id}.vl.json`, ...(images ? [`charts/${c.id}.svg`, `charts/${c.id}.png`] : [])] });
     }
     await testFault();
     const warnings = images ? await writeChartImages(work, charts) : [];
     const html = buildHtml({ summary: run.summary, settings: run.settings, axis: ctx.axis, charts, missing: missingNotes(run) });
-    writeFileSync(join(work, 'report.html'), html);
+    writeOutputFile(join(work, 'report.html'), html);
     if (!staging) installReport(label, dir, work, files);
     return { htmlPath: join(dir, 'report.html'), htmlBytes: Buffer.byteLength(html), charts: written, bucketSeconds: ctx.axis.bucketSeconds, warnings };
   } finally {

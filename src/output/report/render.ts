@@ -1,6 +1,6 @@
-import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { writeOutputFile } from '../write-file.js';
 import type { TopLevelSpec } from 'vega-lite';
 
 /** Warnings vl.compile and vega reported, so callers (and tests) can see them. */
@@ -91,8 +91,8 @@ export async function writeChartImages(dir: string, charts: ReadonlyArray<{ id: 
     const log: RenderLog = { warnings: [] };
     const svg = await renderSvg(c.spec, log);
     warnings.push(...log.warnings.map((w) => `${c.id}: ${w}`));
-    writeFileSync(join(dir, 'charts', `${c.id}.svg`), svg);
-    writeFileSync(join(dir, 'charts', `${c.id}.png`), await renderPng(svg));
+    writeOutputFile(join(dir, 'charts', `${c.id}.svg`), svg);
+    writeOutputFile(join(dir, 'charts', `${c.id}.png`), await renderPng(svg));
   }
   return warnings;
 }

@@ -2,8 +2,9 @@
  * The sweep and tuner reports: charts/<id>.vl.json, .svg and .png per chart, and a
  * self-contained report.html. Rendering reuses the run report's helpers.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeOutputFile } from '../../output/write-file.js';
 import { axisLabel } from '../axes.js';
 import { METRICS, type MetricKey, type MetricValues } from '../../output/metrics.js';
 import { percentDigits } from '../../output/percent.js';
@@ -27,7 +28,7 @@ export async function writeCharts(dir: string, charts: readonly SweepChart[], im
   mkdirSync(join(dir, 'charts'), { recursive: true });
   for (const c of charts) {
     const base = `charts/${c.id}`;
-    writeFileSync(join(dir, `${base}.vl.json`), JSON.stringify(c.spec, null, 1) + '\n');
+    writeOutputFile(join(dir, `${base}.vl.json`), JSON.stringify(c.spec, null, 1) + '\n');
     files.push(`${base}.vl.json`, ...(images ? [`${base}.svg`, `${base}.png`] : []));
   }
   if (images) warnings.push(...(await writeChartImages(dir, charts)));
@@ -161,6 +162,6 @@ export async function writeSweepReport(dir: string, def: SweepDefinition, points
 ${definitionTable(def)}
 <h2>Points</h2>
 ${pointsTable(def, points, undefined, without200)}`;
-  writeFileSync(join(dir, 'report.html'), chartsPage(`knsim sweep: ${def.scenario}`, body, charts));
+  writeOutputFile(join(dir, 'report.html'), chartsPage(`knsim sweep: ${def.scenario}`, body, charts));
   return { files: [...written.files, 'report.html'], warnings: written.warnings };
 }

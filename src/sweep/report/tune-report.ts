@@ -3,8 +3,8 @@
  * settings without effect, winners on the edge of a range, cluster-wide settings) and its
  * patch, then the charts, then the tables.
  */
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeOutputFile } from '../../output/write-file.js';
 import { METRICS } from '../../output/metrics.js';
 import type { PointResult } from '../sweep.js';
 import { closestPoint, fewReplicationsCaveat, type ExploredPoint, type Slo, type TuneOutput } from '../tune.js';
@@ -130,7 +130,7 @@ ${flagsHtml(o, flags)}`;
 ${pointsTable(def, result.explored, { title: 'verdict', cell: verdict }, without200).replace('sweep.csv has them all', 'tune.csv has them all')}
 <h2>Definition</h2>
 ${definitionTable(def)}`;
-  writeFileSync(join(dir, 'report.html'), chartsBeforeTables(chartsPage(`knsim tune: ${def.scenario}`, top, charts), tables));
+  writeOutputFile(join(dir, 'report.html'), chartsBeforeTables(chartsPage(`knsim tune: ${def.scenario}`, top, charts), tables));
   return { files: [...written.files, 'report.html'], warnings: written.warnings };
 }
 
