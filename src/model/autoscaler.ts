@@ -15,7 +15,7 @@ import {
   type StatSums,
 } from '../core/autoscaler/index.js';
 import type { RandomStream } from '../engine/random.js';
-import { WATCH_RECONCILE_PRIORITY } from './event-order.js';
+import { RESYNC_RECONCILE_PRIORITY, WATCH_RECONCILE_PRIORITY } from './event-order.js';
 import { podResourceSamples } from './metrics-server.js';
 import type { Pod } from './pod.js';
 import type { Revision } from './revision.js';
@@ -123,11 +123,40 @@ export class RevisionAutoscaler {
   }
 
   /**
-   * The PA's spec changed in place (patched annotations, a config-autoscaler change): the
-   * loop takes the new settings, and the changed PA is reconciled as a watch event.
+   * The revision's settings changed in place: the loop takes them. A patched annotation
+   * changes the PA spec, so the PA's watch reconciles it. A config-autoscaler change leaves
+   * every PA as it is; the controller's config store resyncs them all instead, changed
+   * settings or not (see {@link resync}).
    */
-  update(autoscaling: RevisionAutoscaling, now: number): void {
-    if (this.loop.update(autoscaling, now)) this.watchReconcile(now);
+  update(autoscaling: RevisionAutoscaling, now: number, config = false): void {
+    const changed = this.loop.update(autoscaling, now);
+    if (config) this.resync(now);
+    else if (changed) this.watchReconcile(now);
+  }
+
+  /**
+   * A config-autoscaler change: upstream's PA controllers (the KPA's and the HPA's, each for
+   * its class) put every PA of their class in the workqueue's slow lane, which is served
+   * only when no other key waits. So the resync runs after the instant's watch reconciles;
+   * a reconcile of this PA that runs in between takes its place, as the workqueue merges
+   * a key added while it waits.
+   */
+  private resync(now: number): void {
+    if (this.down || this.revision.deleted) return;
+    this.loop.requestReconcile();
+    if (this.resyncQueuedAt === now) return;
+    this.resyncQueuedAt = now;
+    this.revision.world.sim.at(now, this.onResync, this, RESYNC_RECONCILE_PRIORITY);
+  }
+
+  /** The instant a resync is queued for (NaN: none). */
+  private resyncQueuedAt = Number.NaN;
+
+  private onResync(this: void, self: RevisionAutoscaler): void {
+    self.resyncQueuedAt = Number.NaN;
+    const now = self.revision.world.sim.now;
+    if (!self.loop.reconcileDue(now)) return;
+    self.reconcile(now, 'resync');
   }
 
   get want(): number {

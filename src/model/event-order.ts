@@ -11,6 +11,12 @@
 export const WATCH_RECONCILE_PRIORITY = 1;
 
 /**
+ * A PA reconcile from the resync a config change triggers runs after the instant's watch
+ * reconciles, as upstream's workqueue serves its slow lane only when the fast one is empty.
+ */
+export const RESYNC_RECONCILE_PRIORITY = 2;
+
+/**
  * A timeout (the revision's timers, the client's) fires after the responses due at its instant,
  * whatever order they were scheduled in: a response that ends exactly at its deadline is a 200,
  * with the CPU model and after a hang as with a fixed service time.
@@ -29,4 +35,4 @@ export const METRICS_SCRAPE_PRIORITY = -1;
  * last at its instant, after watch reconciles: a row shows the state that instant leaves, and
  * counts the completions of (t − 1, t], whatever order the instant's events were scheduled in.
  */
-export const SAMPLE_PRIORITY = 2;
+export const SAMPLE_PRIORITY = 3;

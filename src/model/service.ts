@@ -83,9 +83,9 @@ export class ServiceModel {
     if (spec.deletedAtSeconds !== undefined) world.sim.at(spec.deletedAtSeconds, this.deleteService, undefined);
   }
 
-  /** A revision's PA spec changed in place (patched annotations, config-autoscaler). */
+  /** A revision's settings changed in place (patched annotations, config-autoscaler). */
   private changeAutoscaling = (c: AutoscalingChange): void => {
-    this.byName.get(c.revision)?.autoscaler.update(c.autoscaling, this.world.sim.now);
+    this.byName.get(c.revision)?.autoscaler.update(c.autoscaling, this.world.sim.now, c.config === true);
   };
 
   /**

@@ -228,6 +228,11 @@ export interface AutoscalingChange {
   autoscaling: RevisionAutoscaling;
   /** Where the scenario made the change (a field path), for messages. */
   source?: string;
+  /**
+   * A config-autoscaler change, not a patch of the revision: its PA spec is unchanged, and
+   * the PA is reconciled by the resync of every PA that the config change triggers.
+   */
+  config?: boolean;
 }
 
 /** The Service's rollout duration from `atSeconds` on (its annotations were updated). */

@@ -57,8 +57,8 @@ export function applyClusterUpdates(input: ClusterUpdatesInput): ServiceSpec[] {
 
   const exists = (r: RevisionSpec, t: number): boolean => r.createdAtSeconds < t;
   // Every change is listed; the autoscaler ignores one that leaves the settings as they are.
-  const change = (si: number, ri: number, t: number, a: RevisionSpec['autoscaling'], source: string): void => {
-    changes[si]!.push({ atSeconds: t, revision: services[si]!.revisions[ri]!.name, autoscaling: a, source });
+  const change = (si: number, ri: number, t: number, a: RevisionSpec['autoscaling'], source: string, config = false): void => {
+    changes[si]!.push({ atSeconds: t, revision: services[si]!.revisions[ri]!.name, autoscaling: a, source, ...(config ? { config } : {}) });
   };
 
   let lastAt = 0;
@@ -83,6 +83,9 @@ export function applyClusterUpdates(input: ClusterUpdatesInput): ServiceSpec[] {
         const problem = configMapSizeProblem(dataValueBytes(data ?? {}));
         if (problem !== undefined) throw new ScenarioError(file, at(j, 'configMaps', name), problem);
       }
+      // Data as it already is updates nothing, so no controller hears of it (a ConfigMap not given is Knative's, with no keys).
+      const given = Object.entries(u.configMaps).find(([name]) => name === 'config-autoscaler');
+      const updated = given !== undefined && !sameData(cms['config-autoscaler'], given[1] as Record<string, string> | undefined);
       // A ConfigMap is replaced whole, as `kubectl apply` replaces its data.
       cms = { ...cms, ...u.configMaps };
       let cluster: ClusterConfig;
@@ -93,12 +96,13 @@ export function applyClusterUpdates(input: ClusterUpdatesInput): ServiceSpec[] {
         throw e;
       }
       configs.push({ atSeconds: u.at, cluster, j });
+      // Every revision's PA is resynced, whether the change touches its settings or not.
       services.forEach((s, si) => {
-        if (deletedAt[si] !== undefined) return;
+        if (!updated || deletedAt[si] !== undefined) return;
         s.revisions.forEach((r, ri) => {
           if (!exists(r, u.at)) return;
           const a = resolveUnder(cluster, annotations[si]![ri]!, r, file, at(j, 'configMaps'));
-          change(si, ri, u.at, a, at(j, 'configMaps'));
+          change(si, ri, u.at, a, at(j, 'configMaps'), true);
         });
       });
     }
@@ -180,6 +184,13 @@ export function applyClusterUpdates(input: ClusterUpdatesInput): ServiceSpec[] {
     if (d !== undefined) out.deletedAtSeconds = d;
     return out;
   });
+}
+
+/** Whether two ConfigMaps' data are the same keys with the same values (absent: no keys). */
+function sameData(a: Readonly<Record<string, string>> | undefined, b: Readonly<Record<string, string>> | undefined): boolean {
+  const x = Object.entries(a ?? {});
+  const y = b ?? {};
+  return x.length === Object.keys(y).length && x.every(([k, v]) => Object.hasOwn(y, k) && y[k] === v);
 }
 
 /** Revision annotations Knative keeps off the Deployment (pkg/reconciler/revision/resources/meta.go). */

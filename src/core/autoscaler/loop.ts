@@ -30,10 +30,11 @@ import { reconcileSksStatus, type SksMode } from './sks.js';
 
 /**
  * Why the PA was reconciled: the multiscaler's notification after an evaluation, a
- * requeue coming due, the route changing its reachability, or a watched object (the PA
- * itself, the revision's pods, its SKS) changing.
+ * requeue coming due, the route changing its reachability, a watched object (the PA
+ * itself, the revision's pods, its SKS) changing, or the resync of every PA that a
+ * config-autoscaler change triggers.
  */
-export type ReconcileCause = 'notify' | 'requeue' | 'reachability' | 'watch';
+export type ReconcileCause = 'notify' | 'requeue' | 'reachability' | 'watch' | 'resync';
 
 /** Why a tick did not decide on data: the scrapes went stale, or the pods could not be counted. */
 export type HoldReason = 'stale-metrics' | 'pods-unknown';
