@@ -42,6 +42,7 @@ import { adoptPodAutoscalerStatus, desiredPodAutoscalerStatus, statusBody, type 
 import { fetchQueueProxyStat, podMetricsUrl, SCRAPE_TIMEOUT_SECONDS, scrapeRevision, type ScrapeUrl } from './qp-scraper.js';
 import {
   adapterAutoscaling,
+  configDataKey,
   deploymentName,
   KNSIM_CLASS,
   listPodAutoscalerItems,
@@ -49,6 +50,7 @@ import {
   listRevisions,
   podAutoscalersByName,
   podAutoscalersPath,
+  type LoadedAutoscalerConfig,
   type PodAutoscalerObject,
   type RevisionObject,
 } from './revisions.js';
@@ -95,7 +97,9 @@ export interface ControllerOptions {
    * Knative would refuse (an AutoscalerConfigError) is reported and the last good one kept.
    * `where` names the ConfigMap in that report (`knative-serving/config-autoscaler`).
    */
-  reloadConfig?: { where: string; load: () => Promise<{ config: AutoscalerConfig; found: boolean }> } | undefined;
+  reloadConfig?: { where: string; load: () => Promise<LoadedAutoscalerConfig> } | undefined;
+  /** The ConfigMap data `config` was parsed from, if known: a later read with other data resyncs every PA. */
+  configData?: Readonly<Record<string, string>> | undefined;
   /** The cluster's `config-deployment` progress-deadline, seconds (Knative's 600 when not given). */
   progressDeadlineSeconds?: number | undefined;
   /** Let revisions go to zero (see `adapterAutoscaling`). */
@@ -226,11 +230,14 @@ export class Controller {
   private config: AutoscalerConfig;
   /** The last refused config-autoscaler's error, so it is reported once, not at every resync. */
   private refusedConfig: string | undefined;
+  /** The config-autoscaler data last read (see {@link syncConfig}); undefined: not known yet. */
+  private configData: string | undefined;
 
   constructor(o: ControllerOptions) {
     if (o.mode === 'apply' && !o.dryRun && !o.leader) throw new Error('apply mode without --dry-run needs leader election');
     this.o = o;
     this.config = o.config;
+    this.configData = o.configData === undefined ? undefined : configDataKey(o.configData);
     this.registry = defaultAutoscalerClasses();
     for (const c of o.autoscalerClasses ?? []) {
       if (c.name.endsWith('.knative.dev') || c.name === KNSIM_CLASS) throw new Error(`autoscaler class ${JSON.stringify(c.name)} is reserved (Knative's or knsim's own)`);
@@ -358,9 +365,11 @@ export class Controller {
    * Reads config-autoscaler again (see `reloadConfig`). A missing ConfigMap changes nothing
    * (Knative's watcher ignores the delete of a ConfigMap it has no default for); a value
    * Knative would refuse is logged once, naming the ConfigMap, the key and the rule, and the
-   * last good config stays (knative.dev/pkg configmap UntypedStore.OnConfigChanged); a changed
-   * config is taken by every managed revision, whose PA then reconciles (the KPA resyncs
-   * every PA on a config change).
+   * last good config stays (knative.dev/pkg configmap UntypedStore.OnConfigChanged). Any other
+   * change of its data — one that changes no setting too, or the first good read after a
+   * refused one — is stored, and every managed revision takes the new config and has its PA
+   * reconciled at the next scrape tick, whether its settings changed or not: upstream's KPA
+   * controller resyncs every PA of its class on each config change it stores.
    */
   async syncConfig(): Promise<void> {
     const reload = this.o.reloadConfig;
@@ -379,14 +388,21 @@ export class Controller {
       }
       return;
     }
+    const afterRefused = this.refusedConfig !== undefined;
     this.refusedConfig = undefined;
-    if (!loaded.found || JSON.stringify(loaded.config) === JSON.stringify(this.config)) return;
+    if (!loaded.found) return;
+    const data = loaded.data === undefined ? undefined : configDataKey(loaded.data);
+    const dataChanged = data !== undefined && this.configData !== undefined && data !== this.configData;
+    if (data !== undefined) this.configData = data;
+    if (!afterRefused && !dataChanged && JSON.stringify(loaded.config) === JSON.stringify(this.config)) return;
     this.config = loaded.config;
     this.o.logger.info('config-autoscaler changed; applying it', { configMap: reload.where });
     // Revisions refused under the old config are looked at again under the new one.
     this.invalid.clear();
     const now = this.o.clock.now();
     for (const [k, m] of this.managed) {
+      // The resync: every PA is reconciled, even one whose settings stay as they are.
+      m.loop.requestReconcile();
       let autoscaling;
       try {
         autoscaling = this.autoscalingOf(m.rev, true);

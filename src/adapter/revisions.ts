@@ -214,9 +214,21 @@ export async function loadAutoscalerConfig(
   kube: KubeClients,
   knativeNamespace: string,
   overrides: Readonly<Record<string, string>>,
-): Promise<{ config: AutoscalerConfig; found: boolean }> {
+): Promise<LoadedAutoscalerConfig> {
   const { data, found } = await readKnativeConfigMap(kube, knativeNamespace, 'config-autoscaler');
-  return { config: parseAutoscalerConfig({ ...data, ...overrides }), found };
+  return { config: parseAutoscalerConfig({ ...data, ...overrides }), found, data };
+}
+
+/** config-autoscaler as read: parsed (with the overrides), whether it exists, and its data as stored (if known). */
+export interface LoadedAutoscalerConfig {
+  config: AutoscalerConfig;
+  found: boolean;
+  data?: Readonly<Record<string, string>>;
+}
+
+/** A ConfigMap's data as one string, the same whatever order its keys come in. */
+export function configDataKey(data: Readonly<Record<string, string>>): string {
+  return JSON.stringify(Object.entries(data).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /**

@@ -3,7 +3,7 @@
  * the decision CSV and the controller's run loop on the real clock, until SIGINT/SIGTERM
  * or the requested duration.
  */
-import { AutoscalerConfigError, FieldError, parseAutoscalerConfig, type AutoscalerClass, type AutoscalerConfig } from '../core/autoscaler/index.js';
+import { AutoscalerConfigError, FieldError, parseAutoscalerConfig, type AutoscalerClass } from '../core/autoscaler/index.js';
 import { systemClock, type Clock } from './clock.js';
 import { Controller, isScaleAction, type ControllerMode } from './controller.js';
 import { DecisionCsv, DecisionCsvError, type ShadowRow } from './decision-csv.js';
@@ -11,7 +11,7 @@ import { describeError, describeKubeconfigError, httpStatus, loadKubeConfig, mak
 import { LeaderElector } from './leader.js';
 import { lineLogger, type Logger } from './log.js';
 import { podMetricsUrl } from './qp-scraper.js';
-import { loadAutoscalerConfig, loadProgressDeadline } from './revisions.js';
+import { loadAutoscalerConfig, loadProgressDeadline, type LoadedAutoscalerConfig } from './revisions.js';
 
 /** Everything `knsim controller` needs, already validated by the CLI. */
 export interface ControllerSettings extends ConnectSettings {
@@ -142,13 +142,15 @@ export async function runController(s: ControllerSettings, io: RunIo = defaultIo
   const clients = kube;
   let config;
   // Read again at every revision resync while it can be read (see Controller.syncConfig).
-  let reloadConfig: { where: string; load: () => Promise<{ config: AutoscalerConfig; found: boolean }> } | undefined = {
+  let configData: Readonly<Record<string, string>> | undefined;
+  let reloadConfig: { where: string; load: () => Promise<LoadedAutoscalerConfig> } | undefined = {
     where: `${s.knativeNamespace}/config-autoscaler`,
     load: () => loadAutoscalerConfig(clients, s.knativeNamespace, s.config),
   };
   try {
     const loaded = await loadAutoscalerConfig(kube, s.knativeNamespace, s.config);
     config = loaded.config;
+    if (loaded.found) configData = loaded.data;
     if (!loaded.found) logger.warn('config-autoscaler not found; using Knative defaults', { namespace: s.knativeNamespace });
   } catch (e) {
     if (e instanceof AutoscalerConfigError) {
@@ -215,6 +217,7 @@ export async function runController(s: ControllerSettings, io: RunIo = defaultIo
     labelSelector: s.selector,
     config,
     reloadConfig,
+    configData,
     progressDeadlineSeconds,
     allowScaleToZero: s.allowScaleToZero,
     autoscalerClasses: s.autoscalerClasses,
