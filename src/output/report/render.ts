@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { writeOutputFile } from '../write-file.js';
 import type { TopLevelSpec } from 'vega-lite';
+import { fontMeasure } from './text-width.js';
 
 /** Warnings vl.compile and vega reported, so callers (and tests) can see them. */
 export interface RenderLog {
@@ -44,6 +45,10 @@ export async function renderSvg(spec: TopLevelSpec, log: RenderLog = { warnings:
   // Gradient and clip-path ids come from a process-wide counter: reset it so the same spec
   // always gives the same SVG bytes, however many charts this process rendered before.
   vega.resetSVGDefIds();
+  // Text is laid out as the bundled fonts set it, not by vega's canvas-less guess (text-width.ts).
+  if (measure === undefined) measure = fontMeasure(bundledFontFiles() as [string, string, string, string]);
+  // vega exports textMetrics (vega-scenegraph's) for this, but its typings do not declare it.
+  (vega as unknown as { textMetrics: { width: typeof measure } }).textMetrics.width = measure;
   const logger = collectingLogger(log);
   const compiled = vl.compile(spec, { logger: logger as never }).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none', logger: logger as never });
@@ -53,6 +58,8 @@ export async function renderSvg(spec: TopLevelSpec, log: RenderLog = { warnings:
     view.finalize();
   }
 }
+
+let measure: ReturnType<typeof fontMeasure> | undefined;
 
 let fontFiles: string[] | undefined;
 
