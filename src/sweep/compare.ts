@@ -279,7 +279,8 @@ export function verdictTable(def: CompareDefinition, results: readonly ClassResu
   const header = ['metric', ...results.map((r, i) => (i === 0 ? `${r.label} (baseline)` : `${r.label} vs ${results[0]!.label}`))];
   const rows: string[][] = [header];
   for (const k of measuredMetrics(results)) {
-    const row = [METRICS[k].label];
+    // Each row names its unit, as the report's panels do: a bare "pod-seconds" or "max ready pods" left the reader to guess.
+    const row = [METRICS[k].title];
     results.forEach((r, i) => {
       const m = r.metrics[k];
       const own = m.lo !== null && m.hi !== null && !Number.isNaN(m.lo) && !Number.isNaN(m.hi) ? intervalText(k, m.mean, m.lo, m.hi) : formatValue(k, m.mean);

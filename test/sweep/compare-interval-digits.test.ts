@@ -34,7 +34,7 @@ describe('a class\'s mean [lo, hi] in the compare report', () => {
 
   it.each([
     ['p50_ms', 'p50 latency (ms)', '207.4 [207.4, 207.5]'],
-    ['cold_start_fraction', 'cold-start fraction', '0.412% [0.4119%, 0.4121%]'],
+    ['cold_start_fraction', 'cold-start fraction (%)', '0.412% [0.4119%, 0.4121%]'],
   ] as const)('%s of predictive reads differently at its two ends, in the table and its panel', (k, label, text) => {
     const row = csv.find((r) => r['class'] === 'predictive.example.com' && r['metric'] === k)!;
     expect(Number(row['lo'])).toBeLessThan(Number(row['hi']));

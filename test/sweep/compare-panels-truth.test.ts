@@ -72,7 +72,7 @@ describe('the compare panels against compare.csv', () => {
 
   it.each(keys)('%s: the verdict table gives diff_mean, in percentage points for a rate', (k) => {
     const r = csv.find((x) => x['metric'] === k && x['class'] === 'hpa')!;
-    const line = table.split('\n').find((l) => l.startsWith(`${METRICS[k].label} `))!;
+    const line = table.split('\n').find((l) => l.startsWith(`${METRICS[k].title} `))!;
     const m = /  ([+−])(\S+)( pp)? \(([+−])[^)]*\) (better|worse|unclear)/.exec(line);
     expect(m, line).not.toBeNull();
     const printed = (m![1] === '−' ? -1 : 1) * Number(m![2]) * (m![3] ? 0.01 : 1);

@@ -26,7 +26,7 @@ describe('a zero difference in the verdict table', () => {
     const b = [0, 1, 2].map((i) => run({ p50_ms: 100 + i, p95_ms: 200, p99_ms: 300, rate_503: 0.01 }));
     const table = verdictTable(def as never, results(a, b));
     expect(cell(table, 'p50 latency (ms)')).toBe('101 [100, 102]  same: no change in any seed');
-    expect(cell(table, '503 rate')).toMatch(/^1% \[[^\]]+\]  same: no change in any seed$/);
+    expect(cell(table, '503 rate (%)')).toMatch(/^1% \[[^\]]+\]  same: no change in any seed$/);
     expect(table).not.toMatch(/±0|\(\+0%\)/);
   });
 
@@ -36,7 +36,7 @@ describe('a zero difference in the verdict table', () => {
     const table = verdictTable(def as never, results(a, b));
     // sd 20, t(2) 4.303: ± 4.303 × 20 / √3 = ± 49.7 ms; of the rate, ± 4.97 percentage points.
     expect(cell(table, 'p50 latency (ms)')).toMatch(/ {2}mean 0 \[−49\.7, \+49\.7\] unclear$/);
-    expect(cell(table, 'cold-start fraction')).toMatch(/ {2}mean 0 \[−4\.97, \+4\.97\] pp unclear$/);
+    expect(cell(table, 'cold-start fraction (%)')).toMatch(/ {2}mean 0 \[−4\.97, \+4\.97\] pp unclear$/);
     expect(table).not.toMatch(/±0|\(\+0%\)/);
   });
 
@@ -46,7 +46,7 @@ describe('a zero difference in the verdict table', () => {
     const b = [run({ p50_ms: 100, p95_ms: 250, p99_ms: 300, rate_503: 0.01 })];
     const table = verdictTable(one as never, compareResults(one as never, [a, b] as never));
     expect(cell(table, 'p50 latency (ms)')).toBe('100  no change');
-    expect(cell(table, '503 rate')).toBe('1%  no change');
+    expect(cell(table, '503 rate (%)')).toBe('1%  no change');
     expect(cell(table, 'p95 latency (ms)')).toBe('250  +50 (+25%)');
   });
 
@@ -60,7 +60,7 @@ describe('a zero difference in the verdict table', () => {
     expect(res[1]!.metrics.pod_seconds.diff!.mean).toBe(0);
     const table = verdictTable(def as never, res);
     // sd of −0.1, −1.9, +2 percentage points 1.95; ± 4.303 × 1.95 / √3 = ± 4.85.
-    expect(cell(table, '503 rate')).toMatch(/ {2}mean 0 \[−4\.85, \+4\.85\] pp unclear$/);
+    expect(cell(table, '503 rate (%)')).toMatch(/ {2}mean 0 \[−4\.85, \+4\.85\] pp unclear$/);
     expect(table).not.toMatch(/e-\d/);
     const csv = parse(formatCompareCsv(res), { columns: true }) as Array<Record<string, string>>;
     expect(csv.find((r) => r['class'] === 'hpa' && r['metric'] === 'rate_503')!['diff_mean']).toBe('0');

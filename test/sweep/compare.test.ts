@@ -72,7 +72,7 @@ describe('paired differences', () => {
     expect(m.hi!).toBeLessThanOrEqual(170);
     expect(res[1]!.metrics.node_cost_usd.verdict).toBe('n/a');
     const table = verdictTable(d3, res);
-    expect(table).toMatch(/\nmax ready pods +65 \[\d+(\.\d+)?, \d+(\.\d+)?\] /);
+    expect(table).toMatch(/\nmax ready pods \(count\) +65 \[\d+(\.\d+)?, \d+(\.\d+)?\] /);
     expect(table).not.toContain('node cost');
     expect(table).not.toContain('NaN');
   });
@@ -103,11 +103,11 @@ describe('a difference the same in every paired seed', () => {
     const m = three[1]!.metrics.max_pods;
     expect([m.diff, m.verdict, m.sameInEverySeed]).toEqual([{ mean: 1, lo: 1, hi: 1 }, 'worse', true]);
     const table = verdictTable(def(3), three);
-    expect(table).toMatch(/\nmax ready pods +2 \[2, 2\] +3 \[3, 3\]  \+1 \(\+50%\) worse in all 3 paired seeds\n/);
+    expect(table).toMatch(/\nmax ready pods \(count\) +2 \[2, 2\] +3 \[3, 3\]  \+1 \(\+50%\) worse in all 3 paired seeds\n/);
     expect(table).toContain("the differences' intervals are Student's t and keep their 95 %, but for a difference the same in every seed (below)\n");
     expect(table).toContain('\nin all 3 paired seeds: the difference was the same in every paired seed (a count such as max ready pods often is), so Student\'s t has no spread to measure and its interval is that single value, not a 95 % interval; better/worse then says what every seed showed, and with no real difference all 3 seeds would land on one side by chance up to 25 % of the time (use --replications 6 or more for under 5 %)');
     // A difference of 0 in every seed is simply the same, with no note.
-    expect(table).toMatch(/\npod-seconds +0 \[0, 0\] +0 \[0, 0\]  same: no change in any seed\n/);
+    expect(table).toMatch(/\npod-seconds \(s\) +0 \[0, 0\] +0 \[0, 0\]  same: no change in any seed\n/);
     expect(formatCompareCsv(three).split('\n').find((l) => l.startsWith('hpa,hpa.autoscaling.knative.dev,max_pods,'))).toBe('hpa,hpa.autoscaling.knative.dev,max_pods,3,3,3,3,1,1,1,worse,true');
   });
 

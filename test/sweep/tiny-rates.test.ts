@@ -36,6 +36,6 @@ describe('rates smaller than 6 decimals', () => {
     const kpa = [1, 2, 1].map((e) => roundMetrics(run({ error_rate: e / 3_000_000 }) as never));
     const hpa = [0, 0, 0].map(() => roundMetrics(run({}) as never));
     const table = verdictTable(def as never, compareResults(def as never, [kpa, hpa] as never));
-    expect(table).toMatch(/\nerror rate \(non-200\) +0\.0000444% \[[^\]]+\] +0% \[0%, 0%\]  −0\.0000444 pp \(−100%\) unclear\n/);
+    expect(table).toMatch(/\nerror rate, non-200 \(%\) +0\.0000444% \[[^\]]+\] +0% \[0%, 0%\]  −0\.0000444 pp \(−100%\) unclear\n/);
   });
 });

@@ -58,7 +58,7 @@ describe('knsim compare with a class that never scales up', () => {
     const table = verdictTable(def as never, results);
     expect(table).not.toMatch(/NaN/);
     expect(table).toMatch(/\np99 latency \(ms\) +1201 \[\S+, \S+\] +–\n/);
-    expect(table).toMatch(/\nunanswered at the end +0% \[0%, 0%\] +100% \[100%, 100%\] +\+100 pp worse in all 3 paired seeds\n/);
+    expect(table).toMatch(/\nunanswered at the end \(%\) +0% \[0%, 0%\] +100% \[100%, 100%\] +\+100 pp worse in all 3 paired seeds\n/);
     expect(table).toContain('–: no latency: no request of zero was answered with 200 (latencies are of the 200s; see');
     const csv = formatCompareCsv(results);
     expect(csv).not.toMatch(/NaN/);
