@@ -3,11 +3,11 @@ import type { RevisionData } from '../load.js';
 import { logLatencyAxis } from './log-latency.js';
 import { type Chart, type ChartContext, type Spec, COLORS, WIDTH, aggregationNote, keyedLegend, revisionTitle, topLevel, xEncoding, busiest, withLines } from './common.js';
 
-const OUTCOMES = { ok: '200 OK', e3: '503 overloaded', e4: '504 timeout', ct: 'client gave up', cold: 'cold start (any outcome)' };
-const STATUS_KEYS = ['ok', 'e3', 'e4', 'ct'];
-/** With 502s (requests failed by a crash or an OOM kill), a fifth outcome, stacked last. */
-const OUTCOMES_502 = { ok: '200 OK', e3: '503 overloaded', e4: '504 timeout', ct: 'client gave up', e2: '502 (app gone or not accepting)', cold: 'cold start (any outcome)' };
-const STATUS_KEYS_502 = ['ok', 'e3', 'e4', 'ct', 'e2'];
+/** Every outcome a completion can have, in stacking order (bottom first; cold starts drawn over them), and its legend label. */
+const OUTCOMES = { ok: '200 OK', e3: '503 overloaded', e4: '504 timeout', ct: 'client gave up', e2: '502 (app gone or not accepting)', cold: 'cold start (any outcome)' };
+type OutcomeKey = keyof typeof OUTCOMES;
+/** One colour per outcome, whichever others a run had, so a colour means the same outcome in every report. */
+const OUTCOME_COLORS: Record<OutcomeKey, string> = { ok: COLORS.ok, e3: COLORS.s503, e4: COLORS.s504, ct: COLORS.clientTimeout, e2: COLORS.s502, cold: COLORS.cold };
 // p99 first so it is drawn first and the lower percentiles stay visible on top of it.
 const PERCENTILES = { p99: 'p99', p95: 'p95', p50: 'p50 (median)' };
 
@@ -70,17 +70,32 @@ function partialLastBucket(ctx: ChartContext): { end: number; seconds: number } 
   return seconds > 1e-9 && seconds < axis.bucketSeconds - 1e-9 ? { end, seconds } : undefined;
 }
 
-function panels(ctx: ChartContext, r: RevisionData, i: number): Spec[] {
+/** A revision's completions per outcome (requests-per-second.csv's columns), as the chart's keys name them. */
+function outcomeColumns(r: RevisionData): Record<OutcomeKey, ArrayLike<number>> {
+  const q = r.requests;
+  return { ok: q.ok, e3: q.status503, e4: q.status504, ct: q.clientTimeouts, e2: q.status502, cold: q.cold };
+}
+
+/**
+ * The outcomes some shown revision had, in stacking order: the legend lists only these (an outcome
+ * no request had is not one of the run's), and the panels, which share its scale, stack only these.
+ */
+function outcomesSeen(revs: readonly RevisionData[]): OutcomeKey[] {
+  const seen = (Object.keys(OUTCOMES) as OutcomeKey[]).filter((k) => revs.some((r) => Array.from(outcomeColumns(r)[k]).some((v) => v > 0)));
+  // A run with no completion yet (a playground run's first seconds) still has a scale to draw its zero line with.
+  return seen.some((k) => k !== 'cold') ? seen : ['ok', ...seen];
+}
+
+function panels(ctx: ChartContext, r: RevisionData, i: number, outcomeKeys: readonly OutcomeKey[]): Spec[] {
   const { axis } = ctx;
   const q = r.requests;
   const w = axis.bucketSeconds;
   // A row covers the second that ends at its time: each is put at its window's start.
   const starts = q.time.map(windowStart);
   const [ok, e3, e4, ct, e2, cold] = [q.ok, q.status503, q.status504, q.clientTimeouts, q.status502, q.cold].map((v) => bucketSum(axis, starts, v));
-  // The 502 outcome is drawn only when some bucket has one, so charts of runs without crashes are unchanged.
+  // A run without 502s has no status502 column, and its rows no e2.
   const with502 = e2!.some((v) => v > 0);
-  const statusKeys = with502 ? STATUS_KEYS_502 : STATUS_KEYS;
-  const outcomes = with502 ? OUTCOMES_502 : OUTCOMES;
+  const statusKeys = outcomeKeys.filter((k) => k !== 'cold');
   const { p: [p50, p95, p99], exact } = percentileSeries(axis, r, false);
   const rates: Spec[] = [];
   const latency: Row[] = [];
@@ -99,7 +114,6 @@ function panels(ctx: ChartContext, r: RevisionData, i: number): Spec[] {
   }
   // A step area draws a row up to the next one: the partial bucket's row is held to where its data ends.
   if (partial !== undefined) rates.push({ ...rates[rates.length - 1]!, t: xAt(axis, partial.end) });
-  const outcomeKeys = Object.keys(outcomes);
   const title = revisionTitle(ctx, r);
   const ratePanel: Spec = {
     title: `${title}: completions per second${axis.bucketSeconds > 1 ? ` (mean over each ${bucketLabel(axis)} bucket)` : ''}`,
@@ -120,8 +134,8 @@ function panels(ctx: ChartContext, r: RevisionData, i: number): Spec[] {
           fill: {
             field: 'outcome',
             type: 'nominal',
-            scale: { domain: outcomeKeys, range: with502 ? [COLORS.ok, COLORS.s503, COLORS.s504, COLORS.clientTimeout, COLORS.s502, COLORS.cold] : [COLORS.ok, COLORS.s503, COLORS.s504, COLORS.clientTimeout, COLORS.cold] },
-            legend: keyedLegend('outcome (requests/s)', outcomes, { symbolType: 'square' }),
+            scale: { domain: [...outcomeKeys], range: outcomeKeys.map((k) => OUTCOME_COLORS[k]) },
+            legend: keyedLegend('outcome (requests/s)', Object.fromEntries(outcomeKeys.map((k) => [k, OUTCOMES[k]])), { symbolType: 'square' }),
           },
           order: { field: 'oi', sort: 'ascending' },
         },
@@ -199,6 +213,7 @@ export function requestsChart(ctx: ChartContext): Chart | undefined {
   const revs = ctx.run.revisions.filter((r) => r.requests.time.length > 0);
   if (revs.length === 0) return undefined;
   const { shown, note } = busiest(ctx.run, revs, (r) => [r], 'revisions');
+  const outcomes = outcomesSeen(shown);
   const streaming = shown.filter((r) => r.requests.fbP99.some((v) => Number.isFinite(v)));
   const streams = streaming.length > 0;
   // A run from a knsim whose latency-buckets.csv had no first-byte columns: those panels show per-second highs.
@@ -218,7 +233,7 @@ export function requestsChart(ctx: ChartContext): Chart | undefined {
           ? `rates are bucket averages; percentiles are of all the 200s completed in the bucket${firstByteHighs ? ', the first byte\'s the highest per-second value' : ''}`
           : 'rates are bucket averages, percentiles the highest per-second value',
       )}`, note),
-      { vconcat: shown.flatMap((r, i) => panels(ctx, r, i)), resolve: { scale: { fill: 'shared', stroke: 'shared' } } },
+      { vconcat: shown.flatMap((r, i) => panels(ctx, r, i, outcomes)), resolve: { scale: { fill: 'shared', stroke: 'shared' } } },
     ),
   };
 }
