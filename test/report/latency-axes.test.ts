@@ -14,6 +14,7 @@ import { loadRunData, reportCharts } from '../../src/output/report/index.js';
 import { runWorld } from '../../src/run/run-world.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { chartScene } from '../support/chart-scene.js';
+import { dataOf } from '../support/chart-data.js';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -101,7 +102,7 @@ describe('the latency charts of hello-world', () => {
     const c = chart(dir, 'requests');
     const panels = (c.spec as { vconcat: Array<{ title: string; name?: string; data?: { values: Array<Record<string, unknown>> } }> }).vconcat;
     expect(panels.map((p) => p.title)).toEqual(['hello-00001: completions per second', 'hello-00001: latency of successful (200) requests, percentiles of each second', 'hello-00001: first byte of streamed 200s, percentiles of each second']);
-    const drawn = new Map(panels[2]!.data!.values.filter((v) => typeof v['p99'] === 'number').map((v) => [v['t'] as number, v]));
+    const drawn = new Map(dataOf<Record<string, unknown>>(panels[2], 'data_first_byte_0').filter((v) => typeof v['p99'] === 'number').map((v) => [v['t'] as number, v]));
     let checked = 0;
     for (const row of series) {
       if (row['first_byte_p99_ms'] === '') continue;

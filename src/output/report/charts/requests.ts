@@ -181,33 +181,62 @@ function firstBytePanel(ctx: ChartContext, r: RevisionData, i: number): Spec[] {
   return [percentilePanel(ctx, `${revisionTitle(ctx, r)}: first byte of streamed 200s, percentiles ${percentilesOf(axis, exact, 'streamed 200s')}`, rows, `data_first_byte_${i}`)];
 }
 
-/** Percentile lines (p50, p95, p99 in ms, on a log axis) of `rows`, one per bucket with a value. */
+/**
+ * The rows with no row in the step before or after them. A step line draws such a row as a dash one
+ * step wide (under a pixel on a 1 s grid of a 15 min run), which the eye misses in a sparse run:
+ * these get a ring too, in the middle of their step.
+ */
+export function isolatedRows(rows: readonly Row[], step: number): Row[] {
+  const near = (a: Row | undefined, b: Row): boolean => a !== undefined && Math.abs((a['t'] as number) - (b['t'] as number)) <= step + 2e-5;
+  return rows.filter((r, i) => !near(rows[i - 1], r) && !near(rows[i + 1], r));
+}
+
+/** Percentile lines (p50, p95, p99 in ms, on a log axis) of `rows`, one per bucket with a value; rings for isolated buckets. */
 function percentilePanel(ctx: ChartContext, title: string, rows: Row[], name: string): Spec {
   const { axis } = ctx;
   const pKeys = Object.keys(PERCENTILES);
   const xEnd = xAt(axis, axis.durationSeconds);
+  const step = xOf(axis, 1);
+  const x = xEncoding(axis);
+  const y = { field: 'v', type: 'quantitative', ...logLatencyAxis(rows.flatMap((row) => pKeys.map((k) => row[k]).filter((v): v is number => typeof v === 'number')), 160, 6, true) };
+  const stroke = {
+    field: 'percentile',
+    type: 'nominal',
+    scale: { domain: pKeys, range: [COLORS.p99, COLORS.p95, COLORS.p50] },
+    legend: keyedLegend('percentile (ms)', PERCENTILES, { symbolType: 'stroke' }),
+  };
+  // The middle of the step, not past the run's end when the last step is cut short by it.
+  const isolated = isolatedRows(rows, step).map((row) => ({ ...row, t: round5(Math.min((row['t'] as number) + step / 2, ((row['t'] as number) + xEnd) / 2)) }));
   return {
     title,
     width: WIDTH,
     height: 160,
-    // Seconds without a 200 leave a gap rather than a line across it; the last step is held to
-    // the run's end, not a whole step past it when the run ends inside its last bucket.
-    data: { values: breakGaps(rows, pKeys, xOf(axis, 1), xOf(axis, 1)).map((row) => ((row['t'] as number) > xEnd ? { ...row, t: xEnd } : row)) },
-    transform: [{ fold: pKeys, as: ['percentile', 'v'] }],
-    name,
-    mark: { type: 'line', interpolate: 'step-after' },
-    encoding: {
-      x: xEncoding(axis),
-      y: { field: 'v', type: 'quantitative', ...logLatencyAxis(rows.flatMap((row) => pKeys.map((k) => row[k]).filter((v): v is number => typeof v === 'number')), 160, 6, true) },
-      stroke: {
-        field: 'percentile',
-        type: 'nominal',
-        scale: { domain: pKeys, range: [COLORS.p99, COLORS.p95, COLORS.p50] },
-        legend: keyedLegend('percentile (ms)', PERCENTILES, { symbolType: 'stroke' }),
+    layer: [
+      {
+        // Seconds without a 200 leave a gap rather than a line across it; the last step is held to
+        // the run's end, not a whole step past it when the run ends inside its last bucket.
+        data: { values: breakGaps(rows, pKeys, step, step).map((row) => ((row['t'] as number) > xEnd ? { ...row, t: xEnd } : row)) },
+        transform: [{ fold: pKeys, as: ['percentile', 'v'] }],
+        name,
+        mark: { type: 'line', interpolate: 'step-after' },
+        encoding: { x, y, stroke },
       },
-    },
+      ...(isolated.length === 0
+        ? []
+        : [
+            {
+              data: { values: isolated },
+              transform: [{ fold: pKeys, as: ['percentile', 'v'] }],
+              name: `${name}_isolated`,
+              mark: { type: 'point', filled: false, size: 22, strokeWidth: 1.5 },
+              encoding: { x, y, stroke },
+            },
+          ]),
+    ],
   };
 }
+
+const round5 = (v: number): number => Math.round(v * 1e5) / 1e5;
 
 export function requestsChart(ctx: ChartContext): Chart | undefined {
   const revs = ctx.run.revisions.filter((r) => r.requests.time.length > 0);
@@ -223,7 +252,7 @@ export function requestsChart(ctx: ChartContext): Chart | undefined {
     heading: 'Requests and latency',
     explanation:
       // Cold as requests.csv's cold flag: a request that waited at the activator for more pods while one was usable is not one.
-      'Completed requests per second by outcome (orange bars: cold starts, the requests that reached an activator while the revision had no usable pod), and below, the p50, p95 and p99 latency of the successful ones on a log scale. Where fewer than 20 successful requests completed in a step, its p95 and p99 are both its slowest request, so the p95 line covers the p99 line.' +
+      'Completed requests per second by outcome (orange bars: cold starts, the requests that reached an activator while the revision had no usable pod), and below, the p50, p95 and p99 latency of the successful ones on a log scale. Where fewer than 20 successful requests completed in a step, its p95 and p99 are both its slowest request, so the p95 line covers the p99 line. A step with 200s but none in the steps beside it is ringed, as its line is only one step wide.' +
       (streams ? ' For a revision that streams its responses, a third panel has the same percentiles of the time to the first byte, by completion time.' : ''),
     spec: topLevel(
       'Requests and latency',
