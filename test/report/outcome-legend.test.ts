@@ -79,5 +79,9 @@ describe.each([
     expect(Number(legend![1])).toBe(had.length);
     for (const o of had) expect(svg).toContain(`>${o.label}</text>`);
     for (const o of lacking) expect(svg).not.toContain(`>${o.label}</text>`);
+    // The subtitle speaks of orange cold-start bars only when there are some.
+    const subtitle = JSON.stringify((spec as { title: { subtitle: unknown } }).title.subtitle);
+    if (had.some((o) => o.key === 'cold')) expect(subtitle).toContain('cold-start requests in orange');
+    else expect(subtitle).toContain('no cold-start request;');
   }, 60_000);
 });

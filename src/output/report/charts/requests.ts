@@ -256,7 +256,7 @@ export function requestsChart(ctx: ChartContext): Chart | undefined {
       (streams ? ' For a revision that streams its responses, a third panel has the same percentiles of the time to the first byte, by completion time.' : ''),
     spec: topLevel(
       'Requests and latency',
-      withLines(`Completions per second by outcome, cold-start requests in orange; latency percentiles of 200 responses, by completion time.${aggregationNote(
+      withLines(`Completions per second by outcome, ${outcomes.includes('cold') ? 'cold-start requests in orange' : 'no cold-start request'}; latency percentiles of 200 responses, by completion time.${aggregationNote(
         ctx.axis,
         ctx.run.files.latencyBuckets
           ? `rates are bucket averages; percentiles are of all the 200s completed in the bucket${firstByteHighs ? ', the first byte\'s the highest per-second value' : ''}`
