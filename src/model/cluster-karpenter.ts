@@ -112,14 +112,13 @@ interface PoolType extends InstanceType {
  * simulation moves pods onto, is nominated for 20 s (max(2 × BATCH_MAX_DURATION, 10 s)): no
  * candidate of emptiness, consolidation or drift meanwhile, nor at a command's re-validation;
  * expiry ignores it. The pods of nodes being removed get new nodes as pending ones do, before they are
- * evicted, nominated to them while they launch. Not modelled: spot-to-spot consolidation.
+ * evicted. Each pass places every such pod anew: a pod keeps no node an earlier pass chose for it.
+ * Not modelled: spot-to-spot consolidation.
  */
 export class KarpenterModel implements NodeAutoscaler {
   private readonly batch: ProvisioningBatch;
   private closeScheduledAt = Number.NaN;
   private readonly types: PoolType[];
-  /** Pods counted on a launching node (so the next batch does not launch for them again). */
-  private readonly nominated = new Map<Pod, ClusterNode>();
   /** Replacement nodes not yet seen initialized, each with its command (the tainted nodes it replaces). */
   private readonly replacing = new Map<ClusterNode, Replacing>();
   /**
@@ -259,31 +258,23 @@ export class KarpenterModel implements NodeAutoscaler {
    */
   private provision(now: number): void {
     const c = this.cluster;
-    // Nominations last while their node launches and the pod waits (Pending, or on a node being
-    // removed); a Ready node's room is counted afresh each time.
-    for (const [pod, node] of [...this.nominated]) if (node.state !== 'Provisioning' || (pod.node !== undefined && pod.node.state !== 'Tainted') || !pod.isOk) this.nominated.delete(pod);
-    // Initialized nodes first, then those launching, each in creation order.
-    // A node tainted for memory pressure tolerates none of these pods.
+    // Initialized nodes first, then those launching, each in creation order; a launching node
+    // counts empty, as its NodeClaim holds no pod: every pass places every pending pod anew
+    // (a pod keeps no earlier pass's node; scheduler.go NewScheduler takes the in-flight
+    // NodeClaims as existing nodes). A node tainted for memory pressure tolerates none of these pods.
     const existing = [...c.nodes.filter((n) => n.schedulable), ...c.nodes.filter((n) => n.state === 'Provisioning')];
-    const views = new Map<ClusterNode, NodeView>(existing.map((n) => [n, n.state === 'Ready' ? n : templateNode(n.name, poolTemplate(n.pool))]));
-    for (const [pod, node] of this.nominated) views.set(node, bindPod(views.get(node)!, c.requestsOf(pod)));
-    const pending = c.scheduler.unschedulable().filter((p) => !this.nominated.has(p));
+    const pending = c.scheduler.unschedulable();
     // The pods of nodes being removed are scheduled with them (provisioner.go Schedule: deleting nodes' pods).
-    const deleting = c.nodes
-      .filter((n) => n.state === 'Tainted')
-      .flatMap((n) => n.movablePods().filter((p) => !this.nominated.has(p) && this.currentlyReschedulable(p, now)));
+    const deleting = c.nodes.filter((n) => n.state === 'Tainted').flatMap((n) => n.movablePods().filter((p) => this.currentlyReschedulable(p, now)));
     const pods = [...pending, ...deleting];
     const plan = packProvisioningBatch(
       pods.map((p) => ({ resources: c.requestsOf(p), createdAt: p.createdAt })),
-      existing.map((n) => views.get(n)!),
+      existing.map((n) => (n.state === 'Ready' ? n : templateNode(n.name, poolTemplate(n.pool)))),
       (reqs) => this.cheapest(reqs) !== undefined,
     );
     // Every existing node the pass places a pod onto is nominated (scheduler.go Results.Record),
-    // those launching for pods of earlier passes again, as upstream places those pods there anew.
-    this.nominate([...this.nominated.values(), ...nominatedNodes(plan.onto).map((e) => existing[e]!)], now);
-    plan.onto.forEach((e, i) => {
-      if (e >= 0 && i < pending.length && existing[e]!.state === 'Provisioning') this.nominated.set(pods[i]!, existing[e]!);
-    });
+    // launching ones too; one no pod goes onto any more is not, and its nomination runs out.
+    this.nominate(nominatedNodes(plan.onto).map((e) => existing[e]!), now);
     const added = new Map<NodePoolSpec, number>();
     // New nodes for the pods of nodes being removed too, before they are evicted (provisioner.go
     // Schedule: its NewNodeClaims hold them): a pod a PodDisruptionBudget or do-not-disrupt keeps
@@ -292,8 +283,7 @@ export class KarpenterModel implements NodeAutoscaler {
       const t = this.cheapest(b.map((i) => c.requestsOf(pods[i]!)), added);
       if (t === undefined) continue;
       added.set(t.pool, (added.get(t.pool) ?? 0) + 1);
-      const node = this.launch(t.pool, now);
-      for (const i of b) this.nominated.set(pods[i]!, node);
+      this.launch(t.pool, now);
     }
   }
 

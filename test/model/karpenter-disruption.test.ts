@@ -51,6 +51,27 @@ describe('re-validation drops a consolidation command whose node went empty (val
   });
 });
 
+describe('each provisioning pass places every pending pod anew, launching NodeClaims as existing nodes (provisioner.go Schedule, scheduler.go NewScheduler)', () => {
+  it('karpenter-replace.yaml: q\'s pod, launched small-002 at 14, goes onto small-001 (emptied at 20) at the next pass, so small-002 is nominated only until 34; Ready and empty at 74, emptiness takes it at 82 (run at 97), was held to 84 by passes pinning the pod to it (run at 107)', () => {
+    const ev = nodeEvents('karpenter-replace');
+    expect(ev.filter(([, e]) => e !== 'Ready')).toEqual([
+      ['small-001', 'Requested', 11],
+      ['small-002', 'Requested', 14],
+      ['small-002', 'Tainted', 97],
+      ['small-002', 'Deleted', 102],
+    ]);
+  });
+
+  it('karpenter-replace.yaml: the nomination held is small-001\'s, where the passes up to 64 placed q\'s pod (held at the disruption passes 72 and 82); was small-002\'s, at 82 only', () => {
+    const loaded = loadScenario(fixture('karpenter-replace'));
+    const world = new World(loaded.world, new MemoryRecorder());
+    world.run();
+    expect(world.cluster!.scaleDownBlocks.records).toEqual([
+      { autoscaler: 'karpenter', reason: 'Nominated', revisions: [], pools: ['small'], nodes: 1, firstSeconds: 72, lastSeconds: 82 },
+    ]);
+  });
+});
+
 describe('a node a provisioning pass counted on is no disruption candidate for 20 s (state/statenode.go Nominate, ValidateNodeDisruptable)', () => {
   it('karpenter-nominated.yaml, WhenEmpty: small-002, Ready and empty at 71 s, nominated until about 81 by the pass for the pod that went at 68, is left by the pass at 72; emptiness takes it at the next (82, run at 97), was at 72 (run at 87)', () => {
     const ev = nodeEvents('karpenter-nominated', 'cluster.nodeAutoscaler.consolidationPolicy=WhenEmpty');
