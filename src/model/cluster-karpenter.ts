@@ -14,7 +14,9 @@ import {
   driftDecision,
   expiresAt,
   karpenterForceDeleteAt,
+  launchOutcome,
   limitAllowsLaunch,
+  UNAVAILABLE_OFFERING_TTL_SECONDS,
   multiNodeSearchBounds,
   isNominated,
   nominatedNodes,
@@ -136,6 +138,8 @@ export class KarpenterModel implements NodeAutoscaler {
   /** The state's own resets, and when the last was (ConsolidationState: every 5 minutes without a change). */
   private stateResets = 0;
   private stateResetAt = Number.NEGATIVE_INFINITY;
+  /** Pools whose launch returned InsufficientCapacity, and until when they are left out (unavailable offerings). */
+  private readonly unavailableUntil = new Map<NodePoolSpec, number>();
   /** Drifted NodeClaims (nodes.csv `Drifted`), with the drift that marked them, oldest first. */
   private readonly drifted = new Map<ClusterNode, NodePoolDrift>();
 
@@ -152,11 +156,49 @@ export class KarpenterModel implements NodeAutoscaler {
     for (const n of cluster.nodes) this.scheduleExpiry(n);
   }
 
-  /** Ask for a node of `pool` now; its expiry is set from this moment (NodeClaim creation). */
+  /**
+   * Ask for a node of `pool` now; its expiry is set from this moment (NodeClaim creation). Under
+   * the pool's injected launch failures its create call may fail: the NodeClaim boots from a retry
+   * that succeeds, or is deleted (launchOutcome).
+   */
   private launch(pool: NodePoolSpec, now: number): ClusterNode {
-    const node = this.cluster.provision(pool, now, this.spec.config.registrationTimeoutSeconds);
+    const outcome = launchOutcome(pool.launchFailures ?? [], now);
+    const launchedAt = outcome.launched ? outcome.at : Number.POSITIVE_INFINITY;
+    const node = this.cluster.provision(pool, now, this.spec.config.registrationTimeoutSeconds, launchedAt);
     this.scheduleExpiry(node);
+    // Even at once, after the caller is done: the lifecycle controller launches it apart from the pass that created it.
+    if (!outcome.launched) this.cluster.sim.at(outcome.at, this.onLaunchFailed, { self: this, node, reason: outcome.reason });
     return node;
+  }
+
+  /**
+   * The NodeClaim's launch failed for good: deleted. After InsufficientCapacity its pool (the
+   * offering) is left out of every scheduling decision for 3 minutes (the unavailable-offerings
+   * cache); the pods it was for provision anew at their next pass, on another pool or, if none
+   * holds them, once the pool is back.
+   */
+  private onLaunchFailed(this: void, e: { self: KarpenterModel; node: ClusterNode; reason: 'InsufficientCapacity' | 'LaunchTimeout' }): void {
+    const { self, node } = e;
+    if (node.state !== 'Provisioning') return;
+    const now = self.cluster.sim.now;
+    if (e.reason === 'InsufficientCapacity') {
+      const until = now + UNAVAILABLE_OFFERING_TTL_SECONDS;
+      self.unavailableUntil.set(node.pool, until);
+      // The floor the pool cannot be brought back to meanwhile is restored once its offering is back.
+      self.cluster.sim.at(until, self.onOfferingBack, { self, pool: node.pool });
+    }
+    self.cluster.cancelProvision(node, now);
+    self.provisionFailed(node, now);
+  }
+
+  private onOfferingBack(this: void, e: { self: KarpenterModel; pool: NodePoolSpec }): void {
+    e.self.restoreFloor(e.pool, e.self.cluster.sim.now);
+  }
+
+  /** Whether the pool's offering is still in the unavailable-offerings cache at `now`. */
+  private unavailable(pool: NodePoolSpec, now: number): boolean {
+    const until = this.unavailableUntil.get(pool);
+    return until !== undefined && now < until;
   }
 
   private scheduleExpiry(node: ClusterNode): void {
@@ -192,6 +234,8 @@ export class KarpenterModel implements NodeAutoscaler {
    */
   private restoreFloor(pool: NodePoolSpec, now: number): void {
     const c = this.cluster;
+    // Not while its offering is unavailable: no launch could be asked of it.
+    if (this.unavailable(pool, now)) return;
     while (c.poolSize(pool) < Math.min(pool.minNodes, pool.maxNodes)) this.launch(pool, now);
   }
 
@@ -324,14 +368,16 @@ export class KarpenterModel implements NodeAutoscaler {
   /** The pools a simulation may open one more node of (limitAllowsLaunch). */
   private withRoom(added: ReadonlyMap<NodePoolSpec, number> = new Map(), candidates: readonly ClusterNode[] = []): PoolType[] {
     const c = this.cluster;
-    return this.types.filter((t) =>
-      limitAllowsLaunch({
-        active: c.poolSize(t.pool),
-        candidates: candidates.filter((n) => n.pool === t.pool && n.state === 'Ready').length,
-        opened: added.get(t.pool) ?? 0,
-        notDeleted: c.targetSize(t.pool),
-        maxNodes: t.pool.maxNodes,
-      }),
+    return this.types.filter(
+      (t) =>
+        !this.unavailable(t.pool, c.sim.now) &&
+        limitAllowsLaunch({
+          active: c.poolSize(t.pool),
+          candidates: candidates.filter((n) => n.pool === t.pool && n.state === 'Ready').length,
+          opened: added.get(t.pool) ?? 0,
+          notDeleted: c.targetSize(t.pool),
+          maxNodes: t.pool.maxNodes,
+        }),
     );
   }
 

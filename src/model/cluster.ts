@@ -159,16 +159,19 @@ export class Cluster {
   }
 
   /**
-   * Ask the cloud for a node of `pool`: Ready after its start-up latency, unless that is
-   * longer than `timeoutSeconds` (Karpenter's registration timeout): then it is deleted at the
-   * timeout and the autoscaler is told. Without a timeout the node becomes Ready whenever it
-   * does, unless its autoscaler gives it up first (the Cluster Autoscaler, on its loop).
+   * Ask the cloud for a node of `pool`: Ready its start-up latency after the cloud accepted the
+   * launch (`launchedAt`: at once unless Karpenter's launch was retried; Infinity: never), unless
+   * that is more than `timeoutSeconds` (Karpenter's registration timeout) after the request: then
+   * it is deleted at the timeout and the autoscaler is told. Without a timeout the node becomes
+   * Ready whenever it does, unless its autoscaler gives it up first (the Cluster Autoscaler, on its loop).
    */
-  provision(pool: NodePoolSpec, now: number, timeoutSeconds?: number): ClusterNode {
+  provision(pool: NodePoolSpec, now: number, timeoutSeconds?: number, launchedAt = now): ClusterNode {
     const node = this.newNode(pool, now);
     const latency = this.latency.get(pool)!.sample(this.nodeRandom);
-    if (timeoutSeconds === undefined || latency <= timeoutSeconds) this.sim.at(now + latency, this.onNodeReady, node);
-    else this.sim.at(now + timeoutSeconds, this.onProvisionTimeout, node);
+    const readyAt = launchedAt + latency;
+    if (timeoutSeconds === undefined || readyAt - now <= timeoutSeconds) {
+      if (Number.isFinite(readyAt)) this.sim.at(readyAt, this.onNodeReady, node);
+    } else this.sim.at(now + timeoutSeconds, this.onProvisionTimeout, node);
     return node;
   }
 

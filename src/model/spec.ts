@@ -4,7 +4,7 @@
  */
 import type { AutoscalerClass, AutoscalerConfig, RevisionAutoscaling } from '../core/autoscaler/index.js';
 import type { KubeletReadinessProbe, LivenessProbe, MeshCompatibilityMode, StartupProbe, TrafficTarget } from '../core/traffic/index.js';
-import type { ClusterAutoscalerConfig, DisruptionBudgetSpec, DisruptionControls, KarpenterConfig, PodResources } from '../core/capacity/index.js';
+import type { ClusterAutoscalerConfig, DisruptionBudgetSpec, DisruptionControls, KarpenterConfig, LaunchFailureWindow, PodResources } from '../core/capacity/index.js';
 import type { DistributionSpec } from '../engine/distributions.js';
 
 export type { DistributionSpec };
@@ -376,6 +376,8 @@ export interface NodePoolSpec {
   scaleDownDisabled?: boolean | undefined;
   /** Its nodes are annotated karpenter.sh/do-not-disrupt: "true" (Karpenter neither consolidates nor drifts them). */
   doNotDisrupt?: boolean | undefined;
+  /** When the cloud fails launches of its nodes (Karpenter only); none when absent. */
+  launchFailures?: readonly LaunchFailureWindow[] | undefined;
 }
 
 export type NodeAutoscalerSpec =

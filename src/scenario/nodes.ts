@@ -97,6 +97,13 @@ export function buildNodes(file: string, c: NodesInput | undefined, podIsAlwaysS
     if (prev !== undefined) throw new ScenarioError(file, formatPath(['cluster', 'nodePools', i, 'name']), `duplicate pool name ${JSON.stringify(p.name)} (also cluster.nodePools[${prev}])`);
     names.set(p.name, i);
     nodeAnnotationWarnings(file, p, i, autoscaler.kind, warnings);
+    if (p.launchFailures !== undefined && autoscaler.kind !== 'karpenter') {
+      throw new ScenarioError(
+        file,
+        formatPath(['cluster', 'nodePools', i, 'launchFailures']),
+        `needs cluster.nodeAutoscaler.kind: karpenter (this scenario's is ${autoscaler.kind}): only Karpenter's handling of a failed launch is modelled`,
+      );
+    }
     return buildPool(file, p, i, autoscaler.kind !== 'none');
   });
   const initial = pools.reduce((n, p) => n + p.initialNodes, 0);
@@ -160,6 +167,9 @@ function buildPool(file: string, p: NodePoolInput, i: number, autoscaled: boolea
     // Read as upstream reads them: exactly "true" (eligibility.go hasNoScaleDownAnnotation; statenode.go ValidateNodeDisruptable).
     ...(p.annotations?.[SCALE_DOWN_DISABLED_KEY] === 'true' ? { scaleDownDisabled: true } : {}),
     ...(p.annotations?.[DO_NOT_DISRUPT_KEY] === 'true' ? { doNotDisrupt: true } : {}),
+    ...(p.launchFailures === undefined
+      ? {}
+      : { launchFailures: p.launchFailures.map((f) => ({ kind: f.kind, from: f.at ?? 0, until: (f.at ?? 0) + (f.duration ?? Number.POSITIVE_INFINITY) })) }),
   };
 }
 

@@ -293,6 +293,10 @@ const nodePoolSchema = obj({
   daemonSets: obj({ cpu: cpuQuantity.optional(), memory: memoryQuantity.optional(), pods: count(0).optional() }).optional(),
   // The annotations every node of the pool carries (knsim reads scale-down-disabled and do-not-disrupt).
   annotations: stringMap('annotations').optional(),
+  // Injected cloud launch failures (Karpenter only): `at` from the run's start, an absent `duration` to its end.
+  launchFailures: z
+    .array(obj({ kind: z.enum(['insufficientCapacity', 'launchError']), at: duration('nonneg').optional(), duration: duration('positive').optional() }))
+    .optional(),
 });
 export type NodePoolInput = z.output<typeof nodePoolSchema>;
 

@@ -178,3 +178,24 @@ describe('Cluster Autoscaler unremovableNodeRecheckTimeout (--unremovable-node-r
     expect([err.path, err.rule]).toEqual(['cluster.nodeAutoscaler.unremovableNodeRecheckTimeout', 'is a cluster-autoscaler setting, not a karpenter one']);
   });
 });
+
+describe('cluster.nodePools[].launchFailures', () => {
+  it('loads as windows [at, at + duration), to the end without a duration', () => {
+    const file = withPools(['name: p, initialNodes: 1, launchFailures: [{kind: insufficientCapacity, at: 1m, duration: 30s}, {kind: launchError}]'], 'karpenter');
+    expect(loadScenario(file).world.cluster.nodes!.pools[0]!.launchFailures).toEqual([
+      { kind: 'insufficientCapacity', from: 60, until: 90 },
+      { kind: 'launchError', from: 0, until: Number.POSITIVE_INFINITY },
+    ]);
+  });
+
+  it.each([
+    { what: 'with the Cluster Autoscaler', kind: 'cluster-autoscaler', failures: '[{kind: launchError}]', path: 'cluster.nodePools[0].launchFailures', rule: "needs cluster.nodeAutoscaler.kind: karpenter (this scenario's is cluster-autoscaler): only Karpenter's handling of a failed launch is modelled" },
+    { what: 'without a node autoscaler', kind: 'none', failures: '[{kind: launchError}]', path: 'cluster.nodePools[0].launchFailures', rule: "needs cluster.nodeAutoscaler.kind: karpenter (this scenario's is none): only Karpenter's handling of a failed launch is modelled" },
+    { what: 'an unknown kind', kind: 'karpenter', failures: '[{kind: ice}]', path: 'cluster.nodePools[0].launchFailures[0].kind', rule: 'must be one of: insufficientCapacity, launchError (got the string "ice")' },
+    { what: 'a negative start', kind: 'karpenter', failures: '[{kind: launchError, at: -1s}]', path: 'cluster.nodePools[0].launchFailures[0].at', rule: 'must not be negative' },
+    { what: 'a zero duration', kind: 'karpenter', failures: '[{kind: launchError, duration: 0s}]', path: 'cluster.nodePools[0].launchFailures[0].duration', rule: 'must be greater than 0' },
+  ])('refuses $what', ({ kind, failures, path, rule }) => {
+    const err = catchScenarioError(() => loadScenario(withPools([`name: p, initialNodes: 1, launchFailures: ${failures}`], kind)));
+    expect([err.path, err.rule]).toEqual([path, rule]);
+  });
+});

@@ -15,6 +15,7 @@ export * from './backoff.js';
 export * from './queueing-hints.js';
 export * from './cluster-autoscaler.js';
 export * from './karpenter.js';
+export * from './karpenter-launch.js';
 export * from './cost.js';
 export * from './cpu-shares.js';
 export * from './pod-ips.js';
