@@ -125,7 +125,7 @@ export async function sweepCommand(args: SweepRunArgs): Promise<void> {
   let seconds: number;
   let resume: Resume;
   try {
-    checkPoints(args.scenario, def, points, limits);
+    const costs = checkPoints(args.scenario, def, points, limits);
     if (shard === undefined && args.report !== false) requireOptional('charts');
     checkOutDir(outDir, output);
     resume = openResume(outDir, def, shard, points);
@@ -134,7 +134,7 @@ export async function sweepCommand(args: SweepRunArgs): Promise<void> {
     const started = process.hrtime.bigint();
     const progress = createProgress(`sweep ${def.scenario}`, runs, resume.done.size);
     try {
-      results = await runSweep({ file: args.scenario, def, points, runner, progress, done: resume.done, onRun: resume.append });
+      results = await runSweep({ file: args.scenario, def, points, runner, progress, done: resume.done, onRun: resume.append, costs });
     } catch (e) {
       // A run that failed fails again when the same sweep runs again: a failed command leaves nothing
       // behind. Only an interruption (a signal, a kill) keeps the finished runs.

@@ -8,6 +8,7 @@ import { parseSetExpression } from '../scenario/set.js';
 import { checkWork, DEFAULT_WORK_LIMITS, type WorkLimits } from '../scenario/work-estimate.js';
 import { pointCount, setExpression, type Axis } from './axes.js';
 import { refuseSameValues } from './same-values.js';
+import { runCost } from './dispatch-order.js';
 import { MAX_REPLICATIONS, seedFor, taskFor, type SeedMode, type SweepDefinition } from './sweep.js';
 
 export interface DefineOptions {
@@ -92,13 +93,17 @@ export function defineSweep(o: DefineOptions): { def: SweepDefinition; descripti
  * Loads the scenario of every given point (replication 0) and estimates its work, so that
  * an override that breaks the scenario, or asks for more than `limits`, fails before any
  * simulation runs (replications differ only by their seed, so they do the same work).
+ * Returns each point's estimated cost (runCost), by which a sweep orders its runs.
  * @throws ScenarioError
  */
-export function checkPoints(file: string, def: SweepDefinition, points: readonly number[], limits: Readonly<WorkLimits> = DEFAULT_WORK_LIMITS): void {
+export function checkPoints(file: string, def: SweepDefinition, points: readonly number[], limits: Readonly<WorkLimits> = DEFAULT_WORK_LIMITS): Map<number, number> {
+  const costs = new Map<number, number>();
   for (const p of points) {
     const t = taskFor(file, def, p, 0);
-    checkWork(loadScenario(t.file, { sets: t.sets, seed: t.seed, maxRequests: limits.requests, ...(t.durationSeconds !== undefined ? { durationSeconds: t.durationSeconds } : {}) }), limits);
+    const e = checkWork(loadScenario(t.file, { sets: t.sets, seed: t.seed, maxRequests: limits.requests, ...(t.durationSeconds !== undefined ? { durationSeconds: t.durationSeconds } : {}) }), limits);
+    costs.set(p, runCost(e));
   }
+  return costs;
 }
 
 /** Up to this many points `checkGrid` loads every point; beyond it each axis value on its own. */
@@ -112,7 +117,10 @@ export const CHECK_EVERY_POINT = 1_000;
  */
 export function checkGrid(file: string, def: SweepDefinition, limits: Readonly<WorkLimits> = DEFAULT_WORK_LIMITS): void {
   const total = pointCount(def.axes);
-  if (total <= CHECK_EVERY_POINT) return checkPoints(file, def, [...Array(total).keys()], limits);
+  if (total <= CHECK_EVERY_POINT) {
+    checkPoints(file, def, [...Array(total).keys()], limits);
+    return;
+  }
   const seed = seedFor(def, 0, 0);
   const duration = def.durationSeconds !== null ? { durationSeconds: def.durationSeconds } : {};
   for (const a of def.axes) {

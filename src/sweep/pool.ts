@@ -13,7 +13,7 @@ import { ScenarioError } from '../scenario/errors.js';
 import { attachedUserCallLog, attachedUserCallLogMirror, callsInProgress } from '../scenario/user-call-log.js';
 import { outOfMemoryError } from '../scenario/user-classes.js';
 import { runTask, type RunTask } from './task.js';
-import { newTaskQueue, takeTask, stopTasks } from './task-queue.js';
+import { newTaskQueue, takeTask, taskAt, stopTasks } from './task-queue.js';
 import { logRun, newRunLog, openRunLog, readRuns } from './run-log.js';
 import type { Batch, BatchResult } from './worker.js';
 
@@ -21,9 +21,11 @@ export interface Runner {
   readonly workers: number;
   /**
    * Runs every task; `onDone` is called for each one as this thread learns it finished (a worker
-   * thread's between this thread's own runs), with its task index and metrics. Results are in task order.
+   * thread's between this thread's own runs), with its task index and metrics. `order`, a permutation of
+   * the task indices, is the order in which the threads take them (dispatch-order.ts; else task order).
+   * Results are in task order either way.
    */
-  runAll(tasks: readonly RunTask[], onDone?: (index: number, metrics: MetricValues) => void): Promise<MetricValues[]>;
+  runAll(tasks: readonly RunTask[], onDone?: (index: number, metrics: MetricValues) => void, order?: readonly number[]): Promise<MetricValues[]>;
   close(): Promise<void>;
 }
 
@@ -48,6 +50,16 @@ export function workerScript(): { filename: string; execArgv: string[] } {
   return { filename, execArgv: [] };
 }
 
+function isPermutation(order: readonly number[], n: number): boolean {
+  if (order.length !== n) return false;
+  const seen = new Uint8Array(n);
+  for (const i of order) {
+    if (!Number.isInteger(i) || i < 0 || i >= n || seen[i] === 1) return false;
+    seen[i] = 1;
+  }
+  return true;
+}
+
 /**
  * `workers` threads: this one and `workers - 1` piscina worker threads, all taking tasks
  * from one shared queue. This thread has the modules loaded and the JIT warm already, so
@@ -67,7 +79,8 @@ class ThreadsRunner implements Runner {
       this.pool = new Piscina({ filename, execArgv, minThreads: helpers, maxThreads: helpers, idleTimeout: 60_000, concurrentTasksPerWorker: 1 });
     }
   }
-  async runAll(given: readonly RunTask[], onDone?: (index: number, metrics: MetricValues) => void): Promise<MetricValues[]> {
+  async runAll(given: readonly RunTask[], onDone?: (index: number, metrics: MetricValues) => void, order?: readonly number[]): Promise<MetricValues[]> {
+    if (order !== undefined && !isPermutation(order, given.length)) throw new Error(`runAll: the dispatch order is not a permutation of the ${given.length} task indices`);
     const { podLimit, maxRequests, inFlightLimit } = this;
     const tasks =
       podLimit === undefined && maxRequests === undefined && inFlightLimit === undefined ? given : (
@@ -88,12 +101,13 @@ class ThreadsRunner implements Runner {
     };
     const userCallLog = attachedUserCallLog();
     const userCallLogMirror = attachedUserCallLogMirror();
-    const batch: Batch = { tasks, queue, runLog, ...(userCallLog !== undefined ? { userCallLog } : {}), ...(userCallLogMirror !== undefined ? { userCallLogMirror } : {}) };
+    const batch: Batch = { tasks, queue, runLog, ...(order !== undefined ? { order } : {}), ...(userCallLog !== undefined ? { userCallLog } : {}), ...(userCallLogMirror !== undefined ? { userCallLogMirror } : {}) };
     const pool = this.pool;
     const helpers = pool === undefined ? [] : Array.from({ length: Math.min(this.workers - 1, tasks.length) }, () => pool.run(batch) as Promise<BatchResult>);
     // A failed run, by task index (a pool thread's unexpected error has none).
     const failures: Array<{ index: number; error: unknown }> = [];
-    for (let i = takeTask(queue); i < tasks.length; i = takeTask(queue)) {
+    for (let k = takeTask(queue); k < tasks.length; k = takeTask(queue)) {
+      const i = taskAt(order, k);
       try {
         const m = runTask(tasks[i]!);
         out[i] = m;

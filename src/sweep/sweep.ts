@@ -14,6 +14,7 @@ import type { Runner } from './pool.js';
 import type { Progress } from './progress.js';
 import { boundedCI, round6 } from './stats.js';
 import type { RunTask } from './task.js';
+import { longestFirst } from './dispatch-order.js';
 
 export type SeedMode = 'common' | 'independent';
 
@@ -122,7 +123,9 @@ export interface SweepResults {
 /**
  * Runs the given points of a sweep (all replications of each) and summarises them. Runs in
  * `done` (by `point/replication`, as a resume file holds them) are taken as they are, not
- * run again; `onRun` gets every other run as it finishes.
+ * run again; `onRun` gets every other run as it finishes. With `costs` (each point's estimated cost,
+ * from checkPoints) the threads take the costliest runs first (dispatch-order.ts); the results
+ * are the same either way.
  */
 export async function runSweep(opts: {
   file: string;
@@ -132,8 +135,9 @@ export async function runSweep(opts: {
   progress?: Progress;
   done?: ReadonlyMap<string, MetricValues>;
   onRun?: (run: RunResult) => void;
+  costs?: ReadonlyMap<number, number>;
 }): Promise<SweepResults> {
-  const { file, def, points, runner, progress, done, onRun } = opts;
+  const { file, def, points, runner, progress, done, onRun, costs } = opts;
   const key = (p: number, r: number): string => `${p}/${r}`;
   const tasks: RunTask[] = [];
   const todo: Array<[number, number]> = [];
@@ -148,10 +152,15 @@ export async function runSweep(opts: {
     const [p, r] = todo[i]!;
     return { point: p, replication: r, seed: seedFor(def, p, r), values: pointValues(def.axes, p), metrics: roundMetrics(m) };
   };
-  const metrics = await runner.runAll(tasks, (i, m) => {
-    onRun?.(runOf(i, m));
-    progress?.tick();
-  });
+  const order = costs === undefined ? undefined : longestFirst(todo.map(([p]) => costs.get(p) ?? 0));
+  const metrics = await runner.runAll(
+    tasks,
+    (i, m) => {
+      onRun?.(runOf(i, m));
+      progress?.tick();
+    },
+    order,
+  );
   const fresh = new Map(todo.map(([p, r], i) => [key(p, r), roundMetrics(metrics[i]!)]));
   const runs: RunResult[] = [];
   const results: PointResult[] = [];

@@ -2,7 +2,7 @@
 import { ScenarioError } from '../scenario/errors.js';
 import type { MetricValues } from '../output/metrics.js';
 import { runTask, type RunTask } from './task.js';
-import { stopTasks, takeTask, type TaskQueue } from './task-queue.js';
+import { stopTasks, takeTask, taskAt, type TaskQueue } from './task-queue.js';
 import { attachUserCallLog } from '../scenario/user-call-log.js';
 import { logRun, openRunLog } from './run-log.js';
 
@@ -14,6 +14,8 @@ export interface WorkerScenarioError {
 export interface Batch {
   tasks: readonly RunTask[];
   queue: TaskQueue;
+  /** The order in which the threads take the tasks (a permutation of their indices); else task order. */
+  order?: readonly number[] | undefined;
   /** The user-module call log of an isolated command (src/cli/isolated.ts), which this thread writes too. */
   userCallLog?: SharedArrayBuffer | undefined;
   /** The descriptor of the log's mirror file (the process's threads share it), if it has one. */
@@ -30,11 +32,12 @@ export interface BatchResult {
 }
 
 export default async function run(batch: Batch): Promise<BatchResult> {
-  const { tasks, queue } = batch;
+  const { tasks, queue, order } = batch;
   if (batch.userCallLog !== undefined) attachUserCallLog(batch.userCallLog, batch.userCallLogMirror);
   const log = openRunLog(batch.runLog);
   const results: Array<[number, MetricValues]> = [];
-  for (let i = takeTask(queue); i < tasks.length; i = takeTask(queue)) {
+  for (let k = takeTask(queue); k < tasks.length; k = takeTask(queue)) {
+    const i = taskAt(order, k);
     try {
       const m = runTask(tasks[i]!);
       results.push([i, m]);
