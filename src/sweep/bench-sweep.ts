@@ -72,8 +72,10 @@ const CLI = join(ROOT, 'bin/knsim.js');
 /**
  * quickstart with its load raised to 1,000 rps and kept on for the whole 5 simulated
  * minutes; containerConcurrency 2…9 (8 points) × 5 replications (the CLI's default) =
- * 40 runs of about 290,000 requests each. Smaller containerConcurrency means more pods,
- * so the runs differ in cost by about 2×, as the points of real sweeps do.
+ * 40 runs of about 290,000 requests each. Smaller containerConcurrency means more pods
+ * (86 at 2, 19 at 9, by the work estimate), so the runs differ in cost: warm, a run at 2 took
+ * 0.17–0.19 s of CPU and one at 9 0.14–0.16 s (4 rounds, 7 December 2026). The costliest points
+ * come first in the grid, so the sweep's longest-first dispatch (dispatch-order.ts) keeps index order.
  */
 const GRID = 'services[0].manifest.spec.template.spec.containerConcurrency=2..9';
 const SETS = ['clients[0].open.rate.steps[1].rps=1000', 'clients[0].open.rate.steps[2].at=5m'];
