@@ -144,10 +144,18 @@ export async function sweepCommand(args: SweepRunArgs): Promise<void> {
       progress.stop();
     }
     seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  } finally {
+  } catch (e) {
     await runner.close();
+    throw e;
   }
-  const written = await writeSweepDir(outDir, def, shard, results, { report: args.report !== false, output });
+  // The pool's threads wind down (an isolate's teardown: 0.05–0.07 s) while this one writes the files.
+  const closing = runner.close().then(
+    () => undefined,
+    (e: unknown) => ({ error: e }),
+  );
+  const written = await writeSweepDir(outDir, def, shard, results, { report: args.report !== false, output }).finally(() => closing);
+  const closed = await closing;
+  if (closed !== undefined) throw closed.error;
   resume.remove();
   reportWarnings(written);
   const resumed = resume.done.size;
