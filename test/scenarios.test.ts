@@ -587,6 +587,38 @@ scenario('activator-rollout', () => {
     expect(Math.max(...queued.map((q) => q[1]!))).toBe(2);
     expect(queued.at(-1)![0]).toBe(909);
   });
+  // Those two jobs, followed to their end (a minute past the scenario's 30): nothing leaks. Each pod's one slot
+  // (containerConcurrency 1) holds an old-activator job that would run until 1132 s or 1172 s; the kill at 910 s ends
+  // it with 503, the queue-proxy's breaker frees the slot as its handler returns, and the queued job starts then,
+  // 1470 s into its 1800 s timeout.
+  const longer = runScenario('activator-rollout', ['duration=31m']);
+  const ipOf = (ip: number) => [ip >>> 24, (ip >>> 16) & 255, (ip >>> 8) & 255, ip & 255].join('.');
+  it.each([
+    { arrival: 339.754, pod: 'transcode-00001-deployment-0008', ip: '10.0.0.10', ahead: 232.311, aheadWouldEnd: 1132.312 },
+    { arrival: 344.174, pod: 'transcode-00001-deployment-0009', ip: '10.0.0.11', ahead: 271.968, aheadWouldEnd: 1171.969 },
+  ])('the job of $arrival s waits at $pod ($ip) behind the old activator\'s job of $ahead s, until the kill at 910 s ends that one', (row) => {
+    const job = jobs(longer).find((q) => Math.abs(q.arrival - row.arrival) < 5e-4)!;
+    expect(job.activator!.index).toBe(1);
+    expect([job.pod!.name, ipOf(job.pod!.ip)]).toEqual([row.pod, row.ip]);
+    // Sent on at once: the new activator counted the pod free.
+    expect(job.podIn - job.arrival).toBeLessThan(0.01);
+    expect([job.serviceStart, job.end, job.status]).toEqual([910, 1810, 200]);
+    const ahead = jobs(longer).filter((q) => q !== job && q.pod === job.pod && q.serviceStart < job.arrival && q.end > job.arrival);
+    expect(ahead).toHaveLength(1);
+    expect(ahead[0]!.activator!.index).toBe(0);
+    expect(ahead[0]!.arrival).toBeCloseTo(row.ahead, 3);
+    expect([ahead[0]!.end, ahead[0]!.status]).toEqual([910, 503]);
+    expect(ahead[0]!.serviceStart + 900).toBeCloseTo(row.aheadWouldEnd, 3);
+  });
+  it('puts only those 2 there: first-available tries pods in `IP:8012` string order, where 10.0.0.10 and .11 come first, then the free new pods, and the old ones (10.0.0.3 to .9) last', () => {
+    const sent = jobs(longer).filter((q) => q.activator?.index === 1).sort((a, b) => a.arrival - b.arrival);
+    expect(sent.slice(0, 3).map((q) => ipOf(q.pod!.ip))).toEqual(['10.0.0.10', '10.0.0.11', '10.0.0.12']);
+    expect(sent[2]!.serviceStart - sent[2]!.arrival).toBeLessThan(0.01);
+    // Before the kill it never reached the pods the old activator's other jobs held.
+    const oldPods = new Set(jobs(longer).filter((q) => q.activator?.index === 0 && q.end >= 310).map((q) => q.pod));
+    expect(oldPods.size).toBe(8);
+    expect(sent.filter((q) => q.arrival < 910 && oldPods.has(q.pod)).map((q) => ipOf(q.pod!.ip))).toEqual(['10.0.0.10', '10.0.0.11']);
+  });
   it('with target-burst-capacity 0 the jobs reach the pods directly once one is Ready, and nothing fails', () => {
     expect(direct.reqs.filter((q) => q.status !== 200)).toEqual([]);
     const viaActivator = jobs(direct).filter((q) => q.route === 'activator');
@@ -597,7 +629,7 @@ scenario('activator-rollout', () => {
     const text = readFileSync(join(dir, 'activator-rollout.yaml'), 'utf8').replace(/\s+/g, ' ');
     // The default it names is the one both revisions run with.
     expect(runSettings(r.loaded.world).revisions.map((s) => s.targetBurstCapacity)).toEqual([211, 211]);
-    for (const phrase of ['the default target-burst-capacity, 211, exceeds their spare capacity', 'the new activator is Ready 10 s later', 'No API request fails', 'puts 2 jobs on pods still running the old one\'s, where they wait in the queue-proxies from 5m40s until then', 'at 15m10s it is killed, and the 7 jobs it still proxied fail with 503 after 10.6 to 14.4 minutes of work', 'the rollout fails nothing']) {
+    for (const phrase of ['the default target-burst-capacity, 211, exceeds their spare capacity', 'the new activator is Ready 10 s later', 'No API request fails', 'puts 2 jobs on pods still running the old one\'s (the first two it tries: pods go in `IP:8012` string order, 10.0.0.10 before 10.0.0.3), where they wait in the queue-proxies from 5m40s until the kill ends the jobs ahead of them', 'at 15m10s it is killed, and the 7 jobs it still proxied fail with 503 after 10.6 to 14.4 minutes of work', 'the rollout fails nothing']) {
       expect(text).toContain(phrase);
     }
   });
