@@ -102,6 +102,8 @@ describe('a rolling restart of the activators (one replica)', () => {
     const band = layers.find((l) => l.encoding?.fill?.datum === 'activators restarting (old ones draining)')!;
     expect(band.data!.values).toEqual([{ s: 63, e: 118 }]);
     expect(waiting.explanation).toContain('Olive shading marks activators being replaced (a rolling restart, or a deleted activator and its replacement)');
+    // Why a queue-proxy queue can last through the rollout (activator-rollout.yaml's 2 jobs, 340 s to 910 s).
+    expect(waiting.explanation).toContain('A new activator counts only what it sent itself, so it may put a request on a pod still busy with an old one’s, where it waits in the queue-proxy until that one ends (or is cut off with its activator).');
     // Without a rollout, no band and no sentence.
     const plain = join(mkdtempSync(join(tmpdir(), 'knsim-rollout-')), 'run');
     runWorld(burst({ updates: [] }), { outDir: plain, trace: { mode: 'none' } });

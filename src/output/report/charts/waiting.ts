@@ -57,7 +57,7 @@ export function waitingChart(ctx: ChartContext): Chart | undefined {
       (ctx.run.summary.activatorDown === undefined ? '' : ' Brown shading marks when an activator was down after a crash: what it held failed with 503 as it went, and the others (or, with none left, the ready pods) took the requests.') +
       (ctx.run.summary.activatorRollouts === undefined && ctx.run.summary.activatorDeletions === undefined
         ? ''
-        : ` Olive shading marks activators being replaced (a rolling restart, or a deleted activator and its replacement), from the start until the last old activator exited: new requests go to the new ones once Ready, and each old one answers what it holds, up to its ${ACTIVATOR_GRACE_SECONDS} s grace period.`),
+        : ` Olive shading marks activators being replaced (a rolling restart, or a deleted activator and its replacement), from the start until the last old activator exited: new requests go to the new ones once Ready, and each old one answers what it holds, up to its ${ACTIVATOR_GRACE_SECONDS} s grace period. A new activator counts only what it sent itself, so it may put a request on a pod still busy with an old one’s, where it waits in the queue-proxy until that one ends (or is cut off with its activator).`),
     spec: topLevel(
       'Where requests wait',
       withLines(`Requests waiting, sampled at each whole second: buffered by the activators, or queued in a queue-proxy behind containerConcurrency.${aggregationNote(ctx.axis, 'the maximum in each bucket')}`, note),
