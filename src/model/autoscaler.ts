@@ -7,7 +7,7 @@ import {
   SCRAPE_PERIOD_SECONDS,
   estimateRevisionStat,
   populationMeanSampleSize,
-  scrapeOrder,
+  scrapeOrderIndices,
   type PodAutoscalerState,
   type ReconcileCause,
   type RevisionAutoscaling,
@@ -186,12 +186,12 @@ export class RevisionAutoscaler {
     if (n === 0) return true;
     const sample = populationMeanSampleSize(n);
     const now = rev.world.sim.now;
-    let scraped: readonly Pod[] = pods;
+    let order: Int32Array | undefined;
     if (sample < n) {
       // Old pods (up a stable window) first, shuffled; young ones make up the rest (stats_scraper.go).
       // Simulated pods always answer, so the backups after the first `sample` are never needed.
       self.scrapeNow = now;
-      scraped = scrapeOrder(pods, sample, self.isOld, self.randomInt, self.scrapeBuffers);
+      order = self.scrapeIndices = scrapeOrderIndices(pods, sample, self.isOld, self.randomInt, self.scrapeIndices);
     }
     const sums = self.sums;
     sums.averageConcurrentRequests = 0;
@@ -199,7 +199,7 @@ export class RevisionAutoscaler {
     sums.requestCount = 0;
     sums.proxiedRequestCount = 0;
     for (let i = 0; i < sample; i++) {
-      const r = scraped[i]!.report(now);
+      const r = pods[order === undefined ? i : order[i]!]!.report(now);
       sums.averageConcurrentRequests += r.averageConcurrency;
       sums.averageProxiedConcurrentRequests += r.averageProxiedConcurrency;
       sums.requestCount += r.requestCount;
@@ -228,8 +228,8 @@ export class RevisionAutoscaler {
     return p.runningBeforeRun || now - apiTime(p.startTime) >= this.loop.stableWindowSeconds;
   }
   private readonly randomInt = (bound: number): number => this.scrapeRandom.int(bound);
-  /** The scrape order's arrays, refilled at each scrape (it reads them before the next). */
-  private readonly scrapeBuffers: { order: Pod[]; young: Pod[] } = { order: [], young: [] };
+  /** The scrape order, indices into the ready pods, refilled at each scrape (it reads them before the next). */
+  private scrapeIndices = new Int32Array(0);
 
   /** An activator's pushed stat: record it, and poke the decider if the revision is at zero. */
   onActivatorStat(now: number, concurrency: number, requestCount: number): void {

@@ -13,33 +13,42 @@ import type { PodStat } from './collection.js';
  * backups; otherwise every old pod, then the young ones shuffled. Scrapers take pods from
  * the front until `sampleSize` have answered; a failed pod is replaced by the next one.
  * `randomInt(n)` returns an integer in [0, n); the shuffle is Fisher–Yates from the end.
- * `into`, if given, holds the arrays to fill (the result is `into.order`): a caller that
- * scrapes every second then allocates none.
  */
-export function scrapeOrder<T>(
+export function scrapeOrder<T>(pods: readonly T[], sampleSize: number, isOld: (pod: T) => boolean, randomInt: (bound: number) => number): T[] {
+  const order = scrapeOrderIndices(pods, sampleSize, isOld, randomInt);
+  const out: T[] = [];
+  for (let i = 0; i < pods.length; i++) out.push(pods[order[i]!]!);
+  return out;
+}
+
+/**
+ * {@link scrapeOrder} as indices into `pods`: the first `pods.length` entries of the result.
+ * A caller that scrapes every second passes the array the last call returned as `into`
+ * (used when it has room for twice the pods), so it allocates nothing, and moves numbers
+ * rather than pod references (no GC write barrier per pod).
+ */
+export function scrapeOrderIndices<T>(
   pods: readonly T[],
   sampleSize: number,
   isOld: (pod: T) => boolean,
   randomInt: (bound: number) => number,
-  into?: { order: T[]; young: T[] },
-): T[] {
+  into?: Int32Array,
+): Int32Array {
   requireCount('sampleSize', sampleSize);
-  // One pass asks `isOld` once per pod; the old pods head the result, the young follow.
-  const order = into?.order ?? [];
-  const young = into?.young ?? [];
   const n = pods.length;
+  // One pass asks `isOld` once per pod: the old pods' indices head the array, the young
+  // ones wait after the first n slots, then follow the old ones.
+  const order = into !== undefined && into.length >= 2 * n ? into : new Int32Array(2 * n);
   let oldCount = 0;
   let youngCount = 0;
   for (let i = 0; i < n; i++) {
-    const p = pods[i]!;
-    if (isOld(p)) order[oldCount++] = p;
-    else young[youngCount++] = p;
+    if (isOld(pods[i]!)) order[oldCount++] = i;
+    else order[n + youngCount++] = i;
   }
-  for (let i = 0; i < youngCount; i++) order[oldCount + i] = young[i]!;
-  if (order.length !== n) order.length = n;
+  for (let i = 0; i < youngCount; i++) order[oldCount + i] = order[n + i]!;
   // Shuffle the old pods when there are enough of them, else the young ones.
   const from = oldCount >= sampleSize ? 0 : oldCount;
-  const to = oldCount >= sampleSize ? oldCount : order.length;
+  const to = oldCount >= sampleSize ? oldCount : n;
   for (let i = to - from - 1; i > 0; i--) {
     const j = requireInteger('randomInt()', randomInt(i + 1), 0);
     if (j > i) throw new InvalidArgumentError('randomInt()', `must be < ${i + 1}, got ${j}`);

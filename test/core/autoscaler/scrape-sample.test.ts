@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { estimateRevisionStat, scrapeOrder } from '../../../src/core/autoscaler/scrape-sample.js';
+import { estimateRevisionStat, scrapeOrder, scrapeOrderIndices } from '../../../src/core/autoscaler/scrape-sample.js';
 import { InvalidArgumentError } from '../../../src/core/errors.js';
 
 /** A scripted randomInt: returns the given draws in turn and logs the bounds it was asked for. */
@@ -47,19 +47,23 @@ describe('scrapeOrder', () => {
     expect(r.bounds).toEqual(bounds);
   });
 
-  it('fills the arrays it is given, reused across calls of any size, as it fills new ones', () => {
-    const into = { order: [] as string[], young: [] as string[] };
+  it('as indices: the same order, in the array it is given while that has room for twice the pods', () => {
+    let into = new Int32Array(0);
     const calls = [
-      { pods: ['o1', 'y1', 'o2', 'o3', 'y2', 'o4'], sample: 3, values: [0, 2, 0] },
-      { pods: ['y1', 'o1', 'y2', 'y3'], sample: 2, values: [0, 0] },
-      { pods: ['y1'], sample: 1, values: [] },
-      { pods: ['o1', 'y1', 'o2', 'o3', 'y2', 'o4', 'y3'], sample: 2, values: [3, 1, 0] },
+      { pods: ['o1', 'y1', 'o2', 'o3', 'y2', 'o4'], sample: 3, values: [0, 2, 0], want: [2, 5, 3, 0, 1, 4] },
+      { pods: ['y1', 'o1', 'y2', 'y3'], sample: 2, values: [0, 0], want: [1, 2, 3, 0] },
+      { pods: ['y1'], sample: 1, values: [], want: [0] },
+      { pods: ['o1', 'y1', 'o2', 'o3', 'y2', 'o4', 'y3'], sample: 2, values: [3, 1, 0], want: [3, 0, 2, 5, 1, 4, 6] },
     ];
     for (const c of calls) {
       const fresh = scrapeOrder(c.pods, c.sample, isOld, draws(c.values).randomInt);
-      const got = scrapeOrder(c.pods, c.sample, isOld, draws(c.values).randomInt, into);
-      expect(got).toBe(into.order);
-      expect(got).toEqual(fresh);
+      const before = into;
+      const got = scrapeOrderIndices(c.pods, c.sample, isOld, draws(c.values).randomInt, into);
+      // Reused when it holds 2n entries (12 from the first call on), else a new one.
+      expect(got === before).toBe(before.length >= 2 * c.pods.length);
+      expect(Array.from(got.subarray(0, c.pods.length))).toEqual(c.want);
+      expect(c.want.map((i) => c.pods[i])).toEqual(fresh);
+      into = got;
     }
   });
 
