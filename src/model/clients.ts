@@ -20,6 +20,8 @@ class OpenLoopClient implements RequestOwner {
   private readonly rng: RandomStream;
   /** The gaps of a piecewise-constant rate, the only draws from `rng` then (thinning also draws uniforms). */
   private readonly gaps: ExponentialDraws | undefined;
+  /** A constant positive rate's mean gap, 1 / rps (NaN otherwise): its draws need no rate lookups per request. */
+  private readonly constantGap: number;
   private readonly work: RequestStream;
   private end: number;
   private readonly poisson: boolean;
@@ -36,6 +38,8 @@ class OpenLoopClient implements RequestOwner {
     // A shared stream name gives each client its own copy of that stream (the registry would hand out one object).
     this.rng = spec.randomStream === undefined ? world.sim.random.stream(`client/${spec.name}`) : new RandomStream(world.sim.random.seed, `client/${spec.randomStream}`);
     this.gaps = this.rate.segmentEnd !== undefined ? new ExponentialDraws(this.rng) : undefined;
+    // A shifted constant rate is the same constant, so this holds after a conditional start too.
+    this.constantGap = spec.rate.shape === 'constant' && spec.rate.rps > 0 ? 1 / spec.rate.rps : Number.NaN;
     this.work = requestStream(world, spec.randomStream ?? spec.name);
     this.end = spec.endSeconds;
     whenStarting(world, spec, (start, end, shift) => {
@@ -77,6 +81,8 @@ class OpenLoopClient implements RequestOwner {
     const end = this.end;
     const rate = this.rate;
     const gaps = this.gaps;
+    // The general loop below gives the same number: one segment, the same 1 / rps as the mean.
+    if (this.constantGap === this.constantGap && gaps !== undefined) return t < end ? t + gaps.next(this.constantGap) : Number.POSITIVE_INFINITY;
     if (rate.segmentEnd !== undefined && gaps !== undefined) {
       while (t < end) {
         const r = rate.at(t);
