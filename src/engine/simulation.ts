@@ -84,7 +84,9 @@ export class Simulation {
    */
   atInOrder<T>(lane: EventLane, time: number, fn: EventFn<T>, payload: T): void {
     if (!(time >= this.clock)) throw new Error(`event scheduled in the past: at ${time} s, now ${this.clock} s`);
-    this.queue.pushInOrder(lane, time, fn, payload);
+    const q = this.queue;
+    q.inOrderTime = time;
+    q.pushInOrderAtSetTime(lane, fn, payload);
   }
 
   /**
