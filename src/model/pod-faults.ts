@@ -140,7 +140,6 @@ export class PodFaults {
     pod.fault.containerUp = true;
     pod.fault.containerStartedAt = now;
     pod.fault.appReadyAt = now;
-    pod.fault.probeSince = now;
   }
 
   // ---- start-up, step by step ----------------------------------------------------------------
@@ -160,7 +159,7 @@ export class PodFaults {
     // The kubelet creates the pod's sandbox: the CNI gives it an address.
     this.rev.world.network.attach(pod);
     this.rev.setPhase(pod, 'Starting', now);
-    pod.fault.probeSince = now;
+    this.rev.probeFrom(pod, now);
     this.firstDraws.set(pod, first);
     this.pull(pod, now, first.pull);
   }
@@ -287,7 +286,7 @@ export class PodFaults {
     if (this.failing(pod)) return;
     if (this.firstDraws.has(pod)) this.becomeHealthy(pod, now);
     // A restart timed Kubernetes' Ready: the activator, probing the queue-proxy, finds the app now.
-    else if (f.restartReadyToken === f.readyToken) this.rev.atEndpointsEvent(this.rev.probeFoundAt(pod, f.probeSince, now), this.onFound, { pod, token: f.readyToken });
+    else if (f.restartReadyToken === f.readyToken) this.probePasses(pod, now, f.readyToken);
     // A readiness failure came and went since the restart: the kubelet's next passing probe.
     else this.becomeHealthy(pod, now, kubeletReadyAgainAt(this.probe, this.tickerAnchor(pod), now));
   });
@@ -308,8 +307,13 @@ export class PodFaults {
     if (Number.isFinite(f.startedAt)) {
       at = kubeReadyAt === undefined ? readyAfterStartup(this.probe, this.tickerAnchor(pod), pod.queueProxyUpAt, now, f.startedAt, at) : Math.max(at, f.startedAt);
     }
-    this.rev.atEndpointsEvent(this.rev.probeFoundAt(pod, f.probeSince, now), this.onFound, { pod, token });
+    this.probePasses(pod, now, token);
     this.rev.atEndpointsEvent(at, this.onKubeReady, { pod, token });
+  }
+
+  /** Its readiness passes from `now`: the activators find it at the end of the probe round that reaches it (void if `token` is stale by then). */
+  private probePasses(pod: Pod, now: number, token: number): void {
+    this.rev.probePasses(pod, now, () => this.onFound({ pod, token }));
   }
 
   /**
@@ -371,12 +375,12 @@ export class PodFaults {
   private readinessLost(pod: Pod, now: number, knownAfter = 0): void {
     const f = pod.fault;
     const token = ++f.readyToken;
+    this.rev.probeFails(pod);
     if (!pod.k8sReady && !pod.activatorHealthy) return;
     this.sim.at(kubeletNotReadyAt(this.probe, this.tickerAnchor(pod), now) + knownAfter, this.onNotReady, { pod, token });
   }
 
   private onNotReady = this.step('readyToken', (pod, now) => {
-    pod.fault.probeSince = now;
     this.rev.markNotReady(pod, 'NotReady', now);
   });
 
@@ -462,7 +466,7 @@ export class PodFaults {
     this.firstDraws.delete(pod);
     const token = ++f.containerToken;
     f.readyToken++;
-    f.probeSince = now;
+    this.rev.probeFails(pod);
     // Leave the endpoints first, so that requests failing now free no tracker slot for this pod.
     this.rev.markNotReady(pod, 'CrashLoopBackOff', now);
     pod.failAll(STATUS_BAD_GATEWAY, now);

@@ -106,8 +106,6 @@ export class Pod {
     hungReadiness: false,
     /** How many times as long the app takes now, from slowdown faults on this pod alone. */
     slowdown: 1,
-    /** Since when the activator probes it (address known, or back in the not-ready set). */
-    probeSince: Number.NaN,
     restarts: 0,
     crashesLeft: 0,
     uptimeSeconds: 0,

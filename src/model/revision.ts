@@ -13,11 +13,9 @@ import {
   type SksMode,
 } from '../core/autoscaler/index.js';
 import {
-  activatorProbeFoundAt,
   activatorTrustsReadyPods,
   activatorUsesClusterIP,
   leastRequestPick,
-  activatorSingleCheckFoundAt,
   firstReadyFollowsPodStart,
   kubeletFirstReadyAt,
   podReadinessProbe,
@@ -43,6 +41,9 @@ import type { ServiceModel } from './service.js';
 import type { RevisionSpec, StreamSpec } from './spec.js';
 import type { World } from './world.js';
 import { PodLimitExceeded } from './pod-limit.js';
+import { RevisionWatcher, type WatcherHost } from './revision-watcher.js';
+
+const runFound = (found: () => void): void => found();
 
 /** Watches a revision's Ready pods, replicas and SKS mode (a client waiting to start). */
 export interface RevisionObserver {
@@ -117,9 +118,8 @@ export class Revision {
   /** Each pod's uid, from a stream of its own so that drawing it moves no start-up draw. */
   private readonly podUids: RandomStream;
   private readonly start: { scheduling: Sampler; imagePull: Sampler; containerStart: Sampler; readiness: Sampler; kubeletReadyLag: Sampler };
-  /** The activators' probe ticker for this revision: its period, and when it started (the revision's creation). */
-  private readonly probePeriod: number;
-  private readonly probeTickerAnchor: number;
+  /** The activators' probe rounds of its pods (undefined through the ClusterIP, where nothing probes a pod). */
+  private readonly watcher: RevisionWatcher | undefined;
   /** The kubelet's readiness probe of the revision's pods (the queue-proxy's copy of the serving container's). */
   readonly readinessProbe: KubeletReadinessProbe;
   /** Whether the activator's own probe makes a pod usable before Kubernetes marks it Ready. */
@@ -231,13 +231,12 @@ export class Revision {
       readiness: makeSampler(ps.readiness),
       kubeletReadyLag: makeSampler(ps.kubeletReadyLag),
     };
-    this.probePeriod = world.spec.cluster.activatorProbePeriodSeconds;
-    // Each activator's revision watcher, and its ticker, start as it first sees the revision's
-    // private Endpoints: made with the revision here.
-    this.probeTickerAnchor = now;
     this.trustsReady = activatorTrustsReadyPods(world.spec.cluster.meshCompatibilityMode ?? 'auto');
     this.clusterIP = activatorUsesClusterIP(world.spec.cluster.meshCompatibilityMode ?? 'auto');
     this.readinessProbe = spec.kubeletReadinessProbe ?? podReadinessProbe(undefined);
+    // Each activator's revision watcher, and its ticker, start as it first sees the revision's
+    // private Endpoints: made with the revision here.
+    this.watcher = this.clusterIP ? undefined : new RevisionWatcher(this.watcherHost, now, world.spec.cluster.activatorProbePeriodSeconds, this.readinessProbe.aggressive);
     this.probeOptimisation = spec.enableProbeOptimisation !== false;
     this.resources = spec.work !== undefined || spec.memory !== undefined ? new RevisionResources(this, spec.work, spec.memory, spec.resources) : undefined;
     const injected = spec.faults !== undefined && spec.faults.length > 0;
@@ -472,13 +471,12 @@ export class Revision {
     const containerUp = scheduled + s.imagePull.sample(r) + s.containerStart.sample(r);
     const probeOk = containerUp + s.readiness.sample(r);
     // The activator probes from the moment the address appears; the queue-proxy answers from containerUp.
-    const found = this.activatorFoundAt(scheduled, containerUp, probeOk);
+    this.watcher?.watch(pod, scheduled, probeOk, () => this.onProbeHealthy(pod), containerUp);
     // The kubelet's probe worker starts as the pod is scheduled here (onScheduled: its start time).
     const k8sReady = this.firstReadyAt(scheduled, containerUp, probeOk, s.kubeletReadyLag.sample(r));
     const sim = this.world.sim;
     sim.at(scheduled, this.onScheduled, pod);
     sim.at(containerUp, this.onContainerUp, pod);
-    this.atEndpointsEvent(found, this.onProbeHealthy, pod);
     this.atEndpointsEvent(k8sReady, this.onKubeReady, pod);
   }
 
@@ -522,15 +520,31 @@ export class Revision {
     return true;
   }
 
-  /** When the activator, probing since `since`, finds `pod`, whose readiness passes at `okAt`. */
-  probeFoundAt(pod: Pod, since: number, okAt: number): number {
-    return this.activatorFoundAt(since, pod.queueProxyUpAt, okAt);
+  private get watcherHost(): WatcherHost {
+    return { sim: this.world.sim, endpointsUpdate: (found) => this.endpointsUpdateNow(found) };
   }
 
-  /** The queue-proxy retries its check of the user container only when the probe has no periodSeconds. */
-  private activatorFoundAt(since: number, queueProxyUp: number, okAt: number): number {
-    const found = this.readinessProbe.aggressive ? activatorProbeFoundAt : activatorSingleCheckFoundAt;
-    return found({ sinceSeconds: since, tickerAnchorSeconds: this.probeTickerAnchor, probePeriodSeconds: this.probePeriod }, queueProxyUp, okAt);
+  /** Runs `found` now as one update, counted with the others due this instant (see atEndpointsEvent). */
+  private endpointsUpdateNow(found: readonly (() => void)[]): void {
+    const now = this.world.sim.now;
+    const due = this.endpointsEventsDue;
+    due.set(now, (due.get(now) ?? 0) + found.length);
+    for (const fn of found) this.runEndpointsEvent({ at: now, fn: runFound as (payload: unknown) => void, payload: fn });
+  }
+
+  /** The activators probe `pod` from now on (its address appeared, or its container restarted): its readiness is not known yet. */
+  probeFrom(pod: Pod, now: number): void {
+    this.watcher?.watch(pod, now, Number.NaN, undefined);
+  }
+
+  /** `pod`'s user container passes from `now`: `found` runs at the end of the probe round that finds it. */
+  probePasses(pod: Pod, now: number, found: () => void): void {
+    this.watcher?.passes(pod, now, found);
+  }
+
+  /** `pod`'s user container fails its check again before the activators found it. */
+  probeFails(pod: Pod): void {
+    this.watcher?.fails(pod);
   }
 
   /**
@@ -581,6 +595,7 @@ export class Revision {
 
   /** The activator's probe of the pod passed: its throttlers may send to it. */
   private probeHealthy(pod: Pod): void {
+    this.watcher?.forget(pod);
     pod.activatorHealthy = true;
     this.activatorHealthyPods.insert(pod);
     this.world.recorder.podTransition(pod, 'ActivatorHealthy', this.world.sim.now);
@@ -615,6 +630,9 @@ export class Revision {
       this.activatorHealthyPods.remove(pod);
       if (this.throttlersFollowPods) for (const a of this.world.activators) a.existingThrottler(this)?.podUnhealthy(pod, now);
     }
+    // Not found healthy (any more): probed again from this Endpoints change, its container's readiness to come.
+    if (!pod.activatorHealthy) this.watcher?.watch(pod, now, Number.NaN, undefined);
+    else if (wasReady) this.watcher?.endpointsChanged();
     if (wasReady) this.onPodsChanged(now);
   }
 
@@ -641,6 +659,8 @@ export class Revision {
     this.setPhase(pod, 'Ready', now);
     this.notify(now);
     if (reconcile) this.onPodsChanged(now);
+    // The address moves to the ready ones: the watchers probe at once.
+    this.watcher?.endpointsChanged();
     // The endpoints update makes the activator probe the pod, whose queue-proxy is ready by now
     // unless its restarted container is not answering yet (probeFound then). Outside `auto` mesh
     // mode the activators take a Ready pod without probing, answering or not.
@@ -655,6 +675,9 @@ export class Revision {
     pod.activatorHealthy = false;
     pod.terminatingAt = now;
     pod.node?.podTerminating(pod);
+    // Its address leaves the Endpoints.
+    this.watcher?.forget(pod);
+    this.watcher?.endpointsChanged();
     this.setPhase(pod, 'Terminating', now);
     if (wasReady) {
       this.readyPods.remove(pod);

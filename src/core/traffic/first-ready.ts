@@ -18,7 +18,7 @@
  */
 import { requireFinite, requirePositive } from '../errors.js';
 import { gridPointAtOrAfter, gridStepsUntil } from '../grid.js';
-import { activatorProbeRoundAtOrAfter, QUEUE_PROXY_PROBE_RETRY_SECONDS, type ActivatorProbeRounds } from './activator-probe.js';
+import { QUEUE_PROXY_PROBE_RETRY_SECONDS } from './activator-probe.js';
 import type { KubeletReadinessProbe } from './kubelet-probe.js';
 
 const SLACK = 1e-9;
@@ -74,15 +74,4 @@ export function kubeletFirstReadyAt(p: KubeletReadinessProbe, anchorSeconds: num
     if (r.passed && r.endSeconds === s && left > STEPPED_SUCCESSES) return tickAfter(s) + (left - 1) * period;
     s = Math.max(tickAfter(s), r.endSeconds, r.passed ? s : lastFailing);
   }
-}
-
-/**
- * When the activator, probing in `rounds`, first finds a pod whose queue-proxy makes a single
- * check of the user container per probe (a periodSeconds is set): its first round at or after
- * both the queue-proxy listens and the container passes.
- */
-export function activatorSingleCheckFoundAt(rounds: ActivatorProbeRounds, queueProxyUpSeconds: number, readySeconds: number): number {
-  requireFinite('queueProxyUpSeconds', queueProxyUpSeconds);
-  requireFinite('readySeconds', readySeconds);
-  return activatorProbeRoundAtOrAfter(rounds, Math.max(queueProxyUpSeconds, readySeconds));
 }

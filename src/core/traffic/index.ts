@@ -26,3 +26,4 @@ export * from './mesh-mode.js';
 export * from './mesh-lb.js';
 export * from './ingress-class.js';
 export * from './request-timeouts.js';
+export * from './probe-round.js';

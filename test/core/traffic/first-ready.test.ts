@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { activatorSingleCheckFoundAt, firstReadyFollowsPodStart, kubeletFirstReadyAt, podReadinessProbe } from '../../../src/core/traffic/index.js';
+import { firstReadyFollowsPodStart, kubeletFirstReadyAt, podReadinessProbe } from '../../../src/core/traffic/index.js';
 
 describe('firstReadyFollowsPodStart: only Knative default probing keeps the podStart readiness and kubeletReadyLag phases', () => {
   it.each([
@@ -71,25 +71,5 @@ describe('kubeletFirstReadyAt: the first Ready of a new pod follows the kubelet 
     const p = { ...podReadinessProbe({ periodSeconds: 1 }), get successThreshold() { reads++; return 1_000_000; } };
     expect(kubeletFirstReadyAt(p, 0, 5, 5.5)).toBeCloseTo(6 + 999_999, 3);
     expect(reads).toBeLessThan(100);
-  });
-});
-
-describe('activatorSingleCheckFoundAt: with a periodSeconds the queue-proxy checks once per activator probe', () => {
-  it.each([
-    // Rounds every 0.2 s from 0.5: the round at 2.5 finds the app passing at 2.5 …
-    { since: 0.5, up: 2, ready: 2.5, want: 2.5 },
-    // … one passing at 2.55 waits for the round at 2.7 (no 50 ms retries).
-    { since: 0.5, up: 2, ready: 2.55, want: 2.7 },
-    // The queue-proxy must listen: its start at 2.05 is found at the round at 2.1.
-    { since: 0.5, up: 2.05, ready: 1, want: 2.1 },
-  ])('probing since $since, queue-proxy up at $up, app passing at $ready → $want', ({ since, up, ready, want }) => {
-    expect(activatorSingleCheckFoundAt({ sinceSeconds: since, tickerAnchorSeconds: since, probePeriodSeconds: 0.2 }, up, ready)).toBeCloseTo(want, 9);
-  });
-
-  it('rounds after the address follow the revision watcher\'s ticks', () => {
-    // Ticks from 0.05: the app passing at 2.55 is found at the tick at 2.65, not at 2.7 on a grid from the address at 0.5.
-    expect(activatorSingleCheckFoundAt({ sinceSeconds: 0.5, tickerAnchorSeconds: 0.05, probePeriodSeconds: 0.2 }, 2, 2.55)).toBeCloseTo(2.65, 9);
-    // Passing before the address appears: the round that the Endpoints change brings finds it.
-    expect(activatorSingleCheckFoundAt({ sinceSeconds: 0.53, tickerAnchorSeconds: 0, probePeriodSeconds: 0.2 }, 0.1, 0.2)).toBeCloseTo(0.53, 9);
   });
 });

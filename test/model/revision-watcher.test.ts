@@ -1,0 +1,122 @@
+/**
+ * The activators' probe rounds of a revision's pods (revision_backends.go run/checkDests/probePodIPs):
+ * every not-yet-healthy address in one round, a round's finds handed on when its slowest probe is
+ * back (up to the 300 ms timeout), an Endpoints change starting a round at once (or right after the
+ * running one), and the ticker (anchored at 0 here, 200 ms) keeping one tick while a round runs.
+ */
+import { describe, expect, it } from 'vitest';
+import { Simulation } from '../../src/engine/simulation.js';
+import type { Pod } from '../../src/model/pod.js';
+import { RevisionWatcher } from '../../src/model/revision-watcher.js';
+
+interface PodPlan {
+  /** Its address appears. */
+  since: number;
+  /** Its queue-proxy listens. */
+  qp: number;
+  /** Its user container passes readiness. */
+  ready: number;
+}
+
+/** When each pod is handed on as healthy, and each Endpoints change (a pod Ready) at `changes`. */
+function founds(plans: PodPlan[], o: { aggressive?: boolean; changes?: number[]; anchor?: number } = {}): number[] {
+  const sim = new Simulation(1);
+  const found: number[] = plans.map(() => Number.NaN);
+  const w = new RevisionWatcher({ sim, endpointsUpdate: (fns) => fns.forEach((f) => f()) }, o.anchor ?? 0, 0.2, o.aggressive ?? true);
+  plans.forEach((p, i) => {
+    const pod = { isOk: true, queueProxyUpAt: Number.NaN } as unknown as Pod;
+    w.watch(pod, p.since, p.ready, () => (found[i] = sim.now), p.qp);
+  });
+  for (const t of o.changes ?? []) sim.at(t, () => w.endpointsChanged(), undefined);
+  sim.run(60);
+  return found;
+}
+
+function expectTimes(got: number[], want: number[]): void {
+  expect(got).toHaveLength(want.length);
+  got.forEach((g, i) => expect(g).toBeCloseTo(want[i]!, 9));
+}
+
+describe('RevisionWatcher: when the activators find a revision\'s starting pods', () => {
+  it.each([
+    {
+      // Rounds at 0.5 (the address: refused), ticks 0.6 … 1.0 refused, 1.2 starts the check, which answers at
+      // 1.75 (steps of 50 ms from 1.2): the round from 1.5 (the 1.4 tick, kept while the first timed out) gets it.
+      name: 'one pod: the check\'s 50 ms step after readiness',
+      plans: [{ since: 0.5, qp: 1.2, ready: 1.73 }],
+      want: [1.75],
+    },
+    {
+      // The same pod A with pod B, whose check starts in the round from 1.5 and waits until 3.0: the round
+      // that gets A's answer at 1.75 ends at its 300 ms timeout, 1.8, so A is handed on at 1.8. B's check
+      // (from 1.5) answers at 3.0, in the round from 2.7.
+      name: 'two pods: a find waits for the round\'s slowest probe',
+      plans: [
+        { since: 0.5, qp: 1.2, ready: 1.73 },
+        { since: 0.5, qp: 1.25, ready: 3.0 },
+      ],
+      want: [1.8, 3.0],
+    },
+    {
+      // Pod B's address appears at 1.1, between ticks: that round reaches A's queue-proxy (up at 1.03), and
+      // A's check from 1.1 answers at 1.15; a round only on the ticks would have started it at 1.2. B's check
+      // starts with the tick at 5.0 and answers at 5.5, in the round from 5.3.
+      name: 'another pod\'s address starts a round that reaches the first',
+      plans: [
+        { since: 0, qp: 1.03, ready: 1.12 },
+        { since: 1.1, qp: 5, ready: 5.5 },
+      ],
+      want: [1.15, 5.5],
+    },
+    {
+      // A's check holds rounds 1.2–1.5 and 1.5–1.8; C's address appears at 1.6, mid-round: its round waits for
+      // 1.8 (not 1.6), where C's queue-proxy, up since 1.62, passes at once; but A's check answers in that
+      // round only at 2.05, and C is handed on with A then.
+      name: 'an Endpoints change during a round waits for it to end',
+      plans: [
+        { since: 0.5, qp: 1.2, ready: 2.03 },
+        { since: 1.6, qp: 1.62, ready: 1.62 },
+      ],
+      want: [2.05, 2.05],
+    },
+    {
+      // With a periodSeconds the queue-proxy checks once per probe: no waiting; rounds on the ticks.
+      name: 'single checks: the first tick after readiness',
+      plans: [
+        { since: 0.5, qp: 1.2, ready: 1.73 },
+        { since: 0.5, qp: 1.25, ready: 3.0 },
+      ],
+      aggressive: false,
+      want: [1.8, 3.0],
+    },
+  ])('$name', ({ plans, want, aggressive }) => {
+    expectTimes(founds(plans, { aggressive: aggressive ?? true }), want);
+  });
+
+  it('a pod Ready (an Endpoints change) brings a round at once: here at 1.33, so the check steps from there', () => {
+    // Ticks alone: the check starts at 1.4 and answers at 1.85 (1.4 + k · 0.05 ≥ 1.83).
+    expectTimes(founds([{ since: 0, qp: 1.31, ready: 1.83 }]), [1.85]);
+    // A change at 1.33 starts it then: 1.33 + k · 0.05 ≥ 1.83 is 1.83.
+    expectTimes(founds([{ since: 0, qp: 1.31, ready: 1.83 }], { changes: [1.33] }), [1.83]);
+  });
+
+  // One pod alone: its rounds are the Endpoints change that brings its address and the revision's ticks.
+  it.each([
+    // Ticks from 0.5: rounds 0.5 … 1.1 refused; 1.3 starts the check, which answers at 1.75 in the round from 1.6.
+    { since: 0.5, anchor: 0.5, qp: 1.2, ready: 1.73, found: 1.75 },
+    // Ready before the first round that reaches the queue-proxy: that round's check passes at once.
+    { since: 0.5, anchor: 0.5, qp: 1.2, ready: 1.25, found: 1.3 },
+    // Ticks from 0: none at 1.3; the one at 1.4 reaches the queue-proxy.
+    { since: 0.5, anchor: 0, qp: 1.25, ready: 1.25, found: 1.4 },
+    // Ticks from 0.05 put a round on the queue-proxy's start.
+    { since: 0.5, anchor: 0.05, qp: 1.25, ready: 1.25, found: 1.25 },
+    // The queue-proxy up before the address (re)appears: that Endpoints change's round starts the check.
+    { since: 10, anchor: 0, qp: 2, ready: 12.01, found: 12.05 },
+    // A readiness a hair after the check's step (3 × 0.05 is 0.15000000000000002): found at readiness, never before.
+    { since: 0, anchor: 0, qp: 0, ready: 0.150000000001, found: 0.150000000001 },
+  ])('address at $since, ticks from $anchor, queue-proxy $qp, ready $ready → $found', ({ since, anchor, qp, ready, found }) => {
+    const [got] = founds([{ since, qp, ready }], { anchor });
+    expect(got).toBeCloseTo(found, 9);
+    expect(got).toBeGreaterThanOrEqual(ready);
+  });
+});
