@@ -48,13 +48,13 @@ describe('Ready False in the summary', () => {
     const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
     // pods.csv: at 183.769 s the third of the three ready pods is OOM-killed (0010 at 183.690, 0001 at 183.767,
     // 0011 at 183.769); each is restarted at once, and 0010 is Ready again as its container runs, at 184.690. At
-    // 259.024 s 0015, the only ready pod, is killed; restarted at once, it is Ready at 260.024, but a new pod,
-    // 0019, is Ready first, at 259.994. The first pod
+    // 258.656 s 0015, the only ready pod, is killed; restarted at once, it is Ready again as its container runs,
+    // at 259.656, before the new pod 0019 (Ready at 259.994). The first pod
     // listed, 0001, has had an OOM kill (exit code 137) since 183.767 s.
     expect(summary.revisions[0].failure).toEqual({ atSeconds: 183.769, reason: 'ExitCode137' });
     expect(summary.revisions[0].readyFalse).toEqual([
       { atSeconds: 183.769, untilSeconds: 184.69, reason: 'ExitCode137' },
-      { atSeconds: 259.024, untilSeconds: 259.994, reason: 'ExitCode137' },
+      { atSeconds: 258.656, untilSeconds: 259.656, reason: 'ExitCode137' },
     ]);
   });
 });
