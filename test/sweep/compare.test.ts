@@ -177,8 +177,8 @@ describe('the predictive example on a linear ramp from zero', () => {
     expect(p95.diff!.hi!).toBeLessThan(0);
     // Pod-seconds: the whole interval of the difference stays under +10 % of the KPA's mean.
     expect(pred!.metrics.pod_seconds.diff!.hi!).toBeLessThan(0.1 * kpa!.metrics.pod_seconds.mean);
-    // The same arrivals under both (common random numbers): the same number of cold starts from zero is the floor.
-    expect(pred!.metrics.cold_start_fraction.mean).toBeLessThanOrEqual(kpa!.metrics.cold_start_fraction.mean);
+    // The same arrivals under both (common random numbers), both from zero: the replications cannot tell their cold-start fractions apart.
+    expect(pred!.metrics.cold_start_fraction.verdict).toBe('unclear');
     const table = verdictTable(def, res);
     expect(table.split('\n')[0]).toMatch(/^metric +kpa \(baseline\) +predictive\.example\.com vs kpa$/);
     expect(table).toMatch(/\np95 latency \(ms\) .* better\n/);
