@@ -47,6 +47,7 @@ const EXTERNAL = [
   '@kubernetes/client-node',
   '@resvg/resvg-js',
   'dejavu-fonts-ttf',
+  'opentype.js',
   'vega',
   'vega-embed',
   'vega-lite',
@@ -89,8 +90,8 @@ const cli = await build({
   banner: { js: "const __knsimUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
 
-// The few import()s left in the bundle load ES-module-only packages (vega, vega-lite, resvg) when a
-// report is rendered. They become calls of the loader's own import(), passed in as __knsimImport:
+// The few import()s left in the bundle load the chart packages (vega, vega-lite, resvg, opentype.js)
+// when a report is rendered. They become calls of the loader's own import(), passed in as __knsimImport:
 // node 20 drops a vm.Script's import() callback when V8 takes its code cache (src/cli/code-cache.ts).
 const cliFile = resolve(OUTDIR, 'knsim.cjs');
 const cliText = readFileSync(cliFile, 'utf8');

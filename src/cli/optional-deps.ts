@@ -11,7 +11,7 @@ export { installCommand, installed } from '../scenario/optional-peers.js';
 export const OPTIONAL_FEATURES = {
   charts: {
     what: 'charts and report.html',
-    packages: ['vega', 'vega-lite', 'vega-embed', '@resvg/resvg-js', 'dejavu-fonts-ttf'],
+    packages: ['vega', 'vega-lite', 'vega-embed', '@resvg/resvg-js', 'dejavu-fonts-ttf', 'opentype.js'],
     otherwise: ', or pass --no-report',
   },
   kubernetes: {

@@ -8,6 +8,7 @@ describe('installed', () => {
     ['vega-lite', true],
     ['@kubernetes/client-node', true],
     ['dejavu-fonts-ttf', true], // no exports field
+    ['opentype.js', true], // no exports field, a dot in its name
     ['esbuild', true],
     ['knsim-no-such-package', false],
   ])('%s → %s', (name, want) => {
@@ -32,6 +33,11 @@ describe('requireOptional', () => {
       'charts',
       ['vega', 'dejavu-fonts-ttf'],
       'charts and report.html need vega, dejavu-fonts-ttf: run npm install vega@^6.4.0 dejavu-fonts-ttf@^2.37.3, or pass --no-report',
+    ],
+    [
+      'charts',
+      ['opentype.js'],
+      'charts and report.html need opentype.js: run npm install opentype.js@^2.0.0, or pass --no-report',
     ],
     [
       'kubernetes',

@@ -46,7 +46,7 @@ export async function renderSvg(spec: TopLevelSpec, log: RenderLog = { warnings:
   // always gives the same SVG bytes, however many charts this process rendered before.
   vega.resetSVGDefIds();
   // Text is laid out as the bundled fonts set it, not by vega's canvas-less guess (text-width.ts).
-  if (measure === undefined) measure = fontMeasure(bundledFontFiles() as [string, string, string, string]);
+  measure ??= await fontMeasure(bundledFontFiles() as [string, string, string, string]);
   // vega exports textMetrics (vega-scenegraph's) for this, but its typings do not declare it.
   (vega as unknown as { textMetrics: { width: typeof measure } }).textMetrics.width = measure;
   const logger = collectingLogger(log);
@@ -59,7 +59,7 @@ export async function renderSvg(spec: TopLevelSpec, log: RenderLog = { warnings:
   }
 }
 
-let measure: ReturnType<typeof fontMeasure> | undefined;
+let measure: Awaited<ReturnType<typeof fontMeasure>> | undefined;
 
 let fontFiles: string[] | undefined;
 
