@@ -8,11 +8,11 @@ import { join } from 'node:path';
 import { loadScenario } from '../scenario/load.js';
 import { servesWebSockets, streamsResponses } from '../run/run-options.js';
 import { parseAxes } from '../sweep/axes.js';
-import { checkPoints, defineSweep } from '../sweep/define.js';
+import { defineSweep } from '../sweep/define.js';
 import { METRICS } from '../output/metrics.js';
 import { createRunner } from '../sweep/pool.js';
 import { createProgress } from '../sweep/progress.js';
-import { taskFor } from '../sweep/sweep.js';
+import { tuneRuns } from '../sweep/tune-runs.js';
 import { writeTuneDir } from '../sweep/tune-output.js';
 import { checkMeasured, fewReplicationsCaveat, parseObjective, parseSlo, tune, winnerPatch, type TunePhase } from '../sweep/tune.js';
 import { flagLines, tuneFlags } from '../sweep/tune-flags.js';
@@ -91,19 +91,14 @@ export async function tuneCommand(args: TuneArgs): Promise<void> {
       objective,
       replications,
       seed: def.baseSeed,
-      beforeNew: (points) => checkPoints(args.scenario, def, points, limits),
-      // One bar per batch, so its total is known when it starts.
-      evaluate: async (pairs, phase) => {
-        const progress = createProgress(phaseLabel(def.scenario, phase), pairs.length);
-        try {
-          return await runner.runAll(
-            pairs.map(([p, r]) => taskFor(args.scenario, def, p, r)),
-            () => progress.tick(),
-          );
-        } finally {
-          progress.stop();
-        }
-      },
+      ...tuneRuns({
+        file: args.scenario,
+        def,
+        runner,
+        limits,
+        // One bar per batch, so its total is known when it starts.
+        progress: (phase, runs) => createProgress(phaseLabel(def.scenario, phase), runs),
+      }),
     });
   } finally {
     await runner.close();
