@@ -104,7 +104,7 @@ describe('installed as a library (fresh project, no optional peers)', () => {
   });
 
   it('ships what bin/knsim.js, the bundled CLI and the exports load, and no source maps, bench, notebook runner or build script', () => {
-    for (const f of ['bin/knsim.js', 'dist/run/v8-flags.js', 'dist/cli/code-cache.js', 'dist/bundle/knsim.cjs', 'dist/bundle/knsim.cjs.cache', 'dist/bundle/worker.js', 'dist/scenario/bundle-worker.js', 'dist/cli/main.js', 'scenarios/quickstart.yaml', 'src/adapter/deploy/rbac.yaml']) {
+    for (const f of ['bin/knsim.js', 'dist/run/v8-flags.js', 'dist/cli/code-cache.js', 'dist/bundle/knsim.cjs', 'dist/bundle/knsim.cjs.cache', 'dist/bundle/worker.js', 'dist/bundle/build-id.json', 'dist/scenario/bundle-worker.js', 'dist/cli/main.js', 'scenarios/quickstart.yaml', 'src/adapter/deploy/rbac.yaml']) {
       expect(packed, f).toContain(f);
     }
     for (const e of Object.values(pkg.exports).filter((e) => typeof e === 'object')) {

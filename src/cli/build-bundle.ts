@@ -27,6 +27,7 @@ import { fileURLToPath } from 'node:url';
 import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { installed, OPTIONAL_FEATURES } from './optional-deps.js';
 import { removeStaleChunks } from './stale-chunks.js';
+import { recordBuildId } from '../output/build-id.js';
 
 // The package's own folder (this script is dist/cli/build-bundle.js), whatever the working directory:
 // the bundle, and the stale chunks removed after it, are only ever in knsim's own dist/bundle.
@@ -114,6 +115,8 @@ const written = [...Object.keys(cli.metafile!.outputs), ...Object.keys(worker.me
 removeStaleChunks(OUTDIR, written);
 // Earlier builds' ES-module entry point, now knsim.cjs.
 rmSync(resolve(OUTDIR, 'main.js'), { force: true });
+// The build's id (what a sweep's shards and resume files are checked against), hashed once here.
+recordBuildId();
 
 // The code cache: the quickstart's run, report included when the chart packages are installed, run
 // once by bin/knsim.js, which writes what V8 compiled for it when KNSIM_WRITE_CODE_CACHE is 1.

@@ -172,13 +172,14 @@ export async function sweepCommand(args: SweepRunArgs): Promise<void> {
 export async function sweepMergeCommand(args: { dirs: string[]; out?: unknown; report?: unknown }): Promise<void> {
   const dirs = stringList(args.dirs);
   for (const d of dirs) refuseSpecialFiles(d, 'sweep merge: ');
-  const { def, results } = mergeSweeps(dirs);
+  const { def, results, build } = mergeSweeps(dirs);
   if (args.report !== false) requireOptional('charts');
   const outDir = args.out !== undefined ? String(args.out) : join('reports', `${def.scenario}-sweep`);
   if (dirs.some((d) => resolve(d) === resolve(outDir))) throw new UsageError(`sweep merge: --out ${outDir} is one of the directories being merged; write elsewhere`);
   const output = { label: outLabel(outDir, args.out !== undefined), protect: dirs };
   checkOutDir(outDir, output);
-  const written = await writeSweepDir(outDir, def, undefined, results, { report: args.report !== false, output });
+  // The merged sweep.json names the shards' build, whose runs these are, not the one merging them.
+  const written = await writeSweepDir(outDir, def, undefined, results, { report: args.report !== false, output, build });
   reportWarnings(written);
   process.stdout.write(`knsim: merged ${dirs.length} director${dirs.length === 1 ? 'y' : 'ies'} into ${outDir}/ — ${results.points.length} points × ${def.replications} replications\n`);
 }

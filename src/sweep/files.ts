@@ -15,6 +15,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { cell } from '../output/csv-writer.js';
 import { readManifest } from '../output/output-dir.js';
+import { knsimBuild, type KnsimBuild } from '../output/build-id.js';
 import { writeStaged, type StageOptions } from '../output/staged-dir.js';
 import { join } from 'node:path';
 import { writeOutputFile } from '../output/write-file.js';
@@ -118,6 +119,12 @@ export function formatRunsCsv(def: SweepDefinition, runs: readonly RunResult[]):
 export interface SweepJson {
   kind: typeof KIND;
   version: typeof VERSION;
+  /**
+   * The knsim build whose simulations gave the rows (build-id.ts): shards of two builds may be of two
+   * models, so they do not merge, nor does a resume file of another build resume. Absent in sweeps
+   * written before knsim recorded it.
+   */
+  knsim?: KnsimBuild;
   definition: SweepDefinition;
   points: number;
   metrics: readonly MetricKey[];
@@ -125,8 +132,9 @@ export interface SweepJson {
   shard?: Shard;
 }
 
-export function sweepJson(def: SweepDefinition, shard: Shard | undefined): SweepJson {
-  return { kind: KIND, version: VERSION, definition: def, points: sweepPoints(def), metrics: METRIC_KEYS, ...(shard !== undefined ? { shard } : {}) };
+/** `build`: the build whose runs these are (this one's unless merged: the shards'; null: not recorded). */
+export function sweepJson(def: SweepDefinition, shard: Shard | undefined, build: KnsimBuild | null = knsimBuild()): SweepJson {
+  return { kind: KIND, version: VERSION, ...(build !== null ? { knsim: build } : {}), definition: def, points: sweepPoints(def), metrics: METRIC_KEYS, ...(shard !== undefined ? { shard } : {}) };
 }
 
 // ---------------------------------------------------------------- writing
@@ -136,6 +144,8 @@ export interface WriteOptions {
   report?: boolean;
   /** How errors name the directory, and paths it may not replace. */
   output?: StageOptions;
+  /** The build whose runs these are: a merge's shards' (null: they did not record it). Default: this one. */
+  build?: KnsimBuild | null;
 }
 
 export interface WrittenSweep {
@@ -153,7 +163,7 @@ export interface WrittenSweep {
 export async function writeSweepDir(outDir: string, def: SweepDefinition, shard: Shard | undefined, results: SweepResults, opts: WriteOptions = {}): Promise<WrittenSweep> {
   return writeStaged(outDir, { command: 'sweep', ...opts.output }, async (tmp) => {
     const files = [SWEEP_JSON, SWEEP_CSV, RUNS_CSV];
-    writeOutputFile(join(tmp, SWEEP_JSON), JSON.stringify(sweepJson(def, shard), null, 2) + '\n');
+    writeOutputFile(join(tmp, SWEEP_JSON), JSON.stringify(sweepJson(def, shard, opts.build === undefined ? knsimBuild() : opts.build), null, 2) + '\n');
     writeOutputFile(join(tmp, SWEEP_CSV), formatSweepCsv(def, results.points));
     writeOutputFile(join(tmp, RUNS_CSV), formatRunsCsv(def, results.runs));
     let warnings: string[] = [];
@@ -234,6 +244,11 @@ function checkSweepJson(dir: string, json: SweepJson): void {
   });
   const total = (axes as Axis[]).reduce((n, a) => n * a.values.length, 1);
   if (total > MAX_POINTS) field('definition.axes', `give ${total} points (at most ${MAX_POINTS})`);
+  const k = (json as { knsim?: unknown }).knsim;
+  if (k !== undefined) {
+    const o = (typeof k === 'object' && k !== null ? k : {}) as Record<string, unknown>;
+    if (typeof o['version'] !== 'string' || typeof o['build'] !== 'string' || !/^[0-9a-f]{64}$/.test(o['build'])) field('knsim', 'must be {version, build} with a 64-digit hex SHA-256 build');
+  }
   const sh = json.shard as unknown;
   if (sh !== undefined) {
     const o = (typeof sh === 'object' && sh !== null ? sh : {}) as Record<string, unknown>;
@@ -351,18 +366,31 @@ export function definitionDifference(a: SweepDefinition, b: SweepDefinition): st
   return 'the grid';
 }
 
+/** How two shards' builds differ (the field and both values), or undefined when they are one build. */
+export function buildDifference(a: KnsimBuild | undefined, b: KnsimBuild | undefined): string | undefined {
+  if (a === undefined && b === undefined) return undefined;
+  if (a === undefined || b === undefined) return `knsim: only the ${a === undefined ? 'second' : 'first'} records its build, the other is from a knsim that did not`;
+  if (a.version !== b.version) return `knsim.version ${a.version} against ${b.version}`;
+  if (a.build !== b.build) return `knsim.build ${a.build.slice(0, 12)}… against ${b.build.slice(0, 12)}…`;
+  return undefined;
+}
+
 /**
  * Combines shard directories (or any directories of one sweep that together hold every
  * point exactly once) into the definition and rows of the whole sweep.
  * @throws UsageError when they belong to different sweeps, overlap or leave points out.
  */
-export function mergeSweeps(dirs: readonly string[]): { def: SweepDefinition; results: SweepResults } {
+export function mergeSweeps(dirs: readonly string[]): { def: SweepDefinition; results: SweepResults; build: KnsimBuild | null } {
   if (dirs.length === 0) throw new UsageError('sweep merge: name the shard directories to merge');
   const read = dirs.map(readSweepDir);
   const first = read[0]!;
   const def = first.json.definition;
   const defText = JSON.stringify(def);
   for (const r of read.slice(1)) {
+    const why = buildDifference(first.json.knsim, r.json.knsim);
+    if (why !== undefined) {
+      throw new UsageError(`sweep merge: ${join(first.dir, SWEEP_JSON)} and ${join(r.dir, SWEEP_JSON)} were written by different knsim builds (${why}), so their runs may be of different models; run every shard with one knsim build`);
+    }
     if (JSON.stringify(r.json.definition) !== defText) {
       throw new UsageError(`sweep merge: ${r.dir} is from a different sweep than ${first.dir} (${SWEEP_JSON} definitions differ: ${definitionDifference(def, r.json.definition)})`);
     }
@@ -400,5 +428,5 @@ export function mergeSweeps(dirs: readonly string[]): { def: SweepDefinition; re
     throw new UsageError(`sweep merge: ${total - owner.size} of ${total} points are in none of the directories, e.g. point${missing.length > 1 ? 's' : ''} ${missing.join(', ')}${hint}`);
   }
   if (runs.length !== total * def.replications) throw new UsageError(`sweep merge: expected ${total * def.replications} rows in the ${RUNS_CSV} files, found ${runs.length}`);
-  return { def, results: { points, runs } };
+  return { def, results: { points, runs }, build: first.json.knsim ?? null };
 }

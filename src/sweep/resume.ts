@@ -5,7 +5,8 @@
  * thread learns of it; a line cut short by the interruption has no newline and is dropped,
  * as is any row that is not what this sweep gives that run (point, replication, seed,
  * values). The first line names the knsim version and the whole sweep.json (the definition,
- * which holds no paths, and the shard): a file of any other sweep is started over. The file
+ * which holds no paths, the shard, and the knsim build: build-id.ts): a file of any other sweep,
+ * or of this sweep run by another build (whose model may differ), is started over. The file
  * goes once the output is in place.
  */
 import { appendFileSync, closeSync, lstatSync, openSync, readFileSync, readSync, renameSync, rmSync } from 'node:fs';
@@ -84,7 +85,7 @@ export function openResume(outDir: string, def: SweepDefinition, shard: Shard | 
     const text = readFileSync(path, 'utf8');
     if (!text.startsWith(MAGIC)) throw new UsageError(`${inTheWay} is not one of knsim's; move it away`);
     const lines = text.slice(0, text.lastIndexOf('\n') + 1).split('\n').slice(0, -1);
-    if (lines[0] !== header || `${lines[1]}\n` !== columns) startedOver = 'its runs are of another sweep or knsim version';
+    if (lines[0] !== header || `${lines[1]}\n` !== columns) startedOver = 'its runs are of another sweep or knsim build';
     else {
       const set = new Set(points);
       for (const l of lines.slice(2)) {

@@ -99,9 +99,9 @@ describe('stale chunks', () => {
     expect(removeStaleChunks(dir, written)).toEqual([]);
   });
 
-  it('dist/bundle holds the CLI, its code cache and the worker, and no chunk of an earlier build', () => {
+  it('dist/bundle holds the CLI, its code cache, the worker and the build id, and no chunk of an earlier build', () => {
     const dir = join(root, 'dist/bundle');
-    expect(readdirSync(dir).sort()).toEqual(['knsim.cjs', 'knsim.cjs.cache', 'worker.js']);
+    expect(readdirSync(dir).sort()).toEqual(['build-id.json', 'knsim.cjs', 'knsim.cjs.cache', 'worker.js']);
     // Neither imports another file of the bundle: each is whole.
     for (const f of ['knsim.cjs', 'worker.js']) expect(readFileSync(join(dir, f), 'utf8')).not.toMatch(/(?:from ?|import\(|require\()"\.\.?\//);
   });

@@ -101,7 +101,7 @@ describe('sweep resume', () => {
     const other = define(['configMaps.config-autoscaler.stable-window=30s,60s,120s']);
     const fresh = openResume(out, other, undefined, ALL);
     expect(fresh.done.size).toBe(0);
-    expect(fresh.startedOver).toBe('its runs are of another sweep or knsim version');
+    expect(fresh.startedOver).toBe('its runs are of another sweep or knsim build');
     // The header names the shard too: a shard's runs do not resume the whole sweep.
     await interrupted(def, out, 6);
     expect(openResume(out, def, { index: 1, count: 2 }, [1]).startedOver).toBeDefined();
