@@ -100,6 +100,8 @@ export interface ControllerOptions {
   reloadConfig?: { where: string; load: () => Promise<LoadedAutoscalerConfig> } | undefined;
   /** The ConfigMap data `config` was parsed from, if known: a later read with other data resyncs every PA. */
   configData?: Readonly<Record<string, string>> | undefined;
+  /** The ConfigMap's resourceVersion as of that read, if known: a later read with another one resyncs every PA too. */
+  configResourceVersion?: string | undefined;
   /** The cluster's `config-deployment` progress-deadline, seconds (Knative's 600 when not given). */
   progressDeadlineSeconds?: number | undefined;
   /** Let revisions go to zero (see `adapterAutoscaling`). */
@@ -232,12 +234,15 @@ export class Controller {
   private refusedConfig: string | undefined;
   /** The config-autoscaler data last read (see {@link syncConfig}); undefined: not known yet. */
   private configData: string | undefined;
+  /** The config-autoscaler resourceVersion last read; undefined: not known yet. */
+  private configVersion: string | undefined;
 
   constructor(o: ControllerOptions) {
     if (o.mode === 'apply' && !o.dryRun && !o.leader) throw new Error('apply mode without --dry-run needs leader election');
     this.o = o;
     this.config = o.config;
     this.configData = o.configData === undefined ? undefined : configDataKey(o.configData);
+    this.configVersion = o.configResourceVersion;
     this.registry = defaultAutoscalerClasses();
     for (const c of o.autoscalerClasses ?? []) {
       if (c.name.endsWith('.knative.dev') || c.name === KNSIM_CLASS) throw new Error(`autoscaler class ${JSON.stringify(c.name)} is reserved (Knative's or knsim's own)`);
@@ -366,10 +371,12 @@ export class Controller {
    * (Knative's watcher ignores the delete of a ConfigMap it has no default for); a value
    * Knative would refuse is logged once, naming the ConfigMap, the key and the rule, and the
    * last good config stays (knative.dev/pkg configmap UntypedStore.OnConfigChanged). Any other
-   * change of its data — one that changes no setting too, or the first good read after a
-   * refused one — is stored, and every managed revision takes the new config and has its PA
-   * reconciled at the next scrape tick, whether its settings changed or not: upstream's KPA
-   * controller resyncs every PA of its class on each config change it stores.
+   * write of it — one that changes no setting, only its labels or annotations, or a delete
+   * and re-create with the same data (a new resourceVersion, as the watcher's update or add
+   * event), or the first good read after a refused one — is stored, and every managed
+   * revision takes the new config and has its PA reconciled at the next scrape tick, whether
+   * its settings changed or not: upstream's KPA controller resyncs every PA of its class on
+   * each config change it stores, whatever changed in the ConfigMap.
    */
   async syncConfig(): Promise<void> {
     const reload = this.o.reloadConfig;
@@ -394,7 +401,11 @@ export class Controller {
     const data = loaded.data === undefined ? undefined : configDataKey(loaded.data);
     const dataChanged = data !== undefined && this.configData !== undefined && data !== this.configData;
     if (data !== undefined) this.configData = data;
-    if (!afterRefused && !dataChanged && JSON.stringify(loaded.config) === JSON.stringify(this.config)) return;
+    // The informed watcher ignores only an update with the resourceVersion it already has.
+    const version = loaded.resourceVersion;
+    const written = version !== undefined && this.configVersion !== undefined && version !== this.configVersion;
+    if (version !== undefined) this.configVersion = version;
+    if (!afterRefused && !dataChanged && !written && JSON.stringify(loaded.config) === JSON.stringify(this.config)) return;
     this.config = loaded.config;
     this.o.logger.info('config-autoscaler changed; applying it', { configMap: reload.where });
     // Revisions refused under the old config are looked at again under the new one.

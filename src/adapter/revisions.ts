@@ -215,15 +215,19 @@ export async function loadAutoscalerConfig(
   knativeNamespace: string,
   overrides: Readonly<Record<string, string>>,
 ): Promise<LoadedAutoscalerConfig> {
-  const { data, found } = await readKnativeConfigMap(kube, knativeNamespace, 'config-autoscaler');
-  return { config: parseAutoscalerConfig({ ...data, ...overrides }), found, data };
+  const { data, found, resourceVersion } = await readKnativeConfigMap(kube, knativeNamespace, 'config-autoscaler');
+  return { config: parseAutoscalerConfig({ ...data, ...overrides }), found, data, ...(resourceVersion !== undefined ? { resourceVersion } : {}) };
 }
 
-/** config-autoscaler as read: parsed (with the overrides), whether it exists, and its data as stored (if known). */
+/**
+ * config-autoscaler as read: parsed (with the overrides), whether it exists, its data as
+ * stored and its resourceVersion (if known; any write of it, or a re-create, gives a new one).
+ */
 export interface LoadedAutoscalerConfig {
   config: AutoscalerConfig;
   found: boolean;
   data?: Readonly<Record<string, string>>;
+  resourceVersion?: string;
 }
 
 /** A ConfigMap's data as one string, the same whatever order its keys come in. */
@@ -242,10 +246,14 @@ export async function loadProgressDeadline(kube: KubeClients, knativeNamespace: 
 }
 
 /** A ConfigMap's data in Knative's namespace; a missing one is empty (Knative's defaults apply), `found` false. */
-async function readKnativeConfigMap(kube: KubeClients, knativeNamespace: string, name: string): Promise<{ data: Record<string, string>; found: boolean }> {
+async function readKnativeConfigMap(
+  kube: KubeClients,
+  knativeNamespace: string,
+  name: string,
+): Promise<{ data: Record<string, string>; found: boolean; resourceVersion?: string | undefined }> {
   try {
     const cm = await kube.core.readNamespacedConfigMap({ name, namespace: knativeNamespace }, callOptions(kube));
-    return { data: { ...(cm.data ?? {}) }, found: true };
+    return { data: { ...(cm.data ?? {}) }, found: true, resourceVersion: cm.metadata?.resourceVersion };
   } catch (e) {
     if (!isNotFound(e)) throw e;
     return { data: {}, found: false };

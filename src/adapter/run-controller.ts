@@ -143,6 +143,7 @@ export async function runController(s: ControllerSettings, io: RunIo = defaultIo
   let config;
   // Read again at every revision resync while it can be read (see Controller.syncConfig).
   let configData: Readonly<Record<string, string>> | undefined;
+  let configResourceVersion: string | undefined;
   let reloadConfig: { where: string; load: () => Promise<LoadedAutoscalerConfig> } | undefined = {
     where: `${s.knativeNamespace}/config-autoscaler`,
     load: () => loadAutoscalerConfig(clients, s.knativeNamespace, s.config),
@@ -150,7 +151,10 @@ export async function runController(s: ControllerSettings, io: RunIo = defaultIo
   try {
     const loaded = await loadAutoscalerConfig(kube, s.knativeNamespace, s.config);
     config = loaded.config;
-    if (loaded.found) configData = loaded.data;
+    if (loaded.found) {
+      configData = loaded.data;
+      configResourceVersion = loaded.resourceVersion;
+    }
     if (!loaded.found) logger.warn('config-autoscaler not found; using Knative defaults', { namespace: s.knativeNamespace });
   } catch (e) {
     if (e instanceof AutoscalerConfigError) {
@@ -218,6 +222,7 @@ export async function runController(s: ControllerSettings, io: RunIo = defaultIo
     config,
     reloadConfig,
     configData,
+    configResourceVersion,
     progressDeadlineSeconds,
     allowScaleToZero: s.allowScaleToZero,
     autoscalerClasses: s.autoscalerClasses,

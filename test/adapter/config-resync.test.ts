@@ -1,7 +1,9 @@
 /**
  * A config-autoscaler change reconciles every managed revision's PA, as upstream's KPA
  * controller resyncs every PA of its class when its config store takes a change — not only
- * the PAs whose settings the change touches. Data as it already was is no change.
+ * the PAs whose settings the change touches. The store takes every write its informed
+ * watcher sees (a new resourceVersion): one to the labels only, or a delete and re-create
+ * with the same data, too. The ConfigMap read again unchanged, or deleted, is no change.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadAutoscalerConfig } from '../../src/adapter/revisions.js';
@@ -17,16 +19,18 @@ afterEach(async () => {
 });
 
 const CM = 'config-autoscaler';
-const setConfig = (data: Record<string, string>): void => {
-  c.kube.put('api/v1', 'knative-serving', 'configmaps', { metadata: { name: CM, namespace: 'knative-serving' }, data });
+const setConfig = (data: Record<string, string>, labels: Record<string, string> = {}): void => {
+  c.kube.put('api/v1', 'knative-serving', 'configmaps', { metadata: { name: CM, namespace: 'knative-serving', labels }, data });
 };
+const deleteConfig = (): void => c.kube.delete('api/v1', 'knative-serving', 'configmaps', CM);
 
 /**
  * Two revisions with one pod at concurrency 5, so each wants 1 pod under any target used here:
  * `own-00001` sets its target (50) by annotation, `plain-00001` takes the config's default.
- * Returns the PA reconciles of each in the scrape tick after `next` is read.
+ * For each of `changes`: done to the ConfigMap, which is then read again, the PA reconciles of
+ * each revision in the next scrape tick.
  */
-async function reconcilesAfter(first: Record<string, string>, next: Record<string, string>): Promise<Record<string, number>> {
+async function reconcilesAfter(first: Record<string, string>, ...changes: Array<() => void>): Promise<Array<Record<string, number>>> {
   await addRevision(c, 'own-00001', { pods: 1, concurrency: 5, annotations: { 'autoscaling.knative.dev/target': '50' } });
   await addRevision(c, 'plain-00001', { pods: 1, concurrency: 5 });
   setConfig(first);
@@ -45,21 +49,42 @@ async function reconcilesAfter(first: Record<string, string>, next: Record<strin
   await run(c, [r], 2);
   expect(spies.map((s) => s.spy.mock.calls.length)).toEqual([0, 0]);
 
-  setConfig(next);
-  await r.controller.syncConfig();
-  await r.controller.scrapeTick();
-  return Object.fromEntries(spies.map((s) => [s.name, s.spy.mock.calls.length]));
+  const out: Array<Record<string, number>> = [];
+  for (const change of changes) {
+    for (const s of spies) s.spy.mockClear();
+    change();
+    await r.controller.syncConfig();
+    await r.controller.scrapeTick();
+    out.push(Object.fromEntries(spies.map((s) => [s.name, s.spy.mock.calls.length])));
+  }
+  return out;
 }
 
 describe('a config-autoscaler change reconciles every managed PA once', () => {
-  const cases: Array<{ name: string; first: Record<string, string>; next: Record<string, string>; want: Record<string, number> }> = [
-    { name: 'a default target only plain takes', first: {}, next: { 'container-concurrency-target-default': '20' }, want: { 'own-00001': 1, 'plain-00001': 1 } },
-    { name: 'a key written with the value in force (data changed, no setting did)', first: {}, next: { 'stable-window': '60s' }, want: { 'own-00001': 1, 'plain-00001': 1 } },
-    { name: 'the same data read again: no change, no resync', first: { 'stable-window': '60s' }, next: { 'stable-window': '60s' }, want: { 'own-00001': 0, 'plain-00001': 0 } },
+  const cases: Array<{ name: string; first: Record<string, string>; change: () => void; want: Record<string, number> }> = [
+    { name: 'a default target only plain takes', first: {}, change: () => setConfig({ 'container-concurrency-target-default': '20' }), want: { 'own-00001': 1, 'plain-00001': 1 } },
+    { name: 'a key written with the value in force (data changed, no setting did)', first: {}, change: () => setConfig({ 'stable-window': '60s' }), want: { 'own-00001': 1, 'plain-00001': 1 } },
+    { name: 'a label added, the data as it was (metadata only)', first: { 'stable-window': '60s' }, change: () => setConfig({ 'stable-window': '60s' }, { team: 'serving' }), want: { 'own-00001': 1, 'plain-00001': 1 } },
+    {
+      name: 'deleted and created again with the same data',
+      first: { 'stable-window': '60s' },
+      change: () => {
+        deleteConfig();
+        setConfig({ 'stable-window': '60s' });
+      },
+      want: { 'own-00001': 1, 'plain-00001': 1 },
+    },
+    { name: 'the same object read again (no write, same resourceVersion): no change, no resync', first: { 'stable-window': '60s' }, change: () => {}, want: { 'own-00001': 0, 'plain-00001': 0 } },
+    { name: 'deleted (Knative ignores the delete of a ConfigMap it has no default for): no resync', first: { 'stable-window': '60s' }, change: deleteConfig, want: { 'own-00001': 0, 'plain-00001': 0 } },
   ];
   for (const t of cases) {
     it(t.name, async () => {
-      expect(await reconcilesAfter(t.first, t.next)).toEqual(t.want);
+      expect(await reconcilesAfter(t.first, t.change)).toEqual([t.want]);
     });
   }
+
+  it('deleted, read while gone, then created again with the same data: the re-create resyncs (the watcher\'s add event)', async () => {
+    const both = (n: number): Record<string, number> => ({ 'own-00001': n, 'plain-00001': n });
+    expect(await reconcilesAfter({ 'stable-window': '60s' }, deleteConfig, () => setConfig({ 'stable-window': '60s' }), () => {})).toEqual([both(0), both(1), both(0)]);
+  });
 });
