@@ -8,8 +8,8 @@
  *   user classes given in `autoscalerClasses`; shadow: every KPA-, knsim- or user-class revision);
  *   read config-autoscaler again (see `reloadConfig`).
  * - Every 1 s: take each namespace's revision pods as the informer has them, scrape a sample of each revision's
- *   queue-proxies into its metric collection, and run reconciles that are due (a pod
- *   event, requeue time reached, or a held one).
+ *   queue-proxies into its metric collection, and run reconciles that are due (an informer
+ *   event of a pod, of the PA or of an SKS it controls, requeue time reached, or a held one).
  * - Every 2 s: take the PodAutoscalers as last seen (reachability; Knative's own decision), evaluate
  *   each revision's decider, reconcile when the multiscaler would notify, and report.
  *
@@ -17,10 +17,12 @@
  * Knative's KPA does for its own): for each knsim-class PodAutoscaler it keeps the
  * revision's ServerlessService as the KPA step decides (Serve/Proxy, activators) and writes
  * the PodAutoscaler's status (service names, scales, Active / ScaleTargetInitialized /
- * SKSReady / Ready), which Knative needs to mark the revision Ready. ServerlessServices
- * are taken at each decide tick too; a change in one (e.g. its status) reconciles again.
+ * SKSReady / Ready), which Knative needs to mark the revision Ready. Every informer event of
+ * the PA (any write, someone else's: its own status writes are followed up at once) or of
+ * an SKS it controls enqueues it, as upstream's KPA controller does.
  *
- * Ticks driven from outside `run` (tests, tools) list pods, PAs and SKSs once per tick instead.
+ * Ticks driven from outside `run` (tests, tools) list pods, PAs and SKSs once per tick instead:
+ * a pod, PA or SKS listed with another version than before stands for its event.
  *
  * Writes (apply mode only, never with dry-run or in shadow mode) are Deployment scale
  * patches through {@link ScaleWriter} and SKS / PA status writes through
@@ -35,7 +37,7 @@ import type { ShadowRow } from './decision-csv.js';
 import { describeError, type KubeClients } from './kube.js';
 import type { LeaderElector } from './leader.js';
 import type { Logger } from './log.js';
-import { DEFAULT_RESYNC_SECONDS, WatchedCollection } from './informer.js';
+import { DEFAULT_RESYNC_SECONDS, WatchedCollection, type WatchEventType } from './informer.js';
 import type { V1Pod } from '@kubernetes/client-node';
 import { groupByRevision, listRevisionPodItems, listRevisionPods, podCounts, podInfo, podsPath, REVISION_LABEL, revisionsWithPodEvents, scrapeablePods, type PodCounts, type PodInfo } from './pods.js';
 import { adoptPodAutoscalerStatus, desiredPodAutoscalerStatus, statusBody, type SksView } from './podautoscaler-status.js';
@@ -48,6 +50,7 @@ import {
   listPodAutoscalerItems,
   listPodAutoscalers,
   listRevisions,
+  parsePodAutoscaler,
   podAutoscalersByName,
   podAutoscalersPath,
   type LoadedAutoscalerConfig,
@@ -59,8 +62,10 @@ import {
   activatorEndpointsPopulated,
   activatorEndpointsPopulatedSince,
   controlledBy,
+  controllingPodAutoscaler,
   listServerlessServiceItems,
   listServerlessServices,
+  parseServerlessService,
   serverlessServicesByName,
   serverlessServicesPath,
   sksNotReadyMessage,
@@ -155,6 +160,11 @@ interface Managed {
   sksActedOn: string | undefined;
   /** The PA status last adopted or written (wire JSON): any other is someone else's, and adopted. */
   statusSeen: string | undefined;
+  /**
+   * The resourceVersions of this controller's own status writes whose watch events have not
+   * come yet: the follow-up reconciles of `reconcile` stood for them (oldest first, a few kept).
+   */
+  ownPaVersions: string[];
   /** A reconcile is under way (the scrape and decide loops run concurrently). */
   reconciling: boolean;
   /** The current reconcile changed the PA status (or, dry-run, would have): it runs once more. */
@@ -177,6 +187,9 @@ const key = (namespace: string, name: string): string => `${namespace}/${name}`;
 
 /** Reconciles run at once after status writes of one reconcile (see `reconcile`). */
 const FOLLOW_UP_RECONCILES = 3;
+
+/** Own status writes whose watch events are awaited (see `ownPaVersions`): more would mean events were lost. */
+const OWN_VERSIONS_KEPT = 8;
 
 interface NamespaceWatch {
   pods: WatchedCollection;
@@ -268,12 +281,56 @@ export class Controller {
     return ++this.seq;
   }
 
-  /** Notes the PA as seen at `seq`; in apply mode a new PA or a changed spec reconciles again. */
+  /**
+   * Notes the PA as seen at `seq`; in apply mode a new PA or a changed spec reconciles again.
+   * Listed, not watched (ticks driven from outside), any other write of it since (another
+   * resourceVersion: a status, label or annotation patch by someone else) is its update event.
+   */
   private observePa(m: Managed, pa: PodAutoscalerObject | undefined, seq: number): void {
     if (seq < m.pa.seq) return;
     const before = m.pa.value;
     m.pa = { value: pa, seq };
-    if (this.o.mode === 'apply' && pa !== undefined && (before === undefined || before.generation !== pa.generation)) m.loop.requestReconcile();
+    if (this.o.mode !== 'apply' || pa === undefined) return;
+    const written = !this.watched.has(m.rev.namespace) && before?.resourceVersion !== pa.resourceVersion;
+    if (before === undefined || before.generation !== pa.generation || written) m.loop.requestReconcile();
+  }
+
+  /**
+   * The PA informer saw an add, update or delete of a PodAutoscaler (any write: spec, status,
+   * labels, annotations, whoever wrote it): in apply mode its revision's PA reconciles at the
+   * next scrape tick (one pending reconcile however many events), with the PA as the event
+   * has it, as upstream's KPA controller enqueues its class's PAs on every informer event.
+   * The events of this controller's own status writes enqueue nothing: the follow-up
+   * reconciles of `reconcile` already ran for them, and the PA they hold is no newer.
+   */
+  private paEvent(ns: string, obj: unknown, type: WatchEventType): void {
+    const pa = parsePodAutoscaler(obj, ns);
+    const m = pa === undefined ? undefined : this.managed.get(key(ns, pa.name));
+    if (pa === undefined || m === undefined || this.o.mode !== 'apply') return;
+    const own = type === 'delete' || pa.resourceVersion === undefined ? -1 : m.ownPaVersions.indexOf(pa.resourceVersion);
+    if (own >= 0) {
+      m.ownPaVersions.splice(0, own + 1);
+      return;
+    }
+    m.pa = { value: type === 'delete' ? undefined : pa, seq: this.nextSeq() };
+    m.loop.requestReconcile();
+  }
+
+  /**
+   * The SKS informer saw an add, update or delete of a ServerlessService that a PodAutoscaler
+   * controls: that PA's revision reconciles at the next scrape tick, with the SKS as the event
+   * has it, as upstream's KPA controller enqueues the controller of every SKS event (its own
+   * writes' too). The not-owned backoff ends: whatever made the SKS someone else's may be gone.
+   */
+  private sksEvent(ns: string, obj: unknown, type: WatchEventType): void {
+    const sks = parseServerlessService(obj, ns);
+    const owner = sks === undefined ? undefined : controllingPodAutoscaler(sks);
+    const m = owner === undefined ? undefined : this.managed.get(key(ns, owner));
+    if (sks === undefined || m === undefined || this.o.mode !== 'apply') return;
+    // The PA's own SKS has its name; another one it controls only enqueues it.
+    if (sks.name === m.rev.name) m.sks = { value: type === 'delete' ? null : sks, seq: this.nextSeq() };
+    m.loop.requestReconcile();
+    this.classes.sksChanged({ namespace: ns, name: m.rev.name });
   }
 
   /**
@@ -500,6 +557,7 @@ export class Controller {
       sks: { value: undefined, seq: 0 },
       sksActedOn: undefined,
       statusSeen: undefined,
+      ownPaVersions: [],
       reconciling: false,
       paUpdated: false,
       dryRunState: undefined,
@@ -898,6 +956,7 @@ export class Controller {
     if (res.pa !== undefined) {
       // As for the SKS: the PA this reconcile started from, handed back, is no newer than the informer's.
       if (res.pa !== pa) m.pa = { value: res.pa, seq: this.nextSeq() };
+      if (res.outcome === 'patched' && res.pa.resourceVersion !== undefined) m.ownPaVersions = [...m.ownPaVersions, res.pa.resourceVersion].slice(-OWN_VERSIONS_KEPT);
       if (res.outcome === 'patched' || res.outcome === 'unchanged') m.statusSeen = JSON.stringify(statusBody(res.pa.status));
     }
     // A dry run never changes the PA it reads, so it would "write" every time: there the
@@ -995,6 +1054,7 @@ export class Controller {
         path: podAutoscalersPath(ns),
         list: () => listPodAutoscalerItems(kube, ns),
         onChange: () => (w.paSeq = this.nextSeq()),
+        onEvent: (pa, type) => this.paEvent(ns, pa, type),
       });
       w.skss =
         this.o.mode === 'apply'
@@ -1004,6 +1064,7 @@ export class Controller {
               path: serverlessServicesPath(ns),
               list: () => listServerlessServiceItems(kube, ns),
               onChange: () => (w.sksSeq = this.nextSeq()),
+              onEvent: (sks, type) => this.sksEvent(ns, sks, type),
             })
           : undefined;
       this.watched.set(ns, w);

@@ -59,11 +59,14 @@ export interface WatchedCollectionOptions {
   /** Called after every change (a list or an event). */
   onChange: () => void;
   /**
-   * Called with the object of every add, update or delete, as client-go's event handlers are:
-   * also for each object a relist (resync, 410) finds, and each one it no longer finds.
+   * Called with the object of every add, update or delete, and which it was, as client-go's
+   * event handlers are: also for each object a relist (resync, 410) finds, and each one it no
+   * longer finds (a delete).
    */
-  onEvent?: ((obj: unknown) => void) | undefined;
+  onEvent?: ((obj: unknown, type: WatchEventType) => void) | undefined;
 }
+
+export type WatchEventType = 'add' | 'update' | 'delete';
 
 type Obj = k8s.KubernetesObject;
 
@@ -208,14 +211,14 @@ export class WatchedCollection {
     };
     const inf = new k8s.ListWatch<Obj>(this.o.path, new GuardedWatch(this.o.kube.config, this.o.clock, this.o.random, this.stopped), listFn, false, this.o.labelSelector);
     const current = (): boolean => this.informer === inf;
-    const changed = (obj: Obj): void => {
+    const changed = (type: WatchEventType) => (obj: Obj): void => {
       // A relist's objects are events too (client-go delivers each as an add or update).
-      if (current() || this.relisting === inf) this.o.onEvent?.(obj);
+      if (current() || this.relisting === inf) this.o.onEvent?.(obj, type);
       if (current()) this.o.onChange();
     };
-    inf.on('add', changed);
-    inf.on('update', changed);
-    inf.on('delete', changed);
+    inf.on('add', changed('add'));
+    inf.on('update', changed('update'));
+    inf.on('delete', changed('delete'));
     inf.on('error', (err: unknown) => {
       if (err instanceof WatchExpiredError) {
         // Not a failure: the cache as last seen serves reads until the relist (client-go's stays synced).
@@ -259,7 +262,7 @@ export class WatchedCollection {
     if (this.failure !== undefined) return false;
     // What the new list no longer has was deleted meanwhile (client-go's Replace reports it so).
     const listed = new Set(next.list().map(objectKey));
-    for (const o of this.served?.list() ?? []) if (!listed.has(objectKey(o))) this.o.onEvent?.(o);
+    for (const o of this.served?.list() ?? []) if (!listed.has(objectKey(o))) this.o.onEvent?.(o, 'delete');
     this.served = next;
     this.o.onChange();
     return true;

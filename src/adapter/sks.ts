@@ -8,7 +8,7 @@
  */
 import type { SksMode } from '../core/autoscaler/index.js';
 import { findCondition, parseConditions, parseTime, READY, type KnativeCondition } from './conditions.js';
-import { callOptions, NETWORKING_INTERNAL_GROUP, NETWORKING_INTERNAL_VERSION, type KubeClients } from './kube.js';
+import { AUTOSCALING_INTERNAL_GROUP, callOptions, NETWORKING_INTERNAL_GROUP, NETWORKING_INTERNAL_VERSION, type KubeClients } from './kube.js';
 import type { CheckedList } from './response-shape.js';
 import { byName, coords, customObjectsPath, getCustomObject, listCustomItems, type CustomKind } from './custom-objects.js';
 import type { PodAutoscalerObject } from './revisions.js';
@@ -98,6 +98,16 @@ export function parseServerlessService(obj: unknown, fallbackNamespace = ''): Se
 /** Whether `pa` is the SKS's controller (by UID, as Kubernetes' IsControlledBy). */
 export function controlledBy(sks: ServerlessServiceObject, pa: PodAutoscalerObject): boolean {
   return sks.ownerReferences.some((r) => r.controller && r.uid === pa.uid && pa.uid !== '');
+}
+
+/**
+ * The name of the PodAutoscaler in the SKS's controller reference, if that is what controls it
+ * (the group and kind, as knative.dev/pkg's FilterController compares them); else undefined.
+ */
+export function controllingPodAutoscaler(sks: ServerlessServiceObject): string | undefined {
+  const ref = sks.ownerReferences.find((r) => r.controller);
+  if (ref === undefined || ref.kind !== 'PodAutoscaler' || ref.apiVersion.split('/')[0] !== AUTOSCALING_INTERNAL_GROUP) return undefined;
+  return ref.name;
 }
 
 /** Ready and reporting on its current spec. */

@@ -4,7 +4,7 @@
  * counts change. An image that never pulls keeps a new revision's PA activating with one
  * Pending pod; the kubelet's pull retries update that pod without changing any count.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FakeKube } from './support/fake-kube.js';
 import { NS, T0, addRevision, fakeCluster, replica, run, scalePatches, type Cluster, type Replica } from './support/cluster.js';
 import { until } from './support/wait.js';
@@ -82,7 +82,7 @@ describe('a pod event reconciles its revision\'s PA', () => {
     expect(statusPatches()).toEqual([2, 4, 44, 44]);
   });
 
-  it('watched (the run loop): the informer\'s update event queues one reconcile, which scales to zero at the next scrape', async () => {
+  it('watched (the run loop): two update events queue one reconcile, at the next scrape; the SKS\'s status event makes the timeout requeue 42 s', async () => {
     const r = await neverPulls();
     const ac = new AbortController();
     const done = r.controller.run(ac.signal);
@@ -94,19 +94,27 @@ describe('a pod event reconciles its revision\'s PA', () => {
     // decide loop waiting for 2 s.
     await until('the first scrape round', () => c.kube.watchCount() === 3 && c.clock.sleepsUntil(T0 + 1) > 0 && c.clock.sleepsUntil(T0 + 2) > 0 && r.controller.reconcilesInFlight === 0);
     const asleep = c.clock.pendingSleeps;
-    for (let s = 1; s <= 42; s++) {
+    const second = async (s: number): Promise<void> => {
       c.clock.advance(1);
       await until(`second ${s} done`, () => c.clock.pendingSleeps >= asleep && r.controller.reconcilesInFlight === 0);
-    }
+    };
+    for (let s = 1; s <= 20; s++) await second(s);
     expect(activeCondition()).toEqual({ status: 'Unknown', reason: 'Queued', at: 2 });
+    const reconciles = vi.spyOn(loop()!, 'reconcile');
+    pullRetry(`${DEPLOY}-0`);
+    pullRetry(`${DEPLOY}-0`);
+    await until('the watch events queue a reconcile', () => loop()!.reconcileDue(c.clock.now()));
+    await second(21);
+    expect(reconciles.mock.calls.map((call) => call[0] - T0)).toEqual([21]);
+    for (let s = 22; s <= 41; s++) await second(s);
     expect(scales()).toEqual([]);
-    pullRetry(`${DEPLOY}-0`);
-    pullRetry(`${DEPLOY}-0`);
-    await until('the watch event queues a reconcile', () => loop()!.reconcileDue(c.clock.now()));
-    c.clock.advance(1);
+    // The SKS's status event (networking names its services at 2 s) reconciled the PA at 2 s, as
+    // upstream's SKS handler enqueues it, so the activation timeout's requeue (40 s) is due at 42 s.
+    await second(42);
     await until('a scale write', () => scales().length > 0);
     ac.abort();
     await done;
-    expect(scales()).toEqual(['43s→0']);
+    expect(scales()).toEqual(['42s→0']);
+    expect(activeCondition()).toEqual({ status: 'False', reason: 'NoTraffic', at: 42 });
   });
 });
