@@ -4,7 +4,7 @@ import type { RandomStream } from '../engine/random.js';
 import { ConcurrencyMeter, emptyReport, type MeterReport } from './concurrency-meter.js';
 import { Fifo } from './fifo.js';
 import type { Pod } from './pod.js';
-import { Phase, type Request } from './request.js';
+import { Phase, STATUS_OVERLOADED, type Request } from './request.js';
 import type { Revision } from './revision.js';
 import type { ActivatorCpu } from './activator-pool.js';
 import type { ActivatorDrain } from './activator-rollout.js';
@@ -131,6 +131,12 @@ export class RevisionThrottler {
     }
     this.assignedCount = this.end - this.begin + (this.extra >= 0 ? 1 : 0);
     // The round-robin index is left alone: the policy itself restarts from 0 at its next pick if the list shrank below it.
+    // A deleted revision's throttler is out of the activator's map (throttler.go revisionDeleted), so no
+    // update resizes its breaker: only the ClusterIP path gets here then, its sidecar following the endpoints.
+    if (this.revision.deleted) {
+      this.dispatch(now);
+      return;
+    }
     this.capacity = activatorCapacityForRevision({
       containerConcurrency: this.cc,
       backendCount: n,
@@ -248,12 +254,26 @@ export class RevisionThrottler {
       // Its timeout fires at this instant: answered by it, never sent (the next pass drops it).
       if (this.revision.world.expireIfDue(head, now)) continue;
       const t = this.pick(this);
-      if (t === undefined) return;
+      if (t === undefined && !(this.clusterIP && this.assignedCount === 0)) return;
       this.queue.shift();
       this.waiting--;
       this.revision.activatorWaiting--;
-      this.send(head, t, now);
+      if (t === undefined) this.noHealthyUpstream(head, now);
+      else this.send(head, t, now);
     }
+  }
+
+  /**
+   * Through the ClusterIP with a breaker token but no ready endpoint (a deleted revision, whose
+   * breaker keeps its last size while its pods leave the endpoints): the activator's sidecar has
+   * nothing to send to and answers 503 at once (Envoy's "no healthy upstream"), which the
+   * activator passes on; the token comes back with the answer.
+   */
+  private noHealthyUpstream(req: Request, now: number): void {
+    this.proxied++;
+    req.activatorOut = now;
+    req.phase = Phase.Dispatched;
+    this.revision.world.finish(req, STATUS_OVERLOADED, now);
   }
 
   /** The request this activator held is over (any outcome). */

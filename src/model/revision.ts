@@ -701,7 +701,8 @@ export class Revision {
 
   /**
    * The activators' throttlers hear of its pods' changes: not once it is deleted (see delete),
-   * except through the ClusterIP, where the activator's mesh sidecar follows the endpoints itself.
+   * except through the ClusterIP, where the activator's mesh sidecar follows the endpoints itself
+   * (the throttler's breaker no longer does: RevisionThrottler.reassign).
    */
   private get throttlersFollowPods(): boolean {
     return !this.deleted || this.clusterIP;
@@ -811,8 +812,9 @@ export class Revision {
    * and are dropped. Requests already waiting in that throttler keep it, with the pods it last
    * knew: they are sent on as its slots free up, to pods that are draining (a request restarts
    * the queue-proxy's quiet period) or, once a pod's queue-proxy has shut down, refused (502).
-   * Through the ClusterIP the sidecar drops the pods as they leave the endpoints and the requests
-   * wait out their timeout (upstream's sidecar would answer 503 with no endpoint left: not modelled).
+   * Through the ClusterIP the breaker keeps its size likewise, but the activator's sidecar follows
+   * the endpoints, which no pod is left in: a held request that gets a token as one sent earlier is
+   * answered is refused by the sidecar at once (503, no healthy upstream).
    */
   delete(now: number): number {
     if (this.deleted) return 0;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runWorld } from '../../src/run/run-world.js';
 import { canFailWith502 } from '../../src/run/run-options.js';
-import { STATUS_NO_ROUTE, STATUS_OK } from '../../src/model/request.js';
+import { STATUS_NO_ROUTE, STATUS_OK, STATUS_OVERLOADED } from '../../src/model/request.js';
 import { scenarioFromValue } from '../../src/scenario/load.js';
 import { ScenarioError } from '../../src/scenario/errors.js';
 import { MemoryRecorder, run } from './world-fixture.js';
@@ -351,13 +351,30 @@ describe('deleting the Service while the activators hold requests for its busy p
     expect(gone(rec)).toEqual(['120.001 0001', '122.001 0002']);
   });
 
-  it('through the ClusterIP (mesh-compatibility-mode enabled) the sidecar drops the pods with the endpoints: the 24 held wait out their 300 s timeout (504)', () => {
+  it('through the ClusterIP (mesh-compatibility-mode enabled) the breaker keeps its 2 tokens but the sidecar has no endpoint left: the 24 held get 503 as the first token frees', () => {
     const mesh = { 'config-network': { 'mesh-compatibility-mode': 'enabled' } };
-    const rows = outcome(simulate(raw('40s', true, mesh)));
-    // Sent on before the delete, two at a time; then held, the pods gone from the sidecar's endpoints.
+    const rec = simulate(raw('40s', true, mesh));
+    const rows = outcome(rec);
+    // Sent on before the delete, two at a time, and served by the draining pods.
     expect(rows.slice(0, 4)).toEqual(['0 200 40.001 0002', '2 200 42.001 0001', '4 200 80.001 0002', '6 200 82.001 0001']);
-    expect(rows.slice(4).map((r) => r.split(' ').slice(0, 3).join(' '))).toEqual(Array.from({ length: 24 }, (_, i) => `${8 + 2 * i} 504 ${(308.001 + 2 * i).toFixed(3)}`));
+    // Held from 8 s on. Not sent when the pods leave the endpoints at 55 s (no token), nor left to time out
+    // at 308–354 s (504): at 80.001 s request 4's answer returns a token, the sidecar refuses the head at
+    // once (503, no pod reached), which returns the token to the next, and so on.
+    expect(rows.slice(4)).toEqual(Array.from({ length: 24 }, (_, i) => `${8 + 2 * i} 503 80.001 -`));
+    expect(rec.requests.filter((r) => r.arrival < 55 && r.status === STATUS_OVERLOADED).every((r) => r.route === 'activator' && r.activatorOut === r.end)).toBe(true);
+    // None of the held reaches a pod: each goes when its 30 s quiet period ends (85 s), its last answer given by then.
+    expect(gone(rec)).toEqual(['85.000 0001', '85.000 0002']);
     expect(canFailWith502(scenarioFromValue(raw('40s', true, mesh), FILE).world)).toBe(false);
+  });
+
+  it('through the ClusterIP, a deleted revision\'s breaker keeps no token when it had no ready pod (a cold start): the held wait out their timeout', () => {
+    const mesh = { 'config-network': { 'mesh-compatibility-mode': 'enabled' } };
+    const load = [{ name: 'load', service: 'hello', start: '55s', end: '200s', open: { process: 'uniform', rps: 20 } }];
+    const rec = simulate(scenario({ configMaps: mesh, clients: load, duration: '400s', updates: [{ at: '56s', deleteService: 'hello' }] }));
+    // Sent 55.00–55.95 s (the 56th second's first, at 55.99999… s, comes after the delete: 404).
+    const held = rec.requests.filter((r) => r.status !== STATUS_NO_ROUTE);
+    expect(held).toHaveLength(20);
+    expect(held.every((r) => r.arrival < 56 && r.status === 504 && Math.abs(r.end - r.arrival - 300.001) < 1e-6)).toBe(true);
   });
 
   it('40 s requests, outputs: the 22 refused count as 502 in summary.json and in requests-per-second.csv\'s status502 column, which such a run has', () => {
