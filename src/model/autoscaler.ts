@@ -1,4 +1,5 @@
 import { apiTime } from './api-time.js';
+import { scraperUsesService } from '../core/traffic/index.js';
 import {
   DECIDER_PERIOD_SECONDS,
   DecisionLoop,
@@ -8,6 +9,7 @@ import {
   estimateRevisionStat,
   populationMeanSampleSize,
   scrapeOrderIndices,
+  scrapeThroughService,
   type PodAutoscalerState,
   type ReconcileCause,
   type RevisionAutoscaling,
@@ -62,6 +64,7 @@ export class RevisionAutoscaler {
     // one that existed before the run was created at some unknown earlier time.
     const firstTick = pre === undefined ? now + DECIDER_PERIOD_SECONDS : now + phases.uniform(0, DECIDER_PERIOD_SECONDS);
     this.hpa = revision.spec.autoscaling.class === HPA_CLASS;
+    this.throughService = scraperUsesService(revision.world.spec.cluster.meshCompatibilityMode ?? 'auto');
     // The HPA controller syncs an HPA one period after it first sees it (the loop's default).
     this.loop = new DecisionLoop({ revision: revision.spec.name, autoscaling: revision.spec.autoscaling, nowSeconds: now, existingPods: pre, firstTickSeconds: this.hpa ? undefined : firstTick, classes: revision.world.autoscalerClasses });
     this.timers = new LoopTimers(this);
@@ -186,6 +189,10 @@ export class RevisionAutoscaler {
     if (n === 0) return true;
     const sample = populationMeanSampleSize(n);
     const now = rev.world.sim.now;
+    if (self.throughService) {
+      self.scrapeService(pods, sample, now);
+      return true;
+    }
     let order: Int32Array | undefined;
     if (sample < n) {
       // Old pods (up a stable window) first, shuffled; young ones make up the rest (stats_scraper.go).
@@ -210,6 +217,54 @@ export class RevisionAutoscaler {
     rev.world.recorder.stat?.(rev, stat, 'scrape');
     return true;
   }
+
+  /**
+   * With mesh-compatibility-mode enabled the scraper cannot reach pod addresses: it scrapes the
+   * private Service, each scrape landing on a ready pod the network picks (kube-proxy's uniform
+   * choice), until it has a sample of distinct pods or a worker runs out of tries (core's
+   * scrapeThroughService). A failed scrape records nothing, and its Metric's condition turns
+   * Failed (DidNotReceiveStat); each change of that condition reconciles the PA, whose controller
+   * watches Metrics.
+   */
+  private scrapeService(pods: readonly Pod[], sample: number, now: number): void {
+    const rev = this.revision;
+    const window = this.loop.stableWindowSeconds;
+    // Young or old by the stat's ProcessUptime: the queue-proxy's, not the pod's start time.
+    const isOld = (i: number): boolean => pods[i]!.runningBeforeRun || now - pods[i]!.queueProxyUpAt >= window;
+    const s = scrapeThroughService(pods.length, sample, isOld, this.randomInt);
+    // The condition's message names the sample size, so a failure at another size is a change too.
+    const condition = s.ok ? '' : `DidNotReceiveStat/${sample}`;
+    if (condition !== this.metricCondition) {
+      this.metricCondition = condition;
+      this.watchReconcile(now);
+    }
+    if (!s.ok) {
+      this.failedScrapes++;
+      return;
+    }
+    const sums = this.sums;
+    sums.averageConcurrentRequests = 0;
+    sums.averageProxiedConcurrentRequests = 0;
+    sums.requestCount = 0;
+    sums.proxiedRequestCount = 0;
+    for (const i of s.sampled) {
+      const r = pods[i]!.report(now);
+      sums.averageConcurrentRequests += r.averageConcurrency;
+      sums.averageProxiedConcurrentRequests += r.averageProxiedConcurrency;
+      sums.requestCount += r.requestCount;
+      sums.proxiedRequestCount += r.proxiedRequestCount;
+    }
+    const stat = estimateRevisionStat(now, sums, pods.length, sample);
+    this.loop.recordScrape(stat);
+    rev.world.recorder.stat?.(rev, stat, 'scrape');
+  }
+
+  /** Scrapes go through the private Service (mesh-compatibility-mode enabled). */
+  private readonly throughService: boolean;
+  /** The Metric's condition as its reconciler last wrote it: '' Ready, else the failure. */
+  private metricCondition = '';
+  /** Scrapes through the Service that failed (no stat recorded). */
+  failedScrapes = 0;
 
   // The scrape's sampling state, kept here so a scrape allocates no closures.
   private readonly sums: StatSums = { averageConcurrentRequests: 0, averageProxiedConcurrentRequests: 0, requestCount: 0, proxiedRequestCount: 0 };

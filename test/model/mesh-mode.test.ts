@@ -9,7 +9,10 @@ import { describe, expect, it } from 'vitest';
 import { podReadinessProbe } from '../../src/core/traffic/index.js';
 import { STATUS_BAD_GATEWAY } from '../../src/model/request.js';
 import type { ClientSpec, RevisionSpec } from '../../src/model/spec.js';
-import { constant, revision, run, service, world } from './world-fixture.js';
+import type { PodStat, ReconcileCause } from '../../src/core/autoscaler/index.js';
+import type { Revision } from '../../src/model/revision.js';
+import { World } from '../../src/model/world.js';
+import { MemoryRecorder, constant, revision, run, service, world } from './world-fixture.js';
 
 const POD1 = 'hello-00001-deployment-0001';
 const round = (t: number): number => Number(t.toFixed(6));
@@ -150,5 +153,68 @@ describe('mesh-compatibility-mode enabled: the ClusterIP path', () => {
     expect(enabled.healthy).toBe(enabled.ready);
     expect(enabled.sent).toBe(enabled.ready);
     expect(round(enabled.sent - auto.sent)).toBe(0.451);
+  });
+});
+
+/**
+ * `enabled`: the autoscaler cannot reach pod addresses either, so its scraper goes through the
+ * private Service (stats_scraper.go scrapeService): each scrape lands on a pod it does not choose,
+ * and a scrape fails when a worker lands on pods already scraped 10 times before the sample is
+ * full. A failed scrape records no stat, and each change of the Metric's condition reconciles the PA.
+ */
+describe('mesh-compatibility-mode enabled: the scraper goes through the Service', () => {
+  class ScrapeRecorder extends MemoryRecorder {
+    scrapes: number[] = [];
+    watchReconciles: number[] = [];
+    stat(_rev: Revision, stat: PodStat, source: 'scrape' | 'activator'): void {
+      if (source === 'scrape') this.scrapes.push(stat.timeSeconds);
+    }
+    reconcile(_rev: Revision, time: number, _i: unknown, _o: unknown, cause: ReconcileCause): void {
+      if (cause === 'watch') this.watchReconciles.push(time);
+    }
+  }
+  /** `pods` pods pinned, CC 1, 1 s requests at 2 rps for 300 s. */
+  function pinned(mode: 'enabled' | 'disabled', pods: number) {
+    const rev = revision({
+      cc: 1,
+      initialPods: pods,
+      serviceTime: constant(1),
+      annotations: { 'autoscaling.knative.dev/min-scale': `${pods}`, 'autoscaling.knative.dev/max-scale': `${pods}` },
+    });
+    const load: ClientSpec = { kind: 'open', name: 'load', service: 'hello', process: 'poisson', rate: { shape: 'constant', rps: 2 }, startSeconds: 0, endSeconds: 300 } as ClientSpec;
+    const spec = world([service('hello', [rev])], [load], { duration: 300 });
+    spec.cluster = { ...spec.cluster, meshCompatibilityMode: mode };
+    const rec = new ScrapeRecorder();
+    const w = new World(spec, rec);
+    w.run();
+    return { rec, autoscaler: w.services.get('hello')!.revisions[0]!.autoscaler };
+  }
+
+  it('disabled: a stat every second, no scrape fails', () => {
+    const { rec, autoscaler } = pinned('disabled', 4);
+    expect(rec.scrapes).toHaveLength(300);
+    expect(autoscaler.failedScrapes).toBe(0);
+  });
+
+  it('enabled, 4 pods (sample 4): scrapes that miss a pod record nothing, and each Metric condition change reconciles the PA then', () => {
+    const { rec, autoscaler } = pinned('enabled', 4);
+    // The last worker must land on the one pod left (1 in 4) within its 10 tries: 21 of the 300 scrapes fail.
+    expect(autoscaler.failedScrapes).toBe(21);
+    expect(rec.scrapes).toHaveLength(279);
+    // The scrape instants (every 1 s from the revision's phase) with no stat are the failed ones.
+    const phase = rec.scrapes[0]! - Math.floor(rec.scrapes[0]!);
+    const got = new Set(rec.scrapes.map((t) => Math.round(t - phase)));
+    const failed = Array.from({ length: 300 }, (_, k) => k).filter((k) => !got.has(k));
+    expect(failed).toHaveLength(21);
+    // Ready → Failed at a failed scrape after a good one, Failed → Ready at the good one after: a watch reconcile at each.
+    const changes = Array.from({ length: 300 }, (_, k) => k).filter((k) => k > 0 && failed.includes(k) !== failed.includes(k - 1));
+    expect(rec.watchReconciles.filter((t) => t > 0).map((t) => Math.round(t - phase))).toEqual(changes);
+    expect(changes).toHaveLength(38);
+  });
+
+  it('enabled, 25 pods (sample 10): no scrape fails', () => {
+    const { rec, autoscaler } = pinned('enabled', 25);
+    expect(autoscaler.failedScrapes).toBe(0);
+    expect(rec.scrapes).toHaveLength(300);
   });
 });

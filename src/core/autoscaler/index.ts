@@ -23,6 +23,7 @@ export * from './window-average.js';
 export * from './sample-size.js';
 export * from './collection.js';
 export * from './scrape-sample.js';
+export * from './service-scrape.js';
 // The decider.
 export * from './decider-spec.js';
 export * from './delay-window.js';

@@ -54,3 +54,12 @@ export function activatorTrustsReadyPods(mode: MeshCompatibilityMode): boolean {
 export function activatorUsesClusterIP(mode: MeshCompatibilityMode): boolean {
   return mode === 'enabled';
 }
+
+/**
+ * Whether the autoscaler's scraper goes through the revision's private Service instead of pod
+ * addresses (stats_scraper.go Scrape): only with `enabled`; `auto` falls back to it only when
+ * every pod scrape fails as a mesh makes it fail, which knsim, having no mesh, never does.
+ */
+export function scraperUsesService(mode: MeshCompatibilityMode): boolean {
+  return mode === 'enabled';
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { activatorTrustsReadyPods, activatorUsesClusterIP, leastRequestPick, meshCompatibilityModeKnown, parseMeshCompatibilityMode } from '../../../src/core/traffic/index.js';
+import { activatorTrustsReadyPods, activatorUsesClusterIP, leastRequestPick, meshCompatibilityModeKnown, parseMeshCompatibilityMode, scraperUsesService } from '../../../src/core/traffic/index.js';
 
 describe("config-network's mesh-compatibility-mode", () => {
   const cases: Array<[string, Record<string, string>, string, boolean | undefined]> = [
@@ -25,6 +25,10 @@ describe("config-network's mesh-compatibility-mode", () => {
 describe('the ClusterIP path (mesh-compatibility-mode enabled)', () => {
   it('only enabled sends through the ClusterIP', () => {
     expect([activatorUsesClusterIP('auto'), activatorUsesClusterIP('disabled'), activatorUsesClusterIP('enabled')]).toEqual([false, false, true]);
+  });
+
+  it('only enabled makes the autoscaler scrape through the Service (auto falls back only under a mesh knsim does not have)', () => {
+    expect([scraperUsesService('auto'), scraperUsesService('disabled'), scraperUsesService('enabled')]).toEqual([false, false, true]);
   });
 });
 
