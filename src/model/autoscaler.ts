@@ -106,6 +106,8 @@ export class RevisionAutoscaler {
     rev.world.recorder.autoscalerRestarted?.(rev, now, { autoscaling: old.autoscaling, restart });
     if (!old.reachable) this.loop.setReachable(false);
     this.timers = new LoopTimers(this);
+    // Its Metric reconciler's resync finds a new collection, with no scrape error: the Metric is Ready again (the reconcile below covers it).
+    this.metricCondition = '';
     rev.world.sim.every(now + SCRAPE_PERIOD_SECONDS, SCRAPE_PERIOD_SECONDS, this.scrape, this.timers);
     rev.world.sim.at(this.loop.nextTickSeconds, this.tick, this.timers);
     this.reconcile(now, 'watch');

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { podReadinessProbe } from '../../src/core/traffic/index.js';
 import { STATUS_BAD_GATEWAY } from '../../src/model/request.js';
-import type { ClientSpec, RevisionSpec } from '../../src/model/spec.js';
+import type { ClientSpec, RevisionSpec, WorldSpec } from '../../src/model/spec.js';
 import type { PodStat, ReconcileCause } from '../../src/core/autoscaler/index.js';
 import type { Revision } from '../../src/model/revision.js';
 import { World } from '../../src/model/world.js';
@@ -174,7 +174,7 @@ describe('mesh-compatibility-mode enabled: the scraper goes through the Service'
     }
   }
   /** `pods` pods pinned, CC 1, 1 s requests at 2 rps for 300 s. */
-  function pinned(mode: 'enabled' | 'disabled', pods: number) {
+  function pinned(mode: 'enabled' | 'disabled', pods: number, autoscalerRestarts?: WorldSpec['autoscalerRestarts']) {
     const rev = revision({
       cc: 1,
       initialPods: pods,
@@ -184,6 +184,7 @@ describe('mesh-compatibility-mode enabled: the scraper goes through the Service'
     const load: ClientSpec = { kind: 'open', name: 'load', service: 'hello', process: 'poisson', rate: { shape: 'constant', rps: 2 }, startSeconds: 0, endSeconds: 300 } as ClientSpec;
     const spec = world([service('hello', [rev])], [load], { duration: 300 });
     spec.cluster = { ...spec.cluster, meshCompatibilityMode: mode };
+    if (autoscalerRestarts !== undefined) spec.autoscalerRestarts = autoscalerRestarts;
     const rec = new ScrapeRecorder();
     const w = new World(spec, rec);
     w.run();
@@ -210,6 +211,15 @@ describe('mesh-compatibility-mode enabled: the scraper goes through the Service'
     const changes = Array.from({ length: 300 }, (_, k) => k).filter((k) => k > 0 && failed.includes(k) !== failed.includes(k - 1));
     expect(rec.watchReconciles.filter((t) => t > 0).map((t) => Math.round(t - phase))).toEqual(changes);
     expect(changes).toHaveLength(38);
+  });
+
+  it('enabled: an autoscaler restarted while its Metric is Failed starts it Ready again, so a good first scrape changes nothing', () => {
+    // The scrape at 20.448 s fails (above); the autoscaler goes down at 20.5 s and is back at 25.5 s.
+    const { rec } = pinned('enabled', 4, [{ atSeconds: 20.5, downtimeSeconds: 5 }]);
+    const near = (t: number): number => Math.round(t * 1000) / 1000;
+    expect(rec.scrapes.filter((t) => t > 19 && t < 28).map(near)).toEqual([19.448, 26.5, 27.5]);
+    // The failure at 20.448 s and the restart's own reconcile at 25.5 s; none at the good scrape at 26.5 s.
+    expect(rec.watchReconciles.filter((t) => t > 19 && t < 28).map(near)).toEqual([20.448, 25.5]);
   });
 
   it('enabled, 25 pods (sample 10): no scrape fails', () => {
