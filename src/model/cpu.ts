@@ -41,7 +41,14 @@ export class ProcessorSharing<T extends SharedItem> {
   /** ∫ n × r(n) dt: work done in total (core-seconds for the CPU model). */
   private done = 0;
 
-  constructor(private readonly rateOf: RateFn) {}
+  constructor(
+    private readonly rateOf: RateFn,
+    /**
+     * Told the work rate in force since the last change each time the queue catches up to `now`,
+     * before anything changes (the CFS quota's accounting, cfs-bandwidth.ts).
+     */
+    private readonly onAdvance?: (now: number, throughput: number) => void,
+  ) {}
 
   get size(): number {
     return this.heap.length;
@@ -72,6 +79,7 @@ export class ProcessorSharing<T extends SharedItem> {
   }
 
   private advance(now: number): void {
+    this.onAdvance?.(now, this.heap.length * this.rate);
     const dt = now - this.t;
     if (dt > 0) {
       this.v += this.rate * dt;
@@ -123,7 +131,8 @@ export class ProcessorSharing<T extends SharedItem> {
   /** When the next job finishes at the current rate; Infinity when none is in service. */
   nextCompletion(): number {
     const top = this.heap[0];
-    if (top === undefined) return Number.POSITIVE_INFINITY;
+    // Throttled (rate 0): nothing finishes until the rate changes.
+    if (top === undefined || this.rate === 0) return Number.POSITIVE_INFINITY;
     return this.t + Math.max(0, top.tag - this.v) / this.rate;
   }
 
@@ -138,7 +147,8 @@ export class ProcessorSharing<T extends SharedItem> {
       this.removeAt(0);
       out.push(job.item);
     }
-    if (out.length > 0) this.setRate();
+    // Always: the advance may have ended a CFS throttle, which changes the rate too.
+    this.setRate();
     return out;
   }
 

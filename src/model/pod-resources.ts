@@ -1,6 +1,7 @@
 import { milliCpuToShares, sharesToCpuWeight } from '../core/capacity/index.js';
 import { makeSampler, type Sampler } from '../engine/distributions.js';
 import { AppProfile } from './app-profile.js';
+import { CfsBandwidth, type CfsThrottled } from './cfs-bandwidth.js';
 import { CompletionTimer, ProcessorSharing } from './cpu.js';
 import { enforcedMemoryLimit, overMemoryLimit, workingSetBytes } from './memory.js';
 import { NodeCpu, type NodeCpuClaimant } from './node-cpu.js';
@@ -57,8 +58,13 @@ export class RevisionResources {
   readonly memory: MemoryModelSpec | undefined;
   readonly spec: PodResourcesSpec;
   readonly profile: AppProfile | undefined;
-  /** Capacity of one pod in cores (CPU model): the user container's CFS quota, or the ceiling without one. */
+  /**
+   * The cores one pod's requests may use at once (CPU model): the ceiling (what its node gives it),
+   * or a larger CPU limit's quota. Under a smaller limit they burst to it until the period's quota is spent.
+   */
   readonly capacityCores: number;
+  /** CPU model: the user container's CFS quota in millicores, undefined without one. */
+  readonly quotaMillis: number | undefined;
   private readonly wait: Sampler | undefined;
   /** The pod's CPU request in millicores (all containers), undefined if some container has none. */
   readonly podCpuRequestMillis: number | undefined;
@@ -92,7 +98,8 @@ export class RevisionResources {
     this.podCpuWeight = sharesToCpuWeight(this.podCpuShares);
     this.capacityCores = 0;
     if (work?.kind === 'cpu') {
-      this.capacityCores = (cfsQuotaMillis(this.spec.user.cpuLimitMillis) ?? work.ceilingMillis) / 1000;
+      this.quotaMillis = cfsQuotaMillis(this.spec.user.cpuLimitMillis);
+      this.capacityCores = Math.max(this.quotaMillis ?? 0, work.ceilingMillis) / 1000;
       this.wait = work.waitSeconds.dist === 'constant' && work.waitSeconds.value === 0 ? undefined : makeSampler(work.waitSeconds);
     } else if (work?.kind === 'profile') {
       this.profile = new AppProfile(work.concurrency, work.latencySeconds, work.cpuMillis);
@@ -156,7 +163,7 @@ export interface ScrapePoints {
  * One pod's CPU and memory: the requests in its user container (in their wait or CPU phase),
  * the CPU time used so far (the kubelet's cumulative counter) and the working set.
  */
-export class PodResources implements NodeCpuClaimant {
+export class PodResources implements NodeCpuClaimant, CfsThrottled {
   /** The CPU queue's completion event (with `ps`). */
   private readonly timer: CompletionTimer<Request> | undefined;
   private readonly ps: ProcessorSharing<Request> | undefined;
@@ -165,6 +172,8 @@ export class PodResources implements NodeCpuClaimant {
   readonly ceilingCores: number = 0;
   /** CPU model on a node: the node's CPU, shared with the other pods there. */
   private readonly nodeCpu: NodeCpu | undefined;
+  /** CPU model: the CFS quota's periods, when the pod could outrun its quota (more cores than its limit). */
+  readonly cfs: CfsBandwidth | undefined;
   private oomPending = false;
   /** Profile model: CPU-seconds used up to `profileT` at the usage in force since. */
   private profileCpu = 0;
@@ -190,8 +199,18 @@ export class PodResources implements NodeCpuClaimant {
     this.userStartedAt = startedAt;
     if (model.work?.kind === 'cpu') {
       this.ceilingCores = this.cores = model.coresOn(pod);
-      // Requests in their CPU phase share `cores` equally, each using at most `parallelism` (cpuRate).
-      ps = new ProcessorSharing<Request>((n) => Math.min(this.parallelism, this.cores / n));
+      const quota = model.quotaMillis;
+      // On no more cores than its quota a pod never spends it before the period ends: no periods to track.
+      if (quota !== undefined && this.ceilingCores > quota / 1000) this.cfs = new CfsBandwidth(model.rev.world.sim, quota, this);
+      const cfs = this.cfs;
+      // Requests in their CPU phase share `cores` equally, each using at most `parallelism` (cpuRate); none while throttled.
+      ps =
+        cfs === undefined
+          ? new ProcessorSharing<Request>((n) => Math.min(this.parallelism, this.cores / n))
+          : new ProcessorSharing<Request>(
+              (n) => (cfs.throttled ? 0 : Math.min(this.parallelism, this.cores / n)),
+              (now, throughput) => cfs.advanced(now, throughput),
+            );
       const node = pod.node;
       if (node !== undefined) this.nodeCpu = node.cpu ??= new NodeCpu(node.allocatable.cpuMillis / 1000);
     }
@@ -205,6 +224,8 @@ export class PodResources implements NodeCpuClaimant {
   }
 
   demandCores(): number {
+    // A throttled cgroup is off the runqueue: the node's other pods share what it leaves.
+    if (this.cfs?.throttled === true) return 0;
     return Math.min(this.ceilingCores, this.ps!.size * this.parallelism);
   }
 
@@ -213,7 +234,28 @@ export class PodResources implements NodeCpuClaimant {
     this.ps!.settle(now);
     this.cores = cores;
     this.ps!.rateChanged();
+    this.rescheduled(now);
+  }
+
+  cpuInUse(): number {
+    return this.ps!.throughput;
+  }
+
+  hasCpuWork(): boolean {
+    return this.ps!.size > 0;
+  }
+
+  throttleChanged(now: number): void {
+    this.ps!.settle(now);
+    this.ps!.rateChanged();
+    this.rescheduled(now);
+    this.nodeCpu?.demandChanged(now);
+  }
+
+  /** After a change to the CPU queue: its next completion and, under a quota, the next period event. */
+  private rescheduled(now: number): void {
     this.timer!.reschedule();
+    this.cfs?.reschedule(now);
   }
 
   /** The pod left its node (Gone): its share goes to the others. */
@@ -254,7 +296,7 @@ export class PodResources implements NodeCpuClaimant {
       this.sim.at(now + wait, this.onWaitDone, { self: this, req });
     } else {
       this.ps.add(req, req.serviceTime, now);
-      this.timer!.reschedule();
+      this.rescheduled(now);
       this.nodeCpu?.demandChanged(now);
     }
     return true;
@@ -269,7 +311,7 @@ export class PodResources implements NodeCpuClaimant {
       return;
     }
     if (this.ps.remove(req, now)) {
-      this.timer!.reschedule();
+      this.rescheduled(now);
       this.nodeCpu?.demandChanged(now);
     }
   }
@@ -281,7 +323,7 @@ export class PodResources implements NodeCpuClaimant {
     const now = self.sim.now;
     self.profileAdvance(now);
     self.ps!.add(req, req.serviceTime, now);
-    self.timer!.reschedule();
+    self.rescheduled(now);
     self.nodeCpu?.demandChanged(now);
   }
 
@@ -292,7 +334,7 @@ export class PodResources implements NodeCpuClaimant {
     if (done.length > 0) this.nodeCpu?.demandChanged(now);
     const world = this.model.rev.world;
     for (const req of done) world.finish(req, STATUS_OK, now);
-    this.timer!.reschedule();
+    this.rescheduled(now);
   }
 
   private onOom(this: void, self: PodResources): void {

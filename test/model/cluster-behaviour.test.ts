@@ -221,12 +221,19 @@ describe('CPU contention on a node (cpu-contention.yaml: two pods without limits
   });
 
   it('a CPU limit below its share caps a pod first, and the others take the rest: small limited to 600m, big gets 1.4 cores', () => {
+    // Each 100 ms period the two share the node by weight until small has spent its 60 ms quota (87 ms at its
+    // 0.69 cores); throttled, it leaves the node to big for the rest: 140 ms a period, 1.4 cores on average.
     const capped = run('cpu-contention', ['services[1].manifest.spec.template.spec.containers[0].resources.limits.cpu=600m']);
-    for (const [rev, cores] of [['big-00001', 1.4], ['small-00001', 0.6]] as const) {
-      const done = capped.requests.filter((q) => q.revision === rev && q.status === 200 && q.arrival > 15);
-      expect(done.length).toBeGreaterThan(10);
-      for (const q of done) expect(q.end - q.serviceStart).toBeCloseTo(8 / cores, 2);
-    }
+    const done = (rev: string) => capped.requests.filter((q) => q.revision === rev && q.status === 200 && q.arrival > 15);
+    expect(done('big-00001').length).toBeGreaterThan(10);
+    for (const q of done('big-00001')) expect(q.end - q.serviceStart).toBeCloseTo(8 / 1.4, 2);
+    // Small's 8 core-seconds are 133⅓ periods' quota: a batch ends a third of the way into a quota, so within a
+    // few milliseconds of 8 / 0.6 = 13.333 s as the period grid falls (13.328 and 13.341 s here), never further.
+    const small = done('small-00001').map((q) => q.end - q.serviceStart);
+    expect(small.length).toBeGreaterThan(10);
+    for (const t of small) expect(Math.abs(t - 8 / 0.6)).toBeLessThan(0.01);
+    expect(Math.min(...small)).toBeCloseTo(13.328, 3);
+    expect(Math.max(...small)).toBeCloseTo(13.341, 3);
   });
 
   it('beside an idle pod, a pod has the whole node: all 16 users on big, 16 / 2 = 8 s', () => {

@@ -17,6 +17,7 @@ export * from './cluster-autoscaler.js';
 export * from './karpenter.js';
 export * from './karpenter-launch.js';
 export * from './cost.js';
+export * from './cfs-period.js';
 export * from './cpu-shares.js';
 export * from './pod-ips.js';
 export * from './eviction.js';
