@@ -1,6 +1,9 @@
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cfsPeriodIndex, cfsQuotaPerPeriod } from '../../src/core/capacity/index.js';
 import { STATUS_OK } from '../../src/model/request.js';
+import { summarizeWorld } from '../../src/run/run-world.js';
+import { loadScenario } from '../../src/scenario/load.js';
 import type { ClientSpec, RevisionSpec, WorkModelSpec } from '../../src/model/spec.js';
 import { constant, revision, run, service, world } from './world-fixture.js';
 
@@ -100,5 +103,20 @@ describe('metrics follow the CPU used', () => {
   it('a pod that never outruns its quota keeps no periods (no events): a 1-CPU limit on 1 core', () => {
     const { world: w } = run(world([service('hello', [cpuRevision(0.1, 1000, 1000)])], [overload(30)], { duration: 16 }));
     expect(w.services.get('hello')!.revisions[0]!.allPods[0]!.res!.cfs).toBeUndefined();
+  });
+});
+
+describe('scenarios/cpu-bound.yaml (README, CPU model)', () => {
+  const cpuBound = (sets: string[]) => summarizeWorld(loadScenario(resolve(import.meta.dirname, '../../scenarios/cpu-bound.yaml'), { sets }).world);
+
+  it('its 1-CPU limit on the 1-core ceiling is never spent early; with a 4-core ceiling the pods burst within their quota: p50 127.295 → 119.935 ms, 10 → 9 ready pods at most, 16,227 more events', () => {
+    const shipped = cpuBound([]);
+    expect(shipped.overall.latencyMs).toMatchObject({ p50: 127.295, p95: 1301.503, p99: 2707.455 });
+    expect(shipped.overall.maxReadyPods).toBe(10);
+    const burst = cpuBound(['cluster.podCpuCeiling=4']);
+    expect(burst.overall.latencyMs).toMatchObject({ p50: 119.935, p95: 1158.143, p99: 2766.847 });
+    expect(burst.overall.maxReadyPods).toBe(9);
+    // The CLI's counts (23,603 and 39,830) add its slices' own events to both.
+    expect(burst.events - shipped.events).toBe(39_830 - 23_603);
   });
 });
