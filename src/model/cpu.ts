@@ -198,8 +198,8 @@ export class ProcessorSharing<T extends SharedItem> {
 }
 
 /**
- * The CPU model's rate: requests in their CPU phase share `capacityCores` equally (the CFS
- * quota of a limit, or the node's share without one), each using at most `parallelism` cores.
+ * Requests in their CPU phase share `capacityCores` equally, each using at most `parallelism`
+ * cores (the activator's CPU limit taken as its average; pods' limits run in CFS periods, pod-resources.ts).
  */
 export function cpuRate(capacityCores: number, parallelism: number): RateFn {
   return (n) => Math.min(parallelism, capacityCores / n);

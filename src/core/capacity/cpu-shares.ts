@@ -5,7 +5,8 @@
  * writes the pod cgroup's `cpu.weight` converted from them (pkg/kubelet/cm/cgroup_manager_linux.go
  * getCPUWeight); the kernel's CFS divides a busy CPU among the cgroups that want it in proportion
  * to those weights, handing what one leaves unused to the others. In the fluid limit that is
- * weighted max-min fairness; a CPU limit (CFS quota) caps a pod's demand before the sharing.
+ * weighted max-min fairness over the pods' demands; a pod whose CFS quota is spent for the
+ * period (cfs-period.ts) demands nothing until it ends.
  */
 import { InvalidArgumentError } from '../errors.js';
 
