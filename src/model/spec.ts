@@ -184,7 +184,7 @@ export interface StreamSpec {
 
 /**
  * A request's work when it is not a fixed service time.
- * - cpu: processor sharing of the user container's CPU (limit, or `ceilingMillis` without one).
+ * - cpu: processor sharing of the user container's CPU (`ceilingMillis`, or a larger limit; a smaller limit in CFS periods).
  * - profile: a measured latency-vs-concurrency table of one pod (`hey -c N`), interpolated.
  */
 export type WorkModelSpec =
@@ -194,7 +194,7 @@ export type WorkModelSpec =
       waitSeconds: DistributionSpec;
       /** Cores one request can use at once. */
       parallelism: number;
-      /** Millicores a pod without a CPU limit gets (what its node would give it); Infinity: its node's allocatable (node pools). */
+      /** Millicores its node would give a pod (without a limit, or bursting within a smaller limit's quota); Infinity: its node's allocatable (node pools). */
       ceilingMillis: number;
     }
   | {

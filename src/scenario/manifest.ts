@@ -79,7 +79,7 @@ export interface ServiceContext {
   defaults: { app?: AppInput | undefined; podStart?: PodStartInput | undefined } | undefined;
   /** Receives a warning for each unknown autoscaling annotation. */
   warnings?: string[];
-  /** `cluster.podCpuCeiling` (millicores): CPU of a pod without a limit in the CPU model. */
+  /** `cluster.podCpuCeiling` (millicores): CPU of a pod without a limit in the CPU model, or one bursting within a smaller limit's quota. */
   podCpuCeilingMillis?: number | undefined;
   /** The scenario has node pools: every revision carries its pods' requests for the scheduler. */
   withPodRequests?: boolean | undefined;

@@ -15,7 +15,7 @@ import type { AppInput, ContainerInput } from './schema.js';
 import { parseCpuMillis, parseMemoryBytes, QuantityError } from './quantity.js';
 import { goParseFloat } from '../core/autoscaler/index.js';
 
-/** A pod without a CPU limit gets this much CPU when the scenario sets no `cluster.podCpuCeiling` and has no node pools. */
+/** The CPU a pod's node gives it (without a limit, or within a smaller limit's CFS quota) when the scenario sets no `cluster.podCpuCeiling` and has no node pools. */
 export const DEFAULT_POD_CPU_CEILING_MILLIS = 1000;
 
 /** One container's resources after defaulting, with the API server's request ≤ limit check. */
