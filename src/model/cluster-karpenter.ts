@@ -166,6 +166,8 @@ export class KarpenterModel implements NodeAutoscaler {
     const launchedAt = outcome.launched ? outcome.at : Number.POSITIVE_INFINITY;
     const node = this.cluster.provision(pool, now, this.spec.config.registrationTimeoutSeconds, launchedAt);
     this.scheduleExpiry(node);
+    // A first call failing with InsufficientCapacity deletes it at once; any other failure is retried, unbilled meanwhile.
+    if (outcome.at > now) this.cluster.launchFailed(node, now);
     // Even at once, after the caller is done: the lifecycle controller launches it apart from the pass that created it.
     if (!outcome.launched) this.cluster.sim.at(outcome.at, this.onLaunchFailed, { self: this, node, reason: outcome.reason });
     return node;

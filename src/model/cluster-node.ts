@@ -42,6 +42,8 @@ export class ClusterNode implements NodeView {
   /** Knative pods bound to it (not yet Gone). */
   readonly workload = new Set<Pod>();
   state: NodeState = 'Provisioning';
+  /** When the cloud's create call for it succeeded: its instance exists (and is billed) from then (NaN: not yet, or never). */
+  launchedAt = Number.NaN;
   readyAt = Number.NaN;
   taintedAt = Number.NaN;
   /** When its pods are evicted (taint + delay). */

@@ -107,7 +107,12 @@ export class Cluster {
     this.eviction = memory ? new KubeletEviction(this) : undefined;
     const budgets = world.spec.disruptionBudgets ?? [];
     this.budgets = budgets.length > 0 ? new DisruptionBudgets(world, budgets) : undefined;
-    for (const p of spec.pools) for (let i = 0; i < p.initialNodes; i++) this.nodeReady(this.newNode(p, 0), 0);
+    for (const p of spec.pools)
+      for (let i = 0; i < p.initialNodes; i++) {
+        const node = this.newNode(p, 0);
+        node.launchedAt = 0;
+        this.nodeReady(node, 0);
+      }
     const a = spec.autoscaler;
     if (a.kind === 'cluster-autoscaler') this.autoscaler = new ClusterAutoscalerLoop(this, a, rnd.stream('cluster-autoscaler'));
     else if (a.kind === 'karpenter') this.autoscaler = new KarpenterModel(this, a, rnd.stream('karpenter'));
@@ -167,6 +172,8 @@ export class Cluster {
    */
   provision(pool: NodePoolSpec, now: number, timeoutSeconds?: number, launchedAt = now): ClusterNode {
     const node = this.newNode(pool, now);
+    if (launchedAt === now) node.launchedAt = now;
+    else if (Number.isFinite(launchedAt)) this.sim.at(launchedAt, this.onLaunched, node);
     const latency = this.latency.get(pool)!.sample(this.nodeRandom);
     const readyAt = launchedAt + latency;
     if (timeoutSeconds === undefined || readyAt - now <= timeoutSeconds) {
@@ -174,6 +181,22 @@ export class Cluster {
     } else this.sim.at(now + timeoutSeconds, this.onProvisionTimeout, node);
     return node;
   }
+
+  /**
+   * The first create call for a launching node failed with an error that is retried (Karpenter's
+   * NodeClaim: Launched stays Unknown, reason LaunchFailed): no instance exists, so it is not billed
+   * until a retry launches it (nodes.csv `Launched`), nor at all if it is deleted first.
+   */
+  launchFailed(node: ClusterNode, now: number): void {
+    this.world.recorder.node?.(node, 'LaunchFailed', now);
+  }
+
+  /** A retried create call succeeded: the instance exists from now (Launched=True). */
+  private onLaunched = (node: ClusterNode): void => {
+    if (node.state !== 'Provisioning') return;
+    node.launchedAt = this.sim.now;
+    this.world.recorder.node?.(node, 'Launched', node.launchedAt);
+  };
 
   private onNodeReady = (node: ClusterNode): void => {
     if (node.state === 'Provisioning') this.nodeReady(node, this.sim.now);

@@ -12,8 +12,11 @@ import type { PodMetricsSample } from './metrics-server.js';
  */
 export type PodEvent = PodPhase | 'ActivatorHealthy' | 'ErrImagePull' | 'Restarted' | 'OOMKilled' | 'LivenessFailed' | 'Unschedulable' | 'Scheduled' | 'Evicted';
 
-/** A node's lifecycle step (cluster.ts): provision requested, Ready, tainted for removal, deleted. */
-export type NodeEvent = 'Requested' | 'Ready' | 'Tainted' | 'Untainted' | 'Deleted' | 'Drifted' | 'NodeHasInsufficientMemory' | 'NodeHasSufficientMemory';
+/**
+ * A node's lifecycle step (cluster.ts): provision requested, Ready, tainted for removal, deleted;
+ * LaunchFailed and Launched only for a Karpenter NodeClaim whose first create call failed and was retried.
+ */
+export type NodeEvent = 'Requested' | 'LaunchFailed' | 'Launched' | 'Ready' | 'Tainted' | 'Untainted' | 'Deleted' | 'Drifted' | 'NodeHasInsufficientMemory' | 'NodeHasSufficientMemory';
 
 /**
  * What the model reports as it runs. src/run implements it, turning the live objects into

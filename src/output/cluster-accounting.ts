@@ -1,7 +1,7 @@
 /**
  * Nodes and cost from a run's records (only with node pools): node count and node-hours,
- * how long pods waited for a node, node cost (price × lifetime from the provision request
- * to deletion) and OpenCost's attribution: each bound pod's containers are charged
+ * how long pods waited for a node, node cost (price × lifetime from the instance's launch, which
+ * is the provision request unless a failed create call was retried, to deletion) and OpenCost's attribution: each bound pod's containers are charged
  * max(request, usage) per resource at its node's CPU and memory rates, DaemonSet pods
  * included (OpenCost allocates them as any workload, by controller kind DaemonSet); what no
  * pod is charged is idle.
@@ -10,7 +10,7 @@ import { nodeCost, podCost, splitNodePrice, type ResourceRates } from '../core/c
 import type { NodeRecord, PodMetricsRecord, PodRecord } from './records.js';
 
 export interface NodesSummary {
-  /** Most nodes billed at once (requested and not yet deleted). */
+  /** Most nodes billed at once (launched and not yet deleted), counted after each instant's events. */
   max: number;
   nodeHours: number;
   /** Pods that were Unschedulable at least once: they waited for room on a node, from a new node or from pods leaving. */
@@ -38,6 +38,7 @@ export interface CostSummary {
 }
 
 interface NodeInfo {
+  /** When its instance was launched, and is billed from (NaN: not launched, since its create call failed). */
   start: number;
   end: number;
   price: number;
@@ -68,6 +69,8 @@ export class ClusterAccounting {
   private readonly pods = new Map<string, PodInfo>();
   private live = 0;
   private maxLive = 0;
+  /** The instant of the last node record: `live` is compared with `maxLive` once each instant is over. */
+  private instant = Number.NaN;
   private readonly revisionCost = new Map<string, number>();
   private daemonSetCost = 0;
   private maxPending = 0;
@@ -76,22 +79,34 @@ export class ClusterAccounting {
   constructor(private readonly cpuShare: number) {}
 
   node(r: NodeRecord): void {
+    // A node requested and found unlaunched (or deleted) at the same instant was never billed at once with the others.
+    if (r.time !== this.instant) this.instantOver(r.time);
     if (r.event === 'Requested') {
       const rates = splitNodePrice(r.pricePerHour, r.cpuMillis, r.memoryBytes, this.cpuShare);
       this.nodes.set(r.node, { start: r.time, end: Number.NaN, price: r.pricePerHour, rates, charged: 0, daemonSets: r.daemonSets, readyAt: Number.NaN });
       this.live++;
-      if (this.live > this.maxLive) this.maxLive = this.live;
-    } else if (r.event === 'Ready') {
-      const n = this.nodes.get(r.node);
-      if (n !== undefined) n.readyAt = r.time;
-    } else if (r.event === 'Deleted') {
-      const n = this.nodes.get(r.node);
-      if (n !== undefined) {
-        n.end = r.time;
-        this.closeDaemonSets(n, r.time);
-      }
-      this.live--;
+      return;
     }
+    const n = this.nodes.get(r.node);
+    if (n === undefined) return;
+    if (r.event === 'LaunchFailed' && !Number.isNaN(n.start)) {
+      // No instance yet: billed from its launch, if any.
+      n.start = Number.NaN;
+      this.live--;
+    } else if (r.event === 'Launched' && Number.isNaN(n.start)) {
+      n.start = r.time;
+      this.live++;
+    } else if (r.event === 'Ready') n.readyAt = r.time;
+    else if (r.event === 'Deleted') {
+      n.end = r.time;
+      this.closeDaemonSets(n, r.time);
+      if (!Number.isNaN(n.start)) this.live--;
+    }
+  }
+
+  private instantOver(next: number): void {
+    if (this.live > this.maxLive) this.maxLive = this.live;
+    this.instant = next;
   }
 
   /** A node's DaemonSet pods, Ready until `end`, charged their requests (a node that never got Ready ran none). */
@@ -163,6 +178,7 @@ export class ClusterAccounting {
   }
 
   finish(end: number): { nodes: NodesSummary; cost: CostSummary } {
+    this.instantOver(end);
     for (const p of this.pods.values()) this.close(p, end);
     this.pods.clear();
     let total = 0;
@@ -171,9 +187,11 @@ export class ClusterAccounting {
     for (const [name, n] of this.nodes) {
       const stop = Number.isNaN(n.end) ? end : n.end;
       this.closeDaemonSets(n, stop);
-      const cost = nodeCost(n.price, n.start, stop);
+      // Never launched: no instance, nothing billed.
+      const launched = !Number.isNaN(n.start);
+      const cost = launched ? nodeCost(n.price, n.start, stop) : 0;
       total += cost;
-      seconds += stop - n.start;
+      if (launched) seconds += stop - n.start;
       idlePerNode[name] = round6(cost - n.charged);
     }
     const perRevision: Record<string, number> = {};

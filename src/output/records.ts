@@ -107,8 +107,12 @@ export interface NodeRecord {
   time: number;
   node: string;
   pool: string;
-  /** The node's lifecycle, and its MemoryPressure condition turning True (insufficient) and False (sufficient). */
-  event: 'Requested' | 'Ready' | 'Tainted' | 'Untainted' | 'Deleted' | 'Drifted' | 'NodeHasInsufficientMemory' | 'NodeHasSufficientMemory';
+  /**
+   * The node's lifecycle, and its MemoryPressure condition turning True (insufficient) and False (sufficient).
+   * A node's instance exists from its request, unless its first create call failed (LaunchFailed, at the
+   * request): then from its Launched row, or never if it is Deleted first.
+   */
+  event: 'Requested' | 'LaunchFailed' | 'Launched' | 'Ready' | 'Tainted' | 'Untainted' | 'Deleted' | 'Drifted' | 'NodeHasInsufficientMemory' | 'NodeHasSufficientMemory';
   pricePerHour: number;
   /** Allocatable. */
   cpuMillis: number;

@@ -4,8 +4,12 @@
  * unavailable-offerings cache: test/fixtures/capacity/karpenter-launch-failures.yaml, where the
  * pass at 11 s asks for a node of the cheapest pool, spot, for a pod Unschedulable since 10 s.
  */
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { RunSummary } from '../../src/output/summary.js';
+import { runWorld } from '../../src/run/run-world.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { World } from '../../src/model/world.js';
 import { MemoryRecorder } from './world-fixture.js';
@@ -71,6 +75,8 @@ describe('other launch errors: retried with back-off (1 s doubling to 60 s) unti
     expect(run(failures('{kind: launchError, at: 0s, duration: 100s}'))).toEqual({
       nodes: [
         ['spot-001', 'Requested', 11],
+        ['spot-001', 'LaunchFailed', 11],
+        ['spot-001', 'Launched', 135],
         ['spot-001', 'Ready', 195],
       ],
       bound: ['spot-001', 195],
@@ -81,10 +87,81 @@ describe('other launch errors: retried with back-off (1 s doubling to 60 s) unti
     expect(run(failures('{kind: launchError}'))).toEqual({
       nodes: [
         ['spot-001', 'Requested', 11],
+        ['spot-001', 'LaunchFailed', 11],
         ['spot-001', 'Deleted', 315],
         ['spot-002', 'Requested', 321],
+        ['spot-002', 'LaunchFailed', 321],
       ],
       bound: undefined,
     });
+  });
+});
+
+/**
+ * What the run bills (summary.json): a node's instance exists, and costs, from its launch (the
+ * Launched condition going True when the cloud's create call returns), not from the NodeClaim's
+ * creation. od-001 ($0.10/h) runs the whole 600 s: $0.016667, 1/6 node-hour.
+ */
+describe('cost and node-hours from the launch, not the request', () => {
+  function summary(...sets: string[]): RunSummary {
+    const out = join(mkdtempSync(join(tmpdir(), 'knsim-launch-')), 'run');
+    runWorld(loadScenario(fixture, { sets }).world, { outDir: out, trace: { mode: 'none' } });
+    return JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as RunSummary;
+  }
+  it.each([
+    {
+      name: 'launched at once (window over at 5 s): spot-001 ($0.06/h) billed 11–600 s, 589 s = $0.009817',
+      set: failures('{kind: insufficientCapacity, at: 0s, duration: 5s}'),
+      total: 0.026483,
+      nodeHours: 0.330278,
+      max: 2,
+      spot: { 'spot-001': 0.006455 },
+    },
+    {
+      // Was $0.026483 and 0.330278 h, billed from the request at 11.
+      name: 'launchError until 100 s: spot-001 billed from its launch at 135 s, not its request at 11: 465 s = $0.00775',
+      set: failures('{kind: launchError, at: 0s, duration: 100s}'),
+      total: 0.024417,
+      nodeHours: 0.295833,
+      max: 2,
+      spot: { 'spot-001': 0.005177 },
+    },
+    {
+      // Was $0.026383 (spot-001 11–315 s, spot-002 321–600 s) and 2 nodes at once.
+      name: 'launchError to the end: spot-001 (deleted at 315) and spot-002 (still retrying) never launched, nothing billed',
+      set: failures('{kind: launchError}'),
+      total: 0.016667,
+      nodeHours: 0.166667,
+      max: 1,
+      spot: { 'spot-001': 0, 'spot-002': 0 },
+    },
+    {
+      // The NodeClaim requested and deleted at one instant was never billed alongside od-001: od-002 makes the 2.
+      name: 'InsufficientCapacity at 11 s: spot-001 deleted as it is requested, $0',
+      set: failures('{kind: insufficientCapacity, at: 0s, duration: 10m}'),
+      total: 0.03275,
+      nodeHours: 0.3275,
+      max: 2,
+      spot: { 'spot-001': 0 },
+    },
+  ])('$name', ({ set, total, nodeHours, max, spot }) => {
+    const s = summary(set);
+    expect(s.cost!.total).toBe(total);
+    expect(s.nodes!.nodeHours).toBe(nodeHours);
+    expect(s.nodes!.max).toBe(max);
+    expect(s.cost!.idlePerNode['od-001']).toBe(0.010312);
+    expect(Object.fromEntries(Object.entries(s.cost!.idlePerNode).filter(([n]) => n.startsWith('spot')))).toEqual(spot);
+  });
+
+  it('nodes.csv has the LaunchFailed and Launched rows at the first failed call and the call that launched', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'knsim-launch-')), 'run');
+    runWorld(loadScenario(fixture, { sets: [failures('{kind: launchError, at: 0s, duration: 100s}')] }).world, { outDir: out, trace: { mode: 'none' } });
+    const rows = readFileSync(join(out, 'nodes.csv'), 'utf8').split('\n').filter((l) => l.includes('spot-001'));
+    expect(rows.map((l) => l.split(',').slice(0, 4).join(','))).toEqual([
+      '11.000000,spot-001,spot,Requested',
+      '11.000000,spot-001,spot,LaunchFailed',
+      '135.000000,spot-001,spot,Launched',
+      '195.000000,spot-001,spot,Ready',
+    ]);
   });
 });

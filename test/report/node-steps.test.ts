@@ -39,3 +39,35 @@ describe('nodeSteps (nodes.csv → nodes billed and Ready)', () => {
     expect(s.ready).toEqual({ time: [0, 27, 327, 400], delta: [1, -1, 1, -1] });
   });
 });
+
+describe('nodeSteps: billed from the launch', () => {
+  it.each<{ name: string; rows: Array<[number, string, string]>; billed: { time: number[]; delta: number[] } }>([
+    {
+      name: 'a first create call that failed at 11 s takes the node off the billed line until its Launched row at 135',
+      rows: [
+        [0, 'a', 'Requested'],
+        [0, 'a', 'Ready'],
+        [11, 'b', 'Requested'],
+        [11, 'b', 'LaunchFailed'],
+        [135, 'b', 'Launched'],
+        [195, 'b', 'Ready'],
+        [500, 'b', 'Deleted'],
+      ],
+      billed: { time: [0, 11, 11, 135, 500], delta: [1, 1, -1, 1, -1] },
+    },
+    {
+      name: 'a node deleted without launching leaves the line as it was',
+      rows: [
+        [11, 'b', 'Requested'],
+        [11, 'b', 'LaunchFailed'],
+        [315, 'b', 'Deleted'],
+      ],
+      billed: { time: [11, 11], delta: [1, -1] },
+    },
+  ])('$name', ({ rows, billed }) => {
+    const s = steps(rows);
+    expect(s.billed).toEqual(billed);
+    // $0.1/h while billed, the same steps.
+    expect(s.rateByPool.get('p')).toEqual({ time: billed.time, delta: billed.delta.map((d) => d * 0.1) });
+  });
+});

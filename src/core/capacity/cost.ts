@@ -1,6 +1,6 @@
 /**
- * Cost: a node costs its price for its lifetime, from the provision request to the instance's
- * deletion (per-second billing, no minimum unless set); a pod is charged OpenCost's
+ * Cost: a node costs its price for its lifetime, from its instance's launch (the provision
+ * request, unless a failed create call was retried) to the instance's deletion (per-second billing, no minimum unless set); a pod is charged OpenCost's
  * max(request, usage) per resource at rates that split the node's price between CPU and
  * memory (`cpuShare` of it to CPU, a modelling parameter: OpenCost has no default).
  */

@@ -14,7 +14,8 @@ export interface Steps {
 const steps = (): Steps => ({ time: [], delta: [] });
 
 /**
- * From nodes.csv: nodes billed (provision request → deletion), nodes pods can bind to (Ready, and
+ * From nodes.csv: nodes billed (launch → deletion; the launch is the provision request unless a
+ * failed create call put it later, LaunchFailed → Launched), nodes pods can bind to (Ready, and
  * tainted neither for removal nor for memory pressure) and, per pool, the price per hour of its
  * billed nodes.
  */
@@ -22,21 +23,25 @@ export function nodeSteps(n: NodeEventData): { billed: Steps; ready: Steps; rate
   const billed = steps();
   const ready = steps();
   const rateByPool = new Map<string, Steps>();
-  const state = new Map<string, { ready: boolean; removing: boolean; pressure: boolean }>();
-  const open = (s: { ready: boolean; removing: boolean; pressure: boolean }): boolean => s.ready && !s.removing && !s.pressure;
+  type NodeState = { billed: boolean; ready: boolean; removing: boolean; pressure: boolean };
+  const state = new Map<string, NodeState>();
+  const open = (s: NodeState): boolean => s.ready && !s.removing && !s.pressure;
   for (let i = 0; i < n.time.length; i++) {
     const [t, node, e] = [n.time[i]!, n.node[i]!, n.event[i]!];
     const rate = rateByPool.get(n.pool[i]!) ?? steps();
     rateByPool.set(n.pool[i]!, rate);
-    if (e === 'Requested' || e === 'Deleted') {
-      const sign = e === 'Requested' ? 1 : -1;
+    const s = state.get(node) ?? { billed: false, ready: false, removing: false, pressure: false };
+    state.set(node, s);
+    // Billed from the request, or from the launch after a failed create call; a node deleted unlaunched never was.
+    const billedNow = e === 'Requested' || e === 'Launched' ? true : e === 'LaunchFailed' || e === 'Deleted' ? false : s.billed;
+    if (billedNow !== s.billed) {
+      const sign = billedNow ? 1 : -1;
+      s.billed = billedNow;
       billed.time.push(t);
       billed.delta.push(sign);
       rate.time.push(t);
       rate.delta.push(sign * n.pricePerHour[i]!);
     }
-    const s = state.get(node) ?? { ready: false, removing: false, pressure: false };
-    state.set(node, s);
     const was = open(s);
     if (e === 'Ready') s.ready = true;
     // A removal called off: the autoscaler untaints a Ready node.

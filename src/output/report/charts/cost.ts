@@ -76,7 +76,7 @@ export function costChart(ctx: ChartContext): Chart | undefined {
           `${chargedText(cost.total - cost.idle - (cost.daemonSets ?? 0), cost.daemonSets ?? 0)} (OpenCost's max(request, usage)); ${idleCostText(cost.total, cost.idle, dollars, 0)}.`,
         ];
   const how = [
-    'Each node costs its price × its lifetime, from the provision request to its deletion (nodes.csv).',
+    'Each node costs its price × its lifetime, from the provision request (or its Launched row, after a failed create call) to its deletion (nodes.csv).',
     exact ? 'The rate steps at each node event.' : `The rate is each ${bucketLabel(axis)} bucket's time-weighted mean, so its area is the cost.`,
   ];
   return {

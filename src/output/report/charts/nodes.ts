@@ -89,7 +89,7 @@ export function nodesChart(ctx: ChartContext): Chart | undefined {
     id: 'nodes',
     heading: 'Nodes and pending pods',
     explanation:
-      'Nodes billed (from the provision request to deletion) and Ready, and below, the pods that found no node with room (Pending, Unschedulable): a gap between the two node lines is start-up (before Ready), draining (after) or a node under memory pressure (tainted NoSchedule), and waiting pods that coincide with a rising billed line are waiting for a node autoscaler’s new node. ' +
+      'Nodes billed (from the provision request, or from the launch where a failed create call was retried, to deletion) and Ready, and below, the pods that found no node with room (Pending, Unschedulable): a gap between the two node lines is start-up (before Ready), draining (after) or a node under memory pressure (tainted NoSchedule), and waiting pods that coincide with a rising billed line are waiting for a node autoscaler’s new node. ' +
       (maintenance.length > 0 ? `${SHADED} ` : '') +
       peak.join(' '),
     spec: topLevel('Nodes and pending pods', [how, ...peak, ...(maintenance.length === 0 ? [] : [SHADED])], stack([nodesPanel, pendingPanel])),
