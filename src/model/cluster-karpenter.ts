@@ -515,8 +515,8 @@ export class KarpenterModel implements NodeAutoscaler {
     for (const n of [...empty, ...busy]) {
       const r = this.driftReplacements(n, now);
       if (r === undefined) continue;
-      this.drifted.get(n)!.record.replacementNodes += r.types.length;
-      this.replace([n], r.types, now, r.onto);
+      const created = this.replace([n], r.types, now, r.onto);
+      this.drifted.get(n)!.replacements.push(...created);
       this.restoreFloor(n.pool, now);
       return true;
     }
@@ -802,21 +802,24 @@ export class KarpenterModel implements NodeAutoscaler {
    * Runs a command (disruption/queue.go StartCommand): `nodes` tainted at once and `onto`, the
    * existing nodes its simulation placed pods onto, nominated; drained at once when no new node is
    * needed, else once the orchestration queue has seen every one of `types` launched for it Ready.
+   * Returns the replacement NodeClaims it created.
    */
-  private replace(nodes: readonly ClusterNode[], types: readonly PoolType[], now: number, onto: readonly ClusterNode[]): void {
+  private replace(nodes: readonly ClusterNode[], types: readonly PoolType[], now: number, onto: readonly ClusterNode[]): ClusterNode[] {
     const c = this.cluster;
     for (const n of nodes) c.startRemoval(n, now, types.length === 0 ? 0 : undefined);
     // The nodes its simulation moved pods onto are nominated as it starts (queue.go StartCommand: Results.Record).
     this.nominate(onto, now);
     for (const n of nodes) this.tainted(n, now);
-    if (types.length === 0) return;
+    if (types.length === 0) return [];
     const cmd: Replacing = { old: [...nodes], since: now, waiting: types.length, over: false };
-    for (const t of types) this.replacing.set(this.launch(t.pool, now), cmd);
+    const created = types.map((t) => this.launch(t.pool, now));
+    for (const n of created) this.replacing.set(n, cmd);
     // The queue checks the command every second and gives it up at the first check past the
     // timeout (disruption/queue.go waitOrTerminate: strictly longer than minRetryDuration).
     const cfg = this.spec.config;
     const giveUp = now + (Math.floor(cfg.replacementTimeoutSeconds / cfg.queueRequeueSeconds) + 1) * cfg.queueRequeueSeconds;
     this.cluster.sim.at(giveUp, this.onReplacementTimeout, { self: this, cmd });
+    return created;
   }
 
   /**

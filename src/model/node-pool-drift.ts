@@ -13,8 +13,16 @@ export interface NodePoolDriftRecord {
   atSeconds: number;
   /** Its NodeClaims marked Drifted: the pool's nodes launched before, not already being removed or Drifted by an earlier change. */
   driftedNodes: number;
-  /** Nodes launched by its drift commands, to hold the pods the others could not. */
+  /**
+   * Nodes its drift commands launched (the cloud's create call succeeded, at once or on a retry),
+   * to hold the pods the others could not.
+   */
   replacementNodes: number;
+  /**
+   * Replacement NodeClaims its commands created that had not launched by the run's end: deleted
+   * after InsufficientCapacity or the launch timeout, or still retrying. Absent when none.
+   */
+  replacementsNotLaunched?: number;
   /** Of the drifted nodes, those deleted by the run's end (by drift or any other removal). */
   deletedNodes: number;
   /** When the last drifted node was deleted (null: not all of them within the run). */
@@ -25,6 +33,8 @@ export class NodePoolDrift {
   readonly record: NodePoolDriftRecord;
   /** The NodeClaims it marked Drifted. */
   readonly nodes: ClusterNode[] = [];
+  /** The NodeClaims its commands created to replace them, launched or not. */
+  readonly replacements: ClusterNode[] = [];
 
   constructor(
     private readonly world: World,
@@ -41,9 +51,14 @@ export class NodePoolDrift {
     self.record.driftedNodes = self.nodes.length;
   }
 
-  /** The record as the run ends: how many drifted nodes are gone, and when the last went. */
+  /** The record as the run ends: how many replacements launched, how many drifted nodes are gone, and when the last went. */
   finish(): NodePoolDriftRecord {
     const r = this.record;
+    // A replacement deleted before its launch held no pod and cost nothing: not a node launched.
+    const launched = this.replacements.filter((n) => !Number.isNaN(n.launchedAt)).length;
+    r.replacementNodes = launched;
+    if (launched < this.replacements.length) r.replacementsNotLaunched = this.replacements.length - launched;
+    else delete r.replacementsNotLaunched;
     let last = Number.NEGATIVE_INFINITY;
     r.deletedNodes = 0;
     for (const n of this.nodes) {

@@ -192,7 +192,9 @@ export interface RunSummary {
   }>;
   /**
    * NodePools whose template changed (`updates[].driftNodePool` within the run; Karpenter's
-   * drift): the pool, when, its NodeClaims marked Drifted, the nodes launched to hold their pods,
+   * drift): the pool, when, its NodeClaims marked Drifted, the nodes launched to hold their pods
+   * (replacementNodes; replacementsNotLaunched: NodeClaims created for them that had not launched by
+   * the end, deleted after InsufficientCapacity or the launch timeout or still retrying, absent when none),
    * how many drifted nodes were deleted by the end and when the last went (null: not all within
    * the run). Absent without drifts.
    */
@@ -201,6 +203,7 @@ export interface RunSummary {
     atSeconds: number;
     driftedNodes: number;
     replacementNodes: number;
+    replacementsNotLaunched?: number;
     deletedNodes: number;
     completeSeconds: number | null;
   }>;

@@ -99,7 +99,9 @@ export function nodePoolDriftText(x: NonNullable<RunSummary['nodePoolDrifts']>[n
   const head = `${x.pool} drifted at ${x.atSeconds}${unit}`;
   if (x.driftedNodes === 0) return `${head}: no node newly Drifted (the pool had none that was not already Drifted or being removed)`;
   const marked = `${x.driftedNodes} node${x.driftedNodes === 1 ? '' : 's'} Drifted`;
-  const launched = `${x.replacementNodes} replacement node${x.replacementNodes === 1 ? '' : 's'} launched for their pods`;
+  const failed = x.replacementsNotLaunched ?? 0;
+  const notLaunched = failed > 0 ? ` (${failed} more asked for, not launched)` : '';
+  const launched = `${x.replacementNodes} replacement node${x.replacementNodes === 1 ? '' : 's'} launched for their pods${notLaunched}`;
   const done =
     x.completeSeconds !== null ? `all deleted by ${x.completeSeconds}${unit}` : `${x.deletedNodes} of them deleted by the end, ${x.driftedNodes - x.deletedNodes} still there`;
   return `${head}: ${marked}, ${launched}, ${done}`;

@@ -172,6 +172,42 @@ describe('Karpenter drift (disruption/drift.go)', () => {
   });
 });
 
+/**
+ * Replacements the cloud fails to launch (cluster.nodePools[].launchFailures): std-003's command at
+ * 122 s asks for std-004. Only replacements whose create call succeeded are nodes launched; the
+ * others are counted apart (before, every NodeClaim a command created counted as launched).
+ */
+describe('drift replacements under launch failures: replacementNodes counts only those launched', () => {
+  it.each([
+    {
+      name: 'InsufficientCapacity at 122 s: std-004 deleted at once, the command fails; once the offering is back (302) std-005 is launched',
+      failures: '{kind: insufficientCapacity, at: 100s, duration: 30s}',
+      drift: { replacementNodes: 1, replacementsNotLaunched: 1, deletedNodes: 3, completeSeconds: 392 },
+      requested: [['std-004', 122], ['std-005', 302]],
+      text: '1 replacement node launched for their pods (1 more asked for, not launched), all deleted by 392s',
+    },
+    {
+      name: 'launchError until 130 s: std-004 launched by its call at 130, one node launched',
+      failures: '{kind: launchError, at: 100s, duration: 30s}',
+      drift: { replacementNodes: 1, deletedNodes: 3, completeSeconds: 220 },
+      requested: [['std-004', 122]],
+      text: '1 replacement node launched for their pods, all deleted by 220s',
+    },
+    {
+      name: 'launchError to the end: std-004 and std-005 deleted at the launch timeout (426, 736), std-006 still retrying; none launched',
+      failures: '{kind: launchError, at: 100s}',
+      drift: { replacementNodes: 0, replacementsNotLaunched: 3, deletedNodes: 2, completeSeconds: null },
+      requested: [['std-004', 122], ['std-005', 432], ['std-006', 742]],
+      text: '0 replacement nodes launched for their pods (3 more asked for, not launched), 2 of them deleted by the end, 1 still there',
+    },
+  ])('$name', ({ failures, drift, requested, text }) => {
+    const r = run([`cluster.nodePools[0].launchFailures=[${failures}]`]);
+    expect(r.drift).toEqual({ pool: 'std', atSeconds: 60, driftedNodes: 3, ...drift });
+    expect(r.rows('Requested').filter(([, t]) => (t as number) > 0)).toEqual(requested);
+    expect(nodePoolDriftText(r.drift)).toBe(`std drifted at 60s: 3 nodes Drifted, ${text}`);
+  });
+});
+
 describe('driftNodePool refusals', () => {
   it.each([
     {
