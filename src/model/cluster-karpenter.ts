@@ -46,6 +46,8 @@ import type { NodeAutoscalerSpec, NodePoolSpec } from './spec.js';
 export const PROVISIONABLE_POD_REQUEUE_SECONDS = 10;
 /** How often the provisioner's node controller re-triggers it for a node with the disruption taint. */
 const DISRUPTED_NODE_REQUEUE_SECONDS = 10;
+/** The disruption controller, finding cluster state not synced, looks again this much later (controller.go Reconcile). */
+const UNSYNCED_DISRUPTION_REQUEUE_SECONDS = 1;
 
 /**
  * A Knative pod as Karpenter weighs its eviction: revision pods set no priorityClassName (so
@@ -304,6 +306,8 @@ export class KarpenterModel implements NodeAutoscaler {
    */
   private provision(now: number): void {
     const c = this.cluster;
+    // Not synced: the batch is dropped; the pods' next 10 s requeue triggers another (provisioner.go Reconcile).
+    if (!this.synced()) return;
     // Initialized nodes first, then those launching, each in creation order; a launching node
     // counts empty, as its NodeClaim holds no pod: every pass places every pending pod anew
     // (a pod keeps no earlier pass's node; scheduler.go NewScheduler takes the in-flight
@@ -465,7 +469,21 @@ export class KarpenterModel implements NodeAutoscaler {
    * When none does, the next pass comes one polling period later.
    */
   private reconcile(this: void, self: KarpenterModel): void {
-    self.tryMethods(self.cluster.sim.now, 0);
+    const now = self.cluster.sim.now;
+    if (!self.synced()) {
+      self.cluster.sim.at(now + UNSYNCED_DISRUPTION_REQUEUE_SECONDS, self.reconcile, self);
+      return;
+    }
+    self.tryMethods(now, 0);
+  }
+
+  /**
+   * Whether Karpenter's cluster state is synced (state/cluster.go Synced): not while some NodeClaim
+   * has no provider ID, i.e. its create call has not succeeded yet (a launch being retried). The
+   * provisioner and the disruption controller decide nothing meanwhile.
+   */
+  private synced(): boolean {
+    return !this.cluster.nodes.some((n) => n.state === 'Provisioning' && Number.isNaN(n.launchedAt));
   }
 
   private tryMethods(now: number, from: number): void {

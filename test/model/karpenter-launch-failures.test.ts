@@ -98,6 +98,29 @@ describe('other launch errors: retried with back-off (1 s doubling to 60 s) unti
 });
 
 /**
+ * While a NodeClaim has no provider ID (its create call not yet succeeded) Karpenter's cluster
+ * state is not synced (state/cluster.go Synced), and the provisioner and the disruption
+ * controller decide nothing (provisioner.go, disruption/controller.go Reconcile).
+ */
+describe('an unlaunched NodeClaim holds every provisioning decision', () => {
+  it('a third pod, Unschedulable from 50 s, gets spot-002 only at 141, the first pass after spot-001 launched at 135 (was asked for at 51)', () => {
+    const { nodes } = run(
+      failures('{kind: launchError, at: 0s, duration: 100s}'),
+      'services[0].manifest.spec.template.metadata.annotations={autoscaling.knative.dev/min-scale: "1", autoscaling.knative.dev/max-scale: "3"}',
+      'updates=[{at: 10s, patchRevision: {name: s-00001, annotations: {autoscaling.knative.dev/min-scale: "2"}}}, {at: 50s, patchRevision: {name: s-00001, annotations: {autoscaling.knative.dev/min-scale: "3"}}}]',
+    );
+    expect(nodes).toEqual([
+      ['spot-001', 'Requested', 11],
+      ['spot-001', 'LaunchFailed', 11],
+      ['spot-001', 'Launched', 135],
+      ['spot-002', 'Requested', 141],
+      ['spot-001', 'Ready', 195],
+      ['spot-002', 'Ready', 201],
+    ]);
+  });
+});
+
+/**
  * What the run bills (summary.json): a node's instance exists, and costs, from its launch (the
  * Launched condition going True when the cloud's create call returns), not from the NodeClaim's
  * creation. od-001 ($0.10/h) runs the whole 600 s: $0.016667, 1/6 node-hour.
