@@ -27,3 +27,4 @@ export * from './mesh-lb.js';
 export * from './ingress-class.js';
 export * from './request-timeouts.js';
 export * from './probe-round.js';
+export * from './round-end.js';

@@ -20,7 +20,9 @@ import { QUEUE_PROXY_PROBE_RETRY_SECONDS } from './activator-probe.js';
 /** The activator's timeout for one probe round (revision_backends.go probeTimeout). */
 export const ACTIVATOR_PROBE_TIMEOUT_SECONDS = 0.3;
 
-const SLACK = 1e-9;
+/** Float slack of a round's comparisons: a queue-proxy that starts within it of a round's start is reached. */
+export const ROUND_PROBE_SLACK_SECONDS = 1e-9;
+const SLACK = ROUND_PROBE_SLACK_SECONDS;
 
 /** What one address's probe in a round started at `roundSeconds` comes to. */
 export type RoundProbe =
