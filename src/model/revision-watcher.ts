@@ -7,7 +7,8 @@
  * Endpoints, so they share one ticker here, started with the revision; the activators share
  * one view of the pods found healthy too.
  */
-import { nextTickAfter, roundEndsAt, roundProbe, type RoundProbe } from '../core/traffic/index.js';
+import { nextTickAfter, ROUND_PROBE_SLACK_SECONDS, RoundEnd, roundProbe, type RoundProbe } from '../core/traffic/index.js';
+import { MinHeap } from './min-heap.js';
 import type { Pod } from './pod.js';
 import type { Simulation } from '../engine/simulation.js';
 
@@ -23,6 +24,8 @@ interface Target {
   checkFrom: number;
   /** Told when a round that found it ends. */
   found: (() => void) | undefined;
+  /** Its place among the targets (kept when it is watched again before it is found): a round hands its finds on in this order. */
+  readonly seq: number;
 }
 
 export interface WatcherHost {
@@ -33,14 +36,37 @@ export interface WatcherHost {
 
 export class RevisionWatcher {
   private readonly targets = new Map<Pod, Target>();
-  /** The running round: its start and its probes (NaN: none running). */
+  private nextSeq = 0;
+  /*
+   * A round probes every address in the Endpoints, but one whose queue-proxy does not listen yet
+   * fails at once and changes nothing; with thousands of pods starting, looking at each of them in
+   * every round made a scale-up quadratic. So the targets are sorted by when their probe can first
+   * reach a queue-proxy, and a round looks only at those it can (`reached`). Entries that no longer
+   * hold stay in the heaps and are skipped as they come out.
+   */
+  /** Targets whose address is not in the Endpoints yet, by `since`. */
+  private readonly comingIn = new MinHeap<Target>();
+  /** Targets whose address is in the Endpoints (`since` passed). */
+  private readonly present = new Set<Target>();
+  /** Present targets whose queue-proxy has not started yet (told by {@link queueProxyUp}). */
+  private readonly qpUnknown = new Set<Target>();
+  /** Present targets whose queue-proxy starts later, by when it does. */
+  private readonly qpComing = new MinHeap<Target>();
+  /** Present targets whose queue-proxy listens: the only ones a round's probe can reach. */
+  private readonly reached = new Set<Target>();
+  /** The running round: its start and its probes that do not fail (NaN: none running). */
   private roundStart = Number.NaN;
   private roundProbes = new Map<Target, RoundProbe>();
+  private roundEnd = new RoundEnd(Number.NaN);
+  /** When the running round's end is scheduled (NaN: not yet). */
+  private endAt = Number.NaN;
   /** Bumped to drop a scheduled round end or tick that no longer holds. */
   private token = 0;
   private endpointsPending = false;
   /** When the ticker's last tick was read (its start before any). */
   private lastTickRead: number;
+  /** How many round ends were scheduled (rescheduled ones included): a round's cost, for tests. */
+  scheduledEnds = 0;
 
   constructor(
     private readonly host: WatcherHost,
@@ -57,8 +83,18 @@ export class RevisionWatcher {
    * {@link passes}), `found` told at the end of the round that finds it.
    */
   watch(pod: Pod, since: number, ready: number, found: (() => void) | undefined, queueProxyUp = Number.NaN): void {
-    this.targets.set(pod, { pod, since, queueProxyUp, ready, checkFrom: Number.NaN, found });
+    const old = this.targets.get(pod);
+    if (old !== undefined) this.drop(old);
+    const t: Target = { pod, since, queueProxyUp, ready, checkFrom: Number.NaN, found, seq: old?.seq ?? this.nextSeq++ };
+    this.targets.set(pod, t);
+    this.comingIn.push(since, t);
     this.host.sim.at(since, this.onEndpointsChanged, undefined);
+  }
+
+  /** `pod`'s queue-proxy listens from now (Pod.queueProxyUpAt is set). */
+  queueProxyUp(pod: Pod): void {
+    const t = this.targets.get(pod);
+    if (t !== undefined && this.qpUnknown.delete(t)) this.qpComing.push(pod.queueProxyUpAt, t);
   }
 
   /** `pod`'s user container passes from `now`: the probe waiting on its check gets the answer. */
@@ -67,10 +103,14 @@ export class RevisionWatcher {
     if (t === undefined) return;
     t.ready = now;
     t.found = found;
-    if (this.roundProbes.get(t)?.kind !== 'waits') return;
+    const was = this.roundProbes.get(t);
+    if (was?.kind !== 'waits') return;
     const p = this.probe(t, this.roundStart);
+    if (p.kind !== 'passes') return;
     this.roundProbes.set(t, p);
-    if (p.kind === 'passes') this.scheduleEnd();
+    this.roundEnd.remove(was);
+    this.roundEnd.add(p);
+    this.scheduleEnd();
   }
 
   /** `pod`'s user container fails again: its check no longer passes. */
@@ -84,8 +124,50 @@ export class RevisionWatcher {
     const t = this.targets.get(pod);
     if (t === undefined) return;
     this.targets.delete(pod);
+    this.drop(t);
     // A probe of an address that left fails at once; the round may end sooner.
-    if (this.roundProbes.delete(t)) this.scheduleEnd();
+    const p = this.roundProbes.get(t);
+    if (p === undefined) return;
+    this.roundProbes.delete(t);
+    if (!this.roundEnd.remove(p)) this.roundEnd.recount(this.roundProbes.values());
+    this.scheduleEnd();
+  }
+
+  /** Takes `t` out of the indexes (the heaps skip it as it comes out). */
+  private drop(t: Target): void {
+    this.present.delete(t);
+    this.qpUnknown.delete(t);
+    this.reached.delete(t);
+  }
+
+  /** Whether `t` is the pod's target still (not found, forgotten or watched again since). */
+  private live(t: Target): boolean {
+    return this.targets.get(t.pod) === t;
+  }
+
+  /** Brings the targets whose address is in the Endpoints at `now` into `present`, sorted by their queue-proxy. */
+  private admit(now: number): void {
+    while (this.comingIn.minKey <= now) {
+      const t = this.comingIn.pop()!;
+      if (!this.live(t)) continue;
+      this.present.add(t);
+      const qp = this.queueProxyUpOf(t);
+      if (Number.isNaN(qp)) this.qpUnknown.add(t);
+      else this.qpComing.push(qp, t);
+    }
+  }
+
+  /** Brings the present targets whose queue-proxy listens at `s` into `reached` (as roundProbe tells it). */
+  private reach(s: number): void {
+    this.admit(s);
+    while (this.qpComing.minKey <= s + ROUND_PROBE_SLACK_SECONDS) {
+      const t = this.qpComing.pop()!;
+      if (this.live(t) && this.present.has(t)) this.reached.add(t);
+    }
+  }
+
+  private queueProxyUpOf(t: Target): number {
+    return Number.isNaN(t.queueProxyUp) ? t.pod.queueProxyUpAt : t.queueProxyUp;
   }
 
   /** Another Endpoints change of the revision (a pod Ready, or gone): a round at once, or after the running one. */
@@ -104,12 +186,13 @@ export class RevisionWatcher {
 
   /** Whether an address in the Endpoints at `now` is not yet found. */
   private probing(now: number): boolean {
-    for (const t of this.targets.values()) if (t.since <= now && t.pod.isOk) return true;
+    this.admit(now);
+    for (const t of this.present) if (t.pod.isOk) return true;
     return false;
   }
 
   private probe(t: Target, s: number): RoundProbe {
-    const qp = Number.isNaN(t.queueProxyUp) ? t.pod.queueProxyUpAt : t.queueProxyUp;
+    const qp = this.queueProxyUpOf(t);
     const r = roundProbe({ roundSeconds: s, queueProxyUpSeconds: qp, readySeconds: t.ready, checkFromSeconds: t.checkFrom, aggressive: this.aggressive });
     t.checkFrom = r.checkFromSeconds;
     return r.probe;
@@ -118,26 +201,45 @@ export class RevisionWatcher {
   private startRound(s: number): void {
     this.roundStart = s;
     this.roundProbes = new Map();
-    for (const t of this.targets.values()) if (t.since <= s && t.pod.isOk) this.roundProbes.set(t, this.probe(t, s));
+    this.roundEnd = new RoundEnd(s);
+    this.endAt = Number.NaN;
+    this.reach(s);
+    // A probe that fails at once neither holds the round nor finds anything: it is not kept.
+    for (const t of this.reached) {
+      if (!t.pod.isOk) continue;
+      const p = this.probe(t, s);
+      if (p.kind === 'fails') continue;
+      this.roundProbes.set(t, p);
+      this.roundEnd.add(p);
+    }
     this.scheduleEnd();
   }
 
+  /** Schedules the round's end, again only when it moved (a pass or a forget that changes nothing keeps the event). */
   private scheduleEnd(): void {
-    const end = roundEndsAt(this.roundStart, [...this.roundProbes.values()]);
-    this.host.sim.at(Math.max(end, this.host.sim.now), this.onRoundEnd, ++this.token);
+    const at = Math.max(this.roundEnd.endsAt, this.host.sim.now);
+    if (at === this.endAt) return;
+    this.endAt = at;
+    this.scheduledEnds++;
+    this.host.sim.at(at, this.onRoundEnd, ++this.token);
   }
 
   private readonly onRoundEnd = (token: number): void => {
     if (token !== this.token) return;
     const now = this.host.sim.now;
+    const passed: Target[] = [];
+    for (const [t, p] of this.roundProbes) if (p.kind === 'passes' && this.live(t)) passed.push(t);
+    // Handed on in the targets' order, as upstream's round walks its addresses.
+    passed.sort((a, b) => a.seq - b.seq);
     const found: (() => void)[] = [];
-    for (const [t, p] of this.roundProbes) {
-      if (p.kind !== 'passes' || this.targets.get(t.pod) !== t) continue;
+    for (const t of passed) {
       this.targets.delete(t.pod);
+      this.drop(t);
       if (t.found !== undefined) found.push(t.found);
     }
     this.roundStart = Number.NaN;
     this.roundProbes = new Map();
+    this.endAt = Number.NaN;
     this.next(now);
     // Handed on once the next round is set, so that an Endpoints change they bring waits for it.
     if (found.length > 0) this.host.endpointsUpdate(found);

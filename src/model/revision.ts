@@ -574,6 +574,7 @@ export class Revision {
     // Its reports run from its own start, so pods report at different phases.
     pod.stats = new QueueProxyStats(this.world.sim, now);
     pod.queueProxyUpAt = now;
+    this.watcher?.queueProxyUp(pod);
     if (this.resources !== undefined) pod.res = this.resources.newPod(pod, now);
   }
 

@@ -120,3 +120,53 @@ describe('RevisionWatcher: when the activators find a revision\'s starting pods'
     expect(got).toBeGreaterThanOrEqual(ready);
   });
 });
+
+describe('RevisionWatcher: a round of many pods costs in proportion to them', () => {
+  it('2,000 pods whose checks answer one by one in one round: the round\'s end is scheduled twice, not once per answer', () => {
+    const sim = new Simulation(1);
+    const n = 2000;
+    const found: number[] = [];
+    const w = new RevisionWatcher({ sim, endpointsUpdate: (fns) => fns.forEach((f) => f()) }, 0, 0.2, true);
+    const pods = Array.from({ length: n }, () => ({ isOk: true, queueProxyUpAt: Number.NaN }) as unknown as Pod);
+    // Every address and queue-proxy up at 0, readiness unknown: the round from 0 waits on every check.
+    pods.forEach((pod) => w.watch(pod, 0, Number.NaN, undefined, 0));
+    // The containers pass from 0.1 to 0.11999: each check answers on its 50 ms step, 0.15, inside the round.
+    pods.forEach((pod, i) => sim.at(0.1 + i * 1e-5, () => w.passes(pod, sim.now, () => found.push(sim.now)), undefined));
+    sim.run(1);
+    expect(found).toHaveLength(n);
+    for (const t of found) expect(t).toBeCloseTo(0.15, 12);
+    // n address events, n answers, 2 round ends (one of them dropped): rescheduling at every answer made 3n + 1.
+    expect(sim.events).toBe(2 * n + 2);
+    // The round's start, then its end moving from the timeout (0.3) to 0.15 with the last answer.
+    expect(w.scheduledEnds).toBe(2);
+  });
+
+  it('forgetting the round\'s latest pass brings its end back to the pass before', () => {
+    const sim = new Simulation(1);
+    const found: number[] = [Number.NaN, Number.NaN];
+    const w = new RevisionWatcher({ sim, endpointsUpdate: (fns) => fns.forEach((f) => f()) }, 0, 0.2, true);
+    const [a, b] = [0, 1].map(() => ({ isOk: true, queueProxyUpAt: Number.NaN }) as unknown as Pod);
+    // A passes at 0.15 (ready 0.12), B at 0.25 (ready 0.22); B's address leaves at 0.13.
+    w.watch(a!, 0, 0.12, () => (found[0] = sim.now), 0);
+    w.watch(b!, 0, 0.22, () => (found[1] = sim.now), 0);
+    sim.at(0.13, () => w.forget(b!), undefined);
+    sim.run(1);
+    expect(found[0]).toBeCloseTo(0.15, 12);
+    expect(found[1]).toBeNaN();
+  });
+
+  it('addresses whose queue-proxy does not listen yet are not looked at in every round', () => {
+    const sim = new Simulation(1);
+    let looks = 0;
+    const w = new RevisionWatcher({ sim, endpointsUpdate: (fns) => fns.forEach((f) => f()) }, 0, 0.2, true);
+    const n = 1000;
+    for (let i = 0; i < n; i++) {
+      const pod = { queueProxyUpAt: Number.NaN, get isOk() { looks++; return true; } } as unknown as Pod;
+      // Queue-proxies up at 100 s: every round to then fails on each of them.
+      w.watch(pod, 0, 100.01, undefined, 100);
+    }
+    sim.run(10);
+    // 50 ticks in 10 s: looking at every address in each round read isOk 50,000 times.
+    expect(looks).toBeLessThan(200);
+  });
+});
