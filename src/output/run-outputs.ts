@@ -5,7 +5,7 @@ import { LatencyHistogram, microsOf } from './latency.js';
 import { ClusterAccounting } from './cluster-accounting.js';
 import { DecisionRow, TimeseriesRow, writeTimeseriesCells } from './tick-rows.js';
 import type { AutoscalerRecord, NodeRecord, PodMetricsRecord, PodRecord, RecordSink, RequestOutcome, RequestRecord, RevisionEndRecord, TimeseriesRecord, TrafficRecord } from './records.js';
-import { RevisionStats, clearCounts, countOutcome, emptyCounts, podHours, round3, type RequestCounts, type RunSummary } from './summary.js';
+import { RevisionStats, countOutcome, emptyCounts, podHours, round3, type RequestCounts, type RunSummary } from './summary.js';
 
 /** Name cells are encoded once and copied as bytes (see traceRequest). */
 const utf8 = new TextEncoder();
@@ -177,7 +177,8 @@ export class RunOutputs implements RecordSink {
     if (a === undefined) {
       const stats = new RevisionStats(service, revision);
       if (this.options.webSockets === true) stats.sessionsClosedAtShutdown = 0;
-      a = { stats, window: undefined, bucket: undefined, timeseriesRow: undefined, decisionRow: undefined, nameCells: undefined, sameName: this.byRevision.get(revision), nextDecided: undefined, nextSampled: undefined };
+      // Made with the accumulator: its counts are the revision's since its last row, of any outcome.
+      a = { stats, window: this.requestSeries !== undefined ? new SecondWindow(stats) : undefined, bucket: undefined, timeseriesRow: undefined, decisionRow: undefined, nameCells: undefined, sameName: this.byRevision.get(revision), nextDecided: undefined, nextSampled: undefined };
       this.byRevision.set(revision, a);
       this.accumulators.push(a);
     }
@@ -222,13 +223,11 @@ export class RunOutputs implements RecordSink {
       const fbUs = fb !== undefined && fb >= 0 ? microsOf(fb) : -1;
       if (fbUs >= 0) (s.firstByte ??= new LatencyHistogram()).recordMicros(fbUs);
       if (this.latencyBuckets !== undefined) this.bucketLatency(acc, r.end, us, fbUs);
+      // The window's counts come from the revision's, once a second: only 200s' latencies are added.
+      acc.window?.add200(r);
     }
     if (r.cold) s.cold++;
     if (r.closedAtShutdown === true) s.sessionsClosedAtShutdown = (s.sessionsClosedAtShutdown ?? 0) + 1;
-    if (this.requestSeries !== undefined) {
-      acc.window ??= new SecondWindow();
-      acc.window.add(r);
-    }
     // Checked here: the call (not inlined) would box the latency even with no requests.csv.
     if (this.requests !== undefined) this.traceRequest(r, r.end - r.arrival);
   }
@@ -518,7 +517,7 @@ export class RunOutputs implements RecordSink {
     // Not this.revision(): a revision gets its summary entry from a request, a pod or a decision, not from a sample.
     const acc = this.sampled(r.service, r.revision);
     const win = acc?.window;
-    if (acc !== undefined && win !== undefined && win.counts.total > 0 && !(r.time >= (this.options.endSeconds ?? Number.POSITIVE_INFINITY))) {
+    if (acc !== undefined && win !== undefined && win.completions > 0 && !(r.time >= (this.options.endSeconds ?? Number.POSITIVE_INFINITY))) {
       this.writeRequestSeries(r.time, win, acc);
       win.reset();
     }
@@ -535,7 +534,7 @@ export class RunOutputs implements RecordSink {
   /** A row of requests-per-second.csv: time_s, service, revision, completed, ok, status503, status504, client_timeouts, [status502,] cold, p50_ms, p95_ms, p99_ms. */
   private writeRequestSeries(time: number, win: SecondWindow, acc: RevisionAccumulator): void {
     const w = this.requestSeries!;
-    const c = win.counts;
+    const c = win.counts();
     const names = nameCells(acc);
     w.reserve(names.length + 300);
     w.sec(time);
@@ -591,7 +590,7 @@ export class RunOutputs implements RecordSink {
     // So is a whole-second end's last second (sample() left it), with completions at the end itself.
     if (this.requestSeries !== undefined && (Math.floor(meta.simulatedSeconds) < meta.simulatedSeconds || this.options.endSeconds === meta.simulatedSeconds)) {
       for (const a of this.accumulators) {
-        if (a.window === undefined || a.window.counts.total === 0) continue;
+        if (a.window === undefined || a.window.completions === 0) continue;
         this.writeRequestSeries(meta.simulatedSeconds, a.window, a);
         a.window.reset();
       }
@@ -721,29 +720,55 @@ function insertionSort(a: Float64Array, n: number): void {
 }
 
 /**
- * Completions of one revision in the current 1 s window. Latencies of its 200s are kept in a
- * reusable typed array and ranked exactly at the end of the second (nearest rank): a sort
- * of one second's requests is far cheaper than a histogram query per second.
+ * Completions of one revision in the current 1 s window. Its counts are the revision's running
+ * counts less those at the window's start, taken once a second rather than counted again per
+ * request. Latencies of its 200s are kept in a reusable typed array and ranked exactly at the
+ * end of the second (nearest rank): a sort of one second's requests is far cheaper than a
+ * histogram query per second.
  */
 class SecondWindow {
-  /** This second's completions by outcome (counts.total is every completion). */
-  counts = emptyCounts();
-  cold = 0;
+  /** The revision's counts when the window started. */
+  private readonly from = emptyCounts();
+  private coldFrom = 0;
+  /** This second's completions by outcome, as counts() last took them. */
+  private readonly window = emptyCounts();
   /** This second's 200 latencies. */
   private readonly latencies = new SecondPercentiles();
   /** The first bytes of this second's streamed 200s (app.stream); created at the first one. */
   firstBytes: SecondPercentiles | undefined = undefined;
 
-  /** A finished request (its outcome, cold and latency: the record, not numbers, is passed so that nothing is boxed). */
-  add(r: RequestRecord): void {
-    const outcome = r.outcome;
-    countOutcome(this.counts, outcome);
-    if (r.cold) this.cold++;
-    if (outcome === 'ok') {
-      this.latencies.add(r.end - r.arrival);
-      const fb = r.firstByteSeconds;
-      if (fb !== undefined && fb >= 0) (this.firstBytes ??= new SecondPercentiles()).add(fb);
-    }
+  /** The window of `stats`, the revision's running aggregates (which count every completion). */
+  constructor(private readonly stats: RevisionStats) {}
+
+  /** Completions of any outcome in this window. */
+  get completions(): number {
+    return this.stats.counts.total - this.from.total;
+  }
+
+  /** This window's completions by outcome (status502 only once the revision had one). */
+  counts(): RequestCounts {
+    const now = this.stats.counts;
+    const c = this.window;
+    c.total = now.total - this.from.total;
+    c.ok = now.ok - this.from.ok;
+    c.status503 = now.status503 - this.from.status503;
+    c.status504 = now.status504 - this.from.status504;
+    c.clientTimeouts = now.clientTimeouts - this.from.clientTimeouts;
+    c.noRoute = now.noRoute - this.from.noRoute;
+    if (now.status502 !== undefined) c.status502 = now.status502 - (this.from.status502 ?? 0);
+    return c;
+  }
+
+  /** This window's completions after a cold start. */
+  get cold(): number {
+    return this.stats.cold - this.coldFrom;
+  }
+
+  /** A 200's latency and first byte (the record, not numbers, is passed so that nothing is boxed). */
+  add200(r: RequestRecord): void {
+    this.latencies.add(r.end - r.arrival);
+    const fb = r.firstByteSeconds;
+    if (fb !== undefined && fb >= 0) (this.firstBytes ??= new SecondPercentiles()).add(fb);
   }
 
   /** The p-th percentile (nearest rank) of this second's 200 latencies, in seconds; NaN (a blank cell) when none. */
@@ -751,9 +776,10 @@ class SecondWindow {
     return this.latencies.p(percentile);
   }
 
+  /** Starts the next window: its counts start from the revision's now. */
   reset(): void {
-    clearCounts(this.counts);
-    this.cold = 0;
+    Object.assign(this.from, this.stats.counts);
+    this.coldFrom = this.stats.cold;
     this.latencies.reset();
     this.firstBytes?.reset();
   }

@@ -19,17 +19,6 @@ export function emptyCounts(): RequestCounts {
   return { total: 0, ok: 0, status503: 0, status504: 0, clientTimeouts: 0, noRoute: 0 };
 }
 
-/** Zeroes `c` in place (a per-second window reuses its counts); a 502 count stays, at 0, once it appeared. */
-export function clearCounts(c: RequestCounts): void {
-  c.total = 0;
-  c.ok = 0;
-  c.status503 = 0;
-  c.status504 = 0;
-  c.clientTimeouts = 0;
-  c.noRoute = 0;
-  if (c.status502 !== undefined) c.status502 = 0;
-}
-
 /** Counts one finished request by its outcome (status502 appears with the first 502). */
 export function countOutcome(c: RequestCounts, outcome: RequestOutcome): void {
   c.total++;

@@ -218,6 +218,42 @@ describe('a run that ends between whole seconds', () => {
   });
 });
 
+describe('requests-per-second.csv counts', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'knsim-outputs-window-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('are each second\'s own: a failures-only second has its row, a 502 column starts at its first, and a quiet second has none', () => {
+    const out = new RunOutputs({ outDir: dir, requestSampleRate: 0, badGatewayColumn: true });
+    // Seen first through a pod: no completion yet, so no row at 1 s.
+    out.pod(pod(0, 'p1', 'Pending'));
+    out.sample(sample(1, 0));
+    out.request(request(1, 1.1, 0.1, 'ok', true));
+    out.request(request(2, 1.2, 0.3, 'ok'));
+    out.request(request(3, 1.3, 0.2, 'overloaded'));
+    out.sample(sample(2, 1));
+    // Only failures, one of them the run's first 502.
+    out.request(request(4, 2.1, 0.4, 'badGateway'));
+    out.request(request(5, 2.2, 0.5, 'timeout'));
+    out.request(request(6, 2.3, 0.6, 'clientTimeout'));
+    out.sample(sample(3, 1));
+    // Nothing completes in the fourth second.
+    out.sample(sample(4, 1));
+    out.request(request(7, 4.1, 0.2, 'ok', true));
+    out.request(request(8, 4.2, 0.1, 'noRoute'));
+    out.sample(sample(5, 1));
+    const s = out.finish({ ...meta, simulatedSeconds: 5 });
+    expect(s.overall.requests).toEqual({ total: 8, ok: 3, status503: 1, status504: 1, clientTimeouts: 1, noRoute: 1, status502: 1 });
+    const rows = readFileSync(join(dir, 'requests-per-second.csv'), 'utf8').trim().split('\n');
+    expect(rows).toEqual([
+      'time_s,service,revision,completed,ok,status503,status504,client_timeouts,status502,cold,p50_ms,p95_ms,p99_ms',
+      '2.000000,hello,hello-00001,3,2,1,0,0,0,1,100.000,300.000,300.000',
+      '3.000000,hello,hello-00001,3,0,0,1,1,1,0,,,',
+      // The request with no route is no revision's.
+      '5.000000,hello,hello-00001,1,1,0,0,0,0,1,200.000,200.000,200.000',
+    ]);
+  });
+});
+
 describe('a kept accumulator', () => {
   it('counts a request as a lookup by name would, and a handle of another revision is not used for it', () => {
     const byName = new RunOutputs({ outDir: undefined, requestSampleRate: 0 });
