@@ -5,24 +5,31 @@ import {
   type HpaSpec,
   type PodResourceSample,
 } from '../core/autoscaler/index.js';
+import { automaxprocs } from '../core/capacity/index.js';
 import { Activator } from './activator.js';
 import { ActivatorDrain } from './activator-rollout.js';
+import { CfsBandwidth, type CfsThrottled } from './cfs-bandwidth.js';
 import { CompletionTimer, cpuRate, ProcessorSharing } from './cpu.js';
 import { METRICS_SCRAPE_PRIORITY } from './event-order.js';
 import { DEFAULT_METRICS_RESOLUTION_SECONDS, FRESH_CONTAINER_MIN_SECONDS, cpuMillisOf } from './metrics-server.js';
+import { cfsQuotaMillis } from './pod-resources.js';
 import { Phase, type Request } from './request.js';
 import type { ActivatorCpuSpec } from './spec.js';
 import type { World } from './world.js';
 
 /**
  * One activator pod's CPU: each proxied request first spends `perRequest` CPU-seconds in
- * it, sharing the container's limit with the other requests doing so (processor sharing,
+ * it, sharing the activator's cores with the other requests doing so (processor sharing,
  * one core at most per request), and only then goes to its revision's throttler. An
- * activator at its limit therefore delays every request it takes.
+ * activator at its limit therefore delays every request it takes. Its cores are its
+ * GOMAXPROCS (automaxprocs: the limit rounded down, at least 1); under a limit below 1 core
+ * it runs on 1 until the period's CFS quota is spent, as a pod does (cfs-bandwidth.ts).
  */
-export class ActivatorCpu {
+export class ActivatorCpu implements CfsThrottled {
   private readonly ps: ProcessorSharing<Request>;
   private readonly timer: CompletionTimer<Request>;
+  /** The CFS quota's periods, when its GOMAXPROCS outruns its limit (a limit below 1 core). */
+  readonly cfs: CfsBandwidth | undefined;
   /** metrics-server's last two points (cumulative CPU-seconds). */
   prevT = Number.NaN;
   prevCpu = 0;
@@ -35,21 +42,53 @@ export class ActivatorCpu {
     /** When its container started (the CPU counter's origin). */
     readonly startedAt: number,
   ) {
-    this.ps = new ProcessorSharing<Request>(cpuRate(spec.limitMillis / 1000, 1));
+    const quota = cfsQuotaMillis(spec.limitMillis)!;
+    const cores = automaxprocs(quota);
+    if (cores > quota / 1000) {
+      const cfs = (this.cfs = new CfsBandwidth(activator.world.sim, quota, this));
+      const rate = cpuRate(cores, 1);
+      this.ps = new ProcessorSharing<Request>(
+        (n) => (cfs.throttled ? 0 : rate(n)),
+        (now, throughput) => cfs.advanced(now, throughput),
+      );
+    } else {
+      // On no more cores than its quota it never spends the quota before the period ends.
+      this.ps = new ProcessorSharing<Request>(cpuRate(cores, 1));
+    }
     this.timer = new CompletionTimer(activator.world.sim, this.ps, (now) => this.completed(now));
   }
 
   /** The request's CPU work starts now; the throttler gets it when it is done. */
   start(req: Request, now: number): void {
     this.ps.add(req, this.spec.perRequestSeconds, now);
-    this.timer.reschedule();
+    this.rescheduled(now);
   }
 
   /** A request ended (timed out) before its CPU work was done; false if it was not in its CPU phase. */
   cancel(req: Request, now: number): boolean {
     if (!this.ps.remove(req, now)) return false;
-    this.timer.reschedule();
+    this.rescheduled(now);
     return true;
+  }
+
+  cpuInUse(): number {
+    return this.ps.throughput;
+  }
+
+  hasCpuWork(): boolean {
+    return this.ps.size > 0;
+  }
+
+  throttleChanged(now: number): void {
+    this.ps.settle(now);
+    this.ps.rateChanged();
+    this.rescheduled(now);
+  }
+
+  /** After a change to the CPU queue: its next completion and, under a quota, the next period event. */
+  private rescheduled(now: number): void {
+    this.timer.reschedule();
+    this.cfs?.reschedule(now);
   }
 
   /** CPU-seconds used up to `now`. */
@@ -71,7 +110,7 @@ export class ActivatorCpu {
     for (const req of this.ps.popDone(now)) {
       if (req.phase === Phase.AtActivator) this.activator.throttler(req.revision!).admit(req, now);
     }
-    this.timer.reschedule();
+    this.rescheduled(now);
   }
 }
 

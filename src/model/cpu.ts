@@ -199,7 +199,7 @@ export class ProcessorSharing<T extends SharedItem> {
 
 /**
  * Requests in their CPU phase share `capacityCores` equally, each using at most `parallelism`
- * cores (the activator's CPU limit taken as its average; pods' limits run in CFS periods, pod-resources.ts).
+ * cores (under a CPU limit that could be outrun, the caller stops the queue while the period's CFS quota is spent: cfs-bandwidth.ts).
  */
 export function cpuRate(capacityCores: number, parallelism: number): RateFn {
   return (n) => Math.min(parallelism, capacityCores / n);

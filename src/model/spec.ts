@@ -401,7 +401,7 @@ export interface ActivatorCpuSpec {
   perRequestSeconds: number;
   /** The activator container's CPU request (the HPA's denominator), millicores. */
   requestMillis: number;
-  /** Its CPU limit (what it can use at most), millicores. */
+  /** Its CPU limit, millicores: its CFS quota, and through automaxprocs its GOMAXPROCS (the cores it runs on). */
   limitMillis: number;
   minReplicas: number;
   maxReplicas: number;

@@ -18,6 +18,7 @@ export * from './karpenter.js';
 export * from './karpenter-launch.js';
 export * from './cost.js';
 export * from './cfs-period.js';
+export * from './go-maxprocs.js';
 export * from './cpu-shares.js';
 export * from './pod-ips.js';
 export * from './eviction.js';
