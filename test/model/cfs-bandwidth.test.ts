@@ -104,6 +104,19 @@ describe('metrics follow the CPU used', () => {
     const { world: w } = run(world([service('hello', [cpuRevision(0.1, 1000, 1000)])], [overload(30)], { duration: 16 }));
     expect(w.services.get('hello')!.revisions[0]!.allPods[0]!.res!.cfs).toBeUndefined();
   });
+
+  it('a measured profile under the same 500m reports what the periods let the CPU model use: its quota, 500m (the profile says 800m)', () => {
+    // A profile gives a pod's average CPU, not how it bursts within a period: over metrics-server's windows of
+    // whole periods the quota caps both models alike, so the profile's figure is capped at the quota's average.
+    const profile: RevisionSpec = {
+      ...cpuRevision(0.1, 500, 4000),
+      work: { kind: 'profile', concurrency: [1, 4], latencySeconds: [0.1, 0.2], cpuMillis: [600, 800] },
+    };
+    const { world: w } = run(world([service('hello', [profile])], [overload(40)], { duration: 61 }));
+    const rev = w.services.get('hello')!.revisions[0]!;
+    expect(w.metricsServer!.podMetrics(rev)[0]).toMatchObject({ time: 60, cpuMillis: 500, windowSeconds: 15 });
+    expect(rev.allPods[0]!.res!.cfs).toBeUndefined();
+  });
 });
 
 describe('scenarios/cpu-bound.yaml (README, CPU model)', () => {
