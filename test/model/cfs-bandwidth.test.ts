@@ -119,6 +119,26 @@ describe('metrics follow the CPU used', () => {
   });
 });
 
+describe("the pod cgroup's quota (the kubelet's ResourceConfigForPod) never binds the serving container alone", () => {
+  // With a CPU limit on every container the pod cgroup gets the quota of their sum, which is never below the
+  // serving container's own: it caps the containers together, and knsim gives the others no CPU use.
+  const withQueueProxyLimit = (userLimit: number, qpLimit: number): RevisionSpec => ({
+    ...cpuRevision(0.1, userLimit, 4000),
+    resources: { user: { cpuRequestMillis: 500, cpuLimitMillis: userLimit }, sidecars: [], queueProxy: { cpuRequestMillis: 25, cpuLimitMillis: qpLimit } },
+  });
+
+  it('a 500m serving container with a 25m queue-proxy (pod quota 525m): 4 × 100 ms on 4 cores end at 1.7125 s, as without', () => {
+    const got = inPod(withQueueProxyLimit(500, 25), 4);
+    expect(got[0]!.end).toBeCloseTo(1.7125, 9);
+  });
+
+  it("5m and 3m (pod quota the least, 1 ms, as the container's own): 20 ms still take 1.9 s", () => {
+    const rev = { ...withQueueProxyLimit(5, 3), serviceTime: constant(0.02) };
+    const got = inPod(rev, 1);
+    expect(got[0]!.end).toBeCloseTo(2.901, 9);
+  });
+});
+
 describe('scenarios/cpu-bound.yaml (README, CPU model)', () => {
   const cpuBound = (sets: string[]) => summarizeWorld(loadScenario(resolve(import.meta.dirname, '../../scenarios/cpu-bound.yaml'), { sets }).world);
 
