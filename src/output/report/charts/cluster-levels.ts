@@ -15,22 +15,24 @@ const steps = (): Steps => ({ time: [], delta: [] });
 
 /**
  * From nodes.csv: nodes billed (launch → deletion; the launch is the provision request unless a
- * failed create call put it later, LaunchFailed → Launched), nodes pods can bind to (Ready, and
- * tainted neither for removal nor for memory pressure) and, per pool, the price per hour of its
- * billed nodes.
+ * failed create call put it later, LaunchFailed → Launched), NodeClaims provisioning but not billed
+ * (LaunchFailed → Launched or Deleted: their create call is being retried), nodes pods can bind to
+ * (Ready, and tainted neither for removal nor for memory pressure) and, per pool, the price per hour
+ * of its billed nodes.
  */
-export function nodeSteps(n: NodeEventData): { billed: Steps; ready: Steps; rateByPool: Map<string, Steps> } {
+export function nodeSteps(n: NodeEventData): { billed: Steps; unlaunched: Steps; ready: Steps; rateByPool: Map<string, Steps> } {
   const billed = steps();
+  const unlaunched = steps();
   const ready = steps();
   const rateByPool = new Map<string, Steps>();
-  type NodeState = { billed: boolean; ready: boolean; removing: boolean; pressure: boolean };
+  type NodeState = { billed: boolean; unlaunched: boolean; ready: boolean; removing: boolean; pressure: boolean };
   const state = new Map<string, NodeState>();
   const open = (s: NodeState): boolean => s.ready && !s.removing && !s.pressure;
   for (let i = 0; i < n.time.length; i++) {
     const [t, node, e] = [n.time[i]!, n.node[i]!, n.event[i]!];
     const rate = rateByPool.get(n.pool[i]!) ?? steps();
     rateByPool.set(n.pool[i]!, rate);
-    const s = state.get(node) ?? { billed: false, ready: false, removing: false, pressure: false };
+    const s = state.get(node) ?? { billed: false, unlaunched: false, ready: false, removing: false, pressure: false };
     state.set(node, s);
     // Billed from the request, or from the launch after a failed create call; a node deleted unlaunched never was.
     const billedNow = e === 'Requested' || e === 'Launched' ? true : e === 'LaunchFailed' || e === 'Deleted' ? false : s.billed;
@@ -41,6 +43,12 @@ export function nodeSteps(n: NodeEventData): { billed: Steps; ready: Steps; rate
       billed.delta.push(sign);
       rate.time.push(t);
       rate.delta.push(sign * n.pricePerHour[i]!);
+    }
+    const unlaunchedNow = e === 'LaunchFailed' ? true : e === 'Launched' || e === 'Deleted' ? false : s.unlaunched;
+    if (unlaunchedNow !== s.unlaunched) {
+      s.unlaunched = unlaunchedNow;
+      unlaunched.time.push(t);
+      unlaunched.delta.push(unlaunchedNow ? 1 : -1);
     }
     const was = open(s);
     if (e === 'Ready') s.ready = true;
@@ -56,7 +64,7 @@ export function nodeSteps(n: NodeEventData): { billed: Steps; ready: Steps; rate
       ready.delta.push(is ? 1 : -1);
     }
   }
-  return { billed, ready, rateByPool };
+  return { billed, unlaunched, ready, rateByPool };
 }
 
 /**

@@ -28,7 +28,7 @@ const chargedText = (revisions: number, daemonSets: number): string =>
 export function costChart(ctx: ChartContext): Chart | undefined {
   const { axis, run } = ctx;
   if (run.nodes === undefined) return undefined;
-  const { rateByPool } = nodeSteps(run.nodes);
+  const { rateByPool, unlaunched } = nodeSteps(run.nodes);
   const pools = [...rateByPool.keys()];
   const exact = axis.bucketSeconds <= 1;
   const end = axis.durationSeconds;
@@ -76,7 +76,10 @@ export function costChart(ctx: ChartContext): Chart | undefined {
           `${chargedText(cost.total - cost.idle - (cost.daemonSets ?? 0), cost.daemonSets ?? 0)} (OpenCost's max(request, usage)); ${idleCostText(cost.total, cost.idle, dollars, 0)}.`,
         ];
   const how = [
-    'Each node costs its price × its lifetime, from the provision request (or its Launched row, after a failed create call) to its deletion (nodes.csv).',
+    // Only a run with Karpenter launch failures has a node billed from later than its request.
+    unlaunched.time.length > 0
+      ? 'Each node costs its price × its lifetime, from its launch (the provision request, or its Launched row after a failed create call) to its deletion (nodes.csv).'
+      : 'Each node costs its price × its lifetime, from the provision request to its deletion (nodes.csv).',
     exact ? 'The rate steps at each node event.' : `The rate is each ${bucketLabel(axis)} bucket's time-weighted mean, so its area is the cost.`,
   ];
   return {

@@ -6,8 +6,20 @@ const NODE_LABELS = {
   b: 'billed (provisioning, Ready or draining)',
   r: 'Ready, not tainted (pods can bind)',
 };
+/**
+ * With Karpenter launch failures (LaunchFailed rows): a NodeClaim whose create call failed is
+ * provisioning but has no instance to bill until its Launched row, so the billed line is only the
+ * launched nodes, and the retried ones get a line of their own.
+ */
+const LAUNCH_LABELS = {
+  b: 'billed (launched: starting, Ready or draining)',
+  r: NODE_LABELS.r,
+  u: 'provisioning, not billed (create call failed, retried)',
+};
+const COLOR_UNLAUNCHED = '#7f7f7f';
 const PENDING_LABEL = 'Pending, Unschedulable (waiting for a node)';
 const MAINTENANCE_LABEL = 'node maintenance';
+const LAUNCH_NOTE = 'A NodeClaim is billed from its launch: the provision request, or its Launched row (nodes.csv) if its first create call failed; one deleted before launching never is.';
 const SHADED = 'Shaded: node maintenance, from a drain or a NodePool drift until its nodes are deleted.';
 const COLOR_BILLED = '#e45756';
 
@@ -32,11 +44,13 @@ export function nodesChart(ctx: ChartContext): Chart | undefined {
   const { axis, run } = ctx;
   if (run.nodes === undefined) return undefined;
   const n = nodeSteps(run.nodes);
-  const nodeRows = levelRows(axis, [['b', n.billed], ['r', n.ready]], 'max', 0);
+  const failedLaunches = n.unlaunched.time.length > 0;
+  const labels: Record<string, string> = failedLaunches ? LAUNCH_LABELS : NODE_LABELS;
+  const nodeRows = levelRows(axis, [['b', n.billed], ['r', n.ready], ...(failedLaunches ? [['u', n.unlaunched] as const] : [])], 'max', 0);
   const pendingRows = levelRows(axis, [['p', unschedulableSteps(run)]], 'max', 0);
   const exact = axis.bucketSeconds <= 1;
   const nodes = run.summary.nodes;
-  const keys = Object.keys(NODE_LABELS);
+  const keys = Object.keys(labels);
   const x = xEncoding(axis);
   const maintenance = nodeMaintenanceIntervals(ctx);
   // The panels share one fill scale: with a maintenance band, both its colours are spelled out, and
@@ -65,9 +79,9 @@ export function nodesChart(ctx: ChartContext): Chart | undefined {
       mark: { type: 'line', interpolate: 'step-after' },
       encoding: {
         x,
-        y: { field: 'v', type: 'quantitative', title: 'nodes (count)', scale: headroomScale(nodeRows.map((r) => r['b']!)), axis: { tickMinStep: 1, format: 'd' } },
-        stroke: { field: 'k', type: 'nominal', scale: { domain: keys, range: [COLOR_BILLED, COLORS.ready] }, legend: keyedLegend('nodes (count)', NODE_LABELS, { symbolType: 'stroke' }) },
-        strokeDash: { field: 'k', type: 'nominal', scale: { domain: keys, range: [[1, 0], [5, 3]] }, legend: keyedLegend('nodes (count)', NODE_LABELS, { symbolType: 'stroke' }) },
+        y: { field: 'v', type: 'quantitative', title: 'nodes (count)', scale: headroomScale(nodeRows.map((r) => Math.max(r['b']!, r['u'] ?? 0))), axis: { tickMinStep: 1, format: 'd' } },
+        stroke: { field: 'k', type: 'nominal', scale: { domain: keys, range: [COLOR_BILLED, COLORS.ready, COLOR_UNLAUNCHED].slice(0, keys.length) }, legend: keyedLegend('nodes (count)', labels, { symbolType: 'stroke' }) },
+        strokeDash: { field: 'k', type: 'nominal', scale: { domain: keys, range: [[1, 0], [5, 3], [2, 2]].slice(0, keys.length) }, legend: keyedLegend('nodes (count)', labels, { symbolType: 'stroke' }) },
       },
     }),
   ]);
@@ -84,14 +98,19 @@ export function nodesChart(ctx: ChartContext): Chart | undefined {
   const how = exact
     ? 'Counts step at the exact times in nodes.csv and pods.csv.'
     : `Each ${bucketLabel(axis)} step shows the most nodes and waiting pods held in it (nodes.csv, pods.csv).`;
+  const launches = failedLaunches ? [LAUNCH_NOTE] : [];
   const peak = nodes === undefined ? [] : waitLines(nodes);
   return {
     id: 'nodes',
     heading: 'Nodes and pending pods',
     explanation:
-      'Nodes billed (from the provision request, or from the launch where a failed create call was retried, to deletion) and Ready, and below, the pods that found no node with room (Pending, Unschedulable): a gap between the two node lines is start-up (before Ready), draining (after) or a node under memory pressure (tainted NoSchedule), and waiting pods that coincide with a rising billed line are waiting for a node autoscaler’s new node. ' +
+      (failedLaunches
+        ? 'Nodes billed (from their launch to deletion), NodeClaims whose create call failed and is being retried (provisioning, not billed) and nodes Ready, and below,'
+        : 'Nodes billed (from the provision request to deletion) and Ready, and below,') +
+      ` the pods that found no node with room (Pending, Unschedulable): a gap between the ${failedLaunches ? 'billed and Ready lines' : 'two node lines'} is start-up (before Ready), draining (after) or a node under memory pressure (tainted NoSchedule), and waiting pods that coincide with a rising billed line are waiting for a node autoscaler’s new node. ` +
+      launches.map((l) => `${l} `).join('') +
       (maintenance.length > 0 ? `${SHADED} ` : '') +
       peak.join(' '),
-    spec: topLevel('Nodes and pending pods', [how, ...peak, ...(maintenance.length === 0 ? [] : [SHADED])], stack([nodesPanel, pendingPanel])),
+    spec: topLevel('Nodes and pending pods', [how, ...launches, ...peak, ...(maintenance.length === 0 ? [] : [SHADED])], stack([nodesPanel, pendingPanel])),
   };
 }
