@@ -183,6 +183,8 @@ export interface RevisionEndRecord {
   failure?: { atSeconds: number; reason: string } | undefined;
   /** Each time its Ready condition was False: from, until (undefined if still False at the end), and why. */
   readyFalse?: ReadonlyArray<{ atSeconds: number; untilSeconds: number | undefined; reason: string }>;
+  /** Scrapes through the private Service (mesh-compatibility-mode enabled) that received no stat. */
+  failedScrapes?: number;
 }
 
 /** Anything that consumes a run's records as they are made. */

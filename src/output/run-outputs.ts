@@ -603,6 +603,7 @@ export class RunOutputs implements RecordSink {
       if (s === undefined) continue;
       s.failure = r.failure;
       s.readyFalse = r.readyFalse ?? [];
+      s.failedScrapes = r.failedScrapes ?? 0;
     }
     const all = this.accumulators.map((a) => a.stats);
     const revisions = all.map((s) => s.finish(now)).sort((a, b) => (a.service + '/' + a.revision).localeCompare(b.service + '/' + b.revision));

@@ -87,6 +87,13 @@ export interface RevisionSummary {
    * Present exactly when `failure` is.
    */
   readyFalse?: Array<{ atSeconds: number; untilSeconds: number | null; reason: string }>;
+  /**
+   * With mesh-compatibility-mode enabled, the KPA's scrapes through the private Service that got no
+   * stat (too few distinct pods reached): each left the revision's Metric Ready=False
+   * (DidNotReceiveStat) until a good one, and the decider went on without that second's stat.
+   * Absent when none failed.
+   */
+  failedScrapes?: number;
 }
 
 export interface RunSummary {
@@ -95,7 +102,7 @@ export interface RunSummary {
   simulatedSeconds: number;
   events: number;
   wallSeconds: number;
-  overall: Omit<RevisionSummary, 'service' | 'revision' | 'timeToFirstReadySeconds' | 'scaleToZeroAtSeconds' | 'failure'>;
+  overall: Omit<RevisionSummary, 'service' | 'revision' | 'timeToFirstReadySeconds' | 'scaleToZeroAtSeconds' | 'failure' | 'failedScrapes'>;
   /**
    * Requests per service sent while none of its revisions was routable (its Route not yet
    * ready, e.g. a fresh deploy before the first pod is Ready): answered "no route", counted
@@ -254,6 +261,8 @@ export class RevisionStats {
   firstReadyAt = Number.NaN;
   failure: { atSeconds: number; reason: string } | undefined;
   readyFalse: ReadonlyArray<{ atSeconds: number; untilSeconds: number | undefined; reason: string }> = [];
+  /** Scrapes through the private Service that got no stat (mesh-compatibility-mode enabled). */
+  failedScrapes = 0;
   // Panic.
   panicSince = Number.NaN;
   panicSeconds = 0;
@@ -311,6 +320,8 @@ export class RevisionStats {
       ...(this.failure !== undefined
         ? { readyFalse: this.readyFalse.map((p) => ({ atSeconds: round3(p.atSeconds), untilSeconds: p.untilSeconds === undefined ? null : round3(p.untilSeconds), reason: p.reason })) }
         : {}),
+      // Only when some failed: summaries of runs without a mesh keep their shape.
+      ...(this.failedScrapes > 0 ? { failedScrapes: this.failedScrapes } : {}),
     };
   }
 }

@@ -79,7 +79,8 @@ export function textSummary(s: RunSummary, outDir: string, files: readonly strin
         (r.timeToFirstReadySeconds !== null ? `, first pod ready at ${r.timeToFirstReadySeconds}s` : '') +
         zero +
         (r.failure !== undefined ? `; Ready False at ${r.failure.atSeconds}s (${r.failure.reason})` : '') +
-        ((r.readyFalse?.length ?? 0) > 1 ? `, ${r.readyFalse!.length} times in all` : ''),
+        ((r.readyFalse?.length ?? 0) > 1 ? `, ${r.readyFalse!.length} times in all` : '') +
+        (r.failedScrapes !== undefined ? `; ${r.failedScrapes} scrape${r.failedScrapes === 1 ? '' : 's'} through the private Service got no stat (Metric Ready False, DidNotReceiveStat)` : ''),
     );
   }
   const listed = [...files].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));

@@ -453,7 +453,13 @@ export class RunRecorder implements Recorder {
 
   /** Closes the files and returns the summary (wall time and event count from the caller). */
   finish(meta: { scenario: string; seed: number; simulatedSeconds: number; events: number; wallSeconds: number }): RunSummary {
-    const ends: RevisionEndRecord[] = [...this.seen].map((rev) => ({ service: rev.spec.service, revision: rev.spec.name, failure: rev.failure, readyFalse: rev.readyFalse }));
+    const ends: RevisionEndRecord[] = [...this.seen].map((rev) => ({
+      service: rev.spec.service,
+      revision: rev.spec.name,
+      failure: rev.failure,
+      readyFalse: rev.readyFalse,
+      failedScrapes: rev.autoscaler.failedScrapes,
+    }));
     return this.outputs.finish(meta, ends);
   }
 }
