@@ -566,9 +566,14 @@ export class KarpenterModel implements NodeAutoscaler {
     return { types, onto: d.onto.map((e) => existing[e]!) };
   }
 
-  /** The nodes still launching (the disruption simulations' last resort). */
+  /**
+   * The nodes still launching (the disruption simulations' last resort): only those whose create
+   * call succeeded. A NodeClaim with no provider ID is no node of the cluster state (state/cluster.go
+   * UpdateNodeClaim), so no simulation places pods onto it; a command validated while one retries
+   * (the 15 s wait is not held by the sync) finds the pods it was for with nowhere to go.
+   */
   private launching(): ClusterNode[] {
-    return this.cluster.nodes.filter((n) => n.state === 'Provisioning');
+    return this.cluster.nodes.filter((n) => n.state === 'Provisioning' && !Number.isNaN(n.launchedAt));
   }
 
   /**
@@ -745,7 +750,7 @@ export class KarpenterModel implements NodeAutoscaler {
   /**
    * What removing `nodes` would take (disruption/helpers.go SimulateScheduling): their movable
    * pods, the Unschedulable pods and the movable pods of nodes already being removed, onto the
-   * other Ready nodes, the nodes launching or one new node. A candidate's pod goes neither onto
+   * other Ready nodes, the nodes launched and not yet Ready, or one new node. A candidate's pod goes neither onto
    * a node still launching nor (consolidateAfter > 0, not Never) onto one whose last pod event is more
    * recent than that (scheduler.go: isUnderConsolidateAfter in consolidation simulations).
    */
@@ -758,7 +763,7 @@ export class KarpenterModel implements NodeAutoscaler {
     const ready = c.nodes.filter((n) => n.state === 'Ready' && !n.memoryPressure && !nodes.includes(n));
     // consolidateAfter Never makes no node a candidate, yet every node stays a destination (consolidation.go).
     const settling = new Set(ready.filter((n) => wait > 0 && Number.isFinite(wait) && !this.consolidatable(n, now)).map((n) => n.name));
-    const launching = c.nodes.filter((n) => n.state === 'Provisioning');
+    const launching = this.launching();
     const pods = this.simulatedPods(nodes, now);
     // A replacement is of a pool with room for one more node, the candidates' own room counted as free.
     const types = this.withRoom(undefined, nodes);

@@ -188,3 +188,33 @@ describe('cost and node-hours from the launch, not the request', () => {
     ]);
   });
 });
+
+/**
+ * A NodeClaim with no provider ID is no node of Karpenter's cluster state (state/cluster.go
+ * UpdateNodeClaim keeps only its name): the disruption simulations place no pod onto it, and a
+ * command waiting out its 15 s validation (which the sync does not hold) is checked without it.
+ */
+describe('consolidation with a NodeClaim that never launched', () => {
+  const validate = resolve(import.meta.dirname, '../fixtures/capacity/karpenter-unlaunched-validate.yaml');
+  function nodesOf(...sets: string[]): Array<[string, string, number]> {
+    const rec = new MemoryRecorder();
+    new World(loadScenario(validate, { sets }).world, rec).run();
+    return rec.nodeEvents.filter((n) => n.time > 0).map((n): [string, string, number] => [n.node, n.event, n.time]);
+  }
+
+  it('the deletion of od-a computed at 2 s is off at its validation (17 s): big\'s pod, Unschedulable since 6 s, cannot go onto spot-001, still retrying, so it needs a new node (knsim used to delete od-a at 17)', () => {
+    expect(nodesOf()).toEqual([
+      ['spot-001', 'Requested', 7],
+      ['spot-001', 'LaunchFailed', 7],
+    ]);
+  });
+
+  it('with spot-001 launched at once (no failures) the validation puts big\'s pod onto it and od-a is deleted: tainted at 17, gone at 47', () => {
+    expect(nodesOf('cluster.nodePools[2].launchFailures=[]')).toEqual([
+      ['spot-001', 'Requested', 7],
+      ['od-a-001', 'Tainted', 17],
+      ['od-a-001', 'Deleted', 47],
+      ['spot-001', 'Ready', 67],
+    ]);
+  });
+});
