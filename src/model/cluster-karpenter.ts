@@ -235,6 +235,8 @@ export class KarpenterModel implements NodeAutoscaler {
    * and when an expiry or a node that never registers leaves the pool below it, nodes of the pool
    * are requested at once, as upstream keeps a static NodePool's `replicas`: its provisioning
    * controller launches a NodeClaim as soon as one starts deleting (static/provisioning/controller.go).
+   * That controller waits only for the cluster state's first sync (HasSynced), not for every
+   * NodeClaim's provider ID, so the floor is refilled even while another launch is being retried.
    */
   private restoreFloor(pool: NodePoolSpec, now: number): void {
     const c = this.cluster;

@@ -71,6 +71,16 @@ describe('InsufficientCapacity: the NodeClaim deleted at once, its offering unav
 });
 
 describe('other launch errors: retried with back-off (1 s doubling to 60 s) until the 5-minute launch timeout', () => {
+  it('the 15-minute registration timeout runs from the NodeClaim\'s creation, not its launch (Registered stays Unknown from its creation, liveness.go): spot-001, launched at 135 and 800 s to boot, is deleted at 911 (11 + 900), not Ready at 935', () => {
+    const { nodes } = run(failures('{kind: launchError, at: 0s, duration: 100s}'), 'cluster.nodePools[0].startupLatency=800s', 'duration=1000s');
+    expect(nodes.filter(([n]) => n === 'spot-001')).toEqual([
+      ['spot-001', 'Requested', 11],
+      ['spot-001', 'LaunchFailed', 11],
+      ['spot-001', 'Launched', 135],
+      ['spot-001', 'Deleted', 911],
+    ]);
+  });
+
   it('an error until 100 s: the calls at 11, 13, 15, 19, 27, 43, 75 fail, the one at 135 launches spot-001, Ready at 195', () => {
     expect(run(failures('{kind: launchError, at: 0s, duration: 100s}'))).toEqual({
       nodes: [
@@ -100,7 +110,9 @@ describe('other launch errors: retried with back-off (1 s doubling to 60 s) unti
 /**
  * While a NodeClaim has no provider ID (its create call not yet succeeded) Karpenter's cluster
  * state is not synced (state/cluster.go Synced), and the provisioner and the disruption
- * controller decide nothing (provisioner.go, disruption/controller.go Reconcile).
+ * controller decide nothing (provisioner.go, disruption/controller.go Reconcile). The static
+ * provisioning controller, whose refill knsim's minNodes floor borrows, waits only for the
+ * state's first sync (static/provisioning/controller.go: HasSynced).
  */
 describe('an unlaunched NodeClaim holds every provisioning decision', () => {
   it('a third pod, Unschedulable from 50 s, gets spot-002 only at 141, the first pass after spot-001 launched at 135 (was asked for at 51)', () => {
@@ -116,6 +128,22 @@ describe('an unlaunched NodeClaim holds every provisioning decision', () => {
       ['spot-002', 'Requested', 141],
       ['spot-001', 'Ready', 195],
       ['spot-002', 'Ready', 201],
+    ]);
+  });
+
+  it('but not the minNodes floor: od-001 (od kept at 1) expires at 100 while spot-001 retries, and od-002 is asked for at once, at 100, as the static provisioning controller launches once the state has synced at start-up', () => {
+    const { nodes } = run(failures('{kind: launchError}'), 'cluster.nodePools[1].minNodes=1', 'cluster.nodeAutoscaler.expireAfter=100s');
+    expect(nodes.filter(([, , t]) => t <= 160)).toEqual([
+      ['spot-001', 'Requested', 11],
+      ['spot-001', 'LaunchFailed', 11],
+      ['od-001', 'Tainted', 100],
+      ['od-002', 'Requested', 100],
+      // spot-001 expires (111, 100 s after its request) and the pods' pass asks spot again.
+      ['spot-001', 'Deleted', 111],
+      ['spot-002', 'Requested', 111],
+      ['spot-002', 'LaunchFailed', 111],
+      ['od-001', 'Deleted', 130],
+      ['od-002', 'Ready', 160],
     ]);
   });
 });
