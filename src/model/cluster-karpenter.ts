@@ -142,6 +142,8 @@ export class KarpenterModel implements NodeAutoscaler {
   private stateResetAt = Number.NEGATIVE_INFINITY;
   /** Pools whose launch returned InsufficientCapacity, and until when they are left out (unavailable offerings). */
   private readonly unavailableUntil = new Map<NodePoolSpec, number>();
+  /** Pools below minNodes whose refill waits for room under maxNodes (a node being deleted to go). */
+  private readonly floorHeld = new Set<NodePoolSpec>();
   /** Drifted NodeClaims (nodes.csv `Drifted`), with the drift that marked them, oldest first. */
   private readonly drifted = new Map<ClusterNode, NodePoolDrift>();
 
@@ -189,13 +191,13 @@ export class KarpenterModel implements NodeAutoscaler {
       const until = now + UNAVAILABLE_OFFERING_TTL_SECONDS;
       self.unavailableUntil.set(node.pool, until);
       // The floor the pool cannot be brought back to meanwhile is restored once its offering is back.
-      self.cluster.sim.at(until, self.onOfferingBack, { self, pool: node.pool });
+      self.cluster.sim.at(until, self.onRestoreFloor, { self, pool: node.pool });
     }
     self.cluster.cancelProvision(node, now);
     self.provisionFailed(node, now);
   }
 
-  private onOfferingBack(this: void, e: { self: KarpenterModel; pool: NodePoolSpec }): void {
+  private onRestoreFloor(this: void, e: { self: KarpenterModel; pool: NodePoolSpec }): void {
     e.self.restoreFloor(e.pool, e.self.cluster.sim.now);
   }
 
@@ -242,7 +244,21 @@ export class KarpenterModel implements NodeAutoscaler {
     const c = this.cluster;
     // Not while its offering is unavailable: no launch could be asked of it.
     if (this.unavailable(pool, now)) return;
-    while (c.poolSize(pool) < Math.min(pool.minNodes, pool.maxNodes)) this.launch(pool, now);
+    while (c.poolSize(pool) < pool.minNodes) {
+      // Within the node limit, the nodes being deleted counted (statenodepool.go ReserveNodeCount):
+      // a pool at maxNodes is refilled as one of them goes (the controller watches NodeClaim deletions).
+      if (c.targetSize(pool) >= pool.maxNodes) {
+        this.floorHeld.add(pool);
+        return;
+      }
+      this.launch(pool, now);
+    }
+    this.floorHeld.delete(pool);
+  }
+
+  /** A node is gone: a floor the node limit held back is refilled, after whatever deleted it is done. */
+  nodeDeleted(node: ClusterNode, now: number): void {
+    if (this.floorHeld.has(node.pool)) this.cluster.sim.at(now, this.onRestoreFloor, { self: this, pool: node.pool });
   }
 
   /**

@@ -45,6 +45,8 @@ export interface NodeAutoscaler {
   provisionFailed?(node: ClusterNode, now: number): void;
   /** A node became Ready. */
   nodeReady?(node: ClusterNode, now: number): void;
+  /** A node was deleted (its NodeClaim gone): room under its pool's node limit again. */
+  nodeDeleted?(node: ClusterNode, now: number): void;
   /** When a node being removed, its last pod gone at `now`, is deleted (and billed no more); at once when absent. */
   terminationAt?(node: ClusterNode, now: number): number;
   /** The user drained a Ready node, which is now being removed (`updates[].drainNode`). */
@@ -395,6 +397,7 @@ export class Cluster {
     const i = this.nodes.indexOf(node);
     if (i >= 0) this.nodes.splice(i, 1);
     this.world.recorder.node?.(node, 'Deleted', now);
+    this.autoscaler?.nodeDeleted?.(node, now);
   }
 
   /** A pod was created: the scheduler tries it at `attemptAt`; `onBound` starts its containers. */
