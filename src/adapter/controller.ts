@@ -4,9 +4,10 @@
  * it watches pods, PodAutoscalers and SKSs (informers, see {@link WatchedCollection}),
  * scrapes queue-proxies, and writes replicas, SKSs and PA status as the loop decides.
  *
+ * - config-autoscaler is watched (see `reloadConfig.watch`): a write of it is taken at once.
  * - Every resync: list the Revisions to manage (apply: those of the knsim class and of the
  *   user classes given in `autoscalerClasses`; shadow: every KPA-, knsim- or user-class revision);
- *   read config-autoscaler again (see `reloadConfig`).
+ *   read config-autoscaler again if it is not watched (no watch given, or the watch refused).
  * - Every 1 s: take each namespace's revision pods as the informer has them, scrape a sample of each revision's
  *   queue-proxies into its metric collection, and run reconciles that are due (an informer
  *   event of a pod, of the PA or of an SKS it controls, requeue time reached, or a held one).
@@ -28,12 +29,14 @@
  * patches through {@link ScaleWriter} and SKS / PA status writes through
  * {@link ClassReconciler}, and only while this replica leads (Lease).
  */
+import { setMaxListeners } from 'node:events';
 import type { AutoscalerClass, AutoscalerClassRegistry, AutoscalerConfig, DecisionTick, LoopReconcile, LoopReconcileInput, SksMode } from '../core/autoscaler/index.js';
 import { AutoscalerConfigError, DECIDER_PERIOD_SECONDS, DecisionLoop, KPA_CLASS, MIN_ACTIVATORS, SCRAPE_PERIOD_SECONDS, defaultAutoscalerClasses } from '../core/autoscaler/index.js';
 import { Backoff, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 import { ClassReconciler, classWriteDone } from './class-reconciler.js';
 import type { Clock } from './clock.js';
 import type { ShadowRow } from './decision-csv.js';
+import { configMapsPath, isForbidden, listConfigMapItems, nameSelector } from './config-watch.js';
 import { describeError, type KubeClients } from './kube.js';
 import type { LeaderElector } from './leader.js';
 import type { Logger } from './log.js';
@@ -75,6 +78,13 @@ import {
 
 export type ControllerMode = 'shadow' | 'apply';
 
+/** How the controller takes config-autoscaler again (see `ControllerOptions.reloadConfig`). */
+export interface ConfigReload {
+  where: string;
+  load: () => Promise<LoadedAutoscalerConfig>;
+  watch?: { namespace: string; name: string; parse: (configMap: unknown) => LoadedAutoscalerConfig } | undefined;
+}
+
 /**
  * Whether a decision row's action changed (or would have changed) a Deployment's replicas:
  * `scale a->b`, `would-scale a->b` or `dry-run a->b`. Every other action (busy, backoff,
@@ -97,12 +107,15 @@ export interface ControllerOptions {
   /** The cluster's `config-autoscaler` (plus overrides), parsed. */
   config: AutoscalerConfig;
   /**
-   * Reads `config-autoscaler` again (plus overrides), at every revision resync of `run`: a
-   * changed config is applied to every managed revision, as Knative's config store does; one
-   * Knative would refuse (an AutoscalerConfigError) is reported and the last good one kept.
-   * `where` names the ConfigMap in that report (`knative-serving/config-autoscaler`).
+   * Takes `config-autoscaler` again (plus overrides) while `run` runs: a changed config is
+   * applied to every managed revision, as Knative's config store does; one Knative would
+   * refuse (an AutoscalerConfigError) is reported and the last good one kept. `where` names
+   * the ConfigMap in that report (`knative-serving/config-autoscaler`). With `watch`, an
+   * informer on that ConfigMap delivers each write at once, as Knative's InformedWatcher
+   * does (`parse` reads an event's object); without it, or once the API server refuses the
+   * watch (403), `load` reads it at every revision resync.
    */
-  reloadConfig?: { where: string; load: () => Promise<LoadedAutoscalerConfig> } | undefined;
+  reloadConfig?: ConfigReload | undefined;
   /** The ConfigMap data `config` was parsed from, if known: a later read with other data resyncs every PA. */
   configData?: Readonly<Record<string, string>> | undefined;
   /** The ConfigMap's resourceVersion as of that read, if known: a later read with another one resyncs every PA too. */
@@ -249,6 +262,8 @@ export class Controller {
   private configData: string | undefined;
   /** The config-autoscaler resourceVersion last read; undefined: not known yet. */
   private configVersion: string | undefined;
+  /** Whether the run loop's resync reads config-autoscaler (not watched, or the watch refused). */
+  private configPolled = true;
 
   constructor(o: ControllerOptions) {
     if (o.mode === 'apply' && !o.dryRun && !o.leader) throw new Error('apply mode without --dry-run needs leader election');
@@ -444,11 +459,33 @@ export class Controller {
         throw e;
       }),
     );
-    if (loaded === undefined) return;
+    if (loaded !== undefined) this.takeConfig(reload.where, loaded);
+  }
+
+  /**
+   * The config-autoscaler watch saw an add or update: taken as a read of it is (see
+   * `syncConfig`). A delete changes nothing (Knative's watcher ignores it: config-autoscaler
+   * has no default ConfigMap), nor does a relist's add of the object already taken.
+   */
+  private configEvent(obj: unknown, type: WatchEventType): void {
+    const reload = this.o.reloadConfig;
+    if (reload?.watch === undefined || type === 'delete') return;
+    let loaded: LoadedAutoscalerConfig | AutoscalerConfigError;
+    try {
+      loaded = reload.watch.parse(obj);
+    } catch (e) {
+      if (!(e instanceof AutoscalerConfigError)) throw e;
+      loaded = e;
+    }
+    this.takeConfig(reload.where, loaded);
+  }
+
+  /** Applies config-autoscaler as read or watched (see `syncConfig`). */
+  private takeConfig(where: string, loaded: LoadedAutoscalerConfig | AutoscalerConfigError): void {
     if (loaded instanceof AutoscalerConfigError) {
       if (loaded.message !== this.refusedConfig) {
         this.refusedConfig = loaded.message;
-        this.o.logger.error(`${reload.where}: ${loaded.key}=${JSON.stringify(loaded.value)}: ${loaded.first.message}; keeping the last good config`);
+        this.o.logger.error(`${where}: ${loaded.key}=${JSON.stringify(loaded.value)}: ${loaded.first.message}; keeping the last good config`);
       }
       return;
     }
@@ -464,7 +501,7 @@ export class Controller {
     if (version !== undefined) this.configVersion = version;
     if (!afterRefused && !dataChanged && !written && JSON.stringify(loaded.config) === JSON.stringify(this.config)) return;
     this.config = loaded.config;
-    this.o.logger.info('config-autoscaler changed; applying it', { configMap: reload.where });
+    this.o.logger.info('config-autoscaler changed; applying it', { configMap: where });
     // Revisions refused under the old config are looked at again under the new one.
     this.invalid.clear();
     const now = this.o.clock.now();
@@ -1009,6 +1046,9 @@ export class Controller {
     const decide = p.decideSeconds ?? DECIDER_PERIOD_SECONDS;
     const resync = p.resyncSeconds ?? 10;
     const loops: Promise<void>[] = [];
+    // Every loop's sleep and each informer's run and watch listen on `signal`: more than Node's
+    // default 10 with a few namespaces, which is their number, not a leak.
+    setMaxListeners(10 + 2 * (3 * this.o.namespaces.length + 1), signal);
     const leader = this.writes ? this.o.leader : undefined;
     if (leader) {
       await leader.tryAcquireOrRenew();
@@ -1017,13 +1057,17 @@ export class Controller {
     this.detached = true;
     loops.push(...(await this.startInformers(signal, p.watchResyncSeconds ?? DEFAULT_RESYNC_SECONDS)));
     await this.syncRevisions().catch((e: unknown) => this.o.logger.error('sync failed', { reason: describeError(e) }));
-    loops.push(this.every(resync, signal, 'sync', () => this.syncConfig().then(() => this.syncRevisions()), resync));
+    loops.push(this.every(resync, signal, 'sync', async () => {
+      if (this.configPolled) await this.syncConfig();
+      await this.syncRevisions();
+    }, resync));
     loops.push(this.every(scrape, signal, 'scrape', () => this.scrapeTick()));
     loops.push(this.every(decide, signal, 'decide', () => this.decideTick(), decide));
     await Promise.all(loops);
     while (this.inFlight.size > 0) await Promise.all(this.inFlight);
     this.detached = false;
     this.watched.clear();
+    this.configPolled = true;
     if (leader) await leader.release();
   }
 
@@ -1036,6 +1080,11 @@ export class Controller {
     const start = (c: WatchedCollection): void => {
       firstLists.push(new Promise<void>((resolve) => runs.push(c.run(signal, resolve).finally(resolve))));
     };
+    const config = this.configWatch(resyncSeconds);
+    if (config !== undefined) {
+      this.configPolled = false;
+      start(config);
+    }
     for (const ns of this.o.namespaces) {
       const common = { kube, clock, logger, resyncSeconds, random };
       const w: NamespaceWatch = { paSeq: 0, sksSeq: 0 } as NamespaceWatch;
@@ -1074,6 +1123,38 @@ export class Controller {
     }
     await Promise.all(firstLists);
     return runs;
+  }
+
+  /**
+   * The informer of config-autoscaler (undefined: not watched). A 403 on its list or watch
+   * (an install that grants only `get`) ends it with a one-line warning, and the revision
+   * resync reads the ConfigMap from then on.
+   */
+  private configWatch(resyncSeconds: number): WatchedCollection | undefined {
+    const reload = this.o.reloadConfig;
+    const watch = reload?.watch;
+    if (reload === undefined || watch === undefined) return undefined;
+    const { kube, clock, logger } = this.o;
+    return new WatchedCollection({
+      kube,
+      clock,
+      logger,
+      resyncSeconds,
+      random: this.random,
+      what: `configmap ${reload.where}`,
+      path: configMapsPath(watch.namespace),
+      fieldSelector: nameSelector(watch.name),
+      list: () => listConfigMapItems(kube, watch.namespace, watch.name),
+      onChange: () => {},
+      onEvent: (cm, type) => this.configEvent(cm, type),
+      givesUp: (e) => {
+        if (!isForbidden(e)) return false;
+        this.configPolled = true;
+        const every = this.o.periods?.resyncSeconds ?? 10;
+        logger.warn(`not allowed to watch ${reload.where} (list/watch configmaps in ${watch.namespace}); reading it every ${every} s instead`, { reason: describeError(e) });
+        return true;
+      },
+    });
   }
 
   private async every(period: number, signal: AbortSignal, what: string, fn: () => Promise<void>, firstDelay = 0): Promise<void> {

@@ -53,6 +53,8 @@ export interface WatchedCollectionOptions {
   path: string;
   list: () => Promise<CheckedList>;
   labelSelector?: string | undefined;
+  /** e.g. `metadata.name=config-autoscaler`: one object, which RBAC's resourceNames can then grant. */
+  fieldSelector?: string | undefined;
   resyncSeconds: number;
   /** Uniform in [0, 1): the backoff's jitter and each watch's timeoutSeconds. */
   random: () => number;
@@ -64,6 +66,11 @@ export interface WatchedCollectionOptions {
    * longer finds (a delete).
    */
   onEvent?: ((obj: unknown, type: WatchEventType) => void) | undefined;
+  /**
+   * A list or watch failure for which this returns true ends the run instead of a restart
+   * after the backoff (the caller reports it): e.g. a 403, which no retry will cure.
+   */
+  givesUp?: ((err: unknown) => boolean) | undefined;
 }
 
 export type WatchEventType = 'add' | 'update' | 'delete';
@@ -209,7 +216,7 @@ export class WatchedCollection {
       const list = await this.o.list();
       return list as unknown as k8s.KubernetesListObject<Obj>;
     };
-    const inf = new k8s.ListWatch<Obj>(this.o.path, new GuardedWatch(this.o.kube.config, this.o.clock, this.o.random, this.stopped), listFn, false, this.o.labelSelector);
+    const inf = new k8s.ListWatch<Obj>(this.o.path, new GuardedWatch(this.o.kube.config, this.o.clock, this.o.random, this.stopped), listFn, false, this.o.labelSelector, this.o.fieldSelector);
     const current = (): boolean => this.informer === inf;
     const changed = (type: WatchEventType) => (obj: Obj): void => {
       // A relist's objects are events too (client-go delivers each as an add or update).
@@ -287,6 +294,7 @@ export class WatchedCollection {
     let resyncAt = clock.now() + this.o.resyncSeconds;
     while (!signal.aborted) {
       if (!ok || this.failure !== undefined) {
+        if (this.failure !== undefined && this.o.givesUp?.(this.failure) === true) break;
         const delay = this.backoff.next(monotonicSeconds(clock));
         logger.warn(`watch ${this.o.what} failed; restarting`, { reason: describeError(this.failure), retryInSeconds: Math.round(delay * 1000) / 1000 });
         this.failure = undefined;

@@ -220,6 +220,19 @@ export async function loadAutoscalerConfig(
 }
 
 /**
+ * config-autoscaler as a watch event or list item has it, parsed with `overrides` on top as
+ * {@link loadAutoscalerConfig} does. @throws AutoscalerConfigError for invalid values.
+ */
+export function autoscalerConfigOf(configMap: unknown, overrides: Readonly<Record<string, string>>): LoadedAutoscalerConfig {
+  const cm = (configMap ?? {}) as { data?: unknown; metadata?: { resourceVersion?: unknown } };
+  // The API server stores only string values; anything else is not a key Knative reads.
+  const raw = cm.data !== null && typeof cm.data === 'object' ? Object.entries(cm.data as Record<string, unknown>) : [];
+  const data = Object.fromEntries(raw.filter((e): e is [string, string] => typeof e[1] === 'string'));
+  const resourceVersion = typeof cm.metadata?.resourceVersion === 'string' ? cm.metadata.resourceVersion : undefined;
+  return { config: parseAutoscalerConfig({ ...data, ...overrides }), found: true, data, ...(resourceVersion !== undefined ? { resourceVersion } : {}) };
+}
+
+/**
  * config-autoscaler as read: parsed (with the overrides), whether it exists, its data as
  * stored and its resourceVersion (if known; any write of it, or a re-create, gives a new one).
  */

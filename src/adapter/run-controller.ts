@@ -1,17 +1,17 @@
 /**
- * Wiring for `knsim controller`: kubeconfig, clients, config-autoscaler and config-deployment, leader election,
+ * Wiring for `knsim controller`: kubeconfig, clients, config-autoscaler (read, then watched) and config-deployment, leader election,
  * the decision CSV and the controller's run loop on the real clock, until SIGINT/SIGTERM
  * or the requested duration.
  */
 import { AutoscalerConfigError, FieldError, parseAutoscalerConfig, type AutoscalerClass } from '../core/autoscaler/index.js';
 import { systemClock, type Clock } from './clock.js';
-import { Controller, isScaleAction, type ControllerMode } from './controller.js';
+import { Controller, isScaleAction, type ConfigReload, type ControllerMode } from './controller.js';
 import { DecisionCsv, DecisionCsvError, type ShadowRow } from './decision-csv.js';
 import { describeError, describeKubeconfigError, httpStatus, loadKubeConfig, makeKubeClients, type KubeClients } from './kube.js';
 import { LeaderElector } from './leader.js';
 import { lineLogger, type Logger } from './log.js';
 import { podMetricsUrl } from './qp-scraper.js';
-import { loadAutoscalerConfig, loadProgressDeadline, type LoadedAutoscalerConfig } from './revisions.js';
+import { autoscalerConfigOf, loadAutoscalerConfig, loadProgressDeadline } from './revisions.js';
 
 /** Everything `knsim controller` needs, already validated by the CLI. */
 export interface ControllerSettings extends ConnectSettings {
@@ -141,12 +141,13 @@ export async function runController(s: ControllerSettings, io: RunIo = defaultIo
 
   const clients = kube;
   let config;
-  // Read again at every revision resync while it can be read (see Controller.syncConfig).
+  // Watched while it can be read (else read at every revision resync, see Controller.syncConfig).
   let configData: Readonly<Record<string, string>> | undefined;
   let configResourceVersion: string | undefined;
-  let reloadConfig: { where: string; load: () => Promise<LoadedAutoscalerConfig> } | undefined = {
+  let reloadConfig: ConfigReload | undefined = {
     where: `${s.knativeNamespace}/config-autoscaler`,
     load: () => loadAutoscalerConfig(clients, s.knativeNamespace, s.config),
+    watch: { namespace: s.knativeNamespace, name: 'config-autoscaler', parse: (cm) => autoscalerConfigOf(cm, s.config) },
   };
   try {
     const loaded = await loadAutoscalerConfig(kube, s.knativeNamespace, s.config);

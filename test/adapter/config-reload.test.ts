@@ -72,7 +72,7 @@ describe('config-autoscaler reloaded while running', () => {
     expect(c.kube.requests.filter((q) => q.path === `/api/v1/namespaces/knative-serving/configmaps/${CM}`).length).toBe(5);
   });
 
-  it('is read again at each revision resync of the run loop (10 s), and taken', async () => {
+  it('not watched (no watch given): read again at each revision resync of the run loop (10 s), and taken', async () => {
     await addRevision(c, 'kpa-00001', { pods: 3, concurrency: 10 });
     setConfig({});
     const clients = c.kube.clients();

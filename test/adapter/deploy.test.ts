@@ -9,12 +9,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import yargs from 'yargs';
 import { parseAllDocuments } from 'yaml';
 import { silentLogger } from '../../src/adapter/log.js';
-import { loadAutoscalerConfig } from '../../src/adapter/revisions.js';
+import { autoscalerConfigOf, loadAutoscalerConfig } from '../../src/adapter/revisions.js';
 import { RolloutDriver } from '../../src/adapter/rollout.js';
 import { controllerOptions, parseControllerFlags, type ControllerArgs } from '../../src/cli/controller.js';
 import { FakeClock } from './support/fake-clock.js';
 import type { RecordedRequest } from './support/fake-kube.js';
 import { NS, addRevision, fakeCluster, replica, run, setConcurrency, type Cluster } from './support/cluster.js';
+import { until } from './support/wait.js';
 
 const dir = resolve(import.meta.dirname, '../../src/adapter/deploy');
 type Doc = { kind: string; metadata: { name: string; namespace?: string }; [k: string]: unknown };
@@ -40,8 +41,11 @@ function attributes(r: RecordedRequest): Attr {
   const m = /^\/(?:api\/v1|apis\/([^/]+)\/[^/]+)\/namespaces\/([^/]+)\/([^/]+)(?:\/([^/]+))?(?:\/([^/]+))?$/.exec(r.path);
   if (!m) throw new Error(`unexpected path ${r.path}`);
   const [, group = '', namespace = '', plural = '', name, sub] = m;
-  const verb = { GET: name === undefined ? 'list' : 'get', POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: 'delete' }[r.method] ?? r.method;
-  return { verb, group, resource: sub ? `${plural}/${sub}` : plural, namespace, name };
+  const collection = r.query.get('watch') === 'true' ? 'watch' : 'list';
+  const verb = { GET: name === undefined ? collection : 'get', POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: 'delete' }[r.method] ?? r.method;
+  // As the API server's authorizer: a list or watch field-selected by one name is checked against resourceNames.
+  const selected = name === undefined ? /^metadata\.name=([^,]+)$/.exec(r.query.get('fieldSelector') ?? '')?.[1] : undefined;
+  return { verb, group, resource: sub ? `${plural}/${sub}` : plural, namespace, name: name ?? selected };
 }
 
 /** The rules bound to a ServiceAccount, with the namespace each applies in ('' = all). */
@@ -146,6 +150,33 @@ describe('RBAC manifests', () => {
       const applyOnly = ['deployments/scale', 'serverlessservices', 'podautoscalers/status'];
       const readOnly = controllerRules.filter(({ rule }) => !rule.resources.some((r) => applyOnly.includes(r)));
       for (const q of c.kube.requests.filter((x) => x.token === 'replica-a')) expect(allowed(readOnly, attributes(q)), q.path).toBe(true);
+    });
+
+    it('of the controller\'s run loop: the informers and the config-autoscaler watch', async () => {
+      c.kube.put('api/v1', 'knative-serving', 'configmaps', { metadata: { name: 'config-autoscaler' }, data: { 'stable-window': '60s' } });
+      await addRevision(c, 'hello-00001', { knsim: true, pods: 1, concurrency: 5 });
+      const clients = c.kube.clients('replica-b');
+      const r = replica(c, {
+        mode: 'apply',
+        token: 'replica-b',
+        leaseNamespace: 'knsim-system',
+        reloadConfig: {
+          where: 'knative-serving/config-autoscaler',
+          load: () => loadAutoscalerConfig(clients, 'knative-serving', {}),
+          watch: { namespace: 'knative-serving', name: 'config-autoscaler', parse: (cm) => autoscalerConfigOf(cm, {}) },
+        },
+      });
+      const ac = new AbortController();
+      const done = r.controller.run(ac.signal);
+      await until('every watch open', () => c.kube.watchCount() === 4);
+      ac.abort();
+      await done;
+      const verbs = new Set(c.kube.requests.map((q) => `${attributes(q).verb} ${attributes(q).resource}`));
+      for (const v of ['list configmaps', 'watch configmaps', 'watch pods', 'watch podautoscalers', 'watch serverlessservices']) expect(verbs.has(v), v).toBe(true);
+      for (const q of c.kube.requests) expect(allowed(controllerRules, attributes(q)), `${q.method} ${q.path}?${q.query.toString()}`).toBe(true);
+      // Without the field selector the same watch would be refused: the grant is for config-autoscaler only.
+      expect(allowed(controllerRules, { verb: 'watch', group: '', resource: 'configmaps', namespace: 'knative-serving', name: undefined })).toBe(false);
+      expect(r.logger.lines.filter((l) => l.level !== 'info')).toEqual([]);
     });
 
     it('of the rollout driver', async () => {

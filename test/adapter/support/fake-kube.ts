@@ -17,6 +17,7 @@
  * a resourceVersion older than the history gets an ERROR event with a 410 Status (Gone),
  * after which a client relists. A watch's `timeoutSeconds` ends it on the test clock, as an
  * apiserver does. Tests can expire the history and end, drop or silently stall the watches.
+ * Lists and watches take a label selector and the field selector `metadata.name=<name>`.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -63,7 +64,12 @@ export type Fault =
   /** Close the connection without doing anything. */
   | { kind: 'drop-before' }
   /** Do the request, then never answer (the client times out); a watch never sends its headers. */
-  | { kind: 'hang-after' };
+  | { kind: 'hang-after' }
+  /**
+   * Do the request (its watch events go out at once), then hold the answer until
+   * `releaseReplies()`: the writer sees its own write's event before the write's reply.
+   */
+  | { kind: 'hold-reply' };
 
 interface FaultRule {
   match: (method: string, path: string, token: string) => boolean;
@@ -83,6 +89,8 @@ interface WatchEvent {
 interface Watcher {
   coll: string;
   selector: string | null;
+  /** `metadata.name=<name>` (the only field selector served): just that object. */
+  name: string | null;
   res: http.ServerResponse;
   stalled?: boolean;
 }
@@ -108,6 +116,16 @@ function labelsMatch(obj: Obj, selector: string | null): boolean {
     return v === undefined ? k in labels : labels[k] === v;
   });
 }
+
+/** The object name a `metadata.name=<name>` field selector asks for (null: no field selector). @throws for any other. */
+function fieldName(selector: string | null): string | null {
+  if (!selector) return null;
+  const m = /^metadata\.name=([^,]+)$/.exec(selector);
+  if (!m) throw new Error(`fake API server: unsupported field selector ${selector}`);
+  return m[1]!;
+}
+
+const nameMatches = (obj: Obj, name: string | null): boolean => name === null || obj.metadata['name'] === name;
 
 function mergePatch(target: unknown, patch: unknown): unknown {
   if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) return patch;
@@ -174,11 +192,12 @@ export class FakeKube {
   private emitEvent(prefix: string, ns: string, plural: string, type: WatchEvent['type'], object: Obj): void {
     const ev: WatchEvent = { coll: `${prefix}/${ns}/${plural}`, type, object, rv: Number(object.metadata['resourceVersion'] ?? this.rv) };
     this.history.push(ev);
-    for (const w of this.watchers) if (w.coll === ev.coll && labelsMatch(object, w.selector)) w.res.write(`${JSON.stringify({ type, object })}\n`);
+    for (const w of this.watchers) if (w.coll === ev.coll && labelsMatch(object, w.selector) && nameMatches(object, w.name)) w.res.write(`${JSON.stringify({ type, object })}\n`);
   }
 
   private serveWatch(r: RecordedRequest, res: http.ServerResponse, coll: string): void {
     const selector = r.query.get('labelSelector');
+    const name = fieldName(r.query.get('fieldSelector'));
     const from = Number(r.query.get('resourceVersion') ?? '0') || 0;
     res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
     // The client waits for the headers before it reads events.
@@ -189,8 +208,8 @@ export class FakeKube {
       res.end(`${JSON.stringify({ type: 'ERROR', object: gone })}\n`);
       return;
     }
-    for (const ev of this.history) if (ev.coll === coll && ev.rv > from && labelsMatch(ev.object, selector)) res.write(`${JSON.stringify({ type: ev.type, object: ev.object })}\n`);
-    const w: Watcher = { coll, selector, res };
+    for (const ev of this.history) if (ev.coll === coll && ev.rv > from && labelsMatch(ev.object, selector) && nameMatches(ev.object, name)) res.write(`${JSON.stringify({ type: ev.type, object: ev.object })}\n`);
+    const w: Watcher = { coll, selector, name, res };
     this.watchers.add(w);
     const closed = new AbortController();
     res.on('close', () => {
@@ -210,6 +229,21 @@ export class FakeKube {
   /** Removes every pending fault. */
   clearFaults(): void {
     this.faults = [];
+  }
+
+  /** Answers held by `hold-reply` faults, in arrival order. */
+  private held: Array<() => void> = [];
+
+  /** Requests done whose answers a `hold-reply` fault holds. */
+  get heldReplies(): number {
+    return this.held.length;
+  }
+
+  /** Sends every held answer. */
+  releaseReplies(): void {
+    const held = this.held;
+    this.held = [];
+    for (const send of held) send();
   }
 
   constructor() {
@@ -518,9 +552,13 @@ export class FakeKube {
         return;
       }
       if (fault?.kind === 'hang-after') return;
-      rec.status = code;
-      res.writeHead(code, { 'content-type': 'application/json' });
-      res.end(out);
+      const reply = (): void => {
+        rec.status = code;
+        res.writeHead(code, { 'content-type': 'application/json' });
+        res.end(out);
+      };
+      if (fault?.kind === 'hold-reply') this.held.push(reply);
+      else reply();
     });
   }
 
@@ -531,7 +569,8 @@ export class FakeKube {
     const [, prefix, ns, plural, name, sub] = m as unknown as [string, string, string, string, string | undefined, string | undefined];
     const coll = this.coll(prefix, ns, plural);
     if (r.method === 'GET' && name === undefined) {
-      const items = [...coll.values()].filter((o) => labelsMatch(o, r.query.get('labelSelector')));
+      const only = fieldName(r.query.get('fieldSelector'));
+      const items = [...coll.values()].filter((o) => labelsMatch(o, r.query.get('labelSelector')) && nameMatches(o, only));
       return [200, JSON.stringify({ apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: String(this.rv) }, items })];
     }
     if (r.method === 'POST' && name === undefined) {
