@@ -178,6 +178,12 @@ interface Managed {
    * come yet: the follow-up reconciles of `reconcile` stood for them (oldest first, a few kept).
    */
   ownPaVersions: string[];
+  /**
+   * While a status write of this controller is in flight: the PA events that arrived
+   * meanwhile, in watch order (one may be the write's own, come before its reply); see
+   * {@link releasePaEvents}.
+   */
+  heldPaEvents: HeldPaEvent[] | undefined;
   /** A reconcile is under way (the scrape and decide loops run concurrently). */
   reconciling: boolean;
   /** The current reconcile changed the PA status (or, dry-run, would have): it runs once more. */
@@ -203,6 +209,11 @@ const FOLLOW_UP_RECONCILES = 3;
 
 /** Own status writes whose watch events are awaited (see `ownPaVersions`): more would mean events were lost. */
 const OWN_VERSIONS_KEPT = 8;
+
+interface HeldPaEvent {
+  pa: PodAutoscalerObject;
+  type: WatchEventType;
+}
 
 interface NamespaceWatch {
   pods: WatchedCollection;
@@ -316,19 +327,45 @@ export class Controller {
    * next scrape tick (one pending reconcile however many events), with the PA as the event
    * has it, as upstream's KPA controller enqueues its class's PAs on every informer event.
    * The events of this controller's own status writes enqueue nothing: the follow-up
-   * reconciles of `reconcile` already ran for them, and the PA they hold is no newer.
+   * reconciles of `reconcile` already ran for them, and the PA they hold is no newer. One can
+   * come before its write's reply, so events arriving while a write is in flight are held
+   * until the reply says which is its own (see {@link releasePaEvents}).
    */
   private paEvent(ns: string, obj: unknown, type: WatchEventType): void {
     const pa = parsePodAutoscaler(obj, ns);
     const m = pa === undefined ? undefined : this.managed.get(key(ns, pa.name));
     if (pa === undefined || m === undefined || this.o.mode !== 'apply') return;
+    if (m.heldPaEvents !== undefined) m.heldPaEvents.push({ pa, type });
+    else this.takePaEvent(m, pa, type, true);
+  }
+
+  /**
+   * One PA event: the event of an own status write enqueues nothing; any other enqueues the
+   * PA, and, unless an own write's reply is known to be newer (`newer` false), is the PA as last seen.
+   */
+  private takePaEvent(m: Managed, pa: PodAutoscalerObject, type: WatchEventType, newer: boolean): void {
     const own = type === 'delete' || pa.resourceVersion === undefined ? -1 : m.ownPaVersions.indexOf(pa.resourceVersion);
     if (own >= 0) {
       m.ownPaVersions.splice(0, own + 1);
       return;
     }
-    m.pa = { value: type === 'delete' ? undefined : pa, seq: this.nextSeq() };
+    if (newer) m.pa = { value: type === 'delete' ? undefined : pa, seq: this.nextSeq() };
     m.loop.requestReconcile();
+  }
+
+  /**
+   * The PA events held while a status write was in flight, once its reply is in (`written`:
+   * the resourceVersion it wrote; undefined: nothing written, or the reply lost). The write's
+   * own event is dropped; those before it in watch order are older than the reply's PA and only
+   * enqueue the PA (someone else wrote it), those after it are taken as any event. If its event
+   * has not come yet, every held one is older, and its version is awaited (`ownPaVersions`).
+   */
+  private releasePaEvents(m: Managed, held: readonly HeldPaEvent[], written: string | undefined): void {
+    const at = written === undefined ? -1 : held.findIndex((e) => e.type !== 'delete' && e.pa.resourceVersion === written);
+    if (written !== undefined && at < 0) m.ownPaVersions = [...m.ownPaVersions, written].slice(-OWN_VERSIONS_KEPT);
+    held.forEach((e, i) => {
+      if (i !== at) this.takePaEvent(m, e.pa, e.type, written === undefined || (at >= 0 && i > at));
+    });
   }
 
   /**
@@ -377,6 +414,13 @@ export class Controller {
   /** Reconciles started by the run loop's ticks and not finished yet (for tests and status). */
   get reconcilesInFlight(): number {
     return this.inFlight.size;
+  }
+
+  /** This controller's PA status writes whose watch events have not come yet (for tests and status). */
+  get ownStatusWritesAwaited(): number {
+    let n = 0;
+    for (const m of this.managed.values()) n += m.ownPaVersions.length;
+    return n;
   }
 
   /** The managed revisions' loops (for tests and status). */
@@ -595,6 +639,7 @@ export class Controller {
       sksActedOn: undefined,
       statusSeen: undefined,
       ownPaVersions: [],
+      heldPaEvents: undefined,
       reconciling: false,
       paUpdated: false,
       dryRunState: undefined,
@@ -980,22 +1025,33 @@ export class Controller {
    */
   private async writeStatus(m: Managed, pa: PodAutoscalerObject, sks: SksView | undefined, notOwned: string | undefined): Promise<boolean> {
     const state = JSON.stringify(m.loop.pa);
-    const res = await this.classes.writeStatus(pa, (cur) =>
-      desiredPodAutoscalerStatus({
-        nowSeconds: this.o.clock.now(),
-        generation: cur.generation,
-        current: cur.status,
-        state: m.loop.pa,
-        sks,
-        notOwned,
-      }),
-    );
+    // The write's own watch event may come before its reply: events are held until the reply says which it is.
+    const held: HeldPaEvent[] = [];
+    m.heldPaEvents = held;
+    let res;
+    try {
+      res = await this.classes.writeStatus(pa, (cur) =>
+        desiredPodAutoscalerStatus({
+          nowSeconds: this.o.clock.now(),
+          generation: cur.generation,
+          current: cur.status,
+          state: m.loop.pa,
+          sks,
+          notOwned,
+        }),
+      );
+    } catch (e) {
+      m.heldPaEvents = undefined;
+      this.releasePaEvents(m, held, undefined);
+      throw e;
+    }
+    m.heldPaEvents = undefined;
     if (res.pa !== undefined) {
       // As for the SKS: the PA this reconcile started from, handed back, is no newer than the informer's.
       if (res.pa !== pa) m.pa = { value: res.pa, seq: this.nextSeq() };
-      if (res.outcome === 'patched' && res.pa.resourceVersion !== undefined) m.ownPaVersions = [...m.ownPaVersions, res.pa.resourceVersion].slice(-OWN_VERSIONS_KEPT);
       if (res.outcome === 'patched' || res.outcome === 'unchanged') m.statusSeen = JSON.stringify(statusBody(res.pa.status));
     }
+    this.releasePaEvents(m, held, res.outcome === 'patched' ? res.pa?.resourceVersion : undefined);
     // A dry run never changes the PA it reads, so it would "write" every time: there the
     // loop's PA state changing since the last would-be write stands for the update event.
     if (res.outcome === 'patched' || (res.outcome === 'dry-run' && state !== m.dryRunState)) {

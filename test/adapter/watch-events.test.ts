@@ -39,17 +39,21 @@ const sent = (method: string, pathEnd: string): number[] => c.kube.requests.filt
  * reconcile is under way. Returns at 10 s, settled (the PA Ready, the SKS in Serve), with a
  * spy on the loop's reconciles.
  */
-async function settled(): Promise<{ r: Replica; loop: DecisionLoop; reconciles: () => number[]; second: () => Promise<void>; stop: () => Promise<void> }> {
+async function settled(): Promise<{ r: Replica; loop: DecisionLoop; reconciles: () => number[]; second: () => Promise<void>; secondDone: () => Promise<void>; stop: () => Promise<void> }> {
   await addRevision(c, REV, { knsim: true, pods: 1, concurrency: 5, annotations: { 'autoscaling.knative.dev/target': '10' } });
   const r = replica(c, { mode: 'apply' });
   const ac = new AbortController();
   const done = r.controller.run(ac.signal);
   await until('every watch open, the first scrape round done', () => c.kube.watchCount() === 3 && c.clock.sleepsUntil(T0 + 1) > 0 && c.clock.sleepsUntil(T0 + 2) > 0 && r.controller.reconcilesInFlight === 0);
   const asleep = c.clock.pendingSleeps;
-  const second = async (): Promise<void> => {
-    c.clock.advance(1);
+  /** The current second is done: every loop asleep again, no reconcile under way. */
+  const secondDone = async (): Promise<void> => {
     const t = c.clock.now();
     await until(`second ${t - T0} done`, () => c.clock.pendingSleeps >= asleep && c.clock.sleepsUntil(t + 1) > 0 && r.controller.reconcilesInFlight === 0);
+  };
+  const second = async (): Promise<void> => {
+    c.clock.advance(1);
+    await secondDone();
   };
   for (let s = 1; s <= 10; s++) await second();
   const loop = r.controller.loops()[0]!;
@@ -59,6 +63,7 @@ async function settled(): Promise<{ r: Replica; loop: DecisionLoop; reconciles: 
     loop,
     reconciles: () => spy.mock.calls.map((call) => call[0] - T0),
     second,
+    secondDone,
     stop: async () => {
       ac.abort();
       await done;
@@ -152,6 +157,35 @@ describe('informer events enqueue the PA, reconciled at the next scrape tick', (
       await w.stop();
     });
   }
+});
+
+describe('an own status write whose watch event arrives before its reply', () => {
+  // The status written back at 11 s (see 'another writer patches the PA status' above), its reply held
+  // by the API server until its watch event has reached the controller.
+  it('is matched to the reply: no extra reconcile, no version left awaited', async () => {
+    const w = await settled();
+    // The PA informer's events as they reach the controller (the spy calls through).
+    const spy = vi.spyOn(w.r.controller as unknown as { paEvent: (ns: string, obj: unknown, type: string) => void }, 'paEvent');
+    const events = (): string[] => spy.mock.calls.map((call) => String((call[1] as Obj).metadata['resourceVersion']));
+    c.kube.fault({ method: 'PATCH', path: `/apis/autoscaling.internal.knative.dev/v1alpha1/namespaces/${NS}/podautoscalers/${REV}/status` }, { kind: 'hold-reply' });
+    patch(FakeKube.PA, 'podautoscalers', pa(), (o) => ({ ...o, status: { ...(o['status'] as object), desiredScale: 7 } }));
+    const foreign = String(pa().metadata['resourceVersion']);
+    await until('the foreign write seen', () => events().includes(foreign));
+    c.clock.advance(1);
+    await until('the write back done, its reply held', () => c.kube.heldReplies === 1);
+    const written = String(pa().metadata['resourceVersion']);
+    expect(written).not.toBe(foreign);
+    await until('the write\'s own event delivered before its reply', () => events().includes(written));
+    c.kube.releaseReplies();
+    await w.secondDone();
+    await w.second();
+    await w.second();
+    expect(w.reconciles()).toEqual([11, 11]);
+    expect((pa()['status'] as { desiredScale: number }).desiredScale).toBe(1);
+    expect(sent('PATCH', `/podautoscalers/${REV}/status`).filter((t) => t > 10)).toEqual([11]);
+    expect(w.r.controller.ownStatusWritesAwaited).toBe(0);
+    await w.stop();
+  });
 });
 
 describe('ticks driven from outside (no informers): a PA listed with another resourceVersion is its update event', () => {
