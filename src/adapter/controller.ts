@@ -518,7 +518,11 @@ export class Controller {
     try {
       loaded = reload.watch.parse(obj);
     } catch (e) {
-      if (!(e instanceof AutoscalerConfigError)) throw e;
+      // Thrown here it would end the process from inside the informer's callback: logged instead, the config kept.
+      if (!(e instanceof AutoscalerConfigError)) {
+        this.o.logger.error(`${reload.where}: cannot take the watched object; keeping the last good config`, { reason: describeError(e) });
+        return;
+      }
       loaded = e;
     }
     this.takeConfig(reload.where, loaded);

@@ -6,6 +6,7 @@
  * warning line, and the ConfigMap is then read at each revision resync (10 s) instead.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AutoscalerConfigError } from '../../src/core/autoscaler/index.js';
 import { autoscalerConfigOf, loadAutoscalerConfig } from '../../src/adapter/revisions.js';
 import { T0, addRevision, fakeCluster, replica, type Cluster, type Replica } from './support/cluster.js';
 import { until } from './support/wait.js';
@@ -139,4 +140,22 @@ describe('config-autoscaler watched', () => {
       expect(w.r.logger.lines.filter((l) => l.level === 'warn')).toHaveLength(1);
     });
   }
+});
+
+describe('a watched config-autoscaler object, parsed as `knsim controller` wires it', () => {
+  it('takes its string data with the --config overrides on top, and its resourceVersion', () => {
+    const cm = { metadata: { name: CM, resourceVersion: '812' }, data: { 'stable-window': '30s', 'container-concurrency-target-default': '10', bogus: 7 } };
+    const loaded = autoscalerConfigOf(cm, { 'stable-window': '90s' });
+    expect(loaded.found).toBe(true);
+    expect(loaded.resourceVersion).toBe('812');
+    expect(loaded.data).toEqual({ 'stable-window': '30s', 'container-concurrency-target-default': '10' });
+    expect(loaded.config.stableWindowSeconds).toBe(90);
+    expect(loaded.config.containerConcurrencyTargetDefault).toBe(10);
+  });
+
+  it('refuses what Knative refuses, naming the key', () => {
+    const refused = (): unknown => autoscalerConfigOf({ metadata: {}, data: { 'stable-window': '2s' } }, {});
+    expect(refused).toThrow(AutoscalerConfigError);
+    expect(refused).toThrow(/stable-window/);
+  });
 });
