@@ -7,10 +7,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/cli/errors.js';
 import { parseAxes } from '../../src/sweep/axes.js';
 import { defineSweep } from '../../src/sweep/define.js';
 import { mergeSweeps, writeSweepDir } from '../../src/sweep/files.js';
+import { mergeError } from './support/merge-error.js';
 import { createRunner } from '../../src/sweep/pool.js';
 import { shardPoints } from '../../src/sweep/shard.js';
 import { runSweep, sweepPoints, type SweepDefinition } from '../../src/sweep/sweep.js';
@@ -29,16 +29,6 @@ function edit(dir: string, file: string, f: (lines: string[]) => string[]): stri
   writeFileSync(join(copy, file), f(lines).join('\n') + '\n');
   return copy;
 }
-
-const mergeError = (dirs: string[]): string => {
-  try {
-    mergeSweeps(dirs);
-  } catch (e) {
-    expect(e).toBeInstanceOf(UsageError);
-    return (e as Error).message;
-  }
-  throw new Error('the merge was accepted');
-};
 
 describe('sweep merge counts each run once', () => {
   beforeAll(async () => {

@@ -8,11 +8,11 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/cli/errors.js';
 import { hashCode, knsimBuild } from '../../src/output/build-id.js';
 import { parseAxes } from '../../src/sweep/axes.js';
 import { defineSweep } from '../../src/sweep/define.js';
 import { mergeSweeps, writeSweepDir } from '../../src/sweep/files.js';
+import { mergeError } from './support/merge-error.js';
 import { createRunner } from '../../src/sweep/pool.js';
 import { openResume } from '../../src/sweep/resume.js';
 import { shardPoints } from '../../src/sweep/shard.js';
@@ -29,16 +29,6 @@ let dir: string;
 const shards: SweepResults[] = [];
 const shardOf = (i: number) => ({ index: i, count: 2 });
 const sweepJsonOf = (d: string): Record<string, unknown> => JSON.parse(readFileSync(join(d, 'sweep.json'), 'utf8')) as Record<string, unknown>;
-
-const mergeError = (dirs: string[]): string => {
-  try {
-    mergeSweeps(dirs);
-  } catch (e) {
-    expect(e).toBeInstanceOf(UsageError);
-    return (e as Error).message;
-  }
-  throw new Error('the merge was accepted');
-};
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'knsim-shard-build-'));
