@@ -114,7 +114,7 @@ describe('installed as a library (fresh project, no optional peers)', () => {
     // The maps point at src/*.ts, which is not shipped; only core's types are reachable through the exports.
     expect(packed.filter((f) => f.endsWith('.map'))).toEqual([]);
     expect(packed.filter((f) => f.endsWith('.d.ts') && !f.startsWith('dist/core/'))).toEqual([]);
-    expect(packed.filter((f) => /^dist\/(bench|notebook)\/|^dist\/sweep\/bench-sweep\.|^dist\/cli\/(build-bundle|stale-chunks)\./.test(f))).toEqual([]);
+    expect(packed.filter((f) => /^dist\/(bench|notebook)\/|^dist\/sweep\/bench-sweep[.-]|^dist\/cli\/(build-bundle|stale-chunks)\./.test(f))).toEqual([]);
   });
 
   it('imports knsim/autoscaler and knsim/traffic', () => {

@@ -106,6 +106,12 @@ if (wanted('sweep-workers')) {
   console.log(
     `sweep-workers, \`knsim sweep\` end to end (process, worker and JIT start included): --workers 1 ${s.cliWorkers1Seconds} s, --workers 2 ${s.cliWorkers2Seconds} s (medians): speed-up ${s.cliSpeedup}× (best rounds ${s.cliBestSpeedup}×; CPU s ${s.cliWorkers1Cpu.join(', ')} vs ${s.cliWorkers2Cpu.join(', ')}; load average ${s.loadAverage.join(' → ')})`,
   );
+  if (s.cliWorkers2Threads.length > 0) {
+    const fmt = (t: SweepBenchDetails['cliWorkers1Threads'][number]): string => `${t.simulation.join(' + ')} | ${t.background}`;
+    console.log(
+      `sweep-workers, each round's CPU s by thread (simulation threads | V8 and libuv background): --workers 1 ${s.cliWorkers1Threads.map(fmt).join('; ')}; --workers 2 ${s.cliWorkers2Threads.map(fmt).join('; ')}`,
+    );
+  }
   summary.push({ case: 'sweep-workers', measured: `${s.cliSpeedup}× end to end (${s.cliWorkers1Seconds} s → ${s.cliWorkers2Seconds} s); warm runners ${s.speedup}×`, target: '≥ 1.8× end to end' });
   mkdirSync('reports/bench', { recursive: true });
   writeFileSync('reports/bench/bench-sweep.json', JSON.stringify(s, null, 2) + '\n');

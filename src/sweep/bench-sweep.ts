@@ -15,13 +15,14 @@
  *
  * Run directly (`node dist/sweep/bench-sweep.js [rounds]`) it prints the result as JSON.
  */
-import { execFileSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAxes } from './axes.js';
 import { defineSweep } from './define.js';
+import { splitThreadCpu, watchThreads, type ThreadCpu } from './bench-sweep-threads.js';
 import { createRunner, type Runner } from './pool.js';
 import { runSweep, sweepPoints } from './sweep.js';
 
@@ -54,6 +55,12 @@ export interface SweepBenchDetails extends SweepBench {
    */
   cliWorkers1Cpu: number[];
   cliWorkers2Cpu: number[];
+  /**
+   * Each end-to-end round's CPU seconds by thread (bench-sweep-threads.ts; Linux only, else empty):
+   * the simulation threads' (main first) and the background threads' (V8's compiles and GC, libuv).
+   */
+  cliWorkers1Threads: ThreadCpu[];
+  cliWorkers2Threads: ThreadCpu[];
   /** The fastest round of each, and their ratio. */
   cliBestSpeedup: number;
   /** 1-minute load average before and after the end-to-end rounds (the machine's other work). */
@@ -139,25 +146,37 @@ export async function benchSweepDetails(rounds = 3, cliRounds = 3): Promise<Swee
 
   // End to end through the CLI, fresh processes, interleaved.
   const out = mkdtempSync(join(tmpdir(), 'knsim-bench-sweep-'));
-  const cli = (workers: number) => {
+  const cli = async (workers: number) => {
     const args = [CLI, 'sweep', SCENARIO, '--grid', GRID, ...SETS.flatMap((s) => ['--set', s]), '--duration', `${DURATION_SECONDS}s`];
     args.push('--replications', String(REPLICATIONS), '--workers', String(workers), '--no-report', '--out', join(out, `w${workers}`));
     const cpu0 = childrenCpuSeconds();
     const started = process.hrtime.bigint();
-    execFileSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'ignore'] });
-    return { wallSeconds: Number(process.hrtime.bigint() - started) / 1e9, cpuSeconds: childrenCpuSeconds() - cpu0 };
+    // Spawned, not run synchronously, so that this thread samples the child's threads meanwhile.
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'ignore'] });
+    const watch = child.pid === undefined ? undefined : watchThreads(child.pid);
+    const code = await new Promise<number | string>((resolve, reject) => {
+      child.on('error', reject);
+      child.on('exit', (c, signal) => resolve(c ?? String(signal)));
+    });
+    const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const samples = watch?.stop() ?? [];
+    if (code !== 0) throw new Error(`knsim sweep --workers ${workers} exited with ${code}`);
+    const threads = samples.length > 0 && child.pid !== undefined ? splitThreadCpu(samples, child.pid) : undefined;
+    return { wallSeconds, cpuSeconds: childrenCpuSeconds() - cpu0, threads };
   };
-  const c1: Array<ReturnType<typeof cli>> = [];
-  const c2: Array<ReturnType<typeof cli>> = [];
+  const c1: Array<Awaited<ReturnType<typeof cli>>> = [];
+  const c2: Array<Awaited<ReturnType<typeof cli>>> = [];
   const load0 = loadavg()[0]!;
   try {
     for (let i = 0; i < cliRounds; i++) {
-      c1.push(cli(1));
-      c2.push(cli(2));
+      c1.push(await cli(1));
+      c2.push(await cli(2));
     }
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
+  const threadsOf = (cs: typeof c1): ThreadCpu[] =>
+    cs.flatMap((c) => (c.threads === undefined ? [] : [{ simulation: c.threads.simulation.map(r2), background: r2(c.threads.background) }]));
   const wall1 = c1.map((c) => c.wallSeconds);
   const wall2 = c2.map((c) => c.wallSeconds);
   return {
@@ -177,6 +196,8 @@ export async function benchSweepDetails(rounds = 3, cliRounds = 3): Promise<Swee
     cliWorkers2All: wall2.map(r2),
     cliWorkers1Cpu: c1.map((c) => r2(c.cpuSeconds)),
     cliWorkers2Cpu: c2.map((c) => r2(c.cpuSeconds)),
+    cliWorkers1Threads: threadsOf(c1),
+    cliWorkers2Threads: threadsOf(c2),
     cliBestSpeedup: r2(Math.min(...wall1) / Math.min(...wall2)),
     loadAverage: [r2(load0), r2(loadavg()[0]!)],
     workers2CoresUsed: r2(b2.cpuSeconds / b2.seconds),

@@ -5,6 +5,9 @@ import { runTask, type RunTask } from './task.js';
 import { stopTasks, takeTask, taskAt, type TaskQueue } from './task-queue.js';
 import { attachUserCallLog } from '../scenario/user-call-log.js';
 import { logRun, openRunLog } from './run-log.js';
+import { nameWorkerThread } from './thread-name.js';
+
+nameWorkerThread();
 
 /** A ScenarioError as it crosses the thread boundary (its class would not survive the trip). */
 export interface WorkerScenarioError {
