@@ -332,13 +332,15 @@ export class KarpenterModel implements NodeAutoscaler {
     // NodeClaims as existing nodes). A node tainted for memory pressure tolerates none of these pods.
     const existing = [...c.nodes.filter((n) => n.schedulable), ...c.nodes.filter((n) => n.state === 'Provisioning')];
     const pending = c.scheduler.unschedulable();
+    // The limits are counted against the state nodes as the pass began: its own NodeClaims count as opened.
+    const stateNodes = this.stateNodes();
     // The pods of nodes being removed are scheduled with them (provisioner.go Schedule: deleting nodes' pods).
     const deleting = c.nodes.filter((n) => n.state === 'Tainted').flatMap((n) => n.movablePods().filter((p) => this.currentlyReschedulable(p, now)));
     const pods = [...pending, ...deleting];
     const plan = packProvisioningBatch(
       pods.map((p) => ({ resources: c.requestsOf(p), createdAt: p.createdAt })),
       existing.map((n) => (n.state === 'Ready' ? n : templateNode(n.name, poolTemplate(n.pool)))),
-      (reqs) => this.cheapest(reqs) !== undefined,
+      (reqs) => this.cheapest(reqs, stateNodes) !== undefined,
     );
     // Every existing node the pass places a pod onto is nominated (scheduler.go Results.Record),
     // launching ones too; one no pod goes onto any more is not, and its nomination runs out.
@@ -348,7 +350,7 @@ export class KarpenterModel implements NodeAutoscaler {
     // Schedule: its NewNodeClaims hold them): a pod a PodDisruptionBudget or do-not-disrupt keeps
     // on its node finds its new node launched, or Ready, when it goes.
     for (const b of plan.newNodes) {
-      const t = this.cheapest(b.map((i) => c.requestsOf(pods[i]!)), added);
+      const t = this.cheapest(b.map((i) => c.requestsOf(pods[i]!)), stateNodes, added);
       if (t === undefined) continue;
       added.set(t.pool, (added.get(t.pool) ?? 0) + 1);
       this.launch(t.pool, now);
@@ -385,21 +387,38 @@ export class KarpenterModel implements NodeAutoscaler {
    * The cheapest pool with room (NodePool limits) whose fresh node holds all of `reqs`; the nodes a
    * disruption simulation removes (`candidates`) leave their room to it.
    */
-  private cheapest(reqs: readonly PodResources[], added: ReadonlyMap<NodePoolSpec, number> = new Map(), candidates: readonly ClusterNode[] = []): PoolType | undefined {
-    return cheapestFitting(this.withRoom(added, candidates), reqs);
+  private cheapest(
+    reqs: readonly PodResources[],
+    stateNodes: ReadonlyMap<NodePoolSpec, number>,
+    added: ReadonlyMap<NodePoolSpec, number> = new Map(),
+    candidates: readonly ClusterNode[] = [],
+  ): PoolType | undefined {
+    return cheapestFitting(this.withRoom(stateNodes, added, candidates), reqs);
   }
 
-  /** The pools a simulation may open one more node of (limitAllowsLaunch). */
-  private withRoom(added: ReadonlyMap<NodePoolSpec, number> = new Map(), candidates: readonly ClusterNode[] = []): PoolType[] {
-    const c = this.cluster;
+  /**
+   * Each pool's nodes in Karpenter's cluster state, not marked for deletion (StateNodes.Active):
+   * launched, Ready or not. A NodeClaim whose create call has not succeeded has no provider ID and
+   * is no state node; a tainted node is being removed.
+   */
+  private stateNodes(): Map<NodePoolSpec, number> {
+    const m = new Map<NodePoolSpec, number>();
+    for (const n of this.cluster.nodes) {
+      if (n.state === 'Ready' || (n.state === 'Provisioning' && !Number.isNaN(n.launchedAt))) m.set(n.pool, (m.get(n.pool) ?? 0) + 1);
+    }
+    return m;
+  }
+
+  /** The pools a simulation may open one more node of (limitAllowsLaunch), from the state nodes it began with. */
+  private withRoom(stateNodes: ReadonlyMap<NodePoolSpec, number>, added: ReadonlyMap<NodePoolSpec, number> = new Map(), candidates: readonly ClusterNode[] = []): PoolType[] {
+    const now = this.cluster.sim.now;
     return this.types.filter(
       (t) =>
-        !this.unavailable(t.pool, c.sim.now) &&
+        !this.unavailable(t.pool, now) &&
         limitAllowsLaunch({
-          active: c.poolSize(t.pool),
+          stateNodes: stateNodes.get(t.pool) ?? 0,
           candidates: candidates.filter((n) => n.pool === t.pool && n.state === 'Ready').length,
           opened: added.get(t.pool) ?? 0,
-          notDeleted: c.targetSize(t.pool),
           maxNodes: t.pool.maxNodes,
         }),
     );
@@ -569,12 +588,13 @@ export class KarpenterModel implements NodeAutoscaler {
     const others = c.nodes.filter((n) => n.state === 'Ready' && !n.memoryPressure && n !== node);
     const launching = this.launching();
     const pods = this.simulatedPods([node], now);
-    const d = driftDecision(pods, others, launching.map(launchingView), (reqs) => this.cheapest(reqs, undefined, [node]) !== undefined);
+    const stateNodes = this.stateNodes();
+    const d = driftDecision(pods, others, launching.map(launchingView), (reqs) => this.cheapest(reqs, stateNodes, undefined, [node]) !== undefined);
     if (d.action === 'none') return undefined;
     const added = new Map<NodePoolSpec, number>();
     const types: PoolType[] = [];
     for (const b of d.newNodes) {
-      const t = this.cheapest(b.map((i) => pods[i]!.resources), added, [node]);
+      const t = this.cheapest(b.map((i) => pods[i]!.resources), stateNodes, added, [node]);
       // The pools' room runs out across the new nodes: the command cannot launch them all.
       if (t === undefined) return undefined;
       added.set(t.pool, (added.get(t.pool) ?? 0) + 1);
@@ -784,7 +804,7 @@ export class KarpenterModel implements NodeAutoscaler {
     const launching = this.launching();
     const pods = this.simulatedPods(nodes, now);
     // A replacement is of a pool with room for one more node, the candidates' own room counted as free.
-    const types = this.withRoom(undefined, nodes);
+    const types = this.withRoom(this.stateNodes(), undefined, nodes);
     const sim = simulateConsolidation(pods, ready, types, launching.map(launchingView), settling);
     const decision = consolidationPlan(
       nodes.map((n) => ({ type: n.pool.name, pricePerHour: n.pool.pricePerHour })),

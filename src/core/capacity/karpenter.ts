@@ -184,26 +184,31 @@ export function karpenterForceDeleteAt(
 
 /** A pool's node counts as a NodePool limit (knsim: maxNodes) sees them when a simulation wants one more node. */
 export interface PoolRoom {
-  /** Its nodes not being removed, launching ones included (the provisioner's state nodes: Active). */
-  readonly active: number;
+  /**
+   * Its nodes in Karpenter's cluster state as the pass began, not marked for deletion: launched
+   * (the create call returned a provider ID: state/cluster.go UpdateNodeClaim), Ready or not. A
+   * NodeClaim whose create call is being retried is none, nor a node being removed
+   * (StateNodes.Active; updateNodePoolResources counts no MarkedForDeletion node).
+   */
+  readonly stateNodes: number;
   /** Of those, the nodes the simulation disrupts (helpers.go SimulateScheduling leaves them out of the state nodes). */
   readonly candidates: number;
-  /** New nodes of the pool the same simulation already opened. */
+  /** New NodeClaims of the pool the same pass already opened (none of them launched as far as the pass knows). */
   readonly opened: number;
-  /** Its nodes not yet deleted, those being removed included (the cluster state's NodePool usage). */
-  readonly notDeleted: number;
   readonly maxNodes: number;
 }
 
 /**
  * Whether the limit lets one more node of the pool launch: the scheduler's remaining resources
- * are the limit less the state nodes it was given and the nodes it opened (scheduler.go
- * remainingResources, updateRemainingResources), so a candidate's own node frees its room; and
- * Provisioner.Create then refuses only a pool whose usage already exceeds the limit
- * (Limits.ExceededBy: strictly greater), so a limit exactly reached still lets a replacement through.
+ * are the limit less the state nodes it was given and the NodeClaims it opened (scheduler.go
+ * remainingResources, updateRemainingResources, subtractMax), so a candidate's own node frees its
+ * room; and Provisioner.Create then refuses only a pool whose usage, the same state nodes with the
+ * candidates still in (they are marked for deletion only after their replacements are created:
+ * queue.go StartCommand), already exceeds the limit (Limits.ExceededBy: strictly greater), so a
+ * limit exactly reached still lets a replacement through.
  */
 export function limitAllowsLaunch(r: PoolRoom): boolean {
-  return r.active - r.candidates + r.opened < r.maxNodes && r.notDeleted <= r.maxNodes;
+  return r.stateNodes - r.candidates + r.opened < r.maxNodes && r.stateNodes <= r.maxNodes;
 }
 
 /** What Karpenter reads of a pod to weigh its eviction. */

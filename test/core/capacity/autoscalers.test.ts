@@ -726,11 +726,15 @@ describe('driftDecision (Karpenter drift.go: replace a drifted node by as many n
 
 describe('limitAllowsLaunch (NodePool limits: scheduler.go remainingResources over the state nodes given, provisioner.go Create, Limits.ExceededBy)', () => {
   it.each([
-    { name: 'below the limit', room: { active: 2, candidates: 0, opened: 0, notDeleted: 2, maxNodes: 3 }, want: true },
-    { name: 'exactly at the limit, no candidate: no room', room: { active: 3, candidates: 0, opened: 0, notDeleted: 3, maxNodes: 3 }, want: false },
-    { name: 'exactly at the limit, one of them the candidate: its room is free, and usage 3 of 3 does not exceed the limit', room: { active: 3, candidates: 1, opened: 0, notDeleted: 3, maxNodes: 3 }, want: true },
-    { name: '…but not a second new node in the same simulation', room: { active: 3, candidates: 1, opened: 1, notDeleted: 3, maxNodes: 3 }, want: false },
-    { name: 'usage already over the limit (a replacement launching): Create refuses, whatever the simulation frees', room: { active: 3, candidates: 1, opened: 0, notDeleted: 4, maxNodes: 3 }, want: false },
+    { name: 'below the limit', room: { stateNodes: 2, candidates: 0, opened: 0, maxNodes: 3 }, want: true },
+    { name: 'exactly at the limit, no candidate: no room', room: { stateNodes: 3, candidates: 0, opened: 0, maxNodes: 3 }, want: false },
+    { name: 'exactly at the limit, one of them the candidate: its room is free, and usage 3 of 3 does not exceed the limit', room: { stateNodes: 3, candidates: 1, opened: 0, maxNodes: 3 }, want: true },
+    { name: '…but not a second new node in the same simulation', room: { stateNodes: 3, candidates: 1, opened: 1, maxNodes: 3 }, want: false },
+    { name: 'a pass from no state node: its third NodeClaim fits a limit of 3', room: { stateNodes: 0, candidates: 0, opened: 2, maxNodes: 3 }, want: true },
+    { name: '…its fourth does not', room: { stateNodes: 0, candidates: 0, opened: 3, maxNodes: 3 }, want: false },
+    { name: 'one state node and two opened: the fourth of a limit of 3 does not', room: { stateNodes: 1, candidates: 0, opened: 2, maxNodes: 3 }, want: false },
+    { name: 'usage over the limit (a replacement launched, its candidate untainted): Create refuses, whatever two candidates free', room: { stateNodes: 4, candidates: 2, opened: 0, maxNodes: 3 }, want: false },
+    { name: 'a limit of 0: nothing', room: { stateNodes: 0, candidates: 0, opened: 0, maxNodes: 0 }, want: false },
   ])('$name', ({ room, want }) => {
     expect(limitAllowsLaunch(room)).toBe(want);
   });
