@@ -36,11 +36,17 @@ function truth(dir: string) {
     for (const n of nodes) if (n.t <= t && n.event !== 'Drifted') m.set(n.node, { state: n.event, pool: n.pool, price: n.price });
     return m;
   };
+  // No instance exists from a Karpenter NodeClaim's failed create call (LaunchFailed) to the retry that
+  // launches it (Launched), nor after it is Deleted: neither is billed.
+  const billedState = (state: string) => state !== 'Deleted' && state !== 'LaunchFailed';
+  // Each node's billing starts at its request, or at its Launched row when its first create call failed.
+  const failed = new Set(nodes.filter((n) => n.event === 'LaunchFailed').map((n) => n.node));
+  const billFrom = (n: { node: string; event: string }) => (failed.has(n.node) ? n.event === 'Launched' : n.event === 'Requested');
   return {
     times: [...new Set([...nodes.map((n) => n.t), ...pods.map((p) => p.t)])].sort((a, b) => a - b),
-    billed: (t: number) => [...nodeStates(t).values()].filter((s) => s.state !== 'Deleted').length,
+    billed: (t: number) => [...nodeStates(t).values()].filter((s) => billedState(s.state)).length,
     ready: (t: number) => [...nodeStates(t).values()].filter((s) => s.state === 'Ready').length,
-    rate: (t: number, pool: string) => [...nodeStates(t).values()].filter((s) => s.state !== 'Deleted' && s.pool === pool).reduce((a, s) => a + s.price, 0),
+    rate: (t: number, pool: string) => [...nodeStates(t).values()].filter((s) => billedState(s.state) && s.pool === pool).reduce((a, s) => a + s.price, 0),
     waiting: (t: number) => {
       const w = new Map<string, boolean>();
       for (const p of pods) {
@@ -50,15 +56,16 @@ function truth(dir: string) {
       }
       return [...w.values()].filter(Boolean).length;
     },
-    /** Σ price × the part of each node's [Requested, Deleted) before t, dollars. */
+    /** Σ price × the part of each node's [Requested, or Launched after a LaunchFailed, to Deleted) before t, dollars. */
     cost: (t: number) => {
       let c = 0;
       const start = new Map<string, number>();
       for (const n of nodes) {
-        if (n.event === 'Requested') start.set(n.node, n.t);
-        if (n.event === 'Deleted') c += (n.price * (Math.min(n.t, t) - Math.min(start.get(n.node)!, t))) / 3600;
+        if (billFrom(n)) start.set(n.node, n.t);
+        // A NodeClaim deleted before it launched cost nothing.
+        if (n.event === 'Deleted' && start.has(n.node)) c += (n.price * (Math.min(n.t, t) - Math.min(start.get(n.node)!, t))) / 3600;
       }
-      for (const n of nodes) if (n.event === 'Requested' && !nodes.some((d) => d.node === n.node && d.event === 'Deleted')) c += (n.price * Math.max(0, t - n.t)) / 3600;
+      for (const n of nodes) if (billFrom(n) && !nodes.some((d) => d.node === n.node && d.event === 'Deleted')) c += (n.price * Math.max(0, t - n.t)) / 3600;
       return c;
     },
   };
@@ -100,6 +107,49 @@ describe('nodes and cost charts, 1 s grid (A9: one pod waits 185 s for a new nod
     const rate = dataOf(spec('cost'), 'data_cost_1');
     for (const r of rate) expect(r['v'], `rate at ${r['t']}`).toBeCloseTo(T.rate(Number(r['t']) + 1e-5, r['s'] as string), 9);
     expect(rate.map((r) => r['v'])).toEqual([0.2, 0.4, 0.4]);
+  });
+});
+
+// A NodeClaim whose create call failed is not billed until a retry launches it (nodes.csv LaunchFailed,
+// then Launched), nor at all if it is deleted first: its last row LaunchFailed is no billed node.
+describe('nodes and cost charts with Karpenter launch failures (karpenter-launch-failures, 600 s)', () => {
+  const fixture = join(root, 'test/fixtures/capacity/karpenter-launch-failures.yaml');
+  it.each([
+    {
+      name: 'launchError until 100 s: spot-001 provisioning unbilled from 11 s, launched at 135 s',
+      failures: '{kind: launchError, at: 0s, duration: 100s}',
+      // [t, billed, Ready]
+      nodes: [[0, 1, 1], [11, 1, 1], [135, 2, 1], [195, 2, 2], [600, 2, 2]],
+      // od-001 for 600 s at $0.10/h, spot-001 for 465 s at $0.06/h.
+      total: (0.1 * 600 + 0.06 * 465) / 3600,
+    },
+    {
+      name: 'launchError to the end: spot-001 deleted unlaunched at 315 s, spot-002 retrying from 321 s to the end, neither billed',
+      failures: '{kind: launchError}',
+      nodes: [[0, 1, 1], [11, 1, 1], [315, 1, 1], [321, 1, 1], [600, 1, 1]],
+      total: (0.1 * 600) / 3600,
+    },
+  ])('$name', ({ failures, nodes: want, total }) => {
+    const dir = runOf(fixture, 600, [`cluster.nodePools[0].launchFailures=[${failures}]`]);
+    const charts = reportCharts(loadRunData(dir));
+    const spec = (id: string) => charts.charts.find((c) => c.id === id)!.spec;
+    expect(charts.ctx.axis.bucketSeconds).toBe(1);
+    const T = truth(dir);
+    // The fixture hits what this test is for: a node whose last row, at some instant, is LaunchFailed.
+    expect(csv(dir, 'nodes.csv').some((r) => r['event'] === 'LaunchFailed')).toBe(true);
+    const nodes = dataOf(spec('nodes'), 'data_nodes_0');
+    for (const r of nodes) {
+      expect(r['b'], `billed at ${r['t']}`).toBe(T.billed(Number(r['t']) + 1e-5));
+      expect(r['r'], `ready at ${r['t']}`).toBe(T.ready(Number(r['t']) + 1e-5));
+    }
+    expect(nodes.map((r) => [r['t'], r['b'], r['r']])).toEqual(want);
+    const cost = dataOf(spec('cost'), 'data_cost_0');
+    for (const r of cost) expect(r['c'], `cost at ${r['t']}`).toBeCloseTo(T.cost(Number(r['t'])), 6);
+    const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
+    expect(summary.cost.total).toBeCloseTo(total, 6);
+    expect(T.cost(600)).toBeCloseTo(total, 6);
+    const rate = dataOf(spec('cost'), 'data_cost_1');
+    for (const r of rate) expect(r['v'], `rate at ${r['t']}`).toBeCloseTo(T.rate(Number(r['t']) + 1e-5, r['s'] as string), 9);
   });
 });
 
