@@ -110,7 +110,8 @@ interface PoolType extends InstanceType {
  * termination controller's first once-a-second look with no pod left, at least 5 s after its drain began.
  * Drift (a NodePool whose template changed) comes after emptiness: one drifted node per command,
  * oldest drift first, empty ones first, within the budget, without the validation wait; the nodes
- * its pods need are launched and it is drained once they are all Ready (at once when none are).
+ * its pods need are launched, with those of its pool its removal would leave below minNodes (as
+ * static drift replaces a node 1:1), and it is drained once they are all Ready (at once when none are).
  * A node a provisioning pass places pods onto (Ready or launching; the pods of nodes being removed,
  * re-triggered every 10 s while they are, count with the pending ones), or a starting command's
  * simulation moves pods onto, is nominated for 20 s (max(2 × BATCH_MAX_DURATION, 10 s)): no
@@ -234,7 +235,8 @@ export class KarpenterModel implements NodeAutoscaler {
 
   /**
    * minNodes is knsim's floor (upstream NodePools have none): consolidation never goes below it,
-   * and when an expiry or a node that never registers leaves the pool below it, nodes of the pool
+   * a drift replaces the node it takes (floorReplacements), and when an expiry or a node that
+   * never registers leaves the pool below it, nodes of the pool
    * are requested at once, as upstream keeps a static NodePool's `replicas`: its provisioning
    * controller launches a NodeClaim as soon as one starts deleting (static/provisioning/controller.go).
    * That controller waits only for the cluster state's first sync (HasSynced), not for every
@@ -570,12 +572,34 @@ export class KarpenterModel implements NodeAutoscaler {
     for (const n of [...empty, ...busy]) {
       const r = this.driftReplacements(n, now);
       if (r === undefined) continue;
-      const created = this.replace([n], r.types, now, r.onto);
+      const floor = this.floorReplacements(n, r.types, now);
+      if (floor === undefined) continue;
+      const created = this.replace([n], [...r.types, ...floor], now, r.onto);
       this.drifted.get(n)!.replacements.push(...created);
       this.restoreFloor(n.pool, now);
       return true;
     }
     return false;
+  }
+
+  /**
+   * The nodes of its own pool a drifted node's command must launch for the pool to keep minNodes
+   * once the node goes, besides those its pods need (`types`): as upstream's static drift replaces
+   * a static NodePool's drifted node with a new one launched before the old one drains
+   * (disruption/staticdrift.go), the pool never drops below its floor for a drift, which is no
+   * forceful disruption. They are reserved within maxNodes, nodes being deleted counted
+   * (statenodepool.go ReserveNodeCount), as the floor's refill is; undefined when they cannot be
+   * (no room, or the offering unavailable): the node waits, as static drift leaves it.
+   */
+  private floorReplacements(node: ClusterNode, types: readonly PoolType[], now: number): PoolType[] | undefined {
+    const c = this.cluster;
+    const pool = node.pool;
+    const own = types.filter((t) => t.pool === pool).length;
+    const missing = pool.minNodes - (c.poolSize(pool) - 1 + own);
+    if (missing <= 0) return [];
+    if (this.unavailable(pool, now) || c.targetSize(pool) + own + missing > pool.maxNodes) return undefined;
+    const type = this.types.find((t) => t.pool === pool)!;
+    return Array.from({ length: missing }, () => type);
   }
 
   /**

@@ -39,3 +39,57 @@ describe('the floor within maxNodes', () => {
     ]);
   });
 });
+
+/**
+ * A drift command whose pods need no new node, in a pool at its floor: the command launches the
+ * node the floor needs and drains the drifted node once it is Ready, as upstream's static drift
+ * replaces a static NodePool's drifted node 1:1 (disruption/staticdrift.go), within maxNodes
+ * reserved as ReserveNodeCount does (nodes being deleted counted).
+ * test/fixtures/capacity/karpenter-drift.yaml: three drifted nodes (60 s) of one pod each, 60 s start-up.
+ */
+describe('the floor through a drift (karpenter-drift.yaml, minNodes 3)', () => {
+  const drift = resolve(import.meta.dirname, '../fixtures/capacity/karpenter-drift.yaml');
+  function runDrift(...sets: string[]) {
+    const rec = new MemoryRecorder();
+    const world = new World(loadScenario(drift, { sets: ['cluster.nodePools[0].minNodes=3', ...sets] }).world, rec);
+    world.run();
+    const nodes = rec.nodeEvents.filter((n) => n.time > 0 && n.event !== 'Drifted').map((n): [string, string, number] => [n.node, n.event, n.time]);
+    // When each pod was evicted (Terminating).
+    const evicted = rec.pods.filter((p) => p.event === 'Terminating').map((p): [string, number] => [p.pod.name, p.time]);
+    return { nodes, evicted, record: world.nodePoolDrifts[0]!.finish() };
+  }
+
+  it('each drifted node waits for a node of its pool and is drained once that is Ready, its one pod moving there (knsim drained std-001 at once at 62 and asked for the floor\'s node after: pods evicted at 62, 92 (two) and 122 (three), piling onto the drifted nodes left)', () => {
+    const { nodes, evicted, record } = runDrift();
+    expect(nodes).toEqual([
+      ['std-001', 'Tainted', 62],
+      ['std-004', 'Requested', 62],
+      ['std-004', 'Ready', 122],
+      ['std-001', 'Deleted', 152],
+      ['std-002', 'Tainted', 152],
+      ['std-005', 'Requested', 152],
+      ['std-005', 'Ready', 212],
+      ['std-002', 'Deleted', 242],
+      ['std-003', 'Tainted', 242],
+      ['std-006', 'Requested', 242],
+      ['std-006', 'Ready', 302],
+      ['std-003', 'Deleted', 332],
+    ]);
+    expect(evicted).toEqual([
+      ['api-00001-deployment-0003', 122],
+      ['api-00001-deployment-0001', 212],
+      ['api-00001-deployment-0002', 302],
+    ]);
+    expect(record).toEqual({ pool: 'std', atSeconds: 60, driftedNodes: 3, replacementNodes: 3, deletedNodes: 3, completeSeconds: 332 });
+  });
+
+  it.each([
+    { name: 'minNodes 0: no node for the floor, the pods go onto the others (as before)', sets: ['cluster.nodePools[0].minNodes=0'], replacements: 1, first: ['std-001', 'Tainted', 62] },
+    // maxNodes 3: 3 nodes + 1 reserved > 3, as static drift reserves none at the limit; the drifted nodes stay.
+    { name: 'minNodes 3 = maxNodes: no room to reserve, nothing drifts', sets: ['cluster.nodePools[0].maxNodes=3'], replacements: 0, first: undefined },
+  ])('$name', ({ sets, replacements, first }) => {
+    const { nodes, record } = runDrift(...sets);
+    expect(nodes[0]).toEqual(first);
+    expect(record.replacementNodes).toBe(replacements);
+  });
+});
