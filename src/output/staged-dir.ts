@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdirSync, renameSync, statSync } from 'node:fs'
 import { dirname } from 'node:path';
 import { checkOutDir, cleanStale, inspectTarget, listFiles, newManifest, readManifest, removeStaging, retireOutput, writeManifest, type OutDirOptions } from './output-dir.js';
 import { mapOutputErrors, OutputError, toOutputError, visibleControls } from './output-error.js';
+import { atShownPath } from './shown-path.js';
 import { emptyStaging, knsimWrites } from './staging-files.js';
 import { makeDirs } from './make-dirs.js';
 
@@ -253,6 +254,6 @@ export async function writeStaged<T extends object>(outDir: string, opts: StageO
     return { ...written, outDir: stage.target };
   } catch (e) {
     stage.abort();
-    throw toOutputError(e, opts.label ?? `--out ${outDir}`);
+    throw toOutputError(atShownPath(e, stage.path, outDir), opts.label ?? `--out ${outDir}`);
   }
 }

@@ -8,6 +8,7 @@ import { clusterOutputs, finishSummary, noteInFlightAtEnd, noteOutages, runRecor
 import { runSettings } from './settings.js';
 import { stageDirectory, type StagedDirectory, type StageOptions } from '../output/staged-dir.js';
 import { toOutputError } from '../output/output-error.js';
+import { atShownPath } from '../output/shown-path.js';
 
 export interface RunWorldOptions {
   /** Where the run's files go; written to a temporary sibling first and renamed at the end. */
@@ -82,7 +83,7 @@ export function runWorld(spec: WorldSpec, opts: RunWorldOptions): RunResult {
     return finishRun(spec, opts, run);
   } catch (e) {
     run.stage.abort();
-    throw toOutputError(e, run.label);
+    throw toOutputError(atShownPath(e, run.stage.path, opts.outDir), run.label);
   }
 }
 
@@ -113,7 +114,7 @@ export async function runWorldInterruptible(spec: WorldSpec, opts: RunWorldOptio
     return commitRun(run, summary);
   } catch (e) {
     run.stage.abort();
-    throw toOutputError(e, run.label);
+    throw toOutputError(atShownPath(e, run.stage.path, opts.outDir), run.label);
   }
 }
 
@@ -135,7 +136,7 @@ function startRun(spec: WorldSpec, opts: RunWorldOptions): StartedRun {
     return { stage, label, recorder, world, started };
   } catch (e) {
     stage.abort();
-    throw toOutputError(e, label);
+    throw toOutputError(atShownPath(e, stage.path, opts.outDir), label);
   }
 }
 

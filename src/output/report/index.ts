@@ -5,6 +5,7 @@ import { OutputError, visibleControls } from '../output-error.js';
 import { emptyStaging } from '../staging-files.js';
 import { join, resolve } from 'node:path';
 import { writeOutputFile } from '../write-file.js';
+import { atShownPath } from '../shown-path.js';
 import { pointsPerRevision, timeAxis } from './aggregate.js';
 import { type Chart, type ChartContext, buildCharts } from './charts/index.js';
 import { buildHtml } from './html.js';
@@ -94,16 +95,23 @@ export async function buildReport(runDir: string, opts: ReportOptions = {}): Pro
   // Into a staging directory (a run's, or one of its own inside the run directory), then moved in.
   const work = staging ? dir : startReportStaging(dir);
   try {
-    mkdirSync(join(work, 'charts'), { recursive: true });
     const written: ReportResult['charts'] = [];
-    for (const c of charts) {
-      writeOutputFile(join(work, 'charts', `${c.id}.vl.json`), JSON.stringify(c.spec, null, 1) + '\n');
-      written.push({ id: c.id, files: [`charts/${c.id}.vl.json`, ...(images ? [`charts/${c.id}.svg`, `charts/${c.id}.png`] : [])] });
+    let warnings: string[] = [];
+    let html = '';
+    try {
+      mkdirSync(join(work, 'charts'), { recursive: true });
+      for (const c of charts) {
+        writeOutputFile(join(work, 'charts', `${c.id}.vl.json`), JSON.stringify(c.spec, null, 1) + '\n');
+        written.push({ id: c.id, files: [`charts/${c.id}.vl.json`, ...(images ? [`charts/${c.id}.svg`, `charts/${c.id}.png`] : [])] });
+      }
+      await testFault();
+      if (images) warnings = await writeChartImages(work, charts);
+      html = buildHtml({ summary: run.summary, settings: run.settings, axis: ctx.axis, charts, missing: missingNotes(run) });
+      writeOutputFile(join(work, 'report.html'), html);
+    } catch (e) {
+      // A file that could not be written is named where the user will look for it: under the run directory they gave.
+      throw atShownPath(e, work, label);
     }
-    await testFault();
-    const warnings = images ? await writeChartImages(work, charts) : [];
-    const html = buildHtml({ summary: run.summary, settings: run.settings, axis: ctx.axis, charts, missing: missingNotes(run) });
-    writeOutputFile(join(work, 'report.html'), html);
     if (!staging) installReport(label, dir, work, files);
     return { htmlPath: join(dir, 'report.html'), htmlBytes: Buffer.byteLength(html), charts: written, bucketSeconds: ctx.axis.bucketSeconds, warnings };
   } finally {
