@@ -281,6 +281,8 @@ function summaryRows(axis: TimeAxis, hpa: ReadonlySet<string> = new Set()): Summ
       },
       revisionOnly: true,
     },
+    // Only for runs where some scrape through the private Service failed (mesh-compatibility-mode enabled); summary.json has the key only then.
+    { label: 'KPA scrapes through the private Service that got no stat (count)', get: (r) => n(r.failedScrapes ?? 0), revisionOnly: true },
     // The HPA class has no panic mode: its 0 is no measurement, as in the settings table.
     { label: `time in panic (${u})`, get: (r) => (hpa.has(`${r.service}/${r.revision}`) ? '– (the HPA class has no panic mode)' : at(r.panicSeconds)) },
   ];
@@ -318,7 +320,8 @@ function summaryTable(summary: RunSummary, settings: RunSettings | undefined, ax
       (!row.label.startsWith('no route') || summary.overall.requests.noRoute > 0) &&
       (!row.label.startsWith('502') || summary.overall.requests.status502 !== undefined) &&
       (!row.label.startsWith('first byte') || summary.overall.firstByteMs !== undefined) &&
-      (!row.label.startsWith('WebSocket') || summary.overall.sessionsClosedAtShutdown !== undefined),
+      (!row.label.startsWith('WebSocket') || summary.overall.sessionsClosedAtShutdown !== undefined) &&
+      (!row.label.startsWith('KPA scrapes') || failedScrapes(summary)),
   );
   const body = rows
     .map((row) => {
@@ -364,8 +367,15 @@ function summaryTable(summary: RunSummary, settings: RunSettings | undefined, ax
   const pdb = (summary.podDisruptionBudgets ?? []).map((b) => `<p class="note">PodDisruptionBudget ${escapeHtml(disruptionBudgetText(b))}.</p>`).join('');
   const dft = (summary.nodePoolDrifts ?? []).map((x) => `<p class="note">NodePool ${escapeHtml(nodePoolDriftText(x, ' s'))}.</p>`).join('');
   const held = (summary.scaleDownBlocks ?? []).map((x) => `<p class="note">Scale-down held: ${escapeHtml(scaleDownBlockText(x, ' s'))}.</p>`).join('');
-  return `<div class="table"><table class="summary">\n${head}\n${body}\n</table></div>\n${nr}${fl}${dn}${ac}${ro}${de}${dr}${pdb}${dft}${held}`;
+  const fs = failedScrapes(summary) ? `<p class="note">${escapeHtml(FAILED_SCRAPES_NOTE)}</p>` : '';
+  return `<div class="table"><table class="summary">\n${head}\n${body}\n</table></div>\n${nr}${fl}${dn}${ac}${ro}${de}${dr}${pdb}${dft}${held}${fs}`;
 }
+
+/** Some revision's scrape through its private Service got no stat (summary.json lists failedScrapes only then). */
+const failedScrapes = (summary: RunSummary): boolean => summary.revisions.some((r) => (r.failedScrapes ?? 0) > 0);
+
+const FAILED_SCRAPES_NOTE =
+  'KPA scrapes through the private Service that got no stat: with mesh-compatibility-mode enabled the autoscaler scrapes a revision through its ClusterIP, each try reaching whichever pod the network picks, and a scrape whose tries run out before they reach its sample of distinct pods records nothing. That second then has no stat from the pods, and the revision’s Metric is Ready False (DidNotReceiveStat) until a scrape succeeds. The What the KPA saw chart says how such seconds weigh in its windows.';
 
 const STYLE = `
 body { font-family: "DejaVu Sans", system-ui, -apple-system, "Segoe UI", sans-serif; color: #222; margin: 24px auto; max-width: 1180px; padding: 0 18px; line-height: 1.45; }

@@ -99,6 +99,17 @@ function panel(ctx: ChartContext, r: RevisionData, i: number, panicked: boolean)
   };
 }
 
+/**
+ * Scrapes through the private Service that got no stat (mesh-compatibility-mode enabled), per
+ * revision from summary.json: autoscaler.csv has no record of which seconds, so only the counts.
+ */
+function failedScrapesNote(ctx: ChartContext): string {
+  const failed = ctx.run.summary.revisions.filter((r) => (r.failedScrapes ?? 0) > 0);
+  if (failed.length === 0) return '';
+  const counts = failed.map((r) => `${ctx.multiService ? `${r.service} / ` : ''}${r.revision} ${r.failedScrapes!.toLocaleString('en-US')}`).join(', ');
+  return ` Scrapes through the private Service that got no stat (mesh-compatibility-mode enabled; in the summary table): ${counts}. Such a second has no stat from the pods, and a window counts it as zero (or as only what the activators reported) once a later stat is in, which pulls the observed values down; the CSVs do not record which seconds these were, so the chart does not mark them.`;
+}
+
 export function kpaChart(ctx: ChartContext): Chart | undefined {
   // The HPA class has no stable or panic window, and its observed value is a utilization, not a
   // load to set against target × ready pods: its revisions are left out and named below.
@@ -121,6 +132,7 @@ export function kpaChart(ctx: ChartContext): Chart | undefined {
       (ctx.run.summary.autoscalerDown === undefined
         ? ''
         : ' Grey shading marks when Knative’s autoscaler was down (restarting): nothing was evaluated, and the restarted process began with empty windows, so its first values average only the seconds since.') +
+      failedScrapesNote(ctx) +
       hpaNote,
     spec: topLevel(
       'What the KPA saw',
