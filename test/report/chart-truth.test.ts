@@ -559,7 +559,7 @@ describe('cold starts in the requests chart', () => {
     expect(JSON.stringify(chartsOf(dir).spec('requests'))).not.toContain('data_cold_0');
     const run = loadRunData(dir);
     const chart = reportCharts(run).charts.find((c) => c.id === 'requests')!;
-    expect(chart.explanation).toContain('orange bars: cold starts, the requests that reached an activator while the revision had no usable pod');
+    expect(chart.explanation).toContain('no orange bars: no request shown was a cold start, one that reached an activator while its revision had no usable pod');
     expect(chart.explanation).not.toContain('waited for a pod to start');
   });
 });

@@ -252,7 +252,8 @@ export function requestsChart(ctx: ChartContext): Chart | undefined {
     heading: 'Requests and latency',
     explanation:
       // Cold as requests.csv's cold flag: a request that waited at the activator for more pods while one was usable is not one.
-      'Completed requests per second by outcome (orange bars: cold starts, the requests that reached an activator while the revision had no usable pod), and below, the p50, p95 and p99 latency of the successful ones on a log scale. Where fewer than 20 successful requests completed in a step, its p95 and p99 are both its slowest request, so the p95 line covers the p99 line. A step with 200s but none in the steps beside it is ringed, as its line is only one step wide.' +
+      `Completed requests per second by outcome (${outcomes.includes('cold') ? 'orange bars: cold starts, the requests that reached an activator while the revision had no usable pod' : 'no orange bars: no request shown was a cold start, one that reached an activator while its revision had no usable pod'}), and below, the p50, p95 and p99 latency of the successful ones on a log scale.` +
+      ' Where fewer than 20 successful requests completed in a step, its p95 and p99 are both its slowest request, so the p95 line covers the p99 line. A step with 200s but none in the steps beside it is ringed, as its line is only one step wide.' +
       (streams ? ' For a revision that streams its responses, a third panel has the same percentiles of the time to the first byte, by completion time.' : ''),
     spec: topLevel(
       'Requests and latency',

@@ -52,7 +52,11 @@ export function waitingChart(ctx: ChartContext): Chart | undefined {
     id: 'waiting',
     heading: 'Where requests wait',
     explanation:
-      `Requests held by the activators (while the SKS is in Proxy mode, ${proxy ? 'marked by the purple strip, e.g. during a cold start' : 'as during a cold start, which no revision shown ever was'}) and requests queued in the pods’ queue-proxies because every container slot was busy.` +
+      `Requests held by the activators (while the SKS is in Proxy mode, ${proxy ? 'marked by the purple strip, e.g. during a cold start' : 'as during a cold start, which no revision shown ever was'}) and requests queued in a pod’s queue-proxy because all of that pod’s containerConcurrency slots were busy, while other pods may have had free ones.` +
+      // The sidecars' least-request counts only their own requests: a busy pod can get one while others are idle.
+      (ctx.run.settings?.meshCompatibilityMode === 'enabled'
+        ? ' With mesh-compatibility-mode enabled the activators send through the revision’s ClusterIP and their sidecars pick the pod, so in Proxy mode too a request can wait at a busy pod while others have free slots.'
+        : '') +
       (ctx.run.summary.autoscalerDown === undefined ? '' : ' Grey shading marks when Knative’s autoscaler was down (restarting): what queued then waited for it to come back.') +
       (ctx.run.summary.activatorDown === undefined ? '' : ' Brown shading marks when an activator was down after a crash: what it held failed with 503 as it went, and the others (or, with none left, the ready pods) took the requests.') +
       (ctx.run.summary.activatorRollouts === undefined && ctx.run.summary.activatorDeletions === undefined
