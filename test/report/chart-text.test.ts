@@ -3,7 +3,8 @@
  * requests queued in the queue-proxies "because every container slot was busy"; in the mesh
  * scenario (activators' sidecars pick the pod by their own least-request count) every second with
  * a queued request had pods with free slots. The requests chart pointed at orange cold-start bars
- * in runs that have none.
+ * in runs that have none, and the latency CDF at a gap between warm and cold curves that no panel
+ * drew together (autoscaler-restart: one revision all warm, the other all cold).
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -47,5 +48,17 @@ describe('the waiting and requests charts’ texts against the CSVs', () => {
     expect(text('requests')).toContain('(orange bars: cold starts, the requests that reached an activator while the revision had no usable pod)');
     expect(text('waiting')).toContain(QUEUED);
     expect(text('waiting')).not.toContain('mesh-compatibility-mode');
+    // One revision with both kinds: its panel has both curves.
+    const cold = csv(dir, 'requests.csv').filter((r) => r['status'] === '200').map((r) => r['cold']);
+    expect([cold.includes('0'), cold.includes('1')]).toEqual([true, true]);
+    expect(text('latency-cdf')).toContain('the gap between the warm and cold-start curves is what scaling from zero costs.');
+  });
+
+  it('autoscaler-restart, 240 s: warm and cold-start curves, but in different panels; the text says so', () => {
+    const { dir, text } = runOf('autoscaler-restart', 240);
+    const kinds = (revision: string) => [...new Set(csv(dir, 'requests.csv').filter((r) => r['status'] === '200' && r['revision'] === revision).map((r) => r['cold']))];
+    expect([kinds('api-00001'), kinds('reports-00001')]).toEqual([['0'], ['1']]);
+    expect(text('latency-cdf')).not.toContain('gap');
+    expect(text('latency-cdf')).toContain('No revision shown had both warm and cold-start requests, so each panel has one curve: a revision’s cold-start curve is all its 200s, every one of which waited for a pod.');
   });
 });

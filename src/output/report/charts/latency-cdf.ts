@@ -44,14 +44,18 @@ export function latencyCdfChart(ctx: ChartContext): Chart | undefined {
   // The cold and warm curves (the last byte), and the first byte's when a shown revision streams.
   const whole = kinds.filter((k) => k !== 'firstByte');
   const both = whole.length === 2;
+  // Both curves are drawn, yet maybe in different panels: then there is no gap to read.
+  const side = shown.some((r) => r.cdf.warm.length > 0 && r.cdf.cold.length > 0);
   const streamed = kinds.includes('firstByte');
   const firstByte = streamed ? ' The first-byte curve is of the streamed responses (app.stream): sending to the first byte, cold and warm together.' : '';
   return {
     id: 'latency-cdf',
     heading: 'Latency distribution',
     explanation:
-      (both
+      (both && side
         ? 'For each latency on the x axis, the share of successful requests that were at least that fast; the gap between the warm and cold-start curves is what scaling from zero costs.'
+        : both
+        ? 'For each latency on the x axis, the share of successful requests that were at least that fast. No revision shown had both warm and cold-start requests, so each panel has one curve: a revision’s cold-start curve is all its 200s, every one of which waited for a pod.'
         : `For each latency on the x axis, the share of successful requests that were at least that fast; ${whole[0] === 'cold' ? 'every one was a cold start (it waited for a pod)' : 'none was a cold start, so there is no cold-start curve'}.`) + firstByte,
     spec: topLevel(
       `Latency distribution (CDF)${both ? ', cold vs warm' : whole[0] === 'cold' ? ', cold starts only' : ', warm only'}${streamed ? ', and the first byte' : ''}`,
