@@ -102,12 +102,20 @@ function panel(ctx: ChartContext, r: RevisionData, i: number, panicked: boolean)
 /**
  * Scrapes through the private Service that got no stat (mesh-compatibility-mode enabled), per
  * revision from summary.json: autoscaler.csv has no record of which seconds, so only the counts.
+ * A failed second keeps the activators' stats (the requests they proxied) and loses the pods' count
+ * of the rest, which is nothing while every request goes through an activator (Proxy mode).
  */
 function failedScrapesNote(ctx: ChartContext): string {
   const failed = ctx.run.summary.revisions.filter((r) => (r.failedScrapes ?? 0) > 0);
   if (failed.length === 0) return '';
   const counts = failed.map((r) => `${ctx.multiService ? `${r.service} / ` : ''}${r.revision} ${r.failedScrapes!.toLocaleString('en-US')}`).join(', ');
-  return ` Scrapes through the private Service that got no stat (mesh-compatibility-mode enabled; in the summary table): ${counts}. Such a second has no stat from the pods, and a window counts it as zero (or as only what the activators reported) once a later stat is in, which pulls the observed values down; the CSVs do not record which seconds these were, so the chart does not mark them.`;
+  const data = failed.map((f) => ctx.run.revisions.find((r) => r.service === f.service && r.revision === f.revision));
+  const proxyThroughout = data.every((r) => r !== undefined && r.timeseries.proxy.length > 0 && r.timeseries.proxy.every((p) => p === 1));
+  return (
+    ` Scrapes through the private Service that got no stat (mesh-compatibility-mode enabled; in the summary table): ${counts}.` +
+    ' Such a second keeps only the activators’ stats, of the requests they proxied: the windows miss the pods’ count of requests that reached them directly (a second with no stat at all counts as zero once a later one is in). The CSVs do not record which seconds these were, so the chart does not mark them.' +
+    (proxyThroughout ? ' Here the SKS was in Proxy mode throughout: every request went through an activator, so the failures took nothing from the observed values.' : '')
+  );
 }
 
 export function kpaChart(ctx: ChartContext): Chart | undefined {
