@@ -375,7 +375,7 @@ function summaryTable(summary: RunSummary, settings: RunSettings | undefined, ax
 const failedScrapes = (summary: RunSummary): boolean => summary.revisions.some((r) => (r.failedScrapes ?? 0) > 0);
 
 const FAILED_SCRAPES_NOTE =
-  'KPA scrapes through the private Service that got no stat: with mesh-compatibility-mode enabled the autoscaler scrapes a revision through its ClusterIP, each try reaching whichever pod the network picks, and a scrape whose tries run out before they reach its sample of distinct pods records nothing. That second then has no stat from the pods, and the revision’s Metric is Ready False (DidNotReceiveStat) until a scrape succeeds. The What the KPA saw chart says how such seconds weigh in its windows.';
+  'KPA scrapes through the private Service that got no stat: with mesh-compatibility-mode enabled the autoscaler scrapes a revision through its ClusterIP, each try reaching whichever pod the network picks, and a scrape whose tries run out before they reach its sample of distinct pods records nothing. That second then has no stat from the pods, and the revision’s Metric is Ready False (DidNotReceiveStat) until a scrape succeeds. The chart “What the KPA saw” says what such a second leaves in the KPA’s windows.';
 
 const STYLE = `
 body { font-family: "DejaVu Sans", system-ui, -apple-system, "Segoe UI", sans-serif; color: #222; margin: 24px auto; max-width: 1180px; padding: 0 18px; line-height: 1.45; }
