@@ -80,6 +80,15 @@ describe('failed scrapes in the report', () => {
     expect(kpa).not.toContain(NOTHING_LOST);
   });
 
+  it('a live run (the playground’s RunData, no summary yet) still gets its KPA chart, without the counts', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'knsim-report-scrapes-')), 'run');
+    runWorld(loadScenario(fixture).world, { outDir: dir, trace: { mode: 'none' } });
+    const live = { ...loadRunData(dir), summary: { overall: {} } as unknown as RunSummary };
+    const kpa = reportCharts(live).charts.find((c) => c.id === 'kpa')!;
+    expect(kpa.explanation).toMatch(/^The metric the autoscaler averaged/);
+    expect(kpa.explanation).not.toContain('private Service');
+  });
+
   it('mesh-compatibility-mode disabled: no failure, no row, no note, nothing in the KPA chart’s text', () => {
     const { summary, html, kpa } = report(['configMaps.config-network.mesh-compatibility-mode=disabled']);
     expect(summary.revisions[0]!.failedScrapes).toBeUndefined();

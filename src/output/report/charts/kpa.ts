@@ -106,7 +106,8 @@ function panel(ctx: ChartContext, r: RevisionData, i: number, panicked: boolean)
  * of the rest, which is nothing while every request goes through an activator (Proxy mode).
  */
 function failedScrapesNote(ctx: ChartContext): string {
-  const failed = ctx.run.summary.revisions.filter((r) => (r.failedScrapes ?? 0) > 0);
+  // A live run (the playground) has no summary yet: nothing to say until it has one.
+  const failed = (ctx.run.summary.revisions ?? []).filter((r) => (r.failedScrapes ?? 0) > 0);
   if (failed.length === 0) return '';
   const counts = failed.map((r) => `${ctx.multiService ? `${r.service} / ` : ''}${r.revision} ${r.failedScrapes!.toLocaleString('en-US')}`).join(', ');
   const data = failed.map((f) => ctx.run.revisions.find((r) => r.service === f.service && r.revision === f.revision));
