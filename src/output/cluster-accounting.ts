@@ -207,6 +207,9 @@ export class ClusterAccounting {
   }
 }
 
+/** Dollars as `knsim plan` and the run's summary print them: four decimals, enough for a short run's cents. */
+export const dollars4 = (v: number): string => `$${v.toFixed(4)}`;
+
 /**
  * The idle part of a node cost in words. Idle is the total less what revisions and DaemonSets
  * are charged, and OpenCost charges max(request, usage): pods using more than they request (CPU

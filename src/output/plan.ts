@@ -2,7 +2,7 @@
  * `knsim plan`: a capacity planner's answer from one run's summary — peak nodes, the longest
  * wait for room on a node, the pods that waited for it, and the cost per simulated day.
  */
-import { idleCostText } from './cluster-accounting.js';
+import { dollars4 as dollars, idleCostText } from './cluster-accounting.js';
 import type { RunSummary } from './summary.js';
 import { disruptionBudgetText, nodeDrainText, nodePoolDriftText, scaleDownBlockText } from './text-summary.js';
 
@@ -57,8 +57,6 @@ export function capacityPlan(s: RunSummary): CapacityPlan | undefined {
     ...(s.scaleDownBlocks !== undefined ? { scaleDownBlocks: s.scaleDownBlocks } : {}),
   };
 }
-
-const dollars = (v: number): string => `$${v.toFixed(4)}`;
 
 export function planText(p: CapacityPlan): string {
   const lines = [

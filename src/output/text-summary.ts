@@ -1,6 +1,7 @@
 import { ACTIVATOR_GRACE_SECONDS } from '../core/autoscaler/index.js';
 import type { RunSummary } from './summary.js';
 import { percentOf } from './percent.js';
+import { dollars4, idleCostText } from './cluster-accounting.js';
 
 // No requests answered: no share of them to state (the report's table writes a dash too).
 const pct = percentOf;
@@ -42,6 +43,7 @@ export function textSummary(s: RunSummary, outDir: string, files: readonly strin
       : []),
     `cold-start requests ${o.coldStartRequests}; pod-seconds ${o.podSeconds}; pod-hours ${o.podHours} (ready ${o.readyPodHours}); max ready pods ${o.maxReadyPods}; panic ${o.panicSeconds} s`,
   ];
+  if (s.nodes !== undefined) lines.push(nodesText(s.nodes, s.cost));
   if (s.activatorDown !== undefined) {
     lines.push(`crashed activators: ${s.activatorDown.map((d) => `${d.activator} down ${d.fromSeconds}s–${d.untilSeconds === null ? 'end' : `${d.untilSeconds}s`}`).join(', ')} (the requests each held got 503)`);
   }
@@ -86,6 +88,16 @@ export function textSummary(s: RunSummary, outDir: string, files: readonly strin
   const listed = [...files].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
   lines.push(`wrote ${outDir}/ (${listed.join(', ')})`);
   return lines.join('\n');
+}
+
+/**
+ * A run with node pools: what `knsim plan` leads with (peak nodes, the pods that waited for room,
+ * the cost), so the capacity answer is not only in summary.json.
+ */
+export function nodesText(n: NonNullable<RunSummary['nodes']>, cost: RunSummary['cost']): string {
+  const waited = n.podsWaitedForNode === 0 ? 'no pod waited for node room' : `${n.podsWaitedForNode} pod${n.podsWaitedForNode === 1 ? '' : 's'} waited for node room (longest ${n.maxPendingSeconds} s)`;
+  const money = cost === undefined ? '' : `; cost ${dollars4(cost.total)} (${dollars4(cost.perDay)} per simulated day), ${idleCostText(cost.total, cost.idle, dollars4, 1)}`;
+  return `nodes: peak ${n.max} (${n.nodeHours} node-hours), ${waited}${money}`;
 }
 
 /** A budget's name, what it selects and what it allowed and refused: `api-pdb (api-00001): 3 disruptions allowed, 39 evictions refused`. */
