@@ -490,9 +490,9 @@ export class Controller {
    * write of it — one that changes no setting, only its labels or annotations, or a delete
    * and re-create with the same data (a new resourceVersion, as the watcher's update or add
    * event), or the first good read after a refused one — is stored, and every managed
-   * revision takes the new config and has its PA reconciled at the next scrape tick, whether
-   * its settings changed or not: upstream's KPA controller resyncs every PA of its class on
-   * each config change it stores, whatever changed in the ConfigMap.
+   * revision takes the new config and has its PA reconciled at once, whether its settings
+   * changed or not: upstream's KPA controller resyncs every PA of its class on each config
+   * change it stores, whatever changed in the ConfigMap (see {@link globalResync}).
    */
   async syncConfig(): Promise<void> {
     const reload = this.o.reloadConfig;
@@ -503,7 +503,7 @@ export class Controller {
         throw e;
       }),
     );
-    if (loaded !== undefined) this.takeConfig(reload.where, loaded);
+    if (loaded !== undefined) await this.takeConfig(reload.where, loaded);
   }
 
   /**
@@ -525,21 +525,22 @@ export class Controller {
       }
       loaded = e;
     }
-    this.takeConfig(reload.where, loaded);
+    // Within `run` (the only place events come from) the resync's reconciles go on apart.
+    void this.takeConfig(reload.where, loaded).catch((e: unknown) => this.o.logger.error('config resync failed', { reason: describeError(e) }));
   }
 
-  /** Applies config-autoscaler as read or watched (see `syncConfig`). */
-  private takeConfig(where: string, loaded: LoadedAutoscalerConfig | AutoscalerConfigError): void {
+  /** Applies config-autoscaler as read or watched (see `syncConfig`); resolves once its resync's reconciles have. */
+  private takeConfig(where: string, loaded: LoadedAutoscalerConfig | AutoscalerConfigError): Promise<void> {
     if (loaded instanceof AutoscalerConfigError) {
       if (loaded.message !== this.refusedConfig) {
         this.refusedConfig = loaded.message;
         this.o.logger.error(`${where}: ${loaded.key}=${JSON.stringify(loaded.value)}: ${loaded.first.message}; keeping the last good config`);
       }
-      return;
+      return Promise.resolve();
     }
     const afterRefused = this.refusedConfig !== undefined;
     this.refusedConfig = undefined;
-    if (!loaded.found) return;
+    if (!loaded.found) return Promise.resolve();
     const data = loaded.data === undefined ? undefined : configDataKey(loaded.data);
     const dataChanged = data !== undefined && this.configData !== undefined && data !== this.configData;
     if (data !== undefined) this.configData = data;
@@ -547,28 +548,64 @@ export class Controller {
     const version = loaded.resourceVersion;
     const written = version !== undefined && this.configVersion !== undefined && version !== this.configVersion;
     if (version !== undefined) this.configVersion = version;
-    if (!afterRefused && !dataChanged && !written && JSON.stringify(loaded.config) === JSON.stringify(this.config)) return;
+    if (!afterRefused && !dataChanged && !written && JSON.stringify(loaded.config) === JSON.stringify(this.config)) return Promise.resolve();
     this.config = loaded.config;
     this.o.logger.info('config-autoscaler changed; applying it', { configMap: where });
+    return this.globalResync('config-autoscaler');
+  }
+
+  /**
+   * A config change the store took: every managed revision takes its settings under the
+   * config now in force, and every PA is reconciled at once, whether its settings changed or
+   * not — upstream's KPA controller puts every PA of its class in its workqueue
+   * (FilteredGlobalResync, the slow lane), served right away, not at a scrape tick. A PA
+   * with no fresh pod counts yet (none listed within the stale limit) stays enqueued for
+   * the next tick. Within `run` the reconciles go on apart; resolves once they have started
+   * (or, ticks driven from outside, finished).
+   */
+  private async globalResync(what: string): Promise<void> {
     // Revisions refused under the old config are looked at again under the new one.
     this.invalid.clear();
     const now = this.o.clock.now();
-    for (const [k, m] of this.managed) {
-      // The resync: every PA is reconciled, even one whose settings stay as they are.
+    const work: Promise<void>[] = [];
+    const podsByNs = new Map<string, Map<string, PodInfo[]> | undefined>();
+    for (const [k, m] of [...this.managed]) {
       m.loop.requestReconcile();
       let autoscaling;
       try {
         autoscaling = this.autoscalingOf(m.rev, true);
       } catch (e) {
-        this.o.logger.error('revision has invalid autoscaling settings under the new config-autoscaler; keeping its settings', { revision: k, reason: describeError(e) });
-        continue;
+        this.o.logger.error(`revision has invalid autoscaling settings under the new ${what}; keeping its settings`, { revision: k, reason: describeError(e) });
+        autoscaling = undefined;
       }
-      try {
-        m.loop.update(autoscaling, now);
-      } catch (e) {
-        this.userClassFailed(m.rev, e);
+      if (autoscaling !== undefined) {
+        try {
+          m.loop.update(autoscaling, now);
+        } catch (e) {
+          this.userClassFailed(m.rev, e);
+          continue;
+        }
       }
+      const ns = m.rev.namespace;
+      if (!podsByNs.has(ns)) podsByNs.set(ns, this.podsNow(ns, now));
+      const pods = podsByNs.get(ns);
+      if (pods === undefined) continue;
+      const counts = podCounts(pods.get(m.rev.name) ?? []);
+      work.push(this.reconcileApart(m, async () => void (await this.reconcile(m, counts))));
     }
+    await Promise.all(work);
+  }
+
+  /**
+   * A namespace's revision pods as a reconcile started now reads them: the informer's cache
+   * while `run` runs (upstream's lister), else the last list if within the stale limit;
+   * undefined if neither is there.
+   */
+  private podsNow(ns: string, now: number): Map<string, PodInfo[]> | undefined {
+    const w = this.watched.get(ns);
+    if (w) return w.pods.synced ? groupByRevision(w.pods.items()) : undefined;
+    const listing = this.pods.get(ns);
+    return listing !== undefined && now - listing.at <= this.staleAfter ? listing.byRevision : undefined;
   }
 
   /** Lists the revisions to manage; forgets deleted ones. */
