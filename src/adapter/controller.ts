@@ -4,10 +4,11 @@
  * it watches pods, PodAutoscalers and SKSs (informers, see {@link WatchedCollection}),
  * scrapes queue-proxies, and writes replicas, SKSs and PA status as the loop decides.
  *
- * - config-autoscaler is watched (see `reloadConfig.watch`): a write of it is taken at once.
+ * - config-autoscaler and config-deployment are watched (see `reloadConfig`, `reloadDeployment`):
+ *   a write of either is taken at once, and every PA reconciled then (see `globalResync`).
  * - Every resync: list the Revisions to manage (apply: those of the knsim class and of the
  *   user classes given in `autoscalerClasses`; shadow: every KPA-, knsim- or user-class revision);
- *   read config-autoscaler again if it is not watched (no watch given, or the watch refused).
+ *   read either ConfigMap again if it is not watched (no watch given, or the watch refused).
  * - Every 1 s: take each namespace's revision pods as the informer has them, scrape a sample of each revision's
  *   queue-proxies into its metric collection, and run reconciles that are due (an informer
  *   event of a pod, of the PA or of an SKS it controls, requeue time reached, or a held one).
@@ -31,7 +32,17 @@
  */
 import { setMaxListeners } from 'node:events';
 import type { AutoscalerClass, AutoscalerClassRegistry, AutoscalerConfig, DecisionTick, LoopReconcile, LoopReconcileInput, SksMode } from '../core/autoscaler/index.js';
-import { AutoscalerConfigError, DECIDER_PERIOD_SECONDS, DecisionLoop, KPA_CLASS, MIN_ACTIVATORS, SCRAPE_PERIOD_SECONDS, defaultAutoscalerClasses } from '../core/autoscaler/index.js';
+import {
+  AutoscalerConfigError,
+  DECIDER_PERIOD_SECONDS,
+  DEFAULT_PROGRESS_DEADLINE_SECONDS,
+  DecisionLoop,
+  FieldError,
+  KPA_CLASS,
+  MIN_ACTIVATORS,
+  SCRAPE_PERIOD_SECONDS,
+  defaultAutoscalerClasses,
+} from '../core/autoscaler/index.js';
 import { Backoff, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 import { ClassReconciler, classWriteDone } from './class-reconciler.js';
 import type { Clock } from './clock.js';
@@ -57,6 +68,7 @@ import {
   podAutoscalersByName,
   podAutoscalersPath,
   type LoadedAutoscalerConfig,
+  type LoadedDeploymentConfig,
   type PodAutoscalerObject,
   type RevisionObject,
 } from './revisions.js';
@@ -83,6 +95,13 @@ export interface ConfigReload {
   where: string;
   load: () => Promise<LoadedAutoscalerConfig>;
   watch?: { namespace: string; name: string; parse: (configMap: unknown) => LoadedAutoscalerConfig } | undefined;
+}
+
+/** How the controller takes config-deployment again, as config-autoscaler (see `ControllerOptions.reloadDeployment`). */
+export interface DeploymentReload {
+  where: string;
+  load: () => Promise<LoadedDeploymentConfig>;
+  watch?: { namespace: string; name: string; parse: (configMap: unknown) => LoadedDeploymentConfig } | undefined;
 }
 
 /**
@@ -122,6 +141,14 @@ export interface ControllerOptions {
   configResourceVersion?: string | undefined;
   /** The cluster's `config-deployment` progress-deadline, seconds (Knative's 600 when not given). */
   progressDeadlineSeconds?: number | undefined;
+  /**
+   * Takes `config-deployment` again while `run` runs, as `reloadConfig` does config-autoscaler:
+   * upstream's KPA controller keeps it in the same config store and resyncs every PA of its
+   * class when it changes (its progress-deadline sets when an activating PA gives up).
+   */
+  reloadDeployment?: DeploymentReload | undefined;
+  /** config-deployment's resourceVersion as of the read that gave `progressDeadlineSeconds`, if known. */
+  deploymentResourceVersion?: string | undefined;
   /** Let revisions go to zero (see `adapterAutoscaling`). */
   allowScaleToZero: boolean;
   /**
@@ -275,6 +302,12 @@ export class Controller {
   private configVersion: string | undefined;
   /** Whether the run loop's resync reads config-autoscaler (not watched, or the watch refused). */
   private configPolled = true;
+  /** config-deployment's progress deadline in force (undefined: Knative's 600 s), its resourceVersion, its last refusal. */
+  private progressDeadline: number | undefined;
+  private deploymentVersion: string | undefined;
+  private refusedDeployment: string | undefined;
+  /** Whether the run loop's resync reads config-deployment (not watched, or the watch refused). */
+  private deploymentPolled = true;
 
   constructor(o: ControllerOptions) {
     if (o.mode === 'apply' && !o.dryRun && !o.leader) throw new Error('apply mode without --dry-run needs leader election');
@@ -282,6 +315,8 @@ export class Controller {
     this.config = o.config;
     this.configData = o.configData === undefined ? undefined : configDataKey(o.configData);
     this.configVersion = o.configResourceVersion;
+    this.progressDeadline = o.progressDeadlineSeconds;
+    this.deploymentVersion = o.deploymentResourceVersion;
     this.registry = defaultAutoscalerClasses();
     for (const c of o.autoscalerClasses ?? []) {
       if (c.name.endsWith('.knative.dev') || c.name === KNSIM_CLASS) throw new Error(`autoscaler class ${JSON.stringify(c.name)} is reserved (Knative's or knsim's own)`);
@@ -479,7 +514,7 @@ export class Controller {
   /** The revision's autoscaling under the config in force. @throws for settings Knative would refuse. */
   private autoscalingOf(rev: RevisionObject, reachable: boolean) {
     const userClass = this.userClasses.has(rev.autoscalerClass) ? rev.autoscalerClass : undefined;
-    return adapterAutoscaling(this.config, rev, { reachable, allowScaleToZero: this.o.allowScaleToZero, userClass, progressDeadlineSeconds: this.o.progressDeadlineSeconds });
+    return adapterAutoscaling(this.config, rev, { reachable, allowScaleToZero: this.o.allowScaleToZero, userClass, progressDeadlineSeconds: this.progressDeadline });
   }
 
   /**
@@ -552,6 +587,64 @@ export class Controller {
     this.config = loaded.config;
     this.o.logger.info('config-autoscaler changed; applying it', { configMap: where });
     return this.globalResync('config-autoscaler');
+  }
+
+  /**
+   * Reads config-deployment again (see `reloadDeployment`), taken as config-autoscaler is:
+   * a missing ConfigMap changes nothing, a progress deadline Knative would refuse is logged
+   * once and the last good one kept, and any other write of it (a new resourceVersion, even
+   * one to keys knsim does not use: upstream's store takes the whole ConfigMap) resyncs
+   * every PA at once with the deadline it gives.
+   */
+  async syncDeploymentConfig(): Promise<void> {
+    const reload = this.o.reloadDeployment;
+    if (reload === undefined) return;
+    const loaded = await this.guardedRead('config-deployment', `read ${reload.where}`, () =>
+      reload.load().catch((e: unknown) => {
+        if (e instanceof FieldError) return e;
+        throw e;
+      }),
+    );
+    if (loaded !== undefined) await this.takeDeployment(reload.where, loaded);
+  }
+
+  /** The config-deployment watch saw an add or update (a delete changes nothing, as for config-autoscaler). */
+  private deploymentEvent(obj: unknown, type: WatchEventType): void {
+    const reload = this.o.reloadDeployment;
+    if (reload?.watch === undefined || type === 'delete') return;
+    let loaded: LoadedDeploymentConfig | FieldError;
+    try {
+      loaded = reload.watch.parse(obj);
+    } catch (e) {
+      if (!(e instanceof FieldError)) {
+        this.o.logger.error(`${reload.where}: cannot take the watched object; keeping the last good config`, { reason: describeError(e) });
+        return;
+      }
+      loaded = e;
+    }
+    void this.takeDeployment(reload.where, loaded).catch((e: unknown) => this.o.logger.error('config resync failed', { reason: describeError(e) }));
+  }
+
+  /** Applies config-deployment as read or watched (see `syncDeploymentConfig`). */
+  private takeDeployment(where: string, loaded: LoadedDeploymentConfig | FieldError): Promise<void> {
+    if (loaded instanceof FieldError) {
+      if (loaded.message !== this.refusedDeployment) {
+        this.refusedDeployment = loaded.message;
+        this.o.logger.error(`${where}: ${loaded.first.message}; keeping the last good config`);
+      }
+      return Promise.resolve();
+    }
+    const afterRefused = this.refusedDeployment !== undefined;
+    this.refusedDeployment = undefined;
+    if (!loaded.found) return Promise.resolve();
+    const version = loaded.resourceVersion;
+    // Without a version to compare (none read before), only another deadline is a change.
+    const written = version !== undefined && version !== this.deploymentVersion && (this.deploymentVersion !== undefined || this.progressDeadline !== undefined);
+    if (version !== undefined) this.deploymentVersion = version;
+    if (!afterRefused && !written && loaded.progressDeadlineSeconds === (this.progressDeadline ?? DEFAULT_PROGRESS_DEADLINE_SECONDS)) return Promise.resolve();
+    this.progressDeadline = loaded.progressDeadlineSeconds;
+    this.o.logger.info('config-deployment changed; applying it', { configMap: where, progressDeadlineSeconds: loaded.progressDeadlineSeconds });
+    return this.globalResync('config-deployment');
   }
 
   /**
@@ -1156,6 +1249,7 @@ export class Controller {
     await this.syncRevisions().catch((e: unknown) => this.o.logger.error('sync failed', { reason: describeError(e) }));
     loops.push(this.every(resync, signal, 'sync', async () => {
       if (this.configPolled) await this.syncConfig();
+      if (this.deploymentPolled) await this.syncDeploymentConfig();
       await this.syncRevisions();
     }, resync));
     loops.push(this.every(scrape, signal, 'scrape', () => this.scrapeTick()));
@@ -1165,6 +1259,7 @@ export class Controller {
     this.detached = false;
     this.watched.clear();
     this.configPolled = true;
+    this.deploymentPolled = true;
     if (leader) await leader.release();
   }
 
@@ -1177,10 +1272,15 @@ export class Controller {
     const start = (c: WatchedCollection): void => {
       firstLists.push(new Promise<void>((resolve) => runs.push(c.run(signal, resolve).finally(resolve))));
     };
-    const config = this.configWatch(resyncSeconds);
-    if (config !== undefined) {
+    const autoscaler = this.o.reloadConfig;
+    if (autoscaler?.watch !== undefined) {
       this.configPolled = false;
-      start(config);
+      start(this.configMapWatch(resyncSeconds, autoscaler.where, autoscaler.watch, (cm, type) => this.configEvent(cm, type), () => (this.configPolled = true)));
+    }
+    const deployment = this.o.reloadDeployment;
+    if (deployment?.watch !== undefined) {
+      this.deploymentPolled = false;
+      start(this.configMapWatch(resyncSeconds, deployment.where, deployment.watch, (cm, type) => this.deploymentEvent(cm, type), () => (this.deploymentPolled = true)));
     }
     for (const ns of this.o.namespaces) {
       const common = { kube, clock, logger, resyncSeconds, random };
@@ -1223,14 +1323,17 @@ export class Controller {
   }
 
   /**
-   * The informer of config-autoscaler (undefined: not watched). A 403 on its list or watch
-   * (an install that grants only `get`) ends it with a one-line warning, and the revision
-   * resync reads the ConfigMap from then on.
+   * The informer of one of Knative's ConfigMaps (config-autoscaler, config-deployment), by
+   * name. A 403 on its list or watch (an install that grants only `get`) ends it with a
+   * one-line warning, and `polled` has the revision resync read the ConfigMap from then on.
    */
-  private configWatch(resyncSeconds: number): WatchedCollection | undefined {
-    const reload = this.o.reloadConfig;
-    const watch = reload?.watch;
-    if (reload === undefined || watch === undefined) return undefined;
+  private configMapWatch(
+    resyncSeconds: number,
+    where: string,
+    watch: { namespace: string; name: string },
+    onEvent: (configMap: unknown, type: WatchEventType) => void,
+    polled: () => void,
+  ): WatchedCollection {
     const { kube, clock, logger } = this.o;
     return new WatchedCollection({
       kube,
@@ -1238,17 +1341,17 @@ export class Controller {
       logger,
       resyncSeconds,
       random: this.random,
-      what: `configmap ${reload.where}`,
+      what: `configmap ${where}`,
       path: configMapsPath(watch.namespace),
       fieldSelector: nameSelector(watch.name),
       list: () => listConfigMapItems(kube, watch.namespace, watch.name),
       onChange: () => {},
-      onEvent: (cm, type) => this.configEvent(cm, type),
+      onEvent,
       givesUp: (e) => {
         if (!isForbidden(e)) return false;
-        this.configPolled = true;
+        polled();
         const every = this.o.periods?.resyncSeconds ?? 10;
-        logger.warn(`not allowed to watch ${reload.where} (list/watch configmaps in ${watch.namespace}); reading it every ${every} s instead`, { reason: describeError(e) });
+        logger.warn(`not allowed to watch ${where} (list/watch configmaps in ${watch.namespace}); reading it every ${every} s instead`, { reason: describeError(e) });
         return true;
       },
     });

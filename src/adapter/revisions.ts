@@ -224,12 +224,18 @@ export async function loadAutoscalerConfig(
  * {@link loadAutoscalerConfig} does. @throws AutoscalerConfigError for invalid values.
  */
 export function autoscalerConfigOf(configMap: unknown, overrides: Readonly<Record<string, string>>): LoadedAutoscalerConfig {
+  const { data, resourceVersion } = configMapData(configMap);
+  return { config: parseAutoscalerConfig({ ...data, ...overrides }), found: true, data, ...(resourceVersion !== undefined ? { resourceVersion } : {}) };
+}
+
+/** A watched ConfigMap's string data and resourceVersion. */
+function configMapData(configMap: unknown): { data: Record<string, string>; resourceVersion: string | undefined } {
   const cm = (configMap ?? {}) as { data?: unknown; metadata?: { resourceVersion?: unknown } };
   // The API server stores only string values; anything else is not a key Knative reads.
   const raw = cm.data !== null && typeof cm.data === 'object' ? Object.entries(cm.data as Record<string, unknown>) : [];
   const data = Object.fromEntries(raw.filter((e): e is [string, string] => typeof e[1] === 'string'));
   const resourceVersion = typeof cm.metadata?.resourceVersion === 'string' ? cm.metadata.resourceVersion : undefined;
-  return { config: parseAutoscalerConfig({ ...data, ...overrides }), found: true, data, ...(resourceVersion !== undefined ? { resourceVersion } : {}) };
+  return { data, resourceVersion };
 }
 
 /**
@@ -249,13 +255,28 @@ export function configDataKey(data: Readonly<Record<string, string>>): string {
 }
 
 /**
- * Reads `config-deployment`'s progress deadline (seconds) from Knative's namespace; a
- * missing ConfigMap gives Knative's 600 s.
- * @throws FieldError for a value Knative or Kubernetes would refuse.
+ * config-deployment as the controller uses it: its progress deadline (seconds; Knative's 600
+ * when unset or when the ConfigMap is missing), whether it exists, and its resourceVersion.
  */
-export async function loadProgressDeadline(kube: KubeClients, knativeNamespace: string): Promise<{ seconds: number; found: boolean }> {
-  const { data, found } = await readKnativeConfigMap(kube, knativeNamespace, 'config-deployment');
-  return { seconds: parseProgressDeadline(data), found };
+export interface LoadedDeploymentConfig {
+  progressDeadlineSeconds: number;
+  found: boolean;
+  resourceVersion?: string;
+}
+
+/**
+ * Reads `config-deployment` from Knative's namespace; a missing ConfigMap gives Knative's 600 s.
+ * @throws FieldError for a progress deadline Knative or Kubernetes would refuse.
+ */
+export async function loadDeploymentConfig(kube: KubeClients, knativeNamespace: string): Promise<LoadedDeploymentConfig> {
+  const { data, found, resourceVersion } = await readKnativeConfigMap(kube, knativeNamespace, 'config-deployment');
+  return { progressDeadlineSeconds: parseProgressDeadline(data), found, ...(resourceVersion !== undefined ? { resourceVersion } : {}) };
+}
+
+/** config-deployment as a watch event or list item has it (see {@link loadDeploymentConfig}). @throws FieldError */
+export function deploymentConfigOf(configMap: unknown): LoadedDeploymentConfig {
+  const { data, resourceVersion } = configMapData(configMap);
+  return { progressDeadlineSeconds: parseProgressDeadline(data), found: true, ...(resourceVersion !== undefined ? { resourceVersion } : {}) };
 }
 
 /** A ConfigMap's data in Knative's namespace; a missing one is empty (Knative's defaults apply), `found` false. */

@@ -1,17 +1,17 @@
 /**
- * Wiring for `knsim controller`: kubeconfig, clients, config-autoscaler (read, then watched) and config-deployment, leader election,
+ * Wiring for `knsim controller`: kubeconfig, clients, config-autoscaler and config-deployment (each read, then watched), leader election,
  * the decision CSV and the controller's run loop on the real clock, until SIGINT/SIGTERM
  * or the requested duration.
  */
 import { AutoscalerConfigError, FieldError, parseAutoscalerConfig, type AutoscalerClass } from '../core/autoscaler/index.js';
 import { systemClock, type Clock } from './clock.js';
-import { Controller, isScaleAction, type ConfigReload, type ControllerMode } from './controller.js';
+import { Controller, isScaleAction, type ConfigReload, type ControllerMode, type DeploymentReload } from './controller.js';
 import { DecisionCsv, DecisionCsvError, type ShadowRow } from './decision-csv.js';
 import { describeError, describeKubeconfigError, httpStatus, loadKubeConfig, makeKubeClients, type KubeClients } from './kube.js';
 import { LeaderElector } from './leader.js';
 import { lineLogger, type Logger } from './log.js';
 import { podMetricsUrl } from './qp-scraper.js';
-import { autoscalerConfigOf, loadAutoscalerConfig, loadProgressDeadline } from './revisions.js';
+import { autoscalerConfigOf, deploymentConfigOf, loadAutoscalerConfig, loadDeploymentConfig } from './revisions.js';
 
 /** Everything `knsim controller` needs, already validated by the CLI. */
 export interface ControllerSettings extends ConnectSettings {
@@ -175,15 +175,23 @@ export async function runController(s: ControllerSettings, io: RunIo = defaultIo
     }
   }
 
-  // The revisions' progress deadline, which sets when an activating PA gives up.
+  // The revisions' progress deadline, which sets when an activating PA gives up; watched as config-autoscaler is.
   let progressDeadlineSeconds: number | undefined;
+  let deploymentResourceVersion: string | undefined;
+  let reloadDeployment: DeploymentReload | undefined = {
+    where: `${s.knativeNamespace}/config-deployment`,
+    load: () => loadDeploymentConfig(clients, s.knativeNamespace),
+    watch: { namespace: s.knativeNamespace, name: 'config-deployment', parse: deploymentConfigOf },
+  };
   try {
-    const loaded = await loadProgressDeadline(kube, s.knativeNamespace);
-    progressDeadlineSeconds = loaded.seconds;
+    const loaded = await loadDeploymentConfig(kube, s.knativeNamespace);
+    progressDeadlineSeconds = loaded.progressDeadlineSeconds;
+    deploymentResourceVersion = loaded.resourceVersion;
   } catch (e) {
     if (e instanceof FieldError) throw new SetupError(`${s.knativeNamespace}/config-deployment: ${e.first.message}`);
     if (httpStatus(e) !== 403) throw new SetupError(`kubeconfig: cannot read ${s.knativeNamespace}/config-deployment: ${describeError(e)}`);
     logger.warn('not allowed to read config-deployment; using Knative\'s 600s progress deadline', { namespace: s.knativeNamespace });
+    reloadDeployment = undefined;
   }
 
   const writes = s.mode === 'apply' && !s.dryRun;
@@ -225,6 +233,8 @@ export async function runController(s: ControllerSettings, io: RunIo = defaultIo
     configData,
     configResourceVersion,
     progressDeadlineSeconds,
+    reloadDeployment,
+    deploymentResourceVersion,
     allowScaleToZero: s.allowScaleToZero,
     autoscalerClasses: s.autoscalerClasses,
     staleAfterSeconds: s.staleAfterSeconds,

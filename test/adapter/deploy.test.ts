@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import yargs from 'yargs';
 import { parseAllDocuments } from 'yaml';
 import { silentLogger } from '../../src/adapter/log.js';
-import { autoscalerConfigOf, loadAutoscalerConfig } from '../../src/adapter/revisions.js';
+import { autoscalerConfigOf, deploymentConfigOf, loadAutoscalerConfig, loadDeploymentConfig } from '../../src/adapter/revisions.js';
 import { RolloutDriver } from '../../src/adapter/rollout.js';
 import { controllerOptions, parseControllerFlags, type ControllerArgs } from '../../src/cli/controller.js';
 import { FakeClock } from './support/fake-clock.js';
@@ -152,7 +152,7 @@ describe('RBAC manifests', () => {
       for (const q of c.kube.requests.filter((x) => x.token === 'replica-a')) expect(allowed(readOnly, attributes(q)), q.path).toBe(true);
     });
 
-    it('of the controller\'s run loop: the informers and the config-autoscaler watch', async () => {
+    it('of the controller\'s run loop: the informers and the config-autoscaler and config-deployment watches', async () => {
       c.kube.put('api/v1', 'knative-serving', 'configmaps', { metadata: { name: 'config-autoscaler' }, data: { 'stable-window': '60s' } });
       await addRevision(c, 'hello-00001', { knsim: true, pods: 1, concurrency: 5 });
       const clients = c.kube.clients('replica-b');
@@ -165,10 +165,18 @@ describe('RBAC manifests', () => {
           load: () => loadAutoscalerConfig(clients, 'knative-serving', {}),
           watch: { namespace: 'knative-serving', name: 'config-autoscaler', parse: (cm) => autoscalerConfigOf(cm, {}) },
         },
+        reloadDeployment: {
+          where: 'knative-serving/config-deployment',
+          load: () => loadDeploymentConfig(clients, 'knative-serving'),
+          watch: { namespace: 'knative-serving', name: 'config-deployment', parse: deploymentConfigOf },
+        },
       });
       const ac = new AbortController();
       const done = r.controller.run(ac.signal);
-      await until('every watch open', () => c.kube.watchCount() === 4);
+      await until('every watch open', () => c.kube.watchCount() === 5);
+      expect(c.kube.watchCount('configmaps')).toBe(2);
+      const selectors = c.kube.requests.filter((q) => q.query.get('watch') === 'true' && q.path.endsWith('/configmaps')).map((q) => q.query.get('fieldSelector'));
+      expect(selectors.sort()).toEqual(['metadata.name=config-autoscaler', 'metadata.name=config-deployment']);
       ac.abort();
       await done;
       const verbs = new Set(c.kube.requests.map((q) => `${attributes(q).verb} ${attributes(q).resource}`));
