@@ -9,7 +9,8 @@
  * resourceVersion is too old) lists again, as client-go's reflector does: after a wait on its
  * backoff, not at once (see {@link ReflectorBackoff}); meanwhile the cache as last seen serves
  * reads. Any other error stops it: this wrapper logs the error and restarts it after the same
- * backoff on the injected clock, the cache as last seen serving reads meanwhile (client-go's
+ * backoff on the injected clock — with a list first if the API server answered with an error
+ * status (see {@link relistsAfter}) — the cache as last seen serving reads meanwhile (client-go's
  * reflector keeps its store, and its informer stays synced, through a failed watch or list).
  * A watch that cannot even be sent (its credentials failed: an exec plugin, a token file) is
  * such an error too, not a rejection nobody awaits (see {@link GuardedWatch}). Every `resyncSeconds` it relists from scratch (a fresh informer,
@@ -87,6 +88,20 @@ export class WatchDeadError extends Error {
 /** A watch ended by 410 Gone: its resourceVersion is too old, so the collection is listed again. */
 export class WatchExpiredError extends Error {
   override readonly name = 'WatchExpired';
+}
+
+/**
+ * Whether a failed watch is retried with a list first: one the API server answered with an
+ * error status (a 500, a 503 of an overloaded server, …), as client-go's reflector then ends
+ * its ListAndWatch and, after its backoff, runs it again from the list. A 429 rewatches (the
+ * reflector retries that watch alone), as does a failure with no status (a dropped stream, a
+ * refused connection, credentials that failed), which the reflector takes for a watch to reopen
+ * from the resourceVersion it has. So a collection whose watch keeps being refused is still
+ * read at each retry (config-autoscaler, say, taken as current) whenever its list is answered.
+ */
+export function relistsAfter(e: unknown): boolean {
+  const code = (e as { statusCode?: unknown } | null | undefined)?.statusCode;
+  return typeof code === 'number' && code >= 400 && code !== 429 && code !== 410;
 }
 
 /** An HTTP error or a watch event's Status with code 410. */
@@ -196,6 +211,8 @@ export class WatchedCollection {
   private wake: (() => void) | undefined;
   /** The signal of the run under way (informers are made only inside it). */
   private stopped: AbortSignal = AbortSignal.abort();
+  /** Each informer's good lists: a start whose list was answered but whose watch failed still has a cache to serve. */
+  private readonly lists = new WeakMap<object, number>();
 
   constructor(private readonly o: WatchedCollectionOptions) {
     this.backoff = new ReflectorBackoff(monotonicSeconds(o.clock), o.random);
@@ -214,8 +231,10 @@ export class WatchedCollection {
   private make(): k8s.Informer<Obj> & k8s.ObjectCache<Obj> {
     const listFn = async (): Promise<k8s.KubernetesListObject<Obj>> => {
       const list = await this.o.list();
+      this.lists.set(inf, (this.lists.get(inf) ?? 0) + 1);
       return list as unknown as k8s.KubernetesListObject<Obj>;
     };
+    // listFn runs only once `inf` is made (at its start).
     const inf = new k8s.ListWatch<Obj>(this.o.path, new GuardedWatch(this.o.kube.config, this.o.clock, this.o.random, this.stopped), listFn, false, this.o.labelSelector, this.o.fieldSelector);
     const current = (): boolean => this.informer === inf;
     const changed = (type: WatchEventType) => (obj: Obj): void => {
@@ -266,23 +285,29 @@ export class WatchedCollection {
     await old.stop();
     this.failure = this.relistFailure;
     // No new list: the old cache serves on while the new informer is restarted after a backoff.
-    if (this.failure !== undefined) return false;
+    // A list answered whose watch then failed replaces the cache all the same (client-go's reflector
+    // stores a list before it watches), and the watch is retried after the backoff.
+    if (this.failure !== undefined && this.lists.get(next) === undefined) return false;
     // What the new list no longer has was deleted meanwhile (client-go's Replace reports it so).
     const listed = new Set(next.list().map(objectKey));
     for (const o of this.served?.list() ?? []) if (!listed.has(objectKey(o))) this.o.onEvent?.(o, 'delete');
     this.served = next;
     this.o.onChange();
-    return true;
+    return this.failure === undefined;
   }
 
   /** (Re)starts the current informer: a list if it has no resourceVersion (or had a 410), then a watch. */
   private async restart(): Promise<boolean> {
     this.failure = undefined;
-    await this.informer?.start();
-    if (this.failure !== undefined) return false;
+    const inf = this.informer;
+    const before = inf === undefined ? 0 : (this.lists.get(inf) ?? 0);
+    await inf?.start();
+    // A list answered before the watch failed is served, as in `startFresh`.
+    const listed = inf !== undefined && (this.lists.get(inf) ?? 0) > before;
+    if (this.failure !== undefined && !listed) return false;
     this.served = this.informer;
     this.o.onChange();
-    return true;
+    return this.failure === undefined;
   }
 
   /** Runs until `signal` aborts. Resolves once the first list has been tried (`started`). */
@@ -297,10 +322,12 @@ export class WatchedCollection {
         if (this.failure !== undefined && this.o.givesUp?.(this.failure) === true) break;
         const delay = this.backoff.next(monotonicSeconds(clock));
         logger.warn(`watch ${this.o.what} failed; restarting`, { reason: describeError(this.failure), retryInSeconds: Math.round(delay * 1000) / 1000 });
+        const relist = relistsAfter(this.failure);
         this.failure = undefined;
         await clock.sleep(delay, signal);
         if (signal.aborted) break;
-        ok = await this.restart();
+        // A fresh list (the old cache serving until it is in), or a rewatch from the resourceVersion held.
+        ok = relist ? await this.startFresh() : await this.restart();
         continue;
       }
       if (this.expired) {

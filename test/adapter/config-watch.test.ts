@@ -108,6 +108,28 @@ describe('config-autoscaler watched', () => {
     expect(errors[0]!.msg).toMatch(/^knative-serving\/config-autoscaler: container-concurrency-target-default="0": .+; keeping the last good config$/);
   });
 
+  it('its watch answered 500 over and over: each retry lists it first, so a write is taken at the next retry, with no read by name', async () => {
+    c.kube.onRequest = (q) => {
+      if (q.path === `/api/v1/namespaces/${KNS}/configmaps` && q.query.get('watch') === 'true') c.kube.fault({ path: q.path }, { kind: 'status', status: 500 });
+    };
+    const w = await running();
+    await until('the first refusal', () => w.r.logger.has(`watch configmap ${KNS}/${CM} failed; restarting`));
+    const lists = (): number => configRequests().filter((q) => q.query.get('watch') === null && q.path.endsWith('/configmaps')).length;
+    expect(lists()).toBe(1);
+    setConfig(CM, { 'container-concurrency-target-default': '10' });
+    // The retries' waits (0.8 s doubling, with jitter) are within these 6 s: the second list takes the write.
+    for (let s = 1; s <= 6 && applied(w.r) === 0; s++) {
+      await w.second(Math.floor(s / 2));
+      await new Promise((res) => setTimeout(res, 50));
+    }
+    await until('the change applied', () => applied(w.r) === 1);
+    await w.stop();
+    expect(lists()).toBeGreaterThanOrEqual(2);
+    expect(c.kube.watchCount('configmaps')).toBe(0);
+    expect(reads()).toBe(0);
+    expect(w.r.logger.lines.filter((l) => l.level === 'warn').every((l) => l.msg === `watch configmap ${KNS}/${CM} failed; restarting`)).toBe(true);
+  });
+
   const refusals: Array<{ name: string; refuse: () => void }> = [
     { name: 'its list', refuse: () => c.kube.fault({ method: 'GET', path: `/api/v1/namespaces/${KNS}/configmaps` }, { kind: 'status', status: 403, message: 'forbidden' }, 100) },
     {

@@ -6,7 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { REFLECTOR_BACKOFF, ReflectorBackoff } from '../../src/adapter/backoff.js';
-import { WatchedCollection } from '../../src/adapter/informer.js';
+import { relistsAfter, WatchedCollection } from '../../src/adapter/informer.js';
 import { listRevisionPodItems, podsPath, REVISION_LABEL } from '../../src/adapter/pods.js';
 import { FakeClock } from './support/fake-clock.js';
 import { FakeKube } from './support/fake-kube.js';
@@ -178,6 +178,47 @@ describe('informer against the API server', () => {
     // From the resourceVersion it had: no list.
     expect(lists()).toBe(1);
     expect(wc.synced).toBe(true);
+  });
+
+  it('a watch the API server answers with 500 is retried with a list first, so the cache follows each list while the watch fails; a dropped stream rewatches without one', async () => {
+    // The next two watches of the pods are answered 500 (as an overloaded or restarting API server can).
+    let refusals = 2;
+    kube.onRequest = (q) => {
+      if (q.query.get('watch') === 'true' && q.path === podsPath(NS) && refusals-- > 0) kube.fault({ path: q.path }, { kind: 'status', status: 500 });
+    };
+    const warnings = (): number => logger.lines.filter((l) => l.level === 'warn').length;
+    kube.addPod(NS, 'p2', 'hello-00001');
+    await until('p2 seen', () => names().length === 2);
+    // The server ends the watch at its 450 s; the rewatch is refused.
+    await advance(450);
+    await until('the first refusal', () => warnings() === 1);
+    kube.addPod(NS, 'p3', 'hello-00001');
+    expect(lists()).toBe(1);
+    // After its 1.2 s wait: a list, served at once (p3 is in), then a watch, refused again.
+    await advance(1.25);
+    await until('the relist', () => lists() === 2 && names().length === 3);
+    await until('the second refusal', () => warnings() === 2);
+    expect(wc.synced).toBe(true);
+    kube.addPod(NS, 'p4', 'hello-00001');
+    // After 2.4 s: a list again (p4 is in), and this watch holds.
+    await advance(2.45);
+    await until('the second relist, watching again', () => lists() === 3 && names().length === 4 && kube.watchCount('pods') === 1);
+    expect(logger.lines.filter((l) => l.level === 'warn').map((l) => [l.fields?.['retryInSeconds'], l.fields?.['reason']])).toEqual([
+      [1.2, 'Error: Internal Server Error'],
+      [2.4, 'Error: Internal Server Error'],
+    ]);
+    // A dropped stream (no status) reopens the watch from the resourceVersion held: no list.
+    kube.dropWatches();
+    kube.addPod(NS, 'p5', 'hello-00001');
+    for (let i = 0; i < 10 && names().length < 5; i++) await advance(5);
+    await until('p5 seen through the watch', () => names().length === 5);
+    expect(lists()).toBe(3);
+  });
+
+  it('retries with a list first after an error status other than 429 (and 410, which has its own path)', () => {
+    expect([500, 503, 401, 404, 429, 410].map((statusCode) => relistsAfter({ statusCode }))).toEqual([true, true, true, true, false, false]);
+    expect(relistsAfter(new Error('socket hang up'))).toBe(false);
+    expect(relistsAfter(undefined)).toBe(false);
   });
 
   it('stopped while a rewatch is still connecting, it ends and leaves no watch timer behind', async () => {
