@@ -288,12 +288,18 @@ export class WatchedCollection {
     // A list answered whose watch then failed replaces the cache all the same (client-go's reflector
     // stores a list before it watches), and the watch is retried after the backoff.
     if (this.failure !== undefined && this.lists.get(next) === undefined) return false;
-    // What the new list no longer has was deleted meanwhile (client-go's Replace reports it so).
-    const listed = new Set(next.list().map(objectKey));
-    for (const o of this.served?.list() ?? []) if (!listed.has(objectKey(o))) this.o.onEvent?.(o, 'delete');
+    this.serve(next);
+    return this.failure === undefined;
+  }
+
+  /** `next`'s list replaces the cache served: what it no longer has was deleted meanwhile (client-go's Replace reports it so). */
+  private serve(next: k8s.Informer<Obj> & k8s.ObjectCache<Obj>): void {
+    if (this.served !== undefined && this.served !== next) {
+      const listed = new Set(next.list().map(objectKey));
+      for (const o of this.served.list()) if (!listed.has(objectKey(o))) this.o.onEvent?.(o, 'delete');
+    }
     this.served = next;
     this.o.onChange();
-    return this.failure === undefined;
   }
 
   /** (Re)starts the current informer: a list if it has no resourceVersion (or had a 410), then a watch. */
@@ -305,8 +311,8 @@ export class WatchedCollection {
     // A list answered before the watch failed is served, as in `startFresh`.
     const listed = inf !== undefined && (this.lists.get(inf) ?? 0) > before;
     if (this.failure !== undefined && !listed) return false;
-    this.served = this.informer;
-    this.o.onChange();
+    // After a failed relist the old cache was still served: this list replaces it.
+    if (inf !== undefined) this.serve(inf);
     return this.failure === undefined;
   }
 

@@ -215,6 +215,28 @@ describe('informer against the API server', () => {
     expect(lists()).toBe(3);
   });
 
+  it('a relist that fails leaves the old cache served; the list of the retry replaces it and reports what it no longer has as deleted', async () => {
+    expect(events).toEqual(['p1']);
+    // The relist after 410 Gone is answered 500 once.
+    let refusals = 1;
+    kube.onRequest = (q) => {
+      if (FakeKube.isList(q) && q.path === podsPath(NS) && refusals-- > 0) kube.fault({ path: q.path }, { kind: 'status', status: 500 });
+    };
+    kube.expireWatchHistory();
+    kube.delete(FakeKube.CORE, NS, 'pods', 'p1');
+    kube.addPod(NS, 'p2', 'hello-00001');
+    await until('the expiry seen', () => logger.has(/expired \(410 Gone\)/));
+    await advance(1.25);
+    await until('the failed relist', () => logger.has('watch pods default failed; restarting'));
+    expect(names()).toEqual(['p1']);
+    expect(wc.synced).toBe(true);
+    // The retry's list (after 2.4 s) is answered: p2 added, p1 reported deleted.
+    await advance(2.45);
+    await until('the list served', () => names().join() === 'p2');
+    expect(events).toEqual(['p1', 'p2', 'p1']);
+    expect(lists()).toBe(3);
+  });
+
   it('retries with a list first after an error status other than 429 (and 410, which has its own path)', () => {
     expect([500, 503, 401, 404, 429, 410].map((statusCode) => relistsAfter({ statusCode }))).toEqual([true, true, true, true, false, false]);
     expect(relistsAfter(new Error('socket hang up'))).toBe(false);
