@@ -36,6 +36,7 @@ import { overridePathError } from './override-paths.js';
 import { SERVICE_NODE } from './service-fields.js';
 import { autoscalerConfigWarnings } from './annotation-warnings.js';
 import { networkWarnings } from './network-warnings.js';
+import { launchFailureWarnings } from './launch-failure-warnings.js';
 import { featuresWarnings } from './config-features.js';
 import { defaultsKeyWarnings, deploymentKeyWarnings, networkKeyWarnings, observabilityKeyWarnings } from './configmap-keys.js';
 import { activeWindow, DEFAULT_WORK_LIMITS, fmtAmount, tooManyTraceArrivals, type RevisionOrigin } from './work-estimate.js';
@@ -255,6 +256,7 @@ export function scenarioFromValueWith(
     throw new ScenarioError(file, 'cluster.podCpuCeiling', `must be greater than 0, got ${s.cluster.podCpuCeiling}m`);
   }
   const nodes = buildNodes(file, s.cluster, cluster.podIsAlwaysSchedulable, warnings);
+  warnings.push(...launchFailureWarnings(file, s.cluster?.nodePools, s.duration));
   const built: ServiceSpec[] = [];
   const revisionOrigins: RevisionOrigin[][] = [];
   const tagsByService = new Map<string, ReadonlySet<string>>();

@@ -199,3 +199,28 @@ describe('cluster.nodePools[].launchFailures', () => {
     expect([err.path, err.rule]).toEqual([path, rule]);
   });
 });
+
+// A window from the run's end on fails no launch: warned (as a trace outside its window is), so a shorter --duration still runs.
+describe('cluster.nodePools[].launchFailures past the run (10 s)', () => {
+  it.each([
+    { what: 'a start at the end', failures: '[{kind: launchError, at: 10s}]', warned: ['cluster.nodePools[0].launchFailures[0].at: starts at 10 s, at or after the run\'s end (10 s): it fails no NodeClaim launch of pool p'] },
+    { what: 'a start of 1e15 s', failures: '[{kind: insufficientCapacity, at: 1e15, duration: 1s}]', warned: ['cluster.nodePools[0].launchFailures[0].at: starts at 1000000000000000 s, at or after the run\'s end (10 s): it fails no NodeClaim launch of pool p'] },
+    { what: 'the second of two', failures: '[{kind: launchError}, {kind: launchError, at: 1m}]', warned: ['cluster.nodePools[0].launchFailures[1].at: starts at 60 s, at or after the run\'s end (10 s): it fails no NodeClaim launch of pool p'] },
+    { what: 'a start just before the end', failures: '[{kind: launchError, at: 9999ms, duration: 1h}]', warned: [] },
+    { what: 'no start (from 0)', failures: '[{kind: launchError}]', warned: [] },
+  ])('$what', ({ failures, warned }) => {
+    const file = withPools([`name: p, initialNodes: 1, launchFailures: ${failures}`], 'karpenter');
+    const s = loadScenario(file);
+    expect(s.warnings ?? []).toEqual(warned.map((w) => `${file}: ${w}`));
+    // Still loaded as written.
+    expect(s.world.cluster.nodes!.pools[0]!.launchFailures!.length).toBe(failures.split('kind').length - 1);
+  });
+
+  it('a shorter --duration makes a window late, and the run still loads', () => {
+    const file = withPools(['name: p, initialNodes: 1, launchFailures: [{kind: launchError, at: 5s}]'], 'karpenter');
+    expect(loadScenario(file).warnings).toBeUndefined();
+    expect(loadScenario(file, { durationSeconds: 5 }).warnings).toEqual([
+      `${file}: cluster.nodePools[0].launchFailures[0].at: starts at 5 s, at or after the run's end (5 s): it fails no NodeClaim launch of pool p`,
+    ]);
+  });
+});
