@@ -37,6 +37,7 @@ import { SERVICE_NODE } from './service-fields.js';
 import { autoscalerConfigWarnings } from './annotation-warnings.js';
 import { networkWarnings } from './network-warnings.js';
 import { launchFailureWarnings } from './launch-failure-warnings.js';
+import { expireBeforeReadyWarnings } from './expiry-warnings.js';
 import { featuresWarnings } from './config-features.js';
 import { defaultsKeyWarnings, deploymentKeyWarnings, networkKeyWarnings, observabilityKeyWarnings } from './configmap-keys.js';
 import { activeWindow, DEFAULT_WORK_LIMITS, fmtAmount, tooManyTraceArrivals, type RevisionOrigin } from './work-estimate.js';
@@ -257,6 +258,7 @@ export function scenarioFromValueWith(
   }
   const nodes = buildNodes(file, s.cluster, cluster.podIsAlwaysSchedulable, warnings);
   warnings.push(...launchFailureWarnings(file, s.cluster?.nodePools, s.duration));
+  warnings.push(...expireBeforeReadyWarnings(file, nodes));
   const built: ServiceSpec[] = [];
   const revisionOrigins: RevisionOrigin[][] = [];
   const tagsByService = new Map<string, ReadonlySet<string>>();

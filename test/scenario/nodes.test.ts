@@ -224,3 +224,28 @@ describe('cluster.nodePools[].launchFailures past the run (10 s)', () => {
     ]);
   });
 });
+
+// Upstream's expiration deletes a NodeClaim expireAfter after its creation, Ready or not (nodeclaim/expiration).
+describe('cluster.nodeAutoscaler.expireAfter within a pool\'s node startup', () => {
+  const head = 'cluster.nodeAutoscaler.expireAfter: ';
+  const tail = ' (expiry is forceful), and pods waiting for them stay Pending';
+  it.each([
+    {
+      what: 'the default startup (180 s) and expireAfter 3m',
+      pool: 'name: p, initialNodes: 1',
+      expire: '3m',
+      warned: [`${head}180 s is not longer than pool p's startupLatency (180 s): every NodeClaim launched there is deleted before its node is Ready${tail}`],
+    },
+    {
+      what: 'a lognormal startup (median 60 s) and expireAfter 60s',
+      pool: 'name: p, initialNodes: 1, startupLatency: {dist: lognormal, median: 60s, p99: 100s}',
+      expire: '60s',
+      warned: [`${head}60 s is not longer than the median of pool p's startupLatency (60 s): at least half the NodeClaims launched there are deleted before their node is Ready${tail}`],
+    },
+    { what: 'expireAfter a second past the startup', pool: 'name: p, initialNodes: 1', expire: '181s', warned: [] },
+    { what: 'expireAfter Never', pool: 'name: p, initialNodes: 1', expire: 'Never', warned: [] },
+  ])('$what', ({ pool, expire, warned }) => {
+    const file = withPools([pool], `karpenter, expireAfter: ${expire}`);
+    expect(loadScenario(file).warnings ?? []).toEqual(warned.map((w) => `${file}: ${w}`));
+  });
+});
