@@ -370,6 +370,10 @@ function activatorCpu(a: ActivatorCpuInput, initial: number | undefined, file: s
     startupSeconds: a.startup ?? DEFAULT_ACTIVATOR_STARTUP_SECONDS,
   };
   const at = (f: string): string => `cluster.activatorCpu.${f}`;
+  // The activator's HorizontalPodAutoscaler holds them as int32s: the API server refuses larger ones.
+  for (const f of ['minReplicas', 'maxReplicas', 'targetUtilization'] as const) {
+    if (spec[f] > MAX_INT32) throw new ScenarioError(file, at(f), `must be at most ${MAX_INT32} (an int32 of the activator's HorizontalPodAutoscaler), got ${spec[f]}`);
+  }
   if (!(spec.requestMillis > 0)) throw new ScenarioError(file, at('request'), `must be greater than 0 (the HPA's utilization denominator), got ${spec.requestMillis}m`);
   if (!(spec.limitMillis > 0)) throw new ScenarioError(file, at('limit'), `must be greater than 0, got ${spec.limitMillis}m`);
   if (spec.limitMillis < spec.requestMillis) throw new ScenarioError(file, at('limit'), `must be at least the request (${spec.requestMillis}m), got ${spec.limitMillis}m`);
@@ -380,6 +384,9 @@ function activatorCpu(a: ActivatorCpuInput, initial: number | undefined, file: s
   }
   return spec;
 }
+
+/** The largest int32, Kubernetes' type for replica counts and utilization targets. */
+const MAX_INT32 = 2 ** 31 - 1;
 
 /** The user classes a scenario registers, loaded by `files` (refused where modules cannot be loaded). */
 function userClassesOf(file: string, entries: readonly UserClassInput[], extra: readonly UserClassRef[], files: ScenarioFiles): AutoscalerClass[] {

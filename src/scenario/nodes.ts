@@ -148,6 +148,8 @@ function buildPool(file: string, p: NodePoolInput, i: number, autoscaled: boolea
   }
   const ds = { cpuMillis: p.daemonSets?.cpu ?? 0, memoryBytes: p.daemonSets?.memory ?? 0, pods: p.daemonSets?.pods ?? 0 };
   const maxPods = p.maxPods ?? DEFAULT_MAX_PODS;
+  // The kubelet's maxPods is an int32 (KubeletConfiguration; Karpenter's kubelet.maxPods too).
+  if (maxPods > 2 ** 31 - 1) throw new ScenarioError(file, at('maxPods'), `must be at most ${2 ** 31 - 1} (the kubelet's maxPods is an int32), got ${maxPods}`);
   if (ds.cpuMillis > p.cpu) throw new ScenarioError(file, formatPath(['cluster', 'nodePools', i, 'daemonSets', 'cpu']), `${ds.cpuMillis}m is more than the node's cpu (${p.cpu}m)`);
   if (ds.memoryBytes > p.memory) {
     throw new ScenarioError(file, formatPath(['cluster', 'nodePools', i, 'daemonSets', 'memory']), `${ds.memoryBytes} bytes is more than the node's memory (${p.memory} bytes)`);

@@ -249,3 +249,18 @@ describe('cluster.nodeAutoscaler.expireAfter within a pool\'s node startup', () 
     expect(loadScenario(file).warnings ?? []).toEqual(warned.map((w) => `${file}: ${w}`));
   });
 });
+
+describe('cluster.nodePools[].maxPods', () => {
+  it.each([
+    { maxPods: '1e12', rule: "must be at most 2147483647 (the kubelet's maxPods is an int32), got 1000000000000" },
+    { maxPods: '2147483648', rule: "must be at most 2147483647 (the kubelet's maxPods is an int32), got 2147483648" },
+    { maxPods: '0', rule: 'must be ≥ 1, got the number 0' },
+  ])('refuses $maxPods', ({ maxPods, rule }) => {
+    const err = catchScenarioError(() => loadScenario(withPools([`name: p, initialNodes: 1, maxPods: ${maxPods}`])));
+    expect([err.path, err.rule]).toEqual(['cluster.nodePools[0].maxPods', rule]);
+  });
+
+  it('takes the largest int32', () => {
+    expect(loadScenario(withPools(['name: p, initialNodes: 1, maxPods: 2147483647'])).world.cluster.nodes!.pools[0]!.maxPods).toBe(2147483647);
+  });
+});
