@@ -38,6 +38,7 @@ import { autoscalerConfigWarnings } from './annotation-warnings.js';
 import { networkWarnings } from './network-warnings.js';
 import { launchFailureWarnings } from './launch-failure-warnings.js';
 import { expireBeforeReadyWarnings } from './expiry-warnings.js';
+import { podCpuCeilingWarning } from './cpu-ceiling-warnings.js';
 import { featuresWarnings } from './config-features.js';
 import { defaultsKeyWarnings, deploymentKeyWarnings, networkKeyWarnings, observabilityKeyWarnings } from './configmap-keys.js';
 import { activeWindow, DEFAULT_WORK_LIMITS, fmtAmount, tooManyTraceArrivals, type RevisionOrigin } from './work-estimate.js';
@@ -297,6 +298,8 @@ export function scenarioFromValueWith(
     revisionOrigins.push(setPaths.length === 0 ? origins : origins.map((o) => (o.file === source.file ? { ...o, sets: { scenarioFile: file, paths: setPaths } } : o)));
   });
   const services = applyClusterUpdates({ file, updates: s.updates, services: built, origins: revisionOrigins, configMaps: cms.data, cluster });
+  const ceilingUnread = podCpuCeilingWarning(file, s.cluster?.podCpuCeiling, services);
+  if (ceilingUnread !== undefined) warnings.push(ceilingUnread);
   // A ConfigMap an update writes gets the same key warnings, at the update's path.
   (s.updates ?? []).forEach((u, j) => {
     // Only the bare form reaches here: applyClusterUpdates refused manifests in an update.

@@ -28,6 +28,12 @@ describe('capacity fields on the command line', () => {
       line: "warning: s.yaml: cluster.nodeAutoscaler.expireAfter: 60 s is not longer than pool std's startupLatency (120 s): every NodeClaim launched there is deleted before its node is Ready (expiry is forceful), and pods waiting for them stay Pending",
     },
     {
+      what: 'a podCpuCeiling without a CPU model',
+      cluster: '  podCpuCeiling: 1500m',
+      code: 0,
+      line: 'warning: s.yaml: cluster.podCpuCeiling: 1500m is read by the CPU model only, and no revision has one (app.cpu): it has no effect',
+    },
+    {
       what: 'a maxPods past int32',
       cluster: `  nodePools: [${POOL}, maxPods: 1e12 }]`,
       code: 2,

@@ -123,6 +123,18 @@ describe('resources from the manifest and the ConfigMaps', () => {
   it('cluster.podCpuCeiling sets the CPU of pods without a limit', () => {
     expect(rev(scenario({ cluster: { podCpuCeiling: '2500m' } })).work).toMatchObject({ ceilingMillis: 2500 });
   });
+
+  // Only the CPU model reads the ceiling: without one anywhere it does nothing, and the loader says so.
+  it.each([
+    { what: 'a CPU model', app: { cpu: { work: '100ms' } }, updates: undefined, warned: undefined },
+    { what: 'a fixed service time', app: { serviceTime: '100ms' }, updates: undefined, warned: ['s.yaml: cluster.podCpuCeiling: 2500m is read by the CPU model only, and no revision has one (app.cpu): it has no effect'] },
+    { what: 'a profile', app: { profile: [{ concurrency: 1, latency: '50ms', cpu: '250m' }] }, updates: undefined, warned: ['s.yaml: cluster.podCpuCeiling: 2500m is read by the CPU model only, and no revision has one (app.cpu): it has no effect'] },
+    { what: 'a CPU model from an update only', app: { serviceTime: '100ms' }, updates: [{ at: '30s', template: { spec: { containers: [{ image: 'app:2' }] } }, app: { cpu: { work: '100ms' } } }], warned: undefined },
+  ])('cluster.podCpuCeiling with $what', ({ app, updates, warned }) => {
+    const raw = scenario({ cluster: { podCpuCeiling: '2500m' } }, {}, app) as Record<string, unknown>;
+    if (updates !== undefined) (raw['services'] as Array<Record<string, unknown>>)[0]!['updates'] = updates;
+    expect(scenarioFromValue(raw, 's.yaml').warnings).toEqual(warned);
+  });
 });
 
 describe('init containers\' requests (config-features kubernetes.podspec-init-containers: enabled)', () => {
