@@ -779,7 +779,16 @@ class SecondWindow {
 
   /** Starts the next window: its counts start from the revision's now. */
   reset(): void {
-    Object.assign(this.from, this.stats.counts);
+    // Field by field: Object.assign took about 900 instructions a call (cachegrind), once per row.
+    const from = this.from;
+    const now = this.stats.counts;
+    from.total = now.total;
+    from.ok = now.ok;
+    from.status503 = now.status503;
+    from.status504 = now.status504;
+    from.clientTimeouts = now.clientTimeouts;
+    from.noRoute = now.noRoute;
+    if (now.status502 !== undefined) from.status502 = now.status502;
     this.coldFrom = this.stats.cold;
     this.latencies.reset();
     this.firstBytes?.reset();
