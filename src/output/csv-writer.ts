@@ -95,7 +95,11 @@ export class CsvWriter {
     // Most counts in per-second rows are single digits.
     if (n >= 0 && n < 10 && (n | 0) === n) this.buf[this.pos++] = 48 + n;
     else if (n >= 0 && Number.isSafeInteger(n)) this.uint(n);
-    else this.text(String(n));
+    else if (Number.isSafeInteger(n)) {
+      // A negative count (autoscaler.csv's excess_burst_capacity, every row): no string. -0 took the first branch.
+      this.buf[this.pos++] = 45;
+      this.uint(-n);
+    } else this.text(String(n));
   }
 
   /** A non-negative integer below 2^53, as String() writes it. */

@@ -167,7 +167,10 @@ describe('CsvWriter.copyOf, again and bytes', () => {
 });
 
 describe('CsvWriter.number and flag', () => {
-  const values = [0, -0, 1, 7, 9, 10, 99, 100, 9.5, 0.25, -1, -12, 2147483647, 2147483648, 12345678901, 2 ** 53 - 1, 2 ** 53, 1e21, Number.NaN, Number.POSITIVE_INFINITY];
+  const values = [
+    0, -0, 1, 7, 9, 10, 99, 100, 9.5, 0.25, -1, -9, -10, -12, -999, -1000, -210, 2147483647, 2147483648, -2147483647, -2147483648, -2147483649,
+    12345678901, -12345678901, 2 ** 53 - 1, 2 ** 53, -(2 ** 53 - 1), -(2 ** 53), 1e21, -1e21, -9.5, -0.25, -1e-7, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY,
+  ];
 
   it.each(values.map((v) => [String(v), v]))('writes %s as String() does', (_name, v) => {
     expect(written((w) => {
@@ -175,6 +178,22 @@ describe('CsvWriter.number and flag', () => {
       w.number(v);
       w.endRow();
     })).toBe(`${String(v)}\n`);
+  });
+
+  it('writes String(n) byte for byte on 1 000 000 random integers of every digit count and sign (negative ones without a string)', () => {
+    const r = new RandomStream(11, 'number');
+    const values = Array.from({ length: 1_000_000 }, (_, i) => {
+      const n = Math.floor(10 ** r.uniform(0, 16));
+      return i % 2 === 0 ? -n : n;
+    });
+    const text = written((w) => {
+      for (const v of values) {
+        w.reserve(32);
+        w.number(v);
+        w.endRow();
+      }
+    });
+    expect(text).toBe(values.map((v) => `${String(v)}\n`).join(''));
   });
 
   it('writes flags as 1 and 0', () => {
