@@ -100,18 +100,27 @@ export class Simulation {
   }
 
   /**
+   * The lane of timers of one `period` (the one {@link every} uses): a chain of events that
+   * each schedule the next one period on, as the revisions' decider ticks do, comes in time
+   * order across all its chains, so {@link atInOrder} on it keeps them out of the heap.
+   */
+  periodLane(period: number): EventLane {
+    let lane = this.periodLanes.get(period);
+    if (lane === undefined) {
+      lane = this.queue.addLane();
+      this.periodLanes.set(period, lane);
+    }
+    return lane as EventLane;
+  }
+
+  /**
    * Calls `fn(payload)` at `first`, then every `period` seconds until `fn` returns false.
    * Tick times are computed as first + k × period, so they do not drift.
    */
   every<T>(first: number, period: number, fn: (payload: T) => boolean | void, payload: T): void {
     if (!(first >= this.clock)) throw new Error(`event scheduled in the past: every ${period} s from ${first} s, now ${this.clock} s`);
     if (!(period > 0)) throw new Error(`period must be > 0 s, got ${period}`);
-    let lane = this.periodLanes.get(period);
-    if (lane === undefined) {
-      lane = this.queue.addLane();
-      this.periodLanes.set(period, lane);
-    }
-    const l = lane;
+    const l = this.periodLane(period);
     let k = 0;
     const tick = (): void => {
       if (fn(payload) === false) return;

@@ -74,7 +74,7 @@ export class RevisionAutoscaler {
       return;
     }
     sim.every(firstScrape, SCRAPE_PERIOD_SECONDS, this.scrape, this.timers);
-    sim.at(this.loop.nextTickSeconds, this.tick, this.timers);
+    this.scheduleTick(this.timers);
   }
 
   /** Knative's autoscaler process runs this revision's loop: the KPA class (the HPA class and user classes have their own controllers). */
@@ -109,7 +109,7 @@ export class RevisionAutoscaler {
     // Its Metric reconciler's resync finds a new collection, with no scrape error: the Metric is Ready again (the reconcile below covers it).
     this.metricCondition = '';
     rev.world.sim.every(now + SCRAPE_PERIOD_SECONDS, SCRAPE_PERIOD_SECONDS, this.scrape, this.timers);
-    rev.world.sim.at(this.loop.nextTickSeconds, this.tick, this.timers);
+    this.scheduleTick(this.timers);
     this.reconcile(now, 'watch');
   }
 
@@ -303,7 +303,17 @@ export class RevisionAutoscaler {
     const self = timers.owner;
     if (self.revision.deleted || self.down || self.timers !== timers) return;
     self.decide(self.revision.world.sim.now, false);
-    self.revision.world.sim.at(self.loop.nextTickSeconds, self.tick, timers);
+    self.scheduleTick(timers);
+  }
+
+  /**
+   * The decider's next tick, on the lane of its period: every revision's tick schedules its
+   * next one period on, so they come in time order and skip the heap (a tick out of order, as
+   * a new revision's first can be, goes to the heap; the order events run in is the same).
+   */
+  private scheduleTick(timers: LoopTimers): void {
+    const sim = this.revision.world.sim;
+    sim.atInOrder(sim.periodLane(this.loop.tickPeriodSeconds), this.loop.nextTickSeconds, this.tick, timers);
   }
 
   /** A tick or a poke: evaluate, reconcile if the multiscaler notifies, record the decision. */

@@ -242,6 +242,11 @@ export class DecisionLoop implements DecisionLoopClassView {
     return this.cls.sksProvisioned;
   }
 
+  /** Seconds between the decider's ticks (the class's own period, else the KPA decider's). */
+  get tickPeriodSeconds(): number {
+    return this.tickPeriod;
+  }
+
   /** When the decider ticks next: first + k × period, so ticks do not drift. */
   get nextTickSeconds(): number {
     return this.firstTick + this.ticks * this.tickPeriod;
