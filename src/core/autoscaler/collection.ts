@@ -1,6 +1,7 @@
 import { requireFinite, requireNonNegative, requirePositive, requireOneOf } from '../errors.js';
 import { WeightedWindowAverage, WindowAverage, type WindowAverager } from './window-average.js';
 import type { PodResourceSample } from '../hpa/pod-sample.js';
+import type { ScalingMetric } from './types.js';
 
 /** Thrown by a metric source that has had nothing recorded for a whole stable window (upstream ErrNoData). */
 export class NoDataError extends Error {
@@ -14,6 +15,12 @@ export class NoDataError extends Error {
 export interface MetricSource {
   stableAndPanicConcurrency(nowSeconds: number): { stable: number; panic: number };
   stableAndPanicRPS(nowSeconds: number): { stable: number; panic: number };
+  /**
+   * False when reading `metric` at `nowSeconds` would throw {@link NoDataError}: a source that
+   * knows asks the decider to skip the throw, which costs far more than the evaluation (a
+   * stack trace per tick of every revision at zero).
+   */
+  hasData?(nowSeconds: number, metric: ScalingMetric): boolean;
 }
 
 /**
@@ -108,10 +115,19 @@ export class MetricCollection implements MetricSource {
     return this.read(this.rpsStable, this.rpsPanic, nowSeconds);
   }
 
+  hasData(nowSeconds: number, metric: ScalingMetric): boolean {
+    requireFinite('nowSeconds', nowSeconds);
+    return !this.noData(metric === 'rps' ? this.rpsStable : this.concurrencyStable, nowSeconds);
+  }
+
   private read(stable: WindowAverager, panic: WindowAverager, now: number): { stable: number; panic: number } {
     requireFinite('nowSeconds', now);
-    // Without a scrape target (TBC = −1) silence is real zero load, not missing data.
-    if (this.scrapeTarget && stable.isEmpty(now)) throw new NoDataError();
+    if (this.noData(stable, now)) throw new NoDataError();
     return { stable: stable.average(now), panic: panic.average(now) };
+  }
+
+  private noData(stable: WindowAverager, now: number): boolean {
+    // Without a scrape target (TBC = −1) silence is real zero load, not missing data.
+    return this.scrapeTarget && stable.isEmpty(now);
   }
 }

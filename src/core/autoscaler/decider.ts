@@ -90,12 +90,15 @@ export class Decider {
     const ready = requireInteger('readyPods', input.readyPods, 0);
     const spec = this.spec;
 
+    const metrics = input.metrics;
+    // Upstream's ErrNoData, asked first where the source can tell (no exception per tick).
+    if (metrics.hasData !== undefined && !metrics.hasData(now, spec.scalingMetric)) return { ...INVALID };
     let observed: { stable: number; panic: number };
     try {
       observed =
         spec.scalingMetric === 'rps'
-          ? input.metrics.stableAndPanicRPS(now)
-          : input.metrics.stableAndPanicConcurrency(now);
+          ? metrics.stableAndPanicRPS(now)
+          : metrics.stableAndPanicConcurrency(now);
     } catch {
       return { ...INVALID };
     }

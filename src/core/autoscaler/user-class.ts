@@ -321,6 +321,9 @@ class UserInstance extends PipelineInstance implements AutoscalerClassInstance {
 
   evaluate(nowSeconds: number, readyPods: number | undefined, poke = false): ClassEvaluation {
     const a = this.p.autoscaling;
+    const collection = this.p.collection;
+    // No data in the stable window: as for the KPA, nothing to decide on (asked first: a throw per tick is costly).
+    if (!collection.hasData(nowSeconds, 'concurrency') || !collection.hasData(nowSeconds, 'rps')) return this.invalid();
     let c: { stable: number; panic: number };
     let r: { stable: number; panic: number };
     try {

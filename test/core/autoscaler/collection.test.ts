@@ -54,6 +54,38 @@ describe('MetricCollection', () => {
     expect(() => c.stableAndPanicRPS(61)).toThrow(NoDataError);
   });
 
+  it('says it has no data exactly when a read would throw NoDataError', () => {
+    const c = new MetricCollection({ stableWindowSeconds: 60, panicWindowSeconds: 6 });
+    const throws = (read: () => unknown): boolean => {
+      try {
+        read();
+        return false;
+      } catch (e) {
+        if (e instanceof NoDataError) return true;
+        throw e;
+      }
+    };
+    const seen: boolean[] = [];
+    const check = (now: number): void => {
+      for (const metric of ['concurrency', 'rps'] as const) {
+        const read = metric === 'rps' ? () => c.stableAndPanicRPS(now) : () => c.stableAndPanicConcurrency(now);
+        expect(c.hasData(now, metric)).toBe(!throws(read));
+        seen.push(c.hasData(now, metric));
+      }
+    };
+    check(0);
+    c.record({ timeSeconds: 10, averageConcurrentRequests: 1, requestCount: 1 });
+    for (const t of [10, 69.5, 70, 70.999, 71, 200]) check(t);
+    // A resize to a shorter window empties sooner.
+    c.record({ timeSeconds: 300, averageConcurrentRequests: 1, requestCount: 1 });
+    c.update({ stableWindowSeconds: 20, panicWindowSeconds: 2 }, 300);
+    for (const t of [320, 321]) check(t);
+    expect(seen).toEqual([false, false, true, true, true, true, true, true, true, true, false, false, false, false, true, true, false, false]);
+    expect(() => c.hasData(Number.NaN, 'rps')).toThrow(InvalidArgumentError);
+    // Without a scrape target silence is zero load: it always has data.
+    expect(new MetricCollection({ stableWindowSeconds: 60, panicWindowSeconds: 6, scrapeTarget: false }).hasData(1000, 'concurrency')).toBe(true);
+  });
+
   it('reads 0 instead of NoDataError without a scrape target (TBC = -1)', () => {
     const c = new MetricCollection({ stableWindowSeconds: 60, panicWindowSeconds: 6, scrapeTarget: false });
     expect(c.stableAndPanicConcurrency(0)).toEqual({ stable: 0, panic: 0 });

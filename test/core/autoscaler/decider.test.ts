@@ -221,6 +221,41 @@ describe('Decider: invalid results change nothing', () => {
     expect(d.maxPanicPods).toBe(3);
   });
 
+  it('asks a source that can tell whether it has data, and then reads nothing (no NoDataError thrown)', () => {
+    const d = new Decider(spec(10, 81), { nowSeconds: T, readyPods: 3 });
+    const asked: Array<[number, string]> = [];
+    let reads = 0;
+    const source = (has: boolean, metric: 'concurrency' | 'rps' = 'concurrency'): MetricSource => ({
+      hasData: (now, m) => {
+        asked.push([now, m]);
+        return has;
+      },
+      stableAndPanicConcurrency: () => {
+        reads++;
+        if (metric !== 'concurrency') throw new Error('the wrong metric was read');
+        return { stable: 95, panic: 95 };
+      },
+      stableAndPanicRPS: () => {
+        reads++;
+        if (metric !== 'rps') throw new Error('the wrong metric was read');
+        return { stable: 95, panic: 95 };
+      },
+    });
+    expect(d.scale({ nowSeconds: T + 100, readyPods: 3, metrics: source(false) })).toEqual({ desiredPodCount: 0, excessBurstCapacity: 0, scaleValid: false });
+    expect(reads).toBe(0);
+    expect(d.inPanic).toBe(true); // unchanged, as for a thrown NoDataError
+    // With data, it reads as before: 95 / 10 → 10 pods (panic: 10 / 3 ≥ 2 extends it).
+    expect(d.scale({ nowSeconds: T + 101, readyPods: 3, metrics: source(true) }).desiredPodCount).toBe(10);
+    const rps = new Decider(spec(10, 81, { scalingMetric: 'rps' }), { nowSeconds: T, readyPods: 3 });
+    expect(rps.scale({ nowSeconds: T + 102, readyPods: 3, metrics: source(true, 'rps') }).desiredPodCount).toBe(10);
+    expect(asked).toEqual([
+      [T + 100, 'concurrency'],
+      [T + 101, 'concurrency'],
+      [T + 102, 'rps'],
+    ]);
+    expect(reads).toBe(2);
+  });
+
   it.each([
     ['NaN target', () => new Decider(spec(Number.NaN, 1), { nowSeconds: 0 })],
     ['zero target', () => new Decider(spec(0, 1), { nowSeconds: 0 })],
