@@ -156,6 +156,18 @@ export class EventQueue {
     return this.select() === NONE ? Number.POSITIVE_INFINITY : this.selectedTime;
   }
 
+  /**
+   * Whether an event pushed now at `time` with `priority` would be the next one taken: no
+   * waiting event comes before it (a waiting one at the same time and priority does, being older).
+   */
+  wouldComeFirst(time: number, priority: number): boolean {
+    const src = this.select();
+    if (src === NONE) return true;
+    const t = this.selectedTime;
+    if (t !== time) return t > time;
+    return (src === HEAP ? this.heap[0]!.priority : 0) > priority;
+  }
+
   /** The earliest event's payload (undefined when empty). */
   topPayload(): unknown {
     const src = this.select();

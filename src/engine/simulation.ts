@@ -37,6 +37,15 @@ export class Simulation {
     return this.queue.size;
   }
 
+  /**
+   * Whether an event scheduled now at `time` (priority 0) would run next: nothing waiting comes
+   * before it. A model can then do that event's work at once, as long as the running event does
+   * nothing after it.
+   */
+  wouldRunNext(time: number): boolean {
+    return this.queue.wouldComeFirst(time, 0);
+  }
+
   /** When the running event was scheduled (the clock then). */
   get scheduledAt(): number {
     return this.queue.takenScheduledAt;

@@ -88,7 +88,7 @@ export class RevisionWatcher {
     const t: Target = { pod, since, queueProxyUp, ready, checkFrom: Number.NaN, found, seq: old?.seq ?? this.nextSeq++ };
     this.targets.set(pod, t);
     this.comingIn.push(since, t);
-    this.host.sim.at(since, this.onEndpointsChanged, undefined);
+    this.host.sim.at(since, this.onAddressEvent, undefined);
   }
 
   /** `pod`'s queue-proxy listens from now (Pod.queueProxyUpAt is set). */
@@ -172,17 +172,23 @@ export class RevisionWatcher {
 
   /** Another Endpoints change of the revision (a pod Ready, or gone): a round at once, or after the running one. */
   endpointsChanged(): void {
-    this.onEndpointsChanged();
+    this.onEndpointsChanged(false);
   }
 
-  private readonly onEndpointsChanged = (): void => {
+  /** The Endpoints change that brings a watched address (its own event: nothing follows it). */
+  private readonly onAddressEvent = (): void => {
+    this.onEndpointsChanged(true);
+  };
+
+  /** `last`: the running event does nothing after this (see {@link startRound}). */
+  private onEndpointsChanged(last: boolean): void {
     if (!Number.isNaN(this.roundStart)) {
       this.endpointsPending = true;
       return;
     }
     // Every address already found: the round would probe nothing and hand on nothing new.
-    if (this.probing(this.host.sim.now)) this.startRound(this.host.sim.now);
-  };
+    if (this.probing(this.host.sim.now)) this.startRound(this.host.sim.now, last);
+  }
 
   /** Whether an address in the Endpoints at `now` is not yet found. */
   private probing(now: number): boolean {
@@ -198,7 +204,12 @@ export class RevisionWatcher {
     return r.probe;
   }
 
-  private startRound(s: number): void {
+  /**
+   * `last`: the round is the running event's last work (one of the watcher's own events, with no
+   * finds to hand on after it), so its end event, if due now with nothing else due now, would be
+   * the very next event.
+   */
+  private startRound(s: number, last: boolean): void {
     this.roundStart = s;
     this.roundProbes = new Map();
     this.roundEnd = new RoundEnd(s);
@@ -212,7 +223,20 @@ export class RevisionWatcher {
       this.roundProbes.set(t, p);
       this.roundEnd.add(p);
     }
-    this.scheduleEnd();
+    // A round that keeps no probe ends at its start and finds nothing (most rounds while pods start:
+    // no queue-proxy listens yet). If its end event would run next, nothing can happen between:
+    // it ends here, without the event.
+    if (last && this.roundProbes.size === 0 && this.host.sim.wouldRunNext(s)) this.endEmptyRound(s);
+    else this.scheduleEnd();
+  }
+
+  /** What {@link onRoundEnd} does for a round that kept no probe, run as its end event would have been. */
+  private endEmptyRound(now: number): void {
+    // As scheduling the end would: a tick or end scheduled before is dropped.
+    this.token++;
+    this.roundStart = Number.NaN;
+    this.endAt = Number.NaN;
+    this.next(now, true, true);
   }
 
   /** Schedules the round's end, again only when it moved (a pass or a forget that changes nothing keeps the event). */
@@ -240,26 +264,42 @@ export class RevisionWatcher {
     this.roundStart = Number.NaN;
     this.roundProbes = new Map();
     this.endAt = Number.NaN;
-    this.next(now);
+    this.next(now, found.length === 0, false);
     // Handed on once the next round is set, so that an Endpoints change they bring waits for it.
     if (found.length > 0) this.host.endpointsUpdate(found);
   };
 
-  /** After a round: the next at once for an Endpoints change that came meanwhile, else on the ticker. */
-  private next(now: number): void {
+  /**
+   * After a round: the next at once for an Endpoints change that came meanwhile, else on the ticker.
+   * `last` as for {@link startRound}; `emptyHere`: the round kept no probe and ended in this event.
+   */
+  private next(now: number, last: boolean, emptyHere: boolean): void {
     if (this.endpointsPending) {
       this.endpointsPending = false;
-      this.onEndpointsChanged();
+      this.onEndpointsChanged(last);
       return;
     }
     // The ticker is listened to only while some address in the Endpoints is not yet found.
     if (!this.probing(now)) return;
-    this.host.sim.at(Math.max(now, nextTickAfter(this.anchor, this.period, this.lastTickRead)), this.onTick, ++this.token);
+    const tick = Math.max(now, nextTickAfter(this.anchor, this.period, this.lastTickRead));
+    if (tick === now && this.lastTickRead !== now && last && this.host.sim.wouldRunNext(now) && (emptyHere || this.host.sim.scheduledAt === now)) {
+      // A tick kept while no one read it, read by an event that would run next: read here instead.
+      // What that event schedules is stamped the same (this event was scheduled now too), or is a
+      // tick after a round that ended empty with nothing changed since (its round ends empty again).
+      ++this.token;
+      this.readTick(now);
+      return;
+    }
+    this.host.sim.at(tick, this.onTick, ++this.token);
   }
 
   private readonly onTick = (token: number): void => {
     if (token !== this.token) return;
-    this.lastTickRead = this.host.sim.now;
-    this.startRound(this.host.sim.now);
+    this.readTick(this.host.sim.now);
   };
+
+  private readTick(now: number): void {
+    this.lastTickRead = now;
+    this.startRound(now, true);
+  }
 }

@@ -170,3 +170,44 @@ describe('RevisionWatcher: a round of many pods costs in proportion to them', ()
     expect(looks).toBeLessThan(200);
   });
 });
+
+describe('RevisionWatcher: rounds that probe nothing cost no event of their own', () => {
+  /** One pod (address 0.5, queue-proxy 1.2, ready 1.73), plus `extra`'s events: its find, the run's events, the ends scheduled. */
+  function onePod(extra: (sim: Simulation, w: RevisionWatcher) => void = () => {}): { found: number; events: number; ends: number } {
+    const sim = new Simulation(1);
+    let found = Number.NaN;
+    const w = new RevisionWatcher({ sim, endpointsUpdate: (fns) => fns.forEach((f) => f()) }, 0, 0.2, true);
+    w.watch({ isOk: true, queueProxyUpAt: Number.NaN } as unknown as Pod, 0.5, 1.73, () => (found = sim.now), 1.2);
+    extra(sim, w);
+    sim.run(60);
+    return { found, events: sim.events, ends: w.scheduledEnds };
+  }
+
+  it('a lone pod: the rounds before its queue-proxy listens end within their own event, the kept tick at 0.5 is read there too', () => {
+    const got = onePod();
+    expect(got.found).toBeCloseTo(1.75, 9);
+    // The address (0.5), the ticks 0.6, 0.8, 1.0, 1.2 (its check starts), the end at the timeout 1.5 with the
+    // tick kept meanwhile, and the end at 1.75: 8 events, where an event per round end (and for the kept tick at
+    // 0.5) made 14. Only the rounds that kept a probe scheduled an end.
+    expect(got.events).toBe(8);
+    expect(got.ends).toBe(2);
+  });
+
+  it('with another event due at the same instant the empty round\'s end stays an event, and an Endpoints change from that event waits for it', () => {
+    const got = onePod((sim, w) => sim.at(0.5, () => w.endpointsChanged(), undefined));
+    expect(got.found).toBeCloseTo(1.75, 9);
+    // The address's round ends at 0.5 in an event of its own; the change that came meanwhile starts the next
+    // round from there (ending at once: nothing else is due), which reads the kept tick: 10 events, 3 ends.
+    expect(got.events).toBe(10);
+    expect(got.ends).toBe(3);
+  });
+
+  it('other events on the ticks (here every 0.1 s) keep each round\'s end an event and change no find', () => {
+    const got = onePod((sim) => {
+      for (let k = 0; k < 60; k++) sim.at(k * 0.1, () => {}, undefined);
+    });
+    expect(got.found).toBeCloseTo(1.75, 9);
+    // The 60 other events and 9 of the watcher's (14 without the event-free ends).
+    expect(got.events).toBe(69);
+  });
+});
