@@ -6,8 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadAutoscalerConfig } from '../../src/adapter/revisions.js';
-import { defaultAutoscalerConfig } from '../../src/core/autoscaler/index.js';
-import { addRevision, fakeCluster, replica, run, type Cluster } from './support/cluster.js';
+import { addRevision, fakeCluster, reloadingReplica, replica, run, type Cluster } from './support/cluster.js';
 import { until } from './support/wait.js';
 
 let c: Cluster;
@@ -28,12 +27,7 @@ describe('config-autoscaler reloaded while running', () => {
     // 3 pods at 10 each: 30 in all. Target 100 × 70 % = 70 wants 1 pod; target 10 × 70 % = 7 wants ceil(30 / 7) = 5.
     await addRevision(c, 'kpa-00001', { pods: 3, concurrency: 10 });
     setConfig({});
-    const clients = c.kube.clients();
-    const r = replica(c, {
-      mode: 'shadow',
-      config: defaultAutoscalerConfig,
-      reloadConfig: { where: `knative-serving/${CM}`, load: () => loadAutoscalerConfig(clients, 'knative-serving', {}) },
-    });
+    const r = reloadingReplica(c);
     const desired = (): number | undefined => r.rows.filter((x) => x.valid).at(-1)?.desired;
     await r.controller.syncRevisions();
     await run(c, [r], 10);

@@ -6,9 +6,7 @@
  * with the same data, too. The ConfigMap read again unchanged, or deleted, is no change.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { loadAutoscalerConfig } from '../../src/adapter/revisions.js';
-import { defaultAutoscalerConfig } from '../../src/core/autoscaler/index.js';
-import { addRevision, fakeCluster, replica, run, type Cluster } from './support/cluster.js';
+import { addRevision, fakeCluster, reloadingReplica, run, type Cluster } from './support/cluster.js';
 
 let c: Cluster;
 beforeEach(async () => {
@@ -35,12 +33,7 @@ async function reconcilesAfter(first: Record<string, string>, ...changes: Array<
   await addRevision(c, 'own-00001', { pods: 1, concurrency: 5, annotations: { 'autoscaling.knative.dev/target': '50' } });
   await addRevision(c, 'plain-00001', { pods: 1, concurrency: 5 });
   setConfig(first);
-  const clients = c.kube.clients();
-  const r = replica(c, {
-    mode: 'shadow',
-    config: defaultAutoscalerConfig,
-    reloadConfig: { where: `knative-serving/${CM}`, load: () => loadAutoscalerConfig(clients, 'knative-serving', {}) },
-  });
+  const r = reloadingReplica(c);
   await r.controller.syncRevisions();
   await r.controller.syncConfig();
   await run(c, [r], 10);
@@ -99,12 +92,7 @@ describe('the resync reconciles with the new config, before any tick', () => {
     // 1 pod at 5: under the defaults the revision wants 1 pod and stays there.
     await addRevision(c, 'plain-00001', { pods: 1, concurrency: 5 });
     setConfig({});
-    const clients = c.kube.clients();
-    const r = replica(c, {
-      mode: 'shadow',
-      config: defaultAutoscalerConfig,
-      reloadConfig: { where: `knative-serving/${CM}`, load: () => loadAutoscalerConfig(clients, 'knative-serving', {}) },
-    });
+    const r = reloadingReplica(c);
     await r.controller.syncRevisions();
     await r.controller.syncConfig();
     await run(c, [r], 10);

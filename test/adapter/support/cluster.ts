@@ -4,7 +4,7 @@ import { Controller, type ControllerOptions } from '../../../src/adapter/control
 import type { ShadowRow } from '../../../src/adapter/decision-csv.js';
 import { LeaderElector } from '../../../src/adapter/leader.js';
 import type { Logger, LogFields } from '../../../src/adapter/log.js';
-import { KNSIM_CLASS } from '../../../src/adapter/revisions.js';
+import { KNSIM_CLASS, loadAutoscalerConfig } from '../../../src/adapter/revisions.js';
 import { FakeClock } from './fake-clock.js';
 import { FakeKube, type RecordedRequest } from './fake-kube.js';
 import { FakeQueueProxies, SCRAPE_TIMEOUT_SECONDS } from './fake-qp.js';
@@ -127,6 +127,16 @@ export function replica(
  * Advances the clock one second at a time for `seconds`: leaders renew every 2 s, every
  * controller scrapes each second and decides every 2 s (as the run loop would).
  */
+/** A shadow replica that reloads knative-serving's config-autoscaler (as `knsim controller` does), starting from the defaults. */
+export function reloadingReplica(c: Cluster): Replica {
+  const clients = c.kube.clients();
+  return replica(c, {
+    mode: 'shadow',
+    config: defaultAutoscalerConfig,
+    reloadConfig: { where: 'knative-serving/config-autoscaler', load: () => loadAutoscalerConfig(clients, 'knative-serving', {}) },
+  });
+}
+
 export async function run(c: Cluster, replicas: readonly Replica[], seconds: number, opts: { renew?: (r: Replica) => boolean } = {}): Promise<void> {
   for (let s = 0; s < seconds; s++) {
     c.clock.advance(1);
