@@ -1,4 +1,3 @@
-import { isMainThread } from 'node:worker_threads';
 import { chmodSync, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { checkOutDir, cleanStale, inspectTarget, listFiles, newManifest, readManifest, removeStaging, retireOutput, writeManifest, type OutDirOptions } from './output-dir.js';
@@ -6,6 +5,7 @@ import { mapOutputErrors, OutputError, toOutputError, visibleControls } from './
 import { atShownPath } from './shown-path.js';
 import { emptyStaging, knsimWrites } from './staging-files.js';
 import { makeDirs } from './make-dirs.js';
+import { onStop, type StopSignal } from './stop-signals.js';
 
 /** A directory being written next to its final place. */
 export interface StagedDirectory {
@@ -45,12 +45,11 @@ interface Live {
   target?: string;
 }
 
-// Staging directories of this process, removed on SIGINT/SIGTERM (exit 130/143).
+// Staging directories of this process, removed on SIGINT/SIGTERM (exit 130/143: stop-signals.ts).
 const live = new Map<string, Live>();
-const onSigint = (): void => interrupted('SIGINT', 130);
-const onSigterm = (): void => interrupted('SIGTERM', 143);
+let unhook: (() => void) | undefined;
 
-function interrupted(signal: string, code: number): void {
+function interrupted(signal: StopSignal): void {
   for (const [p, { command, target }] of live) {
     try {
       // A worker thread may still be writing into its staging folder (signals reach only this
@@ -74,7 +73,6 @@ function interrupted(signal: string, code: number): void {
       process.stderr.write(`knsim: ${signal}: could not remove ${visibleControls(`${p}: ${(e as Error).message}`)}\n`);
     }
   }
-  process.exit(code);
 }
 
 /** The output a staging directory `<out>.partial-<pid>` of process `pid` is for. */
@@ -90,10 +88,7 @@ const keptNote = (kept: string | undefined): string => (kept === undefined ? '' 
 let observer: ((path: string, live: boolean) => void) | undefined;
 
 function track(path: string, what: Live): void {
-  if (live.size === 0 && isMainThread) {
-    process.on('SIGINT', onSigint);
-    process.on('SIGTERM', onSigterm);
-  }
+  if (live.size === 0) unhook = onStop(interrupted);
   live.set(path, what);
   observer?.(path, true);
 }
@@ -102,8 +97,8 @@ function untrack(path: string): void {
   if (!live.delete(path)) return;
   observer?.(path, false);
   if (live.size > 0) return;
-  process.removeListener('SIGINT', onSigint);
-  process.removeListener('SIGTERM', onSigterm);
+  unhook?.();
+  unhook = undefined;
 }
 
 /** A temporary directory of this process (a report being written) that SIGINT/SIGTERM empty of knsim's files, as a staging directory. */
