@@ -23,6 +23,7 @@ import { outLabel } from './run.js';
 import { DIGITS, parseDurationFlag, parseSeed, parseWorkLimits, workLimitArgs, stringList, type WorkLimitArgs } from './flags.js';
 import { requireOptional } from './optional-deps.js';
 import { refuseSpecialFiles } from './special-files.js';
+import { sayWhenInterrupted, sweepInterrupted } from './interrupted.js';
 
 /** A whole-number flag in [min, max]; `fallback` when absent. */
 export function parseCount(v: unknown, flag: string, min: number, max: number, fallback: number): number {
@@ -124,6 +125,8 @@ export async function sweepCommand(args: SweepRunArgs): Promise<void> {
   let results;
   let seconds: number;
   let resume: Resume;
+  // Until the output is in place, a signal's end says where the finished runs are.
+  let unsay: (() => void) | undefined;
   try {
     const costs = checkPoints(args.scenario, def, points, limits);
     if (shard === undefined && args.report !== false) requireOptional('charts');
@@ -131,6 +134,8 @@ export async function sweepCommand(args: SweepRunArgs): Promise<void> {
     resume = openResume(outDir, def, shard, points);
     if (resume.startedOver !== undefined) process.stderr.write(`knsim: sweep: started ${resume.path} over: ${resume.startedOver}\n`);
     if (resume.dropped > 0) process.stderr.write(`knsim: sweep: ${resume.path}: ${resume.dropped} damaged or foreign row${resume.dropped === 1 ? '' : 's'} left out; those runs run again\n`);
+    const kept = resume;
+    unsay = sayWhenInterrupted('sweep', () => sweepInterrupted(kept.kept(), runs, kept.path));
     const started = process.hrtime.bigint();
     const progress = createProgress(`sweep ${def.scenario}`, runs, resume.done.size);
     try {
@@ -138,6 +143,7 @@ export async function sweepCommand(args: SweepRunArgs): Promise<void> {
     } catch (e) {
       // A run that failed fails again when the same sweep runs again: a failed command leaves nothing
       // behind. Only an interruption (a signal, a kill) keeps the finished runs.
+      unsay();
       resume.remove();
       throw e;
     } finally {
@@ -145,6 +151,7 @@ export async function sweepCommand(args: SweepRunArgs): Promise<void> {
     }
     seconds = Number(process.hrtime.bigint() - started) / 1e9;
   } catch (e) {
+    unsay?.();
     await runner.close();
     throw e;
   }
@@ -154,6 +161,7 @@ export async function sweepCommand(args: SweepRunArgs): Promise<void> {
     (e: unknown) => ({ error: e }),
   );
   const written = await writeSweepDir(outDir, def, shard, results, { report: args.report !== false, output }).finally(() => closing);
+  unsay();
   const closed = await closing;
   if (closed !== undefined) throw closed.error;
   resume.remove();

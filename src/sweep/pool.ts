@@ -16,6 +16,8 @@ import { runTask, type RunTask } from './task.js';
 import { newTaskQueue, takeTask, taskAt, stopTasks } from './task-queue.js';
 import { logRun, newRunLog, openRunLog, readRuns } from './run-log.js';
 import type { Batch, BatchResult } from './worker.js';
+import { onStop } from '../output/stop-signals.js';
+import { markRun } from './test-marks.js';
 
 export interface Runner {
   readonly workers: number;
@@ -97,7 +99,10 @@ class ThreadsRunner implements Runner {
     const log = openRunLog(runLog);
     let reported = 0;
     const report = (): void => {
-      if (onDone !== undefined) reported = readRuns(log, reported, onDone);
+      reported = readRuns(log, reported, (i, m) => {
+        onDone?.(i, m);
+        markRun();
+      });
     };
     const userCallLog = attachedUserCallLog();
     const userCallLogMirror = attachedUserCallLogMirror();
@@ -106,32 +111,40 @@ class ThreadsRunner implements Runner {
     const helpers = pool === undefined ? [] : Array.from({ length: Math.min(this.workers - 1, tasks.length) }, () => pool.run(batch) as Promise<BatchResult>);
     // A failed run, by task index (a pool thread's unexpected error has none).
     const failures: Array<{ index: number; error: unknown }> = [];
-    for (let k = takeTask(queue); k < tasks.length; k = takeTask(queue)) {
-      const i = taskAt(order, k);
-      try {
-        const m = runTask(tasks[i]!);
-        out[i] = m;
-        logRun(log, i, m);
-      } catch (error) {
-        stopTasks(queue, tasks.length);
-        failures.push({ index: i, error });
-        break;
+    // Stopped by a signal, the command first learns of the runs the worker threads finished since
+    // this thread last looked (hooks run latest first: before the command's, which say what was kept).
+    const unhook = onStop(report);
+    try {
+      for (let k = takeTask(queue); k < tasks.length; k = takeTask(queue)) {
+        const i = taskAt(order, k);
+        try {
+          const m = runTask(tasks[i]!);
+          out[i] = m;
+          logRun(log, i, m);
+        } catch (error) {
+          stopTasks(queue, tasks.length);
+          failures.push({ index: i, error });
+          break;
+        }
+        report();
+        // Let timers (the progress bar) and signals through between runs: a signal's handler runs
+        // only here, once this thread's own run is over.
+        await new Promise<void>((r) => setImmediate(r));
+      }
+      // Settle every thread first, so nothing of this batch is still running when it rejects.
+      for (const h of await Promise.allSettled(helpers)) {
+        if (h.status === 'rejected') {
+          failures.push({ index: Number.POSITIVE_INFINITY, error: h.reason });
+          continue;
+        }
+        for (const [i, m] of h.value.results) out[i] = m;
+        const f = h.value.failed;
+        if (f !== undefined) failures.push({ index: f.index, error: new ScenarioError(f.scenarioError.file, f.scenarioError.path, f.scenarioError.rule, f.scenarioError.within) });
       }
       report();
-      // Let timers (the progress bar) and signals through between runs.
-      await new Promise<void>((r) => setImmediate(r));
+    } finally {
+      unhook();
     }
-    // Settle every thread first, so nothing of this batch is still running when it rejects.
-    for (const h of await Promise.allSettled(helpers)) {
-      if (h.status === 'rejected') {
-        failures.push({ index: Number.POSITIVE_INFINITY, error: h.reason });
-        continue;
-      }
-      for (const [i, m] of h.value.results) out[i] = m;
-      const f = h.value.failed;
-      if (f !== undefined) failures.push({ index: f.index, error: new ScenarioError(f.scenarioError.file, f.scenarioError.path, f.scenarioError.rule, f.scenarioError.within) });
-    }
-    report();
     // A pool thread that a user module's call ran out of memory: every other thread has returned,
     // so the call still logged as in progress is the one that died with it.
     const died = userCallLog === undefined ? undefined : callsInProgress(userCallLog)[0];

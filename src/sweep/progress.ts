@@ -1,5 +1,6 @@
 /** A progress bar with ETA on a terminal; nothing at all when stdout is not a TTY or in CI. */
 import cliProgress from 'cli-progress';
+import { onStop } from '../output/stop-signals.js';
 
 export interface Progress {
   /** One more run done. */
@@ -29,6 +30,8 @@ export function createProgress(label: string, total: number, done = 0): Progress
     cliProgress.Presets.shades_classic,
   );
   bar.start(total, done);
+  // A signal that ends the command clears the bar first, so what the command says then starts a line of its own.
+  const unhook = onStop(() => bar.stop());
   let t = total;
   return {
     tick: () => bar.increment(),
@@ -36,6 +39,9 @@ export function createProgress(label: string, total: number, done = 0): Progress
       t += n;
       bar.setTotal(t);
     },
-    stop: () => bar.stop(),
+    stop: () => {
+      unhook();
+      bar.stop();
+    },
   };
 }

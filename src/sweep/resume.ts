@@ -34,6 +34,8 @@ export interface Resume {
   startedOver: string | undefined;
   /** Appends a finished run (its metrics already rounded as the files hold them). */
   append(run: RunResult): void;
+  /** The runs the file holds now: those taken from it and those appended since. */
+  kept(): number;
   /** Removes the file (the output is in place). */
   remove(): void;
 }
@@ -108,6 +110,7 @@ export function openResume(outDir: string, def: SweepDefinition, shard: Shard | 
   }
   // Written only once there is something to keep: a sweep that fails before its first run leaves no file.
   let open = st !== undefined;
+  let appended = 0;
   if (open) {
     const tmp = `${path}.tmp-${process.pid}`;
     writeOutputFile(tmp, `${header}\n${columns}${kept.join('')}`);
@@ -128,7 +131,9 @@ export function openResume(outDir: string, def: SweepDefinition, shard: Shard | 
         throw new UsageError(`${path}: appeared while the sweep ran; knsim keeps its finished runs there, so move it away`);
       }
       open = true;
+      appended++;
     },
+    kept: () => done.size + appended,
     // Only a file knsim wrote: none if this sweep never wrote one, and never what replaced it meanwhile.
     remove: () => {
       if (open && isResumeFile(path)) rmSync(path, { force: true });

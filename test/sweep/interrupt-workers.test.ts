@@ -1,12 +1,13 @@
 /**
- * Ctrl-C on a sweep running on 2 threads (the main thread and a worker thread), through the real
- * CLI from dist/: the process ends on the signal without a word or a stack trace, leaves no output
- * directory, keeps the runs both threads finished in <out>.resume.csv, and the same command run
- * again (on 1 thread) runs only the rest and writes the very bytes of an uninterrupted sweep.
+ * Ctrl-C (SIGINT) or SIGTERM on a batch command, through the real CLI from dist/. A sweep on 2
+ * threads (the main thread and a worker thread) ends with one line naming how many runs it kept in
+ * <out>.resume.csv, exit 130 or 143 as knsim's other commands on a signal, no output directory and
+ * no stack trace; the same command run again (on 1 thread) runs only the rest and writes the very
+ * bytes of an uninterrupted sweep. The tests wait for runs to finish (resume file lines), never on a clock.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -21,28 +22,34 @@ const env = { ...process.env, NO_COLOR: '1', CI: '1' };
 /** Finished runs in a resume file: its lines after the header and the column line. */
 const finishedRuns = (file: string): number => (existsSync(file) ? Math.max(0, readFileSync(file, 'utf8').split('\n').filter((l) => l !== '').length - 2) : 0);
 
+/** Starts knsim, waits (polling, no time limit but the suite's) until `ready` holds, sends `signal`, and waits for its end. */
+async function interrupt(args: string[], signal: NodeJS.Signals, ready: (stderr: string) => boolean, extraEnv: NodeJS.ProcessEnv = {}) {
+  const child = spawn(process.execPath, [bin, ...args], { cwd: root, env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  while (!ready(stderr) && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+  child.kill(signal);
+  const [code, end] = await exited;
+  return { code, signal: end, stdout, stderr };
+}
+
 describe('knsim sweep --workers 2, interrupted', () => {
-  it('ends on SIGINT with no output and no stack trace, keeps the finished runs, and resumes to the bytes of an uninterrupted sweep', async () => {
+  it('SIGINT: one line naming the runs kept and the file, exit 130, no output; the same command resumes to the bytes of an uninterrupted sweep', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'knsim-sweep-sigint-'));
     const out = join(dir, 'cut');
     const resumeFile = `${out}.resume.csv`;
-    const child = spawn(process.execPath, [bin, ...SWEEP, '--workers', '2', '--out', out], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
-    // Wait (polling the file, no time limit but the suite's) until some runs are logged.
-    while (finishedRuns(resumeFile) < 2 && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
-    child.kill('SIGINT');
-    const [code, signal] = await exited;
-    expect({ code, signal }).toEqual({ code: null, signal: 'SIGINT' });
-    expect(stdout).toBe('');
-    expect(stderr).toBe('');
-    expect(existsSync(out)).toBe(false);
+    const r = await interrupt([...SWEEP, '--workers', '2', '--out', out], 'SIGINT', () => finishedRuns(resumeFile) >= 2);
+    expect({ code: r.code, signal: r.signal }).toEqual({ code: 130, signal: null });
+    expect(r.stdout).toBe('');
     const kept = finishedRuns(resumeFile);
     expect(kept).toBeGreaterThanOrEqual(2);
     expect(kept).toBeLessThan(24);
+    expect(r.stderr).toBe(`knsim: sweep: interrupted (SIGINT): ${kept} of 24 runs kept in ${resumeFile}; the same command run again runs only the other ${24 - kept}\n`);
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(dir)).toEqual(['cut.resume.csv']);
 
     const again = spawnSync(process.execPath, [bin, ...SWEEP, '--workers', '1', '--out', out], { cwd: root, env, encoding: 'utf8' });
     expect(again.stderr).toBe('');
@@ -54,5 +61,23 @@ describe('knsim sweep --workers 2, interrupted', () => {
     const fresh = spawnSync(process.execPath, [bin, ...SWEEP, '--workers', '2', '--out', whole], { cwd: root, env, encoding: 'utf8' });
     expect(fresh.status).toBe(0);
     for (const f of ['sweep.csv', 'runs.csv', 'sweep.json']) expect(readFileSync(join(out, f), 'utf8'), f).toBe(readFileSync(join(whole, f), 'utf8'));
+  });
+
+  it('SIGTERM (a kill, a pod deleted): the same, exit 143, and the count includes the runs kept by an earlier interruption', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'knsim-sweep-sigterm-'));
+    const out = join(dir, 'cut');
+    const resumeFile = `${out}.resume.csv`;
+    const first = await interrupt([...SWEEP, '--workers', '2', '--out', out], 'SIGTERM', () => finishedRuns(resumeFile) >= 1);
+    expect({ code: first.code, signal: first.signal }).toEqual({ code: 143, signal: null });
+    const before = finishedRuns(resumeFile);
+    expect(first.stderr).toBe(`knsim: sweep: interrupted (SIGTERM): ${before} of 24 runs kept in ${resumeFile}; the same command run again runs only the other ${24 - before}\n`);
+    // Run again and stopped again once it has added runs of its own: the line counts the file's runs, old and new.
+    const second = await interrupt([...SWEEP, '--workers', '2', '--out', out], 'SIGTERM', () => finishedRuns(resumeFile) >= before + 1);
+    expect(second.code).toBe(143);
+    const kept = finishedRuns(resumeFile);
+    expect(kept).toBeGreaterThan(before);
+    expect(second.stderr).toBe(`knsim: sweep: interrupted (SIGTERM): ${kept} of 24 runs kept in ${resumeFile}; the same command run again runs only the other ${24 - kept}\n`);
+    expect(second.stdout).toBe('');
+    expect(readdirSync(dir)).toEqual(['cut.resume.csv']);
   });
 });
