@@ -20,6 +20,7 @@ import { outLabel } from './run.js';
 import { checkWorkerThreads } from './worker-memory.js';
 import { parseBatchFlags, type BatchFlagArgs } from './sweep.js';
 import { stringList } from './flags.js';
+import { countFinished, nothingKept, sayWhenInterrupted } from './interrupted.js';
 
 export interface CompareArgs extends BatchFlagArgs {
   scenario: string;
@@ -66,16 +67,21 @@ export async function compareCommand(args: CompareArgs): Promise<string> {
   const runs = classes.length * replications;
   const threads = Math.max(1, Math.min(workers, runs));
   checkWorkerThreads(threads);
-  const runner = createRunner(threads, { podLimit: limits.pods, maxRequests, inFlightLimit: limits.inFlight });
+  const runner = countFinished(createRunner(threads, { podLimit: limits.pods, maxRequests, inFlightLimit: limits.inFlight }));
+  // Until the output is in place: a signal's end says that nothing was kept.
+  const unsay = sayWhenInterrupted('compare', () => nothingKept('compare', runner.finished, runs));
   const progress = createProgress(`compare ${def.scenario}`, runs);
   let results;
   try {
     results = await runCompare({ file: args.scenario, def, runner, progress });
+  } catch (e) {
+    unsay();
+    throw e;
   } finally {
     progress.stop();
     await runner.close();
   }
-  const written = await writeCompareDir(outDir, def, results, output);
+  const written = await writeCompareDir(outDir, def, results, output).finally(unsay);
   const table = verdictTable(def, results);
   process.stdout.write(
     `knsim: compare ${def.scenario} — ${classes.length} classes × ${replications} replication${replications === 1 ? '' : 's'} (common random numbers)\n\n${table}\n\n  wrote ${outDir}/ (${written.files.join(', ')})\n`,

@@ -5,6 +5,7 @@
  */
 import { visibleControls } from '../output/output-error.js';
 import { onStop } from '../output/stop-signals.js';
+import type { Runner } from '../sweep/pool.js';
 
 /** Says `what()` (read when the signal comes) on stderr if a signal ends the command before the returned function is called. */
 export function sayWhenInterrupted(command: string, what: () => string): () => void {
@@ -19,4 +20,31 @@ export function sweepInterrupted(kept: number, total: number, resumeFile: string
   if (kept === 0) return `none of its ${runs(total)} had finished; nothing kept`;
   if (kept === total) return `all ${runs(total)} kept in ${file}; the same command run again writes the output without running them`;
   return `${kept} of ${runs(total)} kept in ${file}; the same command run again runs only the other ${total - kept}`;
+}
+
+/** A command that keeps no finished run (tune, compare): run again, it starts over. `total` when known in advance. */
+export function nothingKept(command: string, finished: number, total?: number): string {
+  const done = total === undefined ? `${runs(finished)} had finished` : `${finished} of ${runs(total)} had finished`;
+  return `${done}; ${command} keeps none, so the same command run again starts over`;
+}
+
+/** `runner`, counting the runs it hands on as finished over all its batches (for {@link nothingKept}). */
+export function countFinished(runner: Runner): Runner & { readonly finished: number } {
+  let finished = 0;
+  return {
+    workers: runner.workers,
+    get finished() {
+      return finished;
+    },
+    runAll: (tasks, onDone, order) =>
+      runner.runAll(
+        tasks,
+        (i, m) => {
+          finished++;
+          onDone?.(i, m);
+        },
+        order,
+      ),
+    close: () => runner.close(),
+  };
 }

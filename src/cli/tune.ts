@@ -26,6 +26,7 @@ import { checkWorkerThreads } from './worker-memory.js';
 import { requireOptional } from './optional-deps.js';
 import { parseBatchFlags, type BatchFlagArgs } from './sweep.js';
 import { stringList } from './flags.js';
+import { countFinished, nothingKept, sayWhenInterrupted } from './interrupted.js';
 
 /** Exit code when no configuration meets every SLO (the outputs are still written). */
 export const EXIT_NO_SOLUTION = 3;
@@ -82,7 +83,9 @@ export async function tuneCommand(args: TuneArgs): Promise<void> {
 
   const started = process.hrtime.bigint();
   checkWorkerThreads(workers);
-  const runner = createRunner(workers, { podLimit: limits.pods, maxRequests, inFlightLimit: limits.inFlight });
+  const runner = countFinished(createRunner(workers, { podLimit: limits.pods, maxRequests, inFlightLimit: limits.inFlight }));
+  // Until the output is in place: a signal's end says that nothing was kept.
+  const unsay = sayWhenInterrupted('tune', () => nothingKept('tune', runner.finished));
   let result;
   try {
     result = await tune({
@@ -100,6 +103,9 @@ export async function tuneCommand(args: TuneArgs): Promise<void> {
         progress: (phase, runs) => createProgress(phaseLabel(def.scenario, phase), runs),
       }),
     });
+  } catch (e) {
+    unsay();
+    throw e;
   } finally {
     await runner.close();
   }
@@ -116,7 +122,7 @@ export async function tuneCommand(args: TuneArgs): Promise<void> {
   ];
   const held = new Set(flags.noEffect.filter((f) => f.heldBySearch).map((f) => f.axis));
   const patch = w === undefined ? undefined : winnerPatch(loaded, axes, w.values, header, held).yaml;
-  const written = await writeTuneDir(outDir, { def, slos, objective, result, patch }, { report: args.report !== false, output });
+  const written = await writeTuneDir(outDir, { def, slos, objective, result, patch }, { report: args.report !== false, output }).finally(unsay);
   for (const line of written.warnings) process.stderr.write(`knsim: chart warning: ${line}\n`);
   process.stdout.write(
     `knsim: tune ${def.scenario} — ${result.explored.length} of ${result.totalPoints} points explored, ${result.simulations} runs (${result.phaseRuns.screen} screening, ${result.phaseRuns.search} search in ${result.rounds} round${result.rounds === 1 ? '' : 's'}) on ${Math.max(1, workers)} thread${workers === 1 ? '' : 's'} in ${seconds.toFixed(1)} s\n` +

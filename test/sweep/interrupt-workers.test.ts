@@ -3,7 +3,8 @@
  * threads (the main thread and a worker thread) ends with one line naming how many runs it kept in
  * <out>.resume.csv, exit 130 or 143 as knsim's other commands on a signal, no output directory and
  * no stack trace; the same command run again (on 1 thread) runs only the rest and writes the very
- * bytes of an uninterrupted sweep. The tests wait for runs to finish (resume file lines), never on a clock.
+ * bytes of an uninterrupted sweep. `knsim tune` and `knsim compare` keep no runs, and say so.
+ * The tests wait for runs to finish (resume file lines, or the test-only marks on stderr), never on a clock.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
@@ -11,6 +12,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { RUN_MARK } from '../../src/sweep/test-marks.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const bin = join(root, 'bin/knsim.js');
@@ -79,5 +81,36 @@ describe('knsim sweep --workers 2, interrupted', () => {
     expect(second.stderr).toBe(`knsim: sweep: interrupted (SIGTERM): ${kept} of 24 runs kept in ${resumeFile}; the same command run again runs only the other ${24 - kept}\n`);
     expect(second.stdout).toBe('');
     expect(readdirSync(dir)).toEqual(['cut.resume.csv']);
+  });
+});
+
+/** The test-only marks (KNSIM_TEST_FAULT=mark-runs) a command wrote: one per finished run it learnt of. */
+const marks = (stderr: string): number => stderr.split(RUN_MARK).length - 1;
+
+describe('knsim tune and compare, interrupted: they keep no runs, and say so', () => {
+  it('tune on SIGINT: one line with the runs that had finished, exit 130, nothing written', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'knsim-tune-sigint-'));
+    const out = join(dir, 't');
+    const args = ['tune', 'scenarios/quickstart.yaml', '--space', `${CC}=2..6:2`, '--slo', 'p95<=600ms', '--replications', '3', '--duration', '150s', '--workers', '2', '--no-report', '--out', out];
+    const r = await interrupt(args, 'SIGINT', (stderr) => marks(stderr) >= 2, { KNSIM_TEST_FAULT: 'mark-runs' });
+    expect({ code: r.code, signal: r.signal }).toEqual({ code: 130, signal: null });
+    expect(r.stdout).toBe('');
+    const n = marks(r.stderr);
+    expect(n).toBeGreaterThanOrEqual(2);
+    expect(r.stderr).toBe(`${RUN_MARK.repeat(n)}knsim: tune: interrupted (SIGINT): ${n} runs had finished; tune keeps none, so the same command run again starts over\n`);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('compare on SIGTERM, its runs in a child process (a --class module): the same with its total, exit 143', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'knsim-compare-sigterm-'));
+    const out = join(dir, 'c');
+    const args = ['compare', 'scenarios/quickstart.yaml', '--class', 'kpa', '--class', './examples/autoscalers/surge-panic.ts', '--set', 'clients[0].open.rate.steps[1].rps=1000', '--replications', '6', '--duration', '300s', '--workers', '2', '--out', out];
+    const r = await interrupt(args, 'SIGTERM', (stderr) => marks(stderr) >= 1, { KNSIM_TEST_FAULT: 'mark-runs' });
+    expect(r.code).toBe(143);
+    const n = marks(r.stderr);
+    expect(n).toBeGreaterThanOrEqual(1);
+    expect(n).toBeLessThan(12);
+    expect(r.stderr).toBe(`${RUN_MARK.repeat(n)}knsim: compare: interrupted (SIGTERM): ${n} of 12 runs had finished; compare keeps none, so the same command run again starts over\n`);
+    expect(readdirSync(dir)).toEqual([]);
   });
 });
