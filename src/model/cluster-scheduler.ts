@@ -65,7 +65,14 @@ export class SchedulingQueue {
   /** Scheduling cycles that found no node (kube-scheduler's schedule_attempts_total{result="unschedulable"}). */
   unschedulableAttempts = 0;
 
-  /** Where the next cycle's filters start in the node list (kube-scheduler's nextStartNodeIndex). */
+  /**
+   * Where the next cycle's filters start in the registered nodes (kube-scheduler's
+   * nextStartNodeIndex): each cycle moves it on by the nodes it looked at, so in a cluster of 100
+   * nodes or more successive pods are scored on different parts of it; below 100 it stays 0.
+   */
+  get nextStartNodeIndex(): number {
+    return this.nextStart;
+  }
   private nextStart = 0;
 
   /** A scheduling cycle for `pod`: the node it binds to, if any (see core's scheduleOne). */
@@ -76,6 +83,7 @@ export class SchedulingQueue {
       schedulable: isSchedulable,
       matchingPods: spreadOf(pod),
       antiAffinityPods: antiAffinityOf(pod),
+      percentageOfNodesToScore: this.cluster.spec.percentageOfNodesToScore,
     });
     if (nodes.length > 0) this.nextStart = (this.nextStart + r.processed) % nodes.length;
     return r.node;

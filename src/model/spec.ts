@@ -393,6 +393,8 @@ export interface NodesSpec {
   podIsAlwaysSchedulable: boolean;
   /** Share of a node's price charged to CPU in per-revision cost (OpenCost; 0.5). */
   cpuCostShare: number;
+  /** kube-scheduler's percentageOfNodesToScore, 0..100; 0 or absent: its default, adaptive to the cluster's size. */
+  percentageOfNodesToScore?: number | undefined;
 }
 
 /** The activator pods' CPU (processor sharing, like a revision's pods) and the activator HPA. */

@@ -31,6 +31,8 @@ export const MAX_POOL_NAME_LENGTH = 63;
 export const DEFAULT_NODE_STARTUP_SECONDS = 180;
 /** OpenCost has no default CPU/RAM split of a node's price; knsim charges half to each. */
 export const DEFAULT_COST_CPU_SHARE = 0.5;
+/** KubeSchedulerConfiguration's default percentageOfNodesToScore: 0, the adaptive share (pkg/scheduler/apis/config). */
+export const DEFAULT_PERCENTAGE_OF_NODES_TO_SCORE = 0;
 
 const CA_FLAGS = [
   'scanInterval', 'firstScan', 'newPodScaleUpDelay', 'maxNodesPerScaleUp', 'maxNodeProvisionTime', 'scaleDownUtilizationThreshold',
@@ -81,6 +83,7 @@ export interface NodesInput {
   nodePools?: readonly NodePoolInput[] | undefined;
   nodeAutoscaler?: NodeAutoscalerInput | undefined;
   costCpuShare?: number | undefined;
+  scheduler?: { percentageOfNodesToScore?: number | undefined } | undefined;
 }
 
 /** undefined when the scenario has no node pools (then pods never wait for a node). */
@@ -88,6 +91,7 @@ export function buildNodes(file: string, c: NodesInput | undefined, podIsAlwaysS
   if (c?.nodePools === undefined) {
     if (c?.nodeAutoscaler !== undefined) throw new ScenarioError(file, 'cluster.nodeAutoscaler', 'needs cluster.nodePools (the node groups it scales)');
     if (c?.costCpuShare !== undefined) throw new ScenarioError(file, 'cluster.costCpuShare', 'needs cluster.nodePools (cost is charged per node)');
+    if (c?.scheduler !== undefined) throw new ScenarioError(file, 'cluster.scheduler', 'needs cluster.nodePools (the nodes it schedules pods on)');
     return undefined;
   }
   const autoscaler = buildAutoscaler(file, c.nodeAutoscaler);
@@ -121,7 +125,13 @@ export function buildNodes(file: string, c: NodesInput | undefined, podIsAlwaysS
       `the pools' maxNodes add up to ${most} (${written.map((p) => `${p.name} ${p.maxNodes!}`).join(', ')}): more than a Kubernetes cluster supports (${MAX_CLUSTER_NODES} nodes); lower some maxNodes`,
     );
   }
-  return { pools, autoscaler, podIsAlwaysSchedulable: podIsAlwaysSchedulable ?? false, cpuCostShare: c.costCpuShare ?? DEFAULT_COST_CPU_SHARE };
+  return {
+    pools,
+    autoscaler,
+    podIsAlwaysSchedulable: podIsAlwaysSchedulable ?? false,
+    cpuCostShare: c.costCpuShare ?? DEFAULT_COST_CPU_SHARE,
+    percentageOfNodesToScore: c.scheduler?.percentageOfNodesToScore ?? DEFAULT_PERCENTAGE_OF_NODES_TO_SCORE,
+  };
 }
 
 function buildPool(file: string, p: NodePoolInput, i: number, autoscaled: boolean): NodePoolSpec {

@@ -377,6 +377,16 @@ const activatorCpuSchema = obj({
 });
 export type ActivatorCpuInput = z.output<typeof activatorCpuSchema>;
 
+/**
+ * `cluster.scheduler`: the KubeSchedulerConfiguration settings knsim models. kube-scheduler
+ * refuses a percentageOfNodesToScore outside [0, 100] (validatePercentageOfNodesToScore).
+ */
+const schedulerSchema = obj({
+  percentageOfNodesToScore: count(0)
+    .refine((v) => v <= 100, { error: (iss) => `not in kube-scheduler's valid range [0-100] (0: its adaptive default), got ${String(iss.input)}` })
+    .optional(),
+});
+
 const clusterSchema = obj({
   activators: count(1).optional(),
   activatorCpu: activatorCpuSchema.optional(),
@@ -388,6 +398,7 @@ const clusterSchema = obj({
   nodePools: z.array(nodePoolSchema).min(1).optional(),
   nodeAutoscaler: nodeAutoscalerSchema.optional(),
   costCpuShare: z.number().min(0).max(1).optional(),
+  scheduler: schedulerSchema.optional(),
 });
 
 /**

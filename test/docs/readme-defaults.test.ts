@@ -50,10 +50,11 @@ function defaultsOf(name: string, file: string, prefix: string, pairs: Array<[st
 
 describe('README defaults', () => {
   const cluster = tableDefaults(section('### cluster'), 3);
-  // nodeAutoscaler's `{ kind: none }` needs no pools to compare with; costCpuShare needs node pools.
-  const plain = cluster.filter(([f]) => !['nodeAutoscaler', 'costCpuShare', 'metricsResolution'].includes(f));
+  // nodeAutoscaler's `{ kind: none }` needs no pools to compare with; costCpuShare and scheduler need node pools.
+  const withPools = ['costCpuShare', 'scheduler'];
+  const plain = cluster.filter(([f]) => !['nodeAutoscaler', 'metricsResolution', ...withPools].includes(f));
   defaultsOf('cluster', 'scenarios/quickstart.yaml', 'cluster.', plain, [], 5);
-  defaultsOf('cluster with node pools', 'scenarios/capacity-planning.yaml', 'cluster.', cluster.filter(([f]) => f === 'costCpuShare'));
+  defaultsOf('cluster with node pools', 'scenarios/capacity-planning.yaml', 'cluster.', cluster.filter(([f]) => withPools.includes(f)), [], 2);
 
   it('cluster.metricsResolution: the model\'s default when the scenario leaves it out', () => {
     const d = cluster.find(([f]) => f === 'metricsResolution');

@@ -1,5 +1,5 @@
 /** cluster.nodePools sizes: each pool and the cluster as a whole within what Kubernetes supports (5,000 nodes). */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -262,5 +262,37 @@ describe('cluster.nodePools[].maxPods', () => {
 
   it('takes the largest int32', () => {
     expect(loadScenario(withPools(['name: p, initialNodes: 1, maxPods: 2147483647'])).world.cluster.nodes!.pools[0]!.maxPods).toBe(2147483647);
+  });
+});
+
+describe('cluster.scheduler.percentageOfNodesToScore (KubeSchedulerConfiguration; default 0, adaptive)', () => {
+  const scheduler = (value: string): string => {
+    const file = withPools(['name: std, initialNodes: 1']);
+    writeFileSync(file, `${readFileSync(file, 'utf8')}  scheduler: { percentageOfNodesToScore: ${value} }\n`);
+    return file;
+  };
+  it.each([
+    ['0', 0],
+    ['1', 1],
+    ['100', 100],
+  ])('%s loads as %i', (value, want) => {
+    expect(loadScenario(scheduler(value)).world.cluster.nodes!.percentageOfNodesToScore).toBe(want);
+  });
+  it('left out: 0, kube-scheduler\'s default', () => {
+    expect(loadScenario(withPools(['name: std, initialNodes: 1'])).world.cluster.nodes!.percentageOfNodesToScore).toBe(0);
+  });
+  it.each([
+    ['101', "not in kube-scheduler's valid range [0-100] (0: its adaptive default), got 101"],
+    ['-1', 'must be ≥ 0, got the number -1'],
+    ['12.5', 'must be an integer, got 12.5'],
+    ['"50%"', 'expected an integer, got the string "50%"'],
+  ])('%s is refused, at the field', (value, rule) => {
+    const file = scheduler(value);
+    expect(catchScenarioError(() => loadScenario(file)).message).toBe(`${file}: cluster.scheduler.percentageOfNodesToScore: ${rule}`);
+  });
+  it('needs node pools', () => {
+    const file = join(dir, `s${n++}.yaml`);
+    writeFileSync(file, `${tinyScenario('pools', '10s', 1)}cluster:\n  scheduler: { percentageOfNodesToScore: 50 }\n`);
+    expect(catchScenarioError(() => loadScenario(file)).message).toBe(`${file}: cluster.scheduler: needs cluster.nodePools (the nodes it schedules pods on)`);
   });
 });

@@ -156,9 +156,10 @@ export const MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND = 5;
 
 /**
  * How many feasible nodes kube-scheduler finds before it stops filtering and scores those
- * (numFeasibleNodesToFind): every node below 100 nodes; else `percentageOfNodesToScore` of them,
- * by default (0) 50 % less 1 % per 125 nodes, at least 5 %, in integer arithmetic, and never
- * fewer than 100. So 500 nodes: 46 % = 230; 5,000 nodes: 10 % = 500.
+ * (numFeasibleNodesToFind): every node below 100 nodes; else `percentageOfNodesToScore` of them
+ * (KubeSchedulerConfiguration, validated to [0, 100]), by default (0) 50 % less 1 % per 125
+ * nodes, at least 5 %, in integer arithmetic, and never fewer than 100. So 500 nodes: 46 % =
+ * 230; 5,000 nodes: 10 % = 500.
  */
 export function feasibleNodesToFind(numAllNodes: number, percentageOfNodesToScore = 0): number {
   if (numAllNodes < MIN_FEASIBLE_NODES_TO_FIND) return numAllNodes;
@@ -180,6 +181,7 @@ export interface ScheduleResult<N> {
  * findNodesThatPassFilters): the filters run from node `start` round the list, and stop once
  * feasibleNodesToFind nodes passed; only those are scored, and the best wins (ties as in
  * selectNode). `schedulable(node)` is the filters other than fit (a tainted node fails them).
+ * `percentageOfNodesToScore` as for feasibleNodesToFind.
  * The caller keeps the next start, (start + processed) mod the node count, so every node gets
  * its turn across pods; in a cluster under 100 nodes every node is processed and the start
  * never moves.
@@ -188,11 +190,18 @@ export function scheduleOne<N extends NodeView>(
   nodes: readonly N[],
   pod: PodResources,
   tieBreak: (n: number) => number,
-  opts: { start: number; schedulable: (node: N) => boolean; matchingPods?: (node: N) => number; antiAffinityPods?: ((node: N) => number) | undefined },
+  opts: {
+    start: number;
+    schedulable: (node: N) => boolean;
+    matchingPods?: (node: N) => number;
+    antiAffinityPods?: ((node: N) => number) | undefined;
+    /** KubeSchedulerConfiguration's percentageOfNodesToScore (0, the default: adaptive). */
+    percentageOfNodesToScore?: number | undefined;
+  },
 ): ScheduleResult<N> {
   const all = nodes.length;
   if (all === 0) return { node: undefined, processed: 0 };
-  const want = feasibleNodesToFind(all);
+  const want = feasibleNodesToFind(all, opts.percentageOfNodesToScore);
   const feasible: N[] = [];
   let processed = 0;
   for (let i = 0; i < all && feasible.length < want; i++) {
