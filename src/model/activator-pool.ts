@@ -300,7 +300,10 @@ export class ActivatorPool {
   }
 
   private onReady = (m: Member): void => {
-    if (!m.draining) this.refreshServing(this.world.sim.now);
+    if (m.draining) return;
+    // Its process's watchers start as it does; knsim knows no earlier instant of it than Ready.
+    this.world.activatorProcessStarted(m.activator, this.world.sim.now);
+    this.refreshServing(this.world.sim.now);
   };
 
   /** The activator endpoints: ready, non-draining activators in index order; every SKS re-subsets. */

@@ -97,6 +97,8 @@ export function startActivator(world: World, readyAt: number, onReady: (now: num
   world.activators.push(a);
   a.readySince = readyAt;
   world.sim.at(readyAt, (act: Activator) => {
+    // Its process's watchers start as it does; knsim knows no earlier instant of it than Ready.
+    world.activatorProcessStarted(act, readyAt);
     world.setServingActivators([...world.servingActivators, act].sort((x, y) => x.index - y.index), readyAt);
     onReady(readyAt);
   }, a);

@@ -431,7 +431,7 @@ export class Activator {
     let t = this.throttlers.get(rev);
     if (t === undefined) {
       t = new RevisionThrottler(this, rev);
-      t.setHealthyPods(rev.activatorHealthyPods.toArray(), this.world.sim.now);
+      t.setHealthyPods(rev.healthyPodsFor(this), this.world.sim.now);
       this.throttlers.set(rev, t);
     }
     this.lastThrottler = t;
@@ -459,6 +459,8 @@ export class Activator {
     this.throttlers.clear();
     this.lastThrottler = undefined;
     this.down = true;
+    // Its revision watchers end with the process.
+    for (const s of this.world.services.values()) for (const r of s.revisions) r.activatorStopped(this);
     return held;
   }
 

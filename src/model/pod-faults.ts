@@ -313,7 +313,7 @@ export class PodFaults {
 
   /** Its readiness passes from `now`: the activators find it at the end of the probe round that reaches it (void if `token` is stale by then). */
   private probePasses(pod: Pod, now: number, token: number): void {
-    this.rev.probePasses(pod, now, () => this.onFound({ pod, token }));
+    this.rev.probePasses(pod, now, () => pod.isOk && pod.fault.readyToken === token);
   }
 
   /**
@@ -332,10 +332,6 @@ export class PodFaults {
     }
     return a;
   }
-
-  private onFound = this.step('readyToken', (pod) => {
-    this.rev.probeFound(pod);
-  });
 
   private onKubeReady = this.step('readyToken', (pod, now) => {
     if (!pod.k8sReady) this.rev.markKubeReady(pod, now);

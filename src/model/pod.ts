@@ -60,6 +60,8 @@ export class Pod {
   runningBeforeRun = false;
   /** When the queue-proxy started listening (NaN before): the activator's probes reach it from then. */
   queueProxyUpAt = Number.NaN;
+  /** When its queue-proxy's check of the user container, which the activators' probes wait on, started (NaN: none running). */
+  probeCheckFrom = Number.NaN;
   /** Requests inside the breaker: waiting plus executing. */
   inFlight = 0;
   /** Requests the ingress sent straight here and not yet answered (counted only for a least-request ingress). */

@@ -3,9 +3,11 @@
  * rounds, each over every address not yet found healthy, at an Endpoints change and on the
  * watcher's ticker; a round hands on its finds only when it ends (probe-round.ts).
  *
- * Every activator's watcher of a revision is made as it first sees the revision's private
- * Endpoints, so they share one ticker here, started with the revision; the activators share
- * one view of the pods found healthy too.
+ * Every activator up when the revision is created makes its watcher of it then, as it first sees
+ * the revision's private Endpoints: they share one watcher and ticker, started with the revision,
+ * and one view of the pods found healthy. An activator whose process starts later (a restart, a
+ * new pod) has one of its own, ticking from its start (activator-view.ts). The queue-proxy's check
+ * the probes wait on is the pod's (Pod.probeCheckFrom): every watcher's probes share it.
  */
 import { nextTickAfter, ROUND_PROBE_SLACK_SECONDS, RoundEnd, roundProbe, type RoundProbe } from '../core/traffic/index.js';
 import { MinHeap } from './min-heap.js';
@@ -20,8 +22,6 @@ interface Target {
   readonly queueProxyUp: number;
   /** From when its user container passes (NaN: not known yet). */
   ready: number;
-  /** When the queue-proxy's check the probes wait on started (NaN: none). */
-  checkFrom: number;
   /** Told when a round that found it ends. */
   found: (() => void) | undefined;
   /** Its place among the targets (kept when it is watched again before it is found): a round hands its finds on in this order. */
@@ -63,6 +63,7 @@ export class RevisionWatcher {
   /** Bumped to drop a scheduled round end or tick that no longer holds. */
   private token = 0;
   private endpointsPending = false;
+  private stopped = false;
   /** When the ticker's last tick was read (its start before any). */
   private lastTickRead: number;
   /** How many round ends were scheduled (rescheduled ones included): a round's cost, for tests. */
@@ -85,10 +86,45 @@ export class RevisionWatcher {
   watch(pod: Pod, since: number, ready: number, found: (() => void) | undefined, queueProxyUp = Number.NaN): void {
     const old = this.targets.get(pod);
     if (old !== undefined) this.drop(old);
-    const t: Target = { pod, since, queueProxyUp, ready, checkFrom: Number.NaN, found, seq: old?.seq ?? this.nextSeq++ };
+    // A new address, or one moved: the queue-proxy's check the probes wait on starts afresh.
+    pod.probeCheckFrom = Number.NaN;
+    this.add(pod, since, ready, found, queueProxyUp, old?.seq);
+    this.host.sim.at(since, this.onAddressEvent, undefined);
+  }
+
+  /**
+   * A watcher started after the pod's address appeared takes it as it stands, a target as the
+   * revision's other watchers have it (`since` may be ahead); an address present now is probed
+   * by the round the caller starts with {@link endpointsChanged}, once every address is in, as
+   * upstream's first round takes the whole Endpoints.
+   */
+  adopt(pod: Pod, since: number, ready: number, found: (() => void) | undefined, queueProxyUp: number): void {
+    const now = this.host.sim.now;
+    this.add(pod, Math.max(since, now), ready, found, queueProxyUp, undefined);
+    if (since > now) this.host.sim.at(since, this.onAddressEvent, undefined);
+  }
+
+  private add(pod: Pod, since: number, ready: number, found: (() => void) | undefined, queueProxyUp: number, seq: number | undefined): void {
+    const t: Target = { pod, since, queueProxyUp, ready, found, seq: seq ?? this.nextSeq++ };
     this.targets.set(pod, t);
     this.comingIn.push(since, t);
-    this.host.sim.at(since, this.onAddressEvent, undefined);
+  }
+
+  /** What the watcher knows of `pod` while it is still to be found: when its address appears, its user container passes and its queue-proxy listens. */
+  targetOf(pod: Pod): { since: number; ready: number; queueProxyUp: number } | undefined {
+    const t = this.targets.get(pod);
+    return t === undefined ? undefined : { since: t.since, ready: t.ready, queueProxyUp: t.queueProxyUp };
+  }
+
+  /** Its activator's process is gone: no round, tick or address event of it runs any more. */
+  stop(): void {
+    this.stopped = true;
+    this.token++;
+    this.targets.clear();
+    this.present.clear();
+    this.qpUnknown.clear();
+    this.reached.clear();
+    this.roundProbes = new Map();
   }
 
   /** `pod`'s queue-proxy listens from now (Pod.queueProxyUpAt is set). */
@@ -182,6 +218,7 @@ export class RevisionWatcher {
 
   /** `last`: the running event does nothing after this (see {@link startRound}). */
   private onEndpointsChanged(last: boolean): void {
+    if (this.stopped) return;
     if (!Number.isNaN(this.roundStart)) {
       this.endpointsPending = true;
       return;
@@ -199,8 +236,9 @@ export class RevisionWatcher {
 
   private probe(t: Target, s: number): RoundProbe {
     const qp = this.queueProxyUpOf(t);
-    const r = roundProbe({ roundSeconds: s, queueProxyUpSeconds: qp, readySeconds: t.ready, checkFromSeconds: t.checkFrom, aggressive: this.aggressive });
-    t.checkFrom = r.checkFromSeconds;
+    // The check is the queue-proxy's: every activator's probe meanwhile waits on the same one.
+    const r = roundProbe({ roundSeconds: s, queueProxyUpSeconds: qp, readySeconds: t.ready, checkFromSeconds: t.pod.probeCheckFrom, aggressive: this.aggressive });
+    t.pod.probeCheckFrom = r.checkFromSeconds;
     return r.probe;
   }
 

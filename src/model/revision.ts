@@ -42,6 +42,7 @@ import type { RevisionSpec, StreamSpec } from './spec.js';
 import type { World } from './world.js';
 import { PodLimitExceeded } from './pod-limit.js';
 import { RevisionWatcher, type WatcherHost } from './revision-watcher.js';
+import { ActivatorViews, type FindValid } from './activator-view.js';
 
 const runFound = (found: () => void): void => found();
 
@@ -120,6 +121,8 @@ export class Revision {
   private readonly start: { scheduling: Sampler; imagePull: Sampler; containerStart: Sampler; readiness: Sampler; kubeletReadyLag: Sampler };
   /** The activators' probe rounds of its pods (undefined through the ClusterIP, where nothing probes a pod). */
   private readonly watcher: RevisionWatcher | undefined;
+  /** The watchers of activators whose process started after the revision (undefined with no watcher). */
+  private readonly views: ActivatorViews | undefined;
   /** The kubelet's readiness probe of the revision's pods (the queue-proxy's copy of the serving container's). */
   readonly readinessProbe: KubeletReadinessProbe;
   /** Whether the activator's own probe makes a pod usable before Kubernetes marks it Ready. */
@@ -236,8 +239,10 @@ export class Revision {
     this.readinessProbe = spec.kubeletReadinessProbe ?? podReadinessProbe(undefined);
     // Each activator's revision watcher, and its ticker, start as it first sees the revision's
     // private Endpoints: made with the revision here.
-    this.watcher = this.clusterIP ? undefined : new RevisionWatcher(this.watcherHost, now, world.spec.cluster.activatorProbePeriodSeconds, this.readinessProbe.aggressive);
+    const period = world.spec.cluster.activatorProbePeriodSeconds;
+    this.watcher = this.clusterIP ? undefined : new RevisionWatcher(this.watcherHost, now, period, this.readinessProbe.aggressive);
     this.probeOptimisation = spec.enableProbeOptimisation !== false;
+    this.views = this.watcher === undefined ? undefined : this.newViews(this.watcher, period);
     this.resources = spec.work !== undefined || spec.memory !== undefined ? new RevisionResources(this, spec.work, spec.memory, spec.resources) : undefined;
     const injected = spec.faults !== undefined && spec.faults.length > 0;
     // With nodes, pods start step by step at binding, and the progress deadline can fail a revision whose pods never schedule.
@@ -472,6 +477,7 @@ export class Revision {
     const probeOk = containerUp + s.readiness.sample(r);
     // The activator probes from the moment the address appears; the queue-proxy answers from containerUp.
     this.watcher?.watch(pod, scheduled, probeOk, () => this.onProbeHealthy(pod), containerUp);
+    this.views?.watch(pod, scheduled, probeOk, () => pod.isOk, containerUp);
     // The kubelet's probe worker starts as the pod is scheduled here (onScheduled: its start time).
     const k8sReady = this.firstReadyAt(scheduled, containerUp, probeOk, s.kubeletReadyLag.sample(r));
     const sim = this.world.sim;
@@ -535,16 +541,54 @@ export class Revision {
   /** The activators probe `pod` from now on (its address appeared, or its container restarted): its readiness is not known yet. */
   probeFrom(pod: Pod, now: number): void {
     this.watcher?.watch(pod, now, Number.NaN, undefined);
+    this.views?.watch(pod, now, Number.NaN, undefined);
   }
 
-  /** `pod`'s user container passes from `now`: `found` runs at the end of the probe round that finds it. */
-  probePasses(pod: Pod, now: number, found: () => void): void {
-    this.watcher?.passes(pod, now, found);
+  /** `pod`'s user container passes from `now`: the probe round that finds it hands it on if `valid` still holds then. */
+  probePasses(pod: Pod, now: number, valid: FindValid): void {
+    this.watcher?.passes(pod, now, () => {
+      if (valid()) this.probeFound(pod);
+    });
+    this.views?.passes(pod, now, valid);
   }
 
   /** `pod`'s user container fails its check again before the activators found it. */
   probeFails(pod: Pod): void {
     this.watcher?.fails(pod);
+    this.views?.fails(pod);
+  }
+
+  /** `a`'s process starts now (a restart, a new activator pod): it probes the revision's pods itself (activator-view.ts). */
+  activatorStarted(a: Activator, now: number): void {
+    if (!this.deleted) this.views?.start(a, now);
+  }
+
+  /** `a`'s process is gone: so are its watchers. */
+  activatorStopped(a: Activator): void {
+    this.views?.stop(a);
+  }
+
+  /** The pods `a`'s throttler starts from: those its own watcher found, or the shared view. */
+  healthyPodsFor(a: Activator): readonly Pod[] {
+    return this.views?.healthyOf(a) ?? this.activatorHealthyPods.toArray();
+  }
+
+  /** Whether `a` follows the shared view of the pods (it has no watcher of its own). */
+  private sharesView(a: Activator): boolean {
+    return this.views === undefined || !this.views.has(a);
+  }
+
+  private newViews(shared: RevisionWatcher, probePeriod: number): ActivatorViews {
+    return new ActivatorViews({
+      sim: this.world.sim,
+      watcherHost: this.watcherHost,
+      probePeriod,
+      aggressive: this.readinessProbe.aggressive,
+      probeOptimisation: this.probeOptimisation,
+      shared,
+      pods: () => this.pods,
+      throttlerOf: (a) => (this.throttlersFollowPods ? a.existingThrottler(this) : undefined),
+    });
   }
 
   /**
@@ -575,6 +619,7 @@ export class Revision {
     pod.stats = new QueueProxyStats(this.world.sim, now);
     pod.queueProxyUpAt = now;
     this.watcher?.queueProxyUp(pod);
+    this.views?.queueProxyUp(pod);
     if (this.resources !== undefined) pod.res = this.resources.newPod(pod, now);
   }
 
@@ -600,7 +645,7 @@ export class Revision {
     pod.activatorHealthy = true;
     this.activatorHealthyPods.insert(pod);
     this.world.recorder.podTransition(pod, 'ActivatorHealthy', this.world.sim.now);
-    if (this.throttlersFollowPods) for (const a of this.world.activators) a.existingThrottler(this)?.podHealthy(pod, this.world.sim.now);
+    if (this.throttlersFollowPods) for (const a of this.world.activators) if (this.sharesView(a)) a.existingThrottler(this)?.podHealthy(pod, this.world.sim.now);
   }
 
   private onKubeReady = (pod: Pod): void => {
@@ -629,11 +674,12 @@ export class Revision {
     if (pod.activatorHealthy && (wasReady || this.clusterIP)) {
       pod.activatorHealthy = false;
       this.activatorHealthyPods.remove(pod);
-      if (this.throttlersFollowPods) for (const a of this.world.activators) a.existingThrottler(this)?.podUnhealthy(pod, now);
+      if (this.throttlersFollowPods) for (const a of this.world.activators) if (this.sharesView(a)) a.existingThrottler(this)?.podUnhealthy(pod, now);
     }
     // Not found healthy (any more): probed again from this Endpoints change, its container's readiness to come.
     if (!pod.activatorHealthy) this.watcher?.watch(pod, now, Number.NaN, undefined);
     else if (wasReady) this.watcher?.endpointsChanged();
+    this.views?.notReady(pod, wasReady, now);
     if (wasReady) this.onPodsChanged(now);
   }
 
@@ -665,7 +711,9 @@ export class Revision {
     // The endpoints update makes the activator probe the pod, whose queue-proxy is ready by now
     // unless its restarted container is not answering yet (probeFound then). Outside `auto` mesh
     // mode the activators take a Ready pod without probing, answering or not.
-    if (!pod.activatorHealthy && (this.trustsReady || (!this.probeOptimisation && (this.faults === undefined || pod.fault.appReadyAt <= now)))) this.probeHealthy(pod);
+    const trusted = this.trustsReady || (!this.probeOptimisation && (this.faults === undefined || pod.fault.appReadyAt <= now));
+    if (!pod.activatorHealthy && trusted) this.probeHealthy(pod);
+    this.views?.ready(pod, trusted, now);
   }
 
   private terminate(pod: Pod, now: number): void {
@@ -679,6 +727,7 @@ export class Revision {
     // Its address leaves the Endpoints.
     this.watcher?.forget(pod);
     this.watcher?.endpointsChanged();
+    this.views?.terminated(pod, now);
     this.setPhase(pod, 'Terminating', now);
     if (wasReady) {
       this.readyPods.remove(pod);
@@ -686,7 +735,7 @@ export class Revision {
     }
     if (wasHealthy) {
       this.activatorHealthyPods.remove(pod);
-      if (this.throttlersFollowPods) for (const a of this.world.activators) a.existingThrottler(this)?.podUnhealthy(pod, now);
+      if (this.throttlersFollowPods) for (const a of this.world.activators) if (this.sharesView(a)) a.existingThrottler(this)?.podUnhealthy(pod, now);
     }
     if (pod.stats === undefined) {
       this.gone(pod, now); // no queue-proxy yet: nothing to drain

@@ -175,7 +175,15 @@ export class World {
     const held = a.crash();
     this.setServingActivators(this.servingActivators.filter((x) => x !== a), now);
     for (const req of held) this.finish(req, STATUS_OVERLOADED, now);
+    // The kubelet restarts the exited container at once (no back-off before a first restart); the
+    // new process watches every revision afresh, long before it is Ready (`downtime` runs to then).
+    this.activatorProcessStarted(a, now);
   };
+
+  /** `a`'s process starts now: for every revision it has no watcher yet, and makes one that probes at once (activator-view.ts). */
+  activatorProcessStarted(a: Activator, now: number): void {
+    for (const s of this.services.values()) for (const r of s.revisions) r.activatorStarted(a, now);
+  }
 
   /** The crashed activator's restarted container is ready: it rejoins the endpoints, with no throttler state. */
   private readonly activatorBack = (a: Activator): void => {

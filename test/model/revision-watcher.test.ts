@@ -211,3 +211,43 @@ describe('RevisionWatcher: rounds that probe nothing cost no event of their own'
     expect(got.events).toBe(69);
   });
 });
+
+describe('RevisionWatcher: an activator started later has its own watcher over the same pods', () => {
+  /** One pod (address 0.5, queue-proxy 1.2, ready 1.73) watched by a watcher per anchor; `stopAt` stops the second. */
+  function twoWatchers(anchors: number[], stopAt?: number): { found: number[]; eventsAfter: number } {
+    const sim = new Simulation(1);
+    const pod = { isOk: true, queueProxyUpAt: Number.NaN } as unknown as Pod;
+    const found = anchors.map(() => Number.NaN);
+    const ws = anchors.map((a, i) => {
+      const w = new RevisionWatcher({ sim, endpointsUpdate: (fns) => fns.forEach((f) => f()) }, a, 0.2, true);
+      w.watch(pod, 0.5, 1.73, () => (found[i] = sim.now), 1.2);
+      return w;
+    });
+    if (stopAt !== undefined) sim.at(stopAt, () => ws[1]!.stop(), undefined);
+    sim.run(1.01);
+    const before = sim.events;
+    sim.run(60);
+    return { found, eventsAfter: sim.events - before };
+  }
+
+  it.each([
+    // Alone, ticking from 0.12: its probe at 1.32 starts the queue-proxy's check, which steps 50 ms from there.
+    { anchors: [0.12], found: [1.77] },
+    // With the revision's watcher (ticks from 0): its probe at 1.2 started the check, so the later watcher's
+    // probe waits on that one check and both find the pod at its step 1.75.
+    { anchors: [0, 0.12], found: [1.75, 1.75] },
+    // Ticking from 0.05: its probe at 1.25 comes after the other's at 1.2 too.
+    { anchors: [0, 0.05], found: [1.75, 1.75] },
+  ])('anchored at $anchors: found at $found', ({ anchors, found }) => {
+    expectTimes(twoWatchers(anchors).found, found);
+  });
+
+  it('a stopped watcher (its activator gone) runs no round, tick or find after its stop; the other goes on alone', () => {
+    const stopped = twoWatchers([0, 0.12], 1.0);
+    expectTimes([stopped.found[0]!], [1.75]);
+    expect(stopped.found[1]).toBeNaN();
+    // After 1.01 s only the revision's watcher's events run, and the tick the stopped one had
+    // scheduled at 1.12 s, which finds itself dropped.
+    expect(stopped.eventsAfter).toBe(twoWatchers([0]).eventsAfter + 1);
+  });
+});
