@@ -22,6 +22,8 @@ interface Target {
   readonly queueProxyUp: number;
   /** From when its user container passes (NaN: not known yet). */
   ready: number;
+  /** The check its probes would have started, while no live activator sends them (see WatcherHost.probesSent). */
+  unsentCheckFrom: number;
   /** Told when a round that found it ends. */
   found: (() => void) | undefined;
   /** Its place among the targets (kept when it is watched again before it is found): a round hands its finds on in this order. */
@@ -32,6 +34,12 @@ export interface WatcherHost {
   readonly sim: Simulation;
   /** Runs `found` now, as one update of the activators' healthy pods (Revision.atEndpointsEvent). */
   endpointsUpdate(found: readonly (() => void)[]): void;
+  /**
+   * Whether a live activator process sends this watcher's probes (default yes). The revision's
+   * shared watcher outlives the activators it stood for (all restarted or gone): it still keeps
+   * the revision's view of the pods, but its probes no longer start a queue-proxy's check.
+   */
+  probesSent?(): boolean;
 }
 
 export class RevisionWatcher {
@@ -105,7 +113,7 @@ export class RevisionWatcher {
   }
 
   private add(pod: Pod, since: number, ready: number, found: (() => void) | undefined, queueProxyUp: number, seq: number | undefined): void {
-    const t: Target = { pod, since, queueProxyUp, ready, found, seq: seq ?? this.nextSeq++ };
+    const t: Target = { pod, since, queueProxyUp, ready, unsentCheckFrom: Number.NaN, found, seq: seq ?? this.nextSeq++ };
     this.targets.set(pod, t);
     this.comingIn.push(since, t);
   }
@@ -237,8 +245,13 @@ export class RevisionWatcher {
   private probe(t: Target, s: number): RoundProbe {
     const qp = this.queueProxyUpOf(t);
     // The check is the queue-proxy's: every activator's probe meanwhile waits on the same one.
-    const r = roundProbe({ roundSeconds: s, queueProxyUpSeconds: qp, readySeconds: t.ready, checkFromSeconds: t.pod.probeCheckFrom, aggressive: this.aggressive });
-    t.pod.probeCheckFrom = r.checkFromSeconds;
+    // Probes no process sends wait on a running check but start none.
+    const sent = this.host.probesSent?.() ?? true;
+    const running = t.pod.probeCheckFrom;
+    const from = sent || !Number.isNaN(running) ? running : t.unsentCheckFrom;
+    const r = roundProbe({ roundSeconds: s, queueProxyUpSeconds: qp, readySeconds: t.ready, checkFromSeconds: from, aggressive: this.aggressive });
+    if (sent) t.pod.probeCheckFrom = r.checkFromSeconds;
+    else if (Number.isNaN(running)) t.unsentCheckFrom = r.checkFromSeconds;
     return r.probe;
   }
 

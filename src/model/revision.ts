@@ -240,9 +240,12 @@ export class Revision {
     // Each activator's revision watcher, and its ticker, start as it first sees the revision's
     // private Endpoints: made with the revision here.
     const period = world.spec.cluster.activatorProbePeriodSeconds;
-    this.watcher = this.clusterIP ? undefined : new RevisionWatcher(this.watcherHost, now, period, this.readinessProbe.aggressive);
+    this.watcher = this.clusterIP ? undefined : new RevisionWatcher({ ...this.watcherHost, probesSent: () => this.sharers.size > 0 }, now, period, this.readinessProbe.aggressive);
     this.probeOptimisation = spec.enableProbeOptimisation !== false;
     this.views = this.watcher === undefined ? undefined : this.newViews(this.watcher, period);
+    // Every activator process running now sees the revision as it is created (one that crashed restarted at
+    // once; a drained one that exited is gone; a new pod's process starts only as it is Ready here).
+    for (const a of world.activators) if (!(a.down && a.drain !== undefined) && a.readySince <= now) this.sharers.add(a);
     this.resources = spec.work !== undefined || spec.memory !== undefined ? new RevisionResources(this, spec.work, spec.memory, spec.resources) : undefined;
     const injected = spec.faults !== undefined && spec.faults.length > 0;
     // With nodes, pods start step by step at binding, and the progress deadline can fail a revision whose pods never schedule.
@@ -530,6 +533,9 @@ export class Revision {
     return { sim: this.world.sim, endpointsUpdate: (found) => this.endpointsUpdateNow(found) };
   }
 
+  /** The activator processes the shared watcher stands for: up when the revision was created, not restarted or gone since. */
+  private readonly sharers = new Set<Activator>();
+
   /** Runs `found` now as one update, counted with the others due this instant (see atEndpointsEvent). */
   private endpointsUpdateNow(found: readonly (() => void)[]): void {
     const now = this.world.sim.now;
@@ -560,11 +566,13 @@ export class Revision {
 
   /** `a`'s process starts now (a restart, a new activator pod): it probes the revision's pods itself (activator-view.ts). */
   activatorStarted(a: Activator, now: number): void {
+    this.sharers.delete(a);
     if (!this.deleted) this.views?.start(a, now);
   }
 
   /** `a`'s process is gone: so are its watchers. */
   activatorStopped(a: Activator): void {
+    this.sharers.delete(a);
     this.views?.stop(a);
   }
 

@@ -13,13 +13,13 @@ import { MemoryRecorder, run } from './world-fixture.js';
  * before the run and starts a second at 0 s (min-scale 2): its address at once, its queue-proxy
  * listening at `qpUp`, its app ready `readiness` later, Kubernetes' Ready `lag` after that.
  */
-function scenario(updates: unknown[], o: { qpUp: number; readiness: number; lag: number }) {
+function scenario(updates: unknown[], o: { qpUp: number; readiness: number; lag: number }, activators = 1) {
   return scenarioFromValue(
     {
       name: 'restart-probe',
       seed: 1,
       duration: '8s',
-      cluster: { activators: 1 },
+      cluster: { activators },
       services: [
         {
           manifest: {
@@ -98,5 +98,29 @@ describe('a restarted activator probes on its own ticker', () => {
     expect(at.get(ownFind)!.own).toBe(2);
     expect(at.get(4.2 - eps)!.shared).toBe(1);
     expect(at.get(4.2)!.shared).toBe(2);
+  });
+});
+
+describe('the queue-proxy\u2019s check is started only by probes a live activator sends', () => {
+  // The second pod's queue-proxy listens at 4.02 s and its app passes at 4.33 s (Kubernetes' Ready
+  // at 5.33 s). Activator 0 crashes at 3.01 s and restarts at once: its ticks are 4.01 s (before the
+  // queue-proxy listens) and 4.21 s. The revision's watcher ticks at 4.2 s.
+  it.each([
+    // Alone, the revision's watcher stands for no running process: its 4.2 s probe is never sent, the
+    // restarted activator's at 4.21 s starts the check, which steps 50 ms from there: 4.36 s.
+    { activators: 1, ownFind: 4.36 },
+    // Activator 1, up all along, probes at 4.2 s and starts the check: the restarted one's probe waits on it, 4.35 s.
+    { activators: 2, ownFind: 4.35 },
+  ])('$activators activators: the restarted one finds the pod at $ownFind s', ({ activators, ownFind }) => {
+    const updates = [{ at: '3.01s', crashActivator: { activator: 0, downtime: '100ms' } }];
+    const w = new World(scenario(updates, { qpUp: 4.02, readiness: 0.31, lag: 1 }, activators), new MemoryRecorder());
+    // The pods its own watcher found (its throttler's, before they are sliced between the activators).
+    const healthy = (t: number) => {
+      w.sim.run(t);
+      return w.services.get('api')!.revisions[0]!.healthyPodsFor(w.activators[0]!).length;
+    };
+    // (The step's float sum may fall a hair either side of it.)
+    expect(healthy(ownFind - 1e-6)).toBe(1);
+    expect(healthy(ownFind + 1e-6)).toBe(2);
   });
 });
