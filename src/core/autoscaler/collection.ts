@@ -1,5 +1,5 @@
 import { requireFinite, requireNonNegative, requirePositive, requireOneOf } from '../errors.js';
-import { WeightedWindowAverage, WindowAverage, type WindowAverager } from './window-average.js';
+import { PairedWindowAverage, WeightedPairedWindowAverage, type WindowChannel } from './paired-window-average.js';
 import type { PodResourceSample } from '../hpa/pod-sample.js';
 import type { ScalingMetric } from './types.js';
 
@@ -53,29 +53,30 @@ export interface MetricCollectionOptions {
   aggregationAlgorithm?: AggregationAlgorithm;
 }
 
+/** The channels of a collection's windows. */
+const CONCURRENCY: WindowChannel = 0;
+const RPS: WindowChannel = 1;
+
 /**
- * One revision's metric (upstream collector `collection`): four windows — stable and
- * panic, for concurrency and for RPS — fed by every stat. Stats landing in the same
- * 1 s bucket add up, which is how scraped pods and each activator sum to the revision total.
+ * One revision's metric (upstream collector `collection`): stable and panic windows of
+ * concurrency and of RPS, fed by every stat. Stats landing in the same 1 s bucket add up,
+ * which is how scraped pods and each activator sum to the revision total. Concurrency
+ * and RPS share each window's ring (they are always written together).
  */
 export class MetricCollection implements MetricSource {
   private scrapeTarget: boolean;
-  private readonly concurrencyStable: WindowAverager;
-  private readonly concurrencyPanic: WindowAverager;
-  private readonly rpsStable: WindowAverager;
-  private readonly rpsPanic: WindowAverager;
+  private readonly stable: PairedWindowAverage;
+  private readonly panic: PairedWindowAverage;
 
   constructor(opts: MetricCollectionOptions) {
     requirePositive('stableWindowSeconds', opts.stableWindowSeconds);
     requirePositive('panicWindowSeconds', opts.panicWindowSeconds);
     const algorithm = requireOneOf('aggregationAlgorithm', opts.aggregationAlgorithm ?? 'linear', AGGREGATION_ALGORITHMS);
-    const make = (w: number): WindowAverager =>
-      algorithm === 'weighted-exponential' ? new WeightedWindowAverage(w) : new WindowAverage(w);
+    const make = (w: number): PairedWindowAverage =>
+      algorithm === 'weighted-exponential' ? new WeightedPairedWindowAverage(w) : new PairedWindowAverage(w);
     this.scrapeTarget = opts.scrapeTarget ?? true;
-    this.concurrencyStable = make(opts.stableWindowSeconds);
-    this.concurrencyPanic = make(opts.panicWindowSeconds);
-    this.rpsStable = make(opts.stableWindowSeconds);
-    this.rpsPanic = make(opts.panicWindowSeconds);
+    this.stable = make(opts.stableWindowSeconds);
+    this.panic = make(opts.panicWindowSeconds);
   }
 
   /**
@@ -86,10 +87,8 @@ export class MetricCollection implements MetricSource {
   update(opts: Omit<MetricCollectionOptions, 'aggregationAlgorithm'>, nowSeconds: number): void {
     requirePositive('stableWindowSeconds', opts.stableWindowSeconds);
     requirePositive('panicWindowSeconds', opts.panicWindowSeconds);
-    this.concurrencyStable.resize(opts.stableWindowSeconds, nowSeconds);
-    this.concurrencyPanic.resize(opts.panicWindowSeconds, nowSeconds);
-    this.rpsStable.resize(opts.stableWindowSeconds, nowSeconds);
-    this.rpsPanic.resize(opts.panicWindowSeconds, nowSeconds);
+    this.stable.resize(opts.stableWindowSeconds, nowSeconds);
+    this.panic.resize(opts.panicWindowSeconds, nowSeconds);
     this.scrapeTarget = opts.scrapeTarget ?? true;
   }
 
@@ -101,33 +100,32 @@ export class MetricCollection implements MetricSource {
     const rps =
       requireNonNegative('stat.requestCount', stat.requestCount) -
       requireNonNegative('stat.proxiedRequestCount', stat.proxiedRequestCount ?? 0);
-    this.concurrencyStable.record(stat.timeSeconds, concurrency);
-    this.concurrencyPanic.record(stat.timeSeconds, concurrency);
-    this.rpsStable.record(stat.timeSeconds, rps);
-    this.rpsPanic.record(stat.timeSeconds, rps);
+    this.stable.record(stat.timeSeconds, concurrency, rps);
+    this.panic.record(stat.timeSeconds, concurrency, rps);
   }
 
   stableAndPanicConcurrency(nowSeconds: number): { stable: number; panic: number } {
-    return this.read(this.concurrencyStable, this.concurrencyPanic, nowSeconds);
+    return this.read(CONCURRENCY, nowSeconds);
   }
 
   stableAndPanicRPS(nowSeconds: number): { stable: number; panic: number } {
-    return this.read(this.rpsStable, this.rpsPanic, nowSeconds);
+    return this.read(RPS, nowSeconds);
   }
 
-  hasData(nowSeconds: number, metric: ScalingMetric): boolean {
+  /** Either metric: both are written at the same instants, so one is empty when the other is. */
+  hasData(nowSeconds: number, _metric: ScalingMetric): boolean {
     requireFinite('nowSeconds', nowSeconds);
-    return !this.noData(metric === 'rps' ? this.rpsStable : this.concurrencyStable, nowSeconds);
+    return !this.noData(nowSeconds);
   }
 
-  private read(stable: WindowAverager, panic: WindowAverager, now: number): { stable: number; panic: number } {
+  private read(channel: WindowChannel, now: number): { stable: number; panic: number } {
     requireFinite('nowSeconds', now);
-    if (this.noData(stable, now)) throw new NoDataError();
-    return { stable: stable.average(now), panic: panic.average(now) };
+    if (this.noData(now)) throw new NoDataError();
+    return { stable: this.stable.average(now, channel), panic: this.panic.average(now, channel) };
   }
 
-  private noData(stable: WindowAverager, now: number): boolean {
+  private noData(now: number): boolean {
     // Without a scrape target (TBC = −1) silence is real zero load, not missing data.
-    return this.scrapeTarget && stable.isEmpty(now);
+    return this.scrapeTarget && this.stable.isEmpty(now);
   }
 }

@@ -70,7 +70,7 @@ export class WindowAverage implements WindowAverager {
     const buckets = this.buckets;
     // The common cases inline (another stat in the newest bucket, or the next bucket of a
     // window longer than one), the rest in recordElsewhere: the whole is too large for V8
-    // to inline into MetricCollection.record, which records every stat into four windows.
+    // to inline into a caller that records into several windows.
     if (b === this.lastWrite) {
       const s = this.lastSlot;
       buckets[s] = buckets[s]! + value;

@@ -1,9 +1,42 @@
 import { describe, expect, it } from 'vitest';
 import { MetricCollection, NoDataError } from '../../../src/core/autoscaler/collection.js';
 import { populationMeanSampleSize } from '../../../src/core/autoscaler/sample-size.js';
+import { WeightedWindowAverage, WindowAverage } from '../../../src/core/autoscaler/window-average.js';
 import { InvalidArgumentError } from '../../../src/core/errors.js';
 
 describe('MetricCollection', () => {
+  it.each(['linear', 'weighted-exponential'] as const)('%s: reads what four separate windows read, float for float, across stats, gaps and spec updates', (algorithm) => {
+    const make = (w: number) => (algorithm === 'linear' ? new WindowAverage(w) : new WeightedWindowAverage(w));
+    const c = new MetricCollection({ stableWindowSeconds: 60, panicWindowSeconds: 6, aggregationAlgorithm: algorithm });
+    const w = { cs: make(60), cp: make(6), rs: make(60), rp: make(6) };
+    let seed = 7;
+    const r = (): number => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    let t = 0;
+    let reads = 0;
+    for (let k = 0; k < 3000; k++) {
+      t += r() < 0.9 ? 0.5 : r() * 150;
+      const stat = { timeSeconds: t, averageConcurrentRequests: r() * 9, averageProxiedConcurrentRequests: r() * 2, requestCount: Math.floor(r() * 40), proxiedRequestCount: Math.floor(r() * 3) };
+      c.record(stat);
+      const conc = stat.averageConcurrentRequests - stat.averageProxiedConcurrentRequests;
+      const rps = stat.requestCount - stat.proxiedRequestCount;
+      for (const x of [w.cs, w.cp]) x.record(t, conc);
+      for (const x of [w.rs, w.rp]) x.record(t, rps);
+      if (r() < 0.01) {
+        const [stable, panic] = r() < 0.5 ? [30, 3] : [60, 6];
+        c.update({ stableWindowSeconds: stable, panicWindowSeconds: panic }, t);
+        for (const x of [w.cs, w.rs]) x.resize(stable, t);
+        for (const x of [w.cp, w.rp]) x.resize(panic, t);
+      }
+      const now = t + r() * 2;
+      expect(c.hasData(now, 'rps')).toBe(!w.rs.isEmpty(now));
+      if (!c.hasData(now, 'concurrency')) continue;
+      expect(c.stableAndPanicConcurrency(now)).toStrictEqual({ stable: w.cs.average(now), panic: w.cp.average(now) });
+      expect(c.stableAndPanicRPS(now)).toStrictEqual({ stable: w.rs.average(now), panic: w.rp.average(now) });
+      reads++;
+    }
+    expect(reads).toBeGreaterThan(2500);
+  });
+
   it('keeps stable and panic windows for concurrency and RPS, subtracting proxied parts', () => {
     const c = new MetricCollection({ stableWindowSeconds: 60, panicWindowSeconds: 6 });
     for (let t = 0; t < 60; t++) {
