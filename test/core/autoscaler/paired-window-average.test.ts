@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PairedWindowAverage, WeightedPairedWindowAverage } from '../../../src/core/autoscaler/paired-window-average.js';
 import { WeightedWindowAverage, WindowAverage } from '../../../src/core/autoscaler/window-average.js';
-
-/** A seeded generator (mulberry32), so every sequence is the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng as prng } from '../../support/rng.js';
 
 type Step = ['record', number, number, number] | ['read', number] | ['resize', number, number];
 
