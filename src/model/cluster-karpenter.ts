@@ -31,6 +31,8 @@ import {
   type ConsolidationDecision,
   type ConsolidationSimulation,
   type InstanceType,
+  type NodeCapacity,
+  type NodePoolLimits,
   type NodeView,
   type PodResources,
   type SimulatedPod,
@@ -411,7 +413,7 @@ export class KarpenterModel implements NodeAutoscaler {
     return m;
   }
 
-  /** The pools a simulation may open one more node of (limitAllowsLaunch), from the state nodes it began with. */
+  /** The pools a simulation may open one more node of (limitAllowsLaunch: the NodePool limits), from the state nodes it began with. */
   private withRoom(stateNodes: ReadonlyMap<NodePoolSpec, number>, added: ReadonlyMap<NodePoolSpec, number> = new Map(), candidates: readonly ClusterNode[] = []): PoolType[] {
     const now = this.cluster.sim.now;
     return this.types.filter(
@@ -421,7 +423,8 @@ export class KarpenterModel implements NodeAutoscaler {
           stateNodes: stateNodes.get(t.pool) ?? 0,
           candidates: candidates.filter((n) => n.pool === t.pool && n.state === 'Ready').length,
           opened: added.get(t.pool) ?? 0,
-          maxNodes: t.pool.maxNodes,
+          capacity: limitCapacity(t.pool),
+          limits: poolLimits(t.pool),
         }),
     );
   }
@@ -1009,4 +1012,17 @@ interface Command {
 /** A node still launching, as a fresh node of its pool. */
 function launchingView(n: ClusterNode): NodeView {
   return templateNode(n.name, poolTemplate(n.pool));
+}
+
+/**
+ * What a node of `pool` counts for against its NodePool's limits. Upstream counts the instance
+ * type's capacity; knsim knows only its allocatable (the pool's cpu and memory) and maxPods.
+ */
+function limitCapacity(pool: NodePoolSpec): NodeCapacity {
+  return { cpuMillis: pool.cpuMillis, memoryBytes: pool.memoryBytes, pods: pool.maxPods };
+}
+
+/** The pool's NodePool limits: its resource limits, and maxNodes as the `nodes` one. */
+function poolLimits(pool: NodePoolSpec): NodePoolLimits {
+  return { ...pool.limits, nodes: pool.maxNodes };
 }

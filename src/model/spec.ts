@@ -4,7 +4,7 @@
  */
 import type { AutoscalerClass, AutoscalerConfig, RevisionAutoscaling } from '../core/autoscaler/index.js';
 import type { KubeletReadinessProbe, LivenessProbe, MeshCompatibilityMode, StartupProbe, TrafficTarget } from '../core/traffic/index.js';
-import type { ClusterAutoscalerConfig, DisruptionBudgetSpec, DisruptionControls, KarpenterConfig, LaunchFailureWindow, PodResources } from '../core/capacity/index.js';
+import type { ClusterAutoscalerConfig, DisruptionBudgetSpec, DisruptionControls, KarpenterConfig, LaunchFailureWindow, NodePoolLimits, PodResources } from '../core/capacity/index.js';
 import type { DistributionSpec } from '../engine/distributions.js';
 
 export type { DistributionSpec };
@@ -365,7 +365,10 @@ export interface NodePoolSpec {
   maxPods: number;
   pricePerHour: number;
   minNodes: number;
+  /** The most nodes: a CA node group's max size, a Karpenter NodePool's `nodes` limit. */
   maxNodes: number;
+  /** A Karpenter NodePool's other limits (spec.limits cpu, memory, pods); none when absent. */
+  limits?: Omit<NodePoolLimits, 'nodes'> | undefined;
   /** Nodes Ready when the run starts. */
   initialNodes: number;
   /** Provision request → node Ready. */

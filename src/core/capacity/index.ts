@@ -27,3 +27,4 @@ export * from './label-selector.js';
 export * from './disruption-budget.js';
 export * from './disruption-controls.js';
 export * from './nodepool-budgets.js';
+export * from './nodepool-limits.js';

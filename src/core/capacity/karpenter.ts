@@ -10,6 +10,7 @@ import { bindPod, fits } from './fit.js';
 import type { NodeView, PodResources } from './types.js';
 import { templateNode, type NodeTemplate } from './cluster-autoscaler.js';
 import type { NodePoolBudget } from './nodepool-budgets.js';
+import { limitExceededBy, poolUsage, remainingResources, subtractOpened, typesWithinLimits, type LimitRefusal, type NodeCapacity, type NodePoolLimits } from './nodepool-limits.js';
 
 export interface KarpenterConfig {
   /** BATCH_IDLE_DURATION: the window closes this long after the last trigger… */
@@ -182,7 +183,7 @@ export function karpenterForceDeleteAt(
   return nodeClaimDeletedAt + cfg.terminationGracePeriodSeconds - podGraceSeconds;
 }
 
-/** A pool's node counts as a NodePool limit (knsim: maxNodes) sees them when a simulation wants one more node. */
+/** A pool's nodes as its NodePool limits (nodepool-limits.ts) see them when a simulation wants one more node. */
 export interface PoolRoom {
   /**
    * Its nodes in Karpenter's cluster state as the pass began, not marked for deletion: launched
@@ -195,20 +196,32 @@ export interface PoolRoom {
   readonly candidates: number;
   /** New NodeClaims of the pool the same pass already opened (none of them launched as far as the pass knows). */
   readonly opened: number;
-  readonly maxNodes: number;
+  /** What each of its nodes counts for (the pool's nodes are alike). */
+  readonly capacity: NodeCapacity;
+  readonly limits: NodePoolLimits;
 }
 
 /**
- * Whether the limit lets one more node of the pool launch: the scheduler's remaining resources
- * are the limit less the state nodes it was given and the NodeClaims it opened (scheduler.go
- * remainingResources, updateRemainingResources, subtractMax), so a candidate's own node frees its
- * room; and Provisioner.Create then refuses only a pool whose usage, the same state nodes with the
- * candidates still in (they are marked for deletion only after their replacements are created:
- * queue.go StartCommand), already exceeds the limit (Limits.ExceededBy: strictly greater), so a
- * limit exactly reached still lets a replacement through.
+ * Why the limits let no more node of the pool launch, or undefined when they let one: the
+ * scheduler's remaining resources are the limits less the state nodes it was given and the
+ * NodeClaims it opened (scheduler.go remainingResources, updateRemainingResources, subtractMax),
+ * so a candidate's own node frees its room; and Provisioner.Create then refuses only a pool whose
+ * usage, the same state nodes with the candidates still in (they are marked for deletion only
+ * after their replacements are created: queue.go StartCommand), already exceeds a limit
+ * (Limits.ExceededBy: strictly greater), so a limit exactly reached still lets a replacement through.
  */
+export function limitRefusal(r: PoolRoom): LimitRefusal | 'resource usage exceeds limit' | undefined {
+  requireInteger('opened', r.opened, 0);
+  let remaining = remainingResources(r.limits, poolUsage(r.capacity, r.stateNodes - r.candidates));
+  for (let i = 0; i < r.opened; i++) remaining = subtractOpened(remaining, [r.capacity]);
+  const scheduled = typesWithinLimits([r.capacity], (c) => c, remaining);
+  if (!scheduled.ok) return scheduled.reason;
+  return limitExceededBy(r.limits, poolUsage(r.capacity, r.stateNodes)) === undefined ? undefined : 'resource usage exceeds limit';
+}
+
+/** Whether the limits let one more node of the pool launch (limitRefusal finds nothing). */
 export function limitAllowsLaunch(r: PoolRoom): boolean {
-  return r.stateNodes - r.candidates + r.opened < r.maxNodes && r.stateNodes <= r.maxNodes;
+  return limitRefusal(r) === undefined;
 }
 
 /** What Karpenter reads of a pod to weigh its eviction. */

@@ -724,17 +724,20 @@ describe('driftDecision (Karpenter drift.go: replace a drifted node by as many n
   });
 });
 
-describe('limitAllowsLaunch (NodePool limits: scheduler.go remainingResources over the state nodes given, provisioner.go Create, Limits.ExceededBy)', () => {
+/** A 4-CPU, 16 GiB, 110-pod node. */
+const CAP = { cpuMillis: 4000, memoryBytes: 16 * 2 ** 30, pods: 110 };
+
+describe('limitAllowsLaunch, node limit (NodePool limits: scheduler.go remainingResources over the state nodes given, provisioner.go Create, Limits.ExceededBy)', () => {
   it.each([
-    { name: 'below the limit', room: { stateNodes: 2, candidates: 0, opened: 0, maxNodes: 3 }, want: true },
-    { name: 'exactly at the limit, no candidate: no room', room: { stateNodes: 3, candidates: 0, opened: 0, maxNodes: 3 }, want: false },
-    { name: 'exactly at the limit, one of them the candidate: its room is free, and usage 3 of 3 does not exceed the limit', room: { stateNodes: 3, candidates: 1, opened: 0, maxNodes: 3 }, want: true },
-    { name: '…but not a second new node in the same simulation', room: { stateNodes: 3, candidates: 1, opened: 1, maxNodes: 3 }, want: false },
-    { name: 'a pass from no state node: its third NodeClaim fits a limit of 3', room: { stateNodes: 0, candidates: 0, opened: 2, maxNodes: 3 }, want: true },
-    { name: '…its fourth does not', room: { stateNodes: 0, candidates: 0, opened: 3, maxNodes: 3 }, want: false },
-    { name: 'one state node and two opened: the fourth of a limit of 3 does not', room: { stateNodes: 1, candidates: 0, opened: 2, maxNodes: 3 }, want: false },
-    { name: 'usage over the limit (a replacement launched, its candidate untainted): Create refuses, whatever two candidates free', room: { stateNodes: 4, candidates: 2, opened: 0, maxNodes: 3 }, want: false },
-    { name: 'a limit of 0: nothing', room: { stateNodes: 0, candidates: 0, opened: 0, maxNodes: 0 }, want: false },
+    { name: 'below the limit', room: { stateNodes: 2, candidates: 0, opened: 0, capacity: CAP, limits: { nodes: 3 } }, want: true },
+    { name: 'exactly at the limit, no candidate: no room', room: { stateNodes: 3, candidates: 0, opened: 0, capacity: CAP, limits: { nodes: 3 } }, want: false },
+    { name: 'exactly at the limit, one of them the candidate: its room is free, and usage 3 of 3 does not exceed the limit', room: { stateNodes: 3, candidates: 1, opened: 0, capacity: CAP, limits: { nodes: 3 } }, want: true },
+    { name: '…but not a second new node in the same simulation', room: { stateNodes: 3, candidates: 1, opened: 1, capacity: CAP, limits: { nodes: 3 } }, want: false },
+    { name: 'a pass from no state node: its third NodeClaim fits a limit of 3', room: { stateNodes: 0, candidates: 0, opened: 2, capacity: CAP, limits: { nodes: 3 } }, want: true },
+    { name: '…its fourth does not', room: { stateNodes: 0, candidates: 0, opened: 3, capacity: CAP, limits: { nodes: 3 } }, want: false },
+    { name: 'one state node and two opened: the fourth of a limit of 3 does not', room: { stateNodes: 1, candidates: 0, opened: 2, capacity: CAP, limits: { nodes: 3 } }, want: false },
+    { name: 'usage over the limit (a replacement launched, its candidate untainted): Create refuses, whatever two candidates free', room: { stateNodes: 4, candidates: 2, opened: 0, capacity: CAP, limits: { nodes: 3 } }, want: false },
+    { name: 'a limit of 0: nothing', room: { stateNodes: 0, candidates: 0, opened: 0, capacity: CAP, limits: { nodes: 0 } }, want: false },
   ])('$name', ({ room, want }) => {
     expect(limitAllowsLaunch(room)).toBe(want);
   });
