@@ -8,6 +8,7 @@ import { dns1123SubdomainErrors } from '../core/traffic/index.js';
 import type { NodeAutoscalerSpec, NodePoolSpec, NodesSpec } from '../model/spec.js';
 import { formatPath, ScenarioError } from './errors.js';
 import { nodePoolBudgets, runStartsAt } from './nodepool-budgets.js';
+import { nodePoolLimits } from './nodepool-limits.js';
 import type { NodeAutoscalerInput, NodePoolInput } from './schema.js';
 
 /** The node annotation that keeps the Cluster Autoscaler from removing a node (cluster-autoscaler FAQ). */
@@ -108,7 +109,14 @@ export function buildNodes(file: string, c: NodesInput | undefined, podIsAlwaysS
         `needs cluster.nodeAutoscaler.kind: karpenter (this scenario's is ${autoscaler.kind}): only Karpenter's handling of a failed launch is modelled`,
       );
     }
-    return buildPool(file, p, i, autoscaler.kind !== 'none');
+    if (p.limits !== undefined && p.limits !== null && autoscaler.kind !== 'karpenter') {
+      throw new ScenarioError(
+        file,
+        formatPath(['cluster', 'nodePools', i, 'limits']),
+        `needs cluster.nodeAutoscaler.kind: karpenter (this scenario's is ${autoscaler.kind}): a NodePool's limits; a node group's only limit is its size (maxNodes)`,
+      );
+    }
+    return buildPool(file, p, i, autoscaler.kind !== 'none', warnings);
   });
   const initial = pools.reduce((n, p) => n + p.initialNodes, 0);
   if (initial > MAX_CLUSTER_NODES) {
@@ -116,17 +124,17 @@ export function buildNodes(file: string, c: NodesInput | undefined, podIsAlwaysS
   }
   // Only the limits the scenario writes: a pool without maxNodes has no limit of its own (the
   // 1000 default stands for that), so six such pools are a valid cluster, not 6000 nodes of plans.
-  const written = c.nodePools.filter((p) => p.maxNodes !== undefined);
-  const most = written.reduce((n, p) => n + p.maxNodes!, 0);
+  const written = pools.filter((p) => p.nodesLimitWritten);
+  const most = written.reduce((n, p) => n + p.maxNodes, 0);
   if (most > MAX_CLUSTER_NODES) {
     throw new ScenarioError(
       file,
       'cluster.nodePools',
-      `the pools' maxNodes add up to ${most} (${written.map((p) => `${p.name} ${p.maxNodes!}`).join(', ')}): more than a Kubernetes cluster supports (${MAX_CLUSTER_NODES} nodes); lower some maxNodes`,
+      `the pools' maxNodes add up to ${most} (${written.map((p) => `${p.name} ${p.maxNodes}`).join(', ')}): more than a Kubernetes cluster supports (${MAX_CLUSTER_NODES} nodes); lower some maxNodes`,
     );
   }
   return {
-    pools,
+    pools: pools.map(({ nodesLimitWritten: _, ...p }) => p),
     autoscaler,
     podIsAlwaysSchedulable: podIsAlwaysSchedulable ?? false,
     cpuCostShare: c.costCpuShare ?? DEFAULT_COST_CPU_SHARE,
@@ -134,7 +142,10 @@ export function buildNodes(file: string, c: NodesInput | undefined, podIsAlwaysS
   };
 }
 
-function buildPool(file: string, p: NodePoolInput, i: number, autoscaled: boolean): NodePoolSpec {
+/** A pool, and whether the scenario wrote its node limit (maxNodes or limits.nodes). */
+type BuiltPool = NodePoolSpec & { nodesLimitWritten: boolean };
+
+function buildPool(file: string, p: NodePoolInput, i: number, autoscaled: boolean, warnings: string[] | undefined): BuiltPool {
   const at = (field: string): string => formatPath(['cluster', 'nodePools', i, field]);
   if (p.name.length > MAX_POOL_NAME_LENGTH) throw new ScenarioError(file, at('name'), `is ${p.name.length} characters long, at most ${MAX_POOL_NAME_LENGTH} (a label value)`);
   // A NodePool's name and its nodes' (<name>-001, …) are DNS subdomains; a comma or a quote also
@@ -147,10 +158,18 @@ function buildPool(file: string, p: NodePoolInput, i: number, autoscaled: boolea
   if (!(p.pricePerHour <= MAX_PRICE_PER_HOUR)) throw new ScenarioError(file, at('pricePerHour'), `must be at most ${MAX_PRICE_PER_HOUR} ($ per node-hour), got ${p.pricePerHour}`);
   const minNodes = p.minNodes ?? 0;
   const initialNodes = p.initialNodes ?? minNodes;
+  const { nodes: nodesLimit, ...limits } = nodePoolLimits(file, p.limits, i, warnings) ?? {};
+  // maxNodes is knsim's name for the NodePool's nodes limit: one limit, written once or twice alike.
+  if (p.maxNodes !== undefined && nodesLimit !== undefined && p.maxNodes !== nodesLimit) {
+    throw new ScenarioError(file, formatPath(['cluster', 'nodePools', i, 'limits', 'nodes']), `is ${nodesLimit} but maxNodes is ${p.maxNodes}: both are the NodePool's node limit; keep one`);
+  }
+  const written = p.maxNodes ?? nodesLimit;
+  const writtenAt = p.maxNodes !== undefined ? at('maxNodes') : formatPath(['cluster', 'nodePools', i, 'limits', 'nodes']);
   // Without an autoscaler nothing adds nodes: the pool is its initial size.
-  const maxNodes = p.maxNodes ?? (autoscaled ? Math.max(DEFAULT_MAX_NODES, initialNodes) : initialNodes);
+  const maxNodes = written ?? (autoscaled ? Math.max(DEFAULT_MAX_NODES, initialNodes) : initialNodes);
   for (const [field, v] of [['minNodes', minNodes], ['initialNodes', initialNodes], ['maxNodes', maxNodes]] as const) {
-    if (v > MAX_CLUSTER_NODES) throw new ScenarioError(file, at(p[field] !== undefined ? field : 'initialNodes'), `must be at most ${MAX_CLUSTER_NODES} (the most nodes a Kubernetes cluster supports), got ${v}`);
+    const where = field === 'maxNodes' ? (written !== undefined ? writtenAt : at('initialNodes')) : at(p[field] !== undefined ? field : 'initialNodes');
+    if (v > MAX_CLUSTER_NODES) throw new ScenarioError(file, where, `must be at most ${MAX_CLUSTER_NODES} (the most nodes a Kubernetes cluster supports), got ${v}`);
   }
   if (minNodes > maxNodes) throw new ScenarioError(file, at('minNodes'), `must be ≤ maxNodes (${maxNodes}), got ${minNodes}`);
   if (initialNodes < minNodes || initialNodes > maxNodes) {
@@ -173,6 +192,8 @@ function buildPool(file: string, p: NodePoolInput, i: number, autoscaled: boolea
     pricePerHour: p.pricePerHour,
     minNodes,
     maxNodes,
+    ...(Object.keys(limits).length > 0 ? { limits } : {}),
+    nodesLimitWritten: written !== undefined,
     initialNodes,
     startupLatency: p.startupLatency ?? { dist: 'constant', value: DEFAULT_NODE_STARTUP_SECONDS },
     daemonSet: ds,

@@ -288,6 +288,8 @@ const nodePoolSchema = obj({
   pricePerHour: z.number().min(0),
   minNodes: count(0).optional(),
   maxNodes: count(0).optional(),
+  // A Karpenter NodePool's spec.limits (quantities by resource name), read by nodepool-limits.ts.
+  limits: z.unknown().optional(),
   initialNodes: count(0).optional(),
   startupLatency: distribution.optional(),
   daemonSets: obj({ cpu: cpuQuantity.optional(), memory: memoryQuantity.optional(), pods: count(0).optional() }).optional(),
