@@ -16,6 +16,8 @@ import {
   karpenterForceDeleteAt,
   launchOutcome,
   limitAllowsLaunch,
+  limitRefusal,
+  type LimitRefusal,
   UNAVAILABLE_OFFERING_TTL_SECONDS,
   multiNodeSearchBounds,
   isNominated,
@@ -353,12 +355,36 @@ export class KarpenterModel implements NodeAutoscaler {
     // New nodes for the pods of nodes being removed too, before they are evicted (provisioner.go
     // Schedule: its NewNodeClaims hold them): a pod a PodDisruptionBudget or do-not-disrupt keeps
     // on its node finds its new node launched, or Ready, when it goes.
+    const placed = new Set<number>();
     for (const b of plan.newNodes) {
       const t = this.cheapest(b.map((i) => c.requestsOf(pods[i]!)), stateNodes, added);
       if (t === undefined) continue;
       added.set(t.pool, (added.get(t.pool) ?? 0) + 1);
       this.launch(t.pool, now);
+      for (const i of b) placed.add(i);
     }
+    // The pending pods left without a node, where it was the limits that refused them.
+    for (let i = 0; i < pending.length; i++) if (plan.onto[i]! < 0 && !placed.has(i)) this.noteLimitBlocks(pending[i]!, stateNodes, added, now);
+  }
+
+  /**
+   * A pending pod the pass gave no node: when every pool whose fresh node would hold it is one its
+   * NodePool limits refused (the scheduler's error for each: scheduler.go addToNewNodeClaim), the
+   * pod gets Karpenter's FailedScheduling event with it. A pod no pool could hold, or one a pool with
+   * room held back (its offering unavailable), is not the limits' doing.
+   */
+  private noteLimitBlocks(pod: Pod, stateNodes: ReadonlyMap<NodePoolSpec, number>, added: ReadonlyMap<NodePoolSpec, number>, now: number): void {
+    const r = this.cluster.requestsOf(pod);
+    const refused: [PoolType, LimitRefusal][] = [];
+    for (const t of this.types) {
+      if (cheapestFitting([t], [r]) === undefined) continue;
+      if (this.unavailable(t.pool, now)) return;
+      const why = limitRefusal({ stateNodes: stateNodes.get(t.pool) ?? 0, candidates: 0, opened: added.get(t.pool) ?? 0, capacity: limitCapacity(t.pool), limits: poolLimits(t.pool) });
+      // Refused by Provisioner.Create, or not refused at all: no event of the scheduler's.
+      if (why === undefined || why === 'resource usage exceeds limit') return;
+      refused.push([t, why]);
+    }
+    for (const [t, why] of refused) this.cluster.provisioningBlocks.note(t.pool.name, why, pod.name, pod.revision.spec.name, now);
   }
 
   /** Nominates `nodes` for the nomination window from `now` (statenode.go Nominate: a later one extends it). */

@@ -8,6 +8,7 @@ import { SchedulingQueue } from './cluster-scheduler.js';
 import type { Pod } from './pod.js';
 import { KubeletEviction } from './node-eviction.js';
 import { DisruptionBudgets } from './disruption-budgets.js';
+import { ProvisioningBlocks } from './provisioning-blocks.js';
 import { ScaleDownBlocks } from './scale-down-blocks.js';
 import type { NodePoolSpec, NodesSpec } from './spec.js';
 import type { World } from './world.js';
@@ -89,6 +90,8 @@ export class Cluster {
   readonly budgets: DisruptionBudgets | undefined;
   /** The nodes pod annotations, local volumes and PodDisruptionBudgets kept from the node autoscaler (summary.json's scaleDownBlocks). */
   readonly scaleDownBlocks = new ScaleDownBlocks();
+  /** The pods Karpenter's NodePool limits left Pending (summary.json's provisioningBlocks). */
+  readonly provisioningBlocks = new ProvisioningBlocks();
   /**
    * What Karpenter's cluster state counts as a change for consolidation (state/cluster.go
    * MarkUnconsolidated): a pod bound or deleted, a node added, initialized, marked or unmarked

@@ -220,6 +220,20 @@ export interface RunSummary {
     lastSeconds: number;
   }>;
   /**
+   * Pending pods Karpenter gave no new node because NodePool limits refused every pool that could
+   * hold them: per pool and scheduler error, the FailedScheduling event's message, the revisions
+   * whose pods it held, how many distinct pods, the first and last provisioning pass. Absent when none was.
+   */
+  provisioningBlocks?: Array<{
+    pool: string;
+    reason: 'FailedScheduling';
+    message: string;
+    revisions: string[];
+    pods: number;
+    firstSeconds: number;
+    lastSeconds: number;
+  }>;
+  /**
    * Requests sent but not answered when the run ended (waiting at an activator, queued or
    * executing): the counts above are of answered requests. Absent when there were none.
    */

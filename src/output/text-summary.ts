@@ -71,6 +71,7 @@ export function textSummary(s: RunSummary, outDir: string, files: readonly strin
   for (const b of s.podDisruptionBudgets ?? []) lines.push(`PodDisruptionBudget ${disruptionBudgetText(b)}`);
   for (const x of s.nodePoolDrifts ?? []) lines.push(`NodePool ${nodePoolDriftText(x)}`);
   for (const x of s.scaleDownBlocks ?? []) lines.push(`scale-down held: ${scaleDownBlockText(x)}`);
+  for (const x of s.provisioningBlocks ?? []) lines.push(`NodePool limits: ${provisioningBlockText(x)}`);
   if (s.autoscalerDown !== undefined) {
     lines.push(`Knative's autoscaler down: ${s.autoscalerDown.map((d) => `${d.fromSeconds}s–${d.untilSeconds === null ? 'end' : `${d.untilSeconds}s`}`).join(', ')} (the KPA scaled nothing meanwhile, not even from zero)`);
   }
@@ -141,6 +142,12 @@ export function scaleDownBlockText(x: NonNullable<RunSummary['scaleDownBlocks']>
   const holder = x.pools !== undefined ? `nodes of pool${x.pools.length === 1 ? '' : 's'} ${x.pools.join(', ')}` : `pods of ${x.revisions.join(', ')}`;
   const by = x.pools !== undefined && x.reason === 'DoNotDisrupt' ? 'annotated karpenter.sh/do-not-disrupt: "true"' : BLOCKED_BY[x.reason];
   return `${who}: ${holder} ${by} (${x.reason}), ${when}`;
+}
+
+/** Pods NodePool limits left Pending, after "NodePool limits:": `pool std held 2 pods of s2-00001, s3-00001 from 3s to 113s: FailedScheduling "Failed to schedule pod, …"`. */
+export function provisioningBlockText(x: NonNullable<RunSummary['provisioningBlocks']>[number], unit = 's'): string {
+  const when = x.firstSeconds === x.lastSeconds ? `at ${x.firstSeconds}${unit}` : `from ${x.firstSeconds}${unit} to ${x.lastSeconds}${unit}`;
+  return `pool ${x.pool} left ${x.pods} pod${x.pods === 1 ? '' : 's'} of ${x.revisions.join(', ')} Pending ${when}: ${x.reason} "${x.message}"`;
 }
 
 /** What became of a drained node, after its name: `drained at 300s: …`. */

@@ -110,7 +110,8 @@ function outage(at: number, downtime: number, durationSeconds: number): { fromSe
  * within the run), `activatorRollouts` (the activators' rolling restarts that began in it),
  * `activatorDeletions` (activator pods deleted in it), `serviceDeletions` (Services deleted in it), `nodeDrains` (nodes drained in it),
  * `podDisruptionBudgets` (what the users' budgets allowed and refused), `nodePoolDrifts`
- * (NodePools whose template changed in it) and `scaleDownBlocks` (nodes pod annotations kept).
+ * (NodePools whose template changed in it), `scaleDownBlocks` (nodes pod annotations kept) and
+ * `provisioningBlocks` (pods NodePool limits left Pending).
  */
 export function noteOutages(summary: RunSummary, world: World): void {
   const spec = world.spec;
@@ -160,6 +161,8 @@ export function noteOutages(summary: RunSummary, world: World): void {
   if (drifts.length > 0) summary.nodePoolDrifts = drifts;
   const blocks = world.cluster?.scaleDownBlocks.records ?? [];
   if (blocks.length > 0) summary.scaleDownBlocks = blocks.map((b) => ({ ...b, firstSeconds: ms(b.firstSeconds)!, lastSeconds: ms(b.lastSeconds)! }));
+  const held = world.cluster?.provisioningBlocks.records ?? [];
+  if (held.length > 0) summary.provisioningBlocks = held.map((b) => ({ ...b, firstSeconds: ms(b.firstSeconds)!, lastSeconds: ms(b.lastSeconds)! }));
 }
 
 /** The counts are of answered requests; those still waiting or executing when the run ended are counted apart. */

@@ -9,7 +9,7 @@ import { type TimeAxis, bucketLabel } from './aggregate.js';
 import type { Chart } from './charts/index.js';
 import { CHART_RUNNER, escapeHtml, pageHead } from './page.js';
 import { percentOf } from '../percent.js';
-import { disruptionBudgetText, nodeDrainText, nodePoolDriftText, scaleDownBlockText } from '../text-summary.js';
+import { disruptionBudgetText, nodeDrainText, nodePoolDriftText, provisioningBlockText, scaleDownBlockText } from '../text-summary.js';
 
 export { escapeHtml };
 
@@ -366,7 +366,9 @@ function summaryTable(summary: RunSummary, settings: RunSettings | undefined, ax
   const dr = (summary.nodeDrains ?? []).map((x) => `<p class="note">Node ${escapeHtml(x.node)} ${escapeHtml(nodeDrainText(x, ' s'))}.</p>`).join('');
   const pdb = (summary.podDisruptionBudgets ?? []).map((b) => `<p class="note">PodDisruptionBudget ${escapeHtml(disruptionBudgetText(b))}.</p>`).join('');
   const dft = (summary.nodePoolDrifts ?? []).map((x) => `<p class="note">NodePool ${escapeHtml(nodePoolDriftText(x, ' s'))}.</p>`).join('');
-  const held = (summary.scaleDownBlocks ?? []).map((x) => `<p class="note">Scale-down held: ${escapeHtml(scaleDownBlockText(x, ' s'))}.</p>`).join('');
+  const held =
+    (summary.scaleDownBlocks ?? []).map((x) => `<p class="note">Scale-down held: ${escapeHtml(scaleDownBlockText(x, ' s'))}.</p>`).join('') +
+    (summary.provisioningBlocks ?? []).map((x) => `<p class="note">NodePool limits: ${escapeHtml(provisioningBlockText(x, ' s'))}.</p>`).join('');
   const fs = failedScrapes(summary) ? `<p class="note">${escapeHtml(FAILED_SCRAPES_NOTE)}</p>` : '';
   return `<div class="table"><table class="summary">\n${head}\n${body}\n</table></div>\n${nr}${fl}${dn}${ac}${ro}${de}${dr}${pdb}${dft}${held}${fs}`;
 }
