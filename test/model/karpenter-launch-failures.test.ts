@@ -246,3 +246,35 @@ describe('consolidation with a NodeClaim that never launched', () => {
     ]);
   });
 });
+
+/**
+ * Nor do its NodePool's limits count it: the pool's usage is the capacity of its state nodes
+ * (state/cluster.go updateNodePoolResources, only for a NodeClaim with a provider ID), for the
+ * scheduler's remaining resources and for Provisioner.Create alike. Were small-001 counted, small
+ * would be at its limit and the replacement planned at 2 s refused at its validation at 17 s; it
+ * runs, and the pool has two NodeClaims under a one-node limit, as upstream would.
+ */
+describe('NodePool limits leave out a NodeClaim whose create call is being retried', () => {
+  const retry = resolve(import.meta.dirname, '../fixtures/capacity/karpenter-retry-limit.yaml');
+  it.each([
+    { limits: '{nodes: 1}' },
+    // One 4-CPU node's worth: the same room.
+    { limits: '{cpu: "4"}' },
+    { limits: '{memory: 16Gi}' },
+  ])('small limits $limits: small-001 retries from 7 s, and at 17 s pricey-001 is tainted and small-002 asked for', ({ limits }) => {
+    const rec = new MemoryRecorder();
+    new World(loadScenario(retry, { sets: [`cluster.nodePools[1].limits=${limits}`] }).world, rec).run();
+    expect(rec.nodeEvents.filter((n) => n.time > 0).map((n) => [n.node, n.event, n.time])).toEqual([
+      ['small-001', 'Requested', 7],
+      ['small-001', 'LaunchFailed', 7],
+      ['pricey-001', 'Tainted', 17],
+      ['small-002', 'Requested', 17],
+      ['small-002', 'LaunchFailed', 17],
+    ]);
+  });
+  it('a limit that leaves no node at all (nodes 0): no replacement is planned, and big\'s pod gets no node', () => {
+    const rec = new MemoryRecorder();
+    new World(loadScenario(retry, { sets: ['cluster.nodePools[1].limits={nodes: 0}'] }).world, rec).run();
+    expect(rec.nodeEvents.filter((n) => n.time > 0)).toEqual([]);
+  });
+});
