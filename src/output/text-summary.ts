@@ -144,10 +144,10 @@ export function scaleDownBlockText(x: NonNullable<RunSummary['scaleDownBlocks']>
   return `${who}: ${holder} ${by} (${x.reason}), ${when}`;
 }
 
-/** Pods NodePool limits left Pending, after "NodePool limits:": `pool std held 2 pods of s2-00001, s3-00001 from 3s to 113s: FailedScheduling "Failed to schedule pod, …"`. */
+/** Pods NodePool limits refused a node, after "NodePool limits:": `pool std refused a node to 2 pods of s2-00001, s3-00001 at passes from 3s to 113s: FailedScheduling "Failed to schedule pod, …"`. */
 export function provisioningBlockText(x: NonNullable<RunSummary['provisioningBlocks']>[number], unit = 's'): string {
   const when = x.firstSeconds === x.lastSeconds ? `at ${x.firstSeconds}${unit}` : `from ${x.firstSeconds}${unit} to ${x.lastSeconds}${unit}`;
-  return `pool ${x.pool} left ${x.pods} pod${x.pods === 1 ? '' : 's'} of ${x.revisions.join(', ')} Pending ${when}: ${x.reason} "${x.message}"`;
+  return `pool ${x.pool} refused a node to ${x.pods} pod${x.pods === 1 ? '' : 's'} of ${x.revisions.join(', ')} at passes ${when}: ${x.reason} "${x.message}"`;
 }
 
 /** What became of a drained node, after its name: `drained at 300s: …`. */

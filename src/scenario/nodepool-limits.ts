@@ -4,7 +4,8 @@
  * resource (nvidia.com/gpu, ephemeral-storage) is taken, as the API server takes it, and never binds.
  */
 import type { NodePoolLimits } from '../core/capacity/index.js';
-import { parseQuantity, QuantityError } from '../core/resources/index.js';
+// knsim/resources' exact parser, as knsim/autoscaler re-exports it.
+import { parseQuantity, QuantityError } from '../core/autoscaler/index.js';
 import { formatPath, ScenarioError } from './errors.js';
 import { describeValue } from './values.js';
 

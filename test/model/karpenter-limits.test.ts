@@ -109,7 +109,7 @@ describe('NodePool limits on a provisioning pass: equal to the limit launches, a
   it('the run summary carries the event users see on the Pending pods', () => {
     const s = summarizeWorld(loadScenario(limitsFixture, { sets: ['cluster.nodePools[0].limits.cpu=4'] }).world);
     expect(s.provisioningBlocks).toEqual([{ pool: 'std', reason: 'FailedScheduling', message: EXCEED, revisions: ['s1-00001', 's2-00001', 's3-00001'], pods: 3, firstSeconds: 3, lastSeconds: 113 }]);
-    expect(provisioningBlockText(s.provisioningBlocks![0]!)).toBe(`pool std left 3 pods of s1-00001, s2-00001, s3-00001 Pending from 3s to 113s: FailedScheduling "${EXCEED}"`);
+    expect(provisioningBlockText(s.provisioningBlocks![0]!)).toBe(`pool std refused a node to 3 pods of s1-00001, s2-00001, s3-00001 at passes from 3s to 113s: FailedScheduling "${EXCEED}"`);
     // Without a limit reached the field is absent, so summaries of runs without limits keep their shape.
     expect(summarizeWorld(loadScenario(limitsFixture).world).provisioningBlocks).toBeUndefined();
   });
