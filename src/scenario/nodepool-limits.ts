@@ -11,6 +11,8 @@ import { describeValue } from './values.js';
 
 const NANOS_PER_MILLI = 1_000_000n;
 const NANOS_PER_UNIT = 1_000_000_000n;
+/** Resource names a warning quotes before it says how many more. */
+const MAX_NAMES_SHOWN = 5;
 
 /** The limits (cpu, memory, pods, nodes) of `cluster.nodePools[i].limits`; warnings for the resources knsim's nodes do not have. */
 export function nodePoolLimits(file: string, raw: unknown, i: number, warnings?: string[]): NodePoolLimits | undefined {
@@ -21,6 +23,7 @@ export function nodePoolLimits(file: string, raw: unknown, i: number, warnings?:
     throw new ScenarioError(file, path(), `expected a mapping of resource name to quantity (e.g. cpu: "100", memory: 400Gi, nodes: 10), got ${describeValue(raw)}`);
   }
   const out: { -readonly [K in keyof NodePoolLimits]: NodePoolLimits[K] } = {};
+  const unknown: string[] = [];
   for (const [name, v] of Object.entries(raw as Record<string, unknown>)) {
     const nanos = quantityNanos(file, path(name), v);
     if (name === 'cpu') out.cpuMillis = safe(file, path(name), nanos / NANOS_PER_MILLI, 'millicores');
@@ -28,7 +31,12 @@ export function nodePoolLimits(file: string, raw: unknown, i: number, warnings?:
     else if (name === 'nodes' || name === 'pods') {
       if (nanos % NANOS_PER_UNIT !== 0n) throw new ScenarioError(file, path(name), `must be a whole number of ${name}, got ${JSON.stringify(v)}`);
       out[name] = safe(file, path(name), nanos / NANOS_PER_UNIT, name);
-    } else warnings?.push(`${file}: ${path(name)}: knsim's nodes have no ${name}, so this limit never binds (it limits cpu, memory, pods and nodes)`);
+    } else unknown.push(name);
+  }
+  // One line per pool, the names quoted and a long list cut: a key is the user's text.
+  if (unknown.length > 0) {
+    const shown = unknown.slice(0, MAX_NAMES_SHOWN).map((u) => JSON.stringify(u)).join(', ') + (unknown.length > MAX_NAMES_SHOWN ? ` and ${unknown.length - MAX_NAMES_SHOWN} more` : '');
+    warnings?.push(`${file}: ${path()}: knsim's nodes have no ${shown}, so ${unknown.length === 1 ? 'this limit never binds' : 'these limits never bind'} (knsim limits cpu, memory, pods and nodes)`);
   }
   return out;
 }

@@ -53,7 +53,15 @@ describe('reading limits', () => {
     const file = withPool('limits: { cpu: "8", nvidia.com/gpu: 4 }');
     const loaded = loadScenario(file);
     expect(loaded.world.cluster.nodes!.pools[0]!.limits).toEqual({ cpuMillis: 8000 });
-    expect(loaded.warnings).toContain(`${file}: cluster.nodePools[0].limits["nvidia.com/gpu"]: knsim's nodes have no nvidia.com/gpu, so this limit never binds (it limits cpu, memory, pods and nodes)`);
+    expect(loaded.warnings).toContain(`${file}: cluster.nodePools[0].limits: knsim's nodes have no "nvidia.com/gpu", so this limit never binds (knsim limits cpu, memory, pods and nodes)`);
+  });
+  it('many such resources: one warning line, the names quoted, the list cut after five', () => {
+    const keys = Array.from({ length: 8 }, (_, k) => `"r${k}\\n": 1`).join(', ');
+    const loaded = loadScenario(withPool(`limits: { ${keys} }`));
+    const lines = (loaded.warnings ?? []).filter((w) => w.includes('limits'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/knsim's nodes have no "r0\\n", "r1\\n", "r2\\n", "r3\\n", "r4\\n" and 3 more, so these limits never bind/);
+    expect(lines[0]).not.toContain('\n');
   });
 });
 
