@@ -38,6 +38,8 @@ export interface ViewsHost {
   readonly shared: RevisionWatcher;
   /** The revision's pods that exist. */
   pods(): Iterable<Pod>;
+  /** The activators take a Kubernetes-Ready pod without probing it (mesh-compatibility-mode other than auto). */
+  readonly trustsReady: boolean;
   /** `a`'s throttler of the revision, if it has one that hears of pod changes. */
   throttlerOf(a: Activator): RevisionThrottler | undefined;
 }
@@ -65,8 +67,10 @@ export class ActivatorViews {
 
   /**
    * `a`'s process starts now: a watcher of its own, ticking from now, takes the Endpoints as they
-   * are and probes every address in one round at once. A pod the others found is taken to pass
-   * its check now; one still to be found comes with what the revision's watcher knows of it.
+   * are and probes every address in one round at once. It trusts nothing another activator found:
+   * each pod comes with what the pod itself is (when its address appears, its queue-proxy listens,
+   * its user container passes: Pod.passesFrom), found by the others or not. A Ready address the
+   * activators take without probing (`trustsReady`) is taken by that round whatever its check says.
    */
   start(a: Activator, now: number): void {
     this.stop(a);
@@ -75,16 +79,13 @@ export class ActivatorViews {
     this.views.set(a, v);
     for (const pod of h.pods()) {
       if (!pod.isOk) continue;
-      if (pod.activatorHealthy) {
-        // Its check passed and ended: this probe starts a new one, which passes at once.
-        pod.probeCheckFrom = Number.NaN;
-        v.watcher.adopt(pod, now, now, this.finder(v, pod, () => pod.isOk), pod.queueProxyUpAt);
-        continue;
-      }
+      // Still to be found by the others: its address may appear later, its queue-proxy be known ahead.
       const t = h.shared.targetOf(pod);
-      if (t === undefined) continue;
-      const valid = this.valid.get(pod);
-      v.watcher.adopt(pod, t.since, t.ready, valid === undefined ? undefined : this.finder(v, pod, valid), t.queueProxyUp);
+      const ready = pod.k8sReady && h.trustsReady ? Number.NEGATIVE_INFINITY : pod.passesFrom;
+      // Found by the others and passing: their probes' check has ended, this probe starts a new one.
+      if (t === undefined && ready <= now) pod.probeCheckFrom = Number.NaN;
+      const valid = Number.isNaN(ready) ? undefined : (this.valid.get(pod) ?? (() => pod.isOk));
+      v.watcher.adopt(pod, t?.since ?? now, ready, valid === undefined ? undefined : this.finder(v, pod, valid), t?.queueProxyUp ?? pod.queueProxyUpAt);
     }
     v.watcher.endpointsChanged();
   }

@@ -62,6 +62,11 @@ export class Pod {
   queueProxyUpAt = Number.NaN;
   /** When its queue-proxy's check of the user container, which the activators' probes wait on, started (NaN: none running). */
   probeCheckFrom = Number.NaN;
+  /**
+   * From when its user container's readiness check passes, as the queue-proxy would answer a new
+   * probe (may be ahead; NaN: failing, or not known yet). What a watcher that starts later reads.
+   */
+  passesFrom = Number.NaN;
   /** Requests inside the breaker: waiting plus executing. */
   inFlight = 0;
   /** Requests the ingress sent straight here and not yet answered (counted only for a least-request ingress). */

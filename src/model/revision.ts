@@ -446,6 +446,7 @@ export class Revision {
     this.world.network.attach(pod);
     this.startQueueProxy(pod, now);
     pod.activatorHealthy = true;
+    pod.passesFrom = Number.NEGATIVE_INFINITY;
     this.activatorHealthyPods.insert(pod);
     this.markReady(pod, now, false);
     this.faults?.runningSince(pod, now);
@@ -479,6 +480,7 @@ export class Revision {
     const containerUp = scheduled + s.imagePull.sample(r) + s.containerStart.sample(r);
     const probeOk = containerUp + s.readiness.sample(r);
     // The activator probes from the moment the address appears; the queue-proxy answers from containerUp.
+    pod.passesFrom = probeOk;
     this.watcher?.watch(pod, scheduled, probeOk, () => this.onProbeHealthy(pod), containerUp);
     this.views?.watch(pod, scheduled, probeOk, () => pod.isOk, containerUp);
     // The kubelet's probe worker starts as the pod is scheduled here (onScheduled: its start time).
@@ -546,12 +548,14 @@ export class Revision {
 
   /** The activators probe `pod` from now on (its address appeared, or its container restarted): its readiness is not known yet. */
   probeFrom(pod: Pod, now: number): void {
+    pod.passesFrom = Number.NaN;
     this.watcher?.watch(pod, now, Number.NaN, undefined);
     this.views?.watch(pod, now, Number.NaN, undefined);
   }
 
   /** `pod`'s user container passes from `now`: the probe round that finds it hands it on if `valid` still holds then. */
   probePasses(pod: Pod, now: number, valid: FindValid): void {
+    pod.passesFrom = now;
     this.watcher?.passes(pod, now, () => {
       if (valid()) this.probeFound(pod);
     });
@@ -560,6 +564,7 @@ export class Revision {
 
   /** `pod`'s user container fails its check again before the activators found it. */
   probeFails(pod: Pod): void {
+    pod.passesFrom = Number.NaN;
     this.watcher?.fails(pod);
     this.views?.fails(pod);
   }
@@ -595,6 +600,7 @@ export class Revision {
       probeOptimisation: this.probeOptimisation,
       shared,
       pods: () => this.pods,
+      trustsReady: this.trustsReady,
       throttlerOf: (a) => (this.throttlersFollowPods ? a.existingThrottler(this) : undefined),
     });
   }
