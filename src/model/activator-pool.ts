@@ -7,7 +7,7 @@ import {
 } from '../core/autoscaler/index.js';
 import { automaxprocs } from '../core/capacity/index.js';
 import { Activator } from './activator.js';
-import { ActivatorDrain } from './activator-rollout.js';
+import { ActivatorDrain, startActivatorProcess } from './activator-rollout.js';
 import { CfsBandwidth, type CfsThrottled } from './cfs-bandwidth.js';
 import { CompletionTimer, cpuRate, ProcessorSharing } from './cpu.js';
 import { METRICS_SCRAPE_PRIORITY } from './event-order.js';
@@ -273,6 +273,7 @@ export class ActivatorPool {
         const a = new Activator(this.world, index, `activator-${index}`);
         this.world.activators.push(a);
         const m = this.adopt(a, now, now + this.spec.startupSeconds);
+        startActivatorProcess(this.world, a, now, m.readyAt);
         this.world.sim.at(m.readyAt, this.onReady, m);
         this.world.sim.every(m.readyAt + 1, 1, (act: Activator) => act.pushStats(this.world.sim.now), a);
       }
@@ -301,8 +302,6 @@ export class ActivatorPool {
 
   private onReady = (m: Member): void => {
     if (m.draining) return;
-    // Its process's watchers start as it does; knsim knows no earlier instant of it than Ready.
-    this.world.activatorProcessStarted(m.activator, this.world.sim.now);
     this.refreshServing(this.world.sim.now);
   };
 

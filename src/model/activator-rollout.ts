@@ -5,7 +5,7 @@
  * a deleted activator pod and its ReplicaSet's replacement, and the graceful exit of every
  * activator pod deleted, by those or by the activator HPA (knative/serving cmd/activator/main.go).
  */
-import { ACTIVATOR_DRAIN_SECONDS, ACTIVATOR_GRACE_SECONDS } from '../core/autoscaler/index.js';
+import { ACTIVATOR_DRAIN_SECONDS, ACTIVATOR_GRACE_SECONDS, activatorProcessLeadSeconds } from '../core/autoscaler/index.js';
 import { defaultRollingUpdateFenceposts, rollingUpdateStep, type RollingUpdateFenceposts } from '../core/capacity/index.js';
 import { Activator } from './activator.js';
 import { STATUS_OVERLOADED } from './request.js';
@@ -88,17 +88,32 @@ export class ActivatorDrain {
 }
 
 /**
- * A new activator pod, Ready at `readyAt`: it then joins the activator endpoints, and `onReady`
- * is called. It pushes stats every second from its own phase once it runs, as the first ones do.
+ * A new activator pod's process starts a little before the pod is Ready (activatorProcessLeadSeconds:
+ * within its readiness probe's period, the phase drawn from a stream of its own, so no other draw
+ * moves): its revision watchers start then, probing the pods while it is not in the endpoints yet.
+ */
+export function startActivatorProcess(world: World, a: Activator, createdAt: number, readyAt: number): void {
+  a.processStartedAt = Number.POSITIVE_INFINITY;
+  const u = world.sim.random.stream(`activator/${a.index}/readiness`).next();
+  const at = readyAt - activatorProcessLeadSeconds(readyAt - createdAt, u);
+  world.sim.at(at, (act: Activator) => {
+    // A pod deleted before its process started (the HPA scaling down) runs no watcher.
+    if (act.drain === undefined) world.activatorProcessStarted(act, at);
+  }, a);
+}
+
+/**
+ * A new activator pod, created now and Ready at `readyAt`: it then joins the activator endpoints,
+ * and `onReady` is called. Its process starts before (startActivatorProcess). It pushes stats every
+ * second from its own phase once it runs, as the first ones do.
  */
 export function startActivator(world: World, readyAt: number, onReady: (now: number) => void): Activator {
   const index = world.activators.length;
   const a = new Activator(world, index, `activator-${index}`);
   world.activators.push(a);
   a.readySince = readyAt;
+  startActivatorProcess(world, a, world.sim.now, readyAt);
   world.sim.at(readyAt, (act: Activator) => {
-    // Its process's watchers start as it does; knsim knows no earlier instant of it than Ready.
-    world.activatorProcessStarted(act, readyAt);
     world.setServingActivators([...world.servingActivators, act].sort((x, y) => x.index - y.index), readyAt);
     onReady(readyAt);
   }, a);

@@ -410,6 +410,8 @@ export class Activator {
   down = false;
   /** When it last became Ready (−∞: before the run); a ReplicaSet scales down the one Ready for less time first. */
   readySince = Number.NEGATIVE_INFINITY;
+  /** When its running process started (−∞: before the run; +∞: a new pod's, not yet): it sees every revision created from then. */
+  processStartedAt = Number.NEGATIVE_INFINITY;
   /** Its pod is being deleted (a rolling restart), until it exits: see activator-rollout.ts. */
   drain: ActivatorDrain | undefined = undefined;
 

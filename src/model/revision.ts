@@ -244,8 +244,8 @@ export class Revision {
     this.probeOptimisation = spec.enableProbeOptimisation !== false;
     this.views = this.watcher === undefined ? undefined : this.newViews(this.watcher, period);
     // Every activator process running now sees the revision as it is created (one that crashed restarted at
-    // once; a drained one that exited is gone; a new pod's process starts only as it is Ready here).
-    for (const a of world.activators) if (!(a.down && a.drain !== undefined) && a.readySince <= now) this.sharers.add(a);
+    // once; a drained one that exited is gone; a new pod's process runs a little before it is Ready).
+    for (const a of world.activators) if (!(a.down && a.drain !== undefined) && a.processStartedAt <= now) this.sharers.add(a);
     this.resources = spec.work !== undefined || spec.memory !== undefined ? new RevisionResources(this, spec.work, spec.memory, spec.resources) : undefined;
     const injected = spec.faults !== undefined && spec.faults.length > 0;
     // With nodes, pods start step by step at binding, and the progress deadline can fail a revision whose pods never schedule.

@@ -182,6 +182,7 @@ export class World {
 
   /** `a`'s process starts now: for every revision it has no watcher yet, and makes one that probes at once (activator-view.ts). */
   activatorProcessStarted(a: Activator, now: number): void {
+    a.processStartedAt = now;
     for (const s of this.services.values()) for (const r of s.revisions) r.activatorStarted(a, now);
   }
 

@@ -55,10 +55,16 @@ describe('a restarted activator must find the pods itself before it routes to th
     { name: 'crash, 100 ms down, every pod ready', update: { at: '3s', crashActivator: { activator: 0, downtime: '100ms' } }, pods: allReady, firstIn: 3.101, out: 3.101, waited: 0 },
     // Down longer than its first round: it has found the ready pod when it is back at 4 s.
     { name: 'crash, 1 s down, a pod starting', update: { at: '3s', crashActivator: { activator: 0, downtime: '1s' } }, pods: starting, firstIn: 4.001, out: 4.001, waited: 0 },
-    // A deleted activator's replacement starts as it is Ready, 3.1 s (knsim knows no earlier instant
-    // of its process): its first round waits on the starting pod until 3.4 s; 30 requests came
-    // meanwhile, 33 waited in all.
-    { name: 'deleted, replacement Ready 100 ms later, a pod starting', update: { at: '3s', deleteActivator: { activator: 0, startup: '100ms' } }, pods: starting, firstIn: 3.101, out: 3.4, waited: 33 },
+    // A deleted activator's replacement: its process starts within its readiness probe's 5 s period
+    // before it is Ready, never before its pod's creation (3 s): at 3.1 s − u × 0.1 s, u = 0.5005 its
+    // stream's draw, so 3.04995 s. Its first round waits on the starting pod until 3.34995 s, and the
+    // requests that came from 3.1 s wait for it: 25 came meanwhile (knsim took 3.1 s as its start
+    // before, 3.4 s and 33), 27 waited in all.
+    { name: 'deleted, replacement Ready 100 ms later, a pod starting', update: { at: '3s', deleteActivator: { activator: 0, startup: '100ms' } }, pods: starting, firstIn: 3.101, out: 3.349946218100376, waited: 27 },
+    // Ready 1 s later, its process started at 3.4995 s (4 s − u × 1 s): its first round, held by the
+    // starting pod, handed on the ready one at 3.7995 s, so the first request it takes, at 4.001 s,
+    // leaves at once. Nothing waits (started at Ready, as knsim had it, 4.3 s and 33 waiting).
+    { name: 'deleted, replacement Ready 1 s later, a pod starting', update: { at: '3s', deleteActivator: { activator: 0, startup: '1s' } }, pods: starting, firstIn: 4.001, out: 4.001, waited: 0 },
   ])('$name: the first request it takes leaves at $out s', ({ update, pods, firstIn, out, waited }) => {
     const { rec } = run(scenario([update], pods));
     const after = rec.requests.filter((r) => r.route === 'activator' && r.activatorIn > 3).sort((a, b) => a.activatorIn - b.activatorIn);

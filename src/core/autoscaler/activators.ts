@@ -17,6 +17,22 @@ export const ACTIVATOR_DRAIN_SECONDS = 45;
 /** The activator pod's terminationGracePeriodSeconds (config/core/deployments/activator.yaml): then the kubelet kills it. */
 export const ACTIVATOR_GRACE_SECONDS = 600;
 
+/** The activator pod's readiness probe period (config/core/deployments/activator.yaml periodSeconds). */
+export const ACTIVATOR_READINESS_PERIOD_SECONDS = 5;
+
+/**
+ * How long before a new activator pod is Ready its process watched the revisions. Its revision
+ * watchers start as its informers have synced, just before its servers listen (cmd/activator/main.go),
+ * and the kubelet marks it Ready at its readiness probe's first tick after that: within one probe
+ * period, at a phase `u` ∈ [0, 1) the pod's own ticker sets, and never before the pod was created
+ * (`startupSeconds` from its creation to Ready).
+ */
+export function activatorProcessLeadSeconds(startupSeconds: number, u: number): number {
+  requireNonNegative('startupSeconds', startupSeconds);
+  if (!(u >= 0 && u < 1)) throw new InvalidArgumentError('u', `must be in [0, 1), got ${u}`);
+  return u * Math.min(ACTIVATOR_READINESS_PERIOD_SECONDS, startupSeconds);
+}
+
 /** The KPA never asks for fewer activators than this. */
 export const MIN_ACTIVATORS = 2;
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   REVISION_MAX_CONCURRENCY,
   activatorCapacityForRevision,
+  activatorProcessLeadSeconds,
   activatorCount,
   assignSlice,
   compareTrackerDests,
@@ -221,5 +222,29 @@ describe('tracker order (updateCapacity sorts trackers by their IP:port string)'
 
   it.each([[-1], [2 ** 32], [0.5]])('trackerDestOrder rejects %d', (n) => {
     expect(() => trackerDestOrder(n)).toThrow(InvalidArgumentError);
+  });
+});
+
+describe('activatorProcessLeadSeconds: a new activator pod\u2019s process runs this long before it is Ready', () => {
+  it.each([
+    // Ready at its readiness probe's first tick after its servers listen: within one 5 s period.
+    { startup: 10, u: 0, lead: 0 },
+    { startup: 10, u: 0.5, lead: 2.5 },
+    { startup: 10, u: 0.999, lead: 4.995 },
+    // A pod Ready sooner than a period after its creation started no earlier than its creation.
+    { startup: 1, u: 0.5, lead: 0.5 },
+    { startup: 0.1, u: 0.5005378189962357, lead: 0.05005378189962357 },
+    { startup: 0, u: 0.7, lead: 0 },
+  ])('startup $startup s, phase $u: $lead s', ({ startup, u, lead }) => {
+    expect(activatorProcessLeadSeconds(startup, u)).toBeCloseTo(lead, 12);
+  });
+
+  it.each([
+    { startup: 10, u: 1 },
+    { startup: 10, u: -0.1 },
+    { startup: 10, u: Number.NaN },
+    { startup: -1, u: 0.5 },
+  ])('refuses startup $startup s with phase $u', ({ startup, u }) => {
+    expect(() => activatorProcessLeadSeconds(startup, u)).toThrow(InvalidArgumentError);
   });
 });
