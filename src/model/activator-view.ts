@@ -10,6 +10,7 @@
  * (Revision's); only one started later needs its own, here.
  */
 import type { Activator, RevisionThrottler } from './activator.js';
+import type { ActivatorFinds } from './activator-finds.js';
 import type { Pod } from './pod.js';
 import { RevisionWatcher, type WatcherHost } from './revision-watcher.js';
 import type { Simulation } from '../engine/simulation.js';
@@ -40,6 +41,8 @@ export interface ViewsHost {
   pods(): Iterable<Pod>;
   /** The activators take a Kubernetes-Ready pod without probing it (mesh-compatibility-mode other than auto). */
   readonly trustsReady: boolean;
+  /** The revision's pods some running process found: each view's finds count there. */
+  readonly finds: ActivatorFinds;
   /** `a`'s throttler of the revision, if it has one that hears of pod changes. */
   throttlerOf(a: Activator): RevisionThrottler | undefined;
 }
@@ -92,8 +95,11 @@ export class ActivatorViews {
 
   /** `a`'s process is gone (crashed, or exited): its watchers go with it. */
   stop(a: Activator): void {
-    this.views.get(a)?.watcher.stop();
+    const v = this.views.get(a);
+    if (v === undefined) return;
+    v.watcher.stop();
     this.views.delete(a);
+    for (const pod of v.healthy) this.host.finds.remove(pod);
   }
 
   watch(pod: Pod, since: number, ready: number, valid: FindValid | undefined, queueProxyUp = Number.NaN): void {
@@ -125,7 +131,7 @@ export class ActivatorViews {
   /** The pod left the ready addresses (`wasReady`) or stopped passing: as Revision.markNotReady does for the shared view. */
   notReady(pod: Pod, wasReady: boolean, now: number): void {
     for (const v of this.views.values()) {
-      if (wasReady && v.healthy.delete(pod)) this.host.throttlerOf(v.activator)?.podUnhealthy(pod, now);
+      if (wasReady && v.healthy.delete(pod)) this.lost(v, pod, now);
       if (!v.healthy.has(pod)) {
         v.probed.delete(pod);
         v.watcher.watch(pod, now, Number.NaN, undefined);
@@ -153,7 +159,7 @@ export class ActivatorViews {
       v.watcher.forget(pod);
       v.watcher.endpointsChanged();
       v.probed.delete(pod);
-      if (v.healthy.delete(pod)) this.host.throttlerOf(v.activator)?.podUnhealthy(pod, now);
+      if (v.healthy.delete(pod)) this.lost(v, pod, now);
     }
   }
 
@@ -170,6 +176,13 @@ export class ActivatorViews {
     v.probed.delete(pod);
     v.healthy.add(pod);
     v.watcher.forget(pod);
+    this.host.finds.add(pod, now);
     this.host.throttlerOf(v.activator)?.podHealthy(pod, now);
+  }
+
+  /** `pod` left `v`'s healthy pods. */
+  private lost(v: ActivatorView, pod: Pod, now: number): void {
+    this.host.finds.remove(pod);
+    this.host.throttlerOf(v.activator)?.podUnhealthy(pod, now);
   }
 }

@@ -67,6 +67,8 @@ export class Pod {
    * probe (may be ahead; NaN: failing, or not known yet). What a watcher that starts later reads.
    */
   passesFrom = Number.NaN;
+  /** How many activator views (the shared one while a process of it runs, each later process's own) hold it as healthy: activator-finds.ts. */
+  activatorFinds = 0;
   /** Requests inside the breaker: waiting plus executing. */
   inFlight = 0;
   /** Requests the ingress sent straight here and not yet answered (counted only for a least-request ingress). */

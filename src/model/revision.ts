@@ -42,6 +42,7 @@ import type { RevisionSpec, StreamSpec } from './spec.js';
 import type { World } from './world.js';
 import { PodLimitExceeded } from './pod-limit.js';
 import { RevisionWatcher, type WatcherHost } from './revision-watcher.js';
+import { ActivatorFinds } from './activator-finds.js';
 import { ActivatorViews, type FindValid } from './activator-view.js';
 
 const runFound = (found: () => void): void => found();
@@ -448,6 +449,7 @@ export class Revision {
     pod.activatorHealthy = true;
     pod.passesFrom = Number.NEGATIVE_INFINITY;
     this.activatorHealthyPods.insert(pod);
+    if (this.sharedCounts) this.finds.held(pod);
     this.markReady(pod, now, false);
     this.faults?.runningSince(pod, now);
   }
@@ -537,6 +539,25 @@ export class Revision {
 
   /** The activator processes the shared watcher stands for: up when the revision was created, not restarted or gone since. */
   private readonly sharers = new Set<Activator>();
+  /** The pods some running activator process found healthy (through the ClusterIP: activatorHealthyPods). */
+  private readonly finds = new ActivatorFinds((pod, now) => this.world.recorder.podTransition(pod, 'ActivatorHealthy', now));
+
+  /** Pods at least one running activator process found healthy: timeseries.csv's activator_healthy. */
+  get activatorHealthyCount(): number {
+    return this.clusterIP ? this.activatorHealthyPods.length : this.finds.size;
+  }
+
+  /** Whether the shared view stands for a running process: its pods count among the finds. */
+  private get sharedCounts(): boolean {
+    return !this.clusterIP && this.sharers.size > 0;
+  }
+
+  /** `a`'s process no longer follows the shared view; the last one gone, that view's pods no longer count. */
+  private leaveShared(a: Activator): void {
+    const counted = this.sharedCounts;
+    if (!this.sharers.delete(a) || !counted || this.sharers.size > 0) return;
+    for (const pod of this.activatorHealthyPods.toArray()) this.finds.remove(pod);
+  }
 
   /** Runs `found` now as one update, counted with the others due this instant (see atEndpointsEvent). */
   private endpointsUpdateNow(found: readonly (() => void)[]): void {
@@ -571,13 +592,13 @@ export class Revision {
 
   /** `a`'s process starts now (a restart, a new activator pod): it probes the revision's pods itself (activator-view.ts). */
   activatorStarted(a: Activator, now: number): void {
-    this.sharers.delete(a);
+    this.leaveShared(a);
     if (!this.deleted) this.views?.start(a, now);
   }
 
   /** `a`'s process is gone: so are its watchers. */
   activatorStopped(a: Activator): void {
-    this.sharers.delete(a);
+    this.leaveShared(a);
     this.views?.stop(a);
   }
 
@@ -601,6 +622,7 @@ export class Revision {
       shared,
       pods: () => this.pods,
       trustsReady: this.trustsReady,
+      finds: this.finds,
       throttlerOf: (a) => (this.throttlersFollowPods ? a.existingThrottler(this) : undefined),
     });
   }
@@ -658,7 +680,8 @@ export class Revision {
     this.watcher?.forget(pod);
     pod.activatorHealthy = true;
     this.activatorHealthyPods.insert(pod);
-    this.world.recorder.podTransition(pod, 'ActivatorHealthy', this.world.sim.now);
+    if (this.clusterIP) this.world.recorder.podTransition(pod, 'ActivatorHealthy', this.world.sim.now);
+    else if (this.sharedCounts) this.finds.add(pod, this.world.sim.now);
     if (this.throttlersFollowPods) for (const a of this.world.activators) if (this.sharesView(a)) a.existingThrottler(this)?.podHealthy(pod, this.world.sim.now);
   }
 
@@ -688,6 +711,7 @@ export class Revision {
     if (pod.activatorHealthy && (wasReady || this.clusterIP)) {
       pod.activatorHealthy = false;
       this.activatorHealthyPods.remove(pod);
+      if (this.sharedCounts) this.finds.remove(pod);
       if (this.throttlersFollowPods) for (const a of this.world.activators) if (this.sharesView(a)) a.existingThrottler(this)?.podUnhealthy(pod, now);
     }
     // Not found healthy (any more): probed again from this Endpoints change, its container's readiness to come.
@@ -749,6 +773,7 @@ export class Revision {
     }
     if (wasHealthy) {
       this.activatorHealthyPods.remove(pod);
+      if (this.sharedCounts) this.finds.remove(pod);
       if (this.throttlersFollowPods) for (const a of this.world.activators) if (this.sharesView(a)) a.existingThrottler(this)?.podUnhealthy(pod, now);
     }
     if (pod.stats === undefined) {

@@ -239,7 +239,7 @@ export function timeseriesRecord(rev: Revision, now: number, trafficPercent: num
     into.starting = starting;
     into.ready = ready;
     into.terminating = terminating;
-    into.activatorHealthy = rev.activatorHealthyPods.length;
+    into.activatorHealthy = rev.activatorHealthyCount;
     into.replicas = rev.replicas;
     into.activatorWaiting = waiting;
     into.podQueued = queued;
@@ -257,7 +257,7 @@ export function timeseriesRecord(rev: Revision, now: number, trafficPercent: num
     starting,
     ready,
     terminating,
-    activatorHealthy: rev.activatorHealthyPods.length,
+    activatorHealthy: rev.activatorHealthyCount,
     replicas: rev.replicas,
     activatorWaiting: waiting,
     podQueued: queued,

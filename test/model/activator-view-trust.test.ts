@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { podReadinessProbe } from '../../src/core/traffic/index.js';
 import { STATUS_BAD_GATEWAY, STATUS_OK } from '../../src/model/request.js';
 import type { ClientSpec, PodFaultSpec, RevisionSpec, WorldSpec } from '../../src/model/spec.js';
-import { revision, run, service, world } from './world-fixture.js';
+import { World } from '../../src/model/world.js';
+import { MemoryRecorder, revision, run, service, world } from './world-fixture.js';
 
 const uniform = (rps: number, start: number, end: number): ClientSpec =>
   ({ kind: 'open', name: 'load', service: 'hello', process: 'uniform', rate: { shape: 'constant', rps }, startSeconds: start, endSeconds: end }) as ClientSpec;
@@ -54,5 +55,28 @@ describe('a restarted activator does not take a pod the others found whose check
     const back = rec.requests.filter((r) => r.pod?.name === POD1 && r.podIn >= 65.5 && r.podIn < 80);
     expect(back.length).toBeGreaterThan(0);
     expect(back.every((r) => r.status === STATUS_OK)).toBe(true);
+  });
+});
+
+describe('activator_healthy counts the pods a running activator process found', () => {
+  // The same run, the activator crashed at 50 s: the revision's shared view stands for no running
+  // process from then (it still holds pod 1), the restarted process's own holds pod 2 from its first
+  // round and pod 1 from its 65.6 s tick.
+  it.each([
+    { crashAt: undefined, counts: [2, 2, 2, 2], rows: [] },
+    // Before the crash both pods; after it only pod 2 until the restarted process finds pod 1 (a row then).
+    { crashAt: 50, counts: [2, 1, 1, 2], rows: [65.6] },
+  ])('crash at $crashAt s: $counts at 49.9, 50.5, 65.5 and 65.7 s', ({ crashAt, counts, rows }) => {
+    const rec = new MemoryRecorder();
+    const w = new World(spec(crashAt), rec);
+    const rev = () => w.services.get('hello')!.revisions[0]!;
+    const seen = [49.9, 50.5, 65.5, 65.7].map((t) => {
+      w.sim.run(t);
+      return rev().activatorHealthyCount;
+    });
+    expect(seen).toEqual(counts);
+    w.sim.run(70);
+    const found = rec.pods.filter((p) => p.pod.name === POD1 && p.event === 'ActivatorHealthy' && p.time > 44).map((p) => Number(p.time.toFixed(6)));
+    expect(found).toEqual(rows);
   });
 });
