@@ -84,6 +84,8 @@ export class ActivatorViews {
       if (!pod.isOk) continue;
       // Still to be found by the others: its address may appear later, its queue-proxy be known ahead.
       const t = h.shared.targetOf(pod);
+      // No address yet (not scheduled): not in the Endpoints; every watcher watches it as it appears (watch).
+      if (t === undefined && pod.ip < 0) continue;
       const ready = pod.k8sReady && h.trustsReady ? Number.NEGATIVE_INFINITY : pod.passesFrom;
       // Found by the others and passing: their probes' check has ended, this probe starts a new one.
       if (t === undefined && ready <= now) pod.probeCheckFrom = Number.NaN;
