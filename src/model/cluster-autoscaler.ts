@@ -119,9 +119,10 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
       } else if (timeBefore(request.deadlineSeconds, now)) {
         this.requests.delete(pool);
         this.backoff.set(pool, nodeGroupBackoffAfterFailure(this.backoff.get(pool), now, this.spec.config));
-        // DecreaseTargetSize: the nodes asked for last are the ones not fulfilled.
-        const k = timedOutScaleUpRevert(request, coming.length);
-        for (const n of coming.slice(coming.length - k)) this.cluster.cancelProvision(n, now);
+        // DecreaseTargetSize: the nodes asked for last are the ones not fulfilled; one registered (not Ready yet) is not given up.
+        const unregistered = coming.filter((n) => !n.registered);
+        const k = timedOutScaleUpRevert(request, unregistered.length);
+        for (const n of unregistered.slice(unregistered.length - k)) this.cluster.cancelProvision(n, now);
       }
     }
   }
@@ -143,12 +144,13 @@ export class ClusterAutoscalerLoop implements NodeAutoscaler {
    */
   private removeOldUnregisteredNodes(now: number): void {
     const c = this.cluster;
-    for (const n of [...this.unregisteredSince.keys()]) if (n.state !== 'Provisioning') this.unregisteredSince.delete(n);
+    for (const n of [...this.unregisteredSince.keys()]) if (n.state !== 'Provisioning' || n.registered) this.unregisteredSince.delete(n);
     // Deletions each pool may still take this loop (target size − min size).
     const left = new Map<NodePoolSpec, number>();
     // A copy: a deleted node leaves c.nodes, which must not skip the next one.
     for (const n of [...c.nodes]) {
-      if (n.state !== 'Provisioning') continue;
+      // A node registered but not Ready yet has its Node object: not unregistered.
+      if (n.state !== 'Provisioning' || n.registered) continue;
       const since = this.unregisteredSince.get(n);
       if (since === undefined) this.unregisteredSince.set(n, now);
       else if (timeBefore(since + this.spec.config.maxNodeProvisionSeconds, now)) {

@@ -44,6 +44,8 @@ export class ClusterNode implements NodeView {
   state: NodeState = 'Provisioning';
   /** When the cloud's create call for it succeeded: its instance exists (and is billed) from then (NaN: not yet, or never). */
   launchedAt = Number.NaN;
+  /** When its kubelet created its Node object (NaN: not yet): in the scheduler's node list from then. */
+  registeredAt = Number.NaN;
   readyAt = Number.NaN;
   taintedAt = Number.NaN;
   /** When its pods are evicted (taint + delay). */
@@ -166,6 +168,11 @@ export class ClusterNode implements NodeView {
   /** The scheduler's TaintToleration counts the soft taint, which no Knative pod tolerates. */
   get preferNoScheduleTaints(): number {
     return this.softTainted ? 1 : 0;
+  }
+
+  /** Its Node object exists (it may not be Ready yet: then its not-ready taint turns pods away). */
+  get registered(): boolean {
+    return !Number.isNaN(this.registeredAt);
   }
 
   /** Ready and not tainted (for removal, or node.kubernetes.io/memory-pressure): new pods may bind here. */

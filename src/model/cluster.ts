@@ -181,7 +181,10 @@ export class Cluster {
     else if (Number.isFinite(launchedAt)) this.sim.at(launchedAt, this.onLaunched, node);
     const latency = this.latency.get(pool)!.sample(this.nodeRandom);
     const readyAt = launchedAt + latency;
-    if (timeoutSeconds === undefined || readyAt - now <= timeoutSeconds) {
+    const registerAt = readyAt - Math.min(pool.readyAfterRegistrationSeconds ?? 0, latency);
+    // Karpenter's registration timeout waits for the Node object, not for it to be Ready (liveness).
+    if (timeoutSeconds === undefined || registerAt - now <= timeoutSeconds) {
+      if (registerAt < readyAt) this.sim.at(registerAt, this.onRegistered, node);
       if (Number.isFinite(readyAt)) this.sim.at(readyAt, this.onNodeReady, node);
     } else this.sim.at(now + timeoutSeconds, this.onProvisionTimeout, node);
     return node;
@@ -203,6 +206,26 @@ export class Cluster {
     this.world.recorder.node?.(node, 'Launched', node.launchedAt);
   };
 
+  /** Its kubelet registered the Node object, not Ready yet (readyAfterRegistrationSeconds before). */
+  private onRegistered = (node: ClusterNode): void => {
+    if (node.state !== 'Provisioning') return;
+    const now = this.sim.now;
+    this.register(node, now);
+    // A node was added (with its not-ready taint): only pods its size could help try again (queueing hints).
+    this.scheduler.moveAllToActive(now, 'NodeAdded', node);
+  };
+
+  /**
+   * The Node object is created: kube-scheduler's cache adds it at the end of its node list (one
+   * zone: knsim's nodes carry no zone label), and the range allocator gives it a podCIDR.
+   */
+  private register(node: ClusterNode, now: number): void {
+    node.registeredAt = now;
+    this.joined.push(node);
+    this.registered = undefined;
+    this.world.network.nodeRegistered(node);
+  }
+
   private onNodeReady = (node: ClusterNode): void => {
     if (node.state === 'Provisioning') this.nodeReady(node, this.sim.now);
   };
@@ -215,16 +238,16 @@ export class Cluster {
   };
 
   private nodeReady(node: ClusterNode, now: number): void {
+    const registeredBefore = node.registered;
     node.state = 'Ready';
-    this.registered = undefined;
     this.noteStateChange(now);
     this.eviction?.start(node, now, now === 0 && node.requestedAt === 0);
-    // The Node object is created as it registers: the range allocator gives it a podCIDR then.
-    this.world.network.nodeRegistered(node);
+    // Registered as it becomes Ready, unless its kubelet registered it earlier.
+    if (!registeredBefore) this.register(node, now);
     node.readyAt = now;
     this.world.recorder.node?.(node, 'Ready', now);
-    // A node was added: pods waiting for capacity try again now.
-    this.scheduler.moveAllToActive(now, 'NodeAdded', node);
+    // A node was added, or lost its not-ready taint: pods waiting for it try again now.
+    this.scheduler.moveAllToActive(now, registeredBefore ? 'NodeTaintRemoved' : 'NodeAdded', node);
     this.autoscaler?.nodeReady?.(node, now);
   }
 
@@ -394,7 +417,10 @@ export class Cluster {
     if (node.state !== 'Tainted') this.count(this.notRemoved, node.pool, -1);
     this.count(this.notDeleted, node.pool, -1);
     node.state = 'Deleted';
-    this.registered = undefined;
+    if (node.registered) {
+      this.joined.splice(this.joined.indexOf(node), 1);
+      this.registered = undefined;
+    }
     this.noteStateChange(now);
     node.deletedAt = now;
     if (node.drainRecord !== undefined) node.drainRecord.deletedSeconds = now;
@@ -431,14 +457,18 @@ export class Cluster {
   }
 
   /**
-   * Nodes registered with the API server, in the order they joined: Ready ones and those being
-   * removed (their taint fails the scheduler's filters); nodes still launching are not yet. The
-   * same array until a node registers or is deleted (a taint changes no membership): every
-   * scheduling cycle reads it, and rebuilding it each time cost a pass over all nodes per pod.
+   * Nodes registered with the API server, in the order they registered (kube-scheduler's node
+   * tree, one zone: added at the end, removed in place): Ready ones, those being removed and those
+   * registered but not yet Ready (their taints fail the scheduler's filters, but they count for
+   * percentageOfNodesToScore and the rotating start); nodes still launching are not yet. The same
+   * array until a node registers or is deleted (a taint changes no membership): every scheduling
+   * cycle reads it, and rebuilding it each time cost a pass over all nodes per pod.
    */
   registeredNodes(): readonly ClusterNode[] {
-    return (this.registered ??= this.nodes.filter((n) => n.state === 'Ready' || n.state === 'Tainted'));
+    return (this.registered ??= this.joined.slice());
   }
+  /** Registered nodes not deleted, in the order they registered (kept as they come and go). */
+  private readonly joined: ClusterNode[] = [];
   private registered: readonly ClusterNode[] | undefined;
 
   /** Ready, untainted nodes (where a pod can bind). */

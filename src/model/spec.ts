@@ -373,6 +373,12 @@ export interface NodePoolSpec {
   initialNodes: number;
   /** Provision request → node Ready. */
   startupLatency: DistributionSpec;
+  /**
+   * How long before it is Ready its kubelet registers the Node object (absent: 0, at once): from
+   * then it is in kube-scheduler's node list, rejected by its node.kubernetes.io/not-ready taint.
+   * Taken out of the start-up latency, never before the launch.
+   */
+  readyAfterRegistrationSeconds?: number | undefined;
   /** Requests of the DaemonSet pods every node runs, and how many pods they are. */
   daemonSet: { cpuMillis: number; memoryBytes: number; pods: number };
   /** Its nodes are annotated cluster-autoscaler.kubernetes.io/scale-down-disabled: "true" (the CA never removes them). */

@@ -184,6 +184,11 @@ function buildPool(file: string, p: NodePoolInput, i: number, autoscaled: boolea
     throw new ScenarioError(file, formatPath(['cluster', 'nodePools', i, 'daemonSets', 'memory']), `${ds.memoryBytes} bytes is more than the node's memory (${p.memory} bytes)`);
   }
   if (ds.pods >= maxPods) throw new ScenarioError(file, formatPath(['cluster', 'nodePools', i, 'daemonSets', 'pods']), `must leave room for a pod: below maxPods (${maxPods}), got ${ds.pods}`);
+  const startupLatency = p.startupLatency ?? { dist: 'constant', value: DEFAULT_NODE_STARTUP_SECONDS };
+  const register = p.readyAfterRegistration ?? 0;
+  if (startupLatency.dist === 'constant' && register > startupLatency.value) {
+    throw new ScenarioError(file, at('readyAfterRegistration'), `must be at most the startupLatency (${startupLatency.value} s: the kubelet registers the node after its launch), got ${register} s`);
+  }
   return {
     name: p.name,
     cpuMillis: p.cpu,
@@ -195,7 +200,8 @@ function buildPool(file: string, p: NodePoolInput, i: number, autoscaled: boolea
     ...(Object.keys(limits).length > 0 ? { limits } : {}),
     nodesLimitWritten: written !== undefined,
     initialNodes,
-    startupLatency: p.startupLatency ?? { dist: 'constant', value: DEFAULT_NODE_STARTUP_SECONDS },
+    startupLatency,
+    ...(register > 0 ? { readyAfterRegistrationSeconds: register } : {}),
     daemonSet: ds,
     // Read as upstream reads them: exactly "true" (eligibility.go hasNoScaleDownAnnotation; statenode.go ValidateNodeDisruptable).
     ...(p.annotations?.[SCALE_DOWN_DISABLED_KEY] === 'true' ? { scaleDownDisabled: true } : {}),

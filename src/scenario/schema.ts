@@ -292,6 +292,8 @@ const nodePoolSchema = obj({
   limits: z.unknown().optional(),
   initialNodes: count(0).optional(),
   startupLatency: distribution.optional(),
+  // Its kubelet registers the Node object this long before the node is Ready (default 0s).
+  readyAfterRegistration: duration('nonneg').optional(),
   daemonSets: obj({ cpu: cpuQuantity.optional(), memory: memoryQuantity.optional(), pods: count(0).optional() }).optional(),
   // The annotations every node of the pool carries (knsim reads scale-down-disabled and do-not-disrupt).
   annotations: stringMap('annotations').optional(),

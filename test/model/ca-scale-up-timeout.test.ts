@@ -49,6 +49,19 @@ describe('a timed-out scale-up (ca-timeout-upcoming.yaml)', () => {
   });
 });
 
+describe('a late node that registered before its deadline but is not Ready yet (readyAfterRegistration 10m)', () => {
+  it('seed 5: both 16-min nodes register at 465 s, so the failed request at 1015 gives neither up (DecreaseTargetSize only drops unregistered ones) nor does removeOldUnregisteredNodes; big still comes at 1015, std-002 and -003 are Ready at 1065', () => {
+    expect(nodeEvents(5, ['cluster.nodePools[0].readyAfterRegistration=10m'])).toEqual([
+      ['std-002', 'Requested', 105],
+      ['std-003', 'Requested', 105],
+      ['big-001', 'Requested', 1015],
+      ['std-002', 'Ready', 1065],
+      ['std-003', 'Ready', 1065],
+      ['big-001', 'Ready', 1075],
+    ]);
+  });
+});
+
 describe('removeOldUnregisteredNodes deletes every late node at one loop', () => {
   it('std nodes all take 16 min, big is off; 3 more pods at 400 s extend the request to 1305: both nodes of 105 s, first seen at 115, go at 1025 (the second was left for the next loop)', () => {
     const sets = [
