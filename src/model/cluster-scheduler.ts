@@ -1,4 +1,4 @@
-import { rejectingPlugins, requeueOrder, requeuedBy, scheduleOne, type SchedulingEvent } from '../core/capacity/index.js';
+import { rejectingPlugins, requeueOrder, requeuedBy, scheduleOne, ScoringBuffers, type SchedulingEvent } from '../core/capacity/index.js';
 import type { RandomStream } from '../engine/random.js';
 import type { Cluster } from './cluster.js';
 import type { ClusterNode } from './cluster-node.js';
@@ -61,6 +61,8 @@ export class SchedulingQueue {
   ) {}
 
   private readonly tieBreak = (n: number): number => this.ties.int(n);
+  /** Every cycle's feasible nodes and scores, kept from pod to pod. */
+  private readonly buffers = new ScoringBuffers<ClusterNode>();
 
   /** Scheduling cycles that found no node (kube-scheduler's schedule_attempts_total{result="unschedulable"}). */
   unschedulableAttempts = 0;
@@ -84,6 +86,7 @@ export class SchedulingQueue {
       matchingPods: spreadOf(pod),
       antiAffinityPods: antiAffinityOf(pod),
       percentageOfNodesToScore: this.cluster.spec.percentageOfNodesToScore,
+      buffers: this.buffers,
     });
     if (nodes.length > 0) this.nextStart = (this.nextStart + r.processed) % nodes.length;
     return r.node;

@@ -9,6 +9,7 @@ export * from './types.js';
 export * from './pod-resources.js';
 export * from './fit.js';
 export * from './score.js';
+export * from './scoring-buffers.js';
 export * from './topology-spread.js';
 export * from './inter-pod-affinity.js';
 export * from './backoff.js';

@@ -9,75 +9,16 @@
  * affinity, image locality) are left out: knsim's nodes carry no labels or images and its pods no
  * node affinity, so they score every node alike.
  */
-import { MAX_NODE_SCORE, type NodeView, type PodResources } from './types.js';
+import type { NodeView, PodResources } from './types.js';
 import { fits } from './fit.js';
+import { nodeScore } from './resource-score.js';
+import { TAINT_TOLERATION_WEIGHT, taintTolerationScores } from './taint-toleration.js';
+import { ScoringBuffers } from './scoring-buffers.js';
 import { POD_TOPOLOGY_SPREAD_WEIGHT, podTopologySpreadScores } from './topology-spread.js';
 import { INTER_POD_AFFINITY_WEIGHT, interPodAffinityScores } from './inter-pod-affinity.js';
 
-/** `(capacity − requested) × 100 / capacity`, integer; 0 when full, over-full or capacity 0. */
-export function leastRequestedScore(requested: number, capacity: number): number {
-  if (capacity <= 0 || requested > capacity) return 0;
-  return Math.floor(((capacity - requested) * MAX_NODE_SCORE) / capacity);
-}
-
-/**
- * The LeastAllocated score of placing `pod` on `node` (0..100). A resource the node has none of
- * is left out of the average, as upstream's scorer skips it (one left: its score; none: 0).
- */
-export function leastAllocatedScore(node: NodeView, pod: PodResources): number {
-  let sum = 0;
-  let weights = 0;
-  const add = (requested: number, allocatable: number) => {
-    if (allocatable === 0) return;
-    sum += leastRequestedScore(requested, allocatable);
-    weights += 1;
-  };
-  add(node.nonZeroRequested.cpuMillis + pod.nonZeroRequests.cpuMillis, node.allocatable.cpuMillis);
-  add(node.nonZeroRequested.memoryBytes + pod.nonZeroRequests.memoryBytes, node.allocatable.memoryBytes);
-  // Weights cpu 1, memory 1: Σ weight × score / Σ weight, integer division.
-  return weights === 0 ? 0 : Math.floor(sum / weights);
-}
-
-/**
- * The BalancedAllocation score of placing `pod` on `node` (0..100): 100 × (1 − |f_cpu − f_mem| / 2),
- * truncated, with f = (requested + the pod's request) / allocatable, capped at 1; the pod's and
- * the node's actual requests count here, not the non-zero defaults. A resource the node has none
- * of is left out (one resource left: 100). A pod requesting nothing is not scored by it (0 on
- * every node: kube-scheduler skips the plugin for best-effort pods).
- */
-export function balancedAllocationScore(node: NodeView, pod: PodResources): number {
-  const r = pod.requests;
-  if (r.cpuMillis === 0 && r.memoryBytes === 0) return 0;
-  const fractions: number[] = [];
-  const add = (requested: number, allocatable: number) => {
-    if (allocatable > 0) fractions.push(Math.min(1, requested / allocatable));
-  };
-  add(node.requested.cpuMillis + r.cpuMillis, node.allocatable.cpuMillis);
-  add(node.requested.memoryBytes + r.memoryBytes, node.allocatable.memoryBytes);
-  const std = fractions.length === 2 ? Math.abs((fractions[0]! - fractions[1]!) / 2) : 0;
-  return Math.trunc((1 - std) * MAX_NODE_SCORE);
-}
-
-/** The node's resource score for `pod`: LeastAllocated + BalancedAllocation, each weight 1 (0..200). */
-export function nodeScore(node: NodeView, pod: PodResources): number {
-  return leastAllocatedScore(node, pod) + balancedAllocationScore(node, pod);
-}
-
-/** TaintToleration's weight in the default profile (apis/config/v1/default_plugins.go). */
-export const TAINT_TOLERATION_WEIGHT = 3;
-
-/**
- * TaintToleration's normalized scores (tainttoleration Score, then DefaultNormalizeScore reversed):
- * each node's count of PreferNoSchedule taints the pod does not tolerate, scaled to 0..100 against
- * the largest count among the scored nodes, integer, and taken from 100, so fewer scores higher;
- * when no node has one, all score 100.
- */
-export function taintTolerationScores(counts: readonly number[]): number[] {
-  let max = 0;
-  for (const c of counts) max = Math.max(max, c);
-  if (max === 0) return counts.map(() => MAX_NODE_SCORE);
-  return counts.map((c) => MAX_NODE_SCORE - Math.floor((MAX_NODE_SCORE * c) / max));
-}
+export { balancedAllocationScore, leastAllocatedScore, leastRequestedScore, nodeScore } from './resource-score.js';
+export { TAINT_TOLERATION_WEIGHT, taintTolerationScores } from './taint-toleration.js';
 
 /**
  * The weighted total scores of `feasible` nodes (those that passed the filters) for `pod`:
@@ -132,21 +73,9 @@ function bestScored<N extends NodeView>(
   matchingPods?: (node: N) => number,
   antiAffinityPods?: (node: N) => number,
 ): N | undefined {
-  if (feasible.length === 0) return undefined;
-  const scores = nodeScores(feasible, pod, matchingPods, antiAffinityPods);
-  let best = -1;
-  const top: N[] = [];
-  for (let i = 0; i < feasible.length; i++) {
-    const s = scores[i]!;
-    if (s > best) {
-      best = s;
-      top.length = 0;
-      top.push(feasible[i]!);
-    } else if (s === best) top.push(feasible[i]!);
-  }
-  if (top.length === 1) return top[0];
-  const i = tieBreak(top.length);
-  return top[Math.min(top.length - 1, Math.max(0, Math.floor(i)))];
+  const b = new ScoringBuffers<N>();
+  for (const n of feasible) b.push(n);
+  return b.best(pod, tieBreak, matchingPods, antiAffinityPods);
 }
 
 /** kube-scheduler looks at every node of a cluster smaller than this (minFeasibleNodesToFind)… */
@@ -197,17 +126,20 @@ export function scheduleOne<N extends NodeView>(
     antiAffinityPods?: ((node: N) => number) | undefined;
     /** KubeSchedulerConfiguration's percentageOfNodesToScore (0, the default: adaptive). */
     percentageOfNodesToScore?: number | undefined;
+    /** The caller's buffers, kept from cycle to cycle (absent: this cycle's own). */
+    buffers?: ScoringBuffers<N> | undefined;
   },
 ): ScheduleResult<N> {
   const all = nodes.length;
   if (all === 0) return { node: undefined, processed: 0 };
   const want = feasibleNodesToFind(all, opts.percentageOfNodesToScore);
-  const feasible: N[] = [];
+  const feasible = opts.buffers ?? new ScoringBuffers<N>();
+  feasible.clear();
   let processed = 0;
-  for (let i = 0; i < all && feasible.length < want; i++) {
+  for (let i = 0; i < all && feasible.count < want; i++) {
     const n = nodes[(opts.start + i) % all]!;
     processed++;
     if (opts.schedulable(n) && fits(n, pod)) feasible.push(n);
   }
-  return { node: bestScored(feasible, pod, tieBreak, opts.matchingPods, opts.antiAffinityPods), processed };
+  return { node: feasible.best(pod, tieBreak, opts.matchingPods, opts.antiAffinityPods), processed };
 }
