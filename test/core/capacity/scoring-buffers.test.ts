@@ -28,7 +28,11 @@ function node(name: string, cpu: number, memory: number, usedCpu: number, usedMe
   };
 }
 
-const pod = (cpu: number, memory: number): PodResources => ({ requests: { cpuMillis: cpu, memoryBytes: memory }, nonZeroRequests: { cpuMillis: cpu || 100, memoryBytes: memory || 200 * 2 ** 20 } });
+const pod = (cpu: number, memory: number): PodResources => ({
+  requests: { cpuMillis: cpu, memoryBytes: memory },
+  nonZeroRequests: { cpuMillis: cpu || 100, memoryBytes: memory || 200 * 2 ** 20 },
+  containerRequests: { cpuMillis: cpu, memoryBytes: memory },
+});
 
 /** The reference: nodeScores' arrays, then the first of the top scores or the tie-break's pick among them. */
 function reference(nodes: TestNode[], p: PodResources, tie: number, spread: boolean, affinity: boolean): { name: string | undefined; ties: number } {
