@@ -254,9 +254,6 @@ export function scenarioFromValueWith(
   };
   const warnings = configMapKeyWarnings(cms);
 
-  if (s.cluster?.podCpuCeiling !== undefined && !(s.cluster.podCpuCeiling > 0)) {
-    throw new ScenarioError(file, 'cluster.podCpuCeiling', `must be greater than 0, got ${s.cluster.podCpuCeiling}m`);
-  }
   const nodes = buildNodes(file, s.cluster, cluster.podIsAlwaysSchedulable, warnings);
   warnings.push(...launchFailureWarnings(file, s.cluster?.nodePools, s.duration));
   warnings.push(...expireBeforeReadyWarnings(file, nodes));
@@ -377,8 +374,6 @@ function activatorCpu(a: ActivatorCpuInput, initial: number | undefined, file: s
   for (const f of ['minReplicas', 'maxReplicas', 'targetUtilization'] as const) {
     if (spec[f] > MAX_INT32) throw new ScenarioError(file, at(f), `must be at most ${MAX_INT32} (an int32 of the activator's HorizontalPodAutoscaler), got ${spec[f]}`);
   }
-  if (!(spec.requestMillis > 0)) throw new ScenarioError(file, at('request'), `must be greater than 0 (the HPA's utilization denominator), got ${spec.requestMillis}m`);
-  if (!(spec.limitMillis > 0)) throw new ScenarioError(file, at('limit'), `must be greater than 0, got ${spec.limitMillis}m`);
   if (spec.limitMillis < spec.requestMillis) throw new ScenarioError(file, at('limit'), `must be at least the request (${spec.requestMillis}m), got ${spec.limitMillis}m`);
   if (spec.maxReplicas < spec.minReplicas) throw new ScenarioError(file, at('maxReplicas'), `must be at least minReplicas (${spec.minReplicas}), got ${spec.maxReplicas}`);
   const n = initial ?? spec.minReplicas;

@@ -153,8 +153,6 @@ function buildPool(file: string, p: NodePoolInput, i: number, autoscaled: boolea
   if (dns1123SubdomainErrors(p.name).length > 0) {
     throw new ScenarioError(file, at('name'), `must be a DNS-1123 subdomain (a-z, 0-9, '-' and '.', a letter or digit at each end), got ${JSON.stringify(p.name)}: it names the NodePool and its nodes (${p.name}-001, …)`);
   }
-  if (!(p.cpu > 0)) throw new ScenarioError(file, at('cpu'), `must be greater than 0, got ${p.cpu}m`);
-  if (!(p.memory > 0)) throw new ScenarioError(file, at('memory'), `must be greater than 0, got ${p.memory} bytes`);
   if (!(p.pricePerHour <= MAX_PRICE_PER_HOUR)) throw new ScenarioError(file, at('pricePerHour'), `must be at most ${MAX_PRICE_PER_HOUR} ($ per node-hour), got ${p.pricePerHour}`);
   const minNodes = p.minNodes ?? 0;
   const initialNodes = p.initialNodes ?? minNodes;

@@ -11,6 +11,9 @@ export class QuantityError extends Error {
   override readonly name = 'QuantityError';
 }
 
+/** A well-formed quantity below 0: Kubernetes' resource rule; a field that must be positive words it its own way. */
+export class NegativeQuantityError extends QuantityError {}
+
 // <sign><digits>[.<digits>]<suffix>, where the suffix is binary SI, decimal SI or an exponent (apimachinery's grammar).
 const QUANTITY = /^([+-]?)(\d+(?:\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?\d+)?$/;
 
@@ -35,7 +38,7 @@ function parseQuantity(v: unknown): number {
   else if (DECIMAL[suffix] !== undefined) value = mantissa * 10 ** DECIMAL[suffix]!;
   else value = mantissa * 10 ** Number(suffix.slice(1));
   if (!Number.isFinite(value)) throw new QuantityError(`${JSON.stringify(v)}: quantity too large`);
-  if (sign < 0 && value > 0) throw new QuantityError(`${JSON.stringify(v)}: must be greater than or equal to 0`);
+  if (sign < 0 && value > 0) throw new NegativeQuantityError(`${JSON.stringify(v)}: must be greater than or equal to 0`);
   return value;
 }
 

@@ -11,10 +11,15 @@ import { z } from 'zod';
 import type { PodStartSpec } from '../model/spec.js';
 import { formatPath, ScenarioError, shownNumber, type PathSegment } from './errors.js';
 import { count, describeValue, distribution, duration, obj, parseDuration, rate, stringMap, unquotedNumberRule } from './values.js';
-import { parseCpuMillis, parseMemoryBytes, QuantityError } from './quantity.js';
+import { NegativeQuantityError, parseCpuMillis, parseMemoryBytes, QuantityError } from './quantity.js';
 
-/** A Kubernetes quantity field read with `parse` (CPU → millicores, memory → bytes); a bad one is an issue at its path. */
-function quantity(parse: (v: unknown) => number) {
+/**
+ * A Kubernetes quantity field read with `parse` (CPU → millicores, memory → bytes); a bad one is
+ * an issue at its path. With `positive` (a node's CPU, the pod CPU ceiling), knsim needs it above
+ * 0: -1 and 0 break that one rule, so both get it, with the value as written (-1 had Kubernetes'
+ * "must be greater than or equal to 0", which 0 meets); `positive` says why, or is ''.
+ */
+function quantity(parse: (v: unknown) => number, positive?: string) {
   return z.unknown().transform((v, ctx): number => {
     // Only a required quantity gets here without a value (.optional() stops undefined before): say so,
     // as every other required field does, rather than "got undefined".
@@ -22,17 +27,24 @@ function quantity(parse: (v: unknown) => number) {
       ctx.addIssue({ code: 'custom', message: 'required field is missing' });
       return z.NEVER;
     }
+    const notPositive = (): string => `must be greater than 0${positive}, got ${typeof v === 'number' ? shownNumber(v) : JSON.stringify(v)}`;
+    let n: number;
     try {
-      return parse(v);
+      n = parse(v);
     } catch (e) {
       if (!(e instanceof QuantityError)) throw e;
-      ctx.addIssue({ code: 'custom', message: e.message });
+      ctx.addIssue({ code: 'custom', message: positive !== undefined && e instanceof NegativeQuantityError ? notPositive() : e.message });
       return z.NEVER;
     }
+    if (positive === undefined || n > 0) return n;
+    ctx.addIssue({ code: 'custom', message: notPositive() });
+    return z.NEVER;
   });
 }
 export const cpuQuantity = quantity(parseCpuMillis);
 export const memoryQuantity = quantity(parseMemoryBytes);
+const positiveCpuQuantity = (why = '') => quantity(parseCpuMillis, why);
+const positiveMemoryQuantity = quantity(parseMemoryBytes, '');
 
 /**
  * A manifest field that may be left out or written as null: the API server drops a null (an
@@ -282,8 +294,8 @@ const configMapsSchema = z.unknown().transform((v, ctx): z.output<typeof configM
 /** One node pool: identical nodes with their allocatable, price and DaemonSet overhead (nodes.ts turns it into a NodePoolSpec). */
 const nodePoolSchema = obj({
   name: z.string().min(1),
-  cpu: cpuQuantity,
-  memory: memoryQuantity,
+  cpu: positiveCpuQuantity(),
+  memory: positiveMemoryQuantity,
   maxPods: count(1).optional(),
   pricePerHour: z.number().min(0),
   minNodes: count(0).optional(),
@@ -372,8 +384,8 @@ export type NodeAutoscalerInput = z.output<typeof nodeAutoscalerSchema>;
 /** `cluster.activatorCpu`: the activator's CPU and its HPA (knative/serving activator.yaml and activator-hpa.yaml). */
 const activatorCpuSchema = obj({
   perRequest: duration('positive'),
-  request: cpuQuantity.optional(),
-  limit: cpuQuantity.optional(),
+  request: positiveCpuQuantity(" (the HPA's utilization denominator)").optional(),
+  limit: positiveCpuQuantity().optional(),
   minReplicas: count(1).optional(),
   maxReplicas: count(1).optional(),
   targetUtilization: count(1).optional(),
@@ -397,7 +409,7 @@ const clusterSchema = obj({
   ingressLatency: duration('nonneg').optional(),
   activatorProbePeriod: duration('positive').optional(),
   drainPeriod: duration('nonneg').optional(),
-  podCpuCeiling: cpuQuantity.optional(),
+  podCpuCeiling: positiveCpuQuantity().optional(),
   metricsResolution: duration('positive').optional(),
   nodePools: z.array(nodePoolSchema).min(1).optional(),
   nodeAutoscaler: nodeAutoscalerSchema.optional(),

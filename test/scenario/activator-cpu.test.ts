@@ -15,7 +15,7 @@ describe('cluster.activatorCpu', () => {
 
   it.each([
     { cluster: '{ activatorCpu: { perRequest: 1ms, limit: 100m } }', path: 'cluster.activatorCpu.limit', rule: 'must be at least the request (300m), got 100m' },
-    { cluster: '{ activatorCpu: { perRequest: 1ms, request: "0" } }', path: 'cluster.activatorCpu.request', rule: "must be greater than 0 (the HPA's utilization denominator), got 0m" },
+    { cluster: '{ activatorCpu: { perRequest: 1ms, request: "0" } }', path: 'cluster.activatorCpu.request', rule: "must be greater than 0 (the HPA's utilization denominator), got \"0\"" },
     { cluster: '{ activatorCpu: { perRequest: 1ms, maxReplicas: 2, minReplicas: 3 } }', path: 'cluster.activatorCpu.maxReplicas', rule: 'must be at least minReplicas (3), got 2' },
     // int32s of the HorizontalPodAutoscaler: 1e12 % is no utilization target the API server stores.
     { cluster: '{ activatorCpu: { perRequest: 1ms, targetUtilization: 1e12 } }', path: 'cluster.activatorCpu.targetUtilization', rule: "must be at most 2147483647 (an int32 of the activator's HorizontalPodAutoscaler), got 1000000000000" },
