@@ -26,6 +26,7 @@ import type { RevisionOrigin } from './work-estimate.js';
 import { annotationWarnings, ingressClassAnnotationWarnings, templateRolloutDurationWarnings } from './annotation-warnings.js';
 import { checkAnnotationKeys, checkLabels } from './annotation-keys.js';
 import { forcedHpaTargetWarning, hpaWarning } from './hpa-warnings.js';
+import { cpuWaitWarning } from './cpu-wait-warnings.js';
 import { appModel, DEFAULT_POD_CPU_CEILING_MILLIS, initContainerInputs, podResources, schedulerRequests } from './resources.js';
 import { perPodStartPhase, type AppInput, type ContainerInput, type FaultInput, type PodStartInput, type ServiceEntryInput, type ServiceManifest, type TemplateInput } from './schema.js';
 import { chooseClass } from './class-choice.js';
@@ -317,6 +318,8 @@ export function buildService(ctx: ServiceContext): BuiltService {
     if (forced !== undefined) ctx.warnings?.push(forced);
     const serviceTime = model.serviceTime ?? serviceTimeDefault;
     const faults = revisionApps[name]?.faults ?? app?.faults ?? entry.app?.faults ?? ctx.defaults?.app?.faults;
+    const waitWarn = cpuWaitWarning({ revision: name, timeoutSeconds: timeout, work: model.work, faults, app: model.workApp });
+    if (waitWarn !== undefined) ctx.warnings?.push(waitWarn);
     const faultsApp = placed.find((a) => a.app?.faults !== undefined);
     if (faults !== undefined && faultsApp !== undefined) checkFaultsForWork(faults, model.work, faultsApp.file, [...faultsApp.path, 'faults']);
     const hang = model.stream !== undefined || model.webSocket !== undefined ? (faults ?? []).findIndex((f) => f.kind === 'hang') : -1;

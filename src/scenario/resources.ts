@@ -207,6 +207,8 @@ export interface AppModel {
   stream: StreamSpec | undefined;
   /** Its requests are WebSocket sessions (the most specific app that sets `webSocket`); undefined: they are not. */
   webSocket: WebSocketSpec | undefined;
+  /** The app that decided the work model (where its `cpu` is written). */
+  workApp: PlacedApp | undefined;
 }
 
 /**
@@ -273,7 +275,7 @@ export function appModel(apps: readonly PlacedApp[], resources: PodResourcesSpec
     if (stream !== undefined) throw new ScenarioError(wsApp!.file, at, 'a WebSocket session does not stream an HTTP response (app.stream): set one of them');
     if (work !== undefined) throw new ScenarioError(wsApp!.file, at, `a WebSocket session is simulated for an app given by serviceTime (the session's length) only, not with ${work.kind === 'cpu' ? 'the CPU model (cpu)' : 'a measured profile'}`);
   }
-  return { serviceTime, work, memory, stream, webSocket };
+  return { serviceTime, work, memory, stream, webSocket, workApp };
 }
 
 /** A measured profile: concurrency strictly increasing, each point with exactly one of latency, rps, cpu on all points or none. */

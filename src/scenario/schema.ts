@@ -158,9 +158,19 @@ const profilePointSchema = obj({
 });
 export type ProfilePointInput = z.output<typeof profilePointSchema>;
 
+/**
+ * `app.cpu.parallelism`, the cores one request uses at once. A request in its CPU phase runs at
+ * least one thread, and the kernel runs a thread on a whole core: below 1 is no real app (a
+ * request getting less is the CPU limit's or the node's doing, which the model gives). 1e-12 made
+ * every request take years, and the run completed none without a word.
+ */
+const parallelism = z.number().refine((p) => p >= 1, {
+  error: (iss) => `must be at least 1 (a request's CPU phase runs at least one thread, on a whole core while it runs), got ${shownNumber(iss.input as number)}`,
+});
+
 const appSchema = obj({
   serviceTime: distribution.optional(),
-  cpu: obj({ work: distribution, wait: distribution.optional(), parallelism: z.number().gt(0).optional() }).optional(),
+  cpu: obj({ work: distribution, wait: distribution.optional(), parallelism: parallelism.optional() }).optional(),
   profile: z.array(profilePointSchema).min(1).optional(),
   memory: obj({ baseline: memoryQuantity, perRequest: memoryQuantity.optional() }).optional(),
   // A streamed response: its first byte after firstByte of work, then a write every interval.
