@@ -86,11 +86,11 @@ describe('live charts of a run paused inside a chart bucket', () => {
     // Starting also held 1 pod in [12, 14): it is drawn after ready, narrower, so ready shows beside it.
     const lines = marks.filter((m) => m.marktype === 'line' && ['r', 's'].includes(m.items[0]?.datum?.['k'] as string));
     expect(lines.map((m) => m.items[0]!.datum!['k'])).toEqual(['r', 's']);
-    expect(lines.map((m) => m.items[0]!.strokeWidth)).toEqual([READY_WIDTH, 1.8]);
+    expect(lines.map((m) => m.items[0]!.strokeWidth)).toEqual([READY_WIDTH, 2.1]);
     expect(series(marks, 'line', 'k', 's').filter((p) => p.t === 12).map((p) => p.v)).toEqual([1]);
     // The legend's symbols are drawn as wide as their lines.
     const symbols = marks.filter((m) => m.marktype === 'symbol').flatMap((m) => m.items).filter((i) => typeof i.datum?.['value'] === 'string' && 'rsxdw'.includes(i.datum['value'] as string));
-    expect(Object.fromEntries(symbols.map((i) => [i.datum!['value'], i.strokeWidth]))).toEqual({ r: READY_WIDTH, s: 1.8, x: 1.8, d: 1.8, w: 1.8 });
+    expect(Object.fromEntries(symbols.map((i) => [i.datum!['value'], i.strokeWidth]))).toEqual({ r: READY_WIDTH, s: 2.1, x: 3, d: 1.2, w: 1.2 });
   });
 
   it('the waiting and traffic charts draw the bucket the run is in up to the present: the most waiting in the samples of [12 s, now], 100 % of the traffic', async () => {

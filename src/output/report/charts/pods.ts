@@ -1,8 +1,8 @@
 import { type TimeAxis, bucketLabel, bucketMax, bucketStep, intervals, levelMax, val, xOf } from '../aggregate.js';
 import type { RevisionData } from '../load.js';
-import { type Chart, type ChartContext, type Spec, COLORS, autoscalerDownIntervals, WIDTH, aggregationNote, headroomScale, heldToEnd, keyedLegend, periodLayers, revisionTitle, stack, topLevel, xEncoding, busiest, withLines } from './common.js';
+import { type Chart, type ChartContext, type Spec, COLORS, autoscalerDownIntervals, WIDTH, headroomScale, heldToEnd, keyedLegend, periodLayers, revisionTitle, stack, topLevel, xEncoding, busiest, withLines } from './common.js';
 
-// Pod counts first, decisions last: the dashed decision lines are drawn on top and stay visible.
+// The legend's order; DRAW gives the drawing order.
 const LABELS = {
   r: 'ready',
   s: 'starting (pending + starting)',
@@ -22,9 +22,26 @@ function labels(ctx: ChartContext): Record<keyof typeof LABELS, string> {
   return unready ? { ...LABELS, s: NOT_READY } : LABELS;
 }
 
-/** The ready line's width, and the other lines' (the report's line width). */
-export const READY_WIDTH = 3.5;
-const LINE_WIDTH = 1.8;
+/** The ready line's width: the widest, drawn first. */
+export const READY_WIDTH = 4;
+
+/**
+ * The lines in drawing order, each narrower than every line drawn before it: where two hold the
+ * same count at the same time (a step's rise is a vertical stroke at the same x for every line
+ * that changes in it) the later one lies inside the earlier, which still shows on both sides.
+ * With one width, desired and want (8 at 22.43 h in capacity-planning) covered the 6 pods
+ * not yet Ready rising in the same step. Terminating goes under starting: it rises most often.
+ */
+export const DRAW: ReadonlyArray<{ key: keyof typeof LABELS; width: number }> = [
+  { key: 'r', width: READY_WIDTH },
+  { key: 'x', width: 3 },
+  { key: 's', width: 2.1 },
+  // Desired and want, dashed and dotted over each other (they are mostly equal): each shows in the other's gaps.
+  { key: 'd', width: 1.2 },
+  { key: 'w', width: 1.2 },
+];
+/** A Vega expression giving each line's width from its key (`datum.k` on the lines, `datum.value` in the legend). */
+const widthExpr = (field: string): string => DRAW.map((l) => `${field} === '${l.key}' ? ${l.width} : `).join('') + '0';
 
 /**
  * Panic periods from the decider's evaluations, as summary.json's panicSeconds counts them:
@@ -162,12 +179,10 @@ function panel(ctx: ChartContext, r: RevisionData, i: number, periods: { panic: 
       ...periodLayers(axis, periods.panic ? panicIntervals(ctx, r) : undefined, periods.proxy ? proxyIntervals(ctx, r) : undefined, autoscalerDownIntervals(ctx, r)),
       {
         data: { values: heldToEnd(axis, values) },
-        transform: [{ fold: keys, as: ['k', 'v'] }],
+        // Folded in drawing order: vega draws the lines in the order their keys first appear.
+        transform: [{ fold: DRAW.map((l) => l.key), as: ['k', 'v'] }],
         name: `data_pods_${i}`,
-        // Ready is drawn first and wider: where another line holds the same count (starting in
-        // the step a pod became ready, desired and want once the pods are up, everything at 0)
-        // it lies on the ready line, and the ready line still shows on both sides of it.
-        mark: { type: 'line', interpolate: 'step-after', strokeWidth: { expr: `datum.k === 'r' ? ${READY_WIDTH} : ${LINE_WIDTH}` } },
+        mark: { type: 'line', interpolate: 'step-after', strokeWidth: { expr: widthExpr('datum.k') } },
         encoding: {
           x: xEncoding(axis),
           y: { field: 'v', type: 'quantitative', title: 'pods (count)', scale: headroomScale([desired, want, ready, notReady, terminating].flatMap((a) => [...a])), axis: { tickMinStep: 1, format: 'd' } },
@@ -189,11 +204,11 @@ function panel(ctx: ChartContext, r: RevisionData, i: number, periods: { panic: 
   };
 }
 
-/** The lines' legend, its ready symbol as wide as the ready line (one legend for stroke and dash). */
+/** The lines' legend, each symbol as wide as its line (one legend for stroke and dash). */
 function podsLegend(ctx: ChartContext): Spec {
   return keyedLegend('pods (count)', labels(ctx), {
     symbolType: 'stroke',
-    encoding: { symbols: { strokeWidth: { value: { expr: `datum.value === 'r' ? ${READY_WIDTH} : ${LINE_WIDTH}` } } } },
+    encoding: { symbols: { strokeWidth: { value: { expr: widthExpr('datum.value') } } } },
   });
 }
 
@@ -206,16 +221,28 @@ export function podsChart(ctx: ChartContext): Chart | undefined {
     id: 'pods',
     heading: 'Pods over time',
     explanation:
-      `The decider’s desired scale (dashed) and the KPA’s want (dotted) against the pods that are actually starting, ready and terminating; ${periodsSentence(periods)}.` +
+      `The decider’s desired scale (dashed) and the KPA’s want (dotted) against the pods Ready, ${notReadySentence(ctx, shown)} and terminating; ${periodsSentence(periods)}. Each line is drawn narrower than the ones under it, so a line that holds the same count as another shows on both sides of it.` +
       (ctx.run.summary.autoscalerDown === undefined
         ? ''
         : ' Grey shading marks when Knative’s autoscaler was down (restarting): no decider ran and nothing scaled the KPA’s revisions, so desired and want hold their last values; the restarted process starts each decider anew, in panic (holding the ready pods) where more than one pod is ready.'),
     spec: topLevel(
       'Pods over time',
-      withLines(`Desired and want are step functions set at each decider evaluation; pod counts come from the pod transitions (pods.csv).\nEach ${bucketLabel(ctx.axis)} step shows the most of each line: pods held, desired and want set in it.${aggregationNote(ctx.axis, 'every line is the maximum in each bucket')}`, note),
+      // One sentence says what a step shows: the aggregation note would say the per-bucket maximum again.
+      withLines(`Desired and want are step functions set at each decider evaluation; pod counts come from the pod transitions (pods.csv).\nEach ${bucketLabel(ctx.axis)} step shows the most of each line: pods held, desired and want set in it.`, note),
       stack(shown.map((r, i) => panel(ctx, r, i, periods))),
     ),
   };
+}
+
+/**
+ * What the blue line counts, in the caption: pods not yet Ready. It said "actually starting",
+ * while in capacity-planning 5 of the 6 at 22.43 h were Pending, waiting for room on a node.
+ */
+function notReadySentence(ctx: ChartContext, shown: readonly RevisionData[]): string {
+  const crashes = labels(ctx).s === NOT_READY;
+  const waited = shown.some((r) => r.pods.event.some((e) => e === 'Unschedulable'));
+  const what = crashes ? 'pending, starting or crash-looping' : 'Pending or starting';
+  return `not Ready (${what}${waited ? '; Pending includes pods waiting for room on a node' : ''})`;
 }
 
 /** The shading the panels have, and what they never show. */
