@@ -58,7 +58,7 @@ export function workLimitOptions<T>(y: Argv<T>) {
     .option('max-users', { type: 'string', describe: `Refuse runs with more closed-loop users (default ${DEFAULT_WORK_LIMITS.users})` })
     .option('max-events', { type: 'string', describe: `Refuse runs with more periodic events (default ${DEFAULT_WORK_LIMITS.events.toExponential()})` })
     .option('max-in-flight', { type: 'string', describe: `Stop runs with more requests in flight at once (default ${DEFAULT_WORK_LIMITS.inFlight})` })
-    .option('max-node-launches', { type: 'string', describe: `Refuse runs where Karpenter launches more nodes to replace expired ones (default ${DEFAULT_WORK_LIMITS.nodeLaunches})` });
+    .option('max-node-launches', { type: 'string', describe: `Refuse runs that may launch more nodes: Karpenter's floor replacing expired ones, and nodes for pods (default ${DEFAULT_WORK_LIMITS.nodeLaunches})` });
 }
 
 /**

@@ -4,26 +4,10 @@
  * is longer than that timeout therefore ends every request in a 504: the run completes none of
  * them. Knative takes such a revision, so knsim runs it too, with a warning that says so.
  */
-import type { DistributionSpec } from '../engine/distributions.js';
 import type { WorkModelSpec } from '../model/spec.js';
 import { formatPath, shownNumber, type PathSegment } from './errors.js';
+import { leastValue } from './least-value.js';
 import type { FaultInput } from './schema.js';
-
-/** The least value a distribution can draw (0 where it has no floor above 0: exponential, a spread lognormal). */
-export function leastValue(d: DistributionSpec): number {
-  switch (d.dist) {
-    case 'constant':
-      return d.value;
-    case 'uniform':
-      return d.min;
-    case 'lognormal':
-      return d.p99 > d.median ? 0 : d.median;
-    case 'exponential':
-      return 0;
-    case 'empirical':
-      return Math.min(...d.values);
-  }
-}
 
 export interface CpuWaitInput {
   revision: string;

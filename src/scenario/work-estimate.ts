@@ -12,6 +12,7 @@ import { NoProgressError } from '../engine/no-progress.js';
 import type { ClientSpec, RateSpec, RevisionSpec, WorldSpec } from '../model/spec.js';
 import { AUTOSCALING_ANNOTATION_KEYS } from '../core/autoscaler/index.js';
 import { formatPath, isPathWithin, ScenarioError, type PathSegment } from './errors.js';
+import { leastValue } from './least-value.js';
 
 /** The limits; each has a command-line flag. */
 export interface WorkLimits {
@@ -25,7 +26,7 @@ export interface WorkLimits {
   events: number;
   /** Requests in flight at once while the run goes (--max-in-flight): not estimated, only held (WorldSpec.inFlightLimit). */
   inFlight: number;
-  /** Nodes Karpenter launches over the run to replace expired ones (--max-node-launches). */
+  /** Nodes launched over the run: Karpenter's floor replacing expired ones, and nodes launched for pods (--max-node-launches). */
   nodeLaunches: number;
 }
 
@@ -110,7 +111,7 @@ export interface WorkEstimate {
   durationSeconds: number;
   /** Of eventsPerSecond: the Cluster Autoscaler's loops (1 / scanInterval), 0 without it. */
   nodeLoopsPerSecond?: number;
-  /** Nodes Karpenter launches during the run to replace expired ones. */
+  /** Nodes launched during the run: Karpenter's floor replacing expired ones, and at most the node autoscaler's launches for pods. */
   nodeLaunches: WorkItem[];
 }
 
@@ -319,8 +320,67 @@ export function estimateWork(input: WorkInput): WorkEstimate {
     events: eventsPerSecond * duration,
     durationSeconds: duration,
     nodeLoopsPerSecond: nodeLoops,
-    nodeLaunches: karpenterLaunches(file, world),
+    nodeLaunches: [...karpenterLaunches(file, world), ...podDrivenLaunches(file, world, peakPods)],
   };
+}
+
+/**
+ * At most how many nodes the node autoscaler launches for pods over the run, above the pools'
+ * minNodes (karpenterLaunches counts the floor). Pods can come and go without end, so this bounds
+ * it by two things it cannot outrun, and takes the smaller:
+ * - how often it launches: once a Cluster Autoscaler loop (scanInterval), once a Karpenter batch
+ *   (batches close at least batchIdleDuration apart), each time at most the room left above the floor;
+ * - how long a node lives, as a slot above the floor is reused only once its node is gone: the Cluster
+ *   Autoscaler deletes a node unneeded for scale-down-unneeded-time or unregistered after
+ *   max-node-provision-time; Karpenter consolidates only a Ready node (its quickest start), after its
+ *   command's validation wait, and deletes a node at its expireAfter or registration TTL. A pool whose launches can fail
+ *   (launchFailures) deletes those claims at once, so only the first bound holds for Karpenter then.
+ * Each node drain and pool drift of the scenario frees slots once more (a drift, every node of the pool).
+ * The slots are the nodes above minNodes, but no more than the revisions' pods at the peak: a node
+ * is launched for at least one pod that found no room.
+ */
+function podDrivenLaunches(file: string, world: WorldSpec, peakRevisionPods: number): WorkItem[] {
+  const nodes = world.cluster.nodes;
+  const a = nodes?.autoscaler;
+  if (nodes === undefined || a === undefined || a.kind === 'none') return [];
+  const duration = world.durationSeconds;
+  const room = nodes.pools.map((p) => Math.max(0, p.maxNodes - p.minNodes));
+  const roomAbove = room.reduce((x, y) => x + y, 0);
+  const above = Math.min(roomAbove, Math.max(0, peakRevisionPods));
+  if (above === 0) return [];
+  let every: number;
+  let life: number;
+  let what: string;
+  if (a.kind === 'cluster-autoscaler') {
+    every = a.config.scanIntervalSeconds;
+    life = Math.min(a.config.scaleDownUnneededSeconds, a.config.maxNodeProvisionSeconds);
+    what = 'a loop every scanInterval';
+  } else {
+    every = a.config.batchIdleSeconds;
+    const fails = nodes.pools.some((p) => (p.launchFailures?.length ?? 0) > 0);
+    // Consolidation takes only a Ready node, after the command's validation wait.
+    const ready = Math.min(...nodes.pools.map((p) => leastValue(p.startupLatency)));
+    life = fails ? 0 : Math.min(ready + a.config.validationSeconds, a.config.expireAfterSeconds, a.config.registrationTimeoutSeconds);
+    what = 'a batch every batchIdleDuration';
+  }
+  const byRate = every > 0 ? above * (Math.floor(duration / every) + 1) : Number.POSITIVE_INFINITY;
+  const byLife = life > 0 ? above * (Math.floor(duration / life) + 1) : Number.POSITIVE_INFINITY;
+  const freed = (world.nodeDrains?.length ?? 0) + (world.nodePoolDrifts ?? []).reduce((n, d) => n + (nodes.pools.find((p) => p.name === d.pool)?.maxNodes ?? 0), 0);
+  const amount = Math.min(byRate, byLife) + freed;
+  const i = room.indexOf(Math.max(...room));
+  const bound =
+    byLife <= byRate
+      ? `each slot reused once its node is gone, which takes at least ${fmtAmount(life)} s: ${fmtAmount(above)} × ${fmtAmount(Math.floor(duration / life) + 1)}`
+      : `${what} (${fmtAmount(every)} s): ${fmtAmount(above)} × ${fmtAmount(Math.floor(duration / every) + 1)}`;
+  const extra = freed > 0 ? ` + ${fmtAmount(freed)} for the scenario's node drains and drifts` : '';
+  return [
+    {
+      file,
+      path: formatPath(['cluster', 'nodePools', i, 'maxNodes']),
+      amount,
+      how: `${fmtAmount(above)} nodes above minNodes${above < roomAbove ? ` (one per revision pod at the peak)` : ''}, launched for pods at most ${bound}${extra} = ${fmtAmount(amount)} node launches in ${fmtAmount(duration)} s`,
+    },
+  ];
 }
 
 /**

@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scenarioFromValue } from '../../src/scenario/load.js';
-import { leastValue } from '../../src/scenario/cpu-wait-warnings.js';
+import { leastValue } from '../../src/scenario/least-value.js';
 import { runKnsim } from '../support/cli.js';
 import { scenarioInTempDir, tinyScenario } from '../support/tiny-scenario.js';
 import { catchScenarioError } from './helpers.js';

@@ -73,11 +73,13 @@ describe('estimateWork', () => {
       // upstream's default expireAfter (720h): no node expires within a day
       { what: 'the default expireAfter', autoscaler: {}, minNodes: 4980, duration: '24h', launches: 0 },
       { what: 'expireAfter: Never', autoscaler: { expireAfter: 'Never' }, minNodes: 4980, duration: '24h', launches: 0 },
-      // 5000 nodes relaunched each day of a week; 1000 every hour of a day
+      // 5000 nodes relaunched each day of a week; 1000 every hour of a day, and above that floor nodes
+      // for the one revision pod, each consolidated no sooner than its 180 s start and a command's 15 s validation: 1 × 444.
       { what: 'expireAfter 24h on 5000 nodes for a week', autoscaler: { expireAfter: '24h' }, minNodes: 4980, duration: '168h', launches: 35_000 },
-      { what: 'expireAfter 1h on 1000 nodes for a day', autoscaler: { expireAfter: '1h' }, minNodes: 980, duration: '24h', launches: 24_000 },
-      // Nodes above minNodes come back only for pods: not foreseen. Here the big pool's 20 are the floor.
-      { what: 'no minNodes in the small pool', autoscaler: { expireAfter: '1s' }, minNodes: 0, duration: '2m', launches: 2400 },
+      { what: 'expireAfter 1h on 1000 nodes for a day', autoscaler: { expireAfter: '1h' }, minNodes: 980, duration: '24h', launches: 24_000 + 444 },
+      // The big pool's 20 are the floor (2400); above it, nodes for the one revision pod at most, each
+      // living at least the 1 s expireAfter: 1 × 121 launches in 120 s.
+      { what: 'no minNodes in the small pool', autoscaler: { expireAfter: '1s' }, minNodes: 0, duration: '2m', launches: 2521 },
     ])('lets $what run ($launches launches)', ({ autoscaler, minNodes, duration, launches }) => {
       const loaded = scenarioFromValue(karpenter(autoscaler, minNodes, duration), 's.yaml');
       expect(sum(checkWork(loaded).nodeLaunches)).toBe(launches);
