@@ -154,7 +154,7 @@ describe('the pods chart of capacity-planning', () => {
   it('its caption says the blue line counts pods not Ready, Pending ones waiting for a node included; its subtitle names the per-step maximum once', () => {
     expect(chart.explanation).toContain('against the pods Ready, not Ready (Pending or starting; Pending includes pods waiting for room on a node) and terminating;');
     expect(chart.explanation).not.toContain('actually starting');
-    expect(chart.explanation).toContain('Each line is drawn narrower than the ones under it');
+    expect(chart.explanation).toContain('Each line is drawn over wider ones, so a line that holds the same count as another shows on both sides of it; desired and want, as thin as each other, show in each other’s gaps.');
     const subtitle = (chart.spec as unknown as { title: { subtitle: string[] } }).title.subtitle;
     expect(subtitle).toEqual([
       'Desired and want are step functions set at each decider evaluation; pod counts come from the pod transitions (pods.csv).',

@@ -221,7 +221,7 @@ export function podsChart(ctx: ChartContext): Chart | undefined {
     id: 'pods',
     heading: 'Pods over time',
     explanation:
-      `The decider’s desired scale (dashed) and the KPA’s want (dotted) against the pods Ready, ${notReadySentence(ctx, shown)} and terminating; ${periodsSentence(periods)}. Each line is drawn narrower than the ones under it, so a line that holds the same count as another shows on both sides of it.` +
+      `The decider’s desired scale (dashed) and the KPA’s want (dotted) against the pods Ready, ${notReadySentence(ctx, shown)} and terminating; ${periodsSentence(periods)}. Each line is drawn over wider ones, so a line that holds the same count as another shows on both sides of it; desired and want, as thin as each other, show in each other’s gaps.` +
       (ctx.run.summary.autoscalerDown === undefined
         ? ''
         : ' Grey shading marks when Knative’s autoscaler was down (restarting): no decider ran and nothing scaled the KPA’s revisions, so desired and want hold their last values; the restarted process starts each decider anew, in panic (holding the ready pods) where more than one pod is ready.'),
