@@ -11,6 +11,11 @@ import type { ActivatorDrain } from './activator-rollout.js';
 import { TrackerTree, type Tracker } from './tracker-tree.js';
 import type { World } from './world.js';
 
+// The request phases as this module's own constants (see Phase).
+const AT_ACTIVATOR = Phase.AtActivator;
+const DISPATCHED = Phase.Dispatched;
+const EXECUTING = Phase.Executing;
+
 type LbPick = (t: RevisionThrottler) => Tracker | undefined;
 
 /**
@@ -179,7 +184,7 @@ export class RevisionThrottler {
     req.throttler = this;
     req.activatorIn = now;
     req.route = 'activator';
-    req.phase = Phase.AtActivator;
+    req.phase = AT_ACTIVATOR;
     if (this.meter === undefined) {
       // First request after idle: poke the autoscaler at once with {1, 1}, taken back from the next report.
       this.meter = new ConcurrencyMeter(now);
@@ -222,7 +227,7 @@ export class RevisionThrottler {
     this.trackers.touch(t);
     req.tracker = t;
     req.activatorOut = now;
-    req.phase = Phase.Dispatched;
+    req.phase = DISPATCHED;
     this.revision.world.deadlines.remove(req);
     t.pod.accept(req, now, true);
   }
@@ -246,7 +251,7 @@ export class RevisionThrottler {
   private dispatchLoop(now: number): void {
     while (this.waiting > 0) {
       const head = this.queue.peek()!;
-      if (head.phase !== Phase.AtActivator) {
+      if (head.phase !== AT_ACTIVATOR) {
         this.queue.shift(); // timed out or abandoned while waiting
         continue;
       }
@@ -272,7 +277,7 @@ export class RevisionThrottler {
   private noHealthyUpstream(req: Request, now: number): void {
     this.proxied++;
     req.activatorOut = now;
-    req.phase = Phase.Dispatched;
+    req.phase = DISPATCHED;
     this.revision.world.finish(req, STATUS_OVERLOADED, now);
   }
 
@@ -332,7 +337,7 @@ export class RevisionThrottler {
   openSessions(): Request[] {
     const out: Request[] = [];
     if (!this.revision.webSocket) return out;
-    for (const req of this.sent ?? []) if (req.phase === Phase.Executing) out.push(req);
+    for (const req of this.sent ?? []) if (req.phase === EXECUTING) out.push(req);
     return out;
   }
 
@@ -342,7 +347,7 @@ export class RevisionThrottler {
     for (let i = 0; i < this.queue.length; i++) {
       const req = this.queue.shift()!;
       this.queue.push(req);
-      if (req.phase === Phase.AtActivator) out.push(req);
+      if (req.phase === AT_ACTIVATOR) out.push(req);
     }
     for (const req of this.sent ?? []) out.push(req);
     return out;

@@ -8,6 +8,10 @@ import type { QueueProxyStats } from './queue-proxy-stats.js';
 import { Phase, STATUS_BAD_GATEWAY, STATUS_OK, STATUS_OVERLOADED, type Request } from './request.js';
 import type { Revision } from './revision.js';
 
+// The request phases as this module's own constants (see Phase).
+const QUEUED_AT_POD = Phase.QueuedAtPod;
+const EXECUTING = Phase.Executing;
+
 /**
  * Kubernetes-level lifecycle; activator health (probe) is tracked apart because it comes first.
  * Only pods with injected faults reach NotReady (running, readiness failing), CrashLoopBackOff
@@ -191,7 +195,7 @@ export class Pod {
     if (this.cc === 0 || this.executing < this.cc) {
       this.start(req, now);
     } else {
-      req.phase = Phase.QueuedAtPod;
+      req.phase = QUEUED_AT_POD;
       this.queue.push(req);
       this.revision.world.deadlines.add(req);
     }
@@ -202,7 +206,7 @@ export class Pod {
     // remove() does nothing unless a timeout is watched (deadlineIndex ≥ 0): most requests never waited.
     if (req.deadlineIndex >= 0) world.deadlines.remove(req);
     this.executing++;
-    req.phase = Phase.Executing;
+    req.phase = EXECUTING;
     req.serviceStart = now;
     // Only revisions with faults can slow down or hang. A slowdown stretches the service time
     // here (kept on the request, so a stall knows what is left); the CPU model stretches its own wait.
@@ -236,7 +240,7 @@ export class Pod {
   hang(now: number): void {
     this.fault.hung = true;
     for (const req of this.active!.toArray()) {
-      if (req.phase !== Phase.Executing) continue;
+      if (req.phase !== EXECUTING) continue;
       // Its end: as it started, or as an earlier hang that cleared moved it.
       const end = req.doneAt === req.doneAt ? req.doneAt : req.serviceStart + req.serviceTime;
       this.stall(req, now, Math.max(0, end - now));
@@ -263,7 +267,7 @@ export class Pod {
     const world = this.revision.world;
     if (resumedAt !== undefined) {
       for (const [req, left] of this.stalls ?? []) {
-        if (req.phase !== Phase.Executing) continue;
+        if (req.phase !== EXECUTING) continue;
         const end = resumedAt + left;
         req.doneAt = end;
         // Past its deadline the timeout, already watched, ends it.
@@ -278,7 +282,7 @@ export class Pod {
    * if it was executing, start the next waiting one.
    */
   release(req: Request, now: number): void {
-    const executing = req.phase === Phase.Executing;
+    const executing = req.phase === EXECUTING;
     if (this.res !== undefined && executing) this.res.stop(req, now);
     this.stats!.out(now, req.route === 'activator');
     this.inFlight--;
@@ -303,7 +307,7 @@ export class Pod {
    */
   private startNext(now: number): void {
     let next = this.queue.shift();
-    while (next !== undefined && (next.phase !== Phase.QueuedAtPod || next.deadline <= now)) next = this.queue.shift();
+    while (next !== undefined && (next.phase !== QUEUED_AT_POD || next.deadline <= now)) next = this.queue.shift();
     if (next !== undefined) this.start(next, now);
   }
 
@@ -353,7 +357,7 @@ export class Pod {
   private failWaiting(now: number): Request[] {
     const executing: Request[] = [];
     for (const req of this.active!.toArray()) {
-      if (req.phase === Phase.Executing) executing.push(req);
+      if (req.phase === EXECUTING) executing.push(req);
       else this.revision.world.finish(req, STATUS_BAD_GATEWAY, now);
     }
     return executing;

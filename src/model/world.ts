@@ -30,6 +30,12 @@ import { ingressBalancing } from '../core/traffic/index.js';
 import { defaultAutoscalerClasses, type AutoscalerClassRegistry } from '../core/autoscaler/index.js';
 import type { WorldSpec } from './spec.js';
 
+// The request phases as this module's own constants (see Phase).
+const AT_ACTIVATOR = Phase.AtActivator;
+const QUEUED_AT_POD = Phase.QueuedAtPod;
+const EXECUTING = Phase.Executing;
+const DONE = Phase.Done;
+
 /** A stable, well-spread string hash (FNV-1a) for deterministic choices keyed by names. */
 export function hashString(s: string): number {
   let h = 0x811c9dc5;
@@ -337,7 +343,7 @@ export class World {
 
   readonly onServiceDone = (req: Request): void => {
     // A request a hung app stalled counts only the completion set when the app resumed (doneAt is NaN for all others).
-    if (req.phase !== Phase.Executing || (req.doneAt === req.doneAt && this.sim.now !== req.doneAt)) return;
+    if (req.phase !== EXECUTING || (req.doneAt === req.doneAt && this.sim.now !== req.doneAt)) return;
     // The clock is read inside finish(): passed here, it would be boxed in a new heap number per request.
     this.finish(req, STATUS_OK);
     // Answered: no queue, deadline or event refers to it any more (this was its last event).
@@ -370,15 +376,15 @@ export class World {
   /** Ends a request now (`now`: the clock, read here when not given): free its breaker slot and its activator tracker, then report it. */
   finish(req: Request, status: number, now: number = this.sim.now): void {
     const phase = req.phase;
-    if (phase === Phase.Done) return;
-    if (req.pod !== undefined && (phase === Phase.Executing || phase === Phase.QueuedAtPod)) req.pod.release(req, now);
+    if (phase === DONE) return;
+    if (req.pod !== undefined && (phase === EXECUTING || phase === QUEUED_AT_POD)) req.pod.release(req, now);
     this.deadlines.remove(req);
-    req.phase = Phase.Done;
+    req.phase = DONE;
     if (this.ingressLeastRequest && req.route === 'direct') req.pod!.directInFlight--;
     this.requestsDone++;
     req.status = status;
     req.end = now;
-    if (req.throttler !== undefined) req.throttler.onRequestDone(req, now, phase === Phase.AtActivator);
+    if (req.throttler !== undefined) req.throttler.onRequestDone(req, now, phase === AT_ACTIVATOR);
     this.recorder.request(req);
     req.owner.done(req);
   }
