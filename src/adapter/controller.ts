@@ -213,6 +213,11 @@ interface Managed {
   heldPaEvents: HeldPaEvent[] | undefined;
   /** A reconcile is under way (the scrape and decide loops run concurrently). */
   reconciling: boolean;
+  /**
+   * Enqueued while `reconciling` (client-go's workqueue: a key being processed is marked
+   * dirty, and queued again the moment its processing is done): one more reconcile runs then.
+   */
+  dirty: boolean;
   /** The current reconcile changed the PA status (or, dry-run, would have): it runs once more. */
   paUpdated: boolean;
   /** Dry-run: the loop's PA state (JSON) as of the last status that would have been written. */
@@ -353,7 +358,7 @@ export class Controller {
     m.pa = { value: pa, seq };
     if (this.o.mode !== 'apply' || pa === undefined) return;
     const written = !this.watched.has(m.rev.namespace) && before?.resourceVersion !== pa.resourceVersion;
-    if (before === undefined || before.generation !== pa.generation || written) m.loop.requestReconcile();
+    if (before === undefined || before.generation !== pa.generation || written) this.enqueue(m);
   }
 
   /**
@@ -385,7 +390,7 @@ export class Controller {
       return;
     }
     if (newer) m.pa = { value: type === 'delete' ? undefined : pa, seq: this.nextSeq() };
-    m.loop.requestReconcile();
+    this.enqueue(m);
   }
 
   /**
@@ -416,7 +421,7 @@ export class Controller {
     if (sks === undefined || m === undefined || this.o.mode !== 'apply') return;
     // The PA's own SKS has its name; another one it controls only enqueues it.
     if (sks.name === m.rev.name) m.sks = { value: type === 'delete' ? null : sks, seq: this.nextSeq() };
-    m.loop.requestReconcile();
+    this.enqueue(m);
     this.classes.sksChanged({ namespace: ns, name: m.rev.name });
   }
 
@@ -427,7 +432,20 @@ export class Controller {
    */
   private podEvent(ns: string, pod: unknown): void {
     const revision = podInfo(pod as V1Pod)?.revision;
-    if (revision !== undefined) this.managed.get(key(ns, revision))?.loop.requestReconcile();
+    const m = revision === undefined ? undefined : this.managed.get(key(ns, revision));
+    if (m !== undefined) this.enqueue(m);
+  }
+
+  /**
+   * The PA is put in the workqueue (an informer event, a config resync): it reconciles at the
+   * next tick, or, if a reconcile of it is under way, once more as soon as that one ends, as
+   * client-go's workqueue marks a key being processed dirty and hands it out again at Done.
+   * The retries a reconcile asks for itself are not enqueues (upstream requeues those with a
+   * delay): they wait for the next tick.
+   */
+  private enqueue(m: Managed): void {
+    m.loop.requestReconcile();
+    if (m.reconciling) m.dirty = true;
   }
 
   /** Notes the SKS as seen at `seq`; if it differs from what the last reconcile acted on, reconciles again. */
@@ -435,7 +453,7 @@ export class Controller {
     if (seq < m.sks.seq) return;
     m.sks = { value: sks, seq };
     if (this.o.mode === 'apply' && m.sksActedOn !== undefined && sksSignature(sks) !== m.sksActedOn) {
-      m.loop.requestReconcile();
+      this.enqueue(m);
       // A changed SKS is looked at now (as a watch event is, upstream), not after the not-owned backoff.
       if (m.pa.value !== undefined) this.classes.sksChanged(m.pa.value);
     }
@@ -663,7 +681,7 @@ export class Controller {
     const work: Promise<void>[] = [];
     const podsByNs = new Map<string, Map<string, PodInfo[]> | undefined>();
     for (const [k, m] of [...this.managed]) {
-      m.loop.requestReconcile();
+      this.enqueue(m);
       let autoscaling;
       try {
         autoscaling = this.autoscalingOf(m.rev, true);
@@ -775,6 +793,7 @@ export class Controller {
       ownPaVersions: [],
       heldPaEvents: undefined,
       reconciling: false,
+      dirty: false,
       paUpdated: false,
       dryRunState: undefined,
     };
@@ -840,7 +859,12 @@ export class Controller {
         if (byRevision === undefined) return;
         // Listed, not watched (ticks driven from outside): the pods whose versions differ from the last list's are the events.
         const before = this.watched.has(ns) ? undefined : this.pods.get(ns)?.byRevision;
-        if (before !== undefined) for (const rev of revisionsWithPodEvents(before, byRevision)) this.managed.get(key(ns, rev))?.loop.requestReconcile();
+        if (before !== undefined) {
+          for (const rev of revisionsWithPodEvents(before, byRevision)) {
+            const m = this.managed.get(key(ns, rev));
+            if (m !== undefined) this.enqueue(m);
+          }
+        }
         this.pods.set(ns, { at: now, byRevision });
         const work: Promise<void>[] = [];
         for (const rev of this.revisions.values()) {
@@ -925,6 +949,8 @@ export class Controller {
         this.userClassFailed(m.rev, e);
         continue;
       }
+      // The multiscaler's notification is an enqueue too (deciders.Watch(impl.EnqueueKey)).
+      if (d.notify && m.reconciling) m.dirty = true;
       if (counts !== undefined && m.loop.reconcileDue(now)) {
         // The row says what the reconcile did, once it has.
         await this.reconcileApart(m, async () => this.emit(m, d, pa, await this.reconcile(m, counts)));
@@ -956,11 +982,12 @@ export class Controller {
       return `would-scale ${from}->${r.applyReplicas}`;
     }
     if (m.reconciling) {
-      // The other loop is reconciling this revision; run again after it.
+      // The other loop is reconciling this revision: what enqueued it meanwhile made it dirty (see `enqueue`).
       loop.requestReconcile();
       return 'busy';
     }
     m.reconciling = true;
+    m.dirty = false;
     try {
       m.paUpdated = false;
       let action = await this.reconcileApply(m, counts);
@@ -975,6 +1002,26 @@ export class Controller {
       return action;
     } finally {
       m.reconciling = false;
+      if (m.dirty) await this.reconcileDirty(m);
+    }
+  }
+
+  /**
+   * The reconcile a revision was enqueued for while one was under way, run now that it has
+   * ended (client-go's workqueue hands a dirty key out again at Done), with the pods as they
+   * are now: not at the next tick. Without fresh pods it stays pending for the next tick.
+   */
+  private async reconcileDirty(m: Managed): Promise<void> {
+    m.dirty = false;
+    // Stopped managing it meanwhile (deleted, its class failed): nothing to run.
+    if (this.managed.get(key(m.rev.namespace, m.rev.name)) !== m) return;
+    const pods = this.podsNow(m.rev.namespace, this.o.clock.now());
+    if (pods === undefined) return;
+    const counts = podCounts(pods.get(m.rev.name) ?? []);
+    try {
+      await this.reconcileApart(m, async () => void (await this.reconcile(m, counts)));
+    } catch (e) {
+      this.o.logger.error('reconcile failed', { revision: key(m.rev.namespace, m.rev.name), reason: describeError(e) });
     }
   }
 
