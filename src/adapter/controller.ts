@@ -106,11 +106,12 @@ export interface DeploymentReload {
 
 /**
  * Whether a decision row's action changed (or would have changed) a Deployment's replicas:
- * `scale a->b`, `would-scale a->b` or `dry-run a->b`. Every other action (busy, backoff,
+ * `scale a->b`, `would-scale a->b` or `dry-run a->b`, also as a config resync's
+ * (`config-autoscaler: scale a->b`). Every other action (busy, backoff,
  * read-failed, not-owned, …) is a reason nothing was scaled.
  */
 export function isScaleAction(action: string): boolean {
-  return /^(scale|would-scale|dry-run) \d+->\d+$/.test(action);
+  return /^(?:config-(?:autoscaler|deployment): )?(?:scale|would-scale|dry-run) \d+->\d+$/.test(action);
 }
 
 export interface ControllerOptions {
@@ -218,6 +219,8 @@ interface Managed {
    * dirty, and queued again the moment its processing is done): one more reconcile runs then.
    */
   dirty: boolean;
+  /** The ConfigMap whose resync made it dirty, if one did: the rerun writes that resync's row. */
+  dirtyBy: string | undefined;
   /** The current reconcile changed the PA status (or, dry-run, would have): it runs once more. */
   paUpdated: boolean;
   /** Dry-run: the loop's PA state (JSON) as of the last status that would have been written. */
@@ -666,11 +669,14 @@ export class Controller {
   }
 
   /**
-   * A config change the store took: every managed revision takes its settings under the
-   * config now in force, and every PA is reconciled at once, whether its settings changed or
-   * not — upstream's KPA controller puts every PA of its class in its workqueue
-   * (FilteredGlobalResync, the slow lane), served right away, not at a scrape tick. A PA
-   * with no fresh pod counts yet (none listed within the stale limit) stays enqueued for
+   * A config change the store took: every PA of the class is reconciled at once, whether its
+   * settings changed or not — upstream's KPA controller puts every PA of its class in its
+   * workqueue (FilteredGlobalResync over the PA informer, the slow lane), served right away,
+   * not at a scrape tick. Here that is every revision of the class as last listed: the managed
+   * ones take their settings under the config now in force; the others (listed since the
+   * last tick, or refused under the old config) are taken on under it. Each such reconcile
+   * writes a decision row of its own, its action naming the ConfigMap (see {@link resyncReconcile}).
+   * A PA with no fresh pod counts yet (none listed within the stale limit) stays enqueued for
    * the next tick. Within `run` the reconciles go on apart; resolves once they have started
    * (or, ticks driven from outside, finished).
    */
@@ -680,31 +686,60 @@ export class Controller {
     const now = this.o.clock.now();
     const work: Promise<void>[] = [];
     const podsByNs = new Map<string, Map<string, PodInfo[]> | undefined>();
-    for (const [k, m] of [...this.managed]) {
-      this.enqueue(m);
-      let autoscaling;
-      try {
-        autoscaling = this.autoscalingOf(m.rev, true);
-      } catch (e) {
-        this.o.logger.error(`revision has invalid autoscaling settings under the new ${what}; keeping its settings`, { revision: k, reason: describeError(e) });
-        autoscaling = undefined;
-      }
-      if (autoscaling !== undefined) {
-        try {
-          m.loop.update(autoscaling, now);
-        } catch (e) {
-          this.userClassFailed(m.rev, e);
-          continue;
-        }
-      }
-      const ns = m.rev.namespace;
+    for (const rev of [...this.revisions.values()]) {
+      const k = key(rev.namespace, rev.name);
+      const ns = rev.namespace;
       if (!podsByNs.has(ns)) podsByNs.set(ns, this.podsNow(ns, now));
       const pods = podsByNs.get(ns);
+      let m = this.managed.get(k);
+      if (m === undefined) {
+        // Not managed yet: taken on under the new config (the next tick would do it, later).
+        if (pods === undefined) continue;
+        m = this.ensureManaged(rev, pods.get(rev.name) ?? [], now);
+        if (m === undefined) continue;
+      } else {
+        this.enqueue(m);
+        let autoscaling;
+        try {
+          autoscaling = this.autoscalingOf(m.rev, true);
+        } catch (e) {
+          this.o.logger.error(`revision has invalid autoscaling settings under the new ${what}; keeping its settings`, { revision: k, reason: describeError(e) });
+          autoscaling = undefined;
+        }
+        if (autoscaling !== undefined) {
+          try {
+            m.loop.update(autoscaling, now);
+          } catch (e) {
+            this.userClassFailed(m.rev, e);
+            continue;
+          }
+        }
+      }
       if (pods === undefined) continue;
-      const counts = podCounts(pods.get(m.rev.name) ?? []);
-      work.push(this.reconcileApart(m, async () => void (await this.reconcile(m, counts))));
+      const counts = podCounts(pods.get(rev.name) ?? []);
+      const managed = m;
+      work.push(this.reconcileApart(managed, () => this.resyncReconcile(managed, counts, what)));
     }
     await Promise.all(work);
+  }
+
+  /**
+   * One reconcile a config change caused, and its decision row: at its instant, with no decider
+   * evaluation (`valid` false, the observed averages empty, `knsim_desired` the PA's last), and
+   * its action prefixed with the ConfigMap (`config-autoscaler: scale 1->3`), so a scale it
+   * makes is in the CSV and counted. A PA whose reconcile is under way is marked dirty: its
+   * rerun, when that one ends, writes the row (see {@link reconcileDirty}).
+   */
+  private async resyncReconcile(m: Managed, counts: PodCounts, cause: string): Promise<void> {
+    if (m.reconciling) {
+      m.dirty = true;
+      m.dirtyBy = cause;
+      return;
+    }
+    const now = this.o.clock.now();
+    const action = await this.reconcile(m, counts);
+    const d: DecisionTick = { nowSeconds: now, poke: false, readyPods: counts.ready, evaluation: undefined, hold: undefined, notify: false };
+    this.emit(m, d, this.pas.get(m.rev.namespace)?.byName.get(m.rev.name), action, cause);
   }
 
   /**
@@ -794,6 +829,7 @@ export class Controller {
       heldPaEvents: undefined,
       reconciling: false,
       dirty: false,
+      dirtyBy: undefined,
       paUpdated: false,
       dryRunState: undefined,
     };
@@ -908,7 +944,15 @@ export class Controller {
    * decisions. A revision has one reconcile at a time (`reconciling`). Ticks driven from
    * outside wait for it, so tests see its writes.
    */
-  private async reconcileApart(m: Managed, work: () => Promise<void>): Promise<void> {
+  private async reconcileApart(m: Managed, job: () => Promise<void>): Promise<void> {
+    // The job done (its row written), a rerun it owes to what enqueued the PA meanwhile.
+    const work = async (): Promise<void> => {
+      try {
+        await job();
+      } finally {
+        while (m.dirty && !m.reconciling) await this.reconcileDirty(m);
+      }
+    };
     if (!this.detached) return work();
     const p = work().catch((e: unknown) => this.o.logger.error('reconcile failed', { revision: key(m.rev.namespace, m.rev.name), reason: describeError(e) }));
     this.inFlight.add(p);
@@ -1002,7 +1046,6 @@ export class Controller {
       return action;
     } finally {
       m.reconciling = false;
-      if (m.dirty) await this.reconcileDirty(m);
     }
   }
 
@@ -1018,8 +1061,10 @@ export class Controller {
     const pods = this.podsNow(m.rev.namespace, this.o.clock.now());
     if (pods === undefined) return;
     const counts = podCounts(pods.get(m.rev.name) ?? []);
+    const cause = m.dirtyBy;
+    m.dirtyBy = undefined;
     try {
-      await this.reconcileApart(m, async () => void (await this.reconcile(m, counts)));
+      await (cause !== undefined ? this.resyncReconcile(m, counts, cause) : this.reconcile(m, counts));
     } catch (e) {
       this.o.logger.error('reconcile failed', { revision: key(m.rev.namespace, m.rev.name), reason: describeError(e) });
     }
@@ -1243,14 +1288,15 @@ export class Controller {
     return classWriteDone(res.outcome);
   }
 
-  private emit(m: Managed, d: DecisionTick, pa: PodAutoscalerObject | undefined, action: string): void {
+  /** Writes a decision row; `cause`, the ConfigMap whose resync ran the reconcile (see {@link resyncReconcile}). */
+  private emit(m: Managed, d: DecisionTick, pa: PodAutoscalerObject | undefined, action: string, cause?: string): void {
     const row: ShadowRow = {
       ...m.loop.record(d, m.loop.sksSpec),
       namespace: m.rev.namespace,
       knativeDesired: this.ownClass(m.rev) ? undefined : pa?.desiredScale,
       knativeActual: pa?.actualScale,
       replicas: this.o.mode === 'shadow' ? m.virtualReplicas : m.knownReplicas,
-      action,
+      action: cause === undefined ? action : `${cause}: ${action}`,
     };
     this.o.onRow?.(row);
     const summary = `${row.valid}/${row.desired}/${row.want}/${row.hold ?? ''}/${String(row.knativeDesired)}`;
@@ -1267,7 +1313,7 @@ export class Controller {
         knativeDesired: row.knativeDesired,
         valid: row.valid,
         hold: row.hold,
-        action,
+        action: row.action,
       });
     }
   }

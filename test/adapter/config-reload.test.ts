@@ -6,7 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadAutoscalerConfig } from '../../src/adapter/revisions.js';
-import { addRevision, fakeCluster, reloadingReplica, replica, run, type Cluster } from './support/cluster.js';
+import { addRevision, fakeCluster, reloadingReplica, replica, run, tickRows, type Cluster } from './support/cluster.js';
 import { until } from './support/wait.js';
 
 let c: Cluster;
@@ -81,18 +81,18 @@ describe('config-autoscaler reloaded while running', () => {
     await new Promise((res) => setTimeout(res, 200));
     const second = async (rows: number): Promise<void> => {
       c.clock.advance(1);
-      await until(`${rows} rows`, () => r.rows.length >= rows);
+      await until(`${rows} rows`, () => tickRows(r).length >= rows);
     };
     for (let s = 1; s <= 8; s++) await second(Math.floor(s / 2));
     expect(reads()).toBe(0);
-    expect(r.rows.every((x) => x.desired === 1)).toBe(true);
+    expect(tickRows(r).every((x) => x.desired === 1)).toBe(true);
     setConfig({ 'container-concurrency-target-default': '10' });
     for (let s = 9; s <= 14; s++) await second(Math.floor(s / 2));
     ac.abort();
     await done;
     expect(reads()).toBe(1);
     // Target 7 now, whatever the window holds (the run loop's scrapes run on the real clock's I/O).
-    const last = r.rows.at(-1)!;
+    const last = tickRows(r).at(-1)!;
     expect(last.desired).toBe(Math.ceil(last.observedStable / 7));
     expect(last.desired).toBeGreaterThan(1);
   });

@@ -6,7 +6,8 @@
  * with the same data, too. The ConfigMap read again unchanged, or deleted, is no change.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { addRevision, fakeCluster, reloadingReplica, run, type Cluster } from './support/cluster.js';
+import { isScaleAction } from '../../src/adapter/controller.js';
+import { T0, addRevision, fakeCluster, reloadingReplica, run, type Cluster } from './support/cluster.js';
 
 let c: Cluster;
 beforeEach(async () => {
@@ -106,5 +107,69 @@ describe('the resync reconciles with the new config, before any tick', () => {
     expect(spy.mock.calls.map((call) => call[0])).toEqual([at]);
     expect(spy.mock.results.map((x) => (x.value as { applyReplicas?: number }).applyReplicas)).toEqual([3]);
     expect(loop!.scaleBounds().min).toBe(3);
+  });
+});
+
+describe('the resync reaches every PA of the class and writes its own decision rows', () => {
+  it('each reconcile it runs is a row at its instant, its action naming the ConfigMap (a scale counted as one)', async () => {
+    await addRevision(c, 'plain-00001', { pods: 1, concurrency: 5 });
+    setConfig({});
+    const r = reloadingReplica(c);
+    await r.controller.syncRevisions();
+    await r.controller.syncConfig();
+    await run(c, [r], 10);
+    const before = r.rows.length;
+    setConfig({ 'min-scale': '3' });
+    await r.controller.syncConfig();
+    const rows = r.rows.slice(before);
+    expect(rows.map((x) => ({ t: x.time - T0, rev: x.revision, action: x.action, valid: x.valid, ready: x.readyPods, want: x.want, stable: x.observedStable }))).toEqual([
+      { t: 10, rev: 'plain-00001', action: 'config-autoscaler: would-scale 1->3', valid: false, ready: 1, want: 3, stable: Number.NaN },
+    ]);
+    expect(isScaleAction(rows[0]!.action)).toBe(true);
+    // The next decide tick's row is a tick's again.
+    await run(c, [r], 2);
+    expect(r.rows.at(-1)).toMatchObject({ time: T0 + 12, action: 'none', valid: true });
+  });
+
+  it('a revision listed since the last tick is taken on and reconciled by the resync, under the new config', async () => {
+    await addRevision(c, 'plain-00001', { pods: 1, concurrency: 5 });
+    setConfig({});
+    const r = reloadingReplica(c);
+    await r.controller.syncRevisions();
+    await r.controller.syncConfig();
+    await run(c, [r], 10);
+    // Created and its pod listed at the 11 s tick; the revision listed after it.
+    await addRevision(c, 'late-00001', { pods: 1, concurrency: 5 });
+    await run(c, [r], 1);
+    await r.controller.syncRevisions();
+    expect(r.controller.loops().map((l) => l.revision)).toEqual(['plain-00001']);
+    const before = r.rows.length;
+    setConfig({ 'min-scale': '3' });
+    await r.controller.syncConfig();
+    expect(c.clock.now()).toBe(T0 + 11);
+    expect(r.controller.loops().map((l) => [l.revision, l.scaleBounds().min])).toEqual([
+      ['plain-00001', 3],
+      ['late-00001', 3],
+    ]);
+    expect(r.rows.slice(before).map((x) => [x.time - T0, x.revision, x.action])).toEqual([
+      [11, 'plain-00001', 'config-autoscaler: would-scale 1->3'],
+      [11, 'late-00001', 'config-autoscaler: would-scale 1->3'],
+    ]);
+  });
+
+  it('a revision refused under the old config is taken on at once under a new one that allows it', async () => {
+    // initial-scale 0 is refused unless config-autoscaler allows a zero initial scale.
+    await addRevision(c, 'zero-00001', { pods: 1, concurrency: 5, annotations: { 'autoscaling.knative.dev/initial-scale': '0', 'autoscaling.knative.dev/max-scale': '20' } });
+    setConfig({});
+    const r = reloadingReplica(c);
+    await r.controller.syncRevisions();
+    await r.controller.syncConfig();
+    await run(c, [r], 4);
+    expect(r.controller.loops()).toEqual([]);
+    expect(r.logger.lines.filter((l) => l.level === 'error').map((l) => l.msg)).toEqual(['revision has invalid autoscaling settings; not managing it']);
+    setConfig({ 'allow-zero-initial-scale': 'true', 'min-scale': '2' });
+    await r.controller.syncConfig();
+    expect(r.controller.loops().map((l) => [l.revision, l.scaleBounds()])).toEqual([['zero-00001', { min: 2, max: 20, scaleToZero: false }]]);
+    expect(r.rows.map((x) => [x.time - T0, x.action])).toEqual([[4, 'config-autoscaler: would-scale 1->2']]);
   });
 });

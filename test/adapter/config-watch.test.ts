@@ -8,7 +8,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AutoscalerConfigError } from '../../src/core/autoscaler/index.js';
 import { autoscalerConfigOf, loadAutoscalerConfig } from '../../src/adapter/revisions.js';
-import { T0, addRevision, fakeCluster, replica, type Cluster, type Replica } from './support/cluster.js';
+import { T0, addRevision, fakeCluster, replica, tickRows, type Cluster, type Replica } from './support/cluster.js';
 import { until } from './support/wait.js';
 
 let c: Cluster;
@@ -31,7 +31,7 @@ const applied = (r: Replica): number => r.logger.lines.filter((l) => l.msg === '
 
 /** The last decision was made with target 10 × 70 % = 7 (under the default 100 × 70 % the 30 wants 1 pod). */
 function expectTarget7(r: Replica): void {
-  const last = r.rows.at(-1)!;
+  const last = tickRows(r).at(-1)!;
   expect(last.desired).toBe(Math.ceil(last.observedStable / 7));
   expect(last.desired).toBeGreaterThan(1);
 }
@@ -56,7 +56,7 @@ async function running(): Promise<{ r: Replica; second: (rows: number) => Promis
     r,
     second: async (rows: number) => {
       c.clock.advance(1);
-      await until(`${rows} rows`, () => r.rows.length >= rows);
+      await until(`${rows} rows`, () => tickRows(r).length >= rows);
     },
     stop: async () => {
       ac.abort();
@@ -75,7 +75,7 @@ describe('config-autoscaler watched', () => {
     expect(applied(w.r)).toBe(0);
     // Target 100 × 70 % = 70: 30 in all wants 1 pod.
     for (let s = 1; s <= 4; s++) await w.second(Math.floor(s / 2));
-    expect(w.r.rows.map((x) => x.desired)).toEqual([1, 1]);
+    expect(tickRows(w.r).map((x) => x.desired)).toEqual([1, 1]);
 
     setConfig('config-deployment', { 'progress-deadline': '300s' });
     setConfig(CM, { 'container-concurrency-target-default': '10' });

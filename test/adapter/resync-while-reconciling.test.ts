@@ -84,6 +84,8 @@ describe('a config change while the PA reconciles', () => {
     ]);
     expect(scalePatches(c, DEPLOY).map((q) => (q.body as { spec: { replicas: number } }).spec.replicas)).toEqual([2, 3]);
     expect(c.kube.replicas(NS, DEPLOY)).toBe(3);
+    // The decide tick's row (its reconcile's last scale), then the resync's, written by its rerun at that instant.
+    expect(r.rows.filter((x) => x.time === T0 + 12).map((x) => x.action)).toEqual(['scale 2->3', 'config-autoscaler: none']);
     // Nothing was left pending for the next tick.
     expect(loop.reconcileDue(c.clock.now())).toBe(false);
   });

@@ -123,6 +123,11 @@ export function replica(
   return { controller, leader, rows, logger, token };
 }
 
+/** The rows of decide ticks: without those of the reconciles a config change ran (action `config-…: …`). */
+export function tickRows(r: Replica): ShadowRow[] {
+  return r.rows.filter((x) => !/^config-(autoscaler|deployment): /.test(x.action));
+}
+
 /**
  * Advances the clock one second at a time for `seconds`: leaders renew every 2 s, every
  * controller scrapes each second and decides every 2 s (as the run loop would).
