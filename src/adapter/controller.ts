@@ -59,6 +59,7 @@ import { fetchQueueProxyStat, podMetricsUrl, SCRAPE_TIMEOUT_SECONDS, scrapeRevis
 import {
   adapterAutoscaling,
   configDataKey,
+  deploymentConfigErrorLine,
   deploymentName,
   KNSIM_CLASS,
   listPodAutoscalerItems,
@@ -612,8 +613,9 @@ export class Controller {
 
   /**
    * Reads config-deployment again (see `reloadDeployment`), taken as config-autoscaler is:
-   * a missing ConfigMap changes nothing, a progress deadline Knative would refuse is logged
-   * once and the last good one kept, and any other write of it (a new resourceVersion, even
+   * a missing ConfigMap changes nothing, one Knative would refuse (any key its parser checks:
+   * an unset queue-sidecar-image, a malformed quantity, …) is logged once, naming the key and
+   * the rule, and the last good one kept, as its config store keeps it; any other write of it (a new resourceVersion, even
    * one to keys knsim does not use: upstream's store takes the whole ConfigMap) resyncs
    * every PA at once with the deadline it gives.
    */
@@ -651,7 +653,7 @@ export class Controller {
     if (loaded instanceof FieldError) {
       if (loaded.message !== this.refusedDeployment) {
         this.refusedDeployment = loaded.message;
-        this.o.logger.error(`${where}: ${loaded.first.message}; keeping the last good config`);
+        this.o.logger.error(`${deploymentConfigErrorLine(where, loaded)}; keeping the last good config`);
       }
       return Promise.resolve();
     }

@@ -5,14 +5,16 @@
  */
 import {
   AUTOSCALING_ANNOTATION_KEYS,
+  DEFAULT_PROGRESS_DEADLINE_SECONDS,
   deploymentDeadlineProblem,
   InvalidArgumentError,
   KPA_CLASS,
   PROGRESS_DEADLINE_ANNOTATION,
   parseAutoscalerConfig,
-  parseProgressDeadline,
+  parseClusterDeploymentConfig,
   resolveRevisionAutoscaling,
   type AutoscalerConfig,
+  type FieldError,
   type RevisionAutoscaling,
 } from '../core/autoscaler/index.js';
 import { byName, customObjectsPath, getCustomObject, listCustomItems, parseItems, type CustomKind } from './custom-objects.js';
@@ -266,17 +268,31 @@ export interface LoadedDeploymentConfig {
 
 /**
  * Reads `config-deployment` from Knative's namespace; a missing ConfigMap gives Knative's 600 s.
- * @throws FieldError for a progress deadline Knative or Kubernetes would refuse.
+ * @throws FieldError for a ConfigMap Knative refuses (any key it parses, see core's
+ *   parseClusterDeploymentConfig), or a progress deadline Kubernetes would refuse.
  */
 export async function loadDeploymentConfig(kube: KubeClients, knativeNamespace: string): Promise<LoadedDeploymentConfig> {
   const { data, found, resourceVersion } = await readKnativeConfigMap(kube, knativeNamespace, 'config-deployment');
-  return { progressDeadlineSeconds: parseProgressDeadline(data), found, ...(resourceVersion !== undefined ? { resourceVersion } : {}) };
+  // A missing ConfigMap is no ConfigMap Knative refuses: nothing changes (see Controller.syncDeploymentConfig).
+  if (!found) return { progressDeadlineSeconds: DEFAULT_PROGRESS_DEADLINE_SECONDS, found };
+  return { progressDeadlineSeconds: parseClusterDeploymentConfig(data), found, ...(resourceVersion !== undefined ? { resourceVersion } : {}) };
 }
 
 /** config-deployment as a watch event or list item has it (see {@link loadDeploymentConfig}). @throws FieldError */
 export function deploymentConfigOf(configMap: unknown): LoadedDeploymentConfig {
   const { data, resourceVersion } = configMapData(configMap);
-  return { progressDeadlineSeconds: parseProgressDeadline(data), found: true, ...(resourceVersion !== undefined ? { resourceVersion } : {}) };
+  return { progressDeadlineSeconds: parseClusterDeploymentConfig(data), found: true, ...(resourceVersion !== undefined ? { resourceVersion } : {}) };
+}
+
+/**
+ * A refused config-deployment in one line: the ConfigMap (`where`), the key and the rule
+ * (the key is not repeated when the rule starts with it, as upstream's own messages do).
+ */
+export function deploymentConfigErrorLine(where: string, e: FieldError): string {
+  const seg = e.first.paths[0]?.[1];
+  const k = typeof seg === 'object' && seg !== null && 'key' in seg ? String(seg.key) : undefined;
+  const rule = e.first.message;
+  return k === undefined || rule.startsWith(k) ? `${where}: ${rule}` : `${where}: ${k}: ${rule}`;
 }
 
 /** A ConfigMap's data in Knative's namespace; a missing one is empty (Knative's defaults apply), `found` false. */

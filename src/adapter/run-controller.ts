@@ -11,7 +11,7 @@ import { describeError, describeKubeconfigError, httpStatus, loadKubeConfig, mak
 import { LeaderElector } from './leader.js';
 import { lineLogger, type Logger } from './log.js';
 import { podMetricsUrl } from './qp-scraper.js';
-import { autoscalerConfigOf, deploymentConfigOf, loadAutoscalerConfig, loadDeploymentConfig } from './revisions.js';
+import { autoscalerConfigOf, deploymentConfigErrorLine, deploymentConfigOf, loadAutoscalerConfig, loadDeploymentConfig } from './revisions.js';
 
 /** Everything `knsim controller` needs, already validated by the CLI. */
 export interface ControllerSettings extends ConnectSettings {
@@ -188,7 +188,7 @@ export async function runController(s: ControllerSettings, io: RunIo = defaultIo
     progressDeadlineSeconds = loaded.progressDeadlineSeconds;
     deploymentResourceVersion = loaded.resourceVersion;
   } catch (e) {
-    if (e instanceof FieldError) throw new SetupError(`${s.knativeNamespace}/config-deployment: ${e.first.message}`);
+    if (e instanceof FieldError) throw new SetupError(deploymentConfigErrorLine(`${s.knativeNamespace}/config-deployment`, e));
     if (httpStatus(e) !== 403) throw new SetupError(`kubeconfig: cannot read ${s.knativeNamespace}/config-deployment: ${describeError(e)}`);
     logger.warn('not allowed to read config-deployment; using Knative\'s 600s progress deadline', { namespace: s.knativeNamespace });
     reloadDeployment = undefined;

@@ -472,11 +472,22 @@ describe('knsim controller / rollout processes', () => {
     it("reads config-deployment's progress deadline: one Knative refuses stops the controller (exit 2, one line)", async () => {
       // The controller did not read config-deployment at all (a fixed 600 s deadline).
       kube.put('api/v1', 'knative-serving', 'configmaps', { metadata: { name: 'config-autoscaler' }, data: {} });
-      kube.put('api/v1', 'knative-serving', 'configmaps', { metadata: { name: 'config-deployment' }, data: { 'progress-deadline': '0s' } });
+      kube.put('api/v1', 'knative-serving', 'configmaps', { metadata: { name: 'config-deployment' }, data: { 'queue-sidecar-image': 'queue:1', 'progress-deadline': '0s' } });
       const r = await knsimAsync(['controller', '--kubeconfig', kubeconfig, '--duration', '1s', '--csv', join(tmp, 'pd.csv')]);
       expect(r.code).toBe(2);
       expect(r.stderr).toBe('knsim: knative-serving/config-deployment: progress-deadline cannot be a non-positive duration, was 0s\n');
       expect(kube.requests.some((q) => q.path === '/api/v1/namespaces/knative-serving/configmaps/config-deployment')).toBe(true);
+    });
+
+    it('a config-deployment Knative refuses for a key knsim does not use stops it too (exit 2, the key and the rule)', async () => {
+      // Only progress-deadline was checked: an install whose Knative refuses the ConfigMap was taken as running.
+      kube.put('api/v1', 'knative-serving', 'configmaps', { metadata: { name: 'config-autoscaler' }, data: {} });
+      kube.put('api/v1', 'knative-serving', 'configmaps', { metadata: { name: 'config-deployment' }, data: { 'queue-sidecar-image': 'queue:1', 'queue-sidecar-cpu-request': '25 m' } });
+      const r = await knsimAsync(['controller', '--kubeconfig', kubeconfig, '--duration', '1s', '--csv', join(tmp, 'qp.csv')]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(
+        'knsim: knative-serving/config-deployment: queue-sidecar-cpu-request: failed to parse quantity: "25 m" is not a valid quantity: quantities must match <sign><digits>.<digits><suffix>, e.g. 500m, 1.5, 2Gi, 1e3 (Kubernetes: ^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$)\n',
+      );
     });
 
     it('rollout moves the traffic and exits 0; --dry-run writes nothing', async () => {

@@ -24,6 +24,8 @@ const KNS = 'knative-serving';
 const CM = 'config-deployment';
 const setDeployment = (data: Record<string, string>): string =>
   String(c.kube.put('api/v1', KNS, 'configmaps', { metadata: { name: CM, namespace: KNS }, data }).metadata['resourceVersion']);
+/** As shipped, Knative's config-deployment always names the queue-proxy image (Knative refuses it without). */
+const IMAGE = { 'queue-sidecar-image': 'queue:1' };
 const applied = (r: Replica): Array<unknown> => r.logger.lines.filter((l) => l.msg === 'config-deployment changed; applying it').map((l) => l.fields?.['progressDeadlineSeconds']);
 /** The reconciles' times (seconds since T0) and the PA state and replicas each left. */
 const spyReconcile = (loop: DecisionLoop) => vi.spyOn(loop, 'reconcile');
@@ -81,7 +83,7 @@ describe('config-deployment read again (ticks driven from outside)', () => {
     c.kube.delete('api/v1', KNS, 'configmaps', CM);
     await r.controller.syncDeploymentConfig();
     expect(spy.mock.calls).toEqual([]);
-    setDeployment({ 'progress-deadline': '0s' });
+    setDeployment({ ...IMAGE, 'progress-deadline': '0s' });
     await r.controller.syncDeploymentConfig();
     await r.controller.syncDeploymentConfig();
     expect(spy.mock.calls).toEqual([]);
@@ -94,10 +96,63 @@ describe('config-deployment read again (ticks driven from outside)', () => {
   });
 });
 
+describe('a config-deployment update Knative refuses, whichever key: one line naming it, the last good config kept, no resync', () => {
+  const cases: Array<{ name: string; data: Record<string, string>; line: string }> = [
+    { name: 'queue-sidecar-image removed', data: { 'progress-deadline': '20s' }, line: 'queue-sidecar-image cannot be empty or unset (Knative runs it as every revision\'s queue-proxy)' },
+    { name: 'queue-sidecar-image blank', data: { 'queue-sidecar-image': ' ', 'progress-deadline': '20s' }, line: 'queue-sidecar-image cannot be empty or unset (Knative runs it as every revision\'s queue-proxy)' },
+    {
+      name: 'a queue-proxy quantity that does not parse',
+      data: { ...IMAGE, 'progress-deadline': '20s', 'queue-sidecar-memory-limit': '1GB' },
+      line: 'queue-sidecar-memory-limit: failed to parse quantity: "1GB" is not a valid quantity: quantities must match <sign><digits>.<digits><suffix>, e.g. 500m, 1.5, 2Gi, 1e3 (Kubernetes: ^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$)',
+    },
+    {
+      name: 'a legacy key, parsed first as upstream does',
+      data: { ...IMAGE, 'progress-deadline': 'soon', queueSidecarCPURequest: 'lots' },
+      line: 'queueSidecarCPURequest: failed to parse quantity: "lots" is not a valid quantity: quantities must match <sign><digits>.<digits><suffix>, e.g. 500m, 1.5, 2Gi, 1e3 (Kubernetes: ^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$)',
+    },
+    { name: 'a digest resolution timeout of 0', data: { ...IMAGE, 'progress-deadline': '20s', 'digest-resolution-timeout': '0s' }, line: 'digest-resolution-timeout cannot be a non-positive duration, was 0s' },
+    {
+      name: 'an unknown default affinity type',
+      data: { ...IMAGE, 'progress-deadline': '20s', 'default-affinity-type': 'spread' },
+      line: 'default-affinity-type "spread" is not supported (Knative takes none or prefer-spread-revision-over-nodes)',
+    },
+    {
+      name: 'pod-is-always-schedulable not a Go boolean',
+      data: { ...IMAGE, 'progress-deadline': '20s', 'pod-is-always-schedulable': 'yes' },
+      line: 'pod-is-always-schedulable: failed to parse "yes": expected a boolean (true or false, as Go\'s strconv.ParseBool)',
+    },
+  ];
+  for (const t of cases) {
+    it(t.name, async () => {
+      const { r, loop } = await activating();
+      const spy = spyReconcile(loop);
+      // A good write first: reconciled at T0 + 1, activating since then under 600 s.
+      setDeployment({ ...IMAGE, 'progress-deadline': '600s', 'queue-sidecar-cpu-request': '30m' });
+      await r.controller.syncDeploymentConfig();
+      expect(reconciles(spy)).toEqual([{ at: 1, active: 'Activating', reason: 'Queued', applyReplicas: undefined }]);
+      spy.mockClear();
+      setDeployment(t.data);
+      await r.controller.syncDeploymentConfig();
+      await r.controller.syncDeploymentConfig();
+      expect(spy.mock.calls).toEqual([]);
+      expect(r.logger.lines.filter((l) => l.level !== 'info').map((l) => l.msg)).toEqual([`knative-serving/config-deployment: ${t.line}; keeping the last good config`]);
+      // Still 600 s: 59 s activating gives up nothing (under the refused 20 s it would have at T0 + 51).
+      await run(c, [r], 59);
+      expect(loop.pa.active).toBe('Activating');
+      spy.mockClear();
+      // Put right: taken, and the PA reconciled under it at once (activating 59 s, past 20 + 30).
+      setDeployment({ ...IMAGE, 'progress-deadline': '20s' });
+      await r.controller.syncDeploymentConfig();
+      expect(reconciles(spy)).toEqual([{ at: 60, active: 'Inactive', reason: 'TimedOut', applyReplicas: 0 }]);
+      expect(applied(r)).toEqual([600, 20]);
+    });
+  }
+});
+
 describe('config-deployment watched while the controller runs', () => {
   async function running(): Promise<{ r: Replica; stop: () => Promise<void> }> {
     await addRevision(c, 'kpa-00001', { pods: 1, concurrency: 5 });
-    const rv = setDeployment({ 'progress-deadline': '600s' });
+    const rv = setDeployment({ ...IMAGE, 'progress-deadline': '600s' });
     const clients = c.kube.clients();
     const r = replica(c, {
       mode: 'shadow',
@@ -126,7 +181,7 @@ describe('config-deployment watched while the controller runs', () => {
     expect(watch?.query.get('fieldSelector')).toBe(`metadata.name=${CM}`);
     const [loop] = w.r.controller.loops();
     const spy = spyReconcile(loop!);
-    setDeployment({ 'progress-deadline': '120s' });
+    setDeployment({ ...IMAGE, 'progress-deadline': '120s' });
     await until('the change applied and its PA reconciled', () => applied(w.r).length === 1 && spy.mock.calls.length === 1);
     expect(c.clock.now()).toBe(T0);
     expect(applied(w.r)).toEqual([120]);
@@ -142,7 +197,7 @@ describe('config-deployment watched while the controller runs', () => {
     expect(w.r.logger.lines.filter((l) => l.level !== 'info').map((l) => l.msg)).toEqual([
       'not allowed to watch knative-serving/config-deployment (list/watch configmaps in knative-serving); reading it every 10 s instead',
     ]);
-    setDeployment({ 'progress-deadline': '120s' });
+    setDeployment({ ...IMAGE, 'progress-deadline': '120s' });
     for (let s = 1; s <= 10; s++) {
       c.clock.advance(1);
       if (s === 10) await until('the 10 s read', () => reads().length === 1);

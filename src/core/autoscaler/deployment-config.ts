@@ -5,6 +5,8 @@
  */
 import { isWholeSeconds, nanosToSeconds, tryParseGoDuration } from '../duration.js';
 import { FieldError } from '../field-error.js';
+import { parseQuantity, QuantityError } from '../resources/quantity.js';
+import { goTrimSpace } from '../strconv.js';
 import { DEFAULT_PROGRESS_DEADLINE_SECONDS } from './revision.js';
 
 export const DEPLOYMENT_CONFIG_MAP_NAME = 'config-deployment';
@@ -39,4 +41,89 @@ export function parseProgressDeadline(data: Readonly<Record<string, string>>): n
     fail(key, `${raw} is ${seconds} s, more than the ${INT32_MAX} s of a Deployment's progressDeadlineSeconds (an int32): Kubernetes would refuse the revisions' Deployments`);
   }
   return seconds;
+}
+
+/** How upstream's NewConfigFromMap parses each key, in its order: the legacy camelCase keys, then the kebab-case ones. */
+const PARSED_KEYS: ReadonlyArray<readonly [string, 'string' | 'duration' | 'quantity' | 'bool']> = [
+  ['queueSidecarImage', 'string'],
+  ['progressDeadline', 'duration'],
+  ['digestResolutionTimeout', 'duration'],
+  ['registriesSkippingTagResolving', 'string'],
+  ['queueSidecarCPURequest', 'quantity'],
+  ['queueSidecarMemoryRequest', 'quantity'],
+  ['queueSidecarEphemeralStorageRequest', 'quantity'],
+  ['queueSidecarCPULimit', 'quantity'],
+  ['queueSidecarMemoryLimit', 'quantity'],
+  ['queueSidecarEphemeralStorageLimit', 'quantity'],
+  ['queue-sidecar-image', 'string'],
+  ['progress-deadline', 'duration'],
+  ['digest-resolution-timeout', 'duration'],
+  ['registries-skipping-tag-resolving', 'string'],
+  ['queue-sidecar-cpu-request', 'quantity'],
+  ['queue-sidecar-memory-request', 'quantity'],
+  ['queue-sidecar-ephemeral-storage-request', 'quantity'],
+  ['queue-sidecar-cpu-limit', 'quantity'],
+  ['queue-sidecar-memory-limit', 'quantity'],
+  ['queue-sidecar-ephemeral-storage-limit', 'quantity'],
+  ['pod-is-always-schedulable', 'bool'],
+];
+
+const GO_BOOLS = new Set(['1', 't', 'T', 'TRUE', 'true', 'True', '0', 'f', 'F', 'FALSE', 'false', 'False']);
+
+/** Why `raw` does not parse as `kind` (as knative.dev/pkg's configmap parsers read it); undefined when it does. */
+function parseProblem(kind: 'string' | 'duration' | 'quantity' | 'bool', raw: string): string | undefined {
+  switch (kind) {
+    case 'string':
+      return undefined;
+    case 'duration': {
+      const r = tryParseGoDuration(raw);
+      return r.ok ? undefined : `failed to parse ${JSON.stringify(raw)}: ${r.reason}`;
+    }
+    case 'quantity':
+      try {
+        parseQuantity(raw);
+        return undefined;
+      } catch (e) {
+        if (e instanceof QuantityError) return `failed to parse quantity: ${e.message}`;
+        throw e;
+      }
+    case 'bool':
+      return GO_BOOLS.has(raw) ? undefined : `failed to parse ${JSON.stringify(raw)}: expected a boolean (true or false, as Go's strconv.ParseBool)`;
+  }
+}
+
+/**
+ * config-deployment as a cluster's Knative takes it (NewConfigFromMap, pkg/deployment/config.go):
+ * every key it parses, in its order, then its rules — the queue-proxy image set, the progress
+ * deadline positive and whole seconds (and, knsim's, within a Deployment's int32), the digest
+ * resolution timeout positive, a known default affinity type. A ConfigMap it refuses is not
+ * taken at all, so a controller reading the cluster's must refuse it too, whichever key is bad.
+ * Not checked: `runtime-class-name`'s YAML (core decodes no YAML; the scenario reader checks it).
+ * Returns the progress deadline in seconds.
+ * @throws FieldError at `config-deployment[<key>]` with the rule.
+ */
+export function parseClusterDeploymentConfig(data: Readonly<Record<string, string>>): number {
+  const fail = (key: string, rule: string): never => {
+    throw new FieldError(rule, [[DEPLOYMENT_CONFIG_MAP_NAME, { key }]]);
+  };
+  const has = (key: string): boolean => Object.prototype.hasOwnProperty.call(data, key);
+  for (const [key, kind] of PARSED_KEYS) {
+    if (!has(key)) continue;
+    const problem = parseProblem(kind, data[key]!);
+    if (problem !== undefined) fail(key, problem);
+  }
+  // The kebab-case key, parsed later, wins; AsString trims it.
+  const imageKey = has('queue-sidecar-image') ? 'queue-sidecar-image' : has('queueSidecarImage') ? 'queueSidecarImage' : undefined;
+  if (imageKey === undefined || goTrimSpace(data[imageKey]!) === '') fail(imageKey ?? 'queue-sidecar-image', 'queue-sidecar-image cannot be empty or unset (Knative runs it as every revision\'s queue-proxy)');
+  const progressDeadlineSeconds = parseProgressDeadline(data);
+  const digestKey = has('digest-resolution-timeout') ? 'digest-resolution-timeout' : has('digestResolutionTimeout') ? 'digestResolutionTimeout' : undefined;
+  if (digestKey !== undefined) {
+    const r = tryParseGoDuration(data[digestKey]!);
+    if (r.ok && r.nanos <= 0n) fail(digestKey, `digest-resolution-timeout cannot be a non-positive duration, was ${data[digestKey]!}`);
+  }
+  const affinity = 'default-affinity-type';
+  if (has(affinity) && data[affinity] !== 'none' && data[affinity] !== 'prefer-spread-revision-over-nodes') {
+    fail(affinity, `${affinity} ${JSON.stringify(data[affinity])} is not supported (Knative takes none or prefer-spread-revision-over-nodes)`);
+  }
+  return progressDeadlineSeconds;
 }
