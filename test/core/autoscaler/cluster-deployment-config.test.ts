@@ -18,6 +18,12 @@ function outcome(data: Record<string, string>): number | [string, string] {
   }
 }
 
+/** The key refused (or the deadline taken). */
+const refusedKey = (data: Record<string, string>): number | string => {
+  const o = outcome(data);
+  return typeof o === 'number' ? o : o[0];
+};
+
 describe('parseClusterDeploymentConfig', () => {
   it('takes the shipped ConfigMap (every key set as Knative ships it) and gives its progress deadline', () => {
     expect(
@@ -47,10 +53,10 @@ describe('parseClusterDeploymentConfig', () => {
   });
 
   it('parse errors come first, in upstream order (legacy keys before kebab-case ones), before the image rule', () => {
-    expect(outcome({ 'progress-deadline': 'x', queueSidecarMemoryLimit: '1 Gi' })[0]).toBe('queueSidecarMemoryLimit');
-    expect(outcome({ 'queue-sidecar-cpu-limit': '1x', 'pod-is-always-schedulable': 'on' })[0]).toBe('queue-sidecar-cpu-limit');
+    expect(refusedKey({ 'progress-deadline': 'x', queueSidecarMemoryLimit: '1 Gi' })).toBe('queueSidecarMemoryLimit');
+    expect(refusedKey({ 'queue-sidecar-cpu-limit': '1x', 'pod-is-always-schedulable': 'on' })).toBe('queue-sidecar-cpu-limit');
     expect(outcome({ 'pod-is-always-schedulable': 'on' })).toEqual(['pod-is-always-schedulable', 'failed to parse "on": expected a boolean (true or false, as Go\'s strconv.ParseBool)']);
-    expect(outcome({ 'digest-resolution-timeout': '10' })[0]).toBe('digest-resolution-timeout');
+    expect(refusedKey({ 'digest-resolution-timeout': '10' })).toBe('digest-resolution-timeout');
   });
 
   it('then the deadline, the digest timeout and the affinity rules', () => {
