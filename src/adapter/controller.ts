@@ -103,6 +103,12 @@ export interface DeploymentReload {
   where: string;
   load: () => Promise<LoadedDeploymentConfig>;
   watch?: { namespace: string; name: string; parse: (configMap: unknown) => LoadedDeploymentConfig } | undefined;
+  /**
+   * The read at the start was refused (403; reported there, Knative's 600 s used meanwhile): its
+   * watch is retried on the reflector's backoff as the other watches are, a 403 not giving it up
+   * nor logged again, and the ConfigMap is taken once a list of it is answered.
+   */
+  refusedAtStart?: boolean | undefined;
 }
 
 /**
@@ -315,6 +321,8 @@ export class Controller {
   private progressDeadline: number | undefined;
   private deploymentVersion: string | undefined;
   private refusedDeployment: string | undefined;
+  /** config-deployment, refused at the start, has been read since (see `DeploymentReload.refusedAtStart`). */
+  private deploymentRead = false;
   /** Whether the run loop's resync reads config-deployment (not watched, or the watch refused). */
   private deploymentPolled = true;
 
@@ -660,6 +668,10 @@ export class Controller {
     const afterRefused = this.refusedDeployment !== undefined;
     this.refusedDeployment = undefined;
     if (!loaded.found) return Promise.resolve();
+    if (this.o.reloadDeployment?.refusedAtStart === true && !this.deploymentRead) {
+      this.deploymentRead = true;
+      this.o.logger.info(`${where} read after the refusal at the start`, { progressDeadlineSeconds: loaded.progressDeadlineSeconds });
+    }
     const version = loaded.resourceVersion;
     // Without a version to compare (none read before), only another deadline is a change.
     const written = version !== undefined && version !== this.deploymentVersion && (this.deploymentVersion !== undefined || this.progressDeadline !== undefined);
@@ -1375,7 +1387,8 @@ export class Controller {
     const deployment = this.o.reloadDeployment;
     if (deployment?.watch !== undefined) {
       this.deploymentPolled = false;
-      start(this.configMapWatch(resyncSeconds, deployment.where, deployment.watch, (cm, type) => this.deploymentEvent(cm, type), () => (this.deploymentPolled = true)));
+      const refused = deployment.refusedAtStart === true;
+      start(this.configMapWatch(resyncSeconds, deployment.where, deployment.watch, (cm, type) => this.deploymentEvent(cm, type), () => (this.deploymentPolled = true), refused));
     }
     for (const ns of this.o.namespaces) {
       const common = { kube, clock, logger, resyncSeconds, random };
@@ -1428,6 +1441,7 @@ export class Controller {
     watch: { namespace: string; name: string },
     onEvent: (configMap: unknown, type: WatchEventType) => void,
     polled: () => void,
+    refusedAtStart = false,
   ): WatchedCollection {
     const { kube, clock, logger } = this.o;
     return new WatchedCollection({
@@ -1442,8 +1456,10 @@ export class Controller {
       list: () => listConfigMapItems(kube, watch.namespace, watch.name),
       onChange: () => {},
       onEvent,
+      // Refused at the start too (reported then): retried like any watch, however long RBAC takes to allow it.
+      retriesQuietly: (e) => refusedAtStart && isForbidden(e),
       givesUp: (e) => {
-        if (!isForbidden(e)) return false;
+        if (!isForbidden(e) || refusedAtStart) return false;
         polled();
         const every = this.o.periods?.resyncSeconds ?? 10;
         logger.warn(`not allowed to watch ${where} (list/watch configmaps in ${watch.namespace}); reading it every ${every} s instead`, { reason: describeError(e) });

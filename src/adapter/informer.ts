@@ -72,6 +72,11 @@ export interface WatchedCollectionOptions {
    * after the backoff (the caller reports it): e.g. a 403, which no retry will cure.
    */
   givesUp?: ((err: unknown) => boolean) | undefined;
+  /**
+   * A list or watch failure for which this returns true is retried after the backoff like any
+   * other, but without a log line each time: the caller reported it once (see its start).
+   */
+  retriesQuietly?: ((err: unknown) => boolean) | undefined;
 }
 
 export type WatchEventType = 'add' | 'update' | 'delete';
@@ -327,7 +332,9 @@ export class WatchedCollection {
       if (!ok || this.failure !== undefined) {
         if (this.failure !== undefined && this.o.givesUp?.(this.failure) === true) break;
         const delay = this.backoff.next(monotonicSeconds(clock));
-        logger.warn(`watch ${this.o.what} failed; restarting`, { reason: describeError(this.failure), retryInSeconds: Math.round(delay * 1000) / 1000 });
+        if (this.o.retriesQuietly?.(this.failure) !== true) {
+          logger.warn(`watch ${this.o.what} failed; restarting`, { reason: describeError(this.failure), retryInSeconds: Math.round(delay * 1000) / 1000 });
+        }
         const relist = relistsAfter(this.failure);
         this.failure = undefined;
         await clock.sleep(delay, signal);

@@ -190,8 +190,9 @@ export async function runController(s: ControllerSettings, io: RunIo = defaultIo
   } catch (e) {
     if (e instanceof FieldError) throw new SetupError(deploymentConfigErrorLine(`${s.knativeNamespace}/config-deployment`, e));
     if (httpStatus(e) !== 403) throw new SetupError(`kubeconfig: cannot read ${s.knativeNamespace}/config-deployment: ${describeError(e)}`);
-    logger.warn('not allowed to read config-deployment; using Knative\'s 600s progress deadline', { namespace: s.knativeNamespace });
-    reloadDeployment = undefined;
+    // Said once; its watch keeps trying on the reflector's backoff (RBAC granted later is picked up).
+    logger.warn('not allowed to read config-deployment; using Knative\'s 600s progress deadline until it can be read', { namespace: s.knativeNamespace });
+    reloadDeployment = { ...reloadDeployment, refusedAtStart: true };
   }
 
   const writes = s.mode === 'apply' && !s.dryRun;

@@ -209,3 +209,41 @@ describe('config-deployment watched while the controller runs', () => {
     expect(applied(w.r)).toEqual([120]);
   });
 });
+
+describe('config-deployment refused at the start (403 on its read)', () => {
+  it('its watch is retried on the reflector\'s backoff, reported by no further line, and the ConfigMap taken once a list is answered', async () => {
+    await addRevision(c, 'kpa-00001', { pods: 1, concurrency: 5 });
+    setDeployment({ ...IMAGE, 'progress-deadline': '120s' });
+    // RBAC that lets the controller list config-deployment only after a while: four lists refused.
+    c.kube.fault({ method: 'GET', path: `/api/v1/namespaces/${KNS}/configmaps` }, { kind: 'status', status: 403, message: 'forbidden' }, 4);
+    const clients = c.kube.clients();
+    const r = replica(c, {
+      mode: 'shadow',
+      // As `knsim controller` starts after its read was refused (a warning there): Knative's 600 s meanwhile.
+      reloadDeployment: { where: `${KNS}/${CM}`, load: () => loadDeploymentConfig(clients, KNS), watch: { namespace: KNS, name: CM, parse: deploymentConfigOf }, refusedAtStart: true },
+    });
+    const ac = new AbortController();
+    const done = r.controller.run(ac.signal);
+    const lists = () => c.kube.requests.filter((q) => q.method === 'GET' && q.path === `/api/v1/namespaces/${KNS}/configmaps` && q.query.get('watch') !== 'true');
+    await until('the first list refused', () => lists().length === 1 && c.clock.sleepsUntil(T0 + 1) > 0);
+    // Second by second until the fifth list (by 0.8 + 1.6 + 3.2 + 6.4 s, each up to doubled: at most 24 s).
+    for (let s = 1; s <= 30 && lists().length < 5; s++) {
+      c.clock.advance(1);
+      await until(`second ${s}: every loop asleep again`, () => c.clock.sleepsUntil(T0 + s + 1) > 0 && r.controller.reconcilesInFlight === 0);
+    }
+    await until('the change applied', () => applied(r).length === 1);
+    ac.abort();
+    await done;
+    const times = lists().map((q) => q.time - T0);
+    expect(lists().map((q) => q.status)).toEqual([403, 403, 403, 403, 200]);
+    // The reflector's waits: 0.8 s doubling, each stretched by up to 100 %; seen here at whole seconds, and a wait
+    // may start a second late (the clock moved on before the refusal was handled): 0, 2, 6, 14, 22 s in one run.
+    const gaps = times.slice(1).map((t, i) => t - times[i]!);
+    expect(gaps.map((g, i) => g >= 0.8 * 2 ** i && g <= Math.ceil(1.6 * 2 ** i) + 1)).toEqual([true, true, true, true]);
+    // Never given up for a read every 10 s, never logged again.
+    expect(c.kube.requests.filter((q) => q.path.endsWith(`/configmaps/${CM}`))).toEqual([]);
+    expect(r.logger.lines.filter((l) => l.level !== 'info')).toEqual([]);
+    expect(r.logger.lines.filter((l) => l.msg === 'knative-serving/config-deployment read after the refusal at the start').map((l) => l.fields)).toEqual([{ progressDeadlineSeconds: 120 }]);
+    expect(applied(r)).toEqual([120]);
+  });
+});
