@@ -9,6 +9,7 @@ import { runSettings } from './settings.js';
 import { stageDirectory, type StagedDirectory, type StageOptions } from '../output/staged-dir.js';
 import { toOutputError } from '../output/output-error.js';
 import { atShownPath } from '../output/shown-path.js';
+import { runSliced } from './sliced-run.js';
 
 export interface RunWorldOptions {
   /** Where the run's files go; written to a temporary sibling first and renamed at the end. */
@@ -46,10 +47,28 @@ export interface RunResult {
  * (sweeps and tuners run many of these).
  */
 export function summarizeWorld(spec: WorldSpec): RunSummary {
+  const run = startSummary(spec);
+  run.world.run();
+  return finishSummaryRun(spec, run);
+}
+
+/**
+ * summarizeWorld on the main thread of a sweep: the simulation runs in slices (sliced-run.ts), so
+ * a signal is handled within the run. The summary is summarizeWorld's, but for its wall time.
+ */
+export async function summarizeWorldInterruptible(spec: WorldSpec): Promise<RunSummary> {
+  const run = startSummary(spec);
+  await runSliced(run.world);
+  return finishSummaryRun(spec, run);
+}
+
+function startSummary(spec: WorldSpec): { started: bigint; recorder: RunRecorder; world: World } {
   const started = process.hrtime.bigint();
   const recorder = new RunRecorder({ outDir: undefined, trace: { mode: 'none' }, cluster: clusterOutputs(spec), webSockets: servesWebSockets(spec) });
-  const world = new World(spec, recorder);
-  world.run();
+  return { started, recorder, world: new World(spec, recorder) };
+}
+
+function finishSummaryRun(spec: WorldSpec, { started, recorder, world }: { started: bigint; recorder: RunRecorder; world: World }): RunSummary {
   const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
   const summary = recorder.finish({
     scenario: spec.name,
@@ -63,14 +82,6 @@ export function summarizeWorld(spec: WorldSpec): RunSummary {
   noteInFlightAtEnd(summary, world);
   return summary;
 }
-
-/** Simulated time is run in this many slices by runWorldInterruptible. */
-const SLICES = 1000;
-/**
- * Between slices the event loop gets a turn once this much wall time has passed since the last:
- * a signal waits at most that (and a slice), and a short run does not pay for 1,000 turns.
- */
-const YIELD_NANOSECONDS = 20_000_000n;
 
 /**
  * Runs one simulation and writes its outputs. Files appear under `outDir` only when the
@@ -88,27 +99,13 @@ export function runWorld(spec: WorldSpec, opts: RunWorldOptions): RunResult {
 }
 
 /**
- * runWorld for the CLI: the simulation runs in slices of simulated time with a turn of the
- * event loop between them, so SIGINT/SIGTERM can remove the staging directory and exit.
- * Slicing does not change the run: Simulation.run(until) takes every event up to `until`
- * in order, wherever the slices fall.
+ * runWorld for the CLI: the simulation runs in slices (sliced-run.ts), so SIGINT/SIGTERM can
+ * remove the staging directory and exit within the run.
  */
 export async function runWorldInterruptible(spec: WorldSpec, opts: RunWorldOptions): Promise<RunResult> {
   const run = startRun(spec, opts);
   try {
-    let yielded = process.hrtime.bigint();
-    for (let k = 1; k < SLICES; k++) {
-      const until = (spec.durationSeconds * k) / SLICES;
-      run.world.sim.run(until);
-      opts.onProgress?.(until);
-      const now = process.hrtime.bigint();
-      if (now - yielded >= YIELD_NANOSECONDS) {
-        await new Promise<void>((r) => setImmediate(r));
-        yielded = process.hrtime.bigint();
-      }
-    }
-    run.world.run();
-    opts.onProgress?.(spec.durationSeconds);
+    await runSliced(run.world, opts.onProgress);
     const summary = writeRunFiles(spec, opts, run);
     await opts.beforeCommit?.(run.stage.path, summary);
     return commitRun(run, summary);

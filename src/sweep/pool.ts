@@ -12,7 +12,7 @@ import type { MetricValues } from '../output/metrics.js';
 import { ScenarioError } from '../scenario/errors.js';
 import { attachedUserCallLog, attachedUserCallLogMirror, callsInProgress } from '../scenario/user-call-log.js';
 import { outOfMemoryError } from '../scenario/user-classes.js';
-import { runTask, type RunTask } from './task.js';
+import { runTaskInterruptible, type RunTask } from './task.js';
 import { newTaskQueue, takeTask, taskAt, stopTasks } from './task-queue.js';
 import { logRun, newRunLog, openRunLog, readRuns } from './run-log.js';
 import type { Batch, BatchResult } from './worker.js';
@@ -118,7 +118,8 @@ class ThreadsRunner implements Runner {
       for (let k = takeTask(queue); k < tasks.length; k = takeTask(queue)) {
         const i = taskAt(order, k);
         try {
-          const m = runTask(tasks[i]!);
+          // In slices with turns of the event loop (sliced-run.ts): a signal's handler runs within the run.
+          const m = await runTaskInterruptible(tasks[i]!);
           out[i] = m;
           logRun(log, i, m);
         } catch (error) {
@@ -127,8 +128,7 @@ class ThreadsRunner implements Runner {
           break;
         }
         report();
-        // Let timers (the progress bar) and signals through between runs: a signal's handler runs
-        // only here, once this thread's own run is over.
+        // A turn between runs too: a run shorter than a slice's turn gives none of its own.
         await new Promise<void>((r) => setImmediate(r));
       }
       // Settle every thread first, so nothing of this batch is still running when it rejects.

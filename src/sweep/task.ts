@@ -1,5 +1,6 @@
 /** One simulation of a sweep or tuner: a scenario file, its overrides and a seed → metrics. */
-import { summarizeWorld } from '../run/run-world.js';
+import { summarizeWorld, summarizeWorldInterruptible } from '../run/run-world.js';
+import type { RunSummary } from '../output/summary.js';
 import { loadScenario } from '../scenario/load.js';
 import type { UserClassRef } from '../scenario/user-classes.js';
 import { DEFAULT_WORK_LIMITS, estimateWork, guardProgress, runRequestLimit } from '../scenario/work-estimate.js';
@@ -29,6 +30,23 @@ export interface RunTask {
 
 /** Loads the scenario with the task's overrides and seed, simulates it in memory, returns its metrics. */
 export function runTask(task: RunTask): MetricValues {
+  const { loaded, world } = taskWorld(task);
+  return taskMetrics(guardProgress(loaded, () => summarizeWorld(world)));
+}
+
+/**
+ * runTask on the main thread: the simulation runs in slices with turns of the event loop between
+ * them (sliced-run.ts), so a signal is handled within the run; the metrics are runTask's.
+ */
+export async function runTaskInterruptible(task: RunTask): Promise<MetricValues> {
+  const { loaded, world } = taskWorld(task);
+  return taskMetrics(await guardProgress(loaded, () => summarizeWorldInterruptible(world)));
+}
+
+type Loaded = ReturnType<typeof loadScenario>;
+
+/** The task's scenario loaded, and the world it runs with the task's limits. */
+function taskWorld(task: RunTask): { loaded: Loaded; world: Loaded['world'] } {
   const loaded = loadScenario(task.file, {
     sets: task.sets,
     seed: task.seed,
@@ -45,7 +63,10 @@ export function runTask(task: RunTask): MetricValues {
     ...(task.podLimit !== undefined ? { podLimit: task.podLimit } : {}),
     ...(task.inFlightLimit !== undefined ? { inFlightLimit: task.inFlightLimit } : {}),
   };
-  const summary = guardProgress(loaded, () => summarizeWorld(world));
+  return { loaded, world };
+}
+
+function taskMetrics(summary: RunSummary): MetricValues {
   const m = metricsOf(summary);
   // Latencies are of the 200 responses: with none there is no latency (an empty cell), not 0 ms,
   // which would meet any latency SLO.

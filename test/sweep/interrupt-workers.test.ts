@@ -84,6 +84,26 @@ describe('knsim sweep --workers 2, interrupted', () => {
   });
 });
 
+describe('knsim sweep --workers 1, interrupted within a run of the main thread', () => {
+  // 3 runs of 30 minutes at 1,000 rps: several seconds of CPU each.
+  const LONG = ['sweep', 'scenarios/quickstart.yaml', '--grid', `${CC}=2..4`, '--set', 'clients[0].open.rate.steps[1].rps=1000', '--set', 'clients[0].open.rate.steps[2].at=30m', '--duration', '1800s', '--replications', '1', '--no-report', '--workers', '1'];
+
+  it('SIGINT ends it in the run under way (the main thread runs in slices): the runs finished before it are kept, not the one it cut', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'knsim-sweep-slice-'));
+    const out = join(dir, 'cut');
+    const resumeFile = `${out}.resume.csv`;
+    // Signalled as soon as the first run is in the file: the second has just started, seconds from its end.
+    let seen = -1;
+    const r = await interrupt([...LONG, '--out', out], 'SIGINT', () => (seen = finishedRuns(resumeFile)) >= 1);
+    expect({ code: r.code, signal: r.signal }).toEqual({ code: 130, signal: null });
+    // Handled only between runs, the signal would wait for the second run, which would be kept too.
+    expect(finishedRuns(resumeFile)).toBe(seen);
+    expect(r.stderr).toBe(`knsim: sweep: interrupted (SIGINT): ${seen} of 3 runs kept in ${resumeFile}; the same command run again runs only the other ${3 - seen}\n`);
+    expect(r.stdout).toBe('');
+    expect(readdirSync(dir)).toEqual(['cut.resume.csv']);
+  });
+});
+
 /** The test-only marks (KNSIM_TEST_FAULT=mark-runs) a command wrote: one per finished run it learnt of. */
 const marks = (stderr: string): number => stderr.split(RUN_MARK).length - 1;
 
