@@ -67,7 +67,7 @@ export async function compareCommand(args: CompareArgs): Promise<string> {
   const runs = classes.length * replications;
   const threads = Math.max(1, Math.min(workers, runs));
   checkWorkerThreads(threads);
-  const runner = countFinished(createRunner(threads, { podLimit: limits.pods, maxRequests, inFlightLimit: limits.inFlight }));
+  const runner = countFinished(createRunner(threads, { podLimit: limits.pods, maxRequests, inFlightLimit: limits.inFlight }), () => unsay.changed());
   // Until the output is in place: a signal's end says that nothing was kept.
   const unsay = sayWhenInterrupted('compare', () => nothingKept('compare', runner.finished, runs));
   const progress = createProgress(`compare ${def.scenario}`, runs);

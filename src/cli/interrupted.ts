@@ -7,9 +7,40 @@ import { visibleControls } from '../output/output-error.js';
 import { onStop } from '../output/stop-signals.js';
 import type { Runner } from '../sweep/pool.js';
 
+/** The line, for `signal`. */
+export const interruptedLine = (command: string, signal: string, what: string): string => `knsim: ${command}: interrupted (${signal}): ${what}\n`;
+
+/** What a command would say now if a signal ended it; null once it would say nothing. */
+export type Interruption = { command: string; what: string } | null;
+
+/**
+ * In the child process of an isolated command (isolated.ts): where the line goes as it changes. A
+ * child busy in a module call cannot run its handler, and its parent kills it after a grace; the
+ * parent then says what the child would have said.
+ */
+let toParent: ((line: Interruption) => void) | undefined;
+
+export function sendInterruptionsTo(send: (line: Interruption) => void): void {
+  toParent = send;
+}
+
+/** The function that ends the saying, and `changed()`, to call when what it would say changes (a run was kept). */
+export type Said = (() => void) & { changed(): void };
+
 /** Says `what()` (read when the signal comes) on stderr if a signal ends the command before the returned function is called. */
-export function sayWhenInterrupted(command: string, what: () => string): () => void {
-  return onStop((signal) => process.stderr.write(`knsim: ${command}: interrupted (${signal}): ${what()}\n`));
+export function sayWhenInterrupted(command: string, what: () => string): Said {
+  const unhook = onStop((signal) => process.stderr.write(interruptedLine(command, signal, what())));
+  const tell = (): void => toParent?.({ command, what: what() });
+  tell();
+  let said = true;
+  return Object.assign(
+    () => {
+      unhook();
+      if (said) toParent?.(null);
+      said = false;
+    },
+    { changed: () => (said ? tell() : undefined) },
+  );
 }
 
 const runs = (n: number): string => `${n} run${n === 1 ? '' : 's'}`;
@@ -28,8 +59,8 @@ export function nothingKept(command: string, finished: number, total?: number): 
   return `${done}; ${command} keeps none, so the same command run again starts over`;
 }
 
-/** `runner`, counting the runs it hands on as finished over all its batches (for {@link nothingKept}). */
-export function countFinished(runner: Runner): Runner & { readonly finished: number } {
+/** `runner`, counting the runs it hands on as finished over all its batches (for {@link nothingKept}); `onFinished` after each. */
+export function countFinished(runner: Runner, onFinished?: () => void): Runner & { readonly finished: number } {
   let finished = 0;
   return {
     workers: runner.workers,
@@ -42,6 +73,7 @@ export function countFinished(runner: Runner): Runner & { readonly finished: num
         (i, m) => {
           finished++;
           onDone?.(i, m);
+          onFinished?.();
         },
         order,
       ),

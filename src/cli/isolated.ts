@@ -7,7 +7,8 @@
  * ends only the child. This process then reads from the call log's mirror file which call it was,
  * removes the output the child was staging, keeps V8's report off the terminal, and prints one
  * line (exit 2). The child runs in a process group of its own, so a Ctrl-C reaches it once,
- * passed on by this process, as does SIGTERM; it dumps no core.
+ * passed on by this process, as does SIGTERM; it dumps no core. A child this process must kill
+ * after a signal (busy in a call) cannot say what its command kept: this process says it.
  */
 import { spawn, type StdioOptions } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,6 +19,7 @@ import { observeStaging, removeStagingOf } from '../output/staged-dir.js';
 import { UsageError } from './errors.js';
 import { attachUserCallLog, callsInProgress, newUserCallLog, setUserModuleGate, USER_CALL_LOG_BYTES } from '../scenario/user-call-log.js';
 import { crashError, outOfMemoryError } from '../scenario/user-classes.js';
+import { interruptedLine, sendInterruptionsTo, type Interruption } from './interrupted.js';
 
 /** Thrown by the user-module gate on the main thread: run the command in a child process instead. */
 export class RerunIsolated extends Error {
@@ -55,6 +57,7 @@ export function prepareIsolation(isMain: boolean): void {
     // What the child writes reaches the terminal as is, so progress bars draw as they would here.
     if (tty !== undefined) Object.assign(process.stderr, { isTTY: true, columns: Number(tty) > 0 ? Number(tty) : undefined });
     observeStaging((path, live) => process.send?.({ knsimStaging: path, live }, undefined, {}, () => {}));
+    sendInterruptionsTo((line) => process.send?.({ knsimInterrupted: line }, undefined, {}, () => {}));
     // The channel must not keep the child alive once its command is done; if the parent goes
     // away, the child stops as on SIGTERM (its staging directories removed).
     process.channel?.unref();
@@ -93,7 +96,11 @@ function runChild(argv: string[], dir: string, report: (e: unknown) => number): 
   const stdio: StdioOptions = [posix && process.stdin.isTTY === true ? 'ignore' : 'inherit', 'inherit', 'pipe', 'ipc'];
   const child = spawn(cmd, args, { stdio, env, detached: posix });
   const staging = new Set<string>();
+  // What the child's command would say if a signal ended it (interrupted.ts): said here if it must be killed.
+  let interruption: Interruption = null;
   child.on('message', (m: unknown) => {
+    const said = (m as { knsimInterrupted?: Interruption } | null)?.knsimInterrupted;
+    if (said === null || (typeof said?.command === 'string' && typeof said.what === 'string')) interruption = said;
     const s = m as { knsimStaging?: unknown; live?: unknown } | null;
     if (typeof s?.knsimStaging !== 'string') return;
     if (s.live === true) staging.add(s.knsimStaging);
@@ -149,6 +156,8 @@ function runChild(argv: string[], dir: string, report: (e: unknown) => number): 
         if (stopping !== undefined && signal === 'SIGKILL' && fatal === undefined) {
           // Killed here after a signal: its staging goes as its own handler would have removed it.
           for (const p of child.pid === undefined ? [] : removeStagingOf(child.pid, staging)) process.stderr.write(`knsim: ${stopping}: removed ${p}\n`);
+          // And its line (a sweep's runs kept, as its resume file holds them when it was killed).
+          if (interruption !== null) process.stderr.write(interruptedLine(interruption.command, stopping, interruption.what));
           resolve(stopping === 'SIGINT' ? 130 : 143);
           return;
         }

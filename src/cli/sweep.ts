@@ -12,7 +12,7 @@ import { createRunner, defaultWorkers } from '../sweep/pool.js';
 import { createProgress } from '../sweep/progress.js';
 import { openResume, type Resume } from '../sweep/resume.js';
 import { parseShard, shardPoints, MAX_SHARDS } from '../sweep/shard.js';
-import { MAX_REPLICATIONS, MAX_RUNS, runSweep, sweepPoints, type SeedMode } from '../sweep/sweep.js';
+import { MAX_REPLICATIONS, MAX_RUNS, runSweep, sweepPoints, type RunResult, type SeedMode } from '../sweep/sweep.js';
 import { UsageError } from './errors.js';
 import { checkWorkerThreads, gb, maxWorkerThreads, WORKER_THREAD_BYTES } from './worker-memory.js';
 import { checkExpectBlock } from './expect-block.js';
@@ -23,7 +23,7 @@ import { outLabel } from './run.js';
 import { DIGITS, parseDurationFlag, parseSeed, parseWorkLimits, workLimitArgs, stringList, type WorkLimitArgs } from './flags.js';
 import { requireOptional } from './optional-deps.js';
 import { refuseSpecialFiles } from './special-files.js';
-import { sayWhenInterrupted, sweepInterrupted } from './interrupted.js';
+import { sayWhenInterrupted, sweepInterrupted, type Said } from './interrupted.js';
 
 /** A whole-number flag in [min, max]; `fallback` when absent. */
 export function parseCount(v: unknown, flag: string, min: number, max: number, fallback: number): number {
@@ -126,7 +126,7 @@ export async function sweepCommand(args: SweepRunArgs): Promise<void> {
   let seconds: number;
   let resume: Resume;
   // Until the output is in place, a signal's end says where the finished runs are.
-  let unsay: (() => void) | undefined;
+  let unsay: Said | undefined;
   try {
     const costs = checkPoints(args.scenario, def, points, limits);
     if (shard === undefined && args.report !== false) requireOptional('charts');
@@ -135,11 +135,16 @@ export async function sweepCommand(args: SweepRunArgs): Promise<void> {
     if (resume.startedOver !== undefined) process.stderr.write(`knsim: sweep: started ${resume.path} over: ${resume.startedOver}\n`);
     if (resume.dropped > 0) process.stderr.write(`knsim: sweep: ${resume.path}: ${resume.dropped} damaged or foreign row${resume.dropped === 1 ? '' : 's'} left out; those runs run again\n`);
     const kept = resume;
-    unsay = sayWhenInterrupted('sweep', () => sweepInterrupted(kept.kept(), runs, kept.path));
+    const said = sayWhenInterrupted('sweep', () => sweepInterrupted(kept.kept(), runs, kept.path));
+    unsay = said;
     const started = process.hrtime.bigint();
     const progress = createProgress(`sweep ${def.scenario}`, runs, resume.done.size);
     try {
-      results = await runSweep({ file: args.scenario, def, points, runner, progress, done: resume.done, onRun: resume.append, costs });
+      const onRun = (run: RunResult): void => {
+        kept.append(run);
+        said.changed();
+      };
+      results = await runSweep({ file: args.scenario, def, points, runner, progress, done: resume.done, onRun, costs });
     } catch (e) {
       // A run that failed fails again when the same sweep runs again: a failed command leaves nothing
       // behind. Only an interruption (a signal, a kill) keeps the finished runs.

@@ -83,7 +83,7 @@ export async function tuneCommand(args: TuneArgs): Promise<void> {
 
   const started = process.hrtime.bigint();
   checkWorkerThreads(workers);
-  const runner = countFinished(createRunner(workers, { podLimit: limits.pods, maxRequests, inFlightLimit: limits.inFlight }));
+  const runner = countFinished(createRunner(workers, { podLimit: limits.pods, maxRequests, inFlightLimit: limits.inFlight }), () => unsay.changed());
   // Until the output is in place: a signal's end says that nothing was kept.
   const unsay = sayWhenInterrupted('tune', () => nothingKept('tune', runner.finished));
   let result;
