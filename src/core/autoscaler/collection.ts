@@ -1,4 +1,4 @@
-import { requireFinite, requireNonNegative, requirePositive, requireOneOf } from '../errors.js';
+import { InvalidArgumentError, requireFinite, requireNonNegative, requirePositive, requireOneOf } from '../errors.js';
 import { PairedWindowAverage, WeightedPairedWindowAverage, type WindowChannel } from './paired-window-average.js';
 import type { PodResourceSample } from '../hpa/pod-sample.js';
 import type { ScalingMetric } from './types.js';
@@ -53,6 +53,20 @@ export interface MetricCollectionOptions {
   aggregationAlgorithm?: AggregationAlgorithm;
 }
 
+function nonNegative(v: number): boolean {
+  return Number.isFinite(v) && v >= 0;
+}
+
+/** Throws the error naming the first bad field of a stat that failed {@link MetricCollection.record}'s test. */
+function rejectStat(stat: PodStat): never {
+  requireFinite('stat.timeSeconds', stat.timeSeconds);
+  requireNonNegative('stat.averageConcurrentRequests', stat.averageConcurrentRequests);
+  requireNonNegative('stat.averageProxiedConcurrentRequests', stat.averageProxiedConcurrentRequests ?? 0);
+  requireNonNegative('stat.requestCount', stat.requestCount);
+  requireNonNegative('stat.proxiedRequestCount', stat.proxiedRequestCount ?? 0);
+  throw new InvalidArgumentError('stat', 'must have finite fields, all but timeSeconds ≥ 0');
+}
+
 /** The channels of a collection's windows. */
 const CONCURRENCY: WindowChannel = 0;
 const RPS: WindowChannel = 1;
@@ -93,15 +107,19 @@ export class MetricCollection implements MetricSource {
   }
 
   record(stat: PodStat): void {
-    requireFinite('stat.timeSeconds', stat.timeSeconds);
-    const concurrency =
-      requireNonNegative('stat.averageConcurrentRequests', stat.averageConcurrentRequests) -
-      requireNonNegative('stat.averageProxiedConcurrentRequests', stat.averageProxiedConcurrentRequests ?? 0);
-    const rps =
-      requireNonNegative('stat.requestCount', stat.requestCount) -
-      requireNonNegative('stat.proxiedRequestCount', stat.proxiedRequestCount ?? 0);
-    this.stable.record(stat.timeSeconds, concurrency, rps);
-    this.panic.record(stat.timeSeconds, concurrency, rps);
+    const t = stat.timeSeconds;
+    const c = stat.averageConcurrentRequests;
+    const pc = stat.averageProxiedConcurrentRequests ?? 0;
+    const n = stat.requestCount;
+    const pn = stat.proxiedRequestCount ?? 0;
+    // One test for the whole stat on the way in (a scrape and a push every second); the
+    // field-by-field checks, which name the bad field, run only when it fails.
+    if (!(Number.isFinite(t) && nonNegative(c) && nonNegative(pc) && nonNegative(n) && nonNegative(pn))) rejectStat(stat);
+    // Differences of finite numbers ≥ 0 are finite: the windows need not check them again.
+    const concurrency = c - pc;
+    const rps = n - pn;
+    this.stable.add(t, concurrency, rps);
+    this.panic.add(t, concurrency, rps);
   }
 
   stableAndPanicConcurrency(nowSeconds: number): { stable: number; panic: number } {

@@ -56,6 +56,15 @@ export class PairedWindowAverage {
     requireFinite('timeSeconds', timeSeconds);
     requireFinite('value', value0);
     requireFinite('value', value1);
+    this.add(timeSeconds, value0, value1);
+  }
+
+  /**
+   * {@link record} for a caller that has checked all three numbers are finite (the metric
+   * collection, which checks each stat's fields once for both its windows). The checks
+   * here would repeat that work on every stat and use up V8's inlining budget in the caller.
+   */
+  add(timeSeconds: number, value0: number, value1: number): void {
     const b = this.index(timeSeconds);
     const buckets = this.buckets;
     if (b === this.lastWrite) {

@@ -142,6 +142,31 @@ describe('MetricCollection', () => {
   ])('rejects %s', (_l, f) => {
     expect(f).toThrow(InvalidArgumentError);
   });
+
+  // record() tests a whole stat at once and names the field only when that test fails.
+  it.each([
+    ['stat.timeSeconds', { timeSeconds: Number.POSITIVE_INFINITY }, 'must be a finite number, got Infinity'],
+    ['stat.averageConcurrentRequests', { averageConcurrentRequests: -0.5 }, 'must be ≥ 0, got -0.5'],
+    ['stat.averageProxiedConcurrentRequests', { averageProxiedConcurrentRequests: Number.NaN }, 'must be a finite number, got NaN'],
+    ['stat.requestCount', { requestCount: '3' as unknown as number }, 'must be a finite number, got 3'],
+    ['stat.proxiedRequestCount', { proxiedRequestCount: Number.POSITIVE_INFINITY }, 'must be a finite number, got Infinity'],
+  ])('names %s when that field of a stat is bad, and records nothing of it', (field, bad, message) => {
+    const c = new MetricCollection({ stableWindowSeconds: 60, panicWindowSeconds: 6 });
+    c.record({ timeSeconds: 10, averageConcurrentRequests: 4, averageProxiedConcurrentRequests: 1, requestCount: 8, proxiedRequestCount: 2 });
+    const stat = { timeSeconds: 10, averageConcurrentRequests: 1, averageProxiedConcurrentRequests: 0, requestCount: 1, proxiedRequestCount: 0, ...bad };
+    let err: unknown;
+    try {
+      c.record(stat);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(InvalidArgumentError);
+    expect((err as InvalidArgumentError).field).toBe(field);
+    expect((err as InvalidArgumentError).message).toBe(`${field}: ${message}`);
+    // Only the first stat is in the windows: 3 concurrent and 6 RPS over the one live second.
+    expect(c.stableAndPanicConcurrency(10)).toStrictEqual({ stable: 3, panic: 3 });
+    expect(c.stableAndPanicRPS(10)).toStrictEqual({ stable: 6, panic: 6 });
+  });
 });
 
 describe('populationMeanSampleSize', () => {

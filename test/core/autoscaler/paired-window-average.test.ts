@@ -107,6 +107,21 @@ describe('PairedWindowAverage reads what two WindowAverages read', () => {
     expect(p.average(1, 1)).toBe(6);
   });
 
+  it('add() (for callers that checked the numbers) writes what record() writes', () => {
+    const checked = new PairedWindowAverage(6);
+    const unchecked = new PairedWindowAverage(6);
+    for (const [t, v0, v1] of [[0, 1, 2], [0.5, 3, 0], [1, 2, 5], [4, 0, 1], [3, 7, 7], [12, 1, 1], [13.5, 2, 0]] as const) {
+      checked.record(t, v0, v1);
+      unchecked.add(t, v0, v1);
+      for (const now of [t, t + 1, t + 3]) {
+        expect(unchecked.average(now, 0)).toBe(checked.average(now, 0));
+        expect(unchecked.average(now, 1)).toBe(checked.average(now, 1));
+        expect(unchecked.isEmpty(now)).toBe(checked.isEmpty(now));
+      }
+    }
+    expect(checked.average(13.5, 0)).toBe(1.5);
+  });
+
   it('rejects a non-finite value in either channel', () => {
     expect(() => new PairedWindowAverage(6).record(0, 1, Number.NaN)).toThrow(/value/);
     expect(() => new PairedWindowAverage(6).record(0, Number.POSITIVE_INFINITY, 1)).toThrow(/value/);
