@@ -32,6 +32,8 @@ export interface ActivatorRolloutRecord {
 export class ActivatorDrain {
   private exiting = false;
   private readonly drainUntil: number;
+  /** When its terminationGracePeriodSeconds end (the kill is scheduled only if it outlives its drain sleep). */
+  private readonly killAt: number;
 
   constructor(
     readonly activator: Activator,
@@ -39,9 +41,8 @@ export class ActivatorDrain {
     private readonly onExit: (now: number, failedRequests: number) => void,
   ) {
     this.drainUntil = now + ACTIVATOR_DRAIN_SECONDS;
-    const sim = activator.world.sim;
-    sim.at(this.drainUntil, this.check, this);
-    sim.at(now + ACTIVATOR_GRACE_SECONDS, this.kill, this);
+    this.killAt = now + ACTIVATOR_GRACE_SECONDS;
+    activator.world.sim.at(this.drainUntil, this.check, this);
   }
 
   /**
@@ -65,7 +66,10 @@ export class ActivatorDrain {
     if (!d.exiting && d.onlySessionsLeft()) {
       d.exiting = true;
       d.exit(d);
+      return;
     }
+    // Still busy: the kubelet's grace timer may yet fire (an exit at 45 s, the usual case, leaves no event behind).
+    if (!d.exiting) d.activator.world.sim.at(d.killAt, d.kill, d);
   }
 
   /** terminationGracePeriodSeconds are up: the kubelet kills it, and what it held fails as on a crash. */

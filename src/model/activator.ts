@@ -449,9 +449,14 @@ export class Activator {
     return this.throttlers.get(rev);
   }
 
-  pushStats(now: number): void {
-    if (this.down) return;
+  /**
+   * Its 1 s stats push (the concurrency reporter). False once its pod is gone for good (a deleted
+   * pod's process exited or was killed): its ticker ends there. A crashed container restarts.
+   */
+  pushStats(now: number): boolean {
+    if (this.down) return this.drain === undefined;
     for (const t of this.throttlers.values()) t.pushStats(now);
+    return true;
   }
 
   /**

@@ -68,3 +68,79 @@ describe('a revision created while a new activator is not yet Ready', () => {
     expect(at.get(Math.max(ownFind, sharedFind) + eps)!.views).toEqual([views, views]);
   });
 });
+
+describe('an activator pod the HPA deletes after its process started, before it is Ready', () => {
+  // One activator at 5 ms of CPU a request: 300 rps in 30-50 s make the HPA scale 1 → 4 at 45 s;
+  // with nothing after 50 s it scales back to 1 at 375 s, once its 300 s downscale window has passed.
+  // With `startup` 332 s the three new pods are Ready at 377 s, their processes started at
+  // 377 s − lead (their streams' draws × 5 s): all three are deleted in between, Ready for none.
+  const scenario = (startup: string, burst: number) =>
+    scenarioFromValue(
+      {
+        name: 'pool',
+        seed: 1,
+        duration: '17m',
+        cluster: { activators: 1, activatorCpu: { perRequest: '5ms', startup } },
+        services: [
+          {
+            manifest: {
+              apiVersion: 'serving.knative.dev/v1',
+              kind: 'Service',
+              metadata: { name: 'fast' },
+              spec: { template: { metadata: { annotations: { 'autoscaling.knative.dev/target-burst-capacity': '-1', 'autoscaling.knative.dev/min-scale': '3' } }, spec: { containers: [{ image: 'app' }] } } },
+            },
+            initialPods: 3,
+            app: { serviceTime: '10ms' },
+          },
+        ],
+        clients: [{ name: 'load', service: 'fast', open: { process: 'uniform', rate: { shape: 'step', steps: [{ at: '0s', rps: 50 }, { at: '30s', rps: burst }, { at: '50s', rps: 0 }] } } }],
+      },
+      'pool.yaml',
+    ).world;
+  /** Events run up to each instant. */
+  const eventsAt = (w: World, times: number[]) =>
+    times.map((t) => {
+      w.sim.run(t);
+      return w.sim.events;
+    });
+
+  it('its process watches the pods until it exits 45 s after the deletion, and nothing of it runs after that', () => {
+    const w = new World(scenario('332s', 300), new MemoryRecorder());
+    const finds = () => w.services.get('fast')!.revisions[0]!.livePods.map((p) => p.activatorFinds);
+    w.sim.run(374.9);
+    // 377 s less 2.503 s, 2.908 s and 2.333 s.
+    const started = [374.4973109, 374.0922582, 374.6673925];
+    expect(w.activators[0]!.processStartedAt).toBe(Number.NEGATIVE_INFINITY);
+    started.forEach((t, i) => expect(w.activators[i + 1]!.processStartedAt).toBeCloseTo(t, 6));
+    // Its own first round found the three Ready pods: each is held by the shared view and three own ones.
+    expect(finds()).toEqual([4, 4, 4]);
+    w.sim.run(419.9);
+    expect(w.activatorPool!.scaleEvents.map((e) => [e.timeSeconds, e.from, e.to])).toEqual([[45, 1, 4], [375, 4, 1]]);
+    expect(w.servingActivators.map((a) => a.name)).toEqual(['activator-0']);
+    // Draining, its process still runs (upstream's sleeps 45 s on SIGTERM), and so do its watchers.
+    expect(w.activators.map((a) => a.down)).toEqual([false, false, false, false]);
+    expect(finds()).toEqual([4, 4, 4]);
+    w.sim.run(420);
+    expect(w.activators.map((a) => a.down)).toEqual([false, true, true, true]);
+    expect(finds()).toEqual([1, 1, 1]);
+    // From then on each stretch of the run has the events of a run whose HPA never scaled: its
+    // watchers, its stats ticker and its grace-period timer (975 s) are gone. Before, the three
+    // stats tickers ran on (30 events more in 420.5-430 s, 90 in 430-460 s) and each timer ran.
+    const times = [420.5, 430, 460, 480, 970, 980];
+    const count = eventsAt(w, times);
+    const quiet = eventsAt(new World(scenario('332s', 50), new MemoryRecorder()), times);
+    const stretches = (e: number[]) => e.slice(1).map((x, i) => x - e[i]!);
+    expect(stretches(count)).toEqual(stretches(quiet));
+    expect(stretches(quiet)).toEqual([34, 109, 74, 1779, 37]);
+  });
+
+  it('the same once they were Ready before the deletion (10 s startup): no event of theirs after they exit', () => {
+    const times = [420.5, 430, 460, 480, 970, 980];
+    const w = new World(scenario('10s', 300), new MemoryRecorder());
+    const count = eventsAt(w, times);
+    expect(w.activators.map((a) => a.down)).toEqual([false, true, true, true]);
+    const quiet = eventsAt(new World(scenario('10s', 50), new MemoryRecorder()), times);
+    const stretches = (e: number[]) => e.slice(1).map((x, i) => x - e[i]!);
+    expect(stretches(count)).toEqual(stretches(quiet));
+  });
+});
