@@ -93,8 +93,9 @@ export class ActivatorDrain {
 
 /**
  * A new activator pod's process starts a little before the pod is Ready (activatorProcessLeadSeconds:
- * within its readiness probe's period, the phase drawn from a stream of its own, so no other draw
- * moves): its revision watchers start then, probing the pods while it is not in the endpoints yet.
+ * within its readiness probe's 5 s period, or the kubelet's 1 s relist for a pod Ready sooner, the
+ * phase drawn from a stream of its own, so no other draw moves): its revision watchers start then,
+ * probing the pods while it is not in the endpoints yet.
  */
 export function startActivatorProcess(world: World, a: Activator, createdAt: number, readyAt: number): void {
   a.processStartedAt = Number.POSITIVE_INFINITY;

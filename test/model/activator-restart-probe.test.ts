@@ -55,8 +55,9 @@ describe('a restarted activator must find the pods itself before it routes to th
     { name: 'crash, 100 ms down, every pod ready', update: { at: '3s', crashActivator: { activator: 0, downtime: '100ms' } }, pods: allReady, firstIn: 3.101, out: 3.101, waited: 0 },
     // Down longer than its first round: it has found the ready pod when it is back at 4 s.
     { name: 'crash, 1 s down, a pod starting', update: { at: '3s', crashActivator: { activator: 0, downtime: '1s' } }, pods: starting, firstIn: 4.001, out: 4.001, waited: 0 },
-    // A deleted activator's replacement: its process starts within its readiness probe's 5 s period
-    // before it is Ready, never before its pod's creation (3 s): at 3.1 s − u × 0.1 s, u = 0.5005 its
+    // A deleted activator's replacement, Ready sooner than its readiness probe's 5 s period: at the probe
+    // the kubelet's status sync asks for, under its 1 s relist after the container (and the process)
+    // started, never before its pod's creation (3 s): its process at 3.1 s − u × 0.1 s, u = 0.5005 its
     // stream's draw, so 3.04995 s. Its first round waits on the starting pod until 3.34995 s, and the
     // requests that came from 3.1 s wait for it: 25 came meanwhile (knsim took 3.1 s as its start
     // before, 3.4 s and 33), 27 waited in all.

@@ -20,17 +20,30 @@ export const ACTIVATOR_GRACE_SECONDS = 600;
 /** The activator pod's readiness probe period (config/core/deployments/activator.yaml periodSeconds). */
 export const ACTIVATOR_READINESS_PERIOD_SECONDS = 5;
 
+/** The kubelet's generic PLEG relist period (kubelet.go): it sees a container start at most this late. */
+const PLEG_RELIST_SECONDS = 1;
+
 /**
  * How long before a new activator pod is Ready its process watched the revisions. Its revision
- * watchers start as its informers have synced, just before its servers listen (cmd/activator/main.go),
- * and the kubelet marks it Ready at its readiness probe's first tick after that: within one probe
- * period, at a phase `u` ∈ [0, 1) the pod's own ticker sets, and never before the pod was created
- * (`startupSeconds` from its creation to Ready).
+ * watchers start as its informers have synced, just before its servers listen and its readiness
+ * handler answers 200 (cmd/activator/main.go: the stat sink's connection is all it checks). The
+ * kubelet's probe worker (activator.yaml: every 5 s, no initialDelaySeconds, one success) ticks from
+ * when the kubelet took the pod on, with no random delay (only a kubelet itself just started staggers
+ * its workers), and the status sync that sees the container running asks for one probe at once
+ * (prober_manager.go); the pod is Ready at the first of those after its process is ready.
+ *
+ * Taken 5 s or more after its creation, Ready came at a tick, up to a period after the process was
+ * ready, or at that first sync: where in the period depends on how the `startupSeconds` split into
+ * scheduling, image pull, container start and the process's own start, which knsim does not model,
+ * so a phase `u` ∈ [0, 1) drawn per pod stands for it. Taken sooner, no tick that could see the
+ * container had come: Ready came at that sync, under a relist period after the container (and the
+ * process after it) started. Never before the pod's creation.
  */
 export function activatorProcessLeadSeconds(startupSeconds: number, u: number): number {
   requireNonNegative('startupSeconds', startupSeconds);
   if (!(u >= 0 && u < 1)) throw new InvalidArgumentError('u', `must be in [0, 1), got ${u}`);
-  return u * Math.min(ACTIVATOR_READINESS_PERIOD_SECONDS, startupSeconds);
+  const window = startupSeconds < ACTIVATOR_READINESS_PERIOD_SECONDS ? PLEG_RELIST_SECONDS : ACTIVATOR_READINESS_PERIOD_SECONDS;
+  return u * Math.min(window, startupSeconds);
 }
 
 /** The KPA never asks for fewer activators than this. */

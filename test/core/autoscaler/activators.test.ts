@@ -227,11 +227,17 @@ describe('tracker order (updateCapacity sorts trackers by their IP:port string)'
 
 describe('activatorProcessLeadSeconds: a new activator pod\u2019s process runs this long before it is Ready', () => {
   it.each([
-    // Ready at its readiness probe's first tick after its servers listen: within one 5 s period.
+    // Ready 5 s or more after its creation: at a probe tick (every 5 s) up to a period after its
+    // servers listen, the phase unknown (drawn).
     { startup: 10, u: 0, lead: 0 },
     { startup: 10, u: 0.5, lead: 2.5 },
     { startup: 10, u: 0.999, lead: 4.995 },
-    // A pod Ready sooner than a period after its creation started no earlier than its creation.
+    { startup: 5, u: 0.5, lead: 2.5 },
+    // Sooner, before any tick that could see its container: at the probe the status sync asks for as
+    // it sees the container start, under the kubelet's 1 s relist after it (the process came later).
+    { startup: 4.999, u: 0.5, lead: 0.5 },
+    { startup: 3, u: 0.999, lead: 0.999 },
+    // And never before the pod's creation.
     { startup: 1, u: 0.5, lead: 0.5 },
     { startup: 0.1, u: 0.5005378189962357, lead: 0.05005378189962357 },
     { startup: 0, u: 0.7, lead: 0 },
