@@ -9,7 +9,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { deploymentConfigOf, loadDeploymentConfig } from '../../src/adapter/revisions.js';
 import type { DecisionLoop } from '../../src/core/autoscaler/index.js';
-import { T0, addRevision, fakeCluster, replica, run, type Cluster, type Replica } from './support/cluster.js';
+import { T0, addRevision, fakeCluster, replica, run, runLoopsAsleep, type Cluster, type Replica } from './support/cluster.js';
 import { until } from './support/wait.js';
 
 let c: Cluster;
@@ -200,8 +200,7 @@ describe('config-deployment watched while the controller runs', () => {
     setDeployment({ ...IMAGE, 'progress-deadline': '120s' });
     for (let s = 1; s <= 10; s++) {
       c.clock.advance(1);
-      if (s === 10) await until('the 10 s read', () => reads().length === 1);
-      else await new Promise((res) => setTimeout(res, 10));
+      await until(`second ${s}: every loop asleep again`, () => runLoopsAsleep(c, w.r, s));
     }
     await until('the change applied', () => applied(w.r).length === 1);
     await w.stop();

@@ -6,7 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadAutoscalerConfig } from '../../src/adapter/revisions.js';
-import { addRevision, fakeCluster, reloadingReplica, replica, run, tickRows, type Cluster } from './support/cluster.js';
+import { addRevision, fakeCluster, reloadingReplica, replica, run, runLoopsAsleep, tickRows, type Cluster } from './support/cluster.js';
 import { until } from './support/wait.js';
 
 let c: Cluster;
@@ -77,23 +77,26 @@ describe('config-autoscaler reloaded while running', () => {
     const reads = (): number => c.kube.requests.filter((q) => q.path.endsWith(`/configmaps/${CM}`)).length;
     const ac = new AbortController();
     const done = r.controller.run(ac.signal);
-    await until('the revisions read', () => c.kube.requests.some((q) => q.path.endsWith('/revisions') && q.status === 200));
-    await new Promise((res) => setTimeout(res, 200));
-    const second = async (rows: number): Promise<void> => {
+    // Started: the revisions read and every loop asleep until its first round (decide at 2 s, resync at 10 s).
+    await until('the run loop started', () => runLoopsAsleep(c, r, 0));
+    // Second by second, each second's rounds (the 10 s resync's read and its resync too) done before the next.
+    const second = async (s: number): Promise<void> => {
       c.clock.advance(1);
-      await until(`${rows} rows`, () => tickRows(r).length >= rows);
+      await until(`second ${s}: every loop asleep again`, () => runLoopsAsleep(c, r, s));
+      expect(tickRows(r)).toHaveLength(Math.floor(s / 2));
     };
-    for (let s = 1; s <= 8; s++) await second(Math.floor(s / 2));
+    for (let s = 1; s <= 8; s++) await second(s);
     expect(reads()).toBe(0);
     expect(tickRows(r).every((x) => x.desired === 1)).toBe(true);
     setConfig({ 'container-concurrency-target-default': '10' });
-    for (let s = 9; s <= 14; s++) await second(Math.floor(s / 2));
+    for (let s = 9; s <= 14; s++) await second(s);
     ac.abort();
     await done;
     expect(reads()).toBe(1);
-    // Target 7 now, whatever the window holds (the run loop's scrapes run on the real clock's I/O).
+    // Target 10 × 70 % = 7 now: the 30 the three pods report want ceil(30 / 7) = 5 (each scrape round done before the clock moved on).
     const last = tickRows(r).at(-1)!;
-    expect(last.desired).toBe(Math.ceil(last.observedStable / 7));
-    expect(last.desired).toBeGreaterThan(1);
+    expect([last.observedStable, last.desired]).toEqual([30, 5]);
+    // The decision at 10 s comes before the resync's read of that instant is answered; 12 s and 14 s take target 7.
+    expect(tickRows(r).map((x) => x.desired)).toEqual([1, 1, 1, 1, 1, 5, 5]);
   });
 });

@@ -10,7 +10,7 @@ import { describeError, type KubeClients } from '../../src/adapter/kube.js';
 import { listPodAutoscalers } from '../../src/adapter/revisions.js';
 import { listRevisionPods } from '../../src/adapter/pods.js';
 import { FakeKube } from './support/fake-kube.js';
-import { NS, addRevision, fakeCluster, replica, type Cluster, type Replica } from './support/cluster.js';
+import { NS, T0, addRevision, fakeCluster, replica, runLoopsAsleep, type Cluster, type Replica } from './support/cluster.js';
 import { until } from './support/wait.js';
 
 let c: Cluster;
@@ -28,17 +28,20 @@ const SKSS = `/apis/networking.internal.knative.dev/v1alpha1/namespaces/${NS}/se
 const lists = (path: string): number => c.kube.requests.filter((r) => FakeKube.isList(r) && r.path === path).length;
 const watches = (path: string): number => c.kube.requests.filter((r) => r.query.get('watch') === 'true' && r.path === path).length;
 
+/** Sleeps of the informers that end at a run loop's whole second (see `runLoopsAsleep`): their periodic relists. */
+let informerSleeps: (at: number) => number = () => 0;
+
 /**
  * Starts `r` on the fake clock and waits until its loops sleep on the clock (the informers
  * have listed and the revisions have been read); returns its stop function.
  */
-async function start(r: Replica, periods: { watchResyncSeconds?: number } = {}): Promise<{ stop: () => Promise<void> }> {
+async function start(r: Replica, periods: { watchResyncSeconds?: number } = {}, relisting: (at: number) => number = () => 0): Promise<{ stop: () => Promise<void> }> {
   const ac = new AbortController();
   const running = (r.controller as unknown as { o: { periods?: object } }).o;
   running.periods = { ...running.periods, ...periods };
+  informerSleeps = relisting;
   const done = r.controller.run(ac.signal);
-  await until('the revisions read', () => c.kube.requests.some((q) => q.path.endsWith('/revisions') && q.status === 200));
-  await new Promise((res) => setTimeout(res, 200));
+  await until('the run loop started', () => runLoopsAsleep(c, r, 0, informerSleeps));
   return {
     stop: async () => {
       ac.abort();
@@ -47,11 +50,15 @@ async function start(r: Replica, periods: { watchResyncSeconds?: number } = {}):
   };
 }
 
-/** One second of the fake clock, then waits until the controller has produced `rows` rows. */
+/**
+ * One second of the fake clock, then waits until that second's scrape, decide and resync rounds are
+ * done (so none is skipped for the next), and for `rows` rows.
+ */
 async function second(r: Replica, rowsAtLeast?: number): Promise<void> {
   c.clock.advance(1);
+  const s = Math.round(c.clock.now() - T0);
+  await until(`second ${s}: every loop asleep again`, () => runLoopsAsleep(c, r, s, informerSleeps));
   if (rowsAtLeast !== undefined) await until(`${rowsAtLeast} decision rows`, () => r.rows.length >= rowsAtLeast);
-  else await new Promise((res) => setTimeout(res, 30));
 }
 
 describe('informers', () => {
@@ -84,7 +91,8 @@ describe('informers', () => {
   it('relists at the resync period and only then', async () => {
     await addRevision(c, 'hello-00001', { pods: 1, concurrency: 5 });
     const r = replica(c, { mode: 'shadow' });
-    const ctl = await start(r, { watchResyncSeconds: 10 });
+    // The pods' and PAs' informers sleep until each 10 s relist, as the revision resync does.
+    const ctl = await start(r, { watchResyncSeconds: 10 }, (at) => (at % 10 === 0 ? 2 : 0));
     await until('watches', () => c.kube.watchCount() === 2);
     for (let s = 1; s <= 25; s++) await second(r, Math.floor(s / 2));
     await until('the resync at 20 s', () => lists(PODS) >= 3 && lists(PAS) >= 3);
@@ -139,7 +147,8 @@ describe('informers', () => {
   it('a resync keeps serving the pods as last seen until its new list is in (no empty cache meanwhile)', async () => {
     await addRevision(c, 'hello-00001', { pods: 2, concurrency: 5 });
     const r = replica(c, { mode: 'shadow', requestTimeoutSeconds: 2 });
-    const ctl = await start(r, { watchResyncSeconds: 10 });
+    // The informers' first relists are due at 10 s (the pods' hangs, so no later one is counted on).
+    const ctl = await start(r, { watchResyncSeconds: 10 }, (at) => (at === 10 ? 2 : 0));
     await until('two watches', () => c.kube.watchCount() === 2);
     for (let s = 1; s <= 8; s++) await second(r, Math.floor(s / 2));
     expect(r.rows.at(-1)?.readyPods).toBe(2);

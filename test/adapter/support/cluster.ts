@@ -123,6 +123,23 @@ export function replica(
   return { controller, leader, rows, logger, token };
 }
 
+/**
+ * Whether every loop of a running `Controller.run` (default periods: scrape each second, decide
+ * every 2 s, revision resync every 10 s) has finished its rounds up to T0 + `s` and sleeps until
+ * its next one, with no reconcile in flight: the moment to move the fake clock on. Moved on
+ * earlier, a loop still in its round skips the missed one, or one not yet started counts its
+ * period from the later time. Other sleeps ending at the same whole second (informers' periodic
+ * relists) would stand in for a loop's: `others` says how many to expect there.
+ */
+export function runLoopsAsleep(c: Cluster, r: Replica, s: number, others: (at: number) => number = () => 0): boolean {
+  const due = new Map<number, number>();
+  for (const period of [1, 2, 10]) {
+    const at = (Math.floor(s / period) + 1) * period;
+    due.set(at, (due.get(at) ?? 0) + 1);
+  }
+  return r.controller.reconcilesInFlight === 0 && [...due].every(([at, n]) => c.clock.sleepsUntil(T0 + at) >= n + others(at));
+}
+
 /** The rows of decide ticks: without those of the reconciles a config change ran (action `config-…: …`). */
 export function tickRows(r: Replica): ShadowRow[] {
   return r.rows.filter((x) => !/^config-(autoscaler|deployment): /.test(x.action));
