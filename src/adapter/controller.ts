@@ -96,6 +96,11 @@ export interface ConfigReload {
   where: string;
   load: () => Promise<LoadedAutoscalerConfig>;
   watch?: { namespace: string; name: string; parse: (configMap: unknown) => LoadedAutoscalerConfig } | undefined;
+  /**
+   * The read at the start was refused (403; reported there, Knative's defaults plus the
+   * overrides used meanwhile): taken as `DeploymentReload.refusedAtStart` says.
+   */
+  refusedAtStart?: boolean | undefined;
 }
 
 /** How the controller takes config-deployment again, as config-autoscaler (see `ControllerOptions.reloadDeployment`). */
@@ -317,6 +322,8 @@ export class Controller {
   private configVersion: string | undefined;
   /** Whether the run loop's resync reads config-autoscaler (not watched, or the watch refused). */
   private configPolled = true;
+  /** config-autoscaler, refused at the start, has been read since (see `ConfigReload.refusedAtStart`). */
+  private configRead = false;
   /** config-deployment's progress deadline in force (undefined: Knative's 600 s), its resourceVersion, its last refusal. */
   private progressDeadline: number | undefined;
   private deploymentVersion: string | undefined;
@@ -606,6 +613,10 @@ export class Controller {
     const afterRefused = this.refusedConfig !== undefined;
     this.refusedConfig = undefined;
     if (!loaded.found) return Promise.resolve();
+    if (this.o.reloadConfig?.refusedAtStart === true && !this.configRead) {
+      this.configRead = true;
+      this.o.logger.info(`${where} read after the refusal at the start`);
+    }
     const data = loaded.data === undefined ? undefined : configDataKey(loaded.data);
     const dataChanged = data !== undefined && this.configData !== undefined && data !== this.configData;
     if (data !== undefined) this.configData = data;
@@ -1382,7 +1393,8 @@ export class Controller {
     const autoscaler = this.o.reloadConfig;
     if (autoscaler?.watch !== undefined) {
       this.configPolled = false;
-      start(this.configMapWatch(resyncSeconds, autoscaler.where, autoscaler.watch, (cm, type) => this.configEvent(cm, type), () => (this.configPolled = true)));
+      const refused = autoscaler.refusedAtStart === true;
+      start(this.configMapWatch(resyncSeconds, autoscaler.where, autoscaler.watch, (cm, type) => this.configEvent(cm, type), () => (this.configPolled = true), refused));
     }
     const deployment = this.o.reloadDeployment;
     if (deployment?.watch !== undefined) {

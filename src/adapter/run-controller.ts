@@ -144,7 +144,7 @@ export async function runController(s: ControllerSettings, io: RunIo = defaultIo
   // Watched while it can be read (else read at every revision resync, see Controller.syncConfig).
   let configData: Readonly<Record<string, string>> | undefined;
   let configResourceVersion: string | undefined;
-  let reloadConfig: ConfigReload | undefined = {
+  let reloadConfig: ConfigReload = {
     where: `${s.knativeNamespace}/config-autoscaler`,
     load: () => loadAutoscalerConfig(clients, s.knativeNamespace, s.config),
     watch: { namespace: s.knativeNamespace, name: 'config-autoscaler', parse: (cm) => autoscalerConfigOf(cm, s.config) },
@@ -166,8 +166,9 @@ export async function runController(s: ControllerSettings, io: RunIo = defaultIo
     const code = httpStatus(e);
     if (code === 401) throw new SetupError(`kubeconfig: the API server refused the credentials (${describeError(e)})`);
     if (code !== 403) throw new SetupError(`kubeconfig: cannot read ${s.knativeNamespace}/config-autoscaler: ${describeError(e)}`);
-    logger.warn('not allowed to read config-autoscaler; using Knative defaults plus --config', { namespace: s.knativeNamespace });
-    reloadConfig = undefined;
+    // Said once; its watch keeps trying on the reflector's backoff, as config-deployment's (RBAC granted later is picked up).
+    logger.warn('not allowed to read config-autoscaler; using Knative defaults plus --config until it can be read', { namespace: s.knativeNamespace });
+    reloadConfig = { ...reloadConfig, refusedAtStart: true };
     try {
       config = parseAutoscalerConfig(s.config);
     } catch (e2) {

@@ -8,7 +8,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AutoscalerConfigError } from '../../src/core/autoscaler/index.js';
 import { autoscalerConfigOf, loadAutoscalerConfig } from '../../src/adapter/revisions.js';
-import { T0, addRevision, fakeCluster, replica, tickRows, type Cluster, type Replica } from './support/cluster.js';
+import { T0, addRevision, fakeCluster, replica, runLoopsAsleep, tickRows, type Cluster, type Replica } from './support/cluster.js';
 import { until } from './support/wait.js';
 
 let c: Cluster;
@@ -183,5 +183,63 @@ describe('a watched config-autoscaler object, parsed as `knsim controller` wires
     const refused = (): unknown => autoscalerConfigOf({ metadata: {}, data: { 'stable-window': '2s' } }, {});
     expect(refused).toThrow(AutoscalerConfigError);
     expect(refused).toThrow(/stable-window/);
+  });
+});
+
+describe('config-autoscaler refused at the start (403 on its read)', () => {
+  it('its watch is retried on the reflector\'s backoff, reported by no further line, and the ConfigMap taken once a list is answered', async () => {
+    // 3 pods at 10 each: under the defaults (target 100 × 70 %) 1 pod; under target 10 (× 70 % = 7), ceil(30 / 7) = 5.
+    await addRevision(c, 'kpa-00001', { pods: 3, concurrency: 10 });
+    setConfig(CM, { 'container-concurrency-target-default': '10' });
+    // RBAC that lets the controller list config-autoscaler only after a while: four lists refused.
+    c.kube.fault({ method: 'GET', path: `/api/v1/namespaces/${KNS}/configmaps` }, { kind: 'status', status: 403, message: 'forbidden' }, 4);
+    const clients = c.kube.clients();
+    const r = replica(c, {
+      mode: 'shadow',
+      // As `knsim controller` starts after its read was refused (a warning there): Knative's defaults meanwhile.
+      reloadConfig: {
+        where: `${KNS}/${CM}`,
+        load: () => loadAutoscalerConfig(clients, KNS, {}),
+        watch: { namespace: KNS, name: CM, parse: (cm) => autoscalerConfigOf(cm, {}) },
+        refusedAtStart: true,
+      },
+    });
+    const ac = new AbortController();
+    const done = r.controller.run(ac.signal);
+    const lists = () => configRequests().filter((q) => q.method === 'GET' && q.path === `/api/v1/namespaces/${KNS}/configmaps` && q.query.get('watch') !== 'true');
+    await until('the first list refused, the run loop started', () => lists().length === 1 && runLoopsAsleep(c, r, 0));
+    // Second by second until the fifth list (by 0.8 + 1.6 + 3.2 + 6.4 s, each up to doubled: at most 24 s).
+    let s = 0;
+    while (s < 30 && lists().length < 5) {
+      c.clock.advance(1);
+      s++;
+      const at = s;
+      await until(`second ${at}: every loop asleep again`, () => runLoopsAsleep(c, r, at));
+    }
+    await until('the change applied', () => applied(r) === 1);
+    // Two more decisions under it.
+    for (const last = s + 4; s < last; ) {
+      c.clock.advance(1);
+      s++;
+      const at = s;
+      await until(`second ${at}: every loop asleep again`, () => runLoopsAsleep(c, r, at));
+    }
+    ac.abort();
+    await done;
+    expect(lists().map((q) => q.status)).toEqual([403, 403, 403, 403, 200]);
+    const times = lists().map((q) => q.time - T0);
+    // The reflector's waits: 0.8 s doubling, each stretched by up to 100 %, seen at whole seconds.
+    const gaps = times.slice(1).map((t, i) => t - times[i]!);
+    expect(gaps.map((g, i) => g >= 0.8 * 2 ** i && g <= Math.ceil(1.6 * 2 ** i))).toEqual([true, true, true, true]);
+    // Never given up for a read every 10 s, never logged again; taken once, with its resync.
+    expect(reads()).toBe(0);
+    expect(r.logger.lines.filter((l) => l.level !== 'info')).toEqual([]);
+    expect(r.logger.lines.filter((l) => l.msg === `${KNS}/${CM} read after the refusal at the start`)).toHaveLength(1);
+    expect(applied(r)).toBe(1);
+    // Decisions before the list was answered under the defaults (1 pod), after it under target 7 (5 pods).
+    const taken = times[4]!;
+    const rows = tickRows(r);
+    expect(rows.filter((x) => x.time - T0 < taken).map((x) => x.desired)).toEqual(rows.filter((x) => x.time - T0 < taken).map(() => 1));
+    expect(rows.filter((x) => x.time - T0 > taken).map((x) => x.desired)).toEqual([5, 5]);
   });
 });
