@@ -292,7 +292,8 @@ export function deploymentConfigErrorLine(where: string, e: FieldError): string 
   const seg = e.first.paths[0]?.[1];
   const k = typeof seg === 'object' && seg !== null && 'key' in seg ? String(seg.key) : undefined;
   const rule = e.first.message;
-  return k === undefined || rule.startsWith(k) ? `${where}: ${rule}` : `${where}: ${k}: ${rule}`;
+  // A rule that names its key already (`unsupported default-affinity-type value: …`) is not prefixed with it again.
+  return k === undefined || rule.split(' ').includes(k) ? `${where}: ${rule}` : `${where}: ${k}: ${rule}`;
 }
 
 /** A ConfigMap's data in Knative's namespace; a missing one is empty (Knative's defaults apply), `found` false. */

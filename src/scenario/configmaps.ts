@@ -7,7 +7,7 @@
  * `logging.enable-var-log-collection` (its other keys only checked: config-observability.ts).
  * Keys a ConfigMap does not know are ignored, as Knative ignores them.
  */
-import { parseAutoscalerConfig, parseProgressDeadline, KPA_CLASS, goParseInt, goEqualFoldAscii, goToLower, goTrimSpace, tryParseGoDuration, type AutoscalerConfig, FieldError } from '../core/autoscaler/index.js';
+import { parseAutoscalerConfig, parseClusterDeploymentConfig, KPA_CLASS, goParseInt, goEqualFoldAscii, goToLower, goTrimSpace, tryParseGoDuration, type AutoscalerConfig, FieldError } from '../core/autoscaler/index.js';
 import { parseIngressClass, parseMeshCompatibilityMode, parseNetworkRolloutDuration, type MeshCompatibilityMode } from '../core/traffic/index.js';
 import type { ConfigMapName } from './schema.js';
 import { formatPath, quote, ScenarioError } from './errors.js';
@@ -252,9 +252,13 @@ function readResources(where: KeyWhere, cm: ConfigMapName, prefix: string, data:
   return out;
 }
 
-/** config-deployment: `progress-deadline`, a positive Go duration at second precision, via core; then the keys knsim only checks. */
+/**
+ * config-deployment as a cluster's Knative takes it, by core's parseClusterDeploymentConfig (every key
+ * upstream's NewConfigFromMap parses, in its order, and its rules; an image left unset is the shipped
+ * one); then what only the scenario reader checks. Returns the progress deadline in seconds.
+ */
 function readDeployment(file: string, where: KeyWhere, data: Readonly<Record<string, string>>): number {
-  const seconds = viaCore(file, where, () => parseProgressDeadline(data));
+  const seconds = viaCore(file, where, () => parseClusterDeploymentConfig(data, { imageMayBeUnset: true }));
   checkDeploymentKeys(where, data);
   return seconds;
 }
@@ -267,20 +271,15 @@ function inForce(data: Readonly<Record<string, string>>, legacy: string, kebab: 
 }
 
 /**
- * config-deployment keys knsim does not model but upstream's NewConfigFromMap checks
- * (pkg/deployment/config.go): one it refuses makes Knative refuse the whole ConfigMap,
- * so knsim refuses it too rather than simulate a cluster that cannot exist.
+ * What Knative's parser takes but a cluster would still refuse, past core's checks: a
+ * `runtime-class-name` whose YAML upstream cannot read (core decodes no YAML), and a queue-proxy
+ * ephemeral-storage request above its limit, which the API server refuses on every revision's
+ * Deployment. Either would leave a cluster that cannot exist, so knsim refuses it.
  */
 function checkDeploymentKeys(where: KeyWhere, data: Readonly<Record<string, string>>): void {
   const fail = (key: string, rule: string): never => {
     throw errorAt(where, 'config-deployment', key, rule);
   };
-  // Every bad spelling is a parse error at its own key, as upstream parses both.
-  for (const key of ['digestResolutionTimeout', 'digest-resolution-timeout']) {
-    if (!hasOwn(data, key)) continue;
-    const r = tryParseGoDuration(data[key]!);
-    if (!r.ok) fail(key, `failed to parse ${JSON.stringify(data[key])}: ${r.reason}`);
-  }
   const eph: { request?: number; limit?: number } = {};
   for (const [legacy, kebab, field] of [
     ['queueSidecarEphemeralStorageRequest', 'queue-sidecar-ephemeral-storage-request', 'request'],
@@ -295,19 +294,6 @@ function checkDeploymentKeys(where: KeyWhere, data: Readonly<Record<string, stri
         throw e;
       }
     }
-  }
-  // Knative keeps the image it runs as the queue-proxy here; the shipped ConfigMap always sets it.
-  const image = inForce(data, 'queueSidecarImage', 'queue-sidecar-image');
-  // Read with AsString, so Go's TrimSpace: NEL (U+0085) is a space to it, the byte-order mark is not.
-  if (image !== undefined && goTrimSpace(image.raw) === '') fail(image.key, 'queue-sidecar-image cannot be empty (Knative runs this image as every revision\'s queue-proxy)');
-  const digest = inForce(data, 'digestResolutionTimeout', 'digest-resolution-timeout');
-  if (digest !== undefined) {
-    const r = tryParseGoDuration(digest.raw);
-    if (r.ok && r.nanos <= 0n) fail(digest.key, `digest-resolution-timeout cannot be a non-positive duration, was ${digest.raw}`);
-  }
-  const affinity = 'default-affinity-type';
-  if (hasOwn(data, affinity) && !['none', 'prefer-spread-revision-over-nodes'].includes(data[affinity]!)) {
-    fail(affinity, `unsupported ${affinity} value: ${JSON.stringify(data[affinity])} (Knative takes none or prefer-spread-revision-over-nodes)`);
   }
   if (hasOwn(data, RUNTIME_CLASS_NAME_KEY)) {
     const bad = runtimeClassNamesError(data[RUNTIME_CLASS_NAME_KEY]!);

@@ -114,12 +114,12 @@ describe('a config-deployment update Knative refuses, whichever key: one line na
     {
       name: 'an unknown default affinity type',
       data: { ...IMAGE, 'progress-deadline': '20s', 'default-affinity-type': 'spread' },
-      line: 'default-affinity-type "spread" is not supported (Knative takes none or prefer-spread-revision-over-nodes)',
+      line: 'unsupported default-affinity-type value: "spread" (Knative takes none or prefer-spread-revision-over-nodes)',
     },
     {
       name: 'pod-is-always-schedulable not a Go boolean',
       data: { ...IMAGE, 'progress-deadline': '20s', 'pod-is-always-schedulable': 'yes' },
-      line: 'pod-is-always-schedulable: failed to parse "yes": expected a boolean (true or false, as Go\'s strconv.ParseBool)',
+      line: 'pod-is-always-schedulable: failed to parse "yes": expected a boolean (true or false)',
     },
   ];
   for (const t of cases) {

@@ -24,12 +24,15 @@ describe('config-deployment values upstream refuses', () => {
     { sets: [`${CD}.default-affinity-type=spread`], key: 'default-affinity-type', rule: 'unsupported default-affinity-type value: "spread" (Knative takes none or prefer-spread-revision-over-nodes)' },
     // Compared exactly, not case-folded.
     { sets: [`${CD}.default-affinity-type=None`], key: 'default-affinity-type', rule: 'unsupported default-affinity-type value: "None" (Knative takes none or prefer-spread-revision-over-nodes)' },
-    { sets: [`${CD}.queue-sidecar-image=""`], key: 'queue-sidecar-image', rule: "queue-sidecar-image cannot be empty (Knative runs this image as every revision's queue-proxy)" },
-    { sets: [`${CD}.queueSidecarImage=img:1`, `${CD}.queue-sidecar-image="  "`], key: 'queue-sidecar-image', rule: "queue-sidecar-image cannot be empty (Knative runs this image as every revision's queue-proxy)" },
+    { sets: [`${CD}.queue-sidecar-image=""`], key: 'queue-sidecar-image', rule: "queue-sidecar-image cannot be empty or unset (Knative runs it as every revision's queue-proxy)" },
+    { sets: [`${CD}.queueSidecarImage=img:1`, `${CD}.queue-sidecar-image="  "`], key: 'queue-sidecar-image', rule: "queue-sidecar-image cannot be empty or unset (Knative runs it as every revision's queue-proxy)" },
     // Go's TrimSpace takes NEL as a space (JavaScript's trim does not).
-    { sets: [`${CD}.queue-sidecar-image="\\u0085"`], key: 'queue-sidecar-image', rule: "queue-sidecar-image cannot be empty (Knative runs this image as every revision's queue-proxy)" },
-    { sets: [`${CD}.queue-sidecar-ephemeral-storage-request=lots`], key: 'queue-sidecar-ephemeral-storage-request', rule: 'failed to parse quantity: "lots": ' },
-    { sets: [`${CD}.queueSidecarEphemeralStorageLimit=1Gb`], key: 'queueSidecarEphemeralStorageLimit', rule: 'failed to parse quantity: "1Gb": ' },
+    { sets: [`${CD}.queue-sidecar-image="\\u0085"`], key: 'queue-sidecar-image', rule: "queue-sidecar-image cannot be empty or unset (Knative runs it as every revision's queue-proxy)" },
+    { sets: [`${CD}.queue-sidecar-ephemeral-storage-request=lots`], key: 'queue-sidecar-ephemeral-storage-request', rule: 'failed to parse quantity: "lots" is not a valid quantity: ' },
+    { sets: [`${CD}.queueSidecarEphemeralStorageLimit=1Gb`], key: 'queueSidecarEphemeralStorageLimit', rule: 'failed to parse quantity: "1Gb" is not a valid quantity: ' },
+    // Every key is parsed before any rule is checked, as upstream's NewConfigFromMap does: the bad quantity, not the zero timeout.
+    { sets: [`${CD}.digest-resolution-timeout=0s`, `${CD}.queue-sidecar-cpu-limit=1x`], key: 'queue-sidecar-cpu-limit', rule: 'failed to parse quantity: "1x" is not a valid quantity: ' },
+    { sets: [`${CD}.default-affinity-type=spread`, `${CD}.pod-is-always-schedulable=nope`], key: 'pod-is-always-schedulable', rule: 'failed to parse "nope": expected a boolean (true or false)' },
     // The API server then refuses the queue-proxy container of every revision's Deployment.
     {
       sets: [`${CD}.queue-sidecar-ephemeral-storage-request=2Gi`, `${CD}.queue-sidecar-ephemeral-storage-limit=1Gi`],

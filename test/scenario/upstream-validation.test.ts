@@ -306,7 +306,7 @@ describe('legacy camelCase config-deployment keys, which upstream still reads', 
   it.each([
     { sets: ['configMaps.config-deployment.progressDeadline=10'], key: 'progressDeadline', rule: 'failed to parse "10": missing unit (use ns, us, ms, s, m or h; did you mean "10s"?)' },
     { sets: ['configMaps.config-deployment.progressDeadline=1.5s'], key: 'progressDeadline', rule: 'progress-deadline must be rounded to a whole second, was 1.5s' },
-    { sets: ['configMaps.config-deployment.queueSidecarMemoryLimit=lots', 'configMaps.config-deployment.queue-sidecar-memory-limit=1Gi'], key: 'queueSidecarMemoryLimit', rule: 'failed to parse quantity: "lots": ' },
+    { sets: ['configMaps.config-deployment.queueSidecarMemoryLimit=lots', 'configMaps.config-deployment.queue-sidecar-memory-limit=1Gi'], key: 'queueSidecarMemoryLimit', rule: 'failed to parse quantity: "lots" is not a valid quantity: ' },
   ])('a bad legacy value is an error at its own key: $sets', ({ sets, key, rule }) => {
     const err = catchScenarioError(() => world(sets));
     expect(err.path).toBe(`configMaps.config-deployment["${key}"]`);

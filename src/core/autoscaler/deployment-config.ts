@@ -88,7 +88,7 @@ function parseProblem(kind: 'string' | 'duration' | 'quantity' | 'bool', raw: st
         throw e;
       }
     case 'bool':
-      return GO_BOOLS.has(raw) ? undefined : `failed to parse ${JSON.stringify(raw)}: expected a boolean (true or false, as Go's strconv.ParseBool)`;
+      return GO_BOOLS.has(raw) ? undefined : `failed to parse ${JSON.stringify(raw)}: expected a boolean (true or false)`;
   }
 }
 
@@ -99,10 +99,12 @@ function parseProblem(kind: 'string' | 'duration' | 'quantity' | 'bool', raw: st
  * resolution timeout positive, a known default affinity type. A ConfigMap it refuses is not
  * taken at all, so a controller reading the cluster's must refuse it too, whichever key is bad.
  * Not checked: `runtime-class-name`'s YAML (core decodes no YAML; the scenario reader checks it).
+ * With `imageMayBeUnset` (a scenario's ConfigMap, which lists only the keys it changes from the
+ * shipped one), an image left unset is the shipped one; set, it must not be blank.
  * Returns the progress deadline in seconds.
  * @throws FieldError at `config-deployment[<key>]` with the rule.
  */
-export function parseClusterDeploymentConfig(data: Readonly<Record<string, string>>): number {
+export function parseClusterDeploymentConfig(data: Readonly<Record<string, string>>, o: { imageMayBeUnset?: boolean } = {}): number {
   const fail = (key: string, rule: string): never => {
     throw new FieldError(rule, [[DEPLOYMENT_CONFIG_MAP_NAME, { key }]]);
   };
@@ -114,7 +116,7 @@ export function parseClusterDeploymentConfig(data: Readonly<Record<string, strin
   }
   // The kebab-case key, parsed later, wins; AsString trims it.
   const imageKey = has('queue-sidecar-image') ? 'queue-sidecar-image' : has('queueSidecarImage') ? 'queueSidecarImage' : undefined;
-  if (imageKey === undefined || goTrimSpace(data[imageKey]!) === '') fail(imageKey ?? 'queue-sidecar-image', 'queue-sidecar-image cannot be empty or unset (Knative runs it as every revision\'s queue-proxy)');
+  if (imageKey === undefined ? o.imageMayBeUnset !== true : goTrimSpace(data[imageKey]!) === '') fail(imageKey ?? 'queue-sidecar-image', 'queue-sidecar-image cannot be empty or unset (Knative runs it as every revision\'s queue-proxy)');
   const progressDeadlineSeconds = parseProgressDeadline(data);
   const digestKey = has('digest-resolution-timeout') ? 'digest-resolution-timeout' : has('digestResolutionTimeout') ? 'digestResolutionTimeout' : undefined;
   if (digestKey !== undefined) {
@@ -123,7 +125,7 @@ export function parseClusterDeploymentConfig(data: Readonly<Record<string, strin
   }
   const affinity = 'default-affinity-type';
   if (has(affinity) && data[affinity] !== 'none' && data[affinity] !== 'prefer-spread-revision-over-nodes') {
-    fail(affinity, `${affinity} ${JSON.stringify(data[affinity])} is not supported (Knative takes none or prefer-spread-revision-over-nodes)`);
+    fail(affinity, `unsupported ${affinity} value: ${JSON.stringify(data[affinity])} (Knative takes none or prefer-spread-revision-over-nodes)`);
   }
   return progressDeadlineSeconds;
 }

@@ -52,17 +52,32 @@ describe('parseClusterDeploymentConfig', () => {
     expect(outcome({ queueSidecarImage: '', 'queue-sidecar-image': 'q:1' })).toBe(600);
   });
 
+  it('a scenario\'s ConfigMap (imageMayBeUnset) may leave the image unset, the shipped one, but not blank', () => {
+    expect(parseClusterDeploymentConfig({ 'progress-deadline': '60s' }, { imageMayBeUnset: true })).toBe(60);
+    let err: unknown;
+    try {
+      parseClusterDeploymentConfig({ queueSidecarImage: ' ' }, { imageMayBeUnset: true });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(FieldError);
+    expect([(err as FieldError).first.paths, (err as FieldError).first.message]).toEqual([
+      [['config-deployment', { key: 'queueSidecarImage' }]],
+      "queue-sidecar-image cannot be empty or unset (Knative runs it as every revision's queue-proxy)",
+    ]);
+  });
+
   it('parse errors come first, in upstream order (legacy keys before kebab-case ones), before the image rule', () => {
     expect(refusedKey({ 'progress-deadline': 'x', queueSidecarMemoryLimit: '1 Gi' })).toBe('queueSidecarMemoryLimit');
     expect(refusedKey({ 'queue-sidecar-cpu-limit': '1x', 'pod-is-always-schedulable': 'on' })).toBe('queue-sidecar-cpu-limit');
-    expect(outcome({ 'pod-is-always-schedulable': 'on' })).toEqual(['pod-is-always-schedulable', 'failed to parse "on": expected a boolean (true or false, as Go\'s strconv.ParseBool)']);
+    expect(outcome({ 'pod-is-always-schedulable': 'on' })).toEqual(['pod-is-always-schedulable', 'failed to parse "on": expected a boolean (true or false)']);
     expect(refusedKey({ 'digest-resolution-timeout': '10' })).toBe('digest-resolution-timeout');
   });
 
   it('then the deadline, the digest timeout and the affinity rules', () => {
     expect(outcome({ ...IMAGE, 'progress-deadline': '1500ms' })).toEqual(['progress-deadline', 'progress-deadline must be rounded to a whole second, was 1500ms']);
     expect(outcome({ ...IMAGE, digestResolutionTimeout: '-1s' })).toEqual(['digestResolutionTimeout', 'digest-resolution-timeout cannot be a non-positive duration, was -1s']);
-    expect(outcome({ ...IMAGE, 'default-affinity-type': 'None' })).toEqual(['default-affinity-type', 'default-affinity-type "None" is not supported (Knative takes none or prefer-spread-revision-over-nodes)']);
+    expect(outcome({ ...IMAGE, 'default-affinity-type': 'None' })).toEqual(['default-affinity-type', 'unsupported default-affinity-type value: "None" (Knative takes none or prefer-spread-revision-over-nodes)']);
     expect(outcome({ ...IMAGE, 'default-affinity-type': 'none' })).toBe(600);
   });
 });
