@@ -74,6 +74,7 @@ import {
   type RevisionObject,
 } from './revisions.js';
 import { ScaleWriter, type ScaleRead } from './scale-writer.js';
+import { reconcileAction } from './scale-actions.js';
 import {
   activatorEndpointsPopulated,
   activatorEndpointsPopulatedSince,
@@ -116,15 +117,7 @@ export interface DeploymentReload {
   refusedAtStart?: boolean | undefined;
 }
 
-/**
- * Whether a decision row's action changed (or would have changed) a Deployment's replicas:
- * `scale a->b`, `would-scale a->b` or `dry-run a->b`, also as a config resync's
- * (`config-autoscaler: scale a->b`). Every other action (busy, backoff,
- * read-failed, not-owned, …) is a reason nothing was scaled.
- */
-export function isScaleAction(action: string): boolean {
-  return /^(?:config-(?:autoscaler|deployment): )?(?:scale|would-scale|dry-run) \d+->\d+$/.test(action);
-}
+export { isScaleAction } from './scale-actions.js';
 
 export interface ControllerOptions {
   kube: KubeClients;
@@ -1059,16 +1052,16 @@ export class Controller {
     m.dirty = false;
     try {
       m.paUpdated = false;
-      let action = await this.reconcileApply(m, counts);
+      const rounds = [await this.reconcileApply(m, counts)];
       // The PA informer's event for a status write: upstream reconciles again at once, so this
       // one runs now, not at the next tick, until the status stays put (as the simulator does
       // at one instant; a status still changing after a few rounds waits for the next tick).
       for (let round = 0; m.paUpdated && round < FOLLOW_UP_RECONCILES; round++) {
         m.paUpdated = false;
-        const again = await this.reconcileApply(m, counts);
-        if (again !== 'none') action = again;
+        rounds.push(await this.reconcileApply(m, counts));
       }
-      return action;
+      // One row tells of every scale write the rounds made (`scale 1->2->3`), not only the last.
+      return reconcileAction(rounds);
     } finally {
       m.reconciling = false;
     }
