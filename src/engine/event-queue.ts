@@ -47,6 +47,15 @@ class Lane {
   tailTime = Number.NaN;
   /** The time of the first event, ∞ when empty: the run loop reads it for every event. */
   headTime = Number.POSITIVE_INFINITY;
+  /**
+   * The next lane in EventQueue's list (undefined: the last). The run loop walks the lanes
+   * through this field: every value stored in it is a Lane, so V8 knows what it loads and
+   * checks nothing, where reading lanes[i] checked the array's map, its length, the index and
+   * the element's map, for every lane and every event.
+   */
+  next: Lane | undefined = undefined;
+
+  constructor(readonly index: number) {}
 
   /** Makes room for one more event (EventQueue.pushInOrder appends it). */
   grow(): void {
@@ -94,6 +103,8 @@ export class EventQueue {
   private readonly heap: SimEvent[] = [];
   private heapSize = 0;
   private readonly lanes: Lane[] = [];
+  /** lanes[0], the head of their list through Lane.next. */
+  private firstLane: Lane | undefined = undefined;
   private nextSeq = 0;
   private count = 0;
   /** The clock, for stamping when events are scheduled: the last taken event's time, or what the owner sets between runs. */
@@ -111,8 +122,11 @@ export class EventQueue {
 
   /** A new lane for {@link pushInOrder}; returns its number. */
   addLane(): number {
-    this.lanes.push(new Lane());
-    return this.lanes.length - 1;
+    const lane = new Lane(this.lanes.length);
+    if (this.firstLane === undefined) this.firstLane = lane;
+    else this.lanes[this.lanes.length - 1]!.next = lane;
+    this.lanes.push(lane);
+    return lane.index;
   }
 
   /** Adds an event (priority 0) to `lane` if it comes at or after the lane's latest, else to the heap. */
@@ -243,13 +257,11 @@ export class EventQueue {
       priority = e.priority;
       seq = e.seq;
     }
-    const lanes = this.lanes;
-    for (let i = 0; i < lanes.length; i++) {
-      const l = lanes[i]!;
+    for (let l = this.firstLane; l !== undefined; l = l.next) {
       const t = l.headTime; // ∞ when empty
       // A lane event has priority 0; an empty lane never wins a tie at ∞.
       if (t < time || (t === time && l.count > 0 && (src === NONE || 0 < priority || (priority === 0 && l.seqs[l.head]! < seq)))) {
-        src = i;
+        src = l.index;
         time = t;
         priority = 0;
         seq = l.seqs[l.head]!;

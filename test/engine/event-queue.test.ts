@@ -80,6 +80,65 @@ describe('EventQueue', () => {
     expect(popped).toEqual(want);
     expect(q.peekTime()).toBe(Number.POSITIVE_INFINITY);
   });
+
+  it('gives back each lane event its callback, payload and scheduling stamps, across the ring wrapping and growing', () => {
+    const q = new EventQueue();
+    const lane = q.addLane();
+    const fns = [(): void => {}, (): void => {}, (): void => {}];
+    // What each push saw: the clock, and when the event taken last (the one scheduling it) was scheduled.
+    const want: Array<{ payload: number; fn: unknown; scheduledAt: number; parent: number }> = [];
+    const got: typeof want = [];
+    const take = (): void => {
+      const fn = q.takeDue(Number.POSITIVE_INFINITY);
+      got.push({ payload: q.takenPayload as number, fn, scheduledAt: q.takenScheduledAt, parent: q.takenParentScheduledAt });
+    };
+    // 100 events, two pushed per one taken: the ring wraps at 16 and grows to 32, 64 and 128 with its head mid-ring.
+    for (let i = 0; i < 100; i++) {
+      want.push({ payload: i, fn: fns[i % 3], scheduledAt: q.now, parent: q.takenScheduledAt });
+      q.pushInOrder(lane, 0.25 * i, fns[i % 3]!, i);
+      if (i % 2 === 1) take();
+    }
+    while (q.size > 0) take();
+    expect(got).toEqual(want);
+    expect(got.map((g) => g.scheduledAt).slice(0, 6)).toEqual([0, 0, 0, 0, 0.25, 0.25]);
+    expect(q.peekTime()).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it('breaks same-time ties between lanes and the heap by priority, then scheduling order', () => {
+    const q = new EventQueue();
+    const a = q.addLane();
+    const b = q.addLane();
+    q.pushInOrder(b, 1, () => {}, 'b first');
+    q.push(1, () => {}, 'heap +1', 1);
+    q.pushInOrder(a, 1, () => {}, 'a second');
+    q.push(1, () => {}, 'heap 0');
+    q.push(1, () => {}, 'heap -1', -1);
+    q.pushInOrder(b, 1, () => {}, 'b fourth');
+    const order: unknown[] = [];
+    while (q.size > 0) {
+      order.push(q.topPayload());
+      q.removeTop();
+    }
+    expect(order).toEqual(['heap -1', 'b first', 'a second', 'heap 0', 'b fourth', 'heap +1']);
+  });
+
+  it('still orders and drains events at +∞ (an empty lane or heap is no event at ∞)', () => {
+    const q = new EventQueue();
+    const a = q.addLane();
+    q.addLane(); // stays empty
+    q.pushInOrder(a, Number.POSITIVE_INFINITY, () => {}, 'lane ∞');
+    q.push(Number.POSITIVE_INFINITY, () => {}, 'heap ∞ at priority -1', -1);
+    q.push(5, () => {}, 'heap 5');
+    expect(q.peekTime()).toBe(5);
+    const order: unknown[] = [];
+    while (q.size > 0) {
+      order.push(q.topPayload());
+      q.removeTop();
+    }
+    expect(order).toEqual(['heap 5', 'heap ∞ at priority -1', 'lane ∞']);
+    expect(q.topPayload()).toBeUndefined();
+    expect(q.takeDue(Number.POSITIVE_INFINITY)).toBeUndefined();
+  });
 });
 
 describe('Simulation', () => {
