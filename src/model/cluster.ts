@@ -228,6 +228,12 @@ export class Cluster {
 
   private onNodeReady = (node: ClusterNode): void => {
     if (node.state === 'Provisioning') this.nodeReady(node, this.sim.now);
+    else if (node.state === 'Tainted' && node.removedByUser && Number.isNaN(node.readyAt)) {
+      // Drained while registered but not Ready: its kubelet reports Ready all the same, and the
+      // node stays cordoned (spec.unschedulable), empty, until its instance is deleted.
+      node.readyAt = this.sim.now;
+      this.world.recorder.node?.(node, 'Ready', node.readyAt);
+    }
   };
 
   private onProvisionTimeout = (node: ClusterNode): void => {
@@ -263,15 +269,23 @@ export class Cluster {
    */
   startRemoval(node: ClusterNode, now: number, evictAfter: number | undefined): void {
     if (node.state !== 'Ready') return;
+    this.cordon(node, now);
+    // Undefined: tainted now, drained when the autoscaler says (drain): Karpenter waits for a replacement.
+    if (evictAfter === undefined) return;
+    node.drainAt = now + evictAfter;
+    this.sim.at(node.drainAt, this.onEvict, node);
+  }
+
+  /**
+   * Tainted (or cordoned) for removal now: no new pod binds to it. A registered node not Ready
+   * yet stays so when its kubelet reports Ready (onNodeReady only readies a launching node).
+   */
+  private cordon(node: ClusterNode, now: number): void {
     node.state = 'Tainted';
     this.noteStateChange(now);
     this.count(this.notRemoved, node.pool, -1);
     node.taintedAt = now;
     this.world.recorder.node?.(node, 'Tainted', now);
-    // Undefined: tainted now, drained when the autoscaler says (drain): Karpenter waits for a replacement.
-    if (evictAfter === undefined) return;
-    node.drainAt = now + evictAfter;
-    this.sim.at(node.drainAt, this.onEvict, node);
   }
 
   /** A tainted node's pods are evicted now (its removal was waiting for this). */
@@ -282,14 +296,15 @@ export class Cluster {
   }
 
   /**
-   * `kubectl drain` of a registered node, then its instance deleted: a Ready node is cordoned
-   * and its pods evicted now; one already being removed has its pods evicted now if its
-   * evictions had not started (its autoscaler still deletes it).
+   * `kubectl drain` of a registered node, then its instance deleted: a Ready node, or one
+   * registered but not Ready yet (no pod can have bound to it, so it is empty), is cordoned and
+   * its pods evicted now; one already being removed has its pods evicted now if its evictions had
+   * not started (its autoscaler still deletes it).
    */
   drainByUser(node: ClusterNode, now: number): void {
-    if (node.state === 'Ready') {
+    if (node.state === 'Ready' || (node.state === 'Provisioning' && node.registered)) {
       node.removedByUser = true;
-      this.startRemoval(node, now, undefined);
+      this.cordon(node, now);
       this.drain(node, now);
       this.autoscaler?.nodeDrainedByUser?.(node, now);
     } else if (node.state === 'Tainted' && !node.evicted) {

@@ -12,9 +12,10 @@ export interface NodeDrainRecord {
   node: string;
   fromSeconds: number;
   /**
-   * What the drain found: the node Ready (`Drained`), already being removed by the node autoscaler
-   * (`AlreadyRemoving`: its pods are evicted now if its own evictions had not started), or no such
-   * node (`NotFound`, as kubectl says: not requested by then, still launching, or deleted).
+   * What the drain found: the node registered, Ready or not yet (`Drained`), already being removed
+   * by the node autoscaler (`AlreadyRemoving`: its pods are evicted now if its own evictions had
+   * not started), or no such node (`NotFound`, as kubectl says: not requested by then, launching
+   * and not registered yet, or deleted).
    */
   outcome: 'Drained' | 'AlreadyRemoving' | 'NotFound';
   /** Its pods evicted by the drain (kubectl's, or its autoscaler's brought forward). */
@@ -58,12 +59,13 @@ export class NodeDrain {
     const cluster = self.world.cluster!;
     const now = self.world.sim.now;
     const r = self.record;
-    // A node still launching has no Node object yet: kubectl finds only registered ones.
-    const node = cluster.nodes.find((n) => n.name === r.node && (n.state === 'Ready' || n.state === 'Tainted'));
+    // kubectl finds a node once its kubelet has created the Node object, Ready or not yet (its
+    // not-ready taint); a node still launching, not registered, has none.
+    const node = cluster.nodes.find((n) => n.name === r.node && n.state !== 'Deleted' && n.registered);
     if (node === undefined) return;
     node.drainRecord = r;
     node.kubectlDrain = self.options;
-    r.outcome = node.state === 'Ready' ? 'Drained' : 'AlreadyRemoving';
+    r.outcome = node.state === 'Tainted' ? 'AlreadyRemoving' : 'Drained';
     cluster.drainByUser(node, now);
     // One its autoscaler had already emptied (waiting to be deleted) has been empty since before the drain.
     if (r.emptySeconds === null && node.workload.size === 0) r.emptySeconds = now;
