@@ -169,9 +169,11 @@ function buildPool(file: string, p: NodePoolInput, i: number, autoscaled: boolea
     const where = field === 'maxNodes' ? (written !== undefined ? writtenAt : at('initialNodes')) : at(p[field] !== undefined ? field : 'initialNodes');
     if (v > MAX_CLUSTER_NODES) throw new ScenarioError(file, where, `must be at most ${MAX_CLUSTER_NODES} (the most nodes a Kubernetes cluster supports), got ${v}`);
   }
-  if (minNodes > maxNodes) throw new ScenarioError(file, at('minNodes'), `must be ≤ maxNodes (${maxNodes}), got ${minNodes}`);
+  // The rule names the node limit where the scenario wrote it.
+  const maxName = p.maxNodes === undefined && nodesLimit !== undefined ? 'limits.nodes' : 'maxNodes';
+  if (minNodes > maxNodes) throw new ScenarioError(file, at('minNodes'), `must be ≤ ${maxName} (${maxNodes}), got ${minNodes}`);
   if (initialNodes < minNodes || initialNodes > maxNodes) {
-    throw new ScenarioError(file, at('initialNodes'), `must be within [minNodes, maxNodes] = [${minNodes}, ${maxNodes}], got ${initialNodes}`);
+    throw new ScenarioError(file, at('initialNodes'), `must be within [minNodes, ${maxName}] = [${minNodes}, ${maxNodes}], got ${initialNodes}`);
   }
   const ds = { cpuMillis: p.daemonSets?.cpu ?? 0, memoryBytes: p.daemonSets?.memory ?? 0, pods: p.daemonSets?.pods ?? 0 };
   const maxPods = p.maxPods ?? DEFAULT_MAX_PODS;

@@ -74,7 +74,9 @@ describe('refusing limits', () => {
     { extra: 'limits: { cpu: true }', path: 'limits.cpu', rule: 'expected a quantity (a string such as "100", "400Gi" or a number), got the boolean true' },
     { extra: 'limits: [cpu]', path: 'limits', rule: 'expected a mapping of resource name to quantity (e.g. cpu: "100", memory: 400Gi, nodes: 10), got a list' },
     { extra: 'limits: { nodes: 5001 }', path: 'limits.nodes', rule: 'must be at most 5000 (the most nodes a Kubernetes cluster supports), got 5001' },
-    { extra: 'initialNodes: 2, limits: { nodes: 1 }', path: 'initialNodes', rule: 'must be within [minNodes, maxNodes] = [1, 1], got 2' },
+    { extra: 'initialNodes: 2, limits: { nodes: 1 }', path: 'initialNodes', rule: 'must be within [minNodes, limits.nodes] = [1, 1], got 2' },
+    { extra: 'initialNodes: 2, maxNodes: 1', path: 'initialNodes', rule: 'must be within [minNodes, maxNodes] = [1, 1], got 2' },
+    { extra: 'limits: { nodes: 0 }', path: 'minNodes', rule: 'must be ≤ limits.nodes (0), got 1' },
   ])('$extra', ({ extra, path, rule }) => {
     const file = withPool(extra);
     expect(catchScenarioError(() => loadScenario(file)).message).toBe(`${file}: cluster.nodePools[0].${path}: ${rule}`);
